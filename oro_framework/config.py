@@ -1,0 +1,511 @@
+"""``oro.toml``: declared keys, loading with precedence, flattening, and in-place editing.
+
+Precedence, lowest first: key defaults (declared by plugins) < ``oro.toml`` <
+``[<section>.<platform>]`` override tables < environment (``ORO_<FLATTENED_KEY>`` and per-key
+aliases such as ``FS_SANDBOX``) < CLI overrides. Keys are addressed either dotted
+(``webview.root``) or flattened as in the Oro Runtime (``webview_root``).
+
+The flattening and value parsing functions are pure; file reading happens in :func:`load_config`
+and :func:`read_document` only.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import warnings
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final, final
+
+import tomlkit
+import tomlkit.exceptions
+from tomlkit.container import Container
+from tomlkit.items import AoT, Table
+
+from oro_framework.errors import ConfigError, ConfigWarning, RegistrationConflict
+from oro_framework.host.registry import Registry
+
+__all__ = [
+    "PLATFORM_SECTIONS",
+    "Config",
+    "ConfigKey",
+    "ConfigRegistry",
+    "flatten",
+    "flatten_key",
+    "load_config",
+    "parse_text_value",
+    "read_document",
+    "set_document_value",
+]
+
+PLATFORM_SECTIONS: Final = ("linux", "darwin", "win32")
+"""Names of override tables: ``[webview.linux]`` overrides ``[webview]`` on Linux."""
+
+_TYPE_NAMES: Final[dict[type, str]] = {
+    str: "string",
+    int: "integer",
+    float: "number",
+    bool: "boolean",
+    list: "list of strings",
+}
+_KEY_NAME: Final = re.compile(r"^[a-z][a-z0-9_\-]*(\.[a-z][a-z0-9_\-]*)*(\.\*)?$")
+_TRUE: Final = frozenset({"1", "true", "yes", "on"})
+_FALSE: Final = frozenset({"0", "false", "no", "off"})
+
+Validator = Callable[[Any], None]
+"""Called with a value of the declared type; raises :class:`ValueError` saying what is wrong."""
+
+
+def flatten_key(dotted: str) -> str:
+    """``http.ipc.shared_key`` → ``http_ipc_shared_key`` (the Oro Runtime's flattened form)."""
+    return dotted.replace(".", "_").replace("-", "_")
+
+
+def flatten(tree: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Flatten nested tables into ``section_key`` keys; values that are not tables stay whole.
+
+    ``{"http": {"ipc": {"port": 1}}}`` → ``{"http_ipc_port": 1}``.
+    """
+    flat: dict[str, Any] = {}
+    for key, value in tree.items():
+        name = f"{prefix}_{key}" if prefix else str(key)
+        if isinstance(value, Mapping):
+            flat.update(flatten(value, name))
+        else:
+            flat[flatten_key(name)] = value
+    return flat
+
+
+def type_name(kind: type) -> str:
+    """How docs and errors call a config type (``boolean``, ``list of strings``...)."""
+    return _TYPE_NAMES[kind]
+
+
+def check_value(kind: type, value: Any) -> Any:
+    """Return ``value`` as ``kind`` if it is one (an int is a valid number), else raise TypeError."""
+    if kind is bool:
+        if isinstance(value, bool):
+            return value
+    elif kind is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return int(value)
+    elif kind is float:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+    elif kind is str:
+        if isinstance(value, str):
+            return str(value)
+    elif kind is list:
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            return [str(item) for item in value]
+    raise TypeError(f"expects {type_name(kind)}, got {_describe(value)}")
+
+
+def parse_text_value(kind: type, text: str) -> Any:
+    """Parse a value given as text (environment variable, CLI argument) into ``kind``.
+
+    Booleans accept ``1/true/yes/on`` and ``0/false/no/off``; lists accept a JSON array or
+    whitespace-separated words (as Oro joins arrays).
+
+    :raises ValueError: the text does not denote a value of ``kind``.
+    """
+    stripped = text.strip()
+    if kind is bool:
+        if stripped.lower() in _TRUE | _FALSE:
+            return stripped.lower() in _TRUE
+    elif kind is int:
+        try:
+            return int(stripped, 10)
+        except ValueError:
+            pass
+    elif kind is float:
+        try:
+            return float(stripped)
+        except ValueError:
+            pass
+    elif kind is str:
+        return text
+    elif kind is list:
+        if stripped.startswith("["):
+            try:
+                return check_value(list, json.loads(stripped))
+            except (ValueError, TypeError):
+                pass
+        else:
+            return stripped.split()
+    raise ValueError(f"expects {type_name(kind)}, got {text!r}")
+
+
+def _describe(value: Any) -> str:
+    kind = {bool: "boolean", int: "integer", float: "number", str: "string", list: "array"}.get(
+        type(value), "table" if isinstance(value, Mapping) else type(value).__name__
+    )
+    return f"{kind} {json.dumps(value, default=str)}"
+
+
+@final
+@dataclass(frozen=True)
+class ConfigKey:
+    """A declared config key.
+
+    :ivar name: dotted name; ending in ``.*`` it accepts any sub-key (``filesystem.mounts.*``).
+    :ivar type: one of ``str``, ``int``, ``float``, ``bool``, ``list`` (of strings).
+    :ivar env: extra environment variable names read for it (``FS_SANDBOX``), besides
+        ``ORO_<FLATTENED_KEY>``.
+    """
+
+    name: str
+    type: type
+    default: Any
+    doc: str
+    plugin: str
+    validator: Validator | None = None
+    env: tuple[str, ...] = ()
+
+    @property
+    def is_wildcard(self) -> bool:
+        return self.name.endswith(".*")
+
+    @property
+    def flattened(self) -> str:
+        return flatten_key(self.name)
+
+    @property
+    def env_names(self) -> tuple[str, ...]:
+        if self.is_wildcard:
+            return self.env
+        return ("ORO_" + self.flattened.upper(), *self.env)
+
+    def validate(self, value: Any) -> Any:
+        """Check type and validator; return the value in the declared type.
+
+        :raises TypeError: wrong type. :raises ValueError: the validator refused it.
+        """
+        checked = check_value(self.type, value)
+        if self.validator is not None:
+            self.validator(checked)
+        return checked
+
+
+@final
+class ConfigRegistry(Registry[ConfigKey]):
+    """Passed to ``oro_register_config``: the keys every installed plugin declares."""
+
+    kind = "config key"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._flattened: dict[str, str] = {}
+
+    def add(
+        self,
+        name: str,
+        type: type,  # noqa: A002 - mirrors the dataclass field users read about
+        default: Any,
+        doc: str,
+        *,
+        validator: Validator | None = None,
+        env: tuple[str, ...] = (),
+    ) -> ConfigKey:
+        """Declare key ``name`` (``section.key``) of ``type`` with ``default`` and ``doc``.
+
+        :raises ValueError: a bad name or type, or a default that does not pass its own checks.
+        :raises RegistrationConflict: the key, or a key that flattens to the same name, exists.
+        """
+        if not _KEY_NAME.match(name) or "." not in name:
+            raise ValueError(f"config key {name!r} must look like 'section.key' in lowercase")
+        if type not in _TYPE_NAMES:
+            raise ValueError(f"config key {name!r}: type must be one of str/int/float/bool/list")
+        key = ConfigKey(name, type, default, doc, self.current_plugin, validator, env)
+        if not key.is_wildcard:
+            try:
+                key.validate(default)
+            except (TypeError, ValueError) as error:
+                raise ValueError(f"default of config key {name!r} {error}") from None
+        if key.flattened in self._flattened and self._flattened[key.flattened] != name:
+            other = self._flattened[key.flattened]
+            raise RegistrationConflict(
+                "config key", f"{name}' (flattened '{key.flattened}' like '{other}')",
+                owner=self.owner(other), challenger=self.current_plugin,
+            )
+        self._claim(name, key)
+        self._flattened[key.flattened] = name
+        return key
+
+    def find(self, name: str) -> ConfigKey | None:
+        """The key ``name`` denotes: dotted or flattened, exact or below a wildcard key."""
+        dotted = self._flattened.get(flatten_key(name), name)
+        exact = self.get(dotted)
+        if exact is not None:
+            return exact
+        return self._wildcard_for(dotted) or self._wildcard_for_flattened(flatten_key(name))
+
+    def dotted(self, name: str) -> str:
+        """The dotted form of ``name`` if a declared key matches it, else ``name`` unchanged."""
+        key = self.find(name)
+        if key is None or not key.is_wildcard:
+            return key.name if key else name
+        if "." in name:
+            return name
+        return key.name[:-1] + flatten_key(name)[len(key.flattened) - 1 :]
+
+    def _wildcard_for(self, dotted: str) -> ConfigKey | None:
+        for key in self:
+            if key.is_wildcard and dotted.startswith(key.name[:-1]) and len(dotted) > len(key.name) - 1:
+                return key
+        return None
+
+    def _wildcard_for_flattened(self, flattened: str) -> ConfigKey | None:
+        for key in self:
+            prefix = key.flattened[:-1]
+            if key.is_wildcard and flattened.startswith(prefix) and len(flattened) > len(prefix):
+                return key
+        return None
+
+
+@final
+class Config(Mapping[str, Any]):
+    """The effective configuration, keyed by dotted name; ``config["webview_root"]`` (flattened)
+    works too. :meth:`source` tells where each value came from."""
+
+    def __init__(self, registry: ConfigRegistry, values: dict[str, Any], sources: dict[str, str]):
+        self.registry = registry
+        self._values = values
+        self._sources = sources
+
+    def _resolve(self, key: str) -> str:
+        return key if key in self._values else self.registry.dotted(key)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values[self._resolve(key)]
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self._resolve(key) in self._values
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def source(self, key: str) -> str:
+        """``default``, ``oro.toml:12``, ``env ORO_X`` or ``override``."""
+        return self._sources[self._resolve(key)]
+
+    def section(self, prefix: str) -> dict[str, Any]:
+        """The values below ``prefix`` (``filesystem.mounts``), keyed by the rest of the name."""
+        start = prefix + "."
+        return {name[len(start) :]: value for name, value in self._values.items() if name.startswith(start)}
+
+    def flattened(self) -> dict[str, Any]:
+        """Every value under its flattened name, as pages see it in ``__args.config``."""
+        return {flatten_key(name): value for name, value in self._values.items()}
+
+
+# -------------------------------------------------------------------------------------------------
+# Loading
+# -------------------------------------------------------------------------------------------------
+
+
+def read_document(path: Path) -> tomlkit.TOMLDocument:
+    """Parse ``path`` with tomlkit (keeping comments and layout for :func:`set_document_value`).
+
+    :raises ConfigError: the file is not valid TOML; the message names file and line.
+    """
+    try:
+        return tomlkit.parse(path.read_text(encoding="utf-8"))
+    except tomlkit.exceptions.ParseError as error:
+        raise ConfigError(f"invalid TOML: {error}", source=f"{path.name}:{error.line}") from None
+
+
+def iter_document(tree: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """Yield ``(dotted key, value)`` for every value, descending into tables, arrays of scalars
+    kept whole. Platform override tables are yielded as tables (callers apply them)."""
+    for key, value in tree.items():
+        name = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, Mapping) and key not in PLATFORM_SECTIONS:
+            yield from iter_document(value, name)
+        else:
+            yield name, _plain(value)
+
+
+def _plain(value: Any) -> Any:
+    unwrap = getattr(value, "unwrap", None)
+    return unwrap() if unwrap is not None else value
+
+
+def locate_line(text: str, dotted: str) -> int | None:
+    """The 1-based line of ``text`` where key ``dotted`` is assigned, found by following table
+    headers and dotted keys (tomlkit does not keep positions)."""
+    table: list[str] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        header = re.match(r"^\[\[?\s*([^\]]+?)\s*\]\]?", stripped)
+        if header:
+            table = _split_key(header.group(1))
+            continue
+        assignment = re.match(r"^([A-Za-z0-9_\-.\"' ]+?)\s*=", stripped)
+        if assignment and ".".join([*table, *_split_key(assignment.group(1))]) == dotted:
+            return number
+    return None
+
+
+def _split_key(text: str) -> list[str]:
+    return [part.strip().strip("\"'") for part in text.split(".")]
+
+
+@dataclass
+class _Layer:
+    values: dict[str, Any]
+    sources: dict[str, str]
+
+
+def load_config(
+    registry: ConfigRegistry,
+    *,
+    path: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    platform: str = sys.platform,
+) -> Config:
+    """Compute the effective configuration.
+
+    :param path: the ``oro.toml`` to read; ``None`` or a missing file means defaults only.
+    :param environ: environment variables (``os.environ`` in production, a dict in tests).
+    :param overrides: CLI-level values by dotted or flattened key, typed or as text.
+    :raises ConfigError: a value has the wrong type or fails its validator, an override names an
+        unknown key, or ``permissions.allow_<x>`` names an undeclared permission. The message
+        names the file and line (or the variable) and the expected type.
+    """
+    layer = _Layer(
+        {key.name: key.default for key in registry if not key.is_wildcard},
+        {key.name: "default" for key in registry if not key.is_wildcard},
+    )
+    if path is not None and path.is_file():
+        _apply_file(registry, layer, path, platform)
+    _apply_environment(registry, layer, environ or {})
+    for name, value in (overrides or {}).items():
+        key = registry.find(name)
+        if key is None:
+            raise ConfigError(f"unknown config key {name!r}", key=name, source="override")
+        dotted = registry.dotted(name)
+        raw = parse_text_value(key.type, value) if isinstance(value, str) else value
+        _store(layer, key, dotted, raw, "override")
+    return Config(registry, layer.values, layer.sources)
+
+
+def _apply_file(registry: ConfigRegistry, layer: _Layer, path: Path, platform: str) -> None:
+    document = read_document(path)
+    text = path.read_text(encoding="utf-8")
+    overrides: list[tuple[str, Mapping[str, Any]]] = []
+    for dotted, value in iter_document(document):
+        section, _, last = dotted.rpartition(".")
+        if last in PLATFORM_SECTIONS and isinstance(value, Mapping):
+            if last == platform:
+                overrides.append((section, value))
+            continue
+        _apply_file_value(registry, layer, path, text, dotted, value)
+    for section, table in overrides:
+        for relative, value in iter_document(table):
+            dotted = f"{section}.{relative}"
+            where = f"{section}.{platform}.{relative}"
+            _apply_file_value(registry, layer, path, text, dotted, value, where=where)
+
+
+def _apply_file_value(
+    registry: ConfigRegistry,
+    layer: _Layer,
+    path: Path,
+    text: str,
+    dotted: str,
+    value: Any,
+    *,
+    where: str | None = None,
+) -> None:
+    line = locate_line(text, where or dotted)
+    source = f"{path.name}:{line}" if line else path.name
+    key = registry.get(dotted) or registry._wildcard_for(dotted)
+    if key is None:
+        if dotted.startswith("permissions.allow_"):
+            raise ConfigError(
+                f"key '{dotted}': no installed plugin declares permission "
+                f"'{dotted.removeprefix('permissions.allow_')}'",
+                key=dotted,
+                source=source,
+            )
+        warnings.warn(
+            f"{source}: unknown config key '{dotted}' (no installed plugin declares it)",
+            ConfigWarning,
+            stacklevel=4,
+        )
+        return
+    _store(layer, key, dotted, value, source)
+
+
+def _apply_environment(registry: ConfigRegistry, layer: _Layer, environ: Mapping[str, str]) -> None:
+    for key in registry:
+        for variable in key.env_names:
+            if variable in environ:
+                source = f"env {variable}"
+                try:
+                    value = parse_text_value(key.type, environ[variable])
+                except ValueError as error:
+                    raise ConfigError(f"key '{key.name}' {error}", key=key.name, source=source) from None
+                _store(layer, key, key.name, value, source)
+                break
+
+
+def _store(layer: _Layer, key: ConfigKey, dotted: str, value: Any, source: str) -> None:
+    try:
+        layer.values[dotted] = key.validate(value)
+    except (TypeError, ValueError) as error:
+        raise ConfigError(f"key '{dotted}' {error}", key=dotted, source=source) from None
+    layer.sources[dotted] = source
+
+
+# -------------------------------------------------------------------------------------------------
+# Editing (``oro config set``)
+# -------------------------------------------------------------------------------------------------
+
+
+def get_document_value(document: tomlkit.TOMLDocument, dotted: str) -> Any:
+    """The value at ``dotted`` in ``document``.
+
+    :raises KeyError: it is not set there.
+    """
+    node: Any = document
+    for part in dotted.split("."):
+        if not isinstance(node, Mapping) or part not in node:
+            raise KeyError(dotted)
+        node = node[part]
+    return _plain(node)
+
+
+def set_document_value(document: tomlkit.TOMLDocument, dotted: str, value: Any) -> None:
+    """Set ``dotted`` to ``value`` in place, keeping every comment and the layout of the rest.
+
+    Existing tables (``[webview]``, ``[http.ipc]``, dotted keys) are reused; missing ones are
+    appended as new ``[section]`` tables.
+    """
+    parts = dotted.split(".")
+    node: Container | Table = document
+    for index, part in enumerate(parts[:-1]):
+        child = node.get(part)
+        if child is None:
+            remaining = parts[index:-1]
+            table = tomlkit.table()
+            table.add(parts[-1], value)
+            for name in reversed(remaining[1:]):
+                outer = tomlkit.table(is_super_table=True)
+                outer.add(name, table)
+                table = outer
+            node.add(remaining[0], table)
+            return
+        if isinstance(child, AoT) or not isinstance(child, Container | Table):
+            raise ConfigError(f"cannot set '{dotted}': '{'.'.join(parts[: index + 1])}' is not a table")
+        node = child
+    node[parts[-1]] = value
+

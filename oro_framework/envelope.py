@@ -1,0 +1,157 @@
+"""The IPC result envelope (Oro-compatible) and the reply and stream types handlers produce.
+
+Pure functions, no I/O: the bridge, the Conduit plugin and the in-memory test client all encode and
+decode through here, so every transport answers byte-for-byte the same envelope::
+
+    {"source": "fs.stat", "id": "R7", "data": {...}}
+    {"source": "fs.stat", "id": "R7", "err": {"type": "NotFoundError", "code": "...", "message": "..."}}
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any, Final, final
+
+from oro_framework.errors import IPCError
+
+__all__ = [
+    "ByteStream",
+    "EventStream",
+    "Reply",
+    "ServerSentEvent",
+    "decode_envelope",
+    "encode_error",
+    "encode_result",
+    "encode_sse",
+]
+
+_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
+def _envelope(source: str, request_id: str, token: str | None) -> dict[str, Any]:
+    envelope: dict[str, Any] = {"source": source, "id": request_id}
+    if token is not None:
+        envelope["token"] = token
+    return envelope
+
+
+def encode_result(source: str, request_id: str, data: Any, *, token: str | None = None) -> bytes:
+    """Encode a success envelope as UTF-8 JSON.
+
+    :raises ValueError: ``data`` holds NaN/Infinity, which JSON cannot carry.
+    :raises TypeError: ``data`` holds something that is not JSON (bytes, objects...).
+    """
+    envelope = _envelope(source, request_id, token)
+    envelope["data"] = data
+    return _ENCODER.encode(envelope).encode()
+
+
+def encode_error(
+    source: str, request_id: str, error: IPCError, *, token: str | None = None
+) -> bytes:
+    """Encode an error envelope; ``err`` is :meth:`IPCError.to_dict`."""
+    envelope = _envelope(source, request_id, token)
+    envelope["err"] = error.to_dict()
+    return _ENCODER.encode(envelope).encode()
+
+
+def decode_envelope(payload: bytes | str) -> dict[str, Any]:
+    """Decode an envelope produced by :func:`encode_result` or :func:`encode_error`.
+
+    :raises ValueError: the payload is not JSON or not an envelope (no ``source``/``id``, or
+        neither or both of ``data`` and ``err``).
+    """
+    decoded = json.loads(payload)
+    if not isinstance(decoded, dict) or not {"source", "id"} <= decoded.keys():
+        raise ValueError("not an IPC envelope: 'source' and 'id' are required")
+    if ("data" in decoded) == ("err" in decoded):
+        raise ValueError("not an IPC envelope: exactly one of 'data' and 'err' is required")
+    return decoded
+
+
+@final
+@dataclass(frozen=True)
+class ServerSentEvent:
+    """One event of an :class:`EventStream`. ``data`` that is not a ``str`` is sent as JSON."""
+
+    data: Any
+    event: str | None = None
+    id: str | None = None
+
+
+def encode_sse(event: ServerSentEvent) -> bytes:
+    """Encode one event in ``text/event-stream`` format, multi-line data split as the spec says."""
+    data = event.data if isinstance(event.data, str) else _ENCODER.encode(event.data)
+    lines: list[str] = []
+    if event.event is not None:
+        lines.append(f"event: {_single_line(event.event)}")
+    if event.id is not None:
+        lines.append(f"id: {_single_line(event.id)}")
+    lines.extend(f"data: {line}" for line in data.replace("\r\n", "\n").split("\n"))
+    return ("\n".join(lines) + "\n\n").encode()
+
+
+def _single_line(value: str) -> str:
+    return value.replace("\r", " ").replace("\n", " ")
+
+
+@final
+@dataclass
+class EventStream:
+    """Return this from a handler to answer with server-sent events.
+
+    Items may be :class:`ServerSentEvent` or plain JSON data (sent as ``data:`` lines).
+    """
+
+    events: AsyncIterator[Any]
+
+
+@final
+@dataclass
+class ByteStream:
+    """Return this from a handler to answer with a chunked byte body."""
+
+    chunks: AsyncIterator[bytes]
+    media_type: str = "application/octet-stream"
+
+
+@final
+@dataclass
+class Reply:
+    """What the router answers for one request, whatever the transport.
+
+    Exactly one of ``data`` (with ``payload`` holding its encoded envelope), ``error``, ``body``
+    or ``stream`` is meaningful; :attr:`kind` says which.
+    """
+
+    source: str
+    id: str
+    data: Any = None
+    error: IPCError | None = None
+    body: bytes | None = None
+    stream: EventStream | ByteStream | None = None
+    payload: bytes = field(default=b"", repr=False)
+
+    @property
+    def kind(self) -> str:
+        """``"error"``, ``"bytes"``, ``"events"``, ``"chunks"`` or ``"data"``."""
+        if self.error is not None:
+            return "error"
+        if self.body is not None:
+            return "bytes"
+        if isinstance(self.stream, EventStream):
+            return "events"
+        if isinstance(self.stream, ByteStream):
+            return "chunks"
+        return "data"
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def status(self) -> int:
+        """The HTTP status of this reply (200 unless it is an error)."""
+        return 200 if self.error is None else self.error.status

@@ -1,0 +1,331 @@
+"""Every exception oro-framework raises, in one hierarchy.
+
+Two families share the root :class:`OroError`:
+
+* **IPC errors** travel to the page. Each has the ``type``/``code``/HTTP status of the table in
+  ``docs/design.md`` and becomes the ``err`` object of a result envelope; the page rehydrates it
+  into a JavaScript ``Error`` with the same ``name`` and ``code``.
+* **Host errors** stop the host (or a CLI command) and are shown to the app author or plugin author.
+  They never reach a page.
+
+::
+
+    OroError
+    ├── IPCError                       sent to the page as {"err": {...}}
+    │   ├── NotFoundError              404 NOT_FOUND_ERR      unknown route, id or handle
+    │   ├── InvalidArgumentError       400 ERR_INVALID_ARG_TYPE / ERR_MISSING_ARGS  (type "TypeError")
+    │   ├── InvalidJSONError           400 ERR_INVALID_JSON   malformed JSON body  (type "SyntaxError")
+    │   ├── SecurityError              403 SECURITY_ERR/EPERM sandbox, session, Host/Origin denial
+    │   ├── NotAllowedError            403 NOT_ALLOWED_ERR    permission disabled or refused
+    │   ├── OutOfRangeError            413 ERR_OUT_OF_RANGE   body/prompt over a cap (type "RangeError")
+    │   ├── RouteTimeoutError          408 TIMEOUT_ERR        handler exceeded its timeout
+    │   ├── AbortError                 499 ABORT_ERR          request cancelled by the client
+    │   ├── NotSupportedError          501 NOT_SUPPORTED_ERR  not available on this platform/build
+    │   ├── InternalError              500 INTERNAL_ERR       unexpected exception (details logged only)
+    │   └── ErrnoError                 4xx ENOENT, EEXIST...  an OS error, with errno/syscall/path
+    └── HostError                      never sent to a page
+        ├── PluginLoadError            a plugin could not be imported or validated
+        ├── RegistrationConflict       two plugins claim one route/scheme/permission/key/specifier
+        ├── ConfigError                oro.toml or an override holds an invalid value
+        ├── ServiceError               a service failed to start or crashed
+        └── LifecycleError             an impossible lifecycle transition was requested
+
+:class:`ConfigWarning` (a :class:`UserWarning`) reports unknown config keys without failing.
+"""
+
+from __future__ import annotations
+
+import errno as errno_module
+import os
+from typing import Any, ClassVar, Final
+
+__all__ = [
+    "AbortError",
+    "ConfigError",
+    "ConfigWarning",
+    "ErrnoError",
+    "HostError",
+    "IPCError",
+    "InternalError",
+    "InvalidArgumentError",
+    "InvalidJSONError",
+    "LifecycleError",
+    "NotAllowedError",
+    "NotFoundError",
+    "NotSupportedError",
+    "OroError",
+    "OutOfRangeError",
+    "PluginLoadError",
+    "RegistrationConflict",
+    "RouteTimeoutError",
+    "SecurityError",
+    "ServiceError",
+]
+
+
+class OroError(Exception):
+    """Root of every exception raised by oro-framework on purpose."""
+
+
+# --------------------------------------------------------------------------------------------
+# IPC errors: the page sees these
+# --------------------------------------------------------------------------------------------
+
+
+class IPCError(OroError):
+    """An error answered to the page as the ``err`` object of a result envelope.
+
+    :param message: human-readable text, shown to the page as ``err.message``.
+    :param code: overrides the class's default ``code``.
+    :param extra: further JSON-serialisable fields copied into ``err`` (``path``, ``syscall``...).
+    """
+
+    error_type: ClassVar[str] = "Error"
+    default_code: ClassVar[str] = "ERR"
+    http_status: ClassVar[int] = 400
+
+    def __init__(self, message: str, *, code: str | None = None, **extra: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code or self.default_code
+        self.extra: dict[str, Any] = extra
+
+    @property
+    def status(self) -> int:
+        """The HTTP status this error is answered with."""
+        return self.http_status
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``err`` object of the envelope: ``type``, ``code``, ``message`` and the extras."""
+        return {**self.extra, "type": self.error_type, "code": self.code, "message": self.message}
+
+
+class NotFoundError(IPCError):
+    """Raised for an unknown route, or an unknown id or handle passed to a route."""
+
+    error_type = "NotFoundError"
+    default_code = "NOT_FOUND_ERR"
+    http_status = 404
+
+
+class InvalidArgumentError(IPCError):
+    """Raised when a parameter is missing (``ERR_MISSING_ARGS``) or has the wrong type."""
+
+    error_type = "TypeError"
+    default_code = "ERR_INVALID_ARG_TYPE"
+    http_status = 400
+
+    @classmethod
+    def missing(cls, name: str) -> InvalidArgumentError:
+        """The Oro wording for a missing parameter."""
+        return cls(f"Expecting '{name}' in parameters", code="ERR_MISSING_ARGS", parameter=name)
+
+    @classmethod
+    def invalid(cls, name: str, expected: str) -> InvalidArgumentError:
+        """The Oro wording for a parameter that does not parse, plus what was expected."""
+        return cls(f"Invalid '{name}' given in parameters: expected {expected}", parameter=name)
+
+
+class InvalidJSONError(IPCError):
+    """Raised when a request body that must be JSON does not parse."""
+
+    error_type = "SyntaxError"
+    default_code = "ERR_INVALID_JSON"
+    http_status = 400
+
+
+class SecurityError(IPCError):
+    """Raised for a sandbox violation, a missing or invalid session, or a bad Host/Origin."""
+
+    error_type = "SecurityError"
+    default_code = "SECURITY_ERR"
+    http_status = 403
+
+
+class NotAllowedError(IPCError):
+    """Raised when the route's permission is disabled in config or refused by a plugin."""
+
+    error_type = "NotAllowedError"
+    default_code = "NOT_ALLOWED_ERR"
+    http_status = 403
+
+
+class OutOfRangeError(IPCError):
+    """Raised when a body, prompt, count or size exceeds its configured bound."""
+
+    error_type = "RangeError"
+    default_code = "ERR_OUT_OF_RANGE"
+    http_status = 413
+
+
+class RouteTimeoutError(IPCError):
+    """Raised when a handler does not answer within its route's timeout."""
+
+    error_type = "TimeoutError"
+    default_code = "TIMEOUT_ERR"
+    http_status = 408
+
+
+class AbortError(IPCError):
+    """Raised when the client cancelled the request before it completed."""
+
+    error_type = "AbortError"
+    default_code = "ABORT_ERR"
+    # nginx's "client closed request": nobody reads it, but logs and metrics stay truthful.
+    http_status = 499
+
+
+class NotSupportedError(IPCError):
+    """Raised when a route exists but cannot work on this platform or build."""
+
+    error_type = "NotSupportedError"
+    default_code = "NOT_SUPPORTED_ERR"
+    http_status = 501
+
+
+class InternalError(IPCError):
+    """Answered for an unexpected exception; the traceback goes to the log, not to the page."""
+
+    error_type = "InternalError"
+    default_code = "INTERNAL_ERR"
+    http_status = 500
+
+
+_ERRNO_HTTP_STATUS: Final[dict[int, int]] = {
+    errno_module.ENOENT: 404,
+    errno_module.ENOTDIR: 404,
+    errno_module.EACCES: 403,
+    errno_module.EPERM: 403,
+    errno_module.EROFS: 403,
+    errno_module.EEXIST: 409,
+    errno_module.ENOTEMPTY: 409,
+    errno_module.EBUSY: 409,
+    errno_module.EMFILE: 429,
+    errno_module.ENFILE: 429,
+}
+
+
+class ErrnoError(IPCError):
+    """An operating-system error with Node's fields: ``code`` (``ENOENT``...), ``errno``,
+    ``syscall`` and ``path``. Build it from an :class:`OSError` with :meth:`from_os_error`."""
+
+    error_type = "ErrnoError"
+    default_code = "EIO"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        errno: int | None = None,
+        syscall: str | None = None,
+        path: str | None = None,
+        **extra: Any,
+    ) -> None:
+        fields = {
+            key: value
+            for key, value in (("errno", errno), ("syscall", syscall), ("path", path))
+            if value is not None
+        }
+        super().__init__(message, code=code, **fields, **extra)
+        self.errno = errno
+
+    @property
+    def status(self) -> int:
+        if self.errno is None:
+            return 400
+        return _ERRNO_HTTP_STATUS.get(abs(self.errno), 400)
+
+    @classmethod
+    def from_os_error(
+        cls, error: OSError, *, syscall: str | None = None, path: str | None = None
+    ) -> ErrnoError:
+        """Translate an :class:`OSError` the way Node words it: ``ENOENT: no such file or
+        directory, open 'a.txt'``. ``errno`` is negative, as in Node and libuv."""
+        number = error.errno or errno_module.EIO
+        code = errno_module.errorcode.get(number, "EIO")
+        reason = os.strerror(number).lower()
+        shown_path = path if path is not None else _filename(error)
+        message = f"{code}: {reason}"
+        if syscall:
+            message += f", {syscall}"
+        if shown_path is not None:
+            message += f" '{shown_path}'"
+        return cls(message, code=code, errno=-number, syscall=syscall, path=shown_path)
+
+
+def _filename(error: OSError) -> str | None:
+    return None if error.filename is None else os.fsdecode(error.filename)
+
+
+# --------------------------------------------------------------------------------------------
+# Host errors: the app author or plugin author sees these
+# --------------------------------------------------------------------------------------------
+
+
+class HostError(OroError):
+    """An error in how the host was put together: plugins, config, services, lifecycle."""
+
+
+class PluginLoadError(HostError):
+    """Raised when a plugin cannot be imported, registered or validated against the hookspecs.
+
+    :ivar entry_point: the entry point's text (``fs = oro_fs.plugin``) or the plugin's name.
+    :ivar distribution: the distribution that declared it, when known.
+    """
+
+    def __init__(self, message: str, *, entry_point: str, distribution: str | None) -> None:
+        origin = f"plugin entry point '{entry_point}'"
+        if distribution:
+            origin += f" from distribution '{distribution}'"
+        super().__init__(f"{origin}: {message}")
+        self.entry_point = entry_point
+        self.distribution = distribution
+        self.reason = message
+
+
+class RegistrationConflict(HostError):
+    """Raised when a second plugin registers a name another plugin already owns.
+
+    The message names the kind of thing, the name and both plugins, e.g.
+    ``route 'fs.stat' from 'extra-fs' is already registered by 'fs'``.
+    """
+
+    def __init__(self, kind: str, name: str, *, owner: str, challenger: str) -> None:
+        super().__init__(
+            f"{kind} '{name}' from '{challenger}' is already registered by '{owner}'"
+        )
+        self.kind = kind
+        self.name = name
+        self.owner = owner
+        self.challenger = challenger
+
+
+class ConfigError(HostError):
+    """Raised for an invalid config value; says where it came from and what was expected.
+
+    :ivar source: ``oro.toml:12``, ``env ORO_WEBVIEW_ROOT``, ``--config``, or ``default``.
+    :ivar key: the dotted key (``filesystem.sandbox_enabled``).
+    """
+
+    def __init__(self, message: str, *, key: str | None = None, source: str | None = None) -> None:
+        prefix = f"{source}: " if source else ""
+        super().__init__(f"{prefix}{message}")
+        self.key = key
+        self.source = source
+
+
+class ServiceError(HostError):
+    """Raised when a registered service fails to start in time or crashes; names the service."""
+
+    def __init__(self, service: str, message: str) -> None:
+        super().__init__(f"service '{service}' {message}")
+        self.service = service
+
+
+class LifecycleError(HostError):
+    """Raised when a lifecycle transition is impossible from the current state."""
+
+
+class ConfigWarning(UserWarning):
+    """Warned for config keys no installed plugin declares (likely a typo or a missing plugin)."""

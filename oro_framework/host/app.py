@@ -1,0 +1,331 @@
+"""The :class:`Host`: one app's plugins, configuration, routes and services, and its lifecycle."""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, final
+
+import anyio
+import platformdirs
+from anyio.abc import TaskGroup, TaskStatus
+
+from oro_framework.config import (
+    Config,
+    ConfigRegistry,
+    get_document_value,
+    load_config,
+    read_document,
+)
+from oro_framework.envelope import Reply
+from oro_framework.errors import PluginLoadError, ServiceError
+from oro_framework.host.events import EventBus
+from oro_framework.host.hooks import HookCaller
+from oro_framework.host.lifecycle import LifecycleEvent, LifecycleState, transition
+from oro_framework.host.modules import JSModuleTable
+from oro_framework.host.permissions import PermissionRegistry
+from oro_framework.host.plugins import LoadedPlugins, PluginInfo, create_plugin_manager
+from oro_framework.host.router import Router, RouteTable
+from oro_framework.host.schemes import SchemeTable
+from oro_framework.host.services import ServiceRegistry, ServiceRunner
+from oro_framework.request import Request
+
+__all__ = ["AppPaths", "Host"]
+
+logger = logging.getLogger("oro_framework.host")
+
+CONFIG_FILE_NAME = "oro.toml"
+
+
+@final
+@dataclass(frozen=True)
+class AppPaths:
+    """Where the app's files live. ``resources`` is read-only app content (``webview.root``);
+    ``data``, ``cache`` and ``temp`` are per-user directories named after the bundle identifier,
+    created when the host starts."""
+
+    app: Path
+    resources: Path
+    data: Path
+    cache: Path
+    temp: Path
+
+
+@final
+class Host:
+    """An app's runtime: built synchronously (plugins loaded, config read, everything registered),
+    then :meth:`run` on an anyio event loop (trio backend) until :meth:`stop`.
+
+    :param app_dir: the app's directory, holding ``oro.toml``; default: the current directory.
+    :param plugins: plugin objects to register after the discovered ones.
+    :param autoload: discover plugins through the ``oro`` entry-point group. Tests pass ``False``
+        and list exactly the plugins they want.
+    :param config: overrides with the highest precedence (CLI flags), by dotted or flattened key.
+    :param environ: environment for ``ORO_*`` overrides and plugin selection; default ``os.environ``.
+    :param skip_broken_plugins: warn about plugins that fail to load instead of raising.
+    :param data_dir: overrides the per-user data directory (``cache`` and ``temp`` follow it
+        unless given too); tests point these into a temporary directory.
+    :raises PluginLoadError: a plugin failed to load (unless ``skip_broken_plugins``).
+    :raises RegistrationConflict: two plugins claimed the same name.
+    :raises ConfigError: ``oro.toml``, the environment or ``config`` holds an invalid value.
+    """
+
+    def __init__(
+        self,
+        app_dir: Path | str | None = None,
+        *,
+        plugins: Sequence[object] = (),
+        autoload: bool = True,
+        config: Mapping[str, Any] | None = None,
+        environ: Mapping[str, str] | None = None,
+        skip_broken_plugins: bool = False,
+        data_dir: Path | None = None,
+        cache_dir: Path | None = None,
+        temp_dir: Path | None = None,
+    ) -> None:
+        self.app_dir = Path(app_dir if app_dir is not None else Path.cwd()).resolve()
+        self.config_file = self.app_dir / CONFIG_FILE_NAME
+        environ = dict(os.environ if environ is None else environ)
+        self._loaded = self._load_plugins(environ, plugins, autoload, skip_broken_plugins)
+        self.hooks = HookCaller(self._loaded.manager)
+        self.state: dict[str, Any] = {}
+        """Per-plugin state, by plugin name; see ``oro_configure``."""
+        self.events = EventBus()
+        self.lifecycle = LifecycleState.INIT
+
+        self.permissions = PermissionRegistry()
+        self.hooks.register("oro_register_permissions", self.permissions, permissions=self.permissions, host=self)
+        self.config_keys = ConfigRegistry()
+        for permission in self.permissions:
+            with self.config_keys.registering(permission.plugin):
+                self.config_keys.add(
+                    f"permissions.allow_{permission.name}", bool, permission.default, permission.doc
+                )
+        self.hooks.register("oro_register_config", self.config_keys, config=self.config_keys, host=self)
+        self.config: Config = load_config(
+            self.config_keys, path=self.config_file, environ=environ, overrides=config
+        )
+        self.paths = self._paths(data_dir, cache_dir, temp_dir)
+
+        self.hooks.configure(self)
+        self._is_configured = True
+        self.routes = RouteTable()
+        self.hooks.register("oro_register_routes", self.routes, routes=self.routes, host=self)
+        self.schemes = SchemeTable()
+        self.hooks.register("oro_register_schemes", self.schemes, schemes=self.schemes, host=self)
+        self.js_modules = JSModuleTable()
+        self.hooks.register("oro_register_js_modules", self.js_modules, modules=self.js_modules, host=self)
+        self.services = ServiceRegistry()
+        self.hooks.register("oro_register_services", self.services, services=self.services, host=self)
+        self._check_route_permissions()
+
+        self.router = Router(
+            self.routes,
+            self.hooks,
+            is_permission_allowed=self.is_permission_allowed,
+            default_timeout=self.config["ipc.timeout_ms"] / 1000,
+        )
+        self._runner = ServiceRunner(self.services)
+        self._task_group: TaskGroup | None = None
+        self._stop_requested: anyio.Event | None = None
+
+    # ----------------------------------------------------------------------------------------
+    # Construction helpers
+    # ----------------------------------------------------------------------------------------
+
+    def _load_plugins(
+        self,
+        environ: dict[str, str],
+        plugins: Sequence[object],
+        autoload: bool,
+        skip_broken: bool,
+    ) -> LoadedPlugins:
+        disabled_in_file = self._plugins_disabled_in_file()
+        if disabled_in_file:
+            listed = [environ.get("ORO_DISABLE_PLUGINS", ""), *disabled_in_file]
+            environ["ORO_DISABLE_PLUGINS"] = ",".join(name for name in listed if name)
+        loaded = create_plugin_manager(
+            autoload=autoload, plugins=plugins, environ=environ, strict=not skip_broken
+        )
+        for error in loaded.errors:
+            logger.warning("skipping broken plugin: %s", error)
+        return loaded
+
+    def _plugins_disabled_in_file(self) -> list[str]:
+        if not self.config_file.is_file():
+            return []
+        try:
+            value = get_document_value(read_document(self.config_file), "plugins.disable")
+        except KeyError:
+            return []
+        return [str(name) for name in value] if isinstance(value, list) else []
+
+    def _paths(self, data: Path | None, cache: Path | None, temp: Path | None) -> AppPaths:
+        bundle = self.config["meta.bundle_identifier"]
+        return AppPaths(
+            app=self.app_dir,
+            resources=(self.app_dir / self.config["webview.root"]).resolve(),
+            data=data or Path(platformdirs.user_data_dir(bundle, appauthor=False)),
+            cache=cache or Path(platformdirs.user_cache_dir(bundle, appauthor=False)),
+            temp=temp or Path(tempfile.gettempdir()) / bundle,
+        )
+
+    def _check_route_permissions(self) -> None:
+        for route in self.routes:
+            if route.permission not in self.permissions:
+                raise PluginLoadError(
+                    f"route '{route.name}' declares permission '{route.permission}', "
+                    "which no plugin registers",
+                    entry_point=route.plugin,
+                    distribution=self.plugin_info(route.plugin).distribution,
+                )
+
+    # ----------------------------------------------------------------------------------------
+    # Introspection
+    # ----------------------------------------------------------------------------------------
+
+    @property
+    def plugins(self) -> list[PluginInfo]:
+        """Every plugin of this host (the built-in ``oro`` included), broken ones with their error."""
+        return list(self._loaded.infos)
+
+    def plugin_info(self, name: str) -> PluginInfo:
+        for info in self._loaded.infos:
+            if info.name == name:
+                return info
+        raise KeyError(name)
+
+    def is_permission_allowed(self, name: str) -> bool:
+        """Whether config allows permission ``name`` (``permissions.allow_<name>``)."""
+        return bool(self.config.get(f"permissions.allow_{name}", False))
+
+    # ----------------------------------------------------------------------------------------
+    # Requests and events
+    # ----------------------------------------------------------------------------------------
+
+    async def call(
+        self,
+        route: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        body: bytes = b"",
+        window: int | None = None,
+        transport: str = "memory",
+        request_id: str = "0",
+    ) -> Reply:
+        """Dispatch one request through the router, exactly as a transport does."""
+        request = Request(
+            route,
+            host=self,
+            params=params,
+            body=body,
+            window=window,
+            transport=transport,
+            id=request_id,
+        )
+        return await self.router.dispatch(request)
+
+    def emit(self, name: str, data: Any = None, *, window: int | None = None) -> None:
+        """Send event ``name`` to the page(s): one window, or every window when ``None``."""
+        self.events.emit(name, data, window=window)
+
+    # ----------------------------------------------------------------------------------------
+    # Lifecycle
+    # ----------------------------------------------------------------------------------------
+
+    async def run(self, *, task_status: TaskStatus[None] = anyio.TASK_STATUS_IGNORED) -> None:
+        """Start every service, report started, and run until :meth:`stop` is called or the
+        surrounding scope is cancelled; then stop the services and unconfigure the plugins.
+
+        :raises ServiceError: a service failed to start or crashed (naming it).
+        """
+        self._stop_requested = anyio.Event()
+        for directory in (self.paths.data, self.paths.cache, self.paths.temp):
+            directory.mkdir(parents=True, exist_ok=True)
+        try:
+            async with anyio.create_task_group() as task_group:
+                self._task_group = task_group
+                await self._runner.start_all(task_group)
+                self._set_state(LifecycleState.RUNNING, LifecycleEvent.STARTED)
+                task_status.started()
+                await self._stop_requested.wait()
+                await self._shutdown()
+        except BaseExceptionGroup as group:
+            service_error = _first_service_error(group)
+            if service_error is None:
+                raise
+            raise service_error from group
+        finally:
+            self._task_group = None
+            if self.lifecycle is not LifecycleState.STOPPED:
+                with anyio.CancelScope(shield=True):
+                    await self._shutdown()
+            self.close()
+
+    async def _shutdown(self) -> None:
+        if self.lifecycle in (LifecycleState.STOPPING, LifecycleState.STOPPED):
+            return
+        self._set_state(LifecycleState.STOPPING, LifecycleEvent.STOPPING)
+        await self._runner.stop_all()
+        self._set_state(LifecycleState.STOPPED, LifecycleEvent.STOPPED)
+
+    def stop(self) -> None:
+        """Ask :meth:`run` to stop the services and return. Safe to call more than once."""
+        if self._stop_requested is not None:
+            self._stop_requested.set()
+
+    async def pause(self) -> None:
+        """running → paused: stop services registered with ``stop_on_pause``, then notify."""
+        self.lifecycle = transition(self.lifecycle, LifecycleState.PAUSED)
+        for service in self.services:
+            if service.stop_on_pause:
+                await self._runner.stop(service.name)
+        self._notify(LifecycleEvent.PAUSED)
+
+    async def resume(self) -> None:
+        """paused → running: start the services stopped by :meth:`pause` again, then notify."""
+        if self._task_group is None:
+            raise ServiceError("host", "is not running")
+        self.lifecycle = transition(self.lifecycle, LifecycleState.RUNNING)
+        for service in self.services:
+            if service.stop_on_pause and service.name not in self._runner.running:
+                await self._runner.start(self._task_group, service)
+        self._notify(LifecycleEvent.RESUMED)
+
+    @property
+    def running_services(self) -> list[str]:
+        return self._runner.running
+
+    def _set_state(self, state: LifecycleState, event: LifecycleEvent) -> None:
+        self.lifecycle = transition(self.lifecycle, state)
+        self._notify(event)
+
+    def _notify(self, event: LifecycleEvent) -> None:
+        self.hooks.lifecycle_event(self, event)
+
+    def close(self) -> None:
+        """Unconfigure the plugins (``oro_unconfigure``); idempotent. :meth:`run` calls it."""
+        if self._is_configured:
+            self._is_configured = False
+            if self.lifecycle is LifecycleState.INIT:
+                self.lifecycle = LifecycleState.STOPPED
+            self.hooks.unconfigure(self)
+
+    def __repr__(self) -> str:
+        return f"<Host {self.app_dir} {self.lifecycle.value} plugins={len(self.plugins)}>"
+
+
+def _first_service_error(group: BaseExceptionGroup[BaseException]) -> ServiceError | None:
+    for error in group.exceptions:
+        if isinstance(error, ServiceError):
+            return error
+        if isinstance(error, BaseExceptionGroup):
+            nested = _first_service_error(error)
+            if nested is not None:
+                return nested
+    return None
+

@@ -1,0 +1,82 @@
+"""Host → page events: plugins emit, each window's subscribers (the bridge's SSE) receive."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any, final
+
+import anyio
+from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
+
+__all__ = ["Event", "EventBus"]
+
+logger = logging.getLogger("oro_framework.events")
+
+
+@final
+@dataclass(frozen=True)
+class Event:
+    """One event; ``window`` is ``None`` for a broadcast to every window."""
+
+    name: str
+    data: Any
+    window: int | None = None
+
+
+@dataclass
+class _Subscriber:
+    window: int | None
+    send: MemoryObjectSendStream[Event]
+
+
+@final
+class EventBus:
+    """Fan-out of :class:`Event` to subscribers, never blocking the emitter.
+
+    A subscriber that falls ``buffer`` events behind is disconnected (its stream ends) rather than
+    slowing everyone down or growing without bound; the page reconnects and resynchronises.
+    """
+
+    def __init__(self, buffer: int = 1024) -> None:
+        self._buffer = buffer
+        self._subscribers: list[_Subscriber] = []
+
+    @property
+    def subscriber_count(self) -> int:
+        return len(self._subscribers)
+
+    def emit(self, name: str, data: Any = None, *, window: int | None = None) -> None:
+        """Deliver ``name`` to ``window``'s subscribers, or to all when ``window`` is ``None``."""
+        event = Event(name, data, window)
+        for subscriber in list(self._subscribers):
+            if window is not None and subscriber.window not in (None, window):
+                continue
+            try:
+                subscriber.send.send_nowait(event)
+            except anyio.WouldBlock:
+                logger.warning("event subscriber of window %s is too slow; disconnected", subscriber.window)
+                self._drop(subscriber)
+            except (anyio.BrokenResourceError, anyio.ClosedResourceError):
+                self._drop(subscriber)
+
+    def _drop(self, subscriber: _Subscriber) -> None:
+        if subscriber in self._subscribers:
+            self._subscribers.remove(subscriber)
+        subscriber.send.close()
+
+    @asynccontextmanager
+    async def subscribe(
+        self, window: int | None = None
+    ) -> AsyncIterator[MemoryObjectReceiveStream[Event]]:
+        """Receive the events for ``window`` (and broadcasts) while the block runs."""
+        send, receive = anyio.create_memory_object_stream[Event](self._buffer)
+        subscriber = _Subscriber(window, send)
+        self._subscribers.append(subscriber)
+        try:
+            with receive:
+                yield receive
+        finally:
+            self._drop(subscriber)

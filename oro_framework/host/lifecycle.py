@@ -1,0 +1,47 @@
+"""The host's lifecycle state machine: init → running ⇄ paused → stopping → stopped."""
+
+from __future__ import annotations
+
+import enum
+from typing import Final
+
+from oro_framework.errors import LifecycleError
+
+__all__ = ["LifecycleEvent", "LifecycleState", "transition"]
+
+
+class LifecycleState(enum.Enum):
+    INIT = "init"
+    RUNNING = "running"
+    PAUSED = "paused"
+    STOPPING = "stopping"
+    STOPPED = "stopped"
+
+
+class LifecycleEvent(str, enum.Enum):
+    """What ``oro_lifecycle_event`` is notified of, after the transition happened."""
+
+    STARTED = "started"
+    PAUSED = "paused"
+    RESUMED = "resumed"
+    STOPPING = "stopping"
+    STOPPED = "stopped"
+
+
+_ALLOWED: Final[dict[LifecycleState, frozenset[LifecycleState]]] = {
+    LifecycleState.INIT: frozenset({LifecycleState.RUNNING, LifecycleState.STOPPING}),
+    LifecycleState.RUNNING: frozenset({LifecycleState.PAUSED, LifecycleState.STOPPING}),
+    LifecycleState.PAUSED: frozenset({LifecycleState.RUNNING, LifecycleState.STOPPING}),
+    LifecycleState.STOPPING: frozenset({LifecycleState.STOPPED}),
+    LifecycleState.STOPPED: frozenset(),
+}
+
+
+def transition(current: LifecycleState, target: LifecycleState) -> LifecycleState:
+    """Return ``target`` if the machine may go there from ``current``.
+
+    :raises LifecycleError: the transition is not allowed (e.g. pausing a stopped host).
+    """
+    if target not in _ALLOWED[current]:
+        raise LifecycleError(f"cannot go from {current.value} to {target.value}")
+    return target

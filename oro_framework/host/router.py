@@ -1,0 +1,254 @@
+"""IPC routes: the table plugins fill, and the router that dispatches requests to them.
+
+Every transport (HTTP bridge, Conduit, in-memory test client) calls :meth:`Router.dispatch`, so
+lookup, permission checks, timeouts and error translation happen once, here.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import re
+from collections import Counter
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final, TypeAlias, final
+
+import anyio
+
+from oro_framework.envelope import ByteStream, EventStream, Reply, encode_error, encode_result
+from oro_framework.errors import (
+    AbortError,
+    ErrnoError,
+    InternalError,
+    IPCError,
+    NotAllowedError,
+    NotFoundError,
+    RouteTimeoutError,
+)
+from oro_framework.host.registry import Registry
+from oro_framework.request import Request
+
+if TYPE_CHECKING:
+    from oro_framework.host.hooks import HookCaller
+
+__all__ = ["DEFAULT_TIMEOUT", "Handler", "Route", "RouteTable", "Router"]
+
+logger = logging.getLogger("oro_framework.router")
+
+Handler: TypeAlias = Callable[[Request], Awaitable[Any]]
+"""An async function taking a :class:`Request` and returning JSON data, ``bytes``, an
+:class:`EventStream`/:class:`ByteStream`, or any async iterator (sent as an event stream)."""
+
+DEFAULT_TIMEOUT: Final = 32.0
+"""Seconds a handler may take to produce its reply (Oro's ``TIMEOUT``); ``ipc.timeout_ms``
+changes it for every route, ``timeout=`` for one."""
+
+_ROUTE_NAME: Final = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*(\.[A-Za-z][A-Za-z0-9_\-]*)*$")
+
+
+@final
+@dataclass(frozen=True)
+class Route:
+    """A registered route. ``doc`` is the first line of the handler's docstring unless given."""
+
+    name: str
+    handler: Handler
+    permission: str
+    doc: str
+    plugin: str
+    timeout: float | None = None
+
+    @property
+    def namespace(self) -> str:
+        return self.name.split(".", 1)[0]
+
+
+@final
+class RouteTable(Registry[Route]):
+    """Passed to ``oro_register_routes``. Names are ``<namespace>.<action>`` (``fs.stat``) and
+    match case-insensitively, as in the Oro Runtime."""
+
+    kind = "route"
+
+    def _key(self, name: str) -> str:
+        return name.lower()
+
+    def add(
+        self,
+        name: str,
+        handler: Handler,
+        *,
+        permission: str,
+        doc: str | None = None,
+        timeout: float | None = None,
+    ) -> Route:
+        """Register ``handler`` as route ``name``, guarded by ``permission``.
+
+        :param timeout: seconds before the caller gets a TimeoutError; default ``ipc.timeout_ms``.
+        :raises ValueError: bad name, a handler that is not ``async def``, or a timeout ≤ 0.
+        :raises RegistrationConflict: another plugin registered the same name.
+        """
+        if not _ROUTE_NAME.match(name):
+            raise ValueError(f"route name {name!r} must look like 'namespace.action'")
+        if not inspect.iscoroutinefunction(handler):
+            raise ValueError(f"handler of route {name!r} must be an 'async def' function")
+        if timeout is not None and timeout <= 0:
+            raise ValueError(f"timeout of route {name!r} must be positive")
+        summary = doc if doc is not None else _first_line(inspect.getdoc(handler))
+        route = Route(name, handler, permission, summary, self.current_plugin, timeout)
+        self._claim(name, route, key=self._key(name))
+        return route
+
+    def route(
+        self, name: str, *, permission: str, timeout: float | None = None
+    ) -> Callable[[Handler], Handler]:
+        """Decorator form of :meth:`add`."""
+
+        def register(handler: Handler) -> Handler:
+            self.add(name, handler, permission=permission, timeout=timeout)
+            return handler
+
+        return register
+
+    def sorted(self) -> list[Route]:
+        return sorted(self, key=lambda route: route.name.lower())
+
+
+def _first_line(text: str | None) -> str:
+    return (text or "").strip().split("\n", 1)[0]
+
+
+@final
+class Router:
+    """Dispatches :class:`Request` objects to routes and turns every outcome into a
+    :class:`Reply`; it never raises for anything a caller sends."""
+
+    def __init__(
+        self,
+        routes: RouteTable,
+        hooks: HookCaller,
+        *,
+        is_permission_allowed: Callable[[str], bool],
+        default_timeout: float = DEFAULT_TIMEOUT,
+    ) -> None:
+        self.routes = routes
+        self._hooks = hooks
+        self._is_permission_allowed = is_permission_allowed
+        self.default_timeout = default_timeout
+        self.calls: Counter[str] = Counter()
+        self.active: Counter[str] = Counter()
+        self.open_streams: Counter[str] = Counter()
+
+    async def dispatch(self, request: Request) -> Reply:
+        """Run the route ``request.route`` names and answer with a :class:`Reply`.
+
+        Streams are wrapped so that their cancellation, errors and closing are accounted for;
+        the caller must iterate or ``aclose()`` them.
+        """
+        route = self.routes.get(request.route)
+        source = route.name if route else request.route
+        if route is None:
+            missing = NotFoundError(
+                f"Route '{request.route}' not found", url=f"ipc://{request.route}"
+            )
+            return self._error_reply(source, request, missing)
+        self.calls[route.name] += 1
+        self.active[route.name] += 1
+        try:
+            result = await self._run(route, request)
+        except IPCError as error:
+            return self._error_reply(source, request, error)
+        finally:
+            self.active[route.name] -= 1
+        return self._result_reply(route, request, result)
+
+    async def _run(self, route: Route, request: Request) -> Any:
+        self._check_permission(route, request)
+        timeout = route.timeout if route.timeout is not None else self.default_timeout
+        with request.cancel_scope:
+            with anyio.move_on_after(timeout) as deadline:
+                try:
+                    return await route.handler(request)
+                except IPCError:
+                    raise
+                except OSError as error:
+                    if error.errno is None:
+                        raise _internal(route, error) from error
+                    raise ErrnoError.from_os_error(error) from error
+                except Exception as error:
+                    raise _internal(route, error) from error
+            if deadline.cancelled_caught:
+                raise RouteTimeoutError(
+                    f"Route '{route.name}' did not answer within {timeout:g} s", timeout=timeout
+                )
+        raise AbortError(f"Request to '{route.name}' was cancelled by the client")
+
+    def _check_permission(self, route: Route, request: Request) -> None:
+        if not self._is_permission_allowed(route.permission):
+            raise NotAllowedError(
+                f"Runtime permission is disabled for '{route.permission}'",
+                permission=route.permission,
+            )
+        decision = self._hooks.permission_check(request=request, permission=route.permission)
+        if decision is False:
+            raise NotAllowedError(
+                f"Permission '{route.permission}' was refused for route '{route.name}'",
+                permission=route.permission,
+            )
+
+    def _result_reply(self, route: Route, request: Request, result: Any) -> Reply:
+        source = route.name
+        if isinstance(result, bytes | bytearray | memoryview):
+            return Reply(source, request.id, body=bytes(result))
+        if isinstance(result, EventStream | ByteStream):
+            return Reply(source, request.id, stream=self._track(route, request, result))
+        if isinstance(result, AsyncIterator):
+            stream = EventStream(result)
+            return Reply(source, request.id, stream=self._track(route, request, stream))
+        try:
+            payload = encode_result(source, request.id, result, token=request.token)
+        except (TypeError, ValueError) as error:
+            return self._error_reply(source, request, _internal(route, error))
+        return Reply(source, request.id, data=result, payload=payload)
+
+    def _error_reply(self, source: str, request: Request, error: IPCError) -> Reply:
+        payload = encode_error(source, request.id, error, token=request.token)
+        return Reply(source, request.id, error=error, payload=payload)
+
+    def _track(
+        self, route: Route, request: Request, stream: EventStream | ByteStream
+    ) -> EventStream | ByteStream:
+        if isinstance(stream, EventStream):
+            return EventStream(self._guarded(route, request, stream.events))
+        return ByteStream(self._guarded(route, request, stream.chunks), stream.media_type)
+
+    async def _guarded(
+        self, route: Route, request: Request, items: AsyncIterator[Any]
+    ) -> AsyncIterator[Any]:
+        """Count the open stream and close the handler's iterator whatever ends the stream;
+        an unexpected error mid-stream is logged and ends it (the status line is long gone)."""
+        self.open_streams[route.name] += 1
+        try:
+            async for item in items:
+                yield item
+        except IPCError:
+            raise
+        except Exception as error:
+            raise _internal(route, error) from error
+        finally:
+            self.open_streams[route.name] -= 1
+            close = getattr(items, "aclose", None)
+            if close is not None:
+                with anyio.CancelScope(shield=True):
+                    await close()
+
+
+def _internal(route: Route, error: BaseException) -> InternalError:
+    logger.error(
+        "route %r of plugin %r raised an unexpected exception",
+        route.name,
+        route.plugin,
+        exc_info=error,
+    )
+    return InternalError(f"Internal error in route '{route.name}' (details in the host log)")

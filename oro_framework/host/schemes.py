@@ -1,0 +1,69 @@
+"""ASGI apps that plugins mount under a path prefix of the app origin (``/ai/llama``...)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass
+from typing import Any, final
+
+from oro_framework.host.registry import Registry
+
+__all__ = ["ASGIApp", "Mount", "SchemeTable"]
+
+ASGIApp = Callable[
+    [
+        MutableMapping[str, Any],
+        Callable[[], Awaitable[MutableMapping[str, Any]]],
+        Callable[[MutableMapping[str, Any]], Awaitable[None]],
+    ],
+    Awaitable[None],
+]
+"""An ASGI 3 application: ``await app(scope, receive, send)``."""
+
+_RESERVED_PREFIXES = ("/oro", "/ipc")
+
+
+@final
+@dataclass(frozen=True)
+class Mount:
+    """An ASGI app served under ``prefix``; requests pass the same session checks as IPC."""
+
+    prefix: str
+    app: ASGIApp
+    doc: str
+    permission: str | None
+    plugin: str
+
+
+@final
+class SchemeTable(Registry[Mount]):
+    """Passed to ``oro_register_schemes``."""
+
+    kind = "scheme"
+
+    def mount(
+        self, prefix: str, app: ASGIApp, *, doc: str, permission: str | None = None
+    ) -> Mount:
+        """Serve ``app`` under ``prefix`` (``/ai/llama``): it sees paths below the prefix.
+
+        :raises ValueError: the prefix is not absolute, ends in ``/`` or is reserved by the host.
+        :raises RegistrationConflict: another plugin mounted the same prefix.
+        """
+        if not prefix.startswith("/") or prefix.endswith("/") or "//" in prefix:
+            raise ValueError(f"mount prefix {prefix!r} must look like '/name' or '/a/b'")
+        first_segment = "/" + prefix.split("/")[1]
+        if first_segment in _RESERVED_PREFIXES:
+            raise ValueError(f"mount prefix {prefix!r} is under {first_segment}, reserved by the host")
+        mount = Mount(prefix, app, doc, permission, self.current_plugin)
+        self._claim(prefix, mount)
+        return mount
+
+    def resolve(self, path: str) -> Mount | None:
+        """The mount whose prefix is the longest match of ``path``, if any."""
+        best: Mount | None = None
+        for mount in self:
+            if (path == mount.prefix or path.startswith(mount.prefix + "/")) and (
+                best is None or len(mount.prefix) > len(best.prefix)
+            ):
+                best = mount
+        return best
