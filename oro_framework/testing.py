@@ -213,10 +213,18 @@ class HookRecorder:
         self._record("oro_register_commands", cli=cli)
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    """Run async tests on trio, the backend the runtime uses."""
-    return "trio"
+class _TrioBackend:
+    """Holds the ``anyio_backend`` override; registered in :func:`pytest_configure` so that it is
+    parsed after anyio's own plugin and wins over its asyncio+trio parametrisation."""
+
+    @pytest.fixture(scope="module")
+    def anyio_backend(self) -> str:
+        """Run async tests on trio, the backend the runtime uses."""
+        return "trio"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(_TrioBackend(), "oro-anyio-trio-backend")
 
 
 def raise_for_error(reply: Reply) -> Any:

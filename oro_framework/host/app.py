@@ -67,6 +67,8 @@ class Host:
     :param config: overrides with the highest precedence (CLI flags), by dotted or flattened key.
     :param environ: environment for ``ORO_*`` overrides and plugin selection; default ``os.environ``.
     :param skip_broken_plugins: warn about plugins that fail to load instead of raising.
+    :param use_config_file: read ``oro.toml``; tools that must work while the file holds an
+        invalid value (``oro config set``) pass ``False`` to get the declared keys only.
     :param data_dir: overrides the per-user data directory (``cache`` and ``temp`` follow it
         unless given too); tests point these into a temporary directory.
     :raises PluginLoadError: a plugin failed to load (unless ``skip_broken_plugins``).
@@ -86,9 +88,10 @@ class Host:
         data_dir: Path | None = None,
         cache_dir: Path | None = None,
         temp_dir: Path | None = None,
+        use_config_file: bool = True,
     ) -> None:
         self.app_dir = Path(app_dir if app_dir is not None else Path.cwd()).resolve()
-        self.config_file = self.app_dir / CONFIG_FILE_NAME
+        self.config_file: Path | None = self.app_dir / CONFIG_FILE_NAME if use_config_file else None
         environ = dict(os.environ if environ is None else environ)
         self._loaded = self._load_plugins(environ, plugins, autoload, skip_broken_plugins)
         self.hooks = HookCaller(self._loaded.manager)
@@ -156,7 +159,7 @@ class Host:
         return loaded
 
     def _plugins_disabled_in_file(self) -> list[str]:
-        if not self.config_file.is_file():
+        if self.config_file is None or not self.config_file.is_file():
             return []
         try:
             value = get_document_value(read_document(self.config_file), "plugins.disable")

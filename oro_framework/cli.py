@@ -1,0 +1,379 @@
+"""The ``oro`` command line: run apps and inspect plugins, routes and configuration."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import warnings
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import anyio
+import click
+import tomlkit
+
+from oro_framework import __version__
+from oro_framework.config import (
+    ConfigRegistry,
+    get_document_value,
+    parse_text_value,
+    read_document,
+    set_document_value,
+    type_name,
+)
+from oro_framework.errors import HostError, RegistrationConflict
+from oro_framework.host import doctor as doctor_checks
+from oro_framework.host.app import CONFIG_FILE_NAME, Host
+from oro_framework.host.hooks import HookCaller
+from oro_framework.host.plugins import PluginInfo, create_plugin_manager
+
+
+__all__ = ["cli", "main"]
+
+CommandT = TypeVar("CommandT", bound=Callable[..., Any])
+
+
+def _render_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=False)]
+    lines = [
+        "  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in (headers, ["-" * width for width in widths], *rows)
+    ]
+    return "\n".join(lines)
+
+
+def _echo_json(value: Any) -> None:
+    click.echo(json.dumps(value, indent=2, ensure_ascii=False))
+
+
+def _format_value(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def _host_errors(function: CommandT) -> CommandT:
+    """Turn host errors (broken plugin, bad config, conflicts) into a one-line message and exit 1."""
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except HostError as error:
+            raise click.ClickException(f"{type(error).__name__}: {error}") from None
+
+    wrapper.__name__ = function.__name__
+    wrapper.__doc__ = function.__doc__
+    return wrapper  # type: ignore[return-value]
+
+
+def _build_host(app_dir: Path, *, skip_broken: bool, use_config_file: bool = True) -> Host:
+    return Host(app_dir, skip_broken_plugins=skip_broken, use_config_file=use_config_file)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="oro")
+@click.option("-v", "--verbose", is_flag=True, help="Log what the host does.")
+def cli(verbose: bool) -> None:
+    """oro-framework: desktop apps with an HTML/JS UI and native services from plugins."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+
+
+# -------------------------------------------------------------------------------------------------
+# oro run
+# -------------------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument(
+    "app_dir", default=".", type=click.Path(file_okay=False, exists=True, path_type=Path)
+)
+@click.option("--skip-broken-plugins", is_flag=True, help="Warn about broken plugins and go on.")
+@click.option(
+    "-c",
+    "--config",
+    "overrides",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Override a config key for this run (highest precedence).",
+)
+@_host_errors
+def run(app_dir: Path, skip_broken_plugins: bool, overrides: tuple[str, ...]) -> None:
+    """Run the app in APP_DIR (default: the current directory).
+
+    Builds the host with every installed plugin, starts its services, shows what the app can use,
+    answers a ping through the router and stops.
+    """
+    parsed: dict[str, str] = {}
+    for item in overrides:
+        key, separator, value = item.partition("=")
+        if not separator:
+            raise click.BadParameter(f"expected KEY=VALUE, got {item!r}", param_hint="--config")
+        parsed[key.strip()] = value
+    host = Host(app_dir, skip_broken_plugins=skip_broken_plugins, config=parsed)
+
+    async def main() -> None:
+        async with anyio.create_task_group() as task_group:
+            await task_group.start(host.run)
+            try:
+                click.echo(f"{host.config['meta.name']} ({host.app_dir})")
+                click.echo(f"plugins: {', '.join(info.name for info in host.plugins if not info.error)}")
+                click.echo(f"routes: {len(host.routes)}  services: {', '.join(host.running_services) or '-'}")
+                reply = await host.call("ping") if "ping" in host.routes else None
+                if reply is not None:
+                    click.echo(f"ping -> {reply.data if reply.ok else reply.error}")
+            finally:
+                host.stop()
+
+    anyio.run(main, backend="trio")
+
+
+# -------------------------------------------------------------------------------------------------
+# oro plugins
+# -------------------------------------------------------------------------------------------------
+
+
+@cli.group()
+def plugins() -> None:
+    """Inspect installed plugins."""
+
+
+def _installed_plugins() -> list[PluginInfo]:
+    loaded = create_plugin_manager(environ=os.environ, strict=False)
+    return sorted(loaded.infos, key=lambda info: (info.distribution or "", info.name))
+
+
+@plugins.command("list")
+@click.option("--all", "show_all", is_flag=True, help="Include oro-framework's own core plugins.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--hook", "hook_name", metavar="NAME", help="Only plugins implementing hook NAME.")
+def plugins_list(show_all: bool, as_json: bool, hook_name: str | None) -> None:
+    """List plugins found through the 'oro' entry-point group, with their hooks and errors.
+
+    Never fails: a plugin that cannot be imported is listed with its error.
+    """
+    infos = [info for info in _installed_plugins() if show_all or not info.is_core]
+    if hook_name:
+        wanted = hook_name if hook_name.startswith("oro_") else f"oro_{hook_name}"
+        infos = [info for info in infos if wanted in info.hooks]
+    if as_json:
+        _echo_json([info.to_json() for info in infos])
+        return
+    if not infos:
+        click.echo("No plugins installed." + ("" if show_all else " (--all shows core plugins)"))
+        return
+    rows = [
+        [
+            info.name,
+            info.version or "",
+            info.entry_point or info.module or "",
+            ", ".join(hook.removeprefix("oro_") for hook in info.hooks),
+            info.error or "",
+        ]
+        for info in infos
+    ]
+    click.echo(_render_table(["name", "version", "entry point", "hooks", "error"], rows))
+
+
+# -------------------------------------------------------------------------------------------------
+# oro routes
+# -------------------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option(
+    "--app",
+    "app_dir",
+    default=".",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="App directory whose oro.toml applies (default: current directory).",
+)
+@_host_errors
+def routes(as_json: bool, app_dir: Path) -> None:
+    """List every IPC route with its plugin, permission and a one-line doc."""
+    host = _build_host(app_dir, skip_broken=True)
+    try:
+        table = host.routes.sorted()
+    finally:
+        host.close()
+    if as_json:
+        _echo_json(
+            [
+                {
+                    "name": route.name,
+                    "plugin": route.plugin,
+                    "permission": route.permission,
+                    "doc": route.doc,
+                    "timeout": route.timeout,
+                }
+                for route in table
+            ]
+        )
+        return
+    rows = [[route.name, route.plugin, route.permission, route.doc] for route in table]
+    click.echo(_render_table(["route", "plugin", "permission", "doc"], rows))
+
+
+# -------------------------------------------------------------------------------------------------
+# oro config
+# -------------------------------------------------------------------------------------------------
+
+_file_option = click.option(
+    "--file",
+    "config_file",
+    default=CONFIG_FILE_NAME,
+    type=click.Path(dir_okay=False, path_type=Path),
+    show_default=True,
+    help="The oro.toml to read or edit.",
+)
+
+
+@cli.group()
+def config() -> None:
+    """Read and edit oro.toml (keys as 'section.key' or flattened 'section_key')."""
+
+
+def _declared_keys(config_file: Path) -> ConfigRegistry:
+    host = _build_host(config_file.parent, skip_broken=True, use_config_file=False)
+    host.close()
+    return host.config_keys
+
+
+@config.command("get")
+@click.argument("key")
+@_file_option
+@_host_errors
+def config_get(key: str, config_file: Path) -> None:
+    """Print the effective value of KEY (default < oro.toml < platform table < environment)."""
+    host = _build_host(config_file.parent, skip_broken=True)
+    host.close()
+    if key in host.config:
+        click.echo(_format_value(host.config[key]))
+        return
+    if config_file.is_file():
+        try:
+            click.echo(_format_value(get_document_value(read_document(config_file), key)))
+            return
+        except KeyError:
+            pass
+    raise click.ClickException(f"config key {key!r} is not declared by any plugin nor set in {config_file}")
+
+
+@config.command("set")
+@click.argument("key")
+@click.argument("value")
+@_file_option
+@_host_errors
+def config_set(key: str, value: str, config_file: Path) -> None:
+    """Set KEY to VALUE in oro.toml, keeping comments, order and formatting.
+
+    VALUE is parsed as the key's declared type (true/false, numbers, lists as JSON arrays or
+    space-separated words).
+    """
+    registry = _declared_keys(config_file)
+    declared = registry.find(key)
+    dotted = registry.dotted(key)
+    if declared is None:
+        click.echo(f"warning: no installed plugin declares {key!r}; writing it as given", err=True)
+        typed: Any = _guess_value(value)
+    else:
+        try:
+            typed = declared.validate(parse_text_value(declared.type, value))
+        except (TypeError, ValueError) as error:
+            raise click.ClickException(f"key '{dotted}' {error}") from None
+    document = read_document(config_file) if config_file.is_file() else tomlkit.document()
+    set_document_value(document, dotted, typed)
+    config_file.write_text(tomlkit.dumps(document), encoding="utf-8")
+    click.echo(f"{dotted} = {_format_value(typed)}")
+
+
+def _guess_value(text: str) -> Any:
+    try:
+        return tomlkit.parse(f"value = {text}")["value"]
+    except Exception:
+        return text
+
+
+@config.command("list")
+@click.option("--describe", is_flag=True, help="Every declared key with type, default and doc.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@_file_option
+@_host_errors
+def config_list(describe: bool, as_json: bool, config_file: Path) -> None:
+    """List effective values (or, with --describe, every key every installed plugin declares)."""
+    if describe:
+        keys = sorted(_declared_keys(config_file), key=lambda key: key.name)
+        described = [
+            {
+                "key": key.name,
+                "flattened": key.flattened,
+                "type": type_name(key.type),
+                "default": key.default,
+                "plugin": key.plugin,
+                "env": list(key.env_names),
+                "doc": key.doc,
+            }
+            for key in keys
+        ]
+        if as_json:
+            _echo_json(described)
+            return
+        for entry in described:
+            default = "" if entry["default"] is None else f" = {json.dumps(entry['default'])}"
+            click.echo(f"{entry['key']} ({entry['type']}{default}) [{entry['plugin']}]")
+            click.echo(f"    {entry['doc']}")
+            click.echo(f"    flattened: {entry['flattened']}  env: {', '.join(entry['env']) or '-'}")
+        return
+    host = _build_host(config_file.parent, skip_broken=True)
+    host.close()
+    values = [
+        {"key": name, "value": host.config[name], "source": host.config.source(name)}
+        for name in sorted(host.config)
+    ]
+    if as_json:
+        _echo_json(values)
+        return
+    for entry in values:
+        click.echo(f"{entry['key']} = {json.dumps(entry['value'])}  # {entry['source']}")
+
+
+# -------------------------------------------------------------------------------------------------
+# oro doctor
+# -------------------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def doctor(as_json: bool) -> None:
+    """Report what this machine offers: Python, GUI backends, Chromium for tests, plugins."""
+    checks = doctor_checks.run_checks(_installed_plugins())
+    if as_json:
+        _echo_json([check.to_json() for check in checks])
+        return
+    for check in checks:
+        mark = "ok " if check.ok else "-- "
+        click.echo(f"{mark} {check.name}: {check.detail}")
+
+
+# -------------------------------------------------------------------------------------------------
+# Entry point
+# -------------------------------------------------------------------------------------------------
+
+
+def _add_plugin_commands(group: click.Group) -> None:
+    loaded = create_plugin_manager(environ=os.environ, strict=False)
+    try:
+        HookCaller(loaded.manager).register_commands(group)
+    except RegistrationConflict as error:
+        click.echo(f"warning: {error}", err=True)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Console-script entry point: add plugin commands, then run the command line."""
+    warnings.simplefilter("default")
+    _add_plugin_commands(cli)
+    cli.main(args=list(argv) if argv is not None else sys.argv[1:], prog_name="oro")

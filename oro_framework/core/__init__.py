@@ -1,0 +1,11 @@
+"""oro-framework's own plugins, registered through the ``oro`` entry-point group like any other.
+
+* :mod:`~oro_framework.core.ping`: ``ping``.
+* :mod:`~oro_framework.core.platform`: ``platform.primordials``, ``mime.lookup``.
+* :mod:`~oro_framework.core.os`: ``os.*`` device information, behind permission ``device_info``.
+* :mod:`~oro_framework.core.diagnostics`: ``diagnostics.*``, behind permission ``diagnostics``.
+* :mod:`~oro_framework.core.permissions`: ``permissions.query``, ``permissions.list``.
+
+Each plugin module holds only hook implementations and the route handlers they register; blocking
+work lives in the private helper modules and runs in a worker thread.
+"""

@@ -1,0 +1,66 @@
+"""MIME types of paths and URLs, for ``mime.lookup``."""
+
+from __future__ import annotations
+
+import mimetypes
+import posixpath
+from types import MappingProxyType
+from typing import Final
+from urllib.parse import urlsplit
+
+__all__ = ["DEFAULT_MEDIA_TYPE", "guess_media_type", "load_system_types"]
+
+DEFAULT_MEDIA_TYPE: Final = "application/octet-stream"
+
+# The web types a page depends on are pinned: Python 3.11's table and many /etc/mime.types still
+# say application/javascript or know nothing of .mjs/.wasm, and a module script served with the
+# wrong type is refused by the browser.
+_WEB_TYPES: Final = MappingProxyType(
+    {
+        ".js": "text/javascript",
+        ".mjs": "text/javascript",
+        ".cjs": "text/javascript",
+        ".wasm": "application/wasm",
+        ".json": "application/json",
+        ".map": "application/json",
+        ".webmanifest": "application/manifest+json",
+        ".html": "text/html",
+        ".htm": "text/html",
+        ".css": "text/css",
+        ".svg": "image/svg+xml",
+        ".txt": "text/plain",
+        ".png": "image/png",
+        ".jpg": "image/jpeg",
+        ".jpeg": "image/jpeg",
+        ".gif": "image/gif",
+        ".webp": "image/webp",
+        ".ico": "image/vnd.microsoft.icon",
+        ".woff": "font/woff",
+        ".woff2": "font/woff2",
+        ".ttf": "font/ttf",
+        ".otf": "font/otf",
+    }
+)
+
+
+def load_system_types() -> None:
+    """Read the system's MIME tables now (they are files), rather than on the first lookup."""
+    if not mimetypes.inited:
+        mimetypes.init()
+
+
+def guess_media_type(value: str) -> str:
+    """The media type of a path or URL, from its extension; ``application/octet-stream`` when
+    unknown. Query strings and fragments of URLs are ignored; ``data:`` URLs give their own type."""
+    if value.startswith("data:"):
+        return mimetypes.guess_type(value)[0] or DEFAULT_MEDIA_TYPE
+    path = urlsplit(value).path if "://" in value else value
+    # Both separators: a Windows path may come from any platform's page.
+    name = path.replace("\\", "/").rsplit("/", 1)[-1]
+    extension = posixpath.splitext(name)[1].lower()
+    if not extension:
+        return DEFAULT_MEDIA_TYPE
+    if extension in _WEB_TYPES:
+        return _WEB_TYPES[extension]
+    # Only the last extension counts: "a.tar.gz" is a gzip file, not a tar archive.
+    return mimetypes.guess_type(f"file{extension}", strict=False)[0] or DEFAULT_MEDIA_TYPE

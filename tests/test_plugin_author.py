@@ -1,0 +1,145 @@
+"""A third-party author's path, for real: write a one-file plugin distribution, ``pip install -e``
+it into a fresh virtual environment next to oro-framework, and inspect it with the ``oro`` command.
+
+uv builds the venvs (its binary comes from the ``uv`` dev dependency); packages come from uv's cache
+or the package index, as they would for the author.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from uv import find_uv_bin
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+
+
+def _write_distribution(root: Path, name: str, entry_point: str, plugin_source: str) -> Path:
+    package = name.replace("-", "_")
+    (root / "src" / package).mkdir(parents=True)
+    (root / "pyproject.toml").write_text(
+        textwrap.dedent(
+            f"""
+            [project]
+            name = "{name}"
+            version = "1.2.3"
+            dependencies = ["oro-framework"]
+
+            [project.entry-points.oro]
+            {entry_point}
+
+            [build-system]
+            requires = ["hatchling"]
+            build-backend = "hatchling.build"
+            """
+        )
+    )
+    (root / "src" / package / "__init__.py").write_text("")
+    (root / "src" / package / "plugin.py").write_text(textwrap.dedent(plugin_source))
+    return root
+
+
+GREETER_PLUGIN = '''
+    from oro_framework import hookimpl
+
+
+    async def greet(request):
+        """Greet someone by name."""
+        return f"hello {request.params.require_str('name')}"
+
+
+    @hookimpl
+    def oro_register_routes(routes):
+        routes.add("greeter.greet", greet, permission="runtime")
+'''
+
+
+@pytest.fixture(scope="module")
+def author_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A venv holding oro-framework (editable), a working plugin and a broken one."""
+    root = tmp_path_factory.mktemp("author")
+    greeter = _write_distribution(
+        root / "oro-greeter", "oro-greeter", 'greeter = "oro_greeter.plugin"', GREETER_PLUGIN
+    )
+    broken = _write_distribution(
+        root / "oro-broken", "oro-broken", 'broken = "oro_broken.missing_module"', ""
+    )
+    venv = root / "venv"
+    uv = find_uv_bin()
+    subprocess.run([uv, "venv", "--quiet", "--python", sys.executable, str(venv)], check=True)
+    subprocess.run(
+        [uv, "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"),
+         "-e", str(REPOSITORY), "-e", str(greeter), "-e", str(broken)],
+        check=True,
+    )
+    return venv
+
+
+def _oro(venv: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(venv / "bin" / "oro"), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=cwd,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(venv)},
+    )
+
+
+def test_installed_plugin_is_listed_with_its_hooks(author_venv: Path) -> None:
+    result = _oro(author_venv, "plugins", "list", "--json")
+    assert result.returncode == 0, result.stderr
+    by_name = {row["name"]: row for row in json.loads(result.stdout)}
+    assert by_name["greeter"] == {
+        "name": "greeter",
+        "version": "1.2.3",
+        "entry_point": "greeter = oro_greeter.plugin",
+        "module": "oro_greeter.plugin",
+        "hooks": ["oro_register_routes"],
+        "error": None,
+        "distribution": "oro-greeter",
+    }
+
+
+def test_installed_plugin_route_is_listed(author_venv: Path, tmp_path: Path) -> None:
+    result = _oro(author_venv, "routes", "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    routes = {row["name"]: row for row in json.loads(result.stdout)}
+    assert routes["greeter.greet"] == {
+        "name": "greeter.greet",
+        "plugin": "greeter",
+        "permission": "runtime",
+        "doc": "Greet someone by name.",
+        "timeout": None,
+    }
+    assert "ping" in routes
+
+
+def test_broken_plugin_shows_its_error_and_list_still_succeeds(author_venv: Path) -> None:
+    result = _oro(author_venv, "plugins", "list", "--json")
+    assert result.returncode == 0
+    broken = next(row for row in json.loads(result.stdout) if row["name"] == "broken")
+    assert "No module named 'oro_broken.missing_module'" in broken["error"]
+    assert broken["distribution"] == "oro-broken"
+
+
+def test_broken_plugin_makes_run_fail_naming_entry_point_and_distribution(
+    author_venv: Path, tmp_path: Path
+) -> None:
+    result = _oro(author_venv, "run", str(tmp_path))
+    assert result.returncode == 1
+    assert "PluginLoadError" in result.stderr
+    assert "broken = oro_broken.missing_module" in result.stderr
+    assert "oro-broken" in result.stderr
+
+
+def test_skip_broken_plugins_runs_the_app_anyway(author_venv: Path, tmp_path: Path) -> None:
+    result = _oro(author_venv, "run", str(tmp_path), "--skip-broken-plugins")
+    assert result.returncode == 0, result.stderr
+    assert "ping -> pong" in result.stdout
+    assert "skipping broken plugin" in result.stderr
