@@ -1,0 +1,240 @@
+"""What the machine says about itself, shaped the way Node's ``os`` module answers.
+
+Most of these block (psutil reads ``/proc`` or calls the OS, platformdirs may read
+``user-dirs.dirs``): route handlers run them with ``anyio.to_thread.run_sync``.
+"""
+
+from __future__ import annotations
+
+import errno
+import ipaddress
+import platform
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Final
+
+import platformdirs
+import psutil
+
+__all__ = [
+    "architecture",
+    "available_memory",
+    "constants",
+    "cpus",
+    "network_interfaces",
+    "release_version",
+    "uname",
+    "uptime",
+    "user_paths",
+]
+
+# Oro's primordials name architectures like its C++ build does, not like each OS reports them.
+_ARCHITECTURES: Final = {"amd64": "x86_64", "x64": "x86_64", "aarch64": "arm64", "arm64": "arm64"}
+
+_NO_MAC: Final = "00:00:00:00:00:00"
+
+_RELEASE: Final = re.compile(r"\d+(?:\.\d+)*")
+
+
+def architecture() -> str:
+    machine = platform.machine().lower()
+    return _ARCHITECTURES.get(machine, machine)
+
+
+def release_version(version: str) -> str:
+    """``0.1.0`` of ``0.1.0.dev3+g1a2b3c``: the release segment, without pre/dev/local parts."""
+    match = _RELEASE.match(version)
+    return match.group(0) if match else version
+
+
+def uname() -> dict[str, str]:
+    system = platform.uname()
+    return {
+        "sysname": system.system,
+        "nodename": system.node,
+        "release": system.release,
+        "version": system.version,
+        "machine": system.machine,
+    }
+
+
+def cpus() -> list[dict[str, Any]]:
+    """One entry per logical CPU: ``{model, speed (MHz), times: {user, nice, sys, idle, irq} (ms)}``."""
+    times = psutil.cpu_times(percpu=True)
+    models = _cpu_models(len(times))
+    speeds = _cpu_speeds(len(times))
+    return [
+        {
+            "model": models[index],
+            "speed": speeds[index],
+            "times": {
+                "user": _milliseconds(cpu.user),
+                "nice": _milliseconds(getattr(cpu, "nice", 0.0)),
+                "sys": _milliseconds(cpu.system),
+                "idle": _milliseconds(cpu.idle),
+                "irq": _milliseconds(getattr(cpu, "irq", 0.0)),
+            },
+        }
+        for index, cpu in enumerate(times)
+    ]
+
+
+def _milliseconds(seconds: float) -> int:
+    return round(seconds * 1000)
+
+
+def _cpu_models(count: int) -> list[str]:
+    models = _linux_cpu_models() if sys.platform.startswith("linux") else []
+    if len(models) == count:
+        return models
+    model = (models[0] if models else _brand_string()) or platform.processor() or "unknown"
+    return [model] * count
+
+
+def _linux_cpu_models() -> list[str]:
+    try:
+        text = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    return [
+        line.split(":", 1)[1].strip()
+        for line in text.splitlines()
+        if line.startswith("model name") and ":" in line
+    ]
+
+
+def _brand_string() -> str:
+    if sys.platform != "darwin":
+        return ""
+    try:
+        completed = subprocess.run(
+            ["sysctl", "-n", "machdep.cpu.brand_string"],  # noqa: S607 - a system tool on PATH
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return completed.stdout.strip()
+
+
+def _cpu_speeds(count: int) -> list[int]:
+    try:
+        frequencies = psutil.cpu_freq(percpu=True)
+    except (AttributeError, NotImplementedError, OSError):
+        frequencies = []
+    if len(frequencies) == count:
+        return [round(frequency.current) for frequency in frequencies]
+    # Some systems report one frequency for the whole package, some none at all (Node says 0).
+    speed = round(frequencies[0].current) if frequencies else 0
+    return [speed] * count
+
+
+def network_interfaces() -> dict[str, list[dict[str, Any]]]:
+    """Node's ``os.networkInterfaces()``: interfaces that are up and hold an IP address."""
+    stats = psutil.net_if_stats()
+    interfaces: dict[str, list[dict[str, Any]]] = {}
+    for name, entries in psutil.net_if_addrs().items():
+        state = stats.get(name)
+        if state is not None and not state.isup:
+            continue
+        is_loopback = state is not None and "loopback" in state.flags.split(",")
+        described = [
+            _describe_address(name, entry, _mac_address(entries), is_loopback)
+            for entry in entries
+            if entry.family in (socket.AF_INET, socket.AF_INET6)
+        ]
+        if described:
+            interfaces[name] = described
+    return interfaces
+
+
+def _mac_address(entries: Sequence[Any]) -> str:
+    for entry in entries:
+        if entry.family == psutil.AF_LINK and entry.address:
+            # Windows writes AA-BB-..., Node always aa:bb:...
+            return str(entry.address).replace("-", ":").lower()
+    return _NO_MAC
+
+
+def _describe_address(name: str, entry: Any, mac: str, is_loopback: bool) -> dict[str, Any]:
+    address, _, zone = str(entry.address).partition("%")
+    ip = ipaddress.ip_address(address)
+    netmask: str | None = entry.netmask
+    prefix = _prefix_length(netmask)
+    described: dict[str, Any] = {
+        "address": address,
+        "netmask": netmask,
+        "family": "IPv4" if ip.version == 4 else "IPv6",
+        "mac": mac,
+        "internal": is_loopback or ip.is_loopback,
+        "cidr": None if prefix is None else f"{address}/{prefix}",
+    }
+    if ip.version == 6:
+        described["scopeid"] = _scope_id(zone or name) if ip.is_link_local else 0
+    return described
+
+
+def _prefix_length(netmask: str | None) -> int | None:
+    if not netmask:
+        return None
+    try:
+        return bin(int(ipaddress.ip_address(netmask))).count("1")
+    except ValueError:
+        return None
+
+
+def _scope_id(zone: str) -> int:
+    if zone.isdigit():
+        return int(zone)
+    try:
+        return socket.if_nametoindex(zone)
+    except OSError:
+        return 0
+
+
+def uptime() -> float:
+    """Seconds since the system booted."""
+    return time.time() - psutil.boot_time()
+
+
+def available_memory() -> int:
+    """Bytes of memory available to new processes without swapping."""
+    return int(psutil.virtual_memory().available)
+
+
+def user_paths(bundle_identifier: str) -> dict[str, str]:
+    """The user's well-known directories, and the app's config directory (named like its data
+    directory, after the bundle identifier). Nothing is created."""
+    return {
+        "home": str(Path.home()),
+        "documents": platformdirs.user_documents_dir(),
+        "downloads": platformdirs.user_downloads_dir(),
+        "desktop": platformdirs.user_desktop_dir(),
+        "pictures": platformdirs.user_pictures_dir(),
+        "music": platformdirs.user_music_dir(),
+        "videos": platformdirs.user_videos_dir(),
+        "config": platformdirs.user_config_dir(bundle_identifier, appauthor=False),
+    }
+
+
+def constants() -> dict[str, dict[str, int]]:
+    """Node's ``os.constants``: ``errno`` and ``signals`` by name, with this platform's numbers."""
+    errors = {
+        name: value
+        for name, value in vars(errno).items()
+        if name.startswith("E") and isinstance(value, int)
+    }
+    signals = {
+        name: int(number)
+        for name, number in signal.Signals.__members__.items()
+        if name.startswith("SIG")
+    }
+    return {"errno": dict(sorted(errors.items())), "signals": dict(sorted(signals.items()))}
