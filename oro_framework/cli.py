@@ -18,7 +18,9 @@ import tomlkit
 from oro_framework import __version__
 from oro_framework.config import (
     ConfigRegistry,
+    flatten_key,
     get_document_value,
+    iter_document,
     parse_text_value,
     read_document,
     set_document_value,
@@ -255,11 +257,11 @@ def config_get(key: str, config_file: Path) -> None:
         click.echo(_format_value(host.config[key]))
         return
     if config_file.is_file():
-        try:
-            click.echo(_format_value(get_document_value(read_document(config_file), key)))
+        document = read_document(config_file)
+        dotted = _document_key(document, key)
+        if dotted is not None:
+            click.echo(_format_value(get_document_value(document, dotted)))
             return
-        except KeyError:
-            pass
     raise click.ClickException(f"config key {key!r} is not declared by any plugin nor set in {config_file}")
 
 
@@ -276,7 +278,8 @@ def config_set(key: str, value: str, config_file: Path) -> None:
     """
     registry = _declared_keys(config_file)
     declared = registry.find(key)
-    dotted = registry.dotted(key)
+    document = read_document(config_file) if config_file.is_file() else tomlkit.document()
+    dotted = registry.dotted(key) if declared else (_document_key(document, key) or key)
     if declared is None:
         click.echo(f"warning: no installed plugin declares {key!r}; writing it as given", err=True)
         typed: Any = _guess_value(value)
@@ -285,10 +288,17 @@ def config_set(key: str, value: str, config_file: Path) -> None:
             typed = declared.validate(parse_text_value(declared.type, value))
         except (TypeError, ValueError) as error:
             raise click.ClickException(f"key '{dotted}' {error}") from None
-    document = read_document(config_file) if config_file.is_file() else tomlkit.document()
     set_document_value(document, dotted, typed)
     config_file.write_text(tomlkit.dumps(document), encoding="utf-8")
     click.echo(f"{dotted} = {_format_value(typed)}")
+
+
+def _document_key(document: tomlkit.TOMLDocument, key: str) -> str | None:
+    """The dotted key set in ``document`` that ``key`` names, dotted or flattened."""
+    for dotted, _ in iter_document(document):
+        if key in (dotted, flatten_key(dotted)):
+            return dotted
+    return None
 
 
 def _guess_value(text: str) -> Any:
@@ -372,8 +382,12 @@ def _add_plugin_commands(group: click.Group) -> None:
         click.echo(f"warning: {error}", err=True)
 
 
+def _show_warning(message: Warning | str, category: type[Warning], *_: Any, **__: Any) -> None:
+    click.echo(f"warning: {message}", err=True)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point: add plugin commands, then run the command line."""
-    warnings.simplefilter("default")
+    warnings.showwarning = _show_warning
     _add_plugin_commands(cli)
     cli.main(args=list(argv) if argv is not None else sys.argv[1:], prog_name="oro")

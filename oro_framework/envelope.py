@@ -10,6 +10,7 @@ decode through here, so every transport answers byte-for-byte the same envelope:
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any, Final, final
@@ -28,6 +29,7 @@ __all__ = [
 ]
 
 _ENCODER: Final = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+_LINE_BREAK: Final = re.compile(r"\r\n|\r|\n")
 
 
 def _envelope(source: str, request_id: str, token: str | None) -> dict[str, Any]:
@@ -89,7 +91,9 @@ def encode_sse(event: ServerSentEvent) -> bytes:
         lines.append(f"event: {_single_line(event.event)}")
     if event.id is not None:
         lines.append(f"id: {_single_line(event.id)}")
-    lines.extend(f"data: {line}" for line in data.replace("\r\n", "\n").split("\n"))
+    # CR, LF and CRLF all end a line for an SSE parser; splitting on fewer would let a lone CR
+    # in the data end the event early and inject fields.
+    lines.extend(f"data: {line}" for line in _LINE_BREAK.split(data))
     return ("\n".join(lines) + "\n\n").encode()
 
 

@@ -165,7 +165,8 @@ class Request:
     :ivar transport: ``"http"``, ``"conduit"`` or ``"memory"``.
     :ivar id: the caller's sequence id (``seq``), echoed in the reply envelope.
     :ivar host: the running :class:`~oro_framework.Host`.
-    :ivar cancel_scope: cancelled when the client goes away; handlers may shield cleanup from it.
+    :ivar cancel_scope: cancelled when the client goes away (:meth:`cancel`, then ``is_aborted``)
+        or the route's timeout expires; handlers may shield cleanup from it.
     """
 
     def __init__(
@@ -193,6 +194,7 @@ class Request:
         self.id = id
         self.token = token
         self.cancel_scope = anyio.CancelScope()
+        self.is_aborted = False
 
     def json(self) -> Any:
         """The body decoded as JSON.
@@ -206,6 +208,7 @@ class Request:
 
     def cancel(self) -> None:
         """Cancel the handler (the client went away): the caller receives an AbortError."""
+        self.is_aborted = True
         self.cancel_scope.cancel()
 
     def __repr__(self) -> str:

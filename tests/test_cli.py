@@ -130,8 +130,16 @@ def test_config_set_parses_the_declared_type(runner: CliRunner, app: Path) -> No
 
 def test_config_set_then_get_round_trips(runner: CliRunner, app: Path) -> None:
     config = str(app / "oro.toml")
-    _invoke(runner, "config", "set", "http.ipc.enable", "yes", "--file", config)
-    assert _invoke(runner, "config", "get", "http.ipc.enable", "--file", config) == "true\n"
+    _invoke(runner, "config", "set", "lifecycle.desktop_always_running", "no", "--file", config)
+    assert _invoke(runner, "config", "get", "lifecycle_desktop_always_running", "--file", config) == "false\n"
+
+
+def test_config_set_of_an_undeclared_key_warns_and_writes_it(runner: CliRunner, app: Path) -> None:
+    config = str(app / "oro.toml")
+    result = runner.invoke(cli, ["config", "set", "custom.answer", "42", "--file", config])
+    assert result.exit_code == 0
+    assert "no installed plugin declares 'custom.answer'" in result.output
+    assert _invoke(runner, "config", "get", "custom_answer", "--file", config) == "42\n"
 
 
 def test_config_set_refuses_a_value_of_the_wrong_type(runner: CliRunner, app: Path) -> None:
@@ -148,7 +156,7 @@ def test_config_set_can_repair_an_invalid_value(runner: CliRunner, app: Path) ->
     config.write_text(COMMENTED_CONFIG + "\n[window]\nwidth = \"wide\"\n")
     broken = runner.invoke(cli, ["config", "get", "window.width", "--file", str(config)])
     assert broken.exit_code == 1
-    assert "oro.toml:14" in broken.output
+    assert "oro.toml:13" in broken.output
     _invoke(runner, "config", "set", "window.width", "800", "--file", str(config))
     assert _invoke(runner, "config", "get", "window_width", "--file", str(config)) == "800\n"
 

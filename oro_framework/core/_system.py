@@ -65,7 +65,8 @@ def uname() -> dict[str, str]:
 
 
 def cpus() -> list[dict[str, Any]]:
-    """One entry per logical CPU: ``{model, speed (MHz), times: {user, nice, sys, idle, irq} (ms)}``."""
+    """One entry per logical CPU: ``{model, speed, times: {user, nice, sys, idle, irq}}``, the
+    speed in MHz and the times in milliseconds."""
     times = psutil.cpu_times(percpu=True)
     models = _cpu_models(len(times))
     speeds = _cpu_speeds(len(times))
@@ -114,7 +115,7 @@ def _brand_string() -> str:
         return ""
     try:
         completed = subprocess.run(
-            ["sysctl", "-n", "machdep.cpu.brand_string"],  # noqa: S607 - a system tool on PATH
+            ["sysctl", "-n", "machdep.cpu.brand_string"],
             capture_output=True,
             text=True,
             timeout=5,

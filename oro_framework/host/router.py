@@ -166,23 +166,26 @@ class Router:
     async def _run(self, route: Route, request: Request) -> Any:
         self._check_permission(route, request)
         timeout = route.timeout if route.timeout is not None else self.default_timeout
-        with request.cancel_scope:
-            with anyio.move_on_after(timeout) as deadline:
-                try:
-                    return await route.handler(request)
-                except IPCError:
-                    raise
-                except OSError as error:
-                    if error.errno is None:
-                        raise _internal(route, error) from error
-                    raise ErrnoError.from_os_error(error) from error
-                except Exception as error:
+        # One scope serves both the deadline and client cancellation: scopes dominate the cost
+        # of a dispatch, and Request.cancel() records which of the two fired.
+        scope = request.cancel_scope
+        scope.deadline = min(scope.deadline, anyio.current_time() + timeout)
+        with scope:
+            try:
+                return await route.handler(request)
+            except IPCError:
+                raise
+            except OSError as error:
+                if error.errno is None:
                     raise _internal(route, error) from error
-            if deadline.cancelled_caught:
-                raise RouteTimeoutError(
-                    f"Route '{route.name}' did not answer within {timeout:g} s", timeout=timeout
-                )
-        raise AbortError(f"Request to '{route.name}' was cancelled by the client")
+                raise ErrnoError.from_os_error(error) from error
+            except Exception as error:
+                raise _internal(route, error) from error
+        if request.is_aborted:
+            raise AbortError(f"Request to '{route.name}' was cancelled by the client")
+        raise RouteTimeoutError(
+            f"Route '{route.name}' did not answer within {timeout:g} s", timeout=timeout
+        )
 
     def _check_permission(self, route: Route, request: Request) -> None:
         if not self._is_permission_allowed(route.permission):

@@ -1,0 +1,121 @@
+"""IPC dispatch cost of the host core, against baselines measured in the same run.
+
+Rows (per call, median of several rounds):
+
+* ``router: ping``  — ``host.call("ping")``: lookup, permission check (config + hook), timeout
+  scope, cancel scope, envelope encoding. Baseline: awaiting the same handler directly.
+* ``router: echo 1 KiB JSON`` — a handler returning a 1 KiB dict, encoded as an envelope.
+  Baseline: ``json.dumps`` of the same envelope plus a direct await.
+* ``router: 404`` — an unknown route answered as NotFoundError. Baseline: the direct ping await.
+
+* ``router: ping`` again, against one raw loopback TCP echo round trip (anyio sockets, 16 bytes):
+  what every transport adds anyway, so this ratio says how much of an IPC call the router is.
+
+The ratio column is ours ÷ baseline.
+
+Run: ``.venv/bin/python bench/router.py [--quick]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import anyio
+import anyio.abc
+
+import oro_framework.core.ping
+from oro_framework import Request, hookimpl
+from oro_framework.testing import make_host
+
+PAYLOAD = {"items": [{"id": index, "name": f"item-{index:04d}"} for index in range(40)]}
+
+
+class EchoPlugin:
+    name = "bench-echo"
+
+    @hookimpl
+    def oro_register_routes(self, routes: Any) -> None:
+        async def echo(request: Request) -> Any:
+            return PAYLOAD
+
+        routes.add("bench.echo", echo, permission="runtime")
+
+
+async def per_call(function: Callable[[], Awaitable[Any]], calls: int, rounds: int) -> float:
+    """Median seconds per call over ``rounds`` rounds of ``calls`` calls."""
+    samples = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        for _ in range(calls):
+            await function()
+        samples.append((time.perf_counter() - started) / calls)
+    return statistics.median(samples)
+
+
+async def echo_server(*, task_status: anyio.abc.TaskStatus[int]) -> None:
+    async def serve(stream: anyio.abc.SocketStream) -> None:
+        async with stream:
+            async for data in stream:
+                await stream.send(data)
+
+    listener = await anyio.create_tcp_listener(local_host="127.0.0.1", local_port=0)
+    task_status.started(listener.extra(anyio.abc.SocketAttribute.local_port))
+    await listener.serve(serve)
+
+
+async def main(calls: int, rounds: int) -> None:
+    async with anyio.create_task_group() as servers:
+        port = await servers.start(echo_server)
+        async with await anyio.connect_tcp("127.0.0.1", port) as client:
+
+            async def tcp_round_trip() -> None:
+                await client.send(b"0123456789abcdef")
+                received = 0
+                while received < 16:
+                    received += len(await client.receive())
+
+            await compare(calls, rounds, tcp_round_trip)
+        servers.cancel_scope.cancel()
+
+
+async def compare(calls: int, rounds: int, tcp_round_trip: Callable[[], Awaitable[None]]) -> None:
+    async with make_host(plugins=[oro_framework.core.ping, EchoPlugin()]) as host:
+        ping_route = host.routes.get("ping")
+        echo_route = host.routes.get("bench.echo")
+        assert ping_route is not None and echo_route is not None
+        request = Request("ping", host=host)
+
+        async def direct_ping() -> Any:
+            return await ping_route.handler(request)
+
+        async def direct_echo() -> Any:
+            data = await echo_route.handler(request)
+            return json.dumps({"source": "bench.echo", "id": "0", "data": data})
+
+        rows = [
+            ("router: ping", lambda: host.call("ping"), "direct await", direct_ping),
+            ("router: echo 1 KiB JSON", lambda: host.call("bench.echo"), "await + json.dumps", direct_echo),
+            ("router: 404", lambda: host.call("no.such.route"), "direct await", direct_ping),
+            ("router: ping", lambda: host.call("ping"), "loopback TCP echo", tcp_round_trip),
+        ]
+        print(f"{'case':<26}{'ours µs':>10}  {'baseline':<20}{'base µs':>9}{'ratio':>8}")
+        for name, ours, baseline_name, baseline in rows:
+            ours_time = await per_call(ours, calls, rounds)
+            base_time = await per_call(baseline, calls, rounds)
+            print(
+                f"{name:<26}{ours_time * 1e6:>10.2f}  {baseline_name:<20}"
+                f"{base_time * 1e6:>9.2f}{ours_time / base_time:>8.1f}"
+            )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="few iterations (smoke run)")
+    arguments = parser.parse_args()
+    calls, rounds = (200, 3) if arguments.quick else (5000, 7)
+    anyio.run(main, calls, rounds, backend="trio")

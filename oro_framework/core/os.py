@@ -1,0 +1,84 @@
+"""The ``os.*`` routes: Node's ``os`` module answered by the host, behind permission
+``device_info`` (an app that needs none of it switches it off in ``oro.toml``)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import anyio
+
+from oro_framework import PermissionRegistry, Request, RouteTable, hookimpl
+from oro_framework.core import _system
+
+
+async def uname(request: Request) -> dict[str, str]:
+    """Operating system name, host name, release, version and machine."""
+    return await anyio.to_thread.run_sync(_system.uname)
+
+
+async def cpus(request: Request) -> list[dict[str, Any]]:
+    """Logical CPUs: model, speed in MHz and times in ms, like Node's os.cpus()."""
+    return await anyio.to_thread.run_sync(_system.cpus)
+
+
+async def network_interfaces(request: Request) -> dict[str, list[dict[str, Any]]]:
+    """Network interfaces that are up, with their addresses, like Node's os.networkInterfaces()."""
+    return await anyio.to_thread.run_sync(_system.network_interfaces)
+
+
+async def uptime(request: Request) -> float:
+    """Seconds since the system booted."""
+    return await anyio.to_thread.run_sync(_system.uptime)
+
+
+async def hrtime(request: Request) -> str:
+    """Monotonic time in nanoseconds, as a decimal string."""
+    # A string, because a JSON number loses nanoseconds past 2**53 (about 104 days of uptime).
+    return str(time.monotonic_ns())
+
+
+async def available_memory(request: Request) -> int:
+    """Bytes of memory available without swapping."""
+    return await anyio.to_thread.run_sync(_system.available_memory)
+
+
+async def paths(request: Request) -> dict[str, str]:
+    """Well-known directories: the app's resources, data, cache, temp and config; the user's."""
+    host = request.host
+    user = await anyio.to_thread.run_sync(_system.user_paths, host.config["meta.bundle_identifier"])
+    return {
+        "resources": str(host.paths.resources),
+        "data": str(host.paths.data),
+        "cache": str(host.paths.cache),
+        "temp": str(host.paths.temp),
+        **user,
+    }
+
+
+async def constants(request: Request) -> dict[str, dict[str, int]]:
+    """Error numbers and signal numbers by name, for this platform."""
+    return _system.constants()
+
+
+@hookimpl
+def oro_register_permissions(permissions: PermissionRegistry) -> None:
+    permissions.add(
+        "device_info",
+        "Device information: OS, CPUs, memory, network interfaces, well-known paths",
+    )
+
+
+@hookimpl
+def oro_register_routes(routes: RouteTable) -> None:
+    for name, handler in (
+        ("os.uname", uname),
+        ("os.cpus", cpus),
+        ("os.networkInterfaces", network_interfaces),
+        ("os.uptime", uptime),
+        ("os.hrtime", hrtime),
+        ("os.availableMemory", available_memory),
+        ("os.paths", paths),
+        ("os.constants", constants),
+    ):
+        routes.add(name, handler, permission="device_info")

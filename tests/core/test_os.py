@@ -1,0 +1,238 @@
+import errno
+import ipaddress
+import os
+import platform
+import signal
+import time
+from pathlib import Path
+
+import platformdirs
+import psutil
+import pytest
+
+import oro_framework.core.os
+from oro_framework.testing import MemoryClient, make_host, raise_for_error
+
+pytestmark = pytest.mark.anyio
+
+OS_ROUTES = [
+    "os.uname",
+    "os.cpus",
+    "os.networkInterfaces",
+    "os.uptime",
+    "os.hrtime",
+    "os.availableMemory",
+    "os.paths",
+    "os.constants",
+]
+
+
+async def call(route, **params):
+    async with make_host(plugins=[oro_framework.core.os]) as host:
+        return raise_for_error(await MemoryClient(host).call(route, **params))
+
+
+async def test_uname_matches_platform_uname():
+    answer = await call("os.uname")
+
+    system = platform.uname()
+    assert answer == {
+        "sysname": system.system,
+        "nodename": system.node,
+        "release": system.release,
+        "version": system.version,
+        "machine": system.machine,
+    }
+
+
+async def test_cpus_lists_one_entry_per_logical_cpu():
+    answer = await call("os.cpus")
+
+    assert len(answer) == os.cpu_count()
+
+
+async def test_cpus_report_times_in_whole_milliseconds():
+    answer = await call("os.cpus")
+
+    for cpu in answer:
+        assert cpu["times"].keys() == {"user", "nice", "sys", "idle", "irq"}
+        assert all(isinstance(value, int) and value >= 0 for value in cpu["times"].values())
+
+
+async def test_cpus_report_idle_time_no_greater_than_the_machine_has_had():
+    answer = await call("os.cpus")
+
+    since_boot_ms = (time.time() - psutil.boot_time()) * 1000
+    # A rounding millisecond is all a CPU's idle time may exceed wall time since boot by.
+    assert all(cpu["times"]["idle"] <= since_boot_ms + 1 for cpu in answer)
+
+
+async def test_cpus_report_a_model_and_a_whole_megahertz_speed():
+    answer = await call("os.cpus")
+
+    for cpu in answer:
+        assert isinstance(cpu["model"], str)
+        assert cpu["model"]
+        assert isinstance(cpu["speed"], int)
+        assert cpu["speed"] >= 0
+
+
+async def test_network_interfaces_contain_loopback_as_internal():
+    answer = await call("os.networkInterfaces")
+
+    loopback = [
+        entry for entries in answer.values() for entry in entries if entry["address"] == "127.0.0.1"
+    ]
+    assert loopback
+    assert all(entry["internal"] is True and entry["family"] == "IPv4" for entry in loopback)
+
+
+async def test_network_interfaces_mark_only_loopback_addresses_internal_or_loopback_devices():
+    answer = await call("os.networkInterfaces")
+
+    for entries in answer.values():
+        for entry in entries:
+            if ipaddress.ip_address(entry["address"]).is_loopback:
+                assert entry["internal"] is True
+
+
+async def test_network_interface_addresses_are_ipv4_or_ipv6_with_the_matching_family():
+    answer = await call("os.networkInterfaces")
+
+    for entries in answer.values():
+        for entry in entries:
+            version = ipaddress.ip_address(entry["address"]).version
+            assert entry["family"] == {4: "IPv4", 6: "IPv6"}[version]
+
+
+async def test_network_interface_cidr_uses_the_prefix_of_the_netmask():
+    answer = await call("os.networkInterfaces")
+
+    ipv4 = [entry for entries in answer.values() for entry in entries if entry["family"] == "IPv4"]
+    assert ipv4
+    for entry in ipv4:
+        prefix = ipaddress.IPv4Network(f"0.0.0.0/{entry['netmask']}").prefixlen
+        assert entry["cidr"] == f"{entry['address']}/{prefix}"
+
+
+async def test_network_interface_macs_are_colon_separated_lowercase_hex():
+    answer = await call("os.networkInterfaces")
+
+    for entries in answer.values():
+        for entry in entries:
+            octets = entry["mac"].split(":")
+            assert len(octets) == 6
+            assert all(len(octet) == 2 and octet == octet.lower() for octet in octets)
+            int("".join(octets), 16)
+
+
+async def test_uptime_is_seconds_since_boot():
+    answer = await call("os.uptime")
+
+    assert isinstance(answer, float)
+    assert 0 < answer <= time.time() - psutil.boot_time()
+
+
+async def test_hrtime_is_nanoseconds_as_a_decimal_string():
+    answer = await call("os.hrtime")
+
+    assert isinstance(answer, str)
+    assert answer.isdigit()
+
+
+async def test_hrtime_strictly_increases():
+    async with make_host(plugins=[oro_framework.core.os]) as host:
+        client = MemoryClient(host)
+        first = raise_for_error(await client.call("os.hrtime"))
+        second = raise_for_error(await client.call("os.hrtime"))
+
+    assert int(second) > int(first)
+
+
+async def test_available_memory_is_bytes_within_total_memory():
+    answer = await call("os.availableMemory")
+
+    assert isinstance(answer, int)
+    assert 0 < answer <= psutil.virtual_memory().total
+
+
+async def test_paths_give_the_hosts_app_directories():
+    async with make_host(plugins=[oro_framework.core.os]) as host:
+        answer = raise_for_error(await MemoryClient(host).call("os.paths"))
+
+    assert answer["data"] == str(host.paths.data)
+    assert answer["cache"] == str(host.paths.cache)
+    assert answer["temp"] == str(host.paths.temp)
+    assert answer["resources"] == str(host.paths.resources)
+
+
+async def test_paths_give_the_users_well_known_directories():
+    answer = await call("os.paths")
+
+    assert answer["home"] == str(Path.home())
+    assert answer["documents"] == platformdirs.user_documents_dir()
+    assert answer["downloads"] == platformdirs.user_downloads_dir()
+    assert answer["desktop"] == platformdirs.user_desktop_dir()
+    assert answer["pictures"] == platformdirs.user_pictures_dir()
+    assert answer["music"] == platformdirs.user_music_dir()
+    assert answer["videos"] == platformdirs.user_videos_dir()
+
+
+async def test_paths_config_is_named_after_the_bundle_identifier():
+    config = {"meta.bundle_identifier": "org.example.notes"}
+    async with make_host(plugins=[oro_framework.core.os], config=config) as host:
+        answer = raise_for_error(await MemoryClient(host).call("os.paths"))
+
+    assert answer["config"] == platformdirs.user_config_dir("org.example.notes", appauthor=False)
+
+
+async def test_paths_are_all_strings():
+    answer = await call("os.paths")
+
+    assert answer.keys() == {
+        "resources",
+        "data",
+        "cache",
+        "temp",
+        "home",
+        "documents",
+        "downloads",
+        "desktop",
+        "pictures",
+        "music",
+        "videos",
+        "config",
+    }
+    assert all(isinstance(value, str) for value in answer.values())
+
+
+async def test_constants_give_this_platforms_errno_numbers():
+    answer = await call("os.constants")
+
+    assert answer["errno"]["ENOENT"] == errno.ENOENT
+    assert answer["errno"]["EACCES"] == errno.EACCES
+
+
+async def test_constants_give_this_platforms_signal_numbers():
+    answer = await call("os.constants")
+
+    assert answer["signals"]["SIGINT"] == signal.SIGINT
+    assert answer["signals"]["SIGTERM"] == signal.SIGTERM
+
+
+@pytest.mark.parametrize("route", OS_ROUTES)
+async def test_os_route_is_refused_when_device_info_is_disabled(route):
+    config = {"permissions.allow_device_info": False}
+    async with make_host(plugins=[oro_framework.core.os], config=config) as host:
+        reply = await MemoryClient(host).call(route)
+
+    assert reply.error is not None
+    assert reply.error.code == "NOT_ALLOWED_ERR"
+
+
+async def test_os_plugin_declares_device_info_permission():
+    async with make_host(plugins=[oro_framework.core.os]) as host:
+        permission = host.permissions.get("device_info")
+
+    assert permission is not None
+    assert permission.plugin == "os"

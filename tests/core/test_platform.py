@@ -1,0 +1,138 @@
+import os
+import platform
+import sys
+
+import pytest
+
+import oro_framework
+import oro_framework.core.platform
+from oro_framework.testing import MemoryClient, make_host, raise_for_error
+
+pytestmark = pytest.mark.anyio
+
+
+async def primordials():
+    async with make_host(plugins=[oro_framework.core.platform]) as host:
+        return raise_for_error(await MemoryClient(host).call("platform.primordials")), host
+
+
+async def lookup(value):
+    async with make_host(plugins=[oro_framework.core.platform]) as host:
+        return await MemoryClient(host).call("mime.lookup", value=value)
+
+
+async def test_primordials_report_this_python():
+    answer, _ = await primordials()
+
+    assert answer["python"] == {
+        "version": platform.python_version(),
+        "implementation": sys.implementation.name,
+    }
+
+
+async def test_primordials_report_platform_and_host_operating_system():
+    answer, _ = await primordials()
+
+    assert answer["platform"] == sys.platform
+    assert answer["host-operating-system"] == platform.system()
+
+
+async def test_primordials_report_a_non_empty_architecture():
+    answer, _ = await primordials()
+
+    assert isinstance(answer["arch"], str)
+    assert answer["arch"]
+
+
+async def test_primordials_version_is_oro_frameworks_with_its_release_as_short():
+    answer, _ = await primordials()
+
+    assert answer["version"]["full"] == oro_framework.__version__
+    assert oro_framework.__version__.startswith(answer["version"]["short"])
+
+
+async def test_primordials_list_every_plugin_of_the_host_with_its_version():
+    answer, host = await primordials()
+
+    assert answer["plugins"] == {info.name: info.version for info in host.plugins}
+    assert {"oro", "platform"} <= answer["plugins"].keys()
+
+
+async def test_primordials_cwd_is_the_process_working_directory():
+    answer, _ = await primordials()
+
+    assert answer["cwd"] == os.getcwd()
+
+
+async def test_mime_lookup_of_js_is_text_javascript():
+    reply = await lookup("a/b.js")
+
+    assert reply.data == {"url": "a/b.js", "type": "text/javascript"}
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("module.mjs", "text/javascript"),
+        ("lib/engine.wasm", "application/wasm"),
+        ("data.json", "application/json"),
+        ("index.html", "text/html"),
+        ("style.css", "text/css"),
+        ("icon.svg", "image/svg+xml"),
+    ],
+)
+async def test_mime_lookup_knows_the_web_types_pages_load(value, expected):
+    reply = await lookup(value)
+
+    assert reply.data["type"] == expected
+
+
+async def test_mime_lookup_ignores_case_of_the_extension():
+    reply = await lookup("APP.JS")
+
+    assert reply.data["type"] == "text/javascript"
+
+
+async def test_mime_lookup_ignores_query_and_fragment_of_a_url():
+    reply = await lookup("https://example.com/app/main.css?v=3#top")
+
+    assert reply.data == {"url": "https://example.com/app/main.css?v=3#top", "type": "text/css"}
+
+
+async def test_mime_lookup_reads_windows_paths():
+    reply = await lookup("C:\\app\\index.html")
+
+    assert reply.data["type"] == "text/html"
+
+
+async def test_mime_lookup_uses_the_system_table_beyond_web_types():
+    reply = await lookup("report.pdf")
+
+    assert reply.data["type"] == "application/pdf"
+
+
+async def test_mime_lookup_of_a_data_url_is_its_declared_type():
+    reply = await lookup("data:image/png;base64,iVBORw0KGgo=")
+
+    assert reply.data["type"] == "image/png"
+
+
+@pytest.mark.parametrize("value", ["archive.unknownextension", "README", "dir.d/file"])
+async def test_mime_lookup_of_unknown_type_is_octet_stream(value):
+    reply = await lookup(value)
+
+    assert reply.data["type"] == "application/octet-stream"
+
+
+async def test_mime_lookup_only_counts_the_last_extension():
+    reply = await lookup("backup.json.gz")
+
+    assert reply.data["type"] != "application/json"
+
+
+async def test_mime_lookup_without_value_is_missing_args():
+    async with make_host(plugins=[oro_framework.core.platform]) as host:
+        reply = await MemoryClient(host).call("mime.lookup")
+
+    assert reply.error is not None
+    assert reply.error.code == "ERR_MISSING_ARGS"
