@@ -1,8 +1,8 @@
 """``oro.toml``: declared keys, loading with precedence, flattening, and in-place editing.
 
 Precedence, lowest first: key defaults (declared by plugins) < ``oro.toml`` <
-``[<section>.<platform>]`` override tables < environment (``ORO_<FLATTENED_KEY>`` and per-key
-aliases such as ``FS_SANDBOX``) < CLI overrides. Keys are addressed either dotted
+``[<section>.<platform>]`` override tables < ``ORO_<FLATTENED_KEY>`` environment variables <
+per-key alias variables such as ``FS_SANDBOX`` < CLI overrides. Keys are addressed either dotted
 (``webview.root``) or flattened as in the Oro Runtime (``webview_root``).
 
 The flattening and value parsing functions are pure; file reading happens in :func:`load_config`
@@ -22,7 +22,7 @@ from typing import Any, Final, final
 
 import tomlkit
 import tomlkit.exceptions
-from tomlkit.container import Container
+from tomlkit.container import Container, OutOfOrderTableProxy
 from tomlkit.items import AoT, Table
 
 from oro_framework.errors import ConfigError, ConfigWarning, RegistrationConflict
@@ -228,8 +228,11 @@ class ConfigRegistry(Registry[ConfigKey]):
         if key.flattened in self._flattened and self._flattened[key.flattened] != name:
             other = self._flattened[key.flattened]
             raise RegistrationConflict(
-                "config key", f"{name}' (flattened '{key.flattened}' like '{other}')",
-                owner=self.owner(other), challenger=self.current_plugin,
+                "config key",
+                name,
+                owner=self.owner(other),
+                challenger=self.current_plugin,
+                detail=f" as '{other}' (both flatten to '{key.flattened}')",
             )
         self._claim(name, key)
         self._flattened[key.flattened] = name
@@ -447,7 +450,8 @@ def _apply_file_value(
 
 def _apply_environment(registry: ConfigRegistry, layer: _Layer, environ: Mapping[str, str]) -> None:
     for key in registry:
-        for variable in key.env_names:
+        # The aliases (the Oro Runtime's own FS_SANDBOX...) win over ORO_<KEY>.
+        for variable in (*key.env, *(name for name in key.env_names if name not in key.env)):
             if variable in environ:
                 source = f"env {variable}"
                 try:
@@ -491,7 +495,9 @@ def set_document_value(document: tomlkit.TOMLDocument, dotted: str, value: Any) 
     appended as new ``[section]`` tables.
     """
     parts = dotted.split(".")
-    node: Container | Table = document
+    # A table split in two (``[webview]`` ... ``[webview.linux]`` after other tables) comes back
+    # as an out-of-order proxy; it writes through to the real tables like any other.
+    node: Container | Table | OutOfOrderTableProxy = document
     for index, part in enumerate(parts[:-1]):
         child = node.get(part)
         if child is None:
@@ -502,9 +508,11 @@ def set_document_value(document: tomlkit.TOMLDocument, dotted: str, value: Any) 
                 outer = tomlkit.table(is_super_table=True)
                 outer.add(name, table)
                 table = outer
-            node.add(remaining[0], table)
+            node[remaining[0]] = table
             return
-        if isinstance(child, AoT) or not isinstance(child, Container | Table):
+        if isinstance(child, AoT) or not isinstance(
+            child, Container | Table | OutOfOrderTableProxy
+        ):
             raise ConfigError(f"cannot set '{dotted}': '{'.'.join(parts[: index + 1])}' is not a table")
         node = child
     node[parts[-1]] = value

@@ -288,12 +288,14 @@ class RegistrationConflict(HostError):
     """Raised when a second plugin registers a name another plugin already owns.
 
     The message names the kind of thing, the name and both plugins, e.g.
-    ``route 'fs.stat' from 'extra-fs' is already registered by 'fs'``.
+    ``route 'fs.stat' from 'extra-fs' is already registered by 'fs'``, then ``detail`` if given.
     """
 
-    def __init__(self, kind: str, name: str, *, owner: str, challenger: str) -> None:
+    def __init__(
+        self, kind: str, name: str, *, owner: str, challenger: str, detail: str = ""
+    ) -> None:
         super().__init__(
-            f"{kind} '{name}' from '{challenger}' is already registered by '{owner}'"
+            f"{kind} '{name}' from '{challenger}' is already registered by '{owner}'{detail}"
         )
         self.kind = kind
         self.name = name

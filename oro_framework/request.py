@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Final, final
+from typing import TYPE_CHECKING, Any, Final, final, overload
 
 import anyio
 
@@ -57,6 +57,10 @@ class Params(Mapping[str, Any]):
         """``name`` as a string; numbers are accepted and turned into their text."""
         return self._to_str(name, self.require(name))
 
+    @overload
+    def get_str(self, name: str, default: str) -> str: ...
+    @overload
+    def get_str(self, name: str, default: None = None) -> str | None: ...
     def get_str(self, name: str, default: str | None = None) -> str | None:
         value = self._values.get(name)
         return default if value is None else self._to_str(name, value)

@@ -218,7 +218,8 @@ class _TrioBackend:
     parsed after anyio's own plugin and wins over its asyncio+trio parametrisation."""
 
     @pytest.fixture(scope="module")
-    def anyio_backend(self) -> str:
+    @staticmethod
+    def anyio_backend() -> str:
         """Run async tests on trio, the backend the runtime uses."""
         return "trio"
 

@@ -45,7 +45,7 @@ def app(tmp_path: Path) -> Path:
 def _invoke(runner: CliRunner, *args: str) -> str:
     result = runner.invoke(cli, list(args), catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    return result.output
+    return result.stdout
 
 
 def test_plugins_list_hides_core_plugins_unless_all(runner: CliRunner) -> None:

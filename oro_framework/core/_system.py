@@ -202,7 +202,11 @@ def _scope_id(zone: str) -> int:
 
 
 def uptime() -> float:
-    """Seconds since the system booted."""
+    """Seconds since the system booted, suspended time included."""
+    # Linux's boot clock is exact and immune to wall-clock changes; psutil's boot time is a
+    # whole second that shifts with NTP, so it is only the fallback.
+    if hasattr(time, "CLOCK_BOOTTIME"):
+        return time.clock_gettime(time.CLOCK_BOOTTIME)
     return time.time() - psutil.boot_time()
 
 

@@ -119,7 +119,7 @@ class _GuardedGroup:
 
     def command(self, *args: Any, **kwargs: Any) -> Callable[[Callable[..., Any]], click.Command]:
         def decorator(function: Callable[..., Any]) -> click.Command:
-            command = click.command(*args, **kwargs)(function)
+            command: click.Command = click.command(*args, **kwargs)(function)
             self.add_command(command)
             return command
 
@@ -127,7 +127,7 @@ class _GuardedGroup:
 
     def group(self, *args: Any, **kwargs: Any) -> Callable[[Callable[..., Any]], click.Group]:
         def decorator(function: Callable[..., Any]) -> click.Group:
-            group = click.group(*args, **kwargs)(function)
+            group: click.Group = click.group(*args, **kwargs)(function)
             self.add_command(group)
             return group
 

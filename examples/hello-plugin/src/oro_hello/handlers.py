@@ -78,7 +78,7 @@ def check_positive(value: int) -> None:
 
 
 async def greet(request: Request) -> dict[str, Any]:
-    """Greet ``name``; ``excited=true`` adds an exclamation mark."""
+    """Greet `name`; `excited=true` adds an exclamation mark."""
     name = request.params.require_str("name").strip()
     if not name:
         raise InvalidArgumentError.invalid("name", "a non-empty string")
@@ -90,7 +90,7 @@ async def greet(request: Request) -> dict[str, Any]:
 
 
 async def count(request: Request) -> EventStream:
-    """Count from 1 to ``to`` as server-sent events, one every ``interval_ms``."""
+    """Count from 1 to `to` as server-sent events, one every `interval_ms` milliseconds."""
     # Validate everything before returning the stream: errors raised here are answered with
     # their own status; once the stream has started, the status line has already been sent.
     state = state_of(request.host)

@@ -1,0 +1,62 @@
+"""The docs keep up with the code: every hook documented, the template plugin still valid."""
+
+from __future__ import annotations
+
+import inspect
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from oro_framework import hookspecs
+from oro_framework.testing import HookRecorder
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+HOOK_NAMES = sorted(
+    name
+    for name, function in inspect.getmembers(hookspecs, inspect.isfunction)
+    if name.startswith("oro_")
+)
+
+
+def test_every_hook_has_a_section_in_the_hook_reference() -> None:
+    text = (REPOSITORY / "docs" / "plugin-hooks.md").read_text()
+    headings = set(re.findall(r"^## (oro_\w+)", text, flags=re.MULTILINE))
+    assert headings == set(HOOK_NAMES)
+
+
+def test_every_hook_has_a_docstring_saying_when_it_is_called() -> None:
+    for name in HOOK_NAMES:
+        doc = inspect.getdoc(getattr(hookspecs, name)) or ""
+        assert "Called" in doc, name
+        assert ":return:" in doc, name
+
+
+def test_hook_recorder_records_every_hook() -> None:
+    recorded = {name for name in dir(HookRecorder) if name.startswith("oro_")}
+    assert recorded == set(HOOK_NAMES)
+
+
+def _run_pytest_on(source: Path, tests: Path) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "PYTHONPATH": str(source)}
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tests)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=environment,
+        cwd=tests.parent,
+    )
+
+
+def test_plugin_template_tests_pass() -> None:
+    template = REPOSITORY / "plugins" / "_template"
+    result = _run_pytest_on(template / "src", template / "tests")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_sample_third_party_plugin_tests_pass() -> None:
+    sample = REPOSITORY / "examples" / "hello-plugin"
+    result = _run_pytest_on(sample / "src", sample / "tests")
+    assert result.returncode == 0, result.stdout + result.stderr
