@@ -85,7 +85,10 @@ def type_name(kind: type) -> str:
 
 
 def check_value(kind: type, value: Any) -> Any:
-    """Return ``value`` as ``kind`` if it is one (an int is a valid number), else raise TypeError."""
+    """Return ``value`` as ``kind`` if it is one (an int is a valid number).
+
+    :raises TypeError: it is not; the message says what was expected and what was given.
+    """
     if kind is bool:
         if isinstance(value, bool):
             return value
@@ -98,9 +101,8 @@ def check_value(kind: type, value: Any) -> Any:
     elif kind is str:
         if isinstance(value, str):
             return str(value)
-    elif kind is list:
-        if isinstance(value, list) and all(isinstance(item, str) for item in value):
-            return [str(item) for item in value]
+    elif kind is list and isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return [str(item) for item in value]
     raise TypeError(f"expects {type_name(kind)}, got {_describe(value)}")
 
 
@@ -203,7 +205,7 @@ class ConfigRegistry(Registry[ConfigKey]):
     def add(
         self,
         name: str,
-        type: type,  # noqa: A002 - mirrors the dataclass field users read about
+        type: type,
         default: Any,
         doc: str,
         *,
@@ -257,7 +259,11 @@ class ConfigRegistry(Registry[ConfigKey]):
 
     def _wildcard_for(self, dotted: str) -> ConfigKey | None:
         for key in self:
-            if key.is_wildcard and dotted.startswith(key.name[:-1]) and len(dotted) > len(key.name) - 1:
+            if (
+                key.is_wildcard
+                and dotted.startswith(key.name[:-1])
+                and len(dotted) > len(key.name) - 1
+            ):
                 return key
         return None
 
@@ -274,7 +280,9 @@ class Config(Mapping[str, Any]):
     """The effective configuration, keyed by dotted name; ``config["webview_root"]`` (flattened)
     works too. :meth:`source` tells where each value came from."""
 
-    def __init__(self, registry: ConfigRegistry, values: dict[str, Any], sources: dict[str, str]):
+    def __init__(
+        self, registry: ConfigRegistry, values: dict[str, Any], sources: dict[str, str]
+    ) -> None:
         self.registry = registry
         self._values = values
         self._sources = sources
@@ -301,7 +309,11 @@ class Config(Mapping[str, Any]):
     def section(self, prefix: str) -> dict[str, Any]:
         """The values below ``prefix`` (``filesystem.mounts``), keyed by the rest of the name."""
         start = prefix + "."
-        return {name[len(start) :]: value for name, value in self._values.items() if name.startswith(start)}
+        return {
+            name[len(start) :]: value
+            for name, value in self._values.items()
+            if name.startswith(start)
+        }
 
     def flattened(self) -> dict[str, Any]:
         """Every value under its flattened name, as pages see it in ``__args.config``."""
@@ -395,7 +407,10 @@ def load_config(
         if key is None:
             raise ConfigError(f"unknown config key {name!r}", key=name, source="override")
         dotted = registry.dotted(name)
-        raw = parse_text_value(key.type, value) if isinstance(value, str) else value
+        try:
+            raw = parse_text_value(key.type, value) if isinstance(value, str) else value
+        except ValueError as error:
+            raise ConfigError(f"key '{dotted}' {error}", key=dotted, source="override") from None
         _store(layer, key, dotted, raw, "override")
     return Config(registry, layer.values, layer.sources)
 
@@ -457,7 +472,9 @@ def _apply_environment(registry: ConfigRegistry, layer: _Layer, environ: Mapping
                 try:
                     value = parse_text_value(key.type, environ[variable])
                 except ValueError as error:
-                    raise ConfigError(f"key '{key.name}' {error}", key=key.name, source=source) from None
+                    raise ConfigError(
+                        f"key '{key.name}' {error}", key=key.name, source=source
+                    ) from None
                 _store(layer, key, key.name, value, source)
                 break
 
@@ -513,7 +530,8 @@ def set_document_value(document: tomlkit.TOMLDocument, dotted: str, value: Any) 
         if isinstance(child, AoT) or not isinstance(
             child, Container | Table | OutOfOrderTableProxy
         ):
-            raise ConfigError(f"cannot set '{dotted}': '{'.'.join(parts[: index + 1])}' is not a table")
+            raise ConfigError(
+                f"cannot set '{dotted}': '{'.'.join(parts[: index + 1])}' is not a table"
+            )
         node = child
     node[parts[-1]] = value
-

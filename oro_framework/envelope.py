@@ -4,7 +4,7 @@ Pure functions, no I/O: the bridge, the Conduit plugin and the in-memory test cl
 decode through here, so every transport answers byte-for-byte the same envelope::
 
     {"source": "fs.stat", "id": "R7", "data": {...}}
-    {"source": "fs.stat", "id": "R7", "err": {"type": "NotFoundError", "code": "...", "message": "..."}}
+    {"source": "fs.stat", "id": "R7", "err": {"type": "NotFoundError", "code": "...", ...}}
 """
 
 from __future__ import annotations

@@ -13,15 +13,15 @@ Two families share the root :class:`OroError`:
     OroError
     ├── IPCError                       sent to the page as {"err": {...}}
     │   ├── NotFoundError              404 NOT_FOUND_ERR      unknown route, id or handle
-    │   ├── InvalidArgumentError       400 ERR_INVALID_ARG_TYPE / ERR_MISSING_ARGS  (type "TypeError")
-    │   ├── InvalidJSONError           400 ERR_INVALID_JSON   malformed JSON body  (type "SyntaxError")
+    │   ├── InvalidArgumentError       400 ERR_INVALID_ARG_TYPE / ERR_MISSING_ARGS  ("TypeError")
+    │   ├── InvalidJSONError           400 ERR_INVALID_JSON   malformed JSON body  ("SyntaxError")
     │   ├── SecurityError              403 SECURITY_ERR/EPERM sandbox, session, Host/Origin denial
     │   ├── NotAllowedError            403 NOT_ALLOWED_ERR    permission disabled or refused
-    │   ├── OutOfRangeError            413 ERR_OUT_OF_RANGE   body/prompt over a cap (type "RangeError")
+    │   ├── OutOfRangeError            413 ERR_OUT_OF_RANGE   body/prompt over a cap ("RangeError")
     │   ├── RouteTimeoutError          408 TIMEOUT_ERR        handler exceeded its timeout
     │   ├── AbortError                 499 ABORT_ERR          request cancelled by the client
     │   ├── NotSupportedError          501 NOT_SUPPORTED_ERR  not available on this platform/build
-    │   ├── InternalError              500 INTERNAL_ERR       unexpected exception (details logged only)
+    │   ├── InternalError              500 INTERNAL_ERR       unexpected exception (details logged)
     │   └── ErrnoError                 4xx ENOENT, EEXIST...  an OS error, with errno/syscall/path
     └── HostError                      never sent to a page
         ├── PluginLoadError            a plugin could not be imported or validated

@@ -17,7 +17,7 @@ the same route, scheme prefix, permission, config key or JS specifier gets a
 :class:`~oro_framework.errors.RegistrationConflict` naming both.
 
 The host calls the hooks in the order of the sections below when a :class:`~oro_framework.Host`
-is built (sections 1–3), while it runs (section 4), and when it shuts down (section 5). The CLI
+is built (sections 1 to 3), while it runs (section 4), and when it shuts down (section 5). The CLI
 calls section 6. ``docs/plugin-hooks.md`` documents each hook for plugin authors; a test checks
 that every hook here has a section there and a test of its own.
 """
@@ -118,9 +118,10 @@ def oro_register_routes(routes: RouteTable, host: Host) -> None:
     permission="fs")`` or the ``@routes.route(...)`` decorator. A handler is ``async def
     handler(request) -> data``: it may return JSON data, ``bytes`` (answered as
     ``application/octet-stream``), an :class:`~oro_framework.EventStream` or
-    :class:`~oro_framework.ByteStream`, or any async iterator (sent as server-sent events). It raises
-    an :class:`~oro_framework.IPCError` subclass to answer an error; any other exception is logged
-    and answered as ``InternalError``. The route's permission must have been declared by some plugin.
+    :class:`~oro_framework.ByteStream`, or any async iterator (sent as server-sent events). It
+    raises an :class:`~oro_framework.IPCError` subclass to answer an error; any other exception is
+    logged and answered as ``InternalError``. The route's permission must have been declared by
+    some plugin.
 
     :param routes: the host's :class:`~oro_framework.RouteTable`.
     :param host: the host being built, configured.
@@ -133,9 +134,9 @@ def oro_register_schemes(schemes: SchemeTable, host: Host) -> None:
     """Mount ASGI applications under path prefixes of the app origin.
 
     Called once per host after :func:`oro_register_routes`. ``schemes.mount("/ai/llama", app,
-    doc="...")`` serves ``app`` (any ASGI 3 app: Starlette, FastAPI, a plain function) for every path
-    below the prefix, behind the same session, Host and Origin checks as IPC. ``/oro`` and ``/ipc``
-    are reserved by the host.
+    doc="...")`` serves ``app`` (any ASGI 3 app: Starlette, FastAPI, a plain function) for every
+    path below the prefix, behind the same session, Host and Origin checks as IPC. ``/oro`` and
+    ``/ipc`` are reserved by the host.
 
     :param schemes: the host's :class:`~oro_framework.SchemeTable`.
     :param host: the host being built, configured.
@@ -162,10 +163,10 @@ def oro_register_services(services: ServiceRegistry, host: Host) -> None:
     """Register long-running tasks (servers, watchers, model pools) of your plugin.
 
     Called once per host, last of the registration hooks. ``services.add("conduit", run, doc=...)``
-    where ``async def run(*, task_status)`` calls ``task_status.started()`` once it is ready to serve
-    and then runs until cancelled (clean up in ``finally``). :meth:`Host.run` starts every service
-    with ``TaskGroup.start`` within its ``startup_timeout``; a service that fails to start, or
-    crashes later, stops the host with :class:`~oro_framework.ServiceError` naming it. With
+    where ``async def run(*, task_status)`` calls ``task_status.started()`` once it is ready to
+    serve and then runs until cancelled (clean up in ``finally``). :meth:`Host.run` starts every
+    service with ``TaskGroup.start`` within its ``startup_timeout``; a service that fails to start,
+    or crashes later, stops the host with :class:`~oro_framework.ServiceError` naming it. With
     ``stop_on_pause=True`` the service is cancelled when the app pauses and started again on resume.
 
     :param services: the host's :class:`~oro_framework.ServiceRegistry`.

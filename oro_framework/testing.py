@@ -117,7 +117,8 @@ class MemoryClient:
     async def stream(self, route: str, /, body: bytes = b"", **params: Any) -> AsyncIterator[Any]:
         """Iterate the items of a streamed reply.
 
-        :raises ~oro_framework.IPCError: the route answered an error instead of a stream, or failed mid-stream.
+        :raises ~oro_framework.IPCError: the route answered an error instead of a stream, or
+            failed mid-stream.
         :raises AssertionError: the route answered something that is not a stream.
         """
         reply = await self.call(route, body, **params)
@@ -129,7 +130,8 @@ class MemoryClient:
         elif isinstance(stream, ByteStream):
             items = stream.chunks
         else:
-            raise AssertionError(f"route {route!r} answered {reply.kind}, not a stream")
+            # A test helper: answering something else fails the test, like an ``assert``.
+            raise AssertionError(f"route {route!r} answered {reply.kind}, not a stream")  # noqa: TRY004
         try:
             async for item in items:
                 yield item
@@ -229,8 +231,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def raise_for_error(reply: Reply) -> Any:
-    """``reply.data``, or raise its :class:`~oro_framework.IPCError` (for tests that expect success)."""
+    """``reply.data``, or raise its :class:`~oro_framework.IPCError` (for tests that expect
+    success)."""
     if reply.error is not None:
         raise reply.error
     return reply.data
-

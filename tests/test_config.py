@@ -182,7 +182,7 @@ def test_same_key_twice_conflicts() -> None:
 
 @pytest.mark.parametrize("name", ["level", "Demo.level", "demo..level", "demo.level.", "1demo.x"])
 def test_add_refuses_a_name_that_is_not_section_dot_key(name: str) -> None:
-    with pytest.raises(ValueError, match="must look like 'section.key'"):
+    with pytest.raises(ValueError, match=r"must look like 'section\.key'"):
         ConfigRegistry().add(name, int, 1, "A key.")
 
 
@@ -195,7 +195,7 @@ def test_add_refuses_an_unsupported_type() -> None:
     ("default", "validator"), [("1", None), (0, positive)], ids=["wrong-type", "refused"]
 )
 def test_add_refuses_a_default_that_fails_its_own_checks(default: Any, validator: Any) -> None:
-    with pytest.raises(ValueError, match="default of config key 'demo.size'"):
+    with pytest.raises(ValueError, match=r"default of config key 'demo\.size'"):
         ConfigRegistry().add("demo.size", int, default, "A key.", validator=validator)
 
 
@@ -224,14 +224,18 @@ def test_defaults_apply_without_a_file(tmp_path: Path) -> None:
 LAYERS = ["default", "file", "platform table", "ORO_ variable", "alias variable", "override"]
 
 
-@pytest.mark.parametrize(("depth", "source"), [
-    (0, "default"),
-    (1, "oro.toml:2"),
-    (2, "oro.toml:5"),
-    (3, "env ORO_DEMO_LEVEL"),
-    (4, "env DEMO_LEVEL"),
-    (5, "override"),
-], ids=LAYERS)
+@pytest.mark.parametrize(
+    ("depth", "source"),
+    [
+        (0, "default"),
+        (1, "oro.toml:2"),
+        (2, "oro.toml:5"),
+        (3, "env ORO_DEMO_LEVEL"),
+        (4, "env DEMO_LEVEL"),
+        (5, "override"),
+    ],
+    ids=LAYERS,
+)
 def test_each_layer_overrides_the_ones_below_it(tmp_path: Path, depth: int, source: str) -> None:
     text = ""
     if depth >= 1:
@@ -286,7 +290,7 @@ def test_environment_value_that_does_not_parse_is_config_error_naming_the_variab
 
 
 def test_validator_refusal_is_config_error() -> None:
-    with pytest.raises(ConfigError, match="key 'demo.size' must be positive, got 0"):
+    with pytest.raises(ConfigError, match=r"key 'demo\.size' must be positive, got 0"):
         load_config(demo_registry(), environ={"ORO_DEMO_SIZE": "0"})
 
 
@@ -298,13 +302,20 @@ def test_override_by_flattened_name_as_text_is_parsed() -> None:
 
 
 def test_override_of_an_unknown_key_is_config_error() -> None:
-    with pytest.raises(ConfigError, match="override: unknown config key 'demo.nope'"):
+    with pytest.raises(ConfigError, match=r"override: unknown config key 'demo\.nope'"):
         load_config(demo_registry(), overrides={"demo.nope": 1})
 
 
-def test_override_of_the_wrong_type_is_config_error() -> None:
-    with pytest.raises(ConfigError, match="key 'demo.level' expects integer, got string"):
+def test_override_text_that_does_not_parse_is_config_error() -> None:
+    with pytest.raises(ConfigError) as raised:
         load_config(demo_registry(), overrides={"demo.level": "many"})
+
+    assert str(raised.value) == "override: key 'demo.level' expects integer, got 'many'"
+
+
+def test_override_of_the_wrong_type_is_config_error() -> None:
+    with pytest.raises(ConfigError, match=r"key 'demo\.level' expects integer, got number 1\.5"):
+        load_config(demo_registry(), overrides={"demo.level": 1.5})
 
 
 def test_override_of_a_wildcard_key_by_flattened_name() -> None:

@@ -15,7 +15,10 @@ from oro_framework import IPCError, NotFoundError, ServerSentEvent
 from oro_framework.envelope import decode_envelope, encode_error, encode_result, encode_sse
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(),
     lambda children: st.lists(children) | st.dictionaries(st.text(), children),
     max_leaves=30,
@@ -179,6 +182,4 @@ def test_sse_newlines_in_event_name_and_id_cannot_inject_fields(name: str, event
 def test_sse_lone_carriage_returns_cannot_end_the_event_early() -> None:
     stream = encode_sse(ServerSentEvent("a\r\revent: injected\r\rdata: b")).decode()
 
-    assert parse_sse(stream) == [
-        {"data": "a\n\nevent: injected\n\ndata: b", "event": "message"}
-    ]
+    assert parse_sse(stream) == [{"data": "a\n\nevent: injected\n\ndata: b", "event": "message"}]

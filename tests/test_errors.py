@@ -116,7 +116,9 @@ def test_errno_error_without_a_path_or_syscall_names_only_the_reason() -> None:
 
 
 def test_plugin_load_error_names_entry_point_and_distribution() -> None:
-    error = PluginLoadError("import failed", entry_point="fs = oro_fs.plugin", distribution="oro-fs")
+    error = PluginLoadError(
+        "import failed", entry_point="fs = oro_fs.plugin", distribution="oro-fs"
+    )
 
     assert str(error) == (
         "plugin entry point 'fs = oro_fs.plugin' from distribution 'oro-fs': import failed"

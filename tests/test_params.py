@@ -81,7 +81,15 @@ def test_get_int_of_the_text_of_any_integer_is_that_integer(number: int) -> None
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(True, True), ("true", True), ("TRUE", True), ("1", True), (1, True), ("no", False), (0, False)],
+    [
+        (True, True),
+        ("true", True),
+        ("TRUE", True),
+        ("1", True),
+        (1, True),
+        ("no", False),
+        (0, False),
+    ],
 )
 def test_get_bool_accepts_booleans_and_their_text(value: Any, expected: bool) -> None:
     assert Params({"flag": value}).get_bool("flag") is expected

@@ -406,13 +406,17 @@ async def test_byte_stream_result_is_streamed_as_chunks() -> None:
     assert items == [b"ab", b"cd"]
 
 
+async def drain(items: AsyncIterator[Any], *, into: list[Any]) -> None:
+    async for item in items:
+        into.append(item)
+
+
 async def test_exception_mid_stream_is_internal_error() -> None:
     ticker = Ticker(3, fail_after=1)
     received: list[int] = []
     async with make_host([RoutesPlugin({"test.ticks": ticker.__call__})]) as host:
         with pytest.raises(InternalError) as raised:
-            async for item in MemoryClient(host).stream("test.ticks"):
-                received.append(item)
+            await drain(MemoryClient(host).stream("test.ticks"), into=received)
 
     assert received == [0]
     assert "secret" not in raised.value.message
@@ -445,8 +449,7 @@ async def test_open_streams_go_back_to_zero() -> None:
 async def test_stream_route_answering_an_error_raises_it_from_the_client() -> None:
     async with make_host() as host:
         with pytest.raises(NotFoundError):
-            async for _ in MemoryClient(host).stream("test.none"):
-                pass
+            await drain(MemoryClient(host).stream("test.none"), into=[])
 
 
 # -------------------------------------------------------------------------------------------------
@@ -462,9 +465,11 @@ def test_route_table_refuses_a_handler_that_is_not_async() -> None:
         RouteTable().add("test.sync", handler, permission="runtime")  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("name", ["", ".ping", "ping.", "fs..stat", "1fs.stat", "fs stat", "fs/stat"])
+@pytest.mark.parametrize(
+    "name", ["", ".ping", "ping.", "fs..stat", "1fs.stat", "fs stat", "fs/stat"]
+)
 def test_route_table_refuses_bad_names(name: str) -> None:
-    with pytest.raises(ValueError, match="must look like 'namespace.action'"):
+    with pytest.raises(ValueError, match=r"must look like 'namespace\.action'"):
         RouteTable().add(name, echo, permission="runtime")
 
 
@@ -500,9 +505,9 @@ def test_same_route_from_two_plugins_is_a_conflict_naming_both(tmp_path: Path) -
     with pytest.raises(RegistrationConflict) as raised:
         Host(tmp_path, autoload=False, plugins=[first, second], environ={})
 
-    assert "first-plugin" in str(raised.value)
-    assert "second-plugin" in str(raised.value)
-    assert raised.value.kind == "route"
+    assert str(raised.value) == (
+        "route 'Test.Echo' from 'second-plugin' is already registered by 'first-plugin'"
+    )
 
 
 def test_route_declaring_an_unregistered_permission_fails_host_build(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from oro_framework.config import (
     read_document,
 )
 from oro_framework.envelope import Reply
-from oro_framework.errors import PluginLoadError, ServiceError
+from oro_framework.errors import LifecycleError, PluginLoadError, ServiceError
 from oro_framework.host.events import EventBus
 from oro_framework.host.hooks import HookCaller
 from oro_framework.host.lifecycle import LifecycleEvent, LifecycleState, transition
@@ -65,7 +65,8 @@ class Host:
     :param autoload: discover plugins through the ``oro`` entry-point group. Tests pass ``False``
         and list exactly the plugins they want.
     :param config: overrides with the highest precedence (CLI flags), by dotted or flattened key.
-    :param environ: environment for ``ORO_*`` overrides and plugin selection; default ``os.environ``.
+    :param environ: environment for ``ORO_*`` overrides and plugin selection; default
+        ``os.environ``.
     :param skip_broken_plugins: warn about plugins that fail to load instead of raising.
     :param use_config_file: read ``oro.toml``; tools that must work while the file holds an
         invalid value (``oro config set``) pass ``False`` to get the declared keys only.
@@ -101,14 +102,18 @@ class Host:
         self.lifecycle = LifecycleState.INIT
 
         self.permissions = PermissionRegistry()
-        self.hooks.register("oro_register_permissions", self.permissions, permissions=self.permissions, host=self)
+        self.hooks.register(
+            "oro_register_permissions", self.permissions, permissions=self.permissions, host=self
+        )
         self.config_keys = ConfigRegistry()
         for permission in self.permissions:
             with self.config_keys.registering(permission.plugin):
                 self.config_keys.add(
                     f"permissions.allow_{permission.name}", bool, permission.default, permission.doc
                 )
-        self.hooks.register("oro_register_config", self.config_keys, config=self.config_keys, host=self)
+        self.hooks.register(
+            "oro_register_config", self.config_keys, config=self.config_keys, host=self
+        )
         self.config: Config = load_config(
             self.config_keys, path=self.config_file, environ=environ, overrides=config
         )
@@ -121,9 +126,13 @@ class Host:
         self.schemes = SchemeTable()
         self.hooks.register("oro_register_schemes", self.schemes, schemes=self.schemes, host=self)
         self.js_modules = JSModuleTable()
-        self.hooks.register("oro_register_js_modules", self.js_modules, modules=self.js_modules, host=self)
+        self.hooks.register(
+            "oro_register_js_modules", self.js_modules, modules=self.js_modules, host=self
+        )
         self.services = ServiceRegistry()
-        self.hooks.register("oro_register_services", self.services, services=self.services, host=self)
+        self.hooks.register(
+            "oro_register_services", self.services, services=self.services, host=self
+        )
         self._check_route_permissions()
 
         self.router = Router(
@@ -193,7 +202,8 @@ class Host:
 
     @property
     def plugins(self) -> list[PluginInfo]:
-        """Every plugin of this host (the built-in ``oro`` included), broken ones with their error."""
+        """Every plugin of this host (the built-in ``oro`` included), broken ones with their
+        error."""
         return list(self._loaded.infos)
 
     def plugin_info(self, name: str) -> PluginInfo:
@@ -291,9 +301,11 @@ class Host:
 
     async def resume(self) -> None:
         """paused → running: start the services stopped by :meth:`pause` again, then notify."""
+        # The state check comes first so that resuming a stopped host is a LifecycleError too.
+        target = transition(self.lifecycle, LifecycleState.RUNNING)
         if self._task_group is None:
-            raise ServiceError("host", "is not running")
-        self.lifecycle = transition(self.lifecycle, LifecycleState.RUNNING)
+            raise LifecycleError("cannot resume a host whose run() is not active")
+        self.lifecycle = target
         for service in self.services:
             if service.stop_on_pause and service.name not in self._runner.running:
                 await self._runner.start(self._task_group, service)
@@ -331,4 +343,3 @@ def _first_service_error(group: BaseExceptionGroup[BaseException]) -> ServiceErr
             if nested is not None:
                 return nested
     return None
-

@@ -26,7 +26,9 @@ def _absolute_url_path(value: str) -> None:
 
 @hookimpl
 def oro_register_permissions(permissions: PermissionRegistry) -> None:
-    permissions.add("runtime", "Basic runtime information: ping, platform, MIME types, permissions.")
+    permissions.add(
+        "runtime", "Basic runtime information: ping, platform, MIME types, permissions."
+    )
 
 
 @hookimpl
@@ -51,8 +53,20 @@ def oro_register_config(config: ConfigRegistry) -> None:
         "webview.allow_any_route", bool, False, "Serve the default index for unknown paths (SPA)."
     )
     config.add("window.title", str, "", "Title of the main window; empty means meta.name.")
-    config.add("window.width", int, 1024, "Initial width of the main window in pixels.", validator=_positive)
-    config.add("window.height", int, 768, "Initial height of the main window in pixels.", validator=_positive)
+    config.add(
+        "window.width",
+        int,
+        1024,
+        "Initial width of the main window in pixels.",
+        validator=_positive,
+    )
+    config.add(
+        "window.height",
+        int,
+        768,
+        "Initial height of the main window in pixels.",
+        validator=_positive,
+    )
     config.add(
         "ipc.timeout_ms",
         int,

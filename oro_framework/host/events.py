@@ -57,7 +57,9 @@ class EventBus:
             try:
                 subscriber.send.send_nowait(event)
             except anyio.WouldBlock:
-                logger.warning("event subscriber of window %s is too slow; disconnected", subscriber.window)
+                logger.warning(
+                    "event subscriber of window %s is too slow; disconnected", subscriber.window
+                )
                 self._drop(subscriber)
             except (anyio.BrokenResourceError, anyio.ClosedResourceError):
                 self._drop(subscriber)

@@ -30,15 +30,22 @@ class HookCaller:
         self._manager = manager
 
     def _implementers(self, hook_name: str) -> list[tuple[str, pluggy.HookCaller]]:
-        """Each plugin implementing ``hook_name``, with a caller that reaches only that plugin.
+        """Each plugin implementing ``hook_name`` in registration order (``tryfirst`` ones first,
+        ``trylast`` ones last), with a caller that reaches only that plugin.
 
         Calling plugins one at a time is what lets a registry attribute every entry to its
         plugin; ``subset_hook_caller`` keeps pluggy's tracing and monitoring in the path.
+        Registration order (not pluggy's last-registered-first call order) makes the plugin that
+        loaded first own a contested name, and configures core plugins before their dependents.
         """
         hook: pluggy.HookCaller = getattr(self._manager.hook, hook_name)
         plugins = self._manager.get_plugins()
         callers: list[tuple[str, pluggy.HookCaller]] = []
-        for implementation in reversed(hook.get_hookimpls()):
+        # get_hookimpls() lists plain implementations in registration order; the sort is stable.
+        implementations = sorted(
+            hook.get_hookimpls(), key=lambda impl: 0 if impl.tryfirst else 2 if impl.trylast else 1
+        )
+        for implementation in implementations:
             others = [plugin for plugin in plugins if plugin is not implementation.plugin]
             callers.append(
                 (implementation.plugin_name, self._manager.subset_hook_caller(hook_name, others))
@@ -53,7 +60,8 @@ class HookCaller:
                 caller(**kwargs)
 
     def configure(self, host: Host) -> None:
-        self._manager.hook.oro_configure(host=host)
+        for _, caller in self._implementers("oro_configure"):
+            caller(host=host)
 
     def unconfigure(self, host: Host) -> None:
         for plugin_name, caller in reversed(self._implementers("oro_unconfigure")):
@@ -73,7 +81,9 @@ class HookCaller:
             try:
                 caller(host=host, event=event)
             except Exception:
-                logger.exception("oro_lifecycle_event(%s) of plugin %r failed", event.value, plugin_name)
+                logger.exception(
+                    "oro_lifecycle_event(%s) of plugin %r failed", event.value, plugin_name
+                )
 
     def diagnostics(self, host: Host) -> dict[str, Any]:
         """Each plugin's report, keyed by plugin name; a failing plugin reports its error."""

@@ -18,7 +18,7 @@ class LifecycleState(enum.Enum):
     STOPPED = "stopped"
 
 
-class LifecycleEvent(str, enum.Enum):
+class LifecycleEvent(enum.StrEnum):
     """What ``oro_lifecycle_event`` is notified of, after the transition happened."""
 
     STARTED = "started"

@@ -46,7 +46,8 @@ class JSModuleTable(Registry[JSModule]):
     ) -> JSModule:
         """Serve the ES module at ``path`` as ``specifier`` and every alias (``node:fs``).
 
-        :raises ValueError: a specifier is not ``oro:<name>``/``node:<name>`` or the file is missing.
+        :raises ValueError: a specifier is not ``oro:<name>``/``node:<name>``, or the file is
+            missing.
         :raises RegistrationConflict: another plugin registered one of the specifiers.
         """
         if not path.is_file():

@@ -41,9 +41,7 @@ class SchemeTable(Registry[Mount]):
 
     kind = "scheme"
 
-    def mount(
-        self, prefix: str, app: ASGIApp, *, doc: str, permission: str | None = None
-    ) -> Mount:
+    def mount(self, prefix: str, app: ASGIApp, *, doc: str, permission: str | None = None) -> Mount:
         """Serve ``app`` under ``prefix`` (``/ai/llama``): it sees paths below the prefix.
 
         :raises ValueError: the prefix is not absolute, ends in ``/`` or is reserved by the host.
@@ -53,7 +51,9 @@ class SchemeTable(Registry[Mount]):
             raise ValueError(f"mount prefix {prefix!r} must look like '/name' or '/a/b'")
         first_segment = "/" + prefix.split("/")[1]
         if first_segment in _RESERVED_PREFIXES:
-            raise ValueError(f"mount prefix {prefix!r} is under {first_segment}, reserved by the host")
+            raise ValueError(
+                f"mount prefix {prefix!r} is under {first_segment}, reserved by the host"
+            )
         mount = Mount(prefix, app, doc, permission, self.current_plugin)
         self._claim(prefix, mount)
         return mount

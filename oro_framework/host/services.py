@@ -110,9 +110,6 @@ class ServiceRunner:
         try:
             with running.scope:
                 await service.run(task_status=_StatusProxy(started))
-                if not running.scope.cancel_called:
-                    state = "returned" if has_started else "returned before it reported started"
-                    raise ServiceError(service.name, f"{state}; services run until cancelled")
         except ServiceError:
             raise
         except Exception as error:
@@ -121,6 +118,9 @@ class ServiceRunner:
         finally:
             del self._running[service.name]
             running.done.set()
+        if not running.scope.cancel_called:
+            state = "returned" if has_started else "returned before it reported started"
+            raise ServiceError(service.name, f"{state}; services run until cancelled")
 
     def cancel(self, name: str) -> None:
         if name in self._running:

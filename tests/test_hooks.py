@@ -1,0 +1,468 @@
+"""One test (at least) per hook of :mod:`oro_framework.hookspecs`, named ``test_<hook>_...``.
+
+Each test builds a host with an inline plugin implementing the hook and checks the hook's
+documented effect. ``test_every_hook_has_a_test_here`` keeps this file complete.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import sys
+from collections.abc import Awaitable, Callable, MutableMapping
+from pathlib import Path
+from typing import Any
+
+import anyio
+import click
+import pytest
+from anyio.abc import TaskStatus
+from click.testing import CliRunner
+
+from oro_framework import (
+    ConfigRegistry,
+    Host,
+    JSModuleTable,
+    LifecycleEvent,
+    NotAllowedError,
+    PermissionRegistry,
+    RegistrationConflict,
+    Request,
+    RouteTable,
+    SchemeTable,
+    ServiceRegistry,
+    hookimpl,
+    hookspecs,
+)
+from oro_framework.testing import HookRecorder, MemoryClient, make_host, raise_for_error
+
+pytestmark = pytest.mark.anyio
+
+
+def build_host(app_dir: Path, *plugins: object) -> Host:
+    """A host that is built but never run, for hooks called while it is built."""
+    return Host(app_dir, autoload=False, plugins=plugins, environ={})
+
+
+# -------------------------------------------------------------------------------------------------
+# 1. Declarations read before the configuration is loaded
+# -------------------------------------------------------------------------------------------------
+
+
+async def test_oro_register_permissions_declares_a_permission_config_can_switch_off() -> None:
+    class CameraPlugin:
+        name = "camera-plugin"
+
+        @hookimpl
+        def oro_register_permissions(self, permissions: PermissionRegistry) -> None:
+            permissions.add("camera", "Take pictures.", default=False)
+
+    async with make_host([CameraPlugin()]) as host:
+        assert host.permissions.owner("camera") == "camera-plugin"
+        assert host.config["permissions_allow_camera"] is False
+        assert host.config_keys.owner("permissions.allow_camera") == "camera-plugin"
+        assert not host.is_permission_allowed("camera")
+
+    async with make_host([CameraPlugin()], config={"permissions.allow_camera": True}) as host:
+        assert host.is_permission_allowed("camera")
+
+
+def test_oro_register_config_declares_a_key_that_oro_toml_sets(tmp_path: Path) -> None:
+    class GreetingPlugin:
+        name = "greeting-plugin"
+
+        @hookimpl
+        def oro_register_config(self, config: ConfigRegistry) -> None:
+            config.add("greeting.text", str, "hello", "What to say.", env=("GREETING",))
+
+    (tmp_path / "oro.toml").write_text('[greeting]\ntext = "bonjour"\n', encoding="utf-8")
+
+    host = build_host(tmp_path, GreetingPlugin())
+    host.close()
+
+    assert host.config["greeting_text"] == "bonjour"
+    assert host.config.source("greeting.text") == "oro.toml:2"
+    assert host.config_keys.owner("greeting.text") == "greeting-plugin"
+
+
+# -------------------------------------------------------------------------------------------------
+# 2. Configuration is loaded
+# -------------------------------------------------------------------------------------------------
+
+
+class OrderedPlugin:
+    """Logs configure/register/unconfigure calls into a shared list and keeps per-host state."""
+
+    def __init__(self, name: str, log: list[str]) -> None:
+        self.name = name
+        self.log = log
+
+    @hookimpl
+    def oro_configure(self, host: Host) -> None:
+        self.log.append(f"configure {self.name}")
+        host.state[self.name] = {"timeout_ms": host.config["ipc.timeout_ms"]}
+
+    @hookimpl
+    def oro_register_routes(self, routes: RouteTable, host: Host) -> None:
+        self.log.append(f"routes {self.name} saw {host.state[self.name]['timeout_ms']}")
+
+    @hookimpl
+    def oro_unconfigure(self, host: Host) -> None:
+        self.log.append(f"unconfigure {self.name}")
+        del host.state[self.name]
+
+
+async def test_oro_configure_runs_in_registration_order_before_routes_with_per_host_state() -> None:
+    log: list[str] = []
+    plugins = [OrderedPlugin("first", log), OrderedPlugin("second", log)]
+
+    async with (
+        make_host(plugins, config={"ipc.timeout_ms": 1000}) as one,
+        make_host(plugins, config={"ipc.timeout_ms": 2000}) as two,
+    ):
+        assert one.state["first"] == {"timeout_ms": 1000}
+        assert two.state["first"] == {"timeout_ms": 2000}
+
+    assert log[:4] == [
+        "configure first",
+        "configure second",
+        "routes first saw 1000",
+        "routes second saw 1000",
+    ]
+
+
+# -------------------------------------------------------------------------------------------------
+# 3. What the plugin serves
+# -------------------------------------------------------------------------------------------------
+
+
+async def test_oro_register_routes_registers_a_callable_route() -> None:
+    class AddPlugin:
+        name = "add-plugin"
+
+        @hookimpl
+        def oro_register_routes(self, routes: RouteTable) -> None:
+            @routes.route("math.add", permission="runtime")
+            async def add(request: Request) -> int:
+                """Add two integers."""
+                return request.params.require_int("a") + request.params.require_int("b")
+
+    async with make_host([AddPlugin()]) as host:
+        reply = await MemoryClient(host).call("math.add", a=2, b="3")
+        route = host.routes.get("math.add")
+
+    assert raise_for_error(reply) == 5
+    assert route is not None
+    assert (route.plugin, route.permission, route.doc) == (
+        "add-plugin",
+        "runtime",
+        "Add two integers.",
+    )
+
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+
+
+async def test_oro_register_schemes_mounts_an_asgi_app() -> None:
+    async def echo_path(scope: Scope, receive: Receive, send: Send) -> None:
+        await receive()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": scope["path"].encode()})
+
+    class SchemePlugin:
+        name = "scheme-plugin"
+
+        @hookimpl
+        def oro_register_schemes(self, schemes: SchemeTable) -> None:
+            schemes.mount("/demo/echo", echo_path, doc="Echoes the path.")
+
+    async with make_host([SchemePlugin()]) as host:
+        mount = host.schemes.resolve("/demo/echo/some/thing")
+        assert mount is not None
+        assert host.schemes.resolve("/demo/echoes") is None
+
+        sent: list[MutableMapping[str, Any]] = []
+
+        async def receive() -> MutableMapping[str, Any]:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message: MutableMapping[str, Any]) -> None:
+            sent.append(message)
+
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "GET",
+            "path": "/demo/echo/some/thing",
+            "query_string": b"",
+            "headers": [],
+        }
+        await mount.app(scope, receive, send)
+
+    assert (mount.prefix, mount.plugin) == ("/demo/echo", "scheme-plugin")
+    assert sent == [
+        {"type": "http.response.start", "status": 200, "headers": []},
+        {"type": "http.response.body", "body": b"/demo/echo/some/thing"},
+    ]
+
+
+async def test_oro_register_js_modules_registers_a_file_under_its_specifiers(
+    tmp_path: Path,
+) -> None:
+    module_file = tmp_path / "demo.js"
+    module_file.write_text("export const answer = 42\n", encoding="utf-8")
+
+    class ModulePlugin:
+        name = "module-plugin"
+
+        @hookimpl
+        def oro_register_js_modules(self, modules: JSModuleTable) -> None:
+            modules.add("oro:demo/promises", module_file, aliases=("node:demo/promises",))
+
+    async with make_host([ModulePlugin()]) as host:
+        module = host.js_modules.get("oro:demo/promises")
+        specifiers = host.js_modules.specifiers()
+
+    assert module is not None
+    assert module.url_path == "/oro/demo/promises.js"
+    assert module.path == module_file
+    assert module.plugin == "module-plugin"
+    assert specifiers["node:demo/promises"] is module
+
+
+async def test_oro_register_services_runs_a_service_while_the_host_runs() -> None:
+    running = anyio.Event()
+    stopped = anyio.Event()
+
+    async def heartbeat(*, task_status: TaskStatus[None]) -> None:
+        task_status.started()
+        running.set()
+        try:
+            await anyio.sleep_forever()
+        finally:
+            stopped.set()
+
+    class ServicePlugin:
+        name = "service-plugin"
+
+        @hookimpl
+        def oro_register_services(self, services: ServiceRegistry) -> None:
+            services.add("heartbeat", heartbeat, doc="Beats.")
+
+    async with make_host([ServicePlugin()]) as host:
+        assert running.is_set()
+        assert host.services.owner("heartbeat") == "service-plugin"
+        assert not stopped.is_set()
+
+    assert stopped.is_set()
+
+
+# -------------------------------------------------------------------------------------------------
+# 4. While the host runs
+# -------------------------------------------------------------------------------------------------
+
+
+async def test_oro_permission_check_decides_per_request() -> None:
+    class ReadOnly:
+        name = "read-only"
+
+        def __init__(self) -> None:
+            self.checked: list[tuple[str, str, int | None]] = []
+
+        @hookimpl
+        def oro_permission_check(self, request: Request, permission: str) -> bool | None:
+            self.checked.append((request.route, permission, request.window))
+            return False if request.params.get("mode") == "write" else None
+
+        @hookimpl
+        def oro_register_routes(self, routes: RouteTable) -> None:
+            async def open_file(request: Request) -> str:
+                return "opened"
+
+            routes.add("demo.open", open_file, permission="runtime")
+
+    plugin = ReadOnly()
+    async with make_host([plugin]) as host:
+        client = MemoryClient(host, window=4)
+        allowed = await client.call("demo.open", mode="read")
+        refused = await client.call("demo.open", mode="write")
+
+    assert allowed.data == "opened"
+    assert isinstance(refused.error, NotAllowedError)
+    assert plugin.checked == [("demo.open", "runtime", 4), ("demo.open", "runtime", 4)]
+
+
+async def test_oro_lifecycle_event_is_notified_of_every_transition() -> None:
+    recorder = HookRecorder()
+    async with make_host([recorder]) as host:
+        await host.pause()
+        await host.resume()
+
+    assert [call["event"] for call in recorder.arguments("oro_lifecycle_event")] == [
+        LifecycleEvent.STARTED,
+        LifecycleEvent.PAUSED,
+        LifecycleEvent.RESUMED,
+        LifecycleEvent.STOPPING,
+        LifecycleEvent.STOPPED,
+    ]
+
+
+async def test_oro_diagnostics_reports_under_plugin_name() -> None:
+    class HandlePlugin:
+        name = "handle-plugin"
+
+        @hookimpl
+        def oro_diagnostics(self, host: Host) -> dict[str, Any]:
+            return {"handles": {"count": 2, "ids": ["1", "2"]}}
+
+    class BrokenReport:
+        name = "broken-report"
+
+        @hookimpl
+        def oro_diagnostics(self) -> dict[str, Any]:
+            raise RuntimeError("cannot count")
+
+    class Silent:
+        name = "silent"
+
+        @hookimpl
+        def oro_diagnostics(self) -> None:
+            return None
+
+    async with make_host([HandlePlugin(), BrokenReport(), Silent()]) as host:
+        reports = host.hooks.diagnostics(host)
+
+    assert reports == {
+        "handle-plugin": {"handles": {"count": 2, "ids": ["1", "2"]}},
+        "broken-report": {"error": "RuntimeError('cannot count')"},
+    }
+
+
+# -------------------------------------------------------------------------------------------------
+# 5. Shutdown
+# -------------------------------------------------------------------------------------------------
+
+
+async def test_oro_unconfigure_runs_in_reverse_order_after_services_stopped() -> None:
+    log: list[str] = []
+
+    async def service(*, task_status: TaskStatus[None]) -> None:
+        task_status.started()
+        try:
+            await anyio.sleep_forever()
+        finally:
+            log.append("service stopped")
+
+    class WithService(OrderedPlugin):
+        @hookimpl
+        def oro_register_services(self, services: ServiceRegistry) -> None:
+            services.add("svc", service, doc="A service.")
+
+    async with make_host([WithService("first", log), OrderedPlugin("second", log)]) as host:
+        log.clear()
+
+    assert log == ["service stopped", "unconfigure second", "unconfigure first"]
+    assert host.state == {}
+
+
+def test_oro_unconfigure_failure_is_logged_and_the_others_still_run(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    log: list[str] = []
+
+    class Failing:
+        name = "failing"
+
+        @hookimpl
+        def oro_unconfigure(self) -> None:
+            raise RuntimeError("could not release")
+
+    host = build_host(tmp_path, OrderedPlugin("first", log), Failing())
+    with caplog.at_level(logging.ERROR, logger="oro_framework.hooks"):
+        host.close()
+
+    assert "unconfigure first" in log
+    assert "could not release" in caplog.text
+    assert "'failing'" in caplog.text
+
+
+# -------------------------------------------------------------------------------------------------
+# 6. Command line
+# -------------------------------------------------------------------------------------------------
+
+
+class CommandPlugin:
+    def __init__(self, name: str, command: str = "hello") -> None:
+        self.name = name
+        self.command = command
+
+    @hookimpl
+    def oro_register_commands(self, cli: click.Group) -> None:
+        @cli.command(self.command)
+        @click.option("--who", default="world")
+        def hello(who: str) -> None:
+            """Say hello."""
+            click.echo(f"hello {who}")
+
+
+def test_oro_register_commands_adds_a_cli_command(tmp_path: Path) -> None:
+    host = build_host(tmp_path, CommandPlugin("hello-plugin"))
+    host.close()
+    cli = click.Group("oro")
+
+    host.hooks.register_commands(cli)
+    result = CliRunner().invoke(cli, ["hello", "--who", "plugins"])
+
+    assert result.exit_code == 0, result.output
+    assert result.output == "hello plugins\n"
+
+
+def test_oro_register_commands_conflicting_name_is_registration_conflict(tmp_path: Path) -> None:
+    host = build_host(tmp_path, CommandPlugin("first-plugin"), CommandPlugin("second-plugin"))
+    host.close()
+
+    with pytest.raises(RegistrationConflict) as raised:
+        host.hooks.register_commands(click.Group("oro"))
+
+    assert str(raised.value) == (
+        "command 'hello' from 'second-plugin' is already registered by 'first-plugin'"
+    )
+
+
+def test_oro_register_commands_cannot_replace_a_builtin_command(tmp_path: Path) -> None:
+    host = build_host(tmp_path, CommandPlugin("hijacker", command="run"))
+    host.close()
+    cli = click.Group("oro")
+
+    @cli.command("run")
+    def run() -> None:
+        """The real run."""
+
+    with pytest.raises(RegistrationConflict, match="already registered by 'oro'"):
+        host.hooks.register_commands(cli)
+
+
+# -------------------------------------------------------------------------------------------------
+# This file covers every hook
+# -------------------------------------------------------------------------------------------------
+
+
+def hook_names() -> list[str]:
+    return [
+        name
+        for name, function in inspect.getmembers(hookspecs, inspect.isfunction)
+        if name.startswith("oro_") and hasattr(function, f"{hookspecs.PROJECT_NAME}_spec")
+    ]
+
+
+def test_every_hook_has_a_test_here() -> None:
+    tests = [name for name in vars(sys.modules[__name__]) if name.startswith("test_")]
+    hooks = hook_names()
+
+    missing = [hook for hook in hooks if not any(t.startswith(f"test_{hook}_") for t in tests)]
+
+    assert len(hooks) >= 12
+    assert missing == []

@@ -1,0 +1,253 @@
+"""Finding, loading and validating plugins; one plugin manager per host."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import oro_framework.core.ping
+from oro_framework import Host, PluginLoadError, RouteTable, hookimpl
+from oro_framework.host.plugins import create_plugin_manager, discover
+
+CORE_PLUGINS = {"ping", "platform", "os", "diagnostics", "permissions"}
+
+
+class Greeter:
+    name = "greeter"
+
+    @hookimpl
+    def oro_register_routes(self, routes: RouteTable) -> None:
+        async def hello(request: Any) -> str:
+            return "hello"
+
+        routes.add("greeter.hello", hello, permission="runtime")
+
+    @hookimpl
+    def oro_diagnostics(self) -> dict[str, Any]:
+        return {}
+
+
+class Misspelled:
+    name = "misspelled"
+
+    @hookimpl
+    def oro_register_route(self, routes: RouteTable) -> None:
+        """Singular: not a hook."""
+
+
+class AsyncHook:
+    name = "async-hook"
+
+    @hookimpl
+    async def oro_register_routes(self, routes: RouteTable) -> None:
+        """Hooks must be synchronous."""
+
+
+class Named:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    @hookimpl
+    def oro_configure(self) -> None:
+        """Does nothing."""
+
+
+# -------------------------------------------------------------------------------------------------
+# create_plugin_manager
+# -------------------------------------------------------------------------------------------------
+
+
+def test_explicit_plugins_are_registered_after_the_builtin_one() -> None:
+    loaded = create_plugin_manager(autoload=False, plugins=[Greeter(), Named("second")])
+
+    assert [info.name for info in loaded.infos] == ["oro", "greeter", "second"]
+    assert loaded.manager.get_plugin("greeter") is not None
+    assert loaded.errors == []
+
+
+def test_plugin_info_lists_the_hooks_a_plugin_implements() -> None:
+    loaded = create_plugin_manager(autoload=False, plugins=[Greeter()])
+
+    (info,) = [info for info in loaded.infos if info.name == "greeter"]
+    assert info.hooks == ("oro_diagnostics", "oro_register_routes")
+    assert info.to_json()["hooks"] == ["oro_diagnostics", "oro_register_routes"]
+    assert info.error is None
+
+
+def test_builtin_plugin_is_core() -> None:
+    loaded = create_plugin_manager(autoload=False)
+
+    (info,) = loaded.infos
+    assert info.name == "oro"
+    assert info.is_core
+
+
+def test_misspelled_hook_is_plugin_load_error_naming_it() -> None:
+    with pytest.raises(PluginLoadError, match="unknown hook") as raised:
+        create_plugin_manager(autoload=False, plugins=[Misspelled()])
+
+    assert "oro_register_route" in str(raised.value)
+    assert raised.value.entry_point == "misspelled"
+
+
+def test_async_hook_is_plugin_load_error() -> None:
+    with pytest.raises(PluginLoadError, match="'oro_register_routes' is 'async def'"):
+        create_plugin_manager(autoload=False, plugins=[AsyncHook()])
+
+
+def test_two_plugins_with_one_name_is_plugin_load_error() -> None:
+    with pytest.raises(PluginLoadError, match="a plugin named 'twin' is already registered"):
+        create_plugin_manager(autoload=False, plugins=[Named("twin"), Named("twin")])
+
+
+def test_non_strict_loading_records_the_error_and_loads_the_others() -> None:
+    loaded = create_plugin_manager(
+        autoload=False, plugins=[Misspelled(), AsyncHook(), Greeter()], strict=False
+    )
+
+    by_name = {info.name: info for info in loaded.infos}
+    assert by_name["misspelled"].error is not None
+    assert "unknown hook" in by_name["misspelled"].error
+    assert by_name["async-hook"].error is not None
+    assert by_name["greeter"].error is None
+    assert [error.entry_point for error in loaded.errors] == ["misspelled", "async-hook"]
+    assert loaded.manager.get_plugin("misspelled") is None
+    assert loaded.manager.get_plugin("greeter") is not None
+
+
+def test_explicit_core_module_is_described_by_its_entry_point() -> None:
+    loaded = create_plugin_manager(autoload=False, plugins=[oro_framework.core.ping])
+
+    info = loaded.infos[-1]
+    assert info.name == "ping"
+    assert info.distribution == "oro-framework"
+    assert info.entry_point == "ping = oro_framework.core.ping"
+    assert info.is_core
+
+
+def test_trace_plugins_writes_hook_calls_to_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    host = Host(tmp_path, autoload=False, plugins=[Greeter()], environ={"ORO_TRACE_PLUGINS": "1"})
+    host.close()
+
+    err = capsys.readouterr().err
+    assert "oro_register_permissions [hook]" in err
+    assert "finish oro_register_routes" in err
+
+
+def test_without_trace_plugins_nothing_is_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    host = Host(tmp_path, autoload=False, plugins=[Greeter()], environ={})
+    host.close()
+
+    assert capsys.readouterr().err == ""
+
+
+# -------------------------------------------------------------------------------------------------
+# Discovery through the real installed entry points
+# -------------------------------------------------------------------------------------------------
+
+
+def discovered(environ: dict[str, str]) -> set[str]:
+    return {entry_point.name for entry_point in discover(environ)}
+
+
+def test_discover_finds_the_core_entry_points() -> None:
+    entry_points = [ep for ep in discover({}) if ep.name in CORE_PLUGINS]
+
+    assert {ep.name for ep in entry_points} == CORE_PLUGINS
+    assert {ep.dist.name for ep in entry_points if ep.dist is not None} == {"oro-framework"}
+
+
+def test_disable_plugins_drops_the_named_entry_point() -> None:
+    assert discovered({"ORO_DISABLE_PLUGINS": "ping"}) == discovered({}) - {"ping"}
+
+
+def test_disable_plugins_accepts_several_names_with_spaces() -> None:
+    assert discovered({"ORO_DISABLE_PLUGINS": " ping , os"}) == discovered({}) - {"ping", "os"}
+
+
+def test_disable_plugins_by_distribution_drops_all_of_it() -> None:
+    assert not discovered({"ORO_DISABLE_PLUGINS": "oro-framework"}) & CORE_PLUGINS
+
+
+@pytest.mark.parametrize("value", ["", "some-third-party", "ping"])
+def test_load_plugins_never_drops_core_plugins(value: str) -> None:
+    assert discovered({"ORO_LOAD_PLUGINS": value}) >= CORE_PLUGINS
+
+
+def test_load_plugins_does_not_override_disable_plugins() -> None:
+    names = discovered({"ORO_LOAD_PLUGINS": "ping", "ORO_DISABLE_PLUGINS": "ping"})
+
+    assert "ping" not in names
+
+
+def test_discover_is_sorted_by_distribution_then_name() -> None:
+    entry_points = discover({})
+
+    keys = [(ep.dist.name if ep.dist else "", ep.name) for ep in entry_points]
+    assert keys == sorted(keys)
+
+
+# -------------------------------------------------------------------------------------------------
+# The host's plugin loading
+# -------------------------------------------------------------------------------------------------
+
+
+def test_plugins_disable_in_oro_toml_keeps_that_plugin_out(tmp_path: Path) -> None:
+    (tmp_path / "oro.toml").write_text('[plugins]\ndisable = ["ping"]\n', encoding="utf-8")
+
+    host = Host(tmp_path, autoload=True, environ={})
+    host.close()
+
+    names = {info.name for info in host.plugins}
+    assert "platform" in names
+    assert "ping" not in names
+    assert "ping" not in host.routes
+
+
+def test_plugins_disable_in_oro_toml_adds_to_the_environment(tmp_path: Path) -> None:
+    (tmp_path / "oro.toml").write_text('[plugins]\ndisable = ["ping"]\n', encoding="utf-8")
+
+    host = Host(tmp_path, autoload=True, environ={"ORO_DISABLE_PLUGINS": "os"})
+    host.close()
+
+    names = {info.name for info in host.plugins}
+    assert not names & {"ping", "os"}
+    assert "platform" in names
+
+
+def test_autoload_false_loads_only_the_given_plugins(tmp_path: Path) -> None:
+    host = Host(tmp_path, autoload=False, plugins=[Greeter()], environ={})
+    host.close()
+
+    assert [info.name for info in host.plugins] == ["oro", "greeter"]
+
+
+def test_broken_plugin_stops_the_host_build(tmp_path: Path) -> None:
+    with pytest.raises(PluginLoadError, match="misspelled"):
+        Host(tmp_path, autoload=False, plugins=[Misspelled(), Greeter()], environ={})
+
+
+def test_skip_broken_plugins_warns_and_keeps_the_others(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="oro_framework.host"):
+        host = Host(
+            tmp_path,
+            autoload=False,
+            plugins=[Misspelled(), Greeter()],
+            environ={},
+            skip_broken_plugins=True,
+        )
+    host.close()
+
+    assert "greeter.hello" in host.routes
+    assert host.plugin_info("misspelled").error is not None
+    assert "skipping broken plugin" in caplog.text
+    assert "misspelled" in caplog.text
