@@ -87,7 +87,8 @@ async def compare(calls: int, rounds: int, tcp_round_trip: Callable[[], Awaitabl
     async with make_host(plugins=[oro_framework.core.ping, EchoPlugin()]) as host:
         ping_route = host.routes.get("ping")
         echo_route = host.routes.get("bench.echo")
-        assert ping_route is not None and echo_route is not None
+        if ping_route is None or echo_route is None:
+            raise SystemExit("the ping and bench.echo routes must be registered")
         request = Request("ping", host=host)
 
         async def direct_ping() -> Any:
@@ -99,7 +100,12 @@ async def compare(calls: int, rounds: int, tcp_round_trip: Callable[[], Awaitabl
 
         rows = [
             ("router: ping", lambda: host.call("ping"), "direct await", direct_ping),
-            ("router: echo 1 KiB JSON", lambda: host.call("bench.echo"), "await + json.dumps", direct_echo),
+            (
+                "router: echo 1 KiB JSON",
+                lambda: host.call("bench.echo"),
+                "await + json.dumps",
+                direct_echo,
+            ),
             ("router: 404", lambda: host.call("no.such.route"), "direct await", direct_ping),
             ("router: ping", lambda: host.call("ping"), "loopback TCP echo", tcp_round_trip),
         ]

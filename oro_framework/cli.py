@@ -26,12 +26,11 @@ from oro_framework.config import (
     set_document_value,
     type_name,
 )
-from oro_framework.errors import HostError, RegistrationConflict
+from oro_framework.errors import HostError
 from oro_framework.host import doctor as doctor_checks
 from oro_framework.host.app import CONFIG_FILE_NAME, Host
 from oro_framework.host.hooks import HookCaller
 from oro_framework.host.plugins import PluginInfo, create_plugin_manager
-
 
 __all__ = ["cli", "main"]
 
@@ -39,7 +38,9 @@ CommandT = TypeVar("CommandT", bound=Callable[..., Any])
 
 
 def _render_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=False)]
+    widths = [
+        max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=False)
+    ]
     lines = [
         "  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
         for row in (headers, ["-" * width for width in widths], *rows)
@@ -56,7 +57,7 @@ def _format_value(value: Any) -> str:
 
 
 def _host_errors(function: CommandT) -> CommandT:
-    """Turn host errors (broken plugin, bad config, conflicts) into a one-line message and exit 1."""
+    """Turn host errors (broken plugin, bad config, conflict) into one line and exit status 1."""
 
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
@@ -122,8 +123,11 @@ def run(app_dir: Path, skip_broken_plugins: bool, overrides: tuple[str, ...]) ->
             await task_group.start(host.run)
             try:
                 click.echo(f"{host.config['meta.name']} ({host.app_dir})")
-                click.echo(f"plugins: {', '.join(info.name for info in host.plugins if not info.error)}")
-                click.echo(f"routes: {len(host.routes)}  services: {', '.join(host.running_services) or '-'}")
+                click.echo(
+                    f"plugins: {', '.join(info.name for info in host.plugins if not info.error)}"
+                )
+                services = ", ".join(host.running_services) or "-"
+                click.echo(f"routes: {len(host.routes)}  services: {services}")
                 reply = await host.call("ping") if "ping" in host.routes else None
                 if reply is not None:
                     click.echo(f"ping -> {reply.data if reply.ok else reply.error}")
@@ -262,7 +266,9 @@ def config_get(key: str, config_file: Path) -> None:
         if dotted is not None:
             click.echo(_format_value(get_document_value(document, dotted)))
             return
-    raise click.ClickException(f"config key {key!r} is not declared by any plugin nor set in {config_file}")
+    raise click.ClickException(
+        f"config key {key!r} is not declared by any plugin nor set in {config_file}"
+    )
 
 
 @config.command("set")
@@ -336,7 +342,9 @@ def config_list(describe: bool, as_json: bool, config_file: Path) -> None:
             default = "" if entry["default"] is None else f" = {json.dumps(entry['default'])}"
             click.echo(f"{entry['key']} ({entry['type']}{default}) [{entry['plugin']}]")
             click.echo(f"    {entry['doc']}")
-            click.echo(f"    flattened: {entry['flattened']}  env: {', '.join(entry['env']) or '-'}")
+            click.echo(
+                f"    flattened: {entry['flattened']}  env: {', '.join(entry['env']) or '-'}"
+            )
         return
     host = _build_host(config_file.parent, skip_broken=True)
     host.close()
@@ -376,10 +384,7 @@ def doctor(as_json: bool) -> None:
 
 def _add_plugin_commands(group: click.Group) -> None:
     loaded = create_plugin_manager(environ=os.environ, strict=False)
-    try:
-        HookCaller(loaded.manager).register_commands(group)
-    except RegistrationConflict as error:
-        click.echo(f"warning: {error}", err=True)
+    HookCaller(loaded.manager).register_commands(group)
 
 
 def _show_warning(message: Warning | str, category: type[Warning], *_: Any, **__: Any) -> None:

@@ -446,11 +446,15 @@ def _apply_file_value(
     line = locate_line(text, where or dotted)
     source = f"{path.name}:{line}" if line else path.name
     key = registry.get(dotted) or registry._wildcard_for(dotted)
+    if key is None and "." not in dotted:
+        # A flattened key at the top level (``window_width = 1440``), as Oro's flat configs have.
+        key = registry.find(dotted)
+        dotted = registry.dotted(dotted) if key else dotted
     if key is None:
-        if dotted.startswith("permissions.allow_"):
+        if flatten_key(dotted).startswith("permissions_allow_"):
             raise ConfigError(
                 f"key '{dotted}': no installed plugin declares permission "
-                f"'{dotted.removeprefix('permissions.allow_')}'",
+                f"'{flatten_key(dotted).removeprefix('permissions_allow_')}'",
                 key=dotted,
                 source=source,
             )

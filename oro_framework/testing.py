@@ -3,6 +3,7 @@
 ::
 
     import pytest
+    import oro_framework.core.ping
     from oro_framework.testing import MemoryClient, make_host
 
     pytestmark = pytest.mark.anyio
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, final
@@ -114,7 +115,9 @@ class MemoryClient:
             request_id=f"R{self._sequence}",
         )
 
-    async def stream(self, route: str, /, body: bytes = b"", **params: Any) -> AsyncIterator[Any]:
+    async def stream(
+        self, route: str, /, body: bytes = b"", **params: Any
+    ) -> AsyncGenerator[Any, None]:
         """Iterate the items of a streamed reply.
 
         :raises ~oro_framework.IPCError: the route answered an error instead of a stream, or

@@ -91,7 +91,10 @@ def test_plugins_list_table_has_the_documented_columns(runner: CliRunner) -> Non
 def test_routes_json_lists_core_routes_with_plugin_and_permission(
     runner: CliRunner, app: Path
 ) -> None:
-    routes = {row["name"]: row for row in json.loads(_invoke(runner, "routes", "--json", "--app", str(app)))}
+    routes = {
+        row["name"]: row
+        for row in json.loads(_invoke(runner, "routes", "--json", "--app", str(app)))
+    }
     assert routes["ping"]["plugin"] == "ping"
     assert routes["ping"]["permission"] == "runtime"
     assert routes["os.cpus"]["permission"] == "device_info"
@@ -131,7 +134,10 @@ def test_config_set_parses_the_declared_type(runner: CliRunner, app: Path) -> No
 def test_config_set_then_get_round_trips(runner: CliRunner, app: Path) -> None:
     config = str(app / "oro.toml")
     _invoke(runner, "config", "set", "lifecycle.desktop_always_running", "no", "--file", config)
-    assert _invoke(runner, "config", "get", "lifecycle_desktop_always_running", "--file", config) == "false\n"
+    assert (
+        _invoke(runner, "config", "get", "lifecycle_desktop_always_running", "--file", config)
+        == "false\n"
+    )
 
 
 def test_config_set_of_an_undeclared_key_warns_and_writes_it(runner: CliRunner, app: Path) -> None:
@@ -153,7 +159,7 @@ def test_config_set_refuses_a_value_of_the_wrong_type(runner: CliRunner, app: Pa
 
 def test_config_set_can_repair_an_invalid_value(runner: CliRunner, app: Path) -> None:
     config = app / "oro.toml"
-    config.write_text(COMMENTED_CONFIG + "\n[window]\nwidth = \"wide\"\n")
+    config.write_text(COMMENTED_CONFIG + '\n[window]\nwidth = "wide"\n')
     broken = runner.invoke(cli, ["config", "get", "window.width", "--file", str(config)])
     assert broken.exit_code == 1
     assert "oro.toml:13" in broken.output

@@ -328,3 +328,14 @@ def test_set_values_read_back_and_every_other_key_survives(
         assert get_document_value(document, dotted) == value
         reparsed = tomlkit.parse(document.as_string())
         assert dict(iter_document(reparsed)) == expected
+
+
+def test_flattened_key_at_top_level_of_the_file_sets_the_dotted_key(tmp_path: Path) -> None:
+    registry = ConfigRegistry()
+    with registry.registering("demo"):
+        registry.add("window.width", int, 800, "width")
+    config_file = tmp_path / "oro.toml"
+    config_file.write_text("window_width = 1440\n")
+    config = load_config(registry, path=config_file, environ={})
+    assert config["window.width"] == 1440
+    assert config.source("window.width") == "oro.toml:1"

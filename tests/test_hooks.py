@@ -420,19 +420,25 @@ def test_oro_register_commands_adds_a_cli_command(tmp_path: Path) -> None:
     assert result.output == "hello plugins\n"
 
 
-def test_oro_register_commands_conflicting_name_is_registration_conflict(tmp_path: Path) -> None:
+def test_oro_register_commands_conflicting_name_keeps_the_first_and_warns(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     host = build_host(tmp_path, CommandPlugin("first-plugin"), CommandPlugin("second-plugin"))
     host.close()
+    cli = click.Group("oro")
 
-    with pytest.raises(RegistrationConflict) as raised:
-        host.hooks.register_commands(click.Group("oro"))
+    with caplog.at_level(logging.WARNING, logger="oro_framework.hooks"):
+        host.hooks.register_commands(cli)
 
-    assert str(raised.value) == (
-        "command 'hello' from 'second-plugin' is already registered by 'first-plugin'"
+    assert "command 'hello' from 'second-plugin' is already registered by 'first-plugin'" in (
+        caplog.text
     )
+    assert list(cli.commands) == ["hello"]
 
 
-def test_oro_register_commands_cannot_replace_a_builtin_command(tmp_path: Path) -> None:
+def test_oro_register_commands_cannot_replace_a_builtin_command(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     host = build_host(tmp_path, CommandPlugin("hijacker", command="run"))
     host.close()
     cli = click.Group("oro")
@@ -441,8 +447,49 @@ def test_oro_register_commands_cannot_replace_a_builtin_command(tmp_path: Path) 
     def run() -> None:
         """The real run."""
 
-    with pytest.raises(RegistrationConflict, match="already registered by 'oro'"):
+    with caplog.at_level(logging.WARNING, logger="oro_framework.hooks"):
         host.hooks.register_commands(cli)
+
+    assert "already registered by 'oro'" in caplog.text
+    assert cli.commands["run"].help == "The real run."
+
+
+def test_oro_register_commands_accepts_the_bare_decorator(tmp_path: Path) -> None:
+    class BarePlugin:
+        name = "bare"
+
+        @hookimpl
+        def oro_register_commands(self, cli: click.Group) -> None:
+            @cli.command
+            def shout() -> None:
+                click.echo("HEY")
+
+    host = build_host(tmp_path, BarePlugin())
+    host.close()
+    cli = click.Group("oro")
+    host.hooks.register_commands(cli)
+
+    assert CliRunner().invoke(cli, ["shout"]).output == "HEY\n"
+
+
+def test_oro_unconfigure_runs_when_the_build_fails_after_configure(tmp_path: Path) -> None:
+    log: list[str] = []
+
+    class Clashing:
+        name = "clashing"
+
+        @hookimpl
+        def oro_register_routes(self, routes: RouteTable) -> None:
+            async def handler(request: Request) -> None:
+                return None
+
+            routes.add("dup.route", handler, permission="runtime")
+            routes.add("dup.route", handler, permission="runtime")
+
+    with pytest.raises(RegistrationConflict):
+        build_host(tmp_path, OrderedPlugin("first", log), Clashing())
+
+    assert log == ["configure first", "routes first saw 32000", "unconfigure first"]
 
 
 # -------------------------------------------------------------------------------------------------

@@ -73,8 +73,20 @@ def author_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     uv = find_uv_bin()
     subprocess.run([uv, "venv", "--quiet", "--python", sys.executable, str(venv)], check=True)
     subprocess.run(
-        [uv, "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"),
-         "-e", str(REPOSITORY), "-e", str(greeter), "-e", str(broken)],
+        [
+            uv,
+            "pip",
+            "install",
+            "--quiet",
+            "--python",
+            str(venv / "bin" / "python"),
+            "-e",
+            str(REPOSITORY),
+            "-e",
+            str(greeter),
+            "-e",
+            str(broken),
+        ],
         check=True,
     )
     return venv

@@ -251,3 +251,21 @@ def test_skip_broken_plugins_warns_and_keeps_the_others(
     assert host.plugin_info("misspelled").error is not None
     assert "skipping broken plugin" in caplog.text
     assert "misspelled" in caplog.text
+
+
+def test_plugins_disable_from_the_environment_drops_the_plugin(tmp_path: Path) -> None:
+    host = Host(tmp_path, environ={"ORO_PLUGINS_DISABLE": "ping platform"})
+    try:
+        assert "ping" not in host.routes
+        assert "platform.primordials" not in host.routes
+        assert "os.cpus" in host.routes
+    finally:
+        host.close()
+
+
+def test_plugins_disable_override_drops_the_plugin(tmp_path: Path) -> None:
+    host = Host(tmp_path, environ={}, config={"plugins.disable": ["ping"]})
+    try:
+        assert "ping" not in host.routes
+    finally:
+        host.close()

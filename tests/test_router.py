@@ -517,3 +517,29 @@ def test_route_declaring_an_unregistered_permission_fails_host_build(tmp_path: P
         Host(tmp_path, autoload=False, plugins=[plugin], environ={})
 
     assert raised.value.entry_point == "beam-plugin"
+
+
+class BrokenDecider:
+    name = "broken-decider"
+
+    @hookimpl
+    def oro_permission_check(self, request: Request, permission: str) -> bool | None:
+        raise RuntimeError("decider bug")
+
+
+async def test_permission_check_raising_unexpectedly_is_internal_error() -> None:
+    async with make_host([RoutesPlugin({"test.echo": echo}), BrokenDecider()]) as host:
+        client = MemoryClient(host)
+        failed = await client.call("test.echo")
+        assert isinstance(failed.error, InternalError)
+        assert "decider bug" not in failed.error.message
+
+
+async def test_async_generator_handler_is_streamed() -> None:
+    async def count(request: Request) -> AsyncIterator[int]:
+        for number in range(request.params.get_int("up_to", 3)):
+            yield number
+
+    async with make_host([RoutesPlugin({"test.count": count})]) as host:
+        items = [item async for item in MemoryClient(host).stream("test.count", up_to=4)]
+    assert items == [0, 1, 2, 3]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import tempfile
@@ -19,6 +20,7 @@ from oro_framework.config import (
     ConfigRegistry,
     get_document_value,
     load_config,
+    parse_text_value,
     read_document,
 )
 from oro_framework.envelope import Reply
@@ -94,7 +96,9 @@ class Host:
         self.app_dir = Path(app_dir if app_dir is not None else Path.cwd()).resolve()
         self.config_file: Path | None = self.app_dir / CONFIG_FILE_NAME if use_config_file else None
         environ = dict(os.environ if environ is None else environ)
-        self._loaded = self._load_plugins(environ, plugins, autoload, skip_broken_plugins)
+        self._loaded = self._load_plugins(
+            environ, plugins, autoload, skip_broken_plugins, config or {}
+        )
         self.hooks = HookCaller(self._loaded.manager)
         self.state: dict[str, Any] = {}
         """Per-plugin state, by plugin name; see ``oro_configure``."""
@@ -119,21 +123,14 @@ class Host:
         )
         self.paths = self._paths(data_dir, cache_dir, temp_dir)
 
-        self.hooks.configure(self)
         self._is_configured = True
-        self.routes = RouteTable()
-        self.hooks.register("oro_register_routes", self.routes, routes=self.routes, host=self)
-        self.schemes = SchemeTable()
-        self.hooks.register("oro_register_schemes", self.schemes, schemes=self.schemes, host=self)
-        self.js_modules = JSModuleTable()
-        self.hooks.register(
-            "oro_register_js_modules", self.js_modules, modules=self.js_modules, host=self
-        )
-        self.services = ServiceRegistry()
-        self.hooks.register(
-            "oro_register_services", self.services, services=self.services, host=self
-        )
-        self._check_route_permissions()
+        try:
+            self.hooks.configure(self)
+            self._register_everything()
+        except BaseException:
+            # Whatever oro_configure prepared must be released even though no Host is returned.
+            self.close()
+            raise
 
         self.router = Router(
             self.routes,
@@ -149,16 +146,32 @@ class Host:
     # Construction helpers
     # ----------------------------------------------------------------------------------------
 
+    def _register_everything(self) -> None:
+        self.routes = RouteTable()
+        self.hooks.register("oro_register_routes", self.routes, routes=self.routes, host=self)
+        self.schemes = SchemeTable()
+        self.hooks.register("oro_register_schemes", self.schemes, schemes=self.schemes, host=self)
+        self.js_modules = JSModuleTable()
+        self.hooks.register(
+            "oro_register_js_modules", self.js_modules, modules=self.js_modules, host=self
+        )
+        self.services = ServiceRegistry()
+        self.hooks.register(
+            "oro_register_services", self.services, services=self.services, host=self
+        )
+        self._check_route_permissions()
+
     def _load_plugins(
         self,
         environ: dict[str, str],
         plugins: Sequence[object],
         autoload: bool,
         skip_broken: bool,
+        overrides: Mapping[str, Any],
     ) -> LoadedPlugins:
-        disabled_in_file = self._plugins_disabled_in_file()
-        if disabled_in_file:
-            listed = [environ.get("ORO_DISABLE_PLUGINS", ""), *disabled_in_file]
+        disabled = self._plugins_disabled_by_config(environ, overrides)
+        if disabled:
+            listed = [environ.get("ORO_DISABLE_PLUGINS", ""), *disabled]
             environ["ORO_DISABLE_PLUGINS"] = ",".join(name for name in listed if name)
         loaded = create_plugin_manager(
             autoload=autoload, plugins=plugins, environ=environ, strict=not skip_broken
@@ -167,14 +180,22 @@ class Host:
             logger.warning("skipping broken plugin: %s", error)
         return loaded
 
-    def _plugins_disabled_in_file(self) -> list[str]:
-        if self.config_file is None or not self.config_file.is_file():
-            return []
-        try:
-            value = get_document_value(read_document(self.config_file), "plugins.disable")
-        except KeyError:
-            return []
-        return [str(name) for name in value] if isinstance(value, list) else []
+    def _plugins_disabled_by_config(
+        self, environ: Mapping[str, str], overrides: Mapping[str, Any]
+    ) -> list[str]:
+        """``plugins.disable`` must be known before the plugins that declare config keys load,
+        so it is read here on its own, with the same precedence as every other key."""
+        names: Any = []
+        if self.config_file is not None and self.config_file.is_file():
+            with contextlib.suppress(KeyError):
+                names = get_document_value(read_document(self.config_file), "plugins.disable")
+        if "ORO_PLUGINS_DISABLE" in environ:
+            names = parse_text_value(list, environ["ORO_PLUGINS_DISABLE"])
+        for key in ("plugins.disable", "plugins_disable"):
+            if key in overrides:
+                value = overrides[key]
+                names = parse_text_value(list, value) if isinstance(value, str) else value
+        return [str(name) for name in names] if isinstance(names, list) else []
 
     def _paths(self, data: Path | None, cache: Path | None, temp: Path | None) -> AppPaths:
         bundle = self.config["meta.bundle_identifier"]

@@ -55,7 +55,9 @@ def _gui_backends() -> list[Check]:
         Check(
             "display",
             on_desktop,
-            "available" if on_desktop else "none (DISPLAY/WAYLAND_DISPLAY unset): apps run headless",
+            "available"
+            if on_desktop
+            else "none (DISPLAY/WAYLAND_DISPLAY unset): apps run headless",
         ),
         Check(
             "pywebview",
@@ -64,9 +66,7 @@ def _gui_backends() -> list[Check]:
         ),
     ]
     qt = _has_module("PyQt6") and _has_module("PyQt6.QtWebEngineWidgets")
-    checks.append(
-        Check("backend qt (PyQt6 + QtWebEngine)", qt, "installed" if qt else "missing")
-    )
+    checks.append(Check("backend qt (PyQt6 + QtWebEngine)", qt, "installed" if qt else "missing"))
     gtk = _has_module("gi")
     checks.append(Check("backend gtk (PyGObject)", gtk, "installed" if gtk else "missing"))
     return checks
@@ -103,7 +103,11 @@ def run_checks(plugins: Iterable[PluginInfo]) -> list[Check]:
     from oro_framework import __version__
 
     return [
-        Check("python", sys.version_info >= (3, 11), f"{platform.python_version()} at {sys.executable}"),
+        Check(
+            "python",
+            sys.version_info >= (3, 11),
+            f"{platform.python_version()} at {sys.executable}",
+        ),
         Check("oro-framework", True, __version__),
         Check("platform", True, f"{sys.platform} {platform.machine()}"),
         *_gui_backends(),

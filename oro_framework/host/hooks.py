@@ -103,7 +103,10 @@ class HookCaller:
     def register_commands(self, cli: click.Group) -> None:
         owners = dict.fromkeys(cli.commands, "oro")
         for plugin_name, caller in self._implementers("oro_register_commands"):
-            caller(cli=_GuardedGroup(cli, plugin_name, owners))
+            try:
+                caller(cli=_GuardedGroup(cli, plugin_name, owners))
+            except RegistrationConflict as conflict:
+                logger.warning("commands of plugin %r not all added: %s", plugin_name, conflict)
 
 
 class _GuardedGroup:
@@ -127,7 +130,10 @@ class _GuardedGroup:
         self._owners[name] = self._plugin
         self._group.add_command(command, name)
 
-    def command(self, *args: Any, **kwargs: Any) -> Callable[[Callable[..., Any]], click.Command]:
+    def command(self, *args: Any, **kwargs: Any) -> Any:
+        if len(args) == 1 and callable(args[0]) and not kwargs:
+            return self.command()(args[0])
+
         def decorator(function: Callable[..., Any]) -> click.Command:
             command: click.Command = click.command(*args, **kwargs)(function)
             self.add_command(command)
@@ -135,7 +141,10 @@ class _GuardedGroup:
 
         return decorator
 
-    def group(self, *args: Any, **kwargs: Any) -> Callable[[Callable[..., Any]], click.Group]:
+    def group(self, *args: Any, **kwargs: Any) -> Any:
+        if len(args) == 1 and callable(args[0]) and not kwargs:
+            return self.group()(args[0])
+
         def decorator(function: Callable[..., Any]) -> click.Group:
             group: click.Group = click.group(*args, **kwargs)(function)
             self.add_command(group)

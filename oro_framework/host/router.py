@@ -6,6 +6,7 @@ lookup, permission checks, timeouts and error translation happen once, here.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import logging
 import re
@@ -91,7 +92,9 @@ class RouteTable(Registry[Route]):
         """
         if not _ROUTE_NAME.match(name):
             raise ValueError(f"route name {name!r} must look like 'namespace.action'")
-        if not inspect.iscoroutinefunction(handler):
+        if inspect.isasyncgenfunction(handler):
+            handler = _streaming(handler)
+        elif not inspect.iscoroutinefunction(handler):
             raise ValueError(f"handler of route {name!r} must be an 'async def' function")
         if timeout is not None and timeout <= 0:
             raise ValueError(f"timeout of route {name!r} must be positive")
@@ -113,6 +116,16 @@ class RouteTable(Registry[Route]):
 
     def sorted(self) -> list[Route]:
         return sorted(self, key=lambda route: route.name.lower())
+
+
+def _streaming(generator: Callable[[Request], AsyncIterator[Any]]) -> Handler:
+    """Wrap an ``async def ... yield`` handler: calling it returns the stream to send."""
+
+    @functools.wraps(generator)
+    async def handler(request: Request) -> AsyncIterator[Any]:
+        return generator(request)
+
+    return handler
 
 
 def _first_line(text: str | None) -> str:
@@ -193,7 +206,12 @@ class Router:
                 f"Runtime permission is disabled for '{route.permission}'",
                 permission=route.permission,
             )
-        decision = self._hooks.permission_check(request=request, permission=route.permission)
+        try:
+            decision = self._hooks.permission_check(request=request, permission=route.permission)
+        except IPCError:
+            raise
+        except Exception as error:
+            raise _internal(route, error) from error
         if decision is False:
             raise NotAllowedError(
                 f"Permission '{route.permission}' was refused for route '{route.name}'",
