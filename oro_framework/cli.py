@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import os
+import re
 import sys
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-import anyio
 import click
 import tomlkit
 
@@ -31,6 +32,8 @@ from oro_framework.host import doctor as doctor_checks
 from oro_framework.host.app import CONFIG_FILE_NAME, Host
 from oro_framework.host.hooks import HookCaller
 from oro_framework.host.plugins import PluginInfo, create_plugin_manager
+from oro_framework.host.runner import AppRunner
+from oro_framework.host.windows import PywebviewBackend, has_display
 
 __all__ = ["cli", "main"]
 
@@ -94,6 +97,18 @@ def cli(verbose: bool) -> None:
 @click.argument(
     "app_dir", default=".", type=click.Path(file_okay=False, exists=True, path_type=Path)
 )
+@click.option(
+    "--headless",
+    is_flag=True,
+    help="Serve the app without a window and print its launch URL (the default with no display).",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=0,
+    show_default=True,
+    help="Port on 127.0.0.1 to serve the app on; 0 picks a free one.",
+)
 @click.option("--skip-broken-plugins", is_flag=True, help="Warn about broken plugins and go on.")
 @click.option(
     "-c",
@@ -104,11 +119,19 @@ def cli(verbose: bool) -> None:
     help="Override a config key for this run (highest precedence).",
 )
 @_host_errors
-def run(app_dir: Path, skip_broken_plugins: bool, overrides: tuple[str, ...]) -> None:
+def run(
+    app_dir: Path,
+    headless: bool,
+    port: int,
+    skip_broken_plugins: bool,
+    overrides: tuple[str, ...],
+) -> None:
     """Run the app in APP_DIR (default: the current directory).
 
-    Builds the host with every installed plugin, starts its services, shows what the app can use,
-    answers a ping through the router and stops.
+    Opens the app in a native window when a display exists. Otherwise, or with --headless, serves
+    it on 127.0.0.1 and prints a line with its launch URL, to open in any browser. Stops when the
+    window closes, the app calls application.exit, or on Ctrl-C/SIGTERM; exits with the code the
+    app asked for (0 by default).
     """
     parsed: dict[str, str] = {}
     for item in overrides:
@@ -117,24 +140,86 @@ def run(app_dir: Path, skip_broken_plugins: bool, overrides: tuple[str, ...]) ->
             raise click.BadParameter(f"expected KEY=VALUE, got {item!r}", param_hint="--config")
         parsed[key.strip()] = value
     host = Host(app_dir, skip_broken_plugins=skip_broken_plugins, config=parsed)
+    runner = AppRunner(host, port=port, echo=_echo_flushed)
+    gui = None if headless else _open_gui(host, runner)
+    try:
+        code = runner.run_with_gui(gui) if gui is not None else runner.run_headless()
+    except OSError as error:
+        raise click.ClickException(f"cannot serve {host.app_dir} on port {port}: {error}") from None
+    if code:
+        raise SystemExit(code)
 
-    async def main() -> None:
-        async with anyio.create_task_group() as task_group:
-            await task_group.start(host.run)
-            try:
-                click.echo(f"{host.config['meta.name']} ({host.app_dir})")
-                click.echo(
-                    f"plugins: {', '.join(info.name for info in host.plugins if not info.error)}"
-                )
-                services = ", ".join(host.running_services) or "-"
-                click.echo(f"routes: {len(host.routes)}  services: {services}")
-                reply = await host.call("ping") if "ping" in host.routes else None
-                if reply is not None:
-                    click.echo(f"ping -> {reply.data if reply.ok else reply.error}")
-            finally:
-                host.stop()
 
-    anyio.run(main, backend="trio")
+def _echo_flushed(message: str) -> None:
+    click.echo(message)
+    sys.stdout.flush()
+
+
+def _open_gui(host: Host, runner: AppRunner) -> PywebviewBackend | None:
+    """The GUI to run the app in, or ``None`` to serve it headless (saying why, if unexpected)."""
+    if host.config.get("window.headless", False):
+        return None
+    if not has_display():
+        display = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+        if display:
+            click.echo(
+                f"warning: no display server answers at {display}; serving headless", err=True
+            )
+        return None
+    if runner.windows is None:
+        click.echo("warning: the 'application' plugin is disabled; serving headless", err=True)
+        return None
+    try:
+        return PywebviewBackend()
+    except ImportError as error:
+        click.echo(
+            f"warning: no window ({error}); install pywebview with "
+            "`pip install 'oro-framework[gui]'`. Serving headless.",
+            err=True,
+        )
+        return None
+
+
+# -------------------------------------------------------------------------------------------------
+# oro init
+# -------------------------------------------------------------------------------------------------
+
+_TEMPLATES = Path(__file__).parent / "templates" / "app"
+_TEMPLATE_FILES = (CONFIG_FILE_NAME, "index.html", "main.js")
+
+
+@cli.command()
+@click.argument("app_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--name", help="The app's name (default: the directory's name).")
+def init(app_dir: Path, name: str | None) -> None:
+    """Create an app in APP_DIR: oro.toml, index.html and a main.js showing live data.
+
+    Refuses to overwrite any of these files; APP_DIR is created when missing.
+    """
+    name = name or app_dir.resolve().name
+    existing = [file for file in _TEMPLATE_FILES if (app_dir / file).exists()]
+    if existing:
+        raise click.ClickException(
+            f"{app_dir} already has {', '.join(existing)}; nothing was written"
+        )
+    values = {
+        "name_toml": json.dumps(name, ensure_ascii=False),
+        "name_html": html.escape(name),
+        "bundle_identifier": _bundle_identifier(name),
+    }
+    app_dir.mkdir(parents=True, exist_ok=True)
+    for file in _TEMPLATE_FILES:
+        text = (_TEMPLATES / file).read_text(encoding="utf-8")
+        for key, value in values.items():
+            text = text.replace("{{" + key + "}}", value)
+        (app_dir / file).write_text(text, encoding="utf-8")
+    click.echo(f"created {name} in {app_dir}: {', '.join(_TEMPLATE_FILES)}")
+    click.echo(f"run it with: oro run {app_dir}")
+
+
+def _bundle_identifier(name: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "app"
+    return f"com.example.{slug}"
 
 
 # -------------------------------------------------------------------------------------------------

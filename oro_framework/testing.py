@@ -15,10 +15,18 @@
 
 Async tests run on anyio's pytest plugin with the **trio** backend, like the runtime (the
 ``anyio_backend`` fixture below; override it in a conftest to change that).
+
+Over real HTTP, :func:`live_server` serves the host's bridge on loopback and hands out httpx
+clients that already hold the session cookie::
+
+    async with make_host(plugins=[...]) as host, live_server(host) as server:
+        async with server.client() as client:
+            response = await client.get("/ipc/ping")
 """
 
 from __future__ import annotations
 
+import functools
 import shutil
 import tempfile
 from collections.abc import AsyncGenerator, AsyncIterator, Mapping, Sequence
@@ -29,23 +37,35 @@ from typing import TYPE_CHECKING, Any, final
 import anyio
 import pytest
 
-from oro_framework.envelope import ByteStream, EventStream, Reply
+from oro_framework.envelope import ByteStream, EventStream, Reply, ServerSentEvent
 from oro_framework.hookspecs import hookimpl
 from oro_framework.host.app import Host
 
 if TYPE_CHECKING:
     import click
+    import httpx
 
     from oro_framework.config import ConfigRegistry
+    from oro_framework.host.bridge import PreloadArgs
     from oro_framework.host.lifecycle import LifecycleEvent
     from oro_framework.host.modules import JSModuleTable
     from oro_framework.host.permissions import PermissionRegistry
     from oro_framework.host.router import RouteTable
     from oro_framework.host.schemes import SchemeTable
+    from oro_framework.host.server import ServerInfo
     from oro_framework.host.services import ServiceRegistry
     from oro_framework.request import Request
 
-__all__ = ["HookRecorder", "MemoryClient", "make_host", "raise_for_error"]
+__all__ = [
+    "HookRecorder",
+    "LiveServer",
+    "MemoryClient",
+    "RoutePlugin",
+    "live_server",
+    "make_host",
+    "raise_for_error",
+    "read_sse",
+]
 
 
 @asynccontextmanager
@@ -145,6 +165,43 @@ class MemoryClient:
 
 
 @final
+class RoutePlugin:
+    """A plugin registering ``handlers`` (route name → ``async def`` handler) under
+    ``permission``, for tests that need a few routes::
+
+        async with make_host(plugins=[RoutePlugin({"test.echo": echo})]) as host: ...
+
+    :param declare: also declare ``permission`` (its config key defaults to allowed).
+    :param timeout: every route's timeout in seconds (default ``ipc.timeout_ms``).
+    """
+
+    def __init__(
+        self,
+        handlers: Mapping[str, Any],
+        *,
+        name: str = "test-routes",
+        permission: str = "runtime",
+        declare: bool = False,
+        timeout: float | None = None,
+    ) -> None:
+        self.name = name
+        self.handlers = dict(handlers)
+        self.permission = permission
+        self.declare = declare
+        self.timeout = timeout
+
+    @hookimpl
+    def oro_register_permissions(self, permissions: PermissionRegistry) -> None:
+        if self.declare:
+            permissions.add(self.permission, f"Test permission {self.permission}.")
+
+    @hookimpl
+    def oro_register_routes(self, routes: RouteTable) -> None:
+        for name, handler in self.handlers.items():
+            routes.add(name, handler, permission=self.permission, timeout=self.timeout)
+
+
+@final
 class HookRecorder:
     """A plugin that records every hook call it sees, for assertions on what the host called.
 
@@ -239,3 +296,120 @@ def raise_for_error(reply: Reply) -> Any:
     if reply.error is not None:
         raise reply.error
     return reply.data
+
+
+# -------------------------------------------------------------------------------------------------
+# Over real HTTP
+# -------------------------------------------------------------------------------------------------
+
+
+@final
+class LiveServer:
+    """A host's bridge served on 127.0.0.1 by :func:`live_server`.
+
+    :ivar host: the served host.
+    :ivar info: the :class:`~oro_framework.host.server.ServerInfo` (port, launch token).
+    """
+
+    def __init__(self, host: Host, info: ServerInfo) -> None:
+        self.host = host
+        self.info = info
+        self._session: str | None = None
+
+    @property
+    def port(self) -> int:
+        return self.info.port
+
+    @property
+    def origin(self) -> str:
+        """``http://127.0.0.1:<port>``."""
+        return self.info.origin
+
+    @property
+    def launch_url(self) -> str:
+        return self.info.launch_url
+
+    async def session_cookie(self) -> str:
+        """The session cookie's value, obtained through the launch URL on first use (the launch
+        token is single-use, so every session client of this server shares it).
+
+        :raises AssertionError: the launch URL did not answer 303 with the cookie.
+        """
+        if self._session is None:
+            import httpx
+
+            from oro_framework.host.security import SESSION_COOKIE
+
+            async with httpx.AsyncClient() as launcher:
+                response = await launcher.get(self.launch_url)
+            cookie = response.cookies.get(SESSION_COOKIE)
+            if response.status_code != 303 or cookie is None:
+                raise AssertionError(
+                    f"launch URL answered {response.status_code} without a session cookie"
+                )
+            self._session = cookie
+        return self._session
+
+    @asynccontextmanager
+    async def client(
+        self, *, session: bool = True, **options: Any
+    ) -> AsyncIterator[httpx.AsyncClient]:
+        """An ``httpx.AsyncClient`` with ``base_url`` set to the server's origin, holding the
+        session cookie unless ``session=False``. ``options`` go to the client (``headers``,
+        ``timeout``...)."""
+        import httpx
+
+        from oro_framework.host.security import SESSION_COOKIE
+
+        cookies = dict(options.pop("cookies", None) or {})
+        if session:
+            cookies[SESSION_COOKIE] = await self.session_cookie()
+        async with httpx.AsyncClient(base_url=self.origin, cookies=cookies, **options) as client:
+            yield client
+
+
+@asynccontextmanager
+async def live_server(
+    host: Host, *, port: int = 0, preload_args: PreloadArgs | None = None
+) -> AsyncIterator[LiveServer]:
+    """Serve ``host`` (already running, e.g. from :func:`make_host`) with the real bridge and
+    hypercorn on 127.0.0.1 while the block runs; the server stops when it ends.
+
+    :param port: the TCP port; ``0`` picks a free one.
+    :param preload_args: as for :func:`~oro_framework.host.server.serve_app`.
+    """
+    from oro_framework.host.server import serve_app
+
+    async with anyio.create_task_group() as task_group:
+        info: ServerInfo = await task_group.start(
+            functools.partial(serve_app, host, port=port, preload_args=preload_args)
+        )
+        try:
+            yield LiveServer(host, info)
+        finally:
+            task_group.cancel_scope.cancel()
+
+
+async def read_sse(response: httpx.Response) -> AsyncGenerator[ServerSentEvent, None]:
+    """Parse a streamed ``text/event-stream`` response event by event, as each arrives.
+
+    ``data`` is the event's text (lines joined with ``\\n``), not decoded; comments and
+    ``retry`` lines are skipped.
+    """
+    data: list[str] = []
+    event: str | None = None
+    event_id: str | None = None
+    async for line in response.aiter_lines():
+        if not line:
+            if data:
+                yield ServerSentEvent("\n".join(data), event=event, id=event_id)
+            data, event, event_id = [], None, None
+            continue
+        name, _, value = line.partition(":")
+        value = value.removeprefix(" ")
+        if name == "data":
+            data.append(value)
+        elif name == "event":
+            event = value
+        elif name == "id":
+            event_id = value

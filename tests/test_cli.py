@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import json
+import signal
 import textwrap
 from pathlib import Path
 
+import httpx
 import pytest
 import tomlkit
+from _oro_process import SHOWCASE, OroProcess, headless_environ, run_arguments
 from click.testing import CliRunner
 
 from oro_framework.cli import cli
 
 REPOSITORY = Path(__file__).resolve().parents[1]
-CORE_PLUGINS = {"ping", "platform", "os", "diagnostics", "permissions"}
+CORE_PLUGINS = {"ping", "platform", "os", "diagnostics", "permissions", "application"}
 
 COMMENTED_CONFIG = textwrap.dedent(
     """\
@@ -200,9 +203,20 @@ def test_doctor_reports_python_chromium_and_plugins(runner: CliRunner) -> None:
     assert checks["plugin ping"]["ok"] is True
 
 
-def test_run_starts_the_showcase_and_answers_ping(runner: CliRunner) -> None:
-    output = _invoke(runner, "run", str(REPOSITORY / "examples" / "showcase"))
-    assert "ping -> pong" in output
+def test_run_serves_the_showcase_headless_until_ctrl_c() -> None:
+    arguments = run_arguments(SHOWCASE, "--headless")
+    with OroProcess(*arguments, environ=headless_environ()) as oro:
+        url = oro.launch_url()
+        with httpx.Client(follow_redirects=True) as client:
+            page = client.get(url)
+            ping = client.get(url.split("/?", 1)[0] + "/ipc/ping")
+        oro.send_signal(signal.SIGINT)
+
+        assert oro.wait() == 0
+    assert oro.lines[0].startswith("oro: serving Oro Showcase at http://127.0.0.1:")
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert ping.json()["data"] == "pong"
 
 
 def test_run_reports_an_invalid_config_value_with_file_and_line(

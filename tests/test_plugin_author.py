@@ -8,12 +8,14 @@ or the package index, as they would for the author.
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+from _oro_process import OroProcess
 from uv import find_uv_bin
 
 REPOSITORY = Path(__file__).resolve().parents[1]
@@ -151,7 +153,15 @@ def test_broken_plugin_makes_run_fail_naming_entry_point_and_distribution(
 
 
 def test_skip_broken_plugins_runs_the_app_anyway(author_venv: Path, tmp_path: Path) -> None:
-    result = _oro(author_venv, "run", str(tmp_path), "--skip-broken-plugins")
-    assert result.returncode == 0, result.stderr
-    assert "ping -> pong" in result.stdout
-    assert "skipping broken plugin" in result.stderr
+    with OroProcess(
+        "run",
+        str(tmp_path),
+        "--skip-broken-plugins",
+        executable=author_venv / "bin" / "oro",
+        environ={"PATH": "/usr/bin:/bin", "HOME": str(author_venv)},
+    ) as oro:
+        url = oro.launch_url()
+        oro.send_signal(signal.SIGINT)
+        assert oro.wait() == 0, oro.stderr()
+    assert url.startswith("http://127.0.0.1:")
+    assert "skipping broken plugin" in oro.stderr()

@@ -12,7 +12,7 @@ import oro_framework.core.ping
 from oro_framework import Host, PluginLoadError, RouteTable, hookimpl
 from oro_framework.host.plugins import create_plugin_manager, discover
 
-CORE_PLUGINS = {"ping", "platform", "os", "diagnostics", "permissions"}
+CORE_PLUGINS = {"ping", "platform", "os", "diagnostics", "permissions", "application"}
 
 
 class Greeter:

@@ -1,17 +1,56 @@
-"""The host's own plugin: the config keys and the permission of the host itself.
+"""The host's own plugin: the config keys and the permission of the host itself, the core JS
+modules of ``js-api/``, and the lifecycle events pages receive.
 
 Registered first in every plugin manager under the name ``oro``; it cannot be disabled.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import logging
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
 
+from oro_framework.errors import ConfigError
 from oro_framework.hookspecs import hookimpl
+from oro_framework.host.lifecycle import LifecycleEvent
+from oro_framework.host.security import MINIMUM_SHARED_KEY_LENGTH, check_origin_syntax
 
 if TYPE_CHECKING:
     from oro_framework.config import ConfigRegistry
+    from oro_framework.host.app import Host
+    from oro_framework.host.modules import JSModuleTable
     from oro_framework.host.permissions import PermissionRegistry
+
+logger = logging.getLogger("oro_framework.host")
+
+MEBIBYTE: Final = 1024 * 1024
+_PACKAGE: Final = Path(__file__).resolve().parent.parent
+JS_API_DIRECTORIES: Final = (_PACKAGE / "js-api", _PACKAGE.parent / "js-api")
+"""Where the core JS modules are looked for: inside the installed package (wheels ship them
+there), then beside it (a source checkout or an editable install)."""
+NODE_ALIASES: Final = ("events", "path", "buffer", "os")
+"""Core modules also importable as ``node:<name>``."""
+PAGE_EVENTS: Final = {
+    LifecycleEvent.PAUSED: "applicationpause",
+    LifecycleEvent.RESUMED: "applicationresume",
+    LifecycleEvent.STOPPING: "applicationstop",
+}
+"""The event pages receive on ``/oro/events`` for each lifecycle notification."""
+_MODULE_NAME: Final = re.compile(r"^[a-z0-9_\-]+$")
+_REFERRER_POLICIES: Final = frozenset(
+    {
+        "",
+        "no-referrer",
+        "no-referrer-when-downgrade",
+        "origin",
+        "origin-when-cross-origin",
+        "same-origin",
+        "strict-origin",
+        "strict-origin-when-cross-origin",
+        "unsafe-url",
+    }
+)
 
 
 def _positive(value: int) -> None:
@@ -22,6 +61,21 @@ def _positive(value: int) -> None:
 def _absolute_url_path(value: str) -> None:
     if not value.startswith("/"):
         raise ValueError(f"must start with '/', got {value!r}")
+
+
+def _referrer_policy(value: str) -> None:
+    if value not in _REFERRER_POLICIES:
+        raise ValueError(f"must be a Referrer-Policy value such as 'no-referrer', got {value!r}")
+
+
+def _single_header_line(value: str) -> None:
+    if "\r" in value or "\n" in value or not value.isascii():
+        raise ValueError("must be one line of ASCII text (it is sent as an HTTP header)")
+
+
+def _origins(values: list[str]) -> None:
+    for value in values:
+        check_origin_syntax(value)
 
 
 @hookimpl
@@ -75,6 +129,56 @@ def oro_register_config(config: ConfigRegistry) -> None:
         validator=_positive,
     )
     config.add(
+        "ipc.max_body_bytes",
+        int,
+        16 * MEBIBYTE,
+        "Largest IPC request body in bytes; a larger one is refused with RangeError (413).",
+        validator=_positive,
+    )
+    config.add(
+        "webview.cache_control",
+        str,
+        "no-cache",
+        "Cache-Control header of app resources and JS modules (no-cache: revalidate by ETag).",
+        validator=_single_header_line,
+    )
+    config.add(
+        "webview.csp",
+        str,
+        "",
+        "Content-Security-Policy header of HTML pages; empty sends none. The bridge adds a "
+        "nonce to script-src for the preload and the page's own <script> elements.",
+        validator=_single_header_line,
+    )
+    config.add(
+        "webview.referrer_policy",
+        str,
+        "no-referrer",
+        "Referrer-Policy header of every response; empty sends none.",
+        validator=_referrer_policy,
+    )
+    config.add(
+        "webview.cors_allowed_origins",
+        list,
+        [],
+        "Origins (scheme://host:port) allowed to call the app cross-origin, such as a dev "
+        "server; empty: no CORS headers, foreign origins refused.",
+        validator=_origins,
+    )
+    config.add(
+        "http.ipc.enable",
+        bool,
+        False,
+        "Let other processes call IPC routes over HTTP with the header X-ORO-Auth: <shared_key>.",
+    )
+    config.add(
+        "http.ipc.shared_key",
+        str,
+        "",
+        f"Key of the HTTP IPC bridge; at least {MINIMUM_SHARED_KEY_LENGTH} characters when "
+        "http.ipc.enable is true.",
+    )
+    config.add(
         "lifecycle.desktop_always_running",
         bool,
         True,
@@ -86,3 +190,53 @@ def oro_register_config(config: ConfigRegistry) -> None:
         [],
         "Entry-point or distribution names of plugins not to load (like ORO_DISABLE_PLUGINS).",
     )
+
+
+@hookimpl
+def oro_configure(host: Host) -> None:
+    if not host.config["http.ipc.enable"]:
+        return
+    key: str = host.config["http.ipc.shared_key"]
+    if len(key) < MINIMUM_SHARED_KEY_LENGTH:
+        raise ConfigError(
+            f"key 'http.ipc.shared_key' must be at least {MINIMUM_SHARED_KEY_LENGTH} characters "
+            f"when http.ipc.enable is true, got {len(key)}",
+            key="http.ipc.shared_key",
+            source=host.config.source("http.ipc.shared_key"),
+        )
+
+
+def find_js_api() -> Path | None:
+    """The directory of the core JS modules, or ``None`` when this installation has none."""
+    for directory in JS_API_DIRECTORIES:
+        if directory.is_dir():
+            return directory
+    return None
+
+
+@hookimpl
+def oro_register_js_modules(modules: JSModuleTable) -> None:
+    directory = find_js_api()
+    if directory is None:
+        logger.warning("core JS modules not found in %s", " or ".join(map(str, JS_API_DIRECTORIES)))
+        return
+    # Top-level files only: vendor/ and tests/ are reached by relative URLs, and names with a
+    # dot (eslint.config.js) are tooling, not modules.
+    for path in sorted(directory.glob("*.js")):
+        name = path.stem
+        if not _MODULE_NAME.match(name):
+            continue
+        declarations = path.with_suffix(".d.ts")
+        modules.add(
+            f"oro:{name}",
+            path,
+            aliases=(f"node:{name}",) if name in NODE_ALIASES else (),
+            declarations=declarations if declarations.is_file() else None,
+        )
+
+
+@hookimpl
+def oro_lifecycle_event(host: Host, event: LifecycleEvent) -> None:
+    name = PAGE_EVENTS.get(event)
+    if name is not None:
+        host.emit(name, {"state": host.lifecycle.value})

@@ -2,7 +2,7 @@ import pytest
 
 from oro_framework import Host
 
-CORE_PLUGINS = {"ping", "platform", "os", "diagnostics", "permissions"}
+CORE_PLUGINS = {"ping", "platform", "os", "diagnostics", "permissions", "application"}
 
 
 @pytest.fixture

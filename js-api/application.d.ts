@@ -1,0 +1,37 @@
+/**
+ * `oro:application` — the running app: its config, its windows, exiting.
+ * @module oro:application
+ */
+
+import { ApplicationWindow } from './window.js'
+
+export { ApplicationWindow }
+
+/** The app's config as flattened keys, from `__args.config`. Frozen. */
+export const config: Readonly<Record<string, unknown>>
+/** The oro-framework version serving the app. */
+export const runtimeVersion: string | undefined
+/** True between `applicationpause` and the next `applicationresume`. */
+export function isPaused (): boolean
+export function getCurrentWindowIndex (): number
+/** The open windows (optionally only `indices`), sorted by index. */
+export function getWindows (indices?: number[]): Promise<ApplicationWindow[]>
+/** The window with `index`, or `undefined`. */
+export function getWindow (index: number): Promise<ApplicationWindow | undefined>
+/** The window this code runs in, with the host's fields. */
+export function getCurrentWindow (): Promise<ApplicationWindow>
+/** Stop the app with exit `code` (default 0). */
+export function exit (code?: number): Promise<unknown>
+
+declare const application: {
+  ApplicationWindow: typeof ApplicationWindow
+  config: typeof config
+  exit: typeof exit
+  getCurrentWindow: typeof getCurrentWindow
+  getCurrentWindowIndex: typeof getCurrentWindowIndex
+  getWindow: typeof getWindow
+  getWindows: typeof getWindows
+  isPaused: typeof isPaused
+  runtimeVersion: typeof runtimeVersion
+}
+export default application

@@ -1,0 +1,135 @@
+/**
+ * `oro:application` — the running app: its config, its windows, exiting.
+ *
+ * ```js
+ * import * as application from 'oro:application'
+ * application.config['meta_title']            // flattened oro.toml keys
+ * const windows = await application.getWindows() // ApplicationWindow[]
+ * await application.exit(0)
+ * ```
+ * @module oro:application
+ */
+
+import { invalidArgument } from './errors.js'
+import { currentWindowIndex, request } from './ipc.js'
+import { ApplicationWindow } from './window.js'
+
+export { ApplicationWindow } from './window.js'
+
+const args = /** @type {any} */ (globalThis).__args ?? {}
+
+/**
+ * The app's configuration as flattened keys (`meta_title`, `window_width`...), from the
+ * preload's `__args.config`. Frozen.
+ * @type {Readonly<Record<string, unknown>>}
+ */
+export const config = Object.freeze({ ...(args.config ?? {}) })
+
+/**
+ * The oro-framework version serving the app (`__args.version`).
+ * @type {string | undefined}
+ */
+export const runtimeVersion = args.version
+
+let paused = false
+{
+  const target = /** @type {any} */ (globalThis)
+  if (typeof target.addEventListener === 'function') {
+    target.addEventListener('applicationpause', () => { paused = true })
+    target.addEventListener('applicationresume', () => { paused = false })
+  }
+}
+
+/** True between an `applicationpause` and the next `applicationresume`. */
+export function isPaused () {
+  return paused
+}
+
+/** The index of the window this code runs in. */
+export function getCurrentWindowIndex () {
+  return currentWindowIndex()
+}
+
+/**
+ * Window descriptors in whatever shape the host answered (a list, `{windows: [...]}` or an
+ * object keyed by index), as a list sorted by index.
+ * @param {unknown} data
+ * @returns {Array<{ index: number, [key: string]: unknown }>}
+ */
+function descriptors (data) {
+  /** @type {unknown[]} */
+  let items = []
+  if (Array.isArray(data)) items = data
+  else if (data && typeof data === 'object') {
+    const record = /** @type {Record<string, unknown>} */ (data)
+    items = Array.isArray(record.windows)
+      ? record.windows
+      : Object.entries(record).map(([key, value]) =>
+        value && typeof value === 'object' && !('index' in value) ? { index: Number(key), ...value } : value)
+  }
+  return /** @type {Array<{ index: number }>} */ (items.filter((item) =>
+    item !== null && typeof item === 'object' &&
+    Number.isInteger(/** @type {any} */ (item).index)))
+    .sort((a, b) => a.index - b.index)
+}
+
+/**
+ * The app's open windows (route `application.getWindows`), optionally only those with the given
+ * indices, sorted by index.
+ * @param {number[]} [indices]
+ * @returns {Promise<ApplicationWindow[]>}
+ */
+export async function getWindows (indices = undefined) {
+  if (indices !== undefined && (!Array.isArray(indices) || !indices.every(Number.isInteger))) {
+    throw invalidArgument('getWindows() expects an array of integer window indices')
+  }
+  const data = await request('application.getWindows')
+  const wanted = indices === undefined ? null : new Set(indices)
+  return descriptors(data)
+    .filter((descriptor) => wanted === null || wanted.has(descriptor.index))
+    .map((descriptor) => new ApplicationWindow(descriptor))
+}
+
+/**
+ * The window with `index`, or `undefined` when it is not open.
+ * @param {number} index
+ * @returns {Promise<ApplicationWindow | undefined>}
+ */
+export async function getWindow (index) {
+  const [found] = await getWindows([index])
+  return found
+}
+
+/**
+ * The window this code runs in, with the fields the host reports about it.
+ * @returns {Promise<ApplicationWindow>}
+ */
+export async function getCurrentWindow () {
+  const index = currentWindowIndex()
+  return (await getWindow(index)) ?? new ApplicationWindow(index)
+}
+
+/**
+ * Stop the app with exit `code` (route `application.exit`): services stop, windows close,
+ * `applicationstop` reaches every page.
+ * @param {number} [code=0]
+ * @returns {Promise<unknown>}
+ */
+export function exit (code = 0) {
+  if (!Number.isInteger(code)) {
+    return Promise.reject(invalidArgument('exit() expects an integer exit code'))
+  }
+  return request('application.exit', { value: code })
+}
+
+export default {
+  ApplicationWindow,
+  config,
+  exit,
+  getCurrentWindow,
+  getCurrentWindowIndex,
+  getWindow,
+  getWindows,
+  isPaused,
+  runtimeVersion
+}

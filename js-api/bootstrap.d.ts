@@ -1,0 +1,71 @@
+/**
+ * `oro:bootstrap` — maps `ipc://` URLs onto the bridge, re-dispatches host events on
+ * `globalThis`, dispatches `runtimeinit`. Loaded first in every page by the preload.
+ * @module oro:bootstrap
+ */
+
+/** What the preload puts in `globalThis.__args`. */
+export interface OroArgs {
+  /** This window's index (0 is the main window). */
+  index: number
+  /** The app's config as flattened keys (`meta_title`...). */
+  config: Record<string, unknown>
+  /** oro-framework version. */
+  version: string
+  capabilities: { streaming: { sseIncremental: boolean, chunkedIncremental: boolean }, [name: string]: unknown }
+  /** Conduit connection details when the oro-conduit plugin is active, else null. */
+  conduit: { port: number, key: string, [field: string]: unknown } | null
+  /** The app origin, `http://127.0.0.1:<port>`. */
+  origin: string
+  windowCount: number
+  [field: string]: unknown
+}
+
+/** Event names the host channel listens for from the start. */
+export const KNOWN_EVENTS: readonly string[]
+
+/** How long `runtimeinit` waits for the event channel to open, in ms. */
+export const CHANNEL_OPEN_TIMEOUT: number
+
+export interface BootstrapState {
+  installed: boolean
+  ready: boolean
+  whenReady: Promise<void>
+  channel: EventSource | null
+  subscribed: Set<string>
+  originals: Record<string, unknown>
+  resolveReady (): void
+}
+
+/** The bridge URL for an `ipc://` URL, or `null` when `input` is not one. */
+export function toIPCURL (input: string | URL | { url: string }, options?: { origin?: string, index?: number }): string | null
+export function getState (target?: object): BootstrapState
+/** True once `runtimeinit` was dispatched. */
+export function isReady (): boolean
+/** Resolves when `runtimeinit` has been dispatched. */
+export function whenReady (): Promise<void>
+/** Dispatch `new CustomEvent(name, {detail})` on `globalThis`. */
+export function dispatchHostEvent (name: string, detail: unknown): boolean
+/** Make the host channel deliver events named `name`. */
+export function subscribe (name: string): void
+/** Wrap `fetch`, `EventSource` and `XMLHttpRequest.open` so `ipc://` URLs reach the bridge. */
+export function installURLMapping (target?: object): void
+/** Open `/oro/events?window=<index>` and subscribe it to `KNOWN_EVENTS`. */
+export function openChannel (target?: object): EventSource | null
+/** Install everything; idempotent. Runs on import when `globalThis.isOroRuntime === true`. */
+export function install (options?: { channel?: boolean, channelTimeout?: number }): BootstrapState
+
+declare const bootstrap: {
+  CHANNEL_OPEN_TIMEOUT: typeof CHANNEL_OPEN_TIMEOUT
+  KNOWN_EVENTS: typeof KNOWN_EVENTS
+  dispatchHostEvent: typeof dispatchHostEvent
+  getState: typeof getState
+  install: typeof install
+  installURLMapping: typeof installURLMapping
+  isReady: typeof isReady
+  openChannel: typeof openChannel
+  subscribe: typeof subscribe
+  toIPCURL: typeof toIPCURL
+  whenReady: typeof whenReady
+}
+export default bootstrap

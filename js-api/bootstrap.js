@@ -1,0 +1,380 @@
+/**
+ * `oro:bootstrap` — loaded first in every page by the preload. It:
+ *
+ * 1. maps `ipc://<route>?<params>` URLs onto the bridge (`/ipc/<route>?<params>`) for `fetch()`
+ *    (a URL or a `Request`), `new EventSource()` and `XMLHttpRequest.open()`, so Oro-style code such as
+ *    `fetch('ipc://ping')` keeps working;
+ * 2. subscribes to the host's event channel `/oro/events?window=<index>` and re-dispatches each
+ *    event as `new CustomEvent(name, { detail })` on `globalThis` (`applicationpause`,
+ *    `applicationresume`, `applicationstop` and any other name, see `KNOWN_EVENTS`);
+ * 3. dispatches `runtimeinit` on `globalThis` once the document is parsed and the channel is open
+ *    (or failed, or 2 s passed).
+ *
+ * Installing is idempotent (one state per global object). It happens on import when
+ * `globalThis.isOroRuntime === true` (set by the preload); elsewhere call `install()`.
+ * @module oro:bootstrap
+ */
+
+const STATE = Symbol.for('oro.runtime.bootstrap')
+
+/**
+ * Event names the host channel is subscribed to from the start. An `EventSource` only delivers a
+ * named event to a listener for that name, so the names pages listen for before bootstrap runs
+ * must be here; a name a page passes to `globalThis.addEventListener` after bootstrap is
+ * subscribed then (see `subscribe()`).
+ */
+export const KNOWN_EVENTS = Object.freeze([
+  'applicationpause',
+  'applicationresume',
+  'applicationstop',
+  'applicationurl',
+  'permissionchange',
+  'filedidchange',
+  'menuItemSelected',
+  'hotkey',
+  'notificationresponse',
+  'notificationpresented',
+  'windowshow',
+  'windowhide',
+  'windowclose',
+  'windowresize',
+  'windowfocus',
+  'windowblur'
+])
+
+/** Names an `EventSource` uses for itself; never treated as host events. */
+const RESERVED_NAMES = new Set(['open', 'error', 'message'])
+
+/** How long `runtimeinit` waits for the event channel to open, in ms. */
+export const CHANNEL_OPEN_TIMEOUT = 2000
+
+const IPC_URL = /^ipc:(?:\/\/)?([^/?#]*)([^?#]*)(\?[^#]*)?(#.*)?$/i
+
+/**
+ * The bridge URL for an `ipc://` URL, or `null` when `input` is not one.
+ * `ipc://fs.stat?path=a` → `<origin>/ipc/fs.stat?path=a&index=<window>` (`index` added unless
+ * present; no `seq`: the host answers with its own id). The route is the URL's host part.
+ * @param {string | URL | { url: string }} input
+ * @param {{ origin?: string, index?: number }} [options]
+ * @returns {string | null}
+ */
+export function toIPCURL (input, options = {}) {
+  const text = typeof input === 'string'
+    ? input
+    : input instanceof URL
+      ? input.href
+      : input && typeof input === 'object' && typeof input.url === 'string'
+        ? input.url
+        : null
+  if (text === null) return null
+  const match = IPC_URL.exec(text.trim())
+  if (!match) return null
+  const [, host, path = '', search = '', hash = ''] = match
+  const route = `${host}${path}`.replace(/\/+$/, '')
+  const query = search.startsWith('?') ? search.slice(1) : search
+  const pairs = query ? query.split('&').filter(Boolean) : []
+  if (!pairs.some((pair) => decodeURIComponentSafe(pair.split('=')[0]) === 'index')) {
+    pairs.push(`index=${options.index ?? windowIndex()}`)
+  }
+  const origin = options.origin ?? pageOrigin()
+  return `${origin}/ipc/${route}?${pairs.join('&')}${hash}`
+}
+
+/** @param {string} text */
+function decodeURIComponentSafe (text) {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return text
+  }
+}
+
+function windowIndex () {
+  const index = /** @type {any} */ (globalThis).__args?.index
+  return typeof index === 'number' && Number.isFinite(index) ? index : 0
+}
+
+function pageOrigin () {
+  const location = /** @type {any} */ (globalThis).location
+  if (location && typeof location.origin === 'string' && /^https?:/.test(location.origin)) {
+    return location.origin
+  }
+  const origin = /** @type {any} */ (globalThis).__args?.origin
+  return typeof origin === 'string' ? origin.replace(/\/+$/, '') : ''
+}
+
+/**
+ * @typedef {object} BootstrapState
+ * @property {boolean} installed
+ * @property {boolean} ready true once `runtimeinit` was dispatched
+ * @property {Promise<void>} whenReady resolves when `runtimeinit` is dispatched
+ * @property {EventSource | null} channel the host event channel, when open
+ * @property {Set<string>} subscribed event names the channel listens for
+ * @property {{ fetch?: typeof fetch, EventSource?: typeof EventSource, xhrOpen?: Function, addEventListener?: Function }} originals
+ * @property {() => void} resolveReady
+ */
+
+/**
+ * The bootstrap state of `target` (created on first use).
+ * @param {any} [target]
+ * @returns {BootstrapState}
+ */
+export function getState (target = globalThis) {
+  if (!target[STATE]) {
+    /** @type {() => void} */
+    let resolveReady = () => {}
+    const whenReady = new Promise((resolve) => { resolveReady = () => resolve(undefined) })
+    Object.defineProperty(target, STATE, {
+      value: {
+        installed: false,
+        ready: false,
+        whenReady,
+        channel: null,
+        subscribed: new Set(),
+        originals: {},
+        resolveReady
+      },
+      enumerable: false,
+      configurable: true
+    })
+  }
+  return target[STATE]
+}
+
+/** True once `runtimeinit` was dispatched. */
+export function isReady () {
+  return getState().ready
+}
+
+/** Resolves when `runtimeinit` has been dispatched (at once if it already was). */
+export function whenReady () {
+  return getState().whenReady
+}
+
+/**
+ * Dispatch a host event on `globalThis` as a `CustomEvent` whose `detail` is the JSON-parsed data.
+ * @param {string} name
+ * @param {unknown} detail
+ */
+export function dispatchHostEvent (name, detail) {
+  const target = /** @type {any} */ (globalThis)
+  if (typeof target.dispatchEvent !== 'function') return false
+  return target.dispatchEvent(new CustomEvent(name, { detail }))
+}
+
+/** @param {string} data */
+function parseData (data) {
+  if (typeof data !== 'string' || data === '') return data
+  try {
+    return JSON.parse(data)
+  } catch {
+    return data
+  }
+}
+
+/**
+ * Make the host channel deliver events named `name` (no-op for names already subscribed and for
+ * `open`/`error`/`message`). Called for every name in `KNOWN_EVENTS` and for every name passed to
+ * `globalThis.addEventListener` once bootstrap is installed.
+ * @param {string} name
+ */
+export function subscribe (name) {
+  const state = getState()
+  if (typeof name !== 'string' || !name || RESERVED_NAMES.has(name) || state.subscribed.has(name)) return
+  state.subscribed.add(name)
+  state.channel?.addEventListener(name, onChannelEvent)
+}
+
+/** @param {Event} event */
+function onChannelEvent (event) {
+  const message = /** @type {MessageEvent} */ (event)
+  if (typeof message.data !== 'string') return
+  dispatchHostEvent(event.type, parseData(message.data))
+  if (event.type === 'applicationstop') {
+    // The host is going away: do not let the EventSource reconnect forever.
+    const state = getState()
+    state.channel?.close()
+  }
+}
+
+/**
+ * Unnamed `data:` messages on the channel of the form `{"event": name, "data": detail}` are
+ * dispatched as `name` (a fallback for names nobody subscribed to).
+ * @param {MessageEvent} message
+ */
+function onChannelMessage (message) {
+  const payload = parseData(message.data)
+  if (payload !== null && typeof payload === 'object' && typeof payload.event === 'string' &&
+      payload.event && !RESERVED_NAMES.has(payload.event)) {
+    dispatchHostEvent(payload.event, 'data' in payload ? payload.data : payload.detail)
+  }
+}
+
+/**
+ * Wrap `fetch`, `EventSource` and `XMLHttpRequest.prototype.open` so that `ipc://`
+ * URLs reach the bridge. Other URLs pass through untouched. Safe to call twice.
+ * @param {any} [target]
+ */
+export function installURLMapping (target = globalThis) {
+  const state = getState(target)
+  const originals = state.originals
+
+  if (typeof target.fetch === 'function' && !originals.fetch) {
+    const originalFetch = target.fetch
+    originals.fetch = originalFetch
+    /**
+     * @param {RequestInfo | URL} input
+     * @param {RequestInit} [init]
+     */
+    const fetch = function fetch (input, init) {
+      const mapped = toIPCURL(/** @type {any} */ (input))
+      if (mapped === null) return originalFetch.call(target, input, init)
+      const OriginalRequest = target.Request
+      if (typeof OriginalRequest === 'function' && input instanceof OriginalRequest) {
+        // Keep the Request's method, headers, body, signal...; init still overrides them.
+        return originalFetch.call(target, new OriginalRequest(mapped, input), init)
+      }
+      return originalFetch.call(target, mapped, { credentials: 'same-origin', ...(init ?? {}) })
+    }
+    target.fetch = fetch
+  }
+
+  if (typeof target.EventSource === 'function' && !originals.EventSource) {
+    const OriginalEventSource = target.EventSource
+    originals.EventSource = OriginalEventSource
+    const MappedEventSource = class EventSource extends OriginalEventSource {
+      /**
+       * @param {string | URL} url
+       * @param {EventSourceInit} [init]
+       */
+      constructor (url, init) {
+        const mapped = toIPCURL(url)
+        super(mapped ?? url, init)
+        if (mapped !== null) {
+          // An IPC stream that ended is finished: close instead of reconnecting (and replaying
+          // the stream from the start) as a plain EventSource would. Registered first, so the
+          // page's own `error` listeners already see readyState CLOSED.
+          let opened = false
+          this.addEventListener('open', () => { opened = true })
+          this.addEventListener('error', () => {
+            if (opened) this.close()
+          })
+        }
+      }
+    }
+    target.EventSource = MappedEventSource
+  }
+
+  const XHR = target.XMLHttpRequest
+  if (typeof XHR === 'function' && !originals.xhrOpen) {
+    const originalOpen = XHR.prototype.open
+    originals.xhrOpen = originalOpen
+    /** @this {XMLHttpRequest} */
+    XHR.prototype.open = function open (/** @type {string} */ method, /** @type {string | URL} */ url, /** @type {any[]} */ ...rest) {
+      const mapped = toIPCURL(url)
+      return originalOpen.call(this, method, mapped ?? url, ...rest)
+    }
+  }
+}
+
+/**
+ * Open the host event channel (`/oro/events?window=<index>`) and subscribe it to
+ * `KNOWN_EVENTS`; also make `globalThis.addEventListener(name)` subscribe `name`.
+ * @param {any} [target]
+ * @returns {EventSource | null}
+ */
+export function openChannel (target = globalThis) {
+  const state = getState(target)
+  if (state.channel) return state.channel
+  const EventSourceClass = state.originals.EventSource ?? target.EventSource
+  if (typeof EventSourceClass !== 'function') return null
+  const url = `${pageOrigin()}/oro/events?window=${encodeURIComponent(String(windowIndex()))}`
+  /** @type {EventSource} */
+  const channel = new EventSourceClass(url)
+  state.channel = channel
+  channel.addEventListener('message', onChannelMessage)
+  for (const name of KNOWN_EVENTS) subscribe(name)
+  for (const name of state.subscribed) channel.addEventListener(name, onChannelEvent)
+
+  if (typeof target.addEventListener === 'function' && !state.originals.addEventListener) {
+    const originalAdd = target.addEventListener
+    state.originals.addEventListener = originalAdd
+    Object.defineProperty(target, 'addEventListener', {
+      value: function addEventListener (/** @type {string} */ type, /** @type {any[]} */ ...rest) {
+        if (this === target || this === undefined) subscribe(type)
+        return originalAdd.call(this ?? target, type, ...rest)
+      },
+      writable: true,
+      enumerable: false,
+      configurable: true
+    })
+  }
+  return channel
+}
+
+/**
+ * Resolve when the channel opens, fails, or `timeout` ms pass.
+ * @param {EventSource | null} channel
+ * @param {number} timeout
+ */
+function channelSettled (channel, timeout) {
+  if (!channel || channel.readyState === 1) return Promise.resolve()
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer)
+      channel.removeEventListener('open', done)
+      channel.removeEventListener('error', done)
+      resolve(undefined)
+    }
+    const timer = setTimeout(done, timeout)
+    channel.addEventListener('open', done)
+    channel.addEventListener('error', done)
+  })
+}
+
+function documentParsed () {
+  const document = /** @type {any} */ (globalThis).document
+  if (!document || document.readyState !== 'loading') return Promise.resolve()
+  return new Promise((resolve) => {
+    document.addEventListener('DOMContentLoaded', () => resolve(undefined), { once: true })
+  })
+}
+
+/**
+ * Install everything (URL mapping, event channel, `runtimeinit`). Idempotent.
+ * @param {{ channel?: boolean, channelTimeout?: number }} [options] `channel: false` skips the
+ *   event channel (then `runtimeinit` only waits for the document)
+ * @returns {BootstrapState}
+ */
+export function install (options = {}) {
+  const state = getState()
+  if (state.installed) return state
+  state.installed = true
+  installURLMapping()
+  const channel = options.channel === false ? null : openChannel()
+  Promise.all([
+    documentParsed(),
+    channelSettled(channel, options.channelTimeout ?? CHANNEL_OPEN_TIMEOUT)
+  ]).then(() => {
+    state.ready = true
+    state.resolveReady()
+    dispatchHostEvent('runtimeinit', { index: windowIndex() })
+  })
+  return state
+}
+
+if (/** @type {any} */ (globalThis).isOroRuntime === true) install()
+
+export default {
+  CHANNEL_OPEN_TIMEOUT,
+  KNOWN_EVENTS,
+  dispatchHostEvent,
+  getState,
+  install,
+  installURLMapping,
+  isReady,
+  openChannel,
+  subscribe,
+  toIPCURL,
+  whenReady
+}

@@ -1,0 +1,939 @@
+/**
+ * `oro:ipc` — call the host's IPC routes from page JavaScript.
+ *
+ * ```js
+ * import { request, stream, write } from 'oro:ipc'
+ * const pong = await request('ping')                        // "pong"
+ * const info = await request('mime.lookup', 'a.html')       // { url, type } (bare value → `value`)
+ * for await (const event of stream('diagnostics.stream.sse', { count: 3 })) console.log(event)
+ * ```
+ *
+ * Every call goes through the current transport (`getTransport()`): the fetch transport by
+ * default (`/ipc/<route>?<params>&seq=R<n>&index=<window>`); the Conduit plugin installs a
+ * WebSocket transport with `setTransport()`. Same routes, same envelope, same errors on both.
+ *
+ * Plain ES module with no Node-only APIs: it runs in Chromium pages and workers, and in Node ≥ 18
+ * for tests.
+ * @module oro:ipc
+ */
+
+import {
+  AbortError,
+  InternalError,
+  NetworkError,
+  TimeoutError,
+  fromStatus,
+  invalidArgument,
+  rehydrate
+} from './errors.js'
+
+/** Default timeout of a request, in milliseconds (the Oro Runtime's `TIMEOUT`). */
+export const TIMEOUT = 32000
+
+const ROUTE_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.\-/]*$/
+
+let sequence = 0
+
+/**
+ * The next request id: `"R1"`, `"R2"`... counting up per page, as the Oro Runtime does.
+ * @returns {string}
+ */
+export function nextSeq () {
+  sequence += 1
+  return `R${sequence}`
+}
+
+/**
+ * The index of the window this code runs in (`globalThis.__args.index`, else 0).
+ * @returns {number}
+ */
+export function currentWindowIndex () {
+  const index = /** @type {any} */ (globalThis).__args?.index
+  return typeof index === 'number' && Number.isFinite(index) ? index : 0
+}
+
+// --------------------------------------------------------------------------------------------
+// Parameters and URLs
+// --------------------------------------------------------------------------------------------
+
+/**
+ * Normalise `params` into `[key, string]` pairs the way the Oro Runtime's `IPCSearchParams` does:
+ * a bare value (string, number, boolean, array, null) becomes `value`; an object's entries are
+ * taken one by one; object-valued entries are JSON-stringified; `Date`s are ISO strings;
+ * `undefined`, functions and symbols are left out. Binary values are refused: send bytes as
+ * the request body (`write()` or the `body` option).
+ * @param {unknown} params
+ * @returns {Array<[string, string]>}
+ */
+export function paramEntries (params) {
+  if (params === undefined) return []
+  if (params instanceof URLSearchParams) return [...params.entries()]
+  if (params === null || typeof params !== 'object' || Array.isArray(params) || params instanceof Date) {
+    const encoded = encodeValue('value', params)
+    return encoded === undefined ? [] : [['value', encoded]]
+  }
+  /** @type {Array<[string, string]>} */
+  const entries = []
+  for (const [key, value] of Object.entries(params)) {
+    const encoded = encodeValue(key, value)
+    if (encoded !== undefined) entries.push([key, encoded])
+  }
+  return entries
+}
+
+/**
+ * @param {string} key
+ * @param {unknown} value
+ * @returns {string | undefined}
+ */
+function encodeValue (key, value) {
+  switch (typeof value) {
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return undefined
+    case 'string':
+      return value
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      return String(value)
+    default:
+      break
+  }
+  if (value === null) return 'null'
+  if (value instanceof Date) return value.toISOString()
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer ||
+      (typeof Blob === 'function' && value instanceof Blob)) {
+    throw invalidArgument(
+      `IPC parameter '${key}' holds binary data: send bytes as the request body (write() or the 'body' option)`
+    )
+  }
+  return JSON.stringify(value)
+}
+
+/**
+ * The query string for `params` (without `?`). Keys and values are percent-encoded with
+ * `encodeURIComponent`, so a space is `%20` and `+` is `%2B` (never read as a space).
+ * @param {unknown} params
+ * @returns {string}
+ */
+export function encodeParams (params) {
+  return paramEntries(params)
+    .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`)
+    .join('&')
+}
+
+/**
+ * The origin IPC URLs are built on: the page's own origin when it has one (so the session
+ * cookie is sent), else `__args.origin`, else none (a root-relative URL).
+ * @returns {string}
+ */
+export function baseOrigin () {
+  const location = /** @type {any} */ (globalThis).location
+  if (location && typeof location.origin === 'string' && /^https?:/.test(location.origin)) {
+    return location.origin
+  }
+  const origin = /** @type {any} */ (globalThis).__args?.origin
+  return typeof origin === 'string' ? origin.replace(/\/+$/, '') : ''
+}
+
+/**
+ * Assert `route` is a route name (`fs.stat`, `ai.llm.model.load`).
+ * @param {unknown} route
+ * @returns {asserts route is string}
+ */
+function checkRoute (route) {
+  if (typeof route !== 'string' || !ROUTE_PATTERN.test(route)) {
+    throw invalidArgument(`Invalid IPC route: ${JSON.stringify(route)}`)
+  }
+}
+
+/**
+ * The bridge URL of a call: `<origin>/ipc/<route>?<params>&seq=<seq>&index=<index>`.
+ * `seq` is always the one given; `index` is the caller's window unless `params` names one.
+ * @param {string} route
+ * @param {unknown} [params]
+ * @param {{ seq?: string, index?: number, origin?: string }} [options]
+ * @returns {string}
+ */
+export function buildURL (route, params = undefined, options = {}) {
+  checkRoute(route)
+  const entries = paramEntries(params).filter(([key]) => key !== 'seq')
+  if (options.seq !== undefined) entries.push(['seq', String(options.seq)])
+  if (!entries.some(([key]) => key === 'index')) {
+    entries.push(['index', String(options.index ?? currentWindowIndex())])
+  }
+  const query = entries
+    .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`)
+    .join('&')
+  const origin = options.origin ?? baseOrigin()
+  const path = route.split('/').map(encodeURIComponent).join('/')
+  return `${origin}/ipc/${path}${query ? `?${query}` : ''}`
+}
+
+// --------------------------------------------------------------------------------------------
+// Server-sent events
+// --------------------------------------------------------------------------------------------
+
+/**
+ * @typedef {object} ServerSentEvent
+ * @property {string} event the event type (`message` when the stream named none)
+ * @property {string} data the data lines joined with `\n`
+ * @property {string} id the last event id seen on the stream
+ * @property {number} [retry] a reconnection time the stream asked for, if any
+ */
+
+/**
+ * An incremental `text/event-stream` parser (the WHATWG "interpret an event stream" algorithm):
+ * feed it bytes or text as they arrive with `push()`, get the complete events back; `end()` at
+ * the end of the stream. Lines may end in CRLF, LF or CR, even split across chunks; a leading
+ * BOM is dropped; comments are ignored; an event without data lines is not dispatched; an
+ * unterminated event at the end of the stream is discarded, as the spec says.
+ */
+export class SSEParser {
+  #decoder = new TextDecoder('utf-8')
+  #buffer = ''
+  #skipLineFeed = false
+  #started = false
+  /** @type {string[]} */
+  #data = []
+  #event = ''
+  #lastEventId = ''
+  /** @type {number | undefined} */
+  #retry = undefined
+
+  /**
+   * @param {Uint8Array | ArrayBuffer | string} chunk
+   * @returns {ServerSentEvent[]}
+   */
+  push (chunk) {
+    const text = typeof chunk === 'string'
+      ? chunk
+      : this.#decoder.decode(chunk instanceof ArrayBuffer ? new Uint8Array(chunk) : chunk, { stream: true })
+    return this.#feed(text)
+  }
+
+  /**
+   * Flush the decoder at the end of the stream. Returns events completed by that flush; a
+   * pending event without its blank line is discarded. The parser can be reused afterwards.
+   * @returns {ServerSentEvent[]}
+   */
+  end () {
+    const events = this.#feed(this.#decoder.decode())
+    this.#buffer = ''
+    this.#data = []
+    this.#event = ''
+    this.#skipLineFeed = false
+    this.#started = false
+    return events
+  }
+
+  /** The last event id seen so far (`id:` field). */
+  get lastEventId () {
+    return this.#lastEventId
+  }
+
+  /** The reconnection time the stream last asked for (`retry:` field), if any. */
+  get retry () {
+    return this.#retry
+  }
+
+  /**
+   * @param {string} text
+   * @returns {ServerSentEvent[]}
+   */
+  #feed (text) {
+    /** @type {ServerSentEvent[]} */
+    const events = []
+    if (!text) return events
+    let start = 0
+    if (!this.#started) {
+      this.#started = true
+      if (text.charCodeAt(0) === 0xfeff) start = 1
+    }
+    if (this.#skipLineFeed) {
+      this.#skipLineFeed = false
+      if (text.charCodeAt(start) === 10) start += 1
+    }
+    const breaks = /\r\n|\r|\n/g
+    breaks.lastIndex = start
+    for (let match = breaks.exec(text); match !== null; match = breaks.exec(text)) {
+      const line = this.#buffer + text.slice(start, match.index)
+      this.#buffer = ''
+      start = match.index + match[0].length
+      // A CR at the very end may be the first half of a CRLF split across chunks.
+      if (match[0] === '\r' && start === text.length) this.#skipLineFeed = true
+      this.#line(line, events)
+    }
+    this.#buffer += text.slice(start)
+    return events
+  }
+
+  /**
+   * @param {string} line
+   * @param {ServerSentEvent[]} events
+   */
+  #line (line, events) {
+    if (line === '') {
+      if (this.#data.length > 0) {
+        /** @type {ServerSentEvent} */
+        const event = { event: this.#event || 'message', data: this.#data.join('\n'), id: this.#lastEventId }
+        if (this.#retry !== undefined) event.retry = this.#retry
+        events.push(event)
+      }
+      this.#data = []
+      this.#event = ''
+      return
+    }
+    if (line.charCodeAt(0) === 58) return // ':' comment
+    const colon = line.indexOf(':')
+    const field = colon === -1 ? line : line.slice(0, colon)
+    let value = colon === -1 ? '' : line.slice(colon + 1)
+    if (value.charCodeAt(0) === 32) value = value.slice(1)
+    switch (field) {
+      case 'event':
+        this.#event = value
+        break
+      case 'data':
+        this.#data.push(value)
+        break
+      case 'id':
+        if (!value.includes('\0')) this.#lastEventId = value
+        break
+      case 'retry':
+        if (/^\d+$/.test(value)) this.#retry = Number(value)
+        break
+      default:
+        break
+    }
+  }
+}
+
+/**
+ * Parse the `data` of an event: JSON where it parses (the host sends non-string data as JSON),
+ * else the text itself.
+ * @param {string} data
+ * @returns {unknown}
+ */
+export function parseEventData (data) {
+  if (data === '') return data
+  try {
+    return JSON.parse(data)
+  } catch {
+    return data
+  }
+}
+
+// --------------------------------------------------------------------------------------------
+// Streams
+// --------------------------------------------------------------------------------------------
+
+/**
+ * An async iterator over a streamed reply: parsed SSE event data (`kind === 'events'`) or
+ * `Uint8Array` chunks (`kind === 'chunks'`). Items are read from the network only as they are
+ * asked for (backpressure); `return()` / `close()` / `break` in `for await` cancels the
+ * request, which cancels the handler on the host.
+ * @template T
+ * @implements {AsyncIterableIterator<T>}
+ */
+export class IPCStream {
+  /** @type {AsyncIterator<T>} */
+  #iterator
+  /** @type {Array<() => void>} */
+  #cleanups = []
+  #finished = false
+
+  /**
+   * @param {AsyncIterator<T> | AsyncIterable<T>} source
+   * @param {{ route?: string, kind?: 'events' | 'chunks' | 'value', contentType?: string, status?: number }} [info]
+   */
+  constructor (source, info = {}) {
+    const iterable = /** @type {any} */ (source)
+    this.#iterator = typeof iterable[Symbol.asyncIterator] === 'function' && typeof iterable.next !== 'function'
+      ? iterable[Symbol.asyncIterator]()
+      : iterable
+    /** The route this stream answers. */
+    this.route = info.route ?? ''
+    /** `events` (SSE), `chunks` (bytes) or `value` (a single non-streamed reply). */
+    this.kind = info.kind ?? 'events'
+    /** The reply's media type. */
+    this.contentType = info.contentType ?? ''
+    /** The reply's HTTP status (200 for every stream that opened). */
+    this.status = info.status ?? 200
+  }
+
+  /** Run `callback` once when the stream finishes, fails or is closed. */
+  onClose (/** @type {() => void} */ callback) {
+    if (this.#finished) callback()
+    else this.#cleanups.push(callback)
+  }
+
+  /** True once the stream has ended, failed or been closed. */
+  get closed () {
+    return this.#finished
+  }
+
+  #finish () {
+    if (this.#finished) return
+    this.#finished = true
+    for (const cleanup of this.#cleanups.splice(0)) {
+      try { cleanup() } catch {}
+    }
+  }
+
+  /** @returns {Promise<IteratorResult<T>>} */
+  async next () {
+    if (this.#finished) return { done: true, value: undefined }
+    try {
+      const result = await this.#iterator.next()
+      if (result.done) this.#finish()
+      return result
+    } catch (error) {
+      this.#finish()
+      throw error
+    }
+  }
+
+  /**
+   * Stop reading: cancels the request and releases it.
+   * @param {any} [value]
+   * @returns {Promise<IteratorResult<T>>}
+   */
+  async return (value) {
+    const wasFinished = this.#finished
+    this.#finish()
+    if (!wasFinished && typeof this.#iterator.return === 'function') {
+      try { await this.#iterator.return() } catch {}
+    }
+    return { done: true, value }
+  }
+
+  /**
+   * @param {unknown} error
+   * @returns {Promise<IteratorResult<T>>}
+   */
+  async throw (error) {
+    const wasFinished = this.#finished
+    this.#finish()
+    if (!wasFinished && typeof this.#iterator.return === 'function') {
+      try { await this.#iterator.return() } catch {}
+    }
+    throw error
+  }
+
+  /** Same as `return()`. */
+  close () {
+    return this.return()
+  }
+
+  /** Read the whole stream into an array. */
+  async toArray () {
+    /** @type {T[]} */
+    const items = []
+    for await (const item of this) items.push(item)
+    return items
+  }
+
+  [Symbol.asyncIterator] () {
+    return this
+  }
+}
+
+/**
+ * Wrap a read failure: our own abort/timeout reason if the signal fired, else a NetworkError.
+ * @param {unknown} error
+ * @param {AbortSignal | undefined} signal
+ * @param {string} route
+ */
+function readFailure (error, signal, route) {
+  if (signal?.aborted) {
+    const reason = signal.reason
+    return reason instanceof Error && (reason.name === 'AbortError' || reason.name === 'TimeoutError')
+      ? reason
+      : new AbortError(`IPC request '${route}' was aborted`, { cause: reason })
+  }
+  if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError') &&
+      'code' in error && typeof error.code === 'string') {
+    return error
+  }
+  const message = error instanceof Error ? error.message : String(error)
+  return new NetworkError(`IPC request '${route}' failed: ${message}`, { cause: error })
+}
+
+/**
+ * The error an `error` event carries, if it is one: the host ends a stream that fails after it
+ * started with `event: error` and the `err` object as data (`{type, code, message, ...}`, or
+ * an envelope `{err: {...}}`). Other `error` events are ordinary data.
+ * @param {string} name
+ * @param {unknown} data
+ * @returns {Error | null}
+ */
+function streamError (name, data) {
+  if (name !== 'error' || data === null || typeof data !== 'object') return null
+  const record = /** @type {Record<string, unknown>} */ (data)
+  if (record.err !== null && typeof record.err === 'object') return rehydrate(record.err)
+  if (typeof record.type === 'string' && typeof record.message === 'string') return rehydrate(record)
+  return null
+}
+
+/**
+ * Async generator of parsed SSE events read from `body`.
+ * @param {ReadableStream<Uint8Array>} body
+ * @param {{ route: string, signal?: AbortSignal, events?: boolean }} options
+ */
+async function * readEvents (body, options) {
+  const reader = body.getReader()
+  const parser = new SSEParser()
+  let done = false
+  try {
+    while (!done) {
+      /** @type {ReadableStreamReadResult<Uint8Array>} */
+      let result
+      try {
+        result = await reader.read()
+      } catch (error) {
+        throw readFailure(error, options.signal, options.route)
+      }
+      done = result.done
+      const events = result.done ? parser.end() : parser.push(result.value)
+      for (const event of events) {
+        const data = parseEventData(event.data)
+        const failure = streamError(event.event, data)
+        if (failure) throw failure
+        yield options.events ? { event: event.event, data, id: event.id } : data
+      }
+    }
+  } finally {
+    if (!done) reader.cancel().catch(() => {})
+    try { reader.releaseLock() } catch {}
+  }
+}
+
+/**
+ * Async generator of the byte chunks of `body`, as they arrive.
+ * @param {ReadableStream<Uint8Array>} body
+ * @param {{ route: string, signal?: AbortSignal }} options
+ */
+async function * readChunks (body, options) {
+  const reader = body.getReader()
+  let done = false
+  try {
+    while (!done) {
+      /** @type {ReadableStreamReadResult<Uint8Array>} */
+      let result
+      try {
+        result = await reader.read()
+      } catch (error) {
+        throw readFailure(error, options.signal, options.route)
+      }
+      done = result.done
+      if (!result.done && result.value.byteLength > 0) yield result.value
+    }
+  } finally {
+    if (!done) reader.cancel().catch(() => {})
+    try { reader.releaseLock() } catch {}
+  }
+}
+
+// --------------------------------------------------------------------------------------------
+// Transports
+// --------------------------------------------------------------------------------------------
+
+/**
+ * @typedef {object} TransportOptions
+ * @property {string} seq the request id (`R<n>`), the envelope's `id`
+ * @property {number} index the calling window's index
+ * @property {AbortSignal} signal fires on timeout or when the caller aborts
+ * @property {number} timeout the timeout in ms (already enforced by `request()`)
+ * @property {unknown} [body] a raw body: bytes, Blob, string, or a plain object (sent as JSON)
+ * @property {string} [method] HTTP method (GET without body, POST with one)
+ * @property {'auto' | 'json' | 'stream' | 'bytes' | 'arraybuffer' | 'text'} [responseType]
+ * @property {Record<string, string>} [headers]
+ * @property {boolean} [events] stream SSE items as `{event, data, id}` instead of data only
+ */
+
+/**
+ * @typedef {object} Transport
+ * @property {string} [name]
+ * @property {(route: string, params: unknown, options: TransportOptions) => Promise<unknown>} request
+ */
+
+/**
+ * Build the fetch `init` of a call.
+ * @param {TransportOptions} options
+ * @returns {RequestInit}
+ */
+function fetchInit (options) {
+  /** @type {Record<string, string>} */
+  const headers = { ...(options.headers ?? {}) }
+  const hasHeader = (/** @type {string} */ name) =>
+    Object.keys(headers).some((key) => key.toLowerCase() === name)
+  /** @type {BodyInit | undefined} */
+  let body
+  const raw = options.body
+  if (raw !== undefined && raw !== null) {
+    if (raw instanceof ArrayBuffer || ArrayBuffer.isView(raw)) {
+      body = /** @type {BodyInit} */ (raw)
+      if (!hasHeader('content-type')) headers['content-type'] = 'application/octet-stream'
+    } else if ((typeof Blob === 'function' && raw instanceof Blob) ||
+               (typeof FormData === 'function' && raw instanceof FormData) ||
+               (typeof URLSearchParams === 'function' && raw instanceof URLSearchParams) ||
+               (typeof ReadableStream === 'function' && raw instanceof ReadableStream)) {
+      body = /** @type {BodyInit} */ (raw)
+    } else if (typeof raw === 'string') {
+      body = raw
+      if (!hasHeader('content-type')) headers['content-type'] = 'text/plain;charset=utf-8'
+    } else {
+      body = JSON.stringify(raw)
+      if (!hasHeader('content-type')) headers['content-type'] = 'application/json'
+    }
+  }
+  const method = options.method ?? (body === undefined ? 'GET' : 'POST')
+  /** @type {RequestInit & { duplex?: string }} */
+  const init = {
+    method,
+    headers,
+    credentials: 'same-origin',
+    cache: 'no-store',
+    signal: options.signal
+  }
+  if (body !== undefined) init.body = body
+  if (typeof ReadableStream === 'function' && body instanceof ReadableStream) init.duplex = 'half'
+  return init
+}
+
+/**
+ * Turn a fetch `Response` into the call's result: envelope `data` (or the rehydrated `err`
+ * thrown), `Uint8Array` for bytes, a string for `text/*`, an `IPCStream` for SSE (and for any
+ * reply when `responseType` is `'stream'`).
+ * @param {string} route
+ * @param {Response} response
+ * @param {Partial<TransportOptions>} [options]
+ * @returns {Promise<unknown>}
+ */
+export async function readReply (route, response, options = {}) {
+  const contentType = (response.headers.get('content-type') ?? '').toLowerCase()
+  const responseType = options.responseType ?? 'auto'
+  const status = response.status
+  const info = { route, contentType, status }
+  const streamOptions = { route, signal: options.signal, events: options.events }
+
+  const readText = async () => {
+    try {
+      return await response.text()
+    } catch (error) {
+      throw readFailure(error, options.signal, route)
+    }
+  }
+
+  if (contentType.startsWith('text/event-stream') && response.ok && response.body) {
+    return new IPCStream(readEvents(response.body, streamOptions), { ...info, kind: 'events' })
+  }
+
+  if (contentType.includes('json') || (!response.ok && contentType === '')) {
+    const text = await readText()
+    if (text.trim() === '') {
+      if (!response.ok) throw fromStatus(status)
+      return singleValue(undefined, responseType, info)
+    }
+    let payload
+    try {
+      payload = JSON.parse(text)
+    } catch {
+      if (!response.ok) throw fromStatus(status, text.trim().slice(0, 500))
+      throw new InternalError(`IPC reply from '${route}' is not valid JSON`)
+    }
+    if (payload !== null && typeof payload === 'object' && !Array.isArray(payload)) {
+      if ('err' in payload && payload.err !== null && payload.err !== undefined) {
+        throw rehydrate(payload.err, { status })
+      }
+      if (!response.ok) {
+        throw fromStatus(status, typeof payload.message === 'string' ? payload.message : '')
+      }
+      return singleValue('data' in payload ? payload.data : payload, responseType, info)
+    }
+    if (!response.ok) throw fromStatus(status)
+    return singleValue(payload, responseType, info)
+  }
+
+  if (!response.ok) {
+    const text = await readText().catch(() => '')
+    throw fromStatus(status, text.trim().slice(0, 500))
+  }
+  if (status === 204 || !response.body) {
+    return singleValue(responseType === 'text' ? '' : new Uint8Array(0), responseType, info)
+  }
+  if (responseType === 'stream') {
+    return new IPCStream(readChunks(response.body, streamOptions), { ...info, kind: 'chunks' })
+  }
+  if (responseType === 'text' || (responseType === 'auto' && contentType.startsWith('text/'))) {
+    return readText()
+  }
+  try {
+    return new Uint8Array(await response.arrayBuffer())
+  } catch (error) {
+    throw readFailure(error, options.signal, route)
+  }
+}
+
+/**
+ * A non-streamed reply, as a one-item stream when a stream was asked for.
+ * @param {unknown} value
+ * @param {string} responseType
+ * @param {{ route: string, contentType: string, status: number }} info
+ */
+function singleValue (value, responseType, info) {
+  if (responseType !== 'stream') return value
+  async function * one () { if (value !== undefined) yield value }
+  return new IPCStream(one(), { ...info, kind: 'value' })
+}
+
+/**
+ * The default transport: `fetch()` on the bridge's `/ipc/<route>` path of the app origin, with
+ * the session cookie (`credentials: 'same-origin'`). `globalThis.fetch` is looked up at each
+ * call.
+ * @type {Readonly<Transport & { name: string }>}
+ */
+export const fetchTransport = Object.freeze({
+  name: 'fetch',
+  /**
+   * @param {string} route
+   * @param {unknown} params
+   * @param {TransportOptions} options
+   */
+  async request (route, params, options) {
+    const url = buildURL(route, params, { seq: options.seq, index: options.index })
+    /** @type {Response} */
+    let response
+    try {
+      response = await globalThis.fetch(url, fetchInit(options))
+    } catch (error) {
+      throw readFailure(error, options.signal, route)
+    }
+    return readReply(route, response, options)
+  }
+})
+
+/** @type {Transport} */
+let currentTransport = fetchTransport
+
+/**
+ * Install the transport every call goes through (the Conduit plugin's WebSocket transport, a
+ * test double...). `null` restores the fetch transport. Returns the previous transport.
+ * @param {Transport | null} transport
+ * @returns {Transport}
+ */
+export function setTransport (transport) {
+  if (transport !== null && (typeof transport !== 'object' || typeof transport.request !== 'function')) {
+    throw new TypeError('setTransport() expects an object with a request(route, params, options) method, or null')
+  }
+  const previous = currentTransport
+  currentTransport = transport ?? fetchTransport
+  return previous
+}
+
+/**
+ * The transport calls currently go through.
+ * @returns {Transport}
+ */
+export function getTransport () {
+  return currentTransport
+}
+
+// --------------------------------------------------------------------------------------------
+// Calls
+// --------------------------------------------------------------------------------------------
+
+/**
+ * @typedef {object} RequestOptions
+ * @property {number} [timeout] ms before the call fails with `TimeoutError` (default 32000;
+ *   0 or Infinity: none). For a stream it covers the wait for the reply to start.
+ * @property {AbortSignal} [signal] aborting it fails the call (or ends the stream) with
+ *   `AbortError` (code `ABORT_ERR`)
+ * @property {unknown} [body] raw body: Uint8Array/ArrayBuffer/Blob (sent as bytes), string,
+ *   or a plain object (sent as JSON)
+ * @property {string} [method] `GET` without body, `POST` with one, unless given
+ * @property {'auto' | 'json' | 'stream' | 'bytes' | 'arraybuffer' | 'text'} [responseType]
+ * @property {Record<string, string>} [headers]
+ * @property {boolean} [events] SSE items as `{event, data, id}` instead of the data only
+ * @property {number} [index] window index to send (default: this window's)
+ */
+
+/**
+ * Call `route` and return its result: the envelope's `data`, a `Uint8Array` for a binary reply,
+ * an `IPCStream` (async iterator) for a streamed reply or when `responseType: 'stream'`.
+ * Errors are thrown as real `Error`s with the host's `name` and `code` (see `oro:errors`).
+ * @param {string} route e.g. `fs.stat`
+ * @param {unknown} [params] an object of parameters, or a bare value (sent as `value`)
+ * @param {RequestOptions} [options]
+ * @returns {Promise<any>}
+ */
+export async function request (route, params = undefined, options = {}) {
+  checkRoute(route)
+  const callerSignal = options.signal
+  if (callerSignal?.aborted) {
+    throw new AbortError(`IPC request '${route}' was aborted`, { cause: callerSignal.reason })
+  }
+  const timeout = options.timeout ?? TIMEOUT
+  const controller = new AbortController()
+  const onCallerAbort = () => {
+    controller.abort(new AbortError(`IPC request '${route}' was aborted`, { cause: callerSignal?.reason }))
+  }
+  callerSignal?.addEventListener('abort', onCallerAbort, { once: true })
+  const release = () => callerSignal?.removeEventListener('abort', onCallerAbort)
+
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let timer
+  if (Number.isFinite(timeout) && timeout > 0) {
+    timer = setTimeout(() => {
+      controller.abort(new TimeoutError(`IPC request '${route}' timed out after ${timeout} ms`))
+    }, timeout)
+  }
+  /** @type {Promise<never>} */
+  const aborted = new Promise((_resolve, reject) => {
+    controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true })
+  })
+  aborted.catch(() => {})
+
+  /** @type {TransportOptions} */
+  const transportOptions = {
+    ...options,
+    seq: nextSeq(),
+    index: options.index ?? currentWindowIndex(),
+    signal: controller.signal,
+    timeout
+  }
+  let keepListener = false
+  try {
+    const result = await Promise.race([
+      currentTransport.request(route, params, transportOptions),
+      aborted
+    ])
+    if (result instanceof IPCStream && !result.closed) {
+      keepListener = true
+      result.onClose(release)
+    }
+    return result
+  } catch (error) {
+    if (controller.signal.aborted) throw readFailure(error, controller.signal, route)
+    throw error
+  } finally {
+    if (timer !== undefined) clearTimeout(timer)
+    if (!keepListener) release()
+  }
+}
+
+/**
+ * Same as `request()` (the Oro Runtime's name for an asynchronous call).
+ * @param {string} route
+ * @param {unknown} [value]
+ * @param {RequestOptions} [options]
+ * @returns {Promise<any>}
+ */
+export function send (route, value = undefined, options = {}) {
+  return request(route, value, options)
+}
+
+/**
+ * Call `route` with `bytes` as the raw request body (POST), e.g. `fs.write`.
+ * @param {string} route
+ * @param {unknown} params
+ * @param {Uint8Array | ArrayBuffer | ArrayBufferView | Blob | string} bytes
+ * @param {RequestOptions} [options]
+ * @returns {Promise<any>}
+ */
+export function write (route, params, bytes, options = {}) {
+  return request(route, params, { method: 'POST', ...options, body: bytes })
+}
+
+/**
+ * An async iterator over a streamed reply: each SSE event's data (JSON-parsed where it parses;
+ * `{event, data, id}` objects with `events: true`), or each `Uint8Array` chunk of a byte stream.
+ * The request starts when the first item is asked for; errors (unknown route, timeout...)
+ * are thrown from that first `next()`. A non-streamed reply yields its single value.
+ *
+ * ```js
+ * for await (const data of stream('diagnostics.stream.sse', { count: 3 })) console.log(data)
+ * ```
+ * @param {string} route
+ * @param {unknown} [params]
+ * @param {RequestOptions} [options]
+ * @returns {IPCStream<any>}
+ */
+export function stream (route, params = undefined, options = {}) {
+  checkRoute(route)
+  const controller = new AbortController()
+  const callerSignal = options.signal
+  const onCallerAbort = () => controller.abort(callerSignal?.reason)
+  if (callerSignal?.aborted) controller.abort(callerSignal.reason)
+  else callerSignal?.addEventListener('abort', onCallerAbort, { once: true })
+
+  async function * lazy () {
+    /** @type {any} */
+    let inner
+    try {
+      inner = await request(route, params, { ...options, responseType: 'stream', signal: controller.signal })
+      if (inner === null || typeof inner !== 'object' || typeof inner[Symbol.asyncIterator] !== 'function') {
+        if (inner !== undefined) yield inner
+        return
+      }
+      if (inner instanceof IPCStream) Object.assign(result, { kind: inner.kind, contentType: inner.contentType, status: inner.status })
+      yield * inner
+    } finally {
+      callerSignal?.removeEventListener('abort', onCallerAbort)
+      if (inner && typeof inner.return === 'function') await inner.return().catch(() => {})
+    }
+  }
+  const iterator = lazy()
+  const result = new IPCStream(iterator, { route, kind: 'events' })
+  result.onClose(() => {
+    callerSignal?.removeEventListener('abort', onCallerAbort)
+    // Cancels a request still waiting for its reply when the consumer stops early.
+    if (!controller.signal.aborted) controller.abort(new AbortError(`IPC stream '${route}' was closed`))
+  })
+  return result
+}
+
+/**
+ * A proxy that turns property paths into calls: `createBinding('fs').stat({ path })` is
+ * `request('fs.stat', { path })`, `createBinding('ai').llm.model.load(...)` is
+ * `request('ai.llm.model.load', ...)`.
+ * @param {string} namespace
+ * @param {RequestOptions} [defaults] options merged into every call
+ * @returns {any}
+ */
+export function createBinding (namespace, defaults = {}) {
+  checkRoute(namespace)
+  return new Proxy(function binding () {}, {
+    get (_target, property) {
+      if (typeof property !== 'string' || property === 'then') return undefined
+      return createBinding(`${namespace}.${property}`, defaults)
+    },
+    apply (_target, _this, args) {
+      const [params, options] = /** @type {[unknown, RequestOptions | undefined]} */ (args)
+      return request(namespace, params, { ...defaults, ...(options ?? {}) })
+    }
+  })
+}
+
+export default {
+  TIMEOUT,
+  IPCStream,
+  SSEParser,
+  buildURL,
+  createBinding,
+  currentWindowIndex,
+  encodeParams,
+  fetchTransport,
+  getTransport,
+  nextSeq,
+  paramEntries,
+  parseEventData,
+  readReply,
+  request,
+  send,
+  setTransport,
+  stream,
+  write
+}

@@ -1,0 +1,106 @@
+/**
+ * `oro:os` (also `node:os`) — Node's `os` answered by the host. Host facts return promises.
+ * @module oro:os
+ */
+
+export interface CpuInfo {
+  model: string
+  /** MHz */
+  speed: number
+  /** ms */
+  times: { user: number, nice: number, sys: number, idle: number, irq: number }
+}
+
+export interface NetworkInterfaceInfo {
+  address: string
+  netmask: string | null
+  family: 'IPv4' | 'IPv6'
+  mac: string
+  internal: boolean
+  cidr: string | null
+  scopeid?: number
+}
+
+export interface Uname {
+  sysname: string
+  nodename: string
+  release: string
+  version: string
+  machine: string
+}
+
+export interface Paths {
+  resources: string
+  data: string
+  cache: string
+  temp: string
+  home: string
+  documents: string
+  downloads: string
+  desktop: string
+  pictures: string
+  music: string
+  videos: string
+  config: string
+}
+
+/** `\r\n` on Windows, `\n` elsewhere. */
+export const EOL: string
+/** `linux`, `darwin`, `win32`... */
+export function platform (): Promise<string>
+/** `x64`, `arm64`, `ia32`, `arm`... */
+export function arch (): Promise<string>
+export function uname (): Promise<Uname>
+/** `Linux`, `Darwin`, `Windows_NT`. */
+export function type (): Promise<string>
+export function release (): Promise<string>
+export function version (): Promise<string>
+export function machine (): Promise<string>
+export function hostname (): Promise<string>
+export function isWindows (): Promise<boolean>
+export function cpus (): Promise<CpuInfo[]>
+export function networkInterfaces (): Promise<Record<string, NetworkInterfaceInfo[]>>
+/** Seconds since boot. */
+export function uptime (): Promise<number>
+/** Bytes available without swapping. */
+export function availableMemory (): Promise<number>
+export const freemem: typeof availableMemory
+/** Well-known directories of the app and the user. */
+export function paths (): Promise<Paths>
+export function homedir (): Promise<string>
+/** The app's temporary directory. */
+export function tmpdir (): Promise<string>
+export function getConstants (): Promise<{ errno: Record<string, number>, signals: Record<string, number> }>
+
+export interface HRTime {
+  /** `[seconds, nanoseconds]`, relative to `previous` when given. */
+  (previous?: [number, number]): [number, number]
+  /** Nanoseconds. */
+  bigint (): bigint
+}
+/** Monotonic high-resolution time (synchronous, from the page's `performance` clock). */
+export const hrtime: HRTime
+
+declare const os: {
+  EOL: typeof EOL
+  arch: typeof arch
+  availableMemory: typeof availableMemory
+  cpus: typeof cpus
+  freemem: typeof freemem
+  getConstants: typeof getConstants
+  homedir: typeof homedir
+  hostname: typeof hostname
+  hrtime: typeof hrtime
+  isWindows: typeof isWindows
+  machine: typeof machine
+  networkInterfaces: typeof networkInterfaces
+  paths: typeof paths
+  platform: typeof platform
+  release: typeof release
+  tmpdir: typeof tmpdir
+  type: typeof type
+  uname: typeof uname
+  uptime: typeof uptime
+  version: typeof version
+}
+export default os

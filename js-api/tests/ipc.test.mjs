@@ -1,0 +1,325 @@
+// End-to-end tests of ipc.js against a real HTTP server that answers like the bridge.
+
+import { after, before, beforeEach, describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { ERROR_TABLE, startBridge } from './support/bridge-server.mjs'
+
+const ipc = await import('../ipc.js')
+const errors = await import('../errors.js')
+
+let bridge
+before(async () => {
+  bridge = await startBridge()
+  globalThis.__args = { index: 3, origin: bridge.origin }
+})
+after(() => bridge.close())
+beforeEach(() => {
+  bridge.resetGate()
+  bridge.resetDisconnected()
+  ipc.setTransport(null)
+})
+
+describe('request', () => {
+  test('returns the envelope data', async () => {
+    assert.equal(await ipc.request('ping'), 'pong')
+  })
+
+  test('sends params, seq=R<n> and the window index in the query', async () => {
+    const data = await ipc.request('echo', { path: 'a b+c.txt', options: { flag: true }, n: 1 })
+    assert.equal(data.params.path, 'a b+c.txt')
+    assert.equal(data.params.options, '{"flag":true}')
+    assert.equal(data.params.n, '1')
+    assert.match(data.params.seq, /^R\d+$/)
+    assert.equal(data.params.index, '3')
+    assert.equal(data.method, 'GET')
+    const raw = bridge.requests.at(-1).url
+    assert.match(raw, /path=a%20b%2Bc\.txt/)
+  })
+
+  test('seq counts up per call', async () => {
+    const first = Number((await ipc.request('echo')).params.seq.slice(1))
+    const second = Number((await ipc.request('echo')).params.seq.slice(1))
+    assert.equal(second, first + 1)
+  })
+
+  test('a bare value is sent as `value`', async () => {
+    assert.equal((await ipc.request('echo', 'index.html')).params.value, 'index.html')
+  })
+
+  test('send is request', async () => {
+    assert.equal(await ipc.send('ping'), 'pong')
+  })
+
+  test('octet-stream replies are Uint8Array, text/* replies strings', async () => {
+    const bytes = await ipc.write('echo.bytes', {}, new Uint8Array([1, 2, 255]))
+    assert.ok(bytes instanceof Uint8Array)
+    assert.deepEqual([...bytes], [1, 2, 255])
+    assert.equal(await ipc.request('text'), 'plain text')
+  })
+
+  test('write POSTs the raw bytes', async () => {
+    const data = await ipc.write('echo', { path: 'x' }, new TextEncoder().encode('héllo'))
+    assert.equal(data.method, 'POST')
+    assert.equal(data.contentType, 'application/octet-stream')
+    assert.equal(data.body, 'héllo')
+    assert.equal(data.params.path, 'x')
+  })
+
+  test('an object body is sent as JSON', async () => {
+    const data = await ipc.request('echo', {}, { body: { a: 1 } })
+    assert.equal(data.method, 'POST')
+    assert.equal(data.contentType, 'application/json')
+    assert.deepEqual(JSON.parse(data.body), { a: 1 })
+  })
+
+  test('refuses a bad route name', async () => {
+    await assert.rejects(ipc.request('bad route'), (error) => error instanceof TypeError && error.code === 'ERR_INVALID_ARG_TYPE')
+  })
+})
+
+describe('errors', () => {
+  const builtins = { TypeError, SyntaxError, RangeError }
+  for (const [type, [status, code]] of Object.entries(ERROR_TABLE)) {
+    test(`${type} (${status}) is rehydrated with name and code`, async () => {
+      const error = await ipc.request('fail', { type }).then(() => assert.fail('no error'), (e) => e)
+      assert.ok(error instanceof Error)
+      assert.equal(error.name, type)
+      assert.equal(error.code, code)
+      assert.equal(error.message, `${type} from fail`)
+      if (builtins[type]) assert.ok(error instanceof builtins[type])
+      else assert.ok(error instanceof errors[type], `instanceof ${type}`)
+      if (type === 'ErrnoError') {
+        assert.equal(error.errno, -2)
+        assert.equal(error.syscall, 'open')
+        assert.equal(error.path, 'a.txt')
+      } else {
+        assert.equal(error.parameter, 'path')
+      }
+    })
+  }
+
+  test('unknown route gives NotFoundError NOT_FOUND_ERR', async () => {
+    await assert.rejects(ipc.request('no.such.route'), { name: 'NotFoundError', code: 'NOT_FOUND_ERR' })
+  })
+
+  const statuses = {
+    400: 'BadRequestError',
+    403: 'InvalidAccessError',
+    404: 'NotFoundError',
+    408: 'TimeoutError',
+    413: 'NotAllowedError',
+    500: 'InternalError',
+    501: 'NotSupportedError',
+    502: 'NetworkError',
+    504: 'TimeoutError'
+  }
+  for (const [status, name] of Object.entries(statuses)) {
+    test(`an empty ${status} reply gives ${name}`, async () => {
+      await assert.rejects(ipc.request('empty', { status }), (error) => {
+        assert.equal(error.name, name)
+        assert.equal(error.status, Number(status))
+        return true
+      })
+    })
+  }
+
+  test('timeout gives TimeoutError TIMEOUT_ERR and drops the request', async () => {
+    const started = Date.now()
+    await assert.rejects(ipc.request('slow', {}, { timeout: 50 }), { name: 'TimeoutError', code: 'TIMEOUT_ERR' })
+    assert.ok(Date.now() - started < 2000)
+    assert.equal(await bridge.disconnected, 'slow')
+  })
+
+  test("the caller's AbortSignal gives AbortError ABORT_ERR", async () => {
+    const controller = new AbortController()
+    const pending = ipc.request('slow', {}, { signal: controller.signal })
+    setTimeout(() => controller.abort(), 20)
+    await assert.rejects(pending, (error) => {
+      assert.ok(error instanceof errors.AbortError)
+      assert.equal(error.name, 'AbortError')
+      assert.equal(error.code, 'ABORT_ERR')
+      return true
+    })
+    assert.equal(await bridge.disconnected, 'slow')
+  })
+
+  test('an already aborted signal fails at once', async () => {
+    await assert.rejects(ipc.request('ping', {}, { signal: AbortSignal.abort() }), { name: 'AbortError', code: 'ABORT_ERR' })
+  })
+
+  test('an unreachable host gives NetworkError', async () => {
+    const saved = globalThis.__args
+    globalThis.__args = { index: 0, origin: 'http://127.0.0.1:1' }
+    try {
+      await assert.rejects(ipc.request('ping'), { name: 'NetworkError', code: 'NETWORK_ERR' })
+    } finally {
+      globalThis.__args = saved
+    }
+  })
+})
+
+describe('streams', () => {
+  test('an SSE reply is an async iterator delivered incrementally', async () => {
+    const stream = await ipc.request('sse', { count: 3 })
+    assert.ok(stream instanceof ipc.IPCStream)
+    assert.equal(stream.kind, 'events')
+    // The server holds every event after the first until we open the gate: receiving the first
+    // one proves it was not buffered until the end of the stream.
+    const first = await stream.next()
+    assert.deepEqual(first, { done: false, value: { index: 0, count: 3 } })
+    bridge.open()
+    const rest = await stream.toArray()
+    assert.deepEqual(rest, [{ index: 1, count: 3 }, { index: 2, count: 3 }])
+  })
+
+  test('stream() yields the data of each event; events: true yields {event, data, id}', async () => {
+    bridge.open()
+    const lazy = ipc.stream('sse', { count: 2 })
+    const items = await lazy.toArray()
+    assert.equal(lazy.kind, 'events')
+    assert.match(lazy.contentType, /text\/event-stream/)
+    assert.deepEqual(items, [{ index: 0, count: 2 }, { index: 1, count: 2 }])
+    const events = await ipc.stream('sse', { count: 2 }, { events: true }).toArray()
+    assert.deepEqual(events, [
+      { event: 'tick', data: { index: 0, count: 2 }, id: '0' },
+      { event: 'tick', data: { index: 1, count: 2 }, id: '1' }
+    ])
+  })
+
+  test('stream() of an unknown route throws NotFoundError from the first next()', async () => {
+    const stream = ipc.stream('no.such.route')
+    await assert.rejects(stream.next(), { name: 'NotFoundError' })
+  })
+
+  test('a failure after the stream started (`event: error` with the err object) is thrown', async () => {
+    bridge.open()
+    const stream = ipc.stream('sse', { count: 1, fail: 1 })
+    assert.deepEqual(await stream.next(), { done: false, value: { index: 0, count: 1 } })
+    await assert.rejects(stream.next(), (error) => {
+      assert.ok(error instanceof RangeError)
+      assert.equal(error.code, 'ERR_OUT_OF_RANGE')
+      assert.equal(error.parameter, 'count')
+      return true
+    })
+    assert.equal(stream.closed, true)
+    const enveloped = ipc.stream('sse', { count: 1, fail: 'envelope' })
+    await enveloped.next()
+    await assert.rejects(enveloped.next(), { name: 'NotFoundError', message: 'gone' })
+  })
+
+  test('an `error` event that carries no error is data', async () => {
+    const response = new Response('event: error\ndata: {"level":"warn"}\n\ndata: 2\n\n', {
+      headers: { 'content-type': 'text/event-stream' }
+    })
+    const stream = await ipc.readReply('x', response)
+    assert.deepEqual(await stream.toArray(), [{ level: 'warn' }, 2])
+  })
+
+  test('breaking out of for-await cancels the request on the server', async () => {
+    let seen = 0
+    for await (const item of ipc.stream('sse', { count: 5, hold: 1 })) {
+      assert.equal(item.index, 0)
+      seen += 1
+      break
+    }
+    assert.equal(seen, 1)
+    assert.equal(await bridge.disconnected, 'sse')
+  })
+
+  test('aborting the signal ends the stream with AbortError', async () => {
+    const controller = new AbortController()
+    const stream = ipc.stream('sse', { count: 5, hold: 1 }, { signal: controller.signal })
+    await stream.next()
+    const pending = stream.next()
+    controller.abort()
+    await assert.rejects(pending, { name: 'AbortError', code: 'ABORT_ERR' })
+    assert.equal(await bridge.disconnected, 'sse')
+  })
+
+  test('the timeout does not cut a stream that has started', async () => {
+    const stream = await ipc.request('sse', { count: 2 }, { timeout: 30 })
+    await stream.next()
+    await new Promise((resolve) => setTimeout(resolve, 80))
+    bridge.open()
+    assert.deepEqual(await stream.next(), { done: false, value: { index: 1, count: 2 } })
+    assert.equal((await stream.next()).done, true)
+  })
+
+  test("responseType 'stream' gives byte chunks as they arrive", async () => {
+    const stream = await ipc.request('chunks', {}, { responseType: 'stream' })
+    assert.equal(stream.kind, 'chunks')
+    const first = await stream.next()
+    assert.deepEqual([...first.value], [0x5a, 0x5a, 0x5a, 0x5a])
+    bridge.open()
+    const rest = await stream.toArray()
+    assert.deepEqual([...rest[0]], [0x5b, 0x5b, 0x5b, 0x5b])
+  })
+
+  test('stream() of a byte stream yields its chunks', async () => {
+    bridge.open()
+    const chunks = ipc.stream('chunks')
+    const items = await chunks.toArray()
+    assert.equal(chunks.kind, 'chunks')
+    assert.ok(items.every((chunk) => chunk instanceof Uint8Array))
+    assert.equal(items.reduce((total, chunk) => total + chunk.length, 0), 8)
+  })
+
+  test('a chunked reply without responseType is read whole', async () => {
+    bridge.open()
+    const bytes = await ipc.request('chunks')
+    assert.ok(bytes instanceof Uint8Array)
+    assert.equal(bytes.length, 8)
+  })
+
+  test('stream() of a plain reply yields its value once', async () => {
+    assert.deepEqual(await ipc.stream('ping').toArray(), ['pong'])
+  })
+})
+
+describe('transports', () => {
+  test('the fetch transport is the default', () => {
+    assert.equal(ipc.getTransport(), ipc.fetchTransport)
+    assert.equal(ipc.fetchTransport.name, 'fetch')
+  })
+
+  test('setTransport routes every call through the installed transport', async () => {
+    const calls = []
+    const previous = ipc.setTransport({
+      name: 'test',
+      async request (route, params, options) {
+        calls.push({ route, params, seq: options.seq, index: options.index, signal: options.signal })
+        return { route }
+      }
+    })
+    assert.equal(previous, ipc.fetchTransport)
+    assert.deepEqual(await ipc.request('fs.stat', { path: 'a' }), { route: 'fs.stat' })
+    assert.deepEqual(await ipc.createBinding('fs').promises.readFile({ path: 'b' }), { route: 'fs.promises.readFile' })
+    assert.equal(calls.length, 2)
+    assert.deepEqual(calls[0].params, { path: 'a' })
+    assert.match(calls[0].seq, /^R\d+$/)
+    assert.equal(calls[0].index, 3)
+    assert.ok(calls[0].signal instanceof AbortSignal)
+    ipc.setTransport(null)
+    assert.equal(ipc.getTransport(), ipc.fetchTransport)
+  })
+
+  test('the timeout applies to any transport, even one that ignores the signal', async () => {
+    ipc.setTransport({ request: () => new Promise(() => {}) })
+    await assert.rejects(ipc.request('x', {}, { timeout: 20 }), { name: 'TimeoutError', code: 'TIMEOUT_ERR' })
+  })
+
+  test('a transport error passes through unchanged', async () => {
+    const failure = new errors.SecurityError('denied')
+    ipc.setTransport({ request: async () => { throw failure } })
+    await assert.rejects(ipc.request('x'), (error) => error === failure)
+  })
+
+  test('setTransport refuses an object without request()', () => {
+    assert.throws(() => ipc.setTransport({}), TypeError)
+  })
+
+  test('a binding is not thenable', async () => {
+    const binding = ipc.createBinding('fs')
+    assert.equal(binding.then, undefined)
+  })
+})

@@ -1,0 +1,103 @@
+// Type-checked (never run) by tests/types.test.mjs: page code importing the oro: specifiers
+// with js-api/index.d.ts (and node-aliases.d.ts) in the project.
+
+import ipc, { request, send, stream, write, setTransport, getTransport, fetchTransport, createBinding, IPCStream, SSEParser, type Transport, type IPCError } from 'oro:ipc'
+import { NotFoundError, ErrnoError, rehydrate, TimeoutError } from 'oro:errors'
+import { onApplicationPause, onApplicationResume, onApplicationStop, onReady, on } from 'oro:hooks'
+import * as application from 'oro:application'
+import { getCurrentWindow, ApplicationWindow } from 'oro:window'
+import * as os from 'oro:os'
+import * as diagnostics from 'oro:diagnostics'
+import { toIPCURL, KNOWN_EVENTS, install } from 'oro:bootstrap'
+import EventEmitter, { once, on as onEvent } from 'oro:events'
+import path, { join, resolve, basename, sep, posix } from 'oro:path'
+import { Buffer } from 'oro:buffer'
+import { EventEmitter as NodeEventEmitter } from 'node:events'
+import nodePath from 'node:path'
+import { Buffer as NodeBuffer } from 'node:buffer'
+import { platform } from 'node:os'
+
+async function main (): Promise<void> {
+  const pong: string = await request<string>('ping')
+  const info = await request<{ url: string, type: string }>('mime.lookup', 'a.html')
+  const text: string = info.type
+  const bytes: Uint8Array = await write('fs.write', { path: 'a' }, new Uint8Array([1]), { responseType: 'bytes' })
+  const events: IPCStream = await request('diagnostics.stream.sse', { count: 3 }, { responseType: 'stream', timeout: 1000 })
+  for await (const event of events) console.log(event)
+  for await (const item of stream<{ index: number }>('diagnostics.stream.sse', { count: 3 })) {
+    const index: number = item.index
+    console.log(index)
+  }
+  for await (const item of stream('x', {}, { events: true })) console.log(item.event, item.id, item.data)
+  const controller = new AbortController()
+  await send('ping', undefined, { signal: controller.signal })
+  const transport: Transport = { name: 'test', request: async (route, params, options) => ({ route, params, seq: options.seq }) }
+  const previous: Transport = setTransport(transport)
+  setTransport(null)
+  console.log(previous === getTransport(), fetchTransport.name, ipc.TIMEOUT)
+  await createBinding('fs').promises.readFile({ path: 'a' })
+  new SSEParser().push('data: x\n\n').forEach((event) => console.log(event.event, event.data))
+
+  try {
+    await request('fs.stat', { path: 'nope' })
+  } catch (error) {
+    if (error instanceof NotFoundError) console.log(error.code)
+    if (error instanceof ErrnoError) console.log(error.errno, error.syscall, error.path)
+    if (error instanceof TimeoutError) console.log(error.code)
+    const typed = error as IPCError
+    console.log(typed.name, typed.code)
+  }
+  const rehydrated = rehydrate({ type: 'NotFoundError', code: 'NOT_FOUND_ERR', message: 'x' })
+  console.log(rehydrated.code)
+
+  const stop: () => void = onApplicationPause((event) => console.log(event.detail))
+  stop()
+  onApplicationResume(() => {})
+  onApplicationStop(() => {})
+  onReady(() => {})
+  on<{ n: number }>('myplugin.changed', (event) => console.log(event.detail.n))
+  globalThis.addEventListener('applicationpause', (event) => console.log(event.detail))
+  globalThis.addEventListener('runtimeinit', (event) => console.log(event.detail.index))
+
+  const title: unknown = application.config.meta_title
+  const windows: ApplicationWindow[] = await application.getWindows()
+  await application.exit(0)
+  console.log(title, windows.length, application.isPaused())
+
+  const win = getCurrentWindow()
+  await win.setTitle('x')
+  await win.setSize({ width: 1, height: 2 })
+  const winTitle: string = await win.getTitle()
+  await win.navigate('/a.html')
+  await win.eval('1')
+  console.log(win.index, winTitle)
+
+  const p: string = await os.platform()
+  const cpus = await os.cpus()
+  const [seconds, nanoseconds] = os.hrtime()
+  const ns: bigint = os.hrtime.bigint()
+  console.log(p, cpus[0]?.model, seconds + nanoseconds, ns, os.EOL, await platform())
+
+  const d = await diagnostics.query()
+  console.log(d.routes.count, (await diagnostics.capabilities()).streaming.sseIncremental)
+  for await (const chunk of diagnostics.chunks({ chunks: 2 })) console.log(chunk.byteLength)
+
+  console.log(toIPCURL('ipc://ping'), KNOWN_EVENTS.length, install().installed)
+
+  const emitter = new EventEmitter()
+  emitter.on('x', (a: number) => console.log(a)).emit('x', 1)
+  const [value] = await once(emitter, 'x')
+  for await (const args of onEvent(emitter, 'x')) console.log(args)
+  console.log(value, new NodeEventEmitter().listenerCount('y'))
+
+  const joined: string = join('a', 'b')
+  console.log(joined, resolve('/a', 'b'), basename('/a/b.txt', '.txt'), sep, posix.sep, path.parse('/a/b').name, nodePath.extname('a.md'))
+
+  const buffer: Buffer = Buffer.from('hello', 'utf8')
+  const hex: string = buffer.slice(1).toString('hex')
+  console.log(hex, buffer.readUInt8(0), NodeBuffer.byteLength('x'), Buffer.concat([buffer]).equals(buffer))
+
+  console.log(globalThis.isOroRuntime, globalThis.__args?.index, __args?.config, pong, text, bytes)
+}
+
+void main()

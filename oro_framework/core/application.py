@@ -1,0 +1,231 @@
+"""The ``application.*`` and ``window.*`` routes: the app's windows and the app itself.
+
+Permission ``window`` guards window control (titles, size, visibility, navigation, eval);
+permission ``application`` guards the window list, the config and exit. Every ``window.*`` route
+takes ``targetWindowIndex`` (default: the window the request comes from, else 0) and answers the
+window's descriptor ``{index, title, width, height, url, status, isReady}`` unless it says
+otherwise. The :class:`~oro_framework.host.windows.WindowManager` behind them lives in
+``host.state["application"]``; it is headless (virtual windows) unless ``oro run`` attaches a GUI.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from oro_framework import (
+    ConfigRegistry,
+    Handler,
+    Host,
+    InvalidArgumentError,
+    LifecycleEvent,
+    PermissionRegistry,
+    Request,
+    RouteTable,
+    hookimpl,
+)
+from oro_framework.config import flatten_key
+from oro_framework.host.windows import STATE_KEY, WindowManager, window_manager
+
+_SECRET_SUFFIXES = ("key", "secret", "token", "password")
+"""Config keys ending like this stay out of ``application.config``: the page needs none of them,
+and a page is where an injected script would look first."""
+
+MAX_WINDOW_SIZE = 32767
+"""The largest width or height a toolkit accepts (Qt's QWIDGETSIZE_MAX)."""
+
+
+def _manager(request: Request) -> WindowManager:
+    manager = window_manager(request.host)
+    if manager is None:
+        raise RuntimeError("the 'application' plugin's oro_configure has not run")
+    return manager
+
+
+# -------------------------------------------------------------------------------------------------
+# application.*
+# -------------------------------------------------------------------------------------------------
+
+
+async def get_windows(request: Request) -> list[dict[str, Any]]:
+    """Descriptors of the app's windows, or of those listed in `indices`."""
+    manager = _manager(request)
+    indices = request.params.get("indices")
+    if indices is None:
+        return [window.to_json() for window in manager.windows]
+    if not isinstance(indices, list):
+        indices = [indices]
+    if not all(isinstance(index, int) and not isinstance(index, bool) for index in indices):
+        raise InvalidArgumentError.invalid("indices", "a list of window indices")
+    return [manager.get(index).to_json() for index in indices]
+
+
+async def exit_application(request: Request) -> dict[str, int]:
+    """Stop the app with exit code `value` (default 0): pages get applicationstop, services stop."""
+    code = request.params.get_int("value", 0, minimum=0, maximum=255)
+    _manager(request).exit(code)
+    return {"code": code}
+
+
+async def config(request: Request) -> dict[str, Any]:
+    """The effective config as flattened keys (`window_width`), secrets left out."""
+    host = request.host
+    return {
+        flatten_key(name): host.config[name]
+        for name in sorted(host.config)
+        if not name.rsplit(".", 1)[-1].endswith(_SECRET_SUFFIXES)
+    }
+
+
+# -------------------------------------------------------------------------------------------------
+# window.*
+# -------------------------------------------------------------------------------------------------
+
+
+async def show(request: Request) -> dict[str, Any]:
+    """Show the window (restoring it if minimised); the app resumes if it was paused."""
+    manager = _manager(request)
+    window = manager.open_window(request)
+    await manager.show(window)
+    return window.to_json()
+
+
+async def hide(request: Request) -> dict[str, Any]:
+    """Hide the window; with every window hidden the app pauses."""
+    manager = _manager(request)
+    window = manager.open_window(request)
+    await manager.hide(window)
+    return window.to_json()
+
+
+async def close(request: Request) -> dict[str, Any]:
+    """Close the window; closing the last open window stops the app."""
+    manager = _manager(request)
+    window = manager.open_window(request)
+    await manager.close(window)
+    return window.to_json()
+
+
+async def set_title(request: Request) -> dict[str, Any]:
+    """Set the window's title to `value`."""
+    manager = _manager(request)
+    window = manager.open_window(request)
+    await manager.set_title(window, request.params.require_str("value"))
+    return window.to_json()
+
+
+async def get_title(request: Request) -> str:
+    """The window's title."""
+    return _manager(request).target(request).title
+
+
+async def set_size(request: Request) -> dict[str, Any]:
+    """Resize the window to `width` x `height` pixels."""
+    manager = _manager(request)
+    window = manager.open_window(request)
+    width = request.params.require_int("width", minimum=1, maximum=MAX_WINDOW_SIZE)
+    height = request.params.require_int("height", minimum=1, maximum=MAX_WINDOW_SIZE)
+    await manager.set_size(window, width, height)
+    return window.to_json()
+
+
+async def get_size(request: Request) -> dict[str, int]:
+    """The window's size in pixels: {width, height}."""
+    manager = _manager(request)
+    window = manager.target(request)
+    if window.is_open:
+        await manager.get_size(window)
+    return {"width": window.width, "height": window.height}
+
+
+async def navigate(request: Request) -> dict[str, Any]:
+    """Load `url` (app origin, or an origin in window.allow_navigation) into the window."""
+    manager = _manager(request)
+    window = manager.open_window(request)
+    await manager.navigate(window, request.params.require_str("url"))
+    return window.to_json()
+
+
+async def evaluate(request: Request) -> Any:
+    """Evaluate the script `value` in the window's page; its JSON result (native windows only)."""
+    manager = _manager(request)
+    window = manager.open_window(request)
+    return await manager.evaluate(window, request.params.require_str("value"))
+
+
+async def ready(request: Request) -> dict[str, Any]:
+    """The page reports it has loaded and rendered; `oro run` prints "window N ready"."""
+    manager = _manager(request)
+    window = manager.open_window(request)
+    manager.mark_ready(window)
+    return window.to_json()
+
+
+# -------------------------------------------------------------------------------------------------
+# Hooks
+# -------------------------------------------------------------------------------------------------
+
+
+@hookimpl
+def oro_register_permissions(permissions: PermissionRegistry) -> None:
+    permissions.add("window", "Window control: titles, size, visibility, navigation, eval.")
+    permissions.add("application", "Application: the window list, the config, exit.")
+
+
+@hookimpl
+def oro_register_config(config: ConfigRegistry) -> None:
+    config.add(
+        "window.headless",
+        bool,
+        False,
+        "Serve the app without opening a window, printing its URL (as `oro run --headless`).",
+    )
+    config.add(
+        "window.allow_navigation",
+        list,
+        [],
+        "Origins besides the app's own that window.navigate may load (https://example.com).",
+    )
+
+
+@hookimpl
+def oro_configure(host: Host) -> None:
+    host.state[STATE_KEY] = WindowManager(host)
+
+
+@hookimpl
+def oro_lifecycle_event(host: Host, event: LifecycleEvent) -> None:
+    manager = host.state.get(STATE_KEY)
+    if event is LifecycleEvent.STARTED and isinstance(manager, WindowManager):
+        manager.bind_loop()
+        if manager.is_headless and not manager.windows:
+            manager.open_main_window()
+
+
+@hookimpl
+def oro_unconfigure(host: Host) -> None:
+    host.state.pop(STATE_KEY, None)
+
+
+@hookimpl
+def oro_register_routes(routes: RouteTable) -> None:
+    application_routes: tuple[tuple[str, Handler], ...] = (
+        ("application.getWindows", get_windows),
+        ("application.exit", exit_application),
+        ("application.config", config),
+    )
+    window_routes: tuple[tuple[str, Handler], ...] = (
+        ("window.show", show),
+        ("window.hide", hide),
+        ("window.close", close),
+        ("window.setTitle", set_title),
+        ("window.getTitle", get_title),
+        ("window.setSize", set_size),
+        ("window.getSize", get_size),
+        ("window.navigate", navigate),
+        ("window.eval", evaluate),
+        ("window.ready", ready),
+    )
+    for name, handler in application_routes:
+        routes.add(name, handler, permission="application")
+    for name, handler in window_routes:
+        routes.add(name, handler, permission="window")

@@ -1,0 +1,221 @@
+"""Who may talk to the bridge: the launch token and session cookie, the Host, Origin and
+``Sec-Fetch-Site`` checks, and the HTTP IPC bridge key.
+
+Pure checks over header values, no I/O. ``docs/security.md`` explains the threat each check
+defeats. Every refusal is a :class:`~oro_framework.SecurityError` whose message tells the
+person reading it what to do.
+"""
+
+from __future__ import annotations
+
+import enum
+import hmac
+import secrets
+from collections.abc import Iterable, Mapping
+from typing import Final, final
+from urllib.parse import urlsplit
+
+from oro_framework.errors import SecurityError
+
+__all__ = [
+    "BRIDGE_KEY_HEADER",
+    "LAUNCH_PARAMETER",
+    "MINIMUM_SHARED_KEY_LENGTH",
+    "SESSION_COOKIE",
+    "Access",
+    "Gatekeeper",
+    "check_origin_syntax",
+    "parse_cookies",
+]
+
+SESSION_COOKIE: Final = "oro_session"
+LAUNCH_PARAMETER: Final = "oro_launch"
+BRIDGE_KEY_HEADER: Final = "x-oro-auth"
+MINIMUM_SHARED_KEY_LENGTH: Final = 16
+"""``http.ipc.shared_key`` must be at least this long (the Conduit rule for configured keys)."""
+
+_LOOPBACK_NAMES: Final = ("127.0.0.1", "localhost")
+# A browser labels a request it made on its own (address bar, bookmark, the window opening the
+# launch URL) "none", and one from our own pages "same-origin". Anything else came from another
+# site, or from another port of 127.0.0.1, which cookies treat as the same site.
+_TRUSTED_FETCH_SITES: Final = frozenset({"same-origin", "none"})
+
+
+class Access(enum.Enum):
+    """How a request proved it may be served."""
+
+    SESSION = "session"
+    """It carries the session cookie of this run."""
+    BRIDGE_KEY = "bridge-key"
+    """It carries the HTTP IPC bridge key (``X-ORO-Auth``); valid for ``/ipc`` only."""
+
+
+def parse_cookies(header: str) -> list[tuple[str, str]]:
+    """Split a ``Cookie`` header into ``(name, value)`` pairs, keeping duplicates.
+
+    Cookies are not isolated by port, so other apps on 127.0.0.1 send theirs here too; a
+    tolerant split keeps one malformed foreign cookie from hiding ours (``SimpleCookie`` stops
+    at the first one it cannot parse).
+    """
+    pairs: list[tuple[str, str]] = []
+    for part in header.split(";"):
+        name, separator, value = part.partition("=")
+        if separator:
+            pairs.append((name.strip(), value.strip().strip('"')))
+    return pairs
+
+
+def check_origin_syntax(value: str) -> None:
+    """Validate a ``webview.cors_allowed_origins`` entry: ``scheme://host[:port]``, nothing more.
+
+    :raises ValueError: not an origin (a path, a wildcard, a missing scheme...).
+    """
+    parts = urlsplit(value)
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or "*" in value
+        or parts.path
+        or parts.query
+        or parts.fragment
+        or parts.username is not None
+    ):
+        raise ValueError(f"must be an origin like 'http://127.0.0.1:5173', got {value!r}")
+
+
+@final
+class Gatekeeper:
+    """The checks every request to the bridge goes through, in this order: Host, Origin and
+    ``Sec-Fetch-Site``, then the launch token, the session cookie or the bridge key.
+
+    :param launch_token: this run's launch token (single-use).
+    :param bridge_key: ``http.ipc.shared_key`` when ``http.ipc.enable`` is true, else ``None``.
+    :param cors_origins: origins allowed to call the bridge cross-origin
+        (``webview.cors_allowed_origins``).
+    """
+
+    def __init__(
+        self,
+        *,
+        launch_token: str,
+        bridge_key: str | None = None,
+        cors_origins: Iterable[str] = (),
+    ) -> None:
+        self._launch_token: str | None = launch_token
+        self._bridge_key = bridge_key
+        self._sessions: list[str] = []
+        self.cors_origins = frozenset(cors_origins)
+
+    # ---------------------------------------------------------------------------------------
+    # Where the request comes from
+    # ---------------------------------------------------------------------------------------
+
+    def check_host(self, host: str | None, port: int) -> None:
+        """The ``Host`` header must name this server: ``127.0.0.1:<port>`` or
+        ``localhost:<port>``. A DNS-rebinding page reaches us under its own name and fails here.
+
+        :raises SecurityError: anything else, or no ``Host`` at all.
+        """
+        allowed = {f"{name}:{port}" for name in _LOOPBACK_NAMES}
+        if host is None or host.lower() not in allowed:
+            raise SecurityError(
+                f"Host {host!r} is not this app's address: expected 127.0.0.1:{port} "
+                f"or localhost:{port}"
+            )
+
+    def check_origin(self, origin: str | None, host: str) -> None:
+        """A present ``Origin`` must be the app's own (``http://<Host>``) or a configured CORS
+        origin; browsers send it on every cross-origin request and on same-origin POSTs.
+
+        :raises SecurityError: a foreign origin, including ``null`` (sandboxed frames, files).
+        """
+        if origin is None or origin == f"http://{host.lower()}" or origin in self.cors_origins:
+            return
+        raise SecurityError(
+            f"Origin {origin!r} is not this app's origin http://{host}; "
+            "add it to webview.cors_allowed_origins to let it call the app"
+        )
+
+    def check_fetch_site(self, fetch_site: str | None, origin: str | None) -> None:
+        """``Sec-Fetch-Site`` must say the request comes from our pages or the browser itself.
+
+        This is what stops another server on 127.0.0.1 from loading our routes with
+        ``<img src>`` or ``<script src>``: such requests carry no ``Origin``, and the session
+        cookie is sent because cookies see every port of a host as the same site.
+
+        :raises SecurityError: ``same-site`` or ``cross-site`` from an origin not configured for
+            CORS.
+        """
+        if fetch_site is None or fetch_site in _TRUSTED_FETCH_SITES:
+            return
+        if origin is not None and origin in self.cors_origins:
+            return
+        raise SecurityError(
+            f"Request from another site (Sec-Fetch-Site: {fetch_site}) refused; "
+            "only the app's own pages may call it"
+        )
+
+    def is_cors_origin(self, origin: str | None) -> bool:
+        return origin is not None and origin in self.cors_origins
+
+    # ---------------------------------------------------------------------------------------
+    # Who is asking
+    # ---------------------------------------------------------------------------------------
+
+    def redeem(self, token: str) -> str:
+        """Exchange the launch token for a new session id; the token is then spent.
+
+        :raises SecurityError: a wrong token, or the token was already used.
+        """
+        expected = self._launch_token
+        if expected is None or not hmac.compare_digest(token.encode(), expected.encode()):
+            raise SecurityError(
+                "Launch token is invalid or was already used: each run's launch URL opens "
+                "one session; restart the app (or `oro run --headless`) for a new URL"
+            )
+        self._launch_token = None
+        session = secrets.token_urlsafe(32)
+        self._sessions.append(session)
+        return session
+
+    def has_session(self, cookie_header: str | None) -> bool:
+        """Whether the ``Cookie`` header carries a session this gatekeeper issued."""
+        if not cookie_header or not self._sessions:
+            return False
+        return any(
+            name == SESSION_COOKIE and self._is_issued(value)
+            for name, value in parse_cookies(cookie_header)
+        )
+
+    def _is_issued(self, value: str) -> bool:
+        # Every issued id is compared, so the time taken says nothing about which one matched.
+        matches = [
+            hmac.compare_digest(value.encode(), session.encode()) for session in self._sessions
+        ]
+        return any(matches)
+
+    def authorize(self, headers: Mapping[str, str], *, is_ipc: bool) -> Access:
+        """Decide whether a request (after the origin checks) may be served.
+
+        An ``X-ORO-Auth`` header on ``/ipc`` is judged on its own when the HTTP IPC bridge is
+        enabled: right key → :attr:`Access.BRIDGE_KEY`, wrong key → refused even with a
+        session. When the bridge is disabled the header grants nothing.
+
+        :raises SecurityError: no valid session cookie and no valid bridge key.
+        """
+        key = headers.get(BRIDGE_KEY_HEADER)
+        if is_ipc and key is not None and self._bridge_key is not None:
+            if hmac.compare_digest(key.encode(), self._bridge_key.encode()):
+                return Access.BRIDGE_KEY
+            raise SecurityError("X-ORO-Auth does not match http.ipc.shared_key")
+        if self.has_session(headers.get("cookie")):
+            return Access.SESSION
+        raise SecurityError(
+            "No valid session: open the app through its launch URL "
+            "(http://127.0.0.1:<port>/?oro_launch=..., printed by `oro run --headless`)"
+        )
+
+    @staticmethod
+    def session_cookie(session: str) -> str:
+        """The ``Set-Cookie`` value for ``session``: script-proof, never sent cross-site."""
+        return f"{SESSION_COOKIE}={session}; HttpOnly; SameSite=Strict; Path=/"

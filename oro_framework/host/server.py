@@ -1,0 +1,110 @@
+"""Serving the bridge: hypercorn's trio worker on 127.0.0.1, one launch token per run.
+
+::
+
+    async with anyio.create_task_group() as task_group:
+        await task_group.start(host.run)
+        server = await task_group.start(serve_app, host)
+        print(server.launch_url)  # http://127.0.0.1:<port>/?oro_launch=<token>
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import secrets
+from dataclasses import dataclass
+from typing import Final, cast, final
+from urllib.parse import urlsplit
+
+import anyio
+import hypercorn.config
+import hypercorn.trio
+import hypercorn.typing
+from anyio.abc import TaskStatus
+
+from oro_framework.host.app import Host
+from oro_framework.host.bridge import Bridge, PreloadArgs
+from oro_framework.host.security import LAUNCH_PARAMETER
+
+__all__ = ["LOOPBACK", "ServerInfo", "serve_app"]
+
+logger = logging.getLogger("oro_framework.server")
+
+LOOPBACK: Final = "127.0.0.1"
+# hypercorn closes a keep-alive connection after 1000 requests by default; a page making IPC
+# calls in a loop would pay a new connection every 1000 calls for nothing.
+_KEEP_ALIVE_MAX_REQUESTS: Final = 2**31 - 1
+# IPC parameters travel in the query string (and X-IPC-URI): 16 KiB of headers, hypercorn's
+# default, is short for a window.eval script or a long path list.
+_MAX_HEADER_BYTES: Final = 256 * 1024
+
+
+@final
+@dataclass(frozen=True)
+class ServerInfo:
+    """Where a served app can be reached.
+
+    :ivar port: the TCP port on 127.0.0.1.
+    :ivar launch_token: this run's single-use launch token (``secrets.token_urlsafe(32)``).
+    """
+
+    port: int
+    launch_token: str
+
+    @property
+    def origin(self) -> str:
+        """``http://127.0.0.1:<port>``."""
+        return f"http://{LOOPBACK}:{self.port}"
+
+    @property
+    def launch_url(self) -> str:
+        """The URL that opens a session: the window loads it, ``--headless`` prints it."""
+        return f"{self.origin}/?{LAUNCH_PARAMETER}={self.launch_token}"
+
+
+def _hypercorn_config(port: int) -> hypercorn.config.Config:
+    config = hypercorn.config.Config()
+    config.bind = [f"{LOOPBACK}:{port}"]
+    config.keep_alive_max_requests = _KEEP_ALIVE_MAX_REQUESTS
+    config.h11_max_incomplete_size = _MAX_HEADER_BYTES
+    config.include_server_header = False
+    config.accesslog = None
+    config.errorlog = logger
+    return config
+
+
+async def serve_app(
+    host: Host,
+    *,
+    port: int = 0,
+    preload_args: PreloadArgs | None = None,
+    task_status: TaskStatus[ServerInfo] = anyio.TASK_STATUS_IGNORED,
+) -> None:
+    """Serve ``host``'s bridge on ``127.0.0.1:port`` until cancelled.
+
+    Start it with ``TaskGroup.start`` in the task group that runs ``host.run``; it reports a
+    :class:`ServerInfo` once the socket listens.
+
+    :param port: the TCP port; ``0`` picks a free one.
+    :param preload_args: extra ``__args`` entries for the pages of a window index.
+    :raises OSError: the port cannot be bound (already in use, not permitted).
+    """
+    launch_token = secrets.token_urlsafe(32)
+    bridge = Bridge(host, launch_token=launch_token, preload_args=preload_args)
+    async with anyio.create_task_group() as task_group:
+        binds: list[str] = await task_group.start(
+            functools.partial(
+                hypercorn.trio.serve,
+                # Structurally an ASGI app; hypercorn's TypedDict message types are stricter
+                # than the plain mappings the bridge is written against.
+                cast(hypercorn.typing.ASGIFramework, bridge),
+                _hypercorn_config(port),
+                mode="asgi",
+            )
+        )
+        bound = urlsplit(binds[0]).port
+        if bound is None:  # pragma: no cover - hypercorn always reports host:port for TCP
+            raise OSError(f"hypercorn reported no port for {binds[0]!r}")
+        logger.info("serving %s on http://%s:%d", host.app_dir, LOOPBACK, bound)
+        task_status.started(ServerInfo(bound, launch_token))

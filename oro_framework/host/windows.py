@@ -1,0 +1,749 @@
+"""The app's windows: native pywebview windows, or their headless stand-ins, and the one
+dispatcher through which the event loop reaches the GUI.
+
+Threads, when a GUI exists (``docs/design.md``, "Windows and threads"):
+
+* the **GUI thread** is the process's main thread; pywebview's toolkit loop (Qt) runs there;
+* the **loop thread** runs the host's anyio event loop (trio): routes, services, the server, and
+  every change to the :class:`WindowManager`'s state;
+* the **dispatcher thread** is the one ``webview.start(func)`` starts; :meth:`GuiDispatcher.serve`
+  runs there and performs the window operations the loop asks for, one at a time, in order.
+  pywebview's window methods hand each operation to the GUI thread and wait for it, so they must
+  never run on the loop thread, where that wait would stall every request.
+
+Events travel the other way: pywebview reports shown/minimised/restored/closing/closed on the GUI
+thread or short-lived threads of its own, and :class:`WindowManager` moves them onto the loop with
+``anyio.from_thread``. The loop never waits synchronously for the GUI, so these hops cannot
+deadlock.
+
+Headless (no display, ``--headless``, tests) there is no GUI and no dispatcher: the manager keeps
+a virtual window list with the same statuses, so every route works except ``window.eval``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import importlib
+import logging
+import os
+import queue
+import re
+import sys
+import threading
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, TypeVar, final
+from urllib.parse import urljoin, urlsplit
+
+import anyio
+import anyio.from_thread
+import anyio.lowlevel
+
+from oro_framework.errors import (
+    IPCError,
+    LifecycleError,
+    NotFoundError,
+    NotSupportedError,
+    SecurityError,
+)
+from oro_framework.host.lifecycle import LifecycleState
+
+if TYPE_CHECKING:
+    from anyio.lowlevel import EventLoopToken
+    from webview import Window as NativeWindow
+
+    from oro_framework.host.app import Host
+    from oro_framework.request import Request
+
+__all__ = [
+    "MAIN_WINDOW",
+    "GuiBackend",
+    "GuiDispatcher",
+    "GuiListener",
+    "PywebviewBackend",
+    "Window",
+    "WindowManager",
+    "WindowStatus",
+    "has_display",
+    "window_manager",
+]
+
+logger = logging.getLogger("oro_framework.windows")
+
+MAIN_WINDOW: Final = 0
+"""Index of the window ``oro run`` opens; closing it (the last window) stops the app."""
+
+STATE_KEY: Final = "application"
+"""``host.state`` key of the :class:`WindowManager` (the core plugin ``application`` owns it)."""
+
+ResultT = TypeVar("ResultT")
+
+
+class WindowStatus(enum.StrEnum):
+    """Where a window is in its life: none → created → shown ⇄ hidden → closing → closed.
+
+    A minimised window counts as hidden: the user cannot see it.
+    """
+
+    NONE = "none"
+    CREATED = "created"
+    SHOWN = "shown"
+    HIDDEN = "hidden"
+    CLOSING = "closing"
+    CLOSED = "closed"
+
+
+_TRANSITIONS: Final[Mapping[WindowStatus, frozenset[WindowStatus]]] = {
+    WindowStatus.NONE: frozenset({WindowStatus.CREATED}),
+    WindowStatus.CREATED: frozenset(
+        {WindowStatus.SHOWN, WindowStatus.HIDDEN, WindowStatus.CLOSING}
+    ),
+    WindowStatus.SHOWN: frozenset({WindowStatus.HIDDEN, WindowStatus.CLOSING}),
+    WindowStatus.HIDDEN: frozenset({WindowStatus.SHOWN, WindowStatus.CLOSING}),
+    WindowStatus.CLOSING: frozenset({WindowStatus.CLOSED}),
+    WindowStatus.CLOSED: frozenset(),
+}
+
+
+@final
+@dataclass
+class Window:
+    """What the host knows about one window; changed only on the loop thread."""
+
+    index: int
+    title: str
+    width: int
+    height: int
+    url: str | None = None
+    status: WindowStatus = WindowStatus.NONE
+    is_ready: bool = False
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in (WindowStatus.CLOSING, WindowStatus.CLOSED)
+
+    def to_json(self) -> dict[str, Any]:
+        """The descriptor routes answer (``application.getWindows``, ``window.show``...)."""
+        return {
+            "index": self.index,
+            "title": self.title,
+            "width": self.width,
+            "height": self.height,
+            "url": self.url,
+            "status": self.status.value,
+            "isReady": self.is_ready,
+        }
+
+
+def has_display(
+    environ: Mapping[str, str] | None = None,
+    platform: str | None = None,
+    *,
+    exists: Callable[[str], bool] = os.path.exists,
+) -> bool:
+    """Whether a window can be opened: always on macOS and Windows; elsewhere when ``DISPLAY``
+    names an X server (a local one must have its socket) or ``WAYLAND_DISPLAY`` a compositor.
+
+    A stale ``DISPLAY`` (an X server that has gone) would make Qt abort the process, so local
+    displays are checked rather than trusted.
+    """
+    environ = os.environ if environ is None else environ
+    platform = sys.platform if platform is None else platform
+    if platform in ("darwin", "win32"):
+        return True
+    wayland = environ.get("WAYLAND_DISPLAY")
+    if wayland:
+        runtime = environ.get("XDG_RUNTIME_DIR", "")
+        if os.path.isabs(wayland) or not runtime or exists(os.path.join(runtime, wayland)):
+            return True
+    display = environ.get("DISPLAY", "")
+    local = re.fullmatch(r"(?:unix)?:(\d+)(?:\.\d+)?", display)
+    if local is not None:
+        return exists(f"/tmp/.X11-unix/X{local.group(1)}")
+    return bool(display)
+
+
+def window_manager(host: Host) -> WindowManager | None:
+    """The host's window manager, or ``None`` when the ``application`` plugin is disabled."""
+    manager = host.state.get(STATE_KEY)
+    return manager if isinstance(manager, WindowManager) else None
+
+
+# -------------------------------------------------------------------------------------------------
+# The GUI side: what a toolkit must offer, the dispatcher, and pywebview
+# -------------------------------------------------------------------------------------------------
+
+
+class GuiListener(Protocol):
+    """What a :class:`GuiBackend` reports to; callable from any thread."""
+
+    def gui_status_changed(self, index: int, status: WindowStatus) -> None: ...
+
+    def gui_resized(self, index: int, width: int, height: int) -> None: ...
+
+
+class GuiBackend(Protocol):
+    """Native windows. :meth:`open` may be called before the GUI loop runs (the toolkit then only
+    records the window); every other method is called on the dispatcher thread."""
+
+    def open(self, window: Window, url: str, listener: GuiListener) -> None: ...
+
+    def show(self, index: int) -> None: ...
+
+    def hide(self, index: int) -> None: ...
+
+    def close(self, index: int) -> None: ...
+
+    def set_title(self, index: int, title: str) -> None: ...
+
+    def set_size(self, index: int, width: int, height: int) -> None: ...
+
+    def get_size(self, index: int) -> tuple[int, int]: ...
+
+    def navigate(self, index: int, url: str) -> None: ...
+
+    def evaluate(self, index: int, script: str) -> Any: ...
+
+    def start(self, dispatcher: GuiDispatcher) -> None:
+        """Run the GUI loop on the calling (main) thread until the last window closed, with
+        ``dispatcher.serve`` running on a thread of its own meanwhile."""
+        ...
+
+
+@dataclass
+class _Job:
+    function: Callable[[], Any]
+    token: EventLoopToken
+    done: anyio.Event = field(default_factory=anyio.Event)
+    result: Any = None
+    error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self.result = self.function()
+        except Exception as error:
+            self.error = error
+
+    def fail(self, error: BaseException) -> None:
+        self.error = error
+
+    def finish(self) -> None:
+        """Wake the task waiting on the loop; nobody waits any more if the loop has ended."""
+        with contextlib.suppress(anyio.RunFinishedError):
+            anyio.from_thread.run_sync(self.done.set, token=self.token)
+
+
+@final
+class GuiDispatcher:
+    """The one way from the event loop to the GUI: a FIFO of window operations that
+    :meth:`serve` performs on the dispatcher thread, one at a time.
+
+    :meth:`call` awaits the result without blocking the loop. After :meth:`close` (the GUI has
+    ended), pending and new calls fail with :class:`~oro_framework.NotFoundError`.
+    """
+
+    def __init__(self) -> None:
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._is_closed = False
+        self._is_serving = False
+
+    @property
+    def is_closed(self) -> bool:
+        return self._is_closed
+
+    async def call(self, function: Callable[..., ResultT], *args: Any) -> ResultT:
+        """Run ``function(*args)`` on the dispatcher thread and return its result.
+
+        If the caller is cancelled meanwhile, the operation still completes (a window operation
+        cannot be half done) and its result is dropped.
+        """
+        job = _Job(lambda: function(*args), anyio.lowlevel.current_token())
+        with self._lock:
+            if self._is_closed:
+                raise _gui_gone()
+            self._jobs.put(job)
+        await job.done.wait()
+        if job.error is not None:
+            raise job.error
+        result: ResultT = job.result
+        return result
+
+    def serve(self) -> None:
+        """Perform queued operations until :meth:`close`; runs on the dispatcher thread."""
+        self._is_serving = True
+        while (job := self._jobs.get()) is not None:
+            job.run()
+            job.finish()
+        self._fail_pending()
+
+    def close(self) -> None:
+        """Refuse new operations and fail the queued ones; the GUI loop has ended."""
+        with self._lock:
+            if self._is_closed:
+                return
+            self._is_closed = True
+            self._jobs.put(None)
+        if not self._is_serving:
+            self._fail_pending()
+
+    def _fail_pending(self) -> None:
+        while True:
+            try:
+                job = self._jobs.get_nowait()
+            except queue.Empty:
+                return
+            if job is not None:
+                job.fail(_gui_gone())
+                job.finish()
+
+
+def _gui_gone() -> NotFoundError:
+    return NotFoundError("The app's windows are closed", status=WindowStatus.CLOSED.value)
+
+
+@final
+class PywebviewBackend:
+    """:class:`GuiBackend` over pywebview, with the Qt toolkit on Linux (PyQt6 + QtWebEngine)
+    and pywebview's platform default elsewhere.
+
+    :raises ImportError: pywebview is not installed (``pip install 'oro-framework[gui]'``).
+    """
+
+    def __init__(self, environ: MutableMapping[str, str] | None = None) -> None:
+        environ = os.environ if environ is None else environ
+        if sys.platform.startswith("linux") and hasattr(os, "geteuid") and os.geteuid() == 0:
+            # QtWebEngine's Chromium refuses to start as root unless its sandbox is off; this
+            # must be in the environment before Qt initialises.
+            flags = environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
+            if "--no-sandbox" not in flags.split():
+                environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} --no-sandbox".strip()
+        import webview
+        import webview.errors
+
+        if self.gui_name == "qt":
+            try:
+                # Loads QtWebEngine's libraries now, so that a missing system library means
+                # "no window" here rather than a failure once the host already runs.
+                importlib.import_module("qtpy.QtWebEngineWidgets")
+            except Exception as error:
+                raise ImportError(f"Qt WebEngine cannot be loaded: {error}") from error
+        self._webview = webview
+        self._javascript_error = webview.errors.JavascriptException
+        self._windows: dict[int, NativeWindow] = {}
+        self._minimized: set[int] = set()
+
+    @property
+    def gui_name(self) -> Literal["qt"] | None:
+        return "qt" if sys.platform.startswith("linux") else None
+
+    def open(self, window: Window, url: str, listener: GuiListener) -> None:
+        native = self._webview.create_window(
+            window.title, url=url, width=window.width, height=window.height
+        )
+        if native is None:
+            raise RuntimeError("pywebview did not create a window")
+        self._windows[window.index] = native
+        index = window.index
+
+        def status(value: WindowStatus) -> Callable[[], None]:
+            return lambda: listener.gui_status_changed(index, value)
+
+        def minimized() -> None:
+            self._minimized.add(index)
+            listener.gui_status_changed(index, WindowStatus.HIDDEN)
+
+        def restored() -> None:
+            self._minimized.discard(index)
+            listener.gui_status_changed(index, WindowStatus.SHOWN)
+
+        def resized(width: int, height: int) -> None:
+            listener.gui_resized(index, width, height)
+
+        native.events.shown += status(WindowStatus.SHOWN)
+        native.events.minimized += minimized
+        native.events.restored += restored
+        native.events.closing += status(WindowStatus.CLOSING)
+        native.events.closed += status(WindowStatus.CLOSED)
+        native.events.resized += resized
+
+    def _native(self, index: int) -> NativeWindow:
+        return self._windows[index]
+
+    def show(self, index: int) -> None:
+        if index in self._minimized:
+            self._native(index).restore()
+        self._native(index).show()
+
+    def hide(self, index: int) -> None:
+        self._native(index).hide()
+
+    def close(self, index: int) -> None:
+        self._native(index).destroy()
+
+    def set_title(self, index: int, title: str) -> None:
+        self._native(index).set_title(title)
+
+    def set_size(self, index: int, width: int, height: int) -> None:
+        self._native(index).resize(width, height)
+
+    def get_size(self, index: int) -> tuple[int, int]:
+        native = self._native(index)
+        return int(native.width), int(native.height)
+
+    def navigate(self, index: int, url: str) -> None:
+        self._native(index).load_url(url)
+
+    def evaluate(self, index: int, script: str) -> Any:
+        try:
+            return self._native(index).evaluate_js(script)
+        except self._javascript_error as error:
+            raise IPCError(f"window.eval: {error}", code="ERR_EVAL") from None
+
+    def start(self, dispatcher: GuiDispatcher) -> None:
+        self._webview.start(dispatcher.serve, gui=self.gui_name, private_mode=True)
+
+
+# -------------------------------------------------------------------------------------------------
+# The window manager: state on the loop thread, operations through the dispatcher
+# -------------------------------------------------------------------------------------------------
+
+
+@final
+class WindowManager:
+    """The app's windows as routes and the CLI see them, and the lifecycle they drive.
+
+    * every open window hidden or minimised → the app goes to the background: pages get
+      ``applicationpause``; with ``lifecycle.desktop_always_running = false`` the host really
+      pauses (:meth:`Host.pause`, which stops ``stop_on_pause`` services and tells the pages);
+    * a window shown or restored → back to the foreground: ``applicationresume``, or
+      :meth:`Host.resume`;
+    * no window left open (the last one closing) → :meth:`Host.stop`.
+
+    Without :meth:`attach_gui` the manager is headless: windows are virtual, shown as soon as
+    they are created, and :meth:`evaluate` raises :class:`~oro_framework.NotSupportedError`.
+    Every method except the ``gui_*`` listener methods must be called on the loop thread.
+
+    :param host: the host whose lifecycle the windows drive.
+    """
+
+    def __init__(self, host: Host) -> None:
+        self._host = host
+        self._windows: list[Window] = []
+        self._gui: GuiBackend | None = None
+        self._dispatcher: GuiDispatcher | None = None
+        self._token: EventLoopToken | None = None
+        self._lifecycle_lock = anyio.Lock()
+        self._is_in_background = False
+        self._ready_listeners: list[Callable[[Window], None]] = []
+        self.origin: str | None = None
+        """The app origin (``http://127.0.0.1:<port>``) once the server runs."""
+        self.exit_code = 0
+        """The code ``application.exit`` asked for; ``oro run`` exits with it."""
+
+    # ---------------------------------------------------------------------------------------
+    # Setup (before and as the host starts)
+    # ---------------------------------------------------------------------------------------
+
+    @property
+    def is_headless(self) -> bool:
+        return self._gui is None
+
+    def attach_gui(self, gui: GuiBackend, dispatcher: GuiDispatcher) -> None:
+        """Use native windows from ``gui``, reached through ``dispatcher``; before any window
+        exists."""
+        if self._windows:
+            raise RuntimeError("attach the GUI before opening windows")
+        self._gui = gui
+        self._dispatcher = dispatcher
+
+    def bind_loop(self) -> None:
+        """Remember the running event loop, so that GUI events can reach it; on the loop."""
+        self._token = anyio.lowlevel.current_token()
+
+    def set_origin(self, origin: str) -> None:
+        """The server runs at ``origin``: windows without a URL now show its root."""
+        self.origin = origin
+        for window in self._windows:
+            if window.url is None:
+                window.url = f"{origin}/"
+
+    def add_ready_listener(self, listener: Callable[[Window], None]) -> None:
+        """Call ``listener(window)`` on the loop whenever a page reports ready
+        (``window.ready``)."""
+        self._ready_listeners.append(listener)
+
+    def open_main_window(self, launch_url: str | None = None) -> Window:
+        """Create window 0 with the configured title and size.
+
+        Headless, it is shown at once. With a GUI, the native window opens ``launch_url`` (the
+        token URL that starts the page's session) when the GUI loop starts; its status follows
+        the toolkit's events from then on.
+        """
+        config = self._host.config
+        title = str(config.get("window.title") or config.get("meta.name") or "")
+        window = Window(
+            index=len(self._windows),
+            title=title,
+            width=int(config.get("window.width", 1024)),
+            height=int(config.get("window.height", 768)),
+            url=f"{self.origin}/" if self.origin else None,
+        )
+        self._windows.append(window)
+        self._set_status(window, WindowStatus.CREATED)
+        if self._gui is None:
+            self._set_status(window, WindowStatus.SHOWN)
+        else:
+            if launch_url is None:
+                raise ValueError("a GUI window needs the launch URL")
+            self._gui.open(window, launch_url, self)
+        return window
+
+    # ---------------------------------------------------------------------------------------
+    # Lookup
+    # ---------------------------------------------------------------------------------------
+
+    @property
+    def windows(self) -> list[Window]:
+        return list(self._windows)
+
+    def get(self, index: int) -> Window:
+        """:raises NotFoundError: no window has ``index``."""
+        if 0 <= index < len(self._windows):
+            return self._windows[index]
+        raise NotFoundError(f"No window with index {index}", targetWindowIndex=index)
+
+    def target(self, request: Request) -> Window:
+        """The window a request addresses: ``targetWindowIndex``, else the window it came from,
+        else the main window."""
+        default = request.window if request.window is not None else MAIN_WINDOW
+        index = request.params.get_int("targetWindowIndex", default, minimum=0)
+        return self.get(index)
+
+    def open_window(self, request: Request) -> Window:
+        """Like :meth:`target`, for operations a closing or closed window cannot do."""
+        window = self.target(request)
+        if not window.is_open:
+            raise NotFoundError(
+                f"Window {window.index} is {window.status.value}",
+                targetWindowIndex=window.index,
+                status=window.status.value,
+            )
+        return window
+
+    # ---------------------------------------------------------------------------------------
+    # Operations (routes call these on the loop thread)
+    # ---------------------------------------------------------------------------------------
+
+    async def _on_gui(self, function: Callable[..., ResultT], *args: Any) -> ResultT:
+        if self._dispatcher is None:
+            raise RuntimeError("headless windows have no GUI")
+        return await self._dispatcher.call(function, *args)
+
+    async def show(self, window: Window) -> None:
+        if self._gui is not None:
+            await self._on_gui(self._gui.show, window.index)
+        self._set_status(window, WindowStatus.SHOWN)
+        await self._sync_lifecycle()
+
+    async def hide(self, window: Window) -> None:
+        if self._gui is not None:
+            await self._on_gui(self._gui.hide, window.index)
+        self._set_status(window, WindowStatus.HIDDEN)
+        await self._sync_lifecycle()
+
+    async def close(self, window: Window) -> None:
+        """Close ``window``; closing the last open window stops the host."""
+        self._set_status(window, WindowStatus.CLOSING)
+        try:
+            if self._gui is not None:
+                await self._on_gui(self._gui.close, window.index)
+        finally:
+            self._set_status(window, WindowStatus.CLOSED)
+            await self._sync_lifecycle()
+
+    async def close_all(self) -> None:
+        """Close every open window (the host is stopping); the GUI loop then ends."""
+        for window in self._windows:
+            if window.status is WindowStatus.CLOSED:
+                continue
+            self._set_status(window, WindowStatus.CLOSING)
+            try:
+                if self._gui is not None:
+                    await self._on_gui(self._gui.close, window.index)
+            except NotFoundError:
+                pass  # the GUI has already ended
+            finally:
+                self._set_status(window, WindowStatus.CLOSED)
+
+    async def set_title(self, window: Window, title: str) -> None:
+        if self._gui is not None:
+            await self._on_gui(self._gui.set_title, window.index, title)
+        window.title = title
+
+    async def set_size(self, window: Window, width: int, height: int) -> None:
+        if self._gui is not None:
+            await self._on_gui(self._gui.set_size, window.index, width, height)
+        window.width, window.height = width, height
+
+    async def get_size(self, window: Window) -> tuple[int, int]:
+        """The size the toolkit reports (the user may have resized it), or the virtual size."""
+        if self._gui is not None:
+            window.width, window.height = await self._on_gui(self._gui.get_size, window.index)
+        return window.width, window.height
+
+    async def navigate(self, window: Window, url: str) -> str:
+        """Load ``url`` (resolved against the window's page) into ``window``.
+
+        :raises SecurityError: the URL is neither on the app origin nor on an origin listed in
+            ``window.allow_navigation``.
+        :return: the absolute URL loaded.
+        """
+        target = self._resolve_navigation(window, url)
+        if self._gui is not None:
+            await self._on_gui(self._gui.navigate, window.index, target)
+        window.url = target
+        window.is_ready = False
+        return target
+
+    def _resolve_navigation(self, window: Window, url: str) -> str:
+        base = window.url or (f"{self.origin}/" if self.origin else None)
+        target = urljoin(base, url) if base else url
+        parts = urlsplit(target)
+        if not parts.scheme:
+            if target.startswith("/") and not target.startswith("//"):
+                return target  # no server yet (tests): a path on the app origin
+            raise SecurityError(f"Navigation to '{url}' is not allowed: not a URL on the app")
+        origin = f"{parts.scheme}://{parts.netloc}".lower()
+        allowed = [str(item).rstrip("/").lower() for item in self._allowed_origins()]
+        if self.origin is not None and origin == self.origin.lower():
+            return target
+        if origin in allowed:
+            return target
+        raise SecurityError(
+            f"Navigation to '{url}' is not allowed: '{origin}' is neither the app origin nor "
+            "listed in window.allow_navigation",
+            url=url,
+        )
+
+    def _allowed_origins(self) -> Sequence[Any]:
+        value = self._host.config.get("window.allow_navigation", [])
+        return value if isinstance(value, list) else []
+
+    async def evaluate(self, window: Window, script: str) -> Any:
+        """Run ``script`` in the window's page and return its JSON result.
+
+        :raises NotSupportedError: headless: there is no page the host can reach.
+        """
+        if self._gui is None:
+            raise NotSupportedError(
+                "window.eval needs a native window; this app runs headless",
+                targetWindowIndex=window.index,
+            )
+        return await self._on_gui(self._gui.evaluate, window.index, script)
+
+    def mark_ready(self, window: Window) -> None:
+        """The window's page reports it has loaded and rendered (route ``window.ready``)."""
+        window.is_ready = True
+        for listener in list(self._ready_listeners):
+            listener(window)
+
+    def exit(self, code: int) -> None:
+        """Stop the app with exit code ``code`` (route ``application.exit``)."""
+        self.exit_code = code
+        self._host.stop()
+
+    # ---------------------------------------------------------------------------------------
+    # Status and lifecycle
+    # ---------------------------------------------------------------------------------------
+
+    def _set_status(self, window: Window, status: WindowStatus) -> bool:
+        if status is window.status:
+            return False
+        if status not in _TRANSITIONS[window.status]:
+            if status is WindowStatus.CLOSED and window.is_open:
+                window.status = WindowStatus.CLOSING
+            else:
+                logger.debug("window %d: ignoring %s while %s", window.index, status, window.status)
+                return False
+        window.status = status
+        return True
+
+    async def _sync_lifecycle(self) -> None:
+        """Bring the app's lifecycle in line with what the user can see."""
+        async with self._lifecycle_lock:
+            open_windows = [window for window in self._windows if window.is_open]
+            if not open_windows:
+                if self._windows:
+                    self._host.stop()
+                return
+            if any(window.status is WindowStatus.SHOWN for window in open_windows):
+                await self._move_to_background(False)
+            elif all(window.status is WindowStatus.HIDDEN for window in open_windows):
+                await self._move_to_background(True)
+
+    async def _move_to_background(self, is_hidden: bool) -> None:
+        if is_hidden == self._is_in_background:
+            return
+        if self._host.lifecycle not in (LifecycleState.RUNNING, LifecycleState.PAUSED):
+            return  # starting or stopping: windows no longer steer the host
+        self._is_in_background = is_hidden
+        if self._host.config.get("lifecycle.desktop_always_running", True):
+            # Services keep running (the Oro Runtime's desktop default); pages are told anyway,
+            # with the payload the host's own pause/resume would send.
+            name, state = (
+                ("applicationpause", "paused") if is_hidden else ("applicationresume", "running")
+            )
+            self._host.emit(name, {"state": state})
+            return
+        try:
+            if is_hidden and self._host.lifecycle is LifecycleState.RUNNING:
+                await self._host.pause()
+            elif not is_hidden and self._host.lifecycle is LifecycleState.PAUSED:
+                await self._host.resume()
+        except LifecycleError as error:
+            logger.debug("lifecycle unchanged: %s", error)
+
+    # ---------------------------------------------------------------------------------------
+    # GuiListener: called by the toolkit on its threads, hopping onto the loop
+    # ---------------------------------------------------------------------------------------
+
+    def gui_status_changed(self, index: int, status: WindowStatus) -> None:
+        if status is WindowStatus.CLOSING:
+            # pywebview calls this on the GUI thread, in the middle of closing: record it and
+            # ask the host to stop, no more (the loop is free to run this at once).
+            self._to_loop(self._closing_from_gui, index)
+        else:
+            self._to_loop_async(self._status_from_gui, index, status)
+
+    def gui_resized(self, index: int, width: int, height: int) -> None:
+        self._to_loop(self._resized_from_gui, index, width, height)
+
+    def _to_loop(self, function: Callable[..., None], *args: Any) -> None:
+        if self._token is None:
+            logger.debug("GUI event before the loop runs: %s%r", function.__name__, args)
+            return
+        with contextlib.suppress(anyio.RunFinishedError):
+            anyio.from_thread.run_sync(function, *args, token=self._token)
+
+    def _to_loop_async(self, function: Callable[..., Any], *args: Any) -> None:
+        if self._token is None:
+            logger.debug("GUI event before the loop runs: %s%r", function.__name__, args)
+            return
+        with contextlib.suppress(anyio.RunFinishedError):
+            anyio.from_thread.run(function, *args, token=self._token)
+
+    def _closing_from_gui(self, index: int) -> None:
+        window = self.get(index)
+        self._set_status(window, WindowStatus.CLOSING)
+        if not any(window.is_open for window in self._windows):
+            self._host.stop()
+
+    async def _status_from_gui(self, index: int, status: WindowStatus) -> None:
+        if self._set_status(self.get(index), status):
+            await self._sync_lifecycle()
+
+    def _resized_from_gui(self, index: int, width: int, height: int) -> None:
+        window = self.get(index)
+        window.width, window.height = width, height

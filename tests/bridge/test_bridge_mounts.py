@@ -1,0 +1,157 @@
+"""ASGI apps mounted by plugins under a path prefix, behind the bridge's checks."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import anyio
+import pytest
+
+from oro_framework import SchemeTable, hookimpl
+from oro_framework.host.asgi import Receive, Scope, Send, send_response
+from oro_framework.testing import live_server, make_host
+
+pytestmark = pytest.mark.anyio
+
+
+async def describe_scope(scope: Scope, receive: Receive, send: Send) -> None:
+    """An ASGI app answering with what it was given; it accepts WebSockets."""
+    if scope["type"] == "websocket":
+        await receive()
+        await send({"type": "websocket.accept"})
+        await send({"type": "websocket.close", "code": 1000})
+        return
+    seen = {
+        "path": scope["path"],
+        "root_path": scope["root_path"],
+        "query": scope["query_string"].decode(),
+    }
+    await send_response(send, 200, json.dumps(seen).encode(), [], media_type="application/json")
+
+
+class MountPlugin:
+    name = "mounter"
+
+    def __init__(self, *, permission: str | None = None) -> None:
+        self.permission = permission
+
+    @hookimpl
+    def oro_register_permissions(self, permissions: Any) -> None:
+        if self.permission is not None:
+            permissions.add(self.permission, "Test mount permission.")
+
+    @hookimpl
+    def oro_register_schemes(self, schemes: SchemeTable) -> None:
+        schemes.mount(
+            "/ai/llama", describe_scope, doc="Echo of the ASGI scope.", permission=self.permission
+        )
+
+
+async def test_mounted_app_sees_the_path_below_its_prefix() -> None:
+    async with (
+        make_host([MountPlugin()]) as host,
+        live_server(host) as server,
+        server.client() as client,
+    ):
+        response = await client.get("/ai/llama/v1/models?limit=2")
+
+    assert response.json() == {"path": "/v1/models", "root_path": "/ai/llama", "query": "limit=2"}
+
+
+async def test_mount_prefix_itself_is_the_mounted_root() -> None:
+    async with (
+        make_host([MountPlugin()]) as host,
+        live_server(host) as server,
+        server.client() as client,
+    ):
+        response = await client.get("/ai/llama")
+
+    assert response.json()["path"] == "/"
+
+
+async def test_mounted_app_needs_the_session() -> None:
+    async with (
+        make_host([MountPlugin()]) as host,
+        live_server(host) as server,
+        server.client(session=False) as client,
+    ):
+        response = await client.get("/ai/llama/health")
+
+    assert response.status_code == 403
+
+
+async def test_mounted_app_refuses_a_foreign_origin() -> None:
+    async with (
+        make_host([MountPlugin()]) as host,
+        live_server(host) as server,
+        server.client() as client,
+    ):
+        response = await client.post("/ai/llama/health", headers={"Origin": "https://evil.example"})
+
+    assert response.status_code == 403
+
+
+async def test_mount_with_a_disabled_permission_is_not_allowed() -> None:
+    plugin = MountPlugin(permission="llm")
+    async with (
+        make_host([plugin], config={"permissions.allow_llm": False}) as host,
+        live_server(host) as server,
+        server.client() as client,
+    ):
+        response = await client.get("/ai/llama/health")
+
+    assert response.status_code == 403
+    assert "NotAllowedError" in response.text
+
+
+async def test_path_that_only_shares_the_prefix_text_is_not_mounted() -> None:
+    async with (
+        make_host([MountPlugin()]) as host,
+        live_server(host) as server,
+        server.client() as client,
+    ):
+        response = await client.get("/ai/llamas.html")
+
+    assert response.status_code == 404
+
+
+async def websocket_status(port: int, path: str, cookie: str | None) -> bytes:
+    """The status line the server answers a WebSocket handshake with."""
+    lines = [
+        f"GET {path} HTTP/1.1",
+        f"Host: 127.0.0.1:{port}",
+        "Upgrade: websocket",
+        "Connection: Upgrade",
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+        "Sec-WebSocket-Version: 13",
+    ]
+    if cookie is not None:
+        lines.append(f"Cookie: oro_session={cookie}")
+    async with await anyio.connect_tcp("127.0.0.1", port) as stream:
+        await stream.send(("\r\n".join(lines) + "\r\n\r\n").encode())
+        received = b""
+        while b"\r\n" not in received:
+            received += await stream.receive()
+    return received.split(b"\r\n", 1)[0]
+
+
+async def test_websocket_reaches_the_mounted_app_with_the_session() -> None:
+    async with make_host([MountPlugin()]) as host, live_server(host) as server:
+        status = await websocket_status(server.port, "/ai/llama/ws", await server.session_cookie())
+
+    assert status.startswith(b"HTTP/1.1 101")
+
+
+async def test_websocket_without_the_session_is_refused() -> None:
+    async with make_host([MountPlugin()]) as host, live_server(host) as server:
+        status = await websocket_status(server.port, "/ai/llama/ws", None)
+
+    assert status.startswith(b"HTTP/1.1 403")
+
+
+async def test_websocket_outside_a_mount_is_refused() -> None:
+    async with make_host([MountPlugin()]) as host, live_server(host) as server:
+        status = await websocket_status(server.port, "/ipc/ping", await server.session_cookie())
+
+    assert status.startswith(b"HTTP/1.1 403")

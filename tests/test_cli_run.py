@@ -1,0 +1,167 @@
+"""``oro run`` headless in a real subprocess, and ``oro init``."""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import socket
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from _oro_process import SHOWCASE, OroProcess, headless_environ, run_arguments
+from click.testing import CliRunner
+
+from oro_framework.cli import cli
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _origin(launch_url: str) -> str:
+    return launch_url.split("/?", 1)[0]
+
+
+def test_without_a_display_run_is_headless_even_without_the_flag():
+    with OroProcess(*run_arguments(SHOWCASE), environ=headless_environ()) as oro:
+        url = oro.launch_url()
+        oro.send_signal(signal.SIGTERM)
+
+        assert oro.wait() == 0
+    assert url.startswith("http://127.0.0.1:")
+
+
+def _events_until_closed(lines: Iterator[str]) -> list[str]:
+    """Event names of an SSE stream until the server goes away (it may cut the last chunk)."""
+    events: list[str] = []
+    with contextlib.suppress(httpx.RemoteProtocolError):
+        events.extend(line for line in lines if line.startswith("event:"))
+    return events
+
+
+def test_ctrl_c_sends_applicationstop_to_pages_and_exits_zero():
+    with OroProcess(*run_arguments(SHOWCASE, "--headless"), environ=headless_environ()) as oro:
+        url = oro.launch_url()
+        with httpx.Client(follow_redirects=True) as client:
+            client.get(url)  # the session cookie first
+            with client.stream("GET", f"{_origin(url)}/oro/events?window=0", timeout=30) as stream:
+                lines = stream.iter_lines()
+                assert next(lines) == ": connected"
+                oro.send_signal(signal.SIGINT)
+                events = _events_until_closed(lines)
+
+        assert oro.wait() == 0
+    assert "event: applicationstop" in events
+
+
+def test_application_exit_ends_the_run_with_its_code():
+    with OroProcess(*run_arguments(SHOWCASE, "--headless"), environ=headless_environ()) as oro:
+        url = oro.launch_url()
+        with httpx.Client(follow_redirects=True) as client:
+            client.get(url)
+            answer = client.get(f"{_origin(url)}/ipc/application.exit", params={"value": 3})
+
+        assert oro.wait() == 3
+    assert answer.json()["data"] == {"code": 3}
+
+
+def test_port_option_serves_on_that_port():
+    port = _free_port()
+    arguments = run_arguments(SHOWCASE, "--headless", "--port", str(port))
+    with OroProcess(*arguments, environ=headless_environ()) as oro:
+        url = oro.launch_url()
+        oro.send_signal(signal.SIGINT)
+
+        assert oro.wait() == 0
+    assert url.startswith(f"http://127.0.0.1:{port}/?oro_launch=")
+
+
+def test_a_port_in_use_fails_with_a_clear_message():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        arguments = run_arguments(SHOWCASE, "--headless", "--port", str(port))
+        with OroProcess(*arguments, environ=headless_environ()) as oro:
+            assert oro.wait() == 1
+    assert f"cannot serve {SHOWCASE} on port {port}" in oro.stderr()
+    assert "Address already in use" in oro.stderr()
+
+
+def test_a_page_reporting_ready_is_printed():
+    with OroProcess(*run_arguments(SHOWCASE, "--headless"), environ=headless_environ()) as oro:
+        url = oro.launch_url()
+        with httpx.Client(follow_redirects=True) as client:
+            client.get(url)
+            client.get(f"{_origin(url)}/ipc/window.ready")
+        assert oro.wait_for_line(r"^oro: window 0 ready$")
+        oro.send_signal(signal.SIGINT)
+
+        assert oro.wait() == 0
+
+
+# -------------------------------------------------------------------------------------------------
+# oro init
+# -------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_init_scaffolds_an_app_named_after_its_directory(runner, tmp_path):
+    app = tmp_path / "my-notes"
+    result = runner.invoke(cli, ["init", str(app)])
+
+    assert result.exit_code == 0, result.output
+    config = tomllib.loads((app / "oro.toml").read_text())
+    assert config["meta"]["name"] == "my-notes"
+    assert config["meta"]["bundle_identifier"] == "com.example.my-notes"
+    assert config["webview"]["root"] == "."
+    script = (app / "main.js").read_text()
+    for specifier in ("oro:ipc", "oro:os", "oro:application"):
+        assert f"from '{specifier}'" in script
+    assert "<title>my-notes</title>" in (app / "index.html").read_text()
+
+
+def test_init_escapes_the_name_in_toml_and_html(runner, tmp_path):
+    result = runner.invoke(cli, ["init", str(tmp_path / "app"), "--name", 'Tom "&" Jerry'])
+
+    assert result.exit_code == 0, result.output
+    assert tomllib.loads((tmp_path / "app" / "oro.toml").read_text())["meta"]["name"] == (
+        'Tom "&" Jerry'
+    )
+    assert "Tom &quot;&amp;&quot; Jerry" in (tmp_path / "app" / "index.html").read_text()
+
+
+def test_init_refuses_to_overwrite_and_writes_nothing(runner, tmp_path):
+    (tmp_path / "main.js").write_text("// mine\n")
+    result = runner.invoke(cli, ["init", str(tmp_path)])
+
+    assert result.exit_code == 1
+    assert "main.js" in result.output
+    assert (tmp_path / "main.js").read_text() == "// mine\n"
+    assert not (tmp_path / "oro.toml").exists()
+
+
+def test_a_scaffolded_app_runs_and_serves_its_files(runner, tmp_path: Path):
+    app = tmp_path / "hello"
+    assert runner.invoke(cli, ["init", str(app)]).exit_code == 0
+    with OroProcess(*run_arguments(app, "--headless"), environ=headless_environ()) as oro:
+        url = oro.launch_url()
+        with httpx.Client(follow_redirects=True) as client:
+            page = client.get(url)
+            script = client.get(f"{_origin(url)}/main.js")
+        oro.send_signal(signal.SIGINT)
+
+        assert oro.wait() == 0
+    assert "<h1>hello</h1>" in page.text
+    assert script.status_code == 200
+    assert "javascript" in script.headers["content-type"]

@@ -1,0 +1,491 @@
+"""The window manager and the ``application.*``/``window.*`` routes, headless and with a GUI
+stand-in whose operations run on a real dispatcher thread."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import anyio
+import pytest
+
+import oro_framework.core.application
+from oro_framework import (
+    InvalidArgumentError,
+    IPCError,
+    LifecycleEvent,
+    LifecycleState,
+    NotAllowedError,
+    NotFoundError,
+    NotSupportedError,
+    OutOfRangeError,
+    SecurityError,
+    hookimpl,
+)
+from oro_framework.host.windows import (
+    GuiDispatcher,
+    GuiListener,
+    Window,
+    WindowManager,
+    WindowStatus,
+    has_display,
+    window_manager,
+)
+from oro_framework.testing import HookRecorder, MemoryClient, make_host, raise_for_error
+
+pytestmark = pytest.mark.anyio
+
+APPLICATION = oro_framework.core.application
+
+
+def manager_of(host) -> WindowManager:
+    manager = window_manager(host)
+    assert manager is not None
+    return manager
+
+
+async def call(host, route, **params):
+    return raise_for_error(await MemoryClient(host).call(route, **params))
+
+
+async def error_of(host, route, **params) -> IPCError:
+    reply = await MemoryClient(host).call(route, **params)
+    assert reply.error is not None, reply.data
+    return reply.error
+
+
+async def settle() -> None:
+    """Let the host's own tasks (stop, pause) run until they wait for something."""
+    await anyio.wait_all_tasks_blocked()
+
+
+# -------------------------------------------------------------------------------------------------
+# Headless
+# -------------------------------------------------------------------------------------------------
+
+
+async def test_headless_main_window_is_shown_once_the_host_runs():
+    async with make_host(plugins=[APPLICATION], config={"meta.name": "Notes"}) as host:
+        windows = await call(host, "application.getWindows")
+
+    assert windows == [
+        {
+            "index": 0,
+            "title": "Notes",
+            "width": 1024,
+            "height": 768,
+            "url": None,
+            "status": "shown",
+            "isReady": False,
+        }
+    ]
+
+
+async def test_window_title_comes_from_config_before_meta_name():
+    config = {"meta.name": "Notes", "window.title": "Notes: inbox"}
+    async with make_host(plugins=[APPLICATION], config=config) as host:
+        assert await call(host, "window.getTitle") == "Notes: inbox"
+
+
+async def test_set_title_then_get_title():
+    async with make_host(plugins=[APPLICATION]) as host:
+        answer = await call(host, "window.setTitle", value="Hello")
+
+        assert answer["title"] == "Hello"
+        assert await call(host, "window.getTitle") == "Hello"
+
+
+async def test_set_title_without_value_is_missing_args():
+    async with make_host(plugins=[APPLICATION]) as host:
+        error = await error_of(host, "window.setTitle")
+
+    assert isinstance(error, InvalidArgumentError)
+    assert error.code == "ERR_MISSING_ARGS"
+
+
+async def test_set_size_then_get_size():
+    async with make_host(plugins=[APPLICATION]) as host:
+        await call(host, "window.setSize", width=640, height="480")
+
+        assert await call(host, "window.getSize") == {"width": 640, "height": 480}
+
+
+async def test_set_size_out_of_range_is_range_error():
+    async with make_host(plugins=[APPLICATION]) as host:
+        error = await error_of(host, "window.setSize", width=0, height=480)
+
+    assert isinstance(error, OutOfRangeError)
+
+
+async def test_get_windows_with_indices_and_an_unknown_index():
+    async with make_host(plugins=[APPLICATION]) as host:
+        assert [w["index"] for w in await call(host, "application.getWindows", indices=[0])] == [0]
+        error = await error_of(host, "application.getWindows", indices=[4])
+
+    assert isinstance(error, NotFoundError)
+
+
+async def test_unknown_target_window_is_not_found():
+    async with make_host(plugins=[APPLICATION]) as host:
+        error = await error_of(host, "window.setTitle", targetWindowIndex=3, value="x")
+
+    assert isinstance(error, NotFoundError)
+    assert error.extra["targetWindowIndex"] == 3
+
+
+REALLY_PAUSE = {"lifecycle.desktop_always_running": False}
+
+
+async def test_hide_tells_pages_applicationpause_while_services_keep_running():
+    async with (
+        make_host(plugins=[APPLICATION]) as host,
+        host.events.subscribe(window=0) as events,
+    ):
+        await call(host, "window.hide")
+        paused = await events.receive()
+        assert host.lifecycle is LifecycleState.RUNNING
+
+        await call(host, "window.show")
+        resumed = await events.receive()
+
+    assert (paused.name, paused.data) == ("applicationpause", {"state": "paused"})
+    assert (resumed.name, resumed.data) == ("applicationresume", {"state": "running"})
+
+
+async def test_hide_pauses_the_host_and_show_resumes_it_unless_always_running():
+    recorder = HookRecorder()
+    async with make_host(plugins=[APPLICATION, recorder], config=REALLY_PAUSE) as host:
+        hidden = await call(host, "window.hide")
+        assert hidden["status"] == "hidden"
+        assert host.lifecycle is LifecycleState.PAUSED
+
+        shown = await call(host, "window.show")
+        assert shown["status"] == "shown"
+        assert host.lifecycle is LifecycleState.RUNNING
+
+    events = [arguments["event"] for arguments in recorder.arguments("oro_lifecycle_event")]
+    assert events[:3] == [LifecycleEvent.STARTED, LifecycleEvent.PAUSED, LifecycleEvent.RESUMED]
+
+
+async def test_show_of_a_shown_window_changes_nothing():
+    recorder = HookRecorder()
+    async with make_host(plugins=[APPLICATION, recorder], config=REALLY_PAUSE) as host:
+        await call(host, "window.show")
+
+        assert host.lifecycle is LifecycleState.RUNNING
+    assert LifecycleEvent.RESUMED not in [
+        arguments["event"] for arguments in recorder.arguments("oro_lifecycle_event")
+    ]
+
+
+async def test_close_sets_status_closed_and_stops_the_host():
+    async with make_host(plugins=[APPLICATION]) as host:
+        closed = await call(host, "window.close")
+        await settle()
+
+        assert closed["status"] == "closed"
+        assert host.lifecycle is LifecycleState.STOPPED
+
+
+async def test_a_closed_window_refuses_changes():
+    async with make_host(plugins=[APPLICATION]) as host:
+        await call(host, "window.close")
+        error = await error_of(host, "window.setTitle", value="late")
+
+    assert isinstance(error, NotFoundError)
+    assert error.extra["status"] == "closed"
+
+
+async def test_eval_is_not_supported_headless():
+    async with make_host(plugins=[APPLICATION]) as host:
+        error = await error_of(host, "window.eval", value="1 + 1")
+
+    assert isinstance(error, NotSupportedError)
+    assert error.status == 501
+
+
+async def test_navigate_resolves_paths_on_the_app_origin():
+    async with make_host(plugins=[APPLICATION]) as host:
+        manager_of(host).set_origin("http://127.0.0.1:8123")
+        answer = await call(host, "window.navigate", url="/other.html?x=1")
+
+    assert answer["url"] == "http://127.0.0.1:8123/other.html?x=1"
+
+
+async def test_navigate_to_a_foreign_origin_is_a_security_error():
+    async with make_host(plugins=[APPLICATION]) as host:
+        manager_of(host).set_origin("http://127.0.0.1:8123")
+        error = await error_of(host, "window.navigate", url="https://example.com/")
+
+    assert isinstance(error, SecurityError)
+
+
+async def test_navigate_to_an_origin_allowed_by_config():
+    config = {"window.allow_navigation": ["https://example.com"]}
+    async with make_host(plugins=[APPLICATION], config=config) as host:
+        manager_of(host).set_origin("http://127.0.0.1:8123")
+        answer = await call(host, "window.navigate", url="https://example.com/docs")
+
+    assert answer["url"] == "https://example.com/docs"
+
+
+async def test_ready_marks_the_window_and_tells_listeners():
+    async with make_host(plugins=[APPLICATION]) as host:
+        seen: list[int] = []
+        manager_of(host).add_ready_listener(lambda window: seen.append(window.index))
+        answer = await call(host, "window.ready")
+
+    assert answer["isReady"] is True
+    assert seen == [0]
+
+
+async def test_target_window_defaults_to_the_requesting_window():
+    async with make_host(plugins=[APPLICATION]) as host:
+        reply = await MemoryClient(host, window=5).call("window.getTitle")
+
+    assert isinstance(reply.error, NotFoundError)
+    assert reply.error.extra["targetWindowIndex"] == 5
+
+
+async def test_application_exit_stops_the_host_with_the_code():
+    async with make_host(plugins=[APPLICATION]) as host:
+        manager = manager_of(host)
+        answer = await call(host, "application.exit", value=3)
+        await settle()
+
+        assert answer == {"code": 3}
+        assert manager.exit_code == 3
+        assert host.lifecycle is LifecycleState.STOPPED
+
+
+class SecretKeys:
+    @hookimpl
+    def oro_register_config(self, config):
+        config.add("vault.shared_key", str, "s3cret", "A key the page must not see.")
+        config.add("vault.size", int, 3, "A harmless number.")
+
+
+async def test_application_config_is_flattened_without_secrets():
+    async with make_host(plugins=[APPLICATION, SecretKeys()]) as host:
+        config = await call(host, "application.config")
+
+    assert config["window_width"] == 1024
+    assert config["vault_size"] == 3
+    assert "vault_shared_key" not in config
+
+
+async def test_window_routes_are_refused_when_the_permission_is_off():
+    async with make_host(plugins=[APPLICATION], config={"permissions.allow_window": False}) as host:
+        error = await error_of(host, "window.setTitle", value="x")
+
+    assert isinstance(error, NotAllowedError)
+
+
+def test_a_local_x_display_counts_when_its_socket_exists():
+    sockets = {"/tmp/.X11-unix/X3"}.__contains__
+
+    assert has_display({"DISPLAY": ":3"}, "linux", exists=sockets)
+    assert has_display({"DISPLAY": ":3.0"}, "linux", exists=sockets)
+    assert not has_display({"DISPLAY": ":4"}, "linux", exists=sockets)
+
+
+def test_remote_x_and_wayland_displays_count():
+    nothing = {""}.__contains__
+
+    assert has_display({"DISPLAY": "remote:10.0"}, "linux", exists=nothing)
+    assert has_display(
+        {"WAYLAND_DISPLAY": "wayland-0", "XDG_RUNTIME_DIR": "/run/user/1"},
+        "linux",
+        exists={"/run/user/1/wayland-0"}.__contains__,
+    )
+    assert not has_display(
+        {"WAYLAND_DISPLAY": "wayland-0", "XDG_RUNTIME_DIR": "/run/user/1"}, "linux", exists=nothing
+    )
+
+
+def test_no_display_on_linux_without_display_variables():
+    assert not has_display({}, "linux")
+
+
+def test_macos_and_windows_always_have_a_display():
+    assert has_display({}, "darwin")
+    assert has_display({}, "win32")
+
+
+# -------------------------------------------------------------------------------------------------
+# With a GUI: a stand-in backend behind the real dispatcher thread
+# -------------------------------------------------------------------------------------------------
+
+
+class FakeGui:
+    """Records every operation with the thread it ran on."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, tuple[Any, ...], str]] = []
+        self.opened: list[tuple[int, str]] = []
+        self.listener: GuiListener | None = None
+        self.size = (800, 600)
+
+    def _record(self, name: str, *args: Any) -> None:
+        self.calls.append((name, args, threading.current_thread().name))
+
+    def open(self, window: Window, url: str, listener: GuiListener) -> None:
+        self.opened.append((window.index, url))
+        self.listener = listener
+
+    def show(self, index: int) -> None:
+        self._record("show", index)
+
+    def hide(self, index: int) -> None:
+        self._record("hide", index)
+
+    def close(self, index: int) -> None:
+        self._record("close", index)
+
+    def set_title(self, index: int, title: str) -> None:
+        self._record("set_title", index, title)
+
+    def set_size(self, index: int, width: int, height: int) -> None:
+        self._record("set_size", index, width, height)
+        self.size = (width, height)
+
+    def get_size(self, index: int) -> tuple[int, int]:
+        self._record("get_size", index)
+        return self.size
+
+    def navigate(self, index: int, url: str) -> None:
+        self._record("navigate", index, url)
+
+    def evaluate(self, index: int, script: str) -> Any:
+        self._record("evaluate", index, script)
+        if script == "throw":
+            raise IPCError("window.eval: Error: boom", code="ERR_EVAL")
+        return {"script": script}
+
+    def start(self, dispatcher: GuiDispatcher) -> None:
+        raise AssertionError("tests run the dispatcher themselves")
+
+
+class AttachGui:
+    """Attaches the fake GUI while the host is configured, before it runs (as `oro run` does)."""
+
+    def __init__(self) -> None:
+        self.gui = FakeGui()
+        self.dispatcher = GuiDispatcher()
+
+    @hookimpl
+    def oro_configure(self, host):
+        manager_of(host).attach_gui(self.gui, self.dispatcher)
+
+
+@pytest.fixture
+def attached():
+    attach = AttachGui()
+    thread = threading.Thread(target=attach.dispatcher.serve, name="fake-gui-dispatcher")
+    thread.start()
+    yield attach
+    attach.dispatcher.close()
+    thread.join()
+
+
+async def test_with_a_gui_the_main_window_waits_for_the_toolkit(attached):
+    async with make_host(plugins=[APPLICATION, attached]) as host:
+        assert manager_of(host).windows == []
+        window = manager_of(host).open_main_window("http://127.0.0.1:1/?oro_launch=t")
+
+        assert attached.gui.opened == [(0, "http://127.0.0.1:1/?oro_launch=t")]
+        assert window.status is WindowStatus.CREATED
+
+
+async def test_window_operations_run_in_order_on_the_dispatcher_thread(attached):
+    async with make_host(plugins=[APPLICATION, attached]) as host:
+        manager_of(host).open_main_window("http://127.0.0.1:1/")
+        await call(host, "window.setTitle", value="T")
+        await call(host, "window.setSize", width=300, height=200)
+        size = await call(host, "window.getSize")
+
+    assert size == {"width": 300, "height": 200}
+    assert [(name, args) for name, args, _ in attached.gui.calls] == [
+        ("set_title", (0, "T")),
+        ("set_size", (0, 300, 200)),
+        ("get_size", (0,)),
+    ]
+    assert {thread for _, _, thread in attached.gui.calls} == {"fake-gui-dispatcher"}
+
+
+async def test_eval_with_a_gui_returns_the_page_result_or_its_error(attached):
+    async with make_host(plugins=[APPLICATION, attached]) as host:
+        manager_of(host).open_main_window("http://127.0.0.1:1/")
+        result = await call(host, "window.eval", value="document.title")
+        error = await error_of(host, "window.eval", value="throw")
+
+    assert result == {"script": "document.title"}
+    assert error.code == "ERR_EVAL"
+
+
+async def gui_event(manager: WindowManager, status: WindowStatus) -> None:
+    """Report ``status`` from a foreign thread, as the toolkit does."""
+    await anyio.to_thread.run_sync(manager.gui_status_changed, 0, status)
+
+
+async def test_gui_events_drive_the_lifecycle(attached):
+    async with make_host(plugins=[APPLICATION, attached], config=REALLY_PAUSE) as host:
+        manager = manager_of(host)
+        manager.open_main_window("http://127.0.0.1:1/")
+
+        await gui_event(manager, WindowStatus.SHOWN)
+        assert host.lifecycle is LifecycleState.RUNNING
+        await gui_event(manager, WindowStatus.HIDDEN)  # minimised
+        assert host.lifecycle is LifecycleState.PAUSED
+        await gui_event(manager, WindowStatus.SHOWN)  # restored
+        assert host.lifecycle is LifecycleState.RUNNING
+
+        await gui_event(manager, WindowStatus.CLOSING)
+        await settle()
+        assert host.lifecycle is LifecycleState.STOPPED
+        assert manager.windows[0].status is WindowStatus.CLOSING
+
+
+async def test_gui_resize_updates_the_recorded_size(attached):
+    async with make_host(plugins=[APPLICATION, attached]) as host:
+        manager = manager_of(host)
+        manager.open_main_window("http://127.0.0.1:1/")
+        await anyio.to_thread.run_sync(manager.gui_resized, 0, 333, 222)
+
+        assert manager.windows[0].to_json()["width"] == 333
+
+
+async def test_close_all_closes_every_window_through_the_dispatcher(attached):
+    async with make_host(plugins=[APPLICATION, attached]) as host:
+        manager = manager_of(host)
+        manager.open_main_window("http://127.0.0.1:1/")
+        await manager.close_all()
+
+        assert manager.windows[0].status is WindowStatus.CLOSED
+        assert [name for name, _, _ in attached.gui.calls] == ["close"]
+
+
+async def test_a_closed_dispatcher_fails_calls_instead_of_hanging():
+    dispatcher = GuiDispatcher()
+    dispatcher.close()
+
+    with pytest.raises(NotFoundError):
+        await dispatcher.call(lambda: None)
+
+
+async def test_closing_a_dispatcher_that_never_served_fails_queued_calls():
+    dispatcher = GuiDispatcher()
+    outcome: list[BaseException] = []
+
+    async def waiting_call() -> None:
+        try:
+            await dispatcher.call(lambda: "never")
+        except NotFoundError as error:
+            outcome.append(error)
+
+    async with anyio.create_task_group() as task_group:
+        task_group.start_soon(waiting_call)
+        await anyio.wait_all_tasks_blocked()
+        await anyio.to_thread.run_sync(dispatcher.close)
+
+    assert len(outcome) == 1
