@@ -29,21 +29,33 @@ from __future__ import annotations
 import functools
 import shutil
 import tempfile
-from collections.abc import AsyncGenerator, AsyncIterator, Mapping, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, final
+from typing import TYPE_CHECKING, Any, Final, TypeVar, final
 
 import anyio
 import pytest
+from anyio.from_thread import BlockingPortal, start_blocking_portal
 
 from oro_framework.envelope import ByteStream, EventStream, Reply, ServerSentEvent
 from oro_framework.hookspecs import hookimpl
 from oro_framework.host.app import Host
 
+T = TypeVar("T")
+
 if TYPE_CHECKING:
     import click
     import httpx
+    from playwright.sync_api import Browser, Page
 
     from oro_framework.config import ConfigRegistry
     from oro_framework.host.bridge import PreloadArgs
@@ -57,14 +69,19 @@ if TYPE_CHECKING:
     from oro_framework.request import Request
 
 __all__ = [
+    "CHROMIUM_ARGS",
     "HookRecorder",
     "LiveServer",
     "MemoryClient",
     "RoutePlugin",
+    "ServedApp",
+    "find_chromium",
     "live_server",
     "make_host",
+    "open_app_page",
     "raise_for_error",
     "read_sse",
+    "served_app",
 ]
 
 
@@ -413,3 +430,106 @@ async def read_sse(response: httpx.Response) -> AsyncGenerator[ServerSentEvent, 
             event = value
         elif name == "id":
             event_id = value
+
+
+# -------------------------------------------------------------------------------------------------
+# In a real browser
+# -------------------------------------------------------------------------------------------------
+
+CHROMIUM_ARGS: Final = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+"""Flags for headless Chromium on a machine without outside network (and as root)."""
+
+
+@final
+class ServedApp:
+    """A host and its bridge running on a trio loop in a background thread, for synchronous
+    tests that drive a browser (Playwright's sync API) from the main thread.
+
+    :ivar server: the :class:`LiveServer`.
+    """
+
+    def __init__(self, server: LiveServer, portal: BlockingPortal) -> None:
+        self.server = server
+        self.host = server.host
+        self._portal = portal
+
+    def call(self, function: Callable[..., Awaitable[T]], *args: Any) -> T:
+        """Run ``await function(*args)`` on the app's loop and return its result."""
+        return self._portal.call(function, *args)
+
+    def emit(self, name: str, data: Any = None, *, window: int | None = None) -> None:
+        """``host.emit`` from the test thread, on the app's loop."""
+        self._portal.call(functools.partial(self.host.emit, name, data, window=window))
+
+
+@contextmanager
+def served_app(
+    plugins: Sequence[object] = (),
+    *,
+    config: Mapping[str, Any] | None = None,
+    app_dir: Path | None = None,
+) -> Iterator[ServedApp]:
+    """:func:`make_host` + :func:`live_server` on a trio loop in a background thread."""
+    with (
+        start_blocking_portal(backend="trio") as portal,
+        portal.wrap_async_context_manager(
+            make_host(plugins, config=config, app_dir=app_dir)
+        ) as host,
+        portal.wrap_async_context_manager(live_server(host)) as server,
+    ):
+        yield ServedApp(server, portal)
+
+
+def find_chromium() -> str:
+    """The system Chromium (tests never download a browser).
+
+    :raises RuntimeError: none is installed; ``scripts/test`` installs Debian's ``chromium``.
+    """
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    raise RuntimeError("no Chromium found: apt-get install chromium (scripts/test does)")
+
+
+@pytest.fixture(scope="session")
+def chromium_browser() -> Iterator[Browser]:
+    """One headless system Chromium for the test session, driven by Playwright's sync API."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=find_chromium(), args=list(CHROMIUM_ARGS), headless=True
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def open_app_page(browser: Browser, app: ServedApp, path: str = "/") -> Page:
+    """A new page on ``path`` of the app, in a fresh browser context holding the session cookie
+    (the launch token is single-use, so pages share the session it opened), once ``runtimeinit``
+    fired (the bootstrap ran, the event channel is open). Close it with ``page.context.close()``.
+    """
+    from oro_framework.host.security import SESSION_COOKIE
+
+    session = app.call(app.server.session_cookie)
+    context = browser.new_context()
+    context.add_cookies([{"name": SESSION_COOKIE, "value": session, "url": app.server.origin}])
+    page = context.new_page()
+    page.add_init_script(
+        "globalThis.addEventListener('runtimeinit',"
+        " () => { globalThis.__oroInitialised = true }, { once: true })"
+    )
+    page.goto(app.server.origin + path)
+    page.wait_for_function("() => globalThis.__oroInitialised === true", timeout=15_000)
+    return page

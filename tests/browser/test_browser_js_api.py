@@ -1,0 +1,159 @@
+"""The JS API in a real headless Chromium against the real bridge: what page code relies on."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+import oro_framework.core.application
+import oro_framework.core.diagnostics
+import oro_framework.core.os
+import oro_framework.core.ping
+import oro_framework.core.platform
+from oro_framework.testing import ServedApp, open_app_page, served_app
+
+SHOWCASE = Path(__file__).resolve().parents[2] / "examples" / "showcase"
+CORE_PLUGINS = [
+    oro_framework.core.ping,
+    oro_framework.core.platform,
+    oro_framework.core.os,
+    oro_framework.core.diagnostics,
+    oro_framework.core.application,
+]
+
+
+@pytest.fixture(scope="module")
+def app() -> Iterator[ServedApp]:
+    with served_app(CORE_PLUGINS, app_dir=SHOWCASE) as served:
+        yield served
+
+
+@pytest.fixture
+def page(chromium_browser: Browser, app: ServedApp) -> Iterator[Page]:
+    page = open_app_page(chromium_browser, app)
+    try:
+        yield page
+    finally:
+        page.context.close()
+
+
+def test_page_is_marked_as_oro_runtime_with_args(page: Page) -> None:
+    assert page.evaluate("() => globalThis.isOroRuntime") is True
+    assert page.evaluate("() => globalThis.__args.index") == 0
+    assert page.evaluate("() => globalThis.__args.config.meta_name") == "Oro Showcase"
+
+
+def test_ipc_request_answers_data(page: Page) -> None:
+    answer = page.evaluate("async () => (await import('oro:ipc')).request('ping')")
+    assert answer == "pong"
+
+
+def test_unknown_route_rejects_with_a_typed_error(page: Page) -> None:
+    error = page.evaluate(
+        """async () => {
+            const { request } = await import('oro:ipc')
+            try { await request('no.such.route') } catch (e) {
+                return { name: e.name, code: e.code, isError: e instanceof Error }
+            }
+        }"""
+    )
+    assert error == {"name": "NotFoundError", "code": "NOT_FOUND_ERR", "isError": True}
+
+
+def test_missing_parameter_rejects_with_type_error(page: Page) -> None:
+    error = page.evaluate(
+        """async () => {
+            const { request } = await import('oro:ipc')
+            try { await request('mime.lookup') } catch (e) { return [e.name, e.code] }
+        }"""
+    )
+    assert error == ["TypeError", "ERR_MISSING_ARGS"]
+
+
+def test_stream_is_an_async_iterator(page: Page) -> None:
+    items = page.evaluate(
+        """async () => {
+            const { stream } = await import('oro:ipc')
+            const seen = []
+            for await (const item of stream('diagnostics.stream.sse', { count: 3, interval: 1 })) {
+                seen.push(item.index)
+            }
+            return seen
+        }"""
+    )
+    assert items == [0, 1, 2]
+
+
+def test_os_module_reports_this_machine(page: Page) -> None:
+    cpus = page.evaluate("async () => (await (await import('oro:os')).cpus()).length")
+    assert cpus == os.cpu_count()
+
+
+def test_node_events_shim_is_importable(page: Page) -> None:
+    fired = page.evaluate(
+        """async () => {
+            const { EventEmitter } = await import('node:events')
+            const emitter = new EventEmitter()
+            let got = null
+            emitter.on('x', value => { got = value })
+            emitter.emit('x', 42)
+            return got
+        }"""
+    )
+    assert fired == 42
+
+
+def test_fetch_of_an_ipc_url_keeps_working(page: Page) -> None:
+    envelope = page.evaluate("async () => (await fetch('ipc://ping')).json()")
+    assert envelope["data"] == "pong"
+    assert envelope["source"] == "ping"
+
+
+def test_event_source_on_an_ipc_url_receives_the_stream(page: Page) -> None:
+    count = page.evaluate(
+        """() => new Promise((resolve, reject) => {
+            const source = new EventSource('ipc://diagnostics.stream.sse?count=3&interval=1')
+            let received = 0
+            source.addEventListener('diagnostics', () => {
+                received += 1
+                if (received === 3) { source.close(); resolve(received) }
+            })
+            source.onerror = () => { source.close(); received === 3 || reject(new Error('stream failed')) }
+        })"""
+    )
+    assert count == 3
+
+
+def test_lifecycle_pause_reaches_the_page_hooks(page: Page, app: ServedApp) -> None:
+    page.evaluate(
+        """async () => {
+            const { onApplicationPause } = await import('oro:hooks')
+            globalThis.__paused = new Promise(resolve => onApplicationPause(resolve))
+        }"""
+    )
+    app.emit("applicationpause", {"state": "paused"}, window=0)
+    detail = page.evaluate(
+        "async () => { const e = await globalThis.__paused; return e.detail ?? e }"
+    )
+    assert detail == {"state": "paused"}
+
+
+def test_application_lists_the_window(page: Page) -> None:
+    windows = page.evaluate("async () => (await import('oro:application')).getWindows()")
+    assert [window["index"] for window in windows] == [0]
+
+
+def test_launch_url_opens_a_session_in_the_browser(chromium_browser: Browser) -> None:
+    with served_app(CORE_PLUGINS, app_dir=SHOWCASE) as fresh:
+        context = chromium_browser.new_context()
+        try:
+            page = context.new_page()
+            page.goto(fresh.server.launch_url)
+            assert page.url == fresh.server.origin + "/"
+            assert page.evaluate("async () => (await import('oro:ipc')).request('ping')") == "pong"
+        finally:
+            context.close()
