@@ -76,6 +76,7 @@ __all__ = [
     "RoutePlugin",
     "ServedApp",
     "find_chromium",
+    "launch_chromium",
     "live_server",
     "make_host",
     "open_app_page",
@@ -500,9 +501,9 @@ def find_chromium() -> str:
     raise RuntimeError("no Chromium found: apt-get install chromium (scripts/test does)")
 
 
-@pytest.fixture(scope="session")
-def chromium_browser() -> Iterator[Browser]:
-    """One headless system Chromium for the test session, driven by Playwright's sync API."""
+@contextmanager
+def launch_chromium() -> Iterator[Browser]:
+    """A headless system Chromium driven by Playwright's sync API (never a downloaded browser)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -513,6 +514,13 @@ def chromium_browser() -> Iterator[Browser]:
             yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture(scope="session")
+def chromium_browser() -> Iterator[Browser]:
+    """One :func:`launch_chromium` browser for the whole test session."""
+    with launch_chromium() as browser:
+        yield browser
 
 
 def open_app_page(browser: Browser, app: ServedApp, path: str = "/") -> Page:

@@ -122,7 +122,10 @@ def test_event_source_on_an_ipc_url_receives_the_stream(page: Page) -> None:
                 received += 1
                 if (received === 3) { source.close(); resolve(received) }
             })
-            source.onerror = () => { source.close(); received === 3 || reject(new Error('stream failed')) }
+            source.onerror = () => {
+                source.close()
+                if (received !== 3) reject(new Error('stream failed'))
+            }
         })"""
     )
     assert count == 3

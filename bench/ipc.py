@@ -1,0 +1,182 @@
+"""IPC round trips from a real headless Chromium page, against the floor measured in the same run.
+
+Rows (each from page JavaScript, calls made one after another, times from ``performance.now()``):
+
+* ``oro ipc: ping`` — ``request('ping')`` from ``oro:ipc`` over the bridge (fetch transport):
+  session/Host/Origin checks, router, envelope, JSON decoding and error rehydration in the page.
+* ``oro ipc: echo 64 KiB`` — ``write('bench.echo', {}, bytes)``, answered as raw bytes.
+* Floor: the same page ``fetch``-ing a minimal HTTP/1.1 echo server (h11 on anyio, no checks,
+  no envelope) running in this same process, same requests, same sizes.
+
+Columns: p50 and p99 per call, calls/s, and this process's CPU time per call (the server side of
+both: Chromium and Playwright run in other processes), then ratio = ours ÷ floor for p50.
+
+pywebview's own ``js_api`` round trip is not measured here: it needs a real window (see
+``tests/test_window_smoke.py``); DESIGN.md gives 0.7-1 ms for it on this machine class.
+
+Run: ``.venv/bin/python bench/ipc.py [--quick]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import anyio
+import anyio.abc
+import h11
+from anyio.from_thread import start_blocking_portal
+
+import oro_framework.core.ping
+from oro_framework import Request, RouteTable, hookimpl
+from oro_framework.testing import launch_chromium, open_app_page, served_app
+
+APP = Path(__file__).resolve().parents[1] / "examples" / "minimal"
+ECHO_BYTES = 64 * 1024
+
+
+class EchoPlugin:
+    name = "bench-echo"
+
+    @hookimpl
+    def oro_register_routes(self, routes: RouteTable) -> None:
+        async def echo(request: Request) -> bytes:
+            return request.body
+
+        routes.add("bench.echo", echo, permission="runtime")
+
+
+async def _serve_raw_connection(stream: anyio.abc.SocketStream) -> None:
+    """The floor: HTTP/1.1 keep-alive echo, CORS open, nothing else."""
+    connection = h11.Connection(h11.SERVER)
+    body = bytearray()
+    async with stream:
+        while True:
+            event = connection.next_event()
+            if event is h11.NEED_DATA:
+                try:
+                    connection.receive_data(await stream.receive())
+                except anyio.EndOfStream:
+                    connection.receive_data(b"")
+                continue
+            if isinstance(event, h11.Data):
+                body += event.data
+            elif isinstance(event, h11.EndOfMessage):
+                answer = bytes(body) or b"pong"
+                headers = [
+                    ("content-length", str(len(answer))),
+                    ("content-type", "application/octet-stream"),
+                    ("access-control-allow-origin", "*"),
+                ]
+                await stream.send(connection.send(h11.Response(status_code=200, headers=headers)))
+                await stream.send(connection.send(h11.Data(data=answer)))
+                await stream.send(connection.send(h11.EndOfMessage()))
+                connection.start_next_cycle()
+                body.clear()
+            elif isinstance(event, h11.ConnectionClosed) or event is h11.PAUSED:
+                return
+
+
+async def serve_raw(*, task_status: anyio.abc.TaskStatus[int]) -> None:
+    listener = await anyio.create_tcp_listener(local_host="127.0.0.1", local_port=0)
+    task_status.started(listener.extra(anyio.abc.SocketAttribute.local_port))
+    await listener.serve(_serve_raw_connection)
+
+
+MEASURE = """async ([kind, url, calls, size]) => {
+    const { request, write } = await import('oro:ipc')
+    const bytes = new Uint8Array(size).fill(90)
+    const call = {
+        'oro-ping': () => request('ping'),
+        'oro-echo': () => write('bench.echo', {}, bytes),
+        'raw-ping': () => fetch(url + '/ping').then(r => r.arrayBuffer()),
+        'raw-echo': () =>
+            fetch(url + '/echo', { method: 'POST', body: bytes }).then(r => r.arrayBuffer()),
+    }[kind]
+    for (let i = 0; i < 20; i++) await call()           // warm the connection and the JIT
+    const times = []
+    const started = performance.now()
+    for (let i = 0; i < calls; i++) {
+        const t = performance.now()
+        const answer = await call()
+        times.push(performance.now() - t)
+        if (kind.endsWith('echo') && answer.byteLength !== size) throw new Error('short echo')
+    }
+    return { times, total: performance.now() - started }
+}"""
+
+
+@dataclass
+class Row:
+    name: str
+    p50_ms: float
+    p99_ms: float
+    calls_per_second: float
+    cpu_us_per_call: float
+
+
+def measure(page: Any, name: str, kind: str, url: str, calls: int, size: int) -> Row:
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    result = page.evaluate(MEASURE, [kind, url, calls, size])
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    times = sorted(result["times"])
+    return Row(
+        name,
+        statistics.median(times),
+        times[min(len(times) - 1, int(len(times) * 0.99))],
+        calls / (result["total"] / 1000),
+        cpu / (calls + 20) * 1e6,
+    )
+
+
+def run(calls: int) -> list[tuple[Row, Row]]:
+    with (
+        launch_chromium() as browser,
+        start_blocking_portal(backend="trio") as raw_portal,
+        served_app([oro_framework.core.ping, EchoPlugin()], app_dir=APP) as app,
+    ):
+        # Both servers run in this process, each on its own trio loop thread.
+        _, port = raw_portal.start_task(serve_raw)
+        raw_url = f"http://127.0.0.1:{port}"
+        page = open_app_page(browser, app)
+        pairs = []
+        for label, ours, floor, size in (
+            ("ping", "oro-ping", "raw-ping", 0),
+            ("echo 64 KiB", "oro-echo", "raw-echo", ECHO_BYTES),
+        ):
+            pairs.append(
+                (
+                    measure(page, f"oro ipc: {label}", ours, raw_url, calls, size),
+                    measure(page, f"raw fetch: {label}", floor, raw_url, calls, size),
+                )
+            )
+        page.context.close()
+        raw_portal.call(raw_portal.stop, True)
+        return pairs
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="few calls (smoke run)")
+    calls = 100 if parser.parse_args().quick else 1000
+    pairs = run(calls)
+    print(
+        f"{'case':<24}{'p50 ms':>8}{'p99 ms':>8}{'calls/s':>9}{'cpu µs':>8}   "
+        f"{'floor p50':>9}{'floor/s':>9}{'fl. cpu':>8}{'ratio':>7}"
+    )
+    for ours, floor in pairs:
+        print(
+            f"{ours.name:<24}{ours.p50_ms:>8.3f}{ours.p99_ms:>8.3f}{ours.calls_per_second:>9.0f}"
+            f"{ours.cpu_us_per_call:>8.0f}   {floor.p50_ms:>9.3f}{floor.calls_per_second:>9.0f}"
+            f"{floor.cpu_us_per_call:>8.0f}"
+            f"{ours.p50_ms / floor.p50_ms:>7.2f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
