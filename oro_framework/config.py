@@ -116,8 +116,9 @@ def parse_text_value(kind: type, text: str) -> Any:
     """
     stripped = text.strip()
     if kind is bool:
-        if stripped.lower() in _TRUE | _FALSE:
-            return stripped.lower() in _TRUE
+        word = parse_bool_word(stripped)
+        if word is not None:
+            return word
     elif kind is int:
         try:
             return int(stripped, 10)
@@ -139,6 +140,17 @@ def parse_text_value(kind: type, text: str) -> Any:
         else:
             return stripped.split()
     raise ValueError(f"expects {type_name(kind)}, got {text!r}")
+
+
+def parse_bool_word(text: str) -> bool | None:
+    """``1/true/yes/on`` → True, ``0/false/no/off`` → False (any case, spaces ignored), else
+    ``None``. Config text and IPC parameters accept the same words."""
+    word = text.strip().lower()
+    if word in _TRUE:
+        return True
+    if word in _FALSE:
+        return False
+    return None
 
 
 def _describe(value: Any) -> str:

@@ -5,19 +5,17 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Final, final, overload
+from typing import TYPE_CHECKING, Any, final, overload
 
 import anyio
 
+from oro_framework.config import parse_bool_word
 from oro_framework.errors import InvalidArgumentError, InvalidJSONError, OutOfRangeError
 
 if TYPE_CHECKING:
     from oro_framework.host.app import Host
 
 __all__ = ["Params", "Request"]
-
-_TRUE: Final = frozenset({"true", "1", "yes", "on"})
-_FALSE: Final = frozenset({"false", "0", "no", "off"})
 
 
 @final
@@ -141,8 +139,9 @@ class Params(Mapping[str, Any]):
             return value
         if isinstance(value, int) and value in (0, 1):
             return bool(value)
-        if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
-            return value.strip().lower() in _TRUE
+        word = parse_bool_word(value) if isinstance(value, str) else None
+        if word is not None:
+            return word
         raise InvalidArgumentError.invalid(name, "a boolean")
 
     @staticmethod

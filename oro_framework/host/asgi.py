@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Mapping, MutableMapping
+from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any, TypeAlias
 
 __all__ = [
@@ -37,11 +37,6 @@ def read_headers(scope: Scope) -> dict[str, str]:
         else:
             headers[name] = value
     return headers
-
-
-def encode_headers(headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> HeaderList:
-    items = headers.items() if isinstance(headers, Mapping) else headers
-    return [(name.encode("latin-1"), value.encode("latin-1")) for name, value in items]
 
 
 async def start_response(send: Send, status: int, headers: HeaderList) -> None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Final
 
 from oro_framework.errors import ConfigError
 from oro_framework.hookspecs import hookimpl
-from oro_framework.host.lifecycle import LifecycleEvent
+from oro_framework.host.lifecycle import LifecycleEvent, LifecycleState
 from oro_framework.host.security import MINIMUM_SHARED_KEY_LENGTH, check_origin_syntax
 
 if TYPE_CHECKING:
@@ -235,8 +235,14 @@ def oro_register_js_modules(modules: JSModuleTable) -> None:
         )
 
 
-@hookimpl
-def oro_lifecycle_event(host: Host, event: LifecycleEvent) -> None:
+def emit_to_pages(host: Host, event: LifecycleEvent, state: LifecycleState) -> None:
+    """Tell every page about ``event`` (``applicationpause``...) with ``{"state": ...}``; also
+    used when windows move to the background while services keep running."""
     name = PAGE_EVENTS.get(event)
     if name is not None:
-        host.emit(name, {"state": host.lifecycle.value})
+        host.emit(name, {"state": state.value})
+
+
+@hookimpl
+def oro_lifecycle_event(host: Host, event: LifecycleEvent) -> None:
+    emit_to_pages(host, event, host.lifecycle)

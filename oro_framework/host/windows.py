@@ -47,7 +47,8 @@ from oro_framework.errors import (
     NotSupportedError,
     SecurityError,
 )
-from oro_framework.host.lifecycle import LifecycleState
+from oro_framework.host.builtin import emit_to_pages
+from oro_framework.host.lifecycle import LifecycleEvent, LifecycleState
 
 if TYPE_CHECKING:
     from anyio.lowlevel import EventLoopToken
@@ -692,10 +693,10 @@ class WindowManager:
         if self._host.config.get("lifecycle.desktop_always_running", True):
             # Services keep running (the Oro Runtime's desktop default); pages are told anyway,
             # with the payload the host's own pause/resume would send.
-            name, state = (
-                ("applicationpause", "paused") if is_hidden else ("applicationresume", "running")
-            )
-            self._host.emit(name, {"state": state})
+            if is_hidden:
+                emit_to_pages(self._host, LifecycleEvent.PAUSED, LifecycleState.PAUSED)
+            else:
+                emit_to_pages(self._host, LifecycleEvent.RESUMED, LifecycleState.RUNNING)
             return
         try:
             if is_hidden and self._host.lifecycle is LifecycleState.RUNNING:
