@@ -1,0 +1,371 @@
+/**
+ * The promise API of `oro:fs` (Node's `fs/promises`), one host route per call. Relative paths
+ * are relative to the app's data directory; the host's sandbox decides what may be touched.
+ * @module oro:fs/api (internal)
+ */
+
+import { request, write } from 'oro:ipc'
+import { constants } from 'oro:fs/constants'
+import { Dir, FileHandle, WRITE_CHUNK_BYTES, isIterableData, replyBytes } from './handle.js'
+import { Dirent, Stats, joinPath } from './stats.js'
+import { watchIterator } from './watcher.js'
+import {
+  checkAborted, fromBytes, getOptions, newId, toBytes, toFlags, toMode, toPath, toSeconds, typeError, describe
+} from './util.js'
+
+/**
+ * Open a file; resolves with a `FileHandle`.
+ * @param {unknown} path
+ * @param {string | number} [flags] `'r'` (default), `'w'`, `'a+'`... or numeric flags
+ * @param {number | string} [mode] default 0o666
+ * @returns {Promise<FileHandle>}
+ */
+export async function open (path, flags = 'r', mode = 0o666) {
+  const target = toPath(path)
+  const id = newId()
+  const answer = await request('fs.open', { id, path: target, flags: toFlags(flags), mode: toMode(mode, 0o666) })
+  return new FileHandle(id, typeof answer?.fd === 'number' ? answer.fd : -1, target)
+}
+
+/**
+ * The whole file: a `Buffer`, or a string when an encoding is given.
+ * @param {unknown} path a path or a `FileHandle`
+ * @param {unknown} [options] encoding or `{ encoding, flag, signal }`
+ */
+export async function readFile (path, options = undefined) {
+  const { encoding, flag, signal } = getOptions(options, { encoding: null, flag: 'r', signal: undefined })
+  checkAborted(signal)
+  if (path instanceof FileHandle) return path.readFile({ encoding, signal })
+  const reply = await request('fs.readFile', { path: toPath(path), flags: toFlags(flag) }, { signal })
+  return fromBytes(replyBytes(reply), encoding)
+}
+
+/**
+ * Replace (or with `flag: 'a'` append to) a file's contents: a string, bytes, or an (async)
+ * iterable of them. Data up to 8 MiB goes in one round trip; more is written in chunks
+ * through a descriptor.
+ * @param {unknown} path a path or a `FileHandle`
+ * @param {unknown} data
+ * @param {unknown} [options] encoding or `{ encoding, mode, flag, signal }`
+ */
+export async function writeFile (path, data, options = undefined) {
+  const { encoding, mode, flag, signal } = getOptions(options, { encoding: 'utf8', mode: 0o666, flag: 'w', signal: undefined })
+  checkAborted(signal)
+  if (path instanceof FileHandle) return path.writeFile(data, { encoding, signal })
+  const target = toPath(path)
+  const flags = toFlags(flag)
+  const fileMode = toMode(mode, 0o666)
+  if (!isIterableData(data)) {
+    const bytes = toBytes(data, encoding)
+    if (bytes.byteLength <= WRITE_CHUNK_BYTES) {
+      await write('fs.writeFile', { path: target, flags, mode: fileMode }, bytes, { signal })
+      return
+    }
+    data = [bytes]
+  }
+  const handle = await open(target, flags, fileMode)
+  try {
+    await handle.writeFile(data, { encoding, signal })
+  } finally {
+    await handle.close()
+  }
+}
+
+/**
+ * Append to a file (created when missing).
+ * @param {unknown} path
+ * @param {unknown} data
+ * @param {unknown} [options] encoding or `{ encoding, mode, flag, signal }`
+ */
+export function appendFile (path, data, options = undefined) {
+  const merged = getOptions(options, { encoding: 'utf8', mode: 0o666, flag: 'a', signal: undefined })
+  return writeFile(path, data, merged)
+}
+
+/**
+ * The names in a directory; `Dirent`s with `withFileTypes`; every level below with
+ * `recursive` (names relative to `path`).
+ * @param {unknown} path
+ * @param {unknown} [options] encoding or `{ encoding, withFileTypes, recursive }`
+ * @returns {Promise<Array<string | Dirent>>}
+ */
+export async function readdir (path, options = undefined) {
+  const { withFileTypes, recursive } = getOptions(options, { encoding: 'utf8', withFileTypes: false, recursive: false })
+  const root = toPath(path)
+  /** @type {Array<string | Dirent>} */
+  const result = []
+  /** @type {string[]} */
+  const pending = ['']
+  while (pending.length) {
+    const relative = /** @type {string} */ (pending.shift())
+    const directory = relative ? joinPath(root, relative) : root
+    const entries = await request('fs.readdir', { path: directory })
+    for (const entry of Array.isArray(entries) ? entries : []) {
+      const name = relative ? joinPath(relative, entry.name) : entry.name
+      result.push(withFileTypes ? new Dirent(entry.name, entry.type, directory) : name)
+      if (recursive && entry.type === 2) pending.push(name)
+    }
+  }
+  return result
+}
+
+/**
+ * Create a directory; with `recursive`, its missing parents too, resolving with the first
+ * directory created (undefined when none was).
+ * @param {unknown} path
+ * @param {unknown} [options] mode or `{ recursive, mode }`
+ * @returns {Promise<string | undefined>}
+ */
+export async function mkdir (path, options = undefined) {
+  const { recursive, mode } = typeof options === 'number' || typeof options === 'string'
+    ? { recursive: false, mode: options }
+    : getOptions(options, { recursive: false, mode: 0o777 })
+  const answer = await request('fs.mkdir', { path: toPath(path), mode: toMode(mode, 0o777), recursive: Boolean(recursive) })
+  return recursive && typeof answer?.path === 'string' ? answer.path : undefined
+}
+
+/**
+ * Remove a file or (with `recursive`) a directory tree; `force` ignores a missing path.
+ * @param {unknown} path
+ * @param {{ recursive?: boolean, force?: boolean }} [options]
+ */
+export async function rm (path, options = undefined) {
+  const { recursive, force } = getOptions(options, { recursive: false, force: false })
+  await request('fs.rm', { path: toPath(path), recursive: Boolean(recursive), force: Boolean(force) })
+}
+
+/**
+ * Remove an empty directory (`recursive`, deprecated in Node, removes a tree as `rm` does).
+ * @param {unknown} path
+ * @param {{ recursive?: boolean }} [options]
+ */
+export async function rmdir (path, options = undefined) {
+  const { recursive } = getOptions(options, { recursive: false })
+  if (recursive) await request('fs.rm', { path: toPath(path), recursive: true, force: false })
+  else await request('fs.rmdir', { path: toPath(path) })
+}
+
+/** @param {unknown} path */
+export async function unlink (path) {
+  await request('fs.unlink', { path: toPath(path) })
+}
+
+/**
+ * @param {unknown} oldPath
+ * @param {unknown} newPath
+ */
+export async function rename (oldPath, newPath) {
+  await request('fs.rename', { src: toPath(oldPath, 'oldPath'), dest: toPath(newPath, 'newPath') })
+}
+
+/**
+ * @param {unknown} src
+ * @param {unknown} dest
+ * @param {number} [mode] `constants.COPYFILE_EXCL` fails when `dest` exists
+ */
+export async function copyFile (src, dest, mode = 0) {
+  if (typeof mode !== 'number' || !Number.isInteger(mode)) {
+    throw typeError(`The "mode" argument must be an integer. Received ${describe(mode)}`)
+  }
+  await request('fs.copyFile', { src: toPath(src, 'src'), dest: toPath(dest, 'dest'), flags: mode })
+}
+
+/**
+ * Copy a file, or a directory tree with `recursive` (Node's `fs.cp`).
+ * @param {unknown} src
+ * @param {unknown} dest
+ * @param {{ recursive?: boolean, force?: boolean, errorOnExist?: boolean }} [options]
+ */
+export async function cp (src, dest, options = undefined) {
+  const { recursive, force, errorOnExist } = getOptions(options, { recursive: false, force: true, errorOnExist: false })
+  await request('fs.cp', {
+    src: toPath(src, 'src'),
+    dest: toPath(dest, 'dest'),
+    recursive: Boolean(recursive),
+    force: Boolean(force),
+    errorOnExist: Boolean(errorOnExist)
+  })
+}
+
+/**
+ * Create a unique directory whose name starts with `prefix` (`'tmp-'`, `'temp:job-'`).
+ * @param {unknown} prefix
+ * @param {unknown} [options] encoding
+ * @returns {Promise<string>}
+ */
+export async function mkdtemp (prefix, options = undefined) {
+  getOptions(options, { encoding: 'utf8' })
+  const answer = await request('fs.mkdtemp', { prefix: toPath(prefix, 'prefix') })
+  return answer.path
+}
+
+/**
+ * The target of a symbolic link.
+ * @param {unknown} path
+ * @param {unknown} [options] encoding
+ * @returns {Promise<string>}
+ */
+export async function readlink (path, options = undefined) {
+  getOptions(options, { encoding: 'utf8' })
+  const answer = await request('fs.readlink', { path: toPath(path) })
+  return answer.path
+}
+
+/**
+ * The canonical path (links resolved), as the sandbox names it.
+ * @param {unknown} path
+ * @param {unknown} [options] encoding
+ * @returns {Promise<string>}
+ */
+export async function realpath (path, options = undefined) {
+  getOptions(options, { encoding: 'utf8' })
+  const answer = await request('fs.realpath', { path: toPath(path) })
+  return answer.path
+}
+
+/**
+ * Create the symbolic link `path` pointing at `target`.
+ * @param {unknown} target
+ * @param {unknown} path
+ * @param {string | null} [type] `'file'`, `'dir'` or `'junction'` (Windows only)
+ */
+export async function symlink (target, path, type = null) {
+  /** @type {Record<string, unknown>} */
+  const params = { src: toPath(target, 'target'), dest: toPath(path) }
+  if (type) params.type = type
+  await request('fs.symlink', params)
+}
+
+/**
+ * Create the hard link `newPath` to `existingPath`.
+ * @param {unknown} existingPath
+ * @param {unknown} newPath
+ */
+export async function link (existingPath, newPath) {
+  await request('fs.link', { src: toPath(existingPath, 'existingPath'), dest: toPath(newPath, 'newPath') })
+}
+
+/**
+ * @param {unknown} path
+ * @param {number} [length]
+ */
+export async function truncate (path, length = 0) {
+  if (typeof length !== 'number' || !Number.isInteger(length)) {
+    throw typeError(`The "len" argument must be of type number. Received ${describe(length)}`)
+  }
+  await request('fs.truncate', { path: toPath(path), length })
+}
+
+/**
+ * Set access and modification times (seconds, numeric strings or `Date`s).
+ * @param {unknown} path
+ * @param {number | string | Date} atime
+ * @param {number | string | Date} mtime
+ */
+export async function utimes (path, atime, mtime) {
+  await request('fs.utimes', { path: toPath(path), atime: toSeconds(atime, 'atime'), mtime: toSeconds(mtime, 'mtime') })
+}
+
+/**
+ * @param {unknown} path
+ * @param {number | string} mode
+ */
+export async function chmod (path, mode) {
+  if (mode === undefined || mode === null) throw typeError('The "mode" argument must be of type number or string. Received undefined')
+  await request('fs.chmod', { path: toPath(path), mode: toMode(mode, 0) })
+}
+
+/**
+ * Check that `path` exists (`F_OK`) or is readable/writable/executable (`R_OK | W_OK...`).
+ * @param {unknown} path
+ * @param {number} [mode]
+ */
+export async function access (path, mode = constants.F_OK) {
+  await request('fs.access', { path: toPath(path), mode })
+}
+
+/**
+ * @param {unknown} path
+ * @returns {Promise<Stats>}
+ */
+export async function stat (path) {
+  return new Stats(await request('fs.stat', { path: toPath(path) }))
+}
+
+/**
+ * Like `stat`, about a symbolic link itself.
+ * @param {unknown} path
+ * @returns {Promise<Stats>}
+ */
+export async function lstat (path) {
+  return new Stats(await request('fs.lstat', { path: toPath(path) }))
+}
+
+/**
+ * Open a directory for reading entry by entry.
+ * @param {unknown} path
+ * @param {{ bufferSize?: number }} [options] entries per round trip (default 32)
+ * @returns {Promise<Dir>}
+ */
+export async function opendir (path, options = undefined) {
+  const { bufferSize } = getOptions(options, { bufferSize: 32 })
+  const target = toPath(path)
+  const id = newId()
+  await request('fs.opendir', { id, path: target })
+  return new Dir(id, target, bufferSize)
+}
+
+/**
+ * Watch a file or directory: an async iterator of `{ eventType: 'rename' | 'change', filename }`.
+ * `break` (or `return()`) stops the host watcher; `options.signal` ends it with `AbortError`.
+ * @param {unknown} path
+ * @param {unknown} [options] encoding or `{ recursive, encoding, signal }`
+ */
+export function watch (path, options = undefined) {
+  return watchIterator(path, options)
+}
+
+/**
+ * True when `path` exists (not in Node's promise API; `access` is).
+ * @param {unknown} path
+ */
+export async function exists (path) {
+  try {
+    await access(path)
+    return true
+  } catch {
+    return false
+  }
+}
+
+export { constants, Dir, Dirent, FileHandle, Stats }
+
+/** Every function of the promise API (what `fs.promises` and `oro:fs/promises` hold). */
+export const promises = Object.freeze({
+  access,
+  appendFile,
+  chmod,
+  constants,
+  copyFile,
+  cp,
+  link,
+  lstat,
+  mkdir,
+  mkdtemp,
+  open,
+  opendir,
+  readFile,
+  readdir,
+  readlink,
+  realpath,
+  rename,
+  rm,
+  rmdir,
+  stat,
+  symlink,
+  truncate,
+  unlink,
+  utimes,
+  watch,
+  writeFile
+})

@@ -1,0 +1,48 @@
+/**
+ * `oro:fs/promises` (also `node:fs/promises`) — Node's promise API of `fs`, the same object as
+ * `fs.promises` of `oro:fs`. No `*Sync` functions anywhere.
+ *
+ * ```js
+ * import { readFile, writeFile, watch, open } from 'oro:fs/promises'
+ * await writeFile('notes/today.md', '# hi')                 // relative to the app data dir
+ * for await (const { eventType, filename } of watch('notes', { recursive: true })) ...
+ * const handle = await open('big.bin')
+ * for await (const chunk of handle.readableWebStream()) ...
+ * ```
+ * @module oro:fs/promises
+ */
+
+// Through the import map, so that this module and `oro:fs` share one instance of the
+// implementation (a relative URL would differ: this file is served at /oro/fs/promises.js).
+import { promises } from 'oro:fs'
+
+export const {
+  access,
+  appendFile,
+  chmod,
+  constants,
+  copyFile,
+  cp,
+  link,
+  lstat,
+  mkdir,
+  mkdtemp,
+  open,
+  opendir,
+  readFile,
+  readdir,
+  readlink,
+  realpath,
+  rename,
+  rm,
+  rmdir,
+  stat,
+  symlink,
+  truncate,
+  unlink,
+  utimes,
+  watch,
+  writeFile
+} = promises
+
+export default promises
