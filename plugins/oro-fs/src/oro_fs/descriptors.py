@@ -1,0 +1,178 @@
+"""Open files, directories and watchers, per window, with a cap (EMFILE past it).
+
+Ids are chosen by the page; the OS descriptor never leaves the host. A descriptor closed while a
+worker thread still uses it (the page went away mid-read) is closed by the OS only when that
+thread is done, so a descriptor number is never reused under a running operation.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import os
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any, Literal, final
+
+import anyio
+
+from oro_framework import ErrnoError, InvalidArgumentError, NotFoundError
+
+__all__ = ["Descriptor", "DescriptorTable", "Kind"]
+
+logger = logging.getLogger("oro_fs.descriptors")
+
+Kind = Literal["file", "directory", "watcher"]
+
+
+@final
+@dataclass(eq=False)
+class Descriptor:
+    """One open thing of a window. ``fd`` is the OS descriptor (``None`` for a watcher or
+    while opening); ``entries`` the directory listing iterator; ``on_close`` stops a watcher."""
+
+    id: str
+    kind: Kind
+    path: str
+    number: int
+    fd: int | None = None
+    entries: Iterator[os.DirEntry[str]] | None = None
+    on_close: Callable[[], None] | None = None
+    closed: bool = False
+    busy: int = 0
+    lock: anyio.Lock = field(default_factory=anyio.Lock)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "type": self.kind, "path": self.path, "fd": self.number}
+
+    def close(self) -> None:
+        """Mark closed; release OS resources now, or when the last running operation ends."""
+        if self.closed:
+            return
+        self.closed = True
+        if self.on_close is not None:
+            self.on_close()
+        if self.busy == 0:
+            self._release()
+
+    def attach(self, fd: int, entries: Iterator[os.DirEntry[str]] | None = None) -> bool:
+        """Give the reservation its opened OS descriptor; ``False`` (and closed at once) when the
+        descriptor was closed while it was being opened."""
+        self.fd, self.entries = fd, entries
+        if self.closed:
+            self._release()
+            return False
+        return True
+
+    def _release(self) -> None:
+        entries, self.entries = self.entries, None
+        if entries is not None:
+            close = getattr(entries, "close", None)
+            if close is not None:
+                close()
+        fd, self.fd = self.fd, None
+        if fd is not None:
+            try:
+                os.close(fd)
+            except OSError:
+                logger.exception("closing descriptor %s (%s) failed", self.id, self.path)
+
+    @asynccontextmanager
+    async def use(self) -> AsyncIterator[Descriptor]:
+        """Hold the descriptor for one operation (operations on it run one at a time, as the
+        position of a file or directory listing is shared)."""
+        async with self.lock:
+            if self.closed:
+                raise _not_open(self.id)
+            self.busy += 1
+            try:
+                yield self
+            finally:
+                self.busy -= 1
+                if self.closed and self.busy == 0:
+                    self._release()
+
+
+def _not_open(descriptor_id: str) -> NotFoundError:
+    return NotFoundError(
+        f"No open descriptor with id '{descriptor_id}'", code="ENOTOPEN", id=descriptor_id
+    )
+
+
+@final
+class DescriptorTable:
+    """Every window's descriptors. ``window`` ``None`` stands for callers without a window."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._windows: dict[int | None, dict[str, Descriptor]] = {}
+        self._numbers: dict[int | None, int] = {}
+
+    def reserve(self, window: int | None, descriptor_id: str, kind: Kind, path: str) -> Descriptor:
+        """Claim ``descriptor_id`` before the (slow) open happens, so the cap holds under
+        concurrent opens.
+
+        :raises InvalidArgumentError: the id is empty or already open in this window.
+        :raises ErrnoError: EMFILE, the window holds ``limit`` descriptors.
+        """
+        if not descriptor_id:
+            raise InvalidArgumentError.missing("id")
+        table = self._windows.setdefault(window, {})
+        if descriptor_id in table:
+            raise InvalidArgumentError(
+                f"Descriptor id '{descriptor_id}' is already open",
+                code="ERR_INVALID_ARG_VALUE",
+                id=descriptor_id,
+            )
+        if len(table) >= self.limit:
+            raise ErrnoError.from_os_error(
+                OSError(errno.EMFILE, os.strerror(errno.EMFILE)), syscall="open", path=path
+            )
+        number = self._numbers.get(window, 2) + 1
+        self._numbers[window] = number
+        descriptor = Descriptor(descriptor_id, kind, path, number)
+        table[descriptor_id] = descriptor
+        return descriptor
+
+    def get(self, window: int | None, descriptor_id: str, kind: Kind | None = None) -> Descriptor:
+        """:raises NotFoundError: ENOTOPEN, no such id (of that kind) in this window."""
+        descriptor = self._windows.get(window, {}).get(descriptor_id)
+        if descriptor is None or (kind is not None and descriptor.kind != kind):
+            raise _not_open(descriptor_id)
+        return descriptor
+
+    def close(self, window: int | None, descriptor_id: str, kind: Kind | None = None) -> None:
+        descriptor = self.get(window, descriptor_id, kind)
+        self._forget(window, descriptor)
+        descriptor.close()
+
+    def discard(self, window: int | None, descriptor: Descriptor) -> None:
+        """Drop a reservation whose open failed."""
+        self._forget(window, descriptor)
+        descriptor.close()
+
+    def _forget(self, window: int | None, descriptor: Descriptor) -> None:
+        table = self._windows.get(window, {})
+        if table.get(descriptor.id) is descriptor:
+            del table[descriptor.id]
+        if not table:
+            self._windows.pop(window, None)
+            self._numbers.pop(window, None)
+
+    def of(self, window: int | None) -> list[Descriptor]:
+        return list(self._windows.get(window, {}).values())
+
+    def all(self) -> list[Descriptor]:
+        return [d for table in self._windows.values() for d in table.values()]
+
+    def close_window(self, window: int | None) -> int:
+        """Close every descriptor of ``window`` (its page went away); how many."""
+        table = self._windows.pop(window, {})
+        self._numbers.pop(window, None)
+        for descriptor in table.values():
+            descriptor.close()
+        return len(table)
+
+    def close_all(self) -> int:
+        return sum(self.close_window(window) for window in list(self._windows))

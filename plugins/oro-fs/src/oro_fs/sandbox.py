@@ -1,0 +1,293 @@
+"""Which paths a page may touch, and how to reach them without being redirected.
+
+A caller's path is placed below one :class:`Root` *lexically* (:meth:`Sandbox.locate`), then
+reached by :meth:`Sandbox.walk`: the root is opened as a directory and every component is opened
+relative to its parent with ``O_NOFOLLOW``. A symlink met on the way is read and re-checked like a
+new path, never followed by the kernel, so a link swapped in after a check cannot send the
+operation elsewhere: the operation runs on the directory descriptor the walk ended on.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Final, final
+
+from oro_framework import InvalidArgumentError, SecurityError
+
+__all__ = ["MAX_COMPONENT_BYTES", "MAX_PATH_BYTES", "Root", "Sandbox", "Target", "Walked"]
+
+MAX_PATH_BYTES: Final = 4096
+"""Longest accepted path, in UTF-8 bytes (Linux's PATH_MAX)."""
+MAX_COMPONENT_BYTES: Final = 255
+"""Longest accepted file name, in UTF-8 bytes (NAME_MAX)."""
+_MAX_RESTARTS: Final = 40
+"""Symlinks (and ``..`` in their targets) followed before a walk fails with ELOOP, as Linux."""
+
+_DIR_FLAGS: Final = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+
+
+@final
+@dataclass(frozen=True)
+class Root:
+    """A directory the sandbox allows; ``path`` is its real path (no symlinks).
+
+    :ivar name: ``data``, ``temp``, ``resources`` or a mount name; the ``<name>:`` prefix.
+    :ivar spellings: other absolute spellings that denote it (the configured, unresolved path).
+    """
+
+    name: str
+    path: str
+    writable: bool
+    spellings: tuple[str, ...] = ()
+
+
+@final
+@dataclass(frozen=True)
+class Target:
+    """A path placed below a root. ``parts`` never hold ``""`` or ``.``; they hold ``..`` only
+    while a symlink target is being followed (the walk resolves those)."""
+
+    root: Root
+    parts: tuple[str, ...]
+
+    @property
+    def absolute(self) -> str:
+        return os.path.join(self.root.path, *self.parts)
+
+
+@final
+@dataclass
+class Walked:
+    """Where a walk ended: ``dir_fd`` is the parent directory of ``name`` (``""`` when the
+    target is the root itself, then ``dir_fd`` is the root). Closed by :meth:`Sandbox.walk`."""
+
+    dir_fd: int
+    name: str
+    target: Target
+
+    @property
+    def at(self) -> str:
+        """``name`` for the ``dir_fd=`` functions; ``.`` stands for the root itself."""
+        return self.name or "."
+
+
+def refuse(message: str, path: str | None = None) -> SecurityError:
+    """The sandbox's one error: ``SecurityError`` with Node's ``EPERM`` code."""
+    extra = {} if path is None else {"path": path}
+    return SecurityError(f"EPERM: operation not permitted, {message}", code="EPERM", **extra)
+
+
+@final
+class Sandbox:
+    """The allowed roots of one host and the walk that stays inside them.
+
+    :param roots: allowed roots; relative paths resolve against the one named ``data``.
+    :param enabled: ``False`` allows the whole file system (one root ``/``), as the Oro Runtime
+        does with ``FS_SANDBOX=0``.
+    :param follow_symlinks: ``False`` refuses every symlink met on a path.
+    """
+
+    def __init__(self, roots: Sequence[Root], *, enabled: bool, follow_symlinks: bool) -> None:
+        self.enabled = enabled
+        self.follow_symlinks = follow_symlinks
+        self.roots = {root.name: root for root in roots}
+        self._data = self.roots["data"]
+        # Longest spelling first, so that a mount inside the data dir wins over the data dir.
+        spellings = [(s, root) for root in roots for s in {root.path, *root.spellings}]
+        self._by_prefix = sorted(spellings, key=lambda pair: len(pair[0]), reverse=True)
+        self._everything = Root("/", os.path.abspath(os.sep), writable=True)
+
+    # ------------------------------------------------------------------------------------------
+    # Lexical placement
+    # ------------------------------------------------------------------------------------------
+
+    def locate(self, text: str) -> Target:
+        """Place the caller's path ``text`` below a root, without touching the disk.
+
+        :raises SecurityError: NUL byte, over-long path or name, ``..``, or outside every root.
+        :raises InvalidArgumentError: not encodable as UTF-8 (a lone surrogate from JSON).
+        """
+        try:
+            encoded = text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidArgumentError(
+                "path must be valid Unicode", code="ERR_INVALID_ARG_VALUE", path=text
+            ) from None
+        if b"\0" in encoded:
+            raise refuse("path contains a NUL byte", text)
+        if len(encoded) > MAX_PATH_BYTES:
+            raise refuse(f"path is longer than {MAX_PATH_BYTES} bytes", text)
+        if any(len(part) > MAX_COMPONENT_BYTES for part in encoded.split(b"/")):
+            raise refuse(f"a path component is longer than {MAX_COMPONENT_BYTES} bytes", text)
+        if not self.enabled:
+            joined = os.path.join(self._data.path, text) if text else self._data.path
+            # Unsandboxed paths mean what Node's path.resolve makes of them: lexical `..`.
+            return self._place_absolute(os.path.normpath(joined), text)
+        root, rest = self._prefixed(text)
+        parts = _split(rest)
+        if ".." in parts:
+            raise refuse("'..' is not allowed in sandboxed paths", text)
+        if root is not None:
+            return Target(root, parts)
+        if os.path.isabs(rest):
+            return self._place_absolute(rest, text)
+        return Target(self._data, parts)
+
+    def _prefixed(self, text: str) -> tuple[Root | None, str]:
+        name, colon, rest = text.partition(":")
+        if colon and name in self.roots and not os.path.isabs(rest):
+            return self.roots[name], rest
+        return None, text
+
+    def _place_absolute(self, path: str, shown: str) -> Target:
+        if not self.enabled:
+            return Target(self._everything, _split(path))
+        for spelling, root in self._by_prefix:
+            if path == spelling or path.startswith(spelling.rstrip(os.sep) + os.sep):
+                return Target(root, _split(path[len(spelling) :]))
+        raise refuse("path is outside the app's sandbox", shown)
+
+    # ------------------------------------------------------------------------------------------
+    # The walk
+    # ------------------------------------------------------------------------------------------
+
+    @contextmanager
+    def walk(self, target: Target, *, follow_last: bool, shown: str) -> Iterator[Walked]:
+        """Open ``target``'s parent directory component by component, following symlinks by
+        re-checking their targets (the last component too when ``follow_last``).
+
+        :raises SecurityError: a symlink leads outside every root, or symlinks are refused.
+        :raises OSError: a component is missing or not a directory, or too many symlinks.
+        """
+        walked = self._walk(target, follow_last=follow_last, shown=shown)
+        try:
+            yield walked
+        finally:
+            os.close(walked.dir_fd)
+
+    def _walk(self, target: Target, *, follow_last: bool, shown: str) -> Walked:
+        for _ in range(_MAX_RESTARTS + 1):
+            fd = os.open(target.root.path, _DIR_FLAGS)
+            try:
+                outcome = self._descend(fd, target, follow_last=follow_last, shown=shown)
+            except BaseException:
+                os.close(fd)
+                raise
+            if isinstance(outcome, Walked):
+                return outcome
+            os.close(outcome[0])
+            target = outcome[1]
+        raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), shown)
+
+    def _descend(
+        self, fd: int, target: Target, *, follow_last: bool, shown: str
+    ) -> Walked | tuple[int, Target]:
+        """Walk from the root ``fd``; a :class:`Walked`, or ``(fd to close, target to restart
+        with)`` after a symlink or a ``..``."""
+        root, parts = target.root, target.parts
+        walked: list[str] = []
+        for index, part in enumerate(parts):
+            rest = parts[index + 1 :]
+            if part == "..":
+                if walked:
+                    return fd, Target(root, (*walked[:-1], *rest))
+                return fd, self._above(root, rest, shown)
+            if not rest:
+                if follow_last:
+                    link = _readlink_if_symlink(part, fd)
+                    if link is not None:
+                        return fd, self._follow(root, walked, link, (), shown)
+                return Walked(fd, part, Target(root, (*walked, part)))
+            try:
+                child = os.open(part, _DIR_FLAGS, dir_fd=fd)
+            except OSError as error:
+                if error.errno not in (errno.ELOOP, errno.ENOTDIR, errno.EMLINK):
+                    raise
+                link = _readlink_if_symlink(part, fd)
+                if link is None:
+                    raise
+                return fd, self._follow(root, walked, link, rest, shown)
+            os.close(fd)
+            fd = child
+            walked.append(part)
+        return Walked(fd, "", Target(root, tuple(walked)))
+
+    def _follow(
+        self, root: Root, walked: list[str], link: str, rest: tuple[str, ...], shown: str
+    ) -> Target:
+        if not self.follow_symlinks:
+            raise refuse("symlinks are not followed (filesystem.no_follow_symlinks)", shown)
+        if "\0" in link:
+            raise refuse("symlink target contains a NUL byte", shown)
+        if os.path.isabs(link):
+            placed = self._place_link(link, shown)
+            return Target(placed.root, (*placed.parts, *rest))
+        # The walked components are real directories, so `..` in the link is resolved by the walk.
+        return Target(root, (*walked, *_split(link), *rest))
+
+    def _place_link(self, link: str, shown: str) -> Target:
+        parts = _split(link)
+        if ".." not in parts:
+            try:
+                return self._place_absolute(link, shown)
+            except SecurityError:
+                raise refuse("symlink leads outside the app's sandbox", shown) from None
+        head = parts[: parts.index("..")]
+        placed = self._place_link(os.sep + os.sep.join(head), shown)
+        return Target(placed.root, (*placed.parts, *parts[len(head) :]))
+
+    def _above(self, root: Root, rest: tuple[str, ...], shown: str) -> Target:
+        """A symlink's ``..`` climbed out of ``root`` (a real path, so lexical is exact)."""
+        parent = os.path.dirname(root.path)
+        if parent == root.path:
+            return Target(root, rest)
+        try:
+            placed = self._place_absolute(parent, shown)
+        except SecurityError:
+            raise refuse("symlink leads outside the app's sandbox", shown) from None
+        return Target(placed.root, (*placed.parts, *rest))
+
+    # ------------------------------------------------------------------------------------------
+    # Checks on where a walk ended
+    # ------------------------------------------------------------------------------------------
+
+    def check_writable(self, target: Target, shown: str) -> None:
+        """:raises SecurityError: ``target`` lies in a read-only root (resources, ro mounts)."""
+        if not target.root.writable:
+            raise refuse(f"'{target.root.name}' is read-only", shown)
+
+    def display(self, target: Target, shown: str) -> str:
+        """How a resolved path is shown back: absolute for absolute input, ``name:rest`` for
+        prefixed input, else relative to the data dir when it lies there."""
+        relative = "/".join(target.parts)
+        if os.path.isabs(shown) or not self.enabled:
+            return target.absolute
+        if self._prefixed(shown)[0] is not None or target.root is not self._data:
+            return f"{target.root.name}:{relative}" if target.root.name != "/" else target.absolute
+        return relative or "."
+
+    def owning(self, absolute: str) -> Target | None:
+        """The target an absolute real path denotes, or ``None`` outside every root."""
+        try:
+            return self._place_absolute(absolute, absolute)
+        except SecurityError:
+            return None
+
+
+def _split(path: str) -> tuple[str, ...]:
+    return tuple(part for part in path.split(os.sep) if part and part != ".")
+
+
+def _readlink_if_symlink(name: str, dir_fd: int) -> str | None:
+    try:
+        info = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+    except FileNotFoundError:
+        return None
+    if not stat.S_ISLNK(info.st_mode):
+        return None
+    return os.readlink(name, dir_fd=dir_fd)
