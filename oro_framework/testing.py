@@ -281,6 +281,10 @@ class HookRecorder:
         self._record("oro_lifecycle_event", host=host, event=event)
 
     @hookimpl
+    def oro_page_closed(self, host: Host, window: int) -> None:
+        self._record("oro_page_closed", host=host, window=window)
+
+    @hookimpl
     def oro_diagnostics(self, host: Host) -> None:
         self._record("oro_diagnostics", host=host)
 

@@ -34,7 +34,13 @@ from oro_framework import (
     hookimpl,
     hookspecs,
 )
-from oro_framework.testing import HookRecorder, MemoryClient, make_host, raise_for_error
+from oro_framework.testing import (
+    HookRecorder,
+    MemoryClient,
+    live_server,
+    make_host,
+    raise_for_error,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -308,6 +314,47 @@ async def test_oro_lifecycle_event_is_notified_of_every_transition() -> None:
         LifecycleEvent.STOPPING,
         LifecycleEvent.STOPPED,
     ]
+
+
+async def test_oro_page_closed_when_the_last_event_channel_of_a_window_ends() -> None:
+    send, receive = anyio.create_memory_object_stream[int](10)
+
+    class PageWatcher:
+        name = "page-watcher"
+
+        @hookimpl
+        def oro_page_closed(self, host: Host, window: int) -> None:
+            send.send_nowait(window)
+
+    async with (
+        make_host([PageWatcher()]) as host,
+        live_server(host) as server,
+        server.client() as client,
+        anyio.create_task_group() as task_group,
+    ):
+
+        async def channel(window: int, opened: anyio.Event, close: anyio.Event) -> None:
+            async with client.stream("GET", f"/oro/events?window={window}", timeout=30) as events:
+                await events.aiter_lines().__anext__()  # ": connected"
+                opened.set()
+                await close.wait()
+
+        async def open_channel(window: int) -> anyio.Event:
+            opened, close = anyio.Event(), anyio.Event()
+            task_group.start_soon(channel, window, opened, close)
+            await opened.wait()
+            return close
+
+        first = await open_channel(1)
+        second = await open_channel(1)  # a reloaded page, connected before the old one left
+        other = await open_channel(2)
+        first.set()
+        second.set()
+        assert await receive.receive() == 1
+        other.set()
+        assert await receive.receive() == 2
+    # Window 1 was notified once: not when its first channel ended while the second was live.
+    assert receive.statistics().current_buffer_used == 0
 
 
 async def test_oro_diagnostics_reports_under_plugin_name() -> None:

@@ -187,6 +187,8 @@ class Bridge:
                 roots.append(module.path.parent.resolve())
         self._module_roots = roots
         self._preload_args = preload_args
+        self._channels: dict[int, int] = {}
+        """Open event channels per window; ``oro_page_closed`` when one drops to zero."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
@@ -538,26 +540,39 @@ class Bridge:
             return
         window = _window_index(_last(query, "window"))
         headers = [*base, (b"content-type", b"text/event-stream"), (b"cache-control", b"no-store")]
-        async with (
-            self.host.events.subscribe(window=window) as events,
-            anyio.create_task_group() as task_group,
-        ):
-            task_group.start_soon(_cancel_on_disconnect, receive, None, task_group.cancel_scope)
-            await start_response(send, 200, headers)
-            # Subscribed before this first line is sent: a client that has read it receives
-            # every event emitted afterwards.
-            await send(
-                {"type": "http.response.body", "body": b": connected\n\n", "more_body": True}
-            )
-            async for event in events:
-                try:
-                    encoded = encode_sse(ServerSentEvent(event.data, event=event.name))
-                except (TypeError, ValueError):
-                    logger.exception("event %r has data that is not JSON; not sent", event.name)
-                    continue
-                await send({"type": "http.response.body", "body": encoded, "more_body": True})
-            await send({"type": "http.response.body", "body": b""})
-            task_group.cancel_scope.cancel()
+        if window is not None:
+            self._channels[window] = self._channels.get(window, 0) + 1
+        try:
+            async with (
+                self.host.events.subscribe(window=window) as events,
+                anyio.create_task_group() as task_group,
+            ):
+                task_group.start_soon(_cancel_on_disconnect, receive, None, task_group.cancel_scope)
+                await start_response(send, 200, headers)
+                # Subscribed before this first line is sent: a client that has read it receives
+                # every event emitted afterwards.
+                await send(
+                    {"type": "http.response.body", "body": b": connected\n\n", "more_body": True}
+                )
+                async for event in events:
+                    try:
+                        encoded = encode_sse(ServerSentEvent(event.data, event=event.name))
+                    except (TypeError, ValueError):
+                        logger.exception("event %r has data that is not JSON; not sent", event.name)
+                        continue
+                    await send({"type": "http.response.body", "body": encoded, "more_body": True})
+                await send({"type": "http.response.body", "body": b""})
+                task_group.cancel_scope.cancel()
+        finally:
+            if window is not None:
+                self._channel_closed(window)
+
+    def _channel_closed(self, window: int) -> None:
+        remaining = self._channels.pop(window) - 1
+        if remaining:
+            self._channels[window] = remaining
+        else:
+            self.host.hooks.page_closed(self.host, window)
 
     async def _module(
         self, send: Send, headers: Mapping[str, str], method: str, path: str, base: HeaderList

@@ -85,6 +85,13 @@ class HookCaller:
                     "oro_lifecycle_event(%s) of plugin %r failed", event.value, plugin_name
                 )
 
+    def page_closed(self, host: Host, window: int) -> None:
+        for plugin_name, caller in self._implementers("oro_page_closed"):
+            try:
+                caller(host=host, window=window)
+            except Exception:
+                logger.exception("oro_page_closed(%s) of plugin %r failed", window, plugin_name)
+
     def diagnostics(self, host: Host) -> dict[str, Any]:
         """Each plugin's report, keyed by plugin name; a failing plugin reports its error."""
         reports: dict[str, Any] = {}
