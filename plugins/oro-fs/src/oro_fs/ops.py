@@ -207,9 +207,11 @@ def mkdir(sandbox: Sandbox, path: str, mode: int, *, recursive: bool) -> str | N
                 os.mkdir(walked.at, mode & 0o7777, dir_fd=walked.dir_fd)
             except FileExistsError:
                 info = os.stat(walked.at, dir_fd=walked.dir_fd, follow_symlinks=False)
-                if not stat.S_ISDIR(info.st_mode):
+                if stat.S_ISDIR(info.st_mode):
+                    continue
+                if depth == len(target.parts):
                     raise
-                continue
+                raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR)) from None
             if first is None:
                 first = sandbox.display(step, path)
     return first

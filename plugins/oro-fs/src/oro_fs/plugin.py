@@ -67,6 +67,12 @@ def oro_register_services(services: ServiceRegistry, host: Host) -> None:
 
 
 @hookimpl
+def oro_page_closed(host: Host, window: int) -> None:
+    # Closing a watcher's descriptor stops the watcher too.
+    settings.state(host).descriptors.close_window(window)
+
+
+@hookimpl
 def oro_diagnostics(host: Host) -> dict[str, Any]:
     fs = settings.state(host)
     descriptors = fs.descriptors.all()

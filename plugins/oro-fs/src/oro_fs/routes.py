@@ -47,7 +47,6 @@ _OPEN_FLAG_NAMES: Final = (
     "O_NONBLOCK",
 )
 _MODE_NAMES: Final = (
-    "S_IFMT",
     "S_IFREG",
     "S_IFDIR",
     "S_IFCHR",
@@ -70,6 +69,8 @@ _MODE_NAMES: Final = (
 )
 CONSTANTS: Final[dict[str, int]] = {
     **{name: getattr(os, name) for name in _OPEN_FLAG_NAMES if hasattr(os, name)},
+    # stat.S_IFMT is a function in Python; Node's constant is the mask it applies.
+    "S_IFMT": 0o170000,
     **{name: getattr(stat, name) for name in _MODE_NAMES},
     "F_OK": os.F_OK,
     "R_OK": os.R_OK,
