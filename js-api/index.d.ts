@@ -974,3 +974,547 @@ declare module 'oro:buffer' {
   }
   export default buffer
 }
+
+declare module 'oro:fs' {
+  /**
+   * `oro:fs` (also `node:fs`) — Node's `fs` for page JavaScript: callback API, `promises`,
+   * streams, `watch`. Relative paths resolve against the app data directory; the host's sandbox
+   * refuses anything outside the allowed roots with `SecurityError` (code `EPERM`).
+   * @module oro:fs
+   * @alias node:fs
+   */
+
+  import type { Buffer, BufferEncoding } from 'oro:buffer'
+  import type { EventEmitter } from 'oro:events'
+  import type { FsConstants } from 'oro:fs/constants'
+
+  /** A path: a string, UTF-8 bytes, or a `file:` URL. */
+  export type PathLike = string | Uint8Array | URL
+  /** Open flags: `'r'`, `'r+'`, `'w'`, `'wx'`, `'w+'`, `'a'`, `'ax'`, `'a+'`... or a number. */
+  export type OpenFlags = string | number
+  export type Encoding = BufferEncoding | 'buffer'
+  export type Mode = number | string
+  export type TimeLike = number | string | Date
+
+  /** An error from the host: Node's `code` (`ENOENT`...), negative `errno`, `syscall`, `path`. */
+  export interface ErrnoException extends Error {
+    code?: string
+    errno?: number
+    syscall?: string
+    path?: string
+  }
+
+  export type Callback<T = void> = T extends void
+    ? (error: ErrnoException | null) => void
+    : (error: ErrnoException | null, value: T) => void
+
+  export class Stats {
+    dev: number
+    ino: number
+    mode: number
+    nlink: number
+    uid: number
+    gid: number
+    rdev: number
+    size: number
+    blksize: number
+    blocks: number
+    atimeMs: number
+    mtimeMs: number
+    ctimeMs: number
+    birthtimeMs: number
+    atime: Date
+    mtime: Date
+    ctime: Date
+    birthtime: Date
+    constructor (record?: Partial<Record<string, number>>)
+    isFile (): boolean
+    isDirectory (): boolean
+    isSymbolicLink (): boolean
+    isFIFO (): boolean
+    isSocket (): boolean
+    isCharacterDevice (): boolean
+    isBlockDevice (): boolean
+  }
+
+  export class Dirent {
+    name: string
+    /** The directory the entry was read from. */
+    parentPath: string
+    /** Same as `parentPath`. */
+    path: string
+    constructor (name: string, type: number, parentPath: string)
+    isFile (): boolean
+    isDirectory (): boolean
+    isSymbolicLink (): boolean
+    isFIFO (): boolean
+    isSocket (): boolean
+    isCharacterDevice (): boolean
+    isBlockDevice (): boolean
+  }
+
+  export class Dir implements AsyncIterable<Dirent> {
+    readonly path: string
+    read (): Promise<Dirent | null>
+    read (callback: (error: Error | null, dirent?: Dirent | null) => void): void
+    close (): Promise<void>
+    close (callback: (error: Error | null) => void): void
+    entries (): AsyncGenerator<Dirent, void, undefined>
+    [Symbol.asyncIterator] (): AsyncGenerator<Dirent, void, undefined>
+  }
+
+  export interface ReadResult<T> { bytesRead: number, buffer: T }
+  export interface WriteResult<T> { bytesWritten: number, buffer: T }
+
+  export class FileHandle extends EventEmitter {
+    /** This page's descriptor number (-1 once closed); not a host descriptor. */
+    readonly fd: number
+    /** The id the host knows the descriptor by. */
+    readonly id: string
+    readonly path: string
+    read<T extends ArrayBufferView = Buffer> (buffer: T, offset?: number | null, length?: number | null, position?: number | null): Promise<ReadResult<T>>
+    read<T extends ArrayBufferView = Buffer> (buffer: T, options?: { offset?: number, length?: number, position?: number | null }): Promise<ReadResult<T>>
+    read<T extends ArrayBufferView = Buffer> (options?: { buffer?: T, offset?: number, length?: number, position?: number | null }): Promise<ReadResult<T>>
+    write<T extends ArrayBufferView> (buffer: T, offset?: number | null, length?: number | null, position?: number | null): Promise<WriteResult<T>>
+    write<T extends ArrayBufferView> (buffer: T, options?: { offset?: number, length?: number, position?: number | null }): Promise<WriteResult<T>>
+    write (data: string, position?: number | null, encoding?: BufferEncoding): Promise<WriteResult<string>>
+    writev (buffers: ArrayBufferView[], position?: number | null): Promise<{ bytesWritten: number, buffers: ArrayBufferView[] }>
+    readFile (options?: { encoding?: null, signal?: AbortSignal } | null): Promise<Buffer>
+    readFile (options: BufferEncoding | { encoding: BufferEncoding, signal?: AbortSignal }): Promise<string>
+    writeFile (data: WriteData, options?: BufferEncoding | { encoding?: BufferEncoding | null, signal?: AbortSignal } | null): Promise<void>
+    appendFile (data: WriteData, options?: BufferEncoding | { encoding?: BufferEncoding | null, signal?: AbortSignal } | null): Promise<void>
+    stat (): Promise<Stats>
+    truncate (length?: number): Promise<void>
+    sync (): Promise<void>
+    datasync (): Promise<void>
+    close (): Promise<void>
+    /** From the current position to the end, chunk by chunk (bounded memory). */
+    readableWebStream (options?: { chunkSize?: number, autoClose?: boolean }): ReadableStream<Uint8Array>
+    /** Not in Node: each chunk written at the current position. */
+    writableWebStream (options?: { autoClose?: boolean }): WritableStream<Uint8Array | string>
+  }
+
+  /** What `writeFile` takes: a string, bytes, or an (async) iterable of them. */
+  export type WriteData =
+    | string | ArrayBufferView | ArrayBuffer
+    | Iterable<string | ArrayBufferView> | AsyncIterable<string | ArrayBufferView>
+
+  export interface WatchEvent<T = string> { eventType: 'rename' | 'change', filename: T }
+
+  /** `fs/promises.watch`: ends on `break`/`return()`, fails with `AbortError` on `signal`. */
+  export interface WatchIterator<T = string> extends AsyncIterableIterator<WatchEvent<T>> {
+    /** Not in Node: resolves (with the watcher id) once the host watches. */
+    ready: Promise<string>
+  }
+
+  export interface WatchOptions { recursive?: boolean, encoding?: Encoding, signal?: AbortSignal, persistent?: boolean }
+
+  export type ReadFileOptions = { encoding?: null, flag?: OpenFlags, signal?: AbortSignal } | null
+  export type ReadFileTextOptions = BufferEncoding | { encoding: BufferEncoding, flag?: OpenFlags, signal?: AbortSignal }
+  export type WriteFileOptions = BufferEncoding | { encoding?: BufferEncoding | null, mode?: Mode, flag?: OpenFlags, signal?: AbortSignal } | null
+  export interface MkdirOptions { recursive?: boolean, mode?: Mode }
+  export interface RmOptions { recursive?: boolean, force?: boolean }
+  export interface CpOptions { recursive?: boolean, force?: boolean, errorOnExist?: boolean }
+  export interface ReaddirOptions { encoding?: BufferEncoding | null, recursive?: boolean }
+
+  export interface FsPromises {
+    readonly constants: FsConstants
+    access (path: PathLike, mode?: number): Promise<void>
+    appendFile (path: PathLike | FileHandle, data: WriteData, options?: WriteFileOptions): Promise<void>
+    chmod (path: PathLike, mode: Mode): Promise<void>
+    copyFile (src: PathLike, dest: PathLike, mode?: number): Promise<void>
+    cp (src: PathLike, dest: PathLike, options?: CpOptions): Promise<void>
+    link (existingPath: PathLike, newPath: PathLike): Promise<void>
+    lstat (path: PathLike): Promise<Stats>
+    mkdir (path: PathLike, options: MkdirOptions & { recursive: true }): Promise<string | undefined>
+    mkdir (path: PathLike, options?: Mode | MkdirOptions | null): Promise<string | undefined>
+    mkdtemp (prefix: string, options?: BufferEncoding | { encoding?: BufferEncoding | null } | null): Promise<string>
+    open (path: PathLike, flags?: OpenFlags, mode?: Mode): Promise<FileHandle>
+    opendir (path: PathLike, options?: { bufferSize?: number }): Promise<Dir>
+    readFile (path: PathLike | FileHandle, options?: ReadFileOptions): Promise<Buffer>
+    readFile (path: PathLike | FileHandle, options: ReadFileTextOptions): Promise<string>
+    readdir (path: PathLike, options: ReaddirOptions & { withFileTypes: true }): Promise<Dirent[]>
+    readdir (path: PathLike, options?: BufferEncoding | (ReaddirOptions & { withFileTypes?: false }) | null): Promise<string[]>
+    readlink (path: PathLike, options?: BufferEncoding | { encoding?: BufferEncoding | null } | null): Promise<string>
+    realpath (path: PathLike, options?: BufferEncoding | { encoding?: BufferEncoding | null } | null): Promise<string>
+    rename (oldPath: PathLike, newPath: PathLike): Promise<void>
+    rm (path: PathLike, options?: RmOptions): Promise<void>
+    rmdir (path: PathLike, options?: { recursive?: boolean }): Promise<void>
+    stat (path: PathLike): Promise<Stats>
+    symlink (target: PathLike, path: PathLike, type?: 'file' | 'dir' | 'junction' | null): Promise<void>
+    truncate (path: PathLike, length?: number): Promise<void>
+    unlink (path: PathLike): Promise<void>
+    utimes (path: PathLike, atime: TimeLike, mtime: TimeLike): Promise<void>
+    watch (path: PathLike, options?: BufferEncoding | WatchOptions): WatchIterator<string>
+    writeFile (path: PathLike | FileHandle, data: WriteData, options?: WriteFileOptions): Promise<void>
+  }
+
+  /** Node's `fs.FSWatcher`: `change` (eventType, filename), `error`, `close`. */
+  export class FSWatcher extends EventEmitter {
+    /** Not in Node: resolves with the watcher id once the host watches, null if it could not. */
+    readonly ready: Promise<string | null>
+    close (): void
+    ref (): this
+    unref (): this
+  }
+
+  export interface ReadStreamOptions {
+    flags?: OpenFlags
+    encoding?: BufferEncoding | null
+    fd?: FileHandle | number
+    mode?: Mode
+    autoClose?: boolean
+    emitClose?: boolean
+    start?: number
+    /** Last byte, inclusive. */
+    end?: number
+    highWaterMark?: number
+    signal?: AbortSignal
+  }
+
+  export interface WriteStreamOptions {
+    flags?: OpenFlags
+    encoding?: BufferEncoding
+    fd?: FileHandle | number
+    mode?: Mode
+    autoClose?: boolean
+    emitClose?: boolean
+    start?: number
+    highWaterMark?: number
+    signal?: AbortSignal
+  }
+
+  /** A Node-like readable file stream: `data`, `end`, `error`, `close`, `open`, `ready`. */
+  export class ReadStream extends EventEmitter implements AsyncIterable<Buffer | string> {
+    constructor (path: PathLike, options?: BufferEncoding | ReadStreamOptions)
+    readonly path: string
+    bytesRead: number
+    pending: boolean
+    destroyed: boolean
+    readableEnded: boolean
+    setEncoding (encoding: BufferEncoding | null): this
+    isPaused (): boolean
+    pause (): this
+    resume (): this
+    destroy (error?: Error): this
+    close (callback?: (error?: Error | null) => void): this
+    pipe<D extends { write (chunk: any): boolean | void, end? (): void, once?: Function }> (destination: D, options?: { end?: boolean }): D
+    [Symbol.asyncIterator] (): AsyncGenerator<Buffer | string, void, undefined>
+  }
+
+  /** A Node-like writable file stream: `drain`, `finish`, `error`, `close`, `open`, `ready`. */
+  export class WriteStream extends EventEmitter {
+    constructor (path: PathLike, options?: BufferEncoding | WriteStreamOptions)
+    readonly path: string
+    bytesWritten: number
+    pending: boolean
+    destroyed: boolean
+    writableEnded: boolean
+    writableFinished: boolean
+    readonly writableLength: number
+    write (chunk: string | ArrayBufferView | ArrayBuffer, callback?: (error?: Error | null) => void): boolean
+    write (chunk: string | ArrayBufferView | ArrayBuffer, encoding?: BufferEncoding, callback?: (error?: Error | null) => void): boolean
+    end (callback?: () => void): this
+    end (chunk: string | ArrayBufferView | ArrayBuffer, callback?: () => void): this
+    end (chunk: string | ArrayBufferView | ArrayBuffer, encoding?: BufferEncoding, callback?: () => void): this
+    destroy (error?: Error): this
+    close (callback?: (error?: Error | null) => void): this
+  }
+
+  export const constants: FsConstants
+  export const promises: FsPromises
+  export const F_OK: number
+  export const R_OK: number
+  export const W_OK: number
+  export const X_OK: number
+
+  export function access (path: PathLike, callback: Callback): void
+  export function access (path: PathLike, mode: number | undefined, callback: Callback): void
+  export function appendFile (path: PathLike | number, data: WriteData, callback: Callback): void
+  export function appendFile (path: PathLike | number, data: WriteData, options: WriteFileOptions, callback: Callback): void
+  export function chmod (path: PathLike, mode: Mode, callback: Callback): void
+  export function close (fd: number, callback?: Callback): void
+  export function copyFile (src: PathLike, dest: PathLike, callback: Callback): void
+  export function copyFile (src: PathLike, dest: PathLike, mode: number, callback: Callback): void
+  export function cp (src: PathLike, dest: PathLike, callback: Callback): void
+  export function cp (src: PathLike, dest: PathLike, options: CpOptions, callback: Callback): void
+  export function createReadStream (path: PathLike, options?: BufferEncoding | ReadStreamOptions): ReadStream
+  export function createWriteStream (path: PathLike, options?: BufferEncoding | WriteStreamOptions): WriteStream
+  /** @deprecated use `access` or `stat` */
+  export function exists (path: PathLike, callback: (exists: boolean) => void): void
+  export function fdatasync (fd: number, callback: Callback): void
+  export function fstat (fd: number, callback: Callback<Stats>): void
+  export function fsync (fd: number, callback: Callback): void
+  export function ftruncate (fd: number, callback: Callback): void
+  export function ftruncate (fd: number, length: number, callback: Callback): void
+  export function link (existingPath: PathLike, newPath: PathLike, callback: Callback): void
+  export function lstat (path: PathLike, callback: Callback<Stats>): void
+  export function mkdir (path: PathLike, callback: Callback<string | undefined>): void
+  export function mkdir (path: PathLike, options: Mode | MkdirOptions | null, callback: Callback<string | undefined>): void
+  export function mkdtemp (prefix: string, callback: Callback<string>): void
+  export function mkdtemp (prefix: string, options: BufferEncoding | { encoding?: BufferEncoding | null } | null, callback: Callback<string>): void
+  export function open (path: PathLike, callback: Callback<number>): void
+  export function open (path: PathLike, flags: OpenFlags | undefined, callback: Callback<number>): void
+  export function open (path: PathLike, flags: OpenFlags | undefined, mode: Mode | undefined, callback: Callback<number>): void
+  export function opendir (path: PathLike, callback: Callback<Dir>): void
+  export function opendir (path: PathLike, options: { bufferSize?: number }, callback: Callback<Dir>): void
+  export function read<T extends ArrayBufferView> (fd: number, buffer: T, offset: number, length: number, position: number | null, callback: (error: ErrnoException | null, bytesRead: number, buffer: T) => void): void
+  export function read<T extends ArrayBufferView> (fd: number, options: { buffer?: T, offset?: number, length?: number, position?: number | null }, callback: (error: ErrnoException | null, bytesRead: number, buffer: T) => void): void
+  export function read (fd: number, callback: (error: ErrnoException | null, bytesRead: number, buffer: Buffer) => void): void
+  export function readdir (path: PathLike, callback: Callback<string[]>): void
+  export function readdir (path: PathLike, options: ReaddirOptions & { withFileTypes: true }, callback: Callback<Dirent[]>): void
+  export function readdir (path: PathLike, options: BufferEncoding | (ReaddirOptions & { withFileTypes?: false }) | null, callback: Callback<string[]>): void
+  export function readFile (path: PathLike | number, callback: Callback<Buffer>): void
+  export function readFile (path: PathLike | number, options: ReadFileOptions, callback: Callback<Buffer>): void
+  export function readFile (path: PathLike | number, options: ReadFileTextOptions, callback: Callback<string>): void
+  export function readlink (path: PathLike, callback: Callback<string>): void
+  export function readlink (path: PathLike, options: BufferEncoding | { encoding?: BufferEncoding | null } | null, callback: Callback<string>): void
+  export function realpath (path: PathLike, callback: Callback<string>): void
+  export function realpath (path: PathLike, options: BufferEncoding | { encoding?: BufferEncoding | null } | null, callback: Callback<string>): void
+  export function rename (oldPath: PathLike, newPath: PathLike, callback: Callback): void
+  export function rm (path: PathLike, callback: Callback): void
+  export function rm (path: PathLike, options: RmOptions, callback: Callback): void
+  export function rmdir (path: PathLike, callback: Callback): void
+  export function rmdir (path: PathLike, options: { recursive?: boolean }, callback: Callback): void
+  export function stat (path: PathLike, callback: Callback<Stats>): void
+  export function symlink (target: PathLike, path: PathLike, callback: Callback): void
+  export function symlink (target: PathLike, path: PathLike, type: 'file' | 'dir' | 'junction' | null | undefined, callback: Callback): void
+  export function truncate (path: PathLike, callback: Callback): void
+  export function truncate (path: PathLike, length: number, callback: Callback): void
+  export function unlink (path: PathLike, callback: Callback): void
+  export function utimes (path: PathLike, atime: TimeLike, mtime: TimeLike, callback: Callback): void
+  export function watch (path: PathLike, listener?: (eventType: 'rename' | 'change', filename: string) => void): FSWatcher
+  export function watch (path: PathLike, options: BufferEncoding | WatchOptions | undefined, listener?: (eventType: 'rename' | 'change', filename: string) => void): FSWatcher
+  export function write<T extends ArrayBufferView> (fd: number, buffer: T, callback: (error: ErrnoException | null, bytesWritten: number, buffer: T) => void): void
+  export function write<T extends ArrayBufferView> (fd: number, buffer: T, offset: number | null | undefined, callback: (error: ErrnoException | null, bytesWritten: number, buffer: T) => void): void
+  export function write<T extends ArrayBufferView> (fd: number, buffer: T, offset: number | null | undefined, length: number | null | undefined, callback: (error: ErrnoException | null, bytesWritten: number, buffer: T) => void): void
+  export function write<T extends ArrayBufferView> (fd: number, buffer: T, offset: number | null | undefined, length: number | null | undefined, position: number | null | undefined, callback: (error: ErrnoException | null, bytesWritten: number, buffer: T) => void): void
+  export function write (fd: number, data: string, callback: (error: ErrnoException | null, bytesWritten: number, data: string) => void): void
+  export function write (fd: number, data: string, position: number | null | undefined, callback: (error: ErrnoException | null, bytesWritten: number, data: string) => void): void
+  export function write (fd: number, data: string, position: number | null | undefined, encoding: BufferEncoding | undefined, callback: (error: ErrnoException | null, bytesWritten: number, data: string) => void): void
+  export function writeFile (path: PathLike | number, data: WriteData, callback: Callback): void
+  export function writeFile (path: PathLike | number, data: WriteData, options: WriteFileOptions, callback: Callback): void
+
+  const fs: {
+    F_OK: number
+    R_OK: number
+    W_OK: number
+    X_OK: number
+    Dir: typeof Dir
+    Dirent: typeof Dirent
+    FSWatcher: typeof FSWatcher
+    FileHandle: typeof FileHandle
+    ReadStream: typeof ReadStream
+    Stats: typeof Stats
+    WriteStream: typeof WriteStream
+    access: typeof access
+    appendFile: typeof appendFile
+    chmod: typeof chmod
+    close: typeof close
+    constants: FsConstants
+    copyFile: typeof copyFile
+    cp: typeof cp
+    createReadStream: typeof createReadStream
+    createWriteStream: typeof createWriteStream
+    exists: typeof exists
+    fdatasync: typeof fdatasync
+    fstat: typeof fstat
+    fsync: typeof fsync
+    ftruncate: typeof ftruncate
+    link: typeof link
+    lstat: typeof lstat
+    mkdir: typeof mkdir
+    mkdtemp: typeof mkdtemp
+    open: typeof open
+    opendir: typeof opendir
+    promises: FsPromises
+    read: typeof read
+    readFile: typeof readFile
+    readdir: typeof readdir
+    readlink: typeof readlink
+    realpath: typeof realpath
+    rename: typeof rename
+    rm: typeof rm
+    rmdir: typeof rmdir
+    stat: typeof stat
+    symlink: typeof symlink
+    truncate: typeof truncate
+    unlink: typeof unlink
+    utimes: typeof utimes
+    watch: typeof watch
+    write: typeof write
+    writeFile: typeof writeFile
+  }
+  export default fs
+}
+
+declare module 'oro:fs/constants' {
+  /**
+   * `oro:fs/constants` (also `node:fs/constants`) — Node's `fs.constants`, with the host's values.
+   * @module oro:fs/constants
+   * @alias node:fs/constants
+   */
+
+  export interface FsConstants {
+    readonly [name: string]: number
+    readonly O_RDONLY: number
+    readonly O_WRONLY: number
+    readonly O_RDWR: number
+    readonly O_CREAT: number
+    readonly O_EXCL: number
+    readonly O_NOCTTY: number
+    readonly O_TRUNC: number
+    readonly O_APPEND: number
+    readonly O_DIRECTORY: number
+    readonly O_NOATIME: number
+    readonly O_NOFOLLOW: number
+    readonly O_SYNC: number
+    readonly O_DSYNC: number
+    readonly O_DIRECT: number
+    readonly O_NONBLOCK: number
+    readonly S_IFMT: number
+    readonly S_IFREG: number
+    readonly S_IFDIR: number
+    readonly S_IFCHR: number
+    readonly S_IFBLK: number
+    readonly S_IFIFO: number
+    readonly S_IFLNK: number
+    readonly S_IFSOCK: number
+    readonly S_IRWXU: number
+    readonly S_IRUSR: number
+    readonly S_IWUSR: number
+    readonly S_IXUSR: number
+    readonly S_IRWXG: number
+    readonly S_IRGRP: number
+    readonly S_IWGRP: number
+    readonly S_IXGRP: number
+    readonly S_IRWXO: number
+    readonly S_IROTH: number
+    readonly S_IWOTH: number
+    readonly S_IXOTH: number
+    readonly F_OK: number
+    readonly R_OK: number
+    readonly W_OK: number
+    readonly X_OK: number
+    readonly COPYFILE_EXCL: number
+    readonly COPYFILE_FICLONE: number
+    readonly COPYFILE_FICLONE_FORCE: number
+    readonly UV_FS_COPYFILE_EXCL: number
+    readonly UV_FS_COPYFILE_FICLONE: number
+    readonly UV_FS_COPYFILE_FICLONE_FORCE: number
+    readonly UV_FS_SYMLINK_DIR: number
+    readonly UV_FS_SYMLINK_JUNCTION: number
+    readonly UV_FS_O_FILEMAP: number
+    readonly UV_DIRENT_UNKNOWN: number
+    readonly UV_DIRENT_FILE: number
+    readonly UV_DIRENT_DIR: number
+    readonly UV_DIRENT_LINK: number
+    readonly UV_DIRENT_FIFO: number
+    readonly UV_DIRENT_SOCKET: number
+    readonly UV_DIRENT_CHAR: number
+    readonly UV_DIRENT_BLOCK: number
+  }
+
+  /** Every constant (frozen). */
+  export const constants: FsConstants
+  export const O_RDONLY: number
+  export const O_WRONLY: number
+  export const O_RDWR: number
+  export const O_CREAT: number
+  export const O_EXCL: number
+  export const O_NOCTTY: number
+  export const O_TRUNC: number
+  export const O_APPEND: number
+  export const O_DIRECTORY: number
+  export const O_NOATIME: number
+  export const O_NOFOLLOW: number
+  export const O_SYNC: number
+  export const O_DSYNC: number
+  export const O_DIRECT: number
+  export const O_NONBLOCK: number
+  export const S_IFMT: number
+  export const S_IFREG: number
+  export const S_IFDIR: number
+  export const S_IFCHR: number
+  export const S_IFBLK: number
+  export const S_IFIFO: number
+  export const S_IFLNK: number
+  export const S_IFSOCK: number
+  export const S_IRWXU: number
+  export const S_IRUSR: number
+  export const S_IWUSR: number
+  export const S_IXUSR: number
+  export const S_IRWXG: number
+  export const S_IRGRP: number
+  export const S_IWGRP: number
+  export const S_IXGRP: number
+  export const S_IRWXO: number
+  export const S_IROTH: number
+  export const S_IWOTH: number
+  export const S_IXOTH: number
+  export const F_OK: number
+  export const R_OK: number
+  export const W_OK: number
+  export const X_OK: number
+  export const COPYFILE_EXCL: number
+  export const COPYFILE_FICLONE: number
+  export const COPYFILE_FICLONE_FORCE: number
+  export const UV_FS_COPYFILE_EXCL: number
+  export const UV_FS_COPYFILE_FICLONE: number
+  export const UV_FS_COPYFILE_FICLONE_FORCE: number
+  export const UV_FS_SYMLINK_DIR: number
+  export const UV_FS_SYMLINK_JUNCTION: number
+  export const UV_FS_O_FILEMAP: number
+  export const UV_DIRENT_UNKNOWN: number
+  export const UV_DIRENT_FILE: number
+  export const UV_DIRENT_DIR: number
+  export const UV_DIRENT_LINK: number
+  export const UV_DIRENT_FIFO: number
+  export const UV_DIRENT_SOCKET: number
+  export const UV_DIRENT_CHAR: number
+  export const UV_DIRENT_BLOCK: number
+  export default constants
+}
+
+declare module 'oro:fs/promises' {
+  /**
+   * `oro:fs/promises` (also `node:fs/promises`) — Node's promise API of `fs` (no `*Sync`).
+   * @module oro:fs/promises
+   * @alias node:fs/promises
+   */
+
+  import type { FsPromises } from 'oro:fs'
+
+  export type {
+    FileHandle, Dir, Dirent, Stats, PathLike, OpenFlags, Encoding, WatchEvent, WatchIterator
+  } from 'oro:fs'
+
+  export const access: FsPromises['access']
+  export const appendFile: FsPromises['appendFile']
+  export const chmod: FsPromises['chmod']
+  export const constants: FsPromises['constants']
+  export const copyFile: FsPromises['copyFile']
+  export const cp: FsPromises['cp']
+  export const link: FsPromises['link']
+  export const lstat: FsPromises['lstat']
+  export const mkdir: FsPromises['mkdir']
+  export const mkdtemp: FsPromises['mkdtemp']
+  export const open: FsPromises['open']
+  export const opendir: FsPromises['opendir']
+  export const readFile: FsPromises['readFile']
+  export const readdir: FsPromises['readdir']
+  export const readlink: FsPromises['readlink']
+  export const realpath: FsPromises['realpath']
+  export const rename: FsPromises['rename']
+  export const rm: FsPromises['rm']
+  export const rmdir: FsPromises['rmdir']
+  export const stat: FsPromises['stat']
+  export const symlink: FsPromises['symlink']
+  export const truncate: FsPromises['truncate']
+  export const unlink: FsPromises['unlink']
+  export const utimes: FsPromises['utimes']
+  export const watch: FsPromises['watch']
+  export const writeFile: FsPromises['writeFile']
+  const promises: FsPromises
+  export default promises
+}

@@ -21,3 +21,18 @@ declare module 'node:os' {
   export * from 'oro:os'
   export { default } from 'oro:os'
 }
+
+declare module 'node:fs' {
+  export * from 'oro:fs'
+  export { default } from 'oro:fs'
+}
+
+declare module 'node:fs/constants' {
+  export * from 'oro:fs/constants'
+  export { default } from 'oro:fs/constants'
+}
+
+declare module 'node:fs/promises' {
+  export * from 'oro:fs/promises'
+  export { default } from 'oro:fs/promises'
+}

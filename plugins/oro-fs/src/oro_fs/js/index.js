@@ -302,7 +302,7 @@ export function exists (path, callback) {
  * `eventType` `'rename'` or `'change'`; `listener`, when given, is a `change` listener.
  * @param {unknown} path
  * @param {unknown} [options] encoding or `{ recursive, encoding, signal }`
- * @param {(eventType: string, filename: string | Buffer) => void} [listener]
+ * @param {(eventType: string, filename: string | import('oro:buffer').Buffer) => void} [listener]
  * @returns {FSWatcher}
  */
 export function watch (path, options = undefined, listener = undefined) {

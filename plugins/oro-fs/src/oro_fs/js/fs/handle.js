@@ -55,7 +55,8 @@ export async function writeAll (id, bytes, position, options = {}) {
   return written
 }
 
-const asyncDispose = /** @type {typeof Symbol.asyncDispose} */ (/** @type {any} */ (Symbol).asyncDispose ?? Symbol.for('nodejs.asyncDispose'))
+/** `Symbol.asyncDispose` where the browser has it (`await using`), else Node's registered symbol. */
+const asyncDispose = /** @type {symbol} */ (/** @type {any} */ (Symbol).asyncDispose ?? Symbol.for('nodejs.asyncDispose'))
 
 /** An open file: Node's `FileHandle`. Emits `close`. */
 export class FileHandle extends EventEmitter {

@@ -52,10 +52,11 @@ export class Stats {
     this.mtimeMs = number('mtimeMs')
     this.ctimeMs = number('ctimeMs')
     this.birthtimeMs = typeof record.birthtimeMs === 'number' ? record.birthtimeMs : this.ctimeMs
-    this.atime = new Date(this.atimeMs)
-    this.mtime = new Date(this.mtimeMs)
-    this.ctime = new Date(this.ctimeMs)
-    this.birthtime = new Date(this.birthtimeMs)
+    // Rounded to the millisecond as Node's dateFromMs does (new Date() would truncate).
+    this.atime = new Date(Math.round(this.atimeMs))
+    this.mtime = new Date(Math.round(this.mtimeMs))
+    this.ctime = new Date(Math.round(this.ctimeMs))
+    this.birthtime = new Date(Math.round(this.birthtimeMs))
   }
 
   isFile () { return isType(this.mode, 'S_IFREG') }

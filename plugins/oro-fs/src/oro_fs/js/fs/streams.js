@@ -140,7 +140,7 @@ export class ReadStream extends EventEmitter {
   /** @param {Uint8Array} chunk */
   #decode (chunk) {
     const buffer = toBuffer(chunk)
-    return this.#encoding && this.#encoding !== 'buffer' ? buffer.toString(/** @type {BufferEncoding} */ (this.#encoding)) : buffer
+    return this.#encoding && this.#encoding !== 'buffer' ? buffer.toString(/** @type {import('oro:buffer').BufferEncoding} */ (this.#encoding)) : buffer
   }
 
   async #pump () {

@@ -137,7 +137,10 @@ export class FSWatcher extends EventEmitter {
  * @returns {AsyncIterableIterator<{ eventType: string, filename: string | Buffer }> & { ready: Promise<string> }}
  */
 export function watchIterator (path, options = undefined) {
-  const { recursive = false, encoding = 'utf8', signal } = getOptions(options, { recursive: false, encoding: 'utf8', signal: undefined })
+  const settings = getOptions(options, { recursive: false, encoding: 'utf8' })
+  const { recursive, encoding } = settings
+  /** @type {AbortSignal | undefined} */
+  const signal = settings.signal
   const target = toPath(path, 'filename')
   checkAborted(signal)
   /** @type {Array<{ eventType: string, filename: string | Buffer }>} */

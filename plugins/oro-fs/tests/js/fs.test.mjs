@@ -1,0 +1,202 @@
+// Unit tests of the parts of oro:fs that need no host: flags, modes, times, encodings, ids,
+// Stats/Dirent, the module shapes against their .d.ts, and the declarations under tsc.
+// Run through tests/test_fs_js_unit.py (node --import ./support/register.mjs --test).
+
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
+import { constants as nodeConstants, lstatSync, mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { Buffer as NodeBuffer } from 'node:buffer'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { promisify } from 'node:util'
+
+import { checkEncoding, fromBytes, getOptions, newId, toBytes, toFlags, toMode, toPath, toSeconds } from '../../src/oro_fs/js/fs/util.js'
+import { Dirent, Stats } from '../../src/oro_fs/js/fs/stats.js'
+import { constants } from 'oro:fs/constants'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const js = join(here, '..', '..', 'src', 'oro_fs', 'js')
+const repository = join(here, '..', '..', '..', '..')
+const run = promisify(execFile)
+
+test('outside the runtime the constants are the Linux values Node uses', () => {
+  for (const [name, value] of Object.entries(constants)) {
+    if (name in nodeConstants) assert.equal(value, nodeConstants[name], name)
+  }
+  assert.ok(Object.isFrozen(constants))
+})
+
+test('flag strings map as Node maps them', () => {
+  const c = nodeConstants
+  const cases = {
+    r: c.O_RDONLY,
+    'r+': c.O_RDWR,
+    rs: c.O_RDONLY | c.O_SYNC,
+    'rs+': c.O_RDWR | c.O_SYNC,
+    w: c.O_TRUNC | c.O_CREAT | c.O_WRONLY,
+    wx: c.O_TRUNC | c.O_CREAT | c.O_WRONLY | c.O_EXCL,
+    'w+': c.O_TRUNC | c.O_CREAT | c.O_RDWR,
+    'xw+': c.O_TRUNC | c.O_CREAT | c.O_RDWR | c.O_EXCL,
+    a: c.O_APPEND | c.O_CREAT | c.O_WRONLY,
+    ax: c.O_APPEND | c.O_CREAT | c.O_WRONLY | c.O_EXCL,
+    as: c.O_APPEND | c.O_CREAT | c.O_WRONLY | c.O_SYNC,
+    'a+': c.O_APPEND | c.O_CREAT | c.O_RDWR,
+    'ax+': c.O_APPEND | c.O_CREAT | c.O_RDWR | c.O_EXCL,
+    'sa+': c.O_APPEND | c.O_CREAT | c.O_RDWR | c.O_SYNC
+  }
+  for (const [flags, expected] of Object.entries(cases)) assert.equal(toFlags(flags), expected, flags)
+  assert.equal(toFlags(undefined), c.O_RDONLY)
+  assert.equal(toFlags(null, 'w'), cases.w)
+  assert.equal(toFlags(c.O_RDWR | c.O_CREAT), c.O_RDWR | c.O_CREAT)
+  assert.throws(() => toFlags('rw'), { name: 'TypeError', code: 'ERR_INVALID_ARG_VALUE' })
+  assert.throws(() => toFlags(1.5), { name: 'RangeError', code: 'ERR_OUT_OF_RANGE' })
+})
+
+test('modes are numbers or octal strings', () => {
+  assert.equal(toMode(undefined, 0o666), 0o666)
+  assert.equal(toMode(0o755, 0), 0o755)
+  assert.equal(toMode('644', 0), 0o644)
+  assert.equal(toMode('0o700', 0), 0o700)
+  assert.throws(() => toMode('9', 0), { code: 'ERR_INVALID_ARG_VALUE' })
+  assert.throws(() => toMode(-1, 0), { code: 'ERR_OUT_OF_RANGE' })
+  assert.throws(() => toMode({}, 0), { code: 'ERR_INVALID_ARG_TYPE' })
+})
+
+test('times are seconds: numbers, numeric strings and Dates', () => {
+  assert.equal(toSeconds(12.5, 'atime'), 12.5)
+  assert.equal(toSeconds('100', 'atime'), 100)
+  assert.equal(toSeconds(new Date(1500), 'mtime'), 1.5)
+  assert.throws(() => toSeconds('soon', 'mtime'), { code: 'ERR_INVALID_ARG_TYPE' })
+  assert.throws(() => toSeconds(new Date(NaN), 'mtime'), { code: 'ERR_INVALID_ARG_TYPE' })
+})
+
+test('paths: strings, bytes and file: URLs', () => {
+  assert.equal(toPath('notes/a.md'), 'notes/a.md')
+  assert.equal(toPath(new TextEncoder().encode('é.txt')), 'é.txt')
+  assert.equal(toPath(new URL('file:///tmp/a%20b.txt')), '/tmp/a b.txt')
+  assert.throws(() => toPath(new URL('http://x/y')), { code: 'ERR_INVALID_URL_SCHEME' })
+  assert.throws(() => toPath(7), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' })
+})
+
+test('options: a string is the encoding, encodings are checked', () => {
+  assert.deepEqual(getOptions('utf8', { encoding: null, flag: 'r' }), { encoding: 'utf8', flag: 'r' })
+  assert.deepEqual(getOptions({ flag: 'a' }, { encoding: null, flag: 'r' }), { encoding: null, flag: 'a' })
+  assert.deepEqual(getOptions(undefined, { x: 1 }), { x: 1 })
+  assert.equal(checkEncoding('HEX'), 'hex')
+  assert.throws(() => getOptions('klingon', {}), { code: 'ERR_INVALID_ARG_VALUE' })
+  assert.throws(() => getOptions(5, {}), { code: 'ERR_INVALID_ARG_TYPE' })
+})
+
+test('encodings agree with Node\'s own Buffer on random data', () => {
+  const encodings = ['utf8', 'base64', 'base64url', 'hex', 'latin1', 'binary', 'ascii', 'utf16le', 'ucs2']
+  for (let round = 0; round < 200; round++) {
+    const length = Math.floor(Math.random() * 64)
+    const bytes = new Uint8Array(length)
+    for (let i = 0; i < length; i++) bytes[i] = Math.floor(Math.random() * 256)
+    for (const encoding of encodings) {
+      const text = NodeBuffer.from(bytes).toString(encoding)
+      assert.equal(fromBytes(bytes, encoding), text, `${encoding} decode of ${NodeBuffer.from(bytes).toString('hex')}`)
+      assert.deepEqual([...toBytes(text, encoding)], [...NodeBuffer.from(text, encoding)], `${encoding} encode`)
+    }
+  }
+  const view = new Uint8Array([1, 2, 3, 4]).subarray(1, 3)
+  assert.deepEqual([...toBytes(new DataView(view.buffer, 1, 2))], [2, 3])
+  assert.equal(toBytes(view), view)
+  assert.deepEqual([...fromBytes(view, null)], [2, 3])
+  assert.throws(() => toBytes(42), { code: 'ERR_INVALID_ARG_TYPE' })
+})
+
+test('descriptor ids are random decimal 53-bit integers', () => {
+  const ids = new Set()
+  for (let i = 0; i < 2000; i++) {
+    const id = newId()
+    assert.match(id, /^[1-9]\d*$/)
+    assert.ok(Number(id) <= Number.MAX_SAFE_INTEGER)
+    ids.add(id)
+  }
+  assert.equal(ids.size, 2000)
+})
+
+test('Stats and Dirent answer like Node\'s for real files', () => {
+  const root = mkdtempSync(join(tmpdir(), 'oro-fs-stats-'))
+  try {
+    writeFileSync(join(root, 'file'), 'x')
+    mkdirSync(join(root, 'dir'))
+    symlinkSync('file', join(root, 'link'))
+    const types = { file: 1, dir: 2, link: 3 }
+    for (const name of ['file', 'dir', 'link']) {
+      const real = lstatSync(join(root, name))
+      const record = {}
+      for (const key of ['dev', 'ino', 'mode', 'nlink', 'uid', 'gid', 'rdev', 'size', 'blksize', 'blocks', 'atimeMs', 'mtimeMs', 'ctimeMs', 'birthtimeMs']) record[key] = real[key]
+      const stats = new Stats(record)
+      for (const method of ['isFile', 'isDirectory', 'isSymbolicLink', 'isFIFO', 'isSocket', 'isCharacterDevice', 'isBlockDevice']) {
+        assert.equal(stats[method](), real[method](), `${name}.${method}`)
+      }
+      assert.ok(stats.mtime instanceof Date)
+      assert.equal(stats.mtime.getTime(), real.mtime.getTime())
+      assert.equal(stats.birthtime.getTime(), real.birthtime.getTime())
+      assert.equal(stats.size, real.size)
+      const dirent = new Dirent(name, types[name], root)
+      assert.equal(dirent.isFile(), real.isFile())
+      assert.equal(dirent.isDirectory(), real.isDirectory())
+      assert.equal(dirent.isSymbolicLink(), real.isSymbolicLink())
+      assert.equal(dirent.parentPath, root)
+    }
+    const empty = new Stats({ mtimeMs: 5, ctimeMs: 7 })
+    assert.equal(empty.birthtimeMs, 7)
+    assert.equal(empty.size, 0)
+  } finally {
+    rmSync(root, { recursive: true, force: true })
+  }
+})
+
+/** Value names a declaration file exports, plus `default` (as js-api/tests/types.test.mjs). */
+function declaredValues (text) {
+  const names = new Set()
+  const body = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '')
+  for (const match of body.matchAll(/^export (?:declare )?(?:const|let|var|function|class|abstract class) (\w+)/gm)) names.add(match[1])
+  if (/^export default /m.test(body)) names.add('default')
+  return names
+}
+
+for (const name of ['index', 'promises', 'constants']) {
+  test(`${name}.d.ts declares exactly the exports of ${name}.js`, async () => {
+    const declared = declaredValues(await readFile(join(js, `${name}.d.ts`), 'utf8'))
+    const actual = new Set(Object.keys(await import(pathToFileURL(join(js, `${name}.js`)).href)))
+    assert.deepEqual([...declared].sort(), [...actual].sort())
+  })
+}
+
+test('the default export of oro:fs holds every named function, no *Sync', async () => {
+  const fs = await import('oro:fs')
+  const promises = await import('oro:fs/promises')
+  for (const [key, value] of Object.entries(fs)) {
+    if (key !== 'default') assert.equal(fs.default[key], value, key)
+  }
+  assert.equal(promises.default, fs.promises)
+  assert.equal(Object.keys(fs.default).filter((key) => key.endsWith('Sync')).length, 0)
+  assert.equal(Object.keys(promises).filter((key) => key.endsWith('Sync')).length, 0)
+})
+
+const tsc = join(repository, 'js-api', 'node_modules', 'typescript', 'bin', 'tsc')
+
+test('js-api/index.d.ts includes oro:fs and is up to date', async () => {
+  const { generate } = await import(pathToFileURL(join(repository, 'js-api', 'scripts', 'types.mjs')).href)
+  const files = await generate()
+  assert.match(files['index.d.ts'], /declare module 'oro:fs\/promises'/)
+  assert.match(files['node-aliases.d.ts'], /declare module 'node:fs'/)
+  assert.equal(await readFile(join(repository, 'js-api', 'index.d.ts'), 'utf8'), files['index.d.ts'], 'stale: node js-api/scripts/types.mjs')
+})
+
+test('page code type-checks against the declarations (tsc, strict)', { timeout: 120000 }, async () => {
+  const result = await run(process.execPath, [tsc, '-p', join(here, 'types', 'tsconfig.json')]).catch((error) => error)
+  assert.equal(result.code ?? 0, 0, `${result.stdout}${result.stderr}`)
+})
+
+test('the modules type-check as JavaScript with their JSDoc (tsc --checkJs, strict)', { timeout: 120000 }, async () => {
+  const result = await run(process.execPath, [tsc, '-p', join(here, 'types', 'tsconfig.js.json')]).catch((error) => error)
+  assert.equal(result.code ?? 0, 0, `${result.stdout}${result.stderr}`)
+})

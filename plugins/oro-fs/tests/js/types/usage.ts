@@ -1,0 +1,34 @@
+// Page code using oro:fs as an app author would; type-checked (strict) against js-api/index.d.ts.
+import fs, { createReadStream, Stats } from 'node:fs'
+import { readFile, writeFile, readdir, watch, open, mkdir } from 'oro:fs/promises'
+import { O_RDONLY, constants } from 'oro:fs/constants'
+
+export async function usage (): Promise<number> {
+  await writeFile('notes/today.md', '# hi', { encoding: 'utf8' })
+  const text: string = await readFile('notes/today.md', 'utf8')
+  const bytes: Uint8Array = await readFile('notes/today.md')
+  const first: string | undefined = await mkdir('a/b', { recursive: true })
+  const names: string[] = await readdir('notes')
+  const entries = await readdir('notes', { withFileTypes: true })
+  const dirs = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name)
+  const handle = await open('big.bin', 'r')
+  let total = 0
+  for await (const chunk of handle.readableWebStream()) total += chunk.byteLength
+  const stats: Stats = await handle.stat()
+  const when: Date = stats.mtime
+  await handle.close()
+  for await (const event of watch('notes', { recursive: true })) {
+    if (event.eventType === 'rename') break
+  }
+  fs.readFile('/etc/passwd', (error) => { if (error?.code === 'EPERM') console.log(error.name) })
+  fs.stat('a', (error, value) => { if (!error) console.log(value.isFile()) })
+  const watcher = fs.watch('notes', (eventType, filename) => console.log(eventType, filename))
+  watcher.close()
+  const stream = createReadStream('notes/today.md', { start: 0, end: 9, encoding: 'utf8' })
+  stream.on('data', (chunk) => console.log(chunk))
+  const out = fs.createWriteStream('out.txt')
+  out.write('x')
+  out.end()
+  return text.length + bytes.length + names.length + dirs.length + total + when.getTime() +
+    (first ? 1 : 0) + O_RDONLY + constants.O_CREAT + fs.constants.F_OK + fs.promises.constants.R_OK
+}
