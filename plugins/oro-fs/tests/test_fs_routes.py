@@ -8,9 +8,9 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import oro_fs.plugin
 import pytest
 
-import oro_fs.plugin
 from oro_framework import (
     ErrnoError,
     Host,

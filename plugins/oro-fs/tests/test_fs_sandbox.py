@@ -3,22 +3,23 @@ redirected, symlink rules, mounts and the config switches."""
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import oro_fs.plugin
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-import oro_fs.plugin
-from oro_framework import ConfigError, ErrnoError, InvalidArgumentError, IPCError, SecurityError
-from oro_framework.testing import MemoryClient, make_host
 from oro_fs import ops
 from oro_fs.sandbox import Root, Sandbox
+
+from oro_framework import ConfigError, ErrnoError, InvalidArgumentError, IPCError, SecurityError
+from oro_framework.testing import MemoryClient, make_host
 
 SECRET = b"SECRET-OUTSIDE-THE-SANDBOX"
 
@@ -95,8 +96,8 @@ def _make_removable(root: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def tree(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tree]:
-    yield Tree(tmp_path_factory.mktemp("sandbox"))
+def tree(tmp_path_factory: pytest.TempPathFactory) -> Tree:
+    return Tree(tmp_path_factory.mktemp("sandbox"))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -213,10 +214,12 @@ def test_no_operation_on_any_path_reaches_outside_the_roots(
         tree.reset()
         try:
             result = operations[name](first, second)
-        except SecurityError as error:
-            assert error.code == "EPERM"
-        except (ErrnoError, InvalidArgumentError):
-            pass
+        except (SecurityError, ErrnoError, InvalidArgumentError) as error:
+            refused: IPCError | None = error
+        else:
+            refused = None
+        if refused is not None:
+            assert not isinstance(refused, SecurityError) or refused.code == "EPERM"
         else:
             if isinstance(result, bytes):
                 assert SECRET not in result
@@ -278,9 +281,9 @@ def test_a_final_component_swapped_for_a_symlink_is_refused_not_followed(tree: T
     with sandbox.walk(target, follow_last=True, shown="sub/b.txt") as walked:
         os.unlink(tree.data / "sub" / "b.txt")
         os.symlink(tree.outside / "secret.txt", tree.data / "sub" / "b.txt")
-        with pytest.raises(OSError) as caught:
+        with pytest.raises(OSError, match="symbolic links") as caught:
             os.open(walked.at, os.O_RDONLY | os.O_NOFOLLOW, dir_fd=walked.dir_fd)
-    assert caught.value.errno == 40 or "symbolic" in str(caught.value).lower()
+    assert caught.value.errno == errno.ELOOP
     tree.reset()
 
 
@@ -357,7 +360,8 @@ async def test_mounts_by_name_and_absolute_path_with_modes(tmp_path: Path) -> No
     app = tmp_path / "app"
     app.mkdir()
     (app / "oro.toml").write_text(
-        f'[filesystem]\nmounts.docs = "{docs}"\nmounts.media = {{ path = "{media}", mode = "ro" }}\n'
+        f'[filesystem]\nmounts.docs = "{docs}"\n'
+        f'mounts.media = {{ path = "{media}", mode = "ro" }}\n'
     )
     async with make_host([oro_fs.plugin], app_dir=app) as host:
         client = MemoryClient(host)
