@@ -15,10 +15,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import oro_fs.plugin
 import pytest
 from playwright.sync_api import Browser, Page
 
-import oro_fs.plugin
 from oro_framework.testing import ServedApp, open_app_page, served_app
 
 APP = Path(__file__).resolve().parents[3] / "examples" / "minimal"
@@ -206,14 +206,19 @@ def test_stat_fields_and_date_types(page: Page, data: Path) -> None:
     )
     st = os.stat(data / "s.txt")
     assert answer["size"] == 5
-    assert answer["file"] is True and answer["dir"] is False
-    assert answer["dirIsDir"] is True and answer["link"] is True and answer["followedIsFile"]
+    assert answer["file"] is True
+    assert answer["dir"] is False
+    assert answer["dirIsDir"] is True
+    assert answer["link"] is True
+    assert answer["followedIsFile"]
     assert answer["dates"] == [True, True, True, True]
     assert answer["mtimeMs"] == pytest.approx(1_700_000_000_500, abs=1)
     assert answer["atimeMs"] == pytest.approx(1_600_000_000_250, abs=1)
     assert answer["mtime"] == round(answer["mtimeMs"])
-    assert answer["ino"] == st.st_ino and answer["mode"] == st.st_mode
-    assert answer["nlink"] == 1 and answer["name"] == "Stats"
+    assert answer["ino"] == st.st_ino
+    assert answer["mode"] == st.st_mode
+    assert answer["nlink"] == 1
+    assert answer["name"] == "Stats"
 
 
 def test_mkdir_and_rm_recursive(page: Page, data: Path) -> None:
@@ -232,7 +237,8 @@ def test_mkdir_and_rm_recursive(page: Page, data: Path) -> None:
         return { first, again: again ?? null, plain: plain ?? null, notEmpty: notEmpty.code,
                  gone: gone.code, forced, missing: missing.code }""",
     )
-    assert answer["first"] is not None and answer["first"].endswith("a")
+    assert answer["first"] is not None
+    assert answer["first"].endswith("a")
     assert answer == {
         "first": answer["first"],
         "again": None,
@@ -251,7 +257,8 @@ def test_rename_copy_file_and_cp(page: Page, data: Path) -> None:
         """await fsp.writeFile('one.txt', 'first')
         await fsp.rename('one.txt', 'two.txt')
         await fsp.copyFile('two.txt', 'three.txt')
-        const excl = await catching(fsp.copyFile('two.txt', 'three.txt', fs.constants.COPYFILE_EXCL))
+        const exclusive = fs.constants.COPYFILE_EXCL
+        const excl = await catching(fsp.copyFile('two.txt', 'three.txt', exclusive))
         await fsp.mkdir('src/deep', { recursive: true })
         await fsp.writeFile('src/deep/x.txt', 'deep')
         const needsRecursive = await catching(fsp.cp('src', 'dst'))
@@ -285,8 +292,11 @@ def test_node_error_codes(page: Page, data: Path) -> None:
     )
     enoent = answer["enoent"]
     assert enoent["name"] == "ErrnoError" or enoent["name"] == "Error"
-    assert enoent["code"] == "ENOENT" and enoent["errno"] == -2 and enoent["isError"]
-    assert enoent["syscall"] == "open" and enoent["path"].endswith("missing.txt")
+    assert enoent["code"] == "ENOENT"
+    assert enoent["errno"] == -2
+    assert enoent["isError"]
+    assert enoent["syscall"] == "open"
+    assert enoent["path"].endswith("missing.txt")
     assert answer["eexist"]["code"] == "EEXIST"
     assert answer["eisdir"]["code"] == "EISDIR"
     assert answer["enotdir"]["code"] == "ENOTDIR"
@@ -341,7 +351,8 @@ def test_file_handle_read_write_truncate_and_dispose(page: Page, data: Path) -> 
         await again[Symbol.asyncDispose ?? Symbol.for('nodejs.asyncDispose')]()
         return { w1: w1.bytesWritten, w2: w2.bytesWritten, read: r.bytesRead,
                  bytes: [...buffer.subarray(0, r.bytesRead)], r2: [...r2.buffer], size, after,
-                 fdIsNumber: typeof fd === 'number', closedFd, afterClose: afterClose.code, whole }""",
+                 fdIsNumber: typeof fd === 'number', closedFd, afterClose: afterClose.code,
+                 whole }""",
     )
     assert answer == {
         "w1": 5,
@@ -399,7 +410,8 @@ def test_callback_api(page: Page, data: Path) -> None:
     assert answer["close"] == [None]
     assert answer["badFd"] == "EBADF"
     assert answer["exists"] is True
-    assert answer["mkdir"][0] is None and answer["mkdir"][1].endswith("cbdir")
+    assert answer["mkdir"][0] is None
+    assert answer["mkdir"][1].endswith("cbdir")
     assert answer["readdir"] == [None, ["x"]]
     assert answer["unlink"] == [None]
     assert answer["noCallback"] == "ERR_INVALID_ARG_TYPE"
@@ -411,7 +423,7 @@ def test_watch_with_callback_and_close(page: Page, data: Path) -> None:
     answer = run(
         page,
         """const events = []
-        const watcher = fs.watch('watched', (eventType, filename) => events.push([eventType, filename]))
+        const watcher = fs.watch('watched', (type, filename) => events.push([type, filename]))
         await watcher.ready
         // The host's watcher may need a moment to arm: write until an event comes back.
         for (let i = 0; events.length === 0 && i < 100; i++) {
@@ -428,7 +440,8 @@ def test_watch_with_callback_and_close(page: Page, data: Path) -> None:
     event_type, filename = answer["events"][0]
     assert event_type in ("rename", "change")
     assert filename == "a.txt"
-    assert answer["closed"] is True and answer["watcherIsEmitter"] is True
+    assert answer["closed"] is True
+    assert answer["watcherIsEmitter"] is True
 
 
 def test_watch_async_iterator_recursive_and_abort(page: Page, data: Path) -> None:
@@ -487,7 +500,9 @@ def test_100_mib_file_through_a_web_stream_with_bounded_memory(page: Page, data:
             // Adler-32, computed chunk by chunk: the bytes are never kept or concatenated.
             let a = 1, b = 0, total = 0, chunks = 0, largest = 0
             for await (const chunk of handle.readableWebStream()) {
-                total += chunk.byteLength; chunks += 1; largest = Math.max(largest, chunk.byteLength)
+                total += chunk.byteLength
+                chunks += 1
+                largest = Math.max(largest, chunk.byteLength)
                 for (let i = 0; i < chunk.length; i += 4096) {
                     const end = Math.min(i + 4096, chunk.length)
                     for (let j = i; j < end; j++) { a += chunk[j]; b += a }
@@ -529,7 +544,8 @@ def test_read_and_write_streams(page: Page, data: Path) -> None:
         })
         const whole = await collect(fs.createReadStream('src.txt', { highWaterMark: 10000 }))
         const part = await collect(fs.createReadStream('src.txt', { start: 10, end: 19 }))
-        const text = await collect(fs.createReadStream('src.txt', { start: 65, end: 70, encoding: 'latin1' }))
+        const latin1 = { start: 65, end: 70, encoding: 'latin1' }
+        const text = await collect(fs.createReadStream('src.txt', latin1))
         let iterated = 0
         for await (const c of fs.createReadStream('src.txt')) iterated += c.length
 
@@ -549,12 +565,15 @@ def test_read_and_write_streams(page: Page, data: Path) -> None:
             fs.createReadStream('missing.bin').on('error', (e) => resolve(e.code)))
 
         const handle = await fsp.open('web.txt', 'w')
-        const source = new ReadableStream({ start (c) { c.enqueue('web '); c.enqueue(new Uint8Array([33])); c.close() } })
+        const source = new ReadableStream({
+            start (c) { c.enqueue('web '); c.enqueue(new Uint8Array([33])); c.close() }
+        })
         await source.pipeTo(handle.writableWebStream())
         await handle.close()
         await new Promise((r) => setTimeout(r, 50))
-        return { whole: [whole.chunks.length, whole.chunks.reduce((n, c) => n + c.length, 0), whole.events],
-                 part: [...part.chunks[0]], text: text.chunks.join(''), iterated, written, missing }""",
+        const wholeBytes = whole.chunks.reduce((n, c) => n + c.length, 0)
+        return { whole: [whole.chunks.length, wholeBytes, whole.events], part: [...part.chunks[0]],
+                 text: text.chunks.join(''), iterated, written, missing }""",
     )
     assert answer["whole"] == [26, 256_000, ["open", "end", "close"]]
     assert answer["part"] == list(range(10, 20))
@@ -593,8 +612,10 @@ def test_misc_operations(page: Page, data: Path) -> None:
     assert answer["readlink"] == "t.txt"
     assert answer["realpath"].endswith("t.txt")
     assert answer["nlink"] == 2
-    assert answer["temp"].rsplit("/", 1)[-1].startswith("job-") and answer["tempIsDir"] is True
-    assert answer["access"] is None and answer["noAccess"] == "ENOENT"
+    assert answer["temp"].rsplit("/", 1)[-1].startswith("job-")
+    assert answer["tempIsDir"] is True
+    assert answer["access"] is None
+    assert answer["noAccess"] == "ENOENT"
     assert hashlib.sha256((data / "t.txt").read_bytes()).hexdigest() == (
         hashlib.sha256(b"truncate").hexdigest()
     )

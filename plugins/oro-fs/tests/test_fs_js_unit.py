@@ -60,6 +60,7 @@ def test_fs_js_unit_tests_pass() -> None:
     report = result.stdout + result.stderr
     assert result.returncode == 0, report[-30000:]
     passed = re.search(r"^# pass (\d+)$", result.stdout, flags=re.MULTILINE)
-    assert passed is not None and int(passed[1]) > 0, report[-30000:]
+    assert passed is not None, report[-30000:]
+    assert int(passed[1]) > 0, "node --test ran no test"
     assert re.search(r"^# fail 0$", result.stdout, flags=re.MULTILINE), report[-30000:]
     assert re.search(r"^# skipped 0$", result.stdout, flags=re.MULTILINE), report[-30000:]
