@@ -19,6 +19,9 @@ import oro_fs.plugin
 import pytest
 from playwright.sync_api import Browser, Page
 
+import oro_framework.core.application
+import oro_framework.core.os
+import oro_framework.core.ping
 from oro_framework.testing import ServedApp, open_app_page, served_app
 
 APP = Path(__file__).resolve().parents[3] / "examples" / "minimal"
@@ -619,3 +622,44 @@ def test_misc_operations(page: Page, data: Path) -> None:
     assert hashlib.sha256((data / "t.txt").read_bytes()).hexdigest() == (
         hashlib.sha256(b"truncate").hexdigest()
     )
+
+
+SHOWCASE = Path(__file__).resolve().parents[3] / "examples" / "showcase"
+
+
+def test_showcase_notes_panel_lists_saves_and_refreshes_live(chromium_browser: Browser) -> None:
+    plugins = [
+        oro_fs.plugin,
+        oro_framework.core.ping,
+        oro_framework.core.os,
+        oro_framework.core.application,
+    ]
+    with served_app(plugins, app_dir=SHOWCASE) as showcase:
+        notes = Path(showcase.host.paths.data) / "notes"
+        page = open_app_page(chromium_browser, showcase)
+        try:
+            page.wait_for_selector("#fs-panel[data-ready='true']", timeout=15_000)
+            assert page.locator("#fs-notes li").all_inner_texts() == ["welcome.md"]
+            assert "# Welcome" in page.input_value("#fs-text")
+
+            page.fill("#fs-name", "groceries.md")
+            page.fill("#fs-text", "milk\neggs\n")
+            page.click("#fs-save")
+            page.wait_for_selector("#fs-notes li:has-text('groceries.md')")
+            assert (notes / "groceries.md").read_text() == "milk\neggs\n"
+
+            # A change made outside the page shows up through fs.watch.
+            (notes / "from-disk.md").write_text("written by Python")
+            page.wait_for_selector("#fs-notes li:has-text('from-disk.md')", timeout=15_000)
+            page.click("#fs-notes li:has-text('from-disk.md')")
+            page.wait_for_function(
+                "() => document.querySelector('#fs-text').value === 'written by Python'"
+            )
+            page.click("#fs-delete")
+            page.wait_for_function(
+                "() => ![...document.querySelectorAll('#fs-notes li')]"
+                ".some((li) => li.textContent === 'from-disk.md')"
+            )
+            assert not (notes / "from-disk.md").exists()
+        finally:
+            page.context.close()
