@@ -78,7 +78,7 @@ class Watchers:
         """Register ``watch``; it starts now, or when the service (re)starts."""
         self._watches[(watch.window, watch.id)] = watch
         if self._task_group is not None:
-            self._task_group.start_soon(self._run, watch)
+            self._spawn(self._task_group, watch)
 
     def remove(self, window: int | None, watch_id: str) -> None:
         """Stop and forget a watcher (fs.stopWatch, its descriptor closed, page gone)."""
@@ -93,7 +93,7 @@ class Watchers:
             try:
                 for watch in list(self._watches.values()):
                     watch.stop_event = threading.Event()
-                    task_group.start_soon(self._run, watch)
+                    self._spawn(task_group, watch)
                 task_status.started()
                 await anyio.sleep_forever()
             finally:
@@ -102,8 +102,11 @@ class Watchers:
                 for watch in self._watches.values():
                     watch.stop_event.set()
 
-    async def _run(self, watch: Watch) -> None:
+    def _spawn(self, task_group: TaskGroup, watch: Watch) -> None:
         watch.running = True
+        task_group.start_soon(self._run, watch)
+
+    async def _run(self, watch: Watch) -> None:
         try:
             await anyio.to_thread.run_sync(self._loop, watch, limiter=self._threads)
         except Exception:
