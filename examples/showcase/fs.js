@@ -113,7 +113,7 @@ if (fs) {
         'Edit this one, or change the files on disk: the list refreshes by itself.\n')
     }
     section.querySelector('.fs-where').textContent =
-      `${NOTES}/ in the app data directory — ${await fsp.realpath(NOTES)}`
+      `${NOTES}/ in the app data directory (${created ? 'created now' : 'found'})`
     const names = await refreshList()
     if (names.length) await openNote(names[0])
 
