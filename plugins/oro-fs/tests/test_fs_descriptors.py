@@ -149,7 +149,7 @@ async def test_nothing_stays_open_after_the_host_stops(tmp_path: Path) -> None:
         assert len(files_open_below(data)) == 11  # opendir holds its fd and the listing's dup
         held = state(host)
     assert held.descriptors.all() == []
-    assert held.streams == set()
+    assert len(held.streams) == 0
     assert held.watchers.running() == []
     await eventually(lambda: not open_fds() - before, "every descriptor is closed")
 

@@ -496,6 +496,12 @@ class FileChunks:
         if fd is not None:
             os.close(fd)
 
+    def __del__(self) -> None:
+        # A transport that dropped the stream before its first chunk never calls aclose().
+        fd, self._fd = self._fd, None
+        if fd is not None:
+            os.close(fd)
+
 
 def _read_chunk(fd: int, path: str) -> bytes:
     with ops.syscall("read", path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, final
@@ -104,8 +105,9 @@ class FsState:
     limiter: anyio.CapacityLimiter
     descriptors: DescriptorTable
     watchers: Watchers
-    streams: set[Any] = field(default_factory=set)
-    """Open fs.readFile streams, closed at shutdown if their reader never finished them."""
+    streams: weakref.WeakSet[Any] = field(default_factory=weakref.WeakSet)
+    """Open fs.readFile streams: closed at shutdown if their reader never finished them (a
+    stream nobody references any more closes its file when collected)."""
 
 
 def state(host: Host) -> FsState:
