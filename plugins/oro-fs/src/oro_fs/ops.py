@@ -50,7 +50,8 @@ __all__ = [
 COPY_CHUNK: Final = 1 << 20
 _CLOEXEC: Final = getattr(os, "O_CLOEXEC", 0)
 _NONBLOCK: Final = getattr(os, "O_NONBLOCK", 0)
-_DIR_FLAGS: Final = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | _CLOEXEC
+_NOFOLLOW: Final = getattr(os, "O_NOFOLLOW", 0)
+_DIR_FLAGS: Final = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _NOFOLLOW | _CLOEXEC
 _MUTATING: Final = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 # Oro's UV_DIRENT_* numbering, which the JS side turns into Dirent.isFile()...
 _DIRENT_TYPES: Final = (
@@ -155,7 +156,7 @@ def chmod(sandbox: Sandbox, path: str, mode: int) -> None:
             # Linux has no lchmod: change the mode through a descriptor of what the walk checked.
             fd = os.open(
                 walked.at,
-                getattr(os, "O_PATH", os.O_RDONLY) | os.O_NOFOLLOW | _CLOEXEC,
+                getattr(os, "O_PATH", os.O_RDONLY) | _NOFOLLOW | _CLOEXEC,
                 dir_fd=walked.dir_fd,
             )
             try:
@@ -170,7 +171,7 @@ def utimes(sandbox: Sandbox, path: str, atime: float, mtime: float) -> None:
 
 
 def truncate(sandbox: Sandbox, path: str, length: int) -> None:
-    flags = os.O_WRONLY | os.O_NOFOLLOW | _CLOEXEC | _NONBLOCK
+    flags = os.O_WRONLY | _NOFOLLOW | _CLOEXEC | _NONBLOCK
     with _walk(sandbox, path, "open", follow=True, write=True) as walked:
         with syscall("open", path):
             fd = os.open(walked.at, flags, dir_fd=walked.dir_fd)
@@ -374,7 +375,7 @@ def open_file(sandbox: Sandbox, path: str, flags: int, mode: int) -> tuple[int, 
             if not walked.name and write:
                 raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
             fd = os.open(
-                walked.at, flags | os.O_NOFOLLOW | _CLOEXEC, mode & 0o7777, dir_fd=walked.dir_fd
+                walked.at, flags | _NOFOLLOW | _CLOEXEC, mode & 0o7777, dir_fd=walked.dir_fd
             )
         return fd, sandbox.display(walked.target, path)
 
@@ -416,12 +417,12 @@ def _copy_regular(
     src_dir: int, src: str, dest_dir: int, dest: str, *, exclusive: bool, path: str
 ) -> None:
     with syscall("copyfile", path):
-        source = os.open(src, os.O_RDONLY | os.O_NOFOLLOW | _CLOEXEC | _NONBLOCK, dir_fd=src_dir)
+        source = os.open(src, os.O_RDONLY | _NOFOLLOW | _CLOEXEC | _NONBLOCK, dir_fd=src_dir)
         try:
             info = os.fstat(source)
             if stat.S_ISDIR(info.st_mode):
                 raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
-            flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | _CLOEXEC
+            flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _NOFOLLOW | _CLOEXEC
             if exclusive:
                 flags |= os.O_EXCL
             sink = os.open(dest, flags, stat.S_IMODE(info.st_mode), dir_fd=dest_dir)

@@ -17,9 +17,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Final, final
 
-from oro_framework import InvalidArgumentError, SecurityError
+from oro_framework import InvalidArgumentError, NotSupportedError, SecurityError
 
-__all__ = ["MAX_COMPONENT_BYTES", "MAX_PATH_BYTES", "Root", "Sandbox", "Target", "Walked"]
+__all__ = [
+    "MAX_COMPONENT_BYTES",
+    "MAX_PATH_BYTES",
+    "SUPPORTED",
+    "Root",
+    "Sandbox",
+    "Target",
+    "Walked",
+]
 
 MAX_PATH_BYTES: Final = 4096
 """Longest accepted path, in UTF-8 bytes (Linux's PATH_MAX)."""
@@ -28,7 +36,15 @@ MAX_COMPONENT_BYTES: Final = 255
 _MAX_RESTARTS: Final = 40
 """Symlinks (and ``..`` in their targets) followed before a walk fails with ELOOP, as Linux."""
 
-_DIR_FLAGS: Final = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+# getattr: these flags do not exist on Windows, where the walk is not supported (see walk()).
+_DIR_FLAGS: Final = (
+    os.O_RDONLY
+    | getattr(os, "O_DIRECTORY", 0)
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+)
+SUPPORTED: Final = os.open in os.supports_dir_fd and os.stat in os.supports_dir_fd
+"""The walk needs ``dir_fd=`` (POSIX); elsewhere every route answers NotSupportedError."""
 
 
 @final
@@ -164,6 +180,8 @@ class Sandbox:
         :raises SecurityError: a symlink leads outside every root, or symlinks are refused.
         :raises OSError: a component is missing or not a directory, or too many symlinks.
         """
+        if not SUPPORTED:
+            raise NotSupportedError("oro:fs needs dir_fd support (POSIX) on the host")
         walked = self._walk(target, follow_last=follow_last, shown=shown)
         try:
             yield walked
