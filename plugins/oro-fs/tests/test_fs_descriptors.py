@@ -12,6 +12,7 @@ import oro_fs.plugin
 import pytest
 from oro_fs.settings import state
 
+import oro_framework.core.diagnostics
 from oro_framework import ErrnoError
 from oro_framework.testing import MemoryClient, live_server, make_host, raise_for_error
 
@@ -179,3 +180,13 @@ async def test_a_descriptor_closed_during_a_read_is_released_after_it(tmp_path: 
             assert descriptor.fd is None
         finally:
             os.close(writer)
+
+
+async def test_diagnostics_report_what_the_plugin_holds() -> None:
+    async with make_host([oro_fs.plugin, oro_framework.core.diagnostics]) as host:
+        (host.paths.data / "file").write_bytes(b"x")
+        client = MemoryClient(host)
+        await fill(client, 2)
+        report = raise_for_error(await client.call("diagnostics.query"))
+        assert report["plugins"]["fs"]["handles"] == {"count": 2, "ids": ["f0", "f1"]}
+        assert "fs.watchers" in report["services"]["running"]
