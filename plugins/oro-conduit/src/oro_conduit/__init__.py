@@ -1,0 +1,1 @@
+"""oro-conduit: the Conduit binary WebSocket channel between pages and the host."""
