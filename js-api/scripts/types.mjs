@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // Generate js-api/index.d.ts (and node-aliases.d.ts) from the per-module declaration files.
 //
+// Plugins' modules in this repository join it: a `plugins/*/src/*/js/<name>.d.ts` starting with
+// `// @module oro:<specifier>` is declared as that specifier.
+//
 // Each `<name>.d.ts` is an ES module for relative imports (`./ipc.js`). index.d.ts wraps each one
 // in `declare module 'oro:<name>' { ... }` (relative imports rewritten to `oro:` specifiers) and
 // declares the globals the preload defines, so `import { request } from 'oro:ipc'` type-checks
@@ -11,7 +14,7 @@
 //   node scripts/types.mjs --check    # exit 1 when they are stale
 // Needs nothing but Node.
 
-import { readFile, writeFile } from 'node:fs/promises'
+import { readFile, readdir, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -60,12 +63,44 @@ interface WindowEventMap {
 }
 `
 
+const PLUGIN_MODULE_TAG = /^\/\/ @module (oro:[a-z0-9_/-]+)\s*$/m
+
+/**
+ * The declarations of the plugins in this repository: every `plugins/<dist>/src/<pkg>/js/*.d.ts`
+ * whose first lines name its specifier (`// @module oro:conduit`), sorted by specifier.
+ * @returns {Promise<Array<[string, string]>>} `[specifier, text]` pairs
+ */
+export async function pluginDeclarations () {
+  const plugins = join(root, '..', 'plugins')
+  /** @type {Array<[string, string]>} */
+  const found = []
+  const distributions = await readdir(plugins, { withFileTypes: true }).catch(() => [])
+  for (const distribution of distributions) {
+    if (!distribution.isDirectory() || distribution.name.startsWith('_')) continue
+    const source = join(plugins, distribution.name, 'src')
+    for (const pkg of await readdir(source, { withFileTypes: true }).catch(() => [])) {
+      if (!pkg.isDirectory()) continue
+      const directory = join(source, pkg.name, 'js')
+      for (const file of await readdir(directory).catch(() => [])) {
+        if (!file.endsWith('.d.ts')) continue
+        const text = await readFile(join(directory, file), 'utf8')
+        const tag = PLUGIN_MODULE_TAG.exec(text.split('\n').slice(0, 5).join('\n'))
+        if (tag) found.push([tag[1], text.replace(PLUGIN_MODULE_TAG, '').replace(/^\n+/, '')])
+      }
+    }
+  }
+  return found.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+}
+
 /** The generated files: name → text. */
 export async function generate () {
   const blocks = []
   for (const name of MODULES) {
     const text = await readFile(join(root, `${name}.d.ts`), 'utf8')
     blocks.push(`declare module 'oro:${name}' {\n${ambientBody(text)}\n}\n`)
+  }
+  for (const [specifier, text] of await pluginDeclarations()) {
+    blocks.push(`declare module '${specifier}' {\n${ambientBody(text)}\n}\n`)
   }
   const aliases = Object.entries(NODE_ALIASES).map(([node, oro]) =>
     `declare module 'node:${node}' {\n  export * from 'oro:${oro}'\n  export { default } from 'oro:${oro}'\n}\n`)

@@ -79,7 +79,7 @@ def oro_page_args(host: Host, origin: str) -> Mapping[str, Any] | None:
     server.origins.add(origin)
     if not server.is_active or server.port is None:
         return None
-    return {"conduit": {"hostname": LOOPBACK, "port": server.port, "sharedKey": server.key}}
+    return {"conduit": {"hostname": LOOPBACK, "port": server.port, "key": server.key}}
 
 
 @hookimpl
