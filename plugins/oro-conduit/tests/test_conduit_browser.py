@@ -453,3 +453,23 @@ def test_status_diagnostics_and_shared_key_from_the_page(page: Page, app: Served
     assert result["active"] is True
     assert result["key"] == server.key
     assert result["refused"] == "TypeError"
+
+
+def test_showcase_panel_shows_status_and_relays(chromium_browser: Browser) -> None:
+    showcase = Path(__file__).resolve().parents[3] / "examples" / "showcase"
+    with served_app(PLUGINS, app_dir=showcase, config=CONFIG) as served:
+        page = open_app_page(chromium_browser, served)
+        try:
+            page.wait_for_function(
+                "() => document.getElementById('conduit-status').textContent.includes('isActive')"
+            )
+            status = json.loads(page.text_content("#conduit-status") or "{}")
+            assert status["isActive"] is True
+            assert status["ipcTransport"] == "conduit"
+            page.click("#conduit-send")
+            page.wait_for_function(
+                "() => document.getElementById('conduit-relay').textContent.includes('A → B → A')"
+            )
+            assert "hello over the Conduit" in (page.text_content("#conduit-relay") or "")
+        finally:
+            page.context.close()
