@@ -14,6 +14,7 @@ it, and a long body is never truncated. Anything else is a :class:`FrameError`.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import struct
@@ -166,8 +167,10 @@ def decode_frame(message: bytes | bytearray | memoryview) -> Frame:
         (value_length,) = _U16.unpack_from(data, offset)
         offset += 2
         if offset + value_length > size:
-            raise FrameError(f"truncated frame: value of option {key!r} is cut short")
-        options[key] = _text(data[offset : offset + value_length], f"value of option {key!r}")
+            raise FrameError(f"truncated frame: value of option {_quoted(key)} is cut short")
+        options[key] = _text(
+            data[offset : offset + value_length], f"value of option {_quoted(key)}"
+        )
         offset += value_length
     if offset + 2 > size:
         raise FrameError("truncated frame: the body length is missing")
@@ -177,6 +180,11 @@ def decode_frame(message: bytes | bytearray | memoryview) -> Frame:
     if remaining != stated and not (stated == MAX_SHORT_BODY and remaining > MAX_SHORT_BODY):
         raise FrameError(f"body length field says {stated} bytes but {remaining} follow")
     return Frame(options, bytes(data[offset:]))
+
+
+def _quoted(key: str) -> str:
+    # JSON quoting, as JavaScript's JSON.stringify: both codecs give the same reasons.
+    return json.dumps(key, ensure_ascii=False)
 
 
 def _text(raw: memoryview, what: str) -> str:
