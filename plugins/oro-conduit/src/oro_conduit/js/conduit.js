@@ -64,7 +64,7 @@ const sleep = (milliseconds) => new Promise((resolve) => setTimeout(resolve, mil
 
 /** @param {Uint8Array} bytes */
 async function sha256Hex (bytes) {
-  const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes))
+  const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', /** @type {BufferSource} */ (bytes)))
   return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('')
 }
 
@@ -528,7 +528,7 @@ export class ConduitTransport {
             return
           }
           finish()
-          const body = NULL_BODY_STATUSES.has(status) ? null : payload
+          const body = NULL_BODY_STATUSES.has(status) ? null : /** @type {BodyInit} */ (payload)
           resolve(readReply(route, new Response(body, { status, headers }), options))
         },
         onClose: (error) => {
