@@ -33,6 +33,8 @@ export interface BootstrapState {
   whenReady: Promise<void>
   channel: EventSource | null
   subscribed: Set<string>
+  /** Ids of the host events dispatched recently (duplicates from a second channel are dropped). */
+  seenEventIds: Set<string>
   originals: Record<string, unknown>
   resolveReady (): void
 }
@@ -46,6 +48,9 @@ export function isReady (): boolean
 export function whenReady (): Promise<void>
 /** Dispatch `new CustomEvent(name, {detail})` on `globalThis`. */
 export function dispatchHostEvent (name: string, detail: unknown): boolean
+/** Dispatch host event `name` unless an event with the same host-assigned `id` already was
+ * (events may arrive on the SSE channel and on a Conduit socket). */
+export function deliverHostEvent (name: string, detail: unknown, id?: string | number | null): boolean
 /** Make the host channel deliver events named `name`. */
 export function subscribe (name: string): void
 /** Wrap `fetch`, `EventSource` and `XMLHttpRequest.open` so `ipc://` URLs reach the bridge. */
@@ -58,6 +63,7 @@ export function install (options?: { channel?: boolean, channelTimeout?: number 
 declare const bootstrap: {
   CHANNEL_OPEN_TIMEOUT: typeof CHANNEL_OPEN_TIMEOUT
   KNOWN_EVENTS: typeof KNOWN_EVENTS
+  deliverHostEvent: typeof deliverHostEvent
   dispatchHostEvent: typeof dispatchHostEvent
   getState: typeof getState
   install: typeof install

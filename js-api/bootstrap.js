@@ -110,6 +110,7 @@ function pageOrigin () {
  * @property {Promise<void>} whenReady resolves when `runtimeinit` is dispatched
  * @property {EventSource | null} channel the host event channel, when open
  * @property {Set<string>} subscribed event names the channel listens for
+ * @property {Set<string>} seenEventIds ids of the host events dispatched recently
  * @property {{ fetch?: typeof fetch, EventSource?: typeof EventSource, xhrOpen?: Function, addEventListener?: Function }} originals
  * @property {() => void} resolveReady
  */
@@ -131,6 +132,7 @@ export function getState (target = globalThis) {
         whenReady,
         channel: null,
         subscribed: new Set(),
+        seenEventIds: new Set(),
         originals: {},
         resolveReady
       },
@@ -162,6 +164,40 @@ export function dispatchHostEvent (name, detail) {
   return target.dispatchEvent(new CustomEvent(name, { detail }))
 }
 
+/** How many recent event ids are remembered to drop an event arriving on a second channel. */
+const SEEN_EVENT_IDS = 4096
+
+/**
+ * Dispatch host event `name` unless an event with the same `id` was already dispatched. The
+ * host numbers its events; when oro-conduit is installed an event can arrive both on the SSE
+ * channel and on the Conduit socket, and whichever comes first is dispatched. Events without an
+ * id are always dispatched.
+ * @param {string} name
+ * @param {unknown} detail
+ * @param {string | number | null} [id]
+ * @returns {boolean} whether it was dispatched
+ */
+export function deliverHostEvent (name, detail, id = null) {
+  const key = id === null || id === undefined || id === '' ? null : String(id)
+  if (key !== null) {
+    const seen = getState().seenEventIds
+    if (seen.has(key)) return false
+    seen.add(key)
+    if (seen.size > SEEN_EVENT_IDS) {
+      for (const oldest of seen) {
+        seen.delete(oldest)
+        break
+      }
+    }
+  }
+  dispatchHostEvent(name, detail)
+  if (name === 'applicationstop') {
+    // The host is going away: do not let the EventSource reconnect forever.
+    getState().channel?.close()
+  }
+  return true
+}
+
 /** @param {string} data */
 function parseData (data) {
   if (typeof data !== 'string' || data === '') return data
@@ -189,12 +225,7 @@ export function subscribe (name) {
 function onChannelEvent (event) {
   const message = /** @type {MessageEvent} */ (event)
   if (typeof message.data !== 'string') return
-  dispatchHostEvent(event.type, parseData(message.data))
-  if (event.type === 'applicationstop') {
-    // The host is going away: do not let the EventSource reconnect forever.
-    const state = getState()
-    state.channel?.close()
-  }
+  deliverHostEvent(event.type, parseData(message.data), message.lastEventId)
 }
 
 /**
@@ -368,6 +399,7 @@ if (/** @type {any} */ (globalThis).isOroRuntime === true) install()
 export default {
   CHANNEL_OPEN_TIMEOUT,
   KNOWN_EVENTS,
+  deliverHostEvent,
   dispatchHostEvent,
   getState,
   install,

@@ -386,6 +386,8 @@ declare module 'oro:bootstrap' {
     whenReady: Promise<void>
     channel: EventSource | null
     subscribed: Set<string>
+    /** Ids of the host events dispatched recently (duplicates from a second channel are dropped). */
+    seenEventIds: Set<string>
     originals: Record<string, unknown>
     resolveReady (): void
   }
@@ -399,6 +401,9 @@ declare module 'oro:bootstrap' {
   export function whenReady (): Promise<void>
   /** Dispatch `new CustomEvent(name, {detail})` on `globalThis`. */
   export function dispatchHostEvent (name: string, detail: unknown): boolean
+  /** Dispatch host event `name` unless an event with the same host-assigned `id` already was
+   * (events may arrive on the SSE channel and on a Conduit socket). */
+  export function deliverHostEvent (name: string, detail: unknown, id?: string | number | null): boolean
   /** Make the host channel deliver events named `name`. */
   export function subscribe (name: string): void
   /** Wrap `fetch`, `EventSource` and `XMLHttpRequest.open` so `ipc://` URLs reach the bridge. */
@@ -411,6 +416,7 @@ declare module 'oro:bootstrap' {
   const bootstrap: {
     CHANNEL_OPEN_TIMEOUT: typeof CHANNEL_OPEN_TIMEOUT
     KNOWN_EVENTS: typeof KNOWN_EVENTS
+    deliverHostEvent: typeof deliverHostEvent
     dispatchHostEvent: typeof dispatchHostEvent
     getState: typeof getState
     install: typeof install
@@ -973,6 +979,145 @@ declare module 'oro:buffer' {
     btoa: typeof btoa
   }
   export default buffer
+}
+
+declare module 'oro:conduit' {
+  // @module oro:conduit
+  /** The Conduit: a binary WebSocket channel to the host and the fast path for `oro:ipc`. */
+
+  export const DEFAULT_RETRIES: number
+  export const DEFAULT_INITIAL_DELAY: number
+  export const DEFAULT_MAX_DELAY: number
+  /** Close code of a connection replaced by a newer one with the same id (never reconnected). */
+  export const CLOSE_REPLACED: 4001
+
+  export interface ConduitOptions {
+    /** The connection's id, unique among connected clients (default: random). */
+    id?: string
+    /** Second path segment (default: this window's index). */
+    clientId?: string
+    /** Default: the key the preload gave this page. */
+    sharedKey?: string
+    /** Reconnect after an unexpected close (default true). */
+    shouldReconnect?: boolean
+    /** Also receive host events on this socket. */
+    events?: boolean
+    /** Connect at once (default true). */
+    connect?: boolean
+  }
+
+  export interface ConduitMessage {
+    /** The frame's options, values decoded as Oro does (`true`, `null`, numbers...). */
+    options: Record<string, any>
+    payload: Uint8Array
+  }
+
+  export interface ConduitStatus {
+    port: number | null
+    isActive: boolean
+    sharedKey: string
+  }
+
+  /** A WebSocket client of the host's Conduit: `open`, `message`, `error`, `close`, `reopen`. */
+  export class Conduit extends EventTarget {
+    static port: number | null
+    static readonly hostname: string
+    static readonly instances: Map<string, Conduit>
+    /** `{ port, isActive, sharedKey }` of the host's Conduit. */
+    static status (): Promise<ConduitStatus>
+    /** The oro-conduit part of `diagnostics.query`. */
+    static diagnostics (): Promise<{ handles: { count: number, ids: string[] }, [field: string]: unknown } | null>
+    static waitForActiveState (options?: { maxQueriesForStatus?: number, interval?: number }): Promise<boolean>
+    static getSharedKey (): Promise<string>
+    static setSharedKey (sharedKey: string): Promise<string>
+
+    constructor (options?: ConduitOptions)
+    readonly id: string
+    readonly clientId: string
+    sharedKey: string | null
+    shouldReconnect: boolean
+    readonly events: boolean
+    socket: WebSocket | null
+    /** Resolves once the first connection is open. */
+    readonly connected: Promise<Conduit>
+    readonly url: string
+    readonly isActive: boolean
+    readonly isConnecting: boolean
+    connect (callback?: (error: Error | null) => void): Promise<Conduit>
+    /** Exponential backoff with jitter (32 retries, 500 ms doubling up to 30 s); `reopen` on success. */
+    reconnect (options?: { retries?: number, timeout?: number, initialDelay?: number }): Promise<boolean>
+    /** Cut a pending backoff delay short. */
+    wake (): void
+    receive (handler: (error: Error | null, message: ConduitMessage) => void): void
+    /** `false` when the socket is not open (nothing sent). */
+    send (options: Record<string, unknown>, payload?: ArrayBuffer | ArrayBufferView | string | null): boolean
+    sendEncoded (frame: Uint8Array): boolean
+    deliver (message: ConduitMessage): void
+    close (): void
+  }
+
+  /** The `oro:ipc` transport over a Conduit (fetch while the socket is not open). */
+  export class ConduitTransport {
+    constructor (conduit: Conduit)
+    readonly name: 'conduit'
+    readonly conduit: Conduit
+    readonly pendingCount: number
+    request (route: string, params: unknown, options: any): Promise<unknown>
+  }
+
+  /** Open this page's IPC Conduit and install it as the `oro:ipc` transport (idempotent). */
+  export function install (): ConduitTransport | null
+  /** The installed transport, if any. */
+  export function transport (): ConduitTransport | null
+
+  const conduit: {
+    Conduit: typeof Conduit
+    ConduitTransport: typeof ConduitTransport
+    install: typeof install
+    transport: typeof transport
+    CLOSE_REPLACED: typeof CLOSE_REPLACED
+  }
+  export default conduit
+}
+
+declare module 'oro:conduit/codec' {
+  // @module oro:conduit/codec
+  /** Conduit frame codec (Oro framing plus the >64 KiB body extension; see docs/conduit.md). */
+
+  export const MAX_OPTIONS: 255
+  export const MAX_KEY_BYTES: 255
+  export const MAX_VALUE_BYTES: 65535
+  export const MAX_SHORT_BODY: 65535
+
+  /** A message that is not a valid frame; `message` is the reason (sent with close code 1007). */
+  export class FrameError extends Error {
+    constructor (message: string)
+    code: 'ERR_CONDUIT_FRAME'
+  }
+
+  export type OptionValue = string | number | boolean | null
+
+  /** `true`/`false`/`null`, safe integers and short decimals decoded; other text stays a string. */
+  export function decodeValue (text: string): OptionValue
+  /** The text of an option value (`String(n)` for numbers, JSON for objects). */
+  export function encodeValue (value: unknown): string
+  /** One frame, options sorted by the UTF-8 bytes of their keys; `undefined` values left out. */
+  export function encode (options?: Record<string, unknown>, payload?: ArrayBuffer | ArrayBufferView | string | null): Uint8Array
+  /** Decode one frame; `raw: true` keeps option values as the strings sent. */
+  export function decode (message: ArrayBuffer | ArrayBufferView, settings?: { raw?: boolean }): { options: Record<string, any>, payload: Uint8Array }
+
+  const codec: {
+    FrameError: typeof FrameError
+    decode: typeof decode
+    decodeValue: typeof decodeValue
+    encode: typeof encode
+    encodeValue: typeof encodeValue
+    MAX_OPTIONS: typeof MAX_OPTIONS
+    MAX_KEY_BYTES: typeof MAX_KEY_BYTES
+    MAX_VALUE_BYTES: typeof MAX_VALUE_BYTES
+    MAX_SHORT_BODY: typeof MAX_SHORT_BODY
+  }
+  export default codec
 }
 
 declare module 'oro:fs' {

@@ -43,7 +43,7 @@ from oro_framework.host.plugins import PluginInfo
 from oro_framework.host.router import Handler, Route, RouteTable
 from oro_framework.host.schemes import ASGIApp, Mount, SchemeTable
 from oro_framework.host.services import Service, ServiceRegistry
-from oro_framework.request import Params, Request
+from oro_framework.request import Params, Request, decode_query
 
 try:
     __version__ = version("oro-framework")
@@ -99,5 +99,6 @@ __all__ = [
     "ServiceError",
     "ServiceRegistry",
     "__version__",
+    "decode_query",
     "hookimpl",
 ]

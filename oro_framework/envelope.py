@@ -10,10 +10,13 @@ decode through here, so every transport answers byte-for-byte the same envelope:
 from __future__ import annotations
 
 import json
+import logging
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any, Final, final
+
+import anyio
 
 from oro_framework.errors import IPCError
 
@@ -26,7 +29,10 @@ __all__ = [
     "encode_error",
     "encode_result",
     "encode_sse",
+    "stream_chunks",
 ]
+
+logger = logging.getLogger("oro_framework.envelope")
 
 _ENCODER: Final = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 _LINE_BREAK: Final = re.compile(r"\r\n|\r|\n")
@@ -159,3 +165,44 @@ class Reply:
     def status(self) -> int:
         """The HTTP status of this reply (200 unless it is an error)."""
         return 200 if self.error is None else self.error.status
+
+
+async def stream_chunks(stream: EventStream | ByteStream) -> AsyncGenerator[bytes, None]:
+    """The bytes a streamed reply travels as, whatever the transport: each event encoded with
+    :func:`encode_sse` (an :class:`IPCError` raised mid-stream becomes a last ``event: error``
+    whose data is the error, since the status has gone out; an item that is not JSON ends the
+    stream), or each non-empty chunk of a :class:`ByteStream`.
+
+    The handler's iterator is closed however the stream ends; close this generator (``aclosing``)
+    when you stop early.
+    """
+    if isinstance(stream, ByteStream):
+        try:
+            async for chunk in stream.chunks:
+                if chunk:
+                    yield bytes(chunk)
+        finally:
+            await _close(stream.chunks)
+        return
+    try:
+        async for item in stream.events:
+            event = item if isinstance(item, ServerSentEvent) else ServerSentEvent(item)
+            try:
+                encoded = encode_sse(event)
+            except (TypeError, ValueError):
+                logger.exception("stream item %r cannot be sent as JSON; stream ended", item)
+                break
+            yield encoded
+    except IPCError as error:
+        yield encode_sse(ServerSentEvent(error.to_dict(), event="error"))
+    finally:
+        await _close(stream.events)
+
+
+async def _close(items: AsyncIterator[object]) -> None:
+    close = getattr(items, "aclose", None)
+    if close is not None:
+        # Shielded: the handler's cleanup must run even when the client's departure is what
+        # cancelled the stream.
+        with anyio.CancelScope(shield=True):
+            await close()

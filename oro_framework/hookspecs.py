@@ -24,6 +24,7 @@ that every hook here has a section there and a test of its own.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import pluggy
@@ -150,7 +151,8 @@ def oro_register_js_modules(modules: JSModuleTable, host: Host) -> None:
 
     Called once per host after :func:`oro_register_schemes`. ``modules.add("oro:fs", path,
     aliases=("node:fs",), declarations=dts_path)`` makes ``import fs from 'oro:fs'`` load ``path``;
-    the page's import map is built from this table.
+    the page's import map is built from this table. With ``preload=True`` the preload also loads
+    the module in every page, after ``oro:bootstrap`` (oro-conduit installs its IPC transport so).
 
     :param modules: the host's :class:`~oro_framework.JSModuleTable`.
     :param host: the host being built, configured.
@@ -225,6 +227,22 @@ def oro_page_closed(host: Host, window: int) -> None:
     :param host: the running host.
     :param window: the window index whose page went away.
     :return: nothing; the return value is ignored.
+    """
+
+
+@hookspec
+def oro_page_args(host: Host, window: int, origin: str) -> Mapping[str, Any] | None:
+    """Add entries to ``globalThis.__args`` of an HTML page the bridge serves.
+
+    Called on the event loop each time the bridge injects the preload into a page, so values
+    known only while the host runs (the Conduit port and key) are current. Must be fast and must
+    not block. Entries are merged over the host's own (``index``, ``config``, ``conduit``...) in
+    plugin registration order; use a key named after your plugin.
+
+    :param host: the running host.
+    :param window: the index of the window the page is served for.
+    :param origin: the origin the page is served from (``http://127.0.0.1:<port>``).
+    :return: a JSON-serialisable mapping of entries, or ``None`` for none.
     """
 
 

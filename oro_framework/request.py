@@ -15,7 +15,26 @@ from oro_framework.errors import InvalidArgumentError, InvalidJSONError, OutOfRa
 if TYPE_CHECKING:
     from oro_framework.host.app import Host
 
-__all__ = ["Params", "Request"]
+__all__ = ["Params", "Request", "decode_query"]
+
+
+def decode_query(pairs: list[tuple[str, str]]) -> dict[str, Any]:
+    """Query parameters as handlers see them: each value JSON-decoded where it parses (``12``,
+    ``true``, ``{"a":1}``), kept as the string otherwise (``notes.txt``). ``NaN`` and
+    ``Infinity`` stay strings: JSON has no such numbers."""
+    return {name: _decode_value(value) for name, value in pairs}
+
+
+def _decode_value(text: str) -> Any:
+    try:
+        return json.loads(text, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError):
+        # RecursionError: "[[[[...": the query may be long enough to nest past the stack.
+        return text
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(name)
 
 
 @final

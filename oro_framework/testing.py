@@ -289,6 +289,10 @@ class HookRecorder:
         self._record("oro_diagnostics", host=host)
 
     @hookimpl
+    def oro_page_args(self, host: Host, window: int, origin: str) -> None:
+        self._record("oro_page_args", host=host, window=window, origin=origin)
+
+    @hookimpl
     def oro_unconfigure(self, host: Host) -> None:
         self._record("oro_unconfigure", host=host)
 

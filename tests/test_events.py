@@ -17,7 +17,7 @@ async def test_window_event_reaches_that_windows_subscriber() -> None:
     async with bus.subscribe(window=1) as window_one:
         bus.emit("saved", {"path": "a.txt"}, window=1)
 
-        assert window_one.receive_nowait() == Event("saved", {"path": "a.txt"}, 1)
+        assert window_one.receive_nowait() == Event("saved", {"path": "a.txt"}, 1, id=1)
 
 
 async def test_window_event_does_not_reach_other_windows() -> None:
@@ -37,8 +37,8 @@ async def test_broadcast_reaches_every_window() -> None:
     async with bus.subscribe(window=1) as window_one, bus.subscribe(window=2) as window_two:
         bus.emit("theme", "dark")
 
-        assert window_one.receive_nowait() == Event("theme", "dark", None)
-        assert window_two.receive_nowait() == Event("theme", "dark", None)
+        assert window_one.receive_nowait() == Event("theme", "dark", None, id=1)
+        assert window_two.receive_nowait() == Event("theme", "dark", None, id=1)
 
 
 async def test_subscriber_without_a_window_receives_every_window_event() -> None:
@@ -65,6 +65,16 @@ async def test_subscriber_falling_buffer_behind_is_disconnected_and_others_still
         assert (await fast.receive()).data == 3
 
 
+async def test_event_ids_count_up_per_bus_so_pages_can_drop_duplicates() -> None:
+    bus = EventBus()
+    async with bus.subscribe(window=1) as window_one:
+        bus.emit("a", window=1)
+        bus.emit("b", window=2)
+        bus.emit("c")
+
+        assert [window_one.receive_nowait().id for _ in range(2)] == [1, 3]
+
+
 async def test_leaving_subscribe_unsubscribes() -> None:
     bus = EventBus()
     async with bus.subscribe(window=1):
@@ -78,4 +88,4 @@ async def test_host_emit_goes_through_its_event_bus() -> None:
     async with make_host() as host, host.events.subscribe(window=0) as events:
         host.emit("hello", [1, 2], window=0)
 
-        assert await events.receive() == Event("hello", [1, 2], 0)
+        assert await events.receive() == Event("hello", [1, 2], 0, id=1)

@@ -237,6 +237,33 @@ async def test_oro_register_js_modules_registers_a_file_under_its_specifiers(
     assert module.path == module_file
     assert module.plugin == "module-plugin"
     assert specifiers["node:demo/promises"] is module
+    assert module.preload is False
+
+
+async def test_oro_register_js_modules_preload_module_is_loaded_by_every_page(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "index.html").write_text("<html><head></head><body></body></html>")
+    (tmp_path / "auto.js").write_text("globalThis.autoLoaded = true\n", encoding="utf-8")
+
+    class PreloadPlugin:
+        name = "preload-plugin"
+
+        @hookimpl
+        def oro_register_js_modules(self, modules: JSModuleTable) -> None:
+            modules.add("oro:auto", tmp_path / "auto.js", aliases=("node:auto",), preload=True)
+
+    async with (
+        make_host([PreloadPlugin()], app_dir=tmp_path) as host,
+        live_server(host) as server,
+        server.client() as client,
+    ):
+        page = (await client.get("/")).text
+
+    bootstrap = page.index('<script type="module" src="/oro/bootstrap.js">')
+    auto = page.index('<script type="module" src="/oro/auto.js">')
+    assert bootstrap < auto
+    assert page.count('/oro/auto.js"></script>') == 1
 
 
 async def test_oro_register_services_runs_a_service_while_the_host_runs() -> None:
@@ -387,6 +414,38 @@ async def test_oro_diagnostics_reports_under_plugin_name() -> None:
         "handle-plugin": {"handles": {"count": 2, "ids": ["1", "2"]}},
         "broken-report": {"error": "RuntimeError('cannot count')"},
     }
+
+
+async def test_oro_page_args_adds_entries_to_each_served_pages_args(tmp_path: Path) -> None:
+    (tmp_path / "index.html").write_text("<html><head></head><body></body></html>")
+    seen: list[tuple[int, str]] = []
+
+    class ArgsPlugin:
+        name = "args-plugin"
+
+        @hookimpl
+        def oro_page_args(self, window: int, origin: str) -> dict[str, Any]:
+            seen.append((window, origin))
+            return {"argsPlugin": {"window": window, "calls": len(seen)}}
+
+    class BrokenArgs:
+        name = "broken-args"
+
+        @hookimpl
+        def oro_page_args(self) -> dict[str, Any]:
+            raise RuntimeError("no args today")
+
+    async with (
+        make_host([ArgsPlugin(), BrokenArgs()], app_dir=tmp_path) as host,
+        live_server(host) as server,
+        server.client() as client,
+    ):
+        first = (await client.get("/?index=3")).text
+        second = (await client.get("/")).text
+
+    assert '"argsPlugin":{"window":3,"calls":1}' in first
+    assert '"argsPlugin":{"window":0,"calls":2}' in second
+    assert seen == [(3, server.origin), (0, server.origin)]
 
 
 # -------------------------------------------------------------------------------------------------

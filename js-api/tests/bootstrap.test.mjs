@@ -158,3 +158,23 @@ describe('fetch(ipc://...) end to end', () => {
     await reader.cancel()
   })
 })
+
+describe('deliverHostEvent', () => {
+  test('an event id seen before is dropped; events without id always pass', () => {
+    const seen = []
+    // Node's global object is no EventTarget: lend it one for the test.
+    const events = new EventTarget()
+    globalThis.dispatchEvent = events.dispatchEvent.bind(events)
+    events.addEventListener('dedupetest', (event) => seen.push([event.type, event.detail]))
+    try {
+      assert.equal(bootstrap.deliverHostEvent('dedupetest', 1, '901'), true)
+      assert.equal(bootstrap.deliverHostEvent('dedupetest', 1, 901), false)
+      assert.equal(bootstrap.deliverHostEvent('dedupetest', 2, '902'), true)
+      assert.equal(bootstrap.deliverHostEvent('dedupetest', 3), true)
+      assert.equal(bootstrap.deliverHostEvent('dedupetest', 3, ''), true)
+    } finally {
+      delete globalThis.dispatchEvent
+    }
+    assert.deepEqual(seen, [['dedupetest', 1], ['dedupetest', 2], ['dedupetest', 3], ['dedupetest', 3]])
+  })
+})

@@ -20,9 +20,9 @@ cancels the request (``request.cancel()``) and closes the handler's stream.
 
 from __future__ import annotations
 
-import json
+import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Final, TypeAlias, final
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
@@ -36,6 +36,7 @@ from oro_framework.envelope import (
     ServerSentEvent,
     encode_error,
     encode_sse,
+    stream_chunks,
 )
 from oro_framework.errors import (
     InvalidArgumentError,
@@ -79,7 +80,7 @@ from oro_framework.host.security import (
     LAUNCH_PARAMETER,
     Gatekeeper,
 )
-from oro_framework.request import Request
+from oro_framework.request import Request, decode_query
 
 __all__ = ["Bridge", "PreloadArgs", "decode_query"]
 
@@ -107,25 +108,6 @@ _TEXT: Final = "text/plain; charset=utf-8"
 
 class _ClientGoneError(Exception):
     """The client disconnected while its request body was being read."""
-
-
-def decode_query(pairs: list[tuple[str, str]]) -> dict[str, Any]:
-    """Query parameters as handlers see them: each value JSON-decoded where it parses (``12``,
-    ``true``, ``{"a":1}``), kept as the string otherwise (``notes.txt``). ``NaN`` and
-    ``Infinity`` stay strings: JSON has no such numbers."""
-    return {name: _decode_value(value) for name, value in pairs}
-
-
-def _decode_value(text: str) -> Any:
-    try:
-        return json.loads(text, parse_constant=_refuse_constant)
-    except (ValueError, RecursionError):
-        # RecursionError: "[[[[...": the query may be long enough to nest past the stack.
-        return text
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(name)
 
 
 def _parse_query(query_string: bytes | str) -> list[tuple[str, str]]:
@@ -180,6 +162,9 @@ class Bridge:
         self.csp: str = config["webview.csp"]
         self.referrer_policy: str = config["webview.referrer_policy"]
         self.imports = build_import_map(host.js_modules)
+        self.preload_modules = list(
+            dict.fromkeys(module.url_path for module in host.js_modules if module.preload)
+        )
         self._modules = {module.url_path: module.path for module in host.js_modules}
         roots: list[Path] = []
         for module in host.js_modules:
@@ -483,44 +468,21 @@ class Bridge:
         await send_response(send, error.status, payload, base, media_type=_JSON)
 
     async def _send_reply(self, send: Send, base: HeaderList, reply: Reply) -> None:
-        if isinstance(reply.stream, EventStream):
-            await self._send_events(send, base, reply.stream.events)
-        elif isinstance(reply.stream, ByteStream):
-            await self._send_chunks(send, base, reply.stream)
+        if reply.stream is not None:
+            await self._send_stream(send, base, reply.stream)
         elif reply.body is not None:
             await send_response(send, 200, reply.body, base, media_type="application/octet-stream")
         else:
             await send_response(send, reply.status, reply.payload, base, media_type=_JSON)
 
-    async def _send_events(self, send: Send, base: HeaderList, events: AsyncIterator[Any]) -> None:
-        await start_response(send, 200, [*base, (b"content-type", b"text/event-stream")])
-        try:
-            async for item in events:
-                event = item if isinstance(item, ServerSentEvent) else ServerSentEvent(item)
-                try:
-                    encoded = encode_sse(event)
-                except (TypeError, ValueError):
-                    logger.exception("stream item %r cannot be sent as JSON; stream ended", item)
-                    break
-                await send({"type": "http.response.body", "body": encoded, "more_body": True})
-        except IPCError as error:
-            # The status line has gone out: the error travels as an event the page can rehydrate.
-            failure = encode_sse(ServerSentEvent(error.to_dict(), event="error"))
-            await send({"type": "http.response.body", "body": failure, "more_body": True})
-        finally:
-            await _close(events)
-        await send({"type": "http.response.body", "body": b""})
-
-    async def _send_chunks(self, send: Send, base: HeaderList, stream: ByteStream) -> None:
-        await start_response(send, 200, [*base, (b"content-type", stream.media_type.encode())])
-        try:
-            async for chunk in stream.chunks:
-                if chunk:
-                    await send(
-                        {"type": "http.response.body", "body": bytes(chunk), "more_body": True}
-                    )
-        finally:
-            await _close(stream.chunks)
+    async def _send_stream(
+        self, send: Send, base: HeaderList, stream: EventStream | ByteStream
+    ) -> None:
+        media_type = "text/event-stream" if isinstance(stream, EventStream) else stream.media_type
+        await start_response(send, 200, [*base, (b"content-type", media_type.encode())])
+        async with contextlib.aclosing(stream_chunks(stream)) as chunks:
+            async for chunk in chunks:
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
         await send({"type": "http.response.body", "body": b""})
 
     # ---------------------------------------------------------------------------------------
@@ -556,7 +518,9 @@ class Bridge:
                 )
                 async for event in events:
                     try:
-                        encoded = encode_sse(ServerSentEvent(event.data, event=event.name))
+                        encoded = encode_sse(
+                            ServerSentEvent(event.data, event=event.name, id=str(event.id))
+                        )
                     except (TypeError, ValueError):
                         logger.exception("event %r has data that is not JSON; not sent", event.name)
                         continue
@@ -683,10 +647,17 @@ class Bridge:
         origin = f"http://{headers['host']}"
 
         def transform(page: bytes) -> bytes:
-            extra = self._preload_args(index) if self._preload_args is not None else None
+            extra = dict(self._preload_args(index)) if self._preload_args is not None else {}
+            extra.update(self.host.hooks.page_args(self.host, window=index, origin=origin))
             args = page_args(self.host.config, index=index, origin=origin, extra=extra)
             text = page.decode("utf-8", "surrogateescape")
-            injected = inject_preload(text, args=args, imports=self.imports, nonce=nonce)
+            injected = inject_preload(
+                text,
+                args=args,
+                imports=self.imports,
+                nonce=nonce,
+                preload_modules=self.preload_modules,
+            )
             return injected.encode("utf-8", "surrogateescape")
 
         return transform, html_headers
@@ -703,15 +674,6 @@ async def _cancel_on_disconnect(
                 request.cancel()
             scope.cancel()
             return
-
-
-async def _close(items: AsyncIterator[Any]) -> None:
-    close = getattr(items, "aclose", None)
-    if close is not None:
-        # Shielded: the handler's cleanup must run even when the client's departure is what
-        # cancelled us.
-        with anyio.CancelScope(shield=True):
-            await close()
 
 
 def _mounted_scope(scope: Scope, prefix: str) -> Scope:

@@ -19,11 +19,14 @@ logger = logging.getLogger("oro_framework.events")
 @final
 @dataclass(frozen=True)
 class Event:
-    """One event; ``window`` is ``None`` for a broadcast to every window."""
+    """One event; ``window`` is ``None`` for a broadcast to every window. ``id`` counts up per
+    host from 1: it travels as the SSE ``id`` (and with the event on a Conduit socket) so that a
+    page receiving an event on two channels dispatches it once."""
 
     name: str
     data: Any
     window: int | None = None
+    id: int = 0
 
 
 @dataclass
@@ -43,6 +46,7 @@ class EventBus:
     def __init__(self, buffer: int = 1024) -> None:
         self._buffer = buffer
         self._subscribers: list[_Subscriber] = []
+        self._last_id = 0
 
     @property
     def subscriber_count(self) -> int:
@@ -50,7 +54,8 @@ class EventBus:
 
     def emit(self, name: str, data: Any = None, *, window: int | None = None) -> None:
         """Deliver ``name`` to ``window``'s subscribers, or to all when ``window`` is ``None``."""
-        event = Event(name, data, window)
+        self._last_id += 1
+        event = Event(name, data, window, self._last_id)
         for subscriber in list(self._subscribers):
             if window is not None and subscriber.window not in (None, window):
                 continue

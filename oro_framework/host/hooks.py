@@ -107,6 +107,21 @@ class HookCaller:
                     reports[plugin_name] = result
         return reports
 
+    def page_args(self, host: Host, *, window: int, origin: str) -> dict[str, Any]:
+        """Every plugin's ``__args`` entries merged in registration order; a failing plugin is
+        logged and contributes nothing (the page must still load)."""
+        merged: dict[str, Any] = {}
+        for plugin_name, caller in self._implementers("oro_page_args"):
+            try:
+                results = caller(host=host, window=window, origin=origin)
+            except Exception:
+                logger.exception("oro_page_args of plugin %r failed", plugin_name)
+                continue
+            for result in results:
+                if result is not None:
+                    merged.update(result)
+        return merged
+
     def register_commands(self, cli: click.Group) -> None:
         owners = dict.fromkeys(cli.commands, "oro")
         for plugin_name, caller in self._implementers("oro_register_commands"):

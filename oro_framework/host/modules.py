@@ -23,6 +23,7 @@ class JSModule:
     path: Path
     plugin: str
     declarations: Path | None = None
+    preload: bool = False
 
     @property
     def url_path(self) -> str:
@@ -43,8 +44,12 @@ class JSModuleTable(Registry[JSModule]):
         *,
         aliases: tuple[str, ...] = (),
         declarations: Path | None = None,
+        preload: bool = False,
     ) -> JSModule:
         """Serve the ES module at ``path`` as ``specifier`` and every alias (``node:fs``).
+
+        :param preload: also load it in every page, after ``oro:bootstrap``, in registration
+            order (for modules that install themselves, such as an IPC transport).
 
         :raises ValueError: a specifier is not ``oro:<name>``/``node:<name>``, or the file is
             missing.
@@ -52,7 +57,7 @@ class JSModuleTable(Registry[JSModule]):
         """
         if not path.is_file():
             raise ValueError(f"JS module file for {specifier!r} does not exist: {path}")
-        module = JSModule(specifier, path, self.current_plugin, declarations)
+        module = JSModule(specifier, path, self.current_plugin, declarations, preload)
         for name in (specifier, *aliases):
             if not _SPECIFIER.match(name):
                 raise ValueError(f"JS module specifier {name!r} must match {_SPECIFIER.pattern}")

@@ -6,7 +6,8 @@ Injected first in ``<head>``:
    ``globalThis.__args`` (window index, flattened config, versions, capabilities, origin);
 2. the import map: every registered specifier (``oro:ipc``, ``node:events``...) to its URL
    under ``/oro/``, merged with the page's own import map if it has one;
-3. ``<script type="module" src="/oro/bootstrap.js">``.
+3. ``<script type="module" src="/oro/bootstrap.js">``, then one module script per module
+   registered with ``preload=True``.
 
 A request with the header ``runtime-preload-injection: disabled`` (the Oro Runtime's name) gets
 the page untouched. Everything here is pure string work on the page; the bridge decides when.
@@ -18,7 +19,7 @@ import functools
 import json
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any, Final
 
@@ -155,6 +156,7 @@ def inject_preload(
     args: Mapping[str, Any],
     imports: Mapping[str, str],
     nonce: str | None = None,
+    preload_modules: Sequence[str] = (),
 ) -> str:
     """Return ``html`` with the preload first in its ``<head>`` (or after ``<html>``, the
     doctype, or at the very start, for fragments).
@@ -162,6 +164,7 @@ def inject_preload(
     A page's own import map is merged into ours (its entries win) and moved into the preload:
     a browser ignores an import map that comes after the first module script, and older ones
     accept only one map per page. With ``nonce``, every ``<script>`` of the page gets it too.
+    ``preload_modules`` are URLs of modules loaded right after the bootstrap.
     """
     import_map: dict[str, Any] = {"imports": dict(imports)}
     authored = _IMPORT_MAP.search(html)
@@ -187,6 +190,9 @@ def inject_preload(
     bootstrap = imports.get(BOOTSTRAP_SPECIFIER)
     if bootstrap is not None:
         parts.append(f'<script type="module" src="{bootstrap}"{attribute}></script>')
+    parts.extend(
+        f'<script type="module" src="{url}"{attribute}></script>' for url in preload_modules
+    )
     preload = "".join(parts)
     for anchor in (_HEAD, _HTML, _DOCTYPE):
         found = anchor.search(html)

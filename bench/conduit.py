@@ -1,0 +1,188 @@
+"""IPC over the Conduit from a real headless Chromium page, against fetch and the WebSocket floor.
+
+Rows (page JavaScript, calls one after another, times from ``performance.now()``):
+
+* ``ping: conduit ipc`` — ``request('ping')`` from ``oro:ipc`` with the Conduit transport the
+  oro-conduit plugin installs: frame codec, router, envelope, ``readReply`` in the page.
+* ``ping: fetch ipc`` — the same call with the fetch transport (``setTransport(null)``).
+* ``ping: conduit ÷ fetch`` — the first row against the second (baseline: fetch ipc).
+* ``echo <size>: conduit ipc`` — ``write('bench.echo', {}, bytes)`` page → host → page, for 1 KiB,
+  64 KiB and 1 MiB; MB/s counts the bytes carried both ways.
+* Floor (baseline of the other rows): a raw WebSocket echo served by trio-websocket in this same
+  process (no key, no frames, no router), the page sending the same bytes and awaiting them back.
+
+Columns: p50 and p99 per call, calls/s, MB/s, the baseline's p50, then ratio = ours ÷ baseline
+for p50 (lower is better; the floor is what a WebSocket costs at all).
+
+Run: ``.venv/bin/python bench/conduit.py [--quick]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import anyio
+import anyio.abc
+import trio
+import trio_websocket
+from anyio.from_thread import start_blocking_portal
+from oro_conduit import plugin as conduit_plugin
+
+import oro_framework.core.ping
+from oro_framework import Request, RouteTable, hookimpl
+from oro_framework.testing import launch_chromium, open_app_page, served_app
+
+APP = Path(__file__).resolve().parents[1] / "examples" / "minimal"
+SIZES = (("1 KiB", 1024), ("64 KiB", 64 * 1024), ("1 MiB", 1024 * 1024))
+
+
+class EchoPlugin:
+    name = "bench-echo"
+
+    @hookimpl
+    def oro_register_routes(self, routes: RouteTable) -> None:
+        async def echo(request: Request) -> bytes:
+            return request.body
+
+        routes.add("bench.echo", echo, permission="runtime")
+
+
+async def _echo(request: trio_websocket.WebSocketRequest) -> None:
+    """The floor: every message straight back."""
+    socket = await request.accept()
+    while True:
+        try:
+            message = await socket.get_message()
+            await socket.send_message(message)
+        except trio_websocket.ConnectionClosed:
+            return
+
+
+async def serve_raw(*, task_status: anyio.abc.TaskStatus[int]) -> None:
+    async with trio.open_nursery() as nursery:
+        server = await nursery.start(trio_websocket.serve_websocket, _echo, "127.0.0.1", 0, None)
+        task_status.started(server.port)
+
+
+MEASURE = """async ([kind, url, calls, size]) => {
+    const ipc = await import('oro:ipc')
+    const { transport } = await import('oro:conduit')
+    await transport().conduit.connected
+    const bytes = new Uint8Array(size).fill(90)
+    let socket = null
+    let next = null
+    if (kind === 'raw') {
+        socket = new WebSocket(url)
+        socket.binaryType = 'arraybuffer'
+        socket.onmessage = (event) => next(event.data)
+        await new Promise((resolve, reject) => { socket.onopen = resolve; socket.onerror = reject })
+    }
+    const previous = kind === 'fetch' ? ipc.setTransport(null) : null
+    const call = {
+        conduit: () => size ? ipc.write('bench.echo', {}, bytes) : ipc.request('ping'),
+        fetch: () => size ? ipc.write('bench.echo', {}, bytes) : ipc.request('ping'),
+        raw: () => new Promise((resolve) => { next = resolve; socket.send(size ? bytes : 'ping') }),
+    }[kind]
+    try {
+        for (let i = 0; i < 20; i++) await call()          // warm the connection and the JIT
+        const times = []
+        const started = performance.now()
+        for (let i = 0; i < calls; i++) {
+            const t = performance.now()
+            const answer = await call()
+            times.push(performance.now() - t)
+            if (size && answer.byteLength !== size) throw new Error('short echo')
+        }
+        return { times, total: performance.now() - started }
+    } finally {
+        if (previous) ipc.setTransport(previous)
+        socket?.close()
+    }
+}"""
+
+
+@dataclass
+class Row:
+    name: str
+    p50_ms: float
+    p99_ms: float
+    calls_per_second: float
+    megabytes_per_second: float
+    baseline: str = ""
+    baseline_p50_ms: float = 0.0
+
+    @property
+    def ratio(self) -> float:
+        return self.p50_ms / self.baseline_p50_ms
+
+
+def measure(page: Any, name: str, kind: str, url: str, calls: int, size: int) -> Row:
+    result = page.evaluate(MEASURE, [kind, url, calls, size])
+    times = sorted(result["times"])
+    seconds = result["total"] / 1000
+    return Row(
+        name,
+        statistics.median(times),
+        times[min(len(times) - 1, int(len(times) * 0.99))],
+        calls / seconds,
+        2 * size * calls / seconds / 1e6,
+    )
+
+
+def run(calls: int) -> list[Row]:
+    with (
+        launch_chromium() as browser,
+        start_blocking_portal(backend="trio") as raw_portal,
+        served_app(
+            [oro_framework.core.ping, EchoPlugin(), conduit_plugin],
+            app_dir=APP,
+            config={"ipc.max_body_bytes": 4 * 1024 * 1024},
+        ) as app,
+    ):
+        _, port = raw_portal.start_task(serve_raw)
+        raw_url = f"ws://127.0.0.1:{port}/"
+        page = open_app_page(browser, app)
+        rows: list[Row] = []
+        floor = measure(page, "ping: raw websocket", "raw", raw_url, calls, 0)
+        conduit = measure(page, "ping: conduit ipc", "conduit", raw_url, calls, 0)
+        fetch = measure(page, "ping: fetch ipc", "fetch", raw_url, calls, 0)
+        for row in (conduit, fetch):
+            row.baseline, row.baseline_p50_ms = "raw ws", floor.p50_ms
+            rows.append(row)
+        versus = Row("ping: conduit ÷ fetch", conduit.p50_ms, conduit.p99_ms, 0.0, 0.0)
+        versus.baseline, versus.baseline_p50_ms = "fetch ipc", fetch.p50_ms
+        rows.append(versus)
+        for label, size in SIZES:
+            count = max(10, calls // (4 if size >= 1024 * 1024 else 1))
+            ours = measure(page, f"echo {label}: conduit ipc", "conduit", raw_url, count, size)
+            base = measure(page, f"echo {label}: raw ws", "raw", raw_url, count, size)
+            ours.baseline, ours.baseline_p50_ms = "raw ws", base.p50_ms
+            rows.append(ours)
+        page.context.close()
+        raw_portal.call(raw_portal.stop, True)
+        return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="few calls (smoke run)")
+    calls = 50 if parser.parse_args().quick else 1000
+    rows = run(calls)
+    print(
+        f"{'case':<26}{'p50 ms':>8}{'p99 ms':>8}{'calls/s':>9}{'MB/s':>8}"
+        f"   {'baseline':<10}{'base p50':>9}{'ratio':>7}"
+    )
+    for row in rows:
+        print(
+            f"{row.name:<26}{row.p50_ms:>8.3f}{row.p99_ms:>8.3f}{row.calls_per_second:>9.0f}"
+            f"{row.megabytes_per_second:>8.1f}   {row.baseline:<10}{row.baseline_p50_ms:>9.3f}"
+            f"{row.ratio:>7.2f}"
+        )
+
+
+if __name__ == "__main__":
+    main()

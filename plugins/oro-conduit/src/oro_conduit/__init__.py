@@ -1,0 +1,47 @@
+"""oro-conduit: the Conduit binary WebSocket channel between pages and the host.
+
+Other plugins push to a page's ``Conduit`` from Python (declare ``oro-conduit`` as a dependency)::
+
+    import oro_conduit
+
+    delivered = await oro_conduit.send(host, "chat-1", {"event": "token"}, b"...")
+
+``delivered`` is ``False`` when that client is not connected: the frame then travels as the host
+event ``conduitmessage`` on the window's event stream, and the page's ``Conduit`` with that id
+still receives it. Host events (``host.emit``) need nothing of this: they also travel over a
+connected page's socket by themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from oro_conduit.codec import Frame, FrameError, OptionValue, decode_frame, encode_frame
+from oro_conduit.server import FALLBACK_EVENT, ConduitServer
+from oro_conduit.state import server_of
+from oro_framework import Host
+
+__all__ = [
+    "FALLBACK_EVENT",
+    "ConduitServer",
+    "Frame",
+    "FrameError",
+    "OptionValue",
+    "decode_frame",
+    "encode_frame",
+    "send",
+    "server_of",
+]
+
+
+async def send(
+    host: Host, client_id: str, options: Mapping[str, OptionValue], payload: bytes = b""
+) -> bool:
+    """Send a frame to the page client ``client_id`` (the id of its ``Conduit``).
+
+    :return: ``True`` if it went over the client's socket, ``False`` if it was emitted as the
+        ``conduitmessage`` host event instead (client not connected).
+    :raises NotSupportedError: oro-conduit is not loaded in ``host``.
+    :raises FrameError: ``options`` cannot be framed (key over 255 bytes...).
+    """
+    return await server_of(host).send(client_id, options, payload)

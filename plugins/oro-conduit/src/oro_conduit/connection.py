@@ -1,0 +1,95 @@
+"""One connected client: its socket, its outgoing byte budget and its incoming frame rate."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import final
+
+import anyio
+import trio_websocket
+
+from oro_conduit.codec import OptionValue, encode_frame
+
+__all__ = ["Client", "ClientInfo", "FrameRate"]
+
+
+@final
+@dataclass(frozen=True)
+class ClientInfo:
+    """Who a connection is: ``id`` (the Conduit's id, unique among connected clients),
+    ``client_id`` (the second path segment: the page's window index for pages) and ``window``
+    (that index as a number, when it is one)."""
+
+    id: str
+    client_id: str
+    window: int | None
+    wants_events: bool = False
+
+
+@final
+class FrameRate:
+    """A token bucket: :meth:`take` waits while the client is over its frames per second, so a
+    flooding client is read more slowly (TCP pushes back on it) instead of being served first."""
+
+    def __init__(self, per_second: int) -> None:
+        self._rate = float(per_second)
+        self._tokens = float(per_second)
+        self._updated = anyio.current_time()
+
+    async def take(self) -> None:
+        now = anyio.current_time()
+        self._tokens = min(self._rate, self._tokens + (now - self._updated) * self._rate)
+        self._updated = now
+        if self._tokens < 1:
+            await anyio.sleep((1 - self._tokens) / self._rate)
+            self._tokens = 1.0
+            self._updated = anyio.current_time()
+        self._tokens -= 1
+
+
+@final
+@dataclass
+class Client:
+    """A connected client. :meth:`send` waits while ``queued_bytes`` would exceed the budget
+    (one frame larger than the whole budget still goes, alone), so every producer (replies,
+    relays, pushes, events) slows down to the pace the client reads at."""
+
+    info: ClientInfo
+    socket: trio_websocket.WebSocketConnection
+    max_queued_bytes: int
+    queued_bytes: int = 0
+    frames_sent: int = 0
+    frames_received: int = 0
+    _space: anyio.Event = field(default_factory=anyio.Event)
+    _lock: anyio.Lock = field(default_factory=anyio.Lock)
+
+    @property
+    def id(self) -> str:
+        return self.info.id
+
+    async def send(
+        self, options: Mapping[str, OptionValue], payload: bytes = b"", *, digest: bool = False
+    ) -> None:
+        """Send one frame; with ``digest`` it carries the SHA-256 of ``payload``.
+
+        :raises trio_websocket.ConnectionClosed: the client is gone.
+        """
+        if digest:
+            options = {**options, "digest": hashlib.sha256(payload).hexdigest()}
+        await self.send_message(encode_frame(options, payload))
+
+    async def send_message(self, message: bytes) -> None:
+        size = len(message)
+        while self.queued_bytes and self.queued_bytes + size > self.max_queued_bytes:
+            await self._space.wait()
+        self.queued_bytes += size
+        try:
+            async with self._lock:
+                await self.socket.send_message(message)
+            self.frames_sent += 1
+        finally:
+            self.queued_bytes -= size
+            self._space.set()
+            self._space = anyio.Event()

@@ -1,0 +1,389 @@
+"""The Conduit server: trio-websocket on 127.0.0.1, admission, clients, frames.
+
+``ws://127.0.0.1:<port>/<id>/<clientId>?key=<key>``: ``id`` names the connection (a second
+connection with the same ``id`` replaces the first, which is closed with code 4001);
+``clientId`` is the page's window index for pages. Admission happens before the upgrade: a
+missing or wrong key, or an ``Origin`` that is not the app's, is answered with HTTP 403.
+
+Each frame a client sends is, by its options: ``route`` (an IPC request, :mod:`.dispatch`),
+``to`` (relayed to the client with that id, with ``from`` added), ``cancel`` (cancel the request
+with that ``seq``). A message that is not a frame closes that connection with 1007 and the reason.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import json
+import logging
+import re
+import secrets
+from collections.abc import Mapping
+from typing import Any, Final, final
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+import anyio
+import trio
+import trio_websocket
+from anyio.abc import TaskGroup, TaskStatus
+
+from oro_conduit.codec import FrameError, OptionValue, decode_frame, encode_frame
+from oro_conduit.connection import Client, ClientInfo, FrameRate
+from oro_conduit.dispatch import answer_error, dispatch
+from oro_conduit.settings import ConduitSettings, check_shared_key, new_key
+from oro_framework import Host, InvalidArgumentError, NotFoundError
+
+__all__ = ["FALLBACK_EVENT", "ConduitServer"]
+
+logger = logging.getLogger("oro_conduit")
+
+LOOPBACK: Final = "127.0.0.1"
+FALLBACK_EVENT: Final = "conduitmessage"
+"""The host event a push to a client that is not connected travels as (``oro:conduit``
+delivers it to the ``Conduit`` with that id)."""
+
+CLOSE_REPLACED: Final = 4001
+CLOSE_UNSUPPORTED: Final = 1003
+CLOSE_INVALID: Final = 1007
+CLOSE_GOING_AWAY: Final = 1001
+_ID: Final = re.compile(r"[A-Za-z0-9._~\-]{1,128}")
+_MAX_REASON_BYTES: Final = 120
+
+
+def _reason(text: str) -> str:
+    """A close reason fits in 123 bytes of UTF-8."""
+    return text.encode()[:_MAX_REASON_BYTES].decode("utf-8", "ignore")
+
+
+@final
+class ConduitServer:
+    """The Conduit of one host. :meth:`run` is its service; :meth:`enable`/:meth:`disable`
+    (the ``internal.conduit.start|stop`` routes) open and close the listener while it runs."""
+
+    def __init__(self, host: Host, settings: ConduitSettings) -> None:
+        self.host = host
+        self.settings = settings
+        self.key = settings.shared_key or new_key()
+        self.port: int | None = None
+        self.origins: set[str] = set()
+        """Origins pages were served from (``oro_page_args`` records them); a handshake with
+        another ``Origin`` is refused."""
+        self.clients: dict[str, Client] = {}
+        self.last_window: dict[str, int | None] = {}
+        self._enabled = anyio.Event()
+        self._enabled.set()
+        self._listener_scope: anyio.CancelScope | None = None
+        self._pending: dict[tuple[str, str], anyio.CancelScope] = {}
+        self._changed = anyio.Event()
+
+    # ---------------------------------------------------------------------------------------
+    # Service
+    # ---------------------------------------------------------------------------------------
+
+    @property
+    def is_active(self) -> bool:
+        return self._is_listening
+
+    _is_listening = False
+
+    def _set_listening(self, value: bool) -> None:
+        self._is_listening = value
+        self._changed.set()
+        self._changed = anyio.Event()
+
+    async def wait_changed(self) -> None:
+        """Return once the server starts or stops listening."""
+        await self._changed.wait()
+
+    async def run(self, *, task_status: TaskStatus[None] = anyio.TASK_STATUS_IGNORED) -> None:
+        """Serve until cancelled; reports started once listening (or disabled)."""
+        started = False
+        try:
+            while True:
+                if not self._enabled.is_set():
+                    if not started:
+                        started = True
+                        task_status.started()
+                    await self._enabled.wait()
+                with anyio.CancelScope() as scope:
+                    self._listener_scope = scope
+                    async with anyio.create_task_group() as task_group:
+                        await task_group.start(self._serve)
+                        self._set_listening(True)
+                        if not started:
+                            started = True
+                            task_status.started()
+                        await anyio.sleep_forever()
+                self._listener_scope = None
+                self._set_listening(False)
+        finally:
+            self._listener_scope = None
+            self._set_listening(False)
+            with anyio.CancelScope(shield=True):
+                await self._close_all(CLOSE_GOING_AWAY, "Conduit stopped")
+
+    async def _serve(self, *, task_status: TaskStatus[None]) -> None:
+        async with trio.open_nursery() as nursery:
+            listeners = await self._listen()
+            server = trio_websocket.WebSocketServer(
+                self._handle,
+                listeners,
+                handler_nursery=nursery,
+                max_message_size=self.settings.max_message_bytes,
+                connect_timeout=10,
+                disconnect_timeout=5,
+            )
+            await nursery.start(server.run)
+            self.port = server.port
+            logger.info("Conduit listening on ws://%s:%d", LOOPBACK, self.port)
+            task_status.started()
+
+    async def _listen(self) -> list[trio.SocketListener]:
+        """Bind the configured port, else the port of the previous run (pages keep their URL
+        across pause/resume), else any free one."""
+        ports = [self.settings.port] if self.settings.port else [self.port or 0, 0]
+        for index, port in enumerate(ports):
+            try:
+                return await trio.open_tcp_listeners(port, host=LOOPBACK)
+            except OSError:
+                if index == len(ports) - 1:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def enable(self) -> None:
+        self._enabled.set()
+
+    async def disable(self) -> None:
+        """Close every client and the listener; :meth:`enable` opens them again."""
+        self._enabled = anyio.Event()
+        await self._close_all(CLOSE_GOING_AWAY, "Conduit stopped")
+        if self._listener_scope is not None:
+            self._listener_scope.cancel()
+
+    def set_key(self, key: str) -> None:
+        """Use ``key`` for connections from now on (connected clients stay).
+
+        :raises InvalidArgumentError: a key shorter than 16 characters.
+        """
+        try:
+            check_shared_key(key)
+        except ValueError as error:
+            raise InvalidArgumentError(
+                f"Invalid 'sharedKey': {error}", parameter="sharedKey"
+            ) from None
+        self.key = key or new_key()
+
+    def status(self) -> dict[str, Any]:
+        return {"port": self.port, "isActive": self.is_active, "sharedKey": self.key}
+
+    def diagnostics(self) -> dict[str, Any]:
+        ids = sorted(self.clients)
+        return {
+            "handles": {"count": len(ids), "ids": ids},
+            "port": self.port,
+            "isActive": self.is_active,
+            "clients": {
+                client.id: {
+                    "clientId": client.info.client_id,
+                    "window": client.info.window,
+                    "queuedBytes": client.queued_bytes,
+                    "framesSent": client.frames_sent,
+                    "framesReceived": client.frames_received,
+                }
+                for client in self.clients.values()
+            },
+        }
+
+    async def _close_all(self, code: int, reason: str) -> None:
+        with anyio.move_on_after(2):
+            async with anyio.create_task_group() as closing:
+                for client in list(self.clients.values()):
+                    closing.start_soon(self._close, client, code, reason)
+
+    # ---------------------------------------------------------------------------------------
+    # Push
+    # ---------------------------------------------------------------------------------------
+
+    async def send(
+        self,
+        client_id: str,
+        options: Mapping[str, OptionValue],
+        payload: bytes = b"",
+    ) -> bool:
+        """Send a frame to client ``client_id``; ``True`` if it went over its socket.
+
+        When it is not connected the frame becomes the host event ``conduitmessage``
+        (``{"id", "options", "payload"}``, payload in base64) for the window it last connected
+        from (every window if none), and this returns ``False``. Waits while the client is
+        slower than the frames sent to it (backpressure).
+        """
+        encode_frame(options)  # invalid options fail here whichever way the frame goes
+        client = self.clients.get(client_id)
+        if client is not None:
+            with contextlib.suppress(trio_websocket.ConnectionClosed):
+                await client.send(options, payload)
+                return True
+        self.host.emit(
+            FALLBACK_EVENT,
+            {
+                "id": client_id,
+                "options": dict(options),
+                "payload": base64.b64encode(payload).decode(),
+            },
+            window=self.last_window.get(client_id),
+        )
+        return False
+
+    # ---------------------------------------------------------------------------------------
+    # Connections
+    # ---------------------------------------------------------------------------------------
+
+    async def _handle(self, request: trio_websocket.WebSocketRequest) -> None:
+        info = await self._admit(request)
+        if info is None:
+            return
+        socket = await request.accept()
+        client = Client(info, socket, self.settings.max_queued_bytes)
+        previous = self.clients.get(info.id)
+        self.clients[info.id] = client
+        self.last_window[info.id] = info.window
+        if previous is not None:
+            # Bounded: a client that ignores the close handshake must not delay its successor.
+            with anyio.move_on_after(2), contextlib.suppress(Exception):
+                await previous.socket.aclose(
+                    CLOSE_REPLACED, "replaced by a new connection with the same id"
+                )
+        try:
+            async with anyio.create_task_group() as tasks:
+                if info.wants_events:
+                    tasks.start_soon(self._forward_events, client)
+                await self._read(client, tasks)
+                tasks.cancel_scope.cancel()
+        finally:
+            if self.clients.get(info.id) is client:
+                del self.clients[info.id]
+
+    async def _admit(self, request: trio_websocket.WebSocketRequest) -> ClientInfo | None:
+        headers = {
+            name.decode("latin-1").lower(): value.decode("latin-1")
+            for name, value in request.headers
+        }
+        target = urlsplit(request.path)
+        segments = [unquote(part) for part in target.path.strip("/").split("/")]
+        query = dict(parse_qsl(target.query, keep_blank_values=True))
+        refusal: tuple[int, str] | None = None
+        if not secrets.compare_digest(query.get("key", "").encode(), self.key.encode()):
+            refusal = (403, "missing or wrong Conduit key")
+        elif "origin" in headers and headers["origin"] not in self.origins:
+            refusal = (403, "Origin is not the app's origin")
+        elif len(segments) != 2 or not all(_ID.fullmatch(part) for part in segments):
+            refusal = (404, "expected /<id>/<clientId> (letters, digits, . _ ~ -)")
+        elif len(self.clients) >= self.settings.max_clients and segments[0] not in self.clients:
+            refusal = (503, "too many Conduit clients")
+        if refusal is not None:
+            status, reason = refusal
+            logger.info("Conduit handshake refused (%d): %s", status, reason)
+            await request.reject(status, body=reason.encode() + b"\n")
+            return None
+        client_id = segments[1]
+        window = int(client_id) if client_id.isdigit() and len(client_id) < 10 else None
+        wants_events = query.get("events", "") in ("1", "true")
+        return ClientInfo(segments[0], client_id, window, wants_events)
+
+    async def _read(self, client: Client, tasks: TaskGroup) -> None:
+        rate = FrameRate(self.settings.max_frames_per_second)
+        slots = anyio.Semaphore(self.settings.max_pending_requests)
+        while True:
+            try:
+                message = await client.socket.get_message()
+            except trio_websocket.ConnectionClosed:
+                return
+            await rate.take()
+            client.frames_received += 1
+            if isinstance(message, str):
+                await self._close(client, CLOSE_UNSUPPORTED, "Conduit frames are binary messages")
+                return
+            try:
+                frame = decode_frame(message)
+            except FrameError as error:
+                await self._close(client, CLOSE_INVALID, f"malformed frame: {error}")
+                return
+            options = frame.options
+            if "route" in options:
+                await slots.acquire()
+                tasks.start_soon(self._run_request, client, options, frame.payload, slots)
+            elif "to" in options:
+                await self._relay(client, options, frame.payload)
+            elif "cancel" in options:
+                scope = self._pending.get((client.id, options["cancel"]))
+                if scope is not None:
+                    scope.cancel()
+            else:
+                unknown = InvalidArgumentError(
+                    "Conduit frame has neither 'route', 'to' nor 'cancel'",
+                    code="ERR_INVALID_ARG_VALUE",
+                )
+                await self._answer(client, "conduit", options, unknown)
+
+    async def _close(self, client: Client, code: int, reason: str) -> None:
+        with contextlib.suppress(Exception):
+            await client.socket.aclose(code, _reason(reason))
+
+    async def _answer(
+        self, client: Client, source: str, options: Mapping[str, str], error: Any
+    ) -> None:
+        with contextlib.suppress(trio_websocket.ConnectionClosed):
+            await answer_error(client, source, options, error)
+
+    async def _run_request(
+        self, client: Client, options: dict[str, str], payload: bytes, slots: anyio.Semaphore
+    ) -> None:
+        key = (client.id, options.get("seq", "0"))
+        try:
+            with anyio.CancelScope() as scope:
+                self._pending[key] = scope
+                with contextlib.suppress(trio_websocket.ConnectionClosed):
+                    await dispatch(
+                        self.host, client, options, payload, self.settings.max_body_bytes
+                    )
+        finally:
+            if self._pending.get(key) is scope:
+                del self._pending[key]
+            slots.release()
+
+    async def _relay(self, client: Client, options: dict[str, str], payload: bytes) -> None:
+        digest = options.get("digest")
+        if digest is not None and digest.lower() != hashlib.sha256(payload).hexdigest():
+            error = InvalidArgumentError(
+                "Conduit frame digest does not match its payload", code="ERR_INVALID_ARG_VALUE"
+            )
+            await self._answer(client, "conduit.relay", options, error)
+            return
+        target = self.clients.get(options["to"])
+        if target is None:
+            missing = NotFoundError(f"Conduit client '{options['to']}' is not connected")
+            await self._answer(client, "conduit.relay", options, missing)
+            return
+        relayed: dict[str, OptionValue] = {k: v for k, v in options.items() if k != "to"}
+        relayed["from"] = client.id
+        # Waiting here (not in a task) holds the sender back to the receiver's pace.
+        with contextlib.suppress(trio_websocket.ConnectionClosed):
+            await target.send_message(encode_frame(relayed, payload))
+
+    async def _forward_events(self, client: Client) -> None:
+        """Host events for the client's window, also sent over its socket (the page drops the
+        copy that arrives second, by event id)."""
+        async with self.host.events.subscribe(window=client.info.window) as events:
+            async for event in events:
+                try:
+                    data = json.dumps(
+                        event.data, ensure_ascii=False, allow_nan=False, separators=(",", ":")
+                    ).encode()
+                except (TypeError, ValueError):
+                    continue
+                options: dict[str, OptionValue] = {"event": event.name, "eventId": str(event.id)}
+                try:
+                    await client.send(options, data)
+                except trio_websocket.ConnectionClosed:
+                    return
