@@ -1,5 +1,5 @@
 """The ``fs.*`` route handlers: parameters in, blocking work on the I/O limiter's threads, Node's
-answers out. The contract with the JS side is ``ROUTES.md``."""
+answers out. The contract with the JS side is the route table in ``docs/fs.md``."""
 
 from __future__ import annotations
 
