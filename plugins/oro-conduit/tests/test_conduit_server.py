@@ -476,6 +476,20 @@ async def test_pause_stops_the_server_and_resume_restarts_it_with_the_same_key_a
             assert envelope(await call(again, "ping", seq="R1"))["data"] == "pong"
 
 
+async def test_stopping_answers_started_requests_with_abort_then_closes_with_1001() -> None:
+    async with conduit_host() as (host, server), connect(server) as socket:
+        await socket.send_message(encode_frame({"route": "test.wait", "seq": "R5"}))
+        await anyio.wait_all_tasks_blocked()
+        await server.disable()
+        interrupted = await receive(socket)
+        assert interrupted.options["seq"] == "R5"
+        assert envelope(interrupted)["err"]["type"] == "AbortError"
+        with pytest.raises(trio_websocket.ConnectionClosed) as closed:
+            await socket.get_message()
+        assert closed.value.reason.code == 1001
+        assert not server.is_active
+
+
 async def test_internal_routes_stop_start_and_change_the_key() -> None:
     async with conduit_host() as (host, server):
         stopped = await host.call("internal.conduit.stop")

@@ -38,6 +38,9 @@ export const DEFAULT_MAX_DELAY = 30000
 
 /** Close code the host uses when a newer connection took this one's id: never reconnect. */
 export const CLOSE_REPLACED = 4001
+/** Close code of a host that stops (pause, `internal.conduit.stop`) after answering every
+ * request it started. */
+export const CLOSE_GOING_AWAY = 1001
 
 /** Options of a route frame that are not request parameters. */
 const RESERVED = new Set(['route', 'seq', 'token', 'digest'])
@@ -380,7 +383,8 @@ export class Conduit extends EventTarget {
 /**
  * @typedef {object} Pending
  * @property {(frame: ConduitMessage) => void} onFrame
- * @property {(error: Error) => void} onClose
+ * @property {(error: Error, neverStarted: boolean) => void} onClose `neverStarted`: the host
+ *   closed with 1001 and had not answered, so it never started the request
  */
 
 /**
@@ -418,10 +422,13 @@ export class ConduitTransport {
   constructor (conduit) {
     this.conduit = conduit
     conduit.receive((error, message) => { if (!error) this.#onFrame(message) })
-    conduit.addEventListener('close', () => {
+    conduit.addEventListener('close', (event) => {
       const failure = new NetworkError('Conduit connection closed before the reply arrived')
-      for (const pending of this.#pending.values()) pending.onClose(failure)
+      // The host answers every request it started before closing with 1001 (going away).
+      const neverStarted = /** @type {CloseEvent} */ (event).code === CLOSE_GOING_AWAY
+      const pending = [...this.#pending.values()]
       this.#pending.clear()
+      for (const entry of pending) entry.onClose(failure, neverStarted)
     })
   }
 
@@ -477,15 +484,17 @@ export class ConduitTransport {
       if (error instanceof FrameError) return fetchTransport.request(route, params, options)
       throw error
     }
-    return this.#exchange(route, frame, options)
+    const retry = () => fetchTransport.request(route, params, options)
+    return this.#exchange(route, frame, options, retry)
   }
 
   /**
    * @param {string} route
    * @param {Uint8Array} frame
    * @param {any} options
+   * @param {() => Promise<unknown>} retry the same call over fetch
    */
-  #exchange (route, frame, options) {
+  #exchange (route, frame, options, retry) {
     const seq = String(options.seq)
     /** @type {AbortSignal | undefined} */
     const signal = options.signal
@@ -531,9 +540,10 @@ export class ConduitTransport {
           const body = NULL_BODY_STATUSES.has(status) ? null : /** @type {BodyInit} */ (payload)
           resolve(readReply(route, new Response(body, { status, headers }), options))
         },
-        onClose: (error) => {
+        onClose: (error, neverStarted) => {
           signal?.removeEventListener('abort', onAbort)
           if (controller !== null) controller.error(error)
+          else if (neverStarted) resolve(retry())
           else reject(error)
         }
       })
