@@ -477,7 +477,7 @@ async def test_pause_stops_the_server_and_resume_restarts_it_with_the_same_key_a
 
 
 async def test_stopping_answers_started_requests_with_abort_then_closes_with_1001() -> None:
-    async with conduit_host() as (host, server), connect(server) as socket:
+    async with conduit_host() as (_, server), connect(server) as socket:
         await socket.send_message(encode_frame({"route": "test.wait", "seq": "R5"}))
         await anyio.wait_all_tasks_blocked()
         await server.disable()
