@@ -272,6 +272,25 @@ async def test_byte_stream_arrives_as_its_non_empty_chunks() -> None:
         assert (await receive(socket)).options["stream"] == "end"
 
 
+async def test_stream_with_credit_waits_for_the_pages_acknowledgements() -> None:
+    async with conduit_host() as (_, server), connect(server) as socket:
+        request = {"route": "test.numbers", "seq": "R1", "count": "50", "credit": "40"}
+        await socket.send_message(encode_frame(request))
+        assert (await receive(socket)).options["stream"] == "start"
+        await anyio.wait_all_tasks_blocked()
+        credit = server.clients["c1"].credits["R1"]
+        assert 0 < credit.in_flight <= 40
+        assert credit.sent < 50 * len(b'data: {"n":10}\n\n')
+        received = b""
+        while (frame := await receive(socket)).options["stream"] == "data":
+            received += frame.payload
+            ack = {"ack": "R1", "bytes": len(frame.payload)}
+            await socket.send_message(encode_frame(ack))
+        assert frame.options["stream"] == "end"
+        assert received.count(b"data: ") == 50
+        assert server.clients["c1"].credits == {}
+
+
 async def test_cancel_frame_cancels_the_request_with_that_seq() -> None:
     WAITERS.clear()
     async with conduit_host() as (_, server), connect(server) as socket:

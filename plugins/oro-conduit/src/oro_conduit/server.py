@@ -319,6 +319,11 @@ class ConduitServer:
                 tasks.start_soon(self._run_request, client, options, frame.payload, slots)
             elif "to" in options:
                 await self._relay(client, options, frame.payload)
+            elif "ack" in options:
+                credit = client.credits.get(options["ack"])
+                size = options.get("bytes", "")
+                if credit is not None and size.isdigit():
+                    credit.acknowledge(int(size))
             elif "cancel" in options:
                 scope = self._pending.get((client.id, options["cancel"]))
                 if scope is not None:

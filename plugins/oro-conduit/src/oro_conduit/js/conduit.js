@@ -43,7 +43,9 @@ export const CLOSE_REPLACED = 4001
 export const CLOSE_GOING_AWAY = 1001
 
 /** Options of a route frame that are not request parameters. */
-const RESERVED = new Set(['route', 'seq', 'token', 'digest'])
+const RESERVED = new Set(['route', 'seq', 'token', 'digest', 'credit'])
+/** Bytes of a streamed reply the host may send ahead of what the page has read. */
+export const STREAM_CREDIT = 1024 * 1024
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304])
 const FALLBACK_EVENT = 'conduitmessage'
 
@@ -477,6 +479,7 @@ export class ConduitTransport {
     if (!('index' in frameOptions)) frameOptions.index = String(options.index)
     frameOptions.route = route
     frameOptions.seq = options.seq
+    frameOptions.credit = String(STREAM_CREDIT)
     let frame
     try {
       frame = encode(frameOptions, body)
@@ -501,6 +504,8 @@ export class ConduitTransport {
     return new Promise((resolve, reject) => {
       /** @type {ReadableStreamDefaultController<Uint8Array> | null} */
       let controller = null
+      // Bytes handed to the stream since the last acknowledgement.
+      let unacknowledged = 0
       const cancel = () => {
         if (this.#pending.delete(seq)) this.conduit.send({ cancel: seq })
       }
@@ -519,6 +524,7 @@ export class ConduitTransport {
         onFrame: ({ options: reply, payload }) => {
           if (reply.stream === 'data') {
             controller?.enqueue(payload)
+            unacknowledged += payload.length
             return
           }
           if (reply.stream === 'end') {
@@ -531,6 +537,13 @@ export class ConduitTransport {
           if (reply.stream === 'start') {
             const body = new ReadableStream({
               start (streamController) { controller = streamController },
+              // Called when the reader waits on an empty queue: what was handed over is read.
+              pull: () => {
+                if (unacknowledged > 0 && this.#pending.has(seq)) {
+                  this.conduit.send({ ack: seq, bytes: unacknowledged })
+                  unacknowledged = 0
+                }
+              },
               cancel: () => { finish(); cancel() }
             }, { highWaterMark: 0 })
             resolve(readReply(route, new Response(body, { status, headers }), options))
