@@ -60,6 +60,14 @@ async def _chunks(request: Request) -> ByteStream:
     return ByteStream(produce())
 
 
+async def _big(request: Request) -> ByteStream:
+    async def produce() -> AsyncIterator[bytes]:
+        for _ in range(64):
+            yield b"x" * 65536
+
+    return ByteStream(produce())
+
+
 async def _security(request: Request) -> None:
     raise SecurityError("path escapes the sandbox", path="../x")
 
@@ -87,6 +95,7 @@ ROUTES = RoutePlugin(
         "test.json": _json_body,
         "test.events": _events,
         "test.chunks": _chunks,
+        "test.big": _big,
         "test.security": _security,
         "test.unsupported": _unsupported,
         "test.internal": _internal,
@@ -473,3 +482,36 @@ def test_showcase_panel_shows_status_and_relays(chromium_browser: Browser) -> No
             assert "hello over the Conduit" in (page.text_content("#conduit-relay") or "")
         finally:
             page.context.close()
+
+
+def test_a_slowly_read_stream_holds_the_host_back(page: Page, app: ServedApp) -> None:
+    first = page.evaluate(
+        """async () => {
+            const { request } = await import('oro:ipc')
+            const stream = await request('test.big', {}, { responseType: 'stream' })
+            globalThis.__big = stream[Symbol.asyncIterator]()
+            return (await globalThis.__big.next()).value.length
+        }"""
+    )
+    assert first > 0
+    app.call(anyio.wait_all_tasks_blocked)
+    server = server_of(app.host)
+    (credit,) = [
+        credit
+        for name, client in server.clients.items()
+        if name.startswith("ipc-")
+        for credit in client.credits.values()
+    ]
+    assert credit.in_flight <= 1024 * 1024
+    assert credit.sent < 64 * 65536
+    rest = page.evaluate(
+        """async () => {
+            let total = 0
+            for (;;) {
+                const { done, value } = await globalThis.__big.next()
+                if (done) return total
+                total += value.length
+            }
+        }"""
+    )
+    assert first + rest == 64 * 65536

@@ -272,6 +272,25 @@ async def test_byte_stream_arrives_as_its_non_empty_chunks() -> None:
         assert (await receive(socket)).options["stream"] == "end"
 
 
+async def test_stream_with_credit_waits_for_the_pages_acknowledgements() -> None:
+    async with conduit_host() as (_, server), connect(server) as socket:
+        request = {"route": "test.numbers", "seq": "R1", "count": "50", "credit": "40"}
+        await socket.send_message(encode_frame(request))
+        assert (await receive(socket)).options["stream"] == "start"
+        await anyio.wait_all_tasks_blocked()
+        credit = server.clients["c1"].credits["R1"]
+        assert 0 < credit.in_flight <= 40
+        assert credit.sent < 50 * len(b'data: {"n":10}\n\n')
+        received = b""
+        while (frame := await receive(socket)).options["stream"] == "data":
+            received += frame.payload
+            ack = {"ack": "R1", "bytes": len(frame.payload)}
+            await socket.send_message(encode_frame(ack))
+        assert frame.options["stream"] == "end"
+        assert received.count(b"data: ") == 50
+        assert server.clients["c1"].credits == {}
+
+
 async def test_cancel_frame_cancels_the_request_with_that_seq() -> None:
     WAITERS.clear()
     async with conduit_host() as (_, server), connect(server) as socket:
@@ -474,6 +493,20 @@ async def test_pause_stops_the_server_and_resume_restarts_it_with_the_same_key_a
         assert (server.key, server.port) == (key, port)
         async with connect(server) as again:
             assert envelope(await call(again, "ping", seq="R1"))["data"] == "pong"
+
+
+async def test_stopping_answers_started_requests_with_abort_then_closes_with_1001() -> None:
+    async with conduit_host() as (_, server), connect(server) as socket:
+        await socket.send_message(encode_frame({"route": "test.wait", "seq": "R5"}))
+        await anyio.wait_all_tasks_blocked()
+        await server.disable()
+        interrupted = await receive(socket)
+        assert interrupted.options["seq"] == "R5"
+        assert envelope(interrupted)["err"]["type"] == "AbortError"
+        with pytest.raises(trio_websocket.ConnectionClosed) as closed:
+            await socket.get_message()
+        assert closed.value.reason.code == 1001
+        assert not server.is_active
 
 
 async def test_internal_routes_stop_start_and_change_the_key() -> None:

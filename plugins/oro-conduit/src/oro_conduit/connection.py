@@ -12,7 +12,7 @@ import trio_websocket
 
 from oro_conduit.codec import OptionValue, encode_frame
 
-__all__ = ["Client", "ClientInfo", "FrameRate"]
+__all__ = ["Client", "ClientInfo", "FrameRate", "StreamCredit"]
 
 
 @final
@@ -50,6 +50,37 @@ class FrameRate:
 
 
 @final
+class StreamCredit:
+    """Flow control of one streamed reply whose request asked for it (``credit=<bytes>``): at
+    most that many payload bytes travel ahead of what the page acknowledged
+    (``{ack: <seq>, bytes: n}``), so a page that reads a stream slowly holds its producer back
+    as a fetch body would, instead of buffering the whole stream in page memory."""
+
+    def __init__(self, window: int) -> None:
+        self.window = window
+        self.sent = 0
+        self.acknowledged = 0
+        self._acked = anyio.Event()
+
+    @property
+    def in_flight(self) -> int:
+        return self.sent - self.acknowledged
+
+    async def reserve(self, size: int) -> None:
+        # One chunk larger than the window still goes, once everything before it was read.
+        while (
+            self.sent - self.acknowledged > 0 and self.sent - self.acknowledged + size > self.window
+        ):
+            await self._acked.wait()
+        self.sent += size
+
+    def acknowledge(self, size: int) -> None:
+        self.acknowledged = min(self.sent, self.acknowledged + max(size, 0))
+        self._acked.set()
+        self._acked = anyio.Event()
+
+
+@final
 @dataclass
 class Client:
     """A connected client. :meth:`send` waits while ``queued_bytes`` would exceed the budget
@@ -62,6 +93,7 @@ class Client:
     queued_bytes: int = 0
     frames_sent: int = 0
     frames_received: int = 0
+    credits: dict[str, StreamCredit] = field(default_factory=dict)
     _space: anyio.Event = field(default_factory=anyio.Event)
     _lock: anyio.Lock = field(default_factory=anyio.Lock)
 

@@ -9,6 +9,8 @@ The request is built as the HTTP bridge builds one (parameters decoded by
 * for a streamed reply, ``{seq, token?, status, type, stream: "start"}``, then one
   ``{seq, token?, stream: "data"}`` frame per chunk (the same SSE text or byte chunks the bridge
   writes, :func:`oro_framework.envelope.stream_chunks`), then ``{seq, token?, stream: "end"}``.
+  A request with ``credit=<bytes>`` gets flow control: data frames wait for the page's
+  ``{ack: <seq>, bytes: n}`` frames (:class:`~oro_conduit.connection.StreamCredit`).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from collections.abc import Mapping
 from typing import Final
 
 from oro_conduit.codec import OptionValue
-from oro_conduit.connection import Client
+from oro_conduit.connection import Client, StreamCredit
 from oro_framework import (
     Host,
     InvalidArgumentError,
@@ -34,7 +36,7 @@ from oro_framework.envelope import ByteStream, EventStream, encode_error, stream
 
 __all__ = ["RESERVED_OPTIONS", "answer_error", "dispatch", "request_of"]
 
-RESERVED_OPTIONS: Final = frozenset({"route", "seq", "token", "digest"})
+RESERVED_OPTIONS: Final = frozenset({"route", "seq", "token", "digest", "credit"})
 """Options of a route frame that are not parameters of the request."""
 
 _JSON: Final = "application/json"
@@ -111,10 +113,19 @@ async def dispatch(
         await answer_error(client, request.route, options, error)
         return
     reply = await host.router.dispatch(request)
-    await send_reply(client, request, reply, digest=digest)
+    window = options.get("credit", "")
+    credit = StreamCredit(int(window)) if window.isdigit() and int(window) > 0 else None
+    await send_reply(client, request, reply, digest=digest, credit=credit)
 
 
-async def send_reply(client: Client, request: Request, reply: Reply, *, digest: bool) -> None:
+async def send_reply(
+    client: Client,
+    request: Request,
+    reply: Reply,
+    *,
+    digest: bool,
+    credit: StreamCredit | None = None,
+) -> None:
     if reply.stream is None:
         if reply.body is not None:
             media_type = "application/octet-stream"
@@ -125,17 +136,30 @@ async def send_reply(client: Client, request: Request, reply: Reply, *, digest: 
             _reply_options(request, status=reply.status, type=media_type), body, digest=digest
         )
         return
-    await _send_stream(client, request, reply.stream, digest=digest)
+    await _send_stream(client, request, reply.stream, digest=digest, credit=credit)
 
 
 async def _send_stream(
-    client: Client, request: Request, stream: EventStream | ByteStream, *, digest: bool
+    client: Client,
+    request: Request,
+    stream: EventStream | ByteStream,
+    *,
+    digest: bool,
+    credit: StreamCredit | None,
 ) -> None:
     media_type = "text/event-stream" if isinstance(stream, EventStream) else stream.media_type
-    await client.send(
-        _reply_options(request, status=200, type=media_type, stream="start"), digest=digest
-    )
-    async with contextlib.aclosing(stream_chunks(stream)) as chunks:
-        async for chunk in chunks:
-            await client.send(_reply_options(request, stream="data"), chunk, digest=digest)
-    await client.send(_reply_options(request, stream="end"), digest=digest)
+    if credit is not None:
+        client.credits[request.id] = credit
+    try:
+        await client.send(
+            _reply_options(request, status=200, type=media_type, stream="start"), digest=digest
+        )
+        async with contextlib.aclosing(stream_chunks(stream)) as chunks:
+            async for chunk in chunks:
+                if credit is not None:
+                    await credit.reserve(len(chunk))
+                await client.send(_reply_options(request, stream="data"), chunk, digest=digest)
+        await client.send(_reply_options(request, stream="end"), digest=digest)
+    finally:
+        if client.credits.get(request.id) is credit:
+            client.credits.pop(request.id, None)

@@ -32,7 +32,7 @@ from oro_conduit.codec import FrameError, OptionValue, decode_frame, encode_fram
 from oro_conduit.connection import Client, ClientInfo, FrameRate
 from oro_conduit.dispatch import answer_error, dispatch
 from oro_conduit.settings import ConduitSettings, check_shared_key, new_key
-from oro_framework import Host, InvalidArgumentError, NotFoundError
+from oro_framework import AbortError, Host, InvalidArgumentError, NotFoundError
 
 __all__ = ["FALLBACK_EVENT", "ConduitServer"]
 
@@ -49,6 +49,7 @@ CLOSE_INVALID: Final = 1007
 CLOSE_GOING_AWAY: Final = 1001
 _ID: Final = re.compile(r"[A-Za-z0-9._~\-]{1,128}")
 _MAX_REASON_BYTES: Final = 120
+_CLOSE_TIMEOUT: Final = 0.5
 
 
 def _reason(text: str) -> str:
@@ -120,8 +121,6 @@ class ConduitServer:
         finally:
             self._listener_scope = None
             self._set_listening(False)
-            with anyio.CancelScope(shield=True):
-                await self._close_all(CLOSE_GOING_AWAY, "Conduit stopped")
 
     async def _serve(self, *, task_status: TaskStatus[None]) -> None:
         async with trio.open_nursery() as nursery:
@@ -155,11 +154,13 @@ class ConduitServer:
         self._enabled.set()
 
     async def disable(self) -> None:
-        """Close every client and the listener; :meth:`enable` opens them again."""
+        """Close every client (gracefully, see :meth:`_handle`) and the listener;
+        :meth:`enable` opens them again."""
         self._enabled = anyio.Event()
-        await self._close_all(CLOSE_GOING_AWAY, "Conduit stopped")
         if self._listener_scope is not None:
             self._listener_scope.cancel()
+        while self.is_active:
+            await self.wait_changed()
 
     def set_key(self, key: str) -> None:
         """Use ``key`` for connections from now on (connected clients stay).
@@ -194,12 +195,6 @@ class ConduitServer:
                 for client in self.clients.values()
             },
         }
-
-    async def _close_all(self, code: int, reason: str) -> None:
-        with anyio.move_on_after(2):
-            async with anyio.create_task_group() as closing:
-                for client in list(self.clients.values()):
-                    closing.start_soon(self._close, client, code, reason)
 
     # ---------------------------------------------------------------------------------------
     # Push
@@ -263,6 +258,15 @@ class ConduitServer:
         finally:
             if self.clients.get(info.id) is client:
                 del self.clients[info.id]
+            # Stopping (pause, internal.conduit.stop) cancels this handler after its requests
+            # answered AbortError: 1001 then tells the page that every request still waiting
+            # was never started (a no-op when the connection is already closed).
+            with (
+                anyio.CancelScope(shield=True),
+                anyio.move_on_after(_CLOSE_TIMEOUT),
+                contextlib.suppress(Exception),
+            ):
+                await client.socket.aclose(CLOSE_GOING_AWAY, "Conduit stopped")
 
     async def _admit(self, request: trio_websocket.WebSocketRequest) -> ClientInfo | None:
         headers = {
@@ -315,6 +319,11 @@ class ConduitServer:
                 tasks.start_soon(self._run_request, client, options, frame.payload, slots)
             elif "to" in options:
                 await self._relay(client, options, frame.payload)
+            elif "ack" in options:
+                credit = client.credits.get(options["ack"])
+                size = options.get("bytes", "")
+                if credit is not None and size.isdigit():
+                    credit.acknowledge(int(size))
             elif "cancel" in options:
                 scope = self._pending.get((client.id, options["cancel"]))
                 if scope is not None:
@@ -343,14 +352,26 @@ class ConduitServer:
         try:
             with anyio.CancelScope() as scope:
                 self._pending[key] = scope
-                with contextlib.suppress(trio_websocket.ConnectionClosed):
-                    await dispatch(
-                        self.host, client, options, payload, self.settings.max_body_bytes
-                    )
+                try:
+                    with contextlib.suppress(trio_websocket.ConnectionClosed):
+                        await dispatch(
+                            self.host, client, options, payload, self.settings.max_body_bytes
+                        )
+                except anyio.get_cancelled_exc_class():
+                    if not scope.cancel_called:
+                        await self._interrupted(client, options)
+                    raise
         finally:
             if self._pending.get(key) is scope:
                 del self._pending[key]
             slots.release()
+
+    async def _interrupted(self, client: Client, options: Mapping[str, str]) -> None:
+        """Answer a request the server is stopping under with AbortError, before the close
+        frame: the page may then retry, over fetch, exactly the requests with no answer."""
+        interrupted = AbortError("Request interrupted: the Conduit is stopping")
+        with anyio.CancelScope(shield=True), anyio.move_on_after(_CLOSE_TIMEOUT):
+            await self._answer(client, options.get("route", "conduit"), options, interrupted)
 
     async def _relay(self, client: Client, options: dict[str, str], payload: bytes) -> None:
         digest = options.get("digest")

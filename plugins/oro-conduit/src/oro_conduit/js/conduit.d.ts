@@ -6,6 +6,10 @@ export const DEFAULT_INITIAL_DELAY: number
 export const DEFAULT_MAX_DELAY: number
 /** Close code of a connection replaced by a newer one with the same id (never reconnected). */
 export const CLOSE_REPLACED: 4001
+/** Close code of a host that stops after answering every request it started. */
+export const CLOSE_GOING_AWAY: 1001
+/** Bytes of a streamed reply the host may send ahead of what the page has read (flow control). */
+export const STREAM_CREDIT: number
 
 export interface ConduitOptions {
   /** The connection's id, unique among connected clients (default: random). */

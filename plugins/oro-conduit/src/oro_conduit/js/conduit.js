@@ -38,9 +38,14 @@ export const DEFAULT_MAX_DELAY = 30000
 
 /** Close code the host uses when a newer connection took this one's id: never reconnect. */
 export const CLOSE_REPLACED = 4001
+/** Close code of a host that stops (pause, `internal.conduit.stop`) after answering every
+ * request it started. */
+export const CLOSE_GOING_AWAY = 1001
 
 /** Options of a route frame that are not request parameters. */
-const RESERVED = new Set(['route', 'seq', 'token', 'digest'])
+const RESERVED = new Set(['route', 'seq', 'token', 'digest', 'credit'])
+/** Bytes of a streamed reply the host may send ahead of what the page has read. */
+export const STREAM_CREDIT = 1024 * 1024
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304])
 const FALLBACK_EVENT = 'conduitmessage'
 
@@ -380,7 +385,8 @@ export class Conduit extends EventTarget {
 /**
  * @typedef {object} Pending
  * @property {(frame: ConduitMessage) => void} onFrame
- * @property {(error: Error) => void} onClose
+ * @property {(error: Error, neverStarted: boolean) => void} onClose `neverStarted`: the host
+ *   closed with 1001 and had not answered, so it never started the request
  */
 
 /**
@@ -418,10 +424,13 @@ export class ConduitTransport {
   constructor (conduit) {
     this.conduit = conduit
     conduit.receive((error, message) => { if (!error) this.#onFrame(message) })
-    conduit.addEventListener('close', () => {
+    conduit.addEventListener('close', (event) => {
       const failure = new NetworkError('Conduit connection closed before the reply arrived')
-      for (const pending of this.#pending.values()) pending.onClose(failure)
+      // The host answers every request it started before closing with 1001 (going away).
+      const neverStarted = /** @type {CloseEvent} */ (event).code === CLOSE_GOING_AWAY
+      const pending = [...this.#pending.values()]
       this.#pending.clear()
+      for (const entry of pending) entry.onClose(failure, neverStarted)
     })
   }
 
@@ -470,6 +479,7 @@ export class ConduitTransport {
     if (!('index' in frameOptions)) frameOptions.index = String(options.index)
     frameOptions.route = route
     frameOptions.seq = options.seq
+    frameOptions.credit = String(STREAM_CREDIT)
     let frame
     try {
       frame = encode(frameOptions, body)
@@ -477,21 +487,25 @@ export class ConduitTransport {
       if (error instanceof FrameError) return fetchTransport.request(route, params, options)
       throw error
     }
-    return this.#exchange(route, frame, options)
+    const retry = () => fetchTransport.request(route, params, options)
+    return this.#exchange(route, frame, options, retry)
   }
 
   /**
    * @param {string} route
    * @param {Uint8Array} frame
    * @param {any} options
+   * @param {() => Promise<unknown>} retry the same call over fetch
    */
-  #exchange (route, frame, options) {
+  #exchange (route, frame, options, retry) {
     const seq = String(options.seq)
     /** @type {AbortSignal | undefined} */
     const signal = options.signal
     return new Promise((resolve, reject) => {
       /** @type {ReadableStreamDefaultController<Uint8Array> | null} */
       let controller = null
+      // Bytes handed to the stream since the last acknowledgement.
+      let unacknowledged = 0
       const cancel = () => {
         if (this.#pending.delete(seq)) this.conduit.send({ cancel: seq })
       }
@@ -510,6 +524,7 @@ export class ConduitTransport {
         onFrame: ({ options: reply, payload }) => {
           if (reply.stream === 'data') {
             controller?.enqueue(payload)
+            unacknowledged += payload.length
             return
           }
           if (reply.stream === 'end') {
@@ -522,6 +537,13 @@ export class ConduitTransport {
           if (reply.stream === 'start') {
             const body = new ReadableStream({
               start (streamController) { controller = streamController },
+              // Called when the reader waits on an empty queue: what was handed over is read.
+              pull: () => {
+                if (unacknowledged > 0 && this.#pending.has(seq)) {
+                  this.conduit.send({ ack: seq, bytes: unacknowledged })
+                  unacknowledged = 0
+                }
+              },
               cancel: () => { finish(); cancel() }
             }, { highWaterMark: 0 })
             resolve(readReply(route, new Response(body, { status, headers }), options))
@@ -531,9 +553,10 @@ export class ConduitTransport {
           const body = NULL_BODY_STATUSES.has(status) ? null : /** @type {BodyInit} */ (payload)
           resolve(readReply(route, new Response(body, { status, headers }), options))
         },
-        onClose: (error) => {
+        onClose: (error, neverStarted) => {
           signal?.removeEventListener('abort', onAbort)
           if (controller !== null) controller.error(error)
+          else if (neverStarted) resolve(retry())
           else reject(error)
         }
       })
