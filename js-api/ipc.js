@@ -559,6 +559,9 @@ async function * readChunks (body, options) {
  * @property {(route: string, params: unknown, options: TransportOptions) => Promise<unknown>} request
  */
 
+/** From this size on, binary request bodies are uploaded as a `Blob` (see `fetchInit`). */
+const BLOB_BODY_BYTES = 64 * 1024
+
 /**
  * Build the fetch `init` of a call.
  * @param {TransportOptions} options
@@ -574,7 +577,10 @@ function fetchInit (options) {
   const raw = options.body
   if (raw !== undefined && raw !== null) {
     if (raw instanceof ArrayBuffer || ArrayBuffer.isView(raw)) {
-      body = /** @type {BodyInit} */ (raw)
+      // Chromium uploads a Blob body several times faster than an ArrayBufferView one (8 MiB:
+      // ~150 ms against ~1.2 s here); below 64 KiB there is no difference worth a copy.
+      const large = typeof Blob === 'function' && raw.byteLength >= BLOB_BODY_BYTES
+      body = large ? new Blob([/** @type {BlobPart} */ (raw)]) : /** @type {BodyInit} */ (raw)
       if (!hasHeader('content-type')) headers['content-type'] = 'application/octet-stream'
     } else if ((typeof Blob === 'function' && raw instanceof Blob) ||
                (typeof FormData === 'function' && raw instanceof FormData) ||

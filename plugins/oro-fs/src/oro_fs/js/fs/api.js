@@ -6,7 +6,7 @@
 
 import { request, write } from 'oro:ipc'
 import { constants } from 'oro:fs/constants'
-import { Dir, FileHandle, WRITE_CHUNK_BYTES, bodyOf, isIterableData, replyBytes } from './handle.js'
+import { Dir, FileHandle, WRITE_CHUNK_BYTES, isIterableData, replyBytes } from './handle.js'
 import { Dirent, Stats, joinPath } from './stats.js'
 import { watchIterator } from './watcher.js'
 import {
@@ -58,7 +58,7 @@ export async function writeFile (path, data, options = undefined) {
   if (!isIterableData(data)) {
     const bytes = toBytes(data, encoding)
     if (bytes.byteLength <= WRITE_CHUNK_BYTES) {
-      await write('fs.writeFile', { path: target, flags, mode: fileMode }, bodyOf(bytes), { signal })
+      await write('fs.writeFile', { path: target, flags, mode: fileMode }, bytes, { signal })
       return
     }
     data = [bytes]

@@ -8,7 +8,7 @@
 
 import { Buffer } from 'oro:buffer'
 import { EventEmitter } from 'oro:events'
-import { fetchTransport, getTransport, request, write } from 'oro:ipc'
+import { request, write } from 'oro:ipc'
 import { Dirent, Stats, joinPath } from './stats.js'
 import { fromBytes, getOptions, rangeError, toBytes, typeError, describe } from './util.js'
 
@@ -34,22 +34,6 @@ export function replyBytes (reply) {
   throw typeError(`Unexpected read reply: ${describe(reply)}`)
 }
 
-/** From this size on, fetch bodies are sent as a `Blob` (see `bodyOf`). */
-const BLOB_BODY_BYTES = 64 * 1024
-
-/**
- * The request body for `bytes`. Over the fetch transport, large bodies as a `Blob`: Chromium
- * uploads a Blob body several times faster than an ArrayBufferView one (measured here: 8 MiB in
- * ~150 ms against ~1.2 s; no difference at 1 KiB). Other transports (Conduit) get the bytes.
- * @param {Uint8Array} bytes
- * @returns {Uint8Array | Blob}
- */
-export function bodyOf (bytes) {
-  return getTransport() === fetchTransport && typeof Blob === 'function' && bytes.byteLength >= BLOB_BODY_BYTES
-    ? new Blob([/** @type {Uint8Array<ArrayBuffer>} */ (bytes)])
-    : bytes
-}
-
 /**
  * Write all of `bytes` to descriptor `id` at `position` (-1: the current position), in
  * chunks that fit the bridge's body cap. Resolves with the number of bytes written.
@@ -63,7 +47,7 @@ export async function writeAll (id, bytes, position, options = {}) {
   do {
     const chunk = bytes.subarray(written, written + WRITE_CHUNK_BYTES)
     const offset = position < 0 ? -1 : position + written
-    const answer = await write('fs.write', { id, offset }, bodyOf(chunk), { signal: options.signal })
+    const answer = await write('fs.write', { id, offset }, chunk, { signal: options.signal })
     const count = typeof answer?.bytesWritten === 'number' ? answer.bytesWritten : chunk.byteLength
     written += count
     if (count === 0 && chunk.byteLength > 0) throw Object.assign(new Error('write made no progress'), { code: 'EIO' })
