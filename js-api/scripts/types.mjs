@@ -11,7 +11,7 @@
 //   node scripts/types.mjs --check    # exit 1 when they are stale
 // Needs nothing but Node.
 
-import { readFile, writeFile } from 'node:fs/promises'
+import { readFile, readdir, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -60,12 +60,40 @@ interface WindowEventMap {
 }
 `
 
+/**
+ * Declaration files of the workspace plugins' JS modules (`plugins/<dist>/src/<pkg>/js/*.d.ts`),
+ * sorted, each with the specifier its `@module oro:<name>` tag names (else `oro:<file name>`).
+ * @returns {Promise<Array<{ specifier: string, path: string }>>}
+ */
+export async function pluginDeclarations () {
+  const plugins = join(root, '..', 'plugins')
+  const found = []
+  const list = (path) => readdir(path, { withFileTypes: true }).catch(() => [])
+  for (const dist of await list(plugins)) {
+    if (!dist.isDirectory() || dist.name.startsWith('_')) continue
+    for (const pkg of await list(join(plugins, dist.name, 'src'))) {
+      if (!pkg.isDirectory()) continue
+      const js = join(plugins, dist.name, 'src', pkg.name, 'js')
+      for (const file of await list(js)) {
+        if (!file.isFile() || !file.name.endsWith('.d.ts')) continue
+        const path = join(js, file.name)
+        const tag = (await readFile(path, 'utf8')).match(/@module\s+(oro:[\w/-]+)/)
+        found.push({ specifier: tag ? tag[1] : `oro:${file.name.slice(0, -5)}`, path })
+      }
+    }
+  }
+  return found.sort((a, b) => a.specifier.localeCompare(b.specifier))
+}
+
 /** The generated files: name → text. */
 export async function generate () {
   const blocks = []
   for (const name of MODULES) {
     const text = await readFile(join(root, `${name}.d.ts`), 'utf8')
     blocks.push(`declare module 'oro:${name}' {\n${ambientBody(text)}\n}\n`)
+  }
+  for (const { specifier, path } of await pluginDeclarations()) {
+    blocks.push(`declare module '${specifier}' {\n${ambientBody(await readFile(path, 'utf8'))}\n}\n`)
   }
   const aliases = Object.entries(NODE_ALIASES).map(([node, oro]) =>
     `declare module 'node:${node}' {\n  export * from 'oro:${oro}'\n  export { default } from 'oro:${oro}'\n}\n`)
