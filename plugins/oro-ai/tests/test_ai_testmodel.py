@@ -15,7 +15,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from llama_cpp.llama_chat_format import Jinja2ChatFormatter
-
 from oro_ai.testmodel import (
     CHATML_TEMPLATE,
     IM_END_ID,
