@@ -160,6 +160,8 @@ export class AIStream {
   /** @type {T[]} */
   #pending = []
   #done = false
+  /** Set by `return()` (a `break`): later `next()` calls end quietly. */
+  #returned = false
   #controller
   #textOf
   /** Why each choice ended (`stop` / `length`), by choice index, once the stream says. */
@@ -184,6 +186,13 @@ export class AIStream {
 
   /** @returns {Promise<IteratorResult<T>>} */
   async next () {
+    if (this.#returned) return { done: true, value: undefined }
+    // Chunks already received are dropped once aborted: abort means "no more", at once.
+    if (this.#controller.signal.aborted) {
+      this.#done = true
+      this.#pending.length = 0
+      throw abortError(this.#controller.signal)
+    }
     while (this.#pending.length === 0 && !this.#done) {
       await this.#pull()
     }
@@ -239,7 +248,7 @@ export class AIStream {
     this.#reader?.cancel().catch(() => {})
   }
 
-  /** Stop reading and close the connection (the host stops generating). */
+  /** Close the connection (the host stops generating); the next `next()` throws AbortError. */
   abort () {
     this.#done = true
     this.#pending.length = 0
@@ -248,6 +257,7 @@ export class AIStream {
 
   /** @returns {Promise<IteratorResult<T>>} */
   async return () {
+    this.#returned = true
     if (!this.#done) this.abort()
     return { done: true, value: undefined }
   }
