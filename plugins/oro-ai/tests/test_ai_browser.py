@@ -239,3 +239,32 @@ def test_model_and_lora_routes(page: Page, tiny_model: Path, tiny_lora: Path) ->
     assert result["adapted"] != result["before"]
     assert result["after"] == result["before"]
     assert result["unknown"] == "NotFoundError"
+
+
+SHOWCASE = Path(__file__).resolve().parents[3] / "examples" / "showcase"
+
+
+def test_showcase_chat_panel_streams_an_answer(chromium_browser: Browser, tiny_model: Path) -> None:
+    config = {"ai.llm.model_path": str(tiny_model.parent), "ai.llm.default_model": tiny_model.stem}
+    with served_app(
+        [oro_framework.core.ping, oro_ai.plugin], config=config, app_dir=SHOWCASE
+    ) as showcase:
+        page = open_app_page(chromium_browser, showcase)
+        try:
+            page.wait_for_function(
+                "() => document.getElementById('ai-model').textContent.startsWith('models:')"
+            )
+            assert tiny_model.stem in page.text_content("#ai-model")
+            page.fill("#ai-prompt", "hello there")
+            page.click("#ai-send")
+            page.wait_for_function(
+                "() => / tok\\/s, first token /"
+                ".test(document.querySelector('#ai-stats').textContent)"
+            )
+            transcript = page.text_content("#ai-transcript")
+            assert transcript.startswith("you: hello there\nassistant: ")
+            assert len(transcript) > len("you: hello there\nassistant: ")
+            assert "(length)" in page.text_content("#ai-stats")
+            assert page.is_disabled("#ai-stop")
+        finally:
+            page.context.close()
