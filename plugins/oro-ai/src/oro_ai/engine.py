@@ -199,7 +199,7 @@ class Worker:
         params.n_ubatch = n_batch
         params.n_threads = threads
         params.n_threads_batch = threads
-        params.kv_unified = False
+        params.kv_unified = True
         params.no_perf = True
         self.context: Any = _internals.LlamaContext(model=model, params=params, verbose=False)
         self.n_ctx_seq = llama_cpp.llama_n_ctx_seq(self.context.ctx)
@@ -208,6 +208,7 @@ class Worker:
         self._inbox: queue.SimpleQueue[Job | None] = queue.SimpleQueue()
         self._waiting: list[Job] = []
         self._stop = threading.Event()
+        self.started = threading.Event()
         self.finished = threading.Event()
         """Set when :meth:`run` returned: only then may :meth:`close` free the context."""
         self._lock = threading.Lock()
@@ -256,6 +257,7 @@ class Worker:
     def run(self, deliver: Callable[[Callable[[], None]], None]) -> None:
         """Decode until :meth:`stop`; every step's events go to the event loop through
         ``deliver`` in one call."""
+        self.started.set()
         try:
             while not self._stop.is_set():
                 events: list[tuple[Job, TokenEvent]] = []
@@ -314,12 +316,20 @@ class Worker:
             if not free:
                 return
             job = self._waiting.pop(0)
-            # The free sequence whose cache shares the longest prefix with this prompt.
+            # The free sequence whose cache shares the longest prefix with this prompt...
             slot = max(free, key=lambda candidate: _common_prefix(candidate.cached, job.prompt))
             reused = _common_prefix(slot.cached, job.prompt)
+            # ...or any sequence, busy ones included, whose prefix is longer (a shared system
+            # prompt): the unified KV cache shares those cells with this sequence for free.
+            donor = max(self._slots, key=lambda other: _common_prefix(other.cached, job.prompt))
+            shared = _common_prefix(donor.cached, job.prompt)
+            memory = self.context.memory
+            if donor is not slot and shared > reused:
+                llama_cpp.llama_memory_seq_rm(memory, slot.seq_id, -1, -1)
+                llama_cpp.llama_memory_seq_cp(memory, donor.seq_id, slot.seq_id, 0, shared)
+                reused = shared
             # At least the prompt's last token is decoded: its logits choose the first token.
             reused = min(reused, len(job.prompt) - 1)
-            memory = self.context.memory
             if not llama_cpp.llama_memory_seq_rm(memory, slot.seq_id, reused, -1):
                 llama_cpp.llama_memory_seq_rm(memory, slot.seq_id, -1, -1)
                 reused = 0

@@ -8,7 +8,7 @@ import math
 import os
 import threading
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,7 @@ from typing import Any
 import anyio
 import llama_cpp
 import numpy as np
+import sniffio
 from anyio.abc import TaskGroup
 from llama_cpp import _internals
 
@@ -73,7 +74,8 @@ class LoadedModel:
     loaded_at: float = field(default_factory=time.time)
     last_used: float = field(default_factory=time.monotonic)
     requests: int = 0
-    scope: anyio.CancelScope = field(default_factory=anyio.CancelScope)
+    scopes: list[anyio.CancelScope] = field(default_factory=list)
+    freed: bool = False
     stopped: anyio.Event = field(default_factory=anyio.Event)
     adapters: dict[str, _Adapter] = field(default_factory=dict)
     _embedder: Any = None
@@ -285,6 +287,22 @@ class LoadedModel:
             worker.set_adapters(pairs)
 
 
+def _loop_caller() -> Callable[[Callable[[], None]], None]:
+    """A thread-safe, non-blocking "run this on the event loop soon" for the running loop: the
+    worker hands over a step's tokens and goes on decoding without waiting for the loop (which
+    ``anyio.from_thread.run_sync`` would make it do)."""
+    if sniffio.current_async_library() == "trio":
+        import trio
+
+        caller: Callable[[Callable[[], None]], None] = (
+            trio.lowlevel.current_trio_token().run_sync_soon
+        )
+        return caller
+    import asyncio
+
+    return asyncio.get_running_loop().call_soon_threadsafe
+
+
 class ModelManager:
     """Every resident model, loaded on first use (or by ``ai.llm.model.load``) inside the
     plugin's service task group.
@@ -423,19 +441,24 @@ class ModelManager:
         await self.unload(min(idle, key=lambda model: model.last_used).name)
 
     async def _run_worker(self, model: LoadedModel, worker: Worker) -> None:
-        def deliver(callback: Any) -> None:
-            anyio.from_thread.run_sync(callback)
-
+        deliver = _loop_caller()
+        scope = anyio.CancelScope()
+        model.scopes.append(scope)
         try:
-            with model.scope:
+            with scope:
                 await anyio.to_thread.run_sync(
                     worker.run, deliver, abandon_on_cancel=True, limiter=anyio.CapacityLimiter(1)
                 )
         finally:
             worker.stop()
             with anyio.CancelScope(shield=True):
-                await anyio.to_thread.run_sync(worker.finished.wait)
-                if all(each.finished.is_set() for each in model.workers):
+                if worker.started.is_set():
+                    await anyio.to_thread.run_sync(worker.finished.wait)
+                else:
+                    worker.finished.set()
+                # Only the last worker to stop frees the model (once).
+                if not model.freed and all(each.finished.is_set() for each in model.workers):
+                    model.freed = True
                     await anyio.to_thread.run_sync(self._free, model)
                     model.stopped.set()
 
@@ -458,7 +481,8 @@ class ModelManager:
         model = self.loaded.pop(file.name if file else name, None)
         if model is None:
             return False
-        model.scope.cancel()
+        for scope in model.scopes:
+            scope.cancel()
         for worker in model.workers:
             worker.stop()
         await model.stopped.wait()
