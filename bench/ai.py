@@ -235,7 +235,8 @@ def main() -> None:
         if result.server == "llama_cpp.server"
     }
     print(
-        f"{'server':<30} {'scenario':<13} {'tok/s':>7} {'ttft_p50':>9} {'ttft_max':>9} {'cut_off':>7} {'ratio':>6}"
+        f"{'server':<30} {'scenario':<13} {'tok/s':>7} {'ttft_p50':>9} {'ttft_max':>9} "
+        f"{'cut_off':>7} {'ratio':>6}"
     )
     for result in results:
         ratio = result.tokens_per_second / baseline[result.scenario]

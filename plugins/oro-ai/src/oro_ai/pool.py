@@ -300,7 +300,12 @@ def _loop_caller() -> Callable[[Callable[[], None]], None]:
         return caller
     import asyncio
 
-    return asyncio.get_running_loop().call_soon_threadsafe
+    loop = asyncio.get_running_loop()
+
+    def call_soon(callback: Callable[[], None]) -> None:
+        loop.call_soon_threadsafe(callback)
+
+    return call_soon
 
 
 class ModelManager:
