@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import anyio
 import httpx
 import oro_ai.plugin
 import pytest
@@ -251,4 +250,3 @@ async def test_health_metrics_tokenize_detokenize(tiny_model: Path) -> None:
     assert "oro_ai_models_loaded 1" in metrics.text
     assert metrics.headers["content-type"].startswith("text/plain")
     assert missing.status_code == 404
-    await anyio.sleep(0)

@@ -3,7 +3,9 @@ handful of JSON endpoints and one SSE shape do not need a web framework)."""
 
 from __future__ import annotations
 
+import base64
 import json
+import struct
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, MutableMapping
@@ -259,9 +261,10 @@ class LlamaAPI:
             raise APIError(
                 422, "invalid_type", "'input' must be a string or a non-empty list", param="input"
             )
-        if body.get("encoding_format", "float") not in ("float", None):
+        encoding = body.get("encoding_format") or "float"
+        if encoding not in ("float", "base64"):
             raise APIError.invalid(
-                "Only encoding_format 'float' is supported", param="encoding_format"
+                "encoding_format must be 'float' or 'base64'", param="encoding_format"
             )
         model = await self._model(_optional_str(body, "model"))
         token_lists: list[list[int]] = []
@@ -301,7 +304,7 @@ class LlamaAPI:
                 "object": "list",
                 "model": model.name,
                 "data": [
-                    {"object": "embedding", "index": index, "embedding": vector}
+                    {"object": "embedding", "index": index, "embedding": _encode(vector, encoding)}
                     for index, vector in enumerate(vectors)
                 ],
                 "usage": {"prompt_tokens": total, "total_tokens": total},
@@ -515,6 +518,13 @@ class LlamaAPI:
 # ----------------------------------------------------------------------------------------------
 # Shapes
 # ----------------------------------------------------------------------------------------------
+
+
+def _encode(vector: list[float], encoding: str) -> Any:
+    """``base64``: the little-endian float32 bytes (what the openai client asks for)."""
+    if encoding == "base64":
+        return base64.b64encode(struct.pack(f"<{len(vector)}f", *vector)).decode("ascii")
+    return vector
 
 
 def _optional_str(body: Mapping[str, Any], name: str) -> str | None:

@@ -215,6 +215,8 @@ class Worker:
         self._adapters: list[tuple[Any, float]] = []
         self._adapters_dirty = False
         self.steps = 0
+        self.cancelled = 0
+        """Jobs stopped while generating because nobody listened any more."""
         self.tokens_generated = 0
         self.prompt_tokens = 0
         self.cached_prompt_tokens = 0
@@ -300,6 +302,7 @@ class Worker:
     def _retire_cancelled(self, events: list[tuple[Job, TokenEvent]]) -> None:
         for slot in self._slots:
             if slot.job is not None and slot.job.cancelled:
+                self.cancelled += 1
                 events.append((slot.job, TokenEvent(None, b"", "cancelled")))
                 self._release(slot)
         still = []

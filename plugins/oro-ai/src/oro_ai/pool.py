@@ -520,6 +520,7 @@ class ModelManager:
             "active": sum(worker.active for worker in workers),
             "inFlight": sum(worker.queued for worker in workers),
             "steps": sum(worker.steps for worker in workers),
+            "cancelled": sum(worker.cancelled for worker in workers),
             "tokensGenerated": sum(worker.tokens_generated for worker in workers),
             "promptTokens": sum(worker.prompt_tokens for worker in workers),
             "cachedPromptTokens": sum(worker.cached_prompt_tokens for worker in workers),
