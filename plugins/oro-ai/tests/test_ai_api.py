@@ -11,6 +11,7 @@ import httpx
 import oro_ai.plugin
 import pytest
 
+import oro_framework.core.ping
 from oro_framework.testing import live_server, make_host, read_sse
 
 pytestmark = pytest.mark.anyio
@@ -219,6 +220,18 @@ async def test_other_processes_need_the_api_key_or_the_ipc_key(tiny_model: Path)
     assert tiny_model.stem in [model["id"] for model in bearer.json()["data"]]
     assert ipc_key.status_code == 200
     assert foreign.status_code == 403
+
+
+async def test_the_api_key_opens_the_mount_only_not_ipc(tiny_model: Path) -> None:
+    config = _config(tiny_model, **{"ai.llm.api_key": API_KEY})
+    plugins = [oro_ai.plugin, oro_framework.core.ping]
+    async with make_host(plugins, config=config) as host, live_server(host) as server:
+        headers = {"Authorization": f"Bearer {API_KEY}"}
+        async with httpx.AsyncClient(base_url=server.origin, headers=headers) as client:
+            ipc = await client.post("/ipc/ping")
+            health = await client.get("/ai/llama/health")
+    assert ipc.status_code == 403
+    assert health.status_code == 200
 
 
 async def test_health_metrics_tokenize_detokenize(tiny_model: Path) -> None:

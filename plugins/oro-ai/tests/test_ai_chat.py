@@ -75,3 +75,29 @@ async def test_text_completion_streams_until_length(tiny_model: Path) -> None:
     usage = chunks[-1]["usage"]
     assert chunks[-1]["choices"] == []
     assert usage["completion_tokens"] <= 6
+
+
+async def test_a_repeated_prompt_prefix_is_reused_from_the_cache(tiny_model: Path) -> None:
+    async with (
+        make_host([oro_ai.plugin], config=_config(tiny_model)) as host,
+        live_server(host) as server,
+        server.client(timeout=60) as client,
+    ):
+        body = {
+            "model": tiny_model.stem,
+            "messages": [{"role": "user", "content": "the same question, asked twice"}],
+            "max_tokens": 3,
+            "temperature": 0,
+        }
+        first = await client.post("/ai/llama/v1/chat/completions", json=body)
+        second = await client.post("/ai/llama/v1/chat/completions", json=body)
+        metrics = (await client.get("/ai/llama/metrics")).text
+    assert first.json()["choices"][0]["message"] == second.json()["choices"][0]["message"]
+    prompt_tokens = first.json()["usage"]["prompt_tokens"]
+    cached = next(
+        int(line.split()[-1])
+        for line in metrics.splitlines()
+        if line.startswith("oro_ai_prompt_tokens_cached_total ")
+    )
+    # Every prompt token but the last (decoded again for its logits) came from the cache.
+    assert cached == prompt_tokens - 1
