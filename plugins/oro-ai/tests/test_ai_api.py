@@ -263,3 +263,25 @@ async def test_health_metrics_tokenize_detokenize(tiny_model: Path) -> None:
     assert "oro_ai_models_loaded 1" in metrics.text
     assert metrics.headers["content-type"].startswith("text/plain")
     assert missing.status_code == 404
+
+
+async def test_context_limits_are_refused_or_reported_never_silently_cut(tiny_model: Path) -> None:
+    config = _config(tiny_model, **{"ai.llm.context_size": 32})
+    async with (
+        make_host([oro_ai.plugin], config=config) as host,
+        live_server(host) as server,
+        server.client(timeout=60) as client,
+    ):
+        too_long = await client.post(
+            "/ai/llama/v1/completions", json={"model": tiny_model.stem, "prompt": "q" * 200}
+        )
+        filled = await client.post(
+            "/ai/llama/v1/completions",
+            json={"model": tiny_model.stem, "prompt": "q", "max_tokens": 100, "temperature": 0},
+        )
+    assert too_long.status_code == 400
+    assert too_long.json()["error"]["code"] == "context_length_exceeded"
+    assert filled.status_code == 200
+    body = filled.json()
+    assert body["choices"][0]["finish_reason"] == "length"
+    assert body["usage"]["total_tokens"] <= 32

@@ -202,7 +202,9 @@ class Worker:
         params.kv_unified = True
         params.no_perf = True
         self.context: Any = _internals.LlamaContext(model=model, params=params, verbose=False)
-        self.n_ctx_seq = llama_cpp.llama_n_ctx_seq(self.context.ctx)
+        # With a unified cache llama.cpp lets any sequence grow over the whole context; the
+        # per-sequence share is kept here so that every sequence always finds room.
+        self.n_ctx_seq = min(n_ctx_seq, llama_cpp.llama_n_ctx_seq(self.context.ctx))
         self._batch = llama_cpp.llama_batch_init(n_batch, 0, 1)
         self._slots = [_Slot(seq_id) for seq_id in range(parallel)]
         self._inbox: queue.SimpleQueue[Job | None] = queue.SimpleQueue()
