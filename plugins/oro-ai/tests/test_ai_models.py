@@ -45,6 +45,11 @@ async def test_load_by_path_list_and_unload(tiny_model: Path, tmp_path: Path) ->
         not_gguf.write_text("hello")
         refused = await client.call("ai.llm.model.load", path=str(not_gguf))
         assert isinstance(refused.error, InvalidArgumentError)
+        garbage = tmp_path / "garbage.gguf"
+        garbage.write_bytes(b"GGUF" + b"\x00" * 64)
+        broken = await client.call("ai.llm.model.load", path=str(garbage))
+        assert isinstance(broken.error, InvalidArgumentError)
+        assert "cannot be loaded" in broken.error.message
 
 
 async def test_idle_models_are_unloaded(tiny_model: Path) -> None:

@@ -276,6 +276,10 @@ class LlamaAPI:
                 isinstance(token, int) and not isinstance(token, bool) for token in item
             ):
                 tokens = list(item)
+                if not all(0 <= token < model.model.n_vocab() for token in tokens):
+                    raise APIError.invalid(
+                        f"input[{index}] holds a token outside the vocabulary", param="input"
+                    )
             else:
                 raise APIError(
                     422, "invalid_type", f"input[{index}] must be a string or tokens", param="input"
