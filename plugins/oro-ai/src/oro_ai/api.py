@@ -8,7 +8,8 @@ import json
 import struct
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, MutableMapping
+from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping, MutableMapping
+from contextlib import aclosing
 from dataclasses import dataclass
 from typing import Any
 
@@ -417,7 +418,7 @@ class LlamaAPI:
 
     async def _events(
         self, model: LoadedModel, tokens: list[int], params: GenerationParams, max_tokens: int
-    ) -> AsyncIterator[tuple[str, Outcome]]:
+    ) -> AsyncGenerator[tuple[str, Outcome], None]:
         """Text deltas with stop sequences applied; the last one carries the finish reason."""
         outcome = Outcome(prompt_tokens=len(tokens))
         assembler = TextAssembler()
@@ -452,14 +453,15 @@ class LlamaAPI:
                     outcome.text += text
                     yield text, outcome
         finally:
-            await generation.aclose()  # type: ignore[attr-defined]
+            await generation.aclose()
 
     async def _collect(
         self, model: LoadedModel, tokens: list[int], params: GenerationParams, max_tokens: int
     ) -> Outcome:
         last = Outcome(prompt_tokens=len(tokens))
-        async for _, outcome in self._events(model, tokens, params, max_tokens):
-            last = outcome
+        async with aclosing(self._events(model, tokens, params, max_tokens)) as events:
+            async for _, outcome in events:
+                last = outcome
         return last
 
     async def _stream(
@@ -485,28 +487,32 @@ class LlamaAPI:
                 )
             outcome = Outcome(prompt_tokens=len(tokens))
             try:
-                async for text, outcome in self._events(model, tokens, params, max_tokens):
-                    if outcome.finish_reason is not None:
-                        if text:
+                async with aclosing(self._events(model, tokens, params, max_tokens)) as events:
+                    async for text, outcome in events:
+                        if outcome.finish_reason is not None:
+                            if text:
+                                await _sse(
+                                    send,
+                                    _chunk(
+                                        ident, created, model.name, _delta(text, chat), None, chat
+                                    ),
+                                )
+                            await _sse(
+                                send,
+                                _chunk(
+                                    ident,
+                                    created,
+                                    model.name,
+                                    {} if chat else "",
+                                    outcome.finish_reason,
+                                    chat,
+                                ),
+                            )
+                        elif text:
                             await _sse(
                                 send,
                                 _chunk(ident, created, model.name, _delta(text, chat), None, chat),
                             )
-                        await _sse(
-                            send,
-                            _chunk(
-                                ident,
-                                created,
-                                model.name,
-                                {} if chat else "",
-                                outcome.finish_reason,
-                                chat,
-                            ),
-                        )
-                    elif text:
-                        await _sse(
-                            send, _chunk(ident, created, model.name, _delta(text, chat), None, chat)
-                        )
             except APIError as error:
                 # Headers are gone: the error travels as an event, as OpenAI's streams do.
                 await _sse(send, error.body())

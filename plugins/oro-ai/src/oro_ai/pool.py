@@ -8,7 +8,7 @@ import math
 import os
 import threading
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -159,7 +159,7 @@ class LoadedModel:
 
     async def generate(
         self, prompt: list[int], *, max_tokens: int, sampling: Sampling
-    ) -> AsyncIterator[TokenEvent]:
+    ) -> AsyncGenerator[TokenEvent, None]:
         """The token events of one generation, as they come. Leaving the iteration early (the
         client went away, a stop sequence matched) cancels the job: the worker frees its
         sequence at its next step."""
