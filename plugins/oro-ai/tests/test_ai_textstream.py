@@ -101,3 +101,9 @@ def test_search_path_order_explicit_models_and_the_default(tmp_path: Path) -> No
     gamma = registry.resolve("gamma")
     assert gamma is not None
     assert gamma.source == "explicit"
+
+
+def test_a_configured_default_model_that_is_missing_is_not_replaced(tmp_path: Path) -> None:
+    registry = ModelRegistry([tmp_path], default=default_model_file(), default_name="absent")
+    assert registry.resolve("default") is None
+    assert registry.default_name == "absent"

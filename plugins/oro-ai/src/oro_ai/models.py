@@ -55,10 +55,15 @@ class ModelRegistry:
     without a restart.
     """
 
-    def __init__(self, search_path: Iterable[Path], *, default: Path | None) -> None:
+    def __init__(
+        self, search_path: Iterable[Path], *, default: Path | None, default_name: str = ""
+    ) -> None:
         self.search_path = [Path(entry) for entry in search_path]
         self.explicit: list[Path] = []
         self.default = default
+        self.chosen_default = default_name
+        """``[ai.llm] default_model``: what ``"default"`` means when set (404 when missing,
+        never silently another model)."""
 
     @staticmethod
     def parse_search_path(text: str) -> list[Path]:
@@ -104,7 +109,9 @@ class ModelRegistry:
 
     def resolve(self, name: str) -> ModelFile | None:
         """The model called ``name`` (``"default"``: the default model), or ``None``."""
-        if name == "default":
+        if name == "default" and self.chosen_default:
+            name = self.chosen_default
+        elif name == "default":
             if self.default is None or not self.default.is_file():
                 return None
             name = self.default.stem
@@ -115,4 +122,6 @@ class ModelRegistry:
 
     @property
     def default_name(self) -> str | None:
+        if self.chosen_default:
+            return self.chosen_default
         return self.default.stem if self.default is not None else None

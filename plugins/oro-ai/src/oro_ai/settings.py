@@ -182,12 +182,10 @@ def build_state(host: Host) -> AIState:
     default = default_model_file()
     chosen: str = config["ai.llm.default_model"]
     registry = ModelRegistry(
-        ModelRegistry.parse_search_path(config["ai.llm.model_path"]), default=default
+        ModelRegistry.parse_search_path(config["ai.llm.model_path"]),
+        default=default,
+        default_name=chosen,
     )
-    if chosen:
-        found = registry.resolve(chosen)
-        if found is not None:
-            registry.default = found.path
     manager = ModelManager(registry, pool_settings(config))
     limiter = RateLimiter(
         concurrency=config["ai.llm.rate_limit_concurrency"],
