@@ -229,8 +229,9 @@ class Bridge:
         try:
             self.gatekeeper.authorize(headers, is_ipc=is_ipc)
         except SecurityError as error:
-            await self._refuse(scope, send, headers, error, is_ipc=is_ipc, base=base)
-            return
+            if not self._mount_accepts(path, headers):
+                await self._refuse(scope, send, headers, error, is_ipc=is_ipc, base=base)
+                return
         if is_ipc:
             await self._ipc(scope, receive, send, headers, query, base)
         elif path == "/oro/events":
@@ -582,6 +583,14 @@ class Bridge:
                     return found
         return None
 
+    def _mount_accepts(self, path: str, headers: Mapping[str, str]) -> bool:
+        """Whether the app mounted at ``path`` accepts the request's own credential (an API
+        key) in place of the session; never for ``/ipc`` and ``/oro``."""
+        if path == "/ipc" or path.startswith(("/ipc/", "/oro")):
+            return False
+        mount = self.host.schemes.resolve(path)
+        return mount is not None and mount.authenticate is not None and mount.authenticate(headers)
+
     async def _mount(
         self, mount: Mount, scope: Scope, receive: Receive, send: Send, base: HeaderList
     ) -> None:
@@ -600,7 +609,8 @@ class Bridge:
         mount = self.host.schemes.resolve(scope["path"])
         try:
             self._check_origin(scope, headers)
-            self.gatekeeper.authorize(headers, is_ipc=False)
+            if not self._mount_accepts(scope["path"], headers):
+                self.gatekeeper.authorize(headers, is_ipc=False)
         except SecurityError:
             mount = None
         if mount is None or (

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import Any, final
 
 from oro_framework.host.registry import Registry
 
-__all__ = ["ASGIApp", "Mount", "SchemeTable"]
+__all__ = ["ASGIApp", "Authenticator", "Mount", "SchemeTable"]
 
 ASGIApp = Callable[
     [
@@ -19,6 +19,10 @@ ASGIApp = Callable[
     Awaitable[None],
 ]
 """An ASGI 3 application: ``await app(scope, receive, send)``."""
+
+Authenticator = Callable[[Mapping[str, str]], bool]
+"""Judges a request's lower-case headers: ``True`` when they carry a credential the mounted app
+accepts in place of the session cookie (an API key for other processes)."""
 
 _RESERVED_PREFIXES = ("/oro", "/ipc")
 
@@ -33,6 +37,7 @@ class Mount:
     doc: str
     permission: str | None
     plugin: str
+    authenticate: Authenticator | None = None
 
 
 @final
@@ -41,8 +46,20 @@ class SchemeTable(Registry[Mount]):
 
     kind = "scheme"
 
-    def mount(self, prefix: str, app: ASGIApp, *, doc: str, permission: str | None = None) -> Mount:
+    def mount(
+        self,
+        prefix: str,
+        app: ASGIApp,
+        *,
+        doc: str,
+        permission: str | None = None,
+        authenticate: Authenticator | None = None,
+    ) -> Mount:
         """Serve ``app`` under ``prefix`` (``/ai/llama``): it sees paths below the prefix.
+
+        :param authenticate: consulted for a request without a valid session cookie (after the
+            Host and Origin checks, which still apply): returning ``True`` serves it. This is
+            how a mounted API lets other processes in with a key of its own.
 
         :raises ValueError: the prefix is not absolute, ends in ``/`` or is reserved by the host.
         :raises RegistrationConflict: another plugin mounted the same prefix.
@@ -54,7 +71,7 @@ class SchemeTable(Registry[Mount]):
             raise ValueError(
                 f"mount prefix {prefix!r} is under {first_segment}, reserved by the host"
             )
-        mount = Mount(prefix, app, doc, permission, self.current_plugin)
+        mount = Mount(prefix, app, doc, permission, self.current_plugin, authenticate)
         self._claim(prefix, mount)
         return mount
 

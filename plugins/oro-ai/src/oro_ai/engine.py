@@ -1,0 +1,461 @@
+"""The inference engine: one llama.cpp context decoding several sequences at once (continuous
+batching), driven by a worker thread.
+
+Each step the worker builds one ``llama_batch`` holding the next token of every generating
+sequence plus a chunk of the prompt of every sequence still reading its prompt, decodes it once,
+samples one token per sequence with that sequence's own sampler chain (grammar, temperature...)
+and hands every new token of the step to the event loop in one call. So ``n`` streams make
+progress together (no stream waits for another to finish), and the event loop sees one thread hop
+per step, not one per token. A sequence keeps its tokens in the KV cache after it finishes; the
+next job whose prompt shares a prefix with them only decodes the rest (prompt-prefix reuse).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import llama_cpp
+from llama_cpp import _internals
+from llama_cpp.llama_grammar import LlamaGrammar
+
+__all__ = ["Job", "Sampling", "TokenEvent", "Worker", "load_model", "token_piece"]
+
+logger = logging.getLogger("oro_ai.engine")
+
+# llama-cpp-python prints llama.cpp's log lines to stderr when its logger has no level: keep
+# the informational chatter (tensor lists, buffer sizes) out unless someone asked for it.
+_llama_logger = logging.getLogger("llama-cpp-python")
+if _llama_logger.level == logging.NOTSET:
+    _llama_logger.setLevel(logging.WARNING)
+
+_IDLE_POLL: Final = 0.25
+"""Seconds an idle worker waits for a job before looking at its stop flag again."""
+
+
+@dataclass(frozen=True)
+class Sampling:
+    """How the next token is chosen. ``temperature <= 0`` means greedy."""
+
+    temperature: float = 0.8
+    top_p: float = 0.95
+    top_k: int = 40
+    min_p: float = 0.05
+    seed: int | None = None
+    repeat_penalty: float = 1.0
+    presence_penalty: float = 0.0
+    frequency_penalty: float = 0.0
+    grammar: str | None = None
+    """A GBNF grammar the output must match (``response_format`` json_schema, tool calls)."""
+
+
+@dataclass(frozen=True)
+class TokenEvent:
+    """What a step produced for one job: a token (``None`` when it only finished) and, on the last
+    event, the finish reason (``"stop"``: end of generation token; ``"length"``: ``max_tokens``
+    or the sequence's context is full; ``"cancelled"``; ``"error"``)."""
+
+    token: int | None
+    piece: bytes
+    finish: str | None = None
+    message: str | None = None
+
+
+Deliver = Callable[[list[tuple["Job", TokenEvent]]], None]
+"""Called on the event loop with every event of one step."""
+
+
+@dataclass(eq=False)
+class Job:
+    """One generation request, shared between the event loop and the worker.
+
+    ``cancelled`` is written by the event loop (client gone, stop sequence seen, abort) and read
+    by the worker before every step, which is how generation stops within one token.
+    """
+
+    prompt: list[int]
+    max_tokens: int
+    sampling: Sampling
+    on_events: Callable[[TokenEvent], bool]
+    """Called on the event loop per event; returns ``False`` when nobody listens any more."""
+    cancelled: bool = False
+    generated: int = 0
+    cached_tokens: int = 0
+    """Prompt tokens found in the KV cache (prefix reuse) rather than decoded."""
+    queued_at: float = field(default_factory=time.monotonic)
+    started_at: float | None = None
+
+
+@dataclass(eq=False)
+class _Slot:
+    """A sequence id of the context and what its KV cache holds."""
+
+    seq_id: int
+    cached: list[int] = field(default_factory=list)
+    job: Job | None = None
+    pending: list[int] = field(default_factory=list)
+    """Prompt tokens still to decode."""
+    sampler: Any = None
+    last: int | None = None
+    """The token sampled last step, decoded in this step."""
+    batch_index: int = -1
+
+
+def load_model(path: str, *, use_mmap: bool = True) -> _internals.LlamaModel:
+    """Load a GGUF model (no context) with llama.cpp's logging kept off stderr."""
+    params = llama_cpp.llama_model_default_params()
+    params.use_mmap = use_mmap
+    return _internals.LlamaModel(path_model=path, params=params, verbose=False)
+
+
+def token_piece(model: _internals.LlamaModel, token: int, *, special: bool = False) -> bytes:
+    """The bytes of one token (a piece may be part of a UTF-8 character)."""
+    size = 64
+    while True:
+        buffer = ctypes.create_string_buffer(size)
+        count = llama_cpp.llama_token_to_piece(model.vocab, token, buffer, size, 0, special)
+        if count < 0:
+            size = -count
+            continue
+        return buffer.raw[:count]
+
+
+def _make_sampler(model: _internals.LlamaModel, sampling: Sampling) -> Any:
+    # llama-cpp-python's internal wrappers are untyped; Any keeps mypy --strict honest here.
+    sampler_class: Any = _internals.LlamaSampler
+    sampler = sampler_class()
+    if sampling.grammar is not None:
+        sampler.add_grammar(model, LlamaGrammar.from_string(sampling.grammar, verbose=False))
+    if (
+        sampling.repeat_penalty != 1.0
+        or sampling.presence_penalty != 0.0
+        or sampling.frequency_penalty != 0.0
+    ):
+        sampler.add_penalties(
+            model.n_vocab(),
+            64,
+            sampling.repeat_penalty,
+            sampling.frequency_penalty,
+            sampling.presence_penalty,
+        )
+    if sampling.temperature <= 0:
+        sampler.add_greedy()
+    else:
+        if sampling.top_k > 0:
+            sampler.add_top_k(sampling.top_k)
+        sampler.add_top_p(sampling.top_p, 1)
+        if sampling.min_p > 0:
+            sampler.add_min_p(sampling.min_p, 1)
+        sampler.add_temp(sampling.temperature)
+        seed = sampling.seed if sampling.seed is not None else llama_cpp.LLAMA_DEFAULT_SEED
+        sampler.add_dist(seed & 0xFFFFFFFF)
+    return sampler
+
+
+def _common_prefix(left: list[int], right: list[int]) -> int:
+    count = 0
+    for a, b in zip(left, right, strict=False):
+        if a != b:
+            break
+        count += 1
+    return count
+
+
+class Worker:
+    """One context with ``parallel`` sequences and the thread that decodes them.
+
+    Thread-safe entry points: :meth:`submit`, :meth:`stop`; everything else runs on the worker
+    thread, started with :meth:`run` (blocking; call it from ``anyio.to_thread.run_sync``).
+
+    :param deliver: runs a callable on the event loop (``anyio.from_thread.run_sync``).
+    """
+
+    def __init__(
+        self,
+        model: _internals.LlamaModel,
+        *,
+        parallel: int,
+        n_ctx_seq: int,
+        threads: int,
+        n_batch: int = 512,
+        name: str = "worker",
+    ) -> None:
+        self.model = model
+        self.parallel = parallel
+        self.n_ctx_seq = n_ctx_seq
+        self.threads = threads
+        self.n_batch = n_batch
+        self.name = name
+        params = llama_cpp.llama_context_default_params()
+        params.n_ctx = n_ctx_seq * parallel
+        params.n_seq_max = parallel
+        params.n_batch = n_batch
+        params.n_ubatch = n_batch
+        params.n_threads = threads
+        params.n_threads_batch = threads
+        params.kv_unified = True
+        params.no_perf = True
+        self.context: Any = _internals.LlamaContext(model=model, params=params, verbose=False)
+        # With a unified cache llama.cpp lets any sequence grow over the whole context; the
+        # per-sequence share is kept here so that every sequence always finds room.
+        self.n_ctx_seq = min(n_ctx_seq, llama_cpp.llama_n_ctx_seq(self.context.ctx))
+        self._batch = llama_cpp.llama_batch_init(n_batch, 0, 1)
+        self._slots = [_Slot(seq_id) for seq_id in range(parallel)]
+        self._inbox: queue.SimpleQueue[Job | None] = queue.SimpleQueue()
+        self._waiting: list[Job] = []
+        self._stop = threading.Event()
+        self.started = threading.Event()
+        self.finished = threading.Event()
+        """Set when :meth:`run` returned: only then may :meth:`close` free the context."""
+        self._lock = threading.Lock()
+        self._adapters: list[tuple[Any, float]] = []
+        self._adapters_dirty = False
+        self.steps = 0
+        self.cancelled = 0
+        """Jobs stopped while generating because nobody listened any more."""
+        self.tokens_generated = 0
+        self.prompt_tokens = 0
+        self.cached_prompt_tokens = 0
+        self.queued = 0
+        """Jobs submitted and not yet finished (event-loop side bookkeeping)."""
+
+    # ------------------------------------------------------------------------------------------
+    # Thread-safe API
+    # ------------------------------------------------------------------------------------------
+
+    def submit(self, job: Job) -> None:
+        self._inbox.put(job)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._inbox.put(None)
+
+    def set_adapters(self, adapters: list[tuple[Any, float]]) -> None:
+        """LoRA adapters (``llama_adapter_lora_p``, scale) applied from the next step on."""
+        with self._lock:
+            self._adapters = list(adapters)
+            self._adapters_dirty = True
+
+    @property
+    def active(self) -> int:
+        return sum(1 for slot in self._slots if slot.job is not None)
+
+    def close(self) -> None:
+        """Free the native batch and context (after :meth:`run` returned)."""
+        llama_cpp.llama_batch_free(self._batch)
+        for slot in self._slots:
+            if slot.sampler is not None:
+                slot.sampler.close()
+        self.context.close()
+
+    # ------------------------------------------------------------------------------------------
+    # The worker thread
+    # ------------------------------------------------------------------------------------------
+
+    def run(self, deliver: Callable[[Callable[[], None]], None]) -> None:
+        """Decode until :meth:`stop`; every step's events go to the event loop through
+        ``deliver`` in one call."""
+        self.started.set()
+        try:
+            while not self._stop.is_set():
+                events: list[tuple[Job, TokenEvent]] = []
+                self._take_jobs(block=self.active == 0 and not self._waiting)
+                self._retire_cancelled(events)
+                self._admit()
+                if self.active:
+                    self._step(events)
+                if events:
+                    deliver(lambda batch=events: _dispatch(batch))  # type: ignore[misc]
+        finally:
+            leftovers: list[tuple[Job, TokenEvent]] = []
+            for slot in self._slots:
+                if slot.job is not None:
+                    leftovers.append((slot.job, TokenEvent(None, b"", "cancelled")))
+                    self._release(slot)
+            for job in self._waiting:
+                leftovers.append((job, TokenEvent(None, b"", "cancelled")))
+            self._waiting.clear()
+            if leftovers:
+                try:
+                    deliver(lambda: _dispatch(leftovers))
+                except Exception:  # the event loop is gone: nobody is listening
+                    logger.debug("%s: could not deliver shutdown events", self.name)
+            self.finished.set()
+
+    def _take_jobs(self, *, block: bool) -> None:
+        try:
+            item = self._inbox.get(timeout=_IDLE_POLL) if block else self._inbox.get_nowait()
+        except queue.Empty:
+            return
+        while True:
+            if item is not None:
+                self._waiting.append(item)
+            try:
+                item = self._inbox.get_nowait()
+            except queue.Empty:
+                return
+
+    def _retire_cancelled(self, events: list[tuple[Job, TokenEvent]]) -> None:
+        for slot in self._slots:
+            if slot.job is not None and slot.job.cancelled:
+                self.cancelled += 1
+                events.append((slot.job, TokenEvent(None, b"", "cancelled")))
+                self._release(slot)
+        still = []
+        for job in self._waiting:
+            if job.cancelled:
+                events.append((job, TokenEvent(None, b"", "cancelled")))
+            else:
+                still.append(job)
+        self._waiting = still
+
+    def _admit(self) -> None:
+        while self._waiting:
+            free = [slot for slot in self._slots if slot.job is None]
+            if not free:
+                return
+            job = self._waiting.pop(0)
+            # The free sequence whose cache shares the longest prefix with this prompt...
+            slot = max(free, key=lambda candidate: _common_prefix(candidate.cached, job.prompt))
+            reused = _common_prefix(slot.cached, job.prompt)
+            # ...or any sequence, busy ones included, whose prefix is longer (a shared system
+            # prompt): the unified KV cache shares those cells with this sequence for free.
+            donor = max(self._slots, key=lambda other: _common_prefix(other.cached, job.prompt))
+            shared = _common_prefix(donor.cached, job.prompt)
+            memory = self.context.memory
+            if donor is not slot and shared > reused:
+                llama_cpp.llama_memory_seq_rm(memory, slot.seq_id, -1, -1)
+                llama_cpp.llama_memory_seq_cp(memory, donor.seq_id, slot.seq_id, 0, shared)
+                reused = shared
+            # At least the prompt's last token is decoded: its logits choose the first token.
+            reused = min(reused, len(job.prompt) - 1)
+            if not llama_cpp.llama_memory_seq_rm(memory, slot.seq_id, reused, -1):
+                llama_cpp.llama_memory_seq_rm(memory, slot.seq_id, -1, -1)
+                reused = 0
+            slot.cached = job.prompt[:reused]
+            slot.pending = job.prompt[reused:]
+            slot.job = job
+            slot.last = None
+            slot.sampler = _make_sampler(self.model, job.sampling)
+            job.cached_tokens = reused
+            job.started_at = time.monotonic()
+            self.prompt_tokens += len(job.prompt)
+            self.cached_prompt_tokens += reused
+
+    def _release(self, slot: _Slot) -> None:
+        if slot.sampler is not None:
+            slot.sampler.close()
+        slot.sampler = None
+        slot.job = None
+        slot.pending = []
+        slot.last = None
+
+    def _apply_adapters(self) -> None:
+        with self._lock:
+            if not self._adapters_dirty:
+                return
+            adapters = self._adapters
+            self._adapters_dirty = False
+        count = len(adapters)
+        pointers = (llama_cpp.llama_adapter_lora_p_ctypes * max(count, 1))(
+            *[adapter for adapter, _ in adapters]
+        )
+        scales = (ctypes.c_float * max(count, 1))(*[scale for _, scale in adapters])
+        llama_cpp.llama_set_adapters_lora(self.context.ctx, pointers, count, scales)
+
+    def _step(self, events: list[tuple[Job, TokenEvent]]) -> None:
+        self._apply_adapters()
+        batch = self._batch
+        count = 0
+        budget = self.n_batch
+        # Generating sequences first: one token each keeps every stream moving.
+        for slot in self._slots:
+            slot.batch_index = -1
+            if slot.job is None or slot.last is None:
+                continue
+            position = len(slot.cached)
+            self._add(batch, count, slot.last, position, slot.seq_id, logits=True)
+            slot.cached.append(slot.last)
+            slot.batch_index = count
+            count += 1
+            budget -= 1
+        # Then prompt chunks with what is left of the batch.
+        for slot in self._slots:
+            if slot.job is None or not slot.pending or budget <= 0:
+                continue
+            chunk = slot.pending[:budget]
+            slot.pending = slot.pending[len(chunk) :]
+            for index, token in enumerate(chunk):
+                last = not slot.pending and index == len(chunk) - 1
+                self._add(batch, count, token, len(slot.cached), slot.seq_id, logits=last)
+                slot.cached.append(token)
+                if last:
+                    slot.batch_index = count
+                count += 1
+            budget -= len(chunk)
+        if count == 0:
+            return
+        batch.n_tokens = count
+        status = llama_cpp.llama_decode(self.context.ctx, batch)
+        self.steps += 1
+        if status != 0:
+            # Nothing of this batch can be trusted: fail its jobs loudly instead of serving
+            # garbage, and forget what their caches hold.
+            for slot in self._slots:
+                if slot.job is not None:
+                    events.append(
+                        (
+                            slot.job,
+                            TokenEvent(None, b"", "error", f"llama_decode failed ({status})"),
+                        )
+                    )
+                    llama_cpp.llama_memory_seq_rm(self.context.memory, slot.seq_id, -1, -1)
+                    slot.cached = []
+                    self._release(slot)
+            return
+        vocab = self.model.vocab
+        for slot in self._slots:
+            job = slot.job
+            if job is None or slot.batch_index < 0 or slot.sampler is None:
+                continue
+            token = llama_cpp.llama_sampler_sample(
+                slot.sampler.sampler, self.context.ctx, slot.batch_index
+            )
+            if llama_cpp.llama_vocab_is_eog(vocab, token):
+                events.append((job, TokenEvent(None, b"", "stop")))
+                self._release(slot)
+                continue
+            job.generated += 1
+            self.tokens_generated += 1
+            piece = token_piece(self.model, token)
+            full = len(slot.cached) + 1 >= self.n_ctx_seq
+            if job.generated >= job.max_tokens or full:
+                # The last token is never decoded, so it is not in the cache.
+                events.append((job, TokenEvent(token, piece, "length")))
+                self._release(slot)
+                continue
+            slot.last = token
+            events.append((job, TokenEvent(token, piece)))
+
+    @staticmethod
+    def _add(batch: Any, index: int, token: int, pos: int, seq: int, *, logits: bool) -> None:
+        batch.token[index] = token
+        batch.pos[index] = pos
+        batch.n_seq_id[index] = 1
+        seq_ids: Any = batch.seq_id[index]
+        seq_ids[0] = seq
+        batch.logits[index] = logits
+
+
+def _dispatch(events: list[tuple[Job, TokenEvent]]) -> None:
+    """On the event loop: hand each event to its job's listener; a listener that is gone marks
+    its job cancelled so the worker frees the sequence next step."""
+    for job, event in events:
+        if not job.on_events(event):
+            job.cancelled = True

@@ -1,0 +1,72 @@
+"""The errors the OpenAI-compatible API answers: ``{"error": {"code", "type", "message"}}``."""
+
+from __future__ import annotations
+
+from typing import Any, final
+
+
+@final
+class APIError(Exception):
+    """An error answer with an HTTP status, an OpenAI ``type`` and a machine ``code``.
+
+    :param retry_after: seconds for a ``Retry-After`` header (429 and 503).
+    """
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        *,
+        error_type: str | None = None,
+        param: str | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.error_type = error_type or _TYPES.get(status, "invalid_request_error")
+        self.param = param
+        self.retry_after = retry_after
+
+    def body(self) -> dict[str, Any]:
+        return {
+            "error": {
+                "code": self.code,
+                "type": self.error_type,
+                "message": self.message,
+                "param": self.param,
+            }
+        }
+
+    @classmethod
+    def invalid(cls, message: str, *, param: str | None = None) -> APIError:
+        return cls(400, "invalid_value", message, param=param)
+
+    @classmethod
+    def model_not_found(cls, name: str) -> APIError:
+        return cls(
+            404,
+            "model_not_found",
+            f"The model '{name}' does not exist: see GET /ai/llama/v1/models for the models "
+            "on the search path",
+            param="model",
+        )
+
+    @classmethod
+    def rate_limited(cls, message: str, retry_after: float) -> APIError:
+        return cls(429, "rate_limit_exceeded", message, retry_after=retry_after)
+
+
+_TYPES = {
+    400: "invalid_request_error",
+    401: "authentication_error",
+    403: "permission_error",
+    404: "invalid_request_error",
+    405: "invalid_request_error",
+    413: "invalid_request_error",
+    422: "invalid_request_error",
+    429: "rate_limit_error",
+    503: "server_error",
+}

@@ -1,0 +1,207 @@
+/**
+ * `oro:ai` — local LLMs (llama.cpp) from page JavaScript, over the app's OpenAI-compatible
+ * endpoints under `/ai/llama/v1`.
+ * @module oro:ai
+ */
+
+/** Path prefix of the OpenAI-compatible endpoints. */
+export const BASE_PATH: '/ai/llama/v1'
+
+export interface AIErrorFields {
+  code?: string | null
+  type?: string
+  status?: number
+  param?: string | null
+  retryAfter?: number
+  cause?: unknown
+}
+
+/** An error answered by the AI endpoints (`{"error": {"code", "type", "message"}}`). */
+export class AIError extends Error {
+  constructor (message: string, fields?: AIErrorFields)
+  /** `model_not_found`, `rate_limit_exceeded`, `context_length_exceeded`... */
+  code: string | null
+  /** `invalid_request_error`, `not_found_error`, `rate_limit_error`... */
+  type: string
+  /** HTTP status (0 when the error arrived inside a stream). */
+  status: number
+  /** The request field at fault, when the host names one. */
+  param: string | null
+  /** Seconds to wait before retrying (from `Retry-After`). */
+  retryAfter: number | undefined
+  readonly name: 'AIError'
+}
+
+/** Build an `AIError` from an error body (parsed JSON or text) and the HTTP status. */
+export function toAIError (body: unknown, status: number, headers?: Headers): AIError
+
+/** The URL of an endpoint below `/ai/llama/v1` on the page's origin. */
+export function endpoint (path: string): string
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant' | 'tool' | (string & {})
+  content: string | null
+  name?: string
+  tool_calls?: ToolCall[]
+  tool_call_id?: string
+  [field: string]: unknown
+}
+
+export interface ToolCall {
+  id: string
+  type: 'function'
+  function: { name: string, arguments: string }
+}
+
+export interface Usage {
+  prompt_tokens: number
+  completion_tokens: number
+  total_tokens: number
+  [field: string]: number
+}
+
+/** Sampling and request parameters shared by `chat` and `complete` (OpenAI names). */
+export interface GenerationOptions {
+  /** The model's name; the host's default model when omitted. */
+  model?: string
+  max_tokens?: number
+  temperature?: number
+  top_p?: number
+  stop?: string | string[]
+  seed?: number
+  presence_penalty?: number
+  frequency_penalty?: number
+  n?: number
+  stream_options?: { include_usage?: boolean }
+  /** Aborting cancels the request (and stops generation on the host). */
+  signal?: AbortSignal
+  [param: string]: unknown
+}
+
+export interface ChatOptions extends GenerationOptions {
+  messages: ChatMessage[]
+  response_format?: { type: 'text' | 'json_object' | 'json_schema', json_schema?: unknown }
+  tools?: unknown[]
+  tool_choice?: unknown
+}
+
+export interface CompleteOptions extends GenerationOptions {
+  prompt: string | string[]
+}
+
+export interface ChatCompletion {
+  id: string
+  object: 'chat.completion'
+  created: number
+  model: string
+  choices: Array<{ index: number, message: ChatMessage, finish_reason: 'stop' | 'length' | 'tool_calls' | (string & {}) }>
+  usage: Usage
+}
+
+export interface ChatCompletionChunk {
+  id: string
+  object: 'chat.completion.chunk'
+  created: number
+  model: string
+  choices: Array<{ index: number, delta: Partial<ChatMessage>, finish_reason: string | null }>
+  usage?: Usage | null
+}
+
+export interface Completion {
+  id: string
+  object: 'text_completion'
+  created: number
+  model: string
+  choices: Array<{ index: number, text: string, finish_reason: 'stop' | 'length' | (string & {}) }>
+  usage: Usage
+}
+
+export interface CompletionChunk {
+  id: string
+  object: 'text_completion'
+  created: number
+  model: string
+  choices: Array<{ index: number, text: string, finish_reason: string | null }>
+  usage?: Usage | null
+}
+
+export interface Embeddings {
+  object: 'list'
+  model: string
+  data: Array<{ object: 'embedding', index: number, embedding: number[] }>
+  usage: { prompt_tokens: number, total_tokens: number }
+}
+
+export interface ModelInfo {
+  id: string
+  object: 'model'
+  created?: number
+  owned_by?: string
+  [field: string]: unknown
+}
+
+/**
+ * A streamed completion: an async iterator of the OpenAI chunks as they arrive. Ending it early
+ * (`break`, `return()`, `abort()`, the caller's signal) closes the connection and stops generation.
+ */
+export class AIStream<T> implements AsyncIterableIterator<T> {
+  private constructor ()
+  readonly response: Response
+  /** Why each choice ended, by choice index, once the stream says. */
+  finishReasons: Array<string | null>
+  /** The usage chunk's counts, with `stream_options: { include_usage: true }`. */
+  usage: Usage | null
+  /** The first choice's finish reason, or null while streaming. */
+  readonly finishReason: string | null
+  next (): Promise<IteratorResult<T>>
+  return (): Promise<IteratorResult<T>>
+  abort (): void
+  [Symbol.asyncIterator] (): AsyncIterableIterator<T>
+  /** The first choice's generated text, delta by delta. */
+  text (): AsyncGenerator<string, void, undefined>
+  /** Read the rest and return the first choice's whole text. */
+  fullText (): Promise<string>
+}
+
+/** `POST /v1/chat/completions`. */
+export function chat (options: ChatOptions & { stream: true }): Promise<AIStream<ChatCompletionChunk>>
+export function chat (options: ChatOptions & { stream?: false }): Promise<ChatCompletion>
+export function chat (options: ChatOptions): Promise<ChatCompletion | AIStream<ChatCompletionChunk>>
+
+/** `POST /v1/completions`. */
+export function complete (options: CompleteOptions & { stream: true }): Promise<AIStream<CompletionChunk>>
+export function complete (options: CompleteOptions & { stream?: false }): Promise<Completion>
+export function complete (options: CompleteOptions): Promise<Completion | AIStream<CompletionChunk>>
+
+/** `POST /v1/embeddings`. */
+export function embed (input: string | string[], options?: { model?: string, signal?: AbortSignal, [param: string]: unknown }): Promise<Embeddings>
+
+/** `GET /v1/models`: the models the host can serve. */
+export function models (options?: { signal?: AbortSignal }): Promise<ModelInfo[]>
+
+/** Model management: the IPC routes `ai.llm.model.*`. */
+export const model: Readonly<{
+  /** Load a model by name (from the model search path) or by file path. */
+  load (params: { name?: string, path?: string, [param: string]: unknown }): Promise<any>
+  unload (params: { name: string }): Promise<any>
+  list (): Promise<any>
+}>
+
+/** LoRA adapters: the IPC routes `ai.llm.lora.*`. */
+export const lora: Readonly<{
+  load (params: { path: string, name?: string }): Promise<any>
+  attach (params: { name: string, model?: string, scale?: number }): Promise<any>
+  detach (params: { name: string, model?: string }): Promise<any>
+}>
+
+declare const ai: {
+  chat: typeof chat
+  complete: typeof complete
+  embed: typeof embed
+  models: typeof models
+  model: typeof model
+  lora: typeof lora
+  AIError: typeof AIError
+  AIStream: typeof AIStream
+}
+export default ai

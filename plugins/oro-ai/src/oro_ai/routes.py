@@ -1,0 +1,120 @@
+"""The ``ai.llm.*`` IPC routes: manage resident models and LoRA adapters from page JS."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import anyio
+
+from oro_ai.errors import APIError
+from oro_ai.settings import state_of
+from oro_framework import InvalidArgumentError, IPCError, NotFoundError, OutOfRangeError, Request
+
+__all__ = ["ROUTES"]
+
+
+def _ipc_error(error: APIError) -> IPCError:
+    """The IPC error a page sees for an API refusal."""
+    if error.status == 404:
+        return NotFoundError(error.message)
+    if error.status in (413, 429):
+        return OutOfRangeError(error.message)
+    return InvalidArgumentError(error.message)
+
+
+async def model_load(request: Request) -> dict[str, Any]:
+    """Load a model by `name`, or register a `path` (a .gguf or a directory) and load it."""
+    manager = state_of(request.host).manager
+    name = request.params.get_str("name")
+    path = request.params.get_str("path")
+    if not name and not path:
+        raise InvalidArgumentError.missing("name")
+    try:
+        if path:
+            try:
+                brought = manager.registry.add(Path(path))
+            except FileNotFoundError:
+                raise NotFoundError(f"No model at {path}") from None
+            except ValueError as error:
+                raise InvalidArgumentError(str(error)) from None
+            name = name or brought[0].name
+        model = await manager.get(name)
+    except APIError as error:
+        raise _ipc_error(error) from None
+    return model.describe()
+
+
+async def model_unload(request: Request) -> dict[str, Any]:
+    """Unload model `name`; `unloaded` is false when it was not resident."""
+    manager = state_of(request.host).manager
+    name = request.params.require_str("name")
+    return {"name": name, "unloaded": await manager.unload(name)}
+
+
+async def model_list(request: Request) -> dict[str, Any]:
+    """Every model on the search path, whether it is loaded, and the resident ones' pools."""
+    manager = state_of(request.host).manager
+    loaded = manager.loaded
+    default = manager.registry.default_name
+    return {
+        "default": default,
+        "models": [
+            loaded[file.name].describe()
+            if file.name in loaded
+            else {"name": file.name, "path": str(file.path), "source": file.source, "loaded": False}
+            for file in manager.registry.models()
+        ],
+    }
+
+
+async def lora_load(request: Request) -> dict[str, Any]:
+    """Register a LoRA adapter .gguf at `path` under `name` (default: its file name)."""
+    manager = state_of(request.host).manager
+    path = request.params.require_str("path")
+    try:
+        name = manager.add_lora(Path(path), request.params.get_str("name"))
+    except APIError as error:
+        raise _ipc_error(error) from None
+    return {"name": name, "path": str(manager.loras[name])}
+
+
+async def lora_attach(request: Request) -> dict[str, Any]:
+    """Apply adapter `name` to `model` (default model when omitted) with `scale` (1.0)."""
+    manager = state_of(request.host).manager
+    name = request.params.require_str("name")
+    scale = request.params.get_float("scale", 1.0)
+    if not -10.0 <= scale <= 10.0:
+        raise InvalidArgumentError.invalid("scale", "must be between -10 and 10")
+    path = manager.loras.get(name)
+    if path is None:
+        raise NotFoundError(f"No LoRA adapter '{name}': load it with ai.llm.lora.load first")
+    try:
+        model = await manager.get(request.params.get_str("model"))
+        await anyio.to_thread.run_sync(model.attach, name, path, scale)
+    except APIError as error:
+        raise _ipc_error(error) from None
+    return {"name": name, "model": model.name, "scale": scale}
+
+
+async def lora_detach(request: Request) -> dict[str, Any]:
+    """Remove adapter `name` from `model` (default model when omitted)."""
+    manager = state_of(request.host).manager
+    name = request.params.require_str("name")
+    try:
+        file = manager.resolve(request.params.get_str("model"))
+    except APIError as error:
+        raise _ipc_error(error) from None
+    model = manager.loaded.get(file.name)
+    detached = model.detach(name) if model is not None else False
+    return {"name": name, "model": file.name, "detached": detached}
+
+
+ROUTES = {
+    "ai.llm.model.load": model_load,
+    "ai.llm.model.unload": model_unload,
+    "ai.llm.model.list": model_list,
+    "ai.llm.lora.load": lora_load,
+    "ai.llm.lora.attach": lora_attach,
+    "ai.llm.lora.detach": lora_detach,
+}

