@@ -120,7 +120,11 @@ async def test_lora_attach_changes_generated_tokens(tiny_model: Path, tiny_lora:
                 "ai.llm.lora.attach", name=tiny_lora.stem, model=tiny_model.stem, scale=8.0
             )
         )
+        manager = state_of(host).manager
+        cached = manager.stats()["cachedPromptTokens"]
         during = await tokens()
+        # The prompt's cached states were computed without the adapter: not reused.
+        assert manager.stats()["cachedPromptTokens"] == cached
         raise_for_error(
             await client.call("ai.llm.lora.detach", name=tiny_lora.stem, model=tiny_model.stem)
         )
