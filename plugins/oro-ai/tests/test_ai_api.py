@@ -285,3 +285,25 @@ async def test_context_limits_are_refused_or_reported_never_silently_cut(tiny_mo
     body = filled.json()
     assert body["choices"][0]["finish_reason"] == "length"
     assert body["usage"]["total_tokens"] <= 32
+
+
+async def test_concurrency_limit_answers_429_while_a_stream_runs(tiny_model: Path) -> None:
+    config = _config(tiny_model, **{"ai.llm.rate_limit_concurrency": 1})
+    async with (
+        make_host([oro_ai.plugin], config=config) as host,
+        live_server(host) as server,
+        server.client(timeout=60) as client,
+    ):
+        body = {"model": tiny_model.stem, "prompt": "z", "max_tokens": 30, "temperature": 0}
+        async with client.stream(
+            "POST", "/ai/llama/v1/completions", json={**body, "stream": True}
+        ) as running:
+            events = read_sse(running)
+            await events.__anext__()
+            refused = await client.post("/ai/llama/v1/completions", json=body)
+            rest = [event.data async for event in events]
+        after = await client.post("/ai/llama/v1/completions", json={**body, "max_tokens": 2})
+    assert refused.status_code == 429
+    assert "rate_limit_concurrency" in refused.json()["error"]["message"]
+    assert rest[-1] == "[DONE]"
+    assert after.status_code == 200

@@ -101,3 +101,30 @@ async def test_a_repeated_prompt_prefix_is_reused_from_the_cache(tiny_model: Pat
     )
     # Every prompt token but the last (decoded again for its logits) came from the cache.
     assert cached == prompt_tokens - 1
+
+
+async def test_every_sampling_option_is_accepted(tiny_model: Path) -> None:
+    async with (
+        make_host([oro_ai.plugin], config=_config(tiny_model)) as host,
+        live_server(host) as server,
+        server.client(timeout=60) as client,
+    ):
+        response = await client.post(
+            "/ai/llama/v1/completions",
+            json={
+                "model": tiny_model.stem,
+                "prompt": "sample",
+                "max_tokens": 4,
+                "temperature": 1.2,
+                "top_p": 0.9,
+                "top_k": 20,
+                "min_p": 0.1,
+                "seed": 7,
+                "presence_penalty": 0.5,
+                "frequency_penalty": 0.5,
+                "repeat_penalty": 1.3,
+                "response_format": {"type": "json_object"},
+            },
+        )
+    assert response.status_code == 200, response.text
+    assert response.json()["choices"][0]["finish_reason"] in ("stop", "length")

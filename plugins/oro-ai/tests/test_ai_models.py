@@ -120,7 +120,11 @@ async def test_lora_attach_changes_generated_tokens(tiny_model: Path, tiny_lora:
                 "ai.llm.lora.attach", name=tiny_lora.stem, model=tiny_model.stem, scale=8.0
             )
         )
+        manager = state_of(host).manager
+        cached = manager.stats()["cachedPromptTokens"]
         during = await tokens()
+        # The prompt's cached states were computed without the adapter: not reused.
+        assert manager.stats()["cachedPromptTokens"] == cached
         raise_for_error(
             await client.call("ai.llm.lora.detach", name=tiny_lora.stem, model=tiny_model.stem)
         )
@@ -153,3 +157,27 @@ async def test_embeddings_are_normalised_and_batched(tiny_model: Path) -> None:
     assert vectors[0] != pytest.approx(vectors[1])
     assert reply.json()["usage"]["prompt_tokens"] > 0
     assert empty.status_code == 422
+
+
+async def test_health_answers_503_while_a_model_loads(tiny_model: Path) -> None:
+    config = {"ai.llm.model_path": str(tiny_model.parent), "ai.llm.threads": 1}
+    sent: list[dict[str, object]] = []
+
+    async def receive() -> dict[str, object]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    async with make_host([oro_ai.plugin], config=config) as host:
+        state = state_of(host)
+        async with anyio.create_task_group() as group:
+            group.start_soon(state.manager.get, tiny_model.stem)
+            while tiny_model.stem not in state.manager.loading:
+                await anyio.lowlevel.checkpoint()
+            # The ASGI app itself, called while the load runs in its thread.
+            scope = {"type": "http", "method": "GET", "path": "/health", "headers": []}
+            await state.api(scope, receive, send)
+        assert tiny_model.stem in state.manager.loaded
+    assert sent[0]["status"] == 503
+    assert (b"retry-after", b"1") in sent[0]["headers"]  # type: ignore[operator]

@@ -105,6 +105,8 @@ class _Slot:
     last: int | None = None
     """The token sampled last step, decoded in this step."""
     batch_index: int = -1
+    stale: bool = False
+    """The cache was computed with LoRA adapters since changed: forget it when the job ends."""
 
 
 def load_model(path: str, *, use_mmap: bool = True) -> _internals.LlamaModel:
@@ -267,6 +269,7 @@ class Worker:
                 events: list[tuple[Job, TokenEvent]] = []
                 self._take_jobs(block=self.active == 0 and not self._waiting)
                 self._retire_cancelled(events)
+                self._apply_adapters()
                 self._admit()
                 if self.active:
                     self._step(events)
@@ -326,8 +329,11 @@ class Worker:
             reused = _common_prefix(slot.cached, job.prompt)
             # ...or any sequence, busy ones included, whose prefix is longer (a shared system
             # prompt): the unified KV cache shares those cells with this sequence for free.
-            donor = max(self._slots, key=lambda other: _common_prefix(other.cached, job.prompt))
-            shared = _common_prefix(donor.cached, job.prompt)
+            donor = max(
+                self._slots,
+                key=lambda other: -1 if other.stale else _common_prefix(other.cached, job.prompt),
+            )
+            shared = 0 if donor.stale else _common_prefix(donor.cached, job.prompt)
             memory = self.context.memory
             if donor is not slot and shared > reused:
                 llama_cpp.llama_memory_seq_rm(memory, slot.seq_id, -1, -1)
@@ -349,6 +355,8 @@ class Worker:
             self.cached_prompt_tokens += reused
 
     def _release(self, slot: _Slot) -> None:
+        if slot.stale:
+            self._forget(slot)
         if slot.sampler is not None:
             slot.sampler.close()
         slot.sampler = None
@@ -368,9 +376,19 @@ class Worker:
         )
         scales = (ctypes.c_float * max(count, 1))(*[scale for _, scale in adapters])
         llama_cpp.llama_set_adapters_lora(self.context.ctx, pointers, count, scales)
+        # What the cache holds was computed with the old adapters: no later request may reuse it.
+        for slot in self._slots:
+            if slot.job is None:
+                self._forget(slot)
+            else:
+                slot.stale = True
+
+    def _forget(self, slot: _Slot) -> None:
+        llama_cpp.llama_memory_seq_rm(self.context.memory, slot.seq_id, -1, -1)
+        slot.cached = []
+        slot.stale = False
 
     def _step(self, events: list[tuple[Job, TokenEvent]]) -> None:
-        self._apply_adapters()
         batch = self._batch
         count = 0
         budget = self.n_batch
