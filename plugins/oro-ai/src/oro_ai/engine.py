@@ -25,15 +25,13 @@ import llama_cpp
 from llama_cpp import _internals
 from llama_cpp.llama_grammar import LlamaGrammar
 
+from oro_ai import llama_log
+
 __all__ = ["Job", "Sampling", "TokenEvent", "Worker", "load_model", "token_piece"]
 
 logger = logging.getLogger("oro_ai.engine")
 
-# llama-cpp-python prints llama.cpp's log lines to stderr when its logger has no level: keep
-# the informational chatter (tensor lists, buffer sizes) out unless someone asked for it.
-_llama_logger = logging.getLogger("llama-cpp-python")
-if _llama_logger.level == logging.NOTSET:
-    _llama_logger.setLevel(logging.WARNING)
+llama_log.install()
 
 _IDLE_POLL: Final = 0.25
 """Seconds an idle worker waits for a job before looking at its stop flag again."""
