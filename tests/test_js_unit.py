@@ -12,27 +12,17 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 
-REPOSITORY = Path(__file__).resolve().parents[1]
-JS_API = REPOSITORY / "js-api"
+from oro_framework.testing import js_api_dev_dependencies, run_node_tests
+
 MINIMUM_NODE = (18, 17)
 
 
-def _require(program: str, purpose: str) -> str:
-    path = shutil.which(program)
-    if path is None:
-        pytest.fail(
-            f"'{program}' is required {purpose} but was not found on PATH: install Node.js "
-            f">= {'.'.join(map(str, MINIMUM_NODE))} with npm (e.g. `apt-get install nodejs npm`)",
-            pytrace=False,
-        )
-    return path
-
-
-def _check_node_version(node: str) -> None:
+def _check_node_version() -> None:
+    node = shutil.which("node")
+    assert node is not None, "Node.js is required for the js-api unit tests"
     output = subprocess.run(
         [node, "--version"], capture_output=True, text=True, check=True, timeout=60
     ).stdout
@@ -45,39 +35,7 @@ def _check_node_version(node: str) -> None:
         )
 
 
-def _install_dev_dependencies() -> None:
-    installed = JS_API / "node_modules" / ".package-lock.json"
-    lock = JS_API / "package-lock.json"
-    if installed.exists() and installed.stat().st_mtime >= lock.stat().st_mtime:
-        return
-    npm = _require("npm", "to install the js-api dev dependencies")
-    result = subprocess.run(
-        [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-        cwd=JS_API,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
-    assert result.returncode == 0, f"npm ci in js-api/ failed:\n{result.stdout}{result.stderr}"
-
-
 def test_js_api_unit_tests_pass() -> None:
-    node = _require("node", "to run the js-api unit tests")
-    _check_node_version(node)
-    _install_dev_dependencies()
-    result = subprocess.run(
-        [node, "--test", "js-api/tests/"],
-        cwd=REPOSITORY,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
-    report = result.stdout + result.stderr
-    assert result.returncode == 0, report[-30000:]
-    passed = re.search(r"^# pass (\d+)$", result.stdout, flags=re.MULTILINE)
-    assert passed is not None, report[-30000:]
-    assert int(passed[1]) > 0, "node --test ran no test"
-    assert re.search(r"^# fail 0$", result.stdout, flags=re.MULTILINE), report[-30000:]
-    assert re.search(r"^# skipped 0$", result.stdout, flags=re.MULTILINE), report[-30000:]
+    _check_node_version()
+    js_api = js_api_dev_dependencies()
+    run_node_tests("js-api/tests/", cwd=js_api.parent)
