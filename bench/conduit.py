@@ -20,7 +20,6 @@ Run: ``.venv/bin/python bench/conduit.py [--quick]``
 from __future__ import annotations
 
 import argparse
-import statistics
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,26 +28,15 @@ import anyio
 import anyio.abc
 import trio
 import trio_websocket
+from _shared import EchoPlugin, p50_p99
 from anyio.from_thread import start_blocking_portal
 from oro_conduit import plugin as conduit_plugin
 
 import oro_framework.core.ping
-from oro_framework import Request, RouteTable, hookimpl
 from oro_framework.testing import launch_chromium, open_app_page, served_app
 
 APP = Path(__file__).resolve().parents[1] / "examples" / "minimal"
 SIZES = (("1 KiB", 1024), ("64 KiB", 64 * 1024), ("1 MiB", 1024 * 1024))
-
-
-class EchoPlugin:
-    name = "bench-echo"
-
-    @hookimpl
-    def oro_register_routes(self, routes: RouteTable) -> None:
-        async def echo(request: Request) -> bytes:
-            return request.body
-
-        routes.add("bench.echo", echo, permission="runtime")
 
 
 async def _echo(request: trio_websocket.WebSocketRequest) -> None:
@@ -122,12 +110,12 @@ class Row:
 
 def measure(page: Any, name: str, kind: str, url: str, calls: int, size: int) -> Row:
     result = page.evaluate(MEASURE, [kind, url, calls, size])
-    times = sorted(result["times"])
+    p50, p99 = p50_p99(result["times"])
     seconds = result["total"] / 1000
     return Row(
         name,
-        statistics.median(times),
-        times[min(len(times) - 1, int(len(times) * 0.99))],
+        p50,
+        p99,
         calls / seconds,
         2 * size * calls / seconds / 1e6,
     )

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import resource
-import statistics
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,25 +28,14 @@ from typing import Any
 import anyio
 import anyio.abc
 import h11
+from _shared import EchoPlugin, p50_p99
 from anyio.from_thread import start_blocking_portal
 
 import oro_framework.core.ping
-from oro_framework import Request, RouteTable, hookimpl
 from oro_framework.testing import launch_chromium, open_app_page, served_app
 
 APP = Path(__file__).resolve().parents[1] / "examples" / "minimal"
 ECHO_BYTES = 64 * 1024
-
-
-class EchoPlugin:
-    name = "bench-echo"
-
-    @hookimpl
-    def oro_register_routes(self, routes: RouteTable) -> None:
-        async def echo(request: Request) -> bytes:
-            return request.body
-
-        routes.add("bench.echo", echo, permission="runtime")
 
 
 async def _serve_raw_connection(stream: anyio.abc.SocketStream) -> None:
@@ -124,11 +112,11 @@ def measure(page: Any, name: str, kind: str, url: str, calls: int, size: int) ->
     result = page.evaluate(MEASURE, [kind, url, calls, size])
     after = resource.getrusage(resource.RUSAGE_SELF)
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    times = sorted(result["times"])
+    p50, p99 = p50_p99(result["times"])
     return Row(
         name,
-        statistics.median(times),
-        times[min(len(times) - 1, int(len(times) * 0.99))],
+        p50,
+        p99,
         calls / (result["total"] / 1000),
         cpu / (calls + 20) * 1e6,
     )
