@@ -11,15 +11,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import anyio
 import oro_fs.plugin
 import pytest
+from _oro_fs_census import count_open_descriptors, ledger
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from oro_fs import ops
 from oro_fs.sandbox import Root, Sandbox
 
 from oro_framework import ConfigError, ErrnoError, InvalidArgumentError, IPCError, SecurityError
-from oro_framework.testing import MemoryClient, make_host
+from oro_framework.testing import MemoryClient, make_host, raise_for_error
 
 SECRET = b"SECRET-OUTSIDE-THE-SANDBOX"
 
@@ -61,7 +63,36 @@ class Tree:
         (data / "loop").symlink_to("loop")
         (data / "to_temp").symlink_to(self.temp)
         (data / "to_www").symlink_to(self.www)
+        (data / "sub" / "etc2").symlink_to(self.outside / "dir")
+        # A deeper spine with links at every depth: inside, chained, absolute and relative out.
+        (data / "n1" / "n2" / "n3").mkdir(parents=True)
+        (data / "n1" / "f1.txt").write_bytes(b"inside f1")
+        (data / "n1" / "n2" / "f2.txt").write_bytes(b"inside f2")
+        (data / "n1" / "n2" / "n3" / "f.txt").write_bytes(b"inside f")
+        (data / "n1" / "chain").symlink_to("../in_link")
+        (data / "n1" / "n2" / "out2").symlink_to(self.outside)
+        (data / "n1" / "n2" / "n3" / "back").symlink_to("../../../sub")
+        (data / "n1" / "n2" / "n3" / "rel_out").symlink_to("../../../../outside/dir")
         (self.temp / "t.txt").write_bytes(b"inside t")
+
+    def toggle(self, location: str, *, absolute: bool) -> None:
+        """Swap ``data/location`` between a directory and a symlink leading outside (the
+        directory is kept aside and comes back on the next toggle). Only when every parent is
+        still a real directory of the data dir: the harness itself must never write outside."""
+        path = self.data / location
+        if os.path.realpath(path.parent) != str(path.parent):
+            return
+        aside = path.with_name(path.name + ".aside")
+        if path.is_symlink():
+            path.unlink()
+            if aside.is_dir():
+                aside.rename(path)
+            else:
+                path.mkdir()
+        elif path.is_dir():
+            path.rename(aside)
+            depth = len(location.split("/"))
+            path.symlink_to(self.outside if absolute else "../" * depth + "outside")
 
     def sandbox(self, *, follow_symlinks: bool = True) -> Sandbox:
         roots = [
@@ -101,14 +132,23 @@ def tree(tmp_path_factory: pytest.TempPathFactory) -> Tree:
 
 
 # ----------------------------------------------------------------------------------------------
-# Property: random paths and operations never reach outside
+# Property: random paths and operations never reach outside, and own their descriptors
 # ----------------------------------------------------------------------------------------------
 
 _COMPONENTS = [
     "a.txt", "sub", "b.txt", "new", "n2", "in_link", "abs_in_link", "out_link", "out_abs",
     "dotdot_link", "up_link", "up_out", "loop", "to_temp", "to_www", "index.html", "secret.txt",
-    "dir", "..", ".", "", "ünïcødé", "日本", "x\x00y", "🙂", "a" * 300,
+    "dir", "..", ".", "", "ünïcødé", "日本", "x\x00y", "🙂", "a" * 300, "etc2", "n1", "n3",
+    "f.txt", "chain", "out2", "back", "rel_out", "secret2.txt",
 ]  # fmt: skip
+# Directories and links of the spine, at every depth: where a path starts and what a swap hits.
+_SPINE = ["sub", "in_link", "n1", "n1/n2", "n1/n2/n3", "n1/chain", "n1/n2/n3/back", "n1/n2/out2"]
+_SWAPPABLE = ["sub", "n1", "n1/n2", "n1/n2/n3", "in_link", "out_link", "n1/chain"]
+# What a path operation may answer: the documented typed errors, never a descriptor error.
+_ERRNO_CODES = {
+    "ENOENT", "EEXIST", "EISDIR", "ENOTDIR", "ENOTEMPTY", "EACCES", "ELOOP", "EINVAL", "EXDEV",
+    "EPERM", "ENAMETOOLONG", "EMLINK",
+}  # fmt: skip
 
 
 @st.composite
@@ -117,6 +157,9 @@ def paths(draw: st.DrawFn, tree_base: str) -> str:
     if kind == 0:
         return draw(st.text(max_size=40))
     parts = draw(st.lists(st.sampled_from(_COMPONENTS), min_size=0, max_size=5))
+    if kind <= 3:
+        # Deep paths are rare among random components: start most of them on the spine.
+        parts = [draw(st.sampled_from(_SPINE)), *parts[:3]]
     relative = "/".join(parts)
     prefix = draw(
         st.sampled_from(
@@ -140,15 +183,24 @@ def paths(draw: st.DrawFn, tree_base: str) -> str:
     return prefix + relative
 
 
+# A swap: before the operation's n-th os.open (0: before it starts), toggle a spine entry
+# between a directory and a link leading outside: the race a walk must win at every depth.
+_swaps = st.lists(
+    st.tuples(st.integers(0, 8), st.sampled_from(_SWAPPABLE), st.booleans()), max_size=2
+)
+
+
 def _operations(sandbox: Sandbox) -> dict[str, Callable[[str, str], Any]]:
     return {
         "readFile": lambda p, q: _read_whole(sandbox, p),
         "writeFile": lambda p, q: _write_whole(sandbox, p),
         "appendFile": lambda p, q: _write_whole(sandbox, p, os.O_APPEND),
+        "open": lambda p, q: _read_whole(sandbox, p, os.O_RDWR | os.O_CREAT | os.O_EXCL),
         "stat": lambda p, q: ops.stat_path(sandbox, p, follow=True),
         "lstat": lambda p, q: ops.stat_path(sandbox, p, follow=False),
         "access": lambda p, q: ops.access(sandbox, p, os.W_OK),
         "mkdir": lambda p, q: ops.mkdir(sandbox, p, 0o777, recursive=True),
+        "mkdirOne": lambda p, q: ops.mkdir(sandbox, p, 0o777, recursive=False),
         "rmdir": lambda p, q: ops.rmdir(sandbox, p),
         "unlink": lambda p, q: ops.unlink(sandbox, p),
         "rm": lambda p, q: ops.rm(sandbox, p, recursive=True, force=True),
@@ -164,11 +216,12 @@ def _operations(sandbox: Sandbox) -> dict[str, Callable[[str, str], Any]]:
         "utimes": lambda p, q: ops.utimes(sandbox, p, 1.0, 2.0),
         "mkdtemp": lambda p, q: ops.mkdtemp(sandbox, p),
         "readdir": lambda p, q: ops.list_dir(sandbox, p),
+        "opendir": lambda p, q: _list_open_dir(sandbox, p),
     }
 
 
-def _read_whole(sandbox: Sandbox, path: str) -> bytes | None:
-    fd, _ = ops.open_file(sandbox, path, os.O_RDONLY, 0)
+def _read_whole(sandbox: Sandbox, path: str, flags: int = os.O_RDONLY) -> bytes | None:
+    fd, _ = ops.open_file(sandbox, path, flags, 0o600)
     try:
         return ops.read_all(fd, path, 1 << 20)
     finally:
@@ -183,6 +236,14 @@ def _write_whole(sandbox: Sandbox, path: str, extra: int = os.O_TRUNC) -> None:
         os.close(fd)
 
 
+def _list_open_dir(sandbox: Sandbox, path: str) -> list[str]:
+    fd, _ = ops.open_dir(sandbox, path)
+    try:
+        return os.listdir(fd)
+    finally:
+        os.close(fd)
+
+
 def _inside(tree: Tree, path: str) -> bool:
     real = os.path.realpath(path)
     return any(
@@ -191,8 +252,17 @@ def _inside(tree: Tree, path: str) -> bool:
     )
 
 
+def _swapper(tree: Tree, swaps: list[tuple[int, str, bool]]) -> Callable[[int], None]:
+    def before_open(count: int) -> None:
+        for at, location, absolute in swaps:
+            if at == count:
+                tree.toggle(location, absolute=absolute)
+
+    return before_open
+
+
 @pytest.mark.parametrize("follow_symlinks", [True, False])
-def test_no_operation_on_any_path_reaches_outside_the_roots(
+def test_no_operation_on_any_path_reaches_outside_or_mishandles_a_descriptor(
     tree: Tree, follow_symlinks: bool
 ) -> None:
     sandbox = tree.sandbox(follow_symlinks=follow_symlinks)
@@ -209,18 +279,26 @@ def test_no_operation_on_any_path_reaches_outside_the_roots(
         name=st.sampled_from(sorted(operations)),
         first=paths(base),
         second=paths(base),
+        swaps=_swaps,
     )
-    def check(name: str, first: str, second: str) -> None:
+    def check(name: str, first: str, second: str, swaps: list[tuple[int, str, bool]]) -> None:
         tree.reset()
-        try:
-            result = operations[name](first, second)
-        except (SecurityError, ErrnoError, InvalidArgumentError) as error:
-            refused: IPCError | None = error
-        else:
-            refused = None
-        if refused is not None:
-            assert not isinstance(refused, SecurityError) or refused.code == "EPERM"
-        else:
+        open_before = count_open_descriptors()
+        refused: IPCError | None = None
+        with ledger() as record:
+            record.before_open = _swapper(tree, swaps)
+            try:
+                result = operations[name](first, second)
+            except (SecurityError, ErrnoError, InvalidArgumentError) as error:
+                refused = error
+        # Every operation, refused or not, closes exactly what it opened, each once.
+        assert count_open_descriptors() == open_before, (name, first, second, swaps)
+        record.assert_clean()
+        if isinstance(refused, SecurityError):
+            assert refused.code == "EPERM"
+        elif isinstance(refused, ErrnoError):
+            assert refused.code in _ERRNO_CODES, (name, first, second, swaps, refused)
+        elif refused is None:
             if isinstance(result, bytes):
                 assert SECRET not in result
             if name == "realpath":
@@ -232,13 +310,13 @@ def test_no_operation_on_any_path_reaches_outside_the_roots(
                         {"data": tree.data, "temp": tree.temp, "resources": tree.www}[root] / rest
                     )
                 assert _inside(tree, absolute), (first, shown)
-            if name in ("writeFile", "appendFile", "mkdir", "symlink", "link"):
+            if name in ("writeFile", "appendFile", "mkdir", "symlink", "link") and not swaps:
                 target = first if name not in ("symlink", "link") else second
                 if not target.startswith(("temp:", "data:", "resources:")):
                     placed = target if os.path.isabs(target) else os.path.join(tree.data, target)
                     if os.path.lexists(placed):
                         assert _inside(tree, placed), (name, target)
-        assert tree.snapshot() == before, (name, first, second)
+        assert tree.snapshot() == before, (name, first, second, swaps)
 
     check()
     tree.reset()
@@ -440,3 +518,90 @@ def test_config_keys_are_documented() -> None:
     assert all(len(key.doc) > 30 for key in keys.values())
     assert keys["filesystem.sandbox_enabled"].env == ("FS_SANDBOX",)
     assert keys["filesystem.no_follow_symlinks"].env == ("FS_NOFOLLOW",)
+
+
+# ----------------------------------------------------------------------------------------------
+# Descriptor ownership: a walk refused below a root closes what it holds, once
+# ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("route", "params", "expected"),
+    [
+        ("fs.readFile", {"path": "sub/etc2/passwd"}, ("SecurityError", "EPERM")),
+        ("fs.stat", {"path": "sub/etc2"}, ("SecurityError", "EPERM")),
+        ("fs.writeFile", {"path": "sub/etc2/planted"}, ("SecurityError", "EPERM")),
+        ("fs.readdir", {"path": "sub/etc2"}, ("SecurityError", "EPERM")),
+        ("fs.readFile", {"path": "sub/missing/x"}, ("ErrnoError", "ENOENT")),
+    ],
+)
+async def test_a_walk_refused_below_a_root_answers_its_error_and_leaks_nothing(
+    route: str, params: dict[str, str], expected: tuple[str, str]
+) -> None:
+    # The walk has already stepped from the root into sub/ when it meets etc2 -> /etc: the
+    # descriptor it holds then is sub's, not the root's.
+    async with make_host([oro_fs.plugin]) as host:
+        (host.paths.data / "sub").mkdir()
+        (host.paths.data / "sub" / "etc2").symlink_to("/etc")
+        client = MemoryClient(host)
+        await client.call("fs.stat", path="sub")  # worker threads and lazy imports settle
+        before = count_open_descriptors()
+        with ledger() as record:
+            reply = await client.call(route, b"x", **params)
+        assert count_open_descriptors() == before
+        record.assert_clean()
+    assert reply.error is not None
+    assert (reply.error.error_type, reply.error.code) == expected
+    assert reply.error.status == (403 if expected[1] == "EPERM" else 404)
+    assert not Path("/etc/planted").exists()  # noqa: ASYNC240 (the test's own check, after the host)
+
+
+@pytest.mark.anyio
+async def test_concurrent_refused_walks_never_redirect_concurrent_writes() -> None:
+    # A double close used to take another thread's descriptor away; its next write then landed
+    # in whatever directory reused the number. Readers hammer the refused link while writers
+    # each write their own files: every write must land where it was aimed, every read refused.
+    readers, writers, rounds = 4, 4, 60
+    async with make_host([oro_fs.plugin], config={"filesystem.io_threads": 8}) as host:
+        data = host.paths.data
+        (data / "sub").mkdir()
+        (data / "sub" / "etc2").symlink_to("/etc")
+        for writer in range(writers):
+            (data / f"w{writer}" / "deep").mkdir(parents=True)
+        client = MemoryClient(host)
+        await client.call("fs.stat", path="sub")
+        before = count_open_descriptors()
+        refusals: list[tuple[str, str]] = []
+
+        async def read_refused() -> None:
+            for _ in range(rounds):
+                reply = await client.call("fs.readFile", path="sub/etc2/passwd")
+                assert reply.error is not None
+                refusals.append((reply.error.error_type, reply.error.code))
+
+        async def write_own(writer: int) -> None:
+            for turn in range(rounds):
+                body = f"writer {writer} turn {turn}".encode()
+                path = f"w{writer}/deep/f{turn}.txt"
+                raise_for_error(await client.call("fs.writeFile", body, path=path))
+
+        async with anyio.create_task_group() as group:
+            for _ in range(readers):
+                group.start_soon(read_refused)
+            for writer in range(writers):
+                group.start_soon(write_own, writer)
+        assert count_open_descriptors() == before
+        expected = {
+            f"w{writer}/deep/f{turn}.txt": f"writer {writer} turn {turn}".encode()
+            for writer in range(writers)
+            for turn in range(rounds)
+        }
+        found = {
+            str(path.relative_to(data)): path.read_bytes()
+            for path in data.rglob("*")
+            if path.is_file() and not path.is_symlink()
+        }
+    assert set(refusals) == {("SecurityError", "EPERM")}
+    assert len(refusals) == readers * rounds
+    assert found == expected

@@ -5,6 +5,9 @@ reached by :meth:`Sandbox.walk`: the root is opened as a directory and every com
 relative to its parent with ``O_NOFOLLOW``. A symlink met on the way is read and re-checked like a
 new path, never followed by the kernel, so a link swapped in after a check cannot send the
 operation elsewhere: the operation runs on the directory descriptor the walk ended on.
+
+The walk holds one directory descriptor at a time, in one :class:`OwnedDescriptor` that each step
+replaces: whatever refuses the path, at whatever depth, that one descriptor is closed, once.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from dataclasses import dataclass
 from typing import Final, final
 
 from oro_framework import InvalidArgumentError, NotSupportedError, SecurityError
+from oro_fs.owned import OwnedDescriptor
 
 __all__ = [
     "MAX_COMPONENT_BYTES",
@@ -79,12 +83,18 @@ class Target:
 @final
 @dataclass
 class Walked:
-    """Where a walk ended: ``dir_fd`` is the parent directory of ``name`` (``""`` when the
-    target is the root itself, then ``dir_fd`` is the root). Closed by :meth:`Sandbox.walk`."""
+    """Where a walk ended: ``directory`` is the parent directory of ``name`` (``""`` when the
+    target is the root itself, then it is the root). :meth:`Sandbox.walk` closes it when its
+    block ends, unless an operation took it over with ``directory.hand_over()``."""
 
-    dir_fd: int
+    directory: OwnedDescriptor
     name: str
     target: Target
+
+    @property
+    def dir_fd(self) -> int:
+        """The directory's descriptor, for ``dir_fd=`` inside the walk's block."""
+        return self.directory.fd
 
     @property
     def at(self) -> str:
@@ -182,58 +192,54 @@ class Sandbox:
         """
         if not SUPPORTED:
             raise NotSupportedError("oro:fs needs dir_fd support (POSIX) on the host")
-        walked = self._walk(target, follow_last=follow_last, shown=shown)
-        try:
-            yield walked
-        finally:
-            os.close(walked.dir_fd)
+        with OwnedDescriptor.open(target.root.path, _DIR_FLAGS) as directory:
+            yield self._walk(directory, target, follow_last=follow_last, shown=shown)
 
-    def _walk(self, target: Target, *, follow_last: bool, shown: str) -> Walked:
-        for _ in range(_MAX_RESTARTS + 1):
-            fd = os.open(target.root.path, _DIR_FLAGS)
-            try:
-                outcome = self._descend(fd, target, follow_last=follow_last, shown=shown)
-            except BaseException:
-                os.close(fd)
-                raise
+    def _walk(
+        self, directory: OwnedDescriptor, target: Target, *, follow_last: bool, shown: str
+    ) -> Walked:
+        """Walk from ``directory`` (open on ``target``'s root), restarting from a root after
+        each symlink or ``..``; ``directory`` holds where the walk is at every moment."""
+        for restart in range(_MAX_RESTARTS + 1):
+            if restart:
+                directory.replace(os.open(target.root.path, _DIR_FLAGS))
+            outcome = self._descend(directory, target, follow_last=follow_last, shown=shown)
             if isinstance(outcome, Walked):
                 return outcome
-            os.close(outcome[0])
-            target = outcome[1]
+            target = outcome
         raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), shown)
 
     def _descend(
-        self, fd: int, target: Target, *, follow_last: bool, shown: str
-    ) -> Walked | tuple[int, Target]:
-        """Walk from the root ``fd``; a :class:`Walked`, or ``(fd to close, target to restart
-        with)`` after a symlink or a ``..``."""
+        self, directory: OwnedDescriptor, target: Target, *, follow_last: bool, shown: str
+    ) -> Walked | Target:
+        """Step down from the root ``directory`` holds; a :class:`Walked`, or the target to
+        restart with after a symlink or a ``..``."""
         root, parts = target.root, target.parts
         walked: list[str] = []
         for index, part in enumerate(parts):
             rest = parts[index + 1 :]
             if part == "..":
                 if walked:
-                    return fd, Target(root, (*walked[:-1], *rest))
-                return fd, self._above(root, rest, shown)
+                    return Target(root, (*walked[:-1], *rest))
+                return self._above(root, rest, shown)
             if not rest:
                 if follow_last:
-                    link = _readlink_if_symlink(part, fd)
+                    link = _readlink_if_symlink(part, directory.fd)
                     if link is not None:
-                        return fd, self._follow(root, walked, link, (), shown)
-                return Walked(fd, part, Target(root, (*walked, part)))
+                        return self._follow(root, walked, link, (), shown)
+                return Walked(directory, part, Target(root, (*walked, part)))
             try:
-                child = os.open(part, _DIR_FLAGS, dir_fd=fd)
+                child = os.open(part, _DIR_FLAGS, dir_fd=directory.fd)
             except OSError as error:
                 if error.errno not in (errno.ELOOP, errno.ENOTDIR, errno.EMLINK):
                     raise
-                link = _readlink_if_symlink(part, fd)
+                link = _readlink_if_symlink(part, directory.fd)
                 if link is None:
                     raise
-                return fd, self._follow(root, walked, link, rest, shown)
-            os.close(fd)
-            fd = child
+                return self._follow(root, walked, link, rest, shown)
+            directory.replace(child)
             walked.append(part)
-        return Walked(fd, "", Target(root, tuple(walked)))
+        return Walked(directory, "", Target(root, tuple(walked)))
 
     def _follow(
         self, root: Root, walked: list[str], link: str, rest: tuple[str, ...], shown: str
