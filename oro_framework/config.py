@@ -1,9 +1,10 @@
 """``oro.toml``: declared keys, loading with precedence, flattening, and in-place editing.
 
 Precedence, lowest first: key defaults (declared by plugins) < ``oro.toml`` <
-``[<section>.<platform>]`` override tables < ``ORO_<FLATTENED_KEY>`` environment variables <
-per-key alias variables such as ``FS_SANDBOX`` < CLI overrides. Keys are addressed either dotted
-(``webview.root``) or flattened as in the Oro Runtime (``webview_root``).
+``[<section>.<platform>]`` override tables < the secrets file (``ORO_SECRETS_FILE`` or
+``[oro] secrets_file``, outside the app's resources) < ``ORO_<FLATTENED_KEY>`` environment
+variables < per-key alias variables such as ``FS_SANDBOX`` < CLI overrides. Keys are addressed
+either dotted (``webview.root``) or flattened as in the Oro Runtime (``webview_root``).
 
 The flattening and value parsing functions are pure; file reading happens in :func:`load_config`
 and :func:`read_document` only.
@@ -30,11 +31,14 @@ from oro_framework.host.registry import Registry
 
 __all__ = [
     "PLATFORM_SECTIONS",
+    "SECRETS_FILE_ENV",
+    "SECRETS_FILE_KEY",
     "Config",
     "ConfigKey",
     "ConfigRegistry",
     "flatten",
     "flatten_key",
+    "is_secret_name",
     "load_config",
     "parse_text_value",
     "read_document",
@@ -51,6 +55,12 @@ _TYPE_NAMES: Final[dict[type, str]] = {
     bool: "boolean",
     list: "list of strings",
 }
+SECRETS_FILE_ENV: Final = "ORO_SECRETS_FILE"
+"""The environment variable naming the secrets file; it wins over ``[oro] secrets_file``."""
+SECRETS_FILE_KEY: Final = "oro.secrets_file"
+"""The ``oro.toml`` entry naming the secrets file. The loader reads it itself: it says where
+config comes from rather than being config, so no plugin declares it."""
+_SECRET_SUFFIXES: Final = ("key", "secret", "token", "password")
 _KEY_NAME: Final = re.compile(r"^[a-z][a-z0-9_\-]*(\.[a-z][a-z0-9_\-]*)*(\.\*)?$")
 _TRUE: Final = frozenset({"1", "true", "yes", "on"})
 _FALSE: Final = frozenset({"0", "false", "no", "off"})
@@ -77,6 +87,12 @@ def flatten(tree: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
         else:
             flat[flatten_key(name)] = value
     return flat
+
+
+def is_secret_name(name: str) -> bool:
+    """Whether a key's name alone marks its value secret: the last part ends in ``key``,
+    ``secret``, ``token`` or ``password`` (``http.ipc.shared_key``, ``ai.llm.api_key``)."""
+    return flatten_key(name).lower().endswith(_SECRET_SUFFIXES)
 
 
 def type_name(kind: type) -> str:
@@ -182,6 +198,12 @@ class ConfigKey:
     @property
     def is_wildcard(self) -> bool:
         return self.name.endswith(".*")
+
+    @property
+    def is_secret(self) -> bool:
+        """Whether the value is a secret (:func:`is_secret_name`): it stays out of pages, and a
+        file it names stays out of the served resources."""
+        return is_secret_name(self.name)
 
     @property
     def flattened(self) -> str:
@@ -401,19 +423,36 @@ def load_config(
     """Compute the effective configuration.
 
     :param path: the ``oro.toml`` to read; ``None`` or a missing file means defaults only.
+        With a path, the secrets file (``ORO_SECRETS_FILE``, else ``[oro] secrets_file``; a
+        relative path is taken from the directory of ``path``) is read too; ``None`` skips it.
     :param environ: environment variables (``os.environ`` in production, a dict in tests).
     :param overrides: CLI-level values by dotted or flattened key, typed or as text.
     :raises ConfigError: a value has the wrong type or fails its validator, an override names an
-        unknown key, or ``permissions.allow_<x>`` names an undeclared permission. The message
-        names the file and line (or the variable) and the expected type.
+        unknown key, ``permissions.allow_<x>`` names an undeclared permission, or the secrets
+        file is missing, invalid or inside the app's resources. The message names the file and
+        line (or the variable) and the expected type.
     """
+    environ = environ or {}
     layer = _Layer(
         {key.name: key.default for key in registry if not key.is_wildcard},
         {key.name: "default" for key in registry if not key.is_wildcard},
     )
+    named_secrets: tuple[str, str] | None = None
     if path is not None and path.is_file():
-        _apply_file(registry, layer, path, platform)
-    _apply_environment(registry, layer, environ or {})
+        named_secrets = _apply_file(registry, layer, path, platform)
+    secrets_file = None
+    if path is not None:
+        if SECRETS_FILE_ENV in environ:
+            named_secrets = (environ[SECRETS_FILE_ENV], f"env {SECRETS_FILE_ENV}")
+        if named_secrets is not None and named_secrets[0].strip():
+            secrets_file = _secrets_file_path(path.parent, *named_secrets)
+            if _apply_file(registry, layer, secrets_file, platform) is not None:
+                raise ConfigError(
+                    f"'{SECRETS_FILE_KEY}' cannot be set in the secrets file itself",
+                    key=SECRETS_FILE_KEY,
+                    source=secrets_file.name,
+                )
+    _apply_environment(registry, layer, environ)
     for name, value in (overrides or {}).items():
         key = registry.find(name)
         if key is None:
@@ -424,18 +463,66 @@ def load_config(
         except ValueError as error:
             raise ConfigError(f"key '{dotted}' {error}", key=dotted, source="override") from None
         _store(layer, key, dotted, raw, "override")
+    if secrets_file is not None and path is not None:
+        # Checked against the final webview.root: a resource root moved by any layer would
+        # otherwise start serving the file.
+        root = layer.values.get("webview.root", ".")
+        _check_secrets_outside_resources(secrets_file, path.parent / str(root))
     return Config(registry, layer.values, layer.sources)
 
 
-def _apply_file(registry: ConfigRegistry, layer: _Layer, path: Path, platform: str) -> None:
+def _secrets_file_path(app_dir: Path, named: str, source: str) -> Path:
+    path = app_dir / Path(named).expanduser()
+    if not path.is_file():
+        raise ConfigError(
+            f"the secrets file {str(path)!r} does not exist (or is not a file)",
+            key=SECRETS_FILE_KEY,
+            source=source,
+        )
+    return path
+
+
+def _check_secrets_outside_resources(secrets_file: Path, resources: Path) -> None:
+    """Refuse a secrets file that the bridge could serve: one inside the resource root, by
+    its real path (a symlink into the root counts as inside)."""
+    real_root = resources.resolve()
+    if secrets_file.resolve().is_relative_to(real_root):
+        raise ConfigError(
+            f"the secrets file {str(secrets_file)!r} lies inside the app's resources "
+            f"({str(real_root)!r}, webview.root); move it outside, e.g. next to the user's "
+            "other credentials",
+            key=SECRETS_FILE_KEY,
+            source=secrets_file.name,
+        )
+
+
+def _apply_file(
+    registry: ConfigRegistry, layer: _Layer, path: Path, platform: str
+) -> tuple[str, str] | None:
+    """Apply the values of a TOML config file.
+
+    :return: the ``[oro] secrets_file`` it names and where, which the loader handles itself.
+    """
     document = read_document(path)
     text = path.read_text(encoding="utf-8")
     overrides: list[tuple[str, Mapping[str, Any]]] = []
+    named_secrets: tuple[str, str] | None = None
     for dotted, value in iter_document(document):
         section, _, last = dotted.rpartition(".")
         if last in PLATFORM_SECTIONS and isinstance(value, Mapping):
             if last == platform:
                 overrides.append((section, value))
+            continue
+        if dotted == SECRETS_FILE_KEY:
+            line = locate_line(text, dotted)
+            source = f"{path.name}:{line}" if line else path.name
+            if not isinstance(value, str):
+                raise ConfigError(
+                    f"key '{dotted}' expects string, got {_describe(value)}",
+                    key=dotted,
+                    source=source,
+                )
+            named_secrets = (value, source)
             continue
         _apply_file_value(registry, layer, path, text, dotted, value)
     for section, table in overrides:
@@ -443,6 +530,7 @@ def _apply_file(registry: ConfigRegistry, layer: _Layer, path: Path, platform: s
             dotted = f"{section}.{relative}"
             where = f"{section}.{platform}.{relative}"
             _apply_file_value(registry, layer, path, text, dotted, value, where=where)
+    return named_secrets
 
 
 def _apply_file_value(

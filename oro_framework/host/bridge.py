@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from pathlib import Path
 from typing import Any, Final, TypeAlias, final
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
@@ -49,6 +49,7 @@ from oro_framework.errors import (
 from oro_framework.host.app import Host
 from oro_framework.host.asgi import (
     HeaderList,
+    Message,
     Receive,
     Scope,
     Send,
@@ -82,7 +83,7 @@ from oro_framework.host.security import (
 )
 from oro_framework.request import Request, decode_query
 
-__all__ = ["Bridge", "PreloadArgs", "decode_query"]
+__all__ = ["Bridge", "PreloadArgs", "cancelled_on_disconnect", "decode_query"]
 
 logger = logging.getLogger("oro_framework.bridge")
 
@@ -125,6 +126,21 @@ def _last(pairs: list[tuple[str, str]], name: str) -> str | None:
     return found
 
 
+def _secret_files(host: Host) -> list[Path]:
+    """Files the bridge never serves: ``oro.toml`` (it may hold keys, and always describes the
+    app's defences) and any file a secret key's value names (``tls.private_key =
+    "certs/server.key"``), relative to the app directory as ``webview.root`` is."""
+    files = [host.config_file] if host.config_file is not None else []
+    for name in host.config:
+        key = host.config_keys.find(name)
+        value = host.config[name]
+        if key is not None and key.is_secret and isinstance(value, str) and value.strip():
+            # A secret that is no path (an inline key) names no file inside the root: harmless.
+            with contextlib.suppress(RuntimeError):
+                files.append(host.app_dir / Path(value).expanduser())
+    return files
+
+
 def _window_index(*candidates: str | None) -> int | None:
     for text in candidates:
         if text is not None and text.strip().isascii() and text.strip().isdigit():
@@ -157,6 +173,7 @@ class Bridge:
             default_index=config["webview.default_index"],
             allow_any_route=config["webview.allow_any_route"],
             cache_control=config["webview.cache_control"],
+            hidden=_secret_files(host),
         )
         self.max_body_bytes: int = config["ipc.max_body_bytes"]
         self.csp: str = config["webview.csp"]
@@ -402,11 +419,9 @@ class Bridge:
             transport="http",
             id=request_id,
         )
-        async with anyio.create_task_group() as task_group:
-            task_group.start_soon(_cancel_on_disconnect, receive, request, task_group.cancel_scope)
+        async with cancelled_on_disconnect(receive, send, request) as send:
             reply = await self.host.router.dispatch(request)
             await self._send_reply(send, base, reply)
-            task_group.cancel_scope.cancel()
 
     async def _read_body(self, receive: Receive, headers: Mapping[str, str]) -> bytes:
         """The whole request body, refused as soon as it is known to exceed the cap: by its
@@ -508,9 +523,8 @@ class Bridge:
         try:
             async with (
                 self.host.events.subscribe(window=window) as events,
-                anyio.create_task_group() as task_group,
+                cancelled_on_disconnect(receive, send) as send,
             ):
-                task_group.start_soon(_cancel_on_disconnect, receive, None, task_group.cancel_scope)
                 await start_response(send, 200, headers)
                 # Subscribed before this first line is sent: a client that has read it receives
                 # every event emitted afterwards.
@@ -527,7 +541,6 @@ class Bridge:
                         continue
                     await send({"type": "http.response.body", "body": encoded, "more_body": True})
                 await send({"type": "http.response.body", "body": b""})
-                task_group.cancel_scope.cancel()
         finally:
             if window is not None:
                 self._channel_closed(window)
@@ -673,17 +686,44 @@ class Bridge:
         return transform, html_headers
 
 
-async def _cancel_on_disconnect(
-    receive: Receive, request: Request | None, scope: anyio.CancelScope
-) -> None:
-    """Wait for the client to go away, then cancel its request and everything answering it."""
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
+@contextlib.asynccontextmanager
+async def cancelled_on_disconnect(
+    receive: Receive, send: Send, request: Request | None = None
+) -> AsyncIterator[Send]:
+    """Answer a request in the ``async with`` block while a second task waits for the client to
+    go away. If it goes away before the response is complete, ``request.cancel()`` is called and
+    the block is cancelled (its streams closed by their own ``finally``).
+
+    Yields the ``send`` the block must answer with: it notes when the last body message goes
+    out. hypercorn delivers ``http.disconnect`` from *inside* that last ``send``, as it retires
+    the request, and then, still inside the call, recycles the connection (starting the
+    keep-alive timer) or closes it (``Connection: close``). Cancelling the block at that moment
+    cut hypercorn off halfway: the connection was then never closed and its descriptor leaked.
+    A disconnect after the last body message therefore only ends the watcher.
+
+    :param request: the IPC request to mark cancelled, so the router answers ``AbortError``.
+    """
+    is_complete = False
+
+    async def tracking_send(message: Message) -> None:
+        nonlocal is_complete
+        if message["type"] == "http.response.body" and not message.get("more_body", False):
+            is_complete = True
+        await send(message)
+
+    async def watch(answering: anyio.CancelScope) -> None:
+        while (await receive())["type"] != "http.disconnect":
+            pass
+        if not is_complete:
             if request is not None:
                 request.cancel()
-            scope.cancel()
-            return
+            answering.cancel()
+
+    async with anyio.create_task_group() as task_group:
+        task_group.start_soon(watch, task_group.cancel_scope)
+        yield tracking_send
+        # The response is complete: the watcher has nothing left to protect.
+        task_group.cancel_scope.cancel()
 
 
 def _mounted_scope(scope: Scope, prefix: str) -> Scope:

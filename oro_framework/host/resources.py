@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import email.utils
 import hashlib
-from collections.abc import Callable, Mapping
+import os
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, final
@@ -275,22 +276,43 @@ async def send_bytes(
     )
 
 
+def _resolves_inside(path: Path, root: Path) -> bool:
+    """Whether ``path`` could be reached from ``root``; locate() refuses any other anyway."""
+    try:
+        return path.resolve().is_relative_to(root)
+    except (OSError, ValueError, RuntimeError):
+        return False
+
+
 @final
 class Resources:
     """The app's files under ``root`` (``host.paths.resources``).
 
+    Never served, and answered 404 exactly like a missing file so that a probe learns nothing:
+    paths with a component starting with ``.`` (``.env``, ``.git/config``), also when a symlink
+    leads there, and the ``hidden`` files (``oro.toml``, files named by secret config keys),
+    under any name that reaches them (a symlink, a hard link, another letter case).
+
     :param default_index: what ``/`` serves (``webview.default_index``).
     :param allow_any_route: serve the default index for unknown page paths (SPA routing).
     :param cache_control: the ``cache-control`` of every file response.
+    :param hidden: files never to serve; those that cannot resolve inside ``root`` are dropped.
     """
 
     def __init__(
-        self, root: Path, *, default_index: str, allow_any_route: bool, cache_control: str
+        self,
+        root: Path,
+        *,
+        default_index: str,
+        allow_any_route: bool,
+        cache_control: str,
+        hidden: Iterable[Path] = (),
     ) -> None:
         self.root = root.resolve()
         self.default_index = default_index
         self.allow_any_route = allow_any_route
         self.cache_control = cache_control
+        self.hidden = tuple(path for path in hidden if _resolves_inside(path, self.root))
 
     def locate(self, url_path: str) -> FileInfo | str | None:
         """Find the file for ``url_path`` (blocking: call it in a worker thread).
@@ -310,7 +332,28 @@ class Resources:
         resolved = candidate.resolve()
         if not resolved.is_relative_to(self.root):
             raise ForbiddenPathError(url_path)
+        if self._is_hidden(resolved):
+            return None
         return stat_file(resolved)
+
+    def _is_hidden(self, resolved: Path) -> bool:
+        """Whether ``resolved`` (inside the root) must not be served. Hidden files are compared
+        by device and inode, which also catches hard links and case-insensitive names."""
+        if any(part.startswith(".") for part in resolved.relative_to(self.root).parts):
+            return True
+        if not self.hidden:
+            return False
+        try:
+            status = resolved.stat()
+        except (OSError, ValueError):
+            return False
+        for path in self.hidden:
+            try:
+                if os.path.samestat(status, path.stat()):
+                    return True
+            except (OSError, ValueError):
+                continue
+        return False
 
     def is_fallback_allowed(self, url_path: str, request_headers: Mapping[str, str]) -> bool:
         """Whether a missing path gets the default index: only with ``allow_any_route``, and

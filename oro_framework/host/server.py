@@ -27,7 +27,7 @@ from oro_framework.host.app import Host
 from oro_framework.host.bridge import Bridge, PreloadArgs
 from oro_framework.host.security import LAUNCH_PARAMETER
 
-__all__ = ["LOOPBACK", "ServerInfo", "serve_app"]
+__all__ = ["KEEP_ALIVE_TIMEOUT", "LOOPBACK", "ServerInfo", "serve_app"]
 
 logger = logging.getLogger("oro_framework.server")
 
@@ -38,6 +38,8 @@ _KEEP_ALIVE_MAX_REQUESTS: Final = 2**31 - 1
 # IPC parameters travel in the query string (and X-IPC-URI): 16 KiB of headers, hypercorn's
 # default, is short for a window.eval script or a long path list.
 _MAX_HEADER_BYTES: Final = 256 * 1024
+KEEP_ALIVE_TIMEOUT: Final = 5.0
+"""Seconds an idle keep-alive connection stays open (hypercorn's default)."""
 
 
 @final
@@ -63,9 +65,10 @@ class ServerInfo:
         return f"{self.origin}/?{LAUNCH_PARAMETER}={self.launch_token}"
 
 
-def _hypercorn_config(port: int) -> hypercorn.config.Config:
+def _hypercorn_config(port: int, keep_alive_timeout: float) -> hypercorn.config.Config:
     config = hypercorn.config.Config()
     config.bind = [f"{LOOPBACK}:{port}"]
+    config.keep_alive_timeout = keep_alive_timeout
     config.keep_alive_max_requests = _KEEP_ALIVE_MAX_REQUESTS
     config.h11_max_incomplete_size = _MAX_HEADER_BYTES
     config.include_server_header = False
@@ -79,6 +82,7 @@ async def serve_app(
     *,
     port: int = 0,
     preload_args: PreloadArgs | None = None,
+    keep_alive_timeout: float = KEEP_ALIVE_TIMEOUT,
     task_status: TaskStatus[ServerInfo] = anyio.TASK_STATUS_IGNORED,
 ) -> None:
     """Serve ``host``'s bridge on ``127.0.0.1:port`` until cancelled.
@@ -88,6 +92,7 @@ async def serve_app(
 
     :param port: the TCP port; ``0`` picks a free one.
     :param preload_args: extra ``__args`` entries for the pages of a window index.
+    :param keep_alive_timeout: seconds after which an idle keep-alive connection is closed.
     :raises OSError: the port cannot be bound (already in use, not permitted).
     """
     launch_token = secrets.token_urlsafe(32)
@@ -99,7 +104,7 @@ async def serve_app(
                 # Structurally an ASGI app; hypercorn's TypedDict message types are stricter
                 # than the plain mappings the bridge is written against.
                 cast(hypercorn.typing.ASGIFramework, bridge),
-                _hypercorn_config(port),
+                _hypercorn_config(port, keep_alive_timeout),
                 mode="asgi",
             )
         )
