@@ -22,7 +22,10 @@ async def test_load_by_path_list_and_unload(tiny_model: Path, tmp_path: Path) ->
     elsewhere = tmp_path / "more"
     elsewhere.mkdir()
     copy = shutil.copy(tiny_model, elsewhere / "other-tiny.gguf")
-    async with make_host([oro_ai.plugin], config={"ai.llm.threads": 1}) as host:
+    # Paths must lie where models may come from (test_ai_model_paths.py): tmp_path is made
+    # the models directory.
+    config = {"ai.llm.threads": 1, "ai.llm.models_dir": str(tmp_path)}
+    async with make_host([oro_ai.plugin], config=config) as host:
         client = MemoryClient(host)
         listed = raise_for_error(await client.call("ai.llm.model.list"))
         assert "other-tiny" not in [model["name"] for model in listed["models"]]

