@@ -195,6 +195,10 @@ def _operations(sandbox: Sandbox) -> dict[str, Callable[[str, str], Any]]:
         "readFile": lambda p, q: _read_whole(sandbox, p),
         "writeFile": lambda p, q: _write_whole(sandbox, p),
         "appendFile": lambda p, q: _write_whole(sandbox, p, os.O_APPEND),
+        "writeFileAtomic": lambda p, q: _write_file(sandbox, p, os.O_TRUNC, atomic=True),
+        "appendFileAtomic": lambda p, q: _write_file(sandbox, p, os.O_APPEND, atomic=True),
+        "writeFileExclusiveAtomic": lambda p, q: _write_file(sandbox, p, os.O_EXCL, atomic=True),
+        "writeFileFlush": lambda p, q: _write_file(sandbox, p, os.O_TRUNC, flush=True),
         "open": lambda p, q: _read_whole(sandbox, p, os.O_RDWR | os.O_CREAT | os.O_EXCL),
         "stat": lambda p, q: ops.stat_path(sandbox, p, follow=True),
         "lstat": lambda p, q: ops.stat_path(sandbox, p, follow=False),
@@ -221,27 +225,26 @@ def _operations(sandbox: Sandbox) -> dict[str, Callable[[str, str], Any]]:
 
 
 def _read_whole(sandbox: Sandbox, path: str, flags: int = os.O_RDONLY) -> bytes | None:
-    fd, _ = ops.open_file(sandbox, path, flags, 0o600)
-    try:
-        return ops.read_all(fd, path, 1 << 20)
-    finally:
-        os.close(fd)
+    file, _ = ops.open_file(sandbox, path, flags, 0o600)
+    with file:
+        return ops.read_all(file.fd, path, 1 << 20)
 
 
 def _write_whole(sandbox: Sandbox, path: str, extra: int = os.O_TRUNC) -> None:
-    fd, _ = ops.open_file(sandbox, path, os.O_WRONLY | os.O_CREAT | extra, 0o644)
-    try:
-        ops.write_all(fd, b"written by the test", path)
-    finally:
-        os.close(fd)
+    file, _ = ops.open_file(sandbox, path, os.O_WRONLY | os.O_CREAT | extra, 0o644)
+    with file:
+        ops.write_all(file.fd, b"written by the test", path)
+
+
+def _write_file(sandbox: Sandbox, path: str, extra: int, **options: bool) -> None:
+    flags = os.O_WRONLY | os.O_CREAT | extra
+    ops.write_file(sandbox, path, flags, 0o644, b"written by the test", **options)
 
 
 def _list_open_dir(sandbox: Sandbox, path: str) -> list[str]:
-    fd, _ = ops.open_dir(sandbox, path)
-    try:
-        return os.listdir(fd)
-    finally:
-        os.close(fd)
+    directory, _ = ops.open_dir(sandbox, path)
+    with directory:
+        return os.listdir(directory.fd)
 
 
 def _inside(tree: Tree, path: str) -> bool:
@@ -317,6 +320,14 @@ def test_no_operation_on_any_path_reaches_outside_or_mishandles_a_descriptor(
                     if os.path.lexists(placed):
                         assert _inside(tree, placed), (name, target)
         assert tree.snapshot() == before, (name, first, second, swaps)
+        leftovers = [
+            entry
+            for root in (tree.data, tree.temp)
+            for _, directories, files in os.walk(root)
+            for entry in directories + files
+            if ops.is_atomic_temp(entry)
+        ]
+        assert leftovers == [], (name, first, second, swaps)
 
     check()
     tree.reset()

@@ -13,35 +13,51 @@ import os
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any, Literal, final
+from typing import Any, Literal, Protocol, final
 
 import anyio
 
 from oro_framework import ErrnoError, InvalidArgumentError, NotFoundError
 
-__all__ = ["Descriptor", "DescriptorTable", "Kind"]
+__all__ = ["Descriptor", "DescriptorTable", "Handle", "Kind"]
 
 logger = logging.getLogger("oro_fs.descriptors")
 
 Kind = Literal["file", "directory", "watcher"]
 
 
+class Handle(Protocol):
+    """What a descriptor holds open: an :class:`~oro_fs.owned.OwnedDescriptor`, or an
+    :class:`~oro_fs.ops.AtomicFile` (whose ``close`` discards the uncommitted write)."""
+
+    @property
+    def fd(self) -> int: ...
+
+    def close(self) -> None: ...
+
+
 @final
 @dataclass(eq=False)
 class Descriptor:
-    """One open thing of a window. ``fd`` is the OS descriptor (``None`` for a watcher or
-    while opening); ``entries`` the directory listing iterator; ``on_close`` stops a watcher."""
+    """One open thing of a window. ``handle`` owns the OS descriptor (``None`` for a watcher
+    or while opening); ``entries`` the directory listing iterator; ``on_close`` stops a
+    watcher."""
 
     id: str
     kind: Kind
     path: str
     number: int
-    fd: int | None = None
+    handle: Handle | None = None
     entries: Iterator[os.DirEntry[str]] | None = None
     on_close: Callable[[], None] | None = None
     closed: bool = False
     busy: int = 0
     lock: anyio.Lock = field(default_factory=anyio.Lock)
+
+    @property
+    def fd(self) -> int | None:
+        """The OS descriptor, for one operation inside :meth:`use`."""
+        return None if self.handle is None else self.handle.fd
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "type": self.kind, "path": self.path, "fd": self.number}
@@ -56,10 +72,10 @@ class Descriptor:
         if self.busy == 0:
             self._release()
 
-    def attach(self, fd: int, entries: Iterator[os.DirEntry[str]] | None = None) -> bool:
-        """Give the reservation its opened OS descriptor; ``False`` (and closed at once) when the
-        descriptor was closed while it was being opened."""
-        self.fd, self.entries = fd, entries
+    def attach(self, handle: Handle, entries: Iterator[os.DirEntry[str]] | None = None) -> bool:
+        """Give the reservation what it opened (it owns it from now on); ``False`` (and closed
+        at once) when the descriptor was closed while it was being opened."""
+        self.handle, self.entries = handle, entries
         if self.closed:
             self._release()
             return False
@@ -71,10 +87,10 @@ class Descriptor:
             close = getattr(entries, "close", None)
             if close is not None:
                 close()
-        fd, self.fd = self.fd, None
-        if fd is not None:
+        handle, self.handle = self.handle, None
+        if handle is not None:
             try:
-                os.close(fd)
+                handle.close()
             except OSError:
                 logger.exception("closing descriptor %s (%s) failed", self.id, self.path)
 

@@ -14,11 +14,13 @@ import anyio
 from oro_framework import (
     ByteStream,
     InvalidArgumentError,
+    OutOfRangeError,
     Request,
     RouteTable,
 )
 from oro_fs import ops
-from oro_fs.descriptors import Descriptor, Kind
+from oro_fs.descriptors import Descriptor, Handle, Kind
+from oro_fs.owned import OwnedDescriptor
 from oro_fs.settings import FsState, state
 from oro_fs.watch import Watch
 
@@ -28,6 +30,10 @@ T = TypeVar("T")
 
 CHUNK_BYTES: Final = 1 << 20
 """Size of the chunks a streamed fs.readFile answers (memory stays bounded by a few of them)."""
+_MAX_OFFSET: Final = (1 << 63) - 1
+"""The largest file position or length (``off_t``); past it the OS could not even be asked."""
+_MAX_SECONDS: Final = float(1 << 63)
+"""Times must lie within ``(-_MAX_SECONDS, _MAX_SECONDS)`` (``time_t``) for fs.utimes."""
 
 _OPEN_FLAG_NAMES: Final = (
     "O_RDONLY",
@@ -110,6 +116,19 @@ def _flags(request: Request, default: int) -> int:
     return flags
 
 
+def _position(request: Request, name: str, default: int, minimum: int) -> int:
+    return request.params.get_int(name, default, minimum=minimum, maximum=_MAX_OFFSET)
+
+
+def _seconds(request: Request, name: str) -> float:
+    seconds = request.params.require_float(name)
+    if not -_MAX_SECONDS < seconds < _MAX_SECONDS:
+        raise OutOfRangeError(
+            f"'{name}' must be within (-2**63, 2**63) seconds, got {seconds:g}", parameter=name
+        )
+    return seconds
+
+
 def _mode(request: Request, default: int | None = None) -> int:
     if default is None:
         return request.params.require_int("mode", minimum=0, maximum=0o7777)
@@ -122,27 +141,58 @@ def _mode(request: Request, default: int | None = None) -> int:
 
 
 async def open_file(request: Request) -> dict[str, Any]:
-    """Open a file for the window under the page-chosen ``id`` (EMFILE past the cap)."""
+    """Open a file for the window under the page-chosen ``id`` (EMFILE past the cap).
+    ``atomic``: writes go to a temporary file that ``fs.close`` with ``commit`` puts in the
+    file's place whole (any other close discards it)."""
     fs = state(request.host)
     descriptor_id = request.params.require_str("id")
     path = request.params.require_str("path")
     flags = _flags(request, os.O_RDONLY)
     mode = _mode(request, 0o666)
+    atomic = request.params.get_bool("atomic", False)
+    if atomic and not flags & (os.O_WRONLY | os.O_RDWR):
+        raise InvalidArgumentError(
+            "'atomic' needs a write flag (O_WRONLY or O_RDWR): it replaces the file's content",
+            code="ERR_INVALID_ARG_VALUE",
+            parameter="atomic",
+        )
+    opener = ops.begin_atomic if atomic else ops.open_file
     descriptor = fs.descriptors.reserve(request.window, descriptor_id, "file", path)
     try:
-        fd, shown = await _io(fs, ops.open_file, fs.sandbox, path, flags, mode)
+        handle: Handle
+        handle, shown = await _io(fs, opener, fs.sandbox, path, flags, mode)
     except BaseException:
         fs.descriptors.discard(request.window, descriptor)
         raise
     descriptor.path = shown
-    if not descriptor.attach(fd):
+    if not descriptor.attach(handle):
         fs.descriptors.get(request.window, descriptor_id)  # raises ENOTOPEN
     return {"id": descriptor_id, "fd": descriptor.number}
 
 
 async def close(request: Request) -> dict[str, Any]:
-    """Close a file opened by fs.open."""
+    """Close a file opened by fs.open; ``commit`` first puts an atomic write in place (the
+    descriptor is closed whether that works or not)."""
+    if request.params.get_bool("commit", False):
+        await _commit(request)
     return _close(request, "file")
+
+
+async def _commit(request: Request) -> None:
+    fs = state(request.host)
+    descriptor = _descriptor(request, "file")
+    async with descriptor.use():
+        pending = descriptor.handle
+        if not isinstance(pending, ops.AtomicFile):
+            raise InvalidArgumentError(
+                "'commit' is for a descriptor opened with 'atomic'",
+                code="ERR_INVALID_ARG_VALUE",
+                parameter="commit",
+            )
+        try:
+            await _io(fs, pending.commit)
+        finally:
+            fs.descriptors.close(request.window, descriptor.id, "file")
 
 
 async def closedir(request: Request) -> dict[str, Any]:
@@ -166,7 +216,7 @@ async def read(request: Request) -> bytes:
     fs = state(request.host)
     limit = request.host.config["filesystem.max_read_bytes"]
     size = min(request.params.get_int("size", 65536, minimum=0), limit)
-    offset = request.params.get_int("offset", -1, minimum=-1)
+    offset = _position(request, "offset", -1, minimum=-1)
     async with _descriptor(request, "file").use() as descriptor:
         return await _io(fs, _read_at, descriptor, size, offset)
 
@@ -182,7 +232,7 @@ def _read_at(descriptor: Descriptor, size: int, offset: int) -> bytes:
 async def write(request: Request) -> dict[str, int]:
     """Write the body at ``offset`` (or the current position / end for O_APPEND)."""
     fs = state(request.host)
-    offset = request.params.get_int("offset", -1, minimum=-1)
+    offset = _position(request, "offset", -1, minimum=-1)
     async with _descriptor(request, "file").use() as descriptor:
         written = await _io(fs, _write_at, descriptor, request.body, offset)
     return {"bytesWritten": written}
@@ -210,7 +260,7 @@ async def fstat(request: Request) -> dict[str, Any]:
 async def ftruncate(request: Request) -> None:
     """Truncate an open file to ``length`` bytes."""
     fs = state(request.host)
-    length = request.params.get_int("length", 0, minimum=0)
+    length = _position(request, "length", 0, minimum=0)
     async with _descriptor(request, "file").use() as descriptor:
         await _io(fs, _on_fd, descriptor, "ftruncate", lambda fd: os.ftruncate(fd, length))
 
@@ -245,14 +295,11 @@ async def opendir(request: Request) -> dict[str, Any]:
     return {"id": descriptor_id}
 
 
-def _open_listing(fs: FsState, path: str) -> tuple[int, str, Any]:
-    fd, shown = ops.open_dir(fs.sandbox, path)
-    try:
-        with ops.syscall("opendir", path):
-            return fd, shown, os.scandir(fd)
-    except BaseException:
-        os.close(fd)
-        raise
+def _open_listing(fs: FsState, path: str) -> tuple[OwnedDescriptor, str, Any]:
+    directory, shown = ops.open_dir(fs.sandbox, path)
+    with directory, ops.syscall("opendir", path):
+        entries = os.scandir(directory.fd)  # iterates a duplicate; ``directory`` stays ours
+        return directory.hand_over(), shown, entries
 
 
 async def readdir(request: Request) -> list[dict[str, Any]]:
@@ -273,6 +320,8 @@ def _next_entries(descriptor: Descriptor, count: int) -> list[dict[str, Any]]:
     found = []
     with ops.syscall("readdir", descriptor.path):
         for entry in descriptor.entries:
+            if ops.is_atomic_temp(entry.name):
+                continue
             found.append(ops.dirent(entry.name, descriptor.fd))
             if len(found) >= count:
                 break
@@ -414,14 +463,14 @@ async def chmod(request: Request) -> None:
 async def truncate(request: Request) -> None:
     """Truncate ``path`` to ``length`` bytes."""
     fs = state(request.host)
-    length = request.params.get_int("length", 0, minimum=0)
+    length = _position(request, "length", 0, minimum=0)
     await _io(fs, ops.truncate, fs.sandbox, request.params.require_str("path"), length)
 
 
 async def utimes(request: Request) -> None:
     """Set access and modification times (seconds since the epoch)."""
     fs = state(request.host)
-    atime, mtime = request.params.require_float("atime"), request.params.require_float("mtime")
+    atime, mtime = _seconds(request, "atime"), _seconds(request, "mtime")
     await _io(fs, ops.utimes, fs.sandbox, request.params.require_str("path"), atime, mtime)
 
 
@@ -442,26 +491,27 @@ async def read_file(request: Request) -> bytes | ByteStream:
     path = request.params.require_str("path")
     flags = _flags(request, os.O_RDONLY)
     threshold = request.host.config["filesystem.stream_threshold_bytes"]
-    fd, whole = await _io(fs, _open_and_read, fs, path, flags, threshold)
-    if whole is not None:
+    file, whole = await _io(fs, _open_and_read, fs, path, flags, threshold)
+    if file is None:
+        assert whole is not None
         return whole
-    chunks = FileChunks(fs, fd, path)
+    chunks = FileChunks(fs, file, path)
     fs.streams.add(chunks)
     return ByteStream(chunks)
 
 
-def _open_and_read(fs: FsState, path: str, flags: int, threshold: int) -> tuple[int, bytes | None]:
-    fd, _ = ops.open_file(fs.sandbox, path, flags, 0)
-    try:
-        whole = ops.read_all(fd, path, threshold)
-    except BaseException:
-        os.close(fd)
-        raise
-    if whole is not None:
-        os.close(fd)
-        return -1, whole
-    os.lseek(fd, 0, os.SEEK_SET)
-    return fd, None
+def _open_and_read(
+    fs: FsState, path: str, flags: int, threshold: int
+) -> tuple[OwnedDescriptor | None, bytes | None]:
+    """The whole content, or past ``threshold`` the open file (rewound) to stream."""
+    file, _ = ops.open_file(fs.sandbox, path, flags, 0)
+    with file:
+        whole = ops.read_all(file.fd, path, threshold)
+        if whole is not None:
+            return None, whole
+        with ops.syscall("lseek", path):
+            os.lseek(file.fd, 0, os.SEEK_SET)
+        return file.hand_over(), None
 
 
 @final
@@ -469,19 +519,18 @@ class FileChunks:
     """The chunks of a streamed fs.readFile; owns the file descriptor and closes it when read
     to the end, closed by the transport (``aclose``), or at host shutdown."""
 
-    def __init__(self, fs: FsState, fd: int, path: str) -> None:
+    def __init__(self, fs: FsState, file: OwnedDescriptor, path: str) -> None:
         self._fs = fs
-        self._fd: int | None = fd
+        self._file = file
         self._path = path
 
     def __aiter__(self) -> FileChunks:
         return self
 
     async def __anext__(self) -> bytes:
-        fd = self._fd
-        if fd is None:
+        if self._file.closed:
             raise StopAsyncIteration
-        chunk = await _io(self._fs, _read_chunk, fd, self._path)
+        chunk = await _io(self._fs, _read_chunk, self._file.fd, self._path)
         if not chunk:
             self.close()
             raise StopAsyncIteration
@@ -491,16 +540,12 @@ class FileChunks:
         self.close()
 
     def close(self) -> None:
-        fd, self._fd = self._fd, None
         self._fs.streams.discard(self)
-        if fd is not None:
-            os.close(fd)
+        self._file.close()
 
     def __del__(self) -> None:
         # A transport that dropped the stream before its first chunk never calls aclose().
-        fd, self._fd = self._fd, None
-        if fd is not None:
-            os.close(fd)
+        self._file.close()
 
 
 def _read_chunk(fd: int, path: str) -> bytes:
@@ -509,20 +554,18 @@ def _read_chunk(fd: int, path: str) -> bytes:
 
 
 async def write_file(request: Request) -> None:
-    """Write the body to ``path`` (created/truncated; O_APPEND in ``flags`` appends)."""
+    """Write the body to ``path`` (created/truncated; O_APPEND in ``flags`` appends).
+    ``flush`` syncs it to disk before answering; ``atomic`` replaces the content whole or not
+    at all (temporary file, fsync, rename, fsync of the directory)."""
     fs = state(request.host)
     path = request.params.require_str("path")
     flags = _flags(request, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
     mode = _mode(request, 0o666)
-    await _io(fs, _write_whole, fs, path, flags, mode, request.body)
-
-
-def _write_whole(fs: FsState, path: str, flags: int, mode: int, data: bytes) -> None:
-    fd, _ = ops.open_file(fs.sandbox, path, flags, mode)
-    try:
-        ops.write_all(fd, data, path)
-    finally:
-        os.close(fd)
+    flush = request.params.get_bool("flush", False)
+    atomic = request.params.get_bool("atomic", False)
+    await _io(
+        fs, ops.write_file, fs.sandbox, path, flags, mode, request.body, flush=flush, atomic=atomic
+    )
 
 
 # ----------------------------------------------------------------------------------------------

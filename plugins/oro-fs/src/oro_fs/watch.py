@@ -20,6 +20,8 @@ import anyio
 import watchfiles
 from anyio.abc import TaskGroup, TaskStatus
 
+from oro_fs.ops import is_atomic_temp
+
 if TYPE_CHECKING:
     from oro_framework import Host
 
@@ -145,6 +147,8 @@ def _node_events(watch: Watch, batch: set[tuple[watchfiles.Change, str]]) -> lis
     base = watch.absolute if os.path.isdir(watch.absolute) else os.path.dirname(watch.absolute)
     seen: set[tuple[str, str]] = set()
     for change, path in batch:
+        if is_atomic_temp(os.path.basename(path)):
+            continue  # an atomic write's temporary file: the page sees the rename onto the target
         relative = os.path.relpath(path, base)
         if relative == ".":
             relative = os.path.basename(watch.absolute)
