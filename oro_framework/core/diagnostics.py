@@ -33,6 +33,7 @@ async def query(request: Request) -> dict[str, Any]:
         "streams": {"open": sum(router.open_streams.values())},
         "services": {"running": list(host.running_services)},
         "events": {"subscribers": host.events.subscriber_count},
+        "loop": host.watchdog.diagnostics(),
         "plugins": host.hooks.diagnostics(host),
         "lifecycle": host.lifecycle.value,
     }

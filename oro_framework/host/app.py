@@ -34,6 +34,7 @@ from oro_framework.host.plugins import LoadedPlugins, PluginInfo, create_plugin_
 from oro_framework.host.router import Router, RouteTable
 from oro_framework.host.schemes import SchemeTable
 from oro_framework.host.services import ServiceRegistry, ServiceRunner
+from oro_framework.host.watchdog import LoopWatchdog
 from oro_framework.request import Request
 
 __all__ = ["AppPaths", "Host"]
@@ -139,6 +140,8 @@ class Host:
             default_timeout=self.config["ipc.timeout_ms"] / 1000,
         )
         self._runner = ServiceRunner(self.services)
+        self.watchdog = LoopWatchdog(self.config["ipc.loop_lag_warning_ms"] / 1000)
+        """Logs and counts handlers and services that block the event loop while it runs."""
         self._task_group: TaskGroup | None = None
         self._stop_requested: anyio.Event | None = None
 
@@ -280,6 +283,7 @@ class Host:
         self._stop_requested = anyio.Event()
         for directory in (self.paths.data, self.paths.cache, self.paths.temp):
             directory.mkdir(parents=True, exist_ok=True)
+        self.watchdog.install()
         try:
             async with anyio.create_task_group() as task_group:
                 self._task_group = task_group
@@ -295,6 +299,7 @@ class Host:
             raise service_error from group
         finally:
             self._task_group = None
+            self.watchdog.uninstall()
             if self.lifecycle is not LifecycleState.STOPPED:
                 with anyio.CancelScope(shield=True):
                     await self._shutdown()

@@ -129,6 +129,14 @@ def oro_register_config(config: ConfigRegistry) -> None:
         validator=_positive,
     )
     config.add(
+        "ipc.loop_lag_warning_ms",
+        int,
+        100,
+        "Milliseconds a route handler or service may hold the event loop in one step (code "
+        "between two awaits) before the host logs it by name and counts it in diagnostics.",
+        validator=_positive,
+    )
+    config.add(
         "ipc.max_body_bytes",
         int,
         16 * MEBIBYTE,

@@ -28,6 +28,7 @@ from oro_framework.errors import (
     RouteTimeoutError,
 )
 from oro_framework.host.registry import Registry
+from oro_framework.host.watchdog import working_on
 from oro_framework.request import Request
 
 if TYPE_CHECKING:
@@ -63,6 +64,11 @@ class Route:
     @property
     def namespace(self) -> str:
         return self.name.split(".", 1)[0]
+
+    @property
+    def label(self) -> str:
+        """How logs name it: ``route 'fs.stat' of plugin 'fs'``."""
+        return f"route {self.name!r} of plugin {self.plugin!r}"
 
 
 @final
@@ -183,7 +189,7 @@ class Router:
         # of a dispatch, and Request.cancel() records which of the two fired.
         scope = request.cancel_scope
         scope.deadline = min(scope.deadline, anyio.current_time() + timeout)
-        with scope:
+        with scope, working_on(route.label):
             try:
                 return await route.handler(request)
             except IPCError:

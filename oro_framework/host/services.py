@@ -13,6 +13,7 @@ from anyio.abc import TaskGroup, TaskStatus
 
 from oro_framework.errors import ServiceError
 from oro_framework.host.registry import Registry
+from oro_framework.host.watchdog import working_on
 
 __all__ = ["Service", "ServiceRegistry", "ServiceRunner"]
 
@@ -108,7 +109,10 @@ class ServiceRunner:
             task_status.started()
 
         try:
-            with running.scope:
+            with (
+                running.scope,
+                working_on(f"service {service.name!r} of plugin {service.plugin!r}"),
+            ):
                 await service.run(task_status=_StatusProxy(started))
         except ServiceError:
             raise
