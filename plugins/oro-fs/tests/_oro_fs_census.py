@@ -29,15 +29,15 @@ class Ledger:
 
     :ivar foreign_closes: numbers closed that the block had not opened (or closed already).
     :ivar live: descriptors opened by the block and not closed yet.
-    :ivar before_open: called with the running count before each ``os.open``, so a test can
-        change the tree at an exact point of a walk (a deterministic race).
+    :ivar before_open: called with the running count and the path before each ``os.open``, so a
+        test can change the tree at an exact point of an operation (a deterministic race).
     """
 
     def __init__(self) -> None:
         self.live: set[int] = set()
         self.foreign_closes: list[int] = []
         self.opens = 0
-        self.before_open: Callable[[int], None] | None = None
+        self.before_open: Callable[[int, object], None] | None = None
         self._lock = threading.Lock()
 
     def assert_clean(self) -> None:
@@ -56,11 +56,11 @@ def ledger() -> Iterator[Ledger]:
     record = Ledger()
     real_open, real_close = os.open, os.close
 
-    def spy_open(*args: Any, **kwargs: Any) -> int:
+    def spy_open(path: object, *args: Any, **kwargs: Any) -> int:
         if record.before_open is not None:
-            record.before_open(record.opens)
+            record.before_open(record.opens, path)
         record.opens += 1
-        fd = real_open(*args, **kwargs)
+        fd = real_open(path, *args, **kwargs)
         with record._lock:
             record.live.add(fd)
         return fd

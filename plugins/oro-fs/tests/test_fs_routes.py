@@ -8,8 +8,12 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import anyio
 import oro_fs.plugin
 import pytest
+from _oro_fs_census import count_open_descriptors, ledger
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from oro_framework import (
     ErrnoError,
@@ -435,3 +439,106 @@ async def test_resources_are_read_only(tmp_path: Path) -> None:
         assert sorted(os.listdir(app / "www")) == ["index.html"]
         assert (app / "www" / "index.html").read_bytes() == b"<html>"
         assert not (host.paths.data / "stolen").exists()
+
+
+# ----------------------------------------------------------------------------------------------
+# Numbers the platform cannot hold, refused copies
+# ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("huge", ["1" * 110, 10**110, -(10**110), 2.0**63, "-1e300"])
+async def test_utimes_with_a_time_out_of_range_is_a_range_error(
+    client: MemoryClient, data: Path, huge: object
+) -> None:
+    (data / "f").write_bytes(b"")
+    before = (data / "f").stat().st_mtime_ns
+    reply = await client.call("fs.utimes", path="f", atime=1, mtime=huge)
+    error = error_of(reply)
+    assert isinstance(error, OutOfRangeError)
+    assert (error.code, error.status < 500) == ("ERR_OUT_OF_RANGE", True)
+    assert (data / "f").stat().st_mtime_ns == before
+
+
+@given(seconds=st.one_of(st.integers(), st.floats(allow_nan=False, allow_infinity=False)))
+@settings(max_examples=200, deadline=None)
+def test_utimes_answers_every_finite_time_without_a_server_error(seconds: float) -> None:
+    async def call() -> Reply:
+        async with make_host([oro_fs.plugin]) as host:
+            (host.paths.data / "f").write_bytes(b"")
+            return await MemoryClient(host).call("fs.utimes", path="f", atime=seconds, mtime=1)
+
+    reply = anyio.run(call, backend="trio")
+    assert reply.error is None or isinstance(reply.error, (OutOfRangeError, ErrnoError))
+    assert reply.error is None or reply.error.status < 500
+
+
+@pytest.mark.parametrize(("route", "name"), [("fs.truncate", "length"), ("fs.read", "offset")])
+async def test_positions_past_off_t_are_range_errors(
+    client: MemoryClient, data: Path, route: str, name: str
+) -> None:
+    (data / "f").write_bytes(b"x")
+    await ok(client, "fs.open", id="1", path="f")
+    reply = await client.call(route, id="1", path="f", **{name: 2**64})
+    await ok(client, "fs.close", id="1")
+    assert isinstance(error_of(reply), OutOfRangeError)
+
+
+async def test_a_recursive_cp_of_a_tree_with_a_link_outside_creates_nothing(
+    client: MemoryClient, data: Path
+) -> None:
+    (data / "src" / "sub").mkdir(parents=True)
+    (data / "src" / "a.txt").write_bytes(b"a")
+    (data / "src" / "sub" / "b.txt").write_bytes(b"b")
+    (data / "src" / "sub" / "z_evil").symlink_to("/etc/passwd")
+    reply = await client.call("fs.cp", src="src", dest="dst", recursive=True)
+    assert isinstance(error_of(reply), SecurityError)
+    assert error_of(reply).code == "EPERM"
+    assert sorted(os.listdir(data)) == ["src"]
+
+
+async def test_a_refused_cp_into_an_existing_directory_leaves_it_as_it_was(
+    client: MemoryClient, data: Path
+) -> None:
+    (data / "src" / "deep").mkdir(parents=True)
+    (data / "src" / "a.txt").write_bytes(b"new a")
+    (data / "src" / "deep" / "file").write_bytes(b"x")
+    (data / "dst" / "deep").mkdir(parents=True)
+    (data / "dst" / "keep.txt").write_bytes(b"keep")
+    (data / "dst" / "deep" / "file").mkdir()  # a directory where the copy needs a file
+    reply = await client.call("fs.cp", src="src", dest="dst", recursive=True)
+    assert errno_code(reply) == "EISDIR"
+    assert sorted(str(p.relative_to(data / "dst")) for p in (data / "dst").rglob("*")) == [
+        "deep",
+        "deep/file",
+        "keep.txt",
+    ]
+
+
+@pytest.mark.parametrize("existing", [False, True])
+async def test_a_cp_failing_midway_removes_what_it_created(
+    client: MemoryClient, data: Path, existing: bool
+) -> None:
+    # Everything checkable passes; then, while the copy runs, a source file becomes a link out
+    # (a real race, placed deterministically at the copy's first file open).
+    (data / "src" / "z").mkdir(parents=True)
+    (data / "src" / "a.txt").write_bytes(b"a")
+    (data / "src" / "b.txt").write_bytes(b"b")
+    (data / "src" / "z" / "deep.txt").write_bytes(b"deep")
+    if existing:
+        (data / "dst").mkdir()
+        (data / "dst" / "keep.txt").write_bytes(b"keep")
+
+    def swap(count: int, path: object) -> None:
+        if path == "a.txt" and not (data / "src" / "z" / "deep.txt").is_symlink():
+            (data / "src" / "z" / "deep.txt").unlink()
+            (data / "src" / "z" / "deep.txt").symlink_to("/etc/passwd")
+
+    before = count_open_descriptors()
+    with ledger() as record:
+        record.before_open = swap
+        reply = await client.call("fs.cp", src="src", dest="dst", recursive=True)
+    assert isinstance(error_of(reply), SecurityError)
+    assert count_open_descriptors() == before
+    record.assert_clean()
+    assert sorted(os.listdir(data)) == ["dst", "src"] if existing else ["src"]
+    assert not existing or os.listdir(data / "dst") == ["keep.txt"]

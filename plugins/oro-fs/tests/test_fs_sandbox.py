@@ -255,8 +255,8 @@ def _inside(tree: Tree, path: str) -> bool:
     )
 
 
-def _swapper(tree: Tree, swaps: list[tuple[int, str, bool]]) -> Callable[[int], None]:
-    def before_open(count: int) -> None:
+def _swapper(tree: Tree, swaps: list[tuple[int, str, bool]]) -> Callable[[int, object], None]:
+    def before_open(count: int, path: object) -> None:
         for at, location, absolute in swaps:
             if at == count:
                 tree.toggle(location, absolute=absolute)

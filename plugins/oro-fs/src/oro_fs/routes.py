@@ -3,6 +3,7 @@ answers out. The contract with the JS side is the route table in ``docs/fs.md``.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import stat
@@ -14,6 +15,7 @@ import anyio
 from oro_framework import (
     ByteStream,
     InvalidArgumentError,
+    NotFoundError,
     OutOfRangeError,
     Request,
     RouteTable,
@@ -173,26 +175,26 @@ async def open_file(request: Request) -> dict[str, Any]:
 async def close(request: Request) -> dict[str, Any]:
     """Close a file opened by fs.open; ``commit`` first puts an atomic write in place (the
     descriptor is closed whether that works or not)."""
-    if request.params.get_bool("commit", False):
-        await _commit(request)
-    return _close(request, "file")
-
-
-async def _commit(request: Request) -> None:
+    if not request.params.get_bool("commit", False):
+        return _close(request, "file")
     fs = state(request.host)
     descriptor = _descriptor(request, "file")
     async with descriptor.use():
-        pending = descriptor.handle
-        if not isinstance(pending, ops.AtomicFile):
-            raise InvalidArgumentError(
-                "'commit' is for a descriptor opened with 'atomic'",
-                code="ERR_INVALID_ARG_VALUE",
-                parameter="commit",
-            )
         try:
+            pending = descriptor.handle
+            if not isinstance(pending, ops.AtomicFile):
+                raise InvalidArgumentError(
+                    "'commit' is for a descriptor opened with 'atomic'",
+                    code="ERR_INVALID_ARG_VALUE",
+                    parameter="commit",
+                )
             await _io(fs, pending.commit)
         finally:
-            fs.descriptors.close(request.window, descriptor.id, "file")
+            # Like close(2): the descriptor is gone whatever the commit answered (unless the
+            # page went away meanwhile and closed it already).
+            with contextlib.suppress(NotFoundError):
+                fs.descriptors.close(request.window, descriptor.id, "file")
+    return {"id": descriptor.id}
 
 
 async def closedir(request: Request) -> dict[str, Any]:
