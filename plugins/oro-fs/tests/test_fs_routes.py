@@ -540,5 +540,5 @@ async def test_a_cp_failing_midway_removes_what_it_created(
     assert isinstance(error_of(reply), SecurityError)
     assert count_open_descriptors() == before
     record.assert_clean()
-    assert sorted(os.listdir(data)) == ["dst", "src"] if existing else ["src"]
+    assert sorted(os.listdir(data)) == (["dst", "src"] if existing else ["src"])
     assert not existing or os.listdir(data / "dst") == ["keep.txt"]
