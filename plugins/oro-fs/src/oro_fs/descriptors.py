@@ -18,6 +18,7 @@ from typing import Any, Literal, Protocol, final
 import anyio
 
 from oro_framework import ErrnoError, InvalidArgumentError, NotFoundError
+from oro_fs.sandbox import printable
 
 __all__ = ["Descriptor", "DescriptorTable", "Handle", "Kind"]
 
@@ -111,9 +112,8 @@ class Descriptor:
 
 
 def _not_open(descriptor_id: str) -> NotFoundError:
-    return NotFoundError(
-        f"No open descriptor with id '{descriptor_id}'", code="ENOTOPEN", id=descriptor_id
-    )
+    shown = printable(descriptor_id)
+    return NotFoundError(f"No open descriptor with id '{shown}'", code="ENOTOPEN", id=shown)
 
 
 @final
@@ -129,25 +129,32 @@ class DescriptorTable:
         """Claim ``descriptor_id`` before the (slow) open happens, so the cap holds under
         concurrent opens.
 
-        :raises InvalidArgumentError: the id is empty or already open in this window.
+        :raises InvalidArgumentError: the id is empty, not valid Unicode, or already open in
+            this window.
         :raises ErrnoError: EMFILE, the window holds ``limit`` descriptors.
         """
         if not descriptor_id:
             raise InvalidArgumentError.missing("id")
+        if printable(descriptor_id) != descriptor_id:
+            # Answers and listings carry the id back; one that cannot be encoded is refused.
+            raise InvalidArgumentError(
+                "Descriptor ids must be valid Unicode", code="ERR_INVALID_ARG_VALUE"
+            )
         table = self._windows.setdefault(window, {})
         if descriptor_id in table:
+            shown = printable(descriptor_id)
             raise InvalidArgumentError(
-                f"Descriptor id '{descriptor_id}' is already open",
-                code="ERR_INVALID_ARG_VALUE",
-                id=descriptor_id,
+                f"Descriptor id '{shown}' is already open", code="ERR_INVALID_ARG_VALUE", id=shown
             )
         if len(table) >= self.limit:
             raise ErrnoError.from_os_error(
-                OSError(errno.EMFILE, os.strerror(errno.EMFILE)), syscall="open", path=path
+                OSError(errno.EMFILE, os.strerror(errno.EMFILE)),
+                syscall="open",
+                path=printable(path),
             )
         number = self._numbers.get(window, 2) + 1
         self._numbers[window] = number
-        descriptor = Descriptor(descriptor_id, kind, path, number)
+        descriptor = Descriptor(descriptor_id, kind, printable(path), number)
         table[descriptor_id] = descriptor
         return descriptor
 

@@ -21,7 +21,7 @@ from typing import Any, Final, Self, final
 
 from oro_framework import ErrnoError, InvalidArgumentError, OutOfRangeError
 from oro_fs.owned import OwnedDescriptor
-from oro_fs.sandbox import MAX_COMPONENT_BYTES, Sandbox, Target, Walked, refuse
+from oro_fs.sandbox import MAX_COMPONENT_BYTES, Sandbox, Target, Walked, printable, refuse
 
 __all__ = [
     "COPY_CHUNK",
@@ -368,7 +368,9 @@ def symlink(sandbox: Sandbox, target: str, dest: str) -> None:
         target.encode("utf-8")
     except UnicodeEncodeError:
         raise InvalidArgumentError(
-            "symlink target must be valid Unicode", code="ERR_INVALID_ARG_VALUE", path=target
+            "symlink target must be valid Unicode",
+            code="ERR_INVALID_ARG_VALUE",
+            path=printable(target),
         ) from None
     located = sandbox.locate(target) if _is_rooted(sandbox, target) else None
     with _walk(sandbox, dest, "symlink", follow=False, write=True) as new:

@@ -31,6 +31,7 @@ __all__ = [
     "Sandbox",
     "Target",
     "Walked",
+    "printable",
 ]
 
 MAX_PATH_BYTES: Final = 4096
@@ -102,6 +103,12 @@ class Walked:
         return self.name or "."
 
 
+def printable(text: str) -> str:
+    """``text`` as an answer can carry it: a lone surrogate (JSON lets a client send one, UTF-8
+    cannot encode it) becomes its ``\\udXXX`` escape, so the error about it can be sent."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def refuse(message: str, path: str | None = None) -> SecurityError:
     """The sandbox's one error: ``SecurityError`` with Node's ``EPERM`` code."""
     extra = {} if path is None else {"path": path}
@@ -142,7 +149,7 @@ class Sandbox:
             encoded = text.encode("utf-8")
         except UnicodeEncodeError:
             raise InvalidArgumentError(
-                "path must be valid Unicode", code="ERR_INVALID_ARG_VALUE", path=text
+                "path must be valid Unicode", code="ERR_INVALID_ARG_VALUE", path=printable(text)
             ) from None
         if b"\0" in encoded:
             raise refuse("path contains a NUL byte", text)
