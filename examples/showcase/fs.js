@@ -87,7 +87,9 @@ if (fs) {
       return
     }
     // Saving under another name keeps the old file: the new one becomes the open note.
-    await fsp.writeFile(`${NOTES}/${name}`, $('fs-text').value, 'utf8')
+    // atomic: the note on disk is the old text or the new one, never half of each, even if the
+    // app is killed mid-save (the host writes a temporary file and renames it over the note).
+    await fsp.writeFile(`${NOTES}/${name}`, $('fs-text').value, { encoding: 'utf8', atomic: true })
     current = name
     dirty = false
     status(`saved ${name}`)
@@ -110,7 +112,8 @@ if (fs) {
     if (created) {
       await fsp.writeFile(`${NOTES}/welcome.md`,
         '# Welcome\n\nThese notes live in the app data directory (oro:fs).\n' +
-        'Edit this one, or change the files on disk: the list refreshes by itself.\n')
+        'Edit this one, or change the files on disk: the list refreshes by itself.\n',
+        { encoding: 'utf8', atomic: true })
     }
     section.querySelector('.fs-where').textContent =
       `${NOTES}/ in the app data directory (${created ? 'created now' : 'found'})`

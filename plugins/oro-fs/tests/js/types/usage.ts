@@ -5,6 +5,8 @@ import { O_RDONLY, constants } from 'oro:fs/constants'
 
 export async function usage (): Promise<number> {
   await writeFile('notes/today.md', '# hi', { encoding: 'utf8' })
+  await writeFile('notes/today.md', '# saved', { encoding: 'utf8', atomic: true, flush: true })
+  fs.appendFile('log.txt', 'line\n', { flush: true, atomic: true }, (error) => { if (error) throw error })
   const text: string = await readFile('notes/today.md', 'utf8')
   const bytes: Uint8Array = await readFile('notes/today.md')
   const first: string | undefined = await mkdir('a/b', { recursive: true })
@@ -14,6 +16,7 @@ export async function usage (): Promise<number> {
   const handle = await open('big.bin', 'r')
   let total = 0
   for await (const chunk of handle.readableWebStream()) total += chunk.byteLength
+  await handle.writeFile('x', { flush: true })
   const stats: Stats = await handle.stat()
   const when: Date = stats.mtime
   await handle.close()

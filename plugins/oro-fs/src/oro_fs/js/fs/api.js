@@ -6,11 +6,11 @@
 
 import { request, write } from 'oro:ipc'
 import { constants } from 'oro:fs/constants'
-import { Dir, FileHandle, WRITE_CHUNK_BYTES, isIterableData, replyBytes } from './handle.js'
+import { Dir, FileHandle, WRITE_CHUNK_BYTES, isIterableData, replyBytes, writeAll } from './handle.js'
 import { Dirent, Stats, joinPath } from './stats.js'
 import { watchIterator } from './watcher.js'
 import {
-  checkAborted, fromBytes, getOptions, newId, toBytes, toFlags, toMode, toPath, toSeconds, typeError, describe
+  checkAborted, checkBoolean, fromBytes, getOptions, newId, toBytes, toFlags, toMode, toPath, toSeconds, typeError, describe
 } from './util.js'
 
 /**
@@ -43,39 +43,81 @@ export async function readFile (path, options = undefined) {
 /**
  * Replace (or with `flag: 'a'` append to) a file's contents: a string, bytes, or an (async)
  * iterable of them. Data up to 8 MiB goes in one round trip; more is written in chunks
- * through a descriptor.
+ * through a descriptor. `flush: true` syncs the data to disk before resolving (Node);
+ * `atomic: true` (Oro) writes a temporary file beside it and renames it over the file, so the
+ * file holds the old or the new content, never a mix, even when the host dies mid-write.
  * @param {unknown} path a path or a `FileHandle`
  * @param {unknown} data
- * @param {unknown} [options] encoding or `{ encoding, mode, flag, signal }`
+ * @param {unknown} [options] encoding or `{ encoding, mode, flag, signal, flush, atomic }`
  */
 export async function writeFile (path, data, options = undefined) {
-  const { encoding, mode, flag, signal } = getOptions(options, { encoding: 'utf8', mode: 0o666, flag: 'w', signal: undefined })
+  const { encoding, mode, flag, signal, flush, atomic } = getOptions(options, {
+    encoding: 'utf8', mode: 0o666, flag: 'w', signal: undefined, flush: false, atomic: false
+  })
+  checkBoolean(flush, 'options.flush')
+  checkBoolean(atomic, 'options.atomic')
   checkAborted(signal)
-  if (path instanceof FileHandle) return path.writeFile(data, { encoding, signal })
+  if (path instanceof FileHandle) {
+    if (atomic) throw typeError('The "options.atomic" cannot be used with a FileHandle: it writes in place', 'ERR_INVALID_ARG_VALUE')
+    return path.writeFile(data, { encoding, signal, flush })
+  }
   const target = toPath(path)
   const flags = toFlags(flag)
   const fileMode = toMode(mode, 0o666)
   if (!isIterableData(data)) {
     const bytes = toBytes(data, encoding)
     if (bytes.byteLength <= WRITE_CHUNK_BYTES) {
-      await write('fs.writeFile', { path: target, flags, mode: fileMode }, bytes, { signal })
+      /** @type {Record<string, unknown>} */
+      const params = { path: target, flags, mode: fileMode }
+      if (flush) params.flush = true
+      if (atomic) params.atomic = true
+      await write('fs.writeFile', params, bytes, { signal })
       return
     }
     data = [bytes]
   }
+  if (atomic) {
+    await writeAtomically(target, flags, fileMode, data, encoding, signal)
+    return
+  }
   const handle = await open(target, flags, fileMode)
   try {
-    await handle.writeFile(data, { encoding, signal })
+    await handle.writeFile(data, { encoding, signal, flush })
   } finally {
     await handle.close()
   }
 }
 
 /**
- * Append to a file (created when missing).
+ * An atomic write too large for one request: the host opens a temporary file (`fs.open` with
+ * `atomic`), takes the chunks, and renames it over the target only on `fs.close` with
+ * `commit`; closing without `commit` (a failure, an abort, the page going away) discards it.
+ * @param {string} target
+ * @param {number} flags
+ * @param {number} mode
+ * @param {unknown} data bytes in a one-element array, or an (async) iterable
+ * @param {string | null} encoding
+ * @param {AbortSignal | undefined} signal
+ */
+async function writeAtomically (target, flags, mode, data, encoding, signal) {
+  const id = newId()
+  await request('fs.open', { id, path: target, flags, mode, atomic: true })
+  try {
+    for await (const chunk of /** @type {AsyncIterable<unknown>} */ (data)) {
+      await writeAll(id, toBytes(chunk, encoding), -1, { signal })
+    }
+  } catch (error) {
+    await request('fs.close', { id }).catch(() => {})
+    throw error
+  }
+  await request('fs.close', { id, commit: true })
+}
+
+/**
+ * Append to a file (created when missing); options as `writeFile`'s.
  * @param {unknown} path
  * @param {unknown} data
- * @param {unknown} [options] encoding or `{ encoding, mode, flag, signal }`
+ * @param {unknown} [options] encoding or `{ encoding, mode, flag, signal, flush, atomic }`
  */
 export function appendFile (path, data, options = undefined) {
   const merged = getOptions(options, { encoding: 'utf8', mode: 0o666, flag: 'a', signal: undefined })

@@ -10,7 +10,7 @@ import { Buffer } from 'oro:buffer'
 import { EventEmitter } from 'oro:events'
 import { request, write } from 'oro:ipc'
 import { Dirent, Stats, joinPath } from './stats.js'
-import { fromBytes, getOptions, rangeError, toBytes, typeError, describe } from './util.js'
+import { checkBoolean, fromBytes, getOptions, rangeError, toBytes, typeError, describe } from './util.js'
 
 /**
  * Largest request body one write sends: below the bridge's default `ipc.max_body_bytes`
@@ -213,20 +213,22 @@ export class FileHandle extends EventEmitter {
 
   /**
    * Write `data` from the current position (Node's `filehandle.writeFile`): a string, bytes,
-   * or an (async) iterable of them.
+   * or an (async) iterable of them; `flush: true` syncs the file to disk afterwards.
    * @param {unknown} data
-   * @param {unknown} [options] encoding or `{ encoding, signal }`
+   * @param {unknown} [options] encoding or `{ encoding, signal, flush }`
    */
   async writeFile (data, options = undefined) {
     this.#checkOpen()
-    const { encoding, signal } = getOptions(options, { encoding: 'utf8', signal: undefined })
+    const { encoding, signal, flush } = getOptions(options, { encoding: 'utf8', signal: undefined, flush: false })
+    checkBoolean(flush, 'options.flush')
     if (isIterableData(data)) {
       for await (const chunk of /** @type {AsyncIterable<unknown>} */ (data)) {
         await writeAll(this.#id, toBytes(chunk, encoding), -1, { signal })
       }
-      return
+    } else {
+      await writeAll(this.#id, toBytes(data, encoding), -1, { signal })
     }
-    await writeAll(this.#id, toBytes(data, encoding), -1, { signal })
+    if (flush) await this.sync()
   }
 
   /**

@@ -246,6 +246,17 @@ export function abortError (cause) {
 }
 
 /**
+ * A boolean option, checked as Node checks `options.flush` (`undefined` counts as false).
+ * @param {unknown} value
+ * @param {string} name
+ */
+export function checkBoolean (value, name) {
+  if (value !== undefined && typeof value !== 'boolean') {
+    throw typeError(`The "${name}" property must be of type boolean. Received ${describe(value)}`)
+  }
+}
+
+/**
  * A callback argument, checked as Node checks it.
  * @param {unknown} callback
  * @returns {Function}
