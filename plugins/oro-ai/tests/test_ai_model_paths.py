@@ -142,3 +142,15 @@ async def test_refused_model_path_is_403_eperm_over_http(outside: Path) -> None:
     assert response.status_code == 403
     assert response.json()["err"]["type"] == "SecurityError"
     assert response.json()["err"]["code"] == "EPERM"
+
+
+async def test_a_path_with_a_nul_byte_is_eperm_not_an_internal_error() -> None:
+    # Found by the reliability fuzz: realpath raised ValueError, answered as a 500.
+    async with make_host([oro_ai.plugin], config=CONFIG) as host:
+        client = MemoryClient(host)
+        model = await client.call("ai.llm.model.load", path="models/a\0b.gguf")
+        lora = await client.call("ai.llm.lora.load", path="\0")
+    assert isinstance(model.error, SecurityError)
+    assert (model.error.code, model.error.status) == ("EPERM", 403)
+    assert isinstance(lora.error, SecurityError)
+    assert lora.error.code == "EPERM"

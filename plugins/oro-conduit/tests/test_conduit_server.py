@@ -531,3 +531,16 @@ async def test_diagnostics_query_shows_the_connected_handles() -> None:
     conduit: Mapping[str, Any] = report.data["plugins"]["conduit"]
     assert conduit["handles"] == {"count": 1, "ids": ["diag"]}
     assert conduit["isActive"] is True
+
+
+async def test_stopping_twice_then_starting_listens_again() -> None:
+    # Found by the reliability fuzz: the second stop left the service waiting on an event that
+    # start() no longer set, so start hung until the route timeout.
+    async with conduit_host(**{"ipc.timeout_ms": 5000}) as (host, server):
+        await host.call("internal.conduit.stop")
+        await host.call("internal.conduit.stop")
+        started = await host.call("internal.conduit.start")
+        assert started.error is None, started.payload
+        assert started.data["isActive"] is True
+        async with connect(server) as socket:
+            assert envelope(await call(socket, "ping", seq="R1"))["data"] == "pong"

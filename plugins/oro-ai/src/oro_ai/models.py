@@ -52,6 +52,8 @@ def real_path_within(path: Path, roots: Iterable[Path]) -> Path | None:
     Deliberately blind to whether ``path`` exists: a caller that answers the same for every
     refused path cannot be used to probe the disk.
     """
+    if "\0" in str(path):
+        return None
     real = Path(os.path.realpath(path))
     for root in roots:
         if real.is_relative_to(os.path.realpath(root)):

@@ -156,7 +156,10 @@ class ConduitServer:
     async def disable(self) -> None:
         """Close every client (gracefully, see :meth:`_handle`) and the listener;
         :meth:`enable` opens them again."""
-        self._enabled = anyio.Event()
+        # Replaced only when set: run() may already wait on the unset one, and a second stop
+        # must not leave it waiting on an event that start() no longer sets.
+        if self._enabled.is_set():
+            self._enabled = anyio.Event()
         if self._listener_scope is not None:
             self._listener_scope.cancel()
         while self.is_active:
