@@ -10,6 +10,7 @@ import base64
 import hashlib
 import os
 import shutil
+import stat
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -162,6 +163,48 @@ def test_append_file(page: Page, data: Path) -> None:
         await fsp.writeFile('log.txt', 'three\\n', { flag: 'a' })""",
     )
     assert (data / "log.txt").read_text() == "one\ntwo\nthree\n"
+
+
+def test_atomic_and_flushed_writes_from_page_code(page: Page, data: Path) -> None:
+    # 17 MiB + 5 goes through fs.open atomic, three fs.write and fs.close commit.
+    (data / "big.bin").write_bytes(b"old")
+    os.chmod(data / "big.bin", 0o640)
+    size = 17 * MIB + 5
+    answer = run(
+        page,
+        """const size = arg
+        const bytes = new Uint8Array(size).fill(7)
+        await fsp.writeFile('big.bin', bytes, { atomic: true })
+        await fsp.writeFile('note.md', 'v1', { atomic: true, flush: true })
+        await fsp.appendFile('note.md', '+v2', { atomic: true })
+        await fsp.appendFile('log.txt', 'a', { flush: true })
+        await new Promise((resolve, reject) => fs.writeFile('cb.txt', 'cb', { atomic: true },
+          (error) => error ? reject(error) : resolve()))
+        async function * pieces () { yield 'it'; yield 'er' }
+        await fsp.writeFile('iter.txt', pieces(), { atomic: true })
+        const handle = await fsp.open('h.txt', 'w')
+        await handle.writeFile('handle', { flush: true })
+        const onHandle = await catching(fsp.writeFile(handle, 'x', { atomic: true }))
+        await handle.close()
+        const badFlush = await catching(fsp.writeFile('x.txt', 'x', { flush: 'yes' }))
+        const once = { flag: 'wx', atomic: true }
+        const exclusive = await catching(fsp.writeFile('note.md', 'no', once))
+        return { onHandle, badFlush, exclusive, names: await fsp.readdir('.') }""",
+        size,
+    )
+    assert (data / "big.bin").read_bytes() == b"\x07" * size
+    assert stat.S_IMODE((data / "big.bin").stat().st_mode) == 0o640
+    assert (data / "note.md").read_text() == "v1+v2"
+    assert (data / "log.txt").read_text() == "a"
+    assert (data / "cb.txt").read_text() == "cb"
+    assert (data / "iter.txt").read_text() == "iter"
+    assert (data / "h.txt").read_text() == "handle"
+    assert answer["onHandle"]["code"] == "ERR_INVALID_ARG_VALUE"
+    assert answer["badFlush"]["code"] == "ERR_INVALID_ARG_TYPE"
+    assert answer["exclusive"]["code"] == "EEXIST"
+    expected = ["big.bin", "cb.txt", "h.txt", "iter.txt", "log.txt", "note.md"]
+    assert sorted(answer["names"]) == expected
+    assert sorted(os.listdir(data)) == expected
 
 
 def test_readdir_with_file_types_and_recursive(page: Page, data: Path) -> None:
