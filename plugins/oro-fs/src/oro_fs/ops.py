@@ -491,10 +491,6 @@ class AtomicFile:
         """The temporary file's descriptor, to write to."""
         return self._file.fd
 
-    @property
-    def temp_name(self) -> str:
-        return self._temp
-
     def commit(self) -> None:
         """Sync the data, rename the temporary file over the target, sync the directory (so
         the rename itself survives a crash); closes everything, whether it worked or not.
@@ -517,7 +513,9 @@ class AtomicFile:
                         follow_symlinks=False,
                     )
                     self._committed = True
-                    os.unlink(self._temp, dir_fd=directory)
+                    # The new file is in place: a temporary name left over is only hidden clutter.
+                    with contextlib.suppress(OSError):
+                        os.unlink(self._temp, dir_fd=directory)
                 else:
                     os.replace(self._temp, self._name, src_dir_fd=directory, dst_dir_fd=directory)
                     self._committed = True
