@@ -35,6 +35,9 @@ __all__ = [
 logger = logging.getLogger("oro_framework.envelope")
 
 _ENCODER: Final = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+# Lone surrogates (a page can send "\ud800" in JSON) have no UTF-8 form: such an envelope is
+# written with \u escapes instead, which JSON.parse turns back into the same string.
+_ASCII_ENCODER: Final = json.JSONEncoder(ensure_ascii=True, allow_nan=False, separators=(",", ":"))
 _LINE_BREAK: Final = re.compile(r"\r\n|\r|\n")
 
 
@@ -53,7 +56,7 @@ def encode_result(source: str, request_id: str, data: Any, *, token: str | None 
     """
     envelope = _envelope(source, request_id, token)
     envelope["data"] = data
-    return _ENCODER.encode(envelope).encode()
+    return _dump(envelope)
 
 
 def encode_error(
@@ -62,7 +65,15 @@ def encode_error(
     """Encode an error envelope; ``err`` is :meth:`IPCError.to_dict`."""
     envelope = _envelope(source, request_id, token)
     envelope["err"] = error.to_dict()
-    return _ENCODER.encode(envelope).encode()
+    return _dump(envelope)
+
+
+def _dump(envelope: dict[str, Any]) -> bytes:
+    text = _ENCODER.encode(envelope)
+    try:
+        return text.encode()
+    except UnicodeEncodeError:
+        return _ASCII_ENCODER.encode(envelope).encode()
 
 
 def decode_envelope(payload: bytes | str) -> dict[str, Any]:
