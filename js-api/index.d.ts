@@ -1440,8 +1440,9 @@ declare module 'oro:fs' {
     writev (buffers: ArrayBufferView[], position?: number | null): Promise<{ bytesWritten: number, buffers: ArrayBufferView[] }>
     readFile (options?: { encoding?: null, signal?: AbortSignal } | null): Promise<Buffer>
     readFile (options: BufferEncoding | { encoding: BufferEncoding, signal?: AbortSignal }): Promise<string>
-    writeFile (data: WriteData, options?: BufferEncoding | { encoding?: BufferEncoding | null, signal?: AbortSignal } | null): Promise<void>
-    appendFile (data: WriteData, options?: BufferEncoding | { encoding?: BufferEncoding | null, signal?: AbortSignal } | null): Promise<void>
+    /** `flush: true` syncs the file to disk once written. */
+    writeFile (data: WriteData, options?: BufferEncoding | { encoding?: BufferEncoding | null, signal?: AbortSignal, flush?: boolean } | null): Promise<void>
+    appendFile (data: WriteData, options?: BufferEncoding | { encoding?: BufferEncoding | null, signal?: AbortSignal, flush?: boolean } | null): Promise<void>
     stat (): Promise<Stats>
     truncate (length?: number): Promise<void>
     sync (): Promise<void>
@@ -1470,7 +1471,20 @@ declare module 'oro:fs' {
 
   export type ReadFileOptions = { encoding?: null, flag?: OpenFlags, signal?: AbortSignal } | null
   export type ReadFileTextOptions = BufferEncoding | { encoding: BufferEncoding, flag?: OpenFlags, signal?: AbortSignal }
-  export type WriteFileOptions = BufferEncoding | { encoding?: BufferEncoding | null, mode?: Mode, flag?: OpenFlags, signal?: AbortSignal } | null
+  /**
+   * `writeFile`/`appendFile` options. `flush` (Node): sync the data to disk before resolving.
+   * `atomic` (Oro): write a temporary file `.<name>.oro-tmp-<random>` beside the file, sync it and
+   * rename it over the file, so the file holds the old or the new content whole, even if the app
+   * dies mid-write (paths only, not `FileHandle`s or descriptors).
+   */
+  export type WriteFileOptions = BufferEncoding | {
+    encoding?: BufferEncoding | null
+    mode?: Mode
+    flag?: OpenFlags
+    signal?: AbortSignal
+    flush?: boolean
+    atomic?: boolean
+  } | null
   export interface MkdirOptions { recursive?: boolean, mode?: Mode }
   export interface RmOptions { recursive?: boolean, force?: boolean }
   export interface CpOptions { recursive?: boolean, force?: boolean, errorOnExist?: boolean }
