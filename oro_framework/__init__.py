@@ -35,6 +35,7 @@ from oro_framework.errors import (
 )
 from oro_framework.hookspecs import hookimpl
 from oro_framework.host.app import AppPaths, Host
+from oro_framework.host.asgi import cancelled_on_disconnect
 from oro_framework.host.events import Event
 from oro_framework.host.lifecycle import LifecycleEvent, LifecycleState
 from oro_framework.host.modules import JSModule, JSModuleTable
@@ -99,6 +100,7 @@ __all__ = [
     "ServiceError",
     "ServiceRegistry",
     "__version__",
+    "cancelled_on_disconnect",
     "decode_query",
     "hookimpl",
 ]

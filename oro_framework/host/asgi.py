@@ -1,9 +1,13 @@
-"""The small amount of ASGI plumbing the bridge needs: types, request headers, responses."""
+"""The small amount of ASGI plumbing the bridge and mounted apps need: types, request headers,
+responses, and cancellation when the client goes away."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any, TypeAlias
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from typing import Any, Protocol, TypeAlias
+
+import anyio
 
 __all__ = [
     "HeaderList",
@@ -11,6 +15,7 @@ __all__ = [
     "Receive",
     "Scope",
     "Send",
+    "cancelled_on_disconnect",
     "read_headers",
     "send_response",
     "start_response",
@@ -21,6 +26,12 @@ Message: TypeAlias = MutableMapping[str, Any]
 Receive: TypeAlias = Callable[[], Awaitable[Message]]
 Send: TypeAlias = Callable[[Message], Awaitable[None]]
 HeaderList: TypeAlias = list[tuple[bytes, bytes]]
+
+
+class Cancellable(Protocol):
+    """What :func:`cancelled_on_disconnect` tells that its client left (an IPC ``Request``)."""
+
+    def cancel(self) -> None: ...
 
 
 def read_headers(scope: Scope) -> dict[str, str]:
@@ -59,3 +70,52 @@ async def send_response(
     full.append((b"content-length", str(len(body)).encode()))
     await start_response(send, status, full)
     await send({"type": "http.response.body", "body": body if include_body else b""})
+
+
+@contextlib.asynccontextmanager
+async def cancelled_on_disconnect(
+    receive: Receive, send: Send, request: Cancellable | None = None
+) -> AsyncIterator[Send]:
+    """Answer a request in the ``async with`` block while a second task waits for the client to
+    go away. If it goes away before the response is complete, ``request.cancel()`` is called and
+    the block is cancelled (its streams closed by their own ``finally``).
+
+    Yields the ``send`` the block must answer with: it notes when the last body message goes
+    out. hypercorn delivers ``http.disconnect`` from *inside* that last ``send``, as it retires
+    the request, and then, still inside the call, recycles the connection (starting the
+    keep-alive timer) or closes it (``Connection: close``). Cancelling the block at that moment
+    cut hypercorn off halfway: the connection was then never closed and its descriptor leaked.
+    A disconnect after the last body message therefore only ends the watcher.
+
+    :param request: an IPC request to mark cancelled, so the router answers ``AbortError``.
+    :raises Exception: what the block raised, as it is.
+    """
+    is_complete = False
+
+    async def tracking_send(message: Message) -> None:
+        nonlocal is_complete
+        if message["type"] == "http.response.body" and not message.get("more_body", False):
+            is_complete = True
+        await send(message)
+
+    async def watch(answering: anyio.CancelScope) -> None:
+        while (await receive())["type"] != "http.disconnect":
+            pass
+        if not is_complete:
+            if request is not None:
+                request.cancel()
+            answering.cancel()
+
+    failure: Exception | None = None
+    async with anyio.create_task_group() as task_group:
+        task_group.start_soon(watch, task_group.cancel_scope)
+        try:
+            yield tracking_send
+        except Exception as error:
+            # Re-raised below, outside the task group, so the caller sees the error itself
+            # rather than an exception group.
+            failure = error
+        # The response is complete: the watcher has nothing left to protect.
+        task_group.cancel_scope.cancel()
+    if failure is not None:
+        raise failure

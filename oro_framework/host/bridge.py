@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Final, TypeAlias, final
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
@@ -49,10 +49,10 @@ from oro_framework.errors import (
 from oro_framework.host.app import Host
 from oro_framework.host.asgi import (
     HeaderList,
-    Message,
     Receive,
     Scope,
     Send,
+    cancelled_on_disconnect,
     read_headers,
     send_response,
     start_response,
@@ -83,7 +83,7 @@ from oro_framework.host.security import (
 )
 from oro_framework.request import Request, decode_query
 
-__all__ = ["Bridge", "PreloadArgs", "cancelled_on_disconnect", "decode_query"]
+__all__ = ["Bridge", "PreloadArgs", "decode_query"]
 
 logger = logging.getLogger("oro_framework.bridge")
 
@@ -684,46 +684,6 @@ class Bridge:
             return injected.encode("utf-8", "surrogateescape")
 
         return transform, html_headers
-
-
-@contextlib.asynccontextmanager
-async def cancelled_on_disconnect(
-    receive: Receive, send: Send, request: Request | None = None
-) -> AsyncIterator[Send]:
-    """Answer a request in the ``async with`` block while a second task waits for the client to
-    go away. If it goes away before the response is complete, ``request.cancel()`` is called and
-    the block is cancelled (its streams closed by their own ``finally``).
-
-    Yields the ``send`` the block must answer with: it notes when the last body message goes
-    out. hypercorn delivers ``http.disconnect`` from *inside* that last ``send``, as it retires
-    the request, and then, still inside the call, recycles the connection (starting the
-    keep-alive timer) or closes it (``Connection: close``). Cancelling the block at that moment
-    cut hypercorn off halfway: the connection was then never closed and its descriptor leaked.
-    A disconnect after the last body message therefore only ends the watcher.
-
-    :param request: the IPC request to mark cancelled, so the router answers ``AbortError``.
-    """
-    is_complete = False
-
-    async def tracking_send(message: Message) -> None:
-        nonlocal is_complete
-        if message["type"] == "http.response.body" and not message.get("more_body", False):
-            is_complete = True
-        await send(message)
-
-    async def watch(answering: anyio.CancelScope) -> None:
-        while (await receive())["type"] != "http.disconnect":
-            pass
-        if not is_complete:
-            if request is not None:
-                request.cancel()
-            answering.cancel()
-
-    async with anyio.create_task_group() as task_group:
-        task_group.start_soon(watch, task_group.cancel_scope)
-        yield tracking_send
-        # The response is complete: the watcher has nothing left to protect.
-        task_group.cancel_scope.cancel()
 
 
 def _mounted_scope(scope: Scope, prefix: str) -> Scope:

@@ -125,3 +125,27 @@ async def test_twenty_ai_streams_cut_mid_way_stop_generating(
         f"{stats['tokensGenerated']} tokens in all; "
         f"fds {baseline.descriptors} → {after.descriptors}"
     )
+
+
+async def test_a_finished_ai_stream_with_connection_close_closes_the_socket(
+    tiny_model: Path,
+) -> None:
+    # The AI endpoints had their own disconnect watcher, cutting hypercorn off as it retired the
+    # request: the socket was never closed. They now share the bridge's.
+    config = {"ai.llm.model_path": str(tiny_model.parent), "ai.llm.threads": 1}
+    body = json.dumps({"model": tiny_model.stem, "prompt": "go", "max_tokens": 3, "stream": True})
+    async with (
+        make_host([oro_ai.plugin], config=config) as host,
+        live_server(host) as server,
+        await RawConnection.open(server) as connection,
+    ):
+        reply = await connection.request(
+            "POST",
+            "/ai/llama/v1/completions",
+            body.encode(),
+            [("content-type", "application/json"), ("connection", "close")],
+        )
+        assert reply.status == 200
+        assert reply.body.endswith(b"data: [DONE]\n\n")
+        with anyio.fail_after(10):
+            assert await connection.is_closed_by_server()

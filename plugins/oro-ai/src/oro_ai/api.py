@@ -26,6 +26,7 @@ from oro_ai.requests import (
     parse_tool_calls,
 )
 from oro_ai.textstream import StopScanner, TextAssembler
+from oro_framework import cancelled_on_disconnect
 
 __all__ = ["LlamaAPI", "Outcome"]
 
@@ -396,7 +397,7 @@ class LlamaAPI:
                 )
             else:
                 outcome = await _until_disconnect(
-                    receive, self._collect(model, tokens, params, max_tokens)
+                    receive, send, lambda _: self._collect(model, tokens, params, max_tokens)
                 )
                 if outcome is None:
                     return
@@ -476,7 +477,7 @@ class LlamaAPI:
         created: int,
         chat: bool,
     ) -> None:
-        async def produce() -> None:
+        async def produce(send: Send) -> None:
             await _start_sse(send)
             if chat:
                 await _sse(
@@ -522,7 +523,7 @@ class LlamaAPI:
                 await _sse(send, _usage_chunk(ident, created, model.name, outcome, chat))
             await _sse_done(send)
 
-        await _until_disconnect(receive, produce())
+        await _until_disconnect(receive, send, produce)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -649,33 +650,14 @@ def _stream_chunk_from(payload: dict[str, Any]) -> dict[str, Any]:
 # ----------------------------------------------------------------------------------------------
 
 
-async def _until_disconnect(receive: Receive, work: Awaitable[Any]) -> Any:
-    """Run ``work`` until it ends or the client disconnects (then it is cancelled, which stops
-    the generation); ``None`` when the client went away."""
+async def _until_disconnect(
+    receive: Receive, send: Send, work: Callable[[Send], Awaitable[Any]]
+) -> Any:
+    """Run ``work(send)`` until it ends or the client disconnects (then it is cancelled, which
+    stops the generation); ``None`` when the client went away."""
     result: list[Any] = []
-    failure: list[Exception] = []
-
-    async with anyio.create_task_group() as group:
-
-        async def watch() -> None:
-            while True:
-                message = await receive()
-                if message["type"] == "http.disconnect":
-                    group.cancel_scope.cancel()
-                    return
-
-        async def run() -> None:
-            # Kept out of the task group so the caller sees the error itself, not a group.
-            try:
-                result.append(await work)
-            except Exception as error:
-                failure.append(error)
-            group.cancel_scope.cancel()
-
-        group.start_soon(watch)
-        group.start_soon(run)
-    if failure:
-        raise failure[0]
+    async with cancelled_on_disconnect(receive, send) as tracked_send:
+        result.append(await work(tracked_send))
     return result[0] if result else None
 
 
