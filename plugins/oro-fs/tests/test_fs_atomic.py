@@ -5,39 +5,21 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import oro_fs.plugin
 import pytest
 from _oro_fs_census import count_open_descriptors
 from oro_fs.ops import is_atomic_temp
 from oro_fs.settings import state
 
 from oro_framework import ErrnoError, Host, InvalidArgumentError, IPCError, Reply
-from oro_framework.testing import MemoryClient, make_host, raise_for_error
+from oro_framework.testing import MemoryClient, raise_for_error
 
 pytestmark = pytest.mark.anyio
 
 WRITE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
 APPEND = os.O_WRONLY | os.O_CREAT | os.O_APPEND
-
-
-@pytest.fixture
-async def host() -> AsyncIterator[Host]:
-    async with make_host([oro_fs.plugin]) as running:
-        yield running
-
-
-@pytest.fixture
-def client(host: Host) -> MemoryClient:
-    return MemoryClient(host)
-
-
-@pytest.fixture
-def data(host: Host) -> Path:
-    return host.paths.data
 
 
 def error_of(reply: Reply) -> IPCError:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -28,22 +27,6 @@ from oro_framework import (
 from oro_framework.testing import MemoryClient, make_host, raise_for_error
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-async def host() -> AsyncIterator[Host]:
-    async with make_host([oro_fs.plugin]) as running:
-        yield running
-
-
-@pytest.fixture
-def client(host: Host) -> MemoryClient:
-    return MemoryClient(host)
-
-
-@pytest.fixture
-def data(host: Host) -> Path:
-    return host.paths.data
 
 
 def error_of(reply: Reply) -> IPCError:
