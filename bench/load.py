@@ -58,6 +58,7 @@ async def app(scope, receive, send):
 config = hypercorn.config.Config()
 config.bind = ["127.0.0.1:0"]
 config.keep_alive_max_requests = 2**31 - 1
+config.backlog = 4096  # as the host's, so both take a burst of 1,000 connections
 config.accesslog = None
 trio.run(hypercorn.trio.serve, app, config)
 """

@@ -38,6 +38,10 @@ _KEEP_ALIVE_MAX_REQUESTS: Final = 2**31 - 1
 # IPC parameters travel in the query string (and X-IPC-URI): 16 KiB of headers, hypercorn's
 # default, is short for a window.eval script or a long path list.
 _MAX_HEADER_BYTES: Final = 256 * 1024
+# hypercorn listens with a backlog of 100: a burst of 1,000 connections (pages, a load test)
+# overflowed it and the kernel dropped SYNs, so clients waited seconds for retransmits or
+# failed. The kernel caps this at net.core.somaxconn (4096 on current Linux).
+_LISTEN_BACKLOG: Final = 4096
 KEEP_ALIVE_TIMEOUT: Final = 5.0
 """Seconds an idle keep-alive connection stays open (hypercorn's default)."""
 
@@ -69,6 +73,7 @@ def _hypercorn_config(port: int, keep_alive_timeout: float) -> hypercorn.config.
     config = hypercorn.config.Config()
     config.bind = [f"{LOOPBACK}:{port}"]
     config.keep_alive_timeout = keep_alive_timeout
+    config.backlog = _LISTEN_BACKLOG
     config.keep_alive_max_requests = _KEEP_ALIVE_MAX_REQUESTS
     config.h11_max_incomplete_size = _MAX_HEADER_BYTES
     config.include_server_header = False
