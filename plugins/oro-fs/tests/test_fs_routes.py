@@ -525,3 +525,21 @@ async def test_a_cp_failing_midway_removes_what_it_created(
     record.assert_clean()
     assert sorted(os.listdir(data)) == (["dst", "src"] if existing else ["src"])
     assert not existing or os.listdir(data / "dst") == ["keep.txt"]
+
+
+async def test_the_apps_oro_toml_does_not_exist_for_pages(tmp_path: Path) -> None:
+    # oro.toml may hold keys (http.ipc.shared_key...): as over HTTP, it is not there at all.
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "oro.toml").write_text('[meta]\nname = "secretive"\n')
+    (app / "index.html").write_text("<p>hi</p>")
+    async with make_host([oro_fs.plugin], app_dir=app) as running:
+        client = MemoryClient(running)
+        missing = await client.call("fs.readFile", path="resources:oro.toml")
+        stat_missing = await client.call("fs.stat", path=str(app / "oro.toml"))
+        listing = await ok(client, "fs.readdir", path="resources:")
+        page = await ok(client, "fs.readFile", path="resources:index.html")
+    assert errno_code(missing) == "ENOENT"
+    assert errno_code(stat_missing) == "ENOENT"
+    assert [entry["name"] for entry in listing] == ["index.html"]
+    assert page == b"<p>hi</p>"

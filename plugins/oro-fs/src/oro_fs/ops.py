@@ -297,9 +297,14 @@ def open_dir(sandbox: Sandbox, path: str) -> tuple[OwnedDescriptor, str]:
 def list_dir(sandbox: Sandbox, path: str) -> list[dict[str, Any]]:
     """Every entry of ``path`` but atomic writes' temporary files, sorted by name."""
     directory, _ = open_dir(sandbox, path)
+    concealed = sandbox.concealed_in(sandbox.locate(path))
     with directory:
         with syscall("scandir", path), os.scandir(directory.fd) as entries:
-            names = sorted(entry.name for entry in entries if not is_atomic_temp(entry.name))
+            names = sorted(
+                entry.name
+                for entry in entries
+                if not is_atomic_temp(entry.name) and entry.name not in concealed
+            )
         return [dirent(name, directory.fd) for name in names]
 
 

@@ -65,6 +65,9 @@ class Root:
     path: str
     writable: bool
     spellings: tuple[str, ...] = ()
+    concealed: frozenset[str] = frozenset()
+    """Top-level names that do not exist for pages (``oro.toml`` when the resources are the
+    app directory: it may hold keys)."""
 
 
 @final
@@ -200,7 +203,11 @@ class Sandbox:
         if not SUPPORTED:
             raise NotSupportedError("oro:fs needs dir_fd support (POSIX) on the host")
         with OwnedDescriptor.open(target.root.path, _DIR_FLAGS) as directory:
-            yield self._walk(directory, target, follow_last=follow_last, shown=shown)
+            walked = self._walk(directory, target, follow_last=follow_last, shown=shown)
+            if walked.target.parts[:1] and walked.target.parts[0] in walked.target.root.concealed:
+                # The same answer as a missing file: pages learn nothing about it.
+                raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), shown)
+            yield walked
 
     def _walk(
         self, directory: OwnedDescriptor, target: Target, *, follow_last: bool, shown: str
@@ -286,6 +293,10 @@ class Sandbox:
     # ------------------------------------------------------------------------------------------
     # Checks on where a walk ended
     # ------------------------------------------------------------------------------------------
+
+    def concealed_in(self, directory: Target) -> frozenset[str]:
+        """Names a listing of ``directory`` leaves out (the root's concealed top level)."""
+        return directory.root.concealed if not directory.parts else frozenset()
 
     def check_writable(self, target: Target, shown: str) -> None:
         """:raises SecurityError: ``target`` lies in a read-only root (resources, ro mounts)."""

@@ -118,7 +118,12 @@ def state(host: Host) -> FsState:
 def configure(host: Host) -> FsState:
     config = host.config
     roots = [
-        _root("resources", host.paths.resources, writable=False),
+        _root(
+            "resources",
+            host.paths.resources,
+            writable=False,
+            concealed=_config_file_names(host),
+        ),
         _root("data", host.paths.data, writable=True),
         _root("temp", host.paths.temp, writable=True),
         *_mounts(config.section("filesystem.mounts")),
@@ -138,11 +143,21 @@ def configure(host: Host) -> FsState:
     return fs_state
 
 
-def _root(name: str, path: Path, *, writable: bool) -> Root:
+def _root(
+    name: str, path: Path, *, writable: bool, concealed: frozenset[str] = frozenset()
+) -> Root:
     configured = os.path.abspath(os.path.expanduser(str(path)))
     real = os.path.realpath(configured)
     spellings = (configured,) if configured != real else ()
-    return Root(name, real, writable, spellings)
+    return Root(name, real, writable, spellings, concealed)
+
+
+def _config_file_names(host: Host) -> frozenset[str]:
+    """``oro.toml``'s name when it lies at the top of the resources (the app directory)."""
+    config_file = host.config_file
+    if config_file is None or config_file.parent.resolve() != host.paths.resources.resolve():
+        return frozenset()
+    return frozenset({config_file.name})
 
 
 def _mounts(values: dict[str, Any]) -> list[Root]:
