@@ -731,19 +731,27 @@ class _TreeCopy:
                         child = Target(where.root, (*where.parts, name))
                         self.check((directory.fd, name), (child_dir, name, child))
                 return
-            # Node refuses these too (ERR_FS_CP_SOCKET, ERR_FS_CP_FIFO_PIPE).
-            if stat.S_ISSOCK(info.st_mode) or stat.S_ISFIFO(info.st_mode):
-                raise OSError(errno.EINVAL, os.strerror(errno.EINVAL))
-            if existing is not None:
-                if self.error_on_exist and not self.force:
-                    raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST))
-                if not self.force:
-                    return
-                if stat.S_ISDIR(existing.st_mode):
-                    raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+            if not self._may_write(info, existing):
+                return
+            if existing is not None and stat.S_ISDIR(existing.st_mode):
+                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
             if stat.S_ISLNK(info.st_mode):
                 text = os.readlink(src, dir_fd=src_dir)
                 check_link_target(self.sandbox, text, where, self.path)
+
+    def _may_write(self, info: os.stat_result, existing: os.stat_result | None) -> bool:
+        """Whether a file-like entry is written over ``existing``; ``False``: it is kept.
+
+        :raises OSError: a socket or FIFO (Node's ERR_FS_CP_SOCKET, ERR_FS_CP_FIFO_PIPE), or
+            ``EEXIST`` with ``errorOnExist`` and no ``force``.
+        """
+        if stat.S_ISSOCK(info.st_mode) or stat.S_ISFIFO(info.st_mode):
+            raise OSError(errno.EINVAL, os.strerror(errno.EINVAL))
+        if existing is None:
+            return True
+        if self.error_on_exist and not self.force:
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST))
+        return self.force
 
     def copy(self, source: tuple[int, str], sink: tuple[int, str, Target]) -> bool:
         """Copy one entry (a directory with everything below); whether it created the
@@ -755,15 +763,12 @@ class _TreeCopy:
             existing = _lstat_at(dest_dir, dest)
             if stat.S_ISDIR(info.st_mode):
                 return self._copy_directory(source, sink, info, existing)
-            if stat.S_ISSOCK(info.st_mode) or stat.S_ISFIFO(info.st_mode):
-                raise OSError(errno.EINVAL, os.strerror(errno.EINVAL))
-            if existing is not None:
-                if self.error_on_exist and not self.force:
-                    raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST))
-                if not self.force:
-                    return False
-                if stat.S_ISLNK(existing.st_mode) or stat.S_ISLNK(info.st_mode):
-                    os.unlink(dest, dir_fd=dest_dir)
+            if not self._may_write(info, existing):
+                return False
+            if existing is not None and (
+                stat.S_ISLNK(existing.st_mode) or stat.S_ISLNK(info.st_mode)
+            ):
+                os.unlink(dest, dir_fd=dest_dir)
             if stat.S_ISLNK(info.st_mode):
                 text = os.readlink(src, dir_fd=src_dir)
                 check_link_target(self.sandbox, text, where, self.path)
