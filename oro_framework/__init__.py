@@ -29,9 +29,11 @@ from oro_framework.errors import (
     OutOfRangeError,
     PluginLoadError,
     RegistrationConflict,
+    RegistrationError,
     RouteTimeoutError,
     SecurityError,
     ServiceError,
+    ServiceUnavailableError,
 )
 from oro_framework.hookspecs import hookimpl
 from oro_framework.host.app import AppPaths, Host
@@ -45,6 +47,7 @@ from oro_framework.host.router import Handler, Route, RouteTable
 from oro_framework.host.schemes import ASGIApp, Mount, SchemeTable
 from oro_framework.host.services import Service, ServiceRegistry
 from oro_framework.request import Params, Request, decode_query
+from oro_framework.stash import Stash, StashKey
 
 try:
     __version__ = version("oro-framework")
@@ -88,6 +91,7 @@ __all__ = [
     "PluginInfo",
     "PluginLoadError",
     "RegistrationConflict",
+    "RegistrationError",
     "Reply",
     "Request",
     "Route",
@@ -99,6 +103,9 @@ __all__ = [
     "Service",
     "ServiceError",
     "ServiceRegistry",
+    "ServiceUnavailableError",
+    "Stash",
+    "StashKey",
     "__version__",
     "cancelled_on_disconnect",
     "decode_query",

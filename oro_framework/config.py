@@ -12,6 +12,7 @@ and :func:`read_document` only.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import sys
@@ -19,7 +20,7 @@ import warnings
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final, final
+from typing import Any, Final, TypeVar, final
 
 import tomlkit
 import tomlkit.exceptions
@@ -30,6 +31,7 @@ from oro_framework.errors import ConfigError, ConfigWarning, RegistrationConflic
 from oro_framework.host.registry import Registry
 
 __all__ = [
+    "MIN_SECRET_LENGTH",
     "PLATFORM_SECTIONS",
     "SECRETS_FILE_ENV",
     "SECRETS_FILE_KEY",
@@ -40,8 +42,15 @@ __all__ = [
     "flatten_key",
     "is_secret_name",
     "load_config",
+    "load_settings",
+    "non_empty",
+    "not_negative",
     "parse_text_value",
+    "path",
+    "port",
+    "positive",
     "read_document",
+    "secret",
     "set_document_value",
 ]
 
@@ -67,6 +76,89 @@ _FALSE: Final = frozenset({"0", "false", "no", "off"})
 
 Validator = Callable[[Any], None]
 """Called with a value of the declared type; raises :class:`ValueError` saying what is wrong."""
+
+
+MIN_SECRET_LENGTH: Final = 16
+"""The fewest characters a configured shared key or API key may have (an empty value usually
+means "a random one per launch")."""
+
+
+# ----------------------------------------------------------------------------------------------
+# Validators shared by every plugin's declarations (``config.add(..., validator=positive)``)
+# ----------------------------------------------------------------------------------------------
+
+
+def non_empty(value: str) -> None:
+    """A string with something in it besides white space."""
+    if not value.strip():
+        raise ValueError("must not be empty")
+
+
+def secret(value: str) -> None:
+    """Empty, or at least :data:`MIN_SECRET_LENGTH` characters."""
+    if value and len(value) < MIN_SECRET_LENGTH:
+        raise ValueError(f"must be empty or at least {MIN_SECRET_LENGTH} characters")
+
+
+def port(value: int) -> None:
+    """A TCP/UDP port, or 0 for any free one."""
+    if not 0 <= value <= 65_535:
+        raise ValueError("must be 0 (any free port) or 1 to 65535")
+
+
+def positive(value: float) -> None:
+    """A number above zero (and finite)."""
+    if not value > 0 or value == float("inf"):
+        raise ValueError("must be a positive number")
+
+
+def not_negative(value: float) -> None:
+    """Zero or more (and finite)."""
+    if not value >= 0 or value == float("inf"):
+        raise ValueError("must not be negative")
+
+
+def path(value: str) -> None:
+    """A file-system path as written in ``oro.toml`` (empty means "not set"): no NUL character,
+    which no OS accepts in a path."""
+    if "\x00" in value:
+        raise ValueError("must not contain a NUL character")
+
+
+SettingsT = TypeVar("SettingsT")
+
+
+def load_settings(cls: type[SettingsT], config: Mapping[str, Any], section: str) -> SettingsT:
+    """Build the dataclass ``cls`` from the config keys ``<section>.<field name>``.
+
+    A field whose metadata has ``key`` reads that dotted key instead
+    (``field(metadata={"key": "ipc.max_body_bytes"})``); fields with ``init=False`` are left to
+    the dataclass. This is the typed settings object of a plugin's ``settings.py``::
+
+        @dataclass(frozen=True)
+        class ConduitSettings:
+            port: int
+            shared_key: str
+
+        settings = load_settings(ConduitSettings, host.config, "conduit")
+
+    :raises LookupError: a field names a key nobody declared (a bug in the plugin, not in the
+        user's config: every declared key has a value).
+    """
+    if not dataclasses.is_dataclass(cls):
+        raise TypeError(f"{cls.__name__} is not a dataclass")
+    values: dict[str, Any] = {}
+    for item in dataclasses.fields(cls):
+        if not item.init:
+            continue
+        key = item.metadata.get("key", f"{section}.{item.name}")
+        try:
+            values[item.name] = config[key]
+        except KeyError:
+            raise LookupError(
+                f"{cls.__name__}.{item.name} reads config key {key!r}, which is not declared"
+            ) from None
+    return cls(**values)
 
 
 def flatten_key(dotted: str) -> str:

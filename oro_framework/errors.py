@@ -21,11 +21,13 @@ Two families share the root :class:`OroError`:
     │   ├── RouteTimeoutError          408 TIMEOUT_ERR        handler exceeded its timeout
     │   ├── AbortError                 499 ABORT_ERR          request cancelled by the client
     │   ├── NotSupportedError          501 NOT_SUPPORTED_ERR  not available on this platform/build
+    │   ├── ServiceUnavailableError    503 SERVICE_UNAVAILABLE_ERR  the plugin's service is down
     │   ├── InternalError              500 INTERNAL_ERR       unexpected exception (details logged)
     │   └── ErrnoError                 4xx ENOENT, EEXIST...  an OS error, with errno/syscall/path
     └── HostError                      never sent to a page
         ├── PluginLoadError            a plugin could not be imported or validated
-        ├── RegistrationConflict       two plugins claim one route/scheme/permission/key/specifier
+        ├── RegistrationError          a plugin called a registry's add() wrongly
+        │   └── RegistrationConflict   two plugins claim one route/scheme/permission/key/specifier
         ├── ConfigError                oro.toml or an override holds an invalid value
         ├── ServiceError               a service failed to start or crashed
         └── LifecycleError             an impossible lifecycle transition was requested
@@ -57,9 +59,11 @@ __all__ = [
     "OutOfRangeError",
     "PluginLoadError",
     "RegistrationConflict",
+    "RegistrationError",
     "RouteTimeoutError",
     "SecurityError",
     "ServiceError",
+    "ServiceUnavailableError",
 ]
 
 
@@ -183,6 +187,18 @@ class NotSupportedError(IPCError):
     http_status = 501
 
 
+class ServiceUnavailableError(IPCError):
+    """A route of a plugin whose service is down (crashed and restarting, or given up on).
+
+    Extras: ``service`` (its name), ``state`` (``restarting``/``failed``...) and, when the host
+    expects it back, ``retryAfter`` in milliseconds.
+    """
+
+    error_type = "ServiceUnavailableError"
+    default_code = "SERVICE_UNAVAILABLE_ERR"
+    http_status = 503
+
+
 class InternalError(IPCError):
     """Answered for an unexpected exception; the traceback goes to the log, not to the page."""
 
@@ -284,7 +300,20 @@ class PluginLoadError(HostError):
         self.reason = message
 
 
-class RegistrationConflict(HostError):
+class RegistrationError(HostError):
+    """Raised when a plugin calls a registry's ``add()`` wrongly (a missing ``permission=``, an
+    invalid name, a timeout that is not a positive number...); names the plugin.
+
+    :ivar plugin: the plugin whose hook made the call.
+    """
+
+    def __init__(self, message: str, *, plugin: str) -> None:
+        super().__init__(f"plugin '{plugin}': {message}")
+        self.plugin = plugin
+        self.reason = message
+
+
+class RegistrationConflict(RegistrationError):
     """Raised when a second plugin registers a name another plugin already owns.
 
     The message names the kind of thing, the name and both plugins, e.g.
@@ -294,9 +323,10 @@ class RegistrationConflict(HostError):
     def __init__(
         self, kind: str, name: str, *, owner: str, challenger: str, detail: str = ""
     ) -> None:
-        super().__init__(
-            f"{kind} '{name}' from '{challenger}' is already registered by '{owner}'{detail}"
-        )
+        message = f"{kind} '{name}' from '{challenger}' is already registered by '{owner}'{detail}"
+        HostError.__init__(self, message)
+        self.plugin = challenger
+        self.reason = message
         self.kind = kind
         self.name = name
         self.owner = owner

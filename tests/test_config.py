@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from oro_framework import ConfigError, ConfigRegistry, RegistrationConflict
+from oro_framework import config as config_module
 from oro_framework.config import check_value, flatten, flatten_key, load_config, parse_text_value
 
 identifiers = st.from_regex(r"[a-z][a-z0-9]{0,8}", fullmatch=True)
@@ -337,3 +339,52 @@ def test_flattened_view_lists_every_value_under_its_flattened_name() -> None:
 
     assert config.flattened()["http_ipc_shared_key"] == ""
     assert set(config.flattened()) == {key.replace(".", "_") for key in config}
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared validators and the typed settings helper
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("validator", "good", "bad"),
+    [
+        (config_module.non_empty, ["a", " x "], ["", "   "]),
+        (config_module.secret, ["", "k" * 16, "k" * 64], ["k", "k" * 15]),
+        (config_module.port, [0, 1, 65_535], [-1, 65_536]),
+        (config_module.positive, [1, 0.5], [0, -1, float("nan"), float("inf")]),
+        (config_module.not_negative, [0, 3], [-1, float("nan"), float("inf")]),
+        (config_module.path, ["", "~/x", "/a b"], ["a\x00b"]),
+    ],
+)
+def test_shared_validators(validator, good, bad):
+    for value in good:
+        validator(value)
+    for value in bad:
+        with pytest.raises(ValueError, match="must"):
+            validator(value)
+
+
+def test_a_declared_validator_turns_a_bad_value_into_a_config_error(tmp_path):
+    registry = ConfigRegistry()
+    registry.add("demo.key", str, "", "doc", validator=config_module.secret)
+    with pytest.raises(ConfigError, match=r"demo\.key.*at least 16"):
+        config_module.load_config(registry, environ={}, overrides={"demo.key": "short"})
+
+
+def test_load_settings_builds_the_typed_object_from_its_section():
+    @dataclasses.dataclass(frozen=True)
+    class Settings:
+        port: int
+        shared_key: str
+        limit: int = dataclasses.field(metadata={"key": "ipc.max_body_bytes"})
+        derived: int = dataclasses.field(init=False, default=0)
+
+    registry = ConfigRegistry()
+    registry.add("demo.port", int, 0, "doc")
+    registry.add("demo.shared_key", str, "", "doc")
+    registry.add("ipc.max_body_bytes", int, 7, "doc")
+    config = config_module.load_config(registry, environ={}, overrides={"demo.port": 5})
+    assert config_module.load_settings(Settings, config, "demo") == Settings(5, "", 7)
+    with pytest.raises(LookupError, match=r"Settings\.port reads config key .other\.port."):
+        config_module.load_settings(Settings, config, "other")

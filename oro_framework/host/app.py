@@ -36,6 +36,7 @@ from oro_framework.host.schemes import SchemeTable
 from oro_framework.host.services import ServiceRegistry, ServiceRunner
 from oro_framework.host.watchdog import LoopWatchdog
 from oro_framework.request import Request
+from oro_framework.stash import Stash
 
 __all__ = ["AppPaths", "Host"]
 
@@ -103,6 +104,9 @@ class Host:
         self.hooks = HookCaller(self._loaded.manager)
         self.state: dict[str, Any] = {}
         """Per-plugin state, by plugin name; see ``oro_configure``."""
+        self.stash = Stash()
+        """Per-plugin state, typed by each plugin's :class:`~oro_framework.StashKey`; filled by
+        ``oro_configure``, emptied by ``oro_unconfigure``."""
         self.events = EventBus()
         self.lifecycle = LifecycleState.INIT
 
