@@ -1,128 +1,25 @@
-"""``oro run`` in a subprocess, for tests that need the real command: its output lines as they
-come, the launch URL, signals and the exit code."""
+"""``oro run`` in a subprocess for this repository's tests: the kit's :class:`OroProcess` plus
+where the showcase lives."""
 
 from __future__ import annotations
 
-import os
-import queue
-import re
-import signal
-import subprocess
-import sys
-import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
+
+from oro_framework.testing.process import LAUNCH_URL, ORO, OroProcess, headless_environ
+
+__all__ = [
+    "LAUNCH_URL",
+    "ORO",
+    "REPOSITORY",
+    "SHOWCASE",
+    "OroProcess",
+    "headless_environ",
+    "run_arguments",
+]
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 SHOWCASE = REPOSITORY / "examples" / "showcase"
-ORO = Path(sys.executable).with_name("oro")
-LAUNCH_URL = re.compile(r"http://127\.0\.0\.1:\d+/\?oro_launch=[\w-]+")
-
-
-class OroProcess:
-    """``oro <arguments>`` with stdout read line by line on a thread of its own."""
-
-    def __init__(
-        self,
-        *arguments: str,
-        environ: Mapping[str, str] | None = None,
-        timeout: float = 60.0,
-        executable: Path = ORO,
-    ) -> None:
-        self.arguments = arguments
-        self.timeout = timeout
-        self.lines: list[str] = []
-        self._queue: queue.Queue[str | None] = queue.Queue()
-        self.process = subprocess.Popen(
-            [str(executable), *arguments],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=dict(os.environ if environ is None else environ),
-            cwd=REPOSITORY,
-        )
-        self._errors: list[str] = []
-        self._readers = [
-            threading.Thread(target=target, daemon=True)
-            for target in (self._read_stdout, self._read_stderr)
-        ]
-        for reader in self._readers:
-            reader.start()
-
-    def _read_stdout(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self._queue.put(line.rstrip("\n"))
-        self._queue.put(None)
-
-    def _read_stderr(self) -> None:
-        # Read continuously: a full pipe would block the child (QtWebEngine logs a lot).
-        assert self.process.stderr is not None
-        for line in self.process.stderr:
-            self._errors.append(line)
-
-    def wait_for_line(self, pattern: str) -> str:
-        """The next output line matching ``pattern`` (a regular expression)."""
-        while True:
-            try:
-                line = self._queue.get(timeout=self.timeout)
-            except queue.Empty:
-                raise AssertionError(
-                    f"no line matching {pattern!r} within {self.timeout} s; got {self.lines}"
-                ) from None
-            if line is None:
-                raise AssertionError(
-                    f"oro exited ({self.process.wait()}) before printing {pattern!r}; "
-                    f"stdout {self.lines}, stderr:\n{self.stderr()}"
-                )
-            self.lines.append(line)
-            if re.search(pattern, line):
-                return line
-
-    def launch_url(self) -> str:
-        line = self.wait_for_line(LAUNCH_URL.pattern)
-        found = LAUNCH_URL.search(line)
-        assert found is not None
-        return found.group(0)
-
-    def send_signal(self, signum: signal.Signals) -> None:
-        self.process.send_signal(signum)
-
-    def wait(self) -> int:
-        """The exit code, once the process ended and all its output was read."""
-        code = self.process.wait(timeout=self.timeout)
-        for reader in self._readers:
-            reader.join(timeout=self.timeout)
-        return code
-
-    def stderr(self) -> str:
-        """What the process wrote to stderr so far."""
-        return "".join(self._errors)
-
-    def kill(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-
-    def __enter__(self) -> OroProcess:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.kill()
-        for stream in (self.process.stdout, self.process.stderr):
-            if stream is not None:
-                stream.close()
-
-
-def headless_environ(extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The environment minus any display, so that ``oro run`` serves headless."""
-    environ = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("DISPLAY", "WAYLAND_DISPLAY") and not key.startswith("ORO_")
-    }
-    environ.update(extra or {})
-    return environ
 
 
 def run_arguments(app: Path, *extra: str) -> Sequence[str]:

@@ -1,0 +1,119 @@
+"""Test kit for oro-framework and plugin authors (``pip install oro-framework[testing]``).
+
+::
+
+    import pytest
+    import oro_framework.core.ping
+    from oro_framework.testing import MemoryClient, make_host
+
+    pytestmark = pytest.mark.anyio
+
+    async def test_ping() -> None:
+        async with make_host(plugins=[oro_framework.core.ping]) as host:
+            reply = await MemoryClient(host).call("ping")
+            assert reply.data == "pong"
+
+Async tests run on anyio's pytest plugin. The runtime runs on **trio**; a project opts its tests
+into the same backend with one ini option (the kit forces nothing on other projects that share
+the environment)::
+
+    [tool.pytest.ini_options]
+    oro_anyio_backend = "trio"
+
+Over real HTTP, :func:`live_server` serves the host's bridge on loopback and hands out httpx
+clients that already hold the session cookie::
+
+    async with make_host(plugins=[...]) as host, live_server(host) as server:
+        async with server.client() as client:
+            response = await client.get("/ipc/ping")
+
+For a real browser, :func:`served_app` runs the app on a loop in a background thread and
+:func:`open_app_page` opens it in the system Chromium (fixture ``chromium_browser``); without an
+``app_dir`` the app serves an empty default page. :class:`OroProcess` runs the real ``oro``
+command in a subprocess.
+
+The pieces live in ``hosts``, ``server``, ``browser``, ``node`` and ``process``; names are imported
+on first use, so that the pytest plugin (:mod:`oro_framework.testing.plugin`) loads nothing heavy.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from oro_framework.testing.browser import (
+        CHROMIUM_ARGS,
+        find_chromium,
+        launch_chromium,
+        open_app_page,
+    )
+    from oro_framework.testing.hosts import (
+        HookRecorder,
+        MemoryClient,
+        RoutePlugin,
+        make_host,
+        raise_for_error,
+    )
+    from oro_framework.testing.node import js_api_dev_dependencies, run_node_tests
+    from oro_framework.testing.process import OroProcess
+    from oro_framework.testing.server import (
+        LiveServer,
+        ServedApp,
+        live_server,
+        read_sse,
+        served_app,
+    )
+
+_EXPORTS: dict[str, str] = {
+    "CHROMIUM_ARGS": "browser",
+    "HookRecorder": "hosts",
+    "LiveServer": "server",
+    "MemoryClient": "hosts",
+    "OroProcess": "process",
+    "RoutePlugin": "hosts",
+    "ServedApp": "server",
+    "find_chromium": "browser",
+    "js_api_dev_dependencies": "node",
+    "launch_chromium": "browser",
+    "live_server": "server",
+    "make_host": "hosts",
+    "open_app_page": "browser",
+    "raise_for_error": "hosts",
+    "read_sse": "server",
+    "run_node_tests": "node",
+    "served_app": "server",
+}
+
+__all__ = [
+    "CHROMIUM_ARGS",
+    "HookRecorder",
+    "LiveServer",
+    "MemoryClient",
+    "OroProcess",
+    "RoutePlugin",
+    "ServedApp",
+    "find_chromium",
+    "js_api_dev_dependencies",
+    "launch_chromium",
+    "live_server",
+    "make_host",
+    "open_app_page",
+    "raise_for_error",
+    "read_sse",
+    "run_node_tests",
+    "served_app",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'oro_framework.testing' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return list(__all__)

@@ -1,0 +1,74 @@
+"""A headless system Chromium (never a downloaded one) and app pages opened in it."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+    from oro_framework.testing.server import ServedApp
+
+__all__ = ["CHROMIUM_ARGS", "find_chromium", "launch_chromium", "open_app_page"]
+
+
+CHROMIUM_ARGS: Final = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+"""Flags for headless Chromium on a machine without outside network (and as root)."""
+
+
+def find_chromium() -> str:
+    """The system Chromium (tests never download a browser).
+
+    :raises RuntimeError: none is installed; ``scripts/test`` installs Debian's ``chromium``.
+    """
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    raise RuntimeError("no Chromium found: apt-get install chromium (scripts/test does)")
+
+
+@contextmanager
+def launch_chromium() -> Iterator[Browser]:
+    """A headless system Chromium driven by Playwright's sync API (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=find_chromium(), args=list(CHROMIUM_ARGS), headless=True
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def open_app_page(browser: Browser, app: ServedApp, path: str = "/") -> Page:
+    """A new page on ``path`` of the app, in a fresh browser context holding the session cookie
+    (the launch token is single-use, so pages share the session it opened), once ``runtimeinit``
+    fired (the bootstrap ran, the event channel is open). Close it with ``page.context.close()``.
+    """
+    from oro_framework.host.security import SESSION_COOKIE
+
+    session = app.call(app.server.session_cookie)
+    context = browser.new_context()
+    context.add_cookies([{"name": SESSION_COOKIE, "value": session, "url": app.server.origin}])
+    page = context.new_page()
+    page.add_init_script(
+        "globalThis.addEventListener('runtimeinit',"
+        " () => { globalThis.__oroInitialised = true }, { once: true })"
+    )
+    page.goto(app.server.origin + path)
+    page.wait_for_function("() => globalThis.__oroInitialised === true", timeout=15_000)
+    return page

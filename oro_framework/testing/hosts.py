@@ -1,0 +1,269 @@
+"""Hosts for tests: built with exactly the plugins a test names, run, and called in memory."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, final
+
+import anyio
+
+from oro_framework.envelope import ByteStream, EventStream, Reply
+from oro_framework.hookspecs import hookimpl
+from oro_framework.host.app import Host
+
+if TYPE_CHECKING:
+    import click
+
+    from oro_framework.config import ConfigRegistry
+    from oro_framework.host.lifecycle import LifecycleEvent
+    from oro_framework.host.modules import JSModuleTable
+    from oro_framework.host.permissions import PermissionRegistry
+    from oro_framework.host.router import RouteTable
+    from oro_framework.host.schemes import SchemeTable
+    from oro_framework.host.services import ServiceRegistry
+    from oro_framework.request import Request
+
+__all__ = ["HookRecorder", "MemoryClient", "RoutePlugin", "make_host", "raise_for_error"]
+
+DEFAULT_PAGE: bytes = (
+    b'<!doctype html>\n<html><head><meta charset="utf-8"><title>oro test app</title></head>'
+    b"<body></body></html>\n"
+)
+"""The ``index.html`` of the app a test gets when it names no ``app_dir``: an empty page that
+still receives the preload, so that a browser test needs no files of its own."""
+
+
+@asynccontextmanager
+async def make_host(
+    plugins: Sequence[object] = (),
+    *,
+    config: Mapping[str, Any] | None = None,
+    app_dir: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> AsyncIterator[Host]:
+    """Build a host with exactly ``plugins`` (no entry-point discovery), run it, yield it, and
+    stop it (services cancelled, plugins unconfigured) when the block ends.
+
+    Data, cache and temp directories live in a fresh temporary directory removed afterwards; the
+    environment is empty unless ``environ`` is given, so the caller's ``ORO_*`` variables never
+    leak into a test.
+
+    :param config: config overrides by dotted or flattened key (highest precedence).
+    :param app_dir: a directory holding an ``oro.toml``; default: a temporary one whose only
+        file is an empty ``index.html`` (:data:`DEFAULT_PAGE`).
+    """
+    base = Path(tempfile.mkdtemp(prefix="oro-test-"))
+    try:
+        app = app_dir
+        if app is None:
+            app = base / "app"
+            app.mkdir()
+            (app / "index.html").write_bytes(DEFAULT_PAGE)
+        host = Host(
+            app,
+            plugins=plugins,
+            autoload=False,
+            config=config,
+            environ=environ or {},
+            data_dir=base / "data",
+            cache_dir=base / "cache",
+            temp_dir=base / "temp",
+        )
+        async with anyio.create_task_group() as task_group:
+            await task_group.start(host.run)
+            try:
+                yield host
+            finally:
+                host.stop()
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@final
+class MemoryClient:
+    """Calls routes of a running host through its real router, without a network.
+
+    :param window: the window index requests claim to come from.
+    """
+
+    def __init__(self, host: Host, *, window: int | None = 0) -> None:
+        self.host = host
+        self.window = window
+        self._sequence = 0
+
+    async def call(self, route: str, /, body: bytes = b"", **params: Any) -> Reply:
+        """Dispatch ``route`` with ``params``; the reply has ``.data`` or ``.error`` (an
+        :class:`~oro_framework.IPCError`), ``.body`` for bytes, ``.stream`` for streams."""
+        self._sequence += 1
+        return await self.host.call(
+            route,
+            params,
+            body=body,
+            window=self.window,
+            transport="memory",
+            request_id=f"R{self._sequence}",
+        )
+
+    async def stream(
+        self, route: str, /, body: bytes = b"", **params: Any
+    ) -> AsyncGenerator[Any, None]:
+        """Iterate the items of a streamed reply.
+
+        :raises ~oro_framework.IPCError: the route answered an error instead of a stream, or
+            failed mid-stream.
+        :raises AssertionError: the route answered something that is not a stream.
+        """
+        reply = await self.call(route, body, **params)
+        if reply.error is not None:
+            raise reply.error
+        stream = reply.stream
+        if isinstance(stream, EventStream):
+            items: AsyncIterator[Any] = stream.events
+        elif isinstance(stream, ByteStream):
+            items = stream.chunks
+        else:
+            # A test helper: answering something else fails the test, like an ``assert``.
+            raise AssertionError(f"route {route!r} answered {reply.kind}, not a stream")  # noqa: TRY004
+        try:
+            async for item in items:
+                yield item
+        finally:
+            close = getattr(items, "aclose", None)
+            if close is not None:
+                await close()
+
+
+@final
+class RoutePlugin:
+    """A plugin registering ``handlers`` (route name → ``async def`` handler) under
+    ``permission``, for tests that need a few routes::
+
+        async with make_host(plugins=[RoutePlugin({"test.echo": echo})]) as host: ...
+
+    :param declare: also declare ``permission`` (its config key defaults to allowed).
+    :param timeout: every route's timeout in seconds (default ``ipc.timeout_ms``).
+    """
+
+    def __init__(
+        self,
+        handlers: Mapping[str, Any],
+        *,
+        name: str = "test-routes",
+        permission: str = "runtime",
+        declare: bool = False,
+        timeout: float | None = None,
+    ) -> None:
+        self.name = name
+        self.handlers = dict(handlers)
+        self.permission = permission
+        self.declare = declare
+        self.timeout = timeout
+
+    @hookimpl
+    def oro_register_permissions(self, permissions: PermissionRegistry) -> None:
+        if self.declare:
+            permissions.add(self.permission, f"Test permission {self.permission}.")
+
+    @hookimpl
+    def oro_register_routes(self, routes: RouteTable) -> None:
+        for name, handler in self.handlers.items():
+            routes.add(name, handler, permission=self.permission, timeout=self.timeout)
+
+
+@final
+class HookRecorder:
+    """A plugin that records every hook call it sees, for assertions on what the host called.
+
+    Register it like any plugin: ``make_host(plugins=[recorder, ...])``. Registration hooks reach
+    it in its own turn, so it sees each hook once; ``oro_permission_check`` is recorded and left
+    undecided (``None``).
+    """
+
+    name = "hook-recorder"
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+
+    def names(self) -> list[str]:
+        """Hook names in call order."""
+        return [name for name, _ in self.calls]
+
+    def arguments(self, hook: str) -> list[dict[str, Any]]:
+        """The keyword arguments of every call of ``hook``."""
+        return [arguments for name, arguments in self.calls if name == hook]
+
+    def _record(self, name: str, **arguments: Any) -> None:
+        self.calls.append((name, arguments))
+
+    @hookimpl
+    def oro_register_permissions(self, permissions: PermissionRegistry, host: Host) -> None:
+        self._record("oro_register_permissions", permissions=permissions, host=host)
+
+    @hookimpl
+    def oro_register_config(self, config: ConfigRegistry, host: Host) -> None:
+        self._record("oro_register_config", config=config, host=host)
+
+    @hookimpl
+    def oro_configure(self, host: Host) -> None:
+        self._record("oro_configure", host=host)
+
+    @hookimpl
+    def oro_register_routes(self, routes: RouteTable, host: Host) -> None:
+        self._record("oro_register_routes", routes=routes, host=host)
+
+    @hookimpl
+    def oro_register_schemes(self, schemes: SchemeTable, host: Host) -> None:
+        self._record("oro_register_schemes", schemes=schemes, host=host)
+
+    @hookimpl
+    def oro_register_js_modules(self, modules: JSModuleTable, host: Host) -> None:
+        self._record("oro_register_js_modules", modules=modules, host=host)
+
+    @hookimpl
+    def oro_register_services(self, services: ServiceRegistry, host: Host) -> None:
+        self._record("oro_register_services", services=services, host=host)
+
+    @hookimpl(tryfirst=True)
+    def oro_permission_check(self, request: Request, permission: str) -> None:
+        self._record("oro_permission_check", request=request, permission=permission)
+
+    @hookimpl
+    def oro_lifecycle_event(self, host: Host, event: LifecycleEvent) -> None:
+        self._record("oro_lifecycle_event", host=host, event=event)
+
+    @hookimpl
+    def oro_page_closed(self, host: Host, window: int) -> None:
+        self._record("oro_page_closed", host=host, window=window)
+
+    @hookimpl
+    def oro_diagnostics(self, host: Host) -> None:
+        self._record("oro_diagnostics", host=host)
+
+    @hookimpl
+    def oro_page_args(self, host: Host, window: int, origin: str) -> None:
+        self._record("oro_page_args", host=host, window=window, origin=origin)
+
+    @hookimpl
+    def oro_unconfigure(self, host: Host) -> None:
+        self._record("oro_unconfigure", host=host)
+
+    @hookimpl
+    def oro_register_commands(self, cli: click.Group) -> None:
+        self._record("oro_register_commands", cli=cli)
+
+
+def raise_for_error(reply: Reply) -> Any:
+    """``reply.data``, or raise its :class:`~oro_framework.IPCError` (for tests that expect
+    success)."""
+    if reply.error is not None:
+        raise reply.error
+    return reply.data
+
+
+# -------------------------------------------------------------------------------------------------
+# Over real HTTP
+# -------------------------------------------------------------------------------------------------

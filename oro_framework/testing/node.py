@@ -1,0 +1,76 @@
+"""JavaScript unit tests under Node, and js-api's pinned dev dependencies."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+__all__ = ["js_api_dev_dependencies", "run_node_tests"]
+
+
+def _require_program(program: str, purpose: str) -> str:
+    path = shutil.which(program)
+    if path is None:
+        pytest.fail(
+            f"'{program}' is required {purpose} but was not found on PATH: install Node.js "
+            ">= 18.17 with npm (e.g. `apt-get install nodejs npm`)",
+            pytrace=False,
+        )
+    return path
+
+
+def js_api_dev_dependencies() -> Path:
+    """Install ``js-api/``'s pinned dev dependencies (typescript, esbuild, the shimmed packages)
+    with ``npm ci`` unless they are current, and return the ``js-api`` directory. Only in a source
+    checkout of oro-framework, where tests type-check and bundle the JS modules."""
+    js_api = Path(__file__).resolve().parents[2] / "js-api"
+    installed = js_api / "node_modules" / ".package-lock.json"
+    lock = js_api / "package-lock.json"
+    if not lock.is_file():
+        pytest.fail(f"{js_api} is not a source checkout of js-api/", pytrace=False)
+    if installed.exists() and installed.stat().st_mtime >= lock.stat().st_mtime:
+        return js_api
+    npm = _require_program("npm", "to install the js-api dev dependencies")
+    result = subprocess.run(
+        [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+        cwd=js_api,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert result.returncode == 0, f"npm ci in js-api/ failed:\n{result.stdout}{result.stderr}"
+    return js_api
+
+
+def run_node_tests(
+    *paths: str | Path,
+    cwd: Path | None = None,
+    node_options: Sequence[str] = (),
+    minimum: int = 1,
+) -> str:
+    """Run ``node [node_options] --test paths...`` and fail unless at least ``minimum`` tests
+    ran, none failed and none was skipped (a skipped test never counts as passing). Returns
+    node's report."""
+    node = _require_program("node", "to run JavaScript unit tests")
+    result = subprocess.run(
+        [node, *node_options, "--test", *map(str, paths)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    report = (result.stdout + result.stderr)[-30000:]
+    assert result.returncode == 0, report
+    passed = re.search(r"^# pass (\d+)$", result.stdout, flags=re.MULTILINE)
+    assert passed is not None, report
+    assert int(passed[1]) >= minimum, f"node --test ran {passed[1]} tests, expected {minimum}+"
+    assert re.search(r"^# fail 0$", result.stdout, flags=re.MULTILINE), report
+    assert re.search(r"^# skipped 0$", result.stdout, flags=re.MULTILINE), report
+    return result.stdout

@@ -1,0 +1,192 @@
+"""The host's real bridge on loopback: httpx clients with a session, and apps served on a loop in
+a background thread for synchronous (Playwright) tests."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
+from contextlib import asynccontextmanager, contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar, final
+
+import anyio
+from anyio.from_thread import BlockingPortal, start_blocking_portal
+
+from oro_framework.envelope import ServerSentEvent
+from oro_framework.host.app import Host
+from oro_framework.testing.hosts import make_host
+
+if TYPE_CHECKING:
+    import httpx
+
+    from oro_framework.host.bridge import PreloadArgs
+    from oro_framework.host.server import ServerInfo
+
+__all__ = ["LiveServer", "ServedApp", "live_server", "read_sse", "served_app"]
+
+T = TypeVar("T")
+
+
+@final
+class LiveServer:
+    """A host's bridge served on 127.0.0.1 by :func:`live_server`.
+
+    :ivar host: the served host.
+    :ivar info: the :class:`~oro_framework.host.server.ServerInfo` (port, launch token).
+    """
+
+    def __init__(self, host: Host, info: ServerInfo) -> None:
+        self.host = host
+        self.info = info
+        self._session: str | None = None
+
+    @property
+    def port(self) -> int:
+        return self.info.port
+
+    @property
+    def origin(self) -> str:
+        """``http://127.0.0.1:<port>``."""
+        return self.info.origin
+
+    @property
+    def launch_url(self) -> str:
+        return self.info.launch_url
+
+    async def session_cookie(self) -> str:
+        """The session cookie's value, obtained through the launch URL on first use (the launch
+        token is single-use, so every session client of this server shares it).
+
+        :raises AssertionError: the launch URL did not answer 303 with the cookie.
+        """
+        if self._session is None:
+            import httpx
+
+            from oro_framework.host.security import SESSION_COOKIE
+
+            async with httpx.AsyncClient() as launcher:
+                response = await launcher.get(self.launch_url)
+            cookie = response.cookies.get(SESSION_COOKIE)
+            if response.status_code != 303 or cookie is None:
+                raise AssertionError(
+                    f"launch URL answered {response.status_code} without a session cookie"
+                )
+            self._session = cookie
+        return self._session
+
+    @asynccontextmanager
+    async def client(
+        self, *, session: bool = True, **options: Any
+    ) -> AsyncIterator[httpx.AsyncClient]:
+        """An ``httpx.AsyncClient`` with ``base_url`` set to the server's origin, holding the
+        session cookie unless ``session=False``. ``options`` go to the client (``headers``,
+        ``timeout``...)."""
+        import httpx
+
+        from oro_framework.host.security import SESSION_COOKIE
+
+        cookies = dict(options.pop("cookies", None) or {})
+        if session:
+            cookies[SESSION_COOKIE] = await self.session_cookie()
+        async with httpx.AsyncClient(base_url=self.origin, cookies=cookies, **options) as client:
+            yield client
+
+
+@asynccontextmanager
+async def live_server(
+    host: Host, *, port: int = 0, preload_args: PreloadArgs | None = None
+) -> AsyncIterator[LiveServer]:
+    """Serve ``host`` (already running, e.g. from :func:`make_host`) with the real bridge and
+    hypercorn on 127.0.0.1 while the block runs; the server stops when it ends.
+
+    :param port: the TCP port; ``0`` picks a free one.
+    :param preload_args: as for :func:`~oro_framework.host.server.serve_app`.
+    """
+    from oro_framework.host.server import serve_app
+
+    async with anyio.create_task_group() as task_group:
+        info: ServerInfo = await task_group.start(
+            functools.partial(serve_app, host, port=port, preload_args=preload_args)
+        )
+        try:
+            yield LiveServer(host, info)
+        finally:
+            task_group.cancel_scope.cancel()
+
+
+async def read_sse(response: httpx.Response) -> AsyncGenerator[ServerSentEvent, None]:
+    """Parse a streamed ``text/event-stream`` response event by event, as each arrives.
+
+    ``data`` is the event's text (lines joined with ``\\n``), not decoded; comments and
+    ``retry`` lines are skipped.
+    """
+    data: list[str] = []
+    event: str | None = None
+    event_id: str | None = None
+    async for line in response.aiter_lines():
+        if not line:
+            if data:
+                yield ServerSentEvent("\n".join(data), event=event, id=event_id)
+            data, event, event_id = [], None, None
+            continue
+        name, _, value = line.partition(":")
+        value = value.removeprefix(" ")
+        if name == "data":
+            data.append(value)
+        elif name == "event":
+            event = value
+        elif name == "id":
+            event_id = value
+
+
+# -------------------------------------------------------------------------------------------------
+# In a real browser
+# -------------------------------------------------------------------------------------------------
+
+
+@final
+class ServedApp:
+    """A host and its bridge running on a trio loop in a background thread, for synchronous
+    tests that drive a browser (Playwright's sync API) from the main thread.
+
+    :ivar server: the :class:`LiveServer`.
+    """
+
+    def __init__(self, server: LiveServer, portal: BlockingPortal) -> None:
+        self.server = server
+        self.host = server.host
+        self._portal = portal
+
+    def call(self, function: Callable[..., Awaitable[T]], *args: Any) -> T:
+        """Run ``await function(*args)`` on the app's loop and return its result."""
+        return self._portal.call(function, *args)
+
+    def emit(self, name: str, data: Any = None, *, window: int | None = None) -> None:
+        """``host.emit`` from the test thread, on the app's loop."""
+        self._portal.call(functools.partial(self.host.emit, name, data, window=window))
+
+
+@contextmanager
+def served_app(
+    plugins: Sequence[object] = (),
+    *,
+    config: Mapping[str, Any] | None = None,
+    app_dir: Path | None = None,
+) -> Iterator[ServedApp]:
+    """:func:`make_host` + :func:`live_server` on a trio loop in a background thread."""
+    with (
+        start_blocking_portal(backend="trio") as portal,
+        portal.wrap_async_context_manager(
+            make_host(plugins, config=config, app_dir=app_dir)
+        ) as host,
+        portal.wrap_async_context_manager(live_server(host)) as server,
+    ):
+        yield ServedApp(server, portal)
