@@ -34,6 +34,7 @@ from oro_framework.errors import (
     SecurityError,
     ServiceError,
     ServiceUnavailableError,
+    ipc_error_for_status,
 )
 from oro_framework.hookspecs import hookimpl
 from oro_framework.host.app import AppPaths, Host
@@ -110,4 +111,5 @@ __all__ = [
     "cancelled_on_disconnect",
     "decode_query",
     "hookimpl",
+    "ipc_error_for_status",
 ]
