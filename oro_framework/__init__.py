@@ -36,6 +36,7 @@ if TYPE_CHECKING:
         SecurityError,
         ServiceError,
         ServiceUnavailableError,
+        ipc_error_for_status,
     )
     from oro_framework.hookspecs import hookimpl
     from oro_framework.host.app import AppPaths, Host
@@ -73,6 +74,7 @@ _EXPORTS: dict[str, str] = {
     "EventStream": "oro_framework.envelope",
     "Handler": "oro_framework.host.router",
     "hookimpl": "oro_framework.hookspecs",
+    "ipc_error_for_status": "oro_framework.errors",
     "Host": "oro_framework.host.app",
     "HostError": "oro_framework.errors",
     "InternalError": "oro_framework.errors",
@@ -192,4 +194,5 @@ __all__ = [
     "cancelled_on_disconnect",
     "decode_query",
     "hookimpl",
+    "ipc_error_for_status",
 ]

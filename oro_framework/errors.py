@@ -64,6 +64,7 @@ __all__ = [
     "SecurityError",
     "ServiceError",
     "ServiceUnavailableError",
+    "ipc_error_for_status",
 ]
 
 
@@ -272,6 +273,50 @@ class ErrnoError(IPCError):
 
 def _filename(error: OSError) -> str | None:
     return None if error.filename is None else os.fsdecode(error.filename)
+
+
+_IPC_ERROR_BY_STATUS: Final[dict[int, type[IPCError]]] = {
+    400: InvalidArgumentError,
+    # Missing credentials: the same refusal as a missing session (the page has no 401).
+    401: SecurityError,
+    403: NotAllowedError,
+    404: NotFoundError,
+    408: RouteTimeoutError,
+    413: OutOfRangeError,
+    # Too many requests: a count over its bound, like a full queue.
+    429: OutOfRangeError,
+    499: AbortError,
+    500: InternalError,
+    501: NotSupportedError,
+    503: ServiceUnavailableError,
+}
+
+
+def ipc_error_for_status(
+    status: int, message: str, *, code: str | None = None, **extra: Any
+) -> IPCError:
+    """The IPC error that tells a page what an HTTP error status tells an HTTP client: for a
+    plugin that serves an HTTP API (a mounted ASGI app) and answers the same refusals on its IPC
+    routes. The answer's HTTP status is the error's :attr:`~IPCError.status`:
+
+    - 400 → :class:`InvalidArgumentError`; 401 → :class:`SecurityError` (403);
+      403 → :class:`NotAllowedError`; 404 → :class:`NotFoundError`;
+      408 → :class:`RouteTimeoutError`; 413 and 429 → :class:`OutOfRangeError`
+      (413); 499 → :class:`AbortError`; 500 → :class:`InternalError`;
+      501 → :class:`NotSupportedError`; 503 → :class:`ServiceUnavailableError`;
+    - any other 4xx → :class:`InvalidArgumentError` (400): the request was wrong;
+    - any other status → :class:`InternalError` (500): a 5xx is the server's fault, and so is an
+      answer that is no error where an error was expected.
+
+    :param status: the HTTP status of the error.
+    :param message: the error's message, shown to the page.
+    :param code: overrides the class's default ``code``.
+    :param extra: further JSON fields of ``err`` (``parameter``, ``retryAfter``...).
+    """
+    kind = _IPC_ERROR_BY_STATUS.get(status)
+    if kind is None:
+        kind = InvalidArgumentError if 400 <= status < 500 else InternalError
+    return kind(message, code=code, **extra)
 
 
 # --------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import oro_ai.plugin
 import pytest
 from _census import Census, settled
 from _rawhttp import RawConnection
-from oro_ai.settings import state_of
+from oro_ai.state import STATE
 from oro_ai.testmodel import write_tiny_model
 
 import oro_framework.core.ping
@@ -95,7 +95,7 @@ async def test_twenty_ai_streams_cut_mid_way_stop_generating(
         {"model": tiny_model.stem, "prompt": "go", "max_tokens": 4000, "stream": True}
     ).encode()
     async with make_host([oro_ai.plugin], config=config) as host, live_server(host) as server:
-        manager = state_of(host).manager
+        manager = host.stash[STATE].manager
         # Loaded once before the census: a resident model holds its own descriptors.
         async with await RawConnection.open(server) as warm:
             warm_body = json.dumps({"model": tiny_model.stem, "prompt": "go", "max_tokens": 1})

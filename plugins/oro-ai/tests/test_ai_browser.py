@@ -8,7 +8,7 @@ from typing import Any
 
 import oro_ai.plugin
 import pytest
-from oro_ai.settings import state_of
+from oro_ai.state import STATE
 from playwright.sync_api import Browser, Page
 
 import oro_framework.core.ping
@@ -109,7 +109,7 @@ def test_complete_embed_and_models(page: Page, tiny_model: Path) -> None:
 
 def _pool_stats(app: ServedApp) -> dict[str, Any]:
     async def read() -> dict[str, Any]:
-        return state_of(app.host).manager.stats()
+        return app.host.stash[STATE].manager.stats()
 
     return app.call(read)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import anyio
 import oro_ai.plugin
 import pytest
-from oro_ai.settings import state_of
+from oro_ai.state import STATE
 
 from oro_framework.testing import live_server, make_host, read_sse
 
@@ -55,7 +55,7 @@ async def test_leaving_mid_stream_stops_generation_and_frees_the_sequence(
 ) -> None:
     config = {"ai.llm.model_path": str(tiny_model.parent), "ai.llm.threads": 1}
     async with make_host([oro_ai.plugin], config=config) as host, live_server(host) as server:
-        manager = state_of(host).manager
+        manager = host.stash[STATE].manager
         async with server.client(timeout=60) as client:
             body = {
                 "model": tiny_model.stem,

@@ -10,7 +10,7 @@ from pathlib import Path
 import anyio
 import oro_ai.plugin
 import pytest
-from oro_ai.settings import state_of
+from oro_ai.state import STATE
 
 from oro_framework import InvalidArgumentError, NotFoundError
 from oro_framework.testing import MemoryClient, live_server, make_host, raise_for_error
@@ -37,7 +37,7 @@ async def test_load_by_path_list_and_unload(tiny_model: Path, tmp_path: Path) ->
         assert entry["loaded"] is True
         unloaded = raise_for_error(await client.call("ai.llm.model.unload", name="other-tiny"))
         assert unloaded == {"name": "other-tiny", "unloaded": True}
-        assert "other-tiny" not in state_of(host).manager.loaded
+        assert "other-tiny" not in host.stash[STATE].manager.loaded
         again = raise_for_error(await client.call("ai.llm.model.unload", name="other-tiny"))
         assert again["unloaded"] is False
         missing = await client.call("ai.llm.model.load", name="nope")
@@ -64,7 +64,7 @@ async def test_idle_models_are_unloaded(tiny_model: Path) -> None:
     async with make_host([oro_ai.plugin], config=config) as host:
         client = MemoryClient(host)
         raise_for_error(await client.call("ai.llm.model.load", name=tiny_model.stem))
-        manager = state_of(host).manager
+        manager = host.stash[STATE].manager
         assert tiny_model.stem in manager.loaded
         with anyio.fail_after(20):
             # Polling: the state changes on the worker thread, which signals no event.
@@ -91,7 +91,7 @@ async def test_lora_routes_load_attach_detach(tiny_model: Path, tiny_lora: Path)
         assert attached["scale"] == 4.0
         completion = await http.post("/ai/llama/v1/completions", json=body)
         assert completion.status_code == 200
-        model = state_of(host).manager.loaded[tiny_model.stem]
+        model = host.stash[STATE].manager.loaded[tiny_model.stem]
         assert model.describe()["adapters"] == [{"name": "style", "scale": 4.0}]
         detached = raise_for_error(
             await client.call("ai.llm.lora.detach", name="style", model=tiny_model.stem)
@@ -123,7 +123,7 @@ async def test_lora_attach_changes_generated_tokens(tiny_model: Path, tiny_lora:
                 "ai.llm.lora.attach", name=tiny_lora.stem, model=tiny_model.stem, scale=8.0
             )
         )
-        manager = state_of(host).manager
+        manager = host.stash[STATE].manager
         cached = manager.stats()["cachedPromptTokens"]
         during = await tokens()
         # The prompt's cached states were computed without the adapter: not reused.
@@ -173,7 +173,7 @@ async def test_health_answers_503_while_a_model_loads(tiny_model: Path) -> None:
         sent.append(message)
 
     async with make_host([oro_ai.plugin], config=config) as host:
-        state = state_of(host)
+        state = host.stash[STATE]
         async with anyio.create_task_group() as group:
             group.start_soon(state.manager.get, tiny_model.stem)
             while tiny_model.stem not in state.manager.loading:

@@ -8,7 +8,7 @@ import json
 import struct
 import time
 import uuid
-from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping, MutableMapping
+from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
 from contextlib import aclosing
 from dataclasses import dataclass
 from typing import Any
@@ -26,15 +26,23 @@ from oro_ai.requests import (
     parse_tool_calls,
 )
 from oro_ai.textstream import StopScanner, TextAssembler
-from oro_framework import cancelled_on_disconnect
+from oro_framework import AbortError, OutOfRangeError
+from oro_framework.asgi import (
+    Receive,
+    Scope,
+    Send,
+    end_event_stream,
+    read_body,
+    run_until_disconnect,
+    send_event,
+    send_json,
+    send_text,
+    start_event_stream,
+)
 
 __all__ = ["LlamaAPI", "Outcome"]
 
-Scope = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
-Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
-
-_JSON = b"application/json"
+_PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8"
 
 
 @dataclass
@@ -46,10 +54,6 @@ class Outcome:
     completion_tokens: int = 0
     prompt_tokens: int = 0
     cached_tokens: int = 0
-
-
-class _Disconnected(Exception):
-    pass
 
 
 class LlamaAPI:
@@ -96,7 +100,8 @@ class LlamaAPI:
         except APIError as error:
             self._count(f"error {error.status}")
             await _send_error(send, error)
-        except _Disconnected:
+        except AbortError:
+            # The client left while sending its body: nobody is left to answer.
             return
 
     async def _no_route(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -113,25 +118,12 @@ class LlamaAPI:
     # ------------------------------------------------------------------------------------------
 
     async def _json_body(self, scope: Scope, receive: Receive) -> dict[str, Any]:
-        limit = self.max_body_bytes
-        for name, value in scope.get("headers", ()):
-            if name.lower() == b"content-length" and value.isdigit() and int(value) > limit:
-                raise APIError(413, "request_too_large", f"Request body exceeds {limit} bytes")
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                raise _Disconnected
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > limit:
-                raise APIError(413, "request_too_large", f"Request body exceeds {limit} bytes")
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
         try:
-            body = json.loads(b"".join(chunks) or b"null")
+            raw = await read_body(scope, receive, limit=self.max_body_bytes)
+        except OutOfRangeError as error:
+            raise APIError(413, "request_too_large", error.message) from None
+        try:
+            body = json.loads(raw or b"null")
         except (ValueError, UnicodeDecodeError) as error:
             raise APIError(400, "invalid_json", f"The body is not valid JSON: {error}") from None
         if not isinstance(body, dict):
@@ -159,7 +151,7 @@ class LlamaAPI:
             "metrics": {"uptime": time.time() - self.started, "requests": dict(self.counters)},
         }
         headers = [(b"retry-after", b"1")] if status == 503 else []
-        await _send_json(send, status, payload, headers)
+        await send_json(send, status, payload, headers=headers)
 
     async def _metrics(self, scope: Scope, receive: Receive, send: Send) -> None:
         stats = self.manager.stats()
@@ -194,8 +186,7 @@ class LlamaAPI:
         for name, count in sorted(self.counters.items()):
             label = name.replace("\\", "\\\\").replace('"', '\\"')
             lines.append(f'oro_ai_requests_total{{endpoint="{label}"}} {count}')
-        body = ("\n".join(lines) + "\n").encode()
-        await _send(send, 200, body, b"text/plain; version=0.0.4; charset=utf-8")
+        await send_text(send, 200, "\n".join(lines) + "\n", media_type=_PROMETHEUS_TEXT)
 
     async def _tokenize(self, scope: Scope, receive: Receive, send: Send) -> None:
         body = await self._json_body(scope, receive)
@@ -209,7 +200,7 @@ class LlamaAPI:
         payload: dict[str, Any] = {"tokens": tokens, "model": model.name}
         if body.get("with_pieces"):
             payload["pieces"] = [model.token_text(token) for token in tokens]
-        await _send_json(send, 200, payload)
+        await send_json(send, 200, payload)
 
     async def _detokenize(self, scope: Scope, receive: Receive, send: Send) -> None:
         body = await self._json_body(scope, receive)
@@ -221,7 +212,7 @@ class LlamaAPI:
                 422, "invalid_type", "'tokens' must be a list of integers", param="tokens"
             )
         model = await self._model(_optional_str(body, "model"))
-        await _send_json(send, 200, {"content": model.detokenize(tokens), "model": model.name})
+        await send_json(send, 200, {"content": model.detokenize(tokens), "model": model.name})
 
     async def _models(self, scope: Scope, receive: Receive, send: Send) -> None:
         data = [
@@ -234,7 +225,7 @@ class LlamaAPI:
             }
             for file in self.manager.registry.models()
         ]
-        await _send_json(send, 200, {"object": "list", "data": data})
+        await send_json(send, 200, {"object": "list", "data": data})
 
     def _check_prompt_size(self, text: str) -> None:
         size = len(text.encode("utf-8"))
@@ -303,7 +294,7 @@ class LlamaAPI:
         finally:
             self.limiter.release()
         total = sum(len(tokens) for tokens in token_lists)
-        await _send_json(
+        await send_json(
             send,
             200,
             {
@@ -396,7 +387,7 @@ class LlamaAPI:
                     receive, send, model, tokens, params, max_tokens, ident, created, chat
                 )
             else:
-                outcome = await _until_disconnect(
+                outcome = await run_until_disconnect(
                     receive, send, lambda _: self._collect(model, tokens, params, max_tokens)
                 )
                 if outcome is None:
@@ -406,14 +397,15 @@ class LlamaAPI:
                 )
                 if params.stream:
                     # Tool calls are parsed from the whole answer, so it is sent as one chunk.
-                    await _start_sse(send)
-                    chunk = _stream_chunk_from(payload)
-                    await _sse(send, chunk)
+                    await start_event_stream(send)
+                    await send_event(send, _stream_chunk_from(payload))
                     if params.include_usage:
-                        await _sse(send, _usage_chunk(ident, created, model.name, outcome, chat))
-                    await _sse_done(send)
+                        await send_event(
+                            send, _usage_chunk(ident, created, model.name, outcome, chat)
+                        )
+                    await end_event_stream(send, "[DONE]")
                 else:
-                    await _send_json(send, 200, payload)
+                    await send_json(send, 200, payload)
         finally:
             self.limiter.release()
 
@@ -478,9 +470,9 @@ class LlamaAPI:
         chat: bool,
     ) -> None:
         async def produce(send: Send) -> None:
-            await _start_sse(send)
+            await start_event_stream(send)
             if chat:
-                await _sse(
+                await send_event(
                     send,
                     _chunk(
                         ident, created, model.name, {"role": "assistant", "content": ""}, None, chat
@@ -492,13 +484,13 @@ class LlamaAPI:
                     async for text, outcome in events:
                         if outcome.finish_reason is not None:
                             if text:
-                                await _sse(
+                                await send_event(
                                     send,
                                     _chunk(
                                         ident, created, model.name, _delta(text, chat), None, chat
                                     ),
                                 )
-                            await _sse(
+                            await send_event(
                                 send,
                                 _chunk(
                                     ident,
@@ -510,20 +502,20 @@ class LlamaAPI:
                                 ),
                             )
                         elif text:
-                            await _sse(
+                            await send_event(
                                 send,
                                 _chunk(ident, created, model.name, _delta(text, chat), None, chat),
                             )
             except APIError as error:
                 # Headers are gone: the error travels as an event, as OpenAI's streams do.
-                await _sse(send, error.body())
-                await _sse_done(send)
+                await send_event(send, error.body())
+                await end_event_stream(send, "[DONE]")
                 return
             if params.include_usage:
-                await _sse(send, _usage_chunk(ident, created, model.name, outcome, chat))
-            await _sse_done(send)
+                await send_event(send, _usage_chunk(ident, created, model.name, outcome, chat))
+            await end_event_stream(send, "[DONE]")
 
-        await _until_disconnect(receive, send, produce)
+        await run_until_disconnect(receive, send, produce)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -650,65 +642,8 @@ def _stream_chunk_from(payload: dict[str, Any]) -> dict[str, Any]:
 # ----------------------------------------------------------------------------------------------
 
 
-async def _until_disconnect(
-    receive: Receive, send: Send, work: Callable[[Send], Awaitable[Any]]
-) -> Any:
-    """Run ``work(send)`` until it ends or the client disconnects (then it is cancelled, which
-    stops the generation); ``None`` when the client went away."""
-    result: list[Any] = []
-    async with cancelled_on_disconnect(receive, send) as tracked_send:
-        result.append(await work(tracked_send))
-    return result[0] if result else None
-
-
-async def _send(
-    send: Send,
-    status: int,
-    body: bytes,
-    media_type: bytes,
-    extra: list[tuple[bytes, bytes]] | None = None,
-) -> None:
-    headers = [
-        (b"content-type", media_type),
-        (b"content-length", str(len(body)).encode()),
-        (b"cache-control", b"no-store"),
-        *(extra or []),
-    ]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
-
-
-async def _send_json(
-    send: Send, status: int, payload: Any, extra: list[tuple[bytes, bytes]] | None = None
-) -> None:
-    await _send(send, status, json.dumps(payload, ensure_ascii=False).encode(), _JSON, extra)
-
-
 async def _send_error(send: Send, error: APIError) -> None:
-    extra = []
+    headers = []
     if error.retry_after is not None:
-        extra.append((b"retry-after", str(max(1, round(error.retry_after))).encode()))
-    await _send_json(send, error.status, error.body(), extra)
-
-
-async def _start_sse(send: Send) -> None:
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 200,
-            "headers": [
-                (b"content-type", b"text/event-stream; charset=utf-8"),
-                (b"cache-control", b"no-store"),
-                (b"x-accel-buffering", b"no"),
-            ],
-        }
-    )
-
-
-async def _sse(send: Send, payload: Any) -> None:
-    data = b"data: " + json.dumps(payload, ensure_ascii=False).encode() + b"\n\n"
-    await send({"type": "http.response.body", "body": data, "more_body": True})
-
-
-async def _sse_done(send: Send) -> None:
-    await send({"type": "http.response.body", "body": b"data: [DONE]\n\n", "more_body": False})
+        headers.append((b"retry-after", str(max(1, round(error.retry_after))).encode()))
+    await send_json(send, error.status, error.body(), headers=headers)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any, final
+
+from oro_framework import IPCError, ipc_error_for_status
 
 
 @final
@@ -39,6 +42,16 @@ class APIError(Exception):
                 "param": self.param,
             }
         }
+
+    def to_ipc_error(self) -> IPCError:
+        """The same refusal for an ``ai.llm.*`` route (:func:`oro_framework.ipc_error_for_status`):
+        a 404 is a ``NotFoundError``, a 429 a ``RangeError``, a 503 a
+        ``ServiceUnavailableError``... ``retry_after`` becomes ``retryAfter`` in milliseconds.
+        ``param`` is left out: it names a field of the HTTP body, not a route parameter."""
+        extra: dict[str, Any] = {}
+        if self.retry_after is not None:
+            extra["retryAfter"] = math.ceil(self.retry_after * 1000)
+        return ipc_error_for_status(self.status, self.message, **extra)
 
     @classmethod
     def invalid(cls, message: str, *, param: str | None = None) -> APIError:

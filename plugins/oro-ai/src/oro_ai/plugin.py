@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
 from oro_ai import routes as ai_routes
-from oro_ai import settings
+from oro_ai import service, settings
+from oro_ai.settings import PERMISSION
+from oro_ai.state import STATE, AIState
 from oro_framework import (
     ConfigRegistry,
     Host,
@@ -19,7 +22,6 @@ from oro_framework import (
 )
 
 JS_DIRECTORY = Path(__file__).parent / "js"
-PERMISSION = "ai"
 
 
 @hookimpl
@@ -29,23 +31,22 @@ def oro_register_permissions(permissions: PermissionRegistry) -> None:
 
 @hookimpl
 def oro_register_config(config: ConfigRegistry) -> None:
-    settings.register_keys(config)
+    settings.declare(config)
 
 
 @hookimpl
 def oro_configure(host: Host) -> None:
-    host.state[settings.STATE_KEY] = settings.build_state(host)
+    host.stash[STATE] = AIState.from_host(host)
 
 
 @hookimpl
 def oro_register_routes(routes: RouteTable) -> None:
-    for name, handler in ai_routes.ROUTES.items():
-        routes.add(name, handler, permission=PERMISSION)
+    ai_routes.register(routes)
 
 
 @hookimpl
 def oro_register_schemes(schemes: SchemeTable, host: Host) -> None:
-    state = settings.state_of(host)
+    state = host.stash[STATE]
     schemes.mount(
         "/ai/llama",
         state.api,
@@ -57,28 +58,25 @@ def oro_register_schemes(schemes: SchemeTable, host: Host) -> None:
 
 @hookimpl
 def oro_register_js_modules(modules: JSModuleTable) -> None:
-    script = JS_DIRECTORY / "ai.js"
-    if script.is_file():
-        declarations = JS_DIRECTORY / "ai.d.ts"
-        modules.add("oro:ai", script, declarations=declarations if declarations.is_file() else None)
+    modules.add("oro:ai", JS_DIRECTORY / "ai.js", declarations=JS_DIRECTORY / "ai.d.ts")
 
 
 @hookimpl
 def oro_register_services(services: ServiceRegistry, host: Host) -> None:
     services.add(
         "ai.llm",
-        settings.state_of(host).manager.run,
+        functools.partial(service.run, host.stash[STATE].manager),
         doc="Resident language models and their decoding workers",
     )
 
 
 @hookimpl
 def oro_diagnostics(host: Host) -> dict[str, Any]:
-    manager = settings.state_of(host).manager
-    names = sorted(manager.loaded)
-    return {"handles": {"count": len(names), "ids": names}, "pool": manager.stats()}
+    return host.stash[STATE].diagnostics()
 
 
 @hookimpl
 def oro_unconfigure(host: Host) -> None:
-    host.state.pop(settings.STATE_KEY, None)
+    # Nothing else to release: the models were freed when the ai.llm service stopped, as their
+    # workers ended with its task group.
+    host.stash.pop(STATE)

@@ -309,8 +309,8 @@ def _loop_caller() -> Callable[[Callable[[], None]], None]:
 
 
 class ModelManager:
-    """Every resident model, loaded on first use (or by ``ai.llm.model.load``) inside the
-    plugin's service task group.
+    """Every resident model, loaded on first use (or by ``ai.llm.model.load``) inside the task
+    group of the ``ai.llm`` service (:mod:`oro_ai.service`).
 
     :param registry: names to files.
     """
@@ -326,31 +326,28 @@ class ModelManager:
         self.ready = False
 
     # ------------------------------------------------------------------------------------------
-    # The service
+    # While the service runs (oro_ai.service)
     # ------------------------------------------------------------------------------------------
 
-    async def run(
-        self, *, task_status: anyio.abc.TaskStatus[None] = anyio.TASK_STATUS_IGNORED
-    ) -> None:
-        """The plugin service: holds the workers' tasks and unloads idle models."""
-        try:
-            async with anyio.create_task_group() as task_group:
-                self._task_group = task_group
-                self.ready = True
-                task_status.started()
-                while True:
-                    await anyio.sleep(self._sweep_interval())
-                    await self._unload_idle()
-        finally:
-            self.ready = False
-            self._task_group = None
-            self.loaded.clear()
+    def open(self, task_group: TaskGroup) -> None:
+        """Start serving: models load, and their workers run, in ``task_group``."""
+        self._task_group = task_group
+        self.ready = True
 
-    def _sweep_interval(self) -> float:
+    def close(self) -> None:
+        """Stop serving, once ``task_group`` has ended (every worker stopped and every model
+        freed on its way out)."""
+        self.ready = False
+        self._task_group = None
+        self.loaded.clear()
+
+    def sweep_interval(self) -> float:
+        """Seconds between two looks for idle models."""
         timeout = self.settings.idle_timeout
         return min(max(timeout / 4, 0.05), 30.0) if timeout > 0 else 30.0
 
-    async def _unload_idle(self) -> None:
+    async def unload_idle(self) -> None:
+        """Unload the models nobody used for ``idle_timeout`` seconds."""
         timeout = self.settings.idle_timeout
         if timeout <= 0:
             return

@@ -9,26 +9,27 @@ import anyio
 
 from oro_ai.errors import APIError
 from oro_ai.models import real_path_within
-from oro_ai.settings import state_of
+from oro_ai.settings import PERMISSION
+from oro_ai.state import STATE
 from oro_framework import (
     InvalidArgumentError,
-    IPCError,
     NotFoundError,
-    OutOfRangeError,
     Request,
+    RouteTable,
     SecurityError,
 )
 
-__all__ = ["ROUTES"]
+__all__ = ["register"]
 
 
-def _ipc_error(error: APIError) -> IPCError:
-    """The IPC error a page sees for an API refusal."""
-    if error.status == 404:
-        return NotFoundError(error.message)
-    if error.status in (413, 429):
-        return OutOfRangeError(error.message)
-    return InvalidArgumentError(error.message)
+def register(routes: RouteTable) -> None:
+    """Register the ``ai.llm.*`` routes, guarded by the ``ai`` permission."""
+    routes.add("ai.llm.model.load", model_load, permission=PERMISSION)
+    routes.add("ai.llm.model.unload", model_unload, permission=PERMISSION)
+    routes.add("ai.llm.model.list", model_list, permission=PERMISSION)
+    routes.add("ai.llm.lora.load", lora_load, permission=PERMISSION)
+    routes.add("ai.llm.lora.attach", lora_attach, permission=PERMISSION)
+    routes.add("ai.llm.lora.detach", lora_detach, permission=PERMISSION)
 
 
 async def _permitted_path(request: Request, text: str) -> Path:
@@ -40,7 +41,7 @@ async def _permitted_path(request: Request, text: str) -> Path:
         at, so the answer is the same whether or not something exists there.
     """
     host = request.host
-    roots = state_of(host).model_roots
+    roots = host.stash[STATE].model_roots
 
     def resolve() -> Path | None:
         return real_path_within(host.app_dir / Path(text).expanduser(), roots)
@@ -58,7 +59,7 @@ async def _permitted_path(request: Request, text: str) -> Path:
 
 async def model_load(request: Request) -> dict[str, Any]:
     """Load a model by `name`, or register a `path` (a .gguf or a directory) and load it."""
-    manager = state_of(request.host).manager
+    manager = request.host.stash[STATE].manager
     name = request.params.get_str("name")
     path = request.params.get_str("path")
     if not name and not path:
@@ -75,20 +76,20 @@ async def model_load(request: Request) -> dict[str, Any]:
             name = name or brought[0].name
         model = await manager.get(name)
     except APIError as error:
-        raise _ipc_error(error) from None
+        raise error.to_ipc_error() from None
     return model.describe()
 
 
 async def model_unload(request: Request) -> dict[str, Any]:
     """Unload model `name`; `unloaded` is false when it was not resident."""
-    manager = state_of(request.host).manager
+    manager = request.host.stash[STATE].manager
     name = request.params.require_str("name")
     return {"name": name, "unloaded": await manager.unload(name)}
 
 
 async def model_list(request: Request) -> dict[str, Any]:
     """Every model on the search path, whether it is loaded, and the resident ones' pools."""
-    manager = state_of(request.host).manager
+    manager = request.host.stash[STATE].manager
     loaded = manager.loaded
     default = manager.registry.default_name
     return {
@@ -104,18 +105,18 @@ async def model_list(request: Request) -> dict[str, Any]:
 
 async def lora_load(request: Request) -> dict[str, Any]:
     """Register a LoRA adapter .gguf at `path` under `name` (default: its file name)."""
-    manager = state_of(request.host).manager
+    manager = request.host.stash[STATE].manager
     path = await _permitted_path(request, request.params.require_str("path"))
     try:
         name = manager.add_lora(path, request.params.get_str("name"))
     except APIError as error:
-        raise _ipc_error(error) from None
+        raise error.to_ipc_error() from None
     return {"name": name, "path": str(manager.loras[name])}
 
 
 async def lora_attach(request: Request) -> dict[str, Any]:
     """Apply adapter `name` to `model` (default model when omitted) with `scale` (1.0)."""
-    manager = state_of(request.host).manager
+    manager = request.host.stash[STATE].manager
     name = request.params.require_str("name")
     scale = request.params.get_float("scale", 1.0)
     if not -10.0 <= scale <= 10.0:
@@ -127,28 +128,18 @@ async def lora_attach(request: Request) -> dict[str, Any]:
         model = await manager.get(request.params.get_str("model"))
         await anyio.to_thread.run_sync(model.attach, name, path, scale)
     except APIError as error:
-        raise _ipc_error(error) from None
+        raise error.to_ipc_error() from None
     return {"name": name, "model": model.name, "scale": scale}
 
 
 async def lora_detach(request: Request) -> dict[str, Any]:
     """Remove adapter `name` from `model` (default model when omitted)."""
-    manager = state_of(request.host).manager
+    manager = request.host.stash[STATE].manager
     name = request.params.require_str("name")
     try:
         file = manager.resolve(request.params.get_str("model"))
     except APIError as error:
-        raise _ipc_error(error) from None
+        raise error.to_ipc_error() from None
     model = manager.loaded.get(file.name)
     detached = model.detach(name) if model is not None else False
     return {"name": name, "model": file.name, "detached": detached}
-
-
-ROUTES = {
-    "ai.llm.model.load": model_load,
-    "ai.llm.model.unload": model_unload,
-    "ai.llm.model.list": model_list,
-    "ai.llm.lora.load": lora_load,
-    "ai.llm.lora.attach": lora_attach,
-    "ai.llm.lora.detach": lora_detach,
-}

@@ -1,0 +1,77 @@
+"""What oro-ai keeps per host: :class:`AIState`, stored in ``host.stash[STATE]``."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final, final
+
+from oro_ai.api import LlamaAPI
+from oro_ai.models import ModelRegistry, default_model_file
+from oro_ai.pool import ModelManager
+from oro_ai.settings import AISettings
+from oro_framework import Host, StashKey
+
+__all__ = ["STATE", "AIState"]
+
+
+@final
+@dataclass
+class AIState:
+    """One host's models, its ``/ai/llama`` app and the credentials that app accepts."""
+
+    settings: AISettings
+    manager: ModelManager
+    api: LlamaAPI
+    model_roots: tuple[Path, ...]
+    """The directories ``ai.llm.model.load`` and ``ai.llm.lora.load`` may read a ``path``
+    from: the app's resources, its data directory, ``models_dir`` and the search path."""
+
+    @classmethod
+    def from_host(cls, host: Host) -> AIState:
+        """The state of ``host``, from its config and paths (nothing is loaded yet)."""
+        settings = AISettings.from_config(host.config)
+        search_path = ModelRegistry.parse_search_path(settings.model_path)
+        models_dir = settings.models_directory(host.app_dir, host.paths.data)
+        registry = ModelRegistry(
+            [*search_path, models_dir] if models_dir not in search_path else search_path,
+            default=default_model_file(),
+            default_name=settings.default_model,
+        )
+        manager = ModelManager(registry, settings.pool())
+        api = LlamaAPI(
+            manager,
+            defaults=settings.defaults(),
+            limiter=settings.rate_limiter(),
+            max_body_bytes=settings.max_body_bytes,
+        )
+        roots = (host.paths.resources, host.paths.data, *registry.search_path)
+        return cls(settings, manager, api, roots)
+
+    def authenticate(self, headers: Mapping[str, str]) -> bool:
+        """Whether a request without the session cookie carries a credential of another
+        process: the HTTP IPC bridge's key in ``X-ORO-Auth``, or ``ai.llm.api_key`` as a
+        bearer token.
+
+        :param headers: the request's headers, lower-case names.
+        """
+        key = headers.get("x-oro-auth")
+        bridge_key = self.settings.bridge_key
+        if key is not None and bridge_key:
+            return hmac.compare_digest(key.encode(), bridge_key.encode())
+        api_key = self.settings.api_key
+        scheme, _, token = headers.get("authorization", "").partition(" ")
+        if api_key and scheme.lower() == "bearer":
+            return hmac.compare_digest(token.strip().encode(), api_key.encode())
+        return False
+
+    def diagnostics(self) -> dict[str, Any]:
+        """The resident models and the pool's figures, for ``diagnostics.query``."""
+        names = sorted(self.manager.loaded)
+        return {"handles": {"count": len(names), "ids": names}, "pool": self.manager.stats()}
+
+
+STATE: Final = StashKey[AIState]("ai")
+"""Where a host keeps its :class:`AIState`: ``host.stash[STATE]``."""
