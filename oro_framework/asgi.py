@@ -30,11 +30,10 @@ must not keep them.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, Final, TypeVar
 
-from oro_framework.envelope import ServerSentEvent, encode_sse
+from oro_framework.envelope import ServerSentEvent, encode_json, encode_sse
 from oro_framework.errors import AbortError, OutOfRangeError
 from oro_framework.host.asgi import (
     HeaderList,
@@ -141,20 +140,11 @@ async def send_json(
     await send_response(
         send,
         status,
-        _encode_json(data),
+        encode_json(data),
         media_type=_JSON_MEDIA_TYPE,
         headers=headers,
         cache_control=cache_control,
     )
-
-
-def _encode_json(data: Any) -> bytes:
-    options: dict[str, Any] = {"allow_nan": False, "separators": (",", ":")}
-    text = json.dumps(data, ensure_ascii=False, **options)
-    try:
-        return text.encode()
-    except UnicodeEncodeError:
-        return json.dumps(data, ensure_ascii=True, **options).encode()
 
 
 async def send_text(

@@ -27,6 +27,7 @@ __all__ = [
     "ServerSentEvent",
     "decode_envelope",
     "encode_error",
+    "encode_json",
     "encode_result",
     "encode_sse",
     "stream_chunks",
@@ -56,7 +57,7 @@ def encode_result(source: str, request_id: str, data: Any, *, token: str | None 
     """
     envelope = _envelope(source, request_id, token)
     envelope["data"] = data
-    return _dump(envelope)
+    return encode_json(envelope)
 
 
 def encode_error(
@@ -65,15 +66,21 @@ def encode_error(
     """Encode an error envelope; ``err`` is :meth:`IPCError.to_dict`."""
     envelope = _envelope(source, request_id, token)
     envelope["err"] = error.to_dict()
-    return _dump(envelope)
+    return encode_json(envelope)
 
 
-def _dump(envelope: dict[str, Any]) -> bytes:
-    text = _ENCODER.encode(envelope)
+def encode_json(value: Any) -> bytes:
+    """Compact UTF-8 JSON, the encoding of every envelope and of ``oro_framework.asgi``'s JSON
+    responses. A lone surrogate (a JavaScript string cut in half) cannot be UTF-8, so such a value
+    is written with ASCII escapes instead, which every JSON parser reads back.
+
+    :raises ValueError: NaN or an infinity (not JSON). :raises TypeError: not JSON-serialisable.
+    """
+    text = _ENCODER.encode(value)
     try:
         return text.encode()
     except UnicodeEncodeError:
-        return _ASCII_ENCODER.encode(envelope).encode()
+        return _ASCII_ENCODER.encode(value).encode()
 
 
 def decode_envelope(payload: bytes | str) -> dict[str, Any]:
