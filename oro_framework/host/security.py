@@ -132,6 +132,14 @@ def parse_cookies(header: str) -> list[tuple[str, str]]:
     return pairs
 
 
+def _equal(given: str, secret: str) -> bool:
+    """Compare in constant time. ``surrogatepass``: a lone surrogate in what a client sent is a
+    mismatch, never an exception."""
+    return hmac.compare_digest(
+        given.encode("utf-8", "surrogatepass"), secret.encode("utf-8", "surrogatepass")
+    )
+
+
 def check_origin_syntax(value: str) -> None:
     """Validate a ``webview.cors_allowed_origins`` entry: ``scheme://host[:port]``, nothing more.
 
@@ -296,7 +304,7 @@ class Gatekeeper:
         :raises SecurityError: a wrong token, or the token was already used.
         """
         expected = self._launch_token
-        if expected is None or not hmac.compare_digest(token.encode(), expected.encode()):
+        if expected is None or not _equal(token, expected):
             raise SecurityError(
                 "Launch token is invalid or was already used: each run's launch URL opens "
                 "one session; restart the app (or `oro run --headless`) for a new URL"
@@ -317,9 +325,7 @@ class Gatekeeper:
 
     def _is_issued(self, value: str) -> bool:
         # Every issued id is compared, so the time taken says nothing about which one matched.
-        matches = [
-            hmac.compare_digest(value.encode(), session.encode()) for session in self._sessions
-        ]
+        matches = [_equal(value, session) for session in self._sessions]
         return any(matches)
 
     def authorize(self, headers: Mapping[str, str], *, is_ipc: bool) -> Access:
@@ -333,7 +339,7 @@ class Gatekeeper:
         """
         key = headers.get(BRIDGE_KEY_HEADER)
         if is_ipc and key is not None and self._bridge_key is not None:
-            if hmac.compare_digest(key.encode(), self._bridge_key.encode()):
+            if _equal(key, self._bridge_key):
                 return Access.BRIDGE_KEY
             raise SecurityError("X-ORO-Auth does not match http.ipc.shared_key")
         if self.has_session(headers.get("cookie")):
