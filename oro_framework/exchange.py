@@ -125,11 +125,13 @@ def last_value(pairs: Iterable[tuple[str, str]], name: str) -> str | None:
 
 
 def request_id_of(pairs: Iterable[tuple[str, str]]) -> str:
-    """The envelope id of the request ``pairs`` belong to: its last ``seq``, else ``"0"``.
+    """The envelope id of the request ``pairs`` belong to: its last ``seq`` as sent (as
+    :func:`request_fields` takes it), ``"0"`` when there is none.
 
     :param pairs: query pairs or frame options.
     """
-    return last_value(pairs, "seq") or "0"
+    seq = last_value(pairs, "seq")
+    return "0" if seq is None else seq
 
 
 def http_target(

@@ -36,6 +36,7 @@ from oro_framework.exchange import (
     http_target,
     parse_query,
     request_fields,
+    request_id_of,
     reserved_prefix,
     window_index,
     wire_reply,
@@ -200,6 +201,15 @@ def test_seq_is_the_id_and_token_only_where_reserved(
         assert fields["token"] == (tokens[-1] if tokens else None)
     else:
         assert fields["token"] is None
+
+
+@given(wire=pairs, reserved=reserved_sets)
+def test_refusals_and_replies_agree_on_the_id(
+    wire: list[tuple[str, str]], reserved: frozenset[str]
+) -> None:
+    fields = request_fields("r", wire, reserved=reserved, transport="t")
+
+    assert request_id_of(wire) == fields["id"]
 
 
 def test_index_names_the_window_and_stays_a_parameter() -> None:

@@ -12,12 +12,15 @@ from __future__ import annotations
 import enum
 import hmac
 import secrets
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Final, TypeAlias, final
+from typing import TYPE_CHECKING, Final, TypeAlias, final
 from urllib.parse import urlsplit
 
 from oro_framework.errors import SecurityError
+
+if TYPE_CHECKING:
+    from oro_framework.host.schemes import Authenticator
 
 __all__ = [
     "BRIDGE_KEY_HEADER",
@@ -109,8 +112,6 @@ class Refused:
 Admission: TypeAlias = Admitted | CorsPreflight | LaunchRedirect | Refused
 """What :meth:`Gatekeeper.admit` decided about one request."""
 
-MountAuthenticator: TypeAlias = Callable[[Mapping[str, str]], bool]
-
 _BY_SESSION: Final = Admitted(Access.SESSION)
 _BY_BRIDGE_KEY: Final = Admitted(Access.BRIDGE_KEY)
 _BY_MOUNT_CREDENTIAL: Final = Admitted(Access.MOUNT_CREDENTIAL)
@@ -190,7 +191,7 @@ class Gatekeeper:
         method: str = "GET",
         is_ipc: bool = False,
         launch_token: str | None = None,
-        authenticate: MountAuthenticator | None = None,
+        authenticate: Authenticator | None = None,
     ) -> Admission:
         """Decide what to do with one request; nothing else decides it.
 
