@@ -108,8 +108,21 @@ class ServerSentEvent:
 
 
 def encode_sse(event: ServerSentEvent) -> bytes:
-    """Encode one event in ``text/event-stream`` format, multi-line data split as the spec says."""
-    data = event.data if isinstance(event.data, str) else _ENCODER.encode(event.data)
+    """Encode one event in ``text/event-stream`` format, multi-line data split as the spec says.
+
+    :raises ValueError: JSON cannot carry the data (NaN), or text (data, name, id) holds a lone
+        surrogate, which has no UTF-8 form (``UnicodeEncodeError``).
+    :raises TypeError: the data is neither text nor JSON.
+    """
+    try:
+        return _sse_text(event, _ENCODER).encode()
+    except UnicodeEncodeError:
+        # Lone surrogates inside JSON data travel as \u escapes, as in envelopes.
+        return _sse_text(event, _ASCII_ENCODER).encode()
+
+
+def _sse_text(event: ServerSentEvent, encoder: json.JSONEncoder) -> str:
+    data = event.data if isinstance(event.data, str) else encoder.encode(event.data)
     lines: list[str] = []
     if event.event is not None:
         lines.append(f"event: {_single_line(event.event)}")
@@ -118,7 +131,7 @@ def encode_sse(event: ServerSentEvent) -> bytes:
     # CR, LF and CRLF all end a line for an SSE parser; splitting on fewer would let a lone CR
     # in the data end the event early and inject fields.
     lines.extend(f"data: {line}" for line in _LINE_BREAK.split(data))
-    return ("\n".join(lines) + "\n\n").encode()
+    return "\n".join(lines) + "\n\n"
 
 
 def _single_line(value: str) -> str:

@@ -1,8 +1,9 @@
 """The bridge: the ASGI application serving one app on its loopback origin.
 
-Every request first passes the :class:`~oro_framework.host.security.Gatekeeper` (Host, Origin,
-``Sec-Fetch-Site``, then the launch token, the session cookie or the HTTP IPC bridge key), then
-goes by path:
+The :class:`~oro_framework.host.security.Gatekeeper` decides about every request first (Host,
+Origin, ``Sec-Fetch-Site``, then the launch token, the session cookie, the HTTP IPC bridge key
+or a mount's own credential) and the bridge acts on its :data:`~.security.Admission`. An admitted
+request then goes by path:
 
 =========================  ===================================================================
 ``/ipc/<route>``, ``/ipc``  IPC through the host's router (``X-IPC-URI`` names the route for
@@ -15,7 +16,8 @@ anything else               the app's resources, HTML with the preload injected
 
 Streams are written item by item as the handler produces them; ``send`` waits for the socket,
 so a slow client slows the handler down instead of filling memory. A client that goes away
-cancels the request (``request.cancel()``) and closes the handler's stream.
+cancels the request (``request.cancel()``) and closes the handler's stream. What an IPC request
+and its reply look like on the wire comes from :mod:`oro_framework.exchange`, as for the Conduit.
 """
 
 from __future__ import annotations
@@ -25,26 +27,30 @@ import logging
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Final, TypeAlias, final
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
+from urllib.parse import quote, urlencode
 
 import anyio
 
-from oro_framework.envelope import (
-    ByteStream,
-    EventStream,
-    Reply,
-    ServerSentEvent,
-    encode_error,
-    encode_sse,
-    stream_chunks,
-)
-from oro_framework.errors import (
-    InvalidArgumentError,
-    IPCError,
-    NotAllowedError,
-    NotSupportedError,
-    OutOfRangeError,
-    SecurityError,
+from oro_framework.envelope import Reply, ServerSentEvent, encode_sse
+from oro_framework.errors import IPCError, NotAllowedError, NotSupportedError, OutOfRangeError
+from oro_framework.exchange import (
+    IPC_PREFIX,
+    IPC_URI_HEADER,
+    MODULE_PREFIX,
+    QUERY_RESERVED,
+    WireReply,
+    check_body_size,
+    check_declared_size,
+    error_reply,
+    http_identity,
+    http_target,
+    last_value,
+    parse_query,
+    request_fields,
+    request_id_of,
+    reserved_prefix,
+    window_index,
+    wire_reply,
 )
 from oro_framework.host.app import Host
 from oro_framework.host.asgi import (
@@ -79,11 +85,16 @@ from oro_framework.host.schemes import Mount
 from oro_framework.host.security import (
     BRIDGE_KEY_HEADER,
     LAUNCH_PARAMETER,
+    Admitted,
+    CorsPreflight,
     Gatekeeper,
+    LaunchRedirect,
+    RefusalReason,
+    Refused,
 )
-from oro_framework.request import Request, decode_query
+from oro_framework.request import Request
 
-__all__ = ["Bridge", "PreloadArgs", "decode_query"]
+__all__ = ["Bridge", "PreloadArgs"]
 
 logger = logging.getLogger("oro_framework.bridge")
 
@@ -93,7 +104,7 @@ Conduit details...)."""
 
 IPC_METHODS: Final = frozenset({"GET", "POST", "PUT", "DELETE"})
 _WINDOW_HEADER: Final = "x-ipc-window-index"
-_IPC_URI_HEADER: Final = "x-ipc-uri"
+_EVENTS_PATH: Final = MODULE_PREFIX + "/events"
 # A client that sends a too-large body usually reads the answer only once it has sent it all;
 # the 413 is therefore followed by discarding up to this much, so that it arrives, rather than
 # a connection reset. Beyond it the connection is dropped.
@@ -103,27 +114,11 @@ _HANDLER_HIDDEN_HEADERS: Final = frozenset({"cookie", BRIDGE_KEY_HEADER})
 _CORS_ALLOWED_HEADERS: Final = (
     "content-type, x-ipc-uri, x-ipc-window-index, x-oro-auth, runtime-preload-injection"
 )
-_JSON: Final = "application/json"
 _TEXT: Final = "text/plain; charset=utf-8"
 
 
 class _ClientGoneError(Exception):
     """The client disconnected while its request body was being read."""
-
-
-def _parse_query(query_string: bytes | str) -> list[tuple[str, str]]:
-    text = (
-        query_string.decode("utf-8", "replace") if isinstance(query_string, bytes) else query_string
-    )
-    return parse_qsl(text, keep_blank_values=True)
-
-
-def _last(pairs: list[tuple[str, str]], name: str) -> str | None:
-    found = None
-    for key, value in pairs:
-        if key == name:
-            found = value
-    return found
 
 
 def _secret_files(host: Host) -> list[Path]:
@@ -139,13 +134,6 @@ def _secret_files(host: Host) -> list[Path]:
             with contextlib.suppress(RuntimeError):
                 files.append(host.app_dir / Path(value).expanduser())
     return files
-
-
-def _window_index(*candidates: str | None) -> int | None:
-    for text in candidates:
-        if text is not None and text.strip().isascii() and text.strip().isdigit():
-            return int(text)
-    return None
 
 
 @final
@@ -204,14 +192,6 @@ class Bridge:
     # Admission
     # ---------------------------------------------------------------------------------------
 
-    def _check_origin(self, scope: Scope, headers: Mapping[str, str]) -> None:
-        server = scope.get("server")
-        if not server:
-            raise SecurityError("Request without a server address refused")
-        self.gatekeeper.check_host(headers.get("host"), int(server[1]))
-        self.gatekeeper.check_origin(headers.get("origin"), headers["host"])
-        self.gatekeeper.check_fetch_site(headers.get("sec-fetch-site"), headers.get("origin"))
-
     def _base_headers(self, request_headers: Mapping[str, str]) -> HeaderList:
         headers: HeaderList = [(b"x-content-type-options", b"nosniff")]
         if self.referrer_policy:
@@ -229,33 +209,40 @@ class Bridge:
         headers = read_headers(scope)
         path: str = scope["path"]
         method: str = scope["method"]
-        is_ipc = path == "/ipc" or path.startswith("/ipc/")
+        # Parsed once: admission (the launch token), IPC, events and the preload all read it.
+        query = parse_query(scope.get("query_string", b""))
+        reserved = reserved_prefix(path)
+        is_ipc = reserved == IPC_PREFIX
+        mount = self.host.schemes.resolve(path) if reserved is None else None
         base = self._base_headers(headers)
-        try:
-            self._check_origin(scope, headers)
-        except SecurityError as error:
-            await self._refuse(scope, send, headers, error, is_ipc=is_ipc, base=[])
+        admission = self.gatekeeper.admit(
+            headers,
+            port=_server_port(scope),
+            method=method,
+            is_ipc=is_ipc,
+            launch_token=last_value(query, LAUNCH_PARAMETER),
+            authenticate=mount.authenticate if mount is not None else None,
+        )
+        if not isinstance(admission, Admitted):
+            if isinstance(admission, CorsPreflight):
+                await self._preflight(send, base)
+            elif isinstance(admission, LaunchRedirect):
+                await self._launch(scope, send, query, base, admission.session)
+            elif admission.reason is RefusalReason.LAUNCH_TOKEN:
+                await self._refuse_page(send, admission.error, base)
+            else:
+                # A foreign caller gets none of the app's headers (no CORS grant).
+                answer_base = [] if admission.reason is RefusalReason.FOREIGN else base
+                await self._refuse(scope, send, headers, query, admission, answer_base, is_ipc)
             return
-        if method == "OPTIONS" and self.gatekeeper.is_cors_origin(headers.get("origin")):
-            await self._preflight(send, base)
-            return
-        query = _parse_query(scope.get("query_string", b""))
-        if method in ("GET", "HEAD") and any(name == LAUNCH_PARAMETER for name, _ in query):
-            await self._launch(scope, send, headers, query, base)
-            return
-        try:
-            self.gatekeeper.authorize(headers, is_ipc=is_ipc)
-        except SecurityError as error:
-            if not self._mount_accepts(path, headers):
-                await self._refuse(scope, send, headers, error, is_ipc=is_ipc, base=base)
-                return
         if is_ipc:
             await self._ipc(scope, receive, send, headers, query, base)
-        elif path == "/oro/events":
-            await self._events(scope, receive, send, query, base)
-        elif path == "/oro" or path.startswith("/oro/"):
-            await self._module(send, headers, method, path, base)
-        elif (mount := self.host.schemes.resolve(path)) is not None:
+        elif reserved is not None:
+            if path == _EVENTS_PATH:
+                await self._events(scope, receive, send, query, base)
+            else:
+                await self._module(send, headers, method, path, base)
+        elif mount is not None:
             await self._mount(mount, scope, receive, send, base)
         elif method not in ("GET", "HEAD"):
             await self._not_allowed(send, base, "GET, HEAD")
@@ -277,28 +264,23 @@ class Bridge:
         scope: Scope,
         send: Send,
         headers: Mapping[str, str],
-        error: IPCError,
-        *,
-        is_ipc: bool,
+        query: list[tuple[str, str]],
+        refusal: Refused,
         base: HeaderList,
+        is_ipc: bool,
     ) -> None:
         """Answer a refusal: an envelope for IPC (the page's ``oro:ipc`` rehydrates it), a
         short plain page otherwise."""
-        if is_ipc:
-            source, request_id = self._describe_ipc(scope, headers)
-            payload = encode_error(source, request_id, error)
-            await send_response(send, error.status, payload, base, media_type=_JSON)
-        else:
-            body = f"{error.status} {error.error_type}: {error.message}\n".encode()
-            await send_response(send, error.status, body, base, media_type=_TEXT)
+        if not is_ipc:
+            await self._refuse_page(send, refusal.error, base)
+            return
+        source, request_id = http_identity(scope["path"], query, headers.get(IPC_URI_HEADER))
+        wire = error_reply(refusal.error, source=source, request_id=request_id)
+        await self._send_wire(send, base, wire)
 
-    def _describe_ipc(self, scope: Scope, headers: Mapping[str, str]) -> tuple[str, str]:
-        """Best-effort ``(source, id)`` for an envelope answered before the request is parsed."""
-        try:
-            route, pairs = self._ipc_target(scope, headers)
-        except IPCError:
-            return "ipc", "0"
-        return route, _last(pairs, "seq") or "0"
+    async def _refuse_page(self, send: Send, error: IPCError, base: HeaderList) -> None:
+        body = f"{error.status} {error.error_type}: {error.message}\n".encode()
+        await send_response(send, error.status, body, base, media_type=_TEXT)
 
     async def _preflight(self, send: Send, base: HeaderList) -> None:
         headers = [
@@ -313,12 +295,13 @@ class Bridge:
         self,
         scope: Scope,
         send: Send,
-        headers: Mapping[str, str],
         query: list[tuple[str, str]],
         base: HeaderList,
+        session: str | None,
     ) -> None:
-        """Trade the launch token for the session cookie, then send the browser to the same URL
-        without the token, so that it never sits in history or a reload."""
+        """Set the session cookie the launch token was traded for (if the browser had none),
+        and send the browser to the same URL without the token, so that it never sits in
+        history or a reload."""
         raw_path = scope.get("raw_path") or quote(scope["path"]).encode()
         remaining = [(name, value) for name, value in query if name != LAUNCH_PARAMETER]
         location = raw_path.decode("latin-1") + (f"?{urlencode(remaining)}" if remaining else "")
@@ -327,17 +310,9 @@ class Bridge:
             (b"location", location.encode("latin-1")),
             (b"cache-control", b"no-store"),
         ]
-        if self.gatekeeper.has_session(headers.get("cookie")):
-            # A bookmarked launch URL opened by a browser that already has its session.
-            await send_response(send, 303, b"", redirect)
-            return
-        try:
-            session = self.gatekeeper.redeem(_last(query, LAUNCH_PARAMETER) or "")
-        except SecurityError as error:
-            await self._refuse(scope, send, headers, error, is_ipc=False, base=base)
-            return
-        cookie = (b"set-cookie", Gatekeeper.session_cookie(session).encode())
-        await send_response(send, 303, b"", [*redirect, cookie])
+        if session is not None:
+            redirect.append((b"set-cookie", Gatekeeper.session_cookie(session).encode()))
+        await send_response(send, 303, b"", redirect)
 
     async def _not_allowed(self, send: Send, base: HeaderList, allow: str) -> None:
         await send_response(
@@ -352,27 +327,6 @@ class Bridge:
     # IPC
     # ---------------------------------------------------------------------------------------
 
-    def _ipc_target(
-        self, scope: Scope, headers: Mapping[str, str]
-    ) -> tuple[str, list[tuple[str, str]]]:
-        """The route and the raw query pairs of an IPC request: from the path, or from
-        ``X-IPC-URI`` for ``/ipc`` (the URL's own query then adds to the URI's)."""
-        path: str = scope["path"]
-        pairs = _parse_query(scope.get("query_string", b""))
-        if path not in ("/ipc", "/ipc/"):
-            return path.removeprefix("/ipc/"), pairs
-        uri = headers.get(_IPC_URI_HEADER)
-        if uri is None:
-            raise InvalidArgumentError(
-                "Expecting an X-IPC-URI header (ipc://<route>?<params>) for /ipc",
-                code="ERR_MISSING_ARGS",
-                parameter="X-IPC-URI",
-            )
-        parts = urlsplit(uri)
-        if parts.scheme != "ipc":
-            raise InvalidArgumentError.invalid("X-IPC-URI", "an ipc://<route>?<params> URI")
-        return unquote(parts.netloc + parts.path).strip("/"), _parse_query(parts.query) + pairs
-
     async def _ipc(
         self,
         scope: Scope,
@@ -385,39 +339,46 @@ class Bridge:
         base = [*base, (b"cache-control", b"no-store")]
         method: str = scope["method"]
         try:
-            route, pairs = self._ipc_target(scope, headers)
+            route, pairs = http_target(scope["path"], query, headers.get(IPC_URI_HEADER))
         except IPCError as error:
-            await self._answer_error(send, base, "ipc", _last(query, "seq") or "0", error)
+            request_id = request_id_of(query)
+            await self._send_wire(
+                send, base, error_reply(error, source="ipc", request_id=request_id)
+            )
             return
-        request_id = _last(pairs, "seq") or "0"
         if method not in IPC_METHODS:
             unsupported = NotSupportedError(
                 f"Method {method} is not supported for IPC: use GET, POST, PUT or DELETE"
             )
-            payload = encode_error(route, request_id, unsupported)
+            wire = error_reply(unsupported, source=route, request_id=request_id_of(pairs))
             allow = (b"allow", b"GET, POST, PUT, DELETE")
-            await send_response(send, 405, payload, [*base, allow], media_type=_JSON)
+            await send_response(send, 405, wire.body, [*base, allow], media_type=wire.media_type)
             return
         try:
             body = await self._read_body(receive, headers)
         except _ClientGoneError:
             return
         except OutOfRangeError as error:
-            await self._answer_too_large(receive, send, base, route, request_id, error)
+            request_id = request_id_of(pairs)
+            await self._answer_too_large(
+                receive, send, base, error_reply(error, source=route, request_id=request_id)
+            )
             return
         request = Request(
-            route,
             host=self.host,
-            params=decode_query([(name, value) for name, value in pairs if name != "seq"]),
-            body=body,
             headers={
                 name: value
                 for name, value in headers.items()
                 if name not in _HANDLER_HIDDEN_HEADERS
             },
-            window=_window_index(headers.get(_WINDOW_HEADER), _last(pairs, "index")),
-            transport="http",
-            id=request_id,
+            **request_fields(
+                route,
+                pairs,
+                reserved=QUERY_RESERVED,
+                transport="http",
+                body=body,
+                window=window_index(headers.get(_WINDOW_HEADER)),
+            ),
         )
         async with cancelled_on_disconnect(receive, send, request) as send:
             reply = await self.host.router.dispatch(request)
@@ -427,12 +388,7 @@ class Bridge:
         """The whole request body, refused as soon as it is known to exceed the cap: by its
         ``Content-Length`` before reading anything, or by counting a chunked body."""
         limit = self.max_body_bytes
-        too_large = OutOfRangeError(
-            f"Request body exceeds ipc.max_body_bytes ({limit} bytes)", limit=limit
-        )
-        declared = headers.get("content-length", "").strip()
-        if declared.isascii() and declared.isdigit() and int(declared) > limit:
-            raise too_large
+        check_declared_size(headers.get("content-length"), limit)
         chunks: list[bytes] = []
         total = 0
         while True:
@@ -441,32 +397,24 @@ class Bridge:
                 raise _ClientGoneError
             chunk: bytes = message.get("body", b"")
             total += len(chunk)
-            if total > limit:
-                raise too_large
+            check_body_size(total, limit)
             chunks.append(chunk)
             if not message.get("more_body", False):
                 return b"".join(chunks)
 
     async def _answer_too_large(
-        self,
-        receive: Receive,
-        send: Send,
-        base: HeaderList,
-        route: str,
-        request_id: str,
-        error: OutOfRangeError,
+        self, receive: Receive, send: Send, base: HeaderList, wire: WireReply
     ) -> None:
-        payload = encode_error(route, request_id, error)
         await start_response(
             send,
-            error.status,
+            wire.status,
             [
                 *base,
-                (b"content-type", _JSON.encode()),
-                (b"content-length", str(len(payload)).encode()),
+                (b"content-type", wire.media_type.encode()),
+                (b"content-length", str(len(wire.body)).encode()),
             ],
         )
-        await send({"type": "http.response.body", "body": payload, "more_body": True})
+        await send({"type": "http.response.body", "body": wire.body, "more_body": True})
         discarded = 0
         while discarded <= _DISCARD_LIMIT:
             message = await receive()
@@ -477,26 +425,17 @@ class Bridge:
                 break
         await send({"type": "http.response.body", "body": b""})
 
-    async def _answer_error(
-        self, send: Send, base: HeaderList, source: str, request_id: str, error: IPCError
-    ) -> None:
-        payload = encode_error(source, request_id, error)
-        await send_response(send, error.status, payload, base, media_type=_JSON)
-
     async def _send_reply(self, send: Send, base: HeaderList, reply: Reply) -> None:
-        if reply.stream is not None:
-            await self._send_stream(send, base, reply.stream)
-        elif reply.body is not None:
-            await send_response(send, 200, reply.body, base, media_type="application/octet-stream")
-        else:
-            await send_response(send, reply.status, reply.payload, base, media_type=_JSON)
+        await self._send_wire(send, base, wire_reply(reply))
 
-    async def _send_stream(
-        self, send: Send, base: HeaderList, stream: EventStream | ByteStream
-    ) -> None:
-        media_type = "text/event-stream" if isinstance(stream, EventStream) else stream.media_type
-        await start_response(send, 200, [*base, (b"content-type", media_type.encode())])
-        async with contextlib.aclosing(stream_chunks(stream)) as chunks:
+    async def _send_wire(self, send: Send, base: HeaderList, wire: WireReply) -> None:
+        if wire.stream is None:
+            await send_response(send, wire.status, wire.body, base, media_type=wire.media_type)
+            return
+        await start_response(
+            send, wire.status, [*base, (b"content-type", wire.media_type.encode())]
+        )
+        async with contextlib.aclosing(wire.chunks()) as chunks:
             async for chunk in chunks:
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
         await send({"type": "http.response.body", "body": b""})
@@ -516,7 +455,7 @@ class Bridge:
         if scope["method"] != "GET":
             await self._not_allowed(send, base, "GET")
             return
-        window = _window_index(_last(query, "window"))
+        window = window_index(last_value(query, "window"))
         headers = [*base, (b"content-type", b"text/event-stream"), (b"cache-control", b"no-store")]
         if window is not None:
             self._channels[window] = self._channels.get(window, 0) + 1
@@ -596,14 +535,6 @@ class Bridge:
                     return found
         return None
 
-    def _mount_accepts(self, path: str, headers: Mapping[str, str]) -> bool:
-        """Whether the app mounted at ``path`` accepts the request's own credential (an API
-        key) in place of the session; never for ``/ipc`` and ``/oro``."""
-        if path == "/ipc" or path.startswith(("/ipc/", "/oro")):
-            return False
-        mount = self.host.schemes.resolve(path)
-        return mount is not None and mount.authenticate is not None and mount.authenticate(headers)
-
     async def _mount(
         self, mount: Mount, scope: Scope, receive: Receive, send: Send, base: HeaderList
     ) -> None:
@@ -612,23 +543,25 @@ class Bridge:
                 f"Runtime permission is disabled for '{mount.permission}'",
                 permission=mount.permission,
             )
-            await self._refuse(scope, send, {}, refusal, is_ipc=False, base=base)
+            await self._refuse_page(send, refusal, base)
             return
         await mount.app(_mounted_scope(scope, mount.prefix), receive, send)
 
     async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """WebSockets reach mounted apps only, after the same checks as HTTP."""
+        """WebSockets reach mounted apps only, after the same admission as HTTP."""
         headers = read_headers(scope)
-        mount = self.host.schemes.resolve(scope["path"])
-        try:
-            self._check_origin(scope, headers)
-            if not self._mount_accepts(scope["path"], headers):
-                self.gatekeeper.authorize(headers, is_ipc=False)
-        except SecurityError:
-            mount = None
-        if mount is None or (
-            mount.permission is not None and not self.host.is_permission_allowed(mount.permission)
-        ):
+        path: str = scope["path"]
+        mount = self.host.schemes.resolve(path) if reserved_prefix(path) is None else None
+        if mount is not None:
+            admission = self.gatekeeper.admit(
+                headers, port=_server_port(scope), authenticate=mount.authenticate
+            )
+            if not isinstance(admission, Admitted) or (
+                mount.permission is not None
+                and not self.host.is_permission_allowed(mount.permission)
+            ):
+                mount = None
+        if mount is None:
             await receive()
             # Closing before accepting makes the server answer the handshake with 403.
             await send({"type": "websocket.close", "code": 1008})
@@ -666,7 +599,9 @@ class Bridge:
             html_headers.append((b"content-security-policy", policy.encode("latin-1")))
         if disabled:
             return None, html_headers
-        index = _window_index(_last(query, "index"), headers.get(_WINDOW_HEADER)) or 0
+        index = window_index(last_value(query, "index"))
+        if index is None:
+            index = window_index(headers.get(_WINDOW_HEADER)) or 0
         origin = f"http://{headers['host']}"
 
         def transform(page: bytes) -> bytes:
@@ -696,3 +631,9 @@ def _mounted_scope(scope: Scope, prefix: str) -> Scope:
     if isinstance(raw_path, bytes) and raw_path.startswith(encoded_prefix):
         child["raw_path"] = raw_path[len(encoded_prefix) :] or b"/"
     return child
+
+
+def _server_port(scope: Scope) -> int | None:
+    """The port the connection arrived on; ``None`` without a server address (a Unix socket)."""
+    server = scope.get("server")
+    return int(server[1]) if server else None

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, final
 
+from oro_framework.exchange import MODULE_PREFIX
 from oro_framework.host.registry import Registry
 
 __all__ = ["JSModule", "JSModuleTable"]
@@ -28,7 +29,7 @@ class JSModule:
     @property
     def url_path(self) -> str:
         """Where the bridge serves it: ``oro:fs/promises`` → ``/oro/fs/promises.js``."""
-        return "/oro/" + self.specifier.split(":", 1)[1] + ".js"
+        return f"{MODULE_PREFIX}/{self.specifier.split(':', 1)[1]}.js"
 
 
 @final

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import Any, final
 
+from oro_framework.exchange import reserved_prefix
 from oro_framework.host.registry import Registry
 
 __all__ = ["ASGIApp", "Authenticator", "Mount", "SchemeTable"]
@@ -23,8 +24,6 @@ ASGIApp = Callable[
 Authenticator = Callable[[Mapping[str, str]], bool]
 """Judges a request's lower-case headers: ``True`` when they carry a credential the mounted app
 accepts in place of the session cookie (an API key for other processes)."""
-
-_RESERVED_PREFIXES = ("/oro", "/ipc")
 
 
 @final
@@ -66,11 +65,9 @@ class SchemeTable(Registry[Mount]):
         """
         if not prefix.startswith("/") or prefix.endswith("/") or "//" in prefix:
             raise ValueError(f"mount prefix {prefix!r} must look like '/name' or '/a/b'")
-        first_segment = "/" + prefix.split("/")[1]
-        if first_segment in _RESERVED_PREFIXES:
-            raise ValueError(
-                f"mount prefix {prefix!r} is under {first_segment}, reserved by the host"
-            )
+        reserved = reserved_prefix(prefix)
+        if reserved is not None:
+            raise ValueError(f"mount prefix {prefix!r} is under {reserved}, reserved by the host")
         mount = Mount(prefix, app, doc, permission, self.current_plugin, authenticate)
         self._claim(prefix, mount)
         return mount

@@ -1,9 +1,10 @@
 """Who may talk to the bridge: the launch token and session cookie, the Host, Origin and
 ``Sec-Fetch-Site`` checks, and the HTTP IPC bridge key.
 
-Pure checks over header values, no I/O. ``docs/security.md`` explains the threat each check
-defeats. Every refusal is a :class:`~oro_framework.SecurityError` whose message tells the
-person reading it what to do.
+Pure checks over header values, no I/O. :meth:`Gatekeeper.admit` applies them all and returns
+what it decided (an :data:`Admission`); the bridge only acts on that. ``docs/security.md``
+explains the threat each check defeats. Every refusal carries a
+:class:`~oro_framework.SecurityError` whose message tells the person reading it what to do.
 """
 
 from __future__ import annotations
@@ -12,10 +13,14 @@ import enum
 import hmac
 import secrets
 from collections.abc import Iterable, Mapping
-from typing import Final, final
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final, TypeAlias, final
 from urllib.parse import urlsplit
 
 from oro_framework.errors import SecurityError
+
+if TYPE_CHECKING:
+    from oro_framework.host.schemes import Authenticator
 
 __all__ = [
     "BRIDGE_KEY_HEADER",
@@ -23,7 +28,13 @@ __all__ = [
     "MINIMUM_SHARED_KEY_LENGTH",
     "SESSION_COOKIE",
     "Access",
+    "Admission",
+    "Admitted",
+    "CorsPreflight",
     "Gatekeeper",
+    "LaunchRedirect",
+    "RefusalReason",
+    "Refused",
     "check_origin_syntax",
     "parse_cookies",
 ]
@@ -48,6 +59,63 @@ class Access(enum.Enum):
     """It carries the session cookie of this run."""
     BRIDGE_KEY = "bridge-key"
     """It carries the HTTP IPC bridge key (``X-ORO-Auth``); valid for ``/ipc`` only."""
+    MOUNT_CREDENTIAL = "mount-credential"
+    """It carries a credential of its own that the mounted app it asks for accepts (an API key),
+    and no session."""
+
+
+class RefusalReason(enum.Enum):
+    """Which check refused a request; the bridge words its answer accordingly."""
+
+    FOREIGN = "foreign"
+    """Not this app's address, origin or site (Host, Origin, ``Sec-Fetch-Site``): answered
+    without the app's response headers, CORS grants included."""
+    NO_CREDENTIAL = "no-credential"
+    """No valid session cookie, bridge key or mount credential."""
+    LAUNCH_TOKEN = "launch-token"
+    """A launch URL whose token is wrong or already spent: answered as a page."""
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class Admitted:
+    """Serve the request; ``access`` says how it proved it may be served."""
+
+    access: Access
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class CorsPreflight:
+    """A CORS preflight (``OPTIONS``) from a configured origin: answer it, nothing else."""
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class LaunchRedirect:
+    """A launch URL opened: redirect to the same URL without the token, setting ``session``
+    as the cookie, or setting nothing when ``session`` is ``None`` (the browser already holds a
+    session: a bookmarked launch URL)."""
+
+    session: str | None
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class Refused:
+    """Refuse the request with ``error`` (403)."""
+
+    error: SecurityError
+    reason: RefusalReason
+
+
+Admission: TypeAlias = Admitted | CorsPreflight | LaunchRedirect | Refused
+"""What :meth:`Gatekeeper.admit` decided about one request."""
+
+_BY_SESSION: Final = Admitted(Access.SESSION)
+_BY_BRIDGE_KEY: Final = Admitted(Access.BRIDGE_KEY)
+_BY_MOUNT_CREDENTIAL: Final = Admitted(Access.MOUNT_CREDENTIAL)
+_PREFLIGHT: Final = CorsPreflight()
 
 
 def parse_cookies(header: str) -> list[tuple[str, str]]:
@@ -63,6 +131,14 @@ def parse_cookies(header: str) -> list[tuple[str, str]]:
         if separator:
             pairs.append((name.strip(), value.strip().strip('"')))
     return pairs
+
+
+def _equal(given: str, secret: str) -> bool:
+    """Compare in constant time. ``surrogatepass``: a lone surrogate in what a client sent is a
+    mismatch, never an exception."""
+    return hmac.compare_digest(
+        given.encode("utf-8", "surrogatepass"), secret.encode("utf-8", "surrogatepass")
+    )
 
 
 def check_origin_syntax(value: str) -> None:
@@ -85,8 +161,9 @@ def check_origin_syntax(value: str) -> None:
 
 @final
 class Gatekeeper:
-    """The checks every request to the bridge goes through, in this order: Host, Origin and
-    ``Sec-Fetch-Site``, then the launch token, the session cookie or the bridge key.
+    """The checks every request to the bridge goes through (:meth:`admit`), in this order: Host,
+    Origin and ``Sec-Fetch-Site``, then the launch token, the session cookie, the bridge key or
+    the mounted app's own credential.
 
     :param launch_token: this run's launch token (single-use).
     :param bridge_key: ``http.ipc.shared_key`` when ``http.ipc.enable`` is true, else ``None``.
@@ -106,14 +183,73 @@ class Gatekeeper:
         self._sessions: list[str] = []
         self.cors_origins = frozenset(cors_origins)
 
+    def admit(
+        self,
+        headers: Mapping[str, str],
+        *,
+        port: int | None,
+        method: str = "GET",
+        is_ipc: bool = False,
+        launch_token: str | None = None,
+        authenticate: Authenticator | None = None,
+    ) -> Admission:
+        """Decide what to do with one request; nothing else decides it.
+
+        1. Host, Origin, ``Sec-Fetch-Site`` (:meth:`check_host`, :meth:`check_origin`,
+           :meth:`check_fetch_site`): :class:`Refused` ``FOREIGN``;
+        2. ``OPTIONS`` from a CORS origin: :class:`CorsPreflight`;
+        3. ``GET``/``HEAD`` with a launch token: :class:`LaunchRedirect` (redeeming the token
+           unless the browser holds a session), or :class:`Refused` ``LAUNCH_TOKEN``;
+        4. the session cookie or the bridge key (:meth:`authorize`), then the mounted app's own
+           credential: :class:`Admitted`, or :class:`Refused` ``NO_CREDENTIAL``.
+
+        Every outcome is a returned :data:`Admission`; it raises nothing of its own (only what
+        ``authenticate`` may raise).
+
+        :param headers: the request headers by lower-case name.
+        :param port: the port the connection arrived on; ``None`` (no server address) refuses.
+        :param method: the HTTP method (``"GET"`` for a WebSocket handshake).
+        :param is_ipc: the path is under ``/ipc``, where the bridge key is valid.
+        :param launch_token: the ``oro_launch`` query value, ``None`` when absent.
+        :param authenticate: the mounted app's judge of its own credential, for a path under a
+            mount that has one; consulted only when there is no session.
+        """
+        if port is None:
+            refusal = SecurityError("Request without a server address refused")
+            return Refused(refusal, RefusalReason.FOREIGN)
+        try:
+            origin = headers.get("origin")
+            host = self.check_host(headers.get("host"), port)
+            self.check_origin(origin, host)
+            self.check_fetch_site(headers.get("sec-fetch-site"), origin)
+        except SecurityError as error:
+            return Refused(error, RefusalReason.FOREIGN)
+        if method == "OPTIONS" and self.is_cors_origin(origin):
+            return _PREFLIGHT
+        if launch_token is not None and method in ("GET", "HEAD"):
+            if self.has_session(headers.get("cookie")):
+                return LaunchRedirect(None)
+            try:
+                return LaunchRedirect(self.redeem(launch_token))
+            except SecurityError as error:
+                return Refused(error, RefusalReason.LAUNCH_TOKEN)
+        try:
+            access = self.authorize(headers, is_ipc=is_ipc)
+        except SecurityError as error:
+            if authenticate is not None and authenticate(headers):
+                return _BY_MOUNT_CREDENTIAL
+            return Refused(error, RefusalReason.NO_CREDENTIAL)
+        return _BY_SESSION if access is Access.SESSION else _BY_BRIDGE_KEY
+
     # ---------------------------------------------------------------------------------------
     # Where the request comes from
     # ---------------------------------------------------------------------------------------
 
-    def check_host(self, host: str | None, port: int) -> None:
+    def check_host(self, host: str | None, port: int) -> str:
         """The ``Host`` header must name this server: ``127.0.0.1:<port>`` or
         ``localhost:<port>``. A DNS-rebinding page reaches us under its own name and fails here.
 
+        :returns: ``host``, checked.
         :raises SecurityError: anything else, or no ``Host`` at all.
         """
         allowed = {f"{name}:{port}" for name in _LOOPBACK_NAMES}
@@ -122,6 +258,7 @@ class Gatekeeper:
                 f"Host {host!r} is not this app's address: expected 127.0.0.1:{port} "
                 f"or localhost:{port}"
             )
+        return host
 
     def check_origin(self, origin: str | None, host: str) -> None:
         """A present ``Origin`` must be the app's own (``http://<Host>``) or a configured CORS
@@ -168,7 +305,7 @@ class Gatekeeper:
         :raises SecurityError: a wrong token, or the token was already used.
         """
         expected = self._launch_token
-        if expected is None or not hmac.compare_digest(token.encode(), expected.encode()):
+        if expected is None or not _equal(token, expected):
             raise SecurityError(
                 "Launch token is invalid or was already used: each run's launch URL opens "
                 "one session; restart the app (or `oro run --headless`) for a new URL"
@@ -189,9 +326,7 @@ class Gatekeeper:
 
     def _is_issued(self, value: str) -> bool:
         # Every issued id is compared, so the time taken says nothing about which one matched.
-        matches = [
-            hmac.compare_digest(value.encode(), session.encode()) for session in self._sessions
-        ]
+        matches = [_equal(value, session) for session in self._sessions]
         return any(matches)
 
     def authorize(self, headers: Mapping[str, str], *, is_ipc: bool) -> Access:
@@ -205,7 +340,7 @@ class Gatekeeper:
         """
         key = headers.get(BRIDGE_KEY_HEADER)
         if is_ipc and key is not None and self._bridge_key is not None:
-            if hmac.compare_digest(key.encode(), self._bridge_key.encode()):
+            if _equal(key, self._bridge_key):
                 return Access.BRIDGE_KEY
             raise SecurityError("X-ORO-Auth does not match http.ipc.shared_key")
         if self.has_session(headers.get("cookie")):

@@ -1,16 +1,20 @@
 """``route=<name>`` frames: one IPC request through the host's router, answered in frames.
 
-The request is built as the HTTP bridge builds one (parameters decoded by
-:func:`oro_framework.decode_query`, ``seq`` as the envelope id), dispatched by the same router
-(same permission checks, timeouts and errors) and its :class:`~oro_framework.Reply` sent as:
+The request is built, capped and answered by :mod:`oro_framework.exchange`, as the HTTP bridge's
+are (options except :data:`~oro_framework.exchange.FRAME_RESERVED` are the parameters, ``seq``
+the envelope id), dispatched by the same router (same permission checks, timeouts and errors)
+and its :class:`~oro_framework.Reply` sent as:
 
 * one frame ``{seq, token?, status, type}`` whose payload is the JSON envelope (data or error)
   or the raw bytes of a binary reply;
 * for a streamed reply, ``{seq, token?, status, type, stream: "start"}``, then one
   ``{seq, token?, stream: "data"}`` frame per chunk (the same SSE text or byte chunks the bridge
-  writes, :func:`oro_framework.envelope.stream_chunks`), then ``{seq, token?, stream: "end"}``.
+  writes), then ``{seq, token?, stream: "end"}``.
   A request with ``credit=<bytes>`` gets flow control: data frames wait for the page's
   ``{ack: <seq>, bytes: n}`` frames (:class:`~oro_conduit.connection.StreamCredit`).
+
+What is the Conduit's own stays here: the payload ``digest``, the stream ``credit`` and the
+refusal of ``internal.*`` routes.
 """
 
 from __future__ import annotations
@@ -22,56 +26,43 @@ from typing import Final
 
 from oro_conduit.codec import OptionValue
 from oro_conduit.connection import Client, StreamCredit
-from oro_framework import (
-    Host,
-    InvalidArgumentError,
-    IPCError,
-    OutOfRangeError,
-    Reply,
-    Request,
-    SecurityError,
-    decode_query,
+from oro_framework import Host, InvalidArgumentError, IPCError, Reply, Request, SecurityError
+from oro_framework.exchange import (
+    FRAME_RESERVED,
+    WireReply,
+    check_body_size,
+    error_reply,
+    request_fields,
+    wire_reply,
 )
-from oro_framework.envelope import ByteStream, EventStream, encode_error, stream_chunks
 
-__all__ = ["RESERVED_OPTIONS", "answer_error", "dispatch", "request_of"]
+__all__ = ["answer_error", "dispatch", "request_of", "send_reply"]
 
-RESERVED_OPTIONS: Final = frozenset({"route", "seq", "token", "digest", "credit"})
-"""Options of a route frame that are not parameters of the request."""
-
-_JSON: Final = "application/json"
+# A credit is a byte count; a longer digit string is no credit (int() refuses strings past
+# 4,300 digits with a ValueError a page could otherwise trigger at will).
+_MAX_CREDIT_DIGITS: Final = 15
 
 
 def request_of(host: Host, client: Client, options: Mapping[str, str], payload: bytes) -> Request:
     """The :class:`Request` a route frame stands for (``options`` are the raw strings)."""
-    pairs = [(key, value) for key, value in options.items() if key not in RESERVED_OPTIONS]
-    index = options.get("index", "")
-    window = client.info.window
-    if window is None and index.isascii() and index.isdigit():
-        window = int(index)
-    return Request(
+    fields = request_fields(
         options["route"],
-        host=host,
-        params=decode_query(pairs),
-        body=payload,
-        window=window,
-        client_id=client.id,
+        options.items(),
+        reserved=FRAME_RESERVED,
         transport="conduit",
-        id=options.get("seq", "0"),
-        token=options.get("token"),
+        body=payload,
+        window=client.info.window,
     )
+    return Request(host=host, client_id=client.id, **fields)
 
 
-def _check(request: Request, options: Mapping[str, str], payload: bytes, limit: int) -> None:
-    if request.route.lower().startswith("internal."):
+def _check(route: str, options: Mapping[str, str], payload: bytes, limit: int) -> None:
+    if route.lower().startswith("internal."):
         raise SecurityError(
-            f"Route '{request.route}' is not reachable over Conduit: internal routes are "
+            f"Route '{route}' is not reachable over Conduit: internal routes are "
             "served over HTTP IPC only"
         )
-    if len(payload) > limit:
-        raise OutOfRangeError(
-            f"Request body exceeds ipc.max_body_bytes ({limit} bytes)", limit=limit
-        )
+    check_body_size(len(payload), limit)
     digest = options.get("digest")
     if digest is not None and digest.lower() != hashlib.sha256(payload).hexdigest():
         raise InvalidArgumentError(
@@ -81,10 +72,19 @@ def _check(request: Request, options: Mapping[str, str], payload: bytes, limit: 
         )
 
 
-def _reply_options(request: Request, **extra: OptionValue) -> dict[str, OptionValue]:
-    options: dict[str, OptionValue] = {"seq": request.id}
-    if request.token is not None:
-        options["token"] = request.token
+def _credit(options: Mapping[str, str]) -> StreamCredit | None:
+    window = options.get("credit", "")
+    if len(window) <= _MAX_CREDIT_DIGITS and window.isascii() and window.isdigit():
+        size = int(window)
+        if size > 0:
+            return StreamCredit(size)
+    return None
+
+
+def _frame_options(seq: str, token: str | None, **extra: OptionValue) -> dict[str, OptionValue]:
+    options: dict[str, OptionValue] = {"seq": seq}
+    if token is not None:
+        options["token"] = token
     options.update(extra)
     return options
 
@@ -93,29 +93,27 @@ async def answer_error(
     client: Client, source: str, options: Mapping[str, str], error: IPCError
 ) -> None:
     """Answer a frame that could not be dispatched with an error envelope frame."""
-    reply: dict[str, OptionValue] = {"seq": options.get("seq", "0")}
-    if "token" in options:
-        reply["token"] = options["token"]
-    reply.update(status=error.status, type=_JSON)
-    payload = encode_error(source, options.get("seq", "0"), error, token=options.get("token"))
-    await client.send(reply, payload, digest="digest" in options)
+    seq, token = options.get("seq", "0"), options.get("token")
+    wire = error_reply(error, source=source, request_id=seq, token=token)
+    await client.send(
+        _frame_options(seq, token, status=wire.status, type=wire.media_type),
+        wire.body,
+        digest="digest" in options,
+    )
 
 
 async def dispatch(
     host: Host, client: Client, options: Mapping[str, str], payload: bytes, max_body: int
 ) -> None:
     """Run one route frame and send its reply frames (the caller owns cancellation)."""
-    request = request_of(host, client, options, payload)
-    digest = "digest" in options
     try:
-        _check(request, options, payload, max_body)
+        _check(options["route"], options, payload, max_body)
     except IPCError as error:
-        await answer_error(client, request.route, options, error)
+        await answer_error(client, options["route"], options, error)
         return
+    request = request_of(host, client, options, payload)
     reply = await host.router.dispatch(request)
-    window = options.get("credit", "")
-    credit = StreamCredit(int(window)) if window.isdigit() and int(window) > 0 else None
-    await send_reply(client, request, reply, digest=digest, credit=credit)
+    await send_reply(client, request, reply, digest="digest" in options, credit=_credit(options))
 
 
 async def send_reply(
@@ -126,40 +124,39 @@ async def send_reply(
     digest: bool,
     credit: StreamCredit | None = None,
 ) -> None:
-    if reply.stream is None:
-        if reply.body is not None:
-            media_type = "application/octet-stream"
-            body = reply.body
-        else:
-            media_type, body = _JSON, reply.payload
-        await client.send(
-            _reply_options(request, status=reply.status, type=media_type), body, digest=digest
+    """Send ``reply`` to ``request`` as frames (one, or start/data.../end for a stream)."""
+    wire = wire_reply(reply)
+    if wire.stream is None:
+        options = _frame_options(
+            request.id, request.token, status=wire.status, type=wire.media_type
         )
+        await client.send(options, wire.body, digest=digest)
         return
-    await _send_stream(client, request, reply.stream, digest=digest, credit=credit)
+    await _send_stream(client, request, wire, digest=digest, credit=credit)
 
 
 async def _send_stream(
     client: Client,
     request: Request,
-    stream: EventStream | ByteStream,
+    wire: WireReply,
     *,
     digest: bool,
     credit: StreamCredit | None,
 ) -> None:
-    media_type = "text/event-stream" if isinstance(stream, EventStream) else stream.media_type
     if credit is not None:
         client.credits[request.id] = credit
     try:
-        await client.send(
-            _reply_options(request, status=200, type=media_type, stream="start"), digest=digest
+        start = _frame_options(
+            request.id, request.token, status=wire.status, type=wire.media_type, stream="start"
         )
-        async with contextlib.aclosing(stream_chunks(stream)) as chunks:
+        await client.send(start, digest=digest)
+        async with contextlib.aclosing(wire.chunks()) as chunks:
             async for chunk in chunks:
                 if credit is not None:
                     await credit.reserve(len(chunk))
-                await client.send(_reply_options(request, stream="data"), chunk, digest=digest)
-        await client.send(_reply_options(request, stream="end"), digest=digest)
+                data = _frame_options(request.id, request.token, stream="data")
+                await client.send(data, chunk, digest=digest)
+        await client.send(_frame_options(request.id, request.token, stream="end"), digest=digest)
     finally:
         if client.credits.get(request.id) is credit:
             client.credits.pop(request.id, None)
