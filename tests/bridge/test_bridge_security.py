@@ -150,7 +150,8 @@ async def test_session_cookie_opens_the_app() -> None:
         response = await browser.get(server.launch_url)
 
     assert response.url == httpx.URL(server.origin + "/")
-    assert response.status_code == 404  # the session works; the empty app has no index
+    assert response.status_code == 200  # the session works: the test kit's default page
+    assert "<title>oro test app</title>" in response.text
 
 
 async def test_launch_token_is_single_use() -> None:
