@@ -198,6 +198,14 @@ def oro_register_config(config: ConfigRegistry) -> None:
         [],
         "Entry-point or distribution names of plugins not to load (like ORO_DISABLE_PLUGINS).",
     )
+    config.add(
+        "plugins.skip_broken",
+        bool,
+        False,
+        "Go on without a plugin that fails to load or whose hook raises, dropping everything it "
+        "registered, instead of stopping (like --skip-broken-plugins).",
+        env=("ORO_SKIP_BROKEN_PLUGINS",),
+    )
 
 
 @hookimpl
