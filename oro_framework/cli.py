@@ -14,7 +14,7 @@ import traceback
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 import click
 import tomlkit
@@ -282,7 +282,7 @@ def _inspect_plugins(app_dir: Path) -> tuple[list[PluginInfo], HostError | None]
             loaded = create_plugin_manager(environ=os.environ, strict=False)
             return _sorted_plugins(loaded.infos), error
     try:
-        failures = host.hooks.register_commands(click.Group())
+        failures = host.hooks.register_commands(click.Group(commands=dict(_CORE_COMMANDS)))
     finally:
         host.close()
     infos = [
@@ -554,6 +554,10 @@ def doctor(as_json: bool, app_dir: Path) -> None:
 # -------------------------------------------------------------------------------------------------
 # Entry point
 # -------------------------------------------------------------------------------------------------
+
+
+_CORE_COMMANDS: Final = dict(cli.commands)
+"""The commands of ``oro`` itself, taken before any plugin adds its own."""
 
 
 def _add_plugin_commands(group: click.Group) -> None:
