@@ -9,7 +9,7 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final, TypeVar, final
+from typing import Any, TypeVar, final
 
 import anyio
 import platformdirs
@@ -33,6 +33,7 @@ from oro_framework.host.modules import JSModuleTable
 from oro_framework.host.permissions import PermissionRegistry
 from oro_framework.host.plugins import (
     BUILTIN_PLUGIN,
+    SKIP_BROKEN_ENV,
     LoadedPlugins,
     PluginInfo,
     create_plugin_manager,
@@ -53,9 +54,6 @@ plugin_logger = logging.getLogger("oro_framework.plugins")
 ``oro doctor``) silence it."""
 
 CONFIG_FILE_NAME = "oro.toml"
-SKIP_BROKEN_ENV: Final = "ORO_SKIP_BROKEN_PLUGINS"
-"""Set to ``1`` to drop broken plugins, like ``--skip-broken-plugins`` (config key
-``plugins.skip_broken``, which also reads it)."""
 
 T = TypeVar("T")
 

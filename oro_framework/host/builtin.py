@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Final
 from oro_framework.errors import ConfigError
 from oro_framework.hookspecs import hookimpl
 from oro_framework.host.lifecycle import LifecycleEvent, LifecycleState
+from oro_framework.host.plugins import SKIP_BROKEN_ENV
 from oro_framework.host.security import MINIMUM_SHARED_KEY_LENGTH, check_origin_syntax
 
 if TYPE_CHECKING:
@@ -204,7 +205,7 @@ def oro_register_config(config: ConfigRegistry) -> None:
         False,
         "Go on without a plugin that fails to load or whose hook raises, dropping everything it "
         "registered, instead of stopping (like --skip-broken-plugins).",
-        env=("ORO_SKIP_BROKEN_PLUGINS",),
+        env=(SKIP_BROKEN_ENV,),
     )
 
 

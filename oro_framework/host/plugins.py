@@ -7,6 +7,9 @@ handed over explicitly (tests). Environment variables steer discovery:
 * ``ORO_LOAD_PLUGINS=a,b``: load only these third-party plugins (core plugins still load unless
   disabled); an empty value loads none.
 * ``ORO_TRACE_PLUGINS=1``: print every hook call and result to stderr (pluggy tracing).
+
+``ORO_SKIP_BROKEN_PLUGINS=1`` (config key ``plugins.skip_broken``) makes the host drop broken
+plugins instead of stopping; see :class:`~oro_framework.Host`.
 """
 
 from __future__ import annotations
@@ -25,12 +28,22 @@ import pluggy
 from oro_framework import hookspecs
 from oro_framework.errors import PluginLoadError
 
-__all__ = ["BUILTIN_PLUGIN", "LoadedPlugins", "PluginInfo", "create_plugin_manager", "discover"]
+__all__ = [
+    "BUILTIN_PLUGIN",
+    "SKIP_BROKEN_ENV",
+    "LoadedPlugins",
+    "PluginInfo",
+    "create_plugin_manager",
+    "discover",
+]
 
 CORE_DISTRIBUTION: Final = "oro-framework"
 BUILTIN_PLUGIN: Final = "oro"
 """The host's own plugin (:mod:`oro_framework.host.builtin`): always registered first, never
 disabled, never skipped as broken."""
+SKIP_BROKEN_ENV: Final = "ORO_SKIP_BROKEN_PLUGINS"
+"""The environment variable of config key ``plugins.skip_broken`` (besides its own
+``ORO_PLUGINS_SKIP_BROKEN``), named like ``ORO_DISABLE_PLUGINS``."""
 
 
 @final
