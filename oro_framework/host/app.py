@@ -280,7 +280,7 @@ class Host:
             if route.name not in self.routes or route.permission in self.permissions:
                 continue
             info = self._loaded.info(route.plugin)
-            self.hooks.broken(
+            self._plugin_broken(
                 route.plugin,
                 PluginLoadError(
                     f"route '{route.name}' declares permission '{route.permission}', "

@@ -92,6 +92,10 @@ class HookCaller:
             )
         return callers
 
+    # ----------------------------------------------------------------------------------------
+    # While the host is built: a raising hook is a PluginLoadError
+    # ----------------------------------------------------------------------------------------
+
     def _build_step(
         self, hook_name: str, plugin: str, caller: pluggy.HookCaller, kwargs: Mapping[str, Any]
     ) -> bool:
@@ -111,10 +115,6 @@ class HookCaller:
             return False
         return True
 
-    # ----------------------------------------------------------------------------------------
-    # While the host is built: a raising hook is a PluginLoadError
-    # ----------------------------------------------------------------------------------------
-
     def register(self, hook_name: str, registry: Registry[Any], **kwargs: Any) -> None:
         """Call an ``oro_register_*`` hook plugin by plugin, each inside
         ``registry.registering(<plugin>)``."""
@@ -126,11 +126,6 @@ class HookCaller:
         for plugin_name, caller in self._implementers("oro_configure"):
             if self._build_step("oro_configure", plugin_name, caller, {"host": host}):
                 self.configured.add(plugin_name)
-
-    def broken(self, plugin: str, error: PluginLoadError) -> None:
-        """Report ``plugin`` broken by something the host found out about it (a route guarded
-        by a permission nobody declares), exactly as if one of its hooks had raised."""
-        self._on_broken(plugin, error)
 
     # ----------------------------------------------------------------------------------------
     # While the host runs and when it stops: a raising hook is logged, the host goes on
