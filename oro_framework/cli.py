@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import html
 import json
 import logging
 import os
 import re
 import sys
+import traceback
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 import click
 import tomlkit
@@ -29,7 +32,7 @@ from oro_framework.config import (
 )
 from oro_framework.errors import HostError
 from oro_framework.host import doctor as doctor_checks
-from oro_framework.host.app import CONFIG_FILE_NAME, Host
+from oro_framework.host.app import CONFIG_FILE_NAME, Host, plugin_logger
 from oro_framework.host.hooks import HookCaller
 from oro_framework.host.plugins import PluginInfo, create_plugin_manager
 from oro_framework.host.runner import AppRunner
@@ -59,13 +62,21 @@ def _format_value(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value)
 
 
+def _is_verbose() -> bool:
+    context = click.get_current_context(silent=True)
+    return bool(context is not None and context.find_root().params.get("verbose"))
+
+
 def _host_errors(function: CommandT) -> CommandT:
-    """Turn host errors (broken plugin, bad config, conflict) into one line and exit status 1."""
+    """Turn host errors (broken plugin, bad config, conflict) into one line and exit status 1;
+    with ``oro -v`` the traceback (the plugin's own frames included) comes first."""
 
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return function(*args, **kwargs)
         except HostError as error:
+            if _is_verbose():
+                click.echo("".join(traceback.format_exception(error)).rstrip(), err=True)
             raise click.ClickException(f"{type(error).__name__}: {error}") from None
 
     wrapper.__name__ = function.__name__
@@ -77,9 +88,26 @@ def _build_host(app_dir: Path, *, skip_broken: bool, use_config_file: bool = Tru
     return Host(app_dir, skip_broken_plugins=skip_broken, use_config_file=use_config_file)
 
 
+_skip_broken_option = click.option(
+    "--skip-broken-plugins",
+    is_flag=True,
+    help="Go on without a plugin that fails to load or whose hook raises (one warning line "
+    "each); also ORO_SKIP_BROKEN_PLUGINS=1 or plugins.skip_broken = true in oro.toml.",
+)
+_app_option = click.option(
+    "--app",
+    "app_dir",
+    default=".",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="App directory whose oro.toml applies (default: current directory).",
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="oro")
-@click.option("-v", "--verbose", is_flag=True, help="Log what the host does.")
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Log what the host does; show tracebacks of errors."
+)
 def cli(verbose: bool) -> None:
     """oro-framework: desktop apps with an HTML/JS UI and native services from plugins."""
     logging.basicConfig(
@@ -109,7 +137,7 @@ def cli(verbose: bool) -> None:
     show_default=True,
     help="Port on 127.0.0.1 to serve the app on; 0 picks a free one.",
 )
-@click.option("--skip-broken-plugins", is_flag=True, help="Warn about broken plugins and go on.")
+@_skip_broken_option
 @click.option(
     "-c",
     "--config",
@@ -232,21 +260,74 @@ def plugins() -> None:
     """Inspect installed plugins."""
 
 
-def _installed_plugins() -> list[PluginInfo]:
-    loaded = create_plugin_manager(environ=os.environ, strict=False)
-    return sorted(loaded.infos, key=lambda info: (info.distribution or "", info.name))
+@contextlib.contextmanager
+def _silenced(logger: logging.Logger) -> Iterator[None]:
+    """Mute ``logger`` inside the block: a command that lists broken plugins says so itself."""
+    was_disabled, logger.disabled = logger.disabled, True
+    try:
+        yield
+    finally:
+        logger.disabled = was_disabled
+
+
+def _inspect_plugins(app_dir: Path) -> tuple[list[PluginInfo], HostError | None]:
+    """Every plugin, broken ones with their error: failed imports and validations, hooks that
+    raised while a host for ``app_dir`` was built (broken plugins skipped) and
+    ``oro_register_commands`` failures. Also the error that kept that host from being built, if
+    any (an invalid ``oro.toml``); then only import and validation failures show."""
+    with _silenced(plugin_logger):
+        try:
+            host = Host(app_dir, skip_broken_plugins=True)
+        except HostError as error:
+            loaded = create_plugin_manager(environ=os.environ, strict=False)
+            return _sorted_plugins(loaded.infos), error
+    try:
+        failures = host.hooks.register_commands(click.Group(commands=dict(_CORE_COMMANDS)))
+    finally:
+        host.close()
+    infos = [
+        dataclasses.replace(
+            info, error=failures[info.name].reason, failed_hook=failures[info.name].hook
+        )
+        if info.name in failures and info.error is None
+        else info
+        for info in host.plugins
+    ]
+    return _sorted_plugins(infos), None
+
+
+def _sorted_plugins(infos: Sequence[PluginInfo]) -> list[PluginInfo]:
+    return sorted(infos, key=lambda info: (info.distribution or "", info.name))
+
+
+def _describe_plugin(info: PluginInfo) -> str:
+    """``oro-fs 0.1.0 (fs)``: what the user installed, then the plugin's name."""
+    installed = info.distribution or info.module or info.name
+    if info.version:
+        installed += f" {info.version}"
+    return f"{installed} ({info.name})"
 
 
 @plugins.command("list")
 @click.option("--all", "show_all", is_flag=True, help="Include oro-framework's own core plugins.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--hook", "hook_name", metavar="NAME", help="Only plugins implementing hook NAME.")
-def plugins_list(show_all: bool, as_json: bool, hook_name: str | None) -> None:
-    """List plugins found through the 'oro' entry-point group, with their hooks and errors.
+@_app_option
+def plugins_list(show_all: bool, as_json: bool, hook_name: str | None, app_dir: Path) -> None:
+    """List the installed plugins ('oro' entry-point group): distribution, version and name,
+    the hooks each implements, and why a broken one is broken.
 
-    Never fails: a plugin that cannot be imported is listed with its error.
+    Builds the app in --app with broken plugins skipped, so that a hook raising while a host is
+    built shows too. Never fails: a broken plugin is listed with its error.
     """
-    infos = [info for info in _installed_plugins() if show_all or not info.is_core]
+    every, problem = _inspect_plugins(app_dir)
+    if problem is not None:
+        click.echo(
+            f"warning: cannot build the app in {app_dir} ({type(problem).__name__}: {problem}); "
+            "hook failures are not shown",
+            err=True,
+        )
+    infos = [info for info in every if show_all or not info.is_core]
     if hook_name:
         wanted = hook_name if hook_name.startswith("oro_") else f"oro_{hook_name}"
         infos = [info for info in infos if wanted in info.hooks]
@@ -256,17 +337,12 @@ def plugins_list(show_all: bool, as_json: bool, hook_name: str | None) -> None:
     if not infos:
         click.echo("No plugins installed." + ("" if show_all else " (--all shows core plugins)"))
         return
-    rows = [
-        [
-            info.name,
-            info.version or "",
-            info.entry_point or info.module or "",
-            ", ".join(hook.removeprefix("oro_") for hook in info.hooks),
-            info.error or "",
-        ]
-        for info in infos
-    ]
-    click.echo(_render_table(["name", "version", "entry point", "hooks", "error"], rows))
+    for info in infos:
+        click.echo(_describe_plugin(info))
+        if info.hooks:
+            click.echo(f"  hooks: {', '.join(hook.removeprefix('oro_') for hook in info.hooks)}")
+        if info.error is not None:
+            click.echo(f"  error: {info.error}")
 
 
 # -------------------------------------------------------------------------------------------------
@@ -276,17 +352,12 @@ def plugins_list(show_all: bool, as_json: bool, hook_name: str | None) -> None:
 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.option(
-    "--app",
-    "app_dir",
-    default=".",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="App directory whose oro.toml applies (default: current directory).",
-)
+@_app_option
+@_skip_broken_option
 @_host_errors
-def routes(as_json: bool, app_dir: Path) -> None:
+def routes(as_json: bool, app_dir: Path, skip_broken_plugins: bool) -> None:
     """List every IPC route with its plugin, permission and a one-line doc."""
-    host = _build_host(app_dir, skip_broken=True)
+    host = _build_host(app_dir, skip_broken=skip_broken_plugins)
     try:
         table = host.routes.sorted()
     finally:
@@ -403,8 +474,11 @@ def _guess_value(text: str) -> Any:
 @click.option("--describe", is_flag=True, help="Every declared key with type, default and doc.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @_file_option
+@_skip_broken_option
 @_host_errors
-def config_list(describe: bool, as_json: bool, config_file: Path) -> None:
+def config_list(
+    describe: bool, as_json: bool, config_file: Path, skip_broken_plugins: bool
+) -> None:
     """List effective values (or, with --describe, every key every installed plugin declares)."""
     if describe:
         keys = sorted(_declared_keys(config_file), key=lambda key: key.name)
@@ -431,7 +505,7 @@ def config_list(describe: bool, as_json: bool, config_file: Path) -> None:
                 f"    flattened: {entry['flattened']}  env: {', '.join(entry['env']) or '-'}"
             )
         return
-    host = _build_host(config_file.parent, skip_broken=True)
+    host = _build_host(config_file.parent, skip_broken=skip_broken_plugins)
     host.close()
     values = [
         {"key": name, "value": host.config[name], "source": host.config.source(name)}
@@ -451,15 +525,30 @@ def config_list(describe: bool, as_json: bool, config_file: Path) -> None:
 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def doctor(as_json: bool) -> None:
-    """Report what this machine offers: Python, GUI backends, Chromium for tests, plugins."""
-    checks = doctor_checks.run_checks(_installed_plugins())
+@_app_option
+def doctor(as_json: bool, app_dir: Path) -> None:
+    """Report what this machine offers (Python, GUI backends, Chromium for tests) and whether
+    every plugin works: builds the app in --app and reports each broken plugin.
+
+    Exits with status 1 when a plugin is broken or the app cannot be built; a missing optional
+    piece (a GUI backend, Chromium) is reported without failing.
+    """
+    infos, problem = _inspect_plugins(app_dir)
+    checks = doctor_checks.run_checks(infos, app_dir=app_dir, app_error=problem)
+    failed = [check for check in checks if check.required and not check.ok]
     if as_json:
         _echo_json([check.to_json() for check in checks])
-        return
-    for check in checks:
-        mark = "ok " if check.ok else "-- "
-        click.echo(f"{mark} {check.name}: {check.detail}")
+    else:
+        for check in checks:
+            mark = "ok " if check.ok else "!! " if check.required else "-- "
+            click.echo(f"{mark} {check.name}: {check.detail}")
+        if any(check.name.startswith("plugin ") for check in failed):
+            click.echo(
+                "oro run stops on a broken plugin; --skip-broken-plugins (or "
+                "ORO_SKIP_BROKEN_PLUGINS=1) runs the app without it"
+            )
+    if failed:
+        raise SystemExit(1)
 
 
 # -------------------------------------------------------------------------------------------------
@@ -467,9 +556,14 @@ def doctor(as_json: bool) -> None:
 # -------------------------------------------------------------------------------------------------
 
 
+_CORE_COMMANDS: Final = dict(cli.commands)
+"""The commands of ``oro`` itself, taken before any plugin adds its own."""
+
+
 def _add_plugin_commands(group: click.Group) -> None:
     loaded = create_plugin_manager(environ=os.environ, strict=False)
-    HookCaller(loaded.manager).register_commands(group)
+    for error in HookCaller(loaded).register_commands(group).values():
+        click.echo(f"warning: skipping the commands of broken plugin: {error}", err=True)
 
 
 def _show_warning(message: Warning | str, category: type[Warning], *_: Any, **__: Any) -> None:

@@ -340,19 +340,20 @@ class ConfigRegistry(Registry[ConfigKey]):
     ) -> ConfigKey:
         """Declare key ``name`` (``section.key``) of ``type`` with ``default`` and ``doc``.
 
-        :raises ValueError: a bad name or type, or a default that does not pass its own checks.
+        :raises RegistrationError: a bad name or type, or a default that does not pass its own
+            checks.
         :raises RegistrationConflict: the key, or a key that flattens to the same name, exists.
         """
         if not _KEY_NAME.match(name) or "." not in name:
-            raise ValueError(f"config key {name!r} must look like 'section.key' in lowercase")
+            raise self._refuse(f"config key {name!r} must look like 'section.key' in lowercase")
         if type not in _TYPE_NAMES:
-            raise ValueError(f"config key {name!r}: type must be one of str/int/float/bool/list")
+            raise self._refuse(f"config key {name!r}: type must be one of str/int/float/bool/list")
         key = ConfigKey(name, type, default, doc, self.current_plugin, validator, env)
         if not key.is_wildcard:
             try:
                 key.validate(default)
             except (TypeError, ValueError) as error:
-                raise ValueError(f"default of config key {name!r} {error}") from None
+                raise self._refuse(f"default of config key {name!r} {error}") from None
         if key.flattened in self._flattened and self._flattened[key.flattened] != name:
             other = self._flattened[key.flattened]
             raise RegistrationConflict(
@@ -365,6 +366,12 @@ class ConfigRegistry(Registry[ConfigKey]):
         self._claim(name, key)
         self._flattened[key.flattened] = name
         return key
+
+    def drop_plugin(self, plugin: str) -> list[ConfigKey]:
+        dropped = super().drop_plugin(plugin)
+        for key in dropped:
+            del self._flattened[key.flattened]
+        return dropped
 
     def find(self, name: str) -> ConfigKey | None:
         """The key ``name`` denotes: dotted or flattened, exact or below a wildcard key."""
@@ -431,6 +438,13 @@ class Config(Mapping[str, Any]):
     def source(self, key: str) -> str:
         """``default``, ``oro.toml:12``, ``env ORO_X`` or ``override``."""
         return self._sources[self._resolve(key)]
+
+    def drop_undeclared(self) -> None:
+        """Forget the values of keys the registry no longer declares: the host calls it after
+        dropping a broken plugin, whose keys must not outlive it."""
+        for name in [name for name in self._values if self.registry.find(name) is None]:
+            del self._values[name]
+            del self._sources[name]
 
     def section(self, prefix: str) -> dict[str, Any]:
         """The values below ``prefix`` (``filesystem.mounts``), keyed by the rest of the name."""

@@ -25,7 +25,7 @@ Two families share the root :class:`OroError`:
     │   ├── InternalError              500 INTERNAL_ERR       unexpected exception (details logged)
     │   └── ErrnoError                 4xx ENOENT, EEXIST...  an OS error, with errno/syscall/path
     └── HostError                      never sent to a page
-        ├── PluginLoadError            a plugin could not be imported or validated
+        ├── PluginLoadError            a plugin could not be imported or validated, or a hook raised
         ├── RegistrationError          a plugin called a registry's add() wrongly
         │   └── RegistrationConflict   two plugins claim one route/scheme/permission/key/specifier
         ├── ConfigError                oro.toml or an override holds an invalid value
@@ -329,19 +329,31 @@ class HostError(OroError):
 
 
 class PluginLoadError(HostError):
-    """Raised when a plugin cannot be imported, registered or validated against the hookspecs.
+    """Raised when a plugin cannot be imported, registered or validated against the hookspecs,
+    or when one of its hooks raises while the host is built (any exception, chained as the
+    ``__cause__``).
 
     :ivar entry_point: the entry point's text (``fs = oro_fs.plugin``) or the plugin's name.
     :ivar distribution: the distribution that declared it, when known.
+    :ivar hook: the hook that raised (``oro_register_routes``), or ``None`` when the plugin
+        failed to import or validate.
     """
 
-    def __init__(self, message: str, *, entry_point: str, distribution: str | None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        entry_point: str,
+        distribution: str | None,
+        hook: str | None = None,
+    ) -> None:
         origin = f"plugin entry point '{entry_point}'"
         if distribution:
             origin += f" from distribution '{distribution}'"
         super().__init__(f"{origin}: {message}")
         self.entry_point = entry_point
         self.distribution = distribution
+        self.hook = hook
         self.reason = message
 
 

@@ -14,7 +14,9 @@ A hook implementation may accept any subset of the arguments a spec lists (plugg
 name), so ``def oro_register_routes(routes)`` and ``def oro_register_routes(routes, host)`` both
 work. Every registration is attributed to the plugin that made it: a second plugin registering
 the same route, scheme prefix, permission, config key or JS specifier gets a
-:class:`~oro_framework.errors.RegistrationConflict` naming both.
+:class:`~oro_framework.errors.RegistrationConflict` naming both. Any exception a hook raises while
+the host is built makes the plugin broken (a :class:`~oro_framework.PluginLoadError` naming the
+hook); one raised while the host runs is logged and the host goes on.
 
 The host calls the hooks in the order of the sections below when a :class:`~oro_framework.Host`
 is built (sections 1 to 3), while it runs (section 4), and when it shuts down (section 5). The CLI
@@ -194,7 +196,8 @@ def oro_permission_check(request: Request, permission: str) -> bool | None:
     :param permission: the permission the route declared.
     :return: ``True`` to allow, ``False`` to deny (the caller gets ``NotAllowedError``), ``None`` to
         leave the decision to other plugins (allowed when nobody decides). Raising an
-        :class:`~oro_framework.IPCError` answers that error instead.
+        :class:`~oro_framework.IPCError` answers that error instead; any other exception is
+        logged and denies.
     """
 
 
@@ -288,7 +291,8 @@ def oro_register_commands(cli: click.Group) -> None:
 
     Called once when ``oro`` starts, for every plugin that loads (broken plugins are skipped and
     shown by ``oro plugins list``). Add commands with ``@cli.command()``; a name already taken is a
-    :class:`~oro_framework.RegistrationConflict`.
+    :class:`~oro_framework.RegistrationConflict`. If the hook raises, none of the plugin's
+    commands is added and ``oro`` warns in one line.
 
     :param cli: the root ``oro`` :class:`click.Group`.
     :return: nothing; the return value is ignored.

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oro_framework import ConfigError, ConfigRegistry, RegistrationConflict
+from oro_framework import ConfigError, ConfigRegistry, RegistrationConflict, RegistrationError
 from oro_framework import config as config_module
 from oro_framework.config import check_value, flatten, flatten_key, load_config, parse_text_value
 
@@ -184,12 +184,20 @@ def test_same_key_twice_conflicts() -> None:
 
 @pytest.mark.parametrize("name", ["level", "Demo.level", "demo..level", "demo.level.", "1demo.x"])
 def test_add_refuses_a_name_that_is_not_section_dot_key(name: str) -> None:
-    with pytest.raises(ValueError, match=r"must look like 'section\.key'"):
-        ConfigRegistry().add(name, int, 1, "A key.")
+    registry = ConfigRegistry()
+    with (
+        registry.registering("demo-plugin"),
+        pytest.raises(RegistrationError, match=r"must look like 'section\.key'") as raised,
+    ):
+        registry.add(name, int, 1, "A key.")
+
+    assert raised.value.plugin == "demo-plugin"
+    assert str(raised.value).startswith("plugin 'demo-plugin': config key")
+    assert name not in registry
 
 
 def test_add_refuses_an_unsupported_type() -> None:
-    with pytest.raises(ValueError, match="type must be one of"):
+    with pytest.raises(RegistrationError, match="type must be one of"):
         ConfigRegistry().add("demo.mapping", dict, {}, "A key.")
 
 
@@ -197,7 +205,7 @@ def test_add_refuses_an_unsupported_type() -> None:
     ("default", "validator"), [("1", None), (0, positive)], ids=["wrong-type", "refused"]
 )
 def test_add_refuses_a_default_that_fails_its_own_checks(default: Any, validator: Any) -> None:
-    with pytest.raises(ValueError, match=r"default of config key 'demo\.size'"):
+    with pytest.raises(RegistrationError, match=r"default of config key 'demo\.size'"):
         ConfigRegistry().add("demo.size", int, default, "A key.", validator=validator)
 
 

@@ -26,6 +26,7 @@ from oro_framework import (
     LifecycleEvent,
     NotAllowedError,
     PermissionRegistry,
+    PluginLoadError,
     RegistrationConflict,
     Request,
     RouteTable,
@@ -527,25 +528,24 @@ def test_oro_register_commands_adds_a_cli_command(tmp_path: Path) -> None:
     assert result.output == "hello plugins\n"
 
 
-def test_oro_register_commands_conflicting_name_keeps_the_first_and_warns(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+def test_oro_register_commands_conflicting_name_keeps_the_first_and_reports_the_second(
+    tmp_path: Path,
 ) -> None:
     host = build_host(tmp_path, CommandPlugin("first-plugin"), CommandPlugin("second-plugin"))
     host.close()
     cli = click.Group("oro")
 
-    with caplog.at_level(logging.WARNING, logger="oro_framework.hooks"):
-        host.hooks.register_commands(cli)
+    failures = host.hooks.register_commands(cli)
 
+    assert list(failures) == ["second-plugin"]
+    assert failures["second-plugin"].hook == "oro_register_commands"
     assert "command 'hello' from 'second-plugin' is already registered by 'first-plugin'" in (
-        caplog.text
+        str(failures["second-plugin"])
     )
     assert list(cli.commands) == ["hello"]
 
 
-def test_oro_register_commands_cannot_replace_a_builtin_command(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_oro_register_commands_cannot_replace_a_builtin_command(tmp_path: Path) -> None:
     host = build_host(tmp_path, CommandPlugin("hijacker", command="run"))
     host.close()
     cli = click.Group("oro")
@@ -554,11 +554,35 @@ def test_oro_register_commands_cannot_replace_a_builtin_command(
     def run() -> None:
         """The real run."""
 
-    with caplog.at_level(logging.WARNING, logger="oro_framework.hooks"):
-        host.hooks.register_commands(cli)
+    failures = host.hooks.register_commands(cli)
 
-    assert "already registered by 'oro'" in caplog.text
+    assert "already registered by 'oro'" in str(failures["hijacker"])
     assert cli.commands["run"].help == "The real run."
+
+
+def test_oro_register_commands_raising_adds_none_of_the_plugins_commands(tmp_path: Path) -> None:
+    class HalfDone:
+        name = "half-done"
+
+        @hookimpl
+        def oro_register_commands(self, cli: click.Group) -> None:
+            @cli.command("first")
+            def first() -> None:
+                """Added before the failure."""
+
+            raise RuntimeError("second command misconfigured")
+
+    host = build_host(tmp_path, CommandPlugin("hello-plugin"), HalfDone())
+    host.close()
+    cli = click.Group("oro")
+
+    failures = host.hooks.register_commands(cli)
+
+    assert list(cli.commands) == ["hello"]
+    assert str(failures["half-done"]) == (
+        "plugin entry point 'half-done': hook oro_register_commands raised RuntimeError: "
+        "second command misconfigured"
+    )
 
 
 def test_oro_register_commands_accepts_the_bare_decorator(tmp_path: Path) -> None:
@@ -593,8 +617,10 @@ def test_oro_unconfigure_runs_when_the_build_fails_after_configure(tmp_path: Pat
             routes.add("dup.route", handler, permission="runtime")
             routes.add("dup.route", handler, permission="runtime")
 
-    with pytest.raises(RegistrationConflict):
+    with pytest.raises(PluginLoadError) as raised:
         build_host(tmp_path, OrderedPlugin("first", log), Clashing())
+
+    assert isinstance(raised.value.__cause__, RegistrationConflict)
 
     assert log == ["configure first", "routes first saw 32000", "unconfigure first"]
 

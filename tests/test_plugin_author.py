@@ -116,12 +116,14 @@ def test_installed_plugin_is_listed_with_its_hooks(author_venv: Path) -> None:
         "module": "oro_greeter.plugin",
         "hooks": ["oro_register_routes"],
         "error": None,
+        "failed_hook": None,
         "distribution": "oro-greeter",
     }
 
 
 def test_installed_plugin_route_is_listed(author_venv: Path, tmp_path: Path) -> None:
-    result = _oro(author_venv, "routes", "--json", cwd=tmp_path)
+    # The venv holds the broken plugin too: without the flag, oro routes stops on it.
+    result = _oro(author_venv, "routes", "--json", "--skip-broken-plugins", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     routes = {row["name"]: row for row in json.loads(result.stdout)}
     assert routes["greeter.greet"] == {

@@ -237,7 +237,7 @@ def test_broken_plugin_stops_the_host_build(tmp_path: Path) -> None:
 def test_skip_broken_plugins_warns_and_keeps_the_others(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.WARNING, logger="oro_framework.host"):
+    with caplog.at_level(logging.WARNING, logger="oro_framework.plugins"):
         host = Host(
             tmp_path,
             autoload=False,

@@ -502,10 +502,12 @@ def test_same_route_from_two_plugins_is_a_conflict_naming_both(tmp_path: Path) -
     first = RoutesPlugin({"test.echo": echo}, name="first-plugin")
     second = RoutesPlugin({"Test.Echo": echo}, name="second-plugin")
 
-    with pytest.raises(RegistrationConflict) as raised:
+    with pytest.raises(PluginLoadError) as raised:
         Host(tmp_path, autoload=False, plugins=[first, second], environ={})
 
-    assert str(raised.value) == (
+    assert raised.value.hook == "oro_register_routes"
+    assert isinstance(raised.value.__cause__, RegistrationConflict)
+    assert str(raised.value.__cause__) == (
         "route 'Test.Echo' from 'second-plugin' is already registered by 'first-plugin'"
     )
 
@@ -527,12 +529,19 @@ class BrokenDecider:
         raise RuntimeError("decider bug")
 
 
-async def test_permission_check_raising_unexpectedly_is_internal_error() -> None:
+async def test_permission_check_raising_unexpectedly_refuses_and_logs_the_plugin(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     async with make_host([RoutesPlugin({"test.echo": echo}), BrokenDecider()]) as host:
         client = MemoryClient(host)
-        failed = await client.call("test.echo")
-        assert isinstance(failed.error, InternalError)
+        with caplog.at_level(logging.ERROR, logger="oro_framework.hooks"):
+            failed = await client.call("test.echo")
+        assert isinstance(failed.error, NotAllowedError)
         assert "decider bug" not in failed.error.message
+    assert caplog.messages == [
+        "plugin 'broken-decider': hook oro_permission_check(runtime) raised RuntimeError: "
+        "decider bug"
+    ]
 
 
 async def test_async_generator_handler_is_streamed() -> None:

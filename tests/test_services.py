@@ -13,6 +13,7 @@ from oro_framework import (
     Host,
     LifecycleEvent,
     LifecycleState,
+    PluginLoadError,
     RegistrationConflict,
     ServiceError,
     ServiceRegistry,
@@ -245,13 +246,15 @@ def test_two_plugins_registering_one_service_name_conflict(tmp_path: Path) -> No
     probe = Probe()
 
     with pytest.raises(
-        RegistrationConflict, match="service 'svc' from 'b' is already registered by 'a'"
-    ):
+        PluginLoadError, match="service 'svc' from 'b' is already registered by 'a'"
+    ) as raised:
         bare_host(
             tmp_path,
             ServicePlugin(probe.run, plugin="a"),
             ServicePlugin(probe.run, plugin="b"),
         )
+
+    assert isinstance(raised.value.__cause__, RegistrationConflict)
 
 
 async def test_services_of_earlier_registered_plugins_start_first() -> None:

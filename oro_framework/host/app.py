@@ -9,7 +9,7 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, final
+from typing import Any, TypeVar, final
 
 import anyio
 import platformdirs
@@ -18,6 +18,7 @@ from anyio.abc import TaskGroup, TaskStatus
 from oro_framework.config import (
     Config,
     ConfigRegistry,
+    flatten_key,
     get_document_value,
     load_config,
     parse_text_value,
@@ -30,7 +31,14 @@ from oro_framework.host.hooks import HookCaller
 from oro_framework.host.lifecycle import LifecycleEvent, LifecycleState, transition
 from oro_framework.host.modules import JSModuleTable
 from oro_framework.host.permissions import PermissionRegistry
-from oro_framework.host.plugins import LoadedPlugins, PluginInfo, create_plugin_manager
+from oro_framework.host.plugins import (
+    BUILTIN_PLUGIN,
+    SKIP_BROKEN_ENV,
+    LoadedPlugins,
+    PluginInfo,
+    create_plugin_manager,
+)
+from oro_framework.host.registry import Registry
 from oro_framework.host.router import Router, RouteTable
 from oro_framework.host.schemes import SchemeTable
 from oro_framework.host.services import ServiceRegistry, ServiceRunner
@@ -41,8 +49,13 @@ from oro_framework.stash import Stash
 __all__ = ["AppPaths", "Host"]
 
 logger = logging.getLogger("oro_framework.host")
+plugin_logger = logging.getLogger("oro_framework.plugins")
+"""Where skipped broken plugins are reported; commands that list them (``oro plugins list``,
+``oro doctor``) silence it."""
 
 CONFIG_FILE_NAME = "oro.toml"
+
+T = TypeVar("T")
 
 
 @final
@@ -71,13 +84,16 @@ class Host:
     :param config: overrides with the highest precedence (CLI flags), by dotted or flattened key.
     :param environ: environment for ``ORO_*`` overrides and plugin selection; default
         ``os.environ``.
-    :param skip_broken_plugins: warn about plugins that fail to load instead of raising.
+    :param skip_broken_plugins: drop a broken plugin (one that fails to import or validate, or
+        whose hook raises while the host is built) and everything it registered, with a warning,
+        instead of raising; also switched on by config key ``plugins.skip_broken`` (env
+        ``ORO_SKIP_BROKEN_PLUGINS=1``).
     :param use_config_file: read ``oro.toml``; tools that must work while the file holds an
         invalid value (``oro config set``) pass ``False`` to get the declared keys only.
     :param data_dir: overrides the per-user data directory (``cache`` and ``temp`` follow it
         unless given too); tests point these into a temporary directory.
-    :raises PluginLoadError: a plugin failed to load (unless ``skip_broken_plugins``).
-    :raises RegistrationConflict: two plugins claimed the same name.
+    :raises PluginLoadError: a plugin failed to load, or one of its hooks raised (a
+        :class:`RegistrationConflict` included), unless skipping broken plugins.
     :raises ConfigError: ``oro.toml``, the environment or ``config`` holds an invalid value.
     """
 
@@ -98,10 +114,13 @@ class Host:
         self.app_dir = Path(app_dir if app_dir is not None else Path.cwd()).resolve()
         self.config_file: Path | None = self.app_dir / CONFIG_FILE_NAME if use_config_file else None
         environ = dict(os.environ if environ is None else environ)
-        self._loaded = self._load_plugins(
-            environ, plugins, autoload, skip_broken_plugins, config or {}
+        overrides = config or {}
+        self.skips_broken_plugins = skip_broken_plugins or bool(
+            self._read_early("plugins.skip_broken", bool, environ, overrides, SKIP_BROKEN_ENV)
         )
-        self.hooks = HookCaller(self._loaded.manager)
+        """Whether a broken plugin is dropped (``True``) or stops the build."""
+        self._loaded = self._load_plugins(environ, plugins, autoload, overrides)
+        self.hooks = HookCaller(self._loaded, on_broken=self._plugin_broken)
         self.state: dict[str, Any] = {}
         """Per-plugin state, by plugin name; see ``oro_configure``."""
         self.stash = Stash()
@@ -110,11 +129,19 @@ class Host:
         self.events = EventBus()
         self.lifecycle = LifecycleState.INIT
 
+        # Every registry exists from the start, so that a plugin dropped at any step of the
+        # build loses everything it registered before.
         self.permissions = PermissionRegistry()
+        self.config_keys = ConfigRegistry()
+        self.routes = RouteTable()
+        self.schemes = SchemeTable()
+        self.js_modules = JSModuleTable()
+        self.services = ServiceRegistry()
+        self._is_config_loaded = False
+
         self.hooks.register(
             "oro_register_permissions", self.permissions, permissions=self.permissions, host=self
         )
-        self.config_keys = ConfigRegistry()
         for permission in self.permissions:
             with self.config_keys.registering(permission.plugin):
                 self.config_keys.add(
@@ -126,6 +153,7 @@ class Host:
         self.config: Config = load_config(
             self.config_keys, path=self.config_file, environ=environ, overrides=config
         )
+        self._is_config_loaded = True
         self.paths = self._paths(data_dir, cache_dir, temp_dir)
 
         self._is_configured = True
@@ -154,55 +182,87 @@ class Host:
     # ----------------------------------------------------------------------------------------
 
     def _register_everything(self) -> None:
-        self.routes = RouteTable()
         self.hooks.register("oro_register_routes", self.routes, routes=self.routes, host=self)
-        self.schemes = SchemeTable()
         self.hooks.register("oro_register_schemes", self.schemes, schemes=self.schemes, host=self)
-        self.js_modules = JSModuleTable()
         self.hooks.register(
             "oro_register_js_modules", self.js_modules, modules=self.js_modules, host=self
         )
-        self.services = ServiceRegistry()
         self.hooks.register(
             "oro_register_services", self.services, services=self.services, host=self
         )
         self._check_route_permissions()
+
+    def _plugin_broken(self, plugin: str, error: PluginLoadError) -> None:
+        """Raise ``error``; or, when skipping broken plugins, drop ``plugin`` and everything it
+        registered so that the host is built as if it were not installed."""
+        if not self.skips_broken_plugins or plugin == BUILTIN_PLUGIN:
+            raise error
+        plugin_logger.warning("skipping broken plugin: %s", error)
+        if plugin in self.hooks.configured:
+            self.hooks.unconfigure(self, plugin=plugin)
+        self._loaded.mark_broken(plugin, error)
+        registries: tuple[Registry[Any], ...] = (
+            self.permissions,
+            self.config_keys,
+            self.routes,
+            self.schemes,
+            self.js_modules,
+            self.services,
+        )
+        for registry in registries:
+            registry.drop_plugin(plugin)
+        if self._is_config_loaded:
+            self.config.drop_undeclared()
 
     def _load_plugins(
         self,
         environ: dict[str, str],
         plugins: Sequence[object],
         autoload: bool,
-        skip_broken: bool,
         overrides: Mapping[str, Any],
     ) -> LoadedPlugins:
-        disabled = self._plugins_disabled_by_config(environ, overrides)
+        disabled = self._read_early("plugins.disable", list, environ, overrides)
         if disabled:
-            listed = [environ.get("ORO_DISABLE_PLUGINS", ""), *disabled]
+            listed = [environ.get("ORO_DISABLE_PLUGINS", ""), *map(str, disabled)]
             environ["ORO_DISABLE_PLUGINS"] = ",".join(name for name in listed if name)
         loaded = create_plugin_manager(
-            autoload=autoload, plugins=plugins, environ=environ, strict=not skip_broken
+            autoload=autoload,
+            plugins=plugins,
+            environ=environ,
+            strict=not self.skips_broken_plugins,
         )
         for error in loaded.errors:
-            logger.warning("skipping broken plugin: %s", error)
+            plugin_logger.warning("skipping broken plugin: %s", error)
         return loaded
 
-    def _plugins_disabled_by_config(
-        self, environ: Mapping[str, str], overrides: Mapping[str, Any]
-    ) -> list[str]:
-        """``plugins.disable`` must be known before the plugins that declare config keys load,
-        so it is read here on its own, with the same precedence as every other key."""
-        names: Any = []
+    def _read_early(
+        self,
+        key: str,
+        kind: type[T],
+        environ: Mapping[str, str],
+        overrides: Mapping[str, Any],
+        *aliases: str,
+    ) -> T | None:
+        """The value of ``key`` from ``oro.toml``, the environment (``ORO_<KEY>``, then
+        ``aliases``) or ``overrides``, with that precedence, for the ``plugins.*`` keys that
+        decide what loads and so must be known before the plugins that declare the other keys
+        load. A value that does not parse counts as unset here; the full load reports it."""
+        value: Any = None
         if self.config_file is not None and self.config_file.is_file():
             with contextlib.suppress(KeyError):
-                names = get_document_value(read_document(self.config_file), "plugins.disable")
-        if "ORO_PLUGINS_DISABLE" in environ:
-            names = parse_text_value(list, environ["ORO_PLUGINS_DISABLE"])
-        for key in ("plugins.disable", "plugins_disable"):
-            if key in overrides:
-                value = overrides[key]
-                names = parse_text_value(list, value) if isinstance(value, str) else value
-        return [str(name) for name in names] if isinstance(names, list) else []
+                value = get_document_value(read_document(self.config_file), key)
+        for variable in ("ORO_" + flatten_key(key).upper(), *aliases):
+            if variable in environ:
+                value = environ[variable]
+        for name in (key, flatten_key(key)):
+            if name in overrides:
+                value = overrides[name]
+        if isinstance(value, str) and kind is not str:
+            try:
+                value = parse_text_value(kind, value)
+            except ValueError:
+                return None
+        return value if isinstance(value, kind) else None
 
     def _paths(self, data: Path | None, cache: Path | None, temp: Path | None) -> AppPaths:
         bundle = self.config["meta.bundle_identifier"]
@@ -215,14 +275,21 @@ class Host:
         )
 
     def _check_route_permissions(self) -> None:
-        for route in self.routes:
-            if route.permission not in self.permissions:
-                raise PluginLoadError(
+        for route in list(self.routes):
+            # A route may be gone already: its plugin was dropped for an earlier route.
+            if route.name not in self.routes or route.permission in self.permissions:
+                continue
+            info = self._loaded.info(route.plugin)
+            self._plugin_broken(
+                route.plugin,
+                PluginLoadError(
                     f"route '{route.name}' declares permission '{route.permission}', "
                     "which no plugin registers",
-                    entry_point=route.plugin,
-                    distribution=self.plugin_info(route.plugin).distribution,
-                )
+                    entry_point=info.entry_point or route.plugin,
+                    distribution=info.distribution,
+                    hook="oro_register_routes",
+                ),
+            )
 
     # ----------------------------------------------------------------------------------------
     # Introspection
@@ -231,14 +298,15 @@ class Host:
     @property
     def plugins(self) -> list[PluginInfo]:
         """Every plugin of this host (the built-in ``oro`` included), broken ones with their
-        error."""
+        error (and the hook that raised)."""
         return list(self._loaded.infos)
 
     def plugin_info(self, name: str) -> PluginInfo:
-        for info in self._loaded.infos:
-            if info.name == name:
-                return info
-        raise KeyError(name)
+        """The plugin named ``name``, loaded or broken.
+
+        :raises KeyError: no plugin has that name.
+        """
+        return self._loaded.info(name)
 
     def is_permission_allowed(self, name: str) -> bool:
         """Whether config allows permission ``name`` (``permissions.allow_<name>``)."""

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Final
 from oro_framework.errors import ConfigError
 from oro_framework.hookspecs import hookimpl
 from oro_framework.host.lifecycle import LifecycleEvent, LifecycleState
+from oro_framework.host.plugins import SKIP_BROKEN_ENV
 from oro_framework.host.security import MINIMUM_SHARED_KEY_LENGTH, check_origin_syntax
 
 if TYPE_CHECKING:
@@ -197,6 +198,14 @@ def oro_register_config(config: ConfigRegistry) -> None:
         list,
         [],
         "Entry-point or distribution names of plugins not to load (like ORO_DISABLE_PLUGINS).",
+    )
+    config.add(
+        "plugins.skip_broken",
+        bool,
+        False,
+        "Go on without a plugin that fails to load or whose hook raises, dropping everything it "
+        "registered, instead of stopping (like --skip-broken-plugins).",
+        env=(SKIP_BROKEN_ENV,),
     )
 
 

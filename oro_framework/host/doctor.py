@@ -1,4 +1,5 @@
-"""What ``oro doctor`` checks: the pieces an app, its window and its tests rely on."""
+"""What ``oro doctor`` checks: the pieces an app, its window and its tests rely on, and whether
+every plugin loads and builds."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ import subprocess
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Final, final
 
+from oro_framework.errors import HostError
 from oro_framework.host.plugins import PluginInfo
 
 __all__ = ["Check", "run_checks"]
@@ -22,12 +25,19 @@ CHROMIUM_NAMES: Final = ("chromium", "chromium-browser", "google-chrome", "googl
 @final
 @dataclass(frozen=True)
 class Check:
+    """One line of ``oro doctor``.
+
+    :ivar required: a failure makes ``oro doctor`` exit with status 1 (a broken plugin, an app
+        that cannot be built); other failures are missing optional pieces.
+    """
+
     name: str
     ok: bool
     detail: str
+    required: bool = False
 
     def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "ok": self.ok, "detail": self.detail}
+        return {"name": self.name, "ok": self.ok, "detail": self.detail, "required": self.required}
 
 
 def _has_module(name: str) -> bool:
@@ -88,18 +98,29 @@ def _node() -> Check:
 
 
 def _plugins(infos: Iterable[PluginInfo]) -> list[Check]:
-    return [
-        Check(
-            f"plugin {info.name}",
-            info.error is None,
-            info.error or f"{info.distribution or '-'} {info.version or ''}".strip(),
-        )
-        for info in infos
-    ]
+    checks = []
+    for info in infos:
+        installed = f"{info.distribution or info.module or '-'} {info.version or ''}".strip()
+        detail = installed if info.error is None else f"broken ({installed}): {info.error}"
+        checks.append(Check(f"plugin {info.name}", info.error is None, detail, required=True))
+    return checks
 
 
-def run_checks(plugins: Iterable[PluginInfo]) -> list[Check]:
-    """Every check, in the order ``oro doctor`` prints them."""
+def _app(app_dir: Path, error: HostError | None) -> Check:
+    if error is None:
+        return Check("app", True, f"{app_dir} builds", required=True)
+    return Check("app", False, f"{app_dir}: {type(error).__name__}: {error}", required=True)
+
+
+def run_checks(
+    plugins: Iterable[PluginInfo], *, app_dir: Path, app_error: HostError | None = None
+) -> list[Check]:
+    """Every check, in the order ``oro doctor`` prints them.
+
+    :param plugins: every plugin, broken ones with their error.
+    :param app_dir: the app that was built to find the plugins' hook failures.
+    :param app_error: why that app could not be built, if it could not.
+    """
     from oro_framework import __version__
 
     return [
@@ -107,11 +128,13 @@ def run_checks(plugins: Iterable[PluginInfo]) -> list[Check]:
             "python",
             sys.version_info >= (3, 11),
             f"{platform.python_version()} at {sys.executable}",
+            required=True,
         ),
         Check("oro-framework", True, __version__),
         Check("platform", True, f"{sys.platform} {platform.machine()}"),
         *_gui_backends(),
         _chromium(),
         _node(),
+        _app(app_dir, app_error),
         *_plugins(plugins),
     ]

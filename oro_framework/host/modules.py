@@ -52,16 +52,16 @@ class JSModuleTable(Registry[JSModule]):
         :param preload: also load it in every page, after ``oro:bootstrap``, in registration
             order (for modules that install themselves, such as an IPC transport).
 
-        :raises ValueError: a specifier is not ``oro:<name>``/``node:<name>``, or the file is
-            missing.
+        :raises RegistrationError: a specifier is not ``oro:<name>``/``node:<name>``, or the
+            file is missing.
         :raises RegistrationConflict: another plugin registered one of the specifiers.
         """
         if not path.is_file():
-            raise ValueError(f"JS module file for {specifier!r} does not exist: {path}")
+            raise self._refuse(f"JS module file for {specifier!r} does not exist: {path}")
         module = JSModule(specifier, path, self.current_plugin, declarations, preload)
         for name in (specifier, *aliases):
             if not _SPECIFIER.match(name):
-                raise ValueError(f"JS module specifier {name!r} must match {_SPECIFIER.pattern}")
+                raise self._refuse(f"JS module specifier {name!r} must match {_SPECIFIER.pattern}")
             self._claim(name, module)
         return module
 

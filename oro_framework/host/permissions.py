@@ -34,11 +34,11 @@ class PermissionRegistry(Registry[Permission]):
     def add(self, name: str, doc: str, *, default: bool = True) -> Permission:
         """Declare permission ``name`` (lowercase letters, digits, ``_``).
 
-        :raises ValueError: the name is not a valid identifier.
+        :raises RegistrationError: the name is not a valid identifier.
         :raises RegistrationConflict: another plugin declared the same name.
         """
         if not _PERMISSION_NAME.match(name):
-            raise ValueError(f"permission name {name!r} must match {_PERMISSION_NAME.pattern}")
+            raise self._refuse(f"permission name {name!r} must match {_PERMISSION_NAME.pattern}")
         permission = Permission(name, doc, default, self.current_plugin)
         self._claim(name, permission)
         return permission

@@ -7,10 +7,14 @@ handed over explicitly (tests). Environment variables steer discovery:
 * ``ORO_LOAD_PLUGINS=a,b``: load only these third-party plugins (core plugins still load unless
   disabled); an empty value loads none.
 * ``ORO_TRACE_PLUGINS=1``: print every hook call and result to stderr (pluggy tracing).
+
+``ORO_SKIP_BROKEN_PLUGINS=1`` (config key ``plugins.skip_broken``) makes the host drop broken
+plugins instead of stopping; see :class:`~oro_framework.Host`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import sys
 import types
@@ -24,15 +28,35 @@ import pluggy
 from oro_framework import hookspecs
 from oro_framework.errors import PluginLoadError
 
-__all__ = ["LoadedPlugins", "PluginInfo", "create_plugin_manager", "discover"]
+__all__ = [
+    "BUILTIN_PLUGIN",
+    "SKIP_BROKEN_ENV",
+    "LoadedPlugins",
+    "PluginInfo",
+    "create_plugin_manager",
+    "discover",
+]
 
 CORE_DISTRIBUTION: Final = "oro-framework"
+BUILTIN_PLUGIN: Final = "oro"
+"""The host's own plugin (:mod:`oro_framework.host.builtin`): always registered first, never
+disabled, never skipped as broken."""
+SKIP_BROKEN_ENV: Final = "ORO_SKIP_BROKEN_PLUGINS"
+"""The environment variable of config key ``plugins.skip_broken`` (besides its own
+``ORO_PLUGINS_SKIP_BROKEN``), named like ``ORO_DISABLE_PLUGINS``."""
 
 
 @final
 @dataclass(frozen=True)
 class PluginInfo:
-    """What ``oro plugins list`` shows about one plugin, loaded or broken."""
+    """What ``oro plugins list`` shows about one plugin, loaded or broken.
+
+    :ivar name: the entry-point name (``fs``), the plugin's name everywhere.
+    :ivar distribution: what the user installed (``oro-fs``), when known.
+    :ivar error: why the plugin is broken (``None`` when it is not).
+    :ivar failed_hook: the hook that raised (``oro_register_routes``), for a plugin broken
+        while the host was built; ``None`` for an import or validation failure.
+    """
 
     name: str
     distribution: str | None = None
@@ -41,6 +65,7 @@ class PluginInfo:
     module: str | None = None
     hooks: tuple[str, ...] = ()
     error: str | None = None
+    failed_hook: str | None = None
 
     @property
     def is_core(self) -> bool:
@@ -54,6 +79,7 @@ class PluginInfo:
             "module": self.module,
             "hooks": list(self.hooks),
             "error": self.error,
+            "failed_hook": self.failed_hook,
             "distribution": self.distribution,
         }
 
@@ -65,6 +91,40 @@ class LoadedPlugins:
     manager: pluggy.PluginManager
     infos: list[PluginInfo] = field(default_factory=list)
     errors: list[PluginLoadError] = field(default_factory=list)
+
+    def info(self, name: str) -> PluginInfo:
+        """The plugin named ``name``.
+
+        :raises KeyError: no plugin has that name.
+        """
+        for info in self.infos:
+            if info.name == name:
+                return info
+        raise KeyError(name)
+
+    def hook_error(self, name: str, hook: str, error: Exception) -> PluginLoadError:
+        """The :class:`PluginLoadError` for ``error`` raised by plugin ``name``'s ``hook``."""
+        info = self.info(name)
+        # One line whatever the exception's text: the command line shows exactly this.
+        text = " ".join(str(error).split())
+        raised = f"{type(error).__name__}: {text}" if text else type(error).__name__
+        return PluginLoadError(
+            f"hook {hook} raised {raised}",
+            entry_point=info.entry_point or name,
+            distribution=info.distribution,
+            hook=hook,
+        )
+
+    def mark_broken(self, name: str, error: PluginLoadError) -> None:
+        """Record ``error`` on plugin ``name`` and unregister it, so no hook calls it again."""
+        self.manager.unregister(name=name)
+        self.errors.append(error)
+        self.infos = [
+            dataclasses.replace(info, error=error.reason, failed_hook=error.hook)
+            if info.name == name
+            else info
+            for info in self.infos
+        ]
 
 
 def _names(environ: Mapping[str, str], variable: str) -> set[str] | None:
@@ -123,7 +183,7 @@ def create_plugin_manager(
         manager.trace.root.setwriter(sys.stderr.write)
         manager.enable_tracing()
     loaded = LoadedPlugins(manager)
-    own = PluginInfo("oro", CORE_DISTRIBUTION, _own_version(), module=builtin.__name__)
+    own = PluginInfo(BUILTIN_PLUGIN, CORE_DISTRIBUTION, _own_version(), module=builtin.__name__)
     _register(loaded, builtin, own, strict)
     for entry_point in discover(environ) if autoload else []:
         info = PluginInfo(

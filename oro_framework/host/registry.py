@@ -2,7 +2,8 @@
 
 Every ``oro_register_*`` hook receives one of these. The host calls each plugin's hook
 implementation inside :meth:`Registry.registering`, so an entry is owned by the plugin that added
-it and a second claim on the same name raises a :class:`RegistrationConflict` naming both.
+it, a second claim on the same name raises a :class:`RegistrationConflict` naming both, and a
+broken plugin's entries can be taken out again with :meth:`Registry.drop_plugin`.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Generic, TypeVar
 
-from oro_framework.errors import RegistrationConflict
+from oro_framework.errors import RegistrationConflict, RegistrationError
 
 __all__ = ["Registry"]
 
@@ -53,6 +54,23 @@ class Registry(Generic[EntryT]):
             )
         self._entries[lookup] = entry
         self._owners[lookup] = self._plugin
+
+    def _refuse(self, message: str) -> RegistrationError:
+        """The error for a bad ``add()`` call, naming the plugin that made it."""
+        return RegistrationError(message, plugin=self._plugin)
+
+    def drop_plugin(self, plugin: str) -> list[EntryT]:
+        """Remove every entry ``plugin`` registered (the host drops a broken plugin this way);
+        return them, once each, in registration order."""
+        names = [name for name, owner in self._owners.items() if owner == plugin]
+        dropped: list[EntryT] = []
+        for name in names:
+            entry = self._entries.pop(name)
+            del self._owners[name]
+            # One entry may be claimed under several names (a JS module and its aliases).
+            if not any(entry is seen for seen in dropped):
+                dropped.append(entry)
+        return dropped
 
     def owner(self, name: str) -> str:
         """The plugin that registered ``name``."""

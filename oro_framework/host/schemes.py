@@ -60,14 +60,15 @@ class SchemeTable(Registry[Mount]):
             Host and Origin checks, which still apply): returning ``True`` serves it. This is
             how a mounted API lets other processes in with a key of its own.
 
-        :raises ValueError: the prefix is not absolute, ends in ``/`` or is reserved by the host.
+        :raises RegistrationError: the prefix is not absolute, ends in ``/`` or is reserved by the
+            host.
         :raises RegistrationConflict: another plugin mounted the same prefix.
         """
         if not prefix.startswith("/") or prefix.endswith("/") or "//" in prefix:
-            raise ValueError(f"mount prefix {prefix!r} must look like '/name' or '/a/b'")
+            raise self._refuse(f"mount prefix {prefix!r} must look like '/name' or '/a/b'")
         reserved = reserved_prefix(prefix)
         if reserved is not None:
-            raise ValueError(f"mount prefix {prefix!r} is under {reserved}, reserved by the host")
+            raise self._refuse(f"mount prefix {prefix!r} is under {reserved}, reserved by the host")
         mount = Mount(prefix, app, doc, permission, self.current_plugin, authenticate)
         self._claim(prefix, mount)
         return mount
