@@ -102,8 +102,6 @@ class Host:
             environ, plugins, autoload, skip_broken_plugins, config or {}
         )
         self.hooks = HookCaller(self._loaded.manager)
-        self.state: dict[str, Any] = {}
-        """Per-plugin state, by plugin name; see ``oro_configure``."""
         self.stash = Stash()
         """Per-plugin state, typed by each plugin's :class:`~oro_framework.StashKey`; filled by
         ``oro_configure``, emptied by ``oro_unconfigure``."""
