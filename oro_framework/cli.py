@@ -36,6 +36,7 @@ from oro_framework.host.app import CONFIG_FILE_NAME, Host, plugin_logger
 from oro_framework.host.hooks import HookCaller
 from oro_framework.host.plugins import PluginInfo, create_plugin_manager
 from oro_framework.host.runner import AppRunner
+from oro_framework.host.scaffold import PluginNames, scaffold_plugin
 from oro_framework.host.windows import PywebviewBackend, has_display
 
 __all__ = ["cli", "main"]
@@ -257,7 +258,7 @@ def _bundle_identifier(name: str) -> str:
 
 @cli.group()
 def plugins() -> None:
-    """Inspect installed plugins."""
+    """Inspect installed plugins, or start a new one."""
 
 
 @contextlib.contextmanager
@@ -343,6 +344,34 @@ def plugins_list(show_all: bool, as_json: bool, hook_name: str | None, app_dir: 
             click.echo(f"  hooks: {', '.join(hook.removeprefix('oro_') for hook in info.hooks)}")
         if info.error is not None:
             click.echo(f"  error: {info.error}")
+
+
+@plugins.command("new")
+@click.argument("name")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+def plugins_new(name: str, directory: Path | None) -> None:
+    """Create the plugin distribution oro-NAME in DIRECTORY (default: ./oro-NAME).
+
+    NAME (lowercase, words joined by "_") becomes the entry point, the route namespace, the
+    permission, the config section and the JS module oro:NAME; the package is oro_NAME. The copy
+    of the plugin template has every part (settings, per-host state, routes, a service, a JS
+    module with its .d.ts) and its tests. Refuses a DIRECTORY that is not empty.
+    """
+    try:
+        names = PluginNames.parse(name)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="NAME") from None
+    destination = directory if directory is not None else Path(names.distribution)
+    try:
+        written = scaffold_plugin(names, destination)
+    except (FileExistsError, FileNotFoundError) as error:
+        raise click.ClickException(f"{error}; nothing was written") from None
+    click.echo(
+        f"created {names.distribution} in {destination} ({len(written)} files): "
+        f"plugin '{names.name}', package {names.package}"
+    )
+    click.echo(f"next: pip install -e {destination}  (or uv pip install -e {destination})")
+    click.echo(f"      pytest {destination}  then  oro plugins list")
 
 
 # -------------------------------------------------------------------------------------------------

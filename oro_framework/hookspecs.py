@@ -100,8 +100,11 @@ def oro_configure(host: Host) -> None:
 
     Called once per host, after the configuration is loaded and before any ``oro_register_*`` hook
     of section 3, in plugin registration order. Keep state that must not be shared between hosts in
-    ``host.state[<your plugin name>]``. Raise :class:`~oro_framework.ConfigError` for a combination
-    of values that is invalid as a whole; the host is then not built.
+    ``host.stash[STATE]``, under a :class:`~oro_framework.StashKey` your plugin creates once
+    (``STATE: Final = StashKey[MyState]("my-plugin")``): handlers then read
+    ``request.host.stash[STATE]``, typed, with no lookup by string. Raise
+    :class:`~oro_framework.ConfigError` for a combination of values that is invalid as a whole; the
+    host is then not built.
 
     :param host: the host being built; ``host.config`` and ``host.paths`` are ready.
     :return: nothing; the return value is ignored.
@@ -273,7 +276,9 @@ def oro_unconfigure(host: Host) -> None:
 
     Called once per host when it is closed: after :meth:`Host.run` has returned (every service has
     stopped) or when a host that never ran is closed. Called in reverse registration order; an
-    exception is logged and the remaining plugins are still unconfigured.
+    exception is logged and the remaining plugins are still unconfigured. Take your state out with
+    ``host.stash.pop(STATE)`` (``None`` if your ``oro_configure`` never stored it) and close what it
+    holds (files, sockets, threads).
 
     :param host: the host being closed.
     :return: nothing; the return value is ignored.

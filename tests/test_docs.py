@@ -60,3 +60,22 @@ def test_sample_third_party_plugin_tests_pass() -> None:
     sample = REPOSITORY / "examples" / "hello-plugin"
     result = _run_pytest_on(sample / "src", sample / "tests")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_plugin_guide_shows_the_sample_plugin_files_as_they_are() -> None:
+    guide = (REPOSITORY / "docs" / "writing-plugins.md").read_text()
+    sample = REPOSITORY / "examples" / "hello-plugin"
+    shown = [
+        "pyproject.toml",
+        "src/oro_hello/plugin.py",
+        "src/oro_hello/settings.py",
+        "src/oro_hello/state.py",
+        "src/oro_hello/routes.py",
+        "src/oro_hello/service.py",
+        "src/oro_hello/js/hello.js",
+        "src/oro_hello/js/hello.d.ts",
+        "tests/test_hello.py",
+        "tests/test_hello_browser.py",
+    ]
+    for name in shown:
+        assert (sample / name).read_text().rstrip("\n") in guide, name

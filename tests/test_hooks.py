@@ -32,6 +32,7 @@ from oro_framework import (
     RouteTable,
     SchemeTable,
     ServiceRegistry,
+    StashKey,
     hookimpl,
     hookspecs,
 )
@@ -103,20 +104,21 @@ class OrderedPlugin:
     def __init__(self, name: str, log: list[str]) -> None:
         self.name = name
         self.log = log
+        self.state = StashKey[int](name)
 
     @hookimpl
     def oro_configure(self, host: Host) -> None:
         self.log.append(f"configure {self.name}")
-        host.state[self.name] = {"timeout_ms": host.config["ipc.timeout_ms"]}
+        host.stash[self.state] = host.config["ipc.timeout_ms"]
 
     @hookimpl
     def oro_register_routes(self, routes: RouteTable, host: Host) -> None:
-        self.log.append(f"routes {self.name} saw {host.state[self.name]['timeout_ms']}")
+        self.log.append(f"routes {self.name} saw {host.stash[self.state]}")
 
     @hookimpl
     def oro_unconfigure(self, host: Host) -> None:
         self.log.append(f"unconfigure {self.name}")
-        del host.state[self.name]
+        del host.stash[self.state]
 
 
 async def test_oro_configure_runs_in_registration_order_before_routes_with_per_host_state() -> None:
@@ -127,8 +129,8 @@ async def test_oro_configure_runs_in_registration_order_before_routes_with_per_h
         make_host(plugins, config={"ipc.timeout_ms": 1000}) as one,
         make_host(plugins, config={"ipc.timeout_ms": 2000}) as two,
     ):
-        assert one.state["first"] == {"timeout_ms": 1000}
-        assert two.state["first"] == {"timeout_ms": 2000}
+        assert one.stash[plugins[0].state] == 1000
+        assert two.stash[plugins[0].state] == 2000
 
     assert log[:4] == [
         "configure first",
@@ -473,7 +475,7 @@ async def test_oro_unconfigure_runs_in_reverse_order_after_services_stopped() ->
         log.clear()
 
     assert log == ["service stopped", "unconfigure second", "unconfigure first"]
-    assert host.state == {}
+    assert len(host.stash) == 0
 
 
 def test_oro_unconfigure_failure_is_logged_and_the_others_still_run(

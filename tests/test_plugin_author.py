@@ -167,3 +167,79 @@ def test_skip_broken_plugins_runs_the_app_anyway(author_venv: Path, tmp_path: Pa
         assert oro.wait() == 0, oro.stderr()
     assert url.startswith("http://127.0.0.1:")
     assert "skipping broken plugin" in oro.stderr()
+
+
+# -------------------------------------------------------------------------------------------------
+# `oro plugins new`: from oro-framework's wheel to a plugin that installs, passes its own tests and
+# lints clean
+# -------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def wheel_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A venv holding oro-framework installed from its wheel, as a user gets it from an index."""
+    root = tmp_path_factory.mktemp("wheel")
+    uv = find_uv_bin()
+    subprocess.run(
+        [uv, "build", "--quiet", "--wheel", "--out-dir", str(root / "dist"), str(REPOSITORY)],
+        check=True,
+    )
+    venv = root / "venv"
+    subprocess.run([uv, "venv", "--quiet", "--python", sys.executable, str(venv)], check=True)
+    wheel = next((root / "dist").glob("oro_framework-*.whl"))
+    _uv_install(venv, str(wheel))
+    return venv
+
+
+def _uv_install(venv: Path, *requirements: str) -> None:
+    python = str(venv / "bin" / "python")
+    subprocess.run(
+        [find_uv_bin(), "pip", "install", "--quiet", "--python", python, *requirements], check=True
+    )
+
+
+def test_plugins_new_from_the_wheel_makes_a_plugin_that_installs_and_registers(
+    wheel_venv: Path, tmp_path: Path
+) -> None:
+    made = _oro(wheel_venv, "plugins", "new", "clock", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    _uv_install(wheel_venv, "-e", str(tmp_path / "oro-clock"))
+
+    listed = _oro(wheel_venv, "plugins", "list", "--json")
+    assert listed.returncode == 0, listed.stderr
+    clock = next(row for row in json.loads(listed.stdout) if row["name"] == "clock")
+    assert (clock["distribution"], clock["entry_point"], clock["error"]) == (
+        "oro-clock",
+        "clock = oro_clock.plugin",
+        None,
+    )
+    assert "oro_unconfigure" in clock["hooks"]
+    routes = _oro(wheel_venv, "routes", "--json", cwd=tmp_path)
+    assert routes.returncode == 0, routes.stderr
+    clock_routes = [row for row in json.loads(routes.stdout) if row["plugin"] == "clock"]
+    assert [(row["name"], row["permission"]) for row in clock_routes] == [
+        ("clock.digest", "clock"),
+        ("clock.echo", "clock"),
+    ]
+
+
+def test_plugins_new_makes_a_plugin_whose_own_tests_ruff_and_mypy_pass(tmp_path: Path) -> None:
+    tools = Path(sys.executable).parent
+    project = tmp_path / "oro-weather-station"
+    made = subprocess.run(
+        [tools / "oro", "plugins", "new", "weather_station", str(project)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert made.returncode == 0, made.stderr
+
+    def run(*command: str | Path) -> None:
+        result = subprocess.run(command, capture_output=True, text=True, check=False, cwd=project)
+        assert result.returncode == 0, f"{command}:\n{result.stdout}{result.stderr}"
+
+    # Its pytest settings put src/ on the path: the tests run before the plugin is installed.
+    run(sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly")
+    run(tools / "ruff", "check", "--no-cache", ".")
+    run(tools / "ruff", "format", "--check", "--no-cache", ".")
+    run(sys.executable, "-m", "mypy", "--cache-dir", str(tmp_path / "mypy-cache"))

@@ -23,13 +23,13 @@ from oro_framework import (
     hookimpl,
 )
 from oro_framework.host.windows import (
+    WINDOW_MANAGER,
     GuiDispatcher,
     GuiListener,
     Window,
     WindowManager,
     WindowStatus,
     has_display,
-    window_manager,
 )
 from oro_framework.testing import HookRecorder, MemoryClient, make_host, raise_for_error
 
@@ -39,9 +39,7 @@ APPLICATION = oro_framework.core.application
 
 
 def manager_of(host) -> WindowManager:
-    manager = window_manager(host)
-    assert manager is not None
-    return manager
+    return host.stash[WINDOW_MANAGER]
 
 
 async def call(host, route, **params):

@@ -6,7 +6,7 @@
 * :mod:`~oro_framework.core.diagnostics`: ``diagnostics.*``, behind permission ``diagnostics``.
 * :mod:`~oro_framework.core.permissions`: ``permissions.query``, ``permissions.list``.
 * :mod:`~oro_framework.core.application`: ``application.*`` and ``window.*``, behind permissions
-  ``application`` and ``window``; the window manager lives in ``host.state["application"]``.
+  ``application`` and ``window``; the window manager lives in ``host.stash[WINDOW_MANAGER]``.
 
 Each plugin module holds only hook implementations and the route handlers they register; blocking
 work lives in the private helper modules and runs in a worker thread.

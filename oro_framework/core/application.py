@@ -5,7 +5,7 @@ permission ``application`` guards the window list, the config and exit. Every ``
 takes ``targetWindowIndex`` (default: the window the request comes from, else 0) and answers the
 window's descriptor ``{index, title, width, height, url, status, isReady}`` unless it says
 otherwise. The :class:`~oro_framework.host.windows.WindowManager` behind them lives in
-``host.state["application"]``; it is headless (virtual windows) unless ``oro run`` attaches a GUI.
+``host.stash[WINDOW_MANAGER]``; it is headless (virtual windows) unless ``oro run`` attaches a GUI.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from oro_framework import (
     hookimpl,
 )
 from oro_framework.config import flatten_key
-from oro_framework.host.windows import STATE_KEY, WindowManager, window_manager
+from oro_framework.host.windows import WINDOW_MANAGER, WindowManager
 
 _SECRET_SUFFIXES = ("key", "secret", "token", "password")
 """Config keys ending like this stay out of ``application.config``: the page needs none of them,
@@ -34,13 +34,6 @@ MAX_WINDOW_SIZE = 32767
 """The largest width or height a toolkit accepts (Qt's QWIDGETSIZE_MAX)."""
 
 
-def _manager(request: Request) -> WindowManager:
-    manager = window_manager(request.host)
-    if manager is None:
-        raise RuntimeError("the 'application' plugin's oro_configure has not run")
-    return manager
-
-
 # -------------------------------------------------------------------------------------------------
 # application.*
 # -------------------------------------------------------------------------------------------------
@@ -48,7 +41,7 @@ def _manager(request: Request) -> WindowManager:
 
 async def get_windows(request: Request) -> list[dict[str, Any]]:
     """Descriptors of the app's windows, or of those listed in `indices`."""
-    manager = _manager(request)
+    manager = request.host.stash[WINDOW_MANAGER]
     indices = request.params.get("indices")
     if indices is None:
         return [window.to_json() for window in manager.windows]
@@ -62,7 +55,7 @@ async def get_windows(request: Request) -> list[dict[str, Any]]:
 async def exit_application(request: Request) -> dict[str, int]:
     """Stop the app with exit code `value` (default 0): pages get applicationstop, services stop."""
     code = request.params.get_int("value", 0, minimum=0, maximum=255)
-    _manager(request).exit(code)
+    request.host.stash[WINDOW_MANAGER].exit(code)
     return {"code": code}
 
 
@@ -83,7 +76,7 @@ async def config(request: Request) -> dict[str, Any]:
 
 async def show(request: Request) -> dict[str, Any]:
     """Show the window (restoring it if minimised); the app resumes if it was paused."""
-    manager = _manager(request)
+    manager = request.host.stash[WINDOW_MANAGER]
     window = manager.open_window(request)
     await manager.show(window)
     return window.to_json()
@@ -91,7 +84,7 @@ async def show(request: Request) -> dict[str, Any]:
 
 async def hide(request: Request) -> dict[str, Any]:
     """Hide the window; with every window hidden the app pauses."""
-    manager = _manager(request)
+    manager = request.host.stash[WINDOW_MANAGER]
     window = manager.open_window(request)
     await manager.hide(window)
     return window.to_json()
@@ -99,7 +92,7 @@ async def hide(request: Request) -> dict[str, Any]:
 
 async def close(request: Request) -> dict[str, Any]:
     """Close the window; closing the last open window stops the app."""
-    manager = _manager(request)
+    manager = request.host.stash[WINDOW_MANAGER]
     window = manager.open_window(request)
     await manager.close(window)
     return window.to_json()
@@ -107,7 +100,7 @@ async def close(request: Request) -> dict[str, Any]:
 
 async def set_title(request: Request) -> dict[str, Any]:
     """Set the window's title to `value`."""
-    manager = _manager(request)
+    manager = request.host.stash[WINDOW_MANAGER]
     window = manager.open_window(request)
     await manager.set_title(window, request.params.require_str("value"))
     return window.to_json()
@@ -115,12 +108,12 @@ async def set_title(request: Request) -> dict[str, Any]:
 
 async def get_title(request: Request) -> str:
     """The window's title."""
-    return _manager(request).target(request).title
+    return request.host.stash[WINDOW_MANAGER].target(request).title
 
 
 async def set_size(request: Request) -> dict[str, Any]:
     """Resize the window to `width` x `height` pixels."""
-    manager = _manager(request)
+    manager = request.host.stash[WINDOW_MANAGER]
     window = manager.open_window(request)
     width = request.params.require_int("width", minimum=1, maximum=MAX_WINDOW_SIZE)
     height = request.params.require_int("height", minimum=1, maximum=MAX_WINDOW_SIZE)
@@ -130,7 +123,7 @@ async def set_size(request: Request) -> dict[str, Any]:
 
 async def get_size(request: Request) -> dict[str, int]:
     """The window's size in pixels: {width, height}."""
-    manager = _manager(request)
+    manager = request.host.stash[WINDOW_MANAGER]
     window = manager.target(request)
     if window.is_open:
         await manager.get_size(window)
@@ -139,7 +132,7 @@ async def get_size(request: Request) -> dict[str, int]:
 
 async def navigate(request: Request) -> dict[str, Any]:
     """Load `url` (app origin, or an origin in window.allow_navigation) into the window."""
-    manager = _manager(request)
+    manager = request.host.stash[WINDOW_MANAGER]
     window = manager.open_window(request)
     await manager.navigate(window, request.params.require_str("url"))
     return window.to_json()
@@ -147,14 +140,14 @@ async def navigate(request: Request) -> dict[str, Any]:
 
 async def evaluate(request: Request) -> Any:
     """Evaluate the script `value` in the window's page; its JSON result (native windows only)."""
-    manager = _manager(request)
+    manager = request.host.stash[WINDOW_MANAGER]
     window = manager.open_window(request)
     return await manager.evaluate(window, request.params.require_str("value"))
 
 
 async def ready(request: Request) -> dict[str, Any]:
     """The page reports it has loaded and rendered; `oro run` prints "window N ready"."""
-    manager = _manager(request)
+    manager = request.host.stash[WINDOW_MANAGER]
     window = manager.open_window(request)
     manager.mark_ready(window)
     return window.to_json()
@@ -189,13 +182,13 @@ def oro_register_config(config: ConfigRegistry) -> None:
 
 @hookimpl
 def oro_configure(host: Host) -> None:
-    host.state[STATE_KEY] = WindowManager(host)
+    host.stash[WINDOW_MANAGER] = WindowManager(host)
 
 
 @hookimpl
 def oro_lifecycle_event(host: Host, event: LifecycleEvent) -> None:
-    manager = host.state.get(STATE_KEY)
-    if event is LifecycleEvent.STARTED and isinstance(manager, WindowManager):
+    manager = host.stash.get(WINDOW_MANAGER)
+    if event is LifecycleEvent.STARTED and manager is not None:
         manager.bind_loop()
         if manager.is_headless and not manager.windows:
             manager.open_main_window()
@@ -203,7 +196,7 @@ def oro_lifecycle_event(host: Host, event: LifecycleEvent) -> None:
 
 @hookimpl
 def oro_unconfigure(host: Host) -> None:
-    host.state.pop(STATE_KEY, None)
+    host.stash.pop(WINDOW_MANAGER)
 
 
 @hookimpl

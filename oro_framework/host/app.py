@@ -121,8 +121,6 @@ class Host:
         """Whether a broken plugin is dropped (``True``) or stops the build."""
         self._loaded = self._load_plugins(environ, plugins, autoload, overrides)
         self.hooks = HookCaller(self._loaded, on_broken=self._plugin_broken)
-        self.state: dict[str, Any] = {}
-        """Per-plugin state, by plugin name; see ``oro_configure``."""
         self.stash = Stash()
         """Per-plugin state, typed by each plugin's :class:`~oro_framework.StashKey`; filled by
         ``oro_configure``, emptied by ``oro_unconfigure``."""

@@ -27,10 +27,10 @@ from anyio.abc import TaskStatus
 
 from oro_framework.host.server import ServerInfo, serve_app
 from oro_framework.host.windows import (
+    WINDOW_MANAGER,
     GuiBackend,
     GuiDispatcher,
     WindowManager,
-    window_manager,
 )
 
 if TYPE_CHECKING:
@@ -61,8 +61,8 @@ class AppRunner:
         self.host = host
         self.port = port
         self._echo = echo
-        # Taken now: the application plugin drops it from host.state when the host closes.
-        self.windows: WindowManager | None = window_manager(host)
+        # Taken now: the application plugin takes it out of host.stash when the host closes.
+        self.windows: WindowManager | None = host.stash.get(WINDOW_MANAGER)
         if self.windows is not None:
             self.windows.add_ready_listener(
                 lambda window: self._echo(f"oro: window {window.index} ready")

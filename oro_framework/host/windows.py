@@ -49,6 +49,7 @@ from oro_framework.errors import (
 )
 from oro_framework.host.builtin import emit_to_pages
 from oro_framework.host.lifecycle import LifecycleEvent, LifecycleState
+from oro_framework.stash import StashKey
 
 if TYPE_CHECKING:
     from anyio.lowlevel import EventLoopToken
@@ -59,6 +60,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MAIN_WINDOW",
+    "WINDOW_MANAGER",
     "GuiBackend",
     "GuiDispatcher",
     "GuiListener",
@@ -67,7 +69,6 @@ __all__ = [
     "WindowManager",
     "WindowStatus",
     "has_display",
-    "window_manager",
 ]
 
 logger = logging.getLogger("oro_framework.windows")
@@ -75,8 +76,10 @@ logger = logging.getLogger("oro_framework.windows")
 MAIN_WINDOW: Final = 0
 """Index of the window ``oro run`` opens; closing it (the last window) stops the app."""
 
-STATE_KEY: Final = "application"
-"""``host.state`` key of the :class:`WindowManager` (the core plugin ``application`` owns it)."""
+WINDOW_MANAGER: Final = StashKey["WindowManager"]("application")
+"""Where a host keeps its :class:`WindowManager`: ``host.stash[WINDOW_MANAGER]``. The core plugin
+``application`` stores it in ``oro_configure`` and removes it in ``oro_unconfigure``; it is missing
+when that plugin is disabled."""
 
 ResultT = TypeVar("ResultT")
 
@@ -163,12 +166,6 @@ def has_display(
     if local is not None:
         return exists(f"/tmp/.X11-unix/X{local.group(1)}")
     return bool(display)
-
-
-def window_manager(host: Host) -> WindowManager | None:
-    """The host's window manager, or ``None`` when the ``application`` plugin is disabled."""
-    manager = host.state.get(STATE_KEY)
-    return manager if isinstance(manager, WindowManager) else None
 
 
 # -------------------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ import pytest
 import trio_websocket
 from _census import Census, settled
 from _rawhttp import RawConnection
-from oro_conduit import server_of
+from oro_conduit import STATE
 from oro_conduit.codec import decode_frame, encode_frame
 
 from oro_framework.core import application, diagnostics, os, permissions, ping, platform
@@ -164,7 +164,7 @@ async def test_ten_thousand_mangled_conduit_frames_leave_other_clients_served(
     figures: Any,
 ) -> None:
     async with make_host(PLUGINS) as host:
-        conduit = server_of(host)
+        conduit = host.stash[STATE]
         routes = sorted(route.name for route in host.routes if route.name not in ENDS_THE_APP)
         base = f"ws://127.0.0.1:{conduit.port}"
         rng = random.Random(SEED)

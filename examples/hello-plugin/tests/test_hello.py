@@ -16,7 +16,8 @@ from oro_framework import (
 from oro_framework.testing import HookRecorder, MemoryClient, make_host, raise_for_error
 
 from oro_hello import plugin
-from oro_hello.handlers import HEARTBEAT_EVENT
+from oro_hello.service import HEARTBEAT_EVENT
+from oro_hello.state import STATE
 
 pytestmark = pytest.mark.anyio
 
@@ -78,7 +79,7 @@ async def test_greeting_is_read_from_oro_toml(tmp_path: Path) -> None:
 
 async def test_blank_greeting_in_oro_toml_is_config_error_with_line(tmp_path: Path) -> None:
     (tmp_path / "oro.toml").write_text('[hello]\ngreeting = " "\n', encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"oro\.toml:2: key 'hello\.greeting' must not be blank"):
+    with pytest.raises(ConfigError, match=r"oro\.toml:2: key 'hello\.greeting' must not be empty"):
         async with make_host(plugins=[plugin], app_dir=tmp_path):
             pass
 
@@ -116,7 +117,16 @@ async def test_diagnostics_count_open_streams() -> None:
         assert host.hooks.diagnostics(host)[name]["handles"] == {"count": 0, "ids": []}
 
 
+async def test_js_module_is_served_with_its_declarations() -> None:
+    async with make_host(plugins=[plugin]) as host:
+        module = host.js_modules.get("oro:hello")
+        assert module is not None
+        assert module.url_path == "/oro/hello.js"
+        assert module.declarations is not None
+        assert module.declarations.is_file()
+
+
 async def test_state_is_released_when_the_host_closes() -> None:
     async with make_host(plugins=[plugin]) as host:
-        assert "hello" in host.state
-    assert "hello" not in host.state
+        assert host.stash[STATE].greeted == 0
+    assert STATE not in host.stash

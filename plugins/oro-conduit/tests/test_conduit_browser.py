@@ -11,7 +11,7 @@ from typing import Any
 
 import anyio
 import pytest
-from oro_conduit import ConduitServer, plugin, send, server_of
+from oro_conduit import STATE, ConduitServer, plugin, send
 from playwright.sync_api import Browser, Page
 
 import oro_framework.core.application
@@ -154,7 +154,7 @@ async def _enable(server: ConduitServer) -> None:
 
 def ipc_frames_received(app: ServedApp) -> int:
     """Frames the host received from pages' IPC Conduits."""
-    server = server_of(app.host)
+    server = app.host.stash[STATE]
     return sum(
         client.frames_received for name, client in server.clients.items() if name.startswith("ipc-")
     )
@@ -259,7 +259,7 @@ def test_error_types_arrive_as_real_errors_with_their_codes(page: Page) -> None:
 
 
 def test_page_args_carry_the_conduit_port_and_key(page: Page, app: ServedApp) -> None:
-    server = server_of(app.host)
+    server = app.host.stash[STATE]
     conduit = page.evaluate("() => globalThis.__args.conduit")
     assert conduit == {"hostname": "127.0.0.1", "port": server.port, "key": server.key}
     assert "conduit_shared_key" not in page.evaluate("() => globalThis.__args.config")
@@ -310,7 +310,7 @@ def test_codec_agrees_with_the_vectors_in_chromium(page: Page) -> None:
 
 
 def test_fallback_to_fetch_while_stopped_and_reopen_when_back(page: Page, app: ServedApp) -> None:
-    server = server_of(app.host)
+    server = app.host.stash[STATE]
     page.evaluate(
         """async () => {
             const { transport } = await import('oro:conduit')
@@ -347,7 +347,7 @@ def test_fallback_to_fetch_while_stopped_and_reopen_when_back(page: Page, app: S
 
 
 def test_pause_and_resume_reconnect_the_page(page: Page, app: ServedApp) -> None:
-    server = server_of(app.host)
+    server = app.host.stash[STATE]
     key, port = server.key, server.port
     page.evaluate(
         """async () => {
@@ -444,7 +444,7 @@ def test_python_push_reaches_the_page_over_the_socket_and_by_event_when_down(
 
 
 def test_status_diagnostics_and_shared_key_from_the_page(page: Page, app: ServedApp) -> None:
-    server = server_of(app.host)
+    server = app.host.stash[STATE]
     result = page.evaluate(
         """async () => {
             const { Conduit } = await import('oro:conduit')
@@ -495,7 +495,7 @@ def test_a_slowly_read_stream_holds_the_host_back(page: Page, app: ServedApp) ->
     )
     assert first > 0
     app.call(anyio.wait_all_tasks_blocked)
-    server = server_of(app.host)
+    server = app.host.stash[STATE]
     (credit,) = [
         credit
         for name, client in server.clients.items()

@@ -12,7 +12,7 @@ from typing import Any
 import anyio
 import pytest
 import trio_websocket
-from oro_conduit import ConduitServer, plugin, send, server_of
+from oro_conduit import STATE, ConduitServer, plugin, send
 from oro_conduit.codec import Frame, decode_frame, encode_frame
 
 from oro_framework import ByteStream, EventStream, Host, InvalidArgumentError, Request
@@ -86,7 +86,7 @@ ROUTES = RoutePlugin(
 @asynccontextmanager
 async def conduit_host(**config: Any) -> AsyncIterator[tuple[Host, ConduitServer]]:
     async with make_host([plugin, ROUTES, ping, diagnostics], config=config) as host:
-        yield host, server_of(host)
+        yield host, host.stash[STATE]
 
 
 def url(server: ConduitServer, path: str = "/c1/0", key: str | None = None) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from _oro_fs_census import count_open_descriptors
 from oro_fs.ops import is_atomic_temp
-from oro_fs.settings import state
+from oro_fs.state import STATE
 
 from oro_framework import ErrnoError, Host, InvalidArgumentError, IPCError, Reply
 from oro_framework.testing import MemoryClient, raise_for_error
@@ -129,7 +129,7 @@ async def test_an_atomic_descriptor_closed_without_commit_changes_nothing(
         await ok(client, "fs.write", b"never seen", id=descriptor_id)
     await ok(client, "fs.close", id="1")
     # The page going away closes the rest the same way.
-    state(host).descriptors.close_window(0)
+    host.stash[STATE].descriptors.close_window(0)
     assert (data / "kept.txt").read_bytes() == b"old"
     assert os.listdir(data) == ["kept.txt"]
     assert count_open_descriptors() == before

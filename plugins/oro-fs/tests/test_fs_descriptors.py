@@ -10,7 +10,7 @@ from pathlib import Path
 import anyio
 import oro_fs.plugin
 import pytest
-from oro_fs.settings import state
+from oro_fs.state import STATE
 
 import oro_framework.core.diagnostics
 from oro_framework import ErrnoError
@@ -89,7 +89,7 @@ async def test_concurrent_opens_never_exceed_the_cap() -> None:
                 task_group.start_soon(open_one, index)
         assert codes.count(None) == 5
         assert codes.count("EMFILE") == 15
-        assert len(state(host).descriptors.of(0)) == 5
+        assert len(host.stash[STATE].descriptors.of(0)) == 5
 
 
 async def test_descriptors_close_when_the_page_goes_away() -> None:
@@ -108,10 +108,12 @@ async def test_descriptors_close_when_the_page_goes_away() -> None:
                 raise_for_error(await other.call("fs.open", id="kept", path="file"))
                 assert len(files_open_below(data)) == 6
             # The event channel closed: the page is gone.
-            await eventually(lambda: not state(host).descriptors.of(3), "window 3 holds nothing")
+            await eventually(
+                lambda: not host.stash[STATE].descriptors.of(3), "window 3 holds nothing"
+            )
         assert (await page.call("fs.getOpenDescriptors")).data == []
-        await eventually(lambda: not state(host).watchers.running(), "the watcher stopped")
-        assert [d.id for d in state(host).descriptors.of(4)] == ["kept"]
+        await eventually(lambda: not host.stash[STATE].watchers.running(), "the watcher stopped")
+        assert [d.id for d in host.stash[STATE].descriptors.of(4)] == ["kept"]
         assert len(files_open_below(data)) == 1
 
 
@@ -148,7 +150,7 @@ async def test_nothing_stays_open_after_the_host_stops(tmp_path: Path) -> None:
         reply = await MemoryClient(host).call("fs.readFile", path="big")
         assert reply.kind == "chunks"
         assert len(files_open_below(data)) == 11  # opendir holds its fd and the listing's dup
-        held = state(host)
+        held = host.stash[STATE]
     assert held.descriptors.all() == []
     assert len(held.streams) == 0
     assert held.watchers.running() == []
@@ -163,7 +165,7 @@ async def test_a_descriptor_closed_during_a_read_is_released_after_it(tmp_path: 
         writer = os.open(fifo, os.O_RDWR | os.O_NONBLOCK)  # keeps the FIFO open for the reader
         try:
             raise_for_error(await client.call("fs.open", id="p", path="pipe"))
-            descriptor = state(host).descriptors.get(0, "p")
+            descriptor = host.stash[STATE].descriptors.get(0, "p")
             async with anyio.create_task_group() as task_group:
                 results: list[bytes | None] = []
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import oro_fs.plugin
 import pytest
 from oro_fs.routes import CHUNK_BYTES
-from oro_fs.settings import state
+from oro_fs.state import STATE
 
 from oro_framework.testing import (
     LiveServer,
@@ -53,7 +53,7 @@ async def test_a_100_mib_file_streams_in_bounded_chunks() -> None:
         assert max(sizes) <= CHUNK_BYTES  # memory is bounded by one chunk per reader
         assert len(sizes) >= size // CHUNK_BYTES
         assert digest.hexdigest() == expected
-        assert len(state(host).streams) == 0  # read to the end: the file is closed
+        assert len(host.stash[STATE].streams) == 0  # read to the end: the file is closed
 
 
 async def test_small_files_come_whole_and_the_threshold_is_configurable() -> None:
@@ -74,9 +74,9 @@ async def test_a_stream_abandoned_midway_closes_its_file() -> None:
         client = MemoryClient(host)
         async with aclosing(client.stream("fs.readFile", path="big.bin")) as chunks:
             async for _chunk in chunks:
-                assert len(state(host).streams) == 1
+                assert len(host.stash[STATE].streams) == 1
                 break
-        assert len(state(host).streams) == 0
+        assert len(host.stash[STATE].streams) == 0
 
 
 async def test_streamed_read_file_over_http(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import anyio
 import oro_fs.plugin
 import pytest
 from anyio.streams.memory import MemoryObjectReceiveStream
-from oro_fs.settings import state
+from oro_fs.state import STATE
 
 from oro_framework import Event
 from oro_framework.testing import MemoryClient, make_host, raise_for_error
@@ -120,17 +120,17 @@ async def test_stop_watch_really_stops() -> None:
             raise_for_error(await client.call("fs.watch", id="control", path="d"))
             await arm(events, watched, "stopped")
             await arm(events, watched, "control")
-            assert len(state(host).watchers.running()) == 2
+            assert len(host.stash[STATE].watchers.running()) == 2
 
             assert raise_for_error(await client.call("fs.stopWatch", id="stopped")) == {
                 "id": "stopped"
             }
             # fs.stopWatch answers once the watcher is told to stop; its thread ends within a step.
             for _ in range(1000):
-                if len(state(host).watchers.running()) == 1:
+                if len(host.stash[STATE].watchers.running()) == 1:
                     break
                 await anyio.sleep(0.01)
-            assert len(state(host).watchers.running()) == 1
+            assert len(host.stash[STATE].watchers.running()) == 1
             # Events emitted before the stop may still sit in this subscriber's buffer.
             while True:
                 try:
@@ -158,15 +158,15 @@ async def test_watchers_stop_on_pause_and_come_back_on_resume() -> None:
             await arm(events, watched, "w")
 
             await host.pause()
-            assert state(host).watchers.running() == []
+            assert host.stash[STATE].watchers.running() == []
             assert "fs.watchers" not in host.running_services
             (watched / "during-pause.txt").write_bytes(b"")
             # A watcher registered while paused waits for the resume too.
             raise_for_error(await client.call("fs.watch", id="late", path="d"))
-            assert state(host).watchers.running() == []
+            assert host.stash[STATE].watchers.running() == []
 
             await host.resume()
-            assert {w.id for w in state(host).watchers.running()} == {"w", "late"}
+            assert {w.id for w in host.stash[STATE].watchers.running()} == {"w", "late"}
             await arm(events, watched, "w")
             (watched / "after-resume.txt").write_bytes(b"")
             seen = await events_until(

@@ -1,7 +1,9 @@
 """oro-hello: a sample third-party plugin for oro-framework.
 
-The plugin itself is :mod:`oro_hello.plugin` (hook implementations only, found through the ``oro``
-entry point); the work happens in :mod:`oro_hello.handlers`.
+:mod:`oro_hello.plugin` holds the hook implementations (the ``oro`` entry point names it);
+:mod:`.settings` declares the ``[hello]`` keys and reads them into :class:`.HelloSettings`;
+:mod:`.state` is the per-host :class:`.HelloState`; :mod:`.routes` is the route table and its
+handlers; :mod:`.service` is the heartbeat service; ``js/`` holds ``oro:hello`` and its ``.d.ts``.
 """
 
 from __future__ import annotations

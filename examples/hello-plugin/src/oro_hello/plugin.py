@@ -1,71 +1,62 @@
 """The oro-hello plugin: hook implementations only.
 
 The host finds this module through the entry point ``hello = "oro_hello.plugin"`` and calls the
-functions below by name; each registers something from :mod:`oro_hello.handlers`.
+functions below by name; each one calls into the module that does the work.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from pathlib import Path
+from typing import Any, Final
 
 from oro_framework import (
     ConfigRegistry,
     Host,
+    JSModuleTable,
     PermissionRegistry,
     RouteTable,
     ServiceRegistry,
     hookimpl,
 )
 
-from oro_hello import handlers
+from oro_hello import routes as hello_routes
+from oro_hello import service, settings
+from oro_hello.state import STATE, HelloState
+
+JS_DIRECTORY: Final = Path(__file__).parent / "js"
 
 
 @hookimpl
 def oro_register_permissions(permissions: PermissionRegistry) -> None:
-    permissions.add("hello", "Greet the user and count out loud (oro-hello).")
+    permissions.add(hello_routes.PERMISSION, "Greet the user and count out loud (oro-hello).")
 
 
 @hookimpl
 def oro_register_config(config: ConfigRegistry) -> None:
-    config.add(
-        "hello.greeting",
-        str,
-        "Hello",
-        "Word hello.greet puts before the name.",
-        validator=handlers.check_greeting,
-    )
-    config.add(
-        "hello.max_count",
-        int,
-        100,
-        "Largest 'to' hello.count accepts.",
-        validator=handlers.check_positive,
-    )
-    config.add(
-        "hello.heartbeat_ms",
-        int,
-        1000,
-        "Milliseconds between two hello.heartbeat events.",
-        validator=handlers.check_positive,
-    )
+    settings.declare(config)
 
 
 @hookimpl
 def oro_configure(host: Host) -> None:
-    host.state[handlers.STATE_KEY] = handlers.HelloState.from_host(host)
+    host.stash[STATE] = HelloState.from_host(host)
 
 
 @hookimpl
 def oro_register_routes(routes: RouteTable) -> None:
-    routes.add("hello.greet", handlers.greet, permission="hello")
-    routes.add("hello.count", handlers.count, permission="hello")
+    hello_routes.register(routes)
+
+
+@hookimpl
+def oro_register_js_modules(modules: JSModuleTable) -> None:
+    modules.add("oro:hello", JS_DIRECTORY / "hello.js", declarations=JS_DIRECTORY / "hello.d.ts")
 
 
 @hookimpl
 def oro_register_services(services: ServiceRegistry, host: Host) -> None:
     services.add(
-        "hello.heartbeat",
-        handlers.heartbeat(host),
+        service.NAME,
+        functools.partial(service.run, host),
         doc="Sends the hello.heartbeat event to every window.",
         stop_on_pause=True,
     )
@@ -73,9 +64,10 @@ def oro_register_services(services: ServiceRegistry, host: Host) -> None:
 
 @hookimpl
 def oro_diagnostics(host: Host) -> dict[str, Any]:
-    return handlers.diagnostics(host)
+    return host.stash[STATE].diagnostics()
 
 
 @hookimpl
 def oro_unconfigure(host: Host) -> None:
-    host.state.pop(handlers.STATE_KEY, None)
+    # Every service and stream has stopped by now; the state holds nothing else to close.
+    host.stash.pop(STATE)

@@ -1,7 +1,10 @@
-"""oro-template: the starting point of a new oro-framework plugin distribution.
+"""oro-template: an oro-framework plugin.
 
-:mod:`oro_template.plugin` holds the hook implementations (the entry point names it);
-:mod:`oro_template.handlers` does the work; ``js/`` holds the ES modules pages import.
+:mod:`oro_template.plugin` holds the hook implementations, which the
+entry point names; :mod:`.settings` declares the config keys and reads them into typed settings;
+:mod:`.state` is what the plugin keeps per host; :mod:`.routes` is the route table and its
+handlers; :mod:`.service` is the plugin's service; ``js/`` holds the ES module pages import and
+its type declarations.
 """
 
 from __future__ import annotations

@@ -9,7 +9,14 @@ Other plugins push to a page's ``Conduit`` from Python (declare ``oro-conduit`` 
 ``delivered`` is ``False`` when that client is not connected: the frame then travels as the host
 event ``conduitmessage`` on the window's event stream, and the page's ``Conduit`` with that id
 still receives it. Host events (``host.emit``) need nothing of this: they also travel over a
-connected page's socket by themselves.
+connected page's socket by themselves. ``host.stash[oro_conduit.STATE]`` is the host's
+:class:`ConduitServer` (port, key, clients).
+
+:mod:`oro_conduit.plugin` holds the hook implementations; :mod:`.settings` the ``[conduit]`` keys
+and :class:`.ConduitSettings`; :mod:`.state` the stash key; :mod:`.routes` the
+``internal.conduit.*`` routes; :mod:`.server` the server (the ``conduit`` service),
+:mod:`.connection` its clients, :mod:`.dispatch` the IPC requests over it and :mod:`.codec` the
+frames; ``js/`` the ES modules and their ``.d.ts``.
 """
 
 from __future__ import annotations
@@ -18,11 +25,12 @@ from collections.abc import Mapping
 
 from oro_conduit.codec import Frame, FrameError, OptionValue, decode_frame, encode_frame
 from oro_conduit.server import FALLBACK_EVENT, ConduitServer
-from oro_conduit.state import server_of
-from oro_framework import Host
+from oro_conduit.state import STATE
+from oro_framework import Host, NotSupportedError
 
 __all__ = [
     "FALLBACK_EVENT",
+    "STATE",
     "ConduitServer",
     "Frame",
     "FrameError",
@@ -30,7 +38,6 @@ __all__ = [
     "decode_frame",
     "encode_frame",
     "send",
-    "server_of",
 ]
 
 
@@ -44,4 +51,7 @@ async def send(
     :raises NotSupportedError: oro-conduit is not loaded in ``host``.
     :raises FrameError: ``options`` cannot be framed (key over 255 bytes...).
     """
-    return await server_of(host).send(client_id, options, payload)
+    server = host.stash.get(STATE)
+    if server is None:
+        raise NotSupportedError("the oro-conduit plugin is not loaded in this host")
+    return await server.send(client_id, options, payload)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
-from oro_conduit import routes as _routes
-from oro_conduit.server import LOOPBACK, ConduitServer
-from oro_conduit.settings import ConduitSettings, declare_config
-from oro_conduit.state import STATE_KEY, server_of
+from oro_conduit import routes as conduit_routes
+from oro_conduit import settings
+from oro_conduit.server import ConduitServer
+from oro_conduit.settings import ConduitSettings
+from oro_conduit.state import STATE
 from oro_framework import (
     ConfigRegistry,
     Host,
@@ -20,34 +21,30 @@ from oro_framework import (
     hookimpl,
 )
 
-JS_DIRECTORY = Path(__file__).parent / "js"
+JS_DIRECTORY: Final = Path(__file__).parent / "js"
 
 
 @hookimpl
 def oro_register_permissions(permissions: PermissionRegistry) -> None:
     permissions.add(
-        "conduit", "The Conduit WebSocket channel: status, start/stop, shared key (oro-conduit)."
+        conduit_routes.PERMISSION,
+        "The Conduit WebSocket channel: status, start/stop, shared key (oro-conduit).",
     )
 
 
 @hookimpl
 def oro_register_config(config: ConfigRegistry) -> None:
-    declare_config(config)
+    settings.declare(config)
 
 
 @hookimpl
 def oro_configure(host: Host) -> None:
-    host.state[STATE_KEY] = ConduitServer(host, ConduitSettings.from_config(host.config))
+    host.stash[STATE] = ConduitServer(host, ConduitSettings.from_config(host.config))
 
 
 @hookimpl
 def oro_register_routes(routes: RouteTable) -> None:
-    table = routes
-    table.add("internal.conduit.status", _routes.status, permission="conduit")
-    table.add("internal.conduit.start", _routes.start, permission="conduit")
-    table.add("internal.conduit.stop", _routes.stop, permission="conduit")
-    table.add("internal.conduit.getSharedKey", _routes.get_shared_key, permission="conduit")
-    table.add("internal.conduit.setSharedKey", _routes.set_shared_key, permission="conduit")
+    conduit_routes.register(routes)
 
 
 @hookimpl
@@ -67,7 +64,7 @@ def oro_register_js_modules(modules: JSModuleTable) -> None:
 def oro_register_services(services: ServiceRegistry, host: Host) -> None:
     services.add(
         "conduit",
-        server_of(host).run,
+        host.stash[STATE].run,
         doc="The Conduit WebSocket server on 127.0.0.1 (oro-conduit).",
         stop_on_pause=True,
     )
@@ -75,13 +72,15 @@ def oro_register_services(services: ServiceRegistry, host: Host) -> None:
 
 @hookimpl
 def oro_page_args(host: Host, origin: str) -> Mapping[str, Any] | None:
-    server = server_of(host)
-    server.origins.add(origin)
-    if not server.is_active or server.port is None:
-        return None
-    return {"conduit": {"hostname": LOOPBACK, "port": server.port, "key": server.key}}
+    return host.stash[STATE].page_args(origin)
 
 
 @hookimpl
 def oro_diagnostics(host: Host) -> dict[str, Any] | None:
-    return server_of(host).diagnostics()
+    return host.stash[STATE].diagnostics()
+
+
+@hookimpl
+def oro_unconfigure(host: Host) -> None:
+    # The server holds nothing outside its service, which has stopped by now.
+    host.stash.pop(STATE)

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
-from oro_conduit.state import server_of
-from oro_framework import Request
+from oro_conduit.state import STATE
+from oro_framework import Request, RouteTable
 
-__all__ = ["get_shared_key", "set_shared_key", "start", "status", "stop"]
+__all__ = ["PERMISSION", "register"]
+
+PERMISSION: Final = "conduit"
+"""The permission every ``internal.conduit.*`` route declares."""
 
 
 async def status(request: Request) -> dict[str, Any]:
     """The Conduit's port, whether it is active, and its key."""
-    return server_of(request.host).status()
+    return request.host.stash[STATE].status()
 
 
 async def start(request: Request) -> dict[str, Any]:
     """Open the Conduit listener if it was stopped; answers the status once it listens."""
-    server = server_of(request.host)
+    server = request.host.stash[STATE]
     server.enable()
     while not server.is_active:
         await server.wait_changed()
@@ -26,21 +29,30 @@ async def start(request: Request) -> dict[str, Any]:
 
 async def stop(request: Request) -> dict[str, Any]:
     """Close every Conduit client and the listener."""
-    server = server_of(request.host)
+    server = request.host.stash[STATE]
     await server.disable()
     return server.status()
 
 
 async def get_shared_key(request: Request) -> dict[str, Any]:
     """The key connections must present."""
-    return {"sharedKey": server_of(request.host).key}
+    return {"sharedKey": request.host.stash[STATE].key}
 
 
 async def set_shared_key(request: Request) -> dict[str, Any]:
     """Use ``sharedKey`` (at least 16 characters; empty: a new random key) from now on."""
-    server = server_of(request.host)
+    server = request.host.stash[STATE]
     value = request.params.get_str("sharedKey")
     if value is None:
         value = request.params.get_str("value", "")
     server.set_key(value)
     return {"sharedKey": server.key}
+
+
+def register(routes: RouteTable) -> None:
+    """Add every ``internal.conduit.*`` route to ``routes``."""
+    routes.add("internal.conduit.status", status, permission=PERMISSION)
+    routes.add("internal.conduit.start", start, permission=PERMISSION)
+    routes.add("internal.conduit.stop", stop, permission=PERMISSION)
+    routes.add("internal.conduit.getSharedKey", get_shared_key, permission=PERMISSION)
+    routes.add("internal.conduit.setSharedKey", set_shared_key, permission=PERMISSION)

@@ -31,8 +31,9 @@ from anyio.abc import TaskGroup, TaskStatus
 from oro_conduit.codec import FrameError, OptionValue, decode_frame, encode_frame
 from oro_conduit.connection import Client, ClientInfo, FrameRate
 from oro_conduit.dispatch import answer_error, dispatch
-from oro_conduit.settings import ConduitSettings, check_shared_key, new_key
+from oro_conduit.settings import ConduitSettings
 from oro_framework import AbortError, Host, InvalidArgumentError, NotFoundError
+from oro_framework.config import secret
 
 __all__ = ["FALLBACK_EVENT", "ConduitServer"]
 
@@ -52,6 +53,11 @@ _MAX_REASON_BYTES: Final = 120
 _CLOSE_TIMEOUT: Final = 0.5
 
 
+def _new_key() -> str:
+    """A per-launch key: 256 random bits, URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
 def _reason(text: str) -> str:
     """A close reason fits in 123 bytes of UTF-8."""
     return text.encode()[:_MAX_REASON_BYTES].decode("utf-8", "ignore")
@@ -65,7 +71,7 @@ class ConduitServer:
     def __init__(self, host: Host, settings: ConduitSettings) -> None:
         self.host = host
         self.settings = settings
-        self.key = settings.shared_key or new_key()
+        self.key = settings.shared_key or _new_key()
         self.port: int | None = None
         self.origins: set[str] = set()
         """Origins pages were served from (``oro_page_args`` records them); a handshake with
@@ -171,12 +177,20 @@ class ConduitServer:
         :raises InvalidArgumentError: a key shorter than 16 characters.
         """
         try:
-            check_shared_key(key)
+            secret(key)
         except ValueError as error:
             raise InvalidArgumentError(
                 f"Invalid 'sharedKey': {error}", parameter="sharedKey"
             ) from None
-        self.key = key or new_key()
+        self.key = key or _new_key()
+
+    def page_args(self, origin: str) -> dict[str, Any] | None:
+        """What a page served from ``origin`` needs to connect (``oro_page_args``), ``None``
+        while the Conduit is not listening; from now on handshakes from ``origin`` pass."""
+        self.origins.add(origin)
+        if not self.is_active or self.port is None:
+            return None
+        return {"conduit": {"hostname": LOOPBACK, "port": self.port, "key": self.key}}
 
     def status(self) -> dict[str, Any]:
         return {"port": self.port, "isActive": self.is_active, "sharedKey": self.key}

@@ -1,23 +1,14 @@
-"""Where a host keeps its Conduit: ``host.state["conduit"]``."""
+"""Where a host keeps its Conduit: ``host.stash[STATE]`` is its :class:`.ConduitServer`."""
 
 from __future__ import annotations
 
 from typing import Final
 
 from oro_conduit.server import ConduitServer
-from oro_framework import Host, NotSupportedError
+from oro_framework import StashKey
 
-__all__ = ["STATE_KEY", "server_of"]
+__all__ = ["STATE"]
 
-STATE_KEY: Final = "conduit"
-
-
-def server_of(host: Host) -> ConduitServer:
-    """The host's :class:`ConduitServer`.
-
-    :raises NotSupportedError: the oro-conduit plugin is not loaded in this host.
-    """
-    server = host.state.get(STATE_KEY)
-    if not isinstance(server, ConduitServer):
-        raise NotSupportedError("the oro-conduit plugin is not loaded in this host")
-    return server
+STATE: Final = StashKey[ConduitServer]("conduit")
+"""The host's :class:`ConduitServer`, stored by ``oro_configure``; other plugins may read it
+(``host.stash.get(oro_conduit.STATE)`` is ``None`` when oro-conduit is not loaded)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from oro_framework import (
     ConfigRegistry,
@@ -16,15 +16,15 @@ from oro_framework import (
 )
 from oro_fs import routes as fs_routes
 from oro_fs import settings
+from oro_fs.state import STATE, FsState
 
-JS_DIRECTORY = Path(__file__).parent / "js"
-PERMISSION = "filesystem"
+JS_DIRECTORY: Final = Path(__file__).parent / "js"
 
 
 @hookimpl
 def oro_register_permissions(permissions: PermissionRegistry) -> None:
     permissions.add(
-        PERMISSION,
+        fs_routes.PERMISSION,
         "Read and write files in the app's sandbox: its resources (read-only), data and temp "
         "directories and configured mounts (oro:fs, node:fs).",
     )
@@ -37,12 +37,12 @@ def oro_register_config(config: ConfigRegistry) -> None:
 
 @hookimpl
 def oro_configure(host: Host) -> None:
-    settings.configure(host)
+    host.stash[STATE] = FsState.from_host(host)
 
 
 @hookimpl
 def oro_register_routes(routes: RouteTable) -> None:
-    fs_routes.register(routes, PERMISSION)
+    fs_routes.register(routes)
 
 
 @hookimpl
@@ -60,7 +60,7 @@ def oro_register_js_modules(modules: JSModuleTable) -> None:
 def oro_register_services(services: ServiceRegistry, host: Host) -> None:
     services.add(
         "fs.watchers",
-        settings.state(host).watchers.serve,
+        host.stash[STATE].watchers.serve,
         doc="Runs the fs.watch watchers; stopped while the app is paused.",
         stop_on_pause=True,
     )
@@ -69,24 +69,16 @@ def oro_register_services(services: ServiceRegistry, host: Host) -> None:
 @hookimpl
 def oro_page_closed(host: Host, window: int) -> None:
     # Closing a watcher's descriptor stops the watcher too.
-    settings.state(host).descriptors.close_window(window)
+    host.stash[STATE].descriptors.close_window(window)
 
 
 @hookimpl
 def oro_diagnostics(host: Host) -> dict[str, Any]:
-    fs = settings.state(host)
-    descriptors = fs.descriptors.all()
-    return {
-        "handles": {"count": len(descriptors), "ids": [d.id for d in descriptors]},
-        "watchers": len(fs.watchers.running()),
-        "streams": len(fs.streams),
-    }
+    return host.stash[STATE].diagnostics()
 
 
 @hookimpl
 def oro_unconfigure(host: Host) -> None:
-    fs = host.state.pop(settings.PLUGIN, None)
-    if fs is not None:
-        fs.descriptors.close_all()
-        for stream in list(fs.streams):
-            stream.close()
+    state = host.stash.pop(STATE)
+    if state is not None:
+        state.close()

@@ -23,13 +23,15 @@ from oro_framework import (
 from oro_fs import ops
 from oro_fs.descriptors import Descriptor, Handle, Kind
 from oro_fs.owned import OwnedDescriptor
-from oro_fs.settings import FsState, state
+from oro_fs.state import STATE, FsState
 from oro_fs.watch import Watch
 
-__all__ = ["CHUNK_BYTES", "CONSTANTS", "register"]
+__all__ = ["CHUNK_BYTES", "CONSTANTS", "PERMISSION", "register"]
 
 T = TypeVar("T")
 
+PERMISSION: Final = "filesystem"
+"""The permission every ``fs.*`` route declares (``[permissions] allow_filesystem``)."""
 CHUNK_BYTES: Final = 1 << 20
 """Size of the chunks a streamed fs.readFile answers (memory stays bounded by a few of them)."""
 _MAX_OFFSET: Final = (1 << 63) - 1
@@ -146,7 +148,7 @@ async def open_file(request: Request) -> dict[str, Any]:
     """Open a file for the window under the page-chosen ``id`` (EMFILE past the cap).
     ``atomic``: writes go to a temporary file that ``fs.close`` with ``commit`` puts in the
     file's place whole (any other close discards it)."""
-    fs = state(request.host)
+    fs = request.host.stash[STATE]
     descriptor_id = request.params.require_str("id")
     path = request.params.require_str("path")
     flags = _flags(request, os.O_RDONLY)
@@ -177,7 +179,7 @@ async def close(request: Request) -> dict[str, Any]:
     descriptor is closed whether that works or not)."""
     if not request.params.get_bool("commit", False):
         return _close(request, "file")
-    fs = state(request.host)
+    fs = request.host.stash[STATE]
     descriptor = _descriptor(request, "file")
     async with descriptor.use():
         try:
@@ -204,19 +206,19 @@ async def closedir(request: Request) -> dict[str, Any]:
 
 def _close(request: Request, kind: Kind) -> dict[str, Any]:
     descriptor_id = request.params.require_str("id")
-    state(request.host).descriptors.close(request.window, descriptor_id, kind)
+    request.host.stash[STATE].descriptors.close(request.window, descriptor_id, kind)
     return {"id": descriptor_id}
 
 
 def _descriptor(request: Request, kind: Kind) -> Descriptor:
     descriptor_id = request.params.require_str("id")
-    return state(request.host).descriptors.get(request.window, descriptor_id, kind)
+    return request.host.stash[STATE].descriptors.get(request.window, descriptor_id, kind)
 
 
 async def read(request: Request) -> bytes:
     """Read up to ``size`` bytes at ``offset`` (or the current position); raw bytes."""
-    fs = state(request.host)
-    limit = request.host.config["filesystem.max_read_bytes"]
+    fs = request.host.stash[STATE]
+    limit = fs.settings.max_read_bytes
     size = min(request.params.get_int("size", 65536, minimum=0), limit)
     offset = _position(request, "offset", -1, minimum=-1)
     async with _descriptor(request, "file").use() as descriptor:
@@ -233,7 +235,7 @@ def _read_at(descriptor: Descriptor, size: int, offset: int) -> bytes:
 
 async def write(request: Request) -> dict[str, int]:
     """Write the body at ``offset`` (or the current position / end for O_APPEND)."""
-    fs = state(request.host)
+    fs = request.host.stash[STATE]
     offset = _position(request, "offset", -1, minimum=-1)
     async with _descriptor(request, "file").use() as descriptor:
         written = await _io(fs, _write_at, descriptor, request.body, offset)
@@ -254,14 +256,14 @@ def _write_at(descriptor: Descriptor, data: bytes, offset: int) -> int:
 
 async def fstat(request: Request) -> dict[str, Any]:
     """Stats of an open file."""
-    fs = state(request.host)
+    fs = request.host.stash[STATE]
     async with _descriptor(request, "file").use() as descriptor:
         return await _io(fs, _on_fd, descriptor, "fstat", lambda fd: ops.stats(os.fstat(fd)))
 
 
 async def ftruncate(request: Request) -> None:
     """Truncate an open file to ``length`` bytes."""
-    fs = state(request.host)
+    fs = request.host.stash[STATE]
     length = _position(request, "length", 0, minimum=0)
     async with _descriptor(request, "file").use() as descriptor:
         await _io(fs, _on_fd, descriptor, "ftruncate", lambda fd: os.ftruncate(fd, length))
@@ -269,7 +271,7 @@ async def ftruncate(request: Request) -> None:
 
 async def fsync(request: Request) -> None:
     """Flush an open file to disk."""
-    fs = state(request.host)
+    fs = request.host.stash[STATE]
     async with _descriptor(request, "file").use() as descriptor:
         await _io(fs, _on_fd, descriptor, "fsync", os.fsync)
 
@@ -282,7 +284,7 @@ def _on_fd(descriptor: Descriptor, name: str, function: Callable[[int], T]) -> T
 
 async def opendir(request: Request) -> dict[str, Any]:
     """Open a directory for paged reading with fs.readdir ``id``."""
-    fs = state(request.host)
+    fs = request.host.stash[STATE]
     descriptor_id = request.params.require_str("id")
     path = request.params.require_str("path")
     descriptor = fs.descriptors.reserve(request.window, descriptor_id, "directory", path)
@@ -307,7 +309,7 @@ def _open_listing(fs: FsState, path: str) -> tuple[OwnedDescriptor, str, Any]:
 async def readdir(request: Request) -> list[dict[str, Any]]:
     """With ``id``: the next ``entries`` of an open directory ([] when done). With ``path``
     only: the whole listing in one round trip."""
-    fs = state(request.host)
+    fs = request.host.stash[STATE]
     if request.params.get("id") is None:
         path = request.params.require_str("path")
         return await _io(fs, ops.list_dir, fs.sandbox, path)
@@ -332,12 +334,12 @@ def _next_entries(descriptor: Descriptor, count: int) -> list[dict[str, Any]]:
 
 async def get_open_descriptors(request: Request) -> list[dict[str, Any]]:
     """The calling window's open files, directories and watchers."""
-    return [d.to_json() for d in state(request.host).descriptors.of(request.window)]
+    return [d.to_json() for d in request.host.stash[STATE].descriptors.of(request.window)]
 
 
 async def close_open_descriptors(request: Request) -> dict[str, int]:
     """Close everything the calling window holds open."""
-    return {"closed": state(request.host).descriptors.close_window(request.window)}
+    return {"closed": request.host.stash[STATE].descriptors.close_window(request.window)}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -347,27 +349,27 @@ async def close_open_descriptors(request: Request) -> dict[str, int]:
 
 async def stat_(request: Request) -> dict[str, Any]:
     """Stats of ``path``, following symlinks."""
-    fs = state(request.host)
+    fs = request.host.stash[STATE]
     return await _io(fs, ops.stat_path, fs.sandbox, request.params.require_str("path"), follow=True)
 
 
 async def lstat(request: Request) -> dict[str, Any]:
     """Stats of ``path`` itself (a symlink is not followed)."""
-    fs = state(request.host)
+    fs = request.host.stash[STATE]
     path = request.params.require_str("path")
     return await _io(fs, ops.stat_path, fs.sandbox, path, follow=False)
 
 
 async def access(request: Request) -> None:
     """Check that ``path`` exists and allows ``mode`` (F_OK, R_OK | W_OK | X_OK)."""
-    fs = state(request.host)
+    fs = request.host.stash[STATE]
     mode = request.params.get_int("mode", os.F_OK, minimum=0, maximum=7)
     await _io(fs, ops.access, fs.sandbox, request.params.require_str("path"), mode)
 
 
 async def mkdir(request: Request) -> dict[str, Any]:
     """Create a directory; ``recursive`` creates parents and answers the first one created."""
-    fs = state(request.host)
+    fs = request.host.stash[STATE]
     path = request.params.require_str("path")
     recursive = request.params.get_bool("recursive", False)
     first = await _io(fs, ops.mkdir, fs.sandbox, path, _mode(request, 0o777), recursive=recursive)
@@ -376,19 +378,19 @@ async def mkdir(request: Request) -> dict[str, Any]:
 
 async def rmdir(request: Request) -> None:
     """Remove an empty directory."""
-    fs = state(request.host)
+    fs = request.host.stash[STATE]
     await _io(fs, ops.rmdir, fs.sandbox, request.params.require_str("path"))
 
 
 async def unlink(request: Request) -> None:
     """Remove a file or symlink."""
-    fs = state(request.host)
+    fs = request.host.stash[STATE]
     await _io(fs, ops.unlink, fs.sandbox, request.params.require_str("path"))
 
 
 async def rm(request: Request) -> None:
     """Remove a file, or a tree with ``recursive``; ``force`` ignores a missing path."""
-    fs = state(request.host)
+    fs = request.host.stash[STATE]
     await _io(
         fs,
         ops.rm,
@@ -401,14 +403,14 @@ async def rm(request: Request) -> None:
 
 async def rename(request: Request) -> None:
     """Rename ``src`` to ``dest`` (both in writable roots)."""
-    fs = state(request.host)
+    fs = request.host.stash[STATE]
     src, dest = request.params.require_str("src"), request.params.require_str("dest")
     await _io(fs, ops.rename, fs.sandbox, src, dest)
 
 
 async def copy_file(request: Request) -> None:
     """Copy file ``src`` to ``dest``; ``flags`` COPYFILE_EXCL refuses an existing dest."""
-    fs = state(request.host)
+    fs = request.host.stash[STATE]
     src, dest = request.params.require_str("src"), request.params.require_str("dest")
     flags = request.params.get_int("flags", 0, minimum=0, maximum=7)
     await _io(fs, ops.copy_file, fs.sandbox, src, dest, exclusive=bool(flags & 1))
@@ -416,7 +418,7 @@ async def copy_file(request: Request) -> None:
 
 async def cp(request: Request) -> None:
     """Copy a file or (``recursive``) a tree in one round trip."""
-    fs = state(request.host)
+    fs = request.host.stash[STATE]
     params = request.params
     await _io(
         fs,
@@ -432,53 +434,53 @@ async def cp(request: Request) -> None:
 
 async def link(request: Request) -> None:
     """Create hard link ``dest`` to ``src``."""
-    fs = state(request.host)
+    fs = request.host.stash[STATE]
     src, dest = request.params.require_str("src"), request.params.require_str("dest")
     await _io(fs, ops.link, fs.sandbox, src, dest)
 
 
 async def symlink(request: Request) -> None:
     """Create symlink ``dest`` pointing at ``src``; a target outside the sandbox is refused."""
-    fs = state(request.host)
+    fs = request.host.stash[STATE]
     src, dest = request.params.require_str("src"), request.params.require_str("dest")
     await _io(fs, ops.symlink, fs.sandbox, src, dest)
 
 
 async def readlink(request: Request) -> dict[str, str]:
     """The target a symlink holds."""
-    fs = state(request.host)
+    fs = request.host.stash[STATE]
     return {"path": await _io(fs, ops.readlink, fs.sandbox, request.params.require_str("path"))}
 
 
 async def realpath(request: Request) -> dict[str, str]:
     """``path`` with every symlink resolved (shown as the caller addressed it)."""
-    fs = state(request.host)
+    fs = request.host.stash[STATE]
     return {"path": await _io(fs, ops.realpath, fs.sandbox, request.params.require_str("path"))}
 
 
 async def chmod(request: Request) -> None:
     """Change the permission bits of ``path``."""
-    fs = state(request.host)
+    fs = request.host.stash[STATE]
     await _io(fs, ops.chmod, fs.sandbox, request.params.require_str("path"), _mode(request))
 
 
 async def truncate(request: Request) -> None:
     """Truncate ``path`` to ``length`` bytes."""
-    fs = state(request.host)
+    fs = request.host.stash[STATE]
     length = _position(request, "length", 0, minimum=0)
     await _io(fs, ops.truncate, fs.sandbox, request.params.require_str("path"), length)
 
 
 async def utimes(request: Request) -> None:
     """Set access and modification times (seconds since the epoch)."""
-    fs = state(request.host)
+    fs = request.host.stash[STATE]
     atime, mtime = _seconds(request, "atime"), _seconds(request, "mtime")
     await _io(fs, ops.utimes, fs.sandbox, request.params.require_str("path"), atime, mtime)
 
 
 async def mkdtemp(request: Request) -> dict[str, str]:
     """Create a unique directory whose name starts with ``prefix``."""
-    fs = state(request.host)
+    fs = request.host.stash[STATE]
     return {"path": await _io(fs, ops.mkdtemp, fs.sandbox, request.params.require_str("prefix"))}
 
 
@@ -489,10 +491,10 @@ async def mkdtemp(request: Request) -> dict[str, str]:
 
 async def read_file(request: Request) -> bytes | ByteStream:
     """The file's bytes; past ``filesystem.stream_threshold_bytes`` a chunked stream."""
-    fs = state(request.host)
+    fs = request.host.stash[STATE]
     path = request.params.require_str("path")
     flags = _flags(request, os.O_RDONLY)
-    threshold = request.host.config["filesystem.stream_threshold_bytes"]
+    threshold = fs.settings.stream_threshold_bytes
     file, whole = await _io(fs, _open_and_read, fs, path, flags, threshold)
     if file is None:
         assert whole is not None
@@ -559,7 +561,7 @@ async def write_file(request: Request) -> None:
     """Write the body to ``path`` (created/truncated; O_APPEND in ``flags`` appends).
     ``flush`` syncs it to disk before answering; ``atomic`` replaces the content whole or not
     at all (temporary file, fsync, rename, fsync of the directory)."""
-    fs = state(request.host)
+    fs = request.host.stash[STATE]
     path = request.params.require_str("path")
     flags = _flags(request, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
     mode = _mode(request, 0o666)
@@ -578,7 +580,7 @@ async def write_file(request: Request) -> None:
 async def watch(request: Request) -> dict[str, str]:
     """Watch ``path`` (``recursive`` for a whole tree); changes arrive as host events
     ``fs.watch`` ``{id, eventType, filename}`` on the calling window."""
-    fs = state(request.host)
+    fs = request.host.stash[STATE]
     descriptor_id = request.params.require_str("id")
     path = request.params.require_str("path")
     recursive = request.params.get_bool("recursive", False)
@@ -656,6 +658,7 @@ _ROUTES: Final[dict[str, Callable[..., Any]]] = {
 }
 
 
-def register(routes: RouteTable, permission: str) -> None:
+def register(routes: RouteTable) -> None:
+    """Add every ``fs.*`` route to ``routes``."""
     for name, handler in _ROUTES.items():
-        routes.add(name, handler, permission=permission)
+        routes.add(name, handler, permission=PERMISSION)

@@ -1,0 +1,102 @@
+"""What oro-fs keeps per host, ``host.stash[STATE]``: the sandbox, the I/O limiter, the open
+descriptors, the watchers and the open read streams."""
+
+from __future__ import annotations
+
+import os
+import weakref
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final, final
+
+import anyio
+
+from oro_framework import Host, StashKey
+from oro_fs.descriptors import DescriptorTable
+from oro_fs.sandbox import Root, Sandbox
+from oro_fs.settings import FsSettings
+from oro_fs.watch import Watchers
+
+__all__ = ["STATE", "FsState"]
+
+
+@final
+@dataclass(eq=False)
+class FsState:
+    """oro-fs's state for one host, built by ``oro_configure``, closed by ``oro_unconfigure``."""
+
+    settings: FsSettings
+    sandbox: Sandbox
+    limiter: anyio.CapacityLimiter
+    """Bounds the worker threads doing blocking file I/O (``filesystem.io_threads``)."""
+    descriptors: DescriptorTable
+    watchers: Watchers
+    streams: weakref.WeakSet[Any] = field(default_factory=weakref.WeakSet)
+    """Open fs.readFile streams: closed at shutdown if their reader never finished them (a
+    stream nobody references any more closes its file when collected)."""
+
+    @classmethod
+    def from_host(cls, host: Host) -> FsState:
+        """The state for ``host``, whose config and paths are loaded.
+
+        :raises ConfigError: a bad ``filesystem.mounts`` entry.
+        """
+        settings = FsSettings.from_config(host.config)
+        roots = [
+            _root(
+                "resources",
+                host.paths.resources,
+                writable=False,
+                concealed=_config_file_names(host),
+            ),
+            _root("data", host.paths.data, writable=True),
+            _root("temp", host.paths.temp, writable=True),
+            *(_root(mount.name, mount.path, writable=mount.writable) for mount in settings.mounts),
+        ]
+        return cls(
+            settings=settings,
+            sandbox=Sandbox(
+                roots,
+                enabled=settings.sandbox_enabled,
+                follow_symlinks=not settings.no_follow_symlinks,
+            ),
+            limiter=anyio.CapacityLimiter(settings.io_threads),
+            descriptors=DescriptorTable(settings.max_open_descriptors),
+            watchers=Watchers(host, debounce_ms=settings.watch_debounce_ms),
+        )
+
+    def diagnostics(self) -> dict[str, Any]:
+        """What ``diagnostics.query`` shows under ``fs``."""
+        descriptors = self.descriptors.all()
+        return {
+            "handles": {"count": len(descriptors), "ids": [d.id for d in descriptors]},
+            "watchers": len(self.watchers.running()),
+            "streams": len(self.streams),
+        }
+
+    def close(self) -> None:
+        """Close every descriptor (watchers stop with theirs) and every unfinished stream."""
+        self.descriptors.close_all()
+        for stream in list(self.streams):
+            stream.close()
+
+
+STATE: Final = StashKey[FsState]("fs")
+"""Where a host keeps oro-fs's :class:`FsState`."""
+
+
+def _root(
+    name: str, path: Path, *, writable: bool, concealed: frozenset[str] = frozenset()
+) -> Root:
+    configured = os.path.abspath(os.path.expanduser(str(path)))
+    real = os.path.realpath(configured)
+    spellings = (configured,) if configured != real else ()
+    return Root(name, real, writable, spellings, concealed)
+
+
+def _config_file_names(host: Host) -> frozenset[str]:
+    """``oro.toml``'s name when it lies at the top of the resources (the app directory)."""
+    config_file = host.config_file
+    if config_file is None or config_file.parent.resolve() != host.paths.resources.resolve():
+        return frozenset()
+    return frozenset({config_file.name})
