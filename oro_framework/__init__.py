@@ -45,7 +45,7 @@ from oro_framework.host.permissions import Permission, PermissionRegistry
 from oro_framework.host.plugins import PluginInfo
 from oro_framework.host.router import Handler, Route, RouteTable
 from oro_framework.host.schemes import ASGIApp, Mount, SchemeTable
-from oro_framework.host.services import Service, ServiceRegistry
+from oro_framework.host.services import Service, ServiceRegistry, ServiceState, ServiceStatus
 from oro_framework.request import Params, Request, decode_query
 from oro_framework.stash import Stash, StashKey
 
@@ -103,6 +103,8 @@ __all__ = [
     "Service",
     "ServiceError",
     "ServiceRegistry",
+    "ServiceState",
+    "ServiceStatus",
     "ServiceUnavailableError",
     "Stash",
     "StashKey",
