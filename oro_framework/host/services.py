@@ -157,7 +157,8 @@ class ServiceState(enum.StrEnum):
 @final
 @dataclass(eq=False)
 class ServiceStatus:
-    """What the host knows of one service right now; ``diagnostics.query`` shows it.
+    """What the host knows of one service right now (kept up to date by the host: read it, do
+    not change it); ``diagnostics.query`` shows it.
 
     :ivar is_down: it crashed and has not reported started since: the routes of its plugin answer
         :class:`ServiceUnavailableError`. A stop never sets it: that is not a crash.
