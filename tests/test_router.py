@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import anyio
+import anyio.from_thread
 import anyio.lowlevel
 import anyio.to_thread
 import pytest
@@ -435,6 +436,21 @@ async def test_a_plain_handler_returning_a_coroutine_is_internal_error(
 
     assert isinstance(reply.error, InternalError)
     assert "appears to be asynchronous" in caplog.text
+
+
+async def test_a_plain_handler_reaches_the_host_through_from_thread() -> None:
+    def announce(request: Request) -> str:
+        anyio.from_thread.run_sync(request.host.emit, "test.announced", {"from": "thread"})
+        return "announced"
+
+    async with (
+        make_host([RoutesPlugin({"test.announce": announce})]) as host,
+        host.events.subscribe(window=0) as events,
+    ):
+        assert (await MemoryClient(host).call("test.announce")).data == "announced"
+        event = await events.receive()
+
+    assert (event.name, event.data) == ("test.announced", {"from": "thread"})
 
 
 async def test_a_plain_handler_that_sleeps_is_not_reported_by_the_watchdog(

@@ -309,6 +309,7 @@ class ServiceRunner:
         finally:
             del self._supervisions[service.name]
             if status.state is not ServiceState.FAILED:
+                status.streak = status.restarts  # a stable run before a pause resets the count
                 status.retry_at = None
                 status.is_down = False
                 self._change(status, ServiceState.STOPPED)
