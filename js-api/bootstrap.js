@@ -29,6 +29,7 @@ export const KNOWN_EVENTS = Object.freeze([
   'applicationstop',
   'applicationurl',
   'permissionchange',
+  'servicestatechange',
   'filedidchange',
   'menuItemSelected',
   'hotkey',

@@ -48,7 +48,12 @@ if TYPE_CHECKING:
     from oro_framework.host.plugins import PluginInfo
     from oro_framework.host.router import Handler, Route, RouteTable
     from oro_framework.host.schemes import ASGIApp, Mount, SchemeTable
-    from oro_framework.host.services import Service, ServiceRegistry
+    from oro_framework.host.services import (
+        Service,
+        ServiceRegistry,
+        ServiceState,
+        ServiceStatus,
+    )
     from oro_framework.request import Params, Request, decode_query
     from oro_framework.stash import Stash, StashKey
 
@@ -110,6 +115,8 @@ _EXPORTS: dict[str, str] = {
     "Service": "oro_framework.host.services",
     "ServiceError": "oro_framework.errors",
     "ServiceRegistry": "oro_framework.host.services",
+    "ServiceState": "oro_framework.host.services",
+    "ServiceStatus": "oro_framework.host.services",
     "ServiceUnavailableError": "oro_framework.errors",
     "Stash": "oro_framework.stash",
     "StashKey": "oro_framework.stash",
@@ -187,6 +194,8 @@ __all__ = [
     "Service",
     "ServiceError",
     "ServiceRegistry",
+    "ServiceState",
+    "ServiceStatus",
     "ServiceUnavailableError",
     "Stash",
     "StashKey",

@@ -122,12 +122,16 @@ def oro_register_routes(routes: RouteTable, host: Host) -> None:
 
     Called once per host after :func:`oro_configure`. ``routes.add("fs.stat", handler,
     permission="fs")`` or the ``@routes.route(...)`` decorator. A handler is ``async def
-    handler(request) -> data``: it may return JSON data, ``bytes`` (answered as
+    handler(request) -> data`` (run on the event loop, which it must not block) or a plain ``def``
+    (run in a worker thread; the route's timeout still answers the caller, but the thread cannot
+    be interrupted). It may return JSON data, ``bytes`` (answered as
     ``application/octet-stream``), an :class:`~oro_framework.EventStream` or
     :class:`~oro_framework.ByteStream`, or any async iterator (sent as server-sent events). It
     raises an :class:`~oro_framework.IPCError` subclass to answer an error; any other exception is
     logged and answered as ``InternalError``. The route's permission must have been declared by
-    some plugin.
+    some plugin. A bad ``add()`` call raises :class:`~oro_framework.RegistrationError` naming
+    your plugin. While a service of your plugin is down, its routes answer
+    :class:`~oro_framework.ServiceUnavailableError` without running.
 
     :param routes: the host's :class:`~oro_framework.RouteTable`.
     :param host: the host being built, configured.
@@ -172,9 +176,13 @@ def oro_register_services(services: ServiceRegistry, host: Host) -> None:
     Called once per host, last of the registration hooks. ``services.add("conduit", run, doc=...)``
     where ``async def run(*, task_status)`` calls ``task_status.started()`` once it is ready to
     serve and then runs until cancelled (clean up in ``finally``). :meth:`Host.run` starts every
-    service with ``TaskGroup.start`` within its ``startup_timeout``; a service that fails to start,
-    or crashes later, stops the host with :class:`~oro_framework.ServiceError` naming it. With
-    ``stop_on_pause=True`` the service is cancelled when the app pauses and started again on resume.
+    service with ``TaskGroup.start`` within its ``startup_timeout``. A service that fails to start
+    or crashes later (raises, returns, or misses its startup timeout) is logged and restarted with
+    backoff up to ``services.restart_limit`` times, then marked ``failed``; meanwhile the routes of
+    its plugin answer :class:`~oro_framework.ServiceUnavailableError` and the rest of the host
+    keeps serving. With ``required=True`` its failure stops the host with
+    :class:`~oro_framework.ServiceError` naming it instead. With ``stop_on_pause=True`` the service
+    is cancelled when the app pauses and started again on resume.
 
     :param services: the host's :class:`~oro_framework.ServiceRegistry`.
     :param host: the host being built, configured.

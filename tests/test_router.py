@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import errno
+import functools
 import logging
-from collections.abc import AsyncIterator
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import aclosing
 from pathlib import Path
 from typing import Any
 
 import anyio
+import anyio.from_thread
+import anyio.lowlevel
+import anyio.to_thread
 import pytest
 
 from oro_framework import (
@@ -23,6 +29,7 @@ from oro_framework import (
     NotFoundError,
     PluginLoadError,
     RegistrationConflict,
+    RegistrationError,
     Request,
     RouteTable,
     RouteTimeoutError,
@@ -328,6 +335,161 @@ async def test_cancelled_request_is_abort_error() -> None:
 
 
 # -------------------------------------------------------------------------------------------------
+# Plain def handlers: run in worker threads
+# -------------------------------------------------------------------------------------------------
+
+
+class Blocker:
+    """A plain ``def`` handler that blocks its thread until ``release`` is set."""
+
+    def __init__(self) -> None:
+        self.entered = threading.Event()
+        self.release = threading.Event()
+        self.finished = threading.Event()
+        self.threads: list[int] = []
+
+    def __call__(self, request: Request) -> str:
+        self.threads.append(threading.get_ident())
+        self.entered.set()
+        try:
+            # Bounded so that a failing test cannot leave a thread behind for ever.
+            self.release.wait(10)
+            return "released"
+        finally:
+            self.finished.set()
+
+
+async def test_plain_def_handler_runs_in_a_worker_thread() -> None:
+    threads: list[int] = []
+
+    def handler(request: Request) -> dict[str, Any]:
+        threads.append(threading.get_ident())
+        return {"n": request.params.get_int("n", 0)}
+
+    async with make_host([RoutesPlugin({"test.sync": handler})]) as host:
+        reply = await MemoryClient(host).call("test.sync", n=3)
+
+    assert raise_for_error(reply) == {"n": 3}
+    assert threads != [threading.get_ident()]
+    assert len(threads) == 1
+
+
+async def test_a_blocked_plain_handler_does_not_hold_other_requests() -> None:
+    blocker = Blocker()
+    replies: list[Any] = []
+    async with make_host([RoutesPlugin({"test.block": blocker, "test.echo": echo})]) as host:
+        client = MemoryClient(host)
+
+        async def call_blocker() -> None:
+            replies.append(raise_for_error(await client.call("test.block")))
+
+        async with anyio.create_task_group() as task_group:
+            task_group.start_soon(call_blocker)
+            await anyio.to_thread.run_sync(blocker.entered.wait)
+
+            assert raise_for_error(await client.call("test.echo", x=1)) == {"x": 1}
+            assert replies == []
+            blocker.release.set()
+
+    assert replies == ["released"]
+
+
+async def test_a_plain_handler_past_its_timeout_is_answered_and_its_thread_abandoned() -> None:
+    blocker = Blocker()
+    async with make_host([RoutesPlugin({"test.block": blocker}, timeout=0.05)]) as host:
+        reply = await MemoryClient(host).call("test.block")
+
+        assert isinstance(reply.error, RouteTimeoutError)
+        assert reply.error.extra["timeout"] == 0.05
+        # The thread cannot be interrupted: it is still blocked after the caller was answered.
+        assert not blocker.finished.is_set()
+        blocker.release.set()
+        await anyio.to_thread.run_sync(blocker.finished.wait)
+        assert host.router.active["test.block"] == 0
+
+
+async def test_plain_handler_errors_are_answered_like_async_ones(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.txt"
+
+    def read(request: Request) -> str:
+        return missing.read_text()
+
+    def explode(request: Request) -> None:
+        raise ValueError("secret detail")
+
+    async with make_host([RoutesPlugin({"test.read": read, "test.explode": explode})]) as host:
+        client = MemoryClient(host)
+        not_found = await client.call("test.read")
+        exploded = await client.call("test.explode")
+
+    assert isinstance(not_found.error, ErrnoError)
+    assert not_found.error.code == "ENOENT"
+    assert isinstance(exploded.error, InternalError)
+    assert "secret" not in exploded.error.message
+
+
+async def test_a_plain_handler_returning_a_coroutine_is_internal_error(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async with make_host([RoutesPlugin({"test.lambda": lambda request: echo(request)})]) as host:
+        reply = await MemoryClient(host).call("test.lambda")
+
+    assert isinstance(reply.error, InternalError)
+    assert "appears to be asynchronous" in caplog.text
+
+
+async def test_a_plain_handler_reaches_the_host_through_from_thread() -> None:
+    def announce(request: Request) -> str:
+        anyio.from_thread.run_sync(request.host.emit, "test.announced", {"from": "thread"})
+        return "announced"
+
+    async with (
+        make_host([RoutesPlugin({"test.announce": announce})]) as host,
+        host.events.subscribe(window=0) as events,
+    ):
+        assert (await MemoryClient(host).call("test.announce")).data == "announced"
+        event = await events.receive()
+
+    assert (event.name, event.data) == ("test.announced", {"from": "thread"})
+
+
+async def test_a_plain_handler_that_sleeps_is_not_reported_by_the_watchdog(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def slow(request: Request) -> str:
+        time.sleep(0.5)
+        return "rested"
+
+    caplog.set_level(logging.WARNING, logger="oro_framework.watchdog")
+    async with make_host([RoutesPlugin({"test.slow": slow})]) as host:
+        assert host.watchdog.is_active
+        assert (await MemoryClient(host).call("test.slow")).data == "rested"
+        await anyio.lowlevel.checkpoint()  # a report would be made at this step's end
+
+        assert host.watchdog.stalls == {}
+    assert not [record for record in caplog.records if record.name == "oro_framework.watchdog"]
+
+
+async def test_sync_handler_threads_bound_the_plain_handlers_running_at_once() -> None:
+    first, second = Blocker(), Blocker()
+    plugin = RoutesPlugin({"test.first": first, "test.second": second})
+    async with make_host([plugin], config={"ipc.sync_handler_threads": 1}) as host:
+        client = MemoryClient(host)
+        async with anyio.create_task_group() as task_group:
+            task_group.start_soon(client.call, "test.first")
+            await anyio.to_thread.run_sync(first.entered.wait)
+            task_group.start_soon(client.call, "test.second")
+            await anyio.wait_all_tasks_blocked()
+
+            assert host.router.thread_usage() == {"limit": 1, "busy": 1, "waiting": 1}
+            assert not second.entered.is_set()
+            first.release.set()
+            second.release.set()
+
+        assert host.router.thread_usage() == {"limit": 1, "busy": 0, "waiting": 0}
+
+
+# -------------------------------------------------------------------------------------------------
 # Streams
 # -------------------------------------------------------------------------------------------------
 
@@ -457,26 +619,83 @@ async def test_stream_route_answering_an_error_raises_it_from_the_client() -> No
 # -------------------------------------------------------------------------------------------------
 
 
-def test_route_table_refuses_a_handler_that_is_not_async() -> None:
-    def handler(request: Request) -> None:
-        return None
-
-    with pytest.raises(ValueError, match="must be an 'async def' function"):
-        RouteTable().add("test.sync", handler, permission="runtime")  # type: ignore[arg-type]
+def refusal(add: Callable[[RouteTable], Any]) -> RegistrationError:
+    """What ``add(table)`` raises while plugin ``p`` registers."""
+    table = RouteTable()
+    with table.registering("p"), pytest.raises(RegistrationError) as raised:
+        add(table)
+    assert raised.value.plugin == "p"
+    assert str(raised.value) == f"plugin 'p': {raised.value.reason}"
+    return raised.value
 
 
 @pytest.mark.parametrize(
-    "name", ["", ".ping", "ping.", "fs..stat", "1fs.stat", "fs stat", "fs/stat"]
+    "name", ["", ".ping", "ping.", "fs..stat", "1fs.stat", "fs stat", "fs/stat", None]
 )
-def test_route_table_refuses_bad_names(name: str) -> None:
-    with pytest.raises(ValueError, match=r"must look like 'namespace\.action'"):
-        RouteTable().add(name, echo, permission="runtime")
+def test_route_table_refuses_bad_names(name: Any) -> None:
+    error = refusal(lambda table: table.add(name, echo, permission="runtime"))
+
+    assert error.reason == f"route name {name!r} must look like 'namespace.action'"
 
 
-@pytest.mark.parametrize("timeout", [0, -1.0])
-def test_route_table_refuses_a_timeout_that_is_not_positive(timeout: float) -> None:
-    with pytest.raises(ValueError, match="must be positive"):
-        RouteTable().add("test.echo", echo, permission="runtime", timeout=timeout)
+@pytest.mark.parametrize("permission", [None, ""])
+def test_route_table_refuses_a_route_without_permission(permission: str | None) -> None:
+    error = refusal(lambda table: table.add("test.echo", echo, permission=permission))
+
+    assert error.reason == (
+        f"route 'test.echo' needs permission=<name of a declared permission>, got {permission!r}"
+    )
+
+
+def test_route_table_refuses_a_route_added_without_the_permission_keyword() -> None:
+    refusal(lambda table: table.add("test.echo", echo))
+
+
+@pytest.mark.parametrize("timeout", [0, -1.0, float("nan"), float("inf"), True, "5"])
+def test_route_table_refuses_a_timeout_that_is_not_a_positive_number(timeout: Any) -> None:
+    error = refusal(
+        lambda table: table.add("test.echo", echo, permission="runtime", timeout=timeout)
+    )
+
+    assert error.reason == (
+        f"timeout of route 'test.echo' must be a positive number of seconds, got {timeout!r}"
+    )
+
+
+def test_route_table_refuses_a_handler_that_is_not_callable() -> None:
+    error = refusal(lambda table: table.add("test.x", "echo", permission="runtime"))
+
+    assert error.reason == (
+        "handler of route 'test.x' must be a function taking the Request, got 'echo'"
+    )
+
+
+def test_route_table_refuses_a_plain_generator_function() -> None:
+    def numbers(request: Request) -> Iterator[int]:
+        yield 1
+
+    error = refusal(lambda table: table.add("test.numbers", numbers, permission="runtime"))
+
+    assert "is a generator function" in error.reason
+
+
+def test_route_table_accepts_async_and_plain_handlers_and_says_which_run_in_threads() -> None:
+    def blocking(request: Request) -> str:
+        return "done"
+
+    class Bound:
+        async def __call__(self, request: Request) -> str:
+            return "bound"
+
+    table = RouteTable()
+    routes = [
+        table.add("test.echo", echo, permission="runtime"),
+        table.add("test.partial", functools.partial(echo), permission="runtime"),
+        table.add("test.callable", Bound(), permission="runtime"),
+        table.add("test.blocking", blocking, permission="runtime"),
+    ]
+
+    assert [route.runs_in_thread for route in routes] == [False, False, False, True]
 
 
 def test_route_doc_is_the_first_docstring_line() -> None:

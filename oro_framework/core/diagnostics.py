@@ -21,7 +21,8 @@ from oro_framework import (
 
 
 async def query(request: Request) -> dict[str, Any]:
-    """Counters of the running host: routes, calls, active requests, streams, services, plugins."""
+    """Counters of the running host: routes, calls, active requests, handler threads, streams,
+    services (state, restarts, last error), plugins."""
     host = request.host
     router = host.router
     return {
@@ -30,8 +31,12 @@ async def query(request: Request) -> dict[str, Any]:
             "calls": {route: count for route, count in router.calls.items() if count},
         },
         "requests": {"active": sum(router.active.values())},
+        "threads": router.thread_usage(),
         "streams": {"open": sum(router.open_streams.values())},
-        "services": {"running": list(host.running_services)},
+        "services": {
+            "running": list(host.running_services),
+            "states": {status.service.name: status.to_dict() for status in host.service_statuses},
+        },
         "events": {"subscribers": host.events.subscriber_count},
         "loop": host.watchdog.diagnostics(),
         "plugins": host.hooks.diagnostics(host),

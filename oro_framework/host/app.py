@@ -21,6 +21,7 @@ from oro_framework.config import (
     flatten_key,
     get_document_value,
     load_config,
+    load_settings,
     parse_text_value,
     read_document,
 )
@@ -41,12 +42,18 @@ from oro_framework.host.plugins import (
 from oro_framework.host.registry import Registry
 from oro_framework.host.router import Router, RouteTable
 from oro_framework.host.schemes import SchemeTable
-from oro_framework.host.services import ServiceRegistry, ServiceRunner
+from oro_framework.host.services import (
+    RestartPolicy,
+    ServiceRegistry,
+    ServiceRunner,
+    ServiceState,
+    ServiceStatus,
+)
 from oro_framework.host.watchdog import LoopWatchdog
 from oro_framework.request import Request
 from oro_framework.stash import Stash
 
-__all__ = ["AppPaths", "Host"]
+__all__ = ["SERVICE_STATE_EVENT", "AppPaths", "Host"]
 
 logger = logging.getLogger("oro_framework.host")
 plugin_logger = logging.getLogger("oro_framework.plugins")
@@ -54,6 +61,8 @@ plugin_logger = logging.getLogger("oro_framework.plugins")
 ``oro doctor``) silence it."""
 
 CONFIG_FILE_NAME = "oro.toml"
+SERVICE_STATE_EVENT = "servicestatechange"
+"""The event pages receive on each service state change, with :meth:`ServiceStatus.to_dict`."""
 
 T = TypeVar("T")
 
@@ -163,13 +172,19 @@ class Host:
             self.close()
             raise
 
+        self._runner = ServiceRunner(
+            self.services,
+            load_settings(RestartPolicy, self.config, "services"),
+            on_change=self._service_changed,
+        )
         self.router = Router(
             self.routes,
             self.hooks,
             is_permission_allowed=self.is_permission_allowed,
             default_timeout=self.config["ipc.timeout_ms"] / 1000,
+            unavailable=self._runner.unavailable,
+            threads=self.config["ipc.sync_handler_threads"],
         )
-        self._runner = ServiceRunner(self.services)
         self.watchdog = LoopWatchdog(self.config["ipc.loop_lag_warning_ms"] / 1000)
         """Logs and counts handlers and services that block the event loop while it runs."""
         self._task_group: TaskGroup | None = None
@@ -348,7 +363,11 @@ class Host:
         """Start every service, report started, and run until :meth:`stop` is called or the
         surrounding scope is cancelled; then stop the services and unconfigure the plugins.
 
-        :raises ServiceError: a service failed to start or crashed (naming it).
+        A service that fails to start or crashes is restarted with backoff while the rest of the
+        host keeps serving (see :class:`~oro_framework.host.services.ServiceRunner`).
+
+        :raises ServiceError: a service registered with ``required=True`` failed to start or
+            crashed (naming it).
         """
         self._stop_requested = anyio.Event()
         for directory in (self.paths.data, self.paths.cache, self.paths.temp):
@@ -366,7 +385,8 @@ class Host:
             service_error = _first_service_error(group)
             if service_error is None:
                 raise
-            raise service_error from group
+            # Its cause is what the service raised, which the task group's wrapping would hide.
+            raise service_error from service_error.__cause__
         finally:
             self._task_group = None
             self.watchdog.uninstall()
@@ -403,13 +423,31 @@ class Host:
             raise LifecycleError("cannot resume a host whose run() is not active")
         self.lifecycle = target
         for service in self.services:
-            if service.stop_on_pause and service.name not in self._runner.running:
+            # A failed service stays failed until the host restarts, pause or not.
+            state = self._runner.status(service.name).state
+            if service.stop_on_pause and state is ServiceState.STOPPED:
                 await self._runner.start(self._task_group, service)
         self._notify(LifecycleEvent.RESUMED)
 
     @property
     def running_services(self) -> list[str]:
+        """Names of the services that are up (state ``running``), in start order."""
         return self._runner.running
+
+    def service_status(self, name: str) -> ServiceStatus:
+        """State, restarts and last error of service ``name``.
+
+        :raises KeyError: no service is registered under ``name``.
+        """
+        return self._runner.status(name)
+
+    @property
+    def service_statuses(self) -> list[ServiceStatus]:
+        """Every service's status, in registration order."""
+        return list(self._runner)
+
+    def _service_changed(self, status: ServiceStatus) -> None:
+        self.emit(SERVICE_STATE_EVENT, status.to_dict())
 
     def _set_state(self, state: LifecycleState, event: LifecycleEvent) -> None:
         self.lifecycle = transition(self.lifecycle, state)

@@ -11,11 +11,14 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
+from oro_framework.config import not_negative, positive
 from oro_framework.errors import ConfigError
 from oro_framework.hookspecs import hookimpl
 from oro_framework.host.lifecycle import LifecycleEvent, LifecycleState
 from oro_framework.host.plugins import SKIP_BROKEN_ENV
+from oro_framework.host.router import DEFAULT_THREADS
 from oro_framework.host.security import MINIMUM_SHARED_KEY_LENGTH, check_origin_syntax
+from oro_framework.host.services import RestartPolicy
 
 if TYPE_CHECKING:
     from oro_framework.config import ConfigRegistry
@@ -138,6 +141,15 @@ def oro_register_config(config: ConfigRegistry) -> None:
         validator=_positive,
     )
     config.add(
+        "ipc.sync_handler_threads",
+        int,
+        DEFAULT_THREADS,
+        "Worker threads that run plain 'def' route handlers at once; further calls wait for "
+        "one (their timeout still counts). A handler that times out keeps its thread until it "
+        "returns: a thread cannot be interrupted.",
+        validator=positive,
+    )
+    config.add(
         "ipc.max_body_bytes",
         int,
         16 * MEBIBYTE,
@@ -192,6 +204,38 @@ def oro_register_config(config: ConfigRegistry) -> None:
         bool,
         True,
         "Keep services running when the window is minimised; pages still get pause/resume events.",
+    )
+    config.add(
+        "services.restart_limit",
+        int,
+        RestartPolicy.restart_limit,
+        "Restarts of a service that crashes or fails to start before it is marked failed (its "
+        "plugin's routes answer ServiceUnavailableError until the app restarts); 0: never "
+        "restarted. Services registered with required=True stop the app instead.",
+        validator=not_negative,
+    )
+    config.add(
+        "services.restart_backoff_ms",
+        int,
+        RestartPolicy.restart_backoff_ms,
+        "Milliseconds before the first restart of a crashed service; doubled for each further "
+        "restart (no jitter), up to services.restart_backoff_max_ms.",
+        validator=not_negative,
+    )
+    config.add(
+        "services.restart_backoff_max_ms",
+        int,
+        RestartPolicy.restart_backoff_max_ms,
+        "Longest wait in milliseconds between two restarts of a crashed service.",
+        validator=not_negative,
+    )
+    config.add(
+        "services.stable_after_ms",
+        int,
+        RestartPolicy.stable_after_ms,
+        "Milliseconds a restarted service must stay up for its restart count to go back to 0, "
+        "so that rare crashes far apart never add up to the limit.",
+        validator=positive,
     )
     config.add(
         "plugins.disable",

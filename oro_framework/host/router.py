@@ -9,11 +9,12 @@ from __future__ import annotations
 import functools
 import inspect
 import logging
+import math
 import re
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final, TypeAlias, final
+from typing import TYPE_CHECKING, Any, Final, TypeAlias, TypeVar, final
 
 import anyio
 
@@ -25,6 +26,7 @@ from oro_framework.errors import (
     IPCError,
     NotAllowedError,
     NotFoundError,
+    RegistrationError,
     RouteTimeoutError,
 )
 from oro_framework.host.registry import Registry
@@ -34,25 +36,33 @@ from oro_framework.request import Request
 if TYPE_CHECKING:
     from oro_framework.host.hooks import HookCaller
 
-__all__ = ["DEFAULT_TIMEOUT", "Handler", "Route", "RouteTable", "Router"]
+__all__ = ["DEFAULT_THREADS", "DEFAULT_TIMEOUT", "Handler", "Route", "RouteTable", "Router"]
 
 logger = logging.getLogger("oro_framework.router")
 
-Handler: TypeAlias = Callable[[Request], Awaitable[Any]]
-"""An async function taking a :class:`Request` and returning JSON data, ``bytes``, an
-:class:`EventStream`/:class:`ByteStream`, or any async iterator (sent as an event stream)."""
+Handler: TypeAlias = Callable[[Request], Any]
+"""A function taking a :class:`Request` and returning JSON data, ``bytes``, an
+:class:`EventStream`/:class:`ByteStream`, or any async iterator (sent as an event stream).
+An ``async def`` runs on the event loop; a plain ``def`` runs in a worker thread."""
+
+HandlerT = TypeVar("HandlerT", bound=Handler)
 
 DEFAULT_TIMEOUT: Final = 32.0
 """Seconds a handler may take to produce its reply (Oro's ``TIMEOUT``); ``ipc.timeout_ms``
 changes it for every route, ``timeout=`` for one."""
 
-_ROUTE_NAME: Final = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*(\.[A-Za-z][A-Za-z0-9_\-]*)*$")
+DEFAULT_THREADS: Final = 40
+"""Worker threads that run plain ``def`` handlers at once (``ipc.sync_handler_threads``)."""
+
+DOTTED_NAME: Final = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*(\.[A-Za-z][A-Za-z0-9_\-]*)*$")
+"""Route and service names: ``ping``, ``fs.stat``, ``ai.llm.model.load``."""
 
 
 @final
 @dataclass(frozen=True)
 class Route:
-    """A registered route. ``doc`` is the first line of the handler's docstring unless given."""
+    """A registered route. ``doc`` is the first line of the handler's docstring unless given;
+    ``runs_in_thread`` is true for a plain ``def`` handler."""
 
     name: str
     handler: Handler
@@ -60,6 +70,7 @@ class Route:
     doc: str
     plugin: str
     timeout: float | None = None
+    runs_in_thread: bool = False
 
     @property
     def namespace(self) -> str:
@@ -86,35 +97,74 @@ class RouteTable(Registry[Route]):
         name: str,
         handler: Handler,
         *,
-        permission: str,
+        permission: str | None = None,
         doc: str | None = None,
         timeout: float | None = None,
     ) -> Route:
         """Register ``handler`` as route ``name``, guarded by ``permission``.
 
+        :param handler: an ``async def handler(request)`` (run on the event loop; an async
+            generator function is streamed as server-sent events) or a plain ``def`` (run in a
+            worker thread, so it may block).
+        :param permission: required: the permission (declared by some plugin) that guards it.
+        :param doc: one line for ``oro routes``; default: the first line of the docstring.
         :param timeout: seconds before the caller gets a TimeoutError; default ``ipc.timeout_ms``.
-        :raises ValueError: bad name, a handler that is not ``async def``, or a timeout ≤ 0.
+        :raises RegistrationError: a bad name, no ``permission``, a handler that is not a
+            function of the request (or is a plain generator function), or a timeout that is not
+            a positive number.
         :raises RegistrationConflict: another plugin registered the same name.
         """
-        if not _ROUTE_NAME.match(name):
-            raise ValueError(f"route name {name!r} must look like 'namespace.action'")
+        plugin = self.current_plugin
+        if not isinstance(name, str) or not DOTTED_NAME.match(name):
+            raise RegistrationError(
+                f"route name {name!r} must look like 'namespace.action'", plugin=plugin
+            )
+        if not isinstance(permission, str) or not permission:
+            raise RegistrationError(
+                f"route {name!r} needs permission=<name of a declared permission>, "
+                f"got {permission!r}",
+                plugin=plugin,
+            )
+        if timeout is not None and (
+            isinstance(timeout, bool)
+            or not isinstance(timeout, int | float)
+            or not math.isfinite(timeout)
+            or timeout <= 0
+        ):
+            raise RegistrationError(
+                f"timeout of route {name!r} must be a positive number of seconds, got {timeout!r}",
+                plugin=plugin,
+            )
+        if doc is not None and not isinstance(doc, str):
+            raise RegistrationError(f"doc of route {name!r} must be a string", plugin=plugin)
+        runs_in_thread = False
         if inspect.isasyncgenfunction(handler):
             handler = _streaming(handler)
-        elif not inspect.iscoroutinefunction(handler):
-            raise ValueError(f"handler of route {name!r} must be an 'async def' function")
-        if timeout is not None and timeout <= 0:
-            raise ValueError(f"timeout of route {name!r} must be positive")
+        elif inspect.isgeneratorfunction(handler):
+            raise RegistrationError(
+                f"handler of route {name!r} is a generator function; stream with an "
+                "'async def' that yields, or return an EventStream",
+                plugin=plugin,
+            )
+        elif not _is_async(handler):
+            if not callable(handler):
+                raise RegistrationError(
+                    f"handler of route {name!r} must be a function taking the Request, "
+                    f"got {handler!r}",
+                    plugin=plugin,
+                )
+            runs_in_thread = True
         summary = doc if doc is not None else _first_line(inspect.getdoc(handler))
-        route = Route(name, handler, permission, summary, self.current_plugin, timeout)
+        route = Route(name, handler, permission, summary, plugin, timeout, runs_in_thread)
         self._claim(name, route, key=self._key(name))
         return route
 
     def route(
         self, name: str, *, permission: str, timeout: float | None = None
-    ) -> Callable[[Handler], Handler]:
+    ) -> Callable[[HandlerT], HandlerT]:
         """Decorator form of :meth:`add`."""
 
-        def register(handler: Handler) -> Handler:
+        def register(handler: HandlerT) -> HandlerT:
             self.add(name, handler, permission=permission, timeout=timeout)
             return handler
 
@@ -122,6 +172,14 @@ class RouteTable(Registry[Route]):
 
     def sorted(self) -> list[Route]:
         return sorted(self, key=lambda route: route.name.lower())
+
+
+def _is_async(handler: object) -> bool:
+    """``async def`` functions, partials and methods of them, and objects whose ``__call__`` is
+    one: calling them gives a coroutine to await on the loop."""
+    return inspect.iscoroutinefunction(handler) or inspect.iscoroutinefunction(
+        getattr(handler, "__call__", None)  # noqa: B004 - the method, not whether it is callable
+    )
 
 
 def _streaming(generator: Callable[[Request], AsyncIterator[Any]]) -> Handler:
@@ -150,11 +208,21 @@ class Router:
         *,
         is_permission_allowed: Callable[[str], bool],
         default_timeout: float = DEFAULT_TIMEOUT,
+        unavailable: Mapping[str, Callable[[], IPCError]] | None = None,
+        threads: int = DEFAULT_THREADS,
     ) -> None:
+        """:param unavailable: plugin name → the error its routes answer instead of running,
+            for the plugins whose service is down (the service runner keeps it up to date).
+        :param threads: worker threads that run plain ``def`` handlers at once."""
         self.routes = routes
         self._hooks = hooks
         self._is_permission_allowed = is_permission_allowed
         self.default_timeout = default_timeout
+        self._unavailable: Mapping[str, Callable[[], IPCError]] = (
+            {} if unavailable is None else unavailable
+        )
+        self._threads = threads
+        self._limiter: anyio.CapacityLimiter | None = None
         self.calls: Counter[str] = Counter()
         self.active: Counter[str] = Counter()
         self.open_streams: Counter[str] = Counter()
@@ -184,6 +252,9 @@ class Router:
 
     async def _run(self, route: Route, request: Request) -> Any:
         self._check_permission(route, request)
+        # Empty unless a service is down: one falsy check on the hot path.
+        if self._unavailable and route.plugin in self._unavailable:
+            raise self._unavailable[route.plugin]()
         timeout = route.timeout if route.timeout is not None else self.default_timeout
         # One scope serves both the deadline and client cancellation: scopes dominate the cost
         # of a dispatch, and Request.cancel() records which of the two fired.
@@ -191,6 +262,8 @@ class Router:
         scope.deadline = min(scope.deadline, anyio.current_time() + timeout)
         with scope, working_on(route.label):
             try:
+                if route.runs_in_thread:
+                    return await self._run_in_thread(route, request)
                 return await route.handler(request)
             except IPCError:
                 raise
@@ -205,6 +278,29 @@ class Router:
         raise RouteTimeoutError(
             f"Route '{route.name}' did not answer within {timeout:g} s", timeout=timeout
         )
+
+    async def _run_in_thread(self, route: Route, request: Request) -> Any:
+        """Run a plain ``def`` handler in a worker thread. On timeout or cancellation the caller
+        is answered at once and the thread is abandoned: Python cannot interrupt it, so it runs
+        to its end and holds its limiter slot until then."""
+        if self._limiter is None:
+            # Created on first use: a limiter belongs to the running event loop.
+            self._limiter = anyio.CapacityLimiter(self._threads)
+        return await anyio.to_thread.run_sync(
+            route.handler, request, limiter=self._limiter, abandon_on_cancel=True
+        )
+
+    def thread_usage(self) -> dict[str, int]:
+        """Worker threads of plain ``def`` handlers: ``limit``, ``busy`` (abandoned threads
+        still running included) and ``waiting`` (calls queued for a free thread)."""
+        if self._limiter is None:
+            return {"limit": self._threads, "busy": 0, "waiting": 0}
+        statistics = self._limiter.statistics()
+        return {
+            "limit": self._threads,
+            "busy": statistics.borrowed_tokens,
+            "waiting": statistics.tasks_waiting,
+        }
 
     def _check_permission(self, route: Route, request: Request) -> None:
         if not self._is_permission_allowed(route.permission):

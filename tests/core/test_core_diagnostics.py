@@ -84,7 +84,21 @@ async def test_query_lists_running_services():
     async with make_host(plugins=[DIAGNOSTICS, Reporter()]) as host:
         answer = await query(MemoryClient(host))
 
-    assert answer["services"] == {"running": ["reporter-loop"]}
+    assert answer["services"]["running"] == ["reporter-loop"]
+    assert answer["services"]["states"]["reporter-loop"] == {
+        "service": "reporter-loop",
+        "plugin": "reporter",
+        "state": "running",
+        "restarts": 0,
+        "error": None,
+    }
+
+
+async def test_query_reports_the_worker_threads_of_plain_handlers():
+    async with make_host(plugins=[DIAGNOSTICS], config={"ipc.sync_handler_threads": 3}) as host:
+        answer = await query(MemoryClient(host))
+
+    assert answer["threads"] == {"limit": 3, "busy": 0, "waiting": 0}
 
 
 async def test_query_counts_event_subscribers():

@@ -1,22 +1,29 @@
 """Faulty plugins next to healthy ones: a handler that raises, one that hangs, one that blocks
-the event loop, a service that crashes. Each fault gets its typed answer or
-its log line, and the healthy routes keep answering while it happens."""
+the event loop, a plain ``def`` one that blocks its thread, a service that crashes. Each fault
+gets its typed answer or its log line, and the healthy routes (fs, conduit and ai included) keep
+answering while it happens."""
 
 from __future__ import annotations
 
+import json
 import logging
+import threading
 import time
-from typing import Any
+from typing import Any, Final
 
 import anyio
 import anyio.lowlevel
+import anyio.to_thread
+import oro_ai.plugin
+import oro_conduit.plugin
+import oro_fs.plugin
 import pytest
 from _census import Census, settled
 from _rawhttp import RawConnection
 
 import oro_framework.core.diagnostics
 import oro_framework.core.ping
-from oro_framework import Host, Request, ServiceError, hookimpl
+from oro_framework import Host, LifecycleState, Request, ServiceState, hookimpl
 from oro_framework.testing import MemoryClient, RoutePlugin, live_server, make_host
 
 pytestmark = pytest.mark.anyio
@@ -42,6 +49,27 @@ FAULTY = RoutePlugin(
     declare=True,
 )
 HEALTHY = [oro_framework.core.ping, oro_framework.core.diagnostics]
+OTHER_PLUGINS = [oro_fs.plugin, oro_conduit.plugin, oro_ai.plugin]
+OTHER_PLUGINS_ROUTES: Final = [
+    "/ipc/ping",
+    "/ipc/fs.constants",
+    "/ipc/internal.conduit.status",
+    "/ipc/ai.llm.model.list",
+]
+"""One cheap route of every other plugin, called over the bridge while a fault happens."""
+
+
+async def _wait_for_state(host: Host, service: str, state: ServiceState) -> None:
+    async with host.events.subscribe() as events:
+        with anyio.fail_after(10):
+            while host.service_status(service).state is not state:
+                await events.receive()
+
+
+async def _assert_the_others_answer(connection: RawConnection) -> None:
+    for target in OTHER_PLUGINS_ROUTES:
+        reply = await connection.request("GET", target)
+        assert reply.status == 200, (target, reply.body[:300])
 
 
 async def test_a_raising_handler_answers_internal_error_and_the_rest_keeps_serving(
@@ -87,13 +115,16 @@ async def test_a_blocking_handler_is_named_by_the_watchdog_and_counted(
     caplog: pytest.LogCaptureFixture, figures: Any
 ) -> None:
     caplog.set_level(logging.WARNING, logger="oro_framework.watchdog")
-    async with make_host([*HEALTHY, FAULTY]) as host:
-        client = MemoryClient(host)
-        assert (await client.call("faulty.blocks")).data == "done"
-        assert (await client.call("ping")).data == "pong"
-        # The report is made when the blocking step ends, at this task's next checkpoint.
-        await anyio.lowlevel.checkpoint()
-        report = (await client.call("diagnostics.query")).data["loop"]
+    async with (
+        make_host([*HEALTHY, *OTHER_PLUGINS, FAULTY]) as host,
+        live_server(host) as server,
+        await RawConnection.open(server) as connection,
+    ):
+        assert (await connection.request("GET", "/ipc/faulty.blocks")).status == 200
+        # fs, conduit and ai waited while the loop was held; they answer once it is free.
+        await _assert_the_others_answer(connection)
+        diagnostics = await connection.request("GET", "/ipc/diagnostics.query")
+        report = json.loads(diagnostics.body)["data"]["loop"]
     label = "route 'faulty.blocks' of plugin 'test-routes'"
     warnings = [record.getMessage() for record in caplog.records]
     assert any(message.startswith(f"{label} blocked the event loop for") for message in warnings)
@@ -116,44 +147,117 @@ async def test_handlers_that_yield_often_are_never_reported(
 
 
 class _CrashingService:
+    """A plugin with a service that crashes when told, and a route of its own. Its restart is
+    held before ``started()`` until ``recover`` is set, so the test sees it down."""
+
     name = "crasher"
 
     def __init__(self) -> None:
-        self.started = anyio.Event()
+        self.attempts = 0
         self.crash = anyio.Event()
+        self.recover = anyio.Event()
+
+    @hookimpl
+    def oro_register_permissions(self, permissions: Any) -> None:
+        permissions.add("crasher", "The crashing plugin's route.")
+
+    @hookimpl
+    def oro_register_routes(self, routes: Any) -> None:
+        async def status(request: Request) -> str:
+            return "up"
+
+        routes.add("crasher.status", status, permission="crasher")
 
     @hookimpl
     def oro_register_services(self, services: Any) -> None:
         async def run(*, task_status: Any) -> None:
+            self.attempts += 1
+            if self.attempts > 1:
+                await self.recover.wait()
             task_status.started()
-            self.started.set()
-            await self.crash.wait()
-            raise RuntimeError("service fell over")
+            if self.attempts == 1:
+                await self.crash.wait()
+                raise RuntimeError("service fell over")
+            await anyio.sleep_forever()
 
         services.add("crasher", run, doc="crashes when told to")
 
 
-async def test_a_crashing_service_is_reported_by_name_and_the_host_stops_cleanly() -> None:
+async def test_a_crashing_service_is_restarted_and_fs_conduit_and_ai_keep_answering(
+    caplog: pytest.LogCaptureFixture, figures: Any
+) -> None:
+    caplog.set_level(logging.ERROR, logger="oro_framework.services")
     crasher = _CrashingService()
-    baseline = Census.of()
-    hosts: list[Host] = []
+    config = {"services.restart_backoff_ms": 0}
+    async with (
+        make_host([*HEALTHY, *OTHER_PLUGINS, crasher], config=config) as host,
+        live_server(host) as server,
+        await RawConnection.open(server) as connection,
+    ):
+        assert (await connection.request("GET", "/ipc/crasher.status")).status == 200
 
-    async def run_until_the_crash() -> None:
-        async with make_host([*HEALTHY, crasher]) as host:
-            hosts.append(host)
-            await crasher.started.wait()
-            assert (await MemoryClient(host).call("ping")).data == "pong"
-            crasher.crash.set()
-            await anyio.sleep_forever()
+        crasher.crash.set()
+        await _wait_for_state(host, "crasher", ServiceState.STARTING)
 
-    crashes: list[BaseException] = []
-    try:
-        await run_until_the_crash()
-    except* ServiceError as group:
-        crashes.extend(group.exceptions)
-    assert [str(error) for error in crashes] == [
-        "service 'crasher' crashed: RuntimeError('service fell over')"
-    ]
-    assert hosts[0].running_services == []
-    after = await settled(baseline)
-    assert after.descriptors <= baseline.descriptors
+        down = await connection.request("GET", "/ipc/crasher.status")
+        assert down.status == 503
+        error = json.loads(down.body)["err"]
+        assert error["type"] == "ServiceUnavailableError"
+        assert error["code"] == "SERVICE_UNAVAILABLE_ERR"
+        assert (error["service"], error["state"]) == ("crasher", "starting")
+        await _assert_the_others_answer(connection)
+        diagnostics = json.loads((await connection.request("GET", "/ipc/diagnostics.query")).body)
+        assert diagnostics["data"]["services"]["states"]["crasher"]["error"] == {
+            "type": "RuntimeError",
+            "message": "service fell over",
+        }
+
+        crasher.recover.set()
+        await _wait_for_state(host, "crasher", ServiceState.RUNNING)
+
+        assert (await connection.request("GET", "/ipc/crasher.status")).status == 200
+        await _assert_the_others_answer(connection)
+        assert host.service_status("crasher").restarts == 1
+    assert host.lifecycle is LifecycleState.STOPPED
+    [record] = [r for r in caplog.records if r.name == "oro_framework.services"]
+    assert record.levelno == logging.ERROR
+    assert record.getMessage().startswith(
+        "service 'crasher' of plugin 'crasher' crashed: RuntimeError('service fell over')"
+    )
+    assert record.exc_info is not None
+    figures(f"crashing service: 1 crash logged, restarted; {record.getMessage()}")
+
+
+async def test_a_plain_def_handler_that_blocks_leaves_fs_conduit_and_ai_answering(
+    caplog: pytest.LogCaptureFixture, figures: Any
+) -> None:
+    caplog.set_level(logging.WARNING, logger="oro_framework.watchdog")
+    entered, release = threading.Event(), threading.Event()
+
+    def blocks_its_thread(request: Request) -> str:
+        entered.set()
+        release.wait(10)  # bounded: a failing test must not leave the thread behind
+        return "done"
+
+    plugin = RoutePlugin({"threaded.blocks": blocks_its_thread}, permission="faulty", declare=True)
+    async with (
+        make_host([*HEALTHY, *OTHER_PLUGINS, plugin]) as host,
+        live_server(host) as server,
+        await RawConnection.open(server) as blocked,
+        await RawConnection.open(server) as other,
+    ):
+        answers: list[int] = []
+
+        async def call_the_blocking_route() -> None:
+            answers.append((await blocked.request("GET", "/ipc/threaded.blocks")).status)
+
+        async with anyio.create_task_group() as task_group:
+            task_group.start_soon(call_the_blocking_route)
+            await anyio.to_thread.run_sync(entered.wait)
+            await _assert_the_others_answer(other)
+            assert answers == []
+            release.set()
+        assert answers == [200]
+        assert host.watchdog.stalls == {}
+    assert not [record for record in caplog.records if record.name == "oro_framework.watchdog"]
+    figures("plain def handler blocking its thread: ping, fs, conduit and ai answered meanwhile")
