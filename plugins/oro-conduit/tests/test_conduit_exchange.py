@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 import trio_websocket
-from oro_conduit import ConduitServer, plugin, server_of
+from oro_conduit import STATE, ConduitServer, plugin
 from oro_conduit.codec import Frame, decode_frame, encode_frame
 
 from oro_framework import ByteStream, EventStream, InvalidArgumentError, Request, ServerSentEvent
@@ -111,7 +111,7 @@ async def test_the_same_reply_is_the_same_bytes_over_http_and_conduit(
         server.client() as client,
     ):
         http_status, http_type, http_body = await _over_http(client, route, options)
-        status, media_type, payloads = await _over_conduit(server_of(host), route, options)
+        status, media_type, payloads = await _over_conduit(host.stash[STATE], route, options)
 
     assert (status, media_type) == (http_status, http_type)
     assert b"".join(payloads) == http_body
@@ -123,7 +123,7 @@ async def test_absurd_index_and_credit_are_ignored_not_fatal() -> None:
     huge = "9" * 5000
     async with make_host([plugin, ROUTES]) as host:
         status, _, chunks = await _over_conduit(
-            server_of(host), "test.chunks", {"seq": "1", "index": huge, "credit": huge}
+            host.stash[STATE], "test.chunks", {"seq": "1", "index": huge, "credit": huge}
         )
 
     assert status == 200
