@@ -7,7 +7,8 @@
 // with index.d.ts in a project's `files`/`include`. node-aliases.d.ts maps `node:events`,
 // `node:path`, `node:buffer`, `node:os` onto them, for projects that do not use @types/node.
 // Plugin modules are included too: every `plugins/*/src/*/js/*.d.ts` whose header names its
-// specifier with `@module oro:<name>` (and its node: aliases with `@alias node:<name>`).
+// specifier with `@module oro:<name>` (and its node: aliases with `@alias node:<name>`), except
+// `plugins/_template`, which is what `oro plugins new` copies, not a plugin of the runtime.
 //
 //   node scripts/types.mjs            # rewrite index.d.ts and node-aliases.d.ts
 //   node scripts/types.mjs --check    # exit 1 when they are stale
@@ -37,7 +38,7 @@ export async function pluginModules () {
   const found = []
   const list = async (/** @type {string} */ path) => (await readdir(path, { withFileTypes: true }).catch(() => []))
   for (const plugin of await list(plugins)) {
-    if (!plugin.isDirectory()) continue
+    if (!plugin.isDirectory() || plugin.name.startsWith('_')) continue
     for (const pkg of await list(join(plugins, plugin.name, 'src'))) {
       if (!pkg.isDirectory()) continue
       const js = join(plugins, plugin.name, 'src', pkg.name, 'js')
