@@ -11,13 +11,13 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from oro_framework.config import not_negative, positive
+from oro_framework.config import MIN_SECRET_LENGTH, not_negative, positive, secret
 from oro_framework.errors import ConfigError
 from oro_framework.hookspecs import hookimpl
 from oro_framework.host.lifecycle import LifecycleEvent, LifecycleState
 from oro_framework.host.plugins import SKIP_BROKEN_ENV
 from oro_framework.host.router import DEFAULT_THREADS
-from oro_framework.host.security import MINIMUM_SHARED_KEY_LENGTH, check_origin_syntax
+from oro_framework.host.security import check_origin_syntax
 from oro_framework.host.services import RestartPolicy
 
 if TYPE_CHECKING:
@@ -196,8 +196,9 @@ def oro_register_config(config: ConfigRegistry) -> None:
         "http.ipc.shared_key",
         str,
         "",
-        f"Key of the HTTP IPC bridge; at least {MINIMUM_SHARED_KEY_LENGTH} characters when "
+        f"Key of the HTTP IPC bridge; at least {MIN_SECRET_LENGTH} characters when "
         "http.ipc.enable is true.",
+        validator=secret,
     )
     config.add(
         "lifecycle.desktop_always_running",
@@ -258,9 +259,9 @@ def oro_configure(host: Host) -> None:
     if not host.config["http.ipc.enable"]:
         return
     key: str = host.config["http.ipc.shared_key"]
-    if len(key) < MINIMUM_SHARED_KEY_LENGTH:
+    if len(key) < MIN_SECRET_LENGTH:
         raise ConfigError(
-            f"key 'http.ipc.shared_key' must be at least {MINIMUM_SHARED_KEY_LENGTH} characters "
+            f"key 'http.ipc.shared_key' must be at least {MIN_SECRET_LENGTH} characters "
             f"when http.ipc.enable is true, got {len(key)}",
             key="http.ipc.shared_key",
             source=host.config.source("http.ipc.shared_key"),

@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 __all__ = [
     "BRIDGE_KEY_HEADER",
     "LAUNCH_PARAMETER",
-    "MINIMUM_SHARED_KEY_LENGTH",
     "SESSION_COOKIE",
     "Access",
     "Admission",
@@ -42,8 +41,6 @@ __all__ = [
 SESSION_COOKIE: Final = "oro_session"
 LAUNCH_PARAMETER: Final = "oro_launch"
 BRIDGE_KEY_HEADER: Final = "x-oro-auth"
-MINIMUM_SHARED_KEY_LENGTH: Final = 16
-"""``http.ipc.shared_key`` must be at least this long (the Conduit rule for configured keys)."""
 
 _LOOPBACK_NAMES: Final = ("127.0.0.1", "localhost")
 # A browser labels a request it made on its own (address bar, bookmark, the window opening the
