@@ -3,7 +3,7 @@
 Every request and every service shares one event loop, so an ``async def`` handler that calls
 ``time.sleep(5)`` or hashes a gigabyte stalls all of them. The watchdog times each step of each
 task (a trio instrument: the time between two ``await`` points that really suspend) and logs
-any step longer than ``runtime.loop_lag_warning_ms``, naming what ran in it: the route and its
+any step longer than ``ipc.loop_lag_warning_ms``, naming what ran in it: the route and its
 plugin, or the service and its plugin, as marked with :func:`working_on`.
 
 Only the trio backend (the host's) offers per-step hooks; on another backend the watchdog does
