@@ -24,6 +24,7 @@ from oro_framework.config import (
     ConfigRegistry,
     flatten_key,
     get_document_value,
+    is_secret_name,
     iter_document,
     parse_text_value,
     read_document,
@@ -502,13 +503,24 @@ def _guess_value(text: str) -> Any:
 @config.command("list")
 @click.option("--describe", is_flag=True, help="Every declared key with type, default and doc.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option(
+    "--show-secrets",
+    is_flag=True,
+    help="Print the values of secret keys (names ending in key/secret/token/password) too.",
+)
 @_file_option
 @_skip_broken_option
 @_host_errors
 def config_list(
-    describe: bool, as_json: bool, config_file: Path, skip_broken_plugins: bool
+    describe: bool,
+    as_json: bool,
+    show_secrets: bool,
+    config_file: Path,
+    skip_broken_plugins: bool,
 ) -> None:
-    """List effective values (or, with --describe, every key every installed plugin declares)."""
+    """List effective values (or, with --describe, every key every installed plugin declares).
+    Values of secret keys are masked, so that a pasted listing leaks no key (--show-secrets
+    prints them; `oro config get KEY` prints the one asked for)."""
     if describe:
         keys = sorted(_declared_keys(config_file), key=lambda key: key.name)
         described = [
@@ -537,7 +549,11 @@ def config_list(
     host = _build_host(config_file.parent, skip_broken=skip_broken_plugins)
     host.close()
     values = [
-        {"key": name, "value": host.config[name], "source": host.config.source(name)}
+        {
+            "key": name,
+            "value": _shown_value(name, host.config[name], show_secrets),
+            "source": host.config.source(name),
+        }
         for name in sorted(host.config)
     ]
     if as_json:
@@ -545,6 +561,12 @@ def config_list(
         return
     for entry in values:
         click.echo(f"{entry['key']} = {json.dumps(entry['value'])}  # {entry['source']}")
+
+
+def _shown_value(name: str, value: Any, show_secrets: bool) -> Any:
+    if show_secrets or not is_secret_name(name) or value in ("", None):
+        return value
+    return f"<secret: {len(str(value))} characters>"
 
 
 # -------------------------------------------------------------------------------------------------

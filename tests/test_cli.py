@@ -232,3 +232,22 @@ def test_run_reports_an_invalid_config_value_with_file_and_line(
     assert "oro.toml:2" in result.output
     assert "window.width" in result.output
     assert "expects integer" in result.output
+
+
+def test_config_list_masks_secret_values_unless_asked(runner: CliRunner, tmp_path: Path) -> None:
+    key = "k3y-that-must-not-leak-0123456789"
+    (tmp_path / "oro.toml").write_text(f'[http.ipc]\nenable = true\nshared_key = "{key}"\n')
+    config_file = str(tmp_path / "oro.toml")
+
+    listed = _invoke(runner, "config", "list", "--file", config_file)
+    as_json = _invoke(runner, "config", "list", "--json", "--file", config_file)
+    shown = _invoke(runner, "config", "list", "--show-secrets", "--file", config_file)
+
+    assert key not in listed
+    assert key not in as_json
+    assert f'http.ipc.shared_key = "<secret: {len(key)} characters>"' in listed
+    assert f'http.ipc.shared_key = "{key}"' in shown
+    assert (
+        _invoke(runner, "config", "get", "http.ipc.shared_key", "--file", config_file).strip()
+        == key
+    )

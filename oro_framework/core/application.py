@@ -23,12 +23,8 @@ from oro_framework import (
     RouteTable,
     hookimpl,
 )
-from oro_framework.config import flatten_key
+from oro_framework.config import flatten_key, is_secret_name
 from oro_framework.host.windows import WINDOW_MANAGER, WindowManager
-
-_SECRET_SUFFIXES = ("key", "secret", "token", "password")
-"""Config keys ending like this stay out of ``application.config``: the page needs none of them,
-and a page is where an injected script would look first."""
 
 MAX_WINDOW_SIZE = 32767
 """The largest width or height a toolkit accepts (Qt's QWIDGETSIZE_MAX)."""
@@ -60,12 +56,13 @@ async def exit_application(request: Request) -> dict[str, int]:
 
 
 async def config(request: Request) -> dict[str, Any]:
-    """The effective config as flattened keys (`window_width`), secrets left out."""
+    """The effective config as flattened keys (`window_width`), secrets left out: the page needs
+    none of them, and a page is where an injected script would look first."""
     host = request.host
     return {
         flatten_key(name): host.config[name]
         for name in sorted(host.config)
-        if not name.rsplit(".", 1)[-1].endswith(_SECRET_SUFFIXES)
+        if not is_secret_name(name)
     }
 
 

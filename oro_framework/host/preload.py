@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any, Final
 
-from oro_framework.config import Config
+from oro_framework.config import Config, is_secret_name
 from oro_framework.host.modules import JSModuleTable
 
 __all__ = [
@@ -43,7 +43,6 @@ BOOTSTRAP_SPECIFIER: Final = "oro:bootstrap"
 
 # Values under these names stay out of the page: the page can already call every route, but a
 # key it can read is a key a page bug can leak (to a log, a remote server) for others to use.
-_SECRET_NAME: Final = re.compile(r"(key|secret|password|token)$")
 _HEAD: Final = re.compile(r"<head(?=[\s>/])[^>]*>", re.IGNORECASE)
 _HTML: Final = re.compile(r"<html(?=[\s>])[^>]*>", re.IGNORECASE)
 _DOCTYPE: Final = re.compile(r"<!doctype[^>]*>", re.IGNORECASE)
@@ -71,11 +70,9 @@ def runtime_version() -> str:
 
 
 def public_config(config: Config) -> dict[str, Any]:
-    """The flattened config pages see in ``__args.config``, without secrets (names ending in
-    ``key``, ``secret``, ``password`` or ``token``, such as ``http_ipc_shared_key``)."""
-    return {
-        name: value for name, value in config.flattened().items() if not _SECRET_NAME.search(name)
-    }
+    """The flattened config pages see in ``__args.config``, without secrets
+    (:func:`~oro_framework.config.is_secret_name`, such as ``http_ipc_shared_key``)."""
+    return {name: value for name, value in config.flattened().items() if not is_secret_name(name)}
 
 
 def build_import_map(modules: JSModuleTable) -> dict[str, str]:
