@@ -36,7 +36,7 @@ from oro_framework.exchange import (
     wire_reply,
 )
 
-__all__ = ["answer_error", "dispatch", "request_of", "send_reply"]
+__all__ = ["answer_error", "check_digest", "dispatch", "request_of", "send_reply"]
 
 # A credit is a byte count; a longer digit string is no credit (int() refuses strings past
 # 4,300 digits with a ValueError a page could otherwise trigger at will).
@@ -63,6 +63,14 @@ def _check(route: str, options: Mapping[str, str], payload: bytes, limit: int) -
             "served over HTTP IPC only"
         )
     check_body_size(len(payload), limit)
+    check_digest(options, payload)
+
+
+def check_digest(options: Mapping[str, str], payload: bytes) -> None:
+    """A frame's ``digest`` option, when present, must be the SHA-256 hex of its payload.
+
+    :raises InvalidArgumentError: it is not.
+    """
     digest = options.get("digest")
     if digest is not None and digest.lower() != hashlib.sha256(payload).hexdigest():
         raise InvalidArgumentError(

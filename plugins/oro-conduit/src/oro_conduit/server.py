@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import hashlib
 import json
 import logging
 import re
@@ -30,10 +29,11 @@ from anyio.abc import TaskGroup, TaskStatus
 
 from oro_conduit.codec import FrameError, OptionValue, decode_frame, encode_frame
 from oro_conduit.connection import Client, ClientInfo, FrameRate
-from oro_conduit.dispatch import answer_error, dispatch
+from oro_conduit.dispatch import answer_error, check_digest, dispatch
 from oro_conduit.settings import ConduitSettings
 from oro_framework import AbortError, Host, InvalidArgumentError, NotFoundError
 from oro_framework.config import secret
+from oro_framework.exchange import window_index
 
 __all__ = ["FALLBACK_EVENT", "ConduitServer"]
 
@@ -308,7 +308,7 @@ class ConduitServer:
             await request.reject(status, body=reason.encode() + b"\n")
             return None
         client_id = segments[1]
-        window = int(client_id) if client_id.isdigit() and len(client_id) < 10 else None
+        window = window_index(client_id)
         wants_events = query.get("events", "") in ("1", "true")
         return ClientInfo(segments[0], client_id, window, wants_events)
 
@@ -391,11 +391,9 @@ class ConduitServer:
             await self._answer(client, options.get("route", "conduit"), options, interrupted)
 
     async def _relay(self, client: Client, options: dict[str, str], payload: bytes) -> None:
-        digest = options.get("digest")
-        if digest is not None and digest.lower() != hashlib.sha256(payload).hexdigest():
-            error = InvalidArgumentError(
-                "Conduit frame digest does not match its payload", code="ERR_INVALID_ARG_VALUE"
-            )
+        try:
+            check_digest(options, payload)
+        except InvalidArgumentError as error:
             await self._answer(client, "conduit.relay", options, error)
             return
         target = self.clients.get(options["to"])
