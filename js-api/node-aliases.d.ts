@@ -22,6 +22,16 @@ declare module 'node:os' {
   export { default } from 'oro:os'
 }
 
+declare module 'node:dns' {
+  export * from 'oro:dns'
+  export { default } from 'oro:dns'
+}
+
+declare module 'node:dns/promises' {
+  export * from 'oro:dns/promises'
+  export { default } from 'oro:dns/promises'
+}
+
 declare module 'node:fs' {
   export * from 'oro:fs'
   export { default } from 'oro:fs'

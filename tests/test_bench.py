@@ -11,7 +11,9 @@ import pytest
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 
 
-@pytest.mark.parametrize("script", ["router.py", "ipc.py", "fs.py", "conduit.py", "ai.py"])
+@pytest.mark.parametrize(
+    "script", ["router.py", "ipc.py", "fs.py", "conduit.py", "ai.py", "dnslookup.py"]
+)
 def test_benchmark_prints_a_table_with_ratios(script: str) -> None:
     result = subprocess.run(
         [sys.executable, str(BENCH / script), "--quick"],

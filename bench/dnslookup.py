@@ -1,0 +1,71 @@
+"""What the router adds to a name lookup, against a baseline measured in the same run.
+
+Rows (per call, median of several rounds):
+
+* ``dns.lookup localhost`` — ``host.call("dns.lookup", {"hostname": "localhost"})``: the route,
+  parameter checks, getaddrinfo in a worker thread, Node's ordering, the envelope. Baseline:
+  ``anyio.getaddrinfo("localhost", None, type=SOCK_STREAM)`` awaited directly.
+* ``dns.lookup 127.0.0.1`` — the same for a numeric host, which getaddrinfo answers without
+  reading /etc/hosts: the router's share is largest here.
+
+The ratio column is ours ÷ baseline. No public name is ever asked.
+
+Not ``bench/dns.py``: scripts run with ``bench/`` first on ``sys.path``, where a ``dns.py`` would
+hide dnspython's ``dns`` package from oro-dns.
+
+Run: ``.venv/bin/python bench/dnslookup.py [--quick]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import statistics
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import anyio
+import oro_dns.plugin
+
+from oro_framework.testing import make_host
+
+
+async def per_call(function: Callable[[], Awaitable[Any]], calls: int, rounds: int) -> float:
+    """Median seconds per call over ``rounds`` rounds of ``calls`` calls."""
+    samples = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        for _ in range(calls):
+            await function()
+        samples.append((time.perf_counter() - started) / calls)
+    return statistics.median(samples)
+
+
+async def main(calls: int, rounds: int) -> None:
+    async with make_host(plugins=[oro_dns.plugin]) as host:
+        print(f"{'case':<26}{'ours µs':>10}  {'baseline':<20}{'base µs':>9}{'ratio':>8}")
+        for hostname in ("localhost", "127.0.0.1"):
+
+            async def ours(hostname: str = hostname) -> None:
+                reply = await host.call("dns.lookup", {"hostname": hostname})
+                if reply.error is not None:
+                    raise SystemExit(f"dns.lookup {hostname} failed: {reply.error}")
+
+            async def direct(hostname: str = hostname) -> None:
+                await anyio.getaddrinfo(hostname, None, type=socket.SOCK_STREAM)
+
+            ours_time = await per_call(ours, calls, rounds)
+            base_time = await per_call(direct, calls, rounds)
+            print(
+                f"{'dns.lookup ' + hostname:<26}{ours_time * 1e6:>10.2f}  "
+                f"{'anyio.getaddrinfo':<20}{base_time * 1e6:>9.2f}{ours_time / base_time:>8.1f}"
+            )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="few iterations (smoke run)")
+    arguments = parser.parse_args()
+    calls, rounds = (100, 3) if arguments.quick else (2000, 7)
+    anyio.run(main, calls, rounds, backend="trio")

@@ -1,0 +1,52 @@
+"""The ``dns.*`` routes: their handlers and the table :func:`register` adds to the host. The
+contract with the JS side is the route table in ``docs/dns.md``."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from oro_dns import lookup as lookups
+from oro_dns import resolver
+from oro_dns.state import STATE
+from oro_framework import Request, RouteTable
+
+__all__ = ["PERMISSION", "register"]
+
+PERMISSION: Final = "dns"
+"""The permission every ``dns.*`` route declares (``[permissions] allow_dns``)."""
+
+
+async def lookup(request: Request) -> dict[str, Any]:
+    """Addresses of `hostname` from the system's resolver (getaddrinfo): `family`, `all`,
+    `order`/`verbatim`, `hints`."""
+    state = request.host.stash[STATE]
+    state.lookups += 1
+    return await lookups.lookup(request.params)
+
+
+async def resolve(request: Request) -> dict[str, Any]:
+    """DNS records of `rrtype` (A, AAAA, ANY, CNAME, MX, NS, PTR, SOA, SRV, TXT) for
+    `hostname`, from `servers` or the configured ones."""
+    state = request.host.stash[STATE]
+    state.queries += 1
+    return await resolver.resolve(request.params, state)
+
+
+async def reverse(request: Request) -> dict[str, Any]:
+    """Host names of the address `ip` (its PTR records)."""
+    state = request.host.stash[STATE]
+    state.queries += 1
+    return await resolver.reverse(request.params, state)
+
+
+async def servers(request: Request) -> dict[str, Any]:
+    """The servers resolve and reverse ask by default, in Node's notation."""
+    return {"servers": [str(server) for server in request.host.stash[STATE].servers]}
+
+
+def register(routes: RouteTable) -> None:
+    """Add every ``dns.*`` route."""
+    routes.add("dns.lookup", lookup, permission=PERMISSION)
+    routes.add("dns.resolve", resolve, permission=PERMISSION)
+    routes.add("dns.reverse", reverse, permission=PERMISSION)
+    routes.add("dns.getServers", servers, permission=PERMISSION)
