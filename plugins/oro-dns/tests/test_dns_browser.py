@@ -73,10 +73,8 @@ return {
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedApp]:
-    app_dir = tmp_path_factory.mktemp("app")
-    (app_dir / "index.html").write_text("<!doctype html><title>dns</title>\n")
-    with served_app([oro_dns.plugin], app_dir=app_dir) as served:
+def app() -> Iterator[ServedApp]:
+    with served_app([oro_dns.plugin]) as served:
         yield served
 
 
@@ -165,3 +163,23 @@ def test_configured_servers_are_the_default_resolvers(
         finally:
             page.context.close()
     assert answer == [[dns_server], ["192.0.2.9"]]
+
+
+def test_showcase_panel_looks_a_name_up(chromium_browser: Browser) -> None:
+    showcase = Path(__file__).resolve().parents[3] / "examples" / "showcase"
+    with served_app([oro_dns.plugin], app_dir=showcase) as served:
+        page = open_app_page(chromium_browser, served)
+        try:
+            page.wait_for_function(
+                "() => document.getElementById('dns-result').textContent.includes('addresses')"
+            )
+            first = json.loads(page.text_content("#dns-result") or "{}")
+            assert first["hostname"] == "localhost"
+            assert {"address": "127.0.0.1", "family": 4} in first["addresses"]
+            page.fill("#dns-name", "no-such-host.invalid")
+            page.click("#dns-lookup")
+            page.wait_for_function(
+                "() => document.getElementById('dns-result').textContent.startsWith('ENOTFOUND')"
+            )
+        finally:
+            page.context.close()
