@@ -1,9 +1,12 @@
-"""Pieces the page-driven benchmarks share (imported as ``_shared``: bench scripts run with
-``bench/`` on ``sys.path``)."""
+"""Pieces the benchmarks share (imported as ``_shared``: bench scripts run with ``bench/`` on
+``sys.path``)."""
 
 from __future__ import annotations
 
 import statistics
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from oro_framework import Request, RouteTable, hookimpl
 
@@ -25,3 +28,24 @@ def p50_p99(times: list[float]) -> tuple[float, float]:
     """Median and 99th percentile of ``times``."""
     ordered = sorted(times)
     return statistics.median(ordered), ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+
+
+async def per_call(function: Callable[[], Awaitable[Any]], calls: int, rounds: int) -> float:
+    """Median seconds per call over ``rounds`` rounds of ``calls`` calls."""
+    samples = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        for _ in range(calls):
+            await function()
+        samples.append((time.perf_counter() - started) / calls)
+    return statistics.median(samples)
+
+
+def print_ratio_header() -> None:
+    """The header of a table of :func:`print_ratio_row` rows."""
+    print(f"{'case':<26}{'ours µs':>10}  {'baseline':<20}{'base µs':>9}{'ratio':>8}")
+
+
+def print_ratio_row(case: str, ours: float, baseline: str, base: float) -> None:
+    """One row: our seconds per call against the baseline's, and the ratio ours ÷ baseline."""
+    print(f"{case:<26}{ours * 1e6:>10.2f}  {baseline:<20}{base * 1e6:>9.2f}{ours / base:>8.1f}")

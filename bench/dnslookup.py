@@ -20,31 +20,17 @@ from __future__ import annotations
 
 import argparse
 import socket
-import statistics
-import time
-from collections.abc import Awaitable, Callable
-from typing import Any
 
 import anyio
 import oro_dns.plugin
+from _shared import per_call, print_ratio_header, print_ratio_row
 
 from oro_framework.testing import make_host
 
 
-async def per_call(function: Callable[[], Awaitable[Any]], calls: int, rounds: int) -> float:
-    """Median seconds per call over ``rounds`` rounds of ``calls`` calls."""
-    samples = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        for _ in range(calls):
-            await function()
-        samples.append((time.perf_counter() - started) / calls)
-    return statistics.median(samples)
-
-
 async def main(calls: int, rounds: int) -> None:
     async with make_host(plugins=[oro_dns.plugin]) as host:
-        print(f"{'case':<26}{'ours µs':>10}  {'baseline':<20}{'base µs':>9}{'ratio':>8}")
+        print_ratio_header()
         for hostname in ("localhost", "127.0.0.1"):
 
             async def ours(hostname: str = hostname) -> None:
@@ -57,10 +43,7 @@ async def main(calls: int, rounds: int) -> None:
 
             ours_time = await per_call(ours, calls, rounds)
             base_time = await per_call(direct, calls, rounds)
-            print(
-                f"{'dns.lookup ' + hostname:<26}{ours_time * 1e6:>10.2f}  "
-                f"{'anyio.getaddrinfo':<20}{base_time * 1e6:>9.2f}{ours_time / base_time:>8.1f}"
-            )
+            print_ratio_row(f"dns.lookup {hostname}", ours_time, "anyio.getaddrinfo", base_time)
 
 
 if __name__ == "__main__":

@@ -20,13 +20,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
-import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import anyio
 import anyio.abc
+from _shared import per_call, print_ratio_header, print_ratio_row
 
 import oro_framework.core.ping
 from oro_framework import Request, hookimpl
@@ -44,17 +43,6 @@ class EchoPlugin:
             return PAYLOAD
 
         routes.add("bench.echo", echo, permission="runtime")
-
-
-async def per_call(function: Callable[[], Awaitable[Any]], calls: int, rounds: int) -> float:
-    """Median seconds per call over ``rounds`` rounds of ``calls`` calls."""
-    samples = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        for _ in range(calls):
-            await function()
-        samples.append((time.perf_counter() - started) / calls)
-    return statistics.median(samples)
 
 
 async def echo_server(*, task_status: anyio.abc.TaskStatus[int]) -> None:
@@ -109,14 +97,11 @@ async def compare(calls: int, rounds: int, tcp_round_trip: Callable[[], Awaitabl
             ("router: 404", lambda: host.call("no.such.route"), "direct await", direct_ping),
             ("router: ping", lambda: host.call("ping"), "loopback TCP echo", tcp_round_trip),
         ]
-        print(f"{'case':<26}{'ours µs':>10}  {'baseline':<20}{'base µs':>9}{'ratio':>8}")
+        print_ratio_header()
         for name, ours, baseline_name, baseline in rows:
             ours_time = await per_call(ours, calls, rounds)
             base_time = await per_call(baseline, calls, rounds)
-            print(
-                f"{name:<26}{ours_time * 1e6:>10.2f}  {baseline_name:<20}"
-                f"{base_time * 1e6:>9.2f}{ours_time / base_time:>8.1f}"
-            )
+            print_ratio_row(name, ours_time, baseline_name, base_time)
 
 
 if __name__ == "__main__":
