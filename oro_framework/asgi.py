@@ -36,6 +36,7 @@ from typing import Any, Final, TypeVar
 from oro_framework.envelope import ServerSentEvent, encode_json, encode_sse
 from oro_framework.errors import AbortError, OutOfRangeError
 from oro_framework.host.asgi import (
+    ClientGoneError,
     HeaderList,
     Message,
     Receive,
@@ -43,6 +44,7 @@ from oro_framework.host.asgi import (
     Send,
     cancelled_on_disconnect,
     read_headers,
+    receive_body,
     start_response,
 )
 from oro_framework.host.asgi import send_response as _send_complete
@@ -247,22 +249,18 @@ async def read_body(scope: Scope, receive: Receive, *, limit: int) -> bytes:
     :raises AbortError: the client went away before the body was complete.
     """
     too_large = OutOfRangeError(f"Request body exceeds {limit} bytes", limit=limit)
-    declared = read_headers(scope).get("content-length", "").strip()
-    if declared.isascii() and declared.isdigit() and int(declared) > limit:
-        raise too_large
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            raise AbortError("The client closed the connection before sending the whole body")
-        chunk: bytes = message.get("body", b"")
-        size += len(chunk)
+
+    def check_size(size: int) -> None:
         if size > limit:
             raise too_large
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            return b"".join(chunks)
+
+    declared = read_headers(scope).get("content-length", "").strip()
+    if declared.isascii() and declared.isdigit():
+        check_size(int(declared))
+    try:
+        return await receive_body(receive, check_size)
+    except ClientGoneError:
+        raise AbortError("The client closed the connection before sending the whole body") from None
 
 
 # ----------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from typing import Any, Protocol, TypeAlias
 import anyio
 
 __all__ = [
+    "ClientGoneError",
     "HeaderList",
     "Message",
     "Receive",
@@ -17,6 +18,7 @@ __all__ = [
     "Send",
     "cancelled_on_disconnect",
     "read_headers",
+    "receive_body",
     "send_response",
     "start_response",
 ]
@@ -48,6 +50,30 @@ def read_headers(scope: Scope) -> dict[str, str]:
         else:
             headers[name] = value
     return headers
+
+
+class ClientGoneError(Exception):
+    """The client disconnected while its request body was being read."""
+
+
+async def receive_body(receive: Receive, check_size: Callable[[int], None]) -> bytes:
+    """The whole request body; ``check_size(bytes so far)`` runs after every chunk and raises to
+    refuse the body as soon as it is too long (a chunked body has no length to check first).
+
+    :raises ClientGoneError: the client went away before the body was complete.
+    """
+    chunks: list[bytes] = []
+    total = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ClientGoneError
+        chunk: bytes = message.get("body", b"")
+        total += len(chunk)
+        check_size(total)
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
 
 
 async def start_response(send: Send, status: int, headers: HeaderList) -> None:

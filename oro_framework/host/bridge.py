@@ -54,12 +54,14 @@ from oro_framework.exchange import (
 )
 from oro_framework.host.app import Host
 from oro_framework.host.asgi import (
+    ClientGoneError,
     HeaderList,
     Receive,
     Scope,
     Send,
     cancelled_on_disconnect,
     read_headers,
+    receive_body,
     send_response,
     start_response,
 )
@@ -115,10 +117,6 @@ _CORS_ALLOWED_HEADERS: Final = (
     "content-type, x-ipc-uri, x-ipc-window-index, x-oro-auth, runtime-preload-injection"
 )
 _TEXT: Final = "text/plain; charset=utf-8"
-
-
-class _ClientGoneError(Exception):
-    """The client disconnected while its request body was being read."""
 
 
 def _secret_files(host: Host) -> list[Path]:
@@ -356,7 +354,7 @@ class Bridge:
             return
         try:
             body = await self._read_body(receive, headers)
-        except _ClientGoneError:
+        except ClientGoneError:
             return
         except OutOfRangeError as error:
             request_id = request_id_of(pairs)
@@ -389,18 +387,7 @@ class Bridge:
         ``Content-Length`` before reading anything, or by counting a chunked body."""
         limit = self.max_body_bytes
         check_declared_size(headers.get("content-length"), limit)
-        chunks: list[bytes] = []
-        total = 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                raise _ClientGoneError
-            chunk: bytes = message.get("body", b"")
-            total += len(chunk)
-            check_body_size(total, limit)
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                return b"".join(chunks)
+        return await receive_body(receive, lambda total: check_body_size(total, limit))
 
     async def _answer_too_large(
         self, receive: Receive, send: Send, base: HeaderList, wire: WireReply
