@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from oro_framework.testing.browser import (
         CHROMIUM_ARGS,
+        app_page,
         find_chromium,
         launch_chromium,
         open_app_page,
@@ -67,6 +68,7 @@ if TYPE_CHECKING:
 
 _EXPORTS: dict[str, str] = {
     "CHROMIUM_ARGS": "browser",
+    "app_page": "browser",
     "HookRecorder": "hosts",
     "LiveServer": "server",
     "MemoryClient": "hosts",
@@ -93,6 +95,7 @@ __all__ = [
     "OroProcess",
     "RoutePlugin",
     "ServedApp",
+    "app_page",
     "find_chromium",
     "js_api_dev_dependencies",
     "launch_chromium",

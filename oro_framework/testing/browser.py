@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
     from oro_framework.testing.server import ServedApp
 
-__all__ = ["CHROMIUM_ARGS", "find_chromium", "launch_chromium", "open_app_page"]
+__all__ = ["CHROMIUM_ARGS", "app_page", "find_chromium", "launch_chromium", "open_app_page"]
 
 
 CHROMIUM_ARGS: Final = (
@@ -72,3 +72,14 @@ def open_app_page(browser: Browser, app: ServedApp, path: str = "/") -> Page:
     page.goto(app.server.origin + path)
     page.wait_for_function("() => globalThis.__oroInitialised === true", timeout=15_000)
     return page
+
+
+@contextmanager
+def app_page(browser: Browser, app: ServedApp, path: str = "/") -> Iterator[Page]:
+    """:func:`open_app_page` for a ``with`` block (or a fixture): the page and its browser
+    context are closed when the block ends, whatever happened in it."""
+    page = open_app_page(browser, app, path)
+    try:
+        yield page
+    finally:
+        page.context.close()

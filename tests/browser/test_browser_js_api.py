@@ -14,7 +14,7 @@ import oro_framework.core.diagnostics
 import oro_framework.core.os
 import oro_framework.core.ping
 import oro_framework.core.platform
-from oro_framework.testing import ServedApp, open_app_page, served_app
+from oro_framework.testing import ServedApp, app_page, served_app
 
 SHOWCASE = Path(__file__).resolve().parents[2] / "examples" / "showcase"
 CORE_PLUGINS = [
@@ -34,11 +34,8 @@ def app() -> Iterator[ServedApp]:
 
 @pytest.fixture
 def page(chromium_browser: Browser, app: ServedApp) -> Iterator[Page]:
-    page = open_app_page(chromium_browser, app)
-    try:
+    with app_page(chromium_browser, app) as page:
         yield page
-    finally:
-        page.context.close()
 
 
 def test_page_is_marked_as_oro_runtime_with_args(page: Page) -> None:

@@ -5,7 +5,6 @@ with a typed ``ServiceUnavailableError`` while the other routes keep answering."
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import anyio
@@ -15,7 +14,7 @@ from playwright.sync_api import Browser, Page
 
 import oro_framework.core.ping
 from oro_framework import Request, RouteTable, ServiceRegistry, hookimpl
-from oro_framework.testing import ServedApp, open_app_page, served_app
+from oro_framework.testing import ServedApp, app_page, served_app
 
 
 class CrashingPlugin:
@@ -54,21 +53,17 @@ def plugin() -> CrashingPlugin:
 
 
 @pytest.fixture
-def app(plugin: CrashingPlugin, tmp_path: Path) -> Iterator[ServedApp]:
-    (tmp_path / "index.html").write_text("<!doctype html><title>services</title>")
+def app(plugin: CrashingPlugin) -> Iterator[ServedApp]:
     # The restart never comes during the test: the page sees the service down.
     config = {"services.restart_backoff_ms": 600_000, "services.restart_backoff_max_ms": 600_000}
-    with served_app([oro_framework.core.ping, plugin], config=config, app_dir=tmp_path) as served:
+    with served_app([oro_framework.core.ping, plugin], config=config) as served:
         yield served
 
 
 @pytest.fixture
 def page(chromium_browser: Browser, app: ServedApp) -> Iterator[Page]:
-    page = open_app_page(chromium_browser, app)
-    try:
+    with app_page(chromium_browser, app) as page:
         yield page
-    finally:
-        page.context.close()
 
 
 def test_a_page_sees_the_crash_and_the_plugins_routes_reject_typed(

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from oro_framework.testing import ServedApp, open_app_page, served_app
+from oro_framework.testing import ServedApp, app_page, served_app
 from playwright.sync_api import Browser, Page
 
 from oro_template import plugin
@@ -28,11 +28,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedApp]:
 
 @pytest.fixture
 def page(chromium_browser: Browser, app: ServedApp) -> Iterator[Page]:
-    page = open_app_page(chromium_browser, app)
-    try:
+    with app_page(chromium_browser, app) as page:
         yield page
-    finally:
-        page.context.close()
 
 
 MODULE = "oro:template"

@@ -12,7 +12,7 @@ from oro_ai.state import STATE
 from playwright.sync_api import Browser, Page
 
 import oro_framework.core.ping
-from oro_framework.testing import ServedApp, open_app_page, served_app
+from oro_framework.testing import ServedApp, app_page, served_app
 
 
 @pytest.fixture(scope="module")
@@ -33,11 +33,8 @@ def app(
 
 @pytest.fixture
 def page(chromium_browser: Browser, app: ServedApp) -> Iterator[Page]:
-    page = open_app_page(chromium_browser, app)
-    try:
+    with app_page(chromium_browser, app) as page:
         yield page
-    finally:
-        page.context.close()
 
 
 def test_chat_streams_chunks_and_text(page: Page, tiny_model: Path) -> None:
@@ -246,25 +243,23 @@ SHOWCASE = Path(__file__).resolve().parents[3] / "examples" / "showcase"
 
 def test_showcase_chat_panel_streams_an_answer(chromium_browser: Browser, tiny_model: Path) -> None:
     config = {"ai.llm.model_path": str(tiny_model.parent), "ai.llm.default_model": tiny_model.stem}
-    with served_app(
-        [oro_framework.core.ping, oro_ai.plugin], config=config, app_dir=SHOWCASE
-    ) as showcase:
-        page = open_app_page(chromium_browser, showcase)
-        try:
-            page.wait_for_function(
-                "() => document.getElementById('ai-model').textContent.startsWith('models:')"
-            )
-            assert tiny_model.stem in page.text_content("#ai-model")
-            page.fill("#ai-prompt", "hello there")
-            page.click("#ai-send")
-            page.wait_for_function(
-                "() => / tok\\/s, first token /"
-                ".test(document.querySelector('#ai-stats').textContent)"
-            )
-            transcript = page.text_content("#ai-transcript")
-            assert transcript.startswith("you: hello there\nassistant: ")
-            assert len(transcript) > len("you: hello there\nassistant: ")
-            assert "(length)" in page.text_content("#ai-stats")
-            assert page.is_disabled("#ai-stop")
-        finally:
-            page.context.close()
+    with (
+        served_app(
+            [oro_framework.core.ping, oro_ai.plugin], config=config, app_dir=SHOWCASE
+        ) as showcase,
+        app_page(chromium_browser, showcase) as page,
+    ):
+        page.wait_for_function(
+            "() => document.getElementById('ai-model').textContent.startsWith('models:')"
+        )
+        assert tiny_model.stem in page.text_content("#ai-model")
+        page.fill("#ai-prompt", "hello there")
+        page.click("#ai-send")
+        page.wait_for_function(
+            "() => / tok\\/s, first token /.test(document.querySelector('#ai-stats').textContent)"
+        )
+        transcript = page.text_content("#ai-transcript")
+        assert transcript.startswith("you: hello there\nassistant: ")
+        assert len(transcript) > len("you: hello there\nassistant: ")
+        assert "(length)" in page.text_content("#ai-stats")
+        assert page.is_disabled("#ai-stop")

@@ -17,7 +17,7 @@ import oro_dns.plugin
 import pytest
 from playwright.sync_api import Browser, Page
 
-from oro_framework.testing import ServedApp, open_app_page, served_app
+from oro_framework.testing import ServedApp, app_page, served_app
 
 # A function body with `dns` (node:dns's default export) and `server` (the stub's address) in
 # scope; its result must be JSON. Only APIs both Node 20 and oro:dns have, and explicit orders
@@ -80,11 +80,8 @@ def app() -> Iterator[ServedApp]:
 
 @pytest.fixture
 def page(chromium_browser: Browser, app: ServedApp) -> Iterator[Page]:
-    page = open_app_page(chromium_browser, app)
-    try:
+    with app_page(chromium_browser, app) as page:
         yield page
-    finally:
-        page.context.close()
 
 
 def in_page(page: Page, body: str, server: str) -> Any:
@@ -154,32 +151,30 @@ def test_configured_servers_are_the_default_resolvers(
 ) -> None:
     (tmp_path / "index.html").write_text("<!doctype html><title>dns</title>\n")
     (tmp_path / "oro.toml").write_text(f'[dns]\nservers = ["{dns_server}"]\n')
-    with served_app([oro_dns.plugin], app_dir=tmp_path) as app:
-        page = open_app_page(chromium_browser, app)
-        try:
-            answer = in_page(
-                page, "return [dns.getServers(), await dns.promises.resolve4('v4.test')]", ""
-            )
-        finally:
-            page.context.close()
+    with (
+        served_app([oro_dns.plugin], app_dir=tmp_path) as app,
+        app_page(chromium_browser, app) as page,
+    ):
+        answer = in_page(
+            page, "return [dns.getServers(), await dns.promises.resolve4('v4.test')]", ""
+        )
     assert answer == [[dns_server], ["192.0.2.9"]]
 
 
 def test_showcase_panel_looks_a_name_up(chromium_browser: Browser) -> None:
     showcase = Path(__file__).resolve().parents[3] / "examples" / "showcase"
-    with served_app([oro_dns.plugin], app_dir=showcase) as served:
-        page = open_app_page(chromium_browser, served)
-        try:
-            page.wait_for_function(
-                "() => document.getElementById('dns-result').textContent.includes('addresses')"
-            )
-            first = json.loads(page.text_content("#dns-result") or "{}")
-            assert first["hostname"] == "localhost"
-            assert {"address": "127.0.0.1", "family": 4} in first["addresses"]
-            page.fill("#dns-name", "no-such-host.invalid")
-            page.click("#dns-lookup")
-            page.wait_for_function(
-                "() => document.getElementById('dns-result').textContent.startsWith('ENOTFOUND')"
-            )
-        finally:
-            page.context.close()
+    with (
+        served_app([oro_dns.plugin], app_dir=showcase) as served,
+        app_page(chromium_browser, served) as page,
+    ):
+        page.wait_for_function(
+            "() => document.getElementById('dns-result').textContent.includes('addresses')"
+        )
+        first = json.loads(page.text_content("#dns-result") or "{}")
+        assert first["hostname"] == "localhost"
+        assert {"address": "127.0.0.1", "family": 4} in first["addresses"]
+        page.fill("#dns-name", "no-such-host.invalid")
+        page.click("#dns-lookup")
+        page.wait_for_function(
+            "() => document.getElementById('dns-result').textContent.startsWith('ENOTFOUND')"
+        )

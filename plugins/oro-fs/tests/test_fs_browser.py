@@ -23,7 +23,7 @@ from playwright.sync_api import Browser, Page
 import oro_framework.core.application
 import oro_framework.core.os
 import oro_framework.core.ping
-from oro_framework.testing import ServedApp, open_app_page, served_app
+from oro_framework.testing import ServedApp, app_page, served_app
 
 APP = Path(__file__).resolve().parents[3] / "examples" / "minimal"
 MIB = 1024 * 1024
@@ -67,13 +67,10 @@ def data(app: ServedApp) -> Iterator[Path]:
 
 @pytest.fixture
 def page(chromium_browser: Browser, app: ServedApp, data: Path) -> Iterator[Page]:
-    page = open_app_page(chromium_browser, app)
-    try:
+    with app_page(chromium_browser, app) as page:
         yield page
         # Nothing a test opened may outlive it: descriptors, dirs and watchers are all closed.
         assert run(page, "return await ipc.request('fs.getOpenDescriptors')") == []
-    finally:
-        page.context.close()
 
 
 def test_node_fs_is_oro_fs_and_promises_is_fs_promises(page: Page) -> None:
@@ -682,8 +679,7 @@ def test_showcase_notes_panel_lists_saves_and_refreshes_live(chromium_browser: B
     ]
     with served_app(plugins, app_dir=SHOWCASE) as showcase:
         notes = Path(showcase.host.paths.data) / "notes"
-        page = open_app_page(chromium_browser, showcase)
-        try:
+        with app_page(chromium_browser, showcase) as page:
             page.wait_for_selector("#fs-panel[data-ready='true']", timeout=15_000)
             assert page.locator("#fs-notes li").all_inner_texts() == ["welcome.md"]
             assert "# Welcome" in page.input_value("#fs-text")
@@ -707,5 +703,3 @@ def test_showcase_notes_panel_lists_saves_and_refreshes_live(chromium_browser: B
                 ".some((li) => li.textContent === 'from-disk.md')"
             )
             assert not (notes / "from-disk.md").exists()
-        finally:
-            page.context.close()
