@@ -52,6 +52,24 @@ class EventBus:
     def subscriber_count(self) -> int:
         return len(self._subscribers)
 
+    @property
+    def buffer(self) -> int:
+        """How many events a subscriber may fall behind before it is disconnected."""
+        return self._buffer
+
+    def backlog(self, window: int | None) -> int:
+        """The most events any subscriber that receives ``window``'s events has waiting: a
+        producer of high-rate, losable events (datagrams) drops them as this nears
+        :attr:`buffer` instead of getting the page's event stream disconnected."""
+        return max(
+            (
+                subscriber.send.statistics().current_buffer_used
+                for subscriber in self._subscribers
+                if window is None or subscriber.window in (None, window)
+            ),
+            default=0,
+        )
+
     def emit(self, name: str, data: Any = None, *, window: int | None = None) -> None:
         """Deliver ``name`` to ``window``'s subscribers, or to all when ``window`` is ``None``."""
         self._last_id += 1

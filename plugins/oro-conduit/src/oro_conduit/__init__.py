@@ -42,9 +42,16 @@ __all__ = [
 
 
 async def send(
-    host: Host, client_id: str, options: Mapping[str, OptionValue], payload: bytes = b""
+    host: Host,
+    client_id: str,
+    options: Mapping[str, OptionValue],
+    payload: bytes = b"",
+    *,
+    window: int | None = None,
 ) -> bool:
-    """Send a frame to the page client ``client_id`` (the id of its ``Conduit``).
+    """Send a frame to the page client ``client_id`` (the id of its ``Conduit``); ``window``
+    is the page it belongs to, where the frame goes when the client is not connected (else
+    the window it last connected from, else every window).
 
     :return: ``True`` if it went over the client's socket, ``False`` if it was emitted as the
         ``conduitmessage`` host event instead (client not connected).
@@ -54,4 +61,4 @@ async def send(
     server = host.stash.get(STATE)
     if server is None:
         raise NotSupportedError("the oro-conduit plugin is not loaded in this host")
-    return await server.send(client_id, options, payload)
+    return await server.send(client_id, options, payload, window=window)

@@ -222,12 +222,15 @@ class ConduitServer:
         client_id: str,
         options: Mapping[str, OptionValue],
         payload: bytes = b"",
+        *,
+        window: int | None = None,
     ) -> bool:
         """Send a frame to client ``client_id``; ``True`` if it went over its socket.
 
         When it is not connected the frame becomes the host event ``conduitmessage``
-        (``{"id", "options", "payload"}``, payload in base64) for the window it last connected
-        from (every window if none), and this returns ``False``. Waits while the client is
+        (``{"id", "options", "payload"}``, payload in base64) for ``window`` (the page the
+        client belongs to, when the caller knows it), else for the window it last connected
+        from, else for every window, and this returns ``False``. Waits while the client is
         slower than the frames sent to it (backpressure).
         """
         encode_frame(options)  # invalid options fail here whichever way the frame goes
@@ -243,7 +246,7 @@ class ConduitServer:
                 "options": dict(options),
                 "payload": base64.b64encode(payload).decode(),
             },
-            window=self.last_window.get(client_id),
+            window=window if window is not None else self.last_window.get(client_id),
         )
         return False
 

@@ -1,0 +1,95 @@
+"""Node's dgram errors, as IPC errors the page's ``dgram`` turns back into Node's.
+
+System errors are :class:`~oro_framework.ErrnoError` worded as Node's ``exceptionWithHostPort``
+(``bind EADDRINUSE 127.0.0.1:41234``, with ``errno``, ``code``, ``syscall``, ``address`` and
+``port``); the socket-state errors keep Node's ``ERR_SOCKET_*`` codes and messages.
+"""
+
+from __future__ import annotations
+
+import errno as errno_module
+import os
+from typing import Any, ClassVar
+
+from oro_framework import ErrnoError, InvalidArgumentError, IPCError, NotFoundError
+
+__all__ = [
+    "InvalidStateError",
+    "already_bound",
+    "bad_port",
+    "bad_type",
+    "from_os_error",
+    "is_connected",
+    "not_connected",
+    "not_running",
+    "system_error",
+]
+
+
+class InvalidStateError(IPCError):
+    """An operation the socket's state does not allow (Oro's type for these)."""
+
+    error_type = "InvalidStateError"
+    default_code = "INVALID_STATE_ERR"
+    http_status: ClassVar[int] = 409
+
+
+def already_bound() -> InvalidStateError:
+    return InvalidStateError("Socket is already bound", code="ERR_SOCKET_ALREADY_BOUND")
+
+
+def is_connected() -> InvalidStateError:
+    return InvalidStateError("Already connected", code="ERR_SOCKET_DGRAM_IS_CONNECTED")
+
+
+def not_connected() -> InvalidStateError:
+    return InvalidStateError("Not connected", code="ERR_SOCKET_DGRAM_NOT_CONNECTED")
+
+
+def not_running(socket_id: str) -> NotFoundError:
+    return NotFoundError(
+        f"Not running (no UDP socket {socket_id!r} on this page)",
+        code="ERR_SOCKET_DGRAM_NOT_RUNNING",
+        id=socket_id,
+    )
+
+
+def bad_port(value: Any, name: str = "Port") -> InvalidArgumentError:
+    return InvalidArgumentError(
+        f"{name} should be >= 0 and < 65536. Received {value!r}.",
+        code="ERR_SOCKET_BAD_PORT",
+        parameter=name.lower(),
+    )
+
+
+def bad_type(value: Any) -> InvalidArgumentError:
+    return InvalidArgumentError(
+        f"Bad socket type specified. Valid types are: udp4, udp6 (received {value!r})",
+        code="ERR_SOCKET_BAD_TYPE",
+        parameter="type",
+    )
+
+
+def system_error(
+    number: int, syscall: str, address: str | None = None, port: int | None = None, **extra: Any
+) -> ErrnoError:
+    """``<syscall> <CODE> <address>:<port>``, Node's wording, from an errno value."""
+    code = errno_module.errorcode.get(number, "EIO")
+    message = f"{syscall} {code}"
+    if address is not None:
+        message += f" {address}" if port is None else f" {address}:{port}"
+    fields = {"address": address, "port": port, **extra}
+    return ErrnoError(
+        message,
+        code=code,
+        errno=-number,
+        syscall=syscall,
+        reason=os.strerror(number),
+        **{key: value for key, value in fields.items() if value is not None},
+    )
+
+
+def from_os_error(
+    error: OSError, syscall: str, address: str | None = None, port: int | None = None
+) -> ErrnoError:
+    return system_error(error.errno or errno_module.EIO, syscall, address, port)

@@ -1,0 +1,313 @@
+"""The sockets of one host and the ``udp.sockets`` service that moves their datagrams.
+
+Each reading socket has a *pump*: one task receives datagrams into a bounded queue
+(``udp.max_queued_datagrams``; a full queue drops the newest, counted), another hands what is
+queued to the page as Conduit frames, several datagrams per frame when several are waiting. The
+Conduit makes the second task wait for a slow page, so a slow page loses datagrams, as UDP
+would, and never makes the host buffer without bound.
+
+The service is registered with ``stop_on_pause``: pausing the app cancels it, which closes every
+OS socket; resuming starts it again and it binds each socket anew (same address and port,
+options, memberships, peer) and restarts its pump.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno as errno_module
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final, final
+
+import anyio
+import oro_conduit
+from anyio.abc import TaskGroup, TaskStatus
+from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
+
+from oro_framework import ErrnoError, NotSupportedError, ServiceUnavailableError
+from oro_udp.errors import already_bound, from_os_error, not_running
+from oro_udp.settings import UdpSettings
+from oro_udp.sockets import UdpSocket
+
+if TYPE_CHECKING:
+    from oro_framework import Host
+
+__all__ = ["SERVICE_NAME", "UdpSockets"]
+
+logger = logging.getLogger("oro_udp")
+
+SERVICE_NAME: Final = "udp.sockets"
+_BATCH_DATAGRAMS: Final = 64
+_BATCH_BYTES: Final = 256 * 1024
+# Errors the system reports on a receive that do not end the socket: ICMP answers to earlier
+# sends (port or host unreachable). Node emits them as 'error' and keeps reading.
+_TRANSIENT: Final = frozenset(
+    {
+        errno_module.ECONNREFUSED,
+        errno_module.ECONNRESET,
+        errno_module.EHOSTUNREACH,
+        errno_module.ENETUNREACH,
+    }
+)
+
+
+@final
+@dataclass(frozen=True)
+class _Datagram:
+    data: bytes
+    address: str
+    port: int
+
+
+@final
+@dataclass(frozen=True)
+class _ReceiveError:
+    error: ErrnoError
+
+
+_Item = _Datagram | _ReceiveError
+
+
+@final
+class UdpSockets:
+    """Every page's UDP sockets, by id (a Conduit client id, so unique across pages)."""
+
+    def __init__(self, host: Host, settings: UdpSettings) -> None:
+        self.host = host
+        self.settings = settings
+        self.sockets: dict[str, UdpSocket] = {}
+        self._task_group: TaskGroup | None = None
+        self.closed_dropped = 0
+        """Datagrams dropped by sockets already closed (diagnostics keep the total)."""
+
+    # ----------------------------------------------------------------------------------------
+    # Registry
+    # ----------------------------------------------------------------------------------------
+
+    def get(self, window: int | None, socket_id: str) -> UdpSocket:
+        """``window``'s socket ``socket_id``.
+
+        :raises NotFoundError: ``ERR_SOCKET_DGRAM_NOT_RUNNING``: none (or another page's).
+        """
+        sock = self.sockets.get(socket_id)
+        if sock is None or sock.window != window:
+            raise not_running(socket_id)
+        return sock
+
+    def find(self, window: int | None, socket_id: str) -> UdpSocket | None:
+        sock = self.sockets.get(socket_id)
+        return sock if sock is not None and sock.window == window else None
+
+    def require_running(self) -> None:
+        """:raises ServiceUnavailableError: the app is paused (its sockets are closed)."""
+        if self._task_group is None:
+            raise ServiceUnavailableError(
+                "UDP sockets are closed while the app is paused", service=SERVICE_NAME
+            )
+
+    def check_new(self, window: int | None, socket_id: str) -> None:
+        """:raises InvalidStateError: the id is taken. :raises ErrnoError: ``EMFILE``."""
+        if socket_id in self.sockets:
+            raise already_bound()
+        count = sum(1 for sock in self.sockets.values() if sock.window == window)
+        if count >= self.settings.max_sockets_per_page:
+            raise ErrnoError(
+                f"bind EMFILE: too many UDP sockets on this page "
+                f"(udp.max_sockets_per_page = {self.settings.max_sockets_per_page})",
+                code="EMFILE",
+                errno=-errno_module.EMFILE,
+                syscall="bind",
+            )
+
+    def add(self, sock: UdpSocket) -> None:
+        self.sockets[sock.id] = sock
+
+    def close(self, sock: UdpSocket) -> None:
+        """Close and forget ``sock`` (``udp.close``, its page gone, a failed rebind)."""
+        sock.closing = True
+        sock.close_socket()
+        sock.reading = False
+        if self.sockets.get(sock.id) is sock:
+            del self.sockets[sock.id]
+            self.closed_dropped += sock.dropped
+        sock.closing = False
+
+    def close_window(self, window: int) -> None:
+        for sock in [sock for sock in self.sockets.values() if sock.window == window]:
+            self.close(sock)
+
+    def close_all(self) -> None:
+        for sock in list(self.sockets.values()):
+            self.close(sock)
+
+    def diagnostics(self) -> dict[str, Any]:
+        ids = sorted(self.sockets)
+        return {
+            "handles": {"count": len(ids), "ids": ids},
+            "dropped": self.closed_dropped + sum(s.dropped for s in self.sockets.values()),
+            "sockets": {sock.id: sock.diagnostics() for sock in self.sockets.values()},
+        }
+
+    # ----------------------------------------------------------------------------------------
+    # Reading
+    # ----------------------------------------------------------------------------------------
+
+    def start_reading(self, sock: UdpSocket) -> None:
+        """Deliver ``sock``'s datagrams to its page from now on (idempotent).
+
+        :raises NotSupportedError: oro-conduit is not loaded (datagrams travel on it).
+        """
+        if self.host.stash.get(oro_conduit.STATE) is None:
+            raise NotSupportedError("udp.readStart needs the oro-conduit plugin")
+        sock.reading = True
+        if sock.pump is None and self._task_group is not None and sock.raw is not None:
+            sock.pump = anyio.CancelScope()
+            self._task_group.start_soon(self._pump, sock, sock.pump)
+
+    def stop_reading(self, sock: UdpSocket) -> None:
+        sock.reading = False
+        if sock.pump is not None:
+            sock.pump.cancel()
+            sock.pump = None
+
+    async def _pump(self, sock: UdpSocket, scope: anyio.CancelScope) -> None:
+        send, receive = anyio.create_memory_object_stream[_Item](self.settings.max_queued_datagrams)
+        with scope:
+            async with anyio.create_task_group() as tasks:
+                tasks.start_soon(self._receive, sock, send)
+                await self._deliver(sock, receive)
+
+    async def _receive(self, sock: UdpSocket, queue: MemoryObjectSendStream[_Item]) -> None:
+        stream = sock.stream
+        if stream is None:
+            return
+        with queue:
+            while True:
+                try:
+                    data, (address, port) = await stream.receive()
+                    item: _Item = _Datagram(data, address, port)
+                except anyio.BrokenResourceError as broken:
+                    cause = broken.__cause__
+                    if not isinstance(cause, OSError):
+                        raise
+                    item = _ReceiveError(from_os_error(cause, "recvmsg"))
+                    if cause.errno not in _TRANSIENT:
+                        with contextlib.suppress(anyio.WouldBlock):
+                            queue.send_nowait(item)
+                        return
+                except (anyio.ClosedResourceError, anyio.EndOfStream):
+                    return
+                if isinstance(item, _Datagram):
+                    sock.received += 1
+                try:
+                    queue.send_nowait(item)
+                except anyio.WouldBlock:
+                    sock.dropped += 1
+
+    async def _deliver(self, sock: UdpSocket, queue: MemoryObjectReceiveStream[_Item]) -> None:
+        with queue:
+            async for first in queue:
+                batch = [first]
+                size = _size(first)
+                while len(batch) < _BATCH_DATAGRAMS and size < _BATCH_BYTES:
+                    try:
+                        item = queue.receive_nowait()
+                    except (anyio.WouldBlock, anyio.EndOfStream):
+                        break
+                    batch.append(item)
+                    size += _size(item)
+                await self._send_batch(sock, batch)
+
+    async def _send_batch(self, sock: UdpSocket, batch: list[_Item]) -> None:
+        datagrams: list[_Datagram] = []
+        for item in batch:
+            if isinstance(item, _Datagram):
+                datagrams.append(item)
+                continue
+            await self._send_datagrams(sock, datagrams)
+            datagrams = []
+            await self._send_frame(sock, _error_options(item.error), b"", 0)
+        await self._send_datagrams(sock, datagrams)
+
+    async def _send_datagrams(self, sock: UdpSocket, datagrams: list[_Datagram]) -> None:
+        if not datagrams:
+            return
+        if len(datagrams) == 1:
+            only = datagrams[0]
+            await self._send_frame(sock, {"port": only.port, "address": only.address}, only.data, 1)
+            return
+        options = {
+            "datagrams": len(datagrams),
+            "sizes": ",".join(str(len(d.data)) for d in datagrams),
+            "ports": ",".join(str(d.port) for d in datagrams),
+            "addresses": ",".join(d.address for d in datagrams),
+        }
+        await self._send_frame(sock, options, b"".join(d.data for d in datagrams), len(datagrams))
+
+    async def _send_frame(
+        self, sock: UdpSocket, options: dict[str, Any], payload: bytes, count: int
+    ) -> None:
+        server = self.host.stash.get(oro_conduit.STATE)
+        if server is None:
+            sock.dropped += count
+            return
+        if sock.id not in server.clients and self._events_backlogged(sock.window):
+            # The page's event stream is the fallback; filling it would cut the page off from
+            # every other host event, so datagrams go first.
+            sock.dropped += count
+            return
+        await oro_conduit.send(self.host, sock.id, options, payload, window=sock.window)
+        sock.delivered += count
+
+    def _events_backlogged(self, window: int | None) -> bool:
+        events = self.host.events
+        return events.backlog(window) * 2 >= events.buffer
+
+    # ----------------------------------------------------------------------------------------
+    # The service
+    # ----------------------------------------------------------------------------------------
+
+    async def serve(self, *, task_status: TaskStatus[Any]) -> None:
+        """The ``udp.sockets`` service: bind every socket again (after a pause), run the pumps;
+        on cancellation (pause, host stop) close every OS socket."""
+        try:
+            async with anyio.create_task_group() as task_group:
+                await self._reopen_all(list(self.sockets.values()))
+                self._task_group = task_group
+                for sock in self.sockets.values():
+                    if sock.reading:
+                        self.start_reading(sock)
+                task_status.started()
+                await anyio.sleep_forever()
+        finally:
+            self._task_group = None
+            for sock in self.sockets.values():
+                sock.close_socket()
+
+    async def _reopen_all(self, sockets: Iterable[UdpSocket]) -> None:
+        for sock in sockets:
+            if sock.raw is not None:
+                continue
+            try:
+                await sock.reopen()
+            except ErrnoError as error:
+                logger.warning("UDP socket %s could not be bound again: %s", sock.id, error)
+                self.close(sock)
+                with contextlib.suppress(NotSupportedError):
+                    await oro_conduit.send(
+                        self.host, sock.id, _error_options(error), window=sock.window
+                    )
+
+
+def _error_options(error: ErrnoError) -> dict[str, Any]:
+    """The frame options of an error that reaches the page as the socket's 'error' event."""
+    fields = error.to_dict()
+    options: dict[str, Any] = {
+        key: fields[key] for key in ("errno", "syscall", "message") if key in fields
+    }
+    return {"error": error.code, **options}
+
+
+def _size(item: _Item) -> int:
+    return len(item.data) if isinstance(item, _Datagram) else 0
