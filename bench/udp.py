@@ -1,0 +1,262 @@
+"""UDP from a real headless Chromium page (``node:dgram``), against a raw Python socket.
+
+Every case talks to the same echo peer, a Python thread on 127.0.0.1 sending each datagram
+straight back. "ours" is page → host → echo peer → host → page; the baseline is a plain Python
+socket in this process doing the same against the same peer, measured in the same run.
+
+Rows:
+
+* ``rtt <size>`` — p50 of one datagram there and back, one at a time.
+* ``rate <size>`` — datagrams/s echoed with 32 in flight (a lost datagram is counted after
+  300 ms of silence and replaced).
+* ``loss at N/s`` — 1 KiB datagrams offered at N per second for 2 s: how many of the echoes
+  never came back.
+
+Each for the page with the Conduit (``conduit``: sends batched over the page's IPC Conduit,
+datagrams back as binary frames) and without it (``fetch+sse``: sends over fetch, datagrams back
+on the event stream). Goals (issue 12): rate at least half of raw; no loss at 5k/s.
+
+Run: ``.venv/bin/python bench/udp.py [--quick]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import statistics
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import oro_conduit.plugin
+import oro_udp.plugin
+
+from oro_framework.testing import launch_chromium, open_app_page, served_app
+
+APP = Path(__file__).resolve().parents[1] / "examples" / "minimal"
+SIZES = (("1 KiB", 1024), ("60 KiB", 60 * 1024))
+RATES = (1000, 5000, 10000)
+WINDOW = 32
+STALL_S = 0.3
+
+PAGE = """async ([echoPort, mode, size, count, rate, seconds, conduit]) => {
+  const dgram = (await import('node:dgram')).default
+  const ipc = await import('oro:ipc')
+  const socket = dgram.createSocket('udp4')
+  await new Promise((resolve) => socket.bind(0, '127.0.0.1', resolve))
+  let previous = null
+  if (!conduit) {
+    socket.conduit.shouldReconnect = false
+    socket.conduit.close()
+    previous = ipc.setTransport(null)
+  } else {
+    await socket.conduit.connected
+  }
+  await new Promise((resolve) => socket.connect(echoPort, '127.0.0.1', resolve))
+  const payload = new Uint8Array(size).fill(120)
+  let onMessage = () => {}
+  socket.on('message', (message) => onMessage(message))
+  const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+  try {
+    if (mode === 'rtt') {
+      const times = []
+      for (let i = 0; i < count + 20; i++) {
+        const started = performance.now()
+        await new Promise((resolve) => { onMessage = resolve; socket.send(payload) })
+        if (i >= 20) times.push(performance.now() - started)
+      }
+      return { times }
+    }
+    if (mode === 'rate') {
+      let sent = 0; let received = 0; let lost = 0; let outstanding = 0
+      let finish; const done = new Promise((resolve) => { finish = resolve })
+      let stall = null
+      const refill = () => {
+        while (outstanding < WINDOW && sent < count) { sent++; outstanding++; socket.send(payload) }
+        clearTimeout(stall)
+        if (received + lost >= count) return finish()
+        stall = setTimeout(() => { lost += outstanding; outstanding = 0; refill() }, STALL)
+      }
+      onMessage = () => { received++; outstanding--; refill() }
+      const started = performance.now()
+      refill()
+      await done
+      return { received, lost, seconds: (performance.now() - started) / 1000 }
+    }
+    let received = 0
+    onMessage = () => { received++ }
+    const started = performance.now()
+    let sent = 0
+    const total = rate * seconds
+    while (sent < total) {
+      const due = Math.min(total, Math.floor((performance.now() - started) / 1000 * rate) + 1)
+      while (sent < due) { sent++; socket.send(payload) }
+      await wait(5)
+    }
+    await wait(500)
+    return { sent, received }
+  } finally {
+    socket.close()
+    if (previous) ipc.setTransport(previous)
+  }
+}""".replace("WINDOW", str(WINDOW)).replace("STALL", str(int(STALL_S * 1000)))
+
+
+@contextmanager
+def echo_peer() -> Iterator[int]:
+    """A thread echoing every datagram on a loopback port; yields the port."""
+    peer = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    peer.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+    peer.bind(("127.0.0.1", 0))
+    peer.settimeout(0.2)
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                data, address = peer.recvfrom(65536)
+            except TimeoutError:
+                continue
+            peer.sendto(data, address)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield peer.getsockname()[1]
+    finally:
+        stop.set()
+        thread.join()
+        peer.close()
+
+
+@contextmanager
+def raw_client(port: int) -> Iterator[socket.socket]:
+    client = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+    client.bind(("127.0.0.1", 0))
+    client.connect(("127.0.0.1", port))
+    client.settimeout(STALL_S)
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+def raw_rtt(port: int, size: int, count: int) -> list[float]:
+    payload = b"x" * size
+    times = []
+    with raw_client(port) as client:
+        for index in range(count + 20):
+            started = time.perf_counter()
+            client.send(payload)
+            client.recv(65536)
+            if index >= 20:
+                times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def raw_rate(port: int, size: int, count: int) -> dict[str, float]:
+    payload = b"x" * size
+    sent = received = lost = outstanding = 0
+    with raw_client(port) as client:
+        started = time.perf_counter()
+        while received + lost < count:
+            while outstanding < WINDOW and sent < count:
+                client.send(payload)
+                sent += 1
+                outstanding += 1
+            try:
+                client.recv(65536)
+            except TimeoutError:
+                lost += outstanding
+                outstanding = 0
+                continue
+            received += 1
+            outstanding -= 1
+        return {"received": received, "lost": lost, "seconds": time.perf_counter() - started}
+
+
+def raw_loss(port: int, rate: int, seconds: int) -> dict[str, int]:
+    payload = b"x" * 1024
+    counts = {"received": 0}
+    with raw_client(port) as client:
+
+        def receive() -> None:
+            while True:
+                try:
+                    client.recv(65536)
+                except (TimeoutError, OSError):
+                    return
+                counts["received"] += 1
+
+        receiver = threading.Thread(target=receive)
+        receiver.start()
+        started = time.perf_counter()
+        sent, total = 0, rate * seconds
+        while sent < total:
+            due = min(total, int((time.perf_counter() - started) * rate) + 1)
+            while sent < due:
+                client.send(payload)
+                sent += 1
+            time.sleep(0.005)
+        receiver.join()
+    return {"sent": sent, "received": counts["received"]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="few datagrams (smoke run)")
+    quick = parser.parse_args().quick
+    rtt_count, rate_count, seconds = (50, 500, 1) if quick else (500, 5000, 2)
+    with (
+        echo_peer() as port,
+        launch_chromium() as browser,
+        served_app([oro_conduit.plugin, oro_udp.plugin], app_dir=APP) as app,
+    ):
+        page = open_app_page(browser, app)
+
+        def ours(mode: str, size: int, count: int, rate: int, conduit: bool) -> Any:
+            return page.evaluate(PAGE, [port, mode, size, count, rate, seconds, conduit])
+
+        print(f"{'case':<30}{'ours':>12}{'raw python':>14}{'ratio':>8}   notes")
+        for label, size in SIZES:
+            base = statistics.median(raw_rtt(port, size, rtt_count))
+            for conduit in (True, False):
+                via = "conduit" if conduit else "fetch+sse"
+                mine = statistics.median(ours("rtt", size, rtt_count, 0, conduit)["times"])
+                print(
+                    f"{f'rtt {label} ({via})':<30}{mine:>9.3f} ms{base:>11.3f} ms"
+                    f"{mine / base:>8.2f}   p50, lower is better"
+                )
+        for label, size in SIZES:
+            count = rate_count if size <= 1024 else rate_count // 5
+            base_run = raw_rate(port, size, count)
+            base = base_run["received"] / base_run["seconds"]
+            for conduit in (True, False):
+                via = "conduit" if conduit else "fetch+sse"
+                run = ours("rate", size, count, 0, conduit)
+                mine = run["received"] / run["seconds"]
+                print(
+                    f"{f'rate {label} ({via})':<30}{mine:>10.0f}/s{base:>12.0f}/s"
+                    f"{mine / base:>8.2f}   lost {run['lost']} (raw {base_run['lost']});"
+                    " goal ≥ 0.5"
+                )
+        for rate in RATES:
+            base_run = raw_loss(port, rate, seconds)
+            base_lost = base_run["sent"] - base_run["received"]
+            for conduit in (True, False):
+                via = "conduit" if conduit else "fetch+sse"
+                run = ours("loss", 1024, 0, rate, conduit)
+                lost = run["sent"] - run["received"]
+                print(
+                    f"{f'loss at {rate}/s ({via})':<30}{lost:>12}{base_lost:>14}{'':>8}"
+                    f"   of {run['sent']} sent; goal: none at 5000/s"
+                )
+        page.context.close()
+
+
+if __name__ == "__main__":
+    main()
