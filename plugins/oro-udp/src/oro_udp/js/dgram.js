@@ -558,6 +558,9 @@ export class Socket extends EventEmitter {
     conduit.receive((error, message) => {
       if (error === null) this.#receive(message.options, message.payload)
     })
+    // Frames reach the page as host events until the Conduit connects; keep trying, as the
+    // Conduit does after a connection it had is lost.
+    conduit.connected.catch(() => { if (!this.#closed) conduit.reconnect().catch(() => {}) })
     this.conduit = conduit
   }
 
