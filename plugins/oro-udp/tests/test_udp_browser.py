@@ -14,41 +14,13 @@ import oro_conduit
 import oro_conduit.plugin
 import oro_udp.plugin
 import pytest
+from _udp_peers import EchoPeer, echo_peer
 from playwright.sync_api import Browser, Page
 
 from oro_framework import Host, hookimpl
 from oro_framework.testing import ServedApp, app_page, served_app
 
 PLUGINS = [oro_conduit.plugin, oro_udp.plugin]
-
-
-class EchoPeer:
-    """A UDP socket on 127.0.0.1 that sends every datagram back to where it came from."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 * 1024 * 1024)
-        self.sock.bind(("127.0.0.1", 0))
-        self.port: int = self.sock.getsockname()[1]
-        self.received: list[bytes] = []
-        self._stopping = False
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while True:
-            data, peer = self.sock.recvfrom(65535)
-            if self._stopping:
-                return
-            self.received.append(data)
-            self.sock.sendto(data, peer)
-
-    def close(self) -> None:
-        self._stopping = True
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as poke:
-            poke.sendto(b"", ("127.0.0.1", self.port))
-        self._thread.join(10)
-        self.sock.close()
 
 
 class PageClosed:
@@ -95,16 +67,13 @@ def any_page(chromium_browser: Browser, any_app: ServedApp) -> Iterator[Page]:
 
 @pytest.fixture
 def echo() -> Iterator[EchoPeer]:
-    peer = EchoPeer()
-    try:
+    with echo_peer() as peer:
         yield peer
-    finally:
-        peer.close()
 
 
 # Helpers every page script gets: `bound(socket, ...bindArgs)` resolves with the socket once
 # listening; `next(socket, event)` resolves with the next event's arguments; `info(error)`
-# is an error's Node fields.
+# is an error's Node fields; `attempt(f)` the error `f` throws (null if none).
 PRELUDE = """
 const dgram = (await import('node:dgram')).default
 const { Buffer } = await import('node:buffer')
@@ -116,6 +85,11 @@ const next = (s, event) => new Promise((resolve) => s.once(event, (...args) => r
 const info = (e) => e && ({ name: e.name, code: e.code, message: e.message, errno: e.errno ?? null,
   syscall: e.syscall ?? null, address: e.address ?? null, port: e.port ?? null })
 const attempt = (f) => { try { f(); return null } catch (e) { return info(e) } }
+const closeAll = (...sockets) => Promise.all(sockets.map((s) => new Promise((r) => s.close(r))))
+// Operations run in order: once a send made after them has been answered, the receiver's
+// memberships are in place.
+const settled = (receiver, sender) =>
+  new Promise((r) => receiver.send('sync', sender.address().port, '127.0.0.1', r))
 """
 
 
@@ -137,7 +111,8 @@ def test_echo_round_trip_keeps_512_datagrams_in_order(page: Page, echo: EchoPeer
     result = in_page(
         page,
         """
-        const s = await bound(dgram.createSocket({ type: 'udp4', recvBufferSize: 4 * 1024 * 1024 }), 0, '127.0.0.1')
+        const options = { type: 'udp4', recvBufferSize: 4 * 1024 * 1024 }
+        const s = await bound(dgram.createSocket(options), 0, '127.0.0.1')
         const received = []
         const all = new Promise((resolve) => s.on('message', (msg, rinfo) => {
           received.push([msg.toString(), rinfo.address, rinfo.port, rinfo.family, rinfo.size])
@@ -157,7 +132,8 @@ def test_echo_round_trip_keeps_512_datagrams_in_order(page: Page, echo: EchoPeer
     expected = [f"datagram {i}" for i in range(512)]
     assert [row[0] for row in result["received"]] == expected
     assert echo.received == [text.encode() for text in expected]
-    assert all(row[1:] == ["127.0.0.1", echo.port, "IPv4", len(row[0])] for row in result["received"])
+    rinfos = [row[1:] for row in result["received"]]
+    assert rinfos == [["127.0.0.1", echo.port, "IPv4", len(text)] for text in expected]
     assert result["callbacks"] == [[i, None, len(f"datagram {i}")] for i in range(512)]
     assert result["queued"] == [True, True]
     assert result["after"] == [0, 0]
@@ -176,7 +152,8 @@ def test_connect_send_to_the_peer_and_disconnect(page: Page, echo: EchoPeer) -> 
         const again = attempt(() => s.connect(arg))
         const withPort = attempt(() => s.send('x', 0, 1, arg, '127.0.0.1'))
         const echoed = next(s, 'message')
-        const sent = await new Promise((resolve) => s.send('to the peer', (err, bytes) => resolve([err, bytes])))
+        const sent = await new Promise((resolve) =>
+          s.send('to the peer', (err, bytes) => resolve([err, bytes])))
         const [msg, rinfo] = await echoed
         s.disconnect()
         const afterRemote = attempt(() => s.remoteAddress())
@@ -192,7 +169,8 @@ def test_connect_send_to_the_peer_and_disconnect(page: Page, echo: EchoPeer) -> 
     )
     assert result["events"] == ["listening", "connect", "close"]
     assert result["remote"] == {"address": "127.0.0.1", "family": "IPv4", "port": echo.port}
-    assert result["local"] == "127.0.0.1" and result["localPort"]
+    assert result["local"] == "127.0.0.1"
+    assert result["localPort"]
     assert result["again"]["code"] == "ERR_SOCKET_DGRAM_IS_CONNECTED"
     assert result["withPort"]["code"] == "ERR_SOCKET_DGRAM_IS_CONNECTED"
     assert result["sent"] == [None, len("to the peer")]
@@ -210,7 +188,10 @@ def test_send_on_an_unbound_socket_binds_it_first(page: Page, echo: EchoPeer) ->
         const s = dgram.createSocket('udp4')
         const events = []
         s.on('listening', () => events.push(['listening', s.address()]))
-        const echoed = new Promise((resolve) => s.on('message', (msg) => { events.push(['message', msg.toString()]); resolve() }))
+        const echoed = new Promise((resolve) => s.on('message', (msg) => {
+          events.push(['message', msg.toString()])
+          resolve()
+        }))
         const unbound = attempt(() => s.address())
         s.send('first', arg, '127.0.0.1')
         s.send('second', arg, '127.0.0.1')
@@ -226,7 +207,8 @@ def test_send_on_an_unbound_socket_binds_it_first(page: Page, echo: EchoPeer) ->
     )
     listening, first = result["events"][:2]
     assert listening[0] == "listening"
-    assert listening[1]["address"] == "127.0.0.1" and listening[1]["port"] > 0
+    assert listening[1]["address"] == "127.0.0.1"
+    assert listening[1]["port"] > 0
     assert first == ["message", "first"]
     assert result["unbound"]["code"] == "EBADF"
     assert result["unbound"]["syscall"] == "getsockname"
@@ -253,7 +235,8 @@ def test_errors_are_nodes(page: Page, echo: EchoPeer) -> None:
             await bound(s, 0, '127.0.0.1')
             out.alreadyBound = attempt(() => s.bind(0))
             const send = (size) => new Promise((resolve) =>
-              s.send(Buffer.alloc(size), arg.echo, '127.0.0.1', (err, bytes) => resolve([info(err), bytes ?? null])))
+              s.send(Buffer.alloc(size), arg.echo, '127.0.0.1', (err, bytes) =>
+                resolve([info(err), bytes ?? null])))
             out.tooBig = await send(65508)
             out.largest = await send(65507)
             await new Promise((resolve) => s.close(resolve))
@@ -348,21 +331,21 @@ def test_multicast_on_loopback(page: Page) -> None:
         page,
         """
         const group = '239.255.42.99'
-        const receiver = await bound(dgram.createSocket({ type: 'udp4', reuseAddr: true }), 0, group)
+        const options = { type: 'udp4', reuseAddr: true }
+        const receiver = await bound(dgram.createSocket(options), 0, group)
         receiver.addMembership(group, '127.0.0.1')
         const sender = await bound(dgram.createSocket('udp4'), 0, '127.0.0.1')
         sender.setMulticastInterface('127.0.0.1')
         sender.setMulticastTTL(0)
         sender.setMulticastLoopback(true)
         const got = next(receiver, 'message')
-        // The membership is in place once an operation queued after it has been answered.
-        await new Promise((resolve) => receiver.send('sync', sender.address().port, '127.0.0.1', resolve))
+        await settled(receiver, sender)
         sender.send('to the group', receiver.address().port, group)
         const [msg, rinfo] = await got
         receiver.dropMembership(group, '127.0.0.1')
         const notMulticast = attempt(() => receiver.addMembership('127.0.0.1'))
-        await Promise.all([receiver, sender].map((s) => new Promise((resolve) => s.close(resolve))))
-        return { msg: msg.toString(), from: rinfo.address, to: receiver.address, notMulticast }
+        await closeAll(receiver, sender)
+        return { msg: msg.toString(), from: rinfo.address, notMulticast }
         """,
     )
     assert result["msg"] == "to the group"
@@ -383,11 +366,11 @@ def test_multicast_on_the_wildcard_address_when_allowed(any_page: Page) -> None:
         sender.setMulticastTTL(0)
         sender.setMulticastLoopback(true)
         const got = next(receiver, 'message')
-        await new Promise((resolve) => receiver.send('sync', sender.address().port, '127.0.0.1', resolve))
+        await settled(receiver, sender)
         sender.send('wildcard', receiver.address().port, group)
         const [msg] = await got
         const address = receiver.address().address
-        await Promise.all([receiver, sender].map((s) => new Promise((resolve) => s.close(resolve))))
+        await closeAll(receiver, sender)
         return { msg: msg.toString(), address }
         """,
     )
@@ -407,18 +390,22 @@ def test_source_specific_multicast_on_loopback(page: Page) -> None:
         sender.setMulticastInterface('127.0.0.1')
         sender.setMulticastTTL(0)
         const got = next(receiver, 'message')
-        await new Promise((resolve) => receiver.send('sync', sender.address().port, '127.0.0.1', resolve))
+        await settled(receiver, sender)
         sender.send('from the source', receiver.address().port, group)
         const [msg, rinfo] = await got
         receiver.dropSourceSpecificMembership('127.0.0.1', group, '127.0.0.1')
-        const badGroup = attempt(() => receiver.addSourceSpecificMembership('127.0.0.1', '10.0.0.1'))
+        const badGroup = attempt(() =>
+          receiver.addSourceSpecificMembership('127.0.0.1', '10.0.0.1'))
         const badSource = attempt(() => receiver.addSourceSpecificMembership(1, group))
-        await Promise.all([receiver, sender].map((s) => new Promise((resolve) => s.close(resolve))))
-        return { supported, capabilities, msg: msg.toString(), from: rinfo.address, badGroup, badSource }
+        await closeAll(receiver, sender)
+        return {
+          supported, capabilities, msg: msg.toString(), from: rinfo.address, badGroup, badSource
+        }
         """,
     )
     assert result["supported"] is True
-    assert result["capabilities"]["ssm"] is True and result["capabilities"]["multicast"] is True
+    assert result["capabilities"]["ssm"] is True
+    assert result["capabilities"]["multicast"] is True
     assert result["msg"] == "from the source"
     assert result["from"] == "127.0.0.1"
     assert result["badGroup"]["code"] == "EINVAL"
@@ -439,7 +426,7 @@ def test_broadcast_needs_set_broadcast(page: Page) -> None:
         const sent = await new Promise((resolve) =>
           sender.send('everyone', port, '127.255.255.255', (err, bytes) => resolve([err, bytes])))
         const [msg] = await got
-        await Promise.all([receiver, sender].map((s) => new Promise((resolve) => s.close(resolve))))
+        await closeAll(receiver, sender)
         return { refused, sent, msg: msg.toString() }
         """,
     )
@@ -454,7 +441,8 @@ def test_abort_signal_closes_the_socket(page: Page) -> None:
         page,
         """
         const controller = new AbortController()
-        const s = await bound(dgram.createSocket({ type: 'udp4', signal: controller.signal }), 0, '127.0.0.1')
+        const options = { type: 'udp4', signal: controller.signal }
+        const s = await bound(dgram.createSocket(options), 0, '127.0.0.1')
         const port = s.address().port
         const closed = next(s, 'close')
         controller.abort()
