@@ -22,6 +22,11 @@ declare module 'node:os' {
   export { default } from 'oro:os'
 }
 
+declare module 'node:dgram' {
+  export * from 'oro:dgram'
+  export { default } from 'oro:dgram'
+}
+
 declare module 'node:dns' {
   export * from 'oro:dns'
   export { default } from 'oro:dns'
