@@ -41,13 +41,13 @@ async function main () {
     try {
       const [message, rinfo] = await answer
       const { query } = await import('oro:diagnostics')
-      const report = await query()
+      const report = await query().catch(() => null) // permission diagnostics may be off
       show('udp-result', {
         sent: text,
         echoed: message.toString(),
         from: rinfo,
         roundTripMs: Number((performance.now() - started).toFixed(2)),
-        droppedByHost: report.plugins?.udp?.dropped ?? 0
+        droppedByHost: report?.plugins?.udp?.dropped ?? null
       })
     } catch (error) {
       show('udp-result', `${error.code ?? error.name}: ${error.message}`)

@@ -9,6 +9,7 @@ from pathlib import Path
 from conftest import UDP_PLUGINS
 from playwright.sync_api import Browser
 
+from oro_framework.core import diagnostics
 from oro_framework.testing import app_page, served_app
 
 SHOWCASE = Path(__file__).resolve().parents[3] / "examples" / "showcase"
@@ -16,7 +17,7 @@ SHOWCASE = Path(__file__).resolve().parents[3] / "examples" / "showcase"
 
 def test_showcase_panel_echoes_through_loopback(chromium_browser: Browser) -> None:
     with (
-        served_app(list(UDP_PLUGINS), app_dir=SHOWCASE) as served,
+        served_app([*UDP_PLUGINS, diagnostics], app_dir=SHOWCASE) as served,
         app_page(chromium_browser, served) as page,
     ):
         page.wait_for_function(
