@@ -1411,8 +1411,8 @@ declare module 'oro:dgram' {
     bind (callback?: () => void): this
     bind (options: BindOptions, callback?: () => void): this
 
-    connect (port: number, address?: string, callback?: () => void): void
-    connect (port: number, callback: () => void): void
+    connect (port: number, address?: string, callback?: (error?: DgramError) => void): void
+    connect (port: number, callback: (error?: DgramError) => void): void
     disconnect (): void
     address (): AddressInfo
     remoteAddress (): AddressInfo

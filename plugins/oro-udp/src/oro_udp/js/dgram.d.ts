@@ -73,8 +73,8 @@ export class Socket extends EventEmitter {
   bind (callback?: () => void): this
   bind (options: BindOptions, callback?: () => void): this
 
-  connect (port: number, address?: string, callback?: () => void): void
-  connect (port: number, callback: () => void): void
+  connect (port: number, address?: string, callback?: (error?: DgramError) => void): void
+  connect (port: number, callback: (error?: DgramError) => void): void
   disconnect (): void
   address (): AddressInfo
   remoteAddress (): AddressInfo

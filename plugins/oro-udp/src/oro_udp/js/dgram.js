@@ -617,8 +617,8 @@ export class Socket extends EventEmitter {
   /**
    * Associate the socket with `address`:`port` (default loopback); `connect` once done.
    * @param {number} port
-   * @param {string | (() => void)} [address]
-   * @param {() => void} [callback]
+   * @param {string | ((error?: Error) => void)} [address]
+   * @param {(error?: Error) => void} [callback] on `connect`, or with the error
    */
   connect (port, address, callback) {
     const number = validatePort(port, false)
