@@ -148,23 +148,28 @@ async def connect(request: Request) -> Reply:
 
 
 async def disconnect(request: Request) -> Reply:
+    """End socket `id`'s association with its peer."""
     _socket(request).disconnect()
     return {"id": request.params["id"]}
 
 
 async def get_sock_name(request: Request) -> Reply:
+    """The local `{address, family, port}` of socket `id`."""
     return _socket(request).sock_name()
 
 
 async def get_peer_name(request: Request) -> Reply:
+    """The connected peer's `{address, family, port}` of socket `id`."""
     return _socket(request).peer_name()
 
 
 async def get_state(request: Request) -> Reply:
+    """Oro's `{bound, active, closed, closing, connected, ephemeral}` of socket `id`."""
     return _sockets(request).get(request.window, _socket_id(request)).state()
 
 
 async def close(request: Request) -> Reply:
+    """Close socket `id`; its port is free when this answers."""
     sockets = _sockets(request)
     sockets.close(sockets.get(request.window, _socket_id(request)))
     return {"id": request.params["id"]}
@@ -178,6 +183,7 @@ async def read_start(request: Request) -> Reply:
 
 
 async def read_stop(request: Request) -> Reply:
+    """Stop delivering socket `id`'s datagrams to the page."""
     sockets = _sockets(request)
     sockets.stop_reading(sockets.get(request.window, _socket_id(request)))
     return {"id": request.params["id"]}
@@ -294,6 +300,7 @@ async def send_many(request: Request) -> Reply:
 
 
 async def set_broadcast(request: Request) -> Reply:
+    """SO_BROADCAST (`on`) on socket `id`: may it send to broadcast addresses."""
     sock = _socket(request)
     level, option = sockopts.broadcast()
     sock.set_option("setBroadcast", level, option, int(request.params.require_bool("on")))
@@ -317,6 +324,7 @@ def _set_hops(
 
 
 async def set_multicast_loopback(request: Request) -> Reply:
+    """Whether socket `id`'s multicast datagrams loop back to this machine (`on`)."""
     sock = _socket(request)
     level, option = sockopts.multicast_loop(sock.kind)
     sock.set_option("setMulticastLoopback", level, option, int(request.params.require_bool("on")))
@@ -324,6 +332,7 @@ async def set_multicast_loopback(request: Request) -> Reply:
 
 
 async def set_ipv6_only(request: Request) -> Reply:
+    """IPV6_V6ONLY (`on`) on udp6 socket `id`."""
     sock = _socket(request)
     if sock.kind != "udp6":
         raise system_error(errno_module.EINVAL, "setIPv6Only")
@@ -333,6 +342,7 @@ async def set_ipv6_only(request: Request) -> Reply:
 
 
 async def set_multicast_interface(request: Request) -> Reply:
+    """The interface socket `id` sends multicast datagrams from (`interface`)."""
     sock = _socket(request)
     interface = request.params.require_str("interface")
     (level, option), value = sockopts.multicast_interface(sock.kind, interface)
@@ -395,6 +405,12 @@ def _buffer_size(option: int, *, setter: bool) -> Callable[[Request], Awaitable[
             return {"id": sock.id, "size": sock.set_buffer_size(option, size)}
         return {"id": sock.id, "size": sock.buffer_size(option)}
 
+    kind = "receive" if option == socket.SO_RCVBUF else "send"
+    handler.__doc__ = (
+        f"Set the {kind} buffer of socket `id` to `size`; the size the system applied."
+        if setter
+        else f"The {kind} buffer size of socket `id`."
+    )
     return handler
 
 
