@@ -56,7 +56,7 @@ if TYPE_CHECKING:
         make_host,
         raise_for_error,
     )
-    from oro_framework.testing.node import js_api_dev_dependencies, run_node_tests
+    from oro_framework.testing.node import js_api_dev_dependencies, run_in_node, run_node_tests
     from oro_framework.testing.process import OroProcess
     from oro_framework.testing.server import (
         LiveServer,
@@ -83,6 +83,7 @@ _EXPORTS: dict[str, str] = {
     "open_app_page": "browser",
     "raise_for_error": "hosts",
     "read_sse": "server",
+    "run_in_node": "node",
     "run_node_tests": "node",
     "served_app": "server",
 }
@@ -104,6 +105,7 @@ __all__ = [
     "open_app_page",
     "raise_for_error",
     "read_sse",
+    "run_in_node",
     "run_node_tests",
     "served_app",
 ]

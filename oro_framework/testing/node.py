@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-__all__ = ["js_api_dev_dependencies", "run_node_tests"]
+__all__ = ["js_api_dev_dependencies", "run_in_node", "run_node_tests"]
 
 
 def _require_program(program: str, purpose: str) -> str:
@@ -22,6 +24,33 @@ def _require_program(program: str, purpose: str) -> str:
             pytrace=False,
         )
     return path
+
+
+def run_in_node(
+    body: str,
+    *,
+    imports: str,
+    values: Mapping[str, Any],
+    directory: Path,
+    timeout: float = 60,
+) -> Any:
+    """Run ``body``, the body of an async function returning JSON, as an ES module under
+    ``node`` and answer what it returned: the Node half of a differential test, which runs the
+    same body in a page and compares. ``imports`` are the module's import lines (``import dns
+    from 'node:dns'``); each of ``values`` becomes a constant of that name (its JSON).
+    """
+    node = _require_program("node", "to run a script under Node")
+    constants = "".join(f"const {name} = {json.dumps(value)}\n" for name, value in values.items())
+    script = directory / "differential-script.mjs"
+    script.write_text(
+        f"{imports}\n{constants}"
+        f"const result = await (async () => {{ {body} }})()\n"
+        "console.log(JSON.stringify(result))\n"
+    )
+    completed = subprocess.run(
+        [node, str(script)], capture_output=True, text=True, check=True, timeout=timeout
+    )
+    return json.loads(completed.stdout)
 
 
 def js_api_dev_dependencies() -> Path:

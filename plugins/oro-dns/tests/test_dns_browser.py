@@ -8,7 +8,6 @@ each answers and how each fails.
 from __future__ import annotations
 
 import json
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ import oro_dns.plugin
 import pytest
 from playwright.sync_api import Browser, Page
 
-from oro_framework.testing import ServedApp, app_page, served_app
+from oro_framework.testing import ServedApp, app_page, run_in_node, served_app
 
 # A function body with `dns` (node:dns's default export) and `server` (the stub's address) in
 # scope; its result must be JSON. Only APIs both Node 20 and oro:dns have, and explicit orders
@@ -91,17 +90,9 @@ def in_page(page: Page, body: str, server: str) -> Any:
 
 
 def in_node(body: str, server: str, tmp_path: Path) -> Any:
-    script = tmp_path / "dns-script.mjs"
-    script.write_text(
-        "import dns from 'node:dns'\n"
-        f"const server = {json.dumps(server)}\n"
-        f"const result = await (async () => {{ {body} }})()\n"
-        "console.log(JSON.stringify(result))\n"
+    return run_in_node(
+        body, imports="import dns from 'node:dns'", values={"server": server}, directory=tmp_path
     )
-    completed = subprocess.run(
-        ["node", str(script)], capture_output=True, text=True, check=True, timeout=60
-    )
-    return json.loads(completed.stdout)
 
 
 def test_page_and_node_answer_the_same_script_alike(

@@ -20,7 +20,6 @@ Node"), so the results compare without normalisation:
 from __future__ import annotations
 
 import json
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -31,7 +30,7 @@ import pytest
 from _udp_peers import EchoPeer, echo_peer
 from playwright.sync_api import Browser, Page
 
-from oro_framework.testing import ServedApp, app_page, served_app
+from oro_framework.testing import ServedApp, app_page, run_in_node, served_app
 
 # A function body with `dgram` (node:dgram's default export), `Buffer` and `peer` (the echo
 # peer's port on 127.0.0.1) in scope; its result must be JSON.
@@ -256,18 +255,12 @@ def in_page(page: Page, body: str, peer: int) -> Any:
 
 
 def in_node(body: str, peer: int, tmp_path: Path) -> Any:
-    script = tmp_path / "dgram-script.mjs"
-    script.write_text(
-        "import dgram from 'node:dgram'\n"
-        "import { Buffer } from 'node:buffer'\n"
-        f"const peer = {peer}\n"
-        f"const result = await (async () => {{ {body} }})()\n"
-        "console.log(JSON.stringify(result))\n"
+    return run_in_node(
+        body,
+        imports="import dgram from 'node:dgram'\nimport { Buffer } from 'node:buffer'",
+        values={"peer": peer},
+        directory=tmp_path,
     )
-    completed = subprocess.run(
-        ["node", str(script)], capture_output=True, text=True, check=True, timeout=60
-    )
-    return json.loads(completed.stdout)
 
 
 def test_node_and_the_page_run_the_same_script_alike(
