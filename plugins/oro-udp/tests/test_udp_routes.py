@@ -7,6 +7,7 @@ import os
 import socket
 from typing import Any
 
+import anyio
 import pytest
 from conftest import UDP_PLUGINS, udp_peer
 from oro_udp.state import STATE
@@ -305,3 +306,20 @@ async def test_no_descriptor_outlives_the_host() -> None:
             await page.call("udp.send", b"x", id="e", port=9, ephemeral=True)
             await page.call("udp.readStart", id="s1")
     assert len(os.listdir("/proc/self/fd")) == before
+
+
+async def test_concurrent_binds_cannot_pass_the_limit_or_share_an_id() -> None:
+    async with make_host(UDP_PLUGINS, config={"udp.max_sockets_per_page": 2}) as host:
+        page = MemoryClient(host, window=0)
+        codes: list[str | None] = []
+
+        async def bind(socket_id: str) -> None:
+            reply = await page.call("udp.bind", id=socket_id, port=0, address="localhost")
+            codes.append(None if reply.ok else reply.error.code)
+
+        async with anyio.create_task_group() as tasks:
+            for socket_id in ("a", "b", "c", "d", "a", "a"):
+                tasks.start_soon(bind, socket_id)
+        assert codes.count(None) == 2
+        assert len(host.stash[STATE].sockets) == 2
+        assert set(codes) - {None} <= {"EMFILE", "ERR_SOCKET_ALREADY_BOUND"}

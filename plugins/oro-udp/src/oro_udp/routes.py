@@ -85,10 +85,7 @@ async def _open(request: Request, socket_id: str, kind: SocketType, port: int) -
     check_listen_address(address, port, "bind", allow_any=allow_any)
     sock = UdpSocket(socket_id, request.window, kind)
     await sock.open(address, port, _bind_options(request))
-    if socket_id in sockets.sockets:  # bound by a concurrent request meanwhile
-        sock.close_socket()
-        raise already_bound()
-    sockets.add(sock)
+    sockets.register(sock)
     return sock
 
 
@@ -106,10 +103,10 @@ async def _bound(request: Request, address: str | None) -> UdpSocket:
     sockets.require_running()
     sockets.check_new(request.window, socket_id)
     await sock.open(wildcard(kind, allow_any=sockets.settings.allow_any_address), 0, BindOptions())
-    if socket_id in sockets.sockets:
+    if socket_id in sockets.sockets:  # bound by a concurrent request meanwhile: use that one
         sock.close_socket()
         return _socket(request)
-    sockets.add(sock)
+    sockets.register(sock)
     return sock
 
 

@@ -25,7 +25,7 @@ import oro_conduit
 from anyio.abc import TaskGroup, TaskStatus
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
-from oro_framework import ErrnoError, NotSupportedError, ServiceUnavailableError
+from oro_framework import ErrnoError, IPCError, NotSupportedError, ServiceUnavailableError
 from oro_udp.errors import already_bound, from_os_error, not_running
 from oro_udp.settings import UdpSettings
 from oro_udp.sockets import UdpSocket
@@ -120,7 +120,14 @@ class UdpSockets:
                 syscall="bind",
             )
 
-    def add(self, sock: UdpSocket) -> None:
+    def register(self, sock: UdpSocket) -> None:
+        """Add a socket just bound, unless a concurrent request took its id or the page's last
+        slot while it was being bound: it is closed then and the error raised."""
+        try:
+            self.check_new(sock.window, sock.id)
+        except IPCError:
+            sock.close_socket()
+            raise
         self.sockets[sock.id] = sock
 
     def close(self, sock: UdpSocket) -> None:
