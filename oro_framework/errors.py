@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import errno as errno_module
 import os
+import socket
 from typing import Any, ClassVar, Final
 
 __all__ = [
@@ -269,6 +270,42 @@ class ErrnoError(IPCError):
         if shown_path is not None:
             message += f" '{shown_path}'"
         return cls(message, code=code, errno=-number, syscall=syscall, path=shown_path)
+
+    @classmethod
+    def from_gaierror(cls, error: socket.gaierror, hostname: str) -> ErrnoError:
+        """A failed ``getaddrinfo`` as Node words it (``getaddrinfo ENOTFOUND example.invalid``):
+        EAI_NONAME and EAI_NODATA are ``ENOTFOUND``, the others keep their ``EAI_*`` name
+        (``EAI_AGAIN``); ``errno`` is libuv's number; ``syscall`` and ``hostname`` are set."""
+        name = _EAI_BY_NUMBER.get(error.errno, "FAIL") if error.errno is not None else "FAIL"
+        code = "ENOTFOUND" if name in ("NONAME", "NODATA") else f"EAI_{name}"
+        return cls(
+            f"getaddrinfo {code} {hostname}",
+            code=code,
+            errno=_UV_EAI[name],
+            syscall="getaddrinfo",
+            hostname=hostname,
+        )
+
+
+# libuv's numbers for getaddrinfo's EAI_* codes: what Node puts in ``err.errno``. Python's
+# socket.EAI_* values are the C library's and differ between systems; these do not.
+_UV_EAI: Final[dict[str, int]] = {
+    "ADDRFAMILY": -3000,
+    "AGAIN": -3001,
+    "BADFLAGS": -3002,
+    "CANCELED": -3003,
+    "FAIL": -3004,
+    "FAMILY": -3005,
+    "MEMORY": -3006,
+    "NODATA": -3007,
+    "NONAME": -3008,
+    "OVERFLOW": -3009,
+    "SERVICE": -3010,
+    "SOCKTYPE": -3011,
+}
+_EAI_BY_NUMBER: Final[dict[int, str]] = {
+    getattr(socket, f"EAI_{name}"): name for name in _UV_EAI if hasattr(socket, f"EAI_{name}")
+}
 
 
 def _filename(error: OSError) -> str | None:

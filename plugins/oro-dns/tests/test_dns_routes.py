@@ -8,7 +8,6 @@ from typing import Any
 
 import oro_dns.plugin
 import pytest
-from oro_dns.errors import lookup_error
 from oro_dns.state import STATE
 
 from oro_framework import ConfigError, ErrnoError, InvalidArgumentError, NotAllowedError
@@ -104,7 +103,7 @@ def test_getaddrinfo_failures_map_to_nodes_codes_and_libuv_numbers(
         # EAI_NODATA is glibc's; elsewhere getaddrinfo never answers it.
         assert eai == "EAI_NODATA"
         return
-    error = lookup_error(socket.gaierror(getattr(socket, eai), "text"), "h.invalid")
+    error = ErrnoError.from_gaierror(socket.gaierror(getattr(socket, eai), "text"), "h.invalid")
     assert error.to_dict() == {
         "type": "ErrnoError",
         "code": code,

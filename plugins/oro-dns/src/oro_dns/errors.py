@@ -1,10 +1,9 @@
-"""Node's DNS errors: ``getaddrinfo ENOTFOUND example.invalid`` with ``errno``, ``code``,
-``syscall`` and ``hostname``, as :class:`~oro_framework.ErrnoError` so that the page rehydrates
-``err.code`` and the other fields."""
+"""Node's DNS query errors (``queryMx ENODATA example.org`` with ``code``, ``syscall`` and
+``hostname``), as :class:`~oro_framework.ErrnoError` so that the page rehydrates ``err.code``
+and the other fields. A failed getaddrinfo is ``ErrnoError.from_gaierror``."""
 
 from __future__ import annotations
 
-import socket
 from typing import Final
 
 import dns.exception
@@ -12,27 +11,7 @@ import dns.resolver
 
 from oro_framework import ErrnoError
 
-__all__ = ["RCODE_CODES", "SYSCALLS", "lookup_error", "node_error", "resolve_error"]
-
-# libuv's numbers for getaddrinfo's EAI_* codes: what Node puts in ``err.errno``. Python's
-# socket.EAI_* values are the C library's and differ between systems; these do not.
-_UV_EAI: Final[dict[str, int]] = {
-    "ADDRFAMILY": -3000,
-    "AGAIN": -3001,
-    "BADFLAGS": -3002,
-    "CANCELED": -3003,
-    "FAIL": -3004,
-    "FAMILY": -3005,
-    "MEMORY": -3006,
-    "NODATA": -3007,
-    "NONAME": -3008,
-    "OVERFLOW": -3009,
-    "SERVICE": -3010,
-    "SOCKTYPE": -3011,
-}
-_EAI_BY_NUMBER: Final[dict[int, str]] = {
-    getattr(socket, f"EAI_{name}"): name for name in _UV_EAI if hasattr(socket, f"EAI_{name}")
-}
+__all__ = ["RCODE_CODES", "SYSCALLS", "node_error", "resolve_error"]
 
 SYSCALLS: Final[dict[str, str]] = {
     "A": "queryA",
@@ -56,20 +35,6 @@ RCODE_CODES: Final[dict[str, str]] = {
     "NXDOMAIN": "ENOTFOUND",
 }
 """Server answers (rcodes) as the codes c-ares gives Node."""
-
-
-def lookup_error(error: socket.gaierror, hostname: str) -> ErrnoError:
-    """A failed getaddrinfo as Node words it: EAI_NONAME and EAI_NODATA are ``ENOTFOUND``,
-    the others keep their ``EAI_*`` name (``EAI_AGAIN``); ``errno`` is libuv's number."""
-    name = _EAI_BY_NUMBER.get(error.errno, "FAIL") if error.errno is not None else "FAIL"
-    code = "ENOTFOUND" if name in ("NONAME", "NODATA") else f"EAI_{name}"
-    return ErrnoError(
-        f"getaddrinfo {code} {hostname}",
-        code=code,
-        errno=_UV_EAI[name],
-        syscall="getaddrinfo",
-        hostname=hostname,
-    )
 
 
 def node_error(code: str, syscall: str, hostname: str) -> ErrnoError:

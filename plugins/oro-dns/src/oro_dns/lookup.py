@@ -7,8 +7,7 @@ from typing import Any, Final
 
 import anyio
 
-from oro_dns.errors import lookup_error
-from oro_framework import InvalidArgumentError, Params
+from oro_framework import ErrnoError, InvalidArgumentError, Params
 
 __all__ = ["HINTS", "lookup"]
 
@@ -77,10 +76,12 @@ async def lookup(params: Params) -> dict[str, Any]:
             hostname, None, family=_SOCKET_FAMILIES[wanted], type=socket.SOCK_STREAM, flags=flags
         )
     except socket.gaierror as error:
-        raise lookup_error(error, hostname) from None
+        raise ErrnoError.from_gaierror(error, hostname) from None
     except UnicodeError:
         # A name IDNA cannot encode (an empty or over-long label): no resolver could find it.
-        raise lookup_error(socket.gaierror(socket.EAI_NONAME, "idna"), hostname) from None
+        raise ErrnoError.from_gaierror(
+            socket.gaierror(socket.EAI_NONAME, "idna"), hostname
+        ) from None
     addresses: list[dict[str, Any]] = []
     seen: set[str] = set()
     for info_family, _type, _proto, _canonical, sockaddr in infos:
@@ -96,5 +97,5 @@ async def lookup(params: Params) -> dict[str, Any]:
     if want_all:
         return {"addresses": addresses}
     if not addresses:
-        raise lookup_error(socket.gaierror(socket.EAI_NONAME, "no address"), hostname)
+        raise ErrnoError.from_gaierror(socket.gaierror(socket.EAI_NONAME, "no address"), hostname)
     return addresses[0]

@@ -137,7 +137,9 @@ async def resolve(address: str, kind: SocketType) -> str:
         answers = await anyio.getaddrinfo(
             address, None, family=socket_family(kind), type=socket.SOCK_DGRAM
         )
-    except (socket.gaierror, UnicodeError):
+    except socket.gaierror as error:
+        raise ErrnoError.from_gaierror(error, address) from None
+    except UnicodeError:
         raise _not_found(address) from None
     if not answers:
         raise _not_found(address)
@@ -145,11 +147,4 @@ async def resolve(address: str, kind: SocketType) -> str:
 
 
 def _not_found(hostname: str) -> ErrnoError:
-    # libuv's EAI_NONAME number, as Node reports it.
-    return ErrnoError(
-        f"getaddrinfo ENOTFOUND {hostname}",
-        code="ENOTFOUND",
-        errno=-3008,
-        syscall="getaddrinfo",
-        hostname=hostname,
-    )
+    return ErrnoError.from_gaierror(socket.gaierror(socket.EAI_NONAME, "no address"), hostname)
