@@ -74,17 +74,34 @@ def _bind_options(request: Request) -> BindOptions:
     )
 
 
+async def _opened(
+    request: Request,
+    socket_id: str,
+    kind: SocketType,
+    address: str | None,
+    port: int,
+    options: BindOptions,
+) -> UdpSocket:
+    """A new socket of the page bound to ``address`` (``None``: where Node binds by default,
+    loopback unless ``udp.allow_any_address``) and ``port``; not registered yet."""
+    allow_any = _sockets(request).settings.allow_any_address
+    if address is None:
+        address = wildcard(kind, allow_any=allow_any)
+    else:
+        check_listen_address(address, port, "bind", allow_any=allow_any)
+    sock = UdpSocket(socket_id, request.window, kind)
+    await sock.open(address, port, options)
+    return sock
+
+
 async def _open(request: Request, socket_id: str, kind: SocketType, port: int) -> UdpSocket:
-    """Bind a new socket for the page: at ``address``, else where Node binds by default."""
+    """Bind a new socket for the page at the ``address`` parameter, else where Node binds."""
     sockets = _sockets(request)
     sockets.require_running()
     sockets.check_new(request.window, socket_id)
-    allow_any = sockets.settings.allow_any_address
     requested = request.params.get_str("address")
-    address = await resolve(requested, kind) if requested else wildcard(kind, allow_any=allow_any)
-    check_listen_address(address, port, "bind", allow_any=allow_any)
-    sock = UdpSocket(socket_id, request.window, kind)
-    await sock.open(address, port, _bind_options(request))
+    address = await resolve(requested, kind) if requested else None
+    sock = await _opened(request, socket_id, kind, address, port, _bind_options(request))
     sockets.register(sock)
     return sock
 
@@ -95,14 +112,12 @@ async def _bound(request: Request, address: str | None) -> UdpSocket:
     socket_id = _socket_id(request)
     sockets = _sockets(request)
     sock = sockets.find(request.window, socket_id)
+    sockets.require_running()
     if sock is not None:
-        sockets.require_running()
         return sock
     kind = parse_type(request.params.get("type"), address)
-    sock = UdpSocket(socket_id, request.window, kind)
-    sockets.require_running()
     sockets.check_new(request.window, socket_id)
-    await sock.open(wildcard(kind, allow_any=sockets.settings.allow_any_address), 0, BindOptions())
+    sock = await _opened(request, socket_id, kind, None, 0, BindOptions())
     if socket_id in sockets.sockets:  # bound by a concurrent request meanwhile: use that one
         sock.close_socket()
         return _socket(request)
@@ -226,12 +241,10 @@ async def send(request: Request) -> Reply:
 
 async def _send_ephemeral(request: Request, socket_id: str) -> Reply:
     params = request.params
-    sockets = _sockets(request)
-    sockets.require_running()
+    _sockets(request).require_running()
     kind = parse_type(params.get("type"), params.get_str("address"))
-    sock = UdpSocket(socket_id, request.window, kind)
+    sock = await _opened(request, socket_id, kind, None, 0, BindOptions())
     sock.ephemeral = True
-    await sock.open(wildcard(kind, allow_any=sockets.settings.allow_any_address), 0, BindOptions())
     try:
         target = await _target(sock, params.get("port"), params.get_str("address"))
         _check_size(sock, request.body, target)

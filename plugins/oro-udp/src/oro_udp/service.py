@@ -132,13 +132,11 @@ class UdpSockets:
 
     def close(self, sock: UdpSocket) -> None:
         """Close and forget ``sock`` (``udp.close``, its page gone, a failed rebind)."""
-        sock.closing = True
         sock.close_socket()
         sock.reading = False
         if self.sockets.get(sock.id) is sock:
             del self.sockets[sock.id]
             self.closed_dropped += sock.dropped
-        sock.closing = False
 
     def close_window(self, window: int) -> None:
         for sock in [sock for sock in self.sockets.values() if sock.window == window]:

@@ -55,7 +55,6 @@ class UdpSocket:
         """The port the system gave (kept on reopen)."""
         self.peer: tuple[str, int] | None = None
         self.reading = False
-        self.closing = False
         self.ephemeral = False
         self.raw: socket.socket | None = None
         self.stream: AnyioUDPSocket | None = None
@@ -155,8 +154,9 @@ class UdpSocket:
             "id": self.id,
             "bound": self.raw is not None,
             "active": self.reading,
-            "closed": self.raw is None and not self.closing,
-            "closing": self.closing,
+            "closed": self.raw is None,
+            # Closing is synchronous here: no request ever sees a socket half closed.
+            "closing": False,
             "connected": self.peer is not None,
             "ephemeral": self.ephemeral,
         }
