@@ -15,6 +15,7 @@ from typing import Any
 
 import anyio
 import pytest
+import trio.testing
 import trio_websocket
 from conftest import UDP_PLUGINS, udp_peer
 from oro_conduit import STATE as CONDUIT
@@ -138,14 +139,12 @@ def flood(peer: socket.socket, port: int, count: int, size: int) -> None:
 
 
 async def settled(sock: UdpSocket) -> None:
-    """Wait until the host has taken every datagram the system kept for ``sock`` and its
-    pump is blocked or idle: received no longer changes."""
+    """Wait until the host has taken every datagram the system kept for ``sock`` and its pump
+    has done what it can: trio's own signal of quiet, every task waiting and no I/O ready (a
+    datagram still in the system's buffer would make the receiver runnable)."""
     with anyio.fail_after(20):
-        while True:
-            before = (sock.received, sock.delivered, sock.dropped)
-            await anyio.sleep(0.05)
-            if _system_queue(sock) == 0 and before == (sock.received, sock.delivered, sock.dropped):
-                return
+        await trio.testing.wait_all_tasks_blocked()
+    assert _system_queue(sock) == 0
 
 
 def _system_queue(sock: UdpSocket) -> int:
