@@ -272,6 +272,31 @@ class ErrnoError(IPCError):
         return cls(message, code=code, errno=-number, syscall=syscall, path=shown_path)
 
     @classmethod
+    def for_socket(
+        cls,
+        number: int,
+        syscall: str,
+        address: str | None = None,
+        port: int | None = None,
+        **extra: Any,
+    ) -> ErrnoError:
+        """A socket's system error as Node words it (``connect ECONNREFUSED 127.0.0.1:9``):
+        ``code``, negative ``errno``, ``syscall``, and ``address``/``port`` when given."""
+        code = errno_module.errorcode.get(number, "EIO")
+        message = f"{syscall} {code}"
+        if address is not None:
+            message += f" {address}" if port is None else f" {address}:{port}"
+        fields = {"address": address, "port": port, **extra}
+        return cls(
+            message,
+            code=code,
+            errno=-number,
+            syscall=syscall,
+            reason=os.strerror(number),
+            **{key: value for key, value in fields.items() if value is not None},
+        )
+
+    @classmethod
     def from_gaierror(cls, error: socket.gaierror, hostname: str) -> ErrnoError:
         """A failed ``getaddrinfo`` as Node words it (``getaddrinfo ENOTFOUND example.invalid``):
         EAI_NONAME and EAI_NODATA are ``ENOTFOUND``, the others keep their ``EAI_*`` name

@@ -8,7 +8,6 @@ System errors are :class:`~oro_framework.ErrnoError` worded as Node's ``exceptio
 from __future__ import annotations
 
 import errno as errno_module
-import os
 from typing import Any, ClassVar
 
 from oro_framework import ErrnoError, InvalidArgumentError, IPCError, NotFoundError
@@ -74,19 +73,7 @@ def system_error(
     number: int, syscall: str, address: str | None = None, port: int | None = None, **extra: Any
 ) -> ErrnoError:
     """``<syscall> <CODE> <address>:<port>``, Node's wording, from an errno value."""
-    code = errno_module.errorcode.get(number, "EIO")
-    message = f"{syscall} {code}"
-    if address is not None:
-        message += f" {address}" if port is None else f" {address}:{port}"
-    fields = {"address": address, "port": port, **extra}
-    return ErrnoError(
-        message,
-        code=code,
-        errno=-number,
-        syscall=syscall,
-        reason=os.strerror(number),
-        **{key: value for key, value in fields.items() if value is not None},
-    )
+    return ErrnoError.for_socket(number, syscall, address, port, **extra)
 
 
 def from_os_error(

@@ -1,0 +1,300 @@
+"""One connection of a page: ordered writes, and reading with credit.
+
+Writes carry the page's ``seq`` and run in its order whatever order their requests arrive in,
+so the page can keep several in flight; each answers once its bytes are in the OS socket, so a
+peer that does not read holds the page's writes back. Reading sends the page what arrives, as
+Conduit frames, while the bytes it has not acknowledged stay within ``tcp.read_window_bytes``:
+beyond that the host stops reading and TCP makes the peer wait.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno as errno_module
+import json
+import socket
+import ssl
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from typing import Any, Final, Literal, final
+
+import anyio
+from anyio.abc import ByteStream
+
+from oro_framework import InvalidArgumentError, IPCError
+from oro_tls.addresses import Endpoint, endpoint_of
+from oro_tls.errors import from_os_error, system_error
+from oro_tls.verification import handshake_error
+
+__all__ = ["MAX_SEQ_AHEAD", "READ_CHUNK", "Connection", "Deliver", "Kind", "error_frame"]
+
+Kind = Literal["tcp", "tls"]
+Deliver = Callable[[Mapping[str, Any], bytes], Awaitable[None]]
+"""Sends one frame to the connection's page (options, payload)."""
+
+READ_CHUNK: Final = 256 * 1024
+MAX_SEQ_AHEAD: Final = 64
+"""How far ahead of the next write a ``seq`` may be (the page keeps 4 in flight)."""
+
+
+@final
+class _Signal:
+    """Wakes every task waiting for a change of state (one event per change)."""
+
+    def __init__(self) -> None:
+        self._event = anyio.Event()
+
+    def notify(self) -> None:
+        self._event.set()
+        self._event = anyio.Event()
+
+    async def wait(self) -> None:
+        await self._event.wait()
+
+
+@final
+class Connection:
+    """A connected TCP or TLS stream that belongs to page ``window``."""
+
+    def __init__(
+        self,
+        connection_id: str,
+        window: int | None,
+        kind: Kind,
+        stream: ByteStream,
+        raw: socket.socket,
+        *,
+        read_window: int,
+    ) -> None:
+        self.id = connection_id
+        self.window = window
+        self.kind = kind
+        self.stream = stream
+        self.raw = raw
+        self.read_window = read_window
+        self.local: Endpoint = endpoint_of(raw.getsockname(), raw.family)
+        self.remote: Endpoint = endpoint_of(raw.getpeername(), raw.family)
+        self.tls: dict[str, Any] | None = None
+        """The TLS facts the page gets (``tls.connect``'s answer, a ``connection`` frame)."""
+        self.bytes_read = 0
+        self.bytes_written = 0
+        self.closed = False
+        self.ended = False
+        """The peer ended its side (EOF): the page got the ``end`` frame."""
+        self.shut = False
+        """This side ended (``shutdown``): writes are refused."""
+        self._next_seq = 0
+        self._waiting: set[int] = set()
+        self._abandoned: set[int] = set()
+        self._turn = _Signal()
+        self.reading = False
+        self.unacked = 0
+        self._credit = _Signal()
+        self._send_lock = anyio.Lock()
+        self.reader: anyio.CancelScope | None = None
+
+    # ----------------------------------------------------------------------------------------
+    # Writing, in the page's order
+    # ----------------------------------------------------------------------------------------
+
+    @contextlib.asynccontextmanager
+    async def turn(self, seq: int) -> AsyncIterator[None]:
+        """Wait until every write and shutdown before ``seq`` ran, then run this one.
+
+        :raises InvalidArgumentError: ``seq`` already used, waiting, or too far ahead.
+        """
+        if seq < self._next_seq or seq in self._waiting or seq > self._next_seq + MAX_SEQ_AHEAD:
+            raise InvalidArgumentError(
+                f"seq {seq} is not the next write of socket {self.id!r} "
+                f"(next: {self._next_seq}, at most {MAX_SEQ_AHEAD} ahead, each once)",
+                code="ERR_INVALID_ARG_VALUE",
+                parameter="seq",
+            )
+        self._waiting.add(seq)
+        try:
+            while self._next_seq != seq:
+                await self._turn.wait()
+        except BaseException:
+            # A request cancelled while waiting (timeout, page gone) must not stall the
+            # writes after it.
+            self._abandoned.add(seq)
+            raise
+        finally:
+            self._waiting.discard(seq)
+        try:
+            yield
+        finally:
+            self._next_seq += 1
+            while self._next_seq in self._abandoned:
+                self._abandoned.discard(self._next_seq)
+                self._next_seq += 1
+            self._turn.notify()
+
+    async def write(self, seq: int, data: bytes) -> int:
+        """Write ``data`` after the writes before ``seq``; the byte count once in the socket.
+
+        :raises ErrnoError: ``EPIPE`` after shutdown or close, the system's error otherwise.
+        """
+        async with self.turn(seq):
+            self._check_writable("write")
+            try:
+                await self.stream.send(data)
+            except (anyio.BrokenResourceError, anyio.ClosedResourceError, OSError) as error:
+                raise self._write_error(error, "write") from None
+            self.bytes_written += len(data)
+            return len(data)
+
+    async def shutdown(self, seq: int) -> None:
+        """End this side after the writes before ``seq`` (FIN; for TLS close_notify first)."""
+        async with self.turn(seq):
+            if self.shut:
+                return
+            self._check_writable("shutdown")
+            self.shut = True
+            try:
+                await self._send_eof()
+            except (anyio.BrokenResourceError, anyio.ClosedResourceError, OSError) as error:
+                raise self._write_error(error, "shutdown") from None
+
+    async def _send_eof(self) -> None:
+        if self.kind == "tcp":
+            await self.stream.send_eof()
+            return
+        # anyio's TLSStream cannot half-close; TLS can: send close_notify, keep reading what
+        # the peer still sends, and end the TCP side.
+        from anyio.streams.tls import TLSAttribute, TLSStream
+
+        assert isinstance(self.stream, TLSStream)
+        ssl_object = self.stream.extra(TLSAttribute.ssl_object)
+        with contextlib.suppress(ssl.SSLError):
+            ssl_object.unwrap()
+        pending = self.stream._write_bio.read()
+        if pending:
+            await self.stream.transport_stream.send(pending)
+        await self.stream.transport_stream.send_eof()
+
+    def _check_writable(self, syscall: str) -> None:
+        if self.closed or self.shut:
+            raise system_error(errno_module.EPIPE, syscall, *self.remote[:2])
+
+    def _write_error(self, error: BaseException, syscall: str) -> IPCError:
+        cause = error.__cause__ if isinstance(error.__cause__, OSError) else error
+        if isinstance(cause, ssl.SSLError):
+            return handshake_error(cause, host=self.remote[0], port=self.remote[1])
+        if isinstance(cause, OSError) and cause.errno:
+            return from_os_error(cause, syscall, *self.remote[:2])
+        return system_error(errno_module.EPIPE, syscall, *self.remote[:2])
+
+    # ----------------------------------------------------------------------------------------
+    # Reading with credit
+    # ----------------------------------------------------------------------------------------
+
+    def start_reading(self) -> None:
+        self.reading = True
+        self._credit.notify()
+
+    async def stop_reading(self) -> None:
+        """Stop reading; returns once no frame is being sent, so none follows its answer."""
+        self.reading = False
+        async with self._send_lock:
+            pass
+
+    def acknowledge(self, count: int) -> None:
+        """The page emitted ``count`` more bytes: that much credit comes back."""
+        self.unacked = max(0, self.unacked - count)
+        self._credit.notify()
+
+    async def _wait_for_credit(self) -> None:
+        while not self.reading or self.unacked >= self.read_window:
+            await self._credit.wait()
+
+    async def read_into(self, deliver: Deliver) -> None:
+        """Send the page what the peer sends until it ends, fails or the connection closes."""
+        while True:
+            await self._wait_for_credit()
+            try:
+                data = await self.stream.receive(READ_CHUNK)
+            except anyio.EndOfStream:
+                self.ended = True
+                await self._deliver(deliver, {"event": "end"}, b"")
+                return
+            except anyio.ClosedResourceError:
+                return
+            except (anyio.BrokenResourceError, ssl.SSLError, OSError) as error:
+                if not self.closed:
+                    await self._deliver(deliver, error_frame(self._read_error(error)), b"")
+                    self.close()
+                return
+            self.bytes_read += len(data)
+            self.unacked += len(data)
+            await self._wait_for_credit_to_send()
+            await self._deliver(deliver, {"event": "data"}, data)
+
+    async def _wait_for_credit_to_send(self) -> None:
+        # readStop may have come while the receive was waiting: the bytes wait for readStart.
+        while not self.reading:
+            await self._credit.wait()
+
+    async def _deliver(self, deliver: Deliver, options: Mapping[str, Any], payload: bytes) -> None:
+        async with self._send_lock:
+            await deliver(options, payload)
+
+    def _read_error(self, error: BaseException) -> IPCError:
+        cause = error.__cause__ if isinstance(error.__cause__, OSError) else error
+        host, port = self.remote[:2]
+        if isinstance(cause, ssl.SSLError):
+            return handshake_error(cause, host=host, port=port)
+        if isinstance(cause, OSError) and cause.errno:
+            return from_os_error(cause, "read", host, port)
+        return system_error(errno_module.ECONNRESET, "read", host, port)
+
+    # ----------------------------------------------------------------------------------------
+    # Closing
+    # ----------------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close at once (Node's ``destroy()``): the reader stops, waiting writes fail."""
+        if self.closed:
+            return
+        self.closed = True
+        if self.reader is not None:
+            self.reader.cancel()
+        anyio.notify_closing(self.raw)
+        self.raw.close()
+        self._credit.notify()
+
+    def endpoints(self) -> dict[str, Any]:
+        """The connection's id and both ends, as the page's ``Socket`` reports them."""
+        local, remote = self.local, self.remote
+        return {
+            "id": self.id,
+            "localAddress": local[0],
+            "localPort": local[1],
+            "localFamily": local[2],
+            "remoteAddress": remote[0],
+            "remotePort": remote[1],
+            "remoteFamily": remote[2],
+        }
+
+    def diagnostics(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "window": self.window,
+            "remote": f"{self.remote[0]}:{self.remote[1]}",
+            "bytesRead": self.bytes_read,
+            "bytesWritten": self.bytes_written,
+            "unacknowledged": self.unacked,
+            "reading": self.reading,
+        }
+
+
+def error_frame(error: IPCError) -> dict[str, Any]:
+    """The frame options of an error the page gets as an ``error`` event: ``code``,
+    ``message``, ``errno``/``syscall`` when set, every other field as the JSON ``detail``."""
+    fields = error.to_dict()
+    options: dict[str, Any] = {"event": "error", "code": error.code, "message": error.message}
+    for key in ("errno", "syscall"):
+        if key in fields:
+            options[key] = fields[key]
+    detail = {key: value for key, value in fields.items() if key not in options}
+    options["detail"] = json.dumps(detail, separators=(",", ":"))
+    return options

@@ -1,0 +1,66 @@
+"""Fixtures: a host with oro-conduit and oro-tls, a page client, the page's Conduit for a
+socket, and TCP peers on loopback."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import anyio
+import oro_conduit.plugin
+import oro_tls.plugin
+import pytest
+import trio_websocket
+from oro_conduit import STATE as CONDUIT
+from oro_conduit.codec import decode_frame
+
+from oro_framework import Host
+from oro_framework.testing import MemoryClient, make_host
+
+TLS_PLUGINS = (oro_conduit.plugin, oro_tls.plugin)
+
+
+@pytest.fixture
+async def host() -> AsyncIterator[Host]:
+    async with make_host(TLS_PLUGINS) as running:
+        yield running
+
+
+@pytest.fixture
+def client(host: Host) -> MemoryClient:
+    """Requests as the page of window 0 makes them."""
+    return MemoryClient(host, window=0)
+
+
+@asynccontextmanager
+async def page_conduit(host: Host, socket_id: str) -> AsyncIterator[Any]:
+    """The page's Conduit client for socket (or server) ``socket_id``, as net.js opens it."""
+    server = host.stash[CONDUIT]
+    url = f"ws://127.0.0.1:{server.port}/{socket_id}/0?key={server.key}"
+    async with trio_websocket.open_websocket_url(url) as conduit:
+        yield conduit
+
+
+async def next_frame(conduit: Any) -> tuple[dict[str, Any], bytes]:
+    with anyio.fail_after(10):
+        frame = decode_frame(await conduit.get_message())
+    return dict(frame.options), frame.payload
+
+
+async def read_bytes(
+    client: MemoryClient, conduit: Any, socket_id: str, count: int, *, route: str = "tcp"
+) -> bytes:
+    """``count`` bytes of socket ``socket_id``'s data frames, acknowledged as net.js does."""
+    received = bytearray()
+    while len(received) < count:
+        options, payload = await next_frame(conduit)
+        assert options["event"] == "data", options
+        received += payload
+        assert (await client.call(f"{route}.ack", id=socket_id, bytes=len(payload))).ok
+    return bytes(received)
+
+
+def open_descriptors() -> int:
+    return len(os.listdir("/proc/self/fd"))
