@@ -1,0 +1,203 @@
+"""TCP and TLS from a real headless Chromium page (``node:net``, ``node:tls``), against Python
+sockets doing the same in the same run.
+
+Every case talks to the same echo peer, a Python thread per connection on 127.0.0.1 sending
+every byte straight back (over TLS with a certificate from a private CA, or plain TCP). "ours"
+is page → host → echo peer → host → page; the baseline is Python's ``socket``/``ssl`` in this
+process against the same peer.
+
+Rows:
+
+* ``throughput tls|tcp`` — MB/s echoed: the page writes 64 KiB chunks as Node code does
+  (``write()`` until it returns false, then ``drain``) and reads the echo; the baseline writes
+  64 KiB ``sendall``s from one thread while another reads. Goal (issue 13): ≥ 0.5× raw for TLS.
+* ``connect+handshake tls`` — p50 from ``tls.connect()`` to ``secureConnect``; the baseline a
+  Python ``ssl`` client's connect + handshake. Goal: ≤ 1.5× raw.
+* ``connect tcp`` — p50 from ``net.connect()`` to ``connect``.
+
+Run: ``.venv/bin/python bench/tls.py [--quick]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import ssl
+import statistics
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import oro_conduit.plugin
+import oro_tls.plugin
+import trustme
+
+from oro_framework.testing import launch_chromium, open_app_page, served_app
+
+APP = Path(__file__).resolve().parents[1] / "examples" / "minimal"
+CHUNK = 64 * 1024
+
+PAGE = """async ([port, mode, total, count, ca, secure]) => {
+  const net = (await import('node:net')).default
+  const tls = (await import('node:tls')).default
+  const open = () => new Promise((resolve, reject) => {
+    const socket = secure
+      ? tls.connect({ host: '127.0.0.1', port, ca, servername: 'localhost' }, () => resolve(socket))
+      : net.connect({ host: '127.0.0.1', port }, () => resolve(socket))
+    socket.once('error', reject)
+  })
+  if (mode === 'connect') {
+    const times = []
+    for (let i = 0; i < count + 5; i++) {
+      const started = performance.now()
+      const socket = await open()
+      if (i >= 5) times.push(performance.now() - started)
+      socket.destroy()
+    }
+    return { times }
+  }
+  const socket = await open()
+  const chunk = new Uint8Array(CHUNK).fill(120)
+  let received = 0
+  const echoed = new Promise((resolve) => socket.on('data', (data) => {
+    received += data.length
+    if (received >= total) resolve()
+  }))
+  const started = performance.now()
+  for (let sent = 0; sent < total; sent += chunk.length) {
+    if (!socket.write(chunk)) await new Promise((resolve) => socket.once('drain', resolve))
+  }
+  await echoed
+  const seconds = (performance.now() - started) / 1000
+  socket.destroy()
+  return { seconds }
+}""".replace("CHUNK", str(CHUNK))
+
+
+@contextmanager
+def echo_peer(context: ssl.SSLContext | None) -> Iterator[int]:
+    """A thread per connection echoing everything on a loopback port; yields the port."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def echo(connection: socket.socket) -> None:
+        with connection:
+            try:
+                stream = (
+                    context.wrap_socket(connection, server_side=True) if context else connection
+                )
+                while data := stream.recv(256 * 1024):
+                    stream.sendall(data)
+            except (OSError, ssl.SSLError):
+                return
+
+    def serve() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+            except TimeoutError:
+                continue
+            connection.settimeout(30)
+            threading.Thread(target=echo, args=(connection,), daemon=True).start()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        stop.set()
+        thread.join()
+        listener.close()
+
+
+def raw_connect(port: int, context: ssl.SSLContext | None) -> socket.socket:
+    sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+    return context.wrap_socket(sock, server_hostname="localhost") if context else sock
+
+
+def raw_connect_times(port: int, context: ssl.SSLContext | None, count: int) -> list[float]:
+    times = []
+    for index in range(count + 5):
+        started = time.perf_counter()
+        sock = raw_connect(port, context)
+        if index >= 5:
+            times.append((time.perf_counter() - started) * 1000)
+        sock.close()
+    return times
+
+
+def raw_throughput(port: int, context: ssl.SSLContext | None, total: int) -> float:
+    """MB/s of ``total`` bytes echoed, 64 KiB writes from one thread, reads in another."""
+    sock = raw_connect(port, context)
+    chunk = b"x" * CHUNK
+    received = 0
+
+    def read() -> None:
+        nonlocal received
+        while received < total:
+            data = sock.recv(256 * 1024)
+            if not data:
+                return
+            received += len(data)
+
+    reader = threading.Thread(target=read)
+    started = time.perf_counter()
+    reader.start()
+    for _ in range(0, total, CHUNK):
+        sock.sendall(chunk)
+    reader.join()
+    seconds = time.perf_counter() - started
+    sock.close()
+    return total / seconds / 1e6
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="less data (smoke run)")
+    quick = parser.parse_args().quick
+    total, count = (16 << 20, 20) if quick else (128 << 20, 100)
+    authority = trustme.CA()
+    server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("localhost", "127.0.0.1").configure_cert(server)
+    client = ssl.create_default_context()
+    authority.configure_trust(client)
+    ca = authority.cert_pem.bytes().decode()
+    with (
+        launch_chromium() as browser,
+        served_app([oro_conduit.plugin, oro_tls.plugin], app_dir=APP) as app,
+    ):
+        page = open_app_page(browser, app)
+        print(f"{'case':<28}{'ours':>14}{'raw python':>14}{'ratio':>8}   notes")
+        for label, peer_context, client_context in (
+            ("tls", server, client),
+            ("tcp", None, None),
+        ):
+            with echo_peer(peer_context) as port:
+                secure = peer_context is not None
+                base = raw_throughput(port, client_context, total)
+                run = page.evaluate(PAGE, [port, "throughput", total, 0, ca, secure])
+                mine = total / run["seconds"] / 1e6
+                goal = "goal ≥ 0.5" if secure else ""
+                print(
+                    f"{f'throughput {label}':<28}{mine:>9.1f} MB/s{base:>9.1f} MB/s"
+                    f"{mine / base:>8.2f}   {total >> 20} MiB echoed, higher is better; {goal}"
+                )
+                base_times = raw_connect_times(port, client_context, count)
+                times: Any = page.evaluate(PAGE, [port, "connect", 0, count, ca, secure])["times"]
+                mine_p50 = statistics.median(times)
+                base_p50 = statistics.median(base_times)
+                case = "connect+handshake tls" if secure else "connect tcp"
+                goal = "goal ≤ 1.5" if secure else ""
+                print(
+                    f"{case:<28}{mine_p50:>11.3f} ms{base_p50:>11.3f} ms"
+                    f"{mine_p50 / base_p50:>8.2f}   p50, lower is better; {goal}"
+                )
+        page.context.close()
+
+
+if __name__ == "__main__":
+    main()
