@@ -10,9 +10,10 @@ Rows:
 
 * ``throughput tls|tcp`` — MB/s echoed: the page writes 64 KiB chunks as Node code does
   (``write()`` until it returns false, then ``drain``) and reads the echo; the baseline writes
-  64 KiB ``sendall``s from one thread while another reads. Goal (issue 13): ≥ 0.5× raw for TLS.
+  64 KiB ``sendall``s from one thread while another reads. Goal (issue 13): at least half of
+  raw for TLS.
 * ``connect+handshake tls`` — p50 from ``tls.connect()`` to ``secureConnect``; the baseline a
-  Python ``ssl`` client's connect + handshake. Goal: ≤ 1.5× raw.
+  Python ``ssl`` client's connect + handshake. Goal: at most 1.5 times raw.
 * ``connect tcp`` — p50 from ``net.connect()`` to ``connect``.
 
 Run: ``.venv/bin/python bench/tls.py [--quick]``

@@ -13,6 +13,22 @@ import oro_conduit.plugin
 import oro_tls.plugin
 import pytest
 import trio_websocket
+from _certs import (  # noqa: F401 - fixtures
+    ca,
+    certs,
+    client_pair,
+    encrypted_pkcs8_key,
+    encrypted_traditional_key,
+    expired_pair,
+    not_yet_valid_pair,
+    other_ca,
+    rsa_server_pair,
+    self_signed_pair,
+    server_pair,
+    untrusted_client_pair,
+    untrusted_server_pair,
+    wrong_host_pair,
+)
 from oro_conduit import STATE as CONDUIT
 from oro_conduit.codec import decode_frame
 

@@ -16,9 +16,10 @@ SHOWCASE = Path(__file__).resolve().parents[3] / "examples" / "showcase"
 
 
 def test_showcase_panel_echoes_through_a_page_server(chromium_browser: Browser) -> None:
-    with served_app(TLS_PLUGINS, app_dir=SHOWCASE) as served, app_page(
-        chromium_browser, served
-    ) as page:
+    with (
+        served_app(TLS_PLUGINS, app_dir=SHOWCASE) as served,
+        app_page(chromium_browser, served) as page,
+    ):
         page.wait_for_function(
             "() => document.getElementById('tcp-result').textContent.includes('client')"
         )

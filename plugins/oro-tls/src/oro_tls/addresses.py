@@ -124,4 +124,3 @@ async def resolve(host: str, family: int = socket.AF_UNSPEC) -> list[tuple[int, 
         if pair not in pairs:
             pairs.append(pair)
     return pairs
-
