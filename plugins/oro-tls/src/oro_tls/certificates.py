@@ -82,8 +82,13 @@ def _general_name(name: x509.GeneralName) -> str | None:
     if isinstance(name, x509.DNSName):
         return f"DNS:{name.value}"
     if isinstance(name, x509.IPAddress):
-        if isinstance(name.value, ipaddress.IPv4Address | ipaddress.IPv6Address):
+        if isinstance(name.value, ipaddress.IPv4Address):
             return f"IP Address:{name.value}"
+        if isinstance(name.value, ipaddress.IPv6Address):
+            # Node prints every group, upper-case, unabbreviated: 0:0:0:0:0:0:0:1.
+            packed = name.value.packed
+            groups = (int.from_bytes(packed[i : i + 2], "big") for i in range(0, 16, 2))
+            return "IP Address:" + ":".join(f"{group:X}" for group in groups)
         return None
     if isinstance(name, x509.RFC822Name):
         return f"email:{name.value}"
