@@ -15,6 +15,7 @@ import trustme
 from _certs import (
     Certs,
     certificate_der,
+    client_only_pair,
     issue,
     make_certs,
     pem_pair,
@@ -93,6 +94,7 @@ KINDS = {
         "SELF_SIGNED_CERT_IN_CHAIN",
         "SELF_SIGNED_CERT_IN_CHAIN",
     ),
+    "client_only": ("CERT_NOT_PERMITTED", "INVALID_PURPOSE", "INVALID_PURPOSE"),
 }
 
 
@@ -101,6 +103,8 @@ def _pair(certs: Certs, kind: str) -> tuple[str, str]:
         return certs.extras["untrusted"]
     if kind == "untrusted_intermediate":
         return _intermediate_pair(certs.other_ca)
+    if kind == "client_only":
+        return client_only_pair(certs.ca, "localhost", "127.0.0.1")
     if kind == "untrusted_root_in_chain":
         return _with_root(certs.extras["untrusted"], certs.other_ca)
     pair: tuple[str, str] = getattr(certs, kind)
@@ -313,6 +317,16 @@ def test_node_certificate_shape(certs: Certs) -> None:
     client = node_certificate(certificate_der(certs.client[0]))
     assert client["subject"]["CN"] == "client"
     assert client["subjectaltname"] == "email:client@example"
+
+
+def test_node_certificate_of_what_cryptography_cannot_parse() -> None:
+    der = b"\x30\x03\x02\x01\x00"
+    assert set(node_certificate(der)) == {
+        "fingerprint",
+        "fingerprint256",
+        "fingerprint512",
+        "raw",
+    }
 
 
 def test_node_time_pads_the_day_with_a_space() -> None:
