@@ -327,7 +327,8 @@ def _serve(
 
 
 def _echo(connection: socket.socket) -> None:
-    with contextlib.suppress(OSError):
+    """Echo until the peer's FIN, then close (the peer sees its own FIN come back)."""
+    with connection, contextlib.suppress(OSError):
         while data := connection.recv(65536):
             connection.sendall(data)
 

@@ -16,6 +16,7 @@ from _certs import (
     certificate_der,
     encrypted_key,
     make_certs,
+    tcp_echo_server,
     tls_client,
     tls_echo_server,
 )
@@ -386,3 +387,13 @@ def test_alpn_is_negotiated(certs: Certs) -> None:
             assert tls.selected_alpn_protocol() is None
     _invalid("ERR_INVALID_ARG_VALUE", client_context, TlsMaterial(), alpn=("",))
     _invalid("ERR_INVALID_ARG_VALUE", client_context, TlsMaterial(), alpn=("x" * 256,))
+
+
+def test_the_plain_tcp_echo_server_echoes() -> None:
+    with tcp_echo_server() as address, socket.create_connection(address, timeout=TIMEOUT) as raw:
+        raw.sendall(b"plain")
+        raw.shutdown(socket.SHUT_WR)
+        received = b""
+        while chunk := raw.recv(1024):
+            received += chunk
+    assert received == b"plain"
