@@ -80,12 +80,7 @@ def self_signed(*names: str, days: int = 30) -> PemPair:
     """A self-signed end-entity certificate (not a CA) for ``names``, with no issuer at all."""
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, (names or SERVER_NAMES)[0])])
-    alt_names: list[x509.GeneralName] = []
-    for entry in names or SERVER_NAMES:
-        try:
-            alt_names.append(x509.IPAddress(ipaddress.ip_address(entry)))
-        except ValueError:
-            alt_names.append(x509.DNSName(entry))
+    alt_names = _alt_names(names or SERVER_NAMES)
     now = _now()
     certificate = (
         x509.CertificateBuilder()
@@ -108,6 +103,16 @@ def self_signed(*names: str, days: int = 30) -> PemPair:
             serialization.NoEncryption(),
         ).decode("ascii"),
     )
+
+
+def _alt_names(names: tuple[str, ...]) -> list[x509.GeneralName]:
+    alt_names: list[x509.GeneralName] = []
+    for entry in names:
+        try:
+            alt_names.append(x509.IPAddress(ipaddress.ip_address(entry)))
+        except ValueError:
+            alt_names.append(x509.DNSName(entry))
+    return alt_names
 
 
 def encrypted_key(key_pem: str, passphrase: str = PASSPHRASE, *, traditional: bool = False) -> str:
@@ -322,7 +327,8 @@ def _serve(
 
 
 def _echo(connection: socket.socket) -> None:
-    with contextlib.suppress(OSError):
+    """Echo until the peer's FIN, then close (the peer sees its own FIN come back)."""
+    with connection, contextlib.suppress(OSError):
         while data := connection.recv(65536):
             connection.sendall(data)
 
@@ -407,3 +413,34 @@ def tls_client(
     except BaseException:
         raw.close()
         raise
+
+
+def client_only_pair(authority: trustme.CA, *names: str) -> PemPair:
+    """A leaf of ``authority`` for ``names`` whose only extended key usage is clientAuth: not
+    a certificate a TLS client accepts from a server (OpenSSL's INVALID_PURPOSE)."""
+    ca_key = serialization.load_pem_private_key(authority.private_key_pem.bytes(), None)
+    ca_certificate = x509.load_pem_x509_certificate(authority.cert_pem.bytes())
+    key = ec.generate_private_key(ec.SECP256R1())
+    alt_names = _alt_names(names or ("localhost",))
+    now = _now()
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "client only")]))
+        .issuer_name(ca_certificate.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(hours=1))
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.SubjectAlternativeName(alt_names), critical=False)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)
+        .sign(ca_key, hashes.SHA256())  # type: ignore[arg-type]
+    )
+    return (
+        certificate.public_bytes(serialization.Encoding.PEM).decode("ascii"),
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ).decode("ascii"),
+    )

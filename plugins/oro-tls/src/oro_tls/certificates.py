@@ -82,8 +82,13 @@ def _general_name(name: x509.GeneralName) -> str | None:
     if isinstance(name, x509.DNSName):
         return f"DNS:{name.value}"
     if isinstance(name, x509.IPAddress):
-        if isinstance(name.value, ipaddress.IPv4Address | ipaddress.IPv6Address):
+        if isinstance(name.value, ipaddress.IPv4Address):
             return f"IP Address:{name.value}"
+        if isinstance(name.value, ipaddress.IPv6Address):
+            # Node prints every group, upper-case, unabbreviated: 0:0:0:0:0:0:0:1.
+            packed = name.value.packed
+            groups = (int.from_bytes(packed[i : i + 2], "big") for i in range(0, 16, 2))
+            return "IP Address:" + ":".join(f"{group:X}" for group in groups)
         return None
     if isinstance(name, x509.RFC822Name):
         return f"email:{name.value}"
@@ -122,6 +127,23 @@ def node_certificate(der: bytes | None) -> dict[str, Any]:
     """Node's ``getPeerCertificate()`` of a DER certificate (``{}`` for ``None``)."""
     if not der:
         return {}
+    try:
+        return _node_certificate(der)
+    except ValueError:
+        # OpenSSL accepted it, cryptography does not parse it (a negative serial, duplicate
+        # extensions...): what needs no parsing.
+        return {**_digests(der), "raw": base64.b64encode(der).decode("ascii")}
+
+
+def _digests(der: bytes) -> dict[str, str]:
+    return {
+        "fingerprint": _colon_hex(hashlib.sha1(der).digest()),
+        "fingerprint256": _colon_hex(hashlib.sha256(der).digest()),
+        "fingerprint512": _colon_hex(hashlib.sha512(der).digest()),
+    }
+
+
+def _node_certificate(der: bytes) -> dict[str, Any]:
     certificate = x509.load_der_x509_certificate(der)
     public_key = certificate.public_key()
     spki = public_key.public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
@@ -152,9 +174,7 @@ def node_certificate(der: bytes | None) -> dict[str, Any]:
     result["pubkey"] = base64.b64encode(spki).decode("ascii")
     result["valid_from"] = node_time(certificate.not_valid_before_utc)
     result["valid_to"] = node_time(certificate.not_valid_after_utc)
-    result["fingerprint"] = _colon_hex(hashlib.sha1(der).digest())
-    result["fingerprint256"] = _colon_hex(hashlib.sha256(der).digest())
-    result["fingerprint512"] = _colon_hex(hashlib.sha512(der).digest())
+    result.update(_digests(der))
     try:
         usages = certificate.extensions.get_extension_for_class(x509.ExtendedKeyUsage)
         result["ext_key_usage"] = [oid.dotted_string for oid in usages.value]

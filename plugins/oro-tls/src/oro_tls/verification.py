@@ -36,7 +36,7 @@ from typing import Any, ClassVar, Final
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509 import verification
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from oro_framework import ErrnoError, IPCError
 
@@ -341,7 +341,9 @@ def _issued_by(certificate: x509.Certificate, issuer: x509.Certificate) -> bool:
         return False
     try:
         certificate.verify_directly_issued_by(issuer)
-    except (ValueError, TypeError, Exception):
+    # InvalidSignature, or ValueError/TypeError/UnsupportedAlgorithm for keys it cannot use:
+    # all mean "not this issuer".
+    except Exception:
         return False
     return True
 
@@ -360,14 +362,14 @@ def _presented_path(chain: list[x509.Certificate]) -> list[x509.Certificate]:
     return path
 
 
-def _time_failure(path: Iterable[x509.Certificate], now: datetime.datetime) -> VerifyFailure:
+def _time_failure(path: Iterable[x509.Certificate], now: datetime.datetime) -> VerifyFailure | None:
     # OpenSSL checks the times from the root down and Node reports the last error: the leaf's.
     for certificate in path:
         if now > certificate.not_valid_after_utc:
             return _failure(10)
         if now < certificate.not_valid_before_utc:
             return _failure(9)
-    raise LookupError
+    return None
 
 
 def _name_matches(certificate: x509.Certificate, hostname: str) -> bool:
@@ -439,6 +441,21 @@ def verify_chain(
     moment = now or datetime.datetime.now(datetime.UTC)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=datetime.UTC)
+    try:
+        return _verify_chain(chain, hostname, ca, moment)
+    except ValueError as error:
+        # What OpenSSL accepted and cryptography does not parse (duplicate extensions, a
+        # malformed name...): say so rather than fail the connection's report.
+        return VerifyFailure(
+            code="CERTIFICATE_VERIFY_FAILED",
+            reason="CERT_UNPARSEABLE",
+            message=f"the peer's certificate does not parse: {error}",
+        )
+
+
+def _verify_chain(
+    chain: list[bytes], hostname: str | None, ca: tuple[str, ...], moment: datetime.datetime
+) -> VerifyFailure | None:
     if not chain:
         return VerifyFailure(
             code="CERT_UNTRUSTED",
@@ -446,20 +463,12 @@ def verify_chain(
             message="the peer sent no certificate",
             verify_code=2,
         )
-    try:
-        certificates = [x509.load_der_x509_certificate(der) for der in chain]
-    except ValueError as error:
-        return VerifyFailure(
-            code="CERTIFICATE_VERIFY_FAILED",
-            reason="CERT_UNPARSEABLE",
-            message=f"the peer's certificate does not parse: {error}",
-        )
+    certificates = [x509.load_der_x509_certificate(der) for der in chain]
     leaf, intermediates = certificates[0], certificates[1:]
     path = _presented_path(certificates)
-    try:
-        return _time_failure(path, moment)
-    except LookupError:
-        pass
+    expired = _time_failure(path, moment)
+    if expired is not None:
+        return expired
     if ca:
         roots = [c for entry in ca for c in _load_pem_certificates(entry.encode("ascii"))]
     else:
@@ -472,14 +481,18 @@ def verify_chain(
                 "certificates could be loaded from the system (give ca)",
                 verify_code=20,
             )
+    # A client verifier checks the path without a name (nor a subjectAltName to hold one);
+    # with every end-entity extension permitted it does not insist on clientAuth either.
+    trust = _builder(roots, moment, verification.ExtensionPolicy.permit_all())
     try:
-        _builder(
-            roots, moment, verification.ExtensionPolicy.permit_all()
-        ).build_client_verifier().verify(leaf, intermediates)
+        trust.build_client_verifier().verify(leaf, intermediates)
     except verification.VerificationError as error:
         return _untrusted(error, path, roots)
     if hostname is None:
         return None
+    if not _serves_tls(leaf):
+        # OpenSSL checks the purpose before the name: X509_V_ERR_INVALID_PURPOSE.
+        return _failure(26)
     has_san = any(isinstance(e.value, x509.SubjectAlternativeName) for e in leaf.extensions)
     if not has_san:
         return None if _name_matches(leaf, hostname) else _hostname_failure(leaf, hostname)
@@ -496,6 +509,18 @@ def verify_chain(
             return _hostname_failure(leaf, hostname)
         return _other(error)
     return None
+
+
+def _serves_tls(leaf: x509.Certificate) -> bool:
+    """Whether the leaf's extended key usage (if any) allows a TLS server."""
+    try:
+        usages = leaf.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+    except x509.ExtensionNotFound:
+        return True
+    return any(
+        usage in (ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.ANY_EXTENDED_KEY_USAGE)
+        for usage in usages
+    )
 
 
 def _untrusted(
