@@ -29,6 +29,7 @@ from _certs import (  # noqa: F401 - fixtures
     untrusted_server_pair,
     wrong_host_pair,
 )
+from anyio.abc import SocketAttribute, SocketStream
 from oro_conduit import STATE as CONDUIT
 from oro_conduit.codec import decode_frame
 
@@ -80,3 +81,23 @@ async def read_bytes(
 
 def open_descriptors() -> int:
     return len(os.listdir("/proc/self/fd"))
+
+
+@asynccontextmanager
+async def echo_peer() -> AsyncIterator[int]:
+    """A TCP echo server on 127.0.0.1 (each connection echoes until EOF, then ends)."""
+
+    async def echo(stream: SocketStream) -> None:
+        async with stream:
+            try:
+                async for chunk in stream:
+                    await stream.send(chunk)
+                await stream.send_eof()
+            except (anyio.BrokenResourceError, anyio.ClosedResourceError):
+                return
+
+    listener = await anyio.create_tcp_listener(local_host="127.0.0.1")
+    async with listener, anyio.create_task_group() as tasks:
+        tasks.start_soon(listener.serve, echo)
+        yield int(listener.extra(SocketAttribute.local_port))
+        tasks.cancel_scope.cancel()

@@ -12,34 +12,13 @@ from typing import Any
 import anyio
 import pytest
 import trio.testing
-from anyio.abc import SocketStream
-from conftest import TLS_PLUGINS, next_frame, open_descriptors, page_conduit, read_bytes
+from conftest import TLS_PLUGINS, echo_peer, next_frame, open_descriptors, page_conduit, read_bytes
 from oro_tls.state import STATE
 
 from oro_framework import Host
 from oro_framework.testing import MemoryClient, make_host
 
 pytestmark = pytest.mark.anyio
-
-
-@asynccontextmanager
-async def echo_peer() -> AsyncIterator[int]:
-    """A TCP echo server on 127.0.0.1 (each connection echoes until EOF, then ends)."""
-
-    async def echo(stream: SocketStream) -> None:
-        async with stream:
-            try:
-                async for chunk in stream:
-                    await stream.send(chunk)
-                await stream.send_eof()
-            except (anyio.BrokenResourceError, anyio.ClosedResourceError):
-                return
-
-    listener = await anyio.create_tcp_listener(local_host="127.0.0.1")
-    async with listener, anyio.create_task_group() as tasks:
-        tasks.start_soon(listener.serve, echo)
-        yield int(listener.extra(anyio.abc.SocketAttribute.local_port))
-        tasks.cancel_scope.cancel()
 
 
 @asynccontextmanager
