@@ -139,7 +139,7 @@ class Connection:
             try:
                 await self.stream.send(data)
             except (anyio.BrokenResourceError, anyio.ClosedResourceError, OSError) as error:
-                raise self._write_error(error, "write") from None
+                raise self._error(error, "write", errno_module.EPIPE) from None
             self.bytes_written += len(data)
             return len(data)
 
@@ -153,7 +153,7 @@ class Connection:
             try:
                 await self._send_eof()
             except (anyio.BrokenResourceError, anyio.ClosedResourceError, OSError) as error:
-                raise self._write_error(error, "shutdown") from None
+                raise self._error(error, "shutdown", errno_module.EPIPE) from None
 
     async def _send_eof(self) -> None:
         if self.kind == "tcp":
@@ -176,13 +176,16 @@ class Connection:
         if self.closed or self.shut:
             raise system_error(errno_module.EPIPE, syscall, *self.remote[:2])
 
-    def _write_error(self, error: BaseException, syscall: str) -> IPCError:
+    def _error(self, error: BaseException, syscall: str, fallback: int) -> IPCError:
+        """Node's error for a failed read or write: the system's, the TLS layer's, else
+        ``fallback`` (EPIPE for writes, ECONNRESET for reads)."""
         cause = error.__cause__ if isinstance(error.__cause__, OSError) else error
+        host, port = self.remote[:2]
         if isinstance(cause, ssl.SSLError):
-            return handshake_error(cause, host=self.remote[0], port=self.remote[1])
+            return handshake_error(cause, host=host, port=port, handshaking=False)
         if isinstance(cause, OSError) and cause.errno:
-            return from_os_error(cause, syscall, *self.remote[:2])
-        return system_error(errno_module.EPIPE, syscall, *self.remote[:2])
+            return from_os_error(cause, syscall, host, port)
+        return system_error(fallback, syscall, host, port)
 
     # ----------------------------------------------------------------------------------------
     # Reading with credit
@@ -221,7 +224,11 @@ class Connection:
                 return
             except (anyio.BrokenResourceError, ssl.SSLError, OSError) as error:
                 if not self.closed:
-                    await self._deliver(deliver, error_frame(self._read_error(error)), b"")
+                    await self._deliver(
+                        deliver,
+                        error_frame(self._error(error, "read", errno_module.ECONNRESET)),
+                        b"",
+                    )
                     self.close()
                 return
             self.bytes_read += len(data)
@@ -237,15 +244,6 @@ class Connection:
     async def _deliver(self, deliver: Deliver, options: Mapping[str, Any], payload: bytes) -> None:
         async with self._send_lock:
             await deliver(options, payload)
-
-    def _read_error(self, error: BaseException) -> IPCError:
-        cause = error.__cause__ if isinstance(error.__cause__, OSError) else error
-        host, port = self.remote[:2]
-        if isinstance(cause, ssl.SSLError):
-            return handshake_error(cause, host=host, port=port)
-        if isinstance(cause, OSError) and cause.errno:
-            return from_os_error(cause, "read", host, port)
-        return system_error(errno_module.ECONNRESET, "read", host, port)
 
     # ----------------------------------------------------------------------------------------
     # Closing
