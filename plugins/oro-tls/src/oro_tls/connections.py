@@ -1,10 +1,10 @@
 """One connection of a page: ordered writes, and reading with credit.
 
 Writes carry the page's ``order`` (0, 1, 2...) and run in it, whatever order their requests
-arrive in, so the page can keep several in flight; each answers once its bytes are in the OS socket, so a
-peer that does not read holds the page's writes back. Reading sends the page what arrives, as
-Conduit frames, while the bytes it has not acknowledged stay within ``tcp.read_window_bytes``:
-beyond that the host stops reading and TCP makes the peer wait.
+arrive in, so the page can keep several in flight; each answers once its bytes are in the OS
+socket, so a peer that does not read holds the page's writes back. Reading sends the page what
+arrives, as Conduit frames, while the bytes it has not acknowledged stay within
+``tcp.read_window_bytes``: beyond that the host stops reading and TCP makes the peer wait.
 """
 
 from __future__ import annotations
