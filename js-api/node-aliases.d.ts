@@ -22,6 +22,11 @@ declare module 'node:os' {
   export { default } from 'oro:os'
 }
 
+declare module 'node:stream' {
+  export * from 'oro:stream'
+  export { default } from 'oro:stream'
+}
+
 declare module 'node:dgram' {
   export * from 'oro:dgram'
   export { default } from 'oro:dgram'
