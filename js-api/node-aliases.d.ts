@@ -56,3 +56,13 @@ declare module 'node:fs/promises' {
   export * from 'oro:fs/promises'
   export { default } from 'oro:fs/promises'
 }
+
+declare module 'node:net' {
+  export * from 'oro:net'
+  export { default } from 'oro:net'
+}
+
+declare module 'node:tls' {
+  export * from 'oro:tls'
+  export { default } from 'oro:tls'
+}
