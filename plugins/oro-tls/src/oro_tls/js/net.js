@@ -830,13 +830,16 @@ export class Socket extends Duplex {
     callback(error)
     const done = () => {
       this.#closed = true
-      this.conduit?.close()
+      try {
+        this.conduit?.close()
+      } catch {}
       this.emit('close', hadError)
     }
     if (wasOpen) {
       request(`${this[kRoute]}.close`, { id: this.id }).then(done, done)
     } else {
-      queueMicrotask(done)
+      // As Node's handle closes: after the `error` event and what it started.
+      setTimeout(done, 0)
     }
   }
 
