@@ -239,7 +239,7 @@ def test_a_paused_page_makes_the_python_writer_block_and_nothing_is_lost(
     page: Page, peer: Peer
 ) -> None:
     total = 24 * 1024 * 1024
-    pattern = bytes(range(256)) * 256  # 64 KiB
+    pattern = bytes(range(256)) * 257  # 64 KiB from any offset of the byte sequence
     in_background(
         page,
         """
@@ -260,7 +260,7 @@ def test_a_paused_page_makes_the_python_writer_block_and_nothing_is_lost(
         nonlocal sent
         while sent < total:
             try:
-                sent += writer.send(pattern)
+                sent += writer.send(pattern[sent % 256 : sent % 256 + 65536])
             except BlockingIOError:
                 return
 
@@ -302,10 +302,8 @@ def test_a_paused_page_makes_the_python_writer_block_and_nothing_is_lost(
     )
     writer.setblocking(True)
     writer.settimeout(60)
-    offset = blocked_at % len(pattern)
     rest = total - blocked_at
-    stream = (pattern[offset:] + pattern * (rest // len(pattern) + 2))[:rest]
-    writer.sendall(stream)
+    writer.sendall((bytes(range(256)) * (rest // 256 + 2))[blocked_at % 256 :][:rest])
     result = finish(page)
     assert seen[1] is True
     # The host sent at most its read window (1 MiB), one read (256 KiB) and what the page
