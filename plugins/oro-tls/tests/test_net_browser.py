@@ -66,7 +66,8 @@ PRELUDE = """
 const net = (await import('node:net')).default
 const { Buffer } = await import('node:buffer')
 const within = (promise, ms = 10000, what = 'event') => Promise.race([promise,
-  new Promise((_, reject) => setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms))])
+  new Promise((_, reject) =>
+    setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms))])
 const next = (emitter, event) => within(new Promise((resolve) =>
   emitter.once(event, (...args) => resolve(args))), 10000, event)
 const connected = (s, event = 'connect') => within(new Promise((resolve, reject) => {
@@ -87,6 +88,14 @@ const record = (s, events) => {
 }
 const closed = (s) => next(s, 'close')
 """
+
+
+def assert_refused(port: int) -> None:
+    """Nothing listens on 127.0.0.1:``port`` any more."""
+    with socket.socket() as probe:
+        probe.settimeout(TIMEOUT)
+        with pytest.raises(ConnectionRefusedError):
+            probe.connect(("127.0.0.1", port))
 
 
 def in_page(page: Page, body: str, arg: Any = None) -> Any:
@@ -130,7 +139,16 @@ def test_a_mebibyte_makes_the_round_trip_in_order(page: Page, echo: int) -> None
         echo,
     )
     assert result["state"] == [True, True, "opening"]
-    assert result["ends"] == ["127.0.0.1", echo, "IPv4", "127.0.0.1", "number", "IPv4", "open", False]
+    assert result["ends"] == [
+        "127.0.0.1",
+        echo,
+        "IPv4",
+        "127.0.0.1",
+        "number",
+        "IPv4",
+        "open",
+        False,
+    ]
     assert result["same"] is True
     assert result["isBuffer"] is True
     assert result["length"] == 1024 * 1024
@@ -206,7 +224,8 @@ def test_write_returns_false_once_the_window_is_full_then_drain_follows(
           if (writes > 64 * 256) throw new Error('write() never returned false')
         }
         window.__drain = next(s, 'drain')
-        return { writes: writes + 1, buffered: s.writableLength > 0, needDrain: s.writableNeedDrain }
+        return { writes: writes + 1, buffered: s.writableLength > 0,
+                 needDrain: s.writableNeedDrain }
         """,
         peer.port,
     )
@@ -405,7 +424,8 @@ def test_a_page_server_serves_a_python_client(page: Page) -> None:
         const done = next(server, 'close')
         server.close()
         await done
-        return { events: window.__events, count, address: server.address(), listening: server.listening }
+        return { events: window.__events, count, address: server.address(),
+                 listening: server.listening }
         """,
     )
     result = finish(page)
@@ -415,9 +435,7 @@ def test_a_page_server_serves_a_python_client(page: Page) -> None:
     assert result["events"][-1] == ["close"]
     assert result["address"] is None
     assert result["listening"] is False
-    with pytest.raises(ConnectionRefusedError), socket.socket() as probe:
-        probe.settimeout(TIMEOUT)
-        probe.connect(("127.0.0.1", address["port"]))
+    assert_refused(address["port"])
 
 
 def test_max_connections_drops_the_extra_connection(page: Page) -> None:
@@ -534,7 +552,8 @@ def test_an_abort_signal_destroys_the_socket(page: Page, echo: int) -> None:
         """
         const controller = new AbortController()
         const events = []
-        const s = record(net.connect({ port: arg, host: '127.0.0.1', signal: controller.signal }), events)
+        const options = { port: arg, host: '127.0.0.1', signal: controller.signal }
+        const s = record(net.connect(options), events)
         await connected(s)
         controller.abort()
         await closed(s)
@@ -594,6 +613,4 @@ def test_sockets_and_servers_close_when_the_page_navigates_away(
     page.goto(page.url)
     assert PAGE_CLOSED.closed.wait(TIMEOUT)
     assert connection.recv(10) == b""  # the host closed the page's socket
-    with pytest.raises(ConnectionRefusedError), socket.socket() as probe:
-        probe.settimeout(TIMEOUT)
-        probe.connect(("127.0.0.1", server_port))
+    assert_refused(server_port)
