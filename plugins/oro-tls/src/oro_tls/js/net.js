@@ -399,6 +399,8 @@ export class Socket extends Duplex {
   #acking = false
   #blocked = false
   #readEnded = false
+  /** @type {Promise<void> | null} the shutdown request, once `_final` sent it */
+  #shutdown = null
   #hadError = false
   #closed = false
   /** @type {ReturnType<typeof setTimeout> | null} */
@@ -686,7 +688,10 @@ export class Socket extends Duplex {
       }
       case 'end':
         this.#readEnded = true
-        this.push(null)
+        // Our FIN's answer and the peer's FIN travel apart: as in Node, `finish` (our shutdown
+        // done) comes before an `end` the peer sent in answer to it.
+        if (this.#shutdown) this.#shutdown.then(() => { if (!this.destroyed) this.push(null) })
+        else this.push(null)
         break
       case 'error':
         this.#hadError = true
@@ -802,7 +807,7 @@ export class Socket extends Duplex {
   _final (callback) {
     this.#whenConnected(() => {
       const seq = this.#seq++
-      request(`${this[kRoute]}.shutdown`, { id: this.id, order: seq }, { timeout: 0 }).then(
+      this.#shutdown = request(`${this[kRoute]}.shutdown`, { id: this.id, order: seq }, { timeout: 0 }).then(
         () => callback(),
         (error) => callback(nodeError(error, 'shutdown'))
       )

@@ -298,7 +298,8 @@ export class TLSSocket extends Socket {
   [kConnected] (reply, host) {
     this.#setFacts(reply)
     const options = this.#tlsOptions
-    this.servername = reply.servername ?? (host !== undefined && !isIP(host) ? host : undefined)
+    // Node's client sockets answer `false` (the SNI name sent is in `getTlsInfo()`).
+    this.servername = false
     if (this.authorized && typeof options.checkServerIdentity === 'function') {
       const name = options.servername || host || 'localhost'
       let error
