@@ -93,8 +93,8 @@ async def echo_peer() -> AsyncIterator[int]:
                 async for chunk in stream:
                     await stream.send(chunk)
                 await stream.send_eof()
-            except (anyio.BrokenResourceError, anyio.ClosedResourceError):
-                return
+            except (anyio.BrokenResourceError, anyio.ClosedResourceError, OSError):
+                return  # the page's end reset the connection
 
     listener = await anyio.create_tcp_listener(local_host="127.0.0.1")
     async with listener, anyio.create_task_group() as tasks:

@@ -67,7 +67,7 @@ async def test_writes_run_in_seq_order_and_the_echo_comes_back_as_frames(
         replies: dict[int, Any] = {}
 
         async def write(seq: int) -> None:
-            replies[seq] = await client.call("tcp.write", chunks[seq], id="s1", seq=seq)
+            replies[seq] = await client.call("tcp.write", chunks[seq], id="s1", order=seq)
 
         async with anyio.create_task_group() as writes:
             for seq in reversed(range(len(chunks))):  # sent last first: the host reorders
@@ -83,16 +83,16 @@ async def test_writes_run_in_seq_order_and_the_echo_comes_back_as_frames(
 async def test_a_seq_used_twice_or_far_ahead_is_refused(host: Host, client: MemoryClient) -> None:
     async with echo_peer() as port:
         await connect(client, port)
-        assert (await client.call("tcp.write", b"a", id="s1", seq=0)).ok
-        again = await client.call("tcp.write", b"b", id="s1", seq=0)
-        ahead = await client.call("tcp.write", b"c", id="s1", seq=1000)
+        assert (await client.call("tcp.write", b"a", id="s1", order=0)).ok
+        again = await client.call("tcp.write", b"b", id="s1", order=0)
+        ahead = await client.call("tcp.write", b"c", id="s1", order=1000)
         for reply in (again, ahead):
             assert reply.error is not None
             assert (reply.error.error_type, reply.error.code) == (
                 "TypeError",
                 "ERR_INVALID_ARG_VALUE",
             )
-        assert (await client.call("tcp.write", b"d", id="s1", seq=1)).ok
+        assert (await client.call("tcp.write", b"d", id="s1", order=1)).ok
 
 
 async def test_the_host_stops_reading_beyond_the_window_until_the_page_acknowledges() -> None:
@@ -133,7 +133,7 @@ async def test_a_write_answers_only_once_the_peer_takes_the_bytes(
         answered = anyio.Event()
 
         async def write() -> None:
-            reply = await client.call("tcp.write", big, id="s1", seq=0)
+            reply = await client.call("tcp.write", big, id="s1", order=0)
             assert reply.data["bytes"] == len(big)
             answered.set()
 
@@ -152,12 +152,12 @@ async def test_end_both_ways(host: Host, client: MemoryClient) -> None:
     async with echo_peer() as port, page_conduit(host, "s1") as conduit:
         await connect(client, port)
         assert (await client.call("tcp.readStart", id="s1")).ok
-        assert (await client.call("tcp.write", b"last words", id="s1", seq=0)).ok
-        assert (await client.call("tcp.shutdown", id="s1", seq=1)).ok
+        assert (await client.call("tcp.write", b"last words", id="s1", order=0)).ok
+        assert (await client.call("tcp.shutdown", id="s1", order=1)).ok
         assert await read_bytes(client, conduit, "s1", 10) == b"last words"
         options, _ = await next_frame(conduit)
         assert options == {"event": "end"}
-        after = await client.call("tcp.write", b"more", id="s1", seq=2)
+        after = await client.call("tcp.write", b"more", id="s1", order=2)
         assert after.error is not None
         assert (after.error.code, after.error.to_dict()["syscall"]) == ("EPIPE", "write")
 
@@ -221,7 +221,9 @@ async def test_a_page_server_accepts_python_clients(host: Host, client: MemoryCl
                 assert (await client.call("tcp.readStart", id=connection_id)).ok
                 await stream.send(b"hello page")
                 assert await read_bytes(client, conduit, connection_id, 10) == b"hello page"
-                assert (await client.call("tcp.write", b"hello python", id=connection_id, seq=0)).ok
+                assert (
+                    await client.call("tcp.write", b"hello python", id=connection_id, order=0)
+                ).ok
                 with anyio.fail_after(5):
                     assert await stream.receive() == b"hello python"
                 await stream.send_eof()
@@ -255,7 +257,7 @@ async def test_sockets_belong_to_their_page_and_close_with_it(
         await connect(client, port)
         assert (await client.call("tcp.listen", id="srv", port=0)).ok
         other = MemoryClient(host, window=1)
-        stranger = await other.call("tcp.write", b"x", id="s1", seq=0)
+        stranger = await other.call("tcp.write", b"x", id="s1", order=0)
         assert stranger.error is not None
         assert (stranger.error.error_type, stranger.error.code) == (
             "NotFoundError",
@@ -263,7 +265,7 @@ async def test_sockets_belong_to_their_page_and_close_with_it(
         )
         host.hooks.page_closed(host, 0)
         assert host.stash[STATE].items == {}
-        gone = await client.call("tcp.write", b"x", id="s1", seq=0)
+        gone = await client.call("tcp.write", b"x", id="s1", order=0)
         assert gone.error is not None
         assert gone.error.code == "ERR_SOCKET_CLOSED"
     assert open_descriptors() == before

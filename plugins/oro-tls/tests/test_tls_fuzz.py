@@ -95,7 +95,7 @@ OPERATIONS = st.one_of(
             "timeout": st.just(300),
         },
     ),
-    requests(["tcp.write", "tls.write", "tcp.shutdown"], {"seq": SEQS}),
+    requests(["tcp.write", "tls.write", "tcp.shutdown"], {"order": SEQS}),
     requests(["tcp.ack"], {"bytes": JUNK}),
     requests(
         ["tcp.listen", "tcp.bind", "tls.server.listen"],

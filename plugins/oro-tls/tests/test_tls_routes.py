@@ -75,10 +75,10 @@ async def test_a_verified_connection_reports_what_node_does(
             assert "DNS:localhost" in peer["subjectaltname"]
             assert "IP Address:127.0.0.1" in peer["subjectaltname"]
             assert (await client.call("tls.readStart", id="t1")).ok
-            assert (await client.call("tls.write", b"secret bytes", id="t1", seq=0)).ok
+            assert (await client.call("tls.write", b"secret bytes", id="t1", order=0)).ok
             assert await read_bytes(client, conduit, "t1", 12, route="tls") == b"secret bytes"
             # Half-close: close_notify and FIN; the echo server then ends too.
-            assert (await client.call("tls.shutdown", id="t1", seq=1)).ok
+            assert (await client.call("tls.shutdown", id="t1", order=1)).ok
             options, _ = await next_frame(conduit)
             assert options == {"event": "end"}
             assert (await client.call("tls.close", id="t1")).ok
@@ -284,7 +284,7 @@ async def test_a_page_tls_server_with_mutual_tls(
                 got = await read_bytes(client, conduit, connection, 11, route="tls")
                 assert got == b"from python"
                 assert (
-                    await client.call("tls.server.write", b"from page", id=connection, seq=0)
+                    await client.call("tls.server.write", b"from page", id=connection, order=0)
                 ).ok
                 assert await anyio.to_thread.run_sync(python.recv, 100) == b"from page"
         # A client without a certificate: the server's page hears of it, the client fails.

@@ -1,7 +1,7 @@
 """One connection of a page: ordered writes, and reading with credit.
 
-Writes carry the page's ``seq`` and run in its order whatever order their requests arrive in,
-so the page can keep several in flight; each answers once its bytes are in the OS socket, so a
+Writes carry the page's ``order`` (0, 1, 2...) and run in it, whatever order their requests
+arrive in, so the page can keep several in flight; each answers once its bytes are in the OS socket, so a
 peer that does not read holds the page's writes back. Reading sends the page what arrives, as
 Conduit frames, while the bytes it has not acknowledged stay within ``tcp.read_window_bytes``:
 beyond that the host stops reading and TCP makes the peer wait.
@@ -104,10 +104,10 @@ class Connection:
         """
         if seq < self._next_seq or seq in self._waiting or seq > self._next_seq + MAX_SEQ_AHEAD:
             raise InvalidArgumentError(
-                f"seq {seq} is not the next write of socket {self.id!r} "
+                f"order {seq} is not the next write of socket {self.id!r} "
                 f"(next: {self._next_seq}, at most {MAX_SEQ_AHEAD} ahead, each once)",
                 code="ERR_INVALID_ARG_VALUE",
-                parameter="seq",
+                parameter="order",
             )
         self._waiting.add(seq)
         try:

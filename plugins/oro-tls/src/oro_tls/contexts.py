@@ -238,9 +238,14 @@ def _configure(
         _set_ciphers(context, ciphers)
     if alpn:
         for protocol in alpn:
-            if not isinstance(protocol, str) or not 0 < len(protocol.encode()) < 256:
+            # Python's ssl sends ALPN names as ASCII (RFC 7301's registered names all are).
+            if (
+                not isinstance(protocol, str)
+                or not protocol.isascii()
+                or not 0 < len(protocol) < 256
+            ):
                 raise InvalidArgumentError(
-                    f"Invalid ALPN protocol {protocol!r}: 1 to 255 bytes",
+                    f"Invalid ALPN protocol {protocol!r}: 1 to 255 ASCII characters",
                     code="ERR_INVALID_ARG_VALUE",
                     parameter="ALPNProtocols",
                 )

@@ -222,11 +222,11 @@ def _alpn(request: Request) -> tuple[str, ...]:
 
 def _write(kind: Kind) -> Handler:
     async def write(request: Request) -> Reply:
-        """Write the body after the socket's writes before `seq`; answers once the bytes are
+        """Write the body after the socket's writes before `order`; answers once the bytes are
         in the OS socket."""
         connection = _connection(request, kind)
-        seq = request.params.require_int("seq", minimum=0)
-        written = await connection.write(seq, request.body)
+        order = request.params.require_int("order", minimum=0)
+        written = await connection.write(order, request.body)
         return {"id": connection.id, "bytes": written}
 
     return write
@@ -234,9 +234,9 @@ def _write(kind: Kind) -> Handler:
 
 def _shutdown(kind: Kind) -> Handler:
     async def shutdown(request: Request) -> Reply:
-        """End the socket's writing side (FIN; TLS close_notify) after the writes before `seq`."""
+        """End the socket's writing side (FIN; TLS close_notify) after the writes before `order`."""
         connection = _connection(request, kind)
-        await connection.shutdown(request.params.require_int("seq", minimum=0))
+        await connection.shutdown(request.params.require_int("order", minimum=0))
         return {"id": connection.id}
 
     return shutdown
