@@ -982,6 +982,204 @@ declare module 'oro:buffer' {
   export default buffer
 }
 
+declare module 'oro:stream' {
+  /**
+   * `oro:stream` (also `node:stream`) — Node's `stream` (the `readable-stream` npm package).
+   * @module oro:stream
+   */
+
+  import { EventEmitter } from 'oro:events'
+
+  export type BufferEncoding = 'ascii' | 'utf8' | 'utf-8' | 'utf16le' | 'ucs2' | 'ucs-2' | 'base64' | 'base64url' | 'latin1' | 'binary' | 'hex'
+  export type Callback = (error?: Error | null) => void
+
+  export class Stream extends EventEmitter {
+    constructor (options?: { emitClose?: boolean, objectMode?: boolean })
+    pipe<T extends Writable> (destination: T, options?: { end?: boolean }): T
+  }
+
+  export interface StreamOptions<T> {
+    highWaterMark?: number
+    objectMode?: boolean
+    emitClose?: boolean
+    autoDestroy?: boolean
+    signal?: AbortSignal
+    construct? (this: T, callback: Callback): void
+    destroy? (this: T, error: Error | null, callback: Callback): void
+  }
+
+  export interface ReadableOptions extends StreamOptions<Readable> {
+    encoding?: BufferEncoding
+    read? (this: Readable, size: number): void
+  }
+
+  export class Readable extends Stream implements AsyncIterable<any> {
+    static from (iterable: Iterable<any> | AsyncIterable<any>, options?: ReadableOptions): Readable
+    static isDisturbed (stream: Readable): boolean
+    constructor (options?: ReadableOptions)
+    readable: boolean
+    readonly readableAborted: boolean
+    readonly readableDidRead: boolean
+    readonly readableEncoding: BufferEncoding | null
+    readonly readableEnded: boolean
+    readonly readableFlowing: boolean | null
+    readonly readableHighWaterMark: number
+    readonly readableLength: number
+    readonly readableObjectMode: boolean
+    destroyed: boolean
+    readonly closed: boolean
+    readonly errored: Error | null
+    _read (size: number): void
+    read (size?: number): any
+    setEncoding (encoding: BufferEncoding): this
+    pause (): this
+    resume (): this
+    isPaused (): boolean
+    unpipe (destination?: Writable): this
+    unshift (chunk: any, encoding?: BufferEncoding): void
+    wrap (stream: Stream): this
+    push (chunk: any, encoding?: BufferEncoding): boolean
+    _destroy (error: Error | null, callback: (error?: Error | null) => void): void
+    destroy (error?: Error): this
+    map (fn: (data: any, options?: { signal: AbortSignal }) => any, options?: { concurrency?: number, signal?: AbortSignal }): Readable
+    filter (fn: (data: any, options?: { signal: AbortSignal }) => boolean | Promise<boolean>, options?: { concurrency?: number, signal?: AbortSignal }): Readable
+    forEach (fn: (data: any, options?: { signal: AbortSignal }) => void | Promise<void>, options?: { concurrency?: number, signal?: AbortSignal }): Promise<void>
+    toArray (options?: { signal?: AbortSignal }): Promise<any[]>
+    take (limit: number, options?: { signal?: AbortSignal }): Readable
+    drop (limit: number, options?: { signal?: AbortSignal }): Readable
+    [Symbol.asyncIterator] (): AsyncIterator<any>
+  }
+
+  export interface WritableOptions extends StreamOptions<Writable> {
+    decodeStrings?: boolean
+    defaultEncoding?: BufferEncoding
+    write? (this: Writable, chunk: any, encoding: BufferEncoding, callback: Callback): void
+    writev? (this: Writable, chunks: Array<{ chunk: any, encoding: BufferEncoding }>, callback: Callback): void
+    final? (this: Writable, callback: Callback): void
+  }
+
+  export class Writable extends Stream {
+    constructor (options?: WritableOptions)
+    writable: boolean
+    readonly writableEnded: boolean
+    readonly writableFinished: boolean
+    readonly writableHighWaterMark: number
+    readonly writableLength: number
+    readonly writableObjectMode: boolean
+    readonly writableCorked: number
+    readonly writableNeedDrain: boolean
+    destroyed: boolean
+    readonly closed: boolean
+    readonly errored: Error | null
+    _write (chunk: any, encoding: BufferEncoding, callback: Callback): void
+    _writev? (chunks: Array<{ chunk: any, encoding: BufferEncoding }>, callback: Callback): void
+    _final (callback: Callback): void
+    _destroy (error: Error | null, callback: (error?: Error | null) => void): void
+    write (chunk: any, callback?: Callback): boolean
+    write (chunk: any, encoding: BufferEncoding, callback?: Callback): boolean
+    setDefaultEncoding (encoding: BufferEncoding): this
+    end (callback?: () => void): this
+    end (chunk: any, callback?: () => void): this
+    end (chunk: any, encoding: BufferEncoding, callback?: () => void): this
+    cork (): void
+    uncork (): void
+    destroy (error?: Error): this
+  }
+
+  export interface DuplexOptions extends ReadableOptions, WritableOptions {
+    allowHalfOpen?: boolean
+    readableObjectMode?: boolean
+    writableObjectMode?: boolean
+    readableHighWaterMark?: number
+    writableHighWaterMark?: number
+    construct? (this: any, callback: Callback): void
+    destroy? (this: any, error: Error | null, callback: Callback): void
+    read? (this: any, size: number): void
+    write? (this: any, chunk: any, encoding: BufferEncoding, callback: Callback): void
+    writev? (this: any, chunks: Array<{ chunk: any, encoding: BufferEncoding }>, callback: Callback): void
+    final? (this: any, callback: Callback): void
+  }
+
+  /** Readable and Writable at once (its Writable side's members are Writable's). */
+  export class Duplex extends Readable {
+    static from (source: any): Duplex
+    constructor (options?: DuplexOptions)
+    allowHalfOpen: boolean
+    writable: boolean
+    readonly writableEnded: boolean
+    readonly writableFinished: boolean
+    readonly writableHighWaterMark: number
+    readonly writableLength: number
+    readonly writableObjectMode: boolean
+    readonly writableCorked: number
+    readonly writableNeedDrain: boolean
+    _write (chunk: any, encoding: BufferEncoding, callback: Callback): void
+    _writev? (chunks: Array<{ chunk: any, encoding: BufferEncoding }>, callback: Callback): void
+    _final (callback: Callback): void
+    write (chunk: any, callback?: Callback): boolean
+    write (chunk: any, encoding: BufferEncoding, callback?: Callback): boolean
+    setDefaultEncoding (encoding: BufferEncoding): this
+    end (callback?: () => void): this
+    end (chunk: any, callback?: () => void): this
+    end (chunk: any, encoding: BufferEncoding, callback?: () => void): this
+    cork (): void
+    uncork (): void
+  }
+
+  export interface TransformOptions extends DuplexOptions {
+    transform? (this: Transform, chunk: any, encoding: BufferEncoding, callback: (error?: Error | null, data?: any) => void): void
+    flush? (this: Transform, callback: (error?: Error | null, data?: any) => void): void
+  }
+
+  export class Transform extends Duplex {
+    constructor (options?: TransformOptions)
+    _transform (chunk: any, encoding: BufferEncoding, callback: (error?: Error | null, data?: any) => void): void
+    _flush (callback: (error?: Error | null, data?: any) => void): void
+  }
+
+  export class PassThrough extends Transform {}
+
+  export type PipelineSource = Iterable<any> | AsyncIterable<any> | Readable | (() => Iterable<any> | AsyncIterable<any>)
+  export type PipelineStage = Readable | Writable | Duplex | Transform | ((source: AsyncIterable<any>) => any)
+
+  /** `pipeline(source, ...transforms, destination, callback)`: the last stream (or value). */
+  export function pipeline (...streams: Array<PipelineSource | PipelineStage | ((error: Error | null, value?: any) => void)>): any
+  /** Calls back once `stream` ended, finished or failed; returns a function removing the listeners. */
+  export function finished (stream: Readable | Writable | Duplex, callback: (error?: Error | null) => void): () => void
+  export function finished (stream: Readable | Writable | Duplex, options: { error?: boolean, readable?: boolean, writable?: boolean, signal?: AbortSignal }, callback: (error?: Error | null) => void): () => void
+  export function compose (...streams: any[]): Duplex
+  export function addAbortSignal<T extends Readable | Writable> (signal: AbortSignal, stream: T): T
+  export function destroy (stream: Readable | Writable, error?: Error): void
+  export function isDisturbed (stream: Readable): boolean
+  export function isErrored (stream: Readable | Writable): boolean
+  export function isReadable (stream: Readable): boolean
+
+  export const promises: {
+    pipeline (...streams: Array<PipelineSource | PipelineStage | { signal?: AbortSignal, end?: boolean }>): Promise<any>
+    finished (stream: Readable | Writable | Duplex, options?: { error?: boolean, readable?: boolean, writable?: boolean, signal?: AbortSignal }): Promise<void>
+  }
+
+  /** The default export is `Readable` with every other export as a property (as readable-stream has it). */
+  const stream: typeof Readable & {
+    Stream: typeof Stream
+    Readable: typeof Readable
+    Writable: typeof Writable
+    Duplex: typeof Duplex
+    Transform: typeof Transform
+    PassThrough: typeof PassThrough
+    pipeline: typeof pipeline
+    finished: typeof finished
+    compose: typeof compose
+    addAbortSignal: typeof addAbortSignal
+    destroy: typeof destroy
+    isDisturbed: typeof isDisturbed
+    isErrored: typeof isErrored
+    isReadable: typeof isReadable
+    promises: typeof promises
+  }
+  export default stream
+}
+
 declare module 'oro:ai' {
   /**
    * `oro:ai` — local LLMs (llama.cpp) from page JavaScript, over the app's OpenAI-compatible
@@ -2253,4 +2451,412 @@ declare module 'oro:fs/promises' {
   export const writeFile: FsPromises['writeFile']
   const promises: FsPromises
   export default promises
+}
+
+declare module 'oro:net' {
+  /**
+   * `oro:net` (also `node:net`) — Node's `net` for page JavaScript: TCP sockets and servers of the
+   * host process. A `Socket` is a `Duplex` of `oro:stream`; errors carry Node's `code`, `errno`,
+   * `syscall`, `address` and `port`.
+   * @module oro:net
+   * @alias node:net
+   */
+
+  import { EventEmitter } from 'oro:events'
+  import { Duplex } from 'oro:stream'
+  import type { Buffer } from 'oro:buffer'
+  import type { Conduit } from 'oro:conduit'
+
+  export interface AddressInfo {
+    address: string
+    family: string
+    port: number
+  }
+
+  /** A system error, as Node reports it (`connect ECONNREFUSED 127.0.0.1:9`). */
+  export interface NetError extends Error {
+    code: string
+    errno?: number
+    syscall?: string
+    address?: string
+    port?: number
+  }
+
+  export interface SocketConstructorOpts {
+    allowHalfOpen?: boolean
+    readableHighWaterMark?: number
+    writableHighWaterMark?: number
+    signal?: AbortSignal
+    noDelay?: boolean
+    keepAlive?: boolean
+    keepAliveInitialDelay?: number
+  }
+
+  export interface TcpSocketConnectOpts {
+    port: number | string
+    host?: string
+    localAddress?: string
+    localPort?: number
+    family?: 0 | 4 | 6
+    /** Node's idle timeout (ms): a `timeout` event, the socket stays open. */
+    timeout?: number
+    noDelay?: boolean
+    keepAlive?: boolean
+    keepAliveInitialDelay?: number
+    signal?: AbortSignal
+    /** Oro's: ms the host waits for the connection (default `tcp.connect_timeout_ms`). */
+    connectTimeout?: number
+  }
+
+  export type SocketReadyState = 'opening' | 'open' | 'readOnly' | 'writeOnly' | 'closed'
+
+  /** A TCP connection of the host (Node's `net.Socket`). */
+  export class Socket extends Duplex {
+    constructor (options?: SocketConstructorOpts)
+    /** The socket's id: its routes' `id` and its Conduit's. */
+    id: string
+    conduit: Conduit | null
+    connecting: boolean
+    readonly pending: boolean
+    readonly readyState: SocketReadyState
+    server: Server | null
+    readonly remoteAddress: string | undefined
+    readonly remotePort: number | undefined
+    readonly remoteFamily: string | undefined
+    readonly localAddress: string | undefined
+    readonly localPort: number | undefined
+    readonly localFamily: string | undefined
+    readonly bytesRead: number
+    readonly bytesWritten: number
+    readonly bufferSize: number
+    readonly timeout: number | undefined
+    address (): AddressInfo | {}
+    connect (options: TcpSocketConnectOpts, connectionListener?: () => void): this
+    connect (port: number | string, host?: string, connectionListener?: () => void): this
+    connect (port: number | string, connectionListener?: () => void): this
+    setTimeout (msecs: number, callback?: () => void): this
+    setNoDelay (noDelay?: boolean): this
+    setKeepAlive (enable?: boolean, initialDelay?: number): this
+    resetAndDestroy (): this
+    destroySoon (): void
+    /** No effect in a page. */
+    ref (): this
+    /** No effect in a page. */
+    unref (): this
+    on (event: 'data', listener: (data: Buffer) => void): this
+    on (event: 'close', listener: (hadError: boolean) => void): this
+    on (event: 'error', listener: (error: NetError) => void): this
+    on (event: 'lookup', listener: (error: Error | null, address: string, family: number, host: string) => void): this
+    on (event: 'connect' | 'ready' | 'end' | 'finish' | 'drain' | 'timeout' | 'pause' | 'resume', listener: () => void): this
+    on (event: string | symbol, listener: (...args: any[]) => void): this
+    once (event: 'data', listener: (data: Buffer) => void): this
+    once (event: 'close', listener: (hadError: boolean) => void): this
+    once (event: 'error', listener: (error: NetError) => void): this
+    once (event: string | symbol, listener: (...args: any[]) => void): this
+  }
+
+  export const Stream: typeof Socket
+
+  export interface ServerOpts {
+    allowHalfOpen?: boolean
+    pauseOnConnect?: boolean
+    noDelay?: boolean
+    keepAlive?: boolean
+    keepAliveInitialDelay?: number
+  }
+
+  export interface ListenOptions {
+    port?: number
+    host?: string
+    backlog?: number
+    ipv6Only?: boolean
+    signal?: AbortSignal
+  }
+
+  export interface DropArgument {
+    localAddress?: string
+    localPort?: number
+    localFamily?: string
+    remoteAddress?: string
+    remotePort?: number
+    remoteFamily?: string
+  }
+
+  /** A TCP server of the host (Node's `net.Server`); listening stays on loopback unless the host allows more. */
+  export class Server extends EventEmitter {
+    constructor (connectionListener?: (socket: Socket) => void)
+    constructor (options?: ServerOpts, connectionListener?: (socket: Socket) => void)
+    id: string
+    conduit: Conduit | null
+    /** Page-side: connections beyond it are closed at once (`drop`). */
+    maxConnections: number | undefined
+    allowHalfOpen: boolean
+    pauseOnConnect: boolean
+    readonly listening: boolean
+    address (): AddressInfo | null
+    listen (port?: number, hostname?: string, backlog?: number, listeningListener?: () => void): this
+    listen (port?: number, hostname?: string, listeningListener?: () => void): this
+    listen (port?: number, backlog?: number, listeningListener?: () => void): this
+    listen (port?: number, listeningListener?: () => void): this
+    listen (options: ListenOptions, listeningListener?: () => void): this
+    listen (listeningListener?: () => void): this
+    close (callback?: (error?: Error) => void): this
+    getConnections (callback: (error: Error | null, count: number) => void): this
+    ref (): this
+    unref (): this
+    on (event: 'connection', listener: (socket: Socket) => void): this
+    on (event: 'error', listener: (error: NetError) => void): this
+    on (event: 'drop', listener: (data: DropArgument) => void): this
+    on (event: 'listening' | 'close', listener: () => void): this
+    on (event: string | symbol, listener: (...args: any[]) => void): this
+  }
+
+  export function connect (options: TcpSocketConnectOpts & SocketConstructorOpts, connectionListener?: () => void): Socket
+  export function connect (port: number | string, host?: string, connectionListener?: () => void): Socket
+  export function connect (port: number | string, connectionListener?: () => void): Socket
+  export const createConnection: typeof connect
+  export function createServer (connectionListener?: (socket: Socket) => void): Server
+  export function createServer (options?: ServerOpts, connectionListener?: (socket: Socket) => void): Server
+  /** 4, 6, or 0 (Node's rules: no leading zeros in IPv4, zone ids allowed in IPv6). */
+  export function isIP (input: string): 0 | 4 | 6
+  export function isIPv4 (input: string): boolean
+  export function isIPv6 (input: string): boolean
+  export function getDefaultAutoSelectFamily (): boolean
+  export function setDefaultAutoSelectFamily (value: boolean): void
+  export function getDefaultAutoSelectFamilyAttemptTimeout (): number
+  export function setDefaultAutoSelectFamilyAttemptTimeout (value: number): void
+
+  const net: {
+    Socket: typeof Socket
+    Stream: typeof Socket
+    Server: typeof Server
+    connect: typeof connect
+    createConnection: typeof connect
+    createServer: typeof createServer
+    isIP: typeof isIP
+    isIPv4: typeof isIPv4
+    isIPv6: typeof isIPv6
+    getDefaultAutoSelectFamily: typeof getDefaultAutoSelectFamily
+    setDefaultAutoSelectFamily: typeof setDefaultAutoSelectFamily
+    getDefaultAutoSelectFamilyAttemptTimeout: typeof getDefaultAutoSelectFamilyAttemptTimeout
+    setDefaultAutoSelectFamilyAttemptTimeout: typeof setDefaultAutoSelectFamilyAttemptTimeout
+  }
+  export default net
+}
+
+declare module 'oro:tls' {
+  /**
+   * `oro:tls` (also `node:tls`) — Node's `tls` for page JavaScript: TLS clients and servers of the
+   * host process (Python's `ssl`, OpenSSL), with Oro's certificate pins. Certificate failures are
+   * `error` events with Oro's `code` (`CERT_EXPIRED`, `HOSTNAME_MISMATCH`, `CERT_UNTRUSTED`...)
+   * and Node's name in `reason`.
+   * @module oro:tls
+   * @alias node:tls
+   */
+
+  import { Server as NetServer, Socket } from 'oro:net'
+  import type { SocketConstructorOpts, TcpSocketConnectOpts, ServerOpts, NetError } from 'oro:net'
+  import type { Buffer } from 'oro:buffer'
+
+  export const DEFAULT_MIN_VERSION: string
+  export const DEFAULT_MAX_VERSION: string
+  export const DEFAULT_ECDH_CURVE: string
+  export const DEFAULT_CIPHERS: string
+  /** Always empty in a page: the host verifies against the system's roots and `ca`. */
+  export const rootCertificates: readonly string[]
+
+  export type SecureVersion = 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3'
+  export type PemMaterial = string | ArrayBufferView | Array<string | ArrayBufferView>
+
+  export interface Certificate {
+    C?: string
+    ST?: string
+    L?: string
+    O?: string
+    OU?: string
+    CN?: string
+    [field: string]: string | string[] | undefined
+  }
+
+  export interface PeerCertificate {
+    subject: Certificate
+    issuer: Certificate
+    subjectaltname?: string
+    valid_from: string
+    valid_to: string
+    serialNumber: string
+    fingerprint: string
+    fingerprint256: string
+    fingerprint512: string
+    raw: Buffer
+    pubkey?: Buffer
+    bits?: number
+    exponent?: string
+    ca?: boolean
+    [field: string]: unknown
+  }
+
+  export interface CipherNameAndProtocol {
+    name: string
+    standardName: string
+    version: string
+  }
+
+  /** A refused certificate (Oro's `code`, Node's `reason`) or pin (`PIN_MISMATCH`). */
+  export interface TlsError extends NetError {
+    reason?: string
+    host?: string
+    verifyCode?: number
+    expectedPins?: string[]
+    peerPin?: string | null
+  }
+
+  export interface ConnectionOptions extends Partial<TcpSocketConnectOpts>, SocketConstructorOpts {
+    host?: string
+    port?: number | string
+    servername?: string
+    rejectUnauthorized?: boolean
+    ca?: PemMaterial
+    cert?: PemMaterial
+    key?: PemMaterial | Array<{ pem: string | ArrayBufferView, passphrase?: string }>
+    passphrase?: string
+    ALPNProtocols?: string[] | ArrayBufferView[] | ArrayBufferView
+    minVersion?: SecureVersion
+    maxVersion?: SecureVersion
+    ciphers?: string
+    checkServerIdentity?: (hostname: string, cert: PeerCertificate) => Error | undefined
+    /** Oro's: pins (`sha256/<base64>`) the peer's key must match (also with `rejectUnauthorized: false`). */
+    pins?: string | string[]
+    /** Oro's: `append` (default: also the host's configured pins) or `replace`. */
+    pinsMode?: 'append' | 'replace'
+  }
+
+  /** A TLS connection of the host (Node's `tls.TLSSocket`). */
+  export class TLSSocket extends Socket {
+    /** `socket` must be undefined: pages cannot wrap an existing socket. */
+    constructor (socket?: undefined | null, options?: ConnectionOptions)
+    readonly encrypted: true
+    authorized: boolean
+    /** Node's/OpenSSL's reason (`CERT_HAS_EXPIRED`) when not authorized. */
+    authorizationError: string | null
+    /** Oro's code (`CERT_EXPIRED`) when not authorized. */
+    authorizationCode: string | null
+    alpnProtocol: string | false
+    /** Oro's: the `sha256/...` pin of the peer's key. */
+    peerPin: string | null
+    servername: string | false | null | undefined
+    /** Oro's: the host's TLS library (`openssl`). */
+    provider: string | undefined
+    secureConnecting: boolean
+    /** `{}` when the peer sent none; `detailed` adds nothing (no issuer chain). */
+    getPeerCertificate (detailed?: boolean): PeerCertificate | {} | null
+    getCertificate (): {} | null
+    getProtocol (): string | null
+    getCipher (): CipherNameAndProtocol | null
+    /** Oro's: every TLS fact the host answered. */
+    getTlsInfo (): Record<string, unknown> | null
+    isSessionReused (): boolean
+    getSession (): undefined
+    getTLSTicket (): undefined
+    getEphemeralKeyInfo (): {}
+    getPeerFinished (): undefined
+    getFinished (): undefined
+    getSharedSigalgs (): string[]
+    setMaxSendFragment (size: number): boolean
+    disableRenegotiation (): void
+    renegotiate (options: unknown, callback?: (error: Error | null) => void): boolean
+    on (event: 'secureConnect', listener: () => void): this
+    on (event: 'error', listener: (error: TlsError) => void): this
+    on (event: string | symbol, listener: (...args: any[]) => void): this
+    once (event: 'secureConnect', listener: () => void): this
+    once (event: 'error', listener: (error: TlsError) => void): this
+    once (event: string | symbol, listener: (...args: any[]) => void): this
+  }
+
+  export interface TlsServerOptions extends ServerOpts {
+    cert: PemMaterial
+    key: PemMaterial | Array<{ pem: string | ArrayBufferView, passphrase?: string }>
+    passphrase?: string
+    ca?: PemMaterial
+    requestCert?: boolean
+    rejectUnauthorized?: boolean
+    ALPNProtocols?: string[] | ArrayBufferView[] | ArrayBufferView
+    minVersion?: SecureVersion
+    maxVersion?: SecureVersion
+    ciphers?: string
+    handshakeTimeout?: number
+  }
+
+  /** A TLS server of the host (Node's `tls.Server`). A bad certificate or key is an `error` at `listen`. */
+  export class Server extends NetServer {
+    constructor (secureConnectionListener?: (socket: TLSSocket) => void)
+    constructor (options?: TlsServerOptions, secureConnectionListener?: (socket: TLSSocket) => void)
+    addContext (hostname: string, context: unknown): never
+    setSecureContext (options: Partial<TlsServerOptions>): void
+    on (event: 'secureConnection', listener: (socket: TLSSocket) => void): this
+    /** The socket is `null`: the host made none for a failed handshake. */
+    on (event: 'tlsClientError', listener: (error: TlsError, socket: null) => void): this
+    on (event: string | symbol, listener: (...args: any[]) => void): this
+  }
+
+  export function connect (options: ConnectionOptions, secureConnectListener?: () => void): TLSSocket
+  export function connect (port: number, host?: string, options?: ConnectionOptions, secureConnectListener?: () => void): TLSSocket
+  export function connect (port: number, options?: ConnectionOptions, secureConnectListener?: () => void): TLSSocket
+  export function createServer (options: TlsServerOptions, secureConnectionListener?: (socket: TLSSocket) => void): Server
+  export function createSecureContext (options?: Record<string, unknown>): { context: Record<string, unknown> }
+  export function checkServerIdentity (hostname: string, cert: PeerCertificate): Error | undefined
+  export function getCiphers (): string[]
+
+  export interface ProviderInfo {
+    provider: string
+    version: string
+    versionNumber?: number
+    versions?: string[]
+  }
+
+  /** Oro's: the host's TLS library. */
+  export function getProvider (): Promise<ProviderInfo>
+  /** Oro's: the host's pins in Oro's line format (`host[:port] sha256/...`). */
+  export function getTlsPins (): Promise<string>
+  export function setTlsPins (value: string): Promise<string>
+  export function addTlsPins (value: string): Promise<string>
+  /** Drops every entry of the hosts `value` names. */
+  export function removeTlsPins (value: string): Promise<string>
+  export function clearTlsPins (): Promise<string>
+  export function getTlsPinsForHost (host: string, port?: number): Promise<string[]>
+  export function setTlsPinsForHost (host: string, pins: string | string[]): Promise<string>
+  export function addTlsPinsForHost (host: string, pins: string | string[]): Promise<string>
+  export function removeTlsPinsForHost (host: string): Promise<string>
+  export function clearTlsPinsForHost (host: string): Promise<string>
+  export function createTlsPinFromCertificateDer (der: ArrayBuffer | ArrayBufferView): Promise<string>
+  export function createTlsPinFromCertificatePem (pem: string | ArrayBufferView): Promise<string>
+
+  const tls: {
+    TLSSocket: typeof TLSSocket
+    Server: typeof Server
+    connect: typeof connect
+    createServer: typeof createServer
+    createSecureContext: typeof createSecureContext
+    checkServerIdentity: typeof checkServerIdentity
+    getCiphers: typeof getCiphers
+    getProvider: typeof getProvider
+    getTlsPins: typeof getTlsPins
+    setTlsPins: typeof setTlsPins
+    addTlsPins: typeof addTlsPins
+    removeTlsPins: typeof removeTlsPins
+    clearTlsPins: typeof clearTlsPins
+    getTlsPinsForHost: typeof getTlsPinsForHost
+    setTlsPinsForHost: typeof setTlsPinsForHost
+    addTlsPinsForHost: typeof addTlsPinsForHost
+    removeTlsPinsForHost: typeof removeTlsPinsForHost
+    clearTlsPinsForHost: typeof clearTlsPinsForHost
+    createTlsPinFromCertificateDer: typeof createTlsPinFromCertificateDer
+    createTlsPinFromCertificatePem: typeof createTlsPinFromCertificatePem
+    rootCertificates: typeof rootCertificates
+    DEFAULT_MIN_VERSION: string
+    DEFAULT_MAX_VERSION: string
+    DEFAULT_ECDH_CURVE: string
+    DEFAULT_CIPHERS: string
+  }
+  export default tls
 }

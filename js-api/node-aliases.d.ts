@@ -22,6 +22,11 @@ declare module 'node:os' {
   export { default } from 'oro:os'
 }
 
+declare module 'node:stream' {
+  export * from 'oro:stream'
+  export { default } from 'oro:stream'
+}
+
 declare module 'node:dgram' {
   export * from 'oro:dgram'
   export { default } from 'oro:dgram'
@@ -50,4 +55,14 @@ declare module 'node:fs/constants' {
 declare module 'node:fs/promises' {
   export * from 'oro:fs/promises'
   export { default } from 'oro:fs/promises'
+}
+
+declare module 'node:net' {
+  export * from 'oro:net'
+  export { default } from 'oro:net'
+}
+
+declare module 'node:tls' {
+  export * from 'oro:tls'
+  export { default } from 'oro:tls'
 }

@@ -5,7 +5,7 @@
 // in `declare module 'oro:<name>' { ... }` (relative imports rewritten to `oro:` specifiers) and
 // declares the globals the preload defines, so `import { request } from 'oro:ipc'` type-checks
 // with index.d.ts in a project's `files`/`include`. node-aliases.d.ts maps `node:events`,
-// `node:path`, `node:buffer`, `node:os` onto them, for projects that do not use @types/node.
+// `node:path`, `node:buffer`, `node:os`, `node:stream` onto them, for projects that do not use @types/node.
 // Plugin modules are included too: every `plugins/*/src/*/js/*.d.ts` whose header names its
 // specifier with `@module oro:<name>` (and its node: aliases with `@alias node:<name>`), except
 // `plugins/_template`, which is what `oro plugins new` copies, not a plugin of the runtime.
@@ -23,11 +23,11 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 /** Every core module, in the order index.d.ts lists them. */
 export const MODULES = Object.freeze([
   'errors', 'ipc', 'bootstrap', 'hooks', 'application', 'window', 'os', 'diagnostics',
-  'events', 'path', 'buffer'
+  'events', 'path', 'buffer', 'stream'
 ])
 
 /** `node:` specifiers served by core modules. */
-export const NODE_ALIASES = Object.freeze({ events: 'events', path: 'path', buffer: 'buffer', os: 'os' })
+export const NODE_ALIASES = Object.freeze({ events: 'events', path: 'path', buffer: 'buffer', os: 'os', stream: 'stream' })
 
 /**
  * The declaration files of plugin modules, sorted by specifier.

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Regenerate js-api/vendor/*.js: the npm packages behind node:events, node:buffer and node:path,
-// bundled by esbuild as browser ES modules with named exports. The generated files are committed:
+// Regenerate js-api/vendor/*.js: the npm packages behind node:events, node:buffer, node:path and
+// node:stream, bundled by esbuild as browser ES modules with named exports. The generated files are committed:
 // the runtime serves them as they are and never needs Node.
 //
 //   cd js-api && npm ci && node scripts/vendor.mjs           # rewrite vendor/
@@ -76,8 +76,75 @@ export const relative = path.relative
 export const resolve = path.resolve
 export const sep = path.sep
 `
+  },
+  {
+    file: 'stream.js',
+    packages: ['readable-stream', 'string_decoder', 'safe-buffer'],
+    // readable-stream is Node's own lib/internal/streams. Its dependencies resolve to the
+    // page's modules so that its chunks are oro:buffer's Buffers and its streams oro:events'
+    // EventEmitters (imported at run time from ../buffer.js and ../events.js, not bundled
+    // again), and to small shims for what a page lacks: process.nextTick (a microtask, as
+    // Node's runs before promise callbacks), AbortController (the page's own).
+    shims: {
+      buffer: `import * as buffer from '../buffer.js'
+export const Buffer = buffer.Buffer
+export const Blob = globalThis.Blob
+export default buffer`,
+      events: `import * as events from '../events.js'
+export const EventEmitter = events.EventEmitter
+export const addAbortListener = events.addAbortListener
+export default events.EventEmitter`,
+      'process/': `const process = {
+  nextTick (callback, ...args) { queueMicrotask(() => callback(...args)) },
+  env: {},
+  stdout: undefined,
+  stderr: undefined
+}
+export default process`,
+      'abort-controller': `export const AbortController = globalThis.AbortController
+export const AbortSignal = globalThis.AbortSignal`
+    },
+    external: ['../buffer.js', '../events.js'],
+    entry: `
+import stream from 'readable-stream'
+export default stream
+export const Stream = stream.Stream
+export const Readable = stream.Readable
+export const Writable = stream.Writable
+export const Duplex = stream.Duplex
+export const Transform = stream.Transform
+export const PassThrough = stream.PassThrough
+export const pipeline = stream.pipeline
+export const finished = stream.finished
+export const compose = stream.compose
+export const addAbortSignal = stream.addAbortSignal
+export const destroy = stream.destroy
+export const isDisturbed = stream.isDisturbed
+export const isErrored = stream.isErrored
+export const isReadable = stream.isReadable
+export const promises = stream.promises
+`
   }
 ]
+
+/**
+ * An esbuild plugin resolving bare specifiers to the given module texts.
+ * @param {Record<string, string>} shims specifier → ES module source
+ */
+function shimPlugin (shims) {
+  return {
+    name: 'oro-shims',
+    /** @param {any} build */
+    setup (build) {
+      const names = Object.keys(shims).map((name) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))
+      const filter = new RegExp(`^(${names.join('|')})$`)
+      build.onResolve({ filter }, (/** @type {any} */ args) => ({ path: args.path, namespace: 'oro-shim' }))
+      build.onLoad({ filter: /.*/, namespace: 'oro-shim' }, (/** @type {any} */ args) => ({
+        contents: shims[args.path], loader: 'js', resolveDir: root
+      }))
+    }
+  }
+}
 
 /** @param {(typeof BUNDLES)[number]} bundle */
 async function build (bundle) {
@@ -101,6 +168,8 @@ async function build (bundle) {
     legalComments: 'inline',
     banner: { js: bundle.banner ? `${header}\n${bundle.banner}` : header },
     define: bundle.define ?? {},
+    external: bundle.external ?? [],
+    plugins: bundle.shims ? [shimPlugin(bundle.shims)] : [],
     logLevel: 'silent'
   })
   return result.outputFiles[0].text

@@ -33,7 +33,7 @@ _PACKAGE: Final = Path(__file__).resolve().parent.parent
 JS_API_DIRECTORIES: Final = (_PACKAGE / "js-api", _PACKAGE.parent / "js-api")
 """Where the core JS modules are looked for: inside the installed package (wheels ship them
 there), then beside it (a source checkout or an editable install)."""
-NODE_ALIASES: Final = ("events", "path", "buffer", "os")
+NODE_ALIASES: Final = ("events", "path", "buffer", "os", "stream")
 """Core modules also importable as ``node:<name>``."""
 PAGE_EVENTS: Final = {
     LifecycleEvent.PAUSED: "applicationpause",

@@ -1,0 +1,697 @@
+/**
+ * `oro:tls` (also `node:tls`) — Node's `tls` module for page JavaScript: TLS clients and servers
+ * of the host process (Python's `ssl`, OpenSSL), with Oro's certificate pins.
+ *
+ * ```js
+ * import tls from 'node:tls'
+ * const socket = tls.connect({ host: 'example.com', port: 443, ALPNProtocols: ['http/1.1'] }, () => {
+ *   console.log(socket.authorized, socket.getProtocol(), socket.peerPin)
+ * })
+ * ```
+ *
+ * A `TLSSocket` is `oro:net`'s `Socket` over the routes `tls.*` (docs/tls.md). The handshake
+ * happens in the host: `tls.connect` answers once it is done, with the TLS facts
+ * (`authorized`, protocol, cipher, ALPN, the peer's certificate and pin); PEM material and
+ * passphrases travel in the JSON body, never in URLs. A certificate the host refuses is an
+ * `error` event with Oro's `code` (`CERT_EXPIRED`, `HOSTNAME_MISMATCH`...) and Node's name in
+ * `reason`.
+ * @module oro:tls
+ */
+
+import { request } from 'oro:ipc'
+import { Buffer } from 'oro:buffer'
+import {
+  Server as NetServer,
+  Socket,
+  invalidArgType,
+  isIP,
+  kAccepted,
+  kConnected,
+  kConnectRequest,
+  kConnectionEvent,
+  kListenRequest,
+  kNewSocket,
+  kRoute,
+  normalizeArgs,
+  withCode
+} from 'oro:net'
+
+export const DEFAULT_MIN_VERSION = 'TLSv1.2'
+export const DEFAULT_MAX_VERSION = 'TLSv1.3'
+export const DEFAULT_ECDH_CURVE = 'auto'
+export const DEFAULT_CIPHERS = 'TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES256-GCM-SHA384'
+/**
+ * Node's bundled root certificates: empty here (the host verifies against the system's roots
+ * and the `ca` a connection gives; pages do not see them).
+ * @type {readonly string[]}
+ */
+export const rootCertificates = Object.freeze([])
+
+/** A pin of 32 zero bytes: names a host in `tls.setPins` `remove` (its pins do not matter). */
+const ANY_PIN = `sha256/${'A'.repeat(43)}=`
+
+// --------------------------------------------------------------------------------------------
+// Options
+// --------------------------------------------------------------------------------------------
+
+/**
+ * PEM text of `value` (a string, a Buffer, or a list of them), or undefined.
+ * @param {unknown} value
+ * @param {string} name
+ * @returns {string | string[] | undefined}
+ */
+function pemOf (value, name) {
+  if (value === undefined || value === null) return undefined
+  if (typeof value === 'string') return value
+  if (ArrayBuffer.isView(value)) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8')
+  if (Array.isArray(value)) {
+    return value.map((item) => {
+      if (item !== null && typeof item === 'object' && !ArrayBuffer.isView(item) && 'pem' in item) return /** @type {string} */ (pemOf(item.pem, name))
+      const text = pemOf(item, name)
+      if (typeof text !== 'string') throw invalidArgType(name, 'of type string or an instance of Buffer, TypedArray, or DataView', item)
+      return text
+    })
+  }
+  throw invalidArgType(`options.${name}`, 'of type string or an instance of Buffer, TypedArray, DataView, or Array', value)
+}
+
+/**
+ * The JSON body of `tls.connect` / `tls.server.create`: PEM material and passphrase.
+ * @param {Record<string, any>} options
+ */
+function materialBody (options) {
+  /** @type {Record<string, unknown>} */
+  const body = {}
+  const ca = pemOf(options.ca, 'ca')
+  if (ca !== undefined) body.ca = ca
+  const cert = pemOf(options.cert, 'cert')
+  if (cert !== undefined) body.cert = Array.isArray(cert) ? cert.join('\n') : cert
+  let passphrase = options.passphrase
+  let key = options.key
+  if (Array.isArray(key) && key.length > 0) {
+    const first = key[0]
+    if (first !== null && typeof first === 'object' && !ArrayBuffer.isView(first)) {
+      if (first.passphrase !== undefined) passphrase = first.passphrase
+      key = first.pem
+    } else {
+      key = first
+    }
+  }
+  const keyText = pemOf(key, 'key')
+  if (keyText !== undefined) body.key = Array.isArray(keyText) ? keyText[0] : keyText
+  if (passphrase !== undefined && passphrase !== null) {
+    if (typeof passphrase !== 'string') throw invalidArgType('options.passphrase', 'of type string', passphrase)
+    body.passphrase = passphrase
+  }
+  if (options.pfx !== undefined) {
+    throw withCode(new Error('pfx is not supported: give cert and key as PEM'), 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM')
+  }
+  return body
+}
+
+/**
+ * ALPN protocol names as the `alpn` parameter (comma-separated).
+ * @param {unknown} value
+ * @returns {string | undefined}
+ */
+function alpnOf (value) {
+  if (value === undefined || value === null) return undefined
+  /** @type {string[]} */
+  let names = []
+  if (Array.isArray(value)) {
+    names = value.map((item) => typeof item === 'string' ? item : Buffer.from(item).toString('utf8'))
+  } else if (ArrayBuffer.isView(value)) {
+    // Node's wire format: length-prefixed names.
+    const bytes = new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
+    for (let offset = 0; offset < bytes.length;) {
+      const size = bytes[offset]
+      names.push(Buffer.from(bytes.subarray(offset + 1, offset + 1 + size)).toString('utf8'))
+      offset += 1 + size
+    }
+  } else {
+    throw invalidArgType('options.ALPNProtocols', 'an instance of Array, Buffer, TypedArray, or DataView', value)
+  }
+  return names.length ? names.join(',') : undefined
+}
+
+/**
+ * @param {unknown} pins
+ * @returns {string | undefined}
+ */
+function pinsOf (pins) {
+  if (pins === undefined || pins === null) return undefined
+  if (typeof pins === 'string') return pins
+  if (Array.isArray(pins)) return pins.map(String).join(',')
+  throw invalidArgType('options.pins', 'of type string or an instance of Array', pins)
+}
+
+/**
+ * The certificate object of the host's facts, as Node's (`raw`, `pubkey` as Buffers).
+ * @param {any} certificate
+ */
+function peerCertificateOf (certificate) {
+  if (!certificate || typeof certificate !== 'object') return {}
+  const out = { ...certificate }
+  if (typeof out.raw === 'string') out.raw = Buffer.from(out.raw, 'base64')
+  if (typeof out.pubkey === 'string') out.pubkey = Buffer.from(out.pubkey, 'base64')
+  return out
+}
+
+// --------------------------------------------------------------------------------------------
+// Server identity (Node's tls.checkServerIdentity)
+// --------------------------------------------------------------------------------------------
+
+/**
+ * @param {string} name
+ * @param {string} pattern
+ */
+function hostMatches (name, pattern) {
+  const host = name.toLowerCase().replace(/\.$/, '')
+  const wanted = pattern.toLowerCase().replace(/\.$/, '')
+  if (!wanted.includes('*')) return host === wanted
+  const [first, ...rest] = wanted.split('.')
+  const hostParts = host.split('.')
+  if (rest.length < 2 || hostParts.length !== rest.length + 1) return false
+  if (hostParts.slice(1).join('.') !== rest.join('.')) return false
+  if (first === '*') return hostParts[0].length > 0
+  const [prefix, suffix] = first.split('*')
+  return hostParts[0].startsWith(prefix) && hostParts[0].endsWith(suffix ?? '')
+}
+
+/**
+ * Whether `cert` names `hostname` (Node's rules: subjectaltname DNS/IP, else the subject's CN);
+ * an `Error` (`ERR_TLS_CERT_ALTNAME_INVALID`) when not, else `undefined`.
+ * @param {string} hostname
+ * @param {any} cert
+ * @returns {Error | undefined}
+ */
+export function checkServerIdentity (hostname, cert) {
+  const subject = cert?.subject
+  const altNames = typeof cert?.subjectaltname === 'string' ? cert.subjectaltname.split(', ') : []
+  const dnsNames = altNames.filter((name) => name.startsWith('DNS:')).map((name) => name.slice(4))
+  const ips = altNames.filter((name) => name.startsWith('IP Address:')).map((name) => name.slice(11).toLowerCase())
+  const host = hostname.replace(/^\[|\]$/g, '')
+  let valid = false
+  let reason = 'Unknown reason'
+  if (isIP(host)) {
+    valid = ips.includes(host.toLowerCase())
+    if (!valid) reason = `IP: ${host} is not in the cert's list: ${ips.join(', ')}`
+  } else if (dnsNames.length > 0 || subject?.CN === undefined) {
+    valid = dnsNames.some((name) => hostMatches(host, name))
+    if (!valid) reason = `Host: ${host}. is not in the cert's altnames: ${altNames.join(', ')}`
+  } else {
+    const cns = Array.isArray(subject.CN) ? subject.CN : [subject.CN]
+    valid = cns.some((/** @type {string} */ name) => hostMatches(host, name))
+    if (!valid) reason = `Host: ${host}. is not cert's CN: ${cns.join(', ')}`
+  }
+  if (valid) return undefined
+  const error = /** @type {any} */ (new Error(`Hostname/IP does not match certificate's altnames: ${reason}`))
+  error.code = 'ERR_TLS_CERT_ALTNAME_INVALID'
+  error.reason = reason
+  error.host = host
+  error.cert = cert
+  return error
+}
+
+// --------------------------------------------------------------------------------------------
+// The socket
+// --------------------------------------------------------------------------------------------
+
+/**
+ * @typedef {object} TlsFacts what `tls.connect` answers and a server's `connection` frame has
+ * @property {boolean} authorized
+ * @property {string | null} authorizationError
+ * @property {string | null} [authorizationCode]
+ * @property {string | null} protocol
+ * @property {{ name: string, standardName: string, version: string } | null} cipher
+ * @property {string | false} alpnProtocol
+ * @property {string | null} peerPin
+ * @property {any} peerCertificate
+ * @property {string | false | null} [servername]
+ * @property {string} provider
+ */
+
+/** A TLS connection of the host (Node's `tls.TLSSocket`). */
+export class TLSSocket extends Socket {
+  encrypted = true
+  authorized = false
+  /** @type {string | null} Node's/OpenSSL's reason (`CERT_HAS_EXPIRED`) when not authorized */
+  authorizationError = null
+  /** @type {string | null} Oro's code (`CERT_EXPIRED`) when not authorized */
+  authorizationCode = null
+  /** @type {string | false} */
+  alpnProtocol = false
+  /** @type {string | null} the `sha256/...` pin of the peer's key */
+  peerPin = null
+  /** @type {string | false | null | undefined} */
+  servername = undefined
+  /** @type {string | undefined} Oro's: the TLS library of the host (`openssl`) */
+  provider = undefined
+  secureConnecting = true
+  /** @type {TlsFacts | null} */
+  #facts = null
+  /** @type {Record<string, any>} */
+  #tlsOptions
+
+  /**
+   * @param {unknown} [socket] must be undefined: pages cannot wrap an existing socket
+   * @param {Record<string, any>} [options]
+   */
+  constructor (socket, options = {}) {
+    if (socket !== undefined && socket !== null) {
+      throw withCode(new Error('wrapping an existing socket in TLS is not available to pages: use tls.connect'), 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM')
+    }
+    super(options ?? {})
+    this[kRoute] = 'tls'
+    this.#tlsOptions = options ?? {}
+  }
+
+  /**
+   * @param {Record<string, any>} params
+   * @param {Record<string, any>} options
+   */
+  [kConnectRequest] (params, options) {
+    const merged = { ...this.#tlsOptions, ...options }
+    const host = params.address
+    const servername = merged.servername ?? (isIP(host) ? undefined : host)
+    const route = {
+      ...params,
+      address: undefined,
+      host,
+      servername: servername || undefined,
+      rejectUnauthorized: merged.rejectUnauthorized !== false,
+      alpn: alpnOf(merged.ALPNProtocols),
+      minVersion: merged.minVersion,
+      maxVersion: merged.maxVersion,
+      ciphers: merged.ciphers,
+      pins: pinsOf(merged.pins),
+      pinsMode: merged.pinsMode,
+      timeout: merged.connectTimeout
+    }
+    return request('tls.connect', route, { method: 'POST', body: materialBody(merged), timeout: 0 })
+  }
+
+  /**
+   * @param {any} reply
+   * @param {string} [host]
+   */
+  [kConnected] (reply, host) {
+    this.#setFacts(reply)
+    const options = this.#tlsOptions
+    // Node's client sockets answer `false` (the SNI name sent is in `getTlsInfo()`).
+    this.servername = false
+    if (this.authorized && typeof options.checkServerIdentity === 'function') {
+      const name = options.servername || host || 'localhost'
+      let error
+      try {
+        error = options.checkServerIdentity(name, this.getPeerCertificate(true))
+      } catch (thrown) {
+        error = thrown
+      }
+      if (error) {
+        this.authorized = false
+        this.authorizationError = /** @type {any} */ (error).code || /** @type {any} */ (error).message
+        if (options.rejectUnauthorized !== false) {
+          this.destroy(/** @type {Error} */ (error))
+          return
+        }
+      }
+    }
+    super[kConnected](reply, host)
+    if (this.destroyed) return
+    this.secureConnecting = false
+    this.emit('secureConnect')
+  }
+
+  /**
+   * @param {TlsFacts} facts
+   */
+  #setFacts (facts) {
+    this.#facts = facts
+    this.authorized = Boolean(facts.authorized)
+    this.authorizationError = facts.authorizationError ?? null
+    this.authorizationCode = facts.authorizationCode ?? null
+    this.alpnProtocol = facts.alpnProtocol || false
+    this.peerPin = facts.peerPin ?? null
+    this.provider = facts.provider
+    this.secureConnecting = false
+  }
+
+  /**
+   * Take over a TLS connection a server accepted (the facts from its frame).
+   * @param {TlsFacts} facts
+   */
+  _setAcceptedFacts (facts) {
+    this.#setFacts(facts)
+    this.servername = facts.servername ?? false
+  }
+
+  /**
+   * The peer's certificate in Node's shape (`{}` when it sent none, `null` once destroyed).
+   * `detailed` adds nothing: the host does not send the issuer chain.
+   * @param {boolean} [_detailed]
+   */
+  getPeerCertificate (_detailed) {
+    if (this.#facts === null) return this.destroyed ? null : {}
+    return peerCertificateOf(this.#facts.peerCertificate)
+  }
+
+  /** Pages present no certificate of their own through this API: `null` (or `{}`). */
+  getCertificate () {
+    return this.#facts ? {} : null
+  }
+
+  /** @returns {string | null} `TLSv1.3`, `TLSv1.2`... */
+  getProtocol () {
+    return this.#facts?.protocol ?? null
+  }
+
+  /** @returns {{ name: string, standardName: string, version: string } | null} */
+  getCipher () {
+    const cipher = this.#facts?.cipher
+    return cipher ? { ...cipher } : null
+  }
+
+  /** Oro's: every TLS fact the host answered. */
+  getTlsInfo () {
+    return this.#facts ? { ...this.#facts, peerCertificate: this.getPeerCertificate() } : null
+  }
+
+  isSessionReused () { return false }
+  getSession () { return undefined }
+  getTLSTicket () { return undefined }
+  getEphemeralKeyInfo () { return {} }
+  getPeerFinished () { return undefined }
+  getFinished () { return undefined }
+  getSharedSigalgs () { return [] }
+  /** @param {number} _size */
+  setMaxSendFragment (_size) { return false }
+  disableRenegotiation () {}
+  /**
+   * @param {unknown} _options
+   * @param {(error: Error | null) => void} [callback]
+   */
+  renegotiate (_options, callback) {
+    const error = withCode(new Error('TLS renegotiation is not available to pages'), 'ERR_TLS_RENEGOTIATION_DISABLED')
+    if (typeof callback === 'function') queueMicrotask(() => callback(error))
+    return false
+  }
+}
+
+/**
+ * A TLS connection: `connect(options[, callback])`, `connect(port[, host][, options][, callback])`.
+ * Node's options plus Oro's `pins`, `pinsMode` and `connectTimeout` (ms, connect + handshake).
+ * @param {...any} args
+ * @returns {TLSSocket}
+ */
+export function connect (...args) {
+  const [normalized, callback] = normalizeArgs(args)
+  /** @type {Record<string, any>} */
+  let options = normalized
+  if (args[1] !== null && typeof args[1] === 'object') options = { ...options, ...args[1] }
+  else if (args[2] !== null && typeof args[2] === 'object') options = { ...options, ...args[2] }
+  if (options.socket !== undefined) {
+    throw withCode(new Error('options.socket is not available to pages: tls.connect makes its own'), 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM')
+  }
+  options = { rejectUnauthorized: true, ...options }
+  if (options.rejectUnauthorized === undefined) options.rejectUnauthorized = true
+  if (options.checkServerIdentity !== undefined && typeof options.checkServerIdentity !== 'function') {
+    throw invalidArgType('options.checkServerIdentity', 'of type function', options.checkServerIdentity)
+  }
+  const socket = new TLSSocket(undefined, options)
+  if (callback) socket.once('secureConnect', callback)
+  socket.connect(options)
+  return socket
+}
+
+// --------------------------------------------------------------------------------------------
+// The server
+// --------------------------------------------------------------------------------------------
+
+/** A TLS server of the host (Node's `tls.Server`): `secureConnection`, `tlsClientError`. */
+export class Server extends NetServer {
+  /** @type {Record<string, any>} */
+  #tlsOptions
+
+  /**
+   * @param {Record<string, any> | ((socket: TLSSocket) => void)} [options]
+   * @param {(socket: TLSSocket) => void} [secureConnectionListener]
+   */
+  constructor (options, secureConnectionListener) {
+    if (typeof options === 'function') {
+      secureConnectionListener = options
+      options = {}
+    }
+    super(options ?? {}, /** @type {any} */ (secureConnectionListener))
+    this[kRoute] = 'tls'
+    this.#tlsOptions = { ...(options ?? {}) }
+  }
+
+  [kConnectionEvent] () {
+    return 'secureConnection'
+  }
+
+  /** @param {Record<string, any>} params */
+  async [kListenRequest] (params) {
+    const options = this.#tlsOptions
+    await request('tls.server.create', {
+      id: params.id,
+      requestCert: Boolean(options.requestCert),
+      rejectUnauthorized: options.rejectUnauthorized !== false,
+      alpn: alpnOf(options.ALPNProtocols),
+      minVersion: options.minVersion,
+      maxVersion: options.maxVersion,
+      ciphers: options.ciphers,
+      handshakeTimeout: options.handshakeTimeout
+    }, { method: 'POST', body: materialBody(options) })
+    try {
+      return await request('tls.server.listen', params)
+    } catch (error) {
+      await request('tls.server.close', { id: params.id }).catch(() => {})
+      throw error
+    }
+  }
+
+  [kNewSocket] () {
+    return new TLSSocket(undefined, { allowHalfOpen: this.allowHalfOpen })
+  }
+
+  /**
+   * @param {import('oro:net').Socket} socket
+   * @param {Record<string, any>} frame
+   */
+  [kAccepted] (socket, frame) {
+    /** @type {any} */
+    let facts = {}
+    try {
+      facts = typeof frame.tls === 'string' ? JSON.parse(frame.tls) : (frame.tls ?? {})
+    } catch {
+      facts = {}
+    }
+    const tlsSocket = /** @type {TLSSocket} */ (socket)
+    tlsSocket._setAcceptedFacts(facts)
+    this.emit('secureConnection', tlsSocket)
+  }
+
+  /** Node's `addContext`: SNI contexts are not available. */
+  addContext () {
+    throw withCode(new Error('SNI contexts are not available to pages'), 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM')
+  }
+
+  /** @param {Record<string, any>} options takes effect at the next `listen` */
+  setSecureContext (options) {
+    this.#tlsOptions = { ...this.#tlsOptions, ...options }
+  }
+}
+
+/**
+ * A TLS server: `createServer(options[, secureConnectionListener])` (`cert` and `key` needed;
+ * an unusable one is an `error` event at `listen`).
+ * @param {Record<string, any> | ((socket: TLSSocket) => void)} [options]
+ * @param {(socket: TLSSocket) => void} [secureConnectionListener]
+ */
+export function createServer (options, secureConnectionListener) {
+  return new Server(options, secureConnectionListener)
+}
+
+/**
+ * Node's `createSecureContext`: the options as they are (the host makes the context).
+ * @param {Record<string, any>} [options]
+ */
+export function createSecureContext (options = {}) {
+  return { context: { ...options } }
+}
+
+/** Node's TLS cipher names: the host's choice is made by OpenSSL; this is Node's default list. */
+export function getCiphers () {
+  return DEFAULT_CIPHERS.split(':').map((name) => name.toLowerCase())
+}
+
+// --------------------------------------------------------------------------------------------
+// Oro's provider and pins
+// --------------------------------------------------------------------------------------------
+
+/**
+ * The host's TLS library.
+ * @returns {Promise<{ provider: string, version: string, versionNumber?: number, versions?: string[] }>}
+ */
+export function getProvider () {
+  return request('tls.getProvider')
+}
+
+/**
+ * @param {unknown} pins
+ * @returns {string}
+ */
+function pinList (pins) {
+  if (typeof pins === 'string') return pins.trim()
+  if (Array.isArray(pins)) return pins.map(String).join(' ')
+  throw invalidArgType('pins', 'of type string or an instance of Array', pins)
+}
+
+/** @param {unknown} host */
+function validateHost (host) {
+  if (typeof host !== 'string' || host.length === 0) throw invalidArgType('host', 'of type string', host)
+  return host
+}
+
+/**
+ * @param {string} value
+ * @param {'replace' | 'append' | 'remove'} mode
+ * @returns {Promise<string>}
+ */
+async function setPins (value, mode) {
+  const reply = await request('tls.setPins', { mode }, { method: 'POST', body: value })
+  return reply.value
+}
+
+/** The host's pins in Oro's line format. @returns {Promise<string>} */
+export async function getTlsPins () {
+  return (await request('tls.getPins')).value
+}
+
+/** Replace every pin (`value` in Oro's line format). @param {string} value */
+export function setTlsPins (value) {
+  if (typeof value !== 'string') throw invalidArgType('value', 'of type string', value)
+  return setPins(value, 'replace')
+}
+
+/** Add pins (`value` in Oro's line format). @param {string} value */
+export function addTlsPins (value) {
+  if (typeof value !== 'string') throw invalidArgType('value', 'of type string', value)
+  return setPins(value, 'append')
+}
+
+/** Drop the entries of the hosts `value` names (Oro's line format). @param {string} value */
+export function removeTlsPins (value) {
+  if (typeof value !== 'string') throw invalidArgType('value', 'of type string', value)
+  return setPins(value, 'remove')
+}
+
+/** Drop every pin. */
+export function clearTlsPins () {
+  return setPins('', 'replace')
+}
+
+/**
+ * The pins of `host` (its entries for `port` and for every port).
+ * @param {string} host
+ * @param {number} [port]
+ * @returns {Promise<string[]>}
+ */
+export async function getTlsPinsForHost (host, port) {
+  validateHost(host)
+  const reply = await request('tls.getPins', { host, port })
+  /** @type {string[]} */
+  const pins = []
+  for (const entry of reply.entries ?? []) {
+    for (const pin of entry.pins ?? []) if (!pins.includes(pin)) pins.push(pin)
+  }
+  return pins
+}
+
+/**
+ * `host`'s pins become `pins` (a list, or text separated by spaces or commas).
+ * @param {string} host
+ * @param {string | string[]} pins
+ */
+export async function setTlsPinsForHost (host, pins) {
+  validateHost(host)
+  const list = pinList(pins)
+  await setPins(`${host} ${ANY_PIN}`, 'remove')
+  return list ? setPins(`${host} ${list}`, 'append') : getTlsPins()
+}
+
+/**
+ * Add `pins` to `host`'s.
+ * @param {string} host
+ * @param {string | string[]} pins
+ */
+export function addTlsPinsForHost (host, pins) {
+  validateHost(host)
+  return setPins(`${host} ${pinList(pins)}`, 'append')
+}
+
+/**
+ * Drop every pin of `host` (every port).
+ * @param {string} host
+ */
+export function removeTlsPinsForHost (host) {
+  validateHost(host)
+  return setPins(`${host} ${ANY_PIN}`, 'remove')
+}
+
+export const clearTlsPinsForHost = removeTlsPinsForHost
+
+/**
+ * The pin (`sha256/<base64>`) of a DER certificate.
+ * @param {ArrayBuffer | ArrayBufferView} der
+ * @returns {Promise<string>}
+ */
+export async function createTlsPinFromCertificateDer (der) {
+  /** @type {Uint8Array} */
+  let bytes
+  if (der instanceof ArrayBuffer) bytes = new Uint8Array(der)
+  else if (ArrayBuffer.isView(der)) bytes = new Uint8Array(der.buffer, der.byteOffset, der.byteLength)
+  else throw invalidArgType('der', 'an instance of Buffer, TypedArray, DataView, or ArrayBuffer', der)
+  return (await request('tls.createPin', {}, { method: 'POST', body: bytes })).pin
+}
+
+/**
+ * The pin of the first certificate of a PEM text.
+ * @param {string} pem
+ * @returns {Promise<string>}
+ */
+export async function createTlsPinFromCertificatePem (pem) {
+  if (typeof pem !== 'string' && !ArrayBuffer.isView(pem)) throw invalidArgType('pem', 'of type string', pem)
+  const text = typeof pem === 'string' ? pem : Buffer.from(pem.buffer, pem.byteOffset, pem.byteLength).toString('utf8')
+  return (await request('tls.createPin', { pem: text })).pin
+}
+
+export default {
+  TLSSocket,
+  Server,
+  connect,
+  createServer,
+  createSecureContext,
+  checkServerIdentity,
+  getCiphers,
+  getProvider,
+  getTlsPins,
+  setTlsPins,
+  addTlsPins,
+  removeTlsPins,
+  clearTlsPins,
+  getTlsPinsForHost,
+  setTlsPinsForHost,
+  addTlsPinsForHost,
+  removeTlsPinsForHost,
+  clearTlsPinsForHost,
+  createTlsPinFromCertificateDer,
+  createTlsPinFromCertificatePem,
+  rootCertificates,
+  DEFAULT_MIN_VERSION,
+  DEFAULT_MAX_VERSION,
+  DEFAULT_ECDH_CURVE,
+  DEFAULT_CIPHERS
+}
