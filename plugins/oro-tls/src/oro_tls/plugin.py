@@ -65,14 +65,12 @@ def oro_register_services(services: ServiceRegistry, host: Host) -> None:
 @hookimpl
 def oro_register_js_modules(modules: JSModuleTable) -> None:
     for name in ("net", "tls"):
-        script = JS_DIRECTORY / f"{name}.js"
-        if script.exists():
-            modules.add(
-                f"oro:{name}",
-                script,
-                aliases=(f"node:{name}",),
-                declarations=JS_DIRECTORY / f"{name}.d.ts",
-            )
+        modules.add(
+            f"oro:{name}",
+            JS_DIRECTORY / f"{name}.js",
+            aliases=(f"node:{name}",),
+            declarations=JS_DIRECTORY / f"{name}.d.ts",
+        )
 
 
 @hookimpl

@@ -496,7 +496,9 @@ async def set_pins(request: Request) -> Reply:
     mode = request.params.get_str("mode", "replace")
     if mode not in ("replace", "append", "remove"):
         raise InvalidArgumentError.invalid("mode", "'replace', 'append' or 'remove'")
-    sockets.pins = sockets.pins.merged(PinSet.parse(value), mode)
+    # Removing names hosts (and ports) only; the other modes need their pins.
+    given = PinSet.parse(value, allow_empty=mode == "remove")
+    sockets.pins = sockets.pins.merged(given, mode)
     return _pins_reply(sockets.pins)
 
 

@@ -47,9 +47,6 @@ export const DEFAULT_CIPHERS = 'TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA
  */
 export const rootCertificates = Object.freeze([])
 
-/** A pin of 32 zero bytes: names a host in `tls.setPins` `remove` (its pins do not matter). */
-const ANY_PIN = `sha256/${'A'.repeat(43)}=`
-
 // --------------------------------------------------------------------------------------------
 // Options
 // --------------------------------------------------------------------------------------------
@@ -618,7 +615,7 @@ export async function getTlsPinsForHost (host, port) {
 export async function setTlsPinsForHost (host, pins) {
   validateHost(host)
   const list = pinList(pins)
-  await setPins(`${host} ${ANY_PIN}`, 'remove')
+  await setPins(host, 'remove')
   return list ? setPins(`${host} ${list}`, 'append') : getTlsPins()
 }
 
@@ -638,7 +635,7 @@ export function addTlsPinsForHost (host, pins) {
  */
 export function removeTlsPinsForHost (host) {
   validateHost(host)
-  return setPins(`${host} ${ANY_PIN}`, 'remove')
+  return setPins(host, 'remove')
 }
 
 export const clearTlsPinsForHost = removeTlsPinsForHost
