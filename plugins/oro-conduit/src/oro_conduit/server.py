@@ -53,6 +53,12 @@ _MAX_REASON_BYTES: Final = 120
 _CLOSE_TIMEOUT: Final = 0.5
 
 
+RECEIVE_BUFFER_BYTES: Final = 256 * 1024
+"""Bytes read from a client's socket at once. trio-websocket's default (4 KiB) made a 256 KiB
+request body 64 reads, each a trip through wsproto and the scheduler: bulk bodies moved at a
+third of fetch's speed."""
+
+
 def _new_key() -> str:
     """A per-launch key: 256 random bits, URL-safe."""
     return secrets.token_urlsafe(32)
@@ -136,6 +142,7 @@ class ConduitServer:
                 listeners,
                 handler_nursery=nursery,
                 max_message_size=self.settings.max_message_bytes,
+                receive_buffer_size=RECEIVE_BUFFER_BYTES,
                 connect_timeout=10,
                 disconnect_timeout=5,
             )

@@ -32,6 +32,7 @@ accept it, as Node does).
 
 from __future__ import annotations
 
+import functools
 import os
 import ssl
 import tempfile
@@ -389,3 +390,48 @@ def server_context(
             checked_ca(material.ca)
     _configure(context, alpn, min_version, max_version, ciphers)
     return context
+
+
+@functools.lru_cache(maxsize=32)
+def _shared_client_context(
+    material: TlsMaterial,
+    reject_unauthorized: bool,
+    alpn: tuple[str, ...],
+    min_version: str | None,
+    max_version: str | None,
+    ciphers: str | None,
+) -> ssl.SSLContext:
+    return client_context(
+        material,
+        reject_unauthorized=reject_unauthorized,
+        alpn=alpn,
+        min_version=min_version,
+        max_version=max_version,
+        ciphers=ciphers,
+    )
+
+
+def reusable_client_context(
+    material: TlsMaterial,
+    *,
+    reject_unauthorized: bool = True,
+    alpn: tuple[str, ...] = (),
+    min_version: str | None = None,
+    max_version: str | None = None,
+    ciphers: str | None = None,
+) -> ssl.SSLContext:
+    """:func:`client_context`, made once per distinct set of options: loading the system's
+    roots takes OpenSSL ~25 ms, far more than a handshake on loopback. Contexts with a client
+    key are made anew each time, so no key outlives the connection that gave it."""
+    if material.key is not None:
+        return client_context(
+            material,
+            reject_unauthorized=reject_unauthorized,
+            alpn=alpn,
+            min_version=min_version,
+            max_version=max_version,
+            ciphers=ciphers,
+        )
+    return _shared_client_context(
+        material, reject_unauthorized, alpn, min_version, max_version, ciphers
+    )

@@ -20,7 +20,7 @@ from oro_tls.addresses import (
     resolve,
 )
 from oro_tls.connections import Connection, Kind
-from oro_tls.contexts import TlsMaterial, client_context, server_context
+from oro_tls.contexts import TlsMaterial, reusable_client_context, server_context
 from oro_tls.dial import dial
 from oro_tls.handshakes import PROVIDER, client_handshake
 from oro_tls.pins import PinSet, parse_pins_param, pin_of_certificate, pin_of_pem
@@ -129,7 +129,7 @@ async def tls_connect(request: Request) -> Reply:
     if servername == "":
         raise InvalidArgumentError("servername must not be empty", code="TLS_SERVERNAME_INVALID")
     pins = _pins_for(request, host, port)
-    context = client_context(
+    context = reusable_client_context(
         material,
         reject_unauthorized=reject,
         alpn=_alpn(request),

@@ -550,8 +550,9 @@ export class Socket extends Duplex {
    * @param {number} port
    */
   async #run (options, host, port) {
-    const conduit = this[kOpen]()
-    const ready = conduit.connected.then(() => {}, () => {})
+    // The Conduit's WebSocket opens while the connect request runs; 'connect' does not wait
+    // for it (only reading does), as Node's does not wait for the first byte.
+    this[kOpen]()
     /** @type {any} */
     let reply
     try {
@@ -577,8 +578,6 @@ export class Socket extends Duplex {
       return
     }
     this.#open = true
-    await ready
-    if (this.destroyed) return
     this[kConnected](reply, host)
   }
 
@@ -638,10 +637,8 @@ export class Socket extends Duplex {
     this[kOpen]()
   }
 
-  /** Start reading an adopted connection once its Conduit is up. */
-  async [kStart] () {
-    await this.conduit?.connected.catch(() => {})
-    if (this.destroyed) return
+  /** Start reading an adopted connection. */
+  [kStart] () {
     this.#startReading()
     this.#touch()
   }
@@ -658,7 +655,11 @@ export class Socket extends Duplex {
     }
   }
 
-  #startReading () {
+  /** Ask for the socket's bytes once its Conduit is up: no frame can arrive before the page
+   * listens on it. */
+  async #startReading () {
+    await this.conduit?.connected.catch(() => {})
+    if (this.destroyed) return
     request(`${this[kRoute]}.readStart`, { id: this.id }).catch((error) => {
       if (!this.destroyed) this.destroy(nodeError(error))
     })
