@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from oro_framework.testing.hosts import (
         HookRecorder,
         MemoryClient,
+        PageClosedProbe,
         RoutePlugin,
         make_host,
         raise_for_error,
@@ -73,6 +74,7 @@ _EXPORTS: dict[str, str] = {
     "LiveServer": "server",
     "MemoryClient": "hosts",
     "OroProcess": "process",
+    "PageClosedProbe": "hosts",
     "RoutePlugin": "hosts",
     "ServedApp": "server",
     "find_chromium": "browser",
@@ -94,6 +96,7 @@ __all__ = [
     "LiveServer",
     "MemoryClient",
     "OroProcess",
+    "PageClosedProbe",
     "RoutePlugin",
     "ServedApp",
     "app_page",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import threading
 from collections.abc import AsyncGenerator, AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -172,6 +173,28 @@ class RoutePlugin:
     def oro_register_routes(self, routes: RouteTable) -> None:
         for name, handler in self.handlers.items():
             routes.add(name, handler, permission=self.permission, timeout=self.timeout)
+
+
+@final
+class PageClosedProbe:
+    """Test plugin: :attr:`closed` is set once the host has run every ``oro_page_closed`` hook
+    (``trylast``: after the plugins under test closed what the page owned). A threading event,
+    so that a browser test can wait for it outside the host's loop::
+
+        probe = PageClosedProbe()
+        with served_app([*plugins, probe]) as app:
+            ...  # navigate the page away
+            assert probe.closed.wait(10)
+    """
+
+    name = "test-page-closed"
+
+    def __init__(self) -> None:
+        self.closed = threading.Event()
+
+    @hookimpl(trylast=True)
+    def oro_page_closed(self, host: Host, window: int) -> None:
+        self.closed.set()
 
 
 @final

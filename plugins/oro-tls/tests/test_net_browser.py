@@ -7,7 +7,6 @@ event; every connect has a timeout."""
 from __future__ import annotations
 
 import socket
-import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,27 +16,12 @@ import pytest
 from _certs import TIMEOUT, tcp_echo_server
 from playwright.sync_api import Browser, Page
 
-from oro_framework import Host, hookimpl
-from oro_framework.testing import ServedApp, app_page, served_app
+from oro_framework.testing import PageClosedProbe, ServedApp, app_page, served_app
 
 PLUGINS = [oro_conduit.plugin, oro_tls.plugin]
 
 
-class PageClosed:
-    """Test plugin: ``closed`` is set once the host has run every ``oro_page_closed`` hook
-    (``trylast``: after oro-tls closed the page's sockets)."""
-
-    name = "test-page-closed"
-
-    def __init__(self) -> None:
-        self.closed = threading.Event()
-
-    @hookimpl(trylast=True)
-    def oro_page_closed(self, host: Host, window: int) -> None:
-        self.closed.set()
-
-
-PAGE_CLOSED = PageClosed()
+PAGE_CLOSED = PageClosedProbe()
 
 
 @pytest.fixture(scope="module")

@@ -38,7 +38,7 @@ import ssl
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -394,44 +394,16 @@ def server_context(
 
 @functools.lru_cache(maxsize=32)
 def _shared_client_context(
-    material: TlsMaterial,
-    reject_unauthorized: bool,
-    alpn: tuple[str, ...],
-    min_version: str | None,
-    max_version: str | None,
-    ciphers: str | None,
+    material: TlsMaterial, options: tuple[tuple[str, Any], ...]
 ) -> ssl.SSLContext:
-    return client_context(
-        material,
-        reject_unauthorized=reject_unauthorized,
-        alpn=alpn,
-        min_version=min_version,
-        max_version=max_version,
-        ciphers=ciphers,
-    )
+    return client_context(material, **dict(options))
 
 
-def reusable_client_context(
-    material: TlsMaterial,
-    *,
-    reject_unauthorized: bool = True,
-    alpn: tuple[str, ...] = (),
-    min_version: str | None = None,
-    max_version: str | None = None,
-    ciphers: str | None = None,
-) -> ssl.SSLContext:
-    """:func:`client_context`, made once per distinct set of options: loading the system's
-    roots takes OpenSSL ~25 ms, far more than a handshake on loopback. Contexts with a client
-    key are made anew each time, so no key outlives the connection that gave it."""
+def reusable_client_context(material: TlsMaterial, **options: Any) -> ssl.SSLContext:
+    """:func:`client_context` (same keyword options), made once per distinct set of options:
+    loading the system's roots takes OpenSSL ~25 ms, far more than a handshake on loopback.
+    Contexts with a client key are made anew each time, so no key outlives the connection
+    that gave it."""
     if material.key is not None:
-        return client_context(
-            material,
-            reject_unauthorized=reject_unauthorized,
-            alpn=alpn,
-            min_version=min_version,
-            max_version=max_version,
-            ciphers=ciphers,
-        )
-    return _shared_client_context(
-        material, reject_unauthorized, alpn, min_version, max_version, ciphers
-    )
+        return client_context(material, **options)
+    return _shared_client_context(material, tuple(sorted(options.items())))
