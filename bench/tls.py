@@ -15,6 +15,10 @@ Rows:
 * ``connect+handshake tls`` — p50 from ``tls.connect()`` to ``secureConnect``; the baseline a
   Python ``ssl`` client's connect + handshake. Goal: at most 1.5 times raw.
 * ``connect tcp`` — p50 from ``net.connect()`` to ``connect``.
+* ``websocket echo floor`` — what the page's transport alone gives: the page echoes the same
+  bytes through a raw WebSocket to a Python trio-websocket echo server (256 KiB reads, as the
+  Conduit's), with the same writes. Every page byte of ``net``/``tls`` crosses such a socket
+  twice, so this is the ceiling of the throughput rows on this machine.
 
 Run: ``.venv/bin/python bench/tls.py [--quick]``
 """
@@ -22,6 +26,7 @@ Run: ``.venv/bin/python bench/tls.py [--quick]``
 from __future__ import annotations
 
 import argparse
+import queue
 import selectors
 import socket
 import ssl
@@ -30,17 +35,40 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import oro_conduit.plugin
 import oro_tls.plugin
+import trio
+import trio_websocket
 import trustme
 
 from oro_framework.testing import launch_chromium, open_app_page, served_app
 
 APP = Path(__file__).resolve().parents[1] / "examples" / "minimal"
 CHUNK = 64 * 1024
+
+FLOOR_PAGE = """async ([port, total]) => {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/`)
+  ws.binaryType = 'arraybuffer'
+  await new Promise((resolve) => { ws.onopen = resolve })
+  const chunk = new Uint8Array(CHUNK).fill(120)
+  let received = 0
+  let wake = () => {}
+  ws.onmessage = (event) => { received += event.data.byteLength; wake() }
+  const started = performance.now()
+  for (let sent = 0; sent < total; sent += chunk.length) {
+    ws.send(chunk)
+    // At most 1 MiB unanswered, as net.js keeps in flight.
+    while (sent + chunk.length - received > (1 << 20)) await new Promise((r) => { wake = r })
+  }
+  while (received < total) await new Promise((r) => { wake = r })
+  const seconds = (performance.now() - started) / 1000
+  ws.close()
+  return { seconds }
+}""".replace("CHUNK", str(CHUNK))
 
 PAGE = """async ([port, mode, total, count, ca, secure]) => {
   const net = (await import('node:net')).default
@@ -116,6 +144,46 @@ def echo_peer(context: ssl.SSLContext | None) -> Iterator[int]:
         listener.close()
 
 
+@contextmanager
+def websocket_echo() -> Iterator[int]:
+    """A trio-websocket echo server on a loopback port, in a thread; yields the port."""
+    ready: queue.Queue[int] = queue.Queue()
+    cancel: list[trio.CancelScope] = []
+    token: list[trio.lowlevel.TrioToken] = []
+
+    async def echo(request: trio_websocket.WebSocketRequest) -> None:
+        socket = await request.accept()
+        with suppress(trio_websocket.ConnectionClosed):
+            while True:
+                await socket.send_message(await socket.get_message())
+
+    async def serve() -> None:
+        with trio.CancelScope() as scope:
+            cancel.append(scope)
+            token.append(trio.lowlevel.current_trio_token())
+            async with trio.open_nursery() as nursery:
+                server = await nursery.start(
+                    partial(
+                        trio_websocket.serve_websocket,
+                        echo,
+                        "127.0.0.1",
+                        0,
+                        None,
+                        receive_buffer_size=256 * 1024,
+                        max_message_size=1 << 20,
+                    )
+                )
+                ready.put(server.port)
+
+    thread = threading.Thread(target=trio.run, args=(serve,), daemon=True)
+    thread.start()
+    try:
+        yield ready.get(timeout=30)
+    finally:
+        trio.from_thread.run_sync(cancel[0].cancel, trio_token=token[0])
+        thread.join()
+
+
 def raw_connect(port: int, context: ssl.SSLContext | None) -> socket.socket:
     sock = socket.create_connection(("127.0.0.1", port), timeout=30)
     return context.wrap_socket(sock, server_hostname="localhost") if context else sock
@@ -182,6 +250,7 @@ def main() -> None:
     ):
         page = open_app_page(browser, app)
         print(f"{'case':<28}{'ours':>14}{'raw python':>14}{'ratio':>8}   notes")
+        floor = 0.0
         for label, peer_context, client_context in (
             ("tls", server, client),
             ("tcp", None, None),
@@ -196,6 +265,15 @@ def main() -> None:
                     f"{f'throughput {label}':<28}{mine:>9.1f} MB/s{base:>9.1f} MB/s"
                     f"{mine / base:>8.2f}   {total >> 20} MiB echoed, higher is better; {goal}"
                 )
+                if not floor:
+                    with websocket_echo() as floor_port:
+                        floor_run = page.evaluate(FLOOR_PAGE, [floor_port, total])
+                    floor = total / floor_run["seconds"] / 1e6
+                    print(
+                        f"{'websocket echo floor':<28}{floor:>9.1f} MB/s{base:>9.1f} MB/s"
+                        f"{floor / base:>8.2f}   the page's transport alone; tls is "
+                        f"{mine / floor:.2f} of it"
+                    )
                 base_times = raw_connect_times(port, client_context, count)
                 times: Any = page.evaluate(PAGE, [port, "connect", 0, count, ca, secure])["times"]
                 mine_p50 = statistics.median(times)
