@@ -71,9 +71,12 @@ async def read_bytes(
 ) -> bytes:
     """``count`` bytes of socket ``socket_id``'s data frames, acknowledged as net.js does."""
     received = bytearray()
+    start: int | None = None
     while len(received) < count:
         options, payload = await next_frame(conduit)
         assert options["event"] == "data", options
+        start = int(options["offset"]) if start is None else start
+        assert int(options["offset"]) == start + len(received), options  # contiguous
         received += payload
         assert (await client.call(f"{route}.ack", id=socket_id, bytes=len(payload))).ok
     return bytes(received)

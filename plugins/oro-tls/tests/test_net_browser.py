@@ -6,6 +6,7 @@ event; every connect has a timeout."""
 
 from __future__ import annotations
 
+import hashlib
 import socket
 from collections.abc import Iterator
 from typing import Any
@@ -314,6 +315,52 @@ def test_a_paused_page_makes_the_python_writer_block_and_nothing_is_lost(
     assert seen[0] <= 1024 * 1024 + 256 * 1024 + 16 * 1024
     assert blocked_at > seen[0]
     assert result == {"length": total, "mismatch": -1}
+
+
+def test_bytes_keep_their_order_when_the_sockets_conduit_drops_and_returns(
+    page: Page, peer: Peer
+) -> None:
+    """Frames in flight when the socket's Conduit goes away are lost; while it is down the
+    next ones travel on the page's event stream, and once it is back frames on the two channels
+    may overtake each other. The page must still see every byte, once, in order."""
+    size = 6 * 1024 * 1024
+    data = bytes((i * 7 + (i >> 12)) & 0xFF for i in range(size))
+    in_background(
+        page,
+        """
+        const s = net.connect({ port: arg.port, host: '127.0.0.1' })
+        await connected(s)
+        const chunks = []
+        let length = 0
+        let dropped = false
+        let back
+        const all = new Promise((resolve) => s.on('data', (chunk) => {
+          chunks.push(chunk)
+          length += chunk.length
+          if (!dropped) {
+            // The socket's Conduit goes away (frames in flight on it are lost; the next ones
+            // take the event stream) and connects again at once.
+            dropped = true
+            s.conduit.shouldReconnect = false
+            s.conduit.socket.close()
+            back = s.conduit.connect().then(() => true, () => false)
+          }
+          if (length >= arg.size) resolve()
+        }))
+        await within(all, 30000, 'all bytes')
+        const received = Buffer.concat(chunks)
+        s.destroy()
+        return { length, reconnected: await back, digest: Array.from(new Uint8Array(
+          await crypto.subtle.digest('SHA-256', received))) }
+        """,
+        {"port": peer.port, "size": size},
+    )
+    connection = peer.accept()
+    connection.sendall(data)
+    result = finish(page)
+    assert result["length"] == size
+    assert result["reconnected"] is True
+    assert bytes(result["digest"]) == hashlib.sha256(data).digest()
 
 
 def test_the_peer_ending_first_ends_the_page_side_too_unless_half_open(

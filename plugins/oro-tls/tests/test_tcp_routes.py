@@ -156,7 +156,7 @@ async def test_end_both_ways(host: Host, client: MemoryClient) -> None:
         assert (await client.call("tcp.shutdown", id="s1", order=1)).ok
         assert await read_bytes(client, conduit, "s1", 10) == b"last words"
         options, _ = await next_frame(conduit)
-        assert options == {"event": "end"}
+        assert (options["event"], int(options["offset"])) == ("end", 10)
         after = await client.call("tcp.write", b"more", id="s1", order=2)
         assert after.error is not None
         assert (after.error.code, after.error.to_dict()["syscall"]) == ("EPIPE", "write")
@@ -228,7 +228,7 @@ async def test_a_page_server_accepts_python_clients(host: Host, client: MemoryCl
                     assert await stream.receive() == b"hello python"
                 await stream.send_eof()
                 options, _ = await next_frame(conduit)
-                assert options == {"event": "end"}
+                assert (options["event"], int(options["offset"])) == ("end", 10)
         names = await client.call("tcp.getSockName", id="srv")
         assert names.data["port"] == port
         assert (await client.call("tcp.close", id="srv")).ok
@@ -307,3 +307,26 @@ async def test_accept_is_oros_route_but_not_needed(host: Host, client: MemoryCli
     reply = await client.call("tcp.accept", serverId="srv", clientId="c1")
     assert reply.error is not None
     assert reply.error.error_type == "NotSupportedError"
+
+
+async def test_read_start_from_an_offset_sends_the_unacknowledged_bytes_again(
+    host: Host, client: MemoryClient
+) -> None:
+    async with echo_peer() as port, page_conduit(host, "s1") as conduit:
+        await connect(client, port)
+        assert (await client.call("tcp.readStart", id="s1")).ok
+        assert (await client.call("tcp.write", bytes(range(100)), id="s1", order=0)).ok
+        received = b""
+        while len(received) < 100:
+            options, payload = await next_frame(conduit)
+            assert int(options["offset"]) == len(received)
+            received += payload
+        # The page lost what followed byte 60 (its Conduit went away) and acknowledged 40.
+        assert (await client.call("tcp.ack", id="s1", bytes=40)).ok
+        assert (await client.call("tcp.readStart", id="s1", offset=60)).ok
+        options, payload = await next_frame(conduit)
+        assert (options["event"], int(options["offset"]), payload) == ("data", 60, received[60:])
+        for offset in (10, 101):  # acknowledged already / never read
+            refused = await client.call("tcp.readStart", id="s1", offset=offset)
+            assert refused.error is not None
+            assert refused.error.code == "ERR_OUT_OF_RANGE"

@@ -9,6 +9,7 @@ arrives, as Conduit frames, while the bytes it has not acknowledged stay within
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import errno as errno_module
 import json
@@ -88,6 +89,9 @@ class Connection:
         self._turn = _Signal()
         self.reading = False
         self.unacked = 0
+        self._unacknowledged: collections.deque[tuple[int, bytes]] = collections.deque()
+        """What was sent to the page and not acknowledged yet, by offset: sent again after
+        the page's Conduit reconnects (frames in flight on a closing socket are lost)."""
         self._credit = _Signal()
         self._send_lock = anyio.Lock()
         self.reader: anyio.CancelScope | None = None
@@ -204,7 +208,35 @@ class Connection:
     def acknowledge(self, count: int) -> None:
         """The page emitted ``count`` more bytes: that much credit comes back."""
         self.unacked = max(0, self.unacked - count)
+        acknowledged = self.bytes_read - self.unacked
+        while self._unacknowledged:
+            start, data = self._unacknowledged[0]
+            if start + len(data) > acknowledged:
+                break
+            self._unacknowledged.popleft()
         self._credit.notify()
+
+    async def resend(self, deliver: Deliver, offset: int) -> None:
+        """Send again what the page has not received from ``offset`` on (it asks after its
+        Conduit reconnected), before any newer frame.
+
+        :raises InvalidArgumentError: ``offset`` is before what the page acknowledged or past
+            what was read.
+        """
+        acknowledged = self.bytes_read - self.unacked
+        if not acknowledged <= offset <= self.bytes_read:
+            raise InvalidArgumentError(
+                f"offset {offset} is outside the bytes not yet acknowledged "
+                f"({acknowledged} to {self.bytes_read})",
+                code="ERR_OUT_OF_RANGE",
+                parameter="offset",
+            )
+        async with self._send_lock:
+            for start, data in list(self._unacknowledged):
+                if start + len(data) <= offset:
+                    continue
+                skip = max(0, offset - start)
+                await deliver({"event": "data", "offset": start + skip}, data[skip:])
 
     async def _wait_for_credit(self) -> None:
         while not self.reading or self.unacked >= self.read_window:
@@ -218,23 +250,23 @@ class Connection:
                 data = await self.stream.receive(READ_CHUNK)
             except anyio.EndOfStream:
                 self.ended = True
-                await self._deliver(deliver, {"event": "end"}, b"")
+                await self._deliver(deliver, {"event": "end", "offset": self.bytes_read}, b"")
                 return
             except anyio.ClosedResourceError:
                 return
             except (anyio.BrokenResourceError, ssl.SSLError, OSError) as error:
                 if not self.closed:
-                    await self._deliver(
-                        deliver,
-                        error_frame(self._error(error, "read", errno_module.ECONNRESET)),
-                        b"",
-                    )
+                    failure = error_frame(self._error(error, "read", errno_module.ECONNRESET))
+                    failure["offset"] = self.bytes_read
+                    await self._deliver(deliver, failure, b"")
                     self.close()
                 return
+            offset = self.bytes_read
             self.bytes_read += len(data)
             self.unacked += len(data)
+            self._unacknowledged.append((offset, data))
             await self._wait_for_credit_to_send()
-            await self._deliver(deliver, {"event": "data"}, data)
+            await self._deliver(deliver, {"event": "data", "offset": offset}, data)
 
     async def _wait_for_credit_to_send(self) -> None:
         # readStop may have come while the receive was waiting: the bytes wait for readStart.

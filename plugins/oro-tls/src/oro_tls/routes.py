@@ -254,9 +254,14 @@ def _ack(kind: Kind) -> Handler:
 
 def _read_start(kind: Kind) -> Handler:
     async def read_start(request: Request) -> Reply:
-        """Send what socket `id` receives to its Conduit from now on."""
+        """Send what socket `id` receives to its Conduit from now on (from `offset` on: what
+        a Conduit that went away lost is sent again)."""
         connection = _connection(request, kind)
-        _sockets(request).start_reading(connection)
+        offset = request.params.get("offset")
+        await _sockets(request).start_reading(
+            connection,
+            None if offset is None else request.params.require_int("offset", minimum=0),
+        )
         return {"id": connection.id}
 
     return read_start

@@ -14,6 +14,7 @@ import json
 import logging
 import secrets
 from collections.abc import Mapping
+from functools import partial
 from typing import TYPE_CHECKING, Any, Final, TypeVar, final
 
 import anyio
@@ -150,26 +151,30 @@ class TcpSockets:
     # Reading
     # ----------------------------------------------------------------------------------------
 
-    def start_reading(self, connection: Connection) -> None:
-        """Send ``connection``'s bytes to its page from now on (idempotent).
+    async def start_reading(self, connection: Connection, offset: int | None = None) -> None:
+        """Send ``connection``'s bytes to its page from now on (idempotent); from ``offset``
+        on when given (bytes sent before but lost with a Conduit that went away are sent
+        again first).
 
         :raises NotSupportedError: oro-conduit is not loaded (the bytes travel on it).
         """
         if self.host.stash.get(oro_conduit.STATE) is None:
             raise NotSupportedError("reading a TCP or TLS socket needs the oro-conduit plugin")
+        if offset is not None:
+            await connection.resend(partial(self._deliver, connection), offset)
         connection.start_reading()
         if connection.reader is None and not connection.closed:
             connection.reader = anyio.CancelScope()
             self.require_running().start_soon(self._read, connection, connection.reader)
 
-    async def _read(self, connection: Connection, scope: anyio.CancelScope) -> None:
-        async def deliver(options: Mapping[str, Any], payload: bytes) -> None:
-            await oro_conduit.send(
-                self.host, connection.id, options, payload, window=connection.window
-            )
+    async def _deliver(
+        self, connection: Connection, options: Mapping[str, Any], payload: bytes
+    ) -> None:
+        await oro_conduit.send(self.host, connection.id, options, payload, window=connection.window)
 
+    async def _read(self, connection: Connection, scope: anyio.CancelScope) -> None:
         with scope:
-            await connection.read_into(deliver)
+            await connection.read_into(partial(self._deliver, connection))
 
     # ----------------------------------------------------------------------------------------
     # Accepting

@@ -389,6 +389,12 @@ export class Socket extends Duplex {
   #seq = 0
   #inFlight = 0
   #inFlightBytes = 0
+  /** `readStart` was asked for: a Conduit that connects again asks for what it missed. */
+  #reading = false
+  /** The offset of the next received byte; frames that arrive before their turn wait here. */
+  #nextOffset = 0
+  /** @type {Map<number, [Record<string, any>, Uint8Array]>} */
+  #early = new Map()
   /** @type {Array<{ bytes: Uint8Array, callback: (error?: Error | null) => void }>} writes waiting for room */
   #waiting = []
   /** @type {Array<() => void>} what waits for the connection */
@@ -591,6 +597,11 @@ export class Socket extends Duplex {
     conduit.receive((error, message) => {
       if (error === null) this.#frame(message.options, message.payload)
     })
+    // Frames in flight when a Conduit goes away are lost: after it is back, ask for what
+    // follows the last byte handled (the host keeps what the page has not acknowledged).
+    conduit.addEventListener('open', () => {
+      if (this.#reading && !this.destroyed) this.#requestReading(this.#nextOffset)
+    })
     conduit.connected.catch(() => { if (!this.#closed) conduit.reconnect().catch(() => {}) })
     this.conduit = conduit
     return conduit
@@ -660,7 +671,13 @@ export class Socket extends Duplex {
   async #startReading () {
     await this.conduit?.connected.catch(() => {})
     if (this.destroyed) return
-    request(`${this[kRoute]}.readStart`, { id: this.id }).catch((error) => {
+    this.#reading = true
+    this.#requestReading()
+  }
+
+  /** @param {number} [offset] where the page's bytes go on from (after a reconnect) */
+  #requestReading (offset) {
+    request(`${this[kRoute]}.readStart`, { id: this.id, offset }).catch((error) => {
       if (!this.destroyed) this.destroy(nodeError(error))
     })
   }
@@ -676,6 +693,30 @@ export class Socket extends Duplex {
    */
   #frame (options, payload) {
     if (this.destroyed) return
+    // Frames come over the socket's Conduit, or the page's event stream while it is not
+    // connected: two channels that may overtake each other. `offset` (the bytes before the
+    // frame) puts them back in the order the host read them.
+    if (options.offset !== undefined) {
+      const offset = Number(options.offset)
+      if (offset !== this.#nextOffset) {
+        if (offset > this.#nextOffset) this.#early.set(offset, [options, payload])
+        return
+      }
+      this.#nextOffset += options.event === 'data' ? payload.byteLength : 0
+    }
+    this.#handle(options, payload)
+    const early = this.#early.get(this.#nextOffset)
+    if (early !== undefined) {
+      this.#early.delete(this.#nextOffset)
+      this.#frame(early[0], early[1])
+    }
+  }
+
+  /**
+   * @param {Record<string, any>} options
+   * @param {Uint8Array} payload
+   */
+  #handle (options, payload) {
     switch (options.event) {
       case 'data': {
         const chunk = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength)
