@@ -20,8 +20,14 @@ from oro_tls.addresses import (
     resolve,
 )
 from oro_tls.connections import Connection, Kind
-from oro_tls.contexts import TlsMaterial, reusable_client_context, server_context
+from oro_tls.contexts import (
+    TLS_VERSIONS,
+    TlsMaterial,
+    reusable_client_context,
+    server_context,
+)
 from oro_tls.dial import dial
+from oro_tls.errors import no_socket
 from oro_tls.handshakes import PROVIDER, client_handshake
 from oro_tls.pins import PinSet, parse_pins_param, pin_of_certificate, pin_of_pem
 from oro_tls.servers import Server
@@ -38,7 +44,6 @@ _ID: Final = re.compile(r"[A-Za-z0-9_-]{1,64}")
 # page gives up by closing the socket, not by a timeout of the request. Connecting has its own
 # timeouts (tcp.connect_timeout_ms, tls.handshake_timeout_ms).
 _WAIT_FOR_PEER: Final = 24 * 3600.0
-_VERSIONS: Final = ("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3")
 
 Reply = dict[str, Any]
 Handler = Callable[[Request], Awaitable[Reply]]
@@ -337,8 +342,7 @@ def _close(kind: Kind) -> Handler:
         item_id = _id(request)
         item = sockets.find(request.window, item_id)
         if item is None or item.kind != kind:
-            sockets.connection(request.window, item_id, kind)  # raises ERR_SOCKET_CLOSED
-            raise AssertionError("unreachable")
+            raise no_socket(item_id, f"{kind} socket")
         sockets.close(item)
         if isinstance(item, Server):
             return {"id": item_id}
@@ -468,7 +472,7 @@ async def get_provider(request: Request) -> Reply:
         "provider": PROVIDER,
         "version": ssl.OPENSSL_VERSION,
         "versionNumber": ssl.OPENSSL_VERSION_NUMBER,
-        "versions": list(_VERSIONS),
+        "versions": list(TLS_VERSIONS),
     }
 
 
@@ -482,13 +486,7 @@ async def get_pins(request: Request) -> Reply:
     host = request.params.get_str("host")
     if host is not None:
         port = request.params.get("port")
-        wanted = host.lower().strip("[]")
-        entries = tuple(
-            entry
-            for entry in pins.entries
-            if entry.host == wanted and (port is None or entry.port in (None, parse_port(port)))
-        )
-        pins = PinSet(entries)
+        pins = pins.for_host_entries(host, None if port is None else parse_port(port))
     return _pins_reply(pins)
 
 
