@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import errno as errno_module
 import json
-import logging
 import secrets
 from collections.abc import Mapping
 from functools import partial
@@ -39,7 +38,6 @@ if TYPE_CHECKING:
 
 __all__ = ["SERVICE_NAME", "TcpSockets"]
 
-logger = logging.getLogger("oro_tls")
 
 SERVICE_NAME: Final = "tcp.sockets"
 _Item = TypeVar("_Item", Connection, Server)
