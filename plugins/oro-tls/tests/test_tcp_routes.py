@@ -330,3 +330,46 @@ async def test_read_start_from_an_offset_sends_the_unacknowledged_bytes_again(
             refused = await client.call("tcp.readStart", id="s1", offset=offset)
             assert refused.error is not None
             assert refused.error.code == "ERR_OUT_OF_RANGE"
+
+
+async def test_ipv6_loopback_both_ways(host: Host, client: MemoryClient) -> None:
+    listening = await client.call("tcp.listen", id="srv6", port=0, address="::1")
+    assert listening.ok, listening.error
+    assert (listening.data["address"], listening.data["family"]) == ("::1", "IPv6")
+    port = listening.data["port"]
+    connected = await client.call("tcp.connect", id="c6", port=port, address="::1")
+    assert connected.ok, connected.error
+    ends = connected.data
+    assert (ends["remoteAddress"], ends["remoteFamily"], ends["localFamily"]) == (
+        "::1",
+        "IPv6",
+        "IPv6",
+    )
+    # An address literal of the other family than `family` asks is refused before connecting.
+    mismatch = await client.call("tcp.connect", id="m6", port=port, address="::1", family=4)
+    assert mismatch.error is not None
+    assert mismatch.error.code == "EINVAL"
+
+
+async def test_a_local_port_is_bound_before_connecting(host: Host, client: MemoryClient) -> None:
+    with socket.socket() as probe:  # a port free right now
+        probe.bind(("127.0.0.1", 0))
+        local_port = probe.getsockname()[1]
+    async with echo_peer() as port:
+        ends = await connect(client, port, localAddress="127.0.0.1", localPort=local_port)
+        assert (ends["localAddress"], ends["localPort"]) == ("127.0.0.1", local_port)
+        taken = await client.call(
+            "tcp.connect", id="s2", port=port, address="127.0.0.1", localPort=local_port
+        )
+        # The same local and remote ends twice: the system refuses the second (libuv, too,
+        # binds with SO_REUSEADDR, so Node gets the same error).
+        assert taken.error is not None
+        assert (taken.error.code, taken.error.to_dict()["syscall"]) == ("EADDRNOTAVAIL", "connect")
+
+
+async def test_stopping_the_host_closes_every_connection() -> None:
+    async with echo_peer() as port:
+        async with make_host(TLS_PLUGINS) as host:
+            await connect(MemoryClient(host), port)
+            raw = host.stash[STATE].connection(0, "s1", "tcp").raw
+        assert raw.fileno() == -1  # closed by the service on its way out

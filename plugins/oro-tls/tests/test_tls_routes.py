@@ -310,3 +310,17 @@ async def test_the_provider_is_openssl(host: Host, client: MemoryClient) -> None
     reply = await client.call("tls.getProvider")
     assert reply.data["provider"] == "openssl"
     assert reply.data["version"] == ssl.OPENSSL_VERSION
+
+
+async def test_an_ipv6_literal_is_verified_against_the_certificates_ip_addresses(
+    host: Host, client: MemoryClient, certs: Certs
+) -> None:
+    context = serving(certs.server)
+    with tls_echo_server(context, host="::1", family=socket.AF_INET6) as (_, port):
+        reply = await client.call(
+            "tls.connect", json.dumps({"ca": certs.ca_pem}).encode(), id="t6", host="::1", port=port
+        )
+        assert reply.ok, reply.error
+        assert (reply.data["authorized"], reply.data["remoteFamily"]) == (True, "IPv6")
+        assert "IP Address:0:0:0:0:0:0:0:1" in reply.data["peerCertificate"]["subjectaltname"]
+        assert (await client.call("tls.close", id="t6")).ok
