@@ -46,19 +46,23 @@ export interface Paths {
 
 /** `\r\n` on Windows, `\n` elsewhere. */
 export const EOL: string
-/** `linux`, `darwin`, `win32`... */
-export function platform (): Promise<string>
+/** `linux`, `darwin`, `win32`... (answered at once, from what the host handed the page at load) */
+export function platform (): string
 /** `x64`, `arm64`, `ia32`, `arm`... */
-export function arch (): Promise<string>
-export function uname (): Promise<Uname>
+export function arch (): string
+/** Throws `NotAllowedError` (as every fact below) while permission `device_info` is off. */
+export function uname (): Uname
 /** `Linux`, `Darwin`, `Windows_NT`. */
-export function type (): Promise<string>
-export function release (): Promise<string>
-export function version (): Promise<string>
-export function machine (): Promise<string>
-export function hostname (): Promise<string>
-export function isWindows (): Promise<boolean>
-export function cpus (): Promise<CpuInfo[]>
+export function type (): string
+export function release (): string
+export function version (): string
+export function machine (): string
+export function hostname (): string
+export function isWindows (): boolean
+/** `LE` or `BE`. */
+export function endianness (): string
+/** The CPUs, their times as of the page's load. */
+export function cpus (): CpuInfo[]
 export function networkInterfaces (): Promise<Record<string, NetworkInterfaceInfo[]>>
 /** Seconds since boot. */
 export function uptime (): Promise<number>
@@ -66,11 +70,14 @@ export function uptime (): Promise<number>
 export function availableMemory (): Promise<number>
 export const freemem: typeof availableMemory
 /** Well-known directories of the app and the user. */
-export function paths (): Promise<Paths>
-export function homedir (): Promise<string>
+export function paths (): Paths
+export function homedir (): string
 /** The app's temporary directory. */
-export function tmpdir (): Promise<string>
+export function tmpdir (): string
+/** The host's error and signal numbers, asked over IPC. */
 export function getConstants (): Promise<{ errno: Record<string, number>, signals: Record<string, number> }>
+/** Node's `os.constants` (empty objects while `device_info` is off). */
+export const constants: { errno: Record<string, number>, signals: Record<string, number> }
 
 export interface HRTime {
   /** `[seconds, nanoseconds]`, relative to `previous` when given. */
@@ -85,7 +92,9 @@ declare const os: {
   EOL: typeof EOL
   arch: typeof arch
   availableMemory: typeof availableMemory
+  constants: typeof constants
   cpus: typeof cpus
+  endianness: typeof endianness
   freemem: typeof freemem
   getConstants: typeof getConstants
   homedir: typeof homedir

@@ -1,19 +1,26 @@
 /**
- * `oro:os` (also `node:os`) — Node's `os` module, answered by the host. Functions that need the
- * host return promises (Node's are synchronous); `EOL` and `hrtime` are synchronous.
+ * `oro:os` (also `node:os`) — Node's `os` module. What does not change while the app runs
+ * (platform, arch, uname, host name, CPUs, paths, constants) the host hands the page at load,
+ * so those functions answer at once, as Node's do; live values (`uptime`, `availableMemory`,
+ * `networkInterfaces`) and `getConstants` ask the host and return promises. `EOL` and `hrtime`
+ * are the page's own.
  *
  * ```js
- * import * as os from 'oro:os'
- * console.log(await os.platform(), await os.arch(), (await os.cpus()).length)
+ * import os from 'node:os'
+ * import path from 'node:path'
+ * const scratch = path.join(os.tmpdir(), 'scratch')   // a string, as in Node
+ * console.log(os.platform(), os.arch(), os.cpus().length, await os.uptime())
  * ```
  *
- * Routes: `platform.primordials`, `os.uname`, `os.cpus`, `os.networkInterfaces`, `os.uptime`,
- * `os.availableMemory`, `os.paths`, `os.constants` (permission `device_info`, except
- * `platform.primordials`).
+ * Facts come from `__args.os` (`platform` and `arch` always; the rest while permission
+ * `device_info` is allowed, else reading them throws `NotAllowedError`). Routes:
+ * `os.networkInterfaces`, `os.uptime`, `os.availableMemory`, `os.constants` (permission
+ * `device_info`); `os.uname`, `os.cpus`, `os.paths` answer the same facts over IPC.
  * @module oro:os
  */
 
 import { request } from './ipc.js'
+import { NotAllowedError } from './errors.js'
 
 /**
  * @typedef {object} CpuInfo
@@ -54,6 +61,7 @@ const ARCHITECTURES = Object.freeze(/** @type {Record<string, string>} */ ({
  */
 function guessPlatform () {
   const args = /** @type {any} */ (globalThis).__args
+  if (typeof args?.os?.platform === 'string') return args.os.platform
   if (typeof args?.platform === 'string') return args.platform
   const navigator = /** @type {any} */ (globalThis).navigator
   const hint = String(navigator?.userAgentData?.platform ?? navigator?.platform ?? '')
@@ -84,19 +92,41 @@ function cached (route) {
 }
 
 /**
- * `linux`, `darwin`, `win32`... (Node's `process.platform` values).
- * @returns {Promise<string>}
+ * The facts the host handed this page at load (`__args.os`): `platform` and `arch` always, the
+ * rest while permission `device_info` is allowed.
+ * @returns {Record<string, any>}
  */
-export async function platform () {
-  return (await cached('platform.primordials')).platform
+function facts () {
+  return /** @type {any} */ (globalThis).__args?.os ?? {}
+}
+
+/**
+ * One of the facts of `facts()`.
+ * @param {string} name
+ */
+function fact (name) {
+  const value = facts()[name]
+  if (value === undefined) {
+    throw new NotAllowedError(`oro:os has no ${name}: the page was not served by the host, ` +
+      'or permission device_info is off', { code: 'ERR_ORO_OS_FACT_UNAVAILABLE' })
+  }
+  return value
+}
+
+/**
+ * `linux`, `darwin`, `win32`... (Node's `process.platform` values).
+ * @returns {string}
+ */
+export function platform () {
+  return facts().platform ?? guessPlatform()
 }
 
 /**
  * `x64`, `arm64`, `ia32`, `arm`... (Node's names).
- * @returns {Promise<string>}
+ * @returns {string}
  */
-export async function arch () {
-  const reported = String((await cached('platform.primordials')).arch)
+export function arch () {
+  const reported = String(fact('arch'))
   return ARCHITECTURES[reported.toLowerCase()] ?? reported
 }
 
@@ -111,52 +141,57 @@ export async function arch () {
 
 /**
  * The system's uname: `{sysname, nodename, release, version, machine}`.
- * @returns {Promise<Uname>}
+ * @returns {Uname}
  */
 export function uname () {
-  return cached('os.uname')
+  return { ...fact('uname') }
 }
 
 /**
  * `Linux`, `Darwin`, `Windows_NT` (Node's `os.type()`).
- * @returns {Promise<string>}
+ * @returns {string}
  */
-export async function type () {
-  const sysname = (await uname()).sysname
+export function type () {
+  const sysname = uname().sysname
   return sysname === 'Windows' ? 'Windows_NT' : sysname
 }
 
-/** The OS release (`6.1.0-18-amd64`). @returns {Promise<string>} */
-export async function release () {
-  return (await uname()).release
+/** The OS release (`6.1.0-18-amd64`). @returns {string} */
+export function release () {
+  return uname().release
 }
 
-/** The OS version string. @returns {Promise<string>} */
-export async function version () {
-  return (await uname()).version
+/** The OS version string. @returns {string} */
+export function version () {
+  return uname().version
 }
 
-/** The machine type (`x86_64`, `arm64`). @returns {Promise<string>} */
-export async function machine () {
-  return (await uname()).machine
+/** The machine type (`x86_64`, `arm64`). @returns {string} */
+export function machine () {
+  return uname().machine
 }
 
-/** The host name. @returns {Promise<string>} */
-export async function hostname () {
-  return (await uname()).nodename
+/** The host name. @returns {string} */
+export function hostname () {
+  return uname().nodename
 }
 
-/** True on Windows. @returns {Promise<boolean>} */
-export async function isWindows () {
-  return (await platform()) === 'win32'
+/** True on Windows. @returns {boolean} */
+export function isWindows () {
+  return platform() === 'win32'
+}
+
+/** `LE` or `BE`, the host CPU's byte order. @returns {string} */
+export function endianness () {
+  return fact('endianness')
 }
 
 /**
- * One entry per logical CPU, like Node's `os.cpus()`.
- * @returns {Promise<CpuInfo[]>}
+ * One entry per logical CPU, like Node's `os.cpus()` (the times as of the page's load).
+ * @returns {CpuInfo[]}
  */
 export function cpus () {
-  return request('os.cpus')
+  return structuredClone(fact('cpus'))
 }
 
 /**
@@ -204,29 +239,36 @@ export const freemem = availableMemory
 
 /**
  * Well-known directories of the app and the user.
- * @returns {Promise<Paths>}
+ * @returns {Paths}
  */
 export function paths () {
-  return cached('os.paths')
+  return { ...fact('paths') }
 }
 
-/** The user's home directory. @returns {Promise<string>} */
-export async function homedir () {
-  return (await paths()).home
+/** The user's home directory. @returns {string} */
+export function homedir () {
+  return paths().home
 }
 
-/** The app's temporary directory (inside the FS sandbox). @returns {Promise<string>} */
-export async function tmpdir () {
-  return (await paths()).temp
+/** The app's temporary directory (inside the FS sandbox). @returns {string} */
+export function tmpdir () {
+  return paths().temp
 }
 
 /**
- * Error and signal numbers by name for the host platform (Node's `os.constants`).
+ * Error and signal numbers by name for the host platform (Node's `os.constants`), as the host
+ * reports them (a promise: `constants` is the same, at once).
  * @returns {Promise<{ errno: Record<string, number>, signals: Record<string, number> }>}
  */
 export function getConstants () {
   return cached('os.constants')
 }
+
+/**
+ * Node's `os.constants`: error and signal numbers by name (empty without `device_info`).
+ * @type {{ errno: Record<string, number>, signals: Record<string, number> }}
+ */
+export const constants = facts().constants ?? { errno: {}, signals: {} }
 
 /**
  * @param {[number, number]} [previous]
@@ -266,7 +308,9 @@ export default {
   EOL,
   arch,
   availableMemory,
+  constants,
   cpus,
+  endianness,
   freemem,
   getConstants,
   homedir,

@@ -93,8 +93,8 @@ if (!globalThis.isOroRuntime) {
     `window ${application.getCurrentWindowIndex()}`
   await Promise.all([
     fill('ping', ping),
-    fill('platform', async () => `${await os.platform()} ${await os.arch()}`),
-    fill('cpus', async () => String((await os.cpus()).length)),
+    fill('platform', async () => `${os.platform()} ${os.arch()}`),
+    fill('cpus', async () => String(os.cpus().length)),
     fill('memory', async () => `${((await os.availableMemory()) / 2 ** 30).toFixed(2)} GiB`),
     fill('uptime', async () => formatDuration(await os.uptime())),
     fill('primordials', () => ipc.request('platform.primordials')),

@@ -5,7 +5,17 @@
 import { afterEach, beforeEach, test } from 'node:test'
 import assert from 'node:assert/strict'
 
-globalThis.__args = { index: 2, origin: 'http://127.0.0.1:7' }
+// What the host's os plugin hands a page at load (oro_page_args).
+const OS_FACTS = {
+  platform: 'linux',
+  arch: 'x86_64',
+  uname: { sysname: 'Linux', nodename: 'box', release: '6.1', version: '#1 SMP', machine: 'x86_64' },
+  cpus: [{ model: 'cpu', speed: 1000, times: { user: 1, nice: 0, sys: 1, idle: 1, irq: 0 } }],
+  paths: { home: '/home/u', temp: '/tmp/app' },
+  constants: { errno: { ENOENT: 2 }, signals: { SIGINT: 2 } },
+  endianness: 'LE'
+}
+globalThis.__args = { index: 2, origin: 'http://127.0.0.1:7', os: OS_FACTS }
 
 const ipc = await import('../ipc.js')
 const os = await import('../os.js')
@@ -44,30 +54,46 @@ beforeEach(() => {
 })
 afterEach(() => ipc.setTransport(null))
 
-test('os: Node names from the host facts', async () => {
-  assert.equal(await os.platform(), 'linux')
-  assert.equal(await os.arch(), 'x64')
-  assert.equal(await os.type(), 'Linux')
-  assert.equal(await os.release(), '6.1')
-  assert.equal(await os.hostname(), 'box')
-  assert.equal(await os.machine(), 'x86_64')
-  assert.equal(await os.version(), '#1 SMP')
-  assert.equal(await os.isWindows(), false)
-  assert.equal(await os.homedir(), '/home/u')
-  assert.equal(await os.tmpdir(), '/tmp/app')
-  assert.deepEqual(await os.getConstants(), REPLIES['os.constants'])
+test('os: the facts handed at load answer at once, with Node names', () => {
+  assert.equal(os.platform(), 'linux')
+  assert.equal(os.arch(), 'x64')
+  assert.equal(os.type(), 'Linux')
+  assert.equal(os.release(), '6.1')
+  assert.equal(os.hostname(), 'box')
+  assert.equal(os.machine(), 'x86_64')
+  assert.equal(os.version(), '#1 SMP')
+  assert.equal(os.isWindows(), false)
+  assert.equal(os.endianness(), 'LE')
+  assert.equal(os.homedir(), '/home/u')
+  assert.equal(os.tmpdir(), '/tmp/app')
+  assert.equal(os.cpus().length, 1)
+  assert.deepEqual(os.constants, OS_FACTS.constants)
+  os.cpus()[0].model = 'changed by the caller'
+  assert.equal(os.cpus()[0].model, 'cpu', 'each call gets its own copy')
+  assert.deepEqual(calls, [], 'no IPC')
 })
 
-test('os: live values are asked each time, facts once', async () => {
-  assert.equal((await os.cpus()).length, 1)
+test('os: a fact the host did not hand out is NotAllowedError, not a wrong value', () => {
+  const saved = globalThis.__args.os
+  globalThis.__args.os = { platform: 'linux', arch: 'x86_64' } // device_info off
+  try {
+    assert.equal(os.platform(), 'linux')
+    assert.throws(() => os.tmpdir(), { name: 'NotAllowedError', code: 'ERR_ORO_OS_FACT_UNAVAILABLE' })
+    assert.throws(() => os.hostname(), { name: 'NotAllowedError' })
+  } finally {
+    globalThis.__args.os = saved
+  }
+})
+
+test('os: live values are asked each time', async () => {
   assert.equal(await os.uptime(), 12.5)
   assert.equal(await os.uptime(), 12.5)
   assert.equal(await os.availableMemory(), 1024)
   assert.equal(os.freemem, os.availableMemory)
   assert.deepEqual(await os.networkInterfaces(), { lo: [] })
-  await os.platform()
+  assert.deepEqual(await os.getConstants(), OS_FACTS.constants)
   const routes = calls.map((call) => call.route)
-  assert.deepEqual(routes, ['os.cpus', 'os.uptime', 'os.uptime', 'os.availableMemory', 'os.networkInterfaces'])
+  assert.deepEqual(routes, ['os.uptime', 'os.uptime', 'os.availableMemory', 'os.networkInterfaces', 'os.constants'])
 })
 
 test('os: EOL and hrtime are synchronous', () => {

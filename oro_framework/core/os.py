@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import sys
 import time
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Final
 
 import anyio
 
-from oro_framework import PermissionRegistry, Request, RouteTable, hookimpl
+from oro_framework import Host, PermissionRegistry, Request, RouteTable, StashKey, hookimpl
 from oro_framework.core import _system
 
 
@@ -45,20 +47,50 @@ async def available_memory(request: Request) -> int:
 
 async def paths(request: Request) -> dict[str, str]:
     """Well-known directories: the app's resources, data, cache, temp and config; the user's."""
-    host = request.host
-    user = await anyio.to_thread.run_sync(_system.user_paths, host.config["meta.bundle_identifier"])
+    return await anyio.to_thread.run_sync(_paths, request.host)
+
+
+def _paths(host: Host) -> dict[str, str]:
     return {
         "resources": str(host.paths.resources),
         "data": str(host.paths.data),
         "cache": str(host.paths.cache),
         "temp": str(host.paths.temp),
-        **user,
+        **_system.user_paths(host.config["meta.bundle_identifier"]),
     }
 
 
 async def constants(request: Request) -> dict[str, dict[str, int]]:
     """Error numbers and signal numbers by name, for this platform."""
     return _system.constants()
+
+
+_PAGE_FACTS: Final = StashKey[dict[str, Any]]("os.page-facts")
+
+
+def _page_facts(host: Host) -> dict[str, Any]:
+    """What ``oro:os`` answers synchronously, as Node's ``os`` does: the system's name and
+    release, its CPUs (their times as of the page's load), the well-known paths."""
+    return {
+        "uname": _system.uname(),
+        "cpus": _system.cpus(),
+        "paths": _paths(host),
+        "constants": _system.constants(),
+        "endianness": "LE" if sys.byteorder == "little" else "BE",
+    }
+
+
+@hookimpl
+def oro_page_args(host: Host) -> Mapping[str, Any]:
+    """Every page learns the platform and architecture; with ``device_info`` allowed, also the
+    facts of :func:`_page_facts` (computed at the first page, then kept)."""
+    facts: dict[str, Any] = {"platform": sys.platform, "arch": _system.architecture()}
+    if host.config["permissions.allow_device_info"]:
+        cached = host.stash.get(_PAGE_FACTS)
+        if cached is None:
+            cached = host.stash[_PAGE_FACTS] = _page_facts(host)
+        facts.update(cached)
+    return {"os": facts}
 
 
 @hookimpl

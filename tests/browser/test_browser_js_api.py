@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import platform
+import signal
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -85,9 +88,48 @@ def test_stream_is_an_async_iterator(page: Page) -> None:
     assert items == [0, 1, 2]
 
 
-def test_os_module_reports_this_machine(page: Page) -> None:
-    cpus = page.evaluate("async () => (await (await import('oro:os')).cpus()).length")
-    assert cpus == os.cpu_count()
+def test_os_module_reports_this_machine(page: Page, app: ServedApp) -> None:
+    facts = page.evaluate(
+        """async () => {
+            const os = (await import('node:os')).default
+            const path = (await import('node:path')).default
+            // Node code builds paths from os values at once, without awaiting anything.
+            return { scratch: path.join(os.tmpdir(), 'scratch'), platform: os.platform(),
+                     hostname: os.hostname(), cpus: os.cpus().length, home: os.homedir(),
+                     release: os.release(), type: os.type(), sigint: os.constants.signals.SIGINT }
+        }"""
+    )
+    temp = str(app.host.paths.temp)
+    assert facts == {
+        "scratch": f"{temp}/scratch",
+        "platform": sys.platform,
+        "hostname": platform.node(),
+        "cpus": os.cpu_count(),
+        "home": str(Path.home()),
+        "release": platform.release(),
+        "type": platform.system(),
+        "sigint": signal.SIGINT.value,
+    }
+
+
+def test_os_facts_need_device_info_but_platform_does_not(chromium_browser: Browser) -> None:
+    config = {"permissions.allow_device_info": False}
+    with (
+        served_app(CORE_PLUGINS, app_dir=SHOWCASE, config=config) as served,
+        app_page(chromium_browser, served) as page,
+    ):
+        seen = page.evaluate(
+            """async () => {
+                const os = await import('oro:os')
+                let error = null
+                try { os.tmpdir() } catch (e) { error = { name: e.name, code: e.code } }
+                return { platform: os.platform(), error }
+            }"""
+        )
+    assert seen == {
+        "platform": sys.platform,
+        "error": {"name": "NotAllowedError", "code": "ERR_ORO_OS_FACT_UNAVAILABLE"},
+    }
 
 
 def test_node_events_shim_is_importable(page: Page) -> None:

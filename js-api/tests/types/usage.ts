@@ -72,11 +72,12 @@ async function main (): Promise<void> {
   await win.eval('1')
   console.log(win.index, winTitle)
 
-  const p: string = await os.platform()
-  const cpus = await os.cpus()
+  const p: string = os.platform()
+  const tmp: string = os.tmpdir()
+  const cpus = os.cpus()
   const [seconds, nanoseconds] = os.hrtime()
   const ns: bigint = os.hrtime.bigint()
-  console.log(p, cpus[0]?.model, seconds + nanoseconds, ns, os.EOL, await platform())
+  console.log(p, tmp, cpus[0]?.model, seconds + nanoseconds, ns, os.EOL, platform())
 
   const d = await diagnostics.query()
   console.log(d.routes.count, (await diagnostics.capabilities()).streaming.sseIncremental)
