@@ -297,6 +297,13 @@ class ErrnoError(IPCError):
         )
 
     @classmethod
+    def for_socket_error(
+        cls, error: OSError, syscall: str, address: str | None = None, port: int | None = None
+    ) -> ErrnoError:
+        """:meth:`for_socket` of a failed socket call's :class:`OSError`."""
+        return cls.for_socket(error.errno or errno_module.EIO, syscall, address, port)
+
+    @classmethod
     def from_gaierror(cls, error: socket.gaierror, hostname: str) -> ErrnoError:
         """A failed ``getaddrinfo`` as Node words it (``getaddrinfo ENOTFOUND example.invalid``):
         EAI_NONAME and EAI_NODATA are ``ENOTFOUND``, the others keep their ``EAI_*`` name

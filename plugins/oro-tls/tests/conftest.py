@@ -1,5 +1,5 @@
-"""Fixtures: a host with oro-conduit and oro-tls, a page client, the page's Conduit for a
-socket, and TCP peers on loopback."""
+"""Fixtures: a host with oro-conduit and oro-tls, a page client, reading a socket's data frames
+as net.js does, and TCP peers on loopback."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ import anyio
 import oro_conduit.plugin
 import oro_tls.plugin
 import pytest
-import trio_websocket
 from _certs import (  # noqa: F401 - fixtures
     ca,
     certs,
@@ -30,8 +29,7 @@ from _certs import (  # noqa: F401 - fixtures
     wrong_host_pair,
 )
 from anyio.abc import SocketAttribute, SocketStream
-from oro_conduit import STATE as CONDUIT
-from oro_conduit.codec import decode_frame
+from oro_conduit.testing import next_frame
 
 from oro_framework import Host
 from oro_framework.testing import MemoryClient, make_host
@@ -49,21 +47,6 @@ async def host() -> AsyncIterator[Host]:
 def client(host: Host) -> MemoryClient:
     """Requests as the page of window 0 makes them."""
     return MemoryClient(host, window=0)
-
-
-@asynccontextmanager
-async def page_conduit(host: Host, socket_id: str) -> AsyncIterator[Any]:
-    """The page's Conduit client for socket (or server) ``socket_id``, as net.js opens it."""
-    server = host.stash[CONDUIT]
-    url = f"ws://127.0.0.1:{server.port}/{socket_id}/0?key={server.key}"
-    async with trio_websocket.open_websocket_url(url) as conduit:
-        yield conduit
-
-
-async def next_frame(conduit: Any) -> tuple[dict[str, Any], bytes]:
-    with anyio.fail_after(10):
-        frame = decode_frame(await conduit.get_message())
-    return dict(frame.options), frame.payload
 
 
 async def read_bytes(

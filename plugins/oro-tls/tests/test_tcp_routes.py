@@ -12,7 +12,8 @@ from typing import Any
 import anyio
 import pytest
 import trio.testing
-from conftest import TLS_PLUGINS, echo_peer, next_frame, open_descriptors, page_conduit, read_bytes
+from conftest import TLS_PLUGINS, echo_peer, open_descriptors, read_bytes
+from oro_conduit.testing import next_frame, page_conduit
 from oro_tls.state import STATE
 
 from oro_framework import Host

@@ -21,7 +21,8 @@ from _certs import (
     tls_client,
     tls_echo_server,
 )
-from conftest import TLS_PLUGINS, next_frame, page_conduit, read_bytes
+from conftest import TLS_PLUGINS, read_bytes
+from oro_conduit.testing import next_frame, page_conduit
 from oro_tls.contexts import TlsMaterial, client_context, server_context
 from oro_tls.pins import pin_of_pem
 from oro_tls.state import STATE

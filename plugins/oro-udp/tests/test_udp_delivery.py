@@ -9,17 +9,14 @@ import fcntl
 import socket
 import struct
 import termios
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 import anyio
 import pytest
 import trio.testing
-import trio_websocket
 from conftest import UDP_PLUGINS, udp_peer
-from oro_conduit import STATE as CONDUIT
 from oro_conduit.codec import decode_frame
+from oro_conduit.testing import page_conduit
 from oro_udp.sockets import UdpSocket
 from oro_udp.state import STATE
 
@@ -29,15 +26,6 @@ from oro_framework.testing import MemoryClient, make_host
 pytestmark = pytest.mark.anyio
 
 Datagram = tuple[bytes, str, int]
-
-
-@asynccontextmanager
-async def page_conduit(host: Host, socket_id: str) -> AsyncIterator[Any]:
-    """The page's Conduit client for socket ``socket_id`` (what dgram.js opens)."""
-    server = host.stash[CONDUIT]
-    url = f"ws://127.0.0.1:{server.port}/{socket_id}/0?key={server.key}"
-    async with trio_websocket.open_websocket_url(url) as conduit:
-        yield conduit
 
 
 def datagrams_of(options: dict[str, Any], payload: bytes) -> list[Datagram]:

@@ -10,7 +10,7 @@ import socket
 import anyio
 
 from oro_framework import ErrnoError, InvalidArgumentError
-from oro_tls.errors import bad_port, system_error
+from oro_tls.errors import bad_port
 
 __all__ = [
     "Endpoint",
@@ -85,7 +85,7 @@ def check_listen_address(address: str, port: int, *, allow_any: bool) -> None:
     ip = _ip(address)
     if allow_any or (ip is not None and ip.is_loopback) or address == "localhost":
         return
-    raise system_error(
+    raise ErrnoError.for_socket(
         errno_module.EACCES,
         "listen",
         address,

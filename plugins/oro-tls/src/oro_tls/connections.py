@@ -20,10 +20,10 @@ from typing import Any, Final, Literal, final
 
 import anyio
 from anyio.abc import ByteStream
+from anyio.streams.tls import TLSAttribute, TLSStream
 
-from oro_framework import InvalidArgumentError, IPCError
+from oro_framework import ErrnoError, InvalidArgumentError, IPCError
 from oro_tls.addresses import Endpoint, endpoint_of
-from oro_tls.errors import from_os_error, system_error
 from oro_tls.verification import handshake_error
 
 __all__ = ["MAX_SEQ_AHEAD", "READ_CHUNK", "Connection", "Deliver", "Kind", "error_frame"]
@@ -165,8 +165,6 @@ class Connection:
             return
         # anyio's TLSStream cannot half-close; TLS can: send close_notify, keep reading what
         # the peer still sends, and end the TCP side.
-        from anyio.streams.tls import TLSAttribute, TLSStream
-
         assert isinstance(self.stream, TLSStream)
         ssl_object = self.stream.extra(TLSAttribute.ssl_object)
         with contextlib.suppress(ssl.SSLError):
@@ -178,7 +176,7 @@ class Connection:
 
     def _check_writable(self, syscall: str) -> None:
         if self.closed or self.shut:
-            raise system_error(errno_module.EPIPE, syscall, *self.remote[:2])
+            raise ErrnoError.for_socket(errno_module.EPIPE, syscall, *self.remote[:2])
 
     def _error(self, error: BaseException, syscall: str, fallback: int) -> IPCError:
         """Node's error for a failed read or write: the system's, the TLS layer's, else
@@ -188,8 +186,8 @@ class Connection:
         if isinstance(cause, ssl.SSLError):
             return handshake_error(cause, host=host, port=port, handshaking=False)
         if isinstance(cause, OSError) and cause.errno:
-            return from_os_error(cause, syscall, host, port)
-        return system_error(fallback, syscall, host, port)
+            return ErrnoError.for_socket_error(cause, syscall, host, port)
+        return ErrnoError.for_socket(fallback, syscall, host, port)
 
     # ----------------------------------------------------------------------------------------
     # Reading with credit

@@ -12,7 +12,7 @@ from anyio.abc import SocketStream
 
 from oro_framework import ErrnoError
 from oro_tls.addresses import resolve
-from oro_tls.errors import from_os_error, timed_out
+from oro_tls.errors import timed_out
 
 __all__ = ["dial"]
 
@@ -67,7 +67,7 @@ async def _connect_one(
         raw.close()
         raise
     raw.close()
-    raise from_os_error(OSError(number, ""), "connect", address, port)
+    raise ErrnoError.for_socket_error(OSError(number, ""), "connect", address, port)
 
 
 def _bind_local(raw: socket.socket, family: int, address: str | None, port: int) -> None:
@@ -76,4 +76,4 @@ def _bind_local(raw: socket.socket, family: int, address: str | None, port: int)
     try:
         raw.bind((address or wildcard, port))
     except OSError as error:
-        raise from_os_error(error, "bind", address, port) from None
+        raise ErrnoError.for_socket_error(error, "bind", address, port) from None

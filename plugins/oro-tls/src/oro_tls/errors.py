@@ -11,7 +11,7 @@ from typing import Any
 
 from oro_framework import ErrnoError, InvalidArgumentError, NotFoundError
 
-__all__ = ["bad_port", "from_os_error", "no_socket", "system_error", "timed_out"]
+__all__ = ["bad_port", "no_socket", "timed_out"]
 
 
 def no_socket(socket_id: str, kind: str) -> NotFoundError:
@@ -30,19 +30,9 @@ def bad_port(value: Any, name: str = "port") -> InvalidArgumentError:
     )
 
 
-def system_error(
-    number: int, syscall: str, address: str | None = None, port: int | None = None, **extra: Any
-) -> ErrnoError:
-    return ErrnoError.for_socket(number, syscall, address, port, **extra)
-
-
-def from_os_error(
-    error: OSError, syscall: str, address: str | None = None, port: int | None = None
-) -> ErrnoError:
-    return system_error(error.errno or errno_module.EIO, syscall, address, port)
-
-
 def timed_out(syscall: str, address: str, port: int, milliseconds: int) -> ErrnoError:
-    error = system_error(errno_module.ETIMEDOUT, syscall, address, port, timeout=milliseconds)
+    error = ErrnoError.for_socket(
+        errno_module.ETIMEDOUT, syscall, address, port, timeout=milliseconds
+    )
     error.message += f" (no answer within {milliseconds} ms)"
     return error

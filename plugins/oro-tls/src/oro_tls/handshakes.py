@@ -16,9 +16,9 @@ import anyio
 from anyio.abc import SocketStream
 from anyio.streams.tls import TLSAttribute, TLSStream
 
-from oro_framework import IPCError
+from oro_framework import ErrnoError, IPCError
 from oro_tls.certificates import node_certificate
-from oro_tls.errors import system_error, timed_out
+from oro_tls.errors import timed_out
 from oro_tls.pins import check_pins
 from oro_tls.verification import (
     VerifyFailure,
@@ -142,7 +142,7 @@ async def _wrap(
     except ssl.SSLError as failed:
         error = handshake_error(failed, host=host, port=port)
     except (anyio.EndOfStream, anyio.BrokenResourceError, OSError):
-        error = system_error(errno_module.ECONNRESET, "handshake", host, port)
+        error = ErrnoError.for_socket(errno_module.ECONNRESET, "handshake", host, port)
         error.message = f"{_DISCONNECTED} ({host}:{port})"
     await anyio.aclose_forcefully(stream)
     raise error

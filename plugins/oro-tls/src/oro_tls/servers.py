@@ -9,9 +9,9 @@ from typing import Any, final
 import anyio
 from anyio.abc import SocketListener
 
+from oro_framework import ErrnoError
 from oro_tls.addresses import Endpoint, endpoint_of
 from oro_tls.connections import Kind
-from oro_tls.errors import from_os_error
 
 __all__ = ["Server"]
 
@@ -58,7 +58,7 @@ class Server:
             raw.bind((address, port))
         except OSError as error:
             raw.close()
-            raise from_os_error(error, "bind", address, port) from None
+            raise ErrnoError.for_socket_error(error, "bind", address, port) from None
         self.raw = raw
         self.local = endpoint_of(raw.getsockname(), family)
         return self.local
@@ -70,7 +70,7 @@ class Server:
         try:
             self.raw.listen(backlog)
         except OSError as error:
-            raise from_os_error(error, "listen", *self.local[:2]) from None
+            raise ErrnoError.for_socket_error(error, "listen", *self.local[:2]) from None
         self.listener = await SocketListener.from_socket(self.raw)
         return self.local
 

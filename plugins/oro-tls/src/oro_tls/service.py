@@ -21,13 +21,14 @@ import oro_conduit
 from anyio.abc import SocketAttribute, SocketStream, TaskGroup, TaskStatus
 
 from oro_framework import (
+    ErrnoError,
     InvalidArgumentError,
     IPCError,
     NotSupportedError,
     ServiceUnavailableError,
 )
 from oro_tls.connections import Connection, Kind, error_frame
-from oro_tls.errors import no_socket, system_error
+from oro_tls.errors import no_socket
 from oro_tls.handshakes import server_handshake
 from oro_tls.pins import PinSet
 from oro_tls.servers import Server
@@ -96,7 +97,7 @@ class TcpSockets:
                 parameter="id",
             )
         if self._count(window) >= self.tcp.max_sockets_per_page:
-            raise system_error(
+            raise ErrnoError.for_socket(
                 errno_module.EMFILE,
                 "socket",
                 hint=f"tcp.max_sockets_per_page = {self.tcp.max_sockets_per_page}",
@@ -193,7 +194,7 @@ class TcpSockets:
                         return
                     except OSError as error:
                         # EMFILE and the like: tell the page, keep the server (as Node does).
-                        failure = system_error(error.errno or errno_module.EIO, "accept")
+                        failure = ErrnoError.for_socket(error.errno or errno_module.EIO, "accept")
                         await self._send(server, error_frame(failure))
                         await anyio.sleep(0.1)
                         continue

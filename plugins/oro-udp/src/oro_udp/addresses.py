@@ -14,7 +14,7 @@ from typing import Final, Literal
 import anyio
 
 from oro_framework import ErrnoError, InvalidArgumentError
-from oro_udp.errors import bad_port, bad_type, system_error
+from oro_udp.errors import bad_port, bad_type
 
 __all__ = [
     "MAX_DATAGRAM",
@@ -108,7 +108,7 @@ def check_listen_address(address: str, port: int | None, syscall: str, *, allow_
     """:raises ErrnoError: ``EACCES`` for an address beyond loopback when not allowed."""
     if allow_any or may_listen_on(address):
         return
-    raise system_error(
+    raise ErrnoError.for_socket(
         errno_module.EACCES,
         syscall,
         address,

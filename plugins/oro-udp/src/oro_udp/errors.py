@@ -7,21 +7,18 @@ System errors are :class:`~oro_framework.ErrnoError` worded as Node's ``exceptio
 
 from __future__ import annotations
 
-import errno as errno_module
 from typing import Any, ClassVar
 
-from oro_framework import ErrnoError, InvalidArgumentError, IPCError, NotFoundError
+from oro_framework import InvalidArgumentError, IPCError, NotFoundError
 
 __all__ = [
     "InvalidStateError",
     "already_bound",
     "bad_port",
     "bad_type",
-    "from_os_error",
     "is_connected",
     "not_connected",
     "not_running",
-    "system_error",
 ]
 
 
@@ -67,16 +64,3 @@ def bad_type(value: Any) -> InvalidArgumentError:
         code="ERR_SOCKET_BAD_TYPE",
         parameter="type",
     )
-
-
-def system_error(
-    number: int, syscall: str, address: str | None = None, port: int | None = None, **extra: Any
-) -> ErrnoError:
-    """``<syscall> <CODE> <address>:<port>``, Node's wording, from an errno value."""
-    return ErrnoError.for_socket(number, syscall, address, port, **extra)
-
-
-def from_os_error(
-    error: OSError, syscall: str, address: str | None = None, port: int | None = None
-) -> ErrnoError:
-    return system_error(error.errno or errno_module.EIO, syscall, address, port)

@@ -9,7 +9,7 @@ import socket
 from collections.abc import Awaitable, Callable
 from typing import Any, Final
 
-from oro_framework import InvalidArgumentError, IPCError, Request, RouteTable
+from oro_framework import ErrnoError, InvalidArgumentError, IPCError, Request, RouteTable
 from oro_udp import sockopts
 from oro_udp.addresses import (
     MAX_DATAGRAM,
@@ -21,7 +21,7 @@ from oro_udp.addresses import (
     resolve,
     wildcard,
 )
-from oro_udp.errors import already_bound, is_connected, not_connected, system_error
+from oro_udp.errors import already_bound, is_connected, not_connected
 from oro_udp.service import UdpSockets
 from oro_udp.sockets import BindOptions, UdpSocket
 from oro_udp.state import STATE
@@ -221,7 +221,7 @@ async def _target(sock: UdpSocket, port: Any, address: str | None) -> tuple[str,
 def _check_size(sock: UdpSocket, data: bytes, target: tuple[str, int] | None) -> None:
     if len(data) > MAX_DATAGRAM[sock.kind]:
         address, port = target if target is not None else (sock.peer or (None, None))
-        raise system_error(errno_module.EMSGSIZE, "send", address, port)
+        raise ErrnoError.for_socket(errno_module.EMSGSIZE, "send", address, port)
 
 
 async def send(request: Request) -> Reply:
@@ -324,7 +324,7 @@ def _set_hops(
         sock = _socket(request)
         value = request.params.require_int("ttl")
         if not minimum <= value <= 255:
-            raise system_error(errno_module.EINVAL, syscall)
+            raise ErrnoError.for_socket(errno_module.EINVAL, syscall)
         level, number = option(sock.kind)
         sock.set_option(syscall, level, number, value)
         return {"id": sock.id}
@@ -345,7 +345,7 @@ async def set_ipv6_only(request: Request) -> Reply:
     """IPV6_V6ONLY (`on`) on udp6 socket `id`."""
     sock = _socket(request)
     if sock.kind != "udp6":
-        raise system_error(errno_module.EINVAL, "setIPv6Only")
+        raise ErrnoError.for_socket(errno_module.EINVAL, "setIPv6Only")
     value = int(request.params.require_bool("on"))
     sock.set_option("setIPv6Only", socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, value)
     return {"id": sock.id}
@@ -370,7 +370,7 @@ def _interface(request: Request, sock: UdpSocket, syscall: str) -> str:
             return "0" if allow_any else str(sockopts.loopback_interface_index())
         index = sockopts.interface_index(interface, syscall)
         if not allow_any and index != sockopts.loopback_interface_index():
-            raise system_error(errno_module.EACCES, syscall, interface)
+            raise ErrnoError.for_socket(errno_module.EACCES, syscall, interface)
         return str(index)
     if interface is None:
         return "0.0.0.0" if allow_any else "127.0.0.1"

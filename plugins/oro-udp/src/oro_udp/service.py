@@ -26,7 +26,7 @@ from anyio.abc import TaskGroup, TaskStatus
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
 from oro_framework import ErrnoError, IPCError, NotSupportedError, ServiceUnavailableError
-from oro_udp.errors import already_bound, from_os_error, not_running
+from oro_udp.errors import already_bound, not_running
 from oro_udp.settings import UdpSettings
 from oro_udp.sockets import UdpSocket
 
@@ -226,7 +226,7 @@ class UdpSockets:
         self, sock: UdpSocket, queue: MemoryObjectSendStream[_Item], error: OSError
     ) -> bool:
         """Queue a receive error for the page; whether the socket goes on reading."""
-        self._enqueue(sock, queue, _ReceiveError(from_os_error(error, "recvmsg")))
+        self._enqueue(sock, queue, _ReceiveError(ErrnoError.for_socket_error(error, "recvmsg")))
         return error.errno in _TRANSIENT
 
     async def _deliver(self, sock: UdpSocket, queue: MemoryObjectReceiveStream[_Item]) -> None:

@@ -19,8 +19,9 @@ from typing import Any, Final, final
 import anyio
 from anyio.abc import UDPSocket as AnyioUDPSocket
 
+from oro_framework import ErrnoError
 from oro_udp.addresses import SocketType, family_name, socket_family
-from oro_udp.errors import from_os_error, not_connected, system_error
+from oro_udp.errors import not_connected
 
 __all__ = ["BindOptions", "UdpSocket"]
 
@@ -93,7 +94,7 @@ class UdpSocket:
             try:
                 raw.bind((address, port))
             except OSError as error:
-                raise from_os_error(error, "bind", address, port) from None
+                raise ErrnoError.for_socket_error(error, "bind", address, port) from None
             self.stream = await AnyioUDPSocket.from_socket(raw)
         except BaseException:
             raw.close()
@@ -116,7 +117,9 @@ class UdpSocket:
                 raw.connect(self.peer)
         except OSError as error:
             self.close_socket()
-            raise from_os_error(error, "bind", self.bound_address, self.port) from None
+            raise ErrnoError.for_socket_error(
+                error, "bind", self.bound_address, self.port
+            ) from None
 
     def close_socket(self) -> None:
         """Close the OS socket (idempotent); what reopening needs stays."""
@@ -136,7 +139,7 @@ class UdpSocket:
 
     def _raw(self) -> socket.socket:
         if self.raw is None:
-            raise system_error(errno_module.EBADF, "getsockname")
+            raise ErrnoError.for_socket(errno_module.EBADF, "getsockname")
         return self.raw
 
     def sock_name(self) -> dict[str, Any]:
@@ -181,7 +184,7 @@ class UdpSocket:
         try:
             self._raw().connect((address, port))
         except OSError as error:
-            raise from_os_error(error, "connect", address, port) from None
+            raise ErrnoError.for_socket_error(error, "connect", address, port) from None
         self.peer = (address, port)
 
     def disconnect(self) -> None:
@@ -199,7 +202,7 @@ class UdpSocket:
         try:
             self._raw().setsockopt(level, option, value)
         except OSError as error:
-            raise from_os_error(error, syscall) from None
+            raise ErrnoError.for_socket_error(error, syscall) from None
         self._options[(level, option)] = value
 
     def buffer_size(self, option: int) -> int:
@@ -219,7 +222,7 @@ class UdpSocket:
         try:
             self._raw().setsockopt(level, add if join else drop, request)
         except OSError as error:
-            raise from_os_error(error, syscall) from None
+            raise ErrnoError.for_socket_error(error, syscall) from None
         if join:
             self._memberships[request] = (level, add, drop)
         else:
@@ -241,7 +244,7 @@ class UdpSocket:
                 continue
             except OSError as error:
                 address, port = target if target is not None else (self.peer or (None, None))
-                raise from_os_error(error, "send", address, port) from None
+                raise ErrnoError.for_socket_error(error, "send", address, port) from None
             self.sent += 1
             return sent
 
@@ -262,4 +265,4 @@ def _dissolve_association(raw: socket.socket) -> None:
         number = ctypes.get_errno()
         # macOS reports EAFNOSUPPORT but has dissolved the association (as libuv notes).
         if number != errno_module.EAFNOSUPPORT:
-            raise system_error(number, "disconnect")
+            raise ErrnoError.for_socket(number, "disconnect")

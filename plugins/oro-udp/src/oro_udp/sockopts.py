@@ -15,7 +15,6 @@ from typing import Final, NamedTuple
 
 from oro_framework import ErrnoError
 from oro_udp.addresses import SocketType, ip_of
-from oro_udp.errors import system_error
 
 __all__ = [
     "Membership",
@@ -107,20 +106,20 @@ def interface_index(interface: str, syscall: str) -> int:
     try:
         return socket.if_nametoindex(name)
     except OSError:
-        raise system_error(errno_module.EINVAL, syscall, interface) from None
+        raise ErrnoError.for_socket(errno_module.EINVAL, syscall, interface) from None
 
 
 def _ipv4(address: str, syscall: str) -> bytes:
     ip = ip_of(address)
     if ip is None or ip.version != 4:
-        raise system_error(errno_module.EINVAL, syscall, address)
+        raise ErrnoError.for_socket(errno_module.EINVAL, syscall, address)
     return ip.packed
 
 
 def _ipv6(address: str, syscall: str) -> bytes:
     ip = ip_of(address)
     if ip is None or ip.version != 6:
-        raise system_error(errno_module.EINVAL, syscall, address)
+        raise ErrnoError.for_socket(errno_module.EINVAL, syscall, address)
     return ip.packed
 
 
@@ -181,4 +180,4 @@ def _sockaddr_in6(packed: bytes) -> bytes:
 
 
 def _unsupported(syscall: str) -> ErrnoError:
-    return system_error(errno_module.ENOSYS, syscall)
+    return ErrnoError.for_socket(errno_module.ENOSYS, syscall)
