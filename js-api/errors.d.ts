@@ -98,6 +98,12 @@ export function fromStatus (status: number, message?: string): IPCError
 
 /** A `TypeError` with code `ERR_INVALID_ARG_TYPE`. */
 export function invalidArgument (message: string): TypeError & { code: string }
+/** How Node names a value in its argument errors (`type number (5)`, `an instance of Object`). */
+export function received (value: unknown): string
+/** `error` with Node's `code` property. */
+export function withCode<E extends Error> (error: E, code: string): E & { code: string }
+/** Node's `ERR_INVALID_ARG_TYPE` (a `name` with a dot is a property). */
+export function invalidArgType (name: string, expected: string, value: unknown): TypeError & { code: string }
 
 declare const errors: {
   ABORT_ERR: typeof ABORT_ERR
@@ -132,5 +138,8 @@ declare const errors: {
   rehydrate: typeof rehydrate
   fromStatus: typeof fromStatus
   invalidArgument: typeof invalidArgument
+  received: typeof received
+  withCode: typeof withCode
+  invalidArgType: typeof invalidArgType
 }
 export default errors

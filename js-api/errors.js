@@ -213,6 +213,49 @@ export function invalidArgument (message) {
 }
 
 /**
+ * How Node names a value in its argument errors (`determineSpecificType`): `type number (5)`,
+ * `an instance of Object`, `function f`, `undefined`.
+ * @param {unknown} value
+ * @returns {string}
+ */
+export function received (value) {
+  if (value === null || value === undefined) return String(value)
+  if (typeof value === 'function' && value.name) return `function ${value.name}`
+  if (typeof value === 'object') return `an instance of ${value.constructor?.name || 'Object'}`
+  let inspected
+  if (typeof value === 'string') inspected = value.includes("'") ? JSON.stringify(value) : `'${value}'`
+  else if (typeof value === 'bigint') inspected = `${value}n`
+  else if (Object.is(value, -0)) inspected = '-0'
+  else inspected = String(value)
+  if (inspected.length > 28) inspected = `${inspected.slice(0, 25)}...`
+  return `type ${typeof value} (${inspected})`
+}
+
+/**
+ * `error` with Node's `code` property.
+ * @template {Error} E
+ * @param {E} error
+ * @param {string} code
+ * @returns {E & { code: string }}
+ */
+export function withCode (error, code) {
+  return Object.assign(error, { code })
+}
+
+/**
+ * Node's `ERR_INVALID_ARG_TYPE`: `The "port" argument must be of type number. Received ...`.
+ * A `name` with a dot is a property (`options.port`), else an argument.
+ * @param {string} name
+ * @param {string} expected e.g. 'of type number', 'one of type number or string'
+ * @param {unknown} value
+ * @returns {TypeError & { code: string }}
+ */
+export function invalidArgType (name, expected, value) {
+  const kind = name.includes('.') ? 'property' : 'argument'
+  return withCode(new TypeError(`The "${name}" ${kind} must be ${expected}. Received ${received(value)}`), 'ERR_INVALID_ARG_TYPE')
+}
+
+/**
  * The error for a reply that carries no envelope, chosen by HTTP status as the Oro Runtime
  * does: 400 BadRequestError, 403 InvalidAccessError, 404 NotFoundError, 408/504 TimeoutError,
  * 501 NotSupportedError, 502 NetworkError, other 4xx NotAllowedError, 5xx InternalError.
@@ -268,5 +311,8 @@ export default {
   DEFAULT_CODES,
   rehydrate,
   fromStatus,
-  invalidArgument
+  invalidArgument,
+  invalidArgType,
+  received,
+  withCode
 }

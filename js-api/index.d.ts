@@ -118,6 +118,12 @@ declare module 'oro:errors' {
 
   /** A `TypeError` with code `ERR_INVALID_ARG_TYPE`. */
   export function invalidArgument (message: string): TypeError & { code: string }
+  /** How Node names a value in its argument errors (`type number (5)`, `an instance of Object`). */
+  export function received (value: unknown): string
+  /** `error` with Node's `code` property. */
+  export function withCode<E extends Error> (error: E, code: string): E & { code: string }
+  /** Node's `ERR_INVALID_ARG_TYPE` (a `name` with a dot is a property). */
+  export function invalidArgType (name: string, expected: string, value: unknown): TypeError & { code: string }
 
   const errors: {
     ABORT_ERR: typeof ABORT_ERR
@@ -152,6 +158,9 @@ declare module 'oro:errors' {
     rehydrate: typeof rehydrate
     fromStatus: typeof fromStatus
     invalidArgument: typeof invalidArgument
+    received: typeof received
+    withCode: typeof withCode
+    invalidArgType: typeof invalidArgType
   }
   export default errors
 }
@@ -594,7 +603,8 @@ declare module 'oro:window' {
 
 declare module 'oro:os' {
   /**
-   * `oro:os` (also `node:os`) — Node's `os` answered by the host. Host facts return promises.
+   * `oro:os` (also `node:os`) — Node's `os`: facts handed to the page at load answer at once,
+   * live values (`uptime`, `availableMemory`, `networkInterfaces`) return promises.
    * @module oro:os
    */
 
@@ -1187,6 +1197,27 @@ declare module 'oro:stream' {
     promises: typeof promises
   }
   export default stream
+}
+
+declare module 'oro:ip' {
+  /**
+   * `oro:ip` — IP address literals as Node tells them apart (`net.isIP`, `isIPv4`, `isIPv6`).
+   * @module oro:ip
+   */
+
+  /** Dotted decimal without leading zeros. */
+  export function isIPv4 (input: unknown): boolean
+  /** Any textual IPv6 form (an IPv4 tail, a zone id `%eth0`). */
+  export function isIPv6 (input: unknown): boolean
+  /** 4, 6, or 0 when `input` is no IP address. */
+  export function isIP (input: unknown): 0 | 4 | 6
+
+  const ip: {
+    isIP: typeof isIP
+    isIPv4: typeof isIPv4
+    isIPv6: typeof isIPv6
+  }
+  export default ip
 }
 
 declare module 'oro:ai' {

@@ -1,5 +1,6 @@
 /**
- * `oro:os` (also `node:os`) — Node's `os` answered by the host. Host facts return promises.
+ * `oro:os` (also `node:os`) — Node's `os`: facts handed to the page at load answer at once,
+ * live values (`uptime`, `availableMemory`, `networkInterfaces`) return promises.
  * @module oro:os
  */
 

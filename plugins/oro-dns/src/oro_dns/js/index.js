@@ -16,6 +16,8 @@
  */
 
 import { request } from 'oro:ipc'
+import { received } from 'oro:errors'
+import { isIP, isIPv4, isIPv6 } from 'oro:ip'
 
 // Linux's getaddrinfo flags, the values Node exports there; the host maps them to its own.
 export const ADDRCONFIG = 32
@@ -61,15 +63,6 @@ function typeError (message, code = 'ERR_INVALID_ARG_TYPE') {
   return Object.assign(new TypeError(message), { code })
 }
 
-/** @param {unknown} value */
-function received (value) {
-  if (value === null) return 'null'
-  if (value === undefined) return 'undefined'
-  if (typeof value === 'function') return `function ${value.name || '<anonymous>'}`
-  if (typeof value === 'object') return `an instance of ${value.constructor?.name ?? 'Object'}`
-  return `type ${typeof value} (${JSON.stringify(value)})`
-}
-
 /**
  * @param {unknown} value
  * @param {string} name
@@ -103,25 +96,7 @@ function nodeError (error) {
   return plain
 }
 
-/** @param {string} text */
-export function isIPv4 (text) {
-  return /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/.test(text)
-}
-
-/** @param {string} text */
-export function isIPv6 (text) {
-  if (!text.includes(':') || !/^[0-9a-fA-F:.]+$/.test(text)) return false
-  try {
-    return new URL(`http://[${text}]/`).hostname !== ''
-  } catch {
-    return false
-  }
-}
-
-/** @param {string} text */
-function isIP (text) {
-  return isIPv4(text) ? 4 : isIPv6(text) ? 6 : 0
-}
+export { isIPv4, isIPv6 }
 
 let defaultOrder = 'ipv4first'
 

@@ -22,6 +22,8 @@ import { EventEmitter } from 'oro:events'
 import { Buffer } from 'oro:buffer'
 import { Conduit } from 'oro:conduit'
 import { Duplex } from 'oro:stream'
+import { invalidArgType, received, withCode } from 'oro:errors'
+import { isIP, isIPv4, isIPv6 } from 'oro:ip'
 
 /** Requests and bytes of writes in flight per socket (docs/tls.md). */
 const MAX_WRITES_IN_FLIGHT = 4
@@ -46,59 +48,6 @@ export const kConnectionEvent = Symbol('oro.net.connectionEvent')
 // --------------------------------------------------------------------------------------------
 // Node's errors
 // --------------------------------------------------------------------------------------------
-
-/**
- * How Node names a value in its error messages (`determineSpecificType`).
- * @param {unknown} value
- */
-export function received (value) {
-  if (value === null || value === undefined) return String(value)
-  if (typeof value === 'function' && value.name) return `function ${value.name}`
-  if (typeof value === 'object') {
-    if (value.constructor?.name) return `an instance of ${value.constructor.name}`
-    return 'an instance of Object'
-  }
-  let inspected
-  if (typeof value === 'string') inspected = value.includes("'") ? JSON.stringify(value) : `'${value}'`
-  else if (typeof value === 'bigint') inspected = `${value}n`
-  else if (Object.is(value, -0)) inspected = '-0'
-  else inspected = String(value)
-  if (inspected.length > 28) inspected = `${inspected.slice(0, 25)}...`
-  return `type ${typeof value} (${inspected})`
-}
-
-/**
- * @template {Error} E
- * @param {E} error
- * @param {string} code
- * @returns {E & { code: string }}
- */
-export function withCode (error, code) {
-  return Object.assign(error, { code })
-}
-
-/**
- * Node's ERR_INVALID_ARG_TYPE. `name` with a dot is a property, else an argument.
- * @param {string} name
- * @param {string} expected e.g. 'of type number', 'one of type number or string'
- * @param {unknown} value
- */
-export function invalidArgType (name, expected, value) {
-  const kind = name.includes('.') ? 'property' : 'argument'
-  return withCode(new TypeError(`The "${name}" ${kind} must be ${expected}. Received ${received(value)}`), 'ERR_INVALID_ARG_TYPE')
-}
-
-/**
- * @param {string} name
- * @param {unknown} value
- * @param {string} reason
- */
-export function invalidArgValue (name, value, reason = 'is invalid') {
-  const kind = name.includes('.') ? 'property' : 'argument'
-  let shown = typeof value === 'string' ? `'${value}'` : String(value)
-  if (value !== null && typeof value === 'object') shown = JSON.stringify(value)
-  return withCode(new TypeError(`The ${kind} '${name}' ${reason}. Received ${shown}`), 'ERR_INVALID_ARG_VALUE')
-}
 
 /**
  * Node's `validatePort` (ERR_SOCKET_BAD_PORT).
@@ -260,47 +209,7 @@ export function validateAbortSignal (signal, name) {
 // Addresses
 // --------------------------------------------------------------------------------------------
 
-const v4Seg = '(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])'
-const v4Str = `(?:${v4Seg}\\.){3}${v4Seg}`
-const IPv4Reg = new RegExp(`^${v4Str}$`)
-const v6Seg = '(?:[0-9a-fA-F]{1,4})'
-const IPv6Reg = new RegExp('^(?:' +
-  `(?:${v6Seg}:){7}(?:${v6Seg}|:)|` +
-  `(?:${v6Seg}:){6}(?:${v4Str}|:${v6Seg}|:)|` +
-  `(?:${v6Seg}:){5}(?::${v4Str}|(?::${v6Seg}){1,2}|:)|` +
-  `(?:${v6Seg}:){4}(?:(?::${v6Seg}){0,1}:${v4Str}|(?::${v6Seg}){1,3}|:)|` +
-  `(?:${v6Seg}:){3}(?:(?::${v6Seg}){0,2}:${v4Str}|(?::${v6Seg}){1,4}|:)|` +
-  `(?:${v6Seg}:){2}(?:(?::${v6Seg}){0,3}:${v4Str}|(?::${v6Seg}){1,5}|:)|` +
-  `(?:${v6Seg}:){1}(?:(?::${v6Seg}){0,4}:${v4Str}|(?::${v6Seg}){1,6}|:)|` +
-  `(?::(?:(?::${v6Seg}){0,5}:${v4Str}|(?::${v6Seg}){1,7}|:))` +
-')(?:%[0-9a-zA-Z-.:]{1,})?$')
-
-/**
- * Whether `input` is an IPv4 address in dotted decimal (Node's rules: no leading zeros).
- * @param {unknown} input
- */
-export function isIPv4 (input) {
-  return IPv4Reg.test(`${input}`)
-}
-
-/**
- * Whether `input` is an IPv6 address (a zone id `%eth0` allowed).
- * @param {unknown} input
- */
-export function isIPv6 (input) {
-  return IPv6Reg.test(`${input}`)
-}
-
-/**
- * 4, 6, or 0 when `input` is no IP address.
- * @param {unknown} input
- * @returns {0 | 4 | 6}
- */
-export function isIP (input) {
-  if (isIPv4(input)) return 4
-  if (isIPv6(input)) return 6
-  return 0
-}
+export { isIP, isIPv4, isIPv6 }
 
 /** A fresh socket/server id (`[A-Za-z0-9_-]`, 32 characters). */
 export function randomId () {

@@ -20,11 +20,11 @@
 
 import { request } from 'oro:ipc'
 import { Buffer } from 'oro:buffer'
+import { invalidArgType, withCode } from 'oro:errors'
+import { isIP } from 'oro:ip'
 import {
   Server as NetServer,
   Socket,
-  invalidArgType,
-  isIP,
   kAccepted,
   kConnected,
   kConnectRequest,
@@ -32,8 +32,7 @@ import {
   kListenRequest,
   kNewSocket,
   kRoute,
-  normalizeArgs,
-  withCode
+  normalizeArgs
 } from 'oro:net'
 
 export const DEFAULT_MIN_VERSION = 'TLSv1.2'

@@ -22,6 +22,8 @@ import { request } from 'oro:ipc'
 import { EventEmitter } from 'oro:events'
 import { Buffer } from 'oro:buffer'
 import { Conduit } from 'oro:conduit'
+import { invalidArgType, received, withCode } from 'oro:errors'
+import { isIPv4 } from 'oro:ip'
 
 const UNBOUND = 0
 const BINDING = 1
@@ -46,38 +48,6 @@ const asyncDispose = /** @type {symbol} */ (/** @type {any} */ (Symbol).asyncDis
 // --------------------------------------------------------------------------------------------
 // Node's errors
 // --------------------------------------------------------------------------------------------
-
-/**
- * How Node names a value in its error messages (`determineSpecificType`).
- * @param {unknown} value
- */
-function received (value) {
-  if (value === null || value === undefined) return String(value)
-  if (typeof value === 'function' && value.name) return `function ${value.name}`
-  if (typeof value === 'object') return `an instance of ${value.constructor?.name ?? 'Object'}`
-  let inspected
-  if (typeof value === 'string') inspected = value.includes("'") ? JSON.stringify(value) : `'${value}'`
-  else if (typeof value === 'bigint') inspected = `${value}n`
-  else if (Object.is(value, -0)) inspected = '-0'
-  else inspected = String(value)
-  if (inspected.length > 28) inspected = `${inspected.slice(0, 25)}...`
-  return `type ${typeof value} (${inspected})`
-}
-
-/**
- * @template {Error} E
- * @param {E} error
- * @param {string} code
- * @returns {E & { code: string }}
- */
-function withCode (error, code) {
-  return Object.assign(error, { code })
-}
-
-/** @param {string} name @param {string} expected @param {unknown} value */
-function invalidArgType (name, expected, value) {
-  return withCode(new TypeError(`The "${name}" argument must be ${expected}. Received ${received(value)}`), 'ERR_INVALID_ARG_TYPE')
-}
 
 /** @param {unknown} port @param {boolean} allowZero */
 function badPort (port, allowZero) {
@@ -264,11 +234,6 @@ function sliceBuffer (buffer, offset, length) {
   if (start > bytes.byteLength) throw withCode(new RangeError('"offset" is outside of buffer bounds'), 'ERR_BUFFER_OUT_OF_BOUNDS')
   if (start + size > bytes.byteLength) throw withCode(new RangeError('"length" is outside of buffer bounds'), 'ERR_BUFFER_OUT_OF_BOUNDS')
   return bytes.subarray(start, start + size)
-}
-
-/** @param {string} address */
-function isIPv4 (address) {
-  return /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/.test(address)
 }
 
 /**
