@@ -66,8 +66,6 @@ def _invalid(code: str, call: object, *args: object, **kwargs: object) -> Invali
 def test_a_trusted_server_for_each_name(
     certs: Certs, host: str, family: socket.AddressFamily, server_hostname: str
 ) -> None:
-    if family == socket.AF_INET6 and not socket.has_ipv6:
-        pytest.skip("no IPv6")
     client = client_context(TlsMaterial(ca=(certs.ca_pem,)))
     assert client.verify_mode == ssl.CERT_REQUIRED
     assert client.check_hostname
