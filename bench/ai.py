@@ -38,7 +38,6 @@ import openai
 import oro_ai.plugin
 from oro_ai.models import default_model_file
 
-from oro_framework.host.security import SESSION_COOKIE
 from oro_framework.testing import served_app
 
 PROMPTS = [
@@ -180,8 +179,8 @@ def _llama_cpp_server(model_path: str, *extra: str) -> Iterator[str]:
 def _serve(config: dict[str, Any], connection: Any) -> None:
     """In a child process, like llama_cpp.server: the client's work must not share our GIL."""
     with served_app([oro_ai.plugin], config={"ai.llm.idle_timeout": 0, **config}) as app:
-        session = app.call(app.server.session_cookie)
-        connection.send((app.server.origin, session))
+        cookie = f"{app.server.cookie_name}={app.call(app.server.session_cookie)}"
+        connection.send((app.server.origin, cookie))
         connection.recv()
 
 
@@ -190,11 +189,11 @@ def _ours(name: str, model: str, config: dict[str, Any], max_tokens: int) -> lis
     process = multiprocessing.get_context("spawn").Process(target=_serve, args=(config, child))
     process.start()
     try:
-        origin, session = parent.recv()
+        origin, cookie = parent.recv()
         return _measure(
             name,
             f"{origin}/ai/llama/v1",
-            {"Cookie": f"{SESSION_COOKIE}={session}"},
+            {"Cookie": cookie},
             model,
             max_tokens,
         )

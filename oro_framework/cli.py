@@ -135,9 +135,10 @@ def cli(verbose: bool) -> None:
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),
-    default=0,
-    show_default=True,
-    help="Port on 127.0.0.1 to serve the app on; 0 picks a free one.",
+    default=None,
+    help="Port on 127.0.0.1 to serve the app on; 0 picks a free one. Default: window.port, "
+    "else a port derived from meta.bundle_identifier (the same every run, so the browser's "
+    "per-origin storage carries over).",
 )
 @_skip_broken_option
 @click.option(
@@ -152,7 +153,7 @@ def cli(verbose: bool) -> None:
 def run(
     app_dir: Path,
     headless: bool,
-    port: int,
+    port: int | None,
     skip_broken_plugins: bool,
     overrides: tuple[str, ...],
 ) -> None:
@@ -170,14 +171,18 @@ def run(
             raise click.BadParameter(f"expected KEY=VALUE, got {item!r}", param_hint="--config")
         parsed[key.strip()] = value
     host = Host(app_dir, skip_broken_plugins=skip_broken_plugins, config=parsed)
-    runner = AppRunner(host, port=port, echo=_echo_flushed)
+    runner = AppRunner(host, port=port, echo=_echo_flushed, warn=_warn)
     gui = None if headless else _open_gui(host, runner)
     try:
         code = runner.run_with_gui(gui) if gui is not None else runner.run_headless()
     except OSError as error:
-        raise click.ClickException(f"cannot serve {host.app_dir} on port {port}: {error}") from None
+        raise click.ClickException(f"cannot serve {host.app_dir}: {error}") from None
     if code:
         raise SystemExit(code)
+
+
+def _warn(message: str) -> None:
+    click.echo(f"warning: {message}", err=True)
 
 
 def _echo_flushed(message: str) -> None:
@@ -199,8 +204,9 @@ def _open_gui(host: Host, runner: AppRunner) -> PywebviewBackend | None:
     if runner.windows is None:
         click.echo("warning: the 'application' plugin is disabled; serving headless", err=True)
         return None
+    storage = host.paths.data / "webview" if host.config["window.persistent_storage"] else None
     try:
-        return PywebviewBackend()
+        return PywebviewBackend(storage_path=storage)
     except ImportError as error:
         click.echo(
             f"warning: no window ({error}); install pywebview with "

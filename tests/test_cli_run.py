@@ -15,6 +15,7 @@ from _oro_process import SHOWCASE, OroProcess, headless_environ, run_arguments
 from click.testing import CliRunner
 
 from oro_framework.cli import cli
+from oro_framework.host.ports import stable_port
 
 
 def _free_port() -> int:
@@ -90,8 +91,48 @@ def test_a_port_in_use_fails_with_a_clear_message():
         arguments = run_arguments(SHOWCASE, "--headless", "--port", str(port))
         with OroProcess(*arguments, environ=headless_environ()) as oro:
             assert oro.wait() == 1
-    assert f"cannot serve {SHOWCASE} on port {port}" in oro.stderr()
+    assert f"cannot serve {SHOWCASE}:" in oro.stderr()
     assert "Address already in use" in oro.stderr()
+
+
+def _served_port(*arguments: str, environ: dict[str, str] | None = None) -> tuple[int, str]:
+    """The port ``oro run --headless`` of the showcase serves on, and its standard error."""
+    run = run_arguments(SHOWCASE, "--headless", *arguments)
+    with OroProcess(*run, environ=environ or headless_environ()) as oro:
+        port = httpx.URL(oro.launch_url()).port
+        oro.send_signal(signal.SIGINT)
+        assert oro.wait() == 0
+    assert port is not None
+    return port, oro.stderr()
+
+
+def test_the_app_keeps_its_port_run_after_run():
+    """The origin includes the port, and the browser keeps service workers and storage per
+    origin: the same app must come back on the same port."""
+    first, _ = _served_port()
+    second, _ = _served_port()
+
+    assert first == second == stable_port("dev.oro.showcase")
+
+
+def test_window_port_names_the_port():
+    port = _free_port()
+    served, _ = _served_port(environ=headless_environ({"ORO_WINDOW_PORT": str(port)}))
+
+    assert served == port
+
+
+def test_a_taken_app_port_falls_back_to_a_free_one_with_a_warning():
+    with socket.socket() as taken:
+        # The runs before this one may have left the port in TIME_WAIT.
+        taken.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        taken.bind(("127.0.0.1", stable_port("dev.oro.showcase")))
+        taken.listen()
+        served, errors = _served_port()
+
+    assert served != stable_port("dev.oro.showcase")
+    assert f"warning: port {stable_port('dev.oro.showcase')} (derived from" in errors
+    assert "will not carry over" in errors
 
 
 def test_a_page_reporting_ready_is_printed():

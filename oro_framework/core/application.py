@@ -170,6 +170,13 @@ def oro_register_config(config: ConfigRegistry) -> None:
         "Serve the app without opening a window, printing its URL (as `oro run --headless`).",
     )
     config.add(
+        "window.persistent_storage",
+        bool,
+        True,
+        "Keep the window's cookies, storage, caches and service workers between runs, in "
+        "<data dir>/webview; false opens a private profile that forgets them when the app ends.",
+    )
+    config.add(
         "window.allow_navigation",
         list,
         [],

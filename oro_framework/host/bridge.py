@@ -93,6 +93,7 @@ from oro_framework.host.security import (
     LaunchRedirect,
     RefusalReason,
     Refused,
+    session_cookie_name,
 )
 from oro_framework.request import Request
 
@@ -153,6 +154,7 @@ class Bridge:
             launch_token=launch_token,
             bridge_key=config["http.ipc.shared_key"] if config["http.ipc.enable"] else None,
             cors_origins=config["webview.cors_allowed_origins"],
+            cookie_name=session_cookie_name(config["meta.bundle_identifier"]),
         )
         self.resources = Resources(
             host.paths.resources,
@@ -309,7 +311,7 @@ class Bridge:
             (b"cache-control", b"no-store"),
         ]
         if session is not None:
-            redirect.append((b"set-cookie", Gatekeeper.session_cookie(session).encode()))
+            redirect.append((b"set-cookie", self.gatekeeper.session_cookie(session).encode()))
         await send_response(send, 303, b"", redirect)
 
     async def _not_allowed(self, send: Send, base: HeaderList, allow: str) -> None:

@@ -62,6 +62,11 @@ def _positive(value: int) -> None:
         raise ValueError(f"must be positive, got {value}")
 
 
+def _port(value: int) -> None:
+    if not 0 <= value <= 65535:
+        raise ValueError(f"must be a TCP port (0 to 65535), got {value}")
+
+
 def _absolute_url_path(value: str) -> None:
     if not value.startswith("/"):
         raise ValueError(f"must start with '/', got {value!r}")
@@ -124,6 +129,15 @@ def oro_register_config(config: ConfigRegistry) -> None:
         768,
         "Initial height of the main window in pixels.",
         validator=_positive,
+    )
+    config.add(
+        "window.port",
+        int,
+        0,
+        "Port on 127.0.0.1 the app is served on, run after run, so that what the browser keeps "
+        "per origin (service workers, storage) carries over; 0 derives one from "
+        "meta.bundle_identifier. `oro run --port` overrides it.",
+        validator=_port,
     )
     config.add(
         "ipc.timeout_ms",

@@ -15,6 +15,7 @@ import functools
 import logging
 import queue
 import signal
+import sys
 import threading
 from collections.abc import Awaitable, Callable
 from types import FrameType
@@ -25,6 +26,7 @@ import anyio.from_thread
 import anyio.lowlevel
 from anyio.abc import TaskStatus
 
+from oro_framework.host.ports import choose_port
 from oro_framework.host.server import ServerInfo, serve_app
 from oro_framework.host.windows import (
     WINDOW_MANAGER,
@@ -48,19 +50,33 @@ DRAIN_TIMEOUT: Final = 2.0
 STOP_SIGNALS: Final = (signal.SIGINT, signal.SIGTERM)
 
 
+def _print_warning(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr)
+
+
 @final
 class AppRunner:
     """Runs one app: :meth:`run_headless` or :meth:`run_with_gui`, each returning the exit code.
 
     :param host: the built host (not yet running).
-    :param port: the server's port on 127.0.0.1; 0 picks a free one.
+    :param port: the server's port on 127.0.0.1 (``--port``); 0 picks a free one, ``None`` the
+        app's own (:func:`~oro_framework.host.ports.choose_port`).
     :param echo: where the one-line status messages go (the CLI passes ``click.echo``).
+    :param warn: where warnings go (standard error by default).
     """
 
-    def __init__(self, host: Host, *, port: int = 0, echo: Callable[[str], None] = print) -> None:
+    def __init__(
+        self,
+        host: Host,
+        *,
+        port: int | None = None,
+        echo: Callable[[str], None] = print,
+        warn: Callable[[str], None] = _print_warning,
+    ) -> None:
         self.host = host
         self.port = port
         self._echo = echo
+        self._warn = warn
         # Taken now: the application plugin takes it out of host.stash when the host closes.
         self.windows: WindowManager | None = host.stash.get(WINDOW_MANAGER)
         if self.windows is not None:
@@ -90,11 +106,15 @@ class AppRunner:
 
         :param on_host_stopped: awaited once the host stopped, before the server goes.
         """
+        config = self.host.config
+        choice = choose_port(self.port, config["window.port"], config["meta.bundle_identifier"])
+        if choice.warning is not None:
+            self._warn(choice.warning)
         async with anyio.create_task_group() as task_group:
             await task_group.start(self._run_host, task_group.cancel_scope, on_host_stopped)
             info: ServerInfo = await task_group.start(
                 functools.partial(
-                    serve_app, self.host, port=self.port, preload_args=self._preload_args
+                    serve_app, self.host, port=choice.port, preload_args=self._preload_args
                 )
             )
             if self.windows is not None:

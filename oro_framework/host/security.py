@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 import hmac
+import re
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -36,12 +37,16 @@ __all__ = [
     "Refused",
     "check_origin_syntax",
     "parse_cookies",
+    "session_cookie_name",
 ]
 
 SESSION_COOKIE: Final = "oro_session"
+"""The session cookie's name for a gatekeeper that is not given one; an app's bridge names it
+after the app (:func:`session_cookie_name`)."""
 LAUNCH_PARAMETER: Final = "oro_launch"
 BRIDGE_KEY_HEADER: Final = "x-oro-auth"
 
+_COOKIE_UNSAFE: Final = re.compile(r"[^A-Za-z0-9.\-]")
 _LOOPBACK_NAMES: Final = ("127.0.0.1", "localhost")
 # A browser labels a request it made on its own (address bar, bookmark, the window opening the
 # launch URL) "none", and one from our own pages "same-origin". Anything else came from another
@@ -115,6 +120,16 @@ _BY_MOUNT_CREDENTIAL: Final = Admitted(Access.MOUNT_CREDENTIAL)
 _PREFLIGHT: Final = CorsPreflight()
 
 
+def session_cookie_name(bundle_identifier: str) -> str:
+    """The session cookie's name for the app ``bundle_identifier``: ``oro_session_dev.oro.notes``.
+
+    Cookies ignore the port, so two apps served on 127.0.0.1 and opened in one browser see each
+    other's cookies; with one shared name, the app launched second would overwrite the first
+    one's session. Characters a cookie name cannot hold become ``_``.
+    """
+    return f"{SESSION_COOKIE}_{_COOKIE_UNSAFE.sub('_', bundle_identifier)}"
+
+
 def parse_cookies(header: str) -> list[tuple[str, str]]:
     """Split a ``Cookie`` header into ``(name, value)`` pairs, keeping duplicates.
 
@@ -166,6 +181,7 @@ class Gatekeeper:
     :param bridge_key: ``http.ipc.shared_key`` when ``http.ipc.enable`` is true, else ``None``.
     :param cors_origins: origins allowed to call the bridge cross-origin
         (``webview.cors_allowed_origins``).
+    :param cookie_name: the session cookie's name.
     """
 
     def __init__(
@@ -174,11 +190,14 @@ class Gatekeeper:
         launch_token: str,
         bridge_key: str | None = None,
         cors_origins: Iterable[str] = (),
+        cookie_name: str = SESSION_COOKIE,
     ) -> None:
         self._launch_token: str | None = launch_token
         self._bridge_key = bridge_key
         self._sessions: list[str] = []
         self.cors_origins = frozenset(cors_origins)
+        self.cookie_name = cookie_name
+        """The session cookie's name (:func:`session_cookie_name` for an app)."""
 
     def admit(
         self,
@@ -317,7 +336,7 @@ class Gatekeeper:
         if not cookie_header or not self._sessions:
             return False
         return any(
-            name == SESSION_COOKIE and self._is_issued(value)
+            name == self.cookie_name and self._is_issued(value)
             for name, value in parse_cookies(cookie_header)
         )
 
@@ -347,7 +366,6 @@ class Gatekeeper:
             "(http://127.0.0.1:<port>/?oro_launch=..., printed by `oro run --headless`)"
         )
 
-    @staticmethod
-    def session_cookie(session: str) -> str:
+    def session_cookie(self, session: str) -> str:
         """The ``Set-Cookie`` value for ``session``: script-proof, never sent cross-site."""
-        return f"{SESSION_COOKIE}={session}; HttpOnly; SameSite=Strict; Path=/"
+        return f"{self.cookie_name}={session}; HttpOnly; SameSite=Strict; Path=/"

@@ -33,6 +33,7 @@ import sys
 import threading
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, TypeVar, final
 from urllib.parse import urljoin, urlsplit
 
@@ -306,10 +307,19 @@ class PywebviewBackend:
     """:class:`GuiBackend` over pywebview, with the Qt toolkit on Linux (PyQt6 + QtWebEngine)
     and pywebview's platform default elsewhere.
 
+    :param storage_path: where the web engine keeps cookies, storage, caches and service
+        workers between runs (the app's own directory: pywebview's default is shared by every
+        app); ``None`` runs a private profile that forgets everything when the app ends.
     :raises ImportError: pywebview is not installed (``pip install 'oro-framework[gui]'``).
     """
 
-    def __init__(self, environ: MutableMapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        environ: MutableMapping[str, str] | None = None,
+        *,
+        storage_path: Path | None = None,
+    ) -> None:
+        self._storage_path = storage_path
         environ = os.environ if environ is None else environ
         if sys.platform.startswith("linux") and hasattr(os, "geteuid") and os.geteuid() == 0:
             # QtWebEngine's Chromium refuses to start as root unless its sandbox is off; this
@@ -400,7 +410,13 @@ class PywebviewBackend:
             raise IPCError(f"window.eval: {error}", code="ERR_EVAL") from None
 
     def start(self, dispatcher: GuiDispatcher) -> None:
-        self._webview.start(dispatcher.serve, gui=self.gui_name, private_mode=True)
+        storage = self._storage_path
+        self._webview.start(
+            dispatcher.serve,
+            gui=self.gui_name,
+            private_mode=storage is None,
+            storage_path=None if storage is None else str(storage),
+        )
 
 
 # -------------------------------------------------------------------------------------------------

@@ -59,11 +59,11 @@ def open_app_page(browser: Browser, app: ServedApp, path: str = "/") -> Page:
     (the launch token is single-use, so pages share the session it opened), once ``runtimeinit``
     fired (the bootstrap ran, the event channel is open). Close it with ``page.context.close()``.
     """
-    from oro_framework.host.security import SESSION_COOKIE
-
     session = app.call(app.server.session_cookie)
     context = browser.new_context()
-    context.add_cookies([{"name": SESSION_COOKIE, "value": session, "url": app.server.origin}])
+    context.add_cookies(
+        [{"name": app.server.cookie_name, "value": session, "url": app.server.origin}]
+    )
     page = context.new_page()
     page.add_init_script(
         "globalThis.addEventListener('runtimeinit',"

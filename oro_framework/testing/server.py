@@ -61,6 +61,13 @@ class LiveServer:
     def launch_url(self) -> str:
         return self.info.launch_url
 
+    @property
+    def cookie_name(self) -> str:
+        """The app's session cookie name (``oro_session_<bundle identifier>``)."""
+        from oro_framework.host.security import session_cookie_name
+
+        return session_cookie_name(str(self.host.config["meta.bundle_identifier"]))
+
     async def session_cookie(self) -> str:
         """The session cookie's value, obtained through the launch URL on first use (the launch
         token is single-use, so every session client of this server shares it).
@@ -70,11 +77,9 @@ class LiveServer:
         if self._session is None:
             import httpx
 
-            from oro_framework.host.security import SESSION_COOKIE
-
             async with httpx.AsyncClient() as launcher:
                 response = await launcher.get(self.launch_url)
-            cookie = response.cookies.get(SESSION_COOKIE)
+            cookie = response.cookies.get(self.cookie_name)
             if response.status_code != 303 or cookie is None:
                 raise AssertionError(
                     f"launch URL answered {response.status_code} without a session cookie"
@@ -91,11 +96,9 @@ class LiveServer:
         ``timeout``...)."""
         import httpx
 
-        from oro_framework.host.security import SESSION_COOKIE
-
         cookies = dict(options.pop("cookies", None) or {})
         if session:
-            cookies[SESSION_COOKIE] = await self.session_cookie()
+            cookies[self.cookie_name] = await self.session_cookie()
         async with httpx.AsyncClient(base_url=self.origin, cookies=cookies, **options) as client:
             yield client
 

@@ -10,7 +10,7 @@ import pytest
 
 from oro_framework import SchemeTable, hookimpl
 from oro_framework.host.asgi import Receive, Scope, Send, send_response
-from oro_framework.testing import live_server, make_host
+from oro_framework.testing import LiveServer, live_server, make_host
 
 pytestmark = pytest.mark.anyio
 
@@ -116,19 +116,19 @@ async def test_path_that_only_shares_the_prefix_text_is_not_mounted() -> None:
     assert response.status_code == 404
 
 
-async def websocket_status(port: int, path: str, cookie: str | None) -> bytes:
+async def websocket_status(server: LiveServer, path: str, *, session: bool) -> bytes:
     """The status line the server answers a WebSocket handshake with."""
     lines = [
         f"GET {path} HTTP/1.1",
-        f"Host: 127.0.0.1:{port}",
+        f"Host: 127.0.0.1:{server.port}",
         "Upgrade: websocket",
         "Connection: Upgrade",
         "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
         "Sec-WebSocket-Version: 13",
     ]
-    if cookie is not None:
-        lines.append(f"Cookie: oro_session={cookie}")
-    async with await anyio.connect_tcp("127.0.0.1", port) as stream:
+    if session:
+        lines.append(f"Cookie: {server.cookie_name}={await server.session_cookie()}")
+    async with await anyio.connect_tcp("127.0.0.1", server.port) as stream:
         await stream.send(("\r\n".join(lines) + "\r\n\r\n").encode())
         received = b""
         while b"\r\n" not in received:
@@ -138,20 +138,20 @@ async def websocket_status(port: int, path: str, cookie: str | None) -> bytes:
 
 async def test_websocket_reaches_the_mounted_app_with_the_session() -> None:
     async with make_host([MountPlugin()]) as host, live_server(host) as server:
-        status = await websocket_status(server.port, "/ai/llama/ws", await server.session_cookie())
+        status = await websocket_status(server, "/ai/llama/ws", session=True)
 
     assert status.startswith(b"HTTP/1.1 101")
 
 
 async def test_websocket_without_the_session_is_refused() -> None:
     async with make_host([MountPlugin()]) as host, live_server(host) as server:
-        status = await websocket_status(server.port, "/ai/llama/ws", None)
+        status = await websocket_status(server, "/ai/llama/ws", session=False)
 
     assert status.startswith(b"HTTP/1.1 403")
 
 
 async def test_websocket_outside_a_mount_is_refused() -> None:
     async with make_host([MountPlugin()]) as host, live_server(host) as server:
-        status = await websocket_status(server.port, "/ipc/ping", await server.session_cookie())
+        status = await websocket_status(server, "/ipc/ping", session=True)
 
     assert status.startswith(b"HTTP/1.1 403")

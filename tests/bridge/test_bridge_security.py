@@ -53,7 +53,7 @@ async def test_wrong_session_cookie_is_403() -> None:
     async with (
         make_host() as host,
         live_server(host) as server,
-        server.client(session=False, cookies={"oro_session": "guess"}) as client,
+        server.client(session=False, cookies={server.cookie_name: "guess"}) as client,
     ):
         response = await client.get("/ipc/ping")
 
@@ -122,10 +122,33 @@ async def test_launch_url_sets_the_session_cookie_and_redirects() -> None:
     assert response.status_code == 303
     assert response.headers["location"] == "/"
     cookie = response.headers["set-cookie"]
-    assert cookie.startswith("oro_session=")
+    assert cookie.startswith(f"{server.cookie_name}=")
+    assert server.cookie_name == "oro_session_com.example.oro-app"  # the kit's bundle identifier
     assert "HttpOnly" in cookie
     assert "SameSite=Strict" in cookie
     assert "Path=/" in cookie
+
+
+async def test_two_apps_in_one_browser_keep_their_sessions() -> None:
+    """Cookies ignore the port: with one cookie name for every app, launching the second app in
+    the same browser replaced the first one's session."""
+    async with (
+        make_host(config={"meta.bundle_identifier": "dev.oro.first"}) as first_host,
+        live_server(first_host) as first,
+        make_host(config={"meta.bundle_identifier": "dev.oro.second"}) as second_host,
+        live_server(second_host) as second,
+        httpx.AsyncClient(follow_redirects=True) as browser,
+    ):
+        assert (await browser.get(first.launch_url)).status_code == 200
+        assert (await browser.get(second.launch_url)).status_code == 200
+        first_again = await browser.get(first.origin + "/")
+        second_again = await browser.get(second.origin + "/")
+
+    assert {cookie.name for cookie in browser.cookies.jar} == {
+        "oro_session_dev.oro.first",
+        "oro_session_dev.oro.second",
+    }
+    assert (first_again.status_code, second_again.status_code) == (200, 200)
 
 
 async def test_launch_redirect_keeps_the_other_query_parameters() -> None:

@@ -11,7 +11,6 @@ import anyio
 import anyio.abc
 import h11
 
-from oro_framework.host.security import SESSION_COOKIE
 from oro_framework.testing import LiveServer
 
 READ_BYTES: Final = 65536
@@ -35,7 +34,7 @@ class RawConnection:
 
     @classmethod
     async def open(cls, server: LiveServer) -> RawConnection:
-        cookie = f"{SESSION_COOKIE}={await server.session_cookie()}"
+        cookie = f"{server.cookie_name}={await server.session_cookie()}"
         stream = await anyio.connect_tcp("127.0.0.1", server.port)
         return cls(stream, f"127.0.0.1:{server.port}", cookie)
 

