@@ -12,14 +12,14 @@ from test_window_smoke import _bridge, display  # noqa: F401  (display is a fixt
 KEY = "oro-profile-test"
 
 
-def _run_showcase(display: str, data_home: Path, script: str, **config: str) -> object:
+def _run_showcase(x_display: str, data_home: Path, script: str, **config: str) -> object:
     """One ``oro run`` of the showcase in a window: evaluate ``script`` in its page once it is
     ready, then exit; the script's result."""
     key = secrets.token_urlsafe(24)
     environ = headless_environ(
         {
             **{f"ORO_{name.upper()}": value for name, value in config.items()},
-            "DISPLAY": display,
+            "DISPLAY": x_display,
             "XDG_DATA_HOME": str(data_home),
             "QTWEBENGINE_CHROMIUM_FLAGS": "--no-sandbox",
             "ORO_HTTP_IPC_ENABLE": "true",
