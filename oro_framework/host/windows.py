@@ -50,6 +50,7 @@ from oro_framework.errors import (
 )
 from oro_framework.host.builtin import emit_to_pages
 from oro_framework.host.lifecycle import LifecycleEvent, LifecycleState
+from oro_framework.host.qt_profile import share_one_profile
 from oro_framework.stash import StashKey
 
 if TYPE_CHECKING:
@@ -411,6 +412,8 @@ class PywebviewBackend:
 
     def start(self, dispatcher: GuiDispatcher) -> None:
         storage = self._storage_path
+        if self.gui_name == "qt":
+            share_one_profile(storage)
         self._webview.start(
             dispatcher.serve,
             gui=self.gui_name,
