@@ -67,6 +67,10 @@ class AppRunner:
             self.windows.add_ready_listener(
                 lambda window: self._echo(f"oro: window {window.index} ready")
             )
+            # Headless, nothing opens a created window: whoever runs the app opens this URL.
+            self.windows.add_launch_listener(
+                lambda window, url: self._echo(f"oro: window {window.index} at {url}")
+            )
 
     @property
     def name(self) -> str:
@@ -98,7 +102,7 @@ class AppRunner:
                 )
             )
             if self.windows is not None:
-                self.windows.set_origin(info.origin)
+                self.windows.set_origin(info.origin, info.launch_token)
             task_status.started(info)
 
     async def _run_host(
@@ -121,7 +125,7 @@ class AppRunner:
             server_scope.cancel()
 
     def _preload_args(self, index: int) -> dict[str, Any]:
-        count = len(self.windows.windows) if self.windows is not None else 1
+        count = self.windows.open_count if self.windows is not None else 1
         return {"windowCount": max(count, 1)}
 
     # ---------------------------------------------------------------------------------------
