@@ -416,6 +416,7 @@ class PywebviewBackend:
             raise RuntimeError("pywebview did not create a window")
         self._windows[window.index] = native
         index = window.index
+        self._minimized.discard(index)  # an earlier window with this index may have been
         # pywebview reports a window created hidden as "shown" once; it is not.
         unshown = [True] if options.hidden else []
 
@@ -678,7 +679,8 @@ class WindowManager:
         if self._gui is not None:
             try:
                 await self._on_gui(self._gui.open, window, launch_url or page_url, self, options)
-            except BaseException:
+            except Exception:
+                # No native window came of it. (Cancelled, the queued job still creates one.)
                 self._set_status(window, WindowStatus.CLOSING)
                 self._set_status(window, WindowStatus.CLOSED)
                 raise
