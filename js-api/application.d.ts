@@ -3,9 +3,9 @@
  * @module oro:application
  */
 
-import { ApplicationWindow } from './window.js'
+import { ApplicationWindow, createWindow } from './window.js'
 
-export { ApplicationWindow }
+export { ApplicationWindow, createWindow }
 
 /** The app's config as flattened keys, from `__args.config`. Frozen. */
 export const config: Readonly<Record<string, unknown>>
@@ -26,6 +26,7 @@ export function exit (code?: number): Promise<unknown>
 declare const application: {
   ApplicationWindow: typeof ApplicationWindow
   config: typeof config
+  createWindow: typeof createWindow
   exit: typeof exit
   getCurrentWindow: typeof getCurrentWindow
   getCurrentWindowIndex: typeof getCurrentWindowIndex

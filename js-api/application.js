@@ -12,9 +12,9 @@
 
 import { invalidArgument } from './errors.js'
 import { currentWindowIndex, request } from './ipc.js'
-import { ApplicationWindow } from './window.js'
+import { ApplicationWindow, createWindow } from './window.js'
 
-export { ApplicationWindow } from './window.js'
+export { ApplicationWindow, createWindow } from './window.js'
 
 const args = /** @type {any} */ (globalThis).__args ?? {}
 
@@ -125,6 +125,7 @@ export function exit (code = 0) {
 export default {
   ApplicationWindow,
   config,
+  createWindow,
   exit,
   getCurrentWindow,
   getCurrentWindowIndex,

@@ -503,9 +503,9 @@ declare module 'oro:application' {
    * @module oro:application
    */
 
-  import { ApplicationWindow } from 'oro:window'
+  import { ApplicationWindow, createWindow } from 'oro:window'
 
-  export { ApplicationWindow }
+  export { ApplicationWindow, createWindow }
 
   /** The app's config as flattened keys, from `__args.config`. Frozen. */
   export const config: Readonly<Record<string, unknown>>
@@ -526,6 +526,7 @@ declare module 'oro:application' {
   const application: {
     ApplicationWindow: typeof ApplicationWindow
     config: typeof config
+    createWindow: typeof createWindow
     exit: typeof exit
     getCurrentWindow: typeof getCurrentWindow
     getCurrentWindowIndex: typeof getCurrentWindowIndex
@@ -584,8 +585,53 @@ declare module 'oro:window' {
     eval (source: string): Promise<unknown>
     /** Tell the host the page has loaded and rendered (route `window.ready`). */
     ready (): Promise<unknown>
+    /** Send `event` (detail `value`) to this window's page only; or Oro's options form. */
+    send (event: string, value?: unknown): Promise<unknown>
+    send (options: { event: string, value?: unknown, window?: number }): Promise<unknown>
+    /** Dispatch `event` (detail `value`) in this window's page. */
+    emit (event: string, value?: unknown): Promise<unknown>
     toJSON (): WindowDescriptor
   }
+
+  /** Options of `createWindow` (Oro's other `window.create` options are accepted and reported). */
+  export interface WindowOptions {
+    /** 0..63; `-1` or absent: the next free index. */
+    index?: number
+    /** A path of the app (default `/`) or a URL on an allowed origin. */
+    url?: string
+    title?: string
+    width?: number
+    height?: number
+    minWidth?: number
+    minHeight?: number
+    resizable?: boolean
+    frameless?: boolean
+    /** Create it hidden. */
+    headless?: boolean
+    /** Closing it stops the app. */
+    shouldExitApplicationOnClose?: boolean
+    [option: string]: unknown
+  }
+
+  /** What `createWindow` resolves with: the window, plus what creating it reported. */
+  export interface CreatedWindow extends ApplicationWindow {
+    /** Headless only: the single-use URL that opens the window's page. */
+    launchUrl?: string | null
+    /** The given options no backend here applies. */
+    unsupported?: string[]
+  }
+
+  /** Detail of the `windowcreate`, `windowshow`, `windowhide` and `windowclose` events. */
+  export interface WindowStatusDetail {
+    index: number
+    status: string
+    window: WindowDescriptor
+  }
+
+  /** Open a new window (at most 64). */
+  export function createWindow (options?: WindowOptions): Promise<CreatedWindow>
+  /** Every window the app has had, sorted by index. */
+  export function getWindows (): Promise<ApplicationWindow[]>
 
   export function getCurrentWindowIndex (): number
   /** The window this code runs in (synchronous; methods do the IPC). */
@@ -594,9 +640,11 @@ declare module 'oro:window' {
 
   const windowModule: {
     ApplicationWindow: typeof ApplicationWindow
+    createWindow: typeof createWindow
     getCurrentWindow: typeof getCurrentWindow
     getCurrentWindowIndex: typeof getCurrentWindowIndex
     getWindow: typeof getWindow
+    getWindows: typeof getWindows
   }
   export default windowModule
 }

@@ -2,14 +2,20 @@
  * `oro:window` — the app's native windows.
  *
  * ```js
- * import { getCurrentWindow } from 'oro:window'
+ * import { createWindow, getCurrentWindow } from 'oro:window'
  * const win = getCurrentWindow()
  * await win.setTitle('Notes')
  * await win.setSize({ width: 800, height: 600 })
+ *
+ * const side = await createWindow({ url: '/side.html', title: 'Side', width: 400 })
+ * await side.send('greeting', { text: 'hi' }) // a `greeting` event in side's page only
+ * globalThis.addEventListener('windowclose', (event) => console.log(event.detail.index))
  * ```
  *
  * Each method is one IPC call to a `window.*` route with `targetWindowIndex` naming the window.
- * What a backend cannot do (e.g. `eval` without a GUI) fails with `NotSupportedError`.
+ * What a backend cannot do (e.g. `eval` without a GUI) fails with `NotSupportedError`. Every page
+ * hears every window's status as `windowcreate`, `windowshow`, `windowhide` and `windowclose`
+ * events (`detail`: `{ index, status, window }`).
  * @module oro:window
  */
 
@@ -52,6 +58,39 @@ export class ApplicationWindow {
    */
   #call (route, params = {}) {
     return request(route, { ...params, targetWindowIndex: this.index })
+  }
+
+  /**
+   * Send event `event` with `detail` `value` to this window's page only (route `window.send`).
+   * Oro's options form `send({ event, value, window })` names the target window itself.
+   * @param {string | { event: string, value?: unknown, window?: number }} event
+   * @param {unknown} [value]
+   */
+  send (event, value = undefined) {
+    const options = event !== null && typeof event === 'object'
+      ? event
+      : { event, value, window: this.index }
+    if (typeof options.event !== 'string' || !options.event) {
+      return Promise.reject(invalidArgument('send() expects an event name (a non-empty string)'))
+    }
+    const target = options.window ?? this.index
+    if (!Number.isInteger(target)) {
+      return Promise.reject(invalidArgument('send() expects an integer target window index'))
+    }
+    return request('window.send', {
+      event: options.event,
+      value: options.value,
+      targetWindowIndex: target
+    })
+  }
+
+  /**
+   * Dispatch event `event` with `detail` `value` in this window's page (as `send`).
+   * @param {string} event
+   * @param {unknown} [value]
+   */
+  emit (event, value = undefined) {
+    return this.send(event, value)
   }
 
   /** The window's title. @returns {Promise<string>} */
@@ -117,6 +156,56 @@ export class ApplicationWindow {
 }
 
 /**
+ * @typedef {object} WindowOptions
+ * @property {number} [index] the index to use (`-1` or absent: the next free one; 0..63)
+ * @property {string} [url] a path of the app (default `/`) or a URL on an allowed origin
+ * @property {string} [title]
+ * @property {number} [width]
+ * @property {number} [height]
+ * @property {number} [minWidth]
+ * @property {number} [minHeight]
+ * @property {boolean} [resizable]
+ * @property {boolean} [frameless]
+ * @property {boolean} [headless] create it hidden
+ * @property {boolean} [shouldExitApplicationOnClose] closing it stops the app
+ */
+
+/**
+ * Open a new window (route `window.create`). Resolves with the window; its `unsupported` field
+ * names the given options no backend here applies, and, when the app runs headless, its
+ * `launchUrl` is the URL that opens its page (also sent to this page as `windowlaunch`).
+ * Too many windows is a `RangeError`-like `OutOfRangeError`; an index in use an
+ * `InvalidArgumentError`.
+ * @param {WindowOptions & Record<string, unknown>} [options]
+ * @returns {Promise<ApplicationWindow>}
+ */
+export async function createWindow (options = {}) {
+  if (options === null || typeof options !== 'object') {
+    throw invalidArgument('createWindow() expects an options object')
+  }
+  const { index, ...rest } = options
+  /** @type {Record<string, unknown>} */
+  const params = { ...rest }
+  if (index !== undefined) params.targetWindowIndex = index
+  const descriptor = await request('window.create', params)
+  return new ApplicationWindow(descriptor)
+}
+
+/**
+ * Every window the app has had (closed ones until their index is reused), sorted by index
+ * (route `application.getWindows`).
+ * @returns {Promise<ApplicationWindow[]>}
+ */
+export async function getWindows () {
+  const data = await request('application.getWindows')
+  const list = Array.isArray(data) ? data : []
+  return list
+    .filter((item) => item && Number.isInteger(item.index))
+    .sort((a, b) => a.index - b.index)
+    .map((item) => new ApplicationWindow(item))
+}
+
+/**
  * The index of the window this code runs in.
  * @returns {number}
  */
@@ -144,7 +233,9 @@ export function getWindow (index) {
 
 export default {
   ApplicationWindow,
+  createWindow,
   getCurrentWindow,
   getCurrentWindowIndex,
-  getWindow
+  getWindow,
+  getWindows
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import anyio
 import pytest
@@ -28,6 +29,7 @@ from oro_framework.host.windows import (
     GuiListener,
     Window,
     WindowManager,
+    WindowOptions,
     WindowStatus,
     has_display,
 )
@@ -140,13 +142,16 @@ async def test_hide_tells_pages_applicationpause_while_services_keep_running():
         host.events.subscribe(window=0) as events,
     ):
         await call(host, "window.hide")
-        paused = await events.receive()
+        hidden, paused = await events.receive(), await events.receive()
         assert host.lifecycle is LifecycleState.RUNNING
 
         await call(host, "window.show")
-        resumed = await events.receive()
+        shown, resumed = await events.receive(), await events.receive()
 
+    # The window's own status comes first: the app pauses because of it.
+    assert (hidden.name, hidden.data["index"]) == ("windowhide", 0)
     assert (paused.name, paused.data) == ("applicationpause", {"state": "paused"})
+    assert (shown.name, shown.data["status"]) == ("windowshow", "shown")
     assert (resumed.name, resumed.data) == ("applicationresume", {"state": "running"})
 
 
@@ -321,14 +326,22 @@ class FakeGui:
     def __init__(self) -> None:
         self.calls: list[tuple[str, tuple[Any, ...], str]] = []
         self.opened: list[tuple[int, str]] = []
+        self.options: dict[int, tuple[WindowOptions | None, str]] = {}
         self.listener: GuiListener | None = None
         self.size = (800, 600)
 
     def _record(self, name: str, *args: Any) -> None:
         self.calls.append((name, args, threading.current_thread().name))
 
-    def open(self, window: Window, url: str, listener: GuiListener) -> None:
+    def open(
+        self,
+        window: Window,
+        url: str,
+        listener: GuiListener,
+        options: WindowOptions | None = None,
+    ) -> None:
         self.opened.append((window.index, url))
+        self.options[window.index] = (options, threading.current_thread().name)
         self.listener = listener
 
     def show(self, index: int) -> None:
@@ -487,3 +500,282 @@ async def test_closing_a_dispatcher_that_never_served_fails_queued_calls():
         await anyio.to_thread.run_sync(dispatcher.close)
 
     assert len(outcome) == 1
+
+
+# -------------------------------------------------------------------------------------------------
+# Many windows: window.create, window.send, per-window events and lifecycle
+# -------------------------------------------------------------------------------------------------
+
+
+def no_event(events) -> bool:
+    """Whether nothing is waiting in an event subscription (after the emitter ran)."""
+    try:
+        events.receive_nowait()
+    except anyio.WouldBlock:
+        return True
+    return False
+
+
+async def test_create_takes_the_next_free_index_and_loads_the_page_with_its_index():
+    async with make_host(plugins=[APPLICATION], config={"meta.name": "Notes"}) as host:
+        created = await call(host, "window.create", url="/other.html?tab=2")
+        windows = await call(host, "application.getWindows")
+
+    assert created == {
+        "index": 1,
+        "title": "Notes",
+        "width": 1024,
+        "height": 768,
+        "url": "/other.html?tab=2&index=1",
+        "status": "shown",
+        "isReady": False,
+        "launchUrl": None,
+        "unsupported": [],
+    }
+    assert [(window["index"], window["status"]) for window in windows] == [
+        (0, "shown"),
+        (1, "shown"),
+    ]
+
+
+async def test_create_applies_title_size_and_headless_and_reports_what_it_cannot_apply():
+    async with make_host(plugins=[APPLICATION]) as host:
+        created = await call(
+            host,
+            "window.create",
+            targetWindowIndex=5,
+            title="Side",
+            width=300,
+            height=200,
+            headless=True,
+            closable=False,
+            maxWidth=900,
+            titlebarStyle="hidden",
+        )
+
+    assert (created["index"], created["title"], created["status"]) == (5, "Side", "hidden")
+    assert (created["width"], created["height"]) == (300, 200)
+    assert created["unsupported"] == ["closable", "maxWidth", "titlebarStyle"]
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"targetWindowIndex": 0}, InvalidArgumentError),
+        ({"targetWindowIndex": 64}, OutOfRangeError),
+        ({"targetWindowIndex": -2}, OutOfRangeError),
+        ({"width": 0}, OutOfRangeError),
+        ({"maxHeight": "tall"}, InvalidArgumentError),
+        ({"closable": "maybe"}, InvalidArgumentError),
+        ({"headless": "sometimes"}, InvalidArgumentError),
+        ({"url": "https://example.com/"}, SecurityError),
+    ],
+)
+async def test_create_refuses_bad_options_with_typed_errors(params, expected):
+    async with make_host(plugins=[APPLICATION]) as host:
+        error = await error_of(host, "window.create", **params)
+        windows = await call(host, "application.getWindows")
+
+    assert isinstance(error, expected), error
+    assert len(windows) == 1  # nothing was created
+
+
+async def test_an_index_in_use_is_refused_and_a_closed_index_is_reused():
+    async with make_host(plugins=[APPLICATION]) as host:
+        await call(host, "window.create", targetWindowIndex=3)
+        error = await error_of(host, "window.create", targetWindowIndex=3)
+        await call(host, "window.close", targetWindowIndex=3)
+        again = await call(host, "window.create", targetWindowIndex=3, title="again")
+
+    assert isinstance(error, InvalidArgumentError)
+    assert error.code == "ERR_WINDOW_EXISTS"
+    assert (again["index"], again["title"], again["status"]) == (3, "again", "shown")
+
+
+async def test_the_65th_window_is_a_range_error_until_one_closes():
+    async with make_host(plugins=[APPLICATION]) as host:
+        created = [(await call(host, "window.create"))["index"] for _ in range(63)]
+        error = await error_of(host, "window.create")
+        await call(host, "window.close", targetWindowIndex=17)
+        reused = await call(host, "window.create")
+
+    assert created == list(range(1, 64))
+    assert isinstance(error, OutOfRangeError)
+    assert error.code == "ERR_MAX_WINDOWS"
+    assert reused["index"] == 17
+
+
+async def test_create_may_load_an_allowed_origin_as_it_is():
+    config = {"window.allow_navigation": ["https://docs.example.com"]}
+    async with make_host(plugins=[APPLICATION], config=config) as host:
+        created = await call(host, "window.create", url="https://docs.example.com/a?b=1")
+
+    assert created["url"] == "https://docs.example.com/a?b=1"
+    assert created["launchUrl"] is None
+
+
+async def test_send_delivers_the_event_to_the_target_window_only():
+    async with make_host(plugins=[APPLICATION]) as host:
+        await call(host, "window.create")
+        await call(host, "window.create")
+        async with (
+            host.events.subscribe(window=0) as first,
+            host.events.subscribe(window=1) as second,
+            host.events.subscribe(window=2) as third,
+        ):
+            client = MemoryClient(host, window=0)
+            sent = raise_for_error(
+                await client.call(
+                    "window.send", event="greeting", value={"text": "hi"}, targetWindowIndex=2
+                )
+            )
+            received = await third.receive()
+
+            assert no_event(first)
+            assert no_event(second)
+
+    assert sent == {"index": 2, "event": "greeting"}
+    assert (received.name, received.data, received.window) == ("greeting", {"text": "hi"}, 2)
+
+
+@pytest.mark.parametrize(
+    ("params", "expected", "code"),
+    [
+        ({"event": "two\nlines"}, InvalidArgumentError, None),
+        ({"event": ""}, InvalidArgumentError, None),
+        ({"event": "applicationstop"}, InvalidArgumentError, "ERR_RESERVED_EVENT"),
+        ({"event": "windowclose"}, InvalidArgumentError, "ERR_RESERVED_EVENT"),
+        ({"event": "message"}, InvalidArgumentError, "ERR_RESERVED_EVENT"),
+        ({"event": "hello", "targetWindowIndex": 9}, NotFoundError, None),
+    ],
+)
+async def test_send_refuses_bad_names_reserved_names_and_unknown_windows(params, expected, code):
+    async with make_host(plugins=[APPLICATION]) as host:
+        error = await error_of(host, "window.send", **params)
+
+    assert isinstance(error, expected), error
+    if code is not None:
+        assert error.code == code
+
+
+async def test_send_to_a_closed_window_is_not_found():
+    async with make_host(plugins=[APPLICATION]) as host:
+        await call(host, "window.create")
+        await call(host, "window.close", targetWindowIndex=1)
+        error = await error_of(host, "window.send", event="late", targetWindowIndex=1)
+
+    assert isinstance(error, NotFoundError)
+    assert error.extra["status"] == "closed"
+
+
+async def test_every_page_hears_each_window_status():
+    async with make_host(plugins=[APPLICATION]) as host, host.events.subscribe(window=0) as events:
+        await call(host, "window.create", headless=True)
+        await call(host, "window.show", targetWindowIndex=1)
+        await call(host, "window.close", targetWindowIndex=1)
+        heard = [await events.receive() for _ in range(4)]
+
+    assert [(event.name, event.data["index"], event.data["status"]) for event in heard] == [
+        ("windowcreate", 1, "created"),
+        ("windowhide", 1, "hidden"),
+        ("windowshow", 1, "shown"),
+        ("windowclose", 1, "closed"),
+    ]
+    assert heard[0].window is None  # a broadcast
+    assert heard[3].data["window"]["status"] == "closed"
+
+
+async def test_closing_a_created_window_keeps_the_app_and_closing_the_last_stops_it():
+    async with make_host(plugins=[APPLICATION]) as host:
+        await call(host, "window.create")
+        await call(host, "window.close", targetWindowIndex=1)
+        await settle()
+        assert host.lifecycle is LifecycleState.RUNNING
+
+        await call(host, "window.create")
+        await call(host, "window.close", targetWindowIndex=0)  # the main window, not the last
+        await settle()
+        assert host.lifecycle is LifecycleState.RUNNING
+
+        await call(host, "window.close", targetWindowIndex=1)
+        await settle()
+        assert host.lifecycle is LifecycleState.STOPPED
+
+
+async def test_a_window_created_to_exit_the_app_on_close_stops_it():
+    async with make_host(plugins=[APPLICATION]) as host:
+        manager = manager_of(host)
+        await call(host, "window.create", shouldExitApplicationOnClose=True)
+        await call(host, "window.close", targetWindowIndex=1)
+        await settle()
+
+        assert host.lifecycle is LifecycleState.STOPPED
+        assert manager.get(0).status is WindowStatus.SHOWN  # stopped though window 0 was open
+
+
+async def test_with_a_server_each_created_window_gets_a_single_use_launch_url():
+    from oro_framework.host.security import Gatekeeper, LaunchRedirect, Refused
+
+    origin, run_token = "http://127.0.0.1:4567", "the-run-token"
+    gatekeeper = Gatekeeper(launch_token=run_token)
+    launched: list[tuple[int, str]] = []
+    async with make_host(plugins=[APPLICATION]) as host:
+        manager = manager_of(host)
+        manager.set_origin(origin, run_token)
+        manager.add_launch_listener(lambda window, url: launched.append((window.index, url)))
+        async with host.events.subscribe(window=0) as creator, host.events.subscribe(1) as other:
+            created = await MemoryClient(host, window=0).call("window.create", url="/b.html")
+            announced = [await creator.receive() for _ in range(3)]
+            assert [event.name for event in await_all(other)] == ["windowcreate", "windowshow"]
+
+    launch_url = raise_for_error(created)["launchUrl"]
+    parts = urlsplit(launch_url)
+    query = dict(parse_qsl(parts.query))
+    assert f"{parts.scheme}://{parts.netloc}{parts.path}" == f"{origin}/b.html"
+    assert query["index"] == "1"
+    assert raise_for_error(created)["url"] == f"{origin}/b.html?index=1"
+    assert launched == [(1, launch_url)]
+    assert (announced[2].name, announced[2].data) == (
+        "windowlaunch",
+        {"index": 1, "url": launch_url},
+    )
+    assert announced[2].window == 0
+
+    token = query["oro_launch"]
+    headers = {"host": "127.0.0.1:4567"}
+    first = gatekeeper.admit(headers, port=4567, launch_token=token)
+    second = gatekeeper.admit(headers, port=4567, launch_token=token)
+    assert isinstance(first, LaunchRedirect)
+    assert first.session is not None
+    assert isinstance(second, Refused)
+    # The run's own launch URL is still good once.
+    assert isinstance(gatekeeper.admit(headers, port=4567, launch_token=run_token), LaunchRedirect)
+
+
+def await_all(events) -> list[Any]:
+    """Everything waiting in an event subscription, without waiting."""
+    found = []
+    while True:
+        try:
+            found.append(events.receive_nowait())
+        except anyio.WouldBlock:
+            return found
+
+
+async def test_with_a_gui_create_opens_a_native_window_on_the_dispatcher_thread(attached):
+    async with make_host(plugins=[APPLICATION, attached]) as host:
+        manager = manager_of(host)
+        manager.set_origin("http://127.0.0.1:1", "run-token")
+        manager.open_main_window("http://127.0.0.1:1/?oro_launch=run-token")
+        created = await call(host, "window.create", headless=True, minWidth=320, frameless=True)
+
+    index, url = attached.gui.opened[1]
+    options, thread = attached.gui.options[1]
+    assert index == 1
+    assert url.startswith("http://127.0.0.1:1/?index=1&oro_launch=w1.")
+    assert thread == "fake-gui-dispatcher"
+    assert options is not None
+    assert (options.hidden, options.min_width, options.frameless) == (True, 320, True)
+    # The native window opens its launch URL itself: the page is not handed it.
+    assert created["launchUrl"] is None
+    assert created["status"] == "hidden"

@@ -1,16 +1,18 @@
 """The ``application.*`` and ``window.*`` routes: the app's windows and the app itself.
 
-Permission ``window`` guards window control (titles, size, visibility, navigation, eval);
-permission ``application`` guards the window list, the config and exit. Every ``window.*`` route
-takes ``targetWindowIndex`` (default: the window the request comes from, else 0) and answers the
-window's descriptor ``{index, title, width, height, url, status, isReady}`` unless it says
-otherwise. The :class:`~oro_framework.host.windows.WindowManager` behind them lives in
+Permission ``window`` guards window control (creating windows, messages between them, titles,
+size, visibility, navigation, eval); permission ``application`` guards the window list, the
+config and exit. Every ``window.*`` route takes ``targetWindowIndex`` (default: the window the
+request comes from, else 0; for ``window.create``: the next free index) and answers the window's
+descriptor ``{index, title, width, height, url, status, isReady}`` unless it says otherwise.
+The :class:`~oro_framework.host.windows.WindowManager` behind them lives in
 ``host.stash[WINDOW_MANAGER]``; it is headless (virtual windows) unless ``oro run`` attaches a GUI.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, Final
 
 from oro_framework import (
     ConfigRegistry,
@@ -24,10 +26,47 @@ from oro_framework import (
     hookimpl,
 )
 from oro_framework.config import flatten_key, is_secret_name
-from oro_framework.host.windows import WINDOW_MANAGER, WindowManager
+from oro_framework.host.builtin import PAGE_EVENTS
+from oro_framework.host.windows import (
+    WINDOW_EVENTS,
+    WINDOW_MANAGER,
+    WindowManager,
+    WindowOptions,
+)
 
 MAX_WINDOW_SIZE = 32767
 """The largest width or height a toolkit accepts (Qt's QWIDGETSIZE_MAX)."""
+
+_UNSUPPORTED_FLAGS: Final = (
+    "closable",
+    "maximizable",
+    "minimizable",
+    "utility",
+    "shouldPreferServiceWorker",
+)
+_UNSUPPORTED_SIZES: Final = ("maxWidth", "maxHeight")
+_UNSUPPORTED_VALUES: Final = (
+    "aspectRatio",
+    "titlebarStyle",
+    "trafficLightPosition",
+    "backgroundColorLight",
+    "backgroundColorDark",
+    "radius",
+    "margin",
+    "config",
+    "userScript",
+    "resourcesDirectory",
+)
+"""Oro's ``window.create`` options pywebview has no equivalent for: accepted (checked where
+they have a type) and named in the answer's ``unsupported`` list, so a page can tell."""
+
+# An event name travels as an SSE ``event:`` line and becomes a DOM event type: no line breaks,
+# nothing a page could not listen for.
+_EVENT_NAME: Final = re.compile(r"[A-Za-z][\w.:-]{0,127}", re.ASCII)
+_RESERVED_EVENTS: Final = frozenset(
+    {"open", "error", "message", "windowlaunch", *PAGE_EVENTS.values(), *WINDOW_EVENTS.values()}
+)
+"""Names only the host sends: a page must not make another believe the app stops."""
 
 
 # -------------------------------------------------------------------------------------------------
@@ -69,6 +108,71 @@ async def config(request: Request) -> dict[str, Any]:
 # -------------------------------------------------------------------------------------------------
 # window.*
 # -------------------------------------------------------------------------------------------------
+
+
+def _size(request: Request, name: str) -> int | None:
+    value = request.params.get(name)
+    if value is None:
+        return None
+    return request.params.require_int(name, minimum=1, maximum=MAX_WINDOW_SIZE)
+
+
+def _window_options(request: Request) -> WindowOptions:
+    params = request.params
+    index = params.get_int("targetWindowIndex", -1, minimum=-1)
+    unsupported: list[str] = []
+    for name in _UNSUPPORTED_FLAGS:
+        if params.get(name) is not None:
+            params.require_bool(name)
+            unsupported.append(name)
+    for name in _UNSUPPORTED_SIZES:
+        if _size(request, name) is not None:
+            unsupported.append(name)
+    unsupported += [name for name in _UNSUPPORTED_VALUES if params.get(name) is not None]
+    return WindowOptions(
+        index=None if index == -1 else index,
+        url=params.get_str("url", "/"),
+        title=params.get_str("title"),
+        width=_size(request, "width"),
+        height=_size(request, "height"),
+        min_width=_size(request, "minWidth"),
+        min_height=_size(request, "minHeight"),
+        resizable=params.get_bool("resizable", True),
+        frameless=params.get_bool("frameless", False),
+        hidden=params.get_bool("headless", False),
+        exit_on_close=params.get_bool("shouldExitApplicationOnClose", False),
+        unsupported=tuple(unsupported),
+    )
+
+
+async def create(request: Request) -> dict[str, Any]:
+    """Open a new window on `url` (a path of the app, default `/`, or an allowed origin) at
+    `targetWindowIndex` (-1 or absent: the next free one; at most 64 windows) with `title`,
+    `width`, `height`, `minWidth`, `minHeight`, `resizable`, `frameless`, `headless` (hidden)
+    and `shouldExitApplicationOnClose`. Oro's other options are accepted and listed in
+    `unsupported`. Headless, the answer's `launchUrl` (also the `windowlaunch` event) opens it."""
+    manager = request.host.stash[WINDOW_MANAGER]
+    options = _window_options(request)
+    window, launch_url = await manager.create(options, creator=request.window)
+    return {**window.to_json(), "launchUrl": launch_url, "unsupported": list(options.unsupported)}
+
+
+async def send(request: Request) -> dict[str, Any]:
+    """Deliver page event `event` with detail `value` to the pages of window
+    `targetWindowIndex` only."""
+    manager = request.host.stash[WINDOW_MANAGER]
+    event = request.params.require_str("event")
+    if _EVENT_NAME.fullmatch(event) is None:
+        raise InvalidArgumentError.invalid(
+            "event", "a name of letters, digits and ._:- starting with a letter"
+        )
+    if event in _RESERVED_EVENTS:
+        raise InvalidArgumentError(
+            f"'{event}' is an event only the host sends", code="ERR_RESERVED_EVENT", event=event
+        )
+    window = manager.target(request)
+    await manager.send(window, event, request.params.get("value"))
+    return {"index": window.index, "event": event}
 
 
 async def show(request: Request) -> dict[str, Any]:
@@ -211,6 +315,8 @@ def oro_register_routes(routes: RouteTable) -> None:
         ("application.config", config),
     )
     window_routes: tuple[tuple[str, Handler], ...] = (
+        ("window.create", create),
+        ("window.send", send),
         ("window.show", show),
         ("window.hide", hide),
         ("window.close", close),

@@ -83,6 +83,10 @@ class AppRunner:
             self.windows.add_ready_listener(
                 lambda window: self._echo(f"oro: window {window.index} ready")
             )
+            # Headless, nothing opens a created window: whoever runs the app opens this URL.
+            self.windows.add_launch_listener(
+                lambda window, url: self._echo(f"oro: window {window.index} at {url}")
+            )
 
     @property
     def name(self) -> str:
@@ -118,7 +122,7 @@ class AppRunner:
                 )
             )
             if self.windows is not None:
-                self.windows.set_origin(info.origin)
+                self.windows.set_origin(info.origin, info.launch_token)
             task_status.started(info)
 
     async def _run_host(
@@ -141,7 +145,7 @@ class AppRunner:
             server_scope.cancel()
 
     def _preload_args(self, index: int) -> dict[str, Any]:
-        count = len(self.windows.windows) if self.windows is not None else 1
+        count = self.windows.open_count if self.windows is not None else 1
         return {"windowCount": max(count, 1)}
 
     # ---------------------------------------------------------------------------------------

@@ -9,7 +9,9 @@ explains the threat each check defeats. Every refusal carries a
 
 from __future__ import annotations
 
+import base64
 import enum
+import hashlib
 import hmac
 import re
 import secrets
@@ -38,6 +40,7 @@ __all__ = [
     "check_origin_syntax",
     "parse_cookies",
     "session_cookie_name",
+    "window_launch_token",
 ]
 
 SESSION_COOKIE: Final = "oro_session"
@@ -52,6 +55,8 @@ _LOOPBACK_NAMES: Final = ("127.0.0.1", "localhost")
 # launch URL) "none", and one from our own pages "same-origin". Anything else came from another
 # site, or from another port of 127.0.0.1, which cookies treat as the same site.
 _TRUSTED_FETCH_SITES: Final = frozenset({"same-origin", "none"})
+# ``w<index>.<nonce>.<mac>``: see :func:`window_launch_token`.
+_WINDOW_TOKEN: Final = re.compile(r"w(\d{1,4})\.([\w-]{16,64})\.([\w-]{43})", re.ASCII)
 
 
 class Access(enum.Enum):
@@ -153,6 +158,30 @@ def _equal(given: str, secret: str) -> bool:
     )
 
 
+def _window_mac(launch_token: str, index: int, nonce: str) -> str:
+    digest = hmac.new(
+        launch_token.encode("utf-8", "surrogatepass"),
+        f"oro-window:{index}:{nonce}".encode(),
+        hashlib.sha256,
+    ).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def window_launch_token(launch_token: str, index: int) -> str:
+    """A single-use launch token for window ``index`` of the run whose launch token is
+    ``launch_token``.
+
+    Each window the app creates opens its own session (QtWebEngine gives every pywebview window
+    its own profile; headless, each is a browser page of its own), but only the
+    :class:`Gatekeeper` inside the server knows the run's token. The token is therefore derived
+    from it: an HMAC under the run's token, which no page or other process holds, so the
+    gatekeeper can check it without being told, and nobody can forge one. A fresh nonce makes
+    every token distinct; the gatekeeper remembers the spent ones.
+    """
+    nonce = secrets.token_urlsafe(18)
+    return f"w{index}.{nonce}.{_window_mac(launch_token, index, nonce)}"
+
+
 def check_origin_syntax(value: str) -> None:
     """Validate a ``webview.cors_allowed_origins`` entry: ``scheme://host[:port]``, nothing more.
 
@@ -177,7 +206,8 @@ class Gatekeeper:
     Origin and ``Sec-Fetch-Site``, then the launch token, the session cookie, the bridge key or
     the mounted app's own credential.
 
-    :param launch_token: this run's launch token (single-use).
+    :param launch_token: this run's launch token (single-use); it also keys the window launch
+        tokens of :func:`window_launch_token`, each single-use as well.
     :param bridge_key: ``http.ipc.shared_key`` when ``http.ipc.enable`` is true, else ``None``.
     :param cors_origins: origins allowed to call the bridge cross-origin
         (``webview.cors_allowed_origins``).
@@ -193,6 +223,8 @@ class Gatekeeper:
         cookie_name: str = SESSION_COOKIE,
     ) -> None:
         self._launch_token: str | None = launch_token
+        self._window_key = launch_token
+        self._spent_window_nonces: set[str] = set()
         self._bridge_key = bridge_key
         self._sessions: list[str] = []
         self.cors_origins = frozenset(cors_origins)
@@ -316,20 +348,34 @@ class Gatekeeper:
     # ---------------------------------------------------------------------------------------
 
     def redeem(self, token: str) -> str:
-        """Exchange the launch token for a new session id; the token is then spent.
+        """Exchange the launch token, or a window's (:func:`window_launch_token`), for a new
+        session id; the token is then spent.
 
         :raises SecurityError: a wrong token, or the token was already used.
         """
         expected = self._launch_token
-        if expected is None or not _equal(token, expected):
+        if expected is not None and _equal(token, expected):
+            self._launch_token = None
+        elif not self._redeem_window_token(token):
             raise SecurityError(
-                "Launch token is invalid or was already used: each run's launch URL opens "
+                "Launch token is invalid or was already used: each launch URL opens "
                 "one session; restart the app (or `oro run --headless`) for a new URL"
             )
-        self._launch_token = None
         session = secrets.token_urlsafe(32)
         self._sessions.append(session)
         return session
+
+    def _redeem_window_token(self, token: str) -> bool:
+        match = _WINDOW_TOKEN.fullmatch(token)
+        if match is None:
+            return False
+        index, nonce, mac = int(match.group(1)), match.group(2), match.group(3)
+        if not _equal(mac, _window_mac(self._window_key, index, nonce)):
+            return False
+        if nonce in self._spent_window_nonces:
+            return False
+        self._spent_window_nonces.add(nonce)
+        return True
 
     def has_session(self, cookie_header: str | None) -> bool:
         """Whether the ``Cookie`` header carries a session this gatekeeper issued."""

@@ -35,22 +35,25 @@ from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, TypeVar, final
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import anyio
 import anyio.from_thread
 import anyio.lowlevel
 
 from oro_framework.errors import (
+    InvalidArgumentError,
     IPCError,
     LifecycleError,
     NotFoundError,
     NotSupportedError,
+    OutOfRangeError,
     SecurityError,
 )
 from oro_framework.host.builtin import emit_to_pages
 from oro_framework.host.lifecycle import LifecycleEvent, LifecycleState
 from oro_framework.host.qt_profile import share_one_profile
+from oro_framework.host.security import LAUNCH_PARAMETER, window_launch_token
 from oro_framework.stash import StashKey
 
 if TYPE_CHECKING:
@@ -62,6 +65,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MAIN_WINDOW",
+    "MAX_WINDOWS",
+    "WINDOW_EVENTS",
     "WINDOW_MANAGER",
     "GuiBackend",
     "GuiDispatcher",
@@ -69,6 +74,7 @@ __all__ = [
     "PywebviewBackend",
     "Window",
     "WindowManager",
+    "WindowOptions",
     "WindowStatus",
     "has_display",
 ]
@@ -76,7 +82,12 @@ __all__ = [
 logger = logging.getLogger("oro_framework.windows")
 
 MAIN_WINDOW: Final = 0
-"""Index of the window ``oro run`` opens; closing it (the last window) stops the app."""
+"""Index of the window ``oro run`` opens. Closing it stops the app only when it is the last
+open window, as for any other window."""
+
+MAX_WINDOWS: Final = 64
+"""How many windows an app may have open at once (the Oro Runtime's limit); their indices are
+``0`` to ``MAX_WINDOWS - 1``."""
 
 WINDOW_MANAGER: Final = StashKey["WindowManager"]("application")
 """Where a host keeps its :class:`WindowManager`: ``host.stash[WINDOW_MANAGER]``. The core plugin
@@ -112,6 +123,45 @@ _TRANSITIONS: Final[Mapping[WindowStatus, frozenset[WindowStatus]]] = {
 }
 
 
+WINDOW_EVENTS: Final[Mapping[WindowStatus, str]] = {
+    WindowStatus.CREATED: "windowcreate",
+    WindowStatus.SHOWN: "windowshow",
+    WindowStatus.HIDDEN: "windowhide",
+    WindowStatus.CLOSED: "windowclose",
+}
+"""The page event every page gets when a window reaches a status, with detail
+``{index, status, window}`` (``window``: the descriptor)."""
+
+
+@final
+@dataclass(frozen=True)
+class WindowOptions:
+    """What ``window.create`` asked for, checked.
+
+    :ivar index: the index to use; ``None`` takes the lowest free one.
+    :ivar url: what the window loads: a path of the app, or a URL on the app origin or on an
+        origin listed in ``window.allow_navigation``.
+    :ivar hidden: create it hidden (Oro's ``headless``): it exists, its page runs, nobody sees it.
+    :ivar exit_on_close: closing this window stops the app (Oro's
+        ``shouldExitApplicationOnClose``) even when others are open.
+    :ivar unsupported: the Oro options given that no backend here applies (``closable``,
+        ``utility``, ``maxWidth``...); accepted, and reported back to the caller.
+    """
+
+    index: int | None = None
+    url: str = "/"
+    title: str | None = None
+    width: int | None = None
+    height: int | None = None
+    min_width: int | None = None
+    min_height: int | None = None
+    resizable: bool = True
+    frameless: bool = False
+    hidden: bool = False
+    exit_on_close: bool = False
+    unsupported: tuple[str, ...] = ()
+
+
 @final
 @dataclass
 class Window:
@@ -124,6 +174,7 @@ class Window:
     url: str | None = None
     status: WindowStatus = WindowStatus.NONE
     is_ready: bool = False
+    exit_on_close: bool = False
 
     @property
     def is_open(self) -> bool:
@@ -187,7 +238,13 @@ class GuiBackend(Protocol):
     """Native windows. :meth:`open` may be called before the GUI loop runs (the toolkit then only
     records the window); every other method is called on the dispatcher thread."""
 
-    def open(self, window: Window, url: str, listener: GuiListener) -> None: ...
+    def open(
+        self,
+        window: Window,
+        url: str,
+        listener: GuiListener,
+        options: WindowOptions | None = None,
+    ) -> None: ...
 
     def show(self, index: int) -> None: ...
 
@@ -347,17 +404,41 @@ class PywebviewBackend:
     def gui_name(self) -> Literal["qt"] | None:
         return "qt" if sys.platform.startswith("linux") else None
 
-    def open(self, window: Window, url: str, listener: GuiListener) -> None:
+    def open(
+        self,
+        window: Window,
+        url: str,
+        listener: GuiListener,
+        options: WindowOptions | None = None,
+    ) -> None:
+        options = options or WindowOptions()
+        min_size = (options.min_width or 200, options.min_height or 100)
         native = self._webview.create_window(
-            window.title, url=url, width=window.width, height=window.height
+            window.title,
+            url=url,
+            width=window.width,
+            height=window.height,
+            resizable=options.resizable,
+            frameless=options.frameless,
+            hidden=options.hidden,
+            min_size=min_size,
         )
         if native is None:
             raise RuntimeError("pywebview did not create a window")
         self._windows[window.index] = native
         index = window.index
+        self._minimized.discard(index)  # an earlier window with this index may have been
+        # pywebview reports a window created hidden as "shown" once; it is not.
+        unshown = [True] if options.hidden else []
 
         def status(value: WindowStatus) -> Callable[[], None]:
             return lambda: listener.gui_status_changed(index, value)
+
+        def shown() -> None:
+            if unshown:
+                unshown.clear()
+                return
+            listener.gui_status_changed(index, WindowStatus.SHOWN)
 
         def minimized() -> None:
             self._minimized.add(index)
@@ -370,7 +451,7 @@ class PywebviewBackend:
         def resized(width: int, height: int) -> None:
             listener.gui_resized(index, width, height)
 
-        native.events.shown += status(WindowStatus.SHOWN)
+        native.events.shown += shown
         native.events.minimized += minimized
         native.events.restored += restored
         native.events.closing += status(WindowStatus.CLOSING)
@@ -436,7 +517,10 @@ class WindowManager:
       pauses (:meth:`Host.pause`, which stops ``stop_on_pause`` services and tells the pages);
     * a window shown or restored → back to the foreground: ``applicationresume``, or
       :meth:`Host.resume`;
-    * no window left open (the last one closing) → :meth:`Host.stop`.
+    * no window left open (the last one closing), or a window created with
+      ``exit_on_close`` closing → :meth:`Host.stop`.
+
+    Every status a window reaches is also a page event to every page (:data:`WINDOW_EVENTS`).
 
     Without :meth:`attach_gui` the manager is headless: windows are virtual, shown as soon as
     they are created, and :meth:`evaluate` raises :class:`~oro_framework.NotSupportedError`.
@@ -447,13 +531,15 @@ class WindowManager:
 
     def __init__(self, host: Host) -> None:
         self._host = host
-        self._windows: list[Window] = []
+        self._windows: dict[int, Window] = {}
         self._gui: GuiBackend | None = None
         self._dispatcher: GuiDispatcher | None = None
         self._token: EventLoopToken | None = None
         self._lifecycle_lock = anyio.Lock()
         self._is_in_background = False
         self._ready_listeners: list[Callable[[Window], None]] = []
+        self._launch_listeners: list[Callable[[Window, str], None]] = []
+        self._launch_token: str | None = None
         self.origin: str | None = None
         """The app origin (``http://127.0.0.1:<port>``) once the server runs."""
         self.exit_code = 0
@@ -479,10 +565,17 @@ class WindowManager:
         """Remember the running event loop, so that GUI events can reach it; on the loop."""
         self._token = anyio.lowlevel.current_token()
 
-    def set_origin(self, origin: str) -> None:
-        """The server runs at ``origin``: windows without a URL now show its root."""
+    def set_origin(self, origin: str, launch_token: str | None = None) -> None:
+        """The server runs at ``origin``: windows without a URL now show its root.
+
+        :param launch_token: the run's launch token, from which every window created later
+            gets a launch token of its own
+            (:func:`~oro_framework.host.security.window_launch_token`); without it, created
+            windows get no launch URL.
+        """
         self.origin = origin
-        for window in self._windows:
+        self._launch_token = launch_token
+        for window in self._windows.values():
             if window.url is None:
                 window.url = f"{origin}/"
 
@@ -490,6 +583,11 @@ class WindowManager:
         """Call ``listener(window)`` on the loop whenever a page reports ready
         (``window.ready``)."""
         self._ready_listeners.append(listener)
+
+    def add_launch_listener(self, listener: Callable[[Window, str], None]) -> None:
+        """Call ``listener(window, launch_url)`` on the loop when a headless window is created:
+        nothing opens it, so whoever runs the app must (``oro run`` prints it)."""
+        self._launch_listeners.append(listener)
 
     def open_main_window(self, launch_url: str | None = None) -> Window:
         """Create window 0 with the configured title and size.
@@ -501,13 +599,13 @@ class WindowManager:
         config = self._host.config
         title = str(config.get("window.title") or config.get("meta.name") or "")
         window = Window(
-            index=len(self._windows),
+            index=MAIN_WINDOW,
             title=title,
             width=int(config.get("window.width", 1024)),
             height=int(config.get("window.height", 768)),
             url=f"{self.origin}/" if self.origin else None,
         )
-        self._windows.append(window)
+        self._windows[MAIN_WINDOW] = window
         self._set_status(window, WindowStatus.CREATED)
         if self._gui is None:
             self._set_status(window, WindowStatus.SHOWN)
@@ -523,13 +621,20 @@ class WindowManager:
 
     @property
     def windows(self) -> list[Window]:
-        return list(self._windows)
+        """Every window the app has had, by index; a closed one stays until its index is
+        reused."""
+        return [self._windows[index] for index in sorted(self._windows)]
+
+    @property
+    def open_count(self) -> int:
+        return sum(window.is_open for window in self._windows.values())
 
     def get(self, index: int) -> Window:
         """:raises NotFoundError: no window has ``index``."""
-        if 0 <= index < len(self._windows):
-            return self._windows[index]
-        raise NotFoundError(f"No window with index {index}", targetWindowIndex=index)
+        window = self._windows.get(index)
+        if window is None:
+            raise NotFoundError(f"No window with index {index}", targetWindowIndex=index)
+        return window
 
     def target(self, request: Request) -> Window:
         """The window a request addresses: ``targetWindowIndex``, else the window it came from,
@@ -558,6 +663,123 @@ class WindowManager:
             raise RuntimeError("headless windows have no GUI")
         return await self._dispatcher.call(function, *args)
 
+    async def create(
+        self, options: WindowOptions, *, creator: int | None = None
+    ) -> tuple[Window, str | None]:
+        """Create a window as ``options`` say and load its page.
+
+        The page URL carries ``?index=N`` (the page's ``__args.index``). Once the server runs,
+        the window opens a launch URL of its own (``...&oro_launch=<token>``, single-use): a
+        native window opens it itself; headless, the launch listeners and the page event
+        ``windowlaunch`` (``{index, url}``, to the ``creator`` window's pages only) hand it to
+        whoever opens it.
+
+        :raises OutOfRangeError: ``options.index`` is outside ``[0, MAX_WINDOWS)``, or
+            :data:`MAX_WINDOWS` windows are open already.
+        :raises InvalidArgumentError: ``options.index`` belongs to an open window.
+        :raises SecurityError: the URL is neither on the app nor on an allowed origin.
+        :return: the window and, headless with a server, its launch URL.
+        """
+        index = self._free_index(options.index)
+        page_url, launch_url = self._window_urls(index, options.url)
+        config = self._host.config
+        window = Window(
+            index=index,
+            title=options.title
+            if options.title is not None
+            else str(config.get("window.title") or config.get("meta.name") or ""),
+            width=options.width or int(config.get("window.width", 1024)),
+            height=options.height or int(config.get("window.height", 768)),
+            url=page_url,
+            exit_on_close=options.exit_on_close,
+        )
+        self._windows[index] = window
+        self._set_status(window, WindowStatus.CREATED)
+        if self._gui is not None:
+            try:
+                await self._on_gui(self._gui.open, window, launch_url or page_url, self, options)
+            except Exception:
+                # No native window came of it. (Cancelled, the queued job still creates one.)
+                self._set_status(window, WindowStatus.CLOSING)
+                self._set_status(window, WindowStatus.CLOSED)
+                raise
+            if options.hidden:
+                self._set_status(window, WindowStatus.HIDDEN)
+        else:
+            self._set_status(window, WindowStatus.HIDDEN if options.hidden else WindowStatus.SHOWN)
+            if launch_url is not None:
+                for listener in list(self._launch_listeners):
+                    listener(window, launch_url)
+                if creator is not None:
+                    self._host.emit(
+                        "windowlaunch", {"index": index, "url": launch_url}, window=creator
+                    )
+        await self._sync_lifecycle()
+        return window, launch_url if self._gui is None else None
+
+    def _free_index(self, wanted: int | None) -> int:
+        if wanted is not None:
+            if not 0 <= wanted < MAX_WINDOWS:
+                raise OutOfRangeError(
+                    f"'targetWindowIndex' must be within [0, {MAX_WINDOWS - 1}] (or -1 for the "
+                    f"next free index), got {wanted}",
+                    parameter="targetWindowIndex",
+                )
+            existing = self._windows.get(wanted)
+            if existing is not None and existing.is_open:
+                raise InvalidArgumentError(
+                    f"Window {wanted} already exists ({existing.status.value}); close it first "
+                    "or pass targetWindowIndex -1 for the next free index",
+                    code="ERR_WINDOW_EXISTS",
+                    targetWindowIndex=wanted,
+                )
+            return wanted
+        for index in range(MAX_WINDOWS):
+            existing = self._windows.get(index)
+            if existing is None or not existing.is_open:
+                return index
+        raise OutOfRangeError(
+            f"An app may have at most {MAX_WINDOWS} windows open; close one first",
+            code="ERR_MAX_WINDOWS",
+            maximum=MAX_WINDOWS,
+        )
+
+    def _window_urls(self, index: int, url: str) -> tuple[str, str | None]:
+        """The page URL of window ``index`` and its launch URL (``None`` without a server,
+        or for a page on another origin, which needs no session of ours)."""
+        target = self._resolve_url(f"{self.origin}/" if self.origin else None, url)
+        parts = urlsplit(target)
+        is_app = not parts.scheme or (
+            self.origin is not None
+            and f"{parts.scheme}://{parts.netloc}".lower() == self.origin.lower()
+        )
+        if not is_app:
+            return target, None
+        query = [
+            (name, value)
+            for name, value in parse_qsl(parts.query, keep_blank_values=True)
+            if name not in ("index", LAUNCH_PARAMETER)
+        ]
+        page_url = urlunsplit(parts._replace(query=urlencode([*query, ("index", str(index))])))
+        if self._launch_token is None or self.origin is None:
+            return page_url, None
+        token = window_launch_token(self._launch_token, index)
+        launch_query = urlencode([*query, ("index", str(index)), (LAUNCH_PARAMETER, token)])
+        return page_url, urlunsplit(parts._replace(query=launch_query))
+
+    async def send(self, target: Window, event: str, value: Any) -> None:
+        """Deliver page event ``event`` with detail ``value`` to ``target``'s pages only.
+
+        :raises NotFoundError: ``target`` is closing or closed.
+        """
+        if not target.is_open:
+            raise NotFoundError(
+                f"Window {target.index} is {target.status.value}",
+                targetWindowIndex=target.index,
+                status=target.status.value,
+            )
+        self._host.emit(event, value, window=target.index)
+
     async def show(self, window: Window) -> None:
         if self._gui is not None:
             await self._on_gui(self._gui.show, window.index)
@@ -571,18 +793,21 @@ class WindowManager:
         await self._sync_lifecycle()
 
     async def close(self, window: Window) -> None:
-        """Close ``window``; closing the last open window stops the host."""
+        """Close ``window``; closing the last open window (or one created with
+        ``exit_on_close``) stops the host."""
         self._set_status(window, WindowStatus.CLOSING)
         try:
             if self._gui is not None:
                 await self._on_gui(self._gui.close, window.index)
         finally:
             self._set_status(window, WindowStatus.CLOSED)
+            if window.exit_on_close:
+                self._host.stop()
             await self._sync_lifecycle()
 
     async def close_all(self) -> None:
         """Close every open window (the host is stopping); the GUI loop then ends."""
-        for window in self._windows:
+        for window in self.windows:
             if window.status is WindowStatus.CLOSED:
                 continue
             self._set_status(window, WindowStatus.CLOSING)
@@ -625,7 +850,9 @@ class WindowManager:
         return target
 
     def _resolve_navigation(self, window: Window, url: str) -> str:
-        base = window.url or (f"{self.origin}/" if self.origin else None)
+        return self._resolve_url(window.url or (f"{self.origin}/" if self.origin else None), url)
+
+    def _resolve_url(self, base: str | None, url: str) -> str:
         target = urljoin(base, url) if base else url
         parts = urlsplit(target)
         if not parts.scheme:
@@ -685,12 +912,16 @@ class WindowManager:
                 logger.debug("window %d: ignoring %s while %s", window.index, status, window.status)
                 return False
         window.status = status
+        name = WINDOW_EVENTS.get(status)
+        if name is not None:
+            detail = {"index": window.index, "status": status.value, "window": window.to_json()}
+            self._host.emit(name, detail)
         return True
 
     async def _sync_lifecycle(self) -> None:
         """Bring the app's lifecycle in line with what the user can see."""
         async with self._lifecycle_lock:
-            open_windows = [window for window in self._windows if window.is_open]
+            open_windows = [window for window in self._windows.values() if window.is_open]
             if not open_windows:
                 if self._windows:
                     self._host.stop()
@@ -752,9 +983,9 @@ class WindowManager:
             anyio.from_thread.run(function, *args, token=self._token)
 
     def _closing_from_gui(self, index: int) -> None:
-        window = self.get(index)
-        self._set_status(window, WindowStatus.CLOSING)
-        if not any(window.is_open for window in self._windows):
+        closing = self.get(index)
+        self._set_status(closing, WindowStatus.CLOSING)
+        if closing.exit_on_close or not any(window.is_open for window in self._windows.values()):
             self._host.stop()
 
     async def _status_from_gui(self, index: int, status: WindowStatus) -> None:

@@ -1,0 +1,83 @@
+"""Window launch tokens: every window the app creates opens its own session through a
+single-use token that only the run's gatekeeper accepts."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from oro_framework import SecurityError
+from oro_framework.host.security import Gatekeeper, window_launch_token
+
+RUN_TOKEN = "r" * 43
+
+
+def test_a_window_token_opens_one_session_and_then_is_spent():
+    gatekeeper = Gatekeeper(launch_token=RUN_TOKEN)
+    token = window_launch_token(RUN_TOKEN, 3)
+
+    session = gatekeeper.redeem(token)
+
+    assert gatekeeper.has_session(f"oro_session={session}")
+    with pytest.raises(SecurityError, match="already used"):
+        gatekeeper.redeem(token)
+
+
+def test_window_tokens_are_distinct_and_do_not_spend_each_other_or_the_run_token():
+    gatekeeper = Gatekeeper(launch_token=RUN_TOKEN)
+    tokens = [window_launch_token(RUN_TOKEN, 1) for _ in range(3)]
+
+    sessions = {gatekeeper.redeem(token) for token in tokens}
+    sessions.add(gatekeeper.redeem(RUN_TOKEN))
+
+    assert len(set(tokens)) == 3
+    assert len(sessions) == 4
+
+
+def test_window_tokens_still_work_after_the_run_token_was_spent():
+    gatekeeper = Gatekeeper(launch_token=RUN_TOKEN)
+    gatekeeper.redeem(RUN_TOKEN)
+
+    assert gatekeeper.redeem(window_launch_token(RUN_TOKEN, 63))
+
+
+def test_a_window_token_of_another_run_is_refused():
+    gatekeeper = Gatekeeper(launch_token=RUN_TOKEN)
+
+    with pytest.raises(SecurityError):
+        gatekeeper.redeem(window_launch_token("another-run-token", 1))
+
+
+def test_the_token_names_its_window():
+    assert re.fullmatch(r"w12\.[\w-]+\.[\w-]{43}", window_launch_token(RUN_TOKEN, 12))
+
+
+@settings(max_examples=300)
+@given(index=st.integers(0, 63), position=st.integers(0, 200), replacement=st.characters())
+def test_a_window_token_changed_anywhere_is_refused(index, position, replacement):
+    gatekeeper = Gatekeeper(launch_token=RUN_TOKEN)
+    token = window_launch_token(RUN_TOKEN, index)
+    position %= len(token)
+    forged = token[:position] + replacement + token[position + 1 :]
+    if forged == token:
+        return  # the same character: not a change
+
+    with pytest.raises(SecurityError):
+        gatekeeper.redeem(forged)
+
+
+@settings(max_examples=300)
+@given(
+    token=st.one_of(
+        st.text(),
+        st.from_regex(r"w\d{1,4}\.[\w-]{16,64}\.[\w-]{43}", fullmatch=True),
+    )
+)
+def test_nothing_but_a_minted_token_opens_a_session(token):
+    gatekeeper = Gatekeeper(launch_token=RUN_TOKEN)
+
+    with pytest.raises(SecurityError):
+        gatekeeper.redeem(token)
