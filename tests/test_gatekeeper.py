@@ -239,10 +239,15 @@ WORKER_SCRIPT_FETCH = {
 
 
 @pytest.mark.parametrize("method", ["GET", "HEAD"])
-def test_worker_script_fetch_of_a_resource_needs_no_session(method: str) -> None:
+@pytest.mark.parametrize("imported", [False, True])
+def test_worker_script_fetch_of_a_resource_needs_no_session(method: str, imported: bool) -> None:
     keeper, _ = opened_gatekeeper()
+    # A module the worker imports comes without Service-Worker: script, and without cookies.
+    headers = dict(WORKER_SCRIPT_FETCH)
+    if imported:
+        del headers["service-worker"]
 
-    decision = keeper.admit(WORKER_SCRIPT_FETCH, port=PORT, method=method, is_resource=True)
+    decision = keeper.admit(headers, port=PORT, method=method, is_resource=True)
 
     assert decision == Admitted(Access.WORKER_SCRIPT)
 
@@ -256,7 +261,7 @@ def test_worker_script_fetch_of_a_resource_needs_no_session(method: str) -> None
         ({"sec-fetch-dest": "script"}, "GET", True, False),
         ({"service-worker": "module"}, "GET", True, False),
         ({"sec-fetch-dest": None}, "GET", True, False),
-        ({"service-worker": None}, "GET", True, False),
+        ({"sec-fetch-dest": None, "service-worker": "script"}, "GET", True, False),
     ],
 )
 def test_anything_short_of_a_worker_script_fetch_still_needs_a_session(
@@ -371,13 +376,14 @@ def admit_any(
 
 def is_worker_script(headers: dict[str, str], method: str, is_resource: bool, is_ipc: bool) -> bool:
     """The one request admitted without a credential: the browser fetching a worker's script
-    (both headers, exactly) of a resource, read-only."""
+    or a module it imports (``Sec-Fetch-Dest: serviceworker`` exactly, and ``Service-Worker``
+    absent or exactly ``script``) of a resource, read-only."""
     return (
         is_resource
         and not is_ipc
         and method in ("GET", "HEAD")
         and headers.get("sec-fetch-dest") == "serviceworker"
-        and headers.get("service-worker") == "script"
+        and headers.get("service-worker", "script") == "script"
     )
 
 

@@ -61,9 +61,10 @@ class Access(enum.Enum):
     """It carries a credential of its own that the mounted app it asks for accepts (an API key),
     and no session."""
     WORKER_SCRIPT = "worker-script"
-    """A Service Worker script fetch (``Sec-Fetch-Dest: serviceworker`` and ``Service-Worker:
-    script``) of an app resource or JS module, without a session: the browser's update check of
-    an installed worker can run before the launch URL has set this run's cookie."""
+    """A Service Worker script fetch (``Sec-Fetch-Dest: serviceworker``, and ``Service-Worker:
+    script`` unless it is a module the script imports) of an app resource or JS module, without
+    a session: module workers are fetched without cookies, and the browser's update check of an
+    installed worker can run before the launch URL has set this run's cookie."""
 
 
 class RefusalReason(enum.Enum):
@@ -137,12 +138,13 @@ def parse_cookies(header: str) -> list[tuple[str, str]]:
 
 
 def is_worker_script_fetch(headers: Mapping[str, str]) -> bool:
-    """Whether the browser fetches a Service Worker's script: it says so with both headers, which
-    a page's ``fetch()`` cannot set (``Sec-`` headers are forbidden to scripts, and a page that
-    forges ``Service-Worker`` alone proves nothing)."""
+    """Whether the browser fetches a Service Worker's script or a module it imports: it says
+    ``Sec-Fetch-Dest: serviceworker`` (a ``Sec-`` header, which no page script can set), and the
+    top-level script also ``Service-Worker: script``. Module workers fetch their whole graph
+    without cookies (credentials "omit"), so these fetches never carry the session."""
     return (
         headers.get("sec-fetch-dest") == "serviceworker"
-        and headers.get("service-worker") == "script"
+        and headers.get("service-worker", "script") == "script"
     )
 
 
