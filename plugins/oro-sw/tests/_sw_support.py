@@ -45,7 +45,10 @@ class StreamingMount:
             {
                 "type": "http.response.start",
                 "status": 200,
-                "headers": [(b"content-type", b"text/event-stream"), (b"cache-control", b"no-store")],
+                "headers": [
+                    (b"content-type", b"text/event-stream"),
+                    (b"cache-control", b"no-store"),
+                ],
             }
         )
         await send({"type": "http.response.body", "body": b"data: first\n\n", "more_body": True})
@@ -84,7 +87,8 @@ REGISTER: Final = """async ([script, options]) => {
 
 CONTROLLED: Final = """async () => {
   if (!navigator.serviceWorker.controller) {
-    await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }))
+    await new Promise((resolve) =>
+      navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }))
   }
   return navigator.serviceWorker.controller.scriptURL
 }"""

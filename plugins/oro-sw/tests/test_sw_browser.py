@@ -106,9 +106,7 @@ def test_worker_environment_and_page_storage_are_one(page: Page) -> None:
     assert env == "from page"
 
 
-def test_sse_streams_through_the_worker_incrementally(
-    page: Page, mount: StreamingMount
-) -> None:
+def test_sse_streams_through_the_worker_incrementally(page: Page, mount: StreamingMount) -> None:
     page.evaluate(REGISTER, ["/sw.js", {}])
     page.evaluate(CONTROLLED)
     mount.release.clear()
@@ -141,11 +139,14 @@ def test_a_script_outside_the_app_is_a_security_error(page: Page) -> None:
     error = page.evaluate(
         """async () => {
           const { serviceWorker } = await import('oro:service-worker')
-          try { await serviceWorker.register('http://example.com/sw.js') } catch (e) { return [e.name, e.code] }
+          try { await serviceWorker.register('http://example.com/sw.js') }
+          catch (e) { return [e.name, e.code] }
         }"""
     )
     assert error == ["SecurityError", "SECURITY_ERR"]
-    assert page.evaluate("() => navigator.serviceWorker.getRegistrations().then((r) => r.length)") == 0
+    assert (
+        page.evaluate("() => navigator.serviceWorker.getRegistrations().then((r) => r.length)") == 0
+    )
 
 
 def test_a_worker_script_can_take_a_scope_above_its_directory(page: Page, app: ServedApp) -> None:
@@ -157,9 +158,10 @@ def test_a_worker_script_can_take_a_scope_above_its_directory(page: Page, app: S
 def test_configured_workers_register_themselves(chromium_browser: Browser, tmp_path: Path) -> None:
     app_dir = copy_app(tmp_path / "app")
     config = {"webview_service-workers": "./sw.js"}
-    with served_app([oro_sw.plugin], app_dir=app_dir, config=config) as served, app_page(
-        chromium_browser, served
-    ) as page:
+    with (
+        served_app([oro_sw.plugin], app_dir=app_dir, config=config) as served,
+        app_page(chromium_browser, served) as page,
+    ):
         assert page.evaluate(CONTROLLED) == served.server.origin + "/sw.js"
         assert page.evaluate(TEXT, "/missing") == [200, "worker answered missing"]
 
@@ -167,8 +169,12 @@ def test_configured_workers_register_themselves(chromium_browser: Browser, tmp_p
 def test_auto_registration_can_be_switched_off(chromium_browser: Browser, tmp_path: Path) -> None:
     app_dir = copy_app(tmp_path / "app")
     config = {"webview.service-workers": "./sw.js", "webview.auto_register_service_workers": False}
-    with served_app([oro_sw.plugin], app_dir=app_dir, config=config) as served, app_page(
-        chromium_browser, served
-    ) as page:
+    with (
+        served_app([oro_sw.plugin], app_dir=app_dir, config=config) as served,
+        app_page(chromium_browser, served) as page,
+    ):
         # The preload ran (runtimeinit fired after it) and registered nothing.
-        assert page.evaluate("() => navigator.serviceWorker.getRegistrations().then((r) => r.length)") == 0
+        assert (
+            page.evaluate("() => navigator.serviceWorker.getRegistrations().then((r) => r.length)")
+            == 0
+        )

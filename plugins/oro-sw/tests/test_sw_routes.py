@@ -34,7 +34,9 @@ async def registered(client: MemoryClient, script: str = "/sw.js", **params: Any
     return answer["registration"]
 
 
-async def test_register_records_the_script_with_its_directory_as_scope(client: MemoryClient) -> None:
+async def test_register_records_the_script_with_its_directory_as_scope(
+    client: MemoryClient,
+) -> None:
     record = await registered(client, "/workers/api.js")
 
     assert record == {
@@ -88,16 +90,18 @@ async def test_a_worker_script_outside_the_app_is_a_security_error(
     ],
 )
 async def test_a_bad_scope_is_a_typed_error(client: MemoryClient, scope: str, error: str) -> None:
-    assert (await failure(client, "serviceWorker.register", scriptURL=f"{ORIGIN}/sw.js", scope=scope))[0] == error
+    assert (
+        await failure(client, "serviceWorker.register", scriptURL=f"{ORIGIN}/sw.js", scope=scope)
+    )[0] == error
 
 
 async def test_get_registration_finds_the_longest_matching_scope(client: MemoryClient) -> None:
     root = await registered(client, "/sw.js")
     nested = await registered(client, "/app/sw.js")
 
-    assert await ok(client, "serviceWorker.getRegistration", scope=f"{ORIGIN}/app/page.html?x=1") == {
-        "registration": nested
-    }
+    assert await ok(
+        client, "serviceWorker.getRegistration", scope=f"{ORIGIN}/app/page.html?x=1"
+    ) == {"registration": nested}
     assert await ok(client, "serviceWorker.getRegistration", scope=f"{ORIGIN}/other") == {
         "registration": root
     }
@@ -110,8 +114,12 @@ async def test_update_state_records_the_engine_states(client: MemoryClient) -> N
     for state in ("installing", "installed", "activating", "activated"):
         answer = await ok(client, "serviceWorker.updateState", id=record["id"], state=state)
         assert answer["registration"]["state"] == state
-    assert (await failure(client, "serviceWorker.updateState", id=record["id"], state="bored"))[0] == "InvalidArgumentError"
-    assert (await failure(client, "serviceWorker.updateState", id=record["id"]))[0] == "InvalidArgumentError"
+    assert (await failure(client, "serviceWorker.updateState", id=record["id"], state="bored"))[
+        0
+    ] == "InvalidArgumentError"
+    assert (await failure(client, "serviceWorker.updateState", id=record["id"]))[
+        0
+    ] == "InvalidArgumentError"
 
 
 @pytest.mark.parametrize(
@@ -140,8 +148,12 @@ async def test_storage_sets_gets_removes_and_clears(client: MemoryClient) -> Non
     await ok(client, "serviceWorker.storage.set", id=identifier, key="b", value="ü")
     assert await ok(client, "serviceWorker.storage.get", id=identifier, key="b") == {"value": "ü"}
     assert await ok(client, "serviceWorker.storage.get", id=identifier, key="c") == {"value": None}
-    assert await ok(client, "serviceWorker.storage.remove", id=identifier, key="a") == {"removed": True}
-    assert await ok(client, "serviceWorker.storage.remove", id=identifier, key="a") == {"removed": False}
+    assert await ok(client, "serviceWorker.storage.remove", id=identifier, key="a") == {
+        "removed": True
+    }
+    assert await ok(client, "serviceWorker.storage.remove", id=identifier, key="a") == {
+        "removed": False
+    }
     assert await ok(client, "serviceWorker.storage", id=identifier) == {"storage": {"b": "ü"}}
     await ok(client, "serviceWorker.storage.clear", id=identifier)
     assert await ok(client, "serviceWorker.storage", id=identifier) == {"storage": {}}
@@ -150,9 +162,13 @@ async def test_storage_sets_gets_removes_and_clears(client: MemoryClient) -> Non
 async def test_storage_refuses_an_empty_key_and_a_too_large_value(client: MemoryClient) -> None:
     identifier = (await registered(client))["id"]
 
-    assert (await failure(client, "serviceWorker.storage.set", id=identifier, key="", value="v"))[0] == "OutOfRangeError"
+    assert (await failure(client, "serviceWorker.storage.set", id=identifier, key="", value="v"))[
+        0
+    ] == "OutOfRangeError"
     too_large = "x" * (1024 * 1024 + 1)
-    assert (await failure(client, "serviceWorker.storage.set", id=identifier, key="k", value=too_large))[0] == "OutOfRangeError"
+    assert (
+        await failure(client, "serviceWorker.storage.set", id=identifier, key="k", value=too_large)
+    )[0] == "OutOfRangeError"
 
 
 async def test_unregister_and_reset_forget_records_and_storage(client: MemoryClient) -> None:
@@ -178,7 +194,9 @@ async def test_records_and_storage_survive_a_restart_of_the_host(tmp_path: Path)
 
     async with kept_host(app, data) as second:
         client = MemoryClient(second)
-        assert await ok(client, "serviceWorker.storage.get", id=identifier, key="k") == {"value": "kept"}
+        assert await ok(client, "serviceWorker.storage.get", id=identifier, key="k") == {
+            "value": "kept"
+        }
 
 
 async def test_a_damaged_store_starts_empty(tmp_path: Path) -> None:
@@ -188,13 +206,17 @@ async def test_a_damaged_store_starts_empty(tmp_path: Path) -> None:
     (data / FILE_NAME).write_text("{not json")
 
     async with kept_host(app, data) as host:
-        assert await ok(MemoryClient(host), "serviceWorker.getRegistrations") == {"registrations": []}
+        assert await ok(MemoryClient(host), "serviceWorker.getRegistrations") == {
+            "registrations": []
+        }
 
 
 async def test_routes_need_the_service_worker_permission() -> None:
     import oro_sw.plugin
 
-    async with make_host([oro_sw.plugin], config={"permissions_allow_service_worker": False}) as host:
+    async with make_host(
+        [oro_sw.plugin], config={"permissions_allow_service_worker": False}
+    ) as host:
         reply = await MemoryClient(host).call("serviceWorker.getRegistrations")
     assert reply.error is not None
     assert type(reply.error).__name__ == "NotAllowedError"
@@ -209,13 +231,20 @@ async def test_page_args_carry_the_configured_scripts(host: Host) -> None:
 async def test_configured_scripts_are_read_in_oros_flattened_spelling() -> None:
     import oro_sw.plugin
 
-    config = {"webview_service-workers": "./sw.js workers/api.js ./sw.js", "webview_auto_register_service_workers": False}
+    config = {
+        "webview_service-workers": "./sw.js workers/api.js ./sw.js",
+        "webview_auto_register_service_workers": False,
+    }
     async with make_host([oro_sw.plugin], config=config) as host:
         args = host.hooks.page_args(host, window=0, origin=ORIGIN)
-    assert args == {"serviceWorker": {"scripts": ["/sw.js", "/workers/api.js"], "autoRegister": False}}
+    assert args == {
+        "serviceWorker": {"scripts": ["/sw.js", "/workers/api.js"], "autoRegister": False}
+    }
 
 
-@pytest.mark.parametrize("entry", ["../sw.js", "http://example.com/sw.js", "//evil/sw.js", "./", "/ipc/x.js"])
+@pytest.mark.parametrize(
+    "entry", ["../sw.js", "http://example.com/sw.js", "//evil/sw.js", "./", "/ipc/x.js"]
+)
 async def test_a_configured_script_outside_the_app_is_a_config_error(entry: str) -> None:
     import oro_sw.plugin
 
@@ -230,6 +259,8 @@ async def test_a_value_in_the_body_is_kept_exactly(client: MemoryClient) -> None
     # As a query value '"x"' would be JSON-decoded to 'x'; the body is taken as it is.
     await ok(client, "serviceWorker.storage.set", body='"x" ü'.encode(), id=identifier, key="k")
 
-    assert await ok(client, "serviceWorker.storage.get", id=identifier, key="k") == {"value": '"x" ü'}
+    assert await ok(client, "serviceWorker.storage.get", id=identifier, key="k") == {
+        "value": '"x" ü'
+    }
     bad = await failure(client, "serviceWorker.storage.set", body=b"\xff", id=identifier, key="k")
     assert bad[0] == "InvalidArgumentError"

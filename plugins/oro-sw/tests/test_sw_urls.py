@@ -24,10 +24,22 @@ segments = st.sampled_from(["", ".", "..", "ipc", "oro", "events", "sw.js", "a",
 paths = st.lists(segments | st.text(max_size=6), max_size=6).map("/".join)
 urls = (
     st.builds(lambda path: ORIGIN + "/" + path, paths)
-    | st.builds(lambda prefix, path: prefix + path, st.sampled_from(
-        ["http://127.0.0.1:4101/", "https://127.0.0.1:4100/", "http://localhost:4100/",
-         "data:", "blob:" + ORIGIN + "/", "//127.0.0.1:4100/", "http://127.0.0.1:4100@evil/", ""]
-    ), paths)
+    | st.builds(
+        lambda prefix, path: prefix + path,
+        st.sampled_from(
+            [
+                "http://127.0.0.1:4101/",
+                "https://127.0.0.1:4100/",
+                "http://localhost:4100/",
+                "data:",
+                "blob:" + ORIGIN + "/",
+                "//127.0.0.1:4100/",
+                "http://127.0.0.1:4100@evil/",
+                "",
+            ]
+        ),
+        paths,
+    )
     | st.text(max_size=40)
 )
 
@@ -59,7 +71,9 @@ def test_an_accepted_scope_is_on_the_origin_and_never_covers_the_bridge(value: s
     assert scope.startswith(ORIGIN + "/")
     path = scope.removeprefix(ORIGIN)
     assert not under_bridge(path.rstrip("/") or "/")
-    assert not any((prefix + "/").startswith(path) and path != "/" for prefix in NEVER_INTERCEPTED) or path.endswith("/")
+    assert not any(
+        (prefix + "/").startswith(path) and path != "/" for prefix in NEVER_INTERCEPTED
+    ) or path.endswith("/")
 
 
 @given(paths | st.text(max_size=30))
@@ -78,7 +92,12 @@ def test_a_configured_script_path_never_leaves_the_app(entry: str) -> None:
 
 @pytest.mark.parametrize(
     ("entry", "path"),
-    [("./sw.js", "/sw.js"), ("sw.js", "/sw.js"), ("/workers/api.js", "/workers/api.js"), ("a/./b.js", "/a/b.js")],
+    [
+        ("./sw.js", "/sw.js"),
+        ("sw.js", "/sw.js"),
+        ("/workers/api.js", "/workers/api.js"),
+        ("a/./b.js", "/a/b.js"),
+    ],
 )
 def test_configured_script_paths_are_relative_to_the_app(entry: str, path: str) -> None:
     assert config_script_path(entry) == path

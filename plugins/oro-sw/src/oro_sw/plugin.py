@@ -13,7 +13,6 @@ from oro_framework import (
     RouteTable,
     hookimpl,
 )
-
 from oro_sw import routes as sw_routes
 from oro_sw import settings
 from oro_sw.state import STATE, SwState

@@ -9,7 +9,6 @@ from typing import Any, Final
 from urllib.parse import urlsplit
 
 from oro_framework import InvalidArgumentError, Request, RouteTable
-
 from oro_sw.state import STATE
 from oro_sw.store import STATES, Record, Store
 from oro_sw.urls import check_scope, check_script_url, origin_of, registration_id
@@ -52,7 +51,9 @@ async def register_worker(request: Request) -> dict[str, Any]:
     identifier = registration_id(scope)
     record = store.records.get(identifier)
     if record is None:
-        record = Record(identifier, scope, script, state or "registering", origin=_scope_origin(scope))
+        record = Record(
+            identifier, scope, script, state or "registering", origin=_scope_origin(scope)
+        )
         store.records[identifier] = record
     else:
         record.scriptURL = script
@@ -80,7 +81,9 @@ async def get_registration(request: Request) -> dict[str, Any]:
     """The registration whose scope is the longest prefix of `scope` (a client URL or a scope),
     `{registration}`, or `{}` when none has been reported."""
     wanted = check_scope(request.params.require_str("scope"), _origin(request))
-    matches = [record for record in _store(request).records.values() if wanted.startswith(record.scope)]
+    matches = [
+        record for record in _store(request).records.values() if wanted.startswith(record.scope)
+    ]
     if not matches:
         return {}
     best = max(matches, key=lambda record: len(record.scope))
@@ -102,7 +105,9 @@ async def reset(request: Request) -> dict[str, Any]:
     """Forget every registration of the caller's origin and its storage; answers how many."""
     origin = _origin(request)
     store = _store(request)
-    gone = [key for key, record in store.records.items() if origin is None or record.origin == origin]
+    gone = [
+        key for key, record in store.records.items() if origin is None or record.origin == origin
+    ]
     for key in gone:
         del store.records[key]
         store.storage.pop(key, None)

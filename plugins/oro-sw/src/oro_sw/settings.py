@@ -10,10 +10,9 @@ from dataclasses import dataclass
 from typing import Final, final
 
 from oro_framework import Config, ConfigRegistry
-
 from oro_sw.urls import config_script_path
 
-__all__ = ["SCRIPTS_KEY", "AUTO_REGISTER_KEY", "SwSettings", "declare"]
+__all__ = ["AUTO_REGISTER_KEY", "SCRIPTS_KEY", "SwSettings", "declare"]
 
 SCRIPTS_KEY: Final = "webview.service-workers"
 AUTO_REGISTER_KEY: Final = "webview.auto_register_service_workers"

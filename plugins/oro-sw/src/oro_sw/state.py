@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import Any, Final, final
 
 from oro_framework import Host, StashKey
-
 from oro_sw.settings import SwSettings
 from oro_sw.store import Store
 

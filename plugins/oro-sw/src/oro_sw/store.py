@@ -52,10 +52,10 @@ class Record:
 
     id: str
     scope: str
-    scriptURL: str  # noqa: N815 - Oro's and the engine's field name, sent as is
+    scriptURL: str
     state: str = "registering"
     origin: str = ""
-    workerURL: str = ""  # noqa: N815
+    workerURL: str = ""
 
     def json(self) -> dict[str, Any]:
         return asdict(self)

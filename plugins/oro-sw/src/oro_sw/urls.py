@@ -13,7 +13,14 @@ from urllib.parse import urlsplit, urlunsplit
 
 from oro_framework import InvalidArgumentError, SecurityError
 
-__all__ = ["NEVER_INTERCEPTED", "check_scope", "check_script_url", "config_script_path", "origin_of", "registration_id"]
+__all__ = [
+    "NEVER_INTERCEPTED",
+    "check_scope",
+    "check_script_url",
+    "config_script_path",
+    "origin_of",
+    "registration_id",
+]
 
 NEVER_INTERCEPTED: Final = ("/ipc", "/oro/events")
 """Paths no worker may take as its scope: the bridge's IPC and event channel always go to the
@@ -48,7 +55,9 @@ def _same_origin_url(value: str, origin: str | None, what: str) -> tuple[str, st
         or parts.username is not None
         or (origin is not None and own != origin)
     ):
-        raise SecurityError(f"{what} {value!r} is outside the app: it must be on {origin or 'the app origin'}")
+        raise SecurityError(
+            f"{what} {value!r} is outside the app: it must be on {origin or 'the app origin'}"
+        )
     return own, parts.path or "/"
 
 

@@ -83,7 +83,16 @@ export function serve (handler, options = {}) {
     scope.addEventListener('activate', (/** @type {any} */ event) => event.waitUntil(scope.clients.claim()))
   }
   scope.addEventListener('fetch', (/** @type {any} */ event) => {
-    if (isPassThrough(event.request)) return
+    if (isPassThrough(event.request)) {
+      // A launch navigation is answered with the host's own answer (the redirect setting this
+      // run's cookie) rather than left to the browser: Chromium, starting a stopped worker for
+      // the app's first navigation after a restart, never loaded the redirect's target when
+      // the handler left the launch request alone.
+      if (new URL(event.request.url).searchParams.has(LAUNCH_PARAMETER)) {
+        event.respondWith(fetch(event.request))
+      }
+      return
+    }
     event.respondWith(respond(event, fetchHandler, preferWorker))
   })
 }
