@@ -93,3 +93,39 @@ def test_another_port_has_neither_the_worker_nor_its_storage(
             assert answer["value"] is None
         finally:
             context.close()
+
+
+UPDATED = """async () => {
+  const registration = await navigator.serviceWorker.ready
+  // Fetched without cookies (module workers are), perhaps already done by the browser's own
+  // check after the launch navigation; a refused script would reject here.
+  await registration.update()
+  const worker = registration.installing ?? registration.waiting
+  if (worker) {
+    await new Promise((resolve) => {
+      const check = () => { if (worker.state === 'activated') resolve() }
+      worker.addEventListener('statechange', check)
+      check()
+    })
+  }
+  if (navigator.serviceWorker.controller !== registration.active) {
+    await new Promise((resolve) =>
+      navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }))
+  }
+  return await (await fetch('/missing')).text()
+}"""
+
+
+def test_a_changed_script_replaces_the_worker_after_a_restart(
+    chromium_browser: Browser, profile: Path, dirs: tuple[Path, Path], first_run: int
+) -> None:
+    app_dir, data_dir = dirs
+    script = app_dir / "sw.js"
+    script.write_text(script.read_text().replace("worker answered missing", "version 2"))
+    with served_kept(app_dir, data_dir, port=first_run) as app:
+        context = persistent(chromium_browser, profile)
+        try:
+            page = open_launch_url(context, app.server.launch_url)
+            assert page.evaluate(UPDATED) == "version 2"
+        finally:
+            context.close()

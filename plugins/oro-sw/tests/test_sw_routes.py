@@ -218,8 +218,11 @@ async def test_routes_need_the_service_worker_permission() -> None:
         [oro_sw.plugin], config={"permissions_allow_service_worker": False}
     ) as host:
         reply = await MemoryClient(host).call("serviceWorker.getRegistrations")
+        args = host.hooks.page_args(host, window=0, origin=ORIGIN)
     assert reply.error is not None
     assert type(reply.error).__name__ == "NotAllowedError"
+    # Nor does any page register the configured workers.
+    assert args == {}
 
 
 async def test_page_args_carry_the_configured_scripts(host: Host) -> None:
