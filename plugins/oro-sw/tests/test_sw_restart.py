@@ -7,8 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from _sw_support import CONTROLLED, REGISTER, TEXT, copy_app, open_launch_url
-from conftest import served_kept
+from _sw_support import CONTROLLED, REGISTER, TEXT, copy_app, open_launch_url, served_kept
 from playwright.sync_api import Browser, BrowserContext
 
 from oro_framework.testing import CHROMIUM_ARGS, ServedApp, find_chromium

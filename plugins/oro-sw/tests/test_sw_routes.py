@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import kept_host
+from _sw_support import kept_host
 from oro_sw.state import FILE_NAME
 from oro_sw.urls import registration_id
 

@@ -115,12 +115,13 @@ class Store:
             raise OutOfRangeError(f"Storage value is larger than {MAX_VALUE_BYTES} bytes")
 
     async def save(self) -> None:
-        """Write the store back, in a worker thread; one write at a time."""
-        snapshot = {
-            "registrations": {key: record.json() for key, record in self.records.items()},
-            "storage": {key: dict(values) for key, values in self.storage.items()},
-        }
+        """Write the store back, in a worker thread; one write at a time, each of the state
+        when it starts, so the last write holds the last change."""
         async with self._lock:
+            snapshot = {
+                "registrations": {key: record.json() for key, record in self.records.items()},
+                "storage": {key: dict(values) for key, values in self.storage.items()},
+            }
             await anyio.to_thread.run_sync(_write, self.path, snapshot)
 
 
