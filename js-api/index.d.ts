@@ -2732,6 +2732,142 @@ declare module 'oro:net' {
   export default net
 }
 
+declare module 'oro:service-worker' {
+  /**
+   * `oro:service-worker` — Oro's Service Worker API over the engine's own
+   * `navigator.serviceWorker`: `register` (always `type: 'module'`), `getRegistration(s)`,
+   * `ready`, `controller`, each registration's `id` and host-kept `storage`, `Environment`.
+   * Typed errors: a script outside the app is `SecurityError`, a scope over the bridge
+   * `InvalidArgumentError`, an unknown registration `NotFoundError`.
+   * @module oro:service-worker
+   */
+
+  import type { Environment, RegistrationStorage } from 'oro:service-worker/environment'
+
+  export { Environment, RegistrationStorage } from 'oro:service-worker/environment'
+
+  /** The engine's registration with what the host adds. */
+  export type OroServiceWorkerRegistration = ServiceWorkerRegistration & {
+    /** The host's id of the registration (stable for a scope on one origin). */
+    readonly id: string
+    readonly storage: RegistrationStorage
+  }
+
+  export interface RegisterOptions {
+    /** Default: the script's directory. Any path of the app (the host allows scope `/`). */
+    scope?: string | URL
+    /** Default `'none'`: updates always fetch the script from the host. */
+    updateViaCache?: ServiceWorkerUpdateViaCache
+  }
+
+  export function register (scriptURL: string | URL, options?: RegisterOptions): Promise<OroServiceWorkerRegistration>
+  export function getRegistration (clientURL?: string | URL): Promise<OroServiceWorkerRegistration | undefined>
+  export function getRegistrations (): Promise<OroServiceWorkerRegistration[]>
+  export function unregister (scope: string | URL): Promise<boolean>
+  /** The Environment of the registration controlling `clientURL` (default: this page). */
+  export function environment (clientURL?: string | URL): Promise<Environment | null>
+
+  export const serviceWorker: {
+    register: typeof register
+    getRegistration: typeof getRegistration
+    getRegistrations: typeof getRegistrations
+    unregister: typeof unregister
+    environment: typeof environment
+    readonly ready: Promise<OroServiceWorkerRegistration>
+    readonly controller: ServiceWorker | null
+  }
+  export default serviceWorker
+}
+
+declare module 'oro:service-worker/environment' {
+  /**
+   * `oro:service-worker/environment` — a Service Worker registration's persistent key/value
+   * context (Oro's `Environment`), kept by the host in the app's data directory. Importable by URL
+   * (`/oro/service-worker/environment.js`) from a module worker.
+   * @module oro:service-worker/environment
+   */
+
+  /** Calls one `serviceWorker.*` route (a POST carrying `body` when given) and answers its data. */
+  export type Call = (route: string, params: Record<string, string>, body?: string) => Promise<any>
+
+  /** A registration's storage: string keys and values (`serviceWorker.storage.*`). */
+  export class RegistrationStorage {
+    constructor (id: string, call: Call)
+    readonly id: string
+    get (key: string): Promise<string | null>
+    set (key: string, value: string): Promise<void>
+    remove (key: string): Promise<boolean>
+    clear (): Promise<void>
+    all (): Promise<Record<string, string>>
+  }
+
+  /** JSON values over a registration's storage, read once, written through. */
+  export class Environment {
+    constructor (storage: RegistrationStorage, saved: Record<string, string>)
+    /** The environment of the registration of `scope`, recorded with the host if it was not. */
+    static open (registration: { scope: string, scriptURL: string }, call: Call): Promise<Environment>
+    readonly id: string
+    readonly storage: RegistrationStorage
+    get (key: string): unknown
+    has (key: string): boolean
+    keys (): string[]
+    set (key: string, value: unknown): Promise<void>
+    delete (key: string): Promise<boolean>
+    clear (): Promise<void>
+    toJSON (): Record<string, unknown>
+  }
+
+  export default Environment
+}
+
+declare module 'oro:service-worker/worker' {
+  /**
+   * `oro:service-worker/worker` — helpers for the app's own Service Worker script, imported by
+   * URL (`/oro/service-worker/worker.js`): module workers get no import map. Fetch-first with the
+   * handler answering the host's 404s, or handler-first with `shouldPreferServiceWorker`;
+   * launch-URL navigations, `/ipc` and `/oro/events` always go to the host.
+   * @module oro:service-worker/worker
+   */
+
+  import type { Environment } from 'oro:service-worker/environment'
+
+  export const LAUNCH_PARAMETER: 'oro_launch'
+  export const NEVER_INTERCEPTED: readonly string[]
+
+  export interface HandlerContext {
+    /** The worker's `FetchEvent`. */
+    event: { request: Request, waitUntil (promise: Promise<unknown>): void }
+    waitUntil (promise: Promise<unknown>): void
+  }
+
+  /** Answer a request, or leave it (`undefined`/`null`) to the host's answer. */
+  export type Handler = (request: Request, env: Environment | null, ctx: HandlerContext) =>
+    Response | undefined | null | Promise<Response | undefined | null>
+
+  export interface ServeOptions {
+    /** The handler answers first; default: the host first, the handler for its 404s. */
+    shouldPreferServiceWorker?: boolean
+    /** Skip waiting and claim open pages when activated (default `true`). */
+    claim?: boolean
+  }
+
+  export function serve (handler: Handler | { fetch: Handler, shouldPreferServiceWorker?: boolean }, options?: ServeOptions): void
+  /** Whether a request goes to the network untouched (other origin, bridge, launch URL). */
+  export function isPassThrough (request: Request, origin?: string): boolean
+  /** Call a `serviceWorker.*` route from the worker. */
+  export function call (route: string, params: Record<string, string>, body?: string): Promise<any>
+  /** This worker's registration's Environment (opened once). */
+  export function environment (): Promise<Environment>
+
+  const worker: {
+    serve: typeof serve
+    call: typeof call
+    environment: typeof environment
+    isPassThrough: typeof isPassThrough
+  }
+  export default worker
+}
+
 declare module 'oro:tls' {
   /**
    * `oro:tls` (also `node:tls`) — Node's `tls` for page JavaScript: TLS clients and servers of the

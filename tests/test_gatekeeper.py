@@ -230,6 +230,73 @@ def test_mount_credential_does_not_excuse_a_foreign_request() -> None:
     assert refusal_of(decision) is RefusalReason.FOREIGN
 
 
+WORKER_SCRIPT_FETCH = {
+    "host": HOST,
+    "sec-fetch-site": "same-origin",
+    "sec-fetch-dest": "serviceworker",
+    "service-worker": "script",
+}
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+@pytest.mark.parametrize("imported", [False, True])
+def test_worker_script_fetch_of_a_resource_needs_no_session(method: str, imported: bool) -> None:
+    keeper, _ = opened_gatekeeper()
+    # A module the worker imports comes without Service-Worker: script, and without cookies.
+    headers = dict(WORKER_SCRIPT_FETCH)
+    if imported:
+        del headers["service-worker"]
+
+    decision = keeper.admit(headers, port=PORT, method=method, is_resource=True)
+
+    assert decision == Admitted(Access.WORKER_SCRIPT)
+
+
+@pytest.mark.parametrize(
+    ("change", "method", "is_resource", "is_ipc"),
+    [
+        ({}, "GET", False, False),  # /oro/events or a mount
+        ({}, "GET", True, True),  # /ipc
+        ({}, "POST", True, False),
+        ({"sec-fetch-dest": "script"}, "GET", True, False),
+        ({"service-worker": "module"}, "GET", True, False),
+        ({"sec-fetch-dest": None}, "GET", True, False),
+        ({"sec-fetch-dest": None, "service-worker": "script"}, "GET", True, False),
+    ],
+)
+def test_anything_short_of_a_worker_script_fetch_still_needs_a_session(
+    change: dict[str, str | None], method: str, is_resource: bool, is_ipc: bool
+) -> None:
+    keeper, _ = opened_gatekeeper()
+    headers = {**WORKER_SCRIPT_FETCH, **change}
+
+    decision = keeper.admit(
+        {name: value for name, value in headers.items() if value is not None},
+        port=PORT,
+        method=method,
+        is_resource=is_resource,
+        is_ipc=is_ipc,
+    )
+
+    assert refusal_of(decision) is RefusalReason.NO_CREDENTIAL
+
+
+@pytest.mark.parametrize(
+    "foreign",
+    [
+        {"host": "evil.example"},
+        {"origin": "http://127.0.0.1:8080"},
+        {"sec-fetch-site": "same-site"},
+    ],
+)
+def test_worker_script_fetch_is_checked_for_its_origin_first(foreign: dict[str, str]) -> None:
+    keeper, _ = opened_gatekeeper()
+
+    decision = keeper.admit({**WORKER_SCRIPT_FETCH, **foreign}, port=PORT, is_resource=True)
+
+    assert refusal_of(decision) is RefusalReason.FOREIGN
+
+
 # ---------------------------------------------------------------------------------------------
 # Any headers at all
 # ---------------------------------------------------------------------------------------------
@@ -245,12 +312,16 @@ cookie_parts = (
 )
 cookies = st.lists(cookie_parts, max_size=4).map("; ".join)
 keys = st.just(KEY) | st.sampled_from([KEY.upper(), KEY[:-1], ""]) | any_text
+fetch_dests = st.sampled_from(["serviceworker", "document", "empty", "script"]) | any_text
+service_worker_values = st.sampled_from(["script", "Script", ""]) | any_text
 header_values = st.fixed_dictionaries(
     {},
     optional={
         "host": hosts,
         "origin": origins,
         "sec-fetch-site": fetch_sites,
+        "sec-fetch-dest": fetch_dests,
+        "service-worker": service_worker_values,
         "cookie": cookies,
         "x-oro-auth": keys,
     },
@@ -266,6 +337,7 @@ def admit_any(
     launch_token: str | None,
     mount_says: bool | None,
     bridge_key: str | None,
+    is_resource: bool = False,
 ) -> tuple[Admission, bool, bool]:
     """Admit a generated request (``VALID`` in its cookie stands for the issued session) and
     say whether it really holds a session or the bridge key."""
@@ -282,6 +354,7 @@ def admit_any(
         is_ipc=is_ipc,
         launch_token=launch_token,
         authenticate=None if mount_says is None else (lambda _: mount_says),
+        is_resource=is_resource,
     )
     assert isinstance(decision, (Admitted, CorsPreflight, LaunchRedirect, Refused))
     if isinstance(decision, Admitted):
@@ -289,6 +362,7 @@ def admit_any(
             Access.SESSION: has_session,
             Access.BRIDGE_KEY: has_key,
             Access.MOUNT_CREDENTIAL: bool(mount_says),
+            Access.WORKER_SCRIPT: is_worker_script(headers, method, is_resource, is_ipc),
         }[decision.access]
     if isinstance(decision, LaunchRedirect):
         # The launch token was spent by opened_gatekeeper: only a held session redirects.
@@ -298,6 +372,19 @@ def admit_any(
         assert method == "OPTIONS"
         assert headers.get("origin") == CORS_ORIGIN
     return decision, has_session, has_key
+
+
+def is_worker_script(headers: dict[str, str], method: str, is_resource: bool, is_ipc: bool) -> bool:
+    """The one request admitted without a credential: the browser fetching a worker's script
+    or a module it imports (``Sec-Fetch-Dest: serviceworker`` exactly, and ``Service-Worker``
+    absent or exactly ``script``) of a resource, read-only."""
+    return (
+        is_resource
+        and not is_ipc
+        and method in ("GET", "HEAD")
+        and headers.get("sec-fetch-dest") == "serviceworker"
+        and headers.get("service-worker", "script") == "script"
+    )
 
 
 methods = st.sampled_from(["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"]) | any_text
@@ -314,6 +401,7 @@ bridge_keys = st.none() | st.just(KEY)
     launch_token=launch_tokens,
     mount_says=mount_answers,
     bridge_key=bridge_keys,
+    is_resource=st.booleans(),
 )
 def test_any_headers_get_one_of_the_documented_decisions(
     headers: dict[str, str],
@@ -323,6 +411,7 @@ def test_any_headers_get_one_of_the_documented_decisions(
     launch_token: str | None,
     mount_says: bool | None,
     bridge_key: str | None,
+    is_resource: bool,
 ) -> None:
     decision, _, _ = admit_any(
         headers,
@@ -332,6 +421,7 @@ def test_any_headers_get_one_of_the_documented_decisions(
         launch_token=launch_token,
         mount_says=mount_says,
         bridge_key=bridge_key,
+        is_resource=is_resource,
     )
 
     is_own_host = headers.get("host", "").lower() in (HOST, f"localhost:{PORT}")
@@ -348,6 +438,8 @@ own_requests = st.fixed_dictionaries(
     optional={
         "origin": st.sampled_from([OWN_ORIGIN, CORS_ORIGIN]),
         "sec-fetch-site": st.sampled_from(["same-origin", "none"]),
+        "sec-fetch-dest": fetch_dests,
+        "service-worker": service_worker_values,
         "x-oro-auth": keys,
     },
 )
@@ -361,6 +453,7 @@ own_requests = st.fixed_dictionaries(
     launch_token=launch_tokens,
     mount_says=mount_answers,
     bridge_key=bridge_keys,
+    is_resource=st.booleans(),
 )
 def test_no_request_gets_in_without_a_session_key_or_mount_credential(
     headers: dict[str, str],
@@ -369,6 +462,7 @@ def test_no_request_gets_in_without_a_session_key_or_mount_credential(
     launch_token: str | None,
     mount_says: bool | None,
     bridge_key: str | None,
+    is_resource: bool,
 ) -> None:
     decision, has_session, has_key = admit_any(
         headers,
@@ -378,10 +472,14 @@ def test_no_request_gets_in_without_a_session_key_or_mount_credential(
         launch_token=launch_token,
         mount_says=mount_says,
         bridge_key=bridge_key,
+        is_resource=is_resource,
     )
 
     if not (has_session or has_key or mount_says):
-        assert not isinstance(decision, (Admitted, LaunchRedirect))
+        if is_worker_script(headers, method, is_resource, is_ipc) and launch_token is None:
+            assert decision == Admitted(Access.WORKER_SCRIPT)
+        else:
+            assert not isinstance(decision, (Admitted, LaunchRedirect))
 
 
 @given(token=any_text.filter(lambda text: text != LAUNCH_TOKEN), headers=header_values)

@@ -194,6 +194,10 @@ class Bridge:
 
     def _base_headers(self, request_headers: Mapping[str, str]) -> HeaderList:
         headers: HeaderList = [(b"x-content-type-options", b"nosniff")]
+        if request_headers.get("service-worker") == "script":
+            # A worker script anywhere in the app may take any scope of it (a protocol handler's
+            # worker takes /oro/protocol/<scheme>/), as in Oro: the origin is the app's alone.
+            headers.append((b"service-worker-allowed", b"/"))
         if self.referrer_policy:
             headers.append((b"referrer-policy", self.referrer_policy.encode()))
         origin = request_headers.get("origin")
@@ -222,6 +226,7 @@ class Bridge:
             is_ipc=is_ipc,
             launch_token=last_value(query, LAUNCH_PARAMETER),
             authenticate=mount.authenticate if mount is not None else None,
+            is_resource=mount is None and not is_ipc and path != _EVENTS_PATH,
         )
         if not isinstance(admission, Admitted):
             if isinstance(admission, CorsPreflight):

@@ -38,6 +38,7 @@ __all__ = [
     "RefusalReason",
     "Refused",
     "check_origin_syntax",
+    "is_worker_script_fetch",
     "parse_cookies",
     "session_cookie_name",
     "window_launch_token",
@@ -69,6 +70,11 @@ class Access(enum.Enum):
     MOUNT_CREDENTIAL = "mount-credential"
     """It carries a credential of its own that the mounted app it asks for accepts (an API key),
     and no session."""
+    WORKER_SCRIPT = "worker-script"
+    """A Service Worker script fetch (``Sec-Fetch-Dest: serviceworker``, and ``Service-Worker:
+    script`` unless it is a module the script imports) of an app resource or JS module, without
+    a session: module workers are fetched without cookies, and the browser's update check of an
+    installed worker can run before the launch URL has set this run's cookie."""
 
 
 class RefusalReason(enum.Enum):
@@ -122,6 +128,7 @@ Admission: TypeAlias = Admitted | CorsPreflight | LaunchRedirect | Refused
 _BY_SESSION: Final = Admitted(Access.SESSION)
 _BY_BRIDGE_KEY: Final = Admitted(Access.BRIDGE_KEY)
 _BY_MOUNT_CREDENTIAL: Final = Admitted(Access.MOUNT_CREDENTIAL)
+_AS_WORKER_SCRIPT: Final = Admitted(Access.WORKER_SCRIPT)
 _PREFLIGHT: Final = CorsPreflight()
 
 
@@ -148,6 +155,17 @@ def parse_cookies(header: str) -> list[tuple[str, str]]:
         if separator:
             pairs.append((name.strip(), value.strip().strip('"')))
     return pairs
+
+
+def is_worker_script_fetch(headers: Mapping[str, str]) -> bool:
+    """Whether the browser fetches a Service Worker's script or a module it imports: it says
+    ``Sec-Fetch-Dest: serviceworker`` (a ``Sec-`` header, which no page script can set), and the
+    top-level script also ``Service-Worker: script``. Module workers fetch their whole graph
+    without cookies (credentials "omit"), so these fetches never carry the session."""
+    return (
+        headers.get("sec-fetch-dest") == "serviceworker"
+        and headers.get("service-worker", "script") == "script"
+    )
 
 
 def _equal(given: str, secret: str) -> bool:
@@ -240,6 +258,7 @@ class Gatekeeper:
         is_ipc: bool = False,
         launch_token: str | None = None,
         authenticate: Authenticator | None = None,
+        is_resource: bool = False,
     ) -> Admission:
         """Decide what to do with one request; nothing else decides it.
 
@@ -249,7 +268,9 @@ class Gatekeeper:
         3. ``GET``/``HEAD`` with a launch token: :class:`LaunchRedirect` (redeeming the token
            unless the browser holds a session), or :class:`Refused` ``LAUNCH_TOKEN``;
         4. the session cookie or the bridge key (:meth:`authorize`), then the mounted app's own
-           credential: :class:`Admitted`, or :class:`Refused` ``NO_CREDENTIAL``.
+           credential, then a Service Worker script fetch of a resource
+           (:func:`is_worker_script_fetch`): :class:`Admitted`, or :class:`Refused`
+           ``NO_CREDENTIAL``.
 
         Every outcome is a returned :data:`Admission`; it raises nothing of its own (only what
         ``authenticate`` may raise).
@@ -261,6 +282,9 @@ class Gatekeeper:
         :param launch_token: the ``oro_launch`` query value, ``None`` when absent.
         :param authenticate: the mounted app's judge of its own credential, for a path under a
             mount that has one; consulted only when there is no session.
+        :param is_resource: the path is an app resource or a JS module (not ``/ipc``, not
+            ``/oro/events``, not a mount): only such a path may be fetched as a worker script
+            without a session.
         """
         if port is None:
             refusal = SecurityError("Request without a server address refused")
@@ -286,6 +310,13 @@ class Gatekeeper:
         except SecurityError as error:
             if authenticate is not None and authenticate(headers):
                 return _BY_MOUNT_CREDENTIAL
+            if (
+                is_resource
+                and not is_ipc
+                and method in ("GET", "HEAD")
+                and is_worker_script_fetch(headers)
+            ):
+                return _AS_WORKER_SCRIPT
             return Refused(error, RefusalReason.NO_CREDENTIAL)
         return _BY_SESSION if access is Access.SESSION else _BY_BRIDGE_KEY
 

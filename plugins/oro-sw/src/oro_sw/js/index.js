@@ -1,0 +1,157 @@
+// oro:service-worker — Oro's Service Worker API over the engine's own navigator.serviceWorker.
+//
+//   import serviceWorker from 'oro:service-worker'
+//   const registration = await serviceWorker.register('./sw.js')   // type: 'module', always
+//   await registration.storage.set('greeting', 'hi')                 // kept by the host
+//
+// The host checks the script and scope first (typed errors: SecurityError for a script outside
+// the app, InvalidArgumentError for a scope over the bridge), then the engine registers; every
+// state the engine reports goes to the host's record (`serviceWorker.updateState`).
+import { request } from 'oro:ipc'
+import { NotSupportedError } from 'oro:errors'
+import { Environment, RegistrationStorage } from 'oro:service-worker/environment'
+
+export { Environment, RegistrationStorage }
+
+/** @param {string} route @param {Record<string, string>} params @param {string} [body] */
+function call (route, params, body) {
+  return body === undefined ? request(route, params) : request(route, params, { body, method: 'POST' })
+}
+
+/** @returns {ServiceWorkerContainer} */
+function container () {
+  const found = globalThis.navigator?.serviceWorker
+  if (!found) throw new NotSupportedError('Service Workers are not available in this context')
+  return found
+}
+
+/** @type {WeakSet<ServiceWorker>} */
+const watched = new WeakSet()
+
+/**
+ * Report every state change of the registration's workers to the host.
+ * @param {ServiceWorkerRegistration} registration
+ * @param {string} id
+ */
+function track (registration, id) {
+  const watch = (/** @type {ServiceWorker | null} */ worker) => {
+    if (!worker || watched.has(worker)) return
+    watched.add(worker)
+    const report = () => call('serviceWorker.updateState', {
+      id, state: worker.state, scriptURL: worker.scriptURL
+    }).catch(() => {})
+    worker.addEventListener('statechange', report)
+    report()
+  }
+  watch(registration.installing)
+  watch(registration.waiting)
+  watch(registration.active)
+  registration.addEventListener('updatefound', () => watch(registration.installing))
+}
+
+/**
+ * The engine's registration with Oro's additions: `id` (the host's) and `storage`.
+ * @param {ServiceWorkerRegistration} registration
+ * @param {{ id: string }} record
+ * @returns {ServiceWorkerRegistration & { id: string, storage: RegistrationStorage }}
+ */
+function withRecord (registration, record) {
+  if (!Object.hasOwn(registration, 'id')) {
+    Object.defineProperties(registration, {
+      id: { value: record.id, enumerable: true },
+      storage: { value: new RegistrationStorage(record.id, call), enumerable: true }
+    })
+    track(registration, record.id)
+  }
+  return /** @type {any} */ (registration)
+}
+
+/**
+ * Tell the host about a registration the engine has (found after a reload or a restart).
+ * @param {ServiceWorkerRegistration} registration
+ */
+async function reported (registration) {
+  const worker = registration.active ?? registration.waiting ?? registration.installing
+  const params = { scope: registration.scope, scriptURL: worker?.scriptURL ?? registration.scope }
+  const { registration: record } = await call('serviceWorker.register', worker ? { ...params, state: worker.state } : params)
+  return withRecord(registration, record)
+}
+
+/**
+ * Register `scriptURL` (a module worker) for `options.scope` (default: its directory).
+ * @param {string | URL} scriptURL
+ * @param {{ scope?: string | URL, updateViaCache?: ServiceWorkerUpdateViaCache }} [options]
+ */
+export async function register (scriptURL, options = {}) {
+  const script = new URL(String(scriptURL), globalThis.location.href).href
+  const scope = new URL(options.scope === undefined ? './' : String(options.scope), options.scope === undefined ? script : globalThis.location.href).href
+  const engine = container()
+  const { registration: record } = await call('serviceWorker.register', { scriptURL: script, scope })
+  let registration
+  try {
+    registration = await engine.register(script, {
+      scope, type: 'module', updateViaCache: options.updateViaCache ?? 'none'
+    })
+  } catch (error) {
+    await call('serviceWorker.updateState', { id: record.id, state: 'error' }).catch(() => {})
+    throw error
+  }
+  return withRecord(registration, record)
+}
+
+/**
+ * The registration controlling `clientURL` (default: this page), or `undefined`.
+ * @param {string | URL} [clientURL]
+ */
+export async function getRegistration (clientURL = globalThis.location.href) {
+  const registration = await container().getRegistration(String(clientURL))
+  return registration ? await reported(registration) : undefined
+}
+
+/** Every registration of this origin. */
+export async function getRegistrations () {
+  const registrations = await container().getRegistrations()
+  return await Promise.all(registrations.map(reported))
+}
+
+/**
+ * Unregister the registration of `scope` from the engine and the host's record.
+ * @param {string | URL} scope
+ */
+export async function unregister (scope) {
+  const registration = await container().getRegistration(String(scope))
+  if (!registration) return false
+  const { id } = await reported(registration)
+  const done = await registration.unregister()
+  await call('serviceWorker.unregister', { id })
+  return done
+}
+
+/**
+ * The Environment of the registration controlling `clientURL` (default: this page), as its
+ * worker sees it.
+ * @param {string | URL} [clientURL]
+ */
+export async function environment (clientURL = globalThis.location.href) {
+  const registration = await getRegistration(clientURL)
+  if (!registration) return null
+  return await Environment.open({ scope: registration.scope, scriptURL: (registration.active ?? registration.waiting ?? registration.installing)?.scriptURL ?? registration.scope }, call)
+}
+
+export const serviceWorker = {
+  register,
+  getRegistration,
+  getRegistrations,
+  unregister,
+  environment,
+  /** Resolves with the registration of this page once it has an active worker. */
+  get ready () {
+    return container().ready.then(reported)
+  },
+  /** The worker controlling this page, or `null`. */
+  get controller () {
+    return container().controller
+  }
+}
+
+export default serviceWorker

@@ -1,0 +1,139 @@
+"""What the tests share: the test app's files, hosts that keep their data directory across
+restarts (the store lives there), a streaming mount, and pages that wait for the runtime."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import AsyncIterator, Iterator, Mapping
+from contextlib import asynccontextmanager, contextmanager
+from pathlib import Path
+from typing import Any, Final
+
+import anyio
+import oro_sw.plugin
+from anyio.from_thread import start_blocking_portal
+from playwright.sync_api import BrowserContext, Page
+
+from oro_framework import Host, SchemeTable, hookimpl
+from oro_framework.testing import ServedApp, live_server
+
+APP: Final = Path(__file__).parent / "app"
+
+READY_FLAG: Final = (
+    "globalThis.addEventListener('runtimeinit',"
+    " () => { globalThis.__oroInitialised = true }, { once: true })"
+)
+
+
+def copy_app(target: Path) -> Path:
+    shutil.copytree(APP, target)
+    return target
+
+
+class StreamingMount:
+    """A plugin mounting ``/sse``: ``/sse/events`` sends one event, waits for :attr:`release`
+    (set by the test once the page has read it), then sends a second and ends. The page can only
+    read the first before the release if chunks arrive as they are written."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+
+    @hookimpl
+    def oro_register_schemes(self, schemes: SchemeTable) -> None:
+        schemes.mount("/sse", self.app, doc="A two-event stream released by the test.")
+
+    async def app(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [
+                    (b"content-type", b"text/event-stream"),
+                    (b"cache-control", b"no-store"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": b"data: first\n\n", "more_body": True})
+        await anyio.to_thread.run_sync(self.release.wait, abandon_on_cancel=True)
+        await send({"type": "http.response.body", "body": b"data: second\n\n", "more_body": False})
+
+
+def open_launch_url(context: BrowserContext, launch_url: str, path: str = "/") -> Page:
+    """A page of ``context`` opened through ``launch_url`` (redeeming this run's token), once
+    the runtime is ready; then moved to ``path`` when it is not ``/``."""
+    page = context.new_page()
+    page.add_init_script(READY_FLAG)
+    page.goto(launch_url)
+    page.wait_for_function("() => globalThis.__oroInitialised === true", timeout=15_000)
+    if path != "/":
+        goto_ready(page, path)
+    return page
+
+
+def goto_ready(page: Page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_function("() => globalThis.__oroInitialised === true", timeout=15_000)
+
+
+REGISTER: Final = """async ([script, options]) => {
+  const { serviceWorker } = await import('oro:service-worker')
+  const registration = await serviceWorker.register(script, options)
+  const worker = registration.installing ?? registration.waiting ?? registration.active
+  if (worker.state !== 'activated') {
+    await new Promise((resolve) => worker.addEventListener('statechange',
+      () => { if (worker.state === 'activated') resolve() }))
+  }
+  return { id: registration.id, scope: registration.scope }
+}"""
+"""Register a worker through oro:service-worker and wait until it is activated."""
+
+CONTROLLED: Final = """async () => {
+  if (!navigator.serviceWorker.controller) {
+    await new Promise((resolve) =>
+      navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }))
+  }
+  return navigator.serviceWorker.controller.scriptURL
+}"""
+"""Wait until the page is controlled by a worker; its script URL."""
+
+TEXT: Final = "async (url) => { const r = await fetch(url); return [r.status, await r.text()] }"
+
+
+@asynccontextmanager
+async def kept_host(
+    app_dir: Path, data_dir: Path, config: Mapping[str, Any] | None = None
+) -> AsyncIterator[Host]:
+    """A running host of ``app_dir`` with oro-sw whose data directory is ``data_dir``, which
+    outlives it (``make_host`` gives every host a fresh one)."""
+    host = Host(
+        app_dir,
+        plugins=[oro_sw.plugin],
+        autoload=False,
+        config=config,
+        environ={},
+        data_dir=data_dir,
+        cache_dir=data_dir.parent / "cache",
+        temp_dir=data_dir.parent / "temp",
+    )
+    async with anyio.create_task_group() as task_group:
+        await task_group.start(host.run)
+        try:
+            yield host
+        finally:
+            host.stop()
+
+
+@contextmanager
+def served_kept(
+    app_dir: Path, data_dir: Path, *, port: int = 0, config: Mapping[str, Any] | None = None
+) -> Iterator[ServedApp]:
+    """:func:`kept_host` served on ``port`` (0: a free one) from a background trio loop."""
+    with (
+        start_blocking_portal(backend="trio") as portal,
+        portal.wrap_async_context_manager(kept_host(app_dir, data_dir, config)) as running,
+        portal.wrap_async_context_manager(live_server(running, port=port)) as server,
+    ):
+        yield ServedApp(server, portal)
