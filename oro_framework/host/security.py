@@ -189,9 +189,10 @@ def window_launch_token(launch_token: str, index: int) -> str:
     """A single-use launch token for window ``index`` of the run whose launch token is
     ``launch_token``.
 
-    Each window the app creates opens its own session (QtWebEngine gives every pywebview window
-    its own profile; headless, each is a browser page of its own), but only the
-    :class:`Gatekeeper` inside the server knows the run's token. The token is therefore derived
+    Headless, each window the app creates is a page the user (or a test) opens, perhaps in
+    another browser or profile, so it needs a session of its own; in a window the shared
+    profile already holds one, and the URL just redirects. Only the :class:`Gatekeeper` inside
+    the server knows the run's token. The token is therefore derived
     from it: an HMAC under the run's token, which no page or other process holds, so the
     gatekeeper can check it without being told, and nobody can forge one. A fresh nonce makes
     every token distinct; the gatekeeper remembers the spent ones.
