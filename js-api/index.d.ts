@@ -381,6 +381,8 @@ declare module 'oro:bootstrap' {
     /** The app origin, `http://127.0.0.1:<port>`. */
     origin: string
     windowCount: number
+    /** The app's protocol handlers by scheme (`oro:protocol-handlers`). */
+    protocolHandlers?: Record<string, { scheme: string, scriptURL: string, scope: string }>
     [field: string]: unknown
   }
 
