@@ -504,7 +504,11 @@ class Bridge:
             await self._refuse_page(send, error, [*base, (b"cache-control", b"no-store")])
             return
         nonce = new_nonce()
-        policy = with_script_nonce(self.csp, nonce) if self.csp else f"script-src 'nonce-{nonce}'"
+        policy = (
+            with_script_nonce(self.csp, nonce)
+            if self.csp
+            else f"script-src 'nonce-{nonce}'; worker-src 'self'"
+        )
         settings = json.dumps({"script": handler.script, "scope": handler.scope})
         # The script element's text is JSON; "</" cannot end it early once escaped.
         settings = settings.replace("</", "<\\/")
