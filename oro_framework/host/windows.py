@@ -47,6 +47,7 @@ from oro_framework.errors import (
     NotSupportedError,
     SecurityError,
 )
+from oro_framework.host import qt_schemes
 from oro_framework.host.builtin import emit_to_pages
 from oro_framework.host.lifecycle import LifecycleEvent, LifecycleState
 from oro_framework.stash import StashKey
@@ -309,7 +310,10 @@ class PywebviewBackend:
     :raises ImportError: pywebview is not installed (``pip install 'oro-framework[gui]'``).
     """
 
-    def __init__(self, environ: MutableMapping[str, str] | None = None) -> None:
+    def __init__(
+        self, environ: MutableMapping[str, str] | None = None, protocol_schemes: Sequence[str] = ()
+    ) -> None:
+        self._protocol_schemes = tuple(protocol_schemes) if self.gui_name == "qt" else ()
         environ = os.environ if environ is None else environ
         if sys.platform.startswith("linux") and hasattr(os, "geteuid") and os.geteuid() == 0:
             # QtWebEngine's Chromium refuses to start as root unless its sandbox is off; this
@@ -337,6 +341,7 @@ class PywebviewBackend:
         return "qt" if sys.platform.startswith("linux") else None
 
     def open(self, window: Window, url: str, listener: GuiListener) -> None:
+        qt_schemes.prepare_pywebview(self._protocol_schemes, url)
         native = self._webview.create_window(
             window.title, url=url, width=window.width, height=window.height
         )
