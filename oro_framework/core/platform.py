@@ -41,9 +41,9 @@ async def mime_lookup(request: Request) -> dict[str, str]:
 
 
 async def open_external(request: Request) -> dict[str, Any]:
-    """Open `value` outside the app: http(s) and mailto URLs in the user's browser. A URL of a
-    registered protocol handler or of the app's own origin stays in the app: every page gets it
-    as the `applicationurl` event `{url, path, appURL}` instead. Other schemes: SecurityError."""
+    """Open http(s)/mailto URL `value` in the browser; the app's own URLs become applicationurl."""
+    # A URL of a registered protocol handler or of the app's own origin stays in the app: every
+    # page gets the `applicationurl` event `{url, path, appURL}`. Other schemes: SecurityError.
     value = request.params.require_str("value").strip()
     scheme = scheme_of(value)
     host_header = request.headers.get("host")

@@ -93,9 +93,7 @@ def _script_of(request: Request, value: str) -> str:
 
 
 async def register(request: Request) -> dict[str, Any]:
-    """Serve URLs of `scheme` (`web+demo`) with the worker at `scriptURL` (an app path; default:
-    the one configured for the scheme); `data` is kept for `protocol.getData`. Answers
-    `{scheme, scriptURL, scope}`; the page registers the worker."""
+    """Serve `scheme` with the worker at `scriptURL` (default: the configured one); keep `data`."""
     params = request.params
     scheme = check_scheme(params.require_str("scheme"))
     handlers = _handlers(request)
