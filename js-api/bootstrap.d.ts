@@ -18,6 +18,8 @@ export interface OroArgs {
   /** The app origin, `http://127.0.0.1:<port>`. */
   origin: string
   windowCount: number
+  /** The app's protocol handlers by scheme (`oro:protocol-handlers`). */
+  protocolHandlers?: Record<string, { scheme: string, scriptURL: string, scope: string }>
   [field: string]: unknown
 }
 

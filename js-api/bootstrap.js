@@ -15,6 +15,8 @@
  * @module oro:bootstrap
  */
 
+import './protocol-handlers.js'
+
 const STATE = Symbol.for('oro.runtime.bootstrap')
 
 /**

@@ -33,6 +33,7 @@ from oro_framework.config import (
 )
 from oro_framework.errors import HostError
 from oro_framework.host import doctor as doctor_checks
+from oro_framework.host import qt_schemes
 from oro_framework.host.app import CONFIG_FILE_NAME, Host, plugin_logger
 from oro_framework.host.hooks import HookCaller
 from oro_framework.host.plugins import PluginInfo, create_plugin_manager
@@ -206,7 +207,9 @@ def _open_gui(host: Host, runner: AppRunner) -> PywebviewBackend | None:
         return None
     storage = host.paths.data / "webview" if host.config["window.persistent_storage"] else None
     try:
-        return PywebviewBackend(storage_path=storage)
+        return PywebviewBackend(
+            storage_path=storage, protocol_schemes=qt_schemes.configured_schemes(host.config)
+        )
     except ImportError as error:
         click.echo(
             f"warning: no window ({error}); install pywebview with "

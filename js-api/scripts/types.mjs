@@ -23,7 +23,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 /** Every core module, in the order index.d.ts lists them. */
 export const MODULES = Object.freeze([
   'errors', 'ipc', 'bootstrap', 'hooks', 'application', 'window', 'os', 'diagnostics',
-  'events', 'path', 'buffer', 'stream', 'ip'
+  'events', 'path', 'buffer', 'stream', 'ip', 'protocol-handlers'
 ])
 
 /** `node:` specifiers served by core modules. */

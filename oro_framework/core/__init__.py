@@ -1,10 +1,13 @@
 """oro-framework's own plugins, registered through the ``oro`` entry-point group like any other.
 
 * :mod:`~oro_framework.core.ping`: ``ping``.
-* :mod:`~oro_framework.core.platform`: ``platform.primordials``, ``mime.lookup``.
+* :mod:`~oro_framework.core.platform`: ``platform.primordials``, ``platform.openExternal``,
+  ``mime.lookup``.
 * :mod:`~oro_framework.core.os`: ``os.*`` device information, behind permission ``device_info``.
 * :mod:`~oro_framework.core.diagnostics`: ``diagnostics.*``, behind permission ``diagnostics``.
 * :mod:`~oro_framework.core.permissions`: ``permissions.query``, ``permissions.list``.
+* :mod:`~oro_framework.core.protocols`: ``protocol.*`` and ``[webview.protocol-handlers]``, behind
+  permission ``protocol_handlers``; the handlers live in ``host.stash[PROTOCOL_HANDLERS]``.
 * :mod:`~oro_framework.core.application`: ``application.*`` and ``window.*``, behind permissions
   ``application`` and ``window``; the window manager lives in ``host.stash[WINDOW_MANAGER]``.
 

@@ -5,10 +5,17 @@ from __future__ import annotations
 import os
 import platform
 import sys
-from typing import Any
+import webbrowser
+from typing import Any, Final
+from urllib.parse import urlsplit
 
-from oro_framework import Request, RouteTable, __version__, hookimpl
+import anyio
+
+from oro_framework import Request, RouteTable, SecurityError, __version__, hookimpl
 from oro_framework.core import _mime, _system
+from oro_framework.host.protocols import PROTOCOL_HANDLERS, scheme_of, to_app_path
+
+_BROWSER_SCHEMES: Final = frozenset({"http", "https", "mailto"})
 
 
 async def primordials(request: Request) -> dict[str, Any]:
@@ -33,6 +40,38 @@ async def mime_lookup(request: Request) -> dict[str, str]:
     return {"url": value, "type": _mime.guess_media_type(value)}
 
 
+async def open_external(request: Request) -> dict[str, Any]:
+    """Open http(s)/mailto URL `value` in the browser; the app's own URLs become applicationurl."""
+    # A URL of a registered protocol handler or of the app's own origin stays in the app: every
+    # page gets the `applicationurl` event `{url, path, appURL}`. Other schemes: SecurityError.
+    value = request.params.require_str("value").strip()
+    scheme = scheme_of(value)
+    host_header = request.headers.get("host")
+    origin = f"http://{host_header}" if host_header else None
+    handlers = request.host.stash.get(PROTOCOL_HANDLERS)
+    path: str | None = None
+    if scheme is not None and handlers is not None and handlers.find(scheme) is not None:
+        path = to_app_path(value)
+    elif origin is not None and scheme == "http" and urlsplit(value).netloc == host_header:
+        parts = urlsplit(value)
+        path = parts.path or "/"
+        path += f"?{parts.query}" if parts.query else ""
+        path += f"#{parts.fragment}" if parts.fragment else ""
+    if path is not None:
+        event = {"url": value, "path": path, "appURL": f"{origin}{path}" if origin else None}
+        request.host.emit("applicationurl", event)
+        return {"url": value, "opened": False, "applicationurl": event}
+    if scheme not in _BROWSER_SCHEMES:
+        raise SecurityError(
+            f"Cannot open {value!r} outside the app: only http, https and mailto URLs (and the "
+            "app's own protocol handlers) may be opened",
+            value=value,
+        )
+    # webbrowser blocks while it starts the browser process.
+    opened = await anyio.to_thread.run_sync(webbrowser.open, value)
+    return {"url": value, "opened": bool(opened)}
+
+
 @hookimpl
 def oro_configure() -> None:
     _mime.load_system_types()
@@ -42,3 +81,4 @@ def oro_configure() -> None:
 def oro_register_routes(routes: RouteTable) -> None:
     routes.add("platform.primordials", primordials, permission="runtime")
     routes.add("mime.lookup", mime_lookup, permission="runtime")
+    routes.add("platform.openExternal", open_external, permission="runtime")

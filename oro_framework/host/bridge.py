@@ -9,6 +9,7 @@ request then goes by path:
 ``/ipc/<route>``, ``/ipc``  IPC through the host's router (``X-IPC-URI`` names the route for
                             ``/ipc``); JSON envelope, raw bytes, SSE or a chunked body
 ``/oro/events``             server-sent events from ``host.events`` for ``?window=N``
+``/oro/protocol/...``       protocol-handler URLs no worker took (:meth:`Bridge._protocol`)
 ``/oro/...``                the registered JS modules and the files beside them
 mount prefixes              the ASGI apps plugins mounted with ``oro_register_schemes``
 anything else               the app's resources, HTML with the preload injected
@@ -23,6 +24,8 @@ and its reply look like on the wire comes from :mod:`oro_framework.exchange`, as
 from __future__ import annotations
 
 import contextlib
+import html
+import json
 import logging
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -32,7 +35,13 @@ from urllib.parse import quote, urlencode
 import anyio
 
 from oro_framework.envelope import Reply, ServerSentEvent, encode_sse
-from oro_framework.errors import IPCError, NotAllowedError, NotSupportedError, OutOfRangeError
+from oro_framework.errors import (
+    IPCError,
+    NotAllowedError,
+    NotFoundError,
+    NotSupportedError,
+    OutOfRangeError,
+)
 from oro_framework.exchange import (
     IPC_PREFIX,
     IPC_URI_HEADER,
@@ -73,6 +82,7 @@ from oro_framework.host.preload import (
     page_args,
     with_script_nonce,
 )
+from oro_framework.host.protocols import PROTOCOL_HANDLERS, PROTOCOL_PREFIX
 from oro_framework.host.resources import (
     FileInfo,
     ForbiddenPathError,
@@ -245,6 +255,8 @@ class Bridge:
         elif reserved is not None:
             if path == _EVENTS_PATH:
                 await self._events(scope, receive, send, query, base)
+            elif path.startswith(PROTOCOL_PREFIX):
+                await self._protocol(send, headers, path, base)
             else:
                 await self._module(send, headers, method, path, base)
         elif mount is not None:
@@ -478,6 +490,45 @@ class Bridge:
             if window is not None:
                 self._channel_closed(window)
 
+    async def _protocol(
+        self, send: Send, headers: Mapping[str, str], path: str, base: HeaderList
+    ) -> None:
+        """A protocol-handler URL that no worker answered: its scheme's worker is not installed
+        (or let the request through). A navigation gets a page that installs the worker and
+        reloads, so that the first ``web+demo://`` link a user follows works; anything else gets
+        NotFoundError, as the page has the worker's registration to wait for."""
+        scheme = path[len(PROTOCOL_PREFIX) :].partition("/")[0]
+        handlers = self.host.stash.get(PROTOCOL_HANDLERS)
+        handler = handlers.find(scheme) if handlers is not None else None
+        navigation = headers.get("sec-fetch-mode") == "navigate"
+        if handler is None or not navigation:
+            reason = (
+                f"no protocol handler is registered for {scheme!r}"
+                if handler is None
+                else f"the worker of {scheme!r} did not answer this request"
+            )
+            error = NotFoundError(f"Cannot serve {path}: {reason}", scheme=scheme)
+            await self._refuse_page(send, error, [*base, (b"cache-control", b"no-store")])
+            return
+        nonce = new_nonce()
+        policy = (
+            with_script_nonce(self.csp, nonce)
+            if self.csp
+            else f"script-src 'nonce-{nonce}'; worker-src 'self'"
+        )
+        settings = json.dumps({"script": handler.script, "scope": handler.scope})
+        # The script element's text is JSON; "</" cannot end it early once escaped.
+        settings = settings.replace("</", "<\\/")
+        page = _PROTOCOL_PAGE.format(
+            title=html.escape(scheme), nonce=nonce, settings=settings
+        ).encode()
+        page_headers = [
+            *base,
+            (b"cache-control", b"no-store"),
+            (b"content-security-policy", policy.encode("latin-1")),
+        ]
+        await send_response(send, 200, page, page_headers, media_type="text/html; charset=utf-8")
+
     def _channel_closed(self, window: int) -> None:
         remaining = self._channels.pop(window) - 1
         if remaining:
@@ -613,6 +664,30 @@ class Bridge:
             return injected.encode("utf-8", "surrogateescape")
 
         return transform, html_headers
+
+
+_PROTOCOL_PAGE: Final = """<!doctype html>
+<html><head><meta charset="utf-8"><title>{title}</title></head><body>
+<script type="module" nonce="{nonce}">
+const {{ script, scope }} = {settings}
+const container = navigator.serviceWorker
+const fail = (why) => {{ document.body.textContent = `404 NotFoundError: ${{why}}` }}
+if (container.controller) {{
+  // The worker had its chance and sent the navigation on: reloading again would loop.
+  fail(`the worker at ${{script}} did not answer ${{location.pathname}}`)
+}} else {{
+  const registration = await container.register(script, {{ scope, type: 'module' }})
+  const worker = registration.installing ?? registration.waiting ?? registration.active
+  worker.addEventListener('statechange', () => {{
+    if (worker.state === 'activated') location.reload()
+    if (worker.state === 'redundant') fail(`the worker at ${{script}} failed to install`)
+  }})
+  if (worker.state === 'activated') location.reload()
+}}
+</script></body></html>
+"""
+"""Answer to a navigation to ``/oro/protocol/<scheme>/...`` before the scheme's worker exists:
+install the worker, then load the same URL again, which the worker now serves."""
 
 
 def _mounted_scope(scope: Scope, prefix: str) -> Scope:

@@ -5,7 +5,10 @@ private mode, and ``QWebEngineProfile('pywebview')`` otherwise. Separate off-the
 do not share cookies, so a second window would have no session; and a second persistent profile
 with the same storage name stalls QtWebEngine (the second window never loads). A browser shares
 one profile between its windows, and so does an app: :func:`share_one_profile` makes pywebview
-hand every window the same one, kept in the app's own directory.
+hand every window the same one, kept in the app's own directory. That one profile is also where
+protocol-handler schemes get their QtWebEngine handler (:mod:`oro_framework.host.qt_schemes`),
+installed as it is created: QtWebEngine ignores a handler added after a page of the profile
+loaded, and pywebview loads the page in the constructor that creates the profile.
 
 pywebview offers no setting for this, so the module-level name its windows construct profiles
 through is replaced before the GUI loop starts; nothing else of pywebview's is touched.
@@ -14,8 +17,11 @@ through is replaced before the GUI loop starts; nothing else of pywebview's is t
 from __future__ import annotations
 
 import importlib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, final
+
+from oro_framework.host import qt_schemes
 
 if TYPE_CHECKING:
     from qtpy.QtWebEngineCore import QWebEngineProfile
@@ -28,13 +34,19 @@ class _SharedProfile:
     """Called as pywebview calls ``QWebEngineProfile(...)``; answers the one profile, created on
     the first call (on the GUI thread, once the QApplication exists)."""
 
-    def __init__(self, storage_path: Path | None) -> None:
+    def __init__(
+        self, storage_path: Path | None, schemes: tuple[str, ...], origin: str | None
+    ) -> None:
         self._storage_path = storage_path
+        self._schemes = schemes
+        self._origin = origin
         self._profile: QWebEngineProfile | None = None
 
     def __call__(self, *args: Any) -> QWebEngineProfile:
         if self._profile is None:
             self._profile = _create_profile(self._storage_path)
+            if self._schemes and self._origin is not None:
+                qt_schemes.install_on_profile(self._profile, self._schemes, self._origin)
         return self._profile
 
 
@@ -55,8 +67,13 @@ def _create_profile(storage_path: Path | None) -> QWebEngineProfile:
     return profile
 
 
-def share_one_profile(storage_path: Path | None) -> None:
+def share_one_profile(
+    storage_path: Path | None, schemes: Sequence[str] = (), origin: str | None = None
+) -> None:
     """Make every window pywebview's Qt backend opens from now on use one profile, persistent
-    in ``storage_path`` or off the record when it is ``None``; call before ``webview.start``."""
+    in ``storage_path`` or off the record when it is ``None``, whose requests for ``schemes``
+    go on to the app at ``origin``; call before ``webview.start`` (schemes must be registered
+    before the ``QApplication`` exists)."""
+    qt_schemes.register_schemes(schemes)
     qt_platform = importlib.import_module("webview.platforms.qt")
-    vars(qt_platform)["QWebEngineProfile"] = _SharedProfile(storage_path)
+    vars(qt_platform)["QWebEngineProfile"] = _SharedProfile(storage_path, tuple(schemes), origin)

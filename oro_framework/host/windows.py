@@ -368,6 +368,8 @@ class PywebviewBackend:
     :param storage_path: where the web engine keeps cookies, storage, caches and service
         workers between runs (the app's own directory: pywebview's default is shared by every
         app); ``None`` runs a private profile that forgets everything when the app ends.
+    :param protocol_schemes: protocol-handler schemes (``web+demo``) QtWebEngine should forward
+        to the app, so that plain navigations to them work (``host/qt_schemes.py``).
     :raises ImportError: pywebview is not installed (``pip install 'oro-framework[gui]'``).
     """
 
@@ -376,8 +378,11 @@ class PywebviewBackend:
         environ: MutableMapping[str, str] | None = None,
         *,
         storage_path: Path | None = None,
+        protocol_schemes: Sequence[str] = (),
     ) -> None:
         self._storage_path = storage_path
+        self._protocol_schemes = tuple(protocol_schemes)
+        self._origin: str | None = None
         environ = os.environ if environ is None else environ
         if sys.platform.startswith("linux") and hasattr(os, "geteuid") and os.geteuid() == 0:
             # QtWebEngine's Chromium refuses to start as root unless its sandbox is off; this
@@ -411,6 +416,9 @@ class PywebviewBackend:
         listener: GuiListener,
         options: WindowOptions | None = None,
     ) -> None:
+        if self._origin is None:
+            parts = urlsplit(url)
+            self._origin = f"{parts.scheme}://{parts.netloc}"
         options = options or WindowOptions()
         min_size = (options.min_width or 200, options.min_height or 100)
         native = self._webview.create_window(
@@ -494,7 +502,7 @@ class PywebviewBackend:
     def start(self, dispatcher: GuiDispatcher) -> None:
         storage = self._storage_path
         if self.gui_name == "qt":
-            share_one_profile(storage)
+            share_one_profile(storage, self._protocol_schemes, self._origin)
         self._webview.start(
             dispatcher.serve,
             gui=self.gui_name,

@@ -2,7 +2,15 @@ import pytest
 
 from oro_framework import Host
 
-CORE_PLUGINS = {"ping", "platform", "os", "diagnostics", "permissions", "application"}
+CORE_PLUGINS = {
+    "ping",
+    "platform",
+    "os",
+    "diagnostics",
+    "permissions",
+    "application",
+    "protocols",
+}
 
 
 @pytest.fixture

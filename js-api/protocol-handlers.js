@@ -1,0 +1,566 @@
+/**
+ * `oro:protocol-handlers` — URLs of the app's own schemes (`web+demo://host/path?q`), served by
+ * the scheme's Service Worker at `/oro/protocol/web+demo/host/path?q` on the app origin.
+ *
+ * Loaded by `oro:bootstrap` in every page. For each scheme in `__args.protocolHandlers` (from
+ * `[webview.protocol-handlers]` or `protocol.register`) it registers the worker with scope
+ * `/oro/protocol/<scheme>/` (`type: 'module'`), and makes these work with the scheme's URLs:
+ *
+ * - `fetch(url | Request)` and `new EventSource(url)`: they wait until the worker is active, then
+ *   go out from a hidden same-origin frame inside the worker's scope. A worker only sees the
+ *   requests of pages it controls, and it controls only pages inside its scope: the frame is
+ *   such a page, the app's own page is not.
+ * - `<a href="web+demo://...">` clicks: the window navigates to the mapped URL (the worker
+ *   serves it; before the worker exists, the host answers with a page that installs it and
+ *   reloads). A plain `location.href = 'web+demo://...'` works in window mode, where the scheme
+ *   is also registered with QtWebEngine.
+ *
+ * ```js
+ * import * as protocols from 'oro:protocol-handlers'
+ * await protocols.register('web+notes', './notes-sw.js', { owner: 'me' })
+ * const response = await fetch('web+notes://inbox/1')
+ * ```
+ * @module oro:protocol-handlers
+ */
+
+import { NotFoundError, SecurityError, invalidArgument } from './errors.js'
+import { request } from './ipc.js'
+
+const STATE = Symbol.for('oro.runtime.protocol-handlers')
+
+/** The path prefix of protocol-handler URLs on the app origin. */
+export const PROTOCOL_PREFIX = '/oro/protocol/'
+
+/** Schemes HTML's `registerProtocolHandler` allows without the `web+` prefix. */
+export const SAFELISTED_SCHEMES = Object.freeze([
+  'bitcoin', 'ftp', 'ftps', 'geo', 'im', 'irc', 'ircs', 'magnet', 'mailto', 'matrix', 'mms',
+  'news', 'nntp', 'openpgp4fpr', 'sftp', 'sip', 'sms', 'smsto', 'ssh', 'tel', 'urn', 'webcal',
+  'wtai', 'xmpp'
+])
+
+const WEB_SCHEME = /^web\+[a-z]+$/
+const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/
+const DOT = new Set(['.', '%2e'])
+const DOUBLE_DOT = new Set(['..', '.%2e', '%2e.', '%2e%2e'])
+// eslint-disable-next-line no-control-regex
+const REFUSED = /[\x00-\x20\x7f\\]|[^\x00-\x7f]/
+/** How long a protocol request waits for its worker to become active, in ms. */
+export const WORKER_TIMEOUT = 32000
+
+/**
+ * @typedef {object} ProtocolHandler
+ * @property {string} scheme
+ * @property {string} scriptURL an app path such as `/demo-sw.js`
+ * @property {string} scope `/oro/protocol/<scheme>/`
+ */
+
+/**
+ * @typedef {object} ProtocolState
+ * @property {boolean} installed
+ * @property {Map<string, ProtocolHandler>} handlers
+ * @property {Map<string, Promise<ServiceWorkerRegistration>>} registrations
+ * @property {Map<string, Promise<any>>} frames the scheme's frame window, once controlled
+ * @property {{ fetch?: typeof fetch, EventSource?: typeof EventSource }} originals
+ */
+
+/** @returns {ProtocolState} */
+function getState () {
+  const target = /** @type {any} */ (globalThis)
+  if (!target[STATE]) {
+    Object.defineProperty(target, STATE, {
+      value: { installed: false, handlers: new Map(), registrations: new Map(), frames: new Map(), originals: {} },
+      enumerable: false,
+      configurable: true
+    })
+  }
+  return target[STATE]
+}
+
+/**
+ * `scheme` in lowercase if an app may have a handler for it (`web+` and lowercase ASCII letters,
+ * or a safelisted scheme); otherwise throws `SecurityError`.
+ * @param {string} scheme
+ * @returns {string}
+ */
+export function checkScheme (scheme) {
+  if (typeof scheme !== 'string') throw invalidArgument('The "scheme" argument must be a string')
+  const lowered = /^[\x00-\x7f]*$/.test(scheme) ? scheme.toLowerCase() : scheme // eslint-disable-line no-control-regex
+  if (WEB_SCHEME.test(lowered) || SAFELISTED_SCHEMES.includes(lowered)) return lowered
+  throw new SecurityError(
+    `The scheme '${scheme}' cannot have a protocol handler: use 'web+' followed by lowercase ` +
+    "ASCII letters (web+demo), or a safelisted scheme such as 'mailto'"
+  )
+}
+
+/**
+ * The lower-case scheme of `url`, or `null`.
+ * @param {string} url
+ */
+export function schemeOf (url) {
+  const colon = url.indexOf(':')
+  if (colon <= 0) return null
+  const head = url.slice(0, colon)
+  return SCHEME.test(head) ? head.toLowerCase() : null
+}
+
+/** @param {string} segment @param {Set<string>} dots */
+function isDot (segment, dots) {
+  return dots.has(segment.toLowerCase())
+}
+
+/** @param {string} path */
+function removeDotSegments (path) {
+  if (!path) return path
+  const segments = path.split('/').slice(1)
+  /** @type {string[]} */
+  const output = []
+  segments.forEach((segment, index) => {
+    const last = index === segments.length - 1
+    if (isDot(segment, DOUBLE_DOT)) {
+      output.pop()
+      if (last) output.push('')
+    } else if (isDot(segment, DOT)) {
+      if (last) output.push('')
+    } else {
+      output.push(segment)
+    }
+  })
+  return '/' + output.join('/')
+}
+
+/** @param {string} text @param {string} marks */
+function firstOf (text, marks) {
+  let cut = text.length
+  for (const mark of marks) {
+    const position = text.indexOf(mark)
+    if (position !== -1 && position < cut) cut = position
+  }
+  return cut
+}
+
+/**
+ * The path on the app origin serving a protocol URL, by the host's rules
+ * (`oro_framework.host.protocols.to_app_path`): `web+demo://h/a/../b?q` →
+ * `/oro/protocol/web+demo/h/b?q`. Throws `SecurityError` for a scheme that cannot have a
+ * handler and `TypeError` for a URL that is not `scheme://host/path` or holds characters an
+ * `http:` URL would change.
+ * @param {string} url
+ * @returns {string}
+ */
+export function toAppPath (url) {
+  const text = String(url)
+  const found = schemeOf(text)
+  if (found === null) throw invalidArgument(`'${text}' is not a URL with a scheme`)
+  const scheme = checkScheme(found)
+  const rest = text.slice(text.indexOf(':') + 1)
+  if (!rest.startsWith('//')) {
+    throw invalidArgument(`A ${scheme}: URL must look like '${scheme}://host/path', got '${text}'`)
+  }
+  if (REFUSED.test(rest)) {
+    throw invalidArgument(`'${text}' contains spaces, control characters, backslashes or non-ASCII characters: percent-encode them`)
+  }
+  const after = rest.slice(2)
+  const hostEnd = firstOf(after, '/?#')
+  const host = after.slice(0, hostEnd)
+  if (isDot(host, DOT) || isDot(host, DOUBLE_DOT)) {
+    throw invalidArgument(`The host of '${text}' cannot be a dot segment`)
+  }
+  const remainder = after.slice(hostEnd)
+  const cut = firstOf(remainder, '?#')
+  return `${PROTOCOL_PREFIX}${scheme}/${host}${removeDotSegments(remainder.slice(0, cut))}${remainder.slice(cut)}`
+}
+
+/**
+ * The URL a `fetch`/`EventSource` argument names, trimmed, or `null`.
+ * @param {unknown} input
+ */
+function urlText (input) {
+  const text = typeof input === 'string'
+    ? input
+    : input instanceof URL
+      ? input.href
+      : input && typeof input === 'object' && typeof (/** @type {any} */ (input)).url === 'string'
+        ? /** @type {any} */ (input).url
+        : null
+  return text === null ? null : text.trim()
+}
+
+function pageOrigin () {
+  const location = /** @type {any} */ (globalThis).location
+  if (location && /^https?:/.test(String(location.origin))) return location.origin
+  const origin = /** @type {any} */ (globalThis).__args?.origin
+  return typeof origin === 'string' ? origin.replace(/\/+$/, '') : ''
+}
+
+/**
+ * The app URL serving `input` when it is a URL of a registered scheme, else `null`.
+ * @param {string | URL | { url: string }} input
+ * @returns {string | null}
+ */
+export function toAppURL (input) {
+  const text = urlText(input)
+  if (text === null) return null
+  const scheme = schemeOf(text)
+  if (scheme === null || !getState().handlers.has(scheme)) return null
+  return pageOrigin() + toAppPath(text.trim())
+}
+
+/** The registered schemes: `{scheme: {scheme, scriptURL, scope}}`. */
+export function getHandlers () {
+  return Object.fromEntries(getState().handlers)
+}
+
+/** @param {ServiceWorkerRegistration} registration */
+function activated (registration) {
+  const worker = registration.installing ?? registration.waiting ?? registration.active
+  if (!worker) return Promise.reject(new NotFoundError('The registration has no worker'))
+  if (worker.state === 'activated') return Promise.resolve(registration)
+  return new Promise((resolve, reject) => {
+    const onChange = () => {
+      if (worker.state === 'activated') resolve(registration)
+      if (worker.state === 'redundant') reject(new NotFoundError(`The worker ${worker.scriptURL} failed to install`))
+    }
+    worker.addEventListener('statechange', onChange)
+  })
+}
+
+/**
+ * Resolves with the scheme's worker registration once its worker is active (registering it if
+ * this page has not yet). Rejects with `NotFoundError` for an unknown scheme or a worker that
+ * fails to install.
+ * @param {string} scheme
+ * @returns {Promise<ServiceWorkerRegistration>}
+ */
+export function ready (scheme) {
+  const state = getState()
+  const handler = state.handlers.get(String(scheme).toLowerCase())
+  if (!handler) return Promise.reject(new NotFoundError(`No protocol handler is registered for '${scheme}'`))
+  let pending = state.registrations.get(handler.scheme)
+  if (!pending) {
+    const container = /** @type {any} */ (globalThis).navigator?.serviceWorker
+    pending = container
+      ? container.register(handler.scriptURL, { scope: handler.scope, type: 'module' }).then(activated)
+      : Promise.reject(new NotFoundError('Service Workers are not available in this page'))
+    state.registrations.set(handler.scheme, /** @type {Promise<ServiceWorkerRegistration>} */ (pending))
+    pending.catch(() => state.registrations.delete(handler.scheme))
+  }
+  return /** @type {Promise<ServiceWorkerRegistration>} */ (pending)
+}
+
+/**
+ * The window of a hidden frame inside the scheme's scope, controlled by its worker: requests
+ * made through its `fetch` and `EventSource` are that worker's to answer.
+ * @param {string} scheme
+ * @returns {Promise<any>}
+ */
+function frameWindow (scheme) {
+  const state = getState()
+  let pending = state.frames.get(scheme)
+  if (!pending) {
+    pending = ready(scheme).then(async () => {
+      const document = /** @type {any} */ (globalThis).document
+      if (document.readyState === 'loading') {
+        await new Promise((resolve) => document.addEventListener('DOMContentLoaded', resolve, { once: true }))
+      }
+      const frame = document.createElement('iframe')
+      frame.hidden = true
+      frame.setAttribute('aria-hidden', 'true')
+      frame.dataset.oroProtocolFrame = scheme
+      const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }))
+      frame.src = `${pageOrigin()}${PROTOCOL_PREFIX}${scheme}/`
+      document.documentElement.appendChild(frame)
+      await loaded
+      const view = frame.contentWindow
+      if (!view?.navigator?.serviceWorker?.controller) {
+        throw new NotFoundError(`The worker of ${scheme} does not control its scope`)
+      }
+      return view
+    })
+    state.frames.set(scheme, pending)
+    pending.catch(() => state.frames.delete(scheme))
+  }
+  return pending
+}
+
+/** @param {string} scheme */
+function withTimeout (scheme, /** @type {Promise<any>} */ promise) {
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let timer
+  const timeout = new Promise((_resolve, reject) => {
+    timer = setTimeout(() => reject(new NotFoundError(`The worker of ${scheme} did not become active in ${WORKER_TIMEOUT} ms`)), WORKER_TIMEOUT)
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+}
+
+/**
+ * Fetch a protocol URL through its scheme's worker (what the wrapped `fetch` does for one).
+ * @param {string} mapped the app URL
+ * @param {string} scheme
+ * @param {RequestInfo | URL} input
+ * @param {RequestInit} [init]
+ * @returns {Promise<Response>}
+ */
+async function fetchThroughWorker (mapped, scheme, input, init) {
+  const view = await withTimeout(scheme, frameWindow(scheme))
+  const OriginalRequest = /** @type {any} */ (globalThis).Request
+  if (typeof OriginalRequest === 'function' && input instanceof OriginalRequest) {
+    return view.fetch(new view.Request(mapped, input), init)
+  }
+  return view.fetch(mapped, { credentials: 'same-origin', ...(init ?? {}) })
+}
+
+const EVENT_SOURCE_EVENTS = ['open', 'message', 'error']
+
+/**
+ * An `EventSource` for a protocol URL: it connects once the scheme's worker is active, from the
+ * scheme's frame, and re-dispatches what that connection receives.
+ */
+export class ProtocolEventSource extends EventTarget {
+  static CONNECTING = 0
+  static OPEN = 1
+  static CLOSED = 2
+  CONNECTING = 0
+  OPEN = 1
+  CLOSED = 2
+
+  /** @type {((event: Event) => void) | null} */ onopen = null
+  /** @type {((event: MessageEvent) => void) | null} */ onmessage = null
+  /** @type {((event: Event) => void) | null} */ onerror = null
+  /** @type {EventSource | null} */ #inner = null
+  /** @type {Set<string>} */ #types = new Set()
+  #closed = false
+
+  /**
+   * @param {string} url the protocol URL
+   * @param {string} mapped the app URL serving it
+   * @param {string} scheme
+   * @param {EventSourceInit} [init]
+   */
+  constructor (url, mapped, scheme, init) {
+    super()
+    this.url = mapped
+    this.protocolURL = url
+    this.withCredentials = Boolean(init?.withCredentials)
+    for (const type of EVENT_SOURCE_EVENTS) this.#forward(type)
+    withTimeout(scheme, frameWindow(scheme)).then((view) => {
+      if (this.#closed) return
+      this.#inner = new view.EventSource(mapped, init)
+      for (const type of this.#types) this.#inner?.addEventListener(type, this.#relay)
+    }, (error) => {
+      this.#closed = true
+      const event = new Event('error')
+      Object.defineProperty(event, 'error', { value: error })
+      this.dispatchEvent(event)
+    })
+  }
+
+  get readyState () {
+    if (this.#closed) return 2
+    return this.#inner ? this.#inner.readyState : 0
+  }
+
+  close () {
+    this.#closed = true
+    this.#inner?.close()
+  }
+
+  /** @param {Event} event */
+  #relay = (event) => {
+    const copy = event instanceof MessageEvent || 'data' in event
+      ? new MessageEvent(event.type, {
+        data: /** @type {MessageEvent} */ (event).data,
+        lastEventId: /** @type {MessageEvent} */ (event).lastEventId,
+        origin: /** @type {MessageEvent} */ (event).origin
+      })
+      : new Event(event.type)
+    this.dispatchEvent(copy)
+  }
+
+  /** @param {string} type */
+  #forward (type) {
+    if (this.#types.has(type)) return
+    this.#types.add(type)
+    this.#inner?.addEventListener(type, this.#relay)
+  }
+
+  /**
+   * @param {string} type
+   * @param {EventListenerOrEventListenerObject | null} listener
+   * @param {boolean | AddEventListenerOptions} [options]
+   */
+  addEventListener (type, listener, options) {
+    // Named SSE events reach only listeners of that name: subscribe the inner source too.
+    this.#forward(type)
+    super.addEventListener(type, listener, options)
+  }
+
+  /** @param {Event} event */
+  dispatchEvent (event) {
+    const handler = /** @type {any} */ (this)[`on${event.type}`]
+    const result = super.dispatchEvent(event)
+    if (typeof handler === 'function' && EVENT_SOURCE_EVENTS.includes(event.type)) handler.call(this, event)
+    return result
+  }
+}
+
+/** @param {any} target */
+function installURLMapping (target) {
+  const state = getState()
+  if (typeof target.fetch === 'function' && !state.originals.fetch) {
+    const originalFetch = target.fetch
+    state.originals.fetch = originalFetch
+    /**
+     * @param {RequestInfo | URL} input
+     * @param {RequestInit} [init]
+     */
+    target.fetch = function fetch (input, init) {
+      let mapped
+      try {
+        mapped = toAppURL(/** @type {any} */ (input))
+      } catch (error) {
+        return Promise.reject(error)
+      }
+      if (mapped === null) return originalFetch.call(target, input, init)
+      const scheme = /** @type {string} */ (schemeOf(/** @type {string} */ (urlText(input))))
+      return fetchThroughWorker(mapped, scheme, input, init)
+    }
+  }
+  if (typeof target.EventSource === 'function' && !state.originals.EventSource) {
+    const OriginalEventSource = target.EventSource
+    state.originals.EventSource = OriginalEventSource
+    /**
+     * @param {string | URL} url
+     * @param {EventSourceInit} [init]
+     */
+    const EventSource = function EventSource (url, init) {
+      const mapped = toAppURL(url)
+      if (mapped === null) return new OriginalEventSource(url, init)
+      const scheme = /** @type {string} */ (schemeOf(/** @type {string} */ (urlText(url))))
+      return new ProtocolEventSource(String(url), mapped, scheme, init)
+    }
+    Object.assign(EventSource, { CONNECTING: 0, OPEN: 1, CLOSED: 2 })
+    EventSource.prototype = OriginalEventSource.prototype
+    target.EventSource = EventSource
+  }
+  const document = target.document
+  if (document && typeof document.addEventListener === 'function') {
+    document.addEventListener('click', (/** @type {MouseEvent} */ event) => {
+      if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return
+      const anchor = /** @type {any} */ (event.target)?.closest?.('a[href]')
+      const href = anchor?.getAttribute('href')
+      if (typeof href !== 'string') return
+      let mapped
+      try {
+        mapped = toAppURL(href)
+      } catch {
+        return
+      }
+      if (mapped === null) return
+      event.preventDefault()
+      target.location.assign(mapped)
+    })
+  }
+}
+
+/**
+ * Take the schemes of `__args.protocolHandlers`, register their workers and map their URLs for
+ * `fetch`, `EventSource` and link clicks. Idempotent.
+ * @param {any} [target]
+ */
+export function install (target = globalThis) {
+  const state = getState()
+  if (state.installed) return
+  state.installed = true
+  const given = target.__args?.protocolHandlers ?? {}
+  for (const handler of Object.values(given)) {
+    state.handlers.set(handler.scheme, handler)
+  }
+  installURLMapping(target)
+  for (const scheme of state.handlers.keys()) {
+    // Registering early means the first request rarely waits; a failure shows on use.
+    ready(scheme).catch(() => {})
+  }
+}
+
+/**
+ * Serve URLs of `scheme` with the worker at `scriptURL` (an app path; default: the one
+ * configured for it) and keep `data` with it; resolves with the worker's registration.
+ * @param {string} scheme
+ * @param {string} [scriptURL]
+ * @param {unknown} [data]
+ * @returns {Promise<ServiceWorkerRegistration>}
+ */
+export async function register (scheme, scriptURL, data) {
+  /** @type {Record<string, unknown>} */
+  const params = { scheme: checkScheme(scheme) }
+  if (scriptURL !== undefined) params.scriptURL = String(scriptURL)
+  if (data !== undefined) params.data = data
+  const handler = await request('protocol.register', params)
+  const state = getState()
+  const previous = state.handlers.get(handler.scheme)
+  if (previous && previous.scriptURL !== handler.scriptURL) {
+    state.registrations.delete(handler.scheme)
+    state.frames.delete(handler.scheme)
+  }
+  state.handlers.set(handler.scheme, handler)
+  return ready(handler.scheme)
+}
+
+/**
+ * Stop serving `scheme`: the host forgets it and its worker is unregistered.
+ * @param {string} scheme
+ * @returns {Promise<boolean>}
+ */
+export async function unregister (scheme) {
+  const handler = await request('protocol.unregister', { scheme: checkScheme(scheme) })
+  const state = getState()
+  state.handlers.delete(handler.scheme)
+  state.frames.delete(handler.scheme)
+  const pending = state.registrations.get(handler.scheme)
+  state.registrations.delete(handler.scheme)
+  for (const frame of /** @type {any} */ (globalThis).document?.querySelectorAll?.(`iframe[data-oro-protocol-frame="${handler.scheme}"]`) ?? []) frame.remove()
+  const registration = pending
+    ? await pending.catch(() => null)
+    : await /** @type {any} */ (globalThis).navigator?.serviceWorker?.getRegistration(handler.scope)
+  return registration ? registration.unregister() : false
+}
+
+/**
+ * The data kept with `scheme` (`null` when none).
+ * @param {string} scheme
+ * @returns {Promise<unknown>}
+ */
+export async function getData (scheme) {
+  return (await request('protocol.getData', { scheme: checkScheme(scheme) })).data
+}
+
+/**
+ * Keep `data` (any JSON value) with `scheme`.
+ * @param {string} scheme
+ * @param {unknown} data
+ * @returns {Promise<void>}
+ */
+export async function setData (scheme, data) {
+  const params = { scheme: checkScheme(scheme), data }
+  await request('protocol.setData', params)
+}
+
+if (/** @type {any} */ (globalThis).isOroRuntime === true) install()
+
+export default {
+  PROTOCOL_PREFIX,
+  SAFELISTED_SCHEMES,
+  WORKER_TIMEOUT,
+  ProtocolEventSource,
+  checkScheme,
+  getData,
+  getHandlers,
+  install,
+  ready,
+  register,
+  schemeOf,
+  setData,
+  toAppPath,
+  toAppURL,
+  unregister
+}

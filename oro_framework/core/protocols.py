@@ -1,0 +1,184 @@
+"""Protocol handlers: ``[webview.protocol-handlers]`` and the ``protocol.*`` routes.
+
+A scheme (``web+demo``) is served by a Service Worker of the app with scope
+``/oro/protocol/<scheme>/``; the page's ``oro:protocol-handlers`` registers the workers it finds
+in ``__args.protocolHandlers`` and maps the scheme's URLs for ``fetch``, ``EventSource`` and
+links (see :mod:`oro_framework.host.protocols` for the mapping). The routes sit behind
+permission ``protocol_handlers``: Oro serves them from its Service Worker container, and a
+permission of their own lets an app turn them off without turning off its own workers.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from oro_framework import (
+    ConfigError,
+    ConfigRegistry,
+    Host,
+    InvalidArgumentError,
+    IPCError,
+    PermissionRegistry,
+    Request,
+    RouteTable,
+    hookimpl,
+)
+from oro_framework.host.protocols import (
+    PROTOCOL_HANDLERS,
+    ProtocolHandlers,
+    check_scheme,
+    check_script_path,
+)
+
+__all__ = ["PERMISSION", "schemes_from_config"]
+
+PERMISSION: Final = "protocol_handlers"
+_LIST_KEY: Final = "webview.protocol-handlers"
+_TABLE_KEY: Final = "webview.protocol-handlers.*"
+
+
+def _config_error(error: IPCError, key: str, host: Host) -> ConfigError:
+    return ConfigError(f"key '{key}': {error.message}", key=key, source=host.config.source(key))
+
+
+def schemes_from_config(host: Host) -> dict[str, str]:
+    """``{scheme: script app path}`` from ``[webview.protocol-handlers]`` and Oro's flattened
+    ``webview_protocol-handlers = "web+foo"`` + ``webview_protocol-handlers_web+foo = "./sw.js"``.
+
+    :raises ConfigError: a bad scheme, a script outside the app, or a listed scheme without a
+        script; the message names the key.
+    """
+    scripts: dict[str, str] = {}
+    for scheme, script in host.config.section(_LIST_KEY).items():
+        key = f"{_LIST_KEY}.{scheme}"
+        try:
+            scripts[check_scheme(scheme)] = check_script_path(script)
+        except IPCError as error:
+            raise _config_error(error, key, host) from None
+    listed: str = host.config[_LIST_KEY]
+    for scheme in listed.split():
+        try:
+            checked = check_scheme(scheme)
+        except IPCError as error:
+            raise _config_error(error, _LIST_KEY, host) from None
+        if checked not in scripts:
+            raise ConfigError(
+                f"key '{_LIST_KEY}' lists {scheme!r} but no worker script is set for it: add "
+                f"'{_LIST_KEY}.{checked}' (flattened: webview_protocol-handlers_{checked})",
+                key=_LIST_KEY,
+                source=host.config.source(_LIST_KEY),
+            )
+    return scripts
+
+
+# -------------------------------------------------------------------------------------------------
+# Routes
+# -------------------------------------------------------------------------------------------------
+
+
+def _handlers(request: Request) -> ProtocolHandlers:
+    return request.host.stash[PROTOCOL_HANDLERS]
+
+
+def _script_of(request: Request, value: str) -> str:
+    """An app path from a worker script URL a page gave: a path, or a URL of the page's own
+    origin (anything else is another origin's script: SecurityError)."""
+    host = request.headers.get("host")
+    if host is not None:
+        for origin in (f"http://{host}", f"https://{host}"):
+            if value == origin or value.startswith(origin + "/"):
+                value = value[len(origin) :] or "/"
+                break
+    return check_script_path(value)
+
+
+async def register(request: Request) -> dict[str, Any]:
+    """Serve `scheme` with the worker at `scriptURL` (default: the configured one); keep `data`."""
+    params = request.params
+    scheme = check_scheme(params.require_str("scheme"))
+    handlers = _handlers(request)
+    given = params.get_str("scriptURL")
+    known = handlers.find(scheme)
+    if given is not None:
+        script = _script_of(request, given)
+    elif known is not None:
+        script = known.script
+    else:
+        raise InvalidArgumentError.missing("scriptURL")
+    data = params.get("data", known.data if known is not None else None)
+    return handlers.register(scheme, script, data).to_json()
+
+
+async def unregister(request: Request) -> dict[str, Any]:
+    """Stop serving `scheme`; answers what was registered. NotFoundError for an unknown scheme."""
+    return _handlers(request).unregister(request.params.require_str("scheme")).to_json()
+
+
+async def get_data(request: Request) -> dict[str, Any]:
+    """The `data` attached to `scheme` (`null` when none). NotFoundError for an unknown scheme."""
+    handler = _handlers(request).get(request.params.require_str("scheme"))
+    return {"scheme": handler.scheme, "data": handler.data}
+
+
+async def set_data(request: Request) -> dict[str, Any]:
+    """Attach `data` (any JSON value) to `scheme`. NotFoundError for an unknown scheme."""
+    handler = _handlers(request).get(request.params.require_str("scheme"))
+    handler.data = request.params.get("data")
+    return {"scheme": handler.scheme, "data": handler.data}
+
+
+async def list_handlers(request: Request) -> dict[str, dict[str, Any]]:
+    """Every registered scheme: `{scheme: {scheme, scriptURL, scope}}`."""
+    return _handlers(request).to_json()
+
+
+# -------------------------------------------------------------------------------------------------
+# Hooks
+# -------------------------------------------------------------------------------------------------
+
+
+@hookimpl
+def oro_register_permissions(permissions: PermissionRegistry) -> None:
+    permissions.add(PERMISSION, "Protocol handlers: register web+<name> schemes served by workers.")
+
+
+@hookimpl
+def oro_register_config(config: ConfigRegistry) -> None:
+    config.add(
+        _LIST_KEY,
+        str,
+        "",
+        "Space-separated schemes with protocol handlers, as Oro's flattened "
+        'webview_protocol-handlers = "web+foo"; each needs its script in '
+        "webview.protocol-handlers.<scheme>.",
+    )
+    config.add(
+        _TABLE_KEY,
+        str,
+        "",
+        "Worker script (a path inside the app) serving the scheme's URLs, one per scheme: "
+        '[webview.protocol-handlers] "web+demo" = "./demo-sw.js". web+demo://host/path is served '
+        "at /oro/protocol/web+demo/host/path by that worker.",
+    )
+
+
+@hookimpl
+def oro_configure(host: Host) -> None:
+    handlers = ProtocolHandlers()
+    for scheme, script in schemes_from_config(host).items():
+        handlers.register(scheme, script)
+    host.stash[PROTOCOL_HANDLERS] = handlers
+
+
+@hookimpl
+def oro_register_routes(routes: RouteTable) -> None:
+    routes.add("protocol.register", register, permission=PERMISSION)
+    routes.add("protocol.unregister", unregister, permission=PERMISSION)
+    routes.add("protocol.getData", get_data, permission=PERMISSION)
+    routes.add("protocol.setData", set_data, permission=PERMISSION)
+    routes.add("protocol.list", list_handlers, permission=PERMISSION)
+
+
+@hookimpl
+def oro_page_args(host: Host) -> dict[str, Any]:
+    return {"protocolHandlers": host.stash[PROTOCOL_HANDLERS].to_json()}
