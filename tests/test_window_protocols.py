@@ -62,44 +62,6 @@ bundle_identifier = "com.example.protocol-window"
 [webview.protocol-handlers]
 "web+demo" = "/workers/demo-sw.js"
 """
-WORKERS_PLUGIN = """
-from oro_framework import SchemeTable, hookimpl
-
-WORKER = {worker!r}
-
-
-async def serve(scope, receive, send):
-    found = scope["path"] == "/demo-sw.js"
-    headers = [(b"content-type", b"text/javascript"), (b"service-worker-allowed", b"/")]
-    status = 200 if found else 404
-    await send({{"type": "http.response.start", "status": status, "headers": headers}})
-    await send({{"type": "http.response.body", "body": WORKER.encode() if found else b""}})
-
-
-@hookimpl
-def oro_register_schemes(schemes: SchemeTable) -> None:
-    schemes.mount(
-        "/workers",
-        serve,
-        doc="The test app's worker script.",
-        authenticate=lambda headers: headers.get("service-worker") == "script",
-    )
-"""
-
-
-def install_workers_plugin(directory: Path) -> None:
-    """A real plugin distribution (module + dist-info with its entry point) that ``oro run``
-    finds on PYTHONPATH: it serves the worker script at ``/workers/demo-sw.js``.
-
-    Chromium fetches a ``type: 'module'`` worker's script without cookies; until the bridge
-    admits such fetches for plain app files (helper "sw", issue 14 item 2b) the mount admits
-    them with its own credential check, and says ``Service-Worker-Allowed: /`` so that the
-    script may take the scope ``/oro/protocol/web+demo/``."""
-    (directory / "oro_test_workers.py").write_text(WORKERS_PLUGIN.format(worker=WORKER))
-    info = directory / "oro_test_workers-0.1.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: oro-test-workers\nVersion: 0.1\n")
-    (info / "entry_points.txt").write_text("[oro]\ntest-workers = oro_test_workers\n")
 
 
 def _evaluate(bridge: httpx.Client, script: str) -> Any:
@@ -124,13 +86,13 @@ def test_a_plain_navigation_to_a_protocol_url_is_served_and_streamed_by_its_work
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    app, plugins = tmp_path / "app", tmp_path / "plugins"
-    app.mkdir()
-    plugins.mkdir()
+    app = tmp_path / "app"
+    (app / "workers").mkdir(parents=True)
     (app / "oro.toml").write_text(CONFIG)
     (app / "index.html").write_text(INDEX)
-    install_workers_plugin(plugins)
-    monkeypatch.setenv("PYTHONPATH", str(plugins))
+    (app / "workers" / "demo-sw.js").write_text(WORKER)
+    # A profile of its own: no worker of an earlier run is installed.
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     key = secrets.token_urlsafe(24)
     with _start(display, key, app=app) as oro, _bridge(oro, key, "Protocol Window") as bridge:
         _evaluate(bridge, "setTimeout(() => { location.href = 'web+demo://page/hello?x=1' }); 1")

@@ -4,7 +4,6 @@ served by the scheme's Service Worker through fetch, EventSource, links and a fi
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from typing import Any
 
 import anyio
 import pytest
@@ -12,8 +11,7 @@ from playwright.sync_api import Browser, BrowserContext, Page
 
 import oro_framework.core.platform
 import oro_framework.core.protocols
-from oro_framework import EventStream, Request, SchemeTable, ServerSentEvent, hookimpl
-from oro_framework.host.security import SESSION_COOKIE
+from oro_framework import EventStream, Request, ServerSentEvent
 from oro_framework.testing import RoutePlugin, ServedApp, served_app
 
 DEMO_WORKER = """
@@ -49,7 +47,7 @@ CONFIG = """
 "web+demo" = "/workers/demo-sw.js"
 "web+slow" = "/workers/slow-sw.js"
 """
-WORKERS = {"/demo-sw.js": DEMO_WORKER, "/slow-sw.js": SLOW_WORKER}
+WORKERS = {"demo-sw.js": DEMO_WORKER, "slow-sw.js": SLOW_WORKER}
 PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>protocols</title></head>
 <body><a id="link" href="web+demo://page/hello?x=1">open</a></body></html>
 """
@@ -93,49 +91,25 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedApp]:
     directory = tmp_path_factory.mktemp("protocol-app")
     (directory / "oro.toml").write_text(CONFIG)
     (directory / "index.html").write_text(PAGE)
+    (directory / "workers").mkdir()
+    for name, script in WORKERS.items():
+        (directory / "workers" / name).write_text(script)
     plugins = [
         oro_framework.core.protocols,
         oro_framework.core.platform,
         RoutePlugin({"test.feed": feed, "test.gate": gate}),
-        WorkerScripts(),
     ]
     with served_app(plugins, app_dir=directory) as served:
         yield served
-
-
-class WorkerScripts:
-    """The app's worker scripts, mounted at ``/workers``.
-
-    Chromium fetches a ``type: 'module'`` worker's script without cookies; until the bridge
-    admits such fetches for plain app files (helper "sw", issue 14 item 2b) this mount admits
-    them with its own credential check, and says ``Service-Worker-Allowed: /`` so that a script
-    under ``/workers/`` may take the scope ``/oro/protocol/<scheme>/``."""
-
-    name = "test-workers"
-
-    @hookimpl
-    def oro_register_schemes(self, schemes: SchemeTable) -> None:
-        schemes.mount(
-            "/workers",
-            self.serve,
-            doc="Worker scripts of the test app.",
-            authenticate=lambda headers: headers.get("service-worker") == "script",
-        )
-
-    async def serve(self, scope: Any, receive: Any, send: Any) -> None:
-        script = WORKERS.get(scope["path"])
-        headers = [(b"content-type", b"text/javascript"), (b"service-worker-allowed", b"/")]
-        await send(
-            {"type": "http.response.start", "status": 200 if script else 404, "headers": headers}
-        )
-        await send({"type": "http.response.body", "body": (script or "").encode()})
 
 
 def new_context(browser: Browser, app: ServedApp) -> BrowserContext:
     """A context holding the session cookie."""
     session = app.call(app.server.session_cookie)
     context = browser.new_context()
-    context.add_cookies([{"name": SESSION_COOKIE, "value": session, "url": app.server.origin}])
+    context.add_cookies(
+        [{"name": app.server.cookie_name, "value": session, "url": app.server.origin}]
+    )
     return context
 
 
