@@ -8,8 +8,10 @@ Rows (each a p50 over fetches made one after another, times from ``performance.n
   which no worker controls.
 * ``worker: 404 → handler`` — a fetch the host answers 404 and the worker's handler answers
   (fetch-first fallback); baseline: the same host-file fetch without a worker.
-* ``protocol-handler fetch`` — reserved: helper "proto"'s ``web+x://`` fetch through its
-  scheme's worker; the coordinator adds the row after merging (see ``PROTOCOL_ROW`` below).
+* ``web+bench:// → host file`` — the page's ``fetch('web+bench://x/')``: the preload maps it to
+  ``/oro/protocol/web+bench/x/`` and sends it through the scheme's worker (via the hidden frame
+  in the worker's scope), which fetches the same file from the host; baseline: that file fetched
+  directly.
 
 Columns: µs per fetch (p50) for ours and the baseline, and ratio = ours ÷ baseline.
 
@@ -27,6 +29,7 @@ from typing import Any
 import oro_sw.plugin
 from _shared import print_ratio_header, print_ratio_row
 
+import oro_framework.core.protocols
 from oro_framework.testing import launch_chromium, open_app_page, served_app
 
 WORKER = """import { serve } from '/oro/service-worker/worker.js'
@@ -65,9 +68,14 @@ MEASURE = """async ([where, url, calls]) => {
   return times
 }"""
 
-# Helper "proto" (protocol handlers): add ("protocol-handler fetch", <frame or page>,
-# "web+bench://..." mapped URL) here once its worker registration exists on main.
-PROTOCOL_ROW: tuple[str, str, str] | None = None
+PROTOCOL_WORKER = """self.addEventListener('fetch', (event) => {
+  const url = new URL(event.request.url)
+  if (url.pathname.startsWith('/oro/protocol/web+bench/')) event.respondWith(fetch('/data.txt', { cache: 'no-store' }))
+})
+"""
+CONFIG = """[webview.protocol-handlers]
+"web+bench" = "/sw/protocol.js"
+"""
 
 
 def p50(page: Any, where: str, url: str, calls: int) -> float:
@@ -85,7 +93,10 @@ def main() -> None:
         (app_dir / "sw").mkdir()
         (app_dir / "sw" / "sw.js").write_text(WORKER)
         (app_dir / "sw" / "frame.html").write_text(PAGE)
-        with launch_chromium() as browser, served_app([oro_sw.plugin], app_dir=app_dir) as app:
+        (app_dir / "sw" / "protocol.js").write_text(PROTOCOL_WORKER)
+        (app_dir / "oro.toml").write_text(CONFIG)
+        plugins = [oro_sw.plugin, oro_framework.core.protocols]
+        with launch_chromium() as browser, served_app(plugins, app_dir=app_dir) as app:
             page = open_app_page(browser, app)
             page.evaluate(SETUP)
             baseline = p50(page, "page", "/data.txt", calls)
@@ -93,9 +104,9 @@ def main() -> None:
                 ("worker: host file", p50(page, "frame", "/data.txt", calls)),
                 ("worker: 404 → handler", p50(page, "frame", "/sw/generated", calls)),
             ]
-            if PROTOCOL_ROW is not None:
-                name, where, url = PROTOCOL_ROW
-                rows.append((name, p50(page, where, url, calls)))
+            # The page's own fetch: the preload maps the URL and sends it through the scheme's
+            # worker, which fetches the same file from the host.
+            rows.append(("web+bench:// → host file", p50(page, "page", "web+bench://x/", calls)))
             page.context.close()
     print_ratio_header()
     for name, ours in rows:
