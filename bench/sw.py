@@ -70,7 +70,8 @@ MEASURE = """async ([where, url, calls]) => {
 
 PROTOCOL_WORKER = """self.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url)
-  if (url.pathname.startsWith('/oro/protocol/web+bench/')) event.respondWith(fetch('/data.txt', { cache: 'no-store' }))
+  if (!url.pathname.startsWith('/oro/protocol/web+bench/')) return
+  event.respondWith(fetch('/data.txt', { cache: 'no-store' }))
 })
 """
 CONFIG = """[webview.protocol-handlers]
