@@ -37,6 +37,8 @@ export const KNOWN_EVENTS = Object.freeze([
   'hotkey',
   'notificationresponse',
   'notificationpresented',
+  'windowcreate',
+  'windowlaunch',
   'windowshow',
   'windowhide',
   'windowclose',

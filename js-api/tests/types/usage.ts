@@ -5,7 +5,8 @@ import ipc, { request, send, stream, write, setTransport, getTransport, fetchTra
 import { NotFoundError, ErrnoError, rehydrate, TimeoutError } from 'oro:errors'
 import { onApplicationPause, onApplicationResume, onApplicationStop, onReady, on } from 'oro:hooks'
 import * as application from 'oro:application'
-import { getCurrentWindow, ApplicationWindow } from 'oro:window'
+import { getCurrentWindow, ApplicationWindow, createWindow, getWindows, type CreatedWindow } from 'oro:window'
+import { ready as protocolReady, toAppURL } from 'oro:protocol-handlers'
 import * as os from 'oro:os'
 import * as diagnostics from 'oro:diagnostics'
 import { toIPCURL, KNOWN_EVENTS, install } from 'oro:bootstrap'
@@ -71,6 +72,13 @@ async function main (): Promise<void> {
   await win.navigate('/a.html')
   await win.eval('1')
   console.log(win.index, winTitle)
+
+  const editor: CreatedWindow = await createWindow({ url: '/editor.html', title: 'Editor' })
+  await editor.send('greeting', { from: win.index })
+  const all: ApplicationWindow[] = await getWindows()
+  const mapped: string | null = toAppURL('web+demo://inbox/1')
+  const registration: ServiceWorkerRegistration = await protocolReady('web+demo')
+  console.log(editor.launchUrl, editor.unsupported, all.length, mapped, registration.scope)
 
   const p: string = os.platform()
   const tmp: string = os.tmpdir()
