@@ -129,3 +129,28 @@ def test_ctrl_c_with_two_real_windows_open_stops_the_app_cleanly(display, tmp_pa
 
         # Both windows close (the GUI loop ends only with the last) and the host stops.
         assert oro.wait() == 0, oro.stderr()
+
+
+def test_the_showcase_panel_opens_a_second_real_window_that_answers(display):  # noqa: F811
+    key = secrets.token_urlsafe(24)
+    with _start(display, key) as oro:
+        with _bridge(oro, key) as bridge:
+            evaluate(
+                bridge,
+                0,
+                "document.getElementById('windows-text').value = 'from Qt';"
+                "document.getElementById('windows-open').click(); true",
+            )
+            result = "document.getElementById('windows-result').textContent"
+            deadline = time.monotonic() + TIMEOUT
+            while "answered" not in (text := evaluate(bridge, 0, result)):
+                assert time.monotonic() < deadline, f"the panel shows {text!r}"
+            windows = bridge.get("/ipc/application.getWindows").json()["data"]
+            bridge.get("/ipc/application.exit")
+        assert oro.wait() == 0, oro.stderr()
+
+    assert json.loads(text) == {
+        "window": 1,
+        "answered": {"from": 1, "text": "hello back to “from Qt”"},
+    }
+    assert [(w["index"], w["status"]) for w in windows] == [(0, "shown"), (1, "shown")]

@@ -121,8 +121,6 @@ class AppRunner:
                     serve_app, self.host, port=choice.port, preload_args=self._preload_args
                 )
             )
-            if self.windows is not None:
-                self.windows.set_origin(info.origin, info.launch_token)
             task_status.started(info)
 
     async def _run_host(

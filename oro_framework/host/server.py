@@ -26,6 +26,7 @@ from anyio.abc import TaskStatus
 from oro_framework.host.app import Host
 from oro_framework.host.bridge import Bridge, PreloadArgs
 from oro_framework.host.security import LAUNCH_PARAMETER
+from oro_framework.host.windows import WINDOW_MANAGER
 
 __all__ = ["KEEP_ALIVE_TIMEOUT", "LOOPBACK", "ServerInfo", "serve_app"]
 
@@ -117,4 +118,10 @@ async def serve_app(
         if bound is None:  # pragma: no cover - hypercorn always reports host:port for TCP
             raise OSError(f"hypercorn reported no port for {binds[0]!r}")
         logger.info("serving %s on http://%s:%d", host.app_dir, LOOPBACK, bound)
-        task_status.started(ServerInfo(bound, launch_token))
+        info = ServerInfo(bound, launch_token)
+        windows = host.stash.get(WINDOW_MANAGER)
+        if windows is not None:
+            # Windows created from now on open pages of this origin, each with a launch URL of
+            # its own, whoever runs the server (oro run, the test kit).
+            windows.set_origin(info.origin, launch_token)
+        task_status.started(info)
