@@ -72,6 +72,13 @@ def endpoint_of(sockname: tuple[object, ...], family: int) -> Endpoint:
     return str(sockname[0]), int(str(sockname[1])), family_name(family)
 
 
+def socket_endpoints(raw: socket.socket) -> tuple[Endpoint, Endpoint]:
+    """Both ends of a connected socket. Taken as soon as it is connected: once the peer has
+    reset it (a TLS server refusing the client's certificate right after the handshake),
+    ``getpeername()`` fails with ENOTCONN."""
+    return endpoint_of(raw.getsockname(), raw.family), endpoint_of(raw.getpeername(), raw.family)
+
+
 def listen_address(address: str | None, *, allow_any: bool) -> str:
     """Where ``listen()`` listens: the address asked for, else Node's wildcard ``::`` when pages
     may listen beyond loopback, else ``127.0.0.1``."""

@@ -23,7 +23,7 @@ from anyio.abc import ByteStream
 from anyio.streams.tls import TLSAttribute, TLSStream
 
 from oro_framework import ErrnoError, InvalidArgumentError, IPCError
-from oro_tls.addresses import Endpoint, endpoint_of
+from oro_tls.addresses import Endpoint
 from oro_tls.verification import handshake_error
 
 __all__ = ["MAX_SEQ_AHEAD", "READ_CHUNK", "Connection", "Deliver", "Kind", "error_frame"]
@@ -64,6 +64,7 @@ class Connection:
         stream: ByteStream,
         raw: socket.socket,
         *,
+        endpoints: tuple[Endpoint, Endpoint],
         read_window: int,
     ) -> None:
         self.id = connection_id
@@ -72,8 +73,7 @@ class Connection:
         self.stream = stream
         self.raw = raw
         self.read_window = read_window
-        self.local: Endpoint = endpoint_of(raw.getsockname(), raw.family)
-        self.remote: Endpoint = endpoint_of(raw.getpeername(), raw.family)
+        self.local, self.remote = endpoints
         self.tls: dict[str, Any] | None = None
         """The TLS facts the page gets (``tls.connect``'s answer, a ``connection`` frame)."""
         self.bytes_read = 0

@@ -18,6 +18,7 @@ from oro_tls.addresses import (
     parse_family,
     parse_port,
     resolve,
+    socket_endpoints,
 )
 from oro_tls.connections import Connection, Kind
 from oro_tls.contexts import (
@@ -113,6 +114,7 @@ async def tcp_connect(request: Request) -> Reply:
         "tcp",
         stream,
         raw,
+        endpoints=socket_endpoints(raw),
         read_window=_sockets(request).tcp.read_window_bytes,
     )
     _sockets(request).register(connection)
@@ -144,6 +146,7 @@ async def tls_connect(request: Request) -> Reply:
     )
     stream = await _dial(request, host, port)
     raw = stream.extra(SocketAttribute.raw_socket)
+    endpoints = socket_endpoints(raw)
     timeout = params.get_int("timeout", sockets.tls.handshake_timeout_ms, minimum=1)
     tls, facts = await client_handshake(
         stream,
@@ -157,7 +160,13 @@ async def tls_connect(request: Request) -> Reply:
         timeout_ms=timeout,
     )
     connection = Connection(
-        socket_id, request.window, "tls", tls, raw, read_window=sockets.tcp.read_window_bytes
+        socket_id,
+        request.window,
+        "tls",
+        tls,
+        raw,
+        endpoints=endpoints,
+        read_window=sockets.tcp.read_window_bytes,
     )
     connection.tls = facts
     sockets.register(connection)

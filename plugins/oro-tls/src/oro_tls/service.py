@@ -27,6 +27,7 @@ from oro_framework import (
     NotSupportedError,
     ServiceUnavailableError,
 )
+from oro_tls.addresses import socket_endpoints
 from oro_tls.connections import Connection, Kind, error_frame
 from oro_tls.errors import no_socket
 from oro_tls.handshakes import server_handshake
@@ -202,6 +203,11 @@ class TcpSockets:
 
     async def _admit(self, server: Server, stream: SocketStream) -> None:
         raw = stream.extra(SocketAttribute.raw_socket)
+        try:
+            endpoints = socket_endpoints(raw)
+        except OSError:
+            await anyio.aclose_forcefully(stream)  # the client is already gone
+            return
         connection_stream: Any = stream
         tls_facts = None
         if server.context is not None:
@@ -229,6 +235,7 @@ class TcpSockets:
             server.kind,
             connection_stream,
             raw,
+            endpoints=endpoints,
             read_window=self.tcp.read_window_bytes,
         )
         connection.tls = tls_facts
