@@ -146,13 +146,16 @@ def test_a_request_made_before_the_worker_is_active_waits_for_it(
             globalThis.slowAnswer.then((body) => { globalThis.slowBody = body })
         }"""
     )
-    state = page.evaluate(
+    # The registration exists before its script is fetched and run; only then is a worker
+    # installing (or, had anything let it through the gate, waiting or active).
+    state = page.wait_for_function(
         """async () => {
             const scope = '/oro/protocol/web+slow/'
             const registration = await navigator.serviceWorker.getRegistration(scope)
-            return registration.installing?.state ?? 'not installing'
+            const worker = registration?.installing ?? registration?.waiting ?? registration?.active
+            return worker?.state
         }"""
-    )
+    ).json_value()
     assert state == "installing"
     assert page.evaluate("() => globalThis.slowBody ?? null") is None
 
