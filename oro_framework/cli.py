@@ -178,24 +178,8 @@ def run(
         code = runner.run_with_gui(gui) if gui is not None else runner.run_headless()
     except OSError as error:
         raise click.ClickException(f"cannot serve {host.app_dir}: {error}") from None
-    if gui is not None:
-        _exit_after_gui(code)
     if code:
         raise SystemExit(code)
-
-
-def _exit_after_gui(code: int) -> None:
-    """End the process once the window's run is over, without waiting for pywebview's threads.
-
-    pywebview injects its JS API into every page that loads, from a thread that waits for the
-    script's result; a page that loads as the app quits never answers, and Python would wait for
-    that (non-daemon) thread forever at exit. The host has stopped and every thread of ours has
-    ended by now, so nothing is lost by leaving.
-    """
-    logging.shutdown()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
 
 
 def _warn(message: str) -> None:

@@ -52,6 +52,7 @@ from oro_framework.errors import (
 )
 from oro_framework.host.builtin import emit_to_pages
 from oro_framework.host.lifecycle import LifecycleEvent, LifecycleState
+from oro_framework.host.pywebview_threads import release_stranded_evaluations
 from oro_framework.host.qt_profile import share_one_profile
 from oro_framework.host.security import LAUNCH_PARAMETER, window_launch_token
 from oro_framework.stash import StashKey
@@ -503,12 +504,15 @@ class PywebviewBackend:
         storage = self._storage_path
         if self.gui_name == "qt":
             share_one_profile(storage, self._protocol_schemes, self._origin)
-        self._webview.start(
-            dispatcher.serve,
-            gui=self.gui_name,
-            private_mode=storage is None,
-            storage_path=None if storage is None else str(storage),
-        )
+        try:
+            self._webview.start(
+                dispatcher.serve,
+                gui=self.gui_name,
+                private_mode=storage is None,
+                storage_path=None if storage is None else str(storage),
+            )
+        finally:
+            release_stranded_evaluations()
 
 
 # -------------------------------------------------------------------------------------------------
