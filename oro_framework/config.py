@@ -502,7 +502,8 @@ def locate_line(text: str, dotted: str) -> int | None:
         if header:
             table = _split_key(header.group(1))
             continue
-        assignment = re.match(r"^([A-Za-z0-9_\-.\"' ]+?)\s*=", stripped)
+        # Bare keys, and quoted ones, which may hold any character ("web+demo").
+        assignment = re.match(r"""^((?:"[^"]*"|'[^']*'|[A-Za-z0-9_\-. ])+?)\s*=""", stripped)
         if assignment and ".".join([*table, *_split_key(assignment.group(1))]) == dotted:
             return number
     return None

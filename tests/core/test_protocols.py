@@ -94,6 +94,7 @@ async def test_a_bad_scheme_or_script_is_a_config_error_naming_the_key(
             pass
 
     assert raised.value.key == key
+    assert str(raised.value.source).startswith("oro.toml:")  # the line of the key
 
 
 async def test_register_get_set_data_and_unregister():
