@@ -278,12 +278,14 @@ def test_a_paused_page_makes_the_python_writer_block_and_nothing_is_lost(
         if page_read() >= 1024 * 1024:
             break
     fill()
+    seen = page.evaluate("() => [window.__socket.bytesRead, window.__socket.isPaused()]")
+    # After that round trip the kernel may take a little more (its receive buffer grows on its
+    # own), but the host reads none of it while the page is paused: the writer stays blocked
+    # far from done, and the page has no more than before.
+    fill()
     blocked_at = sent
     assert blocked_at < total, "the writer never blocked"
-    seen = page.evaluate("() => [window.__socket.bytesRead, window.__socket.isPaused()]")
-    # Still blocked after that round trip: nothing read the socket meanwhile.
-    with pytest.raises(BlockingIOError):
-        writer.send(pattern)
+    again = int(page.evaluate("() => window.__socket.bytesRead"))
     in_background(
         page,
         """
@@ -312,8 +314,8 @@ def test_a_paused_page_makes_the_python_writer_block_and_nothing_is_lost(
     assert seen[1] is True
     # The host sent at most its read window (1 MiB), one read (256 KiB) and what the page
     # acknowledged to fill its readable buffer (16 KiB) while paused.
-    assert seen[0] <= 1024 * 1024 + 256 * 1024 + 16 * 1024
-    assert blocked_at > seen[0]
+    assert seen[0] <= again <= 1024 * 1024 + 256 * 1024 + 16 * 1024
+    assert blocked_at > again
     assert result == {"length": total, "mismatch": -1}
 
 

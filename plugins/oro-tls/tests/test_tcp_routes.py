@@ -294,6 +294,10 @@ async def test_socket_options_and_names(host: Host, client: MemoryClient) -> Non
         raw = host.stash[STATE].connection(0, "s1", "tcp").raw
         assert raw.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
         assert raw.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE)
+        assert raw.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE) == 5
+        # Longer than any system accepts (found by the fuzz test): capped, as Node goes on.
+        assert (await client.call("tcp.setKeepAlive", id="s1", on=True, delay=2**31 * 1000)).ok
+        assert raw.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE) == 32767
         assert (await client.call("tcp.setNoDelay", id="s1", on=False)).ok
         assert not raw.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
         assert (await client.call("tcp.setKeepAlive", id="s1", on=False)).ok

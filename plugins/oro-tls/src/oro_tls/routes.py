@@ -295,11 +295,17 @@ def _set_no_delay(raw: socket.socket, on: bool) -> None:
     raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, int(on))
 
 
+_MAX_KEEP_ALIVE_IDLE_SECONDS = 32767
+"""The longest first-probe delay the systems accept (Linux's MAX_TCP_KEEPIDLE); a longer one
+is capped, as Node's setKeepAlive goes on silently when the system refuses it."""
+
+
 def _set_keep_alive(raw: socket.socket, on: bool, delay_ms: int) -> None:
     raw.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, int(on))
     idle = getattr(socket, "TCP_KEEPIDLE", getattr(socket, "TCP_KEEPALIVE", None))
     if on and delay_ms > 0 and idle is not None:
-        raw.setsockopt(socket.IPPROTO_TCP, idle, max(1, delay_ms // 1000))
+        seconds = min(max(1, delay_ms // 1000), _MAX_KEEP_ALIVE_IDLE_SECONDS)
+        raw.setsockopt(socket.IPPROTO_TCP, idle, seconds)
 
 
 def _no_delay(kind: Kind) -> Handler:
