@@ -11,8 +11,10 @@ __all__ = ["StopScanner", "TextAssembler"]
 
 class StopScanner:
     """Feed text as it is generated; get back what may be shown and whether a stop sequence
-    ended the generation. What is shown, concatenated, is the full text cut before the first
-    occurrence of any stop sequence."""
+    ended the generation. What is shown, concatenated, is the text cut before the first stop
+    sequence to appear: once the piece that completes one arrives, the text so far is cut
+    before the earliest stop in it, and the generation is over (as OpenAI's ``stop`` does; a
+    longer stop that began earlier but had not completed never will)."""
 
     def __init__(self, stops: Sequence[str]) -> None:
         self.stops = [stop for stop in stops if stop]
