@@ -255,6 +255,41 @@ export function invalidArgType (name, expected, value) {
   return withCode(new TypeError(`The "${name}" ${kind} must be ${expected}. Received ${received(value)}`), 'ERR_INVALID_ARG_TYPE')
 }
 
+/** libuv's messages for the codes Node's `UVExceptionWithHostPort` names (`listen`, `bind`). */
+const UV_MESSAGES = /** @type {Record<string, string>} */ ({
+  EADDRINUSE: 'address already in use',
+  EACCES: 'permission denied',
+  EADDRNOTAVAIL: 'address not available',
+  EMFILE: 'too many open files',
+  EINVAL: 'invalid argument'
+})
+
+/**
+ * Node's `ExceptionWithHostPort` (`connect ECONNREFUSED 127.0.0.1:9`), or with `uv` its
+ * `UVExceptionWithHostPort` (`listen EADDRINUSE: address already in use 127.0.0.1:80`), with
+ * `errno`, `code`, `syscall`, `address` and `port` set as Node sets them.
+ * @param {number} errno
+ * @param {string} code
+ * @param {string} syscall
+ * @param {string | undefined} address
+ * @param {number | undefined | null} port
+ * @param {boolean} [uv]
+ * @returns {Error & { errno: number, code: string, syscall: string, address?: string, port?: number }}
+ */
+export function exceptionWithHostPort (errno, code, syscall, address, port, uv = false) {
+  let details = ''
+  if (port && port > 0) details = ` ${address}:${port}`
+  else if (address) details = ` ${address}`
+  const head = uv ? `${syscall} ${code}: ${UV_MESSAGES[code] ?? code.toLowerCase()}` : `${syscall} ${code}`
+  const error = /** @type {any} */ (new Error(`${head}${details}`))
+  error.errno = errno
+  error.code = code
+  error.syscall = syscall
+  error.address = address
+  if (port) error.port = port
+  return error
+}
+
 /**
  * The error for a reply that carries no envelope, chosen by HTTP status as the Oro Runtime
  * does: 400 BadRequestError, 403 InvalidAccessError, 404 NotFoundError, 408/504 TimeoutError,
@@ -314,5 +349,6 @@ export default {
   invalidArgument,
   invalidArgType,
   received,
-  withCode
+  withCode,
+  exceptionWithHostPort
 }

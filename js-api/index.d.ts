@@ -124,6 +124,8 @@ declare module 'oro:errors' {
   export function withCode<E extends Error> (error: E, code: string): E & { code: string }
   /** Node's `ERR_INVALID_ARG_TYPE` (a `name` with a dot is a property). */
   export function invalidArgType (name: string, expected: string, value: unknown): TypeError & { code: string }
+  /** Node's `ExceptionWithHostPort` (`connect ECONNREFUSED 127.0.0.1:9`); with `uv`, its `UVExceptionWithHostPort`. */
+  export function exceptionWithHostPort (errno: number, code: string, syscall: string, address: string | undefined, port: number | undefined | null, uv?: boolean): Error & { errno: number, code: string, syscall: string, address?: string, port?: number }
 
   const errors: {
     ABORT_ERR: typeof ABORT_ERR
@@ -161,6 +163,7 @@ declare module 'oro:errors' {
     received: typeof received
     withCode: typeof withCode
     invalidArgType: typeof invalidArgType
+    exceptionWithHostPort: typeof exceptionWithHostPort
   }
   export default errors
 }

@@ -45,6 +45,7 @@ async def make_host(
     config: Mapping[str, Any] | None = None,
     app_dir: Path | None = None,
     environ: Mapping[str, str] | None = None,
+    data_dir: Path | None = None,
 ) -> AsyncIterator[Host]:
     """Build a host with exactly ``plugins`` (no entry-point discovery), run it, yield it, and
     stop it (services cancelled, plugins unconfigured) when the block ends.
@@ -56,6 +57,8 @@ async def make_host(
     :param config: config overrides by dotted or flattened key (highest precedence).
     :param app_dir: a directory holding an ``oro.toml``; default: a temporary one whose only
         file is an empty ``index.html`` (:data:`DEFAULT_PAGE`).
+    :param data_dir: a data directory that outlives the host (a test of what survives a
+        restart); default: one in the temporary directory.
     """
     base = Path(tempfile.mkdtemp(prefix="oro-test-"))
     try:
@@ -70,7 +73,7 @@ async def make_host(
             autoload=False,
             config=config,
             environ=environ or {},
-            data_dir=base / "data",
+            data_dir=data_dir or base / "data",
             cache_dir=base / "cache",
             temp_dir=base / "temp",
         )

@@ -183,13 +183,19 @@ def served_app(
     *,
     config: Mapping[str, Any] | None = None,
     app_dir: Path | None = None,
+    data_dir: Path | None = None,
+    port: int = 0,
 ) -> Iterator[ServedApp]:
-    """:func:`make_host` + :func:`live_server` on a trio loop in a background thread."""
+    """:func:`make_host` + :func:`live_server` on a trio loop in a background thread.
+
+    :param data_dir: a data directory that outlives the host (see :func:`make_host`).
+    :param port: the TCP port; ``0`` picks a free one.
+    """
     with (
         start_blocking_portal(backend="trio") as portal,
         portal.wrap_async_context_manager(
-            make_host(plugins, config=config, app_dir=app_dir)
+            make_host(plugins, config=config, app_dir=app_dir, data_dir=data_dir)
         ) as host,
-        portal.wrap_async_context_manager(live_server(host)) as server,
+        portal.wrap_async_context_manager(live_server(host, port=port)) as server,
     ):
         yield ServedApp(server, portal)

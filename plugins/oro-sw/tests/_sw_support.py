@@ -5,18 +5,20 @@ from __future__ import annotations
 
 import shutil
 import threading
-from collections.abc import AsyncIterator, Iterator, Mapping
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import Mapping
+from contextlib import (
+    AbstractAsyncContextManager,
+    AbstractContextManager,
+)
 from pathlib import Path
 from typing import Any, Final
 
 import anyio
 import oro_sw.plugin
-from anyio.from_thread import start_blocking_portal
 from playwright.sync_api import BrowserContext, Page
 
 from oro_framework import Host, SchemeTable, hookimpl
-from oro_framework.testing import ServedApp, live_server
+from oro_framework.testing import ServedApp, make_host, served_app
 
 APP: Final = Path(__file__).parent / "app"
 
@@ -102,38 +104,16 @@ CONTROLLED: Final = """async () => {
 TEXT: Final = "async (url) => { const r = await fetch(url); return [r.status, await r.text()] }"
 
 
-@asynccontextmanager
-async def kept_host(
+def kept_host(
     app_dir: Path, data_dir: Path, config: Mapping[str, Any] | None = None
-) -> AsyncIterator[Host]:
+) -> AbstractAsyncContextManager[Host]:
     """A running host of ``app_dir`` with oro-sw whose data directory is ``data_dir``, which
-    outlives it (``make_host`` gives every host a fresh one)."""
-    host = Host(
-        app_dir,
-        plugins=[oro_sw.plugin],
-        autoload=False,
-        config=config,
-        environ={},
-        data_dir=data_dir,
-        cache_dir=data_dir.parent / "cache",
-        temp_dir=data_dir.parent / "temp",
-    )
-    async with anyio.create_task_group() as task_group:
-        await task_group.start(host.run)
-        try:
-            yield host
-        finally:
-            host.stop()
+    outlives it."""
+    return make_host([oro_sw.plugin], app_dir=app_dir, data_dir=data_dir, config=config)
 
 
-@contextmanager
 def served_kept(
     app_dir: Path, data_dir: Path, *, port: int = 0, config: Mapping[str, Any] | None = None
-) -> Iterator[ServedApp]:
+) -> AbstractContextManager[ServedApp]:
     """:func:`kept_host` served on ``port`` (0: a free one) from a background trio loop."""
-    with (
-        start_blocking_portal(backend="trio") as portal,
-        portal.wrap_async_context_manager(kept_host(app_dir, data_dir, config)) as running,
-        portal.wrap_async_context_manager(live_server(running, port=port)) as server,
-    ):
-        yield ServedApp(server, portal)
+    return served_app([oro_sw.plugin], app_dir=app_dir, data_dir=data_dir, port=port, config=config)

@@ -56,13 +56,16 @@ def test_the_host_records_what_the_engine_reports(page: Page, app: ServedApp) ->
     registration = page.evaluate(REGISTER, ["/sw.js", {}])
     page.evaluate(CONTROLLED)
 
-    answer = page.evaluate(
+    # The page reports each state change as it happens: wait for the report of "activated"
+    # to reach the host (each check asks the host once).
+    answer = page.wait_for_function(
         """async (scope) => {
           const { request } = await import('oro:ipc')
-          return await request('serviceWorker.getRegistration', { scope })
+          const answer = await request('serviceWorker.getRegistration', { scope })
+          return answer.registration?.state === 'activated' && answer
         }""",
-        app.server.origin + "/page",
-    )
+        arg=app.server.origin + "/page",
+    ).json_value()
     assert answer["registration"]["id"] == registration["id"]
     assert answer["registration"]["state"] == "activated"
     assert answer["registration"]["scriptURL"] == app.server.origin + "/sw.js"

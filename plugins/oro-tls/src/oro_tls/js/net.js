@@ -22,7 +22,7 @@ import { EventEmitter } from 'oro:events'
 import { Buffer } from 'oro:buffer'
 import { Conduit } from 'oro:conduit'
 import { Duplex } from 'oro:stream'
-import { invalidArgType, received, withCode } from 'oro:errors'
+import { exceptionWithHostPort, invalidArgType, received, withCode } from 'oro:errors'
 import { isIP, isIPv4, isIPv6 } from 'oro:ip'
 
 /** Requests and bytes of writes in flight per socket (docs/tls.md). */
@@ -78,39 +78,6 @@ export function errnoException (errno, code, syscall) {
   error.errno = errno
   error.code = code
   error.syscall = syscall
-  return error
-}
-
-/** libuv's descriptions, which Node puts in `listen`'s errors. */
-const UV_MESSAGES = /** @type {Record<string, string>} */ ({
-  EADDRINUSE: 'address already in use',
-  EACCES: 'permission denied',
-  EADDRNOTAVAIL: 'address not available',
-  EMFILE: 'too many open files',
-  EINVAL: 'invalid argument'
-})
-
-/**
- * Node's `ExceptionWithHostPort` (`connect ECONNREFUSED 127.0.0.1:9`), or with `uv` its
- * `UVExceptionWithHostPort` (`listen EADDRINUSE: address already in use 127.0.0.1:80`).
- * @param {number} errno
- * @param {string} code
- * @param {string} syscall
- * @param {string | undefined} address
- * @param {number | undefined | null} port
- * @param {boolean} [uv]
- */
-export function exceptionWithHostPort (errno, code, syscall, address, port, uv = false) {
-  let details = ''
-  if (port && port > 0) details = ` ${address}:${port}`
-  else if (address) details = ` ${address}`
-  const head = uv ? `${syscall} ${code}: ${UV_MESSAGES[code] ?? code.toLowerCase()}` : `${syscall} ${code}`
-  const error = /** @type {any} */ (new Error(`${head}${details}`))
-  error.errno = errno
-  error.code = code
-  error.syscall = syscall
-  error.address = address
-  if (port) error.port = port
   return error
 }
 

@@ -22,7 +22,7 @@ import { request } from 'oro:ipc'
 import { EventEmitter } from 'oro:events'
 import { Buffer } from 'oro:buffer'
 import { Conduit } from 'oro:conduit'
-import { invalidArgType, received, withCode } from 'oro:errors'
+import { exceptionWithHostPort, invalidArgType, received, withCode } from 'oro:errors'
 import { isIPv4 } from 'oro:ip'
 
 const UNBOUND = 0
@@ -117,26 +117,6 @@ function errnoException (errno, code, syscall) {
   return error
 }
 
-/**
- * Node's `ExceptionWithHostPort`: `<syscall> <CODE> <address>:<port>`.
- * @param {number} errno
- * @param {string} code
- * @param {string} syscall
- * @param {string | undefined} address
- * @param {number | undefined | null} port
- */
-function exceptionWithHostPort (errno, code, syscall, address, port) {
-  let details = ''
-  if (port && port > 0) details = ` ${address}:${port}`
-  else if (address) details = ` ${address}`
-  const error = /** @type {any} */ (new Error(`${syscall} ${code}${details}`))
-  error.errno = errno
-  error.code = code
-  error.syscall = syscall
-  error.address = address
-  if (port) error.port = port
-  return error
-}
 
 /**
  * Node's error for a failed host call: system errors rebuilt as Node builds them (the address
