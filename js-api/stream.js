@@ -13,24 +13,6 @@
  * @module oro:stream
  */
 
-import stream, {
-  Duplex,
-  PassThrough,
-  Readable,
-  Stream,
-  Transform,
-  Writable,
-  addAbortSignal,
-  compose,
-  destroy,
-  finished,
-  isDisturbed,
-  isErrored,
-  isReadable,
-  pipeline,
-  promises
-} from './vendor/stream.js'
-
 export {
   Duplex,
   PassThrough,
@@ -46,6 +28,6 @@ export {
   isErrored,
   isReadable,
   pipeline,
-  promises
-}
-export default stream
+  promises,
+  default
+} from './vendor/stream.js'
