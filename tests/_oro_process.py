@@ -3,10 +3,14 @@ where the showcase lives."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from oro_framework.testing.process import LAUNCH_URL, ORO, OroProcess, headless_environ
+
+T = TypeVar("T")
 
 __all__ = [
     "LAUNCH_URL",
@@ -16,6 +20,7 @@ __all__ = [
     "OroProcess",
     "headless_environ",
     "run_arguments",
+    "until",
 ]
 
 REPOSITORY = Path(__file__).resolve().parents[1]
@@ -24,3 +29,16 @@ SHOWCASE = REPOSITORY / "examples" / "showcase"
 
 def run_arguments(app: Path, *extra: str) -> Sequence[str]:
     return ("run", str(app), *extra)
+
+
+def until(check: Callable[[], T], what: str, timeout: float = 60.0) -> T:
+    """``check()``'s first truthy answer. Each check is a round trip to the running app (no
+    sleeping in between); the deadline only bounds a failure.
+
+    :raises AssertionError: nothing truthy within ``timeout`` seconds; names ``what`` and the
+        last answer.
+    """
+    deadline = time.monotonic() + timeout
+    while not (answer := check()):
+        assert time.monotonic() < deadline, f"{what} within {timeout} s (last: {answer!r})"
+    return answer

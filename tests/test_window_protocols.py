@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 import secrets
-import time
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from _oro_process import until
 from test_window_smoke import _bridge, _start, display  # noqa: F401 (display is a fixture)
 
 WORKER = """
@@ -72,13 +72,14 @@ def _evaluate(bridge: httpx.Client, script: str) -> Any:
 
 def _report(bridge: httpx.Client, timeout: float = 30) -> Any:
     """What the page reported in the window title, once it did."""
-    deadline = time.monotonic() + timeout
-    title = None
-    while time.monotonic() < deadline:
+
+    def reported() -> str:
         title = bridge.get("/ipc/window.getTitle").json().get("data")
-        if isinstance(title, str) and title.startswith("report "):
-            return json.loads(title.removeprefix("report "))
-    raise AssertionError(f"the page reported nothing in {timeout} s (title {title!r})")
+        return title if isinstance(title, str) and title.startswith("report ") else ""
+
+    return json.loads(
+        until(reported, "the page reports in the window title", timeout).removeprefix("report ")
+    )
 
 
 def test_a_plain_navigation_to_a_protocol_url_is_served_and_streamed_by_its_worker(

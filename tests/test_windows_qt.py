@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 import secrets
 import signal
-import time
 from pathlib import Path
 from typing import Any
 
 import httpx
+from _oro_process import until
 from test_window_smoke import _bridge, _start, display  # noqa: F401 (display: a fixture)
 
 PAGE = """<!doctype html>
@@ -67,10 +67,7 @@ def heard(bridge: httpx.Client, index: int, name: str) -> list[Any]:
 def wait_until_heard(bridge: httpx.Client, index: int, name: str) -> list[Any]:
     """What window ``index``'s page heard as ``name``, once it heard anything. Each check is a
     round trip to the page; the deadline only bounds a failure."""
-    deadline = time.monotonic() + TIMEOUT
-    while not (details := heard(bridge, index, name)):
-        assert time.monotonic() < deadline, f"window {index} never heard {name}"
-    return details
+    return until(lambda: heard(bridge, index, name), f"window {index} hears {name}", TIMEOUT)
 
 
 def test_two_real_windows_talk_and_the_app_stops_with_the_last(display, tmp_path: Path):  # noqa: F811
@@ -141,10 +138,14 @@ def test_the_showcase_panel_opens_a_second_real_window_that_answers(display):  #
                 "document.getElementById('windows-text').value = 'from Qt';"
                 "document.getElementById('windows-open').click(); true",
             )
-            result = "document.getElementById('windows-result').textContent"
-            deadline = time.monotonic() + TIMEOUT
-            while "answered" not in (text := evaluate(bridge, 0, result)):
-                assert time.monotonic() < deadline, f"the panel shows {text!r}"
+
+            def answered() -> str:
+                shown: str = evaluate(
+                    bridge, 0, "document.getElementById('windows-result').textContent"
+                )
+                return shown if "answered" in shown else ""
+
+            text = until(answered, "the panel shows the second window's answer", TIMEOUT)
             windows = bridge.get("/ipc/application.getWindows").json()["data"]
             bridge.get("/ipc/application.exit")
         assert oro.wait() == 0, oro.stderr()
