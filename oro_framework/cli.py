@@ -33,10 +33,10 @@ from oro_framework.config import (
 )
 from oro_framework.errors import HostError
 from oro_framework.host import doctor as doctor_checks
-from oro_framework.host import qt_schemes
 from oro_framework.host.app import CONFIG_FILE_NAME, Host, plugin_logger
 from oro_framework.host.hooks import HookCaller
 from oro_framework.host.plugins import PluginInfo, create_plugin_manager
+from oro_framework.host.protocols import PROTOCOL_HANDLERS
 from oro_framework.host.runner import AppRunner
 from oro_framework.host.scaffold import PluginNames, scaffold_plugin
 from oro_framework.host.windows import PywebviewBackend, has_display
@@ -206,9 +206,12 @@ def _open_gui(host: Host, runner: AppRunner) -> PywebviewBackend | None:
         click.echo("warning: the 'application' plugin is disabled; serving headless", err=True)
         return None
     storage = host.paths.data / "webview" if host.config["window.persistent_storage"] else None
+    # The schemes the core plugin "protocols" read from the config (and checked) as it
+    # configured the host: QtWebEngine must know them before the window exists.
+    handlers = host.stash.get(PROTOCOL_HANDLERS)
     try:
         return PywebviewBackend(
-            storage_path=storage, protocol_schemes=qt_schemes.configured_schemes(host.config)
+            storage_path=storage, protocol_schemes=tuple(handlers.handlers) if handlers else ()
         )
     except ImportError as error:
         click.echo(

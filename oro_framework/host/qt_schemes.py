@@ -21,32 +21,14 @@ from collections.abc import Iterable
 from typing import Any, Final
 
 from oro_framework.errors import IPCError
-from oro_framework.host.protocols import check_scheme, to_app_path
+from oro_framework.host.protocols import to_app_path
 
-__all__ = ["configured_schemes", "install_on_profile", "register_schemes"]
+__all__ = ["install_on_profile", "register_schemes"]
 
 _LIVE: set[Any] = set()
 """The installed handlers. A profile holds its handler only as a C++ pointer: without a Python
 reference the handler object is collected, Qt drops it from the profile, and the scheme's
 navigations end on ``about:blank#blocked``."""
-
-
-def configured_schemes(config: Any) -> tuple[str, ...]:
-    """The schemes ``[webview.protocol-handlers]`` (and Oro's flattened list) name, lower-case,
-    ignoring any the host will refuse anyway when it configures the app (a ConfigError there
-    names the key; the window must not fail first with a vaguer one)."""
-    names = [*config.section("webview.protocol-handlers")]
-    if "webview.protocol-handlers" in config:
-        names += str(config["webview.protocol-handlers"]).split()
-    schemes: list[str] = []
-    for name in names:
-        try:
-            scheme = check_scheme(name)
-        except IPCError:
-            continue
-        if scheme not in schemes:
-            schemes.append(scheme)
-    return tuple(schemes)
 
 
 def register_schemes(schemes: Iterable[str]) -> None:
