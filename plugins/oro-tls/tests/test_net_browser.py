@@ -15,6 +15,7 @@ import oro_conduit.plugin
 import oro_tls.plugin
 import pytest
 from _certs import TIMEOUT, tcp_echo_server
+from _page import WAITING
 from playwright.sync_api import Browser, Page
 
 from oro_framework.testing import PageClosedProbe, ServedApp, app_page, served_app
@@ -47,15 +48,13 @@ def echo() -> Iterator[int]:
 # `error`, fails after 10 s); `next(emitter, event)` the next event's arguments; `info(error)`
 # an error's Node fields; `attempt(f)` what `f` throws (null if nothing); `within(promise)`
 # the promise, failing after 10 s.
-PRELUDE = """
+PRELUDE = (
+    """
 const net = (await import('node:net')).default
 const { Buffer } = await import('node:buffer')
-const within = (promise, ms = 10000, what = 'event') => Promise.race([promise,
-  new Promise((_, reject) =>
-    setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms))])
-const next = (emitter, event) => within(new Promise((resolve) =>
-  emitter.once(event, (...args) => resolve(args))), 10000, event)
-const connected = (s, event = 'connect') => within(new Promise((resolve, reject) => {
+"""
+    + WAITING
+    + """const connected = (s, event = 'connect') => within(new Promise((resolve, reject) => {
   s.once('error', reject)
   s.once(event, () => { s.removeListener('error', reject); resolve(s) })
 }), 10000, event)
@@ -73,6 +72,7 @@ const record = (s, events) => {
 }
 const closed = (s) => next(s, 'close')
 """
+)
 
 
 def assert_refused(port: int) -> None:

@@ -24,6 +24,7 @@ from _certs import (
     tls_client,
     tls_echo_server,
 )
+from _page import WAITING
 from oro_tls.contexts import TlsMaterial, server_context
 from oro_tls.pins import pin_of_pem
 from playwright.sync_api import Browser, Page
@@ -56,15 +57,13 @@ def echo(
 
 # `secured(options)`: resolves with the TLSSocket once `secureConnect`, rejects with the error
 # (10 s at most); `failure(options)`: the error event's fields and the events in order.
-PRELUDE = """
+PRELUDE = (
+    """
 const tls = (await import('node:tls')).default
 const { Buffer } = await import('node:buffer')
-const within = (promise, ms = 10000, what = 'event') => Promise.race([promise,
-  new Promise((_, reject) =>
-    setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms))])
-const next = (emitter, event) => within(new Promise((resolve) =>
-  emitter.once(event, (...args) => resolve(args))), 10000, event)
-const info = (e) => e && ({ name: e.name, code: e.code, message: e.message,
+"""
+    + WAITING
+    + """const info = (e) => e && ({ name: e.name, code: e.code, message: e.message,
   reason: e.reason ?? null,
   errno: e.errno ?? null, syscall: e.syscall ?? null, host: e.host ?? null, port: e.port ?? null,
   expectedPins: e.expectedPins ?? null, peerPin: e.peerPin ?? null })
@@ -91,6 +90,7 @@ const roundTrip = async (s, text) => {
 }
 const ended = async (s) => { const closed = next(s, 'close'); s.end(); s.resume(); await closed }
 """
+)
 
 
 def in_page(page: Page, body: str, arg: Any = None) -> Any:

@@ -30,6 +30,7 @@ import oro_conduit.plugin
 import oro_tls.plugin
 import pytest
 from _certs import Certs, PemPair, tcp_echo_server, tls_echo_server
+from _page import WAITING
 from oro_tls.contexts import TlsMaterial, server_context
 from playwright.sync_api import Browser, Page
 
@@ -37,13 +38,9 @@ from oro_framework.testing import ServedApp, app_page, run_in_node, served_app
 
 # A function body with `net`, `tls`, `Buffer` and `arg` ({tcp, closed, tlsPort, expiredPort, ca})
 # in scope; its result must be JSON.
-SCRIPT = r"""
-const within = (promise, ms = 10000, what = 'event') => Promise.race([promise,
-  new Promise((_, reject) =>
-    setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms))])
-const next = (emitter, event) => within(new Promise((resolve) =>
-  emitter.once(event, (...args) => resolve(args))), 10000, event)
-const info = (e) => e && ({
+SCRIPT = (
+    WAITING
+    + r"""const info = (e) => e && ({
   name: e.name, code: e.code, message: e.message, errno: e.errno ?? null,
   syscall: e.syscall ?? null, address: e.address ?? null, port: e.port ?? null,
   keys: Object.keys(e).sort()
@@ -139,6 +136,7 @@ y.destroy()
 await yClosed
 return out
 """
+)
 
 
 @pytest.fixture(scope="module")
