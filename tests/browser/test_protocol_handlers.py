@@ -148,14 +148,16 @@ def test_a_request_made_before_the_worker_is_active_waits_for_it(
     )
     # The registration exists before its script is fetched and run; only then is a worker
     # installing (or, had anything let it through the gate, waiting or active).
-    state = page.wait_for_function(
+    state = page.evaluate(
         """async () => {
             const scope = '/oro/protocol/web+slow/'
-            const registration = await navigator.serviceWorker.getRegistration(scope)
-            const worker = registration?.installing ?? registration?.waiting ?? registration?.active
-            return worker?.state
+            for (;;) {
+              const registration = await navigator.serviceWorker.getRegistration(scope)
+              const worker = registration?.installing ?? registration?.waiting ?? registration?.active
+              if (worker) return worker.state
+            }
         }"""
-    ).json_value()
+    )
     assert state == "installing"
     assert page.evaluate("() => globalThis.slowBody ?? null") is None
 

@@ -58,14 +58,16 @@ def test_the_host_records_what_the_engine_reports(page: Page, app: ServedApp) ->
 
     # The page reports each state change as it happens: wait for the report of "activated"
     # to reach the host (each check asks the host once).
-    answer = page.wait_for_function(
+    answer = page.evaluate(
         """async (scope) => {
           const { request } = await import('oro:ipc')
-          const answer = await request('serviceWorker.getRegistration', { scope })
-          return answer.registration?.state === 'activated' && answer
+          for (;;) {
+            const answer = await request('serviceWorker.getRegistration', { scope })
+            if (answer.registration?.state === 'activated') return answer
+          }
         }""",
-        arg=app.server.origin + "/page",
-    ).json_value()
+        app.server.origin + "/page",
+    )
     assert answer["registration"]["id"] == registration["id"]
     assert answer["registration"]["state"] == "activated"
     assert answer["registration"]["scriptURL"] == app.server.origin + "/sw.js"
