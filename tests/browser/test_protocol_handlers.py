@@ -152,8 +152,8 @@ def test_a_request_made_before_the_worker_is_active_waits_for_it(
         """async () => {
             const scope = '/oro/protocol/web+slow/'
             for (;;) {
-              const registration = await navigator.serviceWorker.getRegistration(scope)
-              const worker = registration?.installing ?? registration?.waiting ?? registration?.active
+              const found = await navigator.serviceWorker.getRegistration(scope)
+              const worker = found?.installing ?? found?.waiting ?? found?.active
               if (worker) return worker.state
             }
         }"""
