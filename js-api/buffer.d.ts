@@ -1,6 +1,7 @@
 /**
  * `oro:buffer` (also `node:buffer`) — Node's `buffer` (the `buffer` npm package).
  * @module oro:buffer
+ * @alias node:buffer
  */
 
 export type BufferEncoding =

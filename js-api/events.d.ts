@@ -1,6 +1,7 @@
 /**
  * `oro:events` (also `node:events`) — Node's `events` module (the `events` npm package).
  * @module oro:events
+ * @alias node:events
  */
 
 export type Listener = (...args: any[]) => void

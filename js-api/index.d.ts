@@ -17,6 +17,302 @@ interface WindowEventMap {
   runtimeinit: CustomEvent<{ index: number }>
 }
 
+declare module 'oro:application' {
+  /**
+   * `oro:application` — the running app: its config, its windows, exiting.
+   * @module oro:application
+   */
+
+  import { ApplicationWindow, createWindow } from 'oro:window'
+
+  export { ApplicationWindow, createWindow }
+
+  /** The app's config as flattened keys, from `__args.config`. Frozen. */
+  export const config: Readonly<Record<string, unknown>>
+  /** The oro-framework version serving the app. */
+  export const runtimeVersion: string | undefined
+  /** True between `applicationpause` and the next `applicationresume`. */
+  export function isPaused (): boolean
+  export function getCurrentWindowIndex (): number
+  /** The open windows (optionally only `indices`), sorted by index. */
+  export function getWindows (indices?: number[]): Promise<ApplicationWindow[]>
+  /** The window with `index`, or `undefined`. */
+  export function getWindow (index: number): Promise<ApplicationWindow | undefined>
+  /** The window this code runs in, with the host's fields. */
+  export function getCurrentWindow (): Promise<ApplicationWindow>
+  /** Stop the app with exit `code` (default 0). */
+  export function exit (code?: number): Promise<unknown>
+
+  const application: {
+    ApplicationWindow: typeof ApplicationWindow
+    config: typeof config
+    createWindow: typeof createWindow
+    exit: typeof exit
+    getCurrentWindow: typeof getCurrentWindow
+    getCurrentWindowIndex: typeof getCurrentWindowIndex
+    getWindow: typeof getWindow
+    getWindows: typeof getWindows
+    isPaused: typeof isPaused
+    runtimeVersion: typeof runtimeVersion
+  }
+  export default application
+}
+
+declare module 'oro:bootstrap' {
+  /**
+   * `oro:bootstrap` — maps `ipc://` URLs onto the bridge, re-dispatches host events on
+   * `globalThis`, dispatches `runtimeinit`. Loaded first in every page by the preload.
+   * @module oro:bootstrap
+   */
+
+  /** What the preload puts in `globalThis.__args`. */
+  export interface OroArgs {
+    /** This window's index (0 is the main window). */
+    index: number
+    /** The app's config as flattened keys (`meta_title`...). */
+    config: Record<string, unknown>
+    /** oro-framework version. */
+    version: string
+    capabilities: { streaming: { sseIncremental: boolean, chunkedIncremental: boolean }, [name: string]: unknown }
+    /** Conduit connection details when the oro-conduit plugin is active, else null. */
+    conduit: { port: number, key: string, [field: string]: unknown } | null
+    /** The app origin, `http://127.0.0.1:<port>`. */
+    origin: string
+    windowCount: number
+    /** The app's protocol handlers by scheme (`oro:protocol-handlers`). */
+    protocolHandlers?: Record<string, { scheme: string, scriptURL: string, scope: string }>
+    [field: string]: unknown
+  }
+
+  /** Event names the host channel listens for from the start. */
+  export const KNOWN_EVENTS: readonly string[]
+
+  /** How long `runtimeinit` waits for the event channel to open, in ms. */
+  export const CHANNEL_OPEN_TIMEOUT: number
+
+  export interface BootstrapState {
+    installed: boolean
+    ready: boolean
+    whenReady: Promise<void>
+    channel: EventSource | null
+    subscribed: Set<string>
+    /** Ids of the host events dispatched recently (duplicates from a second channel are dropped). */
+    seenEventIds: Set<string>
+    originals: Record<string, unknown>
+    resolveReady (): void
+  }
+
+  /** The bridge URL for an `ipc://` URL, or `null` when `input` is not one. */
+  export function toIPCURL (input: string | URL | { url: string }, options?: { origin?: string, index?: number }): string | null
+  export function getState (target?: object): BootstrapState
+  /** True once `runtimeinit` was dispatched. */
+  export function isReady (): boolean
+  /** Resolves when `runtimeinit` has been dispatched. */
+  export function whenReady (): Promise<void>
+  /** Dispatch `new CustomEvent(name, {detail})` on `globalThis`. */
+  export function dispatchHostEvent (name: string, detail: unknown): boolean
+  /** Dispatch host event `name` unless an event with the same host-assigned `id` already was
+   * (events may arrive on the SSE channel and on a Conduit socket). */
+  export function deliverHostEvent (name: string, detail: unknown, id?: string | number | null): boolean
+  /** Make the host channel deliver events named `name`. */
+  export function subscribe (name: string): void
+  /** Wrap `fetch`, `EventSource` and `XMLHttpRequest.open` so `ipc://` URLs reach the bridge. */
+  export function installURLMapping (target?: object): void
+  /** Open `/oro/events?window=<index>` and subscribe it to `KNOWN_EVENTS`. */
+  export function openChannel (target?: object): EventSource | null
+  /** Install everything; idempotent. Runs on import when `globalThis.isOroRuntime === true`. */
+  export function install (options?: { channel?: boolean, channelTimeout?: number }): BootstrapState
+
+  const bootstrap: {
+    CHANNEL_OPEN_TIMEOUT: typeof CHANNEL_OPEN_TIMEOUT
+    KNOWN_EVENTS: typeof KNOWN_EVENTS
+    deliverHostEvent: typeof deliverHostEvent
+    dispatchHostEvent: typeof dispatchHostEvent
+    getState: typeof getState
+    install: typeof install
+    installURLMapping: typeof installURLMapping
+    isReady: typeof isReady
+    openChannel: typeof openChannel
+    subscribe: typeof subscribe
+    toIPCURL: typeof toIPCURL
+    whenReady: typeof whenReady
+  }
+  export default bootstrap
+}
+
+declare module 'oro:buffer' {
+  /**
+   * `oro:buffer` (also `node:buffer`) — Node's `buffer` (the `buffer` npm package).
+   * @module oro:buffer
+   * @alias node:buffer
+   */
+
+  export type BufferEncoding =
+    | 'ascii' | 'utf8' | 'utf-8' | 'utf16le' | 'utf-16le' | 'ucs2' | 'ucs-2'
+    | 'base64' | 'base64url' | 'latin1' | 'binary' | 'hex'
+
+  export class Buffer extends Uint8Array {
+    /** Backed by an `ArrayBuffer`. */
+    readonly buffer: ArrayBuffer
+    static poolSize: number
+    static from (data: string, encoding?: BufferEncoding): Buffer
+    static from (data: ArrayBuffer | SharedArrayBuffer, byteOffset?: number, length?: number): Buffer
+    static from (data: Uint8Array | readonly number[] | ArrayLike<number> | Iterable<number>): Buffer
+    static from (data: { valueOf (): string | object } | { [Symbol.toPrimitive] (hint: 'string'): string }, encodingOrOffset?: BufferEncoding | number, length?: number): Buffer
+    static alloc (size: number, fill?: string | number | Uint8Array, encoding?: BufferEncoding): Buffer
+    static allocUnsafe (size: number): Buffer
+    static allocUnsafeSlow (size: number): Buffer
+    static byteLength (value: string | ArrayBufferView | ArrayBuffer | SharedArrayBuffer, encoding?: BufferEncoding): number
+    static compare (a: Uint8Array, b: Uint8Array): -1 | 0 | 1
+    static concat (list: readonly Uint8Array[], totalLength?: number): Buffer
+    static isBuffer (value: unknown): value is Buffer
+    static isEncoding (encoding: string): encoding is BufferEncoding
+
+    write (string: string, encoding?: BufferEncoding): number
+    write (string: string, offset: number, encoding?: BufferEncoding): number
+    write (string: string, offset: number, length: number, encoding?: BufferEncoding): number
+    toString (encoding?: BufferEncoding, start?: number, end?: number): string
+    toJSON (): { type: 'Buffer', data: number[] }
+    equals (other: Uint8Array): boolean
+    compare (target: Uint8Array, targetStart?: number, targetEnd?: number, sourceStart?: number, sourceEnd?: number): -1 | 0 | 1
+    copy (target: Uint8Array, targetStart?: number, sourceStart?: number, sourceEnd?: number): number
+    slice (start?: number, end?: number): Buffer
+    subarray (start?: number, end?: number): Buffer
+    fill (value: string | number | Uint8Array, offset?: number, end?: number, encoding?: BufferEncoding): this
+    indexOf (value: string | number | Uint8Array, byteOffset?: number, encoding?: BufferEncoding): number
+    lastIndexOf (value: string | number | Uint8Array, byteOffset?: number, encoding?: BufferEncoding): number
+    includes (value: string | number | Uint8Array, byteOffset?: number, encoding?: BufferEncoding): boolean
+    swap16 (): this
+    swap32 (): this
+    swap64 (): this
+
+    readUInt8 (offset?: number): number
+    readUInt16LE (offset?: number): number
+    readUInt16BE (offset?: number): number
+    readUInt32LE (offset?: number): number
+    readUInt32BE (offset?: number): number
+    readUIntLE (offset: number, byteLength: number): number
+    readUIntBE (offset: number, byteLength: number): number
+    readInt8 (offset?: number): number
+    readInt16LE (offset?: number): number
+    readInt16BE (offset?: number): number
+    readInt32LE (offset?: number): number
+    readInt32BE (offset?: number): number
+    readIntLE (offset: number, byteLength: number): number
+    readIntBE (offset: number, byteLength: number): number
+    readFloatLE (offset?: number): number
+    readFloatBE (offset?: number): number
+    readDoubleLE (offset?: number): number
+    readDoubleBE (offset?: number): number
+    readBigUInt64LE (offset?: number): bigint
+    readBigUInt64BE (offset?: number): bigint
+    readBigInt64LE (offset?: number): bigint
+    readBigInt64BE (offset?: number): bigint
+    readUint8: Buffer['readUInt8']
+    readUint16LE: Buffer['readUInt16LE']
+    readUint16BE: Buffer['readUInt16BE']
+    readUint32LE: Buffer['readUInt32LE']
+    readUint32BE: Buffer['readUInt32BE']
+
+    writeUInt8 (value: number, offset?: number): number
+    writeUInt16LE (value: number, offset?: number): number
+    writeUInt16BE (value: number, offset?: number): number
+    writeUInt32LE (value: number, offset?: number): number
+    writeUInt32BE (value: number, offset?: number): number
+    writeUIntLE (value: number, offset: number, byteLength: number): number
+    writeUIntBE (value: number, offset: number, byteLength: number): number
+    writeInt8 (value: number, offset?: number): number
+    writeInt16LE (value: number, offset?: number): number
+    writeInt16BE (value: number, offset?: number): number
+    writeInt32LE (value: number, offset?: number): number
+    writeInt32BE (value: number, offset?: number): number
+    writeIntLE (value: number, offset: number, byteLength: number): number
+    writeIntBE (value: number, offset: number, byteLength: number): number
+    writeFloatLE (value: number, offset?: number): number
+    writeFloatBE (value: number, offset?: number): number
+    writeDoubleLE (value: number, offset?: number): number
+    writeDoubleBE (value: number, offset?: number): number
+    writeBigUInt64LE (value: bigint, offset?: number): number
+    writeBigUInt64BE (value: bigint, offset?: number): number
+    writeBigInt64LE (value: bigint, offset?: number): number
+    writeBigInt64BE (value: bigint, offset?: number): number
+    writeUint8: Buffer['writeUInt8']
+    writeUint16LE: Buffer['writeUInt16LE']
+    writeUint16BE: Buffer['writeUInt16BE']
+    writeUint32LE: Buffer['writeUInt32LE']
+    writeUint32BE: Buffer['writeUInt32BE']
+  }
+
+  /** @deprecated use `Buffer.allocUnsafeSlow()` */
+  export const SlowBuffer: { new (size: number): Buffer, (size: number): Buffer, prototype: Buffer }
+  export const INSPECT_MAX_BYTES: number
+  export const kMaxLength: number
+  export const kStringMaxLength: number
+  export const constants: { readonly MAX_LENGTH: number, readonly MAX_STRING_LENGTH: number }
+  export function isUtf8 (input: ArrayBuffer | ArrayBufferView): boolean
+  export function isAscii (input: ArrayBuffer | ArrayBufferView): boolean
+  export const Blob: typeof globalThis.Blob
+  export const File: typeof globalThis.File
+  export const atob: typeof globalThis.atob
+  export const btoa: typeof globalThis.btoa
+
+  const buffer: {
+    Buffer: typeof Buffer
+    SlowBuffer: typeof SlowBuffer
+    INSPECT_MAX_BYTES: number
+    kMaxLength: number
+    kStringMaxLength: number
+    constants: typeof constants
+    isUtf8: typeof isUtf8
+    isAscii: typeof isAscii
+    Blob: typeof Blob
+    File: typeof File
+    atob: typeof atob
+    btoa: typeof btoa
+  }
+  export default buffer
+}
+
+declare module 'oro:diagnostics' {
+  /**
+   * `oro:diagnostics` — host counters and reference streams.
+   * @module oro:diagnostics
+   */
+
+  import type { IPCStream } from 'oro:ipc'
+
+  export interface Diagnostics {
+    routes: { count: number, calls: Record<string, number> }
+    requests: { active: number }
+    streams: { open: number }
+    services: { running: string[] }
+    events: { subscribers: number }
+    plugins: Record<string, unknown>
+    lifecycle: string
+  }
+
+  export interface Capabilities {
+    streaming: { sseIncremental: boolean, chunkedIncremental: boolean }
+  }
+
+  /** Counters of the running host. */
+  export function query (): Promise<Diagnostics>
+  /** Which streamed replies reach the page incrementally. */
+  export function capabilities (): Promise<Capabilities>
+  /** Reference SSE stream: `count` events `{index, count}`, `interval` ms apart. */
+  export function sse (options?: { count?: number, interval?: number, name?: string, signal?: AbortSignal }): IPCStream<{ index: number, count: number }>
+  /** Reference chunked stream: `chunks` chunks of `chunkSize` bytes. */
+  export function chunks (options?: { chunks?: number, chunkSize?: number, interval?: number, signal?: AbortSignal }): IPCStream<Uint8Array>
+
+  const diagnostics: {
+    capabilities: typeof capabilities
+    chunks: typeof chunks
+    query: typeof query
+    sse: typeof sse
+  }
+  export default diagnostics
+}
+
 declare module 'oro:errors' {
   /**
    * `oro:errors` — the error classes of the IPC bridge, and rehydration of the `err` object of a
@@ -166,6 +462,136 @@ declare module 'oro:errors' {
     exceptionWithHostPort: typeof exceptionWithHostPort
   }
   export default errors
+}
+
+declare module 'oro:events' {
+  /**
+   * `oro:events` (also `node:events`) — Node's `events` module (the `events` npm package).
+   * @module oro:events
+   * @alias node:events
+   */
+
+  export type Listener = (...args: any[]) => void
+
+  export class EventEmitter {
+    constructor ()
+    /** Default max listeners of new emitters (10). */
+    static defaultMaxListeners: number
+    static readonly EventEmitter: typeof EventEmitter
+    static once: typeof once
+    static on: typeof on
+    static getEventListeners: typeof getEventListeners
+    static setMaxListeners: typeof setMaxListeners
+    static addAbortListener: typeof addAbortListener
+    /** @deprecated use `emitter.listenerCount(event)` */
+    static listenerCount (emitter: EventEmitter, event: string | symbol): number
+
+    addListener (event: string | symbol, listener: Listener): this
+    on (event: string | symbol, listener: Listener): this
+    once (event: string | symbol, listener: Listener): this
+    prependListener (event: string | symbol, listener: Listener): this
+    prependOnceListener (event: string | symbol, listener: Listener): this
+    removeListener (event: string | symbol, listener: Listener): this
+    off (event: string | symbol, listener: Listener): this
+    removeAllListeners (event?: string | symbol): this
+    setMaxListeners (n: number): this
+    getMaxListeners (): number
+    listeners (event: string | symbol): Function[]
+    rawListeners (event: string | symbol): Function[]
+    emit (event: string | symbol, ...args: any[]): boolean
+    listenerCount (event: string | symbol): number
+    eventNames (): Array<string | symbol>
+  }
+
+  /** Resolves with the arguments of the next `event`; rejects on `error`. */
+  export function once (emitter: EventEmitter | EventTarget, event: string | symbol): Promise<any[]>
+  /** Async iterator over `event` emissions (each item the array of arguments). */
+  export function on (emitter: EventEmitter | EventTarget, event: string | symbol, options?: { signal?: AbortSignal }): AsyncIterableIterator<any[]>
+  export function getEventListeners (emitter: EventEmitter, event: string | symbol): Function[]
+  export function setMaxListeners (n?: number, ...emitters: EventEmitter[]): void
+  /** @deprecated use `emitter.listenerCount(event)` */
+  export function listenerCount (emitter: EventEmitter, event: string | symbol): number
+  export function addAbortListener (signal: AbortSignal, listener: (event: Event) => void): { dispose (): void }
+
+  export default EventEmitter
+}
+
+declare module 'oro:hooks' {
+  /**
+   * `oro:hooks` — lifecycle and host events. Every `on*` function returns an unsubscribe function.
+   * @module oro:hooks
+   */
+
+  /** A host event: `event.detail` is its JSON payload. */
+  export type HostEventListener<D = any> = (event: CustomEvent<D>) => void
+
+  export interface ListenOptions {
+    once?: boolean
+    signal?: AbortSignal
+  }
+
+  /** Call `callback` for every `name` event on `globalThis` (host events of any name included). */
+  export function on<D = any> (name: string, callback: HostEventListener<D>, options?: ListenOptions): () => void
+  /** Like `on()`, for the first event only. */
+  export function once<D = any> (name: string, callback: HostEventListener<D>): () => void
+  /** Window hidden or minimized, app in background. */
+  export function onApplicationPause (callback: HostEventListener): () => void
+  /** Window shown or restored, app in foreground. */
+  export function onApplicationResume (callback: HostEventListener): () => void
+  /** The app is about to stop. */
+  export function onApplicationStop (callback: HostEventListener): () => void
+  /** The app was opened through a URL of its own protocol. */
+  export function onApplicationURL (callback: HostEventListener<{ url: string, [field: string]: unknown }>): () => void
+  /** A runtime permission changed (`{name, state}`). */
+  export function onPermissionChange (callback: HostEventListener<{ name: string, state: string, [field: string]: unknown }>): () => void
+  /** The runtime is initialised (`runtimeinit`); on a microtask if it already is. */
+  export function onReady (callback: () => void): () => void
+  /** Same as `onReady()`. */
+  export const onInit: typeof onReady
+  /** The page's `load` event fired (on a microtask if it already did). */
+  export function onLoad (callback: () => void): () => void
+  export function onOnline (callback: (event: Event) => void): () => void
+  export function onOffline (callback: (event: Event) => void): () => void
+  /** Uncaught errors and unhandled rejections. */
+  export function onError (callback: (event: Event) => void): () => void
+
+  const hooks: {
+    on: typeof on
+    once: typeof once
+    onApplicationPause: typeof onApplicationPause
+    onApplicationResume: typeof onApplicationResume
+    onApplicationStop: typeof onApplicationStop
+    onApplicationURL: typeof onApplicationURL
+    onError: typeof onError
+    onInit: typeof onInit
+    onLoad: typeof onLoad
+    onOffline: typeof onOffline
+    onOnline: typeof onOnline
+    onPermissionChange: typeof onPermissionChange
+    onReady: typeof onReady
+  }
+  export default hooks
+}
+
+declare module 'oro:ip' {
+  /**
+   * `oro:ip` — IP address literals as Node tells them apart (`net.isIP`, `isIPv4`, `isIPv6`).
+   * @module oro:ip
+   */
+
+  /** Dotted decimal without leading zeros. */
+  export function isIPv4 (input: unknown): boolean
+  /** Any textual IPv6 form (an IPv4 tail, a zone id `%eth0`). */
+  export function isIPv6 (input: unknown): boolean
+  /** 4, 6, or 0 when `input` is no IP address. */
+  export function isIP (input: unknown): 0 | 4 | 6
+
+  const ip: {
+    isIP: typeof isIP
+    isIPv4: typeof isIPv4
+    isIPv6: typeof isIPv6
+  }
+  export default ip
 }
 
 declare module 'oro:ipc' {
@@ -363,302 +789,12 @@ declare module 'oro:ipc' {
   export default ipc
 }
 
-declare module 'oro:bootstrap' {
-  /**
-   * `oro:bootstrap` — maps `ipc://` URLs onto the bridge, re-dispatches host events on
-   * `globalThis`, dispatches `runtimeinit`. Loaded first in every page by the preload.
-   * @module oro:bootstrap
-   */
-
-  /** What the preload puts in `globalThis.__args`. */
-  export interface OroArgs {
-    /** This window's index (0 is the main window). */
-    index: number
-    /** The app's config as flattened keys (`meta_title`...). */
-    config: Record<string, unknown>
-    /** oro-framework version. */
-    version: string
-    capabilities: { streaming: { sseIncremental: boolean, chunkedIncremental: boolean }, [name: string]: unknown }
-    /** Conduit connection details when the oro-conduit plugin is active, else null. */
-    conduit: { port: number, key: string, [field: string]: unknown } | null
-    /** The app origin, `http://127.0.0.1:<port>`. */
-    origin: string
-    windowCount: number
-    /** The app's protocol handlers by scheme (`oro:protocol-handlers`). */
-    protocolHandlers?: Record<string, { scheme: string, scriptURL: string, scope: string }>
-    [field: string]: unknown
-  }
-
-  /** Event names the host channel listens for from the start. */
-  export const KNOWN_EVENTS: readonly string[]
-
-  /** How long `runtimeinit` waits for the event channel to open, in ms. */
-  export const CHANNEL_OPEN_TIMEOUT: number
-
-  export interface BootstrapState {
-    installed: boolean
-    ready: boolean
-    whenReady: Promise<void>
-    channel: EventSource | null
-    subscribed: Set<string>
-    /** Ids of the host events dispatched recently (duplicates from a second channel are dropped). */
-    seenEventIds: Set<string>
-    originals: Record<string, unknown>
-    resolveReady (): void
-  }
-
-  /** The bridge URL for an `ipc://` URL, or `null` when `input` is not one. */
-  export function toIPCURL (input: string | URL | { url: string }, options?: { origin?: string, index?: number }): string | null
-  export function getState (target?: object): BootstrapState
-  /** True once `runtimeinit` was dispatched. */
-  export function isReady (): boolean
-  /** Resolves when `runtimeinit` has been dispatched. */
-  export function whenReady (): Promise<void>
-  /** Dispatch `new CustomEvent(name, {detail})` on `globalThis`. */
-  export function dispatchHostEvent (name: string, detail: unknown): boolean
-  /** Dispatch host event `name` unless an event with the same host-assigned `id` already was
-   * (events may arrive on the SSE channel and on a Conduit socket). */
-  export function deliverHostEvent (name: string, detail: unknown, id?: string | number | null): boolean
-  /** Make the host channel deliver events named `name`. */
-  export function subscribe (name: string): void
-  /** Wrap `fetch`, `EventSource` and `XMLHttpRequest.open` so `ipc://` URLs reach the bridge. */
-  export function installURLMapping (target?: object): void
-  /** Open `/oro/events?window=<index>` and subscribe it to `KNOWN_EVENTS`. */
-  export function openChannel (target?: object): EventSource | null
-  /** Install everything; idempotent. Runs on import when `globalThis.isOroRuntime === true`. */
-  export function install (options?: { channel?: boolean, channelTimeout?: number }): BootstrapState
-
-  const bootstrap: {
-    CHANNEL_OPEN_TIMEOUT: typeof CHANNEL_OPEN_TIMEOUT
-    KNOWN_EVENTS: typeof KNOWN_EVENTS
-    deliverHostEvent: typeof deliverHostEvent
-    dispatchHostEvent: typeof dispatchHostEvent
-    getState: typeof getState
-    install: typeof install
-    installURLMapping: typeof installURLMapping
-    isReady: typeof isReady
-    openChannel: typeof openChannel
-    subscribe: typeof subscribe
-    toIPCURL: typeof toIPCURL
-    whenReady: typeof whenReady
-  }
-  export default bootstrap
-}
-
-declare module 'oro:hooks' {
-  /**
-   * `oro:hooks` — lifecycle and host events. Every `on*` function returns an unsubscribe function.
-   * @module oro:hooks
-   */
-
-  /** A host event: `event.detail` is its JSON payload. */
-  export type HostEventListener<D = any> = (event: CustomEvent<D>) => void
-
-  export interface ListenOptions {
-    once?: boolean
-    signal?: AbortSignal
-  }
-
-  /** Call `callback` for every `name` event on `globalThis` (host events of any name included). */
-  export function on<D = any> (name: string, callback: HostEventListener<D>, options?: ListenOptions): () => void
-  /** Like `on()`, for the first event only. */
-  export function once<D = any> (name: string, callback: HostEventListener<D>): () => void
-  /** Window hidden or minimized, app in background. */
-  export function onApplicationPause (callback: HostEventListener): () => void
-  /** Window shown or restored, app in foreground. */
-  export function onApplicationResume (callback: HostEventListener): () => void
-  /** The app is about to stop. */
-  export function onApplicationStop (callback: HostEventListener): () => void
-  /** The app was opened through a URL of its own protocol. */
-  export function onApplicationURL (callback: HostEventListener<{ url: string, [field: string]: unknown }>): () => void
-  /** A runtime permission changed (`{name, state}`). */
-  export function onPermissionChange (callback: HostEventListener<{ name: string, state: string, [field: string]: unknown }>): () => void
-  /** The runtime is initialised (`runtimeinit`); on a microtask if it already is. */
-  export function onReady (callback: () => void): () => void
-  /** Same as `onReady()`. */
-  export const onInit: typeof onReady
-  /** The page's `load` event fired (on a microtask if it already did). */
-  export function onLoad (callback: () => void): () => void
-  export function onOnline (callback: (event: Event) => void): () => void
-  export function onOffline (callback: (event: Event) => void): () => void
-  /** Uncaught errors and unhandled rejections. */
-  export function onError (callback: (event: Event) => void): () => void
-
-  const hooks: {
-    on: typeof on
-    once: typeof once
-    onApplicationPause: typeof onApplicationPause
-    onApplicationResume: typeof onApplicationResume
-    onApplicationStop: typeof onApplicationStop
-    onApplicationURL: typeof onApplicationURL
-    onError: typeof onError
-    onInit: typeof onInit
-    onLoad: typeof onLoad
-    onOffline: typeof onOffline
-    onOnline: typeof onOnline
-    onPermissionChange: typeof onPermissionChange
-    onReady: typeof onReady
-  }
-  export default hooks
-}
-
-declare module 'oro:application' {
-  /**
-   * `oro:application` — the running app: its config, its windows, exiting.
-   * @module oro:application
-   */
-
-  import { ApplicationWindow, createWindow } from 'oro:window'
-
-  export { ApplicationWindow, createWindow }
-
-  /** The app's config as flattened keys, from `__args.config`. Frozen. */
-  export const config: Readonly<Record<string, unknown>>
-  /** The oro-framework version serving the app. */
-  export const runtimeVersion: string | undefined
-  /** True between `applicationpause` and the next `applicationresume`. */
-  export function isPaused (): boolean
-  export function getCurrentWindowIndex (): number
-  /** The open windows (optionally only `indices`), sorted by index. */
-  export function getWindows (indices?: number[]): Promise<ApplicationWindow[]>
-  /** The window with `index`, or `undefined`. */
-  export function getWindow (index: number): Promise<ApplicationWindow | undefined>
-  /** The window this code runs in, with the host's fields. */
-  export function getCurrentWindow (): Promise<ApplicationWindow>
-  /** Stop the app with exit `code` (default 0). */
-  export function exit (code?: number): Promise<unknown>
-
-  const application: {
-    ApplicationWindow: typeof ApplicationWindow
-    config: typeof config
-    createWindow: typeof createWindow
-    exit: typeof exit
-    getCurrentWindow: typeof getCurrentWindow
-    getCurrentWindowIndex: typeof getCurrentWindowIndex
-    getWindow: typeof getWindow
-    getWindows: typeof getWindows
-    isPaused: typeof isPaused
-    runtimeVersion: typeof runtimeVersion
-  }
-  export default application
-}
-
-declare module 'oro:window' {
-  /**
-   * `oro:window` — the app's native windows.
-   * @module oro:window
-   */
-
-  export interface WindowSize {
-    width: number
-    height: number
-  }
-
-  /** What the host reports about a window. */
-  export interface WindowDescriptor {
-    index: number
-    title?: string
-    /** `none`, `created`, `shown`, `hidden`, `closing`, `closed` */
-    status?: string
-    url?: string | null
-    isReady?: boolean
-    width?: number
-    height?: number
-    [field: string]: unknown
-  }
-
-  /** A native window, by index; reported fields are copied onto it as a snapshot. */
-  export class ApplicationWindow {
-    constructor (indexOrDescriptor: number | WindowDescriptor)
-    readonly index: number
-    title?: string
-    status?: string
-    width?: number
-    height?: number
-    url?: string | null
-    isReady?: boolean
-    [field: string]: unknown
-    getTitle (): Promise<string>
-    getSize (): Promise<WindowSize>
-    setTitle (title: string): Promise<unknown>
-    setSize (size: WindowSize): Promise<unknown>
-    show (): Promise<unknown>
-    hide (): Promise<unknown>
-    close (): Promise<unknown>
-    navigate (url: string | URL): Promise<unknown>
-    /** Evaluate `source` in the window, where the backend allows (else `NotSupportedError`). */
-    eval (source: string): Promise<unknown>
-    /** Tell the host the page has loaded and rendered (route `window.ready`). */
-    ready (): Promise<unknown>
-    /** Send `event` (detail `value`) to this window's page only; or Oro's options form. */
-    send (event: string, value?: unknown): Promise<unknown>
-    send (options: { event: string, value?: unknown, window?: number }): Promise<unknown>
-    /** Dispatch `event` (detail `value`) in this window's page. */
-    emit (event: string, value?: unknown): Promise<unknown>
-    toJSON (): WindowDescriptor
-  }
-
-  /** Options of `createWindow` (Oro's other `window.create` options are accepted and reported). */
-  export interface WindowOptions {
-    /** 0..63; `-1` or absent: the next free index. */
-    index?: number
-    /** A path of the app (default `/`) or a URL on an allowed origin. */
-    url?: string
-    title?: string
-    width?: number
-    height?: number
-    minWidth?: number
-    minHeight?: number
-    resizable?: boolean
-    frameless?: boolean
-    /** Create it hidden. */
-    headless?: boolean
-    /** Closing it stops the app. */
-    shouldExitApplicationOnClose?: boolean
-    [option: string]: unknown
-  }
-
-  /** What `createWindow` resolves with: the window, plus what creating it reported. */
-  export interface CreatedWindow extends ApplicationWindow {
-    /** Headless only: the single-use URL that opens the window's page. */
-    launchUrl?: string | null
-    /** The given options no backend here applies. */
-    unsupported?: string[]
-  }
-
-  /** Detail of the `windowcreate`, `windowshow`, `windowhide` and `windowclose` events. */
-  export interface WindowStatusDetail {
-    index: number
-    status: string
-    window: WindowDescriptor
-  }
-
-  /** Open a new window (at most 64). */
-  export function createWindow (options?: WindowOptions): Promise<CreatedWindow>
-  /** Every window the app has had, sorted by index. */
-  export function getWindows (): Promise<ApplicationWindow[]>
-
-  export function getCurrentWindowIndex (): number
-  /** The window this code runs in (synchronous; methods do the IPC). */
-  export function getCurrentWindow (): ApplicationWindow
-  export function getWindow (index: number): ApplicationWindow
-
-  const windowModule: {
-    ApplicationWindow: typeof ApplicationWindow
-    createWindow: typeof createWindow
-    getCurrentWindow: typeof getCurrentWindow
-    getCurrentWindowIndex: typeof getCurrentWindowIndex
-    getWindow: typeof getWindow
-    getWindows: typeof getWindows
-  }
-  export default windowModule
-}
-
 declare module 'oro:os' {
   /**
    * `oro:os` (also `node:os`) — Node's `os`: facts handed to the page at load answer at once,
    * live values (`uptime`, `availableMemory`, `networkInterfaces`) return promises.
    * @module oro:os
+   * @alias node:os
    */
 
   export interface CpuInfo {
@@ -773,101 +909,11 @@ declare module 'oro:os' {
   export default os
 }
 
-declare module 'oro:diagnostics' {
-  /**
-   * `oro:diagnostics` — host counters and reference streams.
-   * @module oro:diagnostics
-   */
-
-  import type { IPCStream } from 'oro:ipc'
-
-  export interface Diagnostics {
-    routes: { count: number, calls: Record<string, number> }
-    requests: { active: number }
-    streams: { open: number }
-    services: { running: string[] }
-    events: { subscribers: number }
-    plugins: Record<string, unknown>
-    lifecycle: string
-  }
-
-  export interface Capabilities {
-    streaming: { sseIncremental: boolean, chunkedIncremental: boolean }
-  }
-
-  /** Counters of the running host. */
-  export function query (): Promise<Diagnostics>
-  /** Which streamed replies reach the page incrementally. */
-  export function capabilities (): Promise<Capabilities>
-  /** Reference SSE stream: `count` events `{index, count}`, `interval` ms apart. */
-  export function sse (options?: { count?: number, interval?: number, name?: string, signal?: AbortSignal }): IPCStream<{ index: number, count: number }>
-  /** Reference chunked stream: `chunks` chunks of `chunkSize` bytes. */
-  export function chunks (options?: { chunks?: number, chunkSize?: number, interval?: number, signal?: AbortSignal }): IPCStream<Uint8Array>
-
-  const diagnostics: {
-    capabilities: typeof capabilities
-    chunks: typeof chunks
-    query: typeof query
-    sse: typeof sse
-  }
-  export default diagnostics
-}
-
-declare module 'oro:events' {
-  /**
-   * `oro:events` (also `node:events`) — Node's `events` module (the `events` npm package).
-   * @module oro:events
-   */
-
-  export type Listener = (...args: any[]) => void
-
-  export class EventEmitter {
-    constructor ()
-    /** Default max listeners of new emitters (10). */
-    static defaultMaxListeners: number
-    static readonly EventEmitter: typeof EventEmitter
-    static once: typeof once
-    static on: typeof on
-    static getEventListeners: typeof getEventListeners
-    static setMaxListeners: typeof setMaxListeners
-    static addAbortListener: typeof addAbortListener
-    /** @deprecated use `emitter.listenerCount(event)` */
-    static listenerCount (emitter: EventEmitter, event: string | symbol): number
-
-    addListener (event: string | symbol, listener: Listener): this
-    on (event: string | symbol, listener: Listener): this
-    once (event: string | symbol, listener: Listener): this
-    prependListener (event: string | symbol, listener: Listener): this
-    prependOnceListener (event: string | symbol, listener: Listener): this
-    removeListener (event: string | symbol, listener: Listener): this
-    off (event: string | symbol, listener: Listener): this
-    removeAllListeners (event?: string | symbol): this
-    setMaxListeners (n: number): this
-    getMaxListeners (): number
-    listeners (event: string | symbol): Function[]
-    rawListeners (event: string | symbol): Function[]
-    emit (event: string | symbol, ...args: any[]): boolean
-    listenerCount (event: string | symbol): number
-    eventNames (): Array<string | symbol>
-  }
-
-  /** Resolves with the arguments of the next `event`; rejects on `error`. */
-  export function once (emitter: EventEmitter | EventTarget, event: string | symbol): Promise<any[]>
-  /** Async iterator over `event` emissions (each item the array of arguments). */
-  export function on (emitter: EventEmitter | EventTarget, event: string | symbol, options?: { signal?: AbortSignal }): AsyncIterableIterator<any[]>
-  export function getEventListeners (emitter: EventEmitter, event: string | symbol): Function[]
-  export function setMaxListeners (n?: number, ...emitters: EventEmitter[]): void
-  /** @deprecated use `emitter.listenerCount(event)` */
-  export function listenerCount (emitter: EventEmitter, event: string | symbol): number
-  export function addAbortListener (signal: AbortSignal, listener: (event: Event) => void): { dispose (): void }
-
-  export default EventEmitter
-}
-
 declare module 'oro:path' {
   /**
    * `oro:path` (also `node:path`) — Node's POSIX `path` (the `path-browserify` npm package).
    * @module oro:path
+   * @alias node:path
    */
 
   export interface ParsedPath {
@@ -922,142 +968,98 @@ declare module 'oro:path' {
   export default path
 }
 
-declare module 'oro:buffer' {
+declare module 'oro:protocol-handlers' {
   /**
-   * `oro:buffer` (also `node:buffer`) — Node's `buffer` (the `buffer` npm package).
-   * @module oro:buffer
+   * `oro:protocol-handlers` — URLs of the app's own schemes (`web+demo://host/path?q`), served by
+   * the scheme's Service Worker at `/oro/protocol/web+demo/host/path?q` on the app origin.
+   * @module oro:protocol-handlers
    */
 
-  export type BufferEncoding =
-    | 'ascii' | 'utf8' | 'utf-8' | 'utf16le' | 'utf-16le' | 'ucs2' | 'ucs-2'
-    | 'base64' | 'base64url' | 'latin1' | 'binary' | 'hex'
-
-  export class Buffer extends Uint8Array {
-    /** Backed by an `ArrayBuffer`. */
-    readonly buffer: ArrayBuffer
-    static poolSize: number
-    static from (data: string, encoding?: BufferEncoding): Buffer
-    static from (data: ArrayBuffer | SharedArrayBuffer, byteOffset?: number, length?: number): Buffer
-    static from (data: Uint8Array | readonly number[] | ArrayLike<number> | Iterable<number>): Buffer
-    static from (data: { valueOf (): string | object } | { [Symbol.toPrimitive] (hint: 'string'): string }, encodingOrOffset?: BufferEncoding | number, length?: number): Buffer
-    static alloc (size: number, fill?: string | number | Uint8Array, encoding?: BufferEncoding): Buffer
-    static allocUnsafe (size: number): Buffer
-    static allocUnsafeSlow (size: number): Buffer
-    static byteLength (value: string | ArrayBufferView | ArrayBuffer | SharedArrayBuffer, encoding?: BufferEncoding): number
-    static compare (a: Uint8Array, b: Uint8Array): -1 | 0 | 1
-    static concat (list: readonly Uint8Array[], totalLength?: number): Buffer
-    static isBuffer (value: unknown): value is Buffer
-    static isEncoding (encoding: string): encoding is BufferEncoding
-
-    write (string: string, encoding?: BufferEncoding): number
-    write (string: string, offset: number, encoding?: BufferEncoding): number
-    write (string: string, offset: number, length: number, encoding?: BufferEncoding): number
-    toString (encoding?: BufferEncoding, start?: number, end?: number): string
-    toJSON (): { type: 'Buffer', data: number[] }
-    equals (other: Uint8Array): boolean
-    compare (target: Uint8Array, targetStart?: number, targetEnd?: number, sourceStart?: number, sourceEnd?: number): -1 | 0 | 1
-    copy (target: Uint8Array, targetStart?: number, sourceStart?: number, sourceEnd?: number): number
-    slice (start?: number, end?: number): Buffer
-    subarray (start?: number, end?: number): Buffer
-    fill (value: string | number | Uint8Array, offset?: number, end?: number, encoding?: BufferEncoding): this
-    indexOf (value: string | number | Uint8Array, byteOffset?: number, encoding?: BufferEncoding): number
-    lastIndexOf (value: string | number | Uint8Array, byteOffset?: number, encoding?: BufferEncoding): number
-    includes (value: string | number | Uint8Array, byteOffset?: number, encoding?: BufferEncoding): boolean
-    swap16 (): this
-    swap32 (): this
-    swap64 (): this
-
-    readUInt8 (offset?: number): number
-    readUInt16LE (offset?: number): number
-    readUInt16BE (offset?: number): number
-    readUInt32LE (offset?: number): number
-    readUInt32BE (offset?: number): number
-    readUIntLE (offset: number, byteLength: number): number
-    readUIntBE (offset: number, byteLength: number): number
-    readInt8 (offset?: number): number
-    readInt16LE (offset?: number): number
-    readInt16BE (offset?: number): number
-    readInt32LE (offset?: number): number
-    readInt32BE (offset?: number): number
-    readIntLE (offset: number, byteLength: number): number
-    readIntBE (offset: number, byteLength: number): number
-    readFloatLE (offset?: number): number
-    readFloatBE (offset?: number): number
-    readDoubleLE (offset?: number): number
-    readDoubleBE (offset?: number): number
-    readBigUInt64LE (offset?: number): bigint
-    readBigUInt64BE (offset?: number): bigint
-    readBigInt64LE (offset?: number): bigint
-    readBigInt64BE (offset?: number): bigint
-    readUint8: Buffer['readUInt8']
-    readUint16LE: Buffer['readUInt16LE']
-    readUint16BE: Buffer['readUInt16BE']
-    readUint32LE: Buffer['readUInt32LE']
-    readUint32BE: Buffer['readUInt32BE']
-
-    writeUInt8 (value: number, offset?: number): number
-    writeUInt16LE (value: number, offset?: number): number
-    writeUInt16BE (value: number, offset?: number): number
-    writeUInt32LE (value: number, offset?: number): number
-    writeUInt32BE (value: number, offset?: number): number
-    writeUIntLE (value: number, offset: number, byteLength: number): number
-    writeUIntBE (value: number, offset: number, byteLength: number): number
-    writeInt8 (value: number, offset?: number): number
-    writeInt16LE (value: number, offset?: number): number
-    writeInt16BE (value: number, offset?: number): number
-    writeInt32LE (value: number, offset?: number): number
-    writeInt32BE (value: number, offset?: number): number
-    writeIntLE (value: number, offset: number, byteLength: number): number
-    writeIntBE (value: number, offset: number, byteLength: number): number
-    writeFloatLE (value: number, offset?: number): number
-    writeFloatBE (value: number, offset?: number): number
-    writeDoubleLE (value: number, offset?: number): number
-    writeDoubleBE (value: number, offset?: number): number
-    writeBigUInt64LE (value: bigint, offset?: number): number
-    writeBigUInt64BE (value: bigint, offset?: number): number
-    writeBigInt64LE (value: bigint, offset?: number): number
-    writeBigInt64BE (value: bigint, offset?: number): number
-    writeUint8: Buffer['writeUInt8']
-    writeUint16LE: Buffer['writeUInt16LE']
-    writeUint16BE: Buffer['writeUInt16BE']
-    writeUint32LE: Buffer['writeUInt32LE']
-    writeUint32BE: Buffer['writeUInt32BE']
+  /** A registered scheme. */
+  export interface ProtocolHandler {
+    scheme: string
+    /** The worker script, an app path such as `/demo-sw.js`. */
+    scriptURL: string
+    /** `/oro/protocol/<scheme>/` */
+    scope: string
   }
 
-  /** @deprecated use `Buffer.allocUnsafeSlow()` */
-  export const SlowBuffer: { new (size: number): Buffer, (size: number): Buffer, prototype: Buffer }
-  export const INSPECT_MAX_BYTES: number
-  export const kMaxLength: number
-  export const kStringMaxLength: number
-  export const constants: { readonly MAX_LENGTH: number, readonly MAX_STRING_LENGTH: number }
-  export function isUtf8 (input: ArrayBuffer | ArrayBufferView): boolean
-  export function isAscii (input: ArrayBuffer | ArrayBufferView): boolean
-  export const Blob: typeof globalThis.Blob
-  export const File: typeof globalThis.File
-  export const atob: typeof globalThis.atob
-  export const btoa: typeof globalThis.btoa
+  /** The path prefix of protocol-handler URLs on the app origin. */
+  export const PROTOCOL_PREFIX: '/oro/protocol/'
+  /** Schemes HTML's `registerProtocolHandler` allows without the `web+` prefix. */
+  export const SAFELISTED_SCHEMES: readonly string[]
+  /** How long a protocol request waits for its worker to become active, in ms. */
+  export const WORKER_TIMEOUT: number
 
-  const buffer: {
-    Buffer: typeof Buffer
-    SlowBuffer: typeof SlowBuffer
-    INSPECT_MAX_BYTES: number
-    kMaxLength: number
-    kStringMaxLength: number
-    constants: typeof constants
-    isUtf8: typeof isUtf8
-    isAscii: typeof isAscii
-    Blob: typeof Blob
-    File: typeof File
-    atob: typeof atob
-    btoa: typeof btoa
+  /** `scheme` in lowercase if it may have a handler; throws `SecurityError` otherwise. */
+  export function checkScheme (scheme: string): string
+  /** The lower-case scheme of `url`, or `null`. */
+  export function schemeOf (url: string): string | null
+  /** The app path serving a protocol URL: `web+demo://h/p?q` → `/oro/protocol/web+demo/h/p?q`. */
+  export function toAppPath (url: string): string
+  /** The app URL serving `input` when it is a URL of a registered scheme, else `null`. */
+  export function toAppURL (input: string | URL | { url: string }): string | null
+  /** The registered schemes. */
+  export function getHandlers (): Record<string, ProtocolHandler>
+  /** The scheme's worker registration once its worker is active. */
+  export function ready (scheme: string): Promise<ServiceWorkerRegistration>
+  /** Register the workers of `__args.protocolHandlers` and map their URLs. Idempotent. */
+  export function install (target?: any): void
+  /** Serve `scheme` with the worker at `scriptURL` (default: the configured one). */
+  export function register (scheme: string, scriptURL?: string, data?: unknown): Promise<ServiceWorkerRegistration>
+  /** Stop serving `scheme` and unregister its worker. */
+  export function unregister (scheme: string): Promise<boolean>
+  /** The data kept with `scheme` (`null` when none). */
+  export function getData (scheme: string): Promise<unknown>
+  /** Keep `data` with `scheme`. */
+  export function setData (scheme: string, data: unknown): Promise<void>
+
+  /** The `EventSource` that `new EventSource('web+demo://...')` returns. */
+  export class ProtocolEventSource extends EventTarget {
+    static readonly CONNECTING: 0
+    static readonly OPEN: 1
+    static readonly CLOSED: 2
+    readonly CONNECTING: 0
+    readonly OPEN: 1
+    readonly CLOSED: 2
+    constructor (url: string, mapped: string, scheme: string, init?: EventSourceInit)
+    /** The app URL it connects to. */
+    readonly url: string
+    /** The protocol URL it was opened with. */
+    readonly protocolURL: string
+    readonly withCredentials: boolean
+    readonly readyState: number
+    onopen: ((event: Event) => void) | null
+    onmessage: ((event: MessageEvent) => void) | null
+    onerror: ((event: Event) => void) | null
+    close (): void
   }
-  export default buffer
+
+  const protocolHandlers: {
+    PROTOCOL_PREFIX: typeof PROTOCOL_PREFIX
+    SAFELISTED_SCHEMES: typeof SAFELISTED_SCHEMES
+    WORKER_TIMEOUT: typeof WORKER_TIMEOUT
+    ProtocolEventSource: typeof ProtocolEventSource
+    checkScheme: typeof checkScheme
+    getData: typeof getData
+    getHandlers: typeof getHandlers
+    install: typeof install
+    ready: typeof ready
+    register: typeof register
+    schemeOf: typeof schemeOf
+    setData: typeof setData
+    toAppPath: typeof toAppPath
+    toAppURL: typeof toAppURL
+    unregister: typeof unregister
+  }
+  export default protocolHandlers
 }
 
 declare module 'oro:stream' {
   /**
    * `oro:stream` (also `node:stream`) — Node's `stream` (the `readable-stream` npm package).
    * @module oro:stream
+   * @alias node:stream
    */
 
   import { EventEmitter } from 'oro:events'
@@ -1252,112 +1254,115 @@ declare module 'oro:stream' {
   export default stream
 }
 
-declare module 'oro:ip' {
+declare module 'oro:window' {
   /**
-   * `oro:ip` — IP address literals as Node tells them apart (`net.isIP`, `isIPv4`, `isIPv6`).
-   * @module oro:ip
+   * `oro:window` — the app's native windows.
+   * @module oro:window
    */
 
-  /** Dotted decimal without leading zeros. */
-  export function isIPv4 (input: unknown): boolean
-  /** Any textual IPv6 form (an IPv4 tail, a zone id `%eth0`). */
-  export function isIPv6 (input: unknown): boolean
-  /** 4, 6, or 0 when `input` is no IP address. */
-  export function isIP (input: unknown): 0 | 4 | 6
-
-  const ip: {
-    isIP: typeof isIP
-    isIPv4: typeof isIPv4
-    isIPv6: typeof isIPv6
-  }
-  export default ip
-}
-
-declare module 'oro:protocol-handlers' {
-  /**
-   * `oro:protocol-handlers` — URLs of the app's own schemes (`web+demo://host/path?q`), served by
-   * the scheme's Service Worker at `/oro/protocol/web+demo/host/path?q` on the app origin.
-   * @module oro:protocol-handlers
-   */
-
-  /** A registered scheme. */
-  export interface ProtocolHandler {
-    scheme: string
-    /** The worker script, an app path such as `/demo-sw.js`. */
-    scriptURL: string
-    /** `/oro/protocol/<scheme>/` */
-    scope: string
+  export interface WindowSize {
+    width: number
+    height: number
   }
 
-  /** The path prefix of protocol-handler URLs on the app origin. */
-  export const PROTOCOL_PREFIX: '/oro/protocol/'
-  /** Schemes HTML's `registerProtocolHandler` allows without the `web+` prefix. */
-  export const SAFELISTED_SCHEMES: readonly string[]
-  /** How long a protocol request waits for its worker to become active, in ms. */
-  export const WORKER_TIMEOUT: number
-
-  /** `scheme` in lowercase if it may have a handler; throws `SecurityError` otherwise. */
-  export function checkScheme (scheme: string): string
-  /** The lower-case scheme of `url`, or `null`. */
-  export function schemeOf (url: string): string | null
-  /** The app path serving a protocol URL: `web+demo://h/p?q` → `/oro/protocol/web+demo/h/p?q`. */
-  export function toAppPath (url: string): string
-  /** The app URL serving `input` when it is a URL of a registered scheme, else `null`. */
-  export function toAppURL (input: string | URL | { url: string }): string | null
-  /** The registered schemes. */
-  export function getHandlers (): Record<string, ProtocolHandler>
-  /** The scheme's worker registration once its worker is active. */
-  export function ready (scheme: string): Promise<ServiceWorkerRegistration>
-  /** Register the workers of `__args.protocolHandlers` and map their URLs. Idempotent. */
-  export function install (target?: any): void
-  /** Serve `scheme` with the worker at `scriptURL` (default: the configured one). */
-  export function register (scheme: string, scriptURL?: string, data?: unknown): Promise<ServiceWorkerRegistration>
-  /** Stop serving `scheme` and unregister its worker. */
-  export function unregister (scheme: string): Promise<boolean>
-  /** The data kept with `scheme` (`null` when none). */
-  export function getData (scheme: string): Promise<unknown>
-  /** Keep `data` with `scheme`. */
-  export function setData (scheme: string, data: unknown): Promise<void>
-
-  /** The `EventSource` that `new EventSource('web+demo://...')` returns. */
-  export class ProtocolEventSource extends EventTarget {
-    static readonly CONNECTING: 0
-    static readonly OPEN: 1
-    static readonly CLOSED: 2
-    readonly CONNECTING: 0
-    readonly OPEN: 1
-    readonly CLOSED: 2
-    constructor (url: string, mapped: string, scheme: string, init?: EventSourceInit)
-    /** The app URL it connects to. */
-    readonly url: string
-    /** The protocol URL it was opened with. */
-    readonly protocolURL: string
-    readonly withCredentials: boolean
-    readonly readyState: number
-    onopen: ((event: Event) => void) | null
-    onmessage: ((event: MessageEvent) => void) | null
-    onerror: ((event: Event) => void) | null
-    close (): void
+  /** What the host reports about a window. */
+  export interface WindowDescriptor {
+    index: number
+    title?: string
+    /** `none`, `created`, `shown`, `hidden`, `closing`, `closed` */
+    status?: string
+    url?: string | null
+    isReady?: boolean
+    width?: number
+    height?: number
+    [field: string]: unknown
   }
 
-  const protocolHandlers: {
-    PROTOCOL_PREFIX: typeof PROTOCOL_PREFIX
-    SAFELISTED_SCHEMES: typeof SAFELISTED_SCHEMES
-    WORKER_TIMEOUT: typeof WORKER_TIMEOUT
-    ProtocolEventSource: typeof ProtocolEventSource
-    checkScheme: typeof checkScheme
-    getData: typeof getData
-    getHandlers: typeof getHandlers
-    install: typeof install
-    ready: typeof ready
-    register: typeof register
-    schemeOf: typeof schemeOf
-    setData: typeof setData
-    toAppPath: typeof toAppPath
-    toAppURL: typeof toAppURL
-    unregister: typeof unregister
+  /** A native window, by index; reported fields are copied onto it as a snapshot. */
+  export class ApplicationWindow {
+    constructor (indexOrDescriptor: number | WindowDescriptor)
+    readonly index: number
+    title?: string
+    status?: string
+    width?: number
+    height?: number
+    url?: string | null
+    isReady?: boolean
+    [field: string]: unknown
+    getTitle (): Promise<string>
+    getSize (): Promise<WindowSize>
+    setTitle (title: string): Promise<unknown>
+    setSize (size: WindowSize): Promise<unknown>
+    show (): Promise<unknown>
+    hide (): Promise<unknown>
+    close (): Promise<unknown>
+    navigate (url: string | URL): Promise<unknown>
+    /** Evaluate `source` in the window, where the backend allows (else `NotSupportedError`). */
+    eval (source: string): Promise<unknown>
+    /** Tell the host the page has loaded and rendered (route `window.ready`). */
+    ready (): Promise<unknown>
+    /** Send `event` (detail `value`) to this window's page only; or Oro's options form. */
+    send (event: string, value?: unknown): Promise<unknown>
+    send (options: { event: string, value?: unknown, window?: number }): Promise<unknown>
+    /** Dispatch `event` (detail `value`) in this window's page. */
+    emit (event: string, value?: unknown): Promise<unknown>
+    toJSON (): WindowDescriptor
   }
-  export default protocolHandlers
+
+  /** Options of `createWindow` (Oro's other `window.create` options are accepted and reported). */
+  export interface WindowOptions {
+    /** 0..63; `-1` or absent: the next free index. */
+    index?: number
+    /** A path of the app (default `/`) or a URL on an allowed origin. */
+    url?: string
+    title?: string
+    width?: number
+    height?: number
+    minWidth?: number
+    minHeight?: number
+    resizable?: boolean
+    frameless?: boolean
+    /** Create it hidden. */
+    headless?: boolean
+    /** Closing it stops the app. */
+    shouldExitApplicationOnClose?: boolean
+    [option: string]: unknown
+  }
+
+  /** What `createWindow` resolves with: the window, plus what creating it reported. */
+  export interface CreatedWindow extends ApplicationWindow {
+    /** Headless only: the single-use URL that opens the window's page. */
+    launchUrl?: string | null
+    /** The given options no backend here applies. */
+    unsupported?: string[]
+  }
+
+  /** Detail of the `windowcreate`, `windowshow`, `windowhide` and `windowclose` events. */
+  export interface WindowStatusDetail {
+    index: number
+    status: string
+    window: WindowDescriptor
+  }
+
+  /** Open a new window (at most 64). */
+  export function createWindow (options?: WindowOptions): Promise<CreatedWindow>
+  /** Every window the app has had, sorted by index. */
+  export function getWindows (): Promise<ApplicationWindow[]>
+
+  export function getCurrentWindowIndex (): number
+  /** The window this code runs in (synchronous; methods do the IPC). */
+  export function getCurrentWindow (): ApplicationWindow
+  export function getWindow (index: number): ApplicationWindow
+
+  const windowModule: {
+    ApplicationWindow: typeof ApplicationWindow
+    createWindow: typeof createWindow
+    getCurrentWindow: typeof getCurrentWindow
+    getCurrentWindowIndex: typeof getCurrentWindowIndex
+    getWindow: typeof getWindow
+    getWindows: typeof getWindows
+  }
+  export default windowModule
 }
 
 declare module 'oro:ai' {

@@ -2,24 +2,24 @@
 // Add next to index.d.ts when the project does not use @types/node.
 /// <reference path="./index.d.ts" />
 
-declare module 'node:events' {
-  export * from 'oro:events'
-  export { default } from 'oro:events'
-}
-
-declare module 'node:path' {
-  export * from 'oro:path'
-  export { default } from 'oro:path'
-}
-
 declare module 'node:buffer' {
   export * from 'oro:buffer'
   export { default } from 'oro:buffer'
 }
 
+declare module 'node:events' {
+  export * from 'oro:events'
+  export { default } from 'oro:events'
+}
+
 declare module 'node:os' {
   export * from 'oro:os'
   export { default } from 'oro:os'
+}
+
+declare module 'node:path' {
+  export * from 'oro:path'
+  export { default } from 'oro:path'
 }
 
 declare module 'node:stream' {

@@ -2,6 +2,7 @@
  * `oro:os` (also `node:os`) — Node's `os`: facts handed to the page at load answer at once,
  * live values (`uptime`, `availableMemory`, `networkInterfaces`) return promises.
  * @module oro:os
+ * @alias node:os
  */
 
 export interface CpuInfo {

@@ -1,6 +1,7 @@
 /**
  * `oro:path` (also `node:path`) — Node's POSIX `path` (the `path-browserify` npm package).
  * @module oro:path
+ * @alias node:path
  */
 
 export interface ParsedPath {

@@ -1,6 +1,7 @@
 /**
  * `oro:stream` (also `node:stream`) — Node's `stream` (the `readable-stream` npm package).
  * @module oro:stream
+ * @alias node:stream
  */
 
 import { EventEmitter } from './events.js'
