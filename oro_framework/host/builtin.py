@@ -291,9 +291,9 @@ def find_js_api() -> Path | None:
 
 def core_module_files(directory: Path) -> list[tuple[str, Path]]:
     """``(name, file)`` of every core module in ``directory``: ``<name>.js``, and
-    ``<name>/<sub>.js`` in a directory named after a module (``timers/promises.js`` beside ``timers.js``). Other
-    directories (vendor/, tests/) are reached by relative URLs; names with a dot
-    (eslint.config.js) are tooling, not modules."""
+    ``<name>/<sub>.js`` in a directory named after a module (``timers/promises.js`` beside
+    ``timers.js``). Other directories (vendor/, tests/) are reached by relative URLs; names
+    with a dot (eslint.config.js) are tooling, not modules."""
     found = []
     for path in sorted(directory.glob("*.js")):
         if not _MODULE_NAME.match(path.stem):
