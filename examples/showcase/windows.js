@@ -7,6 +7,10 @@ import { createWindow, getWindow } from 'oro:window'
 
 const $ = (id) => document.getElementById(id)
 
+/** How many times, and how often (ms), window 0 greets the second window before giving up. */
+const GREETINGS = 30
+const GREETING_INTERVAL = 1000
+
 function show (id, value) {
   $(id).textContent = typeof value === 'string' ? value : JSON.stringify(value, null, 2)
 }
@@ -31,9 +35,29 @@ async function openSecondWindow () {
     }
     await loaded
   }
+  show('windows-result', { window: 1, answered: await greet(second, $('windows-text').value) })
+}
+
+/**
+ * Send `showcase-hello` until the second window answers. The host delivers an event only to a
+ * page that listens on its event channel at that moment, and a page that has just loaded may
+ * not yet, so a greeting can be lost; the second window answers every one it hears.
+ * @param {import('oro:window').ApplicationWindow} second
+ * @param {string} text
+ */
+async function greet (second, text) {
   const answered = next('showcase-reply')
-  await second.send('showcase-hello', { text: $('windows-text').value })
-  show('windows-result', { window: 1, answered: await answered })
+  for (let attempt = 0; attempt < GREETINGS; attempt++) {
+    await second.send('showcase-hello', { text })
+    const reply = await Promise.race([answered, pause(GREETING_INTERVAL)])
+    if (reply) return reply
+  }
+  throw new Error(`the second window did not answer ${GREETINGS} greetings`)
+}
+
+/** @param {number} ms */
+function pause (ms) {
+  return new Promise((resolve) => setTimeout(() => resolve(undefined), ms))
 }
 
 async function fetchProtocolURL () {
