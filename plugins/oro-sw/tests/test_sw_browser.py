@@ -56,10 +56,17 @@ def test_the_host_records_what_the_engine_reports(page: Page, app: ServedApp) ->
     registration = page.evaluate(REGISTER, ["/sw.js", {}])
     page.evaluate(CONTROLLED)
 
+    # The page reports each state change in order, one at a time: the record reaches
+    # 'activated' once the last report lands (each check asks the host once).
     answer = page.evaluate(
         """async (scope) => {
           const { request } = await import('oro:ipc')
-          return await request('serviceWorker.getRegistration', { scope })
+          let answer
+          for (let ask = 0; ask < 500; ask++) {
+            answer = await request('serviceWorker.getRegistration', { scope })
+            if (answer.registration?.state === 'activated') break
+          }
+          return answer
         }""",
         app.server.origin + "/page",
     )

@@ -34,12 +34,18 @@ const watched = new WeakSet()
  * @param {string} id
  */
 function track (registration, id) {
+  // One report at a time, each with the state as it is when sent: concurrent requests can reach
+  // the host out of order, and an 'activating' arriving after 'activated' would be the record's
+  // last word.
+  let reporting = Promise.resolve()
   const watch = (/** @type {ServiceWorker | null} */ worker) => {
     if (!worker || watched.has(worker)) return
     watched.add(worker)
-    const report = () => call('serviceWorker.updateState', {
-      id, state: worker.state, scriptURL: worker.scriptURL
-    }).catch(() => {})
+    const report = () => {
+      reporting = reporting.then(() => call('serviceWorker.updateState', {
+        id, state: worker.state, scriptURL: worker.scriptURL
+      })).catch(() => {})
+    }
     worker.addEventListener('statechange', report)
     report()
   }
