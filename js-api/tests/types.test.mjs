@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { promisify } from 'node:util'
 import { MODULES, generate } from '../scripts/types.mjs'
+import { declaredValues } from '../scripts/exports.mjs'
 
 const run = promisify(execFile)
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -28,22 +29,6 @@ test('index.d.ts and node-aliases.d.ts are up to date (node js-api/scripts/types
     assert.equal(await readFile(join(root, name), 'utf8'), text, `${name} is stale: run node js-api/scripts/types.mjs`)
   }
 })
-
-/** Value names a declaration file exports (types and interfaces left out), plus `default`. */
-function declaredValues (text) {
-  const names = new Set()
-  const body = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '')
-  for (const match of body.matchAll(/^export (?:declare )?(?:const|let|var|function|class|abstract class) (\w+)/gm)) names.add(match[1])
-  for (const match of body.matchAll(/^export (type )?\{([^}]*)\}/gm)) {
-    if (match[1]) continue
-    for (const part of match[2].split(',')) {
-      const [local, exported] = part.trim().split(/\s+as\s+/)
-      if (local && !local.startsWith('type ')) names.add(exported ?? local)
-    }
-  }
-  if (/^export default /m.test(body)) names.add('default')
-  return names
-}
 
 for (const name of MODULES) {
   test(`${name}.d.ts declares exactly the exports of ${name}.js`, async () => {

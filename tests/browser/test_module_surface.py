@@ -1,0 +1,147 @@
+"""The module surface: the table in docs/js-api.md is exactly what the host serves with every
+installed plugin, Oro's top-level modules are each served or left out with a reason, and every
+module imports in a real Chromium page with every export its ``.d.ts`` declares."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from collections.abc import Iterator
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Final
+
+import anyio
+import pytest
+from playwright.sync_api import Browser
+
+from oro_framework.host.modules import JSModule
+from oro_framework.testing import ServedApp, app_page, make_host, served_app
+
+ROOT: Final = Path(__file__).resolve().parents[2]
+DOCS: Final = ROOT / "docs" / "js-api.md"
+EXPORTS_SCRIPT: Final = ROOT / "js-api" / "scripts" / "exports.mjs"
+
+ORO_TOP_LEVEL: Final = """
+    ai application asn1 assert async async_hooks background bootstrap buffer cdp child_process
+    clipboard commonjs conduit console constants cookies crypto dbus dgram diagnostics did dns
+    enumeration errno errors events extension fetch fs gc hci hooks http https i18n ip ipc ipfs
+    iroh language latica location mcp mime module navigation net network node-esm-loader
+    notification os path process protocol-handlers querystring secure-storage semver
+    service-worker shared-worker signal sqlite stream string_decoder tar tcp test timers tls toml
+    tty url util vm window worker worker_threads xpc zlib
+""".split()
+"""The Oro Runtime's top-level modules (its docs' all-modules list)."""
+
+_SPECIFIER: Final = re.compile(r"`((?:oro|node):[\w/-]+)`")
+
+
+def _table_rows(heading: str) -> list[list[str]]:
+    """The cells of the first table under ``heading`` in docs/js-api.md, header rows left out."""
+    text = DOCS.read_text(encoding="utf-8")
+    section = text.split(f"\n{heading}\n", 1)[1]
+    rows = []
+    for line in section.splitlines():
+        if not line.startswith("|"):
+            if rows:
+                break
+            continue
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        rows.append(cells)
+    return rows[2:]
+
+
+def documented() -> list[tuple[set[str], set[str]]]:
+    """``(oro names, node names)`` of each row of the Modules table."""
+    return [
+        (set(_SPECIFIER.findall(row[0])), set(_SPECIFIER.findall(row[1])))
+        for row in _table_rows("## Modules")
+    ]
+
+
+def left_out() -> set[str]:
+    return {
+        name
+        for row in _table_rows("### Left out of Oro's list")
+        for name in _SPECIFIER.findall(row[0])
+    }
+
+
+def every_plugin() -> list[object]:
+    return [entry.load() for entry in entry_points(group="oro")]
+
+
+def served_specifiers() -> dict[str, JSModule]:
+    async def collect() -> dict[str, JSModule]:
+        async with make_host(every_plugin()) as host:
+            return host.js_modules.specifiers()
+
+    return anyio.run(collect, backend="trio")
+
+
+def test_the_modules_table_is_what_the_host_serves() -> None:
+    served = served_specifiers()
+    rows = documented()
+    assert all(oro for oro, _node in rows), "every row names an oro: module"
+    assert sorted(name for oro, node in rows for name in oro | node) == sorted(served)
+    for oro, node in rows:
+        for alias in node:
+            assert served[alias].specifier in oro, f"{alias} is served as another row's module"
+
+
+def test_every_oro_module_is_served_or_left_out_with_a_reason() -> None:
+    served = {name for oro, _node in documented() for name in oro}
+    served_top_level = {name.split("/", 1)[0] for name in served}
+    omitted = left_out()
+    assert not served & omitted, "a module is both served and left out"
+    unaccounted = [
+        name
+        for name in ORO_TOP_LEVEL
+        if f"oro:{name}" not in served_top_level and f"oro:{name}" not in omitted
+    ]
+    assert unaccounted == []
+    assert omitted <= {f"oro:{name}" for name in ORO_TOP_LEVEL}, "left out: not Oro's modules"
+
+
+@pytest.fixture(scope="module")
+def app() -> Iterator[ServedApp]:
+    with served_app(every_plugin()) as served:
+        yield served
+
+
+def declared_exports(modules: dict[str, JSModule]) -> dict[str, list[str]]:
+    """Each specifier's exports as its ``.d.ts`` declares them (none for a file without one)."""
+    files = sorted({str(module.declarations) for module in modules.values() if module.declarations})
+    completed = subprocess.run(
+        ["node", str(EXPORTS_SCRIPT), *files], capture_output=True, text=True, check=True
+    )
+    names: dict[str, list[str]] = json.loads(completed.stdout)
+    return {
+        specifier: names[str(module.declarations)] if module.declarations else []
+        for specifier, module in modules.items()
+    }
+
+
+def test_every_module_imports_in_a_page_with_its_declared_exports(
+    chromium_browser: Browser, app: ServedApp
+) -> None:
+    expected = declared_exports(app.host.js_modules.specifiers())
+    with app_page(chromium_browser, app) as page:
+        problems = page.evaluate(
+            """async (expected) => {
+              const problems = {}
+              for (const [specifier, names] of Object.entries(expected)) {
+                try {
+                  const module = await import(specifier)
+                  const missing = names.filter((name) => !(name in module))
+                  if (missing.length) problems[specifier] = `missing ${missing.join(', ')}`
+                } catch (error) {
+                  problems[specifier] = `${error.name}: ${error.message}`
+                }
+              }
+              return problems
+            }""",
+            expected,
+        )
+    assert problems == {}
