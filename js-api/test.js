@@ -449,6 +449,8 @@ export class TestRunner {
     this.autoRun = true
     /** Run only the tests whose name it matches (`oro test --match`). @type {RegExp | null} */
     this.match = null
+    /** @type {boolean} */
+    this.begun = false
     /** @type {number} */
     this._id = 0
     /** @type {number} */
@@ -488,12 +490,23 @@ export class TestRunner {
   }
 
   /**
+   * Writes the `TAP version 13` line, once: the run does, and so does a failure before it.
+   * @returns {void}
+   */
+  begin () {
+    if (this.begun) return
+    this.begun = true
+    this.report('TAP version 13')
+  }
+
+  /**
    * Writes one assertion and counts it.
    * @param {boolean} pass
    * @param {{ description: string, operator: string, actual?: unknown, expected?: unknown, origin?: Error }} details
    * @returns {void}
    */
   record (pass, details) {
+    this.begin()
     if (pass) this._pass++
     else this._fail++
     for (const line of formatAssertion({ pass, id: Number(this.nextId()), ...details })) this.report(line)
@@ -517,7 +530,7 @@ export class TestRunner {
   async run () {
     this.scheduled = true
     const tests = this.onlyTests.length > 0 ? this.onlyTests : this.tests
-    this.report('TAP version 13')
+    this.begin()
     for (const test of tests) {
       if (test.skipped) {
         this.report(`# SKIP ${test.name}`)
