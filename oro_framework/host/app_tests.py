@@ -256,9 +256,8 @@ def _browse(url: str, finished: threading.Event) -> str | None:
     Blocking: runs in a worker thread (Playwright's sync API has a loop of its own)."""
     import sys
 
-    from playwright.sync_api import ConsoleMessage
+    from playwright.sync_api import ConsoleMessage, sync_playwright
     from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import sync_playwright
 
     from oro_framework.testing.browser import CHROMIUM_ARGS, find_chromium
 
