@@ -12,7 +12,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from _oro_process import ORO, headless_environ
+from _oro_process import ORO, SHOWCASE, headless_environ
 
 PAGE = "<!doctype html><html><head><title>t</title></head><body><p id=greeting>hi</p></body></html>"
 
@@ -219,3 +219,12 @@ def test_without_chromium_it_says_how_to_install_it_and_exits_2(tmp_path):
         "error: oro test needs Chromium: no Chromium found: apt-get install chromium "
         "(scripts/test does)"
     ]
+
+
+def test_the_showcase_tests_pass_in_its_own_page_with_its_plugins():
+    result = _oro_test(str(SHOWCASE), cwd=SHOWCASE.parent)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[:3] == ["TAP version 13", "# the host answers IPC", "ok 1 ping → pong"]
+    assert lines[-4:] == ["# tests 4", "# pass  4", "", "# ok"]
