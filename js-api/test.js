@@ -3,7 +3,9 @@
 // throws or rejects fails (one `not ok` line) and the run goes on instead of aborting.
 
 const OBJECT_TO_STRING = Object.prototype.toString
-const OWN_URL = import.meta.url.split(/[?#]/)[0]
+// Frames of the core modules (this one, the `oro test` harness beside it) are left out of `at`
+// and `stack`: they say nothing about the test.
+const CORE_DIRECTORY = new URL('.', import.meta.url).href
 const UNDEFINED_MARK = '_oro_test_undefined_'
 
 /**
@@ -82,14 +84,23 @@ export function deepEqual (a, b) {
 }
 
 /**
- * The first stack frame outside this module: where the failing assertion was written.
+ * @param {string} frame
+ * @returns {boolean}
+ */
+function isCoreFrame (frame) {
+  const at = frame.indexOf(CORE_DIRECTORY)
+  return at !== -1 && /^[^/]+\.m?js:/.test(frame.slice(at + CORE_DIRECTORY.length))
+}
+
+/**
+ * The first stack frame outside the core modules: where the failing assertion was written.
  * @param {Error} error
  * @returns {string}
  */
 function findAt (error) {
   for (const line of String(error.stack || '').split('\n').slice(1)) {
     const frame = line.trim()
-    if (!frame.startsWith('at ') || frame.includes(OWN_URL)) continue
+    if (!frame.startsWith('at ') || isCoreFrame(frame)) continue
     return frame.slice(3)
   }
   return ''
@@ -129,7 +140,7 @@ export function formatAssertion ({ pass, id, description, operator = 'ok', actua
   }
   const at = origin ? findAt(origin) : ''
   if (at) lines.push(`    at:       ${at}`)
-  const stack = String((thrown || origin)?.stack || '').split('\n').slice(1).map((line) => line.trim()).filter((line) => line && !line.includes(OWN_URL))
+  const stack = String((thrown || origin)?.stack || '').split('\n').slice(1).map((line) => line.trim()).filter((line) => line && !isCoreFrame(line))
   if (stack.length) {
     lines.push('    stack:    |-')
     for (const line of stack) lines.push(`      ${line}`)

@@ -255,7 +255,8 @@ def _open_gui(host: Host, runner: AppRunner) -> PywebviewBackend | None:
     "--timeout",
     type=click.FloatRange(min=0, min_open=True),
     default=None,
-    help="Seconds the whole run may take before it fails (default: test.timeout, 120).",
+    help="Seconds the page may take to start the run, and the run itself, before it fails "
+    "(default: test.timeout, 120).",
 )
 @click.option(
     "--window",

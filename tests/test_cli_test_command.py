@@ -228,3 +228,30 @@ def test_the_showcase_tests_pass_in_its_own_page_with_its_plugins():
     lines = result.stdout.splitlines()
     assert lines[:3] == ["TAP version 13", "# the host answers IPC", "ok 1 ping → pong"]
     assert lines[-4:] == ["# tests 4", "# pass  4", "", "# ok"]
+
+
+def test_a_run_that_never_ends_bails_out_at_the_timeout_with_exit_1(tmp_path):
+    app = _write(
+        tmp_path,
+        {
+            "oro.toml": '[meta]\nname = "hangs"\n[test]\ntimeout = 600\n',
+            "index.html": PAGE,
+            "test/index.js": """
+                import test from 'oro:test'
+                test('settles', (t) => t.pass('first'))
+                test('never settles', () => new Promise(() => {}))
+            """,
+        },
+    )
+
+    result = _oro_test("--timeout", "5", cwd=app)
+
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "TAP version 13",
+        "# settles",
+        "ok 1 first",
+        "# never settles",
+        "Bail out! no result after 5 s (--timeout)",
+    ]
+    assert "error: timed out after 5 s" in result.stderr

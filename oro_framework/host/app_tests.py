@@ -127,6 +127,7 @@ class TestRunPlugin:
         self.timeout = timeout
         self._write = write
         self._is_started = False
+        self._start_event: anyio.Event | None = None
         self.outcome: _Outcome | None = None
         self.finished = threading.Event()
         """Set once the run has an outcome, or the host stopped without one."""
@@ -146,10 +147,20 @@ class TestRunPlugin:
     @hookimpl
     def oro_register_services(self, services: ServiceRegistry, host: Host) -> None:
         async def deadline(*, task_status: TaskStatus[None]) -> None:
+            # Two limits of --timeout each: for the page to start the run (a browser may be
+            # slow to start), then for the run itself.
+            self._start_event = anyio.Event()
             task_status.started()
-            await anyio.sleep(self.timeout)
-            self._write(f"Bail out! no result after {self.timeout:g} s (--timeout)")
-            self.finish(host, _Outcome(EXIT_FAILED, f"timed out after {self.timeout:g} s"))
+            with anyio.move_on_after(self.timeout) as waiting:
+                await self._start_event.wait()
+            if waiting.cancelled_caught:
+                self._write(f"Bail out! the page did not start the tests in {self.timeout:g} s")
+                problem = f"no page loaded the test harness in {self.timeout:g} s (--timeout)"
+            else:
+                await anyio.sleep(self.timeout)
+                self._write(f"Bail out! no result after {self.timeout:g} s (--timeout)")
+                problem = f"timed out after {self.timeout:g} s"
+            self.finish(host, _Outcome(EXIT_FAILED, problem))
 
         services.add("oro-test.deadline", deadline, doc="Stops `oro test` at its --timeout.")
 
@@ -160,6 +171,8 @@ class TestRunPlugin:
         if self._is_started:
             return None
         self._is_started = True
+        if self._start_event is not None:
+            self._start_event.set()
         return {"files": self.files, "match": self.match}
 
     async def _report(self, request: Request) -> None:

@@ -277,7 +277,8 @@ def oro_register_config(config: ConfigRegistry) -> None:
         "test.timeout",
         int,
         120,
-        "Seconds an `oro test` run may take before it stops and fails; `--timeout` overrides it.",
+        "Seconds an `oro test` run may take before it stops and fails (counted once for the page "
+        "to start the run, then again for the run itself); `--timeout` overrides it.",
         validator=_positive,
     )
     config.add(
