@@ -43,7 +43,8 @@ def mixed_run(tmp_path_factory: pytest.TempPathFactory) -> subprocess.CompletedP
     app = _write(
         tmp_path_factory.mktemp("mixed"),
         {
-            "oro.toml": '[meta]\nname = "mixed"\n',
+            # The run reports over a permission of its own: turning 'runtime' off changes nothing.
+            "oro.toml": '[meta]\nname = "mixed"\n[permissions]\nallow_runtime = false\n',
             "index.html": PAGE,
             "test/index.js": """
                 import test from 'oro:test'

@@ -27,6 +27,7 @@ from oro_framework.hookspecs import hookimpl
 if TYPE_CHECKING:
     from oro_framework.host.app import Host
     from oro_framework.host.modules import JSModuleTable
+    from oro_framework.host.permissions import PermissionRegistry
     from oro_framework.host.router import RouteTable
     from oro_framework.host.runner import AppRunner
     from oro_framework.host.services import ServiceRegistry
@@ -135,10 +136,15 @@ class TestRunPlugin:
     # Hooks ---------------------------------------------------------------------------------
 
     @hookimpl
+    def oro_register_permissions(self, permissions: PermissionRegistry) -> None:
+        # A permission of the run's own, so that an app that turns 'runtime' off still runs.
+        permissions.add("test", "oro test: the page reports the run's TAP to the host.")
+
+    @hookimpl
     def oro_register_routes(self, routes: RouteTable) -> None:
-        routes.add("test.start", self._start, permission="runtime", doc="oro test: the run's files")
-        routes.add("test.report", self._report, permission="runtime", doc="oro test: TAP lines")
-        routes.add("test.end", self._end, permission="runtime", doc="oro test: the run's totals")
+        routes.add("test.start", self._start, permission="test", doc="oro test: the run's files")
+        routes.add("test.report", self._report, permission="test", doc="oro test: TAP lines")
+        routes.add("test.end", self._end, permission="test", doc="oro test: the run's totals")
 
     @hookimpl
     def oro_register_js_modules(self, modules: JSModuleTable) -> None:
