@@ -27,6 +27,11 @@ declare module 'node:stream' {
   export { default } from 'oro:stream'
 }
 
+declare module 'node:test' {
+  export * from 'oro:test'
+  export { default } from 'oro:test'
+}
+
 declare module 'node:dgram' {
   export * from 'oro:dgram'
   export { default } from 'oro:dgram'

@@ -34,6 +34,15 @@ from oro_framework.config import (
 from oro_framework.errors import HostError
 from oro_framework.host import doctor as doctor_checks
 from oro_framework.host.app import CONFIG_FILE_NAME, Host, plugin_logger
+from oro_framework.host.app_tests import (
+    EXIT_UNAVAILABLE,
+    NoTestFilesError,
+    TestRunPlugin,
+    find_test_files,
+    missing_browser,
+    run_headless,
+    run_in_window,
+)
 from oro_framework.host.hooks import HookCaller
 from oro_framework.host.plugins import PluginInfo, create_plugin_manager
 from oro_framework.host.protocols import PROTOCOL_HANDLERS
@@ -165,12 +174,7 @@ def run(
     window closes, the app calls application.exit, or on Ctrl-C/SIGTERM; exits with the code the
     app asked for (0 by default).
     """
-    parsed: dict[str, str] = {}
-    for item in overrides:
-        key, separator, value = item.partition("=")
-        if not separator:
-            raise click.BadParameter(f"expected KEY=VALUE, got {item!r}", param_hint="--config")
-        parsed[key.strip()] = value
+    parsed = _parse_overrides(overrides)
     host = Host(app_dir, skip_broken_plugins=skip_broken_plugins, config=parsed)
     runner = AppRunner(host, port=port, echo=_echo_flushed, warn=_warn)
     gui = None if headless else _open_gui(host, runner)
@@ -180,6 +184,16 @@ def run(
         raise click.ClickException(f"cannot serve {host.app_dir}: {error}") from None
     if code:
         raise SystemExit(code)
+
+
+def _parse_overrides(overrides: Sequence[str]) -> dict[str, str]:
+    parsed: dict[str, str] = {}
+    for item in overrides:
+        key, separator, value = item.partition("=")
+        if not separator:
+            raise click.BadParameter(f"expected KEY=VALUE, got {item!r}", param_hint="--config")
+        parsed[key.strip()] = value
+    return parsed
 
 
 def _warn(message: str) -> None:
@@ -220,6 +234,117 @@ def _open_gui(host: Host, runner: AppRunner) -> PywebviewBackend | None:
             err=True,
         )
         return None
+
+
+# -------------------------------------------------------------------------------------------------
+# oro test
+# -------------------------------------------------------------------------------------------------
+
+
+@cli.command("test")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "-m",
+    "--match",
+    envvar="ORO_TEST_GREP",
+    metavar="REGEX",
+    help="Run only the tests whose name matches this JavaScript regular expression (also "
+    "ORO_TEST_GREP).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Seconds the page may take to start the run, and the run itself, before it fails "
+    "(default: test.timeout, 120).",
+)
+@click.option(
+    "--window",
+    is_flag=True,
+    help="Run the tests in the app's real window instead of headless Chromium.",
+)
+@_skip_broken_option
+@click.option(
+    "-c",
+    "--config",
+    "overrides",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Override a config key for this run (highest precedence).",
+)
+@_host_errors
+def test_command(
+    paths: tuple[Path, ...],
+    match: str | None,
+    timeout: float | None,
+    window: bool,
+    skip_broken_plugins: bool,
+    overrides: tuple[str, ...],
+) -> None:
+    """Run the app's oro:test files in a real page and print their TAP: oro test [APP] [FILES...]
+
+    APP (default: the current directory) is served as `oro run` serves it. FILES default to
+    the test.files patterns of its oro.toml (test/index.js, test/**/*.test.js). The tests run
+    in headless Chromium (Playwright and a system Chromium: the 'testing' extra), or with
+    --window in the app's window. Exits 0 when every assertion passed, 1 when one failed, a
+    test file did not load, an error went uncaught or the run timed out, 2 without a browser.
+    """
+    app_dir = Path(".")
+    files = list(paths)
+    if files and files[0].is_dir():
+        app_dir = files.pop(0)
+    for file in files:
+        if not file.is_file():
+            raise click.BadParameter(f"{file} is not a file", param_hint="FILES")
+    parsed = _parse_overrides(overrides)
+    host = Host(app_dir, skip_broken_plugins=skip_broken_plugins, config=parsed)
+    page = str(host.config["test.page"])
+    if page:
+        # The page to test in becomes the app's "/": a window opens it, as headless does.
+        host.close()
+        parsed["webview.default_index"] = page
+        host = Host(app_dir, skip_broken_plugins=skip_broken_plugins, config=parsed)
+    try:
+        test_files = find_test_files(
+            host.app_dir, host.paths.resources, host.config["test.files"], files
+        )
+    except NoTestFilesError as error:
+        host.close()
+        raise click.ClickException(str(error)) from None
+    plugin = TestRunPlugin(
+        test_files,
+        match=match,
+        timeout=timeout if timeout is not None else float(host.config["test.timeout"]),
+        write=_echo_flushed,
+    )
+    host.close()
+    # Built again with the run's plugin: a host is built once, with every plugin it has.
+    host = Host(app_dir, skip_broken_plugins=skip_broken_plugins, config=parsed, plugins=[plugin])
+    runner = AppRunner(host, port=0, echo=_echo_stderr, warn=_warn)
+    gui = _open_gui(host, runner) if window else None
+    if gui is None:
+        problem = missing_browser()
+        if problem is not None:
+            host.close()
+            click.echo(f"error: {problem}", err=True)
+            raise SystemExit(EXIT_UNAVAILABLE)
+    try:
+        if gui is not None:
+            code = run_in_window(runner, plugin, gui, warn=_error)
+        else:
+            code = run_headless(runner, plugin, page="/", warn=_error)
+    except OSError as error:
+        raise click.ClickException(f"cannot serve {host.app_dir}: {error}") from None
+    if code:
+        raise SystemExit(code)
+
+
+def _echo_stderr(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _error(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
 
 
 # -------------------------------------------------------------------------------------------------

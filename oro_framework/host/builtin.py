@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Final
 from oro_framework.config import MIN_SECRET_LENGTH, not_negative, positive, secret
 from oro_framework.errors import ConfigError
 from oro_framework.hookspecs import hookimpl
+from oro_framework.host.app_tests import DEFAULT_TEST_FILES
 from oro_framework.host.lifecycle import LifecycleEvent, LifecycleState
 from oro_framework.host.plugins import SKIP_BROKEN_ENV
 from oro_framework.host.router import DEFAULT_THREADS
@@ -69,6 +70,11 @@ def _port(value: int) -> None:
 def _absolute_url_path(value: str) -> None:
     if not value.startswith("/"):
         raise ValueError(f"must start with '/', got {value!r}")
+
+
+def _optional_url_path(value: str) -> None:
+    if value:
+        _absolute_url_path(value)
 
 
 def _referrer_policy(value: str) -> None:
@@ -250,6 +256,30 @@ def oro_register_config(config: ConfigRegistry) -> None:
         "Milliseconds a restarted service must stay up for its restart count to go back to 0, "
         "so that rare crashes far apart never add up to the limit.",
         validator=positive,
+    )
+    config.add(
+        "test.files",
+        list,
+        list(DEFAULT_TEST_FILES),
+        "Glob patterns, relative to oro.toml, of the test files `oro test` imports (in this "
+        "order, each once); files named on the command line replace them. They must lie under "
+        "webview.root.",
+    )
+    config.add(
+        "test.page",
+        str,
+        "",
+        "URL path of the page `oro test` runs the tests in (such as /test/index.html); empty: "
+        "webview.default_index, the app's own page.",
+        validator=_optional_url_path,
+    )
+    config.add(
+        "test.timeout",
+        int,
+        120,
+        "Seconds an `oro test` run may take before it stops and fails (counted once for the page "
+        "to start the run, then again for the run itself); `--timeout` overrides it.",
+        validator=_positive,
     )
     config.add(
         "plugins.disable",

@@ -1,0 +1,93 @@
+/**
+ * `oro:test` (also `node:test`) — Oro's tapzero-style test runner: `test(name, fn)` with
+ * `t.ok`/`t.equal`/`t.deepEqual`/`t.throws`..., TAP version 13 output that `oro test` collects.
+ * @module oro:test
+ * @alias node:test
+ */
+
+export type TestFn = (t: Test) => void | Promise<void>
+
+export interface RunResult {
+  total: number
+  success: number
+  fail: number
+}
+
+export interface AssertionDetails {
+  pass: boolean
+  id: number
+  description: string
+  operator?: string
+  actual?: unknown
+  expected?: unknown
+  origin?: Error
+}
+
+export function getDefaultTestRunnerTimeout (): number
+export function toJSON (value: unknown): string
+export function deepEqual (a: unknown, b: unknown): boolean
+export function formatAssertion (details: AssertionDetails): string[]
+
+export class Test {
+  constructor (name: string, fn: TestFn, runner: TestRunner)
+  name: string
+  fn: TestFn
+  runner: TestRunner
+  strict: boolean
+  done: boolean
+  skipped: boolean
+  comment (message: string): void
+  plan (count: number): void
+  ok (actual: unknown, message?: string): void
+  notOk (actual: unknown, message?: string): void
+  equal<T> (actual: T, expected: T, message?: string): void
+  notEqual (actual: unknown, expected: unknown, message?: string): void
+  deepEqual<T> (actual: T, expected: T, message?: string): void
+  notDeepEqual (actual: unknown, expected: unknown, message?: string): void
+  pass (message?: string): void
+  fail (message?: string): void
+  ifError (error: unknown, message?: string): void
+  throws (fn: () => unknown, expected?: RegExp | string, message?: string): void
+  sleep (ms: number, message?: string): Promise<void>
+  requestAnimationFrame (message?: string): Promise<void>
+  querySelector (selector: string, message?: string): Element | null
+  querySelectorAll (selector: string, message?: string): Element[]
+  click (selector: string | HTMLElement, message?: string): Promise<void>
+  run (): Promise<{ pass: number, fail: number }>
+}
+
+export class TestRunner {
+  constructor (report?: ((line: string) => void) | null)
+  report: (line: string) => void
+  tests: Test[]
+  onlyTests: Test[]
+  scheduled: boolean
+  completed: boolean
+  strict: boolean
+  autoRun: boolean
+  match: RegExp | null
+  begun: boolean
+  begin (): void
+  readonly length: number
+  nextId (): string
+  add (name: string, fn: TestFn, only: boolean, skipped?: boolean): void
+  record (pass: boolean, details: { description: string, operator: string, actual?: unknown, expected?: unknown, origin?: Error }): void
+  failRun (description: string, error: unknown): void
+  run (): Promise<RunResult>
+  onFinish (callback: (result: RunResult) => void): void
+}
+
+export const GLOBAL_TEST_RUNNER: TestRunner
+
+export interface TestFunction {
+  (name: string, fn?: TestFn): void
+  only (name: string, fn?: TestFn): void
+  skip (name: string, fn?: TestFn): void
+}
+
+export const test: TestFunction
+export function only (name: string, fn?: TestFn): void
+export function skip (name: string, fn?: TestFn): void
+export function setStrict (strict: boolean): void
+
+export default test

@@ -1,0 +1,629 @@
+// `oro:test`: Oro's tapzero-style runner. `test(name, fn)` registers, tests run one at a time in
+// registration order, and every assertion is one TAP line, as in Oro; unlike Oro, a test that
+// throws or rejects fails (one `not ok` line) and the run goes on instead of aborting.
+
+const OBJECT_TO_STRING = Object.prototype.toString
+// Frames of the core modules (this one, the `oro test` harness beside it) are left out of `at`
+// and `stack`: they say nothing about the test.
+const CORE_DIRECTORY = new URL('.', import.meta.url).href
+const UNDEFINED_MARK = '_oro_test_undefined_'
+
+/**
+ * Milliseconds between the first `test()` call and the start of the run (Oro's default).
+ * @returns {number}
+ */
+export function getDefaultTestRunnerTimeout () {
+  return 500
+}
+
+/**
+ * @typedef {(t: Test) => (void | Promise<void>)} TestFn
+ * @typedef {{ total: number, success: number, fail: number }} RunResult
+ */
+
+/**
+ * JSON with `undefined` kept visible, as tapzero prints values.
+ * @param {unknown} value
+ * @returns {string}
+ */
+export function toJSON (value) {
+  if (typeof value === 'bigint') return `${value}n`
+  if (typeof value === 'function') return `[Function ${value.name || 'anonymous'}]`
+  let json
+  try {
+    json = JSON.stringify(value, (_key, item) => item === undefined ? UNDEFINED_MARK : typeof item === 'bigint' ? `${item}n` : item, '  ')
+  } catch {
+    json = String(value)
+  }
+  return (json ?? 'undefined').replaceAll(`"${UNDEFINED_MARK}"`, 'undefined')
+}
+
+/**
+ * Structural equality as fast-deep-equal (tapzero's) has it: same constructor, same own
+ * enumerable keys, Maps/Sets/typed arrays by content, RegExps and Dates by value, NaN equal.
+ * @param {any} a
+ * @param {any} b
+ * @returns {boolean}
+ */
+export function deepEqual (a, b) {
+  if (a === b) return true
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    if (a.constructor !== b.constructor) return false
+    if (Array.isArray(a)) {
+      if (a.length !== b.length) return false
+      for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], b[i])) return false
+      return true
+    }
+    if (a instanceof Map) {
+      if (a.size !== b.size) return false
+      for (const [key, value] of a) if (!b.has(key) || !deepEqual(value, b.get(key))) return false
+      return true
+    }
+    if (a instanceof Set) {
+      if (a.size !== b.size) return false
+      for (const value of a) if (!b.has(value)) return false
+      return true
+    }
+    if (ArrayBuffer.isView(a)) {
+      const left = new Uint8Array(a.buffer, a.byteOffset, a.byteLength)
+      const right = new Uint8Array(b.buffer, b.byteOffset, b.byteLength)
+      return left.length === right.length && left.every((byte, i) => byte === right[i])
+    }
+    if (a instanceof RegExp) return a.source === b.source && a.flags === b.flags
+    if (a.valueOf !== Object.prototype.valueOf && typeof a.valueOf === 'function') return a.valueOf() === b.valueOf()
+    if (a.toString !== Object.prototype.toString && typeof a.toString === 'function') return a.toString() === b.toString()
+    const keys = Object.keys(a)
+    if (keys.length !== Object.keys(b).length) return false
+    for (const key of keys) {
+      if (!Object.prototype.hasOwnProperty.call(b, key) || !deepEqual(a[key], b[key])) return false
+    }
+    return true
+  }
+  // eslint-disable-next-line no-self-compare
+  return a !== a && b !== b
+}
+
+/**
+ * @param {string} frame
+ * @returns {boolean}
+ */
+function isCoreFrame (frame) {
+  const at = frame.indexOf(CORE_DIRECTORY)
+  return at !== -1 && /^[^/]+\.m?js:/.test(frame.slice(at + CORE_DIRECTORY.length))
+}
+
+/**
+ * The first stack frame outside the core modules: where the failing assertion was written.
+ * @param {Error} error
+ * @returns {string}
+ */
+function findAt (error) {
+  for (const line of String(error.stack || '').split('\n').slice(1)) {
+    const frame = line.trim()
+    if (!frame.startsWith('at ') || isCoreFrame(frame)) continue
+    return frame.slice(3)
+  }
+  return ''
+}
+
+/**
+ * The TAP lines of one assertion: `ok N description`, or `not ok N description` followed by
+ * a YAML block (operator, expected, actual, at, stack).
+ * @param {object} options
+ * @param {boolean} options.pass
+ * @param {number} options.id
+ * @param {string} options.description
+ * @param {string} [options.operator]
+ * @param {unknown} [options.actual]
+ * @param {unknown} [options.expected]
+ * @param {Error} [options.origin] an Error made where the assertion was called, for `at`
+ * @returns {string[]}
+ */
+export function formatAssertion ({ pass, id, description, operator = 'ok', actual, expected, origin }) {
+  const title = String(description).replace(/\n/g, ' ')
+  if (pass) return [`ok ${id} ${title}`]
+  const lines = [`not ok ${id} ${title}`, '  ---', `    operator: ${operator}`]
+  /** @type {Error | undefined} */
+  let thrown
+  if (actual && OBJECT_TO_STRING.call(actual) === '[object Error]') {
+    thrown = /** @type {Error} */ (actual)
+    actual = thrown.message
+  }
+  let shownExpected = toJSON(expected)
+  let shownActual = toJSON(actual)
+  if (Math.max(shownExpected.length, shownActual.length) > 65 || /\n/.test(shownExpected + shownActual)) {
+    shownExpected = shownExpected.replace(/\n/g, '\n      ')
+    shownActual = shownActual.replace(/\n/g, '\n      ')
+    lines.push(`    expected: |-\n      ${shownExpected}`, `    actual:   |-\n      ${shownActual}`)
+  } else {
+    lines.push(`    expected: ${shownExpected}`, `    actual:   ${shownActual}`)
+  }
+  const at = origin ? findAt(origin) : ''
+  if (at) lines.push(`    at:       ${at}`)
+  const stack = String((thrown || origin)?.stack || '').split('\n').slice(1).map((line) => line.trim()).filter((line) => line && !isCoreFrame(line))
+  if (stack.length) {
+    lines.push('    stack:    |-')
+    for (const line of stack) lines.push(`      ${line}`)
+  }
+  lines.push('  ...')
+  return lines.flatMap((line) => line.split('\n'))
+}
+
+/**
+ * One test: the `t` its function receives.
+ */
+export class Test {
+  /**
+   * @param {string} name
+   * @param {TestFn} fn
+   * @param {TestRunner} runner
+   */
+  constructor (name, fn, runner) {
+    /** @type {string} */
+    this.name = name
+    /** @type {TestFn} */
+    this.fn = fn
+    /** @type {TestRunner} */
+    this.runner = runner
+    /** @type {boolean} */
+    this.strict = runner.strict
+    /** @type {boolean} */
+    this.done = false
+    /** @type {boolean} */
+    this.skipped = false
+    /** @type {number | null} */
+    this._planned = null
+    /** @type {number} */
+    this._actual = 0
+    /** @type {{ pass: number, fail: number }} */
+    this._result = { pass: 0, fail: 0 }
+  }
+
+  /**
+   * @param {string} message
+   * @returns {void}
+   */
+  comment (message) {
+    for (const line of String(message).split('\n')) this.runner.report(`# ${line}`)
+  }
+
+  /**
+   * Expect exactly `count` assertions: fewer fails the test when it ends, more fails at once.
+   * @param {number} count
+   * @returns {void}
+   */
+  plan (count) {
+    this._planned = count
+  }
+
+  /**
+   * @param {unknown} actual
+   * @param {string} [message]
+   * @returns {void}
+   */
+  ok (actual, message) {
+    this._assert(!!actual, actual, 'truthy value', message, 'should be truthy', 'ok')
+  }
+
+  /**
+   * @param {unknown} actual
+   * @param {string} [message]
+   * @returns {void}
+   */
+  notOk (actual, message) {
+    this._assert(!actual, actual, 'falsy value', message, 'should be falsy', 'notOk')
+  }
+
+  /**
+   * Loose equality (`==`), as in tapzero.
+   * @param {unknown} actual
+   * @param {unknown} expected
+   * @param {string} [message]
+   * @returns {void}
+   */
+  equal (actual, expected, message) {
+    // eslint-disable-next-line eqeqeq
+    this._assert(actual == expected, actual, expected, message, 'should be equal', 'equal')
+  }
+
+  /**
+   * @param {unknown} actual
+   * @param {unknown} expected
+   * @param {string} [message]
+   * @returns {void}
+   */
+  notEqual (actual, expected, message) {
+    // eslint-disable-next-line eqeqeq
+    this._assert(actual != expected, actual, expected, message, 'should not be equal', 'notEqual')
+  }
+
+  /**
+   * @param {unknown} actual
+   * @param {unknown} expected
+   * @param {string} [message]
+   * @returns {void}
+   */
+  deepEqual (actual, expected, message) {
+    this._assert(deepEqual(actual, expected), actual, expected, message, 'should be equivalent', 'deepEqual')
+  }
+
+  /**
+   * @param {unknown} actual
+   * @param {unknown} expected
+   * @param {string} [message]
+   * @returns {void}
+   */
+  notDeepEqual (actual, expected, message) {
+    this._assert(!deepEqual(actual, expected), actual, expected, message, 'should not be equivalent', 'notDeepEqual')
+  }
+
+  /**
+   * @param {string} [message]
+   * @returns {void}
+   */
+  pass (message) {
+    this._assert(true, true, true, message, 'pass called', 'pass')
+  }
+
+  /**
+   * @param {string} [message]
+   * @returns {void}
+   */
+  fail (message) {
+    this._assert(false, 'fail called', 'fail not called', message, 'fail called', 'fail')
+  }
+
+  /**
+   * @param {unknown} error
+   * @param {string} [message]
+   * @returns {void}
+   */
+  ifError (error, message) {
+    this._assert(!error, error, 'no error', message, String(error), 'ifError')
+  }
+
+  /**
+   * Passes when `fn` throws; with a RegExp, when the error's message matches it.
+   * @param {() => unknown} fn
+   * @param {RegExp | string} [expected]
+   * @param {string} [message]
+   * @returns {void}
+   */
+  throws (fn, expected, message) {
+    if (typeof expected === 'string') {
+      message = expected
+      expected = undefined
+    }
+    /** @type {unknown} */
+    let caught = null
+    try {
+      fn()
+    } catch (error) {
+      caught = error
+    }
+    let pass = caught !== null
+    if (expected instanceof RegExp) {
+      pass = pass && expected.test(String(/** @type {any} */ (caught)?.message ?? caught))
+    } else if (expected !== undefined) {
+      throw new TypeError(`t.throws() expects a RegExp or a message, got ${typeof expected}`)
+    }
+    this._assert(pass, caught, expected, message, 'should throw', 'throws')
+  }
+
+  /**
+   * Waits `ms` milliseconds, then passes.
+   * @param {number} ms
+   * @param {string} [message]
+   * @returns {Promise<void>}
+   */
+  async sleep (ms, message) {
+    await new Promise((resolve) => setTimeout(resolve, ms))
+    this.pass(message || `Sleep for ${ms}ms`)
+  }
+
+  /**
+   * Waits for the next animation frame (a 0 ms timer when the document has no focus, where
+   * frames may never come), and passes when given a message.
+   * @param {string} [message]
+   * @returns {Promise<void>}
+   */
+  async requestAnimationFrame (message) {
+    const doc = globalThis.document
+    if (doc && doc.hasFocus() && typeof globalThis.requestAnimationFrame === 'function') {
+      await new Promise((resolve) => globalThis.requestAnimationFrame(resolve))
+    } else {
+      await new Promise((resolve) => setTimeout(resolve, 0))
+    }
+    if (message) this.pass(message)
+  }
+
+  /**
+   * Asserts that `selector` matches an element, and returns it.
+   * @param {string} selector
+   * @param {string} [message]
+   * @returns {Element | null}
+   */
+  querySelector (selector, message) {
+    const element = globalThis.document ? globalThis.document.querySelector(selector) : null
+    this.ok(element, message || `querySelector(${selector})`)
+    return element
+  }
+
+  /**
+   * Asserts that `selector` matches at least one element, and returns them.
+   * @param {string} selector
+   * @param {string} [message]
+   * @returns {Element[]}
+   */
+  querySelectorAll (selector, message) {
+    const elements = globalThis.document ? Array.from(globalThis.document.querySelectorAll(selector)) : []
+    this.ok(elements.length, message || `querySelectorAll(${selector})`)
+    return elements
+  }
+
+  /**
+   * Calls `click()` on the element (or the first match of a selector), then waits a frame.
+   * @param {string | HTMLElement} selector
+   * @param {string} [message]
+   * @returns {Promise<void>}
+   */
+  async click (selector, message) {
+    const element = typeof selector === 'string' ? globalThis.document?.querySelector(selector) : selector
+    if (!element || typeof (/** @type {HTMLElement} */ (element)).click !== 'function') {
+      throw new TypeError('t.click() needs an HTMLElement or a selector matching one')
+    }
+    ;(/** @type {HTMLElement} */ (element)).click()
+    await this.requestAnimationFrame()
+    this.pass(message || `Clicked on ${typeof selector === 'string' ? selector : 'element'}`)
+  }
+
+  /**
+   * @param {boolean} pass
+   * @param {unknown} actual
+   * @param {unknown} expected
+   * @param {string | undefined} message
+   * @param {string} fallback
+   * @param {string} operator
+   * @returns {void}
+   */
+  _assert (pass, actual, expected, message, fallback, operator) {
+    if (this.strict && !message) throw new Error('tapzero msg required')
+    if (this.done) throw new Error(`assertion occurred after test was finished: ${this.name}`)
+    this._actual++
+    if (this._planned !== null) {
+      if (this._actual > this._planned) throw new Error(`More tests than planned in TEST *${this.name}*`)
+    }
+    this._result[pass ? 'pass' : 'fail']++
+    this.runner.record(pass, { description: message || fallback, operator, actual, expected, origin: pass ? undefined : new Error(message || fallback) })
+  }
+
+  /**
+   * Runs the test function; a throw or rejection becomes one failing assertion.
+   * @returns {Promise<{ pass: number, fail: number }>}
+   */
+  async run () {
+    this.runner.report(`# ${this.name}`)
+    try {
+      await this.fn(this)
+    } catch (error) {
+      this._result.fail++
+      this.runner.record(false, { description: `${this.name}: ${describeError(error)}`, operator: 'error', actual: error, expected: undefined, origin: error instanceof Error ? error : undefined })
+    }
+    this.done = true
+    if (this._planned !== null && this._planned > this._actual) {
+      this._result.fail++
+      this.runner.record(false, { description: `${this.name}: planned ${this._planned} assertions, ran ${this._actual}`, operator: 'plan', actual: this._actual, expected: this._planned })
+    }
+    return this._result
+  }
+}
+
+/**
+ * @param {unknown} error
+ * @returns {string}
+ */
+function describeError (error) {
+  if (error instanceof Error) return `${error.name}: ${error.message}`
+  return `threw ${toJSON(error)}`
+}
+
+/**
+ * @param {string} line
+ * @returns {void}
+ */
+function printLine (line) {
+  console.log(line)
+}
+
+/**
+ * Holds the registered tests, runs them in order and writes TAP through `report`.
+ */
+export class TestRunner {
+  /**
+   * @param {((line: string) => void) | null} [report] where TAP lines go (default: console.log)
+   */
+  constructor (report = null) {
+    /** @type {(line: string) => void} */
+    this.report = report || printLine
+    /** @type {Test[]} */
+    this.tests = []
+    /** @type {Test[]} */
+    this.onlyTests = []
+    /** @type {boolean} */
+    this.scheduled = false
+    /** @type {boolean} */
+    this.completed = false
+    /** @type {boolean} */
+    this.strict = false
+    /** Start the run by itself after the first `add` (Oro's behaviour); a harness that imports
+     * test files and then calls `run()` turns it off. @type {boolean} */
+    this.autoRun = true
+    /** Run only the tests whose name it matches (`oro test --match`). @type {RegExp | null} */
+    this.match = null
+    /** @type {boolean} */
+    this.begun = false
+    /** @type {number} */
+    this._id = 0
+    /** @type {number} */
+    this._pass = 0
+    /** @type {number} */
+    this._fail = 0
+    /** @type {((result: RunResult) => void) | undefined} */
+    this._onFinishCallback = undefined
+  }
+
+  /** @returns {string} */
+  nextId () {
+    return String(++this._id)
+  }
+
+  /** @type {number} */
+  get length () {
+    return this.tests.length + this.onlyTests.length
+  }
+
+  /**
+   * @param {string} name
+   * @param {TestFn} fn
+   * @param {boolean} only
+   * @param {boolean} [skipped] listed in the run as `# SKIP name`, not run
+   * @returns {void}
+   */
+  add (name, fn, only, skipped = false) {
+    if (this.completed) throw new Error('Cannot add() a test case after tests completed.')
+    const test = new Test(name, fn, this)
+    test.skipped = skipped
+    ;(only ? this.onlyTests : this.tests).push(test)
+    if (this.autoRun && !this.scheduled) {
+      this.scheduled = true
+      setTimeout(() => { this.run() }, getDefaultTestRunnerTimeout())
+    }
+  }
+
+  /**
+   * Writes the `TAP version 13` line, once: the run does, and so does a failure before it.
+   * @returns {void}
+   */
+  begin () {
+    if (this.begun) return
+    this.begun = true
+    this.report('TAP version 13')
+  }
+
+  /**
+   * Writes one assertion and counts it.
+   * @param {boolean} pass
+   * @param {{ description: string, operator: string, actual?: unknown, expected?: unknown, origin?: Error }} details
+   * @returns {void}
+   */
+  record (pass, details) {
+    this.begin()
+    if (pass) this._pass++
+    else this._fail++
+    for (const line of formatAssertion({ pass, id: Number(this.nextId()), ...details })) this.report(line)
+  }
+
+  /**
+   * Fails the run for an error no test caught (an uncaught exception, an unhandled rejection,
+   * a test file that did not load).
+   * @param {string} description
+   * @param {unknown} error
+   * @returns {void}
+   */
+  failRun (description, error) {
+    this.record(false, { description, operator: 'error', actual: error, expected: undefined, origin: error instanceof Error ? error : undefined })
+  }
+
+  /**
+   * Runs the tests (only the `only` ones if any), one at a time in registration order.
+   * @returns {Promise<RunResult>}
+   */
+  async run () {
+    this.scheduled = true
+    const tests = this.onlyTests.length > 0 ? this.onlyTests : this.tests
+    this.begin()
+    for (const test of tests) {
+      if (test.skipped) {
+        this.report(`# SKIP ${test.name}`)
+        continue
+      }
+      if (this.match && !this.match.test(test.name)) {
+        this.report(`# SKIP ${test.name} (does not match ${this.match})`)
+        continue
+      }
+      await test.run()
+    }
+    this.completed = true
+    const result = { total: this._pass + this._fail, success: this._pass, fail: this._fail }
+    this.report('')
+    this.report(`1..${result.total}`)
+    this.report(`# tests ${result.total}`)
+    this.report(`# pass  ${result.success}`)
+    if (result.fail) {
+      this.report(`# fail  ${result.fail}`)
+    } else {
+      this.report('')
+      this.report('# ok')
+    }
+    if (this._onFinishCallback) this._onFinishCallback(result)
+    return result
+  }
+
+  /**
+   * @param {(result: RunResult) => void} callback
+   * @returns {void}
+   */
+  onFinish (callback) {
+    if (typeof callback !== 'function') throw new TypeError('onFinish() expects a function')
+    this._onFinishCallback = callback
+  }
+}
+
+/** The runner `test()` registers with. */
+export const GLOBAL_TEST_RUNNER = new TestRunner()
+
+/**
+ * Registers a test; without `fn` nothing is registered (as in Oro).
+ * @param {string} name
+ * @param {TestFn} [fn]
+ * @returns {void}
+ */
+export function test (name, fn) {
+  if (!fn) return
+  GLOBAL_TEST_RUNNER.add(name, fn, false)
+}
+
+/**
+ * Registers a test; when any exists, only these run.
+ * @param {string} name
+ * @param {TestFn} [fn]
+ * @returns {void}
+ */
+export function only (name, fn) {
+  if (!fn) return
+  GLOBAL_TEST_RUNNER.add(name, fn, true)
+}
+
+/**
+ * Registers nothing: the test is left out of the run (a `# SKIP` comment, no number).
+ * @param {string} name
+ * @param {TestFn} [_fn]
+ * @returns {void}
+ */
+export function skip (name, _fn) {
+  GLOBAL_TEST_RUNNER.add(name, () => {}, false, true)
+}
+
+/**
+ * With `true`, every assertion must be given a message.
+ * @param {boolean} strict
+ * @returns {void}
+ */
+export function setStrict (strict) {
+  GLOBAL_TEST_RUNNER.strict = strict
+}
+
+test.only = only
+test.skip = skip
+
+export default test

@@ -1,0 +1,258 @@
+"""``oro test`` in a real subprocess: an app's ``oro:test`` files run in headless Chromium and
+their TAP comes out on stdout, with the run's status as the exit code.
+
+Each run launches a browser, so each app below holds several cases at once."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import textwrap
+from pathlib import Path
+
+import pytest
+from _oro_process import ORO, SHOWCASE, headless_environ
+
+PAGE = "<!doctype html><html><head><title>t</title></head><body><p id=greeting>hi</p></body></html>"
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+    return root
+
+
+def _oro_test(*arguments: str, cwd: Path, environ: dict[str, str] | None = None):
+    return subprocess.run(
+        [str(ORO), "test", *arguments],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=environ if environ is not None else headless_environ(),
+        timeout=180,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def mixed_run(tmp_path_factory: pytest.TempPathFactory) -> subprocess.CompletedProcess[str]:
+    """One run of an app whose files pass, fail, throw, reject, throw later and do not parse."""
+    app = _write(
+        tmp_path_factory.mktemp("mixed"),
+        {
+            # The run reports over a permission of its own: turning 'runtime' off changes nothing.
+            "oro.toml": '[meta]\nname = "mixed"\n[permissions]\nallow_runtime = false\n',
+            "index.html": PAGE,
+            "test/index.js": """
+                import test from 'oro:test'
+                test('sync passes', (t) => {
+                  t.equal(1 + 1, 2, 'sums')
+                  t.deepEqual({ a: [1, 2] }, { a: [1, 2] }, 'same shape')
+                  t.throws(() => JSON.parse('{'), /JSON/, 'bad JSON throws')
+                })
+                test('async sees the page', async (t) => {
+                  await new Promise((resolve) => setTimeout(resolve, 0))
+                  t.equal(document.querySelector('#greeting').textContent, 'hi', 'the app page')
+                })
+            """,
+            "test/fail.test.js": """
+                import { test } from 'node:test'
+                test('a failing assertion', (t) => {
+                  t.equal('apple', 'pear', 'fruit matches')
+                })
+                test('a thrown error', () => {
+                  throw new TypeError('boom from a test')
+                })
+                test('a rejected promise', async () => {
+                  await Promise.reject(new RangeError('rejected in a test'))
+                })
+                test('an error thrown later', async (t) => {
+                  setTimeout(() => { throw new Error('late uncaught') }, 0)
+                  await new Promise((resolve) => setTimeout(resolve, 50))
+                  t.pass('the run goes on')
+                })
+            """,
+            "test/syntax.test.js": "import test from 'oro:test'\ntest('never', (t) => {\n",
+        },
+    )
+    return _oro_test(cwd=app)
+
+
+def test_a_failing_run_exits_1(mixed_run):
+    assert mixed_run.returncode == 1, mixed_run.stderr
+
+
+def test_tap_starts_with_the_version_and_ends_with_the_plan_and_counts(mixed_run):
+    lines = mixed_run.stdout.splitlines()
+    assert lines[0] == "TAP version 13"
+    plan = [line for line in lines if re.fullmatch(r"1\.\.\d+", line)]
+    assert plan == ["1..10"]
+    assert lines[-3:] == ["# tests 10", "# pass  5", "# fail  5"]
+
+
+def test_passing_assertions_print_ok_lines_in_registration_order(mixed_run):
+    lines = mixed_run.stdout.splitlines()
+    start = lines.index("# sync passes")
+    expected = [
+        "# sync passes",
+        "ok 2 sums",
+        "ok 3 same shape",
+        "ok 4 bad JSON throws",
+        "# async sees the page",
+        "ok 5 the app page",
+        "# a failing assertion",
+    ]
+    assert lines[start : start + 7] == expected
+
+
+def test_a_failing_assertion_prints_not_ok_with_its_diagnostic(mixed_run):
+    lines = mixed_run.stdout.splitlines()
+    start = lines.index("not ok 6 fruit matches")
+    assert lines[start + 1 : start + 5] == [
+        "  ---",
+        "    operator: equal",
+        '    expected: "pear"',
+        '    actual:   "apple"',
+    ]
+    assert re.fullmatch(r"    at: {7}.*/test/fail\.test\.js:3:\d+\)?", lines[start + 5])
+
+
+def test_a_thrown_error_and_a_rejection_fail_their_test_and_the_run_goes_on(mixed_run):
+    out = mixed_run.stdout
+    assert "not ok 7 a thrown error: TypeError: boom from a test" in out
+    assert "not ok 8 a rejected promise: RangeError: rejected in a test" in out
+    assert "ok 10 the run goes on" in out.splitlines()
+
+
+def test_an_error_no_test_caught_fails_the_run(mixed_run):
+    assert "not ok 9 uncaught Error: late uncaught" in mixed_run.stdout
+
+
+def test_a_test_file_that_does_not_parse_fails_first_with_its_name_and_error(mixed_run):
+    """Files are imported before the run starts, so a load failure comes right after the
+    version line; the other files still run."""
+    lines = mixed_run.stdout.splitlines()
+    assert re.fullmatch(r"not ok 1 cannot load /test/syntax\.test\.js: SyntaxError: .+", lines[1])
+    assert sum("cannot load" in line for line in lines) == 1
+
+
+def test_configured_files_page_only_and_match_pass_with_exit_0(tmp_path):
+    app = _write(
+        tmp_path,
+        {
+            "oro.toml": '[meta]\nname = "picked"\n[test]\nfiles = ["spec/**/*.spec.js"]\n'
+            'page = "/spec/page.html"\n',
+            "spec/page.html": PAGE.replace("hi", "spec page"),
+            "spec/a.spec.js": """
+                import test from 'oro:test'
+                test('not only, would fail', (t) => t.fail('ran without only'))
+                test.only('keep: only', (t) => {
+                  t.equal(document.querySelector('#greeting').textContent, 'spec page')
+                })
+                test.only('drop: only but not matched', (t) => t.fail('ran despite --match'))
+                test.skip('keep: skipped', (t) => t.fail('skipped test ran'))
+            """,
+            "test/index.js": "throw new Error('the default files are not imported')\n",
+        },
+    )
+
+    result = _oro_test("--match", "^keep", cwd=app)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines() == [
+        "TAP version 13",
+        "# keep: only",
+        "ok 1 should be equal",
+        "# SKIP drop: only but not matched (does not match /^keep/)",
+        "",
+        "1..1",
+        "# tests 1",
+        "# pass  1",
+        "",
+        "# ok",
+    ]
+
+
+def test_files_that_register_no_test_are_an_error(tmp_path):
+    app = _write(
+        tmp_path,
+        {
+            "oro.toml": '[meta]\nname = "empty"\n',
+            "index.html": PAGE,
+            "test/index.js": "export const nothing = 1\n",
+        },
+    )
+
+    result = _oro_test(str(app), str(app / "test" / "index.js"), cwd=tmp_path)
+
+    assert result.returncode == 1
+    assert "no tests ran: the test files registered none" in result.stderr
+
+
+def test_no_test_files_is_an_error_naming_the_patterns(tmp_path):
+    _write(tmp_path, {"oro.toml": '[meta]\nname = "none"\n', "index.html": PAGE})
+
+    result = _oro_test(cwd=tmp_path)
+
+    assert result.returncode == 1
+    assert "no test files in" in result.stderr
+    assert "test/index.js, test/**/*.test.js" in result.stderr
+
+
+def test_without_chromium_it_says_how_to_install_it_and_exits_2(tmp_path):
+    _write(
+        tmp_path,
+        {"oro.toml": '[meta]\nname = "x"\n', "index.html": PAGE, "test/index.js": "\n"},
+    )
+    environ = {**headless_environ(), "PATH": str(ORO.parent)}
+    assert not any(
+        (Path(directory) / "chromium").exists() for directory in environ["PATH"].split(os.pathsep)
+    )
+
+    result = _oro_test(cwd=tmp_path, environ=environ)
+
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.strip().splitlines() == [
+        "error: oro test needs Chromium: no Chromium found: apt-get install chromium "
+        "(scripts/test does)"
+    ]
+
+
+def test_the_showcase_tests_pass_in_its_own_page_with_its_plugins():
+    result = _oro_test(str(SHOWCASE), cwd=SHOWCASE.parent)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[:3] == ["TAP version 13", "# the host answers IPC", "ok 1 ping → pong"]
+    assert lines[-4:] == ["# tests 4", "# pass  4", "", "# ok"]
+
+
+def test_a_run_that_never_ends_bails_out_at_the_timeout_with_exit_1(tmp_path):
+    app = _write(
+        tmp_path,
+        {
+            "oro.toml": '[meta]\nname = "hangs"\n[test]\ntimeout = 600\n',
+            "index.html": PAGE,
+            "test/index.js": """
+                import test from 'oro:test'
+                test('settles', (t) => t.pass('first'))
+                test('never settles', () => new Promise(() => {}))
+            """,
+        },
+    )
+
+    result = _oro_test("--timeout", "5", cwd=app)
+
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "TAP version 13",
+        "# settles",
+        "ok 1 first",
+        "# never settles",
+        "Bail out! no result after 5 s (--timeout)",
+    ]
+    assert "error: timed out after 5 s" in result.stderr
