@@ -18,7 +18,7 @@
 
 import { EventEmitter } from './events.js'
 import { request, sendSync, primordials } from './ipc.js'
-import { invalidArgType, withCode } from './errors.js'
+import { NotAllowedError, invalidArgType, withCode } from './errors.js'
 import { arch as osArch, hrtime as osHrtime, platform as osPlatform } from './os.js'
 
 /** @returns {any} */
@@ -170,7 +170,6 @@ function consoleWritable (fd, method) {
   }
 }
 
-let workingDirectory = typeof facts().cwd === 'string' ? facts().cwd : (primordials.cwd ?? '/')
 let exited = false
 /** @type {number | undefined} */
 let exitCode
@@ -204,8 +203,15 @@ class Process extends EventEmitter {
     exitCode = code === undefined || code === null ? undefined : Number(code)
   }
 
-  /** The host's working directory. */
-  cwd () { return workingDirectory }
+  /** The host's working directory; `NotAllowedError` while permission `runtime` is off. */
+  cwd () {
+    const cwd = facts().cwd ?? primordials.cwd
+    if (typeof cwd !== 'string') {
+      throw new NotAllowedError('oro:process has no cwd: the page was not served by the host, ' +
+        'or permission runtime is off', { code: 'ERR_ORO_PROCESS_FACT_UNAVAILABLE' })
+    }
+    return cwd
+  }
 
   /**
    * Not supported: a page cannot change the host's working directory (Node's worker threads
