@@ -147,7 +147,7 @@ def oro_page_args(host: Host) -> Mapping[str, Any]:
 def oro_register_permissions(permissions: PermissionRegistry) -> None:
     permissions.add(
         "device_info",
-        "Device information: OS, CPUs, memory, network interfaces, well-known paths",
+        "Device information: OS, CPUs, memory, network interfaces, well-known paths, the user",
     )
 
 
