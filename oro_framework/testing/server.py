@@ -196,9 +196,7 @@ def served_app(
     with (
         start_blocking_portal(backend="trio") as portal,
         portal.wrap_async_context_manager(
-            make_host(
-                plugins, config=config, app_dir=app_dir, data_dir=data_dir, environ=environ
-            )
+            make_host(plugins, config=config, app_dir=app_dir, data_dir=data_dir, environ=environ)
         ) as host,
         portal.wrap_async_context_manager(live_server(host, port=port)) as server,
     ):
