@@ -766,25 +766,123 @@ declare module 'oro:ipc' {
   }
   export function createBinding (namespace: string, defaults?: RequestOptions): Binding
 
+  /** An IPC message as an `ipc://<command>?<params>` URL (Oro's `ipc.Message`). */
+  export class Message extends URL {
+    static readonly PROTOCOL: 'ipc:'
+    static from (
+      input: string | URL | Message | ArrayBuffer | ArrayBufferView | { command: string, params?: Record<string, unknown>, protocol?: string },
+      params?: Record<string, unknown> | URLSearchParams | ArrayBuffer | ArrayBufferView | null,
+      bytes?: ArrayBuffer | ArrayBufferView | string | null
+    ): Message
+    static isValidInput (input: unknown): boolean
+    constructor (input: string | URL, bytes?: Uint8Array | null)
+    bytes: Uint8Array | null
+    /** The route: `fs.stat` of `ipc://fs.stat?...`. */
+    readonly command: string
+    readonly name: string
+    readonly id: string | null
+    readonly seq: string | null
+    /** `-1` when absent. */
+    readonly index: number
+    readonly value: any
+    readonly json: any
+    /** Values JSON-parsed where they parse. */
+    readonly params: Record<string, any>
+    readonly rawParams: Record<string, string>
+    entries (): Array<[string, any]>
+    keys (): string[]
+    values (): any[]
+    set (key: string, value: unknown): void
+    get (key: string, defaultValue?: any): any
+    delete (key: string): boolean
+    has (key: string): boolean
+  }
+
+  /** The outcome of a call (Oro's `ipc.Result`), also the tuple `[err, data, source, headers]`. */
+  export class Result {
+    static from (result: unknown, maybeError?: unknown, maybeSource?: string | null, maybeHeaders?: unknown): Result
+    constructor (id?: string | null, err?: Error | null, data?: any, source?: string | null, headers?: unknown)
+    id: string
+    err: Error | null
+    data: any
+    source: string | null
+    /** Response headers, lower-case names. */
+    headers: Record<string, string>
+    readonly length: 4
+    readonly 0: Error | null
+    readonly 1: any
+    readonly 2: string | null
+    readonly 3: Record<string, string>
+    [Symbol.iterator] (): Iterator<any>
+    toJSON (): { headers: Record<string, string>, source: string | null, data: any, err: Record<string, unknown> | null }
+  }
+
+  /** What a synchronous transport answers. */
+  export interface SyncReply {
+    /** Envelope data, a string for `text/*`, `Uint8Array` for bytes, the data of each event of a finished event stream. */
+    data: any
+    headers?: Record<string, string> | string
+  }
+
+  /** A way to reach the host synchronously: synchronous XHR, or a test double. */
+  export interface SyncTransport {
+    name?: string
+    /** Answer at once, or throw the rehydrated error. */
+    request (route: string, params: unknown, options: TransportOptions): SyncReply
+  }
+
+  export interface SendSyncOptions {
+    body?: unknown
+    method?: string
+    headers?: Record<string, string>
+    index?: number
+  }
+
+  /** The default synchronous transport: a synchronous `XMLHttpRequest` on `/ipc/<route>`. */
+  export const xhrTransport: Readonly<SyncTransport & { name: string }>
+  /** Install the transport `sendSync()` goes through; `null` restores XHR. Returns the previous one. */
+  export function setSyncTransport (transport: SyncTransport | null): SyncTransport
+  export function getSyncTransport (): SyncTransport
+  /** Call `command` synchronously; never throws: the outcome is a `Result`. */
+  export function sendSync (command: string, value?: Params, options?: SendSyncOptions): Result
+
+  /** Oro's primordials, handed to the page at load. */
+  export interface Primordials {
+    arch?: string
+    cwd?: string
+    platform?: string
+    version?: { full: string, short: string, hash: string }
+    'host-operating-system'?: string
+  }
+  /** `arch`, `cwd`, `platform`, `version`, `host-operating-system` (frozen; no round trip). */
+  export const primordials: Readonly<Primordials>
+
   const ipc: {
     TIMEOUT: typeof TIMEOUT
     IPCStream: typeof IPCStream
+    Message: typeof Message
+    Result: typeof Result
     SSEParser: typeof SSEParser
     buildURL: typeof buildURL
     createBinding: typeof createBinding
     currentWindowIndex: typeof currentWindowIndex
     encodeParams: typeof encodeParams
     fetchTransport: typeof fetchTransport
+    getSyncTransport: typeof getSyncTransport
     getTransport: typeof getTransport
     nextSeq: typeof nextSeq
     paramEntries: typeof paramEntries
     parseEventData: typeof parseEventData
+    primordials: typeof primordials
     readReply: typeof readReply
     request: typeof request
     send: typeof send
+    sendSync: typeof sendSync
+    setSyncTransport: typeof setSyncTransport
     setTransport: typeof setTransport
     stream: typeof stream
     write: typeof write
+    xhrTransport: typeof xhrTransport
   }
   export default ipc
 }
@@ -792,7 +890,8 @@ declare module 'oro:ipc' {
 declare module 'oro:os' {
   /**
    * `oro:os` (also `node:os`) — Node's `os`: facts handed to the page at load answer at once,
-   * live values (`uptime`, `availableMemory`, `networkInterfaces`) return promises.
+   * live values (`uptime`, `freemem`, `totalmem`, `loadavg`, `networkInterfaces`, `userInfo`) are
+   * asked with a synchronous call, so every function returns a value, as in Node.
    * @module oro:os
    * @alias node:os
    */
@@ -857,12 +956,34 @@ declare module 'oro:os' {
   export function endianness (): string
   /** The CPUs, their times as of the page's load. */
   export function cpus (): CpuInfo[]
-  export function networkInterfaces (): Promise<Record<string, NetworkInterfaceInfo[]>>
+  export interface UserInfo {
+    /** -1 on Windows */
+    uid: number
+    /** -1 on Windows */
+    gid: number
+    username: string
+    homedir: string
+    /** null on Windows */
+    shell: string | null
+  }
+
+  /** Asked synchronously; throws `NotAllowedError` while `device_info` is off (as every live value). */
+  export function networkInterfaces (): Record<string, NetworkInterfaceInfo[]>
   /** Seconds since boot. */
-  export function uptime (): Promise<number>
+  export function uptime (): number
   /** Bytes available without swapping. */
-  export function availableMemory (): Promise<number>
+  export function availableMemory (): number
   export const freemem: typeof availableMemory
+  /** Bytes of memory in total. */
+  export function totalmem (): number
+  /** 1, 5 and 15 minute load averages (`[0, 0, 0]` on Windows). */
+  export function loadavg (): number[]
+  /** The user the host runs as. */
+  export function userInfo (options?: { encoding?: string }): UserInfo
+  /** The CPU count. */
+  export function availableParallelism (): number
+  /** `/dev/null`, or `\\.\nul` on Windows. */
+  export const devNull: string
   /** Well-known directories of the app and the user. */
   export function paths (): Paths
   export function homedir (): string
@@ -870,8 +991,8 @@ declare module 'oro:os' {
   export function tmpdir (): string
   /** The host's error and signal numbers, asked over IPC. */
   export function getConstants (): Promise<{ errno: Record<string, number>, signals: Record<string, number> }>
-  /** Node's `os.constants` (empty objects while `device_info` is off). */
-  export const constants: { errno: Record<string, number>, signals: Record<string, number> }
+  /** Node's `os.constants` (`errno` and `signals` empty while `device_info` is off). */
+  export const constants: Readonly<{ errno: Record<string, number>, signals: Record<string, number>, priority: Readonly<Record<string, number>> }>
 
   export interface HRTime {
     /** `[seconds, nanoseconds]`, relative to `previous` when given. */
@@ -886,8 +1007,10 @@ declare module 'oro:os' {
     EOL: typeof EOL
     arch: typeof arch
     availableMemory: typeof availableMemory
+    availableParallelism: typeof availableParallelism
     constants: typeof constants
     cpus: typeof cpus
+    devNull: typeof devNull
     endianness: typeof endianness
     freemem: typeof freemem
     getConstants: typeof getConstants
@@ -895,18 +1018,40 @@ declare module 'oro:os' {
     hostname: typeof hostname
     hrtime: typeof hrtime
     isWindows: typeof isWindows
+    loadavg: typeof loadavg
     machine: typeof machine
     networkInterfaces: typeof networkInterfaces
     paths: typeof paths
     platform: typeof platform
     release: typeof release
     tmpdir: typeof tmpdir
+    totalmem: typeof totalmem
     type: typeof type
     uname: typeof uname
     uptime: typeof uptime
+    userInfo: typeof userInfo
     version: typeof version
   }
   export default os
+}
+
+declare module 'oro:os/constants' {
+  /**
+   * `oro:os/constants` (also `node:os/constants`) — `os.constants` as a module: error and signal
+   * numbers by name, and process priorities.
+   * @module oro:os/constants
+   * @alias node:os/constants
+   */
+
+  /** Error numbers by name (empty while permission `device_info` is off). */
+  export const errno: Record<string, number>
+  /** Signal numbers by name (empty while permission `device_info` is off). */
+  export const signals: Record<string, number>
+  /** Same as `signals`. */
+  export const signal: Record<string, number>
+  export const priority: Readonly<Record<string, number>>
+  const constants: Readonly<{ errno: Record<string, number>, signals: Record<string, number>, priority: Readonly<Record<string, number>> }>
+  export default constants
 }
 
 declare module 'oro:path' {
@@ -966,6 +1111,158 @@ declare module 'oro:path' {
 
   const path: PlatformPath
   export default path
+}
+
+declare module 'oro:path/well-known' {
+  /**
+   * `oro:path/well-known` — the user's and the app's well-known directories under Oro's names,
+   * handed to the page at load; `null` while permission `device_info` is off.
+   * @module oro:path/well-known
+   */
+
+  export const DOWNLOADS: string | null
+  export const DOCUMENTS: string | null
+  export const PICTURES: string | null
+  export const DESKTOP: string | null
+  export const VIDEOS: string | null
+  export const MUSIC: string | null
+  /** The app's resources (read-only). */
+  export const RESOURCES: string | null
+  export const CONFIG: string | null
+  export const DATA: string | null
+  export const LOG: string | null
+  export const HOME: string | null
+  /** The app's temporary directory. */
+  export const TMP: string | null
+  /** The app's cache directory. */
+  export const CACHE: string | null
+
+  const wellKnown: {
+    DOWNLOADS: string | null
+    DOCUMENTS: string | null
+    RESOURCES: string | null
+    PICTURES: string | null
+    DESKTOP: string | null
+    VIDEOS: string | null
+    CONFIG: string | null
+    MUSIC: string | null
+    HOME: string | null
+    DATA: string | null
+    LOG: string | null
+    TMP: string | null
+    CACHE: string | null
+  }
+  export default wellKnown
+}
+
+declare module 'oro:process' {
+  /**
+   * `oro:process` (also `node:process`) — Node's `process` for a page: facts handed at load answer
+   * at once, `nextTick` runs before promise callbacks, `exit()` stops the app. Not a global: import it.
+   * @module oro:process
+   * @alias node:process
+   */
+
+  import type { EventEmitter } from 'oro:events'
+
+  export interface HRTime {
+    /** `[seconds, nanoseconds]`, relative to `time` when given. */
+    (time?: [number, number]): [number, number]
+    /** Nanoseconds. */
+    bigint (): bigint
+  }
+
+  export interface MemoryUsage {
+    /** The host's resident set size. */
+    rss: number
+    /** The page's JS heap (Chromium's `performance.memory`), else 0. */
+    heapTotal: number
+    heapUsed: number
+    external: number
+    arrayBuffers: number
+  }
+
+  export interface MemoryUsageFn {
+    (): MemoryUsage
+    /** The host's resident set size (a synchronous call). */
+    rss (): number
+  }
+
+  /** Writes to the console, line by line. */
+  export interface ConsoleWritable {
+    readonly fd: number
+    readonly isTTY: false
+    readonly writable: true
+    write (chunk: string | Uint8Array, encoding?: string | (() => void), callback?: () => void): boolean
+    end (chunk?: string | Uint8Array): void
+  }
+
+  export interface WarningOptions {
+    type?: string
+    code?: string
+    detail?: string
+  }
+
+  export interface Process extends EventEmitter {
+    readonly env: Record<string, string>
+    readonly argv: string[]
+    readonly argv0: string
+    readonly execArgv: string[]
+    readonly execPath: string
+    readonly pid: number
+    readonly ppid: number
+    readonly platform: string
+    readonly arch: string
+    /** `v<oro-framework release>`. */
+    readonly version: string
+    readonly versions: Readonly<Record<string, string>>
+    readonly release: { name: string }
+    readonly exiting: boolean
+    title: string
+    exitCode: number | undefined
+    readonly stdout: ConsoleWritable
+    readonly stderr: ConsoleWritable
+    cwd (): string
+    /** Throws `ERR_WORKER_UNSUPPORTED_OPERATION`. */
+    chdir (directory: string): never
+    nextTick (callback: (...args: any[]) => void, ...args: any[]): void
+    hrtime: HRTime
+    uptime (): number
+    memoryUsage: MemoryUsageFn
+    /** Emits `'exit'`, then asks the host to stop the app. */
+    exit (code?: number): void
+    emitWarning (warning: string | Error, options?: string | WarningOptions, code?: string): void
+  }
+
+  /** Runs `callback` after the current code, before promise callbacks queued after it. */
+  export function nextTick (callback: (...args: any[]) => void, ...args: any[]): void
+  export const hrtime: HRTime
+  /** Seconds since the host process started. */
+  export function uptime (): number
+  export const memoryUsage: MemoryUsageFn
+  /** Only the variables the app declares (`build.env`, `[env]`). */
+  export const env: Record<string, string>
+  export const argv: string[]
+  export const platform: string
+  export const arch: string
+  export const pid: number
+  export const ppid: number
+  export const execPath: string
+  export const execArgv: string[]
+  export const argv0: string
+  export const title: string
+  export const version: string
+  export const versions: Readonly<Record<string, string>>
+  export const release: { name: string }
+  export const stdout: ConsoleWritable
+  export const stderr: ConsoleWritable
+  export function cwd (): string
+  export function chdir (directory: string): never
+  export function exit (code?: number): void
+  export function emitWarning (warning: string | Error, options?: string | WarningOptions, code?: string): void
+
+  const process: Process
+  export default process
 }
 
 declare module 'oro:protocol-handlers' {

@@ -169,24 +169,122 @@ export interface Binding {
 }
 export function createBinding (namespace: string, defaults?: RequestOptions): Binding
 
+/** An IPC message as an `ipc://<command>?<params>` URL (Oro's `ipc.Message`). */
+export class Message extends URL {
+  static readonly PROTOCOL: 'ipc:'
+  static from (
+    input: string | URL | Message | ArrayBuffer | ArrayBufferView | { command: string, params?: Record<string, unknown>, protocol?: string },
+    params?: Record<string, unknown> | URLSearchParams | ArrayBuffer | ArrayBufferView | null,
+    bytes?: ArrayBuffer | ArrayBufferView | string | null
+  ): Message
+  static isValidInput (input: unknown): boolean
+  constructor (input: string | URL, bytes?: Uint8Array | null)
+  bytes: Uint8Array | null
+  /** The route: `fs.stat` of `ipc://fs.stat?...`. */
+  readonly command: string
+  readonly name: string
+  readonly id: string | null
+  readonly seq: string | null
+  /** `-1` when absent. */
+  readonly index: number
+  readonly value: any
+  readonly json: any
+  /** Values JSON-parsed where they parse. */
+  readonly params: Record<string, any>
+  readonly rawParams: Record<string, string>
+  entries (): Array<[string, any]>
+  keys (): string[]
+  values (): any[]
+  set (key: string, value: unknown): void
+  get (key: string, defaultValue?: any): any
+  delete (key: string): boolean
+  has (key: string): boolean
+}
+
+/** The outcome of a call (Oro's `ipc.Result`), also the tuple `[err, data, source, headers]`. */
+export class Result {
+  static from (result: unknown, maybeError?: unknown, maybeSource?: string | null, maybeHeaders?: unknown): Result
+  constructor (id?: string | null, err?: Error | null, data?: any, source?: string | null, headers?: unknown)
+  id: string
+  err: Error | null
+  data: any
+  source: string | null
+  /** Response headers, lower-case names. */
+  headers: Record<string, string>
+  readonly length: 4
+  readonly 0: Error | null
+  readonly 1: any
+  readonly 2: string | null
+  readonly 3: Record<string, string>
+  [Symbol.iterator] (): Iterator<any>
+  toJSON (): { headers: Record<string, string>, source: string | null, data: any, err: Record<string, unknown> | null }
+}
+
+/** What a synchronous transport answers. */
+export interface SyncReply {
+  /** Envelope data, a string for `text/*`, `Uint8Array` for bytes, the data of each event of a finished event stream. */
+  data: any
+  headers?: Record<string, string> | string
+}
+
+/** A way to reach the host synchronously: synchronous XHR, or a test double. */
+export interface SyncTransport {
+  name?: string
+  /** Answer at once, or throw the rehydrated error. */
+  request (route: string, params: unknown, options: TransportOptions): SyncReply
+}
+
+export interface SendSyncOptions {
+  body?: unknown
+  method?: string
+  headers?: Record<string, string>
+  index?: number
+}
+
+/** The default synchronous transport: a synchronous `XMLHttpRequest` on `/ipc/<route>`. */
+export const xhrTransport: Readonly<SyncTransport & { name: string }>
+/** Install the transport `sendSync()` goes through; `null` restores XHR. Returns the previous one. */
+export function setSyncTransport (transport: SyncTransport | null): SyncTransport
+export function getSyncTransport (): SyncTransport
+/** Call `command` synchronously; never throws: the outcome is a `Result`. */
+export function sendSync (command: string, value?: Params, options?: SendSyncOptions): Result
+
+/** Oro's primordials, handed to the page at load. */
+export interface Primordials {
+  arch?: string
+  cwd?: string
+  platform?: string
+  version?: { full: string, short: string, hash: string }
+  'host-operating-system'?: string
+}
+/** `arch`, `cwd`, `platform`, `version`, `host-operating-system` (frozen; no round trip). */
+export const primordials: Readonly<Primordials>
+
 declare const ipc: {
   TIMEOUT: typeof TIMEOUT
   IPCStream: typeof IPCStream
+  Message: typeof Message
+  Result: typeof Result
   SSEParser: typeof SSEParser
   buildURL: typeof buildURL
   createBinding: typeof createBinding
   currentWindowIndex: typeof currentWindowIndex
   encodeParams: typeof encodeParams
   fetchTransport: typeof fetchTransport
+  getSyncTransport: typeof getSyncTransport
   getTransport: typeof getTransport
   nextSeq: typeof nextSeq
   paramEntries: typeof paramEntries
   parseEventData: typeof parseEventData
+  primordials: typeof primordials
   readReply: typeof readReply
   request: typeof request
   send: typeof send
+  sendSync: typeof sendSync
+  setSyncTransport: typeof setSyncTransport
   setTransport: typeof setTransport
   stream: typeof stream
   write: typeof write
+  xhrTransport: typeof xhrTransport
 }
 export default ipc

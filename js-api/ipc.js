@@ -923,23 +923,570 @@ export function createBinding (namespace, defaults = {}) {
   })
 }
 
+// --------------------------------------------------------------------------------------------
+// Oro's message and result types
+// --------------------------------------------------------------------------------------------
+
+/**
+ * A value of a parameter as Oro reads it: JSON where it parses to something other than `null`,
+ * else the text itself.
+ * @param {string | null} text
+ * @returns {any}
+ */
+function parseParam (text) {
+  if (text === null || text === '') return text
+  try {
+    const value = JSON.parse(text)
+    return value === null ? text : value
+  } catch {
+    return text
+  }
+}
+
+/**
+ * True for bytes (`ArrayBuffer`, a typed array, a `DataView`).
+ * @param {unknown} value
+ * @returns {value is ArrayBuffer | ArrayBufferView}
+ */
+function isBytes (value) {
+  return value instanceof ArrayBuffer || ArrayBuffer.isView(value)
+}
+
+/**
+ * @param {ArrayBuffer | ArrayBufferView} bytes
+ * @returns {Uint8Array}
+ */
+function toUint8Array (bytes) {
+  return bytes instanceof ArrayBuffer
+    ? new Uint8Array(bytes)
+    : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+}
+
+/**
+ * An IPC message as an `ipc://<command>?<params>` URL (Oro's `ipc.Message`): `command`,
+ * `params` (values JSON-parsed where they parse), `seq`, `index`, `value`, and
+ * `get`/`has`/`set`/`delete` on the parameters.
+ */
+export class Message extends URL {
+  /** The protocol of an IPC message URL. */
+  static get PROTOCOL () {
+    return 'ipc:'
+  }
+
+  /**
+   * A message from a URL string, a command name (with `params`), another `Message`, an object
+   * `{command, params}`, or bytes holding a URL.
+   * @param {string | URL | Message | ArrayBuffer | ArrayBufferView | { command: string, params?: Record<string, unknown>, protocol?: string }} input
+   * @param {Record<string, unknown> | URLSearchParams | ArrayBuffer | ArrayBufferView | null} [params]
+   * @param {ArrayBuffer | ArrayBufferView | string | null} [bytes]
+   * @returns {Message}
+   */
+  static from (input, params = null, bytes = null) {
+    const protocol = this.PROTOCOL
+    if (isBytes(input)) input = new TextDecoder().decode(toUint8Array(input))
+    if (isBytes(params)) {
+      bytes = params
+      params = null
+    }
+    const body = bytes === null || bytes === undefined
+      ? null
+      : typeof bytes === 'string' ? new TextEncoder().encode(bytes) : toUint8Array(bytes)
+    /** @param {Message} message */
+    const withParams = (message) => {
+      if (params && typeof params === 'object') {
+        const entries = params instanceof URLSearchParams ? [...params.entries()] : Object.entries(params)
+        for (const [key, value] of entries) message.set(key, value)
+      }
+      return message
+    }
+    if (input instanceof Message) return withParams(new this(String(input), body ?? input.bytes))
+    if (input !== null && typeof input === 'object' && !(input instanceof URL)) {
+      const record = /** @type {{ command: string, params?: Record<string, unknown>, protocol?: string }} */ (input)
+      return withParams(new this(`${record.protocol || protocol}//${record.command}`, body)).#merge(record.params)
+    }
+    const text = String(input)
+    const message = new this(text.startsWith(`${protocol}//`) ? text : `${protocol}//${text}`, body)
+    return withParams(message)
+  }
+
+  /**
+   * Whether `input` is an `ipc://` URL with a command.
+   * @param {unknown} input
+   * @returns {boolean}
+   */
+  static isValidInput (input) {
+    const text = String(input)
+    return text.startsWith(`${this.PROTOCOL}//`) && text.length > this.PROTOCOL.length + 2
+  }
+
+  /** @type {Uint8Array | null} bytes sent with the message, if any */
+  bytes = null
+
+  /**
+   * @param {string | URL} input an `ipc://` URL
+   * @param {Uint8Array | null} [bytes]
+   */
+  constructor (input, bytes = null) {
+    super(String(input))
+    if (this.protocol !== Message.PROTOCOL) {
+      throw new TypeError(`Invalid protocol in input. Expected '${Message.PROTOCOL}' but got '${this.protocol}'`)
+    }
+    this.bytes = bytes
+  }
+
+  /**
+   * @param {Record<string, unknown> | undefined} params
+   * @returns {this}
+   */
+  #merge (params) {
+    for (const [key, value] of Object.entries(params ?? {})) this.set(key, value)
+    return this
+  }
+
+  /** The route: `fs.stat` of `ipc://fs.stat?...`. @returns {string} */
+  get command () {
+    return this.name
+  }
+
+  /** Same as `command`. @returns {string} */
+  get name () {
+    return this.hostname || this.host || this.pathname.replace(/^\/+/, '')
+  }
+
+  /** The `id` parameter, or `null`. @returns {string | null} */
+  get id () {
+    return this.searchParams.get('id')
+  }
+
+  /** The `seq` parameter (`R12`), or `null`. @returns {string | null} */
+  get seq () {
+    return this.searchParams.get('seq')
+  }
+
+  /** The `value` parameter (JSON-parsed where it parses), or `null`. @returns {any} */
+  get value () {
+    return this.get('value') ?? null
+  }
+
+  /** The `index` parameter as a number, `-1` when absent. @returns {number} */
+  get index () {
+    const value = Number.parseInt(this.searchParams.get('index') ?? '', 10)
+    return Number.isFinite(value) ? value : -1
+  }
+
+  /** The `value` parameter parsed as JSON, `null` when absent or not JSON. @returns {any} */
+  get json () {
+    const text = this.searchParams.get('value')
+    if (text === null) return null
+    try { return JSON.parse(text) } catch { return null }
+  }
+
+  /** Every parameter, values JSON-parsed where they parse. @returns {Record<string, any>} */
+  get params () {
+    return Object.fromEntries(this.entries())
+  }
+
+  /** Every parameter as sent. @returns {Record<string, string>} */
+  get rawParams () {
+    return Object.fromEntries(this.searchParams.entries())
+  }
+
+  /** @returns {Array<[string, any]>} */
+  entries () {
+    return [...this.searchParams.entries()].map(([key, value]) => [key, parseParam(value)])
+  }
+
+  /** @returns {string[]} */
+  keys () {
+    return [...this.searchParams.keys()]
+  }
+
+  /** @returns {any[]} */
+  values () {
+    return [...this.searchParams.values()].map(parseParam)
+  }
+
+  /**
+   * Set parameter `key` (objects are sent as JSON).
+   * @param {string} key
+   * @param {unknown} value
+   */
+  set (key, value) {
+    this.searchParams.set(key, value !== null && typeof value === 'object' ? JSON.stringify(value) : String(value))
+  }
+
+  /**
+   * Parameter `key`, JSON-parsed where it parses; `defaultValue` when absent.
+   * @param {string} key
+   * @param {any} [defaultValue]
+   * @returns {any}
+   */
+  get (key, defaultValue = undefined) {
+    return this.has(key) ? parseParam(this.searchParams.get(key)) : defaultValue
+  }
+
+  /**
+   * Remove parameter `key`; false when it was absent.
+   * @param {string} key
+   * @returns {boolean}
+   */
+  delete (key) {
+    if (!this.has(key)) return false
+    this.searchParams.delete(key)
+    return true
+  }
+
+  /**
+   * @param {string} key
+   * @returns {boolean}
+   */
+  has (key) {
+    return this.searchParams.has(key)
+  }
+}
+
+/**
+ * Response headers as a plain object with lower-case names, from a `Headers`, an object, entries
+ * or the text `getAllResponseHeaders()` gives.
+ * @param {unknown} input
+ * @returns {Record<string, string>}
+ */
+function headerRecord (input) {
+  if (input === null || input === undefined || input === '') return {}
+  /** @type {Record<string, string>} */
+  const record = {}
+  if (typeof input === 'string') {
+    for (const line of input.split(/\r?\n/)) {
+      const colon = line.indexOf(':')
+      if (colon > 0) record[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim()
+    }
+    return record
+  }
+  const any = /** @type {any} */ (input)
+  const entries = typeof any.entries === 'function' ? [...any.entries()] : Object.entries(any)
+  for (const [name, value] of entries) record[String(name).toLowerCase()] = String(value)
+  return record
+}
+
+let resultIds = 0
+
+/**
+ * The outcome of an IPC call as Oro's `ipc.Result`: `{err, data, source, headers}`, also
+ * readable as the tuple `[err, data, source, headers]` (`const [err, data] = result`).
+ */
+export class Result {
+  /**
+   * A `Result` from `{err?, data?, source?, headers?}`, an `Error`, or bare data.
+   * @param {unknown} result
+   * @param {unknown} [maybeError] an error (or, given as a string, the source)
+   * @param {string | null} [maybeSource]
+   * @param {unknown} [maybeHeaders]
+   * @returns {Result}
+   */
+  static from (result, maybeError = null, maybeSource = null, maybeHeaders = null) {
+    if (result instanceof Result) {
+      if (!result.source && maybeSource) result.source = maybeSource
+      if (!result.err && maybeError) result.err = rehydrate(maybeError)
+      return result
+    }
+    if (result instanceof Error) result = { err: result }
+    if (!maybeSource && typeof maybeError === 'string') {
+      maybeSource = maybeError
+      maybeError = null
+    }
+    const record = result !== null && typeof result === 'object' && !isBytes(result)
+      ? /** @type {Record<string, any>} */ (result)
+      : null
+    const id = record?.id ?? null
+    const errValue = record?.err || maybeError || null
+    const err = errValue ? rehydrate(errValue) : null
+    let data = null
+    if (!err) {
+      if (record && record.data !== null && record.data !== undefined) data = record.data
+      else if (!record || (!id && !record.source && !('data' in record))) data = result ?? null
+    }
+    const source = record?.source || maybeSource || null
+    return new this(id, err, data, source, record?.headers ?? maybeHeaders)
+  }
+
+  /**
+   * @param {string | null} [id]
+   * @param {Error | null} [err]
+   * @param {any} [data]
+   * @param {string | null} [source]
+   * @param {unknown} [headers]
+   */
+  constructor (id = null, err = null, data = null, source = null, headers = null) {
+    /** @type {string} */
+    this.id = id === null || id === undefined ? `${++resultIds}` : String(id)
+    /** @type {Error | null} */
+    this.err = err ?? null
+    /** @type {any} */
+    this.data = data === undefined ? null : data
+    /** @type {string | null} */
+    this.source = typeof source === 'string' && source.length > 0 ? source : null
+    /** @type {Record<string, string>} response headers, lower-case names */
+    this.headers = headerRecord(headers)
+    for (const [index, name] of /** @type {const} */ ([[0, 'err'], [1, 'data'], [2, 'source'], [3, 'headers']])) {
+      Object.defineProperty(this, index, { get: () => this[name], enumerable: false })
+    }
+  }
+
+  /** 4: `[err, data, source, headers]`. */
+  get length () {
+    return 4
+  }
+
+  * [Symbol.iterator] () {
+    yield this.err
+    yield this.data
+    yield this.source
+    yield this.headers
+  }
+
+  toJSON () {
+    const err = /** @type {any} */ (this.err)
+    return {
+      headers: this.headers,
+      source: this.source,
+      data: this.data,
+      err: err && { ...err, message: err.message ?? '', name: err.name ?? '', type: err.type ?? err.name ?? '', code: err.code ?? '' }
+    }
+  }
+}
+
+// --------------------------------------------------------------------------------------------
+// Synchronous calls
+// --------------------------------------------------------------------------------------------
+
+/**
+ * @typedef {object} SyncReply
+ * @property {any} data the result: envelope data, a string for `text/*`, `Uint8Array` for
+ *   bytes, the array of event data for a (finished) event stream
+ * @property {Record<string, string> | string} [headers]
+ */
+
+/**
+ * @typedef {object} SyncTransport
+ * @property {string} [name]
+ * @property {(route: string, params: unknown, options: TransportOptions) => SyncReply} request
+ *   answers synchronously, or throws the rehydrated error
+ */
+
+/**
+ * Text whose every char is one byte (what `x-user-defined` decoding gives) → the bytes.
+ * @param {string} text
+ */
+function binaryText (text) {
+  const bytes = new Uint8Array(text.length)
+  for (let index = 0; index < text.length; index++) bytes[index] = text.charCodeAt(index) & 0xff
+  return bytes
+}
+
+/**
+ * The result of a finished synchronous request, read like `readReply` reads a fetch `Response`.
+ * @param {string} route
+ * @param {number} status
+ * @param {string} contentType lower-case
+ * @param {Uint8Array} bytes
+ * @returns {any}
+ */
+function readSyncReply (route, status, contentType, bytes) {
+  const ok = status >= 200 && status < 300
+  const text = () => new TextDecoder().decode(bytes)
+  if (contentType.startsWith('text/event-stream') && ok) {
+    const parser = new SSEParser()
+    const events = [...parser.push(bytes), ...parser.end()]
+    const values = []
+    for (const event of events) {
+      const data = parseEventData(event.data)
+      const failure = streamError(event.event, data)
+      if (failure) throw failure
+      values.push(data)
+    }
+    return values
+  }
+  if (contentType.includes('json') || (!ok && contentType === '')) {
+    const body = text()
+    if (body.trim() === '') {
+      if (!ok) throw fromStatus(status)
+      return null
+    }
+    let payload
+    try {
+      payload = JSON.parse(body)
+    } catch {
+      if (!ok) throw fromStatus(status, body.trim().slice(0, 500))
+      throw new InternalError(`IPC reply from '${route}' is not valid JSON`)
+    }
+    if (payload !== null && typeof payload === 'object' && !Array.isArray(payload)) {
+      if (payload.err !== null && payload.err !== undefined) throw rehydrate(payload.err, { status })
+      if (!ok) throw fromStatus(status, typeof payload.message === 'string' ? payload.message : '')
+      return 'data' in payload ? payload.data : payload
+    }
+    if (!ok) throw fromStatus(status)
+    return payload
+  }
+  if (!ok) throw fromStatus(status, text().trim().slice(0, 500))
+  if (contentType.startsWith('text/')) return text()
+  return bytes
+}
+
+/**
+ * The default synchronous transport: a synchronous `XMLHttpRequest` to the same
+ * `/ipc/<route>?<params>&seq=R<n>&index=<window>` URL the fetch transport uses, with the session
+ * cookie. It blocks the page until the host answers: keep it for the quick answers Node's
+ * synchronous APIs need.
+ * @type {Readonly<SyncTransport & { name: string }>}
+ */
+export const xhrTransport = Object.freeze({
+  name: 'xhr',
+  /**
+   * @param {string} route
+   * @param {unknown} params
+   * @param {TransportOptions} options
+   * @returns {SyncReply}
+   */
+  request (route, params, options) {
+    const XHR = /** @type {any} */ (globalThis).XMLHttpRequest
+    if (typeof XHR !== 'function') {
+      throw new NetworkError(`IPC sendSync('${route}') needs XMLHttpRequest, which this environment lacks`)
+    }
+    const url = buildURL(route, params, { seq: options.seq, index: options.index })
+    const xhr = new XHR()
+    const raw = options.body
+    /** @type {any} */
+    let body = null
+    /** @type {Record<string, string>} */
+    const headers = { ...(options.headers ?? {}) }
+    if (raw !== undefined && raw !== null) {
+      if (isBytes(raw) || typeof raw === 'string' || (typeof Blob === 'function' && raw instanceof Blob)) {
+        body = raw
+      } else {
+        body = JSON.stringify(raw)
+        headers['content-type'] ??= 'application/json'
+      }
+    }
+    xhr.open(options.method ?? (body === null ? 'GET' : 'POST'), url, false)
+    // A synchronous request cannot ask for an ArrayBuffer; bytes come through as one char each.
+    xhr.overrideMimeType('text/plain; charset=x-user-defined')
+    for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value)
+    try {
+      xhr.send(body)
+    } catch (error) {
+      throw readFailure(error, undefined, route)
+    }
+    if (xhr.status === 0) throw new NetworkError(`IPC request '${route}' failed: no response`)
+    const contentType = String(xhr.getResponseHeader('content-type') ?? '').toLowerCase()
+    const data = readSyncReply(route, xhr.status, contentType, binaryText(String(xhr.responseText ?? '')))
+    return { data, headers: xhr.getAllResponseHeaders() }
+  }
+})
+
+/** @type {SyncTransport} */
+let currentSyncTransport = xhrTransport
+
+/**
+ * Install the transport `sendSync()` goes through (a test double in Node, where there is no
+ * `XMLHttpRequest`); `null` restores the XHR transport. Returns the previous one.
+ * @param {SyncTransport | null} transport
+ * @returns {SyncTransport}
+ */
+export function setSyncTransport (transport) {
+  if (transport !== null && (typeof transport !== 'object' || typeof transport.request !== 'function')) {
+    throw new TypeError('setSyncTransport() expects an object with a request(route, params, options) method, or null')
+  }
+  const previous = currentSyncTransport
+  currentSyncTransport = transport ?? xhrTransport
+  return previous
+}
+
+/**
+ * The transport `sendSync()` goes through.
+ * @returns {SyncTransport}
+ */
+export function getSyncTransport () {
+  return currentSyncTransport
+}
+
+/**
+ * Call `command` synchronously (Oro's `ipc.sendSync`): the page waits for the answer. Never
+ * throws: the outcome is a `Result`, `{err, data, source, headers}`.
+ *
+ * ```js
+ * const { err, data } = sendSync('os.uptime')
+ * ```
+ * @param {string} command the route
+ * @param {unknown} [value] an object of parameters, or a bare value (sent as `value`)
+ * @param {{ body?: unknown, method?: string, headers?: Record<string, string>, index?: number }} [options]
+ * @returns {Result}
+ */
+export function sendSync (command, value = undefined, options = {}) {
+  /** @type {TransportOptions} */
+  const transportOptions = {
+    ...(options ?? {}),
+    seq: nextSeq(),
+    index: options?.index ?? currentWindowIndex(),
+    signal: new AbortController().signal,
+    timeout: 0
+  }
+  try {
+    checkRoute(command)
+    const reply = currentSyncTransport.request(command, value, transportOptions)
+    return new Result(transportOptions.seq, null, reply?.data, command, reply?.headers)
+  } catch (error) {
+    return new Result(transportOptions.seq, rehydrate(error), null, command)
+  }
+}
+
+/**
+ * The facts Oro's `primordials` hold, handed to the page at load (no round trip): exactly
+ * `arch`, `cwd`, `platform`, `version` (`{full, short, hash}`) and `host-operating-system`.
+ * Without permission `runtime` only `arch` and `platform` are known.
+ * @returns {Record<string, any>}
+ */
+function loadPrimordials () {
+  const args = /** @type {any} */ (globalThis).__args
+  const handed = args?.process?.primordials
+  if (handed && typeof handed === 'object') return structuredClone(handed)
+  /** @type {Record<string, any>} */
+  const known = {}
+  if (typeof args?.os?.arch === 'string') known.arch = args.os.arch
+  if (typeof args?.os?.platform === 'string') known.platform = args.os.platform
+  return known
+}
+
+/**
+ * Oro's `ipc.primordials`, frozen: `arch`, `cwd`, `platform`, `version` and
+ * `host-operating-system`, as the host's route `platform.primordials` reports them.
+ * @type {Readonly<Record<string, any>>}
+ */
+export const primordials = Object.freeze(loadPrimordials())
+
 export default {
   TIMEOUT,
   IPCStream,
+  Message,
+  Result,
   SSEParser,
   buildURL,
   createBinding,
   currentWindowIndex,
   encodeParams,
   fetchTransport,
+  getSyncTransport,
   getTransport,
   nextSeq,
   paramEntries,
   parseEventData,
+  primordials,
   readReply,
   request,
   send,
+  sendSync,
+  setSyncTransport,
   setTransport,
   stream,
-  write
+  write,
+  xhrTransport
 }

@@ -17,9 +17,19 @@ declare module 'node:os' {
   export { default } from 'oro:os'
 }
 
+declare module 'node:os/constants' {
+  export * from 'oro:os/constants'
+  export { default } from 'oro:os/constants'
+}
+
 declare module 'node:path' {
   export * from 'oro:path'
   export { default } from 'oro:path'
+}
+
+declare module 'node:process' {
+  export * from 'oro:process'
+  export { default } from 'oro:process'
 }
 
 declare module 'node:stream' {

@@ -1,6 +1,7 @@
 /**
  * `oro:os` (also `node:os`) — Node's `os`: facts handed to the page at load answer at once,
- * live values (`uptime`, `availableMemory`, `networkInterfaces`) return promises.
+ * live values (`uptime`, `freemem`, `totalmem`, `loadavg`, `networkInterfaces`, `userInfo`) are
+ * asked with a synchronous call, so every function returns a value, as in Node.
  * @module oro:os
  * @alias node:os
  */
@@ -65,12 +66,34 @@ export function isWindows (): boolean
 export function endianness (): string
 /** The CPUs, their times as of the page's load. */
 export function cpus (): CpuInfo[]
-export function networkInterfaces (): Promise<Record<string, NetworkInterfaceInfo[]>>
+export interface UserInfo {
+  /** -1 on Windows */
+  uid: number
+  /** -1 on Windows */
+  gid: number
+  username: string
+  homedir: string
+  /** null on Windows */
+  shell: string | null
+}
+
+/** Asked synchronously; throws `NotAllowedError` while `device_info` is off (as every live value). */
+export function networkInterfaces (): Record<string, NetworkInterfaceInfo[]>
 /** Seconds since boot. */
-export function uptime (): Promise<number>
+export function uptime (): number
 /** Bytes available without swapping. */
-export function availableMemory (): Promise<number>
+export function availableMemory (): number
 export const freemem: typeof availableMemory
+/** Bytes of memory in total. */
+export function totalmem (): number
+/** 1, 5 and 15 minute load averages (`[0, 0, 0]` on Windows). */
+export function loadavg (): number[]
+/** The user the host runs as. */
+export function userInfo (options?: { encoding?: string }): UserInfo
+/** The CPU count. */
+export function availableParallelism (): number
+/** `/dev/null`, or `\\.\nul` on Windows. */
+export const devNull: string
 /** Well-known directories of the app and the user. */
 export function paths (): Paths
 export function homedir (): string
@@ -78,8 +101,8 @@ export function homedir (): string
 export function tmpdir (): string
 /** The host's error and signal numbers, asked over IPC. */
 export function getConstants (): Promise<{ errno: Record<string, number>, signals: Record<string, number> }>
-/** Node's `os.constants` (empty objects while `device_info` is off). */
-export const constants: { errno: Record<string, number>, signals: Record<string, number> }
+/** Node's `os.constants` (`errno` and `signals` empty while `device_info` is off). */
+export const constants: Readonly<{ errno: Record<string, number>, signals: Record<string, number>, priority: Readonly<Record<string, number>> }>
 
 export interface HRTime {
   /** `[seconds, nanoseconds]`, relative to `previous` when given. */
@@ -94,8 +117,10 @@ declare const os: {
   EOL: typeof EOL
   arch: typeof arch
   availableMemory: typeof availableMemory
+  availableParallelism: typeof availableParallelism
   constants: typeof constants
   cpus: typeof cpus
+  devNull: typeof devNull
   endianness: typeof endianness
   freemem: typeof freemem
   getConstants: typeof getConstants
@@ -103,15 +128,18 @@ declare const os: {
   hostname: typeof hostname
   hrtime: typeof hrtime
   isWindows: typeof isWindows
+  loadavg: typeof loadavg
   machine: typeof machine
   networkInterfaces: typeof networkInterfaces
   paths: typeof paths
   platform: typeof platform
   release: typeof release
   tmpdir: typeof tmpdir
+  totalmem: typeof totalmem
   type: typeof type
   uname: typeof uname
   uptime: typeof uptime
+  userInfo: typeof userInfo
   version: typeof version
 }
 export default os

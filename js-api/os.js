@@ -1,25 +1,27 @@
 /**
  * `oro:os` (also `node:os`) — Node's `os` module. What does not change while the app runs
  * (platform, arch, uname, host name, CPUs, paths, constants) the host hands the page at load,
- * so those functions answer at once, as Node's do; live values (`uptime`, `availableMemory`,
- * `networkInterfaces`) and `getConstants` ask the host and return promises. `EOL` and `hrtime`
- * are the page's own.
+ * so those functions answer at once, as Node's do; live values (`uptime`, `freemem`/
+ * `availableMemory`, `totalmem`, `loadavg`, `networkInterfaces`, `userInfo`) ask the host with a
+ * synchronous call (`sendSync`) and return values, as Node's do. `EOL` and `hrtime` are the
+ * page's own; `getConstants` is the one promise left.
  *
  * ```js
  * import os from 'node:os'
  * import path from 'node:path'
  * const scratch = path.join(os.tmpdir(), 'scratch')   // a string, as in Node
- * console.log(os.platform(), os.arch(), os.cpus().length, await os.uptime())
+ * console.log(os.platform(), os.arch(), os.cpus().length, os.uptime())
  * ```
  *
  * Facts come from `__args.os` (`platform` and `arch` always; the rest while permission
  * `device_info` is allowed, else reading them throws `NotAllowedError`). Routes:
- * `os.networkInterfaces`, `os.uptime`, `os.availableMemory`, `os.constants` (permission
- * `device_info`); `os.uname`, `os.cpus`, `os.paths` answer the same facts over IPC.
+ * `os.networkInterfaces`, `os.uptime`, `os.availableMemory`, `os.totalMemory`, `os.loadavg`,
+ * `os.userInfo`, `os.constants` (permission `device_info`: refused, the live functions throw
+ * `NotAllowedError`); `os.uname`, `os.cpus`, `os.paths` answer the same facts over IPC.
  * @module oro:os
  */
 
-import { request } from './ipc.js'
+import { request, sendSync } from './ipc.js'
 import { NotAllowedError } from './errors.js'
 
 /**
@@ -195,31 +197,92 @@ export function cpus () {
 }
 
 /**
+ * A live value, asked synchronously; the host's error is thrown as Node's functions throw.
+ * @param {string} route
+ * @returns {any}
+ */
+function live (route) {
+  const { err, data } = sendSync(route)
+  if (err) throw err
+  return data
+}
+
+/**
  * Network interfaces that are up, by name, like Node's `os.networkInterfaces()`.
- * @returns {Promise<Record<string, NetworkInterfaceInfo[]>>}
+ * @returns {Record<string, NetworkInterfaceInfo[]>}
  */
 export function networkInterfaces () {
-  return request('os.networkInterfaces')
+  return live('os.networkInterfaces')
 }
 
 /**
  * Seconds since the system booted.
- * @returns {Promise<number>}
+ * @returns {number}
  */
 export function uptime () {
-  return request('os.uptime')
+  return live('os.uptime')
 }
 
 /**
  * Bytes of memory available without swapping (Node's `os.availableMemory()`).
- * @returns {Promise<number>}
+ * @returns {number}
  */
 export function availableMemory () {
-  return request('os.availableMemory')
+  return live('os.availableMemory')
 }
 
-/** Same as `availableMemory()`. */
+/** Same as `availableMemory()` (Node's `os.freemem()`). */
 export const freemem = availableMemory
+
+/**
+ * Bytes of memory in total.
+ * @returns {number}
+ */
+export function totalmem () {
+  return live('os.totalMemory')
+}
+
+/**
+ * The 1, 5 and 15 minute load averages (`[0, 0, 0]` on Windows, as in Node).
+ * @returns {number[]}
+ */
+export function loadavg () {
+  return live('os.loadavg')
+}
+
+/**
+ * @typedef {object} UserInfo
+ * @property {number} uid -1 on Windows
+ * @property {number} gid -1 on Windows
+ * @property {string} username
+ * @property {string} homedir
+ * @property {string | null} shell null on Windows
+ */
+
+/**
+ * The user the host runs as, like Node's `os.userInfo()` (`encoding: 'buffer'` is not supported).
+ * @param {{ encoding?: string }} [options]
+ * @returns {UserInfo}
+ */
+export function userInfo (options = undefined) {
+  if (options?.encoding === 'buffer') {
+    throw Object.assign(new TypeError("oro:os userInfo() does not support encoding 'buffer'"), { code: 'ERR_INVALID_ARG_VALUE' })
+  }
+  return live('os.userInfo')
+}
+
+/**
+ * How many threads can run at once (Node's `os.availableParallelism()`): the CPU count.
+ * @returns {number}
+ */
+export function availableParallelism () {
+  const count = /** @type {any} */ (globalThis).__args?.os?.cpus?.length ??
+    /** @type {any} */ (globalThis).navigator?.hardwareConcurrency
+  return typeof count === 'number' && count > 0 ? count : 1
+}
+
+/** The null device: `\\.\nul` on Windows, `/dev/null` elsewhere. */
+export const devNull = guessPlatform() === 'win32' ? '\\\\.\\nul' : '/dev/null'
 
 /**
  * @typedef {object} Paths
@@ -266,9 +329,21 @@ export function getConstants () {
 
 /**
  * Node's `os.constants`: error and signal numbers by name (empty without `device_info`).
- * @type {{ errno: Record<string, number>, signals: Record<string, number> }}
+ * @type {Readonly<{ errno: Record<string, number>, signals: Record<string, number>, priority: Readonly<Record<string, number>> }>}
  */
-export const constants = facts().constants ?? { errno: {}, signals: {} }
+export const constants = Object.freeze({
+  errno: {},
+  signals: {},
+  ...(facts().constants ?? {}),
+  priority: Object.freeze({
+    PRIORITY_LOW: 19,
+    PRIORITY_BELOW_NORMAL: 10,
+    PRIORITY_NORMAL: 0,
+    PRIORITY_ABOVE_NORMAL: -7,
+    PRIORITY_HIGH: -14,
+    PRIORITY_HIGHEST: -20
+  })
+})
 
 /**
  * @param {[number, number]} [previous]
@@ -308,8 +383,10 @@ export default {
   EOL,
   arch,
   availableMemory,
+  availableParallelism,
   constants,
   cpus,
+  devNull,
   endianness,
   freemem,
   getConstants,
@@ -317,14 +394,17 @@ export default {
   hostname,
   hrtime,
   isWindows,
+  loadavg,
   machine,
   networkInterfaces,
   paths,
   platform,
   release,
   tmpdir,
+  totalmem,
   type,
   uname,
   uptime,
+  userInfo,
   version
 }

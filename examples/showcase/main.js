@@ -95,8 +95,8 @@ if (!globalThis.isOroRuntime) {
     fill('ping', ping),
     fill('platform', async () => `${os.platform()} ${os.arch()}`),
     fill('cpus', async () => String(os.cpus().length)),
-    fill('memory', async () => `${((await os.availableMemory()) / 2 ** 30).toFixed(2)} GiB`),
-    fill('uptime', async () => formatDuration(await os.uptime())),
+    fill('memory', async () => `${(os.availableMemory() / 2 ** 30).toFixed(2)} GiB`),
+    fill('uptime', async () => formatDuration(os.uptime())),
     fill('primordials', () => ipc.request('platform.primordials')),
     fill('uname', () => ipc.request('os.uname')),
     fill('errors', typedErrors),
@@ -118,7 +118,7 @@ if (!globalThis.isOroRuntime) {
 
   // Live data: ask the host again every second.
   setInterval(() => {
-    fill('uptime', async () => formatDuration(await os.uptime()))
+    fill('uptime', async () => formatDuration(os.uptime()))
     fill('ping', ping)
   }, 1000)
 }

@@ -323,3 +323,220 @@ describe('transports', () => {
     assert.equal(binding.then, undefined)
   })
 })
+
+// --------------------------------------------------------------------------------------------
+// Oro's Message, Result, sendSync, primordials
+// --------------------------------------------------------------------------------------------
+
+describe('Message', () => {
+  test('is a URL parsed as ipc://command?params, in each of the inputs Oro accepts', () => {
+    assert.ok(ipc.Message.prototype instanceof URL)
+    const inputs = [
+      ipc.Message.from('test', { foo: 'bar' }),
+      ipc.Message.from(new TextEncoder().encode('test'), { foo: 'bar' }),
+      ipc.Message.from({ protocol: 'ipc:', command: 'test' }, { foo: 'bar' }),
+      ipc.Message.from(ipc.Message.from('ipc://test?foo=bar'))
+    ]
+    for (const message of inputs) {
+      assert.equal(message.protocol, 'ipc:')
+      assert.equal(message.command, 'test')
+      assert.deepEqual(message.params, { foo: 'bar' })
+    }
+    assert.ok(ipc.Message.isValidInput('ipc://test'))
+    assert.ok(!ipc.Message.isValidInput('test'))
+    assert.ok(!ipc.Message.isValidInput('foo://test'))
+    assert.throws(() => new ipc.Message('foo://test'), TypeError)
+  })
+
+  test('reads seq, index and value, JSON-parsing parameters where they parse', () => {
+    const message = ipc.Message.from('ipc://fs.stat?value=%7B%22a%22%3A1%7D&seq=R7&index=2&n=3&s=x')
+    assert.equal(message.command, 'fs.stat')
+    assert.equal(message.seq, 'R7')
+    assert.equal(message.index, 2)
+    assert.deepEqual(message.value, { a: 1 })
+    assert.deepEqual(message.json, { a: 1 })
+    assert.equal(message.get('n'), 3)
+    assert.equal(message.get('s'), 'x')
+    assert.equal(message.get('missing', 'fallback'), 'fallback')
+    assert.equal(ipc.Message.from('x').index, -1)
+  })
+
+  test('set, has, delete and toString', () => {
+    const message = ipc.Message.from('ping')
+    message.set('options', { flag: true })
+    message.set('n', 1)
+    assert.ok(message.has('options'))
+    assert.deepEqual(message.get('options'), { flag: true })
+    assert.equal(message.toString(), 'ipc://ping?options=%7B%22flag%22%3Atrue%7D&n=1')
+    assert.equal(message.delete('n'), true)
+    assert.equal(message.delete('n'), false)
+    assert.deepEqual(message.keys(), ['options'])
+  })
+})
+
+describe('Result', () => {
+  test('from an envelope, an error object, an Error and bare data', () => {
+    const ok = ipc.Result.from({ data: { a: 1 }, source: 'fs.stat' })
+    assert.deepEqual([ok.err, ok.data, ok.source], [null, { a: 1 }, 'fs.stat'])
+    const [err, data, source] = ok
+    assert.deepEqual([err, data, source], [null, { a: 1 }, 'fs.stat'])
+    assert.equal(ok[1], ok.data)
+
+    const failed = ipc.Result.from({ err: { type: 'NotFoundError', message: 'Not found' } }, null, 'test')
+    assert.ok(failed.err instanceof Error)
+    assert.equal(failed.err.name, 'NotFoundError')
+    assert.equal(failed.err.code, 'NOT_FOUND_ERR')
+    assert.equal(failed.data, null)
+    assert.equal(failed.source, 'test')
+
+    const thrown = new TypeError('bad')
+    assert.equal(ipc.Result.from(thrown).err, thrown)
+    assert.equal(ipc.Result.from('bare').data, 'bare')
+    assert.equal(ipc.Result.from({ x: 1 }, 'route').source, 'route', 'a string as second argument is the source')
+    assert.deepEqual(ipc.Result.from({ x: 1 }, 'route').data, { x: 1 })
+  })
+
+  test('headers from the text getAllResponseHeaders gives; toJSON', () => {
+    const result = new ipc.Result('R1', null, 1, 'ping', 'Content-Type: application/json\r\nX-A: b\r\n')
+    assert.deepEqual(result.headers, { 'content-type': 'application/json', 'x-a': 'b' })
+    assert.deepEqual(result.toJSON(), { headers: result.headers, source: 'ping', data: 1, err: null })
+  })
+})
+
+describe('sendSync', () => {
+  test('goes through the installed sync transport with seq and index, and gives a Result', () => {
+    const seen = []
+    const previous = ipc.setSyncTransport({
+      request (route, params, options) {
+        seen.push({ route, params, seq: options.seq, index: options.index })
+        return { data: { echoed: params }, headers: { 'X-Seq': options.seq } }
+      }
+    })
+    try {
+      assert.equal(previous, ipc.xhrTransport)
+      const result = ipc.sendSync('echo', { a: 1 })
+      assert.ok(result instanceof ipc.Result)
+      assert.deepEqual(result.data, { echoed: { a: 1 } })
+      assert.equal(result.err, null)
+      assert.equal(result.source, 'echo')
+      assert.equal(result.headers['x-seq'], seen[0].seq)
+      assert.match(seen[0].seq, /^R\d+$/)
+      assert.equal(seen[0].index, 3)
+    } finally {
+      ipc.setSyncTransport(null)
+    }
+    assert.equal(ipc.getSyncTransport(), ipc.xhrTransport)
+  })
+
+  test('never throws: a transport error or a bad route is the Result\'s err', () => {
+    ipc.setSyncTransport({ request () { throw errors.rehydrate({ type: 'NotFoundError', message: 'Not found' }) } })
+    try {
+      const { err, data } = ipc.sendSync('test', { foo: 'bar' })
+      assert.equal(String(err), 'NotFoundError: Not found')
+      assert.equal(err.code, 'NOT_FOUND_ERR')
+      assert.equal(data, null)
+      assert.equal(ipc.sendSync('bad route!').err.code, 'ERR_INVALID_ARG_TYPE')
+    } finally {
+      ipc.setSyncTransport(null)
+    }
+    assert.throws(() => ipc.setSyncTransport({}), TypeError)
+  })
+
+  test('without XMLHttpRequest the XHR transport fails with NetworkError', () => {
+    assert.equal(typeof globalThis.XMLHttpRequest, 'undefined')
+    assert.equal(ipc.sendSync('ping').err.name, 'NetworkError')
+  })
+})
+
+describe('xhrTransport', () => {
+  /** A stand-in for the browser's XMLHttpRequest that answers at once, as a synchronous one. */
+  function fakeXHR (status, contentType, body) {
+    const opened = []
+    class FakeXMLHttpRequest {
+      open (method, url, async) { opened.push({ method, url, async, headers: {} }) }
+      overrideMimeType (type) { opened.at(-1).mime = type }
+      setRequestHeader (name, value) { opened.at(-1).headers[name] = value }
+      send (requestBody) {
+        opened.at(-1).body = requestBody
+        this.status = status
+        // What x-user-defined decoding gives: one char per byte.
+        this.responseText = String.fromCharCode(...(typeof body === 'string' ? new TextEncoder().encode(body) : body))
+      }
+
+      getResponseHeader (name) { return name.toLowerCase() === 'content-type' ? contentType : null }
+      getAllResponseHeaders () { return `content-type: ${contentType}\r\n` }
+    }
+    return { FakeXMLHttpRequest, opened }
+  }
+
+  function withXHR (status, contentType, body, run) {
+    const { FakeXMLHttpRequest, opened } = fakeXHR(status, contentType, body)
+    globalThis.XMLHttpRequest = FakeXMLHttpRequest
+    try {
+      return run(opened)
+    } finally {
+      delete globalThis.XMLHttpRequest
+    }
+  }
+
+  test('a synchronous GET to the same /ipc URL as fetch, the envelope data as result', () => {
+    withXHR(200, 'application/json', JSON.stringify({ id: 'R1', data: { uptime: 5 } }), (opened) => {
+      const result = ipc.sendSync('os.uptime', { a: 'b c' })
+      assert.deepEqual(result.data, { uptime: 5 })
+      assert.equal(result.headers['content-type'], 'application/json')
+      assert.equal(opened[0].method, 'GET')
+      assert.equal(opened[0].async, false)
+      assert.match(opened[0].url, new RegExp(`^${bridge.origin}/ipc/os\\.uptime\\?a=b%20c&seq=R\\d+&index=3$`))
+      assert.equal(opened[0].mime, 'text/plain; charset=x-user-defined')
+    })
+  })
+
+  test('the host error envelope becomes the Result\'s err with the host\'s type', () => {
+    withXHR(404, 'application/json', JSON.stringify({ err: { type: 'NotFoundError', message: 'Not found', url: 'x' } }), () => {
+      const { err } = ipc.sendSync('test', { foo: 'bar' })
+      assert.equal(err.name, 'NotFoundError')
+      assert.equal(err.code, 'NOT_FOUND_ERR')
+      assert.equal(err.url, 'x')
+    })
+  })
+
+  test('bytes, UTF-8 text and a finished event stream', () => {
+    withXHR(200, 'application/octet-stream', new Uint8Array([0, 255, 128, 7]), () => {
+      assert.deepEqual(ipc.sendSync('fs.read').data, new Uint8Array([0, 255, 128, 7]))
+    })
+    withXHR(200, 'text/plain; charset=utf-8', 'héllo ✓', () => {
+      assert.equal(ipc.sendSync('text').data, 'héllo ✓')
+    })
+    withXHR(200, 'text/event-stream', 'data: {"n":1}\n\ndata: 2\n\n', () => {
+      assert.deepEqual(ipc.sendSync('diagnostics.stream.sse').data, [{ n: 1 }, 2])
+    })
+  })
+
+  test('a body is POSTed, objects as JSON', () => {
+    withXHR(200, 'application/json', '{"data":null}', (opened) => {
+      ipc.sendSync('fs.write', { path: 'a' }, { body: { x: 1 } })
+      assert.equal(opened[0].method, 'POST')
+      assert.equal(opened[0].body, '{"x":1}')
+      assert.equal(opened[0].headers['content-type'], 'application/json')
+    })
+  })
+})
+
+describe('primordials', () => {
+  test('frozen, from what the host handed at load (none here: no keys beyond what __args had)', () => {
+    assert.ok(Object.isFrozen(ipc.primordials))
+    assert.equal(ipc.default.primordials, ipc.primordials)
+  })
+})
+
+describe('createBinding', () => {
+  test('binding.foo.bar(params) calls route ns.foo.bar with the params', async () => {
+    const seen = []
+    ipc.setTransport({ async request (route, params) { seen.push([route, params]); return 'ok' } })
+    const ai = ipc.createBinding('ai')
+    assert.equal(await ai.llm.model.load({ path: 'm' }), 'ok')
+    assert.equal(await ipc.createBinding('fs').stat('/x'), 'ok')
+    assert.deepEqual(seen, [['ai.llm.model.load', { path: 'm' }], ['fs.stat', '/x']])
+    assert.equal(ai.then, undefined, 'not a thenable')
+  })
+})

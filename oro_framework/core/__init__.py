@@ -4,6 +4,8 @@
 * :mod:`~oro_framework.core.platform`: ``platform.primordials``, ``platform.openExternal``,
   ``mime.lookup``.
 * :mod:`~oro_framework.core.os`: ``os.*`` device information, behind permission ``device_info``.
+* :mod:`~oro_framework.core.process`: ``__args.env``/``argv``/``process`` (the declared
+  environment, ``build.env`` and ``[env]``; cwd, pid, versions) and ``process.memoryUsage``.
 * :mod:`~oro_framework.core.diagnostics`: ``diagnostics.*``, behind permission ``diagnostics``.
 * :mod:`~oro_framework.core.permissions`: ``permissions.query``, ``permissions.list``.
 * :mod:`~oro_framework.core.protocols`: ``protocol.*`` and ``[webview.protocol-handlers]``, behind

@@ -3,12 +3,17 @@
 
 from __future__ import annotations
 
+import getpass
+import os
 import sys
 import time
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, Final
 
 import anyio
+import platformdirs
+import psutil
 
 from oro_framework import Host, PermissionRegistry, Request, RouteTable, StashKey, hookimpl
 from oro_framework.core import _system
@@ -45,6 +50,50 @@ async def available_memory(request: Request) -> int:
     return await anyio.to_thread.run_sync(_system.available_memory)
 
 
+async def total_memory(request: Request) -> int:
+    """Bytes of memory in total (Node's ``os.totalmem()``)."""
+    return await anyio.to_thread.run_sync(_total_memory)
+
+
+def _total_memory() -> int:
+    return int(psutil.virtual_memory().total)
+
+
+async def load_average(request: Request) -> list[float]:
+    """The 1, 5 and 15 minute load averages (Node's ``os.loadavg()``; zeros on Windows, as
+    Node's)."""
+    if not hasattr(os, "getloadavg"):
+        return [0.0, 0.0, 0.0]
+    return list(os.getloadavg())
+
+
+async def user_info(request: Request) -> dict[str, Any]:
+    """The user the host runs as, like Node's ``os.userInfo()``: ``uid`` and ``gid`` (-1 on
+    Windows), ``username``, ``homedir``, ``shell`` (``None`` on Windows)."""
+    return await anyio.to_thread.run_sync(_user_info)
+
+
+def _user_info() -> dict[str, Any]:
+    if hasattr(os, "getuid"):
+        import pwd
+
+        entry = pwd.getpwuid(os.getuid())
+        return {
+            "uid": entry.pw_uid,
+            "gid": entry.pw_gid,
+            "username": entry.pw_name,
+            "homedir": entry.pw_dir,
+            "shell": entry.pw_shell or None,
+        }
+    return {
+        "uid": -1,
+        "gid": -1,
+        "username": getpass.getuser(),
+        "homedir": str(Path.home()),
+        "shell": None,
+    }
+
+
 async def paths(request: Request) -> dict[str, str]:
     """Well-known directories: the app's resources, data, cache, temp and config; the user's."""
     return await anyio.to_thread.run_sync(_paths, request.host)
@@ -56,6 +105,7 @@ def _paths(host: Host) -> dict[str, str]:
         "data": str(host.paths.data),
         "cache": str(host.paths.cache),
         "temp": str(host.paths.temp),
+        "log": platformdirs.user_log_dir(host.config["meta.bundle_identifier"], appauthor=False),
         **_system.user_paths(host.config["meta.bundle_identifier"]),
     }
 
@@ -97,7 +147,7 @@ def oro_page_args(host: Host) -> Mapping[str, Any]:
 def oro_register_permissions(permissions: PermissionRegistry) -> None:
     permissions.add(
         "device_info",
-        "Device information: OS, CPUs, memory, network interfaces, well-known paths",
+        "Device information: OS, CPUs, memory, network interfaces, well-known paths, the user",
     )
 
 
@@ -110,6 +160,9 @@ def oro_register_routes(routes: RouteTable) -> None:
         ("os.uptime", uptime),
         ("os.hrtime", hrtime),
         ("os.availableMemory", available_memory),
+        ("os.totalMemory", total_memory),
+        ("os.loadavg", load_average),
+        ("os.userInfo", user_info),
         ("os.paths", paths),
         ("os.constants", constants),
     ):

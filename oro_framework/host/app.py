@@ -9,6 +9,7 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, TypeVar, final
 
 import anyio
@@ -128,6 +129,9 @@ class Host:
             self._read_early("plugins.skip_broken", bool, environ, overrides, SKIP_BROKEN_ENV)
         )
         """Whether a broken plugin is dropped (``True``) or stops the build."""
+        self.environ: Mapping[str, str] = MappingProxyType(environ)
+        """The environment the host was built with (``os.environ`` unless given): plugins read
+        variables from here, never from ``os.environ``, so a test's host sees only its own."""
         self._loaded = self._load_plugins(environ, plugins, autoload, overrides)
         self.hooks = HookCaller(self._loaded, on_broken=self._plugin_broken)
         self.stash = Stash()

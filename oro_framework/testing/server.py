@@ -185,16 +185,18 @@ def served_app(
     app_dir: Path | None = None,
     data_dir: Path | None = None,
     port: int = 0,
+    environ: Mapping[str, str] | None = None,
 ) -> Iterator[ServedApp]:
     """:func:`make_host` + :func:`live_server` on a trio loop in a background thread.
 
     :param data_dir: a data directory that outlives the host (see :func:`make_host`).
+    :param environ: the host's environment (see :func:`make_host`; empty by default).
     :param port: the TCP port; ``0`` picks a free one.
     """
     with (
         start_blocking_portal(backend="trio") as portal,
         portal.wrap_async_context_manager(
-            make_host(plugins, config=config, app_dir=app_dir, data_dir=data_dir)
+            make_host(plugins, config=config, app_dir=app_dir, data_dir=data_dir, environ=environ)
         ) as host,
         portal.wrap_async_context_manager(live_server(host, port=port)) as server,
     ):

@@ -6,6 +6,7 @@ CORE_PLUGINS = {
     "ping",
     "platform",
     "os",
+    "process",
     "diagnostics",
     "permissions",
     "application",

@@ -24,6 +24,9 @@ OS_ROUTES = [
     "os.availableMemory",
     "os.paths",
     "os.constants",
+    "os.totalMemory",
+    "os.loadavg",
+    "os.userInfo",
 ]
 
 
@@ -203,8 +206,39 @@ async def test_paths_are_all_strings():
         "music",
         "videos",
         "config",
+        "log",
     }
     assert all(isinstance(value, str) for value in answer.values())
+
+
+async def test_paths_log_is_named_after_the_bundle_identifier():
+    config = {"meta.bundle_identifier": "org.example.notes"}
+    async with make_host(plugins=[oro_framework.core.os], config=config) as host:
+        answer = raise_for_error(await MemoryClient(host).call("os.paths"))
+
+    assert answer["log"] == platformdirs.user_log_dir("org.example.notes", appauthor=False)
+
+
+async def test_total_memory_is_psutils_total():
+    answer = await call("os.totalMemory")
+
+    assert answer == psutil.virtual_memory().total
+
+
+async def test_loadavg_gives_three_non_negative_numbers():
+    answer = await call("os.loadavg")
+
+    assert len(answer) == 3
+    assert all(isinstance(value, float) and value >= 0 for value in answer)
+
+
+async def test_user_info_names_the_user_the_host_runs_as():
+    answer = await call("os.userInfo")
+
+    assert answer["homedir"] == str(Path.home())
+    assert answer["uid"] == (os.getuid() if hasattr(os, "getuid") else -1)
+    assert answer["username"]
+    assert answer.keys() == {"uid", "gid", "username", "homedir", "shell"}
 
 
 async def test_constants_give_this_platforms_errno_numbers():

@@ -1,0 +1,192 @@
+"""What ``oro:process`` answers at once, as Node's ``process`` does: the app's declared
+environment, argv, cwd, pid, versions; and ``process.memoryUsage`` for the host's memory.
+
+Secure by default: ``process.env`` holds only the variables the app declares in ``oro.toml``
+(``[env]`` values and the names ``build.env`` forwards from the host's environment), never the
+host's whole environment, and never a variable whose name marks it secret (``*_KEY``,
+``*_TOKEN``, ``*_SECRET``, ``*_PASSWORD``). The rest of the facts sit behind permission
+``runtime``, like ``platform.primordials``, which tells the same cwd and versions.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+import sqlite3
+import ssl
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+
+import psutil
+
+from oro_framework import (
+    ConfigError,
+    ConfigRegistry,
+    Host,
+    Request,
+    RouteTable,
+    StashKey,
+    __version__,
+    hookimpl,
+)
+from oro_framework.config import is_secret_name
+from oro_framework.core import _system
+
+ENV_SECTION: Final = "env"
+FORWARD_KEY: Final = "build.env"
+REDACTED: Final = "<redacted>"
+
+_VARIABLE_NAME: Final = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_LOCAL_HASH: Final = re.compile(r"\+g([0-9a-f]{7,40})")
+_FACTS: Final = StashKey[dict[str, Any]]("process.page-facts")
+
+
+def _variable_names(names: list[str]) -> None:
+    for name in names:
+        if not _VARIABLE_NAME.match(name):
+            raise ValueError(f"holds {name!r}, which is not an environment variable name")
+        if is_secret_name(name):
+            raise ValueError(
+                f"names {name!r}, whose name marks it secret: pages never get secrets (keep it "
+                "in the host, e.g. a plugin's config key read from a secrets file)"
+            )
+
+
+def declared_environment(
+    env_section: Mapping[str, Any], forwarded: Sequence[str], environ: Mapping[str, str]
+) -> dict[str, str]:
+    """``process.env`` of pages: the ``[env]`` values, then the ``build.env`` variables the host's
+    environment holds (they win: the environment is the more specific layer, as for config).
+    Names that mark a secret are left out."""
+    env = {name: str(value) for name, value in env_section.items() if not is_secret_name(name)}
+    env.update({name: environ[name] for name in forwarded if name in environ})
+    return {name: value for name, value in env.items() if not is_secret_name(name)}
+
+
+def redacted_argv(arguments: Sequence[str]) -> list[str]:
+    """``arguments`` with the value of every ``NAME=VALUE`` whose name marks a secret replaced
+    (``oro run -c http.ipc.shared_key=...`` must not reach a page)."""
+    redacted = []
+    for argument in arguments:
+        name, equals, _ = argument.partition("=")
+        redacted.append(f"{name}={REDACTED}" if equals and is_secret_name(name) else argument)
+    return redacted
+
+
+def versions() -> dict[str, str]:
+    """Node's ``process.versions`` for this host: Oro's ``oro`` key (the runtime's release),
+    oro-framework's full version, Python's, and the libraries the host links (SQLite, OpenSSL)."""
+    openssl = ssl.OPENSSL_VERSION.split()
+    return {
+        "oro": _system.release_version(__version__),
+        "oro-framework": __version__,
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "openssl": openssl[1] if len(openssl) > 1 else ssl.OPENSSL_VERSION,
+    }
+
+
+def primordials() -> dict[str, Any]:
+    """Oro's ``ipc.primordials``: exactly ``arch``, ``cwd``, ``platform``, ``version`` and
+    ``host-operating-system`` (Oro's own test expects these five keys)."""
+    found = _LOCAL_HASH.search(__version__)
+    return {
+        "arch": _system.architecture(),
+        "cwd": os.getcwd(),
+        "platform": sys.platform,
+        "version": {
+            "full": __version__,
+            "short": _system.release_version(__version__),
+            "hash": found.group(1)[:8] if found else "",
+        },
+        "host-operating-system": platform.system(),
+    }
+
+
+def _facts(host: Host) -> dict[str, Any]:
+    me = psutil.Process()
+    return {
+        "argv": [sys.executable, *redacted_argv(sys.argv)],
+        "execPath": sys.executable,
+        "pid": me.pid,
+        "ppid": me.ppid(),
+        "title": host.config["meta.name"],
+        "versions": versions(),
+        "release": {"name": "oro-framework"},
+        "startedAt": me.create_time(),
+    }
+
+
+async def memory_usage(request: Request) -> dict[str, int]:
+    """The host process's resident set size in bytes (Node's ``process.memoryUsage().rss``)."""
+    return {"rss": int(psutil.Process().memory_info().rss)}
+
+
+@hookimpl
+def oro_register_config(config: ConfigRegistry) -> None:
+    config.add(
+        FORWARD_KEY,
+        list,
+        [],
+        "Names of the host's environment variables forwarded to pages as `process.env` "
+        "(Oro's `build_env`); unset ones are left out. Names that mark a secret (ending in "
+        "KEY, SECRET, TOKEN or PASSWORD) are refused.",
+        validator=_variable_names,
+    )
+    config.add(
+        f"{ENV_SECTION}.*",
+        str,
+        "",
+        'Fixed `process.env` values of pages (Oro\'s `env_*`): `[env] NAME = "value"`. A '
+        "variable forwarded by `build.env` overrides the same name. Secret-looking names are "
+        "refused.",
+    )
+
+
+@hookimpl
+def oro_configure(host: Host) -> None:
+    for name in host.config.section(ENV_SECTION):
+        if not _VARIABLE_NAME.match(name) or is_secret_name(name):
+            raise ConfigError(
+                f"key '{ENV_SECTION}.{name}' is handed to every page as process.env.{name}; "
+                + (
+                    "its name marks it secret, and pages never get secrets"
+                    if is_secret_name(name)
+                    else "that is not an environment variable name"
+                ),
+                key=f"{ENV_SECTION}.{name}",
+            )
+
+
+@hookimpl
+def oro_page_args(host: Host) -> Mapping[str, Any]:
+    """``__args.env`` (always: the app declared it) and ``__args.argv`` as Oro's pages have
+    them, and ``__args.process`` (with permission ``runtime``; computed at the first page)."""
+    env = declared_environment(
+        host.config.section(ENV_SECTION), host.config[FORWARD_KEY], host.environ
+    )
+    if not host.config["permissions.allow_runtime"]:
+        return {"env": env, "argv": [], "process": {}}
+    facts = host.stash.get(_FACTS)
+    if facts is None:
+        facts = host.stash[_FACTS] = _facts(host)
+    # cwd is read at each page (a plugin's chdir would otherwise leave pages a stale one), and
+    # uptime too: the page adds its own performance.now() to it, no round trip needed.
+    return {
+        "env": env,
+        "argv": facts["argv"],
+        "process": {
+            **facts,
+            "cwd": os.getcwd(),
+            "uptime": max(0.0, time.time() - facts["startedAt"]),
+            "primordials": primordials(),
+        },
+    }
+
+
+@hookimpl
+def oro_register_routes(routes: RouteTable) -> None:
+    routes.add("process.memoryUsage", memory_usage, permission="runtime")
