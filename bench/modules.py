@@ -12,7 +12,8 @@ Rows:
 * ``import N modules`` — a fresh page importing every ``oro:`` module by specifier; baseline:
   a fresh page fetching the same module files (the bytes, without parsing or running them).
 
-Columns: µs per call (median of per-round means; a round is at least 20 ms) for ours and the baseline, and ratio = ours ÷ baseline.
+Columns: µs per call (median of per-round means; a round is at least 20 ms) for ours and
+the baseline, and ratio = ours ÷ baseline.
 
 Run: ``.venv/bin/python bench/modules.py [--quick]``
 """
