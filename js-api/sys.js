@@ -3,5 +3,8 @@
  * @module oro:sys
  */
 
-export * from './util.js'
+export {
+  TextDecoder, TextEncoder, callbackify, debug, debuglog, deprecate, format, formatWithOptions, inherits,
+  inspect, isDeepStrictEqual, parseArgs, promisify, stripVTControlCharacters, styleText, toUSVString, types
+} from './util.js'
 export { default } from './util.js'

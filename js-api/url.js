@@ -48,7 +48,7 @@ function toURL (value) {
  */
 export function fileURLToPath (url) {
   if (typeof url === 'string') url = toURL(url)
-  else if (!(url instanceof URL)) throw invalidArgType('path', ['string', 'URL'], url)
+  else if (!(url instanceof URL)) throw invalidArgType('path', 'of type string or an instance of URL', url)
   if (url.protocol !== 'file:') throw withCode(new TypeError('The URL must be of scheme file'), 'ERR_INVALID_URL_SCHEME')
   if (url.hostname !== '') {
     throw withCode(new TypeError(`File URL host must be "localhost" or empty on ${platform()}`), 'ERR_INVALID_FILE_URL_HOST')
@@ -67,7 +67,7 @@ export function fileURLToPath (url) {
  * @returns {URL}
  */
 export function pathToFileURL (path) {
-  if (typeof path !== 'string') throw invalidArgType('path', 'string', path)
+  if (typeof path !== 'string') throw invalidArgType('path', 'of type string', path)
   let resolved = resolvePath(path)
   if (path.endsWith('/') && !resolved.endsWith('/')) resolved += '/'
   const encoded = resolved
@@ -162,7 +162,7 @@ export function format (urlObject, options) {
     return out
   }
   if (urlObject === null || (typeof urlObject !== 'string' && typeof urlObject !== 'object')) {
-    throw invalidArgType('urlObject', ['Object', 'string'], urlObject)
+    throw invalidArgType('urlObject', 'of type string or an instance of Object', urlObject)
   }
   return formatLegacy(urlObject)
 }

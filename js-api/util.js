@@ -44,10 +44,10 @@ const kCustomPromisified = Symbol.for('nodejs.util.promisify.custom')
  * @returns {(...args: any[]) => Promise<any>}
  */
 export function promisify (original) {
-  if (typeof original !== 'function') throw invalidArgType('original', 'Function', original)
+  if (typeof original !== 'function') throw invalidArgType('original', 'of type function', original)
   const custom = /** @type {Promisifiable<typeof original>} */ (original)[kCustomPromisified]
   if (custom !== undefined) {
-    if (typeof custom !== 'function') throw invalidArgType('util.promisify.custom', 'Function', custom)
+    if (typeof custom !== 'function') throw invalidArgType('util.promisify.custom', 'of type function', custom)
     return Object.defineProperty(custom, kCustomPromisified, { value: custom, enumerable: false, writable: false, configurable: true })
   }
   const promisified = promisifyVendored(original)
@@ -66,7 +66,7 @@ const escapeStyleCode = (code) => `\u001b[${code}m`
  * @returns {string}
  */
 export function styleText (format, text) {
-  if (typeof text !== 'string') throw invalidArgType('text', 'string', text)
+  if (typeof text !== 'string') throw invalidArgType('text', 'of type string', text)
   /** @type {Record<string, [number, number]>} */
   const colors = /** @type {any} */ (inspect).colors
   /** @param {string} key */
