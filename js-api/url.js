@@ -13,13 +13,30 @@
  * @module oro:url
  */
 
-import legacy, { Url, format as formatLegacy, parse, resolve, resolveObject, toUnicode } from './vendor/url.js'
+import legacy, { Url, format as formatLegacy, parse as parseLegacy, resolve, resolveObject, toUnicode } from './vendor/url.js'
 import { resolve as resolvePath } from './path.js'
 import { invalidArgType, withCode } from './errors.js'
 
 const URLClass = globalThis.URL
 const URLSearchParamsClass = globalThis.URLSearchParams
-export { URLClass as URL, URLSearchParamsClass as URLSearchParams, Url, parse, resolve, resolveObject }
+export { URLClass as URL, URLSearchParamsClass as URLSearchParams, Url, resolve, resolveObject }
+
+/**
+ * Node's legacy `url.parse`. Without a query, asked to parse it, Node gives `search: null` and
+ * an empty prototype-less `query` (the url package gives `''` and `{}`).
+ * @param {string} text
+ * @param {boolean} [parseQueryString]
+ * @param {boolean} [slashesDenoteHost]
+ * @returns {Url}
+ */
+export function parse (text, parseQueryString, slashesDenoteHost) {
+  const result = parseLegacy(text, parseQueryString, slashesDenoteHost)
+  if (parseQueryString && result.search === '') {
+    result.search = null
+    result.query = Object.create(null)
+  }
+  return result
+}
 
 /** The platform Node would name in its messages. */
 function platform () {

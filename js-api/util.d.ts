@@ -58,7 +58,7 @@ export function debuglog (section: string): ((...args: unknown[]) => void) & { e
 export const debug: typeof debuglog
 export function isDeepStrictEqual (a: unknown, b: unknown): boolean
 export function parseArgs (config?: ParseArgsConfig): { values: Record<string, string | boolean | Array<string | boolean> | undefined>, positionals: string[], tokens?: object[] }
-export function styleText (format: string | string[], text: string): string
+export function styleText (format: string | string[], text: string, options?: { validateStream?: boolean, stream?: unknown }): string
 export function toUSVString (text: string): string
 export const types: typeof import('./util/types.js').default
 declare const TextEncoderClass: typeof globalThis.TextEncoder

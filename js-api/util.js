@@ -59,13 +59,16 @@ promisify.custom = kCustomPromisified
 const escapeStyleCode = (code) => `\u001b[${code}m`
 
 /**
- * Node's `styleText(format, text)`: `text` wrapped in the ANSI codes of `format` (a name of
- * `inspect.colors`, or an array of them).
+ * Node's `styleText(format, text, options)`: `text` wrapped in the ANSI codes of `format` (a
+ * name of `inspect.colors`, or an array of them). As in Node, only when `options.stream` (by
+ * default the `process.stdout` there is, none in a page) is a terminal with colours, unless
+ * `validateStream: false`.
  * @param {string | string[]} format
  * @param {string} text
+ * @param {{ validateStream?: boolean, stream?: any }} [options]
  * @returns {string}
  */
-export function styleText (format, text) {
+export function styleText (format, text, { validateStream = true, stream } = {}) {
   if (typeof text !== 'string') throw invalidArgType('text', 'of type string', text)
   /** @type {Record<string, [number, number]>} */
   const colors = /** @type {any} */ (inspect).colors
@@ -78,6 +81,10 @@ export function styleText (format, text) {
     }
     return found
   }
+  const plain = () => {
+    const target = stream ?? /** @type {any} */ (globalThis).process?.stdout
+    return !target || !target.isTTY || (typeof target.hasColors === 'function' && !target.hasColors())
+  }
   if (Array.isArray(format)) {
     let left = ''
     let right = ''
@@ -86,10 +93,10 @@ export function styleText (format, text) {
       left += escapeStyleCode(open)
       right = `${escapeStyleCode(close)}${right}`
     }
-    return `${left}${text}${right}`
+    return validateStream && plain() ? text : `${left}${text}${right}`
   }
   const [open, close] = codes(format)
-  return `${escapeStyleCode(open)}${text}${escapeStyleCode(close)}`
+  return validateStream && plain() ? text : `${escapeStyleCode(open)}${text}${escapeStyleCode(close)}`
 }
 
 /**

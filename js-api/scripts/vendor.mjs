@@ -240,11 +240,11 @@ export const unescapeBuffer = querystring.unescapeBuffer
     // `qs`, which nests `a[b]=1`; Node uses querystring, so qs is replaced by ./querystring.js.
     packages: ['url', 'punycode'],
     shims: {
-      qs: `import * as querystring from './querystring.js'
+      qs: `import * as querystring from '../querystring.js'
 export const parse = (text) => querystring.parse(text)
 export const stringify = (object) => querystring.stringify(object)`
     },
-    external: ['./querystring.js'],
+    external: ['../querystring.js'],
     entry: `
 import url from 'url/'
 import punycode from 'punycode/'

@@ -298,7 +298,7 @@ __export(qs_exports, {
   parse: () => parse2,
   stringify: () => stringify2
 });
-import * as querystring from "./querystring.js";
+import * as querystring from "../querystring.js";
 var parse2, stringify2;
 var init_qs = __esm({
   "oro-shim:qs"() {
