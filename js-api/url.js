@@ -67,7 +67,8 @@ export function fileURLToPath (url) {
   if (typeof url === 'string') url = toURL(url)
   else if (!(url instanceof URL)) throw invalidArgType('path', 'of type string or an instance of URL', url)
   if (url.protocol !== 'file:') throw withCode(new TypeError('The URL must be of scheme file'), 'ERR_INVALID_URL_SCHEME')
-  if (url.hostname !== '') {
+  // WHATWG URL makes a file URL's `localhost` host empty; Chromium's parser keeps it.
+  if (url.hostname !== '' && url.hostname !== 'localhost') {
     throw withCode(new TypeError(`File URL host must be "localhost" or empty on ${platform()}`), 'ERR_INVALID_FILE_URL_HOST')
   }
   const pathname = url.pathname

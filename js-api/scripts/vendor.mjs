@@ -165,7 +165,8 @@ BUNDLES.push(
     // package; isDeepStrictEqual from the `assert` package's port of Node's comparisons (the
     // same code that assert.deepStrictEqual runs); parseArgs from @pkgjs/parseargs (Node's own).
     packages: ['node-inspect-extracted', 'util', '@pkgjs/parseargs', 'assert'],
-    define: { process: '__oroProcess' },
+    // @pkgjs/parseargs reads Node's `global`.
+    define: { process: '__oroProcess', global: 'globalThis' },
     banner: PROCESS_BANNER,
     entry: `
 import inspectExtracted from 'node-inspect-extracted'
@@ -202,6 +203,8 @@ export { default } from './util.js'`,
     define: { process: '__oroProcess' },
     banner: PROCESS_BANNER,
     external: ['./util.js'],
+    // Its messages name classes (its `Comparison`), which bundling would rename.
+    keepNames: true,
     entry: `
 import assert from 'assert/'
 export default assert
@@ -356,6 +359,7 @@ async function build (bundle) {
     define: bundle.define ?? {},
     external: bundle.external ?? [],
     plugins: bundle.shims ? [shimPlugin(bundle.shims)] : [],
+    keepNames: bundle.keepNames ?? false,
     metafile: true,
     logLevel: 'silent'
   })

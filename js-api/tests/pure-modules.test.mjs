@@ -127,7 +127,7 @@ test('url: legacy parse/format/resolve and file URLs as Node', () => {
 })
 
 test('querystring parses and stringifies as Node', () => {
-  for (const input of ['a=1&a=2&b=x+y', 'a=1&&b=2', '%zz=%E0%A4%A', 'k', '=v', 'a=%F0%9F%98%80', '']) {
+  for (const input of ['a=1&a=2&b=x+y', '+', 'a&++', '%é', '+%é', '%41+%é', 'é%=%E0%A4%A%',  'a=1&&b=2', '%zz=%E0%A4%A', 'k', '=v', 'a=%F0%9F%98%80', '']) {
     assert.deepEqual({ ...querystring.parse(input) }, { ...nodeQuerystring.parse(input) }, input)
   }
   assert.deepEqual({ ...querystring.parse('a:1;b:2', ';', ':') }, { ...nodeQuerystring.parse('a:1;b:2', ';', ':') })

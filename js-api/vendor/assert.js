@@ -24,6 +24,7 @@ var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
 var __getOwnPropNames = Object.getOwnPropertyNames;
 var __getProtoOf = Object.getPrototypeOf;
 var __hasOwnProp = Object.prototype.hasOwnProperty;
+var __name = (target, value) => __defProp(target, "name", { value, configurable: true });
 var __esm = (fn, res, err) => function __init() {
   if (err) throw err[0];
   try {
@@ -87,6 +88,7 @@ var require_errors = __commonJS({
         return o2 && "function" == typeof Symbol && o2.constructor === Symbol && o2 !== Symbol.prototype ? "symbol" : typeof o2;
       }, _typeof(o);
     }
+    __name(_typeof, "_typeof");
     function _defineProperties(target, props) {
       for (var i = 0; i < props.length; i++) {
         var descriptor = props[i];
@@ -96,16 +98,19 @@ var require_errors = __commonJS({
         Object.defineProperty(target, _toPropertyKey(descriptor.key), descriptor);
       }
     }
+    __name(_defineProperties, "_defineProperties");
     function _createClass(Constructor, protoProps, staticProps) {
       if (protoProps) _defineProperties(Constructor.prototype, protoProps);
       if (staticProps) _defineProperties(Constructor, staticProps);
       Object.defineProperty(Constructor, "prototype", { writable: false });
       return Constructor;
     }
+    __name(_createClass, "_createClass");
     function _toPropertyKey(arg) {
       var key = _toPrimitive(arg, "string");
       return _typeof(key) === "symbol" ? key : String(key);
     }
+    __name(_toPropertyKey, "_toPropertyKey");
     function _toPrimitive(input, hint) {
       if (_typeof(input) !== "object" || input === null) return input;
       var prim = input[Symbol.toPrimitive];
@@ -116,11 +121,13 @@ var require_errors = __commonJS({
       }
       return (hint === "string" ? String : Number)(input);
     }
+    __name(_toPrimitive, "_toPrimitive");
     function _classCallCheck(instance, Constructor) {
       if (!(instance instanceof Constructor)) {
         throw new TypeError("Cannot call a class as a function");
       }
     }
+    __name(_classCallCheck, "_classCallCheck");
     function _inherits(subClass, superClass) {
       if (typeof superClass !== "function" && superClass !== null) {
         throw new TypeError("Super expression must either be null or a function");
@@ -129,16 +136,18 @@ var require_errors = __commonJS({
       Object.defineProperty(subClass, "prototype", { writable: false });
       if (superClass) _setPrototypeOf(subClass, superClass);
     }
+    __name(_inherits, "_inherits");
     function _setPrototypeOf(o, p) {
-      _setPrototypeOf = Object.setPrototypeOf ? Object.setPrototypeOf.bind() : function _setPrototypeOf2(o2, p2) {
+      _setPrototypeOf = Object.setPrototypeOf ? Object.setPrototypeOf.bind() : /* @__PURE__ */ __name(function _setPrototypeOf2(o2, p2) {
         o2.__proto__ = p2;
         return o2;
-      };
+      }, "_setPrototypeOf");
       return _setPrototypeOf(o, p);
     }
+    __name(_setPrototypeOf, "_setPrototypeOf");
     function _createSuper(Derived) {
       var hasNativeReflectConstruct = _isNativeReflectConstruct();
-      return function _createSuperInternal() {
+      return /* @__PURE__ */ __name(function _createSuperInternal() {
         var Super = _getPrototypeOf(Derived), result;
         if (hasNativeReflectConstruct) {
           var NewTarget = _getPrototypeOf(this).constructor;
@@ -147,8 +156,9 @@ var require_errors = __commonJS({
           result = Super.apply(this, arguments);
         }
         return _possibleConstructorReturn(this, result);
-      };
+      }, "_createSuperInternal");
     }
+    __name(_createSuper, "_createSuper");
     function _possibleConstructorReturn(self, call) {
       if (call && (_typeof(call) === "object" || typeof call === "function")) {
         return call;
@@ -157,12 +167,14 @@ var require_errors = __commonJS({
       }
       return _assertThisInitialized(self);
     }
+    __name(_possibleConstructorReturn, "_possibleConstructorReturn");
     function _assertThisInitialized(self) {
       if (self === void 0) {
         throw new ReferenceError("this hasn't been initialised - super() hasn't been called");
       }
       return self;
     }
+    __name(_assertThisInitialized, "_assertThisInitialized");
     function _isNativeReflectConstruct() {
       if (typeof Reflect === "undefined" || !Reflect.construct) return false;
       if (Reflect.construct.sham) return false;
@@ -175,12 +187,14 @@ var require_errors = __commonJS({
         return false;
       }
     }
+    __name(_isNativeReflectConstruct, "_isNativeReflectConstruct");
     function _getPrototypeOf(o) {
-      _getPrototypeOf = Object.setPrototypeOf ? Object.getPrototypeOf.bind() : function _getPrototypeOf2(o2) {
+      _getPrototypeOf = Object.setPrototypeOf ? Object.getPrototypeOf.bind() : /* @__PURE__ */ __name(function _getPrototypeOf2(o2) {
         return o2.__proto__ || Object.getPrototypeOf(o2);
-      };
+      }, "_getPrototypeOf");
       return _getPrototypeOf(o);
     }
+    __name(_getPrototypeOf, "_getPrototypeOf");
     var codes = {};
     var assert2;
     var util;
@@ -195,6 +209,7 @@ var require_errors = __commonJS({
           return message(arg1, arg2, arg3);
         }
       }
+      __name(getMessage, "getMessage");
       var NodeError = /* @__PURE__ */ (function(_Base) {
         _inherits(NodeError2, _Base);
         var _super = _createSuper(NodeError2);
@@ -205,10 +220,12 @@ var require_errors = __commonJS({
           _this.code = code;
           return _this;
         }
+        __name(NodeError2, "NodeError");
         return _createClass(NodeError2);
       })(Base);
       codes[code] = NodeError;
     }
+    __name(createErrorType, "createErrorType");
     function oneOf(expected, thing) {
       if (Array.isArray(expected)) {
         var len = expected.length;
@@ -226,15 +243,18 @@ var require_errors = __commonJS({
         return "of ".concat(thing, " ").concat(String(expected));
       }
     }
+    __name(oneOf, "oneOf");
     function startsWith(str, search, pos) {
       return str.substr(!pos || pos < 0 ? 0 : +pos, search.length) === search;
     }
+    __name(startsWith, "startsWith");
     function endsWith(str, search, this_len) {
       if (this_len === void 0 || this_len > str.length) {
         this_len = str.length;
       }
       return str.substring(this_len - search.length, this_len) === search;
     }
+    __name(endsWith, "endsWith");
     function includes(str, search, start) {
       if (typeof start !== "number") {
         start = 0;
@@ -245,6 +265,7 @@ var require_errors = __commonJS({
         return str.indexOf(search, start) !== -1;
       }
     }
+    __name(includes, "includes");
     createErrorType("ERR_AMBIGUOUS_ARGUMENT", 'The "%s" argument is ambiguous. %s', TypeError);
     createErrorType("ERR_INVALID_ARG_TYPE", function(name, expected, actual) {
       if (assert2 === void 0) assert2 = require_assert();
@@ -327,6 +348,7 @@ var require_assertion_error = __commonJS({
       }
       return t;
     }
+    __name(ownKeys, "ownKeys");
     function _objectSpread(e) {
       for (var r = 1; r < arguments.length; r++) {
         var t = null != arguments[r] ? arguments[r] : {};
@@ -338,6 +360,7 @@ var require_assertion_error = __commonJS({
       }
       return e;
     }
+    __name(_objectSpread, "_objectSpread");
     function _defineProperty(obj, key, value) {
       key = _toPropertyKey(key);
       if (key in obj) {
@@ -347,11 +370,13 @@ var require_assertion_error = __commonJS({
       }
       return obj;
     }
+    __name(_defineProperty, "_defineProperty");
     function _classCallCheck(instance, Constructor) {
       if (!(instance instanceof Constructor)) {
         throw new TypeError("Cannot call a class as a function");
       }
     }
+    __name(_classCallCheck, "_classCallCheck");
     function _defineProperties(target, props) {
       for (var i = 0; i < props.length; i++) {
         var descriptor = props[i];
@@ -361,16 +386,19 @@ var require_assertion_error = __commonJS({
         Object.defineProperty(target, _toPropertyKey(descriptor.key), descriptor);
       }
     }
+    __name(_defineProperties, "_defineProperties");
     function _createClass(Constructor, protoProps, staticProps) {
       if (protoProps) _defineProperties(Constructor.prototype, protoProps);
       if (staticProps) _defineProperties(Constructor, staticProps);
       Object.defineProperty(Constructor, "prototype", { writable: false });
       return Constructor;
     }
+    __name(_createClass, "_createClass");
     function _toPropertyKey(arg) {
       var key = _toPrimitive(arg, "string");
       return _typeof(key) === "symbol" ? key : String(key);
     }
+    __name(_toPropertyKey, "_toPropertyKey");
     function _toPrimitive(input, hint) {
       if (_typeof(input) !== "object" || input === null) return input;
       var prim = input[Symbol.toPrimitive];
@@ -381,6 +409,7 @@ var require_assertion_error = __commonJS({
       }
       return (hint === "string" ? String : Number)(input);
     }
+    __name(_toPrimitive, "_toPrimitive");
     function _inherits(subClass, superClass) {
       if (typeof superClass !== "function" && superClass !== null) {
         throw new TypeError("Super expression must either be null or a function");
@@ -389,9 +418,10 @@ var require_assertion_error = __commonJS({
       Object.defineProperty(subClass, "prototype", { writable: false });
       if (superClass) _setPrototypeOf(subClass, superClass);
     }
+    __name(_inherits, "_inherits");
     function _createSuper(Derived) {
       var hasNativeReflectConstruct = _isNativeReflectConstruct();
-      return function _createSuperInternal() {
+      return /* @__PURE__ */ __name(function _createSuperInternal() {
         var Super = _getPrototypeOf(Derived), result;
         if (hasNativeReflectConstruct) {
           var NewTarget = _getPrototypeOf(this).constructor;
@@ -400,8 +430,9 @@ var require_assertion_error = __commonJS({
           result = Super.apply(this, arguments);
         }
         return _possibleConstructorReturn(this, result);
-      };
+      }, "_createSuperInternal");
     }
+    __name(_createSuper, "_createSuper");
     function _possibleConstructorReturn(self, call) {
       if (call && (_typeof(call) === "object" || typeof call === "function")) {
         return call;
@@ -410,15 +441,17 @@ var require_assertion_error = __commonJS({
       }
       return _assertThisInitialized(self);
     }
+    __name(_possibleConstructorReturn, "_possibleConstructorReturn");
     function _assertThisInitialized(self) {
       if (self === void 0) {
         throw new ReferenceError("this hasn't been initialised - super() hasn't been called");
       }
       return self;
     }
+    __name(_assertThisInitialized, "_assertThisInitialized");
     function _wrapNativeSuper(Class) {
       var _cache = typeof Map === "function" ? /* @__PURE__ */ new Map() : void 0;
-      _wrapNativeSuper = function _wrapNativeSuper2(Class2) {
+      _wrapNativeSuper = /* @__PURE__ */ __name(function _wrapNativeSuper2(Class2) {
         if (Class2 === null || !_isNativeFunction(Class2)) return Class2;
         if (typeof Class2 !== "function") {
           throw new TypeError("Super expression must either be null or a function");
@@ -430,26 +463,29 @@ var require_assertion_error = __commonJS({
         function Wrapper() {
           return _construct(Class2, arguments, _getPrototypeOf(this).constructor);
         }
+        __name(Wrapper, "Wrapper");
         Wrapper.prototype = Object.create(Class2.prototype, { constructor: { value: Wrapper, enumerable: false, writable: true, configurable: true } });
         return _setPrototypeOf(Wrapper, Class2);
-      };
+      }, "_wrapNativeSuper");
       return _wrapNativeSuper(Class);
     }
+    __name(_wrapNativeSuper, "_wrapNativeSuper");
     function _construct(Parent, args, Class) {
       if (_isNativeReflectConstruct()) {
         _construct = Reflect.construct.bind();
       } else {
-        _construct = function _construct2(Parent2, args2, Class2) {
+        _construct = /* @__PURE__ */ __name(function _construct2(Parent2, args2, Class2) {
           var a = [null];
           a.push.apply(a, args2);
           var Constructor = Function.bind.apply(Parent2, a);
           var instance = new Constructor();
           if (Class2) _setPrototypeOf(instance, Class2.prototype);
           return instance;
-        };
+        }, "_construct");
       }
       return _construct.apply(null, arguments);
     }
+    __name(_construct, "_construct");
     function _isNativeReflectConstruct() {
       if (typeof Reflect === "undefined" || !Reflect.construct) return false;
       if (Reflect.construct.sham) return false;
@@ -462,22 +498,26 @@ var require_assertion_error = __commonJS({
         return false;
       }
     }
+    __name(_isNativeReflectConstruct, "_isNativeReflectConstruct");
     function _isNativeFunction(fn) {
       return Function.toString.call(fn).indexOf("[native code]") !== -1;
     }
+    __name(_isNativeFunction, "_isNativeFunction");
     function _setPrototypeOf(o, p) {
-      _setPrototypeOf = Object.setPrototypeOf ? Object.setPrototypeOf.bind() : function _setPrototypeOf2(o2, p2) {
+      _setPrototypeOf = Object.setPrototypeOf ? Object.setPrototypeOf.bind() : /* @__PURE__ */ __name(function _setPrototypeOf2(o2, p2) {
         o2.__proto__ = p2;
         return o2;
-      };
+      }, "_setPrototypeOf");
       return _setPrototypeOf(o, p);
     }
+    __name(_setPrototypeOf, "_setPrototypeOf");
     function _getPrototypeOf(o) {
-      _getPrototypeOf = Object.setPrototypeOf ? Object.getPrototypeOf.bind() : function _getPrototypeOf2(o2) {
+      _getPrototypeOf = Object.setPrototypeOf ? Object.getPrototypeOf.bind() : /* @__PURE__ */ __name(function _getPrototypeOf2(o2) {
         return o2.__proto__ || Object.getPrototypeOf(o2);
-      };
+      }, "_getPrototypeOf");
       return _getPrototypeOf(o);
     }
+    __name(_getPrototypeOf, "_getPrototypeOf");
     function _typeof(o) {
       "@babel/helpers - typeof";
       return _typeof = "function" == typeof Symbol && "symbol" == typeof Symbol.iterator ? function(o2) {
@@ -486,6 +526,7 @@ var require_assertion_error = __commonJS({
         return o2 && "function" == typeof Symbol && o2.constructor === Symbol && o2 !== Symbol.prototype ? "symbol" : typeof o2;
       }, _typeof(o);
     }
+    __name(_typeof, "_typeof");
     var _require = (init_util(), __toCommonJS(util_exports));
     var inspect = _require.inspect;
     var _require2 = require_errors();
@@ -496,6 +537,7 @@ var require_assertion_error = __commonJS({
       }
       return str.substring(this_len - search.length, this_len) === search;
     }
+    __name(endsWith, "endsWith");
     function repeat(str, count) {
       count = Math.floor(count);
       if (str.length == 0 || count == 0) return "";
@@ -508,6 +550,7 @@ var require_assertion_error = __commonJS({
       str += str.substring(0, maxCount - str.length);
       return str;
     }
+    __name(repeat, "repeat");
     var blue = "";
     var green = "";
     var red = "";
@@ -537,6 +580,7 @@ var require_assertion_error = __commonJS({
       });
       return target;
     }
+    __name(copyError, "copyError");
     function inspectValue(val) {
       return inspect(val, {
         compact: false,
@@ -558,6 +602,7 @@ var require_assertion_error = __commonJS({
         getters: true
       });
     }
+    __name(inspectValue, "inspectValue");
     function createErrDiff(actual, expected, operator) {
       var other = "";
       var res = "";
@@ -698,6 +743,7 @@ var require_assertion_error = __commonJS({
       }
       return "".concat(msg).concat(skipped ? skippedMsg : "", "\n").concat(res).concat(other).concat(end).concat(indicator);
     }
+    __name(createErrDiff, "createErrDiff");
     var AssertionError2 = /* @__PURE__ */ (function(_Error, _inspect$custom) {
       _inherits(AssertionError3, _Error);
       var _super = _createSuper(AssertionError3);
@@ -795,19 +841,20 @@ var require_assertion_error = __commonJS({
         _this.name = "AssertionError";
         return _possibleConstructorReturn(_this);
       }
+      __name(AssertionError3, "AssertionError");
       _createClass(AssertionError3, [{
         key: "toString",
-        value: function toString() {
+        value: /* @__PURE__ */ __name(function toString() {
           return "".concat(this.name, " [").concat(this.code, "]: ").concat(this.message);
-        }
+        }, "toString")
       }, {
         key: _inspect$custom,
-        value: function value(recurseTimes, ctx) {
+        value: /* @__PURE__ */ __name(function value(recurseTimes, ctx) {
           return inspect(this, _objectSpread(_objectSpread({}, ctx), {}, {
             customInspect: false,
             depth: 0
           }));
-        }
+        }, "value")
       }]);
       return AssertionError3;
     })(/* @__PURE__ */ _wrapNativeSuper(Error), inspect.custom);
@@ -820,14 +867,14 @@ var require_isArguments = __commonJS({
   "node_modules/object-keys/isArguments.js"(exports, module) {
     "use strict";
     var toStr = Object.prototype.toString;
-    module.exports = function isArguments(value) {
+    module.exports = /* @__PURE__ */ __name(function isArguments(value) {
       var str = toStr.call(value);
       var isArgs = str === "[object Arguments]";
       if (!isArgs) {
         isArgs = str !== "[object Array]" && value !== null && typeof value === "object" && typeof value.length === "number" && value.length >= 0 && toStr.call(value.callee) === "[object Function]";
       }
       return isArgs;
-    };
+    }, "isArguments");
   }
 });
 
@@ -853,10 +900,10 @@ var require_implementation = __commonJS({
         "propertyIsEnumerable",
         "constructor"
       ];
-      equalsConstructorPrototype = function(o) {
+      equalsConstructorPrototype = /* @__PURE__ */ __name(function(o) {
         var ctor = o.constructor;
         return ctor && ctor.prototype === o;
-      };
+      }, "equalsConstructorPrototype");
       excludedKeys = {
         $applicationCache: true,
         $console: true,
@@ -901,7 +948,7 @@ var require_implementation = __commonJS({
         }
         return false;
       })();
-      equalsConstructorPrototypeIfNotBuggy = function(o) {
+      equalsConstructorPrototypeIfNotBuggy = /* @__PURE__ */ __name(function(o) {
         if (typeof window === "undefined" || !hasAutomationEqualityBug) {
           return equalsConstructorPrototype(o);
         }
@@ -910,8 +957,8 @@ var require_implementation = __commonJS({
         } catch (e) {
           return false;
         }
-      };
-      keysShim = function keys(object) {
+      }, "equalsConstructorPrototypeIfNotBuggy");
+      keysShim = /* @__PURE__ */ __name(function keys(object) {
         var isObject = object !== null && typeof object === "object";
         var isFunction = toStr.call(object) === "[object Function]";
         var isArguments = isArgs(object);
@@ -946,7 +993,7 @@ var require_implementation = __commonJS({
           }
         }
         return theKeys;
-      };
+      }, "keys");
     }
     var has;
     var toStr;
@@ -970,29 +1017,29 @@ var require_object_keys = __commonJS({
     var slice = Array.prototype.slice;
     var isArgs = require_isArguments();
     var origKeys = Object.keys;
-    var keysShim = origKeys ? function keys(o) {
+    var keysShim = origKeys ? /* @__PURE__ */ __name(function keys(o) {
       return origKeys(o);
-    } : require_implementation();
+    }, "keys") : require_implementation();
     var originalKeys = Object.keys;
-    keysShim.shim = function shimObjectKeys() {
+    keysShim.shim = /* @__PURE__ */ __name(function shimObjectKeys() {
       if (Object.keys) {
         var keysWorksWithArguments = (function() {
           var args = Object.keys(arguments);
           return args && args.length === arguments.length;
         })(1, 2);
         if (!keysWorksWithArguments) {
-          Object.keys = function keys(object) {
+          Object.keys = /* @__PURE__ */ __name(function keys(object) {
             if (isArgs(object)) {
               return originalKeys(slice.call(object));
             }
             return originalKeys(object);
-          };
+          }, "keys");
         }
       } else {
         Object.keys = keysShim;
       }
       return Object.keys || keysShim;
-    };
+    }, "shimObjectKeys");
     module.exports = keysShim;
   }
 });
@@ -1001,7 +1048,7 @@ var require_object_keys = __commonJS({
 var require_shams = __commonJS({
   "node_modules/has-symbols/shams.js"(exports, module) {
     "use strict";
-    module.exports = function hasSymbols() {
+    module.exports = /* @__PURE__ */ __name(function hasSymbols() {
       if (typeof Symbol !== "function" || typeof Object.getOwnPropertySymbols !== "function") {
         return false;
       }
@@ -1048,7 +1095,7 @@ var require_shams = __commonJS({
         }
       }
       return true;
-    };
+    }, "hasSymbols");
   }
 });
 
@@ -1168,9 +1215,9 @@ var require_round = __commonJS({
 var require_isNaN = __commonJS({
   "node_modules/math-intrinsics/isNaN.js"(exports, module) {
     "use strict";
-    module.exports = Number.isNaN || function isNaN2(a) {
+    module.exports = Number.isNaN || /* @__PURE__ */ __name(function isNaN2(a) {
       return a !== a;
-    };
+    }, "isNaN");
   }
 });
 
@@ -1179,12 +1226,12 @@ var require_sign = __commonJS({
   "node_modules/math-intrinsics/sign.js"(exports, module) {
     "use strict";
     var $isNaN = require_isNaN();
-    module.exports = function sign(number) {
+    module.exports = /* @__PURE__ */ __name(function sign(number) {
       if ($isNaN(number) || number === 0) {
         return number;
       }
       return number < 0 ? -1 : 1;
-    };
+    }, "sign");
   }
 });
 
@@ -1234,7 +1281,7 @@ var require_has_symbols = __commonJS({
     "use strict";
     var origSymbol = typeof Symbol !== "undefined" && Symbol;
     var hasSymbolSham = require_shams();
-    module.exports = function hasNativeSymbols() {
+    module.exports = /* @__PURE__ */ __name(function hasNativeSymbols() {
       if (typeof origSymbol !== "function") {
         return false;
       }
@@ -1248,7 +1295,7 @@ var require_has_symbols = __commonJS({
         return false;
       }
       return hasSymbolSham();
-    };
+    }, "hasNativeSymbols");
   }
 });
 
@@ -1277,7 +1324,7 @@ var require_implementation2 = __commonJS({
     var toStr = Object.prototype.toString;
     var max = Math.max;
     var funcType = "[object Function]";
-    var concatty = function concatty2(a, b) {
+    var concatty = /* @__PURE__ */ __name(function concatty2(a, b) {
       var arr = [];
       for (var i = 0; i < a.length; i += 1) {
         arr[i] = a[i];
@@ -1286,15 +1333,15 @@ var require_implementation2 = __commonJS({
         arr[j + a.length] = b[j];
       }
       return arr;
-    };
-    var slicy = function slicy2(arrLike, offset) {
+    }, "concatty");
+    var slicy = /* @__PURE__ */ __name(function slicy2(arrLike, offset) {
       var arr = [];
       for (var i = offset || 0, j = 0; i < arrLike.length; i += 1, j += 1) {
         arr[j] = arrLike[i];
       }
       return arr;
-    };
-    var joiny = function(arr, joiner) {
+    }, "slicy");
+    var joiny = /* @__PURE__ */ __name(function(arr, joiner) {
       var str = "";
       for (var i = 0; i < arr.length; i += 1) {
         str += arr[i];
@@ -1303,15 +1350,15 @@ var require_implementation2 = __commonJS({
         }
       }
       return str;
-    };
-    module.exports = function bind(that) {
+    }, "joiny");
+    module.exports = /* @__PURE__ */ __name(function bind(that) {
       var target = this;
       if (typeof target !== "function" || toStr.apply(target) !== funcType) {
         throw new TypeError(ERROR_MESSAGE + target);
       }
       var args = slicy(arguments, 1);
       var bound;
-      var binder = function() {
+      var binder = /* @__PURE__ */ __name(function() {
         if (this instanceof bound) {
           var result = target.apply(
             this,
@@ -1326,7 +1373,7 @@ var require_implementation2 = __commonJS({
           that,
           concatty(args, arguments)
         );
-      };
+      }, "binder");
       var boundLength = max(0, target.length - args.length);
       var boundArgs = [];
       for (var i = 0; i < boundLength; i++) {
@@ -1334,14 +1381,14 @@ var require_implementation2 = __commonJS({
       }
       bound = Function("binder", "return function (" + joiny(boundArgs, ",") + "){ return binder.apply(this,arguments); }")(binder);
       if (target.prototype) {
-        var Empty = function Empty2() {
-        };
+        var Empty = /* @__PURE__ */ __name(function Empty2() {
+        }, "Empty");
         Empty.prototype = target.prototype;
         bound.prototype = new Empty();
         Empty.prototype = null;
       }
       return bound;
-    };
+    }, "bind");
   }
 });
 
@@ -1398,12 +1445,12 @@ var require_call_bind_apply_helpers = __commonJS({
     var $TypeError = require_type();
     var $call = require_functionCall();
     var $actualApply = require_actualApply();
-    module.exports = function callBindBasic(args) {
+    module.exports = /* @__PURE__ */ __name(function callBindBasic(args) {
       if (args.length < 1 || typeof args[0] !== "function") {
         throw new $TypeError("a function is required");
       }
       return $actualApply(bind, $call, args);
-    };
+    }, "callBindBasic");
   }
 });
 
@@ -1431,9 +1478,9 @@ var require_get = __commonJS({
     var $getPrototypeOf = $Object.getPrototypeOf;
     module.exports = desc && typeof desc.get === "function" ? callBind([desc.get]) : typeof $getPrototypeOf === "function" ? (
       /** @type {import('./get')} */
-      function getDunder(value) {
+      /* @__PURE__ */ __name(function getDunder(value) {
         return $getPrototypeOf(value == null ? value : $Object(value));
-      }
+      }, "getDunder")
     ) : false;
   }
 });
@@ -1445,16 +1492,16 @@ var require_get_proto = __commonJS({
     var reflectGetProto = require_Reflect_getPrototypeOf();
     var originalGetProto = require_Object_getPrototypeOf();
     var getDunderProto = require_get();
-    module.exports = reflectGetProto ? function getProto(O) {
+    module.exports = reflectGetProto ? /* @__PURE__ */ __name(function getProto(O) {
       return reflectGetProto(O);
-    } : originalGetProto ? function getProto(O) {
+    }, "getProto") : originalGetProto ? /* @__PURE__ */ __name(function getProto(O) {
       if (!O || typeof O !== "object" && typeof O !== "function") {
         throw new TypeError("getProto: not an object");
       }
       return originalGetProto(O);
-    } : getDunderProto ? function getProto(O) {
+    }, "getProto") : getDunderProto ? /* @__PURE__ */ __name(function getProto(O) {
       return getDunderProto(O);
-    } : null;
+    }, "getProto") : null;
   }
 });
 
@@ -1530,9 +1577,9 @@ var require_get_intrinsic = __commonJS({
     var sign = require_sign();
     var $gOPD = require_gopd();
     var $defineProperty = require_es_define_property();
-    var throwTypeError = function() {
+    var throwTypeError = /* @__PURE__ */ __name(function() {
       throw new $TypeError();
-    };
+    }, "throwTypeError");
     var ThrowTypeError = $gOPD ? (function() {
       try {
         arguments.callee;
@@ -1649,7 +1696,7 @@ var require_get_intrinsic = __commonJS({
     var getAsyncFunction = require_async_function();
     var getGeneratorFunction = require_generator_function();
     var getAsyncGeneratorFunction = require_async_generator_function();
-    var doEval = function doEval2(name) {
+    var doEval = /* @__PURE__ */ __name(function doEval2(name) {
       var value;
       if (name === "%AsyncFunction%") {
         value = getAsyncFunction() || void undefined2;
@@ -1670,7 +1717,7 @@ var require_get_intrinsic = __commonJS({
       }
       INTRINSICS[name] = value;
       return value;
-    };
+    }, "doEval");
     var LEGACY_ALIASES = {
       __proto__: null,
       "%ArrayBufferPrototype%": ["ArrayBuffer", "prototype"],
@@ -1734,7 +1781,7 @@ var require_get_intrinsic = __commonJS({
     var $exec = bind.call($call, RegExp.prototype.exec);
     var rePropName = /[^%.[\]]+|\[(?:(-?\d+(?:\.\d+)?)|(["'])((?:(?!\2)[^\\]|\\.)*?)\2)\]|(?=(?:\.|\[\])(?:\.|\[\]|%$))/g;
     var reEscapeChar = /\\(\\)?/g;
-    var stringToPath = function stringToPath2(string) {
+    var stringToPath = /* @__PURE__ */ __name(function stringToPath2(string) {
       var first = $strSlice(string, 0, 1);
       var last = $strSlice(string, -1);
       if (first === "%" && last !== "%") {
@@ -1747,8 +1794,8 @@ var require_get_intrinsic = __commonJS({
         result[result.length] = quote ? $replace(subString, reEscapeChar, "$1") : number || match;
       });
       return result;
-    };
-    var getBaseIntrinsic = function getBaseIntrinsic2(name, allowMissing) {
+    }, "stringToPath");
+    var getBaseIntrinsic = /* @__PURE__ */ __name(function getBaseIntrinsic2(name, allowMissing) {
       var intrinsicName = name;
       var alias;
       if (hasOwn(LEGACY_ALIASES, intrinsicName)) {
@@ -1770,8 +1817,8 @@ var require_get_intrinsic = __commonJS({
         };
       }
       throw new $SyntaxError("intrinsic " + name + " does not exist!");
-    };
-    module.exports = function GetIntrinsic(name, allowMissing) {
+    }, "getBaseIntrinsic");
+    module.exports = /* @__PURE__ */ __name(function GetIntrinsic(name, allowMissing) {
       if (typeof name !== "string" || name.length === 0) {
         throw new $TypeError("intrinsic name must be a non-empty string");
       }
@@ -1831,7 +1878,7 @@ var require_get_intrinsic = __commonJS({
         }
       }
       return value;
-    };
+    }, "GetIntrinsic");
   }
 });
 
@@ -1842,7 +1889,7 @@ var require_call_bound = __commonJS({
     var GetIntrinsic = require_get_intrinsic();
     var callBindBasic = require_call_bind_apply_helpers();
     var $indexOf = callBindBasic([GetIntrinsic("%String.prototype.indexOf%")]);
-    module.exports = function callBoundIntrinsic(name, allowMissing) {
+    module.exports = /* @__PURE__ */ __name(function callBoundIntrinsic(name, allowMissing) {
       var intrinsic = (
         /** @type {(this: unknown, ...args: unknown[]) => unknown} */
         GetIntrinsic(name, !!allowMissing)
@@ -1854,7 +1901,7 @@ var require_call_bound = __commonJS({
         );
       }
       return intrinsic;
-    };
+    }, "callBoundIntrinsic");
   }
 });
 
@@ -1869,7 +1916,7 @@ var require_implementation3 = __commonJS({
     var $push = callBound("Array.prototype.push");
     var $propIsEnumerable = callBound("Object.prototype.propertyIsEnumerable");
     var originalGetSymbols = hasSymbols ? $Object.getOwnPropertySymbols : null;
-    module.exports = function assign(target, source1) {
+    module.exports = /* @__PURE__ */ __name(function assign(target, source1) {
       if (target == null) {
         throw new TypeError("target must be an object");
       }
@@ -1899,7 +1946,7 @@ var require_implementation3 = __commonJS({
         }
       }
       return to;
-    };
+    }, "assign");
   }
 });
 
@@ -1908,7 +1955,7 @@ var require_polyfill = __commonJS({
   "node_modules/object.assign/polyfill.js"(exports, module) {
     "use strict";
     var implementation = require_implementation3();
-    var lacksProperEnumerationOrder = function() {
+    var lacksProperEnumerationOrder = /* @__PURE__ */ __name(function() {
       if (!Object.assign) {
         return false;
       }
@@ -1924,8 +1971,8 @@ var require_polyfill = __commonJS({
         actual += k;
       }
       return str !== actual;
-    };
-    var assignHasPendingExceptions = function() {
+    }, "lacksProperEnumerationOrder");
+    var assignHasPendingExceptions = /* @__PURE__ */ __name(function() {
       if (!Object.assign || !Object.preventExtensions) {
         return false;
       }
@@ -1936,8 +1983,8 @@ var require_polyfill = __commonJS({
         return thrower[1] === "y";
       }
       return false;
-    };
-    module.exports = function getPolyfill() {
+    }, "assignHasPendingExceptions");
+    module.exports = /* @__PURE__ */ __name(function getPolyfill() {
       if (!Object.assign) {
         return implementation;
       }
@@ -1948,7 +1995,7 @@ var require_polyfill = __commonJS({
         return implementation;
       }
       return Object.assign;
-    };
+    }, "getPolyfill");
   }
 });
 
@@ -1956,10 +2003,10 @@ var require_polyfill = __commonJS({
 var require_implementation4 = __commonJS({
   "node_modules/object-is/implementation.js"(exports, module) {
     "use strict";
-    var numberIsNaN = function(value) {
+    var numberIsNaN = /* @__PURE__ */ __name(function(value) {
       return value !== value;
-    };
-    module.exports = function is(a, b) {
+    }, "numberIsNaN");
+    module.exports = /* @__PURE__ */ __name(function is(a, b) {
       if (a === 0 && b === 0) {
         return 1 / a === 1 / b;
       }
@@ -1970,7 +2017,7 @@ var require_implementation4 = __commonJS({
         return true;
       }
       return false;
-    };
+    }, "is");
   }
 });
 
@@ -1979,9 +2026,9 @@ var require_polyfill2 = __commonJS({
   "node_modules/object-is/polyfill.js"(exports, module) {
     "use strict";
     var implementation = require_implementation4();
-    module.exports = function getPolyfill() {
+    module.exports = /* @__PURE__ */ __name(function getPolyfill() {
       return typeof Object.is === "function" ? Object.is : implementation;
-    };
+    }, "getPolyfill");
   }
 });
 
@@ -1993,7 +2040,7 @@ var require_define_data_property = __commonJS({
     var $SyntaxError = require_syntax();
     var $TypeError = require_type();
     var gopd = require_gopd();
-    module.exports = function defineDataProperty(obj, property, value) {
+    module.exports = /* @__PURE__ */ __name(function defineDataProperty(obj, property, value) {
       if (!obj || typeof obj !== "object" && typeof obj !== "function") {
         throw new $TypeError("`obj` must be an object or a function`");
       }
@@ -2029,7 +2076,7 @@ var require_define_data_property = __commonJS({
       } else {
         throw new $SyntaxError("This environment does not support defining a property as non-configurable, non-writable, or non-enumerable.");
       }
-    };
+    }, "defineDataProperty");
   }
 });
 
@@ -2038,10 +2085,10 @@ var require_has_property_descriptors = __commonJS({
   "node_modules/has-property-descriptors/index.js"(exports, module) {
     "use strict";
     var $defineProperty = require_es_define_property();
-    var hasPropertyDescriptors = function hasPropertyDescriptors2() {
+    var hasPropertyDescriptors = /* @__PURE__ */ __name(function hasPropertyDescriptors2() {
       return !!$defineProperty;
-    };
-    hasPropertyDescriptors.hasArrayLengthDefineBug = function hasArrayLengthDefineBug() {
+    }, "hasPropertyDescriptors");
+    hasPropertyDescriptors.hasArrayLengthDefineBug = /* @__PURE__ */ __name(function hasArrayLengthDefineBug() {
       if (!$defineProperty) {
         return null;
       }
@@ -2050,7 +2097,7 @@ var require_has_property_descriptors = __commonJS({
       } catch (e) {
         return true;
       }
-    };
+    }, "hasArrayLengthDefineBug");
     module.exports = hasPropertyDescriptors;
   }
 });
@@ -2065,7 +2112,7 @@ var require_set_function_length = __commonJS({
     var gOPD = require_gopd();
     var $TypeError = require_type();
     var $floor = GetIntrinsic("%Math.floor%");
-    module.exports = function setFunctionLength(fn, length) {
+    module.exports = /* @__PURE__ */ __name(function setFunctionLength(fn, length) {
       if (typeof fn !== "function") {
         throw new $TypeError("`fn` is not a function");
       }
@@ -2104,7 +2151,7 @@ var require_set_function_length = __commonJS({
         }
       }
       return fn;
-    };
+    }, "setFunctionLength");
   }
 });
 
@@ -2115,9 +2162,9 @@ var require_applyBind = __commonJS({
     var bind = require_function_bind();
     var $apply = require_functionApply();
     var actualApply = require_actualApply();
-    module.exports = function applyBind() {
+    module.exports = /* @__PURE__ */ __name(function applyBind() {
       return actualApply(bind, $apply, arguments);
-    };
+    }, "applyBind");
   }
 });
 
@@ -2129,7 +2176,7 @@ var require_call_bind = __commonJS({
     var $defineProperty = require_es_define_property();
     var callBindBasic = require_call_bind_apply_helpers();
     var applyBind = require_applyBind();
-    module.exports = function callBind(originalFunction) {
+    module.exports = /* @__PURE__ */ __name(function callBind(originalFunction) {
       var func = callBindBasic(arguments);
       var adjustedLength = 1 + originalFunction.length - (arguments.length - 1);
       return setFunctionLength(
@@ -2137,7 +2184,7 @@ var require_call_bind = __commonJS({
         adjustedLength > 0 ? adjustedLength : 0,
         true
       );
-    };
+    }, "callBind");
     if ($defineProperty) {
       $defineProperty(module.exports, "apply", { value: applyBind });
     } else {
@@ -2153,13 +2200,13 @@ var require_callBound = __commonJS({
     var GetIntrinsic = require_get_intrinsic();
     var callBind = require_call_bind();
     var $indexOf = callBind(GetIntrinsic("String.prototype.indexOf"));
-    module.exports = function callBoundIntrinsic(name, allowMissing) {
+    module.exports = /* @__PURE__ */ __name(function callBoundIntrinsic(name, allowMissing) {
       var intrinsic = GetIntrinsic(name, !!allowMissing);
       if (typeof intrinsic === "function" && $indexOf(name, ".prototype.") > -1) {
         return callBind(intrinsic);
       }
       return intrinsic;
-    };
+    }, "callBoundIntrinsic");
   }
 });
 
@@ -2187,6 +2234,7 @@ var require_assert = __commonJS({
         return o2 && "function" == typeof Symbol && o2.constructor === Symbol && o2 !== Symbol.prototype ? "symbol" : typeof o2;
       }, _typeof(o);
     }
+    __name(_typeof, "_typeof");
     function _defineProperties(target, props) {
       for (var i = 0; i < props.length; i++) {
         var descriptor = props[i];
@@ -2196,16 +2244,19 @@ var require_assert = __commonJS({
         Object.defineProperty(target, _toPropertyKey(descriptor.key), descriptor);
       }
     }
+    __name(_defineProperties, "_defineProperties");
     function _createClass(Constructor, protoProps, staticProps) {
       if (protoProps) _defineProperties(Constructor.prototype, protoProps);
       if (staticProps) _defineProperties(Constructor, staticProps);
       Object.defineProperty(Constructor, "prototype", { writable: false });
       return Constructor;
     }
+    __name(_createClass, "_createClass");
     function _toPropertyKey(arg) {
       var key = _toPrimitive(arg, "string");
       return _typeof(key) === "symbol" ? key : String(key);
     }
+    __name(_toPropertyKey, "_toPropertyKey");
     function _toPrimitive(input, hint) {
       if (_typeof(input) !== "object" || input === null) return input;
       var prim = input[Symbol.toPrimitive];
@@ -2216,11 +2267,13 @@ var require_assert = __commonJS({
       }
       return (hint === "string" ? String : Number)(input);
     }
+    __name(_toPrimitive, "_toPrimitive");
     function _classCallCheck(instance, Constructor) {
       if (!(instance instanceof Constructor)) {
         throw new TypeError("Cannot call a class as a function");
       }
     }
+    __name(_classCallCheck, "_classCallCheck");
     var _require = require_errors();
     var _require$codes = _require.codes;
     var ERR_AMBIGUOUS_ARGUMENT = _require$codes.ERR_AMBIGUOUS_ARGUMENT;
@@ -2244,6 +2297,7 @@ var require_assert = __commonJS({
       isDeepEqual2 = comparison.isDeepEqual;
       isDeepStrictEqual2 = comparison.isDeepStrictEqual;
     }
+    __name(lazyLoadComparison, "lazyLoadComparison");
     var warned = false;
     var assert2 = module.exports = ok;
     var NO_EXCEPTION_SENTINEL = {};
@@ -2251,6 +2305,7 @@ var require_assert = __commonJS({
       if (obj.message instanceof Error) throw obj.message;
       throw new AssertionError2(obj);
     }
+    __name(innerFail, "innerFail");
     function fail(actual, expected, message, operator, stackStartFn) {
       var argsLen = arguments.length;
       var internalMessage;
@@ -2284,6 +2339,7 @@ var require_assert = __commonJS({
       }
       throw err;
     }
+    __name(fail, "fail");
     assert2.fail = fail;
     assert2.AssertionError = AssertionError2;
     function innerOk(fn, argLen, value, message) {
@@ -2306,14 +2362,16 @@ var require_assert = __commonJS({
         throw err;
       }
     }
+    __name(innerOk, "innerOk");
     function ok() {
       for (var _len = arguments.length, args = new Array(_len), _key = 0; _key < _len; _key++) {
         args[_key] = arguments[_key];
       }
       innerOk.apply(void 0, [ok, args.length].concat(args));
     }
+    __name(ok, "ok");
     assert2.ok = ok;
-    assert2.equal = function equal(actual, expected, message) {
+    assert2.equal = /* @__PURE__ */ __name(function equal(actual, expected, message) {
       if (arguments.length < 2) {
         throw new ERR_MISSING_ARGS("actual", "expected");
       }
@@ -2326,8 +2384,8 @@ var require_assert = __commonJS({
           stackStartFn: equal
         });
       }
-    };
-    assert2.notEqual = function notEqual(actual, expected, message) {
+    }, "equal");
+    assert2.notEqual = /* @__PURE__ */ __name(function notEqual(actual, expected, message) {
       if (arguments.length < 2) {
         throw new ERR_MISSING_ARGS("actual", "expected");
       }
@@ -2340,8 +2398,8 @@ var require_assert = __commonJS({
           stackStartFn: notEqual
         });
       }
-    };
-    assert2.deepEqual = function deepEqual(actual, expected, message) {
+    }, "notEqual");
+    assert2.deepEqual = /* @__PURE__ */ __name(function deepEqual(actual, expected, message) {
       if (arguments.length < 2) {
         throw new ERR_MISSING_ARGS("actual", "expected");
       }
@@ -2355,8 +2413,8 @@ var require_assert = __commonJS({
           stackStartFn: deepEqual
         });
       }
-    };
-    assert2.notDeepEqual = function notDeepEqual(actual, expected, message) {
+    }, "deepEqual");
+    assert2.notDeepEqual = /* @__PURE__ */ __name(function notDeepEqual(actual, expected, message) {
       if (arguments.length < 2) {
         throw new ERR_MISSING_ARGS("actual", "expected");
       }
@@ -2370,8 +2428,8 @@ var require_assert = __commonJS({
           stackStartFn: notDeepEqual
         });
       }
-    };
-    assert2.deepStrictEqual = function deepStrictEqual(actual, expected, message) {
+    }, "notDeepEqual");
+    assert2.deepStrictEqual = /* @__PURE__ */ __name(function deepStrictEqual(actual, expected, message) {
       if (arguments.length < 2) {
         throw new ERR_MISSING_ARGS("actual", "expected");
       }
@@ -2385,7 +2443,7 @@ var require_assert = __commonJS({
           stackStartFn: deepStrictEqual
         });
       }
-    };
+    }, "deepStrictEqual");
     assert2.notDeepStrictEqual = notDeepStrictEqual;
     function notDeepStrictEqual(actual, expected, message) {
       if (arguments.length < 2) {
@@ -2402,7 +2460,8 @@ var require_assert = __commonJS({
         });
       }
     }
-    assert2.strictEqual = function strictEqual(actual, expected, message) {
+    __name(notDeepStrictEqual, "notDeepStrictEqual");
+    assert2.strictEqual = /* @__PURE__ */ __name(function strictEqual(actual, expected, message) {
       if (arguments.length < 2) {
         throw new ERR_MISSING_ARGS("actual", "expected");
       }
@@ -2415,8 +2474,8 @@ var require_assert = __commonJS({
           stackStartFn: strictEqual
         });
       }
-    };
-    assert2.notStrictEqual = function notStrictEqual(actual, expected, message) {
+    }, "strictEqual");
+    assert2.notStrictEqual = /* @__PURE__ */ __name(function notStrictEqual(actual, expected, message) {
       if (arguments.length < 2) {
         throw new ERR_MISSING_ARGS("actual", "expected");
       }
@@ -2429,8 +2488,8 @@ var require_assert = __commonJS({
           stackStartFn: notStrictEqual
         });
       }
-    };
-    var Comparison = /* @__PURE__ */ _createClass(function Comparison2(obj, keys, actual) {
+    }, "notStrictEqual");
+    var Comparison = /* @__PURE__ */ _createClass(/* @__PURE__ */ __name(function Comparison2(obj, keys, actual) {
       var _this = this;
       _classCallCheck(this, Comparison2);
       keys.forEach(function(key) {
@@ -2442,7 +2501,7 @@ var require_assert = __commonJS({
           }
         }
       });
-    });
+    }, "Comparison"));
     function compareExceptionKey(actual, expected, key, message, keys, fn) {
       if (!(key in actual) || !isDeepStrictEqual2(actual[key], expected[key])) {
         if (!message) {
@@ -2468,6 +2527,7 @@ var require_assert = __commonJS({
         });
       }
     }
+    __name(compareExceptionKey, "compareExceptionKey");
     function expectedException(actual, expected, msg, fn) {
       if (typeof expected !== "function") {
         if (isRegExp(expected)) return RegExpPrototypeTest(expected, actual);
@@ -2508,6 +2568,7 @@ var require_assert = __commonJS({
       }
       return expected.call({}, actual) === true;
     }
+    __name(expectedException, "expectedException");
     function getActual(fn) {
       if (typeof fn !== "function") {
         throw new ERR_INVALID_ARG_TYPE("fn", "Function", fn);
@@ -2519,9 +2580,11 @@ var require_assert = __commonJS({
       }
       return NO_EXCEPTION_SENTINEL;
     }
+    __name(getActual, "getActual");
     function checkIsPromise(obj) {
       return isPromise(obj) || obj !== null && _typeof(obj) === "object" && typeof obj.then === "function" && typeof obj.catch === "function";
     }
+    __name(checkIsPromise, "checkIsPromise");
     function waitForActual(promiseFn) {
       return Promise.resolve().then(function() {
         var resultPromise;
@@ -2544,6 +2607,7 @@ var require_assert = __commonJS({
         });
       });
     }
+    __name(waitForActual, "waitForActual");
     function expectsError(stackStartFn, actual, error, message) {
       if (typeof error === "string") {
         if (arguments.length === 4) {
@@ -2580,6 +2644,7 @@ var require_assert = __commonJS({
         throw actual;
       }
     }
+    __name(expectsError, "expectsError");
     function expectsNoError(stackStartFn, actual, error, message) {
       if (actual === NO_EXCEPTION_SENTINEL) return;
       if (typeof error === "string") {
@@ -2599,35 +2664,36 @@ var require_assert = __commonJS({
       }
       throw actual;
     }
-    assert2.throws = function throws(promiseFn) {
+    __name(expectsNoError, "expectsNoError");
+    assert2.throws = /* @__PURE__ */ __name(function throws(promiseFn) {
       for (var _len2 = arguments.length, args = new Array(_len2 > 1 ? _len2 - 1 : 0), _key2 = 1; _key2 < _len2; _key2++) {
         args[_key2 - 1] = arguments[_key2];
       }
       expectsError.apply(void 0, [throws, getActual(promiseFn)].concat(args));
-    };
-    assert2.rejects = function rejects(promiseFn) {
+    }, "throws");
+    assert2.rejects = /* @__PURE__ */ __name(function rejects(promiseFn) {
       for (var _len3 = arguments.length, args = new Array(_len3 > 1 ? _len3 - 1 : 0), _key3 = 1; _key3 < _len3; _key3++) {
         args[_key3 - 1] = arguments[_key3];
       }
       return waitForActual(promiseFn).then(function(result) {
         return expectsError.apply(void 0, [rejects, result].concat(args));
       });
-    };
-    assert2.doesNotThrow = function doesNotThrow(fn) {
+    }, "rejects");
+    assert2.doesNotThrow = /* @__PURE__ */ __name(function doesNotThrow(fn) {
       for (var _len4 = arguments.length, args = new Array(_len4 > 1 ? _len4 - 1 : 0), _key4 = 1; _key4 < _len4; _key4++) {
         args[_key4 - 1] = arguments[_key4];
       }
       expectsNoError.apply(void 0, [doesNotThrow, getActual(fn)].concat(args));
-    };
-    assert2.doesNotReject = function doesNotReject(fn) {
+    }, "doesNotThrow");
+    assert2.doesNotReject = /* @__PURE__ */ __name(function doesNotReject(fn) {
       for (var _len5 = arguments.length, args = new Array(_len5 > 1 ? _len5 - 1 : 0), _key5 = 1; _key5 < _len5; _key5++) {
         args[_key5 - 1] = arguments[_key5];
       }
       return waitForActual(fn).then(function(result) {
         return expectsNoError.apply(void 0, [doesNotReject, result].concat(args));
       });
-    };
-    assert2.ifError = function ifError(err) {
+    }, "doesNotReject");
+    assert2.ifError = /* @__PURE__ */ __name(function ifError(err) {
       if (err !== null && err !== void 0) {
         var message = "ifError got unwanted exception: ";
         if (_typeof(err) === "object" && typeof err.message === "string") {
@@ -2662,7 +2728,7 @@ var require_assert = __commonJS({
         }
         throw newErr;
       }
-    };
+    }, "ifError");
     function internalMatch(string, regexp, message, fn, fnName) {
       if (!isRegExp(regexp)) {
         throw new ERR_INVALID_ARG_TYPE("regexp", "RegExp", regexp);
@@ -2685,18 +2751,20 @@ var require_assert = __commonJS({
         throw err;
       }
     }
-    assert2.match = function match(string, regexp, message) {
+    __name(internalMatch, "internalMatch");
+    assert2.match = /* @__PURE__ */ __name(function match(string, regexp, message) {
       internalMatch(string, regexp, message, match, "match");
-    };
-    assert2.doesNotMatch = function doesNotMatch(string, regexp, message) {
+    }, "match");
+    assert2.doesNotMatch = /* @__PURE__ */ __name(function doesNotMatch(string, regexp, message) {
       internalMatch(string, regexp, message, doesNotMatch, "doesNotMatch");
-    };
+    }, "doesNotMatch");
     function strict2() {
       for (var _len6 = arguments.length, args = new Array(_len6), _key6 = 0; _key6 < _len6; _key6++) {
         args[_key6] = arguments[_key6];
       }
       innerOk.apply(void 0, [strict2, args.length].concat(args));
     }
+    __name(strict2, "strict");
     assert2.strict = objectAssign(strict2, assert2, {
       equal: assert2.strictEqual,
       deepEqual: assert2.deepStrictEqual,

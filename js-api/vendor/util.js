@@ -2783,7 +2783,7 @@ var require_available_typed_arrays = __commonJS({
   "node_modules/available-typed-arrays/index.js"(exports, module) {
     "use strict";
     var possibleNames = require_possible_typed_array_names();
-    var g = typeof globalThis === "undefined" ? global : globalThis;
+    var g = typeof globalThis === "undefined" ? globalThis : globalThis;
     module.exports = function availableTypedArrays() {
       var out = [];
       for (var i = 0; i < possibleNames.length; i++) {
@@ -2969,7 +2969,7 @@ var require_which_typed_array = __commonJS({
     var getProto = require_get_proto();
     var $toString = callBound("Object.prototype.toString");
     var hasToStringTag = require_shams2()();
-    var g = typeof globalThis === "undefined" ? global : globalThis;
+    var g = typeof globalThis === "undefined" ? globalThis : globalThis;
     var typedArrays = availableTypedArrays();
     var $slice = callBound("String.prototype.slice");
     var $indexOf = callBound("Array.prototype.indexOf", true) || function indexOf(array, value) {
@@ -4934,7 +4934,7 @@ var require_primordials = __commonJS({
       "Proxy",
       "Reflect"
     ].forEach((name) => {
-      copyPropsRenamed(global[name], primordials, name);
+      copyPropsRenamed(globalThis[name], primordials, name);
     });
     [
       "Array",
@@ -4972,7 +4972,7 @@ var require_primordials = __commonJS({
       "WeakMap",
       "WeakSet"
     ].forEach((name) => {
-      const original = global[name];
+      const original = globalThis[name];
       primordials[name] = original;
       copyPropsRenamed(original, primordials, name);
       copyPrototype(original.prototype, primordials, `${name}Prototype`);
@@ -4980,7 +4980,7 @@ var require_primordials = __commonJS({
     [
       "Promise"
     ].forEach((name) => {
-      const original = global[name];
+      const original = globalThis[name];
       primordials[name] = original;
       copyPropsRenamedBound(original, primordials, name);
       copyPrototype(original.prototype, primordials, `${name}Prototype`);
