@@ -58,6 +58,101 @@ declare module 'oro:application' {
   export default application
 }
 
+declare module 'oro:assert' {
+  /**
+   * `oro:assert` (also `node:assert`) — Node's `assert` (the `assert` npm package).
+   * @module oro:assert
+   * @alias node:assert
+   */
+
+  export class AssertionError extends Error {
+    constructor (options: { message?: string, actual?: unknown, expected?: unknown, operator?: string, stackStartFn?: Function })
+    readonly code: 'ERR_ASSERTION'
+    actual: unknown
+    expected: unknown
+    operator: string
+    generatedMessage: boolean
+  }
+
+  export type ErrorMatcher = RegExp | Function | Record<string, unknown> | Error | ((error: any) => boolean)
+
+  export interface AssertFunctions {
+    (value: unknown, message?: string | Error): asserts value
+    ok (value: unknown, message?: string | Error): asserts value
+    equal (actual: unknown, expected: unknown, message?: string | Error): void
+    notEqual (actual: unknown, expected: unknown, message?: string | Error): void
+    deepEqual (actual: unknown, expected: unknown, message?: string | Error): void
+    notDeepEqual (actual: unknown, expected: unknown, message?: string | Error): void
+    strictEqual<T> (actual: unknown, expected: T, message?: string | Error): asserts actual is T
+    notStrictEqual (actual: unknown, expected: unknown, message?: string | Error): void
+    deepStrictEqual<T> (actual: unknown, expected: T, message?: string | Error): asserts actual is T
+    notDeepStrictEqual (actual: unknown, expected: unknown, message?: string | Error): void
+    throws (fn: () => unknown, error?: ErrorMatcher | string, message?: string | Error): void
+    doesNotThrow (fn: () => unknown, error?: ErrorMatcher | string, message?: string | Error): void
+    rejects (promiseOrFn: Promise<unknown> | (() => Promise<unknown>), error?: ErrorMatcher | string, message?: string | Error): Promise<void>
+    doesNotReject (promiseOrFn: Promise<unknown> | (() => Promise<unknown>), error?: ErrorMatcher | string, message?: string | Error): Promise<void>
+    ifError (value: unknown): void
+    match (value: string, regexp: RegExp, message?: string | Error): void
+    doesNotMatch (value: string, regexp: RegExp, message?: string | Error): void
+    fail (message?: string | Error): never
+    AssertionError: typeof AssertionError
+    strict: AssertFunctions
+  }
+
+  const assert: AssertFunctions
+  export const ok: AssertFunctions['ok']
+  export const equal: AssertFunctions['equal']
+  export const notEqual: AssertFunctions['notEqual']
+  export const deepEqual: AssertFunctions['deepEqual']
+  export const notDeepEqual: AssertFunctions['notDeepEqual']
+  export const strictEqual: AssertFunctions['strictEqual']
+  export const notStrictEqual: AssertFunctions['notStrictEqual']
+  export const deepStrictEqual: AssertFunctions['deepStrictEqual']
+  export const notDeepStrictEqual: AssertFunctions['notDeepStrictEqual']
+  export const throws: AssertFunctions['throws']
+  export const doesNotThrow: AssertFunctions['doesNotThrow']
+  export const rejects: AssertFunctions['rejects']
+  export const doesNotReject: AssertFunctions['doesNotReject']
+  export const ifError: AssertFunctions['ifError']
+  export const match: AssertFunctions['match']
+  export const doesNotMatch: AssertFunctions['doesNotMatch']
+  export const fail: AssertFunctions['fail']
+  export const strict: AssertFunctions
+  export default assert
+}
+
+declare module 'oro:assert/strict' {
+  /**
+   * `oro:assert/strict` (also `node:assert/strict`) — `assert.strict`.
+   * @module oro:assert/strict
+   * @alias node:assert/strict
+   */
+
+  import type { AssertFunctions } from 'oro:assert'
+  import { AssertionError } from 'oro:assert'
+
+  const strict: AssertFunctions
+  export { AssertionError, strict }
+  export const ok: AssertFunctions['ok']
+  export const equal: AssertFunctions['strictEqual']
+  export const notEqual: AssertFunctions['notStrictEqual']
+  export const deepEqual: AssertFunctions['deepStrictEqual']
+  export const notDeepEqual: AssertFunctions['notDeepStrictEqual']
+  export const strictEqual: AssertFunctions['strictEqual']
+  export const notStrictEqual: AssertFunctions['notStrictEqual']
+  export const deepStrictEqual: AssertFunctions['deepStrictEqual']
+  export const notDeepStrictEqual: AssertFunctions['notDeepStrictEqual']
+  export const throws: AssertFunctions['throws']
+  export const doesNotThrow: AssertFunctions['doesNotThrow']
+  export const rejects: AssertFunctions['rejects']
+  export const doesNotReject: AssertFunctions['doesNotReject']
+  export const ifError: AssertFunctions['ifError']
+  export const match: AssertFunctions['match']
+  export const doesNotMatch: AssertFunctions['doesNotMatch']
+  export const fail: AssertFunctions['fail']
+  export default strict
+}
+
 declare module 'oro:bootstrap' {
   /**
    * `oro:bootstrap` — maps `ipc://` URLs onto the bridge, re-dispatches host events on
@@ -271,6 +366,135 @@ declare module 'oro:buffer' {
     btoa: typeof btoa
   }
   export default buffer
+}
+
+declare module 'oro:console' {
+  /**
+   * `oro:console` (also `node:console`) — the page's console and Node's `Console` class.
+   * @module oro:console
+   * @alias node:console
+   */
+
+  export interface WritableLike { write (chunk: string): unknown }
+  export interface ConsoleOptions {
+    stdout: WritableLike
+    stderr?: WritableLike
+    ignoreErrors?: boolean
+    colorMode?: boolean | 'auto'
+    inspectOptions?: Record<string, unknown>
+    groupIndentation?: number
+  }
+
+  export class Console {
+    constructor (stdout: WritableLike, stderr?: WritableLike, ignoreErrors?: boolean)
+    constructor (options: ConsoleOptions)
+    log (...args: unknown[]): void
+    info (...args: unknown[]): void
+    debug (...args: unknown[]): void
+    dirxml (...args: unknown[]): void
+    warn (...args: unknown[]): void
+    error (...args: unknown[]): void
+    dir (object: unknown, options?: Record<string, unknown>): void
+    trace (...args: unknown[]): void
+    assert (value: unknown, ...args: unknown[]): void
+    group (...labels: unknown[]): void
+    groupCollapsed (...labels: unknown[]): void
+    groupEnd (): void
+    count (label?: string): void
+    countReset (label?: string): void
+    time (label?: string): void
+    timeLog (label?: string, ...data: unknown[]): void
+    timeEnd (label?: string): void
+    table (data: unknown): void
+    clear (): void
+  }
+
+  export const log: typeof globalThis.console.log
+  export const info: typeof globalThis.console.info
+  export const debug: typeof globalThis.console.debug
+  export const warn: typeof globalThis.console.warn
+  export const error: typeof globalThis.console.error
+  export const dir: typeof globalThis.console.dir
+  export const dirxml: typeof globalThis.console.dirxml
+  export const table: typeof globalThis.console.table
+  export const trace: typeof globalThis.console.trace
+  export const assert: typeof globalThis.console.assert
+  export const clear: typeof globalThis.console.clear
+  export const count: typeof globalThis.console.count
+  export const countReset: typeof globalThis.console.countReset
+  export const group: typeof globalThis.console.group
+  export const groupCollapsed: typeof globalThis.console.groupCollapsed
+  export const groupEnd: typeof globalThis.console.groupEnd
+  export const time: typeof globalThis.console.time
+  export const timeEnd: typeof globalThis.console.timeEnd
+  export const timeLog: typeof globalThis.console.timeLog
+
+  const pageConsole: typeof globalThis.console & { Console: typeof Console }
+  export default pageConsole
+}
+
+declare module 'oro:crypto' {
+  /**
+   * `oro:crypto` (also `node:crypto`) — Web Crypto, random values and Node's hashes/HMAC (`@noble/hashes`).
+   * @module oro:crypto
+   * @alias node:crypto
+   */
+
+  import type { Buffer, BufferEncoding } from 'oro:buffer'
+
+  export type BinaryLike = string | ArrayBufferView | ArrayBuffer
+
+  export class Hash {
+    constructor (algorithm: string)
+    update (data: BinaryLike, inputEncoding?: BufferEncoding): this
+    digest (): Buffer
+    digest (encoding: BufferEncoding): string
+    copy (): Hash
+  }
+
+  export class Hmac {
+    constructor (algorithm: string, key: BinaryLike)
+    update (data: BinaryLike, inputEncoding?: BufferEncoding): this
+    digest (): Buffer
+    digest (encoding: BufferEncoding): string
+  }
+
+  export function createHash (algorithm: string): Hash
+  export function createHmac (algorithm: string, key: BinaryLike): Hmac
+  export function hash (algorithm: string, data: string | ArrayBufferView, outputEncoding?: BufferEncoding | 'buffer'): any
+  export function getHashes (): string[]
+  export const webcrypto: Crypto
+  export const subtle: SubtleCrypto
+  export function getRandomValues<T extends ArrayBufferView | null> (array: T): T
+  export function randomUUID (): string
+  export function randomBytes (size: number): Buffer
+  export function randomBytes (size: number, callback: (error: Error | null, buffer: Buffer) => void): undefined
+  export function randomInt (max: number): number
+  export function randomInt (min: number, max: number): number
+  export function randomInt (max: number, callback: (error: Error | null, value: number) => void): undefined
+  export function randomInt (min: number, max: number, callback: (error: Error | null, value: number) => void): undefined
+  export function timingSafeEqual (a: ArrayBufferView, b: ArrayBufferView): boolean
+  export function pbkdf2Sync (password: BinaryLike, salt: BinaryLike, iterations: number, keylen: number, digest: string): Buffer
+  export function pbkdf2 (password: BinaryLike, salt: BinaryLike, iterations: number, keylen: number, digest: string, callback: (error: Error | null, key?: Buffer) => void): void
+
+  const crypto: {
+    Hash: typeof Hash
+    Hmac: typeof Hmac
+    createHash: typeof createHash
+    createHmac: typeof createHmac
+    getHashes: typeof getHashes
+    getRandomValues: typeof getRandomValues
+    hash: typeof hash
+    pbkdf2: typeof pbkdf2
+    pbkdf2Sync: typeof pbkdf2Sync
+    randomBytes: typeof randomBytes
+    randomInt: typeof randomInt
+    randomUUID: typeof randomUUID
+    subtle: SubtleCrypto
+    timingSafeEqual: typeof timingSafeEqual
+    webcrypto: Crypto
+  }
+  export default crypto
 }
 
 declare module 'oro:diagnostics' {
@@ -1086,12 +1310,13 @@ declare module 'oro:path' {
     dirname (path: string): string
     basename (path: string, suffix?: string): string
     extname (path: string): string
-    readonly sep: '/'
-    readonly delimiter: ':'
+    readonly sep: '/' | '\\'
+    readonly delimiter: ':' | ';'
     parse (path: string): ParsedPath
     format (pathObject: FormatInputPathObject): string
     toNamespacedPath (path: string): string
     readonly posix: PlatformPath
+    readonly win32: PlatformPath
   }
 
   export const basename: PlatformPath['basename']
@@ -1108,9 +1333,38 @@ declare module 'oro:path' {
   export const resolve: PlatformPath['resolve']
   export const sep: PlatformPath['sep']
   export function toNamespacedPath (path: string): string
+  export const win32: PlatformPath
 
   const path: PlatformPath
   export default path
+}
+
+declare module 'oro:path/posix' {
+  /**
+   * `oro:path/posix` (also `node:path/posix`) — `path.posix` as a module.
+   * @module oro:path/posix
+   * @alias node:path/posix
+   */
+
+  import type { PlatformPath } from 'oro:path'
+
+  const posix: PlatformPath
+  export { posix }
+  export const basename: PlatformPath['basename']
+  export const delimiter: PlatformPath['delimiter']
+  export const dirname: PlatformPath['dirname']
+  export const extname: PlatformPath['extname']
+  export const format: PlatformPath['format']
+  export const isAbsolute: PlatformPath['isAbsolute']
+  export const join: PlatformPath['join']
+  export const normalize: PlatformPath['normalize']
+  export const parse: PlatformPath['parse']
+  export const relative: PlatformPath['relative']
+  export const resolve: PlatformPath['resolve']
+  export const sep: PlatformPath['sep']
+  export const toNamespacedPath: PlatformPath['toNamespacedPath']
+  export const win32: PlatformPath
+  export default posix
 }
 
 declare module 'oro:path/well-known' {
@@ -1153,6 +1407,34 @@ declare module 'oro:path/well-known' {
     CACHE: string | null
   }
   export default wellKnown
+}
+
+declare module 'oro:path/win32' {
+  /**
+   * `oro:path/win32` (also `node:path/win32`) — `path.win32` as a module.
+   * @module oro:path/win32
+   * @alias node:path/win32
+   */
+
+  import type { PlatformPath } from 'oro:path'
+
+  const win32: PlatformPath
+  export { win32 }
+  export const basename: PlatformPath['basename']
+  export const delimiter: PlatformPath['delimiter']
+  export const dirname: PlatformPath['dirname']
+  export const extname: PlatformPath['extname']
+  export const format: PlatformPath['format']
+  export const isAbsolute: PlatformPath['isAbsolute']
+  export const join: PlatformPath['join']
+  export const normalize: PlatformPath['normalize']
+  export const parse: PlatformPath['parse']
+  export const relative: PlatformPath['relative']
+  export const resolve: PlatformPath['resolve']
+  export const sep: PlatformPath['sep']
+  export const toNamespacedPath: PlatformPath['toNamespacedPath']
+  export const posix: PlatformPath
+  export default win32
 }
 
 declare module 'oro:process' {
@@ -1350,6 +1632,37 @@ declare module 'oro:protocol-handlers' {
     unregister: typeof unregister
   }
   export default protocolHandlers
+}
+
+declare module 'oro:querystring' {
+  /**
+   * `oro:querystring` (also `node:querystring`) — Node's `querystring` (the `querystring-browser` npm package).
+   * @module oro:querystring
+   * @alias node:querystring
+   */
+
+  export interface ParseOptions { maxKeys?: number, decodeURIComponent?: (text: string) => string }
+  export interface StringifyOptions { encodeURIComponent?: (text: string) => string }
+  export type ParsedQuery = Record<string, string | string[]>
+
+  export function parse (text: string, sep?: string | null, eq?: string | null, options?: ParseOptions): ParsedQuery
+  export function stringify (object: Record<string, unknown>, sep?: string | null, eq?: string | null, options?: StringifyOptions): string
+  export const decode: typeof parse
+  export const encode: typeof stringify
+  export function escape (text: string): string
+  export function unescape (text: string, decodeSpaces?: boolean): string
+  export function unescapeBuffer (text: string, decodeSpaces?: boolean): import('./buffer.js').Buffer
+
+  const querystring: {
+    decode: typeof parse
+    encode: typeof stringify
+    escape: typeof escape
+    parse: typeof parse
+    stringify: typeof stringify
+    unescape: typeof unescape
+    unescapeBuffer: typeof unescapeBuffer
+  }
+  export default querystring
 }
 
 declare module 'oro:stream' {
@@ -1551,6 +1864,101 @@ declare module 'oro:stream' {
   export default stream
 }
 
+declare module 'oro:stream/promises' {
+  /**
+   * `oro:stream/promises` (also `node:stream/promises`) — `pipeline` and `finished` as promises.
+   * @module oro:stream/promises
+   * @alias node:stream/promises
+   */
+
+  import { promises } from 'oro:stream'
+
+  export const pipeline: typeof promises.pipeline
+  export const finished: typeof promises.finished
+  export default promises
+}
+
+declare module 'oro:stream/web' {
+  /**
+   * `oro:stream/web` (also `node:stream/web`) — the page's WHATWG stream classes.
+   * @module oro:stream/web
+   * @alias node:stream/web
+   */
+
+  export const ByteLengthQueuingStrategy: typeof globalThis.ByteLengthQueuingStrategy
+  export const CompressionStream: typeof globalThis.CompressionStream
+  export const CountQueuingStrategy: typeof globalThis.CountQueuingStrategy
+  export const DecompressionStream: typeof globalThis.DecompressionStream
+  export const ReadableByteStreamController: typeof globalThis.ReadableByteStreamController
+  export const ReadableStream: typeof globalThis.ReadableStream
+  export const ReadableStreamBYOBReader: typeof globalThis.ReadableStreamBYOBReader
+  export const ReadableStreamBYOBRequest: typeof globalThis.ReadableStreamBYOBRequest
+  export const ReadableStreamDefaultController: typeof globalThis.ReadableStreamDefaultController
+  export const ReadableStreamDefaultReader: typeof globalThis.ReadableStreamDefaultReader
+  export const TextDecoderStream: typeof globalThis.TextDecoderStream
+  export const TextEncoderStream: typeof globalThis.TextEncoderStream
+  export const TransformStream: typeof globalThis.TransformStream
+  export const TransformStreamDefaultController: typeof globalThis.TransformStreamDefaultController
+  export const WritableStream: typeof globalThis.WritableStream
+  export const WritableStreamDefaultController: typeof globalThis.WritableStreamDefaultController
+  export const WritableStreamDefaultWriter: typeof globalThis.WritableStreamDefaultWriter
+
+  const web: {
+    ByteLengthQueuingStrategy: typeof globalThis.ByteLengthQueuingStrategy
+    CompressionStream: typeof globalThis.CompressionStream
+    CountQueuingStrategy: typeof globalThis.CountQueuingStrategy
+    DecompressionStream: typeof globalThis.DecompressionStream
+    ReadableByteStreamController: typeof globalThis.ReadableByteStreamController
+    ReadableStream: typeof globalThis.ReadableStream
+    ReadableStreamBYOBReader: typeof globalThis.ReadableStreamBYOBReader
+    ReadableStreamBYOBRequest: typeof globalThis.ReadableStreamBYOBRequest
+    ReadableStreamDefaultController: typeof globalThis.ReadableStreamDefaultController
+    ReadableStreamDefaultReader: typeof globalThis.ReadableStreamDefaultReader
+    TextDecoderStream: typeof globalThis.TextDecoderStream
+    TextEncoderStream: typeof globalThis.TextEncoderStream
+    TransformStream: typeof globalThis.TransformStream
+    TransformStreamDefaultController: typeof globalThis.TransformStreamDefaultController
+    WritableStream: typeof globalThis.WritableStream
+    WritableStreamDefaultController: typeof globalThis.WritableStreamDefaultController
+    WritableStreamDefaultWriter: typeof globalThis.WritableStreamDefaultWriter
+  }
+  export default web
+}
+
+declare module 'oro:string_decoder' {
+  /**
+   * `oro:string_decoder` (also `node:string_decoder`) — Node's `string_decoder` (the `string_decoder` npm package).
+   * @module oro:string_decoder
+   * @alias node:string_decoder
+   */
+
+  import type { Buffer, BufferEncoding } from 'oro:buffer'
+
+  export class StringDecoder {
+    constructor (encoding?: BufferEncoding)
+    readonly encoding: string
+    write (buffer: Buffer | Uint8Array | string): string
+    end (buffer?: Buffer | Uint8Array | string): string
+  }
+
+  const stringDecoder: { StringDecoder: typeof StringDecoder }
+  export default stringDecoder
+}
+
+declare module 'oro:sys' {
+  /**
+   * `oro:sys` (also `node:sys`) — Node's deprecated alias of `util`.
+   * @module oro:sys
+   * @alias node:sys
+   */
+
+  export {
+    TextDecoder, TextEncoder, callbackify, debug, debuglog, deprecate, format, formatWithOptions, inherits,
+    inspect, isDeepStrictEqual, parseArgs, promisify, stripVTControlCharacters, styleText, toUSVString, types,
+    default
+  } from 'oro:util'
+}
+
 declare module 'oro:test' {
   /**
    * `oro:test` (also `node:test`) — Oro's tapzero-style test runner: `test(name, fn)` with
@@ -1645,6 +2053,263 @@ declare module 'oro:test' {
   export function setStrict (strict: boolean): void
 
   export default test
+}
+
+declare module 'oro:url' {
+  /**
+   * `oro:url` (also `node:url`) — Node's `url`: WHATWG URL, the legacy parser (the `url` npm package), file URL helpers.
+   * @module oro:url
+   * @alias node:url
+   */
+
+  export interface UrlObject {
+    protocol?: string | null
+    slashes?: boolean | null
+    auth?: string | null
+    host?: string | null
+    port?: string | number | null
+    hostname?: string | null
+    hash?: string | null
+    search?: string | null
+    query?: string | null | Record<string, unknown>
+    pathname?: string | null
+    path?: string | null
+    href?: string
+  }
+
+  export class Url implements UrlObject {
+    protocol: string | null
+    slashes: boolean | null
+    auth: string | null
+    host: string | null
+    port: string | null
+    hostname: string | null
+    hash: string | null
+    search: string | null
+    query: string | null | Record<string, string | string[]>
+    pathname: string | null
+    path: string | null
+    href: string
+  }
+
+  const URLClass: typeof globalThis.URL
+  const URLSearchParamsClass: typeof globalThis.URLSearchParams
+  export { URLClass as URL, URLSearchParamsClass as URLSearchParams }
+
+  export function parse (url: string, parseQueryString?: boolean, slashesDenoteHost?: boolean): Url
+  export function format (url: string | URL | UrlObject, options?: { auth?: boolean, fragment?: boolean, search?: boolean, unicode?: boolean }): string
+  export function resolve (from: string, to: string): string
+  export function resolveObject (from: string | UrlObject, to: string | UrlObject): Url
+  export function fileURLToPath (url: string | URL): string
+  export function pathToFileURL (path: string): URL
+  export function domainToASCII (domain: string): string
+  export function domainToUnicode (domain: string): string
+  export function urlToHttpOptions (url: URL): Record<string, unknown>
+
+  const url: {
+    URL: typeof globalThis.URL
+    URLSearchParams: typeof globalThis.URLSearchParams
+    Url: typeof Url
+    domainToASCII: typeof domainToASCII
+    domainToUnicode: typeof domainToUnicode
+    fileURLToPath: typeof fileURLToPath
+    format: typeof format
+    parse: typeof parse
+    pathToFileURL: typeof pathToFileURL
+    resolve: typeof resolve
+    resolveObject: typeof resolveObject
+    urlToHttpOptions: typeof urlToHttpOptions
+    legacy: { parse: typeof parse, format: typeof format, resolve: typeof resolve, resolveObject: typeof resolveObject, Url: typeof Url }
+  }
+  export default url
+}
+
+declare module 'oro:util' {
+  /**
+   * `oro:util` (also `node:util`) — Node's `util` (inspect/format from `node-inspect-extracted`, the rest from the `util` npm package).
+   * @module oro:util
+   * @alias node:util
+   */
+
+  export interface InspectOptions {
+    showHidden?: boolean
+    depth?: number | null
+    colors?: boolean
+    customInspect?: boolean
+    showProxy?: boolean
+    maxArrayLength?: number | null
+    maxStringLength?: number | null
+    breakLength?: number
+    compact?: boolean | number
+    sorted?: boolean | ((a: string, b: string) => number)
+    getters?: boolean | 'get' | 'set'
+    numericSeparator?: boolean
+  }
+
+  export interface Inspect {
+    (object: unknown, options?: InspectOptions): string
+    (object: unknown, showHidden?: boolean, depth?: number | null, colors?: boolean): string
+    readonly custom: unique symbol
+    colors: Record<string, [number, number]>
+    styles: Record<string, string>
+    defaultOptions: InspectOptions
+  }
+
+  export interface ParseArgsOptionConfig {
+    type: 'string' | 'boolean'
+    short?: string
+    multiple?: boolean
+    default?: string | boolean | string[] | boolean[]
+  }
+
+  export interface ParseArgsConfig {
+    args?: string[]
+    options?: Record<string, ParseArgsOptionConfig>
+    strict?: boolean
+    allowPositionals?: boolean
+    tokens?: boolean
+  }
+
+  export const inspect: Inspect
+  export function format (format?: unknown, ...args: unknown[]): string
+  export function formatWithOptions (options: InspectOptions, format?: unknown, ...args: unknown[]): string
+  export function stripVTControlCharacters (text: string): string
+  export const promisify: {
+    (original: (...args: any[]) => any): (...args: any[]) => Promise<any>
+    readonly custom: symbol
+  }
+  export function callbackify (original: (...args: any[]) => Promise<any>): (...args: any[]) => void
+  export function inherits (constructor: Function, superConstructor: Function): void
+  export function deprecate<T extends Function> (fn: T, message: string, code?: string): T
+  export function debuglog (section: string): ((...args: unknown[]) => void) & { enabled?: boolean }
+  export const debug: typeof debuglog
+  export function isDeepStrictEqual (a: unknown, b: unknown): boolean
+  export function parseArgs (config?: ParseArgsConfig): { values: Record<string, string | boolean | Array<string | boolean> | undefined>, positionals: string[], tokens?: object[] }
+  export function styleText (format: string | string[], text: string, options?: { validateStream?: boolean, stream?: unknown }): string
+  export function toUSVString (text: string): string
+  export const types: typeof import('./util/types.js').default
+  const TextEncoderClass: typeof globalThis.TextEncoder
+  const TextDecoderClass: typeof globalThis.TextDecoder
+  export { TextEncoderClass as TextEncoder, TextDecoderClass as TextDecoder }
+
+  const util: {
+    callbackify: typeof callbackify
+    debug: typeof debuglog
+    debuglog: typeof debuglog
+    deprecate: typeof deprecate
+    format: typeof format
+    formatWithOptions: typeof formatWithOptions
+    inherits: typeof inherits
+    inspect: Inspect
+    isDeepStrictEqual: typeof isDeepStrictEqual
+    parseArgs: typeof parseArgs
+    promisify: typeof promisify
+    stripVTControlCharacters: typeof stripVTControlCharacters
+    styleText: typeof styleText
+    TextDecoder: typeof globalThis.TextDecoder
+    TextEncoder: typeof globalThis.TextEncoder
+    toUSVString: typeof toUSVString
+    types: typeof types
+  }
+  export default util
+}
+
+declare module 'oro:util/types' {
+  /**
+   * `oro:util/types` (also `node:util/types`) — `util.types` as a module.
+   * @module oro:util/types
+   * @alias node:util/types
+   */
+
+  export function isAnyArrayBuffer (value: unknown): boolean
+  export function isArgumentsObject (value: unknown): boolean
+  export function isArrayBuffer (value: unknown): boolean
+  export function isArrayBufferView (value: unknown): boolean
+  export function isAsyncFunction (value: unknown): boolean
+  export function isBigInt64Array (value: unknown): boolean
+  export function isBigIntObject (value: unknown): boolean
+  export function isBigUint64Array (value: unknown): boolean
+  export function isBooleanObject (value: unknown): boolean
+  export function isBoxedPrimitive (value: unknown): boolean
+  export function isCryptoKey (value: unknown): boolean
+  export function isDataView (value: unknown): boolean
+  export function isDate (value: unknown): boolean
+  export function isExternal (value: unknown): boolean
+  export function isFloat32Array (value: unknown): boolean
+  export function isFloat64Array (value: unknown): boolean
+  export function isGeneratorFunction (value: unknown): boolean
+  export function isGeneratorObject (value: unknown): boolean
+  export function isInt16Array (value: unknown): boolean
+  export function isInt32Array (value: unknown): boolean
+  export function isInt8Array (value: unknown): boolean
+  export function isKeyObject (value: unknown): boolean
+  export function isMap (value: unknown): boolean
+  export function isMapIterator (value: unknown): boolean
+  export function isModuleNamespaceObject (value: unknown): boolean
+  export function isNativeError (value: unknown): boolean
+  export function isNumberObject (value: unknown): boolean
+  export function isPromise (value: unknown): boolean
+  export function isProxy (value: unknown): boolean
+  export function isRegExp (value: unknown): boolean
+  export function isSet (value: unknown): boolean
+  export function isSetIterator (value: unknown): boolean
+  export function isSharedArrayBuffer (value: unknown): boolean
+  export function isStringObject (value: unknown): boolean
+  export function isSymbolObject (value: unknown): boolean
+  export function isTypedArray (value: unknown): boolean
+  export function isUint16Array (value: unknown): boolean
+  export function isUint32Array (value: unknown): boolean
+  export function isUint8Array (value: unknown): boolean
+  export function isUint8ClampedArray (value: unknown): boolean
+  export function isWeakMap (value: unknown): boolean
+  export function isWeakSet (value: unknown): boolean
+
+  const types: {
+    isAnyArrayBuffer: typeof isAnyArrayBuffer
+    isArgumentsObject: typeof isArgumentsObject
+    isArrayBuffer: typeof isArrayBuffer
+    isArrayBufferView: typeof isArrayBufferView
+    isAsyncFunction: typeof isAsyncFunction
+    isBigInt64Array: typeof isBigInt64Array
+    isBigIntObject: typeof isBigIntObject
+    isBigUint64Array: typeof isBigUint64Array
+    isBooleanObject: typeof isBooleanObject
+    isBoxedPrimitive: typeof isBoxedPrimitive
+    isCryptoKey: typeof isCryptoKey
+    isDataView: typeof isDataView
+    isDate: typeof isDate
+    isExternal: typeof isExternal
+    isFloat32Array: typeof isFloat32Array
+    isFloat64Array: typeof isFloat64Array
+    isGeneratorFunction: typeof isGeneratorFunction
+    isGeneratorObject: typeof isGeneratorObject
+    isInt16Array: typeof isInt16Array
+    isInt32Array: typeof isInt32Array
+    isInt8Array: typeof isInt8Array
+    isKeyObject: typeof isKeyObject
+    isMap: typeof isMap
+    isMapIterator: typeof isMapIterator
+    isModuleNamespaceObject: typeof isModuleNamespaceObject
+    isNativeError: typeof isNativeError
+    isNumberObject: typeof isNumberObject
+    isPromise: typeof isPromise
+    isProxy: typeof isProxy
+    isRegExp: typeof isRegExp
+    isSet: typeof isSet
+    isSetIterator: typeof isSetIterator
+    isSharedArrayBuffer: typeof isSharedArrayBuffer
+    isStringObject: typeof isStringObject
+    isSymbolObject: typeof isSymbolObject
+    isTypedArray: typeof isTypedArray
+    isUint16Array: typeof isUint16Array
+    isUint32Array: typeof isUint32Array
+    isUint8Array: typeof isUint8Array
+    isUint8ClampedArray: typeof isUint8ClampedArray
+    isWeakMap: typeof isWeakMap
+    isWeakSet: typeof isWeakSet
+    [name: string]: (value: unknown) => boolean
+  }
+  export default types
 }
 
 declare module 'oro:window' {

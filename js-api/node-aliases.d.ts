@@ -2,9 +2,29 @@
 // Add next to index.d.ts when the project does not use @types/node.
 /// <reference path="./index.d.ts" />
 
+declare module 'node:assert' {
+  export * from 'oro:assert'
+  export { default } from 'oro:assert'
+}
+
+declare module 'node:assert/strict' {
+  export * from 'oro:assert/strict'
+  export { default } from 'oro:assert/strict'
+}
+
 declare module 'node:buffer' {
   export * from 'oro:buffer'
   export { default } from 'oro:buffer'
+}
+
+declare module 'node:console' {
+  export * from 'oro:console'
+  export { default } from 'oro:console'
+}
+
+declare module 'node:crypto' {
+  export * from 'oro:crypto'
+  export { default } from 'oro:crypto'
 }
 
 declare module 'node:events' {
@@ -27,9 +47,24 @@ declare module 'node:path' {
   export { default } from 'oro:path'
 }
 
+declare module 'node:path/posix' {
+  export * from 'oro:path/posix'
+  export { default } from 'oro:path/posix'
+}
+
+declare module 'node:path/win32' {
+  export * from 'oro:path/win32'
+  export { default } from 'oro:path/win32'
+}
+
 declare module 'node:process' {
   export * from 'oro:process'
   export { default } from 'oro:process'
+}
+
+declare module 'node:querystring' {
+  export * from 'oro:querystring'
+  export { default } from 'oro:querystring'
 }
 
 declare module 'node:stream' {
@@ -37,9 +72,44 @@ declare module 'node:stream' {
   export { default } from 'oro:stream'
 }
 
+declare module 'node:stream/promises' {
+  export * from 'oro:stream/promises'
+  export { default } from 'oro:stream/promises'
+}
+
+declare module 'node:stream/web' {
+  export * from 'oro:stream/web'
+  export { default } from 'oro:stream/web'
+}
+
+declare module 'node:string_decoder' {
+  export * from 'oro:string_decoder'
+  export { default } from 'oro:string_decoder'
+}
+
+declare module 'node:sys' {
+  export * from 'oro:sys'
+  export { default } from 'oro:sys'
+}
+
 declare module 'node:test' {
   export * from 'oro:test'
   export { default } from 'oro:test'
+}
+
+declare module 'node:url' {
+  export * from 'oro:url'
+  export { default } from 'oro:url'
+}
+
+declare module 'node:util' {
+  export * from 'oro:util'
+  export { default } from 'oro:util'
+}
+
+declare module 'node:util/types' {
+  export * from 'oro:util/types'
+  export { default } from 'oro:util/types'
 }
 
 declare module 'node:dgram' {

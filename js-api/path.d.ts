@@ -29,12 +29,13 @@ export interface PlatformPath {
   dirname (path: string): string
   basename (path: string, suffix?: string): string
   extname (path: string): string
-  readonly sep: '/'
-  readonly delimiter: ':'
+  readonly sep: '/' | '\\'
+  readonly delimiter: ':' | ';'
   parse (path: string): ParsedPath
   format (pathObject: FormatInputPathObject): string
   toNamespacedPath (path: string): string
   readonly posix: PlatformPath
+  readonly win32: PlatformPath
 }
 
 export const basename: PlatformPath['basename']
@@ -51,6 +52,7 @@ export const relative: PlatformPath['relative']
 export const resolve: PlatformPath['resolve']
 export const sep: PlatformPath['sep']
 export function toNamespacedPath (path: string): string
+export const win32: PlatformPath
 
 declare const path: PlatformPath
 export default path

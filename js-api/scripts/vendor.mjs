@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Regenerate js-api/vendor/*.js: the npm packages behind node:events, node:buffer, node:path and
-// node:stream, bundled by esbuild as browser ES modules with named exports. The generated files are committed:
+// Regenerate js-api/vendor/*.js: the npm packages behind node:events, node:buffer, node:path,
+// node:stream, node:util, node:assert, node:url, node:querystring, node:string_decoder,
+// node:path/win32 and node:crypto's hashes, bundled by esbuild as browser ES modules with named exports. The generated files are committed:
 // the runtime serves them as they are and never needs Node.
 //
 //   cd js-api && npm ci && node scripts/vendor.mjs           # rewrite vendor/
@@ -8,23 +9,32 @@
 //
 // Versions are pinned in package.json / package-lock.json.
 
-import { readFile, writeFile, mkdir } from 'node:fs/promises'
-import { createRequire } from 'node:module'
+import { readFile, readdir, writeFile, mkdir } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const vendorDir = join(root, 'vendor')
-const require = createRequire(join(root, 'package.json'))
+
+/**
+ * The installed package's directory (read directly: some packages' `exports` hide package.json).
+ * @param {string} name
+ */
+function packageDir (name) {
+  return join(root, 'node_modules', name)
+}
 
 /** @param {string} name */
 async function packageInfo (name) {
-  const manifest = JSON.parse(await readFile(require.resolve(`${name}/package.json`), 'utf8'))
-  return { name, version: manifest.version, license: manifest.license }
+  const manifest = JSON.parse(await readFile(join(packageDir(name), 'package.json'), 'utf8'))
+  // Old manifests name it in a `licenses` array.
+  const license = manifest.license ?? (manifest.licenses ?? []).map((/** @type {any} */ entry) => entry.type).join(' OR ')
+  return { name, version: manifest.version, license }
 }
 
 // Each bundle: the entry module (re-exporting the CommonJS package with Node's named exports),
-// the packages it inlines (for the header and LICENSES), extra esbuild options.
+// the packages it is made of (named first in its header; every other package esbuild inlines is
+// found and named too, and all of them go into LICENSES.txt), extra esbuild options.
 const BUNDLES = [
   {
     file: 'events.js',
@@ -127,6 +137,188 @@ export const promises = stream.promises
   }
 ]
 
+
+// What the CommonJS packages read of Node's `process` in a page: the page's own `process` where
+// something defined one, else nothing set (no NODE_DEBUG, no deprecation flags, no argv).
+const PROCESS_BANNER = `const __oroProcess = (() => {
+  const host = () => globalThis.process || {}
+  return {
+    nextTick (callback, ...args) { queueMicrotask(() => callback(...args)) },
+    get env () { return host().env || {} },
+    get argv () { return host().argv || [] },
+    get execArgv () { return host().execArgv || [] },
+    get pid () { return host().pid || 0 },
+    get noDeprecation () { return host().noDeprecation },
+    get throwDeprecation () { return host().throwDeprecation },
+    get traceDeprecation () { return host().traceDeprecation },
+    get emitWarning () { return host().emitWarning },
+    stderr: undefined,
+    stdout: undefined
+  }
+})()`
+
+BUNDLES.push(
+  {
+    file: 'util.js',
+    // Node's util.inspect/format come from node-inspect-extracted (Node's own lib/internal/util/
+    // inspect.js with the primordials emulated); the rest of util from the browserify `util`
+    // package; isDeepStrictEqual from the `assert` package's port of Node's comparisons (the
+    // same code that assert.deepStrictEqual runs); parseArgs from @pkgjs/parseargs (Node's own).
+    packages: ['node-inspect-extracted', 'util', '@pkgjs/parseargs', 'assert'],
+    // @pkgjs/parseargs reads Node's `global`.
+    define: { process: '__oroProcess', global: 'globalThis' },
+    banner: PROCESS_BANNER,
+    entry: `
+import inspectExtracted from 'node-inspect-extracted'
+import npmUtil from 'util/'
+import comparisons from 'assert/build/internal/util/comparisons.js'
+import { parseArgs } from '@pkgjs/parseargs'
+export const inspect = inspectExtracted.inspect
+export const format = inspectExtracted.format
+export const formatWithOptions = inspectExtracted.formatWithOptions
+export const stripVTControlCharacters = inspectExtracted.stripVTControlCharacters
+export const promisify = npmUtil.promisify
+export const callbackify = npmUtil.callbackify
+export const inherits = npmUtil.inherits
+export const deprecate = npmUtil.deprecate
+export const debuglog = npmUtil.debuglog
+export const types = npmUtil.types
+export const isDeepStrictEqual = comparisons.isDeepStrictEqual
+export const isDeepEqual = comparisons.isDeepEqual
+export { parseArgs }
+// The util object the assert package requires ('util/'): Node's inspect in its messages.
+export default Object.assign({}, npmUtil, { inspect, format, formatWithOptions, isDeepStrictEqual })
+`
+  },
+  {
+    file: 'assert.js',
+    // The assert package (browserify's port of Node's assert); its util is ./util.js above, so
+    // messages show Node's inspect and deep comparison is the same code as util.isDeepStrictEqual.
+    packages: ['assert'],
+    shims: {
+      'util/': `export * from './util.js'
+export { default } from './util.js'`,
+      './internal/util/comparisons': `export { isDeepEqual, isDeepStrictEqual } from './util.js'`
+    },
+    define: { process: '__oroProcess' },
+    banner: PROCESS_BANNER,
+    external: ['./util.js'],
+    // Its messages name classes (its `Comparison`), which bundling would rename.
+    keepNames: true,
+    entry: `
+import assert from 'assert/'
+export default assert
+export const AssertionError = assert.AssertionError
+export const strict = assert.strict
+`
+  },
+  {
+    file: 'querystring.js',
+    // querystring-browser is Node 5's lib/querystring.js (escape/unescape/unescapeBuffer, empty
+    // pairs skipped, malformed escapes decoded byte-wise as Node does); querystring-es3, the
+    // browserify default, is Node 0.10's and throws URIError on a stray '%'. Its Buffer is
+    // oro:buffer's.
+    packages: ['querystring-browser'],
+    shims: {
+      buffer: `import { Buffer } from '../buffer.js'
+export { Buffer }
+export default { Buffer }`
+    },
+    external: ['../buffer.js'],
+    entry: `
+import querystring from 'querystring-browser'
+export default querystring
+export const parse = querystring.parse
+export const stringify = querystring.stringify
+export const decode = querystring.decode
+export const encode = querystring.encode
+export const escape = querystring.escape
+export const unescape = querystring.unescape
+export const unescapeBuffer = querystring.unescapeBuffer
+`
+  },
+  {
+    file: 'url.js',
+    // The url package (Node's legacy url.parse/format/resolve, ported). It parses queries with
+    // `qs`, which nests `a[b]=1`; Node uses querystring, so qs is replaced by ./querystring.js.
+    packages: ['url', 'punycode'],
+    shims: {
+      qs: `import * as querystring from '../querystring.js'
+export const parse = (text) => querystring.parse(text)
+export const stringify = (object) => querystring.stringify(object)`
+    },
+    external: ['../querystring.js'],
+    entry: `
+import url from 'url/'
+import punycode from 'punycode/'
+export default url
+export const parse = url.parse
+export const format = url.format
+export const resolve = url.resolve
+export const resolveObject = url.resolveObject
+export const Url = url.Url
+export const toASCII = punycode.toASCII
+export const toUnicode = punycode.toUnicode
+`
+  },
+  {
+    file: 'string_decoder.js',
+    // Buffers are oro:buffer's (imported at run time), not a second copy.
+    packages: ['string_decoder'],
+    shims: {
+      'safe-buffer': `import { Buffer } from '../buffer.js'
+export { Buffer }
+export default { Buffer }`
+    },
+    external: ['../buffer.js'],
+    entry: `
+import stringDecoder from 'string_decoder/'
+export default stringDecoder
+export const StringDecoder = stringDecoder.StringDecoder
+`
+  },
+  {
+    file: 'path-win32.js',
+    // path-unified is Node's lib/path.js (v21.5) as an ES module, win32 half included. It
+    // assigns window.process.cwd at load, which a page must not get: \`window\` is hidden from it,
+    // and its process.cwd() is the page's working directory as oro:path resolves it.
+    packages: ['path-unified'],
+    banner: `const __oroNoWindow = undefined
+const __oroProcess = {
+  platform: 'win32',
+  cwd () {
+    const host = globalThis.process
+    if (host && typeof host.cwd === 'function') return host.cwd()
+    const cwd = globalThis.__args && globalThis.__args.cwd
+    return typeof cwd === 'string' && cwd ? cwd : '/'
+  },
+  get env () { return (globalThis.process && globalThis.process.env) || {} }
+}`,
+    define: { window: '__oroNoWindow', process: '__oroProcess' },
+    entry: `
+import * as win32 from 'path-unified/win32'
+export default win32.default
+export const {
+  basename, delimiter, dirname, extname, format, isAbsolute, join, normalize, parse, relative,
+  resolve, sep, toNamespacedPath
+} = win32
+`
+  },
+  {
+    file: 'hashes.js',
+    // @noble/hashes (audited, no dependencies): the digests behind oro:crypto's createHash and
+    // createHmac; md5 and sha1 from its legacy module.
+    packages: ['@noble/hashes'],
+    entry: `
+export { sha224, sha256, sha384, sha512, sha512_224, sha512_256 } from '@noble/hashes/sha2.js'
+export { md5, sha1, ripemd160 } from '@noble/hashes/legacy.js'
+export { sha3_224, sha3_256, sha3_384, sha3_512 } from '@noble/hashes/sha3.js'
+export { hmac } from '@noble/hashes/hmac.js'
+export { pbkdf2 } from '@noble/hashes/pbkdf2.js'
+`
+  }
+)
+
 /**
  * An esbuild plugin resolving bare specifiers to the given module texts.
  * @param {Record<string, string>} shims specifier → ES module source
@@ -146,16 +338,13 @@ function shimPlugin (shims) {
   }
 }
 
-/** @param {(typeof BUNDLES)[number]} bundle */
+/**
+ * Bundle one entry; answer its text and the packages whose code went in (those `packages` names
+ * first, then every other one esbuild read, so the header and LICENSES.txt miss none).
+ * @param {(typeof BUNDLES)[number]} bundle
+ */
 async function build (bundle) {
   const esbuild = await import('esbuild')
-  const infos = await Promise.all(bundle.packages.map(packageInfo))
-  const header = [
-    '// @ts-nocheck',
-    `// GENERATED by js-api/scripts/vendor.mjs with esbuild ${esbuild.version}. Do not edit.`,
-    `// Bundles: ${infos.map((info) => `${info.name}@${info.version} (${info.license})`).join(', ')}.`,
-    '// License texts: js-api/vendor/LICENSES.txt.'
-  ].join('\n')
   const result = await esbuild.build({
     stdin: { contents: bundle.entry, resolveDir: root, sourcefile: `oro-vendor-${bundle.file}`, loader: 'js' },
     absWorkingDir: root,
@@ -166,21 +355,65 @@ async function build (bundle) {
     write: false,
     minify: false,
     legalComments: 'inline',
-    banner: { js: bundle.banner ? `${header}\n${bundle.banner}` : header },
+    banner: bundle.banner ? { js: bundle.banner } : {},
     define: bundle.define ?? {},
     external: bundle.external ?? [],
     plugins: bundle.shims ? [shimPlugin(bundle.shims)] : [],
+    keepNames: bundle.keepNames ?? false,
+    metafile: true,
     logLevel: 'silent'
   })
-  return result.outputFiles[0].text
+  const inlined = Object.keys(result.metafile.inputs)
+    .map((input) => /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\/(?!.*node_modules\/)/.exec(input)?.[1])
+    .filter((name) => name !== undefined)
+  const packages = [...new Set([...bundle.packages, ...[...new Set(inlined)].sort()])]
+  const infos = await Promise.all(packages.map(packageInfo))
+  const header = [
+    '// @ts-nocheck',
+    `// GENERATED by js-api/scripts/vendor.mjs with esbuild ${esbuild.version}. Do not edit.`,
+    `// Bundles: ${infos.map((info) => `${info.name}@${info.version} (${info.license})`).join(', ')}.`,
+    '// License texts: js-api/vendor/LICENSES.txt.'
+  ].join('\n')
+  return { text: `${header}\n${result.outputFiles[0].text}`, packages }
 }
 
-async function licenses () {
-  const names = [...new Set(BUNDLES.flatMap((bundle) => bundle.packages))].sort()
+// Packages that ship no license file: the text their package.json's license names.
+/** @type {Record<string, string>} */
+const LICENSE_TEXTS = {
+  // MIT per its package.json; its code is Node.js's lib/path.js, under Node.js's MIT license:
+  'path-unified': `(path-unified ships no license file; its package.json says MIT. Its code is
+Node.js's lib/path.js, whose license follows.)
+
+Copyright Node.js contributors. All rights reserved.
+
+Permission is hereby granted, free of charge, to any person obtaining a copy
+of this software and associated documentation files (the "Software"), to
+deal in the Software without restriction, including without limitation the
+rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
+sell copies of the Software, and to permit persons to whom the Software is
+furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in
+all copies or substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
+FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
+IN THE SOFTWARE.`
+}
+
+/** @param {string[]} packages every bundled package */
+async function licenses (packages) {
+  const names = [...new Set(packages)].sort()
   const parts = []
   for (const name of names) {
     const info = await packageInfo(name)
-    const text = await readFile(join(dirname(require.resolve(`${name}/package.json`)), 'LICENSE'), 'utf8')
+    const file = (await readdir(packageDir(name))).filter((entry) => /^licen[cs]e/i.test(entry)).sort()[0]
+    const text = file ? await readFile(join(packageDir(name), file), 'utf8') : LICENSE_TEXTS[name]
+    if (!text) throw new Error(`${name} ships no LICENSE file`)
     parts.push(`${'='.repeat(78)}\n${info.name}@${info.version} (${info.license})\n${'='.repeat(78)}\n\n${text.trim()}\n`)
   }
   return `Licenses of the npm packages bundled into js-api/vendor/ (generated by scripts/vendor.mjs).\n\n${parts.join('\n')}`
@@ -190,8 +423,13 @@ async function licenses () {
 export async function generate () {
   /** @type {Record<string, string>} */
   const files = {}
-  for (const bundle of BUNDLES) files[bundle.file] = await build(bundle)
-  files['LICENSES.txt'] = await licenses()
+  const packages = []
+  for (const bundle of BUNDLES) {
+    const built = await build(bundle)
+    files[bundle.file] = built.text
+    packages.push(...built.packages)
+  }
+  files['LICENSES.txt'] = await licenses(packages)
   return files
 }
 

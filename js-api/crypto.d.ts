@@ -1,0 +1,61 @@
+/**
+ * `oro:crypto` (also `node:crypto`) — Web Crypto, random values and Node's hashes/HMAC (`@noble/hashes`).
+ * @module oro:crypto
+ * @alias node:crypto
+ */
+
+import type { Buffer, BufferEncoding } from './buffer.js'
+
+export type BinaryLike = string | ArrayBufferView | ArrayBuffer
+
+export class Hash {
+  constructor (algorithm: string)
+  update (data: BinaryLike, inputEncoding?: BufferEncoding): this
+  digest (): Buffer
+  digest (encoding: BufferEncoding): string
+  copy (): Hash
+}
+
+export class Hmac {
+  constructor (algorithm: string, key: BinaryLike)
+  update (data: BinaryLike, inputEncoding?: BufferEncoding): this
+  digest (): Buffer
+  digest (encoding: BufferEncoding): string
+}
+
+export function createHash (algorithm: string): Hash
+export function createHmac (algorithm: string, key: BinaryLike): Hmac
+export function hash (algorithm: string, data: string | ArrayBufferView, outputEncoding?: BufferEncoding | 'buffer'): any
+export function getHashes (): string[]
+export const webcrypto: Crypto
+export const subtle: SubtleCrypto
+export function getRandomValues<T extends ArrayBufferView | null> (array: T): T
+export function randomUUID (): string
+export function randomBytes (size: number): Buffer
+export function randomBytes (size: number, callback: (error: Error | null, buffer: Buffer) => void): undefined
+export function randomInt (max: number): number
+export function randomInt (min: number, max: number): number
+export function randomInt (max: number, callback: (error: Error | null, value: number) => void): undefined
+export function randomInt (min: number, max: number, callback: (error: Error | null, value: number) => void): undefined
+export function timingSafeEqual (a: ArrayBufferView, b: ArrayBufferView): boolean
+export function pbkdf2Sync (password: BinaryLike, salt: BinaryLike, iterations: number, keylen: number, digest: string): Buffer
+export function pbkdf2 (password: BinaryLike, salt: BinaryLike, iterations: number, keylen: number, digest: string, callback: (error: Error | null, key?: Buffer) => void): void
+
+declare const crypto: {
+  Hash: typeof Hash
+  Hmac: typeof Hmac
+  createHash: typeof createHash
+  createHmac: typeof createHmac
+  getHashes: typeof getHashes
+  getRandomValues: typeof getRandomValues
+  hash: typeof hash
+  pbkdf2: typeof pbkdf2
+  pbkdf2Sync: typeof pbkdf2Sync
+  randomBytes: typeof randomBytes
+  randomInt: typeof randomInt
+  randomUUID: typeof randomUUID
+  subtle: SubtleCrypto
+  timingSafeEqual: typeof timingSafeEqual
+  webcrypto: Crypto
+}
+export default crypto

@@ -1,0 +1,25 @@
+/**
+ * `oro:path/win32` (also `node:path/win32`) — `path.win32` as a module.
+ * @module oro:path/win32
+ * @alias node:path/win32
+ */
+
+import type { PlatformPath } from '../path.js'
+
+declare const win32: PlatformPath
+export { win32 }
+export const basename: PlatformPath['basename']
+export const delimiter: PlatformPath['delimiter']
+export const dirname: PlatformPath['dirname']
+export const extname: PlatformPath['extname']
+export const format: PlatformPath['format']
+export const isAbsolute: PlatformPath['isAbsolute']
+export const join: PlatformPath['join']
+export const normalize: PlatformPath['normalize']
+export const parse: PlatformPath['parse']
+export const relative: PlatformPath['relative']
+export const resolve: PlatformPath['resolve']
+export const sep: PlatformPath['sep']
+export const toNamespacedPath: PlatformPath['toNamespacedPath']
+export const posix: PlatformPath
+export default win32
