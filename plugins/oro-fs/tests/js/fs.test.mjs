@@ -13,8 +13,8 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { promisify } from 'node:util'
 
-import { checkEncoding, fromBytes, getOptions, newId, toBytes, toFlags, toMode, toPath, toSeconds } from '../../src/oro_fs/js/fs/util.js'
-import { Dirent, Stats } from '../../src/oro_fs/js/fs/stats.js'
+import { checkEncoding, fromBytes, getOptions, newId, toBytes, toFlags, toMode, toPath, toSeconds } from '../../src/oro_fs/js/fs/internal/util.js'
+import { Dirent, Stats } from '../../src/oro_fs/js/fs/internal/stats.js'
 import { constants } from 'oro:fs/constants'
 
 const here = dirname(fileURLToPath(import.meta.url))

@@ -89,6 +89,8 @@ export interface ReadResult<T> { bytesRead: number, buffer: T }
 export interface WriteResult<T> { bytesWritten: number, buffer: T }
 
 export class FileHandle extends EventEmitter {
+  /** Open a file (as `fs/promises.open`; Oro's `FileHandle.open`). */
+  static open (path: PathLike, flags?: OpenFlags, mode?: Mode): Promise<FileHandle>
   /** This page's descriptor number (-1 once closed); not a host descriptor. */
   readonly fd: number
   /** The id the host knows the descriptor by. */
