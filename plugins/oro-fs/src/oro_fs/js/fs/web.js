@@ -485,22 +485,12 @@ export async function createFileSystemWritableFileStream (handle, options = {}) 
   }
   return new FileSystemWritableFileStream(KEY, {
     async write (chunk) {
-      /** @type {any} */
-      const command = chunk !== null && typeof chunk === 'object' && 'type' in chunk ? chunk : { type: 'write', data: chunk }
-      if (command.type === 'seek') {
-        position = checkPosition(command.position, 'position')
-      } else if (command.type === 'truncate') {
-        const length = checkPosition(command.size, 'size')
-        await request('fs.ftruncate', { id, length })
-        if (position > length) position = length
-      } else if (command.type === 'write') {
-        if (command.position !== undefined && command.position !== null) position = checkPosition(command.position, 'position')
-        const bytes = await chunkBytes(command.data)
-        // Past the end the web fills the gap with zeros; pwrite does the same.
-        await writeAll(id, bytes, position)
-        position += bytes.byteLength
-      } else {
-        throw new TypeError(`Unknown write command type: ${String(command.type)}`)
+      try {
+        await perform(chunk)
+      } catch (error) {
+        // A failed write errors the stream for good (as the web's): nothing is kept.
+        await discard()
+        throw error
       }
     },
     async close () {
@@ -510,6 +500,36 @@ export async function createFileSystemWritableFileStream (handle, options = {}) 
       await discard()
     }
   })
+
+  /** @param {unknown} chunk data, or a `{ type, data, position, size }` command */
+  async function perform (chunk) {
+    /** @type {any} */
+    const command = isCommand(chunk) ? chunk : { type: 'write', data: chunk }
+    if (command.type === 'seek') {
+      position = checkPosition(command.position, 'position')
+    } else if (command.type === 'truncate') {
+      const length = checkPosition(command.size, 'size')
+      await request('fs.ftruncate', { id, length })
+      if (position > length) position = length
+    } else if (command.type === 'write') {
+      if (command.position !== undefined && command.position !== null) position = checkPosition(command.position, 'position')
+      const bytes = await chunkBytes(command.data)
+      // Past the end the web fills the gap with zeros; pwrite does the same.
+      await writeAll(id, bytes, position)
+      position += bytes.byteLength
+    } else {
+      throw new TypeError(`Unknown write command type: ${String(command.type)}`)
+    }
+  }
+}
+
+/**
+ * A `{ type, ... }` write command rather than data (a Blob has a `type` too).
+ * @param {unknown} chunk
+ */
+function isCommand (chunk) {
+  return chunk !== null && typeof chunk === 'object' && 'type' in chunk && !ArrayBuffer.isView(chunk) &&
+    !(chunk instanceof ArrayBuffer) && !(typeof Blob === 'function' && chunk instanceof Blob)
 }
 
 /**
