@@ -23,12 +23,14 @@ export class Database {
   map: Map<string, string>
   /** Media type → preferred name. */
   index: Map<string, string>
+  /** True once filled (from the host or by `fill`). */
+  readonly loaded: boolean
   entries (): IterableIterator<[string, string]>
   /** Add `[name, mime]` pairs. */
   fill (pairs: Iterable<[string, string]>): void
   load (): Promise<void>
   lookup (query: string): Promise<DatabaseQueryResult[]>
-  /** Matches among the loaded entries (name, media type, or name prefix). */
+  /** Matches among the loaded entries: exact name, exact media type, or leading `+` parts. */
   query (query: string): DatabaseQueryResult[]
 }
 

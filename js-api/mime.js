@@ -34,6 +34,7 @@ export class DatabaseQueryResult {
 export class Database {
   /** @type {Promise<void> | null} */
   #loading = null
+  #loaded = false
 
   /** @param {string} name the top-level type, e.g. `image` */
   constructor (name) {
@@ -55,15 +56,21 @@ export class Database {
    * @param {Iterable<[string, string]>} pairs
    */
   fill (pairs) {
+    this.#loaded = true
     for (const [name, mime] of pairs) {
       this.map.set(name, mime)
       if (!this.index.has(mime.toLowerCase())) this.index.set(mime.toLowerCase(), name.toLowerCase())
     }
   }
 
+  /** True once filled (from the host or by `fill`). */
+  get loaded () {
+    return this.#loaded
+  }
+
   /** Load the entries from the host (once; later calls wait for the same load). */
   load () {
-    if (this.map.size > 0) return Promise.resolve()
+    if (this.#loaded) return Promise.resolve()
     if (!this.#loading) {
       this.#loading = request('mime.table', { type: this.name }).then((answer) => {
         this.fill(answer?.types ?? [])
@@ -87,9 +94,9 @@ export class Database {
   }
 
   /**
-   * The entries matching `query` now: exact name, exact media type (reverse lookup), or names
-   * that start with it part by part (`svg` finds `svg` and `svgz`; `+`-separated parts must
-   * match whole, as in Oro).
+   * The entries matching `query` now, as Oro matches them: the exact name, the exact media
+   * type (reverse lookup), or a name whose leading `+`-separated parts are the query's
+   * (`ld` finds `ld+json`; `sv` finds nothing).
    * @param {string} query
    * @returns {DatabaseQueryResult[]}
    */
@@ -145,7 +152,7 @@ function loadAll () {
         byType.set(top, [...(byType.get(top) ?? []), [name, mime]])
       }
       for (const database of [application, audio, font, image, model, multipart, text, video]) {
-        if (database.map.size === 0) database.fill(byType.get(database.name) ?? [])
+        if (!database.loaded) database.fill(byType.get(database.name) ?? [])
       }
     }, (error) => {
       loadingAll = null

@@ -69,10 +69,16 @@ def guess_media_type(value: str) -> str:
 def media_types() -> dict[str, str]:
     """Every extension the host knows (lowercase, no dot) with the media type
     :func:`guess_media_type` gives for it: the pinned web types first, then the system's table
-    (its standard types before its common ones), in that order."""
+    (its standard types before its common ones)."""
     load_system_types()
     table = {extension[1:]: media_type for extension, media_type in _WEB_TYPES.items()}
     for source in (mimetypes.types_map, mimetypes.common_types):
         for extension, media_type in source.items():
-            table.setdefault(extension[1:].lower(), media_type)
+            name = extension[1:]
+            # What guess_media_type never answers stays out: "cwl.json" and "teiCorpus" (it
+            # lowercases the last extension only), "gz" (an encoding to it, not a type).
+            if name in table or name != name.lower() or "." in name:
+                continue
+            if guess_media_type(f"file.{name}") == media_type:
+                table[name] = media_type
     return table

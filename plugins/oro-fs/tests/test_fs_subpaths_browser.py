@@ -33,10 +33,14 @@ SCRIPT = """
 const P = (name) => root + '/' + name
 const decode = (bytes) => new TextDecoder().decode(bytes)
 const settle = async (work) => {
-  try { return { ok: await work() } } catch (e) { return { err: { code: e.code, isError: e instanceof Error } } }
+  try { return { ok: await work() } } catch (e) {
+    return { err: { code: e.code, isError: e instanceof Error } }
+  }
 }
 await fsp.mkdir(P('d/sub'), { recursive: true })
-for (const name of ['b.txt', 'a.txt', 'c.bin']) await fsp.writeFile(P('d/' + name), 'content of ' + name)
+for (const name of ['b.txt', 'a.txt', 'c.bin']) {
+  await fsp.writeFile(P('d/' + name), 'content of ' + name)
+}
 
 const dir = await api.opendir(P('d'), { bufferSize: 2 })
 const listed = []
@@ -115,7 +119,8 @@ await new Promise((resolve, reject) => {
 const piped = (await fsp.readFile(P('dst.txt'), 'utf8')) === big
 
 return {
-  listed, first: [listed.some(([name]) => name === first.name), first.isFile() || first.isDirectory()],
+  listed,
+  first: [listed.some(([name]) => name === first.name), first.isFile() || first.isDirectory()],
   dirAfterClose, dirCloseTwice, dirMissing,
   w1: w1.bytesWritten, w2: w2.bytesWritten, size, read: r.bytesRead,
   bytes: Array.from(buffer.subarray(0, r.bytesRead)), sizeAfterTruncate, restFromPosition,

@@ -4,7 +4,8 @@
  * @module oro:fs/stream
  */
 
-import { ReadStream, WriteStream, createReadStream, createWriteStream } from './internal/streams.js'
+// From oro:fs itself: its factories also take the callback API's descriptor numbers (`fd: 3`).
+import { ReadStream, WriteStream, createReadStream, createWriteStream } from 'oro:fs'
 
 /** Bytes per chunk a `ReadStream` reads when no `highWaterMark` is given. */
 export const DEFAULT_STREAM_HIGH_WATER_MARK = 64 * 1024
