@@ -2367,6 +2367,8 @@ declare module 'oro:fs' {
 
   /** Node's `fs.FSWatcher`: `change` (eventType, filename), `error`, `close`. */
   export class FSWatcher extends EventEmitter {
+    /** Starts watching (what `fs.watch` does; also Oro's `new Watcher(path, options)`). */
+    constructor (path: PathLike, options?: WatchOptions)
     /** Not in Node: resolves with the watcher id once the host watches, null if it could not. */
     readonly ready: Promise<string | null>
     close (): void
@@ -2863,8 +2865,10 @@ declare module 'oro:fs/stream' {
   export const DEFAULT_STREAM_HIGH_WATER_MARK: number
   /** Oro's name for `ReadStream`. */
   export const FileReadStream: typeof ReadStream
+  export type FileReadStream = ReadStream
   /** Oro's name for `WriteStream`. */
   export const FileWriteStream: typeof WriteStream
+  export type FileWriteStream = WriteStream
 
   const _default: {
     DEFAULT_STREAM_HIGH_WATER_MARK: number
@@ -2891,6 +2895,7 @@ declare module 'oro:fs/watcher' {
 
   /** Oro's name for `FSWatcher`: `new Watcher(path, { recursive })` starts watching. */
   export const Watcher: typeof FSWatcher
+  export type Watcher = FSWatcher
 
   const _default: { FSWatcher: typeof FSWatcher, Watcher: typeof FSWatcher }
   export default _default

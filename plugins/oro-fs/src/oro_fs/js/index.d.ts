@@ -189,6 +189,8 @@ export interface FsPromises {
 
 /** Node's `fs.FSWatcher`: `change` (eventType, filename), `error`, `close`. */
 export class FSWatcher extends EventEmitter {
+  /** Starts watching (what `fs.watch` does; also Oro's `new Watcher(path, options)`). */
+  constructor (path: PathLike, options?: WatchOptions)
   /** Not in Node: resolves with the watcher id once the host watches, null if it could not. */
   readonly ready: Promise<string | null>
   close (): void

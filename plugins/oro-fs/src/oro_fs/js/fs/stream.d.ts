@@ -12,8 +12,10 @@ export { ReadStream, WriteStream, createReadStream, createWriteStream } from 'or
 export const DEFAULT_STREAM_HIGH_WATER_MARK: number
 /** Oro's name for `ReadStream`. */
 export const FileReadStream: typeof ReadStream
+export type FileReadStream = ReadStream
 /** Oro's name for `WriteStream`. */
 export const FileWriteStream: typeof WriteStream
+export type FileWriteStream = WriteStream
 
 declare const _default: {
   DEFAULT_STREAM_HIGH_WATER_MARK: number

@@ -10,6 +10,7 @@ export { FSWatcher } from 'oro:fs'
 
 /** Oro's name for `FSWatcher`: `new Watcher(path, { recursive })` starts watching. */
 export const Watcher: typeof FSWatcher
+export type Watcher = FSWatcher
 
 declare const _default: { FSWatcher: typeof FSWatcher, Watcher: typeof FSWatcher }
 export default _default
