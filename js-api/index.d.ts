@@ -1111,6 +1111,101 @@ declare module 'oro:ipc' {
   export default ipc
 }
 
+declare module 'oro:mime' {
+  /**
+   * `oro:mime` — Oro's MIME databases over the host's table (`lookup('png')`, reverse lookups,
+   * one `Database` per top-level type) and Node's `util.MIMEType`/`MIMEParams`.
+   * @module oro:mime
+   */
+
+  /** One match of a lookup. */
+  export class DatabaseQueryResult {
+    constructor (database: Database, name: string, mime: string)
+    database: Database
+    /** The name: a file extension of the host's table (`png`). */
+    name: string
+    /** The media type (`image/png`). */
+    mime: string
+  }
+
+  /** The media types of one top-level type, loaded from the host once. */
+  export class Database {
+    constructor (name: string)
+    /** The top-level type (`image`). */
+    name: string
+    /** Name → media type. */
+    map: Map<string, string>
+    /** Media type → preferred name. */
+    index: Map<string, string>
+    /** True once filled (from the host or by `fill`). */
+    readonly loaded: boolean
+    entries (): IterableIterator<[string, string]>
+    /** Add `[name, mime]` pairs. */
+    fill (pairs: Iterable<[string, string]>): void
+    load (): Promise<void>
+    lookup (query: string): Promise<DatabaseQueryResult[]>
+    /** Matches among the loaded entries: exact name, exact media type, or leading `+` parts. */
+    query (query: string): DatabaseQueryResult[]
+  }
+
+  export const application: Database
+  export const audio: Database
+  export const font: Database
+  export const image: Database
+  export const model: Database
+  export const multipart: Database
+  export const text: Database
+  export const video: Database
+  /** The databases `lookup` searches; push a `Database` to search another top-level type. */
+  export const databases: Database[]
+
+  /** Look a name (extension) or a media type up in every database. */
+  export function lookup (query: string): Promise<DatabaseQueryResult[]>
+
+  /** Node's `util.MIMEParams`. */
+  export class MIMEParams implements Iterable<[string, string]> {
+    delete (name: string): void
+    get (name: string): string | null
+    has (name: string): boolean
+    set (name: string, value: string): void
+    entries (): IterableIterator<[string, string]>
+    keys (): IterableIterator<string>
+    values (): IterableIterator<string>
+    [Symbol.iterator] (): IterableIterator<[string, string]>
+    toString (): string
+    toJSON (): string
+  }
+
+  /** Node's `util.MIMEType`. Bad syntax throws `TypeError` `ERR_INVALID_MIME_SYNTAX`. */
+  export class MIMEType {
+    constructor (input: string | { toString (): string })
+    type: string
+    subtype: string
+    readonly essence: string
+    readonly params: MIMEParams
+    toString (): string
+    toJSON (): string
+  }
+
+  const _default: {
+    Database: typeof Database
+    DatabaseQueryResult: typeof DatabaseQueryResult
+    MIMEParams: typeof MIMEParams
+    MIMEType: typeof MIMEType
+    application: Database
+    audio: Database
+    databases: Database[]
+    font: Database
+    image: Database
+    lookup: typeof lookup
+    model: Database
+    multipart: Database
+    text: Database
+    video: Database
+  }
+  export default _default
+}
+
 declare module 'oro:os' {
   /**
    * `oro:os` (also `node:os`) — Node's `os`: facts handed to the page at load answer at once,
@@ -3230,6 +3325,8 @@ declare module 'oro:fs' {
   export interface WriteResult<T> { bytesWritten: number, buffer: T }
 
   export class FileHandle extends EventEmitter {
+    /** Open a file (as `fs/promises.open`; Oro's `FileHandle.open`). */
+    static open (path: PathLike, flags?: OpenFlags, mode?: Mode): Promise<FileHandle>
     /** This page's descriptor number (-1 once closed); not a host descriptor. */
     readonly fd: number
     /** The id the host knows the descriptor by. */
@@ -3328,6 +3425,8 @@ declare module 'oro:fs' {
 
   /** Node's `fs.FSWatcher`: `change` (eventType, filename), `error`, `close`. */
   export class FSWatcher extends EventEmitter {
+    /** Starts watching (what `fs.watch` does; also Oro's `new Watcher(path, options)`). */
+    constructor (path: PathLike, options?: WatchOptions)
     /** Not in Node: resolves with the watcher id once the host watches, null if it could not. */
     readonly ready: Promise<string | null>
     close (): void
@@ -3653,6 +3752,105 @@ declare module 'oro:fs/constants' {
   export default constants
 }
 
+declare module 'oro:fs/dir' {
+  /**
+   * `oro:fs/dir` — Oro's directory module: `Dir` and `Dirent` (the classes `oro:fs` uses) and
+   * `sortDirectoryEntries`.
+   * @module oro:fs/dir
+   */
+
+  import type { Dir, Dirent } from 'oro:fs'
+
+  export { Dir, Dirent } from 'oro:fs'
+
+  /** Compare two entries (names or `Dirent`s) by name, for `Array.prototype.sort`. */
+  export function sortDirectoryEntries (a: string | Dirent, b: string | Dirent): number
+
+  const _default: { Dir: typeof Dir, Dirent: typeof Dirent, sortDirectoryEntries: typeof sortDirectoryEntries }
+  export default _default
+}
+
+declare module 'oro:fs/fds' {
+  /**
+   * `oro:fs/fds` — Oro's descriptor table: the `fd` numbers `oro:fs`'s callback API handed out
+   * (`fs.open(path, (err, fd) => ...)`) and the host descriptor id behind each.
+   * @module oro:fs/fds
+   */
+
+  import type { FileHandle } from 'oro:fs'
+
+  export interface FileDescriptors {
+    /** How many descriptors are open. */
+    readonly size: number
+    /** True when `fdOrId` is an open descriptor number or the host id of one. */
+    has (fdOrId: number | string): boolean
+    /** The descriptor number of a descriptor number or host id. */
+    fd (fdOrId: number | string): number | undefined
+    /** The host id of a descriptor number. */
+    id (fd: number): string | undefined
+    /** The `FileHandle` behind a descriptor number or host id. */
+    get (fdOrId: number | string): FileHandle | undefined
+    /** `[fd, id]` of every open descriptor. */
+    entries (): IterableIterator<[number, string]>
+    /** Close a descriptor (as `fs.close(fd)`); false when it was not open. */
+    release (fdOrId: number | string): Promise<boolean>
+  }
+
+  const fds: FileDescriptors
+  export default fds
+}
+
+declare module 'oro:fs/flags' {
+  /**
+   * `oro:fs/flags` — Oro's `normalizeFlags`: open flags as strings (`'r'`, `'w+'`, `'ax'`...)
+   * to the host's numeric `O_*` flags.
+   * @module oro:fs/flags
+   */
+
+  /**
+   * The numeric open flags for `flags`: a number as is, `undefined`/`null` as `'r'`; an unknown
+   * string throws `ERR_INVALID_ARG_VALUE` (as `fs.open` does).
+   */
+  export function normalizeFlags (flags?: string | number | null): number
+
+  const _default: { normalizeFlags: typeof normalizeFlags }
+  export default _default
+}
+
+declare module 'oro:fs/handle' {
+  /**
+   * `oro:fs/handle` — Oro's handle classes: `FileHandle` (Node's, plus `FileHandle.open`) and
+   * `DirectoryHandle` (a directory read in batches of entries).
+   * @module oro:fs/handle
+   */
+
+  import type { EventEmitter } from 'oro:events'
+  import type { Dirent, FileHandle, PathLike } from 'oro:fs'
+
+  export { FileHandle } from 'oro:fs'
+
+  /** An open directory read in batches (`Dir` reads one entry at a time). Emits `close`. */
+  export class DirectoryHandle extends EventEmitter {
+    /** The most entries one `read()` asks for (256). */
+    static readonly MAX_BUFFER_SIZE: number
+    static readonly MAX_ENTRIES: number
+    /** Entries per `read()` when no `entries` option is given (32). */
+    static readonly DEFAULT_BUFFER_SIZE: number
+    static open (path: PathLike, options?: { bufferSize?: number }): Promise<DirectoryHandle>
+    private constructor ()
+    readonly id: string
+    readonly path: string
+    readonly opened: boolean
+    readonly closed: boolean
+    /** The next batch of entries; an empty array at the end. */
+    read (options?: { entries?: number }): Promise<Dirent[]>
+    close (): Promise<void>
+  }
+
+  const _default: { DirectoryHandle: typeof DirectoryHandle, FileHandle: typeof FileHandle }
+  export default _default
+}
+
 declare module 'oro:fs/promises' {
   /**
    * `oro:fs/promises` (also `node:fs/promises`) — Node's promise API of `fs` (no `*Sync`).
@@ -3694,6 +3892,154 @@ declare module 'oro:fs/promises' {
   export const writeFile: FsPromises['writeFile']
   const promises: FsPromises
   export default promises
+}
+
+declare module 'oro:fs/stats' {
+  /**
+   * `oro:fs/stats` — `Stats`, the class `fs.stat`/`lstat`/`FileHandle.stat` answer with.
+   * @module oro:fs/stats
+   */
+
+  import type { Stats } from 'oro:fs'
+
+  export { Stats } from 'oro:fs'
+
+  const _default: { Stats: typeof Stats }
+  export default _default
+}
+
+declare module 'oro:fs/stream' {
+  /**
+   * `oro:fs/stream` — Oro's file stream module: `ReadStream`, `WriteStream` (the classes
+   * `fs.createReadStream`/`createWriteStream` return) and the factories.
+   * @module oro:fs/stream
+   */
+
+  import type { ReadStream, WriteStream, createReadStream, createWriteStream } from 'oro:fs'
+
+  export { ReadStream, WriteStream, createReadStream, createWriteStream } from 'oro:fs'
+
+  /** Bytes per chunk a `ReadStream` reads when no `highWaterMark` is given (64 KiB). */
+  export const DEFAULT_STREAM_HIGH_WATER_MARK: number
+  /** Oro's name for `ReadStream`. */
+  export const FileReadStream: typeof ReadStream
+  export type FileReadStream = ReadStream
+  /** Oro's name for `WriteStream`. */
+  export const FileWriteStream: typeof WriteStream
+  export type FileWriteStream = WriteStream
+
+  const _default: {
+    DEFAULT_STREAM_HIGH_WATER_MARK: number
+    FileReadStream: typeof ReadStream
+    FileWriteStream: typeof WriteStream
+    ReadStream: typeof ReadStream
+    WriteStream: typeof WriteStream
+    createReadStream: typeof createReadStream
+    createWriteStream: typeof createWriteStream
+  }
+  export default _default
+}
+
+declare module 'oro:fs/watcher' {
+  /**
+   * `oro:fs/watcher` — Oro's `Watcher`: the `FSWatcher` `fs.watch` returns (`change`, `error`,
+   * `close` events; `close()`).
+   * @module oro:fs/watcher
+   */
+
+  import type { FSWatcher } from 'oro:fs'
+
+  export { FSWatcher } from 'oro:fs'
+
+  /** Oro's name for `FSWatcher`: `new Watcher(path, { recursive })` starts watching. */
+  export const Watcher: typeof FSWatcher
+  export type Watcher = FSWatcher
+
+  const _default: { FSWatcher: typeof FSWatcher, Watcher: typeof FSWatcher }
+  export default _default
+}
+
+declare module 'oro:fs/web' {
+  /**
+   * `oro:fs/web` — Oro's File System Access bridge: web `File`s and `FileSystemFileHandle` /
+   * `FileSystemDirectoryHandle` / `FileSystemWritableFileStream` objects over `oro:fs` (paths
+   * relative to the data directory; the host's sandbox applies).
+   * @module oro:fs/web
+   */
+
+  import type { FileHandle } from 'oro:fs'
+
+  type PermissionMode = 'read' | 'readwrite'
+
+  /** The web's `FileSystemHandle`. Made by this module only (`new` throws). */
+  export class FileSystemHandle {
+    protected constructor ()
+    readonly kind: 'file' | 'directory'
+    /** Last component of the path (`''` for the data directory). */
+    readonly name: string
+    isSameEntry (other: FileSystemHandle): Promise<boolean>
+    /** `'denied'` for `readwrite` on a read-only handle, else `'granted'`. */
+    queryPermission (descriptor?: { mode?: PermissionMode }): Promise<PermissionState>
+    requestPermission (descriptor?: { mode?: PermissionMode }): Promise<PermissionState>
+  }
+
+  export class FileSystemFileHandle extends FileSystemHandle {
+    readonly kind: 'file'
+    /** The current content as a web `File` (read whole). */
+    getFile (): Promise<File>
+    /** Writes go to a temporary file that `close()` puts in place. */
+    createWritable (options?: { keepExistingData?: boolean }): Promise<FileSystemWritableFileStream>
+    move (name: string): Promise<void>
+    move (destination: FileSystemDirectoryHandle, name?: string): Promise<void>
+    remove (): Promise<void>
+  }
+
+  export class FileSystemDirectoryHandle extends FileSystemHandle implements AsyncIterable<[string, FileSystemFileHandle | FileSystemDirectoryHandle]> {
+    readonly kind: 'directory'
+    entries (): AsyncGenerator<[string, FileSystemFileHandle | FileSystemDirectoryHandle], void, undefined>
+    keys (): AsyncGenerator<string, void, undefined>
+    values (): AsyncGenerator<FileSystemFileHandle | FileSystemDirectoryHandle, void, undefined>
+    [Symbol.asyncIterator] (): AsyncGenerator<[string, FileSystemFileHandle | FileSystemDirectoryHandle], void, undefined>
+    getFileHandle (name: string, options?: { create?: boolean }): Promise<FileSystemFileHandle>
+    getDirectoryHandle (name: string, options?: { create?: boolean }): Promise<FileSystemDirectoryHandle>
+    removeEntry (name: string, options?: { recursive?: boolean }): Promise<void>
+    /** Names from this directory to the descendant, `[]` for itself, null when not inside. */
+    resolve (possibleDescendant: FileSystemHandle): Promise<string[] | null>
+    remove (options?: { recursive?: boolean }): Promise<void>
+  }
+
+  export type WriteChunk = string | BufferSource | Blob
+  export type WriteCommand =
+    | { type: 'write', data: WriteChunk, position?: number | null }
+    | { type: 'seek', position: number }
+    | { type: 'truncate', size: number }
+
+  export class FileSystemWritableFileStream extends WritableStream<WriteChunk | WriteCommand> {
+    protected constructor ()
+    write (data: WriteChunk | WriteCommand): Promise<void>
+    seek (position: number): Promise<void>
+    truncate (size: number): Promise<void>
+    /** Put what was written in the file's place. */
+    close (): Promise<void>
+  }
+
+  /** A web `File` with the content of `filename` (read whole), its name, type and mtime. */
+  export function createFile (filename: string, options?: { fd?: FileHandle }): Promise<File>
+  export function createFileSystemFileHandle (file: string | File, options?: { writable?: boolean }): Promise<FileSystemFileHandle>
+  export function createFileSystemDirectoryHandle (dirname: string, options?: { writable?: boolean }): Promise<FileSystemDirectoryHandle>
+  export function createFileSystemWritableFileStream (handle: FileSystemFileHandle, options?: { keepExistingData?: boolean }): Promise<FileSystemWritableFileStream>
+
+  const _default: {
+    FileSystemDirectoryHandle: typeof FileSystemDirectoryHandle
+    FileSystemFileHandle: typeof FileSystemFileHandle
+    FileSystemHandle: typeof FileSystemHandle
+    FileSystemWritableFileStream: typeof FileSystemWritableFileStream
+    createFile: typeof createFile
+    createFileSystemDirectoryHandle: typeof createFileSystemDirectoryHandle
+    createFileSystemFileHandle: typeof createFileSystemFileHandle
+    createFileSystemWritableFileStream: typeof createFileSystemWritableFileStream
+  }
+  export default _default
 }
 
 declare module 'oro:net' {

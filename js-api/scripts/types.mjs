@@ -68,9 +68,16 @@ export async function pluginModules () {
     for (const pkg of await list(join(plugins, plugin.name, 'src'))) {
       if (!pkg.isDirectory()) continue
       const js = join(plugins, plugin.name, 'src', pkg.name, 'js')
+      // One level of subdirectories too: subpath modules (`js/fs/web.d.ts` for `oro:fs/web`).
+      const files = []
       for (const entry of await list(js)) {
-        if (!entry.isFile() || !entry.name.endsWith('.d.ts')) continue
-        const file = join(js, entry.name)
+        if (entry.isFile()) files.push(join(js, entry.name))
+        else if (entry.isDirectory()) {
+          for (const inner of await list(join(js, entry.name))) if (inner.isFile()) files.push(join(js, entry.name, inner.name))
+        }
+      }
+      for (const file of files.sort()) {
+        if (!file.endsWith('.d.ts')) continue
         const header = (await readFile(file, 'utf8')).split('*/', 1)[0]
         const specifier = /@module\s+(oro:[\w/-]+)/.exec(header)?.[1]
         if (!specifier) continue

@@ -8,7 +8,7 @@ from types import MappingProxyType
 from typing import Final
 from urllib.parse import urlsplit
 
-__all__ = ["DEFAULT_MEDIA_TYPE", "guess_media_type", "load_system_types"]
+__all__ = ["DEFAULT_MEDIA_TYPE", "guess_media_type", "load_system_types", "media_types"]
 
 DEFAULT_MEDIA_TYPE: Final = "application/octet-stream"
 
@@ -64,3 +64,21 @@ def guess_media_type(value: str) -> str:
         return _WEB_TYPES[extension]
     # Only the last extension counts: "a.tar.gz" is a gzip file, not a tar archive.
     return mimetypes.guess_type(f"file{extension}", strict=False)[0] or DEFAULT_MEDIA_TYPE
+
+
+def media_types() -> dict[str, str]:
+    """Every extension the host knows (lowercase, no dot) with the media type
+    :func:`guess_media_type` gives for it: the pinned web types first, then the system's table
+    (its standard types before its common ones)."""
+    load_system_types()
+    table = {extension[1:]: media_type for extension, media_type in _WEB_TYPES.items()}
+    for source in (mimetypes.types_map, mimetypes.common_types):
+        for extension, media_type in source.items():
+            name = extension[1:]
+            # What guess_media_type never answers stays out: "cwl.json" and "teiCorpus" (it
+            # lowercases the last extension only), "gz" (an encoding to it, not a type).
+            if name in table or name != name.lower() or "." in name:
+                continue
+            if guess_media_type(f"file.{name}") == media_type:
+                table[name] = media_type
+    return table

@@ -1,9 +1,10 @@
-"""The ``platform.primordials`` and ``mime.lookup`` routes: what the runtime is and runs on."""
+"""The ``platform.primordials`` and ``mime.*`` routes: what the runtime is and runs on."""
 
 from __future__ import annotations
 
 import os
 import platform
+import re
 import sys
 import webbrowser
 from typing import Any, Final
@@ -11,11 +12,20 @@ from urllib.parse import urlsplit
 
 import anyio
 
-from oro_framework import Request, RouteTable, SecurityError, __version__, hookimpl
+from oro_framework import (
+    InvalidArgumentError,
+    Request,
+    RouteTable,
+    SecurityError,
+    __version__,
+    hookimpl,
+)
 from oro_framework.core import _mime, _system
 from oro_framework.host.protocols import PROTOCOL_HANDLERS, scheme_of, to_app_path
 
 _BROWSER_SCHEMES: Final = frozenset({"http", "https", "mailto"})
+# RFC 6838's restricted-name: what a top-level media type ("image", "x-conference") may be.
+_TOP_LEVEL_TYPE: Final = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]{0,126}")
 
 
 async def primordials(request: Request) -> dict[str, Any]:
@@ -38,6 +48,28 @@ async def mime_lookup(request: Request) -> dict[str, str]:
     """MIME type of a path or URL (`value`), application/octet-stream when unknown."""
     value = request.params.require_str("value")
     return {"url": value, "type": _mime.guess_media_type(value)}
+
+
+async def mime_table(request: Request) -> dict[str, list[list[str]]]:
+    """The host's whole table as ``[extension, type]`` pairs (one per extension, in the order
+    lookups prefer them); ``type`` (optional, a top-level type such as ``image``) keeps only
+    the entries of that type."""
+    top_level = request.params.get_str("type")
+    if top_level is not None and not _TOP_LEVEL_TYPE.fullmatch(top_level):
+        raise InvalidArgumentError(
+            f"Invalid 'type' given in parameters: expected a lowercase top-level media type "
+            f"such as 'image', got {top_level!r}",
+            code="ERR_INVALID_ARG_VALUE",
+            parameter="type",
+        )
+    prefix = None if top_level is None else f"{top_level}/"
+    return {
+        "types": [
+            [extension, media_type]
+            for extension, media_type in _mime.media_types().items()
+            if prefix is None or media_type.startswith(prefix)
+        ]
+    }
 
 
 async def open_external(request: Request) -> dict[str, Any]:
@@ -81,4 +113,5 @@ def oro_configure() -> None:
 def oro_register_routes(routes: RouteTable) -> None:
     routes.add("platform.primordials", primordials, permission="runtime")
     routes.add("mime.lookup", mime_lookup, permission="runtime")
+    routes.add("mime.table", mime_table, permission="runtime")
     routes.add("platform.openExternal", open_external, permission="runtime")

@@ -19,6 +19,7 @@ from oro_fs import settings
 from oro_fs.state import STATE, FsState
 
 JS_DIRECTORY: Final = Path(__file__).parent / "js"
+ORO_SUBPATHS: Final = ("dir", "fds", "flags", "handle", "stats", "stream", "watcher", "web")
 
 
 @hookimpl
@@ -53,6 +54,14 @@ def oro_register_js_modules(modules: JSModuleTable) -> None:
             JS_DIRECTORY / f"{stem}.js",
             aliases=(f"node:{name}",),
             declarations=JS_DIRECTORY / f"{stem}.d.ts",
+        )
+    # Oro's own subpaths (Node has none of them): each file's URL (/oro/fs/<sub>.js) is also
+    # where oro:fs's relative imports would look, so the internals live in fs/internal/.
+    for sub in ORO_SUBPATHS:
+        modules.add(
+            f"oro:fs/{sub}",
+            JS_DIRECTORY / "fs" / f"{sub}.js",
+            declarations=JS_DIRECTORY / "fs" / f"{sub}.d.ts",
         )
 
 

@@ -13,8 +13,8 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { promisify } from 'node:util'
 
-import { checkEncoding, fromBytes, getOptions, newId, toBytes, toFlags, toMode, toPath, toSeconds } from '../../src/oro_fs/js/fs/util.js'
-import { Dirent, Stats } from '../../src/oro_fs/js/fs/stats.js'
+import { checkEncoding, fromBytes, getOptions, newId, toBytes, toFlags, toMode, toPath, toSeconds } from '../../src/oro_fs/js/fs/internal/util.js'
+import { Dirent, Stats } from '../../src/oro_fs/js/fs/internal/stats.js'
 import { constants } from 'oro:fs/constants'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -158,11 +158,20 @@ function declaredValues (text) {
   const names = new Set()
   const body = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '')
   for (const match of body.matchAll(/^export (?:declare )?(?:const|let|var|function|class|abstract class) (\w+)/gm)) names.add(match[1])
+  for (const match of body.matchAll(/^export (type )?\{([^}]*)\}/gm)) {
+    if (match[1]) continue
+    for (const part of match[2].split(',')) {
+      const [local, exported] = part.trim().split(/\s+as\s+/)
+      if (local && !local.startsWith('type ')) names.add(exported ?? local)
+    }
+  }
   if (/^export default /m.test(body)) names.add('default')
   return names
 }
 
-for (const name of ['index', 'promises', 'constants']) {
+const SUBPATHS = ['dir', 'fds', 'flags', 'handle', 'stats', 'stream', 'watcher', 'web']
+
+for (const name of ['index', 'promises', 'constants', ...SUBPATHS.map((sub) => `fs/${sub}`)]) {
   test(`${name}.d.ts declares exactly the exports of ${name}.js`, async () => {
     const declared = declaredValues(await readFile(join(js, `${name}.d.ts`), 'utf8'))
     const actual = new Set(Object.keys(await import(pathToFileURL(join(js, `${name}.js`)).href)))
@@ -199,4 +208,73 @@ test('page code type-checks against the declarations (tsc, strict)', { timeout: 
 test('the modules type-check as JavaScript with their JSDoc (tsc --checkJs, strict)', { timeout: 120000 }, async () => {
   const result = await run(process.execPath, [tsc, '-p', join(here, 'types', 'tsconfig.js.json')]).catch((error) => error)
   assert.equal(result.code ?? 0, 0, `${result.stdout}${result.stderr}`)
+})
+
+test('every subpath module is registered by the plugin and declared for oro:fs/<sub>', async () => {
+  const plugin = await readFile(join(js, '..', 'plugin.py'), 'utf8')
+  const registered = /ORO_SUBPATHS: Final = \(([^)]*)\)/.exec(plugin)?.[1].match(/"([a-z]+)"/g)?.map((quoted) => quoted.slice(1, -1))
+  assert.deepEqual(registered, SUBPATHS)
+  for (const sub of SUBPATHS) {
+    const header = (await readFile(join(js, 'fs', `${sub}.d.ts`), 'utf8')).split('*/', 1)[0]
+    assert.match(header, new RegExp(`@module oro:fs/${sub}\\n`), sub)
+    assert.doesNotMatch(header, /@alias/, `${sub}: Node has no fs/${sub}`)
+  }
+})
+
+test('the subpaths expose the classes oro:fs uses, not copies', async () => {
+  const fs = await import('oro:fs')
+  assert.equal((await import('oro:fs/handle')).FileHandle, fs.FileHandle)
+  assert.equal((await import('oro:fs/dir')).Dir, fs.Dir)
+  assert.equal((await import('oro:fs/dir')).Dirent, fs.Dirent)
+  assert.equal((await import('oro:fs/stats')).Stats, fs.Stats)
+  assert.equal((await import('oro:fs/stream')).ReadStream, fs.ReadStream)
+  assert.equal((await import('oro:fs/stream')).createWriteStream, fs.createWriteStream)
+  assert.equal((await import('oro:fs/watcher')).Watcher, fs.FSWatcher)
+})
+
+test('sortDirectoryEntries orders names and Dirents by code unit, as Oro', async () => {
+  const { sortDirectoryEntries, Dirent: SubDirent } = await import('oro:fs/dir')
+  assert.deepEqual(['b', 'a', 'B', '_', 'a'].sort(sortDirectoryEntries), ['B', '_', 'a', 'a', 'b'])
+  const entries = ['z', 'y', 'x'].map((name) => new SubDirent(name, 1, '.'))
+  assert.deepEqual(entries.sort(sortDirectoryEntries).map((entry) => entry.name), ['x', 'y', 'z'])
+})
+
+test('normalizeFlags computes the numbers Node opens with, from the constants', async () => {
+  const { normalizeFlags } = await import('oro:fs/flags')
+  const c = nodeConstants
+  assert.equal(normalizeFlags('r'), c.O_RDONLY)
+  assert.equal(normalizeFlags(undefined), c.O_RDONLY)
+  assert.equal(normalizeFlags(null), c.O_RDONLY)
+  assert.equal(normalizeFlags('a+'), c.O_APPEND | c.O_CREAT | c.O_RDWR)
+  assert.equal(normalizeFlags('xw'), c.O_TRUNC | c.O_CREAT | c.O_WRONLY | c.O_EXCL)
+  assert.equal(normalizeFlags(c.O_RDWR), c.O_RDWR)
+  assert.throws(() => normalizeFlags('rw'), { name: 'TypeError', code: 'ERR_INVALID_ARG_VALUE' })
+  assert.throws(() => normalizeFlags(1.5), { name: 'RangeError' })
+})
+
+test('oro:fs/fds is empty with no descriptor open and releases nothing', async () => {
+  const fds = (await import('oro:fs/fds')).default
+  assert.equal(fds.size, 0)
+  assert.equal(fds.has(3), false)
+  assert.equal(fds.get('123'), undefined)
+  assert.deepEqual([...fds.entries()], [])
+  assert.equal(await fds.release(3), false)
+  assert.ok(Object.isFrozen(fds))
+})
+
+test('the web handle classes cannot be constructed by page code', async () => {
+  const web = await import('oro:fs/web')
+  for (const Class of [web.FileSystemHandle, web.FileSystemFileHandle, web.FileSystemDirectoryHandle]) {
+    assert.throws(() => new Class(), { name: 'TypeError', message: 'Illegal constructor' })
+  }
+  assert.throws(() => new web.FileSystemWritableFileStream(), { name: 'TypeError' })
+  await assert.rejects(web.createFileSystemFileHandle(/** @type {any} */ ({})), { name: 'TypeError' })
+})
+
+test('DirectoryHandle refuses a bad bufferSize before asking the host', async () => {
+  const { DirectoryHandle } = await import('oro:fs/handle')
+  await assert.rejects(DirectoryHandle.open('.', { bufferSize: 0 }), { name: 'RangeError', code: 'ERR_OUT_OF_RANGE' })
+  await assert.rejects(DirectoryHandle.open('.', { bufferSize: '2' }), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' })
+  assert.equal(DirectoryHandle.MAX_BUFFER_SIZE, 256)
+  assert.equal(DirectoryHandle.DEFAULT_BUFFER_SIZE, 32)
 })

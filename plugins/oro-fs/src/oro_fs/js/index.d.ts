@@ -89,6 +89,8 @@ export interface ReadResult<T> { bytesRead: number, buffer: T }
 export interface WriteResult<T> { bytesWritten: number, buffer: T }
 
 export class FileHandle extends EventEmitter {
+  /** Open a file (as `fs/promises.open`; Oro's `FileHandle.open`). */
+  static open (path: PathLike, flags?: OpenFlags, mode?: Mode): Promise<FileHandle>
   /** This page's descriptor number (-1 once closed); not a host descriptor. */
   readonly fd: number
   /** The id the host knows the descriptor by. */
@@ -187,6 +189,8 @@ export interface FsPromises {
 
 /** Node's `fs.FSWatcher`: `change` (eventType, filename), `error`, `close`. */
 export class FSWatcher extends EventEmitter {
+  /** Starts watching (what `fs.watch` does; also Oro's `new Watcher(path, options)`). */
+  constructor (path: PathLike, options?: WatchOptions)
   /** Not in Node: resolves with the watcher id once the host watches, null if it could not. */
   readonly ready: Promise<string | null>
   close (): void

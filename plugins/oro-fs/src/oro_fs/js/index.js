@@ -16,20 +16,19 @@
  */
 
 import { constants } from 'oro:fs/constants'
-import * as api from './fs/api.js'
-import { Dir, FileHandle } from './fs/handle.js'
-import { Dirent, Stats } from './fs/stats.js'
-import { ReadStream, WriteStream } from './fs/streams.js'
-import { FSWatcher } from './fs/watcher.js'
-import { checkCallback, getOptions, typeError, describe } from './fs/util.js'
+import * as api from './fs/internal/api.js'
+import { Dir, FileHandle } from './fs/internal/handle.js'
+import { Dirent, Stats } from './fs/internal/stats.js'
+import { ReadStream, WriteStream } from './fs/internal/streams.js'
+import { FSWatcher } from './fs/internal/watcher.js'
+import { descriptors, track } from './fs/internal/fds.js'
+import { checkCallback, getOptions, typeError, describe } from './fs/internal/util.js'
 
 export { constants, Dir, Dirent, FileHandle, FSWatcher, ReadStream, Stats, WriteStream }
 
 /** The promise API (same object as `oro:fs/promises`' default export). */
 export const promises = api.promises
 
-/** Open handles of the callback API by their descriptor number. @type {Map<number, FileHandle>} */
-const descriptors = new Map()
 
 /**
  * The handle behind a callback-API descriptor number.
@@ -144,11 +143,7 @@ export function mkdtemp (...args) {
 export function open (...args) {
   const [[path, flags, mode], callback] = split(args)
   settle(callback, async () => {
-    const handle = await api.open(path, flags ?? 'r', mode ?? 0o666)
-    const fd = handle.fd
-    descriptors.set(fd, handle)
-    handle.once('close', () => descriptors.delete(fd))
-    return fd
+    return track(await api.open(path, flags ?? 'r', mode ?? 0o666))
   })
 }
 

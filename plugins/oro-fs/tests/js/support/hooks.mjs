@@ -10,6 +10,7 @@ const plugin = join(repository, 'plugins', 'oro-fs', 'src', 'oro_fs', 'js')
 const core = join(repository, 'js-api')
 
 const FS_MODULES = { 'oro:fs': 'index.js', 'oro:fs/promises': 'promises.js', 'oro:fs/constants': 'constants.js' }
+for (const sub of ['dir', 'fds', 'flags', 'handle', 'stats', 'stream', 'watcher', 'web']) FS_MODULES[`oro:fs/${sub}`] = `fs/${sub}.js`
 
 /** @param {string} specifier */
 function locate (specifier) {

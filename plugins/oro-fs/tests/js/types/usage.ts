@@ -35,3 +35,43 @@ export async function usage (): Promise<number> {
   return text.length + bytes.length + names.length + dirs.length + total + when.getTime() +
     (first ? 1 : 0) + O_RDONLY + constants.O_CREAT + fs.constants.F_OK + fs.promises.constants.R_OK
 }
+
+// Oro's subpath modules, as an Oro app uses them.
+import { DirectoryHandle, FileHandle } from 'oro:fs/handle'
+import { Dir, Dirent, sortDirectoryEntries } from 'oro:fs/dir'
+import { normalizeFlags } from 'oro:fs/flags'
+import { FileReadStream, createWriteStream as createOut, DEFAULT_STREAM_HIGH_WATER_MARK } from 'oro:fs/stream'
+import { Stats as SubStats } from 'oro:fs/stats'
+import { Watcher } from 'oro:fs/watcher'
+import fds from 'oro:fs/fds'
+import { createFileSystemDirectoryHandle, createFile, FileSystemFileHandle } from 'oro:fs/web'
+import mime, { MIMEType, lookup } from 'oro:mime'
+
+export async function subpaths (): Promise<number> {
+  const handle: FileHandle = await FileHandle.open('a.txt', normalizeFlags('a+'))
+  await handle.close()
+  const directory = await DirectoryHandle.open('notes', { bufferSize: 8 })
+  const batch: Dirent[] = await directory.read({ entries: 4 })
+  await directory.close()
+  const names = batch.sort(sortDirectoryEntries).map((entry) => entry.name)
+  const dir: Dir | null = null
+  const reader: FileReadStream = new FileReadStream('a.txt', { highWaterMark: DEFAULT_STREAM_HIGH_WATER_MARK })
+  reader.close()
+  createOut('b.txt').end('x')
+  const stats: SubStats = await handle.stat()
+  const watcher = new Watcher('notes', { recursive: true })
+  watcher.close()
+  const open: number = fds.size + ([...fds.entries()][0]?.[0] ?? 0)
+  const root = await createFileSystemDirectoryHandle('notes')
+  const file: FileSystemFileHandle = await root.getFileHandle('x.md', { create: true })
+  const writable = await file.createWritable({ keepExistingData: true })
+  await writable.write({ type: 'write', position: 0, data: new Blob(['x']) })
+  await writable.close()
+  for await (const [name, entry] of root) console.log(name, entry.kind)
+  const text: string = await (await file.getFile()).text()
+  const made: File = await createFile('x.md')
+  const [found] = await lookup('png')
+  const type = new MIMEType('text/plain;charset=utf-8')
+  return names.length + stats.size + open + text.length + made.size + (dir ? 1 : 0) +
+    (found?.mime.length ?? 0) + (type.params.get('charset')?.length ?? 0) + mime.image.map.size
+}

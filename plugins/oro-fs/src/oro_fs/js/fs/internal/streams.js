@@ -3,7 +3,7 @@
  * with `data`/`end`/`finish`/`error`/`close`, `pause()`/`resume()`, `pipe()`, `for await`)
  * over a `FileHandle`. Not a full `stream.Readable`: no object mode, no `read(n)` pull API,
  * no `unshift()`.
- * @module oro:fs/streams (internal)
+ * @module oro:fs/internal/streams (internal)
  */
 
 import { EventEmitter } from 'oro:events'

@@ -1,7 +1,7 @@
 /**
  * The promise API of `oro:fs` (Node's `fs/promises`), one host route per call. Relative paths
  * are relative to the app's data directory; the host's sandbox decides what may be touched.
- * @module oro:fs/api (internal)
+ * @module oro:fs/internal/api (internal)
  */
 
 import { request, write } from 'oro:ipc'
@@ -20,11 +20,8 @@ import {
  * @param {number | string} [mode] default 0o666
  * @returns {Promise<FileHandle>}
  */
-export async function open (path, flags = 'r', mode = 0o666) {
-  const target = toPath(path)
-  const id = newId()
-  const answer = await request('fs.open', { id, path: target, flags: toFlags(flags), mode: toMode(mode, 0o666) })
-  return new FileHandle(id, typeof answer?.fd === 'number' ? answer.fd : -1, target)
+export function open (path, flags = 'r', mode = 0o666) {
+  return FileHandle.open(path, flags, mode)
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Argument handling shared by the `oro:fs` modules: paths, open flags, modes, times,
  * encodings and descriptor ids, with Node's validation errors.
- * @module oro:fs/util (internal)
+ * @module oro:fs/internal/util (internal)
  */
 
 import { Buffer } from 'oro:buffer'

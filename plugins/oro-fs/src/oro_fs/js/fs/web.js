@@ -1,0 +1,582 @@
+/**
+ * `oro:fs/web` — Oro's File System Access bridge: web `File`s and `FileSystemFileHandle` /
+ * `FileSystemDirectoryHandle` / `FileSystemWritableFileStream` objects over `oro:fs`, so code
+ * written for the browser's File System Access API works on files in the app's sandbox.
+ *
+ * ```js
+ * import { createFileSystemDirectoryHandle } from 'oro:fs/web'
+ * const dir = await createFileSystemDirectoryHandle('notes')       // relative to the data dir
+ * const file = await dir.getFileHandle('today.md', { create: true })
+ * const writable = await file.createWritable()
+ * await writable.write('# hi')
+ * await writable.close()                                            // now the file holds it
+ * const text = await (await file.getFile()).text()
+ * ```
+ *
+ * A writable writes to a temporary file beside the target (the host's atomic write, as the
+ * browser's `.crswap` file) and puts it in place on `close()`; `abort()` discards it.
+ * @module oro:fs/web
+ */
+
+import { request } from 'oro:ipc'
+import { lookup } from 'oro:mime'
+import { basename, extname, join, normalize } from 'oro:path'
+import * as fs from './internal/api.js'
+import { replyBytes, writeAll } from './internal/handle.js'
+import { newId, toBytes, toFlags, toPath } from './internal/util.js'
+
+/** @typedef {'read' | 'readwrite'} PermissionMode */
+/** @typedef {import('./internal/handle.js').FileHandle} FileHandle */
+
+/** Makes the handle classes constructible only from this module, as the web's are. */
+const KEY = Symbol('oro:fs/web')
+
+/** @type {WeakMap<object, { path: string, writable: boolean }>} */
+const state = new WeakMap()
+
+/** Paths of the `File`s `createFile` made, so `createFileSystemFileHandle(file)` finds them. */
+const filePaths = new WeakMap()
+
+/**
+ * @param {string} message
+ * @param {string} name a DOMException name (`NotFoundError`, `TypeMismatchError`...)
+ */
+function domError (message, name) {
+  return new DOMException(message, name)
+}
+
+/**
+ * A host error as the web API reports it: a missing entry is `NotFoundError`; anything else
+ * (the sandbox's `SecurityError`, EACCES...) stays the typed error the host sent.
+ * @param {any} error
+ * @param {string} path
+ */
+function webError (error, path) {
+  if (error?.code === 'ENOENT') return domError(`A requested file or directory could not be found: ${path}`, 'NotFoundError')
+  if (error?.code === 'ENOTEMPTY') return domError(`The directory is not empty: ${path}`, 'InvalidModificationError')
+  return error
+}
+
+/**
+ * An entry name as the web API accepts it: one path component, not `.` or `..`.
+ * @param {unknown} name
+ * @returns {string}
+ */
+function checkName (name) {
+  if (typeof name !== 'string' || name === '' || name === '.' || name === '..' || name.includes('/') || name.includes('\\') || name.includes('\0')) {
+    throw new TypeError(`Name is not allowed: ${String(name)}`)
+  }
+  return name
+}
+
+/**
+ * `Stats` of `path`, or null when it does not exist.
+ * @param {string} path
+ */
+async function statOrNull (path) {
+  try {
+    return await fs.stat(path)
+  } catch (error) {
+    if (/** @type {any} */ (error)?.code === 'ENOENT') return null
+    throw error
+  }
+}
+
+/**
+ * The media type of a file name from the host's table (`''` when unknown, as the web's).
+ * @param {string} filename
+ */
+async function typeOf (filename) {
+  const extension = extname(filename).slice(1)
+  if (!extension) return ''
+  try {
+    const [first] = await lookup(extension)
+    return first?.mime ?? ''
+  } catch {
+    return ''
+  }
+}
+
+/**
+ * @param {object} handle
+ * @returns {{ path: string, writable: boolean }}
+ */
+function stateOf (handle) {
+  const found = state.get(handle)
+  if (!found) throw new TypeError('Illegal invocation')
+  return found
+}
+
+/**
+ * @param {object} handle
+ * @param {string} what
+ */
+function checkWritable (handle, what) {
+  if (!stateOf(handle).writable) throw domError(`${what}: the handle is read-only`, 'NotAllowedError')
+}
+
+/**
+ * A web `File` with the content of `filename` (read whole), its name, media type and
+ * modification time.
+ * @param {string} filename
+ * @param {{ fd?: FileHandle }} [options] read through this open handle instead
+ * @returns {Promise<File>}
+ */
+export async function createFile (filename, options = undefined) {
+  const target = toPath(filename, 'filename')
+  const handle = options?.fd
+  let stats, bytes
+  try {
+    stats = handle ? await handle.stat() : await fs.stat(target)
+    if (stats.isDirectory()) throw domError(`Not a file: ${target}`, 'TypeMismatchError')
+    bytes = handle ? await handle.readFile() : await fs.readFile(target)
+  } catch (error) {
+    throw webError(error, target)
+  }
+  const file = new File([bytes], basename(target), { type: await typeOf(target), lastModified: Math.round(stats.mtimeMs) })
+  filePaths.set(file, target)
+  return file
+}
+
+/** The web's `FileSystemHandle`: `kind`, `name`, `isSameEntry`, permissions. */
+export class FileSystemHandle {
+  /**
+   * @param {symbol} key
+   * @param {string} path
+   * @param {boolean} writable
+   */
+  constructor (key, path, writable) {
+    if (key !== KEY) throw new TypeError('Illegal constructor')
+    state.set(this, { path: normalize(path), writable })
+  }
+
+  /** @returns {'file' | 'directory'} */
+  get kind () { throw new TypeError('Illegal invocation') }
+
+  /** The entry's name (last component of its path; `''` for the data directory itself). */
+  get name () {
+    const { path } = stateOf(this)
+    return path === '.' ? '' : basename(path)
+  }
+
+  /**
+   * True when `other` names the same entry (same kind and path).
+   * @param {FileSystemHandle} other
+   */
+  async isSameEntry (other) {
+    const mine = stateOf(this)
+    const theirs = other instanceof FileSystemHandle ? state.get(other) : undefined
+    return Boolean(theirs) && other.kind === this.kind && theirs?.path === mine.path
+  }
+
+  /**
+   * `'granted'`, or `'denied'` for `readwrite` on a read-only handle (the host's sandbox
+   * still decides each operation).
+   * @param {{ mode?: PermissionMode }} [descriptor]
+   * @returns {Promise<PermissionState>}
+   */
+  async queryPermission (descriptor = {}) {
+    return descriptor?.mode === 'readwrite' && !stateOf(this).writable ? 'denied' : 'granted'
+  }
+
+  /**
+   * Same answer as `queryPermission` (nothing to ask the user: the app's sandbox applies).
+   * @param {{ mode?: PermissionMode }} [descriptor]
+   * @returns {Promise<PermissionState>}
+   */
+  requestPermission (descriptor = {}) {
+    return this.queryPermission(descriptor)
+  }
+}
+
+/** The web's `FileSystemFileHandle` over a file of `oro:fs`. */
+export class FileSystemFileHandle extends FileSystemHandle {
+  /** @returns {'file'} */
+  get kind () { stateOf(this); return 'file' }
+
+  /** The file's current content as a web `File`. */
+  getFile () {
+    return createFile(stateOf(this).path)
+  }
+
+  /**
+   * A writable stream to the file; nothing changes until it is closed.
+   * @param {{ keepExistingData?: boolean }} [options] start from the current content
+   * @returns {Promise<FileSystemWritableFileStream>}
+   */
+  async createWritable (options = {}) {
+    checkWritable(this, 'createWritable')
+    return createFileSystemWritableFileStream(this, options)
+  }
+
+  /**
+   * Rename the file, or move it into another directory (Chromium's `move`).
+   * @param {FileSystemDirectoryHandle | string} destinationOrName
+   * @param {string} [name]
+   */
+  async move (destinationOrName, name = undefined) {
+    checkWritable(this, 'move')
+    const mine = stateOf(this)
+    let directory = join(mine.path, '..')
+    let newName = destinationOrName
+    if (destinationOrName instanceof FileSystemDirectoryHandle) {
+      directory = stateOf(destinationOrName).path
+      newName = name ?? this.name
+    }
+    const target = join(directory, checkName(newName))
+    try {
+      await fs.rename(mine.path, target)
+    } catch (error) {
+      throw webError(error, mine.path)
+    }
+    mine.path = normalize(target)
+  }
+
+  /** Delete the file (Chromium's `remove`). */
+  async remove () {
+    checkWritable(this, 'remove')
+    const { path } = stateOf(this)
+    try {
+      await fs.unlink(path)
+    } catch (error) {
+      throw webError(error, path)
+    }
+  }
+}
+
+/** The web's `FileSystemDirectoryHandle` over a directory of `oro:fs`. */
+export class FileSystemDirectoryHandle extends FileSystemHandle {
+  /** @returns {'directory'} */
+  get kind () { stateOf(this); return 'directory' }
+
+  /**
+   * `[name, handle]` of every file and directory in it (other entries, such as sockets, are
+   * left out, as the web does).
+   * @returns {AsyncGenerator<[string, FileSystemFileHandle | FileSystemDirectoryHandle]>}
+   */
+  async * entries () {
+    const { path, writable } = stateOf(this)
+    let found
+    try {
+      found = /** @type {import('./internal/stats.js').Dirent[]} */ (await fs.readdir(path, { withFileTypes: true }))
+    } catch (error) {
+      throw webError(error, path)
+    }
+    for (const entry of found) {
+      const child = join(path, entry.name)
+      if (entry.isDirectory()) yield [entry.name, new FileSystemDirectoryHandle(KEY, child, writable)]
+      else if (entry.isFile()) yield [entry.name, new FileSystemFileHandle(KEY, child, writable)]
+    }
+  }
+
+  /** @returns {AsyncGenerator<string>} */
+  async * keys () {
+    for await (const [name] of this.entries()) yield name
+  }
+
+  /** @returns {AsyncGenerator<FileSystemFileHandle | FileSystemDirectoryHandle>} */
+  async * values () {
+    for await (const [, handle] of this.entries()) yield handle
+  }
+
+  [Symbol.asyncIterator] () {
+    return this.entries()
+  }
+
+  /**
+   * The file `name` in it; `{ create: true }` makes an empty one when missing.
+   * @param {string} name
+   * @param {{ create?: boolean }} [options]
+   */
+  async getFileHandle (name, options = {}) {
+    const { path, writable } = stateOf(this)
+    const child = join(path, checkName(name))
+    const stats = await statOrNull(child)
+    if (stats?.isDirectory()) throw domError(`Not a file: ${child}`, 'TypeMismatchError')
+    if (!stats) {
+      if (!options?.create) throw domError(`A requested file or directory could not be found: ${child}`, 'NotFoundError')
+      checkWritable(this, 'getFileHandle')
+      try {
+        // 'a' creates without truncating what another writer may have made meanwhile.
+        await fs.writeFile(child, '', { flag: 'a' })
+      } catch (error) {
+        throw webError(error, child)
+      }
+    }
+    return new FileSystemFileHandle(KEY, child, writable)
+  }
+
+  /**
+   * The directory `name` in it; `{ create: true }` makes it when missing.
+   * @param {string} name
+   * @param {{ create?: boolean }} [options]
+   */
+  async getDirectoryHandle (name, options = {}) {
+    const { path, writable } = stateOf(this)
+    const child = join(path, checkName(name))
+    const stats = await statOrNull(child)
+    if (stats && !stats.isDirectory()) throw domError(`Not a directory: ${child}`, 'TypeMismatchError')
+    if (!stats) {
+      if (!options?.create) throw domError(`A requested file or directory could not be found: ${child}`, 'NotFoundError')
+      checkWritable(this, 'getDirectoryHandle')
+      try {
+        await fs.mkdir(child, { recursive: true })
+      } catch (error) {
+        throw webError(error, child)
+      }
+    }
+    return new FileSystemDirectoryHandle(KEY, child, writable)
+  }
+
+  /**
+   * Delete the entry `name`; a non-empty directory only with `{ recursive: true }`.
+   * @param {string} name
+   * @param {{ recursive?: boolean }} [options]
+   */
+  async removeEntry (name, options = {}) {
+    checkWritable(this, 'removeEntry')
+    const child = join(stateOf(this).path, checkName(name))
+    try {
+      const stats = await fs.lstat(child)
+      if (!stats.isDirectory()) await fs.unlink(child)
+      else if (options?.recursive) await fs.rm(child, { recursive: true })
+      else await fs.rmdir(child)
+    } catch (error) {
+      throw webError(error, child)
+    }
+  }
+
+  /**
+   * The names leading from this directory to `possibleDescendant`, `[]` for itself, or null
+   * when it is not inside.
+   * @param {FileSystemHandle} possibleDescendant
+   * @returns {Promise<string[] | null>}
+   */
+  async resolve (possibleDescendant) {
+    const { path } = stateOf(this)
+    const other = possibleDescendant instanceof FileSystemHandle ? state.get(possibleDescendant) : undefined
+    if (!other) return null
+    if (other.path === path) return []
+    const prefix = path === '.' ? '' : `${path}/`
+    if (prefix === '' ? other.path.startsWith('/') || other.path.startsWith('../') : !other.path.startsWith(prefix)) return null
+    return other.path.slice(prefix.length).split('/')
+  }
+
+  /**
+   * Delete the directory (Chromium's `remove`); `{ recursive: true }` with its content.
+   * @param {{ recursive?: boolean }} [options]
+   */
+  async remove (options = {}) {
+    checkWritable(this, 'remove')
+    const { path } = stateOf(this)
+    try {
+      if (options?.recursive) await fs.rm(path, { recursive: true })
+      else await fs.rmdir(path)
+    } catch (error) {
+      throw webError(error, path)
+    }
+  }
+}
+
+/**
+ * @typedef {object} WriteCommand
+ * @property {'write' | 'seek' | 'truncate'} type
+ * @property {unknown} [data]
+ * @property {number} [position]
+ * @property {number} [size]
+ */
+
+/**
+ * The bytes of a chunk the web's `write()` takes: a string (UTF-8), a BufferSource or a Blob.
+ * @param {unknown} data
+ * @returns {Promise<Uint8Array>}
+ */
+async function chunkBytes (data) {
+  if (typeof Blob === 'function' && data instanceof Blob) return new Uint8Array(await data.arrayBuffer())
+  if (typeof data === 'string' || data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return toBytes(data)
+  throw new TypeError('Expecting data to be a string, BufferSource or Blob')
+}
+
+/**
+ * @param {unknown} value
+ * @param {string} name
+ */
+function checkPosition (value, name) {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new TypeError(`Expecting ${name} to be a non-negative integer`)
+  }
+  return value
+}
+
+/** The web's `FileSystemWritableFileStream`: `write`, `seek`, `truncate`, `close`, `abort`. */
+export class FileSystemWritableFileStream extends WritableStream {
+  /**
+   * @param {symbol} key
+   * @param {UnderlyingSink<any>} sink
+   */
+  constructor (key, sink) {
+    if (key !== KEY) throw new TypeError('Illegal constructor')
+    super(sink)
+  }
+
+  /**
+   * Write data at the current position (or a `{ type, data, position, size }` command).
+   * @param {unknown} data
+   */
+  async write (data) {
+    const writer = this.getWriter()
+    try {
+      await writer.write(data)
+    } finally {
+      writer.releaseLock()
+    }
+  }
+
+  /** @param {number} position */
+  seek (position) {
+    return this.write({ type: 'seek', position })
+  }
+
+  /** @param {number} size */
+  truncate (size) {
+    return this.write({ type: 'truncate', size })
+  }
+
+  /** Put what was written in the file's place. */
+  async close () {
+    const writer = this.getWriter()
+    try {
+      await writer.close()
+    } finally {
+      writer.releaseLock()
+    }
+  }
+}
+
+/**
+ * A `FileSystemWritableFileStream` to the file of `handle` (what `handle.createWritable()`
+ * answers).
+ * @param {FileSystemFileHandle} handle
+ * @param {{ keepExistingData?: boolean }} [options]
+ * @returns {Promise<FileSystemWritableFileStream>}
+ */
+export async function createFileSystemWritableFileStream (handle, options = {}) {
+  checkWritable(handle, 'createWritable')
+  const { path } = stateOf(handle)
+  const id = newId()
+  try {
+    await request('fs.open', { id, path, flags: toFlags('w+'), mode: 0o666, atomic: true })
+  } catch (error) {
+    throw webError(error, path)
+  }
+  let position = 0
+  const discard = () => request('fs.close', { id }).catch(() => {})
+  try {
+    if (options?.keepExistingData) {
+      const existing = replyBytes(await request('fs.readFile', { path, flags: toFlags('r') }).catch((error) => {
+        if (error?.code === 'ENOENT') return new Uint8Array(0)
+        throw error
+      }))
+      if (existing.byteLength) await writeAll(id, existing, 0)
+    }
+  } catch (error) {
+    await discard()
+    throw webError(error, path)
+  }
+  return new FileSystemWritableFileStream(KEY, {
+    async write (chunk) {
+      try {
+        await perform(chunk)
+      } catch (error) {
+        // A failed write errors the stream for good (as the web's): nothing is kept.
+        await discard()
+        throw error
+      }
+    },
+    async close () {
+      await request('fs.close', { id, commit: true })
+    },
+    async abort () {
+      await discard()
+    }
+  })
+
+  /** @param {unknown} chunk data, or a `{ type, data, position, size }` command */
+  async function perform (chunk) {
+    /** @type {any} */
+    const command = isCommand(chunk) ? chunk : { type: 'write', data: chunk }
+    if (command.type === 'seek') {
+      position = checkPosition(command.position, 'position')
+    } else if (command.type === 'truncate') {
+      const length = checkPosition(command.size, 'size')
+      await request('fs.ftruncate', { id, length })
+      if (position > length) position = length
+    } else if (command.type === 'write') {
+      if (command.position !== undefined && command.position !== null) position = checkPosition(command.position, 'position')
+      const bytes = await chunkBytes(command.data)
+      // Past the end the web fills the gap with zeros; pwrite does the same.
+      await writeAll(id, bytes, position)
+      position += bytes.byteLength
+    } else {
+      throw new TypeError(`Unknown write command type: ${String(command.type)}`)
+    }
+  }
+}
+
+/**
+ * A `{ type, ... }` write command rather than data (a Blob has a `type` too).
+ * @param {unknown} chunk
+ */
+function isCommand (chunk) {
+  return chunk !== null && typeof chunk === 'object' && 'type' in chunk && !ArrayBuffer.isView(chunk) &&
+    !(chunk instanceof ArrayBuffer) && !(typeof Blob === 'function' && chunk instanceof Blob)
+}
+
+/**
+ * A `FileSystemFileHandle` for the file at `file` (a path, or a `File` from `createFile`).
+ * @param {string | File} file
+ * @param {{ writable?: boolean }} [options] `writable: false` refuses every change
+ * @returns {Promise<FileSystemFileHandle>}
+ */
+export async function createFileSystemFileHandle (file, options = {}) {
+  const path = typeof file === 'string' ? toPath(file, 'file') : filePaths.get(/** @type {object} */ (file))
+  if (path === undefined) throw new TypeError('Expecting a path or a File made by createFile')
+  let stats
+  try {
+    stats = await fs.stat(path)
+  } catch (error) {
+    throw webError(error, path)
+  }
+  if (stats.isDirectory()) throw domError(`Not a file: ${path}`, 'TypeMismatchError')
+  return new FileSystemFileHandle(KEY, path, options?.writable !== false)
+}
+
+/**
+ * A `FileSystemDirectoryHandle` for the directory at `dirname` (relative: in the data
+ * directory; `'.'` is the data directory itself).
+ * @param {string} dirname
+ * @param {{ writable?: boolean }} [options] `writable: false` refuses every change
+ * @returns {Promise<FileSystemDirectoryHandle>}
+ */
+export async function createFileSystemDirectoryHandle (dirname, options = {}) {
+  const path = toPath(dirname, 'dirname')
+  let stats
+  try {
+    stats = await fs.stat(path)
+  } catch (error) {
+    throw webError(error, path)
+  }
+  if (!stats.isDirectory()) throw domError(`Not a directory: ${path}`, 'TypeMismatchError')
+  return new FileSystemDirectoryHandle(KEY, path, options?.writable !== false)
+}
+
+export default {
+  FileSystemDirectoryHandle,
+  FileSystemFileHandle,
+  FileSystemHandle,
+  FileSystemWritableFileStream,
+  createFile,
+  createFileSystemDirectoryHandle,
+  createFileSystemFileHandle,
+  createFileSystemWritableFileStream
+}
