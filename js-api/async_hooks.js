@@ -18,7 +18,7 @@ import { invalidArgType } from './errors.js'
 /**
  * The stores current right now, by storage. Replaced (never mutated) on every change, so a
  * snapshot is the map itself.
- * @type {Map<AsyncLocalStorage, unknown>}
+ * @type {Map<AsyncLocalStorage<any>, unknown>}
  */
 let current = new Map()
 
@@ -29,7 +29,7 @@ let triggerId = 0
 /**
  * Calls `fn` with `context` as the current stores and the given async ids, then restores them.
  * @template R
- * @param {Map<AsyncLocalStorage, unknown>} context
+ * @param {Map<AsyncLocalStorage<any>, unknown>} context
  * @param {number} asyncId
  * @param {number} trigger
  * @param {(...args: any[]) => R} fn
@@ -143,7 +143,7 @@ export class AsyncLocalStorage {
 
 /** Node's `AsyncResource`: an async id and the stores current when it was made. */
 export class AsyncResource {
-  /** @type {Map<AsyncLocalStorage, unknown>} */
+  /** @type {Map<AsyncLocalStorage<any>, unknown>} */
   #context
   /** @type {number} */
   #asyncId

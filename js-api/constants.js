@@ -43,8 +43,10 @@ async function optionalConstants (loading) {
 
 // Specifiers of the import map: a page without the plugin fails to resolve them (caught), and
 // Node (the unit tests) refuses the scheme.
-const fs = await optionalConstants(import(/* @vite-ignore */ 'oro:fs/constants'))
-const crypto = await optionalConstants(import(/* @vite-ignore */ 'oro:crypto'))
+/** @type {(specifier: string) => Promise<any>} */
+const load = (specifier) => import(specifier)
+const fs = await optionalConstants(load('oro:fs/constants'))
+const crypto = await optionalConstants(load('oro:crypto'))
 
 /** @type {Readonly<Record<string, unknown>>} */
 const constants = Object.freeze({

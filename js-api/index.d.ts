@@ -58,6 +58,66 @@ declare module 'oro:application' {
   export default application
 }
 
+declare module 'oro:async_hooks' {
+  /**
+   * `oro:async_hooks` (also `node:async_hooks`) — Node's `AsyncLocalStorage` and `AsyncResource`;
+   * stores follow oro:timers callbacks and bound functions, not `await`. Hooks never fire.
+   * @module oro:async_hooks
+   * @alias node:async_hooks
+   */
+
+  export class AsyncLocalStorage<T> {
+    static bind<F extends (...args: any[]) => any> (fn: F): F
+    static snapshot (): <R, A extends any[]>(fn: (...args: A) => R, ...args: A) => R
+    getStore (): T | undefined
+    run<R> (store: T, callback: (...args: any[]) => R, ...args: any[]): R
+    exit<R> (callback: (...args: any[]) => R, ...args: any[]): R
+    enterWith (store: T): void
+    disable (): void
+  }
+
+  export class AsyncResource {
+    constructor (type: string, options?: number | { triggerAsyncId?: number, requireManualDestroy?: boolean })
+    static bind<F extends (...args: any[]) => any> (fn: F, type?: string, thisArg?: unknown): F
+    runInAsyncScope<R> (fn: (...args: any[]) => R, thisArg?: unknown, ...args: any[]): R
+    bind<F extends (...args: any[]) => any> (fn: F, thisArg?: unknown): F
+    emitDestroy (): this
+    asyncId (): number
+    triggerAsyncId (): number
+  }
+
+  export interface HookCallbacks {
+    init?: (asyncId: number, type: string, triggerAsyncId: number, resource: object) => void
+    before?: (asyncId: number) => void
+    after?: (asyncId: number) => void
+    destroy?: (asyncId: number) => void
+    promiseResolve?: (asyncId: number) => void
+  }
+
+  export interface AsyncHook {
+    enable (): AsyncHook
+    disable (): AsyncHook
+  }
+
+  export function executionAsyncId (): number
+  export function triggerAsyncId (): number
+  export function executionAsyncResource (): object
+  /** Checks the callbacks as Node does; the hooks never fire in a page. */
+  export function createHook (callbacks: HookCallbacks): AsyncHook
+  export const asyncWrapProviders: Readonly<Record<string, number>>
+
+  const asyncHooks: {
+    AsyncLocalStorage: typeof AsyncLocalStorage
+    AsyncResource: typeof AsyncResource
+    asyncWrapProviders: typeof asyncWrapProviders
+    createHook: typeof createHook
+    executionAsyncId: typeof executionAsyncId
+    executionAsyncResource: typeof executionAsyncResource
+    triggerAsyncId: typeof triggerAsyncId
+  }
+  export default asyncHooks
+}
+
 declare module 'oro:bootstrap' {
   /**
    * `oro:bootstrap` — maps `ipc://` URLs onto the bridge, re-dispatches host events on
@@ -273,6 +333,18 @@ declare module 'oro:buffer' {
   export default buffer
 }
 
+declare module 'oro:constants' {
+  /**
+   * `oro:constants` (also `node:constants`) — Node's deprecated flat `constants`: dlopen, errno,
+   * priority, signals, and fs/crypto constants where the page has those modules.
+   * @module oro:constants
+   * @alias node:constants
+   */
+
+  const constants: Readonly<Record<string, unknown>>
+  export default constants
+}
+
 declare module 'oro:diagnostics' {
   /**
    * `oro:diagnostics` — host counters and reference streams.
@@ -311,6 +383,108 @@ declare module 'oro:diagnostics' {
     sse: typeof sse
   }
   export default diagnostics
+}
+
+declare module 'oro:errno' {
+  /**
+   * `oro:errno` — the host platform's error numbers by name, `getCode` and `getMessage`, as the
+   * Oro Runtime's `errno` module gives them.
+   * @module oro:errno
+   */
+
+  /** Error numbers by name for this platform. */
+  export const constants: Readonly<Record<string, number>>
+  /** `2` or `-2` → `'ENOENT'`; `''` when unknown. */
+  export function getCode (code: number): string
+  /** strerror's message for an error number; `''` when unknown. */
+  export function getMessage (code: number): string
+
+  export const EPERM: number
+  export const ENOENT: number
+  export const ESRCH: number
+  export const EINTR: number
+  export const EIO: number
+  export const ENXIO: number
+  export const E2BIG: number
+  export const ENOEXEC: number
+  export const EBADF: number
+  export const ECHILD: number
+  export const EAGAIN: number
+  export const EWOULDBLOCK: number
+  export const ENOMEM: number
+  export const EACCES: number
+  export const EFAULT: number
+  export const EBUSY: number
+  export const EEXIST: number
+  export const EXDEV: number
+  export const ENODEV: number
+  export const ENOTDIR: number
+  export const EISDIR: number
+  export const EINVAL: number
+  export const ENFILE: number
+  export const EMFILE: number
+  export const ENOTTY: number
+  export const ETXTBSY: number
+  export const EFBIG: number
+  export const ENOSPC: number
+  export const ESPIPE: number
+  export const EROFS: number
+  export const EMLINK: number
+  export const EPIPE: number
+  export const EDOM: number
+  export const ERANGE: number
+  export const EDEADLK: number
+  export const ENAMETOOLONG: number
+  export const ENOLCK: number
+  export const ENOSYS: number
+  export const ENOTEMPTY: number
+  export const ELOOP: number
+  export const ENOMSG: number
+  export const EIDRM: number
+  export const ENOSTR: number
+  export const ENODATA: number
+  export const ETIME: number
+  export const ENOSR: number
+  export const ENOLINK: number
+  export const EPROTO: number
+  export const EMULTIHOP: number
+  export const EBADMSG: number
+  export const EOVERFLOW: number
+  export const EILSEQ: number
+  export const ENOTSOCK: number
+  export const EDESTADDRREQ: number
+  export const EMSGSIZE: number
+  export const EPROTOTYPE: number
+  export const ENOPROTOOPT: number
+  export const EPROTONOSUPPORT: number
+  export const ENOTSUP: number
+  export const EOPNOTSUPP: number
+  export const EAFNOSUPPORT: number
+  export const EADDRINUSE: number
+  export const EADDRNOTAVAIL: number
+  export const ENETDOWN: number
+  export const ENETUNREACH: number
+  export const ENETRESET: number
+  export const ECONNABORTED: number
+  export const ECONNRESET: number
+  export const ENOBUFS: number
+  export const EISCONN: number
+  export const ENOTCONN: number
+  export const ETIMEDOUT: number
+  export const ECONNREFUSED: number
+  export const EHOSTUNREACH: number
+  export const EALREADY: number
+  export const EINPROGRESS: number
+  export const ESTALE: number
+  export const EDQUOT: number
+  export const ECANCELED: number
+
+  const errno: {
+    constants: typeof constants
+    getCode: typeof getCode
+    getMessage: typeof getMessage
+  }
+  export default errno
 }
 
 declare module 'oro:errors' {
@@ -968,6 +1142,80 @@ declare module 'oro:path' {
   export default path
 }
 
+declare module 'oro:perf_hooks' {
+  /**
+   * `oro:perf_hooks` (also `node:perf_hooks`) — the page's `performance` with Node's `timerify`,
+   * and Node's histograms (`createHistogram`, `monitorEventLoopDelay`).
+   * @module oro:perf_hooks
+   * @alias node:perf_hooks
+   */
+
+  export class Histogram {
+    readonly count: number
+    readonly countBigInt: bigint
+    readonly min: number
+    readonly minBigInt: bigint
+    readonly max: number
+    readonly maxBigInt: bigint
+    readonly exceeds: number
+    readonly exceedsBigInt: bigint
+    readonly mean: number
+    readonly stddev: number
+    readonly percentiles: Map<number, number>
+    readonly percentilesBigInt: Map<number, bigint>
+    percentile (percentile: number): number
+    percentileBigInt (percentile: number): bigint
+    reset (): void
+    toJSON (): { count: number, min: number, max: number, mean: number, exceeds: number, stddev: number, percentiles: Record<string, number> }
+  }
+
+  export class RecordableHistogram extends Histogram {
+    record (value: number | bigint): void
+    recordDelta (): void
+    add (other: RecordableHistogram): void
+  }
+
+  export class IntervalHistogram extends Histogram {
+    constructor (resolution: number)
+    enable (): boolean
+    disable (): boolean
+  }
+
+  export function createHistogram (options?: { lowest?: number | bigint, highest?: number | bigint, figures?: number }): RecordableHistogram
+  export function monitorEventLoopDelay (options?: { resolution?: number }): IntervalHistogram
+  export function timerify<F extends (...args: any[]) => any> (fn: F, options?: { histogram?: RecordableHistogram }): F
+
+  export const performance: Performance & {
+    timerify: typeof timerify
+    /** Throws `ERR_METHOD_NOT_IMPLEMENTED`: a page cannot see its idle time. */
+    eventLoopUtilization (): never
+  }
+  export const PerformanceEntry: typeof globalThis.PerformanceEntry
+  export const PerformanceMark: typeof globalThis.PerformanceMark
+  export const PerformanceMeasure: typeof globalThis.PerformanceMeasure
+  export const PerformanceObserver: typeof globalThis.PerformanceObserver
+  export const PerformanceObserverEntryList: typeof globalThis.PerformanceObserverEntryList
+  export const PerformanceResourceTiming: typeof globalThis.PerformanceResourceTiming
+  export const constants: Readonly<Record<string, number>>
+
+  const perfHooks: {
+    Histogram: typeof Histogram
+    IntervalHistogram: typeof IntervalHistogram
+    PerformanceEntry: typeof PerformanceEntry
+    PerformanceMark: typeof PerformanceMark
+    PerformanceMeasure: typeof PerformanceMeasure
+    PerformanceObserver: typeof PerformanceObserver
+    PerformanceObserverEntryList: typeof PerformanceObserverEntryList
+    PerformanceResourceTiming: typeof PerformanceResourceTiming
+    RecordableHistogram: typeof RecordableHistogram
+    constants: typeof constants
+    createHistogram: typeof createHistogram
+    monitorEventLoopDelay: typeof monitorEventLoopDelay
+    performance: typeof performance
+  }
+  export default perfHooks
+}
+
 declare module 'oro:protocol-handlers' {
   /**
    * `oro:protocol-handlers` — URLs of the app's own schemes (`web+demo://host/path?q`), served by
@@ -1252,6 +1500,137 @@ declare module 'oro:stream' {
     promises: typeof promises
   }
   export default stream
+}
+
+declare module 'oro:timers' {
+  /**
+   * `oro:timers` (also `node:timers`) — Node's timers with `Timeout`/`Immediate` objects and
+   * Node's order of immediates, timers and microtasks.
+   * @module oro:timers
+   * @alias node:timers
+   */
+
+  import * as promises from 'oro:timers/promises'
+
+  export class Timeout {
+    _idleTimeout: number
+    _onTimeout: (...args: any[]) => void
+    _timerArgs: any[]
+    _repeat: number | null
+    _destroyed: boolean
+    refresh (): this
+    ref (): this
+    unref (): this
+    hasRef (): boolean
+    close (): this
+    [Symbol.toPrimitive] (): number
+  }
+
+  export class Immediate {
+    _onImmediate: (...args: any[]) => void
+    _argv: any[]
+    _destroyed: boolean
+    ref (): this
+    unref (): this
+    hasRef (): boolean
+  }
+
+  export function setTimeout<A extends any[]> (callback: (...args: A) => void, delay?: number, ...args: A): Timeout
+  export function setInterval<A extends any[]> (callback: (...args: A) => void, delay?: number, ...args: A): Timeout
+  export function setImmediate<A extends any[]> (callback: (...args: A) => void, ...args: A): Immediate
+  export function clearTimeout (timer: Timeout | number | string | null | undefined): void
+  export const clearInterval: typeof clearTimeout
+  export function clearImmediate (immediate: Immediate | null | undefined): void
+  export { promises }
+
+  const timers: {
+    Immediate: typeof Immediate
+    Timeout: typeof Timeout
+    clearImmediate: typeof clearImmediate
+    clearInterval: typeof clearInterval
+    clearTimeout: typeof clearTimeout
+    promises: typeof promises
+    setImmediate: typeof setImmediate
+    setInterval: typeof setInterval
+    setTimeout: typeof setTimeout
+  }
+  export default timers
+}
+
+declare module 'oro:timers/promises' {
+  /**
+   * `oro:timers/promises` (also `node:timers/promises`) — Node's promise timers; aborting rejects
+   * with an `AbortError` (`ABORT_ERR`, `cause` the signal's reason).
+   * @module oro:timers/promises
+   * @alias node:timers/promises
+   */
+
+  export interface TimerOptions {
+    signal?: AbortSignal
+    ref?: boolean
+  }
+
+  export function setTimeout<T = void> (delay?: number, value?: T, options?: TimerOptions): Promise<T>
+  export function setImmediate<T = void> (value?: T, options?: TimerOptions): Promise<T>
+  export function setInterval<T = void> (delay?: number, value?: T, options?: TimerOptions): AsyncGenerator<T, void, unknown>
+
+  export const scheduler: {
+    yield (): Promise<void>
+    wait (delay: number, options?: { signal?: AbortSignal }): Promise<void>
+  }
+
+  const timersPromises: {
+    scheduler: typeof scheduler
+    setImmediate: typeof setImmediate
+    setInterval: typeof setInterval
+    setTimeout: typeof setTimeout
+  }
+  export default timersPromises
+}
+
+declare module 'oro:vm' {
+  /**
+   * `oro:vm` (also `node:vm`) — Node's `vm` where a page can honour it: contexts are fresh realms
+   * (hidden same-origin iframes); needs a CSP that allows `eval`.
+   * @module oro:vm
+   * @alias node:vm
+   */
+
+  export interface RunOptions {
+    filename?: string
+    /** Refused (`NotSupportedError`): a page cannot interrupt a running script. */
+    timeout?: number
+    breakOnSigint?: boolean
+    displayErrors?: boolean
+  }
+
+  export class Script {
+    constructor (code: string, options?: string | { filename?: string })
+    runInThisContext (options?: RunOptions): any
+    runInContext (contextObject: object, options?: RunOptions): any
+    runInNewContext (contextObject?: object, options?: RunOptions): any
+    createCachedData (): never
+  }
+
+  export function createContext<T extends object = {}> (contextObject?: T, options?: object): T
+  export function isContext (object: object): boolean
+  export function runInThisContext (code: string, options?: string | RunOptions): any
+  export function runInContext (code: string, contextObject: object, options?: string | RunOptions): any
+  export function runInNewContext (code: string, contextObject?: object, options?: string | RunOptions): any
+  export function compileFunction (code: string, params?: string[], options?: { parsingContext?: object, contextExtensions?: object[] }): Function
+  export function measureMemory (): never
+
+  const vm: {
+    Script: typeof Script
+    compileFunction: typeof compileFunction
+    createContext: typeof createContext
+    isContext: typeof isContext
+    measureMemory: typeof measureMemory
+    runInContext: typeof runInContext
+    runInNewContext: typeof runInNewContext
+    runInThisContext: typeof runInThisContext
+  }
+  export default vm
 }
 
 declare module 'oro:window' {

@@ -2,9 +2,19 @@
 // Add next to index.d.ts when the project does not use @types/node.
 /// <reference path="./index.d.ts" />
 
+declare module 'node:async_hooks' {
+  export * from 'oro:async_hooks'
+  export { default } from 'oro:async_hooks'
+}
+
 declare module 'node:buffer' {
   export * from 'oro:buffer'
   export { default } from 'oro:buffer'
+}
+
+declare module 'node:constants' {
+  export * from 'oro:constants'
+  export { default } from 'oro:constants'
 }
 
 declare module 'node:events' {
@@ -22,9 +32,29 @@ declare module 'node:path' {
   export { default } from 'oro:path'
 }
 
+declare module 'node:perf_hooks' {
+  export * from 'oro:perf_hooks'
+  export { default } from 'oro:perf_hooks'
+}
+
 declare module 'node:stream' {
   export * from 'oro:stream'
   export { default } from 'oro:stream'
+}
+
+declare module 'node:timers' {
+  export * from 'oro:timers'
+  export { default } from 'oro:timers'
+}
+
+declare module 'node:timers/promises' {
+  export * from 'oro:timers/promises'
+  export { default } from 'oro:timers/promises'
+}
+
+declare module 'node:vm' {
+  export * from 'oro:vm'
+  export { default } from 'oro:vm'
 }
 
 declare module 'node:dgram' {

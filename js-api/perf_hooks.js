@@ -23,7 +23,10 @@ function outOfRange (name, range, value) {
   return withCode(new RangeError(`The value of "${name}" is out of range. It must be ${range}. Received ${String(value)}`), 'ERR_OUT_OF_RANGE')
 }
 
-/** @param {number} value */
+/**
+ * @param {number} value
+ * @returns {number}
+ */
 function bitLength (value) {
   return value < 2 ** 32 ? 32 - Math.clz32(value) : 32 + bitLength(Math.floor(value / 2 ** 32))
 }

@@ -84,8 +84,8 @@ export function createContext (contextObject = /** @type {T} */ ({}), options) {
   frame.setAttribute('aria-hidden', 'true')
   frame.dataset.oroVmContext = ''
   document.documentElement.appendChild(frame)
-  const global = /** @type {any} */ (frame.contentWindow)
-  realms.set(contextObject, { global, baseline: new Set(Object.getOwnPropertyNames(global)) })
+  const realmGlobal = /** @type {any} */ (frame.contentWindow)
+  realms.set(contextObject, { global: realmGlobal, baseline: new Set(Object.getOwnPropertyNames(realmGlobal)) })
   cleanup?.register(contextObject, frame)
   return contextObject
 }
@@ -114,15 +114,15 @@ function evaluateIn (code, contextObject, options) {
     throw invalidArgType('contextifiedObject', 'an vm.Context', contextObject)
   }
   const { filename } = runOptions(options)
-  const { global, baseline } = realm
+  const { global: realmGlobal, baseline } = realm
   const source = /** @type {Record<string, any>} */ (contextObject)
-  for (const key of Object.keys(source)) global[key] = source[key]
+  for (const key of Object.keys(source)) realmGlobal[key] = source[key]
   try {
-    return global.eval(withSourceURL(code, filename))
+    return realmGlobal.eval(withSourceURL(code, filename))
   } finally {
-    for (const key of Object.getOwnPropertyNames(global)) {
+    for (const key of Object.getOwnPropertyNames(realmGlobal)) {
       if (!baseline.has(key) || Object.prototype.hasOwnProperty.call(source, key)) {
-        if (source[key] !== global[key]) source[key] = global[key]
+        if (source[key] !== realmGlobal[key]) source[key] = realmGlobal[key]
       }
     }
   }
