@@ -42,6 +42,12 @@ const os = osModule.default
 # before a timer queued there, due timers run before the immediates they queue, a cleared
 # timer (by its number) never runs.
 ORDER = """
+// Outside this module's timers (after the page's or Node's own timer): the immediate first.
+const outside = await new Promise((resolve) => globalThis.setTimeout(() => {
+  const seen = []
+  timers.setTimeout(() => { seen.push('timeout'); resolve(seen) }, 0)
+  timers.setImmediate(() => seen.push('immediate'))
+}, 1))
 return await new Promise((resolve) => {
   const order = []
   timers.setTimeout(() => {
@@ -66,7 +72,7 @@ return await new Promise((resolve) => {
     ticks += step
     if (ticks === 3) {
       timers.clearInterval(this)
-      timers.setTimeout(() => resolve([...order, `interval ticks ${ticks}`]), 2)
+      timers.setTimeout(() => resolve([...outside, ...order, `interval ticks ${ticks}`]), 2)
     }
   }, 1, 1)
 })
@@ -265,7 +271,8 @@ def test_every_glue_module_imports_under_its_names(page: Page) -> None:
 def test_timers_run_callbacks_in_nodes_order(page: Page, tmp_path: Path) -> None:
     expected = in_node(ORDER, tmp_path)
     assert in_page(page, ORDER) == expected
-    assert expected[4:8] == [
+    assert expected[:2] == ["immediate", "timeout"]
+    assert expected[6:10] == [
         "first timer",
         "microtask in timer",
         "promise in timer",
