@@ -16,7 +16,7 @@
  * @module oro:timers
  */
 
-import { AsyncLocalStorage } from './async_hooks.js'
+import { AsyncResource } from './async_hooks.js'
 import { invalidArgType } from './errors.js'
 import * as promises from './timers/promises.js'
 
@@ -162,7 +162,7 @@ export class Timeout {
   #woken = false
   #refed = true
   #cleared = false
-  #run
+  #resource
 
   /**
    * @param {(...args: any[]) => void} callback
@@ -179,7 +179,8 @@ export class Timeout {
     this._destroyed = false
     this._due = 0
     this._sequence = 0
-    this.#run = AsyncLocalStorage.snapshot()
+    // Node's timer is an async resource: its callback runs with the stores current at creation.
+    this.#resource = new AsyncResource('Timeout')
     this.#arm()
   }
 
@@ -222,7 +223,7 @@ export class Timeout {
     }
     try {
       // Node calls a timer's callback with the timer as `this`.
-      this.#run(() => this._onTimeout.apply(this, this._timerArgs))
+      this.#resource.runInAsyncScope(this._onTimeout, this, ...this._timerArgs)
     } finally {
       if (repeat && !this.#cleared && active.has(this)) this.#arm()
     }
@@ -281,7 +282,7 @@ export class Timeout {
 /** Node's `Immediate`: what `setImmediate` returns. */
 export class Immediate {
   #refed = true
-  #run
+  #resource
 
   /**
    * @param {(...args: any[]) => void} callback
@@ -291,7 +292,7 @@ export class Immediate {
     this._onImmediate = callback
     this._argv = args
     this._destroyed = false
-    this.#run = AsyncLocalStorage.snapshot()
+    this.#resource = new AsyncResource('Immediate')
     immediates.push(this)
     wake('check')
   }
@@ -299,7 +300,7 @@ export class Immediate {
   _run () {
     if (this._destroyed) return
     this._destroyed = true
-    this.#run(() => this._onImmediate.apply(this, this._argv))
+    this.#resource.runInAsyncScope(this._onImmediate, this, ...this._argv)
   }
 
   ref () {

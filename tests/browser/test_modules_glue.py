@@ -133,8 +133,11 @@ await new Promise((resolve) => {
                 resource.runInAsyncScope((x) => `${storage.getStore()} ${x}`, null, 'arg'),
                 resourceBound(), storage.getStore())
     })
+    const creator = asyncHooks.executionAsyncId()
     timers.setTimeout(() => {
       seen.push(`timeout ${storage.getStore()}`)
+      // A timer is a resource of its own, triggered by the code that made it.
+      seen.push(asyncHooks.executionAsyncId() !== creator, asyncHooks.triggerAsyncId() === creator)
       timers.setImmediate(() => {
         seen.push(`immediate ${storage.getStore()}`)
         resolve()
