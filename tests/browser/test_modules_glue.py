@@ -318,7 +318,16 @@ def test_vm_contexts_behave_as_in_node(page: Page, tmp_path: Path) -> None:
 
 def test_constants_have_nodes_names_and_numbers(page: Page, tmp_path: Path) -> None:
     node = in_node(CONSTANTS, tmp_path)
-    constants = in_page(page, "return constants")
+    answer = in_page(
+        page,
+        "return { constants, exports: Object.keys(constantsModule),"
+        " sameValues: Object.keys(constants).every((name) => name in constantsModule"
+        " ? constantsModule[name] === constants[name] : true) }",
+    )
+    constants = answer["constants"]
+    # Every name of Node's module links as a named import, with the default object's value.
+    assert set(node["constants"]) <= set(answer["exports"])
+    assert answer["sameValues"] is True
     node_constants = node["constants"]
     for group in ("errno", "priority", "dlopen"):
         for name, number in node[group].items():
