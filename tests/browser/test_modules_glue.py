@@ -339,3 +339,23 @@ def test_constants_have_nodes_names_and_numbers(page: Page, tmp_path: Path) -> N
     # fs constants join in when the page has oro:fs (the oro-fs plugin is loaded here).
     for name in ("O_RDONLY", "O_CREAT", "S_IFMT", "F_OK", "COPYFILE_EXCL"):
         assert constants[name] == node_constants[name], name
+
+
+def test_vm_throws_evalerror_under_a_csp_without_unsafe_eval(chromium_browser: Browser) -> None:
+    config = {"webview.csp": "default-src 'self'"}
+    with (
+        served_app([], config=config) as served,
+        app_page(chromium_browser, served) as page,
+    ):
+        errors = page.evaluate(
+            """async () => {
+                const vm = await import('node:vm')
+                const names = []
+                for (const run of [() => vm.runInThisContext('1 + 1'),
+                                   () => vm.runInNewContext('1 + 1', {})]) {
+                    try { names.push(run()) } catch (e) { names.push(e.name) }
+                }
+                return names
+            }"""
+        )
+    assert errors == ["EvalError", "EvalError"]
