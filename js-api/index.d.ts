@@ -153,6 +153,66 @@ declare module 'oro:assert/strict' {
   export default strict
 }
 
+declare module 'oro:async_hooks' {
+  /**
+   * `oro:async_hooks` (also `node:async_hooks`) — Node's `AsyncLocalStorage` and `AsyncResource`;
+   * stores follow oro:timers callbacks and bound functions, not `await`. Hooks never fire.
+   * @module oro:async_hooks
+   * @alias node:async_hooks
+   */
+
+  export class AsyncLocalStorage<T> {
+    static bind<F extends (...args: any[]) => any> (fn: F): F
+    static snapshot (): <R, A extends any[]>(fn: (...args: A) => R, ...args: A) => R
+    getStore (): T | undefined
+    run<R> (store: T, callback: (...args: any[]) => R, ...args: any[]): R
+    exit<R> (callback: (...args: any[]) => R, ...args: any[]): R
+    enterWith (store: T): void
+    disable (): void
+  }
+
+  export class AsyncResource {
+    constructor (type: string, options?: number | { triggerAsyncId?: number, requireManualDestroy?: boolean })
+    static bind<F extends (...args: any[]) => any> (fn: F, type?: string, thisArg?: unknown): F
+    runInAsyncScope<R> (fn: (...args: any[]) => R, thisArg?: unknown, ...args: any[]): R
+    bind<F extends (...args: any[]) => any> (fn: F, thisArg?: unknown): F
+    emitDestroy (): this
+    asyncId (): number
+    triggerAsyncId (): number
+  }
+
+  export interface HookCallbacks {
+    init?: (asyncId: number, type: string, triggerAsyncId: number, resource: object) => void
+    before?: (asyncId: number) => void
+    after?: (asyncId: number) => void
+    destroy?: (asyncId: number) => void
+    promiseResolve?: (asyncId: number) => void
+  }
+
+  export interface AsyncHook {
+    enable (): AsyncHook
+    disable (): AsyncHook
+  }
+
+  export function executionAsyncId (): number
+  export function triggerAsyncId (): number
+  export function executionAsyncResource (): object
+  /** Checks the callbacks as Node does; the hooks never fire in a page. */
+  export function createHook (callbacks: HookCallbacks): AsyncHook
+  export const asyncWrapProviders: Readonly<Record<string, number>>
+
+  const asyncHooks: {
+    AsyncLocalStorage: typeof AsyncLocalStorage
+    AsyncResource: typeof AsyncResource
+    asyncWrapProviders: typeof asyncWrapProviders
+    createHook: typeof createHook
+    executionAsyncId: typeof executionAsyncId
+    executionAsyncResource: typeof executionAsyncResource
+    triggerAsyncId: typeof triggerAsyncId
+  }
+  export default asyncHooks
+}
+
 declare module 'oro:bootstrap' {
   /**
    * `oro:bootstrap` — maps `ipc://` URLs onto the bridge, re-dispatches host events on
@@ -433,6 +493,256 @@ declare module 'oro:console' {
   export default pageConsole
 }
 
+declare module 'oro:constants' {
+  /**
+   * `oro:constants` (also `node:constants`) — Node's deprecated flat `constants`: dlopen, errno,
+   * priority, signals, and fs/crypto constants where the page has those modules.
+   * @module oro:constants
+   * @alias node:constants
+   */
+
+  /** Node's names; `undefined` at run time where the page has no such constant. */
+  export const RTLD_LAZY: number
+  export const RTLD_NOW: number
+  export const RTLD_GLOBAL: number
+  export const RTLD_LOCAL: number
+  export const RTLD_DEEPBIND: number
+  export const E2BIG: number
+  export const EACCES: number
+  export const EADDRINUSE: number
+  export const EADDRNOTAVAIL: number
+  export const EAFNOSUPPORT: number
+  export const EAGAIN: number
+  export const EALREADY: number
+  export const EBADF: number
+  export const EBADMSG: number
+  export const EBUSY: number
+  export const ECANCELED: number
+  export const ECHILD: number
+  export const ECONNABORTED: number
+  export const ECONNREFUSED: number
+  export const ECONNRESET: number
+  export const EDEADLK: number
+  export const EDESTADDRREQ: number
+  export const EDOM: number
+  export const EDQUOT: number
+  export const EEXIST: number
+  export const EFAULT: number
+  export const EFBIG: number
+  export const EHOSTUNREACH: number
+  export const EIDRM: number
+  export const EILSEQ: number
+  export const EINPROGRESS: number
+  export const EINTR: number
+  export const EINVAL: number
+  export const EIO: number
+  export const EISCONN: number
+  export const EISDIR: number
+  export const ELOOP: number
+  export const EMFILE: number
+  export const EMLINK: number
+  export const EMSGSIZE: number
+  export const EMULTIHOP: number
+  export const ENAMETOOLONG: number
+  export const ENETDOWN: number
+  export const ENETRESET: number
+  export const ENETUNREACH: number
+  export const ENFILE: number
+  export const ENOBUFS: number
+  export const ENODATA: number
+  export const ENODEV: number
+  export const ENOENT: number
+  export const ENOEXEC: number
+  export const ENOLCK: number
+  export const ENOLINK: number
+  export const ENOMEM: number
+  export const ENOMSG: number
+  export const ENOPROTOOPT: number
+  export const ENOSPC: number
+  export const ENOSR: number
+  export const ENOSTR: number
+  export const ENOSYS: number
+  export const ENOTCONN: number
+  export const ENOTDIR: number
+  export const ENOTEMPTY: number
+  export const ENOTSOCK: number
+  export const ENOTSUP: number
+  export const ENOTTY: number
+  export const ENXIO: number
+  export const EOPNOTSUPP: number
+  export const EOVERFLOW: number
+  export const EPERM: number
+  export const EPIPE: number
+  export const EPROTO: number
+  export const EPROTONOSUPPORT: number
+  export const EPROTOTYPE: number
+  export const ERANGE: number
+  export const EROFS: number
+  export const ESPIPE: number
+  export const ESRCH: number
+  export const ESTALE: number
+  export const ETIME: number
+  export const ETIMEDOUT: number
+  export const ETXTBSY: number
+  export const EWOULDBLOCK: number
+  export const EXDEV: number
+  export const PRIORITY_LOW: number
+  export const PRIORITY_BELOW_NORMAL: number
+  export const PRIORITY_NORMAL: number
+  export const PRIORITY_ABOVE_NORMAL: number
+  export const PRIORITY_HIGH: number
+  export const PRIORITY_HIGHEST: number
+  export const SIGHUP: number
+  export const SIGINT: number
+  export const SIGQUIT: number
+  export const SIGILL: number
+  export const SIGTRAP: number
+  export const SIGABRT: number
+  export const SIGIOT: number
+  export const SIGBUS: number
+  export const SIGFPE: number
+  export const SIGKILL: number
+  export const SIGUSR1: number
+  export const SIGSEGV: number
+  export const SIGUSR2: number
+  export const SIGPIPE: number
+  export const SIGALRM: number
+  export const SIGTERM: number
+  export const SIGCHLD: number
+  export const SIGSTKFLT: number
+  export const SIGCONT: number
+  export const SIGSTOP: number
+  export const SIGTSTP: number
+  export const SIGTTIN: number
+  export const SIGTTOU: number
+  export const SIGURG: number
+  export const SIGXCPU: number
+  export const SIGXFSZ: number
+  export const SIGVTALRM: number
+  export const SIGPROF: number
+  export const SIGWINCH: number
+  export const SIGIO: number
+  export const SIGPOLL: number
+  export const SIGPWR: number
+  export const SIGSYS: number
+  export const UV_FS_SYMLINK_DIR: number
+  export const UV_FS_SYMLINK_JUNCTION: number
+  export const O_RDONLY: number
+  export const O_WRONLY: number
+  export const O_RDWR: number
+  export const UV_DIRENT_UNKNOWN: number
+  export const UV_DIRENT_FILE: number
+  export const UV_DIRENT_DIR: number
+  export const UV_DIRENT_LINK: number
+  export const UV_DIRENT_FIFO: number
+  export const UV_DIRENT_SOCKET: number
+  export const UV_DIRENT_CHAR: number
+  export const UV_DIRENT_BLOCK: number
+  export const EXTENSIONLESS_FORMAT_JAVASCRIPT: number
+  export const EXTENSIONLESS_FORMAT_WASM: number
+  export const S_IFMT: number
+  export const S_IFREG: number
+  export const S_IFDIR: number
+  export const S_IFCHR: number
+  export const S_IFBLK: number
+  export const S_IFIFO: number
+  export const S_IFLNK: number
+  export const S_IFSOCK: number
+  export const O_CREAT: number
+  export const O_EXCL: number
+  export const UV_FS_O_FILEMAP: number
+  export const O_NOCTTY: number
+  export const O_TRUNC: number
+  export const O_APPEND: number
+  export const O_DIRECTORY: number
+  export const O_NOATIME: number
+  export const O_NOFOLLOW: number
+  export const O_SYNC: number
+  export const O_DSYNC: number
+  export const O_DIRECT: number
+  export const O_NONBLOCK: number
+  export const S_IRWXU: number
+  export const S_IRUSR: number
+  export const S_IWUSR: number
+  export const S_IXUSR: number
+  export const S_IRWXG: number
+  export const S_IRGRP: number
+  export const S_IWGRP: number
+  export const S_IXGRP: number
+  export const S_IRWXO: number
+  export const S_IROTH: number
+  export const S_IWOTH: number
+  export const S_IXOTH: number
+  export const F_OK: number
+  export const R_OK: number
+  export const W_OK: number
+  export const X_OK: number
+  export const UV_FS_COPYFILE_EXCL: number
+  export const COPYFILE_EXCL: number
+  export const UV_FS_COPYFILE_FICLONE: number
+  export const COPYFILE_FICLONE: number
+  export const UV_FS_COPYFILE_FICLONE_FORCE: number
+  export const COPYFILE_FICLONE_FORCE: number
+  export const OPENSSL_VERSION_NUMBER: number
+  export const SSL_OP_ALL: number
+  export const SSL_OP_ALLOW_NO_DHE_KEX: number
+  export const SSL_OP_ALLOW_UNSAFE_LEGACY_RENEGOTIATION: number
+  export const SSL_OP_CIPHER_SERVER_PREFERENCE: number
+  export const SSL_OP_CISCO_ANYCONNECT: number
+  export const SSL_OP_COOKIE_EXCHANGE: number
+  export const SSL_OP_CRYPTOPRO_TLSEXT_BUG: number
+  export const SSL_OP_DONT_INSERT_EMPTY_FRAGMENTS: number
+  export const SSL_OP_LEGACY_SERVER_CONNECT: number
+  export const SSL_OP_NO_COMPRESSION: number
+  export const SSL_OP_NO_ENCRYPT_THEN_MAC: number
+  export const SSL_OP_NO_QUERY_MTU: number
+  export const SSL_OP_NO_RENEGOTIATION: number
+  export const SSL_OP_NO_SESSION_RESUMPTION_ON_RENEGOTIATION: number
+  export const SSL_OP_NO_SSLv2: number
+  export const SSL_OP_NO_SSLv3: number
+  export const SSL_OP_NO_TICKET: number
+  export const SSL_OP_NO_TLSv1: number
+  export const SSL_OP_NO_TLSv1_1: number
+  export const SSL_OP_NO_TLSv1_2: number
+  export const SSL_OP_NO_TLSv1_3: number
+  export const SSL_OP_PRIORITIZE_CHACHA: number
+  export const SSL_OP_TLS_ROLLBACK_BUG: number
+  export const ENGINE_METHOD_RSA: number
+  export const ENGINE_METHOD_DSA: number
+  export const ENGINE_METHOD_DH: number
+  export const ENGINE_METHOD_RAND: number
+  export const ENGINE_METHOD_EC: number
+  export const ENGINE_METHOD_CIPHERS: number
+  export const ENGINE_METHOD_DIGESTS: number
+  export const ENGINE_METHOD_PKEY_METHS: number
+  export const ENGINE_METHOD_PKEY_ASN1_METHS: number
+  export const ENGINE_METHOD_ALL: number
+  export const ENGINE_METHOD_NONE: number
+  export const DH_CHECK_P_NOT_SAFE_PRIME: number
+  export const DH_CHECK_P_NOT_PRIME: number
+  export const DH_UNABLE_TO_CHECK_GENERATOR: number
+  export const DH_NOT_SUITABLE_GENERATOR: number
+  export const RSA_PKCS1_PADDING: number
+  export const RSA_NO_PADDING: number
+  export const RSA_PKCS1_OAEP_PADDING: number
+  export const RSA_X931_PADDING: number
+  export const RSA_PKCS1_PSS_PADDING: number
+  export const RSA_PSS_SALTLEN_DIGEST: number
+  export const RSA_PSS_SALTLEN_MAX_SIGN: number
+  export const RSA_PSS_SALTLEN_AUTO: number
+  export const defaultCoreCipherList: string
+  export const TLS1_VERSION: number
+  export const TLS1_1_VERSION: number
+  export const TLS1_2_VERSION: number
+  export const TLS1_3_VERSION: number
+  export const POINT_CONVERSION_COMPRESSED: number
+  export const POINT_CONVERSION_UNCOMPRESSED: number
+  export const POINT_CONVERSION_HYBRID: number
+
+  const constants: Readonly<Record<string, unknown>>
+  export default constants
+}
+
 declare module 'oro:crypto' {
   /**
    * `oro:crypto` (also `node:crypto`) — Web Crypto, random values and Node's hashes/HMAC (`@noble/hashes`).
@@ -535,6 +845,108 @@ declare module 'oro:diagnostics' {
     sse: typeof sse
   }
   export default diagnostics
+}
+
+declare module 'oro:errno' {
+  /**
+   * `oro:errno` — the host platform's error numbers by name, `getCode` and `getMessage`, as the
+   * Oro Runtime's `errno` module gives them.
+   * @module oro:errno
+   */
+
+  /** Error numbers by name for this platform. */
+  export const constants: Readonly<Record<string, number>>
+  /** `2` or `-2` → `'ENOENT'`; `''` when unknown. */
+  export function getCode (code: number): string
+  /** strerror's message for an error number; `''` when unknown. */
+  export function getMessage (code: number): string
+
+  export const EPERM: number
+  export const ENOENT: number
+  export const ESRCH: number
+  export const EINTR: number
+  export const EIO: number
+  export const ENXIO: number
+  export const E2BIG: number
+  export const ENOEXEC: number
+  export const EBADF: number
+  export const ECHILD: number
+  export const EAGAIN: number
+  export const EWOULDBLOCK: number
+  export const ENOMEM: number
+  export const EACCES: number
+  export const EFAULT: number
+  export const EBUSY: number
+  export const EEXIST: number
+  export const EXDEV: number
+  export const ENODEV: number
+  export const ENOTDIR: number
+  export const EISDIR: number
+  export const EINVAL: number
+  export const ENFILE: number
+  export const EMFILE: number
+  export const ENOTTY: number
+  export const ETXTBSY: number
+  export const EFBIG: number
+  export const ENOSPC: number
+  export const ESPIPE: number
+  export const EROFS: number
+  export const EMLINK: number
+  export const EPIPE: number
+  export const EDOM: number
+  export const ERANGE: number
+  export const EDEADLK: number
+  export const ENAMETOOLONG: number
+  export const ENOLCK: number
+  export const ENOSYS: number
+  export const ENOTEMPTY: number
+  export const ELOOP: number
+  export const ENOMSG: number
+  export const EIDRM: number
+  export const ENOSTR: number
+  export const ENODATA: number
+  export const ETIME: number
+  export const ENOSR: number
+  export const ENOLINK: number
+  export const EPROTO: number
+  export const EMULTIHOP: number
+  export const EBADMSG: number
+  export const EOVERFLOW: number
+  export const EILSEQ: number
+  export const ENOTSOCK: number
+  export const EDESTADDRREQ: number
+  export const EMSGSIZE: number
+  export const EPROTOTYPE: number
+  export const ENOPROTOOPT: number
+  export const EPROTONOSUPPORT: number
+  export const ENOTSUP: number
+  export const EOPNOTSUPP: number
+  export const EAFNOSUPPORT: number
+  export const EADDRINUSE: number
+  export const EADDRNOTAVAIL: number
+  export const ENETDOWN: number
+  export const ENETUNREACH: number
+  export const ENETRESET: number
+  export const ECONNABORTED: number
+  export const ECONNRESET: number
+  export const ENOBUFS: number
+  export const EISCONN: number
+  export const ENOTCONN: number
+  export const ETIMEDOUT: number
+  export const ECONNREFUSED: number
+  export const EHOSTUNREACH: number
+  export const EALREADY: number
+  export const EINPROGRESS: number
+  export const ESTALE: number
+  export const EDQUOT: number
+  export const ECANCELED: number
+
+  const errno: {
+    constants: typeof constants
+    getCode: typeof getCode
+    getMessage: typeof getMessage
+  }
+  export default errno
 }
 
 declare module 'oro:errors' {
@@ -1532,6 +1944,80 @@ declare module 'oro:path/win32' {
   export default win32
 }
 
+declare module 'oro:perf_hooks' {
+  /**
+   * `oro:perf_hooks` (also `node:perf_hooks`) — the page's `performance` with Node's `timerify`,
+   * and Node's histograms (`createHistogram`, `monitorEventLoopDelay`).
+   * @module oro:perf_hooks
+   * @alias node:perf_hooks
+   */
+
+  export class Histogram {
+    readonly count: number
+    readonly countBigInt: bigint
+    readonly min: number
+    readonly minBigInt: bigint
+    readonly max: number
+    readonly maxBigInt: bigint
+    readonly exceeds: number
+    readonly exceedsBigInt: bigint
+    readonly mean: number
+    readonly stddev: number
+    readonly percentiles: Map<number, number>
+    readonly percentilesBigInt: Map<number, bigint>
+    percentile (percentile: number): number
+    percentileBigInt (percentile: number): bigint
+    reset (): void
+    toJSON (): { count: number, min: number, max: number, mean: number, exceeds: number, stddev: number, percentiles: Record<string, number> }
+  }
+
+  export class RecordableHistogram extends Histogram {
+    record (value: number | bigint): void
+    recordDelta (): void
+    add (other: RecordableHistogram): void
+  }
+
+  export class IntervalHistogram extends Histogram {
+    constructor (resolution: number)
+    enable (): boolean
+    disable (): boolean
+  }
+
+  export function createHistogram (options?: { lowest?: number | bigint, highest?: number | bigint, figures?: number }): RecordableHistogram
+  export function monitorEventLoopDelay (options?: { resolution?: number }): IntervalHistogram
+  export function timerify<F extends (...args: any[]) => any> (fn: F, options?: { histogram?: RecordableHistogram }): F
+
+  export const performance: Performance & {
+    timerify: typeof timerify
+    /** Throws `ERR_METHOD_NOT_IMPLEMENTED`: a page cannot see its idle time. */
+    eventLoopUtilization (): never
+  }
+  export const PerformanceEntry: typeof globalThis.PerformanceEntry
+  export const PerformanceMark: typeof globalThis.PerformanceMark
+  export const PerformanceMeasure: typeof globalThis.PerformanceMeasure
+  export const PerformanceObserver: typeof globalThis.PerformanceObserver
+  export const PerformanceObserverEntryList: typeof globalThis.PerformanceObserverEntryList
+  export const PerformanceResourceTiming: typeof globalThis.PerformanceResourceTiming
+  export const constants: Readonly<Record<string, number>>
+
+  const perfHooks: {
+    Histogram: typeof Histogram
+    IntervalHistogram: typeof IntervalHistogram
+    PerformanceEntry: typeof PerformanceEntry
+    PerformanceMark: typeof PerformanceMark
+    PerformanceMeasure: typeof PerformanceMeasure
+    PerformanceObserver: typeof PerformanceObserver
+    PerformanceObserverEntryList: typeof PerformanceObserverEntryList
+    PerformanceResourceTiming: typeof PerformanceResourceTiming
+    RecordableHistogram: typeof RecordableHistogram
+    constants: typeof constants
+    createHistogram: typeof createHistogram
+    monitorEventLoopDelay: typeof monitorEventLoopDelay
+    performance: typeof performance
+  }
+  export default perfHooks
+}
+
 declare module 'oro:process' {
   /**
    * `oro:process` (also `node:process`) — Node's `process` for a page: facts handed at load answer
@@ -2150,6 +2636,92 @@ declare module 'oro:test' {
   export default test
 }
 
+declare module 'oro:timers' {
+  /**
+   * `oro:timers` (also `node:timers`) — Node's timers with `Timeout`/`Immediate` objects and
+   * Node's order of immediates, timers and microtasks.
+   * @module oro:timers
+   * @alias node:timers
+   */
+
+  import * as promises from 'oro:timers/promises'
+
+  export class Timeout {
+    _idleTimeout: number
+    _onTimeout: (...args: any[]) => void
+    _timerArgs: any[]
+    _repeat: number | null
+    _destroyed: boolean
+    refresh (): this
+    ref (): this
+    unref (): this
+    hasRef (): boolean
+    close (): this
+    [Symbol.toPrimitive] (): number
+  }
+
+  export class Immediate {
+    _onImmediate: (...args: any[]) => void
+    _argv: any[]
+    _destroyed: boolean
+    ref (): this
+    unref (): this
+    hasRef (): boolean
+  }
+
+  export function setTimeout<A extends any[]> (callback: (...args: A) => void, delay?: number, ...args: A): Timeout
+  export function setInterval<A extends any[]> (callback: (...args: A) => void, delay?: number, ...args: A): Timeout
+  export function setImmediate<A extends any[]> (callback: (...args: A) => void, ...args: A): Immediate
+  export function clearTimeout (timer: Timeout | number | string | null | undefined): void
+  export const clearInterval: typeof clearTimeout
+  export function clearImmediate (immediate: Immediate | null | undefined): void
+  export { promises }
+
+  const timers: {
+    Immediate: typeof Immediate
+    Timeout: typeof Timeout
+    clearImmediate: typeof clearImmediate
+    clearInterval: typeof clearInterval
+    clearTimeout: typeof clearTimeout
+    promises: typeof promises
+    setImmediate: typeof setImmediate
+    setInterval: typeof setInterval
+    setTimeout: typeof setTimeout
+  }
+  export default timers
+}
+
+declare module 'oro:timers/promises' {
+  /**
+   * `oro:timers/promises` (also `node:timers/promises`) — Node's promise timers; aborting rejects
+   * with an `AbortError` (`ABORT_ERR`, `cause` the signal's reason).
+   * @module oro:timers/promises
+   * @alias node:timers/promises
+   */
+
+  export interface TimerOptions {
+    signal?: AbortSignal
+    ref?: boolean
+  }
+
+  export function setTimeout<T = void> (delay?: number, value?: T, options?: TimerOptions): Promise<T>
+  export function setImmediate<T = void> (value?: T, options?: TimerOptions): Promise<T>
+  export function setInterval<T = void> (delay?: number, value?: T, options?: TimerOptions): AsyncGenerator<T, void, unknown>
+
+  export const scheduler: {
+    yield (): Promise<void>
+    wait (delay: number, options?: { signal?: AbortSignal }): Promise<void>
+  }
+
+  const timersPromises: {
+    scheduler: typeof scheduler
+    setImmediate: typeof setImmediate
+    setInterval: typeof setInterval
+    setTimeout: typeof setTimeout
+  }
+  export default timersPromises
+}
+
 declare module 'oro:url' {
   /**
    * `oro:url` (also `node:url`) — Node's `url`: WHATWG URL, the legacy parser (the `url` npm package), file URL helpers.
@@ -2405,6 +2977,51 @@ declare module 'oro:util/types' {
     [name: string]: (value: unknown) => boolean
   }
   export default types
+}
+
+declare module 'oro:vm' {
+  /**
+   * `oro:vm` (also `node:vm`) — Node's `vm` where a page can honour it: contexts are fresh realms
+   * (hidden same-origin iframes); needs a CSP that allows `eval`.
+   * @module oro:vm
+   * @alias node:vm
+   */
+
+  export interface RunOptions {
+    filename?: string
+    /** Refused (`NotSupportedError`): a page cannot interrupt a running script. */
+    timeout?: number
+    breakOnSigint?: boolean
+    displayErrors?: boolean
+  }
+
+  export class Script {
+    constructor (code: string, options?: string | { filename?: string })
+    runInThisContext (options?: RunOptions): any
+    runInContext (contextObject: object, options?: RunOptions): any
+    runInNewContext (contextObject?: object, options?: RunOptions): any
+    createCachedData (): never
+  }
+
+  export function createContext<T extends object = {}> (contextObject?: T, options?: object): T
+  export function isContext (object: object): boolean
+  export function runInThisContext (code: string, options?: string | RunOptions): any
+  export function runInContext (code: string, contextObject: object, options?: string | RunOptions): any
+  export function runInNewContext (code: string, contextObject?: object, options?: string | RunOptions): any
+  export function compileFunction (code: string, params?: string[], options?: { parsingContext?: object, contextExtensions?: object[] }): Function
+  export function measureMemory (): never
+
+  const vm: {
+    Script: typeof Script
+    compileFunction: typeof compileFunction
+    createContext: typeof createContext
+    isContext: typeof isContext
+    measureMemory: typeof measureMemory
+    runInContext: typeof runInContext
+    runInNewContext: typeof runInNewContext
+    runInThisContext: typeof runInThisContext
+  }
+  export default vm
 }
 
 declare module 'oro:window' {

@@ -12,6 +12,11 @@ declare module 'node:assert/strict' {
   export { default } from 'oro:assert/strict'
 }
 
+declare module 'node:async_hooks' {
+  export * from 'oro:async_hooks'
+  export { default } from 'oro:async_hooks'
+}
+
 declare module 'node:buffer' {
   export * from 'oro:buffer'
   export { default } from 'oro:buffer'
@@ -20,6 +25,11 @@ declare module 'node:buffer' {
 declare module 'node:console' {
   export * from 'oro:console'
   export { default } from 'oro:console'
+}
+
+declare module 'node:constants' {
+  export * from 'oro:constants'
+  export { default } from 'oro:constants'
 }
 
 declare module 'node:crypto' {
@@ -55,6 +65,11 @@ declare module 'node:path/posix' {
 declare module 'node:path/win32' {
   export * from 'oro:path/win32'
   export { default } from 'oro:path/win32'
+}
+
+declare module 'node:perf_hooks' {
+  export * from 'oro:perf_hooks'
+  export { default } from 'oro:perf_hooks'
 }
 
 declare module 'node:process' {
@@ -97,6 +112,16 @@ declare module 'node:test' {
   export { default } from 'oro:test'
 }
 
+declare module 'node:timers' {
+  export * from 'oro:timers'
+  export { default } from 'oro:timers'
+}
+
+declare module 'node:timers/promises' {
+  export * from 'oro:timers/promises'
+  export { default } from 'oro:timers/promises'
+}
+
 declare module 'node:url' {
   export * from 'oro:url'
   export { default } from 'oro:url'
@@ -110,6 +135,11 @@ declare module 'node:util' {
 declare module 'node:util/types' {
   export * from 'oro:util/types'
   export { default } from 'oro:util/types'
+}
+
+declare module 'node:vm' {
+  export * from 'oro:vm'
+  export { default } from 'oro:vm'
 }
 
 declare module 'node:dgram' {

@@ -235,16 +235,16 @@ export function ready (scheme) {
   const state = getState()
   const handler = state.handlers.get(String(scheme).toLowerCase())
   if (!handler) return Promise.reject(new NotFoundError(`No protocol handler is registered for '${scheme}'`))
-  let pending = state.registrations.get(handler.scheme)
-  if (!pending) {
-    const container = /** @type {any} */ (globalThis).navigator?.serviceWorker
-    pending = container
-      ? container.register(handler.scriptURL, { scope: handler.scope, type: 'module' }).then(activated)
-      : Promise.reject(new NotFoundError('Service Workers are not available in this page'))
-    state.registrations.set(handler.scheme, /** @type {Promise<ServiceWorkerRegistration>} */ (pending))
-    pending.catch(() => state.registrations.delete(handler.scheme))
-  }
-  return /** @type {Promise<ServiceWorkerRegistration>} */ (pending)
+  const known = state.registrations.get(handler.scheme)
+  if (known) return known
+  const container = /** @type {any} */ (globalThis).navigator?.serviceWorker
+  /** @type {Promise<ServiceWorkerRegistration>} */
+  const pending = container
+    ? container.register(handler.scriptURL, { scope: handler.scope, type: 'module' }).then(activated)
+    : Promise.reject(new NotFoundError('Service Workers are not available in this page'))
+  state.registrations.set(handler.scheme, pending)
+  pending.catch(() => state.registrations.delete(handler.scheme))
+  return pending
 }
 
 /**

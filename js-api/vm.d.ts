@@ -1,0 +1,42 @@
+/**
+ * `oro:vm` (also `node:vm`) — Node's `vm` where a page can honour it: contexts are fresh realms
+ * (hidden same-origin iframes); needs a CSP that allows `eval`.
+ * @module oro:vm
+ * @alias node:vm
+ */
+
+export interface RunOptions {
+  filename?: string
+  /** Refused (`NotSupportedError`): a page cannot interrupt a running script. */
+  timeout?: number
+  breakOnSigint?: boolean
+  displayErrors?: boolean
+}
+
+export class Script {
+  constructor (code: string, options?: string | { filename?: string })
+  runInThisContext (options?: RunOptions): any
+  runInContext (contextObject: object, options?: RunOptions): any
+  runInNewContext (contextObject?: object, options?: RunOptions): any
+  createCachedData (): never
+}
+
+export function createContext<T extends object = {}> (contextObject?: T, options?: object): T
+export function isContext (object: object): boolean
+export function runInThisContext (code: string, options?: string | RunOptions): any
+export function runInContext (code: string, contextObject: object, options?: string | RunOptions): any
+export function runInNewContext (code: string, contextObject?: object, options?: string | RunOptions): any
+export function compileFunction (code: string, params?: string[], options?: { parsingContext?: object, contextExtensions?: object[] }): Function
+export function measureMemory (): never
+
+declare const vm: {
+  Script: typeof Script
+  compileFunction: typeof compileFunction
+  createContext: typeof createContext
+  isContext: typeof isContext
+  measureMemory: typeof measureMemory
+  runInContext: typeof runInContext
+  runInNewContext: typeof runInNewContext
+  runInThisContext: typeof runInThisContext
+}
+export default vm
