@@ -126,6 +126,10 @@ def _page_facts(host: Host) -> dict[str, Any]:
         "cpus": _system.cpus(),
         "paths": _paths(host),
         "constants": _system.constants(),
+        # oro:errno's getMessage(), as the C library words them here.
+        "errnoMessages": {
+            name: os.strerror(number) for name, number in _system.constants()["errno"].items()
+        },
         "endianness": "LE" if sys.byteorder == "little" else "BE",
     }
 

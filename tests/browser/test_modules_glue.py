@@ -9,6 +9,8 @@ the same.
 
 from __future__ import annotations
 
+import errno
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -261,13 +263,15 @@ def test_every_glue_module_imports_under_its_names(page: Page) -> None:
             const errno = await import('oro:errno')
             return { same, promises: timers.promises === (await import('oro:timers/promises')),
                      errno: [typeof errno.ENOENT, errno.getCode(-errno.ENOENT),
-                             errno.getMessage(errno.ENOENT), errno.getCode(999999)] }
+                             errno.getMessage(errno.ENOENT), errno.getCode(999999)],
+                     hostMessage: [errno.getMessage(errno.EACCES), __args.os.errnoMessages.EACCES] }
         }"""
     )
     assert names == {
         "same": [True] * 6,
         "promises": True,
         "errno": ["number", "ENOENT", "No such file or directory", ""],
+        "hostMessage": [os.strerror(errno.EACCES)] * 2,
     }
 
 
