@@ -106,6 +106,14 @@ _skip_broken_option = click.option(
     help="Go on without a plugin that fails to load or whose hook raises (one warning line "
     "each); also ORO_SKIP_BROKEN_PLUGINS=1 or plugins.skip_broken = true in oro.toml.",
 )
+_config_overrides_option = click.option(
+    "-c",
+    "--config",
+    "overrides",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Override a config key for this run (highest precedence).",
+)
 _app_option = click.option(
     "--app",
     "app_dir",
@@ -151,14 +159,7 @@ def cli(verbose: bool) -> None:
     "per-origin storage carries over).",
 )
 @_skip_broken_option
-@click.option(
-    "-c",
-    "--config",
-    "overrides",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="Override a config key for this run (highest precedence).",
-)
+@_config_overrides_option
 @_host_errors
 def run(
     app_dir: Path,
@@ -264,14 +265,7 @@ def _open_gui(host: Host, runner: AppRunner) -> PywebviewBackend | None:
     help="Run the tests in the app's real window instead of headless Chromium.",
 )
 @_skip_broken_option
-@click.option(
-    "-c",
-    "--config",
-    "overrides",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="Override a config key for this run (highest precedence).",
-)
+@_config_overrides_option
 @_host_errors
 def test_command(
     paths: tuple[Path, ...],

@@ -16,6 +16,7 @@ import { promisify } from 'node:util'
 import { checkEncoding, fromBytes, getOptions, newId, toBytes, toFlags, toMode, toPath, toSeconds } from '../../src/oro_fs/js/fs/internal/util.js'
 import { Dirent, Stats } from '../../src/oro_fs/js/fs/internal/stats.js'
 import { constants } from 'oro:fs/constants'
+import { declaredValues } from '../../../../js-api/scripts/exports.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const js = join(here, '..', '..', 'src', 'oro_fs', 'js')
@@ -152,22 +153,6 @@ test('Stats and Dirent answer like Node\'s for real files', () => {
     rmSync(root, { recursive: true, force: true })
   }
 })
-
-/** Value names a declaration file exports, plus `default` (as js-api/tests/types.test.mjs). */
-function declaredValues (text) {
-  const names = new Set()
-  const body = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '')
-  for (const match of body.matchAll(/^export (?:declare )?(?:const|let|var|function|class|abstract class) (\w+)/gm)) names.add(match[1])
-  for (const match of body.matchAll(/^export (type )?\{([^}]*)\}/gm)) {
-    if (match[1]) continue
-    for (const part of match[2].split(',')) {
-      const [local, exported] = part.trim().split(/\s+as\s+/)
-      if (local && !local.startsWith('type ')) names.add(exported ?? local)
-    }
-  }
-  if (/^export default /m.test(body)) names.add('default')
-  return names
-}
 
 const SUBPATHS = ['dir', 'fds', 'flags', 'handle', 'stats', 'stream', 'watcher', 'web']
 
