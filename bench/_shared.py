@@ -43,9 +43,9 @@ async def per_call(function: Callable[[], Awaitable[Any]], calls: int, rounds: i
 
 def print_ratio_header() -> None:
     """The header of a table of :func:`print_ratio_row` rows."""
-    print(f"{'case':<26}{'ours µs':>10}  {'baseline':<20}{'base µs':>9}{'ratio':>8}")
+    print(f"{'case':<26}{'ours µs':>10}  {'baseline':<20}{'base µs':>11}{'ratio':>10}")
 
 
 def print_ratio_row(case: str, ours: float, baseline: str, base: float) -> None:
     """One row: our seconds per call against the baseline's, and the ratio ours ÷ baseline."""
-    print(f"{case:<26}{ours * 1e6:>10.2f}  {baseline:<20}{base * 1e6:>9.2f}{ours / base:>8.1f}")
+    print(f"{case:<26}{ours * 1e6:>10.2f}  {baseline:<20}{base * 1e6:>11.2f}{ours / base:>10.3g}")
