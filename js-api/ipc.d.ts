@@ -149,8 +149,8 @@ export function request (route: string, params: Params | undefined, options: Req
 export function request (route: string, params: Params | undefined, options: RequestOptions & { responseType: 'text' }): Promise<string>
 export function request<T = any> (route: string, params?: Params, options?: RequestOptions): Promise<T>
 
-/** Same as `request()`. */
-export function send<T = any> (route: string, value?: Params, options?: RequestOptions): Promise<T>
+/** `request()` answered as Oro's `ipc.send`: a `Result` carrying the data or the error (never rejects). */
+export function send (route: string, value?: Params, options?: RequestOptions): Promise<Result>
 
 /** Call `route` with `bytes` as the raw POST body. */
 export function write<T = any> (route: string, params: Params | undefined, bytes: ArrayBuffer | ArrayBufferView | Blob | string, options?: RequestOptions): Promise<T>
@@ -162,9 +162,9 @@ export function write<T = any> (route: string, params: Params | undefined, bytes
 export function stream<T = any> (route: string, params?: Params, options?: RequestOptions & { events?: false }): IPCStream<T>
 export function stream<T = any> (route: string, params: Params | undefined, options: RequestOptions & { events: true }): IPCStream<StreamEvent<T>>
 
-/** A callable proxy: `createBinding('fs').stat({path})` is `request('fs.stat', {path})`. */
+/** A callable proxy: `createBinding('fs').stat({path})` is `send('fs.stat', {path})`. */
 export interface Binding {
-  <T = any>(params?: Params, options?: RequestOptions): Promise<T>
+  (params?: Params, options?: RequestOptions): Promise<Result>
   readonly [name: string]: Binding
 }
 export function createBinding (namespace: string, defaults?: RequestOptions): Binding

@@ -831,14 +831,20 @@ export async function request (route, params = undefined, options = {}) {
 }
 
 /**
- * Same as `request()` (the Oro Runtime's name for an asynchronous call).
+ * `request()` as the Oro Runtime's `ipc.send` answers: a `Result` (`{err, data}`, also
+ * `const [err, data] = result`) that carries a failure instead of rejecting, so Oro code such
+ * as `const { data } = await ipc.send('os.uptime')` runs unchanged.
  * @param {string} route
  * @param {unknown} [value]
  * @param {RequestOptions} [options]
- * @returns {Promise<any>}
+ * @returns {Promise<Result>}
  */
-export function send (route, value = undefined, options = {}) {
-  return request(route, value, options)
+export async function send (route, value = undefined, options = {}) {
+  try {
+    return Result.from(await request(route, value, options), null, route)
+  } catch (error) {
+    return Result.from(null, error, route)
+  }
 }
 
 /**
@@ -902,9 +908,9 @@ export function stream (route, params = undefined, options = {}) {
 }
 
 /**
- * A proxy that turns property paths into calls: `createBinding('fs').stat({ path })` is
- * `request('fs.stat', { path })`, `createBinding('ai').llm.model.load(...)` is
- * `request('ai.llm.model.load', ...)`.
+ * A proxy that turns property paths into calls, as Oro's: `createBinding('fs').stat({ path })`
+ * is `send('fs.stat', { path })` (a `Result`), `createBinding('ai').llm.model.load(...)` is
+ * `send('ai.llm.model.load', ...)`.
  * @param {string} namespace
  * @param {RequestOptions} [defaults] options merged into every call
  * @returns {any}
@@ -918,7 +924,7 @@ export function createBinding (namespace, defaults = {}) {
     },
     apply (_target, _this, args) {
       const [params, options] = /** @type {[unknown, RequestOptions | undefined]} */ (args)
-      return request(namespace, params, { ...defaults, ...(options ?? {}) })
+      return send(namespace, params, { ...defaults, ...(options ?? {}) })
     }
   })
 }

@@ -46,8 +46,15 @@ describe('request', () => {
     assert.equal((await ipc.request('echo', 'index.html')).params.value, 'index.html')
   })
 
-  test('send is request', async () => {
-    assert.equal(await ipc.send('ping'), 'pong')
+  test('send answers an Oro Result: the data, or the error instead of a rejection', async () => {
+    const ok = await ipc.send('ping')
+    assert.ok(ok instanceof ipc.Result)
+    assert.deepEqual([ok.err, ok.data, ok.source], [null, 'pong', 'ping'])
+    const failed = await ipc.send('no.such.route')
+    assert.equal(failed.data, null)
+    assert.equal(failed.err.name, 'NotFoundError')
+    const [err, data] = failed
+    assert.deepEqual([err, data], [failed.err, null])
   })
 
   test('octet-stream replies are Uint8Array, text/* replies strings', async () => {
@@ -293,7 +300,7 @@ describe('transports', () => {
     })
     assert.equal(previous, ipc.fetchTransport)
     assert.deepEqual(await ipc.request('fs.stat', { path: 'a' }), { route: 'fs.stat' })
-    assert.deepEqual(await ipc.createBinding('fs').promises.readFile({ path: 'b' }), { route: 'fs.promises.readFile' })
+    assert.deepEqual((await ipc.createBinding('fs').promises.readFile({ path: 'b' })).data, { route: 'fs.promises.readFile' })
     assert.equal(calls.length, 2)
     assert.deepEqual(calls[0].params, { path: 'a' })
     assert.match(calls[0].seq, /^R\d+$/)
@@ -534,8 +541,8 @@ describe('createBinding', () => {
     const seen = []
     ipc.setTransport({ async request (route, params) { seen.push([route, params]); return 'ok' } })
     const ai = ipc.createBinding('ai')
-    assert.equal(await ai.llm.model.load({ path: 'm' }), 'ok')
-    assert.equal(await ipc.createBinding('fs').stat('/x'), 'ok')
+    assert.equal((await ai.llm.model.load({ path: 'm' })).data, 'ok')
+    assert.equal((await ipc.createBinding('fs').stat('/x')).data, 'ok')
     assert.deepEqual(seen, [['ai.llm.model.load', { path: 'm' }], ['fs.stat', '/x']])
     assert.equal(ai.then, undefined, 'not a thenable')
   })
