@@ -199,3 +199,15 @@ def test_launch_url_opens_a_session_in_the_browser(chromium_browser: Browser) ->
             assert page.evaluate("async () => (await import('oro:ipc')).request('ping')") == "pong"
         finally:
             context.close()
+
+
+def test_send_answers_oros_result_in_a_page(page: Page) -> None:
+    answers = page.evaluate(
+        """async () => {
+            const { send, Result } = await import('oro:ipc')
+            const ok = await send('ping')
+            const [err, data] = await send('no.such.route')
+            return [ok instanceof Result, ok.err, ok.data, err.name, err.code, data]
+        }"""
+    )
+    assert answers == [True, None, "pong", "NotFoundError", "NOT_FOUND_ERR", None]
