@@ -235,8 +235,10 @@ def test_page_only_behaviour(page: Page) -> None:
     }
 
 
-# Text without surrogates (hypothesis' default), so that encodeURIComponent never throws.
-KEYS = st.text(min_size=0, max_size=12)
+# Text without surrogates (hypothesis' default), so that encodeURIComponent never throws; not
+# `__proto__`, which Node's own parse() gives back but an object spread then drops (no round trip
+# in Node either).
+KEYS = st.text(min_size=0, max_size=12).filter(lambda key: key != "__proto__")
 QUERY_VALUES = st.one_of(
     st.text(max_size=12), st.lists(st.text(max_size=8), min_size=2, max_size=4)
 )

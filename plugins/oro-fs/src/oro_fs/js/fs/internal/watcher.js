@@ -155,20 +155,22 @@ export function watchIterator (path, options = undefined) {
   /** @type {Promise<string> | null} */
   let started = null
 
+  // Settles once the host has let go of the watcher: `break`, `return()` and an abort end the
+  // iteration only then, so no descriptor outlives the loop that watched.
+  /** @type {Promise<void>} */
+  let stopped = Promise.resolve()
   const finish = () => {
-    if (done) return
+    if (done) return stopped
     done = true
     signal?.removeEventListener('abort', onAbort)
-    if (started) started.then((id) => stopWatch(id)).catch(() => {})
+    if (started) stopped = started.then((id) => stopWatch(id)).catch(() => {})
+    return stopped
   }
   const onAbort = () => {
     failure = abortError(signal?.reason)
-    finish()
-    if (fail) {
-      const reject = fail
-      wake = fail = null
-      reject(failure)
-    }
+    const reject = fail
+    wake = fail = null
+    finish().then(() => reject?.(failure))
   }
   signal?.addEventListener('abort', onAbort, { once: true })
 
@@ -192,12 +194,15 @@ export function watchIterator (path, options = undefined) {
   /** @type {AsyncIterableIterator<{ eventType: string, filename: string | Buffer }>} */
   const iterator = {
     async next () {
-      if (failure) throw failure
+      if (failure) {
+        await stopped
+        throw failure
+      }
       if (done) return { done: true, value: undefined }
       try {
         await ensureStarted()
       } catch (error) {
-        finish()
+        await finish()
         throw error
       }
       if (queue.length) return { done: false, value: /** @type {any} */ (queue.shift()) }
@@ -206,12 +211,10 @@ export function watchIterator (path, options = undefined) {
       return new Promise((resolve, reject) => { wake = resolve; fail = reject })
     },
     async return () {
-      finish()
-      if (wake) {
-        const resolve = wake
-        wake = fail = null
-        resolve({ done: true, value: undefined })
-      }
+      const resolve = wake
+      wake = fail = null
+      await finish()
+      resolve?.({ done: true, value: undefined })
       return { done: true, value: undefined }
     },
     [Symbol.asyncIterator] () { return this }
