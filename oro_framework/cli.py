@@ -21,19 +21,22 @@ import tomlkit
 
 from oro_framework import __version__
 from oro_framework.config import (
+    Config,
     ConfigRegistry,
+    did_you_mean,
     flatten_key,
     get_document_value,
     is_secret_name,
     iter_document,
-    parse_text_value,
+    load_config,
     read_document,
-    set_document_value,
     type_name,
 )
+from oro_framework.config_edit import edit_config
 from oro_framework.errors import HostError
 from oro_framework.host import doctor as doctor_checks
 from oro_framework.host.app import CONFIG_FILE_NAME, Host, plugin_logger
+from oro_framework.host.app_checks import missing_index
 from oro_framework.host.app_tests import (
     EXIT_UNAVAILABLE,
     NoTestFilesError,
@@ -177,6 +180,9 @@ def run(
     """
     parsed = _parse_overrides(overrides)
     host = Host(app_dir, skip_broken_plugins=skip_broken_plugins, config=parsed)
+    no_index = missing_index(host.paths.resources, host.config)
+    if no_index is not None:
+        _warn(no_index)
     runner = AppRunner(host, port=port, echo=_echo_flushed, warn=_warn)
     gui = None if headless else _open_gui(host, runner)
     try:
@@ -566,16 +572,25 @@ def _declared_keys(config_file: Path) -> ConfigRegistry:
     return host.config_keys
 
 
+def _effective_config(config_file: Path, *, skip_broken: bool) -> Config:
+    """The configuration ``oro run`` would use with ``config_file``: the app's own oro.toml
+    through a host, any other file (``--file``) loaded against the declared keys."""
+    if config_file.name == CONFIG_FILE_NAME:
+        host = _build_host(config_file.parent, skip_broken=skip_broken)
+        host.close()
+        return host.config
+    return load_config(_declared_keys(config_file), path=config_file, environ=os.environ)
+
+
 @config.command("get")
 @click.argument("key")
 @_file_option
 @_host_errors
 def config_get(key: str, config_file: Path) -> None:
     """Print the effective value of KEY (default < oro.toml < platform table < environment)."""
-    host = _build_host(config_file.parent, skip_broken=True)
-    host.close()
-    if key in host.config:
-        click.echo(_format_value(host.config[key]))
+    effective = _effective_config(config_file, skip_broken=True)
+    if key in effective:
+        click.echo(_format_value(effective[key]))
         return
     if config_file.is_file():
         document = read_document(config_file)
@@ -585,35 +600,46 @@ def config_get(key: str, config_file: Path) -> None:
             return
     raise click.ClickException(
         f"config key {key!r} is not declared by any plugin nor set in {config_file}"
+        f"{did_you_mean(key, effective.registry)}"
     )
 
 
-@config.command("set")
+@config.command("set", context_settings={"ignore_unknown_options": True})
 @click.argument("key")
 @click.argument("value")
 @_file_option
+@click.option(
+    "--create", is_flag=True, help="Create the oro.toml when it does not exist (else refused)."
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Write a key no installed plugin declares (for a plugin to be installed later).",
+)
 @_host_errors
-def config_set(key: str, value: str, config_file: Path) -> None:
+def config_set(key: str, value: str, config_file: Path, create: bool, force: bool) -> None:
     """Set KEY to VALUE in oro.toml, keeping comments, order and formatting.
 
     VALUE is parsed as the key's declared type (true/false, numbers, lists as JSON arrays or
-    space-separated words).
+    space-separated words); negative numbers need no "--". The edit is refused, and the file
+    left as it was, when `oro run` would refuse the result: a value of the wrong type, one its
+    key's check refuses, an undeclared permission. A key no installed plugin declares is refused
+    too (with the nearest declared key), unless --force. Without --create, a missing file is
+    refused: `oro init DIR` creates a whole app.
     """
+    if not config_file.is_file() and not create:
+        raise click.ClickException(
+            f"{config_file} does not exist: is {config_file.parent.resolve()} the app's "
+            "directory? --create writes a new oro.toml there (`oro init DIR` creates a whole "
+            "app); nothing was written"
+        )
     registry = _declared_keys(config_file)
-    declared = registry.find(key)
-    document = read_document(config_file) if config_file.is_file() else tomlkit.document()
-    dotted = registry.dotted(key) if declared else (_document_key(document, key) or key)
-    if declared is None:
-        click.echo(f"warning: no installed plugin declares {key!r}; writing it as given", err=True)
-        typed: Any = _guess_value(value)
-    else:
-        try:
-            typed = declared.validate(parse_text_value(declared.type, value))
-        except (TypeError, ValueError) as error:
-            raise click.ClickException(f"key '{dotted}' {error}") from None
-    set_document_value(document, dotted, typed)
-    config_file.write_text(tomlkit.dumps(document), encoding="utf-8")
-    click.echo(f"{dotted} = {_format_value(typed)}")
+    outcome = edit_config(registry, config_file, key, value, force=force)
+    if outcome.created:
+        click.echo(f"created {config_file}")
+    if outcome.warning:
+        _warn(outcome.warning)
+    click.echo(f"{outcome.dotted} = {_format_value(outcome.value)}")
 
 
 def _document_key(document: tomlkit.TOMLDocument, key: str) -> str | None:
@@ -622,13 +648,6 @@ def _document_key(document: tomlkit.TOMLDocument, key: str) -> str | None:
         if key in (dotted, flatten_key(dotted)):
             return dotted
     return None
-
-
-def _guess_value(text: str) -> Any:
-    try:
-        return tomlkit.parse(f"value = {text}")["value"]
-    except Exception:
-        return text
 
 
 @config.command("list")
@@ -677,15 +696,14 @@ def config_list(
                 f"    flattened: {entry['flattened']}  env: {', '.join(entry['env']) or '-'}"
             )
         return
-    host = _build_host(config_file.parent, skip_broken=skip_broken_plugins)
-    host.close()
+    effective = _effective_config(config_file, skip_broken=skip_broken_plugins)
     values = [
         {
             "key": name,
-            "value": _shown_value(name, host.config[name], show_secrets),
-            "source": host.config.source(name),
+            "value": _shown_value(name, effective[name], show_secrets),
+            "source": effective.source(name),
         }
-        for name in sorted(host.config)
+        for name in sorted(effective)
     ]
     if as_json:
         _echo_json(values)
