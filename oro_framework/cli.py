@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import difflib
 import html
 import json
 import logging
 import os
 import re
+import subprocess
 import sys
 import traceback
 import warnings
@@ -52,6 +54,19 @@ from oro_framework.host.protocols import PROTOCOL_HANDLERS
 from oro_framework.host.runner import AppRunner
 from oro_framework.host.scaffold import PluginNames, scaffold_plugin
 from oro_framework.host.windows import PywebviewBackend, has_display
+from oro_framework.plugin_info import (
+    InstallError,
+    PluginDetails,
+    distributions,
+    find_plugins,
+    install_command,
+    is_core,
+    normalize,
+    plugin_details,
+    plugin_distributions,
+    run_installer,
+    uninstall_command,
+)
 
 __all__ = ["cli", "main"]
 
@@ -414,12 +429,19 @@ def _inspect_plugins(app_dir: Path) -> tuple[list[PluginInfo], HostError | None]
     raised while a host for ``app_dir`` was built (broken plugins skipped) and
     ``oro_register_commands`` failures. Also the error that kept that host from being built, if
     any (an invalid ``oro.toml``); then only import and validation failures show."""
+    _, infos, problem = _inspect_host(app_dir)
+    return infos, problem
+
+
+def _inspect_host(app_dir: Path) -> tuple[Host | None, list[PluginInfo], HostError | None]:
+    """:func:`_inspect_plugins`, with the (closed) host whose registries say what each plugin
+    registered, or ``None`` when it could not be built."""
     with _silenced(plugin_logger):
         try:
             host = Host(app_dir, skip_broken_plugins=True)
         except HostError as error:
             loaded = create_plugin_manager(environ=os.environ, strict=False)
-            return _sorted_plugins(loaded.infos), error
+            return None, _sorted_plugins(loaded.infos), error
     try:
         failures = host.hooks.register_commands(click.Group(commands=dict(_CORE_COMMANDS)))
     finally:
@@ -432,7 +454,7 @@ def _inspect_plugins(app_dir: Path) -> tuple[list[PluginInfo], HostError | None]
         else info
         for info in host.plugins
     ]
-    return _sorted_plugins(infos), None
+    return host, _sorted_plugins(infos), None
 
 
 def _sorted_plugins(infos: Sequence[PluginInfo]) -> list[PluginInfo]:
@@ -482,6 +504,129 @@ def plugins_list(show_all: bool, as_json: bool, hook_name: str | None, app_dir: 
             click.echo(f"  hooks: {', '.join(hook.removeprefix('oro_') for hook in info.hooks)}")
         if info.error is not None:
             click.echo(f"  error: {info.error}")
+
+
+@plugins.command("info")
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (a list, one object a plugin).")
+@_app_option
+def plugins_info(name: str, as_json: bool, app_dir: Path) -> None:
+    """Show what plugin NAME brings: distribution, version, location, hooks, routes with their
+    permissions, config keys, JS modules, services, permissions, mounts, and its error if broken.
+
+    NAME is an entry-point name (fs) or a distribution name (oro-fs; oro-framework shows the core
+    plugins). Builds the app in --app with broken plugins skipped, as `oro plugins list` does.
+    Exits 1 when no plugin has that name, or when the plugin is broken.
+    """
+    chosen = _plugin_details(app_dir, name)
+    if as_json:
+        _echo_json([details.to_json() for details in chosen])
+    else:
+        click.echo("\n\n".join(details.render() for details in chosen))
+    if any(details.info.error is not None for details in chosen):
+        raise SystemExit(1)
+
+
+def _plugin_details(app_dir: Path, name: str) -> list[PluginDetails]:
+    host, every, problem = _inspect_host(app_dir)
+    if host is None:
+        # The app's oro.toml is invalid: what plugins register does not depend on it.
+        with _silenced(plugin_logger), contextlib.suppress(HostError):
+            host = Host(app_dir, skip_broken_plugins=True, use_config_file=False)
+            host.close()
+        click.echo(
+            f"warning: cannot build the app in {app_dir} ({type(problem).__name__}: {problem}); "
+            "showing what plugins register without its oro.toml",
+            err=True,
+        )
+    chosen = find_plugins(every, name)
+    if not chosen:
+        known = sorted({info.name for info in every} | {i.distribution or "" for i in every})
+        close = difflib.get_close_matches(name, [k for k in known if k], n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else "; `oro plugins list --all` lists them"
+        raise click.ClickException(f"no installed plugin is named {name!r}{hint}")
+    return [plugin_details(host, info) for info in chosen]
+
+
+@plugins.command("install", context_settings={"ignore_unknown_options": True})
+@click.argument("specs", nargs=-1, required=True)
+@_app_option
+def plugins_install(specs: tuple[str, ...], app_dir: Path) -> None:
+    """Install plugin distributions into the environment oro runs from, then show their info.
+
+    SPECS are what pip takes: names with versions (oro-fs>=0.1), paths, URLs, `-e PATH`. uv
+    installs them when it is on PATH (`uv pip install --python <this python>`), else this
+    Python's pip. When what was installed holds no oro plugin (no 'oro' entry point), the
+    distributions it added are uninstalled again and the command fails.
+    """
+    before = distributions()
+    try:
+        run_installer(install_command(specs))
+    except InstallError as error:
+        raise click.ClickException(str(error)) from None
+    after = distributions()
+    changed = sorted(name for name, version in after.items() if before.get(name) != version)
+    plugins_after = plugin_distributions()
+    installed = [name for name in changed if name in plugins_after]
+    if not changed:
+        click.echo(f"nothing was installed or changed: {' '.join(specs)} is installed already")
+        return
+    if not installed:
+        added = [name for name in changed if name not in before]
+        if added:
+            run_installer(uninstall_command(added))
+        upgraded = [name for name in changed if name in before]
+        raise click.ClickException(
+            f"{' '.join(specs)} holds no oro plugin (no distribution it installed declares an "
+            f"'oro' entry point); uninstalled again: {', '.join(added) or '-'}"
+            + (f"; left upgraded: {', '.join(upgraded)}" if upgraded else "")
+        )
+    # A fresh process: this one cannot import what was just installed (an editable install's
+    # path comes from a .pth file read at start-up) nor forget an older version it imported.
+    for distribution in installed:
+        click.echo(f"installed {distribution} {after[distribution]}")
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from oro_framework.cli import main; main()",
+                "plugins",
+                "info",
+                distribution,
+                "--app",
+                str(app_dir),
+            ],
+            check=False,
+        )
+
+
+@plugins.command("uninstall")
+@click.argument("names", nargs=-1, required=True)
+def plugins_uninstall(names: tuple[str, ...]) -> None:
+    """Uninstall the plugin distributions NAMES (entry-point or distribution names) from the
+    environment oro runs from, with uv when on PATH, else pip. Refuses oro-framework itself
+    and any distribution that holds no oro plugin."""
+    owners = plugin_distributions()
+    by_entry_point = {point: dist for dist, points in owners.items() for point in points}
+    chosen: list[str] = []
+    for name in names:
+        distribution = normalize(name) if normalize(name) in owners else by_entry_point.get(name)
+        if distribution is None:
+            raise click.ClickException(
+                f"no installed oro plugin is named {name!r} (`oro plugins list` shows them); "
+                "nothing was uninstalled"
+            )
+        if is_core(distribution):
+            raise click.ClickException(
+                "oro-framework itself cannot be uninstalled with oro; nothing was uninstalled"
+            )
+        chosen.append(distribution)
+    try:
+        run_installer(uninstall_command(chosen))
+    except InstallError as error:
+        raise click.ClickException(str(error)) from None
+    for distribution in chosen:
+        click.echo(f"uninstalled {distribution} (plugins: {', '.join(owners[distribution])})")
 
 
 @plugins.command("new")
