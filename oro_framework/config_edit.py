@@ -83,6 +83,9 @@ def edit_config(
             raise ConfigError(f"key '{dotted}' {error}; nothing was written", key=dotted) from None
     set_document_value(document, dotted, value)
     new_text = tomlkit.dumps(document)
+    if not new_text.endswith("\n"):
+        # tomlkit appends a new table without the final newline editors and diff expect.
+        new_text += "\n"
     warning = _check(registry, path, old_text, new_text, dotted)
     path.write_text(new_text, encoding="utf-8")
     return ConfigEdit(dotted, value, created=old_text is None, warning=warning)
