@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import difflib
 import html
 import json
 import logging
 import os
 import re
+import subprocess
 import sys
 import traceback
 import warnings
@@ -21,19 +23,22 @@ import tomlkit
 
 from oro_framework import __version__
 from oro_framework.config import (
+    Config,
     ConfigRegistry,
+    did_you_mean,
     flatten_key,
     get_document_value,
     is_secret_name,
     iter_document,
-    parse_text_value,
+    load_config,
     read_document,
-    set_document_value,
     type_name,
 )
+from oro_framework.config_edit import edit_config
 from oro_framework.errors import HostError
 from oro_framework.host import doctor as doctor_checks
 from oro_framework.host.app import CONFIG_FILE_NAME, Host, plugin_logger
+from oro_framework.host.app_checks import missing_index
 from oro_framework.host.app_tests import (
     EXIT_UNAVAILABLE,
     NoTestFilesError,
@@ -49,6 +54,19 @@ from oro_framework.host.protocols import PROTOCOL_HANDLERS
 from oro_framework.host.runner import AppRunner
 from oro_framework.host.scaffold import PluginNames, scaffold_plugin
 from oro_framework.host.windows import PywebviewBackend, has_display
+from oro_framework.plugin_info import (
+    InstallError,
+    PluginDetails,
+    distributions,
+    find_plugins,
+    install_command,
+    is_core,
+    normalize,
+    plugin_details,
+    plugin_distributions,
+    run_installer,
+    uninstall_command,
+)
 
 __all__ = ["cli", "main"]
 
@@ -177,6 +195,9 @@ def run(
     """
     parsed = _parse_overrides(overrides)
     host = Host(app_dir, skip_broken_plugins=skip_broken_plugins, config=parsed)
+    no_index = missing_index(host.paths.resources, host.config)
+    if no_index is not None:
+        _warn(no_index)
     runner = AppRunner(host, port=port, echo=_echo_flushed, warn=_warn)
     gui = None if headless else _open_gui(host, runner)
     try:
@@ -408,12 +429,19 @@ def _inspect_plugins(app_dir: Path) -> tuple[list[PluginInfo], HostError | None]
     raised while a host for ``app_dir`` was built (broken plugins skipped) and
     ``oro_register_commands`` failures. Also the error that kept that host from being built, if
     any (an invalid ``oro.toml``); then only import and validation failures show."""
+    _, infos, problem = _inspect_host(app_dir)
+    return infos, problem
+
+
+def _inspect_host(app_dir: Path) -> tuple[Host | None, list[PluginInfo], HostError | None]:
+    """:func:`_inspect_plugins`, with the (closed) host whose registries say what each plugin
+    registered, or ``None`` when it could not be built."""
     with _silenced(plugin_logger):
         try:
             host = Host(app_dir, skip_broken_plugins=True)
         except HostError as error:
             loaded = create_plugin_manager(environ=os.environ, strict=False)
-            return _sorted_plugins(loaded.infos), error
+            return None, _sorted_plugins(loaded.infos), error
     try:
         failures = host.hooks.register_commands(click.Group(commands=dict(_CORE_COMMANDS)))
     finally:
@@ -426,7 +454,7 @@ def _inspect_plugins(app_dir: Path) -> tuple[list[PluginInfo], HostError | None]
         else info
         for info in host.plugins
     ]
-    return _sorted_plugins(infos), None
+    return host, _sorted_plugins(infos), None
 
 
 def _sorted_plugins(infos: Sequence[PluginInfo]) -> list[PluginInfo]:
@@ -476,6 +504,129 @@ def plugins_list(show_all: bool, as_json: bool, hook_name: str | None, app_dir: 
             click.echo(f"  hooks: {', '.join(hook.removeprefix('oro_') for hook in info.hooks)}")
         if info.error is not None:
             click.echo(f"  error: {info.error}")
+
+
+@plugins.command("info")
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (a list, one object a plugin).")
+@_app_option
+def plugins_info(name: str, as_json: bool, app_dir: Path) -> None:
+    """Show what plugin NAME brings: distribution, version, location, hooks, routes with their
+    permissions, config keys, JS modules, services, permissions, mounts, and its error if broken.
+
+    NAME is an entry-point name (fs) or a distribution name (oro-fs; oro-framework shows the core
+    plugins). Builds the app in --app with broken plugins skipped, as `oro plugins list` does.
+    Exits 1 when no plugin has that name, or when the plugin is broken.
+    """
+    chosen = _plugin_details(app_dir, name)
+    if as_json:
+        _echo_json([details.to_json() for details in chosen])
+    else:
+        click.echo("\n\n".join(details.render() for details in chosen))
+    if any(details.info.error is not None for details in chosen):
+        raise SystemExit(1)
+
+
+def _plugin_details(app_dir: Path, name: str) -> list[PluginDetails]:
+    host, every, problem = _inspect_host(app_dir)
+    if host is None:
+        # The app's oro.toml is invalid: what plugins register does not depend on it.
+        with _silenced(plugin_logger), contextlib.suppress(HostError):
+            host = Host(app_dir, skip_broken_plugins=True, use_config_file=False)
+            host.close()
+        click.echo(
+            f"warning: cannot build the app in {app_dir} ({type(problem).__name__}: {problem}); "
+            "showing what plugins register without its oro.toml",
+            err=True,
+        )
+    chosen = find_plugins(every, name)
+    if not chosen:
+        known = sorted({info.name for info in every} | {i.distribution or "" for i in every})
+        close = difflib.get_close_matches(name, [k for k in known if k], n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else "; `oro plugins list --all` lists them"
+        raise click.ClickException(f"no installed plugin is named {name!r}{hint}")
+    return [plugin_details(host, info) for info in chosen]
+
+
+@plugins.command("install", context_settings={"ignore_unknown_options": True})
+@click.argument("specs", nargs=-1, required=True)
+@_app_option
+def plugins_install(specs: tuple[str, ...], app_dir: Path) -> None:
+    """Install plugin distributions into the environment oro runs from, then show their info.
+
+    SPECS are what pip takes: names with versions (oro-fs>=0.1), paths, URLs, `-e PATH`. uv
+    installs them when it is on PATH (`uv pip install --python <this python>`), else this
+    Python's pip. When what was installed holds no oro plugin (no 'oro' entry point), the
+    distributions it added are uninstalled again and the command fails.
+    """
+    before = distributions()
+    try:
+        run_installer(install_command(specs))
+    except InstallError as error:
+        raise click.ClickException(str(error)) from None
+    after = distributions()
+    changed = sorted(name for name, version in after.items() if before.get(name) != version)
+    plugins_after = plugin_distributions()
+    installed = [name for name in changed if name in plugins_after]
+    if not changed:
+        click.echo(f"nothing was installed or changed: {' '.join(specs)} is installed already")
+        return
+    if not installed:
+        added = [name for name in changed if name not in before]
+        if added:
+            run_installer(uninstall_command(added))
+        upgraded = [name for name in changed if name in before]
+        raise click.ClickException(
+            f"{' '.join(specs)} holds no oro plugin (no distribution it installed declares an "
+            f"'oro' entry point); uninstalled again: {', '.join(added) or '-'}"
+            + (f"; left upgraded: {', '.join(upgraded)}" if upgraded else "")
+        )
+    # A fresh process: this one cannot import what was just installed (an editable install's
+    # path comes from a .pth file read at start-up) nor forget an older version it imported.
+    for distribution in installed:
+        click.echo(f"installed {distribution} {after[distribution]}")
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from oro_framework.cli import main; main()",
+                "plugins",
+                "info",
+                distribution,
+                "--app",
+                str(app_dir),
+            ],
+            check=False,
+        )
+
+
+@plugins.command("uninstall")
+@click.argument("names", nargs=-1, required=True)
+def plugins_uninstall(names: tuple[str, ...]) -> None:
+    """Uninstall the plugin distributions NAMES (entry-point or distribution names) from the
+    environment oro runs from, with uv when on PATH, else pip. Refuses oro-framework itself
+    and any distribution that holds no oro plugin."""
+    owners = plugin_distributions()
+    by_entry_point = {point: dist for dist, points in owners.items() for point in points}
+    chosen: list[str] = []
+    for name in names:
+        distribution = normalize(name) if normalize(name) in owners else by_entry_point.get(name)
+        if distribution is None:
+            raise click.ClickException(
+                f"no installed oro plugin is named {name!r} (`oro plugins list` shows them); "
+                "nothing was uninstalled"
+            )
+        if is_core(distribution):
+            raise click.ClickException(
+                "oro-framework itself cannot be uninstalled with oro; nothing was uninstalled"
+            )
+        chosen.append(distribution)
+    try:
+        run_installer(uninstall_command(chosen))
+    except InstallError as error:
+        raise click.ClickException(str(error)) from None
+    for distribution in chosen:
+        click.echo(f"uninstalled {distribution} (plugins: {', '.join(owners[distribution])})")
 
 
 @plugins.command("new")
@@ -566,16 +717,25 @@ def _declared_keys(config_file: Path) -> ConfigRegistry:
     return host.config_keys
 
 
+def _effective_config(config_file: Path, *, skip_broken: bool) -> Config:
+    """The configuration ``oro run`` would use with ``config_file``: the app's own oro.toml
+    through a host, any other file (``--file``) loaded against the declared keys."""
+    if config_file.name == CONFIG_FILE_NAME:
+        host = _build_host(config_file.parent, skip_broken=skip_broken)
+        host.close()
+        return host.config
+    return load_config(_declared_keys(config_file), path=config_file, environ=os.environ)
+
+
 @config.command("get")
 @click.argument("key")
 @_file_option
 @_host_errors
 def config_get(key: str, config_file: Path) -> None:
     """Print the effective value of KEY (default < oro.toml < platform table < environment)."""
-    host = _build_host(config_file.parent, skip_broken=True)
-    host.close()
-    if key in host.config:
-        click.echo(_format_value(host.config[key]))
+    effective = _effective_config(config_file, skip_broken=True)
+    if key in effective:
+        click.echo(_format_value(effective[key]))
         return
     if config_file.is_file():
         document = read_document(config_file)
@@ -585,35 +745,46 @@ def config_get(key: str, config_file: Path) -> None:
             return
     raise click.ClickException(
         f"config key {key!r} is not declared by any plugin nor set in {config_file}"
+        f"{did_you_mean(key, effective.registry)}"
     )
 
 
-@config.command("set")
+@config.command("set", context_settings={"ignore_unknown_options": True})
 @click.argument("key")
 @click.argument("value")
 @_file_option
+@click.option(
+    "--create", is_flag=True, help="Create the oro.toml when it does not exist (else refused)."
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Write a key no installed plugin declares (for a plugin to be installed later).",
+)
 @_host_errors
-def config_set(key: str, value: str, config_file: Path) -> None:
+def config_set(key: str, value: str, config_file: Path, create: bool, force: bool) -> None:
     """Set KEY to VALUE in oro.toml, keeping comments, order and formatting.
 
     VALUE is parsed as the key's declared type (true/false, numbers, lists as JSON arrays or
-    space-separated words).
+    space-separated words); negative numbers need no "--". The edit is refused, and the file
+    left as it was, when `oro run` would refuse the result: a value of the wrong type, one its
+    key's check refuses, an undeclared permission. A key no installed plugin declares is refused
+    too (with the nearest declared key), unless --force. Without --create, a missing file is
+    refused: `oro init DIR` creates a whole app.
     """
+    if not config_file.is_file() and not create:
+        raise click.ClickException(
+            f"{config_file} does not exist: is {config_file.parent.resolve()} the app's "
+            "directory? --create writes a new oro.toml there (`oro init DIR` creates a whole "
+            "app); nothing was written"
+        )
     registry = _declared_keys(config_file)
-    declared = registry.find(key)
-    document = read_document(config_file) if config_file.is_file() else tomlkit.document()
-    dotted = registry.dotted(key) if declared else (_document_key(document, key) or key)
-    if declared is None:
-        click.echo(f"warning: no installed plugin declares {key!r}; writing it as given", err=True)
-        typed: Any = _guess_value(value)
-    else:
-        try:
-            typed = declared.validate(parse_text_value(declared.type, value))
-        except (TypeError, ValueError) as error:
-            raise click.ClickException(f"key '{dotted}' {error}") from None
-    set_document_value(document, dotted, typed)
-    config_file.write_text(tomlkit.dumps(document), encoding="utf-8")
-    click.echo(f"{dotted} = {_format_value(typed)}")
+    outcome = edit_config(registry, config_file, key, value, force=force)
+    if outcome.created:
+        click.echo(f"created {config_file}")
+    if outcome.warning:
+        _warn(outcome.warning)
+    click.echo(f"{outcome.dotted} = {_format_value(outcome.value)}")
 
 
 def _document_key(document: tomlkit.TOMLDocument, key: str) -> str | None:
@@ -622,13 +793,6 @@ def _document_key(document: tomlkit.TOMLDocument, key: str) -> str | None:
         if key in (dotted, flatten_key(dotted)):
             return dotted
     return None
-
-
-def _guess_value(text: str) -> Any:
-    try:
-        return tomlkit.parse(f"value = {text}")["value"]
-    except Exception:
-        return text
 
 
 @config.command("list")
@@ -677,15 +841,14 @@ def config_list(
                 f"    flattened: {entry['flattened']}  env: {', '.join(entry['env']) or '-'}"
             )
         return
-    host = _build_host(config_file.parent, skip_broken=skip_broken_plugins)
-    host.close()
+    effective = _effective_config(config_file, skip_broken=skip_broken_plugins)
     values = [
         {
             "key": name,
-            "value": _shown_value(name, host.config[name], show_secrets),
-            "source": host.config.source(name),
+            "value": _shown_value(name, effective[name], show_secrets),
+            "source": effective.source(name),
         }
-        for name in sorted(host.config)
+        for name in sorted(effective)
     ]
     if as_json:
         _echo_json(values)

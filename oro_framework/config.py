@@ -13,6 +13,7 @@ and :func:`read_document` only.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import json
 import re
 import sys
@@ -43,8 +44,10 @@ __all__ = [
     "is_secret_name",
     "load_config",
     "load_settings",
+    "nearest_key",
     "non_empty",
     "not_negative",
+    "parse_document",
     "parse_text_value",
     "path",
     "port",
@@ -468,12 +471,123 @@ class Config(Mapping[str, Any]):
 def read_document(path: Path) -> tomlkit.TOMLDocument:
     """Parse ``path`` with tomlkit (keeping comments and layout for :func:`set_document_value`).
 
-    :raises ConfigError: the file is not valid TOML; the message names file and line.
+    :raises ConfigError: the file is not valid TOML; see :func:`parse_document`.
+    """
+    return parse_document(path.read_text(encoding="utf-8"), path)
+
+
+def parse_document(text: str, path: Path) -> tomlkit.TOMLDocument:
+    """Parse ``text``, the content of ``path`` (read already, or about to be written).
+
+    :raises ConfigError: it is not valid TOML. The message names ``path`` as given (not just
+        ``oro.toml``: a user with several apps must know which file), the line and column, and
+        the problem in words: an unterminated string, which tomlkit reports as a control
+        character, is called one.
     """
     try:
-        return tomlkit.parse(path.read_text(encoding="utf-8"))
+        return tomlkit.parse(text)
     except tomlkit.exceptions.ParseError as error:
-        raise ConfigError(f"invalid TOML: {error}", source=f"{path.name}:{error.line}") from None
+        line, column, problem = _describe_toml_error(text, error)
+        raise ConfigError(f"invalid TOML: {problem}", source=f"{path}:{line}:{column}") from None
+
+
+_QUOTES: Final = ('"""', "'''", '"', "'")
+
+
+def _describe_toml_error(text: str, error: tomlkit.exceptions.ParseError) -> tuple[int, int, str]:
+    """``(line, column, problem)`` for tomlkit's ``error``, columns counted from 1."""
+    opened = _unclosed_string(text)
+    if opened is not None and (
+        isinstance(error, tomlkit.exceptions.UnexpectedEofError)
+        or (isinstance(error, tomlkit.exceptions.InvalidControlChar) and error.line >= opened[0])
+    ):
+        line, column, quote = opened
+        if len(quote) == 3:
+            return line, column, f"unterminated string (opened with {quote}, never closed)"
+        return (
+            line,
+            column,
+            f"unterminated string (close it with {quote} on the same line, or use "
+            f"{quote * 3} for a string of several lines)",
+        )
+    message = str(error).removesuffix(f" at line {error.line} col {error.col}")
+    return error.line, error.col + 1, message[:1].lower() + message[1:]
+
+
+def _unclosed_string(text: str) -> tuple[int, int, str] | None:
+    """Where the first string that never closes opens: ``(line, column, quote)``. A basic or
+    literal string closes on its line; a multi-line one anywhere later. Comments are skipped."""
+    line, start, index = 1, 0, 0
+    while index < len(text):
+        char = text[index]
+        if char == "\n":
+            line, start = line + 1, index + 1
+        elif char == "#":
+            newline = text.find("\n", index)
+            index = len(text) if newline < 0 else newline
+            continue
+        elif char in "\"'":
+            quote = next(q for q in _QUOTES if text.startswith(q, index))
+            end = _string_end(text, index + len(quote), quote)
+            if end is None:
+                return line, index - start + 1, quote
+            skipped = text[index:end]
+            newlines = skipped.count("\n")
+            if newlines:
+                line, start = line + newlines, index + skipped.rindex("\n") + 1
+            index = end
+            continue
+        index += 1
+    return None
+
+
+def _string_end(text: str, index: int, quote: str) -> int | None:
+    """The index just past the string whose content starts at ``index``, or ``None``."""
+    multiline = len(quote) == 3
+    while index < len(text):
+        if text.startswith(quote, index):
+            return index + len(quote)
+        char = text[index]
+        if char == "\n" and not multiline:
+            return None
+        index += 2 if char == "\\" and quote[0] == '"' else 1
+    return None
+
+
+def nearest_key(name: str, registry: ConfigRegistry) -> str | None:
+    """The declared key closest to ``name`` (a typo such as ``window.widht``), if any is close.
+
+    Within the same section only the last parts are compared, so that a long shared prefix
+    (``permissions.allow_``) does not make unrelated keys look alike; when no key has that
+    section, the whole flattened names are (``windw.width``, ``window_widht``).
+    """
+    names = [key.name for key in registry if not key.is_wildcard]
+    dotted = registry.dotted(name)
+    section, _, last = dotted.rpartition(".")
+    siblings = {key.rpartition(".")[2]: key for key in names if key.rpartition(".")[0] == section}
+    # What every sibling starts with (``allow_``) says nothing about which one was meant.
+    shared = _shared_prefix(list(siblings)) if len(siblings) > 1 else ""
+    siblings = {part.removeprefix(shared): key for part, key in siblings.items()}
+    close = difflib.get_close_matches(last.removeprefix(shared), list(siblings), n=1, cutoff=0.75)
+    if close or siblings:
+        return siblings[close[0]] if close else None
+    flattened = {flatten_key(key): key for key in names}
+    close = difflib.get_close_matches(flatten_key(dotted), list(flattened), n=1, cutoff=0.85)
+    return flattened[close[0]] if close else None
+
+
+def _shared_prefix(words: list[str]) -> str:
+    first, last = min(words), max(words)
+    length = 0
+    while length < len(first) and first[length] == last[length]:
+        length += 1
+    return first[:length]
+
+
+def did_you_mean(name: str, registry: ConfigRegistry) -> str:
+    """``"; did you mean 'window.width'?"`` or ``""``, to end an unknown-key message with."""
+    nearest = nearest_key(name, registry)
+    return f"; did you mean '{nearest}'?" if nearest else ""
 
 
 def iter_document(tree: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
@@ -526,6 +640,7 @@ def load_config(
     environ: Mapping[str, str] | None = None,
     overrides: Mapping[str, Any] | None = None,
     platform: str = sys.platform,
+    content: str | None = None,
 ) -> Config:
     """Compute the effective configuration.
 
@@ -534,6 +649,8 @@ def load_config(
         relative path is taken from the directory of ``path``) is read too; ``None`` skips it.
     :param environ: environment variables (``os.environ`` in production, a dict in tests).
     :param overrides: CLI-level values by dotted or flattened key, typed or as text.
+    :param content: the text of ``path`` to use instead of reading it: ``oro config set``
+        checks the file it is about to write this way.
     :raises ConfigError: a value has the wrong type or fails its validator, an override names an
         unknown key, ``permissions.allow_<x>`` names an undeclared permission, or the secrets
         file is missing, invalid or inside the app's resources. The message names the file and
@@ -545,8 +662,8 @@ def load_config(
         {key.name: "default" for key in registry if not key.is_wildcard},
     )
     named_secrets: tuple[str, str] | None = None
-    if path is not None and path.is_file():
-        named_secrets = _apply_file(registry, layer, path, platform)
+    if path is not None and (content is not None or path.is_file()):
+        named_secrets = _apply_file(registry, layer, path, platform, content)
     secrets_file = None
     if path is not None:
         if SECRETS_FILE_ENV in environ:
@@ -563,7 +680,11 @@ def load_config(
     for name, value in (overrides or {}).items():
         key = registry.find(name)
         if key is None:
-            raise ConfigError(f"unknown config key {name!r}", key=name, source="override")
+            raise ConfigError(
+                f"unknown config key {name!r}{did_you_mean(name, registry)}",
+                key=name,
+                source="override",
+            )
         dotted = registry.dotted(name)
         try:
             raw = parse_text_value(key.type, value) if isinstance(value, str) else value
@@ -604,14 +725,14 @@ def _check_secrets_outside_resources(secrets_file: Path, resources: Path) -> Non
 
 
 def _apply_file(
-    registry: ConfigRegistry, layer: _Layer, path: Path, platform: str
+    registry: ConfigRegistry, layer: _Layer, path: Path, platform: str, content: str | None = None
 ) -> tuple[str, str] | None:
-    """Apply the values of a TOML config file.
+    """Apply the values of a TOML config file (whose text is ``content`` when given).
 
     :return: the ``[oro] secrets_file`` it names and where, which the loader handles itself.
     """
-    document = read_document(path)
-    text = path.read_text(encoding="utf-8")
+    text = path.read_text(encoding="utf-8") if content is None else content
+    document = parse_document(text, path)
     overrides: list[tuple[str, Mapping[str, Any]]] = []
     named_secrets: tuple[str, str] | None = None
     for dotted, value in iter_document(document):
@@ -661,12 +782,14 @@ def _apply_file_value(
         if flatten_key(dotted).startswith("permissions_allow_"):
             raise ConfigError(
                 f"key '{dotted}': no installed plugin declares permission "
-                f"'{flatten_key(dotted).removeprefix('permissions_allow_')}'",
+                f"'{flatten_key(dotted).removeprefix('permissions_allow_')}'"
+                f"{did_you_mean(dotted, registry)}",
                 key=dotted,
                 source=source,
             )
         warnings.warn(
-            f"{source}: unknown config key '{dotted}' (no installed plugin declares it)",
+            f"{source}: unknown config key '{dotted}' (no installed plugin declares it)"
+            f"{did_you_mean(dotted, registry)}",
             ConfigWarning,
             stacklevel=4,
         )

@@ -147,11 +147,12 @@ def test_config_set_then_get_round_trips(runner: CliRunner, app: Path) -> None:
     )
 
 
-def test_config_set_of_an_undeclared_key_warns_and_writes_it(runner: CliRunner, app: Path) -> None:
+def test_config_set_of_an_undeclared_key_needs_force(runner: CliRunner, app: Path) -> None:
     config = str(app / "oro.toml")
-    result = runner.invoke(cli, ["config", "set", "custom.answer", "42", "--file", config])
-    assert result.exit_code == 0
-    assert "no installed plugin declares 'custom.answer'" in result.output
+    refused = runner.invoke(cli, ["config", "set", "custom.answer", "42", "--file", config])
+    assert refused.exit_code == 1
+    assert "no installed plugin declares config key 'custom.answer'" in refused.output
+    _invoke(runner, "config", "set", "custom.answer", "42", "--force", "--file", config)
     assert _invoke(runner, "config", "get", "custom_answer", "--file", config) == "42\n"
 
 
@@ -176,7 +177,7 @@ def test_config_set_can_repair_an_invalid_value(runner: CliRunner, app: Path) ->
 
 def test_config_set_creates_the_file_when_missing(runner: CliRunner, tmp_path: Path) -> None:
     config = tmp_path / "oro.toml"
-    _invoke(runner, "config", "set", "meta.name", "Fresh", "--file", str(config))
+    _invoke(runner, "config", "set", "meta.name", "Fresh", "--create", "--file", str(config))
     assert tomlkit.parse(config.read_text())["meta"]["name"] == "Fresh"
 
 
