@@ -27,12 +27,14 @@ name = "{name}"
 bundle_identifier = "dev.oro.test-cli-dev"
 """
 # Counts its loads in sessionStorage (it survives reloads of the tab, not a new tab) and says
-# when the event channel is open, so that a reload asked for after that cannot be missed.
+# when the event channel is open (whenReady: runtimeinit may come before this script runs),
+# so that a reload asked for after that cannot be missed.
 _INDEX = """<!doctype html>
 <html><head><meta charset="utf-8"><title>dev</title>
 <script type="module">
+import { whenReady } from 'oro:bootstrap'
 sessionStorage.loads = String(Number(sessionStorage.loads ?? 0) + 1)
-globalThis.addEventListener('runtimeinit', () => { globalThis.ready = true })
+whenReady().then(() => { globalThis.ready = true })
 </script></head>
 <body data-marker="{marker}"><p>oro dev</p></body></html>
 """
@@ -93,7 +95,9 @@ def _settled(page: Page, **expected: Any) -> dict[str, Any]:
             return None
         return state
 
-    return until(check, f"the page with {expected}")
+    state = until(lambda: check(), f"the page with {expected}")
+    assert state is not None
+    return state
 
 
 def test_saving_an_app_file_reloads_the_page(app: Path, oro: OroProcess, page: Page) -> None:
@@ -154,7 +158,7 @@ def test_a_broken_oro_toml_shows_in_the_page_and_terminal_and_fixing_it_recovers
     (app / "oro.toml").write_text('[meta]\nname = "unterminated\n', encoding="utf-8")
 
     until(lambda: "invalid TOML" in oro.stderr(), "the TOML error on the terminal")
-    shown = until(lambda: _overlay(page), "the error in an overlay over the open page")
+    shown = str(until(lambda: _overlay(page), "the error in an overlay over the open page"))
     # A page loaded now (a new tab: the session cookie, no page yet) gets the error as a page
     # that reloads once the host is back.
     fresh = page.context.new_page()
