@@ -8,6 +8,7 @@ run in file order: each leaves the app working for the next.
 from __future__ import annotations
 
 import re
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from playwright.sync_api import Browser, Page
 from playwright.sync_api import Error as PlaywrightError
 
 from oro_framework.host.dev import editable_plugin_sources
+from oro_framework.host.ports import is_port_free
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 
@@ -210,3 +212,12 @@ def test_editable_plugins_of_this_workspace_are_watched() -> None:
     assert REPOSITORY / "plugins" / "oro-fs" in sources
     assert REPOSITORY not in sources  # oro-framework's own source is not an app's plugin
     assert all(re.search(r"oro-", path.name) for path in sources)
+
+
+def test_sigterm_stops_oro_dev_and_its_host(oro: OroProcess, page: Page) -> None:
+    port = int(_origin(page).rsplit(":", 1)[1])
+
+    oro.send_signal(signal.SIGTERM)
+
+    assert oro.wait() == 0
+    assert is_port_free(port)  # the host process went with it

@@ -33,7 +33,9 @@ import os
 import secrets
 import signal
 import socket
+import subprocess
 import sys
+import threading
 import tomllib
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -250,6 +252,13 @@ def _relative(path: Path, root: Path) -> str:
     return str(path)
 
 
+def _stop_when_stdin_closes() -> None:
+    with contextlib.suppress(OSError, ValueError):
+        while sys.stdin.buffer.read(4096):
+            pass
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
 def child_main(argv: Sequence[str] | None = None) -> None:
     """The host process ``oro dev`` starts: ``oro run`` with :class:`DevPlugin` and the session
     key of :data:`SESSION_KEY_ENV`. Exits 1 with the error on standard error when the host
@@ -271,6 +280,9 @@ def child_main(argv: Sequence[str] | None = None) -> None:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    # oro dev holds our stdin open: its end means oro dev is gone (even killed), and a host
+    # left behind would hold the port.
+    threading.Thread(target=_stop_when_stdin_closes, name="oro-dev-parent", daemon=True).start()
     # Taken out of the environment: the app's own subprocesses have no use for it.
     session_key = os.environ.pop(SESSION_KEY_ENV, None) or secrets.token_urlsafe(32)
     plugin = DevPlugin(secrets.token_urlsafe(12), echo=oro_cli._echo_flushed)
@@ -470,7 +482,9 @@ class DevLoop:
         tail: collections.deque[str] = collections.deque(maxlen=_ERROR_TAIL)
         served = anyio.Event()
         restarted = False
-        process = await anyio.open_process(self._child_command(), env=environ)
+        process = await anyio.open_process(
+            self._child_command(), env=environ, stdin=subprocess.PIPE
+        )
         async with process, anyio.create_task_group() as task_group:
             assert process.stdout is not None
             assert process.stderr is not None
