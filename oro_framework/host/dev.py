@@ -253,8 +253,10 @@ def _relative(path: Path, root: Path) -> str:
 
 
 def _stop_when_stdin_closes() -> None:
-    with contextlib.suppress(OSError, ValueError):
-        while sys.stdin.buffer.read(4096):
+    # os.read, not sys.stdin: a daemon thread blocked inside a buffered reader aborts the
+    # interpreter when it finalizes.
+    with contextlib.suppress(OSError):
+        while os.read(0, 4096):
             pass
     os.kill(os.getpid(), signal.SIGTERM)
 
@@ -465,7 +467,9 @@ class DevLoop:
             self._echo(f"oro dev: {self._reason} changed; starting the host")
 
     def _child_command(self) -> list[str]:
-        command = [sys.executable, "-m", "oro_framework.host.dev", str(self.app_dir)]
+        # -P: the working directory does not go first on sys.path, where a directory there
+        # could shadow oro_framework or a plugin.
+        command = [sys.executable, "-P", "-m", "oro_framework.host.dev", str(self.app_dir)]
         command += ["--port", str(self.port)]
         if self._headless:
             command.append("--headless")
