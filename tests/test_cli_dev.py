@@ -7,6 +7,8 @@ run in file order: each leaves the app working for the next.
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import signal
 from collections.abc import Iterator
@@ -73,9 +75,51 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return directory
 
 
+_PLUGIN = """from oro_framework import hookimpl
+
+ANSWER = "{answer}"
+
+
+@hookimpl
+def oro_register_routes(routes):
+    async def answer(request):
+        return ANSWER
+
+    routes.add("devtest.answer", answer, permission="runtime")
+"""
+
+
+def _write_plugin(source: Path, text: str) -> None:
+    (source / "oro_devtest.py").write_text(text, encoding="utf-8")
+
+
 @pytest.fixture(scope="module")
-def oro(app: Path) -> Iterator[OroProcess]:
-    with OroProcess("dev", str(app), "--headless", environ=headless_environ()) as process:
+def plugin(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A plugin "installed in editable mode" without touching the environment: its metadata
+    (an ``oro`` entry point, a ``direct_url.json`` saying editable) in a directory on
+    PYTHONPATH, its source in a project directory also on PYTHONPATH, as an editable install's
+    ``.pth`` file puts it. Returns the project directory."""
+    root = tmp_path_factory.mktemp("plugin")
+    source, site = root / "oro-devtest", root / "site"
+    source.mkdir()
+    _write_plugin(source, _PLUGIN.replace("{answer}", "one"))
+    info = site / "oro_devtest-0.1.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: oro-devtest\nVersion: 0.1\n", encoding="utf-8"
+    )
+    (info / "entry_points.txt").write_text("[oro]\ndevtest = oro_devtest\n", encoding="utf-8")
+    (info / "direct_url.json").write_text(
+        json.dumps({"url": source.as_uri(), "dir_info": {"editable": True}}), encoding="utf-8"
+    )
+    return source
+
+
+@pytest.fixture(scope="module")
+def oro(app: Path, plugin: Path) -> Iterator[OroProcess]:
+    path = os.pathsep.join([str(plugin.parent / "site"), str(plugin)])
+    environ = headless_environ({"PYTHONPATH": path})
+    with OroProcess("dev", str(app), "--headless", environ=environ) as process:
         yield process
 
 
@@ -212,6 +256,36 @@ def test_editable_plugins_of_this_workspace_are_watched() -> None:
     assert REPOSITORY / "plugins" / "oro-fs" in sources
     assert REPOSITORY not in sources  # oro-framework's own source is not an app's plugin
     assert all(re.search(r"oro-", path.name) for path in sources)
+
+
+def _answer(page: Page) -> str | None:
+    try:
+        answer: str = page.evaluate(
+            "async () => (await import('oro:ipc')).request('devtest.answer')"
+        )
+    except PlaywrightError:
+        return None
+    return answer
+
+
+def test_a_plugin_source_change_restarts_the_host_with_the_new_code(
+    oro: OroProcess, page: Page, plugin: Path
+) -> None:
+    before = _settled(page, overlay=None)
+    assert _answer(page) == "one"
+
+    # Broken first: the error shows; the fix brings the new code (imported afresh) back.
+    _write_plugin(plugin, _PLUGIN.replace("{answer}", "two") + "\ndef broken(:\n")
+    shown = str(until(lambda: _overlay(page), "the plugin's error over the page"))
+    _write_plugin(plugin, _PLUGIN.replace("{answer}", "two"))
+    after = _settled(page, overlay=None)
+    answer = _answer(page)
+
+    assert "oro_devtest" in shown
+    assert "SyntaxError" in shown or "invalid syntax" in shown
+    assert "SyntaxError" in oro.stderr() or "invalid syntax" in oro.stderr()
+    assert after["boot"] != before["boot"]
+    assert answer == "two"
 
 
 def test_sigterm_stops_oro_dev_and_its_host(oro: OroProcess, page: Page) -> None:
