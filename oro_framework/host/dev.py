@@ -219,7 +219,9 @@ class DevPlugin:
 
     @hookimpl
     def oro_register_js_modules(self, modules: JSModuleTable) -> None:
-        modules.add("oro:dev", DEV_CLIENT, preload=True)
+        modules.add(
+            "oro:dev", DEV_CLIENT, declarations=DEV_CLIENT.with_suffix(".d.ts"), preload=True
+        )
 
     @hookimpl
     def oro_page_args(self) -> Mapping[str, Any]:
