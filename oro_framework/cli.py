@@ -259,6 +259,61 @@ def _open_gui(host: Host, runner: AppRunner) -> PywebviewBackend | None:
 
 
 # -------------------------------------------------------------------------------------------------
+# oro dev
+# -------------------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument(
+    "app_dir", default=".", type=click.Path(file_okay=False, exists=True, path_type=Path)
+)
+@click.option(
+    "--headless",
+    is_flag=True,
+    help="Serve the app without a window and print its launch URL (the default with no display).",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=None,
+    help="Port on 127.0.0.1 to serve the app on, kept across restarts; default as `oro run`.",
+)
+@_skip_broken_option
+@_config_overrides_option
+def dev(
+    app_dir: Path,
+    headless: bool,
+    port: int | None,
+    skip_broken_plugins: bool,
+    overrides: tuple[str, ...],
+) -> None:
+    """Run the app in APP_DIR as `oro run` does, reloading it as you edit.
+
+    A change to the app's files (under webview.root) reloads its pages, once per burst of
+    saves. A change to oro.toml or to the source of an editable-installed plugin restarts the
+    host on the same port with the same sessions, so open pages reconnect and reload. An error
+    in the new config or plugin is printed here and shown in the pages until the next save.
+    Stops on Ctrl-C/SIGTERM.
+    """
+    from oro_framework.host.dev import DevLoop
+
+    _parse_overrides(overrides)
+    loop = DevLoop(
+        app_dir,
+        port=port,
+        headless=headless,
+        overrides=overrides,
+        skip_broken_plugins=skip_broken_plugins,
+        verbose=_is_verbose(),
+        echo=_echo_flushed,
+        warn=_warn,
+    )
+    code = loop.run()
+    if code:
+        raise SystemExit(code)
+
+
+# -------------------------------------------------------------------------------------------------
 # oro test
 # -------------------------------------------------------------------------------------------------
 

@@ -165,6 +165,27 @@ def test_session_cookie_admits_and_a_guessed_one_does_not() -> None:
     assert refusal_of(keeper.admit(with_session("guess"), port=PORT)) is RefusalReason.NO_CREDENTIAL
 
 
+def test_signed_sessions_outlive_the_gatekeeper_that_issued_them() -> None:
+    # oro dev: each host process has a gatekeeper of its own and the same session key.
+    first = Gatekeeper(launch_token=LAUNCH_TOKEN, session_key="dev-key")
+    decision = first.admit({"host": HOST}, port=PORT, launch_token=LAUNCH_TOKEN)
+    assert isinstance(decision, LaunchRedirect)
+    assert decision.session is not None
+    next_run = Gatekeeper(launch_token="another-launch-token", session_key="dev-key")
+    other_key = Gatekeeper(launch_token="another-launch-token", session_key="other-key")
+    unsigned = Gatekeeper(launch_token="another-launch-token")
+    forged = decision.session[:-4] + ("AAAA" if not decision.session.endswith("AAAA") else "BBBB")
+
+    assert next_run.admit(with_session(decision.session), port=PORT) == Admitted(Access.SESSION)
+    for keeper, session in ((other_key, decision.session), (unsigned, decision.session)):
+        assert refusal_of(keeper.admit(with_session(session), port=PORT)) is (
+            RefusalReason.NO_CREDENTIAL
+        )
+    assert refusal_of(next_run.admit(with_session(forged), port=PORT)) is (
+        RefusalReason.NO_CREDENTIAL
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # The bridge key and mount credentials
 # ---------------------------------------------------------------------------------------------

@@ -153,10 +153,17 @@ class Bridge:
     :param launch_token: this run's launch token
         (see :class:`~oro_framework.host.server.ServerInfo`).
     :param preload_args: extra ``__args`` entries per window index.
+    :param session_key: signs session ids so that they outlive this bridge (``oro dev``; see
+        :class:`~oro_framework.host.security.Gatekeeper`).
     """
 
     def __init__(
-        self, host: Host, *, launch_token: str, preload_args: PreloadArgs | None = None
+        self,
+        host: Host,
+        *,
+        launch_token: str,
+        preload_args: PreloadArgs | None = None,
+        session_key: str | None = None,
     ) -> None:
         config = host.config
         self.host = host
@@ -165,6 +172,7 @@ class Bridge:
             bridge_key=config["http.ipc.shared_key"] if config["http.ipc.enable"] else None,
             cors_origins=config["webview.cors_allowed_origins"],
             cookie_name=session_cookie_name(config["meta.bundle_identifier"]),
+            session_key=session_key,
         )
         self.resources = Resources(
             host.paths.resources,

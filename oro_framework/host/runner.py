@@ -63,6 +63,8 @@ class AppRunner:
         app's own (:func:`~oro_framework.host.ports.choose_port`).
     :param echo: where the one-line status messages go (the CLI passes ``click.echo``).
     :param warn: where warnings go (standard error by default).
+    :param session_key: signs session ids, so that pages keep their session across host
+        processes given the same key (``oro dev``).
     """
 
     def __init__(
@@ -72,9 +74,11 @@ class AppRunner:
         port: int | None = None,
         echo: Callable[[str], None] = print,
         warn: Callable[[str], None] = _print_warning,
+        session_key: str | None = None,
     ) -> None:
         self.host = host
         self.port = port
+        self._session_key = session_key
         self._echo = echo
         self._warn = warn
         # Taken now: the application plugin takes it out of host.stash when the host closes.
@@ -118,7 +122,11 @@ class AppRunner:
             await task_group.start(self._run_host, task_group.cancel_scope, on_host_stopped)
             info: ServerInfo = await task_group.start(
                 functools.partial(
-                    serve_app, self.host, port=choice.port, preload_args=self._preload_args
+                    serve_app,
+                    self.host,
+                    port=choice.port,
+                    preload_args=self._preload_args,
+                    session_key=self._session_key,
                 )
             )
             task_status.started(info)

@@ -38,9 +38,11 @@ __all__ = [
     "RefusalReason",
     "Refused",
     "check_origin_syntax",
+    "is_signed_session",
     "is_worker_script_fetch",
     "parse_cookies",
     "session_cookie_name",
+    "signed_session",
     "window_launch_token",
 ]
 
@@ -58,6 +60,8 @@ _LOOPBACK_NAMES: Final = ("127.0.0.1", "localhost")
 _TRUSTED_FETCH_SITES: Final = frozenset({"same-origin", "none"})
 # ``w<index>.<nonce>.<mac>``: see :func:`window_launch_token`.
 _WINDOW_TOKEN: Final = re.compile(r"w(\d{1,4})\.([\w-]{16,64})\.([\w-]{43})", re.ASCII)
+# ``s.<nonce>.<mac>``: see :func:`signed_session`.
+_SIGNED_SESSION: Final = re.compile(r"s\.([\w-]{32})\.([\w-]{43})", re.ASCII)
 
 
 class Access(enum.Enum):
@@ -201,6 +205,28 @@ def window_launch_token(launch_token: str, index: int) -> str:
     return f"w{index}.{nonce}.{_window_mac(launch_token, index, nonce)}"
 
 
+def _session_mac(session_key: str, nonce: str) -> str:
+    digest = hmac.new(
+        session_key.encode("utf-8", "surrogatepass"),
+        f"oro-session:{nonce}".encode(),
+        hashlib.sha256,
+    ).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def signed_session(session_key: str) -> str:
+    """A new session id ``s.<nonce>.<mac>``, the MAC under ``session_key``: whoever holds the
+    key can check it without having issued it, nobody else can forge one."""
+    nonce = secrets.token_urlsafe(24)
+    return f"s.{nonce}.{_session_mac(session_key, nonce)}"
+
+
+def is_signed_session(value: str, session_key: str) -> bool:
+    """Whether ``value`` is a session id :func:`signed_session` made under ``session_key``."""
+    match = _SIGNED_SESSION.fullmatch(value)
+    return match is not None and _equal(match.group(2), _session_mac(session_key, match.group(1)))
+
+
 def check_origin_syntax(value: str) -> None:
     """Validate a ``webview.cors_allowed_origins`` entry: ``scheme://host[:port]``, nothing more.
 
@@ -231,6 +257,10 @@ class Gatekeeper:
     :param cors_origins: origins allowed to call the bridge cross-origin
         (``webview.cors_allowed_origins``).
     :param cookie_name: the session cookie's name.
+    :param session_key: a secret that signs session ids instead of this gatekeeper remembering
+        them (:func:`signed_session`): a gatekeeper given the same key accepts them too. ``oro
+        dev`` passes one to every host process it starts, so a page keeps its session when the
+        host restarts; ``None`` (``oro run``) remembers the ids issued by this run only.
     """
 
     def __init__(
@@ -240,12 +270,14 @@ class Gatekeeper:
         bridge_key: str | None = None,
         cors_origins: Iterable[str] = (),
         cookie_name: str = SESSION_COOKIE,
+        session_key: str | None = None,
     ) -> None:
         self._launch_token: str | None = launch_token
         self._window_key = launch_token
         self._spent_window_nonces: set[str] = set()
         self._bridge_key = bridge_key
         self._sessions: list[str] = []
+        self._session_key = session_key
         self.cors_origins = frozenset(cors_origins)
         self.cookie_name = cookie_name
         """The session cookie's name (:func:`session_cookie_name` for an app)."""
@@ -393,6 +425,8 @@ class Gatekeeper:
                 "Launch token is invalid or was already used: each launch URL opens "
                 "one session; restart the app (or `oro run --headless`) for a new URL"
             )
+        if self._session_key is not None:
+            return signed_session(self._session_key)
         session = secrets.token_urlsafe(32)
         self._sessions.append(session)
         return session
@@ -411,7 +445,7 @@ class Gatekeeper:
 
     def has_session(self, cookie_header: str | None) -> bool:
         """Whether the ``Cookie`` header carries a session this gatekeeper issued."""
-        if not cookie_header or not self._sessions:
+        if not cookie_header or not (self._sessions or self._session_key is not None):
             return False
         return any(
             name == self.cookie_name and self._is_issued(value)
@@ -419,6 +453,8 @@ class Gatekeeper:
         )
 
     def _is_issued(self, value: str) -> bool:
+        if self._session_key is not None:
+            return is_signed_session(value, self._session_key)
         # Every issued id is compared, so the time taken says nothing about which one matched.
         matches = [_equal(value, session) for session in self._sessions]
         return any(matches)

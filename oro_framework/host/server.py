@@ -89,6 +89,7 @@ async def serve_app(
     port: int = 0,
     preload_args: PreloadArgs | None = None,
     keep_alive_timeout: float = KEEP_ALIVE_TIMEOUT,
+    session_key: str | None = None,
     task_status: TaskStatus[ServerInfo] = anyio.TASK_STATUS_IGNORED,
 ) -> None:
     """Serve ``host``'s bridge on ``127.0.0.1:port`` until cancelled.
@@ -99,10 +100,14 @@ async def serve_app(
     :param port: the TCP port; ``0`` picks a free one.
     :param preload_args: extra ``__args`` entries for the pages of a window index.
     :param keep_alive_timeout: seconds after which an idle keep-alive connection is closed.
+    :param session_key: signs session ids so that another run given the same key accepts them
+        (``oro dev`` restarting the host).
     :raises OSError: the port cannot be bound (already in use, not permitted).
     """
     launch_token = secrets.token_urlsafe(32)
-    bridge = Bridge(host, launch_token=launch_token, preload_args=preload_args)
+    bridge = Bridge(
+        host, launch_token=launch_token, preload_args=preload_args, session_key=session_key
+    )
     async with anyio.create_task_group() as task_group:
         binds: list[str] = await task_group.start(
             functools.partial(

@@ -1,0 +1,19 @@
+/**
+ * `oro:dev` — what `oro dev` adds to every page: reload on `devreload`, reconnect after a host
+ * restart, an overlay showing a broken config or plugin. Served only under `oro dev`.
+ * @module oro:dev
+ */
+
+/** The host event that reloads the page (the app's files changed). */
+export const RELOAD_EVENT: 'devreload'
+/** ms between two polls of the host while it restarts. */
+export const POLL_INTERVAL: number
+/** The id of the element showing a host error over the page. */
+export const OVERLAY_ID: 'oro-dev-overlay'
+
+declare const _default: {
+  RELOAD_EVENT: typeof RELOAD_EVENT
+  POLL_INTERVAL: typeof POLL_INTERVAL
+  OVERLAY_ID: typeof OVERLAY_ID
+}
+export default _default
