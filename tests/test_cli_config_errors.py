@@ -169,3 +169,11 @@ def test_run_warns_when_the_app_has_no_index_and_not_when_it_has(tmp_path: Path)
         oro.send_signal(signal.SIGINT)
         assert oro.wait() == 0
     assert "no index page" not in oro.stderr()
+
+
+def test_dev_warns_when_the_app_has_no_index(tmp_path: Path) -> None:
+    with OroProcess("dev", str(tmp_path), "--headless", environ=headless_environ()) as oro:
+        oro.launch_url()
+        oro.send_signal(signal.SIGINT)
+        assert oro.wait() == 0
+    assert f"warning: the app has no index page: {tmp_path / 'index.html'}" in oro.stderr()

@@ -270,6 +270,7 @@ def child_main(argv: Sequence[str] | None = None) -> None:
     from oro_framework import cli as oro_cli
     from oro_framework.errors import HostError
     from oro_framework.host.app import Host
+    from oro_framework.host.app_checks import missing_index
     from oro_framework.host.runner import AppRunner
 
     parser = argparse.ArgumentParser(prog="oro dev (host)")
@@ -300,6 +301,9 @@ def child_main(argv: Sequence[str] | None = None) -> None:
     except HostError as error:
         print(f"error: {type(error).__name__}: {error}", file=sys.stderr)
         raise SystemExit(1) from None
+    no_index = missing_index(host.paths.resources, host.config)
+    if no_index is not None:
+        oro_cli._warn(no_index)
     runner = AppRunner(
         host,
         port=args.port,
