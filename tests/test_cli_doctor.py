@@ -111,3 +111,27 @@ def test_cpu_features_from_cpuinfo() -> None:
     assert cpu_features(arm, "aarch64") == {"neon"}
     assert cpu_features("", "arm64") == {"neon"}
     assert cpu_features("", "x86_64") is None
+
+
+def test_doctor_fails_when_llama_cpp_was_built_for_features_this_cpu_lacks(
+    tmp_path: Path,
+) -> None:
+    features = cpu_features()
+    assert features is not None, "this test needs a system that reports its CPU features"
+    # NEON and AVX never come together, so one of them is always missing here.
+    lacking = "neon" if "neon" not in features else "avx"
+    shadow = tmp_path / "shadow"
+    (shadow / "llama_cpp").mkdir(parents=True)
+    (shadow / "llama_cpp" / "__init__.py").write_text(
+        "__version__ = '9.9.9'\n"
+        "def llama_print_system_info():\n"
+        f"    return b'CPU : {lacking.upper()} = 1 | SSE3 = 1 | LLAMAFILE = 1 | '\n"
+    )
+
+    completed = doctor(tmp_path, "--json", PYTHONPATH=str(shadow))
+
+    assert completed.returncode == 1
+    llama = by_name(completed)["llama-cpp-python"]
+    assert llama["status"] == "fail"
+    assert llama["detail"] == f"9.9.9, built for {lacking}; this CPU lacks {lacking}"
+    assert "GGML_NATIVE=ON" in llama["hint"]
