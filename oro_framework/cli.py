@@ -927,11 +927,13 @@ def _shown_value(name: str, value: Any, show_secrets: bool) -> Any:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @_app_option
 def doctor(as_json: bool, app_dir: Path) -> None:
-    """Report what this machine offers (Python, GUI backends, Chromium for tests) and whether
-    every plugin works: builds the app in --app and reports each broken plugin.
+    """Report what this machine offers (Python, GUI backends, Chromium for tests, CPU features,
+    llama-cpp-python and the default model) and whether every plugin works: builds the app in
+    --app and reports each broken plugin.
 
-    Exits with status 1 when a plugin is broken or the app cannot be built; a missing optional
-    piece (a GUI backend, Chromium) is reported without failing.
+    Each line is ok, warn or fail, with a one-line fix under the others. Exits with status 1
+    when a check fails (a broken plugin, an app that cannot be built, llama-cpp-python unusable
+    while oro-ai is installed); a missing optional piece is a warning.
     """
     infos, problem = _inspect_plugins(app_dir)
     checks = doctor_checks.run_checks(infos, app_dir=app_dir, app_error=problem)
@@ -940,8 +942,9 @@ def doctor(as_json: bool, app_dir: Path) -> None:
         _echo_json([check.to_json() for check in checks])
     else:
         for check in checks:
-            mark = "ok " if check.ok else "!! " if check.required else "-- "
-            click.echo(f"{mark} {check.name}: {check.detail}")
+            click.echo(f"{check.status:<4} {check.name}: {check.detail}")
+            if not check.ok and check.hint:
+                click.echo(f"     fix: {check.hint}")
         if any(check.name.startswith("plugin ") for check in failed):
             click.echo(
                 "oro run stops on a broken plugin; --skip-broken-plugins (or "

@@ -804,16 +804,16 @@ def test_doctor_reports_each_broken_plugin_in_one_line_and_exits_1(
     completed = oro(site_with(tmp_path, "crash", "statplus", "gone"), app, "doctor")
 
     assert completed.returncode == 1
-    broken = [line for line in completed.stdout.splitlines() if line.startswith("!!")]
+    broken = [line for line in completed.stdout.splitlines() if line.startswith("fail plugin")]
     assert [line.split(":", 1)[0] for line in broken] == [
-        "!!  plugin crash",
-        "!!  plugin gone",
-        "!!  plugin statplus",
+        "fail plugin crash",
+        "fail plugin gone",
+        "fail plugin statplus",
     ]
     assert broken[0].startswith(
-        "!!  plugin crash: broken (oro-crash 0.1.0): hook oro_register_routes"
+        "fail plugin crash: broken (oro-crash 0.1.0): hook oro_register_routes"
     )
-    assert "ok  plugin fs: oro-fs 0.1.0" in completed.stdout.splitlines()
+    assert "ok   plugin fs: oro-fs 0.1.0" in completed.stdout.splitlines()
     assert completed.stdout.splitlines()[-1].startswith("oro run stops on a broken plugin;")
 
 

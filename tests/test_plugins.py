@@ -134,9 +134,11 @@ def test_trace_plugins_writes_hook_calls_to_stderr(
     host = Host(tmp_path, autoload=False, plugins=[Greeter()], environ={"ORO_TRACE_PLUGINS": "1"})
     host.close()
 
-    err = capsys.readouterr().err
-    assert "oro_register_permissions [hook]" in err
-    assert "finish oro_register_routes" in err
+    lines = capsys.readouterr().err.splitlines()
+    assert f"oro-trace: registered greeter (-) from {Greeter.__module__}" in lines
+    hooks = [line.rsplit(" ", 2)[0] for line in lines if line.endswith(" ms")]
+    assert "oro-trace: oro_register_permissions oro" in hooks
+    assert "oro-trace: oro_register_routes greeter" in hooks
 
 
 def test_without_trace_plugins_nothing_is_written(

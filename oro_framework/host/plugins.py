@@ -6,7 +6,8 @@ handed over explicitly (tests). Environment variables steer discovery:
 * ``ORO_DISABLE_PLUGINS=a,b``: skip these entry points (by entry-point or distribution name).
 * ``ORO_LOAD_PLUGINS=a,b``: load only these third-party plugins (core plugins still load unless
   disabled); an empty value loads none.
-* ``ORO_TRACE_PLUGINS=1``: print every hook call and result to stderr (pluggy tracing).
+* ``ORO_TRACE_PLUGINS=1``: print each plugin registered and each hook call (hook, plugin,
+  milliseconds) to stderr (:mod:`oro_framework.host.tracing`).
 
 ``ORO_SKIP_BROKEN_PLUGINS=1`` (config key ``plugins.skip_broken``) makes the host drop broken
 plugins instead of stopping; see :class:`~oro_framework.Host`.
@@ -27,6 +28,7 @@ import pluggy
 
 from oro_framework import hookspecs
 from oro_framework.errors import PluginLoadError
+from oro_framework.host import tracing
 
 __all__ = [
     "BUILTIN_PLUGIN",
@@ -91,6 +93,8 @@ class LoadedPlugins:
     manager: pluggy.PluginManager
     infos: list[PluginInfo] = field(default_factory=list)
     errors: list[PluginLoadError] = field(default_factory=list)
+    traced: bool = False
+    """``ORO_TRACE_PLUGINS`` is on: registrations and hook calls are printed to stderr."""
 
     def info(self, name: str) -> PluginInfo:
         """The plugin named ``name``.
@@ -179,10 +183,10 @@ def create_plugin_manager(
     environ = environ if environ is not None else {}
     manager = pluggy.PluginManager(hookspecs.PROJECT_NAME)
     manager.add_hookspecs(hookspecs)
-    if environ.get("ORO_TRACE_PLUGINS", "") not in ("", "0"):
-        manager.trace.root.setwriter(sys.stderr.write)
-        manager.enable_tracing()
-    loaded = LoadedPlugins(manager)
+    traced = tracing.enabled(environ)
+    if traced:
+        tracing.install(manager, lambda: sys.stderr)
+    loaded = LoadedPlugins(manager, traced=traced)
     own = PluginInfo(BUILTIN_PLUGIN, CORE_DISTRIBUTION, _own_version(), module=builtin.__name__)
     _register(loaded, builtin, own, strict)
     for entry_point in discover(environ) if autoload else []:
@@ -260,6 +264,8 @@ def _register(loaded: LoadedPlugins, plugin: object, info: PluginInfo, strict: b
         return
     hooks = tuple(sorted(caller.name for caller in manager.get_hookcallers(plugin) or ()))
     loaded.infos.append(PluginInfo(**{**info.__dict__, "hooks": hooks}))
+    if loaded.traced:
+        tracing.registered(sys.stderr, info.name, info.distribution, info.version, info.module)
 
 
 def _validate(manager: pluggy.PluginManager, plugin: object) -> str | None:

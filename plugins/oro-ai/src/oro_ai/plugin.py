@@ -8,6 +8,7 @@ from typing import Any
 
 from oro_ai import routes as ai_routes
 from oro_ai import service, settings
+from oro_ai.pool import MODEL_STATE_EVENT, ModelStatus
 from oro_ai.settings import PERMISSION
 from oro_ai.state import STATE, AIState
 from oro_framework import (
@@ -36,7 +37,13 @@ def oro_register_config(config: ConfigRegistry) -> None:
 
 @hookimpl
 def oro_configure(host: Host) -> None:
-    host.stash[STATE] = AIState.from_host(host)
+    state = AIState.from_host(host)
+
+    def announce(status: ModelStatus) -> None:
+        host.emit(MODEL_STATE_EVENT, status.to_json())
+
+    state.manager.listeners.append(announce)
+    host.stash[STATE] = state
 
 
 @hookimpl

@@ -4,6 +4,7 @@ or when idle, the bounded queue in front of each model, LoRA adapters, embedding
 from __future__ import annotations
 
 import ctypes
+import logging
 import math
 import os
 import threading
@@ -11,7 +12,7 @@ import time
 from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final, Literal
 
 import anyio
 import llama_cpp
@@ -24,7 +25,63 @@ from oro_ai.engine import Job, Sampling, TokenEvent, Worker, load_model, token_p
 from oro_ai.errors import APIError
 from oro_ai.models import ModelFile, ModelRegistry
 
-__all__ = ["LoadedModel", "ModelManager", "PoolSettings"]
+__all__ = [
+    "MODEL_STATE_EVENT",
+    "LoadedModel",
+    "ModelManager",
+    "ModelStatus",
+    "PoolSettings",
+    "human_size",
+]
+
+logger = logging.getLogger("oro_ai")
+
+ModelState = Literal["unloaded", "loading", "ready", "error"]
+
+
+def human_size(size: int | None) -> str:
+    """``size`` bytes as people read it on a file manager (decimal units): ``"105.5 MB"``."""
+    if size is None:
+        return "size unknown"
+    value = float(size)
+    for unit in ("B", "kB", "MB", "GB"):
+        if value < 1000 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1000
+    raise AssertionError("unreachable")
+
+
+@dataclass
+class ModelStatus:
+    """Where one model stands, as pages see it (``ai.llm.model.status`` and the
+    :data:`MODEL_STATE_EVENT` event)."""
+
+    model: str
+    path: Path
+    state: ModelState = "unloaded"
+    size: int | None = None
+    """The ``.gguf``'s size in bytes."""
+    load_seconds: float | None = None
+    """How long the last load took (also set when it failed)."""
+    error: str | None = None
+    """Why the last load failed (state ``error``)."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "model": self.model,
+            "path": str(self.path),
+            "state": self.state,
+            "size": self.size,
+            "loadSeconds": self.load_seconds,
+            "error": self.error,
+        }
+
+
+MODEL_STATE_EVENT: Final = "aimodelstatechange"
+"""The host event sent to every page on each model state transition; its data is
+:meth:`ModelStatus.to_json`."""
+
+StatusListener = Callable[[ModelStatus], None]
 
 
 @dataclass(frozen=True)
@@ -287,6 +344,13 @@ class LoadedModel:
             worker.set_adapters(pairs)
 
 
+def _file_size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
+
+
 def _loop_caller() -> Callable[[Callable[[], None]], None]:
     """A thread-safe, non-blocking "run this on the event loop soon" for the running loop: the
     worker hands over a step's tokens and goes on decoding without waiting for the loop (which
@@ -324,6 +388,9 @@ class ModelManager:
         self._locks: dict[str, anyio.Lock] = {}
         self._task_group: TaskGroup | None = None
         self.ready = False
+        self._status: dict[str, ModelStatus] = {}
+        self.listeners: list[StatusListener] = []
+        """Called on the event loop with the new status on every state transition."""
 
     # ------------------------------------------------------------------------------------------
     # While the service runs (oro_ai.service)
@@ -383,6 +450,32 @@ class ModelManager:
             return model
         return await self.load(file)
 
+    # ------------------------------------------------------------------------------------------
+    # Model state as pages see it
+    # ------------------------------------------------------------------------------------------
+
+    def status(self, file: ModelFile) -> ModelStatus:
+        """The state of ``file``'s model (``unloaded`` for one never loaded)."""
+        status = self._status.get(file.name)
+        if status is None or status.path != file.path:
+            status = ModelStatus(file.name, file.path, size=_file_size(file.path))
+            if file.name in self.loaded:
+                status.state = "ready"
+        return status
+
+    def _transition(self, status: ModelStatus, state: ModelState) -> None:
+        status.state = state
+        self._status[status.model] = status
+        for listener in list(self.listeners):
+            try:
+                listener(status)
+            except Exception:  # a listener must not break loading
+                logger.exception("model state listener failed")
+
+    # ------------------------------------------------------------------------------------------
+    # Loading and unloading
+    # ------------------------------------------------------------------------------------------
+
     async def load(self, file: ModelFile) -> LoadedModel:
         if self._task_group is None:
             raise APIError(503, "not_ready", "The AI service is not running", retry_after=1)
@@ -392,15 +485,43 @@ class ModelManager:
             if existing is not None:
                 return existing
             await self._make_room()
+            status = ModelStatus(file.name, file.path, size=_file_size(file.path))
+            # The first chat() waits seconds for this; say so where the user looks.
+            logger.info("loading %s (%s)…", file.name, human_size(status.size))
             self.loading.add(file.name)
+            self._transition(status, "loading")
+            started = time.monotonic()
             try:
                 native, workers, metadata = await anyio.to_thread.run_sync(self._build, file)
+            except BaseException as error:
+                status.load_seconds = time.monotonic() - started
+                status.error = (
+                    error.message
+                    if isinstance(error, APIError)
+                    else f"{type(error).__name__}: {error}"
+                )
+                if isinstance(error, Exception):
+                    # One line: the cause is the file, a traceback would bury it.
+                    logger.error(  # noqa: TRY400
+                        "loading %s failed after %.1f s: %s",
+                        file.name,
+                        status.load_seconds,
+                        status.error,
+                    )
+                    self._transition(status, "error")
+                else:  # cancelled: nothing is resident and nothing went wrong with the file
+                    status.error = None
+                    self._transition(status, "unloaded")
+                raise
             finally:
                 self.loading.discard(file.name)
+            status.load_seconds = time.monotonic() - started
+            logger.info("%s ready in %.1f s", file.name, status.load_seconds)
             model = LoadedModel(file, native, workers, self.settings, metadata)
             for worker in model.workers:
                 self._task_group.start_soon(self._run_worker, model, worker)
             self.loaded[file.name] = model
+            self._transition(status, "ready")
             return model
 
     def _build(self, file: ModelFile) -> tuple[_internals.LlamaModel, list[Worker], dict[str, str]]:
@@ -488,6 +609,10 @@ class ModelManager:
         for worker in model.workers:
             worker.stop()
         await model.stopped.wait()
+        logger.info("%s unloaded", model.name)
+        status = self.status(model.file)
+        status.error = None
+        self._transition(status, "unloaded")
         return True
 
     # ------------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ def register(routes: RouteTable) -> None:
     routes.add("ai.llm.model.load", model_load, permission=PERMISSION)
     routes.add("ai.llm.model.unload", model_unload, permission=PERMISSION)
     routes.add("ai.llm.model.list", model_list, permission=PERMISSION)
+    routes.add("ai.llm.model.status", model_status, permission=PERMISSION)
     routes.add("ai.llm.lora.load", lora_load, permission=PERMISSION)
     routes.add("ai.llm.lora.attach", lora_attach, permission=PERMISSION)
     routes.add("ai.llm.lora.detach", lora_detach, permission=PERMISSION)
@@ -101,6 +102,18 @@ async def model_list(request: Request) -> dict[str, Any]:
             for file in manager.registry.models()
         ],
     }
+
+
+async def model_status(request: Request) -> dict[str, Any]:
+    """Where model `name` (default model when omitted) stands: ``{model, path, state, size,
+    loadSeconds, error}`` with state ``unloaded``, ``loading``, ``ready`` or ``error``. Loads
+    nothing; each transition is also sent to pages as the ``aimodelstatechange`` event."""
+    manager = request.host.stash[STATE].manager
+    try:
+        file = manager.resolve(request.params.get_str("name"))
+    except APIError as error:
+        raise error.to_ipc_error() from None
+    return manager.status(file).to_json()
 
 
 async def lora_load(request: Request) -> dict[str, Any]:

@@ -179,12 +179,33 @@ export function embed (input: string | string[], options?: { model?: string, sig
 /** `GET /v1/models`: the models the host can serve. */
 export function models (options?: { signal?: AbortSignal }): Promise<ModelInfo[]>
 
+/** Where a model stands: `ai.llm.model.status` and the `aimodelstatechange` event's `detail`. */
+export interface ModelStatus {
+  /** The model's name (its file name without `.gguf`). */
+  model: string
+  path: string
+  state: 'unloaded' | 'loading' | 'ready' | 'error'
+  /** The `.gguf`'s size in bytes. */
+  size: number | null
+  /** Seconds the last load took (set once it ended, also when it failed). */
+  loadSeconds: number | null
+  /** Why the last load failed (state `error`). */
+  error: string | null
+}
+
+/** The host event sent to every page on each model state transition. */
+export const MODEL_STATE_EVENT: 'aimodelstatechange'
+
 /** Model management: the IPC routes `ai.llm.model.*`. */
 export const model: Readonly<{
   /** Load a model by name (from the model search path) or by file path. */
   load (params: { name?: string, path?: string, [param: string]: unknown }): Promise<any>
   unload (params: { name: string }): Promise<any>
   list (): Promise<any>
+  /** Where model `name` (default model when omitted) stands, without loading it. */
+  status (params?: { name?: string }): Promise<ModelStatus>
+  /** Resolve once the model is `ready`; reject with `AIError` if its load fails. Loads nothing. */
+  ready (options?: { name?: string, signal?: AbortSignal }): Promise<ModelStatus>
 }>
 
 /** LoRA adapters: the IPC routes `ai.llm.lora.*`. */
@@ -203,5 +224,6 @@ declare const ai: {
   lora: typeof lora
   AIError: typeof AIError
   AIStream: typeof AIStream
+  MODEL_STATE_EVENT: typeof MODEL_STATE_EVENT
 }
 export default ai

@@ -19,6 +19,8 @@
  * the OpenAI error's `code`, `type` and the HTTP `status`.
  *
  * Model and LoRA management (`model.load`, `lora.attach`...) are the IPC routes `ai.llm.*`.
+ * `model.status()` and the `aimodelstatechange` event say whether a model is loading or ready
+ * (the first request waits seconds for it); `await model.ready()` waits for it.
  * @module oro:ai
  */
 
@@ -352,6 +354,60 @@ export async function models (options = {}) {
   return reply.data ?? []
 }
 
+/**
+ * The host event sent to every page on each model state transition (`unloaded` → `loading` →
+ * `ready` or `error`, and back to `unloaded`); its `detail` is what `model.status()` answers.
+ */
+export const MODEL_STATE_EVENT = 'aimodelstatechange'
+
+/**
+ * Resolve with the status of model `name` (the default model when omitted) once it is `ready`;
+ * reject with an `AIError` (code `model_load_failed`) if it fails to load. Loads nothing: it
+ * waits for a load that `chat()`, `model.load()` or another page starts.
+ * @param {{ name?: string, signal?: AbortSignal }} [options]
+ * @returns {Promise<any>}
+ */
+async function whenReady ({ name, signal } = {}) {
+  if (signal?.aborted) throw abortError(signal)
+  /** @type {any[]} */
+  const seen = []
+  /** @type {((status: any) => void) | null} */
+  let check = null
+  /** @param {Event} event */
+  const onState = (event) => {
+    const status = /** @type {CustomEvent} */ (event).detail
+    if (check) check(status)
+    else seen.push(status)
+  }
+  // Listen before asking, so that a transition between the answer and the wait is not missed.
+  globalThis.addEventListener(MODEL_STATE_EVENT, onState)
+  /** @type {() => void} */
+  let onAbort = () => {}
+  try {
+    const current = await request('ai.llm.model.status', name ? { name } : {})
+    return await new Promise((resolve, reject) => {
+      onAbort = () => reject(abortError(signal))
+      // It may have been aborted while the status request was out.
+      if (signal?.aborted) return onAbort()
+      signal?.addEventListener('abort', onAbort, { once: true })
+      check = (status) => {
+        if (status?.model !== current.model) return
+        if (status.state === 'ready') resolve(status)
+        else if (status.state === 'error') {
+          reject(new AIError(`Model '${status.model}' failed to load: ${status.error}`, {
+            code: 'model_load_failed', type: 'invalid_request_error'
+          }))
+        }
+      }
+      check(current)
+      for (const status of seen) check(status)
+    })
+  } finally {
+    globalThis.removeEventListener(MODEL_STATE_EVENT, onState)
+    signal?.removeEventListener('abort', onAbort)
+  }
+}
+
 /** Model management: the IPC routes `ai.llm.model.*`. */
 export const model = Object.freeze({
   /**
@@ -361,7 +417,14 @@ export const model = Object.freeze({
   async load (params) { return await request('ai.llm.model.load', params, { timeout: 0 }) },
   /** @param {{ name: string }} params */
   async unload (params) { return await request('ai.llm.model.unload', params) },
-  async list () { return await request('ai.llm.model.list') }
+  async list () { return await request('ai.llm.model.list') },
+  /**
+   * Where model `name` (default model when omitted) stands, without loading it:
+   * `{ model, path, state, size, loadSeconds, error }`.
+   * @param {{ name?: string }} [params]
+   */
+  async status (params = {}) { return await request('ai.llm.model.status', params) },
+  ready: whenReady
 })
 
 /** LoRA adapters: the IPC routes `ai.llm.lora.*`. */
@@ -374,4 +437,4 @@ export const lora = Object.freeze({
   async detach (params) { return await request('ai.llm.lora.detach', params) }
 })
 
-export default { chat, complete, embed, models, model, lora, AIError, AIStream }
+export default { chat, complete, embed, models, model, lora, AIError, AIStream, MODEL_STATE_EVENT }

@@ -1,0 +1,62 @@
+"""``ORO_TRACE_PLUGINS=1`` on the real ``oro`` command: one line per plugin registered and per
+hook call, naming the hook, the plugin and the milliseconds it took."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+from tests._oro_process import ORO, headless_environ
+
+HOOK_LINE = re.compile(r"^oro-trace: (oro_\w+) ([\w, ()-]+) (\d+\.\d\d) ms$")
+
+
+def run_oro(tmp_path: Path, *arguments: str, trace: str | None) -> subprocess.CompletedProcess[str]:
+    extra = {} if trace is None else {"ORO_TRACE_PLUGINS": trace}
+    return subprocess.run(
+        [str(ORO), *arguments],
+        cwd=tmp_path,
+        env=headless_environ(extra),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_plugins_list_traces_each_registration_and_hook_call(tmp_path: Path) -> None:
+    completed = run_oro(tmp_path, "plugins", "list", "--json", trace="1")
+    assert completed.returncode == 0, completed.stderr
+
+    lines = completed.stderr.splitlines()
+    registered = [line for line in lines if line.startswith("oro-trace: registered ")]
+    assert "oro-trace: registered oro (oro-framework 0.1.0) from oro_framework.host.builtin" in (
+        registered
+    )
+    assert any(
+        re.fullmatch(r"oro-trace: registered fs \(oro-fs [\w.]+\) from oro_fs\.plugin", line)
+        for line in registered
+    )
+    calls = [match.groups() for line in lines if (match := HOOK_LINE.match(line))]
+    other = [line for line in lines if line.startswith("oro-trace:") and "registered" not in line]
+    # Every hook line has the one format.
+    assert len(calls) == len(other), [line for line in other if not HOOK_LINE.match(line)]
+    called = {(hook, plugin) for hook, plugin, _ in calls}
+    assert ("oro_register_routes", "fs") in called
+    assert ("oro_register_routes", "ping") in called
+    assert ("oro_configure", "ai") in called
+    assert ("oro_register_js_modules", "ai") in called
+    # Every traced plugin was registered (a hook line never names anything else).
+    names = {line.split()[2] for line in registered}
+    assert {plugin for _, plugin, _ in calls} <= names
+    assert all(float(ms) >= 0 for _, _, ms in calls)
+    # pluggy's own tracing format is gone.
+    assert "[hook]" not in completed.stderr
+
+
+def test_without_the_variable_or_with_0_nothing_is_traced(tmp_path: Path) -> None:
+    for trace in (None, "0"):
+        completed = run_oro(tmp_path, "plugins", "list", trace=trace)
+        assert completed.returncode == 0, completed.stderr
+        assert "oro-trace:" not in completed.stderr
