@@ -13,7 +13,17 @@ BENCH = Path(__file__).resolve().parents[1] / "bench"
 
 @pytest.mark.parametrize(
     "script",
-    ["router.py", "ipc.py", "fs.py", "conduit.py", "ai.py", "dnslookup.py", "sw.py", "modules.py"],
+    [
+        "router.py",
+        "ipc.py",
+        "fs.py",
+        "conduit.py",
+        "ai.py",
+        "dnslookup.py",
+        "sw.py",
+        "modules.py",
+        "install.py",
+    ],
 )
 def test_benchmark_prints_a_table_with_ratios(script: str) -> None:
     result = subprocess.run(
