@@ -124,6 +124,14 @@ _skip_broken_option = click.option(
     help="Go on without a plugin that fails to load or whose hook raises (one warning line "
     "each); also ORO_SKIP_BROKEN_PLUGINS=1 or plugins.skip_broken = true in oro.toml.",
 )
+_app_dir_argument = click.argument(
+    "app_dir", default=".", type=click.Path(file_okay=False, exists=True, path_type=Path)
+)
+_headless_option = click.option(
+    "--headless",
+    is_flag=True,
+    help="Serve the app without a window and print its launch URL (the default with no display).",
+)
 _config_overrides_option = click.option(
     "-c",
     "--config",
@@ -160,14 +168,8 @@ def cli(verbose: bool) -> None:
 
 
 @cli.command()
-@click.argument(
-    "app_dir", default=".", type=click.Path(file_okay=False, exists=True, path_type=Path)
-)
-@click.option(
-    "--headless",
-    is_flag=True,
-    help="Serve the app without a window and print its launch URL (the default with no display).",
-)
+@_app_dir_argument
+@_headless_option
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),
@@ -264,14 +266,8 @@ def _open_gui(host: Host, runner: AppRunner) -> PywebviewBackend | None:
 
 
 @cli.command()
-@click.argument(
-    "app_dir", default=".", type=click.Path(file_okay=False, exists=True, path_type=Path)
-)
-@click.option(
-    "--headless",
-    is_flag=True,
-    help="Serve the app without a window and print its launch URL (the default with no display).",
-)
+@_app_dir_argument
+@_headless_option
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),

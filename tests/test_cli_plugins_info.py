@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_plugin_author import REPOSITORY, _write_distribution
+from test_plugin_author import REPOSITORY, _write_distribution, editable_venv
 from uv import find_uv_bin
 
 ORO = Path(sys.executable).parent / "oro"
@@ -136,27 +136,7 @@ def venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     raising = _write_distribution(
         root / "oro-raising", "oro-raising", 'raising = "oro_raising.plugin"', RAISING_PLUGIN
     )
-    venv = root / "venv"
-    uv = find_uv_bin()
-    subprocess.run([uv, "venv", "--quiet", "--python", sys.executable, str(venv)], check=True)
-    subprocess.run(
-        [
-            uv,
-            "pip",
-            "install",
-            "--quiet",
-            "--python",
-            str(venv / "bin" / "python"),
-            "-e",
-            str(REPOSITORY),
-            "-e",
-            str(missing),
-            "-e",
-            str(raising),
-        ],
-        check=True,
-    )
-    return venv
+    return editable_venv(root / "venv", missing, raising)
 
 
 def _with_uv() -> str:

@@ -71,26 +71,16 @@ def author_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     broken = _write_distribution(
         root / "oro-broken", "oro-broken", 'broken = "oro_broken.missing_module"', ""
     )
-    venv = root / "venv"
+    return editable_venv(root / "venv", greeter, broken)
+
+
+def editable_venv(venv: Path, *projects: Path) -> Path:
+    """A new venv at ``venv`` holding oro-framework and ``projects``, all editable."""
     uv = find_uv_bin()
     subprocess.run([uv, "venv", "--quiet", "--python", sys.executable, str(venv)], check=True)
-    subprocess.run(
-        [
-            uv,
-            "pip",
-            "install",
-            "--quiet",
-            "--python",
-            str(venv / "bin" / "python"),
-            "-e",
-            str(REPOSITORY),
-            "-e",
-            str(greeter),
-            "-e",
-            str(broken),
-        ],
-        check=True,
-    )
+    editables = [arg for project in (REPOSITORY, *projects) for arg in ("-e", str(project))]
+    python = str(venv / "bin" / "python")
+    subprocess.run([uv, "pip", "install", "--quiet", "--python", python, *editables], check=True)
     return venv
 
 
