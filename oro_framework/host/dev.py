@@ -129,35 +129,24 @@ def _is_under(path: Path, roots: Sequence[Path]) -> bool:
 
 
 @final
-class _AppFilter(watchfiles.DefaultFilter):
-    """Changes that reload pages: the app's files, minus what restarts the host instead."""
+class _ChangeFilter(watchfiles.DefaultFilter):
+    """Changes to ``oro.toml`` and plugin sources (which restart the host) when ``restarts``,
+    else the app's other files (which reload its pages)."""
 
-    def __init__(self, config_file: Path, plugin_sources: Sequence[Path]) -> None:
+    def __init__(
+        self, config_file: Path, plugin_sources: Sequence[Path], *, restarts: bool
+    ) -> None:
         super().__init__()
         self._config_file = config_file
         self._plugin_sources = plugin_sources
+        self._restarts = restarts
 
     def __call__(self, change: watchfiles.Change, path: str) -> bool:
         if not super().__call__(change, path):
             return False
         changed = Path(path)
-        return changed != self._config_file and not _is_under(changed, self._plugin_sources)
-
-
-@final
-class _RestartFilter(watchfiles.DefaultFilter):
-    """Changes that restart the host: ``oro.toml`` and plugin sources."""
-
-    def __init__(self, config_file: Path, plugin_sources: Sequence[Path]) -> None:
-        super().__init__()
-        self._config_file = config_file
-        self._plugin_sources = plugin_sources
-
-    def __call__(self, change: watchfiles.Change, path: str) -> bool:
-        if not super().__call__(change, path):
-            return False
-        changed = Path(path)
-        return changed == self._config_file or _is_under(changed, self._plugin_sources)
+        restarts = changed == self._config_file or _is_under(changed, self._plugin_sources)
+        return restarts == self._restarts
 
 
 async def _watch(
@@ -230,7 +219,9 @@ class DevPlugin:
     @hookimpl
     def oro_register_services(self, services: ServiceRegistry, host: Host) -> None:
         root = host.paths.resources
-        watch_filter = _AppFilter(host.app_dir / CONFIG_FILE_NAME, editable_plugin_sources())
+        watch_filter = _ChangeFilter(
+            host.app_dir / CONFIG_FILE_NAME, editable_plugin_sources(), restarts=False
+        )
 
         def reload(changed: list[Path]) -> None:
             names = [_relative(path, root) for path in changed]
@@ -386,7 +377,7 @@ class DevLoop:
                     functools.partial(
                         _watch,
                         [self.app_dir],
-                        _RestartFilter(self.config_file, []),
+                        _ChangeFilter(self.config_file, [], restarts=True),
                         self._restart,
                         recursive=False,
                     )
@@ -395,7 +386,7 @@ class DevLoop:
                     await task_group.start(
                         _watch,
                         self.plugin_sources,
-                        _RestartFilter(self.config_file, self.plugin_sources),
+                        _ChangeFilter(self.config_file, self.plugin_sources, restarts=True),
                         self._restart,
                     )
                 self._echo(
