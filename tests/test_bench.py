@@ -24,6 +24,7 @@ BENCH = Path(__file__).resolve().parents[1] / "bench"
         "modules.py",
         "reload.py",
         "install.py",
+        "startup.py",
     ],
 )
 def test_benchmark_prints_a_table_with_ratios(script: str) -> None:
