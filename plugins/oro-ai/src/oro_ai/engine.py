@@ -19,19 +19,19 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-import llama_cpp
-from llama_cpp import _internals
-from llama_cpp.llama_grammar import LlamaGrammar
-
-from oro_ai import llama_log
+if TYPE_CHECKING:
+    import llama_cpp
+    from llama_cpp import _internals, llama_grammar
+else:  # imported on first use (and llama_log installed then): see oro_ai._lazy
+    from oro_ai._lazy import llama_cpp, llama_grammar
+    from oro_ai._lazy import llama_internals as _internals
 
 __all__ = ["Job", "Sampling", "TokenEvent", "Worker", "load_model", "token_piece"]
 
 logger = logging.getLogger("oro_ai.engine")
 
-llama_log.install()
 
 _IDLE_POLL: Final = 0.25
 """Seconds an idle worker waits for a job before looking at its stop flag again."""
@@ -131,7 +131,9 @@ def _make_sampler(model: _internals.LlamaModel, sampling: Sampling) -> Any:
     sampler_class: Any = _internals.LlamaSampler
     sampler = sampler_class()
     if sampling.grammar is not None:
-        sampler.add_grammar(model, LlamaGrammar.from_string(sampling.grammar, verbose=False))
+        sampler.add_grammar(
+            model, llama_grammar.LlamaGrammar.from_string(sampling.grammar, verbose=False)
+        )
     if (
         sampling.repeat_penalty != 1.0
         or sampling.presence_penalty != 0.0

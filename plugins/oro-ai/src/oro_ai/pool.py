@@ -12,14 +12,20 @@ import time
 from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import anyio
-import llama_cpp
-import numpy as np
 import sniffio
 from anyio.abc import TaskGroup
-from llama_cpp import _internals
+
+if TYPE_CHECKING:
+    import llama_cpp
+    import numpy as np
+    from llama_cpp import _internals
+else:  # imported on first use: see oro_ai._lazy
+    from oro_ai._lazy import llama_cpp
+    from oro_ai._lazy import llama_internals as _internals
+    from oro_ai._lazy import numpy as np
 
 from oro_ai.engine import Job, Sampling, TokenEvent, Worker, load_model, token_piece
 from oro_ai.errors import APIError

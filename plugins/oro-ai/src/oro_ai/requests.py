@@ -8,10 +8,12 @@ import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from llama_cpp import llama_grammar
-from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+if TYPE_CHECKING:
+    from llama_cpp import llama_chat_format, llama_grammar
+else:  # imported on first use: see oro_ai._lazy
+    from oro_ai._lazy import llama_chat_format, llama_grammar
 
 from oro_ai.engine import Sampling
 from oro_ai.errors import APIError
@@ -259,7 +261,7 @@ def chat_prompt(
                 "call it without 'tools' or use a model whose template supports them",
                 param="tools",
             )
-    formatter = Jinja2ChatFormatter(template=source, eos_token=eos, bos_token=bos)
+    formatter = llama_chat_format.Jinja2ChatFormatter(template=source, eos_token=eos, bos_token=bos)
     try:
         rendered = formatter(messages=messages, tools=tools if use_tools else None)  # type: ignore[arg-type]
     except Exception as error:
