@@ -540,6 +540,15 @@ class ModelManager:
                 "model_load_failed",
                 f"Model '{file.name}' ({file.path}) cannot be loaded: {error}",
             ) from None
+        except ImportError as error:
+            # llama_cpp is imported at the first load (start-up stays fast), so a broken build
+            # shows here rather than when the plugin loads.
+            raise APIError(
+                503,
+                "model_load_failed",
+                f"Model '{file.name}' cannot be loaded: llama-cpp-python does not import "
+                f"({error}); `oro doctor` says how to fix it",
+            ) from None
         threads = settings.threads_per_context()
         context_size = min(settings.context_size, native.n_ctx_train() or settings.context_size)
         workers = [
