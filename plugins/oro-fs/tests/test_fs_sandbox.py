@@ -15,7 +15,7 @@ import anyio
 import oro_fs.plugin
 import pytest
 from _oro_fs_census import count_open_descriptors, ledger
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from oro_fs import ops
 from oro_fs.sandbox import Root, Sandbox
@@ -284,6 +284,8 @@ def test_no_operation_on_any_path_reaches_outside_or_mishandles_a_descriptor(
         second=paths(base),
         swaps=_swaps,
     )
+    # A link to a link inside that leads out: lexically inside, really outside (found in CI).
+    @example(name="symlink", first="n1/n2/out2", second="0", swaps=[])
     def check(name: str, first: str, second: str, swaps: list[tuple[int, str, bool]]) -> None:
         tree.reset()
         open_before = count_open_descriptors()

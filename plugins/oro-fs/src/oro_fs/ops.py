@@ -364,7 +364,9 @@ def check_link_target(sandbox: Sandbox, link_target: str, location: Target, show
         raise refuse("invalid symlink target", shown)
     base = os.path.dirname(location.absolute)
     resolved = os.path.normpath(os.path.join(base, link_target))
-    if sandbox.owning(resolved) is None:
+    # Lexically inside is not enough: the target may itself be a link (or pass through one)
+    # that leads out, and the new link would then resolve outside too.
+    if sandbox.owning(resolved) is None or sandbox.owning(os.path.realpath(resolved)) is None:
         raise refuse("symlink target is outside the app's sandbox", shown)
 
 
