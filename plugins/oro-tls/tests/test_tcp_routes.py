@@ -357,10 +357,12 @@ async def test_ipv6_loopback_both_ways(host: Host, client: MemoryClient) -> None
 
 
 async def test_a_local_port_is_bound_before_connecting(host: Host, client: MemoryClient) -> None:
-    with socket.socket() as probe:  # a port free right now
-        probe.bind(("127.0.0.1", 0))
-        local_port = probe.getsockname()[1]
     async with echo_peer() as port:
+        # A port free right now, probed once the peer listens: probed before, it could be the
+        # very port the peer is then given (seen in CI as EADDRINUSE).
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            local_port = probe.getsockname()[1]
         ends = await connect(client, port, localAddress="127.0.0.1", localPort=local_port)
         assert (ends["localAddress"], ends["localPort"]) == ("127.0.0.1", local_port)
         taken = await client.call(
