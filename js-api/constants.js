@@ -10,16 +10,6 @@
 import { constants as errno } from './errno.js'
 import { constants as os, platform } from './os.js'
 
-/** Node's `os.constants.priority` (the same numbers on every platform). */
-const PRIORITY = {
-  PRIORITY_LOW: 19,
-  PRIORITY_BELOW_NORMAL: 10,
-  PRIORITY_NORMAL: 0,
-  PRIORITY_ABOVE_NORMAL: -7,
-  PRIORITY_HIGH: -14,
-  PRIORITY_HIGHEST: -20
-}
-
 /** Node's `os.constants.dlopen` by platform (none on Windows). */
 const DLOPEN = /** @type {Record<string, Record<string, number>>} */ ({
   linux: { RTLD_LAZY: 1, RTLD_NOW: 2, RTLD_GLOBAL: 256, RTLD_LOCAL: 0, RTLD_DEEPBIND: 8 },
@@ -52,7 +42,7 @@ const crypto = await optionalConstants(load('oro:crypto'))
 const constants = Object.freeze({
   ...(DLOPEN[platform()] ?? {}),
   ...errno,
-  ...PRIORITY,
+  ...os.priority,
   ...os.signals,
   ...fs,
   ...crypto
