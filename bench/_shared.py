@@ -41,11 +41,30 @@ async def per_call(function: Callable[[], Awaitable[Any]], calls: int, rounds: i
     return statistics.median(samples)
 
 
+GOAL_WIDTH = 8
+"""Width of the goal column every table ends with, after its ratio."""
+
+
+def goal(bound: str | None) -> str:
+    """The goal column for a ratio: ``"<=1.3"`` (ours at most 1.3× the baseline), ``">=1"``
+    (at least as fast), or ``None`` where a row has no goal (printed ``-``)."""
+    return f"{bound or '-':>{GOAL_WIDTH}}"
+
+
 def print_ratio_header() -> None:
     """The header of a table of :func:`print_ratio_row` rows."""
-    print(f"{'case':<26}{'ours µs':>10}  {'baseline':<20}{'base µs':>11}{'ratio':>10}")
+    print(
+        f"{'case':<26}{'ours µs':>10}  {'baseline':<20}{'base µs':>11}{'ratio':>10}"
+        f"{'goal':>{GOAL_WIDTH}}"
+    )
 
 
-def print_ratio_row(case: str, ours: float, baseline: str, base: float) -> None:
-    """One row: our seconds per call against the baseline's, and the ratio ours ÷ baseline."""
-    print(f"{case:<26}{ours * 1e6:>10.2f}  {baseline:<20}{base * 1e6:>11.2f}{ours / base:>10.3g}")
+def print_ratio_row(
+    case: str, ours: float, baseline: str, base: float, bound: str | None = None
+) -> None:
+    """One row: our seconds per call against the baseline's, the ratio ours ÷ baseline, and
+    the goal for that ratio (see :func:`goal`)."""
+    print(
+        f"{case:<26}{ours * 1e6:>10.2f}  {baseline:<20}{base * 1e6:>11.2f}{ours / base:>10.3g}"
+        f"{goal(bound)}"
+    )
