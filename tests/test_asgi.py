@@ -1,5 +1,5 @@
 """``oro_framework.asgi``, the helpers of mounted ASGI apps: through plain ASGI calls, then mounted
-in a real host and served by hypercorn."""
+in a real host and served by the bridge's HTTP server."""
 
 from __future__ import annotations
 
@@ -247,7 +247,8 @@ async def test_an_answer_that_completes_returns_its_result() -> None:
         await send_text(send, 200, "done")
         return "answered"
 
-    # hypercorn reports the disconnect as the connection retires the finished request.
+    # A server may report the disconnect as the connection retires the finished request
+    # (hypercorn did).
     result = await run_until_disconnect(scripted({"type": "http.disconnect"}), sent, answer)
 
     assert result == "answered"

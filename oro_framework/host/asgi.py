@@ -107,11 +107,11 @@ async def cancelled_on_disconnect(
     the block is cancelled (its streams closed by their own ``finally``).
 
     Yields the ``send`` the block must answer with: it notes when the last body message goes
-    out. hypercorn delivers ``http.disconnect`` from *inside* that last ``send``, as it retires
-    the request, and then, still inside the call, recycles the connection (starting the
-    keep-alive timer) or closes it (``Connection: close``). Cancelling the block at that moment
-    cut hypercorn off halfway: the connection was then never closed and its descriptor leaked.
-    A disconnect after the last body message therefore only ends the watcher.
+    out. A server may deliver ``http.disconnect`` from *inside* that last ``send``, as it retires
+    the request (hypercorn, which served the bridge before, did, and then, still inside the
+    call, recycled or closed the connection). Cancelling the block at that moment cut the server
+    off halfway: the connection was then never closed and its descriptor leaked. A disconnect
+    after the last body message therefore only ends the watcher.
 
     :param request: an IPC request to mark cancelled, so the router answers ``AbortError``.
     :raises Exception: what the block raised, as it is.

@@ -84,6 +84,7 @@ from oro_framework.host.preload import (
 )
 from oro_framework.host.protocols import PROTOCOL_HANDLERS, PROTOCOL_PREFIX
 from oro_framework.host.resources import (
+    ZERO_COPY_SEND,
     FileInfo,
     ForbiddenPathError,
     HtmlTransform,
@@ -203,8 +204,6 @@ class Bridge:
             await self._http(scope, receive, send)
         elif scope["type"] == "websocket":
             await self._websocket(scope, receive, send)
-        elif scope["type"] == "lifespan":
-            await self._lifespan(receive, send)
 
     # ---------------------------------------------------------------------------------------
     # Admission
@@ -282,6 +281,7 @@ class Bridge:
                 headers=base,
                 html_headers=html_headers,
                 transform_html=transform,
+                zero_copy=ZERO_COPY_SEND in scope.get("extensions", {}),
             )
 
     async def _refuse(
@@ -620,16 +620,6 @@ class Bridge:
             await send({"type": "websocket.close", "code": 1008})
             return
         await mount.app(_mounted_scope(scope, mount.prefix), receive, send)
-
-    async def _lifespan(self, receive: Receive, send: Send) -> None:
-        # Mounted apps do not get lifespan events: plugins start what they need as services.
-        while True:
-            message = await receive()
-            if message["type"] == "lifespan.startup":
-                await send({"type": "lifespan.startup.complete"})
-            elif message["type"] == "lifespan.shutdown":
-                await send({"type": "lifespan.shutdown.complete"})
-                return
 
     # ---------------------------------------------------------------------------------------
     # HTML pages

@@ -45,16 +45,16 @@ from urllib.parse import unquote, urlsplit
 
 import anyio
 import anyio.abc
-import hypercorn.trio
 import watchfiles
 from anyio.abc import TaskStatus
 from anyio.streams.text import TextReceiveStream
 
 from oro_framework.hookspecs import hookimpl
 from oro_framework.host.app import CONFIG_FILE_NAME
+from oro_framework.host.asgi import Receive, Scope, Send
 from oro_framework.host.ports import choose_port
 from oro_framework.host.security import is_signed_session, parse_cookies
-from oro_framework.host.server import LOOPBACK, _hypercorn_config
+from oro_framework.host.server import LOOPBACK, serve_on_loopback
 
 if TYPE_CHECKING:
     from oro_framework.host.app import Host
@@ -532,12 +532,11 @@ class DevLoop:
     async def _serve_error(self, problem: str) -> None:
         """Answer every request on the port with ``problem`` until the next change."""
         app = _error_app(problem, self._session_key, self.port)
-        config = _hypercorn_config(self.port, keep_alive_timeout=5.0)
         async with anyio.create_task_group() as task_group:
 
             async def serve() -> None:
                 try:
-                    await hypercorn.trio.serve(app, config, mode="asgi")  # type: ignore[arg-type]
+                    await serve_on_loopback(app, port=self.port)
                 except OSError as error:
                     self._warn(f"cannot show the error page on port {self.port}: {error}")
 
@@ -581,28 +580,17 @@ setInterval(async () => {{
 </body></html>
 """
 
-_Send = Callable[[dict[str, Any]], Awaitable[None]]
-_Receive = Callable[[], Awaitable[dict[str, Any]]]
-
 
 def _error_app(
     problem: str, session_key: str, port: int
-) -> Callable[[dict[str, Any], _Receive, _Send], Awaitable[None]]:
+) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
     """An ASGI app answering 503 with ``problem``: as JSON (an IPC error) to ``/ipc/`` and to
     requests accepting JSON, else as a page that reloads once the host is back. Only a request
     of this app's address with a session of this ``oro dev`` sees the problem itself (it may
     hold paths and source lines)."""
     hosts = {f"{name}:{port}" for name in (LOOPBACK, "localhost")}
 
-    async def app(scope: dict[str, Any], receive: _Receive, send: _Send) -> None:
-        if scope["type"] == "lifespan":
-            while True:
-                message = await receive()
-                if message["type"] == "lifespan.startup":
-                    await send({"type": "lifespan.startup.complete"})
-                elif message["type"] == "lifespan.shutdown":
-                    await send({"type": "lifespan.shutdown.complete"})
-                    return
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return
         headers = {

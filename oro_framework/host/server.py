@@ -1,4 +1,5 @@
-"""Serving the bridge: hypercorn's trio worker on 127.0.0.1, one launch token per run.
+"""Serving the bridge on 127.0.0.1 (:mod:`~oro_framework.host.http_server`), one launch token per
+run.
 
 ::
 
@@ -13,38 +14,35 @@ from __future__ import annotations
 import functools
 import logging
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Final, cast, final
-from urllib.parse import urlsplit
+from typing import Final, final
 
 import anyio
-import hypercorn.config
-import hypercorn.trio
-import hypercorn.typing
 from anyio.abc import TaskStatus
 
 from oro_framework.host.app import Host
+from oro_framework.host.asgi import Receive, Scope, Send
 from oro_framework.host.bridge import Bridge, PreloadArgs
+from oro_framework.host.http_server import serve_http
 from oro_framework.host.security import LAUNCH_PARAMETER
 from oro_framework.host.windows import WINDOW_MANAGER
 
-__all__ = ["KEEP_ALIVE_TIMEOUT", "LOOPBACK", "ServerInfo", "serve_app"]
+__all__ = ["KEEP_ALIVE_TIMEOUT", "LOOPBACK", "ServerInfo", "serve_app", "serve_on_loopback"]
 
 logger = logging.getLogger("oro_framework.server")
 
 LOOPBACK: Final = "127.0.0.1"
-# hypercorn closes a keep-alive connection after 1000 requests by default; a page making IPC
-# calls in a loop would pay a new connection every 1000 calls for nothing.
-_KEEP_ALIVE_MAX_REQUESTS: Final = 2**31 - 1
-# IPC parameters travel in the query string (and X-IPC-URI): 16 KiB of headers, hypercorn's
-# default, is short for a window.eval script or a long path list.
+# IPC parameters travel in the query string (and X-IPC-URI): 16 KiB of headers (hypercorn's
+# default, which served the bridge before) was short for a window.eval script or a long path
+# list.
 _MAX_HEADER_BYTES: Final = 256 * 1024
-# hypercorn listens with a backlog of 100: a burst of 1,000 connections (pages, a load test)
-# overflowed it and the kernel dropped SYNs, so clients waited seconds for retransmits or
-# failed. The kernel caps this at net.core.somaxconn (4096 on current Linux).
+# A backlog of 100 (hypercorn's) overflowed under a burst of 1,000 connections (pages, a load
+# test): the kernel dropped SYNs, so clients waited seconds for retransmits or failed. The
+# kernel caps this at net.core.somaxconn (4096 on current Linux).
 _LISTEN_BACKLOG: Final = 4096
 KEEP_ALIVE_TIMEOUT: Final = 5.0
-"""Seconds an idle keep-alive connection stays open (hypercorn's default)."""
+"""Seconds an idle keep-alive connection stays open."""
 
 
 @final
@@ -70,17 +68,26 @@ class ServerInfo:
         return f"{self.origin}/?{LAUNCH_PARAMETER}={self.launch_token}"
 
 
-def _hypercorn_config(port: int, keep_alive_timeout: float) -> hypercorn.config.Config:
-    config = hypercorn.config.Config()
-    config.bind = [f"{LOOPBACK}:{port}"]
-    config.keep_alive_timeout = keep_alive_timeout
-    config.backlog = _LISTEN_BACKLOG
-    config.keep_alive_max_requests = _KEEP_ALIVE_MAX_REQUESTS
-    config.h11_max_incomplete_size = _MAX_HEADER_BYTES
-    config.include_server_header = False
-    config.accesslog = None
-    config.errorlog = logger
-    return config
+async def serve_on_loopback(
+    app: Callable[[Scope, Receive, Send], Awaitable[None]],
+    *,
+    port: int = 0,
+    keep_alive_timeout: float = KEEP_ALIVE_TIMEOUT,
+    task_status: TaskStatus[int] = anyio.TASK_STATUS_IGNORED,
+) -> None:
+    """Serve the ASGI ``app`` on ``127.0.0.1:port`` until cancelled; reports the bound port.
+
+    :raises OSError: the port cannot be bound.
+    """
+    await serve_http(
+        app,
+        host=LOOPBACK,
+        port=port,
+        backlog=_LISTEN_BACKLOG,
+        keep_alive_timeout=keep_alive_timeout,
+        max_header_bytes=_MAX_HEADER_BYTES,
+        task_status=task_status,
+    )
 
 
 async def serve_app(
@@ -109,19 +116,11 @@ async def serve_app(
         host, launch_token=launch_token, preload_args=preload_args, session_key=session_key
     )
     async with anyio.create_task_group() as task_group:
-        binds: list[str] = await task_group.start(
+        bound: int = await task_group.start(
             functools.partial(
-                hypercorn.trio.serve,
-                # Structurally an ASGI app; hypercorn's TypedDict message types are stricter
-                # than the plain mappings the bridge is written against.
-                cast(hypercorn.typing.ASGIFramework, bridge),
-                _hypercorn_config(port, keep_alive_timeout),
-                mode="asgi",
+                serve_on_loopback, bridge, port=port, keep_alive_timeout=keep_alive_timeout
             )
         )
-        bound = urlsplit(binds[0]).port
-        if bound is None:  # pragma: no cover - hypercorn always reports host:port for TCP
-            raise OSError(f"hypercorn reported no port for {binds[0]!r}")
         logger.info("serving %s on http://%s:%d", host.app_dir, LOOPBACK, bound)
         info = ServerInfo(bound, launch_token)
         windows = host.stash.get(WINDOW_MANAGER)

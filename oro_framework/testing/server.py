@@ -108,7 +108,7 @@ async def live_server(
     host: Host, *, port: int = 0, preload_args: PreloadArgs | None = None
 ) -> AsyncIterator[LiveServer]:
     """Serve ``host`` (already running, e.g. from :func:`make_host`) with the real bridge and
-    hypercorn on 127.0.0.1 while the block runs; the server stops when it ends.
+    HTTP server on 127.0.0.1 while the block runs; the server stops when it ends.
 
     :param port: the TCP port; ``0`` picks a free one.
     :param preload_args: as for :func:`~oro_framework.host.server.serve_app`.

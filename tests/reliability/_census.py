@@ -15,7 +15,7 @@ import anyio
 
 PAGE_BYTES: Final = os.sysconf("SC_PAGE_SIZE")
 SETTLE_SECONDS: Final = 15.0
-"""How long released resources may take to come back: hypercorn closes a finished connection
+"""How long released resources may take to come back: the server closes a finished connection
 within its keep-alive timeout (5 s)."""
 
 

@@ -17,7 +17,7 @@ from oro_framework.testing import RoutePlugin, live_server, make_host
 pytestmark = pytest.mark.anyio
 
 CLOSE_WITHIN = 12.0
-"""hypercorn's keep-alive (and incomplete-request) timeout is 5 s: twice that plus slack."""
+"""The server's keep-alive (and incomplete-request) timeout is 5 s: twice that plus slack."""
 
 
 async def _echo(request: Request) -> bytes:
