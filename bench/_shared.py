@@ -46,7 +46,7 @@ GOAL_WIDTH = 8
 
 
 def goal(bound: str | None) -> str:
-    """The goal column for a ratio: ``"<=1.3"`` (ours at most 1.3× the baseline), ``">=1"``
+    """The goal column for a ratio: ``"<=1.3"`` (ours at most 1.3 times the baseline), ``">=1"``
     (at least as fast), or ``None`` where a row has no goal (printed ``-``)."""
     return f"{bound or '-':>{GOAL_WIDTH}}"
 

@@ -34,8 +34,9 @@ def stable_port(bundle_identifier: str) -> int:
 
 
 def is_port_free(port: int, address: str = "127.0.0.1") -> bool:
-    """Whether a listening socket could be bound to ``address:port`` now (as the bridge's server binds it,
-    with ``SO_REUSEADDR``, so a port a previous run left in ``TIME_WAIT`` counts as free)."""
+    """Whether a listening socket could be bound to ``address:port`` now (as the bridge's server
+    binds it, with ``SO_REUSEADDR``, so a port a previous run left in ``TIME_WAIT`` counts as
+    free)."""
     with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:

@@ -1,4 +1,4 @@
-"""IPC over HTTP: the real bridge and its HTTP server, called with httpx as another process would."""
+"""IPC over HTTP: the real bridge and its server, called with httpx as another process would."""
 
 from __future__ import annotations
 
