@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any, Final
 
 from oro_dns import lookup as lookups
-from oro_dns import resolver
 from oro_dns.state import STATE
 from oro_framework import Request, RouteTable
 
@@ -27,6 +26,10 @@ async def lookup(request: Request) -> dict[str, Any]:
 async def resolve(request: Request) -> dict[str, Any]:
     """DNS records of `rrtype` (A, AAAA, ANY, CNAME, MX, NS, PTR, SOA, SRV, TXT) for
     `hostname`, from `servers` or the configured ones."""
+    # dnspython's resolver imports its DNS-over-HTTPS stack (httpx, h2): ~0.3 s that every
+    # `oro` command paid at start-up. It is imported at the first query instead.
+    from oro_dns import resolver
+
     state = request.host.stash[STATE]
     state.queries += 1
     return await resolver.resolve(request.params, state)
@@ -34,6 +37,8 @@ async def resolve(request: Request) -> dict[str, Any]:
 
 async def reverse(request: Request) -> dict[str, Any]:
     """Host names of the address `ip` (its PTR records)."""
+    from oro_dns import resolver
+
     state = request.host.stash[STATE]
     state.queries += 1
     return await resolver.reverse(request.params, state)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any, Final, final
-
-import dns.resolver
 
 from oro_dns.servers import DEFAULT_PORT, Server, parse_servers
 from oro_dns.settings import DnsSettings
@@ -17,6 +16,10 @@ __all__ = ["STATE", "DnsState", "system_servers"]
 def system_servers() -> list[Server]:
     """The system's DNS servers (``/etc/resolv.conf``; the registry on Windows), none when
     there is no configuration: queries then fail with ``ECONNREFUSED``, as in Node."""
+    # Imported here: dnspython's resolver imports its DNS-over-HTTPS stack (httpx, h2), about
+    # 0.3 s that every `oro` command paid at start-up when this was at the top.
+    import dns.resolver
+
     try:
         resolver = dns.resolver.Resolver(configure=True)
     except (dns.resolver.NoResolverConfiguration, OSError):
@@ -30,18 +33,21 @@ class DnsState:
     """oro-dns's state for one host, made by ``oro_configure``."""
 
     settings: DnsSettings
-    servers: list[Server]
-    """The servers resolve*/reverse ask when a request names none: ``dns.servers`` or the
-    system's, read once when the host is configured."""
     lookups: int = 0
     queries: int = 0
+
+    @functools.cached_property
+    def servers(self) -> list[Server]:
+        """The servers resolve*/reverse ask when a request names none: ``dns.servers`` or the
+        system's, read once, when first needed."""
+        if self.settings.servers:
+            return parse_servers(self.settings.servers)
+        return system_servers()
 
     @classmethod
     def from_host(cls, host: Host) -> DnsState:
         """The state for ``host``, whose config is loaded (``dns.servers`` already validated)."""
-        settings = DnsSettings.from_config(host.config)
-        servers = parse_servers(settings.servers) if settings.servers else system_servers()
-        return cls(settings, servers)
+        return cls(DnsSettings.from_config(host.config))
 
     def diagnostics(self) -> dict[str, Any]:
         """What ``diagnostics.query`` shows under this plugin's name."""
