@@ -49,6 +49,7 @@ from typing import Any, Final
 
 import anyio
 import anyio.abc
+import h11
 import trio
 import trio_websocket
 from _shared import GOAL_WIDTH, EchoPlugin, goal, p50_p99
@@ -65,7 +66,7 @@ READY_TIMEOUT: Final = 120.0
 """Seconds from start to the showcase's ``window.ready`` (Qt and every plugin start first)."""
 REPORT_TIMEOUT: Final = 240.0
 """Seconds the page has to run every row and post the results."""
-KINDS: Final = ("auto", "fetch", "js_api", "raw")
+KINDS: Final = ("auto", "fetch", "js_api", "raw", "http")
 
 
 async def _echo(request: trio_websocket.WebSocketRequest) -> None:
@@ -78,13 +79,48 @@ async def _echo(request: trio_websocket.WebSocketRequest) -> None:
             return
 
 
-async def serve_raw(*, task_status: anyio.abc.TaskStatus[int]) -> None:
+async def _serve_http(stream: anyio.abc.SocketStream) -> None:
+    """The fetch floor: HTTP/1.1 keep-alive echo (``pong`` for an empty body), CORS open,
+    nothing else (as ``bench/ipc.py``'s)."""
+    connection = h11.Connection(h11.SERVER)
+    body = bytearray()
+    async with stream:
+        while True:
+            event = connection.next_event()
+            if event is h11.NEED_DATA:
+                try:
+                    connection.receive_data(await stream.receive())
+                except (anyio.EndOfStream, anyio.BrokenResourceError):
+                    connection.receive_data(b"")
+                continue
+            if isinstance(event, h11.Data):
+                body += event.data
+            elif isinstance(event, h11.EndOfMessage):
+                answer = bytes(body) or b"pong"
+                headers = [
+                    ("content-length", str(len(answer))),
+                    ("content-type", "application/octet-stream"),
+                    ("access-control-allow-origin", "*"),
+                ]
+                await stream.send(connection.send(h11.Response(status_code=200, headers=headers)))
+                await stream.send(connection.send(h11.Data(data=answer)))
+                await stream.send(connection.send(h11.EndOfMessage()))
+                connection.start_next_cycle()
+                body.clear()
+            elif isinstance(event, h11.ConnectionClosed) or event is h11.PAUSED:
+                return
+
+
+async def serve_raw(*, task_status: anyio.abc.TaskStatus[tuple[int, int]]) -> None:
+    """Both floors on free ports: ``(websocket port, http port)``."""
+    listener = await anyio.create_tcp_listener(local_host="127.0.0.1", local_port=0)
     async with trio.open_nursery() as nursery:
         server = await nursery.start(trio_websocket.serve_websocket, _echo, "127.0.0.1", 0, None)
-        task_status.started(server.port)
+        nursery.start_soon(listener.serve, _serve_http)
+        task_status.started((server.port, listener.extra(anyio.abc.SocketAttribute.local_port)))
 
 
-MEASURE = """async ({ rawUrl, calls, rounds, sizes }) => {
+MEASURE = """async ({ rawUrl, httpUrl, calls, rounds, sizes }) => {
     const ipc = await import('oro:ipc')
     try {
         const { transport } = await import('oro:conduit')
@@ -111,6 +147,10 @@ MEASURE = """async ({ rawUrl, calls, rounds, sizes }) => {
     const call = (kind, size) => {
         const payload = payloads[size]
         if (kind === 'js_api') return api.echo(size ? payload.text : 'ping')
+        if (kind === 'http') {
+            const init = size ? { method: 'POST', body: payload.bytes } : undefined
+            return fetch(httpUrl, init).then((response) => response.arrayBuffer())
+        }
         if (kind === 'raw') {
             return new Promise((resolve) => {
                 next = resolve
@@ -257,7 +297,7 @@ def run(calls: int, rounds: int) -> Results:
         tempfile.TemporaryDirectory(prefix="oro-bench-window-") as base,
         start_blocking_portal(backend="trio") as raw_portal,
     ):
-        _, port = raw_portal.start_task(serve_raw)
+        _, (port, http_port) = raw_portal.start_task(serve_raw)
         # The data, cache and temp directories of a throwaway run, not the showcase's own.
         host = Host(
             SHOWCASE,
@@ -282,6 +322,7 @@ def run(calls: int, rounds: int) -> Results:
         )
         arguments = {
             "rawUrl": f"ws://127.0.0.1:{port}/",
+            "httpUrl": f"http://127.0.0.1:{http_port}/echo",
             "calls": calls,
             "rounds": rounds,
             "sizes": [0, ECHO_BYTES],
@@ -334,6 +375,9 @@ def rows(results: Results) -> list[Row]:
         for kind in ("auto", "fetch", "js_api"):
             median, tail = p50[f"{kind} {size}"]
             table.append(Row(names[kind], median, tail, "raw ws", raw, raw_bounds.get(kind)))
+        # The fetch transport's own floor: the same page fetching a bare HTTP echo.
+        median, tail = p50[f"fetch {size}"]
+        table.append(Row(names["fetch"], median, tail, "raw http", p50[f"http {size}"][0], "<=1.2"))
     return table
 
 
