@@ -206,7 +206,9 @@ class Page:
         self.reported.set()
 
     def fail(self, message: str) -> None:
-        self.error = message
+        """The run is over without results; the first reason given is the one kept."""
+        if self.error is None:
+            self.error = message
         self.reported.set()
 
 
@@ -260,6 +262,8 @@ def drive(page: Page, ready: threading.Event, arguments: dict[str, Any]) -> None
         if not ready.wait(READY_TIMEOUT):
             page.fail(f"the showcase did not report ready within {READY_TIMEOUT:.0f} s")
             return
+        if page.reported.is_set():
+            return  # the GUI ended before the page was ready
         native = webview.windows[0]
         native.expose(page.echo, page.report, page.fail)
         script = MEASURE.replace("${KINDS}", json.dumps(KINDS))
@@ -332,7 +336,10 @@ def run(calls: int, rounds: int) -> Results:
         try:
             runner.run_with_gui(gui)
         finally:
-            page.reported.set()  # the GUI ended first: the driver has nothing left to wait for
+            # The GUI has ended: whatever the driver still waits for will not come.
+            if not page.reported.is_set():
+                page.fail("the window closed before its page reported")
+            ready.set()
             driver.join()
             raw_portal.call(raw_portal.stop, True)
     if page.results is None:
