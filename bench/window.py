@@ -15,17 +15,24 @@ kinds take turns round by round so that a noisy neighbour hits them alike:
 * ``js_api`` — ``window.pywebview.api.echo('ping')``: pywebview's bridge (QWebChannel, a Python
   thread per call, the answer sent back with ``evaluate_js``);
 * ``raw ws`` — the floor: a WebSocket echo served by trio-websocket in this same process (no
-  key, no frames, no router), the page sending the same bytes and awaiting them back.
+  key, no frames, no router), the page sending the same bytes and awaiting them back;
+* ``raw http`` — the fetch transport's floor: the page ``fetch``-ing a bare h11 keep-alive echo
+  in this same process.
 
 ``echo 64 KiB`` rows carry 64 KiB each way: ``write('bench.echo', {}, bytes)`` for IPC, a
-65 536-character string for ``js_api`` (it carries JSON only), the bytes for the raw socket.
+65 536-character string for ``js_api`` (it carries JSON only), the bytes for the raw floors.
+
+QtWebEngine clamps ``performance.now()`` to 0.1 ms in a page that is not cross-origin isolated;
+the page measures the clock's step and the p50 is interpolated within its bin
+(:func:`binned_median`).
 
 The page posts its results back through ``js_api`` too; a window that never reports fails the
 bench (exit code 1) after :data:`REPORT_TIMEOUT` seconds.
 
 Columns: p50 and p99 per call (ms), the baseline and its p50, then ratio = ours ÷ baseline for
 p50 and the goal for that ratio (issue 17: page IPC at most half a ``js_api`` call; the Conduit
-within 1.3 times the raw WebSocket, as in ``bench/conduit.py``).
+within 1.3 times the raw WebSocket, as in ``bench/conduit.py``; fetch IPC within 1.2 times the
+raw HTTP echo, as in ``bench/ipc.py``).
 
 Run: ``.venv/bin/python bench/window.py [--quick]``
 """
