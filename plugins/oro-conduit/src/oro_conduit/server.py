@@ -27,10 +27,11 @@ import trio
 import trio_websocket
 from anyio.abc import TaskGroup, TaskStatus
 
+from oro_conduit.bulk import BulkReplies
 from oro_conduit.codec import FrameError, OptionValue, decode_frame, encode_frame
 from oro_conduit.connection import Client, ClientInfo, FrameRate
 from oro_conduit.dispatch import answer_error, check_digest, dispatch
-from oro_conduit.settings import ConduitSettings
+from oro_conduit.settings import PERMISSION, ConduitSettings
 from oro_framework import AbortError, Host, InvalidArgumentError, NotFoundError
 from oro_framework.config import secret
 from oro_framework.exchange import window_index
@@ -89,6 +90,8 @@ class ConduitServer:
         self._listener_scope: anyio.CancelScope | None = None
         self._pending: dict[tuple[str, str], anyio.CancelScope] = {}
         self._changed = anyio.Event()
+        self.bulk = BulkReplies()
+        """Reply bodies handed over to fetch, waiting for ``internal.conduit.take``."""
 
     # ---------------------------------------------------------------------------------------
     # Service
@@ -382,7 +385,13 @@ class ConduitServer:
                 try:
                     with contextlib.suppress(trio_websocket.ConnectionClosed):
                         await dispatch(
-                            self.host, client, options, payload, self.settings.max_body_bytes
+                            self.host,
+                            client,
+                            options,
+                            payload,
+                            self.settings.max_body_bytes,
+                            # The page takes handed-over bodies with a `conduit` route.
+                            self.bulk if self.host.is_permission_allowed(PERMISSION) else None,
                         )
                 except anyio.get_cancelled_exc_class():
                     if not scope.cancel_called:
