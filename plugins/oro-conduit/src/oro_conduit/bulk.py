@@ -69,6 +69,8 @@ class BulkReplies:
 
     def __init__(self) -> None:
         self._parked: dict[str, Parked] = {}
+        self.handed_over = 0
+        """Bodies handed over since start (``diagnostics.query``)."""
 
     def __len__(self) -> int:
         return len(self._parked)
@@ -83,6 +85,7 @@ class BulkReplies:
     def park(self, parked: Parked) -> str:
         ticket = secrets.token_urlsafe(32)
         self._parked[ticket] = parked
+        self.handed_over += 1
         return ticket
 
     async def hold(self, ticket: str, parked: Parked) -> None:

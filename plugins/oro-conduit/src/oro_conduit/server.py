@@ -211,6 +211,7 @@ class ConduitServer:
             "handles": {"count": len(ids), "ids": ids},
             "port": self.port,
             "isActive": self.is_active,
+            "bulk": {"handedOver": self.bulk.handed_over, "waiting": len(self.bulk)},
             "clients": {
                 client.id: {
                     "clientId": client.info.client_id,
