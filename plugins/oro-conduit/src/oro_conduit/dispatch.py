@@ -99,11 +99,6 @@ def _byte_count(options: Mapping[str, str], key: str) -> int | None:
     return None
 
 
-def _credit(options: Mapping[str, str]) -> StreamCredit | None:
-    window = _byte_count(options, "credit")
-    return None if window is None else StreamCredit(window)
-
-
 @dataclass(frozen=True)
 class Handover:
     """Where bodies past ``limit`` bytes go instead of the socket (``bulk=<limit>``)."""
@@ -160,7 +155,7 @@ async def dispatch(
         request,
         reply,
         digest="digest" in options,
-        credit=_credit(options),
+        credit=_byte_count(options, "credit"),
         handover=handover,
     )
 
@@ -171,7 +166,7 @@ async def send_reply(
     reply: Reply,
     *,
     digest: bool,
-    credit: StreamCredit | None = None,
+    credit: int | None = None,
     handover: Handover | None = None,
 ) -> None:
     """Send ``reply`` to ``request`` as frames (one, or start/data.../end for a stream); with
@@ -190,7 +185,9 @@ async def send_reply(
     if wire.media_type == EVENTS_MEDIA_TYPE:
         # Events are small and their latency is the point: they stay on the socket.
         handover = None
-    await _send_stream(client, request, wire, digest=digest, credit=credit, handover=handover)
+    # Built only for a stream: most replies are one frame.
+    window = None if credit is None else StreamCredit(credit)
+    await _send_stream(client, request, wire, digest=digest, credit=window, handover=handover)
 
 
 async def _hand_over(
