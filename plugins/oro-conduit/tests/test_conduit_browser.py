@@ -209,6 +209,14 @@ CALLS = {
     "error mid-stream": "(request) => request('test.events', { count: 1, fail: true })",
     "byte stream": "(request) => request('test.chunks', {}, { responseType: 'stream' })",
     "text reply": "(request) => request('test.body', {}, { body: 'héllo', responseType: 'text' })",
+    "null data": "(request) => request('test.json', {}, { body: 'null' })",
+    "array data": "(request) => request('test.json', {}, { body: '[1, \"two\"]' })",
+    "data as bytes": "(request) => request('test.echo', { a: 1 }, { responseType: 'bytes' })",
+    "bytes as text": (
+        "(request) => request('test.body', {}, { body: new Uint8Array([104, 105]), "
+        "responseType: 'text' })"
+    ),
+    "empty bytes": "(request) => request('test.body', {}, { body: new Uint8Array(0) })",
     "NotFoundError": "(request) => request('no.such.route')",
     "TypeError missing": "(request) => request('test.json')",
     "SyntaxError": "(request) => request('test.json', {}, { body: 'not json' })",

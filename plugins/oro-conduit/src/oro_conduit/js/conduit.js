@@ -62,10 +62,10 @@ const textDecoder = new TextDecoder()
 const NOT_PLAIN = Symbol('not plain')
 
 /**
- * What `oro:ipc`'s `readReply` answers for a successful JSON reply (the envelope's `data`),
- * without building a `Response` and reading it back: that was the largest page-side cost of a
- * small call (~57 of ~90 µs). Anything else (errors, empty or invalid JSON, streams) is
- * `NOT_PLAIN`, and `readReply` reads it.
+ * What `oro:ipc`'s `readReply` answers for a successful JSON reply (the envelope's `data`) or
+ * bytes reply (the bytes), without building a `Response` and reading it back: that was the
+ * largest page-side cost of a small call (~57 of ~90 µs). Anything else (errors, empty or
+ * invalid JSON, text, streams) is `NOT_PLAIN`, and `readReply` reads it.
  * @param {string} contentType
  * @param {Uint8Array} payload
  * @param {unknown} responseType
@@ -73,9 +73,10 @@ const NOT_PLAIN = Symbol('not plain')
  */
 function plainData (contentType, payload, responseType) {
   const type = contentType.toLowerCase()
-  if (responseType === 'stream' || !type.includes('json') || type.startsWith('text/event-stream')) {
-    return NOT_PLAIN
-  }
+  if (responseType === 'stream') return NOT_PLAIN
+  // `payload` is the decoder's own copy, as readReply's `new Uint8Array(arrayBuffer)` would be.
+  if (type === 'application/octet-stream') return responseType === 'text' ? NOT_PLAIN : payload
+  if (!type.includes('json') || type.startsWith('text/event-stream')) return NOT_PLAIN
   const text = textDecoder.decode(payload)
   if (text.trim() === '') return NOT_PLAIN
   let value
