@@ -178,7 +178,8 @@ async def send_reply(
         )
         # Only raw bytes: a JSON envelope fetched with the ticket would name the take route.
         if handover is not None and reply.body is not None and len(wire.body) > handover.limit:
-            await _hand_over(client, handover.replies, Parked(wire.body, wire.media_type), options)
+            parked = Parked(wire.body, wire.media_type)
+            await _hand_over(client, handover.replies, parked, options, digest=digest)
             return
         await client.send(options, wire.body, digest=digest)
         return
@@ -191,12 +192,17 @@ async def send_reply(
 
 
 async def _hand_over(
-    client: Client, replies: BulkReplies, parked: Parked, options: dict[str, OptionValue]
+    client: Client,
+    replies: BulkReplies,
+    parked: Parked,
+    options: dict[str, OptionValue],
+    *,
+    digest: bool,
 ) -> None:
     ticket = replies.park(parked)
     options["fetch"] = ticket
     try:
-        await client.send(options)
+        await client.send(options, digest=digest)
     except BaseException:
         await replies.drop(ticket, parked)
         raise
@@ -229,7 +235,7 @@ async def _send_stream(
                     client.credits.pop(request.id, None)
                 rest = Parked(HandedOver(chunk, chunks), wire.media_type)
                 switch = _frame_options(request.id, request.token, stream="fetch")
-                await _hand_over(client, handover.replies, rest, switch)
+                await _hand_over(client, handover.replies, rest, switch, digest=digest)
                 return
             if credit is not None:
                 await credit.reserve(len(chunk))
