@@ -69,6 +69,14 @@ async def _big(request: Request) -> ByteStream:
     return ByteStream(produce())
 
 
+async def _huge(request: Request) -> ByteStream:
+    async def produce() -> AsyncIterator[bytes]:
+        for index in range(4):
+            yield bytes([index]) * (300 * 1024)
+
+    return ByteStream(produce())
+
+
 async def _security(request: Request) -> None:
     raise SecurityError("path escapes the sandbox", path="../x")
 
@@ -97,6 +105,7 @@ ROUTES = RoutePlugin(
         "test.events": _events,
         "test.chunks": _chunks,
         "test.big": _big,
+        "test.huge": _huge,
         "test.security": _security,
         "test.unsupported": _unsupported,
         "test.internal": _internal,
@@ -544,11 +553,17 @@ def test_bulk_bodies_are_handed_over_to_fetch_byte_exact(page: Page, app: Served
             for await (const chunk of await request('test.big', {}, { responseType: 'stream' })) {
                 chunks.push(...chunk.slice(0, 1))
             }
+            const huge = await request('test.huge')
+            const hugeChunks = []
+            for await (const chunk of await request('test.huge', {}, { responseType: 'stream' })) {
+                hugeChunks.push(chunk.length)
+            }
             const big = new Uint8Array(300 * 1024).map((_, i) => i % 251)
             let refused = null
             try { await write('test.body', {}, big) } catch (e) { refused = e.name }
             return { length: whole.length, digest: await digest(whole), streamed: chunks.length,
-                     refused }
+                     refused, huge: await digest(huge),
+                     hugeStreamed: hugeChunks.reduce((a, b) => a + b, 0) }
         }"""
     )
     assert result["length"] == 64 * 65536
@@ -558,5 +573,8 @@ def test_bulk_bodies_are_handed_over_to_fetch_byte_exact(page: Page, app: Served
     # Over fetch, as a 300 KiB body must go: the bridge's cap answers, as for fetch.
     assert result["refused"] == "RangeError"
     server = app.host.stash[STATE]
-    assert server.bulk.handed_over >= before + 2
+    huge = b"".join(bytes([index]) * (300 * 1024) for index in range(4))
+    assert result["huge"] == list(hashlib.sha256(huge).digest())
+    assert result["hugeStreamed"] == len(huge)
+    assert server.bulk.handed_over >= before + 4
     assert len(server.bulk) == 0

@@ -140,13 +140,32 @@ async def test_a_stream_continues_over_fetch_once_it_would_pass_the_limit() -> N
         assert server.clients["c1"].credits == {}
 
 
+async def test_a_stream_whose_first_chunk_is_past_the_limit_is_handed_over_whole() -> None:
+    async with conduit_host() as (host, server), connect(server) as socket:
+        frame = await call(socket, "bulk.chunks", seq="R1", count="4", size="5000", bulk="4096")
+        assert "stream" not in frame.options
+        assert frame.options["status"] == "200"
+        assert frame.options["type"] == "application/x-test"
+        reply = await host.call("internal.conduit.take", {"ticket": frame.options["fetch"]})
+        assert isinstance(reply.stream, ByteStream)
+        assert reply.stream.media_type == "application/x-test"
+        assert await _take_stream(reply.stream) == _pattern(5000) * 4
+        assert len(server.bulk) == 0
+
+
+async def _take_stream(stream: ByteStream) -> bytes:
+    received = b""
+    async for chunk in stream.chunks:
+        received += chunk
+    return received
+
+
 async def test_a_handed_over_stream_never_taken_is_closed_when_the_client_leaves() -> None:
     async with conduit_host() as (host, server):
         async with connect(server) as socket:
-            frame = await call(socket, "bulk.chunks", seq="R9", count="3", size="5000", bulk="10")
-            assert frame.options["stream"] == "start"
-            switch = await receive(socket)
-            assert switch.options["stream"] == "fetch"
+            switch = await call(socket, "bulk.chunks", seq="R9", count="3", size="5000", bulk="10")
+            assert "stream" not in switch.options
+            assert "fetch" in switch.options
             assert len(server.bulk) == 1
             assert "R9" not in CLOSED
         # The client's close handshake waited for the server's reply: its handler is ending.
@@ -160,8 +179,8 @@ async def test_a_handed_over_stream_never_taken_is_closed_when_the_client_leaves
 
 async def test_cancelling_a_handed_over_request_closes_its_stream() -> None:
     async with conduit_host() as (_host, server), connect(server) as socket:
-        await call(socket, "bulk.chunks", seq="R7", count="3", size="5000", bulk="10")
-        assert (await receive(socket)).options["stream"] == "fetch"
+        frame = await call(socket, "bulk.chunks", seq="R7", size="5000", bulk="10")
+        assert "fetch" in frame.options
         await socket.send_message(encode_frame({"cancel": "R7"}))
         # Frames are read in order: once this one is answered, the cancel was handled.
         assert (await call(socket, "bulk.blob", seq="R8", size="1")).payload == _pattern(1)

@@ -226,9 +226,33 @@ async def _send_stream(
         start = _frame_options(
             request.id, request.token, status=wire.status, type=wire.media_type, stream="start"
         )
+        first: bytes | None = None
+        if handover is not None:
+            # A stream whose first chunk is already past the limit (fs.readFile's are 1 MiB) is
+            # handed over whole, before `start`: the page then reads fetch's own body, where a
+            # stream begun on the socket and continued over fetch is piped through JavaScript
+            # (64 MiB: ~60 ms more).
+            first = await anext(chunks, None)
+            if first is not None and len(first) > handover.limit:
+                handed_over = True
+                if client.credits.get(request.id) is credit:
+                    client.credits.pop(request.id, None)
+                whole = Parked(HandedOver(first, chunks), wire.media_type)
+                options = _frame_options(
+                    request.id, request.token, status=wire.status, type=wire.media_type
+                )
+                await _hand_over(client, handover.replies, whole, options, digest=digest)
+                return
         await client.send(start, digest=digest)
         sent = 0
-        async for chunk in chunks:
+        while True:
+            if first is not None:
+                chunk, first = first, None
+            else:
+                next_chunk = await anext(chunks, None)
+                if next_chunk is None:
+                    break
+                chunk = next_chunk
             if handover is not None and sent + len(chunk) > handover.limit:
                 handed_over = True
                 if client.credits.get(request.id) is credit:
