@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from typing import final
 
 import anyio
+import trio
 import trio_websocket
 
 from oro_conduit.codec import OptionValue, encode_frame
 
-__all__ = ["Client", "ClientInfo", "FrameRate", "StreamCredit"]
+__all__ = ["Client", "ClientInfo", "FrameRate", "Slots", "StreamCredit"]
 
 
 @final
@@ -36,10 +37,10 @@ class FrameRate:
     def __init__(self, per_second: int) -> None:
         self._rate = float(per_second)
         self._tokens = float(per_second)
-        self._updated = anyio.current_time()
+        self._updated = trio.current_time()
 
     async def take(self) -> None:
-        now = anyio.current_time()
+        now = trio.current_time()
         self._tokens = min(self._rate, self._tokens + (now - self._updated) * self._rate)
         self._updated = now
         if self._tokens < 1:
@@ -47,6 +48,29 @@ class FrameRate:
             self._tokens = 1.0
             self._updated = anyio.current_time()
         self._tokens -= 1
+
+
+@final
+class Slots:
+    """At most ``size`` requests in progress: :meth:`acquire` waits only when they all are.
+    A counter rather than a semaphore, whose acquire yields to the scheduler on every frame."""
+
+    def __init__(self, size: int) -> None:
+        self._free = size
+        self._released: trio.Event | None = None
+
+    async def acquire(self) -> None:
+        while self._free <= 0:
+            if self._released is None:
+                self._released = trio.Event()
+            await self._released.wait()
+        self._free -= 1
+
+    def release(self) -> None:
+        self._free += 1
+        if self._released is not None:
+            self._released.set()
+            self._released = None
 
 
 @final
@@ -94,8 +118,7 @@ class Client:
     frames_sent: int = 0
     frames_received: int = 0
     credits: dict[str, StreamCredit] = field(default_factory=dict)
-    _space: anyio.Event = field(default_factory=anyio.Event)
-    _lock: anyio.Lock = field(default_factory=anyio.Lock)
+    _space: trio.Event | None = None
 
     @property
     def id(self) -> str:
@@ -115,13 +138,16 @@ class Client:
     async def send_message(self, message: bytes) -> None:
         size = len(message)
         while self.queued_bytes and self.queued_bytes + size > self.max_queued_bytes:
+            if self._space is None:
+                self._space = trio.Event()
             await self._space.wait()
         self.queued_bytes += size
         try:
-            async with self._lock:
-                await self.socket.send_message(message)
+            # trio-websocket sends each message whole under its own (FIFO) lock.
+            await self.socket.send_message(message)
             self.frames_sent += 1
         finally:
             self.queued_bytes -= size
-            self._space.set()
-            self._space = anyio.Event()
+            if self._space is not None:
+                self._space.set()
+                self._space = None

@@ -12,22 +12,30 @@ and its :class:`~oro_framework.Reply` sent as:
   writes), then ``{seq, token?, stream: "end"}``.
   A request with ``credit=<bytes>`` gets flow control: data frames wait for the page's
   ``{ack: <seq>, bytes: n}`` frames (:class:`~oro_conduit.connection.StreamCredit`).
+* A request with ``bulk=<bytes>`` gets a bytes body larger than that as
+  ``{seq, token?, status, type, fetch: <ticket>}``, and a byte stream that would pass that many
+  bytes continues as ``{seq, token?, stream: "fetch", fetch: <ticket>}``: the page fetches the
+  body with the ticket (:mod:`oro_conduit.bulk`).
 
-What is the Conduit's own stays here: the payload ``digest``, the stream ``credit`` and the
-refusal of ``internal.*`` routes.
+What is the Conduit's own stays here: the payload ``digest``, the stream ``credit``, the
+``bulk`` hand-over and the refusal of ``internal.*`` routes.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-from collections.abc import Mapping
+from collections.abc import AsyncGenerator, Mapping
+from dataclasses import dataclass
 from typing import Final
 
+import anyio
+
+from oro_conduit.bulk import BulkReplies, HandedOver, Parked
 from oro_conduit.codec import OptionValue
 from oro_conduit.connection import Client, StreamCredit
 from oro_framework import Host, InvalidArgumentError, IPCError, Reply, Request, SecurityError
 from oro_framework.exchange import (
+    EVENTS_MEDIA_TYPE,
     FRAME_RESERVED,
     WireReply,
     check_body_size,
@@ -41,6 +49,8 @@ __all__ = ["answer_error", "check_digest", "dispatch", "request_of", "send_reply
 # A credit is a byte count; a longer digit string is no credit (int() refuses strings past
 # 4,300 digits with a ValueError a page could otherwise trigger at will).
 _MAX_CREDIT_DIGITS: Final = 15
+RESERVED: Final = FRAME_RESERVED | {"bulk"}
+"""Options of a route frame that are not parameters: the shared ones and ``bulk``."""
 
 
 def request_of(host: Host, client: Client, options: Mapping[str, str], payload: bytes) -> Request:
@@ -48,7 +58,7 @@ def request_of(host: Host, client: Client, options: Mapping[str, str], payload: 
     fields = request_fields(
         options["route"],
         options.items(),
-        reserved=FRAME_RESERVED,
+        reserved=RESERVED,
         transport="conduit",
         body=payload,
         window=client.info.window,
@@ -80,13 +90,21 @@ def check_digest(options: Mapping[str, str], payload: bytes) -> None:
         )
 
 
-def _credit(options: Mapping[str, str]) -> StreamCredit | None:
-    window = options.get("credit", "")
-    if len(window) <= _MAX_CREDIT_DIGITS and window.isascii() and window.isdigit():
-        size = int(window)
+def _byte_count(options: Mapping[str, str], key: str) -> int | None:
+    text = options.get(key, "")
+    if len(text) <= _MAX_CREDIT_DIGITS and text.isascii() and text.isdigit():
+        size = int(text)
         if size > 0:
-            return StreamCredit(size)
+            return size
     return None
+
+
+@dataclass(frozen=True)
+class Handover:
+    """Where bodies past ``limit`` bytes go instead of the socket (``bulk=<limit>``)."""
+
+    replies: BulkReplies
+    limit: int
 
 
 def _frame_options(seq: str, token: str | None, **extra: OptionValue) -> dict[str, OptionValue]:
@@ -111,9 +129,18 @@ async def answer_error(
 
 
 async def dispatch(
-    host: Host, client: Client, options: Mapping[str, str], payload: bytes, max_body: int
+    host: Host,
+    client: Client,
+    options: Mapping[str, str],
+    payload: bytes,
+    max_body: int,
+    bulk: BulkReplies | None = None,
 ) -> None:
-    """Run one route frame and send its reply frames (the caller owns cancellation)."""
+    """Run one route frame and send its reply frames (the caller owns cancellation).
+
+    :param bulk: where bodies are handed over to fetch when the frame asks (``bulk=<bytes>``);
+        ``None``: every body goes over the socket.
+    """
     try:
         _check(options["route"], options, payload, max_body)
     except IPCError as error:
@@ -121,7 +148,16 @@ async def dispatch(
         return
     request = request_of(host, client, options, payload)
     reply = await host.router.dispatch(request)
-    await send_reply(client, request, reply, digest="digest" in options, credit=_credit(options))
+    limit = _byte_count(options, "bulk")
+    handover = None if bulk is None or limit is None else Handover(bulk, limit)
+    await send_reply(
+        client,
+        request,
+        reply,
+        digest="digest" in options,
+        credit=_byte_count(options, "credit"),
+        handover=handover,
+    )
 
 
 async def send_reply(
@@ -130,17 +166,47 @@ async def send_reply(
     reply: Reply,
     *,
     digest: bool,
-    credit: StreamCredit | None = None,
+    credit: int | None = None,
+    handover: Handover | None = None,
 ) -> None:
-    """Send ``reply`` to ``request`` as frames (one, or start/data.../end for a stream)."""
+    """Send ``reply`` to ``request`` as frames (one, or start/data.../end for a stream); with
+    ``handover``, a bytes body past its limit goes as a ticket for fetch."""
     wire = wire_reply(reply)
     if wire.stream is None:
         options = _frame_options(
             request.id, request.token, status=wire.status, type=wire.media_type
         )
+        # Only raw bytes: a JSON envelope fetched with the ticket would name the take route.
+        if handover is not None and reply.body is not None and len(wire.body) > handover.limit:
+            parked = Parked(wire.body, wire.media_type)
+            await _hand_over(client, handover.replies, parked, options, digest=digest)
+            return
         await client.send(options, wire.body, digest=digest)
         return
-    await _send_stream(client, request, wire, digest=digest, credit=credit)
+    if wire.media_type == EVENTS_MEDIA_TYPE:
+        # Events are small and their latency is the point: they stay on the socket.
+        handover = None
+    # Built only for a stream: most replies are one frame.
+    window = None if credit is None else StreamCredit(credit)
+    await _send_stream(client, request, wire, digest=digest, credit=window, handover=handover)
+
+
+async def _hand_over(
+    client: Client,
+    replies: BulkReplies,
+    parked: Parked,
+    options: dict[str, OptionValue],
+    *,
+    digest: bool,
+) -> None:
+    ticket = replies.park(parked)
+    options["fetch"] = ticket
+    try:
+        await client.send(options, digest=digest)
+    except BaseException:
+        await replies.drop(ticket, parked)
+        raise
+    await replies.hold(ticket, parked)
 
 
 async def _send_stream(
@@ -150,21 +216,64 @@ async def _send_stream(
     *,
     digest: bool,
     credit: StreamCredit | None,
+    handover: Handover | None,
 ) -> None:
     if credit is not None:
         client.credits[request.id] = credit
+    chunks = wire.chunks()
+    handed_over = False
     try:
         start = _frame_options(
             request.id, request.token, status=wire.status, type=wire.media_type, stream="start"
         )
+        first: bytes | None = None
+        if handover is not None:
+            # A stream whose first chunk is already past the limit (fs.readFile's are 1 MiB) is
+            # handed over whole, before `start`: the page then reads fetch's own body, where a
+            # stream begun on the socket and continued over fetch is piped through JavaScript
+            # (64 MiB: ~60 ms more).
+            first = await anext(chunks, None)
+            if first is not None and len(first) > handover.limit:
+                handed_over = True
+                if client.credits.get(request.id) is credit:
+                    client.credits.pop(request.id, None)
+                whole = Parked(HandedOver(first, chunks), wire.media_type)
+                options = _frame_options(
+                    request.id, request.token, status=wire.status, type=wire.media_type
+                )
+                await _hand_over(client, handover.replies, whole, options, digest=digest)
+                return
         await client.send(start, digest=digest)
-        async with contextlib.aclosing(wire.chunks()) as chunks:
-            async for chunk in chunks:
-                if credit is not None:
-                    await credit.reserve(len(chunk))
-                data = _frame_options(request.id, request.token, stream="data")
-                await client.send(data, chunk, digest=digest)
+        sent = 0
+        while True:
+            if first is not None:
+                chunk, first = first, None
+            else:
+                next_chunk = await anext(chunks, None)
+                if next_chunk is None:
+                    break
+                chunk = next_chunk
+            if handover is not None and sent + len(chunk) > handover.limit:
+                handed_over = True
+                if client.credits.get(request.id) is credit:
+                    client.credits.pop(request.id, None)
+                rest = Parked(HandedOver(chunk, chunks), wire.media_type)
+                switch = _frame_options(request.id, request.token, stream="fetch")
+                await _hand_over(client, handover.replies, rest, switch, digest=digest)
+                return
+            if credit is not None:
+                await credit.reserve(len(chunk))
+            data = _frame_options(request.id, request.token, stream="data")
+            await client.send(data, chunk, digest=digest)
+            sent += len(chunk)
         await client.send(_frame_options(request.id, request.token, stream="end"), digest=digest)
     finally:
         if client.credits.get(request.id) is credit:
             client.credits.pop(request.id, None)
+        if not handed_over:
+            await _close(chunks)
+
+
+async def _close(chunks: AsyncGenerator[bytes, None]) -> None:
+    with anyio.CancelScope(shield=True):
+        await chunks.aclose()

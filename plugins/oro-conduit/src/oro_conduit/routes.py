@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Any
 
+from oro_conduit.settings import PERMISSION
 from oro_conduit.state import STATE
-from oro_framework import Request, RouteTable
+from oro_framework import ByteStream, NotFoundError, Request, RouteTable
 
 __all__ = ["PERMISSION", "register"]
-
-PERMISSION: Final = "conduit"
-"""The permission every ``internal.conduit.*`` route declares."""
 
 
 async def status(request: Request) -> dict[str, Any]:
@@ -49,6 +47,17 @@ async def set_shared_key(request: Request) -> dict[str, Any]:
     return {"sharedKey": server.key}
 
 
+async def take(request: Request) -> bytes | ByteStream:
+    """The reply body a Conduit reply handed over to fetch (``fetch=<ticket>``), once."""
+    ticket = request.params.require_str("ticket")
+    parked = request.host.stash[STATE].bulk.take(ticket)
+    if parked is None:
+        raise NotFoundError("No Conduit reply body for this ticket (taken, or expired)")
+    if isinstance(parked.body, bytes):
+        return parked.body
+    return ByteStream(parked.body, parked.media_type)
+
+
 def register(routes: RouteTable) -> None:
     """Add every ``internal.conduit.*`` route to ``routes``."""
     routes.add("internal.conduit.status", status, permission=PERMISSION)
@@ -56,3 +65,4 @@ def register(routes: RouteTable) -> None:
     routes.add("internal.conduit.stop", stop, permission=PERMISSION)
     routes.add("internal.conduit.getSharedKey", get_shared_key, permission=PERMISSION)
     routes.add("internal.conduit.setSharedKey", set_shared_key, permission=PERMISSION)
+    routes.add("internal.conduit.take", take, permission=PERMISSION)

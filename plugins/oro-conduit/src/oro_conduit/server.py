@@ -25,12 +25,13 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import anyio
 import trio
 import trio_websocket
-from anyio.abc import TaskGroup, TaskStatus
+from anyio.abc import TaskStatus
 
+from oro_conduit.bulk import BulkReplies
 from oro_conduit.codec import FrameError, OptionValue, decode_frame, encode_frame
-from oro_conduit.connection import Client, ClientInfo, FrameRate
+from oro_conduit.connection import Client, ClientInfo, FrameRate, Slots
 from oro_conduit.dispatch import answer_error, check_digest, dispatch
-from oro_conduit.settings import ConduitSettings
+from oro_conduit.settings import PERMISSION, ConduitSettings
 from oro_framework import AbortError, Host, InvalidArgumentError, NotFoundError
 from oro_framework.config import secret
 from oro_framework.exchange import window_index
@@ -87,8 +88,10 @@ class ConduitServer:
         self._enabled = anyio.Event()
         self._enabled.set()
         self._listener_scope: anyio.CancelScope | None = None
-        self._pending: dict[tuple[str, str], anyio.CancelScope] = {}
+        self._pending: dict[tuple[str, str], trio.CancelScope] = {}
         self._changed = anyio.Event()
+        self.bulk = BulkReplies()
+        """Reply bodies handed over to fetch, waiting for ``internal.conduit.take``."""
 
     # ---------------------------------------------------------------------------------------
     # Service
@@ -208,6 +211,7 @@ class ConduitServer:
             "handles": {"count": len(ids), "ids": ids},
             "port": self.port,
             "isActive": self.is_active,
+            "bulk": {"handedOver": self.bulk.handed_over, "waiting": len(self.bulk)},
             "clients": {
                 client.id: {
                     "clientId": client.info.client_id,
@@ -277,7 +281,9 @@ class ConduitServer:
                     CLOSE_REPLACED, "replaced by a new connection with the same id"
                 )
         try:
-            async with anyio.create_task_group() as tasks:
+            # A trio nursery, not an anyio task group: one task per request, and anyio's
+            # wrapper around each spawn was a measurable part of a ping (docs/conduit.md).
+            async with trio.open_nursery() as tasks:
                 if info.wants_events:
                     tasks.start_soon(self._forward_events, client)
                 await self._read(client, tasks)
@@ -322,9 +328,9 @@ class ConduitServer:
         wants_events = query.get("events", "") in ("1", "true")
         return ClientInfo(segments[0], client_id, window, wants_events)
 
-    async def _read(self, client: Client, tasks: TaskGroup) -> None:
+    async def _read(self, client: Client, tasks: trio.Nursery) -> None:
         rate = FrameRate(self.settings.max_frames_per_second)
-        slots = anyio.Semaphore(self.settings.max_pending_requests)
+        slots = Slots(self.settings.max_pending_requests)
         while True:
             try:
                 message = await client.socket.get_message()
@@ -373,18 +379,24 @@ class ConduitServer:
             await answer_error(client, source, options, error)
 
     async def _run_request(
-        self, client: Client, options: dict[str, str], payload: bytes, slots: anyio.Semaphore
+        self, client: Client, options: dict[str, str], payload: bytes, slots: Slots
     ) -> None:
         key = (client.id, options.get("seq", "0"))
         try:
-            with anyio.CancelScope() as scope:
+            with trio.CancelScope() as scope:
                 self._pending[key] = scope
                 try:
                     with contextlib.suppress(trio_websocket.ConnectionClosed):
                         await dispatch(
-                            self.host, client, options, payload, self.settings.max_body_bytes
+                            self.host,
+                            client,
+                            options,
+                            payload,
+                            self.settings.max_body_bytes,
+                            # The page takes handed-over bodies with a `conduit` route.
+                            self.bulk if self.host.is_permission_allowed(PERMISSION) else None,
                         )
-                except anyio.get_cancelled_exc_class():
+                except trio.Cancelled:
                     if not scope.cancel_called:
                         await self._interrupted(client, options)
                     raise

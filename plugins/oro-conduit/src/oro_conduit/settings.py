@@ -8,9 +8,11 @@ from typing import Final, final
 from oro_framework import Config, ConfigRegistry
 from oro_framework.config import load_settings, port, positive, secret
 
-__all__ = ["ConduitSettings", "declare"]
+__all__ = ["PERMISSION", "ConduitSettings", "declare"]
 
 SECTION: Final = "conduit"
+PERMISSION: Final = "conduit"
+"""The permission every ``internal.conduit.*`` route declares."""
 _MIB: Final = 1024 * 1024
 
 

@@ -97,6 +97,49 @@ function toBytes (payload) {
   throw new TypeError('Conduit payload must be bytes (Uint8Array, ArrayBuffer, a view) or a string')
 }
 
+/** Only ASCII: its UTF-8 bytes are its char codes, and string order is byte order. */
+const ASCII = /^[\x00-\x7f]*$/
+
+/**
+ * @typedef {object} Encoded
+ * @property {string} key
+ * @property {Uint8Array | null} keyBytes `null`: ASCII, written from the string itself
+ * @property {number} keyLength
+ * @property {string} value
+ * @property {Uint8Array | null} valueBytes
+ * @property {number} valueLength
+ */
+
+/** @param {Encoded} entry */
+function keyBytesOf (entry) {
+  return entry.keyBytes ?? encoder.encode(entry.key)
+}
+
+/**
+ * @param {Encoded} a
+ * @param {Encoded} b
+ */
+function compareKeys (a, b) {
+  if (a.keyBytes === null && b.keyBytes === null) return a.key < b.key ? -1 : a.key > b.key ? 1 : 0
+  return compareBytes(keyBytesOf(a), keyBytesOf(b))
+}
+
+/**
+ * @param {Uint8Array} frame
+ * @param {number} offset
+ * @param {string} text
+ * @param {Uint8Array | null} bytes
+ * @returns {number} the offset after it
+ */
+function write (frame, offset, text, bytes) {
+  if (bytes !== null) {
+    frame.set(bytes, offset)
+    return offset + bytes.length
+  }
+  for (let index = 0; index < text.length; index++) frame[offset++] = text.charCodeAt(index)
+  return offset
+}
+
 /**
  * Encode one frame; options (entries whose value is `undefined` are left out) sorted by the
  * UTF-8 bytes of their keys.
@@ -105,42 +148,45 @@ function toBytes (payload) {
  * @returns {Uint8Array}
  */
 export function encode (options = {}, payload = null) {
-  /** @type {Array<[Uint8Array, Uint8Array]>} */
+  // Every IPC call encodes one frame: ASCII keys and values (nearly all) skip TextEncoder and
+  // sort as strings.
+  /** @type {Encoded[]} */
   const entries = []
-  for (const [key, value] of Object.entries(options ?? {})) {
-    if (value === undefined) continue
-    const keyBytes = encoder.encode(key)
-    const valueBytes = encoder.encode(encodeValue(value))
-    if (keyBytes.length === 0 || keyBytes.length > MAX_KEY_BYTES) {
+  for (const [key, raw] of Object.entries(options ?? {})) {
+    if (raw === undefined) continue
+    const value = encodeValue(raw)
+    const keyBytes = ASCII.test(key) ? null : encoder.encode(key)
+    const valueBytes = ASCII.test(value) ? null : encoder.encode(value)
+    const keyLength = keyBytes === null ? key.length : keyBytes.length
+    const valueLength = valueBytes === null ? value.length : valueBytes.length
+    if (keyLength === 0 || keyLength > MAX_KEY_BYTES) {
       throw new FrameError(`option key ${JSON.stringify(key)} must be 1 to ${MAX_KEY_BYTES} UTF-8 bytes`)
     }
-    if (valueBytes.length > MAX_VALUE_BYTES) {
+    if (valueLength > MAX_VALUE_BYTES) {
       throw new FrameError(`value of option ${JSON.stringify(key)} exceeds ${MAX_VALUE_BYTES} UTF-8 bytes`)
     }
-    entries.push([keyBytes, valueBytes])
+    entries.push({ key, keyBytes, keyLength, value, valueBytes, valueLength })
   }
   if (entries.length > MAX_OPTIONS) {
     throw new FrameError(`a frame holds at most ${MAX_OPTIONS} options, got ${entries.length}`)
   }
-  entries.sort((a, b) => compareBytes(a[0], b[0]))
+  entries.sort(compareKeys)
   const body = toBytes(payload)
   let size = 1 + 2 + body.length
-  for (const [key, value] of entries) size += 1 + key.length + 2 + value.length
+  for (const entry of entries) size += 1 + entry.keyLength + 2 + entry.valueLength
   const frame = new Uint8Array(size)
-  const view = new DataView(frame.buffer)
   let offset = 0
   frame[offset++] = entries.length
-  for (const [key, value] of entries) {
-    frame[offset++] = key.length
-    frame.set(key, offset)
-    offset += key.length
-    view.setUint16(offset, value.length)
-    offset += 2
-    frame.set(value, offset)
-    offset += value.length
+  for (const entry of entries) {
+    frame[offset++] = entry.keyLength
+    offset = write(frame, offset, entry.key, entry.keyBytes)
+    frame[offset++] = entry.valueLength >> 8
+    frame[offset++] = entry.valueLength & 0xff
+    offset = write(frame, offset, entry.value, entry.valueBytes)
   }
-  view.setUint16(offset, Math.min(body.length, MAX_SHORT_BODY))
-  offset += 2
+  const stated = Math.min(body.length, MAX_SHORT_BODY)
+  frame[offset++] = stated >> 8
+  frame[offset++] = stated & 0xff
   frame.set(body, offset)
   return frame
 }

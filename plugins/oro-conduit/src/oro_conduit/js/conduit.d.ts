@@ -10,6 +10,8 @@ export const CLOSE_REPLACED: 4001
 export const CLOSE_GOING_AWAY: 1001
 /** Bytes of a streamed reply the host may send ahead of what the page has read (flow control). */
 export const STREAM_CREDIT: number
+/** Request and reply bodies larger than this travel over fetch (the host hands replies over). */
+export const BULK_BYTES: number
 
 export interface ConduitOptions {
   /** The connection's id, unique among connected clients (default: random). */
@@ -82,6 +84,8 @@ export class ConduitTransport {
   readonly name: 'conduit'
   readonly conduit: Conduit
   readonly pendingCount: number
+  /** Bodies larger than this go over fetch (default `BULK_BYTES`; `Infinity`: never). */
+  bulkBytes: number
   request (route: string, params: unknown, options: any): Promise<unknown>
 }
 

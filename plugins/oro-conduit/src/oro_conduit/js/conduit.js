@@ -22,6 +22,7 @@ import { FrameError, decode, encode } from 'oro:conduit/codec'
 import { NetworkError } from 'oro:errors'
 import { deliverHostEvent } from 'oro:bootstrap'
 import {
+  buildURL,
   currentWindowIndex,
   fetchTransport,
   getTransport,
@@ -43,14 +44,53 @@ export const CLOSE_REPLACED = 4001
 export const CLOSE_GOING_AWAY = 1001
 
 /** Options of a route frame that are not request parameters. */
-const RESERVED = new Set(['route', 'seq', 'token', 'digest', 'credit'])
+const RESERVED = new Set(['route', 'seq', 'token', 'digest', 'credit', 'bulk'])
 /** Bytes of a streamed reply the host may send ahead of what the page has read. */
 export const STREAM_CREDIT = 1024 * 1024
+/**
+ * Bodies larger than this travel over fetch: Chromium receives WebSocket messages at 35-75 MB/s
+ * whatever their size, fetch at 200-400 MB/s, and at 256 KiB both take ~5-6 ms (readFile,
+ * docs/conduit.md "Bulk replies"). The host hands such reply bodies over (`bulk=<bytes>`).
+ */
+export const BULK_BYTES = 256 * 1024
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304])
 const FALLBACK_EVENT = 'conduitmessage'
 
 /** @type {Map<string, Conduit>} */
 const instances = new Map()
+const textDecoder = new TextDecoder()
+const NOT_PLAIN = Symbol('not plain')
+
+/**
+ * What `oro:ipc`'s `readReply` answers for a successful JSON reply (the envelope's `data`) or
+ * bytes reply (the bytes), without building a `Response` and reading it back: that was the
+ * largest page-side cost of a small call (~57 of ~90 µs). Anything else (errors, empty or
+ * invalid JSON, text, streams) is `NOT_PLAIN`, and `readReply` reads it.
+ * @param {string} contentType
+ * @param {Uint8Array} payload
+ * @param {unknown} responseType
+ * @returns {unknown}
+ */
+function plainData (contentType, payload, responseType) {
+  const type = contentType.toLowerCase()
+  if (responseType === 'stream') return NOT_PLAIN
+  // `payload` is the decoder's own copy, as readReply's `new Uint8Array(arrayBuffer)` would be.
+  if (type === 'application/octet-stream') return responseType === 'text' ? NOT_PLAIN : payload
+  if (!type.includes('json') || type.startsWith('text/event-stream')) return NOT_PLAIN
+  const text = textDecoder.decode(payload)
+  if (text.trim() === '') return NOT_PLAIN
+  let value
+  try {
+    value = JSON.parse(text)
+  } catch {
+    return NOT_PLAIN
+  }
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    if ('err' in value && value.err !== null && value.err !== undefined) return NOT_PLAIN
+    return 'data' in value ? value.data : value
+  }
+  return value
+}
 
 /** @returns {any} */
 function args () {
@@ -417,6 +457,8 @@ async function bodyBytes (body) {
  */
 export class ConduitTransport {
   name = 'conduit'
+  /** Request and reply bodies larger than this go over fetch (`Infinity`: never). */
+  bulkBytes = BULK_BYTES
   /** @type {Map<string, Pending>} */
   #pending = new Map()
 
@@ -471,7 +513,8 @@ export class ConduitTransport {
     if (route.toLowerCase().startsWith('internal.')) return fetchTransport.request(route, params, options)
     const entries = paramEntries(params).filter(([key]) => key !== 'seq')
     const body = await bodyBytes(options.body)
-    if (body === undefined || entries.some(([key]) => RESERVED.has(key))) {
+    if (body === undefined || (body !== null && body.length > this.bulkBytes) ||
+        entries.some(([key]) => RESERVED.has(key))) {
       return fetchTransport.request(route, params, options)
     }
     /** @type {Record<string, string>} */
@@ -480,6 +523,7 @@ export class ConduitTransport {
     frameOptions.route = route
     frameOptions.seq = options.seq
     frameOptions.credit = String(STREAM_CREDIT)
+    if (Number.isFinite(this.bulkBytes)) frameOptions.bulk = String(this.bulkBytes)
     let frame
     try {
       frame = encode(frameOptions, body)
@@ -504,6 +548,17 @@ export class ConduitTransport {
     return new Promise((resolve, reject) => {
       /** @type {ReadableStreamDefaultController<Uint8Array> | null} */
       let controller = null
+      /** The rest of a stream the host handed over to fetch. @type {ReadableStreamDefaultReader<Uint8Array> | null} */
+      let handedOver = null
+      const pump = async () => {
+        try {
+          const { done, value } = await /** @type {ReadableStreamDefaultReader<Uint8Array>} */ (handedOver).read()
+          if (done) controller?.close()
+          else controller?.enqueue(value)
+        } catch (error) {
+          controller?.error(error)
+        }
+      }
       // Bytes handed to the stream since the last acknowledgement.
       let unacknowledged = 0
       const cancel = () => {
@@ -532,6 +587,24 @@ export class ConduitTransport {
             controller?.close()
             return
           }
+          if (typeof reply.fetch === 'string') {
+            finish()
+            const url = buildURL('internal.conduit.take', { ticket: reply.fetch }, { seq, index: options.index })
+            const taken = globalThis.fetch(url, { credentials: 'same-origin', cache: 'no-store', signal })
+            if (reply.stream === 'fetch') {
+              taken.then(async (response) => {
+                if (!response.ok || response.body === null) {
+                  await readReply(route, response, options)
+                  throw new NetworkError('Conduit stream body could not be fetched')
+                }
+                handedOver = response.body.getReader()
+                return pump()
+              }).catch((error) => controller?.error(error))
+              return
+            }
+            resolve(taken.then((response) => readReply(route, response, options)))
+            return
+          }
           const status = Number(reply.status) || 200
           const headers = { 'content-type': String(reply.type ?? 'application/json') }
           if (reply.stream === 'start') {
@@ -539,17 +612,29 @@ export class ConduitTransport {
               start (streamController) { controller = streamController },
               // Called when the reader waits on an empty queue: what was handed over is read.
               pull: () => {
+                if (handedOver !== null) return pump()
                 if (unacknowledged > 0 && this.#pending.has(seq)) {
                   this.conduit.send({ ack: seq, bytes: unacknowledged })
                   unacknowledged = 0
                 }
               },
-              cancel: () => { finish(); cancel() }
+              cancel: (reason) => {
+                finish()
+                cancel()
+                handedOver?.cancel(reason).catch(() => {})
+              }
             }, { highWaterMark: 0 })
             resolve(readReply(route, new Response(body, { status, headers }), options))
             return
           }
           finish()
+          if (status >= 200 && status < 300 && !NULL_BODY_STATUSES.has(status)) {
+            const data = plainData(headers['content-type'], payload, options.responseType)
+            if (data !== NOT_PLAIN) {
+              resolve(data)
+              return
+            }
+          }
           const body = NULL_BODY_STATUSES.has(status) ? null : /** @type {BodyInit} */ (payload)
           resolve(readReply(route, new Response(body, { status, headers }), options))
         },
