@@ -70,9 +70,10 @@ IPC_URI_HEADER: Final = "x-ipc-uri"
 QUERY_RESERVED: Final = frozenset({"seq"})
 """Query names of an HTTP IPC request that are not parameters: ``seq`` is the envelope id.
 ``index`` stays a parameter (Oro's routes read it) while it also names the window."""
-FRAME_RESERVED: Final = frozenset({"route", "seq", "token", "digest", "credit"})
+FRAME_RESERVED: Final = frozenset({"route", "seq", "token", "digest", "credit", "bulk"})
 """Options of a Conduit ``route`` frame that are not parameters: the route, the envelope's
-``seq`` and ``token``, and the frame's own ``digest`` and stream ``credit``."""
+``seq`` and ``token``, and the frame's own ``digest``, stream ``credit`` and ``bulk`` size (from
+which a reply body is handed over to fetch)."""
 
 JSON_MEDIA_TYPE: Final = "application/json"
 BYTES_MEDIA_TYPE: Final = "application/octet-stream"

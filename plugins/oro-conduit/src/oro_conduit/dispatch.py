@@ -49,8 +49,6 @@ __all__ = ["answer_error", "check_digest", "dispatch", "request_of", "send_reply
 # A credit is a byte count; a longer digit string is no credit (int() refuses strings past
 # 4,300 digits with a ValueError a page could otherwise trigger at will).
 _MAX_CREDIT_DIGITS: Final = 15
-RESERVED: Final = FRAME_RESERVED | {"bulk"}
-"""Options of a route frame that are not parameters: the shared ones and ``bulk``."""
 
 
 def request_of(host: Host, client: Client, options: Mapping[str, str], payload: bytes) -> Request:
@@ -58,7 +56,7 @@ def request_of(host: Host, client: Client, options: Mapping[str, str], payload: 
     fields = request_fields(
         options["route"],
         options.items(),
-        reserved=RESERVED,
+        reserved=FRAME_RESERVED,
         transport="conduit",
         body=payload,
         window=client.info.window,
