@@ -11,7 +11,7 @@ Rows (per call, median of several rounds):
 The ratio column is ours ÷ baseline. No public name is ever asked. No document states a goal;
 the goal column holds what the code meets with headroom on a quiet machine (issue 12's closing
 note: 1.5 and 5.3): ``localhost`` at most 2x (the router's share under the lookup's own cost),
-``127.0.0.1`` at most 6x (a ~15 µs getaddrinfo against the router's fixed ~50 µs).
+``127.0.0.1`` at most 8x (a ~15 µs getaddrinfo against the router's fixed ~60 µs).
 
 Not ``bench/dns.py``: scripts run with ``bench/`` first on ``sys.path``, where a ``dns.py`` would
 hide dnspython's ``dns`` package from oro-dns.
@@ -34,7 +34,7 @@ from oro_framework.testing import make_host
 async def main(calls: int, rounds: int) -> None:
     async with make_host(plugins=[oro_dns.plugin]) as host:
         print_ratio_header()
-        for hostname, bound in (("localhost", "<=2"), ("127.0.0.1", "<=6")):
+        for hostname, bound in (("localhost", "<=2"), ("127.0.0.1", "<=8")):
 
             async def ours(hostname: str = hostname) -> None:
                 reply = await host.call("dns.lookup", {"hostname": hostname})

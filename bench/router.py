@@ -12,10 +12,11 @@ Rows (per call, median of several rounds):
   what every transport adds anyway, so this ratio says how much of an IPC call the router is.
 
 The ratio column is ours ÷ baseline; the goal column beside it. No document states a target for
-the router, so the goals are what the code meets with headroom: the 1 KiB echo at most 2.5x its
-encoding alone (issues 2 and 11 measured 1.8-2.4x), the router under half a loopback TCP round
-trip (0.4-0.5x there). A direct await of a constant handler (~0.25 µs) is no goal for a dispatch
-of ~35 µs, so the two rows against it carry none (``-``): they show regressions.
+the router, so the goals are what the code meets with headroom: the 1 KiB echo at most 3x its
+encoding alone (issues 2 and 11 measured 1.8-2.4x: the router's ~35 µs on top of ~25 µs of JSON),
+the router at most 0.6x one loopback TCP round trip (0.4-0.5x there). A direct await of a
+constant handler (~0.25 µs) is no goal for a dispatch of ~35 µs, so the two rows against it carry
+none (``-``): they show regressions.
 
 Run: ``.venv/bin/python bench/router.py [--quick]``
 """
@@ -97,7 +98,7 @@ async def compare(calls: int, rounds: int, tcp_round_trip: Callable[[], Awaitabl
                 lambda: host.call("bench.echo"),
                 "await + json.dumps",
                 direct_echo,
-                "<=2.5",
+                "<=3",
             ),
             (
                 "router: 404",
@@ -111,7 +112,7 @@ async def compare(calls: int, rounds: int, tcp_round_trip: Callable[[], Awaitabl
                 lambda: host.call("ping"),
                 "loopback TCP echo",
                 tcp_round_trip,
-                "<=0.5",
+                "<=0.6",
             ),
         ]
         print_ratio_header()
