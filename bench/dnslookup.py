@@ -8,7 +8,10 @@ Rows (per call, median of several rounds):
 * ``dns.lookup 127.0.0.1`` — the same for a numeric host, which getaddrinfo answers without
   reading /etc/hosts: the router's share is largest here.
 
-The ratio column is ours ÷ baseline. No public name is ever asked.
+The ratio column is ours ÷ baseline. No public name is ever asked. No document states a goal;
+the goal column holds what the code meets with headroom on a quiet machine (issue 12's closing
+note: 1.5 and 5.3): ``localhost`` at most 2x (the router's share under the lookup's own cost),
+``127.0.0.1`` at most 8x (a ~15 µs getaddrinfo against the router's fixed ~60 µs).
 
 Not ``bench/dns.py``: scripts run with ``bench/`` first on ``sys.path``, where a ``dns.py`` would
 hide dnspython's ``dns`` package from oro-dns.
@@ -31,7 +34,7 @@ from oro_framework.testing import make_host
 async def main(calls: int, rounds: int) -> None:
     async with make_host(plugins=[oro_dns.plugin]) as host:
         print_ratio_header()
-        for hostname in ("localhost", "127.0.0.1"):
+        for hostname, bound in (("localhost", "<=2"), ("127.0.0.1", "<=8")):
 
             async def ours(hostname: str = hostname) -> None:
                 reply = await host.call("dns.lookup", {"hostname": hostname})
@@ -43,7 +46,9 @@ async def main(calls: int, rounds: int) -> None:
 
             ours_time = await per_call(ours, calls, rounds)
             base_time = await per_call(direct, calls, rounds)
-            print_ratio_row(f"dns.lookup {hostname}", ours_time, "anyio.getaddrinfo", base_time)
+            print_ratio_row(
+                f"dns.lookup {hostname}", ours_time, "anyio.getaddrinfo", base_time, bound
+            )
 
 
 if __name__ == "__main__":

@@ -13,7 +13,10 @@ Rows (each a p50 over fetches made one after another, times from ``performance.n
   in the worker's scope), which fetches the same file from the host; baseline: that file fetched
   directly.
 
-Columns: µs per fetch (p50) for ours and the baseline, and ratio = ours ÷ baseline.
+Columns: µs per fetch (p50) for ours and the baseline, ratio = ours ÷ baseline, and the goal:
+at most 2x for every row, since a fetch through a worker is two fetches (the page's, intercepted,
+and the worker's own to the host); no document states another (docs/service-workers.md measured
+1.5 and 1.7, issue 14's closing note 1.2 for the protocol row).
 
 Run: ``.venv/bin/python bench/sw.py [--quick]``
 """
@@ -80,7 +83,8 @@ CONFIG = """[webview.protocol-handlers]
 
 
 def p50(page: Any, where: str, url: str, calls: int) -> float:
-    return statistics.median(page.evaluate(MEASURE, [where, url, calls])) / 1000
+    times: list[float] = page.evaluate(MEASURE, [where, url, calls])
+    return statistics.median(times) / 1000
 
 
 def main() -> None:
@@ -111,7 +115,7 @@ def main() -> None:
             page.context.close()
     print_ratio_header()
     for name, ours in rows:
-        print_ratio_row(name, ours, "fetch, no worker", baseline)
+        print_ratio_row(name, ours, "fetch, no worker", baseline, "<=2")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,14 @@ Rows:
 
 Each for the page with the Conduit (``conduit``: sends batched over the page's IPC Conduit,
 datagrams back as binary frames) and without it (``fetch+sse``: sends over fetch, datagrams back
-on the event stream). Goals (issue 12): rate at least half of raw; no loss at 5k/s.
+on the event stream).
+
+Columns: ours, raw python, datagrams lost (ours, and raw in brackets; rate and loss rows), ratio
+and goal. The ratio is ours ÷ raw: p50 round trip for ``rtt`` (lower is better), datagrams/s for
+``rate`` and the share of datagrams delivered (shown in %) for ``loss`` (higher is better).
+Goals (issue 12): rate at least half of raw (missed by far, 0.01-0.09x in its closing note: each
+datagram crosses Chromium, a WebSocket and the page's event loop, issue 17's hot path); no loss
+at 5k/s, i.e. delivered at least 1x raw. Issue 12 set none for rtt or the other offered rates.
 
 Run: ``.venv/bin/python bench/udp.py [--quick]``
 """
@@ -33,6 +40,7 @@ from typing import Any
 
 import oro_conduit.plugin
 import oro_udp.plugin
+from _shared import GOAL_WIDTH, goal
 
 from oro_framework.testing import launch_chromium, open_app_page, served_app
 
@@ -226,15 +234,18 @@ def main() -> None:
         def ours(mode: str, size: int, count: int, rate: int, conduit: bool) -> Any:
             return page.evaluate(PAGE, [port, mode, size, count, rate, seconds, conduit])
 
-        print(f"{'case':<30}{'ours':>12}{'raw python':>14}{'ratio':>8}   notes")
+        print(
+            f"{'case':<30}{'ours':>12}{'raw python':>14}{'lost (raw)':>14}{'ratio':>8}"
+            f"{'goal':>{GOAL_WIDTH}}"
+        )
         for label, size in SIZES:
             base = statistics.median(raw_rtt(port, size, rtt_count))
             for conduit in (True, False):
                 via = "conduit" if conduit else "fetch+sse"
                 mine = statistics.median(ours("rtt", size, rtt_count, 0, conduit)["times"])
                 print(
-                    f"{f'rtt {label} ({via})':<30}{mine:>9.3f} ms{base:>11.3f} ms"
-                    f"{mine / base:>8.2f}   p50, lower is better"
+                    f"{f'rtt {label} ({via})':<30}{mine:>9.3f} ms{base:>11.3f} ms{'':>14}"
+                    f"{mine / base:>8.2f}{goal(None)}"
                 )
         for label, size in SIZES:
             count = rate_count if size <= 1024 else rate_count // 5
@@ -244,21 +255,22 @@ def main() -> None:
                 via = "conduit" if conduit else "fetch+sse"
                 run = ours("rate", size, count, 0, conduit)
                 mine = run["received"] / run["seconds"]
+                lost = f"{run['lost']} ({base_run['lost']})"
                 print(
-                    f"{f'rate {label} ({via})':<30}{mine:>10.0f}/s{base:>12.0f}/s"
-                    f"{mine / base:>8.2f}   lost {run['lost']} (raw {base_run['lost']});"
-                    " goal ≥ 0.5"
+                    f"{f'rate {label} ({via})':<30}{mine:>10.0f}/s{base:>12.0f}/s{lost:>14}"
+                    f"{mine / base:>8.3g}{goal('>=0.5')}"
                 )
         for rate in RATES:
-            base_run = raw_loss(port, rate, seconds)
-            base_lost = base_run["sent"] - base_run["received"]
+            offered = raw_loss(port, rate, seconds)
+            base_share = offered["received"] / offered["sent"]
             for conduit in (True, False):
                 via = "conduit" if conduit else "fetch+sse"
                 run = ours("loss", 1024, 0, rate, conduit)
-                lost = run["sent"] - run["received"]
+                share = run["received"] / run["sent"]
+                lost = f"{run['sent'] - run['received']} ({offered['sent'] - offered['received']})"
                 print(
-                    f"{f'loss at {rate}/s ({via})':<30}{lost:>12}{base_lost:>14}{'':>8}"
-                    f"   of {run['sent']} sent; goal: none at 5000/s"
+                    f"{f'loss at {rate}/s ({via})':<30}{share:>12.1%}{base_share:>14.1%}{lost:>14}"
+                    f"{share / base_share:>8.3g}{goal('>=1' if rate == 5000 else None)}"
                 )
         page.context.close()
 
