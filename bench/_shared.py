@@ -8,6 +8,12 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import anyio
+import anyio.abc
+import h11
+import trio
+import trio_websocket
+
 from oro_framework import Request, RouteTable, hookimpl
 
 
@@ -68,3 +74,62 @@ def print_ratio_row(
         f"{case:<26}{ours * 1e6:>10.2f}  {baseline:<20}{base * 1e6:>11.2f}{ours / base:>10.3g}"
         f"{goal(bound)}"
     )
+
+
+async def raw_websocket_echo(request: trio_websocket.WebSocketRequest) -> None:
+    """The WebSocket floor: every message straight back (no key, no frames, no router)."""
+    socket = await request.accept()
+    while True:
+        try:
+            await socket.send_message(await socket.get_message())
+        except trio_websocket.ConnectionClosed:
+            return
+
+
+async def raw_http_echo(stream: anyio.abc.SocketStream) -> None:
+    """The fetch floor: HTTP/1.1 keep-alive, CORS open, nothing else. A body comes straight
+    back; ``GET /bytes/<n>`` answers ``n`` bytes (in one write); anything else ``pong``."""
+    connection = h11.Connection(h11.SERVER)
+    body = bytearray()
+    target = b""
+    async with stream:
+        while True:
+            event = connection.next_event()
+            if event is h11.NEED_DATA:
+                try:
+                    connection.receive_data(await stream.receive())
+                except (anyio.EndOfStream, anyio.BrokenResourceError):
+                    connection.receive_data(b"")
+                continue
+            if isinstance(event, h11.Request):
+                target = bytes(event.target)
+            elif isinstance(event, h11.Data):
+                body += event.data
+            elif isinstance(event, h11.EndOfMessage):
+                if target.startswith(b"/bytes/"):
+                    answer = bytes(int(target.removeprefix(b"/bytes/")))
+                else:
+                    answer = bytes(body) or b"pong"
+                headers = [
+                    ("content-length", str(len(answer))),
+                    ("content-type", "application/octet-stream"),
+                    ("access-control-allow-origin", "*"),
+                ]
+                head = connection.send(h11.Response(status_code=200, headers=headers))
+                await stream.send(head + connection.send(h11.Data(data=answer)))
+                connection.send(h11.EndOfMessage())
+                connection.start_next_cycle()
+                body.clear()
+            elif isinstance(event, h11.ConnectionClosed) or event is h11.PAUSED:
+                return
+
+
+async def serve_raw_floors(*, task_status: anyio.abc.TaskStatus[tuple[int, int]]) -> None:
+    """Both floors on free loopback ports until cancelled: ``(websocket port, http port)``."""
+    listener = await anyio.create_tcp_listener(local_host="127.0.0.1", local_port=0)
+    async with trio.open_nursery() as nursery:
+        server = await nursery.start(
+            trio_websocket.serve_websocket, raw_websocket_echo, "127.0.0.1", 0, None
+        )
+        nursery.start_soon(listener.serve, raw_http_echo)
+        task_status.started((server.port, listener.extra(anyio.abc.SocketAttribute.local_port)))

@@ -31,11 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import anyio
-import anyio.abc
-import trio
-import trio_websocket
-from _shared import GOAL_WIDTH, EchoPlugin, goal, p50_p99
+from _shared import GOAL_WIDTH, EchoPlugin, goal, p50_p99, serve_raw_floors
 from anyio.from_thread import start_blocking_portal
 from oro_conduit import plugin as conduit_plugin
 
@@ -44,23 +40,6 @@ from oro_framework.testing import launch_chromium, open_app_page, served_app
 
 APP = Path(__file__).resolve().parents[1] / "examples" / "minimal"
 SIZES = (("1 KiB", 1024), ("64 KiB", 64 * 1024), ("1 MiB", 1024 * 1024))
-
-
-async def _echo(request: trio_websocket.WebSocketRequest) -> None:
-    """The floor: every message straight back."""
-    socket = await request.accept()
-    while True:
-        try:
-            message = await socket.get_message()
-            await socket.send_message(message)
-        except trio_websocket.ConnectionClosed:
-            return
-
-
-async def serve_raw(*, task_status: anyio.abc.TaskStatus[int]) -> None:
-    async with trio.open_nursery() as nursery:
-        server = await nursery.start(trio_websocket.serve_websocket, _echo, "127.0.0.1", 0, None)
-        task_status.started(server.port)
 
 
 MEASURE = """async ([kinds, url, calls, size]) => {
@@ -152,7 +131,7 @@ def run(calls: int) -> list[Row]:
             config={"ipc.max_body_bytes": 4 * 1024 * 1024},
         ) as app,
     ):
-        _, port = raw_portal.start_task(serve_raw)
+        _, (port, _) = raw_portal.start_task(serve_raw_floors)
         raw_url = f"ws://127.0.0.1:{port}/"
         page = open_app_page(browser, app)
         rows: list[Row] = []

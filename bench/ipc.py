@@ -23,10 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import anyio
-import anyio.abc
-import h11
-from _shared import GOAL_WIDTH, EchoPlugin, goal, p50_p99
+from _shared import GOAL_WIDTH, EchoPlugin, goal, p50_p99, serve_raw_floors
 from anyio.from_thread import start_blocking_portal
 
 import oro_framework.core.ping
@@ -36,43 +33,6 @@ APP = Path(__file__).resolve().parents[1] / "examples" / "minimal"
 GOAL = "<=1.2"
 """Issue 17: an IPC call over fetch within 1.2 times a raw keep-alive HTTP echo's round trip."""
 ECHO_BYTES = 64 * 1024
-
-
-async def _serve_raw_connection(stream: anyio.abc.SocketStream) -> None:
-    """The floor: HTTP/1.1 keep-alive echo, CORS open, nothing else."""
-    connection = h11.Connection(h11.SERVER)
-    body = bytearray()
-    async with stream:
-        while True:
-            event = connection.next_event()
-            if event is h11.NEED_DATA:
-                try:
-                    connection.receive_data(await stream.receive())
-                except anyio.EndOfStream:
-                    connection.receive_data(b"")
-                continue
-            if isinstance(event, h11.Data):
-                body += event.data
-            elif isinstance(event, h11.EndOfMessage):
-                answer = bytes(body) or b"pong"
-                headers = [
-                    ("content-length", str(len(answer))),
-                    ("content-type", "application/octet-stream"),
-                    ("access-control-allow-origin", "*"),
-                ]
-                await stream.send(connection.send(h11.Response(status_code=200, headers=headers)))
-                await stream.send(connection.send(h11.Data(data=answer)))
-                await stream.send(connection.send(h11.EndOfMessage()))
-                connection.start_next_cycle()
-                body.clear()
-            elif isinstance(event, h11.ConnectionClosed) or event is h11.PAUSED:
-                return
-
-
-async def serve_raw(*, task_status: anyio.abc.TaskStatus[int]) -> None:
-    listener = await anyio.create_tcp_listener(local_host="127.0.0.1", local_port=0)
-    task_status.started(listener.extra(anyio.abc.SocketAttribute.local_port))
-    await listener.serve(_serve_raw_connection)
 
 
 MEASURE = """async ([ours, floor, url, calls, size]) => {
@@ -123,7 +83,7 @@ def run(calls: int) -> list[tuple[Row, Row]]:
         served_app([oro_framework.core.ping, EchoPlugin()], app_dir=APP) as app,
     ):
         # Both servers run in this process, each on its own trio loop thread.
-        _, port = raw_portal.start_task(serve_raw)
+        _, (_, port) = raw_portal.start_task(serve_raw_floors)
         raw_url = f"http://127.0.0.1:{port}"
         page = open_app_page(browser, app)
         pairs = [

@@ -45,7 +45,6 @@ import contextlib
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -54,18 +53,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-import anyio
-import anyio.abc
-import h11
-import trio
-import trio_websocket
-from _shared import GOAL_WIDTH, EchoPlugin, goal, p50_p99
+from _shared import GOAL_WIDTH, EchoPlugin, goal, p50_p99, serve_raw_floors
 from anyio.from_thread import start_blocking_portal
 
 from oro_framework.host.app import Host
 from oro_framework.host.protocols import PROTOCOL_HANDLERS
 from oro_framework.host.runner import AppRunner
 from oro_framework.host.windows import PywebviewBackend, Window, has_display
+from oro_framework.testing import virtual_display
 
 SHOWCASE: Final = Path(__file__).resolve().parents[1] / "examples" / "showcase"
 ECHO_BYTES: Final = 64 * 1024
@@ -74,57 +69,6 @@ READY_TIMEOUT: Final = 120.0
 REPORT_TIMEOUT: Final = 240.0
 """Seconds the page has to run every row and post the results."""
 KINDS: Final = ("auto", "fetch", "js_api", "raw", "http")
-
-
-async def _echo(request: trio_websocket.WebSocketRequest) -> None:
-    """The floor: every message straight back."""
-    socket = await request.accept()
-    while True:
-        try:
-            await socket.send_message(await socket.get_message())
-        except trio_websocket.ConnectionClosed:
-            return
-
-
-async def _serve_http(stream: anyio.abc.SocketStream) -> None:
-    """The fetch floor: HTTP/1.1 keep-alive echo (``pong`` for an empty body), CORS open,
-    nothing else (as ``bench/ipc.py``'s)."""
-    connection = h11.Connection(h11.SERVER)
-    body = bytearray()
-    async with stream:
-        while True:
-            event = connection.next_event()
-            if event is h11.NEED_DATA:
-                try:
-                    connection.receive_data(await stream.receive())
-                except (anyio.EndOfStream, anyio.BrokenResourceError):
-                    connection.receive_data(b"")
-                continue
-            if isinstance(event, h11.Data):
-                body += event.data
-            elif isinstance(event, h11.EndOfMessage):
-                answer = bytes(body) or b"pong"
-                headers = [
-                    ("content-length", str(len(answer))),
-                    ("content-type", "application/octet-stream"),
-                    ("access-control-allow-origin", "*"),
-                ]
-                await stream.send(connection.send(h11.Response(status_code=200, headers=headers)))
-                await stream.send(connection.send(h11.Data(data=answer)))
-                await stream.send(connection.send(h11.EndOfMessage()))
-                connection.start_next_cycle()
-                body.clear()
-            elif isinstance(event, h11.ConnectionClosed) or event is h11.PAUSED:
-                return
-
-
-async def serve_raw(*, task_status: anyio.abc.TaskStatus[tuple[int, int]]) -> None:
-    """Both floors on free ports: ``(websocket port, http port)``."""
-    listener = await anyio.create_tcp_listener(local_host="127.0.0.1", local_port=0)
-    async with trio.open_nursery() as nursery:
-        server = await nursery.start(trio_websocket.serve_websocket, _echo, "127.0.0.1", 0, None)
-        nursery.start_soon(listener.serve, _serve_http)
-        task_status.started((server.port, listener.extra(anyio.abc.SocketAttribute.local_port)))
 
 
 MEASURE = """async ({ rawUrl, httpUrl, calls, rounds, sizes }) => {
@@ -234,30 +178,14 @@ class Row:
 
 
 @contextlib.contextmanager
-def virtual_display() -> Iterator[None]:
-    """A fresh Xvfb as ``DISPLAY`` unless a display answers already; ``-displayfd`` makes it pick
-    a free display number and write it once it accepts connections."""
+def display() -> Iterator[None]:
+    """A fresh Xvfb as ``DISPLAY`` unless a display answers already."""
     if has_display():
         yield
         return
-    read_end, write_end = os.pipe()
-    server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-        pass_fds=(write_end,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    try:
-        with os.fdopen(read_end) as announced:
-            number = announced.readline().strip()
-        if not number.isdigit():
-            raise RuntimeError("Xvfb did not start")
-        os.environ["DISPLAY"] = f":{number}"
+    with virtual_display() as number:
+        os.environ["DISPLAY"] = number
         yield
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def drive(page: Page, ready: threading.Event, arguments: dict[str, Any]) -> None:
@@ -308,7 +236,7 @@ def run(calls: int, rounds: int) -> Results:
         tempfile.TemporaryDirectory(prefix="oro-bench-window-") as base,
         start_blocking_portal(backend="trio") as raw_portal,
     ):
-        _, (port, http_port) = raw_portal.start_task(serve_raw)
+        _, (port, http_port) = raw_portal.start_task(serve_raw_floors)
         # The data, cache and temp directories of a throwaway run, not the showcase's own.
         host = Host(
             SHOWCASE,
@@ -400,7 +328,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="few calls (smoke run)")
     quick = parser.parse_args().quick
     calls, rounds = (10, 2) if quick else (100, 8)
-    with virtual_display():
+    with display():
         results = run(calls, rounds)
     print(f"page clock resolution: {results.resolution:.3f} ms", file=sys.stderr)
     print(

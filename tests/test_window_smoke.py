@@ -24,39 +24,15 @@ from _oro_process import SHOWCASE, OroProcess, headless_environ, run_arguments
 from click.testing import CliRunner
 
 from oro_framework.cli import cli
+from oro_framework.testing import virtual_display
 
 SCREEN = (1280, 800)
 
 
 @pytest.fixture
 def display() -> Iterator[str]:
-    """A fresh Xvfb server; ``-displayfd`` makes it pick a free display number and write it
-    once it accepts connections."""
-    read_end, write_end = os.pipe()
-    server = subprocess.Popen(
-        [
-            "Xvfb",
-            "-displayfd",
-            str(write_end),
-            "-screen",
-            "0",
-            f"{SCREEN[0]}x{SCREEN[1]}x24",
-            "-nolisten",
-            "tcp",
-        ],
-        pass_fds=(write_end,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    try:
-        with os.fdopen(read_end) as announced:
-            number = announced.readline().strip()
-        assert number.isdigit(), "Xvfb did not start"
-        yield f":{number}"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with virtual_display(SCREEN) as number:
+        yield number
 
 
 def xwd_to_rgb(xwd: bytes) -> tuple[int, int, bytes]:

@@ -55,7 +55,7 @@ ASGIApp = Callable[
 _READ_BYTES: Final = 256 * 1024
 # Below this a response's head and body are joined into one buffer (one write, one segment);
 # above it each piece goes to the socket as it is, because the copy would cost more.
-_JOIN_BYTES: Final = 64 * 1024
+_JOIN_BYTES: Final = 256 * 1024
 # An unread request body is discarded for at most this long, and this much, before a close.
 _DISCARD_SECONDS: Final = 1.0
 _DISCARD_BYTES: Final = 1024 * 1024

@@ -30,10 +30,11 @@ clients that already hold the session cookie::
 For a real browser, :func:`served_app` runs the app on a loop in a background thread and
 :func:`open_app_page` opens it in the system Chromium (fixture ``chromium_browser``); without an
 ``app_dir`` the app serves an empty default page. :class:`OroProcess` runs the real ``oro``
-command in a subprocess.
+command in a subprocess, and :func:`virtual_display` gives a real window an Xvfb screen.
 
-The pieces live in ``hosts``, ``server``, ``browser``, ``node`` and ``process``; names are imported
-on first use, so that the pytest plugin (:mod:`oro_framework.testing.plugin`) loads nothing heavy.
+The pieces live in ``hosts``, ``server``, ``browser``, ``node``, ``process`` and ``display``;
+names are imported on first use, so that the pytest plugin (:mod:`oro_framework.testing.plugin`)
+loads nothing heavy.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
         launch_chromium,
         open_app_page,
     )
+    from oro_framework.testing.display import virtual_display
     from oro_framework.testing.hosts import (
         HookRecorder,
         MemoryClient,
@@ -88,6 +90,7 @@ _EXPORTS: dict[str, str] = {
     "run_in_node": "node",
     "run_node_tests": "node",
     "served_app": "server",
+    "virtual_display": "display",
 }
 
 __all__ = [
@@ -111,6 +114,7 @@ __all__ = [
     "run_in_node",
     "run_node_tests",
     "served_app",
+    "virtual_display",
 ]
 
 

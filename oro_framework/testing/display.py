@@ -1,0 +1,47 @@
+"""A virtual X display (Xvfb) for real windows in tests and benchmarks on a machine with no
+screen. Needs the ``xvfb`` system package (``scripts/test`` installs it)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+from collections.abc import Iterator
+
+__all__ = ["virtual_display"]
+
+
+@contextlib.contextmanager
+def virtual_display(size: tuple[int, int] = (1280, 800)) -> Iterator[str]:
+    """Run a fresh Xvfb server while the block runs and yield its ``DISPLAY`` (``":<n>"``).
+    ``-displayfd`` makes it pick a free display number and write it once it accepts
+    connections, so the block never races its start.
+
+    :raises RuntimeError: Xvfb did not start.
+    """
+    read_end, write_end = os.pipe()
+    server = subprocess.Popen(
+        [
+            "Xvfb",
+            "-displayfd",
+            str(write_end),
+            "-screen",
+            "0",
+            f"{size[0]}x{size[1]}x24",
+            "-nolisten",
+            "tcp",
+        ],
+        pass_fds=(write_end,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write_end)
+    try:
+        with os.fdopen(read_end) as announced:
+            number = announced.readline().strip()
+        if not number.isdigit():
+            raise RuntimeError("Xvfb did not start")
+        yield f":{number}"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
