@@ -149,6 +149,8 @@ class _Connection:
         arrived, a ``GET``'s end that an app never calling ``receive`` leaves unread), so that
         the connection can serve the next request. Bounded in time and size: past those the
         body stays unread and the connection is closed."""
+        if self.h11.their_state is not h11.SEND_BODY:
+            return  # the usual case, which needs no deadline
         skipped = 0
         with trio.move_on_after(_DISCARD_SECONDS):
             while self.h11.their_state is h11.SEND_BODY and skipped <= _DISCARD_BYTES:
