@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import re
 import statistics
+import subprocess
 import time
-from collections.abc import Awaitable, Callable
-from typing import Any
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, Literal
 
 import anyio
 import anyio.abc
@@ -15,6 +17,61 @@ import trio
 import trio_websocket
 
 from oro_framework import Request, RouteTable, hookimpl
+
+BARE_HYPERCORN_APP = """
+import json, trio, hypercorn.config, hypercorn.trio
+body = json.dumps({"source": "ping", "id": "0", "data": "pong"}, separators=(",", ":")).encode()
+async def app(scope, receive, send):
+    if scope["type"] == "lifespan":
+        while True:
+            message = await receive()
+            await send({"type": message["type"] + ".complete"})
+            if message["type"] == "lifespan.shutdown":
+                return
+    await send({"type": "http.response.start", "status": 200,
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+config = hypercorn.config.Config()
+config.bind = ["127.0.0.1:0"]
+config.keep_alive_max_requests = 2**31 - 1
+config.backlog = 4096  # as the host's, so both take a burst of 1,000 connections
+config.accesslog = None
+trio.run(hypercorn.trio.serve, app, config)
+"""
+"""The floor of the start-up and load benchmarks: a bare hypercorn (trio) ASGI app answering
+every request with the ping's JSON reply, run with ``python -c``; it logs its URL on stderr."""
+
+BARE_HYPERCORN_URL = re.compile(r"http://127\.0\.0\.1:(\d+)")
+
+
+def spawn_until(
+    command: list[str],
+    pattern: re.Pattern[str],
+    *,
+    stream: Literal["stdout", "stderr"] = "stdout",
+    env: Mapping[str, str] | None = None,
+) -> tuple[subprocess.Popen[str], re.Match[str]]:
+    """Start ``command`` and read its ``stream`` until a line matches ``pattern`` (the other
+    stream goes to /dev/null). The caller ends the process.
+
+    :raises RuntimeError: the command exited without printing such a line.
+    """
+    pipe, null = subprocess.PIPE, subprocess.DEVNULL
+    process = subprocess.Popen(
+        command,
+        stdout=pipe if stream == "stdout" else null,
+        stderr=pipe if stream == "stderr" else null,
+        text=True,
+        env=env,
+    )
+    output = process.stdout if stream == "stdout" else process.stderr
+    assert output is not None
+    for line in output:
+        found = pattern.search(line)
+        if found:
+            return process, found
+    raise RuntimeError(f"{command[0]} exited with {process.wait()} before printing {pattern}")
 
 
 class EchoPlugin:

@@ -39,35 +39,19 @@ from typing import Any
 
 import trio
 import trio_websocket
-from _shared import GOAL_WIDTH, goal, p50_p99
+from _shared import (
+    BARE_HYPERCORN_APP,
+    BARE_HYPERCORN_URL,
+    GOAL_WIDTH,
+    goal,
+    p50_p99,
+    spawn_until,
+)
 from oro_conduit.codec import decode_frame, encode_frame
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 APP = REPOSITORY / "examples" / "minimal"
 LAUNCH_URL = re.compile(r"http://127\.0\.0\.1:(\d+)/\?oro_launch=")
-BASELINE_APP = """
-import json, trio, hypercorn.config, hypercorn.trio
-body = json.dumps({"source": "ping", "id": "0", "data": "pong"}, separators=(",", ":")).encode()
-async def app(scope, receive, send):
-    if scope["type"] == "lifespan":
-        while True:
-            message = await receive()
-            await send({"type": message["type"] + ".complete"})
-            if message["type"] == "lifespan.shutdown":
-                return
-    await send({"type": "http.response.start", "status": 200,
-                "headers": [(b"content-type", b"application/json"),
-                            (b"content-length", str(len(body)).encode())]})
-    await send({"type": "http.response.body", "body": body})
-config = hypercorn.config.Config()
-config.bind = ["127.0.0.1:0"]
-config.keep_alive_max_requests = 2**31 - 1
-config.backlog = 4096  # as the host's, so both take a burst of 1,000 connections
-config.accesslog = None
-trio.run(hypercorn.trio.serve, app, config)
-"""
-
-
 GOALS = {"fetch /ipc/ping": ">=0.8", "conduit": ">=1"}
 """The goal of each transport's ratio (the baseline rows have none)."""
 
@@ -119,7 +103,7 @@ def _start_host(key: str, conduit_port: int) -> tuple[subprocess.Popen[str], int
         "ORO_HTTP_IPC_SHARED_KEY": key,
         "ORO_CONDUIT_SHARED_KEY": key,
     }
-    process = subprocess.Popen(
+    process, found = spawn_until(
         [
             str(Path(sys.executable).with_name("oro")),
             "run",
@@ -128,32 +112,17 @@ def _start_host(key: str, conduit_port: int) -> tuple[subprocess.Popen[str], int
             "-c",
             f"conduit.port={conduit_port}",
         ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
+        LAUNCH_URL,
         env=environ,
     )
-    assert process.stdout is not None
-    for line in process.stdout:
-        found = LAUNCH_URL.search(line)
-        if found:
-            return process, int(found.group(1))
-    raise RuntimeError(f"oro run exited with {process.wait()} before printing its URL")
+    return process, int(found.group(1))
 
 
 def _start_baseline() -> tuple[subprocess.Popen[str], int]:
-    process = subprocess.Popen(
-        [sys.executable, "-c", BASELINE_APP],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
+    process, found = spawn_until(
+        [sys.executable, "-c", BARE_HYPERCORN_APP], BARE_HYPERCORN_URL, stream="stderr"
     )
-    assert process.stderr is not None
-    for line in process.stderr:
-        found = re.search(r"http://127\.0\.0\.1:(\d+)", line)
-        if found:
-            return process, int(found.group(1))
-    raise RuntimeError(f"baseline exited with {process.wait()}")
+    return process, int(found.group(1))
 
 
 async def _fetch_client(

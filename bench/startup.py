@@ -21,28 +21,19 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Literal
 
 import httpx
-from _shared import print_ratio_header, print_ratio_row
+from _shared import (
+    BARE_HYPERCORN_APP,
+    BARE_HYPERCORN_URL,
+    print_ratio_header,
+    print_ratio_row,
+    spawn_until,
+)
 
 ORO = str(Path(sys.executable).with_name("oro"))
-LAUNCH_URL = re.compile(r"(http://127\.0\.0\.1:\d+/\?oro_launch=\S+)")
-BASELINE_APP = """
-import trio, hypercorn.config, hypercorn.trio
-async def app(scope, receive, send):
-    if scope["type"] == "lifespan":
-        while True:
-            message = await receive()
-            await send({"type": message["type"] + ".complete"})
-            if message["type"] == "lifespan.shutdown":
-                return
-    await send({"type": "http.response.start", "status": 200,
-                "headers": [(b"content-type", b"text/plain"), (b"content-length", b"4")]})
-    await send({"type": "http.response.body", "body": b"pong"})
-config = hypercorn.config.Config()
-config.bind = ["127.0.0.1:0"]
-trio.run(hypercorn.trio.serve, app, config)
-"""
+LAUNCH_URL = re.compile(r"http://127\.0\.0\.1:\d+/\?oro_launch=\S+")
 ORO_TOML = """[meta]
 name = "Startup Bench"
 bundle_identifier = "dev.oro.startup-bench"
@@ -59,55 +50,32 @@ def _ping_until_pong(client: httpx.Client, url: str) -> None:
         time.sleep(0.002)
 
 
-def _oro_run(app: Path) -> float:
+def _until_pong(
+    command: list[str], pattern: re.Pattern[str], stream: Literal["stdout", "stderr"]
+) -> float:
+    """Seconds from spawning ``command`` until ``pattern``'s URL answers ``pong``: a launch URL
+    is opened first (the session cookie), then ``/ipc/ping`` is asked."""
     started = time.perf_counter()
-    process = subprocess.Popen(
-        [ORO, "run", str(app), "--headless"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    process, found = spawn_until(command, pattern, stream=stream)
     try:
-        assert process.stdout is not None
-        for line in process.stdout:
-            found = LAUNCH_URL.search(line)
-            if found:
-                break
-        else:
-            raise RuntimeError(f"oro run exited with {process.wait()} before printing its URL")
-        launch = found.group(1)
-        base = launch.split("/?", 1)[0]
+        url = found.group(0)
         with httpx.Client(timeout=10) as client:
-            client.get(launch)
-            _ping_until_pong(client, f"{base}/ipc/ping")
+            if "?oro_launch=" in url:
+                client.get(url)
+                url = url.split("/?", 1)[0] + "/ipc/ping"
+            _ping_until_pong(client, url)
         return time.perf_counter() - started
     finally:
         process.terminate()
         process.wait()
+
+
+def _oro_run(app: Path) -> float:
+    return _until_pong([ORO, "run", str(app), "--headless"], LAUNCH_URL, "stdout")
 
 
 def _baseline() -> float:
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, "-c", BASELINE_APP],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stderr is not None
-        for line in process.stderr:
-            found = re.search(r"(http://127\.0\.0\.1:\d+)", line)
-            if found:
-                break
-        else:
-            raise RuntimeError(f"baseline exited with {process.wait()}")
-        with httpx.Client(timeout=10) as client:
-            _ping_until_pong(client, found.group(1) + "/")
-        return time.perf_counter() - started
-    finally:
-        process.terminate()
-        process.wait()
+    return _until_pong([sys.executable, "-c", BARE_HYPERCORN_APP], BARE_HYPERCORN_URL, "stderr")
 
 
 def _wall(command: list[str]) -> float:

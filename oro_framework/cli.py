@@ -132,6 +132,13 @@ _headless_option = click.option(
     is_flag=True,
     help="Serve the app without a window and print its launch URL (the default with no display).",
 )
+
+
+def _port_option(help_text: str) -> Callable[[CommandT], CommandT]:
+    """``--port``: a TCP port on 127.0.0.1, 0 for a free one, ``None`` when not given."""
+    return click.option("--port", type=click.IntRange(0, 65535), default=None, help=help_text)
+
+
 _config_overrides_option = click.option(
     "-c",
     "--config",
@@ -170,13 +177,10 @@ def cli(verbose: bool) -> None:
 @cli.command()
 @_app_dir_argument
 @_headless_option
-@click.option(
-    "--port",
-    type=click.IntRange(0, 65535),
-    default=None,
-    help="Port on 127.0.0.1 to serve the app on; 0 picks a free one. Default: window.port, "
-    "else a port derived from meta.bundle_identifier (the same every run, so the browser's "
-    "per-origin storage carries over).",
+@_port_option(
+    "Port on 127.0.0.1 to serve the app on; 0 picks a free one. Default: window.port, else a "
+    "port derived from meta.bundle_identifier (the same every run, so the browser's per-origin "
+    "storage carries over)."
 )
 @_skip_broken_option
 @_config_overrides_option
@@ -268,12 +272,7 @@ def _open_gui(host: Host, runner: AppRunner) -> PywebviewBackend | None:
 @cli.command()
 @_app_dir_argument
 @_headless_option
-@click.option(
-    "--port",
-    type=click.IntRange(0, 65535),
-    default=None,
-    help="Port on 127.0.0.1 to serve the app on, kept across restarts; default as `oro run`.",
-)
+@_port_option("Port on 127.0.0.1 to serve the app on, kept across restarts; default as `oro run`.")
 @_skip_broken_option
 @_config_overrides_option
 def dev(

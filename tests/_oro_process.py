@@ -3,8 +3,9 @@ where the showcase lives."""
 
 from __future__ import annotations
 
+import subprocess
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -20,6 +21,7 @@ __all__ = [
     "OroProcess",
     "headless_environ",
     "run_arguments",
+    "run_oro",
     "until",
 ]
 
@@ -29,6 +31,22 @@ SHOWCASE = REPOSITORY / "examples" / "showcase"
 
 def run_arguments(app: Path, *extra: str) -> Sequence[str]:
     return ("run", str(app), *extra)
+
+
+def run_oro(
+    *arguments: str, cwd: Path, env: Mapping[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    """One ``oro`` command run to its end in ``cwd`` with the headless environment (plus
+    ``env``); its output captured as text, its exit status left to the caller."""
+    return subprocess.run(
+        [str(ORO), *arguments],
+        cwd=cwd,
+        env=headless_environ(env),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def until(check: Callable[[], T], what: str, timeout: float = 60.0) -> T:

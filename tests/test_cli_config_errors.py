@@ -6,22 +6,10 @@ errors name the file given and the real problem; ``oro run`` warns when the app 
 from __future__ import annotations
 
 import signal
-import subprocess
 from pathlib import Path
 
 import httpx
-from _oro_process import ORO, OroProcess, headless_environ
-
-
-def _oro(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(ORO), *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=cwd,
-        env=headless_environ(),
-    )
+from _oro_process import OroProcess, headless_environ, run_oro
 
 
 def _app(tmp_path: Path, text: str = "[window]\nwidth = 800  # kept\n") -> Path:
@@ -33,22 +21,22 @@ def test_set_refuses_a_value_run_would_refuse_and_leaves_the_file(tmp_path: Path
     config = _app(tmp_path)
     before = config.read_text()
 
-    result = _oro("config", "set", "permissions.allow_filesystem", "maybe", cwd=tmp_path)
+    result = run_oro("config", "set", "permissions.allow_filesystem", "maybe", cwd=tmp_path)
 
     assert result.returncode == 1
     assert (
         "key 'permissions.allow_filesystem' expects boolean, got 'maybe'; nothing was written"
     ) in result.stderr
     assert config.read_text() == before
-    assert _oro("config", "get", "window.width", cwd=tmp_path).stdout == "800\n"
+    assert run_oro("config", "get", "window.width", cwd=tmp_path).stdout == "800\n"
 
 
 def test_set_refuses_a_permission_nobody_declares_which_run_refuses(tmp_path: Path) -> None:
     config = _app(tmp_path)
     before = config.read_text()
 
-    misspelt = _oro("config", "set", "permissions.allow_filesystm", "true", cwd=tmp_path)
-    unknown = _oro("config", "set", "permissions.allow_fs", "true", "--force", cwd=tmp_path)
+    misspelt = run_oro("config", "set", "permissions.allow_filesystm", "true", cwd=tmp_path)
+    unknown = run_oro("config", "set", "permissions.allow_fs", "true", "--force", cwd=tmp_path)
 
     assert misspelt.returncode == 1
     assert (
@@ -64,8 +52,8 @@ def test_unknown_key_is_refused_with_the_nearest_declared_key(tmp_path: Path) ->
     config = _app(tmp_path)
     before = config.read_text()
 
-    refused = _oro("config", "set", "window.widht", "900", cwd=tmp_path)
-    flattened = _oro("config", "get", "window_widht", cwd=tmp_path)
+    refused = run_oro("config", "set", "window.widht", "900", cwd=tmp_path)
+    flattened = run_oro("config", "get", "window_widht", cwd=tmp_path)
 
     assert refused.returncode == 1
     assert (
@@ -79,7 +67,7 @@ def test_unknown_key_is_refused_with_the_nearest_declared_key(tmp_path: Path) ->
 def test_unknown_key_in_the_file_warns_with_the_nearest_declared_key(tmp_path: Path) -> None:
     _app(tmp_path, "[window]\nwidht = 900\n")
 
-    result = _oro("config", "list", cwd=tmp_path)
+    result = run_oro("config", "list", cwd=tmp_path)
 
     assert result.returncode == 0, result.stderr
     assert (
@@ -93,8 +81,8 @@ def test_set_with_force_writes_an_undeclared_key_and_negative_numbers_need_no_da
 ) -> None:
     config = _app(tmp_path)
 
-    negative = _oro("config", "set", "window.width", "-5", cwd=tmp_path)
-    forced = _oro("config", "set", "custom.offset", "-5", "--force", cwd=tmp_path)
+    negative = run_oro("config", "set", "window.width", "-5", cwd=tmp_path)
+    forced = run_oro("config", "set", "custom.offset", "-5", "--force", cwd=tmp_path)
 
     # -5 reached the key's own check: it was taken as the value, not as an option.
     assert negative.returncode == 1
@@ -105,14 +93,14 @@ def test_set_with_force_writes_an_undeclared_key_and_negative_numbers_need_no_da
 
 
 def test_set_without_an_oro_toml_refuses_unless_create(tmp_path: Path) -> None:
-    refused = _oro("config", "set", "window.width", "900", cwd=tmp_path)
+    refused = run_oro("config", "set", "window.width", "900", cwd=tmp_path)
 
     assert refused.returncode == 1
     assert f"oro.toml does not exist: is {tmp_path} the app's directory?" in refused.stderr
     assert "--create" in refused.stderr
     assert not (tmp_path / "oro.toml").exists()
 
-    created = _oro("config", "set", "window.width", "900", "--create", cwd=tmp_path)
+    created = run_oro("config", "set", "window.width", "900", "--create", cwd=tmp_path)
 
     assert created.returncode == 0, created.stderr
     assert created.stdout == "created oro.toml\nwindow.width = 900\n"
@@ -122,7 +110,7 @@ def test_set_without_an_oro_toml_refuses_unless_create(tmp_path: Path) -> None:
 def test_set_repairs_one_key_while_another_is_still_wrong(tmp_path: Path) -> None:
     config = _app(tmp_path, '[window]\nwidth = "wide"\nheight = "tall"\n')
 
-    result = _oro("config", "set", "window.width", "900", cwd=tmp_path)
+    result = run_oro("config", "set", "window.width", "900", cwd=tmp_path)
 
     assert result.returncode == 0, result.stderr
     assert "oro.toml still does not load: oro.toml:3: key 'window.height'" in result.stderr
@@ -136,8 +124,8 @@ def test_toml_syntax_error_names_the_path_given_and_an_unterminated_string(
     app.mkdir()
     _app(app, '[window]\ntitle = "My app\nwidth = 800\n')
 
-    got = _oro("config", "get", "window.width", "--file", "sub/oro.toml", cwd=tmp_path)
-    run = _oro("run", "sub", "--headless", cwd=tmp_path)
+    got = run_oro("config", "get", "window.width", "--file", "sub/oro.toml", cwd=tmp_path)
+    run = run_oro("run", "sub", "--headless", cwd=tmp_path)
 
     unterminated = (
         'invalid TOML: unterminated string (close it with " on the same line, or use """ for a '

@@ -15,19 +15,11 @@ import httpx
 from oro_ai.models import default_model_file
 
 from oro_framework.host.doctor import CPU_FLAGS, cpu_features
-from tests._oro_process import ORO, OroProcess, headless_environ
+from tests._oro_process import OroProcess, headless_environ, run_oro
 
 
 def doctor(app: Path, *arguments: str, **extra: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(ORO), "doctor", *arguments],
-        cwd=app,
-        env=headless_environ(extra),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    return run_oro("doctor", *arguments, cwd=app, env=extra)
 
 
 def by_name(completed: subprocess.CompletedProcess[str]) -> dict[str, dict[str, Any]]:

@@ -7,26 +7,18 @@ import re
 import subprocess
 from pathlib import Path
 
-from tests._oro_process import ORO, headless_environ
+from tests._oro_process import run_oro
 
 HOOK_LINE = re.compile(r"^oro-trace: (oro_\w+) ([\w, ()-]+) (\d+\.\d\d) ms$")
 
 
-def run_oro(tmp_path: Path, *arguments: str, trace: str | None) -> subprocess.CompletedProcess[str]:
+def traced(tmp_path: Path, *arguments: str, trace: str | None) -> subprocess.CompletedProcess[str]:
     extra = {} if trace is None else {"ORO_TRACE_PLUGINS": trace}
-    return subprocess.run(
-        [str(ORO), *arguments],
-        cwd=tmp_path,
-        env=headless_environ(extra),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_oro(*arguments, cwd=tmp_path, env=extra, timeout=120)
 
 
 def test_plugins_list_traces_each_registration_and_hook_call(tmp_path: Path) -> None:
-    completed = run_oro(tmp_path, "plugins", "list", "--json", trace="1")
+    completed = traced(tmp_path, "plugins", "list", "--json", trace="1")
     assert completed.returncode == 0, completed.stderr
 
     lines = completed.stderr.splitlines()
@@ -57,6 +49,6 @@ def test_plugins_list_traces_each_registration_and_hook_call(tmp_path: Path) -> 
 
 def test_without_the_variable_or_with_0_nothing_is_traced(tmp_path: Path) -> None:
     for trace in (None, "0"):
-        completed = run_oro(tmp_path, "plugins", "list", trace=trace)
+        completed = traced(tmp_path, "plugins", "list", trace=trace)
         assert completed.returncode == 0, completed.stderr
         assert "oro-trace:" not in completed.stderr
