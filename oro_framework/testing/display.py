@@ -20,28 +20,30 @@ def virtual_display(size: tuple[int, int] = (1280, 800)) -> Iterator[str]:
     :raises RuntimeError: Xvfb did not start.
     """
     read_end, write_end = os.pipe()
-    server = subprocess.Popen(
-        [
-            "Xvfb",
-            "-displayfd",
-            str(write_end),
-            "-screen",
-            "0",
-            f"{size[0]}x{size[1]}x24",
-            "-nolisten",
-            "tcp",
-        ],
-        pass_fds=(write_end,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    try:
-        with os.fdopen(read_end) as announced:
+    with os.fdopen(read_end) as announced, os.fdopen(write_end, "w") as announcer:
+        server = subprocess.Popen(
+            [
+                "Xvfb",
+                "-displayfd",
+                str(announcer.fileno()),
+                "-screen",
+                "0",
+                f"{size[0]}x{size[1]}x24",
+                "-nolisten",
+                "tcp",
+            ],
+            pass_fds=(announcer.fileno(),),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        # Xvfb holds its own copy now: ours must go, or the read below never sees the end
+        # of the pipe when Xvfb fails before announcing.
+        announcer.close()
+        try:
             number = announced.readline().strip()
-        if not number.isdigit():
-            raise RuntimeError("Xvfb did not start")
-        yield f":{number}"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+            if not number.isdigit():
+                raise RuntimeError("Xvfb did not start")
+            yield f":{number}"
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
