@@ -256,6 +256,19 @@ def test_encrypted_keys(certs: Certs, form: str, kind: str) -> None:
         assert plain not in error.message
 
 
+@pytest.mark.parametrize("kind", ["rsa", "ec"])
+def test_every_wrong_passphrase_of_a_traditional_key_is_a_bad_decrypt(
+    certs: Certs, kind: str
+) -> None:
+    # Legacy PEM encryption only has CBC padding to catch a wrong passphrase: about one in
+    # 256 decrypts to well-padded garbage. A thousand tries meet that case almost surely.
+    cert, plain = certs.rsa_server if kind == "rsa" else certs.server
+    key = encrypted_key(plain, traditional=True)
+    for attempt in range(1000):
+        material = TlsMaterial(cert=cert, key=key, passphrase=f"wrong-{attempt}")
+        _invalid("ERR_OSSL_BAD_DECRYPT", server_context, material)
+
+
 def test_fixture_keys_decrypt(certs: Certs) -> None:
     for key in (certs.encrypted_pkcs8_key, certs.encrypted_traditional_key):
         material = TlsMaterial(cert=certs.rsa_server[0], key=key, passphrase=PASSPHRASE)

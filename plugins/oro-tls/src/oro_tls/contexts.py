@@ -164,7 +164,11 @@ def _load_key(data: bytes, password: bytes | None) -> PrivateKeyTypes:
 
 
 def _key_error(error: Exception, *, encrypted: bool) -> InvalidArgumentError:
-    if encrypted and "password" in str(error).lower():
+    # A wrong passphrase usually fails the padding check ("password"), but legacy PEM
+    # encryption (Proc-Type: 4,ENCRYPTED) has only CBC padding to tell: about one wrong
+    # passphrase in 256 decrypts to well-padded garbage that then fails to parse as ASN.1.
+    # The passphrase is still what the user must fix, so both read as a bad decrypt.
+    if encrypted and (isinstance(error, ValueError) or "password" in str(error).lower()):
         return InvalidArgumentError(
             "Bad decrypt: the passphrase does not decrypt the private key",
             code="ERR_OSSL_BAD_DECRYPT",
