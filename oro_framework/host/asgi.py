@@ -7,7 +7,7 @@ import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from typing import Any, Protocol, TypeAlias
 
-import anyio
+import trio
 
 __all__ = [
     "ClientGoneError",
@@ -124,7 +124,7 @@ async def cancelled_on_disconnect(
             is_complete = True
         await send(message)
 
-    async def watch(answering: anyio.CancelScope) -> None:
+    async def watch(answering: trio.CancelScope) -> None:
         while (await receive())["type"] != "http.disconnect":
             pass
         if not is_complete:
@@ -133,7 +133,9 @@ async def cancelled_on_disconnect(
             answering.cancel()
 
     failure: Exception | None = None
-    async with anyio.create_task_group() as task_group:
+    # A trio nursery rather than an anyio task group: this wraps every IPC call over fetch,
+    # and anyio's wrapper around the spawn cost more than the watcher itself.
+    async with trio.open_nursery() as task_group:
         task_group.start_soon(watch, task_group.cancel_scope)
         try:
             yield tracking_send
