@@ -784,24 +784,33 @@ export async function request (route, params = undefined, options = {}) {
   }
   const timeout = options.timeout ?? TIMEOUT
   const controller = new AbortController()
+  /** @type {(reason: unknown) => void} */
+  let rejectAborted = () => {}
+  /** @type {Promise<never>} */
+  const aborted = new Promise((_resolve, reject) => { rejectAborted = reject })
+  aborted.catch(() => {})
+  /** @param {unknown} reason */
+  const abort = (reason) => {
+    // Settled before the signal's listeners (the transport's) run, as a listener of our own
+    // registered first would have: the race below sees the abort, not the transport's echo.
+    rejectAborted(reason)
+    controller.abort(reason)
+  }
   const onCallerAbort = () => {
-    controller.abort(new AbortError(`IPC request '${route}' was aborted`, { cause: callerSignal?.reason }))
+    abort(new AbortError(`IPC request '${route}' was aborted`, { cause: callerSignal?.reason }))
   }
   callerSignal?.addEventListener('abort', onCallerAbort, { once: true })
   const release = () => callerSignal?.removeEventListener('abort', onCallerAbort)
 
-  /** @type {ReturnType<typeof setTimeout> | undefined} */
-  let timer
+  /** @type {Deadline | null} */
+  let deadline = null
   if (Number.isFinite(timeout) && timeout > 0) {
-    timer = setTimeout(() => {
-      controller.abort(new TimeoutError(`IPC request '${route}' timed out after ${timeout} ms`))
-    }, timeout)
+    deadline = {
+      at: performance.now() + timeout,
+      expire: () => abort(new TimeoutError(`IPC request '${route}' timed out after ${timeout} ms`))
+    }
+    addDeadline(deadline)
   }
-  /** @type {Promise<never>} */
-  const aborted = new Promise((_resolve, reject) => {
-    controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true })
-  })
-  aborted.catch(() => {})
 
   /** @type {TransportOptions} */
   const transportOptions = {
@@ -826,9 +835,60 @@ export async function request (route, params = undefined, options = {}) {
     if (controller.signal.aborted) throw readFailure(error, controller.signal, route)
     throw error
   } finally {
-    if (timer !== undefined) clearTimeout(timer)
+    if (deadline !== null) deadlines.delete(deadline)
     if (!keepListener) release()
   }
+}
+
+/**
+ * @typedef {object} Deadline
+ * @property {number} at `performance.now()` past which the call times out
+ * @property {() => void} expire
+ */
+
+/**
+ * Deadlines of the calls in flight, swept by one timer armed for the earliest of them. A
+ * `setTimeout`/`clearTimeout` pair per call cost more page time than the rest of a Conduit
+ * round trip's own work; calls with the default timeout end before their deadline and never
+ * re-arm the timer.
+ * @type {Set<Deadline>}
+ */
+const deadlines = new Set()
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let sweepTimer
+let sweepAt = Infinity
+
+/** @param {Deadline} deadline */
+function addDeadline (deadline) {
+  deadlines.add(deadline)
+  if (deadline.at < sweepAt) armSweep(deadline.at)
+}
+
+/** @param {number} at */
+function armSweep (at) {
+  if (sweepTimer !== undefined) clearTimeout(sweepTimer)
+  sweepAt = at
+  /** @type {any} */
+  const timer = setTimeout(sweepDeadlines, Math.max(0, at - performance.now()))
+  // Under Node a pending sweep must not keep the process alive once the calls are done.
+  timer.unref?.()
+  sweepTimer = timer
+}
+
+function sweepDeadlines () {
+  sweepTimer = undefined
+  sweepAt = Infinity
+  const now = performance.now()
+  let next = Infinity
+  for (const deadline of [...deadlines]) {
+    if (deadline.at <= now) {
+      deadlines.delete(deadline)
+      deadline.expire()
+    } else if (deadline.at < next) {
+      next = deadline.at
+    }
+  }
+  if (next !== Infinity) armSweep(next)
 }
 
 /**

@@ -2,6 +2,7 @@
 
 import { after, before, beforeEach, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { ERROR_TABLE, startBridge } from './support/bridge-server.mjs'
 
 const ipc = await import('../ipc.js')
@@ -135,6 +136,29 @@ describe('errors', () => {
     await assert.rejects(ipc.request('slow', {}, { timeout: 50 }), { name: 'TimeoutError', code: 'TIMEOUT_ERR' })
     assert.ok(Date.now() - started < 2000)
     assert.equal(await bridge.disconnected, 'slow')
+  })
+
+  test('each call times out on its own deadline whatever the others in flight', async () => {
+    // One timer serves every deadline: a short one added after a long one must re-arm it,
+    // and a deadline past must not take the calls that still have time with it.
+    const started = Date.now()
+    const long = ipc.request('slow', {}, { timeout: 1000 })
+    long.catch(() => {})
+    const outcomes = await Promise.allSettled([
+      ipc.request('slow', {}, { timeout: 120 }),
+      ipc.request('slow', {}, { timeout: 40 }),
+      ipc.request('ping', {}, { timeout: 80 })
+    ])
+    const elapsed = Date.now() - started
+    assert.deepEqual(outcomes.map(({ status }) => status), ['rejected', 'rejected', 'fulfilled'])
+    for (const outcome of outcomes.slice(0, 2)) {
+      assert.equal(/** @type {PromiseRejectedResult} */ (outcome).reason.name, 'TimeoutError')
+    }
+    assert.ok(elapsed >= 100 && elapsed < 2000, `took ${elapsed} ms`)
+    const stillPending = await Promise.race([long.then(() => 'settled', () => 'settled'), sleep(100)])
+    assert.equal(stillPending, undefined)
+    await assert.rejects(long, { name: 'TimeoutError' })
+    assert.ok(Date.now() - started >= 950)
   })
 
   test("the caller's AbortSignal gives AbortError ABORT_ERR", async () => {

@@ -9,9 +9,9 @@ from typing import final
 
 import anyio
 import trio
-import trio_websocket
 
 from oro_conduit.codec import OptionValue, encode_frame
+from oro_conduit.websocket import WebSocket
 
 __all__ = ["Client", "ClientInfo", "FrameRate", "Slots", "StreamCredit"]
 
@@ -112,7 +112,7 @@ class Client:
     relays, pushes, events) slows down to the pace the client reads at."""
 
     info: ClientInfo
-    socket: trio_websocket.WebSocketConnection
+    socket: WebSocket
     max_queued_bytes: int
     queued_bytes: int = 0
     frames_sent: int = 0
@@ -129,7 +129,7 @@ class Client:
     ) -> None:
         """Send one frame; with ``digest`` it carries the SHA-256 of ``payload``.
 
-        :raises trio_websocket.ConnectionClosed: the client is gone.
+        :raises oro_conduit.websocket.ConnectionClosed: the client is gone.
         """
         if digest:
             options = {**options, "digest": hashlib.sha256(payload).hexdigest()}
@@ -143,7 +143,7 @@ class Client:
             await self._space.wait()
         self.queued_bytes += size
         try:
-            # trio-websocket sends each message whole under its own (FIFO) lock.
+            # The socket sends each message whole under its own (FIFO) lock.
             await self.socket.send_message(message)
             self.frames_sent += 1
         finally:

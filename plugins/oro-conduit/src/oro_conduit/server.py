@@ -19,12 +19,12 @@ import logging
 import re
 import secrets
 from collections.abc import Mapping
+from functools import partial
 from typing import Any, Final, final
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import anyio
 import trio
-import trio_websocket
 from anyio.abc import TaskStatus
 
 from oro_conduit.bulk import BulkReplies
@@ -32,6 +32,7 @@ from oro_conduit.codec import FrameError, OptionValue, decode_frame, encode_fram
 from oro_conduit.connection import Client, ClientInfo, FrameRate, Slots
 from oro_conduit.dispatch import answer_error, check_digest, dispatch
 from oro_conduit.settings import PERMISSION, ConduitSettings
+from oro_conduit.websocket import ConnectionClosed, Handshake, serve_websockets
 from oro_framework import AbortError, Host, InvalidArgumentError, NotFoundError
 from oro_framework.config import secret
 from oro_framework.exchange import window_index
@@ -55,9 +56,10 @@ _CLOSE_TIMEOUT: Final = 0.5
 
 
 RECEIVE_BUFFER_BYTES: Final = 256 * 1024
-"""Bytes read from a client's socket at once. trio-websocket's default (4 KiB) made a 256 KiB
-request body 64 reads, each a trip through wsproto and the scheduler: bulk bodies moved at a
-third of fetch's speed."""
+"""Bytes read from a client's socket at once. 4 KiB (trio-websocket's default, which served
+the Conduit before) made a 256 KiB request body 64 reads, each a trip through wsproto and the
+scheduler: bulk bodies moved at a third of fetch's speed."""
+HANDSHAKE_TIMEOUT: Final = 10
 
 
 def _new_key() -> str:
@@ -140,17 +142,18 @@ class ConduitServer:
     async def _serve(self, *, task_status: TaskStatus[None]) -> None:
         async with trio.open_nursery() as nursery:
             listeners = await self._listen()
-            server = trio_websocket.WebSocketServer(
-                self._handle,
-                listeners,
-                handler_nursery=nursery,
-                max_message_size=self.settings.max_message_bytes,
-                receive_buffer_size=RECEIVE_BUFFER_BYTES,
-                connect_timeout=10,
-                disconnect_timeout=5,
+            await nursery.start(
+                partial(
+                    serve_websockets,
+                    self._handle,
+                    listeners,
+                    receive_bytes=RECEIVE_BUFFER_BYTES,
+                    max_message_bytes=self.settings.max_message_bytes,
+                    handshake_timeout=HANDSHAKE_TIMEOUT,
+                    close_timeout=_CLOSE_TIMEOUT,
+                )
             )
-            await nursery.start(server.run)
-            self.port = server.port
+            self.port = listeners[0].socket.getsockname()[1]
             logger.info("Conduit listening on ws://%s:%d", LOOPBACK, self.port)
             task_status.started()
 
@@ -247,7 +250,7 @@ class ConduitServer:
         encode_frame(options)  # invalid options fail here whichever way the frame goes
         client = self.clients.get(client_id)
         if client is not None:
-            with contextlib.suppress(trio_websocket.ConnectionClosed):
+            with contextlib.suppress(ConnectionClosed):
                 await client.send(options, payload)
                 return True
         self.host.emit(
@@ -265,11 +268,14 @@ class ConduitServer:
     # Connections
     # ---------------------------------------------------------------------------------------
 
-    async def _handle(self, request: trio_websocket.WebSocketRequest) -> None:
+    async def _handle(self, request: Handshake) -> None:
         info = await self._admit(request)
         if info is None:
             return
-        socket = await request.accept()
+        try:
+            socket = await request.accept()
+        except ConnectionClosed:
+            return  # the client left during the handshake
         client = Client(info, socket, self.settings.max_queued_bytes)
         previous = self.clients.get(info.id)
         self.clients[info.id] = client
@@ -301,7 +307,7 @@ class ConduitServer:
             ):
                 await client.socket.aclose(CLOSE_GOING_AWAY, "Conduit stopped")
 
-    async def _admit(self, request: trio_websocket.WebSocketRequest) -> ClientInfo | None:
+    async def _admit(self, request: Handshake) -> ClientInfo | None:
         headers = {
             name.decode("latin-1").lower(): value.decode("latin-1")
             for name, value in request.headers
@@ -334,7 +340,7 @@ class ConduitServer:
         while True:
             try:
                 message = await client.socket.get_message()
-            except trio_websocket.ConnectionClosed:
+            except ConnectionClosed:
                 return
             await rate.take()
             client.frames_received += 1
@@ -375,7 +381,7 @@ class ConduitServer:
     async def _answer(
         self, client: Client, source: str, options: Mapping[str, str], error: Any
     ) -> None:
-        with contextlib.suppress(trio_websocket.ConnectionClosed):
+        with contextlib.suppress(ConnectionClosed):
             await answer_error(client, source, options, error)
 
     async def _run_request(
@@ -386,7 +392,7 @@ class ConduitServer:
             with trio.CancelScope() as scope:
                 self._pending[key] = scope
                 try:
-                    with contextlib.suppress(trio_websocket.ConnectionClosed):
+                    with contextlib.suppress(ConnectionClosed):
                         await dispatch(
                             self.host,
                             client,
@@ -426,7 +432,7 @@ class ConduitServer:
         relayed: dict[str, OptionValue] = {k: v for k, v in options.items() if k != "to"}
         relayed["from"] = client.id
         # Waiting here (not in a task) holds the sender back to the receiver's pace.
-        with contextlib.suppress(trio_websocket.ConnectionClosed):
+        with contextlib.suppress(ConnectionClosed):
             await target.send_message(encode_frame(relayed, payload))
 
     async def _forward_events(self, client: Client) -> None:
@@ -443,5 +449,5 @@ class ConduitServer:
                 options: dict[str, OptionValue] = {"event": event.name, "eventId": str(event.id)}
                 try:
                     await client.send(options, data)
-                except trio_websocket.ConnectionClosed:
+                except ConnectionClosed:
                     return

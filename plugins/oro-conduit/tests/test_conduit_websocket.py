@@ -1,0 +1,228 @@
+"""The Conduit's own WebSocket server side (``oro_conduit.websocket``) over real sockets: the
+protocol duties trio-websocket carried before (pings, fragments, the close handshake, the
+handshake deadline, malformed upgrades) and concurrent senders.
+
+The clients are trio-websocket's, or wsproto driven by hand where a test needs frames that a
+well-behaved client would not send."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import pytest
+import trio
+import trio_websocket
+from oro_conduit.websocket import ConnectionClosed, Handshake, WebSocket, serve_websockets
+from wsproto import ConnectionType, WSConnection
+from wsproto.events import (
+    AcceptConnection,
+    BytesMessage,
+    CloseConnection,
+    Ping,
+    Pong,
+    Request,
+)
+
+pytestmark = pytest.mark.anyio
+
+MAX_MESSAGE = 64 * 1024
+
+
+def _open_descriptors() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+# The process opens and closes a descriptor or two of its own meanwhile (the test runner, the
+# event loop): a leak shows as one per connection, and the tests make twenty.
+UNRELATED_DRIFT = 3
+
+
+@asynccontextmanager
+async def echo_server(
+    *, handshake_seconds: float = 5, on_socket: list[WebSocket] | None = None
+) -> AsyncIterator[int]:
+    """An echo server on the Conduit's WebSocket code; yields its port. ``/refuse`` is
+    rejected with 403 and a body."""
+
+    async def handle(handshake: Handshake) -> None:
+        if handshake.path == "/refuse":
+            await handshake.reject(403, b"not you\n")
+            return
+        socket = await handshake.accept()
+        if on_socket is not None:
+            on_socket.append(socket)
+        while True:
+            try:
+                message = await socket.get_message()
+            except ConnectionClosed:
+                return
+            await socket.send_message(message)
+
+    listeners = await trio.open_tcp_listeners(0, host="127.0.0.1")
+    async with trio.open_nursery() as nursery:
+        await nursery.start(
+            lambda task_status: serve_websockets(
+                handle,
+                listeners,
+                receive_bytes=64 * 1024,
+                max_message_bytes=MAX_MESSAGE,
+                handshake_timeout=handshake_seconds,
+                close_timeout=1,
+                task_status=task_status,
+            )
+        )
+        yield listeners[0].socket.getsockname()[1]
+        nursery.cancel_scope.cancel()
+
+
+class RawClient:
+    """wsproto on a plain socket: sends exactly the frames a test asks for."""
+
+    def __init__(self, stream: trio.SocketStream) -> None:
+        self.stream = stream
+        self.protocol = WSConnection(ConnectionType.CLIENT)
+        self.events: list[object] = []
+
+    @classmethod
+    @asynccontextmanager
+    async def connect(cls, port: int) -> AsyncIterator[RawClient]:
+        stream = await trio.open_tcp_stream("127.0.0.1", port)
+        async with stream:
+            client = cls(stream)
+            await client.send(Request(host=f"127.0.0.1:{port}", target="/"))
+            assert isinstance(await client.next_event(), AcceptConnection)
+            yield client
+
+    async def send(self, event: object) -> None:
+        await self.stream.send_all(self.protocol.send(event))  # type: ignore[arg-type]
+
+    async def next_event(self) -> object:
+        while not self.events:
+            data = await self.stream.receive_some(65536)
+            self.protocol.receive_data(data or None)
+            self.events.extend(self.protocol.events())
+        return self.events.pop(0)
+
+
+async def test_pings_are_answered_and_fragments_arrive_as_one_message() -> None:
+    async with echo_server() as port, RawClient.connect(port) as client:
+        await client.send(Ping(payload=b"are you there"))
+        pong = await client.next_event()
+        assert isinstance(pong, Pong)
+        assert pong.payload == b"are you there"
+        for index, part in enumerate((b"frag", b"men", b"ted")):
+            await client.send(BytesMessage(data=part, message_finished=index == 2))
+        echoed = await client.next_event()
+        assert isinstance(echoed, BytesMessage)
+        assert echoed.data == b"fragmented"
+        await client.send(CloseConnection(code=1000, reason="bye"))
+        answer = await client.next_event()
+        assert isinstance(answer, CloseConnection)
+        assert answer.code == 1000
+
+
+async def test_a_message_past_the_limit_closes_with_1009_even_in_fragments() -> None:
+    async with echo_server() as port, RawClient.connect(port) as client:
+        part = b"x" * (MAX_MESSAGE // 2)
+        for _ in range(3):
+            await client.send(BytesMessage(data=part, message_finished=False))
+        closing = await client.next_event()
+        assert isinstance(closing, CloseConnection)
+        assert closing.code == 1009
+
+
+async def test_a_malformed_frame_closes_with_the_protocol_error_code() -> None:
+    async with echo_server() as port, RawClient.connect(port) as client:
+        # A client frame must be masked; this one is not (RFC 6455 5.1): protocol error.
+        await client.stream.send_all(b"\x82\x03abc")
+        closing = await client.next_event()
+        assert isinstance(closing, CloseConnection)
+        assert closing.code == 1002
+
+
+@pytest.mark.parametrize(
+    ("request_bytes", "status"),
+    [
+        (b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", b"400"),
+        (b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", b"400"),
+        (b"\x16\x03\x01\x02\x00 not http at all\r\n\r\n", b"400"),
+    ],
+)
+async def test_a_request_that_is_not_an_upgrade_gets_a_4xx_and_a_close(
+    request_bytes: bytes, status: bytes
+) -> None:
+    async with echo_server() as port:
+        stream = await trio.open_tcp_stream("127.0.0.1", port)
+        async with stream:
+            await stream.send_all(request_bytes)
+            answer = b""
+            while chunk := await stream.receive_some(65536):
+                answer += chunk
+        assert answer.split(b" ", 2)[1] == status
+
+
+async def test_a_rejection_carries_its_status_and_body() -> None:
+    async with echo_server() as port:
+        with pytest.raises(trio_websocket.ConnectionRejected) as rejected:
+            async with trio_websocket.open_websocket_url(f"ws://127.0.0.1:{port}/refuse"):
+                pass
+        assert rejected.value.status_code == 403
+        assert rejected.value.body == b"not you\n"
+
+
+async def test_a_silent_connection_is_dropped_at_the_handshake_deadline() -> None:
+    before = _open_descriptors()
+    async with echo_server(handshake_seconds=0.2) as port:
+        streams = [await trio.open_tcp_stream("127.0.0.1", port) for _ in range(20)]
+        for stream in streams:
+            async with stream:
+                assert await stream.receive_some(1024) == b""  # closed by the server
+    assert _open_descriptors() <= before + UNRELATED_DRIFT
+
+
+async def test_concurrent_senders_never_interleave_messages() -> None:
+    sockets: list[WebSocket] = []
+    async with (
+        echo_server(on_socket=sockets) as port,
+        trio_websocket.open_websocket_url(f"ws://127.0.0.1:{port}/") as client,
+    ):
+        await client.send_message(b"hello")
+        assert await client.get_message() == b"hello"
+        server_side = sockets[0]
+        messages = {bytes([index]) * (1000 + index * 997) for index in range(40)}
+        received: set[bytes | str] = set()
+
+        async def receive_all() -> None:
+            for _ in messages:
+                received.add(await client.get_message())
+
+        async with trio.open_nursery() as nursery:
+            nursery.start_soon(receive_all)
+            for message in messages:
+                nursery.start_soon(server_side.send_message, message)
+        assert received == messages
+
+
+async def test_closing_from_another_task_while_the_reader_waits() -> None:
+    sockets: list[WebSocket] = []
+    before = _open_descriptors()
+    async with echo_server(on_socket=sockets) as port:
+        for attempt in range(20):
+            async with trio_websocket.open_websocket_url(f"ws://127.0.0.1:{port}/") as client:
+                await client.send_message(b"hello")
+                assert await client.get_message() == b"hello"
+                # The handler is waiting in get_message: aclose must not read alongside it.
+                await sockets[attempt].aclose(4001, "replaced")
+                with pytest.raises(trio_websocket.ConnectionClosed) as closed:
+                    await client.get_message()
+                reason = closed.value.reason
+                assert reason is not None
+                assert reason.code == 4001
+                closed_as = sockets[attempt].closed
+                assert closed_as is not None
+                assert closed_as.code == 4001
+                with pytest.raises(ConnectionClosed):
+                    await sockets[attempt].send_message(b"too late")
+    assert _open_descriptors() <= before + UNRELATED_DRIFT
