@@ -192,8 +192,6 @@ class Request:
     :ivar transport: ``"http"``, ``"conduit"`` or ``"memory"``.
     :ivar id: the caller's sequence id (``seq``), echoed in the reply envelope.
     :ivar host: the running :class:`~oro_framework.Host`.
-    :ivar cancel_scope: cancelled when the client goes away (:meth:`cancel`, then ``is_aborted``)
-        or the route's timeout expires; handlers may shield cleanup from it.
     """
 
     def __init__(
@@ -220,8 +218,28 @@ class Request:
         self.transport = transport
         self.id = id
         self.token = token
-        self.cancel_scope = anyio.CancelScope()
+        self._cancel_scope: anyio.CancelScope | None = None
         self.is_aborted = False
+
+    @property
+    def cancel_scope(self) -> anyio.CancelScope:
+        """Cancelled when the client goes away (:meth:`cancel`, then ``is_aborted``) or the
+        route's timeout expires; handlers may shield cleanup from it."""
+        if self._cancel_scope is None:
+            self._cancel_scope = anyio.CancelScope()
+        return self._cancel_scope
+
+    def scope_until(self, deadline: float) -> anyio.CancelScope:
+        """:attr:`cancel_scope`, due at ``deadline`` at the latest (the router's timeout).
+
+        Created here with its deadline when nothing asked for it before: setting a trio scope's
+        deadline afterwards goes through a context manager, a measurable part of each call.
+        """
+        if self._cancel_scope is None:
+            self._cancel_scope = anyio.CancelScope(deadline=deadline)
+        elif deadline < self._cancel_scope.deadline:
+            self._cancel_scope.deadline = deadline
+        return self._cancel_scope
 
     def json(self) -> Any:
         """The body decoded as JSON.

@@ -334,6 +334,26 @@ async def test_cancelled_request_is_abort_error() -> None:
     assert reply.error.code == "ABORT_ERR"
 
 
+async def test_a_request_cancelled_before_dispatch_is_abort_error_at_once() -> None:
+    # The transport may cancel (its client left) before the router ran: the route's
+    # deadline is then added to the already cancelled scope, and the handler never waits.
+    async with make_host([RoutesPlugin({"test.wait": wait_forever})]) as host:
+        request = Request("test.wait", host=host)
+        request.cancel()
+        with anyio.fail_after(5):
+            reply = await host.router.dispatch(request)
+    assert isinstance(reply.error, AbortError)
+
+
+async def test_a_scope_touched_before_dispatch_still_gets_the_route_timeout() -> None:
+    async with make_host([RoutesPlugin({"test.wait": wait_forever}, timeout=0.05)]) as host:
+        request = Request("test.wait", host=host)
+        request.cancel_scope.shield = False  # a transport looked at it first
+        with anyio.fail_after(5):
+            reply = await host.router.dispatch(request)
+    assert isinstance(reply.error, RouteTimeoutError)
+
+
 # -------------------------------------------------------------------------------------------------
 # Plain def handlers: run in worker threads
 # -------------------------------------------------------------------------------------------------

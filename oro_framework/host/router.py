@@ -258,8 +258,7 @@ class Router:
         timeout = route.timeout if route.timeout is not None else self.default_timeout
         # One scope serves both the deadline and client cancellation: scopes dominate the cost
         # of a dispatch, and Request.cancel() records which of the two fired.
-        scope = request.cancel_scope
-        scope.deadline = min(scope.deadline, anyio.current_time() + timeout)
+        scope = request.scope_until(anyio.current_time() + timeout)
         with scope, working_on(route.label):
             try:
                 if route.runs_in_thread:
