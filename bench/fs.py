@@ -8,6 +8,10 @@ Rows (page JavaScript calling ``node:fs/promises`` one call after another, times
   8 MiB, chunked ``fs.open``/``fs.write``/``fs.close`` above (the bridge caps bodies at 16 MiB).
 * ``readFile <size>`` — ``readFile('bench.bin')`` into a ``Buffer``: one ``fs.readFile`` round
   trip (a chunked byte stream above ``filesystem.stream_threshold_bytes``).
+* ``readNew <size>`` — ``readFile`` of a file never read before (a new name each call). The
+  Conduit transport sends a call whose reply it saw handed over to fetch straight over fetch
+  the next time, so ``readFile`` rows of one file measure that; this row measures the first
+  call, which asks over the socket, gets a ticket and then fetches (one round trip more).
 * ``stat`` — ``stat('bench.bin')`` → ``Stats``.
 * ``… fetch`` rows use the fetch transport (``ipc.setTransport(null)``); their baseline is this
   process doing the same with plain Python (``open().write()``, ``open().read()``, ``os.stat``)
@@ -65,10 +69,19 @@ MEASURE = """async ([kind, size, calls, transports, floorUrl]) => {
     const bytes = new Uint8Array(size)
     for (let i = 0; i < size; i += 4096) bytes[i] = i & 255
     if (kind !== 'write') await fsp.writeFile('bench.bin', bytes)
+    let fresh = 0
+    if (kind === 'readNew') {
+        const files = (Math.min(3, calls) + calls) * transports.length
+        for (let i = 0; i < files; i++) await fsp.writeFile(`bench-${i}.bin`, bytes)
+    }
     const call = {
         write: () => fsp.writeFile('bench.bin', bytes),
         read: async () => {
             const back = await fsp.readFile('bench.bin')
+            if (back.length !== size) throw new Error('short read')
+        },
+        readNew: async () => {
+            const back = await fsp.readFile(`bench-${fresh++}.bin`)
             if (back.length !== size) throw new Error('short read')
         },
         stat: async () => {
@@ -167,11 +180,14 @@ def run(cases: list[tuple[str, int, int]], static_calls: int) -> list[Row]:
             page: Any = open_app_page(browser, app)
             fetched: dict[tuple[str, int], float] = {}
             for kind, size, calls in cases:
-                name = "stat" if kind == "stat" else f"{kind}File {label(size)}"
+                name = {
+                    "stat": "stat",
+                    "readNew": f"readFile {label(size)} new",
+                }.get(kind, f"{kind}File {label(size)}")
                 times = page.evaluate(MEASURE, [kind, size, calls, ["fetch", "auto"], ""])
                 over_fetch = statistics.median(times["fetch"])
                 over_conduit = statistics.median(times["auto"])
-                floor = python_floor(kind, data / "floor.bin", size, calls)
+                floor = python_floor(kind.removesuffix("New"), data / "floor.bin", size, calls)
                 fetched[kind, size] = over_fetch
                 shown = 0 if kind == "stat" else size
                 rows.append(Row(f"{name} fetch", shown, over_fetch, "python", floor, None))
@@ -213,16 +229,17 @@ def main() -> None:
         stat_calls = 1000
         static_calls = 5
     cases = [(kind, size, calls) for size, calls in sizes for kind in ("write", "read")]
+    cases.append(("readNew", MIB, 5 if quick else 20))
     cases.append(("stat", 1, stat_calls))
     rows = run(cases, static_calls)
     print(
-        f"{'case':<24}{'ms':>10}{'rate':>14}   {'baseline':<16}{'base ms':>10}{'ratio':>9}"
+        f"{'case':<28}{'ms':>10}{'rate':>14}   {'baseline':<16}{'base ms':>10}{'ratio':>9}"
         f"{'goal':>{GOAL_WIDTH}}"
     )
     for row in rows:
         ratio = f"{row.ours_ms / row.base_ms:>9.2f}" if row.base_ms else f"{'-':>9}"
         print(
-            f"{row.name:<24}{row.ours_ms:>10.3f}{row.rate():>14}   {row.baseline:<16}"
+            f"{row.name:<28}{row.ours_ms:>10.3f}{row.rate():>14}   {row.baseline:<16}"
             f"{row.base_ms:>10.4f}{ratio}{goal(row.bound)}"
         )
 

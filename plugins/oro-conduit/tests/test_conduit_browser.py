@@ -77,6 +77,14 @@ async def _huge(request: Request) -> ByteStream:
     return ByteStream(produce())
 
 
+FILE_SIZE = {"bytes": 0}
+"""What ``test.file`` answers with: a test changes it between calls (a file that changes)."""
+
+
+async def _file(request: Request) -> bytes:
+    return b"f" * FILE_SIZE["bytes"]
+
+
 async def _security(request: Request) -> None:
     raise SecurityError("path escapes the sandbox", path="../x")
 
@@ -106,6 +114,7 @@ ROUTES = RoutePlugin(
         "test.chunks": _chunks,
         "test.big": _big,
         "test.huge": _huge,
+        "test.file": _file,
         "test.security": _security,
         "test.unsupported": _unsupported,
         "test.internal": _internal,
@@ -548,14 +557,17 @@ def test_bulk_bodies_are_handed_over_to_fetch_byte_exact(page: Page, app: Served
             const { request, write } = await import('oro:ipc')
             const digest = async (bytes) => Array.from(
                 new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)))
-            const whole = await request('test.big')
+            // Distinct parameters: a call whose reply was handed over goes straight over
+            // fetch the next time (see the next test), and each of these must be handed over.
+            const whole = await request('test.big', { call: 1 })
             const chunks = []
-            for await (const chunk of await request('test.big', {}, { responseType: 'stream' })) {
+            const streamed = { responseType: 'stream' }
+            for await (const chunk of await request('test.big', { call: 2 }, streamed)) {
                 chunks.push(...chunk.slice(0, 1))
             }
-            const huge = await request('test.huge')
+            const huge = await request('test.huge', { call: 3 })
             const hugeChunks = []
-            for await (const chunk of await request('test.huge', {}, { responseType: 'stream' })) {
+            for await (const chunk of await request('test.huge', { call: 4 }, streamed)) {
                 hugeChunks.push(chunk.length)
             }
             const big = new Uint8Array(300 * 1024).map((_, i) => i % 251)
@@ -578,3 +590,41 @@ def test_bulk_bodies_are_handed_over_to_fetch_byte_exact(page: Page, app: Served
     assert result["hugeStreamed"] == len(huge)
     assert server.bulk.handed_over >= before + 4
     assert len(server.bulk) == 0
+
+
+def test_a_call_whose_reply_was_handed_over_goes_straight_over_fetch_next_time(
+    page: Page, app: ServedApp
+) -> None:
+    server = app.host.stash[STATE]
+    before = server.bulk.handed_over
+    result = page.evaluate(
+        """async () => {
+            const { request } = await import('oro:ipc')
+            const digest = async (bytes) => Array.from(
+                new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)))
+            const digests = []
+            for (let call = 0; call < 3; call++) {
+                digests.push(await digest(await request('test.huge', { file: 'same' })))
+            }
+            digests.push(await digest(await request('test.huge', { file: 'other' })))
+            return digests
+        }"""
+    )
+    huge = b"".join(bytes([index]) * (300 * 1024) for index in range(4))
+    assert result == [list(hashlib.sha256(huge).digest())] * 4
+    # Handed over the first time for each set of parameters; the repeats went over fetch.
+    assert server.bulk.handed_over == before + 2
+    assert len(server.bulk) == 0
+
+    # Once the reply over fetch is small again, the call goes back over the socket.
+    read = """async () => {
+        const { request } = await import('oro:ipc')
+        return (await request('test.file', { name: 'f' })).length
+    }"""
+    sizes = []
+    for size in (400 * 1024, 400 * 1024, 1024, 400 * 1024):
+        FILE_SIZE["bytes"] = size
+        sizes.append(page.evaluate(read))
+    assert sizes == [400 * 1024, 400 * 1024, 1024, 400 * 1024]
+    # The first and the last 400 KiB were handed over; the second and the 1 KiB went over fetch.
+    assert server.bulk.handed_over == before + 4

@@ -53,6 +53,12 @@ export const STREAM_CREDIT = 1024 * 1024
  * docs/conduit.md "Bulk replies"). The host hands such reply bodies over (`bulk=<bytes>`).
  */
 export const BULK_BYTES = 256 * 1024
+
+/**
+ * How many calls the transport remembers as having had their reply handed over to fetch
+ * (`ConduitTransport` sends those straight over fetch next time).
+ */
+export const HANDED_OVER_MEMORY = 64
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304])
 const FALLBACK_EVENT = 'conduitmessage'
 
@@ -461,6 +467,13 @@ export class ConduitTransport {
   bulkBytes = BULK_BYTES
   /** @type {Map<string, Pending>} */
   #pending = new Map()
+  /**
+   * Calls (route and parameters, no body) whose last reply the host handed over to fetch,
+   * oldest first. Such a call goes straight over fetch: asking over the socket first would
+   * only add a round trip (and the ticket's) to fetching the same body.
+   * @type {Set<string>}
+   */
+  #bulkCalls = new Set()
 
   /** @param {Conduit} conduit */
   constructor (conduit) {
@@ -517,6 +530,8 @@ export class ConduitTransport {
         entries.some(([key]) => RESERVED.has(key))) {
       return fetchTransport.request(route, params, options)
     }
+    const key = body === null ? callKey(route, entries) : null
+    if (key !== null && this.#bulkCalls.has(key)) return this.#fetchAgain(key, route, params, options)
     /** @type {Record<string, string>} */
     const frameOptions = Object.fromEntries(entries)
     if (!('index' in frameOptions)) frameOptions.index = String(options.index)
@@ -532,7 +547,31 @@ export class ConduitTransport {
       throw error
     }
     const retry = () => fetchTransport.request(route, params, options)
-    return this.#exchange(route, frame, options, retry)
+    return this.#exchange(route, frame, options, retry, key)
+  }
+
+  /**
+   * A call whose reply was handed over last time, over fetch; remembered as long as its reply
+   * is still large (or a stream, whose size is not known yet).
+   * @param {string} key
+   * @param {string} route
+   * @param {unknown} params
+   * @param {any} options
+   */
+  async #fetchAgain (key, route, params, options) {
+    const result = await fetchTransport.request(route, params, options)
+    const size = result instanceof ArrayBuffer || ArrayBuffer.isView(result) ? result.byteLength : Infinity
+    if (size <= this.bulkBytes) this.#bulkCalls.delete(key)
+    return result
+  }
+
+  /** @param {string} key */
+  #rememberBulkCall (key) {
+    this.#bulkCalls.delete(key)
+    this.#bulkCalls.add(key)
+    if (this.#bulkCalls.size > HANDED_OVER_MEMORY) {
+      this.#bulkCalls.delete(/** @type {string} */ (this.#bulkCalls.values().next().value))
+    }
   }
 
   /**
@@ -540,8 +579,9 @@ export class ConduitTransport {
    * @param {Uint8Array} frame
    * @param {any} options
    * @param {() => Promise<unknown>} retry the same call over fetch
+   * @param {string | null} key the call, when a handed-over reply should be remembered
    */
-  #exchange (route, frame, options, retry) {
+  #exchange (route, frame, options, retry, key) {
     const seq = String(options.seq)
     /** @type {AbortSignal | undefined} */
     const signal = options.signal
@@ -589,6 +629,7 @@ export class ConduitTransport {
           }
           if (typeof reply.fetch === 'string') {
             finish()
+            if (key !== null) this.#rememberBulkCall(key)
             const url = buildURL('internal.conduit.take', { ticket: reply.fetch }, { seq, index: options.index })
             const taken = globalThis.fetch(url, { credentials: 'same-origin', cache: 'no-store', signal })
             if (reply.stream === 'fetch') {
@@ -651,6 +692,14 @@ export class ConduitTransport {
       }
     })
   }
+}
+
+/**
+ * @param {string} route
+ * @param {Array<[string, string]>} entries
+ */
+function callKey (route, entries) {
+  return `${route.toLowerCase()}?${entries.map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`).join('&')}`
 }
 
 /** @type {ConduitTransport | null} */
