@@ -12,9 +12,9 @@ import trio
 
 from oro_framework.host.watchdog import LoopWatchdog, working_on
 
-THRESHOLD = 0.05
-BLOCK = 0.12
-IDLE = 0.3
+THRESHOLD = 0.1
+BLOCK = 0.25
+IDLE = 0.5
 
 
 def _hold_the_loop(seconds: float) -> None:
@@ -68,7 +68,7 @@ def test_a_step_still_inside_its_marker_and_an_unmarked_task_are_named() -> None
             await trio.lowlevel.checkpoint()
 
     async def unmarked() -> None:
-        await trio.sleep(0.3)
+        await trio.sleep(2 * BLOCK)
         _hold_the_loop(BLOCK)
 
     async def main(_: LoopWatchdog) -> None:
