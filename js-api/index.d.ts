@@ -3382,6 +3382,8 @@ declare module 'oro:conduit' {
   export const STREAM_CREDIT: number
   /** Request and reply bodies larger than this travel over fetch (the host hands replies over). */
   export const BULK_BYTES: number
+  /** How many calls whose reply was handed over to fetch are remembered (they go straight over fetch). */
+  export const HANDED_OVER_MEMORY: number
 
   export interface ConduitOptions {
     /** The connection's id, unique among connected clients (default: random). */
