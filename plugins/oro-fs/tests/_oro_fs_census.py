@@ -16,12 +16,31 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["Ledger", "count_open_descriptors", "ledger"]
+__all__ = ["Ledger", "count_open_descriptors", "ledger", "open_descriptors", "opened_since"]
 
 
 def count_open_descriptors() -> int:
     """Entries of ``/proc/self/fd``: every descriptor of this process, whoever opened it."""
     return len(os.listdir("/proc/self/fd")) - 1  # the listing's own descriptor
+
+
+def open_descriptors() -> dict[int, str]:
+    """Every descriptor of this process and what it points to (``readlink``)."""
+    found = {}
+    for name in os.listdir("/proc/self/fd"):
+        try:
+            found[int(name)] = os.readlink(f"/proc/self/fd/{name}")
+        except OSError:  # the listing's own descriptor, closed by now
+            continue
+    return found
+
+
+def opened_since(before: dict[int, str]) -> dict[int, str]:
+    """Descriptors open now that were not in ``before`` (a number reused for another target
+    counts as new). Unlike comparing counts, a descriptor that something else in the process
+    closed meanwhile (a socket of an earlier test collected by the garbage collector) cannot
+    hide a leak or fail a test that leaked nothing."""
+    return {fd: target for fd, target in open_descriptors().items() if before.get(fd) != target}
 
 
 class Ledger:
