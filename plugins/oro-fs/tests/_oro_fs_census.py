@@ -1,4 +1,4 @@
-"""Descriptor bookkeeping for the oro-fs tests: how many descriptors the process holds, and a
+"""Descriptor bookkeeping for the oro-fs tests: which descriptors the process holds, and a
 ledger of every ``os.open``/``os.close`` made inside a block.
 
 A descriptor closed twice is the worst bug a file layer can have: once its number has been reused
@@ -16,12 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["Ledger", "count_open_descriptors", "ledger", "open_descriptors", "opened_since"]
-
-
-def count_open_descriptors() -> int:
-    """Entries of ``/proc/self/fd``: every descriptor of this process, whoever opened it."""
-    return len(os.listdir("/proc/self/fd")) - 1  # the listing's own descriptor
+__all__ = ["Ledger", "ledger", "open_descriptors", "opened_since"]
 
 
 def open_descriptors() -> dict[int, str]:

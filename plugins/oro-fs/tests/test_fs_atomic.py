@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _oro_fs_census import count_open_descriptors
+from _oro_fs_census import open_descriptors, opened_since
 from oro_fs.ops import is_atomic_temp
 from oro_fs.state import STATE
 
@@ -101,7 +101,7 @@ async def test_a_large_atomic_write_through_a_descriptor_appears_only_on_commit(
     client: MemoryClient, data: Path
 ) -> None:
     (data / "big.bin").write_bytes(b"old")
-    before = count_open_descriptors()
+    before = open_descriptors()
     await ok(client, "fs.open", id="7", path="big.bin", flags=WRITE, atomic=True)
     await ok(client, "fs.write", b"a" * 1000, id="7")
     await ok(client, "fs.write", b"b" * 1000, id="7")
@@ -116,14 +116,14 @@ async def test_a_large_atomic_write_through_a_descriptor_appears_only_on_commit(
     assert (data / "big.bin").read_bytes() == b"a" * 1000 + b"b" * 1000
     assert temp_files(data) == []
     assert await ok(client, "fs.getOpenDescriptors") == []
-    assert count_open_descriptors() == before
+    assert opened_since(before) == {}
 
 
 async def test_an_atomic_descriptor_closed_without_commit_changes_nothing(
     client: MemoryClient, host: Host, data: Path
 ) -> None:
     (data / "kept.txt").write_bytes(b"old")
-    before = count_open_descriptors()
+    before = open_descriptors()
     for descriptor_id in ("1", "2"):
         await ok(client, "fs.open", id=descriptor_id, path="kept.txt", flags=WRITE, atomic=True)
         await ok(client, "fs.write", b"never seen", id=descriptor_id)
@@ -132,7 +132,7 @@ async def test_an_atomic_descriptor_closed_without_commit_changes_nothing(
     host.stash[STATE].descriptors.close_window(0)
     assert (data / "kept.txt").read_bytes() == b"old"
     assert os.listdir(data) == ["kept.txt"]
-    assert count_open_descriptors() == before
+    assert opened_since(before) == {}
 
 
 async def test_a_failed_commit_removes_the_temporary_file_and_closes(

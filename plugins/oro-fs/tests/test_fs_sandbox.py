@@ -14,7 +14,7 @@ from typing import Any
 import anyio
 import oro_fs.plugin
 import pytest
-from _oro_fs_census import count_open_descriptors, ledger
+from _oro_fs_census import ledger, open_descriptors, opened_since
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from oro_fs import ops
@@ -288,7 +288,7 @@ def test_no_operation_on_any_path_reaches_outside_or_mishandles_a_descriptor(
     @example(name="symlink", first="n1/n2/out2", second="0", swaps=[])
     def check(name: str, first: str, second: str, swaps: list[tuple[int, str, bool]]) -> None:
         tree.reset()
-        open_before = count_open_descriptors()
+        open_before = open_descriptors()
         refused: IPCError | None = None
         with ledger() as record:
             record.before_open = _swapper(tree, swaps)
@@ -297,7 +297,7 @@ def test_no_operation_on_any_path_reaches_outside_or_mishandles_a_descriptor(
             except (SecurityError, ErrnoError, InvalidArgumentError) as error:
                 refused = error
         # Every operation, refused or not, closes exactly what it opened, each once.
-        assert count_open_descriptors() == open_before, (name, first, second, swaps)
+        assert opened_since(open_before) == {}, (name, first, second, swaps)
         record.assert_clean()
         if isinstance(refused, SecurityError):
             assert refused.code == "EPERM"
@@ -559,10 +559,10 @@ async def test_a_walk_refused_below_a_root_answers_its_error_and_leaks_nothing(
         (host.paths.data / "sub" / "etc2").symlink_to("/etc")
         client = MemoryClient(host)
         await client.call("fs.stat", path="sub")  # worker threads and lazy imports settle
-        before = count_open_descriptors()
+        before = open_descriptors()
         with ledger() as record:
             reply = await client.call(route, b"x", **params)
-        assert count_open_descriptors() == before
+        assert opened_since(before) == {}
         record.assert_clean()
     assert reply.error is not None
     assert (reply.error.error_type, reply.error.code) == expected
@@ -584,7 +584,7 @@ async def test_concurrent_refused_walks_never_redirect_concurrent_writes() -> No
             (data / f"w{writer}" / "deep").mkdir(parents=True)
         client = MemoryClient(host)
         await client.call("fs.stat", path="sub")
-        before = count_open_descriptors()
+        before = open_descriptors()
         refusals: list[tuple[str, str]] = []
 
         async def read_refused() -> None:
@@ -604,7 +604,7 @@ async def test_concurrent_refused_walks_never_redirect_concurrent_writes() -> No
                 group.start_soon(read_refused)
             for writer in range(writers):
                 group.start_soon(write_own, writer)
-        assert count_open_descriptors() == before
+        assert opened_since(before) == {}
         expected = {
             f"w{writer}/deep/f{turn}.txt": f"writer {writer} turn {turn}".encode()
             for writer in range(writers)
