@@ -3,13 +3,14 @@ a served app that has a page without any files of its own."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import oro_framework.core.ping
-from oro_framework.testing import open_app_page, served_app
+from oro_framework.testing import open_app_page, open_descriptors, opened_since, served_app
 
 HEAVY = ("trio", "anyio", "httpx", "playwright", "click", "tomlkit", "oro_framework.host.app")
 
@@ -70,3 +71,15 @@ def test_served_app_without_an_app_dir_serves_a_default_page(chromium_browser):
             assert page.title() == "oro test app"
         finally:
             page.context.close()
+
+
+def test_opened_since_names_what_is_still_open_and_ignores_what_closed(tmp_path):
+    unrelated = os.open(tmp_path / "unrelated", os.O_CREAT | os.O_RDWR)
+    before = open_descriptors()
+    os.close(unrelated)  # something else in the process closing: not a finding
+    leaked = os.open(tmp_path / "leaked", os.O_CREAT | os.O_RDWR)
+    try:
+        assert opened_since(before) == {leaked: str(tmp_path / "leaked")}
+    finally:
+        os.close(leaked)
+    assert opened_since(before) == {}

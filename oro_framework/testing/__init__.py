@@ -31,8 +31,10 @@ For a real browser, :func:`served_app` runs the app on a loop in a background th
 :func:`open_app_page` opens it in the system Chromium (fixture ``chromium_browser``); without an
 ``app_dir`` the app serves an empty default page. :class:`OroProcess` runs the real ``oro``
 command in a subprocess, and :func:`virtual_display` gives a real window an Xvfb screen.
+:func:`open_descriptors` and :func:`opened_since` tell whether a test left a descriptor open.
 
-The pieces live in ``hosts``, ``server``, ``browser``, ``node``, ``process`` and ``display``;
+The pieces live in ``hosts``, ``server``, ``browser``, ``node``, ``process``, ``display`` and
+``descriptors``;
 names are imported on first use, so that the pytest plugin (:mod:`oro_framework.testing.plugin`)
 loads nothing heavy.
 """
@@ -50,6 +52,7 @@ if TYPE_CHECKING:
         launch_chromium,
         open_app_page,
     )
+    from oro_framework.testing.descriptors import open_descriptors, opened_since
     from oro_framework.testing.display import virtual_display
     from oro_framework.testing.hosts import (
         HookRecorder,
@@ -85,6 +88,8 @@ _EXPORTS: dict[str, str] = {
     "live_server": "server",
     "make_host": "hosts",
     "open_app_page": "browser",
+    "open_descriptors": "descriptors",
+    "opened_since": "descriptors",
     "raise_for_error": "hosts",
     "read_sse": "server",
     "run_in_node": "node",
@@ -109,6 +114,8 @@ __all__ = [
     "live_server",
     "make_host",
     "open_app_page",
+    "open_descriptors",
+    "opened_since",
     "raise_for_error",
     "read_sse",
     "run_in_node",

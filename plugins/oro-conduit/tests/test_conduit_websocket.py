@@ -7,7 +7,6 @@ well-behaved client would not send."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -25,18 +24,11 @@ from wsproto.events import (
     Request,
 )
 
+from oro_framework.testing import open_descriptors, opened_since
+
 pytestmark = pytest.mark.anyio
 
 MAX_MESSAGE = 64 * 1024
-
-
-def _open_descriptors() -> int:
-    return len(os.listdir("/proc/self/fd"))
-
-
-# The process opens and closes a descriptor or two of its own meanwhile (the test runner, the
-# event loop): a leak shows as one per connection, and the tests make twenty.
-UNRELATED_DRIFT = 3
 
 
 @asynccontextmanager
@@ -173,13 +165,13 @@ async def test_a_rejection_carries_its_status_and_body() -> None:
 
 
 async def test_a_silent_connection_is_dropped_at_the_handshake_deadline() -> None:
-    before = _open_descriptors()
+    before = open_descriptors()
     async with echo_server(handshake_seconds=0.2) as port:
         streams = [await trio.open_tcp_stream("127.0.0.1", port) for _ in range(20)]
         for stream in streams:
             async with stream:
                 assert await stream.receive_some(1024) == b""  # closed by the server
-    assert _open_descriptors() <= before + UNRELATED_DRIFT
+    assert opened_since(before) == {}
 
 
 async def test_concurrent_senders_never_interleave_messages() -> None:
@@ -207,22 +199,23 @@ async def test_concurrent_senders_never_interleave_messages() -> None:
 
 async def test_closing_from_another_task_while_the_reader_waits() -> None:
     sockets: list[WebSocket] = []
-    before = _open_descriptors()
+    before = open_descriptors()
     async with echo_server(on_socket=sockets) as port:
         for attempt in range(20):
-            async with trio_websocket.open_websocket_url(f"ws://127.0.0.1:{port}/") as client:
-                await client.send_message(b"hello")
-                assert await client.get_message() == b"hello"
+            async with RawClient.connect(port) as client, trio.open_nursery() as nursery:
+                await client.send(BytesMessage(data=b"hello"))
+                echoed = await client.next_event()
+                assert isinstance(echoed, BytesMessage)
                 # The handler is waiting in get_message: aclose must not read alongside it.
-                await sockets[attempt].aclose(4001, "replaced")
-                with pytest.raises(trio_websocket.ConnectionClosed) as closed:
-                    await client.get_message()
-                reason = closed.value.reason
-                assert reason is not None
-                assert reason.code == 4001
-                closed_as = sockets[attempt].closed
-                assert closed_as is not None
-                assert closed_as.code == 4001
-                with pytest.raises(ConnectionClosed):
-                    await sockets[attempt].send_message(b"too late")
-    assert _open_descriptors() <= before + UNRELATED_DRIFT
+                nursery.start_soon(sockets[attempt].aclose, 4001, "replaced")
+                closing = await client.next_event()
+                assert isinstance(closing, CloseConnection)
+                assert closing.code == 4001
+                await client.send(closing.response())
+            closed_as = sockets[attempt].closed
+            assert closed_as is not None
+            assert closed_as.code == 4001
+            with pytest.raises(ConnectionClosed):
+                await sockets[attempt].send_message(b"too late")
+    # The clients closed their sockets themselves: what is left would be the server's.
+    assert opened_since(before) == {}

@@ -1,5 +1,5 @@
-"""Descriptor bookkeeping for the oro-fs tests: which descriptors the process holds, and a
-ledger of every ``os.open``/``os.close`` made inside a block.
+"""Descriptor bookkeeping for the oro-fs tests: a ledger of every ``os.open``/``os.close`` made
+inside a block (which descriptors are open at all: ``oro_framework.testing.opened_since``).
 
 A descriptor closed twice is the worst bug a file layer can have: once its number has been reused
 by another thread, the second close takes that thread's file away (and its next write lands
@@ -16,26 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["Ledger", "ledger", "open_descriptors", "opened_since"]
-
-
-def open_descriptors() -> dict[int, str]:
-    """Every descriptor of this process and what it points to (``readlink``)."""
-    found = {}
-    for name in os.listdir("/proc/self/fd"):
-        try:
-            found[int(name)] = os.readlink(f"/proc/self/fd/{name}")
-        except OSError:  # the listing's own descriptor, closed by now
-            continue
-    return found
-
-
-def opened_since(before: dict[int, str]) -> dict[int, str]:
-    """Descriptors open now that were not in ``before`` (a number reused for another target
-    counts as new). Unlike comparing counts, a descriptor that something else in the process
-    closed meanwhile (a socket of an earlier test collected by the garbage collector) cannot
-    hide a leak or fail a test that leaked nothing."""
-    return {fd: target for fd, target in open_descriptors().items() if before.get(fd) != target}
+__all__ = ["Ledger", "ledger"]
 
 
 class Ledger:

@@ -9,12 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _oro_fs_census import open_descriptors, opened_since
 from oro_fs.ops import is_atomic_temp
 from oro_fs.state import STATE
 
 from oro_framework import ErrnoError, Host, InvalidArgumentError, IPCError, Reply
-from oro_framework.testing import MemoryClient, raise_for_error
+from oro_framework.testing import MemoryClient, open_descriptors, opened_since, raise_for_error
 
 pytestmark = pytest.mark.anyio
 

@@ -13,14 +13,13 @@ from typing import Any
 
 import oro_fs.plugin
 import pytest
-from _oro_fs_census import open_descriptors, opened_since
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from oro_fs.routes import CONSTANTS
 
 from oro_framework import ByteStream, Host
-from oro_framework.testing import MemoryClient, make_host
+from oro_framework.testing import MemoryClient, make_host, open_descriptors, opened_since
 
 ROUTES = [
     "fs.constants", "fs.open", "fs.close", "fs.read", "fs.write", "fs.fstat", "fs.ftruncate",

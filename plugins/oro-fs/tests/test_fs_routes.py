@@ -10,7 +10,7 @@ from typing import Any
 import anyio
 import oro_fs.plugin
 import pytest
-from _oro_fs_census import ledger, open_descriptors, opened_since
+from _oro_fs_census import ledger
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -24,7 +24,13 @@ from oro_framework import (
     Reply,
     SecurityError,
 )
-from oro_framework.testing import MemoryClient, make_host, raise_for_error
+from oro_framework.testing import (
+    MemoryClient,
+    make_host,
+    open_descriptors,
+    opened_since,
+    raise_for_error,
+)
 
 pytestmark = pytest.mark.anyio
 

@@ -14,14 +14,20 @@ from typing import Any
 import anyio
 import oro_fs.plugin
 import pytest
-from _oro_fs_census import ledger, open_descriptors, opened_since
+from _oro_fs_census import ledger
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from oro_fs import ops
 from oro_fs.sandbox import Root, Sandbox
 
 from oro_framework import ConfigError, ErrnoError, InvalidArgumentError, IPCError, SecurityError
-from oro_framework.testing import MemoryClient, make_host, raise_for_error
+from oro_framework.testing import (
+    MemoryClient,
+    make_host,
+    open_descriptors,
+    opened_since,
+    raise_for_error,
+)
 
 SECRET = b"SECRET-OUTSIDE-THE-SANDBOX"
 

@@ -6,7 +6,6 @@ descriptor it opened. Datagrams only ever go to loopback addresses."""
 from __future__ import annotations
 
 import ipaddress
-import os
 from typing import Any
 
 import anyio
@@ -23,7 +22,7 @@ from oro_framework import (
     NotSupportedError,
     OutOfRangeError,
 )
-from oro_framework.testing import MemoryClient, make_host
+from oro_framework.testing import MemoryClient, make_host, open_descriptors, opened_since
 
 TYPED = (
     InvalidArgumentError,
@@ -129,10 +128,6 @@ def _listens_only_where_allowed(address: str) -> bool:
     return ip.is_loopback or ip.is_multicast
 
 
-def _descriptors() -> int:
-    return len(os.listdir("/proc/self/fd"))
-
-
 @settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -146,7 +141,7 @@ def test_any_requests_give_results_or_typed_errors_and_leak_nothing(
     async def run() -> None:
         async with make_host(UDP_PLUGINS) as host:
             page = MemoryClient(host, window=0)
-            before = _descriptors()
+            before = open_descriptors()
             # Most sequences start from a bound socket, so that the operations reach the system.
             start = [(("udp.bind", {"id": "a", "port": 0}), b"")] if first_bound else []
             for (route, params), body in [*start, *operations]:
@@ -159,6 +154,6 @@ def test_any_requests_give_results_or_typed_errors_and_leak_nothing(
                         assert _listens_only_where_allowed(bound), (route, params, bound)
             host.hooks.page_closed(host, 0)
             assert not host.stash[STATE].sockets
-            assert _descriptors() == before
+            assert opened_since(before) == {}
 
     anyio.run(run, backend="trio")
