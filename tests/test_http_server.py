@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from oro_framework.host.asgi import Receive, Scope, Send, receive_body, send_response
 from oro_framework.host.http_server import serve_http
+from oro_framework.testing import open_descriptors
 
 pytestmark = pytest.mark.anyio
 
@@ -137,10 +138,6 @@ def responses(data: bytes, method: bytes = b"GET") -> list[tuple[int, bytes]]:
 def request(method: str = "GET", target: str = "/", body: bytes = b"", extra: str = "") -> bytes:
     length = f"content-length: {len(body)}\r\n" if body or method == "POST" else ""
     return f"{method} {target} HTTP/1.1\r\nhost: x\r\n{length}{extra}\r\n".encode() + body
-
-
-def descriptors() -> int:
-    return len(os.listdir("/proc/self/fd"))
 
 
 async def test_pipelined_requests_are_answered_in_order() -> None:
@@ -270,7 +267,7 @@ def hostile_bytes(draw: st.DrawFn) -> list[bytes]:
 
 
 async def _exchange_hostile(pieces: list[bytes]) -> None:
-    before = descriptors()
+    before = len(open_descriptors())
     async with serving() as port:
         async with await anyio.connect_tcp("127.0.0.1", port) as stream:
             for piece in pieces:
@@ -289,7 +286,7 @@ async def _exchange_hostile(pieces: list[bytes]) -> None:
         async with await anyio.connect_tcp("127.0.0.1", port) as stream:
             await stream.send(request("GET", "/", extra="connection: close\r\n"))
             assert responses(await read_all(stream)) == [(200, b"pong")]
-    assert descriptors() <= before
+    assert len(open_descriptors()) <= before
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -10,15 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from oro_framework.testing import virtual_display
-
-
-def descriptors() -> int:
-    return len(os.listdir("/proc/self/fd"))
+from oro_framework.testing import open_descriptors, virtual_display
 
 
 def test_the_display_serves_x_clients_during_the_block_and_nothing_is_left() -> None:
-    before = descriptors()
+    before = len(open_descriptors())
     with virtual_display((640, 480)) as display:
         number = display.removeprefix(":")
         assert number.isdigit()
@@ -34,17 +30,17 @@ def test_the_display_serves_x_clients_during_the_block_and_nothing_is_left() -> 
         )
         assert len(dump.stdout) > 640 * 480
     assert not socket_path.exists()
-    assert descriptors() == before
+    assert len(open_descriptors()) == before
 
 
 def test_a_missing_xvfb_raises_and_leaks_no_descriptor(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))
-    before = descriptors()
+    before = len(open_descriptors())
     with pytest.raises(FileNotFoundError), virtual_display():
         pass
-    assert descriptors() == before
+    assert len(open_descriptors()) == before
 
 
 def test_an_xvfb_that_exits_before_announcing_raises_and_leaks_no_descriptor(
@@ -54,10 +50,10 @@ def test_an_xvfb_that_exits_before_announcing_raises_and_leaks_no_descriptor(
     broken.write_text("#!/bin/sh\necho 'no screens found' >&2\nexit 1\n")
     broken.chmod(0o755)
     monkeypatch.setenv("PATH", f"{tmp_path}:{os.environ['PATH']}")
-    before = descriptors()
+    before = len(open_descriptors())
     with pytest.raises(RuntimeError, match="Xvfb did not start"), virtual_display():
         pass
-    assert descriptors() == before
+    assert len(open_descriptors()) == before
 
 
 def test_an_error_in_the_block_stops_xvfb_and_leaks_no_descriptor() -> None:
@@ -68,9 +64,9 @@ def test_an_error_in_the_block_stops_xvfb_and_leaks_no_descriptor() -> None:
             sockets.append(Path(f"/tmp/.X11-unix/X{display.removeprefix(':')}"))
             raise ValueError("inside")
 
-    before = descriptors()
+    before = len(open_descriptors())
     with pytest.raises(ValueError, match="inside"):
         fail_inside()
     assert sockets
     assert not sockets[0].exists()
-    assert descriptors() == before
+    assert len(open_descriptors()) == before
