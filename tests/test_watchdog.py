@@ -14,7 +14,6 @@ from oro_framework.host.watchdog import LoopWatchdog, working_on
 
 THRESHOLD = 0.1
 BLOCK = 0.25
-IDLE = 0.5
 
 
 def _hold_the_loop(seconds: float) -> None:
@@ -61,14 +60,17 @@ def test_the_marker_that_took_longest_in_the_step_is_named() -> None:
 
 
 def test_a_step_still_inside_its_marker_and_an_unmarked_task_are_named() -> None:
+    marked_has_blocked = trio.Event()
+
     async def marked() -> None:
         with working_on("still open"):
             await trio.lowlevel.checkpoint()
             _hold_the_loop(BLOCK)
+            marked_has_blocked.set()
             await trio.lowlevel.checkpoint()
 
     async def unmarked() -> None:
-        await trio.sleep(2 * BLOCK)
+        await marked_has_blocked.wait()  # blocks in a step of its own, after the marked one
         _hold_the_loop(BLOCK)
 
     async def main(_: LoopWatchdog) -> None:
@@ -80,25 +82,25 @@ def test_a_step_still_inside_its_marker_and_an_unmarked_task_are_named() -> None
 
 
 def test_a_stall_is_reported_when_the_loop_goes_idle_not_at_the_next_step() -> None:
-    # Nothing else runs after the blocking step: it ends where the loop goes back to wait
-    # for I/O, so the report comes then, not when the sleep below is over.
-    reported: list[float] = []
-
+    # Nothing else runs after the blocking step: it ends where the loop goes back to wait for
+    # I/O, and the report wakes this task. Were it made only at the task's next step, nothing
+    # would wake it: the guard's deadline would, and fail the test.
     async def main(watchdog: LoopWatchdog) -> None:
+        reported = trio.Event()
+        token = trio.lowlevel.current_trio_token()
         report = watchdog.report
 
-        def timed_report(label: str, seconds: float) -> None:
-            reported.append(time.perf_counter())
+        def waking_report(label: str, seconds: float) -> None:
             report(label, seconds)
+            token.run_sync_soon(reported.set)
 
-        watchdog.report = timed_report  # type: ignore[method-assign]
+        watchdog.report = waking_report  # type: ignore[method-assign]
         await trio.lowlevel.checkpoint()
         with working_on("alone"):
             _hold_the_loop(BLOCK)
-        await trio.sleep(IDLE)
-        resumed = time.perf_counter()
+        with trio.fail_after(5):  # a guard against a hang, not a measurement
+            await reported.wait()
         assert watchdog.stalls == {"alone": 1}
-        assert resumed - reported[0] >= IDLE / 2
 
     _watched(main)
 
