@@ -3,7 +3,6 @@ a served app that has a page without any files of its own."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import textwrap
@@ -74,12 +73,9 @@ def test_served_app_without_an_app_dir_serves_a_default_page(chromium_browser):
 
 
 def test_opened_since_names_what_is_still_open_and_ignores_what_closed(tmp_path):
-    unrelated = os.open(tmp_path / "unrelated", os.O_CREAT | os.O_RDWR)
-    before = open_descriptors()
-    os.close(unrelated)  # something else in the process closing: not a finding
-    leaked = os.open(tmp_path / "leaked", os.O_CREAT | os.O_RDWR)
-    try:
-        assert opened_since(before) == {leaked: str(tmp_path / "leaked")}
-    finally:
-        os.close(leaked)
+    with (tmp_path / "unrelated").open("w"):
+        before = open_descriptors()
+    # The unrelated file closed above: something else in the process closing is no finding.
+    with (tmp_path / "leaked").open("w") as leaked:
+        assert opened_since(before) == {leaked.fileno(): str(tmp_path / "leaked")}
     assert opened_since(before) == {}
