@@ -413,6 +413,58 @@ def _error(message: str) -> None:
 
 
 # -------------------------------------------------------------------------------------------------
+# oro build
+# -------------------------------------------------------------------------------------------------
+
+_BUILD_TARGETS: Final = ("onedir", "tar", "deb", "rpm", "all")
+
+
+@cli.command()
+@_app_dir_argument
+@click.option(
+    "-t",
+    "--target",
+    "targets",
+    multiple=True,
+    type=click.Choice(_BUILD_TARGETS),
+    default=("onedir",),
+    show_default=True,
+    help="What to make besides the app folder: tar (.tar.gz), deb, rpm, or all; repeatable.",
+)
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("dist"),
+    show_default=True,
+    help="Where the app folder and packages go (its .work/ keeps PyInstaller's cache).",
+)
+@_host_errors
+def build(app_dir: Path, targets: tuple[str, ...], out: Path) -> None:
+    """Build the app in APP_DIR into a folder its users run without Python.
+
+    OUT/<name>/<name> is the app (what `oro run` does, frozen with PyInstaller); --target adds
+    a .tar.gz of that folder, a .deb and an .rpm that install it under /opt with a /usr/bin
+    launcher, a .desktop entry and an icon. Only the plugins the app uses ship ([build]
+    plugins, else those its pages import). docs/build.md has the details.
+    """
+    from oro_framework.build.builder import TARGETS, build_app
+
+    chosen = TARGETS if "all" in targets else tuple(dict.fromkeys(targets))
+    result = build_app(app_dir, targets=chosen, out=out, say=_echo_flushed)
+    rows = [
+        [artifact.kind, str(artifact.path), f"{artifact.size / 2**20:.1f} MiB"]
+        for artifact in result.artifacts
+    ]
+    click.echo("")
+    click.echo(_render_table(["artifact", "path", "size"], rows))
+    click.echo(
+        f"built {result.plan.name} {result.plan.version} with "
+        f"{len(result.plan.plugins)} plugin(s) in {result.seconds:.0f} s"
+    )
+
+
+# -------------------------------------------------------------------------------------------------
 # oro init
 # -------------------------------------------------------------------------------------------------
 

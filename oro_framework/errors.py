@@ -30,7 +30,8 @@ Two families share the root :class:`OroError`:
         │   └── RegistrationConflict   two plugins claim one route/scheme/permission/key/specifier
         ├── ConfigError                oro.toml or an override holds an invalid value
         ├── ServiceError               a service failed to start or crashed
-        └── LifecycleError             an impossible lifecycle transition was requested
+        ├── LifecycleError             an impossible lifecycle transition was requested
+        └── BuildError                 ``oro build`` cannot build or package the app
 
 :class:`ConfigWarning` (a :class:`UserWarning`) reports unknown config keys without failing.
 """
@@ -44,6 +45,7 @@ from typing import Any, ClassVar, Final
 
 __all__ = [
     "AbortError",
+    "BuildError",
     "ConfigError",
     "ConfigWarning",
     "ErrnoError",
@@ -483,6 +485,12 @@ class ServiceError(HostError):
 
 class LifecycleError(HostError):
     """Raised when a lifecycle transition is impossible from the current state."""
+
+
+class BuildError(HostError):
+    """Raised by ``oro build`` when the app cannot be built or packaged as asked: no app, an
+    invalid version, PyInstaller or a packaging tool missing (the message names what to
+    install), a plugin that cannot be frozen."""
 
 
 class ConfigWarning(UserWarning):

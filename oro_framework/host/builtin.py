@@ -102,7 +102,20 @@ def oro_register_permissions(permissions: PermissionRegistry) -> None:
 @hookimpl
 def oro_register_config(config: ConfigRegistry) -> None:
     config.add("meta.name", str, "oro-app", "Application name, shown in titles and logs.")
-    config.add("meta.version", str, "0.0.0", "Application version.")
+    config.add(
+        "meta.version",
+        str,
+        "0.0.0",
+        "Application version, MAJOR[.MINOR[.PATCH]][-PRERELEASE][+BUILD]; a built app's package "
+        "version.",
+    )
+    config.add("meta.description", str, "", "One line about the app: its packages' summary.")
+    config.add(
+        "meta.maintainer",
+        str,
+        "",
+        "Who packages the app, 'Name <email>': the Maintainer/Packager of its .deb and .rpm.",
+    )
     config.add(
         "meta.bundle_identifier",
         str,
@@ -110,6 +123,27 @@ def oro_register_config(config: ConfigRegistry) -> None:
         "Reverse-DNS identifier; names the app's data, cache and temp directories.",
     )
     config.add("webview.root", str, ".", "Directory of the app's resources, relative to oro.toml.")
+    config.add(
+        "build.name",
+        str,
+        "",
+        "Name of the built app's command and packages (oro build); empty: meta.name in lowercase "
+        "with hyphens.",
+    )
+    config.add(
+        "build.plugins",
+        list,
+        [],
+        "Plugin distributions a built app ships (oro build); unset: those whose modules the "
+        "app's pages import, that every page loads, or that oro.toml configures.",
+    )
+    config.add(
+        "build.icon",
+        str,
+        "",
+        "The built app's icon, a PNG relative to oro.toml (256x256 is best); empty: one drawn "
+        "in a colour of its own.",
+    )
     config.add(
         "webview.default_index",
         str,

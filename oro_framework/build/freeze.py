@@ -1,0 +1,177 @@
+"""Freezing: the staged app and the chosen plugins become a PyInstaller onedir folder.
+
+PyInstaller runs in a child process (``python -m PyInstaller``): its analysis imports and
+inspects half the environment, which must not happen in the ``oro`` process, and its log goes
+to a file in the work folder that an error message points to.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Final
+
+from oro_framework.build import launcher
+from oro_framework.build.distributions import import_packages, requirements
+from oro_framework.build.plan import AppPlan
+from oro_framework.errors import BuildError
+from oro_framework.host.app import CONFIG_FILE_NAME
+from oro_framework.host.builtin import JS_API_DIRECTORIES
+from oro_framework.host.plugins import CORE_DISTRIBUTION
+
+__all__ = ["DEV_ONLY_MODULES", "freeze", "stage_app"]
+
+DEV_ONLY_MODULES: Final = (
+    # The test kit and what only it, the benches and the dev tools import.
+    "oro_framework.testing",
+    "oro_framework.build",
+    "PyInstaller",
+    "playwright",
+    "pytest",
+    "_pytest",
+    "hypothesis",
+    "mypy",
+    "hypercorn",
+    "trustme",
+    "tkinter",
+)
+_JS_API_LEFT_OUT: Final = ("tests", "scripts", "node_modules", "package.json", "package-lock.json")
+_APP_LEFT_OUT: Final = ("__pycache__", ".git", "node_modules", ".DS_Store")
+
+
+def _copy_tree(source: Path, target: Path, left_out: Iterable[str], skipped: list[Path]) -> None:
+    names = frozenset(left_out)
+    resolved = [path.resolve() for path in skipped]
+
+    def ignore(directory: str, entries: list[str]) -> set[str]:
+        return {
+            entry
+            for entry in entries
+            if entry in names or any((Path(directory) / entry).resolve() == s for s in resolved)
+        }
+
+    shutil.copytree(source, target, ignore=ignore, symlinks=False)
+
+
+def stage_app(plan: AppPlan, stage: Path, *, skipped: list[Path]) -> Path:
+    """Copy what the built app ships of the app into ``stage``: oro.toml and ``webview.root``
+    (at the same place relative to each other), and the icon.
+
+    :param skipped: directories inside the app not to copy (the build's own output).
+    :raises BuildError: ``webview.root`` lies outside the app directory.
+    """
+    app = stage / launcher.APP_DIRECTORY
+    if app.exists():
+        shutil.rmtree(app)
+    if not plan.resources.is_relative_to(plan.app_dir):
+        raise BuildError(
+            f"webview.root {str(plan.resources)!r} lies outside the app directory "
+            f"{str(plan.app_dir)!r}: a build ships only what is inside it"
+        )
+    _copy_tree(
+        plan.resources, app / plan.resources.relative_to(plan.app_dir), _APP_LEFT_OUT, skipped
+    )
+    app.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(plan.app_dir / CONFIG_FILE_NAME, app / CONFIG_FILE_NAME)
+    return app
+
+
+def _js_api() -> Path | None:
+    """Where the core JS modules are, unless they already lie inside the oro_framework package
+    (an installed wheel), where collecting its data finds them."""
+    package_copy, source_tree = JS_API_DIRECTORIES
+    return None if package_copy.is_dir() or not source_tree.is_dir() else source_tree
+
+
+def _requirement_closure(distributions: Iterable[str]) -> list[str]:
+    seen: set[str] = set()
+    pending = list(distributions)
+    while pending:
+        for name in requirements(pending.pop()):
+            if name not in seen and name != CORE_DISTRIBUTION:
+                seen.add(name)
+                pending.append(name)
+    return sorted(seen)
+
+
+def _arguments(plan: AppPlan, stage: Path, work: Path, dist: Path) -> list[str]:
+    arguments = [
+        "--noconfirm",
+        "--onedir",
+        "--log-level=WARN",
+        f"--name={plan.command}",
+        f"--distpath={dist}",
+        f"--workpath={work / 'pyinstaller'}",
+        f"--specpath={work}",
+        f"--add-data={stage / launcher.APP_DIRECTORY}:{launcher.APP_DIRECTORY}",
+        "--collect-submodules=oro_framework",
+        "--collect-data=oro_framework",
+        f"--copy-metadata={CORE_DISTRIBUTION}",
+    ]
+    js_api = _js_api()
+    if js_api is not None:
+        staged = stage / "js-api"
+        if staged.exists():
+            shutil.rmtree(staged)
+        _copy_tree(js_api, staged, _JS_API_LEFT_OUT, [])
+        arguments.append(f"--add-data={staged}:oro_framework/js-api")
+    chosen = [choice.distribution for choice in plan.plugins]
+    for choice in plan.plugins:
+        arguments.append(f"--copy-metadata={choice.distribution}")
+        arguments.extend(f"--collect-all={package}" for package in choice.packages)
+    # What the plugins require may load files beside its code (llama-cpp-python's libllama.so,
+    # oro-ai-smollm2's model): their data and libraries come along, and their metadata for
+    # what asks importlib.metadata for a version.
+    for requirement in _requirement_closure(chosen):
+        if requirement in chosen:
+            continue
+        for package in import_packages(requirement):
+            arguments.append(f"--collect-data={package}")
+            arguments.append(f"--collect-binaries={package}")
+        if import_packages(requirement):
+            arguments.append(f"--copy-metadata={requirement}")
+    for module in (*DEV_ONLY_MODULES, *_left_out_packages(plan)):
+        arguments.append(f"--exclude-module={module}")
+    arguments.append(str(Path(launcher.__file__)))
+    return arguments
+
+
+def _left_out_packages(plan: AppPlan) -> list[str]:
+    # The host never imports a plugin, but a left-out plugin's package must not ride along
+    # through another import either: only its metadata makes it load.
+    shipped = {package for choice in plan.plugins for package in choice.packages}
+    return sorted(
+        {package for name in plan.left_out for package in import_packages(name)} - shipped
+    )
+
+
+def freeze(plan: AppPlan, stage: Path, work: Path, dist: Path) -> Path:
+    """Run PyInstaller on the staged app; return the onedir folder ``dist/<command>``.
+
+    :raises BuildError: PyInstaller is not installed, or it failed (the message quotes its
+        last error line and names the full log).
+    """
+    if importlib.util.find_spec("PyInstaller") is None:
+        raise BuildError(
+            "PyInstaller is not installed: pip install 'oro-framework[build]' (it is part of "
+            "oro-framework[all])"
+        )
+    work.mkdir(parents=True, exist_ok=True)
+    log = work / "pyinstaller.log"
+    command = [sys.executable, "-m", "PyInstaller", *_arguments(plan, stage, work, dist)]
+    with log.open("w", encoding="utf-8") as output:
+        output.write(" ".join(command) + "\n")
+        output.flush()
+        result = subprocess.run(command, stdout=output, stderr=subprocess.STDOUT, check=False)
+    if result.returncode != 0:
+        lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+        errors = [line for line in lines if "ERROR" in line or "Error" in line] or lines[-1:]
+        raise BuildError(
+            f"PyInstaller could not freeze the app: {errors[-1].strip() if errors else '?'} "
+            f"(full log: {log})"
+        )
+    return dist / plan.command
