@@ -1,0 +1,121 @@
+"""Apps built once per test session with the real ``oro build`` (PyInstaller, dpkg-deb,
+rpmbuild), shared by every test of this folder: the showcase with every target, and a small app
+that uses one plugin."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from oro_framework.testing import virtual_display
+from tests._oro_process import ORO, REPOSITORY, SHOWCASE
+
+NOTES_TOML = """[meta]
+name = "Notes"
+version = "1.2.0"
+bundle_identifier = "dev.oro.test-notes"
+description = "Notes that a build test ships"
+
+[webview.protocol-handlers]
+"web+notes" = "./notes-sw.js"
+"""
+NOTES_HTML = """<!doctype html><title>notes</title>
+<script type="module">
+import fs from 'oro:fs'
+globalThis.notes = await fs.promises.readdir('.')
+</script>
+"""
+NOTES_WORKER = (
+    "import { serve } from '/oro/service-worker/worker.js'\nserve(() => new Response('ok'))\n"
+)
+
+
+@dataclass(frozen=True)
+class BuiltApp:
+    """An app ``oro build`` made: its folder, the packages, what the command printed."""
+
+    command: str
+    folder: Path
+    out: Path
+    output: str
+
+    @property
+    def executable(self) -> Path:
+        return self.folder / self.command
+
+    def artifact(self, pattern: str) -> Path:
+        found = sorted(self.out.glob(pattern))
+        assert len(found) == 1, f"{pattern} in {self.out}: {found}"
+        return found[0]
+
+
+def _build(app: Path, out: Path, *targets: str) -> BuiltApp:
+    arguments = [str(ORO), "build", str(app), "--out", str(out)]
+    for target in targets:
+        arguments += ["--target", target]
+    result = subprocess.run(
+        arguments, capture_output=True, text=True, timeout=900, check=False, cwd=REPOSITORY
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    folder = next(path for path in out.iterdir() if path.is_dir() and not path.name.startswith("."))
+    return BuiltApp(folder.name, folder, out, result.stdout)
+
+
+@pytest.fixture(scope="session")
+def built_showcase(tmp_path_factory: pytest.TempPathFactory) -> BuiltApp:
+    return _build(SHOWCASE, tmp_path_factory.mktemp("showcase-dist"), "all")
+
+
+@pytest.fixture(scope="session")
+def notes_app(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    app = tmp_path_factory.mktemp("notes")
+    (app / "oro.toml").write_text(NOTES_TOML)
+    (app / "index.html").write_text(NOTES_HTML)
+    (app / "notes-sw.js").write_text(NOTES_WORKER)
+    return app
+
+
+@pytest.fixture(scope="session")
+def built_notes(notes_app: Path) -> BuiltApp:
+    # The output inside the app, where `oro build` run in it puts it by default: a rebuild
+    # must not ship the previous build.
+    return _build(notes_app, notes_app / "dist")
+
+
+def clean_environ(home: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """What `env -i` leaves, plus a fresh HOME: no venv, no Python on purpose, no display."""
+    home.mkdir(parents=True, exist_ok=True)
+    return {"HOME": str(home), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", **(extra or {})}
+
+
+def ping(launch_url: str) -> str:
+    """``/ipc/ping``'s answer through a session the launch URL opened."""
+    with httpx.Client(timeout=30) as client:
+        client.get(launch_url)
+        reply = client.get(launch_url.split("/?", 1)[0] + "/ipc/ping")
+        reply.raise_for_status()
+        data: str = reply.json()["data"]
+        return data
+
+
+def mapped_files(pid: int) -> set[str]:
+    with open(f"/proc/{pid}/maps") as maps:
+        return {line.split()[-1] for line in maps if len(line.split()) >= 6 and "/" in line}
+
+
+def as_root(*command: str) -> list[str]:
+    """``command`` run as root: directly when the tests are (CI), else through ``sudo -n``."""
+    return list(command) if os.geteuid() == 0 else ["sudo", "-n", *command]
+
+
+@pytest.fixture
+def display() -> Iterator[str]:
+    """A fresh Xvfb screen for a real window."""
+    with virtual_display() as number:
+        yield number

@@ -1,0 +1,96 @@
+"""The .tar.gz, .deb and .rpm of the built showcase: each installs the app, the installed app
+answers a ping from a clean environment, and removing the package leaves nothing of it."""
+
+from __future__ import annotations
+
+import subprocess
+import tarfile
+from pathlib import Path
+
+from conftest import BuiltApp, as_root, clean_environ, ping
+
+from tests._oro_process import OroProcess
+
+INSTALLED = (
+    Path("/opt/oro-showcase/oro-showcase"),
+    Path("/usr/bin/oro-showcase"),
+    Path("/usr/share/applications/dev.oro.showcase.desktop"),
+    Path("/usr/share/icons/hicolor/256x256/apps/dev.oro.showcase.png"),
+)
+
+
+def _serves(executable: Path, home: Path) -> None:
+    with OroProcess(
+        "--headless", "--port", "0", executable=executable, environ=clean_environ(home)
+    ) as app:
+        assert ping(app.launch_url()) == "pong"
+
+
+def test_the_tar_holds_the_folder_at_its_top_and_runs_where_it_is_unpacked(
+    built_showcase: BuiltApp, tmp_path: Path
+) -> None:
+    archive = built_showcase.artifact("oro-showcase-0.1.0-linux-*.tar.gz")
+    with tarfile.open(archive) as tar:
+        members = tar.getmembers()
+        assert {member.name.split("/", 1)[0] for member in members} == {"oro-showcase"}
+        assert all(member.uid == 0 and member.gid == 0 for member in members)
+        tar.extractall(tmp_path / "unpacked", filter="tar")
+    _serves(tmp_path / "unpacked" / "oro-showcase" / "oro-showcase", tmp_path / "home")
+
+
+def test_the_deb_installs_serves_and_is_removed_cleanly(
+    built_showcase: BuiltApp, tmp_path: Path
+) -> None:
+    deb = built_showcase.artifact("oro-showcase_0.1.0_*.deb")
+    fields = subprocess.run(
+        ["dpkg-deb", "--field", str(deb), "Package", "Version", "Depends"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "Package: oro-showcase\nVersion: 0.1.0\n" in fields
+    subprocess.run(as_root("dpkg", "-i", str(deb)), capture_output=True, check=True, timeout=300)
+    try:
+        assert all(path.exists() for path in INSTALLED), [p for p in INSTALLED if not p.exists()]
+        entry = INSTALLED[2].read_text()
+        assert "Exec=/usr/bin/oro-showcase %u" in entry.splitlines()
+        assert "MimeType=x-scheme-handler/web+showcase;" in entry.splitlines()
+        _serves(Path("/usr/bin/oro-showcase"), tmp_path / "home")
+    finally:
+        subprocess.run(as_root("dpkg", "--purge", "oro-showcase"), capture_output=True, check=True)
+    assert not [path for path in INSTALLED if path.exists()]
+    assert not Path("/opt/oro-showcase").exists()
+    status = subprocess.run(
+        ["dpkg-query", "-W", "-f=${Status}", "oro-showcase"], capture_output=True, text=True
+    )
+    assert "installed" not in status.stdout.replace("not-installed", "")
+
+
+def test_the_rpm_installs_into_a_root_serves_and_is_removed_cleanly(
+    built_showcase: BuiltApp, tmp_path: Path
+) -> None:
+    rpm = built_showcase.artifact("oro-showcase-0.1.0-1.*.rpm")
+    query = subprocess.run(
+        ["rpm", "-qp", "--queryformat", "%{NAME} %{VERSION} %{RELEASE}", str(rpm)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert query.stdout == "oro-showcase 0.1.0 1"
+    root = tmp_path / "root"
+    subprocess.run(["rpm", "--root", str(root), "--initdb"], check=True)
+    # --nodeps: this Debian root has no rpm database of the system libraries the app links.
+    subprocess.run(
+        ["rpm", "--root", str(root), "--nodeps", "--noscripts", "-i", str(rpm)],
+        capture_output=True,
+        check=True,
+        timeout=300,
+    )
+    for path in INSTALLED:
+        assert (root / path.relative_to("/")).exists(), path
+    _serves(root / "opt" / "oro-showcase" / "oro-showcase", tmp_path / "home")
+    subprocess.run(
+        ["rpm", "--root", str(root), "--nodeps", "--noscripts", "-e", "oro-showcase"], check=True
+    )
+    assert not (root / "opt" / "oro-showcase").exists()
+    assert not (root / "usr" / "bin" / "oro-showcase").exists()
