@@ -120,7 +120,7 @@ def test_the_chat_panel_answers_with_the_bundled_model(page: Page) -> None:
     page.fill("#ai-prompt", "hello there")
     page.click("#ai-send")
     page.wait_for_function(
-        "() => / tok\\\\/s, first token /.test(document.querySelector('#ai-stats').textContent)",
+        "() => / tok\\/s, first token /.test(document.querySelector('#ai-stats').textContent)",
         timeout=120_000,
     )
     transcript = page.text_content("#ai-transcript") or ""
