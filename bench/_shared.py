@@ -13,6 +13,7 @@ from typing import Any, Literal
 import anyio
 import anyio.abc
 import h11
+import httpx
 import trio
 import trio_websocket
 
@@ -102,6 +103,40 @@ async def per_call(function: Callable[[], Awaitable[Any]], calls: int, rounds: i
             await function()
         samples.append((time.perf_counter() - started) / calls)
     return statistics.median(samples)
+
+
+def _ping_until_pong(client: httpx.Client, url: str) -> None:
+    while True:
+        try:
+            if "pong" in client.get(url).text:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.002)
+
+
+def seconds_to_first_pong(
+    command: list[str],
+    pattern: re.Pattern[str],
+    *,
+    stream: Literal["stdout", "stderr"] = "stdout",
+    env: Mapping[str, str] | None = None,
+) -> float:
+    """Seconds from spawning ``command`` until ``pattern``'s URL answers ``pong``: a launch URL
+    is opened first (the session cookie), then ``/ipc/ping`` is asked. The process is ended."""
+    started = time.perf_counter()
+    process, found = spawn_until(command, pattern, stream=stream, env=env)
+    try:
+        url = found.group(0)
+        with httpx.Client(timeout=10) as client:
+            if "?oro_launch=" in url:
+                client.get(url)
+                url = url.split("/?", 1)[0] + "/ipc/ping"
+            _ping_until_pong(client, url)
+        return time.perf_counter() - started
+    finally:
+        process.terminate()
+        process.wait()
 
 
 GOAL_WIDTH = 8

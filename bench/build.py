@@ -29,8 +29,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import httpx
-from _shared import goal, spawn_until
+from _shared import goal, seconds_to_first_pong, spawn_until
 
 from oro_framework.build.builder import folder_size
 from oro_framework.testing import virtual_display
@@ -54,20 +53,6 @@ def _clean_environ(home: Path, **extra: str) -> dict[str, str]:
     return {"HOME": str(home), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", **extra}
 
 
-def _until_pong(command: list[str], environ: dict[str, str] | None) -> float:
-    started = time.perf_counter()
-    process, found = spawn_until(command, LAUNCH_URL, env=environ)
-    try:
-        with httpx.Client(timeout=30) as client:
-            client.get(found.group(0))
-            reply = client.get(found.group(0).split("/?", 1)[0] + "/ipc/ping")
-            assert reply.json()["data"] == "pong", reply.text
-        return time.perf_counter() - started
-    finally:
-        process.terminate()
-        process.wait()
-
-
 def _until_line(command: list[str], pattern: re.Pattern[str], environ: dict[str, str]) -> float:
     started = time.perf_counter()
     process, _ = spawn_until(command, pattern, env=environ)
@@ -85,6 +70,7 @@ def _tar_size(folder: Path, out: Path) -> int:
 
 
 def _build_hello(work: Path) -> Path:
+    work.mkdir(parents=True)
     script = work / "hello.py"
     script.write_text(HELLO)
     subprocess.run(
@@ -191,13 +177,16 @@ def main() -> None:
             built_times, run_times = [], []
             for index in range(rounds):
                 built_times.append(
-                    _until_pong(
+                    seconds_to_first_pong(
                         [executable, "--headless", "--port", "0"],
-                        _clean_environ(work / f"home-{name}-{index}"),
+                        LAUNCH_URL,
+                        env=_clean_environ(work / f"home-{name}-{index}"),
                     )
                 )
                 run_times.append(
-                    _until_pong([ORO, "run", str(app), "--headless", "--port", "0"], None)
+                    seconds_to_first_pong(
+                        [ORO, "run", str(app), "--headless", "--port", "0"], LAUNCH_URL
+                    )
                 )
             _row(
                 f"{name}: start to first ping",

@@ -21,15 +21,13 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Literal
 
-import httpx
 from _shared import (
     BARE_HYPERCORN_APP,
     BARE_HYPERCORN_URL,
     print_ratio_header,
     print_ratio_row,
-    spawn_until,
+    seconds_to_first_pong,
 )
 
 ORO = str(Path(sys.executable).with_name("oro"))
@@ -40,42 +38,14 @@ bundle_identifier = "dev.oro.startup-bench"
 """
 
 
-def _ping_until_pong(client: httpx.Client, url: str) -> None:
-    while True:
-        try:
-            if "pong" in client.get(url).text:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.002)
-
-
-def _until_pong(
-    command: list[str], pattern: re.Pattern[str], stream: Literal["stdout", "stderr"]
-) -> float:
-    """Seconds from spawning ``command`` until ``pattern``'s URL answers ``pong``: a launch URL
-    is opened first (the session cookie), then ``/ipc/ping`` is asked."""
-    started = time.perf_counter()
-    process, found = spawn_until(command, pattern, stream=stream)
-    try:
-        url = found.group(0)
-        with httpx.Client(timeout=10) as client:
-            if "?oro_launch=" in url:
-                client.get(url)
-                url = url.split("/?", 1)[0] + "/ipc/ping"
-            _ping_until_pong(client, url)
-        return time.perf_counter() - started
-    finally:
-        process.terminate()
-        process.wait()
-
-
 def _oro_run(app: Path) -> float:
-    return _until_pong([ORO, "run", str(app), "--headless"], LAUNCH_URL, "stdout")
+    return seconds_to_first_pong([ORO, "run", str(app), "--headless"], LAUNCH_URL)
 
 
 def _baseline() -> float:
-    return _until_pong([sys.executable, "-c", BARE_HYPERCORN_APP], BARE_HYPERCORN_URL, "stderr")
+    return seconds_to_first_pong(
+        [sys.executable, "-c", BARE_HYPERCORN_APP], BARE_HYPERCORN_URL, stream="stderr"
+    )
 
 
 def _wall(command: list[str]) -> float:
