@@ -53,6 +53,7 @@ from oro_framework.host.plugins import PluginInfo, create_plugin_manager
 from oro_framework.host.protocols import PROTOCOL_HANDLERS
 from oro_framework.host.runner import AppRunner
 from oro_framework.host.scaffold import PluginNames, scaffold_plugin
+from oro_framework.host.single_instance import InstanceLock, hand_over
 from oro_framework.host.windows import PywebviewBackend, has_display
 from oro_framework.plugin_info import (
     InstallError,
@@ -176,6 +177,7 @@ def cli(verbose: bool) -> None:
 
 @cli.command()
 @_app_dir_argument
+@click.argument("urls", nargs=-1)
 @_headless_option
 @_port_option(
     "Port on 127.0.0.1 to serve the app on; 0 picks a free one. Default: window.port, else a "
@@ -187,6 +189,7 @@ def cli(verbose: bool) -> None:
 @_host_errors
 def run(
     app_dir: Path,
+    urls: tuple[str, ...],
     headless: bool,
     port: int | None,
     skip_broken_plugins: bool,
@@ -198,18 +201,39 @@ def run(
     it on 127.0.0.1 and prints a line with its launch URL, to open in any browser. Stops when the
     window closes, the app calls application.exit, or on Ctrl-C/SIGTERM; exits with the code the
     app asked for (0 by default).
+
+    URLS are deep links of the app's protocol handlers (web+notes://inbox/1): pages get each as
+    an applicationurl event. With application.single_instance (the default) a second launch of a
+    running app hands its URLS to it, focuses its window and exits 0.
     """
     parsed = _parse_overrides(overrides)
     host = Host(app_dir, skip_broken_plugins=skip_broken_plugins, config=parsed)
-    no_index = missing_index(host.paths.resources, host.config)
-    if no_index is not None:
-        _warn(no_index)
-    runner = AppRunner(host, port=port, echo=_echo_flushed, warn=_warn)
-    gui = None if headless else _open_gui(host, runner)
+    lock = None
+    if host.config["application.single_instance"]:
+        lock = InstanceLock(str(host.config["meta.bundle_identifier"]))
+        if not lock.acquire():
+            name = str(host.config["meta.name"])
+            host.close()
+            hand_over(lock.socket_path, urls)
+            _echo_flushed(
+                f"oro: {name} is already running; handed over {' '.join(urls) or 'the launch'}"
+            )
+            return
     try:
-        code = runner.run_with_gui(gui) if gui is not None else runner.run_headless()
-    except OSError as error:
-        raise click.ClickException(f"cannot serve {host.app_dir}: {error}") from None
+        no_index = missing_index(host.paths.resources, host.config)
+        if no_index is not None:
+            _warn(no_index)
+        runner = AppRunner(
+            host, port=port, echo=_echo_flushed, warn=_warn, instance_lock=lock, urls=urls
+        )
+        gui = None if headless else _open_gui(host, runner)
+        try:
+            code = runner.run_with_gui(gui) if gui is not None else runner.run_headless()
+        except OSError as error:
+            raise click.ClickException(f"cannot serve {host.app_dir}: {error}") from None
+    finally:
+        if lock is not None:
+            lock.release()
     if code:
         raise SystemExit(code)
 

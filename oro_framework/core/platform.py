@@ -21,7 +21,7 @@ from oro_framework import (
     hookimpl,
 )
 from oro_framework.core import _mime, _system
-from oro_framework.host.protocols import PROTOCOL_HANDLERS, scheme_of, to_app_path
+from oro_framework.host.protocols import PROTOCOL_HANDLERS, application_url_event, scheme_of
 
 _BROWSER_SCHEMES: Final = frozenset({"http", "https", "mailto"})
 # RFC 6838's restricted-name: what a top-level media type ("image", "x-conference") may be.
@@ -80,17 +80,15 @@ async def open_external(request: Request) -> dict[str, Any]:
     scheme = scheme_of(value)
     host_header = request.headers.get("host")
     origin = f"http://{host_header}" if host_header else None
-    handlers = request.host.stash.get(PROTOCOL_HANDLERS)
-    path: str | None = None
-    if scheme is not None and handlers is not None and handlers.find(scheme) is not None:
-        path = to_app_path(value)
-    elif origin is not None and scheme == "http" and urlsplit(value).netloc == host_header:
+    event = application_url_event(value, request.host.stash.get(PROTOCOL_HANDLERS), origin)
+    if event is None and origin is not None and scheme == "http":
         parts = urlsplit(value)
-        path = parts.path or "/"
-        path += f"?{parts.query}" if parts.query else ""
-        path += f"#{parts.fragment}" if parts.fragment else ""
-    if path is not None:
-        event = {"url": value, "path": path, "appURL": f"{origin}{path}" if origin else None}
+        if parts.netloc == host_header:
+            path = parts.path or "/"
+            path += f"?{parts.query}" if parts.query else ""
+            path += f"#{parts.fragment}" if parts.fragment else ""
+            event = {"url": value, "path": path, "appURL": f"{origin}{path}"}
+    if event is not None:
         request.host.emit("applicationurl", event)
         return {"url": value, "opened": False, "applicationurl": event}
     if scheme not in _BROWSER_SCHEMES:

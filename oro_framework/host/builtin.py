@@ -124,6 +124,13 @@ def oro_register_config(config: ConfigRegistry) -> None:
     )
     config.add("webview.root", str, ".", "Directory of the app's resources, relative to oro.toml.")
     config.add(
+        "application.single_instance",
+        bool,
+        True,
+        "One running copy of the app per user: launching it again focuses the running one and "
+        "hands it the new launch's deep links (applicationurl) instead of starting a second host.",
+    )
+    config.add(
         "build.name",
         str,
         "",

@@ -287,6 +287,21 @@ class ProtocolHandlers:
         return {scheme: handler.to_json() for scheme, handler in sorted(self.handlers.items())}
 
 
+def application_url_event(
+    url: str, handlers: ProtocolHandlers | None, origin: str | None
+) -> dict[str, Any] | None:
+    """The ``applicationurl`` event ``{url, path, appURL}`` pages get for ``url`` of one of the
+    app's protocol handlers; ``None`` for any other URL.
+
+    :raises InvalidArgumentError: a URL of a handled scheme that no app path can serve.
+    """
+    scheme = scheme_of(url)
+    if scheme is None or handlers is None or handlers.find(scheme) is None:
+        return None
+    path = to_app_path(url)
+    return {"url": url, "path": path, "appURL": f"{origin}{path}" if origin else None}
+
+
 PROTOCOL_HANDLERS: Final = StashKey[ProtocolHandlers]("protocol-handlers")
 """The app's protocol handlers; the bridge reads them to answer ``/oro/protocol/...`` requests
 no worker took."""

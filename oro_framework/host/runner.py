@@ -17,7 +17,7 @@ import queue
 import signal
 import sys
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from types import FrameType
 from typing import TYPE_CHECKING, Any, Final, final
 
@@ -26,12 +26,17 @@ import anyio.from_thread
 import anyio.lowlevel
 from anyio.abc import TaskStatus
 
+from oro_framework.errors import InvalidArgumentError
 from oro_framework.host.ports import choose_port
+from oro_framework.host.protocols import PROTOCOL_HANDLERS, application_url_event
 from oro_framework.host.server import ServerInfo, serve_app
+from oro_framework.host.single_instance import InstanceLock, serve_hand_overs
 from oro_framework.host.windows import (
+    MAIN_WINDOW,
     WINDOW_MANAGER,
     GuiBackend,
     GuiDispatcher,
+    Window,
     WindowManager,
 )
 
@@ -65,6 +70,10 @@ class AppRunner:
     :param warn: where warnings go (standard error by default).
     :param session_key: signs session ids, so that pages keep their session across host
         processes given the same key (``oro dev``).
+    :param instance_lock: held, this run is the app's single instance: later launches hand
+        their URLs over through its socket.
+    :param urls: deep links the app was launched with, given to the pages as
+        ``applicationurl`` once the main window's page is ready.
     """
 
     def __init__(
@@ -75,22 +84,67 @@ class AppRunner:
         echo: Callable[[str], None] = print,
         warn: Callable[[str], None] = _print_warning,
         session_key: str | None = None,
+        instance_lock: InstanceLock | None = None,
+        urls: tuple[str, ...] = (),
     ) -> None:
         self.host = host
         self.port = port
         self._session_key = session_key
+        self._instance_lock = instance_lock
+        self._launch_urls = urls
+        self._pending_events: list[dict[str, Any]] = []
+        self._origin: str | None = None
         self._echo = echo
         self._warn = warn
         # Taken now: the application plugin takes it out of host.stash when the host closes.
         self.windows: WindowManager | None = host.stash.get(WINDOW_MANAGER)
         if self.windows is not None:
-            self.windows.add_ready_listener(
-                lambda window: self._echo(f"oro: window {window.index} ready")
-            )
+            self.windows.add_ready_listener(self._window_ready)
             # Headless, nothing opens a created window: whoever runs the app opens this URL.
             self.windows.add_launch_listener(
                 lambda window, url: self._echo(f"oro: window {window.index} at {url}")
             )
+
+    def _window_ready(self, window: Window) -> None:
+        self._echo(f"oro: window {window.index} ready")
+        if window.index == MAIN_WINDOW:
+            events, self._pending_events = self._pending_events, []
+            for event in events:
+                self.host.emit("applicationurl", event)
+
+    def _application_url_events(self, urls: Sequence[str]) -> list[dict[str, Any]]:
+        """The ``applicationurl`` events of the deep links among ``urls``; the rest is ignored
+        with a warning."""
+        handlers = self.host.stash.get(PROTOCOL_HANDLERS)
+        events = []
+        for url in urls:
+            try:
+                event = application_url_event(url, handlers, self._origin)
+            except InvalidArgumentError as error:
+                self._warn(f"ignored {url!r}: {error}")
+                continue
+            if event is None:
+                self._warn(f"ignored {url!r}: not a URL of one of the app's protocol handlers")
+                continue
+            events.append(event)
+        return events
+
+    async def _handed_over(self, urls: list[str]) -> None:
+        """A second launch of the app handed its URLs over: focus, then deliver them (once the
+        main page is ready)."""
+        events = self._application_url_events(urls)
+        main = self._main_window()
+        if main is not None and main.is_open and self.windows is not None:
+            await self.windows.focus(main)
+        if self.windows is None or (main is not None and main.is_ready):
+            for event in events:
+                self.host.emit("applicationurl", event)
+        else:
+            self._pending_events.extend(events)
+
+    def _main_window(self) -> Window | None:
+        windows = self.windows.windows if self.windows is not None else []
+        return next((window for window in windows if window.index == MAIN_WINDOW), None)
 
     @property
     def name(self) -> str:
@@ -129,6 +183,10 @@ class AppRunner:
                     session_key=self._session_key,
                 )
             )
+            self._origin = info.origin
+            self._pending_events = self._application_url_events(self._launch_urls)
+            if self._instance_lock is not None:
+                await task_group.start(serve_hand_overs, self._instance_lock, self._handed_over)
             task_status.started(info)
 
     async def _run_host(

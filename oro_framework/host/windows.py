@@ -251,6 +251,10 @@ class GuiBackend(Protocol):
 
     def hide(self, index: int) -> None: ...
 
+    def focus(self, index: int) -> None:
+        """Show the window, restored if minimised, above the others and with the input focus."""
+        ...
+
     def close(self, index: int) -> None: ...
 
     def set_title(self, index: int, title: str) -> None: ...
@@ -477,6 +481,14 @@ class PywebviewBackend:
 
     def hide(self, index: int) -> None:
         self._native(index).hide()
+
+    def focus(self, index: int) -> None:
+        self.show(index)
+        # pywebview has no focus call; its Qt window is a QMainWindow.
+        native = self._native(index).native
+        if native is not None:
+            native.raise_()
+            native.activateWindow()
 
     def close(self, index: int) -> None:
         self._native(index).destroy()
@@ -795,6 +807,13 @@ class WindowManager:
     async def show(self, window: Window) -> None:
         if self._gui is not None:
             await self._on_gui(self._gui.show, window.index)
+        self._set_status(window, WindowStatus.SHOWN)
+        await self._sync_lifecycle()
+
+    async def focus(self, window: Window) -> None:
+        """Bring ``window`` to the front (a second launch of the app asks for it)."""
+        if self._gui is not None:
+            await self._on_gui(self._gui.focus, window.index)
         self._set_status(window, WindowStatus.SHOWN)
         await self._sync_lifecycle()
 
