@@ -68,6 +68,7 @@ from oro_framework.plugin_info import (
     run_installer,
     uninstall_command,
 )
+from oro_framework.update import RESTART_INTO
 
 __all__ = ["cli", "main"]
 
@@ -234,6 +235,11 @@ def run(
     finally:
         if lock is not None:
             lock.release()
+    restart = host.stash.get(RESTART_INTO)
+    if restart is not None:
+        # An update was installed: the same launch, in the new version's folder.
+        _echo_flushed(f"oro: restarting {restart}")
+        os.execv(restart, [str(restart), *sys.argv[1:]])
     if code:
         raise SystemExit(code)
 
@@ -463,8 +469,22 @@ _BUILD_TARGETS: Final = ("onedir", "tar", "deb", "rpm", "all")
     show_default=True,
     help="Where the app folder and packages go (its .work/ keeps PyInstaller's cache).",
 )
+@click.option(
+    "--sign",
+    "key",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Private update key (oro update keygen): also write update.json and its signature "
+    "for the .tar.gz (implies --target tar).",
+)
+@click.option(
+    "--update-url",
+    metavar="URL",
+    help="With --sign: the URL of the folder the .tar.gz will be served from.",
+)
 @_host_errors
-def build(app_dir: Path, targets: tuple[str, ...], out: Path) -> None:
+def build(
+    app_dir: Path, targets: tuple[str, ...], out: Path, key: Path | None, update_url: str | None
+) -> None:
     """Build the app in APP_DIR into a folder its users run without Python.
 
     OUT/<name>/<name> is the app (what `oro run` does, frozen with PyInstaller); --target adds
@@ -474,8 +494,27 @@ def build(app_dir: Path, targets: tuple[str, ...], out: Path) -> None:
     """
     from oro_framework.build.builder import TARGETS, build_app
 
+    if key is not None and not update_url:
+        raise click.UsageError("--sign needs --update-url, where the .tar.gz will be served")
     chosen = TARGETS if "all" in targets else tuple(dict.fromkeys(targets))
+    if key is not None and "tar" not in chosen:
+        chosen = (*chosen, "tar")
     result = build_app(app_dir, targets=chosen, out=out, say=_echo_flushed)
+    if key is not None and update_url is not None:
+        from oro_framework.build.builder import Artifact
+        from oro_framework.update.keys import write_signed_manifest
+
+        tar = next(artifact.path for artifact in result.artifacts if artifact.kind == "tar")
+        plan = result.plan
+        for path in write_signed_manifest(
+            tar,
+            private_key=key,
+            url=update_url.rstrip("/") + "/" + tar.name,
+            name=plan.command,
+            bundle_identifier=plan.bundle_identifier,
+            version=plan.version,
+        ):
+            result.artifacts.append(Artifact("update", path, path.stat().st_size))
     rows = [
         [artifact.kind, str(artifact.path), f"{artifact.size / 2**20:.1f} MiB"]
         for artifact in result.artifacts
@@ -486,6 +525,29 @@ def build(app_dir: Path, targets: tuple[str, ...], out: Path) -> None:
         f"built {result.plan.name} {result.plan.version} with "
         f"{len(result.plan.plugins)} plugin(s) in {result.seconds:.0f} s"
     )
+
+
+@cli.group()
+def update() -> None:
+    """Keys for signed updates (docs/build.md, "Updates")."""
+
+
+@update.command("keygen")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def update_keygen(path: Path) -> None:
+    """Write a new private update key to PATH (mode 0600) and print its public key.
+
+    Keep PATH secret and out of the app; `oro build --sign PATH --update-url URL` signs with it,
+    and the public key goes into the app's oro.toml as [build] update_public_key.
+    """
+    from oro_framework.update.keys import generate_key_pair
+
+    try:
+        public = generate_key_pair(path)
+    except FileExistsError:
+        raise click.ClickException(f"{path} exists: refusing to overwrite a key") from None
+    click.echo(f"wrote the private key to {path}; add this to the app's oro.toml:\n")
+    click.echo(f'[build]\nupdate_public_key = "{public}"')
 
 
 # -------------------------------------------------------------------------------------------------

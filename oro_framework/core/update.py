@@ -1,0 +1,202 @@
+"""The ``application.update.*`` routes: a built app checks, downloads and installs a signed
+update of itself (docs/build.md, "Updates").
+
+``check`` fetches the manifest and its signature and verifies them with ``build.update_public_key``
+(the key the app was built with; a page cannot bring its own); ``download`` streams the archive
+the verified manifest names, with ``updateprogress`` events ``{downloaded, total}``, into the
+app's cache; ``install`` swaps the app's folder for the new one and restarts the app.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+import anyio.to_thread
+
+from oro_framework import (
+    ConfigRegistry,
+    Host,
+    NotFoundError,
+    NotSupportedError,
+    PermissionRegistry,
+    Request,
+    RouteTable,
+    SecurityError,
+    StashKey,
+    hookimpl,
+)
+from oro_framework.config import positive
+from oro_framework.update import RESTART_INTO
+
+if TYPE_CHECKING:
+    from oro_framework.update.manifest import UpdateManifest
+
+PERMISSION: Final = "update"
+
+
+class UpdateState:
+    """What the app's last check verified and its last download fetched."""
+
+    def __init__(self) -> None:
+        self.manifest: UpdateManifest | None = None
+        self.archive: Path | None = None
+
+
+UPDATE_STATE: Final = StashKey[UpdateState]("update-state")
+
+
+def _state(request: Request) -> UpdateState:
+    return request.host.stash[UPDATE_STATE]
+
+
+def _public_key(request: Request) -> str:
+    key = str(request.host.config["build.update_public_key"]).strip()
+    if not key:
+        raise NotSupportedError(
+            "Updates are disabled: the app was built without [build] update_public_key",
+            code="UPDATE_DISABLED",
+        )
+    offered = request.params.get_str("publicKey")
+    if offered is not None and offered.strip() != key:
+        raise SecurityError(
+            "Updates are verified with the app's own key only; 'publicKey' differs from it",
+            code="UPDATE_KEY_REFUSED",
+        )
+    return key
+
+
+def _installed_folder(host: Host) -> Path:
+    configured = str(host.config["update.install_dir"])
+    if configured:
+        return Path(configured)
+    if getattr(sys, "frozen", False):
+        return Path(sys.executable).parent
+    raise NotSupportedError(
+        "Updates install into a built app (oro build); this app runs from source",
+        code="UPDATE_NOT_INSTALLABLE",
+    )
+
+
+async def check(request: Request) -> dict[str, Any]:
+    """Fetch and verify `manifestUrl` (default `update.manifest_url`) and its signature
+    `signatureUrl` (default: the manifest's URL + `.sig`); tell whether it is newer."""
+    key = _public_key(request)
+    config = request.host.config
+    manifest_url = request.params.get_str("manifestUrl") or str(config["update.manifest_url"])
+    if not manifest_url:
+        raise NotFoundError(
+            "No update manifest URL: pass 'manifestUrl' or set update.manifest_url",
+            code="UPDATE_NO_MANIFEST",
+        )
+    # Imported here: cryptography and httpx would cost every app's start-up otherwise.
+    from oro_framework.update.download import fetch_bytes
+    from oro_framework.update.manifest import is_newer, verify
+
+    signature_url = request.params.get_str("signatureUrl") or manifest_url + ".sig"
+    limit = int(config["update.max_manifest_bytes"])
+    data = await fetch_bytes(manifest_url, limit)
+    signature = await fetch_bytes(signature_url, 1024)
+    manifest = verify(data, signature, key)
+    current = str(config["meta.version"])
+    if manifest.bundle_identifier != config["meta.bundle_identifier"]:
+        raise SecurityError(
+            f"The update manifest is for {manifest.bundle_identifier!r}, not this app",
+            code="UPDATE_WRONG_APP",
+        )
+    channel = request.params.get_str("channel") or str(config["update.channel"])
+    available = manifest.channel == channel and is_newer(manifest.version, current)
+    _state(request).manifest = manifest if available else None
+    return {"available": available, "current": current, "manifest": manifest.to_json()}
+
+
+async def download(request: Request) -> dict[str, Any]:
+    """Download the archive the last `check` verified, with `updateprogress` events."""
+    state = _state(request)
+    if state.manifest is None:
+        raise NotFoundError(
+            "No update to download: application.update.check found none", code="UPDATE_NONE"
+        )
+    from oro_framework.update.download import download_artifact
+
+    manifest = state.manifest
+    target = request.host.paths.cache / "updates" / f"{manifest.version}.tar.gz"
+
+    def progress(downloaded: int, total: int) -> None:
+        request.host.emit("updateprogress", {"downloaded": downloaded, "total": total})
+
+    limit = int(request.host.config["update.max_artifact_bytes"])
+    state.archive = await download_artifact(manifest, target, limit, progress)
+    return {"version": manifest.version, "size": manifest.length, "sha256": manifest.sha256}
+
+
+async def install(request: Request) -> dict[str, Any]:
+    """Swap the app's folder for the downloaded version (the old one kept as
+    `<name>.previous`) and restart the app in it."""
+    state = _state(request)
+    if state.archive is None or state.manifest is None:
+        raise NotFoundError(
+            "No update downloaded: call application.update.download first",
+            code="UPDATE_NOT_DOWNLOADED",
+        )
+    from oro_framework.update.install import install_archive
+
+    folder = _installed_folder(request.host)
+    previous = await anyio.to_thread.run_sync(install_archive, state.archive, folder)
+    state.archive.unlink(missing_ok=True)
+    if getattr(sys, "frozen", False):
+        request.host.stash[RESTART_INTO] = folder / folder.name
+    request.host.stop()
+    return {"installed": state.manifest.version, "previous": str(previous), "restarting": True}
+
+
+@hookimpl
+def oro_register_permissions(permissions: PermissionRegistry) -> None:
+    permissions.add(PERMISSION, "Updates: check, download and install new versions of the app.")
+
+
+@hookimpl
+def oro_register_config(config: ConfigRegistry) -> None:
+    config.add(
+        "build.update_public_key",
+        str,
+        "",
+        "The ed25519 public key (base64, from `oro update keygen`) update manifests must be "
+        "signed with; empty disables updates.",
+    )
+    config.add("update.manifest_url", str, "", "Where application.update.check looks by default.")
+    config.add("update.channel", str, "stable", "The manifest channel this app follows.")
+    config.add(
+        "update.max_manifest_bytes",
+        int,
+        64 * 1024,
+        "Largest update manifest fetched.",
+        validator=positive,
+    )
+    config.add(
+        "update.max_artifact_bytes",
+        int,
+        2 * 1024**3,
+        "Largest update archive downloaded.",
+        validator=positive,
+    )
+    config.add(
+        "update.install_dir",
+        str,
+        "",
+        "The app folder an update replaces; empty: the running built app's own (meant for tests "
+        "and tools).",
+    )
+
+
+@hookimpl
+def oro_configure(host: Host) -> None:
+    host.stash[UPDATE_STATE] = UpdateState()
+
+
+@hookimpl
+def oro_register_routes(routes: RouteTable) -> None:
+    routes.add("application.update.check", check, permission=PERMISSION)
+    routes.add("application.update.download", download, permission=PERMISSION)
+    routes.add("application.update.install", install, permission=PERMISSION)

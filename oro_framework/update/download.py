@@ -1,0 +1,135 @@
+"""Fetching the manifest and the archive: bounded, verified, and leaving no partial file."""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Final
+from urllib.parse import urlsplit
+
+import httpx
+
+from oro_framework.errors import OutOfRangeError, SecurityError, ServiceUnavailableError
+from oro_framework.update.manifest import UpdateManifest
+
+__all__ = ["check_url", "download_artifact", "fetch_bytes"]
+
+_TIMEOUT: Final = 30.0
+"""Seconds the update server may stay silent (connecting, or between two chunks)."""
+_PROGRESS_INTERVAL: Final = 0.1
+"""Seconds between two progress events."""
+
+
+def check_url(url: str) -> None:
+    """:raises SecurityError: (``UPDATE_INSECURE_URL``) not https, and not http to loopback."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    try:
+        is_loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        is_loopback = False
+    if parts.scheme == "https" or (parts.scheme == "http" and is_loopback):
+        return
+    raise SecurityError(
+        f"Updates come over https (plain http only from this machine): {url!r}",
+        code="UPDATE_INSECURE_URL",
+    )
+
+
+def _unreachable(url: str, error: Exception) -> ServiceUnavailableError:
+    return ServiceUnavailableError(
+        f"The update server did not answer for {url}: {error}", code="UPDATE_UNREACHABLE"
+    )
+
+
+async def fetch_bytes(url: str, limit: int) -> bytes:
+    """The body at ``url``, at most ``limit`` bytes.
+
+    :raises OutOfRangeError: (``UPDATE_TOO_LARGE``) a longer body.
+    :raises ServiceUnavailableError: (``UPDATE_UNREACHABLE``) no answer, or not 200.
+    """
+    check_url(url)
+    try:
+        async with (
+            httpx.AsyncClient(timeout=_TIMEOUT) as client,
+            client.stream("GET", url) as reply,
+        ):
+            if reply.status_code != 200:
+                raise _unreachable(url, Exception(f"HTTP {reply.status_code}"))
+            body = bytearray()
+            async for chunk in reply.aiter_bytes():
+                body += chunk
+                if len(body) > limit:
+                    raise OutOfRangeError(
+                        f"{url} is larger than {limit} bytes", code="UPDATE_TOO_LARGE"
+                    )
+            return bytes(body)
+    except httpx.HTTPError as error:
+        raise _unreachable(url, error) from None
+
+
+async def download_artifact(
+    manifest: UpdateManifest,
+    target: Path,
+    limit: int,
+    progress: Callable[[int, int], None],
+) -> Path:
+    """Stream the manifest's archive to ``target``, checking its length and SHA-256.
+
+    :param progress: called with ``(downloaded, total)`` at most every 0.1 s, and at the end.
+    :raises SecurityError: (``UPDATE_HASH_MISMATCH``, ``UPDATE_LENGTH_MISMATCH``) the bytes are
+        not those the signed manifest names (a truncated download included); nothing is kept.
+    :raises OutOfRangeError: (``UPDATE_TOO_LARGE``) the manifest's length is over ``limit``.
+    """
+    check_url(manifest.url)
+    if manifest.length > limit:
+        raise OutOfRangeError(
+            f"The update is {manifest.length} bytes, over update.max_artifact_bytes ({limit})",
+            code="UPDATE_TOO_LARGE",
+        )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".part")
+    digest = hashlib.sha256()
+    received = 0
+    last = 0.0
+    try:
+        try:
+            async with (
+                httpx.AsyncClient(timeout=_TIMEOUT) as client,
+                client.stream("GET", manifest.url) as reply,
+            ):
+                if reply.status_code != 200:
+                    raise _unreachable(manifest.url, Exception(f"HTTP {reply.status_code}"))
+                with partial.open("wb") as file:
+                    async for chunk in reply.aiter_raw():
+                        received += len(chunk)
+                        if received > manifest.length:
+                            break
+                        digest.update(chunk)
+                        file.write(chunk)
+                        if time.monotonic() - last >= _PROGRESS_INTERVAL:
+                            last = time.monotonic()
+                            progress(received, manifest.length)
+        except httpx.HTTPError as error:
+            if received == 0:
+                raise _unreachable(manifest.url, error) from None
+            # A connection cut mid-way is a truncated download: the length check says so.
+        progress(received, manifest.length)
+        if received != manifest.length:
+            raise SecurityError(
+                f"The update archive is {received} bytes, not the {manifest.length} its "
+                "signed manifest names (truncated or changed)",
+                code="UPDATE_LENGTH_MISMATCH",
+            )
+        if digest.hexdigest() != manifest.sha256:
+            raise SecurityError(
+                "The update archive's SHA-256 is not the one its signed manifest names",
+                code="UPDATE_HASH_MISMATCH",
+            )
+        partial.replace(target)
+        return target
+    finally:
+        partial.unlink(missing_ok=True)

@@ -1,0 +1,158 @@
+"""The update manifest and its signature: pure functions, no I/O.
+
+A manifest is a JSON object ``{name, bundle_identifier, version, channel, url, sha256, length}``
+serialised canonically (sorted keys, no spaces); the signature is ed25519 over exactly those
+bytes, stored base64 in ``<manifest>.sig``. Keys travel as base64 of their 32 raw bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from dataclasses import asdict, dataclass
+from typing import Any, Final, final
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from oro_framework.errors import InvalidArgumentError, SecurityError
+
+__all__ = [
+    "UpdateManifest",
+    "is_newer",
+    "manifest_bytes",
+    "parse_manifest",
+    "parse_version",
+    "sign",
+    "verify",
+]
+
+_FIELDS: Final = {
+    "name": str,
+    "bundle_identifier": str,
+    "version": str,
+    "channel": str,
+    "url": str,
+    "sha256": str,
+    "length": int,
+}
+_VERSION: Final = re.compile(
+    r"^(?P<release>[0-9]+(?:\.[0-9]+)*)(?:-(?P<pre>[0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*))?"
+    r"(?:\+[0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*)?$"
+)
+
+
+@final
+@dataclass(frozen=True)
+class UpdateManifest:
+    name: str
+    bundle_identifier: str
+    version: str
+    channel: str
+    url: str
+    sha256: str
+    length: int
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _invalid(message: str) -> InvalidArgumentError:
+    return InvalidArgumentError(
+        f"Invalid update manifest: {message}", code="UPDATE_MANIFEST_INVALID"
+    )
+
+
+def manifest_bytes(manifest: UpdateManifest) -> bytes:
+    """The canonical bytes a signature covers."""
+    return json.dumps(manifest.to_json(), sort_keys=True, separators=(",", ":")).encode()
+
+
+def parse_manifest(data: bytes) -> UpdateManifest:
+    """The manifest in ``data``.
+
+    :raises InvalidArgumentError: (``UPDATE_MANIFEST_INVALID``) not JSON, a missing, unknown or
+        ill-typed field, an invalid version, a SHA-256 that is not 64 hex digits, a negative
+        length, a URL that is not http(s).
+    """
+    try:
+        value = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise _invalid(f"not JSON ({error})") from None
+    if not isinstance(value, dict):
+        raise _invalid("not a JSON object")
+    missing = sorted(set(_FIELDS) - set(value))
+    unknown = sorted(set(value) - set(_FIELDS))
+    if missing or unknown:
+        raise _invalid(f"missing {missing}, unknown {unknown}")
+    for field, kind in _FIELDS.items():
+        if type(value[field]) is not kind:
+            raise _invalid(f"{field!r} must be a {kind.__name__}")
+    manifest = UpdateManifest(**value)
+    parse_version(manifest.version)
+    if not re.fullmatch(r"[0-9a-f]{64}", manifest.sha256):
+        raise _invalid("'sha256' must be 64 lowercase hex digits")
+    if manifest.length < 0:
+        raise _invalid("'length' must not be negative")
+    if not manifest.url.startswith(("https://", "http://")):
+        raise _invalid("'url' must be an http(s) URL")
+    return manifest
+
+
+def parse_version(version: str) -> tuple[tuple[int, ...], tuple[tuple[int, int | str], ...]]:
+    """A sort key for ``version`` (semantic versioning's precedence: a pre-release sorts
+    before its release, build metadata is ignored).
+
+    :raises InvalidArgumentError: not ``MAJOR[.MINOR...][-PRERELEASE][+BUILD]``.
+    """
+    match = _VERSION.match(version)
+    if match is None:
+        raise _invalid(f"version {version!r} is not MAJOR[.MINOR[.PATCH]][-PRERELEASE][+BUILD]")
+    release = tuple(int(part) for part in match["release"].split("."))
+    release += (0,) * (8 - len(release))
+    if match["pre"] is None:
+        return release, ((2, 0),)  # a release sorts after any of its pre-releases
+    pre = tuple((0, int(part)) if part.isdigit() else (1, part) for part in match["pre"].split("."))
+    return release, pre
+
+
+def is_newer(candidate: str, current: str) -> bool:
+    """Whether version ``candidate`` comes after ``current``."""
+    return parse_version(candidate) > parse_version(current)
+
+
+def _public_key(text: str) -> Ed25519PublicKey:
+    try:
+        raw = base64.b64decode(text.strip(), validate=True)
+        return Ed25519PublicKey.from_public_bytes(raw)
+    except (binascii.Error, ValueError):
+        raise InvalidArgumentError(
+            "build.update_public_key is not base64 of a 32-byte ed25519 public key",
+            code="UPDATE_KEY_INVALID",
+        ) from None
+
+
+def verify(data: bytes, signature: bytes, public_key: str) -> UpdateManifest:
+    """The manifest in ``data`` if ``signature`` (base64 text) is its ed25519 signature by the
+    key ``public_key``.
+
+    :raises SecurityError: (``UPDATE_SIGNATURE_INVALID``) the signature does not match: the
+        manifest was changed, or signed with another key.
+    """
+    key = _public_key(public_key)
+    try:
+        key.verify(base64.b64decode(signature.strip(), validate=True), data)
+    except (InvalidSignature, binascii.Error, ValueError):
+        raise SecurityError(
+            "The update manifest's signature does not match the app's update key: it was "
+            "changed or signed with another key",
+            code="UPDATE_SIGNATURE_INVALID",
+        ) from None
+    return parse_manifest(data)
+
+
+def sign(data: bytes, private_key: Ed25519PrivateKey) -> bytes:
+    """The base64 signature text of ``data``."""
+    return base64.b64encode(private_key.sign(data)) + b"\n"

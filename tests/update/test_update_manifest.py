@@ -1,0 +1,106 @@
+"""The signed manifest: a signature matches exactly the bytes and the key it was made with, and
+no input makes the parser fail with anything but its typed error."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from hypothesis import given
+from hypothesis import strategies as st
+
+from oro_framework.errors import InvalidArgumentError, SecurityError
+from oro_framework.update.keys import public_key_text
+from oro_framework.update.manifest import (
+    UpdateManifest,
+    is_newer,
+    manifest_bytes,
+    parse_manifest,
+    sign,
+    verify,
+)
+
+KEY = Ed25519PrivateKey.generate()
+OTHER_KEY = Ed25519PrivateKey.generate()
+MANIFEST = UpdateManifest(
+    name="notes",
+    bundle_identifier="dev.oro.notes",
+    version="1.3.0",
+    channel="stable",
+    url="https://updates.example/notes-1.3.0.tar.gz",
+    sha256="ab" * 32,
+    length=1234,
+)
+
+
+def test_a_signed_manifest_verifies_and_parses_back() -> None:
+    data = manifest_bytes(MANIFEST)
+    assert verify(data, sign(data, KEY), public_key_text(KEY)) == MANIFEST
+
+
+@given(st.data())
+def test_any_changed_byte_of_the_manifest_or_signature_is_refused(data: st.DataObject) -> None:
+    manifest = manifest_bytes(MANIFEST)
+    signature = sign(manifest, KEY)
+    target = data.draw(st.sampled_from(["manifest", "signature"]))
+    raw = bytearray(manifest if target == "manifest" else base64.b64decode(signature))
+    index = data.draw(st.integers(0, len(raw) - 1))
+    raw[index] ^= data.draw(st.integers(1, 255))
+    if target == "manifest":
+        manifest = bytes(raw)
+    else:
+        signature = base64.b64encode(bytes(raw))
+    with pytest.raises(SecurityError) as caught:
+        verify(manifest, signature, public_key_text(KEY))
+    assert caught.value.code == "UPDATE_SIGNATURE_INVALID"
+
+
+def test_a_manifest_signed_with_another_key_is_refused() -> None:
+    data = manifest_bytes(MANIFEST)
+    with pytest.raises(SecurityError, match="another key"):
+        verify(data, sign(data, OTHER_KEY), public_key_text(KEY))
+
+
+@given(st.binary(max_size=300))
+def test_the_parser_fails_only_with_its_typed_error(data: bytes) -> None:
+    failure: InvalidArgumentError | None = None
+    try:
+        parse_manifest(data)
+    except InvalidArgumentError as error:
+        failure = error
+    assert failure is None or failure.code == "UPDATE_MANIFEST_INVALID"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"length": -1},
+        {"sha256": "XY" * 32},
+        {"version": "v2"},
+        {"url": "file:///etc/passwd"},
+        {"length": "12"},
+    ],
+)
+def test_an_ill_formed_field_is_refused(change: dict[str, object]) -> None:
+    fields = {**dataclasses.asdict(MANIFEST), **change}
+    import json
+
+    with pytest.raises(InvalidArgumentError, match="Invalid update manifest"):
+        parse_manifest(json.dumps(fields).encode())
+
+
+@pytest.mark.parametrize(
+    ("newer", "older"),
+    [
+        ("1.0.1", "1.0.0"),
+        ("1.10.0", "1.9.9"),
+        ("2.0.0", "2.0.0-rc.1"),
+        ("2.0.0-rc.2", "2.0.0-rc.1"),
+    ],
+)
+def test_versions_order_as_semantic_versioning_says(newer: str, older: str) -> None:
+    assert is_newer(newer, older)
+    assert not is_newer(older, newer)
+    assert not is_newer(newer, newer)
