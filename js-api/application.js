@@ -122,6 +122,43 @@ export function exit (code = 0) {
   return request('application.exit', { value: code })
 }
 
+/**
+ * Signed updates of a built app (routes `application.update.*`, docs/build.md "Updates").
+ * `check()` verifies the manifest with the app's `[build] update_public_key`; `download()`
+ * fetches the archive it names, reporting `updateprogress` events `{downloaded, total}` (also
+ * given to `options.onProgress`); `install()` swaps the app's folder for the new version, keeping
+ * the old one, and restarts the app.
+ */
+export const update = Object.freeze({
+  /**
+   * @param {{ manifestUrl?: string, signatureUrl?: string, channel?: string }} [options]
+   * @returns {Promise<{ available: boolean, current: string, manifest: Record<string, unknown> }>}
+   */
+  check (options = {}) {
+    return /** @type {Promise<any>} */ (request('application.update.check', { ...options }))
+  },
+  /**
+   * @param {{ onProgress?: (progress: { downloaded: number, total: number }) => void }} [options]
+   * @returns {Promise<{ version: string, size: number, sha256: string }>}
+   */
+  async download (options = {}) {
+    const target = /** @type {any} */ (globalThis)
+    const onProgress = options.onProgress
+    /** @param {any} event */
+    const listener = (event) => onProgress?.(event.detail)
+    if (onProgress) target.addEventListener('updateprogress', listener)
+    try {
+      return /** @type {any} */ (await request('application.update.download'))
+    } finally {
+      if (onProgress) target.removeEventListener('updateprogress', listener)
+    }
+  },
+  /** @returns {Promise<{ installed: string, previous: string, restarting: boolean }>} */
+  install () {
+    return /** @type {Promise<any>} */ (request('application.update.install'))
+  }
+})
+
 export default {
   ApplicationWindow,
   config,
@@ -132,5 +169,6 @@ export default {
   getWindow,
   getWindows,
   isPaused,
-  runtimeVersion
+  runtimeVersion,
+  update
 }

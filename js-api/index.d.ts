@@ -42,6 +42,15 @@ declare module 'oro:application' {
   export function getCurrentWindow (): Promise<ApplicationWindow>
   /** Stop the app with exit `code` (default 0). */
   export function exit (code?: number): Promise<unknown>
+  /** Signed updates of a built app (routes `application.update.*`). */
+  export const update: {
+    /** Fetch and verify the update manifest; `available` when it is newer. */
+    check (options?: { manifestUrl?: string, signatureUrl?: string, channel?: string }): Promise<{ available: boolean, current: string, manifest: Record<string, unknown> }>
+    /** Download the checked version's archive, verifying its length and SHA-256. */
+    download (options?: { onProgress?: (progress: { downloaded: number, total: number }) => void }): Promise<{ version: string, size: number, sha256: string }>
+    /** Swap the app's folder for the downloaded version (the old one kept) and restart. */
+    install (): Promise<{ installed: string, previous: string, restarting: boolean }>
+  }
 
   const application: {
     ApplicationWindow: typeof ApplicationWindow
@@ -54,6 +63,7 @@ declare module 'oro:application' {
     getWindows: typeof getWindows
     isPaused: typeof isPaused
     runtimeVersion: typeof runtimeVersion
+    update: typeof update
   }
   export default application
 }

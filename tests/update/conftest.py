@@ -1,14 +1,11 @@
-"""An update server on 127.0.0.1 (Python's http.server in a thread) and a fake built app: a
+"""An update server on 127.0.0.1 and a fake built app: a
 folder whose launcher is a shell script printing its version, as the built app's folder has
 its launcher at ``<name>/<name>``."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import tarfile
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from oro_framework.update.keys import generate_key_pair, write_signed_manifest
+from tests._static_server import serve_directory
 
 NAME = "fakeapp"
 BUNDLE = "dev.oro.test-update"
@@ -61,23 +59,11 @@ class UpdateServer:
         return archive
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
 def update_server(tmp_path: Path) -> Iterator[UpdateServer]:
     root = tmp_path / "served"
     root.mkdir()
     key = tmp_path / "update-key.pem"
     public = generate_key_pair(key)
-    handler = functools.partial(_Quiet, directory=str(root))
-    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield UpdateServer(root, f"http://127.0.0.1:{server.server_port}", public, key)
-        finally:
-            server.shutdown()
-            thread.join()
+    with serve_directory(root) as url:
+        yield UpdateServer(root, url, public, key)
