@@ -48,7 +48,37 @@ export function getState (target?: object): BootstrapState
 export function isReady (): boolean
 /** Resolves when `runtimeinit` has been dispatched. */
 export function whenReady (): Promise<void>
-/** Dispatch `new CustomEvent(name, {detail})` on `globalThis`. */
+/** What the host sends with `applicationurl`. */
+export interface ApplicationURLDetail {
+  /** The URL as received (`web+notes://inbox/1`). */
+  url: string
+  /** Where the scheme's worker serves it (`/oro/protocol/web+notes/inbox/1`). */
+  path: string
+  /** `path` on the app's origin, or null when the host does not know its origin. */
+  appURL: string | null
+  [field: string]: unknown
+}
+
+/** The `applicationurl` event: Oro's `ApplicationURLEvent`, and a `CustomEvent` with the
+ * host's `{url, path, appURL}` as `detail`. */
+export class ApplicationURLEvent extends CustomEvent<ApplicationURLDetail> {
+  constructor (type?: string, options?: CustomEventInit<Partial<ApplicationURLDetail>>)
+  /** The URL as the host received it, or null. */
+  get source (): string | null
+  /** The URL parsed, or null when it does not parse. */
+  get url (): URL | null
+  /** Whether `url` parses. */
+  get isValid (): boolean
+  /** Data sent with the URL (none from this host: null), as in Oro. */
+  get data (): unknown
+  /** Where the scheme's worker serves the URL. */
+  get path (): string | null
+  /** `path` on the app's origin. */
+  get appURL (): string | null
+}
+
+/** Dispatch `new CustomEvent(name, {detail})` on `globalThis` (`applicationurl` as an
+ * `ApplicationURLEvent`). */
 export function dispatchHostEvent (name: string, detail: unknown): boolean
 /** Dispatch host event `name` unless an event with the same host-assigned `id` already was
  * (events may arrive on the SSE channel and on a Conduit socket). */
@@ -63,6 +93,7 @@ export function openChannel (target?: object): EventSource | null
 export function install (options?: { channel?: boolean, channelTimeout?: number }): BootstrapState
 
 declare const bootstrap: {
+  ApplicationURLEvent: typeof ApplicationURLEvent
   CHANNEL_OPEN_TIMEOUT: typeof CHANNEL_OPEN_TIMEOUT
   KNOWN_EVENTS: typeof KNOWN_EVENTS
   deliverHostEvent: typeof deliverHostEvent

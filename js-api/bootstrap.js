@@ -159,14 +159,75 @@ export function whenReady () {
 }
 
 /**
- * Dispatch a host event on `globalThis` as a `CustomEvent` whose `detail` is the JSON-parsed data.
+ * The `applicationurl` event: the app was opened through a URL of one of its protocol handlers
+ * (`platform.openExternal`, a deep link given to `oro run` or to a second launch). Oro's
+ * `ApplicationURLEvent` (`url` a `URL`, `source` the text, `data`, `isValid`), and a
+ * `CustomEvent` whose `detail` is the host's `{url, path, appURL}`, so both styles of page work.
+ */
+export class ApplicationURLEvent extends CustomEvent {
+  /**
+   * @param {string} [type]
+   * @param {CustomEventInit<{ url?: string, path?: string, appURL?: string | null, data?: unknown }>} [options]
+   */
+  constructor (type = 'applicationurl', options = {}) {
+    super(type, options)
+  }
+
+  /** The URL as the host received it, or `null`. @type {string | null} */
+  get source () {
+    const url = this.detail?.url
+    return typeof url === 'string' ? url : null
+  }
+
+  /** The URL parsed, or `null` when it does not parse. @type {URL | null} */
+  get url () {
+    const source = this.source
+    if (source === null) return null
+    try {
+      return new URL(source)
+    } catch {
+      return null
+    }
+  }
+
+  /** Whether `url` parses. @type {boolean} */
+  get isValid () {
+    return this.url !== null
+  }
+
+  /** Data sent with the URL (none from this host: `null`), as in Oro. @type {unknown} */
+  get data () {
+    return this.detail?.data ?? null
+  }
+
+  /** Where the scheme's worker serves the URL (`/oro/protocol/web+notes/inbox/1`). @type {string | null} */
+  get path () {
+    return typeof this.detail?.path === 'string' ? this.detail.path : null
+  }
+
+  /** `path` on the app's origin, ready for `location.assign()`. @type {string | null} */
+  get appURL () {
+    return typeof this.detail?.appURL === 'string' ? this.detail.appURL : null
+  }
+
+  get [Symbol.toStringTag] () {
+    return 'ApplicationURLEvent'
+  }
+}
+
+/**
+ * Dispatch a host event on `globalThis` as a `CustomEvent` whose `detail` is the JSON-parsed data
+ * (`applicationurl` as an {@link ApplicationURLEvent}).
  * @param {string} name
  * @param {unknown} detail
  */
 export function dispatchHostEvent (name, detail) {
   const target = /** @type {any} */ (globalThis)
   if (typeof target.dispatchEvent !== 'function') return false
-  return target.dispatchEvent(new CustomEvent(name, { detail }))
+  const event = name === 'applicationurl'
+    ? new ApplicationURLEvent(name, { detail: /** @type {any} */ (detail) })
+    : new CustomEvent(name, { detail })
+  return target.dispatchEvent(event)
 }
 
 /** How many recent event ids are remembered to drop an event arriving on a second channel. */
@@ -402,6 +463,7 @@ export function install (options = {}) {
 if (/** @type {any} */ (globalThis).isOroRuntime === true) install()
 
 export default {
+  ApplicationURLEvent,
   CHANNEL_OPEN_TIMEOUT,
   KNOWN_EVENTS,
   deliverHostEvent,

@@ -3,6 +3,8 @@
  * @module oro:hooks
  */
 
+import type { ApplicationURLEvent } from './bootstrap.js'
+
 /** A host event: `event.detail` is its JSON payload. */
 export type HostEventListener<D = any> = (event: CustomEvent<D>) => void
 
@@ -22,7 +24,7 @@ export function onApplicationResume (callback: HostEventListener): () => void
 /** The app is about to stop. */
 export function onApplicationStop (callback: HostEventListener): () => void
 /** The app was opened through a URL of its own protocol. */
-export function onApplicationURL (callback: HostEventListener<{ url: string, [field: string]: unknown }>): () => void
+export function onApplicationURL (callback: (event: ApplicationURLEvent) => void): () => void
 /** A runtime permission changed (`{name, state}`). */
 export function onPermissionChange (callback: HostEventListener<{ name: string, state: string, [field: string]: unknown }>): () => void
 /** The runtime is initialised (`runtimeinit`); on a microtask if it already is. */

@@ -96,7 +96,8 @@ export function onApplicationStop (callback) {
 }
 
 /**
- * Called when the app is opened through a URL of its own protocol (`applicationurl` event).
+ * Called when the app is opened through a URL of its own protocol (`applicationurl` event, an
+ * `ApplicationURLEvent`: `event.url`, `event.source`, `event.path`, `event.detail`).
  * @param {Listener} callback
  */
 export function onApplicationURL (callback) {

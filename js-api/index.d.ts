@@ -11,7 +11,7 @@ interface WindowEventMap {
   applicationpause: CustomEvent<any>
   applicationresume: CustomEvent<any>
   applicationstop: CustomEvent<any>
-  applicationurl: CustomEvent<{ url: string, [field: string]: unknown }>
+  applicationurl: import('oro:bootstrap').ApplicationURLEvent
   permissionchange: CustomEvent<{ name: string, state: string, [field: string]: unknown }>
   servicestatechange: CustomEvent<{ service: string, plugin: string, state: 'starting' | 'running' | 'restarting' | 'failed' | 'stopped', restarts: number, error: { type: string, message: string } | null, retryAfter?: number }>
   runtimeinit: CustomEvent<{ index: number }>
@@ -274,7 +274,37 @@ declare module 'oro:bootstrap' {
   export function isReady (): boolean
   /** Resolves when `runtimeinit` has been dispatched. */
   export function whenReady (): Promise<void>
-  /** Dispatch `new CustomEvent(name, {detail})` on `globalThis`. */
+  /** What the host sends with `applicationurl`. */
+  export interface ApplicationURLDetail {
+    /** The URL as received (`web+notes://inbox/1`). */
+    url: string
+    /** Where the scheme's worker serves it (`/oro/protocol/web+notes/inbox/1`). */
+    path: string
+    /** `path` on the app's origin, or null when the host does not know its origin. */
+    appURL: string | null
+    [field: string]: unknown
+  }
+
+  /** The `applicationurl` event: Oro's `ApplicationURLEvent`, and a `CustomEvent` with the
+   * host's `{url, path, appURL}` as `detail`. */
+  export class ApplicationURLEvent extends CustomEvent<ApplicationURLDetail> {
+    constructor (type?: string, options?: CustomEventInit<Partial<ApplicationURLDetail>>)
+    /** The URL as the host received it, or null. */
+    get source (): string | null
+    /** The URL parsed, or null when it does not parse. */
+    get url (): URL | null
+    /** Whether `url` parses. */
+    get isValid (): boolean
+    /** Data sent with the URL (none from this host: null), as in Oro. */
+    get data (): unknown
+    /** Where the scheme's worker serves the URL. */
+    get path (): string | null
+    /** `path` on the app's origin. */
+    get appURL (): string | null
+  }
+
+  /** Dispatch `new CustomEvent(name, {detail})` on `globalThis` (`applicationurl` as an
+   * `ApplicationURLEvent`). */
   export function dispatchHostEvent (name: string, detail: unknown): boolean
   /** Dispatch host event `name` unless an event with the same host-assigned `id` already was
    * (events may arrive on the SSE channel and on a Conduit socket). */
@@ -289,6 +319,7 @@ declare module 'oro:bootstrap' {
   export function install (options?: { channel?: boolean, channelTimeout?: number }): BootstrapState
 
   const bootstrap: {
+    ApplicationURLEvent: typeof ApplicationURLEvent
     CHANNEL_OPEN_TIMEOUT: typeof CHANNEL_OPEN_TIMEOUT
     KNOWN_EVENTS: typeof KNOWN_EVENTS
     deliverHostEvent: typeof deliverHostEvent
@@ -1168,6 +1199,8 @@ declare module 'oro:hooks' {
    * @module oro:hooks
    */
 
+  import type { ApplicationURLEvent } from 'oro:bootstrap'
+
   /** A host event: `event.detail` is its JSON payload. */
   export type HostEventListener<D = any> = (event: CustomEvent<D>) => void
 
@@ -1187,7 +1220,7 @@ declare module 'oro:hooks' {
   /** The app is about to stop. */
   export function onApplicationStop (callback: HostEventListener): () => void
   /** The app was opened through a URL of its own protocol. */
-  export function onApplicationURL (callback: HostEventListener<{ url: string, [field: string]: unknown }>): () => void
+  export function onApplicationURL (callback: (event: ApplicationURLEvent) => void): () => void
   /** A runtime permission changed (`{name, state}`). */
   export function onPermissionChange (callback: HostEventListener<{ name: string, state: string, [field: string]: unknown }>): () => void
   /** The runtime is initialised (`runtimeinit`); on a microtask if it already is. */

@@ -53,7 +53,7 @@ from oro_framework.host.plugins import PluginInfo, create_plugin_manager
 from oro_framework.host.protocols import PROTOCOL_HANDLERS
 from oro_framework.host.runner import AppRunner
 from oro_framework.host.scaffold import PluginNames, scaffold_plugin
-from oro_framework.host.single_instance import InstanceLock, hand_over
+from oro_framework.host.single_instance import InstanceLock, acquire_or_hand_over
 from oro_framework.host.windows import PywebviewBackend, has_display
 from oro_framework.plugin_info import (
     InstallError,
@@ -211,11 +211,15 @@ def run(
     host = Host(app_dir, skip_broken_plugins=skip_broken_plugins, config=parsed)
     lock = None
     if host.config["application.single_instance"]:
-        lock = InstanceLock(str(host.config["meta.bundle_identifier"]))
-        if not lock.acquire():
+        try:
+            lock = InstanceLock(str(host.config["meta.bundle_identifier"]))
+            is_running_copy = acquire_or_hand_over(lock, urls)
+        except BaseException:
+            host.close()
+            raise
+        if not is_running_copy:
             name = str(host.config["meta.name"])
             host.close()
-            hand_over(lock.socket_path, urls)
             _echo_flushed(
                 f"oro: {name} is already running; handed over {' '.join(urls) or 'the launch'}"
             )

@@ -31,7 +31,8 @@ Two families share the root :class:`OroError`:
         ├── ConfigError                oro.toml or an override holds an invalid value
         ├── ServiceError               a service failed to start or crashed
         ├── LifecycleError             an impossible lifecycle transition was requested
-        └── BuildError                 ``oro build`` cannot build or package the app
+        ├── BuildError                 ``oro build`` cannot build or package the app
+        └── SingleInstanceError        the single-instance socket is unsafe or does not answer
 
 :class:`ConfigWarning` (a :class:`UserWarning`) reports unknown config keys without failing.
 """
@@ -67,6 +68,7 @@ __all__ = [
     "SecurityError",
     "ServiceError",
     "ServiceUnavailableError",
+    "SingleInstanceError",
     "ipc_error_for_status",
 ]
 
@@ -491,6 +493,12 @@ class BuildError(HostError):
     """Raised by ``oro build`` when the app cannot be built or packaged as asked: no app, an
     invalid version, PyInstaller or a packaging tool missing (the message names what to
     install), a plugin that cannot be frozen."""
+
+
+class SingleInstanceError(HostError):
+    """Raised by ``oro run`` when the app's single-instance socket cannot be used safely (its
+    directory belongs to another user or others may enter it, or the path is too long) or when
+    the running copy holding the lock never answers a hand-over."""
 
 
 class ConfigWarning(UserWarning):

@@ -32,6 +32,25 @@ async def test_window_event_does_not_reach_other_windows() -> None:
             window_one.receive_nowait()
 
 
+async def test_an_event_held_for_a_window_reaches_its_first_subscriber() -> None:
+    bus = EventBus()
+    bus.emit_when_subscribed("applicationurl", {"url": "web+a://x"}, window=0)
+    async with bus.subscribe(window=1) as other, bus.subscribe(window=0) as main:
+        assert main.receive_nowait() == Event("applicationurl", {"url": "web+a://x"}, 0, id=1)
+        with pytest.raises(anyio.WouldBlock):
+            other.receive_nowait()
+    async with bus.subscribe(window=0) as later:
+        with pytest.raises(anyio.WouldBlock):
+            later.receive_nowait()  # delivered once
+
+
+async def test_an_event_for_a_subscribed_window_is_not_held() -> None:
+    bus = EventBus()
+    async with bus.subscribe(window=0) as main:
+        bus.emit_when_subscribed("applicationurl", "x", window=0)
+        assert main.receive_nowait().data == "x"
+
+
 async def test_broadcast_reaches_every_window() -> None:
     bus = EventBus()
     async with bus.subscribe(window=1) as window_one, bus.subscribe(window=2) as window_two:

@@ -6,25 +6,42 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import socket
 import subprocess
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import anyio
+import anyio.to_thread
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from playwright.sync_api import Browser, Page
 
+from oro_framework.errors import SingleInstanceError
 from oro_framework.host.single_instance import (
+    MAX_MESSAGE_BYTES,
     InstanceLock,
-    SingleInstanceError,
+    acquire_or_hand_over,
+    encode_message,
     instance_directory,
     parse_message,
+    serve_hand_overs,
 )
 from oro_framework.testing import open_descriptors, opened_since, virtual_display
-from tests._oro_process import ORO, SHOWCASE, OroProcess, headless_environ, run_arguments
+from tests._oro_process import (
+    ORO,
+    SHOWCASE,
+    OroProcess,
+    headless_environ,
+    run_arguments,
+    until,
+)
 
 TOML = """[meta]
 name = "Deep Links"
@@ -37,7 +54,12 @@ PAGE = """<!doctype html><title>links</title>
 <script type="module">
 import { request } from 'oro:ipc'
 globalThis.links = []
-globalThis.addEventListener('applicationurl', (event) => globalThis.links.push(event.detail))
+globalThis.addEventListener('applicationurl', (event) => globalThis.links.push({
+  ...event.detail,
+  kind: Object.prototype.toString.call(event),
+  href: event.url instanceof URL ? event.url.href : null,
+  source: event.source
+}))
 await request('window.ready')
 </script>
 """
@@ -104,6 +126,20 @@ def test_a_second_launch_hands_its_link_to_the_running_page_and_exits_0(
     assert link["appURL"].endswith(link["path"])
 
 
+def test_pages_get_the_link_as_oros_application_url_event(
+    app: Path, environ: dict[str, str], chromium_browser: Browser
+) -> None:
+    with _launch(app, environ) as first:
+        for page in _page(chromium_browser, first.launch_url()):
+            first.wait_for_line(r"^oro: window 0 ready$")
+            assert _second(app, environ, "web+notes://inbox/2").returncode == 0
+            page.wait_for_function("() => globalThis.links.length === 1")
+            link = page.evaluate("() => globalThis.links[0]")
+    assert link["kind"] == "[object ApplicationURLEvent]"
+    assert link["href"] == "web+notes://inbox/2"
+    assert link["source"] == "web+notes://inbox/2"
+
+
 def test_a_link_the_app_was_started_with_reaches_its_page_once_ready(
     app: Path, environ: dict[str, str], chromium_browser: Browser
 ) -> None:
@@ -159,7 +195,14 @@ def test_garbage_on_the_socket_is_dropped_and_the_app_goes_on(
     with _launch(app, environ) as first:
         first.launch_url()
         (path,) = (Path(environ["XDG_RUNTIME_DIR"]) / "oro").glob("*.sock")
-        for garbage in (b"\xff\xfe not json\n", b"[1, 2]\n", b'{"urls": [3]}\n', b"x" * 70_000):
+        garbage_messages = (
+            b"\xff\xfe not json\n",
+            b"[1, 2]\n",
+            b'{"urls": [3]}\n',
+            b"x" * 70_000,
+            b"[" * 60_000 + b"\n",  # deeper than the JSON parser's stack, under the size cap
+        )
+        for garbage in garbage_messages:
             with socket.socket(socket.AF_UNIX) as client:
                 client.connect(str(path))
                 client.sendall(garbage)
@@ -169,7 +212,10 @@ def test_garbage_on_the_socket_is_dropped_and_the_app_goes_on(
                 except ConnectionResetError:  # closed with the oversized message unread
                     answer = b""
                 assert answer == b"", garbage[:20]
-        assert _second(app, environ).returncode == 0
+        second = _second(app, environ)
+        assert first.process.poll() is None
+    assert second.returncode == 0, second.stderr
+    assert "already running" in second.stdout
 
 
 def test_a_socket_directory_others_can_enter_is_refused(app: Path, environ: dict[str, str]) -> None:
@@ -220,6 +266,74 @@ def test_only_a_list_of_strings_is_a_message(line: bytes, urls: list[str] | None
     assert parse_message(line) == urls
 
 
+def test_json_nested_past_the_parsers_stack_is_not_a_message() -> None:
+    line = b"[" * 60_000
+    assert len(line) < MAX_MESSAGE_BYTES
+    assert parse_message(line) is None
+
+
+@given(st.binary(max_size=4096))
+def test_any_bytes_are_a_list_of_urls_or_no_message(line: bytes) -> None:
+    urls = parse_message(line)
+    assert urls is None or all(isinstance(url, str) for url in urls)
+
+
+@given(st.lists(st.text(max_size=200), max_size=20))
+def test_the_message_a_launch_sends_parses_back_to_its_urls(urls: list[str]) -> None:
+    message = encode_message(urls)
+    assert message.count(b"\n") == 1
+    assert message.endswith(b"\n")
+    assert parse_message(message.rstrip(b"\n")) == urls
+
+
+@pytest.mark.anyio
+async def test_a_delivery_that_fails_does_not_stop_the_listener(tmp_path: Path) -> None:
+    received: list[list[str]] = []
+
+    async def receive(urls: list[str]) -> None:
+        received.append(urls)
+        raise RuntimeError("the window went away")
+
+    with InstanceLock("dev.oro.failing", tmp_path) as lock:
+        assert lock.acquire()
+        async with anyio.create_task_group() as group:
+            await group.start(serve_hand_overs, lock, receive)
+            launch = InstanceLock("dev.oro.failing", tmp_path)
+            for url in ("web+a://1", "web+a://2"):
+                assert not await anyio.to_thread.run_sync(acquire_or_hand_over, launch, [url])
+            group.cancel_scope.cancel()
+    assert received == [["web+a://1"], ["web+a://2"]]
+
+
+def test_a_launch_takes_over_from_a_copy_that_exits_while_it_waits(tmp_path: Path) -> None:
+    exiting = InstanceLock("dev.oro.exiting", tmp_path)
+    assert exiting.acquire()
+    hung_up = threading.Event()
+    listener = socket.socket(socket.AF_UNIX)
+    listener.bind(str(exiting.socket_path))
+    listener.listen()
+
+    def exit_without_answering() -> None:
+        # Like a copy on its way out: it takes the connection, stops listening, keeps the lock.
+        connection, _ = listener.accept()
+        connection.close()
+        listener.close()
+        hung_up.set()
+
+    threading.Thread(target=exit_without_answering).start()
+    launch = InstanceLock("dev.oro.exiting", tmp_path)
+    outcome: list[bool] = []
+    launcher = threading.Thread(
+        target=lambda: outcome.append(acquire_or_hand_over(launch, ["web+a://x"], timeout=60))
+    )
+    launcher.start()
+    assert hung_up.wait(60)
+    exiting.release()
+    launcher.join(60)
+    launch.release()
+    assert outcome == [True]
+
+
 def test_long_bundle_identifiers_keep_the_socket_path_short(tmp_path: Path) -> None:
     lock = InstanceLock("dev.oro." + "x" * 200, tmp_path)
     assert len(str(lock.socket_path)) < 108
@@ -245,8 +359,30 @@ def test_a_second_launch_shows_and_focuses_the_hidden_window(environ: dict[str, 
             first.wait_for_line(r"^oro: window 0 ready$")
             with httpx.Client(base_url=origin, headers={"X-ORO-Auth": key}) as bridge:
                 hidden = bridge.get("/ipc/window.hide").json()["data"]
+                until(lambda: _map_state(display) == "IsUnMapped", "the window unmapped")
                 second = _second(SHOWCASE, window_environ, "web+showcase://note/again")
                 status = bridge.get("/ipc/application.getWindows").json()["data"][0]["status"]
+                # Qt maps the window on its own thread, after the hand-over was answered.
+                until(lambda: _map_state(display) == "IsViewable", "the window mapped again")
     assert hidden["status"] == "hidden"
     assert second.returncode == 0, second.stderr
     assert status == "shown"
+
+
+def _map_state(display: str, title: str = "Oro Showcase") -> str:
+    """What the X server says of the app's top-level window: IsViewable, IsUnMapped..."""
+    tree = subprocess.run(
+        ["xwininfo", "-display", display, "-root", "-tree"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    window = re.findall(rf'^\s*(0x[0-9a-f]+) "{re.escape(title)}"', tree, re.MULTILINE)[0]
+    info = subprocess.run(
+        ["xwininfo", "-display", display, "-id", window],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    state = re.search(r"Map State: (\w+)", info)
+    return state.group(1) if state else info

@@ -121,7 +121,7 @@ interface WindowEventMap {
   applicationpause: CustomEvent<any>
   applicationresume: CustomEvent<any>
   applicationstop: CustomEvent<any>
-  applicationurl: CustomEvent<{ url: string, [field: string]: unknown }>
+  applicationurl: import('oro:bootstrap').ApplicationURLEvent
   permissionchange: CustomEvent<{ name: string, state: string, [field: string]: unknown }>
   servicestatechange: CustomEvent<{ service: string, plugin: string, state: 'starting' | 'running' | 'restarting' | 'failed' | 'stopped', restarts: number, error: { type: string, message: string } | null, retryAfter?: number }>
   runtimeinit: CustomEvent<{ index: number }>

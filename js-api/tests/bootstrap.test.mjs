@@ -178,3 +178,60 @@ describe('deliverHostEvent', () => {
     assert.deepEqual(seen, [['dedupetest', 1], ['dedupetest', 2], ['dedupetest', 3], ['dedupetest', 3]])
   })
 })
+
+describe('ApplicationURLEvent', () => {
+  const detail = {
+    url: 'web+notes://inbox/1?read=1',
+    path: '/oro/protocol/web+notes/inbox/1?read=1',
+    appURL: 'http://127.0.0.1:5/oro/protocol/web+notes/inbox/1?read=1'
+  }
+
+  function dispatched (name, payload) {
+    const events = new EventTarget()
+    const seen = []
+    globalThis.dispatchEvent = events.dispatchEvent.bind(events)
+    events.addEventListener(name, (event) => seen.push(event))
+    try {
+      bootstrap.dispatchHostEvent(name, payload)
+    } finally {
+      delete globalThis.dispatchEvent
+    }
+    assert.equal(seen.length, 1)
+    return seen[0]
+  }
+
+  test('applicationurl arrives with Oro\'s url, source, data and isValid', () => {
+    const event = dispatched('applicationurl', detail)
+    assert.ok(event instanceof bootstrap.ApplicationURLEvent)
+    assert.ok(event.url instanceof URL)
+    assert.equal(event.url.protocol, 'web+notes:')
+    assert.equal(event.url.pathname, '/1')
+    assert.equal(event.url.host, 'inbox')
+    assert.equal(event.source, detail.url)
+    assert.equal(event.data, null)
+    assert.equal(event.isValid, true)
+    assert.equal(Object.prototype.toString.call(event), '[object ApplicationURLEvent]')
+  })
+
+  test('applicationurl keeps the host\'s detail, path and appURL', () => {
+    const event = dispatched('applicationurl', detail)
+    assert.ok(event instanceof CustomEvent)
+    assert.deepEqual(event.detail, detail)
+    assert.equal(event.path, detail.path)
+    assert.equal(event.appURL, detail.appURL)
+  })
+
+  test('a URL that does not parse gives url null and isValid false', () => {
+    const event = dispatched('applicationurl', { url: 'not a url', path: null })
+    assert.equal(event.url, null)
+    assert.equal(event.isValid, false)
+    assert.equal(event.source, 'not a url')
+    assert.equal(event.path, null)
+  })
+
+  test('other host events stay plain CustomEvents', () => {
+    const event = dispatched('applicationpause', { reason: 'hidden' })
+    assert.equal(event.constructor, CustomEvent)
+    assert.equal(event.url, undefined)
+  })
+})

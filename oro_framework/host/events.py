@@ -47,6 +47,7 @@ class EventBus:
         self._buffer = buffer
         self._subscribers: list[_Subscriber] = []
         self._last_id = 0
+        self._held: dict[int, list[tuple[str, Any]]] = {}
 
     @property
     def subscriber_count(self) -> int:
@@ -87,6 +88,15 @@ class EventBus:
             except (anyio.BrokenResourceError, anyio.ClosedResourceError):
                 self._drop(subscriber)
 
+    def emit_when_subscribed(self, name: str, data: Any = None, *, window: int) -> None:
+        """:meth:`emit` to ``window``, held until the window's page subscribes when it has not
+        yet: a page may report itself ready before its event channel is connected, and an
+        event emitted meanwhile would reach nobody."""
+        if any(subscriber.window == window for subscriber in self._subscribers):
+            self.emit(name, data, window=window)
+        else:
+            self._held.setdefault(window, []).append((name, data))
+
     def _drop(self, subscriber: _Subscriber) -> None:
         if subscriber in self._subscribers:
             self._subscribers.remove(subscriber)
@@ -100,6 +110,8 @@ class EventBus:
         send, receive = anyio.create_memory_object_stream[Event](self._buffer)
         subscriber = _Subscriber(window, send)
         self._subscribers.append(subscriber)
+        for name, data in self._held.pop(window, []) if window is not None else []:
+            self.emit(name, data, window=window)
         try:
             with receive:
                 yield receive

@@ -110,7 +110,7 @@ class AppRunner:
         if window.index == MAIN_WINDOW:
             events, self._pending_events = self._pending_events, []
             for event in events:
-                self.host.emit("applicationurl", event)
+                self.host.events.emit_when_subscribed("applicationurl", event, window=window.index)
 
     def _application_url_events(self, urls: Sequence[str]) -> list[dict[str, Any]]:
         """The ``applicationurl`` events of the deep links among ``urls``; the rest is ignored

@@ -30,14 +30,16 @@ from typing import Final, final
 import anyio
 import anyio.abc
 
-from oro_framework.errors import HostError
+from oro_framework.errors import SingleInstanceError
 
 __all__ = [
     "MAX_MESSAGE_BYTES",
     "InstanceLock",
     "SingleInstanceError",
-    "hand_over",
+    "acquire_or_hand_over",
+    "encode_message",
     "instance_directory",
+    "parse_message",
     "serve_hand_overs",
 ]
 
@@ -49,11 +51,6 @@ MESSAGE_TIMEOUT: Final = 5.0
 """Seconds a peer has to send its message (and a launch to get its answer)."""
 _SUN_PATH_LIMIT: Final = 100
 _OK: Final = b"ok\n"
-
-
-class SingleInstanceError(HostError):
-    """The single-instance socket cannot be used safely or reached: a directory owned by
-    another user or open to others, or a running copy that never answers."""
 
 
 def instance_directory(environ: dict[str, str] | None = None) -> Path:
@@ -130,32 +127,44 @@ class InstanceLock:
         self.release()
 
 
-def hand_over(socket_path: Path, urls: Sequence[str], *, timeout: float = 10.0) -> None:
-    """Give ``urls`` to the running copy listening on ``socket_path`` and wait for its ``ok``.
+def acquire_or_hand_over(lock: InstanceLock, urls: Sequence[str], *, timeout: float = 10.0) -> bool:
+    """Become the app's running copy, or give ``urls`` to the one there is and wait for its
+    ``ok``.
 
-    The running copy may still be starting (it holds the lock before it listens): connecting
-    is retried until ``timeout``.
+    The running copy may still be starting (it holds the lock before it listens) or be exiting
+    (it stopped listening but still holds the lock): both are waited for, and a copy that exits
+    meanwhile leaves the lock to this launch.
 
-    :raises SingleInstanceError: nothing answered in time.
+    :returns: ``True`` when this process now holds ``lock`` (it is the app), ``False`` when the
+        running copy took ``urls``.
+    :raises SingleInstanceError: the lock stayed taken and nothing answered within ``timeout``.
     """
-    message = json.dumps({"urls": list(urls)}).encode() + b"\n"
+    message = encode_message(urls)
     deadline = time.monotonic() + timeout
     while True:
-        try:
-            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
-                connection.settimeout(MESSAGE_TIMEOUT)
-                connection.connect(str(socket_path))
-                connection.sendall(message)
-                if connection.recv(len(_OK)) == _OK:
-                    return
-        except (FileNotFoundError, ConnectionRefusedError, TimeoutError):
-            pass
+        if lock.acquire():
+            return True
+        if _send(lock.socket_path, message):
+            return False
         if time.monotonic() >= deadline:
             raise SingleInstanceError(
                 f"another copy of this app holds its single-instance lock but did not answer "
-                f"on {socket_path} within {timeout:.0f} s"
+                f"on {lock.socket_path} within {timeout:.0f} s"
             )
         time.sleep(0.05)
+
+
+def _send(socket_path: Path, message: bytes) -> bool:
+    """Whether the copy listening on ``socket_path`` took ``message``; ``False`` when nothing
+    listens there yet (or any more) or it hung up without answering."""
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+            connection.settimeout(MESSAGE_TIMEOUT)
+            connection.connect(str(socket_path))
+            connection.sendall(message)
+            return connection.recv(len(_OK)) == _OK
+    except (FileNotFoundError, ConnectionError, TimeoutError):
+        return False
 
 
 def _peer_uid(connection: anyio.abc.SocketStream) -> int:
@@ -175,11 +184,18 @@ async def _read_line(connection: anyio.abc.SocketStream) -> bytes | None:
     return received.split(b"\n", 1)[0]
 
 
+def encode_message(urls: Sequence[str]) -> bytes:
+    """The hand-over message a launch sends: one JSON line ``{"urls": [...]}``."""
+    return json.dumps({"urls": list(urls)}).encode() + b"\n"
+
+
 def parse_message(line: bytes) -> list[str] | None:
     """The URLs of a hand-over message, ``None`` when it is not one."""
     try:
         message = json.loads(line)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (ValueError, RecursionError):
+        # ValueError: not UTF-8 or not JSON; RecursionError: nesting deeper than the parser's
+        # stack, which fits in far fewer bytes than the cap ("[" * 60_000).
         return None
     urls = message.get("urls") if isinstance(message, dict) else None
     if not isinstance(urls, list) or not all(isinstance(url, str) for url in urls):
@@ -214,7 +230,11 @@ async def serve_hand_overs(
             if urls is None:
                 logger.warning("dropped a malformed or oversized hand-over message")
                 return
-            await receive(urls)
+            try:
+                await receive(urls)
+            except Exception:
+                # The launch was taken (asking again would not help); the app must go on.
+                logger.exception("a hand-over could not be delivered")
             with contextlib.suppress(anyio.BrokenResourceError, OSError):
                 await connection.send(_OK)
 

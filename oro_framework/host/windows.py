@@ -53,6 +53,7 @@ from oro_framework.errors import (
 from oro_framework.host.builtin import emit_to_pages
 from oro_framework.host.lifecycle import LifecycleEvent, LifecycleState
 from oro_framework.host.pywebview_threads import release_stranded_evaluations
+from oro_framework.host.qt_focus import Focuser, make_focuser
 from oro_framework.host.qt_profile import share_one_profile
 from oro_framework.host.security import LAUNCH_PARAMETER, window_launch_token
 from oro_framework.stash import StashKey
@@ -409,6 +410,7 @@ class PywebviewBackend:
         self._javascript_error = webview.errors.JavascriptException
         self._windows: dict[int, NativeWindow] = {}
         self._minimized: set[int] = set()
+        self._focuser: Focuser | None = None
 
     @property
     def gui_name(self) -> Literal["qt"] | None:
@@ -484,11 +486,12 @@ class PywebviewBackend:
 
     def focus(self, index: int) -> None:
         self.show(index)
-        # pywebview has no focus call; its Qt window is a QMainWindow.
-        native = self._native(index).native
-        if native is not None:
-            native.raise_()
-            native.activateWindow()
+        # pywebview has no focus call; its Qt window is a QMainWindow of Qt's main thread.
+        widget = self._native(index).native
+        if widget is not None and self.gui_name == "qt":
+            if self._focuser is None:
+                self._focuser = make_focuser(widget)
+            self._focuser.focus(widget)
 
     def close(self, index: int) -> None:
         self._native(index).destroy()

@@ -3,13 +3,13 @@
 
 import ipc, { request, send, stream, write, setTransport, getTransport, fetchTransport, createBinding, IPCStream, SSEParser, type Transport, type IPCError } from 'oro:ipc'
 import { NotFoundError, ErrnoError, rehydrate, TimeoutError } from 'oro:errors'
-import { onApplicationPause, onApplicationResume, onApplicationStop, onReady, on } from 'oro:hooks'
+import { onApplicationPause, onApplicationResume, onApplicationStop, onApplicationURL, onReady, on } from 'oro:hooks'
 import * as application from 'oro:application'
 import { getCurrentWindow, ApplicationWindow, createWindow, getWindows, type CreatedWindow } from 'oro:window'
 import { ready as protocolReady, toAppURL } from 'oro:protocol-handlers'
 import * as os from 'oro:os'
 import * as diagnostics from 'oro:diagnostics'
-import { toIPCURL, KNOWN_EVENTS, install } from 'oro:bootstrap'
+import { toIPCURL, KNOWN_EVENTS, install, ApplicationURLEvent } from 'oro:bootstrap'
 import EventEmitter, { once, on as onEvent } from 'oro:events'
 import path, { join, resolve, basename, sep, posix } from 'oro:path'
 import { Buffer } from 'oro:buffer'
@@ -19,6 +19,17 @@ import { Buffer as NodeBuffer } from 'node:buffer'
 import { platform } from 'node:os'
 
 async function main (): Promise<void> {
+  onApplicationURL((event) => {
+    const pathname: string | undefined = event.url?.pathname
+    const source: string | null = event.source
+    const path: string = event.detail.path
+    console.log(pathname, source, path, event.isValid, event.appURL)
+  })
+  globalThis.addEventListener('applicationurl', (event) => {
+    const isOro: boolean = event instanceof ApplicationURLEvent
+    const url: URL | null = event.url
+    console.log(isOro, url?.protocol, event.detail.url)
+  })
   const pong: string = await request<string>('ping')
   const info = await request<{ url: string, type: string }>('mime.lookup', 'a.html')
   const text: string = info.type
