@@ -243,7 +243,10 @@ def run(
     if restart is not None:
         # An update was installed: the same launch, in the new version's folder.
         _echo_flushed(f"oro: restarting {restart}")
-        os.execv(restart, [str(restart), *sys.argv[1:]])
+        # The deep links of this launch were delivered already: the new version does not get
+        # them twice.
+        arguments = [argument for argument in sys.argv[1:] if argument not in urls]
+        os.execv(restart, [str(restart), *arguments])
     if code:
         raise SystemExit(code)
 
