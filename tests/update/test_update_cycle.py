@@ -109,7 +109,7 @@ async def test_a_manifest_signed_with_another_key_is_refused(
     update_server.publish("1.1.0")
     other = generate_key_pair(tmp_path / "other.pem")
     async with _app(update_server, installed, **{"build.update_public_key": other}) as host:
-        assert await _error_code(host, "application.update.check") == "UPDATE_SIGNATURE_INVALID"
+        assert await _error_code(host, "application.update.check") == "UPDATE_KEY_MISMATCH"
 
 
 async def test_without_a_public_key_updates_are_disabled(
