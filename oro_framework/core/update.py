@@ -9,6 +9,7 @@ app's cache; ``install`` swaps the app's folder for the new one and restarts the
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -34,6 +35,11 @@ if TYPE_CHECKING:
     from oro_framework.update.manifest import UpdateManifest
 
 PERMISSION: Final = "update"
+DOWNLOAD_TIMEOUT: Final = 3600.0
+"""Seconds a download may take in all (the default route deadline, 32 s, is far too short for an
+app of 200 MB; a server silent for 30 s fails it sooner)."""
+INSTALL_TIMEOUT: Final = 600.0
+"""Seconds an install may take: unpacking and syncing a large app on a slow disk."""
 
 
 class UpdateState:
@@ -68,6 +74,11 @@ def _public_key(request: Request) -> str:
 
 
 def _installed_folder(host: Host) -> Path:
+    """The app folder an update replaces.
+
+    :raises NotSupportedError: (``UPDATE_NOT_INSTALLABLE``) the app runs from source and
+        ``update.install_dir`` is empty.
+    """
     configured = str(host.config["update.install_dir"])
     if configured:
         return Path(configured)
@@ -77,6 +88,13 @@ def _installed_folder(host: Host) -> Path:
         "Updates install into a built app (oro build); this app runs from source",
         code="UPDATE_NOT_INSTALLABLE",
     )
+
+
+async def _import_in_thread() -> None:
+    """Import the update modules (cryptography and httpx: ~100 ms) in a worker thread: not at
+    start-up, which every app would pay for, and not on the event loop, which serves pages."""
+    for module in ("oro_framework.update.manifest", "oro_framework.update.download"):
+        await anyio.to_thread.run_sync(importlib.import_module, module)
 
 
 async def check(request: Request) -> dict[str, Any]:
@@ -90,10 +108,11 @@ async def check(request: Request) -> dict[str, Any]:
             "No update manifest URL: pass 'manifestUrl' or set update.manifest_url",
             code="UPDATE_NO_MANIFEST",
         )
-    # Imported here: cryptography and httpx would cost every app's start-up otherwise.
+    await _import_in_thread()
     from oro_framework.update.download import fetch_bytes
     from oro_framework.update.manifest import is_newer, verify
 
+    await _recover_interrupted_install(request.host)
     signature_url = request.params.get_str("signatureUrl") or manifest_url + ".sig"
     limit = int(config["update.max_manifest_bytes"])
     data = await fetch_bytes(manifest_url, limit)
@@ -111,6 +130,17 @@ async def check(request: Request) -> dict[str, Any]:
     return {"available": available, "current": current, "manifest": manifest.to_json()}
 
 
+async def _recover_interrupted_install(host: Host) -> None:
+    """Finish or undo an install a kill interrupted, so a check never leaves its leftovers."""
+    try:
+        folder = _installed_folder(host)
+    except NotSupportedError:
+        return  # from source: nothing is ever installed here
+    from oro_framework.update.install import recover
+
+    await anyio.to_thread.run_sync(recover, folder)
+
+
 async def download(request: Request) -> dict[str, Any]:
     """Download the archive the last `check` verified, with `updateprogress` events."""
     state = _state(request)
@@ -121,7 +151,11 @@ async def download(request: Request) -> dict[str, Any]:
     from oro_framework.update.download import download_artifact
 
     manifest = state.manifest
-    target = request.host.paths.cache / "updates" / f"{manifest.version}.tar.gz"
+    updates = request.host.paths.cache / "updates"
+    # Owner-only: the archive waits here until install, which trusts what it finds.
+    updates.mkdir(mode=0o700, parents=True, exist_ok=True)
+    updates.chmod(0o700)
+    target = updates / f"{manifest.version}.tar.gz"
 
     def progress(downloaded: int, total: int) -> None:
         request.host.emit("updateprogress", {"downloaded": downloaded, "total": total})
@@ -140,15 +174,23 @@ async def install(request: Request) -> dict[str, Any]:
             "No update downloaded: call application.update.download first",
             code="UPDATE_NOT_DOWNLOADED",
         )
+    from oro_framework.update.download import check_file
     from oro_framework.update.install import install_archive
 
     folder = _installed_folder(request.host)
-    previous = await anyio.to_thread.run_sync(install_archive, state.archive, folder)
-    state.archive.unlink(missing_ok=True)
-    if getattr(sys, "frozen", False):
+    archive, manifest = state.archive, state.manifest
+    state.archive = None  # a failed install needs a new download: its file is gone
+    try:
+        # Checked again: the file waited in the cache since the download.
+        await anyio.to_thread.run_sync(check_file, archive, manifest)
+        previous = await anyio.to_thread.run_sync(install_archive, archive, folder)
+    finally:
+        archive.unlink(missing_ok=True)
+    restarting = bool(getattr(sys, "frozen", False))
+    if restarting:
         request.host.stash[RESTART_INTO] = folder / folder.name
     request.host.stop()
-    return {"installed": state.manifest.version, "previous": str(previous), "restarting": True}
+    return {"installed": manifest.version, "previous": str(previous), "restarting": restarting}
 
 
 @hookimpl
@@ -198,5 +240,9 @@ def oro_configure(host: Host) -> None:
 @hookimpl
 def oro_register_routes(routes: RouteTable) -> None:
     routes.add("application.update.check", check, permission=PERMISSION)
-    routes.add("application.update.download", download, permission=PERMISSION)
-    routes.add("application.update.install", install, permission=PERMISSION)
+    routes.add(
+        "application.update.download", download, permission=PERMISSION, timeout=DOWNLOAD_TIMEOUT
+    )
+    routes.add(
+        "application.update.install", install, permission=PERMISSION, timeout=INSTALL_TIMEOUT
+    )

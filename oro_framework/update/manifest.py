@@ -26,8 +26,8 @@ from oro_framework.errors import InvalidArgumentError, SecurityError
 
 __all__ = [
     "UpdateManifest",
-    "key_id",
     "is_newer",
+    "key_id",
     "manifest_bytes",
     "parse_manifest",
     "parse_version",

@@ -92,8 +92,9 @@ def test_the_parser_fails_only_with_its_typed_error(data: bytes) -> None:
 
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(max_size=20), children, max_size=8),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=20), children, max_size=8)
+    ),
     max_leaves=20,
 )
 FIELD_VALUES = st.fixed_dictionaries(
