@@ -550,6 +550,90 @@ def update_keygen(path: Path) -> None:
     click.echo(f'[build]\nupdate_public_key = "{public}"')
 
 
+def _archive_top_folder(archive: Path) -> str:
+    """The one top folder of a built app's ``.tar.gz``: the app's folder and launcher name."""
+    import tarfile
+
+    try:
+        with tarfile.open(archive, "r:gz") as tar:
+            tops = {member.name.split("/", 1)[0] for member in tar.getmembers()}
+    except (tarfile.TarError, EOFError, OSError) as error:
+        raise click.ClickException(f"{archive} is not a .tar.gz: {error}") from None
+    if len(tops) != 1:
+        raise click.ClickException(
+            f"{archive} must hold one folder, the app's, at its top; it holds {sorted(tops)}"
+        )
+    return tops.pop()
+
+
+@update.command("sign")
+@click.argument("artifact", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option(
+    "--key",
+    required=True,
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="The private update key (oro update keygen).",
+)
+@click.option("--url", required=True, help="Where ARTIFACT will be served (its full URL).")
+@click.option(
+    "--app",
+    "app_dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=Path(),
+    show_default=True,
+    help="The app whose [meta] bundle_identifier and version the manifest names.",
+)
+@click.option("--version", "version", help="The release's version; default: the app's.")
+@click.option("--channel", default="stable", show_default=True, help="The manifest's channel.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where update.json and update.json.sig go; default: beside ARTIFACT.",
+)
+@_host_errors
+def update_sign(
+    artifact: Path,
+    key: Path,
+    url: str,
+    app_dir: Path,
+    version: str | None,
+    channel: str,
+    out: Path | None,
+) -> None:
+    """Write the signed update manifest (update.json and update.json.sig) of ARTIFACT, a built
+    app's .tar.gz (what `oro build --sign` does for the one it builds)."""
+    from oro_framework.errors import IPCError
+    from oro_framework.update.keys import write_signed_manifest
+
+    if not (app_dir / CONFIG_FILE_NAME).is_file():
+        raise click.UsageError(f"{app_dir} has no {CONFIG_FILE_NAME}: pass the app with --app")
+    host = Host(app_dir)
+    try:
+        bundle_identifier = str(host.config["meta.bundle_identifier"])
+        version = version or str(host.config["meta.version"])
+    finally:
+        host.close()
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+    try:
+        paths = write_signed_manifest(
+            artifact,
+            private_key=key,
+            url=url,
+            name=_archive_top_folder(artifact),
+            bundle_identifier=bundle_identifier,
+            version=version,
+            channel=channel,
+            out_dir=out,
+        )
+    except IPCError as error:  # a version or URL the app would refuse
+        raise click.ClickException(error.message) from None
+    except (TypeError, ValueError) as error:
+        raise click.ClickException(f"{key} is not an ed25519 private key: {error}") from None
+    for path in paths:
+        click.echo(f"wrote {path}")
+
+
 # -------------------------------------------------------------------------------------------------
 # oro init
 # -------------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from oro_framework.update.download import check_url
 from oro_framework.update.manifest import UpdateManifest, manifest_bytes, parse_manifest, sign
 
 __all__ = ["generate_key_pair", "load_private_key", "public_key_text", "write_signed_manifest"]
@@ -72,6 +73,8 @@ def write_signed_manifest(
     :param out_dir: where the two files go; default: beside ``artifact``.
     :raises InvalidArgumentError: (``UPDATE_MANIFEST_INVALID``) ``version`` or ``url`` is not
         one a manifest may hold.
+    :raises SecurityError: (``UPDATE_INSECURE_URL``) ``url`` is plain http to another machine:
+        the app would not download from it.
     :raises TypeError: ``private_key`` holds a key of another kind.
     :raises ValueError: ``private_key`` holds no private key.
     """
@@ -89,7 +92,9 @@ def write_signed_manifest(
         length=artifact.stat().st_size,
     )
     data = manifest_bytes(manifest)
-    parse_manifest(data)  # what the app would refuse is not signed
+    # What the app would refuse is not signed.
+    parse_manifest(data)
+    check_url(url)
     folder = artifact.parent if out_dir is None else out_dir
     manifest_path = folder / "update.json"
     signature_path = folder / "update.json.sig"
