@@ -138,17 +138,27 @@ export const update = Object.freeze({
     return /** @type {Promise<any>} */ (request('application.update.check', { ...options }))
   },
   /**
-   * @param {{ onProgress?: (progress: { downloaded: number, total: number }) => void }} [options]
+   * Oro's `artifactUrl`, `hash`, `hashAlgorithm` and `length` may be passed (code ported from
+   * Oro passes them); they must be those of the manifest `check()` verified.
+   * @param {{ onProgress?: (progress: { downloaded: number, total: number }) => void, artifactUrl?: string, hash?: string, hashAlgorithm?: string, length?: number }} [options]
    * @returns {Promise<{ version: string, size: number, sha256: string }>}
    */
   async download (options = {}) {
     const target = /** @type {any} */ (globalThis)
-    const onProgress = options.onProgress
+    const { onProgress, ...params } = options
+    /** @type {{ downloaded: number, total: number } | undefined} */
+    let last
     /** @param {any} event */
-    const listener = (event) => onProgress?.(event.detail)
+    const listener = (event) => { last = event.detail; onProgress?.(event.detail) }
     if (onProgress) target.addEventListener('updateprogress', listener)
     try {
-      return /** @type {any} */ (await request('application.update.download'))
+      const result = /** @type {any} */ (await request('application.update.download', params))
+      // Events and replies travel apart: the last event may come after the reply. The reply
+      // means all of it arrived and was verified, so that is said once here if not yet.
+      if (onProgress && last?.downloaded !== result.size) {
+        onProgress({ downloaded: result.size, total: result.size })
+      }
+      return result
     } finally {
       if (onProgress) target.removeEventListener('updateprogress', listener)
     }

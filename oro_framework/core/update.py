@@ -141,13 +141,38 @@ async def _recover_interrupted_install(host: Host) -> None:
     await anyio.to_thread.run_sync(recover, folder)
 
 
+def _check_oro_parameters(request: Request, manifest: UpdateManifest) -> None:
+    """Oro's ``download`` takes ``artifactUrl``, ``hash``, ``hashAlgorithm`` and ``length`` from
+    the page; here the signed manifest names them, and a page that passes them (code ported from
+    Oro passes what ``check`` answered) must pass the same."""
+    algorithm = request.params.get_str("hashAlgorithm")
+    if algorithm is not None and algorithm.lower().replace("-", "") != "sha256":
+        raise NotSupportedError(
+            f"Update archives are checked with SHA-256, not {algorithm!r}",
+            code="UPDATE_HASH_ALGORITHM",
+        )
+    given = {
+        "artifactUrl": (request.params.get_str("artifactUrl"), manifest.url),
+        "hash": (request.params.get_str("hash"), manifest.sha256),
+        "length": (request.params.get_int("length", -1), manifest.length),
+    }
+    for name, (value, signed) in given.items():
+        if value not in (None, -1) and value != signed:
+            raise SecurityError(
+                f"'{name}' is not what the signed manifest names ({signed!r})",
+                code="UPDATE_NOT_SIGNED",
+            )
+
+
 async def download(request: Request) -> dict[str, Any]:
-    """Download the archive the last `check` verified, with `updateprogress` events."""
+    """Download the archive the last `check` verified, with `updateprogress` events; Oro's
+    `artifactUrl`, `hash`, `hashAlgorithm` and `length`, if given, must be the signed ones."""
     state = _state(request)
     if state.manifest is None:
         raise NotFoundError(
             "No update to download: application.update.check found none", code="UPDATE_NONE"
         )
+    _check_oro_parameters(request, state.manifest)
     from oro_framework.update.download import download_artifact
 
     manifest = state.manifest

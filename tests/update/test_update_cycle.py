@@ -290,3 +290,28 @@ async def test_a_check_removes_what_an_interrupted_install_left(
         assert (await MemoryClient(host).call("application.update.check")).data["available"]
     assert not leftover.exists()
     assert _runs(installed) == "1.0.0"
+
+
+async def test_oros_download_parameters_must_be_the_signed_ones(
+    update_server: UpdateServer, installed: Path
+) -> None:
+    update_server.publish("1.1.0")
+    async with _app(update_server, installed) as host:
+        client = MemoryClient(host)
+        manifest = (await client.call("application.update.check")).data["manifest"]
+        other = await client.call(
+            "application.update.download",
+            artifactUrl=f"{update_server.url}/elsewhere.tar.gz",
+            hash=manifest["sha256"],
+        )
+        same = await client.call(
+            "application.update.download",
+            artifactUrl=manifest["url"],
+            hash=manifest["sha256"],
+            hashAlgorithm="sha256",
+            length=manifest["length"],
+        )
+    assert other.error is not None
+    assert other.error.code == "UPDATE_NOT_SIGNED"
+    assert same.error is None, same.error
+    assert same.data["version"] == "1.1.0"
