@@ -163,10 +163,19 @@ def install_archive(
         tests kill an installing process there).
     :raises SecurityError: (``UPDATE_ARCHIVE_UNSAFE``) a member outside the top folder, an
         absolute path, a link out of it or a device file: nothing is installed.
-    :raises NotSupportedError: (``UPDATE_NOT_INSTALLABLE``) the archive is damaged or holds no
-        launcher, or the folders cannot be swapped: nothing is installed.
+    :raises NotSupportedError: (``UPDATE_NOT_INSTALLABLE``) the folder's parent is not writable
+        (a package install), the archive is damaged or holds no launcher, or the folders cannot
+        be swapped: nothing is installed.
+    :raises OSError: the disk is full, or another system error: nothing is installed.
     """
     report = step or (lambda name: None)
+    if not os.access(folder.parent, os.W_OK):
+        # A package install under /opt belongs to root: its package manager updates it.
+        raise NotSupportedError(
+            f"{folder.parent} is not writable by this user: an app installed by a package is "
+            "updated by the package manager",
+            code="UPDATE_NOT_INSTALLABLE",
+        )
     recover(folder)
     staging = _staging(folder)
     staging.mkdir(mode=0o700)

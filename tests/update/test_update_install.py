@@ -200,3 +200,35 @@ def test_a_damaged_archive_installs_nothing(installed: Path, release: Path) -> N
     assert caught.value.code == "UPDATE_NOT_INSTALLABLE"
     assert _runs(installed) == "1.0.0"
     assert sorted(path.name for path in installed.parent.iterdir()) == [NAME]
+
+
+NOT_WRITABLE = """
+import os, sys
+from pathlib import Path
+from oro_framework.errors import NotSupportedError
+from oro_framework.update.install import install_archive
+if os.geteuid() == 0:
+    os.setuid(65534)  # root may write anywhere: a user an /opt install leaves without rights
+try:
+    install_archive(Path(sys.argv[1]), Path(sys.argv[2]))
+except NotSupportedError as error:
+    print(error.code)
+"""
+
+
+def test_an_app_folder_the_user_cannot_write_is_left_to_its_package_manager(
+    installed: Path, release: Path
+) -> None:
+    installed.parent.chmod(0o555)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", NOT_WRITABLE, str(release), str(installed)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    finally:
+        installed.parent.chmod(0o755)
+
+    assert result.stdout.strip() == "UPDATE_NOT_INSTALLABLE", result.stderr
+    assert _runs(installed) == "1.0.0"
