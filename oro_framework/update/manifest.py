@@ -129,8 +129,10 @@ def parse_version(version: str) -> tuple[tuple[int, ...], tuple[tuple[int, int |
     match = _VERSION.fullmatch(version)
     if match is None or len(version) > _MAX_VERSION_LENGTH:
         raise _invalid(f"version {version!r} is not MAJOR[.MINOR[.PATCH]][-PRERELEASE][+BUILD]")
-    release = tuple(int(part) for part in match["release"].split("."))
-    release += (0,) * (8 - len(release))
+    parts = [int(part) for part in match["release"].split(".")]
+    while len(parts) > 1 and parts[-1] == 0:
+        parts.pop()  # 1.2 and 1.2.0 are one version
+    release = tuple(parts)
     if match["pre"] is None:
         return release, ((2, 0),)  # a release sorts after any of its pre-releases
     pre = tuple((0, int(part)) if part.isdigit() else (1, part) for part in match["pre"].split("."))

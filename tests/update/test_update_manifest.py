@@ -158,3 +158,23 @@ def test_versions_order_as_semantic_versioning_says(newer: str, older: str) -> N
     assert is_newer(newer, older)
     assert not is_newer(older, newer)
     assert not is_newer(newer, newer)
+
+
+VERSIONS = st.builds(
+    lambda release, pre: ".".join(map(str, release)) + (f"-{'.'.join(pre)}" if pre else ""),
+    st.lists(st.integers(0, 20), min_size=1, max_size=10),
+    st.lists(st.from_regex(r"[0-9]{1,3}|[a-z]{1,4}", fullmatch=True), max_size=3),
+)
+
+
+@given(VERSIONS, VERSIONS)
+def test_of_two_versions_at_most_one_is_newer(first: str, second: str) -> None:
+    assert not (is_newer(first, second) and is_newer(second, first))
+
+
+@given(VERSIONS, st.integers(1, 10))
+def test_trailing_zero_parts_do_not_make_a_version_newer(version: str, zeros: int) -> None:
+    release, _, pre = version.partition("-")
+    padded = release + ".0" * zeros + (f"-{pre}" if pre else "")
+    assert not is_newer(padded, version)
+    assert not is_newer(version, padded)
