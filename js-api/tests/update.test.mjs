@@ -19,11 +19,12 @@ const progress = (downloaded, total) =>
   globalThis.dispatchEvent(new CustomEvent('updateprogress', { detail: { downloaded, total } }))
 
 /** A transport answering `reply` to every call, after `during()` ran; records the calls. */
-function transport (reply, during = () => {}) {
+function transport (reply, during = () => {}, options = []) {
   const calls = []
   ipc.setTransport({
-    async request (route, params) {
+    async request (route, params, given) {
       calls.push([route, params])
+      options.push(given)
       during()
       return reply
     }
@@ -62,4 +63,29 @@ test('download reports the whole archive once when its last event comes after th
   transport({ version: '1.1.0', size: 10, sha256: 'ab' }, () => progress(4, 10))
   await update.download({ onProgress: (step) => seen.push(step) })
   assert.deepEqual(seen, [{ downloaded: 4, total: 10 }, { downloaded: 10, total: 10 }])
+})
+
+test('download and install wait as long as their routes may take', async () => {
+  const options = []
+  transport({ size: 0 }, () => {}, options)
+  await update.download()
+  await update.install()
+  await update.check()
+  assert.deepEqual(options.map((given) => given.timeout), [3_600_000, 600_000, 32_000])
+})
+
+test('aborting the signal given to download fails it with AbortError', async () => {
+  const seen = []
+  ipc.setTransport({
+    request (route, params, given) {
+      return new Promise((resolve, reject) => {
+        given.signal.addEventListener('abort', () => { seen.push(route); reject(given.signal.reason) })
+      })
+    }
+  })
+  const controller = new AbortController()
+  const download = update.download({ signal: controller.signal })
+  controller.abort()
+  await assert.rejects(download, { name: 'AbortError', code: 'ABORT_ERR' })
+  assert.deepEqual(seen, ['application.update.download'])
 })
