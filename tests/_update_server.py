@@ -55,6 +55,9 @@ class Misbehaviour:
     """Path -> bytes sent before the connection is closed, while Content-Length says all."""
     redirects: dict[str, str] = field(default_factory=dict)
     """Path -> URL answered with a 302 to it."""
+    stall_after: dict[str, int] = field(default_factory=dict)
+    """Path -> bytes sent before the server goes silent until it shuts down."""
+    released: threading.Event = field(default_factory=threading.Event)
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
@@ -70,7 +73,8 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
-        cut = self.misbehaviour.cut_after.get(self.path)
+        stall = self.misbehaviour.stall_after.get(self.path)
+        cut = self.misbehaviour.cut_after.get(self.path, stall)
         if cut is None:
             super().do_GET()
             return
@@ -81,6 +85,8 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         with path.open("rb") as file:
             self.wfile.write(file.read(cut))
         self.wfile.flush()
+        if stall is not None:
+            self.misbehaviour.released.wait()
         self.close_connection = True
 
 
@@ -139,5 +145,6 @@ def serve_updates(work: Path) -> Iterator[UpdateServer]:
                 root, f"http://127.0.0.1:{server.server_port}", public, key, misbehaviour
             )
         finally:
+            misbehaviour.released.set()
             server.shutdown()
             thread.join()

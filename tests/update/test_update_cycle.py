@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio
 import pytest
 
 import oro_framework.core.update
@@ -315,3 +316,23 @@ async def test_oros_download_parameters_must_be_the_signed_ones(
     assert other.error.code == "UPDATE_NOT_SIGNED"
     assert same.error is None, same.error
     assert same.data["version"] == "1.1.0"
+
+
+async def test_a_cancelled_download_leaves_no_file(
+    update_server: UpdateServer, installed: Path
+) -> None:
+    archive = update_server.publish("1.1.0", padding=500_000)
+    update_server.misbehaviour.stall_after[f"/{archive.name}"] = 100_000
+    async with _app(update_server, installed) as host:
+        client = MemoryClient(host)
+        assert (await client.call("application.update.check")).data["available"]
+        async with host.events.subscribe() as events, anyio.create_task_group() as group:
+            group.start_soon(client.call, "application.update.download")
+            async for event in events:
+                if event.name == "updateprogress" and event.data["downloaded"] > 0:
+                    break  # under way, and the server now holds the rest back
+            group.cancel_scope.cancel()
+        leftovers = list((host.paths.cache / "updates").iterdir())
+        install = await _error_code(host, "application.update.install")
+    assert leftovers == []
+    assert install == "UPDATE_NOT_DOWNLOADED"
