@@ -124,17 +124,30 @@ async def check(request: Request) -> dict[str, Any]:
             f"The update manifest is for {manifest.bundle_identifier!r}, not this app",
             code="UPDATE_WRONG_APP",
         )
+    folder = _known_folder(request.host)
+    if folder is not None and manifest.name != folder.name:
+        raise SecurityError(
+            f"The update manifest is for an app folder {manifest.name!r}, not {folder.name!r}",
+            code="UPDATE_WRONG_APP",
+        )
     channel = request.params.get_str("channel") or str(config["update.channel"])
     available = manifest.channel == channel and is_newer(manifest.version, current)
     _state(request).manifest = manifest if available else None
     return {"available": available, "current": current, "manifest": manifest.to_json()}
 
 
+def _known_folder(host: Host) -> Path | None:
+    """The app folder an update replaces, or None when the app runs from source."""
+    try:
+        return _installed_folder(host)
+    except NotSupportedError:
+        return None
+
+
 async def _recover_interrupted_install(host: Host) -> None:
     """Finish or undo an install a kill interrupted, so a check never leaves its leftovers."""
-    try:
-        folder = _installed_folder(host)
-    except NotSupportedError:
+    folder = _known_folder(host)
+    if folder is None:
         return  # from source: nothing is ever installed here
     from oro_framework.update.install import recover
 
@@ -180,6 +193,9 @@ async def download(request: Request) -> dict[str, Any]:
     # Owner-only: the archive waits here until install, which trusts what it finds.
     updates.mkdir(mode=0o700, parents=True, exist_ok=True)
     updates.chmod(0o700)
+    for stale in updates.iterdir():
+        stale.unlink()  # a download a stopped app never installed
+    state.archive = None
     target = updates / f"{manifest.version}.tar.gz"
 
     def progress(downloaded: int, total: int) -> None:

@@ -336,3 +336,26 @@ async def test_a_cancelled_download_leaves_no_file(
         install = await _error_code(host, "application.update.install")
     assert leftovers == []
     assert install == "UPDATE_NOT_DOWNLOADED"
+
+
+async def test_a_manifest_for_another_app_folder_is_refused(
+    update_server: UpdateServer, installed: Path
+) -> None:
+    update_server.publish("1.1.0", name="otherapp")
+    async with _app(update_server, installed) as host:
+        assert await _error_code(host, "application.update.check") == "UPDATE_WRONG_APP"
+
+
+async def test_a_download_replaces_what_an_earlier_run_left_in_the_cache(
+    update_server: UpdateServer, installed: Path
+) -> None:
+    update_server.publish("1.1.0")
+    async with _app(update_server, installed) as host:
+        stale = host.paths.cache / "updates" / "1.0.5.tar.gz"
+        stale.parent.mkdir(parents=True)
+        stale.write_bytes(b"left by a run that stopped before installing")
+        client = MemoryClient(host)
+        assert (await client.call("application.update.check")).data["available"]
+        assert (await client.call("application.update.download")).error is None
+        cached = sorted(path.name for path in stale.parent.iterdir())
+    assert cached == ["1.1.0.tar.gz"]
