@@ -496,6 +496,8 @@ def build(
 
     if key is not None and not update_url:
         raise click.UsageError("--sign needs --update-url, where the .tar.gz will be served")
+    if key is not None and update_url is not None:
+        _check_update_url(update_url)
     chosen = TARGETS if "all" in targets else tuple(dict.fromkeys(targets))
     if key is not None and "tar" not in chosen:
         chosen = (*chosen, "tar")
@@ -525,6 +527,17 @@ def build(
         f"built {result.plan.name} {result.plan.version} with "
         f"{len(result.plan.plugins)} plugin(s) in {result.seconds:.0f} s"
     )
+
+
+def _check_update_url(url: str) -> None:
+    """Refuse, before a build of minutes, a URL the built app would not download from."""
+    from oro_framework.errors import IPCError
+    from oro_framework.update.download import check_url
+
+    try:
+        check_url(url)
+    except IPCError as error:
+        raise click.UsageError(error.message) from None
 
 
 @cli.group()

@@ -145,3 +145,17 @@ def test_sign_refuses_a_url_the_app_would_not_download_from(
     assert result.returncode == 1
     assert said in result.stderr
     assert not (tmp_path / "update.json").exists()
+
+
+def test_build_refuses_an_insecure_update_url_before_building(tmp_path: Path, app: Path) -> None:
+    key, _ = _keygen(tmp_path)
+    out = tmp_path / "out"
+
+    result = run_oro(
+        "build", str(app), "--sign", str(key), "--update-url", "http://updates.example/app/",
+        "--out", str(out), cwd=tmp_path,
+    )  # fmt: skip
+
+    assert result.returncode == 2
+    assert "Updates come over https" in result.stderr
+    assert not out.exists()
