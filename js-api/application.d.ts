@@ -26,8 +26,8 @@ export function exit (code?: number): Promise<unknown>
 export const update: {
   /** Fetch and verify the update manifest; `available` when it is newer. */
   check (options?: { manifestUrl?: string, signatureUrl?: string, channel?: string }): Promise<{ available: boolean, current: string, manifest: Record<string, unknown> }>
-  /** Download the checked version's archive, verifying its length and SHA-256. */
-  download (options?: { onProgress?: (progress: { downloaded: number, total: number }) => void }): Promise<{ version: string, size: number, sha256: string }>
+  /** Download the checked version's archive, verifying its length and SHA-256 (up to an hour; `signal` cancels it); Oro's `artifactUrl`, `hash`, `hashAlgorithm` and `length`, if given, must be the signed ones. */
+  download (options?: { onProgress?: (progress: { downloaded: number, total: number }) => void, signal?: AbortSignal, artifactUrl?: string, hash?: string, hashAlgorithm?: string, length?: number }): Promise<{ version: string, size: number, sha256: string }>
   /** Swap the app's folder for the downloaded version (the old one kept) and restart. */
   install (): Promise<{ installed: string, previous: string, restarting: boolean }>
 }

@@ -129,6 +129,11 @@ export function exit (code = 0) {
  * given to `options.onProgress`); `install()` swaps the app's folder for the new version, keeping
  * the old one, and restarts the app.
  */
+// The routes' own deadlines (oro_framework/core/update.py): ipc's default 32 s would fail any
+// real download, and the unpacking of a large app, while the host still works on it.
+const DOWNLOAD_TIMEOUT = 3_600_000
+const INSTALL_TIMEOUT = 600_000
+
 export const update = Object.freeze({
   /**
    * @param {{ manifestUrl?: string, signatureUrl?: string, channel?: string }} [options]
@@ -138,24 +143,39 @@ export const update = Object.freeze({
     return /** @type {Promise<any>} */ (request('application.update.check', { ...options }))
   },
   /**
-   * @param {{ onProgress?: (progress: { downloaded: number, total: number }) => void }} [options]
+   * Oro's `artifactUrl`, `hash`, `hashAlgorithm` and `length` may be passed (code ported from
+   * Oro passes them); they must be those of the manifest `check()` verified. Aborting `signal`
+   * cancels the download (nothing is kept); it may take up to the route's hour otherwise.
+   * @param {{ onProgress?: (progress: { downloaded: number, total: number }) => void, signal?: AbortSignal, artifactUrl?: string, hash?: string, hashAlgorithm?: string, length?: number }} [options]
    * @returns {Promise<{ version: string, size: number, sha256: string }>}
    */
   async download (options = {}) {
     const target = /** @type {any} */ (globalThis)
-    const onProgress = options.onProgress
+    const { onProgress, signal, ...params } = options
+    /** @type {{ downloaded: number, total: number } | undefined} */
+    let last
     /** @param {any} event */
-    const listener = (event) => onProgress?.(event.detail)
+    const listener = (event) => { last = event.detail; onProgress?.(event.detail) }
     if (onProgress) target.addEventListener('updateprogress', listener)
     try {
-      return /** @type {any} */ (await request('application.update.download'))
+      const result = /** @type {any} */ (await request(
+        'application.update.download', params, { timeout: DOWNLOAD_TIMEOUT, signal }
+      ))
+      // Events and replies travel apart: the last event may come after the reply. The reply
+      // means all of it arrived and was verified, so that is said once here if not yet.
+      if (onProgress && last?.downloaded !== result.size) {
+        onProgress({ downloaded: result.size, total: result.size })
+      }
+      return result
     } finally {
       if (onProgress) target.removeEventListener('updateprogress', listener)
     }
   },
   /** @returns {Promise<{ installed: string, previous: string, restarting: boolean }>} */
   install () {
-    return /** @type {Promise<any>} */ (request('application.update.install'))
+    return /** @type {Promise<any>} */ (
+      request('application.update.install', undefined, { timeout: INSTALL_TIMEOUT })
+    )
   }
 })
 

@@ -503,6 +503,8 @@ def build(
 
     if key is not None and not update_url:
         raise click.UsageError("--sign needs --update-url, where the .tar.gz will be served")
+    if key is not None and update_url is not None:
+        _check_update_url(update_url)
     chosen = TARGETS if "all" in targets else tuple(dict.fromkeys(targets))
     if key is not None and "tar" not in chosen:
         chosen = (*chosen, "tar")
@@ -534,6 +536,17 @@ def build(
     )
 
 
+def _check_update_url(url: str) -> None:
+    """Refuse, before a build of minutes, a URL the built app would not download from."""
+    from oro_framework.errors import IPCError
+    from oro_framework.update.download import check_url
+
+    try:
+        check_url(url)
+    except IPCError as error:
+        raise click.UsageError(error.message) from None
+
+
 @cli.group()
 def update() -> None:
     """Keys for signed updates (docs/build.md, "Updates")."""
@@ -555,6 +568,90 @@ def update_keygen(path: Path) -> None:
         raise click.ClickException(f"{path} exists: refusing to overwrite a key") from None
     click.echo(f"wrote the private key to {path}; add this to the app's oro.toml:\n")
     click.echo(f'[build]\nupdate_public_key = "{public}"')
+
+
+def _archive_top_folder(archive: Path) -> str:
+    """The one top folder of a built app's ``.tar.gz``: the app's folder and launcher name."""
+    import tarfile
+
+    try:
+        with tarfile.open(archive, "r:gz") as tar:
+            tops = {member.name.split("/", 1)[0] for member in tar.getmembers()}
+    except (tarfile.TarError, EOFError, OSError) as error:
+        raise click.ClickException(f"{archive} is not a .tar.gz: {error}") from None
+    if len(tops) != 1:
+        raise click.ClickException(
+            f"{archive} must hold one folder, the app's, at its top; it holds {sorted(tops)}"
+        )
+    return tops.pop()
+
+
+@update.command("sign")
+@click.argument("artifact", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option(
+    "--key",
+    required=True,
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="The private update key (oro update keygen).",
+)
+@click.option("--url", required=True, help="Where ARTIFACT will be served (its full URL).")
+@click.option(
+    "--app",
+    "app_dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=Path(),
+    show_default=True,
+    help="The app whose [meta] bundle_identifier and version the manifest names.",
+)
+@click.option("--version", "version", help="The release's version; default: the app's.")
+@click.option("--channel", default="stable", show_default=True, help="The manifest's channel.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where update.json and update.json.sig go; default: beside ARTIFACT.",
+)
+@_host_errors
+def update_sign(
+    artifact: Path,
+    key: Path,
+    url: str,
+    app_dir: Path,
+    version: str | None,
+    channel: str,
+    out: Path | None,
+) -> None:
+    """Write the signed update manifest (update.json and update.json.sig) of ARTIFACT, a built
+    app's .tar.gz (what `oro build --sign` does for the one it builds)."""
+    from oro_framework.errors import IPCError
+    from oro_framework.update.keys import write_signed_manifest
+
+    if not (app_dir / CONFIG_FILE_NAME).is_file():
+        raise click.UsageError(f"{app_dir} has no {CONFIG_FILE_NAME}: pass the app with --app")
+    host = Host(app_dir)
+    try:
+        bundle_identifier = str(host.config["meta.bundle_identifier"])
+        version = version or str(host.config["meta.version"])
+    finally:
+        host.close()
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+    try:
+        paths = write_signed_manifest(
+            artifact,
+            private_key=key,
+            url=url,
+            name=_archive_top_folder(artifact),
+            bundle_identifier=bundle_identifier,
+            version=version,
+            channel=channel,
+            out_dir=out,
+        )
+    except IPCError as error:  # a version or URL the app would refuse
+        raise click.ClickException(error.message) from None
+    except (TypeError, ValueError) as error:
+        raise click.ClickException(f"{key} is not an ed25519 private key: {error}") from None
+    for path in paths:
+        click.echo(f"wrote {path}")
 
 
 # -------------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ app's cache; ``install`` swaps the app's folder for the new one and restarts the
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -34,6 +35,11 @@ if TYPE_CHECKING:
     from oro_framework.update.manifest import UpdateManifest
 
 PERMISSION: Final = "update"
+DOWNLOAD_TIMEOUT: Final = 3600.0
+"""Seconds a download may take in all (the default route deadline, 32 s, is far too short for an
+app of 200 MB; a server silent for 30 s fails it sooner)."""
+INSTALL_TIMEOUT: Final = 600.0
+"""Seconds an install may take: unpacking and syncing a large app on a slow disk."""
 
 
 class UpdateState:
@@ -68,6 +74,11 @@ def _public_key(request: Request) -> str:
 
 
 def _installed_folder(host: Host) -> Path:
+    """The app folder an update replaces.
+
+    :raises NotSupportedError: (``UPDATE_NOT_INSTALLABLE``) the app runs from source and
+        ``update.install_dir`` is empty.
+    """
     configured = str(host.config["update.install_dir"])
     if configured:
         return Path(configured)
@@ -77,6 +88,13 @@ def _installed_folder(host: Host) -> Path:
         "Updates install into a built app (oro build); this app runs from source",
         code="UPDATE_NOT_INSTALLABLE",
     )
+
+
+async def _import_in_thread() -> None:
+    """Import the update modules (cryptography and httpx: ~100 ms) in a worker thread: not at
+    start-up, which every app would pay for, and not on the event loop, which serves pages."""
+    for module in ("oro_framework.update.manifest", "oro_framework.update.download"):
+        await anyio.to_thread.run_sync(importlib.import_module, module)
 
 
 async def check(request: Request) -> dict[str, Any]:
@@ -90,10 +108,11 @@ async def check(request: Request) -> dict[str, Any]:
             "No update manifest URL: pass 'manifestUrl' or set update.manifest_url",
             code="UPDATE_NO_MANIFEST",
         )
-    # Imported here: cryptography and httpx would cost every app's start-up otherwise.
+    await _import_in_thread()
     from oro_framework.update.download import fetch_bytes
     from oro_framework.update.manifest import is_newer, verify
 
+    await _recover_interrupted_install(request.host)
     signature_url = request.params.get_str("signatureUrl") or manifest_url + ".sig"
     limit = int(config["update.max_manifest_bytes"])
     data = await fetch_bytes(manifest_url, limit)
@@ -105,23 +124,79 @@ async def check(request: Request) -> dict[str, Any]:
             f"The update manifest is for {manifest.bundle_identifier!r}, not this app",
             code="UPDATE_WRONG_APP",
         )
+    folder = _known_folder(request.host)
+    if folder is not None and manifest.name != folder.name:
+        raise SecurityError(
+            f"The update manifest is for an app folder {manifest.name!r}, not {folder.name!r}",
+            code="UPDATE_WRONG_APP",
+        )
     channel = request.params.get_str("channel") or str(config["update.channel"])
     available = manifest.channel == channel and is_newer(manifest.version, current)
     _state(request).manifest = manifest if available else None
     return {"available": available, "current": current, "manifest": manifest.to_json()}
 
 
+def _known_folder(host: Host) -> Path | None:
+    """The app folder an update replaces, or None when the app runs from source."""
+    try:
+        return _installed_folder(host)
+    except NotSupportedError:
+        return None
+
+
+async def _recover_interrupted_install(host: Host) -> None:
+    """Finish or undo an install a kill interrupted, so a check never leaves its leftovers."""
+    folder = _known_folder(host)
+    if folder is None:
+        return  # from source: nothing is ever installed here
+    from oro_framework.update.install import recover
+
+    await anyio.to_thread.run_sync(recover, folder)
+
+
+def _check_oro_parameters(request: Request, manifest: UpdateManifest) -> None:
+    """Oro's ``download`` takes ``artifactUrl``, ``hash``, ``hashAlgorithm`` and ``length`` from
+    the page; here the signed manifest names them, and a page that passes them (code ported from
+    Oro passes what ``check`` answered) must pass the same."""
+    algorithm = request.params.get_str("hashAlgorithm")
+    if algorithm is not None and algorithm.lower().replace("-", "") != "sha256":
+        raise NotSupportedError(
+            f"Update archives are checked with SHA-256, not {algorithm!r}",
+            code="UPDATE_HASH_ALGORITHM",
+        )
+    given = {
+        "artifactUrl": (request.params.get_str("artifactUrl"), manifest.url),
+        "hash": (request.params.get_str("hash"), manifest.sha256),
+        "length": (request.params.get_int("length", -1), manifest.length),
+    }
+    for name, (value, signed) in given.items():
+        if value not in (None, -1) and value != signed:
+            raise SecurityError(
+                f"'{name}' is not what the signed manifest names ({signed!r})",
+                code="UPDATE_NOT_SIGNED",
+            )
+
+
 async def download(request: Request) -> dict[str, Any]:
-    """Download the archive the last `check` verified, with `updateprogress` events."""
+    """Download the archive the last `check` verified, with `updateprogress` events; Oro's
+    `artifactUrl`, `hash`, `hashAlgorithm` and `length`, if given, must be the signed ones."""
     state = _state(request)
     if state.manifest is None:
         raise NotFoundError(
             "No update to download: application.update.check found none", code="UPDATE_NONE"
         )
+    _check_oro_parameters(request, state.manifest)
     from oro_framework.update.download import download_artifact
 
     manifest = state.manifest
-    target = request.host.paths.cache / "updates" / f"{manifest.version}.tar.gz"
+    updates = request.host.paths.cache / "updates"
+    # Owner-only: the archive waits here until install, which trusts what it finds.
+    updates.mkdir(mode=0o700, parents=True, exist_ok=True)
+    updates.chmod(0o700)
+    for stale in updates.iterdir():
+        stale.unlink()  # a download a stopped app never installed
+    state.archive = None
+    target = updates / f"{manifest.version}.tar.gz"
 
     def progress(downloaded: int, total: int) -> None:
         request.host.emit("updateprogress", {"downloaded": downloaded, "total": total})
@@ -140,15 +215,23 @@ async def install(request: Request) -> dict[str, Any]:
             "No update downloaded: call application.update.download first",
             code="UPDATE_NOT_DOWNLOADED",
         )
+    from oro_framework.update.download import check_file
     from oro_framework.update.install import install_archive
 
     folder = _installed_folder(request.host)
-    previous = await anyio.to_thread.run_sync(install_archive, state.archive, folder)
-    state.archive.unlink(missing_ok=True)
-    if getattr(sys, "frozen", False):
+    archive, manifest = state.archive, state.manifest
+    state.archive = None  # a failed install needs a new download: its file is gone
+    try:
+        # Checked again: the file waited in the cache since the download.
+        await anyio.to_thread.run_sync(check_file, archive, manifest)
+        previous = await anyio.to_thread.run_sync(install_archive, archive, folder)
+    finally:
+        archive.unlink(missing_ok=True)
+    restarting = bool(getattr(sys, "frozen", False))
+    if restarting:
         request.host.stash[RESTART_INTO] = folder / folder.name
     request.host.stop()
-    return {"installed": state.manifest.version, "previous": str(previous), "restarting": True}
+    return {"installed": manifest.version, "previous": str(previous), "restarting": restarting}
 
 
 @hookimpl
@@ -198,5 +281,9 @@ def oro_configure(host: Host) -> None:
 @hookimpl
 def oro_register_routes(routes: RouteTable) -> None:
     routes.add("application.update.check", check, permission=PERMISSION)
-    routes.add("application.update.download", download, permission=PERMISSION)
-    routes.add("application.update.install", install, permission=PERMISSION)
+    routes.add(
+        "application.update.download", download, permission=PERMISSION, timeout=DOWNLOAD_TIMEOUT
+    )
+    routes.add(
+        "application.update.install", install, permission=PERMISSION, timeout=INSTALL_TIMEOUT
+    )

@@ -15,7 +15,7 @@ import httpx
 from oro_framework.errors import OutOfRangeError, SecurityError, ServiceUnavailableError
 from oro_framework.update.manifest import UpdateManifest
 
-__all__ = ["check_url", "download_artifact", "fetch_bytes"]
+__all__ = ["check_file", "check_url", "download_artifact", "fetch_bytes"]
 
 _TIMEOUT: Final = 30.0
 """Seconds the update server may stay silent (connecting, or between two chunks)."""
@@ -39,6 +39,20 @@ def check_url(url: str) -> None:
     )
 
 
+async def _refuse_insecure(request: httpx.Request) -> None:
+    # Every request, redirects included: a release host may redirect to its CDN, never to http.
+    check_url(str(request.url))
+
+
+def _client() -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        timeout=_TIMEOUT,
+        follow_redirects=True,
+        max_redirects=5,
+        event_hooks={"request": [_refuse_insecure]},
+    )
+
+
 def _unreachable(url: str, error: Exception) -> ServiceUnavailableError:
     return ServiceUnavailableError(
         f"The update server did not answer for {url}: {error}", code="UPDATE_UNREACHABLE"
@@ -54,7 +68,7 @@ async def fetch_bytes(url: str, limit: int) -> bytes:
     check_url(url)
     try:
         async with (
-            httpx.AsyncClient(timeout=_TIMEOUT) as client,
+            _client() as client,
             client.stream("GET", url) as reply,
         ):
             if reply.status_code != 200:
@@ -69,6 +83,34 @@ async def fetch_bytes(url: str, limit: int) -> bytes:
             return bytes(body)
     except httpx.HTTPError as error:
         raise _unreachable(url, error) from None
+
+
+def _check(length: int, sha256: str, manifest: UpdateManifest) -> None:
+    if length != manifest.length:
+        raise SecurityError(
+            f"The update archive is {length} bytes, not the {manifest.length} its "
+            "signed manifest names (truncated or changed)",
+            code="UPDATE_LENGTH_MISMATCH",
+        )
+    if sha256 != manifest.sha256:
+        raise SecurityError(
+            "The update archive's SHA-256 is not the one its signed manifest names",
+            code="UPDATE_HASH_MISMATCH",
+        )
+
+
+def check_file(archive: Path, manifest: UpdateManifest) -> None:
+    """Check that ``archive`` is, byte for byte, the one ``manifest`` names.
+
+    :raises SecurityError: (``UPDATE_LENGTH_MISMATCH``, ``UPDATE_HASH_MISMATCH``) it is not.
+    """
+    digest = hashlib.sha256()
+    length = 0
+    with archive.open("rb") as file:
+        while chunk := file.read(1 << 20):
+            length += len(chunk)
+            digest.update(chunk)
+    _check(length, digest.hexdigest(), manifest)
 
 
 async def download_artifact(
@@ -98,13 +140,13 @@ async def download_artifact(
     try:
         try:
             async with (
-                httpx.AsyncClient(timeout=_TIMEOUT) as client,
+                _client() as client,
                 client.stream("GET", manifest.url) as reply,
             ):
                 if reply.status_code != 200:
                     raise _unreachable(manifest.url, Exception(f"HTTP {reply.status_code}"))
                 with partial.open("wb") as file:
-                    async for chunk in reply.aiter_raw():
+                    async for chunk in reply.aiter_bytes():
                         received += len(chunk)
                         if received > manifest.length:
                             break
@@ -118,17 +160,7 @@ async def download_artifact(
                 raise _unreachable(manifest.url, error) from None
             # A connection cut mid-way is a truncated download: the length check says so.
         progress(received, manifest.length)
-        if received != manifest.length:
-            raise SecurityError(
-                f"The update archive is {received} bytes, not the {manifest.length} its "
-                "signed manifest names (truncated or changed)",
-                code="UPDATE_LENGTH_MISMATCH",
-            )
-        if digest.hexdigest() != manifest.sha256:
-            raise SecurityError(
-                "The update archive's SHA-256 is not the one its signed manifest names",
-                code="UPDATE_HASH_MISMATCH",
-            )
+        _check(received, digest.hexdigest(), manifest)
         partial.replace(target)
         return target
     finally:

@@ -11,7 +11,8 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from oro_framework.update.manifest import UpdateManifest, manifest_bytes, sign
+from oro_framework.update.download import check_url
+from oro_framework.update.manifest import UpdateManifest, manifest_bytes, parse_manifest, sign
 
 __all__ = ["generate_key_pair", "load_private_key", "public_key_text", "write_signed_manifest"]
 
@@ -42,8 +43,11 @@ def generate_key_pair(path: Path) -> str:
 
 
 def load_private_key(path: Path) -> Ed25519PrivateKey:
-    """:raises TypeError: the file holds a key of another kind.
-    :raises ValueError: the file holds no private key."""
+    """The ed25519 private key in the PEM file ``path``.
+
+    :raises TypeError: the file holds a key of another kind.
+    :raises ValueError: the file holds no private key.
+    """
     key = serialization.load_pem_private_key(path.read_bytes(), password=None)
     if not isinstance(key, Ed25519PrivateKey):
         raise TypeError(f"{path} is not an ed25519 private key")
@@ -59,9 +63,21 @@ def write_signed_manifest(
     bundle_identifier: str,
     version: str,
     channel: str = "stable",
+    out_dir: Path | None = None,
 ) -> tuple[Path, Path]:
-    """Write ``update.json`` and ``update.json.sig`` beside ``artifact`` for the archive as it
-    will be served at ``url``; return both paths."""
+    """Write ``update.json`` and ``update.json.sig`` for the archive ``artifact`` as it will be
+    served at ``url``; return both paths.
+
+    :param private_key: the PEM file :func:`generate_key_pair` wrote.
+    :param name: the app's folder and launcher name (the archive's top folder).
+    :param out_dir: where the two files go; default: beside ``artifact``.
+    :raises InvalidArgumentError: (``UPDATE_MANIFEST_INVALID``) ``version`` or ``url`` is not
+        one a manifest may hold.
+    :raises SecurityError: (``UPDATE_INSECURE_URL``) ``url`` is plain http to another machine:
+        the app would not download from it.
+    :raises TypeError: ``private_key`` holds a key of another kind.
+    :raises ValueError: ``private_key`` holds no private key.
+    """
     digest = hashlib.sha256()
     with artifact.open("rb") as file:
         while chunk := file.read(1 << 20):
@@ -76,8 +92,12 @@ def write_signed_manifest(
         length=artifact.stat().st_size,
     )
     data = manifest_bytes(manifest)
-    manifest_path = artifact.with_name("update.json")
-    signature_path = artifact.with_name("update.json.sig")
+    # What the app would refuse is not signed.
+    parse_manifest(data)
+    check_url(url)
+    folder = artifact.parent if out_dir is None else out_dir
+    manifest_path = folder / "update.json"
+    signature_path = folder / "update.json.sig"
     manifest_path.write_bytes(data)
     signature_path.write_bytes(sign(data, load_private_key(private_key)))
     return manifest_path, signature_path

@@ -4,20 +4,18 @@ ends in a typed error with the installed app untouched."""
 
 from __future__ import annotations
 
-import signal
 import subprocess
-import sys
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio
 import pytest
-from conftest import BUNDLE, NAME, UpdateServer, make_folder
 
 import oro_framework.core.update
 from oro_framework import Host
 from oro_framework.testing import MemoryClient, make_host
+from tests._update_server import BUNDLE, NAME, UpdateServer
 
 pytestmark = pytest.mark.anyio
 
@@ -40,11 +38,6 @@ async def _app(server: UpdateServer, installed: Path, **config: object) -> Async
     }
     async with make_host([oro_framework.core.update], config=settings) as host:
         yield host
-
-
-@pytest.fixture
-def installed(tmp_path: Path) -> Path:
-    return make_folder(tmp_path / "opt", "1.0.0")
 
 
 async def test_check_download_install_replaces_the_app_and_keeps_the_old_one(
@@ -109,7 +102,7 @@ async def test_a_manifest_signed_with_another_key_is_refused(
     update_server.publish("1.1.0")
     other = generate_key_pair(tmp_path / "other.pem")
     async with _app(update_server, installed, **{"build.update_public_key": other}) as host:
-        assert await _error_code(host, "application.update.check") == "UPDATE_SIGNATURE_INVALID"
+        assert await _error_code(host, "application.update.check") == "UPDATE_KEY_MISMATCH"
 
 
 async def test_without_a_public_key_updates_are_disabled(
@@ -171,57 +164,198 @@ async def test_plain_http_to_another_machine_is_refused(installed: Path) -> None
         assert await _error_code(host, "application.update.check") == "UPDATE_INSECURE_URL"
 
 
-INSTALL_SCRIPT = """
-import sys
-from pathlib import Path
-from oro_framework.update.install import install_archive
-print("installing", flush=True)
-install_archive(Path(sys.argv[1]), Path(sys.argv[2]))
-print("installed", flush=True)
-"""
-
-
-@pytest.mark.parametrize("delay", [0.0, 0.05, 0.15, 0.3, 0.6])
-def test_an_install_killed_at_any_moment_leaves_an_app_that_starts(
-    update_server: UpdateServer, installed: Path, delay: float
+async def test_a_connection_cut_before_the_end_is_a_truncated_download(
+    update_server: UpdateServer, installed: Path
 ) -> None:
-    archive = update_server.publish("1.1.0", padding=40_000_000)
-    with subprocess.Popen(
-        [sys.executable, "-c", INSTALL_SCRIPT, str(archive), str(installed)],
-        stdout=subprocess.PIPE,
-        text=True,
-    ) as child:
-        assert child.stdout is not None
-        assert child.stdout.readline() == "installing\n"
-        time.sleep(delay)  # where the kill lands: unpacking, syncing, swapping or done
-        child.send_signal(signal.SIGKILL)
-        child.wait()
-    assert _runs(installed) in ("1.0.0", "1.1.0")
-    # The next install cleans what the killed one left and completes.
-    from oro_framework.update.install import install_archive
-
-    install_archive(archive, installed)
-    assert _runs(installed) == "1.1.0"
-    assert not (installed.parent / f".{NAME}.new").exists()
+    archive = update_server.publish("1.1.0", padding=200_000)
+    # Content-Length announces the whole archive; the server closes after half of it.
+    update_server.misbehaviour.cut_after[f"/{archive.name}"] = archive.stat().st_size // 2
+    async with _app(update_server, installed) as host:
+        assert (await MemoryClient(host).call("application.update.check")).data["available"]
+        assert await _error_code(host, "application.update.download") == "UPDATE_LENGTH_MISMATCH"
+        leftovers = list((host.paths.cache / "updates").iterdir())
+    assert leftovers == []
 
 
-def test_an_archive_with_a_member_outside_its_folder_is_refused(
-    installed: Path, tmp_path: Path
+async def test_a_redirect_to_plain_http_on_another_machine_is_refused(
+    update_server: UpdateServer, installed: Path
 ) -> None:
-    import io
-    import tarfile
+    update_server.publish("1.1.0")
+    update_server.misbehaviour.redirects["/update.json"] = "http://updates.example/update.json"
+    async with _app(update_server, installed) as host:
+        assert await _error_code(host, "application.update.check") == "UPDATE_INSECURE_URL"
 
-    from oro_framework.errors import SecurityError
-    from oro_framework.update.install import install_archive
 
-    archive = tmp_path / "evil.tar.gz"
-    with tarfile.open(archive, "w:gz") as tar:
-        for name in (f"{NAME}/{NAME}", f"{NAME}/../../escaped"):
-            info = tarfile.TarInfo(name)
-            info.size = 3
-            tar.addfile(info, io.BytesIO(b"bad"))
-    with pytest.raises(SecurityError) as caught:
-        install_archive(archive, installed)
-    assert caught.value.code == "UPDATE_ARCHIVE_UNSAFE"
-    assert not (tmp_path / "escaped").exists()
+async def test_a_redirect_on_this_machine_is_followed(
+    update_server: UpdateServer, installed: Path
+) -> None:
+    update_server.publish("1.1.0")
+    update_server.misbehaviour.redirects["/latest.json"] = f"{update_server.url}/update.json"
+    manifest_url = f"{update_server.url}/latest.json"
+    signature_url = f"{update_server.url}/update.json.sig"
+    async with _app(update_server, installed, **{"update.manifest_url": manifest_url}) as host:
+        reply = await MemoryClient(host).call(
+            "application.update.check", signatureUrl=signature_url
+        )
+    assert reply.error is None, reply.error
+    assert reply.data["manifest"]["version"] == "1.1.0"
+
+
+async def test_a_manifest_over_its_size_cap_is_refused(
+    update_server: UpdateServer, installed: Path
+) -> None:
+    update_server.publish("1.1.0")
+    async with _app(update_server, installed, **{"update.max_manifest_bytes": 100}) as host:
+        assert await _error_code(host, "application.update.check") == "UPDATE_TOO_LARGE"
+
+
+async def test_a_manifest_for_another_app_is_refused(
+    update_server: UpdateServer, installed: Path
+) -> None:
+    update_server.publish("1.1.0", bundle_identifier="dev.oro.someone-else")
+    async with _app(update_server, installed) as host:
+        assert await _error_code(host, "application.update.check") == "UPDATE_WRONG_APP"
+
+
+async def test_a_release_on_another_channel_is_not_offered(
+    update_server: UpdateServer, installed: Path
+) -> None:
+    update_server.publish("1.1.0")
+    async with _app(update_server, installed, **{"update.channel": "beta"}) as host:
+        reply = await MemoryClient(host).call("application.update.check")
+    assert reply.data["available"] is False
+
+
+async def test_a_page_cannot_bring_its_own_key(
+    update_server: UpdateServer, installed: Path, tmp_path: Path
+) -> None:
+    from oro_framework.update.keys import generate_key_pair
+
+    update_server.publish("1.1.0")
+    own = generate_key_pair(tmp_path / "page.pem")
+    async with _app(update_server, installed) as host:
+        reply = await MemoryClient(host).call("application.update.check", publicKey=own)
+    assert reply.error is not None
+    assert reply.error.code == "UPDATE_KEY_REFUSED"
+
+
+async def test_an_archive_changed_in_the_cache_after_its_download_is_not_installed(
+    update_server: UpdateServer, installed: Path
+) -> None:
+    update_server.publish("1.1.0")
+    async with _app(update_server, installed) as host:
+        client = MemoryClient(host)
+        assert (await client.call("application.update.check")).data["available"]
+        assert (await client.call("application.update.download")).error is None
+        (cached,) = (host.paths.cache / "updates").iterdir()
+        data = bytearray(cached.read_bytes())
+        data[-1] ^= 1
+        cached.write_bytes(bytes(data))
+        assert await _error_code(host, "application.update.install") == "UPDATE_HASH_MISMATCH"
+        assert list((host.paths.cache / "updates").iterdir()) == []
     assert _runs(installed) == "1.0.0"
+    assert sorted(path.name for path in installed.parent.iterdir()) == [NAME]
+
+
+async def test_the_download_cache_is_private_to_the_user(
+    update_server: UpdateServer, installed: Path
+) -> None:
+    update_server.publish("1.1.0")
+    async with _app(update_server, installed) as host:
+        client = MemoryClient(host)
+        assert (await client.call("application.update.check")).data["available"]
+        assert (await client.call("application.update.download")).error is None
+        mode = (host.paths.cache / "updates").stat().st_mode & 0o777
+    assert mode == 0o700
+
+
+async def test_outside_a_built_app_install_needs_an_install_dir(
+    update_server: UpdateServer, installed: Path
+) -> None:
+    update_server.publish("1.1.0")
+    async with _app(update_server, installed, **{"update.install_dir": ""}) as host:
+        client = MemoryClient(host)
+        assert (await client.call("application.update.check")).data["available"]
+        assert (await client.call("application.update.download")).error is None
+        assert await _error_code(host, "application.update.install") == "UPDATE_NOT_INSTALLABLE"
+    assert _runs(installed) == "1.0.0"
+
+
+async def test_a_check_removes_what_an_interrupted_install_left(
+    update_server: UpdateServer, installed: Path
+) -> None:
+    update_server.publish("1.1.0")
+    leftover = installed.with_name(f".{NAME}.new")
+    (leftover / NAME / "_internal").mkdir(parents=True)  # unpacking was under way
+    async with _app(update_server, installed) as host:
+        assert (await MemoryClient(host).call("application.update.check")).data["available"]
+    assert not leftover.exists()
+    assert _runs(installed) == "1.0.0"
+
+
+async def test_oros_download_parameters_must_be_the_signed_ones(
+    update_server: UpdateServer, installed: Path
+) -> None:
+    update_server.publish("1.1.0")
+    async with _app(update_server, installed) as host:
+        client = MemoryClient(host)
+        manifest = (await client.call("application.update.check")).data["manifest"]
+        other = await client.call(
+            "application.update.download",
+            artifactUrl=f"{update_server.url}/elsewhere.tar.gz",
+            hash=manifest["sha256"],
+        )
+        same = await client.call(
+            "application.update.download",
+            artifactUrl=manifest["url"],
+            hash=manifest["sha256"],
+            hashAlgorithm="sha256",
+            length=manifest["length"],
+        )
+    assert other.error is not None
+    assert other.error.code == "UPDATE_NOT_SIGNED"
+    assert same.error is None, same.error
+    assert same.data["version"] == "1.1.0"
+
+
+async def test_a_cancelled_download_leaves_no_file(
+    update_server: UpdateServer, installed: Path
+) -> None:
+    archive = update_server.publish("1.1.0", padding=500_000)
+    update_server.misbehaviour.stall_after[f"/{archive.name}"] = 100_000
+    async with _app(update_server, installed) as host:
+        client = MemoryClient(host)
+        assert (await client.call("application.update.check")).data["available"]
+        async with host.events.subscribe() as events, anyio.create_task_group() as group:
+            group.start_soon(client.call, "application.update.download")
+            async for event in events:
+                if event.name == "updateprogress" and event.data["downloaded"] > 0:
+                    break  # under way, and the server now holds the rest back
+            group.cancel_scope.cancel()
+        leftovers = list((host.paths.cache / "updates").iterdir())
+        install = await _error_code(host, "application.update.install")
+    assert leftovers == []
+    assert install == "UPDATE_NOT_DOWNLOADED"
+
+
+async def test_a_manifest_for_another_app_folder_is_refused(
+    update_server: UpdateServer, installed: Path
+) -> None:
+    update_server.publish("1.1.0", name="otherapp")
+    async with _app(update_server, installed) as host:
+        assert await _error_code(host, "application.update.check") == "UPDATE_WRONG_APP"
+
+
+async def test_a_download_replaces_what_an_earlier_run_left_in_the_cache(
+    update_server: UpdateServer, installed: Path
+) -> None:
+    update_server.publish("1.1.0")
+    async with _app(update_server, installed) as host:
+        stale = host.paths.cache / "updates" / "1.0.5.tar.gz"
+        stale.parent.mkdir(parents=True)
+        stale.write_bytes(b"left by a run that stopped before installing")
+        client = MemoryClient(host)
+        assert (await client.call("application.update.check")).data["available"]
+        assert (await client.call("application.update.download")).error is None
+        cached = sorted(path.name for path in stale.parent.iterdir())
+    assert cached == ["1.1.0.tar.gz"]
