@@ -11,9 +11,8 @@ from pathlib import Path
 import httpx
 from conftest import BuiltApp, clean_environ
 
-from oro_framework.update.keys import generate_key_pair, write_signed_manifest
 from tests._oro_process import OroProcess
-from tests._static_server import serve_directory
+from tests._update_server import serve_updates
 
 
 def _version(executable: Path, home: Path) -> str:
@@ -36,22 +35,15 @@ def test_the_built_app_installs_a_signed_update_and_restarts_in_it(
     shutil.copytree(built_notes.folder, newer, symlinks=True)
     toml = newer / "_internal" / "oro_app" / "oro.toml"
     toml.write_text(toml.read_text().replace('version = "1.2.0"', 'version = "1.3.0"'))
-    served = tmp_path / "served"
-    served.mkdir()
-    archive = served / "notes-1.3.0.tar.gz"
-    with tarfile.open(archive, "w:gz", compresslevel=1) as tar:
-        tar.add(newer, arcname=newer.name)
-    key = generate_key_pair(tmp_path / "key.pem")
     home = tmp_path / "home"
-    with serve_directory(served) as url:
-        write_signed_manifest(
-            archive,
-            private_key=tmp_path / "key.pem",
-            url=f"{url}/{archive.name}",
-            name=built_notes.command,
-            bundle_identifier="dev.oro.test-notes",
-            version="1.3.0",
+    with serve_updates(tmp_path / "updates") as server:
+        archive = server.root / "notes-1.3.0.tar.gz"
+        with tarfile.open(archive, "w:gz", compresslevel=1) as tar:
+            tar.add(newer, arcname=newer.name)
+        server.sign(
+            archive, "1.3.0", name=built_notes.command, bundle_identifier="dev.oro.test-notes"
         )
+        key, url = server.public_key, server.url
         config = [
             "-c",
             f"build.update_public_key={key}",
