@@ -1,6 +1,6 @@
-"""The Conduit's own WebSocket server side (``oro_conduit.websocket``) over real sockets: the
-protocol duties trio-websocket carried before (pings, fragments, the close handshake, the
-handshake deadline, malformed upgrades) and concurrent senders.
+"""The wire core's WebSocket server (``oro_framework.web.wire``, which the Conduit and the
+bridge run) over real sockets: the protocol duties (pings, fragments, the close handshake, the
+handshake deadline, malformed upgrades), the limits, and concurrent senders.
 
 The clients are trio-websocket's, or wsproto driven by hand where a test needs frames that a
 well-behaved client would not send."""
@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio
+import anyio.abc
 import pytest
-import trio
 import trio_websocket
-from oro_conduit.websocket import ConnectionClosed, Handshake, WebSocket, serve_websockets
+from anyio.abc import SocketAttribute
 from wsproto import ConnectionType, WSConnection
 from wsproto.events import (
     AcceptConnection,
@@ -25,6 +26,14 @@ from wsproto.events import (
 )
 
 from oro_framework.testing import open_descriptors, opened_since
+from oro_framework.web.wire import (
+    WebSocket,
+    WebSocketClosed,
+    WebSocketHandshake,
+    WireLimits,
+    open_tcp_listeners,
+    serve_websockets,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -35,10 +44,10 @@ MAX_MESSAGE = 64 * 1024
 async def echo_server(
     *, handshake_seconds: float = 5, on_socket: list[WebSocket] | None = None
 ) -> AsyncIterator[int]:
-    """An echo server on the Conduit's WebSocket code; yields its port. ``/refuse`` is
-    rejected with 403 and a body."""
+    """An echo server on the wire core; yields its port. ``/refuse`` is rejected with 403 and
+    a body."""
 
-    async def handle(handshake: Handshake) -> None:
+    async def handle(handshake: WebSocketHandshake) -> None:
         if handshake.path == "/refuse":
             await handshake.reject(403, b"not you\n")
             return
@@ -48,31 +57,36 @@ async def echo_server(
         while True:
             try:
                 message = await socket.get_message()
-            except ConnectionClosed:
+            except WebSocketClosed:
                 return
             await socket.send_message(message)
 
-    listeners = await trio.open_tcp_listeners(0, host="127.0.0.1")
-    async with trio.open_nursery() as nursery:
-        await nursery.start(
-            lambda task_status: serve_websockets(
-                handle,
-                listeners,
-                receive_bytes=64 * 1024,
-                max_message_bytes=MAX_MESSAGE,
-                handshake_timeout=handshake_seconds,
-                close_timeout=1,
-                task_status=task_status,
-            )
-        )
-        yield listeners[0].socket.getsockname()[1]
-        nursery.cancel_scope.cancel()
+    limits = WireLimits(
+        receive_bytes=64 * 1024,
+        max_message_bytes=MAX_MESSAGE,
+        idle_timeout=handshake_seconds,
+        close_timeout=1,
+    )
+    listeners = await open_tcp_listeners("127.0.0.1", 0)
+    async with anyio.create_task_group() as task_group:
+        await task_group.start(serve_websockets, listeners, handle, limits)
+        yield listeners[0].extra(SocketAttribute.local_port)
+        task_group.cancel_scope.cancel()
+
+
+async def receive_some(stream: anyio.abc.SocketStream) -> bytes:
+    """What the socket has; ``b""`` once the server closed it."""
+    with anyio.fail_after(10):
+        try:
+            return await stream.receive(65536)
+        except (anyio.EndOfStream, anyio.BrokenResourceError):
+            return b""
 
 
 class RawClient:
     """wsproto on a plain socket: sends exactly the frames a test asks for."""
 
-    def __init__(self, stream: trio.SocketStream) -> None:
+    def __init__(self, stream: anyio.abc.SocketStream) -> None:
         self.stream = stream
         self.protocol = WSConnection(ConnectionType.CLIENT)
         self.events: list[object] = []
@@ -80,19 +94,18 @@ class RawClient:
     @classmethod
     @asynccontextmanager
     async def connect(cls, port: int) -> AsyncIterator[RawClient]:
-        stream = await trio.open_tcp_stream("127.0.0.1", port)
-        async with stream:
+        async with await anyio.connect_tcp("127.0.0.1", port) as stream:
             client = cls(stream)
             await client.send(Request(host=f"127.0.0.1:{port}", target="/"))
             assert isinstance(await client.next_event(), AcceptConnection)
             yield client
 
     async def send(self, event: object) -> None:
-        await self.stream.send_all(self.protocol.send(event))  # type: ignore[arg-type]
+        await self.stream.send(self.protocol.send(event))  # type: ignore[arg-type]
 
     async def next_event(self) -> object:
         while not self.events:
-            data = await self.stream.receive_some(65536)
+            data = await receive_some(self.stream)
             self.protocol.receive_data(data or None)
             self.events.extend(self.protocol.events())
         return self.events.pop(0)
@@ -128,7 +141,7 @@ async def test_a_message_past_the_limit_closes_with_1009_even_in_fragments() -> 
 async def test_a_malformed_frame_closes_with_the_protocol_error_code() -> None:
     async with echo_server() as port, RawClient.connect(port) as client:
         # A client frame must be masked; this one is not (RFC 6455 5.1): protocol error.
-        await client.stream.send_all(b"\x82\x03abc")
+        await client.stream.send(b"\x82\x03abc")
         closing = await client.next_event()
         assert isinstance(closing, CloseConnection)
         assert closing.code == 1002
@@ -146,11 +159,10 @@ async def test_a_request_that_is_not_an_upgrade_gets_a_4xx_and_a_close(
     request_bytes: bytes, status: bytes
 ) -> None:
     async with echo_server() as port:
-        stream = await trio.open_tcp_stream("127.0.0.1", port)
-        async with stream:
-            await stream.send_all(request_bytes)
+        async with await anyio.connect_tcp("127.0.0.1", port) as stream:
+            await stream.send(request_bytes)
             answer = b""
-            while chunk := await stream.receive_some(65536):
+            while chunk := await receive_some(stream):
                 answer += chunk
         assert answer.split(b" ", 2)[1] == status
 
@@ -167,10 +179,10 @@ async def test_a_rejection_carries_its_status_and_body() -> None:
 async def test_a_silent_connection_is_dropped_at_the_handshake_deadline() -> None:
     before = open_descriptors()
     async with echo_server(handshake_seconds=0.2) as port:
-        streams = [await trio.open_tcp_stream("127.0.0.1", port) for _ in range(20)]
+        streams = [await anyio.connect_tcp("127.0.0.1", port) for _ in range(20)]
         for stream in streams:
             async with stream:
-                assert await stream.receive_some(1024) == b""  # closed by the server
+                assert await receive_some(stream) == b""  # closed by the server
     assert opened_since(before) == {}
 
 
@@ -190,10 +202,10 @@ async def test_concurrent_senders_never_interleave_messages() -> None:
             for _ in messages:
                 received.add(await client.get_message())
 
-        async with trio.open_nursery() as nursery:
-            nursery.start_soon(receive_all)
+        async with anyio.create_task_group() as task_group:
+            task_group.start_soon(receive_all)
             for message in messages:
-                nursery.start_soon(server_side.send_message, message)
+                task_group.start_soon(server_side.send_message, message)
         assert received == messages
 
 
@@ -202,12 +214,12 @@ async def test_closing_from_another_task_while_the_reader_waits() -> None:
     before = open_descriptors()
     async with echo_server(on_socket=sockets) as port:
         for attempt in range(20):
-            async with RawClient.connect(port) as client, trio.open_nursery() as nursery:
+            async with RawClient.connect(port) as client, anyio.create_task_group() as tasks:
                 await client.send(BytesMessage(data=b"hello"))
                 echoed = await client.next_event()
                 assert isinstance(echoed, BytesMessage)
                 # The handler is waiting in get_message: aclose must not read alongside it.
-                nursery.start_soon(sockets[attempt].aclose, 4001, "replaced")
+                tasks.start_soon(sockets[attempt].aclose, 4001, "replaced")
                 closing = await client.next_event()
                 assert isinstance(closing, CloseConnection)
                 assert closing.code == 4001
@@ -215,7 +227,7 @@ async def test_closing_from_another_task_while_the_reader_waits() -> None:
             closed_as = sockets[attempt].closed
             assert closed_as is not None
             assert closed_as.code == 4001
-            with pytest.raises(ConnectionClosed):
+            with pytest.raises(WebSocketClosed):
                 await sockets[attempt].send_message(b"too late")
     # The clients closed their sockets themselves: what is left would be the server's.
     assert opened_since(before) == {}
