@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from oro_framework.host.asgi import Receive, Scope, Send, receive_body, send_response
 from oro_framework.host.http_server import serve_http
+from oro_framework.web.wire import WireLimits
 from oro_framework.testing import open_descriptors
 
 pytestmark = pytest.mark.anyio
@@ -88,8 +89,7 @@ async def serving(app: Callable[..., Any] = echo_app, **state: Any) -> AsyncIter
                 host="127.0.0.1",
                 port=0,
                 backlog=16,
-                keep_alive_timeout=2.0,
-                max_header_bytes=16 * 1024,
+                limits=WireLimits(max_header_bytes=16 * 1024, idle_timeout=2.0),
             )
         )
         yield port

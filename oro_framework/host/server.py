@@ -11,6 +11,7 @@ run.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import secrets
@@ -27,6 +28,7 @@ from oro_framework.host.bridge import Bridge, PreloadArgs
 from oro_framework.host.http_server import serve_http
 from oro_framework.host.security import LAUNCH_PARAMETER
 from oro_framework.host.windows import WINDOW_MANAGER
+from oro_framework.web.wire import WireLimits
 
 __all__ = ["KEEP_ALIVE_TIMEOUT", "LOOPBACK", "ServerInfo", "serve_app", "serve_on_loopback"]
 
@@ -73,19 +75,24 @@ async def serve_on_loopback(
     *,
     port: int = 0,
     keep_alive_timeout: float = KEEP_ALIVE_TIMEOUT,
+    max_message_bytes: int | None = None,
     task_status: TaskStatus[int] = anyio.TASK_STATUS_IGNORED,
 ) -> None:
     """Serve the ASGI ``app`` on ``127.0.0.1:port`` until cancelled; reports the bound port.
 
+    :param max_message_bytes: the largest WebSocket message a client may send (1009 past it);
+        ``None``: the wire core's default.
     :raises OSError: the port cannot be bound.
     """
+    limits = WireLimits(max_header_bytes=_MAX_HEADER_BYTES, idle_timeout=keep_alive_timeout)
+    if max_message_bytes is not None:
+        limits = dataclasses.replace(limits, max_message_bytes=max_message_bytes)
     await serve_http(
         app,
         host=LOOPBACK,
         port=port,
         backlog=_LISTEN_BACKLOG,
-        keep_alive_timeout=keep_alive_timeout,
-        max_header_bytes=_MAX_HEADER_BYTES,
+        limits=limits,
         task_status=task_status,
     )
 
@@ -118,7 +125,13 @@ async def serve_app(
     async with anyio.create_task_group() as task_group:
         bound: int = await task_group.start(
             functools.partial(
-                serve_on_loopback, bridge, port=port, keep_alive_timeout=keep_alive_timeout
+                serve_on_loopback,
+                bridge,
+                port=port,
+                keep_alive_timeout=keep_alive_timeout,
+                # A WebSocket message to a mounted app is held whole, like an IPC body: the
+                # same key bounds both.
+                max_message_bytes=host.config["ipc.max_body_bytes"],
             )
         )
         logger.info("serving %s on http://%s:%d", host.app_dir, LOOPBACK, bound)
