@@ -56,6 +56,14 @@ if TYPE_CHECKING:
     )
     from oro_framework.request import Params, Request, decode_query
     from oro_framework.stash import Stash, StashKey
+    from oro_framework.web.wire import (
+        WebSocket,
+        WebSocketClosed,
+        WebSocketHandshake,
+        WireLimits,
+        open_tcp_listeners,
+        serve_websockets,
+    )
 
     __version__: str
 
@@ -120,6 +128,12 @@ _EXPORTS: dict[str, str] = {
     "ServiceUnavailableError": "oro_framework.errors",
     "Stash": "oro_framework.stash",
     "StashKey": "oro_framework.stash",
+    "WebSocket": "oro_framework.web.wire",
+    "WebSocketClosed": "oro_framework.web.wire",
+    "WebSocketHandshake": "oro_framework.web.wire",
+    "WireLimits": "oro_framework.web.wire",
+    "open_tcp_listeners": "oro_framework.web.wire",
+    "serve_websockets": "oro_framework.web.wire",
 }
 
 
@@ -199,9 +213,15 @@ __all__ = [
     "ServiceUnavailableError",
     "Stash",
     "StashKey",
+    "WebSocket",
+    "WebSocketClosed",
+    "WebSocketHandshake",
+    "WireLimits",
     "__version__",
     "cancelled_on_disconnect",
     "decode_query",
     "hookimpl",
     "ipc_error_for_status",
+    "open_tcp_listeners",
+    "serve_websockets",
 ]

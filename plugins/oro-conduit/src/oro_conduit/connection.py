@@ -8,10 +8,9 @@ from dataclasses import dataclass, field
 from typing import final
 
 import anyio
-import trio
 
 from oro_conduit.codec import OptionValue, encode_frame
-from oro_conduit.websocket import WebSocket
+from oro_framework import WebSocket
 
 __all__ = ["Client", "ClientInfo", "FrameRate", "Slots", "StreamCredit"]
 
@@ -37,10 +36,10 @@ class FrameRate:
     def __init__(self, per_second: int) -> None:
         self._rate = float(per_second)
         self._tokens = float(per_second)
-        self._updated = trio.current_time()
+        self._updated = anyio.current_time()
 
     async def take(self) -> None:
-        now = trio.current_time()
+        now = anyio.current_time()
         self._tokens = min(self._rate, self._tokens + (now - self._updated) * self._rate)
         self._updated = now
         if self._tokens < 1:
@@ -57,12 +56,12 @@ class Slots:
 
     def __init__(self, size: int) -> None:
         self._free = size
-        self._released: trio.Event | None = None
+        self._released: anyio.Event | None = None
 
     async def acquire(self) -> None:
         while self._free <= 0:
             if self._released is None:
-                self._released = trio.Event()
+                self._released = anyio.Event()
             await self._released.wait()
         self._free -= 1
 
@@ -107,47 +106,37 @@ class StreamCredit:
 @final
 @dataclass
 class Client:
-    """A connected client. :meth:`send` waits while ``queued_bytes`` would exceed the budget
-    (one frame larger than the whole budget still goes, alone), so every producer (replies,
-    relays, pushes, events) slows down to the pace the client reads at."""
+    """A connected client. Its socket's :meth:`~oro_framework.WebSocket.send_message` waits
+    while ``conduit.max_queued_bytes`` are on their way to it (the wire core's
+    ``max_queued_bytes``), so every producer (replies, relays, pushes, events) slows down to
+    the pace the client reads at."""
 
     info: ClientInfo
     socket: WebSocket
-    max_queued_bytes: int
-    queued_bytes: int = 0
     frames_sent: int = 0
     frames_received: int = 0
     credits: dict[str, StreamCredit] = field(default_factory=dict)
-    _space: trio.Event | None = None
 
     @property
     def id(self) -> str:
         return self.info.id
+
+    @property
+    def queued_bytes(self) -> int:
+        """Bytes waiting to be sent to the client."""
+        return self.socket.queued_bytes
 
     async def send(
         self, options: Mapping[str, OptionValue], payload: bytes = b"", *, digest: bool = False
     ) -> None:
         """Send one frame; with ``digest`` it carries the SHA-256 of ``payload``.
 
-        :raises oro_conduit.websocket.ConnectionClosed: the client is gone.
+        :raises oro_framework.WebSocketClosed: the client is gone.
         """
         if digest:
             options = {**options, "digest": hashlib.sha256(payload).hexdigest()}
         await self.send_message(encode_frame(options, payload))
 
     async def send_message(self, message: bytes) -> None:
-        size = len(message)
-        while self.queued_bytes and self.queued_bytes + size > self.max_queued_bytes:
-            if self._space is None:
-                self._space = trio.Event()
-            await self._space.wait()
-        self.queued_bytes += size
-        try:
-            # The socket sends each message whole under its own (FIFO) lock.
-            await self.socket.send_message(message)
-            self.frames_sent += 1
-        finally:
-            self.queued_bytes -= size
-            if self._space is not None:
-                self._space.set()
-                self._space = None
+        await self.socket.send_message(message)
+        self.frames_sent += 1

@@ -1,4 +1,5 @@
-"""The Conduit server: trio-websocket on 127.0.0.1, admission, clients, frames.
+"""The Conduit server: WebSockets on 127.0.0.1 (oro-framework's wire core), admission, clients,
+frames.
 
 ``ws://127.0.0.1:<port>/<id>/<clientId>?key=<key>``: ``id`` names the connection (a second
 connection with the same ``id`` replaces the first, which is closed with code 4001);
@@ -19,21 +20,29 @@ import logging
 import re
 import secrets
 from collections.abc import Mapping
-from functools import partial
 from typing import Any, Final, final
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import anyio
 import trio
-from anyio.abc import TaskStatus
+from anyio.abc import SocketAttribute, SocketListener, TaskStatus
 
 from oro_conduit.bulk import BulkReplies
 from oro_conduit.codec import FrameError, OptionValue, decode_frame, encode_frame
 from oro_conduit.connection import Client, ClientInfo, FrameRate, Slots
 from oro_conduit.dispatch import answer_error, check_digest, dispatch
 from oro_conduit.settings import PERMISSION, ConduitSettings
-from oro_conduit.websocket import ConnectionClosed, Handshake, serve_websockets
-from oro_framework import AbortError, Host, InvalidArgumentError, NotFoundError
+from oro_framework import (
+    AbortError,
+    Host,
+    InvalidArgumentError,
+    NotFoundError,
+    WebSocketClosed,
+    WebSocketHandshake,
+    WireLimits,
+    open_tcp_listeners,
+    serve_websockets,
+)
 from oro_framework.config import secret
 from oro_framework.exchange import window_index
 
@@ -60,6 +69,20 @@ RECEIVE_BUFFER_BYTES: Final = 256 * 1024
 the Conduit before) made a 256 KiB request body 64 reads, each a trip through wsproto and the
 scheduler: bulk bodies moved at a third of fetch's speed."""
 HANDSHAKE_TIMEOUT: Final = 10
+# h11's default, which bounded the Conduit's handshake before: its URL is short.
+_MAX_HEADER_BYTES: Final = 16 * 1024
+
+
+def limits_of(settings: ConduitSettings) -> WireLimits:
+    """The wire core's limits for the Conduit's connections."""
+    return WireLimits(
+        max_header_bytes=_MAX_HEADER_BYTES,
+        idle_timeout=HANDSHAKE_TIMEOUT,
+        receive_bytes=RECEIVE_BUFFER_BYTES,
+        max_message_bytes=settings.max_message_bytes,
+        max_queued_bytes=settings.max_queued_bytes,
+        close_timeout=_CLOSE_TIMEOUT,
+    )
 
 
 def _new_key() -> str:
@@ -140,30 +163,20 @@ class ConduitServer:
             self._set_listening(False)
 
     async def _serve(self, *, task_status: TaskStatus[None]) -> None:
-        async with trio.open_nursery() as nursery:
-            listeners = await self._listen()
-            await nursery.start(
-                partial(
-                    serve_websockets,
-                    self._handle,
-                    listeners,
-                    receive_bytes=RECEIVE_BUFFER_BYTES,
-                    max_message_bytes=self.settings.max_message_bytes,
-                    handshake_timeout=HANDSHAKE_TIMEOUT,
-                    close_timeout=_CLOSE_TIMEOUT,
-                )
-            )
-            self.port = listeners[0].socket.getsockname()[1]
-            logger.info("Conduit listening on ws://%s:%d", LOOPBACK, self.port)
-            task_status.started()
+        listeners = await self._listen()
+        self.port = listeners[0].extra(SocketAttribute.local_port)
+        logger.info("Conduit listening on ws://%s:%d", LOOPBACK, self.port)
+        await serve_websockets(
+            listeners, self._handle, limits_of(self.settings), task_status=task_status
+        )
 
-    async def _listen(self) -> list[trio.SocketListener]:
+    async def _listen(self) -> list[SocketListener]:
         """Bind the configured port, else the port of the previous run (pages keep their URL
         across pause/resume), else any free one."""
         ports = [self.settings.port] if self.settings.port else [self.port or 0, 0]
         for index, port in enumerate(ports):
             try:
-                return await trio.open_tcp_listeners(port, host=LOOPBACK)
+                return await open_tcp_listeners(LOOPBACK, port)
             except OSError:
                 if index == len(ports) - 1:
                     raise
@@ -250,7 +263,7 @@ class ConduitServer:
         encode_frame(options)  # invalid options fail here whichever way the frame goes
         client = self.clients.get(client_id)
         if client is not None:
-            with contextlib.suppress(ConnectionClosed):
+            with contextlib.suppress(WebSocketClosed):
                 await client.send(options, payload)
                 return True
         self.host.emit(
@@ -268,15 +281,15 @@ class ConduitServer:
     # Connections
     # ---------------------------------------------------------------------------------------
 
-    async def _handle(self, request: Handshake) -> None:
+    async def _handle(self, request: WebSocketHandshake) -> None:
         info = await self._admit(request)
         if info is None:
             return
         try:
             socket = await request.accept()
-        except ConnectionClosed:
+        except WebSocketClosed:
             return  # the client left during the handshake
-        client = Client(info, socket, self.settings.max_queued_bytes)
+        client = Client(info, socket)
         previous = self.clients.get(info.id)
         self.clients[info.id] = client
         self.last_window[info.id] = info.window
@@ -307,7 +320,7 @@ class ConduitServer:
             ):
                 await client.socket.aclose(CLOSE_GOING_AWAY, "Conduit stopped")
 
-    async def _admit(self, request: Handshake) -> ClientInfo | None:
+    async def _admit(self, request: WebSocketHandshake) -> ClientInfo | None:
         headers = {
             name.decode("latin-1").lower(): value.decode("latin-1")
             for name, value in request.headers
@@ -340,7 +353,7 @@ class ConduitServer:
         while True:
             try:
                 message = await client.socket.get_message()
-            except ConnectionClosed:
+            except WebSocketClosed:
                 return
             await rate.take()
             client.frames_received += 1
@@ -381,7 +394,7 @@ class ConduitServer:
     async def _answer(
         self, client: Client, source: str, options: Mapping[str, str], error: Any
     ) -> None:
-        with contextlib.suppress(ConnectionClosed):
+        with contextlib.suppress(WebSocketClosed):
             await answer_error(client, source, options, error)
 
     async def _run_request(
@@ -392,7 +405,7 @@ class ConduitServer:
             with trio.CancelScope() as scope:
                 self._pending[key] = scope
                 try:
-                    with contextlib.suppress(ConnectionClosed):
+                    with contextlib.suppress(WebSocketClosed):
                         await dispatch(
                             self.host,
                             client,
@@ -432,7 +445,7 @@ class ConduitServer:
         relayed: dict[str, OptionValue] = {k: v for k, v in options.items() if k != "to"}
         relayed["from"] = client.id
         # Waiting here (not in a task) holds the sender back to the receiver's pace.
-        with contextlib.suppress(ConnectionClosed):
+        with contextlib.suppress(WebSocketClosed):
             await target.send_message(encode_frame(relayed, payload))
 
     async def _forward_events(self, client: Client) -> None:
@@ -449,5 +462,5 @@ class ConduitServer:
                 options: dict[str, OptionValue] = {"event": event.name, "eventId": str(event.id)}
                 try:
                     await client.send(options, data)
-                except ConnectionClosed:
+                except WebSocketClosed:
                     return
