@@ -7,6 +7,7 @@ well-behaved client would not send."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -15,7 +16,10 @@ import anyio.abc
 import pytest
 import trio_websocket
 from anyio.abc import SocketAttribute
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 from wsproto import ConnectionType, WSConnection
+from wsproto.connection import Connection
 from wsproto.events import (
     AcceptConnection,
     BytesMessage,
@@ -23,6 +27,7 @@ from wsproto.events import (
     Ping,
     Pong,
     Request,
+    TextMessage,
 )
 
 from oro_framework.testing import open_descriptors, opened_since
@@ -45,21 +50,20 @@ async def echo_server(
     *, handshake_seconds: float = 5, on_socket: list[WebSocket] | None = None
 ) -> AsyncIterator[int]:
     """An echo server on the wire core; yields its port. ``/refuse`` is rejected with 403 and
-    a body."""
+    a body, ``/silent`` left unanswered."""
 
     async def handle(handshake: WebSocketHandshake) -> None:
         if handshake.path == "/refuse":
             await handshake.reject(403, b"not you\n")
             return
+        if handshake.path == "/silent":
+            return
         socket = await handshake.accept()
         if on_socket is not None:
             on_socket.append(socket)
-        while True:
-            try:
-                message = await socket.get_message()
-            except WebSocketClosed:
-                return
-            await socket.send_message(message)
+        with contextlib.suppress(WebSocketClosed):
+            while True:
+                await socket.send_message(await socket.get_message())
 
     limits = WireLimits(
         receive_bytes=64 * 1024,
@@ -231,3 +235,114 @@ async def test_closing_from_another_task_while_the_reader_waits() -> None:
                 await sockets[attempt].send_message(b"too late")
     # The clients closed their sockets themselves: what is left would be the server's.
     assert opened_since(before) == {}
+
+
+async def test_a_handshake_left_unanswered_gets_500() -> None:
+    async with echo_server() as port:
+        with pytest.raises(trio_websocket.ConnectionRejected) as rejected:
+            async with trio_websocket.open_websocket_url(f"ws://127.0.0.1:{port}/silent"):
+                pass
+        assert rejected.value.status_code == 500
+
+
+async def test_another_websocket_version_gets_426() -> None:
+    async with echo_server() as port, await anyio.connect_tcp("127.0.0.1", port) as stream:
+        await stream.send(HANDSHAKE.replace(b"Version: 13", b"Version: 8"))
+        answer = b""
+        while chunk := await receive_some(stream):
+            answer += chunk
+        assert answer.startswith(b"HTTP/1.1 426 ")
+        assert b"sec-websocket-version: 13" in answer.lower()
+
+
+async def test_frames_sent_along_with_the_handshake_are_read() -> None:
+    early = Connection(ConnectionType.CLIENT).send(BytesMessage(data=b"early"))
+    async with echo_server() as port, await anyio.connect_tcp("127.0.0.1", port) as stream:
+        await stream.send(HANDSHAKE + early)
+        received = b""
+        while b"early" not in received:
+            chunk = await receive_some(stream)
+            assert chunk, received
+            received += chunk
+        assert received.startswith(b"HTTP/1.1 101 ")
+
+
+async def test_a_text_message_past_the_limit_in_utf8_bytes_closes_with_1009() -> None:
+    async with echo_server() as port, RawClient.connect(port) as client:
+        # Fewer characters than the limit, more bytes: the limit counts bytes.
+        await client.send(TextMessage(data="☃" * (MAX_MESSAGE // 3 + 1)))
+        closing = await client.next_event()
+        assert isinstance(closing, CloseConnection)
+        assert closing.code == 1009
+
+
+HANDSHAKE = (
+    b"GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+    b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+)
+EXCHANGE = HANDSHAKE + b"".join(
+    Connection(ConnectionType.CLIENT).send(event)
+    for event in (
+        BytesMessage(data=b"x" * 100),
+        Ping(payload=b"p"),
+        BytesMessage(data=b"y" * (MAX_MESSAGE + 1)),
+    )
+)
+
+
+@st.composite
+def hostile_exchange(draw: st.DrawFn) -> list[bytes]:
+    """A handshake and frames (the last one too big) with bytes replaced, inserted or cut,
+    sent in arbitrary pieces."""
+    data = bytearray(EXCHANGE if draw(st.booleans()) else EXCHANGE[: len(HANDSHAKE) + 200])
+    for _ in range(draw(st.integers(0, 4))):
+        position = draw(st.integers(0, len(data)))
+        action = draw(st.sampled_from(["replace", "insert", "cut"]))
+        noise = draw(st.binary(min_size=1, max_size=12))
+        if action == "replace":
+            data[position : position + len(noise)] = noise
+        elif action == "insert":
+            data[position:position] = noise
+        else:
+            del data[position:]
+    cuts = sorted(draw(st.lists(st.integers(0, len(data)), max_size=4)))
+    return [bytes(data[a:b]) for a, b in zip([0, *cuts], [*cuts, len(data)], strict=True)]
+
+
+async def _exchange_hostile(pieces: list[bytes]) -> None:
+    before = open_descriptors()
+    async with echo_server() as port:
+        async with await anyio.connect_tcp("127.0.0.1", port) as stream:
+            for piece in pieces:
+                try:
+                    await stream.send(piece)
+                except (anyio.BrokenResourceError, OSError):
+                    break
+            with contextlib.suppress(anyio.BrokenResourceError, OSError):
+                await stream.send_eof()
+            answer = b""
+            while chunk := await receive_some(stream):
+                answer += chunk
+        if answer:
+            status = int(answer.split(b" ", 2)[1])
+            assert status == 101 or 400 <= status < 500, answer[:300]
+        if answer.startswith(b"HTTP/1.1 101 "):
+            # The frames that follow parse, and nothing follows a close frame.
+            client = Connection(ConnectionType.CLIENT)
+            client.receive_data(answer.split(b"\r\n\r\n", 1)[1])
+            events = list(client.events())
+            closes = [event for event in events if isinstance(event, CloseConnection)]
+            assert len(closes) <= 1
+            assert not closes or events[-1] is closes[0]
+        # Another client is served after whatever this one sent.
+        async with trio_websocket.open_websocket_url(f"ws://127.0.0.1:{port}/") as other:
+            await other.send_message(b"still here")
+            assert await other.get_message() == b"still here"
+    assert opened_since(before) == {}
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example([EXCHANGE])
+@given(hostile_exchange())
+def test_hostile_bytes_get_a_4xx_or_valid_frames_and_leak_nothing(pieces: list[bytes]) -> None:
+    anyio.run(_exchange_hostile, pieces, backend="trio")

@@ -7,7 +7,9 @@ from typing import Any
 
 import anyio
 import pytest
+import trio_websocket
 
+import oro_framework.core.ping
 from oro_framework import SchemeTable, hookimpl
 from oro_framework.host.asgi import Receive, Scope, Send, send_response
 from oro_framework.testing import LiveServer, live_server, make_host
@@ -28,6 +30,23 @@ async def describe_scope(scope: Scope, receive: Receive, send: Send) -> None:
         "query": scope["query_string"].decode(),
     }
     await send_response(send, 200, json.dumps(seen).encode(), [], media_type="application/json")
+
+
+async def echo_websocket(scope: Scope, receive: Receive, send: Send) -> None:
+    """An ASGI app echoing WebSocket messages until the client leaves."""
+    assert scope["type"] == "websocket"
+    await receive()
+    await send({"type": "websocket.accept"})
+    while (message := await receive())["type"] == "websocket.receive":
+        await send({"type": "websocket.send", "bytes": message.get("bytes")})
+
+
+class EchoMountPlugin:
+    name = "echo-mounter"
+
+    @hookimpl
+    def oro_register_schemes(self, schemes: SchemeTable) -> None:
+        schemes.mount("/echo", echo_websocket, doc="Echoes WebSocket messages.")
 
 
 class MountPlugin:
@@ -155,3 +174,28 @@ async def test_websocket_outside_a_mount_is_refused() -> None:
         status = await websocket_status(server, "/ipc/ping", session=True)
 
     assert status.startswith(b"HTTP/1.1 403")
+
+
+async def test_an_oversized_websocket_message_closes_with_1009_and_others_are_served() -> None:
+    async with (
+        make_host(
+            [oro_framework.core.ping, EchoMountPlugin()], config={"ipc.max_body_bytes": 1024}
+        ) as host,
+        live_server(host) as server,
+    ):
+        cookie = f"{server.cookie_name}={await server.session_cookie()}".encode()
+        url = f"ws://127.0.0.1:{server.port}/echo/"
+        headers = [(b"cookie", cookie)]
+        async with (
+            trio_websocket.open_websocket_url(url, extra_headers=headers) as flooding,
+            trio_websocket.open_websocket_url(url, extra_headers=headers) as other,
+        ):
+            await flooding.send_message(b"x" * 1025)
+            with pytest.raises(trio_websocket.ConnectionClosed) as closed:
+                await flooding.get_message()
+            assert closed.value.reason.code == 1009
+            await other.send_message(b"y" * 1024)
+            assert await other.get_message() == b"y" * 1024
+        async with server.client() as client:
+            response = await client.get("/ipc/ping")
+        assert response.json()["data"] == "pong"

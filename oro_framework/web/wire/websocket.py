@@ -110,8 +110,10 @@ class WebSocketProtocol:
 
     def _handle(self, event: Event) -> None:
         if isinstance(event, Message):
-            self._parts.append(event.data)
-            self._part_bytes += len(event.data)
+            data = event.data
+            self._parts.append(data)
+            # The limit is in bytes: text counts as its UTF-8, as it travelled.
+            self._part_bytes += len(data.encode()) if isinstance(data, str) else len(data)
             if self._part_bytes > self._max_message_bytes:
                 self._parts, self._part_bytes = [], 0
                 self._close_now(CLOSE_TOO_BIG, "message too big")
