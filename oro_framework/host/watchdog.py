@@ -6,8 +6,9 @@ task (a trio instrument: the time between two ``await`` points that really suspe
 any step longer than ``ipc.loop_lag_warning_ms``, naming what ran in it: the route and its
 plugin, or the service and its plugin, as marked with :func:`working_on`.
 
-Only the trio backend (the host's) offers per-step hooks; on another backend the watchdog does
-nothing, and :attr:`LoopWatchdog.is_active` says so.
+Only the trio backend (the host's) offers per-step hooks, so this module uses trio directly (as
+docs/design.md lists); on another backend the watchdog does nothing, and
+:attr:`LoopWatchdog.is_active` says so.
 """
 
 from __future__ import annotations

@@ -362,6 +362,8 @@ def _loop_caller() -> Callable[[Callable[[], None]], None]:
     worker hands over a step's tokens and goes on decoding without waiting for the loop (which
     ``anyio.from_thread.run_sync`` would make it do)."""
     if sniffio.current_async_library() == "trio":
+        # trio's own API, used directly (docs/design.md lists where): anyio has no
+        # non-blocking call from a thread into the loop.
         import trio
 
         caller: Callable[[Callable[[], None]], None] = (

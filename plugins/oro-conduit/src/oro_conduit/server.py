@@ -300,8 +300,9 @@ class ConduitServer:
                     CLOSE_REPLACED, "replaced by a new connection with the same id"
                 )
         try:
-            # A trio nursery, not an anyio task group: one task per request, and anyio's
-            # wrapper around each spawn was a measurable part of a ping (docs/conduit.md).
+            # A trio nursery, not an anyio task group (trio used directly for speed, as listed
+            # in docs/design.md): one task per request, and anyio's wrapper around each spawn
+            # was a measurable part of a ping (docs/conduit.md).
             async with trio.open_nursery() as tasks:
                 if info.wants_events:
                     tasks.start_soon(self._forward_events, client)
@@ -402,6 +403,7 @@ class ConduitServer:
     ) -> None:
         key = (client.id, options.get("seq", "0"))
         try:
+            # trio's scope, like the nursery the request runs in: one per request.
             with trio.CancelScope() as scope:
                 self._pending[key] = scope
                 try:
