@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 
 from oro_framework.host.asgi import Receive, Scope, Send, receive_body, send_response
 from oro_framework.host.http_server import serve_http
-from oro_framework.web.wire import WireLimits
 from oro_framework.testing import open_descriptors
+from oro_framework.web.wire import WireLimits
 
 pytestmark = pytest.mark.anyio
 
