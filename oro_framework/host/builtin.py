@@ -213,7 +213,8 @@ def oro_register_config(config: ConfigRegistry) -> None:
         "ipc.max_body_bytes",
         int,
         16 * MEBIBYTE,
-        "Largest IPC request body in bytes; a larger one is refused with RangeError (413).",
+        "Largest IPC request body in bytes; a larger one is refused with RangeError (413). Also "
+        "the largest WebSocket message to a mounted app (a larger one closes it with 1009).",
         validator=_positive,
     )
     config.add(
