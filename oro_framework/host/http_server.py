@@ -155,7 +155,8 @@ class _Exchange:
             await connection.wait_until_client_leaves()
             return {"type": "http.disconnect"}
         http = connection.http
-        await connection.write(http.continue_if_expected())
+        if http.is_expecting_continue:
+            await connection.write(http.continue_response())
         try:
             event = await connection.next_event()
         except (ClientGone, h11.RemoteProtocolError):

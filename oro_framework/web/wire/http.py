@@ -166,10 +166,13 @@ class HTTPProtocol:
             h11.Response(status_code=status, headers=list(headers), reason=reason_phrase(status))
         )
 
-    def continue_if_expected(self) -> list[Any]:
-        """``100 Continue`` when the client waits for it before sending its body."""
-        if not self.h11.they_are_waiting_for_100_continue:
-            return []
+    @property
+    def is_expecting_continue(self) -> bool:
+        """Whether the client waits for ``100 Continue`` before it sends its body."""
+        return self.h11.they_are_waiting_for_100_continue
+
+    def continue_response(self) -> list[Any]:
+        """``100 Continue``."""
         return self.encode(h11.InformationalResponse(status_code=100, headers=[]))
 
     def complete_response(

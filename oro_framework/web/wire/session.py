@@ -17,6 +17,7 @@ import anyio
 import anyio.abc
 
 from oro_framework.web.wire.limits import WireLimits
+from oro_framework.web.wire.streams import receive_some
 from oro_framework.web.wire.websocket import CLOSE_ABNORMAL, WebSocketClosed, WebSocketProtocol
 
 __all__ = ["WebSocket"]
@@ -122,10 +123,7 @@ class WebSocket:
             return
         self._receiving = anyio.Event()
         try:
-            try:
-                data = await self._stream.receive(self._receive_bytes)
-            except (anyio.EndOfStream, *_GONE):
-                data = b""
+            data = await receive_some(self._stream, self._receive_bytes)
             if self._closed is None:
                 await self._handle(data)
         finally:

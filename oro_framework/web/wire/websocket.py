@@ -78,11 +78,6 @@ class WebSocketProtocol:
         self.messages: deque[bytes | str] = deque()
         self.closed: WebSocketClosed | None = None
 
-    @property
-    def is_closing(self) -> bool:
-        """Whether our close frame went out and the peer's answer has not come yet."""
-        return self.closed is None and self._connection.state is ConnectionState.LOCAL_CLOSING
-
     def receive_data(self, data: bytes) -> None:
         """Handle bytes read from the socket (``b""``: the socket ended). Afterwards, send
         :meth:`data_to_send`, then, if :attr:`closed` is set, close the socket."""
