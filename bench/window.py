@@ -56,8 +56,8 @@ from typing import Any, Final
 from _shared import GOAL_WIDTH, EchoPlugin, goal, p50_p99, serve_raw_floors
 from anyio.from_thread import start_blocking_portal
 
-from oro_framework.host.app import Host
-from oro_framework.host.protocols import PROTOCOL_HANDLERS
+from oro_framework.kernel.app import Host
+from oro_framework.kernel.protocols import PROTOCOL_HANDLERS
 from oro_framework.host.runner import AppRunner
 from oro_framework.host.windows import PywebviewBackend, Window, has_display
 from oro_framework.testing import virtual_display

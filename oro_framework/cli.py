@@ -22,7 +22,7 @@ import click
 import tomlkit
 
 from oro_framework import __version__
-from oro_framework.config import (
+from oro_framework.kernel.config import (
     Config,
     ConfigRegistry,
     did_you_mean,
@@ -35,9 +35,9 @@ from oro_framework.config import (
     type_name,
 )
 from oro_framework.config_edit import edit_config
-from oro_framework.errors import HostError
+from oro_framework.kernel.errors import HostError
 from oro_framework.host import doctor as doctor_checks
-from oro_framework.host.app import CONFIG_FILE_NAME, Host, plugin_logger
+from oro_framework.kernel.app import CONFIG_FILE_NAME, Host, plugin_logger
 from oro_framework.host.app_checks import missing_index
 from oro_framework.host.app_tests import (
     EXIT_UNAVAILABLE,
@@ -48,9 +48,9 @@ from oro_framework.host.app_tests import (
     run_headless,
     run_in_window,
 )
-from oro_framework.host.hooks import HookCaller
-from oro_framework.host.plugins import PluginInfo, create_plugin_manager
-from oro_framework.host.protocols import PROTOCOL_HANDLERS
+from oro_framework.kernel.hooks import HookCaller
+from oro_framework.kernel.plugins import PluginInfo, create_plugin_manager
+from oro_framework.kernel.protocols import PROTOCOL_HANDLERS
 from oro_framework.host.runner import AppRunner
 from oro_framework.host.scaffold import PluginNames, scaffold_plugin
 from oro_framework.host.single_instance import InstanceLock, acquire_or_hand_over
@@ -538,7 +538,7 @@ def build(
 
 def _check_update_url(url: str) -> None:
     """Refuse, before a build of minutes, a URL the built app would not download from."""
-    from oro_framework.errors import IPCError
+    from oro_framework.kernel.errors import IPCError
     from oro_framework.update.download import check_url
 
     try:
@@ -622,7 +622,7 @@ def update_sign(
 ) -> None:
     """Write the signed update manifest (update.json and update.json.sig) of ARTIFACT, a built
     app's .tar.gz (what `oro build --sign` does for the one it builds)."""
-    from oro_framework.errors import IPCError
+    from oro_framework.kernel.errors import IPCError
     from oro_framework.update.keys import write_signed_manifest
 
     if not (app_dir / CONFIG_FILE_NAME).is_file():

@@ -1,6 +1,6 @@
 """``oro config set``: edit ``oro.toml`` only into a file that ``oro run`` accepts.
 
-The edited text is loaded with :func:`~oro_framework.config.load_config` (the same checks as a
+The edited text is loaded with :func:`~oro_framework.kernel.config.load_config` (the same checks as a
 run: types, validators, permissions, platform tables, the secrets file) before it is written,
 so a refused edit leaves the file as it was.
 """
@@ -14,7 +14,7 @@ from typing import Any, final
 
 import tomlkit
 
-from oro_framework.config import (
+from oro_framework.kernel.config import (
     ConfigRegistry,
     flatten_key,
     iter_document,
@@ -24,7 +24,7 @@ from oro_framework.config import (
     parse_text_value,
     set_document_value,
 )
-from oro_framework.errors import ConfigError
+from oro_framework.kernel.errors import ConfigError
 
 __all__ = ["ConfigEdit", "edit_config"]
 

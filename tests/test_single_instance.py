@@ -23,7 +23,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from playwright.sync_api import Browser, Page
 
-from oro_framework.errors import SingleInstanceError
+from oro_framework.kernel.errors import SingleInstanceError
 from oro_framework.host.single_instance import (
     MAX_MESSAGE_BYTES,
     InstanceLock,

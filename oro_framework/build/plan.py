@@ -22,10 +22,10 @@ from oro_framework.build.distributions import import_packages, requirements
 from oro_framework.build.icon import png_size
 from oro_framework.build.imports import find_specifiers
 from oro_framework.build.names import check_version, slugify
-from oro_framework.errors import BuildError
-from oro_framework.host.app import CONFIG_FILE_NAME, Host
-from oro_framework.host.plugins import CORE_DISTRIBUTION
-from oro_framework.host.protocols import PROTOCOL_HANDLERS
+from oro_framework.kernel.errors import BuildError
+from oro_framework.kernel.app import CONFIG_FILE_NAME, Host
+from oro_framework.kernel.plugins import CORE_DISTRIBUTION
+from oro_framework.kernel.protocols import PROTOCOL_HANDLERS
 
 __all__ = ["AppPlan", "PluginChoice", "plan_build"]
 

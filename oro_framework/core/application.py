@@ -25,8 +25,8 @@ from oro_framework import (
     RouteTable,
     hookimpl,
 )
-from oro_framework.config import flatten_key, is_secret_name
-from oro_framework.host.builtin import PAGE_EVENTS
+from oro_framework.kernel.config import flatten_key, is_secret_name
+from oro_framework.kernel.builtin import PAGE_EVENTS
 from oro_framework.host.windows import (
     WINDOW_EVENTS,
     WINDOW_MANAGER,

@@ -20,8 +20,9 @@ from oro_framework import (
     __version__,
     hookimpl,
 )
-from oro_framework.core import _mime, _system
-from oro_framework.host.protocols import PROTOCOL_HANDLERS, application_url_event, scheme_of
+from oro_framework.core import _system
+from oro_framework.kernel import mime as _mime
+from oro_framework.kernel.protocols import PROTOCOL_HANDLERS, application_url_event, scheme_of
 
 _BROWSER_SCHEMES: Final = frozenset({"http", "https", "mailto"})
 # RFC 6838's restricted-name: what a top-level media type ("image", "x-conference") may be.

@@ -32,7 +32,7 @@ from oro_framework import (
     __version__,
     hookimpl,
 )
-from oro_framework.config import is_secret_name
+from oro_framework.kernel.config import is_secret_name
 from oro_framework.core import _system
 
 ENV_SECTION: Final = "env"

@@ -22,17 +22,17 @@ import anyio
 import anyio.to_thread
 from anyio.abc import TaskStatus
 
-from oro_framework.hookspecs import hookimpl
+from oro_framework.kernel.hookspecs import hookimpl
 
 if TYPE_CHECKING:
-    from oro_framework.host.app import Host
-    from oro_framework.host.modules import JSModuleTable
-    from oro_framework.host.permissions import PermissionRegistry
-    from oro_framework.host.router import RouteTable
+    from oro_framework.kernel.app import Host
+    from oro_framework.kernel.modules import JSModuleTable
+    from oro_framework.kernel.permissions import PermissionRegistry
+    from oro_framework.kernel.router import RouteTable
     from oro_framework.host.runner import AppRunner
-    from oro_framework.host.services import ServiceRegistry
+    from oro_framework.kernel.services import ServiceRegistry
     from oro_framework.host.windows import GuiBackend
-    from oro_framework.request import Request
+    from oro_framework.kernel.request import Request
 
 __all__ = [
     "DEFAULT_TEST_FILES",

@@ -18,7 +18,7 @@ anything else               the app's resources, HTML with the preload injected
 Streams are written item by item as the handler produces them; ``send`` waits for the socket,
 so a slow client slows the handler down instead of filling memory. A client that goes away
 cancels the request (``request.cancel()``) and closes the handler's stream. What an IPC request
-and its reply look like on the wire comes from :mod:`oro_framework.exchange`, as for the Conduit.
+and its reply look like on the wire comes from :mod:`oro_framework.kernel.exchange`, as for the Conduit.
 """
 
 from __future__ import annotations
@@ -34,15 +34,15 @@ from urllib.parse import quote, urlencode
 
 import anyio
 
-from oro_framework.envelope import Reply, ServerSentEvent, encode_sse
-from oro_framework.errors import (
+from oro_framework.kernel.envelope import Reply, ServerSentEvent, encode_sse
+from oro_framework.kernel.errors import (
     IPCError,
     NotAllowedError,
     NotFoundError,
     NotSupportedError,
     OutOfRangeError,
 )
-from oro_framework.exchange import (
+from oro_framework.kernel.exchange import (
     IPC_PREFIX,
     IPC_URI_HEADER,
     MODULE_PREFIX,
@@ -61,7 +61,7 @@ from oro_framework.exchange import (
     window_index,
     wire_reply,
 )
-from oro_framework.host.app import Host
+from oro_framework.kernel.app import Host
 from oro_framework.host.asgi import (
     ClientGoneError,
     HeaderList,
@@ -82,7 +82,7 @@ from oro_framework.host.preload import (
     page_args,
     with_script_nonce,
 )
-from oro_framework.host.protocols import PROTOCOL_HANDLERS, PROTOCOL_PREFIX
+from oro_framework.kernel.protocols import PROTOCOL_HANDLERS, PROTOCOL_PREFIX
 from oro_framework.host.resources import (
     ZERO_COPY_SEND,
     FileInfo,
@@ -94,7 +94,7 @@ from oro_framework.host.resources import (
     send_file,
     stat_file,
 )
-from oro_framework.host.schemes import Mount
+from oro_framework.kernel.schemes import Mount
 from oro_framework.host.security import (
     BRIDGE_KEY_HEADER,
     LAUNCH_PARAMETER,
@@ -106,7 +106,7 @@ from oro_framework.host.security import (
     Refused,
     session_cookie_name,
 )
-from oro_framework.request import Request
+from oro_framework.kernel.request import Request
 
 __all__ = ["Bridge", "PreloadArgs"]
 

@@ -49,19 +49,19 @@ import watchfiles
 from anyio.abc import TaskStatus
 from anyio.streams.text import TextReceiveStream
 
-from oro_framework.hookspecs import hookimpl
-from oro_framework.host.app import CONFIG_FILE_NAME
+from oro_framework.kernel.hookspecs import hookimpl
+from oro_framework.kernel.app import CONFIG_FILE_NAME
 from oro_framework.host.asgi import Receive, Scope, Send
 from oro_framework.host.ports import choose_port
 from oro_framework.host.security import is_signed_session, parse_cookies
 from oro_framework.host.server import LOOPBACK, serve_on_loopback
 
 if TYPE_CHECKING:
-    from oro_framework.host.app import Host
-    from oro_framework.host.modules import JSModuleTable
-    from oro_framework.host.router import RouteTable
-    from oro_framework.host.services import ServiceRegistry
-    from oro_framework.request import Request
+    from oro_framework.kernel.app import Host
+    from oro_framework.kernel.modules import JSModuleTable
+    from oro_framework.kernel.router import RouteTable
+    from oro_framework.kernel.services import ServiceRegistry
+    from oro_framework.kernel.request import Request
 
 __all__ = [
     "DEV_CLIENT",
@@ -259,8 +259,8 @@ def child_main(argv: Sequence[str] | None = None) -> None:
     key of :data:`SESSION_KEY_ENV`. Exits 1 with the error on standard error when the host
     cannot be built."""
     from oro_framework import cli as oro_cli
-    from oro_framework.errors import HostError
-    from oro_framework.host.app import Host
+    from oro_framework.kernel.errors import HostError
+    from oro_framework.kernel.app import Host
     from oro_framework.host.app_checks import missing_index
     from oro_framework.host.runner import AppRunner
 

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, Literal, final
 
-from oro_framework.errors import HostError
-from oro_framework.host.plugins import PluginInfo
+from oro_framework.kernel.errors import HostError
+from oro_framework.kernel.plugins import PluginInfo
 
 __all__ = ["Check", "cpu_features", "run_checks"]
 

@@ -23,8 +23,8 @@ from collections.abc import Mapping, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any, Final
 
-from oro_framework.config import Config, is_secret_name
-from oro_framework.host.modules import JSModuleTable
+from oro_framework.kernel.config import Config, is_secret_name
+from oro_framework.kernel.modules import JSModuleTable
 
 __all__ = [
     "PRELOAD_OPT_OUT_HEADER",
@@ -71,7 +71,7 @@ def runtime_version() -> str:
 
 def public_config(config: Config) -> dict[str, Any]:
     """The flattened config pages see in ``__args.config``, without secrets
-    (:func:`~oro_framework.config.is_secret_name`, such as ``http_ipc_shared_key``)."""
+    (:func:`~oro_framework.kernel.config.is_secret_name`, such as ``http_ipc_shared_key``)."""
     return {name: value for name, value in config.flattened().items() if not is_secret_name(name)}
 
 

@@ -20,8 +20,8 @@ import json
 from collections.abc import Iterable
 from typing import Any, Final
 
-from oro_framework.errors import IPCError
-from oro_framework.host.protocols import to_app_path
+from oro_framework.kernel.errors import IPCError
+from oro_framework.kernel.protocols import to_app_path
 
 __all__ = ["install_on_profile", "register_schemes"]
 

@@ -26,9 +26,9 @@ import anyio.from_thread
 import anyio.lowlevel
 from anyio.abc import TaskStatus
 
-from oro_framework.errors import InvalidArgumentError
+from oro_framework.kernel.errors import InvalidArgumentError
 from oro_framework.host.ports import choose_port
-from oro_framework.host.protocols import PROTOCOL_HANDLERS, application_url_event
+from oro_framework.kernel.protocols import PROTOCOL_HANDLERS, application_url_event
 from oro_framework.host.server import ServerInfo, serve_app
 from oro_framework.host.single_instance import InstanceLock, serve_hand_overs
 from oro_framework.host.windows import (
@@ -43,7 +43,7 @@ from oro_framework.host.windows import (
 if TYPE_CHECKING:
     from anyio.lowlevel import EventLoopToken
 
-    from oro_framework.host.app import Host
+    from oro_framework.kernel.app import Host
 
 __all__ = ["AppRunner"]
 

@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, TypeAlias, final
 from urllib.parse import urlsplit
 
-from oro_framework.errors import SecurityError
+from oro_framework.kernel.errors import SecurityError
 
 if TYPE_CHECKING:
-    from oro_framework.host.schemes import Authenticator
+    from oro_framework.kernel.schemes import Authenticator
 
 __all__ = [
     "BRIDGE_KEY_HEADER",

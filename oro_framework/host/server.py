@@ -21,7 +21,7 @@ from typing import Final, final
 import anyio
 from anyio.abc import TaskStatus
 
-from oro_framework.host.app import Host
+from oro_framework.kernel.app import Host
 from oro_framework.host.asgi import Receive, Scope, Send
 from oro_framework.host.bridge import Bridge, PreloadArgs
 from oro_framework.host.http_server import serve_http

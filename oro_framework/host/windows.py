@@ -41,7 +41,7 @@ import anyio
 import anyio.from_thread
 import anyio.lowlevel
 
-from oro_framework.errors import (
+from oro_framework.kernel.errors import (
     InvalidArgumentError,
     IPCError,
     LifecycleError,
@@ -50,20 +50,20 @@ from oro_framework.errors import (
     OutOfRangeError,
     SecurityError,
 )
-from oro_framework.host.builtin import emit_to_pages
-from oro_framework.host.lifecycle import LifecycleEvent, LifecycleState
+from oro_framework.kernel.builtin import emit_to_pages
+from oro_framework.kernel.lifecycle import LifecycleEvent, LifecycleState
 from oro_framework.host.pywebview_threads import release_stranded_evaluations
 from oro_framework.host.qt_focus import Focuser, make_focuser
 from oro_framework.host.qt_profile import share_one_profile
 from oro_framework.host.security import LAUNCH_PARAMETER, window_launch_token
-from oro_framework.stash import StashKey
+from oro_framework.kernel.stash import StashKey
 
 if TYPE_CHECKING:
     from anyio.lowlevel import EventLoopToken
     from webview import Window as NativeWindow
 
-    from oro_framework.host.app import Host
-    from oro_framework.request import Request
+    from oro_framework.kernel.app import Host
+    from oro_framework.kernel.request import Request
 
 __all__ = [
     "MAIN_WINDOW",

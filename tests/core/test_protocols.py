@@ -11,7 +11,7 @@ import pytest
 import oro_framework.core.platform
 import oro_framework.core.protocols
 from oro_framework import ConfigError
-from oro_framework.host.protocols import PROTOCOL_HANDLERS
+from oro_framework.kernel.protocols import PROTOCOL_HANDLERS
 from oro_framework.testing import MemoryClient, make_host, raise_for_error
 
 pytestmark = pytest.mark.anyio

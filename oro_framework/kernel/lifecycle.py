@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from typing import Final
 
-from oro_framework.errors import LifecycleError
+from oro_framework.kernel.errors import LifecycleError
 
 __all__ = ["LifecycleEvent", "LifecycleState", "transition"]
 

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any, Final, TypeAlias, TypeVar, final
 
 import anyio
 
-from oro_framework.envelope import ByteStream, EventStream, Reply, encode_error, encode_result
-from oro_framework.errors import (
+from oro_framework.kernel.envelope import ByteStream, EventStream, Reply, encode_error, encode_result
+from oro_framework.kernel.errors import (
     AbortError,
     ErrnoError,
     InternalError,
@@ -29,12 +29,12 @@ from oro_framework.errors import (
     RegistrationError,
     RouteTimeoutError,
 )
-from oro_framework.host.registry import Registry
-from oro_framework.host.watchdog import working_on
-from oro_framework.request import Request
+from oro_framework.kernel.registry import Registry
+from oro_framework.kernel.watchdog import working_on
+from oro_framework.kernel.request import Request
 
 if TYPE_CHECKING:
-    from oro_framework.host.hooks import HookCaller
+    from oro_framework.kernel.hooks import HookCaller
 
 __all__ = ["DEFAULT_THREADS", "DEFAULT_TIMEOUT", "Handler", "Route", "RouteTable", "Router"]
 

@@ -11,21 +11,21 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from oro_framework.config import MIN_SECRET_LENGTH, not_negative, positive, secret
-from oro_framework.errors import ConfigError
-from oro_framework.hookspecs import hookimpl
+from oro_framework.kernel.config import MIN_SECRET_LENGTH, not_negative, positive, secret
+from oro_framework.kernel.errors import ConfigError
+from oro_framework.kernel.hookspecs import hookimpl
 from oro_framework.host.app_tests import DEFAULT_TEST_FILES
-from oro_framework.host.lifecycle import LifecycleEvent, LifecycleState
-from oro_framework.host.plugins import SKIP_BROKEN_ENV
-from oro_framework.host.router import DEFAULT_THREADS
+from oro_framework.kernel.lifecycle import LifecycleEvent, LifecycleState
+from oro_framework.kernel.plugins import SKIP_BROKEN_ENV
+from oro_framework.kernel.router import DEFAULT_THREADS
 from oro_framework.host.security import check_origin_syntax
-from oro_framework.host.services import RestartPolicy
+from oro_framework.kernel.services import RestartPolicy
 
 if TYPE_CHECKING:
-    from oro_framework.config import ConfigRegistry
-    from oro_framework.host.app import Host
-    from oro_framework.host.modules import JSModuleTable
-    from oro_framework.host.permissions import PermissionRegistry
+    from oro_framework.kernel.config import ConfigRegistry
+    from oro_framework.kernel.app import Host
+    from oro_framework.kernel.modules import JSModuleTable
+    from oro_framework.kernel.permissions import PermissionRegistry
 
 logger = logging.getLogger("oro_framework.host")
 

@@ -27,9 +27,9 @@ from dataclasses import dataclass
 from typing import Any, Final, TypedDict, final
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from oro_framework.envelope import ByteStream, EventStream, Reply, encode_error, stream_chunks
-from oro_framework.errors import InvalidArgumentError, IPCError, OutOfRangeError
-from oro_framework.request import decode_query
+from oro_framework.kernel.envelope import ByteStream, EventStream, Reply, encode_error, stream_chunks
+from oro_framework.kernel.errors import InvalidArgumentError, IPCError, OutOfRangeError
+from oro_framework.kernel.request import decode_query
 
 __all__ = [
     "BYTES_MEDIA_TYPE",
@@ -321,7 +321,7 @@ class WireReply:
 
     def chunks(self) -> AsyncGenerator[bytes, None]:
         """The stream's bytes as every transport sends them
-        (:func:`~oro_framework.envelope.stream_chunks`): SSE text or byte chunks. Close it
+        (:func:`~oro_framework.kernel.envelope.stream_chunks`): SSE text or byte chunks. Close it
         (``contextlib.aclosing``) to stop early; the handler's iterator is closed either way.
 
         :raises ValueError: the reply is not a stream.

@@ -6,8 +6,8 @@ from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import Any, final
 
-from oro_framework.exchange import reserved_prefix
-from oro_framework.host.registry import Registry
+from oro_framework.kernel.exchange import reserved_prefix
+from oro_framework.kernel.registry import Registry
 
 __all__ = ["ASGIApp", "Authenticator", "Mount", "SchemeTable"]
 

@@ -1,7 +1,7 @@
 """``ORO_TRACE_PLUGINS=1``: one stderr line per plugin registered and per hook call, naming the
 hook, the plugin(s) it ran and how long it took (pytest's ``--trace-config`` is the model).
 
-The host calls most hooks plugin by plugin (:class:`~oro_framework.host.hooks.HookCaller`), so
+The host calls most hooks plugin by plugin (:class:`~oro_framework.kernel.hooks.HookCaller`), so
 a line names exactly one plugin; the few hooks called once for all plugins (the per-request
 ``oro_permission_check``) name every plugin in the order pluggy calls them.
 """

@@ -28,8 +28,8 @@ import tomlkit.exceptions
 from tomlkit.container import Container, OutOfOrderTableProxy
 from tomlkit.items import AoT, Table
 
-from oro_framework.errors import ConfigError, ConfigWarning, RegistrationConflict
-from oro_framework.host.registry import Registry
+from oro_framework.kernel.errors import ConfigError, ConfigWarning, RegistrationConflict
+from oro_framework.kernel.registry import Registry
 
 __all__ = [
     "MIN_SECRET_LENGTH",

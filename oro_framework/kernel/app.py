@@ -16,7 +16,7 @@ import anyio
 import platformdirs
 from anyio.abc import TaskGroup, TaskStatus
 
-from oro_framework.config import (
+from oro_framework.kernel.config import (
     Config,
     ConfigRegistry,
     flatten_key,
@@ -26,33 +26,33 @@ from oro_framework.config import (
     parse_text_value,
     read_document,
 )
-from oro_framework.envelope import Reply
-from oro_framework.errors import LifecycleError, PluginLoadError, ServiceError
-from oro_framework.host.events import EventBus
-from oro_framework.host.hooks import HookCaller
-from oro_framework.host.lifecycle import LifecycleEvent, LifecycleState, transition
-from oro_framework.host.modules import JSModuleTable
-from oro_framework.host.permissions import PermissionRegistry
-from oro_framework.host.plugins import (
+from oro_framework.kernel.envelope import Reply
+from oro_framework.kernel.errors import LifecycleError, PluginLoadError, ServiceError
+from oro_framework.kernel.events import EventBus
+from oro_framework.kernel.hooks import HookCaller
+from oro_framework.kernel.lifecycle import LifecycleEvent, LifecycleState, transition
+from oro_framework.kernel.modules import JSModuleTable
+from oro_framework.kernel.permissions import PermissionRegistry
+from oro_framework.kernel.plugins import (
     BUILTIN_PLUGIN,
     SKIP_BROKEN_ENV,
     LoadedPlugins,
     PluginInfo,
     create_plugin_manager,
 )
-from oro_framework.host.registry import Registry
-from oro_framework.host.router import Router, RouteTable
-from oro_framework.host.schemes import SchemeTable
-from oro_framework.host.services import (
+from oro_framework.kernel.registry import Registry
+from oro_framework.kernel.router import Router, RouteTable
+from oro_framework.kernel.schemes import SchemeTable
+from oro_framework.kernel.services import (
     RestartPolicy,
     ServiceRegistry,
     ServiceRunner,
     ServiceState,
     ServiceStatus,
 )
-from oro_framework.host.watchdog import LoopWatchdog
-from oro_framework.request import Request
-from oro_framework.stash import Stash
+from oro_framework.kernel.watchdog import LoopWatchdog
+from oro_framework.kernel.request import Request
+from oro_framework.kernel.stash import Stash
 
 __all__ = ["SERVICE_STATE_EVENT", "AppPaths", "Host"]
 
@@ -368,7 +368,7 @@ class Host:
         surrounding scope is cancelled; then stop the services and unconfigure the plugins.
 
         A service that fails to start or crashes is restarted with backoff while the rest of the
-        host keeps serving (see :class:`~oro_framework.host.services.ServiceRunner`).
+        host keeps serving (see :class:`~oro_framework.kernel.services.ServiceRunner`).
 
         :raises ServiceError: a service registered with ``required=True`` failed to start or
             crashed (naming it).

@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING, Any, TypeAlias, final
 import click
 import pluggy
 
-from oro_framework.errors import ConfigError, IPCError, PluginLoadError, RegistrationConflict
-from oro_framework.host.plugins import BUILTIN_PLUGIN, LoadedPlugins
-from oro_framework.host.registry import Registry
+from oro_framework.kernel.errors import ConfigError, IPCError, PluginLoadError, RegistrationConflict
+from oro_framework.kernel.plugins import BUILTIN_PLUGIN, LoadedPlugins
+from oro_framework.kernel.registry import Registry
 
 if TYPE_CHECKING:
-    from oro_framework.host.app import Host
-    from oro_framework.host.lifecycle import LifecycleEvent
-    from oro_framework.request import Request
+    from oro_framework.kernel.app import Host
+    from oro_framework.kernel.lifecycle import LifecycleEvent
+    from oro_framework.kernel.request import Request
 
 __all__ = ["BrokenPluginHandler", "HookCaller"]
 
@@ -53,7 +53,7 @@ def _log_failure(plugin: str, hook: str, error: Exception, *, during: str = "") 
 
 @final
 class HookCaller:
-    """One method per hook of :mod:`oro_framework.hookspecs`.
+    """One method per hook of :mod:`oro_framework.kernel.hookspecs`.
 
     :param loaded: the plugins to call (their manager and descriptions).
     :param on_broken: what to do when a hook called while the host is built raises: the default

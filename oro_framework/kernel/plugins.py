@@ -7,7 +7,7 @@ handed over explicitly (tests). Environment variables steer discovery:
 * ``ORO_LOAD_PLUGINS=a,b``: load only these third-party plugins (core plugins still load unless
   disabled); an empty value loads none.
 * ``ORO_TRACE_PLUGINS=1``: print each plugin registered and each hook call (hook, plugin,
-  milliseconds) to stderr (:mod:`oro_framework.host.tracing`).
+  milliseconds) to stderr (:mod:`oro_framework.kernel.tracing`).
 
 ``ORO_SKIP_BROKEN_PLUGINS=1`` (config key ``plugins.skip_broken``) makes the host drop broken
 plugins instead of stopping; see :class:`~oro_framework.Host`.
@@ -26,9 +26,9 @@ from typing import Any, Final, final
 
 import pluggy
 
-from oro_framework import hookspecs
-from oro_framework.errors import PluginLoadError
-from oro_framework.host import tracing
+from oro_framework.kernel import hookspecs
+from oro_framework.kernel.errors import PluginLoadError
+from oro_framework.kernel import tracing
 
 __all__ = [
     "BUILTIN_PLUGIN",
@@ -41,7 +41,7 @@ __all__ = [
 
 CORE_DISTRIBUTION: Final = "oro-framework"
 BUILTIN_PLUGIN: Final = "oro"
-"""The host's own plugin (:mod:`oro_framework.host.builtin`): always registered first, never
+"""The host's own plugin (:mod:`oro_framework.kernel.builtin`): always registered first, never
 disabled, never skipped as broken."""
 SKIP_BROKEN_ENV: Final = "ORO_SKIP_BROKEN_PLUGINS"
 """The environment variable of config key ``plugins.skip_broken`` (besides its own
@@ -178,7 +178,7 @@ def create_plugin_manager(
         :attr:`LoadedPlugins.errors` and its :class:`PluginInfo` and go on without that plugin.
     :raises PluginLoadError: a plugin could not be imported or breaks the hookspecs (``strict``).
     """
-    from oro_framework.host import builtin
+    from oro_framework.kernel import builtin
 
     environ = environ if environ is not None else {}
     manager = pluggy.PluginManager(hookspecs.PROJECT_NAME)

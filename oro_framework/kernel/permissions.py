@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Final, final
 
-from oro_framework.host.registry import Registry
+from oro_framework.kernel.registry import Registry
 
 __all__ = ["Permission", "PermissionRegistry"]
 

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any, final, overload
 
 import anyio
 
-from oro_framework.config import parse_bool_word
-from oro_framework.errors import InvalidArgumentError, InvalidJSONError, OutOfRangeError
+from oro_framework.kernel.config import parse_bool_word
+from oro_framework.kernel.errors import InvalidArgumentError, InvalidJSONError, OutOfRangeError
 
 if TYPE_CHECKING:
-    from oro_framework.host.app import Host
+    from oro_framework.kernel.app import Host
 
 __all__ = ["Params", "Request", "decode_query"]
 
@@ -49,8 +49,8 @@ class Params(Mapping[str, Any]):
     Transports decode query strings before they arrive here (JSON values where they parse), but
     accessors still accept the string forms Oro's JS sends (``"12"``, ``"true"``), so a handler
     behaves the same whatever the transport. Every failure is an
-    :class:`~oro_framework.errors.InvalidArgumentError` (``ERR_MISSING_ARGS`` when absent) or an
-    :class:`~oro_framework.errors.OutOfRangeError` for a number outside its bounds.
+    :class:`~oro_framework.kernel.errors.InvalidArgumentError` (``ERR_MISSING_ARGS`` when absent) or an
+    :class:`~oro_framework.kernel.errors.OutOfRangeError` for a number outside its bounds.
     """
 
     def __init__(self, values: Mapping[str, Any] | None = None) -> None:

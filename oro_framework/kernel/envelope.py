@@ -18,7 +18,7 @@ from typing import Any, Final, final
 
 import anyio
 
-from oro_framework.errors import IPCError
+from oro_framework.kernel.errors import IPCError
 
 __all__ = [
     "ByteStream",
@@ -33,7 +33,7 @@ __all__ = [
     "stream_chunks",
 ]
 
-logger = logging.getLogger("oro_framework.envelope")
+logger = logging.getLogger("oro_framework.kernel.envelope")
 
 _ENCODER: Final = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 # Lone surrogates (a page can send "\ud800" in JSON) have no UTF-8 form: such an envelope is

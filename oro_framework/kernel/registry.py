@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Generic, TypeVar
 
-from oro_framework.errors import RegistrationConflict, RegistrationError
+from oro_framework.kernel.errors import RegistrationConflict, RegistrationError
 
 __all__ = ["Registry"]
 

@@ -21,9 +21,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Final, final
 
-from oro_framework.errors import InvalidArgumentError, NotFoundError, SecurityError
-from oro_framework.exchange import reserved_prefix
-from oro_framework.stash import StashKey
+from oro_framework.kernel.errors import InvalidArgumentError, NotFoundError, SecurityError
+from oro_framework.kernel.exchange import reserved_prefix
+from oro_framework.kernel.stash import StashKey
 
 __all__ = [
     "PROTOCOL_HANDLERS",

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, final
 
-from oro_framework.exchange import MODULE_PREFIX
-from oro_framework.host.registry import Registry
+from oro_framework.kernel.exchange import MODULE_PREFIX
+from oro_framework.kernel.registry import Registry
 
 __all__ = ["JSModule", "JSModuleTable"]
 

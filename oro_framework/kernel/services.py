@@ -20,10 +20,10 @@ import anyio
 import anyio.lowlevel
 from anyio.abc import TaskGroup, TaskStatus
 
-from oro_framework.errors import RegistrationError, ServiceError, ServiceUnavailableError
-from oro_framework.host.registry import Registry
-from oro_framework.host.router import DOTTED_NAME
-from oro_framework.host.watchdog import working_on
+from oro_framework.kernel.errors import RegistrationError, ServiceError, ServiceUnavailableError
+from oro_framework.kernel.registry import Registry
+from oro_framework.kernel.router import DOTTED_NAME
+from oro_framework.kernel.watchdog import working_on
 
 __all__ = [
     "RestartPolicy",
