@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     )
     from oro_framework.kernel.hookspecs import hookimpl
     from oro_framework.kernel.app import AppPaths, Host
-    from oro_framework.host.asgi import cancelled_on_disconnect
+    from oro_framework.web.asgi import cancelled_on_disconnect
     from oro_framework.kernel.events import Event
     from oro_framework.kernel.lifecycle import LifecycleEvent, LifecycleState
     from oro_framework.kernel.modules import JSModule, JSModuleTable
@@ -67,7 +67,7 @@ _EXPORTS: dict[str, str] = {
     "AppPaths": "oro_framework.kernel.app",
     "ASGIApp": "oro_framework.kernel.schemes",
     "ByteStream": "oro_framework.kernel.envelope",
-    "cancelled_on_disconnect": "oro_framework.host.asgi",
+    "cancelled_on_disconnect": "oro_framework.web.asgi",
     "Config": "oro_framework.kernel.config",
     "ConfigError": "oro_framework.kernel.errors",
     "ConfigKey": "oro_framework.kernel.config",

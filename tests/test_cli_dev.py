@@ -22,7 +22,7 @@ from playwright.sync_api import Browser, Page
 from playwright.sync_api import Error as PlaywrightError
 
 from oro_framework.host.dev import editable_plugin_sources
-from oro_framework.host.ports import is_port_free
+from oro_framework.web.ports import is_port_free
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 

@@ -714,7 +714,7 @@ async def test_a_window_created_to_exit_the_app_on_close_stops_it():
 
 
 async def test_with_a_server_each_created_window_gets_a_single_use_launch_url():
-    from oro_framework.host.security import Gatekeeper, LaunchRedirect, Refused
+    from oro_framework.web.security import Gatekeeper, LaunchRedirect, Refused
 
     origin, run_token = "http://127.0.0.1:4567", "the-run-token"
     gatekeeper = Gatekeeper(launch_token=run_token)

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from oro_framework.host.resources import ForbiddenPathError, join_url_path
+from oro_framework.web.resources import ForbiddenPathError, join_url_path
 
 __all__ = ["missing_index"]
 

@@ -5,7 +5,7 @@ of every editable-installed plugin, and runs the host in a child process (:func:
 that it restarts when one of them changes: a new process imports the plugins' Python code
 afresh, which no in-process reload does reliably (modules hold references to each other, pluggy
 to hook functions, services to tasks). Every child serves on the same port and signs session
-ids with the same key (:func:`~oro_framework.host.security.signed_session`, passed in the
+ids with the same key (:func:`~oro_framework.web.security.signed_session`, passed in the
 environment), so a page's session cookie stays valid across restarts: the page notices the
 host went (``applicationstop`` or its event channel dropping), polls until a host with another
 boot id answers, and reloads.
@@ -51,10 +51,10 @@ from anyio.streams.text import TextReceiveStream
 
 from oro_framework.kernel.hookspecs import hookimpl
 from oro_framework.kernel.app import CONFIG_FILE_NAME
-from oro_framework.host.asgi import Receive, Scope, Send
-from oro_framework.host.ports import choose_port
-from oro_framework.host.security import is_signed_session, parse_cookies
-from oro_framework.host.server import LOOPBACK, serve_on_loopback
+from oro_framework.web.asgi import Receive, Scope, Send
+from oro_framework.web.ports import choose_port
+from oro_framework.web.security import is_signed_session, parse_cookies
+from oro_framework.web.server import LOOPBACK, serve_on_loopback
 
 if TYPE_CHECKING:
     from oro_framework.kernel.app import Host

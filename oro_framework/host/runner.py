@@ -27,9 +27,9 @@ import anyio.lowlevel
 from anyio.abc import TaskStatus
 
 from oro_framework.kernel.errors import InvalidArgumentError
-from oro_framework.host.ports import choose_port
+from oro_framework.web.ports import choose_port
 from oro_framework.kernel.protocols import PROTOCOL_HANDLERS, application_url_event
-from oro_framework.host.server import ServerInfo, serve_app
+from oro_framework.web.server import ServerInfo, serve_app
 from oro_framework.host.single_instance import InstanceLock, serve_hand_overs
 from oro_framework.host.windows import (
     MAIN_WINDOW,
@@ -65,7 +65,7 @@ class AppRunner:
 
     :param host: the built host (not yet running).
     :param port: the server's port on 127.0.0.1 (``--port``); 0 picks a free one, ``None`` the
-        app's own (:func:`~oro_framework.host.ports.choose_port`).
+        app's own (:func:`~oro_framework.web.ports.choose_port`).
     :param echo: where the one-line status messages go (the CLI passes ``click.echo``).
     :param warn: where warnings go (standard error by default).
     :param session_key: signs session ids, so that pages keep their session across host

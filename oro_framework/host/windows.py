@@ -55,7 +55,7 @@ from oro_framework.kernel.lifecycle import LifecycleEvent, LifecycleState
 from oro_framework.host.pywebview_threads import release_stranded_evaluations
 from oro_framework.host.qt_focus import Focuser, make_focuser
 from oro_framework.host.qt_profile import share_one_profile
-from oro_framework.host.security import LAUNCH_PARAMETER, window_launch_token
+from oro_framework.web.security import LAUNCH_PARAMETER, window_launch_token
 from oro_framework.kernel.stash import StashKey
 
 if TYPE_CHECKING:
@@ -597,7 +597,7 @@ class WindowManager:
 
         :param launch_token: the run's launch token, from which every window created later
             gets a launch token of its own
-            (:func:`~oro_framework.host.security.window_launch_token`); without it, created
+            (:func:`~oro_framework.web.security.window_launch_token`); without it, created
             windows get no launch URL.
         """
         self.origin = origin

@@ -18,7 +18,7 @@ from oro_framework.host.app_tests import DEFAULT_TEST_FILES
 from oro_framework.kernel.lifecycle import LifecycleEvent, LifecycleState
 from oro_framework.kernel.plugins import SKIP_BROKEN_ENV
 from oro_framework.kernel.router import DEFAULT_THREADS
-from oro_framework.host.security import check_origin_syntax
+from oro_framework.web.security import check_origin_syntax
 from oro_framework.kernel.services import RestartPolicy
 
 if TYPE_CHECKING:

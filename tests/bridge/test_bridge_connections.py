@@ -17,7 +17,7 @@ import pytest
 from anyio.abc import SocketStream
 
 from oro_framework import Request
-from oro_framework.host.server import serve_app
+from oro_framework.web.server import serve_app
 from oro_framework.testing import RoutePlugin, make_host
 
 pytestmark = pytest.mark.anyio

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from oro_framework import Request, SchemeTable, hookimpl
-from oro_framework.host.asgi import Receive, Scope, Send, send_response
+from oro_framework.web.asgi import Receive, Scope, Send, send_response
 from oro_framework.testing import RoutePlugin, live_server, make_host
 
 pytestmark = pytest.mark.anyio

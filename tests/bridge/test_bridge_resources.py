@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from oro_framework.host.resources import (
+from oro_framework.web.resources import (
     ByteRange,
     UnsatisfiableRangeError,
     is_not_modified,

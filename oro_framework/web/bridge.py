@@ -1,6 +1,6 @@
 """The bridge: the ASGI application serving one app on its loopback origin.
 
-The :class:`~oro_framework.host.security.Gatekeeper` decides about every request first (Host,
+The :class:`~oro_framework.web.security.Gatekeeper` decides about every request first (Host,
 Origin, ``Sec-Fetch-Site``, then the launch token, the session cookie, the HTTP IPC bridge key
 or a mount's own credential) and the bridge acts on its :data:`~.security.Admission`. An admitted
 request then goes by path:
@@ -62,7 +62,7 @@ from oro_framework.kernel.exchange import (
     wire_reply,
 )
 from oro_framework.kernel.app import Host
-from oro_framework.host.asgi import (
+from oro_framework.web.asgi import (
     ClientGoneError,
     HeaderList,
     Receive,
@@ -74,7 +74,7 @@ from oro_framework.host.asgi import (
     send_response,
     start_response,
 )
-from oro_framework.host.preload import (
+from oro_framework.web.preload import (
     build_import_map,
     inject_preload,
     is_preload_disabled,
@@ -83,7 +83,7 @@ from oro_framework.host.preload import (
     with_script_nonce,
 )
 from oro_framework.kernel.protocols import PROTOCOL_HANDLERS, PROTOCOL_PREFIX
-from oro_framework.host.resources import (
+from oro_framework.web.resources import (
     ZERO_COPY_SEND,
     FileInfo,
     ForbiddenPathError,
@@ -95,7 +95,7 @@ from oro_framework.host.resources import (
     stat_file,
 )
 from oro_framework.kernel.schemes import Mount
-from oro_framework.host.security import (
+from oro_framework.web.security import (
     BRIDGE_KEY_HEADER,
     LAUNCH_PARAMETER,
     Admitted,
@@ -152,10 +152,10 @@ class Bridge:
 
     :param host: the app's host; it must be running for its services to be reachable.
     :param launch_token: this run's launch token
-        (see :class:`~oro_framework.host.server.ServerInfo`).
+        (see :class:`~oro_framework.web.server.ServerInfo`).
     :param preload_args: extra ``__args`` entries per window index.
     :param session_key: signs session ids so that they outlive this bridge (``oro dev``; see
-        :class:`~oro_framework.host.security.Gatekeeper`).
+        :class:`~oro_framework.web.security.Gatekeeper`).
     """
 
     def __init__(

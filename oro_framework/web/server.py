@@ -1,4 +1,4 @@
-"""Serving the bridge on 127.0.0.1 (:mod:`~oro_framework.host.http_server`), one launch token per
+"""Serving the bridge on 127.0.0.1 (:mod:`~oro_framework.web.http_server`), one launch token per
 run.
 
 ::
@@ -22,10 +22,10 @@ import anyio
 from anyio.abc import TaskStatus
 
 from oro_framework.kernel.app import Host
-from oro_framework.host.asgi import Receive, Scope, Send
-from oro_framework.host.bridge import Bridge, PreloadArgs
-from oro_framework.host.http_server import serve_http
-from oro_framework.host.security import LAUNCH_PARAMETER
+from oro_framework.web.asgi import Receive, Scope, Send
+from oro_framework.web.bridge import Bridge, PreloadArgs
+from oro_framework.web.http_server import serve_http
+from oro_framework.web.security import LAUNCH_PARAMETER
 from oro_framework.host.windows import WINDOW_MANAGER
 
 __all__ = ["KEEP_ALIVE_TIMEOUT", "LOOPBACK", "ServerInfo", "serve_app", "serve_on_loopback"]

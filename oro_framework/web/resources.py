@@ -20,7 +20,7 @@ from typing import Final, final
 import anyio
 
 from oro_framework.kernel.mime import guess_media_type
-from oro_framework.host.asgi import HeaderList, Send, send_response, start_response
+from oro_framework.web.asgi import HeaderList, Send, send_response, start_response
 
 __all__ = [
     "ZERO_COPY_SEND",
