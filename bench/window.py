@@ -1,8 +1,8 @@
 """Page IPC in a real pywebview (Qt) window, against pywebview's ``js_api`` and a raw WebSocket.
 
 The showcase (``examples/showcase``, every installed plugin, as ``oro run`` loads it) runs the way
-``oro run`` runs it: :class:`~oro_framework.host.runner.AppRunner` with a
-:class:`~oro_framework.host.windows.PywebviewBackend` (PyQt6 + QtWebEngine) in this process,
+``oro run`` runs it: :class:`~oro_framework.gui.runner.AppRunner` with a
+:class:`~oro_framework.gui.windows.PywebviewBackend` (PyQt6 + QtWebEngine) in this process,
 under Xvfb when no display is set. Once its page reported ready, the bench exposes an ``echo``
 function to the window through pywebview's own ``js_api`` (``Window.expose``: oro's window
 creation takes no ``js_api``, and the bench needs no hook in it) and runs the measurement in that
@@ -58,8 +58,8 @@ from anyio.from_thread import start_blocking_portal
 
 from oro_framework.kernel.app import Host
 from oro_framework.kernel.protocols import PROTOCOL_HANDLERS
-from oro_framework.host.runner import AppRunner
-from oro_framework.host.windows import PywebviewBackend, Window, has_display
+from oro_framework.gui.runner import AppRunner
+from oro_framework.gui.windows import PywebviewBackend, Window, has_display
 from oro_framework.testing import virtual_display
 
 SHOWCASE: Final = Path(__file__).resolve().parents[1] / "examples" / "showcase"

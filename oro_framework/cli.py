@@ -51,10 +51,10 @@ from oro_framework.host.app_tests import (
 from oro_framework.kernel.hooks import HookCaller
 from oro_framework.kernel.plugins import PluginInfo, create_plugin_manager
 from oro_framework.kernel.protocols import PROTOCOL_HANDLERS
-from oro_framework.host.runner import AppRunner
+from oro_framework.gui.runner import AppRunner
 from oro_framework.host.scaffold import PluginNames, scaffold_plugin
-from oro_framework.host.single_instance import InstanceLock, acquire_or_hand_over
-from oro_framework.host.windows import PywebviewBackend, has_display
+from oro_framework.gui.single_instance import InstanceLock, acquire_or_hand_over
+from oro_framework.gui.windows import PywebviewBackend, has_display
 from oro_framework.plugin_info import (
     InstallError,
     PluginDetails,

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from playwright.sync_api import Browser, Page
 
 from oro_framework.kernel.errors import SingleInstanceError
-from oro_framework.host.single_instance import (
+from oro_framework.gui.single_instance import (
     MAX_MESSAGE_BYTES,
     InstanceLock,
     acquire_or_hand_over,

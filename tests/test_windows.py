@@ -23,7 +23,7 @@ from oro_framework import (
     SecurityError,
     hookimpl,
 )
-from oro_framework.host.windows import (
+from oro_framework.gui.windows import (
     WINDOW_MANAGER,
     GuiDispatcher,
     GuiListener,

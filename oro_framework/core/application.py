@@ -5,7 +5,7 @@ size, visibility, navigation, eval); permission ``application`` guards the windo
 config and exit. Every ``window.*`` route takes ``targetWindowIndex`` (default: the window the
 request comes from, else 0; for ``window.create``: the next free index) and answers the window's
 descriptor ``{index, title, width, height, url, status, isReady}`` unless it says otherwise.
-The :class:`~oro_framework.host.windows.WindowManager` behind them lives in
+The :class:`~oro_framework.gui.windows.WindowManager` behind them lives in
 ``host.stash[WINDOW_MANAGER]``; it is headless (virtual windows) unless ``oro run`` attaches a GUI.
 """
 
@@ -27,7 +27,7 @@ from oro_framework import (
 )
 from oro_framework.kernel.config import flatten_key, is_secret_name
 from oro_framework.kernel.builtin import PAGE_EVENTS
-from oro_framework.host.windows import (
+from oro_framework.gui.windows import (
     WINDOW_EVENTS,
     WINDOW_MANAGER,
     WindowManager,

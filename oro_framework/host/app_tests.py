@@ -29,9 +29,9 @@ if TYPE_CHECKING:
     from oro_framework.kernel.modules import JSModuleTable
     from oro_framework.kernel.permissions import PermissionRegistry
     from oro_framework.kernel.router import RouteTable
-    from oro_framework.host.runner import AppRunner
+    from oro_framework.gui.runner import AppRunner
     from oro_framework.kernel.services import ServiceRegistry
-    from oro_framework.host.windows import GuiBackend
+    from oro_framework.gui.windows import GuiBackend
     from oro_framework.kernel.request import Request
 
 __all__ = [

@@ -262,7 +262,7 @@ def child_main(argv: Sequence[str] | None = None) -> None:
     from oro_framework.kernel.errors import HostError
     from oro_framework.kernel.app import Host
     from oro_framework.host.app_checks import missing_index
-    from oro_framework.host.runner import AppRunner
+    from oro_framework.gui.runner import AppRunner
 
     parser = argparse.ArgumentParser(prog="oro dev (host)")
     parser.add_argument("app_dir", type=Path)

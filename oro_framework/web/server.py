@@ -26,7 +26,7 @@ from oro_framework.web.asgi import Receive, Scope, Send
 from oro_framework.web.bridge import Bridge, PreloadArgs
 from oro_framework.web.http_server import serve_http
 from oro_framework.web.security import LAUNCH_PARAMETER
-from oro_framework.host.windows import WINDOW_MANAGER
+from oro_framework.gui.windows import WINDOW_MANAGER
 
 __all__ = ["KEEP_ALIVE_TIMEOUT", "LOOPBACK", "ServerInfo", "serve_app", "serve_on_loopback"]
 

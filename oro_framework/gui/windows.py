@@ -52,9 +52,9 @@ from oro_framework.kernel.errors import (
 )
 from oro_framework.kernel.builtin import emit_to_pages
 from oro_framework.kernel.lifecycle import LifecycleEvent, LifecycleState
-from oro_framework.host.pywebview_threads import release_stranded_evaluations
-from oro_framework.host.qt_focus import Focuser, make_focuser
-from oro_framework.host.qt_profile import share_one_profile
+from oro_framework.gui.pywebview_threads import release_stranded_evaluations
+from oro_framework.gui.qt_focus import Focuser, make_focuser
+from oro_framework.gui.qt_profile import share_one_profile
 from oro_framework.web.security import LAUNCH_PARAMETER, window_launch_token
 from oro_framework.kernel.stash import StashKey
 

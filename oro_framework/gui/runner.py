@@ -3,7 +3,7 @@ window or, headless, a printed launch URL.
 
 Headless, the loop runs in the main thread and stops on SIGINT/SIGTERM. With a GUI, the main
 thread belongs to the toolkit (pywebview) and the loop runs in the thread ``oro-loop``; see
-:mod:`oro_framework.host.windows` for how the two talk. Either way the host stops first (pages
+:mod:`oro_framework.gui.windows` for how the two talk. Either way the host stops first (pages
 get ``applicationstop``, services stop), the server is given a moment to deliver what is queued,
 and only then is it cancelled.
 """
@@ -30,8 +30,8 @@ from oro_framework.kernel.errors import InvalidArgumentError
 from oro_framework.web.ports import choose_port
 from oro_framework.kernel.protocols import PROTOCOL_HANDLERS, application_url_event
 from oro_framework.web.server import ServerInfo, serve_app
-from oro_framework.host.single_instance import InstanceLock, serve_hand_overs
-from oro_framework.host.windows import (
+from oro_framework.gui.single_instance import InstanceLock, serve_hand_overs
+from oro_framework.gui.windows import (
     MAIN_WINDOW,
     WINDOW_MANAGER,
     GuiBackend,

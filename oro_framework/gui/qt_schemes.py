@@ -5,7 +5,7 @@ page does not see coming (``location.href = 'web+demo://x'``, a typed URL) reach
 which knows the scheme only if it was registered before the ``QApplication`` existed
 (:func:`register_schemes`) and has a handler on the profile of the window's page, installed
 before that page loads anything (:func:`install_on_profile`, called by
-:func:`~oro_framework.host.qt_profile.share_one_profile` as it creates the windows' profile).
+:func:`~oro_framework.gui.qt_profile.share_one_profile` as it creates the windows' profile).
 The handler sends the navigation on to the mapped URL on the app origin, where the scheme's
 Service Worker answers it, streaming included, as it answers any navigation in its scope.
 Forwarding rather than serving keeps one implementation of each scheme (the worker) for every
