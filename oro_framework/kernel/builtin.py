@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Final
 from oro_framework.kernel.config import MIN_SECRET_LENGTH, not_negative, positive, secret
 from oro_framework.kernel.errors import ConfigError
 from oro_framework.kernel.hookspecs import hookimpl
-from oro_framework.host.app_tests import DEFAULT_TEST_FILES
+from oro_framework.cli.app_tests import DEFAULT_TEST_FILES
 from oro_framework.kernel.lifecycle import LifecycleEvent, LifecycleState
 from oro_framework.kernel.plugins import SKIP_BROKEN_ENV
 from oro_framework.kernel.router import DEFAULT_THREADS

@@ -261,7 +261,7 @@ def child_main(argv: Sequence[str] | None = None) -> None:
     from oro_framework import cli as oro_cli
     from oro_framework.kernel.errors import HostError
     from oro_framework.kernel.app import Host
-    from oro_framework.host.app_checks import missing_index
+    from oro_framework.cli.app_checks import missing_index
     from oro_framework.gui.runner import AppRunner
 
     parser = argparse.ArgumentParser(prog="oro dev (host)")
@@ -466,7 +466,7 @@ class DevLoop:
     def _child_command(self) -> list[str]:
         # -P: the working directory does not go first on sys.path, where a directory there
         # could shadow oro_framework or a plugin.
-        command = [sys.executable, "-P", "-m", "oro_framework.host.dev", str(self.app_dir)]
+        command = [sys.executable, "-P", "-m", "oro_framework.cli.dev", str(self.app_dir)]
         command += ["--port", str(self.port)]
         if self._headless:
             command.append("--headless")

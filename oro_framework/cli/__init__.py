@@ -34,12 +34,12 @@ from oro_framework.kernel.config import (
     read_document,
     type_name,
 )
-from oro_framework.config_edit import edit_config
+from oro_framework.cli.config_edit import edit_config
 from oro_framework.kernel.errors import HostError
-from oro_framework.host import doctor as doctor_checks
+from oro_framework.cli import doctor as doctor_checks
 from oro_framework.kernel.app import CONFIG_FILE_NAME, Host, plugin_logger
-from oro_framework.host.app_checks import missing_index
-from oro_framework.host.app_tests import (
+from oro_framework.cli.app_checks import missing_index
+from oro_framework.cli.app_tests import (
     EXIT_UNAVAILABLE,
     NoTestFilesError,
     TestRunPlugin,
@@ -52,10 +52,10 @@ from oro_framework.kernel.hooks import HookCaller
 from oro_framework.kernel.plugins import PluginInfo, create_plugin_manager
 from oro_framework.kernel.protocols import PROTOCOL_HANDLERS
 from oro_framework.gui.runner import AppRunner
-from oro_framework.host.scaffold import PluginNames, scaffold_plugin
+from oro_framework.cli.scaffold import PluginNames, scaffold_plugin
 from oro_framework.gui.single_instance import InstanceLock, acquire_or_hand_over
 from oro_framework.gui.windows import PywebviewBackend, has_display
-from oro_framework.plugin_info import (
+from oro_framework.cli.plugin_info import (
     InstallError,
     PluginDetails,
     distributions,
@@ -327,7 +327,7 @@ def dev(
     in the new config or plugin is printed here and shown in the pages until the next save.
     Stops on Ctrl-C/SIGTERM.
     """
-    from oro_framework.host.dev import DevLoop
+    from oro_framework.cli.dev import DevLoop
 
     _parse_overrides(overrides)
     loop = DevLoop(
