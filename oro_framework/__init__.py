@@ -11,6 +11,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from oro_framework.kernel.app import AppPaths, Host
     from oro_framework.kernel.config import Config, ConfigKey, ConfigRegistry
     from oro_framework.kernel.envelope import ByteStream, EventStream, Reply, ServerSentEvent
     from oro_framework.kernel.errors import (
@@ -38,14 +39,21 @@ if TYPE_CHECKING:
         ServiceUnavailableError,
         ipc_error_for_status,
     )
-    from oro_framework.kernel.hookspecs import hookimpl
-    from oro_framework.kernel.app import AppPaths, Host
-    from oro_framework.web.asgi import cancelled_on_disconnect
     from oro_framework.kernel.events import Event
+    from oro_framework.kernel.hookspecs import hookimpl
     from oro_framework.kernel.lifecycle import LifecycleEvent, LifecycleState
     from oro_framework.kernel.modules import JSModule, JSModuleTable
     from oro_framework.kernel.permissions import Permission, PermissionRegistry
     from oro_framework.kernel.plugins import PluginInfo
+    from oro_framework.kernel.protocols import (
+        ProtocolHandler,
+        ProtocolHandlers,
+        application_url_event,
+        check_scheme,
+        check_script_path,
+        scheme_of,
+    )
+    from oro_framework.kernel.request import Params, Request, decode_query
     from oro_framework.kernel.router import Handler, Route, RouteTable
     from oro_framework.kernel.schemes import ASGIApp, Mount, SchemeTable
     from oro_framework.kernel.services import (
@@ -54,8 +62,10 @@ if TYPE_CHECKING:
         ServiceState,
         ServiceStatus,
     )
-    from oro_framework.kernel.request import Params, Request, decode_query
     from oro_framework.kernel.stash import Stash, StashKey
+    from oro_framework.kernel.windows.manager import WindowManager
+    from oro_framework.kernel.windows.model import HOST_EVENTS, Window, WindowOptions, WindowStatus
+    from oro_framework.web.asgi import cancelled_on_disconnect
 
     __version__: str
 
@@ -64,10 +74,13 @@ if TYPE_CHECKING:
 # where oro-framework is installed) does not import trio, click, tomlkit and the whole host.
 _EXPORTS: dict[str, str] = {
     "AbortError": "oro_framework.kernel.errors",
+    "application_url_event": "oro_framework.kernel.protocols",
     "AppPaths": "oro_framework.kernel.app",
     "ASGIApp": "oro_framework.kernel.schemes",
     "ByteStream": "oro_framework.kernel.envelope",
     "cancelled_on_disconnect": "oro_framework.web.asgi",
+    "check_scheme": "oro_framework.kernel.protocols",
+    "check_script_path": "oro_framework.kernel.protocols",
     "Config": "oro_framework.kernel.config",
     "ConfigError": "oro_framework.kernel.errors",
     "ConfigKey": "oro_framework.kernel.config",
@@ -79,12 +92,13 @@ _EXPORTS: dict[str, str] = {
     "EventStream": "oro_framework.kernel.envelope",
     "Handler": "oro_framework.kernel.router",
     "hookimpl": "oro_framework.kernel.hookspecs",
-    "ipc_error_for_status": "oro_framework.kernel.errors",
     "Host": "oro_framework.kernel.app",
+    "HOST_EVENTS": "oro_framework.kernel.windows.model",
     "HostError": "oro_framework.kernel.errors",
     "InternalError": "oro_framework.kernel.errors",
     "InvalidArgumentError": "oro_framework.kernel.errors",
     "InvalidJSONError": "oro_framework.kernel.errors",
+    "ipc_error_for_status": "oro_framework.kernel.errors",
     "IPCError": "oro_framework.kernel.errors",
     "JSModule": "oro_framework.kernel.modules",
     "JSModuleTable": "oro_framework.kernel.modules",
@@ -102,6 +116,8 @@ _EXPORTS: dict[str, str] = {
     "PermissionRegistry": "oro_framework.kernel.permissions",
     "PluginInfo": "oro_framework.kernel.plugins",
     "PluginLoadError": "oro_framework.kernel.errors",
+    "ProtocolHandler": "oro_framework.kernel.protocols",
+    "ProtocolHandlers": "oro_framework.kernel.protocols",
     "RegistrationConflict": "oro_framework.kernel.errors",
     "RegistrationError": "oro_framework.kernel.errors",
     "Reply": "oro_framework.kernel.envelope",
@@ -109,6 +125,7 @@ _EXPORTS: dict[str, str] = {
     "Route": "oro_framework.kernel.router",
     "RouteTable": "oro_framework.kernel.router",
     "RouteTimeoutError": "oro_framework.kernel.errors",
+    "scheme_of": "oro_framework.kernel.protocols",
     "SchemeTable": "oro_framework.kernel.schemes",
     "SecurityError": "oro_framework.kernel.errors",
     "ServerSentEvent": "oro_framework.kernel.envelope",
@@ -120,6 +137,10 @@ _EXPORTS: dict[str, str] = {
     "ServiceUnavailableError": "oro_framework.kernel.errors",
     "Stash": "oro_framework.kernel.stash",
     "StashKey": "oro_framework.kernel.stash",
+    "Window": "oro_framework.kernel.windows.model",
+    "WindowManager": "oro_framework.kernel.windows.manager",
+    "WindowOptions": "oro_framework.kernel.windows.model",
+    "WindowStatus": "oro_framework.kernel.windows.model",
 }
 
 
@@ -146,6 +167,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "HOST_EVENTS",
     "ASGIApp",
     "AbortError",
     "AppPaths",
@@ -181,6 +203,8 @@ __all__ = [
     "PermissionRegistry",
     "PluginInfo",
     "PluginLoadError",
+    "ProtocolHandler",
+    "ProtocolHandlers",
     "RegistrationConflict",
     "RegistrationError",
     "Reply",
@@ -199,9 +223,17 @@ __all__ = [
     "ServiceUnavailableError",
     "Stash",
     "StashKey",
+    "Window",
+    "WindowManager",
+    "WindowOptions",
+    "WindowStatus",
     "__version__",
+    "application_url_event",
     "cancelled_on_disconnect",
+    "check_scheme",
+    "check_script_path",
     "decode_query",
     "hookimpl",
     "ipc_error_for_status",
+    "scheme_of",
 ]

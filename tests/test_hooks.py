@@ -34,8 +34,8 @@ from oro_framework import (
     ServiceRegistry,
     StashKey,
     hookimpl,
-    hookspecs,
 )
+from oro_framework.kernel import hookspecs
 from oro_framework.testing import (
     HookRecorder,
     MemoryClient,

@@ -22,22 +22,7 @@ import click
 import tomlkit
 
 from oro_framework import __version__
-from oro_framework.kernel.config import (
-    Config,
-    ConfigRegistry,
-    did_you_mean,
-    flatten_key,
-    get_document_value,
-    is_secret_name,
-    iter_document,
-    load_config,
-    read_document,
-    type_name,
-)
-from oro_framework.cli.config_edit import edit_config
-from oro_framework.kernel.errors import HostError
 from oro_framework.cli import doctor as doctor_checks
-from oro_framework.kernel.app import CONFIG_FILE_NAME, Host, plugin_logger
 from oro_framework.cli.app_checks import missing_index
 from oro_framework.cli.app_tests import (
     EXIT_UNAVAILABLE,
@@ -48,13 +33,7 @@ from oro_framework.cli.app_tests import (
     run_headless,
     run_in_window,
 )
-from oro_framework.kernel.hooks import HookCaller
-from oro_framework.kernel.plugins import PluginInfo, create_plugin_manager
-from oro_framework.kernel.protocols import PROTOCOL_HANDLERS
-from oro_framework.gui.runner import AppRunner
-from oro_framework.cli.scaffold import PluginNames, scaffold_plugin
-from oro_framework.gui.single_instance import InstanceLock, acquire_or_hand_over
-from oro_framework.gui.windows import PywebviewBackend, has_display
+from oro_framework.cli.config_edit import edit_config
 from oro_framework.cli.plugin_info import (
     InstallError,
     PluginDetails,
@@ -68,6 +47,26 @@ from oro_framework.cli.plugin_info import (
     run_installer,
     uninstall_command,
 )
+from oro_framework.cli.scaffold import PluginNames, scaffold_plugin
+from oro_framework.gui.pywebview_backend import PywebviewBackend, has_display
+from oro_framework.gui.runner import AppRunner
+from oro_framework.gui.single_instance import InstanceLock, acquire_or_hand_over
+from oro_framework.kernel.app import CONFIG_FILE_NAME, Host, plugin_logger
+from oro_framework.kernel.config import (
+    Config,
+    ConfigRegistry,
+    did_you_mean,
+    flatten_key,
+    get_document_value,
+    is_secret_name,
+    iter_document,
+    load_config,
+    read_document,
+    type_name,
+)
+from oro_framework.kernel.errors import HostError
+from oro_framework.kernel.hooks import HookCaller
+from oro_framework.kernel.plugins import PluginInfo, create_plugin_manager
 from oro_framework.update import RESTART_INTO
 
 __all__ = ["cli", "main"]
@@ -287,11 +286,9 @@ def _open_gui(host: Host, runner: AppRunner) -> PywebviewBackend | None:
     storage = host.paths.data / "webview" if host.config["window.persistent_storage"] else None
     # The schemes the core plugin "protocols" read from the config (and checked) as it
     # configured the host: QtWebEngine must know them before the window exists.
-    handlers = host.stash.get(PROTOCOL_HANDLERS)
+    handlers = host.protocol_handlers
     try:
-        return PywebviewBackend(
-            storage_path=storage, protocol_schemes=tuple(handlers.handlers) if handlers else ()
-        )
+        return PywebviewBackend(storage_path=storage, protocol_schemes=tuple(handlers.handlers))
     except ImportError as error:
         click.echo(
             f"warning: no window ({error}); install pywebview with "
@@ -658,7 +655,7 @@ def update_sign(
 # oro init
 # -------------------------------------------------------------------------------------------------
 
-_TEMPLATES = Path(__file__).parent / "templates" / "app"
+_TEMPLATES = Path(__file__).parent.parent / "templates" / "app"
 _TEMPLATE_FILES = (CONFIG_FILE_NAME, "index.html", "main.js")
 
 

@@ -49,8 +49,8 @@ import watchfiles
 from anyio.abc import TaskStatus
 from anyio.streams.text import TextReceiveStream
 
-from oro_framework.kernel.hookspecs import hookimpl
 from oro_framework.kernel.app import CONFIG_FILE_NAME
+from oro_framework.kernel.hookspecs import hookimpl
 from oro_framework.web.asgi import Receive, Scope, Send
 from oro_framework.web.ports import choose_port
 from oro_framework.web.security import is_signed_session, parse_cookies
@@ -59,9 +59,9 @@ from oro_framework.web.server import LOOPBACK, serve_on_loopback
 if TYPE_CHECKING:
     from oro_framework.kernel.app import Host
     from oro_framework.kernel.modules import JSModuleTable
+    from oro_framework.kernel.request import Request
     from oro_framework.kernel.router import RouteTable
     from oro_framework.kernel.services import ServiceRegistry
-    from oro_framework.kernel.request import Request
 
 __all__ = [
     "DEV_CLIENT",
@@ -259,10 +259,10 @@ def child_main(argv: Sequence[str] | None = None) -> None:
     key of :data:`SESSION_KEY_ENV`. Exits 1 with the error on standard error when the host
     cannot be built."""
     from oro_framework import cli as oro_cli
-    from oro_framework.kernel.errors import HostError
-    from oro_framework.kernel.app import Host
     from oro_framework.cli.app_checks import missing_index
     from oro_framework.gui.runner import AppRunner
+    from oro_framework.kernel.app import Host
+    from oro_framework.kernel.errors import HostError
 
     parser = argparse.ArgumentParser(prog="oro dev (host)")
     parser.add_argument("app_dir", type=Path)

@@ -14,32 +14,27 @@ from typing import TYPE_CHECKING, Final
 from oro_framework.kernel.config import MIN_SECRET_LENGTH, not_negative, positive, secret
 from oro_framework.kernel.errors import ConfigError
 from oro_framework.kernel.hookspecs import hookimpl
-from oro_framework.cli.app_tests import DEFAULT_TEST_FILES
-from oro_framework.kernel.lifecycle import LifecycleEvent, LifecycleState
+from oro_framework.kernel.lifecycle import LifecycleEvent, emit_to_pages
+from oro_framework.kernel.origins import check_origin_syntax
 from oro_framework.kernel.plugins import SKIP_BROKEN_ENV
 from oro_framework.kernel.router import DEFAULT_THREADS
-from oro_framework.web.security import check_origin_syntax
 from oro_framework.kernel.services import RestartPolicy
 
 if TYPE_CHECKING:
-    from oro_framework.kernel.config import ConfigRegistry
     from oro_framework.kernel.app import Host
+    from oro_framework.kernel.config import ConfigRegistry
     from oro_framework.kernel.modules import JSModuleTable
     from oro_framework.kernel.permissions import PermissionRegistry
 
 logger = logging.getLogger("oro_framework.host")
 
 MEBIBYTE: Final = 1024 * 1024
+DEFAULT_TEST_FILES: Final = ("test/index.js", "test/**/*.test.js", "test/**/*.test.mjs")
+"""``test.files`` by default: Oro's ``--test=./test/index.js`` entry, and ``*.test.js`` files."""
 _PACKAGE: Final = Path(__file__).resolve().parent.parent
 JS_API_DIRECTORIES: Final = (_PACKAGE / "js-api", _PACKAGE.parent / "js-api")
 """Where the core JS modules are looked for: inside the installed package (wheels ship them
 there), then beside it (a source checkout or an editable install)."""
-PAGE_EVENTS: Final = {
-    LifecycleEvent.PAUSED: "applicationpause",
-    LifecycleEvent.RESUMED: "applicationresume",
-    LifecycleEvent.STOPPING: "applicationstop",
-}
-"""The event pages receive on ``/oro/events`` for each lifecycle notification."""
 _MODULE_NAME: Final = re.compile(r"^[a-z0-9_\-]+$")
 _ALIAS: Final = re.compile(r"@alias\s+(node:[a-z0-9_\-/]+)")
 _REFERRER_POLICIES: Final = frozenset(
@@ -400,14 +395,9 @@ def oro_register_js_modules(modules: JSModuleTable) -> None:
         )
 
 
-def emit_to_pages(host: Host, event: LifecycleEvent, state: LifecycleState) -> None:
-    """Tell every page about ``event`` (``applicationpause``...) with ``{"state": ...}``; also
-    used when windows move to the background while services keep running."""
-    name = PAGE_EVENTS.get(event)
-    if name is not None:
-        host.emit(name, {"state": state.value})
-
-
 @hookimpl
 def oro_lifecycle_event(host: Host, event: LifecycleEvent) -> None:
     emit_to_pages(host, event, host.lifecycle)
+    if event is LifecycleEvent.STARTED:
+        # GUI events reach the loop through its token.
+        host.windows.bind_loop()

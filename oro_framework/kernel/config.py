@@ -458,9 +458,14 @@ class Config(Mapping[str, Any]):
             if name.startswith(start)
         }
 
-    def flattened(self) -> dict[str, Any]:
-        """Every value under its flattened name, as pages see it in ``__args.config``."""
-        return {flatten_key(name): value for name, value in self._values.items()}
+    def flattened(self, *, include_secrets: bool = True) -> dict[str, Any]:
+        """Every value under its flattened name, as pages see it in ``__args.config``; without
+        the secrets (``*_key``, ``*secret*``...) unless ``include_secrets``."""
+        return {
+            flatten_key(name): self._values[name]
+            for name in sorted(self._values)
+            if include_secrets or not is_secret_name(name)
+        }
 
 
 # -------------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ A hook implementation may accept any subset of the arguments a spec lists (plugg
 name), so ``def oro_register_routes(routes)`` and ``def oro_register_routes(routes, host)`` both
 work. Every registration is attributed to the plugin that made it: a second plugin registering
 the same route, scheme prefix, permission, config key or JS specifier gets a
-:class:`~oro_framework.kernel.errors.RegistrationConflict` naming both. Any exception a hook raises while
+:class:`~oro_framework.RegistrationConflict` naming both. Any exception a hook raises while
 the host is built makes the plugin broken (a :class:`~oro_framework.PluginLoadError` naming the
 hook); one raised while the host runs is logged and the host goes on.
 
@@ -34,15 +34,15 @@ import pluggy
 if TYPE_CHECKING:
     import click
 
-    from oro_framework.kernel.config import ConfigRegistry
     from oro_framework.kernel.app import Host
+    from oro_framework.kernel.config import ConfigRegistry
     from oro_framework.kernel.lifecycle import LifecycleEvent
     from oro_framework.kernel.modules import JSModuleTable
     from oro_framework.kernel.permissions import PermissionRegistry
+    from oro_framework.kernel.request import Request
     from oro_framework.kernel.router import RouteTable
     from oro_framework.kernel.schemes import SchemeTable
     from oro_framework.kernel.services import ServiceRegistry
-    from oro_framework.kernel.request import Request
 
 PROJECT_NAME = "oro"
 """The pluggy project name, the hook marker name and the entry-point group."""

@@ -18,7 +18,13 @@ from typing import TYPE_CHECKING, Any, Final, TypeAlias, TypeVar, final
 
 import anyio
 
-from oro_framework.kernel.envelope import ByteStream, EventStream, Reply, encode_error, encode_result
+from oro_framework.kernel.envelope import (
+    ByteStream,
+    EventStream,
+    Reply,
+    encode_error,
+    encode_result,
+)
 from oro_framework.kernel.errors import (
     AbortError,
     ErrnoError,
@@ -30,8 +36,8 @@ from oro_framework.kernel.errors import (
     RouteTimeoutError,
 )
 from oro_framework.kernel.registry import Registry
-from oro_framework.kernel.watchdog import working_on
 from oro_framework.kernel.request import Request
+from oro_framework.kernel.watchdog import working_on
 
 if TYPE_CHECKING:
     from oro_framework.kernel.hooks import HookCaller
