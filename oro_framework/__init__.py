@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from oro_framework.kernel.app import AppPaths, Host
     from oro_framework.kernel.config import Config, ConfigKey, ConfigRegistry
+    from oro_framework.kernel.doctor import DoctorCheck
     from oro_framework.kernel.envelope import ByteStream, EventStream, Reply, ServerSentEvent
     from oro_framework.kernel.errors import (
         AbortError,
@@ -82,6 +83,7 @@ _EXPORTS: dict[str, str] = {
     "check_scheme": "oro_framework.kernel.protocols",
     "check_script_path": "oro_framework.kernel.protocols",
     "Config": "oro_framework.kernel.config",
+    "DoctorCheck": "oro_framework.kernel.doctor",
     "ConfigError": "oro_framework.kernel.errors",
     "ConfigKey": "oro_framework.kernel.config",
     "ConfigRegistry": "oro_framework.kernel.config",
@@ -177,6 +179,7 @@ __all__ = [
     "ConfigKey",
     "ConfigRegistry",
     "ConfigWarning",
+    "DoctorCheck",
     "ErrnoError",
     "Event",
     "EventStream",

@@ -281,6 +281,10 @@ class HookRecorder:
     def oro_register_commands(self, cli: click.Group) -> None:
         self._record("oro_register_commands", cli=cli)
 
+    @hookimpl
+    def oro_doctor_checks(self) -> None:
+        self._record("oro_doctor_checks")
+
 
 def raise_for_error(reply: Reply) -> Any:
     """``reply.data``, or raise its :class:`~oro_framework.IPCError` (for tests that expect

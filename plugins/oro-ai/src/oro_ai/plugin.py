@@ -6,13 +6,14 @@ import functools
 from pathlib import Path
 from typing import Any
 
+from oro_ai import doctor, service, settings
 from oro_ai import routes as ai_routes
-from oro_ai import service, settings
 from oro_ai.pool import MODEL_STATE_EVENT, ModelStatus
 from oro_ai.settings import PERMISSION
 from oro_ai.state import STATE, AIState
 from oro_framework import (
     ConfigRegistry,
+    DoctorCheck,
     Host,
     JSModuleTable,
     PermissionRegistry,
@@ -80,6 +81,11 @@ def oro_register_services(services: ServiceRegistry, host: Host) -> None:
 @hookimpl
 def oro_diagnostics(host: Host) -> dict[str, Any]:
     return host.stash[STATE].diagnostics()
+
+
+@hookimpl
+def oro_doctor_checks() -> list[DoctorCheck]:
+    return doctor.checks()
 
 
 @hookimpl
