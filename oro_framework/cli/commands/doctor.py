@@ -22,9 +22,9 @@ from oro_framework.kernel.plugins import create_plugin_manager
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @app_option
 def doctor(as_json: bool, app_dir: Path) -> None:
-    """Report what this machine offers (Python, GUI backends, Chromium for tests, CPU features,
-    and what each plugin reports about its own needs) and whether every plugin works: builds the app in
-    --app and reports each broken plugin.
+    """Report what this machine offers (Python, GUI backends, Chromium for tests, and what each
+    plugin reports about its own needs: oro-ai its CPU features, llama-cpp-python and default
+    model) and whether every plugin works: builds the app in --app and reports each broken one.
 
     Each line is ok, warn or fail, with a one-line fix under the others. Exits with status 1
     when a check fails (a broken plugin, an app that cannot be built, llama-cpp-python unusable
