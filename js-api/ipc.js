@@ -34,6 +34,7 @@ import { fetchTransport, getTransport, setTransport } from './internal/transport
 import { isBytes, toUint8Array } from './internal/bytes.js'
 import { Message } from './internal/message.js'
 import { Result } from './internal/result.js'
+import { addDeadline, removeDeadline } from './internal/deadlines.js'
 export { baseOrigin, buildURL, currentWindowIndex, encodeParams, nextSeq, paramEntries } from './internal/params.js'
 export { SSEParser, parseEventData } from './internal/sse.js'
 export { IPCStream } from './internal/ipc-stream.js'
@@ -43,6 +44,7 @@ export { Message } from './internal/message.js'
 export { Result } from './internal/result.js'
 /** @typedef {import('./internal/transport.js').TransportOptions} TransportOptions */
 /** @typedef {import('./internal/transport.js').Transport} Transport */
+/** @typedef {import('./internal/deadlines.js').Deadline} Deadline */
 
 /** Default timeout of a request, in milliseconds (the Oro Runtime's `TIMEOUT`). */
 export const TIMEOUT = 32000
@@ -134,60 +136,9 @@ export async function request (route, params = undefined, options = {}) {
     if (controller.signal.aborted) throw readFailure(error, controller.signal, route)
     throw error
   } finally {
-    if (deadline !== null) deadlines.delete(deadline)
+    if (deadline !== null) removeDeadline(deadline)
     if (!keepListener) release()
   }
-}
-
-/**
- * @typedef {object} Deadline
- * @property {number} at `performance.now()` past which the call times out
- * @property {() => void} expire
- */
-
-/**
- * Deadlines of the calls in flight, swept by one timer armed for the earliest of them. A
- * `setTimeout`/`clearTimeout` pair per call cost more page time than the rest of a Conduit
- * round trip's own work; calls with the default timeout end before their deadline and never
- * re-arm the timer.
- * @type {Set<Deadline>}
- */
-const deadlines = new Set()
-/** @type {ReturnType<typeof setTimeout> | undefined} */
-let sweepTimer
-let sweepAt = Infinity
-
-/** @param {Deadline} deadline */
-function addDeadline (deadline) {
-  deadlines.add(deadline)
-  if (deadline.at < sweepAt) armSweep(deadline.at)
-}
-
-/** @param {number} at */
-function armSweep (at) {
-  if (sweepTimer !== undefined) clearTimeout(sweepTimer)
-  sweepAt = at
-  /** @type {any} */
-  const timer = setTimeout(sweepDeadlines, Math.max(0, at - performance.now()))
-  // Under Node a pending sweep must not keep the process alive once the calls are done.
-  timer.unref?.()
-  sweepTimer = timer
-}
-
-function sweepDeadlines () {
-  sweepTimer = undefined
-  sweepAt = Infinity
-  const now = performance.now()
-  let next = Infinity
-  for (const deadline of [...deadlines]) {
-    if (deadline.at <= now) {
-      deadlines.delete(deadline)
-      deadline.expire()
-    } else if (deadline.at < next) {
-      next = deadline.at
-    }
-  }
-  if (next !== Infinity) armSweep(next)
 }
 
 /**
