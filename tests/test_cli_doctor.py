@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import httpx
 from oro_ai.models import default_model_file
 
-from oro_framework.host.doctor import CPU_FLAGS, cpu_features
+from oro_framework.cli.doctor import CPU_FLAGS, cpu_features
 from tests._oro_process import OroProcess, headless_environ, run_oro
 
 

@@ -28,7 +28,7 @@ from oro_framework import (
     StashKey,
     hookimpl,
 )
-from oro_framework.config import positive
+from oro_framework.kernel.config import positive
 from oro_framework.update import RESTART_INTO
 
 if TYPE_CHECKING:

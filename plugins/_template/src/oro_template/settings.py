@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Final, final
 
 from oro_framework import Config, ConfigRegistry
-from oro_framework.config import load_settings, non_empty, positive
+from oro_framework.kernel.config import load_settings, non_empty, positive
 
 __all__ = ["TemplateSettings", "declare"]
 
@@ -17,7 +17,7 @@ def declare(config: ConfigRegistry) -> None:
     """Declare every ``template.*`` key (``oro config list --describe`` shows them).
 
     A validator raises ``ValueError`` to refuse a value; the host reports it with the file and
-    line it came from. ``oro_framework.config`` has the common ones.
+    line it came from. ``oro_framework.kernel.config`` has the common ones.
     """
     config.add(
         "template.greeting",

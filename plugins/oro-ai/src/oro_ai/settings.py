@@ -11,7 +11,7 @@ from oro_ai.limits import RateLimiter
 from oro_ai.pool import PoolSettings
 from oro_ai.requests import Defaults
 from oro_framework import ConfigRegistry
-from oro_framework.config import load_settings, not_negative, path, positive, secret
+from oro_framework.kernel.config import load_settings, not_negative, path, positive, secret
 
 __all__ = ["PERMISSION", "AISettings", "declare"]
 

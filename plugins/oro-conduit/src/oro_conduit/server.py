@@ -34,8 +34,8 @@ from oro_conduit.dispatch import answer_error, check_digest, dispatch
 from oro_conduit.settings import PERMISSION, ConduitSettings
 from oro_conduit.websocket import ConnectionClosed, Handshake, serve_websockets
 from oro_framework import AbortError, Host, InvalidArgumentError, NotFoundError
-from oro_framework.config import secret
-from oro_framework.exchange import window_index
+from oro_framework.kernel.config import secret
+from oro_framework.kernel.exchange import window_index
 
 __all__ = ["FALLBACK_EVENT", "ConduitServer"]
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Final, final
 
 from oro_framework import Config, ConfigRegistry
-from oro_framework.config import load_settings, port, positive, secret
+from oro_framework.kernel.config import load_settings, port, positive, secret
 
 __all__ = ["PERMISSION", "ConduitSettings", "declare"]
 

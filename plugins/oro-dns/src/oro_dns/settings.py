@@ -7,7 +7,7 @@ from typing import Final, final
 
 from oro_dns.servers import parse_servers
 from oro_framework import Config, ConfigRegistry
-from oro_framework.config import load_settings, positive
+from oro_framework.kernel.config import load_settings, positive
 
 __all__ = ["DnsSettings", "declare"]
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, Final, final
 
 from oro_framework import Config, ConfigError, ConfigRegistry
-from oro_framework.config import load_settings, not_negative, positive
+from oro_framework.kernel.config import load_settings, not_negative, positive
 
 __all__ = ["FsSettings", "Mount", "declare"]
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Final, final
 
 from oro_framework import Config, ConfigRegistry, IPCError
-from oro_framework.config import load_settings, positive
+from oro_framework.kernel.config import load_settings, positive
 from oro_tls.pins import PinSet
 
 __all__ = ["TcpSettings", "TlsSettings", "declare"]

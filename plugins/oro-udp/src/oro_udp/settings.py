@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Final, final
 
 from oro_framework import Config, ConfigRegistry
-from oro_framework.config import load_settings, positive
+from oro_framework.kernel.config import load_settings, positive
 
 __all__ = ["UdpSettings", "declare"]
 

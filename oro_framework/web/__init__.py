@@ -1,0 +1,1 @@
+"""The web layer: the HTTP/WebSocket server, the IPC bridge, security and resources."""
