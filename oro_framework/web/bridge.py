@@ -81,6 +81,7 @@ from oro_framework.web.asgi import (
 from oro_framework.web.preload import (
     build_import_map,
     inject_preload,
+    internal_parts,
     is_preload_disabled,
     new_nonce,
     page_args,
@@ -190,6 +191,7 @@ class Bridge:
         self.preload_modules = list(
             dict.fromkeys(module.url_path for module in host.js_modules if module.preload)
         )
+        self.module_preloads = internal_parts(host.js_modules)
         self._modules = {module.url_path: module.path for module in host.js_modules}
         roots: list[Path] = []
         for module in host.js_modules:
@@ -659,6 +661,7 @@ class Bridge:
                 imports=self.imports,
                 nonce=nonce,
                 preload_modules=self.preload_modules,
+                module_preloads=self.module_preloads,
             )
             return injected.encode("utf-8", "surrogateescape")
 

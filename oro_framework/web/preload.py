@@ -75,6 +75,18 @@ def public_config(config: Config) -> dict[str, Any]:
     return {name: value for name, value in config.flattened().items() if not is_secret_name(name)}
 
 
+def internal_parts(modules: JSModuleTable, specifier: str = "oro:ipc") -> list[str]:
+    """URL paths of the ``internal/`` parts ``specifier``'s module imports by relative URL
+    (``/oro/internal/calls.js``...): the preload names them as ``modulepreload`` links, so that a
+    page fetches them beside the bootstrap instead of one import level after another."""
+    module = modules.specifiers().get(specifier)
+    if module is None:
+        return []
+    folder = module.path.parent / "internal"
+    base = module.url_path.rsplit("/", 1)[0]
+    return [f"{base}/internal/{part.name}" for part in sorted(folder.glob("*.js"))]
+
+
 def build_import_map(modules: JSModuleTable) -> dict[str, str]:
     """Every registered specifier and alias → the URL path the bridge serves it at."""
     return {
@@ -154,6 +166,7 @@ def inject_preload(
     imports: Mapping[str, str],
     nonce: str | None = None,
     preload_modules: Sequence[str] = (),
+    module_preloads: Sequence[str] = (),
 ) -> str:
     """Return ``html`` with the preload first in its ``<head>`` (or after ``<html>``, the
     doctype, or at the very start, for fragments).
@@ -161,7 +174,8 @@ def inject_preload(
     A page's own import map is merged into ours (its entries win) and moved into the preload:
     a browser ignores an import map that comes after the first module script, and older ones
     accept only one map per page. With ``nonce``, every ``<script>`` of the page gets it too.
-    ``preload_modules`` are URLs of modules loaded right after the bootstrap.
+    ``preload_modules`` are URLs of modules loaded right after the bootstrap;
+    ``module_preloads`` URLs fetched at once as ``<link rel="modulepreload">``.
     """
     import_map: dict[str, Any] = {"imports": dict(imports)}
     authored = _IMPORT_MAP.search(html)
@@ -184,6 +198,7 @@ def inject_preload(
         f"<script{attribute}>{define}</script>",
         f'<script type="importmap"{attribute}>{_script_json(import_map)}</script>',
     ]
+    parts.extend(f'<link rel="modulepreload" href="{url}"{attribute}>' for url in module_preloads)
     bootstrap = imports.get(BOOTSTRAP_SPECIFIER)
     if bootstrap is not None:
         parts.append(f'<script type="module" src="{bootstrap}"{attribute}></script>')
