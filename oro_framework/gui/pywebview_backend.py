@@ -72,7 +72,7 @@ class PywebviewBackend:
         workers between runs (the app's own directory: pywebview's default is shared by every
         app); ``None`` runs a private profile that forgets everything when the app ends.
     :param protocol_schemes: protocol-handler schemes (``web+demo``) QtWebEngine should forward
-        to the app, so that plain navigations to them work (``host/qt_schemes.py``).
+        to the app, so that plain navigations to them work (``gui/qt_schemes.py``).
     :raises ImportError: pywebview is not installed (``pip install 'oro-framework[gui]'``).
     """
 
