@@ -2,7 +2,7 @@
 
 Plugins import what they need from here and nothing else of the host::
 
-    from oro_framework import hookimpl, Request, RouteTable, NotFoundError
+    from oro_framework import hookimpl, Request, RouteGroup, NotFoundError, setting, validators
 """
 
 from __future__ import annotations
@@ -11,7 +11,15 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from oro_framework.kernel.config import Config, ConfigKey, ConfigRegistry
+    from oro_framework.kernel.app import AppPaths, Host
+    from oro_framework.kernel.config import (
+        Config,
+        ConfigKey,
+        ConfigRegistry,
+        setting,
+        setting_from,
+        validators,
+    )
     from oro_framework.kernel.envelope import ByteStream, EventStream, Reply, ServerSentEvent
     from oro_framework.kernel.errors import (
         AbortError,
@@ -38,15 +46,14 @@ if TYPE_CHECKING:
         ServiceUnavailableError,
         ipc_error_for_status,
     )
-    from oro_framework.kernel.hookspecs import hookimpl
-    from oro_framework.kernel.app import AppPaths, Host
-    from oro_framework.web.asgi import cancelled_on_disconnect
     from oro_framework.kernel.events import Event
+    from oro_framework.kernel.hookspecs import hookimpl
     from oro_framework.kernel.lifecycle import LifecycleEvent, LifecycleState
     from oro_framework.kernel.modules import JSModule, JSModuleTable
     from oro_framework.kernel.permissions import Permission, PermissionRegistry
     from oro_framework.kernel.plugins import PluginInfo
-    from oro_framework.kernel.router import Handler, Route, RouteTable
+    from oro_framework.kernel.request import Params, Request, decode_query
+    from oro_framework.kernel.router import Handler, Route, RouteGroup, RouteTable
     from oro_framework.kernel.schemes import ASGIApp, Mount, SchemeTable
     from oro_framework.kernel.services import (
         Service,
@@ -54,8 +61,8 @@ if TYPE_CHECKING:
         ServiceState,
         ServiceStatus,
     )
-    from oro_framework.kernel.request import Params, Request, decode_query
     from oro_framework.kernel.stash import Stash, StashKey
+    from oro_framework.web.asgi import cancelled_on_disconnect
 
     __version__: str
 
@@ -107,6 +114,7 @@ _EXPORTS: dict[str, str] = {
     "Reply": "oro_framework.kernel.envelope",
     "Request": "oro_framework.kernel.request",
     "Route": "oro_framework.kernel.router",
+    "RouteGroup": "oro_framework.kernel.router",
     "RouteTable": "oro_framework.kernel.router",
     "RouteTimeoutError": "oro_framework.kernel.errors",
     "SchemeTable": "oro_framework.kernel.schemes",
@@ -118,8 +126,11 @@ _EXPORTS: dict[str, str] = {
     "ServiceState": "oro_framework.kernel.services",
     "ServiceStatus": "oro_framework.kernel.services",
     "ServiceUnavailableError": "oro_framework.kernel.errors",
+    "setting": "oro_framework.kernel.config",
+    "setting_from": "oro_framework.kernel.config",
     "Stash": "oro_framework.kernel.stash",
     "StashKey": "oro_framework.kernel.stash",
+    "validators": "oro_framework.kernel.config",
 }
 
 
@@ -186,6 +197,7 @@ __all__ = [
     "Reply",
     "Request",
     "Route",
+    "RouteGroup",
     "RouteTable",
     "RouteTimeoutError",
     "SchemeTable",
@@ -204,4 +216,7 @@ __all__ = [
     "decode_query",
     "hookimpl",
     "ipc_error_for_status",
+    "setting",
+    "setting_from",
+    "validators",
 ]

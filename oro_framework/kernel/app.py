@@ -41,6 +41,7 @@ from oro_framework.kernel.plugins import (
     create_plugin_manager,
 )
 from oro_framework.kernel.registry import Registry
+from oro_framework.kernel.request import Request
 from oro_framework.kernel.router import Router, RouteTable
 from oro_framework.kernel.schemes import SchemeTable
 from oro_framework.kernel.services import (
@@ -50,9 +51,8 @@ from oro_framework.kernel.services import (
     ServiceState,
     ServiceStatus,
 )
-from oro_framework.kernel.watchdog import LoopWatchdog
-from oro_framework.kernel.request import Request
 from oro_framework.kernel.stash import Stash
+from oro_framework.kernel.watchdog import LoopWatchdog
 
 __all__ = ["SERVICE_STATE_EVENT", "AppPaths", "Host"]
 
@@ -324,6 +324,14 @@ class Host:
         :raises KeyError: no plugin has that name.
         """
         return self._loaded.info(name)
+
+    def settings(self, cls: type[T]) -> T:
+        """The settings dataclass ``cls`` with this host's config values; its plugin declared it
+        with ``config.add_settings(cls, section=...)``.
+
+        :raises LookupError: no plugin of this host declared ``cls``.
+        """
+        return self.config.settings(cls)
 
     def is_permission_allowed(self, name: str) -> bool:
         """Whether config allows permission ``name`` (``permissions.allow_<name>``)."""

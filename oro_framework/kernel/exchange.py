@@ -27,7 +27,13 @@ from dataclasses import dataclass
 from typing import Any, Final, TypedDict, final
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from oro_framework.kernel.envelope import ByteStream, EventStream, Reply, encode_error, stream_chunks
+from oro_framework.kernel.envelope import (
+    ByteStream,
+    EventStream,
+    Reply,
+    encode_error,
+    stream_chunks,
+)
 from oro_framework.kernel.errors import InvalidArgumentError, IPCError, OutOfRangeError
 from oro_framework.kernel.request import decode_query
 
