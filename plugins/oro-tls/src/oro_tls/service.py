@@ -254,7 +254,7 @@ class TcpSockets:
     # The service
     # ----------------------------------------------------------------------------------------
 
-    async def serve(self, *, task_status: TaskStatus[Any]) -> None:
+    async def run(self, *, task_status: TaskStatus[Any]) -> None:
         """The ``tcp.sockets`` service: runs the readers and acceptors; on cancellation (host
         stop) closes every socket and server."""
         try:
