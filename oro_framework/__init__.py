@@ -20,6 +20,7 @@ if TYPE_CHECKING:
         setting_from,
         validators,
     )
+    from oro_framework.kernel.doctor import DoctorCheck
     from oro_framework.kernel.envelope import ByteStream, EventStream, Reply, ServerSentEvent
     from oro_framework.kernel.errors import (
         AbortError,
@@ -52,6 +53,14 @@ if TYPE_CHECKING:
     from oro_framework.kernel.modules import JSModule, JSModuleTable
     from oro_framework.kernel.permissions import Permission, PermissionRegistry
     from oro_framework.kernel.plugins import PluginInfo
+    from oro_framework.kernel.protocols import (
+        ProtocolHandler,
+        ProtocolHandlers,
+        application_url_event,
+        check_scheme,
+        check_script_path,
+        scheme_of,
+    )
     from oro_framework.kernel.request import Params, Request, decode_query
     from oro_framework.kernel.router import Handler, Route, RouteGroup, RouteTable
     from oro_framework.kernel.schemes import ASGIApp, Mount, SchemeTable
@@ -62,6 +71,8 @@ if TYPE_CHECKING:
         ServiceStatus,
     )
     from oro_framework.kernel.stash import Stash, StashKey
+    from oro_framework.kernel.windows.manager import WindowManager
+    from oro_framework.kernel.windows.model import HOST_EVENTS, Window, WindowOptions, WindowStatus
     from oro_framework.web.asgi import cancelled_on_disconnect
 
     __version__: str
@@ -71,11 +82,15 @@ if TYPE_CHECKING:
 # where oro-framework is installed) does not import trio, click, tomlkit and the whole host.
 _EXPORTS: dict[str, str] = {
     "AbortError": "oro_framework.kernel.errors",
+    "application_url_event": "oro_framework.kernel.protocols",
     "AppPaths": "oro_framework.kernel.app",
     "ASGIApp": "oro_framework.kernel.schemes",
     "ByteStream": "oro_framework.kernel.envelope",
     "cancelled_on_disconnect": "oro_framework.web.asgi",
+    "check_scheme": "oro_framework.kernel.protocols",
+    "check_script_path": "oro_framework.kernel.protocols",
     "Config": "oro_framework.kernel.config",
+    "DoctorCheck": "oro_framework.kernel.doctor",
     "ConfigError": "oro_framework.kernel.errors",
     "ConfigKey": "oro_framework.kernel.config",
     "ConfigRegistry": "oro_framework.kernel.config",
@@ -86,12 +101,13 @@ _EXPORTS: dict[str, str] = {
     "EventStream": "oro_framework.kernel.envelope",
     "Handler": "oro_framework.kernel.router",
     "hookimpl": "oro_framework.kernel.hookspecs",
-    "ipc_error_for_status": "oro_framework.kernel.errors",
     "Host": "oro_framework.kernel.app",
+    "HOST_EVENTS": "oro_framework.kernel.windows.model",
     "HostError": "oro_framework.kernel.errors",
     "InternalError": "oro_framework.kernel.errors",
     "InvalidArgumentError": "oro_framework.kernel.errors",
     "InvalidJSONError": "oro_framework.kernel.errors",
+    "ipc_error_for_status": "oro_framework.kernel.errors",
     "IPCError": "oro_framework.kernel.errors",
     "JSModule": "oro_framework.kernel.modules",
     "JSModuleTable": "oro_framework.kernel.modules",
@@ -109,6 +125,8 @@ _EXPORTS: dict[str, str] = {
     "PermissionRegistry": "oro_framework.kernel.permissions",
     "PluginInfo": "oro_framework.kernel.plugins",
     "PluginLoadError": "oro_framework.kernel.errors",
+    "ProtocolHandler": "oro_framework.kernel.protocols",
+    "ProtocolHandlers": "oro_framework.kernel.protocols",
     "RegistrationConflict": "oro_framework.kernel.errors",
     "RegistrationError": "oro_framework.kernel.errors",
     "Reply": "oro_framework.kernel.envelope",
@@ -117,6 +135,7 @@ _EXPORTS: dict[str, str] = {
     "RouteGroup": "oro_framework.kernel.router",
     "RouteTable": "oro_framework.kernel.router",
     "RouteTimeoutError": "oro_framework.kernel.errors",
+    "scheme_of": "oro_framework.kernel.protocols",
     "SchemeTable": "oro_framework.kernel.schemes",
     "SecurityError": "oro_framework.kernel.errors",
     "ServerSentEvent": "oro_framework.kernel.envelope",
@@ -131,6 +150,10 @@ _EXPORTS: dict[str, str] = {
     "Stash": "oro_framework.kernel.stash",
     "StashKey": "oro_framework.kernel.stash",
     "validators": "oro_framework.kernel.config",
+    "Window": "oro_framework.kernel.windows.model",
+    "WindowManager": "oro_framework.kernel.windows.manager",
+    "WindowOptions": "oro_framework.kernel.windows.model",
+    "WindowStatus": "oro_framework.kernel.windows.model",
 }
 
 
@@ -157,6 +180,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "HOST_EVENTS",
     "ASGIApp",
     "AbortError",
     "AppPaths",
@@ -166,6 +190,7 @@ __all__ = [
     "ConfigKey",
     "ConfigRegistry",
     "ConfigWarning",
+    "DoctorCheck",
     "ErrnoError",
     "Event",
     "EventStream",
@@ -192,6 +217,8 @@ __all__ = [
     "PermissionRegistry",
     "PluginInfo",
     "PluginLoadError",
+    "ProtocolHandler",
+    "ProtocolHandlers",
     "RegistrationConflict",
     "RegistrationError",
     "Reply",
@@ -211,11 +238,19 @@ __all__ = [
     "ServiceUnavailableError",
     "Stash",
     "StashKey",
+    "Window",
+    "WindowManager",
+    "WindowOptions",
+    "WindowStatus",
     "__version__",
+    "application_url_event",
     "cancelled_on_disconnect",
+    "check_scheme",
+    "check_script_path",
     "decode_query",
     "hookimpl",
     "ipc_error_for_status",
+    "scheme_of",
     "setting",
     "setting_from",
     "validators",

@@ -21,9 +21,9 @@ import trio_websocket
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from oro_framework.testing import open_descriptors
 from oro_framework.web.asgi import Receive, Scope, Send, receive_body, send_response
 from oro_framework.web.http_server import serve_http
-from oro_framework.testing import open_descriptors
 
 pytestmark = pytest.mark.anyio
 

@@ -23,15 +23,14 @@ from oro_framework import (
     SecurityError,
     hookimpl,
 )
-from oro_framework.gui.windows import (
-    WINDOW_MANAGER,
+from oro_framework.gui.pywebview_backend import has_display
+from oro_framework.kernel.windows import (
     GuiDispatcher,
     GuiListener,
     Window,
     WindowManager,
     WindowOptions,
     WindowStatus,
-    has_display,
 )
 from oro_framework.testing import HookRecorder, MemoryClient, make_host, raise_for_error
 
@@ -41,7 +40,7 @@ APPLICATION = oro_framework.core.application
 
 
 def manager_of(host) -> WindowManager:
-    return host.stash[WINDOW_MANAGER]
+    return host.windows
 
 
 async def call(host, route, **params):

@@ -22,17 +22,18 @@ import anyio
 import anyio.to_thread
 from anyio.abc import TaskStatus
 
+from oro_framework.kernel.builtin import DEFAULT_TEST_FILES
 from oro_framework.kernel.hookspecs import hookimpl
 
 if TYPE_CHECKING:
+    from oro_framework.gui.runner import AppRunner
     from oro_framework.kernel.app import Host
     from oro_framework.kernel.modules import JSModuleTable
     from oro_framework.kernel.permissions import PermissionRegistry
-    from oro_framework.kernel.router import RouteTable
-    from oro_framework.gui.runner import AppRunner
-    from oro_framework.kernel.services import ServiceRegistry
-    from oro_framework.gui.windows import GuiBackend
     from oro_framework.kernel.request import Request
+    from oro_framework.kernel.router import RouteTable
+    from oro_framework.kernel.services import ServiceRegistry
+    from oro_framework.kernel.windows import GuiBackend
 
 __all__ = [
     "DEFAULT_TEST_FILES",
@@ -47,8 +48,6 @@ __all__ = [
     "run_in_window",
 ]
 
-DEFAULT_TEST_FILES: Final = ("test/index.js", "test/**/*.test.js", "test/**/*.test.mjs")
-"""``test.files`` by default: Oro's ``--test=./test/index.js`` entry, and ``*.test.js`` files."""
 HARNESS: Final = Path(__file__).with_name("test_harness.js")
 EXIT_PASSED: Final = 0
 EXIT_FAILED: Final = 1

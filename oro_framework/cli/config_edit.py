@@ -1,6 +1,7 @@
 """``oro config set``: edit ``oro.toml`` only into a file that ``oro run`` accepts.
 
-The edited text is loaded with :func:`~oro_framework.kernel.config.load_config` (the same checks as a
+The edited text is loaded with :func:`~oro_framework.kernel.config.load_config` (the same checks as
+a
 run: types, validators, permissions, platform tables, the secrets file) before it is written,
 so a refused edit leaves the file as it was.
 """

@@ -1,14 +1,14 @@
 """``oro dev``: ``oro run`` plus live reload.
 
-Two processes. The one the user started (:class:`DevLoop`) watches ``oro.toml`` and the source
-of every editable-installed plugin, and runs the host in a child process (:func:`child_main`)
-that it restarts when one of them changes: a new process imports the plugins' Python code
-afresh, which no in-process reload does reliably (modules hold references to each other, pluggy
-to hook functions, services to tasks). Every child serves on the same port and signs session
-ids with the same key (:func:`~oro_framework.web.security.signed_session`, passed in the
-environment), so a page's session cookie stays valid across restarts: the page notices the
-host went (``applicationstop`` or its event channel dropping), polls until a host with another
-boot id answers, and reloads.
+Two processes. The one the user started (:class:`DevLoop`) watches ``oro.toml`` and the source of
+every editable-installed plugin, and runs the host in a child process (``oro run --dev-child``,
+which calls :func:`start_child`) that it restarts when one of them changes: a new process imports
+the plugins' Python code afresh, which no in-process reload does reliably (modules hold references
+to each other, pluggy to hook functions, services to tasks). Every child serves on the same port and
+signs session ids with the same key (:func:`~oro_framework.web.security.signed_session`, passed in
+the environment), so a page's session cookie stays valid across restarts: the page notices the host
+went (``applicationstop`` or its event channel dropping), polls until a host with another boot id
+answers, and reloads.
 
 The child adds :class:`DevPlugin` to the host: a service that watches the app's resources
 (``webview.root``) and emits :data:`RELOAD_EVENT` once per burst of changes, and the preload
@@ -21,7 +21,6 @@ show the error in an overlay, and reload once a working host is back.
 
 from __future__ import annotations
 
-import argparse
 import collections
 import contextlib
 import functools
@@ -49,8 +48,8 @@ import watchfiles
 from anyio.abc import TaskStatus
 from anyio.streams.text import TextReceiveStream
 
-from oro_framework.kernel.hookspecs import hookimpl
 from oro_framework.kernel.app import CONFIG_FILE_NAME
+from oro_framework.kernel.hookspecs import hookimpl
 from oro_framework.web.asgi import Receive, Scope, Send
 from oro_framework.web.ports import choose_port
 from oro_framework.web.security import is_signed_session, parse_cookies
@@ -59,9 +58,9 @@ from oro_framework.web.server import LOOPBACK, serve_on_loopback
 if TYPE_CHECKING:
     from oro_framework.kernel.app import Host
     from oro_framework.kernel.modules import JSModuleTable
+    from oro_framework.kernel.request import Request
     from oro_framework.kernel.router import RouteTable
     from oro_framework.kernel.services import ServiceRegistry
-    from oro_framework.kernel.request import Request
 
 __all__ = [
     "DEV_CLIENT",
@@ -69,8 +68,8 @@ __all__ = [
     "SESSION_KEY_ENV",
     "DevLoop",
     "DevPlugin",
-    "child_main",
     "editable_plugin_sources",
+    "start_child",
 ]
 
 logger = logging.getLogger("oro_framework.dev")
@@ -254,61 +253,16 @@ def _stop_when_stdin_closes() -> None:
     os.kill(os.getpid(), signal.SIGTERM)
 
 
-def child_main(argv: Sequence[str] | None = None) -> None:
-    """The host process ``oro dev`` starts: ``oro run`` with :class:`DevPlugin` and the session
-    key of :data:`SESSION_KEY_ENV`. Exits 1 with the error on standard error when the host
-    cannot be built."""
-    from oro_framework import cli as oro_cli
-    from oro_framework.kernel.errors import HostError
-    from oro_framework.kernel.app import Host
-    from oro_framework.cli.app_checks import missing_index
-    from oro_framework.gui.runner import AppRunner
-
-    parser = argparse.ArgumentParser(prog="oro dev (host)")
-    parser.add_argument("app_dir", type=Path)
-    parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--headless", action="store_true")
-    parser.add_argument("--skip-broken-plugins", action="store_true")
-    parser.add_argument("--verbose", action="store_true")
-    parser.add_argument("--config", action="append", default=[])
-    args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+def start_child(echo: Callable[[str], None]) -> tuple[DevPlugin, str]:
+    """Make this process the host ``oro dev`` runs (``oro run --dev-child``): it ends when
+    ``oro dev`` does, and its pages reload on the changes ``oro dev`` reports. Returns the plugin
+    to add to the host and the session key of :data:`SESSION_KEY_ENV`."""
     # oro dev holds our stdin open: its end means oro dev is gone (even killed), and a host
     # left behind would hold the port.
     threading.Thread(target=_stop_when_stdin_closes, name="oro-dev-parent", daemon=True).start()
     # Taken out of the environment: the app's own subprocesses have no use for it.
     session_key = os.environ.pop(SESSION_KEY_ENV, None) or secrets.token_urlsafe(32)
-    plugin = DevPlugin(secrets.token_urlsafe(12), echo=oro_cli._echo_flushed)
-    try:
-        host = Host(
-            args.app_dir,
-            skip_broken_plugins=args.skip_broken_plugins,
-            config=oro_cli._parse_overrides(args.config),
-            plugins=[plugin],
-        )
-    except HostError as error:
-        print(f"error: {type(error).__name__}: {error}", file=sys.stderr)
-        raise SystemExit(1) from None
-    no_index = missing_index(host.paths.resources, host.config)
-    if no_index is not None:
-        oro_cli._warn(no_index)
-    runner = AppRunner(
-        host,
-        port=args.port,
-        echo=oro_cli._echo_flushed,
-        warn=oro_cli._warn,
-        session_key=session_key,
-    )
-    gui = None if args.headless else oro_cli._open_gui(host, runner)
-    try:
-        code = runner.run_with_gui(gui) if gui is not None else runner.run_headless()
-    except OSError as error:
-        print(f"error: cannot serve {host.app_dir}: {error}", file=sys.stderr)
-        raise SystemExit(1) from None
-    raise SystemExit(code)
+    return DevPlugin(secrets.token_urlsafe(12), echo=echo), session_key
 
 
 # -------------------------------------------------------------------------------------------------
@@ -466,14 +420,14 @@ class DevLoop:
     def _child_command(self) -> list[str]:
         # -P: the working directory does not go first on sys.path, where a directory there
         # could shadow oro_framework or a plugin.
-        command = [sys.executable, "-P", "-m", "oro_framework.cli.dev", str(self.app_dir)]
-        command += ["--port", str(self.port)]
+        command = [sys.executable, "-P", "-m", "oro_framework.cli"]
+        if self._verbose:
+            command.append("--verbose")
+        command += ["run", str(self.app_dir), "--dev-child", "--port", str(self.port)]
         if self._headless:
             command.append("--headless")
         if self._skip_broken:
             command.append("--skip-broken-plugins")
-        if self._verbose:
-            command.append("--verbose")
         for item in self._overrides:
             command += ["--config", item]
         return command
@@ -624,7 +578,3 @@ def _error_app(
         await send({"type": "http.response.body", "body": body})
 
     return app
-
-
-if __name__ == "__main__":
-    child_main()

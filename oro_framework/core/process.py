@@ -32,8 +32,8 @@ from oro_framework import (
     __version__,
     hookimpl,
 )
-from oro_framework.kernel.config import is_secret_name
 from oro_framework.core import _system
+from oro_framework.kernel.config import is_secret_name
 
 ENV_SECTION: Final = "env"
 FORWARD_KEY: Final = "build.env"

@@ -19,15 +19,12 @@ from oro_framework import (
     InvalidArgumentError,
     IPCError,
     PermissionRegistry,
+    ProtocolHandlers,
     Request,
     RouteTable,
-    hookimpl,
-)
-from oro_framework.kernel.protocols import (
-    PROTOCOL_HANDLERS,
-    ProtocolHandlers,
     check_scheme,
     check_script_path,
+    hookimpl,
 )
 
 __all__ = ["PERMISSION", "schemes_from_config"]
@@ -77,7 +74,7 @@ def schemes_from_config(host: Host) -> dict[str, str]:
 
 
 def _handlers(request: Request) -> ProtocolHandlers:
-    return request.host.stash[PROTOCOL_HANDLERS]
+    return request.host.protocol_handlers
 
 
 def _script_of(request: Request, value: str) -> str:
@@ -164,10 +161,8 @@ def oro_register_config(config: ConfigRegistry) -> None:
 
 @hookimpl
 def oro_configure(host: Host) -> None:
-    handlers = ProtocolHandlers()
     for scheme, script in schemes_from_config(host).items():
-        handlers.register(scheme, script)
-    host.stash[PROTOCOL_HANDLERS] = handlers
+        host.protocol_handlers.register(scheme, script)
 
 
 @hookimpl
@@ -181,4 +176,4 @@ def oro_register_routes(routes: RouteTable) -> None:
 
 @hookimpl
 def oro_page_args(host: Host) -> dict[str, Any]:
-    return {"protocolHandlers": host.stash[PROTOCOL_HANDLERS].to_json()}
+    return {"protocolHandlers": host.protocol_handlers.to_json()}

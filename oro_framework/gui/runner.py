@@ -26,19 +26,18 @@ import anyio.from_thread
 import anyio.lowlevel
 from anyio.abc import TaskStatus
 
-from oro_framework.kernel.errors import InvalidArgumentError
-from oro_framework.web.ports import choose_port
-from oro_framework.kernel.protocols import PROTOCOL_HANDLERS, application_url_event
-from oro_framework.web.server import ServerInfo, serve_app
 from oro_framework.gui.single_instance import InstanceLock, serve_hand_overs
-from oro_framework.gui.windows import (
+from oro_framework.kernel.errors import InvalidArgumentError
+from oro_framework.kernel.protocols import application_url_event
+from oro_framework.kernel.windows import (
     MAIN_WINDOW,
-    WINDOW_MANAGER,
     GuiBackend,
     GuiDispatcher,
     Window,
     WindowManager,
 )
+from oro_framework.web.ports import choose_port
+from oro_framework.web.server import ServerInfo, serve_app
 
 if TYPE_CHECKING:
     from anyio.lowlevel import EventLoopToken
@@ -96,14 +95,12 @@ class AppRunner:
         self._origin: str | None = None
         self._echo = echo
         self._warn = warn
-        # Taken now: the application plugin takes it out of host.stash when the host closes.
-        self.windows: WindowManager | None = host.stash.get(WINDOW_MANAGER)
-        if self.windows is not None:
-            self.windows.add_ready_listener(self._window_ready)
-            # Headless, nothing opens a created window: whoever runs the app opens this URL.
-            self.windows.add_launch_listener(
-                lambda window, url: self._echo(f"oro: window {window.index} at {url}")
-            )
+        self.windows: WindowManager = host.windows
+        self.windows.add_ready_listener(self._window_ready)
+        # Headless, nothing opens a created window: whoever runs the app opens this URL.
+        self.windows.add_launch_listener(
+            lambda window, url: self._echo(f"oro: window {window.index} at {url}")
+        )
 
     def _window_ready(self, window: Window) -> None:
         self._echo(f"oro: window {window.index} ready")
@@ -115,7 +112,7 @@ class AppRunner:
     def _application_url_events(self, urls: Sequence[str]) -> list[dict[str, Any]]:
         """The ``applicationurl`` events of the deep links among ``urls``; the rest is ignored
         with a warning."""
-        handlers = self.host.stash.get(PROTOCOL_HANDLERS)
+        handlers = self.host.protocol_handlers
         events = []
         for url in urls:
             try:
@@ -134,17 +131,18 @@ class AppRunner:
         main page is ready)."""
         events = self._application_url_events(urls)
         main = self._main_window()
-        if main is not None and main.is_open and self.windows is not None:
+        if main is not None and main.is_open:
             await self.windows.focus(main)
-        if self.windows is None or (main is not None and main.is_ready):
+        if main is not None and main.is_ready:
             for event in events:
                 self.host.emit("applicationurl", event)
         else:
             self._pending_events.extend(events)
 
     def _main_window(self) -> Window | None:
-        windows = self.windows.windows if self.windows is not None else []
-        return next((window for window in windows if window.index == MAIN_WINDOW), None)
+        return next(
+            (window for window in self.windows.windows if window.index == MAIN_WINDOW), None
+        )
 
     @property
     def name(self) -> str:
@@ -152,7 +150,7 @@ class AppRunner:
 
     @property
     def exit_code(self) -> int:
-        return self.windows.exit_code if self.windows is not None else 0
+        return self.windows.exit_code
 
     # ---------------------------------------------------------------------------------------
     # The event loop's part, common to both modes
@@ -209,8 +207,7 @@ class AppRunner:
             server_scope.cancel()
 
     def _preload_args(self, index: int) -> dict[str, Any]:
-        count = self.windows.open_count if self.windows is not None else 1
-        return {"windowCount": max(count, 1)}
+        return {"windowCount": max(self.windows.open_count, 1)}
 
     # ---------------------------------------------------------------------------------------
     # Headless: the loop in the main thread, a launch URL printed
@@ -250,8 +247,6 @@ class AppRunner:
         :raises Exception: whatever stopped the loop (a service failing, the port being taken),
             or the toolkit failing to start.
         """
-        if self.windows is None:
-            raise RuntimeError("a window needs the 'application' plugin, which is disabled")
         windows = self.windows
         dispatcher = GuiDispatcher()
         windows.attach_gui(gui, dispatcher)

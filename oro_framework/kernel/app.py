@@ -40,6 +40,7 @@ from oro_framework.kernel.plugins import (
     PluginInfo,
     create_plugin_manager,
 )
+from oro_framework.kernel.protocols import ProtocolHandlers
 from oro_framework.kernel.registry import Registry
 from oro_framework.kernel.request import Request
 from oro_framework.kernel.router import Router, RouteTable
@@ -53,6 +54,7 @@ from oro_framework.kernel.services import (
 )
 from oro_framework.kernel.stash import Stash
 from oro_framework.kernel.watchdog import LoopWatchdog
+from oro_framework.kernel.windows import WindowManager
 
 __all__ = ["SERVICE_STATE_EVENT", "AppPaths", "Host"]
 
@@ -139,6 +141,12 @@ class Host:
         ``oro_configure``, emptied by ``oro_unconfigure``."""
         self.events = EventBus()
         self.lifecycle = LifecycleState.INIT
+        self.windows = WindowManager(self)
+        """The app's windows: headless stand-ins unless ``oro run`` attaches a GUI; the core
+        ``application`` plugin's ``window.*`` routes drive them."""
+        self.protocol_handlers = ProtocolHandlers()
+        """The schemes this run serves (``web+demo``); the core ``protocols`` plugin fills it from
+        the config and its ``protocol.*`` routes."""
 
         # Every registry exists from the start, so that a plugin dropped at any step of the
         # build loses everything it registered before.

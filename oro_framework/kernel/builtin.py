@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Final
 from oro_framework.kernel.config import MIN_SECRET_LENGTH, not_negative, positive, secret
 from oro_framework.kernel.errors import ConfigError
 from oro_framework.kernel.hookspecs import hookimpl
-from oro_framework.kernel.lifecycle import LifecycleEvent, LifecycleState
+from oro_framework.kernel.lifecycle import LifecycleEvent, emit_to_pages
+from oro_framework.kernel.origins import check_origin_syntax
 from oro_framework.kernel.plugins import SKIP_BROKEN_ENV
 from oro_framework.kernel.router import DEFAULT_THREADS
 from oro_framework.kernel.services import RestartPolicy
-from oro_framework.web.security import check_origin_syntax
 
 if TYPE_CHECKING:
     from oro_framework.kernel.app import Host
@@ -28,16 +28,12 @@ if TYPE_CHECKING:
 logger = logging.getLogger("oro_framework.host")
 
 MEBIBYTE: Final = 1024 * 1024
+DEFAULT_TEST_FILES: Final = ("test/index.js", "test/**/*.test.js", "test/**/*.test.mjs")
+"""``test.files`` by default: Oro's ``--test=./test/index.js`` entry, and ``*.test.js`` files."""
 _PACKAGE: Final = Path(__file__).resolve().parent.parent
 JS_API_DIRECTORIES: Final = (_PACKAGE / "js-api", _PACKAGE.parent / "js-api")
 """Where the core JS modules are looked for: inside the installed package (wheels ship them
 there), then beside it (a source checkout or an editable install)."""
-PAGE_EVENTS: Final = {
-    LifecycleEvent.PAUSED: "applicationpause",
-    LifecycleEvent.RESUMED: "applicationresume",
-    LifecycleEvent.STOPPING: "applicationstop",
-}
-"""The event pages receive on ``/oro/events`` for each lifecycle notification."""
 _REFERRER_POLICIES: Final = frozenset(
     {
         "",
@@ -97,11 +93,6 @@ def oro_register_permissions(permissions: PermissionRegistry) -> None:
 
 @hookimpl
 def oro_register_config(config: ConfigRegistry) -> None:
-    # Imported here: the cli package imports the GUI, whose windows import this module; at the
-    # top that cycle fails whenever the kernel is imported before the cli (a stopgap until the
-    # test runner's default moves out of the cli).
-    from oro_framework.cli.app_tests import DEFAULT_TEST_FILES
-
     config.add("meta.name", str, "oro-app", "Application name, shown in titles and logs.")
     config.add(
         "meta.version",
@@ -370,14 +361,9 @@ def oro_register_js_modules(modules: JSModuleTable) -> None:
     modules.add_directory(directory)
 
 
-def emit_to_pages(host: Host, event: LifecycleEvent, state: LifecycleState) -> None:
-    """Tell every page about ``event`` (``applicationpause``...) with ``{"state": ...}``; also
-    used when windows move to the background while services keep running."""
-    name = PAGE_EVENTS.get(event)
-    if name is not None:
-        host.emit(name, {"state": state.value})
-
-
 @hookimpl
 def oro_lifecycle_event(host: Host, event: LifecycleEvent) -> None:
     emit_to_pages(host, event, host.lifecycle)
+    if event is LifecycleEvent.STARTED:
+        # GUI events reach the loop through its token.
+        host.windows.bind_loop()

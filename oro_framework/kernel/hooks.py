@@ -12,11 +12,10 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeAlias, final
 
-import click
 import pluggy
 
-from oro_framework.kernel.errors import ConfigError, IPCError, PluginLoadError, RegistrationConflict
-from oro_framework.kernel.plugins import BUILTIN_PLUGIN, LoadedPlugins
+from oro_framework.kernel.errors import ConfigError, IPCError, PluginLoadError
+from oro_framework.kernel.plugins import LoadedPlugins
 from oro_framework.kernel.registry import Registry
 
 if TYPE_CHECKING:
@@ -69,7 +68,7 @@ class HookCaller:
         self.configured: set[str] = set()
         """The plugins whose ``oro_configure`` returned normally."""
 
-    def _implementers(self, hook_name: str) -> list[tuple[str, pluggy.HookCaller]]:
+    def implementers(self, hook_name: str) -> list[tuple[str, pluggy.HookCaller]]:
         """Each plugin implementing ``hook_name`` in registration order (``tryfirst`` ones first,
         ``trylast`` ones last), with a caller that reaches only that plugin.
 
@@ -91,6 +90,11 @@ class HookCaller:
                 (implementation.plugin_name, self._manager.subset_hook_caller(hook_name, others))
             )
         return callers
+
+    def hook_error(self, plugin: str, hook: str, error: Exception) -> PluginLoadError:
+        """The :class:`PluginLoadError` for ``plugin``'s ``hook`` raising ``error``, for callers
+        that call a hook through :meth:`implementers` themselves (``oro``'s commands)."""
+        return self._loaded.hook_error(plugin, hook, error)
 
     # ----------------------------------------------------------------------------------------
     # While the host is built: a raising hook is a PluginLoadError
@@ -118,12 +122,12 @@ class HookCaller:
     def register(self, hook_name: str, registry: Registry[Any], **kwargs: Any) -> None:
         """Call an ``oro_register_*`` hook plugin by plugin, each inside
         ``registry.registering(<plugin>)``."""
-        for plugin_name, caller in self._implementers(hook_name):
+        for plugin_name, caller in self.implementers(hook_name):
             with registry.registering(plugin_name):
                 self._build_step(hook_name, plugin_name, caller, kwargs)
 
     def configure(self, host: Host) -> None:
-        for plugin_name, caller in self._implementers("oro_configure"):
+        for plugin_name, caller in self.implementers("oro_configure"):
             if self._build_step("oro_configure", plugin_name, caller, {"host": host}):
                 self.configured.add(plugin_name)
 
@@ -134,7 +138,7 @@ class HookCaller:
     def unconfigure(self, host: Host, *, plugin: str | None = None) -> None:
         """Call ``oro_unconfigure`` in reverse registration order, of every plugin or of
         ``plugin`` only (a broken plugin the host drops)."""
-        for plugin_name, caller in reversed(self._implementers("oro_unconfigure")):
+        for plugin_name, caller in reversed(self.implementers("oro_unconfigure")):
             if plugin is not None and plugin_name != plugin:
                 continue
             try:
@@ -174,14 +178,14 @@ class HookCaller:
         return "?"
 
     def lifecycle_event(self, host: Host, event: LifecycleEvent) -> None:
-        for plugin_name, caller in self._implementers("oro_lifecycle_event"):
+        for plugin_name, caller in self.implementers("oro_lifecycle_event"):
             try:
                 caller(host=host, event=event)
             except Exception as error:
                 _log_failure(plugin_name, "oro_lifecycle_event", error, during=f"({event.value})")
 
     def page_closed(self, host: Host, window: int) -> None:
-        for plugin_name, caller in self._implementers("oro_page_closed"):
+        for plugin_name, caller in self.implementers("oro_page_closed"):
             try:
                 caller(host=host, window=window)
             except Exception as error:
@@ -190,7 +194,7 @@ class HookCaller:
     def diagnostics(self, host: Host) -> dict[str, Any]:
         """Each plugin's report, keyed by plugin name; a failing plugin reports its error."""
         reports: dict[str, Any] = {}
-        for plugin_name, caller in self._implementers("oro_diagnostics"):
+        for plugin_name, caller in self.implementers("oro_diagnostics"):
             try:
                 results = caller(host=host)
             except Exception as error:
@@ -206,7 +210,7 @@ class HookCaller:
         """Every plugin's ``__args`` entries merged in registration order; a failing plugin is
         logged and contributes nothing (the page must still load)."""
         merged: dict[str, Any] = {}
-        for plugin_name, caller in self._implementers("oro_page_args"):
+        for plugin_name, caller in self.implementers("oro_page_args"):
             try:
                 results = caller(host=host, window=window, origin=origin)
             except Exception as error:
@@ -216,69 +220,3 @@ class HookCaller:
                 if result is not None:
                     merged.update(result)
         return merged
-
-    # ----------------------------------------------------------------------------------------
-    # Command line
-    # ----------------------------------------------------------------------------------------
-
-    def register_commands(self, cli: click.Group) -> dict[str, PluginLoadError]:
-        """Let each plugin add commands to ``cli``. A plugin whose hook raises (a name that is
-        taken included) adds none: what it added is removed again, and its error is returned,
-        by plugin name, for the caller to report; the command line itself must keep working."""
-        owners = dict.fromkeys(cli.commands, BUILTIN_PLUGIN)
-        failures: dict[str, PluginLoadError] = {}
-        for plugin_name, caller in self._implementers("oro_register_commands"):
-            try:
-                caller(cli=_GuardedGroup(cli, plugin_name, owners))
-            except Exception as error:
-                for name in [name for name, owner in owners.items() if owner == plugin_name]:
-                    del owners[name]
-                    del cli.commands[name]
-                broken = self._loaded.hook_error(plugin_name, "oro_register_commands", error)
-                broken.__cause__ = error
-                failures[plugin_name] = broken
-        return failures
-
-
-class _GuardedGroup:
-    """Stands in for the root click group while one plugin adds commands, refusing names that are
-    already taken instead of silently replacing the existing command."""
-
-    def __init__(self, group: click.Group, plugin: str, owners: dict[str, str]) -> None:
-        self._group = group
-        self._plugin = plugin
-        self._owners = owners
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._group, name)
-
-    def add_command(self, command: click.Command, name: str | None = None) -> None:
-        name = name or command.name or ""
-        if name in self._owners:
-            raise RegistrationConflict(
-                "command", name, owner=self._owners[name], challenger=self._plugin
-            )
-        self._owners[name] = self._plugin
-        self._group.add_command(command, name)
-
-    def command(self, *args: Any, **kwargs: Any) -> Any:
-        if len(args) == 1 and callable(args[0]) and not kwargs:
-            return self.command()(args[0])
-
-        def decorator(function: Callable[..., Any]) -> click.Command:
-            command: click.Command = click.command(*args, **kwargs)(function)
-            self.add_command(command)
-            return command
-
-        return decorator
-
-    def group(self, *args: Any, **kwargs: Any) -> Any:
-        if len(args) == 1 and callable(args[0]) and not kwargs:
-            return self.group()(args[0])
-
-        def decorator(function: Callable[..., Any]) -> click.Group:
-            group: click.Group = click.group(*args, **kwargs)(function)
-            self.add_command(group)
-            return group
-
-        return decorator

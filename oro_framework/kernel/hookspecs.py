@@ -14,7 +14,7 @@ A hook implementation may accept any subset of the arguments a spec lists (plugg
 name), so ``def oro_register_routes(routes)`` and ``def oro_register_routes(routes, host)`` both
 work. Every registration is attributed to the plugin that made it: a second plugin registering
 the same route, scheme prefix, permission, config key or JS specifier gets a
-:class:`~oro_framework.kernel.errors.RegistrationConflict` naming both. Any exception a hook raises while
+:class:`~oro_framework.RegistrationConflict` naming both. Any exception a hook raises while
 the host is built makes the plugin broken (a :class:`~oro_framework.PluginLoadError` naming the
 hook); one raised while the host runs is logged and the host goes on.
 
@@ -26,7 +26,7 @@ that every hook here has a section there and a test of its own.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pluggy
@@ -34,15 +34,16 @@ import pluggy
 if TYPE_CHECKING:
     import click
 
-    from oro_framework.kernel.config import ConfigRegistry
     from oro_framework.kernel.app import Host
+    from oro_framework.kernel.config import ConfigRegistry
+    from oro_framework.kernel.doctor import DoctorCheck
     from oro_framework.kernel.lifecycle import LifecycleEvent
     from oro_framework.kernel.modules import JSModuleTable
     from oro_framework.kernel.permissions import PermissionRegistry
+    from oro_framework.kernel.request import Request
     from oro_framework.kernel.router import RouteTable
     from oro_framework.kernel.schemes import SchemeTable
     from oro_framework.kernel.services import ServiceRegistry
-    from oro_framework.kernel.request import Request
 
 PROJECT_NAME = "oro"
 """The pluggy project name, the hook marker name and the entry-point group."""
@@ -309,4 +310,24 @@ def oro_register_commands(cli: click.Group) -> None:
 
     :param cli: the root ``oro`` :class:`click.Group`.
     :return: nothing; the return value is ignored.
+    """
+
+
+# -------------------------------------------------------------------------------------------------
+# 7. oro doctor
+# -------------------------------------------------------------------------------------------------
+
+
+@hookspec
+def oro_doctor_checks() -> Sequence[DoctorCheck] | None:
+    """Report what this plugin needs from the machine, as lines of ``oro doctor``.
+
+    Called once by ``oro doctor``, for every installed plugin that loads, without building an
+    app (a check must work while the app is broken). oro-ai reports the CPU features, whether
+    llama-cpp-python imports and the default model. Keep it quick and free of side effects;
+    run anything that may crash the process (importing a native library) in a child process.
+    If the hook raises, ``oro doctor`` shows one failed line for the plugin and goes on.
+
+    :return: the lines, each a :class:`~oro_framework.DoctorCheck` (``required=True`` makes a
+        failure exit ``oro doctor`` with status 1), or ``None`` for none.
     """

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import enum
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from oro_framework.kernel.errors import LifecycleError
 
-__all__ = ["LifecycleEvent", "LifecycleState", "transition"]
+if TYPE_CHECKING:
+    from oro_framework.kernel.app import Host
+
+__all__ = ["PAGE_EVENTS", "LifecycleEvent", "LifecycleState", "emit_to_pages", "transition"]
 
 
 class LifecycleState(enum.Enum):
@@ -45,3 +48,19 @@ def transition(current: LifecycleState, target: LifecycleState) -> LifecycleStat
     if target not in _ALLOWED[current]:
         raise LifecycleError(f"cannot go from {current.value} to {target.value}")
     return target
+
+
+PAGE_EVENTS: Final = {
+    LifecycleEvent.PAUSED: "applicationpause",
+    LifecycleEvent.RESUMED: "applicationresume",
+    LifecycleEvent.STOPPING: "applicationstop",
+}
+"""The event pages receive on ``/oro/events`` for each lifecycle notification."""
+
+
+def emit_to_pages(host: Host, event: LifecycleEvent, state: LifecycleState) -> None:
+    """Tell every page about ``event`` (``applicationpause``...) with ``{"state": ...}``; also
+    used when windows move to the background while services keep running."""
+    name = PAGE_EVENTS.get(event)
+    if name is not None:
+        host.emit(name, {"state": state.value})

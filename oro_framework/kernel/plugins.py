@@ -26,9 +26,8 @@ from typing import Any, Final, final
 
 import pluggy
 
-from oro_framework.kernel import hookspecs
+from oro_framework.kernel import hookspecs, tracing
 from oro_framework.kernel.errors import PluginLoadError
-from oro_framework.kernel import tracing
 
 __all__ = [
     "BUILTIN_PLUGIN",

@@ -23,10 +23,8 @@ from typing import Any, Final, final
 
 from oro_framework.kernel.errors import InvalidArgumentError, NotFoundError, SecurityError
 from oro_framework.kernel.exchange import reserved_prefix
-from oro_framework.kernel.stash import StashKey
 
 __all__ = [
-    "PROTOCOL_HANDLERS",
     "PROTOCOL_PREFIX",
     "SAFELISTED_SCHEMES",
     "ProtocolHandler",
@@ -288,7 +286,7 @@ class ProtocolHandlers:
 
 
 def application_url_event(
-    url: str, handlers: ProtocolHandlers | None, origin: str | None
+    url: str, handlers: ProtocolHandlers, origin: str | None
 ) -> dict[str, Any] | None:
     """The ``applicationurl`` event ``{url, path, appURL}`` pages get for ``url`` of one of the
     app's protocol handlers; ``None`` for any other URL.
@@ -296,12 +294,7 @@ def application_url_event(
     :raises InvalidArgumentError: a URL of a handled scheme that no app path can serve.
     """
     scheme = scheme_of(url)
-    if scheme is None or handlers is None or handlers.find(scheme) is None:
+    if scheme is None or handlers.find(scheme) is None:
         return None
     path = to_app_path(url)
     return {"url": url, "path": path, "appURL": f"{origin}{path}" if origin else None}
-
-
-PROTOCOL_HANDLERS: Final = StashKey[ProtocolHandlers]("protocol-handlers")
-"""The app's protocol handlers; the bridge reads them to answer ``/oro/protocol/...`` requests
-no worker took."""

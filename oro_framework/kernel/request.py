@@ -49,7 +49,7 @@ class Params(Mapping[str, Any]):
     Transports decode query strings before they arrive here (JSON values where they parse), but
     accessors still accept the string forms Oro's JS sends (``"12"``, ``"true"``), so a handler
     behaves the same whatever the transport. Every failure is an
-    :class:`~oro_framework.kernel.errors.InvalidArgumentError` (``ERR_MISSING_ARGS`` when absent) or an
+    :class:`~oro_framework.InvalidArgumentError` (``ERR_MISSING_ARGS`` when absent) or an
     :class:`~oro_framework.kernel.errors.OutOfRangeError` for a number outside its bounds.
     """
 

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, final
 import anyio
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 
-from oro_framework.kernel.envelope import ServerSentEvent
 from oro_framework.kernel.app import Host
+from oro_framework.kernel.envelope import ServerSentEvent
 from oro_framework.testing.hosts import make_host
 
 if TYPE_CHECKING:

@@ -18,7 +18,8 @@ anything else               the app's resources, HTML with the preload injected
 Streams are written item by item as the handler produces them; ``send`` waits for the socket,
 so a slow client slows the handler down instead of filling memory. A client that goes away
 cancels the request (``request.cancel()``) and closes the handler's stream. What an IPC request
-and its reply look like on the wire comes from :mod:`oro_framework.kernel.exchange`, as for the Conduit.
+and its reply look like on the wire comes from :mod:`oro_framework.kernel.exchange`, as for the
+Conduit.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from urllib.parse import quote, urlencode
 
 import anyio
 
+from oro_framework.kernel.app import Host
 from oro_framework.kernel.envelope import Reply, ServerSentEvent, encode_sse
 from oro_framework.kernel.errors import (
     IPCError,
@@ -61,7 +63,9 @@ from oro_framework.kernel.exchange import (
     window_index,
     wire_reply,
 )
-from oro_framework.kernel.app import Host
+from oro_framework.kernel.protocols import PROTOCOL_PREFIX
+from oro_framework.kernel.request import Request
+from oro_framework.kernel.schemes import Mount
 from oro_framework.web.asgi import (
     ClientGoneError,
     HeaderList,
@@ -82,7 +86,6 @@ from oro_framework.web.preload import (
     page_args,
     with_script_nonce,
 )
-from oro_framework.kernel.protocols import PROTOCOL_HANDLERS, PROTOCOL_PREFIX
 from oro_framework.web.resources import (
     ZERO_COPY_SEND,
     FileInfo,
@@ -94,7 +97,6 @@ from oro_framework.web.resources import (
     send_file,
     stat_file,
 )
-from oro_framework.kernel.schemes import Mount
 from oro_framework.web.security import (
     BRIDGE_KEY_HEADER,
     LAUNCH_PARAMETER,
@@ -106,7 +108,6 @@ from oro_framework.web.security import (
     Refused,
     session_cookie_name,
 )
-from oro_framework.kernel.request import Request
 
 __all__ = ["Bridge", "PreloadArgs"]
 
@@ -506,8 +507,8 @@ class Bridge:
         reloads, so that the first ``web+demo://`` link a user follows works; anything else gets
         NotFoundError, as the page has the worker's registration to wait for."""
         scheme = path[len(PROTOCOL_PREFIX) :].partition("/")[0]
-        handlers = self.host.stash.get(PROTOCOL_HANDLERS)
-        handler = handlers.find(scheme) if handlers is not None else None
+        handlers = self.host.protocol_handlers
+        handler = handlers.find(scheme)
         navigation = headers.get("sec-fetch-mode") == "navigate"
         if handler is None or not navigation:
             reason = (

@@ -19,7 +19,7 @@ from typing import Final, final
 
 import anyio
 
-from oro_framework.kernel.mime import guess_media_type
+from oro_framework.mime import guess_media_type
 from oro_framework.web.asgi import HeaderList, Send, send_response, start_response
 
 __all__ = [

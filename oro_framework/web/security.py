@@ -18,9 +18,15 @@ import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, TypeAlias, final
-from urllib.parse import urlsplit
 
 from oro_framework.kernel.errors import SecurityError
+from oro_framework.kernel.launch import (
+    LAUNCH_PARAMETER,
+    WINDOW_TOKEN,
+    window_launch_token,
+    window_mac,
+)
+from oro_framework.kernel.origins import check_origin_syntax
 
 if TYPE_CHECKING:
     from oro_framework.kernel.schemes import Authenticator
@@ -49,7 +55,6 @@ __all__ = [
 SESSION_COOKIE: Final = "oro_session"
 """The session cookie's name for a gatekeeper that is not given one; an app's bridge names it
 after the app (:func:`session_cookie_name`)."""
-LAUNCH_PARAMETER: Final = "oro_launch"
 BRIDGE_KEY_HEADER: Final = "x-oro-auth"
 
 _COOKIE_UNSAFE: Final = re.compile(r"[^A-Za-z0-9.\-]")
@@ -58,8 +63,6 @@ _LOOPBACK_NAMES: Final = ("127.0.0.1", "localhost")
 # launch URL) "none", and one from our own pages "same-origin". Anything else came from another
 # site, or from another port of 127.0.0.1, which cookies treat as the same site.
 _TRUSTED_FETCH_SITES: Final = frozenset({"same-origin", "none"})
-# ``w<index>.<nonce>.<mac>``: see :func:`window_launch_token`.
-_WINDOW_TOKEN: Final = re.compile(r"w(\d{1,4})\.([\w-]{16,64})\.([\w-]{43})", re.ASCII)
 # ``s.<nonce>.<mac>``: see :func:`signed_session`.
 _SIGNED_SESSION: Final = re.compile(r"s\.([\w-]{32})\.([\w-]{43})", re.ASCII)
 
@@ -180,31 +183,6 @@ def _equal(given: str, secret: str) -> bool:
     )
 
 
-def _window_mac(launch_token: str, index: int, nonce: str) -> str:
-    digest = hmac.new(
-        launch_token.encode("utf-8", "surrogatepass"),
-        f"oro-window:{index}:{nonce}".encode(),
-        hashlib.sha256,
-    ).digest()
-    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
-
-
-def window_launch_token(launch_token: str, index: int) -> str:
-    """A single-use launch token for window ``index`` of the run whose launch token is
-    ``launch_token``.
-
-    Headless, each window the app creates is a page the user (or a test) opens, perhaps in
-    another browser or profile, so it needs a session of its own; in a window the shared
-    profile already holds one, and the URL just redirects. Only the :class:`Gatekeeper` inside
-    the server knows the run's token. The token is therefore derived
-    from it: an HMAC under the run's token, which no page or other process holds, so the
-    gatekeeper can check it without being told, and nobody can forge one. A fresh nonce makes
-    every token distinct; the gatekeeper remembers the spent ones.
-    """
-    nonce = secrets.token_urlsafe(18)
-    return f"w{index}.{nonce}.{_window_mac(launch_token, index, nonce)}"
-
-
 def _session_mac(session_key: str, nonce: str) -> str:
     digest = hmac.new(
         session_key.encode("utf-8", "surrogatepass"),
@@ -225,24 +203,6 @@ def is_signed_session(value: str, session_key: str) -> bool:
     """Whether ``value`` is a session id :func:`signed_session` made under ``session_key``."""
     match = _SIGNED_SESSION.fullmatch(value)
     return match is not None and _equal(match.group(2), _session_mac(session_key, match.group(1)))
-
-
-def check_origin_syntax(value: str) -> None:
-    """Validate a ``webview.cors_allowed_origins`` entry: ``scheme://host[:port]``, nothing more.
-
-    :raises ValueError: not an origin (a path, a wildcard, a missing scheme...).
-    """
-    parts = urlsplit(value)
-    if (
-        parts.scheme not in ("http", "https")
-        or not parts.hostname
-        or "*" in value
-        or parts.path
-        or parts.query
-        or parts.fragment
-        or parts.username is not None
-    ):
-        raise ValueError(f"must be an origin like 'http://127.0.0.1:5173', got {value!r}")
 
 
 @final
@@ -432,11 +392,11 @@ class Gatekeeper:
         return session
 
     def _redeem_window_token(self, token: str) -> bool:
-        match = _WINDOW_TOKEN.fullmatch(token)
+        match = WINDOW_TOKEN.fullmatch(token)
         if match is None:
             return False
         index, nonce, mac = int(match.group(1)), match.group(2), match.group(3)
-        if not _equal(mac, _window_mac(self._window_key, index, nonce)):
+        if not _equal(mac, window_mac(self._window_key, index, nonce)):
             return False
         if nonce in self._spent_window_nonces:
             return False

@@ -26,7 +26,6 @@ from oro_framework.web.asgi import Receive, Scope, Send
 from oro_framework.web.bridge import Bridge, PreloadArgs
 from oro_framework.web.http_server import serve_http
 from oro_framework.web.security import LAUNCH_PARAMETER
-from oro_framework.gui.windows import WINDOW_MANAGER
 
 __all__ = ["KEEP_ALIVE_TIMEOUT", "LOOPBACK", "ServerInfo", "serve_app", "serve_on_loopback"]
 
@@ -123,9 +122,7 @@ async def serve_app(
         )
         logger.info("serving %s on http://%s:%d", host.app_dir, LOOPBACK, bound)
         info = ServerInfo(bound, launch_token)
-        windows = host.stash.get(WINDOW_MANAGER)
-        if windows is not None:
-            # Windows created from now on open pages of this origin, each with a launch URL of
-            # its own, whoever runs the server (oro run, the test kit).
-            windows.set_origin(info.origin, launch_token)
+        # Windows created from now on open pages of this origin, each with a launch URL of its
+        # own, whoever runs the server (oro run, the test kit).
+        host.windows.set_origin(info.origin, launch_token)
         task_status.started(info)

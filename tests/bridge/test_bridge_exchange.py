@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from oro_framework import Request, SchemeTable, hookimpl
-from oro_framework.web.asgi import Receive, Scope, Send, send_response
 from oro_framework.testing import RoutePlugin, live_server, make_host
+from oro_framework.web.asgi import Receive, Scope, Send, send_response
 
 pytestmark = pytest.mark.anyio
 

@@ -9,8 +9,8 @@ import anyio
 import pytest
 
 from oro_framework import SchemeTable, hookimpl
-from oro_framework.web.asgi import Receive, Scope, Send, send_response
 from oro_framework.testing import LiveServer, live_server, make_host
+from oro_framework.web.asgi import Receive, Scope, Send, send_response
 
 pytestmark = pytest.mark.anyio
 

@@ -22,7 +22,13 @@ from oro_framework.kernel.config.document import (
     locate_line,
     parse_document,
 )
-from oro_framework.kernel.config.keys import ConfigKey, ConfigRegistry, did_you_mean, flatten_key
+from oro_framework.kernel.config.keys import (
+    ConfigKey,
+    ConfigRegistry,
+    did_you_mean,
+    flatten_key,
+    is_secret_name,
+)
 from oro_framework.kernel.config.values import describe_value, parse_text_value
 from oro_framework.kernel.errors import ConfigError, ConfigWarning
 
@@ -92,9 +98,14 @@ class Config(Mapping[str, Any]):
         """
         return self.registry.read_settings(cls, self)
 
-    def flattened(self) -> dict[str, Any]:
-        """Every value under its flattened name, as pages see it in ``__args.config``."""
-        return {flatten_key(name): value for name, value in self._values.items()}
+    def flattened(self, *, include_secrets: bool = True) -> dict[str, Any]:
+        """Every value under its flattened name, as pages see it in ``__args.config``; without
+        the secrets (``*_key``, ``*secret*``...) unless ``include_secrets``."""
+        return {
+            flatten_key(name): self._values[name]
+            for name in sorted(self._values)
+            if include_secrets or not is_secret_name(name)
+        }
 
 
 @dataclass

@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Final
 
+from oro_ai import doctor
 from oro_ai.pool import MODEL_STATE_EVENT, ModelStatus
 from oro_ai.routes import ROUTES
 from oro_ai.settings import AISettings
 from oro_ai.state import STATE, AIState
 from oro_framework import (
     ConfigRegistry,
+    DoctorCheck,
     Host,
     JSModuleTable,
     PermissionRegistry,
@@ -78,6 +80,11 @@ def oro_register_services(services: ServiceRegistry, host: Host) -> None:
 @hookimpl
 def oro_diagnostics(host: Host) -> dict[str, Any]:
     return host.stash[STATE].diagnostics()
+
+
+@hookimpl
+def oro_doctor_checks() -> list[DoctorCheck]:
+    return doctor.checks()
 
 
 @hookimpl

@@ -34,7 +34,8 @@ def _scripts(value: str) -> None:
 @final
 @dataclass(frozen=True)
 class SwSettings:
-    """What oro-sw reads from the config (``config.add_settings(SwSettings, section="webview")``)."""
+    """What oro-sw reads from the config: two ``webview`` keys
+    (``config.add_settings(SwSettings, section="webview")``)."""
 
     service_workers: str = setting(
         "",

@@ -1,40 +1,20 @@
-"""The app's windows: native pywebview windows, or their headless stand-ins, and the one
-dispatcher through which the event loop reaches the GUI.
+"""The :class:`WindowManager`: the app's windows as routes and the command line see them, native
+(a :class:`~oro_framework.kernel.windows.backend.GuiBackend` is attached) or headless stand-ins.
 
-Threads, when a GUI exists (``docs/design.md``, "Windows and threads"):
-
-* the **GUI thread** is the process's main thread; pywebview's toolkit loop (Qt) runs there;
-* the **loop thread** runs the host's anyio event loop (trio): routes, services, the server, and
-  every change to the :class:`WindowManager`'s state;
-* the **dispatcher thread** is the one ``webview.start(func)`` starts; :meth:`GuiDispatcher.serve`
-  runs there and performs the window operations the loop asks for, one at a time, in order.
-  pywebview's window methods hand each operation to the GUI thread and wait for it, so they must
-  never run on the loop thread, where that wait would stall every request.
-
-Events travel the other way: pywebview reports shown/minimised/restored/closing/closed on the GUI
-thread or short-lived threads of its own, and :class:`WindowManager` moves them onto the loop with
+Events travel from the GUI to the loop: the toolkit reports shown/minimised/restored/closing/closed
+on the GUI thread or short-lived threads of its own, and the manager moves them onto the loop with
 ``anyio.from_thread``. The loop never waits synchronously for the GUI, so these hops cannot
-deadlock.
-
-Headless (no display, ``--headless``, tests) there is no GUI and no dispatcher: the manager keeps
-a virtual window list with the same statuses, so every route works except ``window.eval``.
+deadlock. Headless (no display, ``--headless``, tests) there is no GUI and no dispatcher: the
+manager keeps a virtual window list with the same statuses, so every route works except
+``window.eval``.
 """
 
 from __future__ import annotations
 
 import contextlib
-import enum
-import importlib
 import logging
-import os
-import queue
-import re
-import sys
-import threading
-from collections.abc import Callable, Mapping, MutableMapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, TypeVar, final
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar, final
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import anyio
@@ -43,496 +23,36 @@ import anyio.lowlevel
 
 from oro_framework.kernel.errors import (
     InvalidArgumentError,
-    IPCError,
     LifecycleError,
     NotFoundError,
     NotSupportedError,
     OutOfRangeError,
     SecurityError,
 )
-from oro_framework.kernel.builtin import emit_to_pages
-from oro_framework.kernel.lifecycle import LifecycleEvent, LifecycleState
-from oro_framework.gui.pywebview_threads import release_stranded_evaluations
-from oro_framework.gui.qt_focus import Focuser, make_focuser
-from oro_framework.gui.qt_profile import share_one_profile
-from oro_framework.web.security import LAUNCH_PARAMETER, window_launch_token
-from oro_framework.kernel.stash import StashKey
+from oro_framework.kernel.launch import LAUNCH_PARAMETER, window_launch_token
+from oro_framework.kernel.lifecycle import LifecycleEvent, LifecycleState, emit_to_pages
+from oro_framework.kernel.windows.backend import GuiBackend, GuiDispatcher
+from oro_framework.kernel.windows.model import (
+    MAIN_WINDOW,
+    MAX_WINDOWS,
+    TRANSITIONS,
+    WINDOW_EVENTS,
+    Window,
+    WindowOptions,
+    WindowStatus,
+)
 
 if TYPE_CHECKING:
     from anyio.lowlevel import EventLoopToken
-    from webview import Window as NativeWindow
 
     from oro_framework.kernel.app import Host
     from oro_framework.kernel.request import Request
 
-__all__ = [
-    "MAIN_WINDOW",
-    "MAX_WINDOWS",
-    "WINDOW_EVENTS",
-    "WINDOW_MANAGER",
-    "GuiBackend",
-    "GuiDispatcher",
-    "GuiListener",
-    "PywebviewBackend",
-    "Window",
-    "WindowManager",
-    "WindowOptions",
-    "WindowStatus",
-    "has_display",
-]
+__all__ = ["WindowManager"]
 
 logger = logging.getLogger("oro_framework.windows")
 
-MAIN_WINDOW: Final = 0
-"""Index of the window ``oro run`` opens. Closing it stops the app only when it is the last
-open window, as for any other window."""
-
-MAX_WINDOWS: Final = 64
-"""How many windows an app may have open at once (the Oro Runtime's limit); their indices are
-``0`` to ``MAX_WINDOWS - 1``."""
-
-WINDOW_MANAGER: Final = StashKey["WindowManager"]("application")
-"""Where a host keeps its :class:`WindowManager`: ``host.stash[WINDOW_MANAGER]``. The core plugin
-``application`` stores it in ``oro_configure`` and removes it in ``oro_unconfigure``; it is missing
-when that plugin is disabled."""
-
 ResultT = TypeVar("ResultT")
-
-
-class WindowStatus(enum.StrEnum):
-    """Where a window is in its life: none → created → shown ⇄ hidden → closing → closed.
-
-    A minimised window counts as hidden: the user cannot see it.
-    """
-
-    NONE = "none"
-    CREATED = "created"
-    SHOWN = "shown"
-    HIDDEN = "hidden"
-    CLOSING = "closing"
-    CLOSED = "closed"
-
-
-_TRANSITIONS: Final[Mapping[WindowStatus, frozenset[WindowStatus]]] = {
-    WindowStatus.NONE: frozenset({WindowStatus.CREATED}),
-    WindowStatus.CREATED: frozenset(
-        {WindowStatus.SHOWN, WindowStatus.HIDDEN, WindowStatus.CLOSING}
-    ),
-    WindowStatus.SHOWN: frozenset({WindowStatus.HIDDEN, WindowStatus.CLOSING}),
-    WindowStatus.HIDDEN: frozenset({WindowStatus.SHOWN, WindowStatus.CLOSING}),
-    WindowStatus.CLOSING: frozenset({WindowStatus.CLOSED}),
-    WindowStatus.CLOSED: frozenset(),
-}
-
-
-WINDOW_EVENTS: Final[Mapping[WindowStatus, str]] = {
-    WindowStatus.CREATED: "windowcreate",
-    WindowStatus.SHOWN: "windowshow",
-    WindowStatus.HIDDEN: "windowhide",
-    WindowStatus.CLOSED: "windowclose",
-}
-"""The page event every page gets when a window reaches a status, with detail
-``{index, status, window}`` (``window``: the descriptor)."""
-
-
-@final
-@dataclass(frozen=True)
-class WindowOptions:
-    """What ``window.create`` asked for, checked.
-
-    :ivar index: the index to use; ``None`` takes the lowest free one.
-    :ivar url: what the window loads: a path of the app, or a URL on the app origin or on an
-        origin listed in ``window.allow_navigation``.
-    :ivar hidden: create it hidden (Oro's ``headless``): it exists, its page runs, nobody sees it.
-    :ivar exit_on_close: closing this window stops the app (Oro's
-        ``shouldExitApplicationOnClose``) even when others are open.
-    :ivar unsupported: the Oro options given that no backend here applies (``closable``,
-        ``utility``, ``maxWidth``...); accepted, and reported back to the caller.
-    """
-
-    index: int | None = None
-    url: str = "/"
-    title: str | None = None
-    width: int | None = None
-    height: int | None = None
-    min_width: int | None = None
-    min_height: int | None = None
-    resizable: bool = True
-    frameless: bool = False
-    hidden: bool = False
-    exit_on_close: bool = False
-    unsupported: tuple[str, ...] = ()
-
-
-@final
-@dataclass
-class Window:
-    """What the host knows about one window; changed only on the loop thread."""
-
-    index: int
-    title: str
-    width: int
-    height: int
-    url: str | None = None
-    status: WindowStatus = WindowStatus.NONE
-    is_ready: bool = False
-    exit_on_close: bool = False
-
-    @property
-    def is_open(self) -> bool:
-        return self.status not in (WindowStatus.CLOSING, WindowStatus.CLOSED)
-
-    def to_json(self) -> dict[str, Any]:
-        """The descriptor routes answer (``application.getWindows``, ``window.show``...)."""
-        return {
-            "index": self.index,
-            "title": self.title,
-            "width": self.width,
-            "height": self.height,
-            "url": self.url,
-            "status": self.status.value,
-            "isReady": self.is_ready,
-        }
-
-
-def has_display(
-    environ: Mapping[str, str] | None = None,
-    platform: str | None = None,
-    *,
-    exists: Callable[[str], bool] = os.path.exists,
-) -> bool:
-    """Whether a window can be opened: always on macOS and Windows; elsewhere when ``DISPLAY``
-    names an X server (a local one must have its socket) or ``WAYLAND_DISPLAY`` a compositor.
-
-    A stale ``DISPLAY`` (an X server that has gone) would make Qt abort the process, so local
-    displays are checked rather than trusted.
-    """
-    environ = os.environ if environ is None else environ
-    platform = sys.platform if platform is None else platform
-    if platform in ("darwin", "win32"):
-        return True
-    wayland = environ.get("WAYLAND_DISPLAY")
-    if wayland:
-        runtime = environ.get("XDG_RUNTIME_DIR", "")
-        if os.path.isabs(wayland) or not runtime or exists(os.path.join(runtime, wayland)):
-            return True
-    display = environ.get("DISPLAY", "")
-    local = re.fullmatch(r"(?:unix)?:(\d+)(?:\.\d+)?", display)
-    if local is not None:
-        return exists(f"/tmp/.X11-unix/X{local.group(1)}")
-    return bool(display)
-
-
-# -------------------------------------------------------------------------------------------------
-# The GUI side: what a toolkit must offer, the dispatcher, and pywebview
-# -------------------------------------------------------------------------------------------------
-
-
-class GuiListener(Protocol):
-    """What a :class:`GuiBackend` reports to; callable from any thread."""
-
-    def gui_status_changed(self, index: int, status: WindowStatus) -> None: ...
-
-    def gui_resized(self, index: int, width: int, height: int) -> None: ...
-
-
-class GuiBackend(Protocol):
-    """Native windows. :meth:`open` may be called before the GUI loop runs (the toolkit then only
-    records the window); every other method is called on the dispatcher thread."""
-
-    def open(
-        self,
-        window: Window,
-        url: str,
-        listener: GuiListener,
-        options: WindowOptions | None = None,
-    ) -> None: ...
-
-    def show(self, index: int) -> None: ...
-
-    def hide(self, index: int) -> None: ...
-
-    def focus(self, index: int) -> None:
-        """Show the window, restored if minimised, above the others and with the input focus."""
-        ...
-
-    def close(self, index: int) -> None: ...
-
-    def set_title(self, index: int, title: str) -> None: ...
-
-    def set_size(self, index: int, width: int, height: int) -> None: ...
-
-    def get_size(self, index: int) -> tuple[int, int]: ...
-
-    def navigate(self, index: int, url: str) -> None: ...
-
-    def evaluate(self, index: int, script: str) -> Any: ...
-
-    def start(self, dispatcher: GuiDispatcher) -> None:
-        """Run the GUI loop on the calling (main) thread until the last window closed, with
-        ``dispatcher.serve`` running on a thread of its own meanwhile."""
-        ...
-
-
-@dataclass
-class _Job:
-    function: Callable[[], Any]
-    token: EventLoopToken
-    done: anyio.Event = field(default_factory=anyio.Event)
-    result: Any = None
-    error: BaseException | None = None
-
-    def run(self) -> None:
-        try:
-            self.result = self.function()
-        except Exception as error:
-            self.error = error
-
-    def fail(self, error: BaseException) -> None:
-        self.error = error
-
-    def finish(self) -> None:
-        """Wake the task waiting on the loop; nobody waits any more if the loop has ended."""
-        with contextlib.suppress(anyio.RunFinishedError):
-            anyio.from_thread.run_sync(self.done.set, token=self.token)
-
-
-@final
-class GuiDispatcher:
-    """The one way from the event loop to the GUI: a FIFO of window operations that
-    :meth:`serve` performs on the dispatcher thread, one at a time.
-
-    :meth:`call` awaits the result without blocking the loop. After :meth:`close` (the GUI has
-    ended), pending and new calls fail with :class:`~oro_framework.NotFoundError`.
-    """
-
-    def __init__(self) -> None:
-        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
-        self._lock = threading.Lock()
-        self._is_closed = False
-        self._is_serving = False
-
-    @property
-    def is_closed(self) -> bool:
-        return self._is_closed
-
-    async def call(self, function: Callable[..., ResultT], *args: Any) -> ResultT:
-        """Run ``function(*args)`` on the dispatcher thread and return its result.
-
-        If the caller is cancelled meanwhile, the operation still completes (a window operation
-        cannot be half done) and its result is dropped.
-        """
-        job = _Job(lambda: function(*args), anyio.lowlevel.current_token())
-        with self._lock:
-            if self._is_closed:
-                raise _gui_gone()
-            self._jobs.put(job)
-        await job.done.wait()
-        if job.error is not None:
-            raise job.error
-        result: ResultT = job.result
-        return result
-
-    def serve(self) -> None:
-        """Perform queued operations until :meth:`close`; runs on the dispatcher thread."""
-        self._is_serving = True
-        while (job := self._jobs.get()) is not None:
-            job.run()
-            job.finish()
-        self._fail_pending()
-
-    def close(self) -> None:
-        """Refuse new operations and fail the queued ones; the GUI loop has ended."""
-        with self._lock:
-            if self._is_closed:
-                return
-            self._is_closed = True
-            self._jobs.put(None)
-        if not self._is_serving:
-            self._fail_pending()
-
-    def _fail_pending(self) -> None:
-        while True:
-            try:
-                job = self._jobs.get_nowait()
-            except queue.Empty:
-                return
-            if job is not None:
-                job.fail(_gui_gone())
-                job.finish()
-
-
-def _gui_gone() -> NotFoundError:
-    return NotFoundError("The app's windows are closed", status=WindowStatus.CLOSED.value)
-
-
-@final
-class PywebviewBackend:
-    """:class:`GuiBackend` over pywebview, with the Qt toolkit on Linux (PyQt6 + QtWebEngine)
-    and pywebview's platform default elsewhere.
-
-    :param storage_path: where the web engine keeps cookies, storage, caches and service
-        workers between runs (the app's own directory: pywebview's default is shared by every
-        app); ``None`` runs a private profile that forgets everything when the app ends.
-    :param protocol_schemes: protocol-handler schemes (``web+demo``) QtWebEngine should forward
-        to the app, so that plain navigations to them work (``host/qt_schemes.py``).
-    :raises ImportError: pywebview is not installed (``pip install 'oro-framework[gui]'``).
-    """
-
-    def __init__(
-        self,
-        environ: MutableMapping[str, str] | None = None,
-        *,
-        storage_path: Path | None = None,
-        protocol_schemes: Sequence[str] = (),
-    ) -> None:
-        self._storage_path = storage_path
-        self._protocol_schemes = tuple(protocol_schemes)
-        self._origin: str | None = None
-        environ = os.environ if environ is None else environ
-        if sys.platform.startswith("linux") and hasattr(os, "geteuid") and os.geteuid() == 0:
-            # QtWebEngine's Chromium refuses to start as root unless its sandbox is off; this
-            # must be in the environment before Qt initialises.
-            flags = environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
-            if "--no-sandbox" not in flags.split():
-                environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} --no-sandbox".strip()
-        import webview
-        import webview.errors
-
-        if self.gui_name == "qt":
-            try:
-                # Loads QtWebEngine's libraries now, so that a missing system library means
-                # "no window" here rather than a failure once the host already runs.
-                importlib.import_module("qtpy.QtWebEngineWidgets")
-            except Exception as error:
-                raise ImportError(f"Qt WebEngine cannot be loaded: {error}") from error
-        self._webview = webview
-        self._javascript_error = webview.errors.JavascriptException
-        self._windows: dict[int, NativeWindow] = {}
-        self._minimized: set[int] = set()
-        self._focuser: Focuser | None = None
-
-    @property
-    def gui_name(self) -> Literal["qt"] | None:
-        return "qt" if sys.platform.startswith("linux") else None
-
-    def open(
-        self,
-        window: Window,
-        url: str,
-        listener: GuiListener,
-        options: WindowOptions | None = None,
-    ) -> None:
-        if self._origin is None:
-            parts = urlsplit(url)
-            self._origin = f"{parts.scheme}://{parts.netloc}"
-        options = options or WindowOptions()
-        min_size = (options.min_width or 200, options.min_height or 100)
-        native = self._webview.create_window(
-            window.title,
-            url=url,
-            width=window.width,
-            height=window.height,
-            resizable=options.resizable,
-            frameless=options.frameless,
-            hidden=options.hidden,
-            min_size=min_size,
-        )
-        if native is None:
-            raise RuntimeError("pywebview did not create a window")
-        self._windows[window.index] = native
-        index = window.index
-        self._minimized.discard(index)  # an earlier window with this index may have been
-        # pywebview reports a window created hidden as "shown" once; it is not.
-        unshown = [True] if options.hidden else []
-
-        def status(value: WindowStatus) -> Callable[[], None]:
-            return lambda: listener.gui_status_changed(index, value)
-
-        def shown() -> None:
-            if unshown:
-                unshown.clear()
-                return
-            listener.gui_status_changed(index, WindowStatus.SHOWN)
-
-        def minimized() -> None:
-            self._minimized.add(index)
-            listener.gui_status_changed(index, WindowStatus.HIDDEN)
-
-        def restored() -> None:
-            self._minimized.discard(index)
-            listener.gui_status_changed(index, WindowStatus.SHOWN)
-
-        def resized(width: int, height: int) -> None:
-            listener.gui_resized(index, width, height)
-
-        native.events.shown += shown
-        native.events.minimized += minimized
-        native.events.restored += restored
-        native.events.closing += status(WindowStatus.CLOSING)
-        native.events.closed += status(WindowStatus.CLOSED)
-        native.events.resized += resized
-
-    def _native(self, index: int) -> NativeWindow:
-        return self._windows[index]
-
-    def show(self, index: int) -> None:
-        if index in self._minimized:
-            self._native(index).restore()
-        self._native(index).show()
-
-    def hide(self, index: int) -> None:
-        self._native(index).hide()
-
-    def focus(self, index: int) -> None:
-        self.show(index)
-        # pywebview has no focus call; its Qt window is a QMainWindow of Qt's main thread.
-        widget = self._native(index).native
-        if widget is not None and self.gui_name == "qt":
-            if self._focuser is None:
-                self._focuser = make_focuser(widget)
-            self._focuser.focus(widget)
-
-    def close(self, index: int) -> None:
-        self._native(index).destroy()
-
-    def set_title(self, index: int, title: str) -> None:
-        self._native(index).set_title(title)
-
-    def set_size(self, index: int, width: int, height: int) -> None:
-        self._native(index).resize(width, height)
-
-    def get_size(self, index: int) -> tuple[int, int]:
-        native = self._native(index)
-        return int(native.width), int(native.height)
-
-    def navigate(self, index: int, url: str) -> None:
-        self._native(index).load_url(url)
-
-    def evaluate(self, index: int, script: str) -> Any:
-        try:
-            return self._native(index).evaluate_js(script)
-        except self._javascript_error as error:
-            raise IPCError(f"window.eval: {error}", code="ERR_EVAL") from None
-
-    def start(self, dispatcher: GuiDispatcher) -> None:
-        storage = self._storage_path
-        if self.gui_name == "qt":
-            share_one_profile(storage, self._protocol_schemes, self._origin)
-        try:
-            self._webview.start(
-                dispatcher.serve,
-                gui=self.gui_name,
-                private_mode=storage is None,
-                storage_path=None if storage is None else str(storage),
-            )
-        finally:
-            release_stranded_evaluations()
-
-
-# -------------------------------------------------------------------------------------------------
-# The window manager: state on the loop thread, operations through the dispatcher
-# -------------------------------------------------------------------------------------------------
 
 
 @final
@@ -939,7 +459,7 @@ class WindowManager:
     def _set_status(self, window: Window, status: WindowStatus) -> bool:
         if status is window.status:
             return False
-        if status not in _TRANSITIONS[window.status]:
+        if status not in TRANSITIONS[window.status]:
             if status is WindowStatus.CLOSED and window.is_open:
                 window.status = WindowStatus.CLOSING
             else:

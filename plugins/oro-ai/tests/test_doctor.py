@@ -1,5 +1,5 @@
-"""``oro doctor`` run for real: llama-cpp-python, the default model, the CPU features and every
-plugin's build, each ok/warn/fail with a fix, and the exit status."""
+"""oro-ai's lines in ``oro doctor``, run for real: llama-cpp-python, the default model and the CPU
+features, each ok/warn/fail with a fix, and the exit status."""
 
 from __future__ import annotations
 
@@ -12,14 +12,22 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+from oro_ai.doctor import CPU_FLAGS, cpu_features
 from oro_ai.models import default_model_file
 
-from oro_framework.cli.doctor import CPU_FLAGS, cpu_features
-from tests._oro_process import OroProcess, headless_environ, run_oro
+from oro_framework.testing.process import ORO, OroProcess, headless_environ
 
 
 def doctor(app: Path, *arguments: str, **extra: str) -> subprocess.CompletedProcess[str]:
-    return run_oro("doctor", *arguments, cwd=app, env=extra)
+    return subprocess.run(
+        [str(ORO), "doctor", *arguments],
+        cwd=app,
+        env=headless_environ(extra),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 def by_name(completed: subprocess.CompletedProcess[str]) -> dict[str, dict[str, Any]]:
