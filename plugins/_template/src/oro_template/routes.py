@@ -35,6 +35,6 @@ ROUTES: Final = RouteGroup(
         "template.digest": digest,
     },
 )
-"""Every route of the plugin and the permission that guards them: ``allow_template = false`` in
-the app's ``[permissions]`` turns them off. ``oro routes`` shows each route with its
-handler's first docstring line."""
+"""Every route of the plugin and the permission that guards them:
+``allow_template = false`` in the app's ``[permissions]`` turns them off.
+``oro routes`` shows each route with its handler's first docstring line."""

@@ -1,4 +1,5 @@
-"""The ``[template]`` config keys, declared once as the fields of :class:`TemplateSettings`."""
+"""The ``[template]`` config keys, declared once as the fields of
+:class:`TemplateSettings`."""
 
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ __all__ = ["TemplateSettings"]
 @final
 @dataclass(frozen=True)
 class TemplateSettings:
-    """The ``[template]`` keys of one host: each field is one key, ``template.<field>``, with its
-    type, default and doc (``oro config list --describe`` shows them). ``plugin.py`` declares
-    them with ``config.add_settings(TemplateSettings, section="template")``;
+    """The ``[template]`` keys of one host: each field is one key,
+    ``template.<field>``, with its type, default and doc (``oro config list
+    --describe`` shows them). ``plugin.py`` declares them with
+    ``config.add_settings(TemplateSettings, section="template")``;
     ``host.settings(TemplateSettings)`` reads them back.
 
     A validator raises ``ValueError`` to refuse a value; the host reports it with the file and
