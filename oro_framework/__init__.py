@@ -2,7 +2,7 @@
 
 Plugins import what they need from here and nothing else of the host::
 
-    from oro_framework import hookimpl, Request, RouteTable, NotFoundError
+    from oro_framework import hookimpl, Request, RouteGroup, NotFoundError, setting, validators
 """
 
 from __future__ import annotations
@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from oro_framework.kernel.app import AppPaths, Host
-    from oro_framework.kernel.config import Config, ConfigKey, ConfigRegistry
+    from oro_framework.kernel.config import (
+        Config,
+        ConfigKey,
+        ConfigRegistry,
+        setting,
+        setting_from,
+        validators,
+    )
     from oro_framework.kernel.doctor import DoctorCheck
     from oro_framework.kernel.envelope import ByteStream, EventStream, Reply, ServerSentEvent
     from oro_framework.kernel.errors import (
@@ -55,7 +62,7 @@ if TYPE_CHECKING:
         scheme_of,
     )
     from oro_framework.kernel.request import Params, Request, decode_query
-    from oro_framework.kernel.router import Handler, Route, RouteTable
+    from oro_framework.kernel.router import Handler, Route, RouteGroup, RouteTable
     from oro_framework.kernel.schemes import ASGIApp, Mount, SchemeTable
     from oro_framework.kernel.services import (
         Service,
@@ -125,6 +132,7 @@ _EXPORTS: dict[str, str] = {
     "Reply": "oro_framework.kernel.envelope",
     "Request": "oro_framework.kernel.request",
     "Route": "oro_framework.kernel.router",
+    "RouteGroup": "oro_framework.kernel.router",
     "RouteTable": "oro_framework.kernel.router",
     "RouteTimeoutError": "oro_framework.kernel.errors",
     "scheme_of": "oro_framework.kernel.protocols",
@@ -137,8 +145,11 @@ _EXPORTS: dict[str, str] = {
     "ServiceState": "oro_framework.kernel.services",
     "ServiceStatus": "oro_framework.kernel.services",
     "ServiceUnavailableError": "oro_framework.kernel.errors",
+    "setting": "oro_framework.kernel.config",
+    "setting_from": "oro_framework.kernel.config",
     "Stash": "oro_framework.kernel.stash",
     "StashKey": "oro_framework.kernel.stash",
+    "validators": "oro_framework.kernel.config",
     "Window": "oro_framework.kernel.windows.model",
     "WindowManager": "oro_framework.kernel.windows.manager",
     "WindowOptions": "oro_framework.kernel.windows.model",
@@ -213,6 +224,7 @@ __all__ = [
     "Reply",
     "Request",
     "Route",
+    "RouteGroup",
     "RouteTable",
     "RouteTimeoutError",
     "SchemeTable",
@@ -239,4 +251,7 @@ __all__ = [
     "hookimpl",
     "ipc_error_for_status",
     "scheme_of",
+    "setting",
+    "setting_from",
+    "validators",
 ]

@@ -155,10 +155,11 @@ async def test_oro_register_routes_registers_a_callable_route() -> None:
 
         @hookimpl
         def oro_register_routes(self, routes: RouteTable) -> None:
-            @routes.route("math.add", permission="runtime")
             async def add(request: Request) -> int:
                 """Add two integers."""
                 return request.params.require_int("a") + request.params.require_int("b")
+
+            routes.add("math.add", add, permission="runtime")
 
     async with make_host([AddPlugin()]) as host:
         reply = await MemoryClient(host).call("math.add", a=2, b="3")

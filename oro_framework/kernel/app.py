@@ -333,6 +333,14 @@ class Host:
         """
         return self._loaded.info(name)
 
+    def settings(self, cls: type[T]) -> T:
+        """The settings dataclass ``cls`` with this host's config values; its plugin declared it
+        with ``config.add_settings(cls, section=...)``.
+
+        :raises LookupError: no plugin of this host declared ``cls``.
+        """
+        return self.config.settings(cls)
+
     def is_permission_allowed(self, name: str) -> bool:
         """Whether config allows permission ``name`` (``permissions.allow_<name>``)."""
         return bool(self.config.get(f"permissions.allow_{name}", False))

@@ -7,7 +7,6 @@ Registered first in every plugin manager under the name ``oro``; it cannot be di
 from __future__ import annotations
 
 import logging
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
@@ -35,8 +34,6 @@ _PACKAGE: Final = Path(__file__).resolve().parent.parent
 JS_API_DIRECTORIES: Final = (_PACKAGE / "js-api", _PACKAGE.parent / "js-api")
 """Where the core JS modules are looked for: inside the installed package (wheels ship them
 there), then beside it (a source checkout or an editable install)."""
-_MODULE_NAME: Final = re.compile(r"^[a-z0-9_\-]+$")
-_ALIAS: Final = re.compile(r"@alias\s+(node:[a-z0-9_\-/]+)")
 _REFERRER_POLICIES: Final = frozenset(
     {
         "",
@@ -355,44 +352,13 @@ def find_js_api() -> Path | None:
     return None
 
 
-def core_module_files(directory: Path) -> list[tuple[str, Path]]:
-    """``(name, file)`` of every core module in ``directory``: ``<name>.js``, and
-    ``<name>/<sub>.js`` in a directory named after a module (``timers/promises.js`` beside
-    ``timers.js``). Other directories (vendor/, tests/) are reached by relative URLs; names
-    with a dot (eslint.config.js) are tooling, not modules."""
-    found = []
-    for path in sorted(directory.glob("*.js")):
-        if not _MODULE_NAME.match(path.stem):
-            continue
-        found.append((path.stem, path))
-        for sub in sorted((directory / path.stem).glob("*.js")):
-            if _MODULE_NAME.match(sub.stem):
-                found.append((f"{path.stem}/{sub.stem}", sub))
-    return found
-
-
-def declared_aliases(declarations: Path) -> tuple[str, ...]:
-    """The ``@alias node:<name>`` lines of a declaration file's header comment: the one place a
-    module says it is also a Node builtin (js-api/scripts/types.mjs reads the same lines)."""
-    header = declarations.read_text(encoding="utf-8").split("*/", 1)[0]
-    return tuple(_ALIAS.findall(header))
-
-
 @hookimpl
 def oro_register_js_modules(modules: JSModuleTable) -> None:
     directory = find_js_api()
     if directory is None:
         logger.warning("core JS modules not found in %s", " or ".join(map(str, JS_API_DIRECTORIES)))
         return
-    for name, path in core_module_files(directory):
-        declarations = path.with_suffix(".d.ts")
-        has_declarations = declarations.is_file()
-        modules.add(
-            f"oro:{name}",
-            path,
-            aliases=declared_aliases(declarations) if has_declarations else (),
-            declarations=declarations if has_declarations else None,
-        )
+    modules.add_directory(directory)
 
 
 @hookimpl

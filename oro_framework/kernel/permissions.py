@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Final, final
+from typing import TYPE_CHECKING, Final, final
 
 from oro_framework.kernel.registry import Registry
+
+if TYPE_CHECKING:
+    from oro_framework.kernel.router import RouteGroup
 
 __all__ = ["Permission", "PermissionRegistry"]
 
@@ -42,3 +45,12 @@ class PermissionRegistry(Registry[Permission]):
         permission = Permission(name, doc, default, self.current_plugin)
         self._claim(name, permission)
         return permission
+
+    def add_group(self, group: RouteGroup) -> Permission:
+        """Declare the permission that guards ``group``, with its doc and default: the one
+        place a plugin's permission is written is its :class:`~oro_framework.RouteGroup`.
+
+        :raises RegistrationError: the name is not a valid identifier.
+        :raises RegistrationConflict: another plugin declared the same name.
+        """
+        return self.add(group.permission, group.doc, default=group.default)

@@ -13,7 +13,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, TypeAlias, TypeVar, final
 
 import anyio
@@ -42,7 +42,15 @@ from oro_framework.kernel.watchdog import working_on
 if TYPE_CHECKING:
     from oro_framework.kernel.hooks import HookCaller
 
-__all__ = ["DEFAULT_THREADS", "DEFAULT_TIMEOUT", "Handler", "Route", "RouteTable", "Router"]
+__all__ = [
+    "DEFAULT_THREADS",
+    "DEFAULT_TIMEOUT",
+    "Handler",
+    "Route",
+    "RouteGroup",
+    "RouteTable",
+    "Router",
+]
 
 logger = logging.getLogger("oro_framework.router")
 
@@ -86,6 +94,39 @@ class Route:
     def label(self) -> str:
         """How logs name it: ``route 'fs.stat' of plugin 'fs'``."""
         return f"route {self.name!r} of plugin {self.plugin!r}"
+
+
+@final
+@dataclass(frozen=True)
+class RouteGroup:
+    """A plugin's routes that one permission guards, declared together in its ``routes.py``::
+
+        ROUTES: Final = RouteGroup(
+            permission="dns",
+            doc="Resolve host names and query DNS records (oro:dns, node:dns).",
+            handlers={"dns.lookup": lookup, "dns.resolve": resolve},
+        )
+
+    :ivar permission: the permission's name; ``permissions.allow_<it> = false`` in the app's
+        ``oro.toml`` turns every route of the group off.
+    :ivar doc: what the permission allows, for ``oro config list --describe`` and the docs.
+    :ivar handlers: route name → handler (see :meth:`RouteTable.add`); each route's doc is the
+        first line of its handler's docstring.
+    :ivar timeouts: seconds for the routes that may take longer (or must take less) than
+        ``ipc.timeout_ms``, by route name.
+    :ivar default: whether the permission is allowed when the app's config does not say.
+    """
+
+    permission: str
+    doc: str
+    handlers: Mapping[str, Handler]
+    timeouts: Mapping[str, float] = field(default_factory=dict)
+    default: bool = True
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.timeouts) - set(self.handlers))
+        if unknown:
+            raise ValueError(f"timeouts name routes the group does not have: {unknown}")
 
 
 @final
@@ -165,16 +206,23 @@ class RouteTable(Registry[Route]):
         self._claim(name, route, key=self._key(name))
         return route
 
-    def route(
-        self, name: str, *, permission: str, timeout: float | None = None
-    ) -> Callable[[HandlerT], HandlerT]:
-        """Decorator form of :meth:`add`."""
+    def add_group(self, group: RouteGroup) -> list[Route]:
+        """Register every route of ``group``, guarded by its permission: how a plugin's
+        ``oro_register_routes`` adds its routes (its ``oro_register_permissions`` declares the
+        permission with ``permissions.add_group(group)``).
 
-        def register(handler: HandlerT) -> HandlerT:
-            self.add(name, handler, permission=permission, timeout=timeout)
-            return handler
-
-        return register
+        :raises RegistrationError: as :meth:`add`, for the first route refused.
+        :raises RegistrationConflict: another plugin registered one of the names.
+        """
+        return [
+            self.add(
+                name,
+                handler,
+                permission=group.permission,
+                timeout=group.timeouts.get(name),
+            )
+            for name, handler in group.handlers.items()
+        ]
 
     def sorted(self) -> list[Route]:
         return sorted(self, key=lambda route: route.name.lower())

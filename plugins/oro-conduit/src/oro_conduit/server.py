@@ -33,8 +33,7 @@ from oro_conduit.connection import Client, ClientInfo, FrameRate, Slots
 from oro_conduit.dispatch import answer_error, check_digest, dispatch
 from oro_conduit.settings import PERMISSION, ConduitSettings
 from oro_conduit.websocket import ConnectionClosed, Handshake, serve_websockets
-from oro_framework import AbortError, Host, InvalidArgumentError, NotFoundError
-from oro_framework.kernel.config import secret
+from oro_framework import AbortError, Host, InvalidArgumentError, NotFoundError, validators
 from oro_framework.kernel.exchange import window_index
 
 __all__ = ["FALLBACK_EVENT", "ConduitServer"]
@@ -190,7 +189,7 @@ class ConduitServer:
         :raises InvalidArgumentError: a key shorter than 16 characters.
         """
         try:
-            secret(key)
+            validators.secret(key)
         except ValueError as error:
             raise InvalidArgumentError(
                 f"Invalid 'sharedKey': {error}", parameter="sharedKey"
