@@ -31,9 +31,9 @@ from oro_framework import (
     StashKey,
     __version__,
     hookimpl,
+    is_secret_name,
 )
 from oro_framework.core import _system
-from oro_framework.kernel.config import is_secret_name
 
 ENV_SECTION: Final = "env"
 FORWARD_KEY: Final = "build.env"
