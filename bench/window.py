@@ -1,8 +1,9 @@
 """Page IPC in a real pywebview (Qt) window, against pywebview's ``js_api`` and a raw WebSocket.
 
 The showcase (``examples/showcase``, every installed plugin, as ``oro run`` loads it) runs the way
-``oro run`` runs it: :class:`~oro_framework.host.runner.AppRunner` with a
-:class:`~oro_framework.host.windows.PywebviewBackend` (PyQt6 + QtWebEngine) in this process,
+``oro run`` runs it: :class:`~oro_framework.gui.runner.AppRunner` with a
+:class:`~oro_framework.gui.pywebview_backend.PywebviewBackend` (PyQt6 + QtWebEngine) in this
+process,
 under Xvfb when no display is set. Once its page reported ready, the bench exposes an ``echo``
 function to the window through pywebview's own ``js_api`` (``Window.expose``: oro's window
 creation takes no ``js_api``, and the bench needs no hook in it) and runs the measurement in that
@@ -56,10 +57,10 @@ from typing import Any, Final
 from _shared import GOAL_WIDTH, EchoPlugin, goal, p50_p99, serve_raw_floors
 from anyio.from_thread import start_blocking_portal
 
-from oro_framework.host.app import Host
-from oro_framework.host.protocols import PROTOCOL_HANDLERS
-from oro_framework.host.runner import AppRunner
-from oro_framework.host.windows import PywebviewBackend, Window, has_display
+from oro_framework.gui.pywebview_backend import PywebviewBackend, has_display
+from oro_framework.gui.runner import AppRunner
+from oro_framework.kernel.app import Host
+from oro_framework.kernel.windows import Window
 from oro_framework.testing import virtual_display
 
 SHOWCASE: Final = Path(__file__).resolve().parents[1] / "examples" / "showcase"
@@ -255,10 +256,8 @@ def run(calls: int, rounds: int) -> Results:
 
         runner.windows.add_ready_listener(on_ready)
         storage = host.paths.data / "webview" if host.config["window.persistent_storage"] else None
-        handlers = host.stash.get(PROTOCOL_HANDLERS)
-        gui = PywebviewBackend(
-            storage_path=storage, protocol_schemes=tuple(handlers.handlers) if handlers else ()
-        )
+        handlers = host.protocol_handlers
+        gui = PywebviewBackend(storage_path=storage, protocol_schemes=tuple(handlers.handlers))
         arguments = {
             "rawUrl": f"ws://127.0.0.1:{port}/",
             "httpUrl": f"http://127.0.0.1:{http_port}/echo",

@@ -140,7 +140,7 @@ function firstOf (text, marks) {
 
 /**
  * The path on the app origin serving a protocol URL, by the host's rules
- * (`oro_framework.host.protocols.to_app_path`): `web+demo://h/a/../b?q` →
+ * (`oro_framework.kernel.protocols.to_app_path`): `web+demo://h/a/../b?q` →
  * `/oro/protocol/web+demo/h/b?q`. Throws `SecurityError` for a scheme that cannot have a
  * handler and `TypeError` for a URL that is not `scheme://host/path` or holds characters an
  * `http:` URL would change.

@@ -2,7 +2,7 @@
 
 Plugins import what they need from here and nothing else of the host::
 
-    from oro_framework import hookimpl, Request, RouteTable, NotFoundError
+    from oro_framework import hookimpl, Request, RouteGroup, NotFoundError, setting, validators
 """
 
 from __future__ import annotations
@@ -11,9 +11,19 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from oro_framework.config import Config, ConfigKey, ConfigRegistry
-    from oro_framework.envelope import ByteStream, EventStream, Reply, ServerSentEvent
-    from oro_framework.errors import (
+    from oro_framework.kernel.app import AppPaths, Host
+    from oro_framework.kernel.config import (
+        Config,
+        ConfigKey,
+        ConfigRegistry,
+        is_secret_name,
+        setting,
+        setting_from,
+        validators,
+    )
+    from oro_framework.kernel.doctor import DoctorCheck
+    from oro_framework.kernel.envelope import ByteStream, EventStream, Reply, ServerSentEvent
+    from oro_framework.kernel.errors import (
         AbortError,
         ConfigError,
         ConfigWarning,
@@ -38,24 +48,33 @@ if TYPE_CHECKING:
         ServiceUnavailableError,
         ipc_error_for_status,
     )
-    from oro_framework.hookspecs import hookimpl
-    from oro_framework.host.app import AppPaths, Host
-    from oro_framework.host.asgi import cancelled_on_disconnect
-    from oro_framework.host.events import Event
-    from oro_framework.host.lifecycle import LifecycleEvent, LifecycleState
-    from oro_framework.host.modules import JSModule, JSModuleTable
-    from oro_framework.host.permissions import Permission, PermissionRegistry
-    from oro_framework.host.plugins import PluginInfo
-    from oro_framework.host.router import Handler, Route, RouteTable
-    from oro_framework.host.schemes import ASGIApp, Mount, SchemeTable
-    from oro_framework.host.services import (
+    from oro_framework.kernel.events import Event
+    from oro_framework.kernel.hookspecs import hookimpl
+    from oro_framework.kernel.lifecycle import LifecycleEvent, LifecycleState
+    from oro_framework.kernel.modules import JSModule, JSModuleTable
+    from oro_framework.kernel.permissions import Permission, PermissionRegistry
+    from oro_framework.kernel.plugins import PluginInfo
+    from oro_framework.kernel.protocols import (
+        ProtocolHandler,
+        ProtocolHandlers,
+        application_url_event,
+        check_scheme,
+        check_script_path,
+        scheme_of,
+    )
+    from oro_framework.kernel.request import Params, Request, decode_query
+    from oro_framework.kernel.router import Handler, Route, RouteGroup, RouteTable
+    from oro_framework.kernel.schemes import ASGIApp, Mount, SchemeTable
+    from oro_framework.kernel.services import (
         Service,
         ServiceRegistry,
         ServiceState,
         ServiceStatus,
     )
-    from oro_framework.request import Params, Request, decode_query
-    from oro_framework.stash import Stash, StashKey
+    from oro_framework.kernel.stash import Stash, StashKey
+    from oro_framework.kernel.windows.manager import WindowManager
+    from oro_framework.kernel.windows.model import HOST_EVENTS, Window, WindowOptions, WindowStatus
+    from oro_framework.web.asgi import cancelled_on_disconnect
     from oro_framework.web.wire import (
         WebSocket,
         WebSocketClosed,
@@ -71,69 +90,86 @@ if TYPE_CHECKING:
 # package (the pytest plugin of oro_framework.testing, loaded by every pytest run in an environment
 # where oro-framework is installed) does not import trio, click, tomlkit and the whole host.
 _EXPORTS: dict[str, str] = {
-    "AbortError": "oro_framework.errors",
-    "AppPaths": "oro_framework.host.app",
-    "ASGIApp": "oro_framework.host.schemes",
-    "ByteStream": "oro_framework.envelope",
-    "cancelled_on_disconnect": "oro_framework.host.asgi",
-    "Config": "oro_framework.config",
-    "ConfigError": "oro_framework.errors",
-    "ConfigKey": "oro_framework.config",
-    "ConfigRegistry": "oro_framework.config",
-    "ConfigWarning": "oro_framework.errors",
-    "decode_query": "oro_framework.request",
-    "ErrnoError": "oro_framework.errors",
-    "Event": "oro_framework.host.events",
-    "EventStream": "oro_framework.envelope",
-    "Handler": "oro_framework.host.router",
-    "hookimpl": "oro_framework.hookspecs",
-    "ipc_error_for_status": "oro_framework.errors",
-    "Host": "oro_framework.host.app",
-    "HostError": "oro_framework.errors",
-    "InternalError": "oro_framework.errors",
-    "InvalidArgumentError": "oro_framework.errors",
-    "InvalidJSONError": "oro_framework.errors",
-    "IPCError": "oro_framework.errors",
-    "JSModule": "oro_framework.host.modules",
-    "JSModuleTable": "oro_framework.host.modules",
-    "LifecycleError": "oro_framework.errors",
-    "LifecycleEvent": "oro_framework.host.lifecycle",
-    "LifecycleState": "oro_framework.host.lifecycle",
-    "Mount": "oro_framework.host.schemes",
-    "NotAllowedError": "oro_framework.errors",
-    "NotFoundError": "oro_framework.errors",
-    "NotSupportedError": "oro_framework.errors",
-    "OroError": "oro_framework.errors",
-    "OutOfRangeError": "oro_framework.errors",
-    "Params": "oro_framework.request",
-    "Permission": "oro_framework.host.permissions",
-    "PermissionRegistry": "oro_framework.host.permissions",
-    "PluginInfo": "oro_framework.host.plugins",
-    "PluginLoadError": "oro_framework.errors",
-    "RegistrationConflict": "oro_framework.errors",
-    "RegistrationError": "oro_framework.errors",
-    "Reply": "oro_framework.envelope",
-    "Request": "oro_framework.request",
-    "Route": "oro_framework.host.router",
-    "RouteTable": "oro_framework.host.router",
-    "RouteTimeoutError": "oro_framework.errors",
-    "SchemeTable": "oro_framework.host.schemes",
-    "SecurityError": "oro_framework.errors",
-    "ServerSentEvent": "oro_framework.envelope",
-    "Service": "oro_framework.host.services",
-    "ServiceError": "oro_framework.errors",
-    "ServiceRegistry": "oro_framework.host.services",
-    "ServiceState": "oro_framework.host.services",
-    "ServiceStatus": "oro_framework.host.services",
-    "ServiceUnavailableError": "oro_framework.errors",
-    "Stash": "oro_framework.stash",
-    "StashKey": "oro_framework.stash",
+    "AbortError": "oro_framework.kernel.errors",
+    "application_url_event": "oro_framework.kernel.protocols",
+    "AppPaths": "oro_framework.kernel.app",
+    "ASGIApp": "oro_framework.kernel.schemes",
+    "ByteStream": "oro_framework.kernel.envelope",
+    "cancelled_on_disconnect": "oro_framework.web.asgi",
+    "check_scheme": "oro_framework.kernel.protocols",
+    "check_script_path": "oro_framework.kernel.protocols",
+    "Config": "oro_framework.kernel.config",
+    "ConfigError": "oro_framework.kernel.errors",
+    "ConfigKey": "oro_framework.kernel.config",
+    "ConfigRegistry": "oro_framework.kernel.config",
+    "ConfigWarning": "oro_framework.kernel.errors",
+    "decode_query": "oro_framework.kernel.request",
+    "DoctorCheck": "oro_framework.kernel.doctor",
+    "ErrnoError": "oro_framework.kernel.errors",
+    "Event": "oro_framework.kernel.events",
+    "EventStream": "oro_framework.kernel.envelope",
+    "Handler": "oro_framework.kernel.router",
+    "hookimpl": "oro_framework.kernel.hookspecs",
+    "Host": "oro_framework.kernel.app",
+    "HOST_EVENTS": "oro_framework.kernel.windows.model",
+    "HostError": "oro_framework.kernel.errors",
+    "InternalError": "oro_framework.kernel.errors",
+    "InvalidArgumentError": "oro_framework.kernel.errors",
+    "InvalidJSONError": "oro_framework.kernel.errors",
+    "ipc_error_for_status": "oro_framework.kernel.errors",
+    "IPCError": "oro_framework.kernel.errors",
+    "is_secret_name": "oro_framework.kernel.config",
+    "JSModule": "oro_framework.kernel.modules",
+    "JSModuleTable": "oro_framework.kernel.modules",
+    "LifecycleError": "oro_framework.kernel.errors",
+    "LifecycleEvent": "oro_framework.kernel.lifecycle",
+    "LifecycleState": "oro_framework.kernel.lifecycle",
+    "Mount": "oro_framework.kernel.schemes",
+    "NotAllowedError": "oro_framework.kernel.errors",
+    "NotFoundError": "oro_framework.kernel.errors",
+    "NotSupportedError": "oro_framework.kernel.errors",
+    "open_tcp_listeners": "oro_framework.web.wire",
+    "OroError": "oro_framework.kernel.errors",
+    "OutOfRangeError": "oro_framework.kernel.errors",
+    "Params": "oro_framework.kernel.request",
+    "Permission": "oro_framework.kernel.permissions",
+    "PermissionRegistry": "oro_framework.kernel.permissions",
+    "PluginInfo": "oro_framework.kernel.plugins",
+    "PluginLoadError": "oro_framework.kernel.errors",
+    "ProtocolHandler": "oro_framework.kernel.protocols",
+    "ProtocolHandlers": "oro_framework.kernel.protocols",
+    "RegistrationConflict": "oro_framework.kernel.errors",
+    "RegistrationError": "oro_framework.kernel.errors",
+    "Reply": "oro_framework.kernel.envelope",
+    "Request": "oro_framework.kernel.request",
+    "Route": "oro_framework.kernel.router",
+    "RouteGroup": "oro_framework.kernel.router",
+    "RouteTable": "oro_framework.kernel.router",
+    "RouteTimeoutError": "oro_framework.kernel.errors",
+    "scheme_of": "oro_framework.kernel.protocols",
+    "SchemeTable": "oro_framework.kernel.schemes",
+    "SecurityError": "oro_framework.kernel.errors",
+    "serve_websockets": "oro_framework.web.wire",
+    "ServerSentEvent": "oro_framework.kernel.envelope",
+    "Service": "oro_framework.kernel.services",
+    "ServiceError": "oro_framework.kernel.errors",
+    "ServiceRegistry": "oro_framework.kernel.services",
+    "ServiceState": "oro_framework.kernel.services",
+    "ServiceStatus": "oro_framework.kernel.services",
+    "ServiceUnavailableError": "oro_framework.kernel.errors",
+    "setting": "oro_framework.kernel.config",
+    "setting_from": "oro_framework.kernel.config",
+    "Stash": "oro_framework.kernel.stash",
+    "StashKey": "oro_framework.kernel.stash",
+    "validators": "oro_framework.kernel.config",
     "WebSocket": "oro_framework.web.wire",
     "WebSocketClosed": "oro_framework.web.wire",
     "WebSocketHandshake": "oro_framework.web.wire",
+    "Window": "oro_framework.kernel.windows.model",
+    "WindowManager": "oro_framework.kernel.windows.manager",
+    "WindowOptions": "oro_framework.kernel.windows.model",
+    "WindowStatus": "oro_framework.kernel.windows.model",
     "WireLimits": "oro_framework.web.wire",
-    "open_tcp_listeners": "oro_framework.web.wire",
-    "serve_websockets": "oro_framework.web.wire",
 }
 
 
@@ -160,6 +196,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "HOST_EVENTS",
     "ASGIApp",
     "AbortError",
     "AppPaths",
@@ -169,6 +206,7 @@ __all__ = [
     "ConfigKey",
     "ConfigRegistry",
     "ConfigWarning",
+    "DoctorCheck",
     "ErrnoError",
     "Event",
     "EventStream",
@@ -195,11 +233,14 @@ __all__ = [
     "PermissionRegistry",
     "PluginInfo",
     "PluginLoadError",
+    "ProtocolHandler",
+    "ProtocolHandlers",
     "RegistrationConflict",
     "RegistrationError",
     "Reply",
     "Request",
     "Route",
+    "RouteGroup",
     "RouteTable",
     "RouteTimeoutError",
     "SchemeTable",
@@ -216,12 +257,24 @@ __all__ = [
     "WebSocket",
     "WebSocketClosed",
     "WebSocketHandshake",
+    "Window",
+    "WindowManager",
+    "WindowOptions",
+    "WindowStatus",
     "WireLimits",
     "__version__",
+    "application_url_event",
     "cancelled_on_disconnect",
+    "check_scheme",
+    "check_script_path",
     "decode_query",
     "hookimpl",
     "ipc_error_for_status",
+    "is_secret_name",
     "open_tcp_listeners",
+    "scheme_of",
     "serve_websockets",
+    "setting",
+    "setting_from",
+    "validators",
 ]

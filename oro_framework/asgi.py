@@ -33,9 +33,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, Final, TypeVar
 
-from oro_framework.envelope import ServerSentEvent, encode_json, encode_sse
-from oro_framework.errors import AbortError, OutOfRangeError
-from oro_framework.host.asgi import (
+from oro_framework.kernel.envelope import ServerSentEvent, encode_json, encode_sse
+from oro_framework.kernel.errors import AbortError, OutOfRangeError
+from oro_framework.web.asgi import (
     ClientGoneError,
     HeaderList,
     Message,
@@ -47,7 +47,7 @@ from oro_framework.host.asgi import (
     receive_body,
     start_response,
 )
-from oro_framework.host.asgi import send_response as _send_complete
+from oro_framework.web.asgi import send_response as _send_complete
 
 __all__ = [
     "HeaderList",

@@ -15,7 +15,7 @@ from _oro_process import SHOWCASE, OroProcess, headless_environ, run_arguments
 from click.testing import CliRunner
 
 from oro_framework.cli import cli
-from oro_framework.host.ports import stable_port
+from oro_framework.web.ports import stable_port
 
 
 def _free_port() -> int:

@@ -12,8 +12,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from oro_framework import ConfigError, ConfigRegistry, RegistrationConflict, RegistrationError
-from oro_framework import config as config_module
-from oro_framework.config import check_value, flatten, flatten_key, load_config, parse_text_value
+from oro_framework.kernel import config as config_module
+from oro_framework.kernel.config import (
+    check_value,
+    flatten,
+    flatten_key,
+    load_config,
+    parse_text_value,
+)
 
 identifiers = st.from_regex(r"[a-z][a-z0-9]{0,8}", fullmatch=True)
 

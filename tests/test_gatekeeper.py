@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from oro_framework import SecurityError
-from oro_framework.host.security import (
+from oro_framework.web.security import (
     SESSION_COOKIE,
     Access,
     Admission,

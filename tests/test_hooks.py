@@ -1,4 +1,4 @@
-"""One test (at least) per hook of :mod:`oro_framework.hookspecs`, named ``test_<hook>_...``.
+"""One test (at least) per hook of :mod:`oro_framework.kernel.hookspecs`, named ``test_<hook>_...``.
 
 Each test builds a host with an inline plugin implementing the hook and checks the hook's
 documented effect. ``test_every_hook_has_a_test_here`` keeps this file complete.
@@ -21,6 +21,7 @@ from click.testing import CliRunner
 
 from oro_framework import (
     ConfigRegistry,
+    DoctorCheck,
     Host,
     JSModuleTable,
     LifecycleEvent,
@@ -34,8 +35,11 @@ from oro_framework import (
     ServiceRegistry,
     StashKey,
     hookimpl,
-    hookspecs,
 )
+from oro_framework.cli.commands import add_plugin_commands
+from oro_framework.cli.doctor import plugin_checks
+from oro_framework.kernel import hookspecs
+from oro_framework.kernel.plugins import create_plugin_manager
 from oro_framework.testing import (
     HookRecorder,
     MemoryClient,
@@ -151,10 +155,11 @@ async def test_oro_register_routes_registers_a_callable_route() -> None:
 
         @hookimpl
         def oro_register_routes(self, routes: RouteTable) -> None:
-            @routes.route("math.add", permission="runtime")
             async def add(request: Request) -> int:
                 """Add two integers."""
                 return request.params.require_int("a") + request.params.require_int("b")
+
+            routes.add("math.add", add, permission="runtime")
 
     async with make_host([AddPlugin()]) as host:
         reply = await MemoryClient(host).call("math.add", a=2, b="3")
@@ -523,7 +528,7 @@ def test_oro_register_commands_adds_a_cli_command(tmp_path: Path) -> None:
     host.close()
     cli = click.Group("oro")
 
-    host.hooks.register_commands(cli)
+    add_plugin_commands(cli, host.hooks)
     result = CliRunner().invoke(cli, ["hello", "--who", "plugins"])
 
     assert result.exit_code == 0, result.output
@@ -537,7 +542,7 @@ def test_oro_register_commands_conflicting_name_keeps_the_first_and_reports_the_
     host.close()
     cli = click.Group("oro")
 
-    failures = host.hooks.register_commands(cli)
+    failures = add_plugin_commands(cli, host.hooks)
 
     assert list(failures) == ["second-plugin"]
     assert failures["second-plugin"].hook == "oro_register_commands"
@@ -556,7 +561,7 @@ def test_oro_register_commands_cannot_replace_a_builtin_command(tmp_path: Path) 
     def run() -> None:
         """The real run."""
 
-    failures = host.hooks.register_commands(cli)
+    failures = add_plugin_commands(cli, host.hooks)
 
     assert "already registered by 'oro'" in str(failures["hijacker"])
     assert cli.commands["run"].help == "The real run."
@@ -578,7 +583,7 @@ def test_oro_register_commands_raising_adds_none_of_the_plugins_commands(tmp_pat
     host.close()
     cli = click.Group("oro")
 
-    failures = host.hooks.register_commands(cli)
+    failures = add_plugin_commands(cli, host.hooks)
 
     assert list(cli.commands) == ["hello"]
     assert str(failures["half-done"]) == (
@@ -600,7 +605,7 @@ def test_oro_register_commands_accepts_the_bare_decorator(tmp_path: Path) -> Non
     host = build_host(tmp_path, BarePlugin())
     host.close()
     cli = click.Group("oro")
-    host.hooks.register_commands(cli)
+    add_plugin_commands(cli, host.hooks)
 
     assert CliRunner().invoke(cli, ["shout"]).output == "HEY\n"
 
@@ -638,6 +643,49 @@ def hook_names() -> list[str]:
         for name, function in inspect.getmembers(hookspecs, inspect.isfunction)
         if name.startswith("oro_") and hasattr(function, f"{hookspecs.PROJECT_NAME}_spec")
     ]
+
+
+# -------------------------------------------------------------------------------------------------
+# 7. oro doctor
+# -------------------------------------------------------------------------------------------------
+
+
+def test_oro_doctor_checks_lines_come_in_plugin_order_and_a_raising_plugin_gets_a_failed_line():
+    class Reporter:
+        name = "reporter"
+
+        @hookimpl
+        def oro_doctor_checks(self) -> list[DoctorCheck]:
+            return [
+                DoctorCheck("gizmo", True, "found at /usr/bin/gizmo"),
+                DoctorCheck("gadget", False, "missing", required=True, hint="apt-get install x"),
+            ]
+
+    class Silent:
+        name = "silent"
+
+        @hookimpl
+        def oro_doctor_checks(self) -> None:
+            return None
+
+    class Raiser:
+        name = "raiser"
+
+        @hookimpl
+        def oro_doctor_checks(self) -> list[DoctorCheck]:
+            raise RuntimeError("probe crashed")
+
+    loaded = create_plugin_manager(autoload=False, plugins=[Reporter(), Silent(), Raiser()])
+
+    checks = plugin_checks(loaded)
+
+    assert [(check.name, check.status) for check in checks] == [
+        ("gizmo", "ok"),
+        ("gadget", "fail"),
+        ("plugin raiser checks", "fail"),
+    ]
+    assert checks[1].to_json()["hint"] == "apt-get install x"
+    assert checks[2].detail == "oro_doctor_checks raised RuntimeError: probe crashed"
 
 
 def test_every_hook_has_a_test_here() -> None:

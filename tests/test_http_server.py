@@ -1,4 +1,4 @@
-"""The bridge's HTTP/1.1 server (oro_framework.host.http_server) over real loopback sockets: what
+"""The bridge's HTTP/1.1 server (oro_framework.web.http_server) over real loopback sockets: what
 hypercorn did for the bridge and what the bridge relies on (keep-alive after a refusal,
 pipelining, 100-continue, zero-copy files, WebSockets, failing apps), and a property test that
 hostile bytes get a 4xx or a close, never a 500, a hang or a leaked descriptor."""
@@ -21,9 +21,9 @@ import trio_websocket
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from oro_framework.host.asgi import Receive, Scope, Send, receive_body, send_response
-from oro_framework.host.http_server import serve_http
 from oro_framework.testing import open_descriptors
+from oro_framework.web.asgi import Receive, Scope, Send, receive_body, send_response
+from oro_framework.web.http_server import serve_http
 from oro_framework.web.wire import WireLimits
 
 pytestmark = pytest.mark.anyio

@@ -7,7 +7,7 @@ import socket
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oro_framework.host.ports import STABLE_PORTS, choose_port, is_port_free, stable_port
+from oro_framework.web.ports import STABLE_PORTS, choose_port, is_port_free, stable_port
 
 
 @given(st.text(min_size=1))

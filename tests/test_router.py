@@ -31,14 +31,15 @@ from oro_framework import (
     RegistrationConflict,
     RegistrationError,
     Request,
+    RouteGroup,
     RouteTable,
     RouteTimeoutError,
     ServerSentEvent,
     hookimpl,
 )
-from oro_framework.envelope import decode_envelope
-from oro_framework.host.app import Host
-from oro_framework.host.router import Handler
+from oro_framework.kernel.app import Host
+from oro_framework.kernel.envelope import decode_envelope
+from oro_framework.kernel.router import Handler
 from oro_framework.testing import MemoryClient, make_host, raise_for_error
 
 pytestmark = pytest.mark.anyio
@@ -725,16 +726,26 @@ def test_route_doc_is_the_first_docstring_line() -> None:
     assert route.namespace == "test"
 
 
-def test_route_decorator_registers_the_handler() -> None:
+def test_route_group_adds_every_route_with_its_permission_and_timeouts() -> None:
     table = RouteTable()
+    group = RouteGroup(
+        permission="runtime",
+        doc="Test routes.",
+        handlers={"test.echo": echo, "test.slow": echo},
+        timeouts={"test.slow": 90.0},
+    )
 
-    @table.route("test.decorated", permission="runtime")
-    async def decorated(request: Request) -> None:
-        return None
+    added = table.add_group(group)
 
-    route = table.get("TEST.DECORATED")
-    assert route is not None
-    assert route.handler is decorated
+    assert [(route.name, route.permission, route.timeout) for route in added] == [
+        ("test.echo", "runtime", None),
+        ("test.slow", "runtime", 90.0),
+    ]
+
+
+def test_route_group_timeout_for_a_route_it_does_not_have_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"test\.missing"):
+        RouteGroup(permission="runtime", doc="x", handlers={}, timeouts={"test.missing": 1.0})
 
 
 def test_same_route_from_two_plugins_is_a_conflict_naming_both(tmp_path: Path) -> None:

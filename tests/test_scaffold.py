@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from oro_framework.cli import cli
-from oro_framework.host.scaffold import (
+from oro_framework.cli.scaffold import (
     TEMPLATE_DIRECTORIES,
     PluginNames,
     scaffold_plugin,

@@ -23,8 +23,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from playwright.sync_api import Browser, Page
 
-from oro_framework.errors import SingleInstanceError
-from oro_framework.host.single_instance import (
+from oro_framework.gui.single_instance import (
     MAX_MESSAGE_BYTES,
     InstanceLock,
     acquire_or_hand_over,
@@ -33,6 +32,7 @@ from oro_framework.host.single_instance import (
     parse_message,
     serve_hand_overs,
 )
+from oro_framework.kernel.errors import SingleInstanceError
 from oro_framework.testing import open_descriptors, opened_since, virtual_display
 from tests._oro_process import (
     ORO,

@@ -11,7 +11,7 @@ from pathlib import Path
 import oro_framework.core.ping
 from oro_framework.testing import open_app_page, open_descriptors, opened_since, served_app
 
-HEAVY = ("trio", "anyio", "httpx", "playwright", "click", "tomlkit", "oro_framework.host.app")
+HEAVY = ("trio", "anyio", "httpx", "playwright", "click", "tomlkit", "oro_framework.kernel.app")
 
 
 def test_the_pytest_plugin_imports_nothing_heavy():

@@ -23,15 +23,14 @@ from oro_framework import (
     SecurityError,
     hookimpl,
 )
-from oro_framework.host.windows import (
-    WINDOW_MANAGER,
+from oro_framework.gui.pywebview_backend import has_display
+from oro_framework.kernel.windows import (
     GuiDispatcher,
     GuiListener,
     Window,
     WindowManager,
     WindowOptions,
     WindowStatus,
-    has_display,
 )
 from oro_framework.testing import HookRecorder, MemoryClient, make_host, raise_for_error
 
@@ -41,7 +40,7 @@ APPLICATION = oro_framework.core.application
 
 
 def manager_of(host) -> WindowManager:
-    return host.stash[WINDOW_MANAGER]
+    return host.windows
 
 
 async def call(host, route, **params):
@@ -714,7 +713,7 @@ async def test_a_window_created_to_exit_the_app_on_close_stops_it():
 
 
 async def test_with_a_server_each_created_window_gets_a_single_use_launch_url():
-    from oro_framework.host.security import Gatekeeper, LaunchRedirect, Refused
+    from oro_framework.web.security import Gatekeeper, LaunchRedirect, Refused
 
     origin, run_token = "http://127.0.0.1:4567", "the-run-token"
     gatekeeper = Gatekeeper(launch_token=run_token)

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from oro_framework import SecurityError
-from oro_framework.host.security import Gatekeeper, window_launch_token
+from oro_framework.web.security import Gatekeeper, window_launch_token
 
 RUN_TOKEN = "r" * 43
 

@@ -1,5 +1,6 @@
-// The modules are served to Chromium as they are: no Node-only APIs, imports that resolve under
-// /oro/ (./x.js relative paths to files that exist), vendor bundles without CommonJS leftovers.
+// The modules (and internal/, the parts of oro:ipc) are served to Chromium as they are: no
+// Node-only APIs, imports that resolve under /oro/ (./x.js relative paths to files that exist),
+// vendor bundles without CommonJS leftovers.
 
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -28,20 +29,33 @@ test('every core module file has its declarations beside it', async () => {
   assert.deepEqual(modules, MODULES.filter((name) => !name.includes('/')), 'every js-api/*.js is a module')
 })
 
-for (const name of MODULES) {
-  test(`${name}.js uses only browser APIs and relative ./x.js imports`, async () => {
-    const source = code(await readFile(join(root, `${name}.js`), 'utf8'))
+// internal/ holds the parts oro:ipc is made of: served beside the modules and imported by
+// relative URL, never registered as modules of their own.
+const INTERNAL = (await readdir(join(root, 'internal'))).filter((file) => file.endsWith('.js')).sort()
+
+test('internal/ is not a module directory', async () => {
+  await access(join(root, 'internal.js')).then(
+    () => assert.fail('internal.js would make internal/*.js modules named oro:internal/<name>'),
+    () => {}
+  )
+  assert.deepEqual(MODULES.filter((name) => name.split('/')[0] === 'internal'), [])
+  assert.ok(INTERNAL.length > 0, 'internal/ has files')
+})
+
+for (const file of [...MODULES.map((name) => `${name}.js`), ...INTERNAL.map((file) => `internal/${file}`)]) {
+  test(`${file} uses only browser APIs and relative ./x.js imports`, async () => {
+    const source = code(await readFile(join(root, file), 'utf8'))
     for (const match of source.matchAll(IMPORT)) {
       const specifier = match[1] ?? match[2]
-      assert.match(specifier, /^\.\.?\/[\w/.-]+\.js$/, `${name}.js imports '${specifier}'`)
-      const target = join(root, dirname(name), specifier)
-      assert.ok(target.startsWith(root + '/'), `${name}.js imports '${specifier}' from outside js-api/`)
+      assert.match(specifier, /^\.\.?\/[\w/.-]+\.js$/, `${file} imports '${specifier}'`)
+      const target = join(root, dirname(file), specifier)
+      assert.ok(target.startsWith(root + '/'), `${file} imports '${specifier}' from outside js-api/`)
       await readFile(target) // exists
     }
     assert.doesNotMatch(source, /(^|[^\w.$])require\(/, 'no require()')
     assert.doesNotMatch(source, /(^|[^\w.$'"])process\./, 'no process.*')
     assert.doesNotMatch(source, /(^|[^\w.$])__dirname|__filename|import\.meta\.(dirname|filename)/, 'no Node paths')
-    if (name !== 'buffer') assert.doesNotMatch(source, /(^|[^\w.$])Buffer\./, 'no Node Buffer global')
+    if (file !== 'buffer.js') assert.doesNotMatch(source, /(^|[^\w.$])Buffer\./, 'no Node Buffer global')
     assert.doesNotMatch(source, /(^|[^\w.$])global\./, 'no Node `global`')
   })
 }

@@ -20,7 +20,7 @@ from oro_framework.build.desktop import desktop_entry
 from oro_framework.build.icon import png_size
 from oro_framework.build.names import deb_version, rpm_version
 from oro_framework.build.plan import AppPlan
-from oro_framework.errors import BuildError
+from oro_framework.kernel.errors import BuildError
 
 __all__ = [
     "DEB_DEPENDS",

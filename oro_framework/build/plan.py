@@ -22,10 +22,9 @@ from oro_framework.build.distributions import import_packages, requirements
 from oro_framework.build.icon import png_size
 from oro_framework.build.imports import find_specifiers
 from oro_framework.build.names import check_version, slugify
-from oro_framework.errors import BuildError
-from oro_framework.host.app import CONFIG_FILE_NAME, Host
-from oro_framework.host.plugins import CORE_DISTRIBUTION
-from oro_framework.host.protocols import PROTOCOL_HANDLERS
+from oro_framework.kernel.app import CONFIG_FILE_NAME, Host
+from oro_framework.kernel.errors import BuildError
+from oro_framework.kernel.plugins import CORE_DISTRIBUTION
 
 __all__ = ["AppPlan", "PluginChoice", "plan_build"]
 
@@ -182,7 +181,7 @@ def plan_build(app_dir: Path, *, skipped: list[Path] | None = None) -> AppPlan:
             list(config["build.plugins"]) if config.source("build.plugins") != "default" else None
         )
         plugins, left_out = _choose(host, listed, resources, skipped or [])
-        handlers = host.stash.get(PROTOCOL_HANDLERS)
+        handlers = host.protocol_handlers
         return AppPlan(
             app_dir=host.app_dir,
             resources=resources,
@@ -193,7 +192,7 @@ def plan_build(app_dir: Path, *, skipped: list[Path] | None = None) -> AppPlan:
             description=str(config["meta.description"]),
             maintainer=str(config["meta.maintainer"]),
             icon=icon,
-            schemes=tuple(sorted(handlers.handlers)) if handlers is not None else (),
+            schemes=tuple(sorted(handlers.handlers)),
             plugins=plugins,
             left_out=left_out,
         )

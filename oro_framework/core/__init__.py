@@ -9,9 +9,9 @@
 * :mod:`~oro_framework.core.diagnostics`: ``diagnostics.*``, behind permission ``diagnostics``.
 * :mod:`~oro_framework.core.permissions`: ``permissions.query``, ``permissions.list``.
 * :mod:`~oro_framework.core.protocols`: ``protocol.*`` and ``[webview.protocol-handlers]``, behind
-  permission ``protocol_handlers``; the handlers live in ``host.stash[PROTOCOL_HANDLERS]``.
+  permission ``protocol_handlers``; the handlers live in ``host.protocol_handlers``.
 * :mod:`~oro_framework.core.application`: ``application.*`` and ``window.*``, behind permissions
-  ``application`` and ``window``; the window manager lives in ``host.stash[WINDOW_MANAGER]``.
+  ``application`` and ``window``; the window manager lives in ``host.windows``.
 
 Each plugin module holds only hook implementations and the route handlers they register; blocking
 work lives in the private helper modules and runs in a worker thread.

@@ -5,8 +5,8 @@ size, visibility, navigation, eval); permission ``application`` guards the windo
 config and exit. Every ``window.*`` route takes ``targetWindowIndex`` (default: the window the
 request comes from, else 0; for ``window.create``: the next free index) and answers the window's
 descriptor ``{index, title, width, height, url, status, isReady}`` unless it says otherwise.
-The :class:`~oro_framework.host.windows.WindowManager` behind them lives in
-``host.stash[WINDOW_MANAGER]``; it is headless (virtual windows) unless ``oro run`` attaches a GUI.
+The :class:`~oro_framework.WindowManager` behind them is
+``host.windows``; it is headless (virtual windows) unless ``oro run`` attaches a GUI.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import re
 from typing import Any, Final
 
 from oro_framework import (
+    HOST_EVENTS,
     ConfigRegistry,
     Handler,
     Host,
@@ -23,15 +24,8 @@ from oro_framework import (
     PermissionRegistry,
     Request,
     RouteTable,
-    hookimpl,
-)
-from oro_framework.config import flatten_key, is_secret_name
-from oro_framework.host.builtin import PAGE_EVENTS
-from oro_framework.host.windows import (
-    WINDOW_EVENTS,
-    WINDOW_MANAGER,
-    WindowManager,
     WindowOptions,
+    hookimpl,
 )
 
 MAX_WINDOW_SIZE = 32767
@@ -63,10 +57,6 @@ they have a type) and named in the answer's ``unsupported`` list, so a page can 
 # An event name travels as an SSE ``event:`` line and becomes a DOM event type: no line breaks,
 # nothing a page could not listen for.
 _EVENT_NAME: Final = re.compile(r"[A-Za-z][\w.:-]{0,127}", re.ASCII)
-_RESERVED_EVENTS: Final = frozenset(
-    {"open", "error", "message", "windowlaunch", *PAGE_EVENTS.values(), *WINDOW_EVENTS.values()}
-)
-"""Names only the host sends: a page must not make another believe the app stops."""
 
 
 # -------------------------------------------------------------------------------------------------
@@ -76,7 +66,7 @@ _RESERVED_EVENTS: Final = frozenset(
 
 async def get_windows(request: Request) -> list[dict[str, Any]]:
     """Descriptors of the app's windows, or of those listed in `indices`."""
-    manager = request.host.stash[WINDOW_MANAGER]
+    manager = request.host.windows
     indices = request.params.get("indices")
     if indices is None:
         return [window.to_json() for window in manager.windows]
@@ -90,7 +80,7 @@ async def get_windows(request: Request) -> list[dict[str, Any]]:
 async def exit_application(request: Request) -> dict[str, int]:
     """Stop the app with exit code `value` (default 0): pages get applicationstop, services stop."""
     code = request.params.get_int("value", 0, minimum=0, maximum=255)
-    request.host.stash[WINDOW_MANAGER].exit(code)
+    request.host.windows.exit(code)
     return {"code": code}
 
 
@@ -98,11 +88,7 @@ async def config(request: Request) -> dict[str, Any]:
     """The effective config as flattened keys (`window_width`), secrets left out: the page needs
     none of them, and a page is where an injected script would look first."""
     host = request.host
-    return {
-        flatten_key(name): host.config[name]
-        for name in sorted(host.config)
-        if not is_secret_name(name)
-    }
+    return host.config.flattened(include_secrets=False)
 
 
 # -------------------------------------------------------------------------------------------------
@@ -151,7 +137,7 @@ async def create(request: Request) -> dict[str, Any]:
     `width`, `height`, `minWidth`, `minHeight`, `resizable`, `frameless`, `headless` (hidden)
     and `shouldExitApplicationOnClose`. Oro's other options are accepted and listed in
     `unsupported`. Headless, the answer's `launchUrl` (also the `windowlaunch` event) opens it."""
-    manager = request.host.stash[WINDOW_MANAGER]
+    manager = request.host.windows
     options = _window_options(request)
     window, launch_url = await manager.create(options, creator=request.window)
     return {**window.to_json(), "launchUrl": launch_url, "unsupported": list(options.unsupported)}
@@ -160,13 +146,13 @@ async def create(request: Request) -> dict[str, Any]:
 async def send(request: Request) -> dict[str, Any]:
     """Deliver page event `event` with detail `value` to the pages of window
     `targetWindowIndex` only."""
-    manager = request.host.stash[WINDOW_MANAGER]
+    manager = request.host.windows
     event = request.params.require_str("event")
     if _EVENT_NAME.fullmatch(event) is None:
         raise InvalidArgumentError.invalid(
             "event", "a name of letters, digits and ._:- starting with a letter"
         )
-    if event in _RESERVED_EVENTS:
+    if event in HOST_EVENTS:
         raise InvalidArgumentError(
             f"'{event}' is an event only the host sends", code="ERR_RESERVED_EVENT", event=event
         )
@@ -177,7 +163,7 @@ async def send(request: Request) -> dict[str, Any]:
 
 async def show(request: Request) -> dict[str, Any]:
     """Show the window (restoring it if minimised); the app resumes if it was paused."""
-    manager = request.host.stash[WINDOW_MANAGER]
+    manager = request.host.windows
     window = manager.open_window(request)
     await manager.show(window)
     return window.to_json()
@@ -185,7 +171,7 @@ async def show(request: Request) -> dict[str, Any]:
 
 async def hide(request: Request) -> dict[str, Any]:
     """Hide the window; with every window hidden the app pauses."""
-    manager = request.host.stash[WINDOW_MANAGER]
+    manager = request.host.windows
     window = manager.open_window(request)
     await manager.hide(window)
     return window.to_json()
@@ -193,7 +179,7 @@ async def hide(request: Request) -> dict[str, Any]:
 
 async def close(request: Request) -> dict[str, Any]:
     """Close the window; closing the last open window stops the app."""
-    manager = request.host.stash[WINDOW_MANAGER]
+    manager = request.host.windows
     window = manager.open_window(request)
     await manager.close(window)
     return window.to_json()
@@ -201,7 +187,7 @@ async def close(request: Request) -> dict[str, Any]:
 
 async def set_title(request: Request) -> dict[str, Any]:
     """Set the window's title to `value`."""
-    manager = request.host.stash[WINDOW_MANAGER]
+    manager = request.host.windows
     window = manager.open_window(request)
     await manager.set_title(window, request.params.require_str("value"))
     return window.to_json()
@@ -209,12 +195,12 @@ async def set_title(request: Request) -> dict[str, Any]:
 
 async def get_title(request: Request) -> str:
     """The window's title."""
-    return request.host.stash[WINDOW_MANAGER].target(request).title
+    return request.host.windows.target(request).title
 
 
 async def set_size(request: Request) -> dict[str, Any]:
     """Resize the window to `width` x `height` pixels."""
-    manager = request.host.stash[WINDOW_MANAGER]
+    manager = request.host.windows
     window = manager.open_window(request)
     width = request.params.require_int("width", minimum=1, maximum=MAX_WINDOW_SIZE)
     height = request.params.require_int("height", minimum=1, maximum=MAX_WINDOW_SIZE)
@@ -224,7 +210,7 @@ async def set_size(request: Request) -> dict[str, Any]:
 
 async def get_size(request: Request) -> dict[str, int]:
     """The window's size in pixels: {width, height}."""
-    manager = request.host.stash[WINDOW_MANAGER]
+    manager = request.host.windows
     window = manager.target(request)
     if window.is_open:
         await manager.get_size(window)
@@ -233,7 +219,7 @@ async def get_size(request: Request) -> dict[str, int]:
 
 async def navigate(request: Request) -> dict[str, Any]:
     """Load `url` (app origin, or an origin in window.allow_navigation) into the window."""
-    manager = request.host.stash[WINDOW_MANAGER]
+    manager = request.host.windows
     window = manager.open_window(request)
     await manager.navigate(window, request.params.require_str("url"))
     return window.to_json()
@@ -241,14 +227,14 @@ async def navigate(request: Request) -> dict[str, Any]:
 
 async def evaluate(request: Request) -> Any:
     """Evaluate the script `value` in the window's page; its JSON result (native windows only)."""
-    manager = request.host.stash[WINDOW_MANAGER]
+    manager = request.host.windows
     window = manager.open_window(request)
     return await manager.evaluate(window, request.params.require_str("value"))
 
 
 async def ready(request: Request) -> dict[str, Any]:
     """The page reports it has loaded and rendered; `oro run` prints "window N ready"."""
-    manager = request.host.stash[WINDOW_MANAGER]
+    manager = request.host.windows
     window = manager.open_window(request)
     manager.mark_ready(window)
     return window.to_json()
@@ -289,22 +275,10 @@ def oro_register_config(config: ConfigRegistry) -> None:
 
 
 @hookimpl
-def oro_configure(host: Host) -> None:
-    host.stash[WINDOW_MANAGER] = WindowManager(host)
-
-
-@hookimpl
 def oro_lifecycle_event(host: Host, event: LifecycleEvent) -> None:
-    manager = host.stash.get(WINDOW_MANAGER)
-    if event is LifecycleEvent.STARTED and manager is not None:
-        manager.bind_loop()
-        if manager.is_headless and not manager.windows:
-            manager.open_main_window()
-
-
-@hookimpl
-def oro_unconfigure(host: Host) -> None:
-    host.stash.pop(WINDOW_MANAGER)
+    # Headless, the app still has its main window, a virtual one, as soon as it runs.
+    if event is LifecycleEvent.STARTED and host.windows.is_headless and not host.windows.windows:
+        host.windows.open_main_window()
 
 
 @hookimpl

@@ -18,10 +18,12 @@ from oro_framework import (
     RouteTable,
     SecurityError,
     __version__,
+    application_url_event,
     hookimpl,
+    scheme_of,
 )
-from oro_framework.core import _mime, _system
-from oro_framework.host.protocols import PROTOCOL_HANDLERS, application_url_event, scheme_of
+from oro_framework import mime as _mime
+from oro_framework.core import _system
 
 _BROWSER_SCHEMES: Final = frozenset({"http", "https", "mailto"})
 # RFC 6838's restricted-name: what a top-level media type ("image", "x-conference") may be.
@@ -80,7 +82,7 @@ async def open_external(request: Request) -> dict[str, Any]:
     scheme = scheme_of(value)
     host_header = request.headers.get("host")
     origin = f"http://{host_header}" if host_header else None
-    event = application_url_event(value, request.host.stash.get(PROTOCOL_HANDLERS), origin)
+    event = application_url_event(value, request.host.protocol_handlers, origin)
     if event is None and origin is not None and scheme == "http":
         parts = urlsplit(value)
         if parts.netloc == host_header:

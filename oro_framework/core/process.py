@@ -31,8 +31,8 @@ from oro_framework import (
     StashKey,
     __version__,
     hookimpl,
+    is_secret_name,
 )
-from oro_framework.config import is_secret_name
 from oro_framework.core import _system
 
 ENV_SECTION: Final = "env"

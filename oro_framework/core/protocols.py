@@ -3,7 +3,7 @@
 A scheme (``web+demo``) is served by a Service Worker of the app with scope
 ``/oro/protocol/<scheme>/``; the page's ``oro:protocol-handlers`` registers the workers it finds
 in ``__args.protocolHandlers`` and maps the scheme's URLs for ``fetch``, ``EventSource`` and
-links (see :mod:`oro_framework.host.protocols` for the mapping). The routes sit behind
+links (see :mod:`oro_framework.kernel.protocols` for the mapping). The routes sit behind
 permission ``protocol_handlers``: Oro serves them from its Service Worker container, and a
 permission of their own lets an app turn them off without turning off its own workers.
 """
@@ -19,15 +19,12 @@ from oro_framework import (
     InvalidArgumentError,
     IPCError,
     PermissionRegistry,
+    ProtocolHandlers,
     Request,
     RouteTable,
-    hookimpl,
-)
-from oro_framework.host.protocols import (
-    PROTOCOL_HANDLERS,
-    ProtocolHandlers,
     check_scheme,
     check_script_path,
+    hookimpl,
 )
 
 __all__ = ["PERMISSION", "schemes_from_config"]
@@ -77,7 +74,7 @@ def schemes_from_config(host: Host) -> dict[str, str]:
 
 
 def _handlers(request: Request) -> ProtocolHandlers:
-    return request.host.stash[PROTOCOL_HANDLERS]
+    return request.host.protocol_handlers
 
 
 def _script_of(request: Request, value: str) -> str:
@@ -164,10 +161,8 @@ def oro_register_config(config: ConfigRegistry) -> None:
 
 @hookimpl
 def oro_configure(host: Host) -> None:
-    handlers = ProtocolHandlers()
     for scheme, script in schemes_from_config(host).items():
-        handlers.register(scheme, script)
-    host.stash[PROTOCOL_HANDLERS] = handlers
+        host.protocol_handlers.register(scheme, script)
 
 
 @hookimpl
@@ -181,4 +176,4 @@ def oro_register_routes(routes: RouteTable) -> None:
 
 @hookimpl
 def oro_page_args(host: Host) -> dict[str, Any]:
-    return {"protocolHandlers": host.stash[PROTOCOL_HANDLERS].to_json()}
+    return {"protocolHandlers": host.protocol_handlers.to_json()}

@@ -27,8 +27,8 @@ from oro_framework import (
     SecurityError,
     StashKey,
     hookimpl,
+    validators,
 )
-from oro_framework.config import positive
 from oro_framework.update import RESTART_INTO
 
 if TYPE_CHECKING:
@@ -255,14 +255,14 @@ def oro_register_config(config: ConfigRegistry) -> None:
         int,
         64 * 1024,
         "Largest update manifest fetched.",
-        validator=positive,
+        validator=validators.positive,
     )
     config.add(
         "update.max_artifact_bytes",
         int,
         2 * 1024**3,
         "Largest update archive downloaded.",
-        validator=positive,
+        validator=validators.positive,
     )
     config.add(
         "update.install_dir",

@@ -12,21 +12,21 @@ from typing import TYPE_CHECKING, Any, final
 
 import anyio
 
-from oro_framework.envelope import ByteStream, EventStream, Reply
-from oro_framework.hookspecs import hookimpl
-from oro_framework.host.app import Host
+from oro_framework.kernel.app import Host
+from oro_framework.kernel.envelope import ByteStream, EventStream, Reply
+from oro_framework.kernel.hookspecs import hookimpl
 
 if TYPE_CHECKING:
     import click
 
-    from oro_framework.config import ConfigRegistry
-    from oro_framework.host.lifecycle import LifecycleEvent
-    from oro_framework.host.modules import JSModuleTable
-    from oro_framework.host.permissions import PermissionRegistry
-    from oro_framework.host.router import RouteTable
-    from oro_framework.host.schemes import SchemeTable
-    from oro_framework.host.services import ServiceRegistry
-    from oro_framework.request import Request
+    from oro_framework.kernel.config import ConfigRegistry
+    from oro_framework.kernel.lifecycle import LifecycleEvent
+    from oro_framework.kernel.modules import JSModuleTable
+    from oro_framework.kernel.permissions import PermissionRegistry
+    from oro_framework.kernel.request import Request
+    from oro_framework.kernel.router import RouteTable
+    from oro_framework.kernel.schemes import SchemeTable
+    from oro_framework.kernel.services import ServiceRegistry
 
 __all__ = ["HookRecorder", "MemoryClient", "RoutePlugin", "make_host", "raise_for_error"]
 
@@ -280,6 +280,10 @@ class HookRecorder:
     @hookimpl
     def oro_register_commands(self, cli: click.Group) -> None:
         self._record("oro_register_commands", cli=cli)
+
+    @hookimpl
+    def oro_doctor_checks(self) -> None:
+        self._record("oro_doctor_checks")
 
 
 def raise_for_error(reply: Reply) -> Any:

@@ -5,17 +5,28 @@ and Playwright load only when a test uses them.
 * ini option ``oro_anyio_backend`` (e.g. ``"trio"``): the backend of this project's
   ``@pytest.mark.anyio`` tests. Unset, anyio's own default applies (the kit imposes nothing).
 * fixture ``chromium_browser``: one headless system Chromium for the session.
+* fixtures ``host`` (a running host with exactly the plugins of ``oro_plugins``, configured
+  with ``oro_config``) and ``client`` (a :class:`~oro_framework.testing.MemoryClient` of it, as
+  the page of window 0). A plugin's ``tests/conftest.py`` overrides ``oro_plugins`` (and
+  ``oro_config`` when its tests need settings) and gets both::
+
+      @pytest.fixture
+      def oro_plugins() -> tuple[object, ...]:
+          return (oro_dns.plugin,)
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import AsyncIterator, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
+
+    from oro_framework.kernel.app import Host
+    from oro_framework.testing.hosts import MemoryClient
 
 BACKEND_OPTION = "oro_anyio_backend"
 
@@ -56,3 +67,36 @@ def chromium_browser() -> Iterator[Browser]:
 
     with launch_chromium() as browser:
         yield browser
+
+
+@pytest.fixture
+def oro_plugins() -> tuple[object, ...]:
+    """The plugins of the ``host`` fixture: none but the host's own until a conftest overrides
+    it (``return (oro_dns.plugin,)``)."""
+    return ()
+
+
+@pytest.fixture
+def oro_config() -> Mapping[str, Any]:
+    """Config overrides of the ``host`` fixture, by dotted key; a conftest overrides it."""
+    return {}
+
+
+@pytest.fixture
+async def host(
+    oro_plugins: tuple[object, ...], oro_config: Mapping[str, Any]
+) -> AsyncIterator[Host]:
+    """A running host with exactly ``oro_plugins`` (see :func:`~oro_framework.testing.make_host`),
+    stopped when the test ends."""
+    from oro_framework.testing.hosts import make_host
+
+    async with make_host(oro_plugins, config=oro_config) as running:
+        yield running
+
+
+@pytest.fixture
+def client(host: Host) -> MemoryClient:
+    """Requests to ``host`` as the page of window 0 makes them."""
+    from oro_framework.testing.hosts import MemoryClient
+
+    return MemoryClient(host)

@@ -20,15 +20,15 @@ from typing import TYPE_CHECKING, Any, TypeVar, final
 import anyio
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 
-from oro_framework.envelope import ServerSentEvent
-from oro_framework.host.app import Host
+from oro_framework.kernel.app import Host
+from oro_framework.kernel.envelope import ServerSentEvent
 from oro_framework.testing.hosts import make_host
 
 if TYPE_CHECKING:
     import httpx
 
-    from oro_framework.host.bridge import PreloadArgs
-    from oro_framework.host.server import ServerInfo
+    from oro_framework.web.bridge import PreloadArgs
+    from oro_framework.web.server import ServerInfo
 
 __all__ = ["LiveServer", "ServedApp", "live_server", "read_sse", "served_app"]
 
@@ -40,7 +40,7 @@ class LiveServer:
     """A host's bridge served on 127.0.0.1 by :func:`live_server`.
 
     :ivar host: the served host.
-    :ivar info: the :class:`~oro_framework.host.server.ServerInfo` (port, launch token).
+    :ivar info: the :class:`~oro_framework.web.server.ServerInfo` (port, launch token).
     """
 
     def __init__(self, host: Host, info: ServerInfo) -> None:
@@ -64,7 +64,7 @@ class LiveServer:
     @property
     def cookie_name(self) -> str:
         """The app's session cookie name (``oro_session_<bundle identifier>``)."""
-        from oro_framework.host.security import session_cookie_name
+        from oro_framework.web.security import session_cookie_name
 
         return session_cookie_name(str(self.host.config["meta.bundle_identifier"]))
 
@@ -111,9 +111,9 @@ async def live_server(
     HTTP server on 127.0.0.1 while the block runs; the server stops when it ends.
 
     :param port: the TCP port; ``0`` picks a free one.
-    :param preload_args: as for :func:`~oro_framework.host.server.serve_app`.
+    :param preload_args: as for :func:`~oro_framework.web.server.serve_app`.
     """
-    from oro_framework.host.server import serve_app
+    from oro_framework.web.server import serve_app
 
     async with anyio.create_task_group() as task_group:
         info: ServerInfo = await task_group.start(

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Final
 
-from oro_framework.stash import StashKey
+from oro_framework.kernel.stash import StashKey
 
 __all__ = ["RESTART_INTO"]
 

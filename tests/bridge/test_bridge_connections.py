@@ -17,8 +17,8 @@ import pytest
 from anyio.abc import SocketStream
 
 from oro_framework import Request
-from oro_framework.host.server import serve_app
 from oro_framework.testing import RoutePlugin, make_host
+from oro_framework.web.server import serve_app
 
 pytestmark = pytest.mark.anyio
 

@@ -1,4 +1,4 @@
-"""What the bridge takes from ``oro_framework.exchange``, on the wire: wire parameters nobody
+"""What the bridge takes from ``oro_framework.kernel.exchange``, on the wire: wire parameters nobody
 planned for, refusals before dispatch, and reserved prefixes compared by whole segments."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from oro_framework import Request, SchemeTable, hookimpl
-from oro_framework.host.asgi import Receive, Scope, Send, send_response
 from oro_framework.testing import RoutePlugin, live_server, make_host
+from oro_framework.web.asgi import Receive, Scope, Send, send_response
 
 pytestmark = pytest.mark.anyio
 

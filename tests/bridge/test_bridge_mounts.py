@@ -11,8 +11,8 @@ import trio_websocket
 
 import oro_framework.core.ping
 from oro_framework import SchemeTable, hookimpl
-from oro_framework.host.asgi import Receive, Scope, Send, send_response
 from oro_framework.testing import LiveServer, live_server, make_host
+from oro_framework.web.asgi import Receive, Scope, Send, send_response
 
 pytestmark = pytest.mark.anyio
 

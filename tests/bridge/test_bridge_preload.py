@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from oro_framework import JSModuleTable, hookimpl
-from oro_framework.host.builtin import find_js_api
-from oro_framework.host.preload import inject_preload, with_script_nonce
+from oro_framework.kernel.builtin import find_js_api
 from oro_framework.testing import live_server, make_host
+from oro_framework.web.preload import inject_preload, with_script_nonce
 
 pytestmark = pytest.mark.anyio
 
@@ -147,6 +147,42 @@ async def test_core_module_is_served_as_javascript() -> None:
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/javascript")
     assert response.content == (js_api / "ipc.js").read_bytes()
+
+
+async def test_ipc_parts_are_served_beside_it_but_are_no_modules(tmp_path: Path) -> None:
+    async with (
+        make_host(app_dir=app_with_page(tmp_path)) as host,
+        live_server(host) as server,
+        server.client() as client,
+    ):
+        imports = page_import_map((await client.get("/")).text)["imports"]
+        part = await client.get("/oro/internal/calls.js")
+
+    js_api = find_js_api()
+    assert js_api is not None
+    assert [specifier for specifier in imports if "internal" in specifier] == []
+    assert part.status_code == 200
+    assert part.headers["content-type"].startswith("text/javascript")
+    assert part.content == (js_api / "internal" / "calls.js").read_bytes()
+
+
+async def test_page_fetches_every_ipc_part_at_once_through_modulepreload(tmp_path: Path) -> None:
+    # Without the links a page found the parts only once /oro/ipc.js had arrived and been parsed:
+    # one more round of requests before any module ran.
+    async with (
+        make_host(app_dir=app_with_page(tmp_path)) as host,
+        live_server(host) as server,
+        server.client() as client,
+    ):
+        page = (await client.get("/")).text
+        linked = re.findall(r'<link rel="modulepreload" href="([^"]+)"', page)
+        answers = [(await client.get(url)).status_code for url in linked]
+
+    js_api = find_js_api()
+    assert js_api is not None
+    assert linked == [f"/oro/internal/{part.name}" for part in sorted(js_api.glob("internal/*.js"))]
+    assert answers == [200] * len(linked)
+    assert page.index("modulepreload") < page.index('src="/oro/bootstrap.js"')
 
 
 async def test_plugin_module_is_in_the_import_map_and_served(tmp_path: Path) -> None:

@@ -10,13 +10,13 @@ from typing import Any
 import httpx
 import pytest
 
-from oro_framework.host.resources import (
+from oro_framework.testing import live_server, make_host
+from oro_framework.web.resources import (
     ByteRange,
     UnsatisfiableRangeError,
     is_not_modified,
     parse_range,
 )
-from oro_framework.testing import live_server, make_host
 
 pytestmark = pytest.mark.anyio
 

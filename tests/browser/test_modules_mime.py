@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 import oro_framework.core.platform
-from oro_framework.core import _mime
+from oro_framework import mime as _mime
 from oro_framework.testing import ServedApp, app_page, run_in_node, served_app
 
 APP = Path(__file__).resolve().parents[2] / "examples" / "minimal"

@@ -5,7 +5,7 @@ import mimetypes
 import pytest
 
 import oro_framework.core.platform
-from oro_framework.core import _mime
+from oro_framework import mime as _mime
 from oro_framework.testing import MemoryClient, make_host, raise_for_error
 
 pytestmark = pytest.mark.anyio

@@ -11,7 +11,6 @@ import pytest
 import oro_framework.core.platform
 import oro_framework.core.protocols
 from oro_framework import ConfigError
-from oro_framework.host.protocols import PROTOCOL_HANDLERS
 from oro_framework.testing import MemoryClient, make_host, raise_for_error
 
 pytestmark = pytest.mark.anyio
@@ -46,7 +45,7 @@ async def test_oros_flattened_form_registers_the_listed_schemes(tmp_path):
         '"webview_protocol-handlers_web+bar" = "sw/bar.js"\n',
     )
     async with make_host(PLUGINS, app_dir=app) as host:
-        handlers = host.stash[PROTOCOL_HANDLERS].to_json()
+        handlers = host.protocol_handlers.to_json()
 
     assert {scheme: h["scriptURL"] for scheme, h in handlers.items()} == {
         "web+bar": "/sw/bar.js",

@@ -1,5 +1,5 @@
 """One exchange, two transports: the same reply answered over HTTP IPC and over the Conduit has
-the same status, media type and bytes (both go through ``oro_framework.exchange``)."""
+the same status, media type and bytes (both go through ``oro_framework.kernel.exchange``)."""
 
 from __future__ import annotations
 

@@ -1,15 +1,13 @@
-"""Fixtures: the stub DNS server (one per session) and a host with oro-dns only that asks it."""
+"""Fixtures: the stub DNS server (one per session), and oro-dns asking it for the kit's `host`."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import oro_dns.plugin
 import pytest
 from _oro_dns_stub import stub_dns_server
-
-from oro_framework import Host
-from oro_framework.testing import MemoryClient, make_host
 
 
 @pytest.fixture(scope="session")
@@ -19,12 +17,10 @@ def dns_server() -> Iterator[str]:
 
 
 @pytest.fixture
-async def host(dns_server: str) -> AsyncIterator[Host]:
-    config = {"dns.servers": [dns_server], "dns.timeout_ms": 2000, "dns.tries": 1}
-    async with make_host([oro_dns.plugin], config=config) as running:
-        yield running
+def oro_plugins() -> tuple[object, ...]:
+    return (oro_dns.plugin,)
 
 
 @pytest.fixture
-def client(host: Host) -> MemoryClient:
-    return MemoryClient(host)
+def oro_config(dns_server: str) -> dict[str, Any]:
+    return {"dns.servers": [dns_server], "dns.timeout_ms": 2000, "dns.tries": 1}

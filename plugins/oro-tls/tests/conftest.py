@@ -1,5 +1,5 @@
-"""Fixtures: a host with oro-conduit and oro-tls, a page client, reading a socket's data frames
-as net.js does, and TCP peers on loopback."""
+"""Fixtures: oro-conduit and oro-tls for the kit's `host` and `client`, reading a socket's data
+frames as net.js does, and TCP peers on loopback."""
 
 from __future__ import annotations
 
@@ -31,22 +31,14 @@ from _certs import (  # noqa: F401 - fixtures
 from anyio.abc import SocketAttribute, SocketStream
 from oro_conduit.testing import next_frame
 
-from oro_framework import Host
-from oro_framework.testing import MemoryClient, make_host
+from oro_framework.testing import MemoryClient
 
 TLS_PLUGINS = (oro_conduit.plugin, oro_tls.plugin)
 
 
 @pytest.fixture
-async def host() -> AsyncIterator[Host]:
-    async with make_host(TLS_PLUGINS) as running:
-        yield running
-
-
-@pytest.fixture
-def client(host: Host) -> MemoryClient:
-    """Requests as the page of window 0 makes them."""
-    return MemoryClient(host, window=0)
+def oro_plugins() -> tuple[object, ...]:
+    return TLS_PLUGINS
 
 
 async def read_bytes(

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Final, final
 
 from oro_framework import Config, ConfigRegistry
-from oro_framework.config import load_settings, non_empty, positive
+from oro_framework.kernel.config import load_settings, non_empty, positive
 
 __all__ = ["HelloSettings", "declare"]
 

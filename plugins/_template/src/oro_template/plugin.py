@@ -2,13 +2,14 @@
 
 The host finds this module through the plugin's entry point and calls the functions below by
 name, in phases: permissions, config keys, ``oro_configure`` (once the config is loaded), routes,
-JS modules, services; ``oro_unconfigure`` when the host closes. Each calls into the module that
-does the work.
+JS modules, services; ``oro_unconfigure`` when the host closes. Each hands the host what the
+plugin declares elsewhere: the route group (with its permission) in ``routes.py``, the settings
+dataclass in ``settings.py``, the state in ``state.py``, the ES modules in ``js/`` (named by the
+``@module``/``@alias`` headers of their ``.d.ts`` files).
 """
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 from typing import Final
 
@@ -22,8 +23,9 @@ from oro_framework import (
     hookimpl,
 )
 
-from oro_template import routes as template_routes
-from oro_template import service, settings
+from oro_template import service
+from oro_template.routes import ROUTES
+from oro_template.settings import TemplateSettings
 from oro_template.state import STATE, TemplateState
 
 JS_DIRECTORY: Final = Path(__file__).parent / "js"
@@ -31,15 +33,12 @@ JS_DIRECTORY: Final = Path(__file__).parent / "js"
 
 @hookimpl
 def oro_register_permissions(permissions: PermissionRegistry) -> None:
-    permissions.add(
-        template_routes.PERMISSION,
-        "Echo values and digest bytes (oro-template).",
-    )
+    permissions.add_group(ROUTES)
 
 
 @hookimpl
 def oro_register_config(config: ConfigRegistry) -> None:
-    settings.declare(config)
+    config.add_settings(TemplateSettings, section="template")
 
 
 @hookimpl
@@ -49,23 +48,19 @@ def oro_configure(host: Host) -> None:
 
 @hookimpl
 def oro_register_routes(routes: RouteTable) -> None:
-    template_routes.register(routes)
+    routes.add_group(ROUTES)
 
 
 @hookimpl
 def oro_register_js_modules(modules: JSModuleTable) -> None:
-    modules.add(
-        "oro:template",
-        JS_DIRECTORY / "template.js",
-        declarations=JS_DIRECTORY / "template.d.ts",
-    )
+    modules.add_directory(JS_DIRECTORY)
 
 
 @hookimpl
 def oro_register_services(services: ServiceRegistry, host: Host) -> None:
     services.add(
         service.NAME,
-        functools.partial(service.run, host),
+        host.stash[STATE].run,
         doc="Sends an event to every window now and then; stopped while the app is paused.",
         stop_on_pause=True,
     )

@@ -1,19 +1,15 @@
-"""The plugin's routes: their handlers and the table :func:`register` adds to the host."""
+"""The plugin's routes: their handlers and :data:`ROUTES`, the group ``plugin.py`` adds."""
 
 from __future__ import annotations
 
 import hashlib
 from typing import Any, Final
 
-from oro_framework import Request, RouteTable
+from oro_framework import Request, RouteGroup
 
 from oro_template.state import STATE
 
-__all__ = ["PERMISSION", "register"]
-
-PERMISSION: Final = "template"
-"""The permission every route of the plugin declares; ``allow_<it> = false`` in the app's
-``[permissions]`` turns them off."""
+__all__ = ["ROUTES"]
 
 
 async def echo(request: Request) -> dict[str, Any]:
@@ -31,8 +27,14 @@ def digest(request: Request) -> dict[str, Any]:
     return {"sha256": hashlib.sha256(request.body).hexdigest(), "size": len(request.body)}
 
 
-def register(routes: RouteTable) -> None:
-    """Add every route of the plugin; ``oro routes`` shows each with its docstring's first
-    line as its doc."""
-    routes.add("template.echo", echo, permission=PERMISSION)
-    routes.add("template.digest", digest, permission=PERMISSION)
+ROUTES: Final = RouteGroup(
+    permission="template",
+    doc="Echo values and digest bytes (oro-template).",
+    handlers={
+        "template.echo": echo,
+        "template.digest": digest,
+    },
+)
+"""Every route of the plugin and the permission that guards them:
+``allow_template = false`` in the app's ``[permissions]`` turns them off.
+``oro routes`` shows each route with its handler's first docstring line."""

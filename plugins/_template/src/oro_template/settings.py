@@ -1,49 +1,36 @@
-"""The ``[template]`` config keys and the typed settings read from them."""
+"""The ``[template]`` config keys, declared once as the fields of
+:class:`TemplateSettings`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final, final
+from typing import final
 
-from oro_framework import Config, ConfigRegistry
-from oro_framework.config import load_settings, non_empty, positive
+from oro_framework import setting, validators
 
-__all__ = ["TemplateSettings", "declare"]
-
-SECTION: Final = "template"
-
-
-def declare(config: ConfigRegistry) -> None:
-    """Declare every ``template.*`` key (``oro config list --describe`` shows them).
-
-    A validator raises ``ValueError`` to refuse a value; the host reports it with the file and
-    line it came from. ``oro_framework.config`` has the common ones.
-    """
-    config.add(
-        "template.greeting",
-        str,
-        "Hello",
-        "Greeting template.echo answers with.",
-        validator=non_empty,
-    )
-    config.add(
-        "template.tick_ms",
-        int,
-        1000,
-        "Milliseconds between two template.tick events.",
-        validator=positive,
-    )
+__all__ = ["TemplateSettings"]
 
 
 @final
 @dataclass(frozen=True)
 class TemplateSettings:
-    """The ``template.*`` values of one host: one field per key, named after it."""
+    """The ``[template]`` keys of one host: each field is one key,
+    ``template.<field>``, with its type, default and doc (``oro config list
+    --describe`` shows them). ``plugin.py`` declares them with
+    ``config.add_settings(TemplateSettings, section="template")``;
+    ``host.settings(TemplateSettings)`` reads them back.
 
-    greeting: str
-    tick_ms: int
+    A validator raises ``ValueError`` to refuse a value; the host reports it with the file and
+    line it came from. ``oro_framework.validators`` has the common ones.
+    """
 
-    @classmethod
-    def from_config(cls, config: Config) -> TemplateSettings:
-        """Read the settings from a host's loaded config."""
-        return load_settings(cls, config, SECTION)
+    greeting: str = setting(
+        "Hello",
+        "Greeting template.echo answers with.",
+        validator=validators.non_empty,
+    )
+    tick_ms: int = setting(
+        1000,
+        "Milliseconds between two template.tick events.",
+        validator=validators.positive,
+    )

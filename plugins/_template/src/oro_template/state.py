@@ -2,6 +2,7 @@
 
 State belongs to one host, never to the module: tests build many hosts in one process. The key
 is typed, so ``request.host.stash[STATE]`` is a :class:`TemplateState` for mypy too.
+``oro_configure`` stores it, ``oro_unconfigure`` pops it (and closes what it holds).
 """
 
 from __future__ import annotations
@@ -9,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final, final
 
+from anyio.abc import TaskStatus
 from oro_framework import Host, StashKey
 
+from oro_template import service
 from oro_template.settings import TemplateSettings
 
 __all__ = ["STATE", "TemplateState"]
@@ -21,6 +24,7 @@ __all__ = ["STATE", "TemplateState"]
 class TemplateState:
     """oro-template's state for one host, made by ``oro_configure``."""
 
+    host: Host
     settings: TemplateSettings
     echoes: int = 0
     """template.echo calls answered."""
@@ -30,7 +34,11 @@ class TemplateState:
     @classmethod
     def from_host(cls, host: Host) -> TemplateState:
         """The state for ``host``, whose config is loaded."""
-        return cls(TemplateSettings.from_config(host.config))
+        return cls(host, host.settings(TemplateSettings))
+
+    async def run(self, *, task_status: TaskStatus[None]) -> None:
+        """The plugin's service (:func:`.service.run`), which ``plugin.py`` registers."""
+        await service.run(self, task_status=task_status)
 
 
 STATE: Final = StashKey[TemplateState]("template")

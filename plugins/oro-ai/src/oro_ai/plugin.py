@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
-from oro_ai import routes as ai_routes
-from oro_ai import service, settings
+from oro_ai import doctor
 from oro_ai.pool import MODEL_STATE_EVENT, ModelStatus
-from oro_ai.settings import PERMISSION
+from oro_ai.routes import ROUTES
+from oro_ai.settings import AISettings
 from oro_ai.state import STATE, AIState
 from oro_framework import (
     ConfigRegistry,
+    DoctorCheck,
     Host,
     JSModuleTable,
     PermissionRegistry,
@@ -22,17 +22,17 @@ from oro_framework import (
     hookimpl,
 )
 
-JS_DIRECTORY = Path(__file__).parent / "js"
+JS_DIRECTORY: Final = Path(__file__).parent / "js"
 
 
 @hookimpl
 def oro_register_permissions(permissions: PermissionRegistry) -> None:
-    permissions.add(PERMISSION, "Run local language models (ai.llm.* routes and /ai/llama).")
+    permissions.add_group(ROUTES)
 
 
 @hookimpl
 def oro_register_config(config: ConfigRegistry) -> None:
-    settings.declare(config)
+    config.add_settings(AISettings, section="ai.llm")
 
 
 @hookimpl
@@ -48,7 +48,7 @@ def oro_configure(host: Host) -> None:
 
 @hookimpl
 def oro_register_routes(routes: RouteTable) -> None:
-    ai_routes.register(routes)
+    routes.add_group(ROUTES)
 
 
 @hookimpl
@@ -58,21 +58,21 @@ def oro_register_schemes(schemes: SchemeTable, host: Host) -> None:
         "/ai/llama",
         state.api,
         doc="OpenAI-compatible API of the local models (/v1/chat/completions...)",
-        permission=PERMISSION,
+        permission=ROUTES.permission,
         authenticate=state.authenticate,
     )
 
 
 @hookimpl
 def oro_register_js_modules(modules: JSModuleTable) -> None:
-    modules.add("oro:ai", JS_DIRECTORY / "ai.js", declarations=JS_DIRECTORY / "ai.d.ts")
+    modules.add_directory(JS_DIRECTORY)
 
 
 @hookimpl
 def oro_register_services(services: ServiceRegistry, host: Host) -> None:
     services.add(
         "ai.llm",
-        functools.partial(service.run, host.stash[STATE].manager),
+        host.stash[STATE].run,
         doc="Resident language models and their decoding workers",
     )
 
@@ -80,6 +80,11 @@ def oro_register_services(services: ServiceRegistry, host: Host) -> None:
 @hookimpl
 def oro_diagnostics(host: Host) -> dict[str, Any]:
     return host.stash[STATE].diagnostics()
+
+
+@hookimpl
+def oro_doctor_checks() -> list[DoctorCheck]:
+    return doctor.checks()
 
 
 @hookimpl

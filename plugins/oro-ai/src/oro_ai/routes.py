@@ -1,36 +1,25 @@
-"""The ``ai.llm.*`` IPC routes: manage resident models and LoRA adapters from page JS."""
+"""The ``ai.llm.*`` IPC routes: manage resident models and LoRA adapters from page JS.
+:data:`ROUTES` is the group the plugin adds to the host."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import anyio
 
 from oro_ai.errors import APIError
 from oro_ai.models import real_path_within
-from oro_ai.settings import PERMISSION
 from oro_ai.state import STATE
 from oro_framework import (
     InvalidArgumentError,
     NotFoundError,
     Request,
-    RouteTable,
+    RouteGroup,
     SecurityError,
 )
 
-__all__ = ["register"]
-
-
-def register(routes: RouteTable) -> None:
-    """Register the ``ai.llm.*`` routes, guarded by the ``ai`` permission."""
-    routes.add("ai.llm.model.load", model_load, permission=PERMISSION)
-    routes.add("ai.llm.model.unload", model_unload, permission=PERMISSION)
-    routes.add("ai.llm.model.list", model_list, permission=PERMISSION)
-    routes.add("ai.llm.model.status", model_status, permission=PERMISSION)
-    routes.add("ai.llm.lora.load", lora_load, permission=PERMISSION)
-    routes.add("ai.llm.lora.attach", lora_attach, permission=PERMISSION)
-    routes.add("ai.llm.lora.detach", lora_detach, permission=PERMISSION)
+__all__ = ["ROUTES"]
 
 
 async def _permitted_path(request: Request, text: str) -> Path:
@@ -156,3 +145,19 @@ async def lora_detach(request: Request) -> dict[str, Any]:
     model = manager.loaded.get(file.name)
     detached = model.detach(name) if model is not None else False
     return {"name": name, "model": file.name, "detached": detached}
+
+
+ROUTES: Final = RouteGroup(
+    permission="ai",
+    doc="Run local language models (ai.llm.* routes and /ai/llama).",
+    handlers={
+        "ai.llm.model.load": model_load,
+        "ai.llm.model.unload": model_unload,
+        "ai.llm.model.list": model_list,
+        "ai.llm.model.status": model_status,
+        "ai.llm.lora.load": lora_load,
+        "ai.llm.lora.attach": lora_attach,
+        "ai.llm.lora.detach": lora_detach,
+    },
+)
+"""Every ``ai.llm.*`` route, guarded by ``ai``, which guards ``/ai/llama`` too."""

@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, final
 
+from anyio.abc import TaskStatus
+
+from oro_ai import service
 from oro_ai.api import LlamaAPI
 from oro_ai.models import ModelRegistry, default_model_file
 from oro_ai.pool import ModelManager
@@ -32,7 +35,7 @@ class AIState:
     @classmethod
     def from_host(cls, host: Host) -> AIState:
         """The state of ``host``, from its config and paths (nothing is loaded yet)."""
-        settings = AISettings.from_config(host.config)
+        settings = host.settings(AISettings)
         search_path = ModelRegistry.parse_search_path(settings.model_path)
         models_dir = settings.models_directory(host.app_dir, host.paths.data)
         registry = ModelRegistry(
@@ -49,6 +52,10 @@ class AIState:
         )
         roots = (host.paths.resources, host.paths.data, *registry.search_path)
         return cls(settings, manager, api, roots)
+
+    async def run(self, *, task_status: TaskStatus[None]) -> None:
+        """The ``ai.llm`` service: serve the models until cancelled (:func:`.service.run`)."""
+        await service.run(self.manager, task_status=task_status)
 
     def authenticate(self, headers: Mapping[str, str]) -> bool:
         """Whether a request without the session cookie carries a credential of another

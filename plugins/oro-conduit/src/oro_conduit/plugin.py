@@ -6,8 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
 
-from oro_conduit import routes as conduit_routes
-from oro_conduit import settings
+from oro_conduit.routes import ROUTES
 from oro_conduit.server import ConduitServer
 from oro_conduit.settings import ConduitSettings
 from oro_conduit.state import STATE
@@ -26,38 +25,28 @@ JS_DIRECTORY: Final = Path(__file__).parent / "js"
 
 @hookimpl
 def oro_register_permissions(permissions: PermissionRegistry) -> None:
-    permissions.add(
-        conduit_routes.PERMISSION,
-        "The Conduit WebSocket channel: status, start/stop, shared key (oro-conduit).",
-    )
+    permissions.add_group(ROUTES)
 
 
 @hookimpl
 def oro_register_config(config: ConfigRegistry) -> None:
-    settings.declare(config)
+    config.add_settings(ConduitSettings, section="conduit")
 
 
 @hookimpl
 def oro_configure(host: Host) -> None:
-    host.stash[STATE] = ConduitServer(host, ConduitSettings.from_config(host.config))
+    host.stash[STATE] = ConduitServer(host, host.settings(ConduitSettings))
 
 
 @hookimpl
 def oro_register_routes(routes: RouteTable) -> None:
-    conduit_routes.register(routes)
+    routes.add_group(ROUTES)
 
 
 @hookimpl
 def oro_register_js_modules(modules: JSModuleTable) -> None:
-    modules.add(
-        "oro:conduit",
-        JS_DIRECTORY / "conduit.js",
-        declarations=JS_DIRECTORY / "conduit.d.ts",
-        preload=True,
-    )
-    modules.add(
-        "oro:conduit/codec", JS_DIRECTORY / "codec.js", declarations=JS_DIRECTORY / "codec.d.ts"
-    )
+    # oro:conduit installs itself as oro:ipc's transport in every page.
+    modules.add_directory(JS_DIRECTORY, preload=["oro:conduit"])
 
 
 @hookimpl

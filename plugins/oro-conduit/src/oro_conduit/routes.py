@@ -1,14 +1,15 @@
-"""The ``internal.conduit.*`` routes (HTTP IPC only: Conduit refuses ``internal.*``)."""
+"""The ``internal.conduit.*`` routes (HTTP IPC only: Conduit refuses ``internal.*``) and
+:data:`ROUTES`, the group the plugin adds to the host."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from oro_conduit.settings import PERMISSION
 from oro_conduit.state import STATE
-from oro_framework import ByteStream, NotFoundError, Request, RouteTable
+from oro_framework import ByteStream, NotFoundError, Request, RouteGroup
 
-__all__ = ["PERMISSION", "register"]
+__all__ = ["ROUTES"]
 
 
 async def status(request: Request) -> dict[str, Any]:
@@ -58,11 +59,16 @@ async def take(request: Request) -> bytes | ByteStream:
     return ByteStream(parked.body, parked.media_type)
 
 
-def register(routes: RouteTable) -> None:
-    """Add every ``internal.conduit.*`` route to ``routes``."""
-    routes.add("internal.conduit.status", status, permission=PERMISSION)
-    routes.add("internal.conduit.start", start, permission=PERMISSION)
-    routes.add("internal.conduit.stop", stop, permission=PERMISSION)
-    routes.add("internal.conduit.getSharedKey", get_shared_key, permission=PERMISSION)
-    routes.add("internal.conduit.setSharedKey", set_shared_key, permission=PERMISSION)
-    routes.add("internal.conduit.take", take, permission=PERMISSION)
+ROUTES: Final = RouteGroup(
+    permission=PERMISSION,
+    doc="The Conduit WebSocket channel: status, start/stop, shared key (oro-conduit).",
+    handlers={
+        "internal.conduit.status": status,
+        "internal.conduit.start": start,
+        "internal.conduit.stop": stop,
+        "internal.conduit.getSharedKey": get_shared_key,
+        "internal.conduit.setSharedKey": set_shared_key,
+        "internal.conduit.take": take,
+    },
+)
+"""Every ``internal.conduit.*`` route, guarded by ``conduit`` (``[permissions] allow_conduit``)."""

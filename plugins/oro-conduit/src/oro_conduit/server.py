@@ -42,9 +42,9 @@ from oro_framework import (
     WireLimits,
     open_tcp_listeners,
     serve_websockets,
+    validators,
 )
-from oro_framework.config import secret
-from oro_framework.exchange import window_index
+from oro_framework.kernel.exchange import window_index
 
 __all__ = ["FALLBACK_EVENT", "ConduitServer"]
 
@@ -203,7 +203,7 @@ class ConduitServer:
         :raises InvalidArgumentError: a key shorter than 16 characters.
         """
         try:
-            secret(key)
+            validators.secret(key)
         except ValueError as error:
             raise InvalidArgumentError(
                 f"Invalid 'sharedKey': {error}", parameter="sharedKey"

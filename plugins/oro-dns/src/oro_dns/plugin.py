@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Final
 
-from oro_dns import routes as dns_routes
-from oro_dns import settings
+from oro_dns.routes import ROUTES
+from oro_dns.settings import DnsSettings
 from oro_dns.state import STATE, DnsState
 from oro_framework import (
     ConfigRegistry,
@@ -22,15 +22,12 @@ JS_DIRECTORY: Final = Path(__file__).parent / "js"
 
 @hookimpl
 def oro_register_permissions(permissions: PermissionRegistry) -> None:
-    permissions.add(
-        dns_routes.PERMISSION,
-        "Resolve host names and query DNS records (oro:dns, node:dns).",
-    )
+    permissions.add_group(ROUTES)
 
 
 @hookimpl
 def oro_register_config(config: ConfigRegistry) -> None:
-    settings.declare(config)
+    config.add_settings(DnsSettings, section="dns")
 
 
 @hookimpl
@@ -40,18 +37,12 @@ def oro_configure(host: Host) -> None:
 
 @hookimpl
 def oro_register_routes(routes: RouteTable) -> None:
-    dns_routes.register(routes)
+    routes.add_group(ROUTES)
 
 
 @hookimpl
 def oro_register_js_modules(modules: JSModuleTable) -> None:
-    for name, stem in (("dns", "index"), ("dns/promises", "promises")):
-        modules.add(
-            f"oro:{name}",
-            JS_DIRECTORY / f"{stem}.js",
-            aliases=(f"node:{name}",),
-            declarations=JS_DIRECTORY / f"{stem}.d.ts",
-        )
+    modules.add_directory(JS_DIRECTORY)
 
 
 @hookimpl
@@ -62,4 +53,4 @@ def oro_diagnostics(host: Host) -> dict[str, Any]:
 @hookimpl
 def oro_unconfigure(host: Host) -> None:
     # Queries hold no resources past their request; the state has only settings and counters.
-    host.stash.pop(STATE, None)
+    host.stash.pop(STATE)

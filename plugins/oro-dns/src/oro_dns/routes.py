@@ -1,5 +1,5 @@
-"""The ``dns.*`` routes: their handlers and the table :func:`register` adds to the host. The
-contract with the JS side is the route table in ``docs/dns.md``."""
+"""The ``dns.*`` routes: their handlers and :data:`ROUTES`, the group the plugin adds to the host.
+The contract with the JS side is the route table in ``docs/dns.md``."""
 
 from __future__ import annotations
 
@@ -7,12 +7,9 @@ from typing import Any, Final
 
 from oro_dns import lookup as lookups
 from oro_dns.state import STATE
-from oro_framework import Request, RouteTable
+from oro_framework import Request, RouteGroup
 
-__all__ = ["PERMISSION", "register"]
-
-PERMISSION: Final = "dns"
-"""The permission every ``dns.*`` route declares (``[permissions] allow_dns``)."""
+__all__ = ["ROUTES"]
 
 
 async def lookup(request: Request) -> dict[str, Any]:
@@ -49,9 +46,14 @@ async def servers(request: Request) -> dict[str, Any]:
     return {"servers": [str(server) for server in request.host.stash[STATE].servers]}
 
 
-def register(routes: RouteTable) -> None:
-    """Add every ``dns.*`` route."""
-    routes.add("dns.lookup", lookup, permission=PERMISSION)
-    routes.add("dns.resolve", resolve, permission=PERMISSION)
-    routes.add("dns.reverse", reverse, permission=PERMISSION)
-    routes.add("dns.getServers", servers, permission=PERMISSION)
+ROUTES: Final = RouteGroup(
+    permission="dns",
+    doc="Resolve host names and query DNS records (oro:dns, node:dns).",
+    handlers={
+        "dns.lookup": lookup,
+        "dns.resolve": resolve,
+        "dns.reverse": reverse,
+        "dns.getServers": servers,
+    },
+)
+"""Every ``dns.*`` route, guarded by the ``dns`` permission (``[permissions] allow_dns``)."""

@@ -47,7 +47,7 @@ class DnsState:
     @classmethod
     def from_host(cls, host: Host) -> DnsState:
         """The state for ``host``, whose config is loaded (``dns.servers`` already validated)."""
-        return cls(DnsSettings.from_config(host.config))
+        return cls(host.settings(DnsSettings))
 
     def diagnostics(self) -> dict[str, Any]:
         """What ``diagnostics.query`` shows under this plugin's name."""

@@ -14,26 +14,21 @@ from oro_framework import (
     ServiceRegistry,
     hookimpl,
 )
-from oro_fs import routes as fs_routes
-from oro_fs import settings
+from oro_fs.routes import ROUTES
+from oro_fs.settings import FsSettings
 from oro_fs.state import STATE, FsState
 
 JS_DIRECTORY: Final = Path(__file__).parent / "js"
-ORO_SUBPATHS: Final = ("dir", "fds", "flags", "handle", "stats", "stream", "watcher", "web")
 
 
 @hookimpl
 def oro_register_permissions(permissions: PermissionRegistry) -> None:
-    permissions.add(
-        fs_routes.PERMISSION,
-        "Read and write files in the app's sandbox: its resources (read-only), data and temp "
-        "directories and configured mounts (oro:fs, node:fs).",
-    )
+    permissions.add_group(ROUTES)
 
 
 @hookimpl
 def oro_register_config(config: ConfigRegistry) -> None:
-    settings.declare(config)
+    config.add_settings(FsSettings, section="filesystem")
 
 
 @hookimpl
@@ -43,33 +38,21 @@ def oro_configure(host: Host) -> None:
 
 @hookimpl
 def oro_register_routes(routes: RouteTable) -> None:
-    fs_routes.register(routes)
+    routes.add_group(ROUTES)
 
 
 @hookimpl
 def oro_register_js_modules(modules: JSModuleTable) -> None:
-    for name, stem in (("fs", "index"), ("fs/promises", "promises"), ("fs/constants", "constants")):
-        modules.add(
-            f"oro:{name}",
-            JS_DIRECTORY / f"{stem}.js",
-            aliases=(f"node:{name}",),
-            declarations=JS_DIRECTORY / f"{stem}.d.ts",
-        )
-    # Oro's own subpaths (Node has none of them): each file's URL (/oro/fs/<sub>.js) is also
-    # where oro:fs's relative imports would look, so the internals live in fs/internal/.
-    for sub in ORO_SUBPATHS:
-        modules.add(
-            f"oro:fs/{sub}",
-            JS_DIRECTORY / "fs" / f"{sub}.js",
-            declarations=JS_DIRECTORY / "fs" / f"{sub}.d.ts",
-        )
+    # Oro's own subpaths (oro:fs/dir...) live in js/fs/: each file's URL (/oro/fs/<sub>.js) is
+    # also where oro:fs's relative imports look, so the internals live in js/fs/internal/.
+    modules.add_directory(JS_DIRECTORY)
 
 
 @hookimpl
 def oro_register_services(services: ServiceRegistry, host: Host) -> None:
     services.add(
         "fs.watchers",
-        host.stash[STATE].watchers.serve,
+        host.stash[STATE].run,
         doc="Runs the fs.watch watchers; stopped while the app is paused.",
         stop_on_pause=True,
     )

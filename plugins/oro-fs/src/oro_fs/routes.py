@@ -18,7 +18,7 @@ from oro_framework import (
     NotFoundError,
     OutOfRangeError,
     Request,
-    RouteTable,
+    RouteGroup,
 )
 from oro_fs import ops
 from oro_fs.descriptors import Descriptor, Handle, Kind
@@ -26,12 +26,10 @@ from oro_fs.owned import OwnedDescriptor
 from oro_fs.state import STATE, FsState
 from oro_fs.watch import Watch
 
-__all__ = ["CHUNK_BYTES", "CONSTANTS", "PERMISSION", "register"]
+__all__ = ["CHUNK_BYTES", "CONSTANTS", "ROUTES"]
 
 T = TypeVar("T")
 
-PERMISSION: Final = "filesystem"
-"""The permission every ``fs.*`` route declares (``[permissions] allow_filesystem``)."""
 CHUNK_BYTES: Final = 1 << 20
 """Size of the chunks a streamed fs.readFile answers (memory stays bounded by a few of them)."""
 _MAX_OFFSET: Final = (1 << 63) - 1
@@ -619,46 +617,46 @@ async def constants(request: Request) -> dict[str, int]:
     return dict(CONSTANTS)
 
 
-_ROUTES: Final[dict[str, Callable[..., Any]]] = {
-    "fs.constants": constants,
-    "fs.open": open_file,
-    "fs.close": close,
-    "fs.read": read,
-    "fs.write": write,
-    "fs.fstat": fstat,
-    "fs.ftruncate": ftruncate,
-    "fs.fsync": fsync,
-    "fs.opendir": opendir,
-    "fs.readdir": readdir,
-    "fs.closedir": closedir,
-    "fs.getOpenDescriptors": get_open_descriptors,
-    "fs.closeOpenDescriptors": close_open_descriptors,
-    "fs.stat": stat_,
-    "fs.lstat": lstat,
-    "fs.access": access,
-    "fs.mkdir": mkdir,
-    "fs.rmdir": rmdir,
-    "fs.unlink": unlink,
-    "fs.rm": rm,
-    "fs.rename": rename,
-    "fs.copyFile": copy_file,
-    "fs.cp": cp,
-    "fs.link": link,
-    "fs.symlink": symlink,
-    "fs.readlink": readlink,
-    "fs.realpath": realpath,
-    "fs.chmod": chmod,
-    "fs.truncate": truncate,
-    "fs.utimes": utimes,
-    "fs.mkdtemp": mkdtemp,
-    "fs.readFile": read_file,
-    "fs.writeFile": write_file,
-    "fs.watch": watch,
-    "fs.stopWatch": stop_watch,
-}
-
-
-def register(routes: RouteTable) -> None:
-    """Add every ``fs.*`` route to ``routes``."""
-    for name, handler in _ROUTES.items():
-        routes.add(name, handler, permission=PERMISSION)
+ROUTES: Final = RouteGroup(
+    permission="filesystem",
+    doc="Read and write files in the app's sandbox: its resources (read-only), data and temp "
+    "directories and configured mounts (oro:fs, node:fs).",
+    handlers={
+        "fs.constants": constants,
+        "fs.open": open_file,
+        "fs.close": close,
+        "fs.read": read,
+        "fs.write": write,
+        "fs.fstat": fstat,
+        "fs.ftruncate": ftruncate,
+        "fs.fsync": fsync,
+        "fs.opendir": opendir,
+        "fs.readdir": readdir,
+        "fs.closedir": closedir,
+        "fs.getOpenDescriptors": get_open_descriptors,
+        "fs.closeOpenDescriptors": close_open_descriptors,
+        "fs.stat": stat_,
+        "fs.lstat": lstat,
+        "fs.access": access,
+        "fs.mkdir": mkdir,
+        "fs.rmdir": rmdir,
+        "fs.unlink": unlink,
+        "fs.rm": rm,
+        "fs.rename": rename,
+        "fs.copyFile": copy_file,
+        "fs.cp": cp,
+        "fs.link": link,
+        "fs.symlink": symlink,
+        "fs.readlink": readlink,
+        "fs.realpath": realpath,
+        "fs.chmod": chmod,
+        "fs.truncate": truncate,
+        "fs.utimes": utimes,
+        "fs.mkdtemp": mkdtemp,
+        "fs.readFile": read_file,
+        "fs.writeFile": write_file,
+        "fs.watch": watch,
+        "fs.stopWatch": stop_watch,
+    },
+)
+"""Every ``fs.*`` route, guarded by ``filesystem`` (``[permissions] allow_filesystem``)."""

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Final, final
 
 import anyio
+from anyio.abc import TaskStatus
 
 from oro_framework import Host, StashKey
 from oro_fs.descriptors import DescriptorTable
@@ -41,7 +42,7 @@ class FsState:
 
         :raises ConfigError: a bad ``filesystem.mounts`` entry.
         """
-        settings = FsSettings.from_config(host.config)
+        settings = host.settings(FsSettings)
         roots = [
             _root(
                 "resources",
@@ -51,7 +52,10 @@ class FsState:
             ),
             _root("data", host.paths.data, writable=True),
             _root("temp", host.paths.temp, writable=True),
-            *(_root(mount.name, mount.path, writable=mount.writable) for mount in settings.mounts),
+            *(
+                _root(mount.name, mount.path, writable=mount.writable)
+                for mount in settings.mount_roots()
+            ),
         ]
         return cls(
             settings=settings,
@@ -64,6 +68,10 @@ class FsState:
             descriptors=DescriptorTable(settings.max_open_descriptors),
             watchers=Watchers(host, debounce_ms=settings.watch_debounce_ms),
         )
+
+    async def run(self, *, task_status: TaskStatus[None]) -> None:
+        """The ``fs.watchers`` service: runs the fs.watch watchers until cancelled."""
+        await self.watchers.serve(task_status=task_status)
 
     def diagnostics(self) -> dict[str, Any]:
         """What ``diagnostics.query`` shows under ``fs``."""

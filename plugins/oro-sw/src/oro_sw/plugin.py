@@ -13,8 +13,8 @@ from oro_framework import (
     RouteTable,
     hookimpl,
 )
-from oro_sw import routes as sw_routes
-from oro_sw import settings
+from oro_sw.routes import ROUTES
+from oro_sw.settings import SwSettings
 from oro_sw.state import STATE, SwState
 
 JS_DIRECTORY: Final = Path(__file__).parent / "js"
@@ -22,15 +22,13 @@ JS_DIRECTORY: Final = Path(__file__).parent / "js"
 
 @hookimpl
 def oro_register_permissions(permissions: PermissionRegistry) -> None:
-    permissions.add(
-        sw_routes.PERMISSION,
-        "Register Service Workers and keep their storage (oro:service-worker).",
-    )
+    permissions.add_group(ROUTES)
 
 
 @hookimpl
 def oro_register_config(config: ConfigRegistry) -> None:
-    settings.declare(config)
+    # Oro spells the keys flattened (webview_service-workers...); both reach the same key.
+    config.add_settings(SwSettings, section="webview")
 
 
 @hookimpl
@@ -40,34 +38,21 @@ def oro_configure(host: Host) -> None:
 
 @hookimpl
 def oro_register_routes(routes: RouteTable) -> None:
-    sw_routes.register(routes)
+    routes.add_group(ROUTES)
 
 
 @hookimpl
 def oro_register_js_modules(modules: JSModuleTable) -> None:
-    modules.add(
-        "oro:service-worker",
-        JS_DIRECTORY / "index.js",
-        declarations=JS_DIRECTORY / "index.d.ts",
-    )
-    # Imported by URL (/oro/service-worker/worker.js) from module workers, where import maps do
-    # not apply; it imports its own siblings by URL too.
-    modules.add(
-        "oro:service-worker/worker",
-        JS_DIRECTORY / "worker.js",
-        declarations=JS_DIRECTORY / "worker.d.ts",
-    )
-    modules.add(
-        "oro:service-worker/environment",
-        JS_DIRECTORY / "environment.js",
-        declarations=JS_DIRECTORY / "environment.d.ts",
-    )
+    # worker.js is imported by URL (/oro/service-worker/worker.js) from module workers, where
+    # import maps do not apply; it imports its own siblings by URL too.
+    modules.add_directory(JS_DIRECTORY)
+    # Not a module pages import (it has no declarations): a script every page runs.
     modules.add("oro:service-worker/preload", JS_DIRECTORY / "preload.js", preload=True)
 
 
 @hookimpl
 def oro_page_args(host: Host, window: int, origin: str) -> dict[str, Any] | None:
-    if not host.is_permission_allowed(sw_routes.PERMISSION):
+    if not host.is_permission_allowed(ROUTES.permission):
         return None
     state = host.stash[STATE]
     return {
@@ -86,4 +71,4 @@ def oro_diagnostics(host: Host) -> dict[str, Any]:
 @hookimpl
 def oro_unconfigure(host: Host) -> None:
     # Every change was written when it was made; nothing is open.
-    host.stash.pop(STATE, None)
+    host.stash.pop(STATE)

@@ -8,16 +8,12 @@ import posixpath
 from typing import Any, Final
 from urllib.parse import urlsplit
 
-from oro_framework import InvalidArgumentError, Request, RouteTable
+from oro_framework import InvalidArgumentError, Request, RouteGroup
 from oro_sw.state import STATE
 from oro_sw.store import STATES, Record, Store
 from oro_sw.urls import check_scope, check_script_url, origin_of, registration_id
 
-__all__ = ["PERMISSION", "register"]
-
-PERMISSION: Final = "service_worker"
-"""Oro's ``permissions_allow_service_worker``; ``[permissions] allow_service_worker = false``
-turns the routes and the auto-registration off."""
+__all__ = ["ROUTES"]
 
 
 def _origin(request: Request) -> str | None:
@@ -190,20 +186,23 @@ async def storage_clear(request: Request) -> dict[str, Any]:
     return {}
 
 
-def register(routes: RouteTable) -> None:
-    """Add every ``serviceWorker.*`` route."""
-    for name, handler in (
-        ("register", register_worker),
-        ("unregister", unregister),
-        ("getRegistration", get_registration),
-        ("getRegistrations", get_registrations),
-        ("reset", reset),
-        ("skipWaiting", skip_waiting),
-        ("updateState", update_state),
-        ("storage", storage_all),
-        ("storage.get", storage_get),
-        ("storage.set", storage_set),
-        ("storage.remove", storage_remove),
-        ("storage.clear", storage_clear),
-    ):
-        routes.add(f"serviceWorker.{name}", handler, permission=PERMISSION)
+ROUTES: Final = RouteGroup(
+    permission="service_worker",
+    doc="Register Service Workers and keep their storage (oro:service-worker).",
+    handlers={
+        "serviceWorker.register": register_worker,
+        "serviceWorker.unregister": unregister,
+        "serviceWorker.getRegistration": get_registration,
+        "serviceWorker.getRegistrations": get_registrations,
+        "serviceWorker.reset": reset,
+        "serviceWorker.skipWaiting": skip_waiting,
+        "serviceWorker.updateState": update_state,
+        "serviceWorker.storage": storage_all,
+        "serviceWorker.storage.get": storage_get,
+        "serviceWorker.storage.set": storage_set,
+        "serviceWorker.storage.remove": storage_remove,
+        "serviceWorker.storage.clear": storage_clear,
+    },
+)
+"""Every ``serviceWorker.*`` route. The permission is Oro's ``permissions_allow_service_worker``;
+``[permissions] allow_service_worker = false`` turns the routes and the auto-registration off."""

@@ -9,32 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final, final
 
-from oro_framework import Config, ConfigRegistry
+from oro_framework import setting
 from oro_sw.urls import config_script_path
 
-__all__ = ["AUTO_REGISTER_KEY", "SCRIPTS_KEY", "SwSettings", "declare"]
+__all__ = ["AUTO_REGISTER_KEY", "SCRIPTS_KEY", "SwSettings"]
 
 SCRIPTS_KEY: Final = "webview.service-workers"
 AUTO_REGISTER_KEY: Final = "webview.auto_register_service_workers"
-
-
-def declare(config: ConfigRegistry) -> None:
-    """Declare the keys (``oro config list --describe`` shows them)."""
-    config.add(
-        SCRIPTS_KEY,
-        str,
-        "",
-        "Service Worker scripts every page registers (space-separated paths in the app, as in "
-        "Oro: './sw.js /workers/api.js'); each takes its directory as scope.",
-        validator=_scripts,
-    )
-    config.add(
-        AUTO_REGISTER_KEY,
-        bool,
-        True,
-        f"Register the {SCRIPTS_KEY} scripts from every page; false: pages register them with "
-        "oro:service-worker themselves.",
-    )
 
 
 def script_paths(value: str) -> list[str]:
@@ -53,13 +34,24 @@ def _scripts(value: str) -> None:
 @final
 @dataclass(frozen=True)
 class SwSettings:
-    """What oro-sw reads from the config."""
+    """What oro-sw reads from the config: two ``webview`` keys
+    (``config.add_settings(SwSettings, section="webview")``)."""
 
-    scripts: list[str]
-    """URL paths of the configured worker scripts (``/sw.js``)."""
-    auto_register: bool
+    service_workers: str = setting(
+        "",
+        "Service Worker scripts every page registers (space-separated paths in the app, as in "
+        "Oro: './sw.js /workers/api.js'); each takes its directory as scope.",
+        validator=_scripts,
+        name="service-workers",
+    )
+    auto_register: bool = setting(
+        True,
+        f"Register the {SCRIPTS_KEY} scripts from every page; false: pages register them with "
+        "oro:service-worker themselves.",
+        name="auto_register_service_workers",
+    )
 
-    @classmethod
-    def from_config(cls, config: Config) -> SwSettings:
-        """Read the settings from a host's loaded config (already validated)."""
-        return cls(script_paths(config[SCRIPTS_KEY]), bool(config[AUTO_REGISTER_KEY]))
+    @property
+    def scripts(self) -> list[str]:
+        """URL paths of the configured worker scripts (``/sw.js``)."""
+        return script_paths(self.service_workers)

@@ -25,7 +25,7 @@ class SwState:
 
     @classmethod
     def from_host(cls, host: Host) -> SwState:
-        return cls(SwSettings.from_config(host.config), Store.load(host.paths.data / FILE_NAME))
+        return cls(host.settings(SwSettings), Store.load(host.paths.data / FILE_NAME))
 
     def diagnostics(self) -> dict[str, Any]:
         """What ``diagnostics.query`` shows under this plugin's name."""

@@ -14,9 +14,9 @@ from oro_framework import (
     ServiceRegistry,
     hookimpl,
 )
-from oro_tls import routes as tls_routes
-from oro_tls import settings
+from oro_tls.routes import TCP_ROUTES, TLS_ROUTES
 from oro_tls.service import SERVICE_NAME, TcpSockets
+from oro_tls.settings import TcpSettings, TlsSettings
 from oro_tls.state import STATE
 
 JS_DIRECTORY: Final = Path(__file__).parent / "js"
@@ -24,53 +24,39 @@ JS_DIRECTORY: Final = Path(__file__).parent / "js"
 
 @hookimpl
 def oro_register_permissions(permissions: PermissionRegistry) -> None:
-    permissions.add(
-        tls_routes.PERMISSIONS["tcp"],
-        "Open TCP connections and listen for them (oro:net, node:net).",
-    )
-    permissions.add(
-        tls_routes.PERMISSIONS["tls"],
-        "Open TLS connections and serve TLS, with certificate pins (oro:tls, node:tls).",
-    )
+    permissions.add_group(TCP_ROUTES)
+    permissions.add_group(TLS_ROUTES)
 
 
 @hookimpl
 def oro_register_config(config: ConfigRegistry) -> None:
-    settings.declare(config)
+    config.add_settings(TcpSettings, section="tcp")
+    config.add_settings(TlsSettings, section="tls")
 
 
 @hookimpl
 def oro_configure(host: Host) -> None:
-    host.stash[STATE] = TcpSockets(
-        host,
-        settings.TcpSettings.from_config(host.config),
-        settings.TlsSettings.from_config(host.config),
-    )
+    host.stash[STATE] = TcpSockets.from_host(host)
 
 
 @hookimpl
 def oro_register_routes(routes: RouteTable) -> None:
-    tls_routes.register(routes)
+    routes.add_group(TCP_ROUTES)
+    routes.add_group(TLS_ROUTES)
+
+
+@hookimpl
+def oro_register_js_modules(modules: JSModuleTable) -> None:
+    modules.add_directory(JS_DIRECTORY)
 
 
 @hookimpl
 def oro_register_services(services: ServiceRegistry, host: Host) -> None:
     services.add(
         SERVICE_NAME,
-        host.stash[STATE].serve,
+        host.stash[STATE].run,
         doc="Moves the pages' TCP and TLS bytes and accepts their servers' connections.",
     )
-
-
-@hookimpl
-def oro_register_js_modules(modules: JSModuleTable) -> None:
-    for name in ("net", "tls"):
-        modules.add(
-            f"oro:{name}",
-            JS_DIRECTORY / f"{name}.js",
-            aliases=(f"node:{name}",),
-            declarations=JS_DIRECTORY / f"{name}.d.ts",
-        )
 
 
 @hookimpl
@@ -85,6 +71,6 @@ def oro_diagnostics(host: Host) -> dict[str, Any]:
 
 @hookimpl
 def oro_unconfigure(host: Host) -> None:
-    sockets = host.stash.pop(STATE, None)
+    sockets = host.stash.pop(STATE)
     if sockets is not None:
         sockets.close_all()

@@ -11,7 +11,7 @@ from typing import Any, Final
 
 from anyio.abc import SocketAttribute
 
-from oro_framework import InvalidArgumentError, NotSupportedError, Request, RouteTable
+from oro_framework import InvalidArgumentError, NotSupportedError, Request, RouteGroup
 from oro_tls.addresses import (
     check_listen_address,
     listen_address,
@@ -35,10 +35,7 @@ from oro_tls.servers import Server
 from oro_tls.service import TcpSockets
 from oro_tls.state import STATE
 
-__all__ = ["PERMISSIONS", "register"]
-
-PERMISSIONS: Final[dict[Kind, str]] = {"tcp": "tcp", "tls": "tls"}
-"""The permission of each namespace (``[permissions] allow_tcp`` / ``allow_tls``)."""
+__all__ = ["TCP_ROUTES", "TLS_ROUTES"]
 
 _ID: Final = re.compile(r"[A-Za-z0-9_-]{1,64}")
 # A write may wait as long as the peer does not read (that is the page's backpressure); the
@@ -551,43 +548,56 @@ def _connection_routes(kind: Kind, prefix: str) -> dict[str, Handler]:
     }
 
 
-def register(routes: RouteTable) -> None:
-    """Add every ``tcp.*`` and ``tls.*`` route."""
-    tcp: dict[str, Handler] = {
-        "tcp.create": create,
-        "tcp.connect": tcp_connect,
-        "tcp.bind": tcp_bind,
-        "tcp.listen": tcp_listen,
-        "tcp.accept": accept,
-        "tcp.setNoDelay": _no_delay("tcp"),
-        "tcp.setKeepAlive": _keep_alive("tcp"),
-        "tcp.getSockName": _name("tcp", peer=False),
-        "tcp.getPeerName": _name("tcp", peer=True),
-        **_connection_routes("tcp", "tcp"),
+def _waiting_for_the_peer(handlers: dict[str, Handler]) -> dict[str, float]:
+    """The routes that may wait as long as the peer makes them (writes, shutdowns, connects)."""
+    return {
+        name: _WAIT_FOR_PEER
+        for name in handlers
+        if name.endswith((".write", ".shutdown", ".connect"))
     }
-    tls: dict[str, Handler] = {
-        "tls.connect": tls_connect,
-        "tls.getProvider": get_provider,
-        "tls.getPins": get_pins,
-        "tls.setPins": set_pins,
-        "tls.createPin": create_pin,
-        "tls.setNoDelay": _no_delay("tls"),
-        "tls.setKeepAlive": _keep_alive("tls"),
-        "tls.getSockName": _name("tls", peer=False),
-        "tls.getPeerName": _name("tls", peer=True),
-        "tls.server.create": tls_server_create,
-        "tls.server.bind": tls_server_bind,
-        "tls.server.listen": tls_server_listen,
-        "tls.server.accept": accept,
-        **_connection_routes("tls", "tls"),
-        **_connection_routes("tls", "tls.server"),
-    }
-    for kind, table in (("tcp", tcp), ("tls", tls)):
-        for name, handler in table.items():
-            waits = name.endswith((".write", ".shutdown", ".connect"))
-            routes.add(
-                name,
-                handler,
-                permission=PERMISSIONS[kind],  # type: ignore[index]
-                timeout=_WAIT_FOR_PEER if waits else None,
-            )
+
+
+_TCP_HANDLERS: Final[dict[str, Handler]] = {
+    "tcp.create": create,
+    "tcp.connect": tcp_connect,
+    "tcp.bind": tcp_bind,
+    "tcp.listen": tcp_listen,
+    "tcp.accept": accept,
+    "tcp.setNoDelay": _no_delay("tcp"),
+    "tcp.setKeepAlive": _keep_alive("tcp"),
+    "tcp.getSockName": _name("tcp", peer=False),
+    "tcp.getPeerName": _name("tcp", peer=True),
+    **_connection_routes("tcp", "tcp"),
+}
+_TLS_HANDLERS: Final[dict[str, Handler]] = {
+    "tls.connect": tls_connect,
+    "tls.getProvider": get_provider,
+    "tls.getPins": get_pins,
+    "tls.setPins": set_pins,
+    "tls.createPin": create_pin,
+    "tls.setNoDelay": _no_delay("tls"),
+    "tls.setKeepAlive": _keep_alive("tls"),
+    "tls.getSockName": _name("tls", peer=False),
+    "tls.getPeerName": _name("tls", peer=True),
+    "tls.server.create": tls_server_create,
+    "tls.server.bind": tls_server_bind,
+    "tls.server.listen": tls_server_listen,
+    "tls.server.accept": accept,
+    **_connection_routes("tls", "tls"),
+    **_connection_routes("tls", "tls.server"),
+}
+
+TCP_ROUTES: Final = RouteGroup(
+    permission="tcp",
+    doc="Open TCP connections and listen for them (oro:net, node:net).",
+    handlers=_TCP_HANDLERS,
+    timeouts=_waiting_for_the_peer(_TCP_HANDLERS),
+)
+"""Every ``tcp.*`` route, guarded by ``tcp`` (``[permissions] allow_tcp``)."""
+TLS_ROUTES: Final = RouteGroup(
+    permission="tls",
+    doc="Open TLS connections and serve TLS, with certificate pins (oro:tls, node:tls).",
+    handlers=_TLS_HANDLERS,
+    timeouts=_waiting_for_the_peer(_TLS_HANDLERS),
+)
+"""Every ``tls.*`` route, guarded by ``tls`` (``[permissions] allow_tls``)."""

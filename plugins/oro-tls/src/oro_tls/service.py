@@ -49,6 +49,11 @@ _Item = TypeVar("_Item", Connection, Server)
 class TcpSockets:
     """Every page's connections and servers, by id (a Conduit client id: unique across pages)."""
 
+    @classmethod
+    def from_host(cls, host: Host) -> TcpSockets:
+        """The sockets of ``host``, whose config is loaded (none open yet)."""
+        return cls(host, host.settings(TcpSettings), host.settings(TlsSettings))
+
     def __init__(self, host: Host, tcp: TcpSettings, tls: TlsSettings) -> None:
         self.host = host
         self.tcp = tcp
@@ -254,7 +259,7 @@ class TcpSockets:
     # The service
     # ----------------------------------------------------------------------------------------
 
-    async def serve(self, *, task_status: TaskStatus[Any]) -> None:
+    async def run(self, *, task_status: TaskStatus[Any]) -> None:
         """The ``tcp.sockets`` service: runs the readers and acceptors; on cancellation (host
         stop) closes every socket and server."""
         try:

@@ -14,9 +14,9 @@ from oro_framework import (
     ServiceRegistry,
     hookimpl,
 )
-from oro_udp import routes as udp_routes
-from oro_udp import settings
+from oro_udp.routes import ROUTES
 from oro_udp.service import SERVICE_NAME, UdpSockets
+from oro_udp.settings import UdpSettings
 from oro_udp.state import STATE
 
 JS_DIRECTORY: Final = Path(__file__).parent / "js"
@@ -24,45 +24,37 @@ JS_DIRECTORY: Final = Path(__file__).parent / "js"
 
 @hookimpl
 def oro_register_permissions(permissions: PermissionRegistry) -> None:
-    permissions.add(
-        udp_routes.PERMISSION,
-        "Send and receive UDP datagrams: unicast, broadcast, multicast (oro:dgram, node:dgram).",
-    )
+    permissions.add_group(ROUTES)
 
 
 @hookimpl
 def oro_register_config(config: ConfigRegistry) -> None:
-    settings.declare(config)
+    config.add_settings(UdpSettings, section="udp")
 
 
 @hookimpl
 def oro_configure(host: Host) -> None:
-    host.stash[STATE] = UdpSockets(host, settings.UdpSettings.from_config(host.config))
+    host.stash[STATE] = UdpSockets.from_host(host)
 
 
 @hookimpl
 def oro_register_routes(routes: RouteTable) -> None:
-    udp_routes.register(routes)
+    routes.add_group(ROUTES)
+
+
+@hookimpl
+def oro_register_js_modules(modules: JSModuleTable) -> None:
+    modules.add_directory(JS_DIRECTORY)
 
 
 @hookimpl
 def oro_register_services(services: ServiceRegistry, host: Host) -> None:
     services.add(
         SERVICE_NAME,
-        host.stash[STATE].serve,
+        host.stash[STATE].run,
         doc="Moves the pages' UDP datagrams; its sockets close while the app is paused and "
         "are bound again on resume.",
         stop_on_pause=True,
-    )
-
-
-@hookimpl
-def oro_register_js_modules(modules: JSModuleTable) -> None:
-    modules.add(
-        "oro:dgram",
-        JS_DIRECTORY / "dgram.js",
-        aliases=("node:dgram",),
-        declarations=JS_DIRECTORY / "dgram.d.ts",
     )
 
 
@@ -78,6 +70,6 @@ def oro_diagnostics(host: Host) -> dict[str, Any]:
 
 @hookimpl
 def oro_unconfigure(host: Host) -> None:
-    sockets = host.stash.pop(STATE, None)
+    sockets = host.stash.pop(STATE)
     if sockets is not None:
         sockets.close_all()

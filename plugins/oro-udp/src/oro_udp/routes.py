@@ -9,7 +9,7 @@ import socket
 from collections.abc import Awaitable, Callable
 from typing import Any, Final
 
-from oro_framework import ErrnoError, InvalidArgumentError, IPCError, Request, RouteTable
+from oro_framework import ErrnoError, InvalidArgumentError, IPCError, Request, RouteGroup
 from oro_udp import sockopts
 from oro_udp.addresses import (
     MAX_DATAGRAM,
@@ -26,10 +26,7 @@ from oro_udp.service import UdpSockets
 from oro_udp.sockets import BindOptions, UdpSocket
 from oro_udp.state import STATE
 
-__all__ = ["PERMISSION", "register"]
-
-PERMISSION: Final = "udp"
-"""The permission every ``udp.*`` route declares (``[permissions] allow_udp``)."""
+__all__ = ["ROUTES"]
 
 _ID: Final = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _MAX_BATCH: Final = 1024
@@ -435,9 +432,10 @@ async def capabilities(request: Request) -> Reply:
     }
 
 
-def register(routes: RouteTable) -> None:
-    """Add every ``udp.*`` route."""
-    table: dict[str, Callable[[Request], Awaitable[Reply]]] = {
+ROUTES: Final = RouteGroup(
+    permission="udp",
+    doc="Send and receive UDP datagrams: unicast, broadcast, multicast (oro:dgram, node:dgram).",
+    handlers={
         "udp.bind": bind,
         "udp.connect": connect,
         "udp.disconnect": disconnect,
@@ -466,6 +464,6 @@ def register(routes: RouteTable) -> None:
         "udp.getRecvBufferSize": _buffer_size(socket.SO_RCVBUF, setter=False),
         "udp.getSendBufferSize": _buffer_size(socket.SO_SNDBUF, setter=False),
         "udp.capabilities": capabilities,
-    }
-    for name, handler in table.items():
-        routes.add(name, handler, permission=PERMISSION)
+    },
+)
+"""Every ``udp.*`` route, guarded by ``udp`` (``[permissions] allow_udp``)."""

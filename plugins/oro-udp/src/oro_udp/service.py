@@ -73,6 +73,11 @@ _Item = _Datagram | _ReceiveError
 class UdpSockets:
     """Every page's UDP sockets, by id (a Conduit client id, so unique across pages)."""
 
+    @classmethod
+    def from_host(cls, host: Host) -> UdpSockets:
+        """The sockets of ``host``, whose config is loaded (none open yet)."""
+        return cls(host, host.settings(UdpSettings))
+
     def __init__(self, host: Host, settings: UdpSettings) -> None:
         self.host = host
         self.settings = settings
@@ -292,7 +297,7 @@ class UdpSockets:
     # The service
     # ----------------------------------------------------------------------------------------
 
-    async def serve(self, *, task_status: TaskStatus[Any]) -> None:
+    async def run(self, *, task_status: TaskStatus[Any]) -> None:
         """The ``udp.sockets`` service: bind every socket again (after a pause), run the pumps;
         on cancellation (pause, host stop) close every OS socket."""
         try:

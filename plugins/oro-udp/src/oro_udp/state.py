@@ -10,4 +10,5 @@ from oro_udp.service import UdpSockets
 __all__ = ["STATE"]
 
 STATE: Final = StashKey[UdpSockets]("udp")
-"""The host's :class:`~oro_udp.service.UdpSockets` (made by ``oro_configure``)."""
+"""The host's :class:`~oro_udp.service.UdpSockets`, made by ``oro_configure`` and closed by
+``oro_unconfigure``."""

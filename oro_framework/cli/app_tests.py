@@ -1,0 +1,319 @@
+"""``oro test``: run an app's ``oro:test`` files in a real page and print their TAP.
+
+The app is served exactly as ``oro run`` serves it (same plugins, config and sandbox), with one
+more plugin, :class:`TestRunPlugin`. It preloads ``test_harness.js`` into the app's pages; the
+first page that loads it asks the host for the test files (``test.start``), imports them, runs
+them and sends the TAP back line by line (``test.report``) and then the totals (``test.end``).
+The host prints each line as it arrives and stops; the exit status is the run's. Because all of
+it goes over IPC, the page can be headless Chromium (the default, driven by Playwright) or the
+app's real window (``--window``). A service stops the run when ``--timeout`` passes first.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final, final
+from urllib.parse import quote
+
+import anyio
+import anyio.to_thread
+from anyio.abc import TaskStatus
+
+from oro_framework.kernel.builtin import DEFAULT_TEST_FILES
+from oro_framework.kernel.hookspecs import hookimpl
+
+if TYPE_CHECKING:
+    from oro_framework.gui.runner import AppRunner
+    from oro_framework.kernel.app import Host
+    from oro_framework.kernel.modules import JSModuleTable
+    from oro_framework.kernel.permissions import PermissionRegistry
+    from oro_framework.kernel.request import Request
+    from oro_framework.kernel.router import RouteTable
+    from oro_framework.kernel.services import ServiceRegistry
+    from oro_framework.kernel.windows import GuiBackend
+
+__all__ = [
+    "DEFAULT_TEST_FILES",
+    "EXIT_FAILED",
+    "EXIT_PASSED",
+    "EXIT_UNAVAILABLE",
+    "NoTestFilesError",
+    "TestRunPlugin",
+    "find_test_files",
+    "missing_browser",
+    "run_headless",
+    "run_in_window",
+]
+
+HARNESS: Final = Path(__file__).with_name("test_harness.js")
+EXIT_PASSED: Final = 0
+EXIT_FAILED: Final = 1
+EXIT_UNAVAILABLE: Final = 2
+"""No browser to run the tests in (Playwright or Chromium missing)."""
+
+
+class NoTestFilesError(Exception):
+    """No file to run: none matches ``test.files``, or a given file cannot be served."""
+
+
+def find_test_files(
+    app_dir: Path, resources: Path, patterns: Sequence[str], given: Sequence[Path] = ()
+) -> list[str]:
+    """The URL paths of the test files: ``given`` (paths as typed on the command line), else
+    every file under ``app_dir`` matching one of ``patterns``, in order, each once.
+
+    :raises NoTestFilesError: nothing matches, or a file lies outside ``resources`` (the page
+        could not import it).
+    """
+    if given:
+        files = [path.resolve() for path in given]
+    else:
+        found: dict[Path, None] = {}
+        for pattern in patterns:
+            for path in sorted(app_dir.glob(pattern)):
+                if path.is_file():
+                    found.setdefault(path.resolve())
+        files = list(found)
+        if not files:
+            raise NoTestFilesError(
+                f"no test files in {app_dir}: none matches test.files "
+                f"({', '.join(patterns) or 'empty'}); add one (test/index.js) or name files on "
+                "the command line"
+            )
+    urls = []
+    for path in files:
+        if not path.is_relative_to(resources):
+            raise NoTestFilesError(
+                f"test file {path} is outside the app's resources ({resources}, webview.root): "
+                "the page cannot import it"
+            )
+        urls.append("/" + quote(path.relative_to(resources).as_posix()))
+    return urls
+
+
+@final
+@dataclass
+class _Outcome:
+    status: int
+    problem: str | None = None
+
+
+@final
+class TestRunPlugin:
+    """What ``oro test`` adds to the app's host: the routes the harness reports on, the harness
+    as a preload module, and the deadline.
+
+    :param files: URL paths of the test files, imported in this order.
+    :param match: a JavaScript regular expression; only tests whose name matches run.
+    :param timeout: seconds the whole run may take.
+    :param write: where TAP lines go (standard output).
+    """
+
+    name = "oro-test-run"
+
+    def __init__(
+        self,
+        files: Sequence[str],
+        *,
+        match: str | None,
+        timeout: float,
+        write: Callable[[str], None],
+    ) -> None:
+        self.files = list(files)
+        self.match = match
+        self.timeout = timeout
+        self._write = write
+        self._is_started = False
+        self._start_event: anyio.Event | None = None
+        self.outcome: _Outcome | None = None
+        self.finished = threading.Event()
+        """Set once the run has an outcome, or the host stopped without one."""
+
+    # Hooks ---------------------------------------------------------------------------------
+
+    @hookimpl
+    def oro_register_permissions(self, permissions: PermissionRegistry) -> None:
+        # A permission of the run's own, so that an app that turns 'runtime' off still runs.
+        permissions.add("test", "oro test: the page reports the run's TAP to the host.")
+
+    @hookimpl
+    def oro_register_routes(self, routes: RouteTable) -> None:
+        routes.add("test.start", self._start, permission="test", doc="oro test: the run's files")
+        routes.add("test.report", self._report, permission="test", doc="oro test: TAP lines")
+        routes.add("test.end", self._end, permission="test", doc="oro test: the run's totals")
+
+    @hookimpl
+    def oro_register_js_modules(self, modules: JSModuleTable) -> None:
+        modules.add("oro:test-harness", HARNESS, preload=True)
+
+    @hookimpl
+    def oro_register_services(self, services: ServiceRegistry, host: Host) -> None:
+        async def deadline(*, task_status: TaskStatus[None]) -> None:
+            # Two limits of --timeout each: for the page to start the run (a browser may be
+            # slow to start), then for the run itself.
+            self._start_event = anyio.Event()
+            task_status.started()
+            with anyio.move_on_after(self.timeout) as waiting:
+                await self._start_event.wait()
+            if waiting.cancelled_caught:
+                self._write(f"Bail out! the page did not start the tests in {self.timeout:g} s")
+                problem = f"no page loaded the test harness in {self.timeout:g} s (--timeout)"
+            else:
+                await anyio.sleep(self.timeout)
+                self._write(f"Bail out! no result after {self.timeout:g} s (--timeout)")
+                problem = f"timed out after {self.timeout:g} s"
+            self.finish(host, _Outcome(EXIT_FAILED, problem))
+
+        services.add("oro-test.deadline", deadline, doc="Stops `oro test` at its --timeout.")
+
+    # Routes --------------------------------------------------------------------------------
+
+    async def _start(self, request: Request) -> dict[str, Any] | None:
+        """The files and filter, for the first page only (a reload must not run them twice)."""
+        if self._is_started:
+            return None
+        self._is_started = True
+        if self._start_event is not None:
+            self._start_event.set()
+        return {"files": self.files, "match": self.match}
+
+    async def _report(self, request: Request) -> None:
+        body = request.json()
+        for line in body.get("lines", []):
+            self._write(str(line))
+
+    async def _end(self, request: Request) -> None:
+        body = request.json()
+        if "error" in body:
+            outcome = _Outcome(EXIT_FAILED, f"the test harness failed: {body['error']}")
+        elif not body.get("registered") and not body.get("total"):
+            outcome = _Outcome(
+                EXIT_FAILED,
+                "no tests ran: the test files registered none (they call test() from 'oro:test')",
+            )
+        else:
+            outcome = _Outcome(EXIT_FAILED if body.get("fail") else EXIT_PASSED)
+        self.finish(request.host, outcome)
+
+    # The run -------------------------------------------------------------------------------
+
+    def finish(self, host: Host, outcome: _Outcome) -> None:
+        """Keep the first outcome and stop the host (from the loop)."""
+        if self.outcome is None:
+            self.outcome = outcome
+        self.finished.set()
+        host.stop()
+
+    def result(self, fallback_problem: str) -> tuple[int, str | None]:
+        """The exit status and the problem to report, once the host stopped."""
+        if self.outcome is None:
+            return EXIT_FAILED, fallback_problem
+        return self.outcome.status, self.outcome.problem
+
+
+def missing_browser() -> str | None:
+    """Why no headless browser can run, as one line with the fix, or ``None``."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "oro test needs Playwright: pip install 'oro-framework[testing]'"
+    from oro_framework.testing.browser import find_chromium
+
+    try:
+        find_chromium()
+    except RuntimeError as error:
+        return f"oro test needs Chromium: {error}"
+    return None
+
+
+def run_headless(
+    runner: AppRunner, plugin: TestRunPlugin, *, page: str, warn: Callable[[str], None]
+) -> int:
+    """Serve the app, open ``page`` in headless Chromium and wait for the run's outcome."""
+
+    async def main() -> None:
+        async with anyio.create_task_group() as task_group:
+
+            async def serve(*, task_status: TaskStatus[Any]) -> None:
+                try:
+                    await runner.serve(task_status=task_status)
+                finally:
+                    plugin.finished.set()
+
+            info = await task_group.start(serve)
+            url = f"{info.origin}{page}?oro_launch={info.launch_token}"
+            problem = await anyio.to_thread.run_sync(_browse, url, plugin.finished)
+            if problem is not None:
+                plugin.finish(runner.host, _Outcome(EXIT_FAILED, problem))
+
+    anyio.run(main, backend="trio")
+    status, problem = plugin.result("the app stopped before the tests finished")
+    if problem is not None:
+        warn(problem)
+    return status
+
+
+def run_in_window(
+    runner: AppRunner, plugin: TestRunPlugin, gui: GuiBackend, *, warn: Callable[[str], None]
+) -> int:
+    """Run the tests in the app's real main window (its default page); it closes when the run
+    ends."""
+    runner.run_with_gui(gui)
+    status, problem = plugin.result("the window closed before the tests finished")
+    if problem is not None:
+        warn(problem)
+    return status
+
+
+def _browse(url: str, finished: threading.Event) -> str | None:
+    """Open ``url`` in headless Chromium and keep it open until ``finished``; the page's
+    console goes to standard error. Returns why the page could not run the tests, if so.
+    Blocking: runs in a worker thread (Playwright's sync API has a loop of its own)."""
+    import sys
+
+    from playwright.sync_api import ConsoleMessage, sync_playwright
+    from playwright.sync_api import Error as PlaywrightError
+
+    from oro_framework.testing.browser import CHROMIUM_ARGS, find_chromium
+
+    path = url.split("?", 1)[0].split("/", 3)[-1]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=find_chromium(), args=list(CHROMIUM_ARGS), headless=True
+        )
+        try:
+            page = browser.new_page()
+
+            def on_console(message: ConsoleMessage) -> None:
+                # Chromium asks every page for /favicon.ico; its 404 says nothing about tests.
+                if not str(message.location.get("url", "")).endswith("/favicon.ico"):
+                    print(f"console.{message.type}: {message.text}", file=sys.stderr, flush=True)
+
+            page.on("console", on_console)
+            crashed = threading.Event()
+
+            def on_crash(_: object) -> None:
+                crashed.set()
+
+            page.on("crash", on_crash)
+            try:
+                response = page.goto(url)
+            except PlaywrightError as error:
+                return f"cannot open the test page /{path}: {error.message.splitlines()[0]}"
+            if response is None or not response.ok:
+                status = response.status if response is not None else "no response"
+                return (
+                    f"the test page /{path} answered {status}: tests run in the app's "
+                    "webview.default_index (or test.page); create it or set test.page"
+                )
+            # Playwright delivers page events (console) only while one of its calls runs.
+            while not finished.is_set():
+                if crashed.is_set():
+                    return f"the test page /{path} crashed"
+                page.wait_for_timeout(100)
+        finally:
+            browser.close()
+    return None

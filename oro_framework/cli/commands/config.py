@@ -1,0 +1,206 @@
+"""`oro config`: read and edit an app's configuration."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import click
+import tomlkit
+
+from oro_framework.cli.common import (
+    build_host,
+    echo_json,
+    format_value,
+    host_errors,
+    skip_broken_option,
+    warn,
+)
+from oro_framework.cli.config_edit import edit_config
+from oro_framework.kernel.app import CONFIG_FILE_NAME
+from oro_framework.kernel.config import (
+    Config,
+    ConfigRegistry,
+    did_you_mean,
+    flatten_key,
+    get_document_value,
+    is_secret_name,
+    iter_document,
+    load_config,
+    read_document,
+    type_name,
+)
+from oro_framework.kernel.hookspecs import hookimpl
+
+_file_option = click.option(
+    "--file",
+    "config_file",
+    default=CONFIG_FILE_NAME,
+    type=click.Path(dir_okay=False, path_type=Path),
+    show_default=True,
+    help="The oro.toml to read or edit.",
+)
+
+
+@click.group()
+def config() -> None:
+    """Read and edit oro.toml (keys as 'section.key' or flattened 'section_key')."""
+
+
+def _declared_keys(config_file: Path) -> ConfigRegistry:
+    host = build_host(config_file.parent, skip_broken=True, use_config_file=False)
+    host.close()
+    return host.config_keys
+
+
+def _effective_config(config_file: Path, *, skip_broken: bool) -> Config:
+    """The configuration ``oro run`` would use with ``config_file``: the app's own oro.toml
+    through a host, any other file (``--file``) loaded against the declared keys."""
+    if config_file.name == CONFIG_FILE_NAME:
+        host = build_host(config_file.parent, skip_broken=skip_broken)
+        host.close()
+        return host.config
+    return load_config(_declared_keys(config_file), path=config_file, environ=os.environ)
+
+
+@config.command("get")
+@click.argument("key")
+@_file_option
+@host_errors
+def config_get(key: str, config_file: Path) -> None:
+    """Print the effective value of KEY (default < oro.toml < platform table < environment)."""
+    effective = _effective_config(config_file, skip_broken=True)
+    if key in effective:
+        click.echo(format_value(effective[key]))
+        return
+    if config_file.is_file():
+        document = read_document(config_file)
+        dotted = _document_key(document, key)
+        if dotted is not None:
+            click.echo(format_value(get_document_value(document, dotted)))
+            return
+    raise click.ClickException(
+        f"config key {key!r} is not declared by any plugin nor set in {config_file}"
+        f"{did_you_mean(key, effective.registry)}"
+    )
+
+
+@config.command("set", context_settings={"ignore_unknown_options": True})
+@click.argument("key")
+@click.argument("value")
+@_file_option
+@click.option(
+    "--create", is_flag=True, help="Create the oro.toml when it does not exist (else refused)."
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Write a key no installed plugin declares (for a plugin to be installed later).",
+)
+@host_errors
+def config_set(key: str, value: str, config_file: Path, create: bool, force: bool) -> None:
+    """Set KEY to VALUE in oro.toml, keeping comments, order and formatting.
+
+    VALUE is parsed as the key's declared type (true/false, numbers, lists as JSON arrays or
+    space-separated words); negative numbers need no "--". The edit is refused, and the file
+    left as it was, when `oro run` would refuse the result: a value of the wrong type, one its
+    key's check refuses, an undeclared permission. A key no installed plugin declares is refused
+    too (with the nearest declared key), unless --force. Without --create, a missing file is
+    refused: `oro init DIR` creates a whole app.
+    """
+    if not config_file.is_file() and not create:
+        raise click.ClickException(
+            f"{config_file} does not exist: is {config_file.parent.resolve()} the app's "
+            "directory? --create writes a new oro.toml there (`oro init DIR` creates a whole "
+            "app); nothing was written"
+        )
+    registry = _declared_keys(config_file)
+    outcome = edit_config(registry, config_file, key, value, force=force)
+    if outcome.created:
+        click.echo(f"created {config_file}")
+    if outcome.warning:
+        warn(outcome.warning)
+    click.echo(f"{outcome.dotted} = {format_value(outcome.value)}")
+
+
+def _document_key(document: tomlkit.TOMLDocument, key: str) -> str | None:
+    """The dotted key set in ``document`` that ``key`` names, dotted or flattened."""
+    for dotted, _ in iter_document(document):
+        if key in (dotted, flatten_key(dotted)):
+            return dotted
+    return None
+
+
+@config.command("list")
+@click.option("--describe", is_flag=True, help="Every declared key with type, default and doc.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option(
+    "--show-secrets",
+    is_flag=True,
+    help="Print the values of secret keys (names ending in key/secret/token/password) too.",
+)
+@_file_option
+@skip_broken_option
+@host_errors
+def config_list(
+    describe: bool,
+    as_json: bool,
+    show_secrets: bool,
+    config_file: Path,
+    skip_broken_plugins: bool,
+) -> None:
+    """List effective values (or, with --describe, every key every installed plugin declares).
+    Values of secret keys are masked, so that a pasted listing leaks no key (--show-secrets
+    prints them; `oro config get KEY` prints the one asked for)."""
+    if describe:
+        keys = sorted(_declared_keys(config_file), key=lambda key: key.name)
+        described = [
+            {
+                "key": key.name,
+                "flattened": key.flattened,
+                "type": type_name(key.type),
+                "default": key.default,
+                "plugin": key.plugin,
+                "env": list(key.env_names),
+                "doc": key.doc,
+            }
+            for key in keys
+        ]
+        if as_json:
+            echo_json(described)
+            return
+        for entry in described:
+            default = "" if entry["default"] is None else f" = {json.dumps(entry['default'])}"
+            click.echo(f"{entry['key']} ({entry['type']}{default}) [{entry['plugin']}]")
+            click.echo(f"    {entry['doc']}")
+            click.echo(
+                f"    flattened: {entry['flattened']}  env: {', '.join(entry['env']) or '-'}"
+            )
+        return
+    effective = _effective_config(config_file, skip_broken=skip_broken_plugins)
+    values = [
+        {
+            "key": name,
+            "value": _shown_value(name, effective[name], show_secrets),
+            "source": effective.source(name),
+        }
+        for name in sorted(effective)
+    ]
+    if as_json:
+        echo_json(values)
+        return
+    for entry in values:
+        click.echo(f"{entry['key']} = {json.dumps(entry['value'])}  # {entry['source']}")
+
+
+def _shown_value(name: str, value: Any, show_secrets: bool) -> Any:
+    if show_secrets or not is_secret_name(name) or value in ("", None):
+        return value
+    return f"<secret: {len(str(value))} characters>"
+
+
+@hookimpl
+def oro_register_commands(cli: click.Group) -> None:
+    cli.add_command(config)

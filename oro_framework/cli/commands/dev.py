@@ -1,0 +1,64 @@
+"""`oro dev`: `oro run` that reloads the app as you edit it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from oro_framework.cli.common import (
+    app_dir_argument,
+    config_overrides_option,
+    echo_flushed,
+    headless_option,
+    is_verbose,
+    parse_overrides,
+    port_option,
+    skip_broken_option,
+    warn,
+)
+from oro_framework.kernel.hookspecs import hookimpl
+
+
+@click.command()
+@app_dir_argument
+@headless_option
+@port_option("Port on 127.0.0.1 to serve the app on, kept across restarts; default as `oro run`.")
+@skip_broken_option
+@config_overrides_option
+def dev(
+    app_dir: Path,
+    headless: bool,
+    port: int | None,
+    skip_broken_plugins: bool,
+    overrides: tuple[str, ...],
+) -> None:
+    """Run the app in APP_DIR as `oro run` does, reloading it as you edit.
+
+    A change to the app's files (under webview.root) reloads its pages, once per burst of
+    saves. A change to oro.toml or to the source of an editable-installed plugin restarts the
+    host on the same port with the same sessions, so open pages reconnect and reload. An error
+    in the new config or plugin is printed here and shown in the pages until the next save.
+    Stops on Ctrl-C/SIGTERM.
+    """
+    from oro_framework.cli.dev import DevLoop
+
+    parse_overrides(overrides)
+    loop = DevLoop(
+        app_dir,
+        port=port,
+        headless=headless,
+        overrides=overrides,
+        skip_broken_plugins=skip_broken_plugins,
+        verbose=is_verbose(),
+        echo=echo_flushed,
+        warn=warn,
+    )
+    code = loop.run()
+    if code:
+        raise SystemExit(code)
+
+
+@hookimpl
+def oro_register_commands(cli: click.Group) -> None:
+    cli.add_command(dev)

@@ -1,0 +1,61 @@
+"""`oro doctor`: what this machine and the plugins offer, and what is missing."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from oro_framework.cli import doctor as doctor_checks
+from oro_framework.cli.commands.plugins import inspect_plugins, silenced
+from oro_framework.cli.common import (
+    app_option,
+    echo_json,
+)
+from oro_framework.kernel.app import plugin_logger
+from oro_framework.kernel.hookspecs import hookimpl
+from oro_framework.kernel.plugins import create_plugin_manager
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@app_option
+def doctor(as_json: bool, app_dir: Path) -> None:
+    """Report what this machine offers (Python, GUI backends, Chromium for tests, and what each
+    plugin reports about its own needs: oro-ai its CPU features, llama-cpp-python and default
+    model) and whether every plugin works: builds the app in --app and reports each broken one.
+
+    Each line is ok, warn or fail, with a one-line fix under the others. Exits with status 1
+    when a check fails (a broken plugin, an app that cannot be built, llama-cpp-python unusable
+    while oro-ai is installed); a missing optional piece is a warning.
+    """
+    infos, problem = inspect_plugins(app_dir)
+    with silenced(plugin_logger):
+        loaded = create_plugin_manager(environ=os.environ, strict=False)
+    checks = doctor_checks.run_checks(
+        infos,
+        app_dir=app_dir,
+        app_error=problem,
+        plugin_checks=doctor_checks.plugin_checks(loaded),
+    )
+    failed = [check for check in checks if check.required and not check.ok]
+    if as_json:
+        echo_json([check.to_json() for check in checks])
+    else:
+        for check in checks:
+            click.echo(f"{check.status:<4} {check.name}: {check.detail}")
+            if not check.ok and check.hint:
+                click.echo(f"     fix: {check.hint}")
+        if any(check.name.startswith("plugin ") for check in failed):
+            click.echo(
+                "oro run stops on a broken plugin; --skip-broken-plugins (or "
+                "ORO_SKIP_BROKEN_PLUGINS=1) runs the app without it"
+            )
+    if failed:
+        raise SystemExit(1)
+
+
+@hookimpl
+def oro_register_commands(cli: click.Group) -> None:
+    cli.add_command(doctor)

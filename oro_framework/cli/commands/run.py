@@ -1,0 +1,157 @@
+"""`oro run`: an app in a native window, or served headless."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from oro_framework.cli.app_checks import missing_index
+from oro_framework.cli.common import (
+    app_dir_argument,
+    config_overrides_option,
+    echo_flushed,
+    headless_option,
+    host_errors,
+    parse_overrides,
+    port_option,
+    skip_broken_option,
+    warn,
+)
+from oro_framework.cli.dev import start_child
+from oro_framework.gui.pywebview_backend import PywebviewBackend, has_display
+from oro_framework.gui.runner import AppRunner
+from oro_framework.gui.single_instance import InstanceLock, acquire_or_hand_over
+from oro_framework.kernel.app import Host
+from oro_framework.kernel.hookspecs import hookimpl
+from oro_framework.update import RESTART_INTO
+
+
+@click.command()
+@app_dir_argument
+@click.argument("urls", nargs=-1)
+@headless_option
+@port_option(
+    "Port on 127.0.0.1 to serve the app on; 0 picks a free one. Default: window.port, else a "
+    "port derived from meta.bundle_identifier (the same every run, so the browser's per-origin "
+    "storage carries over)."
+)
+@skip_broken_option
+@config_overrides_option
+@click.option(
+    "--dev-child",
+    is_flag=True,
+    hidden=True,
+    help="Run as the host process of `oro dev`, which starts it with this flag.",
+)
+@host_errors
+def run(
+    app_dir: Path,
+    urls: tuple[str, ...],
+    headless: bool,
+    port: int | None,
+    skip_broken_plugins: bool,
+    overrides: tuple[str, ...],
+    dev_child: bool,
+) -> None:
+    """Run the app in APP_DIR (default: the current directory).
+
+    Opens the app in a native window when a display exists. Otherwise, or with --headless, serves
+    it on 127.0.0.1 and prints a line with its launch URL, to open in any browser. Stops when the
+    window closes, the app calls application.exit, or on Ctrl-C/SIGTERM; exits with the code the
+    app asked for (0 by default).
+
+    URLS are deep links of the app's protocol handlers (web+notes://inbox/1): pages get each as
+    an applicationurl event. With application.single_instance (the default) a second launch of a
+    running app hands its URLS to it, focuses its window and exits 0.
+    """
+    parsed = parse_overrides(overrides)
+    plugins: list[object] = []
+    session_key = None
+    if dev_child:
+        dev_plugin, session_key = start_child(echo_flushed)
+        plugins.append(dev_plugin)
+    host = Host(app_dir, skip_broken_plugins=skip_broken_plugins, config=parsed, plugins=plugins)
+    lock = None
+    # oro dev restarts its host on every change: one copy is what it runs anyway.
+    if host.config["application.single_instance"] and not dev_child:
+        try:
+            lock = InstanceLock(str(host.config["meta.bundle_identifier"]))
+            is_running_copy = acquire_or_hand_over(lock, urls)
+        except BaseException:
+            host.close()
+            raise
+        if not is_running_copy:
+            name = str(host.config["meta.name"])
+            host.close()
+            echo_flushed(
+                f"oro: {name} is already running; handed over {' '.join(urls) or 'the launch'}"
+            )
+            return
+    try:
+        no_index = missing_index(host.paths.resources, host.config)
+        if no_index is not None:
+            warn(no_index)
+        runner = AppRunner(
+            host,
+            port=port,
+            echo=echo_flushed,
+            warn=warn,
+            instance_lock=lock,
+            urls=urls,
+            session_key=session_key,
+        )
+        gui = None if headless else open_gui(host, runner)
+        try:
+            code = runner.run_with_gui(gui) if gui is not None else runner.run_headless()
+        except OSError as error:
+            raise click.ClickException(f"cannot serve {host.app_dir}: {error}") from None
+    finally:
+        if lock is not None:
+            lock.release()
+    restart = host.stash.get(RESTART_INTO)
+    if restart is not None:
+        # An update was installed: the same launch, in the new version's folder.
+        echo_flushed(f"oro: restarting {restart}")
+        # The deep links of this launch were delivered already: the new version does not get
+        # them twice.
+        arguments = [argument for argument in sys.argv[1:] if argument not in urls]
+        os.execv(restart, [str(restart), *arguments])
+    if code:
+        raise SystemExit(code)
+
+
+def open_gui(host: Host, runner: AppRunner) -> PywebviewBackend | None:
+    """The GUI to run the app in, or ``None`` to serve it headless (saying why, if unexpected)."""
+    if host.config.get("window.headless", False):
+        return None
+    if not has_display():
+        display = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+        if display:
+            click.echo(
+                f"warning: no display server answers at {display}; serving headless", err=True
+            )
+        return None
+    if not any(info.name == "application" and info.error is None for info in host.plugins):
+        click.echo("warning: the 'application' plugin is disabled; serving headless", err=True)
+        return None
+    storage = host.paths.data / "webview" if host.config["window.persistent_storage"] else None
+    # The schemes the core plugin "protocols" read from the config (and checked) as it
+    # configured the host: QtWebEngine must know them before the window exists.
+    handlers = host.protocol_handlers
+    try:
+        return PywebviewBackend(storage_path=storage, protocol_schemes=tuple(handlers.handlers))
+    except ImportError as error:
+        click.echo(
+            f"warning: no window ({error}); install pywebview with "
+            "`pip install 'oro-framework[gui]'`. Serving headless.",
+            err=True,
+        )
+        return None
+
+
+@hookimpl
+def oro_register_commands(cli: click.Group) -> None:
+    cli.add_command(run)

@@ -1,0 +1,127 @@
+"""`oro test`: the app's JavaScript tests in its pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from oro_framework.cli.app_tests import (
+    EXIT_UNAVAILABLE,
+    NoTestFilesError,
+    TestRunPlugin,
+    find_test_files,
+    missing_browser,
+    run_headless,
+    run_in_window,
+)
+from oro_framework.cli.commands.run import open_gui
+from oro_framework.cli.common import (
+    config_overrides_option,
+    echo_error,
+    echo_flushed,
+    echo_stderr,
+    host_errors,
+    parse_overrides,
+    skip_broken_option,
+    warn,
+)
+from oro_framework.gui.runner import AppRunner
+from oro_framework.kernel.app import Host
+from oro_framework.kernel.hookspecs import hookimpl
+
+
+@click.command("test")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "-m",
+    "--match",
+    envvar="ORO_TEST_GREP",
+    metavar="REGEX",
+    help="Run only the tests whose name matches this JavaScript regular expression (also "
+    "ORO_TEST_GREP).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Seconds the page may take to start the run, and the run itself, before it fails "
+    "(default: test.timeout, 120).",
+)
+@click.option(
+    "--window",
+    is_flag=True,
+    help="Run the tests in the app's real window instead of headless Chromium.",
+)
+@skip_broken_option
+@config_overrides_option
+@host_errors
+def test_command(
+    paths: tuple[Path, ...],
+    match: str | None,
+    timeout: float | None,
+    window: bool,
+    skip_broken_plugins: bool,
+    overrides: tuple[str, ...],
+) -> None:
+    """Run the app's oro:test files in a real page and print their TAP: oro test [APP] [FILES...]
+
+    APP (default: the current directory) is served as `oro run` serves it. FILES default to
+    the test.files patterns of its oro.toml (test/index.js, test/**/*.test.js). The tests run
+    in headless Chromium (Playwright and a system Chromium: the 'testing' extra), or with
+    --window in the app's window. Exits 0 when every assertion passed, 1 when one failed, a
+    test file did not load, an error went uncaught or the run timed out, 2 without a browser.
+    """
+    app_dir = Path(".")
+    files = list(paths)
+    if files and files[0].is_dir():
+        app_dir = files.pop(0)
+    for file in files:
+        if not file.is_file():
+            raise click.BadParameter(f"{file} is not a file", param_hint="FILES")
+    parsed = parse_overrides(overrides)
+    host = Host(app_dir, skip_broken_plugins=skip_broken_plugins, config=parsed)
+    page = str(host.config["test.page"])
+    if page:
+        # The page to test in becomes the app's "/": a window opens it, as headless does.
+        host.close()
+        parsed["webview.default_index"] = page
+        host = Host(app_dir, skip_broken_plugins=skip_broken_plugins, config=parsed)
+    try:
+        test_files = find_test_files(
+            host.app_dir, host.paths.resources, host.config["test.files"], files
+        )
+    except NoTestFilesError as error:
+        host.close()
+        raise click.ClickException(str(error)) from None
+    plugin = TestRunPlugin(
+        test_files,
+        match=match,
+        timeout=timeout if timeout is not None else float(host.config["test.timeout"]),
+        write=echo_flushed,
+    )
+    host.close()
+    # Built again with the run's plugin: a host is built once, with every plugin it has.
+    host = Host(app_dir, skip_broken_plugins=skip_broken_plugins, config=parsed, plugins=[plugin])
+    runner = AppRunner(host, port=0, echo=echo_stderr, warn=warn)
+    gui = open_gui(host, runner) if window else None
+    if gui is None:
+        problem = missing_browser()
+        if problem is not None:
+            host.close()
+            click.echo(f"error: {problem}", err=True)
+            raise SystemExit(EXIT_UNAVAILABLE)
+    try:
+        if gui is not None:
+            code = run_in_window(runner, plugin, gui, warn=echo_error)
+        else:
+            code = run_headless(runner, plugin, page="/", warn=echo_error)
+    except OSError as error:
+        raise click.ClickException(f"cannot serve {host.app_dir}: {error}") from None
+    if code:
+        raise SystemExit(code)
+
+
+@hookimpl
+def oro_register_commands(cli: click.Group) -> None:
+    cli.add_command(test_command)

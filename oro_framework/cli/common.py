@@ -1,0 +1,127 @@
+"""What the commands of ``oro`` share: options, output, building hosts and inspecting plugins."""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from oro_framework.kernel.app import Host
+from oro_framework.kernel.errors import HostError
+
+CommandT = TypeVar("CommandT", bound=Callable[..., Any])
+
+
+def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    widths = [
+        max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=False)
+    ]
+    lines = [
+        "  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in (headers, ["-" * width for width in widths], *rows)
+    ]
+    return "\n".join(lines)
+
+
+def echo_json(value: Any) -> None:
+    click.echo(json.dumps(value, indent=2, ensure_ascii=False))
+
+
+def format_value(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def is_verbose() -> bool:
+    context = click.get_current_context(silent=True)
+    return bool(context is not None and context.find_root().params.get("verbose"))
+
+
+def host_errors(function: CommandT) -> CommandT:
+    """Turn host errors (broken plugin, bad config, conflict) into one line and exit status 1;
+    with ``oro -v`` the traceback (the plugin's own frames included) comes first."""
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except HostError as error:
+            if is_verbose():
+                click.echo("".join(traceback.format_exception(error)).rstrip(), err=True)
+            raise click.ClickException(f"{type(error).__name__}: {error}") from None
+
+    wrapper.__name__ = function.__name__
+    wrapper.__doc__ = function.__doc__
+    return wrapper  # type: ignore[return-value]
+
+
+def build_host(app_dir: Path, *, skip_broken: bool, use_config_file: bool = True) -> Host:
+    return Host(app_dir, skip_broken_plugins=skip_broken, use_config_file=use_config_file)
+
+
+skip_broken_option = click.option(
+    "--skip-broken-plugins",
+    is_flag=True,
+    help="Go on without a plugin that fails to load or whose hook raises (one warning line "
+    "each); also ORO_SKIP_BROKEN_PLUGINS=1 or plugins.skip_broken = true in oro.toml.",
+)
+app_dir_argument = click.argument(
+    "app_dir", default=".", type=click.Path(file_okay=False, exists=True, path_type=Path)
+)
+headless_option = click.option(
+    "--headless",
+    is_flag=True,
+    help="Serve the app without a window and print its launch URL (the default with no display).",
+)
+
+
+def port_option(help_text: str) -> Callable[[CommandT], CommandT]:
+    """``--port``: a TCP port on 127.0.0.1, 0 for a free one, ``None`` when not given."""
+    return click.option("--port", type=click.IntRange(0, 65535), default=None, help=help_text)
+
+
+config_overrides_option = click.option(
+    "-c",
+    "--config",
+    "overrides",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Override a config key for this run (highest precedence).",
+)
+app_option = click.option(
+    "--app",
+    "app_dir",
+    default=".",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="App directory whose oro.toml applies (default: current directory).",
+)
+
+
+def parse_overrides(overrides: Sequence[str]) -> dict[str, str]:
+    parsed: dict[str, str] = {}
+    for item in overrides:
+        key, separator, value = item.partition("=")
+        if not separator:
+            raise click.BadParameter(f"expected KEY=VALUE, got {item!r}", param_hint="--config")
+        parsed[key.strip()] = value
+    return parsed
+
+
+def warn(message: str) -> None:
+    click.echo(f"warning: {message}", err=True)
+
+
+def echo_flushed(message: str) -> None:
+    click.echo(message)
+    sys.stdout.flush()
+
+
+def echo_stderr(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def echo_error(message: str) -> None:
+    click.echo(f"error: {message}", err=True)

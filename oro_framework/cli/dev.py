@@ -1,0 +1,580 @@
+"""``oro dev``: ``oro run`` plus live reload.
+
+Two processes. The one the user started (:class:`DevLoop`) watches ``oro.toml`` and the source of
+every editable-installed plugin, and runs the host in a child process (``oro run --dev-child``,
+which calls :func:`start_child`) that it restarts when one of them changes: a new process imports
+the plugins' Python code afresh, which no in-process reload does reliably (modules hold references
+to each other, pluggy to hook functions, services to tasks). Every child serves on the same port and
+signs session ids with the same key (:func:`~oro_framework.web.security.signed_session`, passed in
+the environment), so a page's session cookie stays valid across restarts: the page notices the host
+went (``applicationstop`` or its event channel dropping), polls until a host with another boot id
+answers, and reloads.
+
+The child adds :class:`DevPlugin` to the host: a service that watches the app's resources
+(``webview.root``) and emits :data:`RELOAD_EVENT` once per burst of changes, and the preload
+module ``oro:dev`` (``dev_client.js``) that reloads the page on it.
+
+When a child fails to start (an invalid ``oro.toml``, a plugin that does not import) or dies,
+the loop prints the error and serves an error page on the port until the next change: pages
+show the error in an overlay, and reload once a working host is back.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import functools
+import html
+import importlib.metadata
+import json
+import logging
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import tomllib
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final, final
+from urllib.parse import unquote, urlsplit
+
+import anyio
+import anyio.abc
+import watchfiles
+from anyio.abc import TaskStatus
+from anyio.streams.text import TextReceiveStream
+
+from oro_framework.kernel.app import CONFIG_FILE_NAME
+from oro_framework.kernel.hookspecs import hookimpl
+from oro_framework.web.asgi import Receive, Scope, Send
+from oro_framework.web.ports import choose_port
+from oro_framework.web.security import is_signed_session, parse_cookies
+from oro_framework.web.server import LOOPBACK, serve_on_loopback
+
+if TYPE_CHECKING:
+    from oro_framework.kernel.app import Host
+    from oro_framework.kernel.modules import JSModuleTable
+    from oro_framework.kernel.request import Request
+    from oro_framework.kernel.router import RouteTable
+    from oro_framework.kernel.services import ServiceRegistry
+
+__all__ = [
+    "DEV_CLIENT",
+    "RELOAD_EVENT",
+    "SESSION_KEY_ENV",
+    "DevLoop",
+    "DevPlugin",
+    "editable_plugin_sources",
+    "start_child",
+]
+
+logger = logging.getLogger("oro_framework.dev")
+
+RELOAD_EVENT: Final = "devreload"
+"""The host event that makes every page reload (``oro:dev`` listens for it)."""
+SESSION_KEY_ENV: Final = "ORO_DEV_SESSION_KEY"
+"""Environment variable carrying the session key to each child (never on its command line,
+which other users of the machine can read)."""
+DEV_CLIENT: Final = Path(__file__).with_name("dev_client.js")
+STEP_MS: Final = 50
+"""A burst of changes ends after this long without another: one reload per burst (an editor
+saving several files, a build writing its output)."""
+_WATCH_TIMEOUT_MS: Final = 200
+"""How often a watcher thread looks up from waiting: the latency of stopping it."""
+_STOP_TIMEOUT: Final = 10.0
+"""Seconds a child has to stop on SIGTERM before it is killed."""
+_ERROR_TAIL: Final = 40
+"""Lines of a failed child's standard error shown in the page."""
+_DEFAULT_BUNDLE: Final = "com.example.oro-app"
+_FRAMEWORK: Final = "oro-framework"
+
+
+# -------------------------------------------------------------------------------------------------
+# What restarts the host
+# -------------------------------------------------------------------------------------------------
+
+
+def editable_plugin_sources(
+    distributions: Iterable[importlib.metadata.Distribution] | None = None,
+) -> list[Path]:
+    """The project directories of the plugins installed in editable mode (``pip install -e``):
+    distributions with an ``oro`` entry point whose ``direct_url.json`` says ``editable``.
+    oro-framework's own core plugins are not among them: changing the framework is not the
+    daily loop of an app."""
+    found: set[Path] = set()
+    for dist in importlib.metadata.distributions() if distributions is None else distributions:
+        name = (dist.metadata["Name"] or "").lower().replace("_", "-")
+        if name == _FRAMEWORK or not any(ep.group == "oro" for ep in dist.entry_points):
+            continue
+        text = dist.read_text("direct_url.json")
+        if not text:
+            continue
+        with contextlib.suppress(ValueError):
+            info = json.loads(text)
+            url = urlsplit(str(info.get("url", "")))
+            if info.get("dir_info", {}).get("editable") and url.scheme == "file":
+                path = Path(unquote(url.path))
+                if path.is_dir():
+                    found.add(path.resolve())
+    return sorted(found)
+
+
+def _is_under(path: Path, roots: Sequence[Path]) -> bool:
+    return any(path.is_relative_to(root) for root in roots)
+
+
+@final
+class _ChangeFilter(watchfiles.DefaultFilter):
+    """Changes to ``oro.toml`` and plugin sources (which restart the host) when ``restarts``,
+    else the app's other files (which reload its pages)."""
+
+    def __init__(
+        self, config_file: Path, plugin_sources: Sequence[Path], *, restarts: bool
+    ) -> None:
+        super().__init__()
+        self._config_file = config_file
+        self._plugin_sources = plugin_sources
+        self._restarts = restarts
+
+    def __call__(self, change: watchfiles.Change, path: str) -> bool:
+        if not super().__call__(change, path):
+            return False
+        changed = Path(path)
+        restarts = changed == self._config_file or _is_under(changed, self._plugin_sources)
+        return restarts == self._restarts
+
+
+async def _watch(
+    paths: Sequence[Path],
+    watch_filter: Callable[[watchfiles.Change, str], bool],
+    on_changes: Callable[[list[Path]], None],
+    *,
+    recursive: bool = True,
+    task_status: TaskStatus[None] = anyio.TASK_STATUS_IGNORED,
+) -> None:
+    """Call ``on_changes`` with the changed paths of each burst, until cancelled. Reports
+    started once the watcher is in place (its first timeout), so a change made after that is
+    never missed."""
+    is_started = False
+    async for changes in watchfiles.awatch(
+        *paths,
+        watch_filter=watch_filter,
+        step=STEP_MS,
+        rust_timeout=_WATCH_TIMEOUT_MS,
+        yield_on_timeout=True,
+        recursive=recursive,
+    ):
+        if not is_started:
+            is_started = True
+            task_status.started()
+        if changes:
+            on_changes(sorted({Path(path) for _, path in changes}))
+
+
+# -------------------------------------------------------------------------------------------------
+# The child: the host, with live reload of its pages
+# -------------------------------------------------------------------------------------------------
+
+
+@final
+class DevPlugin:
+    """What ``oro dev`` adds to the host it runs: the route ``dev.boot`` (which host process is
+    this), the preload module ``oro:dev`` and the service ``dev.reload`` watching the app's
+    resources.
+
+    :param boot: this host process's id; pages compare it to know a new host answers.
+    :param echo: where the one line per reload goes.
+    """
+
+    name = "oro-dev"
+
+    def __init__(self, boot: str, *, echo: Callable[[str], None] = print) -> None:
+        self.boot = boot
+        self._echo = echo
+
+    @hookimpl
+    def oro_register_routes(self, routes: RouteTable) -> None:
+        routes.add(
+            "dev.boot",
+            self._boot,
+            permission="runtime",
+            doc="oro dev: the id of the running host process",
+        )
+
+    @hookimpl
+    def oro_register_js_modules(self, modules: JSModuleTable) -> None:
+        modules.add(
+            "oro:dev", DEV_CLIENT, declarations=DEV_CLIENT.with_suffix(".d.ts"), preload=True
+        )
+
+    @hookimpl
+    def oro_page_args(self) -> Mapping[str, Any]:
+        return {"devBoot": self.boot}
+
+    @hookimpl
+    def oro_register_services(self, services: ServiceRegistry, host: Host) -> None:
+        root = host.paths.resources
+        watch_filter = _ChangeFilter(
+            host.app_dir / CONFIG_FILE_NAME, editable_plugin_sources(), restarts=False
+        )
+
+        def reload(changed: list[Path]) -> None:
+            names = [_relative(path, root) for path in changed]
+            host.events.emit(RELOAD_EVENT, {"files": names})
+            shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+            self._echo(f"oro dev: reloading pages ({shown} changed)")
+
+        services.add(
+            "dev.reload",
+            functools.partial(_watch, [root], watch_filter, reload),
+            doc="oro dev: reloads the pages when the app's files change",
+        )
+
+    async def _boot(self, request: Request) -> dict[str, str]:
+        return {"boot": self.boot}
+
+
+def _relative(path: Path, root: Path) -> str:
+    with contextlib.suppress(ValueError):
+        return path.relative_to(root).as_posix()
+    return str(path)
+
+
+def _stop_when_stdin_closes() -> None:
+    # os.read, not sys.stdin: a daemon thread blocked inside a buffered reader aborts the
+    # interpreter when it finalizes.
+    with contextlib.suppress(OSError):
+        while os.read(0, 4096):
+            pass
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
+def start_child(echo: Callable[[str], None]) -> tuple[DevPlugin, str]:
+    """Make this process the host ``oro dev`` runs (``oro run --dev-child``): it ends when
+    ``oro dev`` does, and its pages reload on the changes ``oro dev`` reports. Returns the plugin
+    to add to the host and the session key of :data:`SESSION_KEY_ENV`."""
+    # oro dev holds our stdin open: its end means oro dev is gone (even killed), and a host
+    # left behind would hold the port.
+    threading.Thread(target=_stop_when_stdin_closes, name="oro-dev-parent", daemon=True).start()
+    # Taken out of the environment: the app's own subprocesses have no use for it.
+    session_key = os.environ.pop(SESSION_KEY_ENV, None) or secrets.token_urlsafe(32)
+    return DevPlugin(secrets.token_urlsafe(12), echo=echo), session_key
+
+
+# -------------------------------------------------------------------------------------------------
+# The loop: the child, restarted on oro.toml and plugin changes
+# -------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _ChildOutcome:
+    code: int
+    served: bool
+    restarted: bool
+    stderr: str
+
+
+@final
+class DevLoop:
+    """Runs ``oro dev`` until Ctrl-C/SIGTERM, or the app exits by itself with status 0.
+
+    :param app_dir: the app's directory.
+    :param port: ``--port``; ``None`` chooses as ``oro run`` does, once, for every restart.
+    :param headless: ``--headless``.
+    :param overrides: ``-c KEY=VALUE`` items, passed to every host.
+    :param echo: where status lines go (standard output).
+    :param warn: where warnings and errors go (standard error).
+    """
+
+    def __init__(
+        self,
+        app_dir: Path,
+        *,
+        port: int | None,
+        headless: bool,
+        overrides: Sequence[str] = (),
+        skip_broken_plugins: bool = False,
+        verbose: bool = False,
+        echo: Callable[[str], None] = print,
+        warn: Callable[[str], None] = print,
+    ) -> None:
+        self.app_dir = app_dir.resolve()
+        self.config_file = self.app_dir / CONFIG_FILE_NAME
+        self.plugin_sources = editable_plugin_sources()
+        self._requested_port = port
+        self._headless = headless
+        self._overrides = list(overrides)
+        self._skip_broken = skip_broken_plugins
+        self._verbose = verbose
+        self._echo = echo
+        self._warn = warn
+        self._session_key = secrets.token_urlsafe(32)
+        self._changed = anyio.Event()
+        self._reason = ""
+        self._is_stopping = False
+        self.port = 0
+
+    def run(self) -> int:
+        """Run until stopped; the exit code."""
+        return anyio.run(self._main, backend="trio")
+
+    async def _main(self) -> int:
+        self.port = self._choose_port()
+        with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
+            async with anyio.create_task_group() as task_group:
+                task_group.start_soon(self._stop_on_signals, signals)
+                await task_group.start(
+                    functools.partial(
+                        _watch,
+                        [self.app_dir],
+                        _ChangeFilter(self.config_file, [], restarts=True),
+                        self._restart,
+                        recursive=False,
+                    )
+                )
+                if self.plugin_sources:
+                    await task_group.start(
+                        _watch,
+                        self.plugin_sources,
+                        _ChangeFilter(self.config_file, self.plugin_sources, restarts=True),
+                        self._restart,
+                    )
+                self._echo(
+                    f"oro dev: restarts the host when {CONFIG_FILE_NAME} or the source of "
+                    f"{len(self.plugin_sources)} editable plugin(s) change; port {self.port}"
+                )
+                code = await self._supervise()
+                task_group.cancel_scope.cancel()
+        return code
+
+    def _choose_port(self) -> int:
+        if self._requested_port:
+            return self._requested_port
+        if self._requested_port is None:
+            configured, bundle = self._port_settings()
+            choice = choose_port(None, configured, bundle)
+            if choice.warning is not None:
+                self._warn(choice.warning)
+            if choice.port:
+                return choice.port
+        # Pinned now: every restart must come back on the same origin.
+        with contextlib.closing(socket.socket()) as probe:
+            probe.bind((LOOPBACK, 0))
+            port: int = probe.getsockname()[1]
+        return port
+
+    def _port_settings(self) -> tuple[int, str]:
+        """``window.port`` and ``meta.bundle_identifier`` as far as this process can read them
+        without a host (which would import the plugins here, where they are never reloaded); a
+        broken file gives the defaults."""
+        values: dict[str, Any] = {}
+        with contextlib.suppress(OSError, tomllib.TOMLDecodeError):
+            document = tomllib.loads(self.config_file.read_text(encoding="utf-8"))
+            values["window.port"] = document.get("window", {}).get("port")
+            values["meta.bundle_identifier"] = document.get("meta", {}).get("bundle_identifier")
+        for item in self._overrides:
+            key, _, value = item.partition("=")
+            values[key.strip()] = value.strip()
+        port = values.get("window.port")
+        bundle = values.get("meta.bundle_identifier")
+        try:
+            configured = int(port) if port is not None else 0
+        except ValueError:
+            configured = 0
+        return configured, str(bundle) if isinstance(bundle, str) and bundle else _DEFAULT_BUNDLE
+
+    def _restart(self, changed: list[Path]) -> None:
+        self._reason = ", ".join(_relative(path, self.app_dir) for path in changed[:3])
+        self._changed.set()
+
+    async def _stop_on_signals(self, signals: Any) -> None:
+        async for _ in signals:
+            self._is_stopping = True
+            self._changed.set()
+
+    async def _supervise(self) -> int:
+        while True:
+            self._changed = anyio.Event()
+            outcome = await self._run_child()
+            if self._is_stopping:
+                return 0
+            if outcome.restarted:
+                self._echo(f"oro dev: {self._reason} changed; restarting the host")
+                continue
+            if outcome.served and outcome.code == 0:
+                return 0
+            problem = outcome.stderr.strip() or f"the host exited with status {outcome.code}"
+            self._warn(
+                f"the app stopped (status {outcome.code}); fix it and save: oro dev restarts "
+                "the host (Ctrl-C ends oro dev)"
+            )
+            await self._serve_error(problem)
+            if self._is_stopping:
+                return 0
+            self._echo(f"oro dev: {self._reason} changed; starting the host")
+
+    def _child_command(self) -> list[str]:
+        # -P: the working directory does not go first on sys.path, where a directory there
+        # could shadow oro_framework or a plugin.
+        command = [sys.executable, "-P", "-m", "oro_framework.cli"]
+        if self._verbose:
+            command.append("--verbose")
+        command += ["run", str(self.app_dir), "--dev-child", "--port", str(self.port)]
+        if self._headless:
+            command.append("--headless")
+        if self._skip_broken:
+            command.append("--skip-broken-plugins")
+        for item in self._overrides:
+            command += ["--config", item]
+        return command
+
+    async def _run_child(self) -> _ChildOutcome:
+        environ = {**os.environ, SESSION_KEY_ENV: self._session_key}
+        tail: collections.deque[str] = collections.deque(maxlen=_ERROR_TAIL)
+        served = anyio.Event()
+        restarted = False
+        process = await anyio.open_process(
+            self._child_command(), env=environ, stdin=subprocess.PIPE
+        )
+        async with process, anyio.create_task_group() as task_group:
+            assert process.stdout is not None
+            assert process.stderr is not None
+            task_group.start_soon(self._pump, process.stdout, self._echo, served, None)
+            task_group.start_soon(self._pump, process.stderr, sys.stderr.write, None, tail)
+
+            async def stop_on_change(*, task_status: TaskStatus[anyio.CancelScope]) -> None:
+                nonlocal restarted
+                with anyio.CancelScope() as scope:
+                    task_status.started(scope)
+                    await self._changed.wait()
+                    restarted = not self._is_stopping
+                    await _stop(process)
+
+            watcher: anyio.CancelScope = await task_group.start(stop_on_change)
+            code = await process.wait()
+            watcher.cancel()
+        return _ChildOutcome(code, served.is_set(), restarted, "".join(tail))
+
+    @staticmethod
+    async def _pump(
+        stream: anyio.abc.ByteReceiveStream,
+        write: Callable[[str], object],
+        served: anyio.Event | None,
+        tail: collections.deque[str] | None,
+    ) -> None:
+        buffered = ""
+        async for chunk in TextReceiveStream(stream, errors="replace"):
+            buffered += chunk
+            *lines, buffered = buffered.split("\n")
+            for line in lines:
+                if served is not None:
+                    write(line)
+                    if line.startswith("oro: serving "):
+                        served.set()
+                else:
+                    write(line + "\n")
+                    sys.stderr.flush()
+                if tail is not None:
+                    tail.append(line + "\n")
+        if buffered:
+            write(buffered if served is not None else buffered + "\n")
+
+    async def _serve_error(self, problem: str) -> None:
+        """Answer every request on the port with ``problem`` until the next change."""
+        app = _error_app(problem, self._session_key, self.port)
+        async with anyio.create_task_group() as task_group:
+
+            async def serve() -> None:
+                try:
+                    await serve_on_loopback(app, port=self.port)
+                except OSError as error:
+                    self._warn(f"cannot show the error page on port {self.port}: {error}")
+
+            task_group.start_soon(serve)
+            await self._changed.wait()
+            task_group.cancel_scope.cancel()
+
+
+async def _stop(process: anyio.abc.Process) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        process.send_signal(signal.SIGTERM)
+    with anyio.move_on_after(_STOP_TIMEOUT):
+        await process.wait()
+        return
+    with contextlib.suppress(ProcessLookupError):
+        process.kill()
+
+
+# -------------------------------------------------------------------------------------------------
+# The error page
+# -------------------------------------------------------------------------------------------------
+
+_ANONYMOUS_PROBLEM: Final = (
+    "The app failed to start; the terminal running `oro dev` says why. Open the app through its "
+    "launch URL to see the error here."
+)
+_ERROR_PAGE: Final = """<!doctype html>
+<html><head><meta charset="utf-8"><title>oro dev: error</title></head>
+<body style="font-family: system-ui, sans-serif; margin: 2rem">
+<h1 style="color: #b00020">The app failed to start</h1>
+<pre id="oro-dev-error" style="white-space: pre-wrap">{problem}</pre>
+<p>Fix it and save: this page reloads once the host runs again.</p>
+<script>
+setInterval(async () => {{
+  try {{
+    const response = await fetch('/ipc/dev.boot', {{ cache: 'no-store' }})
+    if (response.headers.get('x-oro-dev') !== 'error') location.reload()
+  }} catch {{}}
+}}, 200)
+</script>
+</body></html>
+"""
+
+
+def _error_app(
+    problem: str, session_key: str, port: int
+) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
+    """An ASGI app answering 503 with ``problem``: as JSON (an IPC error) to ``/ipc/`` and to
+    requests accepting JSON, else as a page that reloads once the host is back. Only a request
+    of this app's address with a session of this ``oro dev`` sees the problem itself (it may
+    hold paths and source lines)."""
+    hosts = {f"{name}:{port}" for name in (LOOPBACK, "localhost")}
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        headers = {
+            name.decode("latin-1").lower(): value.decode("latin-1")
+            for name, value in scope["headers"]
+        }
+        trusted = headers.get("host", "").lower() in hosts and any(
+            is_signed_session(value, session_key)
+            for _, value in parse_cookies(headers.get("cookie", ""))
+        )
+        shown = problem if trusted else _ANONYMOUS_PROBLEM
+        if scope["path"].startswith("/ipc/") or "application/json" in headers.get("accept", ""):
+            error = {"name": "ServiceUnavailableError", "message": shown}
+            body = json.dumps({"err": error}).encode()
+            content_type = b"application/json"
+        else:
+            body = _ERROR_PAGE.format(problem=html.escape(shown)).encode()
+            content_type = b"text/html; charset=utf-8"
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 503,
+                "headers": [
+                    (b"content-type", content_type),
+                    (b"cache-control", b"no-store"),
+                    (b"x-oro-dev", b"error"),
+                    (b"x-content-type-options", b"nosniff"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+    return app

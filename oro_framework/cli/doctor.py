@@ -1,0 +1,193 @@
+"""What ``oro doctor`` checks: the pieces an app, its window and its tests rely on, what each
+plugin reports about its own (``oro_doctor_checks``: oro-ai its CPU, llama.cpp and model), and
+whether every plugin loads and builds. Each check is ``ok``, ``warn`` (an optional piece is
+missing) or ``fail`` (``oro doctor`` exits with status 1) and carries a one-line fix."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import platform
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Final
+
+from oro_framework.kernel.doctor import DoctorCheck
+from oro_framework.kernel.errors import HostError
+from oro_framework.kernel.hooks import HookCaller
+from oro_framework.kernel.plugins import LoadedPlugins, PluginInfo
+
+__all__ = ["plugin_checks", "run_checks"]
+
+CHROMIUM_NAMES: Final = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+
+def _has_module(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def _version_of(executable: str) -> str:
+    try:
+        completed = subprocess.run(
+            [executable, "--version"], capture_output=True, text=True, timeout=20, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return f"{executable} (version unknown: {error})"
+    output = (completed.stdout or completed.stderr).strip()
+    return output.splitlines()[0] if output else executable
+
+
+def _gui_backends() -> list[DoctorCheck]:
+    has_display = bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    on_desktop = sys.platform in ("darwin", "win32") or has_display
+    checks = [
+        DoctorCheck(
+            "display",
+            on_desktop,
+            "available"
+            if on_desktop
+            else "none (DISPLAY/WAYLAND_DISPLAY unset): apps run headless",
+            hint="run from a desktop session for windows; `oro run --headless` works anywhere",
+        ),
+        DoctorCheck(
+            "pywebview",
+            _has_module("webview"),
+            "installed" if _has_module("webview") else "missing",
+            hint="pip install 'oro-framework[gui]'",
+        ),
+    ]
+    qt = _has_module("PyQt6") and _has_module("PyQt6.QtWebEngineWidgets")
+    checks.append(
+        DoctorCheck(
+            "backend qt (PyQt6 + QtWebEngine)",
+            qt,
+            "installed" if qt else "missing",
+            hint="pip install PyQt6 PyQt6-WebEngine (or use the gtk backend)",
+        )
+    )
+    gtk = _has_module("gi")
+    checks.append(
+        DoctorCheck(
+            "backend gtk (PyGObject)",
+            gtk,
+            "installed" if gtk else "missing",
+            hint="apt-get install python3-gi gir1.2-webkit2-4.1 (or use the qt backend)",
+        )
+    )
+    return checks
+
+
+def _chromium() -> DoctorCheck:
+    for name in CHROMIUM_NAMES:
+        path = shutil.which(name)
+        if path:
+            return DoctorCheck("chromium (browser tests)", True, f"{_version_of(path)} at {path}")
+    return DoctorCheck(
+        "chromium (browser tests)",
+        False,
+        "not found",
+        hint="apt-get install chromium (or: playwright install chromium)",
+    )
+
+
+def _node() -> DoctorCheck:
+    path = shutil.which("node")
+    if path is None:
+        return DoctorCheck(
+            "node (JS unit tests)", False, "not found", hint="install Node.js 20 or newer"
+        )
+    return DoctorCheck("node (JS unit tests)", True, f"{_version_of(path)} at {path}")
+
+
+def _plugins(infos: Iterable[PluginInfo]) -> list[DoctorCheck]:
+    checks = []
+    for info in infos:
+        installed = f"{info.distribution or info.module or '-'} {info.version or ''}".strip()
+        detail = installed if info.error is None else f"broken ({installed}): {info.error}"
+        package = info.distribution or info.module or info.name
+        checks.append(
+            DoctorCheck(
+                f"plugin {info.name}",
+                info.error is None,
+                detail,
+                required=True,
+                hint=f"pip install --upgrade {package} (or uninstall it); "
+                "--skip-broken-plugins runs the app without it",
+            )
+        )
+    return checks
+
+
+def _app(app_dir: Path, error: HostError | None) -> DoctorCheck:
+    if error is None:
+        return DoctorCheck("app", True, f"{app_dir} builds", required=True)
+    return DoctorCheck(
+        "app",
+        False,
+        f"{app_dir}: {type(error).__name__}: {error}",
+        required=True,
+        hint="fix the file and line named above (`oro config list` shows every value)",
+    )
+
+
+def run_checks(
+    plugins: Iterable[PluginInfo],
+    *,
+    app_dir: Path,
+    app_error: HostError | None = None,
+    plugin_checks: Sequence[DoctorCheck] = (),
+) -> list[DoctorCheck]:
+    """Every check, in the order ``oro doctor`` prints them.
+
+    :param plugins: every plugin, broken ones with their error.
+    :param app_dir: the app that was built to find the plugins' hook failures.
+    :param app_error: why that app could not be built, if it could not.
+    :param plugin_checks: what the plugins report from ``oro_doctor_checks``.
+    """
+    from oro_framework import __version__
+
+    plugins = list(plugins)
+    return [
+        DoctorCheck(
+            "python",
+            sys.version_info >= (3, 11),
+            f"{platform.python_version()} at {sys.executable}",
+            required=True,
+        ),
+        DoctorCheck("oro-framework", True, __version__),
+        DoctorCheck("platform", True, f"{sys.platform} {platform.machine()}"),
+        *_gui_backends(),
+        _chromium(),
+        _node(),
+        *plugin_checks,
+        _app(app_dir, app_error),
+        *_plugins(plugins),
+    ]
+
+
+def plugin_checks(loaded: LoadedPlugins) -> list[DoctorCheck]:
+    """Every line the plugins in ``loaded`` report from ``oro_doctor_checks``, in plugin order.
+    A plugin whose hook raises gets a failed line naming the error, and the others still
+    report."""
+    found: list[DoctorCheck] = []
+    for plugin, caller in HookCaller(loaded).implementers("oro_doctor_checks"):
+        try:
+            for result in caller():
+                found.extend(result or ())
+        except Exception as error:
+            found.append(
+                DoctorCheck(
+                    f"plugin {plugin} checks",
+                    False,
+                    f"oro_doctor_checks raised {type(error).__name__}: {error}",
+                    required=True,
+                    hint=f"report it to the authors of {plugin}",
+                )
+            )
+    return found

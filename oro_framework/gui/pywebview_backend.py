@@ -1,0 +1,227 @@
+"""Native windows: pywebview with the Qt toolkit on Linux, behind the kernel's
+:class:`~oro_framework.kernel.windows.backend.GuiBackend`, and whether this session can show one."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import re
+import sys
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, final
+from urllib.parse import urlsplit
+
+from oro_framework.gui.pywebview_threads import release_stranded_evaluations
+from oro_framework.gui.qt_focus import Focuser, make_focuser
+from oro_framework.gui.qt_profile import share_one_profile
+from oro_framework.kernel.errors import (
+    IPCError,
+)
+from oro_framework.kernel.windows.backend import GuiDispatcher, GuiListener
+from oro_framework.kernel.windows.model import Window, WindowOptions, WindowStatus
+
+if TYPE_CHECKING:
+    from webview import Window as NativeWindow
+
+__all__ = ["PywebviewBackend", "has_display"]
+
+logger = logging.getLogger("oro_framework.windows")
+
+
+def has_display(
+    environ: Mapping[str, str] | None = None,
+    platform: str | None = None,
+    *,
+    exists: Callable[[str], bool] = os.path.exists,
+) -> bool:
+    """Whether a window can be opened: always on macOS and Windows; elsewhere when ``DISPLAY``
+    names an X server (a local one must have its socket) or ``WAYLAND_DISPLAY`` a compositor.
+
+    A stale ``DISPLAY`` (an X server that has gone) would make Qt abort the process, so local
+    displays are checked rather than trusted.
+    """
+    environ = os.environ if environ is None else environ
+    platform = sys.platform if platform is None else platform
+    if platform in ("darwin", "win32"):
+        return True
+    wayland = environ.get("WAYLAND_DISPLAY")
+    if wayland:
+        runtime = environ.get("XDG_RUNTIME_DIR", "")
+        if os.path.isabs(wayland) or not runtime or exists(os.path.join(runtime, wayland)):
+            return True
+    display = environ.get("DISPLAY", "")
+    local = re.fullmatch(r"(?:unix)?:(\d+)(?:\.\d+)?", display)
+    if local is not None:
+        return exists(f"/tmp/.X11-unix/X{local.group(1)}")
+    return bool(display)
+
+
+# -------------------------------------------------------------------------------------------------
+# The GUI side: what a toolkit must offer, the dispatcher, and pywebview
+# -------------------------------------------------------------------------------------------------
+
+
+@final
+class PywebviewBackend:
+    """:class:`GuiBackend` over pywebview, with the Qt toolkit on Linux (PyQt6 + QtWebEngine)
+    and pywebview's platform default elsewhere.
+
+    :param storage_path: where the web engine keeps cookies, storage, caches and service
+        workers between runs (the app's own directory: pywebview's default is shared by every
+        app); ``None`` runs a private profile that forgets everything when the app ends.
+    :param protocol_schemes: protocol-handler schemes (``web+demo``) QtWebEngine should forward
+        to the app, so that plain navigations to them work (``gui/qt_schemes.py``).
+    :raises ImportError: pywebview is not installed (``pip install 'oro-framework[gui]'``).
+    """
+
+    def __init__(
+        self,
+        environ: MutableMapping[str, str] | None = None,
+        *,
+        storage_path: Path | None = None,
+        protocol_schemes: Sequence[str] = (),
+    ) -> None:
+        self._storage_path = storage_path
+        self._protocol_schemes = tuple(protocol_schemes)
+        self._origin: str | None = None
+        environ = os.environ if environ is None else environ
+        if sys.platform.startswith("linux") and hasattr(os, "geteuid") and os.geteuid() == 0:
+            # QtWebEngine's Chromium refuses to start as root unless its sandbox is off; this
+            # must be in the environment before Qt initialises.
+            flags = environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
+            if "--no-sandbox" not in flags.split():
+                environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} --no-sandbox".strip()
+        import webview
+        import webview.errors
+
+        if self.gui_name == "qt":
+            try:
+                # Loads QtWebEngine's libraries now, so that a missing system library means
+                # "no window" here rather than a failure once the host already runs.
+                importlib.import_module("qtpy.QtWebEngineWidgets")
+            except Exception as error:
+                raise ImportError(f"Qt WebEngine cannot be loaded: {error}") from error
+        self._webview = webview
+        self._javascript_error = webview.errors.JavascriptException
+        self._windows: dict[int, NativeWindow] = {}
+        self._minimized: set[int] = set()
+        self._focuser: Focuser | None = None
+
+    @property
+    def gui_name(self) -> Literal["qt"] | None:
+        return "qt" if sys.platform.startswith("linux") else None
+
+    def open(
+        self,
+        window: Window,
+        url: str,
+        listener: GuiListener,
+        options: WindowOptions | None = None,
+    ) -> None:
+        if self._origin is None:
+            parts = urlsplit(url)
+            self._origin = f"{parts.scheme}://{parts.netloc}"
+        options = options or WindowOptions()
+        min_size = (options.min_width or 200, options.min_height or 100)
+        native = self._webview.create_window(
+            window.title,
+            url=url,
+            width=window.width,
+            height=window.height,
+            resizable=options.resizable,
+            frameless=options.frameless,
+            hidden=options.hidden,
+            min_size=min_size,
+        )
+        if native is None:
+            raise RuntimeError("pywebview did not create a window")
+        self._windows[window.index] = native
+        index = window.index
+        self._minimized.discard(index)  # an earlier window with this index may have been
+        # pywebview reports a window created hidden as "shown" once; it is not.
+        unshown = [True] if options.hidden else []
+
+        def status(value: WindowStatus) -> Callable[[], None]:
+            return lambda: listener.gui_status_changed(index, value)
+
+        def shown() -> None:
+            if unshown:
+                unshown.clear()
+                return
+            listener.gui_status_changed(index, WindowStatus.SHOWN)
+
+        def minimized() -> None:
+            self._minimized.add(index)
+            listener.gui_status_changed(index, WindowStatus.HIDDEN)
+
+        def restored() -> None:
+            self._minimized.discard(index)
+            listener.gui_status_changed(index, WindowStatus.SHOWN)
+
+        def resized(width: int, height: int) -> None:
+            listener.gui_resized(index, width, height)
+
+        native.events.shown += shown
+        native.events.minimized += minimized
+        native.events.restored += restored
+        native.events.closing += status(WindowStatus.CLOSING)
+        native.events.closed += status(WindowStatus.CLOSED)
+        native.events.resized += resized
+
+    def _native(self, index: int) -> NativeWindow:
+        return self._windows[index]
+
+    def show(self, index: int) -> None:
+        if index in self._minimized:
+            self._native(index).restore()
+        self._native(index).show()
+
+    def hide(self, index: int) -> None:
+        self._native(index).hide()
+
+    def focus(self, index: int) -> None:
+        self.show(index)
+        # pywebview has no focus call; its Qt window is a QMainWindow of Qt's main thread.
+        widget = self._native(index).native
+        if widget is not None and self.gui_name == "qt":
+            if self._focuser is None:
+                self._focuser = make_focuser(widget)
+            self._focuser.focus(widget)
+
+    def close(self, index: int) -> None:
+        self._native(index).destroy()
+
+    def set_title(self, index: int, title: str) -> None:
+        self._native(index).set_title(title)
+
+    def set_size(self, index: int, width: int, height: int) -> None:
+        self._native(index).resize(width, height)
+
+    def get_size(self, index: int) -> tuple[int, int]:
+        native = self._native(index)
+        return int(native.width), int(native.height)
+
+    def navigate(self, index: int, url: str) -> None:
+        self._native(index).load_url(url)
+
+    def evaluate(self, index: int, script: str) -> Any:
+        try:
+            return self._native(index).evaluate_js(script)
+        except self._javascript_error as error:
+            raise IPCError(f"window.eval: {error}", code="ERR_EVAL") from None
+
+    def start(self, dispatcher: GuiDispatcher) -> None:
+        storage = self._storage_path
+        if self.gui_name == "qt":
+            share_one_profile(storage, self._protocol_schemes, self._origin)
+        try:
+            self._webview.start(
+                dispatcher.serve,
+                gui=self.gui_name,
+                private_mode=storage is None,
+                storage_path=None if storage is None else str(storage),
+            )
+        finally:
+            release_stranded_evaluations()

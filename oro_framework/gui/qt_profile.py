@@ -1,0 +1,79 @@
+"""One QtWebEngine profile for all of an app's windows.
+
+pywebview's Qt backend gives every window a profile of its own: a new off-the-record profile in
+private mode, and ``QWebEngineProfile('pywebview')`` otherwise. Separate off-the-record profiles
+do not share cookies, so a second window would have no session; and a second persistent profile
+with the same storage name stalls QtWebEngine (the second window never loads). A browser shares
+one profile between its windows, and so does an app: :func:`share_one_profile` makes pywebview
+hand every window the same one, kept in the app's own directory. That one profile is also where
+protocol-handler schemes get their QtWebEngine handler (:mod:`oro_framework.gui.qt_schemes`),
+installed as it is created: QtWebEngine ignores a handler added after a page of the profile
+loaded, and pywebview loads the page in the constructor that creates the profile.
+
+pywebview offers no setting for this, so the module-level name its windows construct profiles
+through is replaced before the GUI loop starts; nothing else of pywebview's is touched.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, final
+
+from oro_framework.gui import qt_schemes
+
+if TYPE_CHECKING:
+    from qtpy.QtWebEngineCore import QWebEngineProfile
+
+__all__ = ["share_one_profile"]
+
+
+@final
+class _SharedProfile:
+    """Called as pywebview calls ``QWebEngineProfile(...)``; answers the one profile, created on
+    the first call (on the GUI thread, once the QApplication exists)."""
+
+    def __init__(
+        self, storage_path: Path | None, schemes: tuple[str, ...], origin: str | None
+    ) -> None:
+        self._storage_path = storage_path
+        self._schemes = schemes
+        self._origin = origin
+        self._profile: QWebEngineProfile | None = None
+
+    def __call__(self, *args: Any) -> QWebEngineProfile:
+        if self._profile is None:
+            self._profile = _create_profile(self._storage_path)
+            if self._schemes and self._origin is not None:
+                qt_schemes.install_on_profile(self._profile, self._schemes, self._origin)
+        return self._profile
+
+
+def _create_profile(storage_path: Path | None) -> QWebEngineProfile:
+    from qtpy.QtWebEngineCore import QWebEngineProfile
+
+    if storage_path is None:
+        return QWebEngineProfile()  # off the record: forgotten when the app ends
+
+    class AppProfile(QWebEngineProfile):
+        def setPersistentStoragePath(self, path: str | None) -> None:
+            """pywebview points every app at ``~/.pywebview``; the app's path was set once,
+            when the profile was created."""
+
+    profile = AppProfile("oro")
+    QWebEngineProfile.setPersistentStoragePath(profile, str(storage_path))
+    profile.setCachePath(str(storage_path / "cache"))
+    return profile
+
+
+def share_one_profile(
+    storage_path: Path | None, schemes: Sequence[str] = (), origin: str | None = None
+) -> None:
+    """Make every window pywebview's Qt backend opens from now on use one profile, persistent
+    in ``storage_path`` or off the record when it is ``None``, whose requests for ``schemes``
+    go on to the app at ``origin``; call before ``webview.start`` (schemes must be registered
+    before the ``QApplication`` exists)."""
+    qt_schemes.register_schemes(schemes)
+    qt_platform = importlib.import_module("webview.platforms.qt")
+    vars(qt_platform)["QWebEngineProfile"] = _SharedProfile(storage_path, tuple(schemes), origin)

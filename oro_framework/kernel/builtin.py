@@ -1,0 +1,370 @@
+"""The host's own plugin: the config keys and the permission of the host itself, the core JS
+modules of ``js-api/``, and the lifecycle events pages receive.
+
+Registered first in every plugin manager under the name ``oro``; it cannot be disabled.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+from oro_framework.kernel.config import MIN_SECRET_LENGTH, not_negative, positive, secret
+from oro_framework.kernel.errors import ConfigError
+from oro_framework.kernel.hookspecs import hookimpl
+from oro_framework.kernel.lifecycle import LifecycleEvent, emit_to_pages
+from oro_framework.kernel.origins import check_origin_syntax
+from oro_framework.kernel.plugins import SKIP_BROKEN_ENV
+from oro_framework.kernel.router import DEFAULT_THREADS
+from oro_framework.kernel.services import RestartPolicy
+
+if TYPE_CHECKING:
+    from oro_framework.kernel.app import Host
+    from oro_framework.kernel.config import ConfigRegistry
+    from oro_framework.kernel.modules import JSModuleTable
+    from oro_framework.kernel.permissions import PermissionRegistry
+
+logger = logging.getLogger("oro_framework.host")
+
+MEBIBYTE: Final = 1024 * 1024
+DEFAULT_TEST_FILES: Final = ("test/index.js", "test/**/*.test.js", "test/**/*.test.mjs")
+"""``test.files`` by default: Oro's ``--test=./test/index.js`` entry, and ``*.test.js`` files."""
+_PACKAGE: Final = Path(__file__).resolve().parent.parent
+JS_API_DIRECTORIES: Final = (_PACKAGE / "js-api", _PACKAGE.parent / "js-api")
+"""Where the core JS modules are looked for: inside the installed package (wheels ship them
+there), then beside it (a source checkout or an editable install)."""
+_REFERRER_POLICIES: Final = frozenset(
+    {
+        "",
+        "no-referrer",
+        "no-referrer-when-downgrade",
+        "origin",
+        "origin-when-cross-origin",
+        "same-origin",
+        "strict-origin",
+        "strict-origin-when-cross-origin",
+        "unsafe-url",
+    }
+)
+
+
+def _positive(value: int) -> None:
+    if value <= 0:
+        raise ValueError(f"must be positive, got {value}")
+
+
+def _port(value: int) -> None:
+    if not 0 <= value <= 65535:
+        raise ValueError(f"must be a TCP port (0 to 65535), got {value}")
+
+
+def _absolute_url_path(value: str) -> None:
+    if not value.startswith("/"):
+        raise ValueError(f"must start with '/', got {value!r}")
+
+
+def _optional_url_path(value: str) -> None:
+    if value:
+        _absolute_url_path(value)
+
+
+def _referrer_policy(value: str) -> None:
+    if value not in _REFERRER_POLICIES:
+        raise ValueError(f"must be a Referrer-Policy value such as 'no-referrer', got {value!r}")
+
+
+def _single_header_line(value: str) -> None:
+    if "\r" in value or "\n" in value or not value.isascii():
+        raise ValueError("must be one line of ASCII text (it is sent as an HTTP header)")
+
+
+def _origins(values: list[str]) -> None:
+    for value in values:
+        check_origin_syntax(value)
+
+
+@hookimpl
+def oro_register_permissions(permissions: PermissionRegistry) -> None:
+    permissions.add(
+        "runtime", "Basic runtime information: ping, platform, MIME types, permissions."
+    )
+
+
+@hookimpl
+def oro_register_config(config: ConfigRegistry) -> None:
+    config.add("meta.name", str, "oro-app", "Application name, shown in titles and logs.")
+    config.add(
+        "meta.version",
+        str,
+        "0.0.0",
+        "Application version, MAJOR[.MINOR[.PATCH]][-PRERELEASE][+BUILD]; a built app's package "
+        "version.",
+    )
+    config.add("meta.description", str, "", "One line about the app: its packages' summary.")
+    config.add(
+        "meta.maintainer",
+        str,
+        "",
+        "Who packages the app, 'Name <email>': the Maintainer/Packager of its .deb and .rpm.",
+    )
+    config.add(
+        "meta.bundle_identifier",
+        str,
+        "com.example.oro-app",
+        "Reverse-DNS identifier; names the app's data, cache and temp directories.",
+    )
+    config.add("webview.root", str, ".", "Directory of the app's resources, relative to oro.toml.")
+    config.add(
+        "application.single_instance",
+        bool,
+        True,
+        "One running copy of the app per user: launching it again focuses the running one and "
+        "hands it the new launch's deep links (applicationurl) instead of starting a second host.",
+    )
+    config.add(
+        "build.name",
+        str,
+        "",
+        "Name of the built app's command and packages (oro build); empty: meta.name in lowercase "
+        "with hyphens.",
+    )
+    config.add(
+        "build.plugins",
+        list,
+        [],
+        "Plugin distributions a built app ships (oro build); unset: those whose modules the "
+        "app's pages import, that every page loads, or that oro.toml configures.",
+    )
+    config.add(
+        "build.icon",
+        str,
+        "",
+        "The built app's icon, a PNG relative to oro.toml (256x256 is best); empty: one drawn "
+        "in a colour of its own.",
+    )
+    config.add(
+        "webview.default_index",
+        str,
+        "/index.html",
+        "Resource served for '/'.",
+        validator=_absolute_url_path,
+    )
+    config.add(
+        "webview.allow_any_route", bool, False, "Serve the default index for unknown paths (SPA)."
+    )
+    config.add("window.title", str, "", "Title of the main window; empty means meta.name.")
+    config.add(
+        "window.width",
+        int,
+        1024,
+        "Initial width of the main window in pixels.",
+        validator=_positive,
+    )
+    config.add(
+        "window.height",
+        int,
+        768,
+        "Initial height of the main window in pixels.",
+        validator=_positive,
+    )
+    config.add(
+        "window.port",
+        int,
+        0,
+        "Port on 127.0.0.1 the app is served on, run after run, so that what the browser keeps "
+        "per origin (service workers, storage) carries over; 0 derives one from "
+        "meta.bundle_identifier. `oro run --port` overrides it.",
+        validator=_port,
+    )
+    config.add(
+        "ipc.timeout_ms",
+        int,
+        32000,
+        "Milliseconds an IPC handler may take before the caller gets TimeoutError.",
+        validator=_positive,
+    )
+    config.add(
+        "ipc.loop_lag_warning_ms",
+        int,
+        100,
+        "Milliseconds a route handler or service may hold the event loop in one step (code "
+        "between two awaits) before the host logs it by name and counts it in diagnostics.",
+        validator=_positive,
+    )
+    config.add(
+        "ipc.sync_handler_threads",
+        int,
+        DEFAULT_THREADS,
+        "Worker threads that run plain 'def' route handlers at once; further calls wait for "
+        "one (their timeout still counts). A handler that times out keeps its thread until it "
+        "returns: a thread cannot be interrupted.",
+        validator=positive,
+    )
+    config.add(
+        "ipc.max_body_bytes",
+        int,
+        16 * MEBIBYTE,
+        "Largest IPC request body in bytes; a larger one is refused with RangeError (413). Also "
+        "the largest WebSocket message to a mounted app (a larger one closes it with 1009).",
+        validator=_positive,
+    )
+    config.add(
+        "webview.cache_control",
+        str,
+        "no-cache",
+        "Cache-Control header of app resources and JS modules (no-cache: revalidate by ETag).",
+        validator=_single_header_line,
+    )
+    config.add(
+        "webview.csp",
+        str,
+        "",
+        "Content-Security-Policy header of HTML pages; empty sends none. The bridge adds a "
+        "nonce to script-src for the preload and the page's own <script> elements.",
+        validator=_single_header_line,
+    )
+    config.add(
+        "webview.referrer_policy",
+        str,
+        "no-referrer",
+        "Referrer-Policy header of every response; empty sends none.",
+        validator=_referrer_policy,
+    )
+    config.add(
+        "webview.cors_allowed_origins",
+        list,
+        [],
+        "Origins (scheme://host:port) allowed to call the app cross-origin, such as a dev "
+        "server; empty: no CORS headers, foreign origins refused.",
+        validator=_origins,
+    )
+    config.add(
+        "http.ipc.enable",
+        bool,
+        False,
+        "Let other processes call IPC routes over HTTP with the header X-ORO-Auth: <shared_key>.",
+    )
+    config.add(
+        "http.ipc.shared_key",
+        str,
+        "",
+        f"Key of the HTTP IPC bridge; at least {MIN_SECRET_LENGTH} characters when "
+        "http.ipc.enable is true.",
+        validator=secret,
+    )
+    config.add(
+        "lifecycle.desktop_always_running",
+        bool,
+        True,
+        "Keep services running when the window is minimised; pages still get pause/resume events.",
+    )
+    config.add(
+        "services.restart_limit",
+        int,
+        RestartPolicy.restart_limit,
+        "Restarts of a service that crashes or fails to start before it is marked failed (its "
+        "plugin's routes answer ServiceUnavailableError until the app restarts); 0: never "
+        "restarted. Services registered with required=True stop the app instead.",
+        validator=not_negative,
+    )
+    config.add(
+        "services.restart_backoff_ms",
+        int,
+        RestartPolicy.restart_backoff_ms,
+        "Milliseconds before the first restart of a crashed service; doubled for each further "
+        "restart (no jitter), up to services.restart_backoff_max_ms.",
+        validator=not_negative,
+    )
+    config.add(
+        "services.restart_backoff_max_ms",
+        int,
+        RestartPolicy.restart_backoff_max_ms,
+        "Longest wait in milliseconds between two restarts of a crashed service.",
+        validator=not_negative,
+    )
+    config.add(
+        "services.stable_after_ms",
+        int,
+        RestartPolicy.stable_after_ms,
+        "Milliseconds a restarted service must stay up for its restart count to go back to 0, "
+        "so that rare crashes far apart never add up to the limit.",
+        validator=positive,
+    )
+    config.add(
+        "test.files",
+        list,
+        list(DEFAULT_TEST_FILES),
+        "Glob patterns, relative to oro.toml, of the test files `oro test` imports (in this "
+        "order, each once); files named on the command line replace them. They must lie under "
+        "webview.root.",
+    )
+    config.add(
+        "test.page",
+        str,
+        "",
+        "URL path of the page `oro test` runs the tests in (such as /test/index.html); empty: "
+        "webview.default_index, the app's own page.",
+        validator=_optional_url_path,
+    )
+    config.add(
+        "test.timeout",
+        int,
+        120,
+        "Seconds an `oro test` run may take before it stops and fails (counted once for the page "
+        "to start the run, then again for the run itself); `--timeout` overrides it.",
+        validator=_positive,
+    )
+    config.add(
+        "plugins.disable",
+        list,
+        [],
+        "Entry-point or distribution names of plugins not to load (like ORO_DISABLE_PLUGINS).",
+    )
+    config.add(
+        "plugins.skip_broken",
+        bool,
+        False,
+        "Go on without a plugin that fails to load or whose hook raises, dropping everything it "
+        "registered, instead of stopping (like --skip-broken-plugins).",
+        env=(SKIP_BROKEN_ENV,),
+    )
+
+
+@hookimpl
+def oro_configure(host: Host) -> None:
+    if not host.config["http.ipc.enable"]:
+        return
+    key: str = host.config["http.ipc.shared_key"]
+    if len(key) < MIN_SECRET_LENGTH:
+        raise ConfigError(
+            f"key 'http.ipc.shared_key' must be at least {MIN_SECRET_LENGTH} characters "
+            f"when http.ipc.enable is true, got {len(key)}",
+            key="http.ipc.shared_key",
+            source=host.config.source("http.ipc.shared_key"),
+        )
+
+
+def find_js_api() -> Path | None:
+    """The directory of the core JS modules, or ``None`` when this installation has none."""
+    for directory in JS_API_DIRECTORIES:
+        if directory.is_dir():
+            return directory
+    return None
+
+
+@hookimpl
+def oro_register_js_modules(modules: JSModuleTable) -> None:
+    directory = find_js_api()
+    if directory is None:
+        logger.warning("core JS modules not found in %s", " or ".join(map(str, JS_API_DIRECTORIES)))
+        return
+    modules.add_directory(directory)
+
+
+@hookimpl
+def oro_lifecycle_event(host: Host, event: LifecycleEvent) -> None:
+    emit_to_pages(host, event, host.lifecycle)
+    if event is LifecycleEvent.STARTED:
+        # GUI events reach the loop through its token.
+        host.windows.bind_loop()

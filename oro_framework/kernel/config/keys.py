@@ -1,0 +1,289 @@
+"""Config keys: their names (dotted and flattened), :class:`ConfigKey` and the registry plugins
+declare them in, and finding the key a misspelt name meant."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Final, TypeVar, final
+
+from oro_framework.kernel.config.settings import read_settings, settings_fields
+from oro_framework.kernel.config.values import TYPE_NAMES, check_value
+from oro_framework.kernel.errors import RegistrationConflict
+from oro_framework.kernel.registry import Registry
+
+__all__ = [
+    "ConfigKey",
+    "ConfigRegistry",
+    "Validator",
+    "did_you_mean",
+    "flatten",
+    "flatten_key",
+    "is_secret_name",
+    "nearest_key",
+]
+
+_SECRET_SUFFIXES: Final = ("key", "secret", "token", "password")
+_KEY_NAME: Final = re.compile(r"^[a-z][a-z0-9_\-]*(\.[a-z][a-z0-9_\-]*)*(\.\*)?$")
+
+SettingsT = TypeVar("SettingsT")
+
+Validator = Callable[[Any], None]
+"""Called with a value of the declared type; raises :class:`ValueError` saying what is wrong."""
+
+
+def flatten_key(dotted: str) -> str:
+    """``http.ipc.shared_key`` → ``http_ipc_shared_key`` (the Oro Runtime's flattened form)."""
+    return dotted.replace(".", "_").replace("-", "_")
+
+
+def flatten(tree: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Flatten nested tables into ``section_key`` keys; values that are not tables stay whole.
+
+    ``{"http": {"ipc": {"port": 1}}}`` → ``{"http_ipc_port": 1}``.
+    """
+    flat: dict[str, Any] = {}
+    for key, value in tree.items():
+        name = f"{prefix}_{key}" if prefix else str(key)
+        if isinstance(value, Mapping):
+            flat.update(flatten(value, name))
+        else:
+            flat[flatten_key(name)] = value
+    return flat
+
+
+def is_secret_name(name: str) -> bool:
+    """Whether a key's name alone marks its value secret: the last part ends in ``key``,
+    ``secret``, ``token`` or ``password`` (``http.ipc.shared_key``, ``ai.llm.api_key``)."""
+    return flatten_key(name).lower().endswith(_SECRET_SUFFIXES)
+
+
+@final
+@dataclass(frozen=True)
+class ConfigKey:
+    """A declared config key.
+
+    :ivar name: dotted name; ending in ``.*`` it accepts any sub-key (``filesystem.mounts.*``).
+    :ivar type: one of ``str``, ``int``, ``float``, ``bool``, ``list`` (of strings).
+    :ivar env: extra environment variable names read for it (``FS_SANDBOX``), besides
+        ``ORO_<FLATTENED_KEY>``.
+    """
+
+    name: str
+    type: type
+    default: Any
+    doc: str
+    plugin: str
+    validator: Validator | None = None
+    env: tuple[str, ...] = ()
+
+    @property
+    def is_wildcard(self) -> bool:
+        return self.name.endswith(".*")
+
+    @property
+    def is_secret(self) -> bool:
+        """Whether the value is a secret (:func:`is_secret_name`): it stays out of pages, and a
+        file it names stays out of the served resources."""
+        return is_secret_name(self.name)
+
+    @property
+    def flattened(self) -> str:
+        return flatten_key(self.name)
+
+    @property
+    def env_names(self) -> tuple[str, ...]:
+        if self.is_wildcard:
+            return self.env
+        return ("ORO_" + self.flattened.upper(), *self.env)
+
+    def validate(self, value: Any) -> Any:
+        """Check type and validator; return the value in the declared type.
+
+        :raises TypeError: wrong type. :raises ValueError: the validator refused it.
+        """
+        checked = check_value(self.type, value)
+        if self.validator is not None:
+            self.validator(checked)
+        return checked
+
+
+@final
+class ConfigRegistry(Registry[ConfigKey]):
+    """Passed to ``oro_register_config``: the keys every installed plugin declares."""
+
+    kind = "config key"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._flattened: dict[str, str] = {}
+        self._settings: dict[type[Any], tuple[str, str]] = {}
+        """Settings dataclass → (its section, the plugin that declared it)."""
+
+    def add(
+        self,
+        name: str,
+        type: type,
+        default: Any,
+        doc: str,
+        *,
+        validator: Validator | None = None,
+        env: tuple[str, ...] = (),
+    ) -> ConfigKey:
+        """Declare key ``name`` (``section.key``) of ``type`` with ``default`` and ``doc``.
+
+        :raises RegistrationError: a bad name or type, or a default that does not pass its own
+            checks.
+        :raises RegistrationConflict: the key, or a key that flattens to the same name, exists.
+        """
+        if not _KEY_NAME.match(name) or "." not in name:
+            raise self._refuse(f"config key {name!r} must look like 'section.key' in lowercase")
+        if type not in TYPE_NAMES:
+            raise self._refuse(f"config key {name!r}: type must be one of str/int/float/bool/list")
+        key = ConfigKey(name, type, default, doc, self.current_plugin, validator, env)
+        if not key.is_wildcard:
+            try:
+                key.validate(default)
+            except (TypeError, ValueError) as error:
+                raise self._refuse(f"default of config key {name!r} {error}") from None
+        if key.flattened in self._flattened and self._flattened[key.flattened] != name:
+            other = self._flattened[key.flattened]
+            raise RegistrationConflict(
+                "config key",
+                name,
+                owner=self.owner(other),
+                challenger=self.current_plugin,
+                detail=f" as '{other}' (both flatten to '{key.flattened}')",
+            )
+        self._claim(name, key)
+        self._flattened[key.flattened] = name
+        return key
+
+    def add_settings(self, cls: type[Any], *, section: str) -> list[ConfigKey]:
+        """Declare a key for every :func:`~oro_framework.setting` field of the frozen dataclass
+        ``cls``: ``<section>.<field name>`` with the field's type, default, doc and validator.
+        ``host.settings(cls)`` then reads them back as one ``cls``.
+
+        :param section: the keys' dotted prefix (``"dns"``, ``"ai.llm"``); a plugin may use
+            several sections, one dataclass each.
+        :raises RegistrationError: ``cls`` is not a settings dataclass (a field that is not a
+            setting, a type a key cannot have), was declared already, or one of its keys is
+            refused as by :meth:`add`.
+        :raises RegistrationConflict: another plugin declared one of the keys.
+        """
+        if cls in self._settings:
+            raise self._refuse(
+                f"settings {cls.__name__} are declared already, under '{self._settings[cls][0]}'"
+            )
+        try:
+            fields = settings_fields(cls, section)
+        except TypeError as error:
+            raise self._refuse(str(error)) from None
+        keys = [
+            self.add(
+                field.key,
+                field.type,
+                field.default,
+                field.doc,
+                validator=field.validator,
+                env=field.env,
+            )
+            for field in fields
+        ]
+        self._settings[cls] = (section, self.current_plugin)
+        return keys
+
+    def read_settings(self, cls: type[SettingsT], config: Mapping[str, Any]) -> SettingsT:
+        """``cls`` (declared with :meth:`add_settings`) built from ``config``'s values.
+
+        :raises LookupError: ``cls`` was not declared: its plugin is not registered on this host
+            (or was dropped as broken).
+        """
+        declared = self._settings.get(cls)
+        if declared is None:
+            raise LookupError(
+                f"settings {cls.__name__} are not declared on this host: its plugin's "
+                "oro_register_config must call config.add_settings(...)"
+            )
+        return read_settings(cls, config, declared[0])
+
+    def drop_plugin(self, plugin: str) -> list[ConfigKey]:
+        dropped = super().drop_plugin(plugin)
+        for key in dropped:
+            del self._flattened[key.flattened]
+        for cls in [cls for cls, (_, owner) in self._settings.items() if owner == plugin]:
+            del self._settings[cls]
+        return dropped
+
+    def find(self, name: str) -> ConfigKey | None:
+        """The key ``name`` denotes: dotted or flattened, exact or below a wildcard key."""
+        dotted = self._flattened.get(flatten_key(name), name)
+        exact = self.get(dotted)
+        if exact is not None:
+            return exact
+        return self.wildcard_for(dotted) or self._wildcard_for_flattened(flatten_key(name))
+
+    def dotted(self, name: str) -> str:
+        """The dotted form of ``name`` if a declared key matches it, else ``name`` unchanged."""
+        key = self.find(name)
+        if key is None or not key.is_wildcard:
+            return key.name if key else name
+        if "." in name:
+            return name
+        return key.name[:-1] + flatten_key(name)[len(key.flattened) - 1 :]
+
+    def wildcard_for(self, dotted: str) -> ConfigKey | None:
+        """The wildcard key whose prefix ``dotted`` extends (``filesystem.mounts.docs``)."""
+        for key in self:
+            if (
+                key.is_wildcard
+                and dotted.startswith(key.name[:-1])
+                and len(dotted) > len(key.name) - 1
+            ):
+                return key
+        return None
+
+    def _wildcard_for_flattened(self, flattened: str) -> ConfigKey | None:
+        for key in self:
+            prefix = key.flattened[:-1]
+            if key.is_wildcard and flattened.startswith(prefix) and len(flattened) > len(prefix):
+                return key
+        return None
+
+
+def nearest_key(name: str, registry: ConfigRegistry) -> str | None:
+    """The declared key closest to ``name`` (a typo such as ``window.widht``), if any is close.
+
+    Within the same section only the last parts are compared, so that a long shared prefix
+    (``permissions.allow_``) does not make unrelated keys look alike; when no key has that
+    section, the whole flattened names are (``windw.width``, ``window_widht``).
+    """
+    names = [key.name for key in registry if not key.is_wildcard]
+    dotted = registry.dotted(name)
+    section, _, last = dotted.rpartition(".")
+    siblings = {key.rpartition(".")[2]: key for key in names if key.rpartition(".")[0] == section}
+    # What every sibling starts with (``allow_``) says nothing about which one was meant.
+    shared = _shared_prefix(list(siblings)) if len(siblings) > 1 else ""
+    siblings = {part.removeprefix(shared): key for part, key in siblings.items()}
+    close = difflib.get_close_matches(last.removeprefix(shared), list(siblings), n=1, cutoff=0.75)
+    if close or siblings:
+        return siblings[close[0]] if close else None
+    flattened = {flatten_key(key): key for key in names}
+    close = difflib.get_close_matches(flatten_key(dotted), list(flattened), n=1, cutoff=0.85)
+    return flattened[close[0]] if close else None
+
+
+def _shared_prefix(words: list[str]) -> str:
+    first, last = min(words), max(words)
+    length = 0
+    while length < len(first) and first[length] == last[length]:
+        length += 1
+    return first[:length]
+
+
+def did_you_mean(name: str, registry: ConfigRegistry) -> str:
+    """``"; did you mean 'window.width'?"`` or ``""``, to end an unknown-key message with."""
+    nearest = nearest_key(name, registry)
+    return f"; did you mean '{nearest}'?" if nearest else ""

@@ -1,0 +1,302 @@
+"""Loading the effective configuration from its layers, and :class:`Config`, the result.
+
+Precedence, lowest first: key defaults (declared by plugins) < ``oro.toml`` <
+``[<section>.<platform>]`` override tables < the secrets file (``ORO_SECRETS_FILE`` or
+``[oro] secrets_file``, outside the app's resources) < ``ORO_<FLATTENED_KEY>`` environment
+variables < per-key alias variables such as ``FS_SANDBOX`` < CLI overrides. Keys are addressed
+either dotted (``webview.root``) or flattened as in the Oro Runtime (``webview_root``).
+"""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final, TypeVar, final
+
+from oro_framework.kernel.config.document import (
+    PLATFORM_SECTIONS,
+    iter_document,
+    locate_line,
+    parse_document,
+)
+from oro_framework.kernel.config.keys import (
+    ConfigKey,
+    ConfigRegistry,
+    did_you_mean,
+    flatten_key,
+    is_secret_name,
+)
+from oro_framework.kernel.config.values import describe_value, parse_text_value
+from oro_framework.kernel.errors import ConfigError, ConfigWarning
+
+__all__ = ["SECRETS_FILE_ENV", "SECRETS_FILE_KEY", "Config", "load_config"]
+
+SettingsT = TypeVar("SettingsT")
+
+SECRETS_FILE_ENV: Final = "ORO_SECRETS_FILE"
+"""The environment variable naming the secrets file; it wins over ``[oro] secrets_file``."""
+SECRETS_FILE_KEY: Final = "oro.secrets_file"
+"""The ``oro.toml`` entry naming the secrets file. The loader reads it itself: it says where
+config comes from rather than being config, so no plugin declares it."""
+
+
+@final
+class Config(Mapping[str, Any]):
+    """The effective configuration, keyed by dotted name; ``config["webview_root"]`` (flattened)
+    works too. :meth:`source` tells where each value came from."""
+
+    def __init__(
+        self, registry: ConfigRegistry, values: dict[str, Any], sources: dict[str, str]
+    ) -> None:
+        self.registry = registry
+        self._values = values
+        self._sources = sources
+
+    def _resolve(self, key: str) -> str:
+        return key if key in self._values else self.registry.dotted(key)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values[self._resolve(key)]
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self._resolve(key) in self._values
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def source(self, key: str) -> str:
+        """``default``, ``oro.toml:12``, ``env ORO_X`` or ``override``."""
+        return self._sources[self._resolve(key)]
+
+    def drop_undeclared(self) -> None:
+        """Forget the values of keys the registry no longer declares: the host calls it after
+        dropping a broken plugin, whose keys must not outlive it."""
+        for name in [name for name in self._values if self.registry.find(name) is None]:
+            del self._values[name]
+            del self._sources[name]
+
+    def section(self, prefix: str) -> dict[str, Any]:
+        """The values below ``prefix`` (``filesystem.mounts``), keyed by the rest of the name."""
+        start = prefix + "."
+        return {
+            name[len(start) :]: value
+            for name, value in self._values.items()
+            if name.startswith(start)
+        }
+
+    def settings(self, cls: type[SettingsT]) -> SettingsT:
+        """The settings dataclass ``cls`` (declared with ``config.add_settings``) with this
+        config's values.
+
+        :raises LookupError: ``cls`` is not declared on this host.
+        """
+        return self.registry.read_settings(cls, self)
+
+    def flattened(self, *, include_secrets: bool = True) -> dict[str, Any]:
+        """Every value under its flattened name, as pages see it in ``__args.config``; without
+        the secrets (``*_key``, ``*secret*``...) unless ``include_secrets``."""
+        return {
+            flatten_key(name): self._values[name]
+            for name in sorted(self._values)
+            if include_secrets or not is_secret_name(name)
+        }
+
+
+@dataclass
+class _Layer:
+    values: dict[str, Any]
+    sources: dict[str, str]
+
+
+def load_config(
+    registry: ConfigRegistry,
+    *,
+    path: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    platform: str = sys.platform,
+    content: str | None = None,
+) -> Config:
+    """Compute the effective configuration.
+
+    :param path: the ``oro.toml`` to read; ``None`` or a missing file means defaults only.
+        With a path, the secrets file (``ORO_SECRETS_FILE``, else ``[oro] secrets_file``; a
+        relative path is taken from the directory of ``path``) is read too; ``None`` skips it.
+    :param environ: environment variables (``os.environ`` in production, a dict in tests).
+    :param overrides: CLI-level values by dotted or flattened key, typed or as text.
+    :param content: the text of ``path`` to use instead of reading it: ``oro config set``
+        checks the file it is about to write this way.
+    :raises ConfigError: a value has the wrong type or fails its validator, an override names an
+        unknown key, ``permissions.allow_<x>`` names an undeclared permission, or the secrets
+        file is missing, invalid or inside the app's resources. The message names the file and
+        line (or the variable) and the expected type.
+    """
+    environ = environ or {}
+    layer = _Layer(
+        {key.name: key.default for key in registry if not key.is_wildcard},
+        {key.name: "default" for key in registry if not key.is_wildcard},
+    )
+    named_secrets: tuple[str, str] | None = None
+    if path is not None and (content is not None or path.is_file()):
+        named_secrets = _apply_file(registry, layer, path, platform, content)
+    secrets_file = None
+    if path is not None:
+        if SECRETS_FILE_ENV in environ:
+            named_secrets = (environ[SECRETS_FILE_ENV], f"env {SECRETS_FILE_ENV}")
+        if named_secrets is not None and named_secrets[0].strip():
+            secrets_file = _secrets_file_path(path.parent, *named_secrets)
+            if _apply_file(registry, layer, secrets_file, platform) is not None:
+                raise ConfigError(
+                    f"'{SECRETS_FILE_KEY}' cannot be set in the secrets file itself",
+                    key=SECRETS_FILE_KEY,
+                    source=secrets_file.name,
+                )
+    _apply_environment(registry, layer, environ)
+    for name, value in (overrides or {}).items():
+        key = registry.find(name)
+        if key is None:
+            raise ConfigError(
+                f"unknown config key {name!r}{did_you_mean(name, registry)}",
+                key=name,
+                source="override",
+            )
+        dotted = registry.dotted(name)
+        try:
+            raw = parse_text_value(key.type, value) if isinstance(value, str) else value
+        except ValueError as error:
+            raise ConfigError(f"key '{dotted}' {error}", key=dotted, source="override") from None
+        _store(layer, key, dotted, raw, "override")
+    if secrets_file is not None and path is not None:
+        # Checked against the final webview.root: a resource root moved by any layer would
+        # otherwise start serving the file.
+        root = layer.values.get("webview.root", ".")
+        _check_secrets_outside_resources(secrets_file, path.parent / str(root))
+    return Config(registry, layer.values, layer.sources)
+
+
+def _secrets_file_path(app_dir: Path, named: str, source: str) -> Path:
+    path = app_dir / Path(named).expanduser()
+    if not path.is_file():
+        raise ConfigError(
+            f"the secrets file {str(path)!r} does not exist (or is not a file)",
+            key=SECRETS_FILE_KEY,
+            source=source,
+        )
+    return path
+
+
+def _check_secrets_outside_resources(secrets_file: Path, resources: Path) -> None:
+    """Refuse a secrets file that the bridge could serve: one inside the resource root, by
+    its real path (a symlink into the root counts as inside)."""
+    real_root = resources.resolve()
+    if secrets_file.resolve().is_relative_to(real_root):
+        raise ConfigError(
+            f"the secrets file {str(secrets_file)!r} lies inside the app's resources "
+            f"({str(real_root)!r}, webview.root); move it outside, e.g. next to the user's "
+            "other credentials",
+            key=SECRETS_FILE_KEY,
+            source=secrets_file.name,
+        )
+
+
+def _apply_file(
+    registry: ConfigRegistry, layer: _Layer, path: Path, platform: str, content: str | None = None
+) -> tuple[str, str] | None:
+    """Apply the values of a TOML config file (whose text is ``content`` when given).
+
+    :return: the ``[oro] secrets_file`` it names and where, which the loader handles itself.
+    """
+    text = path.read_text(encoding="utf-8") if content is None else content
+    document = parse_document(text, path)
+    overrides: list[tuple[str, Mapping[str, Any]]] = []
+    named_secrets: tuple[str, str] | None = None
+    for dotted, value in iter_document(document):
+        section, _, last = dotted.rpartition(".")
+        if last in PLATFORM_SECTIONS and isinstance(value, Mapping):
+            if last == platform:
+                overrides.append((section, value))
+            continue
+        if dotted == SECRETS_FILE_KEY:
+            line = locate_line(text, dotted)
+            source = f"{path.name}:{line}" if line else path.name
+            if not isinstance(value, str):
+                raise ConfigError(
+                    f"key '{dotted}' expects string, got {describe_value(value)}",
+                    key=dotted,
+                    source=source,
+                )
+            named_secrets = (value, source)
+            continue
+        _apply_file_value(registry, layer, path, text, dotted, value)
+    for section, table in overrides:
+        for relative, value in iter_document(table):
+            dotted = f"{section}.{relative}"
+            where = f"{section}.{platform}.{relative}"
+            _apply_file_value(registry, layer, path, text, dotted, value, where=where)
+    return named_secrets
+
+
+def _apply_file_value(
+    registry: ConfigRegistry,
+    layer: _Layer,
+    path: Path,
+    text: str,
+    dotted: str,
+    value: Any,
+    *,
+    where: str | None = None,
+) -> None:
+    line = locate_line(text, where or dotted)
+    source = f"{path.name}:{line}" if line else path.name
+    key = registry.get(dotted) or registry.wildcard_for(dotted)
+    if key is None and "." not in dotted:
+        # A flattened key at the top level (``window_width = 1440``), as Oro's flat configs have.
+        key = registry.find(dotted)
+        dotted = registry.dotted(dotted) if key else dotted
+    if key is None:
+        if flatten_key(dotted).startswith("permissions_allow_"):
+            raise ConfigError(
+                f"key '{dotted}': no installed plugin declares permission "
+                f"'{flatten_key(dotted).removeprefix('permissions_allow_')}'"
+                f"{did_you_mean(dotted, registry)}",
+                key=dotted,
+                source=source,
+            )
+        warnings.warn(
+            f"{source}: unknown config key '{dotted}' (no installed plugin declares it)"
+            f"{did_you_mean(dotted, registry)}",
+            ConfigWarning,
+            stacklevel=4,
+        )
+        return
+    _store(layer, key, dotted, value, source)
+
+
+def _apply_environment(registry: ConfigRegistry, layer: _Layer, environ: Mapping[str, str]) -> None:
+    for key in registry:
+        # The aliases (the Oro Runtime's own FS_SANDBOX...) win over ORO_<KEY>.
+        for variable in (*key.env, *(name for name in key.env_names if name not in key.env)):
+            if variable in environ:
+                source = f"env {variable}"
+                try:
+                    value = parse_text_value(key.type, environ[variable])
+                except ValueError as error:
+                    raise ConfigError(
+                        f"key '{key.name}' {error}", key=key.name, source=source
+                    ) from None
+                _store(layer, key, key.name, value, source)
+                break
+
+
+def _store(layer: _Layer, key: ConfigKey, dotted: str, value: Any, source: str) -> None:
+    try:
+        layer.values[dotted] = key.validate(value)
+    except (TypeError, ValueError) as error:
+        raise ConfigError(f"key '{dotted}' {error}", key=dotted, source=source) from None
+    layer.sources[dotted] = source

@@ -1,0 +1,242 @@
+"""Settings dataclasses: a plugin's config keys declared once, as the fields of a frozen dataclass.
+
+Each field made with :func:`setting` is one key ``<section>.<field name>``: its type is the
+field's annotation, its default, doc, validator and extra environment variables are the
+arguments of :func:`setting`. ``config.add_settings(DnsSettings, section="dns")`` declares the
+keys (what ``oro config list --describe`` shows); ``host.settings(DnsSettings)`` reads them back
+as one typed object::
+
+    @final
+    @dataclass(frozen=True)
+    class DnsSettings:
+        timeout_ms: int = setting(5000, "Milliseconds to wait.", validator=positive)
+        servers: list[str] = setting([], "DNS servers; empty: the system's.")
+
+A field annotated ``dict[str, <type>]`` declares the wildcard key ``<section>.<name>.*`` and
+holds every value below it, keyed by the rest of the name. A field made with
+:func:`setting_from` reads a key another plugin declares (the host's ``ipc.max_body_bytes``).
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import types
+import typing
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Final, TypeVar, cast, final
+
+__all__ = [
+    "SettingField",
+    "load_settings",
+    "read_settings",
+    "setting",
+    "setting_from",
+    "settings_fields",
+]
+
+T = TypeVar("T")
+SettingsT = TypeVar("SettingsT")
+
+_METADATA: Final = "oro_framework.setting"
+_SCALARS: Final = (str, int, float, bool)
+
+
+@final
+@dataclass(frozen=True)
+class _Declared:
+    doc: str
+    validator: Callable[[Any], None] | None
+    env: tuple[str, ...]
+    name: str | None
+
+
+@final
+@dataclass(frozen=True)
+class _Borrowed:
+    key: str
+
+
+def setting(
+    default: T,
+    doc: str,
+    *,
+    validator: Callable[[T], None] | None = None,
+    env: tuple[str, ...] = (),
+    name: str | None = None,
+    repr: bool = True,
+) -> T:
+    """A settings field that declares the config key ``<section>.<name>``.
+
+    :param default: the key's default; a ``dict`` field (a wildcard key) takes ``{}``.
+    :param doc: one or two sentences for ``oro config list --describe`` and the docs.
+    :param validator: raises :class:`ValueError` to refuse a value (``oro_framework.validators``
+        has the common ones); the host reports it with the file and line it came from.
+    :param env: environment variables read for the key besides ``ORO_<FLATTENED_KEY>``.
+    :param name: the key's last part when it cannot be the field's name
+        (``"service-workers"``).
+    :param repr: ``False`` keeps the value out of the dataclass's ``repr`` (secrets).
+    """
+    metadata = {_METADATA: _Declared(doc, validator, env, name)}
+    if isinstance(default, list | dict):
+        # A fresh copy per instance: dataclasses refuse a shared mutable default.
+        factory = cast("Callable[[], T]", lambda: copy.copy(default))
+        return dataclasses.field(default_factory=factory, metadata=metadata, repr=repr)
+    return dataclasses.field(default=default, metadata=metadata, repr=repr)
+
+
+def setting_from(key: str, *, repr: bool = True) -> Any:
+    """A settings field that reads ``key``, declared by another plugin (or the host), without
+    declaring it: ``max_body_bytes: int = setting_from("ipc.max_body_bytes")``. It has no
+    default, so the settings object is built from a config only."""
+    return dataclasses.field(metadata={_METADATA: _Borrowed(key)}, kw_only=True, repr=repr)
+
+
+@final
+@dataclass(frozen=True)
+class SettingField:
+    """What one field of a settings dataclass declares (:func:`settings_fields`).
+
+    :ivar key: the dotted key; ``<section>.<name>.*`` for a wildcard.
+    :ivar type: the key's type (``str``, ``int``, ``float``, ``bool`` or ``list``).
+    """
+
+    field: str
+    key: str
+    type: type
+    default: Any
+    doc: str
+    validator: Callable[[Any], None] | None
+    env: tuple[str, ...]
+
+    @property
+    def is_wildcard(self) -> bool:
+        return self.key.endswith(".*")
+
+
+def settings_fields(cls: type[Any], section: str) -> list[SettingField]:
+    """The keys the settings dataclass ``cls`` declares under ``section``, in field order.
+
+    :raises TypeError: ``cls`` is not a dataclass, a field is neither :func:`setting` nor
+        :func:`setting_from` (nor ``init=False``), or a field's type is not one a key can have.
+    """
+    declared = []
+    for item, spec in _setting_specs(cls):
+        if not isinstance(spec, _Declared):
+            continue
+        kind = _key_type(cls, item.name)
+        key = f"{section}.{spec.name or item.name}"
+        if isinstance(kind, tuple):
+            declared.append(
+                SettingField(
+                    item.name,
+                    key + ".*",
+                    kind[0],
+                    _zero(kind[0]),
+                    spec.doc,
+                    spec.validator,
+                    spec.env,
+                )
+            )
+            continue
+        default = item.default_factory() if callable(item.default_factory) else item.default
+        declared.append(
+            SettingField(item.name, key, kind, default, spec.doc, spec.validator, spec.env)
+        )
+    return declared
+
+
+def read_settings(cls: type[SettingsT], config: Mapping[str, Any], section: str) -> SettingsT:
+    """Build the settings dataclass ``cls`` from ``config``'s values (a host's loaded
+    :class:`~oro_framework.Config`, or any mapping of dotted keys in tests).
+
+    :raises LookupError: a field reads a key nobody declared (a bug in the plugin, not in the
+        user's config: every declared key has a value).
+    """
+    wildcards = {
+        item.field: item.key[:-1] for item in settings_fields(cls, section) if item.is_wildcard
+    }
+    values: dict[str, Any] = {}
+    for item, spec in _setting_specs(cls):
+        if item.name in wildcards:
+            prefix = wildcards[item.name]
+            values[item.name] = {
+                name[len(prefix) :]: value
+                for name, value in config.items()
+                if name.startswith(prefix)
+            }
+            continue
+        key = spec.key if isinstance(spec, _Borrowed) else f"{section}.{spec.name or item.name}"
+        try:
+            values[item.name] = config[key]
+        except KeyError:
+            raise LookupError(
+                f"{cls.__name__}.{item.name} reads config key {key!r}, which is not declared"
+            ) from None
+    return cls(**values)
+
+
+def _setting_specs(cls: type[Any]) -> list[tuple[dataclasses.Field[Any], _Declared | _Borrowed]]:
+    if not dataclasses.is_dataclass(cls):
+        raise TypeError(f"{cls.__name__} is not a dataclass")
+    specs = []
+    for item in dataclasses.fields(cls):
+        if not item.init:
+            continue
+        spec = item.metadata.get(_METADATA)
+        if not isinstance(spec, _Declared | _Borrowed):
+            raise TypeError(
+                f"{cls.__name__}.{item.name} is not a setting: make it with setting(default, doc) "
+                "or setting_from(key), or give it init=False"
+            )
+        specs.append((item, spec))
+    return specs
+
+
+def _key_type(cls: type[Any], name: str) -> type | tuple[type]:
+    """The key type of field ``name``: a scalar, ``list`` (of strings), or ``(scalar,)`` for a
+    ``dict[str, scalar]`` (a wildcard key)."""
+    hint = typing.get_type_hints(cls)[name]
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if hint in _SCALARS:
+        return cast("type", hint)
+    if origin is list and args == (str,):
+        return list
+    if origin is dict and len(args) == 2 and args[0] is str and args[1] in _SCALARS:
+        return (args[1],)
+    shown = getattr(hint, "__name__", hint) if not isinstance(hint, types.GenericAlias) else hint
+    raise TypeError(
+        f"{cls.__name__}.{name}: a setting is str, int, float, bool, list[str] or "
+        f"dict[str, <one of those scalars>], not {shown}"
+    )
+
+
+def _zero(kind: type) -> Any:
+    return kind()
+
+
+def load_settings(cls: type[SettingsT], config: Mapping[str, Any], section: str) -> SettingsT:
+    """Build the plain dataclass ``cls`` from the config keys ``<section>.<field name>``: the
+    host's own settings, whose keys are declared one by one with ``config.add``.
+
+    A field whose metadata has ``key`` reads that dotted key instead
+    (``field(metadata={"key": "ipc.max_body_bytes"})``); fields with ``init=False`` are left to
+    the dataclass. Plugins declare their settings with :func:`setting` instead.
+
+    :raises LookupError: a field names a key nobody declared.
+    """
+    if not dataclasses.is_dataclass(cls):
+        raise TypeError(f"{cls.__name__} is not a dataclass")
+    values: dict[str, Any] = {}
+    for item in dataclasses.fields(cls):
+        if not item.init:
+            continue
+        key = item.metadata.get("key", f"{section}.{item.name}")
+        try:
+            values[item.name] = config[key]
+        except KeyError:
+            raise LookupError(
+                f"{cls.__name__}.{item.name} reads config key {key!r}, which is not declared"
+            ) from None
+    return cls(**values)

@@ -1,0 +1,25 @@
+"""The syntax of an origin in the config (``webview.cors_allowed_origins``)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+__all__ = ["check_origin_syntax"]
+
+
+def check_origin_syntax(value: str) -> None:
+    """Validate a ``webview.cors_allowed_origins`` entry: ``scheme://host[:port]``, nothing more.
+
+    :raises ValueError: not an origin (a path, a wildcard, a missing scheme...).
+    """
+    parts = urlsplit(value)
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or "*" in value
+        or parts.path
+        or parts.query
+        or parts.fragment
+        or parts.username is not None
+    ):
+        raise ValueError(f"must be an origin like 'http://127.0.0.1:5173', got {value!r}")

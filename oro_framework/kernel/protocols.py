@@ -1,0 +1,300 @@
+"""Protocol handlers: which schemes an app may claim, and how their URLs map onto the app origin.
+
+A URL of a registered scheme, ``web+demo://host/path?q#f``, is served on the app's own origin at
+``/oro/protocol/web+demo/host/path?q#f`` by that scheme's Service Worker (scope
+``/oro/protocol/web+demo/``). :func:`to_app_path` and :func:`from_app_path` are the two
+directions; the JS preload (``js-api/protocol-handlers.js``) applies the same rules.
+
+The mapped path is what a browser puts in an ``http:`` URL, and a browser removes dot segments
+(``..``, ``%2e%2e``...) and reads ``\\`` as ``/`` there: so a mapping that kept either could step
+out of ``/oro/protocol/<scheme>/`` into ``/ipc``. Dot segments are resolved the way the browser
+resolves them in the source URL, and what cannot be resolved inside the scheme (a host that is a
+dot segment, a backslash, control characters) is refused.
+
+Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+from typing import Any, Final, final
+
+from oro_framework.kernel.errors import InvalidArgumentError, NotFoundError, SecurityError
+from oro_framework.kernel.exchange import reserved_prefix
+
+__all__ = [
+    "PROTOCOL_PREFIX",
+    "SAFELISTED_SCHEMES",
+    "ProtocolHandler",
+    "ProtocolHandlers",
+    "check_scheme",
+    "check_script_path",
+    "from_app_path",
+    "scheme_of",
+    "scope_of",
+    "to_app_path",
+]
+
+PROTOCOL_PREFIX: Final = "/oro/protocol/"
+SAFELISTED_SCHEMES: Final = frozenset(
+    {
+        "bitcoin",
+        "ftp",
+        "ftps",
+        "geo",
+        "im",
+        "irc",
+        "ircs",
+        "magnet",
+        "mailto",
+        "matrix",
+        "mms",
+        "news",
+        "nntp",
+        "openpgp4fpr",
+        "sftp",
+        "sip",
+        "sms",
+        "smsto",
+        "ssh",
+        "tel",
+        "urn",
+        "webcal",
+        "wtai",
+        "xmpp",
+    }
+)
+"""The schemes HTML's ``registerProtocolHandler`` lets a page claim without the ``web+`` prefix."""
+
+_WEB_SCHEME: Final = re.compile(r"web\+[a-z]+\Z")
+_DOT_SEGMENTS: Final = frozenset({".", "%2e"})
+_DOUBLE_DOT_SEGMENTS: Final = frozenset({"..", ".%2e", "%2e.", "%2e%2e"})
+# Characters a browser would drop, encode or reinterpret in an http: URL; refusing them keeps the
+# mapping one-to-one, so the page and the host agree on which resource a URL names.
+_REFUSED: Final = re.compile(r"[\x00-\x20\x7f\\]|[^\x00-\x7f]")
+
+
+def check_scheme(scheme: str) -> str:
+    """``scheme`` in lowercase, if an app may register it: ``web+`` and lowercase ASCII letters,
+    or one of :data:`SAFELISTED_SCHEMES` (HTML's rules for ``registerProtocolHandler``).
+
+    :raises SecurityError: any other scheme (``http``, ``demo``, ``web+``, ``web+a1``...).
+    """
+    lowered = scheme.lower() if scheme.isascii() else scheme
+    if _WEB_SCHEME.match(lowered) or lowered in SAFELISTED_SCHEMES:
+        return lowered
+    raise SecurityError(
+        f"The scheme {scheme!r} cannot have a protocol handler: use 'web+' followed by "
+        "lowercase ASCII letters (web+demo), or a safelisted scheme such as 'mailto'",
+        scheme=scheme,
+    )
+
+
+def scope_of(scheme: str) -> str:
+    """The Service Worker scope of ``scheme``'s handler: ``/oro/protocol/<scheme>/``."""
+    return f"{PROTOCOL_PREFIX}{scheme}/"
+
+
+def scheme_of(url: str) -> str | None:
+    """The lower-case scheme of ``url`` (what precedes the first ``:``), ``None`` without one."""
+    head, separator, _ = url.partition(":")
+    if not separator or not head or not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.\-]*", head):
+        return None
+    return head.lower()
+
+
+def _is_dot(segment: str, dots: frozenset[str]) -> bool:
+    return segment.lower() in dots
+
+
+def _remove_dot_segments(path: str) -> str:
+    """``path`` (starting with ``/`` or empty) with ``.`` and ``..`` segments resolved, as a
+    browser resolves them, ``%2e`` spellings included; ``..`` never climbs above the root."""
+    if not path:
+        return path
+    segments = path.split("/")[1:]
+    output: list[str] = []
+    for index, segment in enumerate(segments):
+        last = index == len(segments) - 1
+        if _is_dot(segment, _DOUBLE_DOT_SEGMENTS):
+            if output:
+                output.pop()
+            if last:
+                output.append("")
+        elif _is_dot(segment, _DOT_SEGMENTS):
+            if last:
+                output.append("")
+        else:
+            output.append(segment)
+    return "/" + "/".join(output)
+
+
+def _split_rest(rest: str) -> tuple[str, str]:
+    """``"/path?q#f"`` → ``("/path", "?q#f")``."""
+    cut = len(rest)
+    for mark in "?#":
+        position = rest.find(mark)
+        if position != -1:
+            cut = min(cut, position)
+    return rest[:cut], rest[cut:]
+
+
+def to_app_path(url: str) -> str:
+    """The path (with query and fragment) on the app origin that serves ``url``:
+    ``web+demo://host/a/../b?q`` → ``/oro/protocol/web+demo/host/b?q``.
+
+    :raises SecurityError: the scheme may not have a protocol handler (:func:`check_scheme`).
+    :raises InvalidArgumentError: not a ``scheme://host/path`` URL, a host that is a dot segment,
+        or characters an ``http:`` URL would change (spaces, ``\\``, non-ASCII: percent-encode
+        them).
+    """
+    scheme = scheme_of(url)
+    if scheme is None:
+        raise InvalidArgumentError(f"{url!r} is not a URL with a scheme", value=url)
+    scheme = check_scheme(scheme)
+    rest = url.partition(":")[2]
+    if not rest.startswith("//"):
+        raise InvalidArgumentError(
+            f"A {scheme}: URL must look like '{scheme}://host/path', got {url!r}", value=url
+        )
+    if _REFUSED.search(rest):
+        raise InvalidArgumentError(
+            f"{url!r} contains spaces, control characters, backslashes or non-ASCII "
+            "characters: percent-encode them",
+            value=url,
+        )
+    after = rest[2:]
+    host_end = len(after)
+    for mark in "/?#":
+        position = after.find(mark)
+        if position != -1:
+            host_end = min(host_end, position)
+    host, remainder = after[:host_end], after[host_end:]
+    if _is_dot(host, _DOT_SEGMENTS | _DOUBLE_DOT_SEGMENTS):
+        raise InvalidArgumentError(f"The host of {url!r} cannot be a dot segment", value=url)
+    path, tail = _split_rest(remainder)
+    return f"{scope_of(scheme)}{host}{_remove_dot_segments(path)}{tail}"
+
+
+def from_app_path(path: str) -> str:
+    """The protocol URL an app path under :data:`PROTOCOL_PREFIX` stands for:
+    ``/oro/protocol/web+demo/host/b?q`` → ``web+demo://host/b?q``.
+
+    :raises NotFoundError: ``path`` is not below ``/oro/protocol/<scheme>/``.
+    :raises SecurityError: the scheme may not have a protocol handler.
+    """
+    if not path.startswith(PROTOCOL_PREFIX):
+        raise NotFoundError(f"{path!r} is not under {PROTOCOL_PREFIX}", value=path)
+    scheme, separator, rest = path[len(PROTOCOL_PREFIX) :].partition("/")
+    if not separator:
+        raise NotFoundError(f"{path!r} names no URL of the scheme {scheme!r}", value=path)
+    if check_scheme(scheme) != scheme:
+        raise NotFoundError(f"{path!r} names the scheme in uppercase", value=path)
+    return f"{scheme}://{rest}"
+
+
+def check_script_path(script: str) -> str:
+    """The absolute URL path of a worker script given relative to the app's resources
+    (``./demo-sw.js``, ``sw/demo.js``, ``/demo-sw.js``).
+
+    :raises SecurityError: the path leaves the app's resources (``../x.js``), is a URL of
+        another origin (``https://cdn/x.js``) or lies where the host serves its own resources
+        (``/ipc``, ``/oro/...``).
+    """
+    if scheme_of(script) is not None or script.startswith("//") or "\\" in script:
+        raise SecurityError(
+            f"The worker script {script!r} must be a path inside the app, not a URL", value=script
+        )
+    stripped = script.removeprefix("./") if not script.startswith("/") else script
+    if not stripped.strip() or _REFUSED.search(stripped):
+        raise SecurityError(f"The worker script {script!r} is not a usable path", value=script)
+    joined = "/" + stripped.lstrip("/")
+    # Any ``..`` that climbs would be resolved against the origin root by the browser: refuse it
+    # rather than silently serve a different file.
+    depth = 0
+    for segment in joined.split("/")[1:]:
+        if _is_dot(segment, _DOUBLE_DOT_SEGMENTS):
+            depth -= 1
+            if depth < 0:
+                raise SecurityError(
+                    f"The worker script {script!r} lies outside the app's resources",
+                    value=script,
+                )
+        elif not _is_dot(segment, _DOT_SEGMENTS):
+            depth += 1
+    normal = posixpath.normpath(joined)
+    if reserved_prefix(normal) is not None:
+        raise SecurityError(
+            f"The worker script {script!r} lies under {reserved_prefix(normal)}, which the "
+            "host serves itself",
+            value=script,
+        )
+    return normal
+
+
+@final
+@dataclass
+class ProtocolHandler:
+    """One registered scheme: its worker script (an app path) and the data pages attach to it."""
+
+    scheme: str
+    script: str
+    data: Any = None
+
+    @property
+    def scope(self) -> str:
+        return scope_of(self.scheme)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"scheme": self.scheme, "scriptURL": self.script, "scope": self.scope}
+
+
+@final
+@dataclass
+class ProtocolHandlers:
+    """The schemes this run of the app serves, from the config and ``protocol.register``."""
+
+    handlers: dict[str, ProtocolHandler] = field(default_factory=dict)
+
+    def register(self, scheme: str, script: str, data: Any = None) -> ProtocolHandler:
+        """Register (or re-register, replacing script and data) ``scheme``."""
+        handler = ProtocolHandler(check_scheme(scheme), check_script_path(script), data)
+        self.handlers[handler.scheme] = handler
+        return handler
+
+    def get(self, scheme: str) -> ProtocolHandler:
+        """:raises NotFoundError: ``scheme`` is not registered."""
+        handler = self.handlers.get(scheme.lower())
+        if handler is None:
+            raise NotFoundError(f"No protocol handler is registered for {scheme!r}", scheme=scheme)
+        return handler
+
+    def unregister(self, scheme: str) -> ProtocolHandler:
+        """:raises NotFoundError: ``scheme`` is not registered."""
+        handler = self.get(scheme)
+        del self.handlers[handler.scheme]
+        return handler
+
+    def find(self, scheme: str) -> ProtocolHandler | None:
+        return self.handlers.get(scheme.lower())
+
+    def to_json(self) -> dict[str, dict[str, Any]]:
+        """``{scheme: {scheme, scriptURL, scope}}``: what pages get in ``__args``."""
+        return {scheme: handler.to_json() for scheme, handler in sorted(self.handlers.items())}
+
+
+def application_url_event(
+    url: str, handlers: ProtocolHandlers, origin: str | None
+) -> dict[str, Any] | None:
+    """The ``applicationurl`` event ``{url, path, appURL}`` pages get for ``url`` of one of the
+    app's protocol handlers; ``None`` for any other URL.
+
+    :raises InvalidArgumentError: a URL of a handled scheme that no app path can serve.
+    """
+    scheme = scheme_of(url)
+    if scheme is None or handlers.find(scheme) is None:
+        return None
+    path = to_app_path(url)
+    return {"url": url, "path": path, "appURL": f"{origin}{path}" if origin else None}

@@ -1,0 +1,430 @@
+"""IPC routes: the table plugins fill, and the router that dispatches requests to them.
+
+Every transport (HTTP bridge, Conduit, in-memory test client) calls :meth:`Router.dispatch`, so
+lookup, permission checks, timeouts and error translation happen once, here.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import logging
+import math
+import re
+from collections import Counter
+from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Final, TypeAlias, TypeVar, final
+
+import anyio
+
+from oro_framework.kernel.envelope import (
+    ByteStream,
+    EventStream,
+    Reply,
+    encode_error,
+    encode_result,
+)
+from oro_framework.kernel.errors import (
+    AbortError,
+    ErrnoError,
+    InternalError,
+    IPCError,
+    NotAllowedError,
+    NotFoundError,
+    RegistrationError,
+    RouteTimeoutError,
+)
+from oro_framework.kernel.registry import Registry
+from oro_framework.kernel.request import Request
+from oro_framework.kernel.watchdog import working_on
+
+if TYPE_CHECKING:
+    from oro_framework.kernel.hooks import HookCaller
+
+__all__ = [
+    "DEFAULT_THREADS",
+    "DEFAULT_TIMEOUT",
+    "Handler",
+    "Route",
+    "RouteGroup",
+    "RouteTable",
+    "Router",
+]
+
+logger = logging.getLogger("oro_framework.router")
+
+Handler: TypeAlias = Callable[[Request], Any]
+"""A function taking a :class:`Request` and returning JSON data, ``bytes``, an
+:class:`EventStream`/:class:`ByteStream`, or any async iterator (sent as an event stream).
+An ``async def`` runs on the event loop; a plain ``def`` runs in a worker thread."""
+
+HandlerT = TypeVar("HandlerT", bound=Handler)
+
+DEFAULT_TIMEOUT: Final = 32.0
+"""Seconds a handler may take to produce its reply (Oro's ``TIMEOUT``); ``ipc.timeout_ms``
+changes it for every route, ``timeout=`` for one."""
+
+DEFAULT_THREADS: Final = 40
+"""Worker threads that run plain ``def`` handlers at once (``ipc.sync_handler_threads``)."""
+
+DOTTED_NAME: Final = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*(\.[A-Za-z][A-Za-z0-9_\-]*)*$")
+"""Route and service names: ``ping``, ``fs.stat``, ``ai.llm.model.load``."""
+
+
+@final
+@dataclass(frozen=True)
+class Route:
+    """A registered route. ``doc`` is the first line of the handler's docstring unless given;
+    ``runs_in_thread`` is true for a plain ``def`` handler."""
+
+    name: str
+    handler: Handler
+    permission: str
+    doc: str
+    plugin: str
+    timeout: float | None = None
+    runs_in_thread: bool = False
+
+    @property
+    def namespace(self) -> str:
+        return self.name.split(".", 1)[0]
+
+    @property
+    def label(self) -> str:
+        """How logs name it: ``route 'fs.stat' of plugin 'fs'``."""
+        return f"route {self.name!r} of plugin {self.plugin!r}"
+
+
+@final
+@dataclass(frozen=True)
+class RouteGroup:
+    """A plugin's routes that one permission guards, declared together in its ``routes.py``::
+
+        ROUTES: Final = RouteGroup(
+            permission="dns",
+            doc="Resolve host names and query DNS records (oro:dns, node:dns).",
+            handlers={"dns.lookup": lookup, "dns.resolve": resolve},
+        )
+
+    :ivar permission: the permission's name; ``permissions.allow_<it> = false`` in the app's
+        ``oro.toml`` turns every route of the group off.
+    :ivar doc: what the permission allows, for ``oro config list --describe`` and the docs.
+    :ivar handlers: route name → handler (see :meth:`RouteTable.add`); each route's doc is the
+        first line of its handler's docstring.
+    :ivar timeouts: seconds for the routes that may take longer (or must take less) than
+        ``ipc.timeout_ms``, by route name.
+    :ivar default: whether the permission is allowed when the app's config does not say.
+    """
+
+    permission: str
+    doc: str
+    handlers: Mapping[str, Handler]
+    timeouts: Mapping[str, float] = field(default_factory=dict)
+    default: bool = True
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.timeouts) - set(self.handlers))
+        if unknown:
+            raise ValueError(f"timeouts name routes the group does not have: {unknown}")
+
+
+@final
+class RouteTable(Registry[Route]):
+    """Passed to ``oro_register_routes``. Names are ``<namespace>.<action>`` (``fs.stat``) and
+    match case-insensitively, as in the Oro Runtime."""
+
+    kind = "route"
+
+    def _key(self, name: str) -> str:
+        return name.lower()
+
+    def add(
+        self,
+        name: str,
+        handler: Handler,
+        *,
+        permission: str | None = None,
+        doc: str | None = None,
+        timeout: float | None = None,
+    ) -> Route:
+        """Register ``handler`` as route ``name``, guarded by ``permission``.
+
+        :param handler: an ``async def handler(request)`` (run on the event loop; an async
+            generator function is streamed as server-sent events) or a plain ``def`` (run in a
+            worker thread, so it may block).
+        :param permission: required: the permission (declared by some plugin) that guards it.
+        :param doc: one line for ``oro routes``; default: the first line of the docstring.
+        :param timeout: seconds before the caller gets a TimeoutError; default ``ipc.timeout_ms``.
+        :raises RegistrationError: a bad name, no ``permission``, a handler that is not a
+            function of the request (or is a plain generator function), or a timeout that is not
+            a positive number.
+        :raises RegistrationConflict: another plugin registered the same name.
+        """
+        plugin = self.current_plugin
+        if not isinstance(name, str) or not DOTTED_NAME.match(name):
+            raise RegistrationError(
+                f"route name {name!r} must look like 'namespace.action'", plugin=plugin
+            )
+        if not isinstance(permission, str) or not permission:
+            raise RegistrationError(
+                f"route {name!r} needs permission=<name of a declared permission>, "
+                f"got {permission!r}",
+                plugin=plugin,
+            )
+        if timeout is not None and (
+            isinstance(timeout, bool)
+            or not isinstance(timeout, int | float)
+            or not math.isfinite(timeout)
+            or timeout <= 0
+        ):
+            raise RegistrationError(
+                f"timeout of route {name!r} must be a positive number of seconds, got {timeout!r}",
+                plugin=plugin,
+            )
+        if doc is not None and not isinstance(doc, str):
+            raise RegistrationError(f"doc of route {name!r} must be a string", plugin=plugin)
+        runs_in_thread = False
+        if inspect.isasyncgenfunction(handler):
+            handler = _streaming(handler)
+        elif inspect.isgeneratorfunction(handler):
+            raise RegistrationError(
+                f"handler of route {name!r} is a generator function; stream with an "
+                "'async def' that yields, or return an EventStream",
+                plugin=plugin,
+            )
+        elif not _is_async(handler):
+            if not callable(handler):
+                raise RegistrationError(
+                    f"handler of route {name!r} must be a function taking the Request, "
+                    f"got {handler!r}",
+                    plugin=plugin,
+                )
+            runs_in_thread = True
+        summary = doc if doc is not None else _first_line(inspect.getdoc(handler))
+        route = Route(name, handler, permission, summary, plugin, timeout, runs_in_thread)
+        self._claim(name, route, key=self._key(name))
+        return route
+
+    def add_group(self, group: RouteGroup) -> list[Route]:
+        """Register every route of ``group``, guarded by its permission: how a plugin's
+        ``oro_register_routes`` adds its routes (its ``oro_register_permissions`` declares the
+        permission with ``permissions.add_group(group)``).
+
+        :raises RegistrationError: as :meth:`add`, for the first route refused.
+        :raises RegistrationConflict: another plugin registered one of the names.
+        """
+        return [
+            self.add(
+                name,
+                handler,
+                permission=group.permission,
+                timeout=group.timeouts.get(name),
+            )
+            for name, handler in group.handlers.items()
+        ]
+
+    def sorted(self) -> list[Route]:
+        return sorted(self, key=lambda route: route.name.lower())
+
+
+def _is_async(handler: object) -> bool:
+    """``async def`` functions, partials and methods of them, and objects whose ``__call__`` is
+    one: calling them gives a coroutine to await on the loop."""
+    return inspect.iscoroutinefunction(handler) or inspect.iscoroutinefunction(
+        getattr(handler, "__call__", None)  # noqa: B004 - the method, not whether it is callable
+    )
+
+
+def _streaming(generator: Callable[[Request], AsyncIterator[Any]]) -> Handler:
+    """Wrap an ``async def ... yield`` handler: calling it returns the stream to send."""
+
+    @functools.wraps(generator)
+    async def handler(request: Request) -> AsyncIterator[Any]:
+        return generator(request)
+
+    return handler
+
+
+def _first_line(text: str | None) -> str:
+    return (text or "").strip().split("\n", 1)[0]
+
+
+@final
+class Router:
+    """Dispatches :class:`Request` objects to routes and turns every outcome into a
+    :class:`Reply`; it never raises for anything a caller sends."""
+
+    def __init__(
+        self,
+        routes: RouteTable,
+        hooks: HookCaller,
+        *,
+        is_permission_allowed: Callable[[str], bool],
+        default_timeout: float = DEFAULT_TIMEOUT,
+        unavailable: Mapping[str, Callable[[], IPCError]] | None = None,
+        threads: int = DEFAULT_THREADS,
+    ) -> None:
+        """:param unavailable: plugin name → the error its routes answer instead of running,
+            for the plugins whose service is down (the service runner keeps it up to date).
+        :param threads: worker threads that run plain ``def`` handlers at once."""
+        self.routes = routes
+        self._hooks = hooks
+        self._is_permission_allowed = is_permission_allowed
+        self.default_timeout = default_timeout
+        self._unavailable: Mapping[str, Callable[[], IPCError]] = (
+            {} if unavailable is None else unavailable
+        )
+        self._threads = threads
+        self._limiter: anyio.CapacityLimiter | None = None
+        self.calls: Counter[str] = Counter()
+        self.active: Counter[str] = Counter()
+        self.open_streams: Counter[str] = Counter()
+
+    async def dispatch(self, request: Request) -> Reply:
+        """Run the route ``request.route`` names and answer with a :class:`Reply`.
+
+        Streams are wrapped so that their cancellation, errors and closing are accounted for;
+        the caller must iterate or ``aclose()`` them.
+        """
+        route = self.routes.get(request.route)
+        source = route.name if route else request.route
+        if route is None:
+            missing = NotFoundError(
+                f"Route '{request.route}' not found", url=f"ipc://{request.route}"
+            )
+            return self._error_reply(source, request, missing)
+        self.calls[route.name] += 1
+        self.active[route.name] += 1
+        try:
+            result = await self._run(route, request)
+        except IPCError as error:
+            return self._error_reply(source, request, error)
+        finally:
+            self.active[route.name] -= 1
+        return self._result_reply(route, request, result)
+
+    async def _run(self, route: Route, request: Request) -> Any:
+        self._check_permission(route, request)
+        # Empty unless a service is down: one falsy check on the hot path.
+        if self._unavailable and route.plugin in self._unavailable:
+            raise self._unavailable[route.plugin]()
+        timeout = route.timeout if route.timeout is not None else self.default_timeout
+        # One scope serves both the deadline and client cancellation: scopes dominate the cost
+        # of a dispatch, and Request.cancel() records which of the two fired.
+        scope = request.scope_until(anyio.current_time() + timeout)
+        with scope, working_on(route.label):
+            try:
+                if route.runs_in_thread:
+                    return await self._run_in_thread(route, request)
+                return await route.handler(request)
+            except IPCError:
+                raise
+            except OSError as error:
+                if error.errno is None:
+                    raise _internal(route, error) from error
+                raise ErrnoError.from_os_error(error) from error
+            except Exception as error:
+                raise _internal(route, error) from error
+        if request.is_aborted:
+            raise AbortError(f"Request to '{route.name}' was cancelled by the client")
+        raise RouteTimeoutError(
+            f"Route '{route.name}' did not answer within {timeout:g} s", timeout=timeout
+        )
+
+    async def _run_in_thread(self, route: Route, request: Request) -> Any:
+        """Run a plain ``def`` handler in a worker thread. On timeout or cancellation the caller
+        is answered at once and the thread is abandoned: Python cannot interrupt it, so it runs
+        to its end and holds its limiter slot until then."""
+        if self._limiter is None:
+            # Created on first use: a limiter belongs to the running event loop.
+            self._limiter = anyio.CapacityLimiter(self._threads)
+        return await anyio.to_thread.run_sync(
+            route.handler, request, limiter=self._limiter, abandon_on_cancel=True
+        )
+
+    def thread_usage(self) -> dict[str, int]:
+        """Worker threads of plain ``def`` handlers: ``limit``, ``busy`` (abandoned threads
+        still running included) and ``waiting`` (calls queued for a free thread)."""
+        if self._limiter is None:
+            return {"limit": self._threads, "busy": 0, "waiting": 0}
+        statistics = self._limiter.statistics()
+        return {
+            "limit": self._threads,
+            "busy": statistics.borrowed_tokens,
+            "waiting": statistics.tasks_waiting,
+        }
+
+    def _check_permission(self, route: Route, request: Request) -> None:
+        if not self._is_permission_allowed(route.permission):
+            raise NotAllowedError(
+                f"Runtime permission is disabled for '{route.permission}'",
+                permission=route.permission,
+            )
+        try:
+            decision = self._hooks.permission_check(request=request, permission=route.permission)
+        except IPCError:
+            raise
+        except Exception as error:
+            raise _internal(route, error) from error
+        if decision is False:
+            raise NotAllowedError(
+                f"Permission '{route.permission}' was refused for route '{route.name}'",
+                permission=route.permission,
+            )
+
+    def _result_reply(self, route: Route, request: Request, result: Any) -> Reply:
+        source = route.name
+        if isinstance(result, bytes | bytearray | memoryview):
+            return Reply(source, request.id, body=bytes(result))
+        if isinstance(result, EventStream | ByteStream):
+            return Reply(source, request.id, stream=self._track(route, request, result))
+        if isinstance(result, AsyncIterator):
+            stream = EventStream(result)
+            return Reply(source, request.id, stream=self._track(route, request, stream))
+        try:
+            payload = encode_result(source, request.id, result, token=request.token)
+        except (TypeError, ValueError) as error:
+            return self._error_reply(source, request, _internal(route, error))
+        return Reply(source, request.id, data=result, payload=payload)
+
+    def _error_reply(self, source: str, request: Request, error: IPCError) -> Reply:
+        payload = encode_error(source, request.id, error, token=request.token)
+        return Reply(source, request.id, error=error, payload=payload)
+
+    def _track(
+        self, route: Route, request: Request, stream: EventStream | ByteStream
+    ) -> EventStream | ByteStream:
+        if isinstance(stream, EventStream):
+            return EventStream(self._guarded(route, request, stream.events))
+        return ByteStream(self._guarded(route, request, stream.chunks), stream.media_type)
+
+    async def _guarded(
+        self, route: Route, request: Request, items: AsyncIterator[Any]
+    ) -> AsyncIterator[Any]:
+        """Count the open stream and close the handler's iterator whatever ends the stream;
+        an unexpected error mid-stream is logged and ends it (the status line is long gone)."""
+        self.open_streams[route.name] += 1
+        try:
+            async for item in items:
+                yield item
+        except IPCError:
+            raise
+        except Exception as error:
+            raise _internal(route, error) from error
+        finally:
+            self.open_streams[route.name] -= 1
+            close = getattr(items, "aclose", None)
+            if close is not None:
+                with anyio.CancelScope(shield=True):
+                    await close()
+
+
+def _internal(route: Route, error: BaseException) -> InternalError:
+    logger.error(
+        "route %r of plugin %r raised an unexpected exception",
+        route.name,
+        route.plugin,
+        exc_info=error,
+    )
+    return InternalError(f"Internal error in route '{route.name}' (details in the host log)")

@@ -1,0 +1,27 @@
+"""The app's windows as a host subsystem (``host.windows``): the model, the manager the
+``window.*`` routes drive, and the backend protocol a GUI toolkit implements (the gui layer's
+pywebview backend does). Headless without one."""
+
+from oro_framework.kernel.windows.backend import GuiBackend, GuiDispatcher, GuiListener
+from oro_framework.kernel.windows.manager import WindowManager
+from oro_framework.kernel.windows.model import (
+    MAIN_WINDOW,
+    MAX_WINDOWS,
+    WINDOW_EVENTS,
+    Window,
+    WindowOptions,
+    WindowStatus,
+)
+
+__all__ = [
+    "MAIN_WINDOW",
+    "MAX_WINDOWS",
+    "WINDOW_EVENTS",
+    "GuiBackend",
+    "GuiDispatcher",
+    "GuiListener",
+    "Window",
+    "WindowManager",
+    "WindowOptions",
+    "WindowStatus",
+]

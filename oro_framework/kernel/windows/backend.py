@@ -1,0 +1,175 @@
+"""What a GUI toolkit must offer the :class:`~oro_framework.kernel.windows.manager.WindowManager`
+(:class:`GuiBackend`), what it reports back (:class:`GuiListener`), and the one dispatcher through
+which the event loop reaches the GUI.
+
+Threads, when a GUI exists (``docs/design.md``, "Windows and threads"):
+
+* the **GUI thread** is the process's main thread; the toolkit's loop (Qt) runs there;
+* the **loop thread** runs the host's anyio event loop (trio): routes, services, the server, and
+  every change to the window manager's state;
+* the **dispatcher thread** is the one the toolkit starts for us; :meth:`GuiDispatcher.serve`
+  runs there and performs the window operations the loop asks for, one at a time, in order.
+  pywebview's window methods hand each operation to the GUI thread and wait for it, so they must
+  never run on the loop thread, where that wait would stall every request.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, final
+
+import anyio
+import anyio.from_thread
+import anyio.lowlevel
+
+from oro_framework.kernel.errors import (
+    NotFoundError,
+)
+from oro_framework.kernel.windows.model import Window, WindowOptions, WindowStatus
+
+if TYPE_CHECKING:
+    from anyio.lowlevel import EventLoopToken
+
+ResultT = TypeVar("ResultT")
+
+
+class GuiListener(Protocol):
+    """What a :class:`GuiBackend` reports to; callable from any thread."""
+
+    def gui_status_changed(self, index: int, status: WindowStatus) -> None: ...
+
+    def gui_resized(self, index: int, width: int, height: int) -> None: ...
+
+
+class GuiBackend(Protocol):
+    """Native windows. :meth:`open` may be called before the GUI loop runs (the toolkit then only
+    records the window); every other method is called on the dispatcher thread."""
+
+    def open(
+        self,
+        window: Window,
+        url: str,
+        listener: GuiListener,
+        options: WindowOptions | None = None,
+    ) -> None: ...
+
+    def show(self, index: int) -> None: ...
+
+    def hide(self, index: int) -> None: ...
+
+    def focus(self, index: int) -> None:
+        """Show the window, restored if minimised, above the others and with the input focus."""
+        ...
+
+    def close(self, index: int) -> None: ...
+
+    def set_title(self, index: int, title: str) -> None: ...
+
+    def set_size(self, index: int, width: int, height: int) -> None: ...
+
+    def get_size(self, index: int) -> tuple[int, int]: ...
+
+    def navigate(self, index: int, url: str) -> None: ...
+
+    def evaluate(self, index: int, script: str) -> Any: ...
+
+    def start(self, dispatcher: GuiDispatcher) -> None:
+        """Run the GUI loop on the calling (main) thread until the last window closed, with
+        ``dispatcher.serve`` running on a thread of its own meanwhile."""
+        ...
+
+
+@dataclass
+class _Job:
+    function: Callable[[], Any]
+    token: EventLoopToken
+    done: anyio.Event = field(default_factory=anyio.Event)
+    result: Any = None
+    error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self.result = self.function()
+        except Exception as error:
+            self.error = error
+
+    def fail(self, error: BaseException) -> None:
+        self.error = error
+
+    def finish(self) -> None:
+        """Wake the task waiting on the loop; nobody waits any more if the loop has ended."""
+        with contextlib.suppress(anyio.RunFinishedError):
+            anyio.from_thread.run_sync(self.done.set, token=self.token)
+
+
+@final
+class GuiDispatcher:
+    """The one way from the event loop to the GUI: a FIFO of window operations that
+    :meth:`serve` performs on the dispatcher thread, one at a time.
+
+    :meth:`call` awaits the result without blocking the loop. After :meth:`close` (the GUI has
+    ended), pending and new calls fail with :class:`~oro_framework.NotFoundError`.
+    """
+
+    def __init__(self) -> None:
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._is_closed = False
+        self._is_serving = False
+
+    @property
+    def is_closed(self) -> bool:
+        return self._is_closed
+
+    async def call(self, function: Callable[..., ResultT], *args: Any) -> ResultT:
+        """Run ``function(*args)`` on the dispatcher thread and return its result.
+
+        If the caller is cancelled meanwhile, the operation still completes (a window operation
+        cannot be half done) and its result is dropped.
+        """
+        job = _Job(lambda: function(*args), anyio.lowlevel.current_token())
+        with self._lock:
+            if self._is_closed:
+                raise _gui_gone()
+            self._jobs.put(job)
+        await job.done.wait()
+        if job.error is not None:
+            raise job.error
+        result: ResultT = job.result
+        return result
+
+    def serve(self) -> None:
+        """Perform queued operations until :meth:`close`; runs on the dispatcher thread."""
+        self._is_serving = True
+        while (job := self._jobs.get()) is not None:
+            job.run()
+            job.finish()
+        self._fail_pending()
+
+    def close(self) -> None:
+        """Refuse new operations and fail the queued ones; the GUI loop has ended."""
+        with self._lock:
+            if self._is_closed:
+                return
+            self._is_closed = True
+            self._jobs.put(None)
+        if not self._is_serving:
+            self._fail_pending()
+
+    def _fail_pending(self) -> None:
+        while True:
+            try:
+                job = self._jobs.get_nowait()
+            except queue.Empty:
+                return
+            if job is not None:
+                job.fail(_gui_gone())
+                job.finish()
+
+
+def _gui_gone() -> NotFoundError:
+    return NotFoundError("The app's windows are closed", status=WindowStatus.CLOSED.value)

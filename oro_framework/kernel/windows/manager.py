@@ -1,0 +1,551 @@
+"""The :class:`WindowManager`: the app's windows as routes and the command line see them, native
+(a :class:`~oro_framework.kernel.windows.backend.GuiBackend` is attached) or headless stand-ins.
+
+Events travel from the GUI to the loop: the toolkit reports shown/minimised/restored/closing/closed
+on the GUI thread or short-lived threads of its own, and the manager moves them onto the loop with
+``anyio.from_thread``. The loop never waits synchronously for the GUI, so these hops cannot
+deadlock. Headless (no display, ``--headless``, tests) there is no GUI and no dispatcher: the
+manager keeps a virtual window list with the same statuses, so every route works except
+``window.eval``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar, final
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+import anyio
+import anyio.from_thread
+import anyio.lowlevel
+
+from oro_framework.kernel.errors import (
+    InvalidArgumentError,
+    LifecycleError,
+    NotFoundError,
+    NotSupportedError,
+    OutOfRangeError,
+    SecurityError,
+)
+from oro_framework.kernel.launch import LAUNCH_PARAMETER, window_launch_token
+from oro_framework.kernel.lifecycle import LifecycleEvent, LifecycleState, emit_to_pages
+from oro_framework.kernel.windows.backend import GuiBackend, GuiDispatcher
+from oro_framework.kernel.windows.model import (
+    MAIN_WINDOW,
+    MAX_WINDOWS,
+    TRANSITIONS,
+    WINDOW_EVENTS,
+    Window,
+    WindowOptions,
+    WindowStatus,
+)
+
+if TYPE_CHECKING:
+    from anyio.lowlevel import EventLoopToken
+
+    from oro_framework.kernel.app import Host
+    from oro_framework.kernel.request import Request
+
+__all__ = ["WindowManager"]
+
+logger = logging.getLogger("oro_framework.windows")
+
+ResultT = TypeVar("ResultT")
+
+
+@final
+class WindowManager:
+    """The app's windows as routes and the CLI see them, and the lifecycle they drive.
+
+    * every open window hidden or minimised → the app goes to the background: pages get
+      ``applicationpause``; with ``lifecycle.desktop_always_running = false`` the host really
+      pauses (:meth:`Host.pause`, which stops ``stop_on_pause`` services and tells the pages);
+    * a window shown or restored → back to the foreground: ``applicationresume``, or
+      :meth:`Host.resume`;
+    * no window left open (the last one closing), or a window created with
+      ``exit_on_close`` closing → :meth:`Host.stop`.
+
+    Every status a window reaches is also a page event to every page (:data:`WINDOW_EVENTS`).
+
+    Without :meth:`attach_gui` the manager is headless: windows are virtual, shown as soon as
+    they are created, and :meth:`evaluate` raises :class:`~oro_framework.NotSupportedError`.
+    Every method except the ``gui_*`` listener methods must be called on the loop thread.
+
+    :param host: the host whose lifecycle the windows drive.
+    """
+
+    def __init__(self, host: Host) -> None:
+        self._host = host
+        self._windows: dict[int, Window] = {}
+        self._gui: GuiBackend | None = None
+        self._dispatcher: GuiDispatcher | None = None
+        self._token: EventLoopToken | None = None
+        self._lifecycle_lock = anyio.Lock()
+        self._is_in_background = False
+        self._ready_listeners: list[Callable[[Window], None]] = []
+        self._launch_listeners: list[Callable[[Window, str], None]] = []
+        self._launch_token: str | None = None
+        self.origin: str | None = None
+        """The app origin (``http://127.0.0.1:<port>``) once the server runs."""
+        self.exit_code = 0
+        """The code ``application.exit`` asked for; ``oro run`` exits with it."""
+
+    # ---------------------------------------------------------------------------------------
+    # Setup (before and as the host starts)
+    # ---------------------------------------------------------------------------------------
+
+    @property
+    def is_headless(self) -> bool:
+        return self._gui is None
+
+    def attach_gui(self, gui: GuiBackend, dispatcher: GuiDispatcher) -> None:
+        """Use native windows from ``gui``, reached through ``dispatcher``; before any window
+        exists."""
+        if self._windows:
+            raise RuntimeError("attach the GUI before opening windows")
+        self._gui = gui
+        self._dispatcher = dispatcher
+
+    def bind_loop(self) -> None:
+        """Remember the running event loop, so that GUI events can reach it; on the loop."""
+        self._token = anyio.lowlevel.current_token()
+
+    def set_origin(self, origin: str, launch_token: str | None = None) -> None:
+        """The server runs at ``origin``: windows without a URL now show its root.
+
+        :param launch_token: the run's launch token, from which every window created later
+            gets a launch token of its own
+            (:func:`~oro_framework.web.security.window_launch_token`); without it, created
+            windows get no launch URL.
+        """
+        self.origin = origin
+        self._launch_token = launch_token
+        for window in self._windows.values():
+            if window.url is None:
+                window.url = f"{origin}/"
+
+    def add_ready_listener(self, listener: Callable[[Window], None]) -> None:
+        """Call ``listener(window)`` on the loop whenever a page reports ready
+        (``window.ready``)."""
+        self._ready_listeners.append(listener)
+
+    def add_launch_listener(self, listener: Callable[[Window, str], None]) -> None:
+        """Call ``listener(window, launch_url)`` on the loop when a headless window is created:
+        nothing opens it, so whoever runs the app must (``oro run`` prints it)."""
+        self._launch_listeners.append(listener)
+
+    def open_main_window(self, launch_url: str | None = None) -> Window:
+        """Create window 0 with the configured title and size.
+
+        Headless, it is shown at once. With a GUI, the native window opens ``launch_url`` (the
+        token URL that starts the page's session) when the GUI loop starts; its status follows
+        the toolkit's events from then on.
+        """
+        config = self._host.config
+        title = str(config.get("window.title") or config.get("meta.name") or "")
+        window = Window(
+            index=MAIN_WINDOW,
+            title=title,
+            width=int(config.get("window.width", 1024)),
+            height=int(config.get("window.height", 768)),
+            url=f"{self.origin}/" if self.origin else None,
+        )
+        self._windows[MAIN_WINDOW] = window
+        self._set_status(window, WindowStatus.CREATED)
+        if self._gui is None:
+            self._set_status(window, WindowStatus.SHOWN)
+        else:
+            if launch_url is None:
+                raise ValueError("a GUI window needs the launch URL")
+            self._gui.open(window, launch_url, self)
+        return window
+
+    # ---------------------------------------------------------------------------------------
+    # Lookup
+    # ---------------------------------------------------------------------------------------
+
+    @property
+    def windows(self) -> list[Window]:
+        """Every window the app has had, by index; a closed one stays until its index is
+        reused."""
+        return [self._windows[index] for index in sorted(self._windows)]
+
+    @property
+    def open_count(self) -> int:
+        return sum(window.is_open for window in self._windows.values())
+
+    def get(self, index: int) -> Window:
+        """:raises NotFoundError: no window has ``index``."""
+        window = self._windows.get(index)
+        if window is None:
+            raise NotFoundError(f"No window with index {index}", targetWindowIndex=index)
+        return window
+
+    def target(self, request: Request) -> Window:
+        """The window a request addresses: ``targetWindowIndex``, else the window it came from,
+        else the main window."""
+        default = request.window if request.window is not None else MAIN_WINDOW
+        index = request.params.get_int("targetWindowIndex", default, minimum=0)
+        return self.get(index)
+
+    def open_window(self, request: Request) -> Window:
+        """Like :meth:`target`, for operations a closing or closed window cannot do."""
+        window = self.target(request)
+        if not window.is_open:
+            raise NotFoundError(
+                f"Window {window.index} is {window.status.value}",
+                targetWindowIndex=window.index,
+                status=window.status.value,
+            )
+        return window
+
+    # ---------------------------------------------------------------------------------------
+    # Operations (routes call these on the loop thread)
+    # ---------------------------------------------------------------------------------------
+
+    async def _on_gui(self, function: Callable[..., ResultT], *args: Any) -> ResultT:
+        if self._dispatcher is None:
+            raise RuntimeError("headless windows have no GUI")
+        return await self._dispatcher.call(function, *args)
+
+    async def create(
+        self, options: WindowOptions, *, creator: int | None = None
+    ) -> tuple[Window, str | None]:
+        """Create a window as ``options`` say and load its page.
+
+        The page URL carries ``?index=N`` (the page's ``__args.index``). Once the server runs,
+        the window opens a launch URL of its own (``...&oro_launch=<token>``, single-use): a
+        native window opens it itself; headless, the launch listeners and the page event
+        ``windowlaunch`` (``{index, url}``, to the ``creator`` window's pages only) hand it to
+        whoever opens it.
+
+        :raises OutOfRangeError: ``options.index`` is outside ``[0, MAX_WINDOWS)``, or
+            :data:`MAX_WINDOWS` windows are open already.
+        :raises InvalidArgumentError: ``options.index`` belongs to an open window.
+        :raises SecurityError: the URL is neither on the app nor on an allowed origin.
+        :return: the window and, headless with a server, its launch URL.
+        """
+        index = self._free_index(options.index)
+        page_url, launch_url = self._window_urls(index, options.url)
+        config = self._host.config
+        window = Window(
+            index=index,
+            title=options.title
+            if options.title is not None
+            else str(config.get("window.title") or config.get("meta.name") or ""),
+            width=options.width or int(config.get("window.width", 1024)),
+            height=options.height or int(config.get("window.height", 768)),
+            url=page_url,
+            exit_on_close=options.exit_on_close,
+        )
+        self._windows[index] = window
+        self._set_status(window, WindowStatus.CREATED)
+        if self._gui is not None:
+            try:
+                await self._on_gui(self._gui.open, window, launch_url or page_url, self, options)
+            except Exception:
+                # No native window came of it. (Cancelled, the queued job still creates one.)
+                self._set_status(window, WindowStatus.CLOSING)
+                self._set_status(window, WindowStatus.CLOSED)
+                raise
+            if options.hidden:
+                self._set_status(window, WindowStatus.HIDDEN)
+        else:
+            self._set_status(window, WindowStatus.HIDDEN if options.hidden else WindowStatus.SHOWN)
+            if launch_url is not None:
+                for listener in list(self._launch_listeners):
+                    listener(window, launch_url)
+                if creator is not None:
+                    self._host.emit(
+                        "windowlaunch", {"index": index, "url": launch_url}, window=creator
+                    )
+        await self._sync_lifecycle()
+        return window, launch_url if self._gui is None else None
+
+    def _free_index(self, wanted: int | None) -> int:
+        if wanted is not None:
+            if not 0 <= wanted < MAX_WINDOWS:
+                raise OutOfRangeError(
+                    f"'targetWindowIndex' must be within [0, {MAX_WINDOWS - 1}] (or -1 for the "
+                    f"next free index), got {wanted}",
+                    parameter="targetWindowIndex",
+                )
+            existing = self._windows.get(wanted)
+            if existing is not None and existing.is_open:
+                raise InvalidArgumentError(
+                    f"Window {wanted} already exists ({existing.status.value}); close it first "
+                    "or pass targetWindowIndex -1 for the next free index",
+                    code="ERR_WINDOW_EXISTS",
+                    targetWindowIndex=wanted,
+                )
+            return wanted
+        for index in range(MAX_WINDOWS):
+            existing = self._windows.get(index)
+            if existing is None or not existing.is_open:
+                return index
+        raise OutOfRangeError(
+            f"An app may have at most {MAX_WINDOWS} windows open; close one first",
+            code="ERR_MAX_WINDOWS",
+            maximum=MAX_WINDOWS,
+        )
+
+    def _window_urls(self, index: int, url: str) -> tuple[str, str | None]:
+        """The page URL of window ``index`` and its launch URL (``None`` without a server,
+        or for a page on another origin, which needs no session of ours)."""
+        target = self._resolve_url(f"{self.origin}/" if self.origin else None, url)
+        parts = urlsplit(target)
+        is_app = not parts.scheme or (
+            self.origin is not None
+            and f"{parts.scheme}://{parts.netloc}".lower() == self.origin.lower()
+        )
+        if not is_app:
+            return target, None
+        query = [
+            (name, value)
+            for name, value in parse_qsl(parts.query, keep_blank_values=True)
+            if name not in ("index", LAUNCH_PARAMETER)
+        ]
+        page_url = urlunsplit(parts._replace(query=urlencode([*query, ("index", str(index))])))
+        if self._launch_token is None or self.origin is None:
+            return page_url, None
+        token = window_launch_token(self._launch_token, index)
+        launch_query = urlencode([*query, ("index", str(index)), (LAUNCH_PARAMETER, token)])
+        return page_url, urlunsplit(parts._replace(query=launch_query))
+
+    async def send(self, target: Window, event: str, value: Any) -> None:
+        """Deliver page event ``event`` with detail ``value`` to ``target``'s pages only.
+
+        :raises NotFoundError: ``target`` is closing or closed.
+        """
+        if not target.is_open:
+            raise NotFoundError(
+                f"Window {target.index} is {target.status.value}",
+                targetWindowIndex=target.index,
+                status=target.status.value,
+            )
+        self._host.emit(event, value, window=target.index)
+
+    async def show(self, window: Window) -> None:
+        if self._gui is not None:
+            await self._on_gui(self._gui.show, window.index)
+        self._set_status(window, WindowStatus.SHOWN)
+        await self._sync_lifecycle()
+
+    async def focus(self, window: Window) -> None:
+        """Bring ``window`` to the front (a second launch of the app asks for it)."""
+        if self._gui is not None:
+            await self._on_gui(self._gui.focus, window.index)
+        self._set_status(window, WindowStatus.SHOWN)
+        await self._sync_lifecycle()
+
+    async def hide(self, window: Window) -> None:
+        if self._gui is not None:
+            await self._on_gui(self._gui.hide, window.index)
+        self._set_status(window, WindowStatus.HIDDEN)
+        await self._sync_lifecycle()
+
+    async def close(self, window: Window) -> None:
+        """Close ``window``; closing the last open window (or one created with
+        ``exit_on_close``) stops the host."""
+        self._set_status(window, WindowStatus.CLOSING)
+        try:
+            if self._gui is not None:
+                await self._on_gui(self._gui.close, window.index)
+        finally:
+            self._set_status(window, WindowStatus.CLOSED)
+            if window.exit_on_close:
+                self._host.stop()
+            await self._sync_lifecycle()
+
+    async def close_all(self) -> None:
+        """Close every open window (the host is stopping); the GUI loop then ends."""
+        for window in self.windows:
+            if window.status is WindowStatus.CLOSED:
+                continue
+            self._set_status(window, WindowStatus.CLOSING)
+            try:
+                if self._gui is not None:
+                    await self._on_gui(self._gui.close, window.index)
+            except NotFoundError:
+                pass  # the GUI has already ended
+            finally:
+                self._set_status(window, WindowStatus.CLOSED)
+
+    async def set_title(self, window: Window, title: str) -> None:
+        if self._gui is not None:
+            await self._on_gui(self._gui.set_title, window.index, title)
+        window.title = title
+
+    async def set_size(self, window: Window, width: int, height: int) -> None:
+        if self._gui is not None:
+            await self._on_gui(self._gui.set_size, window.index, width, height)
+        window.width, window.height = width, height
+
+    async def get_size(self, window: Window) -> tuple[int, int]:
+        """The size the toolkit reports (the user may have resized it), or the virtual size."""
+        if self._gui is not None:
+            window.width, window.height = await self._on_gui(self._gui.get_size, window.index)
+        return window.width, window.height
+
+    async def navigate(self, window: Window, url: str) -> str:
+        """Load ``url`` (resolved against the window's page) into ``window``.
+
+        :raises SecurityError: the URL is neither on the app origin nor on an origin listed in
+            ``window.allow_navigation``.
+        :return: the absolute URL loaded.
+        """
+        target = self._resolve_navigation(window, url)
+        if self._gui is not None:
+            await self._on_gui(self._gui.navigate, window.index, target)
+        window.url = target
+        window.is_ready = False
+        return target
+
+    def _resolve_navigation(self, window: Window, url: str) -> str:
+        return self._resolve_url(window.url or (f"{self.origin}/" if self.origin else None), url)
+
+    def _resolve_url(self, base: str | None, url: str) -> str:
+        target = urljoin(base, url) if base else url
+        parts = urlsplit(target)
+        if not parts.scheme:
+            if target.startswith("/") and not target.startswith("//"):
+                return target  # no server yet (tests): a path on the app origin
+            raise SecurityError(f"Navigation to '{url}' is not allowed: not a URL on the app")
+        origin = f"{parts.scheme}://{parts.netloc}".lower()
+        allowed = [str(item).rstrip("/").lower() for item in self._allowed_origins()]
+        if self.origin is not None and origin == self.origin.lower():
+            return target
+        if origin in allowed:
+            return target
+        raise SecurityError(
+            f"Navigation to '{url}' is not allowed: '{origin}' is neither the app origin nor "
+            "listed in window.allow_navigation",
+            url=url,
+        )
+
+    def _allowed_origins(self) -> Sequence[Any]:
+        value = self._host.config.get("window.allow_navigation", [])
+        return value if isinstance(value, list) else []
+
+    async def evaluate(self, window: Window, script: str) -> Any:
+        """Run ``script`` in the window's page and return its JSON result.
+
+        :raises NotSupportedError: headless: there is no page the host can reach.
+        """
+        if self._gui is None:
+            raise NotSupportedError(
+                "window.eval needs a native window; this app runs headless",
+                targetWindowIndex=window.index,
+            )
+        return await self._on_gui(self._gui.evaluate, window.index, script)
+
+    def mark_ready(self, window: Window) -> None:
+        """The window's page reports it has loaded and rendered (route ``window.ready``)."""
+        window.is_ready = True
+        for listener in list(self._ready_listeners):
+            listener(window)
+
+    def exit(self, code: int) -> None:
+        """Stop the app with exit code ``code`` (route ``application.exit``)."""
+        self.exit_code = code
+        self._host.stop()
+
+    # ---------------------------------------------------------------------------------------
+    # Status and lifecycle
+    # ---------------------------------------------------------------------------------------
+
+    def _set_status(self, window: Window, status: WindowStatus) -> bool:
+        if status is window.status:
+            return False
+        if status not in TRANSITIONS[window.status]:
+            if status is WindowStatus.CLOSED and window.is_open:
+                window.status = WindowStatus.CLOSING
+            else:
+                logger.debug("window %d: ignoring %s while %s", window.index, status, window.status)
+                return False
+        window.status = status
+        name = WINDOW_EVENTS.get(status)
+        if name is not None:
+            detail = {"index": window.index, "status": status.value, "window": window.to_json()}
+            self._host.emit(name, detail)
+        return True
+
+    async def _sync_lifecycle(self) -> None:
+        """Bring the app's lifecycle in line with what the user can see."""
+        async with self._lifecycle_lock:
+            open_windows = [window for window in self._windows.values() if window.is_open]
+            if not open_windows:
+                if self._windows:
+                    self._host.stop()
+                return
+            if any(window.status is WindowStatus.SHOWN for window in open_windows):
+                await self._move_to_background(False)
+            elif all(window.status is WindowStatus.HIDDEN for window in open_windows):
+                await self._move_to_background(True)
+
+    async def _move_to_background(self, is_hidden: bool) -> None:
+        if is_hidden == self._is_in_background:
+            return
+        if self._host.lifecycle not in (LifecycleState.RUNNING, LifecycleState.PAUSED):
+            return  # starting or stopping: windows no longer steer the host
+        self._is_in_background = is_hidden
+        if self._host.config.get("lifecycle.desktop_always_running", True):
+            # Services keep running (the Oro Runtime's desktop default); pages are told anyway,
+            # with the payload the host's own pause/resume would send.
+            if is_hidden:
+                emit_to_pages(self._host, LifecycleEvent.PAUSED, LifecycleState.PAUSED)
+            else:
+                emit_to_pages(self._host, LifecycleEvent.RESUMED, LifecycleState.RUNNING)
+            return
+        try:
+            if is_hidden and self._host.lifecycle is LifecycleState.RUNNING:
+                await self._host.pause()
+            elif not is_hidden and self._host.lifecycle is LifecycleState.PAUSED:
+                await self._host.resume()
+        except LifecycleError as error:
+            logger.debug("lifecycle unchanged: %s", error)
+
+    # ---------------------------------------------------------------------------------------
+    # GuiListener: called by the toolkit on its threads, hopping onto the loop
+    # ---------------------------------------------------------------------------------------
+
+    def gui_status_changed(self, index: int, status: WindowStatus) -> None:
+        if status is WindowStatus.CLOSING:
+            # pywebview calls this on the GUI thread, in the middle of closing: record it and
+            # ask the host to stop, no more (the loop is free to run this at once).
+            self._to_loop(self._closing_from_gui, index)
+        else:
+            self._to_loop_async(self._status_from_gui, index, status)
+
+    def gui_resized(self, index: int, width: int, height: int) -> None:
+        self._to_loop(self._resized_from_gui, index, width, height)
+
+    def _to_loop(self, function: Callable[..., None], *args: Any) -> None:
+        if self._token is None:
+            logger.debug("GUI event before the loop runs: %s%r", function.__name__, args)
+            return
+        with contextlib.suppress(anyio.RunFinishedError):
+            anyio.from_thread.run_sync(function, *args, token=self._token)
+
+    def _to_loop_async(self, function: Callable[..., Any], *args: Any) -> None:
+        if self._token is None:
+            logger.debug("GUI event before the loop runs: %s%r", function.__name__, args)
+            return
+        with contextlib.suppress(anyio.RunFinishedError):
+            anyio.from_thread.run(function, *args, token=self._token)
+
+    def _closing_from_gui(self, index: int) -> None:
+        closing = self.get(index)
+        self._set_status(closing, WindowStatus.CLOSING)
+        if closing.exit_on_close or not any(window.is_open for window in self._windows.values()):
+            self._host.stop()
+
+    async def _status_from_gui(self, index: int, status: WindowStatus) -> None:
+        if self._set_status(self.get(index), status):
+            await self._sync_lifecycle()
+
+    def _resized_from_gui(self, index: int, width: int, height: int) -> None:
+        window = self.get(index)
+        window.width, window.height = width, height

@@ -1,0 +1,121 @@
+"""The window model: indices, statuses and the page events they raise, the options of a new
+window and the :class:`Window` record the routes answer with."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Final, final
+
+from oro_framework.kernel.lifecycle import PAGE_EVENTS
+
+MAIN_WINDOW: Final = 0
+"""Index of the window ``oro run`` opens. Closing it stops the app only when it is the last
+open window, as for any other window."""
+
+MAX_WINDOWS: Final = 64
+"""How many windows an app may have open at once (the Oro Runtime's limit); their indices are
+``0`` to ``MAX_WINDOWS - 1``."""
+
+
+class WindowStatus(enum.StrEnum):
+    """Where a window is in its life: none → created → shown ⇄ hidden → closing → closed.
+
+    A minimised window counts as hidden: the user cannot see it.
+    """
+
+    NONE = "none"
+    CREATED = "created"
+    SHOWN = "shown"
+    HIDDEN = "hidden"
+    CLOSING = "closing"
+    CLOSED = "closed"
+
+
+TRANSITIONS: Final[Mapping[WindowStatus, frozenset[WindowStatus]]] = {
+    WindowStatus.NONE: frozenset({WindowStatus.CREATED}),
+    WindowStatus.CREATED: frozenset(
+        {WindowStatus.SHOWN, WindowStatus.HIDDEN, WindowStatus.CLOSING}
+    ),
+    WindowStatus.SHOWN: frozenset({WindowStatus.HIDDEN, WindowStatus.CLOSING}),
+    WindowStatus.HIDDEN: frozenset({WindowStatus.SHOWN, WindowStatus.CLOSING}),
+    WindowStatus.CLOSING: frozenset({WindowStatus.CLOSED}),
+    WindowStatus.CLOSED: frozenset(),
+}
+
+
+WINDOW_EVENTS: Final[Mapping[WindowStatus, str]] = {
+    WindowStatus.CREATED: "windowcreate",
+    WindowStatus.SHOWN: "windowshow",
+    WindowStatus.HIDDEN: "windowhide",
+    WindowStatus.CLOSED: "windowclose",
+}
+"""The page event every page gets when a window reaches a status, with detail
+``{index, status, window}`` (``window``: the descriptor)."""
+
+
+@final
+@dataclass(frozen=True)
+class WindowOptions:
+    """What ``window.create`` asked for, checked.
+
+    :ivar index: the index to use; ``None`` takes the lowest free one.
+    :ivar url: what the window loads: a path of the app, or a URL on the app origin or on an
+        origin listed in ``window.allow_navigation``.
+    :ivar hidden: create it hidden (Oro's ``headless``): it exists, its page runs, nobody sees it.
+    :ivar exit_on_close: closing this window stops the app (Oro's
+        ``shouldExitApplicationOnClose``) even when others are open.
+    :ivar unsupported: the Oro options given that no backend here applies (``closable``,
+        ``utility``, ``maxWidth``...); accepted, and reported back to the caller.
+    """
+
+    index: int | None = None
+    url: str = "/"
+    title: str | None = None
+    width: int | None = None
+    height: int | None = None
+    min_width: int | None = None
+    min_height: int | None = None
+    resizable: bool = True
+    frameless: bool = False
+    hidden: bool = False
+    exit_on_close: bool = False
+    unsupported: tuple[str, ...] = ()
+
+
+@final
+@dataclass
+class Window:
+    """What the host knows about one window; changed only on the loop thread."""
+
+    index: int
+    title: str
+    width: int
+    height: int
+    url: str | None = None
+    status: WindowStatus = WindowStatus.NONE
+    is_ready: bool = False
+    exit_on_close: bool = False
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in (WindowStatus.CLOSING, WindowStatus.CLOSED)
+
+    def to_json(self) -> dict[str, Any]:
+        """The descriptor routes answer (``application.getWindows``, ``window.show``...)."""
+        return {
+            "index": self.index,
+            "title": self.title,
+            "width": self.width,
+            "height": self.height,
+            "url": self.url,
+            "status": self.status.value,
+            "isReady": self.is_ready,
+        }
+
+
+HOST_EVENTS: Final = frozenset(
+    {"open", "error", "message", "windowlaunch", *PAGE_EVENTS.values(), *WINDOW_EVENTS.values()}
+)
+"""Event names only the host sends: a page must not make another believe the app stops."""

@@ -1,0 +1,100 @@
+"""The bridge's short answers: refusals (an envelope for IPC, a plain page otherwise), CORS
+preflights, the launch redirect, 405s, and IPC replies in their wire form."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Mapping
+from typing import Final
+from urllib.parse import quote, urlencode
+
+from oro_framework.kernel.errors import IPCError
+from oro_framework.kernel.exchange import IPC_URI_HEADER, WireReply, error_reply, http_identity
+from oro_framework.web.asgi import HeaderList, Scope, Send, send_response, start_response
+from oro_framework.web.bridge.call import TEXT
+from oro_framework.web.security import LAUNCH_PARAMETER, Gatekeeper, Refused
+
+__all__ = ["launch", "not_allowed", "preflight", "refuse", "refuse_page", "send_wire"]
+
+_CORS_ALLOWED_HEADERS: Final = (
+    "content-type, x-ipc-uri, x-ipc-window-index, x-oro-auth, runtime-preload-injection"
+)
+
+
+async def refuse(
+    scope: Scope,
+    send: Send,
+    headers: Mapping[str, str],
+    query: list[tuple[str, str]],
+    refusal: Refused,
+    base: HeaderList,
+    is_ipc: bool,
+) -> None:
+    """Answer a refusal: an envelope for IPC (the page's ``oro:ipc`` rehydrates it), a short
+    plain page otherwise."""
+    if not is_ipc:
+        await refuse_page(send, refusal.error, base)
+        return
+    source, request_id = http_identity(scope["path"], query, headers.get(IPC_URI_HEADER))
+    wire = error_reply(refusal.error, source=source, request_id=request_id)
+    await send_wire(send, base, wire)
+
+
+async def refuse_page(send: Send, error: IPCError, base: HeaderList) -> None:
+    body = f"{error.status} {error.error_type}: {error.message}\n".encode()
+    await send_response(send, error.status, body, base, media_type=TEXT)
+
+
+async def preflight(send: Send, base: HeaderList) -> None:
+    headers = [
+        *base,
+        (b"access-control-allow-methods", b"GET, POST, PUT, DELETE"),
+        (b"access-control-allow-headers", _CORS_ALLOWED_HEADERS.encode()),
+        (b"access-control-max-age", b"600"),
+    ]
+    await send_response(send, 204, b"", headers)
+
+
+async def launch(
+    gatekeeper: Gatekeeper,
+    scope: Scope,
+    send: Send,
+    query: list[tuple[str, str]],
+    base: HeaderList,
+    session: str | None,
+) -> None:
+    """Set the session cookie the launch token was traded for (if the browser had none), and
+    send the browser to the same URL without the token, so that it never sits in history or a
+    reload."""
+    raw_path = scope.get("raw_path") or quote(scope["path"]).encode()
+    remaining = [(name, value) for name, value in query if name != LAUNCH_PARAMETER]
+    location = raw_path.decode("latin-1") + (f"?{urlencode(remaining)}" if remaining else "")
+    redirect = [
+        *base,
+        (b"location", location.encode("latin-1")),
+        (b"cache-control", b"no-store"),
+    ]
+    if session is not None:
+        redirect.append((b"set-cookie", gatekeeper.session_cookie(session).encode()))
+    await send_response(send, 303, b"", redirect)
+
+
+async def not_allowed(send: Send, base: HeaderList, allow: str) -> None:
+    await send_response(
+        send,
+        405,
+        b"405 Method Not Allowed\n",
+        [*base, (b"allow", allow.encode())],
+        media_type=TEXT,
+    )
+
+
+async def send_wire(send: Send, base: HeaderList, wire: WireReply) -> None:
+    if wire.stream is None:
+        await send_response(send, wire.status, wire.body, base, media_type=wire.media_type)
+        return
+    await start_response(send, wire.status, [*base, (b"content-type", wire.media_type.encode())])
+    async with contextlib.aclosing(wire.chunks()) as chunks:
+        async for chunk in chunks:
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+    await send({"type": "http.response.body", "body": b""})

@@ -1,0 +1,187 @@
+"""The :class:`Bridge`: admission of every request, then the first path family that claims it
+(:data:`PATH_FAMILIES`)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final, TypeAlias, final
+
+from oro_framework.kernel.app import Host
+from oro_framework.kernel.exchange import (
+    IPC_PREFIX,
+    MODULE_PREFIX,
+    last_value,
+    parse_query,
+    reserved_prefix,
+)
+from oro_framework.kernel.protocols import PROTOCOL_PREFIX
+from oro_framework.web.asgi import HeaderList, Receive, Scope, Send, read_headers
+from oro_framework.web.bridge import events, ipc, modules, mounts, pages, protocol
+from oro_framework.web.bridge.answers import launch, preflight, refuse, refuse_page
+from oro_framework.web.bridge.call import Call
+from oro_framework.web.preload import build_import_map, internal_parts
+from oro_framework.web.resources import Resources
+from oro_framework.web.security import (
+    LAUNCH_PARAMETER,
+    Admitted,
+    CorsPreflight,
+    Gatekeeper,
+    LaunchRedirect,
+    RefusalReason,
+    session_cookie_name,
+)
+
+__all__ = ["PATH_FAMILIES", "Bridge", "PathFamily", "PreloadArgs"]
+
+PreloadArgs: TypeAlias = Callable[[int], Mapping[str, Any]]
+"""Given a window index, extra ``__args`` entries for pages of that window (``windowCount``,
+Conduit details...)."""
+
+EVENTS_PATH: Final = MODULE_PREFIX + "/events"
+
+
+@final
+@dataclass(frozen=True)
+class PathFamily:
+    """Requests the bridge answers the same way: those :attr:`claims` takes go to :attr:`serve`."""
+
+    name: str
+    claims: Callable[[Call], bool]
+    serve: Callable[[Call], Awaitable[None]]
+
+
+PATH_FAMILIES: Final[tuple[PathFamily, ...]] = (
+    PathFamily("ipc", lambda call: call.reserved == IPC_PREFIX, ipc.serve),
+    PathFamily("events", lambda call: call.path == EVENTS_PATH, events.serve),
+    PathFamily("protocol", lambda call: call.path.startswith(PROTOCOL_PREFIX), protocol.serve),
+    PathFamily("modules", lambda call: call.reserved is not None, modules.serve),
+    PathFamily("mounts", lambda call: call.mount is not None, mounts.serve),
+    PathFamily("pages", lambda call: True, pages.serve),
+)
+"""Every admitted HTTP request goes to the first family that claims it, in this order."""
+
+
+def _secret_files(host: Host) -> list[Path]:
+    """Files the bridge never serves: ``oro.toml`` (it may hold keys, and always describes the
+    app's defences) and any file a secret key's value names (``tls.private_key =
+    "certs/server.key"``), relative to the app directory as ``webview.root`` is."""
+    files = [host.config_file] if host.config_file is not None else []
+    for name in host.config:
+        key = host.config_keys.find(name)
+        value = host.config[name]
+        if key is not None and key.is_secret and isinstance(value, str) and value.strip():
+            # A secret that is no path (an inline key) names no file inside the root: harmless.
+            with contextlib.suppress(RuntimeError):
+                files.append(host.app_dir / Path(value).expanduser())
+    return files
+
+
+@final
+class Bridge:
+    """The ASGI 3 application of one app.
+
+    :param host: the app's host; it must be running for its services to be reachable.
+    :param launch_token: this run's launch token
+        (see :class:`~oro_framework.web.server.ServerInfo`).
+    :param preload_args: extra ``__args`` entries per window index.
+    :param session_key: signs session ids so that they outlive this bridge (``oro dev``; see
+        :class:`~oro_framework.web.security.Gatekeeper`).
+    """
+
+    def __init__(
+        self,
+        host: Host,
+        *,
+        launch_token: str,
+        preload_args: PreloadArgs | None = None,
+        session_key: str | None = None,
+    ) -> None:
+        config = host.config
+        self.host = host
+        self.gatekeeper = Gatekeeper(
+            launch_token=launch_token,
+            bridge_key=config["http.ipc.shared_key"] if config["http.ipc.enable"] else None,
+            cors_origins=config["webview.cors_allowed_origins"],
+            cookie_name=session_cookie_name(config["meta.bundle_identifier"]),
+            session_key=session_key,
+        )
+        self.resources = Resources(
+            host.paths.resources,
+            default_index=config["webview.default_index"],
+            allow_any_route=config["webview.allow_any_route"],
+            cache_control=config["webview.cache_control"],
+            hidden=_secret_files(host),
+        )
+        self.max_body_bytes: int = config["ipc.max_body_bytes"]
+        self.csp: str = config["webview.csp"]
+        self.referrer_policy: str = config["webview.referrer_policy"]
+        self.imports = build_import_map(host.js_modules)
+        self.preload_modules = list(
+            dict.fromkeys(module.url_path for module in host.js_modules if module.preload)
+        )
+        self.module_preloads = internal_parts(host.js_modules)
+        self.module_files = modules.ModuleFiles(
+            {module.url_path: module.path for module in host.js_modules}
+        )
+        self.preload_args = preload_args
+        self.channels: dict[int, int] = {}
+        """Open event channels per window; ``oro_page_closed`` when one drops to zero."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            await self._http(scope, receive, send)
+        elif scope["type"] == "websocket":
+            await mounts.serve_websocket(self, scope, receive, send)
+
+    def _base_headers(self, request_headers: Mapping[str, str]) -> HeaderList:
+        headers: HeaderList = [(b"x-content-type-options", b"nosniff")]
+        if request_headers.get("service-worker") == "script":
+            # A worker script anywhere in the app may take any scope of it (a protocol handler's
+            # worker takes /oro/protocol/<scheme>/), as in Oro: the origin is the app's alone.
+            headers.append((b"service-worker-allowed", b"/"))
+        if self.referrer_policy:
+            headers.append((b"referrer-policy", self.referrer_policy.encode()))
+        origin = request_headers.get("origin")
+        if origin is not None and self.gatekeeper.is_cors_origin(origin):
+            headers += [
+                (b"access-control-allow-origin", origin.encode("latin-1")),
+                (b"access-control-allow-credentials", b"true"),
+                (b"vary", b"Origin"),
+            ]
+        return headers
+
+    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = read_headers(scope)
+        path: str = scope["path"]
+        # Parsed once: admission (the launch token), IPC, events and the preload all read it.
+        query = parse_query(scope.get("query_string", b""))
+        reserved = reserved_prefix(path)
+        is_ipc = reserved == IPC_PREFIX
+        mount = self.host.schemes.resolve(path) if reserved is None else None
+        base = self._base_headers(headers)
+        admission = self.gatekeeper.admit(
+            headers,
+            port=mounts.server_port(scope),
+            method=scope["method"],
+            is_ipc=is_ipc,
+            launch_token=last_value(query, LAUNCH_PARAMETER),
+            authenticate=mount.authenticate if mount is not None else None,
+            is_resource=mount is None and not is_ipc and path != EVENTS_PATH,
+        )
+        if isinstance(admission, Admitted):
+            call = Call(self, scope, receive, send, headers, query, base, reserved, mount)
+            family = next(family for family in PATH_FAMILIES if family.claims(call))
+            await family.serve(call)
+        elif isinstance(admission, CorsPreflight):
+            await preflight(send, base)
+        elif isinstance(admission, LaunchRedirect):
+            await launch(self.gatekeeper, scope, send, query, base, admission.session)
+        elif admission.reason is RefusalReason.LAUNCH_TOKEN:
+            await refuse_page(send, admission.error, base)
+        else:
+            # A foreign caller gets none of the app's headers (no CORS grant).
+            answer_base = [] if admission.reason is RefusalReason.FOREIGN else base
+            await refuse(scope, send, headers, query, admission, answer_base, is_ipc)

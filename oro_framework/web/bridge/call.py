@@ -1,0 +1,49 @@
+"""One admitted HTTP request on its way to a path family: what every family reads."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final, final
+
+from oro_framework.kernel.schemes import Mount
+from oro_framework.web.asgi import HeaderList, Receive, Scope, Send
+
+if TYPE_CHECKING:
+    from oro_framework.web.bridge.app import Bridge
+
+__all__ = ["TEXT", "WINDOW_HEADER", "Call"]
+
+TEXT: Final = "text/plain; charset=utf-8"
+WINDOW_HEADER: Final = "x-ipc-window-index"
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class Call:
+    """An HTTP request the gatekeeper admitted, parsed once.
+
+    :ivar base: the headers every answer to it carries (``nosniff``, referrer policy, CORS).
+    :ivar reserved: the host's prefix the path lies under (``/ipc``, ``/oro``), if any.
+    :ivar mount: the plugin's mounted app whose prefix the path lies under, if any.
+    """
+
+    bridge: Bridge
+    scope: Scope
+    receive: Receive
+    send: Send
+    headers: Mapping[str, str]
+    query: list[tuple[str, str]]
+    base: HeaderList
+    reserved: str | None
+    mount: Mount | None
+
+    @property
+    def path(self) -> str:
+        path: str = self.scope["path"]
+        return path
+
+    @property
+    def method(self) -> str:
+        method: str = self.scope["method"]
+        return method

@@ -1,0 +1,122 @@
+"""``/ipc/<route>`` and ``/ipc``: IPC requests through the host's router, and their replies."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Final
+
+from oro_framework.kernel.errors import IPCError, NotSupportedError, OutOfRangeError
+from oro_framework.kernel.exchange import (
+    IPC_URI_HEADER,
+    QUERY_RESERVED,
+    WireReply,
+    check_body_size,
+    check_declared_size,
+    error_reply,
+    http_target,
+    request_fields,
+    request_id_of,
+    window_index,
+    wire_reply,
+)
+from oro_framework.kernel.request import Request
+from oro_framework.web.asgi import (
+    ClientGoneError,
+    HeaderList,
+    Receive,
+    Send,
+    cancelled_on_disconnect,
+    receive_body,
+    send_response,
+    start_response,
+)
+from oro_framework.web.bridge.answers import send_wire
+from oro_framework.web.bridge.call import WINDOW_HEADER, Call
+from oro_framework.web.security import BRIDGE_KEY_HEADER
+
+__all__ = ["IPC_METHODS", "serve"]
+
+IPC_METHODS: Final = frozenset({"GET", "POST", "PUT", "DELETE"})
+# A client that sends a too-large body usually reads the answer only once it has sent it all;
+# the 413 is therefore followed by discarding up to this much, so that it arrives, rather than
+# a connection reset. Beyond it the connection is dropped.
+_DISCARD_LIMIT: Final = 1024 * 1024
+_HANDLER_HIDDEN_HEADERS: Final = frozenset({"cookie", BRIDGE_KEY_HEADER})
+
+
+async def serve(call: Call) -> None:
+    send, headers, query = call.send, call.headers, call.query
+    base = [*call.base, (b"cache-control", b"no-store")]
+    try:
+        route, pairs = http_target(call.path, query, headers.get(IPC_URI_HEADER))
+    except IPCError as error:
+        request_id = request_id_of(query)
+        await send_wire(send, base, error_reply(error, source="ipc", request_id=request_id))
+        return
+    if call.method not in IPC_METHODS:
+        unsupported = NotSupportedError(
+            f"Method {call.method} is not supported for IPC: use GET, POST, PUT or DELETE"
+        )
+        wire = error_reply(unsupported, source=route, request_id=request_id_of(pairs))
+        allow = (b"allow", b"GET, POST, PUT, DELETE")
+        await send_response(send, 405, wire.body, [*base, allow], media_type=wire.media_type)
+        return
+    try:
+        body = await _read_body(call.receive, headers, call.bridge.max_body_bytes)
+    except ClientGoneError:
+        return
+    except OutOfRangeError as error:
+        request_id = request_id_of(pairs)
+        await _answer_too_large(
+            call.receive, send, base, error_reply(error, source=route, request_id=request_id)
+        )
+        return
+    host = call.bridge.host
+    request = Request(
+        host=host,
+        headers={
+            name: value for name, value in headers.items() if name not in _HANDLER_HIDDEN_HEADERS
+        },
+        **request_fields(
+            route,
+            pairs,
+            reserved=QUERY_RESERVED,
+            transport="http",
+            body=body,
+            window=window_index(headers.get(WINDOW_HEADER)),
+        ),
+    )
+    async with cancelled_on_disconnect(call.receive, send, request) as send:
+        reply = await host.router.dispatch(request)
+        await send_wire(send, base, wire_reply(reply))
+
+
+async def _read_body(receive: Receive, headers: Mapping[str, str], limit: int) -> bytes:
+    """The whole request body, refused as soon as it is known to exceed the cap: by its
+    ``Content-Length`` before reading anything, or by counting a chunked body."""
+    check_declared_size(headers.get("content-length"), limit)
+    return await receive_body(receive, lambda total: check_body_size(total, limit))
+
+
+async def _answer_too_large(
+    receive: Receive, send: Send, base: HeaderList, wire: WireReply
+) -> None:
+    await start_response(
+        send,
+        wire.status,
+        [
+            *base,
+            (b"content-type", wire.media_type.encode()),
+            (b"content-length", str(len(wire.body)).encode()),
+        ],
+    )
+    await send({"type": "http.response.body", "body": wire.body, "more_body": True})
+    discarded = 0
+    while discarded <= _DISCARD_LIMIT:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        discarded += len(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    await send({"type": "http.response.body", "body": b""})

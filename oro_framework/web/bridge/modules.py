@@ -1,0 +1,84 @@
+"""``/oro/...``: the registered JS modules, and the files beside them that modules import by
+relative URL (``/oro/vendor/events.js``, ``/oro/internal/calls.js``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Final
+
+import anyio
+
+from oro_framework.web.asgi import send_response
+from oro_framework.web.bridge.answers import not_allowed
+from oro_framework.web.bridge.call import TEXT, Call
+from oro_framework.web.resources import (
+    FileInfo,
+    ForbiddenPathError,
+    join_url_path,
+    media_type_of,
+    send_file,
+    stat_file,
+)
+
+__all__ = ["ModuleFiles", "serve"]
+
+_MODULE_SIBLING_SUFFIXES: Final = (".js", ".mjs", ".cjs", ".map", ".json", ".ts", ".wasm", ".css")
+
+
+class ModuleFiles:
+    """Where the files under ``/oro/`` are: each registered module's file by its URL path, and
+    the folders holding them, for the files beside them."""
+
+    def __init__(self, modules: dict[str, Path]) -> None:
+        self._modules = modules
+        roots: list[Path] = []
+        for path in modules.values():
+            if path.parent.resolve() not in roots:
+                roots.append(path.parent.resolve())
+        self._roots = roots
+
+    def locate(self, path: str) -> FileInfo | None:
+        """A registered module by its URL, or a file beside one. Blocking.
+
+        :raises ForbiddenPathError: the path climbs out of the module folders.
+        """
+        registered = self._modules.get(path)
+        if registered is not None:
+            return stat_file(registered)
+        relative = path.removeprefix("/oro/")
+        if not relative.endswith(_MODULE_SIBLING_SUFFIXES) or "node_modules" in relative.split("/"):
+            return None
+        for root in self._roots:
+            candidate = join_url_path(root, relative)
+            if candidate is None:
+                return None
+            resolved = candidate.resolve()
+            if resolved.is_relative_to(root):
+                found = stat_file(resolved)
+                if found is not None:
+                    return found
+        return None
+
+
+async def serve(call: Call) -> None:
+    send, base, method = call.send, call.base, call.method
+    if method not in ("GET", "HEAD"):
+        await not_allowed(send, base, "GET, HEAD")
+        return
+    try:
+        found = await anyio.to_thread.run_sync(call.bridge.module_files.locate, call.path)
+    except ForbiddenPathError:
+        await send_response(send, 403, b"Forbidden path\n", base, media_type=TEXT)
+        return
+    if found is None:
+        await send_response(send, 404, b"Not found\n", base, media_type=TEXT)
+        return
+    cached = [*base, (b"cache-control", call.bridge.resources.cache_control.encode())]
+    await send_file(
+        send,
+        call.headers,
+        found,
+        method=method,
+        media_type=media_type_of(found.path.name),
+        headers=cached,
+    )

@@ -1,0 +1,213 @@
+"""The preload: what every HTML page the bridge serves runs before its own scripts.
+
+Injected first in ``<head>``:
+
+1. an inline script defining ``globalThis.isOroRuntime`` (``true``, read-only) and
+   ``globalThis.__args`` (window index, flattened config, versions, capabilities, origin);
+2. the import map: every registered specifier (``oro:ipc``, ``node:events``...) to its URL
+   under ``/oro/``, merged with the page's own import map if it has one;
+3. ``<script type="module" src="/oro/bootstrap.js">``, then one module script per module
+   registered with ``preload=True``.
+
+A request with the header ``runtime-preload-injection: disabled`` (the Oro Runtime's name) gets
+the page untouched. Everything here is pure string work on the page; the bridge decides when.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import secrets
+from collections.abc import Mapping, Sequence
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any, Final
+
+from oro_framework.kernel.config import Config, is_secret_name
+from oro_framework.kernel.modules import JSModuleTable
+
+__all__ = [
+    "PRELOAD_OPT_OUT_HEADER",
+    "build_import_map",
+    "inject_preload",
+    "is_preload_disabled",
+    "new_nonce",
+    "page_args",
+    "public_config",
+    "runtime_version",
+    "with_script_nonce",
+]
+
+PRELOAD_OPT_OUT_HEADER: Final = "runtime-preload-injection"
+BOOTSTRAP_SPECIFIER: Final = "oro:bootstrap"
+
+# Values under these names stay out of the page: the page can already call every route, but a
+# key it can read is a key a page bug can leak (to a log, a remote server) for others to use.
+_HEAD: Final = re.compile(r"<head(?=[\s>/])[^>]*>", re.IGNORECASE)
+_HTML: Final = re.compile(r"<html(?=[\s>])[^>]*>", re.IGNORECASE)
+_DOCTYPE: Final = re.compile(r"<!doctype[^>]*>", re.IGNORECASE)
+_IMPORT_MAP: Final = re.compile(
+    r"<script\b[^>]*\btype\s*=\s*[\"']?importmap[\"']?[^>]*>(.*?)</script\s*>",
+    re.IGNORECASE | re.DOTALL,
+)
+# A whole element, so that "<script" inside a script's own text is never rewritten.
+_SCRIPT_ELEMENT: Final = re.compile(
+    r"<script\b([^>]*)>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL
+)
+_NONCE_ATTRIBUTE: Final = re.compile(r"\bnonce\s*=", re.IGNORECASE)
+
+
+def is_preload_disabled(request_headers: Mapping[str, str]) -> bool:
+    return request_headers.get(PRELOAD_OPT_OUT_HEADER, "").strip().lower() == "disabled"
+
+
+@functools.cache
+def runtime_version() -> str:
+    try:
+        return version("oro-framework")
+    except PackageNotFoundError:
+        return "0.0.0"
+
+
+def public_config(config: Config) -> dict[str, Any]:
+    """The flattened config pages see in ``__args.config``, without secrets
+    (:func:`~oro_framework.kernel.config.is_secret_name`, such as ``http_ipc_shared_key``)."""
+    return {name: value for name, value in config.flattened().items() if not is_secret_name(name)}
+
+
+def internal_parts(modules: JSModuleTable, specifier: str = "oro:ipc") -> list[str]:
+    """URL paths of the ``internal/`` parts ``specifier``'s module imports by relative URL
+    (``/oro/internal/calls.js``...): the preload names them as ``modulepreload`` links, so that a
+    page fetches them beside the bootstrap instead of one import level after another."""
+    module = modules.specifiers().get(specifier)
+    if module is None:
+        return []
+    folder = module.path.parent / "internal"
+    base = module.url_path.rsplit("/", 1)[0]
+    return [f"{base}/internal/{part.name}" for part in sorted(folder.glob("*.js"))]
+
+
+def build_import_map(modules: JSModuleTable) -> dict[str, str]:
+    """Every registered specifier and alias → the URL path the bridge serves it at."""
+    return {
+        specifier: module.url_path for specifier, module in sorted(modules.specifiers().items())
+    }
+
+
+def page_args(
+    config: Config, *, index: int, origin: str, extra: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """``globalThis.__args`` for window ``index``; ``extra`` entries (window count, Conduit
+    port and key...) override the defaults."""
+    args: dict[str, Any] = {
+        "index": index,
+        "config": public_config(config),
+        "version": runtime_version(),
+        "capabilities": {"streaming": {"sseIncremental": True, "chunkedIncremental": True}},
+        "conduit": None,
+        "origin": origin,
+        "windowCount": 1,
+    }
+    args.update(extra or {})
+    return args
+
+
+def new_nonce() -> str:
+    return secrets.token_urlsafe(18)
+
+
+def with_script_nonce(csp: str, nonce: str) -> str:
+    """``csp`` with ``'nonce-<nonce>'`` allowed for scripts, so that the preload and the page's
+    own ``<script>`` elements (the bridge gives them the nonce) run under the author's policy.
+
+    The nonce joins ``script-src`` and ``script-src-elem``; a policy that restricts scripts only
+    through ``default-src`` gets a ``script-src`` copied from it. A directive that allows
+    ``'unsafe-inline'`` is left alone, because a nonce would switch that keyword off and break
+    the page's inline event handlers.
+    """
+    source = f"'nonce-{nonce}'"
+    directives = [part.split() for part in csp.split(";") if part.strip()]
+    names = [parts[0].lower() for parts in directives]
+
+    def allow(values: list[str]) -> list[str]:
+        lowered = [value.lower() for value in values]
+        if "'unsafe-inline'" in lowered:
+            return values
+        return [value for value in values if value.lower() != "'none'"] + [source]
+
+    rewritten = [
+        [parts[0], *allow(parts[1:])]
+        if parts[0].lower() in ("script-src", "script-src-elem")
+        else parts
+        for parts in directives
+    ]
+    if "script-src" not in names and "default-src" in names:
+        default = directives[names.index("default-src")][1:]
+        rewritten.append(["script-src", *allow(list(default))])
+    return "; ".join(" ".join(parts) for parts in rewritten)
+
+
+def _add_nonce(element: re.Match[str], *, nonce: str) -> str:
+    attributes = element.group(1)
+    if _NONCE_ATTRIBUTE.search(attributes):
+        return element.group(0)
+    return f'<script nonce="{nonce}"{attributes}>{element.group(2)}</script>'
+
+
+def _script_json(value: Any) -> str:
+    # "<" escaped, so no string in the data can close the <script> element it sits in.
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+
+
+def inject_preload(
+    html: str,
+    *,
+    args: Mapping[str, Any],
+    imports: Mapping[str, str],
+    nonce: str | None = None,
+    preload_modules: Sequence[str] = (),
+    module_preloads: Sequence[str] = (),
+) -> str:
+    """Return ``html`` with the preload first in its ``<head>`` (or after ``<html>``, the
+    doctype, or at the very start, for fragments).
+
+    A page's own import map is merged into ours (its entries win) and moved into the preload:
+    a browser ignores an import map that comes after the first module script, and older ones
+    accept only one map per page. With ``nonce``, every ``<script>`` of the page gets it too.
+    ``preload_modules`` are URLs of modules loaded right after the bootstrap;
+    ``module_preloads`` URLs fetched at once as ``<link rel="modulepreload">``.
+    """
+    import_map: dict[str, Any] = {"imports": dict(imports)}
+    authored = _IMPORT_MAP.search(html)
+    if authored is not None:
+        try:
+            theirs = json.loads(authored.group(1))
+        except ValueError:
+            theirs = None
+        if isinstance(theirs, dict):
+            import_map = {**theirs, "imports": {**imports, **theirs.get("imports", {})}}
+            html = html[: authored.start()] + html[authored.end() :]
+    if nonce is not None:
+        html = _SCRIPT_ELEMENT.sub(functools.partial(_add_nonce, nonce=nonce), html)
+    attribute = f' nonce="{nonce}"' if nonce is not None else ""
+    define = (
+        'Object.defineProperty(globalThis,"isOroRuntime",{value:true,enumerable:true});'
+        f'Object.defineProperty(globalThis,"__args",{{value:{_script_json(args)},enumerable:true}});'
+    )
+    parts = [
+        f"<script{attribute}>{define}</script>",
+        f'<script type="importmap"{attribute}>{_script_json(import_map)}</script>',
+    ]
+    parts.extend(f'<link rel="modulepreload" href="{url}"{attribute}>' for url in module_preloads)
+    bootstrap = imports.get(BOOTSTRAP_SPECIFIER)
+    if bootstrap is not None:
+        parts.append(f'<script type="module" src="{bootstrap}"{attribute}></script>')
+    parts.extend(
+        f'<script type="module" src="{url}"{attribute}></script>' for url in preload_modules
+    )
+    preload = "".join(parts)
+    for anchor in (_HEAD, _HTML, _DOCTYPE):
+        found = anchor.search(html)
+        if found is not None:
+            return html[: found.end()] + preload + html[found.end() :]
+    return preload + html

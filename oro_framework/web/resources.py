@@ -1,0 +1,459 @@
+"""Static files over HTTP: the app's resources (``webview.root``) and the JS modules under
+``/oro/``.
+
+Conditional requests (``ETag``/``If-None-Match``, ``Last-Modified``/``If-Modified-Since``),
+single byte ranges (``Range``/``If-Range``, 206/416), ``HEAD``, the default index, the
+single-page-app fallback and refusal of paths that leave the root. Parsing is pure; file access
+happens in worker threads so a slow disk never blocks the loop.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final, final
+
+import anyio
+
+from oro_framework.mime import guess_media_type
+from oro_framework.web.asgi import HeaderList, Send, send_response, start_response
+
+__all__ = [
+    "ZERO_COPY_SEND",
+    "ByteRange",
+    "FileInfo",
+    "ForbiddenPathError",
+    "Resources",
+    "UnsatisfiableRangeError",
+    "is_not_modified",
+    "join_url_path",
+    "media_type_of",
+    "parse_range",
+    "send_bytes",
+    "send_file",
+    "stat_file",
+]
+
+CHUNK_SIZE: Final = 1024 * 1024
+"""Bytes per read when a file is streamed through Python: each read is a thread hop, so 64 KiB
+chunks capped a 64 MiB file at ~200 MB/s; 1 MiB ones reach ~600 MB/s."""
+ZERO_COPY_SEND: Final = "http.response.zerocopysend"
+"""The ASGI extension (message type and scope extension name) for sending a file's bytes."""
+_TEXT_TYPES_WITH_CHARSET: Final = ("text/", "application/json", "application/manifest+json")
+
+HtmlTransform = Callable[[bytes], bytes]
+"""Rewrites an HTML page on its way out (the bridge injects the preload with it)."""
+
+
+class ForbiddenPathError(Exception):
+    """The URL path tries to leave its root (``..``, a symlink pointing out, NUL, backslash)."""
+
+
+class UnsatisfiableRangeError(Exception):
+    """The ``Range`` header asks for bytes the file does not have (answered 416)."""
+
+
+@final
+@dataclass(frozen=True)
+class ByteRange:
+    """Bytes ``start`` to ``end`` inclusive, as HTTP counts them."""
+
+    start: int
+    end: int
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start + 1
+
+
+@final
+@dataclass(frozen=True)
+class FileInfo:
+    """What a response needs to know about a file, taken from one ``stat``."""
+
+    path: Path
+    size: int
+    mtime_ns: int
+
+    @property
+    def etag(self) -> str:
+        return f'"{self.mtime_ns:x}-{self.size:x}"'
+
+    @property
+    def last_modified(self) -> str:
+        return email.utils.formatdate(self.mtime_ns / 1e9, usegmt=True)
+
+
+def media_type_of(path: str) -> str:
+    """The ``content-type`` for ``path``: the MIME table of the ``mime.lookup`` route, with a
+    UTF-8 charset on text (a page without one is decoded as windows-1252 by browsers)."""
+    media_type = guess_media_type(path)
+    if media_type.startswith(_TEXT_TYPES_WITH_CHARSET):
+        return media_type + "; charset=utf-8"
+    return media_type
+
+
+def join_url_path(root: Path, url_path: str) -> Path | None:
+    """``root`` joined with the segments of a decoded URL path.
+
+    :return: the joined path (not checked for existence), or ``None`` for a hidden segment
+        (``.git``, ``.env``): those are never served, and answered as missing.
+    :raises ForbiddenPathError: a ``..`` segment, a NUL or a backslash (a separator on Windows).
+    """
+    segments = [segment for segment in url_path.split("/") if segment not in ("", ".")]
+    for segment in segments:
+        if segment == ".." or "\0" in segment or "\\" in segment:
+            raise ForbiddenPathError(url_path)
+    if any(segment.startswith(".") for segment in segments):
+        return None
+    return root.joinpath(*segments)
+
+
+def parse_range(header: str, size: int) -> ByteRange | None:
+    """The single byte range a ``Range`` header asks for.
+
+    :return: the range clipped to the file, or ``None`` when the header is to be ignored (not
+        ``bytes=``, malformed, or several ranges: a full 200 answer is allowed for those and
+        spares multipart bodies).
+    :raises UnsatisfiableRangeError: a well-formed range that starts past the end.
+    """
+    unit, _, spec = header.strip().partition("=")
+    if unit.strip().lower() != "bytes" or "," in spec:
+        return None
+    first, dash, last = (part.strip() for part in spec.partition("-"))
+    if (
+        not dash
+        or not (first or last)
+        or not (first + last).isascii()
+        or not (first + last).isdigit()
+    ):
+        return None
+    if not first:
+        suffix = int(last)
+        if suffix == 0 or size == 0:
+            raise UnsatisfiableRangeError(header)
+        return ByteRange(max(size - suffix, 0), size - 1)
+    start = int(first)
+    end = int(last) if last else size - 1
+    if last and end < start:
+        return None
+    if start >= size:
+        raise UnsatisfiableRangeError(header)
+    return ByteRange(start, min(end, size - 1))
+
+
+def _parse_http_date(value: str) -> float | None:
+    try:
+        return email.utils.parsedate_to_datetime(value).timestamp()
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def _etag_matches(candidates: str, etag: str) -> bool:
+    """Weak comparison, as ``If-None-Match`` uses."""
+    bare = etag.removeprefix("W/")
+    return any(
+        tag.strip() == "*" or tag.strip().removeprefix("W/") == bare
+        for tag in candidates.split(",")
+    )
+
+
+def is_not_modified(
+    request_headers: Mapping[str, str], etag: str, mtime_ns: int | None = None
+) -> bool:
+    """Whether a ``GET``/``HEAD`` can be answered 304. ``If-None-Match`` wins over
+    ``If-Modified-Since`` when both are present (RFC 9110 §13.2.2)."""
+    if_none_match = request_headers.get("if-none-match")
+    if if_none_match is not None:
+        return _etag_matches(if_none_match, etag)
+    if_modified_since = request_headers.get("if-modified-since")
+    if if_modified_since is None or mtime_ns is None:
+        return False
+    since = _parse_http_date(if_modified_since)
+    # HTTP dates have whole seconds; a file modified within the same second is unchanged.
+    return since is not None and mtime_ns // 1_000_000_000 <= since
+
+
+def _range_applies(request_headers: Mapping[str, str], info: FileInfo) -> bool:
+    if_range = request_headers.get("if-range")
+    if if_range is None:
+        return True
+    if if_range.startswith('"'):
+        return if_range == info.etag
+    since = _parse_http_date(if_range)
+    return since is not None and info.mtime_ns // 1_000_000_000 == int(since)
+
+
+def stat_file(path: Path) -> FileInfo | None:
+    """The file at ``path``, or ``None`` if there is no regular file there. Blocking."""
+    try:
+        status = path.stat()
+    except (OSError, ValueError):
+        return None
+    if not path.is_file():
+        return None
+    return FileInfo(path, status.st_size, status.st_mtime_ns)
+
+
+async def send_file(
+    send: Send,
+    request_headers: Mapping[str, str],
+    info: FileInfo,
+    *,
+    method: str,
+    media_type: str,
+    headers: HeaderList,
+    zero_copy: bool = False,
+) -> None:
+    """Answer with a file: 304 when the client's copy is current, 206/416 for a range, the body
+    streamed in chunks (nothing for ``HEAD``).
+
+    :param zero_copy: the server takes ASGI's ``http.response.zerocopysend`` (the body then
+        goes from the file to the socket without being read into Python).
+    """
+    validators: HeaderList = [
+        (b"etag", info.etag.encode()),
+        (b"last-modified", info.last_modified.encode()),
+        (b"accept-ranges", b"bytes"),
+    ]
+    if is_not_modified(request_headers, info.etag, info.mtime_ns):
+        await start_response(send, 304, headers + validators)
+        await send({"type": "http.response.body", "body": b""})
+        return
+    status = 200
+    span = ByteRange(0, info.size - 1)
+    content: HeaderList = [(b"content-type", media_type.encode())]
+    range_header = request_headers.get("range")
+    if range_header is not None and _range_applies(request_headers, info):
+        try:
+            requested = parse_range(range_header, info.size)
+        except UnsatisfiableRangeError:
+            refusal = [(b"content-range", f"bytes */{info.size}".encode())]
+            await send_response(send, 416, b"", headers + validators + refusal)
+            return
+        if requested is not None:
+            status, span = 206, requested
+            content.append(
+                (b"content-range", f"bytes {span.start}-{span.end}/{info.size}".encode())
+            )
+    length = max(span.length, 0)
+    content.append((b"content-length", str(length).encode()))
+    await start_response(send, status, headers + validators + content)
+    if method == "HEAD" or length == 0:
+        await send({"type": "http.response.body", "body": b""})
+        return
+    if zero_copy:
+        # The server sends straight from the file to the socket (sendfile): no chunk passes
+        # through Python. Opening the file does not block for long, reading it would.
+        with open(info.path, "rb") as raw_file:  # noqa: ASYNC230
+            await send(
+                {
+                    "type": ZERO_COPY_SEND,
+                    "file": raw_file,
+                    "offset": span.start,
+                    "count": length,
+                }
+            )
+        return
+    async with await anyio.open_file(info.path, "rb") as file:
+        await file.seek(span.start)
+        remaining = length
+        while remaining:
+            chunk = await file.read(min(CHUNK_SIZE, remaining))
+            if not chunk:
+                # The file shrank since it was measured: better a broken response than a
+                # silently short one, so the connection is dropped.
+                raise OSError(f"{info.path} changed while it was being sent")
+            remaining -= len(chunk)
+            await send({"type": "http.response.body", "body": chunk, "more_body": bool(remaining)})
+
+
+async def send_bytes(
+    send: Send,
+    request_headers: Mapping[str, str],
+    body: bytes,
+    *,
+    method: str,
+    media_type: str,
+    headers: HeaderList,
+) -> None:
+    """Answer with a generated body (an HTML page with the preload), validated by a hash of the
+    body: the page changes when the preload does, even if the file did not."""
+    etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+    validators: HeaderList = [(b"etag", etag.encode())]
+    if is_not_modified(request_headers, etag):
+        await start_response(send, 304, headers + validators)
+        await send({"type": "http.response.body", "body": b""})
+        return
+    await send_response(
+        send,
+        200,
+        body,
+        headers + validators,
+        media_type=media_type,
+        include_body=method != "HEAD",
+    )
+
+
+def _resolves_inside(path: Path, root: Path) -> bool:
+    """Whether ``path`` could be reached from ``root``; locate() refuses any other anyway."""
+    try:
+        return path.resolve().is_relative_to(root)
+    except (OSError, ValueError, RuntimeError):
+        return False
+
+
+@final
+class Resources:
+    """The app's files under ``root`` (``host.paths.resources``).
+
+    Never served, and answered 404 exactly like a missing file so that a probe learns nothing:
+    paths with a component starting with ``.`` (``.env``, ``.git/config``), also when a symlink
+    leads there, and the ``hidden`` files (``oro.toml``, files named by secret config keys),
+    under any name that reaches them (a symlink, a hard link, another letter case).
+
+    :param default_index: what ``/`` serves (``webview.default_index``).
+    :param allow_any_route: serve the default index for unknown page paths (SPA routing).
+    :param cache_control: the ``cache-control`` of every file response.
+    :param hidden: files never to serve; those that cannot resolve inside ``root`` are dropped.
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        default_index: str,
+        allow_any_route: bool,
+        cache_control: str,
+        hidden: Iterable[Path] = (),
+    ) -> None:
+        self.root = root.resolve()
+        self.default_index = default_index
+        self.allow_any_route = allow_any_route
+        self.cache_control = cache_control
+        self.hidden = tuple(path for path in hidden if _resolves_inside(path, self.root))
+
+    def locate(self, url_path: str) -> FileInfo | str | None:
+        """Find the file for ``url_path`` (blocking: call it in a worker thread).
+
+        :return: the file, a path to redirect to (a directory named without its trailing
+            slash, so that its pages' relative URLs resolve), or ``None`` when there is none.
+        :raises ForbiddenPathError: the path leaves the root, by ``..`` or by a symlink.
+        """
+        target = self.default_index if url_path == "/" else url_path
+        candidate = join_url_path(self.root, target)
+        if candidate is None:
+            return None
+        if candidate.is_dir():
+            if not target.endswith("/"):
+                return target + "/"
+            candidate = candidate / "index.html"
+        resolved = candidate.resolve()
+        if not resolved.is_relative_to(self.root):
+            raise ForbiddenPathError(url_path)
+        if self._is_hidden(resolved):
+            return None
+        return stat_file(resolved)
+
+    def _is_hidden(self, resolved: Path) -> bool:
+        """Whether ``resolved`` (inside the root) must not be served. Hidden files are compared
+        by device and inode, which also catches hard links and case-insensitive names."""
+        if any(part.startswith(".") for part in resolved.relative_to(self.root).parts):
+            return True
+        if not self.hidden:
+            return False
+        try:
+            status = resolved.stat()
+        except (OSError, ValueError):
+            return False
+        for path in self.hidden:
+            try:
+                if os.path.samestat(status, path.stat()):
+                    return True
+            except (OSError, ValueError):
+                continue
+        return False
+
+    def is_fallback_allowed(self, url_path: str, request_headers: Mapping[str, str]) -> bool:
+        """Whether a missing path gets the default index: only with ``allow_any_route``, and
+        only for what looks like a page (no extension, or the browser asks for HTML), so a
+        missing script still fails loudly instead of receiving HTML."""
+        if not self.allow_any_route:
+            return False
+        last = url_path.rsplit("/", 1)[-1]
+        return "." not in last or "text/html" in request_headers.get("accept", "")
+
+    async def serve(
+        self,
+        send: Send,
+        request_headers: Mapping[str, str],
+        *,
+        method: str,
+        url_path: str,
+        query_string: bytes,
+        headers: HeaderList,
+        html_headers: HeaderList,
+        transform_html: HtmlTransform | None,
+        zero_copy: bool = False,
+    ) -> None:
+        """Answer a ``GET``/``HEAD`` for ``url_path``.
+
+        :param headers: sent with every response (security headers).
+        :param html_headers: added to HTML pages (CSP, framing).
+        :param transform_html: applied to HTML pages (the preload), ``None`` to send them as is.
+        :param zero_copy: as for :func:`send_file`.
+        """
+        cached = [*headers, (b"cache-control", self.cache_control.encode())]
+        try:
+            found = await anyio.to_thread.run_sync(self.locate, url_path)
+            if found is None and self.is_fallback_allowed(url_path, request_headers):
+                found = await anyio.to_thread.run_sync(self.locate, "/")
+        except ForbiddenPathError:
+            await send_response(
+                send, 403, b"Forbidden path\n", headers, media_type="text/plain; charset=utf-8"
+            )
+            return
+        if isinstance(found, str):
+            location = found + (f"?{query_string.decode('latin-1')}" if query_string else "")
+            await send_response(send, 301, b"", [*headers, (b"location", location.encode())])
+            return
+        if found is None:
+            await send_response(
+                send, 404, b"Not found\n", headers, media_type="text/plain; charset=utf-8"
+            )
+            return
+        media_type = media_type_of(found.path.name)
+        if not media_type.startswith("text/html"):
+            await send_file(
+                send,
+                request_headers,
+                found,
+                method=method,
+                media_type=media_type,
+                headers=cached,
+                zero_copy=zero_copy,
+            )
+        elif transform_html is None:
+            await send_file(
+                send,
+                request_headers,
+                found,
+                method=method,
+                media_type=media_type,
+                headers=cached + html_headers,
+                zero_copy=zero_copy,
+            )
+        else:
+            page = transform_html(await anyio.Path(found.path).read_bytes())
+            await send_bytes(
+                send,
+                request_headers,
+                page,
+                method=method,
+                media_type=media_type,
+                headers=cached + html_headers,
+            )
