@@ -74,6 +74,7 @@ def test_the_plugin_guide_shows_the_sample_plugin_files_as_they_are() -> None:
         "src/oro_hello/service.py",
         "src/oro_hello/js/hello.js",
         "src/oro_hello/js/hello.d.ts",
+        "tests/conftest.py",
         "tests/test_hello.py",
         "tests/test_hello_browser.py",
     ]

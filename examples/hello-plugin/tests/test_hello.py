@@ -1,4 +1,6 @@
-"""Tests of oro-hello, each on a host built with exactly this plugin (no entry-point discovery)."""
+"""Tests of oro-hello, each on a host built with exactly this plugin (no entry-point discovery):
+the kit's ``host`` and ``client`` fixtures, or ``make_host`` for a test that needs its own
+config, app directory or extra plugins."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import anyio
 import pytest
 from oro_framework import (
     ConfigError,
+    Host,
     InvalidArgumentError,
     LifecycleEvent,
     NotAllowedError,
@@ -16,7 +19,7 @@ from oro_framework import (
 from oro_framework.testing import HookRecorder, MemoryClient, make_host, raise_for_error
 
 from oro_hello import plugin
-from oro_hello.service import HEARTBEAT_EVENT
+from oro_hello.service import HEARTBEAT_EVENT, NAME
 from oro_hello.state import STATE
 
 pytestmark = pytest.mark.anyio
@@ -28,32 +31,28 @@ async def test_greet_uses_the_configured_greeting() -> None:
         assert raise_for_error(reply) == {"message": "Ahoy, Ada!", "greeted": 1}
 
 
-async def test_greet_accepts_string_params_as_sent_by_oro_js() -> None:
-    async with make_host(plugins=[plugin]) as host:
-        reply = await MemoryClient(host).call("hello.greet", name="Ada", excited="false")
-        assert raise_for_error(reply)["message"] == "Hello, Ada."
+async def test_greet_accepts_string_params_as_sent_by_oro_js(client: MemoryClient) -> None:
+    reply = await client.call("hello.greet", name="Ada", excited="false")
+    assert raise_for_error(reply)["message"] == "Hello, Ada."
 
 
-async def test_greet_without_name_is_missing_args_error() -> None:
-    async with make_host(plugins=[plugin]) as host:
-        reply = await MemoryClient(host).call("hello.greet")
-        assert isinstance(reply.error, InvalidArgumentError)
-        assert reply.error.code == "ERR_MISSING_ARGS"
-        assert reply.status == 400
+async def test_greet_without_name_is_missing_args_error(client: MemoryClient) -> None:
+    reply = await client.call("hello.greet")
+    assert isinstance(reply.error, InvalidArgumentError)
+    assert reply.error.code == "ERR_MISSING_ARGS"
+    assert reply.status == 400
 
 
-async def test_greet_with_blank_name_is_invalid_argument() -> None:
-    async with make_host(plugins=[plugin]) as host:
-        reply = await MemoryClient(host).call("hello.greet", name="  ")
-        assert isinstance(reply.error, InvalidArgumentError)
-        assert reply.error.code == "ERR_INVALID_ARG_TYPE"
+async def test_greet_with_blank_name_is_invalid_argument(client: MemoryClient) -> None:
+    reply = await client.call("hello.greet", name="  ")
+    assert isinstance(reply.error, InvalidArgumentError)
+    assert reply.error.code == "ERR_INVALID_ARG_TYPE"
 
 
-async def test_count_streams_numbers_as_events() -> None:
-    async with make_host(plugins=[plugin]) as host:
-        events = [event async for event in MemoryClient(host).stream("hello.count", to=3)]
-        assert [event.data for event in events] == [{"n": 1}, {"n": 2}, {"n": 3}]
-        assert {event.event for event in events} == {"count"}
+async def test_count_streams_numbers_as_events(client: MemoryClient) -> None:
+    events = [event async for event in client.stream("hello.count", to=3)]
+    assert [event.data for event in events] == [{"n": 1}, {"n": 2}, {"n": 3}]
+    assert {event.event for event in events} == {"count"}
 
 
 async def test_count_above_max_count_is_range_error() -> None:
@@ -96,34 +95,32 @@ async def test_heartbeat_service_emits_events() -> None:
 async def test_heartbeat_stops_while_paused() -> None:
     recorder = HookRecorder()
     async with make_host(plugins=[plugin, recorder]) as host:
-        assert "hello.heartbeat" in host.running_services
+        assert NAME in host.running_services
         await host.pause()
-        assert "hello.heartbeat" not in host.running_services
+        assert NAME not in host.running_services
         await host.resume()
-        assert "hello.heartbeat" in host.running_services
+        assert NAME in host.running_services
     events = [call["event"] for call in recorder.arguments("oro_lifecycle_event")]
     assert events[:3] == [LifecycleEvent.STARTED, LifecycleEvent.PAUSED, LifecycleEvent.RESUMED]
 
 
-async def test_diagnostics_count_open_streams() -> None:
-    async with make_host(plugins=[plugin]) as host:
-        # Named "hello" when oro-hello is installed, "oro_hello.plugin" when it is only importable.
-        name = next(info.name for info in host.plugins if info.module == plugin.__name__)
-        open_while_streaming = [
-            host.hooks.diagnostics(host)[name]["handles"]
-            async for _ in MemoryClient(host).stream("hello.count", to=2)
-        ]
-        assert open_while_streaming == [{"count": 1, "ids": ["count-1"]}] * 2
-        assert host.hooks.diagnostics(host)[name]["handles"] == {"count": 0, "ids": []}
+async def test_diagnostics_count_open_streams(host: Host, client: MemoryClient) -> None:
+    # Named "hello" when oro-hello is installed, "oro_hello.plugin" when it is only importable.
+    name = next(info.name for info in host.plugins if info.module == plugin.__name__)
+    open_while_streaming = [
+        host.hooks.diagnostics(host)[name]["handles"]
+        async for _ in client.stream("hello.count", to=2)
+    ]
+    assert open_while_streaming == [{"count": 1, "ids": ["count-1"]}] * 2
+    assert host.hooks.diagnostics(host)[name]["handles"] == {"count": 0, "ids": []}
 
 
-async def test_js_module_is_served_with_its_declarations() -> None:
-    async with make_host(plugins=[plugin]) as host:
-        module = host.js_modules.get("oro:hello")
-        assert module is not None
-        assert module.url_path == "/oro/hello.js"
-        assert module.declarations is not None
-        assert module.declarations.is_file()
+async def test_js_module_is_served_with_its_declarations(host: Host) -> None:
+    module = host.js_modules.get("oro:hello")
+    assert module is not None
+    assert module.url_path == "/oro/hello.js"
+    assert module.declarations is not None
+    assert module.declarations.is_file()
 
 
 async def test_state_is_released_when_the_host_closes() -> None:

@@ -1,12 +1,13 @@
 """The oro-hello plugin: hook implementations only.
 
 The host finds this module through the entry point ``hello = "oro_hello.plugin"`` and calls the
-functions below by name; each one calls into the module that does the work.
+functions below by name. Each hands the host what the plugin declares elsewhere: the route group
+(with its permission) in ``routes.py``, the settings dataclass in ``settings.py``, the state in
+``state.py``, the ES modules in ``js/`` (named by the ``@module`` headers of their ``.d.ts``).
 """
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 from typing import Any, Final
 
@@ -20,8 +21,9 @@ from oro_framework import (
     hookimpl,
 )
 
-from oro_hello import routes as hello_routes
-from oro_hello import service, settings
+from oro_hello import service
+from oro_hello.routes import ROUTES
+from oro_hello.settings import HelloSettings
 from oro_hello.state import STATE, HelloState
 
 JS_DIRECTORY: Final = Path(__file__).parent / "js"
@@ -29,12 +31,12 @@ JS_DIRECTORY: Final = Path(__file__).parent / "js"
 
 @hookimpl
 def oro_register_permissions(permissions: PermissionRegistry) -> None:
-    permissions.add(hello_routes.PERMISSION, "Greet the user and count out loud (oro-hello).")
+    permissions.add_group(ROUTES)
 
 
 @hookimpl
 def oro_register_config(config: ConfigRegistry) -> None:
-    settings.declare(config)
+    config.add_settings(HelloSettings, section="hello")
 
 
 @hookimpl
@@ -44,19 +46,19 @@ def oro_configure(host: Host) -> None:
 
 @hookimpl
 def oro_register_routes(routes: RouteTable) -> None:
-    hello_routes.register(routes)
+    routes.add_group(ROUTES)
 
 
 @hookimpl
 def oro_register_js_modules(modules: JSModuleTable) -> None:
-    modules.add("oro:hello", JS_DIRECTORY / "hello.js", declarations=JS_DIRECTORY / "hello.d.ts")
+    modules.add_directory(JS_DIRECTORY)
 
 
 @hookimpl
 def oro_register_services(services: ServiceRegistry, host: Host) -> None:
     services.add(
         service.NAME,
-        functools.partial(service.run, host),
+        host.stash[STATE].run,
         doc="Sends the hello.heartbeat event to every window.",
         stop_on_pause=True,
     )

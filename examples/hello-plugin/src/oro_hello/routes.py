@@ -1,4 +1,4 @@
-"""The ``hello.*`` routes: their handlers and the table :func:`register` adds to the host."""
+"""The ``hello.*`` routes: their handlers and :data:`ROUTES`, the group ``plugin.py`` adds."""
 
 from __future__ import annotations
 
@@ -6,14 +6,11 @@ from collections.abc import AsyncIterator
 from typing import Any, Final
 
 import anyio
-from oro_framework import EventStream, InvalidArgumentError, Request, RouteTable, ServerSentEvent
+from oro_framework import EventStream, InvalidArgumentError, Request, RouteGroup, ServerSentEvent
 
 from oro_hello.state import STATE, HelloState
 
-__all__ = ["PERMISSION", "register"]
-
-PERMISSION: Final = "hello"
-"""The permission of every ``hello.*`` route; ``[permissions] allow_hello = false`` refuses them."""
+__all__ = ["ROUTES"]
 
 
 async def greet(request: Request) -> dict[str, Any]:
@@ -50,7 +47,13 @@ async def _count(state: HelloState, to: int, interval: float) -> AsyncIterator[S
         state.open_streams.discard(stream_id)
 
 
-def register(routes: RouteTable) -> None:
-    """Add every ``hello.*`` route."""
-    routes.add("hello.greet", greet, permission=PERMISSION)
-    routes.add("hello.count", count, permission=PERMISSION)
+ROUTES: Final = RouteGroup(
+    permission="hello",
+    doc="Greet the user and count out loud (oro-hello).",
+    handlers={
+        "hello.greet": greet,
+        "hello.count": count,
+    },
+)
+"""Every ``hello.*`` route and the permission that guards them: ``[permissions] allow_hello =
+false`` in the app's ``oro.toml`` refuses them all."""

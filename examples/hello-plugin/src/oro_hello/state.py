@@ -7,8 +7,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Final, final
 
+from anyio.abc import TaskStatus
 from oro_framework import Host, StashKey
 
+from oro_hello import service
 from oro_hello.settings import HelloSettings
 
 __all__ = ["STATE", "HelloState"]
@@ -19,6 +21,7 @@ __all__ = ["STATE", "HelloState"]
 class HelloState:
     """Everything oro-hello holds for one host, made by ``oro_configure``."""
 
+    host: Host
     settings: HelloSettings
     greeted: int = 0
     beats: int = 0
@@ -30,12 +33,16 @@ class HelloState:
     @classmethod
     def from_host(cls, host: Host) -> HelloState:
         """The state for ``host``, whose config is loaded."""
-        return cls(HelloSettings.from_config(host.config))
+        return cls(host, host.settings(HelloSettings))
 
     def open_stream(self) -> str:
         stream_id = f"count-{next(self._stream_ids)}"
         self.open_streams.add(stream_id)
         return stream_id
+
+    async def run(self, *, task_status: TaskStatus[None]) -> None:
+        """The heartbeat service (:func:`.service.run`), which ``plugin.py`` registers."""
+        await service.run(self, task_status=task_status)
 
     def diagnostics(self) -> dict[str, Any]:
         """What ``diagnostics.query`` shows under this plugin's name."""
