@@ -17,7 +17,7 @@ import anyio
 
 from oro_ai.errors import APIError
 from oro_ai.limits import RateLimiter
-from oro_ai.pool import LoadedModel, ModelManager
+from oro_ai.pool import ModelManager
 from oro_ai.requests import (
     Defaults,
     GenerationParams,
@@ -25,6 +25,7 @@ from oro_ai.requests import (
     generation_params,
     parse_tool_calls,
 )
+from oro_ai.resident import LoadedModel
 from oro_ai.textstream import StopScanner, TextAssembler
 from oro_framework import AbortError, OutOfRangeError
 from oro_framework.asgi import (
