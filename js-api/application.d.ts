@@ -1,6 +1,7 @@
 /**
  * `oro:application` — the running app: its config, its windows, exiting.
  * @module oro:application
+ * @plugin application
  */
 
 import { ApplicationWindow, createWindow } from './window.js'

@@ -1,6 +1,7 @@
 /**
  * `oro:diagnostics` — host counters and reference streams.
  * @module oro:diagnostics
+ * @plugin diagnostics
  */
 
 import type { IPCStream } from './ipc.js'

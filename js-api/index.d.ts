@@ -21,6 +21,7 @@ declare module 'oro:application' {
   /**
    * `oro:application` — the running app: its config, its windows, exiting.
    * @module oro:application
+   * @plugin application
    */
 
   import { ApplicationWindow, createWindow } from 'oro:window'
@@ -852,6 +853,7 @@ declare module 'oro:diagnostics' {
   /**
    * `oro:diagnostics` — host counters and reference streams.
    * @module oro:diagnostics
+   * @plugin diagnostics
    */
 
   import type { IPCStream } from 'oro:ipc'
@@ -1571,6 +1573,7 @@ declare module 'oro:mime' {
    * `oro:mime` — Oro's MIME databases over the host's table (`lookup('png')`, reverse lookups,
    * one `Database` per top-level type) and Node's `util.MIMEType`/`MIMEParams`.
    * @module oro:mime
+   * @plugin platform
    */
 
   /** One match of a lookup. */
@@ -1668,6 +1671,7 @@ declare module 'oro:os' {
    * asked with a synchronous call, so every function returns a value, as in Node.
    * @module oro:os
    * @alias node:os
+   * @plugin os
    */
 
   export interface CpuInfo {
@@ -1815,6 +1819,7 @@ declare module 'oro:os/constants' {
    * numbers by name, and process priorities.
    * @module oro:os/constants
    * @alias node:os/constants
+   * @plugin os
    */
 
   /** Error numbers by name (empty while permission `device_info` is off). */
@@ -2067,6 +2072,7 @@ declare module 'oro:process' {
    * at once, `nextTick` runs before promise callbacks, `exit()` stops the app. Not a global: import it.
    * @module oro:process
    * @alias node:process
+   * @plugin process
    */
 
   import type { EventEmitter } from 'oro:events'
@@ -2176,6 +2182,7 @@ declare module 'oro:protocol-handlers' {
    * `oro:protocol-handlers` — URLs of the app's own schemes (`web+demo://host/path?q`), served by
    * the scheme's Service Worker at `/oro/protocol/web+demo/host/path?q` on the app origin.
    * @module oro:protocol-handlers
+   * @plugin protocols
    */
 
   /** A registered scheme. */
@@ -3071,6 +3078,7 @@ declare module 'oro:window' {
   /**
    * `oro:window` — the app's native windows.
    * @module oro:window
+   * @plugin application
    */
 
   export interface WindowSize {

@@ -2,6 +2,7 @@
  * `oro:mime` — Oro's MIME databases over the host's table (`lookup('png')`, reverse lookups,
  * one `Database` per top-level type) and Node's `util.MIMEType`/`MIMEParams`.
  * @module oro:mime
+ * @plugin platform
  */
 
 /** One match of a lookup. */

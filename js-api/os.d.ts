@@ -4,6 +4,7 @@
  * asked with a synchronous call, so every function returns a value, as in Node.
  * @module oro:os
  * @alias node:os
+ * @plugin os
  */
 
 export interface CpuInfo {

@@ -3,6 +3,7 @@
  * at once, `nextTick` runs before promise callbacks, `exit()` stops the app. Not a global: import it.
  * @module oro:process
  * @alias node:process
+ * @plugin process
  */
 
 import type { EventEmitter } from './events.js'

@@ -2,6 +2,7 @@
  * `oro:protocol-handlers` — URLs of the app's own schemes (`web+demo://host/path?q`), served by
  * the scheme's Service Worker at `/oro/protocol/web+demo/host/path?q` on the app origin.
  * @module oro:protocol-handlers
+ * @plugin protocols
  */
 
 /** A registered scheme. */

@@ -1,6 +1,7 @@
 /**
  * `oro:window` — the app's native windows.
  * @module oro:window
+ * @plugin application
  */
 
 export interface WindowSize {

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from oro_framework.kernel.app import AppPaths, Host
+    from oro_framework.kernel.builtin import find_js_api
     from oro_framework.kernel.config import (
         Config,
         ConfigKey,
@@ -100,6 +101,7 @@ _EXPORTS: dict[str, str] = {
     "ErrnoError": "oro_framework.kernel.errors",
     "Event": "oro_framework.kernel.events",
     "EventStream": "oro_framework.kernel.envelope",
+    "find_js_api": "oro_framework.kernel.builtin",
     "Handler": "oro_framework.kernel.router",
     "hookimpl": "oro_framework.kernel.hookspecs",
     "Host": "oro_framework.kernel.app",
@@ -250,6 +252,7 @@ __all__ = [
     "check_scheme",
     "check_script_path",
     "decode_query",
+    "find_js_api",
     "hookimpl",
     "ipc_error_for_status",
     "is_secret_name",

@@ -3,6 +3,7 @@
  * numbers by name, and process priorities.
  * @module oro:os/constants
  * @alias node:os/constants
+ * @plugin os
  */
 
 /** Error numbers by name (empty while permission `device_info` is off). */

@@ -20,11 +20,13 @@ from oro_framework import (
     Handler,
     Host,
     InvalidArgumentError,
+    JSModuleTable,
     LifecycleEvent,
     PermissionRegistry,
     Request,
     RouteTable,
     WindowOptions,
+    find_js_api,
     hookimpl,
 )
 
@@ -306,3 +308,11 @@ def oro_register_routes(routes: RouteTable) -> None:
         routes.add(name, handler, permission="application")
     for name, handler in window_routes:
         routes.add(name, handler, permission="window")
+
+
+@hookimpl
+def oro_register_js_modules(modules: JSModuleTable) -> None:
+    # Its modules live in js-api/ beside the host's, their headers naming this plugin.
+    directory = find_js_api()
+    if directory is not None:
+        modules.add_directory(directory, owner="application")

@@ -11,11 +11,13 @@ import anyio
 from oro_framework import (
     ByteStream,
     EventStream,
+    JSModuleTable,
     OutOfRangeError,
     PermissionRegistry,
     Request,
     RouteTable,
     ServerSentEvent,
+    find_js_api,
     hookimpl,
 )
 
@@ -103,3 +105,11 @@ def oro_register_routes(routes: RouteTable) -> None:
     routes.add("diagnostics.capabilities", capabilities, permission="diagnostics")
     routes.add("diagnostics.stream.sse", stream_sse, permission="diagnostics")
     routes.add("diagnostics.stream.chunks", stream_chunks, permission="diagnostics")
+
+
+@hookimpl
+def oro_register_js_modules(modules: JSModuleTable) -> None:
+    # Its modules live in js-api/ beside the host's, their headers naming this plugin.
+    directory = find_js_api()
+    if directory is not None:
+        modules.add_directory(directory, owner="diagnostics")

@@ -15,7 +15,16 @@ import anyio
 import platformdirs
 import psutil
 
-from oro_framework import Host, PermissionRegistry, Request, RouteTable, StashKey, hookimpl
+from oro_framework import (
+    Host,
+    JSModuleTable,
+    PermissionRegistry,
+    Request,
+    RouteTable,
+    StashKey,
+    find_js_api,
+    hookimpl,
+)
 from oro_framework.core import _system
 
 
@@ -171,3 +180,11 @@ def oro_register_routes(routes: RouteTable) -> None:
         ("os.constants", constants),
     ):
         routes.add(name, handler, permission="device_info")
+
+
+@hookimpl
+def oro_register_js_modules(modules: JSModuleTable) -> None:
+    # Its modules live in js-api/ beside the host's, their headers naming this plugin.
+    directory = find_js_api()
+    if directory is not None:
+        modules.add_directory(directory, owner="os")

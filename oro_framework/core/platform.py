@@ -14,11 +14,13 @@ import anyio
 
 from oro_framework import (
     InvalidArgumentError,
+    JSModuleTable,
     Request,
     RouteTable,
     SecurityError,
     __version__,
     application_url_event,
+    find_js_api,
     hookimpl,
     scheme_of,
 )
@@ -115,3 +117,11 @@ def oro_register_routes(routes: RouteTable) -> None:
     routes.add("mime.lookup", mime_lookup, permission="runtime")
     routes.add("mime.table", mime_table, permission="runtime")
     routes.add("platform.openExternal", open_external, permission="runtime")
+
+
+@hookimpl
+def oro_register_js_modules(modules: JSModuleTable) -> None:
+    # Its modules live in js-api/ beside the host's, their headers naming this plugin.
+    directory = find_js_api()
+    if directory is not None:
+        modules.add_directory(directory, owner="platform")

@@ -26,10 +26,12 @@ from oro_framework import (
     ConfigError,
     ConfigRegistry,
     Host,
+    JSModuleTable,
     Request,
     RouteTable,
     StashKey,
     __version__,
+    find_js_api,
     hookimpl,
     is_secret_name,
 )
@@ -190,3 +192,11 @@ def oro_page_args(host: Host) -> Mapping[str, Any]:
 @hookimpl
 def oro_register_routes(routes: RouteTable) -> None:
     routes.add("process.memoryUsage", memory_usage, permission="runtime")
+
+
+@hookimpl
+def oro_register_js_modules(modules: JSModuleTable) -> None:
+    # Its modules live in js-api/ beside the host's, their headers naming this plugin.
+    directory = find_js_api()
+    if directory is not None:
+        modules.add_directory(directory, owner="process")

@@ -18,12 +18,14 @@ from oro_framework import (
     Host,
     InvalidArgumentError,
     IPCError,
+    JSModuleTable,
     PermissionRegistry,
     ProtocolHandlers,
     Request,
     RouteTable,
     check_scheme,
     check_script_path,
+    find_js_api,
     hookimpl,
 )
 
@@ -177,3 +179,11 @@ def oro_register_routes(routes: RouteTable) -> None:
 @hookimpl
 def oro_page_args(host: Host) -> dict[str, Any]:
     return {"protocolHandlers": host.protocol_handlers.to_json()}
+
+
+@hookimpl
+def oro_register_js_modules(modules: JSModuleTable) -> None:
+    # Its modules live in js-api/ beside the host's, their headers naming this plugin.
+    directory = find_js_api()
+    if directory is not None:
+        modules.add_directory(directory, owner="protocols")

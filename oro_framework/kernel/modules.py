@@ -16,6 +16,7 @@ __all__ = ["JSModule", "JSModuleTable", "read_header"]
 _SPECIFIER: Final = re.compile(r"^(oro|node):[a-z0-9_\-]+(/[a-z0-9_\-]+)*$")
 _MODULE: Final = re.compile(r"@module\s+(oro:[\w/\-]+)")
 _ALIAS: Final = re.compile(r"@alias\s+(node:[\w/\-]+)")
+_PLUGIN: Final = re.compile(r"@plugin\s+([\w\-]+)")
 _SKIPPED_DIRECTORIES: Final = frozenset({"node_modules"})
 
 
@@ -28,6 +29,14 @@ def read_header(declarations: Path) -> tuple[str, tuple[str, ...]] | None:
     if found is None:
         return None
     return found.group(1), tuple(_ALIAS.findall(header))
+
+
+def header_owner(declarations: Path) -> str | None:
+    """The plugin a declaration file's header names with ``@plugin <name>``: the one that
+    registers the module (a core plugin, for some of ``js-api/``); ``None`` without the tag."""
+    header = declarations.read_text(encoding="utf-8").split("*/", 1)[0]
+    found = _PLUGIN.search(header)
+    return found.group(1) if found is not None else None
 
 
 @final
@@ -80,7 +89,9 @@ class JSModuleTable(Registry[JSModule]):
             self._claim(name, module)
         return module
 
-    def add_directory(self, directory: Path, *, preload: Collection[str] = ()) -> list[JSModule]:
+    def add_directory(
+        self, directory: Path, *, preload: Collection[str] = (), owner: str | None = None
+    ) -> list[JSModule]:
         """Serve every ``<x>.js`` below ``directory`` whose ``<x>.d.ts`` has an
         ``@module oro:<name>`` header, as that specifier, with the header's ``@alias node:<name>``
         lines as aliases and the ``.d.ts`` as its declarations. How a plugin registers its
@@ -91,6 +102,9 @@ class JSModuleTable(Registry[JSModule]):
 
         :param preload: specifiers (found in ``directory``) to load in every page, after
             ``oro:bootstrap``, in this order (see :meth:`add`).
+        :param owner: register only the modules whose header says ``@plugin <owner>``; without
+            it, only those that name no plugin. How the core plugins take their own modules out
+            of ``js-api/``, which the host's builtin plugin registers the rest of.
         :raises RegistrationError: ``directory`` is not a directory, a header names a bad
             specifier, or a ``preload`` specifier is not found there.
         :raises RegistrationConflict: another plugin registered one of the specifiers.
@@ -104,7 +118,7 @@ class JSModuleTable(Registry[JSModule]):
                 continue
             source = declarations.with_name(declarations.name.removesuffix(".d.ts") + ".js")
             header = read_header(declarations) if source.is_file() else None
-            if header is not None:
+            if header is not None and header_owner(declarations) == owner:
                 found[header[0]] = (source, declarations, header[1])
         missing = [specifier for specifier in preload if specifier not in found]
         if missing:
