@@ -12,7 +12,7 @@ from typing import Any
 import anyio
 import oro_ai.plugin
 import pytest
-from oro_ai.pool import MODEL_STATE_EVENT, human_size
+from oro_ai.model_status import MODEL_STATE_EVENT, human_size
 
 from oro_framework.testing import MemoryClient, make_host, raise_for_error
 

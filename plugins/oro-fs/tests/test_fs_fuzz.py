@@ -16,7 +16,7 @@ import pytest
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from oro_fs.routes import CONSTANTS
+from oro_fs.routes_common import CONSTANTS
 
 from oro_framework import ByteStream, Host
 from oro_framework.testing import MemoryClient, make_host, open_descriptors, opened_since

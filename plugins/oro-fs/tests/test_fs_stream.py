@@ -9,7 +9,7 @@ from pathlib import Path
 
 import oro_fs.plugin
 import pytest
-from oro_fs.routes import CHUNK_BYTES
+from oro_fs.routes_files import CHUNK_BYTES
 from oro_fs.state import STATE
 
 from oro_framework.testing import (

@@ -1,31 +1,36 @@
 """The OpenAI-compatible HTTP API mounted at ``/ai/llama``: a small hand-written ASGI app (a
-handful of JSON endpoints and one SSE shape do not need a web framework)."""
+handful of JSON endpoints and one SSE shape do not need a web framework).
+
+This module routes the endpoints and checks their request bodies; a generation is answered by
+:mod:`.generation` in the shapes of :mod:`.openai_payloads`."""
 
 from __future__ import annotations
 
-import base64
 import json
-import struct
 import time
 import uuid
-from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
-from contextlib import aclosing
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import anyio
 
 from oro_ai.errors import APIError
+from oro_ai.generation import collect_outcome, stream_outcome
 from oro_ai.limits import RateLimiter
-from oro_ai.pool import LoadedModel, ModelManager
+from oro_ai.openai_payloads import (
+    completion_payload,
+    encode_embedding,
+    stream_chunk_from,
+    usage_chunk,
+)
+from oro_ai.pool import ModelManager
 from oro_ai.requests import (
     Defaults,
     GenerationParams,
     chat_prompt,
     generation_params,
-    parse_tool_calls,
 )
-from oro_ai.textstream import StopScanner, TextAssembler
+from oro_ai.resident import LoadedModel
 from oro_framework import AbortError, OutOfRangeError
 from oro_framework.asgi import (
     Receive,
@@ -40,20 +45,9 @@ from oro_framework.asgi import (
     start_event_stream,
 )
 
-__all__ = ["LlamaAPI", "Outcome"]
+__all__ = ["LlamaAPI"]
 
 _PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8"
-
-
-@dataclass
-class Outcome:
-    """A finished (or finishing) generation."""
-
-    text: str = ""
-    finish_reason: str | None = None
-    completion_tokens: int = 0
-    prompt_tokens: int = 0
-    cached_tokens: int = 0
 
 
 class LlamaAPI:
@@ -301,7 +295,11 @@ class LlamaAPI:
                 "object": "list",
                 "model": model.name,
                 "data": [
-                    {"object": "embedding", "index": index, "embedding": _encode(vector, encoding)}
+                    {
+                        "object": "embedding",
+                        "index": index,
+                        "embedding": encode_embedding(vector, encoding),
+                    }
                     for index, vector in enumerate(vectors)
                 ],
                 "usage": {"prompt_tokens": total, "total_tokens": total},
@@ -383,25 +381,25 @@ class LlamaAPI:
             ident = f"{'chatcmpl' if chat else 'cmpl'}-{uuid.uuid4().hex}"
             created = int(time.time())
             if params.stream and not tools:
-                await self._stream(
+                await stream_outcome(
                     receive, send, model, tokens, params, max_tokens, ident, created, chat
                 )
             else:
                 outcome = await run_until_disconnect(
-                    receive, send, lambda _: self._collect(model, tokens, params, max_tokens)
+                    receive, send, lambda _: collect_outcome(model, tokens, params, max_tokens)
                 )
                 if outcome is None:
                     return
-                payload = _completion_payload(
+                payload = completion_payload(
                     ident, created, model.name, outcome, chat=chat, tools=tools
                 )
                 if params.stream:
                     # Tool calls are parsed from the whole answer, so it is sent as one chunk.
                     await start_event_stream(send)
-                    await send_event(send, _stream_chunk_from(payload))
+                    await send_event(send, stream_chunk_from(payload))
                     if params.include_usage:
                         await send_event(
-                            send, _usage_chunk(ident, created, model.name, outcome, chat)
+                            send, usage_chunk(ident, created, model.name, outcome, chat)
                         )
                     await end_event_stream(send, "[DONE]")
                 else:
@@ -409,125 +407,10 @@ class LlamaAPI:
         finally:
             self.limiter.release()
 
-    async def _events(
-        self, model: LoadedModel, tokens: list[int], params: GenerationParams, max_tokens: int
-    ) -> AsyncGenerator[tuple[str, Outcome], None]:
-        """Text deltas with stop sequences applied; the last one carries the finish reason."""
-        outcome = Outcome(prompt_tokens=len(tokens))
-        assembler = TextAssembler()
-        scanner = StopScanner(params.stop)
-        generation = model.generate(tokens, max_tokens=max_tokens, sampling=params.sampling)
-        try:
-            async for event in generation:
-                if event.token is not None:
-                    outcome.completion_tokens += 1
-                text = scanner.feed(assembler.feed(event.piece))
-                if scanner.stopped:
-                    outcome.finish_reason = "stop"
-                    outcome.text += text
-                    yield text, outcome
-                    return
-                if event.finish is not None:
-                    if event.finish in ("cancelled", "error"):
-                        raise APIError(
-                            503,
-                            "generation_interrupted",
-                            event.message or "The model was unloaded while generating",
-                            retry_after=1,
-                        )
-                    text += scanner.feed(assembler.flush())
-                    if not scanner.stopped:
-                        text += scanner.flush()
-                    outcome.finish_reason = "stop" if scanner.stopped else event.finish
-                    outcome.text += text
-                    yield text, outcome
-                    return
-                if text:
-                    outcome.text += text
-                    yield text, outcome
-        finally:
-            await generation.aclose()
-
-    async def _collect(
-        self, model: LoadedModel, tokens: list[int], params: GenerationParams, max_tokens: int
-    ) -> Outcome:
-        last = Outcome(prompt_tokens=len(tokens))
-        async with aclosing(self._events(model, tokens, params, max_tokens)) as events:
-            async for _, outcome in events:
-                last = outcome
-        return last
-
-    async def _stream(
-        self,
-        receive: Receive,
-        send: Send,
-        model: LoadedModel,
-        tokens: list[int],
-        params: GenerationParams,
-        max_tokens: int,
-        ident: str,
-        created: int,
-        chat: bool,
-    ) -> None:
-        async def produce(send: Send) -> None:
-            await start_event_stream(send)
-            if chat:
-                await send_event(
-                    send,
-                    _chunk(
-                        ident, created, model.name, {"role": "assistant", "content": ""}, None, chat
-                    ),
-                )
-            outcome = Outcome(prompt_tokens=len(tokens))
-            try:
-                async with aclosing(self._events(model, tokens, params, max_tokens)) as events:
-                    async for text, outcome in events:
-                        if outcome.finish_reason is not None:
-                            if text:
-                                await send_event(
-                                    send,
-                                    _chunk(
-                                        ident, created, model.name, _delta(text, chat), None, chat
-                                    ),
-                                )
-                            await send_event(
-                                send,
-                                _chunk(
-                                    ident,
-                                    created,
-                                    model.name,
-                                    {} if chat else "",
-                                    outcome.finish_reason,
-                                    chat,
-                                ),
-                            )
-                        elif text:
-                            await send_event(
-                                send,
-                                _chunk(ident, created, model.name, _delta(text, chat), None, chat),
-                            )
-            except APIError as error:
-                # Headers are gone: the error travels as an event, as OpenAI's streams do.
-                await send_event(send, error.body())
-                await end_event_stream(send, "[DONE]")
-                return
-            if params.include_usage:
-                await send_event(send, _usage_chunk(ident, created, model.name, outcome, chat))
-            await end_event_stream(send, "[DONE]")
-
-        await run_until_disconnect(receive, send, produce)
-
 
 # ----------------------------------------------------------------------------------------------
-# Shapes
+# Request bodies
 # ----------------------------------------------------------------------------------------------
-
-
-def _encode(vector: list[float], encoding: str) -> Any:
-    """``base64``: the little-endian float32 bytes (what the openai client asks for)."""
-    if encoding == "base64":
-        return base64.b64encode(struct.pack(f"<{len(vector)}f", *vector)).decode("ascii")
-    return vector
 
 
 def _optional_str(body: Mapping[str, Any], name: str) -> str | None:
@@ -535,106 +418,6 @@ def _optional_str(body: Mapping[str, Any], name: str) -> str | None:
     if value is not None and not isinstance(value, str):
         raise APIError(422, "invalid_type", f"'{name}' must be a string", param=name)
     return value
-
-
-def _usage(outcome: Outcome) -> dict[str, Any]:
-    return {
-        "prompt_tokens": outcome.prompt_tokens,
-        "completion_tokens": outcome.completion_tokens,
-        "total_tokens": outcome.prompt_tokens + outcome.completion_tokens,
-    }
-
-
-def _delta(text: str, chat: bool) -> Any:
-    return {"content": text} if chat else text
-
-
-def _chunk(
-    ident: str, created: int, model: str, delta: Any, finish: str | None, chat: bool
-) -> dict[str, Any]:
-    if chat:
-        choice: dict[str, Any] = {
-            "index": 0,
-            "delta": delta,
-            "finish_reason": finish,
-            "logprobs": None,
-        }
-        kind = "chat.completion.chunk"
-    else:
-        choice = {"index": 0, "text": delta, "finish_reason": finish, "logprobs": None}
-        kind = "text_completion"
-    return {"id": ident, "object": kind, "created": created, "model": model, "choices": [choice]}
-
-
-def _usage_chunk(
-    ident: str, created: int, model: str, outcome: Outcome, chat: bool
-) -> dict[str, Any]:
-    return {
-        "id": ident,
-        "object": "chat.completion.chunk" if chat else "text_completion",
-        "created": created,
-        "model": model,
-        "choices": [],
-        "usage": _usage(outcome),
-    }
-
-
-def _completion_payload(
-    ident: str, created: int, model: str, outcome: Outcome, *, chat: bool, tools: bool
-) -> dict[str, Any]:
-    finish = outcome.finish_reason or "stop"
-    if chat:
-        message: dict[str, Any] = {"role": "assistant", "content": outcome.text}
-        if tools:
-            text, calls = parse_tool_calls(outcome.text)
-            if calls:
-                message = {"role": "assistant", "content": text or None, "tool_calls": calls}
-                finish = "tool_calls"
-        choice: dict[str, Any] = {
-            "index": 0,
-            "message": message,
-            "finish_reason": finish,
-            "logprobs": None,
-        }
-        kind = "chat.completion"
-    else:
-        choice = {"index": 0, "text": outcome.text, "finish_reason": finish, "logprobs": None}
-        kind = "text_completion"
-    return {
-        "id": ident,
-        "object": kind,
-        "created": created,
-        "model": model,
-        "choices": [choice],
-        "usage": _usage(outcome),
-    }
-
-
-def _stream_chunk_from(payload: dict[str, Any]) -> dict[str, Any]:
-    choice = payload["choices"][0]
-    if payload["object"] == "chat.completion":
-        message = dict(choice["message"])
-        if "tool_calls" in message:
-            message["tool_calls"] = [
-                dict(call, index=index) for index, call in enumerate(message["tool_calls"])
-            ]
-        chunk_choice = {
-            "index": 0,
-            "delta": message,
-            "finish_reason": choice["finish_reason"],
-            "logprobs": None,
-        }
-        kind = "chat.completion.chunk"
-    else:
-        chunk_choice = dict(choice)
-        kind = "text_completion"
-    return {
-        "id": payload["id"],
-        "object": kind,
-        "created": payload["created"],
-        "model": payload["model"],
-        "choices": [chunk_choice],
-    }
 
 
 # ----------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from oro_ai import doctor
-from oro_ai.pool import MODEL_STATE_EVENT, ModelStatus
+from oro_ai.model_status import MODEL_STATE_EVENT, ModelStatus
 from oro_ai.routes import ROUTES
 from oro_ai.settings import AISettings
 from oro_ai.state import STATE, AIState

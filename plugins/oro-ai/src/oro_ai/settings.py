@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import final
 
 from oro_ai.limits import RateLimiter
-from oro_ai.pool import PoolSettings
 from oro_ai.requests import Defaults
+from oro_ai.resident import PoolSettings
 from oro_framework import setting, setting_from, validators
 
 __all__ = ["AISettings"]

@@ -1,0 +1,67 @@
+"""Names of files: renaming, hard links and symlinks (whose targets must stay in the sandbox)."""
+
+from __future__ import annotations
+
+import os
+
+from oro_framework import InvalidArgumentError
+from oro_fs.ops.walking import check_replaceable, syscall, walk_to
+from oro_fs.sandbox import Sandbox, Target, printable, refuse
+
+__all__ = ["check_link_target", "link", "rename", "symlink"]
+
+
+def rename(sandbox: Sandbox, src: str, dest: str) -> None:
+    with (
+        walk_to(sandbox, src, "rename", follow=False, write=True) as old,
+        walk_to(sandbox, dest, "rename", follow=False, write=True) as new,
+    ):
+        check_replaceable(old, src)
+        check_replaceable(new, dest)
+        with syscall("rename", src):
+            os.rename(old.at, new.at, src_dir_fd=old.dir_fd, dst_dir_fd=new.dir_fd)
+
+
+def link(sandbox: Sandbox, src: str, dest: str) -> None:
+    # A hard link from a writable root to a read-only file would make it writable: both checked.
+    with (
+        walk_to(sandbox, src, "link", follow=False, write=True) as old,
+        walk_to(sandbox, dest, "link", follow=False, write=True) as new,
+        syscall("link", src),
+    ):
+        os.link(old.at, new.at, src_dir_fd=old.dir_fd, dst_dir_fd=new.dir_fd, follow_symlinks=False)
+
+
+def check_link_target(sandbox: Sandbox, link_target: str, location: Target, shown: str) -> None:
+    """Refuse to create a symlink whose target (read from where it will live) lies outside
+    every root. Following it later is checked again by the walk; this keeps the tree clean."""
+    if "\0" in link_target or not link_target:
+        raise refuse("invalid symlink target", shown)
+    base = os.path.dirname(location.absolute)
+    resolved = os.path.normpath(os.path.join(base, link_target))
+    # Lexically inside is not enough: the target may itself be a link (or pass through one)
+    # that leads out, and the new link would then resolve outside too.
+    if sandbox.owning(resolved) is None or sandbox.owning(os.path.realpath(resolved)) is None:
+        raise refuse("symlink target is outside the app's sandbox", shown)
+
+
+def symlink(sandbox: Sandbox, target: str, dest: str) -> None:
+    try:
+        target.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidArgumentError(
+            "symlink target must be valid Unicode",
+            code="ERR_INVALID_ARG_VALUE",
+            path=printable(target),
+        ) from None
+    located = sandbox.locate(target) if _is_rooted(sandbox, target) else None
+    with walk_to(sandbox, dest, "symlink", follow=False, write=True) as new:
+        # A prefixed or absolute target is stored as the real absolute path it denotes.
+        text = located.absolute if located is not None else target
+        check_link_target(sandbox, text, new.target, target)
+        with syscall("symlink", target):
+            os.symlink(text, new.at, dir_fd=new.dir_fd)
+
+
+def _is_rooted(sandbox: Sandbox, path: str) -> bool:
+    return os.path.isabs(path) or path.partition(":")[0] in sandbox.roots

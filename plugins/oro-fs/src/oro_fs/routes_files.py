@@ -1,0 +1,101 @@
+"""The ``fs.*`` routes on whole files: ``fs.readFile`` (streamed in chunks past a threshold) and
+``fs.writeFile``."""
+
+from __future__ import annotations
+
+import os
+from typing import Final, final
+
+from oro_framework import ByteStream, Request
+from oro_fs import ops
+from oro_fs.owned import OwnedDescriptor
+from oro_fs.routes_common import read_flags, read_mode, run_blocking
+from oro_fs.state import STATE, FsState
+
+__all__ = ["CHUNK_BYTES", "FileChunks", "read_file", "write_file"]
+
+CHUNK_BYTES: Final = 1 << 20
+"""Size of the chunks a streamed fs.readFile answers (memory stays bounded by a few of them)."""
+
+
+async def read_file(request: Request) -> bytes | ByteStream:
+    """The file's bytes; past ``filesystem.stream_threshold_bytes`` a chunked stream."""
+    fs = request.host.stash[STATE]
+    path = request.params.require_str("path")
+    flags = read_flags(request, os.O_RDONLY)
+    threshold = fs.settings.stream_threshold_bytes
+    file, whole = await run_blocking(fs, _open_and_read, fs, path, flags, threshold)
+    if file is None:
+        assert whole is not None
+        return whole
+    chunks = FileChunks(fs, file, path)
+    fs.streams.add(chunks)
+    return ByteStream(chunks)
+
+
+def _open_and_read(
+    fs: FsState, path: str, flags: int, threshold: int
+) -> tuple[OwnedDescriptor | None, bytes | None]:
+    """The whole content, or past ``threshold`` the open file (rewound) to stream."""
+    file, _ = ops.open_file(fs.sandbox, path, flags, 0)
+    with file:
+        whole = ops.read_all(file.fd, path, threshold)
+        if whole is not None:
+            return None, whole
+        with ops.syscall("lseek", path):
+            os.lseek(file.fd, 0, os.SEEK_SET)
+        return file.hand_over(), None
+
+
+@final
+class FileChunks:
+    """The chunks of a streamed fs.readFile; owns the file descriptor and closes it when read
+    to the end, closed by the transport (``aclose``), or at host shutdown."""
+
+    def __init__(self, fs: FsState, file: OwnedDescriptor, path: str) -> None:
+        self._fs = fs
+        self._file = file
+        self._path = path
+
+    def __aiter__(self) -> FileChunks:
+        return self
+
+    async def __anext__(self) -> bytes:
+        if self._file.closed:
+            raise StopAsyncIteration
+        chunk = await run_blocking(self._fs, _read_chunk, self._file.fd, self._path)
+        if not chunk:
+            self.close()
+            raise StopAsyncIteration
+        return chunk
+
+    async def aclose(self) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._fs.streams.discard(self)
+        self._file.close()
+
+    def __del__(self) -> None:
+        # A transport that dropped the stream before its first chunk never calls aclose().
+        self._file.close()
+
+
+def _read_chunk(fd: int, path: str) -> bytes:
+    with ops.syscall("read", path):
+        return os.read(fd, CHUNK_BYTES)
+
+
+async def write_file(request: Request) -> None:
+    """Write the body to ``path`` (created/truncated; O_APPEND in ``flags`` appends).
+    ``flush`` syncs it to disk before answering; ``atomic`` replaces the content whole or not
+    at all (temporary file, fsync, rename, fsync of the directory)."""
+    fs = request.host.stash[STATE]
+    path = request.params.require_str("path")
+    flags = read_flags(request, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+    mode = read_mode(request, 0o666)
+    flush = request.params.get_bool("flush", False)
+    atomic = request.params.get_bool("atomic", False)
+    await run_blocking(
+        fs, ops.write_file, fs.sandbox, path, flags, mode, request.body, flush=flush, atomic=atomic
+    )
