@@ -1,7 +1,7 @@
 """``route=<name>`` frames: one IPC request through the host's router, answered in frames.
 
-The request is built, capped and answered by :mod:`oro_framework.kernel.exchange`, as the HTTP bridge's
-are (options except :data:`~oro_framework.kernel.exchange.FRAME_RESERVED` are the parameters, ``seq``
+The request is built, capped and answered by :mod:`oro_framework.exchange`, as the HTTP bridge's
+are (options except :data:`~oro_framework.exchange.FRAME_RESERVED` are the parameters, ``seq``
 the envelope id), dispatched by the same router (same permission checks, timeouts and errors)
 and its :class:`~oro_framework.Reply` sent as:
 
@@ -34,7 +34,7 @@ from oro_conduit.bulk import BulkReplies, HandedOver, Parked
 from oro_conduit.codec import OptionValue
 from oro_conduit.connection import Client, StreamCredit
 from oro_framework import Host, InvalidArgumentError, IPCError, Reply, Request, SecurityError
-from oro_framework.kernel.exchange import (
+from oro_framework.exchange import (
     EVENTS_MEDIA_TYPE,
     FRAME_RESERVED,
     WireReply,

@@ -44,7 +44,7 @@ from oro_framework import (
     serve_websockets,
     validators,
 )
-from oro_framework.kernel.exchange import window_index
+from oro_framework.exchange import window_index
 
 __all__ = ["FALLBACK_EVENT", "ConduitServer"]
 
