@@ -20,7 +20,6 @@ from oro_framework.cli.common import (
     skip_broken_option,
     warn,
 )
-from oro_framework.cli.dev import start_child
 from oro_framework.gui.pywebview_backend import PywebviewBackend, has_display
 from oro_framework.gui.runner import AppRunner
 from oro_framework.gui.single_instance import InstanceLock, acquire_or_hand_over
@@ -71,6 +70,10 @@ def run(
     plugins: list[object] = []
     session_key = None
     if dev_child:
+        # Imported here: the dev loop's file watcher is no part of a plain `oro run` (nor of a
+        # built app, whose start-up this import would slow down).
+        from oro_framework.cli.dev import start_child
+
         dev_plugin, session_key = start_child(echo_flushed)
         plugins.append(dev_plugin)
     host = Host(app_dir, skip_broken_plugins=skip_broken_plugins, config=parsed, plugins=plugins)
