@@ -17,13 +17,13 @@ from typing import Any, Final
 from oro_framework import (
     HOST_EVENTS,
     ConfigRegistry,
-    Handler,
     Host,
     InvalidArgumentError,
     JSModuleTable,
     LifecycleEvent,
     PermissionRegistry,
     Request,
+    RouteGroup,
     RouteTable,
     WindowOptions,
     find_js_api,
@@ -247,10 +247,39 @@ async def ready(request: Request) -> dict[str, Any]:
 # -------------------------------------------------------------------------------------------------
 
 
+APPLICATION_ROUTES: Final = RouteGroup(
+    permission="application",
+    doc="Application: the window list, the config, exit.",
+    handlers={
+        "application.getWindows": get_windows,
+        "application.exit": exit_application,
+        "application.config": config,
+    },
+)
+WINDOW_ROUTES: Final = RouteGroup(
+    permission="window",
+    doc="Window control: titles, size, visibility, navigation, eval.",
+    handlers={
+        "window.create": create,
+        "window.send": send,
+        "window.show": show,
+        "window.hide": hide,
+        "window.close": close,
+        "window.setTitle": set_title,
+        "window.getTitle": get_title,
+        "window.setSize": set_size,
+        "window.getSize": get_size,
+        "window.navigate": navigate,
+        "window.eval": evaluate,
+        "window.ready": ready,
+    },
+)
+
+
 @hookimpl
 def oro_register_permissions(permissions: PermissionRegistry) -> None:
-    permissions.add("window", "Window control: titles, size, visibility, navigation, eval.")
-    permissions.add("application", "Application: the window list, the config, exit.")
+    permissions.add_group(WINDOW_ROUTES)
+    permissions.add_group(APPLICATION_ROUTES)
 
 
 @hookimpl
@@ -285,29 +314,8 @@ def oro_lifecycle_event(host: Host, event: LifecycleEvent) -> None:
 
 @hookimpl
 def oro_register_routes(routes: RouteTable) -> None:
-    application_routes: tuple[tuple[str, Handler], ...] = (
-        ("application.getWindows", get_windows),
-        ("application.exit", exit_application),
-        ("application.config", config),
-    )
-    window_routes: tuple[tuple[str, Handler], ...] = (
-        ("window.create", create),
-        ("window.send", send),
-        ("window.show", show),
-        ("window.hide", hide),
-        ("window.close", close),
-        ("window.setTitle", set_title),
-        ("window.getTitle", get_title),
-        ("window.setSize", set_size),
-        ("window.getSize", get_size),
-        ("window.navigate", navigate),
-        ("window.eval", evaluate),
-        ("window.ready", ready),
-    )
-    for name, handler in application_routes:
-        routes.add(name, handler, permission="application")
-    for name, handler in window_routes:
-        routes.add(name, handler, permission="window")
+    routes.add_group(APPLICATION_ROUTES)
+    routes.add_group(WINDOW_ROUTES)
 
 
 @hookimpl

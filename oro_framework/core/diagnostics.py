@@ -4,7 +4,7 @@ page check its transport delivers server-sent events and chunked bodies incremen
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, Final
 
 import anyio
 
@@ -15,6 +15,7 @@ from oro_framework import (
     OutOfRangeError,
     PermissionRegistry,
     Request,
+    RouteGroup,
     RouteTable,
     ServerSentEvent,
     find_js_api,
@@ -91,20 +92,26 @@ async def stream_chunks(request: Request) -> ByteStream:
     return ByteStream(body())
 
 
+ROUTES: Final = RouteGroup(
+    permission="diagnostics",
+    doc="Runtime diagnostics: route and stream counters, services, plugin reports, test streams.",
+    handlers={
+        "diagnostics.query": query,
+        "diagnostics.capabilities": capabilities,
+        "diagnostics.stream.sse": stream_sse,
+        "diagnostics.stream.chunks": stream_chunks,
+    },
+)
+
+
 @hookimpl
 def oro_register_permissions(permissions: PermissionRegistry) -> None:
-    permissions.add(
-        "diagnostics",
-        "Runtime diagnostics: route and stream counters, services, plugin reports, test streams.",
-    )
+    permissions.add_group(ROUTES)
 
 
 @hookimpl
 def oro_register_routes(routes: RouteTable) -> None:
-    routes.add("diagnostics.query", query, permission="diagnostics")
-    routes.add("diagnostics.capabilities", capabilities, permission="diagnostics")
-    routes.add("diagnostics.stream.sse", stream_sse, permission="diagnostics")
-    routes.add("diagnostics.stream.chunks", stream_chunks, permission="diagnostics")
+    routes.add_group(ROUTES)
 
 
 @hookimpl

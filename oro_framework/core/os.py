@@ -20,6 +20,7 @@ from oro_framework import (
     JSModuleTable,
     PermissionRegistry,
     Request,
+    RouteGroup,
     RouteTable,
     StashKey,
     find_js_api,
@@ -156,30 +157,33 @@ def oro_page_args(host: Host) -> Mapping[str, Any]:
     return {"os": facts}
 
 
+ROUTES: Final = RouteGroup(
+    permission="device_info",
+    doc="Device information: OS, CPUs, memory, network interfaces, well-known paths, the user",
+    handlers={
+        "os.uname": uname,
+        "os.cpus": cpus,
+        "os.networkInterfaces": network_interfaces,
+        "os.uptime": uptime,
+        "os.hrtime": hrtime,
+        "os.availableMemory": available_memory,
+        "os.totalMemory": total_memory,
+        "os.loadavg": load_average,
+        "os.userInfo": user_info,
+        "os.paths": paths,
+        "os.constants": constants,
+    },
+)
+
+
 @hookimpl
 def oro_register_permissions(permissions: PermissionRegistry) -> None:
-    permissions.add(
-        "device_info",
-        "Device information: OS, CPUs, memory, network interfaces, well-known paths, the user",
-    )
+    permissions.add_group(ROUTES)
 
 
 @hookimpl
 def oro_register_routes(routes: RouteTable) -> None:
-    for name, handler in (
-        ("os.uname", uname),
-        ("os.cpus", cpus),
-        ("os.networkInterfaces", network_interfaces),
-        ("os.uptime", uptime),
-        ("os.hrtime", hrtime),
-        ("os.availableMemory", available_memory),
-        ("os.totalMemory", total_memory),
-        ("os.loadavg", load_average),
-        ("os.userInfo", user_info),
-        ("os.paths", paths),
-        ("os.constants", constants),
-    ):
-        routes.add(name, handler, permission="device_info")
+    routes.add_group(ROUTES)
 
 
 @hookimpl

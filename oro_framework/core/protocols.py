@@ -22,6 +22,7 @@ from oro_framework import (
     PermissionRegistry,
     ProtocolHandlers,
     Request,
+    RouteGroup,
     RouteTable,
     check_scheme,
     check_script_path,
@@ -136,9 +137,22 @@ async def list_handlers(request: Request) -> dict[str, dict[str, Any]]:
 # -------------------------------------------------------------------------------------------------
 
 
+ROUTES: Final = RouteGroup(
+    permission=PERMISSION,
+    doc="Protocol handlers: register web+<name> schemes served by workers.",
+    handlers={
+        "protocol.register": register,
+        "protocol.unregister": unregister,
+        "protocol.getData": get_data,
+        "protocol.setData": set_data,
+        "protocol.list": list_handlers,
+    },
+)
+
+
 @hookimpl
 def oro_register_permissions(permissions: PermissionRegistry) -> None:
-    permissions.add(PERMISSION, "Protocol handlers: register web+<name> schemes served by workers.")
+    permissions.add_group(ROUTES)
 
 
 @hookimpl
@@ -169,11 +183,7 @@ def oro_configure(host: Host) -> None:
 
 @hookimpl
 def oro_register_routes(routes: RouteTable) -> None:
-    routes.add("protocol.register", register, permission=PERMISSION)
-    routes.add("protocol.unregister", unregister, permission=PERMISSION)
-    routes.add("protocol.getData", get_data, permission=PERMISSION)
-    routes.add("protocol.setData", set_data, permission=PERMISSION)
-    routes.add("protocol.list", list_handlers, permission=PERMISSION)
+    routes.add_group(ROUTES)
 
 
 @hookimpl

@@ -23,6 +23,7 @@ from oro_framework import (
     NotSupportedError,
     PermissionRegistry,
     Request,
+    RouteGroup,
     RouteTable,
     SecurityError,
     StashKey,
@@ -234,9 +235,24 @@ async def install(request: Request) -> dict[str, Any]:
     return {"installed": manifest.version, "previous": str(previous), "restarting": restarting}
 
 
+ROUTES: Final = RouteGroup(
+    permission=PERMISSION,
+    doc="Updates: check, download and install new versions of the app.",
+    handlers={
+        "application.update.check": check,
+        "application.update.download": download,
+        "application.update.install": install,
+    },
+    timeouts={
+        "application.update.download": DOWNLOAD_TIMEOUT,
+        "application.update.install": INSTALL_TIMEOUT,
+    },
+)
+
+
 @hookimpl
 def oro_register_permissions(permissions: PermissionRegistry) -> None:
-    permissions.add(PERMISSION, "Updates: check, download and install new versions of the app.")
+    permissions.add_group(ROUTES)
 
 
 @hookimpl
@@ -280,10 +296,4 @@ def oro_configure(host: Host) -> None:
 
 @hookimpl
 def oro_register_routes(routes: RouteTable) -> None:
-    routes.add("application.update.check", check, permission=PERMISSION)
-    routes.add(
-        "application.update.download", download, permission=PERMISSION, timeout=DOWNLOAD_TIMEOUT
-    )
-    routes.add(
-        "application.update.install", install, permission=PERMISSION, timeout=INSTALL_TIMEOUT
-    )
+    routes.add_group(ROUTES)
