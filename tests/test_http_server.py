@@ -25,6 +25,7 @@ from oro_framework.testing import open_descriptors
 from oro_framework.web.asgi import Receive, Scope, Send, receive_body, send_response
 from oro_framework.web.http_server import serve_http
 from oro_framework.web.wire import WireLimits
+from tests._hostile_bytes import damaged, in_pieces
 
 pytestmark = pytest.mark.anyio
 
@@ -240,17 +241,7 @@ VALID = request("POST", "/", b"hello") + request("GET", "/", extra="connection: 
 def hostile_bytes(draw: st.DrawFn) -> list[bytes]:
     """A valid exchange mangled: bytes replaced, inserted or cut, an oversized or chunked head,
     sent in arbitrary pieces."""
-    data = bytearray(VALID)
-    for _ in range(draw(st.integers(0, 4))):
-        position = draw(st.integers(0, len(data)))
-        action = draw(st.sampled_from(["replace", "insert", "cut"]))
-        noise = draw(st.binary(min_size=1, max_size=12))
-        if action == "replace":
-            data[position : position + len(noise)] = noise
-        elif action == "insert":
-            data[position:position] = noise
-        else:
-            del data[position:]
+    data = damaged(draw, VALID)
     if draw(st.booleans()):
         data[0:0] = draw(
             st.sampled_from(
@@ -262,8 +253,7 @@ def hostile_bytes(draw: st.DrawFn) -> list[bytes]:
                 ]
             )
         )
-    cuts = sorted(draw(st.lists(st.integers(0, len(data)), max_size=4)))
-    return [bytes(data[a:b]) for a, b in zip([0, *cuts], [*cuts, len(data)], strict=True)]
+    return in_pieces(draw, bytes(data))
 
 
 async def _exchange_hostile(pieces: list[bytes]) -> None:

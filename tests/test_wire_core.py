@@ -28,6 +28,7 @@ from oro_framework.web.wire.http import (
     websocket_refusal,
 )
 from oro_framework.web.wire.websocket import WebSocketProtocol
+from tests._hostile_bytes import damaged, in_pieces
 
 LIMITS = WireLimits(max_header_bytes=2048, max_message_bytes=1000)
 HANDSHAKE = (
@@ -46,24 +47,13 @@ REFUSAL_STATUSES = {400, 426, 431, 501}
 
 def cut(draw: st.DrawFn, data: bytes) -> list[bytes]:
     """``data`` in arbitrary pieces."""
-    cuts = sorted(draw(st.lists(st.integers(0, len(data)), max_size=5)))
-    return [data[a:b] for a, b in zip([0, *cuts], [*cuts, len(data)], strict=True)]
+    return in_pieces(draw, data, max_cuts=5)
 
 
 @st.composite
 def mangled(draw: st.DrawFn, valid: bytes) -> list[bytes]:
     """``valid`` with bytes replaced, inserted or cut, in arbitrary pieces."""
-    data = bytearray(valid)
-    for _ in range(draw(st.integers(0, 4))):
-        position = draw(st.integers(0, len(data)))
-        action = draw(st.sampled_from(["replace", "insert", "cut"]))
-        noise = draw(st.binary(min_size=1, max_size=12))
-        if action == "replace":
-            data[position : position + len(noise)] = noise
-        elif action == "insert":
-            data[position:position] = noise
-        else:
-            del data[position:]
+    data = damaged(draw, valid)
     if draw(st.booleans()):
         data[0:0] = b"GET / HTTP/1.1\r\nhost: x\r\nx-big: " + b"a" * 3000 + b"\r\n\r\n"
     return cut(draw, bytes(data))

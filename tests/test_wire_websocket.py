@@ -39,6 +39,7 @@ from oro_framework.web.wire import (
     open_tcp_listeners,
     serve_websockets,
 )
+from tests._hostile_bytes import damaged, in_pieces
 
 pytestmark = pytest.mark.anyio
 
@@ -294,19 +295,8 @@ EXCHANGE = HANDSHAKE + b"".join(
 def hostile_exchange(draw: st.DrawFn) -> list[bytes]:
     """A handshake and frames (the last one too big) with bytes replaced, inserted or cut,
     sent in arbitrary pieces."""
-    data = bytearray(EXCHANGE if draw(st.booleans()) else EXCHANGE[: len(HANDSHAKE) + 200])
-    for _ in range(draw(st.integers(0, 4))):
-        position = draw(st.integers(0, len(data)))
-        action = draw(st.sampled_from(["replace", "insert", "cut"]))
-        noise = draw(st.binary(min_size=1, max_size=12))
-        if action == "replace":
-            data[position : position + len(noise)] = noise
-        elif action == "insert":
-            data[position:position] = noise
-        else:
-            del data[position:]
-    cuts = sorted(draw(st.lists(st.integers(0, len(data)), max_size=4)))
-    return [bytes(data[a:b]) for a, b in zip([0, *cuts], [*cuts, len(data)], strict=True)]
+    data = damaged(draw, EXCHANGE if draw(st.booleans()) else EXCHANGE[: len(HANDSHAKE) + 200])
+    return in_pieces(draw, bytes(data))
 
 
 async def _exchange_hostile(pieces: list[bytes]) -> None:
