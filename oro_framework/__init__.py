@@ -50,6 +50,7 @@ if TYPE_CHECKING:
         ipc_error_for_status,
     )
     from oro_framework.kernel.events import Event
+    from oro_framework.kernel.file_grants import FileGrant, FileGrants
     from oro_framework.kernel.hookspecs import hookimpl
     from oro_framework.kernel.lifecycle import LifecycleEvent, LifecycleState
     from oro_framework.kernel.modules import JSModule, JSModuleTable
@@ -127,6 +128,8 @@ _EXPORTS: dict[str, str] = {
     "LifecycleEvent": "oro_framework.kernel.lifecycle",
     "LifecycleState": "oro_framework.kernel.lifecycle",
     "Mount": "oro_framework.kernel.schemes",
+    "FileGrant": "oro_framework.kernel.file_grants",
+    "FileGrants": "oro_framework.kernel.file_grants",
     "NotAllowedError": "oro_framework.kernel.errors",
     "NotFoundError": "oro_framework.kernel.errors",
     "NotSupportedError": "oro_framework.kernel.errors",
@@ -212,6 +215,8 @@ __all__ = [
     "ErrnoError",
     "Event",
     "EventStream",
+    "FileGrant",
+    "FileGrants",
     "Handler",
     "Host",
     "HostError",

@@ -15,10 +15,9 @@ from urllib.parse import urlsplit
 
 from oro_framework.gui.pywebview_threads import release_stranded_evaluations
 from oro_framework.gui.qt_focus import Focuser, make_focuser
+from oro_framework.gui.qt_calls import QtPoster
 from oro_framework.gui.qt_profile import share_one_profile
-from oro_framework.kernel.errors import (
-    IPCError,
-)
+from oro_framework.kernel.errors import IPCError, NotSupportedError
 from oro_framework.kernel.windows.backend import GuiDispatcher, GuiListener
 from oro_framework.kernel.windows.model import Window, WindowOptions, WindowStatus
 
@@ -108,10 +107,24 @@ class PywebviewBackend:
         self._windows: dict[int, NativeWindow] = {}
         self._minimized: set[int] = set()
         self._focuser: Focuser | None = None
+        self._poster = QtPoster()
 
     @property
     def gui_name(self) -> Literal["qt"] | None:
         return "qt" if sys.platform.startswith("linux") else None
+
+    @property
+    def toolkit(self) -> str | None:
+        return self.gui_name
+
+    def native(self, index: int) -> Any:
+        window = self._windows.get(index)
+        return None if window is None else window.native
+
+    def post(self, function: Callable[[], None]) -> None:
+        if self.gui_name != "qt":
+            raise NotSupportedError("Posting to the GUI thread needs the Qt toolkit")
+        self._poster.post(function)
 
     def open(
         self,
@@ -163,6 +176,14 @@ class PywebviewBackend:
         def resized(width: int, height: int) -> None:
             listener.gui_resized(index, width, height)
 
+        def before_show() -> None:
+            # pywebview runs this on the GUI thread as it makes the native window, before it is
+            # shown: the first one is where the Qt application exists and the poster can be made.
+            if self.gui_name == "qt" and not self._poster.is_attached:
+                self._poster.attach()
+            listener.gui_window_created(index)
+
+        native.events.before_show += before_show
         native.events.shown += shown
         native.events.minimized += minimized
         native.events.restored += restored

@@ -54,6 +54,7 @@ from oro_framework.kernel.services import (
 )
 from oro_framework.kernel.stash import Stash
 from oro_framework.kernel.watchdog import LoopWatchdog
+from oro_framework.kernel.file_grants import FileGrants
 from oro_framework.kernel.windows import WindowManager
 
 __all__ = ["SERVICE_STATE_EVENT", "AppPaths", "Host"]
@@ -144,6 +145,9 @@ class Host:
         self.windows = WindowManager(self)
         """The app's windows: headless stand-ins unless ``oro run`` attaches a GUI; the core
         ``application`` plugin's ``window.*`` routes drive them."""
+        self.file_grants = FileGrants()
+        """Paths outside the sandbox that a window's page may use because its user picked them
+        in a native dialog; file system plugins ask it before refusing a path."""
         self.protocol_handlers = ProtocolHandlers()
         """The schemes this run serves (``web+demo``); the core ``protocols`` plugin fills it from
         the config and its ``protocol.*`` routes."""

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from oro_framework.kernel.app import Host
     from oro_framework.kernel.lifecycle import LifecycleEvent
     from oro_framework.kernel.request import Request
+    from oro_framework.kernel.windows.model import Window
 
 __all__ = ["BrokenPluginHandler", "HookCaller"]
 
@@ -190,6 +191,13 @@ class HookCaller:
                 caller(host=host, window=window)
             except Exception as error:
                 _log_failure(plugin_name, "oro_page_closed", error, during=f"({window})")
+
+    def window_created(self, host: Host, window: Window) -> None:
+        for plugin_name, caller in self.implementers("oro_window_created"):
+            try:
+                caller(host=host, window=window)
+            except Exception as error:
+                _log_failure(plugin_name, "oro_window_created", error, during=f"({window.index})")
 
     def diagnostics(self, host: Host) -> dict[str, Any]:
         """Each plugin's report, keyed by plugin name; a failing plugin reports its error."""

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from oro_framework.kernel.router import RouteTable
     from oro_framework.kernel.schemes import SchemeTable
     from oro_framework.kernel.services import ServiceRegistry
+    from oro_framework.kernel.windows.model import Window
 
 PROJECT_NAME = "oro"
 """The pluggy project name, the hook marker name and the entry-point group."""
@@ -241,6 +242,22 @@ def oro_page_closed(host: Host, window: int) -> None:
 
     :param host: the running host.
     :param window: the window index whose page went away.
+    :return: nothing; the return value is ignored.
+    """
+
+
+@hookspec
+def oro_window_created(host: Host, window: Window) -> None:
+    """Decorate a new window: a menu bar, a saved size and place, a context menu.
+
+    Called on the event loop once for every window the app opens, main window included: headless,
+    when the virtual window is created; with a GUI, once the toolkit has made the native window,
+    so that :meth:`host.windows.run_on_gui <oro_framework.WindowManager.run_on_gui>` reaches it
+    (``host.windows.native(window)`` inside the function it runs). The window may already be
+    visible. Must not block; an exception is logged and the window opens regardless.
+
+    :param host: the running host.
+    :param window: the :class:`~oro_framework.Window` (``window.index`` names it in routes).
     :return: nothing; the return value is ignored.
     """
 

@@ -44,6 +44,10 @@ class GuiListener(Protocol):
 
     def gui_resized(self, index: int, width: int, height: int) -> None: ...
 
+    def gui_window_created(self, index: int) -> None:
+        """The toolkit has made window ``index``'s native window (it may not be visible yet)."""
+        ...
+
 
 class GuiBackend(Protocol):
     """Native windows. :meth:`open` may be called before the GUI loop runs (the toolkit then only
@@ -77,13 +81,28 @@ class GuiBackend(Protocol):
 
     def evaluate(self, index: int, script: str) -> Any: ...
 
+    @property
+    def toolkit(self) -> str | None:
+        """The toolkit's name (``"qt"``), for plugins that work on its native windows."""
+        ...
+
+    def native(self, index: int) -> Any:
+        """Window ``index``'s own toolkit object (a ``QMainWindow`` under Qt); only to be touched
+        on the GUI thread."""
+        ...
+
+    def post(self, function: Callable[[], None]) -> None:
+        """Call ``function()`` soon on the GUI thread; callable from any thread, never waits.
+        Functions posted before the GUI loop runs are called, in order, once it does."""
+        ...
+
     def start(self, dispatcher: GuiDispatcher) -> None:
         """Run the GUI loop on the calling (main) thread until the last window closed, with
         ``dispatcher.serve`` running on a thread of its own meanwhile."""
         ...
 
 
-@dataclass
+@dataclass(eq=False)
 class _Job:
     function: Callable[[], Any]
     token: EventLoopToken
@@ -120,6 +139,7 @@ class GuiDispatcher:
         self._lock = threading.Lock()
         self._is_closed = False
         self._is_serving = False
+        self._posted: set[_Job] = set()
 
     @property
     def is_closed(self) -> bool:
@@ -142,6 +162,38 @@ class GuiDispatcher:
         result: ResultT = job.result
         return result
 
+    async def call_on_gui_thread(
+        self, post: Callable[[Callable[[], None]], None], function: Callable[..., ResultT], *args: Any
+    ) -> ResultT:
+        """Run ``function(*args)`` on the GUI thread itself (through ``post``, a
+        :meth:`GuiBackend.post`) and return its result, bypassing the FIFO: for work on the
+        toolkit's own objects (menus, dialogs, the clipboard) that must neither wait behind a
+        window operation nor hold one up. ``function`` must not block (no modal ``exec()``).
+
+        Like :meth:`call`, a cancelled caller does not undo the work, and after :meth:`close`
+        pending and new calls fail with :class:`~oro_framework.NotFoundError`.
+        """
+        job = _Job(lambda: function(*args), anyio.lowlevel.current_token())
+
+        def run_posted() -> None:
+            with self._lock:
+                if job not in self._posted:
+                    return  # failed by close() already
+                self._posted.discard(job)
+            job.run()
+            job.finish()
+
+        with self._lock:
+            if self._is_closed:
+                raise _gui_gone()
+            self._posted.add(job)
+        post(run_posted)
+        await job.done.wait()
+        if job.error is not None:
+            raise job.error
+        result: ResultT = job.result
+        return result
+
     def serve(self) -> None:
         """Perform queued operations until :meth:`close`; runs on the dispatcher thread."""
         self._is_serving = True
@@ -157,6 +209,10 @@ class GuiDispatcher:
                 return
             self._is_closed = True
             self._jobs.put(None)
+            posted, self._posted = self._posted, set()
+        for job in posted:
+            job.fail(_gui_gone())
+            job.finish()
         if not self._is_serving:
             self._fail_pending()
 

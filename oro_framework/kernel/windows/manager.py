@@ -100,6 +100,12 @@ class WindowManager:
     def is_headless(self) -> bool:
         return self._gui is None
 
+    @property
+    def toolkit(self) -> str | None:
+        """The GUI toolkit's name (``"qt"``), ``None`` headless: which native objects
+        :meth:`native` gives a plugin."""
+        return None if self._gui is None else self._gui.toolkit
+
     def attach_gui(self, gui: GuiBackend, dispatcher: GuiDispatcher) -> None:
         """Use native windows from ``gui``, reached through ``dispatcher``; before any window
         exists."""
@@ -156,6 +162,7 @@ class WindowManager:
         self._set_status(window, WindowStatus.CREATED)
         if self._gui is None:
             self._set_status(window, WindowStatus.SHOWN)
+            self._host.hooks.window_created(self._host, window)
         else:
             if launch_url is None:
                 raise ValueError("a GUI window needs the launch URL")
@@ -210,6 +217,29 @@ class WindowManager:
             raise RuntimeError("headless windows have no GUI")
         return await self._dispatcher.call(function, *args)
 
+    async def run_on_gui(self, function: Callable[..., ResultT], *args: Any) -> ResultT:
+        """Run ``function(*args)`` on the GUI thread and return its result, for plugins that
+        work on the toolkit's objects (menus, dialogs, the clipboard; :attr:`toolkit` says
+        which). It does not queue behind window operations and must not block: a dialog is
+        opened with ``open()`` and its answer handed back to the loop, never ``exec()``.
+
+        :raises NotSupportedError: headless: there is no GUI thread.
+        :raises NotFoundError: the GUI has ended.
+        """
+        if self._gui is None or self._dispatcher is None:
+            raise NotSupportedError("This needs a native window; the app runs headless")
+        return await self._dispatcher.call_on_gui_thread(self._gui.post, function, *args)
+
+    def native(self, window: Window) -> Any:
+        """``window``'s own toolkit object (a ``QMainWindow`` under Qt), or ``None`` if the
+        toolkit has not made it yet; touch it only inside a function :meth:`run_on_gui` runs.
+
+        :raises NotSupportedError: headless.
+        """
+        if self._gui is None:
+            raise NotSupportedError("This needs a native window; the app runs headless")
+        return self._gui.native(window.index)
+
     async def create(
         self, options: WindowOptions, *, creator: int | None = None
     ) -> tuple[Window, str | None]:
@@ -254,6 +284,7 @@ class WindowManager:
                 self._set_status(window, WindowStatus.HIDDEN)
         else:
             self._set_status(window, WindowStatus.HIDDEN if options.hidden else WindowStatus.SHOWN)
+            self._host.hooks.window_created(self._host, window)
             if launch_url is not None:
                 for listener in list(self._launch_listeners):
                     listener(window, launch_url)
@@ -522,6 +553,9 @@ class WindowManager:
     def gui_resized(self, index: int, width: int, height: int) -> None:
         self._to_loop(self._resized_from_gui, index, width, height)
 
+    def gui_window_created(self, index: int) -> None:
+        self._to_loop(self._created_from_gui, index)
+
     def _to_loop(self, function: Callable[..., None], *args: Any) -> None:
         if self._token is None:
             logger.debug("GUI event before the loop runs: %s%r", function.__name__, args)
@@ -545,6 +579,11 @@ class WindowManager:
     async def _status_from_gui(self, index: int, status: WindowStatus) -> None:
         if self._set_status(self.get(index), status):
             await self._sync_lifecycle()
+
+    def _created_from_gui(self, index: int) -> None:
+        window = self._windows.get(index)
+        if window is not None and window.is_open:
+            self._host.hooks.window_created(self._host, window)
 
     def _resized_from_gui(self, index: int, width: int, height: int) -> None:
         window = self.get(index)

@@ -1,0 +1,1 @@
+"""oro-desktop: dialogs."""

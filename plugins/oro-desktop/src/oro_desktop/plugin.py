@@ -1,0 +1,98 @@
+"""The oro-desktop plugin: hook implementations only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Final
+
+import anyio
+
+from oro_desktop.routes import ROUTE_GROUPS
+from oro_desktop.settings import DesktopSettings, WindowStateSettings
+from oro_desktop.state import SERVICE_NAME, STATE, DesktopState
+from oro_framework import (
+    ConfigRegistry,
+    Host,
+    JSModuleTable,
+    LifecycleEvent,
+    PermissionRegistry,
+    RouteTable,
+    ServiceRegistry,
+    Window,
+    hookimpl,
+)
+
+JS_DIRECTORY: Final = Path(__file__).parent / "js"
+STOP_GRACE_SECONDS: Final = 3.0
+"""How long the parts may take to save and clean up as the app stops (window state, tray)."""
+
+
+@hookimpl
+def oro_register_permissions(permissions: PermissionRegistry) -> None:
+    for group in ROUTE_GROUPS:
+        permissions.add_group(group)
+
+
+@hookimpl
+def oro_register_config(config: ConfigRegistry) -> None:
+    config.add_settings(DesktopSettings, section="desktop")
+    config.add_settings(WindowStateSettings, section="window")
+
+
+@hookimpl
+def oro_configure(host: Host) -> None:
+    host.stash[STATE] = DesktopState.from_host(host)
+
+
+@hookimpl
+def oro_register_routes(routes: RouteTable) -> None:
+    for group in ROUTE_GROUPS:
+        routes.add_group(group)
+
+
+@hookimpl
+def oro_register_js_modules(modules: JSModuleTable) -> None:
+    modules.add_directory(JS_DIRECTORY)
+
+
+@hookimpl
+def oro_register_services(services: ServiceRegistry, host: Host) -> None:
+    services.add(
+        SERVICE_NAME,
+        host.stash[STATE].tasks.run,
+        doc="Runs the desktop parts' background work: menus and dialogs on the GUI thread, "
+        "the notification service's D-Bus connection, saving window state.",
+    )
+
+
+@hookimpl
+def oro_window_created(host: Host, window: Window) -> None:
+    host.stash[STATE].window_created(window)
+
+
+@hookimpl
+def oro_page_closed(host: Host, window: int) -> None:
+    host.stash[STATE].page_closed(window)
+
+
+@hookimpl
+def oro_lifecycle_event(host: Host, event: LifecycleEvent) -> None:
+    if event is LifecycleEvent.STOPPING:
+        state = host.stash[STATE]
+
+        async def stop_parts() -> None:
+            # The service is cancelled right after this hook; the windows are still open.
+            with anyio.CancelScope(shield=True), anyio.move_on_after(STOP_GRACE_SECONDS):
+                await state.stop()
+
+        state.tasks.spawn(stop_parts)
+
+
+@hookimpl
+def oro_diagnostics(host: Host) -> dict[str, Any]:
+    return host.stash[STATE].diagnostics()
+
+
+@hookimpl
+def oro_unconfigure(host: Host) -> None:
+    host.stash.pop(STATE)
