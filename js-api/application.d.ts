@@ -23,6 +23,25 @@ export function getWindow (index: number): Promise<ApplicationWindow | undefined
 export function getCurrentWindow (): Promise<ApplicationWindow>
 /** Stop the app with exit `code` (default 0). */
 export function exit (code?: number): Promise<unknown>
+
+/** Detail of `menuItemSelected`: the item chosen, the menu holding it (a submenu's title; a
+ * context menu's is `'contextMenu'`), which kind of menu, and 1 for a checked (`*`) item. */
+export interface MenuItemSelectedDetail {
+  title: string
+  parent: string
+  type: 'system' | 'context' | 'tray'
+  state: 0 | 1
+}
+/**
+ * Set window `index`'s (default: this one's) system menu from Oro's menu text (route
+ * `application.setSystemMenu`, served by the oro-desktop plugin). Bad text:
+ * `InvalidArgumentError` `ERR_MENU_SYNTAX` with `line`; blank text removes the menu bar.
+ */
+export function setSystemMenu (options: string | { value: string, index?: number }): Promise<{ index: number, menus: number, items: number }>
+/** Enable or disable entry `indexSub` (separators count) of menu `indexMain` (oro-desktop). */
+export function setSystemMenuItemEnabled (options: { enabled: boolean, indexMain: number, indexSub: number, index?: number }): Promise<unknown>
+/** Show the tray icon with a menu (oro-desktop); `trayclick` reports clicks on the icon. */
+export function setTrayMenu (options: string | { value: string }): Promise<{ menus: number, items: number, icon: string | null }>
 /** Signed updates of a built app (routes `application.update.*`). */
 export const update: {
   /** Fetch and verify the update manifest; `available` when it is newer. */
@@ -44,6 +63,9 @@ declare const application: {
   getWindows: typeof getWindows
   isPaused: typeof isPaused
   runtimeVersion: typeof runtimeVersion
+  setSystemMenu: typeof setSystemMenu
+  setSystemMenuItemEnabled: typeof setSystemMenuItemEnabled
+  setTrayMenu: typeof setTrayMenu
   update: typeof update
 }
 export default application

@@ -123,6 +123,99 @@ export function exit (code = 0) {
 }
 
 /**
+ * @param {string} name
+ * @param {unknown} options
+ * @returns {{ value: string, index?: number }}
+ */
+function menuOptions (name, options) {
+  const given = typeof options === 'string' ? { value: options } : options
+  if (given === null || typeof given !== 'object' || typeof (/** @type {any} */ (given).value) !== 'string') {
+    throw invalidArgument(`${name}() expects menu text or { value: string, index?: number }`)
+  }
+  const { value, index } = /** @type {{ value: string, index?: unknown }} */ (given)
+  if (index !== undefined && (!Number.isInteger(index) || /** @type {number} */ (index) < 0)) {
+    throw invalidArgument(`${name}() expects a window index (an integer >= 0)`)
+  }
+  return index === undefined ? { value } : { value, index: /** @type {number} */ (index) }
+}
+
+/**
+ * Set the system menu (a menu bar) of window `index` (default: this one) from Oro's menu text
+ * (route `application.setSystemMenu`, served by the oro-desktop plugin; headless it fails with
+ * `NotSupportedError` `ERR_HEADLESS`). Each menu is a `Title:` line, its items, and `;`:
+ *
+ * ```js
+ * await application.setSystemMenu({ index: 0, value: `
+ *   File:
+ *     Open: o + CommandOrControl
+ *     Recent > Notes.txt: _
+ *     ---
+ *     !Print: p + Control
+ *     *Autosave: _
+ *     Quit: q + Control;
+ * ` })
+ * globalThis.addEventListener('menuItemSelected', (event) => {
+ *   const { title, parent, type, state } = event.detail // 'Open', 'File', 'system', 0
+ * })
+ * ```
+ *
+ * An item is `Label: key + Modifier, Modifier` (`_`: no accelerator; a capital key adds Shift;
+ * Meta, Command, Control, CommandOrControl, Option, Alt, Shift), `---` a separator, `!` marks it
+ * disabled, `*` checked (`state` 1); `Parent > Child` puts Child in submenu Parent (an
+ * extension: Oro has no submenus). Bad text is a `TypeError`-like `InvalidArgumentError` with
+ * code `ERR_MENU_SYNTAX` and the `line`; more than `desktop.max_menu_items` items
+ * `ERR_MENU_TOO_LARGE`. Blank text removes the menu bar.
+ * @param {string | { value: string, index?: number }} options
+ * @returns {Promise<{ index: number, menus: number, items: number }>}
+ */
+export function setSystemMenu (options) {
+  try {
+    const { value, index } = menuOptions('setSystemMenu', options)
+    // The text goes as the body: a long menu does not fit in a URL.
+    return request('application.setSystemMenu', index === undefined ? {} : { index }, { body: value })
+  } catch (error) {
+    return Promise.reject(error)
+  }
+}
+
+/**
+ * Enable or disable entry `indexSub` (separators count) of menu `indexMain` of window `index`'s
+ * system menu (route `application.setSystemMenuItemEnabled`, oro-desktop); no such entry is an
+ * `OutOfRangeError`.
+ * @param {{ enabled: boolean, indexMain: number, indexSub: number, index?: number }} options
+ * @returns {Promise<unknown>}
+ */
+export function setSystemMenuItemEnabled (options) {
+  if (options === null || typeof options !== 'object' || typeof options.enabled !== 'boolean' ||
+    !Number.isInteger(options.indexMain) || !Number.isInteger(options.indexSub)) {
+    return Promise.reject(invalidArgument(
+      'setSystemMenuItemEnabled() expects { enabled: boolean, indexMain: number, indexSub: number, index?: number }'))
+  }
+  const { enabled, indexMain, indexSub, index } = options
+  return request('application.setSystemMenuItemEnabled',
+    index === undefined ? { enabled, indexMain, indexSub } : { enabled, indexMain, indexSub, index })
+}
+
+/**
+ * Show the app's tray icon with a menu in the same text as `setSystemMenu` (route
+ * `application.setTrayMenu`, oro-desktop): one menu gives its items (its title is the tooltip),
+ * several a submenu each; blank text removes the icon. Items send `menuItemSelected` with
+ * `type: 'tray'` to every window, a click on the icon `trayclick` (`{ x, y }`). The icon is
+ * `desktop.tray_icon` (in the app's resources), else `build.icon`, else a plain one. A desktop
+ * without a system tray fails with `NotSupportedError` `ERR_NO_SYSTEM_TRAY`.
+ * @param {string | { value: string }} options
+ * @returns {Promise<{ menus: number, items: number, icon: string | null }>}
+ */
+export function setTrayMenu (options) {
+  try {
+    const { value } = menuOptions('setTrayMenu', options)
+    return request('application.setTrayMenu', {}, { body: value })
+  } catch (error) {
+    return Promise.reject(error)
+  }
+}
+
+/**
  * Signed updates of a built app (routes `application.update.*`, docs/build.md "Updates").
  * `check()` verifies the manifest with the app's `[build] update_public_key`; `download()`
  * fetches the archive it names, reporting `updateprogress` events `{downloaded, total}` (also
@@ -190,5 +283,8 @@ export default {
   getWindows,
   isPaused,
   runtimeVersion,
+  setSystemMenu,
+  setSystemMenuItemEnabled,
+  setTrayMenu,
   update
 }

@@ -43,6 +43,25 @@ declare module 'oro:application' {
   export function getCurrentWindow (): Promise<ApplicationWindow>
   /** Stop the app with exit `code` (default 0). */
   export function exit (code?: number): Promise<unknown>
+
+  /** Detail of `menuItemSelected`: the item chosen, the menu holding it (a submenu's title; a
+   * context menu's is `'contextMenu'`), which kind of menu, and 1 for a checked (`*`) item. */
+  export interface MenuItemSelectedDetail {
+    title: string
+    parent: string
+    type: 'system' | 'context' | 'tray'
+    state: 0 | 1
+  }
+  /**
+   * Set window `index`'s (default: this one's) system menu from Oro's menu text (route
+   * `application.setSystemMenu`, served by the oro-desktop plugin). Bad text:
+   * `InvalidArgumentError` `ERR_MENU_SYNTAX` with `line`; blank text removes the menu bar.
+   */
+  export function setSystemMenu (options: string | { value: string, index?: number }): Promise<{ index: number, menus: number, items: number }>
+  /** Enable or disable entry `indexSub` (separators count) of menu `indexMain` (oro-desktop). */
+  export function setSystemMenuItemEnabled (options: { enabled: boolean, indexMain: number, indexSub: number, index?: number }): Promise<unknown>
+  /** Show the tray icon with a menu (oro-desktop); `trayclick` reports clicks on the icon. */
+  export function setTrayMenu (options: string | { value: string }): Promise<{ menus: number, items: number, icon: string | null }>
   /** Signed updates of a built app (routes `application.update.*`). */
   export const update: {
     /** Fetch and verify the update manifest; `available` when it is newer. */
@@ -64,6 +83,9 @@ declare module 'oro:application' {
     getWindows: typeof getWindows
     isPaused: typeof isPaused
     runtimeVersion: typeof runtimeVersion
+    setSystemMenu: typeof setSystemMenu
+    setSystemMenuItemEnabled: typeof setSystemMenuItemEnabled
+    setTrayMenu: typeof setTrayMenu
     update: typeof update
   }
   export default application
@@ -3122,11 +3144,24 @@ declare module 'oro:window' {
     eval (source: string): Promise<unknown>
     /** Tell the host the page has loaded and rendered (route `window.ready`). */
     ready (): Promise<unknown>
+    /**
+     * Pop up a native context menu at the cursor (route `window.setContextMenu`, oro-desktop):
+     * `Label: key` lines or `{ Label: key }`; the choice is `menuItemSelected` (`type: 'context'`).
+     */
+    setContextMenu (value: string | Record<string, string>): Promise<{ index: number, items: number }>
+    /** Set this window's system menu from Oro's menu text (oro-desktop). */
+    setSystemMenu (value: string): Promise<{ index: number, menus: number, items: number }>
     /** Send `event` (detail `value`) to this window's page only; or Oro's options form. */
     send (event: string, value?: unknown): Promise<unknown>
     send (options: { event: string, value?: unknown, window?: number }): Promise<unknown>
     /** Dispatch `event` (detail `value`) in this window's page. */
     emit (event: string, value?: unknown): Promise<unknown>
+    /** A native open dialog over this window: the picked paths. */
+    showOpenFilePicker (options?: FilePickerOptions): Promise<string[]>
+    /** A native save dialog over this window: `[path]`. */
+    showSaveFilePicker (options?: FilePickerOptions): Promise<string[]>
+    /** A native directory dialog over this window: `[path]`. */
+    showDirectoryFilePicker (options?: FilePickerOptions): Promise<string[]>
     toJSON (): WindowDescriptor
   }
 
@@ -3175,6 +3210,48 @@ declare module 'oro:window' {
   export function getCurrentWindow (): ApplicationWindow
   export function getWindow (index: number): ApplicationWindow
 
+  /** A file type a picker offers (the File System Access API's form). */
+  export interface FilePickerType {
+    /** The name the dialog shows. */
+    description?: string
+    /** MIME type → extensions: `{ 'image/png': ['.png'] }`. */
+    accept?: Record<string, string | string[]>
+  }
+
+  /** Options of the native file pickers (route `window.showFileSystemPicker`). */
+  export interface FilePickerOptions {
+    types?: FilePickerType[]
+    /** MIME types and extensions, as an `<input type=file>`'s `accept`. */
+    accept?: string | string[]
+    /** The Oro Runtime's form: `image/png,image/jpeg` or `Images:*.png *.jpg|Text:text/plain`. */
+    contentTypeSpecs?: string
+    /** Open: allow several files. */
+    multiple?: boolean
+    defaultName?: string
+    suggestedName?: string
+    /** An absolute path (or `~/...`) to start at. */
+    defaultPath?: string
+    startIn?: string
+    title?: string
+    /** Directories: `readwrite` lets the page write below the picked one (default `read`). */
+    mode?: 'read' | 'readwrite'
+    /** Aborting it closes the dialog; the call fails with `AbortError`. */
+    signal?: AbortSignal
+    /** The window the dialog belongs to (default: this one). */
+    targetWindowIndex?: number
+  }
+
+  /**
+   * A native open dialog; resolves with the picked files' paths, which the page may then read
+   * through `oro:fs` until it goes away. Cancelling rejects with `AbortError`, a second dialog on
+   * the window with `InvalidStateError`, a headless app with `NotSupportedError`.
+   */
+  export function showOpenFilePicker (options?: FilePickerOptions): Promise<string[]>
+  /** A native save dialog; resolves with `[path]`, writable through `oro:fs` by this page. */
+  export function showSaveFilePicker (options?: FilePickerOptions): Promise<string[]>
+  /** A native directory dialog; resolves with `[path]`, readable below through `oro:fs`. */
+  export function showDirectoryFilePicker (options?: FilePickerOptions): Promise<string[]>
+
   const windowModule: {
     ApplicationWindow: typeof ApplicationWindow
     createWindow: typeof createWindow
@@ -3182,6 +3259,9 @@ declare module 'oro:window' {
     getCurrentWindowIndex: typeof getCurrentWindowIndex
     getWindow: typeof getWindow
     getWindows: typeof getWindows
+    showDirectoryFilePicker: typeof showDirectoryFilePicker
+    showOpenFilePicker: typeof showOpenFilePicker
+    showSaveFilePicker: typeof showSaveFilePicker
   }
   export default windowModule
 }
@@ -3416,6 +3496,52 @@ declare module 'oro:ai' {
     MODEL_STATE_EVENT: typeof MODEL_STATE_EVENT
   }
   export default ai
+}
+
+declare module 'oro:clipboard' {
+  /**
+   * `oro:clipboard` — the system clipboard with `navigator.clipboard`'s names: text, HTML and PNG
+   * images, and the X11/Wayland primary selection (`{ selection: 'primary' }`). Errors:
+   * `RangeError` `ERR_CLIPBOARD_TOO_LARGE`, `TypeError` `ERR_CLIPBOARD_INVALID_IMAGE`,
+   * `NotSupportedError` `ERR_HEADLESS` (use `navigator.clipboard`) or `ERR_SELECTION_UNSUPPORTED`.
+   * @module oro:clipboard
+   */
+
+  export interface ClipboardOptions {
+    /** `clipboard` (default) or `primary`, the selection X11 and Wayland paste with a middle click. */
+    selection?: 'clipboard' | 'primary'
+  }
+
+  export interface ClipboardContent {
+    text: string | null
+    html: string | null
+    /** A PNG `Blob` (`Uint8Array` where there is no `Blob`). */
+    image: Blob | Uint8Array | null
+  }
+
+  export interface ClipboardItemInput {
+    text?: string | null
+    html?: string | null
+    /** PNG bytes; anything else fails with `ERR_CLIPBOARD_INVALID_IMAGE`. */
+    image?: Blob | ArrayBuffer | ArrayBufferView | null
+  }
+
+  /** The clipboard's text, `''` when it holds none. */
+  export function readText (options?: ClipboardOptions): Promise<string>
+  /** Replace the clipboard's content with `text`. */
+  export function writeText (text: string, options?: ClipboardOptions): Promise<void>
+  /** The clipboard's text, HTML and PNG image, each `null` when it offers none. */
+  export function read (options?: ClipboardOptions): Promise<ClipboardContent>
+  /** Replace the clipboard's content with `item`'s parts; an empty item clears it. */
+  export function write (item: ClipboardItemInput, options?: ClipboardOptions): Promise<void>
+
+  const clipboard: {
+    read: typeof read
+    readText: typeof readText
+    write: typeof write
+    writeText: typeof writeText
+  }
+  export default clipboard
 }
 
 declare module 'oro:conduit' {
@@ -4927,6 +5053,137 @@ declare module 'oro:net' {
     setDefaultAutoSelectFamilyAttemptTimeout: typeof setDefaultAutoSelectFamilyAttemptTimeout
   }
   export default net
+}
+
+declare module 'oro:notification' {
+  /**
+   * `oro:notification` — desktop notifications shaped like the web's `Notification`, shown by the
+   * session's notification daemon (org.freedesktop.Notifications over D-Bus; works in a headless
+   * app too). Errors: `NotSupportedError` `ERR_NO_NOTIFICATION_SERVICE` (no session bus or no
+   * daemon on it), `RangeError` `ERR_RATE_LIMITED` (over `desktop.notifications_per_second`) or
+   * `ERR_NOTIFICATION_TOO_LARGE`, `TypeError` for bad options, `NotAllowedError` when
+   * `[permissions] allow_notifications = false`.
+   * @module oro:notification
+   */
+
+  export interface NotificationAction {
+    /** The id `click` events report as `event.action` (not `'default'`). */
+    action: string
+    /** The button's label. */
+    title: string
+  }
+
+  export interface NotificationOptions {
+    /** The notification's id; default: a new random one. Reusing a shown one replaces it. */
+    id?: string
+    body?: string
+    /** A new notification with the same tag replaces the one shown. */
+    tag?: string
+    /** A file of the app (a URL or path of the page's origin) or an icon-theme name. */
+    icon?: string
+    /** Ask the daemon to play no sound. */
+    silent?: boolean
+    /** Stay until the user acts on it (never expires). */
+    requireInteraction?: boolean
+    /** Milliseconds before it expires; default: the daemon's. */
+    timeout?: number
+    /** Buttons (daemons that support actions show them). */
+    actions?: NotificationAction[]
+    /** Kept on the instance, never sent. */
+    data?: unknown
+  }
+
+  /** What `list()` reports for each notification still shown. */
+  export interface NotificationDescriptor {
+    id: string
+    title: string
+    body: string
+    tag: string
+    icon: string
+    silent: boolean
+    requireInteraction: boolean
+    actions: NotificationAction[]
+  }
+
+  /** `click`: `'default'` for the notification itself, else the action's id. */
+  export interface NotificationClickEvent extends Event {
+    readonly action: string
+  }
+
+  /** `close`: why it is gone. */
+  export interface NotificationCloseEvent extends Event {
+    readonly reason: 'expired' | 'dismissed' | 'closed' | 'replaced' | 'undefined'
+  }
+
+  export interface NotificationErrorEvent extends Event {
+    readonly error: Error
+  }
+
+  export interface NotificationEventMap {
+    show: Event
+    click: NotificationClickEvent
+    close: NotificationCloseEvent
+    error: NotificationErrorEvent
+  }
+
+  /** A desktop notification, shown as soon as it is constructed. */
+  export class Notification extends EventTarget {
+    /** `'granted'`, or `'denied'` once the host refused (`allow_notifications = false`). */
+    static readonly permission: 'granted' | 'denied'
+    /** The app's config decides, without a prompt. */
+    static requestPermission (callback?: (permission: 'granted' | 'denied') => void): Promise<'granted' | 'denied'>
+
+    constructor (title: string, options?: NotificationOptions)
+
+    readonly id: string
+    readonly title: string
+    readonly body: string
+    readonly tag: string
+    readonly icon: string
+    readonly silent: boolean
+    readonly requireInteraction: boolean
+    readonly data: unknown
+    readonly actions: readonly NotificationAction[]
+    readonly timestamp: number
+    /** Resolves once the host accepted it; rejects with the reason it did not. */
+    readonly shown: Promise<void>
+
+    onclick: ((event: NotificationClickEvent) => void) | null
+    onshow: ((event: Event) => void) | null
+    onclose: ((event: NotificationCloseEvent) => void) | null
+    onerror: ((event: NotificationErrorEvent) => void) | null
+
+    /** Close it; nothing happens when it is gone already. */
+    close (): void
+
+    addEventListener<K extends keyof NotificationEventMap> (
+      type: K,
+      listener: (event: NotificationEventMap[K]) => void,
+      options?: boolean | AddEventListenerOptions
+    ): void
+    addEventListener (
+      type: string,
+      listener: EventListenerOrEventListenerObject | null,
+      options?: boolean | AddEventListenerOptions
+    ): void
+  }
+
+  /** Show a notification; resolves with it once the host accepted it. */
+  export function showNotification (title: string, options?: NotificationOptions): Promise<Notification>
+
+  /** The app's notifications still shown (by every page). */
+  export function list (): Promise<NotificationDescriptor[]>
+
+  /** Close notification `id`; `NotFoundError` when it is not shown. */
+  export function close (id: string): Promise<{ id: string, closed: true }>
+
+  const notification: {
+    Notification: typeof Notification
+    showNotification: typeof showNotification
+    list: typeof list
+    close: typeof close
+  }
+  export default notification
 }
 
 declare module 'oro:service-worker' {

@@ -150,6 +150,71 @@ export class ApplicationWindow {
     return this.#call('window.ready')
   }
 
+  /**
+   * Pop up a native context menu at the cursor over this window (route `window.setContextMenu`,
+   * served by the oro-desktop plugin). `value` is Oro's item text, `Label: key` lines (`_` or
+   * nothing: no accelerator; `---` a separator; `!` disabled, `*` checked; `Parent > Child` a
+   * submenu), or Oro's object form `{ Label: 'key' }`. The choice arrives as `menuItemSelected`
+   * (`{ title, parent: 'contextMenu', type: 'context', state }`); the promise resolves once the
+   * menu is up. Call it from a `contextmenu` listener that calls `preventDefault()` so that the
+   * page's own menu stays away.
+   * @param {string | Record<string, string>} value
+   * @returns {Promise<{ index: number, items: number }>}
+   */
+  setContextMenu (value) {
+    const text = typeof value === 'string'
+      ? value
+      : value !== null && typeof value === 'object'
+        ? Object.entries(value).map(([label, key]) => `${label}: ${key ?? ''}`).join('\n')
+        : null
+    if (text === null) {
+      return Promise.reject(invalidArgument('setContextMenu() expects menu text or { Label: key }'))
+    }
+    return request('window.setContextMenu', { targetWindowIndex: this.index }, { body: text })
+  }
+
+  /**
+   * Set this window's system menu (menu bar) from Oro's menu text; see `oro:application`'s
+   * `setSystemMenu` (route `application.setSystemMenu`, oro-desktop).
+   * @param {string} value
+   * @returns {Promise<{ index: number, menus: number, items: number }>}
+   */
+  setSystemMenu (value) {
+    if (typeof value !== 'string') {
+      return Promise.reject(invalidArgument('setSystemMenu() expects menu text (a string)'))
+    }
+    return request('application.setSystemMenu', { index: this.index }, { body: value })
+  }
+
+  /**
+   * Show a native open dialog over this window; resolves with the picked paths (see
+   * `showOpenFilePicker`).
+   * @param {FilePickerOptions} [options]
+   * @returns {Promise<string[]>}
+   */
+  showOpenFilePicker (options = {}) {
+    return showOpenFilePicker({ ...options, targetWindowIndex: this.index })
+  }
+
+  /**
+   * Show a native save dialog over this window; resolves with `[path]` (see
+   * `showSaveFilePicker`).
+   * @param {FilePickerOptions} [options]
+   * @returns {Promise<string[]>}
+   */
+  showSaveFilePicker (options = {}) {
+    return showSaveFilePicker({ ...options, targetWindowIndex: this.index })
+  }
+
+  /**
+   * Show a native directory dialog over this window (see `showDirectoryFilePicker`).
+   * @param {FilePickerOptions} [options]
+   * @returns {Promise<string[]>}
+   */
+  showDirectoryFilePicker (options = {}) {
+    return showDirectoryFilePicker({ ...options, targetWindowIndex: this.index })
+  }
+
   toJSON () {
     return { ...this }
   }
@@ -231,11 +296,139 @@ export function getWindow (index) {
   return new ApplicationWindow(index)
 }
 
+/**
+ * @typedef {object} FilePickerType
+ * @property {string} [description] the name the dialog shows for the type
+ * @property {Record<string, string | string[]>} [accept] MIME type → extensions
+ *   (`{ 'image/png': ['.png'] }`), as the File System Access API's
+ */
+
+/**
+ * @typedef {object} FilePickerOptions
+ * @property {FilePickerType[]} [types] the file types to offer (File System Access API form)
+ * @property {string | string[]} [accept] MIME types and extensions, as an `<input type=file>`'s
+ * @property {string} [contentTypeSpecs] the Oro Runtime's form: `image/png,image/jpeg` or
+ *   `Images:*.png *.jpg|Text:text/plain`
+ * @property {boolean} [multiple] open: allow picking several files
+ * @property {string} [defaultName] the name filled in
+ * @property {string} [suggestedName] the File System Access API's name for `defaultName`
+ * @property {string} [defaultPath] the absolute path (or `~/...`) the dialog starts at
+ * @property {string} [startIn] `defaultPath` as the File System Access API names it (a path
+ *   here)
+ * @property {string} [title] the dialog's title
+ * @property {'read' | 'readwrite'} [mode] directories: `readwrite` lets the page write below
+ *   the picked directory (default `read`)
+ * @property {AbortSignal} [signal] aborting it closes the dialog (the call fails with
+ *   `AbortError`)
+ * @property {number} [targetWindowIndex] the window the dialog belongs to (default: this one)
+ */
+
+/**
+ * Oro's `contentTypeSpecs` from `types`, `accept` or `contentTypeSpecs`.
+ * @param {FilePickerOptions} options
+ * @returns {string | undefined}
+ */
+function contentTypeSpecs (options) {
+  if (typeof options.contentTypeSpecs === 'string') return options.contentTypeSpecs
+  if (options.accept !== undefined) {
+    const items = Array.isArray(options.accept) ? options.accept : String(options.accept).split(',')
+    return items.map((item) => String(item).trim()).filter(Boolean).join(',')
+  }
+  if (!Array.isArray(options.types)) return undefined
+  const groups = []
+  for (const type of options.types) {
+    if (!type || typeof type.accept !== 'object' || type.accept === null) continue
+    const items = []
+    for (const [mime, extensions] of Object.entries(type.accept)) {
+      items.push(mime)
+      for (const extension of [extensions].flat()) {
+        if (typeof extension === 'string' && extension) items.push(extension)
+      }
+    }
+    if (!items.length) continue
+    // `:` and `|` separate names and groups in Oro's form.
+    const name = String(type.description ?? '').replace(/[:|()\s]+/g, ' ').trim()
+    groups.push(name ? `${name}:${items.join(' ')}` : items.join(' '))
+  }
+  return groups.length ? groups.join('|') : undefined
+}
+
+/**
+ * @param {'open' | 'save'} type
+ * @param {FilePickerOptions} options
+ * @param {Record<string, unknown>} extra
+ * @returns {Promise<string[]>}
+ */
+async function showFileSystemPicker (type, options, extra) {
+  if (options === null || typeof options !== 'object') {
+    throw invalidArgument('The file picker expects an options object')
+  }
+  /** @type {Record<string, unknown>} */
+  const params = {
+    type,
+    contentTypeSpecs: contentTypeSpecs(options),
+    defaultName: options.defaultName ?? options.suggestedName,
+    defaultPath: options.defaultPath ?? (typeof options.startIn === 'string' ? options.startIn : undefined),
+    title: options.title,
+    targetWindowIndex: options.targetWindowIndex,
+    ...extra
+  }
+  for (const key of Object.keys(params)) {
+    if (params[key] === undefined) delete params[key]
+  }
+  // The user takes the time they need: no IPC timeout (the host bounds it at a day).
+  const data = await request('window.showFileSystemPicker', params, { timeout: 0, signal: options.signal })
+  return Array.isArray(data?.paths) ? data.paths : []
+}
+
+/**
+ * Show a native open dialog (route `window.showFileSystemPicker`) and resolve with the picked
+ * files' paths; the page may then read them with `oro:fs` until it goes away (reload, close).
+ * Cancelling rejects with an `AbortError`; a second dialog on the same window while one is
+ * open with an `InvalidStateError`; a headless app with a `NotSupportedError` (use an
+ * `<input type="file">` there). The route is the oro-desktop plugin's (without it,
+ * `NotFoundError`).
+ * @param {FilePickerOptions} [options]
+ * @returns {Promise<string[]>}
+ */
+export function showOpenFilePicker (options = {}) {
+  return showFileSystemPicker('open', options, { allowMultiple: Boolean(options?.multiple) })
+}
+
+/**
+ * Show a native save dialog and resolve with `[path]`, the file the user chose (it need not
+ * exist); the page may then write it with `oro:fs` until it goes away. Errors as
+ * `showOpenFilePicker`.
+ * @param {FilePickerOptions} [options]
+ * @returns {Promise<string[]>}
+ */
+export function showSaveFilePicker (options = {}) {
+  return showFileSystemPicker('save', options, {})
+}
+
+/**
+ * Show a native directory dialog and resolve with `[path]`; the page may then read below it
+ * with `oro:fs` (and write, with `mode: 'readwrite'`) until it goes away. Errors as
+ * `showOpenFilePicker`.
+ * @param {FilePickerOptions} [options]
+ * @returns {Promise<string[]>}
+ */
+export function showDirectoryFilePicker (options = {}) {
+  return showFileSystemPicker('open', options, {
+    allowFiles: false,
+    allowDirs: true,
+    writable: options?.mode === 'readwrite'
+  })
+}
+
 export default {
   ApplicationWindow,
   createWindow,
   getCurrentWindow,
   getCurrentWindowIndex,
   getWindow,
-  getWindows
+  getWindows,
+  showDirectoryFilePicker,
+  showOpenFilePicker,
+  showSaveFilePicker
 }

@@ -34,8 +34,10 @@ from oro_framework import (
     SchemeTable,
     ServiceRegistry,
     StashKey,
+    Window,
     hookimpl,
 )
+import oro_framework.core.application
 from oro_framework.cli.commands import add_plugin_commands
 from oro_framework.cli.doctor import plugin_checks
 from oro_framework.kernel import hookspecs
@@ -391,6 +393,31 @@ async def test_oro_page_closed_when_the_last_event_channel_of_a_window_ends() ->
         assert await receive.receive() == 2
     # Window 1 was notified once: not when its first channel ended while the second was live.
     assert receive.statistics().current_buffer_used == 0
+
+
+async def test_oro_window_created_for_the_main_window_and_each_created_window() -> None:
+    created: list[tuple[int, str]] = []
+
+    class Decorator:
+        name = "decorator"
+
+        @hookimpl
+        def oro_window_created(self, host: Host, window: Window) -> None:
+            created.append((window.index, window.status.value))
+
+    class Broken:
+        name = "broken"
+
+        @hookimpl
+        def oro_window_created(self, host: Host, window: Window) -> None:
+            raise RuntimeError("cannot decorate")
+
+    async with make_host([oro_framework.core.application, Broken(), Decorator()]) as host:
+        await MemoryClient(host).call("window.create", {"headless": True})
+        windows = [window.index for window in host.windows.windows]
+
+    assert created == [(0, "shown"), (1, "hidden")]
+    assert windows == [0, 1]  # the broken plugin's error did not stop a window opening
 
 
 async def test_oro_diagnostics_reports_under_plugin_name() -> None:

@@ -4,6 +4,7 @@ stand-in whose operations run on a real dispatcher thread."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -372,6 +373,15 @@ class FakeGui:
             raise IPCError("window.eval: Error: boom", code="ERR_EVAL")
         return {"script": script}
 
+    toolkit = "fake"
+
+    def native(self, index: int) -> Any:
+        return {"native": index, "thread": threading.current_thread().name}
+
+    def post(self, function: Callable[[], None]) -> None:
+        # The toolkit's own thread: a new one per call is enough to prove the hop.
+        threading.Thread(target=function, name="fake-gui-main").start()
+
     def start(self, dispatcher: GuiDispatcher) -> None:
         raise AssertionError("tests run the dispatcher themselves")
 
@@ -473,6 +483,56 @@ async def test_close_all_closes_every_window_through_the_dispatcher(attached):
 
         assert manager.windows[0].status is WindowStatus.CLOSED
         assert [name for name, _, _ in attached.gui.calls] == ["close"]
+
+
+async def test_run_on_gui_runs_on_the_toolkit_thread_and_returns_its_result(attached):
+    async with make_host(plugins=[APPLICATION, attached]) as host:
+        manager = manager_of(host)
+        window = manager.open_main_window("http://127.0.0.1:1/")
+
+        native = await manager.run_on_gui(lambda: manager.native(window))
+        with pytest.raises(ValueError, match="boom"):
+            await manager.run_on_gui(_raise_value_error)
+
+    assert manager.toolkit == "fake"
+    assert native == {"native": 0, "thread": "fake-gui-main"}
+
+
+def _raise_value_error() -> None:
+    raise ValueError("boom")
+
+
+async def test_run_on_gui_headless_is_not_supported():
+    async with make_host(plugins=[APPLICATION]) as host:
+        manager = manager_of(host)
+        with pytest.raises(NotSupportedError):
+            await manager.run_on_gui(lambda: None)
+        with pytest.raises(NotSupportedError):
+            manager.native(manager.windows[0])
+
+    assert manager.toolkit is None
+
+
+async def test_a_gui_call_waiting_when_the_gui_ends_fails_instead_of_hanging():
+    dispatcher = GuiDispatcher()
+    never_runs: list[Callable[[], None]] = []
+    outcome: list[BaseException] = []
+
+    async def waiting_call() -> None:
+        try:
+            await dispatcher.call_on_gui_thread(never_runs.append, lambda: "never")
+        except NotFoundError as error:
+            outcome.append(error)
+
+    async with anyio.create_task_group() as task_group:
+        task_group.start_soon(waiting_call)
+        await anyio.wait_all_tasks_blocked()
+        await anyio.to_thread.run_sync(dispatcher.close)
+    never_runs[0]()  # a late toolkit turn finds the call already failed
+
+    assert len(outcome) == 1
+    with pytest.raises(NotFoundError):
+        await dispatcher.call_on_gui_thread(never_runs.append, lambda: None)
 
 
 async def test_a_closed_dispatcher_fails_calls_instead_of_hanging():

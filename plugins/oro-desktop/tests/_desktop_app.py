@@ -23,7 +23,8 @@ from typing import Any, TypeVar
 
 import httpx
 
-from oro_framework.testing import OroProcess, headless_environ, virtual_display
+from oro_framework.testing import OroProcess, virtual_display
+from oro_framework.testing.process import headless_environ
 
 T = TypeVar("T")
 
@@ -96,20 +97,36 @@ class Desktop:
     def environ(self) -> dict[str, str]:
         return {"DISPLAY": self.display, "DBUS_SESSION_BUS_ADDRESS": self.bus}
 
-    def run(self, *command: str, **options: Any) -> subprocess.CompletedProcess[str]:
-        """A real X/D-Bus client (``xdotool``, ``xclip``...) on this desktop."""
+    def run(self, *command: str, **options: Any) -> subprocess.CompletedProcess[Any]:
+        """A real X/D-Bus client (``xdotool``, ``xclip``...) on this desktop; its output is
+        text unless ``text=False`` (``xclip -o -t image/png``)."""
         environ = {**os.environ, **self.environ}
         return subprocess.run(
-            list(command), env=environ, capture_output=True, text=True, check=True,
-            timeout=options.pop("timeout", 30), **options,
+            list(command),
+            env=environ,
+            capture_output=True,
+            check=True,
+            text=options.pop("text", True),
+            timeout=options.pop("timeout", 30),
+            **options,
         )
 
-    def start(self, *command: str) -> subprocess.Popen[bytes]:
-        """A long-running client on this desktop (a tray host, a notification daemon)."""
+    def start(self, *command: str, stdin: bytes | None = None) -> subprocess.Popen[bytes]:
+        """A long-running client on this desktop (a tray host, a notification daemon, ``xclip
+        -i -quiet`` serving a selection), fed ``stdin`` if given."""
         environ = {**os.environ, **self.environ}
-        return subprocess.Popen(
-            list(command), env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        process = subprocess.Popen(
+            list(command),
+            env=environ,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL if stdin is None else subprocess.PIPE,
         )
+        if stdin is not None:
+            assert process.stdin is not None
+            process.stdin.write(stdin)
+            process.stdin.close()
+        return process
 
 
 @contextlib.contextmanager
@@ -177,7 +194,12 @@ class RouteError(Exception):
 
 
 def write_app(
-    directory: Path, page: str, *, name: str = "desktop", config: str = "", files: Mapping[str, bytes] | None = None
+    directory: Path,
+    page: str,
+    *,
+    name: str = "desktop",
+    config: str = "",
+    files: Mapping[str, bytes] | None = None,
 ) -> Path:
     """An app in ``directory``: ``oro.toml`` (plus ``config``) and ``index.html``."""
     directory.mkdir(parents=True, exist_ok=True)

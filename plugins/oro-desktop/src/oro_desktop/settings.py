@@ -20,7 +20,7 @@ class DesktopSettings:
     tray_icon: str = setting(
         "",
         "Image of the tray icon (PNG/SVG), a path in the app's resources; empty: the app's "
-        "icon (meta.icon), else a plain built-in one.",
+        "icon (build.icon), else a plain built-in one.",
     )
     max_menu_items: int = setting(
         1000,

@@ -12,6 +12,7 @@ from typing import Any, Final, TypeVar
 import anyio
 
 from oro_framework import InvalidArgumentError, OutOfRangeError, Request
+from oro_fs.sandbox import Sandbox
 from oro_fs.state import FsState
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "read_position",
     "read_seconds",
     "run_blocking",
+    "sandbox_for",
 ]
 
 T = TypeVar("T")
@@ -103,6 +105,20 @@ async def run_blocking(fs: FsState, function: Callable[..., T], *args: Any, **kw
     return await anyio.to_thread.run_sync(
         functools.partial(function, *args, **kwargs), limiter=fs.limiter
     )
+
+
+def sandbox_for(fs: FsState, request: Request) -> Sandbox:
+    """The sandbox of ``request``: the app's roots, plus the paths the user picked for the
+    calling window's page in a native file dialog (``host.file_grants``, oro-desktop).
+
+    Every grant of the page becomes a root for this request only, which is what asking
+    ``file_grants.covering(window, path, for_writing=...)`` for each path would answer: a path
+    is placed below the most specific grant covering it, and a read-only grant is a read-only
+    root. A request that names no window (the HTTP bridge, other processes) gets no grant.
+    """
+    if request.window is None:
+        return fs.sandbox
+    return fs.sandbox.granting(request.host.file_grants.of(request.window))
 
 
 def read_flags(request: Request, default: int) -> int:

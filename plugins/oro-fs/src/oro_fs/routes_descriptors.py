@@ -12,8 +12,15 @@ from oro_framework import InvalidArgumentError, NotFoundError, Request
 from oro_fs import ops
 from oro_fs.descriptors import Descriptor, Handle, Kind
 from oro_fs.owned import OwnedDescriptor
-from oro_fs.routes_common import read_flags, read_mode, read_position, run_blocking
-from oro_fs.state import STATE, FsState
+from oro_fs.routes_common import (
+    read_flags,
+    read_mode,
+    read_position,
+    run_blocking,
+    sandbox_for,
+)
+from oro_fs.sandbox import Sandbox
+from oro_fs.state import STATE
 from oro_fs.watch import Watch
 
 __all__ = [
@@ -61,7 +68,7 @@ async def open_file(request: Request) -> dict[str, Any]:
     descriptor = fs.descriptors.reserve(request.window, descriptor_id, "file", path)
     try:
         handle: Handle
-        handle, shown = await run_blocking(fs, opener, fs.sandbox, path, flags, mode)
+        handle, shown = await run_blocking(fs, opener, sandbox_for(fs, request), path, flags, mode)
     except BaseException:
         fs.descriptors.discard(request.window, descriptor)
         raise
@@ -188,7 +195,8 @@ async def opendir(request: Request) -> dict[str, Any]:
     path = request.params.require_str("path")
     descriptor = fs.descriptors.reserve(request.window, descriptor_id, "directory", path)
     try:
-        fd, shown, entries = await run_blocking(fs, _open_listing, fs, path)
+        sandbox = sandbox_for(fs, request)
+        fd, shown, entries = await run_blocking(fs, _open_listing, sandbox, path)
     except BaseException:
         fs.descriptors.discard(request.window, descriptor)
         raise
@@ -198,8 +206,8 @@ async def opendir(request: Request) -> dict[str, Any]:
     return {"id": descriptor_id}
 
 
-def _open_listing(fs: FsState, path: str) -> tuple[OwnedDescriptor, str, Any]:
-    directory, shown = ops.open_dir(fs.sandbox, path)
+def _open_listing(sandbox: Sandbox, path: str) -> tuple[OwnedDescriptor, str, Any]:
+    directory, shown = ops.open_dir(sandbox, path)
     with directory, ops.syscall("opendir", path):
         entries = os.scandir(directory.fd)  # iterates a duplicate; ``directory`` stays ours
         return directory.hand_over(), shown, entries
@@ -211,7 +219,7 @@ async def readdir(request: Request) -> list[dict[str, Any]]:
     fs = request.host.stash[STATE]
     if request.params.get("id") is None:
         path = request.params.require_str("path")
-        return await run_blocking(fs, ops.list_dir, fs.sandbox, path)
+        return await run_blocking(fs, ops.list_dir, sandbox_for(fs, request), path)
     count = request.params.get_int("entries", 256, minimum=1, maximum=65536)
     async with _descriptor(request, "directory").use() as descriptor:
         return await run_blocking(fs, _next_entries, descriptor, count)
@@ -255,7 +263,7 @@ async def watch(request: Request) -> dict[str, str]:
     recursive = request.params.get_bool("recursive", False)
     descriptor = fs.descriptors.reserve(request.window, descriptor_id, "watcher", path)
     try:
-        absolute, shown = await run_blocking(fs, _watch_target, fs, path)
+        absolute, shown = await run_blocking(fs, _watch_target, sandbox_for(fs, request), path)
     except BaseException:
         fs.descriptors.discard(request.window, descriptor)
         raise
@@ -268,14 +276,14 @@ async def watch(request: Request) -> dict[str, str]:
     return {"id": descriptor_id}
 
 
-def _watch_target(fs: FsState, path: str) -> tuple[str, str]:
-    target = fs.sandbox.locate(path)
+def _watch_target(sandbox: Sandbox, path: str) -> tuple[str, str]:
+    target = sandbox.locate(path)
     with (
         ops.syscall("watch", path),
-        fs.sandbox.walk(target, follow_last=True, shown=path) as walked,
+        sandbox.walk(target, follow_last=True, shown=path) as walked,
     ):
         os.stat(walked.at, dir_fd=walked.dir_fd, follow_symlinks=False)
-        return walked.target.absolute, fs.sandbox.display(walked.target, path)
+        return walked.target.absolute, sandbox.display(walked.target, path)
 
 
 async def stop_watch(request: Request) -> dict[str, str]:

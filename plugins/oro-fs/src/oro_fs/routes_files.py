@@ -9,7 +9,8 @@ from typing import Final, final
 from oro_framework import ByteStream, Request
 from oro_fs import ops
 from oro_fs.owned import OwnedDescriptor
-from oro_fs.routes_common import read_flags, read_mode, run_blocking
+from oro_fs.routes_common import read_flags, read_mode, run_blocking, sandbox_for
+from oro_fs.sandbox import Sandbox
 from oro_fs.state import STATE, FsState
 
 __all__ = ["CHUNK_BYTES", "FileChunks", "read_file", "write_file"]
@@ -24,7 +25,8 @@ async def read_file(request: Request) -> bytes | ByteStream:
     path = request.params.require_str("path")
     flags = read_flags(request, os.O_RDONLY)
     threshold = fs.settings.stream_threshold_bytes
-    file, whole = await run_blocking(fs, _open_and_read, fs, path, flags, threshold)
+    sandbox = sandbox_for(fs, request)
+    file, whole = await run_blocking(fs, _open_and_read, sandbox, path, flags, threshold)
     if file is None:
         assert whole is not None
         return whole
@@ -34,10 +36,10 @@ async def read_file(request: Request) -> bytes | ByteStream:
 
 
 def _open_and_read(
-    fs: FsState, path: str, flags: int, threshold: int
+    sandbox: Sandbox, path: str, flags: int, threshold: int
 ) -> tuple[OwnedDescriptor | None, bytes | None]:
     """The whole content, or past ``threshold`` the open file (rewound) to stream."""
-    file, _ = ops.open_file(fs.sandbox, path, flags, 0)
+    file, _ = ops.open_file(sandbox, path, flags, 0)
     with file:
         whole = ops.read_all(file.fd, path, threshold)
         if whole is not None:
@@ -96,6 +98,7 @@ async def write_file(request: Request) -> None:
     mode = read_mode(request, 0o666)
     flush = request.params.get_bool("flush", False)
     atomic = request.params.get_bool("atomic", False)
+    sandbox = sandbox_for(fs, request)
     await run_blocking(
-        fs, ops.write_file, fs.sandbox, path, flags, mode, request.body, flush=flush, atomic=atomic
+        fs, ops.write_file, sandbox, path, flags, mode, request.body, flush=flush, atomic=atomic
     )

@@ -8,7 +8,13 @@ from typing import Any
 
 from oro_framework import Request
 from oro_fs import ops
-from oro_fs.routes_common import read_mode, read_position, read_seconds, run_blocking
+from oro_fs.routes_common import (
+    read_mode,
+    read_position,
+    read_seconds,
+    run_blocking,
+    sandbox_for,
+)
 from oro_fs.state import STATE
 
 __all__ = [
@@ -37,7 +43,7 @@ async def stat_(request: Request) -> dict[str, Any]:
     """Stats of ``path``, following symlinks."""
     fs = request.host.stash[STATE]
     return await run_blocking(
-        fs, ops.stat_path, fs.sandbox, request.params.require_str("path"), follow=True
+        fs, ops.stat_path, sandbox_for(fs, request), request.params.require_str("path"), follow=True
     )
 
 
@@ -45,14 +51,16 @@ async def lstat(request: Request) -> dict[str, Any]:
     """Stats of ``path`` itself (a symlink is not followed)."""
     fs = request.host.stash[STATE]
     path = request.params.require_str("path")
-    return await run_blocking(fs, ops.stat_path, fs.sandbox, path, follow=False)
+    return await run_blocking(fs, ops.stat_path, sandbox_for(fs, request), path, follow=False)
 
 
 async def access(request: Request) -> None:
     """Check that ``path`` exists and allows ``mode`` (F_OK, R_OK | W_OK | X_OK)."""
     fs = request.host.stash[STATE]
     mode = request.params.get_int("mode", os.F_OK, minimum=0, maximum=7)
-    await run_blocking(fs, ops.access, fs.sandbox, request.params.require_str("path"), mode)
+    await run_blocking(
+        fs, ops.access, sandbox_for(fs, request), request.params.require_str("path"), mode
+    )
 
 
 async def mkdir(request: Request) -> dict[str, Any]:
@@ -61,7 +69,12 @@ async def mkdir(request: Request) -> dict[str, Any]:
     path = request.params.require_str("path")
     recursive = request.params.get_bool("recursive", False)
     first = await run_blocking(
-        fs, ops.mkdir, fs.sandbox, path, read_mode(request, 0o777), recursive=recursive
+        fs,
+        ops.mkdir,
+        sandbox_for(fs, request),
+        path,
+        read_mode(request, 0o777),
+        recursive=recursive,
     )
     return {"path": first}
 
@@ -69,13 +82,13 @@ async def mkdir(request: Request) -> dict[str, Any]:
 async def rmdir(request: Request) -> None:
     """Remove an empty directory."""
     fs = request.host.stash[STATE]
-    await run_blocking(fs, ops.rmdir, fs.sandbox, request.params.require_str("path"))
+    await run_blocking(fs, ops.rmdir, sandbox_for(fs, request), request.params.require_str("path"))
 
 
 async def unlink(request: Request) -> None:
     """Remove a file or symlink."""
     fs = request.host.stash[STATE]
-    await run_blocking(fs, ops.unlink, fs.sandbox, request.params.require_str("path"))
+    await run_blocking(fs, ops.unlink, sandbox_for(fs, request), request.params.require_str("path"))
 
 
 async def rm(request: Request) -> None:
@@ -84,7 +97,7 @@ async def rm(request: Request) -> None:
     await run_blocking(
         fs,
         ops.rm,
-        fs.sandbox,
+        sandbox_for(fs, request),
         request.params.require_str("path"),
         recursive=request.params.get_bool("recursive", False),
         force=request.params.get_bool("force", False),
@@ -95,7 +108,7 @@ async def rename(request: Request) -> None:
     """Rename ``src`` to ``dest`` (both in writable roots)."""
     fs = request.host.stash[STATE]
     src, dest = request.params.require_str("src"), request.params.require_str("dest")
-    await run_blocking(fs, ops.rename, fs.sandbox, src, dest)
+    await run_blocking(fs, ops.rename, sandbox_for(fs, request), src, dest)
 
 
 async def copy_file(request: Request) -> None:
@@ -103,7 +116,9 @@ async def copy_file(request: Request) -> None:
     fs = request.host.stash[STATE]
     src, dest = request.params.require_str("src"), request.params.require_str("dest")
     flags = request.params.get_int("flags", 0, minimum=0, maximum=7)
-    await run_blocking(fs, ops.copy_file, fs.sandbox, src, dest, exclusive=bool(flags & 1))
+    await run_blocking(
+        fs, ops.copy_file, sandbox_for(fs, request), src, dest, exclusive=bool(flags & 1)
+    )
 
 
 async def cp(request: Request) -> None:
@@ -113,7 +128,7 @@ async def cp(request: Request) -> None:
     await run_blocking(
         fs,
         ops.cp,
-        fs.sandbox,
+        sandbox_for(fs, request),
         params.require_str("src"),
         params.require_str("dest"),
         recursive=params.get_bool("recursive", False),
@@ -126,21 +141,23 @@ async def link(request: Request) -> None:
     """Create hard link ``dest`` to ``src``."""
     fs = request.host.stash[STATE]
     src, dest = request.params.require_str("src"), request.params.require_str("dest")
-    await run_blocking(fs, ops.link, fs.sandbox, src, dest)
+    await run_blocking(fs, ops.link, sandbox_for(fs, request), src, dest)
 
 
 async def symlink(request: Request) -> None:
     """Create symlink ``dest`` pointing at ``src``; a target outside the sandbox is refused."""
     fs = request.host.stash[STATE]
     src, dest = request.params.require_str("src"), request.params.require_str("dest")
-    await run_blocking(fs, ops.symlink, fs.sandbox, src, dest)
+    await run_blocking(fs, ops.symlink, sandbox_for(fs, request), src, dest)
 
 
 async def readlink(request: Request) -> dict[str, str]:
     """The target a symlink holds."""
     fs = request.host.stash[STATE]
     return {
-        "path": await run_blocking(fs, ops.readlink, fs.sandbox, request.params.require_str("path"))
+        "path": await run_blocking(
+            fs, ops.readlink, sandbox_for(fs, request), request.params.require_str("path")
+        )
     }
 
 
@@ -148,7 +165,9 @@ async def realpath(request: Request) -> dict[str, str]:
     """``path`` with every symlink resolved (shown as the caller addressed it)."""
     fs = request.host.stash[STATE]
     return {
-        "path": await run_blocking(fs, ops.realpath, fs.sandbox, request.params.require_str("path"))
+        "path": await run_blocking(
+            fs, ops.realpath, sandbox_for(fs, request), request.params.require_str("path")
+        )
     }
 
 
@@ -156,7 +175,11 @@ async def chmod(request: Request) -> None:
     """Change the permission bits of ``path``."""
     fs = request.host.stash[STATE]
     await run_blocking(
-        fs, ops.chmod, fs.sandbox, request.params.require_str("path"), read_mode(request)
+        fs,
+        ops.chmod,
+        sandbox_for(fs, request),
+        request.params.require_str("path"),
+        read_mode(request),
     )
 
 
@@ -164,14 +187,18 @@ async def truncate(request: Request) -> None:
     """Truncate ``path`` to ``length`` bytes."""
     fs = request.host.stash[STATE]
     length = read_position(request, "length", 0, minimum=0)
-    await run_blocking(fs, ops.truncate, fs.sandbox, request.params.require_str("path"), length)
+    await run_blocking(
+        fs, ops.truncate, sandbox_for(fs, request), request.params.require_str("path"), length
+    )
 
 
 async def utimes(request: Request) -> None:
     """Set access and modification times (seconds since the epoch)."""
     fs = request.host.stash[STATE]
     atime, mtime = read_seconds(request, "atime"), read_seconds(request, "mtime")
-    await run_blocking(fs, ops.utimes, fs.sandbox, request.params.require_str("path"), atime, mtime)
+    await run_blocking(
+        fs, ops.utimes, sandbox_for(fs, request), request.params.require_str("path"), atime, mtime
+    )
 
 
 async def mkdtemp(request: Request) -> dict[str, str]:
@@ -179,6 +206,6 @@ async def mkdtemp(request: Request) -> dict[str, str]:
     fs = request.host.stash[STATE]
     return {
         "path": await run_blocking(
-            fs, ops.mkdtemp, fs.sandbox, request.params.require_str("prefix")
+            fs, ops.mkdtemp, sandbox_for(fs, request), request.params.require_str("prefix")
         )
     }

@@ -8,6 +8,10 @@ operation elsewhere: the operation runs on the directory descriptor the walk end
 
 The walk holds one directory descriptor at a time, in one :class:`OwnedDescriptor` that each step
 replaces: whatever refuses the path, at whatever depth, that one descriptor is closed, once.
+
+A path the user picked in a native file dialog (``host.file_grants``) is one more root for the
+requests of that window's page only (:meth:`Sandbox.granting`): a picked directory is a root like
+the others, a picked file a root that holds that one name and nothing beside or below it.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Final, final
 
-from oro_framework import InvalidArgumentError, NotSupportedError, SecurityError
+from oro_framework import FileGrant, InvalidArgumentError, NotSupportedError, SecurityError
 from oro_fs.owned import OwnedDescriptor
 
 __all__ = [
@@ -68,6 +72,12 @@ class Root:
     concealed: frozenset[str] = frozenset()
     """Top-level names that do not exist for pages (``oro.toml`` when the resources are the
     app directory: it may hold keys)."""
+    only: str | None = None
+    """A picked file: ``path`` is its directory and this one name is all the root holds (the
+    directory itself and the file's siblings stay out of reach)."""
+    granted: bool = False
+    """A path the user picked for one page (:meth:`Sandbox.granting`): it has no ``<name>:``
+    prefix and is always shown back absolute."""
 
 
 @final
@@ -131,12 +141,42 @@ class Sandbox:
     def __init__(self, roots: Sequence[Root], *, enabled: bool, follow_symlinks: bool) -> None:
         self.enabled = enabled
         self.follow_symlinks = follow_symlinks
-        self.roots = {root.name: root for root in roots}
+        self._all_roots = tuple(roots)
+        self.roots = {root.name: root for root in roots if not root.granted}
         self._data = self.roots["data"]
-        # Longest spelling first, so that a mount inside the data dir wins over the data dir.
-        spellings = [(s, root) for root in roots for s in {root.path, *root.spellings}]
+        # Longest anchor first, so that a mount inside the data dir wins over the data dir, and
+        # a picked file wins over a picked directory around it.
+        spellings = [
+            (os.path.join(s, root.only) if root.only is not None else s, root)
+            for root in roots
+            for s in {root.path, *root.spellings}
+        ]
         self._by_prefix = sorted(spellings, key=lambda pair: len(pair[0]), reverse=True)
         self._everything = Root("/", os.path.abspath(os.sep), writable=True)
+
+    def granting(self, grants: Sequence[FileGrant]) -> Sandbox:
+        """This sandbox plus one root per grant, for one request of the page they belong to.
+
+        A grant's path is used as recorded (oro-desktop records real paths); the walk still
+        refuses a symlink that leads out of it, and a read-only grant is a read-only root.
+        """
+        if not self.enabled or not grants:
+            return self
+        # A grant only ever widens: one inside a root that allows as much already would make
+        # that path read-only by its longer anchor (a data file picked in an open dialog).
+        extra = [_granted_root(grant) for grant in grants if not self._allows(grant)]
+        if not extra:
+            return self
+        return Sandbox(
+            [*self._all_roots, *extra], enabled=True, follow_symlinks=self.follow_symlinks
+        )
+
+    def _allows(self, grant: FileGrant) -> bool:
+        """A root already covers all of ``grant`` (lexically), as writable as the grant."""
+        placed = self.owning(grant.path)
+        if placed is None or (grant.is_writable and not placed.root.writable):
+            return False
+        return not (placed.parts[:1] and placed.parts[0] in placed.root.concealed)
 
     # ------------------------------------------------------------------------------------------
     # Lexical placement
@@ -183,9 +223,10 @@ class Sandbox:
     def _place_absolute(self, path: str, shown: str) -> Target:
         if not self.enabled:
             return Target(self._everything, _split(path))
-        for spelling, root in self._by_prefix:
-            if path == spelling or path.startswith(spelling.rstrip(os.sep) + os.sep):
-                return Target(root, _split(path[len(spelling) :]))
+        for anchor, root in self._by_prefix:
+            if path == anchor or path.startswith(anchor.rstrip(os.sep) + os.sep):
+                rest = _split(path[len(anchor) :])
+                return Target(root, rest if root.only is None else (root.only, *rest))
         raise refuse("path is outside the app's sandbox", shown)
 
     # ------------------------------------------------------------------------------------------
@@ -229,6 +270,9 @@ class Sandbox:
         """Step down from the root ``directory`` holds; a :class:`Walked`, or the target to
         restart with after a symlink or a ``..``."""
         root, parts = target.root, target.parts
+        if root.only is not None and parts != (root.only,):
+            # Checked at every restart: a symlink can never step from a picked file to a sibling.
+            raise refuse("only the picked file itself is granted, not what lies beside it", shown)
         walked: list[str] = []
         for index, part in enumerate(parts):
             rest = parts[index + 1 :]
@@ -307,7 +351,7 @@ class Sandbox:
         """How a resolved path is shown back: absolute for absolute input, ``name:rest`` for
         prefixed input, else relative to the data dir when it lies there."""
         relative = "/".join(target.parts)
-        if os.path.isabs(shown) or not self.enabled:
+        if os.path.isabs(shown) or not self.enabled or target.root.granted:
             return target.absolute
         if self._prefixed(shown)[0] is not None or target.root is not self._data:
             return f"{target.root.name}:{relative}" if target.root.name != "/" else target.absolute
@@ -319,6 +363,13 @@ class Sandbox:
             return self._place_absolute(absolute, absolute)
         except SecurityError:
             return None
+
+
+def _granted_root(grant: FileGrant) -> Root:
+    if grant.is_directory:
+        return Root("picked", grant.path, grant.is_writable, granted=True)
+    directory, name = os.path.split(grant.path)
+    return Root("picked", directory, grant.is_writable, only=name, granted=True)
 
 
 def _split(path: str) -> tuple[str, ...]:

@@ -1,20 +1,142 @@
-"""The clipboard part of oro-desktop (stub: being written)."""
+"""The clipboard part of oro-desktop: the system clipboard and, on X11 and Wayland, the primary
+selection, read and written through Qt's ``QClipboard`` on the GUI thread.
+
+Content is text, HTML and PNG images. Everything is checked on the way in and out against
+``desktop.clipboard_max_bytes``: a page cannot make the app hold (or hand over) more than that
+at once, whatever another program put on the clipboard.
+
+Headless there is no toolkit clipboard: every route answers ``NotSupportedError``
+(``ERR_HEADLESS``) and the page is pointed at ``navigator.clipboard``, which a browser offers.
+"""
 
 from __future__ import annotations
 
-from typing import Any, final
+import base64
+import binascii
+from dataclasses import dataclass
+from typing import Any, Final, Literal, final
+
+import anyio
 
 from oro_desktop.part import Spawn
 from oro_desktop.settings import DesktopSettings
-from oro_framework import Host, Window
+from oro_framework import (
+    Host,
+    InvalidArgumentError,
+    NotSupportedError,
+    OutOfRangeError,
+    Window,
+)
+
+__all__ = ["PNG_SIGNATURE", "SELECTIONS", "Clipboard", "ClipboardContent", "Selection"]
+
+Selection = Literal["clipboard", "primary"]
+SELECTIONS: Final[tuple[Selection, ...]] = ("clipboard", "primary")
+PNG_SIGNATURE: Final = b"\x89PNG\r\n\x1a\n"
+
+
+@final
+@dataclass(frozen=True)
+class ClipboardContent:
+    """What a clipboard holds in the formats oro-desktop handles; ``None``: not offered."""
+
+    text: str | None = None
+    html: str | None = None
+    image: bytes | None = None
+    """PNG bytes."""
+
+    @property
+    def size(self) -> int:
+        """Bytes of all the parts together (text and HTML as UTF-8), what the limit bounds."""
+        return _utf8_size(self.text) + _utf8_size(self.html) + len(self.image or b"")
+
+    def to_json(self) -> dict[str, Any]:
+        image = None if self.image is None else base64.b64encode(self.image).decode("ascii")
+        return {"text": self.text, "html": self.html, "image": image}
 
 
 @final
 class Clipboard:
+    """The clipboard routes' work, one per host."""
+
     def __init__(self, host: Host, settings: DesktopSettings, spawn: Spawn) -> None:
         self._host = host
         self._settings = settings
         self._spawn = spawn
+        self._reads = 0
+        self._writes = 0
+        self._refused = 0
+
+    @property
+    def max_bytes(self) -> int:
+        return self._settings.clipboard_max_bytes
+
+    async def read_text(self, selection: Selection) -> str:
+        self._check_gui()
+        from oro_desktop.clipboard import qt
+
+        text: str = await self._host.windows.run_on_gui(qt.read_text, selection)
+        self._check_size(_utf8_size(text), "read")
+        self._reads += 1
+        return text
+
+    async def write_text(self, text: str, selection: Selection) -> None:
+        self._check_size(_utf8_size(text), "written")
+        self._check_gui()
+        from oro_desktop.clipboard import qt
+
+        await self._host.windows.run_on_gui(qt.write, ClipboardContent(text=text), None, selection)
+        self._writes += 1
+
+    async def read(self, selection: Selection) -> ClipboardContent:
+        self._check_gui()
+        from oro_desktop.clipboard import qt
+
+        try:
+            content: ClipboardContent = await self._host.windows.run_on_gui(
+                qt.read, selection, self.max_bytes
+            )
+        except OutOfRangeError:
+            self._refused += 1
+            raise
+        self._reads += 1
+        return content
+
+    async def write(self, content: ClipboardContent, selection: Selection) -> None:
+        # The page's mistakes first, whatever the app runs on.
+        self._check_size(content.size, "written")
+        if content.image is not None and not content.image.startswith(PNG_SIGNATURE):
+            self._refused += 1
+            raise not_png()
+        self._check_gui()
+        from oro_desktop.clipboard import qt
+
+        image = None
+        if content.image is not None:
+            # Decoding a large image takes a while: a worker thread, not the loop or the GUI.
+            image = await anyio.to_thread.run_sync(qt.decode_png, content.image)
+            if image is None:
+                self._refused += 1
+                raise not_png()
+        await self._host.windows.run_on_gui(qt.write, content, image, selection)
+        self._writes += 1
+
+    def _check_gui(self) -> None:
+        if self._host.windows.toolkit is None:
+            raise NotSupportedError(
+                "The app runs headless, without a system clipboard: use the browser's "
+                "navigator.clipboard instead",
+                code="ERR_HEADLESS",
+            )
+        if self._host.windows.toolkit != "qt":
+            raise NotSupportedError(
+                f"The clipboard is not available with the {self._host.windows.toolkit} toolkit"
+            )
+
+    def _check_size(self, size: int, direction: Literal["read", "written"]) -> None:
+        if size > self.max_bytes:
+            self._refused += 1
+            raise too_large(size, self.max_bytes, direction)
 
     def window_created(self, window: Window) -> None:
         pass
@@ -26,4 +148,44 @@ class Clipboard:
         pass
 
     def diagnostics(self) -> dict[str, Any]:
-        return {}
+        return {
+            "reads": self._reads,
+            "writes": self._writes,
+            "refused": self._refused,
+            "maxBytes": self.max_bytes,
+        }
+
+
+def too_large(size: int, limit: int, direction: Literal["read", "written"]) -> OutOfRangeError:
+    return OutOfRangeError(
+        f"Clipboard content of {size} bytes is larger than desktop.clipboard_max_bytes "
+        f"({limit} bytes) and was not {direction}",
+        code="ERR_CLIPBOARD_TOO_LARGE",
+        size=size,
+        limit=limit,
+    )
+
+
+def not_png() -> InvalidArgumentError:
+    return InvalidArgumentError(
+        "Clipboard 'image' must be a PNG image (base64-encoded PNG bytes)",
+        code="ERR_CLIPBOARD_INVALID_IMAGE",
+        parameter="image",
+    )
+
+
+def decode_image(value: Any) -> bytes:
+    """The PNG bytes of a base64 ``image`` field (standard alphabet, padding optional)."""
+    if not isinstance(value, str):
+        raise InvalidArgumentError.invalid("image", "a base64 string of PNG bytes")
+    try:
+        return base64.b64decode(value + "=" * (-len(value) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        raise InvalidArgumentError.invalid("image", "a base64 string of PNG bytes") from None
+
+
+def _utf8_size(text: str | None) -> int:
+    if text is None:
+        return 0
+    # surrogatepass: a lone surrogate (JSON allows one) is counted, not an error.
+    return len(text.encode("utf-8", errors="surrogatepass"))

@@ -1,29 +1,230 @@
-"""The window state part of oro-desktop (stub: being written)."""
+"""The window state part of oro-desktop: each window's size, position and maximized state,
+remembered across runs (``[window] remember_state``, default on).
+
+The state lives in ``window-state.json`` in the app's data directory, keyed by window index
+(``"main"`` for window 0, ``"1"``, ``"2"``... for the others)::
+
+    {"version": 1, "windows": {"main": {"x": 100, "y": 120, "width": 800, "height": 600,
+                                        "maximized": false}}}
+
+``x``/``y``/``width``/``height`` are the window's normal (not maximized) geometry, without the
+window manager's frame. A Qt event filter on each window keeps an in-memory record current as
+the window moves, resizes or (un)maximizes (a minimised window changes nothing); the file is
+written, atomically, when a window closes or its page goes away and when the app stops. A
+window is put back where its record says as it is created; a saved rectangle off every screen
+(a monitor since unplugged) keeps its size but not its place. An unreadable or corrupt file is
+ignored with a warning.
+
+Headless there are no native windows and this part does nothing.
+"""
 
 from __future__ import annotations
 
-from typing import Any, final
+import contextlib
+import json
+import logging
+import os
+import tempfile
+import threading
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Final, final
+
+import anyio
+import anyio.lowlevel
 
 from oro_desktop.part import Spawn
 from oro_desktop.settings import WindowStateSettings
 from oro_framework import Host, Window
 
+__all__ = ["FILE_NAME", "Geometry", "WindowStates", "parse_state", "window_key"]
+
+logger = logging.getLogger("oro_desktop.window_state")
+
+FILE_NAME: Final = "window-state.json"
+VERSION: Final = 1
+MAX_COORDINATE: Final = 32767
+"""X11's and Qt's bound on a window coordinate or size; anything beyond is a corrupt file."""
+
+
+def window_key(index: int) -> str:
+    return "main" if index == 0 else str(index)
+
+
+@final
+@dataclass(frozen=True)
+class Geometry:
+    """A window's normal rectangle and whether it is maximized."""
+
+    x: int
+    y: int
+    width: int
+    height: int
+    maximized: bool = False
+
+    @classmethod
+    def from_json(cls, value: Any) -> Geometry | None:
+        if not isinstance(value, dict):
+            return None
+        numbers = [value.get(name) for name in ("x", "y", "width", "height")]
+        maximized = value.get("maximized", False)
+        # type() rather than isinstance: JSON's true is a bool, which isinstance calls an int.
+        if not all(type(number) is int for number in numbers) or type(maximized) is not bool:
+            return None
+        x, y, width, height = (number for number in numbers if type(number) is int)
+        if not (abs(x) <= MAX_COORDINATE and abs(y) <= MAX_COORDINATE):
+            return None
+        if not (0 < width <= MAX_COORDINATE and 0 < height <= MAX_COORDINATE):
+            return None
+        return cls(x, y, width, height, maximized)
+
+
+def parse_state(text: str, source: Path) -> dict[str, Geometry]:
+    """The windows of a state file's ``text``; what does not parse is left out with a warning
+    (the windows then open where the app places them)."""
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        logger.warning("oro-desktop: ignoring %s, not JSON: %s", source, error)
+        return {}
+    windows = data.get("windows") if isinstance(data, dict) else None
+    if not isinstance(windows, dict) or data.get("version") != VERSION:
+        logger.warning("oro-desktop: ignoring %s, not a version %d window state", source, VERSION)
+        return {}
+    parsed: dict[str, Geometry] = {}
+    for key, value in windows.items():
+        geometry = Geometry.from_json(value)
+        if geometry is None:
+            logger.warning("oro-desktop: ignoring window %r in %s: %r", key, source, value)
+        else:
+            parsed[key] = geometry
+    return parsed
+
 
 @final
 class WindowStates:
+    """Remembers the geometry of every native window of one host."""
+
     def __init__(self, host: Host, settings: WindowStateSettings, spawn: Spawn) -> None:
         self._host = host
         self._settings = settings
         self._spawn = spawn
+        self.path = host.paths.data / FILE_NAME
+        # Written by the event filters on the GUI thread, read on the loop.
+        self._lock = threading.Lock()
+        self._records: dict[str, Geometry] = {}
+        self._saved: dict[str, Geometry] | None = None
+        self._loading = anyio.Lock()
+        self._saving = anyio.Lock()
+        self._token: anyio.lowlevel.EventLoopToken | None = None
+        self._saves = 0
+
+    @property
+    def enabled(self) -> bool:
+        return self._settings.remember_state and self._host.windows.toolkit == "qt"
 
     def window_created(self, window: Window) -> None:
-        pass
+        if not self.enabled:
+            return
+        self._token = anyio.lowlevel.current_token()
+
+        async def restore_and_follow() -> None:
+            saved = await self._load()
+            key = window_key(window.index)
+            with self._lock:
+                geometry = self._records.get(key, saved.get(key))
+            from oro_desktop.window_state import qt
+
+            await self._host.windows.run_on_gui(
+                qt.restore_and_follow, self._host, window, geometry, self._update, self._closed
+            )
+
+        self._spawn(restore_and_follow)
 
     def page_closed(self, window: int) -> None:
-        pass
+        if self.enabled:
+            self._spawn(self.save)
 
     async def stop(self) -> None:
-        pass
+        if self.enabled:
+            await self.save()
 
     def diagnostics(self) -> dict[str, Any]:
-        return {}
+        with self._lock:
+            windows = sorted(self._records)
+        return {
+            "enabled": self.enabled,
+            "path": str(self.path),
+            "windows": windows,
+            "saves": self._saves,
+        }
+
+    def record(self, key: str) -> Geometry | None:
+        with self._lock:
+            return self._records.get(key)
+
+    async def save(self) -> None:
+        """Write what the windows' records say to the file (with the windows of earlier runs
+        that this one has not opened)."""
+        async with self._saving:
+            saved = await self._load()
+            with self._lock:
+                if not self._records:
+                    return
+                windows = {**saved, **self._records}
+            data = {
+                "version": VERSION,
+                "windows": {key: asdict(geometry) for key, geometry in sorted(windows.items())},
+            }
+            try:
+                await anyio.to_thread.run_sync(_write_atomically, self.path, data)
+            except OSError as error:
+                logger.warning("oro-desktop: could not save the window state: %s", error)
+                return
+            self._saves += 1
+
+    async def _load(self) -> dict[str, Geometry]:
+        async with self._loading:
+            if self._saved is None:
+                self._saved = await anyio.to_thread.run_sync(self._read)
+            return self._saved
+
+    def _read(self) -> dict[str, Geometry]:
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return {}
+        except (OSError, UnicodeDecodeError) as error:
+            logger.warning("oro-desktop: ignoring %s: %s", self.path, error)
+            return {}
+        return parse_state(text, self.path)
+
+    def _update(self, index: int, geometry: Geometry) -> None:
+        """A window moved, resized or changed state; on the GUI thread."""
+        with self._lock:
+            self._records[window_key(index)] = geometry
+
+    def _closed(self, index: int) -> None:
+        """A window is closing; on the GUI thread, which must not wait for the save."""
+        token = self._token
+        if token is None:
+            return
+        with contextlib.suppress(anyio.RunFinishedError):
+            anyio.from_thread.run_sync(self._spawn, self.save, token=token)
+
+
+def _write_atomically(path: Path, data: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            json.dump(data, file, indent=2)
+            file.write("\n")
+            file.flush()
+            # On disk before the rename, so that a crash leaves the old file or the new one.
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise

@@ -29,6 +29,11 @@ def link(sandbox: Sandbox, src: str, dest: str) -> None:
         walk_to(sandbox, dest, "link", follow=False, write=True) as new,
         syscall("link", src),
     ):
+        if old.target.root is not new.target.root and (
+            old.target.root.granted or new.target.root.granted
+        ):
+            # A second name in a lasting root would outlive the page's grant of the file.
+            raise refuse("a picked path cannot be hard-linked into or out of its grant", src)
         os.link(old.at, new.at, src_dir_fd=old.dir_fd, dst_dir_fd=new.dir_fd, follow_symlinks=False)
 
 

@@ -1,0 +1,231 @@
+/**
+ * `oro:notification` — desktop notifications for page JavaScript, shaped like the web's
+ * `Notification`, shown by the session's notification daemon (org.freedesktop.Notifications).
+ *
+ * ```js
+ * import { Notification } from 'oro:notification'
+ * const note = new Notification('Build finished', { body: 'All tests passed', tag: 'build' })
+ * note.onclick = () => focusTheWindow()
+ * note.addEventListener('close', (event) => console.log(event.reason))
+ * ```
+ *
+ * Every call is an `oro:ipc` request to a host route `notification.*` (permission
+ * `notifications`). The host answers with the events `notificationpresented` (`show`),
+ * `notificationresponse` (`click`, with `event.action`) and `notificationclose` (`close`, with
+ * `event.reason`), which this module dispatches on the matching instance.
+ * @module oro:notification
+ */
+
+import { request } from 'oro:ipc'
+
+/** Instances whose notification may still be shown, by id. */
+const instances = new Map()
+
+/** @type {'granted' | 'denied'} */
+let permission = 'granted'
+
+/** An icon-theme name (`dialog-information`), sent as is; anything else is a URL. */
+const ICON_NAME = /^[A-Za-z0-9_-]+$/
+
+/** @returns {string} */
+function newId () {
+  const crypto = /** @type {any} */ (globalThis).crypto
+  if (typeof crypto?.randomUUID === 'function') return crypto.randomUUID()
+  return `n-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`
+}
+
+/**
+ * The host knows the app's files by path: a URL of the page's own origin becomes its path.
+ * @param {unknown} icon
+ * @returns {string | undefined}
+ */
+function iconField (icon) {
+  if (icon === undefined || icon === null || icon === '') return undefined
+  const text = String(icon)
+  if (ICON_NAME.test(text)) return text
+  const location = /** @type {any} */ (globalThis).location
+  try {
+    const url = new URL(text, location?.href)
+    if (location && url.origin === location.origin) return decodeURIComponent(url.pathname)
+  } catch {}
+  return text
+}
+
+/**
+ * The fields `notification.show` takes, sent as a JSON body so that every text arrives as
+ * written (a query value such as `true` would be decoded as JSON).
+ * @param {string} id
+ * @param {string} title
+ * @param {import('./notification.d.ts').NotificationOptions} options
+ */
+function showFields (id, title, options) {
+  return {
+    id,
+    title,
+    body: options.body === undefined ? '' : String(options.body),
+    tag: options.tag === undefined ? '' : String(options.tag),
+    icon: iconField(options.icon),
+    silent: Boolean(options.silent),
+    requireInteraction: Boolean(options.requireInteraction),
+    timeout: options.timeout,
+    actions: options.actions
+  }
+}
+
+/** @param {unknown} error */
+function learnPermission (error) {
+  if (/** @type {any} */ (error)?.name === 'NotAllowedError') permission = 'denied'
+}
+
+/**
+ * A desktop notification, shown as soon as it is constructed.
+ * Events: `show` (the daemon shows it), `click` (`event.action`: `'default'` for the
+ * notification itself, else the id of one of `options.actions`), `close` (`event.reason`:
+ * `expired`, `dismissed`, `closed`, `replaced`, `undefined`) and `error` (`event.error`: it
+ * could not be shown).
+ */
+export class Notification extends EventTarget {
+  /** `'granted'`, or `'denied'` once the host refused (`[permissions] allow_notifications = false`). */
+  static get permission () {
+    return permission
+  }
+
+  /**
+   * Ask the host whether this app may show notifications: no prompt, the app's config decides.
+   * @param {(permission: string) => void} [callback]
+   * @returns {Promise<'granted' | 'denied'>}
+   */
+  static async requestPermission (callback) {
+    try {
+      await request('notification.list')
+      permission = 'granted'
+    } catch (error) {
+      learnPermission(error)
+    }
+    if (typeof callback === 'function') callback(permission)
+    return permission
+  }
+
+  /** @type {((event: Event) => void) | null} */ onclick = null
+  /** @type {((event: Event) => void) | null} */ onshow = null
+  /** @type {((event: Event) => void) | null} */ onclose = null
+  /** @type {((event: Event) => void) | null} */ onerror = null
+
+  /** @type {Promise<void>} */
+  #shown
+
+  /**
+   * @param {string} title
+   * @param {import('./notification.d.ts').NotificationOptions} [options]
+   */
+  constructor (title, options = {}) {
+    super()
+    if (arguments.length === 0) {
+      throw new TypeError("Failed to construct 'Notification': 1 argument required, but only 0 present.")
+    }
+    const id = options.id === undefined ? newId() : String(options.id)
+    this.id = id
+    this.title = String(title)
+    this.body = options.body === undefined ? '' : String(options.body)
+    this.tag = options.tag === undefined ? '' : String(options.tag)
+    this.icon = options.icon === undefined ? '' : String(options.icon)
+    this.silent = Boolean(options.silent)
+    this.requireInteraction = Boolean(options.requireInteraction)
+    this.data = options.data ?? null
+    this.actions = Object.freeze([...(options.actions ?? [])])
+    this.timestamp = Date.now()
+    // Registered before the request: the host's `notificationpresented` may overtake its reply.
+    instances.set(id, this)
+    this.#shown = request('notification.show', undefined, {
+      body: showFields(id, this.title, options)
+    }).then(
+      () => {},
+      (error) => {
+        instances.delete(id)
+        learnPermission(error)
+        this._dispatch(Object.assign(new Event('error'), { error }))
+        throw error
+      }
+    )
+    this.#shown.catch(() => {})
+  }
+
+  /** Resolves once the host accepted the notification; rejects with the reason it did not. */
+  get shown () {
+    return this.#shown
+  }
+
+  /** Close the notification (no-op when it is gone already). */
+  close () {
+    this.#shown.then(async () => {
+      try {
+        await request('notification.close', undefined, { body: { id: this.id } })
+      } catch (error) {
+        if (/** @type {any} */ (error)?.name !== 'NotFoundError') throw error
+      }
+    }).catch(() => {})
+  }
+
+  /**
+   * @param {Event} event
+   * @internal
+   */
+  _dispatch (event) {
+    this.dispatchEvent(event)
+    const handler = /** @type {any} */ (this)[`on${event.type}`]
+    if (typeof handler === 'function') handler.call(this, event)
+  }
+}
+
+/**
+ * Show a notification; resolves with it once the host accepted it.
+ * @param {string} title
+ * @param {import('./notification.d.ts').NotificationOptions} [options]
+ * @returns {Promise<Notification>}
+ */
+export async function showNotification (title, options = {}) {
+  const notification = new Notification(title, options)
+  await notification.shown
+  return notification
+}
+
+/**
+ * The app's notifications still shown.
+ * @returns {Promise<import('./notification.d.ts').NotificationDescriptor[]>}
+ */
+export async function list () {
+  return await request('notification.list')
+}
+
+/**
+ * Close the notification `id` (one of another page's too).
+ * @param {string} id
+ */
+export async function close (id) {
+  return await request('notification.close', undefined, { body: { id: String(id) } })
+}
+
+/**
+ * @param {string} type
+ * @param {(notification: Notification, detail: any) => Event | null} make
+ */
+function relay (type, make) {
+  globalThis.addEventListener?.(type, (event) => {
+    const detail = /** @type {CustomEvent} */ (event).detail
+    const notification = instances.get(detail?.id)
+    if (!notification) return
+    const dispatched = make(notification, detail)
+    if (dispatched) notification._dispatch(dispatched)
+  })
+}
+
+relay('notificationpresented', () => new Event('show'))
+relay('notificationresponse', (_notification, detail) =>
+  detail.action === 'dismiss' ? null : Object.assign(new Event('click'), { action: detail.action })
+)
+relay('notificationclose', (notification, detail) => {
+  instances.delete(notification.id)
+  return Object.assign(new Event('close'), { reason: detail.reason })
+})
+
+export default { Notification, showNotification, list, close }
