@@ -42,7 +42,8 @@ def test_a_read_grant_does_not_cover_writing_and_granting_again_widens_it():
     grants.grant(0, "/tmp/report.csv")  # a later read-only pick does not take writing back
 
     grant = grants.covering(0, "/tmp/report.csv", for_writing=True)
-    assert grant is not None and grant.is_writable
+    assert grant is not None
+    assert grant.is_writable
 
 
 def test_revoke_ends_every_grant_of_that_window_only():
@@ -60,7 +61,7 @@ def test_revoke_ends_every_grant_of_that_window_only():
 
 @pytest.mark.parametrize("path", ["relative/file", "/a/../etc/passwd", ""])
 def test_a_relative_path_or_one_with_dot_dot_cannot_be_granted(path):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="absolute path"):
         FileGrants().grant(0, path)
 
 

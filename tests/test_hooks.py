@@ -19,6 +19,7 @@ import pytest
 from anyio.abc import TaskStatus
 from click.testing import CliRunner
 
+import oro_framework.core.application
 from oro_framework import (
     ConfigRegistry,
     DoctorCheck,
@@ -37,7 +38,6 @@ from oro_framework import (
     Window,
     hookimpl,
 )
-import oro_framework.core.application
 from oro_framework.cli.commands import add_plugin_commands
 from oro_framework.cli.doctor import plugin_checks
 from oro_framework.kernel import hookspecs
@@ -413,7 +413,7 @@ async def test_oro_window_created_for_the_main_window_and_each_created_window() 
             raise RuntimeError("cannot decorate")
 
     async with make_host([oro_framework.core.application, Broken(), Decorator()]) as host:
-        await MemoryClient(host).call("window.create", {"headless": True})
+        await MemoryClient(host).call("window.create", headless=True)
         windows = [window.index for window in host.windows.windows]
 
     assert created == [(0, "shown"), (1, "hidden")]

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any, Literal, final
 from urllib.parse import urlsplit
 
 from oro_framework.gui.pywebview_threads import release_stranded_evaluations
-from oro_framework.gui.qt_focus import Focuser, make_focuser
 from oro_framework.gui.qt_calls import QtPoster
+from oro_framework.gui.qt_focus import Focuser, make_focuser
 from oro_framework.gui.qt_profile import share_one_profile
 from oro_framework.kernel.errors import IPCError, NotSupportedError
 from oro_framework.kernel.windows.backend import GuiDispatcher, GuiListener
@@ -176,14 +176,23 @@ class PywebviewBackend:
         def resized(width: int, height: int) -> None:
             listener.gui_resized(index, width, height)
 
+        reported: list[bool] = []
+
         def before_show() -> None:
             # pywebview runs this on the GUI thread as it makes the native window, before it is
             # shown: the first one is where the Qt application exists and the poster can be made.
+            if reported:
+                return
+            reported.append(True)
             if self.gui_name == "qt" and not self._poster.is_attached:
                 self._poster.attach()
             listener.gui_window_created(index)
 
         native.events.before_show += before_show
+        if native.events.before_show.is_set() and self.gui_name == "qt":
+            # A window made while the GUI runs may be built on the GUI thread before this
+            # handler was added; report it from there all the same, once.
+            self.post(before_show)
         native.events.shown += shown
         native.events.minimized += minimized
         native.events.restored += restored

@@ -29,6 +29,7 @@ from oro_framework.kernel.config import (
 from oro_framework.kernel.envelope import Reply
 from oro_framework.kernel.errors import LifecycleError, PluginLoadError, ServiceError
 from oro_framework.kernel.events import EventBus
+from oro_framework.kernel.file_grants import FileGrants
 from oro_framework.kernel.hooks import HookCaller
 from oro_framework.kernel.lifecycle import LifecycleEvent, LifecycleState, transition
 from oro_framework.kernel.modules import JSModuleTable
@@ -54,7 +55,6 @@ from oro_framework.kernel.services import (
 )
 from oro_framework.kernel.stash import Stash
 from oro_framework.kernel.watchdog import LoopWatchdog
-from oro_framework.kernel.file_grants import FileGrants
 from oro_framework.kernel.windows import WindowManager
 
 __all__ = ["SERVICE_STATE_EVENT", "AppPaths", "Host"]

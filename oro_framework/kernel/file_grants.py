@@ -69,7 +69,9 @@ class FileGrants:
             grants[normalised] = grant
         return grant
 
-    def covering(self, window: int | None, path: str, *, for_writing: bool = False) -> FileGrant | None:
+    def covering(
+        self, window: int | None, path: str, *, for_writing: bool = False
+    ) -> FileGrant | None:
         """The grant of window ``window``'s page that covers the absolute ``path`` (for writing
         if ``for_writing``), the most specific first; ``None`` if there is none."""
         if window is None or not os.path.isabs(path):

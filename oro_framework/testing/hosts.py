@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from oro_framework.kernel.router import RouteTable
     from oro_framework.kernel.schemes import SchemeTable
     from oro_framework.kernel.services import ServiceRegistry
+    from oro_framework.kernel.windows.model import Window
 
 __all__ = ["HookRecorder", "MemoryClient", "RoutePlugin", "make_host", "raise_for_error"]
 
@@ -264,6 +265,10 @@ class HookRecorder:
     @hookimpl
     def oro_page_closed(self, host: Host, window: int) -> None:
         self._record("oro_page_closed", host=host, window=window)
+
+    @hookimpl
+    def oro_window_created(self, host: Host, window: Window) -> None:
+        self._record("oro_window_created", host=host, window=window)
 
     @hookimpl
     def oro_diagnostics(self, host: Host) -> None:

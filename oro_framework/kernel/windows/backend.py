@@ -163,7 +163,10 @@ class GuiDispatcher:
         return result
 
     async def call_on_gui_thread(
-        self, post: Callable[[Callable[[], None]], None], function: Callable[..., ResultT], *args: Any
+        self,
+        post: Callable[[Callable[[], None]], None],
+        function: Callable[..., ResultT],
+        *args: Any,
     ) -> ResultT:
         """Run ``function(*args)`` on the GUI thread itself (through ``post``, a
         :meth:`GuiBackend.post`) and return its result, bypassing the FIFO: for work on the
