@@ -37,6 +37,8 @@ export const KNOWN_EVENTS = Object.freeze([
   'hotkey',
   'notificationresponse',
   'notificationpresented',
+  'notificationclose',
+  'trayclick',
   'windowcreate',
   'windowlaunch',
   'windowshow',

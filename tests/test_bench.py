@@ -29,6 +29,7 @@ GOAL = re.compile(r"^(<=|>=)\d+(\.\d+)?$")
         "install.py",
         "startup.py",
         "window.py",
+        "desktop.py",
         "build.py",
     ],
 )
