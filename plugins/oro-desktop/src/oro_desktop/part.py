@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
-from oro_framework import Window
+from oro_framework import Host, NotSupportedError, Window
 
 Spawn = Callable[[Callable[[], Awaitable[None]]], None]
 """Start ``function()`` in the desktop service's task group, from a (synchronous) hook on the
@@ -31,3 +31,21 @@ class DesktopPart(Protocol):
     def diagnostics(self) -> dict[str, Any]:
         """What ``diagnostics.query`` shows for this part."""
         ...
+
+
+def require_qt(host: Host, needs: str, instead: str) -> None:
+    """Refuse at once, typed, where the app has no Qt window: ``ERR_HEADLESS`` with ``instead``
+    (what a page has in a browser), ``ERR_TOOLKIT`` for another toolkit.
+
+    :param needs: what the caller is, as the subject of "need a native window" ("Menus").
+    """
+    toolkit = host.windows.toolkit
+    if toolkit is None:
+        raise NotSupportedError(
+            f"{needs} need a native window, and this app runs headless: {instead}",
+            code="ERR_HEADLESS",
+        )
+    if toolkit != "qt":
+        raise NotSupportedError(
+            f"{needs} need the Qt toolkit; the windows here are {toolkit}'s", code="ERR_TOOLKIT"
+        )

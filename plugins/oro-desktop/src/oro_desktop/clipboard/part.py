@@ -18,12 +18,11 @@ from typing import Any, Final, Literal, final
 
 import anyio
 
-from oro_desktop.part import Spawn
+from oro_desktop.part import Spawn, require_qt
 from oro_desktop.settings import DesktopSettings
 from oro_framework import (
     Host,
     InvalidArgumentError,
-    NotSupportedError,
     OutOfRangeError,
     Window,
 )
@@ -122,16 +121,11 @@ class Clipboard:
         self._writes += 1
 
     def _check_gui(self) -> None:
-        if self._host.windows.toolkit is None:
-            raise NotSupportedError(
-                "The app runs headless, without a system clipboard: use the browser's "
-                "navigator.clipboard instead",
-                code="ERR_HEADLESS",
-            )
-        if self._host.windows.toolkit != "qt":
-            raise NotSupportedError(
-                f"The clipboard is not available with the {self._host.windows.toolkit} toolkit"
-            )
+        require_qt(
+            self._host,
+            "The system clipboard and selection",
+            "use the browser's navigator.clipboard instead",
+        )
 
     def _check_size(self, size: int, direction: Literal["read", "written"]) -> None:
         if size > self.max_bytes:

@@ -26,7 +26,7 @@ import anyio.from_thread
 import anyio.lowlevel
 
 from oro_desktop.dialogs.options import PickerOptions
-from oro_desktop.part import Spawn
+from oro_desktop.part import Spawn, require_qt
 from oro_desktop.settings import DesktopSettings
 from oro_framework import (
     AbortError,
@@ -185,13 +185,12 @@ class Dialogs:
     def require_gui(self) -> None:
         """:raises NotSupportedError: headless (``ERR_HEADLESS``), pointing to what a page
         has instead."""
-        if self._host.windows.is_headless:
-            raise NotSupportedError(
-                "Native file dialogs need a window, and this app runs headless: in the page, "
-                'use an <input type="file"> element or the browser\'s File System Access API '
-                "(window.showOpenFilePicker) instead",
-                code="ERR_HEADLESS",
-            )
+        require_qt(
+            self._host,
+            "Native file dialogs",
+            'in the page, use an <input type="file"> element or the browser\'s File System '
+            "Access API (window.showOpenFilePicker) instead",
+        )
 
     async def _close(self, pending: _Pending) -> None:
         if pending.dialog is None:

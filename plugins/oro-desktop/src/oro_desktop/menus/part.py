@@ -21,13 +21,12 @@ import anyio.lowlevel
 
 from oro_desktop.menus import qt
 from oro_desktop.menus.text import Item, count_entries, parse_items, parse_menus
-from oro_desktop.part import Spawn
+from oro_desktop.part import Spawn, require_qt
 from oro_desktop.settings import DesktopSettings
 from oro_framework import (
     Host,
     InvalidArgumentError,
     NotFoundError,
-    NotSupportedError,
     OutOfRangeError,
     Window,
 )
@@ -181,18 +180,7 @@ class Menus:
     # -- helpers -------------------------------------------------------------------------------
 
     def require_gui(self) -> None:
-        toolkit = self._host.windows.toolkit
-        if toolkit is None:
-            raise NotSupportedError(
-                "Menus and the tray need a native window; the app runs headless (a page can "
-                "draw its own menu in HTML)",
-                code="ERR_HEADLESS",
-            )
-        if toolkit != "qt":
-            raise NotSupportedError(
-                f"Menus need the Qt toolkit; the windows here are {toolkit}'s",
-                code="ERR_TOOLKIT",
-            )
+        require_qt(self._host, "Menus and the tray", "a page can draw its own menu in HTML")
 
     def _native(self, window: Window) -> Any:
         native = self._host.windows.native(window)
