@@ -3,7 +3,7 @@ tests: ``oro run`` in a subprocess with the opt-in HTTP IPC bridge, through whic
 routes and evaluates script in the page (``window.eval``), as any local process could.
 
 What it needs comes from ``scripts/test``'s system packages: Xvfb, dbus (``dbus-daemon``),
-xdotool (a real X client that types and clicks), xclip, stalonetray, notification-daemon.
+xdotool (a real X client that types and clicks), xclip, trayer, notification-daemon.
 """
 
 from __future__ import annotations
