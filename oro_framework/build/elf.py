@@ -67,6 +67,7 @@ def needed_libraries(path: Path) -> list[str]:
                 if tag == _DT_NEEDED:
                     end = data.index(b"\0", strings_offset + value)
                     needed.append(data[strings_offset + value : end].decode())
-    except (struct.error, IndexError, ValueError) as error:
+    # OverflowError: an offset in a damaged header past what an index can hold.
+    except (struct.error, IndexError, ValueError, OverflowError) as error:
         raise ValueError(f"{path} is not a well-formed ELF file: {error}") from None
     return needed
