@@ -13,7 +13,16 @@ from oro_framework.kernel.errors import BuildError
 from tests._oro_process import REPOSITORY, SHOWCASE, run_oro
 
 MINIMAL = REPOSITORY / "examples" / "minimal"
-EVERY_PLUGIN = ["oro-ai", "oro-conduit", "oro-desktop", "oro-dns", "oro-fs", "oro-sw", "oro-tls", "oro-udp"]
+EVERY_PLUGIN = [
+    "oro-ai",
+    "oro-conduit",
+    "oro-desktop",
+    "oro-dns",
+    "oro-fs",
+    "oro-sw",
+    "oro-tls",
+    "oro-udp",
+]
 
 
 def _app(tmp_path: Path, toml: str, **files: str) -> Path:
@@ -37,7 +46,14 @@ def test_the_showcase_ships_every_plugin_its_pages_import() -> None:
 def test_a_page_that_imports_nothing_ships_only_what_every_page_loads() -> None:
     plan = plan_build(MINIMAL)
     assert {choice.distribution for choice in plan.plugins} == {"oro-conduit", "oro-sw"}
-    assert set(plan.left_out) == {"oro-ai", "oro-desktop", "oro-dns", "oro-fs", "oro-tls", "oro-udp"}
+    assert set(plan.left_out) == {
+        "oro-ai",
+        "oro-desktop",
+        "oro-dns",
+        "oro-fs",
+        "oro-tls",
+        "oro-udp",
+    }
 
 
 def test_a_plugin_configured_in_oro_toml_ships_and_brings_what_it_requires(tmp_path: Path) -> None:
