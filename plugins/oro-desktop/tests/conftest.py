@@ -5,11 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from _desktop_app import Desktop, desktop
+from _desktop_app import Desktop, desktop, has_program
+
+PEERS = ("Xvfb", "dbus-daemon", "xdotool", "xclip", "trayer")
 
 
 @pytest.fixture(scope="module")
 def screen() -> Iterator[Desktop]:
-    """A real X display and a private D-Bus session bus, shared by a module's tests."""
+    """A real X display and a private D-Bus session bus, shared by a module's tests. A missing
+    peer program fails the tests that need it (never a skip counted as a pass)."""
+    missing = [name for name in PEERS if not has_program(name)]
+    if missing:
+        pytest.fail(f"missing {', '.join(missing)}: scripts/test installs them with apt-get")
     with desktop() as where:
         yield where

@@ -16,9 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _desktop_app import Desktop, DesktopApp, has_program, recorder_page, run_app, until, write_app
-
-pytestmark = pytest.mark.skipif(not has_program("xclip"), reason="needs xclip (scripts/test)")
+from _desktop_app import Desktop, DesktopApp, recorder_page, run_app, until, write_app
 
 LIMIT = 10 * 1024 * 1024
 CALLS = itertools.count()

@@ -18,14 +18,11 @@ from _desktop_app import (
     Desktop,
     DesktopApp,
     RouteError,
-    has_program,
     recorder_page,
     run_app,
     until,
     write_app,
 )
-
-pytestmark = pytest.mark.skipif(not has_program("xdotool"), reason="needs xdotool (scripts/test)")
 
 CALLS = itertools.count()
 PAGE = recorder_page(

@@ -16,16 +16,10 @@ from _desktop_app import (
     Desktop,
     DesktopApp,
     RouteError,
-    has_program,
     recorder_page,
     run_app,
     until,
     write_app,
-)
-
-pytestmark = pytest.mark.skipif(
-    not all(has_program(name) for name in ("Xvfb", "dbus-daemon", "xdotool", "trayer")),
-    reason="needs Xvfb, dbus-daemon, xdotool and trayer (scripts/test installs them)",
 )
 
 PNG_1X1 = base64.b64decode(

@@ -12,9 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _desktop_app import Desktop, DesktopApp, has_program, recorder_page, run_app, until, write_app
-
-pytestmark = pytest.mark.skipif(not has_program("xdotool"), reason="needs xdotool (scripts/test)")
+from _desktop_app import Desktop, DesktopApp, recorder_page, run_app, until, write_app
 
 BUNDLE = "dev.oro.test.desktop"
 """write_app's bundle identifier, the name of the app's data directory."""
