@@ -42,7 +42,7 @@ from typing import Any
 import httpx
 from _shared import print_ratio_header, print_ratio_row
 
-from oro_framework.testing import OroProcess, virtual_display
+from oro_framework.testing import OroProcess, session_bus, until, virtual_display
 
 NOTIFICATION_DAEMON = Path("/usr/lib/notification-daemon/notification-daemon")
 
@@ -125,22 +125,6 @@ notifications_per_second = 100000
 
 
 @contextlib.contextmanager
-def session_bus() -> Iterator[str]:
-    daemon = subprocess.Popen(
-        ["dbus-daemon", "--session", "--nofork", "--nopidfile", "--print-address=1"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert daemon.stdout is not None
-        yield daemon.stdout.readline().strip()
-    finally:
-        daemon.terminate()
-        daemon.wait(timeout=30)
-
-
-@contextlib.contextmanager
 def started(command: list[str], environ: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
     process = subprocess.Popen(
         command,
@@ -181,15 +165,6 @@ def serving_notifications(desktop: dict[str, str]) -> Iterator[None]:
 
     until(owned, "notification daemon on the bus")
     yield
-
-
-def until(check: Any, what: str, timeout: float = 120.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while not (answer := check()):
-        if time.monotonic() > deadline:
-            raise SystemExit(f"desktop bench: no {what} within {timeout} s")
-        time.sleep(0.02)
-    return answer
 
 
 def main() -> None:
@@ -242,7 +217,9 @@ def main() -> None:
                     return reply["data"]
 
                 evaluate(f"runBench({count})")
-                result = until(lambda: evaluate("globalThis.benchResult"), "page results")
+                result = until(
+                    lambda: evaluate("globalThis.benchResult"), "page results", timeout=300
+                )
                 if "error" in result:
                     raise SystemExit(f"desktop bench: the page failed: {result['error']}")
                 menu = measure_menu(bridge, evaluate, desktop, presses)

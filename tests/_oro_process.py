@@ -4,14 +4,10 @@ where the showcase lives."""
 from __future__ import annotations
 
 import subprocess
-import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TypeVar
 
-from oro_framework.testing.process import LAUNCH_URL, ORO, OroProcess, headless_environ
-
-T = TypeVar("T")
+from oro_framework.testing.process import LAUNCH_URL, ORO, OroProcess, headless_environ, until
 
 __all__ = [
     "LAUNCH_URL",
@@ -47,16 +43,3 @@ def run_oro(
         timeout=timeout,
         check=False,
     )
-
-
-def until(check: Callable[[], T], what: str, timeout: float = 60.0) -> T:
-    """``check()``'s first truthy answer. Each check is a round trip to the running app (no
-    sleeping in between); the deadline only bounds a failure.
-
-    :raises AssertionError: nothing truthy within ``timeout`` seconds; names ``what`` and the
-        last answer.
-    """
-    deadline = time.monotonic() + timeout
-    while not (answer := check()):
-        assert time.monotonic() < deadline, f"{what} within {timeout} s (last: {answer!r})"
-    return answer

@@ -1,7 +1,8 @@
 """Paths outside the sandbox that one window's page may use because its user picked them.
 
-A native file dialog (oro-desktop) records what the user chose; the file system plugin (oro-fs)
-asks :meth:`FileGrants.covering` before it refuses a path outside its roots. A grant belongs to
+A native file dialog (oro-desktop) records what the user chose. A file system plugin asks
+:meth:`FileGrants.covering` for one path before it refuses it, or takes the page's grants
+(:meth:`FileGrants.of`) as extra roots of that page's request, as oro-fs does. A grant belongs to
 one window's page and ends with it (the granting plugin revokes it when the page goes away), so
 a picked file never becomes readable by another page or a later run. Paths are absolute and
 lexical here; the plugin that uses a grant still walks to the file without following a symlink

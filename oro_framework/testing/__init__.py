@@ -30,7 +30,8 @@ clients that already hold the session cookie::
 For a real browser, :func:`served_app` runs the app on a loop in a background thread and
 :func:`open_app_page` opens it in the system Chromium (fixture ``chromium_browser``); without an
 ``app_dir`` the app serves an empty default page. :class:`OroProcess` runs the real ``oro``
-command in a subprocess, and :func:`virtual_display` gives a real window an Xvfb screen.
+command in a subprocess (:func:`until` polls what it serves), :func:`virtual_display` gives a
+real window an Xvfb screen and :func:`session_bus` a private D-Bus session bus.
 :func:`open_descriptors` and :func:`opened_since` tell whether a test left a descriptor open.
 
 The pieces live in ``hosts``, ``server``, ``browser``, ``node``, ``process``, ``display`` and
@@ -53,7 +54,7 @@ if TYPE_CHECKING:
         open_app_page,
     )
     from oro_framework.testing.descriptors import open_descriptors, opened_since
-    from oro_framework.testing.display import virtual_display
+    from oro_framework.testing.display import session_bus, virtual_display
     from oro_framework.testing.hosts import (
         HookRecorder,
         MemoryClient,
@@ -63,7 +64,7 @@ if TYPE_CHECKING:
         raise_for_error,
     )
     from oro_framework.testing.node import js_api_dev_dependencies, run_in_node, run_node_tests
-    from oro_framework.testing.process import OroProcess
+    from oro_framework.testing.process import OroProcess, headless_environ, until
     from oro_framework.testing.server import (
         LiveServer,
         ServedApp,
@@ -95,6 +96,9 @@ _EXPORTS: dict[str, str] = {
     "run_in_node": "node",
     "run_node_tests": "node",
     "served_app": "server",
+    "session_bus": "display",
+    "headless_environ": "process",
+    "until": "process",
     "virtual_display": "display",
 }
 
@@ -109,6 +113,7 @@ __all__ = [
     "ServedApp",
     "app_page",
     "find_chromium",
+    "headless_environ",
     "js_api_dev_dependencies",
     "launch_chromium",
     "live_server",
@@ -121,6 +126,8 @@ __all__ = [
     "run_in_node",
     "run_node_tests",
     "served_app",
+    "session_bus",
+    "until",
     "virtual_display",
 ]
 

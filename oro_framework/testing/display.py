@@ -1,5 +1,6 @@
 """A virtual X display (Xvfb) for real windows in tests and benchmarks on a machine with no
-screen. Needs the ``xvfb`` system package (``scripts/test`` installs it)."""
+screen, and a private D-Bus session bus for the desktop services beside it. Needs the ``xvfb``
+and ``dbus`` system packages (``scripts/test`` installs them)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import os
 import subprocess
 from collections.abc import Iterator
 
-__all__ = ["virtual_display"]
+__all__ = ["session_bus", "virtual_display"]
 
 
 @contextlib.contextmanager
@@ -47,3 +48,28 @@ def virtual_display(size: tuple[int, int] = (1280, 800)) -> Iterator[str]:
         finally:
             server.terminate()
             server.wait(timeout=30)
+
+
+@contextlib.contextmanager
+def session_bus() -> Iterator[str]:
+    """Run a private D-Bus session bus (Debian's ``dbus-daemon``) while the block runs and yield
+    its address, for ``DBUS_SESSION_BUS_ADDRESS``; the daemon prints it once it accepts
+    connections.
+
+    :raises RuntimeError: dbus-daemon did not start.
+    """
+    daemon = subprocess.Popen(
+        ["dbus-daemon", "--session", "--nofork", "--nopidfile", "--print-address=1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert daemon.stdout is not None
+        address = daemon.stdout.readline().strip()
+        if not address:
+            raise RuntimeError("dbus-daemon did not start")
+        yield address
+    finally:
+        daemon.terminate()
+        daemon.wait(timeout=30)

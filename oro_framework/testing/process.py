@@ -10,11 +10,14 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Final
+from typing import Final, TypeVar
 
-__all__ = ["LAUNCH_URL", "ORO", "OroProcess", "headless_environ"]
+__all__ = ["LAUNCH_URL", "ORO", "OroProcess", "headless_environ", "until"]
+
+T = TypeVar("T")
 
 ORO: Final = Path(sys.executable).with_name("oro")
 """The ``oro`` script of the running interpreter's environment."""
@@ -126,3 +129,16 @@ def headless_environ(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     }
     environ.update(extra or {})
     return environ
+
+
+def until(check: Callable[[], T], what: str, timeout: float = 60.0) -> T:
+    """``check()``'s first truthy answer. Each check is a round trip to the running app or
+    another real peer (no sleeping in between); the deadline only bounds a failure.
+
+    :raises AssertionError: nothing truthy within ``timeout`` seconds; names ``what`` and the
+        last answer.
+    """
+    deadline = time.monotonic() + timeout
+    while not (answer := check()):
+        assert time.monotonic() < deadline, f"{what} within {timeout} s (last: {answer!r})"
+    return answer

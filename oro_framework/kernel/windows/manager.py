@@ -546,17 +546,21 @@ class WindowManager:
         if status is WindowStatus.CLOSING:
             # pywebview calls this on the GUI thread, in the middle of closing: record it and
             # ask the host to stop, no more (the loop is free to run this at once).
-            self._to_loop(self._closing_from_gui, index)
+            self.to_loop(self._closing_from_gui, index)
         else:
             self._to_loop_async(self._status_from_gui, index, status)
 
     def gui_resized(self, index: int, width: int, height: int) -> None:
-        self._to_loop(self._resized_from_gui, index, width, height)
+        self.to_loop(self._resized_from_gui, index, width, height)
 
     def gui_window_created(self, index: int) -> None:
-        self._to_loop(self._created_from_gui, index)
+        self.to_loop(self._created_from_gui, index)
 
-    def _to_loop(self, function: Callable[..., None], *args: Any) -> None:
+    def to_loop(self, function: Callable[..., None], *args: Any) -> None:
+        """Run ``function(*args)`` on the loop from a GUI callback (a menu item chosen, a dialog
+        answered) and return once it ran; nothing happens before the loop runs or after it
+        ended (the app is stopping: nobody is left to hear it). Call it from any thread but
+        the loop's."""
         if self._token is None:
             logger.debug("GUI event before the loop runs: %s%r", function.__name__, args)
             return

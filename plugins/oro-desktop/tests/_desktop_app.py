@@ -15,18 +15,20 @@ import re
 import secrets
 import shutil
 import subprocess
-import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 
-from oro_framework.testing import OroProcess, virtual_display
-from oro_framework.testing.process import headless_environ
-
-T = TypeVar("T")
+from oro_framework.testing import (
+    OroProcess,
+    headless_environ,
+    session_bus,
+    until,
+    virtual_display,
+)
 
 SCREEN = (1280, 800)
 TIMEOUT = 60.0
@@ -55,35 +57,6 @@ def recorder_page(events: list[str], imports: str = "", script: str = "") -> str
     """A page that records every event named in ``events`` in ``globalThis.heard`` as
     ``{name, detail}``, then reports ready."""
     return RECORDER_PAGE.format(imports=imports, events=json.dumps(events), script=script)
-
-
-def until(check: Callable[[], T], what: str, timeout: float = TIMEOUT) -> T:
-    """``check()``'s first truthy answer; the deadline only bounds a failure."""
-    deadline = time.monotonic() + timeout
-    while not (answer := check()):
-        assert time.monotonic() < deadline, f"{what} within {timeout} s (last: {answer!r})"
-        time.sleep(0.05)
-    return answer
-
-
-@contextlib.contextmanager
-def session_bus() -> Iterator[str]:
-    """A private D-Bus session bus (Debian's ``dbus-daemon``) while the block runs; yields its
-    address."""
-    daemon = subprocess.Popen(
-        ["dbus-daemon", "--session", "--nofork", "--nopidfile", "--print-address=1"],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert daemon.stdout is not None
-        address = daemon.stdout.readline().strip()
-        if not address:
-            raise RuntimeError("dbus-daemon did not start")
-        yield address
-    finally:
-        daemon.terminate()
-        daemon.wait(timeout=30)
 
 
 @dataclass

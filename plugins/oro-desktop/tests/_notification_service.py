@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import anyio
+import anyio.lowlevel
 from _desktop_app import Desktop
 from anyio.streams.memory import MemoryObjectReceiveStream
 from jeepney import (
@@ -180,8 +181,10 @@ async def next_event(events: MemoryObjectReceiveStream[Event], name: str) -> Eve
 async def eventually(condition: Callable[[], Any], what: str) -> Any:
     """``condition()``'s first truthy answer, for state another thread or process changes."""
     with anyio.fail_after(HANG_GUARD):
-        while not (answer := condition()):  # noqa: ASYNC110
-            await anyio.sleep(0.02)
+        while not (answer := condition()):
+            # A checkpoint, not a pause: the next check runs once the loop (and its D-Bus
+            # reader) had its turn, as soon as the state can have changed.
+            await anyio.lowlevel.checkpoint()
     return answer
 
 

@@ -144,14 +144,10 @@ class Dialogs:
 
         pending = _Pending(window.index, grantee)
         self._open[window.index] = pending
-        token = anyio.lowlevel.current_token()
 
         def answer(paths: list[str] | None) -> None:
             # On the GUI thread: hand the answer to the loop.
-            try:
-                anyio.from_thread.run_sync(pending.closed_on_screen, paths, token=token)
-            except Exception:
-                logger.debug("file dialog answered after the loop ended", exc_info=True)
+            windows.to_loop(pending.closed_on_screen, paths)
 
         try:
             # Shielded: a caller cancelled while the dialog opens must still learn of it, to

@@ -10,7 +10,6 @@ is (the tray's: every page); a click on the tray icon is ``trayclick`` ``{x, y}`
 from __future__ import annotations
 
 import contextlib
-import functools
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -201,7 +200,6 @@ class Menus:
 
     def _selector(self, kind: MenuType, window: int | None) -> qt.Select:
         """What the menu calls on the GUI thread when an item is chosen."""
-        token = anyio.lowlevel.current_token()
 
         def select(item: Item, parent: str) -> None:
             detail = {
@@ -210,25 +208,15 @@ class Menus:
                 "type": kind,
                 "state": 1 if item.checked else 0,
             }
-            self._to_loop(token, functools.partial(self._emit_selected, detail, window))
+            self._host.windows.to_loop(self._emit_selected, detail, window)
 
         return select
 
     def _clicker(self) -> qt.Click:
-        token = anyio.lowlevel.current_token()
-
         def click(x: int, y: int) -> None:
-            self._to_loop(token, functools.partial(self._emit_click, x, y))
+            self._host.windows.to_loop(self._emit_click, x, y)
 
         return click
-
-    @staticmethod
-    def _to_loop(token: Any, function: functools.partial[None]) -> None:
-        try:
-            anyio.from_thread.run_sync(function, token=token)
-        except Exception:
-            # The loop has ended (the app is stopping): nobody is left to hear it.
-            logger.debug("menu event after the loop ended", exc_info=True)
 
     def _emit_selected(self, detail: dict[str, Any], window: int | None) -> None:
         self._selected += 1

@@ -116,7 +116,6 @@ class WindowStates:
         self._saved: dict[str, Geometry] | None = None
         self._loading = anyio.Lock()
         self._saving = anyio.Lock()
-        self._token: anyio.lowlevel.EventLoopToken | None = None
         self._saves = 0
 
     @property
@@ -126,7 +125,6 @@ class WindowStates:
     def window_created(self, window: Window) -> None:
         if not self.enabled:
             return
-        self._token = anyio.lowlevel.current_token()
 
         async def restore_and_follow() -> None:
             saved = await self._load()
@@ -206,11 +204,7 @@ class WindowStates:
 
     def _closed(self, index: int) -> None:
         """A window is closing; on the GUI thread, which must not wait for the save."""
-        token = self._token
-        if token is None:
-            return
-        with contextlib.suppress(anyio.RunFinishedError):
-            anyio.from_thread.run_sync(self._spawn, self.save, token=token)
+        self._host.windows.to_loop(self._spawn, self.save)
 
 
 def _write_atomically(path: Path, data: dict[str, Any]) -> None:
