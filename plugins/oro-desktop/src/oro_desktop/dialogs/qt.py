@@ -60,15 +60,21 @@ def show(parent: Any, options: PickerOptions, answer: Answer) -> Any:
             answered = True
             answer(paths)
 
+    def destroyed() -> None:
+        once(None)
+
     def finished(result: int) -> None:
         accepted = result == QtWidgets.QDialog.DialogCode.Accepted.value
         paths = [str(path) for path in dialog.selectedFiles()] if accepted else None
+        # Answered: its deletion, which may come as late as Qt's own teardown at exit, must
+        # not call back into Python (a crash at exit was seen with the handler still there).
+        dialog.destroyed.disconnect(destroyed)
         dialog.deleteLater()
         once(paths or None)
 
     dialog.finished.connect(finished)
     # The window closing destroys the dialog with it, without a `finished`.
-    dialog.destroyed.connect(lambda: once(None))
+    dialog.destroyed.connect(destroyed)
     dialog.open()
     return dialog
 
