@@ -74,8 +74,11 @@ class FileGrants:
         self, window: int | None, path: str, *, for_writing: bool = False
     ) -> FileGrant | None:
         """The grant of window ``window``'s page that covers the absolute ``path`` (for writing
-        if ``for_writing``), the most specific first; ``None`` if there is none."""
-        if window is None or not os.path.isabs(path):
+        if ``for_writing``), the most specific first; ``None`` if there is none, or if ``path`` is
+        relative or has ``..`` components."""
+        if window is None or not os.path.isabs(path) or ".." in path.split(os.sep):
+            # `..` after a symlinked component leaves the subtree the grant names, so a path
+            # with one is covered by no grant rather than normalised into one.
             return None
         normalised = os.path.normpath(path)
         with self._lock:
