@@ -1,0 +1,226 @@
+"""The ``[process]`` allow-list: which program a page may run, with which arguments,
+environment and working directory. Deny by default; every refusal is a ``SecurityError``
+(``ERR_PROCESS_NOT_ALLOWED``) whose message names the rule that refused.
+
+Programs named without a path are looked up on PATH once, when the config loads: that path is
+what runs later, so a directory put on PATH afterwards (or a page's own ``PATH``) never changes
+which program a rule means. A page may name the program by the rule's name or by that path,
+never by another path to the same file (a multi-call binary such as busybox behaves by the name
+it is run as).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final, final
+
+from oro_framework import ConfigError, InvalidArgumentError
+from oro_process.errors import not_allowed
+from oro_process.settings import ProcessSettings
+
+__all__ = ["SHELLS", "Policy", "Program", "parse_env"]
+
+SHELLS: Final = ("sh", "/bin/sh")
+"""The rules that allow ``shell: true`` (which runs ``<that program> -c <command line>``)."""
+
+
+@final
+@dataclass(frozen=True)
+class Program:
+    """One rule of ``[process] allow``.
+
+    :ivar rule: the entry as written (``"ls"``, ``"/usr/bin/git"``).
+    :ivar path: the absolute path that runs; ``None`` for a name PATH did not have when the
+        config loaded (spawning it fails with ENOENT, as in Node).
+    :ivar args: the ``[process.args]`` expression every argument must match, if any.
+    """
+
+    rule: str
+    path: str | None
+    args: re.Pattern[str] | None = None
+
+    def check_args(self, args: Sequence[str]) -> None:
+        """:raises SecurityError: an argument does not match ``[process.args]``."""
+        if self.args is None:
+            return
+        for index, argument in enumerate(args, start=1):
+            if self.args.fullmatch(argument) is None:
+                raise not_allowed(
+                    f"argument {index} {argument!r} of {self.rule!r} does not match "
+                    f"[process.args] {self.rule} = {self.args.pattern!r}"
+                )
+
+
+def _lookup(name: str, path_variable: str) -> str | None:
+    found = shutil.which(name, path=path_variable)
+    return None if found is None else os.path.abspath(found)
+
+
+@final
+@dataclass(frozen=True)
+class Policy:
+    """What ``[process]`` allows, resolved once per host (:meth:`from_settings`)."""
+
+    programs: tuple[Program, ...]
+    env_names: frozenset[str]
+    cwd_roots: tuple[Path, ...]
+    """The configured ``cwd_roots``, absolute (``~`` expanded); the app's own directories and
+    the page's picked directories are added per request."""
+
+    @classmethod
+    def from_settings(
+        cls, settings: ProcessSettings, *, app_dir: Path, environ: Mapping[str, str]
+    ) -> Policy:
+        """Resolve the rules: names on ``environ``'s PATH, the argument expressions compiled.
+
+        :raises ConfigError: an argument expression that does not compile, or one for a
+            program ``allow`` does not list.
+        """
+        path_variable = environ.get("PATH", os.defpath)
+        patterns: dict[str, re.Pattern[str]] = {}
+        for program, pattern in settings.args.items():
+            key = f"process.args.{program}"
+            if program not in settings.allow:
+                raise ConfigError(
+                    f"key '{key}' names {program!r}, which is not in [process] allow", key=key
+                )
+            try:
+                patterns[program] = re.compile(pattern)
+            except re.error as error:
+                raise ConfigError(
+                    f"key '{key}' is not a regular expression: {error}", key=key
+                ) from None
+        programs = tuple(
+            Program(
+                rule,
+                os.path.normpath(rule) if rule.startswith("/") else _lookup(rule, path_variable),
+                patterns.get(rule),
+            )
+            for rule in dict.fromkeys(settings.allow)
+        )
+        roots = tuple((app_dir / Path(root).expanduser()).absolute() for root in settings.cwd_roots)
+        return cls(programs, frozenset(settings.env), roots)
+
+    # ----------------------------------------------------------------------------------------
+    # Program and arguments
+    # ----------------------------------------------------------------------------------------
+
+    def program(self, command: str) -> Program:
+        """The rule that allows ``command`` (a rule's name, or the path a rule resolved to).
+
+        :raises SecurityError: no rule does.
+        """
+        absolute = os.path.normpath(command) if command.startswith("/") else None
+        for program in self.programs:
+            if command == program.rule or (absolute is not None and absolute == program.path):
+                return program
+        raise not_allowed(f"{command!r} is not in [process] allow")
+
+    def shell(self) -> Program:
+        """The rule that allows ``shell: true``.
+
+        :raises SecurityError: neither ``sh`` nor ``/bin/sh`` is allowed.
+        """
+        for program in self.programs:
+            if program.rule in SHELLS:
+                return program
+        raise not_allowed(
+            "shell: true runs /bin/sh, and neither 'sh' nor '/bin/sh' is in [process] allow"
+        )
+
+    # ----------------------------------------------------------------------------------------
+    # Environment
+    # ----------------------------------------------------------------------------------------
+
+    def environment(
+        self, page_env: Mapping[str, str] | None, host_environ: Mapping[str, str]
+    ) -> dict[str, str]:
+        """The child's whole environment: ``page_env`` (which replaces the environment, as in
+        Node), else the host's values of the allowed names.
+
+        :raises SecurityError: ``page_env`` names a variable ``[process] env`` does not list.
+        """
+        if page_env is None:
+            names = sorted(self.env_names & host_environ.keys())
+            return {name: host_environ[name] for name in names}
+        for name in page_env:
+            if name not in self.env_names:
+                raise not_allowed(f"environment variable {name!r} is not in [process] env")
+        return dict(page_env)
+
+    # ----------------------------------------------------------------------------------------
+    # Working directory
+    # ----------------------------------------------------------------------------------------
+
+    def cwd(self, requested: str | None, default: Path, extra_roots: Iterable[Path]) -> str:
+        """The real path of the child's working directory: ``requested`` (relative to
+        ``default``) with every symlink and ``..`` resolved, inside one of the roots
+        (:attr:`cwd_roots` and ``extra_roots``, themselves resolved).
+
+        :raises SecurityError: it resolves outside every root.
+        :raises InvalidArgumentError: it holds a NUL byte.
+        """
+        if requested is not None and "\0" in requested:
+            raise InvalidArgumentError(
+                "cwd must not contain null bytes", code="ERR_INVALID_ARG_VALUE", parameter="cwd"
+            )
+        target = default if requested is None else default / requested
+        real = os.path.realpath(target)
+        for root in (*self.cwd_roots, *extra_roots):
+            top = os.path.realpath(root)
+            if real == top or real.startswith(top.rstrip(os.sep) + os.sep):
+                return real
+        shown = str(default) if requested is None else requested
+        raise not_allowed(f"cwd {shown!r} is outside the app's directories and [process] cwd_roots")
+
+
+def _text(name: str, value: Any, parameter: str) -> str:
+    """A value Node would turn into a string (``String(value)``)."""
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, str):
+        text = value
+    elif isinstance(value, int | float):
+        text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+    else:
+        raise InvalidArgumentError.invalid(parameter, f"string values (got one for {name!r})")
+    if "\0" in text:
+        raise InvalidArgumentError(
+            f"The property '{parameter}.{name}' must be a string without null bytes",
+            code="ERR_INVALID_ARG_VALUE",
+            parameter=parameter,
+        )
+    return text
+
+
+def parse_env(value: Any) -> dict[str, str] | None:
+    """A page's ``env``: a JSON object, or Oro's ``\\x01``-separated ``K=V`` items; ``None``
+    when the page gave none. Entries whose value is ``null`` are left out, as Node leaves out
+    ``undefined``.
+
+    :raises InvalidArgumentError: anything else, or a value with a NUL byte.
+    """
+    if value is None:
+        return None
+    if isinstance(value, str):
+        pairs: list[tuple[str, Any]] = []
+        for item in value.split("\x01"):
+            if item:
+                name, _, text = item.partition("=")
+                pairs.append((name, text))
+    elif isinstance(value, dict):
+        pairs = list(value.items())
+    else:
+        raise InvalidArgumentError.invalid("env", "an object of strings")
+    env: dict[str, str] = {}
+    # Names are not checked here: one that is no variable name is not on [process] env
+    # either, and Policy.environment refuses it as such.
+    for name, item in pairs:
+        if item is not None:
+            env[name] = _text(name, item, "env")
+    return env

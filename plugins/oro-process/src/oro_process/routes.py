@@ -1,0 +1,341 @@
+"""The ``child_process.*`` routes: their handlers and :data:`ROUTES`, the group ``plugin.py``
+adds. Every handler is an ``async def``: spawning must happen on the loop's thread (see
+:mod:`.children`), and the rest waits on pipes and pidfds there."""
+
+from __future__ import annotations
+
+import base64
+import errno as errno_module
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any, Final, final
+
+import anyio
+
+from oro_framework import (
+    ByteStream,
+    ErrnoError,
+    InvalidArgumentError,
+    OutOfRangeError,
+    Request,
+    RouteGroup,
+)
+from oro_process.children import Child
+from oro_process.errors import InvalidStateError, stdin_closed
+from oro_process.policy import parse_env
+from oro_process.signals import parse_signal
+from oro_process.state import STATE, ChildProcesses
+
+__all__ = ["CHUNK_BYTES", "ROUTES"]
+
+CHUNK_BYTES: Final = 64 * 1024
+"""The most one output chunk holds (a pipe's default capacity on Linux)."""
+_LONG: Final = 30 * 24 * 3600.0
+"""Seconds ``wait``, ``exec`` and ``write`` may take: as long as the child runs (the page
+cancels them when it goes away)."""
+_MAX_ID: Final = 256
+
+Reply = dict[str, Any]
+
+
+def _children(request: Request) -> ChildProcesses:
+    return request.host.stash[STATE]
+
+
+def _child(request: Request) -> Child:
+    return _children(request).get(request.window, request.params.require_str("id"))
+
+
+def _strings(name: str, value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise InvalidArgumentError.invalid(name, "a list of strings")
+    for item in value:
+        if "\0" in item:
+            raise InvalidArgumentError(
+                f"The argument '{name}' must be strings without null bytes",
+                code="ERR_INVALID_ARG_VALUE",
+                parameter=name,
+            )
+    return value
+
+
+def _command_and_args(request: Request) -> tuple[str, list[str]]:
+    """``command`` and the JSON list ``args``, or Oro's one ``args`` string of ``\\x01``-separated
+    items whose first is the program."""
+    params = request.params
+    args = params.get("args")
+    if params.get("command") is None:
+        if not isinstance(args, str):
+            raise InvalidArgumentError.missing("command")
+        command, *rest = args.split("\x01")
+        args = rest
+    else:
+        command = params.require_str("command")
+        args = [] if args is None else args
+    if not command or "\0" in command:
+        raise InvalidArgumentError(
+            "The argument 'command' must be a non-empty string without null bytes",
+            code="ERR_INVALID_ARG_VALUE",
+            parameter="command",
+        )
+    return command, _strings("args", args)
+
+
+def _start(request: Request) -> Child:
+    """Check the request against the policy and spawn the child (spawn and exec)."""
+    params = request.params
+    children = _children(request)
+    policy = children.policy
+    command, args = _command_and_args(request)
+    child_id = params.get_str("id")
+    if child_id is None:
+        child_id = children.new_id()
+    elif not child_id or len(child_id) > _MAX_ID:
+        raise InvalidArgumentError.invalid("id", f"a string of 1-{_MAX_ID} characters")
+    if params.get_bool("shell"):
+        program = policy.shell()
+        shown = program.rule
+        argv = ["-c", " ".join([command, *args])]
+    else:
+        program = policy.program(command)
+        shown = command
+        argv = args
+    program.check_args(argv)
+    env = policy.environment(parse_env(params.get("env")), request.host.environ)
+    paths = request.host.paths
+    window = request.window
+    granted = (
+        [Path(grant.path) for grant in request.host.file_grants.of(window) if grant.is_directory]
+        if window is not None
+        else []
+    )
+    cwd = policy.cwd(
+        params.get_str("cwd"), paths.data, [paths.resources, paths.data, paths.temp, *granted]
+    )
+    return children.start(
+        window,
+        child_id,
+        executable=program.path,
+        command=shown,
+        args=argv,
+        cwd=cwd,
+        env=env,
+        pipes=(
+            params.get_bool("stdin", True),
+            params.get_bool("stdout", True),
+            params.get_bool("stderr", True),
+        ),
+        timeout_ms=params.get_int("timeout", 0, minimum=0),
+        kill_signal=parse_signal(params.get("killSignal")),
+    )
+
+
+async def spawn(request: Request) -> Reply:
+    """Start `command` with `args` (or Oro's `\\x01`-separated `args`) as the page's child
+    `id`; `{id, pid}`."""
+    child = _start(request)
+    return {"id": child.id, "pid": child.pid}
+
+
+# --------------------------------------------------------------------------------------------
+# Output
+# --------------------------------------------------------------------------------------------
+
+
+def _fd(request: Request) -> int:
+    fd = request.params.require_int("fd")
+    if fd not in (1, 2):
+        raise InvalidArgumentError.invalid("fd", "1 (stdout) or 2 (stderr)")
+    return fd
+
+
+@final
+class _Output(AsyncIterator[bytes]):
+    """The chunks of one output fd, read from the pipe only when the consumer asks for the
+    next one. Holds the fd's one-reader claim until it ends or is closed."""
+
+    def __init__(self, children: ChildProcesses, child: Child, fd: int) -> None:
+        self._children = children
+        self._child = child
+        self._fd = fd
+        self._done = False
+        child.reading.add(fd)
+
+    def __aiter__(self) -> _Output:
+        return self
+
+    async def __anext__(self) -> bytes:
+        pipe = None if self._done else self._child.outputs.get(self._fd)
+        if pipe is None:
+            await self.aclose()
+            raise StopAsyncIteration
+        data = await pipe.read(CHUNK_BYTES)
+        if not data:
+            self._child.end_output(self._fd)
+            await self.aclose()
+            raise StopAsyncIteration
+        return data
+
+    async def aclose(self) -> None:
+        if self._done:
+            return
+        self._done = True
+        self._child.reading.discard(self._fd)
+        self._children.maybe_drop(self._child)
+
+
+async def output(request: Request) -> ByteStream:
+    """Child `id`'s stdout (`fd` 1) or stderr (2) as a byte stream until EOF, read as the
+    consumer pulls; one reader per fd at a time."""
+    child = _child(request)
+    fd = _fd(request)
+    if fd in child.reading:
+        raise InvalidStateError(
+            f"{'stdout' if fd == 1 else 'stderr'} of child {child.id!r} has a reader already",
+            code="ERR_CHILD_OUTPUT_BUSY",
+            id=child.id,
+        )
+    return ByteStream(_Output(_children(request), child, fd))
+
+
+# --------------------------------------------------------------------------------------------
+# Input, signals, exit
+# --------------------------------------------------------------------------------------------
+
+
+async def write(request: Request) -> Reply:
+    """Write the body to child `id`'s stdin; `{bytes}` once written; `end` closes stdin
+    after."""
+    child = _child(request)
+    end = request.params.get_bool("end")
+    async with child.write_lock:
+        pipe = child.stdin
+        if pipe is None:
+            raise stdin_closed(child.id)
+        try:
+            written = await pipe.write_all(request.body)
+        except BrokenPipeError:
+            child.close_stdin()
+            raise ErrnoError.for_socket(errno_module.EPIPE, "write") from None
+        except anyio.ClosedResourceError:
+            raise stdin_closed(child.id) from None
+        if end:
+            child.close_stdin()
+    return {"bytes": written}
+
+
+async def kill(request: Request) -> Reply:
+    """Send `signal` (default SIGTERM) to child `id` (the process, not its group, as Node);
+    `{killed}`: false once it has exited."""
+    child = _child(request)
+    number = parse_signal(request.params.get("signal"))
+    return {"killed": child.signal(number)}
+
+
+async def wait(request: Request) -> Reply:
+    """Wait for child `id` to exit; `{code, signal, timedOut}`."""
+    child = _child(request)
+    await child.exited.wait()
+    return _children(request).report_exit(child)
+
+
+async def list_children(request: Request) -> list[dict[str, object]]:
+    """The calling page's children: `[{id, pid, command, args}]`."""
+    return [child.describe() for child in _children(request).of_window(request.window)]
+
+
+# --------------------------------------------------------------------------------------------
+# exec
+# --------------------------------------------------------------------------------------------
+
+
+def _max_buffer(request: Request, default: int) -> int | None:
+    value = request.params.get("maxBuffer")
+    if value in ("Infinity", "inf"):
+        return None
+    return request.params.get_int("maxBuffer", default, minimum=0)
+
+
+def _encoded(data: bytes | bytearray) -> str:
+    return base64.b64encode(bytes(data)).decode("ascii")
+
+
+async def exec_(request: Request) -> Reply:
+    """Run a child to completion (as spawn, plus `maxBuffer`); `{code, signal, timedOut,
+    stdout, stderr}`, the outputs in base64."""
+    children = _children(request)
+    limit = _max_buffer(request, children.settings.max_buffer_bytes)
+    kill_signal = parse_signal(request.params.get("killSignal"))
+    child = _start(request)
+    child.reading.update((1, 2))
+    collected = {1: bytearray(), 2: bytearray()}
+    overflow: list[int] = []
+
+    async def collect(fd: int, scope: anyio.CancelScope) -> None:
+        while (pipe := child.outputs.get(fd)) is not None:
+            data = await pipe.read(CHUNK_BYTES)
+            if not data:
+                child.end_output(fd)
+                return
+            room = len(data) if limit is None else limit - len(collected[fd])
+            collected[fd] += data[:room]
+            if len(data) > room:
+                overflow.append(fd)
+                scope.cancel()
+                return
+
+    try:
+        async with anyio.create_task_group() as tasks:
+            for fd in (1, 2):
+                tasks.start_soon(collect, fd, tasks.cancel_scope)
+        if not overflow:
+            await child.exited.wait()
+    except anyio.get_cancelled_exc_class():
+        # The page gave up on the call (it went away or aborted it): the child goes too.
+        children.end_child(child)
+        raise
+    finally:
+        child.reading.difference_update((1, 2))
+    if overflow:
+        child.signal(kill_signal)
+        for fd in (1, 2):
+            child.end_output(fd)
+        child.exit_reported = True
+        children.maybe_drop(child)
+        name = "stdout" if overflow[0] == 1 else "stderr"
+        raise OutOfRangeError(
+            f"{name} maxBuffer length exceeded",
+            code="ERR_CHILD_PROCESS_STDIO_MAXBUFFER",
+            stdout=_encoded(collected[1]),
+            stderr=_encoded(collected[2]),
+            encoding="base64",
+        )
+    return {
+        **children.report_exit(child),
+        "stdout": _encoded(collected[1]),
+        "stderr": _encoded(collected[2]),
+        "encoding": "base64",
+    }
+
+
+ROUTES: Final = RouteGroup(
+    permission="child_process",
+    doc="Run the programs [process] allows as child processes (oro:child_process, "
+    "node:child_process).",
+    handlers={
+        "child_process.spawn": spawn,
+        "child_process.exec": exec_,
+        "child_process.output": output,
+        "child_process.write": write,
+        "child_process.kill": kill,
+        "child_process.wait": wait,
+        "child_process.list": list_children,
+    },
+    timeouts={
+        "child_process.exec": _LONG,
+        "child_process.wait": _LONG,
+        "child_process.write": _LONG,
+    },
+)
+"""Every ``child_process.*`` route, guarded by ``child_process``
+(``[permissions] allow_child_process``); what runs is up to ``[process]``."""

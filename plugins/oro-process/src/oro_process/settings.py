@@ -1,0 +1,89 @@
+"""The ``[process]`` config keys, declared once as the fields of :class:`ProcessSettings`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final, final
+
+from oro_framework import setting, validators
+
+__all__ = ["DEFAULT_ENV", "ProcessSettings"]
+
+DEFAULT_ENV: Final = ["PATH", "LANG", "LC_ALL", "TZ"]
+_VARIABLE_NAME: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _programs(programs: list[str]) -> None:
+    for program in programs:
+        if not program or "\0" in program:
+            raise ValueError(f"holds {program!r}, which is not a program name or path")
+        if "/" in program and not program.startswith("/"):
+            raise ValueError(
+                f"holds {program!r}: a program is a name looked up on PATH or an absolute path"
+            )
+
+
+def _variable_names(names: list[str]) -> None:
+    for name in names:
+        if not _VARIABLE_NAME.fullmatch(name):
+            raise ValueError(f"holds {name!r}, which is not an environment variable name")
+
+
+def _roots(roots: list[str]) -> None:
+    for root in roots:
+        if not root or "\0" in root:
+            raise ValueError(f"holds {root!r}, which is not a directory")
+
+
+@final
+@dataclass(frozen=True)
+class ProcessSettings:
+    """The ``[process]`` keys of one host. Deny by default: nothing runs until ``allow`` names
+    it. ``state.py`` turns them into a :class:`~oro_process.policy.Policy` when the config
+    loads."""
+
+    allow: list[str] = setting(
+        [],
+        "Programs pages may run: absolute paths, or names looked up on PATH when the config "
+        "loads (that path is what runs). Empty: nothing runs. 'sh' or '/bin/sh' here also "
+        "allows shell: true, and with it everything the shell can run.",
+        validator=_programs,
+    )
+    args: dict[str, str] = setting(
+        {},
+        "args.<program> = 'regex': every argument of that program (named as in allow) must "
+        "match it whole (re.fullmatch); a program without an entry takes any arguments.",
+    )
+    env: list[str] = setting(
+        list(DEFAULT_ENV),
+        "The only environment variables a child may have: without a page env it gets the "
+        "host's values of these names (never the whole environment); a page env may name "
+        "only these.",
+        validator=_variable_names,
+    )
+    cwd_roots: list[str] = setting(
+        [],
+        "Directories (~ expanded, relative to the app directory) a child may run in, besides "
+        "the app's resources, data and temp directories and directories the page's user "
+        "picked.",
+        validator=_roots,
+    )
+    kill_grace_ms: int = setting(
+        2000,
+        "Milliseconds between SIGTERM and SIGKILL when the host ends a child's process group "
+        "(its page closed, the app stopping).",
+        validator=validators.not_negative,
+    )
+    max_children: int = setting(
+        32,
+        "Children one window's page may have at once; one more is a RangeError "
+        "(ERR_TOO_MANY_CHILDREN).",
+        validator=validators.positive,
+    )
+    max_buffer_bytes: int = setting(
+        1 << 20,
+        "Default maxBuffer of child_process.exec: stdout or stderr bytes past it kill the "
+        "child (ERR_CHILD_PROCESS_STDIO_MAXBUFFER).",
+        validator=validators.positive,
+    )
