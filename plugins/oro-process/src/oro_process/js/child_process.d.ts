@@ -9,7 +9,7 @@
 
 import { EventEmitter } from 'oro:events'
 import { Readable, Writable } from 'oro:stream'
-import type { Buffer } from 'oro:buffer'
+import type { Buffer, BufferEncoding } from 'oro:buffer'
 
 export type StdioPipe = 'pipe' | 'overlapped' | 'ignore' | null | undefined
 
@@ -27,6 +27,12 @@ export interface SpawnOptions {
   stdio?: StdioPipe | [StdioPipe, StdioPipe?, StdioPipe?]
   /** Aborting it kills the child (`killSignal`) and emits an `AbortError`. */
   signal?: AbortSignal
+  /** Refused (`NotSupportedError`): children run as the host's user. */
+  uid?: never
+  /** Refused (`NotSupportedError`). */
+  gid?: never
+  /** Refused (`NotSupportedError`): the host runs the program under the name it allowed. */
+  argv0?: never
   /** Ignored: every child runs in a process group of its own. */
   detached?: boolean
   /** Ignored. */

@@ -325,6 +325,8 @@ function pipesOf (stdio) {
  * @property {'pipe' | 'overlapped' | 'ignore' | Array<'pipe' | 'overlapped' | 'ignore' | null | undefined>} [stdio]
  * @property {AbortSignal} [signal]
  * @property {string} [argv0] refused: the host runs the program under its own name
+ * @property {number} [uid] refused: children run as the host's user
+ * @property {number} [gid] refused
  * @property {boolean} [detached] ignored: every child runs in a process group of its own
  * @property {boolean} [windowsHide] ignored
  */
@@ -387,6 +389,11 @@ function normalizeSpawnArguments (file, args, options) {
   }
   if (o.shell !== null && o.shell !== undefined && typeof o.shell !== 'boolean' && typeof o.shell !== 'string') {
     throw invalidArgType('options.shell', 'one of type boolean or string', o.shell)
+  }
+  for (const name of /** @type {const} */ (['uid', 'gid'])) {
+    if (o[name] !== null && o[name] !== undefined) {
+      throw withCode(new NotSupportedError(`options.${name} is not available to pages: children run as the host's user`), 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM')
+    }
   }
   if (o.argv0 !== null && o.argv0 !== undefined) {
     validateString(o.argv0, 'options.argv0')
