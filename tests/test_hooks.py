@@ -21,12 +21,14 @@ from click.testing import CliRunner
 
 import oro_framework.core.application
 from oro_framework import (
+    ConfigError,
     ConfigRegistry,
     DoctorCheck,
     Host,
     JSModuleTable,
     LifecycleEvent,
     NotAllowedError,
+    NotFoundError,
     PermissionRegistry,
     PluginLoadError,
     RegistrationConflict,
@@ -102,6 +104,95 @@ def test_oro_register_config_declares_a_key_that_oro_toml_sets(tmp_path: Path) -
 # -------------------------------------------------------------------------------------------------
 # 2. Configuration is loaded
 # -------------------------------------------------------------------------------------------------
+
+
+class VaultPlugin:
+    """Declares a secret key and resolves ``vault:<name>`` references from a dict, as a secret
+    store's plugin would; records what it was asked."""
+
+    name = "vault-plugin"
+
+    def __init__(self, secrets: dict[str, str]) -> None:
+        self.secrets = secrets
+        self.asked: list[tuple[str, str]] = []
+        self.configured_with: str | None = None
+
+    @hookimpl
+    def oro_register_config(self, config: ConfigRegistry) -> None:
+        config.add("vault.token", str, "", "A token.", secret=True)
+
+    @hookimpl
+    def oro_resolve_secret(self, scheme: str, name: str) -> str | None:
+        self.asked.append((scheme, name))
+        if scheme != "vault":
+            return None
+        if name not in self.secrets:
+            raise NotFoundError(f"no secret {name!r} in the vault; add it with `vault put`")
+        return self.secrets[name]
+
+    @hookimpl
+    def oro_configure(self, host: Host) -> None:
+        self.configured_with = host.config["vault.token"]
+
+
+def test_oro_resolve_secret_answers_a_reference_in_oro_toml_before_configure(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "oro.toml").write_text('[vault]\ntoken = "vault:deploy"\n', encoding="utf-8")
+    vault = VaultPlugin({"deploy": "s3cret-token"})
+    recorder = HookRecorder()
+
+    # Asked in registration order until one answers: the recorder answers nothing.
+    host = build_host(tmp_path, recorder, vault)
+    host.close()
+
+    assert vault.asked == [("vault", "deploy")]
+    assert vault.configured_with == "s3cret-token"
+    assert host.config["vault.token"] == "s3cret-token"
+    assert str(host.config.reference("vault.token")) == "vault:deploy"
+    assert host.config.source("vault.token") == "oro.toml:2"
+    assert "vault_token" not in host.config.flattened(include_secrets=False)
+    assert [call["name"] for call in recorder.arguments("oro_resolve_secret")] == ["deploy"]
+    assert recorder.names().index("oro_resolve_secret") < recorder.names().index("oro_configure")
+
+
+def test_oro_resolve_secret_failures_are_config_errors_naming_key_and_line(tmp_path: Path) -> None:
+    oro_toml = tmp_path / "oro.toml"
+    oro_toml.write_text('[vault]\ntoken = "vault:missing"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"^oro\.toml:2: key 'vault\.token' .*`vault put`"):
+        build_host(tmp_path, VaultPlugin({}))
+
+    oro_toml.write_text('[vault]\n\ntoken = "keychain:deploy"\n', encoding="utf-8")
+    with pytest.raises(
+        ConfigError, match=r"^oro\.toml:3: .*no installed plugin resolves 'keychain:'"
+    ):
+        build_host(tmp_path, VaultPlugin({}))
+
+
+def test_oro_resolve_secret_is_not_asked_for_values_outside_oro_toml(tmp_path: Path) -> None:
+    vault = VaultPlugin({"deploy": "s3cret-token"})
+    host = Host(
+        tmp_path,
+        autoload=False,
+        plugins=[vault],
+        environ={"ORO_VAULT_TOKEN": "vault:deploy"},
+    )
+    host.close()
+
+    # The environment holds secrets themselves, whatever they look like.
+    assert vault.asked == []
+    assert host.config["vault.token"] == "vault:deploy"
+
+
+def test_oro_resolve_secret_is_skipped_for_hosts_that_only_read_tables(tmp_path: Path) -> None:
+    (tmp_path / "oro.toml").write_text('[vault]\ntoken = "vault:missing"\n', encoding="utf-8")
+    vault = VaultPlugin({})
+
+    host = Host(tmp_path, autoload=False, plugins=[vault], environ={}, resolve_secrets=False)
+    host.close()
+
+    assert vault.asked == []
+    assert str(host.config.reference("vault.token")) == "vault:missing"
 
 
 class OrderedPlugin:

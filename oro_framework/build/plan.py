@@ -159,7 +159,8 @@ def plan_build(app_dir: Path, *, skipped: list[Path] | None = None) -> AppPlan:
     """
     if not (app_dir / CONFIG_FILE_NAME).is_file():
         raise BuildError(f"{app_dir} is not an app: it has no {CONFIG_FILE_NAME}")
-    host = Host(app_dir)
+    # The build machine needs none of the app's secrets: references stay as written.
+    host = Host(app_dir, resolve_secrets=False)
     try:
         config = host.config
         try:

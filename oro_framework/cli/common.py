@@ -59,7 +59,14 @@ def host_errors(function: CommandT) -> CommandT:
 
 
 def build_host(app_dir: Path, *, skip_broken: bool, use_config_file: bool = True) -> Host:
-    return Host(app_dir, skip_broken_plugins=skip_broken, use_config_file=use_config_file)
+    """A host whose tables a command reads: secret references stay as written (unresolved), so
+    reading them needs no secret store and never shows a secret."""
+    return Host(
+        app_dir,
+        skip_broken_plugins=skip_broken,
+        use_config_file=use_config_file,
+        resolve_secrets=False,
+    )
 
 
 skip_broken_option = click.option(

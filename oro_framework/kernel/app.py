@@ -105,9 +105,14 @@ class Host:
         invalid value (``oro config set``) pass ``False`` to get the declared keys only.
     :param data_dir: overrides the per-user data directory (``cache`` and ``temp`` follow it
         unless given too); tests point these into a temporary directory.
+    :param resolve_secrets: resolve the secret references of ``oro.toml``
+        (``api_key = "secure-storage:openai"``) through ``oro_resolve_secret`` before
+        ``oro_configure``; tools that only read the host's tables (``oro config list``) pass
+        ``False`` and see the references as written.
     :raises PluginLoadError: a plugin failed to load, or one of its hooks raised (a
         :class:`RegistrationConflict` included), unless skipping broken plugins.
-    :raises ConfigError: ``oro.toml``, the environment or ``config`` holds an invalid value.
+    :raises ConfigError: ``oro.toml``, the environment or ``config`` holds an invalid value,
+        or a secret reference cannot be resolved.
     """
 
     def __init__(
@@ -123,6 +128,7 @@ class Host:
         cache_dir: Path | None = None,
         temp_dir: Path | None = None,
         use_config_file: bool = True,
+        resolve_secrets: bool = True,
     ) -> None:
         self.app_dir = Path(app_dir if app_dir is not None else Path.cwd()).resolve()
         self.config_file: Path | None = self.app_dir / CONFIG_FILE_NAME if use_config_file else None
@@ -178,6 +184,12 @@ class Host:
         )
         self._is_config_loaded = True
         self.paths = self._paths(data_dir, cache_dir, temp_dir)
+        if resolve_secrets:
+            self.config.resolve_references(
+                lambda reference: self.hooks.resolve_secret(
+                    self, scheme=reference.scheme, name=reference.name
+                )
+            )
 
         self._is_configured = True
         try:

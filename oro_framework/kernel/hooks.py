@@ -127,6 +127,25 @@ class HookCaller:
             with registry.registering(plugin_name):
                 self._build_step(hook_name, plugin_name, caller, kwargs)
 
+    def resolve_secret(self, host: Host, *, scheme: str, name: str) -> str | None:
+        """The first secret a plugin answers for ``scheme:name``, in registration order, or
+        ``None`` when none does. An :class:`IPCError` (the secret cannot be had) and a
+        :class:`ConfigError` pass through for the host to report against the key; any other
+        exception makes the raising plugin broken, as in any build-time hook."""
+        for plugin_name, caller in self.implementers("oro_resolve_secret"):
+            try:
+                secret: str | None = caller(host=host, scheme=scheme, name=name)
+            except (ConfigError, IPCError):
+                raise
+            except Exception as error:
+                broken = self._loaded.hook_error(plugin_name, "oro_resolve_secret", error)
+                broken.__cause__ = error
+                self._on_broken(plugin_name, broken)
+                continue
+            if secret is not None:
+                return secret
+        return None
+
     def configure(self, host: Host) -> None:
         for plugin_name, caller in self.implementers("oro_configure"):
             if self._build_step("oro_configure", plugin_name, caller, {"host": host}):

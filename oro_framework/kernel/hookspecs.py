@@ -96,6 +96,30 @@ def oro_register_config(config: ConfigRegistry, host: Host) -> None:
 # -------------------------------------------------------------------------------------------------
 
 
+@hookspec(firstresult=True)
+def oro_resolve_secret(host: Host, scheme: str, name: str) -> str | None:
+    """Answer the secret a secret reference names (``"secure-storage:openai"`` in ``oro.toml``).
+
+    A key declared secret (``setting(..., secret=True)``) may hold ``<scheme>:<name>`` in
+    ``oro.toml`` instead of the secret itself. Called once per such reference while the host is
+    built, after the configuration is loaded and before :func:`oro_configure`, so that every
+    plugin's settings hold the secret. Not called for hosts that tools build only to read tables
+    (``Host(resolve_secrets=False)``: ``oro config list`` shows the reference). It may block
+    briefly (the host is being built, no loop runs yet) but must not prompt the user.
+    ``firstresult``: the first plugin, in registration order, that answers a string decides.
+
+    :param host: the host being built; ``host.config`` (the references still unresolved),
+        ``host.paths`` and ``host.environ`` are ready, ``host.stash`` is not filled yet.
+    :param scheme: the reference's scheme (``secure-storage``).
+    :param name: the rest of the reference (``openai``).
+    :return: the secret, or ``None`` when your plugin does not resolve ``scheme`` (nobody
+        answering is a :class:`~oro_framework.ConfigError` naming the key and the line). Raise an
+        :class:`~oro_framework.IPCError` whose message names the fix when the scheme is yours
+        but the secret cannot be had (no such item, the store unreachable or locked): the host
+        stops with a ``ConfigError`` that carries it. Never log or put the secret in an error.
+    """
+
+
 @hookspec
 def oro_configure(host: Host) -> None:
     """Prepare per-host state now that ``host.config`` is loaded and validated.

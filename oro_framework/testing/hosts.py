@@ -223,7 +223,7 @@ class HookRecorder:
         """The keyword arguments of every call of ``hook``."""
         return [arguments for name, arguments in self.calls if name == hook]
 
-    def _record(self, name: str, **arguments: Any) -> None:
+    def _record(self, name: str, /, **arguments: Any) -> None:
         self.calls.append((name, arguments))
 
     @hookimpl
@@ -233,6 +233,10 @@ class HookRecorder:
     @hookimpl
     def oro_register_config(self, config: ConfigRegistry, host: Host) -> None:
         self._record("oro_register_config", config=config, host=host)
+
+    @hookimpl
+    def oro_resolve_secret(self, host: Host, scheme: str, name: str) -> None:
+        self._record("oro_resolve_secret", host=host, scheme=scheme, name=name)
 
     @hookimpl
     def oro_configure(self, host: Host) -> None:

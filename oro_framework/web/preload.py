@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any, Final
 
-from oro_framework.kernel.config import Config, is_secret_name
+from oro_framework.kernel.config import Config
 from oro_framework.kernel.modules import JSModuleTable
 
 __all__ = [
@@ -71,8 +71,9 @@ def runtime_version() -> str:
 
 def public_config(config: Config) -> dict[str, Any]:
     """The flattened config pages see in ``__args.config``, without secrets
-    (:func:`~oro_framework.kernel.config.is_secret_name`, such as ``http_ipc_shared_key``)."""
-    return {name: value for name, value in config.flattened().items() if not is_secret_name(name)}
+    (:func:`~oro_framework.kernel.config.is_secret_name`, such as ``http_ipc_shared_key``, and
+    keys declared ``secret=True``)."""
+    return config.flattened(include_secrets=False)
 
 
 def internal_parts(modules: JSModuleTable, specifier: str = "oro:ipc") -> list[str]:

@@ -183,7 +183,7 @@ def config_list(
     values = [
         {
             "key": name,
-            "value": _shown_value(name, effective[name], show_secrets),
+            "value": _shown_value(effective, name, show_secrets),
             "source": effective.source(name),
         }
         for name in sorted(effective)
@@ -195,8 +195,15 @@ def config_list(
         click.echo(f"{entry['key']} = {json.dumps(entry['value'])}  # {entry['source']}")
 
 
-def _shown_value(name: str, value: Any, show_secrets: bool) -> Any:
-    if show_secrets or not is_secret_name(name) or value in ("", None):
+def _shown_value(effective: Config, name: str, show_secrets: bool) -> Any:
+    reference = effective.reference(name)
+    if reference is not None:
+        # What oro.toml says; the secret it names is never listed, not even with --show-secrets.
+        return str(reference)
+    value = effective[name]
+    key = effective.registry.find(name)
+    is_secret = is_secret_name(name) or (key is not None and key.is_secret)
+    if show_secrets or not is_secret or value in ("", None):
         return value
     return f"<secret: {len(str(value))} characters>"
 

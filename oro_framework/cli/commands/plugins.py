@@ -62,7 +62,7 @@ def inspect_host(app_dir: Path) -> tuple[Host | None, list[PluginInfo], HostErro
     registered, or ``None`` when it could not be built."""
     with silenced(plugin_logger):
         try:
-            host = Host(app_dir, skip_broken_plugins=True)
+            host = Host(app_dir, skip_broken_plugins=True, resolve_secrets=False)
         except HostError as error:
             loaded = create_plugin_manager(environ=os.environ, strict=False)
             return None, sorted_plugins(loaded.infos), error

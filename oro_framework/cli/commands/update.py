@@ -104,7 +104,7 @@ def update_sign(
 
     if not (app_dir / CONFIG_FILE_NAME).is_file():
         raise click.UsageError(f"{app_dir} has no {CONFIG_FILE_NAME}: pass the app with --app")
-    host = Host(app_dir)
+    host = Host(app_dir, resolve_secrets=False)
     try:
         bundle_identifier = str(host.config["meta.bundle_identifier"])
         version = version or str(host.config["meta.version"])

@@ -2,6 +2,7 @@
 
 One module per job: :mod:`.keys` (names, :class:`ConfigKey`, the registry), :mod:`.values`
 (types, checking and parsing text), :mod:`.validators` (the shared validators),
+:mod:`.references` (secret references such as ``"secure-storage:openai"``),
 :mod:`.settings` (settings dataclasses), :mod:`.document` (TOML parsing, error locations,
 editing) and :mod:`.loading` (the layers and :class:`Config`). The flattening and value parsing
 functions are pure; files are read in :func:`load_config` and :func:`read_document` only.
@@ -35,6 +36,11 @@ from oro_framework.kernel.config.loading import (
     Config,
     load_config,
 )
+from oro_framework.kernel.config.references import (
+    SecretReference,
+    SecretResolver,
+    parse_reference,
+)
 from oro_framework.kernel.config.settings import (
     SettingField,
     load_settings,
@@ -67,6 +73,8 @@ __all__ = [
     "Config",
     "ConfigKey",
     "ConfigRegistry",
+    "SecretReference",
+    "SecretResolver",
     "SettingField",
     "Validator",
     "check_value",
@@ -84,6 +92,7 @@ __all__ = [
     "not_negative",
     "parse_bool_word",
     "parse_document",
+    "parse_reference",
     "parse_text_value",
     "path",
     "port",

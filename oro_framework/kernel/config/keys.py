@@ -69,6 +69,8 @@ class ConfigKey:
     :ivar type: one of ``str``, ``int``, ``float``, ``bool``, ``list`` (of strings).
     :ivar env: extra environment variable names read for it (``FS_SANDBOX``), besides
         ``ORO_<FLATTENED_KEY>``.
+    :ivar secret: declared secret (``setting(..., secret=True)``): its value in ``oro.toml`` may
+        be a secret reference (``"secure-storage:openai"``) that the host resolves at start.
     """
 
     name: str
@@ -78,6 +80,7 @@ class ConfigKey:
     plugin: str
     validator: Validator | None = None
     env: tuple[str, ...] = ()
+    secret: bool = False
 
     @property
     def is_wildcard(self) -> bool:
@@ -85,9 +88,9 @@ class ConfigKey:
 
     @property
     def is_secret(self) -> bool:
-        """Whether the value is a secret (:func:`is_secret_name`): it stays out of pages, and a
-        file it names stays out of the served resources."""
-        return is_secret_name(self.name)
+        """Whether the value is a secret (declared so, or by :func:`is_secret_name`): it stays
+        out of pages, and a file it names stays out of the served resources."""
+        return self.secret or is_secret_name(self.name)
 
     @property
     def flattened(self) -> str:
@@ -131,18 +134,24 @@ class ConfigRegistry(Registry[ConfigKey]):
         *,
         validator: Validator | None = None,
         env: tuple[str, ...] = (),
+        secret: bool = False,
     ) -> ConfigKey:
         """Declare key ``name`` (``section.key``) of ``type`` with ``default`` and ``doc``.
 
-        :raises RegistrationError: a bad name or type, or a default that does not pass its own
-            checks.
+        :param secret: the value is a secret: kept out of pages and listings, and in
+            ``oro.toml`` it may be a secret reference (``"secure-storage:openai"``) the host
+            resolves at start. Only a ``str`` key can be secret.
+        :raises RegistrationError: a bad name or type, a secret key that is not a string, or a
+            default that does not pass its own checks.
         :raises RegistrationConflict: the key, or a key that flattens to the same name, exists.
         """
         if not _KEY_NAME.match(name) or "." not in name:
             raise self._refuse(f"config key {name!r} must look like 'section.key' in lowercase")
         if type not in TYPE_NAMES:
             raise self._refuse(f"config key {name!r}: type must be one of str/int/float/bool/list")
-        key = ConfigKey(name, type, default, doc, self.current_plugin, validator, env)
+        if secret and type is not str:
+            raise self._refuse(f"config key {name!r}: only a str key can be secret")
+        key = ConfigKey(name, type, default, doc, self.current_plugin, validator, env, secret)
         if not key.is_wildcard:
             try:
                 key.validate(default)
@@ -189,6 +198,7 @@ class ConfigRegistry(Registry[ConfigKey]):
                 field.doc,
                 validator=field.validator,
                 env=field.env,
+                secret=field.secret,
             )
             for field in fields
         ]

@@ -5,6 +5,10 @@ Precedence, lowest first: key defaults (declared by plugins) < ``oro.toml`` <
 ``[oro] secrets_file``, outside the app's resources) < ``ORO_<FLATTENED_KEY>`` environment
 variables < per-key alias variables such as ``FS_SANDBOX`` < CLI overrides. Keys are addressed
 either dotted (``webview.root``) or flattened as in the Oro Runtime (``webview_root``).
+
+A key declared ``secret=True`` may hold a secret reference in ``oro.toml``
+(:mod:`.references`): it is loaded as written, unchecked, and :meth:`Config.resolve_references`
+replaces it with the secret.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from __future__ import annotations
 import sys
 import warnings
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, TypeVar, final
 
@@ -29,8 +33,13 @@ from oro_framework.kernel.config.keys import (
     flatten_key,
     is_secret_name,
 )
+from oro_framework.kernel.config.references import (
+    SecretReference,
+    SecretResolver,
+    parse_reference,
+)
 from oro_framework.kernel.config.values import describe_value, parse_text_value
-from oro_framework.kernel.errors import ConfigError, ConfigWarning
+from oro_framework.kernel.errors import ConfigError, ConfigWarning, IPCError
 
 __all__ = ["SECRETS_FILE_ENV", "SECRETS_FILE_KEY", "Config", "load_config"]
 
@@ -49,11 +58,16 @@ class Config(Mapping[str, Any]):
     works too. :meth:`source` tells where each value came from."""
 
     def __init__(
-        self, registry: ConfigRegistry, values: dict[str, Any], sources: dict[str, str]
+        self,
+        registry: ConfigRegistry,
+        values: dict[str, Any],
+        sources: dict[str, str],
+        references: dict[str, SecretReference] | None = None,
     ) -> None:
         self.registry = registry
         self._values = values
         self._sources = sources
+        self._references = dict(references or {})
 
     def _resolve(self, key: str) -> str:
         return key if key in self._values else self.registry.dotted(key)
@@ -74,12 +88,65 @@ class Config(Mapping[str, Any]):
         """``default``, ``oro.toml:12``, ``env ORO_X`` or ``override``."""
         return self._sources[self._resolve(key)]
 
+    def reference(self, key: str) -> SecretReference | None:
+        """The secret reference ``oro.toml`` wrote as ``key``'s value, if it did: what tools
+        show instead of the value, resolved or not."""
+        return self._references.get(self._resolve(key))
+
+    @property
+    def references(self) -> list[SecretReference]:
+        """Every secret reference of the loaded files, in key order."""
+        return [self._references[name] for name in sorted(self._references)]
+
+    def resolve_references(self, resolver: SecretResolver) -> None:
+        """Replace each secret reference's value with the secret ``resolver`` answers, checked
+        as its key's values are. The host calls it once, before ``oro_configure``.
+
+        :raises ConfigError: nobody resolves a reference's scheme (``resolver`` answered
+            ``None``), the resolver failed (its :class:`~oro_framework.IPCError` says why and
+            how to fix it), or the key's checks refuse the secret. The message names the key and
+            where the reference was written, never the secret.
+        """
+        for reference in self.references:
+            if reference.key not in self._references:
+                continue  # its plugin was dropped as broken meanwhile
+            where = f"key '{reference.key}' holds the secret reference '{reference}'"
+            try:
+                secret = resolver(reference)
+            except IPCError as error:
+                raise ConfigError(
+                    f"{where}, which cannot be resolved: {error}",
+                    key=reference.key,
+                    source=reference.source,
+                ) from error
+            if secret is None:
+                raise ConfigError(
+                    f"{where}, but no installed plugin resolves '{reference.scheme}:' references;"
+                    " install the plugin that does (oro-secure-storage resolves "
+                    "'secure-storage:'), or give the secret itself in the environment or the "
+                    "secrets file (docs/security.md, Secrets), never in oro.toml",
+                    key=reference.key,
+                    source=reference.source,
+                )
+            key = self.registry.find(reference.key)
+            if key is None:
+                continue
+            try:
+                self._values[reference.key] = key.validate(secret)
+            except (TypeError, ValueError) as error:
+                raise ConfigError(
+                    f"{where}; the secret it names {error}",
+                    key=reference.key,
+                    source=reference.source,
+                ) from None
+
     def drop_undeclared(self) -> None:
         """Forget the values of keys the registry no longer declares: the host calls it after
         dropping a broken plugin, whose keys must not outlive it."""
         for name in [name for name in self._values if self.registry.find(name) is None]:
             del self._values[name]
             del self._sources[name]
+            self._references.pop(name, None)
 
     def section(self, prefix: str) -> dict[str, Any]:
         """The values below ``prefix`` (``filesystem.mounts``), keyed by the rest of the name."""
@@ -100,18 +167,24 @@ class Config(Mapping[str, Any]):
 
     def flattened(self, *, include_secrets: bool = True) -> dict[str, Any]:
         """Every value under its flattened name, as pages see it in ``__args.config``; without
-        the secrets (``*_key``, ``*secret*``...) unless ``include_secrets``."""
+        the secrets (``*_key``, ``*secret*``..., and keys declared secret) unless
+        ``include_secrets``."""
         return {
             flatten_key(name): self._values[name]
             for name in sorted(self._values)
-            if include_secrets or not is_secret_name(name)
+            if include_secrets or not self._is_secret(name)
         }
+
+    def _is_secret(self, name: str) -> bool:
+        key = self.registry.find(name)
+        return is_secret_name(name) or (key is not None and key.is_secret)
 
 
 @dataclass
 class _Layer:
     values: dict[str, Any]
     sources: dict[str, str]
+    references: dict[str, SecretReference] = field(default_factory=dict)
 
 
 def load_config(
@@ -151,7 +224,7 @@ def load_config(
             named_secrets = (environ[SECRETS_FILE_ENV], f"env {SECRETS_FILE_ENV}")
         if named_secrets is not None and named_secrets[0].strip():
             secrets_file = _secrets_file_path(path.parent, *named_secrets)
-            if _apply_file(registry, layer, secrets_file, platform) is not None:
+            if _apply_file(registry, layer, secrets_file, platform, is_app_file=False) is not None:
                 raise ConfigError(
                     f"'{SECRETS_FILE_KEY}' cannot be set in the secrets file itself",
                     key=SECRETS_FILE_KEY,
@@ -177,7 +250,7 @@ def load_config(
         # otherwise start serving the file.
         root = layer.values.get("webview.root", ".")
         _check_secrets_outside_resources(secrets_file, path.parent / str(root))
-    return Config(registry, layer.values, layer.sources)
+    return Config(registry, layer.values, layer.sources, layer.references)
 
 
 def _secrets_file_path(app_dir: Path, named: str, source: str) -> Path:
@@ -206,10 +279,18 @@ def _check_secrets_outside_resources(secrets_file: Path, resources: Path) -> Non
 
 
 def _apply_file(
-    registry: ConfigRegistry, layer: _Layer, path: Path, platform: str, content: str | None = None
+    registry: ConfigRegistry,
+    layer: _Layer,
+    path: Path,
+    platform: str,
+    content: str | None = None,
+    *,
+    is_app_file: bool = True,
 ) -> tuple[str, str] | None:
     """Apply the values of a TOML config file (whose text is ``content`` when given).
 
+    :param is_app_file: ``oro.toml``, whose secret keys may hold secret references; the secrets
+        file holds the secrets themselves.
     :return: the ``[oro] secrets_file`` it names and where, which the loader handles itself.
     """
     text = path.read_text(encoding="utf-8") if content is None else content
@@ -233,12 +314,14 @@ def _apply_file(
                 )
             named_secrets = (value, source)
             continue
-        _apply_file_value(registry, layer, path, text, dotted, value)
+        _apply_file_value(registry, layer, path, text, dotted, value, references=is_app_file)
     for section, table in overrides:
         for relative, value in iter_document(table):
             dotted = f"{section}.{relative}"
             where = f"{section}.{platform}.{relative}"
-            _apply_file_value(registry, layer, path, text, dotted, value, where=where)
+            _apply_file_value(
+                registry, layer, path, text, dotted, value, where=where, references=is_app_file
+            )
     return named_secrets
 
 
@@ -251,6 +334,7 @@ def _apply_file_value(
     value: Any,
     *,
     where: str | None = None,
+    references: bool = False,
 ) -> None:
     line = locate_line(text, where or dotted)
     source = f"{path.name}:{line}" if line else path.name
@@ -274,6 +358,17 @@ def _apply_file_value(
             ConfigWarning,
             stacklevel=4,
         )
+        return
+    reference = (
+        parse_reference(value, key=dotted, source=source)
+        if references and key.secret and isinstance(value, str)
+        else None
+    )
+    if reference is not None:
+        # Checked once resolved: the key's validator is about the secret, not its name.
+        layer.values[dotted] = value
+        layer.sources[dotted] = source
+        layer.references[dotted] = reference
         return
     _store(layer, key, dotted, value, source)
 
@@ -300,3 +395,5 @@ def _store(layer: _Layer, key: ConfigKey, dotted: str, value: Any, source: str) 
     except (TypeError, ValueError) as error:
         raise ConfigError(f"key '{dotted}' {error}", key=dotted, source=source) from None
     layer.sources[dotted] = source
+    # A later layer's value replaces an earlier layer's reference.
+    layer.references.pop(dotted, None)

@@ -50,6 +50,7 @@ class _Declared:
     validator: Callable[[Any], None] | None
     env: tuple[str, ...]
     name: str | None
+    secret: bool = False
 
 
 @final
@@ -66,6 +67,7 @@ def setting(
     env: tuple[str, ...] = (),
     name: str | None = None,
     repr: bool = True,
+    secret: bool = False,
 ) -> T:
     """A settings field that declares the config key ``<section>.<name>``.
 
@@ -77,8 +79,13 @@ def setting(
     :param name: the key's last part when it cannot be the field's name
         (``"service-workers"``).
     :param repr: ``False`` keeps the value out of the dataclass's ``repr`` (secrets).
+    :param secret: the key holds a secret (a ``str`` field): kept out of pages, listings and the
+        ``repr`` (it implies ``repr=False``), and its value in ``oro.toml`` may be a secret
+        reference, ``"<scheme>:<name>"`` (``"secure-storage:openai"``), which the host resolves
+        through ``oro_resolve_secret`` when it starts.
     """
-    metadata = {_METADATA: _Declared(doc, validator, env, name)}
+    metadata = {_METADATA: _Declared(doc, validator, env, name, secret)}
+    repr = repr and not secret
     if isinstance(default, list | dict):
         # A fresh copy per instance: dataclasses refuse a shared mutable default.
         factory = cast("Callable[[], T]", lambda: copy.copy(default))
@@ -109,6 +116,7 @@ class SettingField:
     doc: str
     validator: Callable[[Any], None] | None
     env: tuple[str, ...]
+    secret: bool = False
 
     @property
     def is_wildcard(self) -> bool:
@@ -137,12 +145,15 @@ def settings_fields(cls: type[Any], section: str) -> list[SettingField]:
                     spec.doc,
                     spec.validator,
                     spec.env,
+                    spec.secret,
                 )
             )
             continue
         default = item.default_factory() if callable(item.default_factory) else item.default
         declared.append(
-            SettingField(item.name, key, kind, default, spec.doc, spec.validator, spec.env)
+            SettingField(
+                item.name, key, kind, default, spec.doc, spec.validator, spec.env, spec.secret
+            )
         )
     return declared
 

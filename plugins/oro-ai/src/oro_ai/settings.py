@@ -107,7 +107,7 @@ class AISettings:
         "openai client's api_key); empty: only the session and X-ORO-Auth. At least 16 "
         "characters.",
         validator=validators.secret,
-        repr=False,
+        secret=True,
     )
     ipc_enabled: bool = setting_from("http.ipc.enable")
     """Whether the HTTP IPC bridge is on: its key then opens ``/ai/llama`` too."""
