@@ -97,6 +97,11 @@ def alive(pid: int) -> bool:
     return fields is not None and fields[0] not in ("Z", "X")
 
 
+def reaped(pid: int) -> bool:
+    """No process ``pid`` at all, not even a zombie."""
+    return not Path(f"/proc/{pid}").exists()
+
+
 def group_members(pgid: int) -> list[int]:
     """The live processes of process group ``pgid``."""
     members = []
@@ -143,4 +148,3 @@ def exited_blocking(fds: list[int], seconds: float = 30) -> bool:
     for fd in fds:
         os.close(fd)
     return not remaining
-

@@ -9,10 +9,11 @@ import os
 import signal
 import stat
 from pathlib import Path
+from typing import Any
 
 import anyio
 import pytest
-from conftest import exited, pidfd, read_all, run, spawn
+from conftest import exited, pidfd, read_all, reaped, run, spawn
 from oro_process.errors import InvalidStateError, SpawnError
 from oro_process.state import STATE
 
@@ -105,7 +106,7 @@ async def test_the_record_goes_and_the_child_is_reaped_once_exit_and_outputs_are
     await read_all(client, child["id"], 2)
     raise_for_error(await client.call("child_process.wait", id=child["id"]))
     assert raise_for_error(await client.call("child_process.list")) == []
-    assert not Path(f"/proc/{child['pid']}").exists()  # reaped, not even a zombie
+    assert reaped(child["pid"])  # not even a zombie
     reply = await client.call("child_process.wait", id=child["id"])
     assert isinstance(reply.error, NotFoundError)
 
@@ -157,9 +158,7 @@ async def test_write_to_disabled_stdin_is_write_after_end(client: MemoryClient) 
 
 async def test_kill_signals_the_child_and_wait_reports_the_signal(client: MemoryClient) -> None:
     child_id = (await spawn(client, "sleep", "1000"))["id"]
-    assert raise_for_error(await client.call("child_process.kill", id=child_id)) == {
-        "killed": True
-    }
+    assert raise_for_error(await client.call("child_process.kill", id=child_id)) == {"killed": True}
     exit_ = raise_for_error(await client.call("child_process.wait", id=child_id))
     assert exit_ == {"code": None, "signal": "SIGTERM", "timedOut": False}
     again = await client.call("child_process.kill", id=child_id, signal="SIGKILL")
@@ -321,7 +320,8 @@ async def test_unknown_ids_and_other_windows_ids_are_not_found(host: Host) -> No
             assert reply.error.code == "ERR_UNKNOWN_CHILD"
     assert raise_for_error(await other.call("child_process.list")) == []
     listed = raise_for_error(await page.call("child_process.list"))
-    assert listed == [{"id": child_id, "pid": listed[0]["pid"], "command": "sleep", "args": ["1000"]}]
+    expected = {"id": child_id, "pid": listed[0]["pid"], "command": "sleep", "args": ["1000"]}
+    assert listed == [expected]
 
 
 @pytest.mark.parametrize("oro_config", [{"process.max_children": 2}])
@@ -360,7 +360,7 @@ async def test_diagnostics_count_running_spawned_and_killed(
 
 
 async def test_bad_arguments_are_typed_errors(client: MemoryClient) -> None:
-    cases = [
+    cases: list[dict[str, Any]] = [
         {},
         {"command": ""},
         {"command": "echo", "args": "not a list"},
