@@ -1,0 +1,186 @@
+"""A real Secret Service for the tests: Debian's ``gnome-keyring-daemon`` on a private session
+bus, with its files under a temporary home.
+
+The bus is ``dbus-daemon`` with a configuration of its own rather than the session default: the
+default one would start the machine's ``gnome-keyring-daemon`` on demand (D-Bus activation,
+``/usr/share/dbus-1/services``) with the real home directory, and a test that wants no Secret
+Service would get one. The keyring daemon reads the login password on stdin, so the login
+keyring is created and unlocked without a prompt; the tests wait for its bus name to appear
+(the bus's ``NameOwnerChanged`` signal), never for a fixed time.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from pathlib import Path
+
+import secretstorage
+from jeepney import MatchRule, message_bus
+from jeepney.io.blocking import Proxy, open_dbus_connection
+
+SERVICE = "org.freedesktop.secrets"
+HANG_GUARD = 60.0
+"""Bounds a failing wait only; nothing here is timed."""
+PASSWORD = "login password of the test user"
+
+_BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:dir={directory}</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+"""
+
+
+def require(program: str) -> str:
+    """The path of ``program``; a missing one fails the test (scripts/test installs them)."""
+    path = shutil.which(program)
+    assert path is not None, (
+        f"{program} is not installed (apt-get install gnome-keyring libsecret-tools dbus)"
+    )
+    return path
+
+
+@contextmanager
+def private_bus(directory: Path) -> Iterator[str]:
+    """A session bus that activates nothing, listening in ``directory``; yields its address."""
+    directory.mkdir(parents=True, exist_ok=True)
+    config = directory / "bus.conf"
+    config.write_text(_BUS_CONFIG.format(directory=directory), encoding="utf-8")
+    daemon = subprocess.Popen(
+        [
+            require("dbus-daemon"),
+            f"--config-file={config}",
+            "--nofork",
+            "--nopidfile",
+            "--print-address=1",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert daemon.stdout is not None
+        address = daemon.stdout.readline().strip()
+        assert address, "dbus-daemon did not start"
+        yield address
+    finally:
+        daemon.terminate()
+        daemon.wait(timeout=HANG_GUARD)
+
+
+class Keyring:
+    """gnome-keyring-daemon (secrets only) serving the bus at ``address``, its files under
+    ``home``; :meth:`stop` and :meth:`start` take it away and bring it back on the same files."""
+
+    def __init__(self, address: str, home: Path, runtime: Path) -> None:
+        self.address = address
+        self.home = home
+        self.environ = {
+            "DBUS_SESSION_BUS_ADDRESS": address,
+            "HOME": str(home),
+            "XDG_DATA_HOME": str(home / ".local" / "share"),
+            "XDG_CONFIG_HOME": str(home / ".config"),
+            "XDG_CACHE_HOME": str(home / ".cache"),
+            "XDG_RUNTIME_DIR": str(runtime),
+        }
+        """What a program needs to reach this keyring (``secret-tool``, a host's ``environ``)."""
+        self._daemon: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        """Start the daemon, which creates or unlocks the login keyring with :data:`PASSWORD`,
+        and return once it owns its bus name."""
+        with self._name_change(appears=True):
+            self._daemon = subprocess.Popen(
+                [
+                    require("gnome-keyring-daemon"),
+                    "--foreground",
+                    "--unlock",
+                    "--components=secrets",
+                ],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **self.environ},
+            )
+            assert self._daemon.stdin is not None
+            self._daemon.stdin.write(PASSWORD.encode())
+            self._daemon.stdin.close()
+
+    def stop(self) -> None:
+        """Stop the daemon and return once its bus name is gone."""
+        if self._daemon is None:
+            return
+        with self._name_change(appears=False):
+            self._daemon.terminate()
+            self._daemon.wait(timeout=HANG_GUARD)
+        self._daemon = None
+
+    @contextmanager
+    def _name_change(self, *, appears: bool) -> Iterator[None]:
+        """Run the block, then wait for the bus to say the Secret Service's name appeared (or
+        went away)."""
+        with closing(open_dbus_connection(self.address)) as watcher:
+            rule = MatchRule(
+                type="signal",
+                sender="org.freedesktop.DBus",
+                interface="org.freedesktop.DBus",
+                member="NameOwnerChanged",
+                path="/org/freedesktop/DBus",
+            )
+            rule.add_arg_condition(0, SERVICE)
+            with watcher.filter(rule) as signals:
+                Proxy(message_bus, watcher, timeout=HANG_GUARD).AddMatch(rule)
+                yield
+                while True:
+                    signal = watcher.recv_until_filtered(signals, timeout=HANG_GUARD)
+                    if bool(signal.body[2]) == appears:
+                        return
+
+    def secret_tool(
+        self, *arguments: str, stdin: str | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        """``secret-tool`` (libsecret's own client) against this keyring: the outside view."""
+        return subprocess.run(
+            [require("secret-tool"), *arguments],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env={**os.environ, **self.environ},
+            timeout=HANG_GUARD,
+            check=False,
+        )
+
+    def lock(self) -> None:
+        """Lock every collection, as the user's "Lock keyring" does."""
+        with closing(open_dbus_connection(self.address)) as connection:
+            for collection in secretstorage.get_all_collections(connection):
+                collection.lock()
+
+
+@contextmanager
+def gnome_keyring(base: Path) -> Iterator[Keyring]:
+    """gnome-keyring-daemon on a private bus, with a fresh home under ``base`` and an unlocked
+    login keyring as the default collection."""
+    home = base / "home"
+    runtime = base / "runtime"
+    for directory in (home, runtime):
+        directory.mkdir(parents=True, exist_ok=True)
+    runtime.chmod(0o700)
+    with private_bus(base / "bus") as address:
+        keyring = Keyring(address, home, runtime)
+        keyring.start()
+        try:
+            yield keyring
+        finally:
+            keyring.stop()
