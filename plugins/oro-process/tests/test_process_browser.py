@@ -22,7 +22,7 @@ from playwright.sync_api import Browser, Page
 from oro_framework.testing import ServedApp, app_page, served_app, until
 
 CONFIG = {
-    "process.allow": ["sh", "cat", "sleep", "yes"],
+    "process.allow": ["sh", "cat", "sleep", "yes", "true"],
     "process.args.sleep": r"[0-9.]+",
 }
 ENVIRON = {"PATH": os.environ["PATH"]}
@@ -156,6 +156,8 @@ def test_both_specifiers_are_the_module_and_run_allowed_programs(conduit_page: P
           exitCode: child.exitCode,
           kinds,
           exec: await called(cp.exec, 'printf "%s" "$HOME-x"'),
+          // A name that is also JSON (`true`) stays a name on its way to the host.
+          named: await called(cp.execFile, 'true', [], { killSignal: 'SIGINT', timeout: 60000 }),
           execFile: await called(cp.execFile, 'sh', ['-c', 'printf "\\\\001\\\\377"'],
             { encoding: 'buffer' })
         }
@@ -171,6 +173,7 @@ def test_both_specifiers_are_the_module_and_run_allowed_programs(conduit_page: P
     assert result["kinds"] == [True, True, True, True]
     # HOME is not on [process] env: the child does not get the host's.
     assert result["exec"] == {"error": None, "stdout": "-x", "stderr": ""}
+    assert result["named"] == {"error": None, "stdout": "", "stderr": ""}
     assert result["execFile"] == {"error": None, "stdout": {"hex": "01ff"}, "stderr": {"hex": ""}}
 
 

@@ -454,10 +454,10 @@ function normalizeSpawnArguments (file, args, options) {
   }
 }
 
-/** A fresh child id (`[0-9a-f]`, 32 characters). */
+/** A fresh child id: `c` and 32 hex digits (never JSON, so it reaches the host as written). */
 function randomId () {
   const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16))
-  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('')
+  return `c${Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('')}`
 }
 
 /**
@@ -681,21 +681,24 @@ export class ChildProcess extends EventEmitter {
       this.#closesNeeded += 1
       stream.on('close', () => this.#maybeClose())
     }
+    // Strings travel JSON-encoded: the host decodes each parameter as JSON where it parses, so
+    // a program named `true` or a directory named `1e3` would otherwise arrive as a boolean or
+    // a number.
     /** @type {Record<string, unknown>} */
     const params = {
       id: this[kId],
-      command: options.file,
+      command: JSON.stringify(options.file),
       args: JSON.stringify(options.args)
     }
     if (options.shell) params.shell = true
-    if (options.cwd !== undefined) params.cwd = options.cwd
+    if (options.cwd !== undefined) params.cwd = JSON.stringify(options.cwd)
     if (options.env !== undefined) params.env = JSON.stringify(options.env)
     if (!inPipe) params.stdin = false
     if (!outPipe) params.stdout = false
     if (!errPipe) params.stderr = false
     if (options.timeout > 0) {
       params.timeout = options.timeout
-      params.killSignal = options.killSignal
+      params.killSignal = JSON.stringify(options.killSignal)
     }
     this[kSpawned] = request('child_process.spawn', params).then((reply) => {
       this.pid = Number(reply.pid)
@@ -802,7 +805,7 @@ export class ChildProcess extends EventEmitter {
     this.killed = true
     this[kSpawned].then((spawned) => {
       if (!spawned || this.#done) return
-      request('child_process.kill', { id: this[kId], signal: sig }).catch((error) => {
+      request('child_process.kill', { id: this[kId], signal: JSON.stringify(sig) }).catch((error) => {
         if (!this.#done && error?.code !== 'ERR_UNKNOWN_CHILD') guarded(() => this.emit('error', error))
       })
     })
