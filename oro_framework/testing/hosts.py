@@ -206,8 +206,9 @@ class HookRecorder:
     """A plugin that records every hook call it sees, for assertions on what the host called.
 
     Register it like any plugin: ``make_host(plugins=[recorder, ...])``. Registration hooks reach
-    it in its own turn, so it sees each hook once; ``oro_permission_check`` is recorded and left
-    undecided (``None``).
+    it in its own turn, so it sees each hook once; ``oro_permission_check`` and
+    ``oro_resolve_secret`` are recorded and left undecided (``None``): the latter reaches it only
+    if it is registered before the plugin that answers.
     """
 
     name = "hook-recorder"

@@ -8,6 +8,7 @@ in ``js/``.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Final
 
@@ -15,6 +16,7 @@ import click
 
 from oro_framework import (
     ConfigRegistry,
+    DoctorCheck,
     Host,
     JSModuleTable,
     PermissionRegistry,
@@ -23,6 +25,7 @@ from oro_framework import (
 )
 from oro_secure_storage import references
 from oro_secure_storage.cli import secure_storage
+from oro_secure_storage.doctor import secret_service_check
 from oro_secure_storage.routes import ROUTES
 from oro_secure_storage.settings import SecureStorageSettings
 from oro_secure_storage.state import STATE, SecureStorageState
@@ -63,6 +66,11 @@ def oro_register_js_modules(modules: JSModuleTable) -> None:
 @hookimpl
 def oro_register_commands(cli: click.Group) -> None:
     cli.add_command(secure_storage)
+
+
+@hookimpl
+def oro_doctor_checks() -> list[DoctorCheck]:
+    return [secret_service_check(os.environ)]
 
 
 @hookimpl
