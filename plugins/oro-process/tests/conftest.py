@@ -141,10 +141,13 @@ def exited_blocking(fds: list[int], seconds: float = 30) -> bool:
         poller.register(fd, select.POLLIN)
     remaining = set(fds)
     deadline = time.monotonic() + seconds
-    while remaining and time.monotonic() < deadline:
-        for fd, _ in poller.poll(max(0, int((deadline - time.monotonic()) * 1000))):
+    while remaining:
+        left = deadline - time.monotonic()
+        for fd, _ in poller.poll(max(0, int(left * 1000))):
             remaining.discard(fd)
             poller.unregister(fd)
+        if left <= 0:
+            break
     for fd in fds:
         os.close(fd)
     return not remaining

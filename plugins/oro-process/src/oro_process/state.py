@@ -30,6 +30,7 @@ from anyio.abc import TaskGroup, TaskStatus
 from oro_framework import Host, ServiceUnavailableError, StashKey
 from oro_process.children import Child, spawn
 from oro_process.errors import id_taken, spawn_error, too_many_children, unknown_child
+from oro_process.guardian import Guardian
 from oro_process.policy import Policy
 from oro_process.settings import ProcessSettings
 
@@ -66,6 +67,8 @@ class ChildProcesses:
         self.children: dict[str, Child] = {}
         self.ending: set[Child] = set()
         """Children whose group is being ended (no longer any page's)."""
+        self.guardian = Guardian(settings.kill_grace_ms / 1000)
+        """Ends the groups left behind if the host dies without ending them."""
         self._tasks: TaskGroup | None = None
         self._ids = itertools.count(1)
         self.spawned = 0
@@ -146,6 +149,7 @@ class ChildProcesses:
         except OSError as error:
             raise spawn_error(error, command, args) from None
         self.children[child_id] = child
+        self.guardian.watch(child.pid)
         self.spawned += 1
         tasks.start_soon(self._watch, child, timeout_ms / 1000, kill_signal)
         return child
@@ -190,6 +194,8 @@ class ChildProcesses:
         if child.signal_group(0) and self._tasks is not None:
             self.ending.add(child)
             self._tasks.start_soon(self._end, child)
+        else:
+            self.guardian.forget(child.pid)
 
     # ----------------------------------------------------------------------------------------
     # Ending groups
@@ -238,6 +244,8 @@ class ChildProcesses:
                 child.signal_group(signal.SIGKILL)
         finally:
             self.ending.discard(child)
+            if child.reaped:
+                self.guardian.forget(child.pid)
 
     async def _end_watched(self, child: Child) -> None:
         async with anyio.create_task_group() as tasks:
@@ -270,6 +278,7 @@ class ChildProcesses:
             self._tasks = None
             with anyio.CancelScope(shield=True):
                 await self.end_all()
+                await self.guardian.close()
 
     def diagnostics(self) -> dict[str, Any]:
         """Children by id, running children per window, and the totals."""
@@ -283,6 +292,7 @@ class ChildProcesses:
             "spawned": self.spawned,
             "killed": self.killed,
             "ending": len(self.ending),
+            "guardian": self.guardian.pid,
         }
 
 

@@ -1,0 +1,206 @@
+"""No orphans, proven on real processes with /proc and pidfds: whatever ends a child's owner
+(its page closing, the app stopping, SIGTERM or SIGINT to ``oro run``, even SIGKILL of the host)
+ends the child and the processes it started (its process group)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from conftest import (
+    ENVIRON,
+    PROCESS_PLUGINS,
+    alive,
+    command_name,
+    exited,
+    exited_blocking,
+    group_members,
+    pidfd,
+    read_all,
+    spawn,
+)
+from oro_process.state import STATE
+
+from oro_framework import Host
+from oro_framework.testing import (
+    MemoryClient,
+    OroProcess,
+    headless_environ,
+    live_server,
+    make_host,
+    raise_for_error,
+    until,
+)
+
+pytestmark = pytest.mark.anyio
+
+FAMILY = "sleep 1000 & sleep 1000"
+"""A shell with a background grandchild: the shell and both sleeps are one process group."""
+
+
+def sleepers(pgid: int) -> list[int]:
+    """Group ``pgid``'s members once both its sleeps run (the shell forks them soon after it
+    starts)."""
+
+    def both_running() -> list[int]:
+        members = group_members(pgid)
+        return members if sum(command_name(pid) == "sleep" for pid in members) == 2 else []
+
+    return until(both_running, f"two sleeps in group {pgid}")
+
+
+async def test_page_closed_ends_the_group_grandchild_included(host: Host) -> None:
+    page, other = MemoryClient(host, window=0), MemoryClient(host, window=1)
+    child = await spawn(page, "sh", "-c", FAMILY)
+    survivor = await spawn(other, "sleep", "1000")
+    members = sleepers(child["pid"])
+    assert len(members) >= 2
+    watched = [pidfd(pid) for pid in members]
+    host.hooks.page_closed(host, 0)
+    await exited(watched)
+    assert group_members(child["pid"]) == []
+    assert raise_for_error(await page.call("child_process.list")) == []
+    assert alive(survivor["pid"])  # another window's child is not touched
+
+
+async def test_a_real_page_going_away_ends_its_children() -> None:
+    """Over the real bridge: the page's event channel closing is what ``oro_page_closed``
+    reports, as when a tab closes or reloads."""
+    config = {"process.allow": ["sh"]}
+    async with (
+        make_host(PROCESS_PLUGINS, config=config, environ=ENVIRON) as host,
+        live_server(host) as server,
+        server.client(timeout=30) as http,
+    ):
+        async with http.stream("GET", "/oro/events", params={"window": 0}) as events:
+            lines = events.aiter_lines()
+            assert await anext(lines) == ": connected"
+            answer = await http.get(
+                "/ipc/child_process.spawn",
+                params={"command": "sh", "args": '["-c", "sleep 1000 & sleep 1000"]', "index": 0},
+            )
+            pgid = answer.json()["data"]["pid"]
+            watched = [pidfd(pid) for pid in sleepers(pgid)]
+        await exited(watched)  # the channel closed above: the page is gone
+        assert group_members(pgid) == []
+
+
+async def test_app_stop_ends_every_group() -> None:
+    async with make_host(PROCESS_PLUGINS, config={"process.allow": ["sh"]}, environ=ENVIRON) as h:
+        pages = [MemoryClient(h, window=window) for window in (0, 1)]
+        pgids = [(await spawn(page, "sh", "-c", FAMILY))["pid"] for page in pages]
+        watched = [pidfd(pid) for pgid in pgids for pid in sleepers(pgid)]
+    # make_host returned: the host stopped, and its service ended the groups before that.
+    for fd in watched:
+        assert exited_blocking([fd], seconds=0)
+    assert all(group_members(pgid) == [] for pgid in pgids)
+
+
+@pytest.mark.parametrize("oro_config", [{"process.kill_grace_ms": 200}])
+async def test_a_group_that_ignores_sigterm_gets_sigkill_after_the_grace_time(
+    host: Host,
+) -> None:
+    page = MemoryClient(host)
+    script = "trap '' TERM; sleep 1000 & sleep 1000"  # the sleeps inherit the ignored TERM
+    child = await spawn(page, "sh", "-c", script)
+    watched = [pidfd(pid) for pid in sleepers(child["pid"])]
+    host.hooks.page_closed(host, 0)
+    await exited(watched)
+    assert group_members(child["pid"]) == []
+    assert host.stash[STATE].killed == 1
+
+
+async def test_what_a_finished_child_left_running_is_ended_with_its_record(host: Host) -> None:
+    """A background process that let go of the pipes outlives its shell; it is ended once the
+    page has the shell's exit and output."""
+    page = MemoryClient(host)
+    child = await spawn(page, "sh", "-c", "sleep 1000 >/dev/null 2>&1 </dev/null & echo $!")
+    background = int(await read_all(page, child["id"], 1))
+    watched = pidfd(background)
+    assert await read_all(page, child["id"], 2) == b""
+    assert alive(background)
+    raise_for_error(await page.call("child_process.wait", id=child["id"]))
+    await exited([watched])
+
+
+# --------------------------------------------------------------------------------------------
+# A real `oro run`
+# --------------------------------------------------------------------------------------------
+
+
+@contextmanager
+def oro_run(tmp_path: Path) -> Iterator[tuple[OroProcess, httpx.Client, str]]:
+    """``oro run`` headless on an app whose ``[process]`` allows ``sh``, with oro-process as its
+    only third-party plugin; the HTTP client holds the page's session."""
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "index.html").write_text("<!doctype html><title>process</title>")
+    (app / "oro.toml").write_text(
+        f'[meta]\nbundle_identifier = "dev.oro.process-{tmp_path.name}"\n'
+        '[process]\nallow = ["sh"]\nkill_grace_ms = 500\n'
+    )
+    environ = headless_environ(
+        {
+            "ORO_LOAD_PLUGINS": "child_process",
+            "XDG_DATA_HOME": str(tmp_path / "data"),
+            "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        }
+    )
+    arguments: tuple[str, ...] = ("run", str(app), "--headless", "--port", "0")
+    arguments += ("-c", "application.single_instance=false")
+    with OroProcess(*arguments, environ=environ) as oro:
+        url = oro.launch_url()
+        origin = url.split("/?", 1)[0]
+        with httpx.Client(follow_redirects=True, timeout=30) as http:
+            http.get(url)  # the session cookie
+            yield oro, http, origin
+
+
+@contextmanager
+def family(http: httpx.Client, origin: str) -> Iterator[dict[str, Any]]:
+    """Spawn :data:`FAMILY` in the page; a group a failing test left is killed afterwards."""
+    answer = http.get(
+        f"{origin}/ipc/child_process.spawn",
+        params={"command": "sh", "args": f'["-c", "{FAMILY}"]', "index": 0},
+    ).json()
+    assert "data" in answer, answer
+    try:
+        yield answer["data"]
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(answer["data"]["pid"], signal.SIGKILL)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_sigterm_and_sigint_to_oro_run_end_the_groups(
+    tmp_path: Path, signum: signal.Signals
+) -> None:
+    with oro_run(tmp_path) as (oro, http, origin), family(http, origin) as child:
+        watched = [pidfd(pid) for pid in sleepers(child["pid"])]
+        oro.send_signal(signum)
+        assert oro.wait() == 0
+        # oro run ends only after its service ended the groups: nothing is left to wait for.
+        assert exited_blocking(watched, seconds=0)
+    assert group_members(child["pid"]) == []
+
+
+def test_sigkill_of_the_host_ends_the_child_and_the_guardian_its_group(tmp_path: Path) -> None:
+    """SIGKILL leaves the host no chance to clean up: the kernel kills the direct child
+    (PR_SET_PDEATHSIG), and the guardian, seeing its pipe from the host close, ends the rest of
+    the group (the background sleep)."""
+    with oro_run(tmp_path) as (oro, http, origin), family(http, origin) as child:
+        members = sleepers(child["pid"])
+        shell = pidfd(child["pid"])
+        rest = [pidfd(pid) for pid in members if pid != child["pid"]]
+        oro.send_signal(signal.SIGKILL)
+        assert oro.wait() == -signal.SIGKILL
+        assert exited_blocking([shell]), "PR_SET_PDEATHSIG did not kill the direct child"
+        assert exited_blocking(rest), "the guardian did not end the group"
+    assert group_members(child["pid"]) == []
