@@ -3498,6 +3498,158 @@ declare module 'oro:ai' {
   export default ai
 }
 
+declare module 'oro:child_process' {
+  /**
+   * `oro:child_process` (also `node:child_process`) — Node's `child_process` for page JavaScript:
+   * programs the app's `[process]` policy allows, run by the host. `stdout`/`stderr` are
+   * `Readable`s and `stdin` a `Writable` of `oro:stream`; errors carry Node's `code`, `errno`,
+   * `syscall`, `path` and `spawnargs`. The synchronous forms throw `NotSupportedError`.
+   * @module oro:child_process
+   * @alias node:child_process
+   */
+
+  import { EventEmitter } from 'oro:events'
+  import { Readable, Writable } from 'oro:stream'
+  import type { Buffer, BufferEncoding } from 'oro:buffer'
+
+  export type StdioPipe = 'pipe' | 'overlapped' | 'ignore' | null | undefined
+
+  export interface SpawnOptions {
+    /** The child's working directory (default: the app's data directory). */
+    cwd?: string | URL
+    /** The whole environment (names must be on `[process] env`); default: the host's values of those names. */
+    env?: Record<string, string | undefined>
+    /** `true`: run `/bin/sh -c <command and args>` (allowed only when `sh` is); a string: that shell. */
+    shell?: boolean | string
+    /** ms after which the host sends `killSignal` (0: never). */
+    timeout?: number
+    killSignal?: string | number
+    /** Per fd: `pipe` or `ignore` (the page has none of the host's descriptors to give). */
+    stdio?: StdioPipe | [StdioPipe, StdioPipe?, StdioPipe?]
+    /** Aborting it kills the child (`killSignal`) and emits an `AbortError`. */
+    signal?: AbortSignal
+    /** Refused (`NotSupportedError`): children run as the host's user. */
+    uid?: never
+    /** Refused (`NotSupportedError`). */
+    gid?: never
+    /** Refused (`NotSupportedError`): the host runs the program under the name it allowed. */
+    argv0?: never
+    /** Ignored: every child runs in a process group of its own. */
+    detached?: boolean
+    /** Ignored. */
+    windowsHide?: boolean
+  }
+
+  export interface ExecOptions extends Omit<SpawnOptions, 'stdio'> {
+    /** `'buffer'` (or an unknown encoding) gives Buffers; default `'utf8'` strings. */
+    encoding?: BufferEncoding | 'buffer' | null
+    /** Bytes of stdout or stderr before the child is killed (default 1 MiB). */
+    maxBuffer?: number
+  }
+
+  export interface ExecOptionsWithBuffer extends ExecOptions {
+    encoding: 'buffer' | null
+  }
+
+  /** A failed spawn, as Node reports it (`spawn foo ENOENT`). */
+  export interface SpawnError extends Error {
+    code: string
+    errno: number
+    syscall: string
+    path: string
+    spawnargs: string[]
+  }
+
+  /** The error `exec`/`execFile` give a child that failed (exit code, signal, maxBuffer...). */
+  export interface ExecException extends Error {
+    /** The exit code, or the spawn error's code. */
+    code?: number | string | null
+    killed?: boolean
+    signal?: string | null
+    cmd?: string
+    stdout?: string | Buffer
+    stderr?: string | Buffer
+  }
+
+  export type ExecCallback<T extends string | Buffer = string> = (error: ExecException | null, stdout: T, stderr: T) => void
+
+  /** Node's AbortError (`ABORT_ERR`). */
+  export class AbortError extends Error {
+    constructor (message?: string, options?: { cause?: unknown })
+    code: 'ABORT_ERR'
+  }
+
+  /** A program the host runs for this page (Node's `ChildProcess`). */
+  export class ChildProcess extends EventEmitter {
+    /** The child's process id, once `spawn` was emitted (Node knows it at once). */
+    pid: number | undefined
+    stdin: Writable | null
+    stdout: Readable | null
+    stderr: Readable | null
+    readonly stdio: [Writable | null, Readable | null, Readable | null]
+    exitCode: number | null
+    signalCode: string | null
+    killed: boolean
+    /** Always `false`: no IPC channel. */
+    connected: boolean
+    spawnargs: string[]
+    spawnfile: string | undefined
+    /** `true` while the page knows the child runs; `false` once it exited or never started. */
+    kill (signal?: string | number): boolean
+    ref (): this
+    unref (): this
+    on (event: 'spawn', listener: () => void): this
+    on (event: 'exit' | 'close', listener: (code: number | null, signal: string | null) => void): this
+    on (event: 'error', listener: (error: Error) => void): this
+    on (event: string | symbol, listener: (...args: any[]) => void): this
+    once (event: 'spawn', listener: () => void): this
+    once (event: 'exit' | 'close', listener: (code: number | null, signal: string | null) => void): this
+    once (event: 'error', listener: (error: Error) => void): this
+    once (event: string | symbol, listener: (...args: any[]) => void): this
+  }
+
+  export function spawn (command: string, options?: SpawnOptions): ChildProcess
+  export function spawn (command: string, args?: readonly string[], options?: SpawnOptions): ChildProcess
+
+  export function execFile (file: string, callback?: ExecCallback): ChildProcess
+  export function execFile (file: string, args: readonly string[] | null | undefined, callback?: ExecCallback): ChildProcess
+  export function execFile (file: string, options: ExecOptionsWithBuffer, callback?: ExecCallback<Buffer>): ChildProcess
+  export function execFile (file: string, options: ExecOptions | null | undefined, callback?: ExecCallback<string | Buffer>): ChildProcess
+  export function execFile (file: string, args: readonly string[] | null | undefined, options: ExecOptionsWithBuffer, callback?: ExecCallback<Buffer>): ChildProcess
+  export function execFile (file: string, args: readonly string[] | null | undefined, options: ExecOptions | null | undefined, callback?: ExecCallback<string | Buffer>): ChildProcess
+  export namespace execFile {
+    function __promisify__ (file: string, args?: readonly string[] | null, options?: ExecOptions | null): Promise<{ stdout: string | Buffer, stderr: string | Buffer }> & { child: ChildProcess }
+  }
+
+  export function exec (command: string, callback?: ExecCallback): ChildProcess
+  export function exec (command: string, options: ExecOptionsWithBuffer, callback?: ExecCallback<Buffer>): ChildProcess
+  export function exec (command: string, options: ExecOptions | null | undefined, callback?: ExecCallback<string | Buffer>): ChildProcess
+  export namespace exec {
+    function __promisify__ (command: string, options?: ExecOptions | null): Promise<{ stdout: string | Buffer, stderr: string | Buffer }> & { child: ChildProcess }
+  }
+
+  /** Throws `NotSupportedError` (code `ERR_SYNC_UNSUPPORTED`): a page may not block on its host. */
+  export function execSync (...args: unknown[]): never
+  /** Throws `NotSupportedError` (code `ERR_SYNC_UNSUPPORTED`). */
+  export function execFileSync (...args: unknown[]): never
+  /** Throws `NotSupportedError` (code `ERR_SYNC_UNSUPPORTED`). */
+  export function spawnSync (...args: unknown[]): never
+  /** Throws `NotSupportedError` (code `ERR_FEATURE_UNAVAILABLE_ON_PLATFORM`): nothing to fork. */
+  export function fork (...args: unknown[]): never
+
+  const childProcess: {
+    ChildProcess: typeof ChildProcess
+    exec: typeof exec
+    execFile: typeof execFile
+    execFileSync: typeof execFileSync
+    execSync: typeof execSync
+    fork: typeof fork
+    spawn: typeof spawn
+    spawnSync: typeof spawnSync
+  }
+  export default childProcess
+}
+
 declare module 'oro:clipboard' {
   /**
    * `oro:clipboard` — the system clipboard with `navigator.clipboard`'s names: text, HTML and PNG
@@ -5184,6 +5336,53 @@ declare module 'oro:notification' {
     close: typeof close
   }
   export default notification
+}
+
+declare module 'oro:secure-storage' {
+  // @module oro:secure-storage
+  /**
+   * Secrets of the app in the desktop's Secret Service (GNOME Keyring, KeePassXC), kept per app
+   * (its bundle identifier) and per scope. Routes `secureStorage.*`, permission `secure_storage`.
+   */
+
+  /** `utf8` (the default): values are text. `base64`: values are bytes written as base64. */
+  export type Encoding = 'utf8' | 'base64'
+
+  export interface SecureStorageOptions {
+    /** Which of the app's scopes (default `'default'`); scopes never see each other's keys. */
+    scope?: string
+    /** How `value` is written and read back (default `'utf8'`; bytes are sent as `base64`). */
+    encoding?: Encoding
+  }
+
+  /**
+   * Keep `value` under `key`, replacing what was there. Bytes are kept as bytes (sent as base64).
+   * Fails with `NotSupportedError` `ERR_NO_SECRET_SERVICE` when no Secret Service runs,
+   * `SecurityError` `ERR_SECRET_STORE_LOCKED` when the keyring is locked, and `RangeError` when
+   * the value is larger than `secure_storage.max_value_bytes`.
+   */
+  export function set (key: string, value: string | ArrayBuffer | ArrayBufferView, options?: SecureStorageOptions): Promise<void>
+
+  /** The value kept under `key` (text, or base64 with `encoding: 'base64'`), `null` if none. */
+  export function get (key: string, options?: SecureStorageOptions): Promise<string | null>
+
+  /** Remove the value under `key`; whether there was one. */
+  export function remove (key: string, options?: Pick<SecureStorageOptions, 'scope'>): Promise<boolean>
+
+  /** Remove every value of the scope; how many there were. */
+  export function clear (options?: Pick<SecureStorageOptions, 'scope'>): Promise<number>
+
+  /** The keys of the scope, sorted. */
+  export function keys (options?: Pick<SecureStorageOptions, 'scope'>): Promise<string[]>
+
+  const secureStorage: {
+    set: typeof set
+    get: typeof get
+    remove: typeof remove
+    clear: typeof clear
+    keys: typeof keys
+  }
+  export default secureStorage
 }
 
 declare module 'oro:service-worker' {

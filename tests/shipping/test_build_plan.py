@@ -19,6 +19,8 @@ EVERY_PLUGIN = [
     "oro-desktop",
     "oro-dns",
     "oro-fs",
+    "oro-process",
+    "oro-secure-storage",
     "oro-sw",
     "oro-tls",
     "oro-udp",
@@ -51,6 +53,8 @@ def test_a_page_that_imports_nothing_ships_only_what_every_page_loads() -> None:
         "oro-desktop",
         "oro-dns",
         "oro-fs",
+        "oro-process",
+        "oro-secure-storage",
         "oro-tls",
         "oro-udp",
     }
