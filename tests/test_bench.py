@@ -30,6 +30,7 @@ GOAL = re.compile(r"^(<=|>=)\d+(\.\d+)?$")
         "startup.py",
         "window.py",
         "desktop.py",
+        "process.py",
         "build.py",
     ],
 )

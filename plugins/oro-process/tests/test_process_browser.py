@@ -24,6 +24,7 @@ from oro_framework.testing import ServedApp, app_page, served_app, until
 CONFIG = {
     "process.allow": ["sh", "cat", "sleep", "yes", "true"],
     "process.args.sleep": r"[0-9.]+",
+    "process.max_children": 4,
 }
 ENVIRON = {"PATH": os.environ["PATH"]}
 MIB = 1024 * 1024
@@ -388,6 +389,30 @@ def test_a_page_that_does_not_read_holds_its_child_back(page: Page) -> None:
     assert taken["wrong"] == 0
     assert (taken["code"], taken["signal"]) == (None, "SIGTERM")
     until(functools.partial(gone, pid), f"yes ({pid}) gone")
+
+
+def test_children_cut_short_leave_nothing_behind(page: Page) -> None:
+    # More children than a page may have at once (4), each cut short: maxBuffer, timeout,
+    # a destroyed pipe. Every one must be forgotten by the host once it closed.
+    result = in_page(
+        page,
+        """
+        const { request } = await import('oro:ipc')
+        const codes = []
+        for (let i = 0; i < 6; i++) {
+          codes.push((await called(cp.execFile, 'sh', ['-c', 'printf %070000d 0'],
+            { maxBuffer: 10 })).error.code)
+          codes.push((await called(cp.exec, 'sleep 30', { timeout: 50 })).error.signal)
+          const child = cp.spawn('yes')
+          await new Promise((resolve) => child.stdout.once('data', resolve))
+          child.stdout.destroy()
+          child.kill()
+          codes.push((await closed(child))[1])
+        }
+        return { codes: [...new Set(codes)], left: await request('child_process.list') }
+        """,
+    )
+    assert result == {"codes": ["ERR_CHILD_PROCESS_STDIO_MAXBUFFER", "SIGTERM"], "left": []}
 
 
 def test_children_end_when_their_page_goes_away(
