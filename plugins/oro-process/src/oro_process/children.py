@@ -69,6 +69,9 @@ class Child:
     exit_reported: bool = False
     reading: set[int] = field(default_factory=set)
     """The output fds a stream is reading now (one reader per fd)."""
+    abandoned: set[int] = field(default_factory=set)
+    """Output fds whose last reader stopped before EOF (the page destroyed the stream); a new
+    reader takes the fd back."""
     write_lock: anyio.Lock = field(default_factory=anyio.Lock)
     reaped: bool = False
 
@@ -77,8 +80,9 @@ class Child:
         return self.popen.pid
 
     @property
-    def outputs_ended(self) -> bool:
-        return all(pipe is None for pipe in self.outputs.values())
+    def outputs_done(self) -> bool:
+        """Each output reached EOF, is not piped, or was given up by its reader."""
+        return all(pipe is None or fd in self.abandoned for fd, pipe in self.outputs.items())
 
     def describe(self) -> dict[str, object]:
         return {"id": self.id, "pid": self.pid, "command": self.command, "args": self.args}

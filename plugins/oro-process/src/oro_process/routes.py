@@ -160,6 +160,7 @@ class _Output(AsyncIterator[bytes]):
         self._fd = fd
         self._done = False
         child.reading.add(fd)
+        child.abandoned.discard(fd)
 
     def __aiter__(self) -> _Output:
         return self
@@ -180,8 +181,12 @@ class _Output(AsyncIterator[bytes]):
         if self._done:
             return
         self._done = True
-        self._child.reading.discard(self._fd)
-        self._children.maybe_drop(self._child)
+        child = self._child
+        child.reading.discard(self._fd)
+        if child.outputs.get(self._fd) is not None:
+            # Closed before EOF: the page gave this output up, unless a later call reads on.
+            child.abandoned.add(self._fd)
+        self._children.maybe_drop(child)
 
 
 async def output(request: Request) -> ByteStream:

@@ -10,7 +10,9 @@ Ownership, the "no orphans" rule:
   (PR_SET_PDEATHSIG, :mod:`.children`).
 
 Ending a group is SIGTERM to the group, SIGKILL after ``kill_grace_ms``, then the reap. A
-child's record is dropped once its exit was reported to the page and its output streams ended;
+child's record is dropped once its exit was reported to the page and its output streams ended
+(read to EOF, or closed early by the page with no reader after them: what is left unread in
+the pipe is discarded);
 whatever is left of its group then (a background process that let go of the pipes) is ended the
 same way, so nothing a page started outlives its record.
 """
@@ -177,14 +179,14 @@ class ChildProcesses:
         return {"code": status.code, "signal": status.signal, "timedOut": child.timed_out}
 
     def maybe_drop(self, child: Child) -> None:
-        """Forget ``child`` once its exit was reported and its outputs ended, and end what is
-        left of its group."""
+        """Forget ``child`` once its exit was reported and its outputs ended (or their readers
+        gave them up), and end what is left of its group."""
         if (
             self.children.get(child.id) is not child
             or not child.exit_reported
             or child.status is None
             or child.reading
-            or not child.outputs_ended
+            or not child.outputs_done
         ):
             return
         del self.children[child.id]
