@@ -391,8 +391,8 @@ def test_a_page_that_does_not_read_holds_its_child_back(page: Page) -> None:
 
 
 def test_children_cut_short_leave_nothing_behind(page: Page) -> None:
-    # Children cut short (maxBuffer, timeout, a pipe destroyed before its end): the page drains
-    # what their pipes still hold once they exited, so the host forgets every one of them.
+    # Children cut short (maxBuffer, timeout, a pipe destroyed before its end): the host
+    # forgets every one of them once it exited and nobody reads its pipes any more.
     codes = in_page(
         page,
         """

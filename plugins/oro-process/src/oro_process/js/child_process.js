@@ -488,36 +488,6 @@ function asBuffer (chunk) {
 /** The state a pipe shares with its child. */
 const kSpawned = Symbol('oro.child_process.spawned')
 const kId = Symbol('oro.child_process.id')
-const kExited = Symbol('oro.child_process.exited')
-
-/** How long a drain waits for the reader the page cancelled to leave the host (ms): past the
- * 30 s a Conduit stream handed over to fetch may wait for its page. */
-const DRAIN_PATIENCE = 45000
-
-/**
- * Read the rest of child `id`'s `fd` and throw it away, once the reader the page cancelled has
- * left: the host forgets a child only after its exit was reported and both pipes reached their
- * end, and Node's page would have closed the pipe instead.
- * @param {string} id
- * @param {1 | 2} fd
- */
-async function drain (id, fd) {
-  const deadline = performance.now() + DRAIN_PATIENCE
-  for (let attempt = 0; ; attempt++) {
-    try {
-      /** @type {any} */
-      const reply = await request('child_process.output', { id, fd }, { responseType: 'stream', timeout: 0 })
-      if (reply !== null && typeof reply === 'object' && typeof reply[Symbol.asyncIterator] === 'function') {
-        for await (const _chunk of reply) { /* thrown away */ }
-      }
-      return
-    } catch (error) {
-      // Only a reader still leaving is worth another try; a child the host forgot is done.
-      if (/** @type {any} */ (error)?.code !== 'ERR_CHILD_OUTPUT_BUSY' || performance.now() > deadline) return
-      await new Promise((resolve) => setTimeout(resolve, Math.min(10 * 2 ** attempt, 1000)))
-    }
-  }
-}
 
 /**
  * A child's stdout or stderr: bytes of `child_process.output`, read only while the Readable
@@ -531,8 +501,6 @@ class ChildOutput extends Readable {
   /** @type {AsyncIterator<Uint8Array> | null} */
   #iterator = null
   #reading = false
-  /** The pipe reached its end (or the child never started). */
-  #eof = false
 
   /**
    * @param {ChildProcess} child
@@ -553,7 +521,6 @@ class ChildOutput extends Readable {
     this.#reading = true
     try {
       if (!(await this.#child[kSpawned])) {
-        this.#eof = true
         if (!this.destroyed) this.push(null)
         return
       }
@@ -573,7 +540,6 @@ class ChildOutput extends Readable {
         const { done, value } = await iterator.next()
         if (this.destroyed) return
         if (done) {
-          this.#eof = true
           this.push(null)
           return
         }
@@ -591,18 +557,11 @@ class ChildOutput extends Readable {
    * @param {(error: Error | null) => void} callback
    */
   _destroy (error, callback) {
-    // Closing the reply cancels the host's reading; later bytes stay in the pipe, and are
-    // drained once the child exited so that the host can forget it.
+    // Closing the reply cancels the host's reading; later bytes stay in the pipe (the host lets
+    // the child go once it exited and nobody reads).
     const iterator = this.#iterator
     this.#iterator = null
-    const leaving = Promise.resolve(iterator?.return?.()).catch(() => {})
-    if (!this.#eof) {
-      const child = this.#child
-      const fd = this.#fd
-      Promise.all([child[kSpawned], child[kExited], leaving]).then(([spawned, exited]) => {
-        if (spawned && exited) return drain(child[kId], fd)
-      }).catch(() => {})
-    }
+    iterator?.return?.().catch(() => {})
     callback(error)
   }
 }
@@ -699,11 +658,7 @@ export class ChildProcess extends EventEmitter {
   /** @type {string} the child's id: every route's `id` */
   [kId] = randomId();
   /** @type {Promise<boolean>} whether the host started the program */
-  [kSpawned] = Promise.resolve(false);
-  /** @type {(exited: boolean) => void} */
-  #settleExit = () => {};
-  /** @type {Promise<boolean>} settles once the exit was reported (`true`) or never will be */
-  [kExited] = new Promise((resolve) => { this.#settleExit = resolve })
+  [kSpawned] = Promise.resolve(false)
 
   /** The program ended (or never started): no more signals. */
   #done = false
@@ -782,7 +737,6 @@ export class ChildProcess extends EventEmitter {
    */
   #failed (error) {
     this.#done = true
-    this.#settleExit(false)
     let failure = error
     if (error !== null && typeof error === 'object' && typeof error.code === 'string' &&
         /^E[A-Z0-9]+$/.test(error.code) && error.name !== 'SecurityError') {
@@ -811,7 +765,6 @@ export class ChildProcess extends EventEmitter {
         // The connection carrying the wait broke (Conduit reconnecting): the host still waits.
         if (/** @type {any} */ (error)?.name === 'NetworkError' && attempt < WAIT_RETRIES) continue
         this.#done = true
-        this.#settleExit(false)
         this.stdin?.destroy()
         guarded(() => this.emit('error', error))
         for (const stream of [this.stdout, this.stderr]) stream?.destroy()
@@ -820,7 +773,6 @@ export class ChildProcess extends EventEmitter {
       }
     }
     this.#done = true
-    this.#settleExit(true)
     if (reply.signal) this.signalCode = String(reply.signal)
     else this.exitCode = reply.code === null || reply.code === undefined ? null : Number(reply.code)
     if (reply.timedOut) this.killed = true
