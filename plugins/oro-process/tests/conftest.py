@@ -97,6 +97,10 @@ def alive(pid: int) -> bool:
     return fields is not None and fields[0] not in ("Z", "X")
 
 
+def real(path: str | Path) -> str:
+    return os.path.realpath(path)
+
+
 def reaped(pid: int) -> bool:
     """No process ``pid`` at all, not even a zombie."""
     return not Path(f"/proc/{pid}").exists()
