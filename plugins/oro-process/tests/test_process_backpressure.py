@@ -73,7 +73,9 @@ async def test_a_slow_page_holds_a_gigabyte_writer_back_over_the_conduit() -> No
         largest_gap = 0
         while received < READ:
             with anyio.fail_after(30):
-                frame = decode_frame(await conduit.get_message())
+                message = await conduit.get_message()
+            assert isinstance(message, bytes)
+            frame = decode_frame(message)
             assert frame.options["seq"] == "R1"
             if frame.options.get("stream") != "data":
                 assert frame.options.get("stream") == "start", frame.options
