@@ -13,7 +13,7 @@ from typing import Any
 
 import anyio
 import pytest
-from conftest import exited, pidfd, read_all, reaped, run, spawn
+from conftest import CONFIG, ENVIRON, PROCESS_PLUGINS, exited, pidfd, read_all, reaped, run, spawn
 from oro_process.errors import InvalidStateError, SpawnError
 from oro_process.state import STATE
 
@@ -25,7 +25,8 @@ from oro_framework import (
     NotFoundError,
     OutOfRangeError,
 )
-from oro_framework.testing import MemoryClient, raise_for_error
+from oro_framework.core import diagnostics
+from oro_framework.testing import MemoryClient, make_host, raise_for_error
 
 pytestmark = pytest.mark.anyio
 
@@ -280,10 +281,6 @@ async def test_an_absolute_path_that_does_not_exist_fails_with_enoent(
 
 
 async def test_a_file_without_the_execute_bit_fails_with_eacces(tmp_path: Path) -> None:
-    from conftest import ENVIRON, PROCESS_PLUGINS
-
-    from oro_framework.testing import make_host
-
     script = tmp_path / "not-executable"
     script.write_text("#!/bin/sh\necho ran\n")
     script.chmod(stat.S_IRUSR | stat.S_IWUSR)
@@ -341,22 +338,27 @@ async def test_routes_are_refused_when_the_permission_is_off(client: MemoryClien
     assert isinstance(reply.error, NotAllowedError)
 
 
-async def test_diagnostics_count_running_spawned_and_killed(
-    host: Host, client: MemoryClient
-) -> None:
-    state = host.stash[STATE]
-    child = await spawn(client, "sleep", "1000")
-    await spawn(MemoryClient(host, window=3), "sleep", "1000")
-    report = state.diagnostics()
-    assert report["running"] == {"0": 1, "3": 1}
-    assert report["spawned"] == 2
-    assert report["handles"]["count"] == 2
-    watched = pidfd(child["pid"])
-    host.hooks.page_closed(host, 0)
-    await exited([watched])
-    report = state.diagnostics()
-    assert report["running"] == {"3": 1}
-    assert report["killed"] == 1
+async def test_diagnostics_query_counts_running_spawned_and_killed() -> None:
+    plugins = (diagnostics, *PROCESS_PLUGINS)
+    async with make_host(plugins, config=CONFIG, environ=ENVIRON) as host:
+        page = MemoryClient(host)
+
+        async def report() -> dict[str, Any]:
+            answer = raise_for_error(await page.call("diagnostics.query"))
+            mine: dict[str, Any] = answer["plugins"]["child_process"]
+            return mine
+
+        child = await spawn(page, "sleep", "1000")
+        await spawn(MemoryClient(host, window=3), "sleep", "1000")
+        first = await report()
+        assert (first["running"], first["spawned"], first["killed"]) == ({"0": 1, "3": 1}, 2, 0)
+        assert first["handles"]["count"] == 2
+        assert first["guardian"] is not None
+        watched = pidfd(child["pid"])
+        host.hooks.page_closed(host, 0)
+        await exited([watched])
+        after = await report()
+        assert (after["running"], after["spawned"], after["killed"]) == ({"3": 1}, 2, 1)
 
 
 async def test_bad_arguments_are_typed_errors(client: MemoryClient) -> None:
