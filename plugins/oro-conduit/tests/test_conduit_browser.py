@@ -69,6 +69,21 @@ async def _big(request: Request) -> ByteStream:
     return ByteStream(produce())
 
 
+BIG_STREAMS_CLOSED = {"count": 0}
+"""How many ``test.big`` streams the host has closed (finished, cancelled or cut)."""
+
+
+async def _big_closing(request: Request) -> ByteStream:
+    async def produce() -> AsyncIterator[bytes]:
+        try:
+            for _ in range(64):
+                yield b"x" * 65536
+        finally:
+            BIG_STREAMS_CLOSED["count"] += 1
+
+    return ByteStream(produce())
+
+
 async def _huge(request: Request) -> ByteStream:
     async def produce() -> AsyncIterator[bytes]:
         for index in range(4):
@@ -113,6 +128,7 @@ ROUTES = RoutePlugin(
         "test.events": _events,
         "test.chunks": _chunks,
         "test.big": _big,
+        "test.big-closing": _big_closing,
         "test.huge": _huge,
         "test.file": _file,
         "test.security": _security,
@@ -548,6 +564,41 @@ def test_a_slowly_read_stream_holds_the_host_back(page: Page, app: ServedApp) ->
         }"""
     )
     assert first + rest == 64 * 65536
+
+
+def test_a_stream_the_page_cancels_is_closed_on_the_host_at_once(
+    page: Page, app: ServedApp
+) -> None:
+    closed = BIG_STREAMS_CLOSED["count"]
+    page.evaluate(
+        """async () => {
+            const { request } = await import('oro:ipc')
+            const { transport } = await import('oro:conduit')
+            const bulk = transport().bulkBytes
+            transport().bulkBytes = Infinity
+            try {
+                const stream = await request('test.big-closing', {}, { responseType: 'stream' })
+                const chunks = stream[Symbol.asyncIterator]()
+                await chunks.next()
+                await chunks.return()
+                // The cancel frame went before this request on the same socket.
+                await request('test.echo', { value: 1 })
+            } finally {
+                transport().bulkBytes = bulk
+            }
+        }"""
+    )
+    app.call(anyio.wait_all_tasks_blocked)
+    # Without the page's cancel frame the host would hold the stream (and its handler) until
+    # the request's timeout: the credit would still be waiting for an acknowledgement.
+    assert BIG_STREAMS_CLOSED["count"] == closed + 1
+    server = app.host.stash[STATE]
+    assert [
+        credit
+        for name, client in server.clients.items()
+        if name.startswith("ipc-")
+        for credit in client.credits.values()
+    ] == []
 
 
 def test_bulk_bodies_are_handed_over_to_fetch_byte_exact(page: Page, app: ServedApp) -> None:

@@ -660,8 +660,10 @@ export class ConduitTransport {
                 }
               },
               cancel: (reason) => {
-                finish()
+                // cancel() first: it sends the host's cancel frame only while the request is
+                // still pending, which finish() ends.
                 cancel()
+                finish()
                 handedOver?.cancel(reason).catch(() => {})
               }
             }, { highWaterMark: 0 })
