@@ -217,6 +217,20 @@ async def test_exec_timeout_with_kill_signal(client: MemoryClient) -> None:
     assert (answer["code"], answer["signal"], answer["timedOut"]) == (None, "SIGINT", True)
 
 
+async def test_exec_timeout_answers_at_the_childs_exit_and_ends_what_it_left(
+    client: MemoryClient,
+) -> None:
+    script = "sleep 1000 & echo $!; exec sleep 1000"  # the background sleep holds stdout
+    answer = await run(client, "sh", "-c", script, timeout=100)
+    assert (answer["signal"], answer["timedOut"]) == ("SIGTERM", True)
+    background = int(answer["stdout"])
+    try:
+        watched = pidfd(background)
+    except ProcessLookupError:
+        return  # ended and reaped already
+    await exited([watched])
+
+
 async def test_exec_output_past_max_buffer_kills_the_child(client: MemoryClient) -> None:
     reply = await client.call(
         "child_process.exec", command="head", args=["-c", "1000000", "/dev/zero"], maxBuffer=1000

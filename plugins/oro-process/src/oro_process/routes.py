@@ -289,12 +289,22 @@ async def exec_(request: Request) -> Reply:
                 scope.cancel()
                 return
 
+    async def stop_once_timed_out(scope: anyio.CancelScope) -> None:
+        # As Node's exec: a child killed for its timeout is answered at its exit, even if a
+        # process it started still holds the pipes open (that one is ended with the record).
+        await child.exited.wait()
+        if child.timed_out:
+            scope.cancel()
+
     try:
         async with anyio.create_task_group() as tasks:
             for fd in (1, 2):
                 tasks.start_soon(collect, fd, tasks.cancel_scope)
+            tasks.start_soon(stop_once_timed_out, tasks.cancel_scope)
         if not overflow:
             await child.exited.wait()
+            for fd in (1, 2):
+                child.end_output(fd)
     except anyio.get_cancelled_exc_class():
         # The page gave up on the call (it went away or aborted it): the child goes too.
         children.end_child(child)
