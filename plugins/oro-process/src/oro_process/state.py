@@ -29,7 +29,7 @@ from typing import Any, Final, final
 import anyio
 from anyio.abc import TaskGroup, TaskStatus
 
-from oro_framework import Host, ServiceUnavailableError, StashKey
+from oro_framework import Host, NotSupportedError, ServiceUnavailableError, StashKey
 from oro_process.children import Child, spawn
 from oro_process.errors import id_taken, spawn_error, too_many_children, unknown_child
 from oro_process.guardian import Guardian
@@ -124,6 +124,7 @@ class ChildProcesses:
         :raises InvalidStateError: ``child_id`` is taken.
         :raises OutOfRangeError: ``ERR_TOO_MANY_CHILDREN``.
         :raises SpawnError: the program did not start (Node's ``spawn <command> ENOENT``).
+        :raises NotSupportedError: not on Linux.
         """
         tasks = self._tasks
         if tasks is None:
@@ -150,6 +151,8 @@ class ChildProcesses:
             )
         except OSError as error:
             raise spawn_error(error, command, args) from None
+        except NotImplementedError as error:
+            raise NotSupportedError(str(error)) from None
         self.children[child_id] = child
         self.guardian.watch(child.pid)
         self.spawned += 1
