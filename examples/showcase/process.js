@@ -41,6 +41,8 @@ async function main () {
     const child = childProcess.spawn('curl', ['https://example.com'])
     child.on('error', (error) => show(explain(error)))
   })
+  // The buttons work from here on (the module above loads asynchronously).
+  $('process').dataset.ready = 'true'
 }
 
 if (globalThis.isOroRuntime) main()

@@ -31,6 +31,8 @@ async function main () {
   }))
   $('secrets-get').addEventListener('click', attempt(async (key) => ({ key, value: await secureStorage.get(key) })))
   $('secrets-remove').addEventListener('click', attempt(async (key) => ({ removed: await secureStorage.remove(key), keys: await secureStorage.keys() })))
+  // The buttons work from here on (the module above loads asynchronously).
+  $('secrets').dataset.ready = 'true'
 }
 
 if (globalThis.isOroRuntime) main()

@@ -33,6 +33,8 @@ def test_showcase_panel_runs_what_oro_toml_allows_and_refuses_the_rest(
         served_app(PROCESS_PLUGINS, app_dir=SHOWCASE, environ=environ) as served,
         app_page(chromium_browser, served) as page,
     ):
+        # The panel's buttons have listeners once its module has loaded.
+        page.wait_for_function("() => document.getElementById('process').dataset.ready === 'true'")
         uname = json.loads(_click_and_read(page, "#process-uname", "stdout"))
         system = platform.uname()
         assert uname == {

@@ -34,6 +34,8 @@ def test_showcase_panel_stores_reads_and_removes_a_secret(
         served_app([plugin], app_dir=SHOWCASE, environ=keyring.environ) as served,
         app_page(chromium_browser, served) as page,
     ):
+        # The panel's buttons have listeners once its module has loaded.
+        page.wait_for_function("() => document.getElementById('secrets').dataset.ready === 'true'")
         page.fill("#secrets-key", "showcase-token")
         page.fill("#secrets-value", "correct horse battery staple")
 
