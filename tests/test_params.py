@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oro_framework import InvalidArgumentError, OutOfRangeError, Params
+from oro_framework import InvalidArgumentError, InvalidJSONError, OutOfRangeError, Params, Request
+
+if TYPE_CHECKING:
+    from oro_framework import Host
 
 
 def test_require_str_returns_the_string() -> None:
@@ -118,3 +121,33 @@ def test_params_is_a_read_only_view_of_its_values(values: dict[str, int]) -> Non
 
     assert dict(params) == values
     assert len(params) == len(values)
+
+
+def _request(body: bytes, **params: Any) -> Request:
+    # fields() reads the parameters and the body only; no host is needed.
+    return Request("test.fields", host=cast("Host", None), params=params, body=body)
+
+
+def test_fields_are_the_parameters_with_a_json_bodys_fields_on_top() -> None:
+    fields = _request(b'{"value": "true", "scope": "b"}', scope="a", key="k").fields()
+
+    assert dict(fields) == {"scope": "b", "key": "k", "value": "true"}
+    assert fields.require_str("value") == "true"  # as written, not decoded to a boolean
+
+
+def test_fields_without_a_body_are_the_parameters() -> None:
+    request = _request(b" \n", key="k")
+
+    assert request.fields() is request.params
+
+
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [(b"[1, 2]", InvalidArgumentError), (b"{not json", InvalidJSONError)],
+    ids=["not an object", "not json"],
+)
+def test_fields_of_a_body_that_is_not_a_json_object_are_refused(
+    body: bytes, error: type[Exception]
+) -> None:
+    with pytest.raises(error):
+        _request(body).fields()

@@ -251,6 +251,22 @@ class Request:
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
             raise InvalidJSONError(f"Request body is not valid JSON: {error}") from None
 
+    def fields(self) -> Params:
+        """The parameters with the fields of a JSON-object body on top (an empty body: the
+        parameters alone). Pages send text that must arrive exactly as written (a secret, a
+        notification's body) as a JSON body: it stays out of URLs and logs, and a query value
+        would be JSON-decoded on the way (``"true"`` would arrive as a boolean).
+
+        :raises InvalidJSONError: the body is not valid JSON.
+        :raises InvalidArgumentError: the body is JSON but not an object.
+        """
+        if not self.body.strip():
+            return self.params
+        fields = self.json()
+        if not isinstance(fields, dict):
+            raise InvalidArgumentError("The request body must be a JSON object of the fields")
+        return Params({**self.params, **fields})
+
     def cancel(self) -> None:
         """Cancel the handler (the client went away): the caller receives an AbortError."""
         self.is_aborted = True

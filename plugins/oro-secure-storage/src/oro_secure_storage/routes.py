@@ -29,7 +29,7 @@ __all__ = ["ROUTES"]
 
 def set_value(request: Request) -> dict[str, Any]:
     """Keep {value} (utf8 text, or bytes as base64) under {scope, key}; answers {scope, key}."""
-    params = _fields(request)
+    params = request.fields()
     state = request.host.stash[STATE]
     scope, key = _scope(params), _key(params)
     encoding = encoding_of(params)
@@ -43,7 +43,7 @@ def set_value(request: Request) -> dict[str, Any]:
 
 def get_value(request: Request) -> dict[str, Any]:
     """The value under {scope, key} in {encoding}; value null when there is none."""
-    params = _fields(request)
+    params = request.fields()
     state = request.host.stash[STATE]
     scope, key = _scope(params), _key(params)
     encoding = encoding_of(params)
@@ -54,7 +54,7 @@ def get_value(request: Request) -> dict[str, Any]:
 
 def remove(request: Request) -> dict[str, Any]:
     """Remove the value under {scope, key}; answers {removed}, false when there was none."""
-    params = _fields(request)
+    params = request.fields()
     state = request.host.stash[STATE]
     scope, key = _scope(params), _key(params)
     removed = state.store.delete(state.shelf(scope), key)
@@ -63,7 +63,7 @@ def remove(request: Request) -> dict[str, Any]:
 
 def clear(request: Request) -> dict[str, Any]:
     """Remove every value of {scope}; answers {removed}, how many there were."""
-    params = _fields(request)
+    params = request.fields()
     state = request.host.stash[STATE]
     scope = _scope(params)
     return {"scope": scope, "removed": state.store.clear(state.shelf(scope))}
@@ -71,19 +71,10 @@ def clear(request: Request) -> dict[str, Any]:
 
 def keys(request: Request) -> dict[str, Any]:
     """The keys of {scope}, sorted."""
-    params = _fields(request)
+    params = request.fields()
     state = request.host.stash[STATE]
     scope = _scope(params)
     return {"scope": scope, "keys": state.store.keys(state.shelf(scope))}
-
-
-def _fields(request: Request) -> Params:
-    if not request.body.strip():
-        return request.params
-    fields = request.json()
-    if not isinstance(fields, dict):
-        raise InvalidArgumentError("The request body must be a JSON object of the fields")
-    return Params({**request.params, **fields})
 
 
 def _scope(params: Params) -> str:

@@ -31,7 +31,7 @@ _ICON_NAME_CHARACTERS: Final = frozenset(
 async def show(request: Request) -> dict[str, str]:
     """Show a desktop notification {id?, title, body, icon?, tag?, silent?, actions?,
     requireInteraction?, timeout?}; answers {id} once the daemon accepted it."""
-    params = _fields(request)
+    params = request.fields()
     icon = _text(params, "icon", MAX_ID * 16)
     spec = NotificationSpec(
         title=_text(params, "title", MAX_TITLE, required=True),
@@ -55,7 +55,7 @@ async def show(request: Request) -> dict[str, str]:
 
 async def close(request: Request) -> dict[str, Any]:
     """Close the notification {id}; NotFoundError when it is no longer shown."""
-    notification_id = _text(_fields(request), "id", MAX_ID, required=True)
+    notification_id = _text(request.fields(), "id", MAX_ID, required=True)
     await request.host.stash[STATE].notifications.close(notification_id)
     return {"id": notification_id, "closed": True}
 
@@ -64,15 +64,6 @@ async def list_(request: Request) -> list[dict[str, Any]]:
     """The notifications still shown: [{id, title, body, tag, icon, silent,
     requireInteraction, actions}]."""
     return request.host.stash[STATE].notifications.list()
-
-
-def _fields(request: Request) -> Params:
-    if not request.body.strip():
-        return request.params
-    fields = request.json()
-    if not isinstance(fields, dict):
-        raise InvalidArgumentError("The request body must be a JSON object of the fields")
-    return Params({**request.params, **fields})
 
 
 def _text(params: Params, name: str, limit: int, *, required: bool = False) -> str:

@@ -417,6 +417,7 @@ function normalizeSpawnArguments (file, args, options) {
   const pipes = pipesOf(o.stdio)
 
   let program = file
+  let spawnargs = [file, ...list]
   let shell = false
   if (o.shell) {
     const command = [file, ...list].join(' ')
@@ -424,26 +425,19 @@ function normalizeSpawnArguments (file, args, options) {
       validateNullCheck(o.shell, 'options.shell')
       program = o.shell
       list = ['-c', command]
+      spawnargs = [program, ...list]
     } else {
       // The host runs `/bin/sh -c command` when `sh` is on its allow-list.
-      return {
-        file: command,
-        args: [],
-        spawnargs: ['/bin/sh', '-c', command],
-        shell: true,
-        cwd,
-        env,
-        pipes,
-        timeout: o.timeout ?? 0,
-        killSignal,
-        signal: o.signal
-      }
+      program = command
+      list = []
+      spawnargs = ['/bin/sh', '-c', command]
+      shell = true
     }
   }
   return {
     file: program,
     args: list,
-    spawnargs: [program, ...list],
+    spawnargs,
     shell,
     cwd,
     env,
