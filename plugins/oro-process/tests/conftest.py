@@ -130,12 +130,14 @@ def pidfd(pid: int) -> int:
 
 
 async def exited(fds: list[int], seconds: float = 30) -> None:
-    """Wait until every process behind ``fds`` (pidfds) has exited, then close them."""
-    with anyio.fail_after(seconds):
+    """Wait until every process behind ``fds`` (pidfds) has exited; closes them either way."""
+    try:
+        with anyio.fail_after(seconds):
+            for fd in fds:
+                await anyio.wait_readable(fd)
+    finally:
         for fd in fds:
-            await anyio.wait_readable(fd)
-    for fd in fds:
-        os.close(fd)
+            os.close(fd)
 
 
 def exited_blocking(fds: list[int], seconds: float = 30) -> bool:

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import os
 import stat
 from pathlib import Path
 
@@ -53,7 +54,9 @@ async def test_a_program_that_cannot_start_gives_nodes_error(
         program.mkdir()
     config = {"process.allow": [str(program)]}
     async with make_host(PROCESS_PLUGINS, config=config, environ=ENVIRON) as host:
+        before = set(os.listdir("/proc/self/fd"))
         reply = await MemoryClient(host).call("child_process.spawn", command=str(program))
+        assert set(os.listdir("/proc/self/fd")) == before
     assert isinstance(reply.error, SpawnError)
     error = reply.error.to_dict()
     expected = ("ENOENT", -2) if kind == "missing" else ("EACCES", -13)

@@ -32,6 +32,7 @@ import stat
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Final, cast, final
 
@@ -242,65 +243,56 @@ def spawn(
     """
     if not sys.platform.startswith("linux"):
         raise NotImplementedError("oro-process runs child processes on Linux only")
-    parent_ends: list[int] = []
-    child_ends: list[int] = []
-    stdio: list[int] = []
-    try:
+    setpriv = _setpriv()
+    if setpriv is not None:
+        _check_executable(executable)
+    # Each pipe end has one owner at every point: the child's ends are closed here once Popen
+    # has dup2'd them; the parent's here too if anything fails, else by their PipeReader or
+    # PipeWriter (and the pidfd by the Child).
+    with ExitStack() as child_ends, ExitStack() as parent_ends:
+        stdio: list[int] = []
+        parent_fds: list[int | None] = []
         for index, piped in enumerate(pipes):
             if not piped:
                 stdio.append(subprocess.DEVNULL)
+                parent_fds.append(None)
                 continue
             read_end, write_end = os.pipe()  # both close-on-exec; Popen dup2s the child's
             parent, child = (write_end, read_end) if index == 0 else (read_end, write_end)
-            parent_ends.append(parent)
-            child_ends.append(child)
+            parent_ends.callback(os.close, parent)
+            child_ends.callback(os.close, child)
             stdio.append(child)
-        setpriv = _setpriv()
+            parent_fds.append(parent)
         if setpriv is None:
-            popen = subprocess.Popen(
-                [command, *args],
-                executable=executable,
-                stdin=stdio[0],
-                stdout=stdio[1],
-                stderr=stdio[2],
-                cwd=cwd,
-                env=env,
-                close_fds=True,
-                start_new_session=True,
-                preexec_fn=functools.partial(_in_child, os.getpid(), _prctl()),
-            )
+            argv = [command, *args]
+            preexec_fn = functools.partial(_in_child, os.getpid(), _prctl())
         else:
-            _check_executable(executable)
-            popen = subprocess.Popen(
-                [setpriv, "--pdeathsig", "KILL", "--", executable, *args],
-                stdin=stdio[0],
-                stdout=stdio[1],
-                stderr=stdio[2],
-                cwd=cwd,
-                env=env,
-                close_fds=True,
-                start_new_session=True,
-            )
-    except BaseException:
-        for fd in parent_ends:
-            os.close(fd)
-        raise
-    finally:
-        for fd in child_ends:
-            os.close(fd)
-    try:
-        pidfd = os.pidfd_open(popen.pid)
-    except OSError:
-        # Cannot happen for our own unreaped child; kill rather than leave it unwatched.
-        os.killpg(popen.pid, signal.SIGKILL)
-        popen.wait()
-        for fd in parent_ends:
-            os.close(fd)
-        raise
-    ends = iter(parent_ends)
-    stdin = PipeWriter(next(ends)) if pipes[0] else None
-    stdout = PipeReader(next(ends)) if pipes[1] else None
-    stderr = PipeReader(next(ends)) if pipes[2] else None
+            argv = [setpriv, "--pdeathsig", "KILL", "--", executable, *args]
+            preexec_fn = None
+        popen = subprocess.Popen(
+            argv,
+            executable=executable if setpriv is None else None,
+            stdin=stdio[0],
+            stdout=stdio[1],
+            stderr=stdio[2],
+            cwd=cwd,
+            env=env,
+            close_fds=True,
+            start_new_session=True,
+            preexec_fn=preexec_fn,
+        )
+        try:
+            pidfd = os.pidfd_open(popen.pid)
+        except OSError:
+            # Cannot happen for our own unreaped child; kill rather than leave it unwatched.
+            os.killpg(popen.pid, signal.SIGKILL)
+            popen.wait()
+            raise
+        parent_ends.pop_all()
+    stdin_fd, stdout_fd, stderr_fd = parent_fds
+    stdin = PipeWriter(stdin_fd) if stdin_fd is not None else None
+    stdout = PipeReader(stdout_fd) if stdout_fd is not None else None
+    stderr = PipeReader(stderr_fd) if stderr_fd is not None else None
     return Child(
         child_id,
         window,
