@@ -17,20 +17,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
-from typing import Final, final
+from typing import TYPE_CHECKING, Final, final
 
-import secretstorage
 from jeepney import (  # type: ignore[import-untyped]
     DBusAddress,
     DBusErrorResponse,
     MessageType,
     new_method_call,
 )
-from secretstorage import Collection
 
 from oro_framework import NotSupportedError
 from oro_secure_storage.bus import TimedConnection, connect
 from oro_secure_storage.errors import locked, no_collection, no_service
+
+if TYPE_CHECKING:
+    from secretstorage import Collection
 
 __all__ = ["CONFIG_SCHEMA", "PAGE_SCHEMA", "SecretStore", "Shelf"]
 
@@ -129,6 +130,9 @@ class SecretStore:
     def _collection(self) -> Iterator[Collection]:
         """The default collection, unlocked, on a connection closed afterwards; every failure of
         the service or the bus as a typed error."""
+        # Imported on first use: every `oro` command imports this plugin, few talk to a keyring.
+        import secretstorage
+
         milliseconds = round(self.timeout * 1000)
         try:
             with closing(connect(self.address, self.timeout)) as connection:
@@ -153,9 +157,11 @@ class SecretStore:
 
 
 def _default_collection(connection: TimedConnection) -> Collection:
+    import secretstorage
+
     try:
         # The default alias, never get_default_collection(): creating a collection prompts.
-        return Collection(connection)
+        return secretstorage.Collection(connection)
     except secretstorage.PromptDismissedException:  # pragma: no cover - never prompted here
         raise no_collection() from None
     except secretstorage.ItemNotFoundException:
