@@ -8,6 +8,7 @@ import contextlib
 import os
 import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 
 __all__ = ["session_bus", "virtual_display"]
 
@@ -51,15 +52,18 @@ def virtual_display(size: tuple[int, int] = (1280, 800)) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def session_bus() -> Iterator[str]:
+def session_bus(config_file: Path | None = None) -> Iterator[str]:
     """Run a private D-Bus session bus (Debian's ``dbus-daemon``) while the block runs and yield
     its address, for ``DBUS_SESSION_BUS_ADDRESS``; the daemon prints it once it accepts
     connections.
 
+    :param config_file: a bus configuration instead of the session default (for one that
+        activates no service on demand).
     :raises RuntimeError: dbus-daemon did not start.
     """
+    config = "--session" if config_file is None else f"--config-file={config_file}"
     daemon = subprocess.Popen(
-        ["dbus-daemon", "--session", "--nofork", "--nopidfile", "--print-address=1"],
+        ["dbus-daemon", config, "--nofork", "--nopidfile", "--print-address=1"],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,

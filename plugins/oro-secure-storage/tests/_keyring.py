@@ -22,6 +22,8 @@ import secretstorage
 from jeepney import MatchRule, message_bus
 from jeepney.io.blocking import Proxy, open_dbus_connection
 
+from oro_framework.testing import session_bus
+
 SERVICE = "org.freedesktop.secrets"
 HANG_GUARD = 60.0
 """Bounds a failing wait only; nothing here is timed."""
@@ -54,29 +56,12 @@ def require(program: str) -> str:
 @contextmanager
 def private_bus(directory: Path) -> Iterator[str]:
     """A session bus that activates nothing, listening in ``directory``; yields its address."""
+    require("dbus-daemon")
     directory.mkdir(parents=True, exist_ok=True)
     config = directory / "bus.conf"
     config.write_text(_BUS_CONFIG.format(directory=directory), encoding="utf-8")
-    daemon = subprocess.Popen(
-        [
-            require("dbus-daemon"),
-            f"--config-file={config}",
-            "--nofork",
-            "--nopidfile",
-            "--print-address=1",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert daemon.stdout is not None
-        address = daemon.stdout.readline().strip()
-        assert address, "dbus-daemon did not start"
+    with session_bus(config) as address:
         yield address
-    finally:
-        daemon.terminate()
-        daemon.wait(timeout=HANG_GUARD)
 
 
 class Keyring:
