@@ -17,9 +17,11 @@ import ipaddress
 import selectors
 import socket
 import ssl
+import subprocess
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 import trustme
@@ -130,6 +132,18 @@ def encrypted_key(key_pem: str, passphrase: str = PASSPHRASE, *, traditional: bo
         form,
         serialization.BestAvailableEncryption(passphrase.encode()),
     ).decode("ascii")
+
+
+def openssl_pin(pem: str, directory: Path) -> str:
+    """The pin the ``openssl`` CLI computes as Oro's docs do (TLS_QUICKSTART.md):
+    ``openssl x509 -outform der | openssl dgst -sha256 -binary | base64``."""
+    path = directory / "certificate.pem"
+    path.write_text(pem)
+    pipeline = f"openssl x509 -in '{path}' -outform der | openssl dgst -sha256 -binary | base64"
+    run = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", pipeline], capture_output=True, text=True, check=True
+    )
+    return "sha256/" + run.stdout.strip()
 
 
 def certificate_der(pem: str) -> bytes:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import oro_conduit.plugin
@@ -21,12 +22,13 @@ from _certs import (
     PemPair,
     ServerLog,
     certificate_der,
+    openssl_pin,
     tls_client,
     tls_echo_server,
 )
 from _page import WAITING
 from oro_tls.contexts import TlsMaterial, server_context
-from oro_tls.pins import pin_of_pem
+from oro_tls.pins import pin_of_pem, spki_pin_of_certificate
 from playwright.sync_api import Browser, Page
 
 from oro_framework.testing import ServedApp, app_page, served_app
@@ -239,43 +241,105 @@ def test_pins_right_wrong_and_misconfigured(page: Page, certs: Certs) -> None:
     assert result["misconfigured"]["error"]["code"] == "PIN_MISCONFIGURED"
 
 
-def test_the_pin_helpers_round_trip(page: Page, certs: Certs) -> None:
-    right = pin_of_pem(certs.server[0])
+def test_the_pin_helpers_round_trip(page: Page, certs: Certs, tmp_path: Path) -> None:
+    """Oro's pin helpers with the shapes of Oro's api/tls.d.ts: `{ok, value}`, `{value}`,
+    `{host, configured, pins}`, `setTlsPins` appending by default; the pins computed are those
+    of Oro's openssl pipeline (TLS_QUICKSTART.md)."""
+    right = openssl_pin(certs.server[0], tmp_path)
+    other = openssl_pin(certs.client[0], tmp_path)
     result = in_page(
         page,
         """
         const fromPem = await tls.createTlsPinFromCertificatePem(arg.pem)
         const fromDer = await tls.createTlsPinFromCertificateDer(Buffer.from(arg.der, 'base64'))
-        await tls.clearTlsPins()
-        await tls.setTlsPinsForHost('api.example', [fromPem])
+        const cleared = await tls.clearTlsPins()
+        const set = await tls.setTlsPinsForHost('api.example', [fromPem])
         await tls.addTlsPinsForHost('api.example', arg.other)
         const both = await tls.getTlsPinsForHost('api.example')
+        const port = await tls.getTlsPinsForHost('api.example:8443')
         await tls.setTlsPinsForHost('api.example', arg.other)
         const replaced = await tls.getTlsPinsForHost('api.example')
-        await tls.addTlsPins(`other.example:8443 ${fromPem}`)
+        const appended = await tls.setTlsPins([`other.example:8443 ${fromPem}`])
         const value = await tls.getTlsPins()
+        await tls.removeTlsPinsForHost('other.example:8443', fromPem)
+        const removedOne = await tls.getTlsPinsForHost('other.example:8443')
         await tls.removeTlsPinsForHost('api.example')
         const removed = await tls.getTlsPinsForHost('api.example')
-        const left = await tls.getTlsPins()
+        const replacedAll = await tls.setTlsPins(`z.example ${fromPem}`, { mode: 'replace' })
+        let badMode
+        try { await tls.setTlsPins('', { mode: 'prepend' }) }
+        catch (e) { badMode = [e.name, e.code] }
+        let noPins
+        try { await tls.setTlsPinsForHost('api.example', []) } catch (e) { noPins = e.name }
+        const provider = await tls.getTlsProvider()
+        let webview
+        try { await tls.setWebViewTlsPins('a.example ' + fromPem) } catch (e) { webview = e.name }
         await tls.clearTlsPins()
         const empty = await tls.getTlsPins()
-        return { fromPem, fromDer, both, replaced, value, removed, left, empty }
+        return { fromPem, fromDer, cleared, set, both, port, replaced, appended, value, removedOne,
+                 removed, replacedAll, badMode, noPins, provider: provider.provider, webview,
+                 empty, server: tls.TLSServer === tls.Server }
         """,
         {
             "pem": certs.server[0],
             "der": __import__("base64").b64encode(certificate_der(certs.server[0])).decode(),
-            "other": pin_of_pem(certs.client[0]),
+            "other": other,
         },
     )
-    other = pin_of_pem(certs.client[0])
     assert result["fromPem"] == result["fromDer"] == right
-    assert result["both"] == [right, other]
-    assert result["replaced"] == [other]
-    assert "other.example:8443" in result["value"]
-    assert result["removed"] == []
-    assert "api.example" not in result["left"]
-    assert "other.example" in result["left"]
-    assert result["empty"].strip() == ""
+    assert result["cleared"] == {"ok": True, "value": ""}
+    assert result["set"] == {"ok": True, "value": f"api.example {right}"}
+    assert result["both"] == {"host": "api.example", "configured": True, "pins": [right, other]}
+    assert result["port"] == {
+        "host": "api.example:8443",
+        "configured": True,
+        "pins": [right, other],
+    }
+    assert result["replaced"]["pins"] == [other]
+    assert result["appended"]["value"].splitlines() == [
+        f"api.example {other}",
+        f"other.example:8443 {right}",
+    ]
+    assert result["value"] == {"value": result["appended"]["value"]}
+    assert result["removedOne"] == {"host": "other.example:8443", "configured": False, "pins": []}
+    assert result["removed"] == {"host": "api.example", "configured": False, "pins": []}
+    assert result["replacedAll"] == {"ok": True, "value": f"z.example {right}"}
+    assert result["badMode"] == ["RangeError", "ERR_INVALID_ARG_VALUE"]
+    assert result["noPins"] == "TypeError"
+    assert result["provider"] == "openssl"
+    assert result["webview"] == "NotSupportedError"
+    assert result["empty"] == {"value": ""}
+    assert result["server"] is True
+
+
+def test_a_page_sees_oros_pin_and_handshake_facts(page: Page, certs: Certs, tmp_path: Path) -> None:
+    """A pin from Oro's openssl pipeline pins a real server from a page, the SPKI pin too;
+    `peerPin` and `handshake` (api/tls.d.ts `TlsHandshakeInfo`) carry Oro's pin."""
+    oro_pin = openssl_pin(certs.server[0], tmp_path)
+    spki = spki_pin_of_certificate(certificate_der(certs.server[0]))
+    with echo(certs.server) as port:
+        result = in_page(
+            page,
+            """
+            const base = { host: '127.0.0.1', port: arg.port, servername: 'localhost', ca: arg.ca }
+            const s = await secured({ ...base, pins: [arg.oro] })
+            const facts = { peerPin: s.peerPin, handshake: s.handshake, protocol: s.protocol,
+                            subject: s.subject, sans: s.sans, provider: s.provider }
+            await ended(s)
+            const k = await secured({ ...base, pins: arg.spki })
+            const keyPinned = k.peerPin
+            await ended(k)
+            return { facts, keyPinned }
+            """,
+            {"port": port, "ca": certs.ca_pem, "oro": oro_pin, "spki": spki},
+        )
+    facts = result["facts"]
+    assert facts["peerPin"] == facts["handshake"]["peerPin"] == oro_pin
+    assert result["keyPinned"] == oro_pin
+    assert facts["protocol"] == facts["handshake"]["protocol"] == "TLSv1.3"
+    assert facts["provider"] == "openssl"
+    assert "DNS:localhost" in facts["sans"]
+    assert facts["handshake"]["hostname"] == "localhost"
 
 
 def test_mutual_tls_from_the_page_with_an_encrypted_key(

@@ -6,13 +6,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import string
+from pathlib import Path
 
 import pytest
-from _certs import Certs, certificate_der, make_certs, tls_client, tls_echo_server
+from _certs import Certs, certificate_der, make_certs, openssl_pin, tls_client, tls_echo_server
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from oro_tls.contexts import TlsMaterial, client_context, server_context
 from oro_tls.pins import (
@@ -25,6 +26,7 @@ from oro_tls.pins import (
     parse_pins_param,
     pin_of_certificate,
     pin_of_pem,
+    spki_pin_of_certificate,
 )
 
 from oro_framework import InvalidArgumentError
@@ -248,6 +250,50 @@ def test_merged_modes() -> None:
     assert caught.value.extra["parameter"] == "mode"
 
 
+def test_put_and_subtract_touch_exactly_one_endpoint() -> None:
+    """Oro's ``setTlsPinsForHost``/``removeTlsPinsForHost`` (api/tls.d.ts) change the entry of
+    exactly the endpoint named: ``a.example:443`` is not ``a.example``."""
+    base = PinSet.parse(f"a.example {PIN}\na.example:443 {PIN} {OTHER}\nb.example {OTHER}")
+    put = base.merged(PinSet.parse(f"a.example:443 {OTHER}"), "put")
+    assert put.format().splitlines() == [
+        f"a.example {PIN}",
+        f"a.example:443 {OTHER}",
+        f"b.example {OTHER}",
+    ]
+    dropped = base.merged(PinSet.parse("a.example", allow_empty=True), "put")
+    assert dropped.format().splitlines() == [f"a.example:443 {PIN} {OTHER}", f"b.example {OTHER}"]
+    added = base.merged(PinSet.parse(f"c.example:8443 {PIN}"), "put")
+    assert added.exact("c.example", 8443) == PinEntry("c.example", 8443, (PIN,))
+    less = base.merged(PinSet.parse(f"a.example:443 {PIN}"), "subtract")
+    assert less.exact("a.example", 443) == PinEntry("a.example", 443, (OTHER,))
+    assert less.exact("a.example", None) == PinEntry("a.example", None, (PIN,))
+    emptied = base.merged(PinSet.parse(f"b.example {OTHER}"), "subtract")
+    assert emptied.exact("b.example", None) is None
+
+
+@given(pin_sets, pin_sets)
+def test_put_sets_each_named_endpoint_and_keeps_the_others(a: PinSet, b: PinSet) -> None:
+    result = a.merged(b, "put")
+    for entry in b.entries:
+        assert result.exact(entry.host, entry.port) == entry
+    named = {entry.key for entry in b.entries}
+    assert [e for e in result.entries if e.key not in named] == [
+        e for e in a.entries if e.key not in named
+    ]
+
+
+@given(pin_sets, pin_sets)
+def test_subtract_never_adds_a_pin_or_an_endpoint(a: PinSet, b: PinSet) -> None:
+    result = a.merged(b, "subtract")
+    for entry in result.entries:
+        known = a.exact(entry.host, entry.port)
+        assert known is not None
+        assert entry.pins
+        assert set(entry.pins) <= set(known.pins)
+        gone = b.exact(entry.host, entry.port)
+        assert gone is None or not set(gone.pins) & set(entry.pins)
+
+
 def test_for_host_matches_every_port_and_its_own() -> None:
     pin_set = PinSet.parse(f"a.example {PIN}\na.example:8443 {OTHER} {PIN}\n[::1]:443 {OTHER}")
     assert pin_set.for_host("A.Example", 443) == (PIN,)
@@ -309,10 +355,13 @@ def _spki_pin(pem: str) -> str:
     return PIN_PREFIX + base64.b64encode(hashlib.sha256(spki).digest()).decode()
 
 
-def test_pin_is_the_spki_sha256(certs: Certs) -> None:
+def test_pin_is_what_oros_openssl_pipeline_computes(certs: Certs, tmp_path: Path) -> None:
+    """Oro's docs (TLS_QUICKSTART.md) compute a pin with
+    ``openssl x509 -outform der | openssl dgst -sha256 -binary | base64``."""
     for pem in (certs.server[0], certs.rsa_server[0], certs.self_signed[0], certs.ca_pem):
-        assert pin_of_pem(pem) == _spki_pin(pem)
-        assert pin_of_certificate(certificate_der(pem)) == _spki_pin(pem)
+        assert pin_of_pem(pem) == openssl_pin(pem, tmp_path)
+        assert pin_of_certificate(certificate_der(pem)) == pin_of_pem(pem)
+        assert spki_pin_of_certificate(certificate_der(pem)) == _spki_pin(pem)
         assert canonical_pin(pin_of_pem(pem)) == pin_of_pem(pem)
 
 
@@ -333,11 +382,53 @@ def _reissued(pem: str, key_pem: str, serial: int) -> bytes:
     )
 
 
-def test_pin_survives_a_renewal_with_the_same_key(certs: Certs) -> None:
+def test_a_renewal_with_the_same_key_keeps_the_spki_pin_only(certs: Certs) -> None:
     first, second = (_reissued(*certs.server, serial) for serial in (1, 2))
-    assert first != second
-    assert pin_of_certificate(first) == pin_of_certificate(second) == pin_of_pem(certs.server[0])
-    assert pin_of_pem("junk before\n" + certs.server[0]) == pin_of_pem(certs.server[0])
+    assert pin_of_certificate(first) != pin_of_certificate(second)
+    assert spki_pin_of_certificate(first) == spki_pin_of_certificate(second)
+    assert spki_pin_of_certificate(first) == _spki_pin(certs.server[0])
+    # Both pins of the renewed certificate pass; the old certificate pin does not.
+    assert check_pins(second, (spki_pin_of_certificate(first),), host="h", port=1)
+    with pytest.raises(PinError):
+        check_pins(second, (pin_of_certificate(first),), host="h", port=1)
+
+
+texts = st.text(st.characters(codec="ascii"), max_size=40)
+
+
+@given(before=texts, after=texts)
+def test_pin_of_pem_finds_the_certificate_in_any_surrounding_text(
+    certs: Certs, before: str, after: str
+) -> None:
+    # Surrounding text without a BEGIN line of its own must not change which certificate is
+    # pinned (bundles carry comments, "subject=" lines, blank lines...).
+    assume("-----BEGIN CERTIFICATE-----" not in before)
+    text = f"{before}\n{certs.server[0]}{after}"
+    assert pin_of_pem(text) == pin_of_pem(certs.server[0])
+
+
+@given(st.text(max_size=300))
+def test_pin_of_pem_refuses_any_text_without_a_certificate(text: str) -> None:
+    # Random text is never a certificate: it must be the typed error, not a crash or a pin.
+    with pytest.raises(InvalidArgumentError) as caught:
+        pin_of_pem(text)
+    assert caught.value.code == "ERR_TLS_INVALID_CERT"
+
+
+@given(st.binary(max_size=200))
+def test_pin_of_certificate_refuses_any_non_certificate_bytes(data: bytes) -> None:
+    # Hashing bytes that are no certificate would answer a pin no peer can ever match.
+    with pytest.raises(InvalidArgumentError) as caught:
+        pin_of_certificate(data)
+    assert caught.value.code == "ERR_TLS_INVALID_CERT"
+
+
+def test_a_mangled_pem_block_is_invalid_cert(certs: Certs) -> None:
+    lines = certs.server[0].splitlines()
+    lines[3] = lines[3][::-1]
+    with pytest.raises(InvalidArgumentError) as caught:
+        pin_of_pem("\n".join(lines))
+    assert caught.value.code == "ERR_TLS_INVALID_CERT"
 
 
 @pytest.mark.parametrize(
@@ -374,11 +465,14 @@ def _peer_der(certs: Certs) -> bytes:
     return der
 
 
-def test_check_pins_after_a_handshake(certs: Certs) -> None:
+def test_check_pins_after_a_handshake(certs: Certs, tmp_path: Path) -> None:
     der = _peer_der(certs)
-    pin = pin_of_pem(certs.server[0])
+    pin = openssl_pin(certs.server[0], tmp_path)
+    spki = _spki_pin(certs.server[0])
     assert check_pins(der, (), host="localhost", port=443) == pin
     assert check_pins(der, (OTHER, pin), host="localhost", port=443) == pin
+    # A key pin is accepted too, and the peer's pin reported is still Oro's.
+    assert check_pins(der, (spki,), host="localhost", port=443) == pin
     with pytest.raises(PinError) as caught:
         check_pins(der, (OTHER, PIN), host="localhost", port=8443)
     error = caught.value
@@ -388,9 +482,10 @@ def test_check_pins_after_a_handshake(certs: Certs) -> None:
         "type": "PinError",
         "code": "PIN_MISMATCH",
         "message": f"Certificate pinning failure for localhost:8443: peer pin {pin} "
-        f"is not one of {OTHER}, {PIN}",
+        f"(key pin {spki}) is not one of {OTHER}, {PIN}",
         "expectedPins": [OTHER, PIN],
         "peerPin": pin,
+        "peerSpkiPin": spki,
         "host": "localhost",
         "port": 8443,
     }

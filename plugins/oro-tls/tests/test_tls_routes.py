@@ -9,6 +9,7 @@ import socket
 import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import anyio
@@ -18,13 +19,14 @@ from _certs import (
     PemPair,
     ServerLog,
     certificate_der,
+    openssl_pin,
     tls_client,
     tls_echo_server,
 )
 from conftest import TLS_PLUGINS, read_bytes
 from oro_conduit.testing import next_frame, page_conduit
 from oro_tls.contexts import TlsMaterial, client_context, server_context
-from oro_tls.pins import pin_of_pem
+from oro_tls.pins import pin_of_pem, spki_pin_of_certificate
 from oro_tls.state import STATE
 
 from oro_framework import Host
@@ -148,6 +150,53 @@ async def test_pins_are_enforced_even_without_verification(
             assert fields["expectedPins"] == [wrong]
             assert fields["peerPin"] == right
         assert host.stash[STATE].items == {}
+
+
+async def test_oros_openssl_pin_and_the_spki_pin_are_accepted_a_wrong_one_is_not(
+    host: Host, client: MemoryClient, certs: Certs, tmp_path: Path
+) -> None:
+    """Oro's pin (TLS_QUICKSTART.md: ``openssl x509 -outform der | openssl dgst -sha256
+    -binary | base64``) of a real server's certificate pins it; so does its key's SPKI pin."""
+    oro_pin = openssl_pin(certs.server[0], tmp_path)
+    spki = spki_pin_of_certificate(certificate_der(certs.server[0]))
+    wrong = openssl_pin(certs.rsa_server[0], tmp_path)
+    with echo(certs.server) as port:
+        for pins in ([oro_pin], [spki], f"127.0.0.1 {oro_pin}"):
+            pinned = await tls_connect(client, port, {"ca": certs.ca_pem}, pins=pins)
+            assert pinned.ok, pinned.error
+            assert pinned.data["peerPin"] == oro_pin
+            assert (await client.call("tls.close", id="t1")).ok
+        assert (await client.call("tls.setPins", value=f"127.0.0.1:{port} {wrong}")).ok
+        refused = await tls_connect(client, port, {"ca": certs.ca_pem})
+        assert refused.error is not None
+        fields = refused.error.to_dict()
+        assert (fields["code"], fields["expectedPins"]) == ("PIN_MISMATCH", [wrong])
+        assert (fields["peerPin"], fields["peerSpkiPin"]) == (oro_pin, spki)
+        created = await client.call("tls.createPin", pem=certs.server[0])
+        assert created.data == {"pin": oro_pin}
+    assert host.stash[STATE].items == {}
+
+
+async def test_get_pins_of_a_host_answers_oros_shape(client: MemoryClient, certs: Certs) -> None:
+    """Oro's ``getTlsPinsForHost`` (api/tls.d.ts): ``{host, configured, pins}``, exactly that
+    endpoint's pins, else its host's every-port pins."""
+    pin, other = pin_of_pem(certs.server[0]), pin_of_pem(certs.client[0])
+    value = f"api.example {pin}\napi.example:8443 {other}"
+    assert (await client.call("tls.setPins", value=value)).ok
+    answers = {
+        spec: (await client.call("tls.getPins", host=spec)).data
+        for spec in ("API.example", "api.example:8443", "api.example:443", "b.example:1")
+    }
+    shapes = {spec: (a["host"], a["configured"], a["pins"]) for spec, a in answers.items()}
+    assert shapes == {
+        "API.example": ("api.example", True, [pin]),
+        "api.example:8443": ("api.example:8443", True, [other]),
+        "api.example:443": ("api.example:443", True, [pin]),
+        "b.example:1": ("b.example:1", False, []),
+    }
+    bad = await client.call("tls.getPins", host="no such host")
+    assert bad.error is not None
+    assert bad.error.code == "TLS_HOST_INVALID"
 
 
 async def test_a_misconfigured_pin_is_refused_before_connecting(

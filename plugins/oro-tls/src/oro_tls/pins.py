@@ -1,9 +1,18 @@
 """Oro's certificate pins: the line format, the ``pins`` parameter of ``tls.connect`` and the
 check made after every handshake.
 
-A pin is ``sha256/`` + the base64 of the SHA-256 of a certificate's SubjectPublicKeyInfo (the
-HPKP / OkHttp pin), so it survives a renewal that keeps the key. Pins are compared in one
-canonical spelling (standard base64, padded), whatever spelling the app or the page wrote.
+A pin is ``sha256/`` + the base64 of a SHA-256 digest of the peer's leaf certificate, in one of
+two forms, and a configured pin matches when it equals either:
+
+- the **certificate pin**, the SHA-256 of the whole certificate's DER, as Oro computes it
+  (``openssl x509 -outform der | openssl dgst -sha256 -binary | base64``, Oro's
+  ``createTlsPinFromCertificateDer``); it changes with every renewal;
+- the **SPKI pin**, the SHA-256 of the certificate's SubjectPublicKeyInfo (the HPKP / OkHttp
+  pin), which survives a renewal that keeps the key.
+
+What this host reports (``tls.createPin``, ``peerPin``) is the certificate pin, Oro's form. Pins
+are compared in one canonical spelling (standard base64, padded), whatever spelling the app or
+the page wrote.
 
 The line format (``[tls] pins``, ``tls.setPins``), one entry per line::
 
@@ -43,10 +52,13 @@ __all__ = [
     "PinSet",
     "canonical_pin",
     "check_pins",
+    "format_endpoint",
+    "parse_endpoint",
     "parse_pins_param",
     "pin_of_certificate",
     "pin_of_pem",
     "spki_of_certificate",
+    "spki_pin_of_certificate",
 ]
 
 PIN_PREFIX: Final = "sha256/"
@@ -59,7 +71,8 @@ _SEPARATORS: Final = re.compile(r"[\s,]+")
 _COMMENT: Final = re.compile(r"[#;]")
 _HOST_NAME: Final = re.compile(r"[a-z0-9_](?:[a-z0-9_.\-]*[a-z0-9_])?")
 _DEFAULT_PORTS: Final[dict[str, int]] = {"https": 443, "wss": 443, "http": 80, "ws": 80}
-_MODES: Final = ("replace", "append", "remove")
+_MODES: Final = ("replace", "append", "remove", "put", "subtract")
+"""The ways ``tls.setPins`` changes the pins (:meth:`PinSet.merged`)."""
 _PEM_CERTIFICATE: Final = re.compile(
     r"-----BEGIN CERTIFICATE-----\s.*?-----END CERTIFICATE-----", re.DOTALL
 )
@@ -145,6 +158,28 @@ def _parse_host_spec(spec: str) -> tuple[str, int | None]:
     return _checked_host(spec.lower()), None
 
 
+def parse_endpoint(spec: str) -> tuple[str, int | None]:
+    """The host and port (``None``: every port) a host spec of the line format names: ``host``,
+    ``host:port``, ``[v6]``, ``[v6]:port``, a bare IPv6 address or a URL.
+
+    Raises :class:`~oro_framework.InvalidArgumentError` ``TLS_HOST_INVALID`` saying what is wrong.
+    """
+    try:
+        return _parse_host_spec(spec.strip())
+    except ValueError as error:
+        raise InvalidArgumentError(
+            f"Invalid TLS pins host {_shown(spec)}: {error}",
+            code="TLS_HOST_INVALID",
+            parameter="host",
+        ) from None
+
+
+def format_endpoint(host: str, port: int | None) -> str:
+    """``host``, ``host:port`` or ``[v6]:port``: how the line format writes an endpoint."""
+    shown = f"[{host}]" if ":" in host else host
+    return shown if port is None else f"{shown}:{port}"
+
+
 def _parse_url(spec: str) -> tuple[str, int | None]:
     try:
         parts = urlsplit(spec)
@@ -185,9 +220,7 @@ class PinEntry:
 
     def format(self) -> str:
         """The entry as one line of Oro's format."""
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        spec = host if self.port is None else f"{host}:{self.port}"
-        return " ".join((spec, *self.pins))
+        return " ".join((format_endpoint(self.host, self.port), *self.pins))
 
     def to_json(self) -> dict[str, Any]:
         """``{host, port, pins}``."""
@@ -213,7 +246,8 @@ class PinSet:
     def parse(cls, text: str, *, allow_empty: bool = False) -> PinSet:
         """Parse Oro's line format. Entries naming the same host and port are merged.
 
-        ``allow_empty`` accepts entries without pins (the hosts of ``tls.setPins`` ``remove``).
+        ``allow_empty`` accepts entries without pins (the hosts of ``tls.setPins`` ``remove`` and
+        ``put``).
         Raises :class:`~oro_framework.InvalidArgumentError` ``TLS_PINS_INVALID`` with the
         1-based ``line`` of the first line that does not parse and what is wrong with it.
         """
@@ -239,21 +273,39 @@ class PinSet:
         return "\n".join(entry.format() for entry in self.entries)
 
     def merged(self, other: PinSet, mode: str) -> PinSet:
-        """This set changed by ``other``: ``replace`` (``other``), ``append`` (its entries
-        added, an entry of the same host and port gaining the pins it lacks) or ``remove``
-        (the entries of the hosts ``other`` names; all ports of a host ``other`` names without
-        one). Another ``mode`` is :class:`~oro_framework.InvalidArgumentError`."""
+        """This set changed by ``other``:
+
+        - ``replace``: ``other``;
+        - ``append``: its entries added, an entry of the same host and port gaining the pins
+          it lacks;
+        - ``remove``: the entries of the hosts ``other`` names dropped (all ports of a host
+          ``other`` names without one);
+        - ``put``: each entry of ``other`` replaces the entry of exactly its host and port (one
+          without pins drops it), Oro's ``setTlsPinsForHost``/``removeTlsPinsForHost(host)``;
+        - ``subtract``: the pins of each entry of ``other`` dropped from the entry of exactly
+          its host and port (one left without pins is dropped).
+
+        Another ``mode`` is :class:`~oro_framework.InvalidArgumentError`."""
         if mode == "replace":
             return other
         if mode == "append":
             return PinSet(_merge((*self.entries, *other.entries)))
         if mode == "remove":
             return PinSet(tuple(entry for entry in self.entries if not _removes(other, entry)))
+        if mode == "put":
+            return _put(self, other)
+        if mode == "subtract":
+            return _subtract(self, other)
         raise InvalidArgumentError(
             f"Invalid pins mode {mode!r}: expected one of {', '.join(_MODES)}",
             code="ERR_INVALID_ARG_VALUE",
             parameter="mode",
         )
+
+    def exact(self, host: str, port: int | None) -> PinEntry | None:
+        """The entry of exactly ``host`` and ``port`` (``None``: the every-port entry)."""
+        key = (_normal_host(host), port)
+        return next((entry for entry in self.entries if entry.key == key), None)
 
     def for_host(self, host: str, port: int) -> tuple[str, ...]:
         """The pins a connection to ``host``:``port`` must match (none: not pinned)."""
@@ -288,6 +340,23 @@ def _parse_entry(tokens: list[str], *, allow_empty: bool) -> PinEntry:
     if len(tokens) == 1 and not allow_empty:
         raise ValueError(f"no pins for {tokens[0]!r}")
     return PinEntry(host, port, _unique(_canonical_or_raise(token) for token in tokens[1:]))
+
+
+def _put(pins: PinSet, other: PinSet) -> PinSet:
+    given = {entry.key: entry for entry in other.entries}
+    kept = [given.pop(entry.key, entry) for entry in pins.entries]
+    return PinSet(tuple(entry for entry in (*kept, *given.values()) if entry.pins))
+
+
+def _subtract(pins: PinSet, other: PinSet) -> PinSet:
+    gone = {entry.key: set(entry.pins) for entry in other.entries}
+    left = (
+        PinEntry(entry.host, entry.port, tuple(p for p in entry.pins if p not in gone[entry.key]))
+        if entry.key in gone
+        else entry
+        for entry in pins.entries
+    )
+    return PinSet(tuple(entry for entry in left if entry.pins))
 
 
 def _removes(other: PinSet, entry: PinEntry) -> bool:
@@ -419,14 +488,27 @@ def _load_der(der: bytes) -> x509.Certificate:
         ) from None
 
 
+def _pin_of_bytes(data: bytes) -> str:
+    return PIN_PREFIX + base64.b64encode(hashlib.sha256(data).digest()).decode("ascii")
+
+
 def pin_of_certificate(der: bytes) -> str:
-    """``sha256/`` + base64(SHA-256(SubjectPublicKeyInfo)) of a DER certificate."""
-    digest = hashlib.sha256(spki_of_certificate(der)).digest()
-    return PIN_PREFIX + base64.b64encode(digest).decode("ascii")
+    """Oro's pin of a DER certificate: ``sha256/`` + base64(SHA-256(the DER)).
+
+    The DER must be one certificate (``ERR_TLS_INVALID_CERT`` otherwise): hashing arbitrary bytes
+    would answer a pin no peer can match.
+    """
+    _load_der(der)
+    return _pin_of_bytes(der)
+
+
+def spki_pin_of_certificate(der: bytes) -> str:
+    """The key's pin of a DER certificate: ``sha256/`` + base64(SHA-256(SubjectPublicKeyInfo))."""
+    return _pin_of_bytes(spki_of_certificate(der))
 
 
 def pin_of_pem(pem: str) -> str:
-    """The pin of the first certificate of a PEM text (``ERR_TLS_INVALID_CERT`` if none)."""
+    """Oro's pin of the first certificate of a PEM text (``ERR_TLS_INVALID_CERT`` if none)."""
     found = _PEM_CERTIFICATE.search(pem) if isinstance(pem, str) else None
     if found is None:
         raise InvalidArgumentError(
@@ -459,11 +541,12 @@ class PinError(IPCError):
 def check_pins(
     peer_der: bytes | None, expected: tuple[str, ...], *, host: str, port: int
 ) -> str | None:
-    """The peer's pin, after checking it is one of ``expected`` (when any are expected).
+    """The peer's certificate pin, after checking that one of ``expected`` (when any are
+    expected) is its certificate pin or its SPKI pin.
 
     Returns ``None`` only when the peer sent no certificate and no pin is expected. Raises
-    :class:`PinError` ``PIN_MISMATCH`` (extras ``expectedPins``, ``peerPin``, ``host``,
-    ``port``) or ``PIN_UNAVAILABLE`` (pins expected, no certificate).
+    :class:`PinError` ``PIN_MISMATCH`` (extras ``expectedPins``, ``peerPin``, ``peerSpkiPin``,
+    ``host``, ``port``) or ``PIN_UNAVAILABLE`` (pins expected, no certificate).
     """
     if peer_der is None:
         if not expected:
@@ -477,13 +560,17 @@ def check_pins(
             port=port,
         )
     pin = pin_of_certificate(peer_der)
-    if expected and pin not in expected:
-        raise PinError(
-            f"Certificate pinning failure for {host}:{port}: peer pin {pin} "
-            f"is not one of {', '.join(expected)}",
-            expectedPins=list(expected),
-            peerPin=pin,
-            host=host,
-            port=port,
-        )
-    return pin
+    if not expected or pin in expected:
+        return pin
+    spki_pin = spki_pin_of_certificate(peer_der)
+    if spki_pin in expected:
+        return pin
+    raise PinError(
+        f"Certificate pinning failure for {host}:{port}: peer pin {pin} "
+        f"(key pin {spki_pin}) is not one of {', '.join(expected)}",
+        expectedPins=list(expected),
+        peerPin=pin,
+        peerSpkiPin=spki_pin,
+        host=host,
+        port=port,
+    )

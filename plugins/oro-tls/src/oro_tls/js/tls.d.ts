@@ -61,7 +61,10 @@ export interface TlsError extends NetError {
   host?: string
   verifyCode?: number
   expectedPins?: string[]
+  /** Oro's pin of the peer's certificate (SHA-256 of its DER). */
   peerPin?: string | null
+  /** The pin of the peer's key (SHA-256 of its SubjectPublicKeyInfo), on `PIN_MISMATCH`. */
+  peerSpkiPin?: string
 }
 
 export interface ConnectionOptions extends Partial<TcpSocketConnectOpts>, SocketConstructorOpts {
@@ -78,7 +81,7 @@ export interface ConnectionOptions extends Partial<TcpSocketConnectOpts>, Socket
   maxVersion?: SecureVersion
   ciphers?: string
   checkServerIdentity?: (hostname: string, cert: PeerCertificate) => Error | undefined
-  /** Oro's: pins (`sha256/<base64>`) the peer's key must match (also with `rejectUnauthorized: false`). */
+  /** Oro's: pins (`sha256/<base64>`), one of which must be the SHA-256 of the peer certificate's DER or of its key's SubjectPublicKeyInfo (also with `rejectUnauthorized: false`). */
   pins?: string | string[]
   /** Oro's: `append` (default: also the host's configured pins) or `replace`. */
   pinsMode?: 'append' | 'replace'
@@ -95,8 +98,24 @@ export class TLSSocket extends Socket {
   /** Oro's code (`CERT_EXPIRED`) when not authorized. */
   authorizationCode: string | null
   alpnProtocol: string | false
-  /** Oro's: the `sha256/...` pin of the peer's key. */
+  /** Oro's: the `sha256/...` pin of the peer's certificate (SHA-256 of its DER). */
   peerPin: string | null
+  /** Oro's: the handshake's facts. */
+  handshake: TlsHandshakeInfo | null
+  /** Oro's: the host name connected to. */
+  hostname: string | undefined
+  /** Oro's: the TLS version (`getProtocol()`). */
+  protocol: string | undefined
+  /** Oro's: the cipher's name. */
+  cipher: string | undefined
+  /** Oro's: the ALPN protocol chosen. */
+  alpn: string | undefined
+  /** Oro's: the peer certificate's subject (`CN=..., O=...`). */
+  subject: string | undefined
+  /** Oro's: the peer certificate's names (`DNS:...`, `IP Address:...`). */
+  sans: string[] | undefined
+  /** Oro's: keep handshake facts and copy them onto the socket. */
+  _setHandshake (info: TlsHandshakeInfo): void
   servername: string | false | null | undefined
   /** Oro's: the host's TLS library (`openssl`). */
   provider: string | undefined
@@ -169,20 +188,60 @@ export interface ProviderInfo {
 
 /** Oro's: the host's TLS library. */
 export function getProvider (): Promise<ProviderInfo>
-/** Oro's: the host's pins in Oro's line format (`host[:port] sha256/...`). */
-export function getTlsPins (): Promise<string>
-export function setTlsPins (value: string): Promise<string>
-export function addTlsPins (value: string): Promise<string>
-/** Drops every entry of the hosts `value` names. */
-export function removeTlsPins (value: string): Promise<string>
-export function clearTlsPins (): Promise<string>
-export function getTlsPinsForHost (host: string, port?: number): Promise<string[]>
-export function setTlsPinsForHost (host: string, pins: string | string[]): Promise<string>
-export function addTlsPinsForHost (host: string, pins: string | string[]): Promise<string>
-export function removeTlsPinsForHost (host: string): Promise<string>
-export function clearTlsPinsForHost (host: string): Promise<string>
+/** Oro's name for `getProvider`. */
+export function getTlsProvider (): Promise<ProviderInfo>
+
+export type TlsPinsMode = 'append' | 'replace'
+export interface TlsPinsOptions {
+  mode?: TlsPinsMode
+}
+export interface TlsPinsResult {
+  ok: boolean
+  /** Every pin, in Oro's line format (`host[:port] sha256/...`). */
+  value: string
+}
+export interface TlsHandshakeInfo {
+  id?: string
+  clientId?: string
+  hostname?: string
+  protocol?: string
+  cipher?: string
+  alpn?: string
+  alpnProtocol?: string
+  provider?: string
+  subject?: string
+  sans?: string[]
+  peerPin?: string
+}
+
+/** Oro's: the host's pins in Oro's line format. */
+export function getTlsPins (): Promise<{ value: string }>
+/** Oro's: pin lines added (`mode: 'append'`, the default) or instead of every pin (`'replace'`). */
+export function setTlsPins (pins: string | string[], options?: TlsPinsOptions): Promise<TlsPinsResult>
+export function addTlsPins (pins: string | string[]): Promise<TlsPinsResult>
+/** Drops every entry of the hosts the lines name. */
+export function removeTlsPins (hosts: string | string[]): Promise<TlsPinsResult>
+export function clearTlsPins (): Promise<TlsPinsResult>
+/** `host`: `host`, `host:port`, `[v6]:port` or a URL; exactly that endpoint's pins, else the host's every-port pins. */
+export function getTlsPinsForHost (host: string, port?: number): Promise<{ host: string, configured: boolean, pins: string[] }>
+export function setTlsPinsForHost (host: string, pins: string | string[]): Promise<TlsPinsResult>
+export function addTlsPinsForHost (host: string, pins: string | string[]): Promise<TlsPinsResult>
+/** Without `pins`, drops the endpoint's entry. */
+export function removeTlsPinsForHost (host: string, pins?: string | string[]): Promise<TlsPinsResult>
+export function clearTlsPinsForHost (host: string): Promise<TlsPinsResult>
+/** Oro's pin: `sha256/` + base64 of the SHA-256 of the certificate's DER. */
 export function createTlsPinFromCertificateDer (der: ArrayBuffer | ArrayBufferView): Promise<string>
 export function createTlsPinFromCertificatePem (pem: string | ArrayBufferView): Promise<string>
+/** Oro's name for `Server`. */
+export const TLSServer: typeof Server
+/** Oro's WebView pins: each rejects with `NotSupportedError` (docs/tls.md). */
+export function setWebViewTlsPins (pins: string | string[], options?: TlsPinsOptions): Promise<never>
+export function getWebViewTlsPins (): Promise<never>
+export function clearWebViewTlsPins (): Promise<never>
+export function getWebViewTlsPinsForHost (host: string): Promise<never>
+export function setWebViewTlsPinsForHost (host: string, pins: string | string[]): Promise<never>
+export function addWebViewTlsPinsForHost (host: string, pins: string | string[]): Promise<never>
+export function removeWebViewTlsPinsForHost (host: string, pins?: string | string[]): Promise<never>
 
 declare const tls: {
   TLSSocket: typeof TLSSocket
@@ -192,7 +251,9 @@ declare const tls: {
   createSecureContext: typeof createSecureContext
   checkServerIdentity: typeof checkServerIdentity
   getCiphers: typeof getCiphers
+  TLSServer: typeof Server
   getProvider: typeof getProvider
+  getTlsProvider: typeof getTlsProvider
   getTlsPins: typeof getTlsPins
   setTlsPins: typeof setTlsPins
   addTlsPins: typeof addTlsPins
@@ -205,6 +266,13 @@ declare const tls: {
   clearTlsPinsForHost: typeof clearTlsPinsForHost
   createTlsPinFromCertificateDer: typeof createTlsPinFromCertificateDer
   createTlsPinFromCertificatePem: typeof createTlsPinFromCertificatePem
+  setWebViewTlsPins: typeof setWebViewTlsPins
+  getWebViewTlsPins: typeof getWebViewTlsPins
+  clearWebViewTlsPins: typeof clearWebViewTlsPins
+  getWebViewTlsPinsForHost: typeof getWebViewTlsPinsForHost
+  setWebViewTlsPinsForHost: typeof setWebViewTlsPinsForHost
+  addWebViewTlsPinsForHost: typeof addWebViewTlsPinsForHost
+  removeWebViewTlsPinsForHost: typeof removeWebViewTlsPinsForHost
   rootCertificates: typeof rootCertificates
   DEFAULT_MIN_VERSION: string
   DEFAULT_MAX_VERSION: string

@@ -20,7 +20,7 @@
 
 import { request } from 'oro:ipc'
 import { Buffer } from 'oro:buffer'
-import { invalidArgType, withCode } from 'oro:errors'
+import { NotSupportedError, invalidArgType, withCode } from 'oro:errors'
 import { isIP } from 'oro:ip'
 import {
   Server as NetServer,
@@ -227,6 +227,30 @@ export function checkServerIdentity (hostname, cert) {
  * @property {string} provider
  */
 
+/**
+ * Oro's `TlsHandshakeInfo` from the host's facts.
+ * @param {TlsFacts} facts
+ */
+function handshakeInfo (facts) {
+  const certificate = facts.peerCertificate ?? {}
+  const subject = certificate.subject && typeof certificate.subject === 'object'
+    ? Object.entries(certificate.subject).map(([key, value]) => `${key}=${Array.isArray(value) ? value.join('+') : value}`).join(', ')
+    : undefined
+  const sans = typeof certificate.subjectaltname === 'string' ? certificate.subjectaltname.split(', ') : undefined
+  const servername = typeof facts.servername === 'string' ? facts.servername : undefined
+  return {
+    hostname: servername,
+    protocol: facts.protocol ?? undefined,
+    cipher: facts.cipher?.name,
+    alpn: facts.alpnProtocol || undefined,
+    alpnProtocol: facts.alpnProtocol || undefined,
+    provider: facts.provider,
+    subject: subject || undefined,
+    sans,
+    peerPin: facts.peerPin ?? undefined
+  }
+}
+
 /** A TLS connection of the host (Node's `tls.TLSSocket`). */
 export class TLSSocket extends Socket {
   encrypted = true
@@ -237,8 +261,22 @@ export class TLSSocket extends Socket {
   authorizationCode = null
   /** @type {string | false} */
   alpnProtocol = false
-  /** @type {string | null} the `sha256/...` pin of the peer's key */
+  /** @type {string | null} Oro's pin of the peer's certificate (`sha256/` + SHA-256 of its DER) */
   peerPin = null
+  /** @type {Record<string, any> | null} Oro's handshake facts (`TlsHandshakeInfo`) */
+  handshake = null
+  /** @type {string | undefined} Oro's: the host name connected to */
+  hostname = undefined
+  /** @type {string | undefined} Oro's: the negotiated TLS version (`getProtocol()`) */
+  protocol = undefined
+  /** @type {string | undefined} Oro's: the cipher's name (`getCipher().name`) */
+  cipher = undefined
+  /** @type {string | undefined} Oro's: the ALPN protocol chosen */
+  alpn = undefined
+  /** @type {string | undefined} Oro's: the peer certificate's subject (`CN=..., O=...`) */
+  subject = undefined
+  /** @type {string[] | undefined} Oro's: the peer certificate's names (`DNS:...`, `IP Address:...`) */
+  sans = undefined
   /** @type {string | false | null | undefined} */
   servername = undefined
   /** @type {string | undefined} Oro's: the TLS library of the host (`openssl`) */
@@ -293,6 +331,10 @@ export class TLSSocket extends Socket {
    */
   [kConnected] (reply, host) {
     this.#setFacts(reply)
+    if (host && this.handshake && this.handshake.hostname === undefined) {
+      this.handshake.hostname = host
+      this.hostname = host
+    }
     const options = this.#tlsOptions
     // Node's client sockets answer `false` (the SNI name sent is in `getTlsInfo()`).
     this.servername = false
@@ -331,6 +373,21 @@ export class TLSSocket extends Socket {
     this.peerPin = facts.peerPin ?? null
     this.provider = facts.provider
     this.secureConnecting = false
+    this._setHandshake(handshakeInfo(facts))
+  }
+
+  /**
+   * Oro's: keep the handshake facts and copy them onto the socket.
+   * @param {Record<string, any>} info
+   */
+  _setHandshake (info) {
+    if (!info || typeof info !== 'object') return
+    this.handshake = info
+    for (const name of ['hostname', 'provider', 'protocol', 'cipher', 'alpn', 'subject', 'sans', 'peerPin']) {
+      if (info[name] !== undefined && info[name] !== null) /** @type {any} */ (this)[name] = info[name]
+    }
+    const alpn = info.alpnProtocol ?? info.alpn
+    if (alpn) this.alpnProtocol = alpn
   }
 
   /**
@@ -500,6 +557,9 @@ export class Server extends NetServer {
   }
 }
 
+/** Oro's name for `Server`. */
+export const TLSServer = Server
+
 /**
  * A TLS server: `createServer(options[, secureConnectionListener])` (`cert` and `key` needed;
  * an unusable one is an `error` event at `listen`).
@@ -536,111 +596,187 @@ export function getProvider () {
 }
 
 /**
+ * Oro's name for `getProvider`: `{ provider }` (`'openssl'`) and the library's version.
+ * @returns {Promise<{ provider: string, version: string }>}
+ */
+export function getTlsProvider () {
+  return getProvider()
+}
+
+/**
+ * Oro's `mode` option: `'append'` (the default) or `'replace'`, any case.
+ * @param {unknown} mode
+ * @param {string} name
+ * @returns {'append' | 'replace'}
+ */
+function pinsMode (mode, name) {
+  if (mode === undefined || mode === null) return 'append'
+  if (typeof mode !== 'string') throw withCode(new TypeError(`${name} must be 'append' or 'replace'`), 'ERR_INVALID_ARG_TYPE')
+  const lower = mode.trim().toLowerCase()
+  if (lower !== 'append' && lower !== 'replace') throw withCode(new RangeError(`${name} must be 'append' or 'replace'`), 'ERR_INVALID_ARG_VALUE')
+  return lower
+}
+
+/**
+ * Pin lines: a string, or a list of lines.
  * @param {unknown} pins
  * @returns {string}
  */
-function pinList (pins) {
-  if (typeof pins === 'string') return pins.trim()
-  if (Array.isArray(pins)) return pins.map(String).join(' ')
+function pinLines (pins) {
+  if (typeof pins === 'string') return pins
+  if (Array.isArray(pins)) return pins.map(String).join('\n')
   throw invalidArgType('pins', 'of type string or an instance of Array', pins)
+}
+
+/**
+ * The pins of a per-host helper: a string or list of pins (or of lines naming the host first,
+ * as Oro accepts; the host checks they name it).
+ * @param {unknown} pins
+ * @returns {string}
+ */
+function hostPinTokens (pins) {
+  const lines = typeof pins === 'string' ? pins.split('\n') : Array.isArray(pins) ? pins.map(String) : null
+  if (lines === null) throw invalidArgType('pins', 'of type string or an instance of Array', pins)
+  return lines.join(' ')
 }
 
 /** @param {unknown} host */
 function validateHost (host) {
-  if (typeof host !== 'string' || host.length === 0) throw invalidArgType('host', 'of type string', host)
-  return host
+  if (typeof host !== 'string' || host.trim().length === 0) throw invalidArgType('host', 'of type string', host)
+  return host.trim()
 }
 
 /**
  * @param {string} value
- * @param {'replace' | 'append' | 'remove'} mode
- * @returns {Promise<string>}
+ * @param {'replace' | 'append' | 'remove' | 'put' | 'subtract'} mode
+ * @returns {Promise<{ ok: boolean, value: string }>}
  */
 async function setPins (value, mode) {
   const reply = await request('tls.setPins', { mode }, { method: 'POST', body: value })
-  return reply.value
+  return { ok: reply.ok !== false, value: reply.value }
 }
 
-/** The host's pins in Oro's line format. @returns {Promise<string>} */
+/**
+ * The pins of one endpoint, as a line of Oro's format, checking that lines naming a host name
+ * this one (Oro's rule for the per-host helpers).
+ * @param {string} host
+ * @param {unknown} pins
+ * @param {boolean} required at least one pin
+ */
+async function hostLine (host, pins, required) {
+  const tokens = hostPinTokens(pins).split(/[\s,]+/).filter(Boolean)
+  /** @type {string[]} */
+  const own = []
+  for (const token of tokens) {
+    if (token.toLowerCase().startsWith('sha256/')) own.push(`sha256/${token.slice(7)}`)
+    else if (token !== host) {
+      const { host: named } = await request('tls.getPins', { host: token })
+      const { host: target } = await request('tls.getPins', { host })
+      if (named !== target) throw withCode(new TypeError(`Pins entry host '${named}' does not match target host '${target}'`), 'TLS_PINS_INVALID')
+    }
+  }
+  if (required && own.length === 0) throw withCode(new TypeError('pins must include at least one valid sha256 pin token'), 'TLS_PINS_INVALID')
+  return `${host} ${own.join(' ')}`
+}
+
+/**
+ * The host's pins in Oro's line format.
+ * @returns {Promise<{ value: string }>}
+ */
 export async function getTlsPins () {
-  return (await request('tls.getPins')).value
+  return { value: (await request('tls.getPins')).value }
 }
 
-/** Replace every pin (`value` in Oro's line format). @param {string} value */
-export function setTlsPins (value) {
-  if (typeof value !== 'string') throw invalidArgType('value', 'of type string', value)
-  return setPins(value, 'replace')
+/**
+ * Set pins from lines of Oro's format (`<host>[:port] sha256/<base64>...`): added to the host's
+ * (`mode: 'append'`, the default) or instead of them (`'replace'`).
+ * @param {string | string[]} pins
+ * @param {{ mode?: 'append' | 'replace' }} [options]
+ * @returns {Promise<{ ok: boolean, value: string }>}
+ */
+export async function setTlsPins (pins, options = {}) {
+  const value = pinLines(pins)
+  return setPins(value, pinsMode(options?.mode, 'options.mode'))
 }
 
-/** Add pins (`value` in Oro's line format). @param {string} value */
-export function addTlsPins (value) {
-  if (typeof value !== 'string') throw invalidArgType('value', 'of type string', value)
-  return setPins(value, 'append')
+/**
+ * Add pins (lines of Oro's format); `setTlsPins(pins, { mode: 'append' })`.
+ * @param {string | string[]} pins
+ */
+export function addTlsPins (pins) {
+  return setPins(pinLines(pins), 'append')
 }
 
-/** Drop the entries of the hosts `value` names (Oro's line format). @param {string} value */
-export function removeTlsPins (value) {
-  if (typeof value !== 'string') throw invalidArgType('value', 'of type string', value)
-  return setPins(value, 'remove')
+/**
+ * Drop every entry of the hosts the lines name (every port of a host named without one).
+ * @param {string | string[]} hosts
+ */
+export function removeTlsPins (hosts) {
+  return setPins(pinLines(hosts), 'remove')
 }
 
-/** Drop every pin. */
+/**
+ * Drop every pin.
+ * @returns {Promise<{ ok: boolean, value: string }>}
+ */
 export function clearTlsPins () {
   return setPins('', 'replace')
 }
 
 /**
- * The pins of `host` (its entries for `port` and for every port).
+ * The pins of `host` (`host`, `host:port`, `[v6]:port` or a URL): those of exactly that
+ * endpoint, else of the host's every-port entry; `configured` says whether either exists.
  * @param {string} host
- * @param {number} [port]
- * @returns {Promise<string[]>}
+ * @param {number} [port] a port apart from `host`
+ * @returns {Promise<{ host: string, configured: boolean, pins: string[] }>}
  */
 export async function getTlsPinsForHost (host, port) {
-  validateHost(host)
-  const reply = await request('tls.getPins', { host, port })
-  /** @type {string[]} */
-  const pins = []
-  for (const entry of reply.entries ?? []) {
-    for (const pin of entry.pins ?? []) if (!pins.includes(pin)) pins.push(pin)
-  }
-  return pins
+  const reply = await request('tls.getPins', { host: validateHost(host), port })
+  return { host: reply.host, configured: reply.configured, pins: reply.pins }
 }
 
 /**
- * `host`'s pins become `pins` (a list, or text separated by spaces or commas).
+ * `host`'s pins (exactly that endpoint: `host:8443` is not `host`) become `pins`.
  * @param {string} host
  * @param {string | string[]} pins
+ * @returns {Promise<{ ok: boolean, value: string }>}
  */
 export async function setTlsPinsForHost (host, pins) {
-  validateHost(host)
-  const list = pinList(pins)
-  await setPins(host, 'remove')
-  return list ? setPins(`${host} ${list}`, 'append') : getTlsPins()
+  return setPins(await hostLine(validateHost(host), pins, true), 'put')
 }
 
 /**
- * Add `pins` to `host`'s.
+ * Add `pins` to `host`'s (exactly that endpoint).
  * @param {string} host
  * @param {string | string[]} pins
+ * @returns {Promise<{ ok: boolean, value: string }>}
  */
-export function addTlsPinsForHost (host, pins) {
-  validateHost(host)
-  return setPins(`${host} ${pinList(pins)}`, 'append')
+export async function addTlsPinsForHost (host, pins) {
+  return setPins(await hostLine(validateHost(host), pins, true), 'append')
 }
 
 /**
- * Drop every pin of `host` (every port).
+ * Drop `pins` from `host`'s (exactly that endpoint), or its whole entry without `pins`.
+ * @param {string} host
+ * @param {string | string[]} [pins]
+ * @returns {Promise<{ ok: boolean, value: string }>}
+ */
+export async function removeTlsPinsForHost (host, pins) {
+  validateHost(host)
+  if (pins === undefined || pins === null) return setPins(host.trim(), 'put')
+  return setPins(await hostLine(host.trim(), pins, true), 'subtract')
+}
+
+/**
+ * Drop every pin of `host` (the entry of exactly that endpoint).
  * @param {string} host
  */
-export function removeTlsPinsForHost (host) {
-  validateHost(host)
-  return setPins(host, 'remove')
+export function clearTlsPinsForHost (host) {
+  return removeTlsPinsForHost(host)
 }
 
-export const clearTlsPinsForHost = removeTlsPinsForHost
-
 /**
- * The pin (`sha256/<base64>`) of a DER certificate.
+ * Oro's pin (`sha256/<base64>`: the SHA-256 of the certificate's DER) of a DER certificate.
  * @param {ArrayBuffer | ArrayBufferView} der
  * @returns {Promise<string>}
  */
@@ -654,7 +790,7 @@ export async function createTlsPinFromCertificateDer (der) {
 }
 
 /**
- * The pin of the first certificate of a PEM text.
+ * Oro's pin of the first certificate of a PEM text.
  * @param {string} pem
  * @returns {Promise<string>}
  */
@@ -664,6 +800,29 @@ export async function createTlsPinFromCertificatePem (pem) {
   return (await request('tls.createPin', { pem: text })).pin
 }
 
+// The WebView loads its pages from this host (and `fetch` goes through the page's own network
+// stack, which has no pin hook here): pins for it could be stored but not enforced, and a pin
+// that silently does nothing is worse than a refusal.
+/** @returns {Promise<never>} */
+async function webViewPinsUnsupported () {
+  throw new NotSupportedError('WebView TLS pins are not supported: the page\'s own network requests cannot be pinned here; pin connections made with oro:tls (tls.connect pins, setTlsPins)')
+}
+
+/** Oro's WebView pins: rejects with `NotSupportedError` (see docs/tls.md). */
+export const setWebViewTlsPins = webViewPinsUnsupported
+/** Oro's WebView pins: rejects with `NotSupportedError`. */
+export const getWebViewTlsPins = webViewPinsUnsupported
+/** Oro's WebView pins: rejects with `NotSupportedError`. */
+export const clearWebViewTlsPins = webViewPinsUnsupported
+/** Oro's WebView pins: rejects with `NotSupportedError`. */
+export const getWebViewTlsPinsForHost = webViewPinsUnsupported
+/** Oro's WebView pins: rejects with `NotSupportedError`. */
+export const setWebViewTlsPinsForHost = webViewPinsUnsupported
+/** Oro's WebView pins: rejects with `NotSupportedError`. */
+export const addWebViewTlsPinsForHost = webViewPinsUnsupported
+/** Oro's WebView pins: rejects with `NotSupportedError`. */
+export const removeWebViewTlsPinsForHost = webViewPinsUnsupported
+
 export default {
   TLSSocket,
   Server,
@@ -672,7 +831,9 @@ export default {
   createSecureContext,
   checkServerIdentity,
   getCiphers,
+  TLSServer: Server,
   getProvider,
+  getTlsProvider,
   getTlsPins,
   setTlsPins,
   addTlsPins,
@@ -685,6 +846,13 @@ export default {
   clearTlsPinsForHost,
   createTlsPinFromCertificateDer,
   createTlsPinFromCertificatePem,
+  setWebViewTlsPins,
+  getWebViewTlsPins,
+  clearWebViewTlsPins,
+  getWebViewTlsPinsForHost,
+  setWebViewTlsPinsForHost,
+  addWebViewTlsPinsForHost,
+  removeWebViewTlsPinsForHost,
   rootCertificates,
   DEFAULT_MIN_VERSION,
   DEFAULT_MAX_VERSION,
