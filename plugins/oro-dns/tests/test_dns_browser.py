@@ -41,6 +41,13 @@ return {
   hints: await settle(p.lookup('localhost', { family: 4, hints: dns.ADDRCONFIG | dns.V4MAPPED })),
   callback: await new Promise((resolve) =>
     dns.lookup('127.0.0.1', (err, address, family) => resolve([err, address, family]))),
+  // .invalid never resolves (RFC 6761): getaddrinfo's ENOTFOUND, in each of lookup's forms.
+  notFound: await settle(p.lookup('x.invalid')),
+  notFoundAll: await settle(p.lookup('x.invalid', { all: true, family: 6 })),
+  notFoundCallback: await new Promise((resolve) => dns.lookup('x.invalid', (e, address) =>
+    resolve({ isError: e instanceof Error, name: e.name, keys: Object.keys(e), code: e.code,
+              errno: e.errno, syscall: e.syscall, hostname: e.hostname, message: e.message,
+              address: address ?? null }))),
   a: await settle(r.resolve4('a.test')),
   ttl: await settle(r.resolve4('v4.test', { ttl: true })),
   aaaa: await settle(r.resolve6('a.test')),
@@ -107,19 +114,27 @@ def test_page_and_node_answer_the_same_script_alike(
         {"exchange": "mx2.test", "priority": 20},
     ]
     assert expected["timeout"]["err"]["code"] == "ETIMEOUT"
+    assert expected["notFoundCallback"]["message"] == "getaddrinfo ENOTFOUND x.invalid"
+    assert expected["notFoundCallback"]["keys"] == ["errno", "code", "syscall", "hostname"]
 
 
 def test_page_imports_every_specifier(page: Page) -> None:
+    """Oro's api/dns/index.d.ts, promises.d.ts and constants.d.ts: the hints and `constants` in
+    each of the three modules (with Node's values here)."""
     kinds = page.evaluate(
         """async () => {
-            const [a, b, c, d] = await Promise.all(['oro:dns', 'node:dns', 'oro:dns/promises',
-                'node:dns/promises'].map((s) => import(s)))
+            const [a, b, c, d, k] = await Promise.all(['oro:dns', 'node:dns', 'oro:dns/promises',
+                'node:dns/promises', 'oro:dns/constants'].map((s) => import(s)))
+            const hints = (m) => [m.ADDRCONFIG, m.V4MAPPED, m.ALL, m.constants]
             return [a.default === b.default, c.default === a.promises,
                     d.lookup === a.promises.lookup, typeof a.Resolver, typeof c.Resolver,
-                    a.ADDRCONFIG, a.V4MAPPED, a.ALL]
+                    hints(a), hints(c), hints(k), k.default === k.constants,
+                    a.default.constants === k.constants]
         }"""
     )
-    assert kinds == [True, True, True, "function", "function", 32, 8, 16]
+    constants = {"ADDRCONFIG": 32, "V4MAPPED": 8, "ALL": 16}
+    hints = [32, 8, 16, constants]
+    assert kinds == [True, True, True, "function", "function", hints, hints, hints, True, True]
 
 
 def test_cancel_fails_outstanding_queries_with_ecancelled(page: Page, dns_server: str) -> None:

@@ -6,9 +6,7 @@
  * @alias node:dns
  */
 
-export const ADDRCONFIG: number
-export const V4MAPPED: number
-export const ALL: number
+export { ADDRCONFIG, V4MAPPED, ALL, constants } from 'oro:dns/constants'
 
 export const NODATA: 'ENODATA'
 export const FORMERR: 'EFORMERR'
@@ -185,5 +183,6 @@ declare const dns: {
   ADDRCONFIG: number
   V4MAPPED: number
   ALL: number
+  constants: Readonly<{ ADDRCONFIG: number, V4MAPPED: number, ALL: number }>
 } & CallbackQueries
 export default dns

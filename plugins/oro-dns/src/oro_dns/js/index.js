@@ -19,10 +19,11 @@ import { request } from 'oro:ipc'
 import { received } from 'oro:errors'
 import { isIP, isIPv4, isIPv6 } from 'oro:ip'
 
+import { ADDRCONFIG, V4MAPPED, ALL, constants } from 'oro:dns/constants'
+
 // Linux's getaddrinfo flags, the values Node exports there; the host maps them to its own.
-export const ADDRCONFIG = 32
-export const V4MAPPED = 8
-export const ALL = 16
+// `constants` is Oro's (`{ ADDRCONFIG, V4MAPPED, ALL }`).
+export { ADDRCONFIG, V4MAPPED, ALL, constants }
 
 export const NODATA = 'ENODATA'
 export const FORMERR = 'EFORMERR'
@@ -382,6 +383,7 @@ export const promises = {
   setServers: (servers) => defaultPromiseResolver.setServers(servers),
   getServers: () => defaultPromiseResolver.getServers(),
   ...Object.fromEntries(METHODS.map((name) => [name, (/** @type {any[]} */ ...args) => /** @type {any} */ (defaultPromiseResolver)[name](...args)])),
+  constants,
   ADDRCONFIG, V4MAPPED, ALL, NODATA, FORMERR, SERVFAIL, NOTFOUND, NOTIMP, REFUSED, BADQUERY, BADNAME, BADFAMILY, BADRESP, CONNREFUSED, TIMEOUT, EOF, FILE, NOMEM, DESTRUCTION, BADSTR, BADFLAGS, NONAME, BADHINTS, NOTINITIALIZED, LOADIPHLPAPI, ADDRGETNETWORKPARAMS, CANCELLED
 }
 
@@ -407,5 +409,6 @@ export default {
   getServers,
   ...bound,
   promises,
+  constants,
   ADDRCONFIG, V4MAPPED, ALL, NODATA, FORMERR, SERVFAIL, NOTFOUND, NOTIMP, REFUSED, BADQUERY, BADNAME, BADFAMILY, BADRESP, CONNREFUSED, TIMEOUT, EOF, FILE, NOMEM, DESTRUCTION, BADSTR, BADFLAGS, NONAME, BADHINTS, NOTINITIALIZED, LOADIPHLPAPI, ADDRGETNETWORKPARAMS, CANCELLED
 }

@@ -29,5 +29,7 @@ export const resolveSoa: DnsPromises['resolveSoa']
 export const resolveSrv: DnsPromises['resolveSrv']
 export const resolveTxt: DnsPromises['resolveTxt']
 export const reverse: DnsPromises['reverse']
+/** Oro's: the lookup hints, as `oro:dns` has them. */
+export { ADDRCONFIG, V4MAPPED, ALL, constants } from 'oro:dns/constants'
 declare const promises: DnsPromises
 export default promises

@@ -11,7 +11,9 @@ import { promises } from 'oro:dns'
 export const {
   lookup, Resolver, getDefaultResultOrder, setDefaultResultOrder, setServers, getServers,
   resolve, resolve4, resolve6, resolveAny, resolveCname, resolveMx, resolveNs, resolvePtr,
-  resolveSoa, resolveSrv, resolveTxt, reverse
+  resolveSoa, resolveSrv, resolveTxt, reverse,
+  // Oro's dns/promises also exports the lookup hints.
+  ADDRCONFIG, V4MAPPED, ALL, constants
 } = /** @type {any} */ (promises)
 
 export default promises
