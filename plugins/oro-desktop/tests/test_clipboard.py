@@ -152,6 +152,11 @@ def test_write_text_replaces_everything_and_xclip_reads_it(
     assert "image/png" not in targets
 
 
+def test_in_a_window_the_page_can_read_and_write_text(app: DesktopApp) -> None:
+    """Oro's synchronous canReadText/canWriteText (api/clipboard.d.ts): true in a Qt window."""
+    assert value(app, "[clipboard.canReadText(), clipboard.canWriteText()]") == [True, True]
+
+
 def test_page_reads_back_what_it_wrote(app: DesktopApp) -> None:
     value(
         app,

@@ -149,3 +149,10 @@ async def test_write_text_refuses_a_body_that_is_not_utf8() -> None:
     async with make_host([oro_desktop.plugin]) as host:
         error = await failure(MemoryClient(host), "clipboard.writeText", b"\xff\xfe")
     assert error["type"] == "TypeError"
+
+
+async def test_headless_the_clipboard_says_it_cannot_read_or_write() -> None:
+    """What Oro's canReadText/canWriteText (api/clipboard.d.ts) answer from: false headless."""
+    async with make_host([oro_desktop.plugin]) as host:
+        reply = await MemoryClient(host).call("clipboard.capabilities")
+    assert reply.data == {"readText": False, "writeText": False}

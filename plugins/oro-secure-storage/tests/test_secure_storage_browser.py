@@ -71,6 +71,34 @@ def test_bytes_are_kept_as_bytes(page: Page) -> None:
     assert result == ["AAEC/f7/", ["TypeError", "ERR_ENCODING_INVALID_ENCODED_DATA"]]
 
 
+def test_oros_item_functions_and_encodings(page: Page) -> None:
+    """Oro's names (api/secure-storage.d.ts): setItem/getItem/removeItem, answering nothing from
+    setItem and removeItem, with the encodings utf8, base64, hex and buffer."""
+    result = run(
+        page,
+        """
+        const { setItem, getItem, removeItem } = await import('oro:secure-storage')
+        const scope = { scope: 'oro' }
+        const answers = [await setItem('text', 'héllo', scope),
+                         await setItem('hex', '00ff10', { ...scope, encoding: 'hex' })]
+        const bytes = await getItem('hex', { ...scope, encoding: 'buffer' })
+        const read = [await getItem('text', scope), await getItem('hex', { ...scope, encoding: 'hex' }),
+                      await getItem('hex', { ...scope, encoding: 'base64' }),
+                      bytes instanceof Uint8Array, [...bytes], await getItem('absent', { encoding: 'hex' })]
+        let error = null
+        try { await setItem('bad', 'abc', { encoding: 'hex' }) } catch (e) { error = e.name }
+        answers.push(await removeItem('text', scope))
+        return [answers, read, error, await storage.keys(scope)]
+        """,
+    )
+    assert result == [
+        [None, None, None],
+        ["héllo", "00ff10", "AP8Q", True, [0, 255, 16], None],
+        "TypeError",
+        ["hex"],
+    ]
+
+
 def test_scopes_remove_and_clear(page: Page) -> None:
     result = run(
         page,

@@ -72,6 +72,13 @@ async def write(request: Request) -> None:
     await _clipboard(request).write(content, selection)
 
 
+async def capabilities(request: Request) -> dict[str, bool]:
+    """Whether the page can read and write the clipboard here (Oro's `canReadText` and
+    `canWriteText`): true with a Qt window, false headless or with another toolkit."""
+    usable = request.host.windows.toolkit == "qt"
+    return {"readText": usable, "writeText": usable}
+
+
 def _clipboard(request: Request) -> Clipboard:
     return request.host.stash[STATE].clipboard
 
@@ -113,5 +120,6 @@ ROUTES: Final = RouteGroup(
         "clipboard.writeText": write_text,
         "clipboard.read": read,
         "clipboard.write": write,
+        "clipboard.capabilities": capabilities,
     },
 )

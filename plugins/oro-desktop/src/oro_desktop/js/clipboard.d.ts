@@ -33,11 +33,17 @@ export function writeText (text: string, options?: ClipboardOptions): Promise<vo
 export function read (options?: ClipboardOptions): Promise<ClipboardContent>
 /** Replace the clipboard's content with `item`'s parts; an empty item clears it. */
 export function write (item: ClipboardItemInput, options?: ClipboardOptions): Promise<void>
+/** Whether `readText()` can work here (Oro's name): `false` headless or without the `clipboard` permission. */
+export function canReadText (): boolean
+/** Whether `writeText()` can work here (Oro's name): `false` headless or without the `clipboard` permission. */
+export function canWriteText (): boolean
 
 declare const clipboard: {
   read: typeof read
   readText: typeof readText
   write: typeof write
   writeText: typeof writeText
+  canReadText: typeof canReadText
+  canWriteText: typeof canWriteText
 }
 export default clipboard

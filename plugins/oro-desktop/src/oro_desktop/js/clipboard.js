@@ -19,7 +19,7 @@
  * @module oro:clipboard
  */
 
-import { request } from 'oro:ipc'
+import { request, sendSync } from 'oro:ipc'
 import { invalidArgType } from 'oro:errors'
 
 const SELECTIONS = ['clipboard', 'primary']
@@ -135,4 +135,37 @@ export async function write (item, options) {
   await request('clipboard.write', params, { body, method: 'POST' })
 }
 
-export default { read, readText, write, writeText }
+/** @type {{ readText: boolean, writeText: boolean } | undefined} */
+let capabilities
+
+/**
+ * What this app's clipboard allows, asked of the host once (a synchronous call, since Oro's
+ * `canReadText`/`canWriteText` answer a boolean): nothing without a native window or without
+ * the `clipboard` permission.
+ */
+function usable () {
+  if (capabilities === undefined) {
+    const { err, data } = sendSync('clipboard.capabilities')
+    capabilities = err ? { readText: false, writeText: false } : data
+  }
+  return /** @type {{ readText: boolean, writeText: boolean }} */ (capabilities)
+}
+
+/**
+ * Whether `readText()` can work here (Oro's name): `false` headless, where it fails with
+ * `ERR_HEADLESS` (use `navigator.clipboard`), or without the `clipboard` permission.
+ * @returns {boolean}
+ */
+export function canReadText () {
+  return usable().readText
+}
+
+/**
+ * Whether `writeText()` can work here (Oro's name); see {@link canReadText}.
+ * @returns {boolean}
+ */
+export function canWriteText () {
+  return usable().writeText
+}
+
+export default { read, readText, write, writeText, canReadText, canWriteText }

@@ -34,11 +34,23 @@ export function clear (options?: Pick<SecureStorageOptions, 'scope'>): Promise<n
 /** The keys of the scope, sorted. */
 export function keys (options?: Pick<SecureStorageOptions, 'scope'>): Promise<string[]>
 
+/** Oro's name for `set`; `encoding: 'hex'` keeps the bytes a hex string spells. */
+export function setItem (key: string, value: string | ArrayBuffer | ArrayBufferView, options?: { scope?: string, encoding?: 'utf8' | 'base64' | 'hex' }): Promise<void>
+
+/** Oro's name for `get`: text (`utf8`, default), `base64`, `hex`, or bytes (`buffer`); `null` if none. */
+export function getItem (key: string, options?: { scope?: string, encoding?: 'utf8' | 'base64' | 'hex' | 'buffer' }): Promise<string | Uint8Array | null>
+
+/** Oro's name for `remove`; answers nothing. */
+export function removeItem (key: string, options?: Pick<SecureStorageOptions, 'scope'>): Promise<void>
+
 declare const secureStorage: {
   set: typeof set
   get: typeof get
   remove: typeof remove
   clear: typeof clear
   keys: typeof keys
+  setItem: typeof setItem
+  getItem: typeof getItem
+  removeItem: typeof removeItem
 }
 export default secureStorage

@@ -106,4 +106,68 @@ export async function keys (options = {}) {
   return result.keys
 }
 
-export default { set, get, remove, clear, keys }
+/**
+ * @param {string} hex
+ * @returns {Uint8Array}
+ */
+function fromHex (hex) {
+  if (hex.length % 2 !== 0 || /[^0-9a-f]/i.test(hex)) {
+    throw new TypeError('The "value" argument must be a string of hex digit pairs')
+  }
+  const bytes = new Uint8Array(hex.length / 2)
+  for (let index = 0; index < bytes.length; index++) {
+    bytes[index] = Number.parseInt(hex.slice(index * 2, index * 2 + 2), 16)
+  }
+  return bytes
+}
+
+/**
+ * @param {string} base64
+ * @returns {Uint8Array}
+ */
+function fromBase64 (base64) {
+  return Uint8Array.from(atob(base64), (char) => char.charCodeAt(0))
+}
+
+/**
+ * Oro's name for {@link set}: a `hex` string value is kept as the bytes it spells.
+ * @param {string} key
+ * @param {string | ArrayBuffer | ArrayBufferView} value
+ * @param {{ scope?: string, encoding?: 'utf8' | 'base64' | 'hex' }} [options]
+ * @returns {Promise<void>}
+ */
+export async function setItem (key, value, options = {}) {
+  if (options.encoding === 'hex' && typeof value === 'string') {
+    return set(key, fromHex(value), { scope: options.scope })
+  }
+  return set(key, value, /** @type {import('./secure-storage.d.ts').SecureStorageOptions} */ (options))
+}
+
+/**
+ * Oro's name for {@link get}, with Oro's encodings: `utf8` (default), `base64`, `hex`, or
+ * `buffer` for a `Uint8Array`.
+ * @param {string} key
+ * @param {{ scope?: string, encoding?: 'utf8' | 'base64' | 'hex' | 'buffer' }} [options]
+ * @returns {Promise<string | Uint8Array | null>}
+ */
+export async function getItem (key, options = {}) {
+  const { encoding = 'utf8', scope } = options
+  if (encoding === 'utf8' || encoding === 'base64') return get(key, { scope, encoding })
+  const base64 = await get(key, { scope, encoding: 'base64' })
+  if (base64 === null) return null
+  const bytes = fromBase64(base64)
+  if (encoding === 'buffer') return bytes
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('')
+}
+
+/**
+ * Oro's name for {@link remove} (answers nothing, as Oro's does).
+ * @param {string} key
+ * @param {{ scope?: string }} [options]
+ * @returns {Promise<void>}
+ */
+export async function removeItem (key, options = {}) {
+  await remove(key, options)
+}
+
+export default { set, get, remove, clear, keys, setItem, getItem, removeItem }
