@@ -8,14 +8,14 @@
  * @module oro:notification
  */
 
-export interface NotificationAction {
+export interface NotificationActionInit {
   /** The id `click` events report as `event.action` (not `'default'`). */
   action: string
   /** The button's label. */
   title: string
 }
 
-export interface NotificationOptions {
+export interface NotificationInit {
   /** The notification's id; default: a new random one. Reusing a shown one replaces it. */
   id?: string
   body?: string
@@ -30,7 +30,7 @@ export interface NotificationOptions {
   /** Milliseconds before it expires; default: the daemon's. */
   timeout?: number
   /** Buttons (daemons that support actions show them). */
-  actions?: NotificationAction[]
+  actions?: Array<NotificationActionInit | NotificationAction>
   /** Kept on the instance, never sent. */
   data?: unknown
 }
@@ -44,7 +44,7 @@ export interface NotificationDescriptor {
   icon: string
   silent: boolean
   requireInteraction: boolean
-  actions: NotificationAction[]
+  actions: NotificationActionInit[]
 }
 
 /** `click`: `'default'` for the notification itself, else the action's id. */
@@ -75,7 +75,7 @@ export class Notification extends EventTarget {
   /** The app's config decides, without a prompt. */
   static requestPermission (callback?: (permission: 'granted' | 'denied') => void): Promise<'granted' | 'denied'>
 
-  constructor (title: string, options?: NotificationOptions)
+  constructor (title: string, options?: NotificationInit | NotificationOptions)
 
   readonly id: string
   readonly title: string
@@ -85,7 +85,7 @@ export class Notification extends EventTarget {
   readonly silent: boolean
   readonly requireInteraction: boolean
   readonly data: unknown
-  readonly actions: readonly NotificationAction[]
+  readonly actions: ReadonlyArray<NotificationActionInit | NotificationAction>
   readonly timestamp: number
   /** Resolves once the host accepted it; rejects with the reason it did not. */
   readonly shown: Promise<void>
@@ -111,7 +111,7 @@ export class Notification extends EventTarget {
 }
 
 /** Show a notification; resolves with it once the host accepted it. */
-export function showNotification (title: string, options?: NotificationOptions): Promise<Notification>
+export function showNotification (title: string, options?: NotificationInit | NotificationOptions): Promise<Notification>
 
 /** The app's notifications still shown (by every page). */
 export function list (): Promise<NotificationDescriptor[]>
@@ -119,8 +119,60 @@ export function list (): Promise<NotificationDescriptor[]>
 /** Close notification `id`; `NotFoundError` when it is not shown. */
 export function close (id: string): Promise<{ id: string, closed: true }>
 
+/** The global event a shown notification dispatches on the page. */
+export const NOTIFICATION_PRESENTED_EVENT: 'notificationpresented'
+/** The global event a clicked notification dispatches on the page. */
+export const NOTIFICATION_RESPONSE_EVENT: 'notificationresponse'
+
+/** Oro's `Enumeration`: a read-only Set-like collection whose values are also its keys. */
+export type Enumeration<T extends string> = Readonly<Record<T, T>> & {
+  readonly size: number
+  has (value: unknown): value is T
+  values (): IterableIterator<T>
+  [Symbol.iterator] (): IterableIterator<T>
+}
+
+/** The text directions a notification takes. */
+export const NotificationDirection: Enumeration<'auto' | 'ltr' | 'rtl'>
+/** The answers of `Notification.requestPermission()`. */
+export const NotificationPermission: Enumeration<'granted' | 'default' | 'denied'>
+
+/** A checked notification action (Oro's container): `TypeError` without `action` or `title`. */
+export class NotificationAction {
+  constructor (options: NotificationActionInit & { icon?: string | URL })
+  readonly action: string
+  readonly title: string
+  readonly icon: string
+  toJSON (): { action: string, title: string, icon: string }
+}
+
+/** Checked notification options with Oro's defaults (Oro's container). */
+export class NotificationOptions {
+  constructor (options?: NotificationInit & Record<string, unknown>)
+  readonly actions: readonly NotificationAction[]
+  readonly badge: string
+  readonly body: string
+  readonly data: unknown
+  readonly dir: 'auto' | 'ltr' | 'rtl'
+  readonly icon: string
+  readonly image: string
+  readonly lang: string
+  readonly renotify: boolean
+  readonly requireInteraction: boolean
+  readonly silent: boolean
+  readonly tag: string
+  readonly vibrate: readonly number[]
+  toJSON (): Record<string, unknown>
+}
+
 declare const notification: {
   Notification: typeof Notification
+  NotificationAction: typeof NotificationAction
+  NotificationOptions: typeof NotificationOptions
+  NotificationDirection: typeof NotificationDirection
+  NotificationPermission: typeof NotificationPermission
+  NOTIFICATION_PRESENTED_EVENT: typeof NOTIFICATION_PRESENTED_EVENT
+  NOTIFICATION_RESPONSE_EVENT: typeof NOTIFICATION_RESPONSE_EVENT
   showNotification: typeof showNotification
   list: typeof list
   close: typeof close

@@ -18,6 +18,118 @@
 
 import { request } from 'oro:ipc'
 
+/** The global event a shown notification dispatches on the page (Oro's name for it). */
+export const NOTIFICATION_PRESENTED_EVENT = 'notificationpresented'
+
+/** The global event a clicked notification dispatches on the page (Oro's name for it). */
+export const NOTIFICATION_RESPONSE_EVENT = 'notificationresponse'
+
+/**
+ * Oro's `Enumeration` of strings: a read-only, Set-like collection whose values are also its
+ * keys (`NotificationDirection.ltr === 'ltr'`).
+ * @param {string[]} values
+ */
+function enumeration (values) {
+  const members = new Set(values)
+  return Object.freeze(Object.assign(Object.create(null), Object.fromEntries(values.map((value) => [value, value])), {
+    size: members.size,
+    has: (/** @type {unknown} */ value) => members.has(/** @type {string} */ (value)),
+    values: () => members.values(),
+    [Symbol.iterator]: () => members.values()
+  }))
+}
+
+/** The text directions a notification takes: `auto`, `ltr`, `rtl`. */
+export const NotificationDirection = enumeration(['auto', 'ltr', 'rtl'])
+
+/** The answers of `Notification.requestPermission()` and `Notification.permission`. */
+export const NotificationPermission = enumeration(['granted', 'default', 'denied'])
+
+/**
+ * @param {unknown} value
+ * @param {string} name
+ * @returns {string}
+ */
+function requiredText (value, name) {
+  if (typeof value !== 'string' || value === '') {
+    throw new TypeError(`Invalid ${name}: expecting a non-empty string, got ${typeof value}`)
+  }
+  return value
+}
+
+/** A checked notification action (Oro's container; `options.actions` may hold plain objects). */
+export class NotificationAction {
+  #action
+  #title
+  #icon
+
+  /** @param {{ action: string, title: string, icon?: string | URL }} options */
+  constructor (options) {
+    this.#action = requiredText(options?.action, 'action')
+    this.#title = requiredText(options?.title, 'title')
+    this.#icon = options.icon === undefined ? '' : String(options.icon)
+  }
+
+  get action () { return this.#action }
+  get title () { return this.#title }
+  get icon () { return this.#icon }
+
+  toJSON () {
+    return { action: this.#action, title: this.#title, icon: this.#icon }
+  }
+}
+
+/** Checked notification options with Oro's defaults (Oro's container). */
+export class NotificationOptions {
+  #fields
+
+  /** @param {Record<string, any>} [options] */
+  constructor (options = {}) {
+    const dir = options.dir ?? 'auto'
+    if (!NotificationDirection.has(dir)) {
+      throw new TypeError(`Invalid dir: expecting one of 'auto', 'ltr', 'rtl', got ${String(dir)}`)
+    }
+    if (options.silent && options.vibrate?.length) {
+      throw new TypeError('Invalid options: silent notifications must not vibrate')
+    }
+    const url = (/** @type {unknown} */ value) => value === undefined ? '' : String(value)
+    this.#fields = Object.freeze({
+      actions: Object.freeze([...(options.actions ?? [])].map((action) =>
+        action instanceof NotificationAction ? action : new NotificationAction(action))),
+      badge: url(options.badge),
+      body: options.body === undefined ? '' : String(options.body),
+      data: options.data ?? null,
+      dir,
+      icon: url(options.icon),
+      image: url(options.image),
+      lang: options.lang === undefined ? '' : String(options.lang),
+      renotify: Boolean(options.renotify),
+      requireInteraction: Boolean(options.requireInteraction),
+      silent: Boolean(options.silent),
+      tag: options.tag === undefined ? '' : String(options.tag),
+      vibrate: Object.freeze([...(options.vibrate ?? [])].map(Number))
+    })
+  }
+
+  get actions () { return this.#fields.actions }
+  get badge () { return this.#fields.badge }
+  get body () { return this.#fields.body }
+  get data () { return this.#fields.data }
+  get dir () { return this.#fields.dir }
+  get icon () { return this.#fields.icon }
+  get image () { return this.#fields.image }
+  get lang () { return this.#fields.lang }
+  get renotify () { return this.#fields.renotify }
+  get requireInteraction () { return this.#fields.requireInteraction }
+  get silent () { return this.#fields.silent }
+  get tag () { return this.#fields.tag }
+  get vibrate () { return this.#fields.vibrate }
+
+  toJSON () {
+    return { ...this.#fields, actions: this.#fields.actions.map((action) => action.toJSON()) }
+  }
+}
+
 /** Instances whose notification may still be shown, by id. */
 const instances = new Map()
 
@@ -219,8 +331,8 @@ function relay (type, make) {
   })
 }
 
-relay('notificationpresented', () => new Event('show'))
-relay('notificationresponse', (_notification, detail) =>
+relay(NOTIFICATION_PRESENTED_EVENT, () => new Event('show'))
+relay(NOTIFICATION_RESPONSE_EVENT, (_notification, detail) =>
   detail.action === 'dismiss' ? null : Object.assign(new Event('click'), { action: detail.action })
 )
 relay('notificationclose', (notification, detail) => {
@@ -228,4 +340,15 @@ relay('notificationclose', (notification, detail) => {
   return Object.assign(new Event('close'), { reason: detail.reason })
 })
 
-export default { Notification, showNotification, list, close }
+export default {
+  Notification,
+  NotificationAction,
+  NotificationOptions,
+  NotificationDirection,
+  NotificationPermission,
+  NOTIFICATION_PRESENTED_EVENT,
+  NOTIFICATION_RESPONSE_EVENT,
+  showNotification,
+  list,
+  close
+}
