@@ -200,6 +200,74 @@ def test_send_on_an_unbound_socket_binds_it_first(page: Page, echo: EchoPeer) ->
     assert echo.received == [b"first", b"second"]
 
 
+def test_address_after_an_implicit_bind_is_the_loopback_address_actually_bound(
+    page: Page, echo: EchoPeer
+) -> None:
+    """On a loopback-only host (the default) the implicit bind of `send` binds 127.0.0.1, and
+    `address()` in the send's callback says so, where Node answers the wildcard it bound."""
+    result = in_page(
+        page,
+        """
+        const s = dgram.createSocket('udp4')
+        const local = await new Promise((resolve) =>
+          s.send('x', arg, '127.0.0.1', () => resolve(s.address())))
+        s.close()
+        await next(s, 'close')
+        return local
+        """,
+        echo.port,
+    )
+    assert result["address"] == "127.0.0.1"
+    assert result["family"] == "IPv4"
+    assert result["port"] > 0
+
+
+def test_oros_error_classes_are_the_classes_of_the_errors_thrown(page: Page) -> None:
+    """Oro's api/dgram.d.ts exports a class per error code; the errors thrown are instances
+    of them and keep Node's name and own keys."""
+    result = in_page(
+        page,
+        """
+        const seen = {}
+        const record = (name, f) => {
+          try { f() } catch (e) {
+            seen[name] = [e instanceof dgram[name], e.name, e.code, Object.keys(e),
+                          e instanceof dgram.SocketError]
+          }
+        }
+        const s = dgram.createSocket('udp4')
+        record('ERR_SOCKET_BAD_TYPE', () => dgram.createSocket('udp5'))
+        record('ERR_SOCKET_BAD_PORT', () => s.send('x', 0, '127.0.0.1'))
+        record('ERR_SOCKET_DGRAM_NOT_CONNECTED', () => s.disconnect())
+        record('ERR_SOCKET_BAD_BUFFER_SIZE', () => s.setRecvBufferSize(-1))
+        s.bind(0, '127.0.0.1')
+        record('ERR_SOCKET_ALREADY_BOUND', () => s.bind(0))
+        s.connect(9, '127.0.0.1')
+        record('ERR_SOCKET_DGRAM_IS_CONNECTED', () => s.connect(9))
+        s.close()
+        await next(s, 'close')
+        record('ERR_SOCKET_DGRAM_NOT_RUNNING', () => s.send('x', 9, '127.0.0.1'))
+        const made = new dgram.ERR_SOCKET_BUFFER_SIZE('refused')
+        return { seen, made: [made.name, made.code, made.message], count: Object.keys(seen).length,
+                 base: new dgram.ERR_SOCKET_ALREADY_BOUND() instanceof Error }
+        """,
+        0,
+    )
+    assert result["count"] == 7
+    for name, (is_instance, error_name, code, keys, is_socket_error) in result["seen"].items():
+        assert is_instance, name
+        assert code == name
+        assert keys == ["code"]
+        assert error_name == {
+            "ERR_SOCKET_BAD_TYPE": "TypeError",
+            "ERR_SOCKET_BAD_BUFFER_SIZE": "TypeError",
+            "ERR_SOCKET_BAD_PORT": "RangeError",
+        }.get(name, "Error")
+        assert is_socket_error == (error_name == "Error")
+    assert result["made"] == ["SystemError", "ERR_SOCKET_BUFFER_SIZE", "refused"]
+    assert result["base"] is True
+
+
 def test_errors_are_nodes(page: Page, echo: EchoPeer) -> None:
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as taken:
         taken.bind(("127.0.0.1", 0))

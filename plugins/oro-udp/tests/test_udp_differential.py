@@ -206,6 +206,18 @@ const implicitLocal = await implicitListening
 out.implicit = { address: implicitLocal.address, family: implicitLocal.family }
 await closed(implicit)
 
+// address() right after an implicit bind's send (not bound yet), then in the send's callback.
+const later = dgram.createSocket('udp4')
+const inCallback = new Promise((resolve) =>
+  later.send('implicit callback', peer, '127.0.0.1', (err, bytes) => {
+    const local = later.address()
+    resolve({ err: info(err), bytes, address: local.address, family: local.family,
+              port: typeof local.port, keys: Object.keys(local) })
+  }))
+out.implicitSync = attempt(() => later.address())
+out.implicitCallback = await inCallback
+await closed(later)
+
 const controller = new AbortController()
 const aborted = dgram.createSocket({ type: 'udp4', signal: controller.signal })
 await new Promise((resolve) => aborted.bind(0, '127.0.0.1', resolve))
@@ -277,3 +289,5 @@ def test_node_and_the_page_run_the_same_script_alike(
     assert expected["inUse"]["code"] == "EADDRINUSE"
     assert expected["refused"]["code"] == "ECONNREFUSED"
     assert expected["sends"][8][0]["code"] == "EMSGSIZE"
+    assert expected["implicitSync"]["code"] == "EBADF"
+    assert expected["implicitCallback"]["address"] == "0.0.0.0"

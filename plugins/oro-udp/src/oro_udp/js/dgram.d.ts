@@ -122,10 +122,59 @@ export function getCapabilities (): Promise<Capabilities>
 /** Whether source-specific multicast works here (Oro's extra). */
 export function isSSMSupported (): Promise<boolean>
 
+/** Oro's base class of the socket state errors; their `name` is Node's `'Error'`. */
+export class SocketError extends Error {
+  code: string
+}
+export class ERR_SOCKET_ALREADY_BOUND extends SocketError {
+  constructor ()
+}
+export class ERR_SOCKET_DGRAM_IS_CONNECTED extends SocketError {
+  constructor ()
+}
+export class ERR_SOCKET_DGRAM_NOT_CONNECTED extends SocketError {
+  constructor ()
+}
+export class ERR_SOCKET_DGRAM_NOT_RUNNING extends SocketError {
+  constructor ()
+}
+/** A `TypeError`, as Node's. */
+export class ERR_SOCKET_BAD_TYPE extends TypeError {
+  constructor ()
+  code: 'ERR_SOCKET_BAD_TYPE'
+}
+/** A `RangeError`, as Node's. */
+export class ERR_SOCKET_BAD_PORT extends RangeError {
+  constructor (message: string)
+  code: 'ERR_SOCKET_BAD_PORT'
+}
+/** A `TypeError`, as Node's (Oro's extends `SocketError`). */
+export class ERR_SOCKET_BAD_BUFFER_SIZE extends TypeError {
+  constructor (message?: string)
+  code: 'ERR_SOCKET_BAD_BUFFER_SIZE'
+}
+/** Node's `SystemError` (`name` 'SystemError') with the system's `info`, `errno` and `syscall`. */
+export class ERR_SOCKET_BUFFER_SIZE extends Error {
+  constructor (message: string, info?: { errno: number, code: string, message: string, syscall: string })
+  code: 'ERR_SOCKET_BUFFER_SIZE'
+  info: { errno: number, code: string, message: string, syscall: string }
+  errno: number
+  syscall: string
+}
+
 declare const dgram: {
   Socket: typeof Socket
   createSocket: typeof createSocket
   getCapabilities: typeof getCapabilities
   isSSMSupported: typeof isSSMSupported
+  SocketError: typeof SocketError
+  ERR_SOCKET_ALREADY_BOUND: typeof ERR_SOCKET_ALREADY_BOUND
+  ERR_SOCKET_BAD_BUFFER_SIZE: typeof ERR_SOCKET_BAD_BUFFER_SIZE
+  ERR_SOCKET_BUFFER_SIZE: typeof ERR_SOCKET_BUFFER_SIZE
+  ERR_SOCKET_DGRAM_IS_CONNECTED: typeof ERR_SOCKET_DGRAM_IS_CONNECTED
+  ERR_SOCKET_DGRAM_NOT_CONNECTED: typeof ERR_SOCKET_DGRAM_NOT_CONNECTED
+  ERR_SOCKET_DGRAM_NOT_RUNNING: typeof ERR_SOCKET_DGRAM_NOT_RUNNING
+  ERR_SOCKET_BAD_TYPE: typeof ERR_SOCKET_BAD_TYPE
+  ERR_SOCKET_BAD_PORT: typeof ERR_SOCKET_BAD_PORT
 }
 export default dgram

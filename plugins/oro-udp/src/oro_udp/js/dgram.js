@@ -49,29 +49,94 @@ const asyncDispose = /** @type {symbol} */ (/** @type {any} */ (Symbol).asyncDis
 // Node's errors
 // --------------------------------------------------------------------------------------------
 
+// Oro's dgram exports a class per error code; the errors thrown here are instances of them
+// while keeping Node's shape (`name` 'Error'/'TypeError'/'RangeError', one own key `code`).
+
+/** Oro's base class of the socket state errors (`name` stays Node's `'Error'`). */
+export class SocketError extends Error {}
+Object.defineProperty(SocketError.prototype, 'name', { value: 'Error', writable: true, configurable: true })
+
+/** `bind` on a socket already bound (or binding). */
+export class ERR_SOCKET_ALREADY_BOUND extends SocketError {
+  constructor () {
+    super('Socket is already bound')
+    this.code = 'ERR_SOCKET_ALREADY_BOUND'
+  }
+}
+
+/** `connect` on a connected socket. */
+export class ERR_SOCKET_DGRAM_IS_CONNECTED extends SocketError {
+  constructor () {
+    super('Already connected')
+    this.code = 'ERR_SOCKET_DGRAM_IS_CONNECTED'
+  }
+}
+
+/** `disconnect`/`remoteAddress` of a socket not connected. */
+export class ERR_SOCKET_DGRAM_NOT_CONNECTED extends SocketError {
+  constructor () {
+    super('Not connected')
+    this.code = 'ERR_SOCKET_DGRAM_NOT_CONNECTED'
+  }
+}
+
+/** An operation on a closed socket. */
+export class ERR_SOCKET_DGRAM_NOT_RUNNING extends SocketError {
+  constructor () {
+    super('Not running')
+    this.code = 'ERR_SOCKET_DGRAM_NOT_RUNNING'
+  }
+}
+
+/** A socket type other than `udp4`/`udp6` (a `TypeError`, as Node's). */
+export class ERR_SOCKET_BAD_TYPE extends TypeError {
+  constructor () {
+    super('Bad socket type specified. Valid types are: udp4, udp6')
+    this.code = 'ERR_SOCKET_BAD_TYPE'
+  }
+}
+
+/** A port out of range (a `RangeError`, as Node's). */
+export class ERR_SOCKET_BAD_PORT extends RangeError {
+  /** @param {string} message */
+  constructor (message) {
+    super(message)
+    this.code = 'ERR_SOCKET_BAD_PORT'
+  }
+}
+
+/** A buffer size that is not a positive integer (a `TypeError`, as Node's). */
+export class ERR_SOCKET_BAD_BUFFER_SIZE extends TypeError {
+  /** @param {string} [message] */
+  constructor (message = 'Buffer size must be a positive integer') {
+    super(message)
+    this.code = 'ERR_SOCKET_BAD_BUFFER_SIZE'
+  }
+}
+
 /** @param {unknown} port @param {boolean} allowZero */
 function badPort (port, allowZero) {
-  return withCode(new RangeError(`Port should be ${allowZero ? '>=' : '>'} 0 and < 65536. Received ${received(port)}.`), 'ERR_SOCKET_BAD_PORT')
+  return new ERR_SOCKET_BAD_PORT(`Port should be ${allowZero ? '>=' : '>'} 0 and < 65536. Received ${received(port)}.`)
 }
 
 function badType () {
-  return withCode(new TypeError('Bad socket type specified. Valid types are: udp4, udp6'), 'ERR_SOCKET_BAD_TYPE')
+  return new ERR_SOCKET_BAD_TYPE()
 }
 
 function alreadyBound () {
-  return withCode(new Error('Socket is already bound'), 'ERR_SOCKET_ALREADY_BOUND')
+  return new ERR_SOCKET_ALREADY_BOUND()
 }
 
 function isConnected () {
-  return withCode(new Error('Already connected'), 'ERR_SOCKET_DGRAM_IS_CONNECTED')
+  return new ERR_SOCKET_DGRAM_IS_CONNECTED()
 }
 
 function notConnected () {
-  return withCode(new Error('Not connected'), 'ERR_SOCKET_DGRAM_NOT_CONNECTED')
+  return new ERR_SOCKET_DGRAM_NOT_CONNECTED()
 }
 
 function notRunning () {
-  return withCode(new Error('Not running'), 'ERR_SOCKET_DGRAM_NOT_RUNNING')
+  return new ERR_SOCKET_DGRAM_NOT_RUNNING()
 }
 
 /** Node's `SystemError` (`ERR_SOCKET_BUFFER_SIZE`). */
@@ -92,6 +157,17 @@ class SystemError extends Error {
   get name () { return 'SystemError' }
 }
 
+/** The system refused a buffer size (Node's `SystemError`, with `info`, `errno`, `syscall`). */
+export class ERR_SOCKET_BUFFER_SIZE extends SystemError {
+  /**
+   * @param {string} message
+   * @param {{ errno: number, code: string, message: string, syscall: string }} [info]
+   */
+  constructor (message, info = { errno: 0, code: 'UNKNOWN', message: '', syscall: '' }) {
+    super(message, 'ERR_SOCKET_BUFFER_SIZE', info)
+  }
+}
+
 /**
  * @param {number} errno
  * @param {string} code
@@ -100,7 +176,7 @@ class SystemError extends Error {
  */
 function bufferSizeError (errno, code, reason, syscall) {
   const info = { errno, code, message: reason, syscall }
-  return new SystemError(`Could not get or set buffer size: ${syscall} returned ${code} (${reason})`, 'ERR_SOCKET_BUFFER_SIZE', info)
+  return new ERR_SOCKET_BUFFER_SIZE(`Could not get or set buffer size: ${syscall} returned ${code} (${reason})`, info)
 }
 
 /**
@@ -145,7 +221,7 @@ function nodeError (error, syscall, address, port) {
     case 'ERR_SOCKET_DGRAM_IS_CONNECTED': return isConnected()
     case 'ERR_SOCKET_DGRAM_NOT_CONNECTED': return notConnected()
     case 'ERR_SOCKET_DGRAM_NOT_RUNNING': return notRunning()
-    case 'ERR_SOCKET_BAD_PORT': return withCode(new RangeError(error.message), error.code)
+    case 'ERR_SOCKET_BAD_PORT': return new ERR_SOCKET_BAD_PORT(error.message)
     case 'ERR_SOCKET_BAD_TYPE': return badType()
     default: return error
   }
@@ -998,7 +1074,7 @@ export class Socket extends EventEmitter {
    */
   #bufferSize (size, recv) {
     if (typeof size !== 'number' || size >>> 0 !== size) {
-      throw withCode(new TypeError('Buffer size must be a positive integer'), 'ERR_SOCKET_BAD_BUFFER_SIZE')
+      throw new ERR_SOCKET_BAD_BUFFER_SIZE()
     }
     const syscall = recv ? 'uv_recv_buffer_size' : 'uv_send_buffer_size'
     if (this.#bindState !== BOUND || this.#closed) throw bufferSizeError(EBADF, 'EBADF', 'bad file descriptor', syscall)
@@ -1064,4 +1140,18 @@ export async function isSSMSupported () {
   return Boolean((await getCapabilities()).ssm)
 }
 
-export default { Socket, createSocket, getCapabilities, isSSMSupported }
+export default {
+  Socket,
+  createSocket,
+  getCapabilities,
+  isSSMSupported,
+  SocketError,
+  ERR_SOCKET_ALREADY_BOUND,
+  ERR_SOCKET_BAD_BUFFER_SIZE,
+  ERR_SOCKET_BUFFER_SIZE,
+  ERR_SOCKET_DGRAM_IS_CONNECTED,
+  ERR_SOCKET_DGRAM_NOT_CONNECTED,
+  ERR_SOCKET_DGRAM_NOT_RUNNING,
+  ERR_SOCKET_BAD_TYPE,
+  ERR_SOCKET_BAD_PORT
+}
