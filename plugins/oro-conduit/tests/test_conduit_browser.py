@@ -308,6 +308,25 @@ def test_page_args_carry_the_conduit_port_and_key(page: Page, app: ServedApp) ->
     assert "conduit_shared_key" not in page.evaluate("() => globalThis.__args.config")
 
 
+def test_the_pool_holds_the_open_conduits_with_oros_defaults(page: Page) -> None:
+    """Oro's api/conduit.d.ts: `pool` is the set of Conduit instances, and the reconnection
+    defaults carry Oro's names and values."""
+    answer = page.evaluate(
+        """async () => {
+          const c = await import('oro:conduit')
+          const before = c.pool.size
+          const extra = new c.Conduit()
+          await extra.connected
+          const added = c.pool.has(extra) && c.pool.size === before + 1
+          extra.close()
+          return [before >= 1, added, c.pool.has(extra), c.pool.size === before,
+                  c.DEFAULT_MAX_RECONNECT_RETRIES, c.DEFAULT_INITIAL_RECONNECT_TIMEOUT,
+                  c.DEFAULT_MAX_RECONNECT_TIMEOUT]
+        }"""
+    )
+    assert answer == [True, True, False, True, 32, 500, 30000]
+
+
 def test_codec_agrees_with_the_vectors_in_chromium(page: Page) -> None:
     vectors = json.loads(VECTORS.read_text(encoding="utf-8"))
     failures = page.evaluate(

@@ -1,9 +1,12 @@
 // @module oro:conduit
 /** The Conduit: a binary WebSocket channel to the host and the fast path for `oro:ipc`. */
 
-export const DEFAULT_RETRIES: number
-export const DEFAULT_INITIAL_DELAY: number
-export const DEFAULT_MAX_DELAY: number
+/** Oro's reconnection defaults: attempts, first delay and largest delay (ms). */
+export const DEFAULT_MAX_RECONNECT_RETRIES: 32
+export const DEFAULT_INITIAL_RECONNECT_TIMEOUT: 500
+export const DEFAULT_MAX_RECONNECT_TIMEOUT: 30000
+/** The page's `Conduit` instances not yet closed (added when made, removed by `close()`). */
+export const pool: Set<Conduit>
 /** Close code of a connection replaced by a newer one with the same id (never reconnected). */
 export const CLOSE_REPLACED: 4001
 /** Close code of a host that stops after answering every request it started. */

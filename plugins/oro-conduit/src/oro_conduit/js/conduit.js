@@ -32,10 +32,10 @@ import {
   setTransport
 } from 'oro:ipc'
 
-/** Oro's reconnection defaults. */
-export const DEFAULT_RETRIES = 32
-export const DEFAULT_INITIAL_DELAY = 500
-export const DEFAULT_MAX_DELAY = 30000
+/** Oro's reconnection defaults (and Oro's names for them). */
+export const DEFAULT_MAX_RECONNECT_RETRIES = 32
+export const DEFAULT_INITIAL_RECONNECT_TIMEOUT = 500
+export const DEFAULT_MAX_RECONNECT_TIMEOUT = 30000
 
 /** Close code the host uses when a newer connection took this one's id: never reconnect. */
 export const CLOSE_REPLACED = 4001
@@ -64,6 +64,13 @@ const FALLBACK_EVENT = 'conduitmessage'
 
 /** @type {Map<string, Conduit>} */
 const instances = new Map()
+
+/**
+ * The page's `Conduit` instances not yet closed (Oro's `pool`): one is added when made and
+ * removed by `close()`.
+ * @type {Set<Conduit>}
+ */
+export const pool = new Set()
 const textDecoder = new TextDecoder()
 const NOT_PLAIN = Symbol('not plain')
 
@@ -167,6 +174,7 @@ export class Conduit extends EventTarget {
     this.shouldReconnect = options.shouldReconnect ?? true
     this.events = options.events ?? false
     instances.set(this.id, this)
+    pool.add(this)
     /** Resolves once the first connection is open (rejects if it fails). */
     this.connected = options.connect === false ? Promise.resolve(this) : this.connect()
     this.connected.catch(() => {})
@@ -252,9 +260,9 @@ export class Conduit extends EventTarget {
    */
   reconnect (options = {}) {
     if (this.#reconnecting) return this.#reconnecting
-    const retries = options.retries ?? DEFAULT_RETRIES
-    const maxDelay = options.timeout ?? DEFAULT_MAX_DELAY
-    const initialDelay = options.initialDelay ?? DEFAULT_INITIAL_DELAY
+    const retries = options.retries ?? DEFAULT_MAX_RECONNECT_RETRIES
+    const maxDelay = options.timeout ?? DEFAULT_MAX_RECONNECT_TIMEOUT
+    const initialDelay = options.initialDelay ?? DEFAULT_INITIAL_RECONNECT_TIMEOUT
     this.#reconnecting = (async () => {
       for (let attempt = 0; attempt <= retries && !this.#closedByUser; attempt++) {
         if (attempt > 0) {
@@ -333,6 +341,7 @@ export class Conduit extends EventTarget {
     this.shouldReconnect = false
     this.wake()
     instances.delete(this.id)
+    pool.delete(this)
     this.socket?.close(1000, 'closed by the page')
     this.socket = null
   }
