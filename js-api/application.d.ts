@@ -4,9 +4,47 @@
  * @plugin application
  */
 
-import { ApplicationWindow, createWindow } from './window.js'
+import { ApplicationWindow, client, createWindow } from './window.js'
 
-export { ApplicationWindow, createWindow }
+export { ApplicationWindow, client, createWindow }
+
+/** The most windows an app may have open at once. */
+export const MAX_WINDOWS: 64
+/** Whether the app runs in debug mode. */
+export const debug: boolean
+/** Listen for an application event (dispatched on the page's global object). */
+export function addEventListener (type: string, listener: (event: Event) => unknown, options?: boolean | AddEventListenerOptions): void
+export function removeEventListener (type: string, listener: (event: Event) => unknown): void
+/** The primary screen's size; headless, the page's `screen`. */
+export function getScreenSize (): Promise<{ width: number, height: number }>
+/** Options of `getWindows()`/`getWindow()`: indices at or above `max` are left out (`false`: none). */
+export interface ApplicationWindowQueryOptions {
+  max?: number | false
+}
+/** Windows in index order, each also at `list[window.index]`. */
+export class ApplicationWindowList {
+  static from (...args: Array<ApplicationWindow | ApplicationWindow[]>): ApplicationWindowList
+  constructor (items?: ApplicationWindow[])
+  readonly length: number
+  readonly size: number
+  readonly [index: number]: ApplicationWindow
+  forEach (callback: (window: ApplicationWindow, index: number, list: ApplicationWindow[]) => void, thisArg?: any): void
+  map<T> (callback: (window: ApplicationWindow, index: number, list: ApplicationWindow[]) => T): T[]
+  item (index: number): ApplicationWindow | undefined
+  entries (): Array<[number, ApplicationWindow]>
+  keys (): number[]
+  values (): ApplicationWindow[]
+  add (window: ApplicationWindow): ApplicationWindowList
+  remove (windowOrIndex: ApplicationWindow | number): boolean
+  contains (windowOrIndex: ApplicationWindow | number): boolean
+  clear (): ApplicationWindowList
+  [Symbol.iterator] (): IterableIterator<ApplicationWindow>
+}
+/** The Oro Runtime's backend process: none here (`NotSupportedError`). */
+export const backend: {
+  open (options?: { force?: boolean }): Promise<never>
+  close (): Promise<never>
+}
 
 /** The app's config as flattened keys, from `__args.config`. Frozen. */
 export const config: Readonly<Record<string, unknown>>
@@ -15,10 +53,10 @@ export const runtimeVersion: string | undefined
 /** True between `applicationpause` and the next `applicationresume`. */
 export function isPaused (): boolean
 export function getCurrentWindowIndex (): number
-/** The open windows (optionally only `indices`), sorted by index. */
-export function getWindows (indices?: number[]): Promise<ApplicationWindow[]>
+/** The app's windows (optionally only `indices`), in index order. */
+export function getWindows (indices?: number[], options?: ApplicationWindowQueryOptions): Promise<ApplicationWindowList>
 /** The window with `index`, or `undefined`. */
-export function getWindow (index: number): Promise<ApplicationWindow | undefined>
+export function getWindow (index: number, options?: ApplicationWindowQueryOptions): Promise<ApplicationWindow | undefined>
 /** The window this code runs in, with the host's fields. */
 export function getCurrentWindow (): Promise<ApplicationWindow>
 /** Stop the app with exit `code` (default 0). */
@@ -54,14 +92,22 @@ export const update: {
 
 declare const application: {
   ApplicationWindow: typeof ApplicationWindow
+  ApplicationWindowList: typeof ApplicationWindowList
+  MAX_WINDOWS: typeof MAX_WINDOWS
+  addEventListener: typeof addEventListener
+  backend: typeof backend
+  client: typeof client
   config: typeof config
   createWindow: typeof createWindow
+  debug: typeof debug
   exit: typeof exit
   getCurrentWindow: typeof getCurrentWindow
   getCurrentWindowIndex: typeof getCurrentWindowIndex
+  getScreenSize: typeof getScreenSize
   getWindow: typeof getWindow
   getWindows: typeof getWindows
   isPaused: typeof isPaused
+  removeEventListener: typeof removeEventListener
   runtimeVersion: typeof runtimeVersion
   setSystemMenu: typeof setSystemMenu
   setSystemMenuItemEnabled: typeof setSystemMenuItemEnabled

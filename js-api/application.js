@@ -10,11 +10,11 @@
  * @module oro:application
  */
 
-import { invalidArgument } from './errors.js'
+import { invalidArgument, NotSupportedError } from './errors.js'
 import { currentWindowIndex, request } from './ipc.js'
-import { ApplicationWindow, createWindow } from './window.js'
+import { ApplicationWindow, client, createWindow } from './window.js'
 
-export { ApplicationWindow, createWindow } from './window.js'
+export { ApplicationWindow, client, createWindow } from './window.js'
 
 const args = /** @type {any} */ (globalThis).__args ?? {}
 
@@ -31,6 +31,12 @@ export const config = Object.freeze({ ...(args.config ?? {}) })
  */
 export const runtimeVersion = args.version
 
+/** Whether the app runs in debug mode (`oro dev`; `__args.debug`). */
+export const debug = Boolean(args.debug)
+
+/** The most windows an app may have open at once (their indices are 0..63). */
+export const MAX_WINDOWS = 64
+
 let paused = false
 {
   const target = /** @type {any} */ (globalThis)
@@ -45,9 +51,45 @@ export function isPaused () {
   return paused
 }
 
+/**
+ * Listen for application event `type` (`applicationpause`, `applicationurl`,
+ * `menuItemSelected`...): they are dispatched on the page's global object.
+ * @param {string} type
+ * @param {(event: Event) => unknown} listener
+ * @param {boolean | AddEventListenerOptions} [options]
+ */
+export function addEventListener (type, listener, options) {
+  globalThis.addEventListener(type, listener, options)
+}
+
+/**
+ * @param {string} type
+ * @param {(event: Event) => unknown} listener
+ */
+export function removeEventListener (type, listener) {
+  globalThis.removeEventListener(type, listener)
+}
+
 /** The index of the window this code runs in. */
 export function getCurrentWindowIndex () {
   return currentWindowIndex()
+}
+
+/**
+ * The primary screen's size in pixels (route `application.getScreenSize`); headless, the
+ * screen the page is shown on (`globalThis.screen`).
+ * @returns {Promise<{ width: number, height: number }>}
+ */
+export async function getScreenSize () {
+  try {
+    return /** @type {{ width: number, height: number }} */ (await request('application.getScreenSize'))
+  } catch (error) {
+    const screen = /** @type {any} */ (globalThis).screen
+    if (/** @type {any} */ (error)?.code === 'ERR_HEADLESS' && screen) {
+      return { width: screen.width, height: screen.height }
+    }
+    throw error
+  }
 }
 
 /**
@@ -74,39 +116,140 @@ function descriptors (data) {
 }
 
 /**
- * The app's open windows (route `application.getWindows`), optionally only those with the given
- * indices, sorted by index.
- * @param {number[]} [indices]
- * @returns {Promise<ApplicationWindow[]>}
+ * The Oro Runtime's ordered collection of windows: iterable in index order, with each window
+ * also at `list[window.index]`.
  */
-export async function getWindows (indices = undefined) {
+export class ApplicationWindowList {
+  /** @type {Map<number, ApplicationWindow>} */
+  #windows = new Map()
+
+  /**
+   * @param {...(ApplicationWindow | ApplicationWindow[])} args
+   * @returns {ApplicationWindowList}
+   */
+  static from (...args) {
+    return new ApplicationWindowList(args.flat())
+  }
+
+  /** @param {ApplicationWindow[]} [items] */
+  constructor (items = []) {
+    for (const item of items) this.add(item)
+  }
+
+  get length () { return this.#windows.size }
+  get size () { return this.#windows.size }
+
+  /**
+   * @param {(window: ApplicationWindow, index: number, list: ApplicationWindow[]) => void} callback
+   * @param {any} [thisArg]
+   */
+  forEach (callback, thisArg) {
+    this.values().forEach(callback, thisArg)
+  }
+
+  /**
+   * The windows mapped through `callback`, as an array (an addition to Oro's list).
+   * @template T
+   * @param {(window: ApplicationWindow, index: number, list: ApplicationWindow[]) => T} callback
+   * @returns {T[]}
+   */
+  map (callback) {
+    return this.values().map(callback)
+  }
+
+  /** @param {number} index */
+  item (index) { return this.#windows.get(index) }
+  /** @returns {Array<[number, ApplicationWindow]>} */
+  entries () { return this.values().map((window) => [window.index, window]) }
+  /** @returns {number[]} */
+  keys () { return this.values().map((window) => window.index) }
+  /** @returns {ApplicationWindow[]} */
+  values () { return [...this.#windows.values()].sort((a, b) => a.index - b.index) }
+
+  /** @param {ApplicationWindow} window */
+  add (window) {
+    if (!(window instanceof ApplicationWindow)) {
+      throw invalidArgument('ApplicationWindowList.add() expects an ApplicationWindow')
+    }
+    this.#windows.set(window.index, window)
+    Object.defineProperty(this, window.index, { value: window, configurable: true, enumerable: true })
+    return this
+  }
+
+  /** @param {ApplicationWindow | number} windowOrIndex */
+  remove (windowOrIndex) {
+    const index = typeof windowOrIndex === 'number' ? windowOrIndex : windowOrIndex?.index
+    if (!this.#windows.delete(/** @type {number} */ (index))) return false
+    delete (/** @type {any} */ (this))[/** @type {number} */ (index)]
+    return true
+  }
+
+  /** @param {ApplicationWindow | number} windowOrIndex */
+  contains (windowOrIndex) {
+    const index = typeof windowOrIndex === 'number' ? windowOrIndex : windowOrIndex?.index
+    return this.#windows.has(/** @type {number} */ (index))
+  }
+
+  clear () {
+    for (const index of this.keys()) this.remove(index)
+    return this
+  }
+
+  [Symbol.iterator] () {
+    return this.values()[Symbol.iterator]()
+  }
+}
+
+/**
+ * @param {unknown} options
+ * @returns {number}
+ */
+function maxIndex (options) {
+  const max = /** @type {any} */ (options)?.max
+  if (max === false) return Infinity
+  if (max === undefined) return MAX_WINDOWS
+  if (!Number.isInteger(max)) throw invalidArgument('getWindows() expects options.max as an integer or false')
+  return max
+}
+
+/**
+ * The app's windows (route `application.getWindows`), optionally only those with the given
+ * indices, in index order; `options.max` drops indices at or above it (default `MAX_WINDOWS`;
+ * `false`: none).
+ * @param {number[]} [indices]
+ * @param {{ max?: number | false }} [options]
+ * @returns {Promise<ApplicationWindowList>}
+ */
+export async function getWindows (indices = undefined, options = undefined) {
   if (indices !== undefined && (!Array.isArray(indices) || !indices.every(Number.isInteger))) {
     throw invalidArgument('getWindows() expects an array of integer window indices')
   }
+  const max = maxIndex(options)
   const data = await request('application.getWindows')
   const wanted = indices === undefined ? null : new Set(indices)
-  return descriptors(data)
-    .filter((descriptor) => wanted === null || wanted.has(descriptor.index))
-    .map((descriptor) => new ApplicationWindow(descriptor))
+  return new ApplicationWindowList(descriptors(data)
+    .filter((descriptor) => (wanted === null || wanted.has(descriptor.index)) && descriptor.index < max)
+    .map((descriptor) => new ApplicationWindow(descriptor)))
 }
 
 /**
- * The window with `index`, or `undefined` when it is not open.
+ * The window with `index`, or `undefined` when the app has none.
  * @param {number} index
+ * @param {{ max?: number | false }} [options]
  * @returns {Promise<ApplicationWindow | undefined>}
  */
-export async function getWindow (index) {
-  const [found] = await getWindows([index])
-  return found
+export async function getWindow (index, options = undefined) {
+  if (!Number.isInteger(index)) throw invalidArgument('getWindow() expects an integer window index')
+  return (await getWindows([index], options)).item(index)
 }
 
 /**
- * The window this code runs in, with the fields the host reports about it.
+ * The window this code runs in, with its state.
  * @returns {Promise<ApplicationWindow>}
  */
 export async function getCurrentWindow () {
   const index = currentWindowIndex()
-  return (await getWindow(index)) ?? new ApplicationWindow(index)
+  return (await getWindow(index, { max: false })) ?? new ApplicationWindow(index)
 }
 
 /**
@@ -121,6 +264,19 @@ export function exit (code = 0) {
   }
   return request('application.exit', { value: code })
 }
+
+/**
+ * The Oro Runtime's separate backend process: this runtime's backend is the host itself, so
+ * there is none to open or close (`NotSupportedError`).
+ */
+export const backend = Object.freeze({
+  async open () {
+    throw new NotSupportedError('application.backend: the host is the backend; there is no separate process')
+  },
+  async close () {
+    throw new NotSupportedError('application.backend: the host is the backend; there is no separate process')
+  }
+})
 
 /**
  * @param {string} name
@@ -274,14 +430,22 @@ export const update = Object.freeze({
 
 export default {
   ApplicationWindow,
+  ApplicationWindowList,
+  MAX_WINDOWS,
+  addEventListener,
+  backend,
+  client,
   config,
   createWindow,
+  debug,
   exit,
   getCurrentWindow,
   getCurrentWindowIndex,
+  getScreenSize,
   getWindow,
   getWindows,
   isPaused,
+  removeEventListener,
   runtimeVersion,
   setSystemMenu,
   setSystemMenuItemEnabled,

@@ -4,9 +4,26 @@
  * @plugin application
  */
 
+import * as constants from './window/constants.js'
+
+export { constants }
+
 export interface WindowSize {
   width: number
   height: number
+}
+
+export interface WindowPosition {
+  x: number
+  y: number
+}
+
+/** A window's background colour: channels 0..255, alpha 0..1. */
+export interface WindowColor {
+  red: number
+  green: number
+  blue: number
+  alpha: number
 }
 
 /** What the host reports about a window. */
@@ -19,30 +36,104 @@ export interface WindowDescriptor {
   isReady?: boolean
   width?: number
   height?: number
+  position?: WindowPosition
+  maximized?: boolean
+  minimized?: boolean
+  alwaysOnTop?: boolean
+  backgroundColor?: WindowColor
   [field: string]: unknown
 }
 
-/** A native window, by index; reported fields are copied onto it as a snapshot. */
-export class ApplicationWindow {
-  constructor (indexOrDescriptor: number | WindowDescriptor)
-  readonly index: number
+/** A window's state as `ApplicationWindow#state` keeps it: the status as Oro's number. */
+export interface WindowState {
   title?: string
-  status?: string
+  status?: number
+  statusName?: string
+  url?: string | null
   width?: number
   height?: number
-  url?: string | null
-  isReady?: boolean
+  position?: WindowPosition
+  maximized?: boolean
+  minimized?: boolean
+  alwaysOnTop?: boolean
+  backgroundColor?: WindowColor
   [field: string]: unknown
-  getTitle (): Promise<string>
-  getSize (): Promise<WindowSize>
-  setTitle (title: string): Promise<unknown>
-  setSize (size: WindowSize): Promise<unknown>
-  show (): Promise<unknown>
-  hide (): Promise<unknown>
-  close (): Promise<unknown>
-  navigate (url: string | URL): Promise<unknown>
-  /** Evaluate `source` in the window, where the backend allows (else `NotSupportedError`). */
+}
+
+/** This page as the runtime sees it (the Oro Runtime's `application.client`). */
+export const client: {
+  readonly id: null
+  readonly type: 'window'
+  readonly frameType: 'top-level' | 'nested'
+  readonly parent: null
+  readonly top: null
+  readonly location: URL
+  toJSON (): object
+}
+
+/** `url` made absolute against this page's location. */
+export function formatURL (url: string | URL): string
+
+/** A native window, by index (the Oro Runtime's `ApplicationWindow`). */
+export class ApplicationWindow extends EventTarget {
+  static constants: typeof constants
+  constructor (indexOrDescriptor: number | WindowDescriptor)
+  readonly index: number
+  readonly id: string | null
+  readonly state: WindowState
+  readonly location: string | null
+  readonly title: string | undefined
+  readonly size: WindowSize
+  readonly position: WindowPosition
+  /** Oro's status number (`oro:window/constants`). */
+  readonly status: number | undefined
+  /** The status by the host's name. */
+  readonly statusName: string | undefined
+  readonly token: string | null
+  readonly followSystemTheme: boolean
+  readonly preferDarkTheme: boolean
+  readonly isDarkMode: boolean | null
+  readonly appearance: { followSystemTheme: boolean, preferDarkTheme: boolean, isDarkMode: boolean | null, backgroundColor: WindowColor | undefined }
+  readonly channel: BroadcastChannel
+  /** As last reported (synchronous). */
+  getSize (): WindowSize
+  getPosition (): WindowPosition
+  getTitle (): string
+  getStatus (): number
+  /** Read the state afresh. */
+  update (): Promise<WindowDescriptor>
+  setTitle (title: string): Promise<WindowDescriptor>
+  /** Pixels or `"N%"` of the screen; either may be left out. */
+  setSize (size: { width?: number | string, height?: number | string }): Promise<WindowDescriptor>
+  setPosition (position: { x?: number | string, y?: number | string }): Promise<WindowDescriptor>
+  show (): Promise<WindowDescriptor>
+  hide (): Promise<WindowDescriptor>
+  focus (): Promise<WindowDescriptor>
+  blur (): Promise<WindowDescriptor>
+  maximize (): Promise<WindowDescriptor>
+  minimize (): Promise<WindowDescriptor>
+  restore (): Promise<WindowDescriptor>
+  close (): Promise<WindowDescriptor>
+  navigate (url: string | URL): Promise<WindowDescriptor>
+  setBackgroundColor (color: { red: number, green: number, blue: number, alpha?: number }): Promise<WindowDescriptor>
+  /** `rgba(r, g, b, a)` */
+  getBackgroundColor (): Promise<string>
+  setAlwaysOnTop (enabled: boolean): Promise<WindowDescriptor>
+  isAlwaysOnTop (): Promise<boolean>
+  /** Evaluate `source` in the window's page (native windows, app-origin pages only). */
   eval (source: string): Promise<unknown>
+  /** Not supported here: rejects with `NotSupportedError`. */
+  showInspector (): Promise<never>
+  openExternal (value: string): Promise<unknown>
+  revealFile (value: string): Promise<unknown>
+  share (options?: { title?: string, text?: string, url?: string }): Promise<void>
+  postMessage (data: unknown): Promise<unknown>
+  addListener (event: string, listener: (...args: any[]) => void): void
+  on (event: string, listener: (...args: any[]) => void): void
+  once (event: string, listener: (...args: any[]) => void): void
+  removeListener (event: string, listener: (...args: any[]) => void): void
+  off (event: string, listener: (...args: any[]) => void): void
+  removeAllListeners (event: string): void
   /** Tell the host the page has loaded and rendered (route `window.ready`). */
   ready (): Promise<unknown>
   /**
@@ -63,7 +154,7 @@ export class ApplicationWindow {
   showSaveFilePicker (options?: FilePickerOptions): Promise<string[]>
   /** A native directory dialog over this window: `[path]`. */
   showDirectoryFilePicker (options?: FilePickerOptions): Promise<string[]>
-  toJSON (): WindowDescriptor
+  toJSON (): WindowState & { index: number }
 }
 
 /** Options of `createWindow` (Oro's other `window.create` options are accepted and reported). */
@@ -72,11 +163,13 @@ export interface WindowOptions {
   index?: number
   /** A path of the app (default `/`) or a URL on an allowed origin. */
   url?: string
+  /** The Oro Runtime's name for `url`. */
+  path?: string
   title?: string
-  width?: number
-  height?: number
-  minWidth?: number
-  minHeight?: number
+  width?: number | string
+  height?: number | string
+  minWidth?: number | string
+  minHeight?: number | string
   resizable?: boolean
   frameless?: boolean
   /** Create it hidden. */
@@ -153,15 +246,4 @@ export function showSaveFilePicker (options?: FilePickerOptions): Promise<string
 /** A native directory dialog; resolves with `[path]`, readable below through `oro:fs`. */
 export function showDirectoryFilePicker (options?: FilePickerOptions): Promise<string[]>
 
-declare const windowModule: {
-  ApplicationWindow: typeof ApplicationWindow
-  createWindow: typeof createWindow
-  getCurrentWindow: typeof getCurrentWindow
-  getCurrentWindowIndex: typeof getCurrentWindowIndex
-  getWindow: typeof getWindow
-  getWindows: typeof getWindows
-  showDirectoryFilePicker: typeof showDirectoryFilePicker
-  showOpenFilePicker: typeof showOpenFilePicker
-  showSaveFilePicker: typeof showSaveFilePicker
-}
-export default windowModule
+export default ApplicationWindow

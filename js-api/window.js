@@ -1,26 +1,37 @@
 /**
- * `oro:window` — the app's native windows.
+ * `oro:window` — the app's native windows, as the Oro Runtime's `ApplicationWindow`.
  *
  * ```js
  * import { createWindow, getCurrentWindow } from 'oro:window'
  * const win = getCurrentWindow()
- * await win.setTitle('Notes')
+ * await win.setTitle('Notes')          // resolves with the window's state; win.title is 'Notes'
  * await win.setSize({ width: 800, height: 600 })
+ * await win.setPosition({ x: 40, y: 40 })
+ * await win.maximize()
+ * win.getSize()                        // { width, height } as last reported (synchronous)
  *
  * const side = await createWindow({ url: '/side.html', title: 'Side', width: 400 })
  * await side.send('greeting', { text: 'hi' }) // a `greeting` event in side's page only
  * globalThis.addEventListener('windowclose', (event) => console.log(event.detail.index))
  * ```
  *
- * Each method is one IPC call to a `window.*` route with `targetWindowIndex` naming the window.
- * What a backend cannot do (e.g. `eval` without a GUI) fails with `NotSupportedError`. Every page
- * hears every window's status as `windowcreate`, `windowshow`, `windowhide` and `windowclose`
- * events (`detail`: `{ index, status, window }`).
+ * Each asynchronous method is one IPC call to a `window.*` route with `targetWindowIndex`
+ * naming the window, and resolves with the window's state the host answered (also kept as the
+ * window's `state`, which the synchronous getters read: `getTitle()`, `getSize()`,
+ * `getPosition()`, `getStatus()`, `title`, `size`, `position`, `status`). `update()` reads it
+ * afresh. Headless (no native window) the host keeps each window's state itself: a position,
+ * maximised, minimised, always-on-top and a background colour are remembered and reported but
+ * nothing is drawn; `eval` fails with `NotSupportedError` (`ERR_HEADLESS`). Every page hears
+ * every window's status as `windowcreate`, `windowshow`, `windowhide` and `windowclose` events
+ * (`detail`: `{ index, status, window }`).
  * @module oro:window
  */
 
-import { invalidArgument } from './errors.js'
+import { invalidArgument, NotSupportedError } from './errors.js'
 import { currentWindowIndex, request } from './ipc.js'
+import * as constants from './window/constants.js'
+
+export { constants }
 
 /**
  * @typedef {object} WindowSize
@@ -29,27 +40,118 @@ import { currentWindowIndex, request } from './ipc.js'
  */
 
 /**
- * A native window, by index. Created by `getCurrentWindow()`, `getWindow()` and
- * `application.getWindows()`; the fields the host reported (`title`, `status`, `width`,
- * `height`...) are copied onto it as a snapshot.
+ * @typedef {object} WindowPosition
+ * @property {number} x
+ * @property {number} y
  */
-export class ApplicationWindow {
+
+/**
+ * `url` made absolute against this page's location (the Oro Runtime's `formatURL`).
+ * @param {string | URL} url
+ * @returns {string}
+ */
+export function formatURL (url) {
+  const base = globalThis.location?.href ?? 'http://localhost/'
+  return String(new URL(String(url), base))
+}
+
+/**
+ * What this page is to the runtime (the Oro Runtime's `application.client`): a window's
+ * top-level page, or a frame nested in one.
+ */
+export const client = Object.freeze({
+  id: null,
+  type: 'window',
+  get frameType () {
+    return /** @type {unknown} */ (globalThis.top) === globalThis ? 'top-level' : 'nested'
+  },
+  parent: null,
+  top: null,
+  get location () {
+    return new URL(globalThis.location?.href ?? 'http://localhost/')
+  },
+  toJSON () {
+    return { id: null, type: 'window', frameType: this.frameType, location: String(this.location) }
+  }
+})
+
+/** @type {Record<string, number>} */
+const STATUS_NUMBERS = {
+  none: constants.WINDOW_NONE,
+  created: constants.WINDOW_CREATED,
+  shown: constants.WINDOW_SHOWN,
+  hidden: constants.WINDOW_HIDDEN,
+  closing: constants.WINDOW_CLOSING,
+  closed: constants.WINDOW_CLOSED
+}
+
+const PERCENTAGE = /^\d{1,3}(\.\d+)?%$/
+
+/**
+ * A length for `setSize`/`setPosition`: an integer, or Oro's `"N%"` of the screen; `undefined`
+ * keeps the current one. Other values are `TypeError`-like `InvalidArgumentError`s; the host
+ * answers range errors (a negative size, a coordinate off any X screen).
+ * @param {string} method
+ * @param {string} name
+ * @param {unknown} value
+ * @returns {number | string | undefined}
+ */
+function length (method, name, value) {
+  if (value === undefined || value === null) return undefined
+  if (typeof value === 'number' && Number.isInteger(value)) return value
+  if (typeof value === 'string' && PERCENTAGE.test(value)) return value
+  throw invalidArgument(
+    `${method}() expects ${name} as an integer or a percentage of the screen ('50%'), got ${String(value)}`)
+}
+
+/**
+ * A native window, by index: the Oro Runtime's `ApplicationWindow`. Made by
+ * `application.getCurrentWindow()`, `application.getWindows()`, `createWindow()` (with the
+ * host's state) and by `getCurrentWindow()`/`getWindow()` here (with none until a method
+ * answers or `update()` is awaited).
+ */
+export class ApplicationWindow extends EventTarget {
+  static constants = constants
+
+  /** @type {number} */
+  #index
+  /** @type {Record<string, any>} */
+  #state
+  /** @type {BroadcastChannel | null} */
+  #channel = null
+  /** @type {Map<string, Set<(...args: any[]) => void>>} */
+  #listeners = new Map()
+
   /**
    * @param {number | { index: number, [key: string]: unknown }} indexOrDescriptor
    */
   constructor (indexOrDescriptor) {
+    super()
     const descriptor = typeof indexOrDescriptor === 'number'
       ? { index: indexOrDescriptor }
       : indexOrDescriptor
     if (!descriptor || typeof descriptor.index !== 'number' || !Number.isInteger(descriptor.index)) {
       throw invalidArgument('ApplicationWindow expects a window index (an integer)')
     }
-    for (const [key, value] of Object.entries(descriptor)) {
-      // A reported field never shadows a method.
-      if (!(key in ApplicationWindow.prototype)) /** @type {any} */ (this)[key] = value
+    this.#index = descriptor.index
+    this.#state = {}
+    this.#take(descriptor)
+  }
+
+  /**
+   * Keep what the host reported; its status by name becomes Oro's number (`statusName` keeps
+   * the name).
+   * @param {any} data
+   */
+  #take (data) {
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) return data
+    const { index, ...state } = data
+    if (typeof state.status === 'string') {
+      state.statusName = state.status
+      state.status = STATUS_NUMBERS[state.status] ?? constants.WINDOW_ERROR
     }
-    /** The window's index (0 is the main window). */
-    this.index = descriptor.index
+    this.#state = { ...this.#state, ...state }
+    return data
   }
 
   /**
@@ -57,7 +159,72 @@ export class ApplicationWindow {
    * @param {Record<string, unknown>} [params]
    */
   #call (route, params = {}) {
-    return request(route, { ...params, targetWindowIndex: this.index })
+    return request(route, { ...params, targetWindowIndex: this.#index })
+  }
+
+  /**
+   * A route that answers the window's descriptor: the state is updated from it.
+   * @param {string} route
+   * @param {Record<string, unknown>} [params]
+   */
+  async #change (route, params = {}) {
+    return this.#take(await this.#call(route, params))
+  }
+
+  /** The window's index (0 is the main window). */
+  get index () { return this.#index }
+  /** The Oro Runtime's window id; this host has none beyond the index. @returns {string | null} */
+  get id () { return this.#state.id ?? null }
+  /** What the host last reported about the window. */
+  get state () { return { ...this.#state } }
+  /** The window's page URL as last reported. */
+  get location () { return this.#state.url ?? null }
+  get title () { return this.#state.title }
+  get size () { return this.getSize() }
+  get position () { return this.getPosition() }
+  /** The Oro status number (`oro:window/constants`: 31 shown, 21 hidden...). */
+  get status () { return this.#state.status }
+  /** The status by the host's name: `created`, `shown`, `hidden`, `closing`, `closed`. */
+  get statusName () { return this.#state.statusName }
+  get token () { return this.#state.token ?? null }
+  /** Themes are the desktop's: windows follow it. */
+  get followSystemTheme () { return true }
+  get preferDarkTheme () { return false }
+  get isDarkMode () {
+    return globalThis.matchMedia?.('(prefers-color-scheme: dark)').matches ?? null
+  }
+
+  get appearance () {
+    return {
+      followSystemTheme: this.followSystemTheme,
+      preferDarkTheme: this.preferDarkTheme,
+      isDarkMode: this.isDarkMode,
+      backgroundColor: this.#state.backgroundColor
+    }
+  }
+
+  /** A `BroadcastChannel` named `oro.runtime.window.<index>` (same-origin pages share it). */
+  get channel () {
+    this.#channel ??= new BroadcastChannel(`oro.runtime.window.${this.#index}`)
+    return this.#channel
+  }
+
+  /** @returns {WindowSize} */
+  getSize () { return { width: this.#state.width, height: this.#state.height } }
+  /** @returns {WindowPosition} */
+  getPosition () {
+    return { x: this.#state.position?.x, y: this.#state.position?.y }
+  }
+
+  /** @returns {string} */
+  getTitle () { return this.#state.title }
+  /** @returns {number} */
+  getStatus () { return this.#state.status }
+
+  /** Read the window's state afresh (route `application.getWindows`). */
+  async update () {
+    const [data] = /** @type {any[]} */ (await request('application.getWindows', { indices: [this.#index] }))
+    return this.#take(data)
   }
 
   /**
@@ -69,11 +236,11 @@ export class ApplicationWindow {
   send (event, value = undefined) {
     const options = event !== null && typeof event === 'object'
       ? event
-      : { event, value, window: this.index }
+      : { event, value, window: this.#index }
     if (typeof options.event !== 'string' || !options.event) {
       return Promise.reject(invalidArgument('send() expects an event name (a non-empty string)'))
     }
-    const target = options.window ?? this.index
+    const target = options.window ?? this.#index
     if (!Number.isInteger(target)) {
       return Promise.reject(invalidArgument('send() expects an integer target window index'))
     }
@@ -93,53 +260,197 @@ export class ApplicationWindow {
     return this.send(event, value)
   }
 
-  /** The window's title. @returns {Promise<string>} */
-  getTitle () {
-    return this.#call('window.getTitle')
+  /**
+   * A `message` event in this window's page with `data` (this page: at once, here).
+   * @param {unknown} data
+   */
+  async postMessage (data) {
+    if (this.#index === currentWindowIndex()) {
+      globalThis.dispatchEvent(new MessageEvent('message', { data }))
+      return undefined
+    }
+    return this.send('message', data)
   }
 
   /** @param {string} title */
   setTitle (title) {
-    return this.#call('window.setTitle', { value: String(title) })
+    return this.#change('window.setTitle', { value: String(title) })
   }
 
-  /** The window's size in pixels. @returns {Promise<WindowSize>} */
-  getSize () {
-    return this.#call('window.getSize')
-  }
-
-  /** @param {WindowSize} size */
-  setSize (size) {
-    if (!size || typeof size.width !== 'number' || typeof size.height !== 'number') {
-      return Promise.reject(invalidArgument('setSize() expects { width: number, height: number }'))
+  /** @param {{ width?: number | string, height?: number | string }} size */
+  async setSize (size) {
+    if (!size || typeof size !== 'object') {
+      throw invalidArgument('setSize() expects { width, height }')
     }
-    return this.#call('window.setSize', { width: size.width, height: size.height })
+    const width = length('setSize', 'width', size.width)
+    const height = length('setSize', 'height', size.height)
+    if (width === undefined && height === undefined) {
+      throw invalidArgument('setSize() expects { width, height }: neither was given')
+    }
+    /** @type {Record<string, unknown>} */
+    const params = {}
+    if (width !== undefined) params.width = width
+    if (height !== undefined) params.height = height
+    return this.#change('window.setSize', params)
   }
 
-  show () {
-    return this.#call('window.show')
+  /** @param {{ x?: number | string, y?: number | string }} position */
+  async setPosition (position) {
+    if (!position || typeof position !== 'object') {
+      throw invalidArgument('setPosition() expects { x, y }')
+    }
+    const x = length('setPosition', 'x', position.x)
+    const y = length('setPosition', 'y', position.y)
+    /** @type {Record<string, unknown>} */
+    const params = {}
+    if (x !== undefined) params.x = x
+    if (y !== undefined) params.y = y
+    return this.#change('window.setPosition', params)
   }
 
-  hide () {
-    return this.#call('window.hide')
-  }
-
-  close () {
-    return this.#call('window.close')
-  }
+  show () { return this.#change('window.show') }
+  hide () { return this.#change('window.hide') }
+  /** Show the window above the others with the input focus (restored if minimised). */
+  focus () { return this.#change('window.focus') }
+  /** Send the window behind the others. */
+  blur () { return this.#change('window.blur') }
+  maximize () { return this.#change('window.maximize') }
+  /** Minimise the window; it then counts as hidden (`windowhide`, status hidden). */
+  minimize () { return this.#change('window.minimize') }
+  /** Back to the normal size and place from maximised or minimised, shown. */
+  restore () { return this.#change('window.restore') }
+  close () { return this.#change('window.close') }
 
   /** @param {string | URL} url a path of the app (`/settings.html`) or an allowed URL */
   navigate (url) {
-    return this.#call('window.navigate', { url: String(url) })
+    return this.#change('window.navigate', { url: formatURL(url) })
   }
 
   /**
-   * Evaluate `source` in this window and resolve with its JSON-serialisable result, where the
-   * backend allows it.
+   * Paint the window's web view where its page draws nothing: `red`, `green`, `blue` 0..255,
+   * `alpha` 0..1 (default 1).
+   * @param {{ red: number, green: number, blue: number, alpha?: number }} color
+   */
+  async setBackgroundColor (color) {
+    if (!color || typeof color !== 'object') {
+      throw invalidArgument('setBackgroundColor() expects { red, green, blue, alpha }')
+    }
+    const { red, green, blue, alpha = 1 } = color
+    for (const [name, value] of Object.entries({ red, green, blue, alpha })) {
+      if (typeof value !== 'number' || Number.isNaN(value)) {
+        throw invalidArgument(`setBackgroundColor() expects ${name} as a number`)
+      }
+    }
+    return this.#change('window.setBackgroundColor', { red, green, blue, alpha })
+  }
+
+  /** The background colour as CSS, `rgba(r, g, b, a)`. @returns {Promise<string>} */
+  getBackgroundColor () {
+    return /** @type {Promise<string>} */ (this.#call('window.getBackgroundColor'))
+  }
+
+  /** @param {boolean} enabled keep the window above the others */
+  setAlwaysOnTop (enabled) {
+    return this.#change('window.setAlwaysOnTop', { value: enabled === true })
+  }
+
+  /** @returns {Promise<boolean>} */
+  async isAlwaysOnTop () {
+    return Boolean(await this.#call('window.getAlwaysOnTop'))
+  }
+
+  /**
+   * Evaluate `source` in this window's page and resolve with its JSON-serialisable result.
+   * Only with native windows (headless: `NotSupportedError` `ERR_HEADLESS`) and only into a
+   * page on the app's origin (else `SecurityError` `ERR_EVAL_ORIGIN`); a promise is not
+   * awaited.
    * @param {string} source
    */
   eval (source) {
     return this.#call('window.eval', { value: String(source) })
+  }
+
+  /** The web inspector is not offered here: `NotSupportedError`. */
+  async showInspector () {
+    throw new NotSupportedError('showInspector() is not supported: this runtime has no web inspector window')
+  }
+
+  /**
+   * Open `value` with the desktop's default application (route `platform.openExternal`).
+   * @param {string} value
+   */
+  openExternal (value) {
+    return request('platform.openExternal', { value: String(value) })
+  }
+
+  /**
+   * Show the file `value` in the file manager (route `platform.revealFile`).
+   * @param {string} value
+   */
+  revealFile (value) {
+    return request('platform.revealFile', { value: String(value) })
+  }
+
+  /**
+   * The platform share sheet (route `window.share`, where a plugin serves it).
+   * @param {{ title?: string, text?: string, url?: string }} [options]
+   */
+  async share (options = {}) {
+    /** @type {Record<string, string>} */
+    const params = {}
+    for (const name of /** @type {const} */ (['title', 'text', 'url'])) {
+      if (options[name] != null) params[name] = String(options[name])
+    }
+    await this.#call('window.share', params)
+  }
+
+  /**
+   * Listen for page event `event` in this page (Oro's EventEmitter methods work only on the
+   * current window's instance).
+   * @param {string} event
+   * @param {(...args: any[]) => void} listener
+   */
+  addListener (event, listener) {
+    this.#own('addListener')
+    let set = this.#listeners.get(event)
+    if (!set) this.#listeners.set(event, set = new Set())
+    set.add(listener)
+    globalThis.addEventListener(event, listener)
+  }
+
+  /** @param {string} event @param {(...args: any[]) => void} listener */
+  on (event, listener) { this.addListener(event, listener) }
+
+  /** @param {string} event @param {(...args: any[]) => void} listener */
+  once (event, listener) {
+    this.#own('once')
+    globalThis.addEventListener(event, listener, { once: true })
+  }
+
+  /** @param {string} event @param {(...args: any[]) => void} listener */
+  removeListener (event, listener) {
+    this.#own('removeListener')
+    this.#listeners.get(event)?.delete(listener)
+    globalThis.removeEventListener(event, listener)
+  }
+
+  /** @param {string} event @param {(...args: any[]) => void} listener */
+  off (event, listener) { this.removeListener(event, listener) }
+
+  /** @param {string} event */
+  removeAllListeners (event) {
+    this.#own('removeAllListeners')
+    for (const listener of this.#listeners.get(event) ?? []) {
+      globalThis.removeEventListener(event, listener)
+    }
+    this.#listeners.delete(event)
+  }
+
+  /** @param {string} method */
+  #own (method) {
+    if (this.#index !== currentWindowIndex()) {
+      throw invalidArgument(`window.${method} can only be used on the current window`)
+    }
   }
 
   /**
@@ -215,8 +526,9 @@ export class ApplicationWindow {
     return showDirectoryFilePicker({ ...options, targetWindowIndex: this.index })
   }
 
+  /** The window's state with its index, as the host reported it. */
   toJSON () {
-    return { ...this }
+    return { index: this.#index, ...this.#state }
   }
 }
 
@@ -224,11 +536,12 @@ export class ApplicationWindow {
  * @typedef {object} WindowOptions
  * @property {number} [index] the index to use (`-1` or absent: the next free one; 0..63)
  * @property {string} [url] a path of the app (default `/`) or a URL on an allowed origin
+ * @property {string} [path] the Oro Runtime's name for `url`
  * @property {string} [title]
- * @property {number} [width]
- * @property {number} [height]
- * @property {number} [minWidth]
- * @property {number} [minHeight]
+ * @property {number | string} [width] pixels, or `"N%"` of the screen
+ * @property {number | string} [height]
+ * @property {number | string} [minWidth]
+ * @property {number | string} [minHeight]
  * @property {boolean} [resizable]
  * @property {boolean} [frameless]
  * @property {boolean} [headless] create it hidden
@@ -248,12 +561,13 @@ export async function createWindow (options = {}) {
   if (options === null || typeof options !== 'object') {
     throw invalidArgument('createWindow() expects an options object')
   }
-  const { index, ...rest } = options
+  const { index, path, ...rest } = options
   /** @type {Record<string, unknown>} */
   const params = { ...rest }
+  if (params.url === undefined && path !== undefined) params.url = String(path)
   if (index !== undefined) params.targetWindowIndex = index
   const descriptor = await request('window.create', params)
-  return new ApplicationWindow(descriptor)
+  return new ApplicationWindow(/** @type {any} */ (descriptor))
 }
 
 /**
@@ -279,8 +593,8 @@ export function getCurrentWindowIndex () {
 }
 
 /**
- * The window this code runs in. Synchronous: no IPC happens until a method is called (awaiting
- * the result also works, as with the Oro Runtime's asynchronous `getCurrentWindow()`).
+ * The window this code runs in, without state until a method answers or `update()` is
+ * awaited (`oro:application`'s asynchronous `getCurrentWindow()` comes with it).
  * @returns {ApplicationWindow}
  */
 export function getCurrentWindow () {
@@ -288,7 +602,7 @@ export function getCurrentWindow () {
 }
 
 /**
- * The window with `index`.
+ * The window with `index`, without state (as `getCurrentWindow`).
  * @param {number} index
  * @returns {ApplicationWindow}
  */
@@ -421,14 +735,4 @@ export function showDirectoryFilePicker (options = {}) {
   })
 }
 
-export default {
-  ApplicationWindow,
-  createWindow,
-  getCurrentWindow,
-  getCurrentWindowIndex,
-  getWindow,
-  getWindows,
-  showDirectoryFilePicker,
-  showOpenFilePicker,
-  showSaveFilePicker
-}
+export default ApplicationWindow

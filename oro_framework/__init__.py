@@ -75,7 +75,13 @@ if TYPE_CHECKING:
     )
     from oro_framework.kernel.stash import Stash, StashKey
     from oro_framework.kernel.windows.manager import WindowManager
-    from oro_framework.kernel.windows.model import HOST_EVENTS, Window, WindowOptions, WindowStatus
+    from oro_framework.kernel.windows.model import (
+        HOST_EVENTS,
+        Window,
+        WindowColor,
+        WindowOptions,
+        WindowStatus,
+    )
     from oro_framework.web.asgi import cancelled_on_disconnect
     from oro_framework.web.wire import (
         WebSocket,
@@ -171,6 +177,7 @@ _EXPORTS: dict[str, str] = {
     "WebSocketClosed": "oro_framework.web.wire",
     "WebSocketHandshake": "oro_framework.web.wire",
     "Window": "oro_framework.kernel.windows.model",
+    "WindowColor": "oro_framework.kernel.windows.model",
     "WindowManager": "oro_framework.kernel.windows.manager",
     "WindowOptions": "oro_framework.kernel.windows.model",
     "WindowStatus": "oro_framework.kernel.windows.model",
@@ -265,6 +272,7 @@ __all__ = [
     "WebSocketClosed",
     "WebSocketHandshake",
     "Window",
+    "WindowColor",
     "WindowManager",
     "WindowOptions",
     "WindowStatus",

@@ -74,9 +74,14 @@ async def test_headless_main_window_is_shown_once_the_host_runs():
             "title": "Notes",
             "width": 1024,
             "height": 768,
+            "position": {"x": 0, "y": 0},
             "url": None,
             "status": "shown",
             "isReady": False,
+            "maximized": False,
+            "minimized": False,
+            "alwaysOnTop": False,
+            "backgroundColor": {"red": 255, "green": 255, "blue": 255, "alpha": 1.0},
         }
     ]
 
@@ -329,6 +334,7 @@ class FakeGui:
         self.options: dict[int, tuple[WindowOptions | None, str]] = {}
         self.listener: GuiListener | None = None
         self.size = (800, 600)
+        self.page_urls: dict[int, str] = {}
 
     def _record(self, name: str, *args: Any) -> None:
         self.calls.append((name, args, threading.current_thread().name))
@@ -366,6 +372,9 @@ class FakeGui:
 
     def navigate(self, index: int, url: str) -> None:
         self._record("navigate", index, url)
+
+    def page_url(self, index: int) -> str:
+        return self.page_urls.get(index, "http://127.0.0.1:1/")
 
     def evaluate(self, index: int, script: str) -> Any:
         self._record("evaluate", index, script)
@@ -435,12 +444,32 @@ async def test_window_operations_run_in_order_on_the_dispatcher_thread(attached)
 
 async def test_eval_with_a_gui_returns_the_page_result_or_its_error(attached):
     async with make_host(plugins=[APPLICATION, attached]) as host:
+        manager_of(host).set_origin("http://127.0.0.1:1")
         manager_of(host).open_main_window("http://127.0.0.1:1/")
         result = await call(host, "window.eval", value="document.title")
         error = await error_of(host, "window.eval", value="throw")
 
     assert result == {"script": "document.title"}
     assert error.code == "ERR_EVAL"
+
+
+async def test_eval_runs_only_in_pages_of_the_app_and_only_short_scripts(attached):
+    """A window showing an allowed outside site's page is not the app's to script; a script
+    over 1 MiB is refused before it reaches any page."""
+    async with make_host(plugins=[APPLICATION, attached]) as host:
+        manager_of(host).set_origin("http://127.0.0.1:1")
+        manager_of(host).open_main_window("http://127.0.0.1:1/")
+        attached.gui.page_urls[0] = "https://example.com/"
+        elsewhere = await error_of(host, "window.eval", value="document.cookie")
+        attached.gui.page_urls[0] = "http://127.0.0.1:1/settings.html"
+        too_long = await error_of(host, "window.eval", value="1;" * (1 << 19) + "1")
+        evaluated = [call for call in attached.gui.calls if call[0] == "evaluate"]
+        still_served = await call(host, "window.eval", value="1")
+
+    assert (type(elsewhere).__name__, elsewhere.code) == ("SecurityError", "ERR_EVAL_ORIGIN")
+    assert (type(too_long).__name__, too_long.code) == ("OutOfRangeError", "ERR_SCRIPT_TOO_LARGE")
+    assert evaluated == []
+    assert still_served == {"script": "1"}
 
 
 async def gui_event(manager: WindowManager, status: WindowStatus) -> None:
@@ -585,9 +614,14 @@ async def test_create_takes_the_next_free_index_and_loads_the_page_with_its_inde
         "title": "Notes",
         "width": 1024,
         "height": 768,
+        "position": {"x": 0, "y": 0},
         "url": "/other.html?tab=2&index=1",
         "status": "shown",
         "isReady": False,
+        "maximized": False,
+        "minimized": False,
+        "alwaysOnTop": False,
+        "backgroundColor": {"red": 255, "green": 255, "blue": 255, "alpha": 1.0},
         "launchUrl": None,
         "unsupported": [],
     }

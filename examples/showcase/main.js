@@ -62,8 +62,8 @@ if (!globalThis.isOroRuntime) {
 
   async function showWindow () {
     const windows = await application.getWindows()
-    show('windows', windows.map((window) => `#${window.index} ${window.status}`).join(', '))
-    show('title', await current.getTitle())
+    show('windows', windows.map((window) => `#${window.index} ${window.statusName}`).join(', '))
+    show('title', (await current.update(), current.getTitle()))
     const size = await ipc.request('window.getSize')
     show('size', `${size.width} × ${size.height}`)
   }

@@ -23,7 +23,7 @@ function next (event) {
 
 async function openSecondWindow () {
   let second = getWindow(1)
-  const isOpen = await second.getTitle().then(() => true, () => false)
+  const isOpen = await second.update().then(() => true, () => false)
   if (!isOpen) {
     const loaded = next('showcase-second-ready') // second.html says so once it listens
     second = await createWindow({

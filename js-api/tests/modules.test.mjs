@@ -275,29 +275,42 @@ test('os: EOL and hrtime are synchronous', () => {
   assert.ok(b >= a)
 })
 
-test('window: each method calls its route with targetWindowIndex', async () => {
+test('window: each method calls its route with targetWindowIndex (Oro api/window.d.ts)', async () => {
   const win = windows.getCurrentWindow()
   assert.equal(win.index, 2)
-  assert.equal(await win.getTitle(), 'Title')
+  assert.equal(win.getTitle(), undefined, 'no state before a method answers')
   await win.setTitle('T')
   await win.setSize({ width: 800, height: 600 })
+  await win.setPosition({ x: -5, y: '10%' })
   await win.show()
   await win.hide()
+  await win.maximize()
+  await win.minimize()
+  await win.restore()
+  await win.focus()
+  await win.blur()
+  await win.setAlwaysOnTop(true)
+  await win.setBackgroundColor({ red: 1, green: 2, blue: 3 })
   await win.navigate('/settings.html')
   await win.eval('1 + 1')
-  await win.getSize()
   await win.ready()
   await win.close()
   await windows.getWindow(0).show()
   assert.deepEqual(calls.map(({ route, params }) => [route, params]), [
-    ['window.getTitle', { targetWindowIndex: 2 }],
     ['window.setTitle', { value: 'T', targetWindowIndex: 2 }],
     ['window.setSize', { width: 800, height: 600, targetWindowIndex: 2 }],
+    ['window.setPosition', { x: -5, y: '10%', targetWindowIndex: 2 }],
     ['window.show', { targetWindowIndex: 2 }],
     ['window.hide', { targetWindowIndex: 2 }],
-    ['window.navigate', { url: '/settings.html', targetWindowIndex: 2 }],
+    ['window.maximize', { targetWindowIndex: 2 }],
+    ['window.minimize', { targetWindowIndex: 2 }],
+    ['window.restore', { targetWindowIndex: 2 }],
+    ['window.focus', { targetWindowIndex: 2 }],
+    ['window.blur', { targetWindowIndex: 2 }],
+    ['window.setAlwaysOnTop', { value: true, targetWindowIndex: 2 }],
+    ['window.setBackgroundColor', { red: 1, green: 2, blue: 3, alpha: 1, targetWindowIndex: 2 }],
+    ['window.navigate', { url: new URL('/settings.html', globalThis.location?.href ?? 'http://localhost/').href, targetWindowIndex: 2 }],
     ['window.eval', { value: '1 + 1', targetWindowIndex: 2 }],
-    ['window.getSize', { targetWindowIndex: 2 }],
     ['window.ready', { targetWindowIndex: 2 }],
     ['window.close', { targetWindowIndex: 2 }],
     ['window.show', { targetWindowIndex: 0 }]
@@ -306,7 +319,10 @@ test('window: each method calls its route with targetWindowIndex', async () => {
 })
 
 test('window: bad arguments are TypeErrors', async () => {
-  await assert.rejects(windows.getCurrentWindow().setSize({ width: 1 }), { code: 'ERR_INVALID_ARG_TYPE' })
+  await assert.rejects(windows.getCurrentWindow().setSize({ width: 1.5 }), { code: 'ERR_INVALID_ARG_TYPE' })
+  await assert.rejects(windows.getCurrentWindow().setSize({}), { code: 'ERR_INVALID_ARG_TYPE' })
+  await assert.rejects(windows.getCurrentWindow().setPosition({ x: 'left' }), { code: 'ERR_INVALID_ARG_TYPE' })
+  await assert.rejects(windows.getCurrentWindow().setBackgroundColor({ red: 'x' }), { code: 'ERR_INVALID_ARG_TYPE' })
   assert.throws(() => windows.getWindow(1.5), { code: 'ERR_INVALID_ARG_TYPE' })
 })
 

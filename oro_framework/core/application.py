@@ -21,17 +21,25 @@ from oro_framework import (
     InvalidArgumentError,
     JSModuleTable,
     LifecycleEvent,
+    OutOfRangeError,
     PermissionRegistry,
     Request,
     RouteGroup,
     RouteTable,
+    Window,
+    WindowColor,
     WindowOptions,
     find_js_api,
     hookimpl,
 )
 
 MAX_WINDOW_SIZE = 32767
-"""The largest width or height a toolkit accepts (Qt's QWIDGETSIZE_MAX)."""
+"""The largest width or height a toolkit accepts (Qt's QWIDGETSIZE_MAX), and the bound on a
+window coordinate (X11's)."""
+
+MAX_EVAL_SCRIPT: Final = 1 << 20
+"""The longest script `window.eval` runs, in bytes: a page's own code arrives as files, not
+through eval, so anything longer is a mistake or an attack on the IPC."""
 
 _UNSUPPORTED_FLAGS: Final = (
     "closable",
@@ -67,16 +75,26 @@ _EVENT_NAME: Final = re.compile(r"[A-Za-z][\w.:-]{0,127}", re.ASCII)
 
 
 async def get_windows(request: Request) -> list[dict[str, Any]]:
-    """Descriptors of the app's windows, or of those listed in `indices`."""
+    """Descriptors of the app's windows, or of those listed in `indices`, read back from the
+    real windows where there are some."""
     manager = request.host.windows
     indices = request.params.get("indices")
     if indices is None:
-        return [window.to_json() for window in manager.windows]
-    if not isinstance(indices, list):
-        indices = [indices]
-    if not all(isinstance(index, int) and not isinstance(index, bool) for index in indices):
-        raise InvalidArgumentError.invalid("indices", "a list of window indices")
-    return [manager.get(index).to_json() for index in indices]
+        windows = manager.windows
+    else:
+        if not isinstance(indices, list):
+            indices = [indices]
+        if not all(isinstance(index, int) and not isinstance(index, bool) for index in indices):
+            raise InvalidArgumentError.invalid("indices", "a list of window indices")
+        windows = [manager.get(index) for index in indices]
+    return [(await manager.refresh(window)).to_json() for window in windows]
+
+
+async def get_screen_size(request: Request) -> dict[str, int]:
+    """The primary screen's {width, height}; headless, NotSupportedError `ERR_HEADLESS` (the
+    page's `screen` is the one it is shown on)."""
+    width, height = await request.host.windows.screen_size()
+    return {"width": width, "height": height}
 
 
 async def exit_application(request: Request) -> dict[str, int]:
@@ -200,14 +218,155 @@ async def get_title(request: Request) -> str:
     return request.host.windows.target(request).title
 
 
+_PERCENTAGE: Final = re.compile(r"(\d{1,3}(?:\.\d+)?)%", re.ASCII)
+
+
+async def _length(request: Request, name: str, current: int, axis: int, minimum: int) -> int:
+    """Parameter `name` in pixels: an integer, or Oro's `"N%"` of the screen's width (`axis`
+    0) or height (1); `current` when absent."""
+    value = request.params.get(name)
+    if value is None:
+        return current
+    if isinstance(value, str):
+        match = _PERCENTAGE.fullmatch(value.strip())
+        if match is not None:
+            percent = float(match.group(1))
+            if percent > 100:
+                raise OutOfRangeError(
+                    f"'{name}' must be within 0% to 100%, got {value}", parameter=name
+                )
+            screen = await request.host.windows.screen_size()
+            return max(minimum, round(screen[axis] * percent / 100))
+    return request.params.require_int(name, minimum=minimum, maximum=MAX_WINDOW_SIZE)
+
+
 async def set_size(request: Request) -> dict[str, Any]:
-    """Resize the window to `width` x `height` pixels."""
+    """Resize the window to `width` x `height` pixels (or Oro's `"N%"` of the screen); either
+    may be left out to keep it."""
     manager = request.host.windows
     window = manager.open_window(request)
-    width = request.params.require_int("width", minimum=1, maximum=MAX_WINDOW_SIZE)
-    height = request.params.require_int("height", minimum=1, maximum=MAX_WINDOW_SIZE)
+    width = await _length(request, "width", window.width, 0, 1)
+    height = await _length(request, "height", window.height, 1, 1)
     await manager.set_size(window, width, height)
     return window.to_json()
+
+
+async def set_position(request: Request) -> dict[str, Any]:
+    """Move the window's frame to `x`, `y` (pixels on the desktop, or Oro's `"N%"` of the
+    screen); either may be left out to keep it."""
+    manager = request.host.windows
+    window = manager.open_window(request)
+    await manager.refresh(window)
+    x = await _position(request, "x", window.x, 0)
+    y = await _position(request, "y", window.y, 1)
+    await manager.set_position(window, x, y)
+    return window.to_json()
+
+
+async def _position(request: Request, name: str, current: int, axis: int) -> int:
+    value = request.params.get(name)
+    if value is None or (isinstance(value, str) and value.strip().endswith("%")):
+        return await _length(request, name, current, axis, 0)
+    # A window may start left of or above the primary screen (another monitor there).
+    return request.params.require_int(name, minimum=-MAX_WINDOW_SIZE, maximum=MAX_WINDOW_SIZE)
+
+
+async def get_position(request: Request) -> dict[str, int]:
+    """The window frame's position: {x, y}."""
+    manager = request.host.windows
+    window = await manager.refresh(manager.target(request))
+    return {"x": window.x, "y": window.y}
+
+
+async def maximize(request: Request) -> dict[str, Any]:
+    """Maximise the window (shown if it was hidden or minimised)."""
+    manager = request.host.windows
+    window = manager.open_window(request)
+    await manager.maximize(window)
+    return window.to_json()
+
+
+async def minimize(request: Request) -> dict[str, Any]:
+    """Minimise the window; it then counts as hidden (status `hidden`)."""
+    manager = request.host.windows
+    window = manager.open_window(request)
+    await manager.minimize(window)
+    return window.to_json()
+
+
+async def restore(request: Request) -> dict[str, Any]:
+    """Give the window back its normal size and place, shown."""
+    manager = request.host.windows
+    window = manager.open_window(request)
+    await manager.restore(window)
+    return window.to_json()
+
+
+async def focus(request: Request) -> dict[str, Any]:
+    """Show the window above the others with the input focus (restored if minimised)."""
+    manager = request.host.windows
+    window = manager.open_window(request)
+    await manager.focus(window)
+    return await _fresh(request, window)
+
+
+async def blur(request: Request) -> dict[str, Any]:
+    """Send the window behind the others (headless: nothing changes)."""
+    manager = request.host.windows
+    window = manager.open_window(request)
+    await manager.blur(window)
+    return window.to_json()
+
+
+async def _fresh(request: Request, window: Window) -> dict[str, Any]:
+    return (await request.host.windows.refresh(window)).to_json()
+
+
+async def set_always_on_top(request: Request) -> dict[str, Any]:
+    """Keep the window above the others (`value` true) or not."""
+    manager = request.host.windows
+    window = manager.open_window(request)
+    await manager.set_always_on_top(window, request.params.get_bool("value", False))
+    return window.to_json()
+
+
+async def get_always_on_top(request: Request) -> bool:
+    """Whether the window stays above the others (read back from the toolkit)."""
+    manager = request.host.windows
+    return (await manager.refresh(manager.target(request))).always_on_top
+
+
+def _channel(request: Request, name: str, default: int | None) -> int:
+    value = request.params.get(name)
+    if value is None:
+        if default is None:
+            raise InvalidArgumentError.invalid(name, "an integer from 0 to 255")
+        return default
+    return request.params.require_int(name, minimum=0, maximum=255)
+
+
+async def set_background_color(request: Request) -> dict[str, Any]:
+    """Paint the window's web view `red`, `green`, `blue` (0..255) with `alpha` (0..1, default
+    1) where its page draws nothing."""
+    manager = request.host.windows
+    window = manager.open_window(request)
+    alpha = request.params.get_float("alpha", 1.0)
+    if not 0.0 <= alpha <= 1.0:
+        raise OutOfRangeError(f"'alpha' must be within [0, 1], got {alpha}", parameter="alpha")
+    color = WindowColor(
+        _channel(request, "red", None),
+        _channel(request, "green", None),
+        _channel(request, "blue", None),
+        round(alpha, 3),
+    )
+    await manager.set_background_color(window, color)
+    return window.to_json()
+
+
+async def get_background_color(request: Request) -> str:
+    """The window's background colour as CSS: `rgba(r, g, b, a)`."""
+    manager = request.host.windows
+    return (await manager.refresh(manager.target(request))).background_color.css()
 
 
 async def get_size(request: Request) -> dict[str, int]:
@@ -228,10 +387,18 @@ async def navigate(request: Request) -> dict[str, Any]:
 
 
 async def evaluate(request: Request) -> Any:
-    """Evaluate the script `value` in the window's page; its JSON result (native windows only)."""
+    """Evaluate the script `value` (at most 1 MiB) in the window's page, which must be on the
+    app origin; its JSON result (native windows only; headless NotSupportedError)."""
     manager = request.host.windows
     window = manager.open_window(request)
-    return await manager.evaluate(window, request.params.require_str("value"))
+    script = request.params.require_str("value")
+    if len(script.encode("utf-8", "surrogatepass")) > MAX_EVAL_SCRIPT:
+        raise OutOfRangeError(
+            f"window.eval takes a script of at most {MAX_EVAL_SCRIPT} bytes",
+            code="ERR_SCRIPT_TOO_LARGE",
+            maximum=MAX_EVAL_SCRIPT,
+        )
+    return await manager.evaluate(window, script)
 
 
 async def ready(request: Request) -> dict[str, Any]:
@@ -254,6 +421,7 @@ APPLICATION_ROUTES: Final = RouteGroup(
         "application.getWindows": get_windows,
         "application.exit": exit_application,
         "application.config": config,
+        "application.getScreenSize": get_screen_size,
     },
 )
 WINDOW_ROUTES: Final = RouteGroup(
@@ -269,6 +437,17 @@ WINDOW_ROUTES: Final = RouteGroup(
         "window.getTitle": get_title,
         "window.setSize": set_size,
         "window.getSize": get_size,
+        "window.setPosition": set_position,
+        "window.getPosition": get_position,
+        "window.maximize": maximize,
+        "window.minimize": minimize,
+        "window.restore": restore,
+        "window.focus": focus,
+        "window.blur": blur,
+        "window.setAlwaysOnTop": set_always_on_top,
+        "window.getAlwaysOnTop": get_always_on_top,
+        "window.setBackgroundColor": set_background_color,
+        "window.getBackgroundColor": get_background_color,
         "window.navigate": navigate,
         "window.eval": evaluate,
         "window.ready": ready,

@@ -10,16 +10,23 @@ import re
 import sys
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, final
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, final
 from urllib.parse import urlsplit
 
+from oro_framework.gui import qt_window
 from oro_framework.gui.pywebview_threads import release_stranded_evaluations
-from oro_framework.gui.qt_calls import QtPoster
+from oro_framework.gui.qt_calls import QtPoster, call_and_wait
 from oro_framework.gui.qt_focus import Focuser, make_focuser
 from oro_framework.gui.qt_profile import share_one_profile
-from oro_framework.kernel.errors import IPCError, NotSupportedError
+from oro_framework.kernel.errors import IPCError, NotFoundError, NotSupportedError
 from oro_framework.kernel.windows.backend import GuiDispatcher, GuiListener
-from oro_framework.kernel.windows.model import Window, WindowOptions, WindowStatus
+from oro_framework.kernel.windows.model import (
+    NativeState,
+    Window,
+    WindowColor,
+    WindowOptions,
+    WindowStatus,
+)
 
 if TYPE_CHECKING:
     from webview import Window as NativeWindow
@@ -27,6 +34,8 @@ if TYPE_CHECKING:
 __all__ = ["PywebviewBackend", "has_display"]
 
 logger = logging.getLogger("oro_framework.windows")
+
+ResultT = TypeVar("ResultT")
 
 
 def has_display(
@@ -241,6 +250,54 @@ class PywebviewBackend:
             return self._native(index).evaluate_js(script)
         except self._javascript_error as error:
             raise IPCError(f"window.eval: {error}", code="ERR_EVAL") from None
+
+    # Qt's own calls, for what pywebview does not offer or does not report back: each runs on
+    # the GUI thread while the dispatcher thread waits (qt_window.py).
+
+    def _widget(self, index: int) -> Any:
+        widget = self._native(index).native
+        if widget is None:
+            raise NotFoundError(f"Window {index} has no native window yet", targetWindowIndex=index)
+        return widget
+
+    def _qt(self, index: int, function: Callable[[Any], ResultT]) -> ResultT:
+        if self.gui_name != "qt":
+            raise NotSupportedError("This window operation needs the Qt toolkit")
+        widget = self._widget(index)
+        return call_and_wait(self._poster, lambda: function(widget))
+
+    def page_url(self, index: int) -> str:
+        return self._qt(index, qt_window.page_url)
+
+    def maximize(self, index: int) -> None:
+        self._qt(index, qt_window.maximize)
+
+    def minimize(self, index: int) -> None:
+        self._qt(index, qt_window.minimize)
+
+    def restore(self, index: int) -> None:
+        self._qt(index, qt_window.restore)
+        self._minimized.discard(index)
+
+    def blur(self, index: int) -> None:
+        self._qt(index, qt_window.lower)
+
+    def set_position(self, index: int, x: int, y: int) -> None:
+        self._qt(index, lambda widget: widget.move(x, y))
+
+    def set_always_on_top(self, index: int, enabled: bool) -> None:
+        self._qt(index, lambda widget: qt_window.set_always_on_top(widget, enabled))
+
+    def set_background_color(self, index: int, color: WindowColor) -> None:
+        self._qt(index, lambda widget: qt_window.set_background_color(widget, color))
+
+    def state(self, index: int) -> NativeState:
+        return self._qt(index, qt_window.state)
+
+    def screen_size(self) -> tuple[int, int]:
+        if self.gui_name != "qt":
+            raise NotSupportedError("The screen size needs the Qt toolkit")
+        return call_and_wait(self._poster, qt_window.screen_size)
 
     def start(self, dispatcher: GuiDispatcher) -> None:
         storage = self._storage_path

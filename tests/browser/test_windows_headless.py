@@ -138,7 +138,7 @@ def test_two_headless_windows_talk_and_closing_the_second_keeps_the_app(
 
     assert closed["status"] == "closed"
     assert [detail["index"] for detail in heard(first, "windowclose")] == [1]
-    assert statuses == [[0, "shown"], [1, "closed"]]
+    assert statuses == [[0, 31], [1, 41]]  # Oro's WINDOW_SHOWN, WINDOW_CLOSED
     assert oro.process.poll() is None  # the app still runs
 
     first.evaluate("windows.getWindow(0).close()")

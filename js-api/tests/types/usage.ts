@@ -5,6 +5,7 @@ import ipc, { request, send, stream, write, setTransport, getTransport, fetchTra
 import { NotFoundError, ErrnoError, rehydrate, TimeoutError } from 'oro:errors'
 import { onApplicationPause, onApplicationResume, onApplicationStop, onApplicationURL, onReady, on } from 'oro:hooks'
 import * as application from 'oro:application'
+import type { ApplicationWindowList } from 'oro:application'
 import { getCurrentWindow, ApplicationWindow, createWindow, getWindows, type CreatedWindow } from 'oro:window'
 import { ready as protocolReady, toAppURL } from 'oro:protocol-handlers'
 import * as os from 'oro:os'
@@ -72,7 +73,7 @@ async function main (): Promise<void> {
   globalThis.addEventListener('runtimeinit', (event) => console.log(event.detail.index))
 
   const title: unknown = application.config.meta_title
-  const windows: ApplicationWindow[] = await application.getWindows()
+  const windows: ApplicationWindowList = await application.getWindows()
   await application.exit(0)
   console.log(title, windows.length, application.isPaused())
 

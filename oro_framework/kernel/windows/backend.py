@@ -29,7 +29,13 @@ import anyio.lowlevel
 from oro_framework.kernel.errors import (
     NotFoundError,
 )
-from oro_framework.kernel.windows.model import Window, WindowOptions, WindowStatus
+from oro_framework.kernel.windows.model import (
+    NativeState,
+    Window,
+    WindowColor,
+    WindowOptions,
+    WindowStatus,
+)
 
 if TYPE_CHECKING:
     from anyio.lowlevel import EventLoopToken
@@ -80,6 +86,37 @@ class GuiBackend(Protocol):
     def navigate(self, index: int, url: str) -> None: ...
 
     def evaluate(self, index: int, script: str) -> Any: ...
+
+    def page_url(self, index: int) -> str:
+        """The URL of the page window ``index`` shows now (where the user or a redirect took
+        it, not only where the host sent it)."""
+        ...
+
+    def maximize(self, index: int) -> None: ...
+
+    def minimize(self, index: int) -> None: ...
+
+    def restore(self, index: int) -> None:
+        """Back to its normal size and place from maximized or minimised, and shown."""
+        ...
+
+    def blur(self, index: int) -> None:
+        """Send the window behind the others."""
+        ...
+
+    def set_position(self, index: int, x: int, y: int) -> None: ...
+
+    def set_always_on_top(self, index: int, enabled: bool) -> None: ...
+
+    def set_background_color(self, index: int, color: WindowColor) -> None: ...
+
+    def state(self, index: int) -> NativeState:
+        """What the toolkit reports about window ``index`` now."""
+        ...
+
+    def screen_size(self) -> tuple[int, int]:
+        """The primary screen's width and height in pixels."""
+        ...
 
     @property
     def toolkit(self) -> str | None:

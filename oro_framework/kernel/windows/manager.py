@@ -38,6 +38,7 @@ from oro_framework.kernel.windows.model import (
     TRANSITIONS,
     WINDOW_EVENTS,
     Window,
+    WindowColor,
     WindowOptions,
     WindowStatus,
 )
@@ -420,6 +421,87 @@ class WindowManager:
             window.width, window.height = await self._on_gui(self._gui.get_size, window.index)
         return window.width, window.height
 
+    async def refresh(self, window: Window) -> Window:
+        """Bring ``window``'s record in line with the real window (the user may have moved,
+        resized, maximised or minimised it); headless, the record is the window."""
+        if self._gui is not None and window.is_open:
+            window.apply(await self._on_gui(self._gui.state, window.index))
+        return window
+
+    async def maximize(self, window: Window) -> None:
+        """Maximise ``window`` (shown, if it was hidden or minimised)."""
+        if self._gui is not None:
+            await self._on_gui(self._gui.maximize, window.index)
+            await self.refresh(window)
+        else:
+            window.maximized, window.minimized = True, False
+        self._set_status(window, WindowStatus.SHOWN)
+        await self._sync_lifecycle()
+
+    async def minimize(self, window: Window) -> None:
+        """Minimise ``window``; a minimised window counts as hidden (the app may pause)."""
+        if self._gui is not None:
+            await self._on_gui(self._gui.minimize, window.index)
+            await self.refresh(window)
+        else:
+            window.minimized = True
+        self._set_status(window, WindowStatus.HIDDEN)
+        await self._sync_lifecycle()
+
+    async def restore(self, window: Window) -> None:
+        """Give ``window`` back its normal size and place, shown."""
+        if self._gui is not None:
+            await self._on_gui(self._gui.restore, window.index)
+            await self.refresh(window)
+        else:
+            window.maximized, window.minimized = False, False
+        self._set_status(window, WindowStatus.SHOWN)
+        await self._sync_lifecycle()
+
+    async def blur(self, window: Window) -> None:
+        """Send ``window`` behind the others; headless there is nothing behind, so nothing
+        changes."""
+        if self._gui is not None:
+            await self._on_gui(self._gui.blur, window.index)
+            await self.refresh(window)
+
+    async def set_position(self, window: Window, x: int, y: int) -> None:
+        """Move ``window``'s frame to ``(x, y)`` on the virtual desktop."""
+        if self._gui is not None:
+            await self._on_gui(self._gui.set_position, window.index, x, y)
+            await self.refresh(window)
+        else:
+            window.x, window.y = x, y
+
+    async def set_always_on_top(self, window: Window, enabled: bool) -> None:
+        """Keep ``window`` above other windows (``enabled``), or not."""
+        if self._gui is not None:
+            await self._on_gui(self._gui.set_always_on_top, window.index, enabled)
+            await self.refresh(window)
+        else:
+            window.always_on_top = enabled
+
+    async def set_background_color(self, window: Window, color: WindowColor) -> None:
+        """Paint ``window``'s web view ``color`` where its page draws nothing."""
+        if self._gui is not None:
+            await self._on_gui(self._gui.set_background_color, window.index, color)
+            await self.refresh(window)
+        else:
+            window.background_color = color
+
+    async def screen_size(self) -> tuple[int, int]:
+        """The primary screen's size.
+
+        :raises NotSupportedError: headless (code ``ERR_HEADLESS``): the screen is the browser's,
+            which the page knows better (``globalThis.screen``).
+        """
+        if self._gui is None:
+            raise NotSupportedError(
+                "The screen size needs a native window; this app runs headless",
+                code="ERR_HEADLESS",
+            )
+        return await self._on_gui(self._gui.screen_size)
+
     async def navigate(self, window: Window, url: str) -> str:
         """Load ``url`` (resolved against the window's page) into ``window``.
 
@@ -463,14 +545,38 @@ class WindowManager:
     async def evaluate(self, window: Window, script: str) -> Any:
         """Run ``script`` in the window's page and return its JSON result.
 
-        :raises NotSupportedError: headless: there is no page the host can reach.
+        Only a page on the app origin runs it: a window navigated to an allowed outside site
+        (``window.allow_navigation``) shows that site's page, whose data is not the app's to
+        read.
+
+        :raises NotSupportedError: headless (code ``ERR_HEADLESS``): the pages are in browsers
+            the host cannot reach into.
+        :raises SecurityError: the window shows a page on another origin.
         """
         if self._gui is None:
             raise NotSupportedError(
                 "window.eval needs a native window; this app runs headless",
+                code="ERR_HEADLESS",
                 targetWindowIndex=window.index,
             )
-        return await self._on_gui(self._gui.evaluate, window.index, script)
+        gui = self._gui
+        index = window.index
+        origin = self.origin
+
+        def run() -> Any:
+            # The check and the script run in one dispatcher job: nothing navigates between.
+            current = gui.page_url(index)
+            parts = urlsplit(current or "")
+            if origin is None or f"{parts.scheme}://{parts.netloc}".lower() != origin.lower():
+                raise SecurityError(
+                    f"window.eval runs only in pages of the app; window {index} shows another "
+                    "origin's page",
+                    code="ERR_EVAL_ORIGIN",
+                    targetWindowIndex=index,
+                )
+            return gui.evaluate(index, script)
+
+        return await self._on_gui(run)
 
     def mark_ready(self, window: Window) -> None:
         """The window's page reports it has loaded and rendered (route ``window.ready``)."""

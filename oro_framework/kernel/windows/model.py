@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final, final
 
 from oro_framework.kernel.lifecycle import PAGE_EVENTS
@@ -85,6 +85,44 @@ class WindowOptions:
 
 
 @final
+@dataclass(frozen=True)
+class WindowColor:
+    """A window's background colour: red, green and blue 0..255, alpha 0..1 (CSS's ranges)."""
+
+    red: int
+    green: int
+    blue: int
+    alpha: float = 1.0
+
+    def to_json(self) -> dict[str, int | float]:
+        return {"red": self.red, "green": self.green, "blue": self.blue, "alpha": self.alpha}
+
+    def css(self) -> str:
+        """``rgba(r, g, b, a)``: what ``window.getBackgroundColor`` answers."""
+        return f"rgba({self.red}, {self.green}, {self.blue}, {self.alpha:g})"
+
+
+WHITE: Final = WindowColor(255, 255, 255, 1.0)
+"""A new window's background, the web engine's default."""
+
+
+@final
+@dataclass(frozen=True)
+class NativeState:
+    """What the toolkit reports about a real window: its frame's position, its size, its state
+    flags and the web view's background colour."""
+
+    x: int
+    y: int
+    width: int
+    height: int
+    maximized: bool
+    minimized: bool
+    always_on_top: bool
+    background_color: WindowColor
+
+
+@final
 @dataclass
 class Window:
     """What the host knows about one window; changed only on the loop thread."""
@@ -97,10 +135,23 @@ class Window:
     status: WindowStatus = WindowStatus.NONE
     is_ready: bool = False
     exit_on_close: bool = False
+    x: int = 0
+    y: int = 0
+    maximized: bool = False
+    minimized: bool = False
+    always_on_top: bool = False
+    background_color: WindowColor = field(default_factory=lambda: WHITE)
 
     @property
     def is_open(self) -> bool:
         return self.status not in (WindowStatus.CLOSING, WindowStatus.CLOSED)
+
+    def apply(self, state: NativeState) -> None:
+        """Take on what the toolkit reports about the real window."""
+        self.x, self.y, self.width, self.height = state.x, state.y, state.width, state.height
+        self.maximized, self.minimized = state.maximized, state.minimized
+        self.always_on_top = state.always_on_top
+        self.background_color = state.background_color
 
     def to_json(self) -> dict[str, Any]:
         """The descriptor routes answer (``application.getWindows``, ``window.show``...)."""
@@ -109,9 +160,14 @@ class Window:
             "title": self.title,
             "width": self.width,
             "height": self.height,
+            "position": {"x": self.x, "y": self.y},
             "url": self.url,
             "status": self.status.value,
             "isReady": self.is_ready,
+            "maximized": self.maximized,
+            "minimized": self.minimized,
+            "alwaysOnTop": self.always_on_top,
+            "backgroundColor": self.background_color.to_json(),
         }
 
 

@@ -33,7 +33,7 @@ await Promise.all([
   fill('platform', async () => `${await os.platform()} ${await os.arch()}`),
   fill('cpus', async () => String((await os.cpus()).length)),
   fill('windows', async () => (await application.getWindows())
-    .map((window) => `#${window.index} ${window.title} (${window.status})`).join(', ')),
+    .map((window) => `#${window.index} ${window.title} (${window.statusName})`).join(', ')),
   fill('uptime', async () => formatDuration(await os.uptime()))
 ])
 
