@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import oro_zlib.plugin
-from oro_zlib.state import STATE
 import pytest
+from oro_zlib.state import STATE
 from playwright.sync_api import Browser, Page
 
 from oro_framework.testing import ServedApp, app_page, served_app, until
@@ -39,7 +39,7 @@ def run(page: Page, body: str, arg: Any = None) -> Any:
         "async (arg) => { const oro = await import('oro:zlib');"
         " const node = (await import('node:zlib')).default;"
         " const { Buffer } = await import('oro:buffer');"
-        f" {body} }}",
+        f"\n{body}\n}}",
         arg,
     )
 
@@ -94,14 +94,18 @@ def test_oro_api_has_orosexports_and_checks_like_oro(page: Page) -> None:
 def test_oro_zlib_stream_writes_and_ends(page: Page) -> None:
     result = run(
         page,
-        "const deflater = await oro.createDeflateStream({ format: 'raw' });"
-        " const parts = [await deflater.write(arg.slice(0, 100)), await deflater.end(arg.slice(100))];"
-        " const packed = Buffer.concat(parts);"
-        " const inflater = await oro.ZlibStream.create('inflate', { format: 'raw' });"
-        " const plain = Buffer.concat([await inflater.write(packed), await inflater.end()]);"
-        " let after; try { await deflater.write('x') } catch (e) { after = e.message }"
-        " return { id: typeof deflater.id, mode: deflater.mode, format: deflater.format,"
-        "   closed: deflater.closed, plain: plain.toString(), after, ended: (await deflater.end()).length }",
+        """
+        const deflater = await oro.createDeflateStream({ format: 'raw' })
+        const parts = [await deflater.write(arg.slice(0, 100)), await deflater.end(arg.slice(100))]
+        const packed = Buffer.concat(parts)
+        const inflater = await oro.ZlibStream.create('inflate', { format: 'raw' })
+        const plain = Buffer.concat([await inflater.write(packed), await inflater.end()])
+        let after
+        try { await deflater.write('x') } catch (e) { after = e.message }
+        const ended = (await deflater.end()).length
+        const { id, mode, format, closed } = deflater
+        return { id: typeof id, mode, format, closed, plain: plain.toString(), after, ended }
+        """,
         TEXT,
     )
     assert result == {
@@ -119,10 +123,18 @@ def test_corrupt_input_and_a_bomb_are_typed_errors_in_the_page(page: Page) -> No
     bomb = zlib.compress(b"\0" * (2 << 20), 9)
     result = run(
         page,
-        "const out = [];"
-        " for (const f of [() => oro.inflate('not zlib'), () => oro.inflate(Buffer.from(arg, 'base64'))]) {"
-        "   try { await f(); out.push(null) } catch (e) { out.push([e.name, e.code, e.errno ?? null, e.message]) } }"
-        " return out",
+        """
+        const out = []
+        for (const input of ['not zlib', Buffer.from(arg, 'base64')]) {
+          try {
+            await oro.inflate(input)
+            out.push(null)
+          } catch (e) {
+            out.push([e.name, e.code, e.errno ?? null, e.message])
+          }
+        }
+        return out
+        """,
         base64.b64encode(bomb).decode(),
     )
     assert result == [
@@ -139,9 +151,13 @@ def test_corrupt_input_and_a_bomb_are_typed_errors_in_the_page(page: Page) -> No
 def test_node_sync_forms_go_through_send_sync(page: Page) -> None:
     result = run(
         page,
-        "const packed = node.gzipSync(arg);"
-        " let error; try { node.inflateSync(Buffer.from('junk')) } catch (e) { error = [e.name, e.code, e.errno] }"
-        " return [node.gunzipSync(packed).toString() === arg, node.unzipSync(node.deflateSync(arg)).toString() === arg, error]",
+        """
+        const packed = node.gzipSync(arg)
+        let error
+        try { node.inflateSync('junk') } catch (e) { error = [e.name, e.code, e.errno] }
+        const unzipped = node.unzipSync(node.deflateSync(arg)).toString()
+        return [node.gunzipSync(packed).toString() === arg, unzipped === arg, error]
+        """,
         TEXT,
     )
     assert result == [True, True, ["Error", "Z_DATA_ERROR", -3]]
@@ -150,12 +166,15 @@ def test_node_sync_forms_go_through_send_sync(page: Page) -> None:
 def test_node_transform_streams_pipe(page: Page) -> None:
     result = run(
         page,
-        "const { pipeline, Readable, Writable } = await import('oro:stream');"
-        " const chunks = [];"
-        " await new Promise((resolve, reject) => pipeline(Readable.from(arg.map((s) => Buffer.from(s))),"
-        "   node.createGzip(), node.createGunzip(),"
-        "   new Writable({ write (c, e, cb) { chunks.push(c); cb() } }), (e) => e ? reject(e) : resolve()));"
-        " return Buffer.concat(chunks).toString()",
+        """
+        const { pipeline, Readable, Writable } = await import('oro:stream')
+        const chunks = []
+        const source = Readable.from(arg.map((s) => Buffer.from(s)))
+        const sink = new Writable({ write (c, e, cb) { chunks.push(c); cb() } })
+        await new Promise((resolve, reject) => pipeline(
+          source, node.createGzip(), node.createGunzip(), sink, (e) => e ? reject(e) : resolve()))
+        return Buffer.concat(chunks).toString()
+        """,
         [TEXT[i : i + 1000] for i in range(0, len(TEXT), 1000)],
     )
     assert result == TEXT
