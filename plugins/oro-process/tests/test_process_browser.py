@@ -430,3 +430,30 @@ def test_children_end_when_their_page_goes_away(
         assert all(running(pid) for pid in pids)
     for pid in pids:
         until(functools.partial(gone, pid), f"process {pid} gone with its page")
+
+
+def test_a_pipe_carries_output_in_its_async_context_until_destroyed(page: Page) -> None:
+    """Oro's `Pipe` (api/child_process.d.ts): output events run in the context the pipe was made
+    in; after `destroy()` no more `data`, yet the child still closes."""
+    result = in_page(
+        page,
+        """
+        const { AsyncLocalStorage } = await import('node:async_hooks')
+        const store = new AsyncLocalStorage()
+        const child = cp.spawn('sh', ['-c', 'echo one; read line; echo two'])
+        const pipe = store.run('made here', () => new cp.Pipe(child))
+        const seen = []
+        const first = new Promise((resolve) => child.stdout.once('data', resolve))
+        child.stdout.on('data', (chunk) => seen.push([String(chunk).trim(), store.getStore()]))
+        await first
+        const before = [pipe.reading, pipe.process === child]
+        pipe.destroy()
+        child.stdin.end('go\\n')
+        const code = await closed(child)
+        return { before, after: pipe.reading, seen, code }
+        """,
+    )
+    assert result["before"] == [True, True]
+    assert result["after"] is False
+    assert result["seen"] == [["one", "made here"]]
+    assert result["code"] == [0, None]

@@ -8,6 +8,7 @@
  */
 
 import { EventEmitter } from 'oro:events'
+import { AsyncResource } from 'oro:async_hooks'
 import { Readable, Writable } from 'oro:stream'
 import type { Buffer, BufferEncoding } from 'oro:buffer'
 
@@ -127,6 +128,19 @@ export namespace exec {
   function __promisify__ (command: string, options?: ExecOptions | null): Promise<{ stdout: string | Buffer, stderr: string | Buffer }> & { child: ChildProcess }
 }
 
+/**
+ * Oro's `Pipe`: the child's `stdout`/`stderr` events run in the async context the pipe was made
+ * in; once destroyed (by hand or by the child's `close`) their `data` is dropped.
+ */
+export class Pipe extends AsyncResource {
+  constructor (child: ChildProcess)
+  /** `true` until the pipe is destroyed. */
+  readonly reading: boolean
+  /** The child process whose output this pipe carries. */
+  readonly process: ChildProcess
+  destroy (): void
+}
+
 /** Throws `NotSupportedError` (code `ERR_SYNC_UNSUPPORTED`): a page may not block on its host. */
 export function execSync (...args: unknown[]): never
 /** Throws `NotSupportedError` (code `ERR_SYNC_UNSUPPORTED`). */
@@ -138,6 +152,7 @@ export function fork (...args: unknown[]): never
 
 declare const childProcess: {
   ChildProcess: typeof ChildProcess
+  Pipe: typeof Pipe
   exec: typeof exec
   execFile: typeof execFile
   execFileSync: typeof execFileSync

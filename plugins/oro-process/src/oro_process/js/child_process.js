@@ -23,6 +23,7 @@
 
 import { request } from 'oro:ipc'
 import { EventEmitter } from 'oro:events'
+import { AsyncResource } from 'oro:async_hooks'
 import { Buffer } from 'oro:buffer'
 
 /** @typedef {import('oro:buffer').BufferEncoding} BufferEncoding */
@@ -1082,6 +1083,48 @@ Object.defineProperty(exec, kCustomPromisified, { value: promisified(exec), enum
 Object.defineProperty(execFile, kCustomPromisified, { value: promisified(execFile), enumerable: false, writable: false, configurable: true })
 
 // --------------------------------------------------------------------------------------------
+/**
+ * Oro's `Pipe`: runs a child's `stdout` and `stderr` events in the async context the pipe was
+ * made in (an `AsyncResource`, so `AsyncLocalStorage` stores follow the output), and drops
+ * their `data` once destroyed (`end` and `close` still arrive, so the child still closes). The
+ * child's `close` destroys it: unlike Oro's, not its `exit`, which can come before the last
+ * output.
+ */
+export class Pipe extends AsyncResource {
+  #process
+  #reading = true
+
+  /** @param {ChildProcess} child */
+  constructor (child) {
+    super('Pipe')
+    this.#process = child
+    for (const stream of [child.stdout, child.stderr]) {
+      if (stream === null) continue
+      const emit = stream.emit
+      stream.emit = (/** @type {any[]} */ ...args) => {
+        if (!this.#reading && args[0] === 'data') return false
+        return this.runInAsyncScope(() => emit.apply(stream, /** @type {any} */ (args)))
+      }
+    }
+    child.once('close', () => this.destroy())
+  }
+
+  /** `true` until the pipe is destroyed. */
+  get reading () {
+    return this.#reading
+  }
+
+  /** The child process whose output this pipe carries. */
+  get process () {
+    return this.#process
+  }
+
+  /** Stop passing the child's output events on. */
+  destroy () {
+    this.#reading = false
+  }
+}
+
 // What a page cannot have
 // --------------------------------------------------------------------------------------------
 
@@ -1122,4 +1165,4 @@ export function fork (..._args) {
   throw new NotSupportedError('child_process.fork is not available to pages: there is no Node.js module to fork and no IPC channel; use spawn', { code: 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM' })
 }
 
-export default { ChildProcess, exec, execFile, execFileSync, execSync, fork, spawn, spawnSync }
+export default { ChildProcess, Pipe, exec, execFile, execFileSync, execSync, fork, spawn, spawnSync }
