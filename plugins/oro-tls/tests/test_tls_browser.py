@@ -271,6 +271,15 @@ def test_the_pin_helpers_round_trip(page: Page, certs: Certs, tmp_path: Path) ->
         catch (e) { badMode = [e.name, e.code] }
         let noPins
         try { await tls.setTlsPinsForHost('api.example', []) } catch (e) { noPins = e.name }
+        const refusal = async (f) => {
+          try { await f() } catch (e) { return [e.name, e.code, e.line ?? null] }
+        }
+        const badLine = await refusal(() => tls.setTlsPins(['a.example ' + fromPem, 'b.example x']))
+        const badHost = await refusal(() => tls.getTlsPinsForHost('no such host'))
+        const otherHost = await refusal(() =>
+          tls.setTlsPinsForHost('api.example', `b.example ${fromPem}`))
+        const named = await tls.setTlsPinsForHost('API.example:8443',
+          [`# rotated ; comment`, `api.example:8443 ${fromPem}`, arg.other])
         const provider = await tls.getTlsProvider()
         let webview
         try { await tls.setWebViewTlsPins('a.example ' + fromPem) } catch (e) { webview = e.name }
@@ -278,7 +287,8 @@ def test_the_pin_helpers_round_trip(page: Page, certs: Certs, tmp_path: Path) ->
         const empty = await tls.getTlsPins()
         return { fromPem, fromDer, cleared, set, both, port, replaced, appended, value, removedOne,
                  removed, replacedAll, badMode, noPins, provider: provider.provider, webview,
-                 empty, server: tls.TLSServer === tls.Server }
+                 empty, server: tls.TLSServer === tls.Server, badLine, badHost, otherHost,
+                 named }
         """,
         {
             "pem": certs.server[0],
@@ -310,6 +320,10 @@ def test_the_pin_helpers_round_trip(page: Page, certs: Certs, tmp_path: Path) ->
     assert result["webview"] == "NotSupportedError"
     assert result["empty"] == {"value": ""}
     assert result["server"] is True
+    assert result["badLine"] == ["TypeError", "TLS_PINS_INVALID", 2]
+    assert result["badHost"] == ["TypeError", "TLS_HOST_INVALID", None]
+    assert result["otherHost"][:2] == ["TypeError", "TLS_PINS_INVALID"]
+    assert result["named"]["value"].splitlines()[-1] == f"api.example:8443 {right} {other}"
 
 
 def test_a_page_sees_oros_pin_and_handshake_facts(page: Page, certs: Certs, tmp_path: Path) -> None:

@@ -628,22 +628,31 @@ function pinLines (pins) {
   throw invalidArgType('pins', 'of type string or an instance of Array', pins)
 }
 
-/**
- * The pins of a per-host helper: a string or list of pins (or of lines naming the host first,
- * as Oro accepts; the host checks they name it).
- * @param {unknown} pins
- * @returns {string}
- */
-function hostPinTokens (pins) {
-  const lines = typeof pins === 'string' ? pins.split('\n') : Array.isArray(pins) ? pins.map(String) : null
-  if (lines === null) throw invalidArgType('pins', 'of type string or an instance of Array', pins)
-  return lines.join(' ')
-}
-
 /** @param {unknown} host */
 function validateHost (host) {
   if (typeof host !== 'string' || host.trim().length === 0) throw invalidArgType('host', 'of type string', host)
   return host.trim()
+}
+
+// Oro throws a TypeError for pins or a host that do not parse; the host's refusal keeps its
+// code (TLS_PINS_INVALID, TLS_HOST_INVALID) and `line`.
+const INVALID_PINS = new Set(['TLS_PINS_INVALID', 'TLS_HOST_INVALID'])
+
+/**
+ * @param {string} route
+ * @param {Record<string, unknown>} params
+ * @param {Record<string, unknown>} [options]
+ */
+async function pinsRequest (route, params, options) {
+  try {
+    return await request(route, params, options)
+  } catch (error) {
+    const failure = /** @type {any} */ (error)
+    if (!INVALID_PINS.has(failure?.code)) throw error
+    const typed = /** @type {any} */ (withCode(new TypeError(failure.message), failure.code))
+    if (failure.line !== undefined) typed.line = failure.line
+    throw typed
+  }
 }
 
 /**
@@ -652,31 +661,45 @@ function validateHost (host) {
  * @returns {Promise<{ ok: boolean, value: string }>}
  */
 async function setPins (value, mode) {
-  const reply = await request('tls.setPins', { mode }, { method: 'POST', body: value })
+  const reply = await pinsRequest('tls.setPins', { mode }, { method: 'POST', body: value })
   return { ok: reply.ok !== false, value: reply.value }
 }
 
 /**
- * The pins of one endpoint, as a line of Oro's format, checking that lines naming a host name
- * this one (Oro's rule for the per-host helpers).
+ * How the host writes an endpoint (`api.example:8443`), or TypeError `TLS_HOST_INVALID`.
+ * @param {string} host
+ * @returns {Promise<string>}
+ */
+async function endpointOf (host) {
+  return (await pinsRequest('tls.getPins', { host })).host
+}
+
+/**
+ * The line of Oro's format that gives `host` the pins `pins` names: a string or list of pins,
+ * or of lines that name `host` first (Oro's per-host helpers accept both; a line naming another
+ * host is a TypeError).
  * @param {string} host
  * @param {unknown} pins
- * @param {boolean} required at least one pin
+ * @returns {Promise<string>}
  */
-async function hostLine (host, pins, required) {
-  const tokens = hostPinTokens(pins).split(/[\s,]+/).filter(Boolean)
+async function hostLine (host, pins) {
+  if (typeof pins !== 'string' && !Array.isArray(pins)) throw invalidArgType('pins', 'of type string or an instance of Array', pins)
+  const lines = typeof pins === 'string' ? pins.split('\n') : pins.map(String)
+  const target = await endpointOf(host)
   /** @type {string[]} */
-  const own = []
-  for (const token of tokens) {
-    if (token.toLowerCase().startsWith('sha256/')) own.push(`sha256/${token.slice(7)}`)
-    else if (token !== host) {
-      const { host: named } = await request('tls.getPins', { host: token })
-      const { host: target } = await request('tls.getPins', { host })
+  const tokens = []
+  for (const line of lines) {
+    const words = line.split(/[#;]/, 1)[0].split(/[\s,]+/).filter(Boolean)
+    if (words.length === 0) continue
+    if (!words[0].toLowerCase().startsWith('sha256/')) {
+      const named = await endpointOf(words[0])
       if (named !== target) throw withCode(new TypeError(`Pins entry host '${named}' does not match target host '${target}'`), 'TLS_PINS_INVALID')
+      words.shift()
     }
+    tokens.push(...words)
   }
-  if (required && own.length === 0) throw withCode(new TypeError('pins must include at least one valid sha256 pin token'), 'TLS_PINS_INVALID')
-  return `${host} ${own.join(' ')}`
+  if (tokens.length === 0) throw withCode(new TypeError('pins must include at least one valid sha256 pin token'), 'TLS_PINS_INVALID')
+  return `${target} ${tokens.join(' ')}`
 }
 
 /**
@@ -731,7 +754,7 @@ export function clearTlsPins () {
  * @returns {Promise<{ host: string, configured: boolean, pins: string[] }>}
  */
 export async function getTlsPinsForHost (host, port) {
-  const reply = await request('tls.getPins', { host: validateHost(host), port })
+  const reply = await pinsRequest('tls.getPins', { host: validateHost(host), port })
   return { host: reply.host, configured: reply.configured, pins: reply.pins }
 }
 
@@ -742,7 +765,7 @@ export async function getTlsPinsForHost (host, port) {
  * @returns {Promise<{ ok: boolean, value: string }>}
  */
 export async function setTlsPinsForHost (host, pins) {
-  return setPins(await hostLine(validateHost(host), pins, true), 'put')
+  return setPins(await hostLine(validateHost(host), pins), 'put')
 }
 
 /**
@@ -752,7 +775,7 @@ export async function setTlsPinsForHost (host, pins) {
  * @returns {Promise<{ ok: boolean, value: string }>}
  */
 export async function addTlsPinsForHost (host, pins) {
-  return setPins(await hostLine(validateHost(host), pins, true), 'append')
+  return setPins(await hostLine(validateHost(host), pins), 'append')
 }
 
 /**
@@ -764,7 +787,7 @@ export async function addTlsPinsForHost (host, pins) {
 export async function removeTlsPinsForHost (host, pins) {
   validateHost(host)
   if (pins === undefined || pins === null) return setPins(host.trim(), 'put')
-  return setPins(await hostLine(host.trim(), pins, true), 'subtract')
+  return setPins(await hostLine(host.trim(), pins), 'subtract')
 }
 
 /**
