@@ -1,0 +1,211 @@
+"""Where a page's database may live, and the URI SQLite opens it by.
+
+A page names a database as Oro's pages do: ``:memory:``, a path (relative to the app's data
+directory, or ``data:``/``temp:``/``resources:`` and the rest, or absolute), or a ``file:`` URI.
+Deny by default: a file is allowed only below a directory ``[sqlite] roots`` names, or one the
+page's user picked in a file dialog (``host.file_grants``). The check is on the *real* path,
+every symlink and ``..`` resolved, and SQLite is given that real path, so a link inside a root
+cannot lead it outside; its journal, WAL and shared-memory files sit beside the database, in
+the same directory. ``resources`` and read-only grants take read-only opens only.
+
+In-memory databases are always allowed. Page URIs keep only the ``mode`` and ``cache``
+parameters: the others (``vfs``, ``nolock``, ``immutable``, ...) change how SQLite treats the
+file and stay out of a page's reach.
+"""
+
+from __future__ import annotations
+
+import os
+import urllib.parse
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final, final
+
+from oro_framework import AppPaths, FileGrant, InvalidArgumentError, NotFoundError
+from oro_sqlite.errors import outside_sandbox
+
+__all__ = [
+    "OPEN_CREATE",
+    "OPEN_MEMORY",
+    "OPEN_READONLY",
+    "OPEN_READWRITE",
+    "OPEN_URI",
+    "Opening",
+    "Root",
+    "Sandbox",
+]
+
+OPEN_READONLY: Final = 0x00000001
+OPEN_READWRITE: Final = 0x00000002
+OPEN_CREATE: Final = 0x00000004
+OPEN_URI: Final = 0x00000040
+OPEN_MEMORY: Final = 0x00000080
+_URI_PARAMETERS: Final = frozenset({"mode", "cache"})
+_MODES: Final = ("ro", "rw", "rwc")
+_NAMED_ROOTS: Final = ("data", "temp", "resources")
+
+
+@final
+@dataclass(frozen=True)
+class Root:
+    """A directory databases may live below; ``path`` is its real path."""
+
+    name: str
+    path: str
+    writable: bool
+
+    def holds(self, real: str) -> bool:
+        return real.startswith(self.path.rstrip(os.sep) + os.sep)
+
+
+@final
+@dataclass(frozen=True)
+class Opening:
+    """What to open: ``uri`` for :func:`sqlite3.connect` (``uri=True``), ``path`` the real
+    path (``:memory:`` for an in-memory database) and the mode that was allowed."""
+
+    uri: str
+    path: str
+    mode: str
+    memory: bool
+
+
+def _mode(flags: int) -> str:
+    if flags & OPEN_READWRITE:
+        return "rwc" if flags & OPEN_CREATE else "rw"
+    if flags & OPEN_READONLY:
+        return "ro"
+    raise InvalidArgumentError.invalid("flags", "OPEN_READONLY or OPEN_READWRITE")
+
+
+def _narrower(first: str, second: str) -> str:
+    return first if _MODES.index(first) <= _MODES.index(second) else second
+
+
+def _memory_uri(name: str, cache: str | None) -> str:
+    query = "mode=memory" + (f"&cache={cache}" if cache else "")
+    return f"file:{urllib.parse.quote(name, safe='')}?{query}"
+
+
+@final
+class Sandbox:
+    """The directories one host's pages may keep databases in (``[sqlite] roots``).
+
+    :param roots: allowed roots; relative paths resolve against ``data`` (the app's data
+        directory), whether or not it is one of them.
+    """
+
+    def __init__(self, roots: Sequence[Root], data: Path) -> None:
+        self.roots = tuple(roots)
+        self.data = data
+        self.named = {"data": data}
+
+    @classmethod
+    def from_settings(cls, roots: Sequence[str], paths: AppPaths, app_dir: Path) -> Sandbox:
+        """The roots ``[sqlite] roots`` names: ``data``, ``temp``, ``resources`` or paths."""
+        named = {"data": paths.data, "temp": paths.temp, "resources": paths.resources}
+        allowed = []
+        for root in dict.fromkeys(roots):
+            if root in named:
+                directory, writable = named[root], root != "resources"
+            else:
+                directory, writable = app_dir / Path(root).expanduser(), True
+            allowed.append(Root(root, os.path.realpath(directory), writable))
+        sandbox = cls(allowed, paths.data)
+        sandbox.named = named
+        return sandbox
+
+    def resolve(self, text: str, flags: int, grants: Sequence[FileGrant] = ()) -> Opening:
+        """Where the page's database ``text`` is, opened with Oro's ``flags``.
+
+        :raises InvalidArgumentError: an empty path, a NUL byte, bad flags or URI parameters.
+        :raises SecurityError: ``EPERM``: the real path is in no root or grant, or in a
+            read-only one for a read-write open.
+        :raises NotFoundError: ``ENOENT``: no such file and ``OPEN_CREATE`` not given.
+        """
+        if not text:
+            raise InvalidArgumentError.invalid("path", "a non-empty string")
+        if "\0" in text:
+            raise InvalidArgumentError(
+                "path must not contain null bytes", code="ERR_INVALID_ARG_VALUE", parameter="path"
+            )
+        mode = _mode(flags)
+        cache: str | None = None
+        path = text
+        if text.startswith("file:"):
+            path, uri_mode, cache = self._parse_uri(text)
+            if uri_mode == "memory":
+                return Opening(_memory_uri(path or text, cache), ":memory:", "memory", True)
+            if uri_mode is not None:
+                mode = _narrower(mode, uri_mode)
+        if path == ":memory:" or flags & OPEN_MEMORY:
+            return Opening(_memory_uri(path, cache), ":memory:", "memory", True)
+        real = self._real(path)
+        writing = mode != "ro"
+        if not self._allows(real, writing, grants):
+            if self._allows(real, False, grants):
+                raise outside_sandbox(
+                    "the database's directory is read-only: open it with OPEN_READONLY", text
+                )
+            raise outside_sandbox(
+                "the database is outside the directories [sqlite] roots allows", text
+            )
+        if mode != "rwc" and not os.path.exists(real):
+            raise NotFoundError("Database path does not exist", code="ENOENT", path=text)
+        query = f"mode={mode}" + (f"&cache={cache}" if cache else "")
+        return Opening(f"file:{urllib.parse.quote(real)}?{query}", real, mode, False)
+
+    def allows_attach(self, text: str, grants: Sequence[FileGrant]) -> bool:
+        """``ATTACH`` (and ``VACUUM INTO``) of the literal ``text``: an in-memory or temporary
+        database, or an absolute path (SQLite resolves a relative one against the process's
+        working directory, not the data directory) whose real path a writable root or grant
+        holds. URIs are refused."""
+        if text in ("", ":memory:"):
+            return True
+        if text.startswith("file:") or "\0" in text or not os.path.isabs(text):
+            return False
+        return self._allows(os.path.realpath(text), True, grants)
+
+    def _parse_uri(self, text: str) -> tuple[str, str | None, str | None]:
+        """``file:`` URI → (decoded path, mode, cache)."""
+        parsed = urllib.parse.urlsplit(text)
+        if parsed.netloc not in ("", "localhost"):
+            raise InvalidArgumentError.invalid("path", "a file: URI without a remote authority")
+        query = urllib.parse.parse_qs(parsed.query, keep_blank_values=True)
+        unknown = sorted(set(query) - _URI_PARAMETERS)
+        if unknown:
+            raise InvalidArgumentError(
+                f"Unsupported SQLite URI parameter(s): {', '.join(unknown)} (only mode and "
+                "cache are allowed)",
+                code="ERR_INVALID_ARG_VALUE",
+                parameter="path",
+            )
+        mode = query.get("mode", [None])[-1]
+        cache = query.get("cache", [None])[-1]
+        if mode not in (None, "memory", *_MODES):
+            raise InvalidArgumentError.invalid("path", "mode=ro, rw, rwc or memory")
+        if cache not in (None, "shared", "private"):
+            raise InvalidArgumentError.invalid("path", "cache=shared or private")
+        return urllib.parse.unquote(parsed.path), mode, cache
+
+    def _real(self, path: str) -> str:
+        name, colon, rest = path.partition(":")
+        if colon and name in _NAMED_ROOTS and not os.path.isabs(rest):
+            return os.path.realpath(self.named.get(name, self.data) / rest)
+        return os.path.realpath(path if os.path.isabs(path) else self.data / path)
+
+    def _allows(self, real: str, writing: bool, grants: Sequence[FileGrant]) -> bool:
+        for root in self.roots:
+            if root.holds(real) and (root.writable or not writing):
+                return True
+        for grant in grants:
+            top = os.path.realpath(grant.path)
+            inside = (
+                real == top
+                if not grant.is_directory
+                else real.startswith(top.rstrip(os.sep) + os.sep)
+            )
+            if inside and (grant.is_writable or not writing):
+                return True
+        return False

@@ -1,0 +1,315 @@
+"""What oro-sqlite keeps per host, ``host.stash[STATE]``: every page's open databases and
+prepared statements, and the service that closes them.
+
+Threads: every sqlite3 call blocks, so it runs in a worker thread (``anyio.to_thread``), never
+on the loop. A database's :class:`Handle` has a lock that its calls take in turn, so one
+connection is used by one thread at a time, in the order the page's calls arrived. A call the
+page gives up on (it went away, the route timed out) interrupts SQLite
+(``Connection.interrupt``) and waits for the thread to stop, so a runaway query ends and the
+lock is never released under a running call.
+
+Ownership: a database and its statements belong to the window whose page opened it; another
+window's page gets ``NotFoundError`` for its ids. When a page goes away (``oro_page_closed``)
+its databases are interrupted and closed, and when the app stops the service closes all.
+"""
+
+from __future__ import annotations
+
+import itertools
+import secrets
+import threading
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final, TypeVar, final
+
+import anyio
+from anyio.abc import TaskGroup, TaskStatus
+
+from oro_framework import FileGrant, Host, StashKey
+from oro_sqlite.database import Database, Limits, Statement
+from oro_sqlite.errors import id_taken, too_many, unknown_database, unknown_statement
+from oro_sqlite.paths import Sandbox
+from oro_sqlite.settings import SQLiteSettings
+
+__all__ = ["SERVICE_NAME", "STATE", "Databases", "Handle"]
+
+SERVICE_NAME: Final = "sqlite.databases"
+T = TypeVar("T")
+
+
+@final
+@dataclass(eq=False)
+class Handle:
+    """One open database of one window's page."""
+
+    database: Database
+    window: int | None
+    lock: anyio.Lock = field(default_factory=anyio.Lock)
+    statements: dict[str, Statement] = field(default_factory=dict)
+    closed: bool = False
+    """Taken from the tables: no new call reaches it."""
+    released: anyio.Event = field(default_factory=anyio.Event)
+    """Set once its connection is closed."""
+
+
+@final
+class _Call:
+    """A blocking call's hand-over between the loop and its thread: a call the loop gave up on
+    before the thread started never starts; one that started is waited for."""
+
+    def __init__(self, function: Callable[[], Any]) -> None:
+        self.function = function
+        self.lock = threading.Lock()
+        self.started = False
+        self.abandoned = False
+        self.finished = threading.Event()
+
+    def __call__(self) -> Any:
+        with self.lock:
+            if self.abandoned:
+                return None
+            self.started = True
+        try:
+            return self.function()
+        finally:
+            self.finished.set()
+
+    def abandon(self) -> bool:
+        """Mark the call given up on; whether its thread had started it."""
+        with self.lock:
+            self.abandoned = True
+            return self.started
+
+
+@final
+class Databases:
+    """Every page's databases (by window and id) and statements (by id, unique per host)."""
+
+    @classmethod
+    def from_host(cls, host: Host) -> Databases:
+        """The databases of ``host``, whose config is loaded."""
+        settings = host.settings(SQLiteSettings)
+        sandbox = Sandbox.from_settings(settings.roots, host.paths, host.app_dir)
+        return cls(host, settings, sandbox)
+
+    def __init__(self, host: Host, settings: SQLiteSettings, sandbox: Sandbox) -> None:
+        self.host = host
+        self.settings = settings
+        self.sandbox = sandbox
+        self.limits = Limits(settings.max_result_rows, settings.max_result_bytes)
+        self.handles: dict[tuple[int | None, str], Handle] = {}
+        self.statements: dict[str, tuple[Handle, Statement]] = {}
+        self._reserved: set[tuple[int | None, str]] = set()
+        self._tasks: TaskGroup | None = None
+        self._statement_ids = itertools.count(1)
+        self._prefix = secrets.token_hex(4)
+        self.opened = 0
+        self.closed = 0
+
+    # ----------------------------------------------------------------------------------------
+    # Lookup
+    # ----------------------------------------------------------------------------------------
+
+    def handle(self, window: int | None, database_id: str) -> Handle:
+        """:raises NotFoundError: ``window``'s page has no database ``database_id``."""
+        handle = self.handles.get((window, database_id))
+        if handle is None:
+            raise unknown_database(database_id)
+        return handle
+
+    def statement(self, window: int | None, statement_id: str) -> tuple[Handle, Statement]:
+        """:raises NotFoundError: ``window``'s page has no statement ``statement_id``."""
+        found = self.statements.get(statement_id)
+        if found is None or found[0].window != window:
+            raise unknown_statement(statement_id)
+        return found
+
+    def of_window(self, window: int | None) -> list[Handle]:
+        return [handle for handle in self.handles.values() if handle.window == window]
+
+    # ----------------------------------------------------------------------------------------
+    # Running blocking calls
+    # ----------------------------------------------------------------------------------------
+
+    async def call(self, handle: Handle, function: Callable[[], T]) -> T:
+        """``function()`` in a worker thread, alone on ``handle``'s connection.
+
+        :raises NotFoundError: the database was closed while the call waited its turn.
+        """
+        async with handle.lock:
+            if handle.closed:
+                raise unknown_database(handle.database.id)
+            return await self._in_thread(handle.database, function)
+
+    @staticmethod
+    async def _in_thread(database: Database, function: Callable[[], T]) -> T:
+        call = _Call(function)
+        try:
+            result: T = await anyio.to_thread.run_sync(call, abandon_on_cancel=True)
+        except anyio.get_cancelled_exc_class():
+            if call.abandon():
+                database.connection.interrupt()
+                with anyio.CancelScope(shield=True):
+                    await anyio.to_thread.run_sync(call.finished.wait)
+            raise
+        return result
+
+    # ----------------------------------------------------------------------------------------
+    # Opening and closing
+    # ----------------------------------------------------------------------------------------
+
+    async def open(
+        self,
+        window: int | None,
+        database_id: str,
+        path: str,
+        flags: int,
+        grants: Sequence[FileGrant],
+    ) -> Database:
+        """Open ``path`` for ``window``'s page as ``database_id``.
+
+        :raises InvalidStateError: the page has a database ``database_id`` already.
+        :raises OutOfRangeError: the page has ``max_databases`` open.
+        :raises SecurityError, NotFoundError, InvalidArgumentError: see
+            :meth:`.Sandbox.resolve`.
+        :raises SQLiteError: SQLite could not open it.
+        """
+        key = (window, database_id)
+        if key in self.handles or key in self._reserved:
+            raise id_taken(database_id)
+        held = len(self.of_window(window)) + sum(1 for w, _ in self._reserved if w == window)
+        if held >= self.settings.max_databases:
+            raise too_many("databases", self.settings.max_databases, "max_databases")
+        self._reserved.add(key)
+        made: list[Database] = []
+
+        def connect() -> Database:
+            opening = self.sandbox.resolve(path, flags, grants)
+            made.append(Database(database_id, opening, flags, self.sandbox, grants))
+            return made[0]
+
+        try:
+            database = await anyio.to_thread.run_sync(connect)
+        except anyio.get_cancelled_exc_class():
+            # The thread was waited for: a connection it made for a page that gave up is
+            # closed, not left to the garbage collector.
+            for database in made:
+                database.close()
+            raise
+        finally:
+            self._reserved.discard(key)
+        self.handles[key] = Handle(database, window)
+        self.opened += 1
+        return database
+
+    def add_statement(self, handle: Handle, statement: Statement) -> None:
+        """Track a statement ``prepare`` made.
+
+        :raises OutOfRangeError: the page holds ``max_statements``.
+        """
+        held = sum(len(other.statements) for other in self.of_window(handle.window))
+        if held >= self.settings.max_statements:
+            statement.finalize()
+            raise too_many("statements", self.settings.max_statements, "max_statements")
+        handle.statements[statement.id] = statement
+        self.statements[statement.id] = (handle, statement)
+
+    def new_statement_id(self) -> str:
+        return f"{self._prefix}{next(self._statement_ids)}"
+
+    def forget_statement(self, handle: Handle, statement: Statement) -> None:
+        handle.statements.pop(statement.id, None)
+        self.statements.pop(statement.id, None)
+
+    def _take(self, handle: Handle) -> None:
+        """Take ``handle`` and its statements from the tables: no new call reaches it."""
+        handle.closed = True
+        self.handles.pop((handle.window, handle.database.id), None)
+        for statement_id in handle.statements:
+            self.statements.pop(statement_id, None)
+
+    async def close(self, handle: Handle) -> None:
+        """Finalize ``handle``'s statements and close its connection, after the call in
+        progress (if any)."""
+        self._take(handle)
+        async with handle.lock:
+            await self._close_now(handle)
+
+    async def _close_now(self, handle: Handle) -> None:
+        statements = list(handle.statements.values())
+        handle.statements.clear()
+
+        def close() -> None:
+            for statement in statements:
+                statement.finalize()
+            handle.database.close()
+
+        with anyio.CancelScope(shield=True):
+            await anyio.to_thread.run_sync(close)
+        self.closed += 1
+        handle.released.set()
+
+    def close_window(self, window: int) -> None:
+        """``window``'s page went away: interrupt and close all its databases."""
+        for handle in self.of_window(window):
+            self._take(handle)
+            handle.database.connection.interrupt()
+            if self._tasks is not None:
+                self._tasks.start_soon(self._close_after, handle)
+            elif not handle.lock.locked():
+                # No service (the app is stopping): nothing runs on it, close it here.
+                for statement in handle.statements.values():
+                    statement.finalize()
+                handle.statements.clear()
+                handle.database.close()
+                self.closed += 1
+                handle.released.set()
+
+    async def _close_after(self, handle: Handle) -> None:
+        async with handle.lock:
+            await self._close_now(handle)
+
+    async def close_all(self) -> None:
+        """Close every page's databases (the app is stopping)."""
+        handles = list(self.handles.values())
+        for handle in handles:
+            self._take(handle)
+            handle.database.connection.interrupt()
+        async with anyio.create_task_group() as tasks:
+            for handle in handles:
+                tasks.start_soon(self._close_after, handle)
+
+    # ----------------------------------------------------------------------------------------
+    # Service
+    # ----------------------------------------------------------------------------------------
+
+    async def run(self, *, task_status: TaskStatus[None]) -> None:
+        """The service: owns the task group that closes a gone page's databases; when the app
+        stops, closes every database before it returns."""
+        try:
+            async with anyio.create_task_group() as tasks:
+                self._tasks = tasks
+                task_status.started()
+                await anyio.sleep_forever()
+        finally:
+            self._tasks = None
+            with anyio.CancelScope(shield=True):
+                await self.close_all()
+
+    def diagnostics(self) -> dict[str, Any]:
+        """Open databases and statements by id, databases per window, and the totals."""
+        per_window = Counter(str(handle.window) for handle in self.handles.values())
+        databases = sorted(handle.database.id for handle in self.handles.values())
+        statements = sorted(self.statements)
+        return {
+            "databases": {"count": len(databases), "ids": databases},
+            "statements": {"count": len(statements), "ids": statements},
+            "windows": dict(sorted(per_window.items())),
+            "opened": self.opened,
+            "closed": self.closed,
+        }
+
+
+STATE: Final = StashKey[Databases]("sqlite")
+"""The host's :class:`Databases`, made by ``oro_configure``."""
