@@ -192,3 +192,10 @@ def test_a_pages_streams_are_dropped_when_it_goes_away(
         run(page, "for (let i = 0; i < 3; i++) await oro.createInflateStream(); return null")
         assert app.call(open_streams) == 3
     until(lambda: app.call(open_streams) == 0, "the closed page's streams dropped", timeout=30)
+
+
+def test_zlib_vernum_is_the_hosts_zlib(page: Page) -> None:
+    parts = [int(part) for part in zlib.ZLIB_RUNTIME_VERSION.split(".")[:3]]
+    major, minor, revision = [*parts, 0, 0, 0][:3]
+    expected = (major << 12) | (minor << 8) | (revision << 4)
+    assert run(page, "return node.constants.ZLIB_VERNUM") == expected

@@ -117,7 +117,9 @@ function checkRange (value, name, lower, upper, fallback) {
     if (Number.isNaN(value)) return fallback
     throw outOfRange(name, 'a finite number', value)
   }
-  if (value < lower || value > upper) throw outOfRange(name, `>= ${lower} and <= ${upper}`, value)
+  if (value < lower || value > upper) {
+    throw outOfRange(name, upper === Infinity ? `>= ${lower}` : `>= ${lower} and <= ${upper}`, value)
+  }
   return value
 }
 
