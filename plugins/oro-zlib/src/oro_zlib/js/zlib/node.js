@@ -251,13 +251,16 @@ export const [unzip, unzipSync] = oneShot('inflate', 'auto')
 // --------------------------------------------------------------------------------------------
 
 /** What `flush(kind)` writes: empty chunks told apart by identity, as Node's. */
-const FLUSH_MARKERS = new Map([
+/** @type {Array<[number, string]>} */
+const FLUSH_KINDS = [
   [CONSTANTS.Z_PARTIAL_FLUSH, 'sync'],
   [CONSTANTS.Z_SYNC_FLUSH, 'sync'],
   [CONSTANTS.Z_FULL_FLUSH, 'full'],
   [CONSTANTS.Z_BLOCK, 'sync'],
   [CONSTANTS.Z_FINISH, 'sync']
-].map(([kind, flush]) => [Buffer.alloc(0), { kind, flush }]))
+]
+/** @type {Map<Buffer, { kind: number, flush: string }>} */
+const FLUSH_MARKERS = new Map(FLUSH_KINDS.map(([kind, flush]) => [Buffer.alloc(0), { kind, flush }]))
 const markerOf = new Map([...FLUSH_MARKERS].map(([buffer, { kind }]) => [kind, buffer]))
 
 /** Node's `ZlibBase`: a Transform whose zlib state lives in the host. */
@@ -378,7 +381,7 @@ class ZlibBase extends Transform {
       if (callback) this.once('end', callback)
       return
     }
-    this.write(markerOf.get(kind) ?? markerOf.get(CONSTANTS.Z_FULL_FLUSH), '', callback)
+    this.write(markerOf.get(kind) ?? markerOf.get(CONSTANTS.Z_FULL_FLUSH), callback)
   }
 
   /**
