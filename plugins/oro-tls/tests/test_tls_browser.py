@@ -241,6 +241,46 @@ def test_pins_right_wrong_and_misconfigured(page: Page, certs: Certs) -> None:
     assert result["misconfigured"]["error"]["code"] == "PIN_MISCONFIGURED"
 
 
+def test_an_oro_style_connect_callback_hears_of_success_and_failure(
+    page: Page, certs: Certs
+) -> None:
+    """Oro's api/tls.d.ts: `connect(options, cb)` with `cb(err?)` called once on success or
+    failure; a Node-style listener without a parameter hears only of success."""
+    right = pin_of_pem(certs.server[0])
+    wrong = pin_of_pem(certs.client[0])
+    with echo(certs.server) as port:
+        result = in_page(
+            page,
+            """
+            const base = { host: '127.0.0.1', port: arg.port, servername: 'localhost', ca: arg.ca }
+            const outcome = (pins, oroStyle) => within(new Promise((resolve) => {
+              const calls = []
+              const s = oroStyle
+                ? tls.connect({ ...base, pins }, (err) => calls.push(err ? err.code : 'ok'))
+                : tls.connect({ ...base, pins }, () => calls.push('ok'))
+              s.on('error', (e) => calls.push(`error ${e.code}`))
+              s.once('secureConnect', () => queueMicrotask(() => {
+                s.once('close', () => resolve(calls))
+                s.end()
+                s.resume()
+              }))
+              s.once('close', () => resolve(calls))
+            }), 10000, 'close')
+            return {
+              oroOk: await outcome([arg.right], true),
+              oroFailed: await outcome([arg.wrong], true),
+              nodeFailed: await outcome([arg.wrong], false)
+            }
+            """,
+            {"port": port, "ca": certs.ca_pem, "right": right, "wrong": wrong},
+        )
+    assert result == {
+        "oroOk": ["ok"],
+        "oroFailed": ["PIN_MISMATCH", "error PIN_MISMATCH"],
+        "nodeFailed": ["error PIN_MISMATCH"],
+    }
+
+
 def test_the_pin_helpers_round_trip(page: Page, certs: Certs, tmp_path: Path) -> None:
     """Oro's pin helpers with the shapes of Oro's api/tls.d.ts: `{ok, value}`, `{value}`,
     `{host, configured, pins}`, `setTlsPins` appending by default; the pins computed are those

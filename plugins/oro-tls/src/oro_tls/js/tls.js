@@ -472,9 +472,36 @@ export function connect (...args) {
     throw invalidArgType('options.checkServerIdentity', 'of type function', options.checkServerIdentity)
   }
   const socket = new TLSSocket(undefined, options)
-  if (callback) socket.once('secureConnect', callback)
+  if (callback) {
+    socket.once('secureConnect', callback)
+    // Oro calls `connect`'s callback with the error when the connection fails (its callback is
+    // `(err?) => void`); Node's listener takes no argument and is never called then, so only a
+    // callback that declares one hears of the failure, and the `error` event happens as before.
+    if (callback.length >= 1) {
+      const onError = (/** @type {Error} */ error) => {
+        socket.removeListener('secureConnect', removeOnError)
+        guarded(() => callback.call(socket, error))
+      }
+      const removeOnError = () => socket.removeListener('error', onError)
+      socket.prependOnceListener('error', onError)
+      socket.once('secureConnect', removeOnError)
+    }
+  }
   socket.connect(options)
   return socket
+}
+
+/**
+ * Run `f`, reporting what it throws without stopping the caller (a listener's failure must not
+ * keep the socket's own `error` event from happening).
+ * @param {() => void} f
+ */
+function guarded (f) {
+  try {
+    f()
+  } catch (error) {
+    queueMicrotask(() => { throw error })
+  }
 }
 
 // --------------------------------------------------------------------------------------------
