@@ -171,9 +171,10 @@ export class Server extends NetServer {
   on (event: string | symbol, listener: (...args: any[]) => void): this
 }
 
-export function connect (options: ConnectionOptions, secureConnectListener?: () => void): TLSSocket
-export function connect (port: number, host?: string, options?: ConnectionOptions, secureConnectListener?: () => void): TLSSocket
-export function connect (port: number, options?: ConnectionOptions, secureConnectListener?: () => void): TLSSocket
+/** The listener runs on `secureConnect`; one that declares a parameter also gets the error when the connection fails (Oro's `cb(err?)`). */
+export function connect (options: ConnectionOptions, secureConnectListener?: (err?: Error) => void): TLSSocket
+export function connect (port: number, host?: string, options?: ConnectionOptions, secureConnectListener?: (err?: Error) => void): TLSSocket
+export function connect (port: number, options?: ConnectionOptions, secureConnectListener?: (err?: Error) => void): TLSSocket
 export function createServer (options: TlsServerOptions, secureConnectionListener?: (socket: TLSSocket) => void): Server
 export function createSecureContext (options?: Record<string, unknown>): { context: Record<string, unknown> }
 export function checkServerIdentity (hostname: string, cert: PeerCertificate): Error | undefined
