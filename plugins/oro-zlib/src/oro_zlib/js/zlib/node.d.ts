@@ -35,7 +35,7 @@ export interface ZlibOptions {
 export type CompressCallback = (error: Error | null, result: Buffer) => void
 
 /** A Transform whose zlib state is held by the host for this page. */
-export class ZlibBase extends Transform {
+declare class ZlibBase extends Transform {
   constructor (mode: 'deflate' | 'inflate', format: 'zlib' | 'gzip' | 'raw' | 'auto', options?: ZlibOptions & TransformOptions)
   /** Input bytes the host has taken. */
   bytesWritten: number
