@@ -1,0 +1,325 @@
+"""The window controls of the Oro Runtime's api/window.d.ts and api/application.d.ts
+(``setTitle``, ``setSize``, ``setPosition``, ``maximize``, ``minimize``, ``restore``,
+``setAlwaysOnTop``, ``setBackgroundColor``, ``getScreenSize``) on a real pywebview window (Qt)
+under Xvfb with a real window manager (openbox), checked from outside the app as X sees the
+window: its name, its geometry and its frame's place (``xwininfo``), its ``_NET_WM_STATE`` and
+``WM_STATE`` (``xprop``, which the window manager keeps) and its pixels (``xwd``).
+
+Needs what ``tests/test_window_smoke.py`` needs plus the Debian packages ``openbox``
+(maximising and minimising are the window manager's job), ``xdotool`` and ``x11-utils``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import secrets
+import signal
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from _oro_process import until
+from test_window_smoke import _bridge, _start, xwd_to_rgb
+
+from oro_framework.testing import virtual_display
+
+SCREEN = (1280, 800)
+TIMEOUT = 60.0
+GEOMETRY_LINE = re.compile(
+    r"^\s*(Absolute upper-left [XY]|Relative upper-left [XY]|Width|Height):\s*(-?\d+)", re.M
+)
+
+# The page draws no background of its own: what shows is the web view's, which
+# setBackgroundColor paints. The square in the corner proves the page itself is drawn.
+PAGE = """<!doctype html>
+<html>
+<head><title>controls</title>
+<style>html, body { background: transparent; margin: 0 }
+#mark { width: 40px; height: 40px; background: rgb(0, 0, 255) }</style></head>
+<body>
+<div id="mark"></div>
+<script type="module">
+import * as application from 'oro:application'
+globalThis.application = application
+globalThis.results = {}
+/** Keep what `promise` settles with in results[name], for a test to poll. */
+globalThis.keep = (name, promise) => {
+  promise.then(
+    (value) => { results[name] = { value } },
+    (error) => { results[name] = { error: { name: error.name, code: error.code } } })
+  return null
+}
+const { getCurrentWindow } = await import('oro:window')
+getCurrentWindow().ready()
+</script>
+</body>
+</html>
+"""
+
+CONFIG = """[meta]
+name = "controls"
+bundle_identifier = "dev.oro.test.window-controls-qt"
+
+[window]
+width = 640
+height = 480
+remember_state = false
+"""
+
+
+@contextlib.contextmanager
+def managed_display() -> Iterator[str]:
+    """An Xvfb display with openbox managing its windows, once openbox announced itself
+    (``_NET_SUPPORTING_WM_CHECK`` on the root window)."""
+    with virtual_display(SCREEN) as display:
+        environ = {**os.environ, "DISPLAY": display}
+        manager = subprocess.Popen(
+            ["openbox", "--sm-disable"],
+            env=environ,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+        def managing() -> bool:
+            if manager.poll() is not None:
+                raise AssertionError(f"openbox ended: {manager.communicate()[1]}")
+            return "window id" in x(display, "xprop", "-root", "_NET_SUPPORTING_WM_CHECK")
+
+        try:
+            until(managing, "openbox manages the display", TIMEOUT)
+            yield display
+        finally:
+            manager.terminate()
+            manager.wait(timeout=30)
+
+
+@pytest.fixture
+def display() -> Iterator[str]:
+    with managed_display() as number:
+        yield number
+
+
+def x(display: str, *command: str) -> str:
+    """A real X client's output on ``display`` (empty if it failed: the window may be changing)."""
+    done = subprocess.run(
+        list(command),
+        env={**os.environ, "DISPLAY": display},
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    return done.stdout if done.returncode == 0 else ""
+
+
+class App:
+    """The running app: its routes over the HTTP IPC bridge, and its window as X sees it."""
+
+    def __init__(self, bridge: httpx.Client, display: str) -> None:
+        self.bridge = bridge
+        self.display = display
+
+    def call(self, route: str, **params: Any) -> Any:
+        """The route's data; a failed route gives its error envelope under ``"err"``."""
+        reply = self.bridge.get(f"/ipc/{route}", params=params).json()
+        return reply if reply.get("err") is not None else reply.get("data")
+
+    def js(self, name: str, expression: str) -> Any:
+        """What the page's promise ``expression`` settles with, once it did."""
+        self.call("window.eval", value=f"keep({json.dumps(name)}, {expression})")
+        return until(
+            lambda: self.call("window.eval", value=f"results[{json.dumps(name)}] ?? null"),
+            f"the page's {name}",
+            TIMEOUT,
+        )
+
+    def window_id(self) -> str:
+        """The X id of the app's window (its title is set to a unique mark to find it)."""
+        mark = f"oro-controls-{secrets.token_hex(4)}"
+        self.call("window.setTitle", value=mark)
+        found = until(
+            lambda: x(self.display, "xdotool", "search", "--name", mark).split(),
+            f"an X window named {mark}",
+            TIMEOUT,
+        )
+        return str(found[0])
+
+    def geometry(self) -> dict[str, int]:
+        """The client window's size and its frame's top-left corner (where Qt's ``pos()`` and
+        ``setPosition`` put it), from ``xwininfo``."""
+        info = x(self.display, "xwininfo", "-id", self.window_id())
+        values = {key: int(value) for key, value in GEOMETRY_LINE.findall(info)}
+        return {
+            "x": values["Absolute upper-left X"] - values["Relative upper-left X"],
+            "y": values["Absolute upper-left Y"] - values["Relative upper-left Y"],
+            "width": values["Width"],
+            "height": values["Height"],
+        }
+
+    def net_wm_state(self) -> set[str]:
+        output = x(self.display, "xprop", "-id", self.window_id(), "_NET_WM_STATE")
+        return set(re.findall(r"_NET_WM_STATE_\w+", output))
+
+    def wm_state(self) -> str:
+        output = x(self.display, "xprop", "-id", self.window_id(), "WM_STATE")
+        match = re.search(r"window state: (\w+)", output)
+        return match.group(1) if match else ""
+
+    def pixel(self, left: int, top: int) -> tuple[int, int, int]:
+        """The colour X shows at (``left``, ``top``) inside the app's window."""
+        dump = subprocess.run(
+            ["xwd", "-id", self.window_id(), "-silent", "-display", self.display],
+            capture_output=True,
+            check=True,
+            timeout=60,
+        ).stdout
+        width, _height, rgb = xwd_to_rgb(dump)
+        offset = (top * width + left) * 3
+        return rgb[offset], rgb[offset + 1], rgb[offset + 2]
+
+
+@contextlib.contextmanager
+def running(display: str, tmp_path: Path) -> Iterator[App]:
+    (tmp_path / "oro.toml").write_text(CONFIG)
+    (tmp_path / "index.html").write_text(PAGE)
+    key = secrets.token_urlsafe(24)
+    with _start(display, key, tmp_path) as oro:
+        with _bridge(oro, key, "controls") as bridge:
+            yield App(bridge, display)
+        oro.send_signal(signal.SIGTERM)
+        assert oro.wait() == 0, oro.stderr()
+
+
+def test_title_size_position_and_screen_reach_the_real_window(display, tmp_path: Path):
+    """api/window.d.ts ``setTitle``/``setSize``/``setPosition`` and api/application.d.ts
+    ``getScreenSize``: X reports what was set, and the routes read the same back from Qt."""
+    with running(display, tmp_path) as app:
+        screen = app.call("application.getScreenSize")
+        app.call("window.setTitle", value="Controls under test")
+        named = until(
+            lambda: x(display, "xdotool", "search", "--name", "Controls under test").split(),
+            "the titled window",
+            TIMEOUT,
+        )
+        title = app.call("window.getTitle")
+        app.call("window.setSize", width=500, height=400)
+        sized = until(
+            lambda: (g := app.geometry())["width"] == 500 and g["height"] == 400 and g,
+            "X sees the new size",
+            TIMEOUT,
+        )
+        app.call("window.setPosition", x=120, y=90)
+        placed = until(
+            lambda: (g := app.geometry())["x"] == 120 and g["y"] == 90 and g,
+            "X sees the frame at the new place",
+            TIMEOUT,
+        )
+        reported = app.call("window.getPosition")
+        size = app.call("window.getSize")
+        # Half the screen, Oro's percentage form.
+        app.call("window.setSize", width="50%", height="50%")
+        halved = until(
+            lambda: (g := app.geometry())["width"] == SCREEN[0] // 2 and g,
+            "X sees half the screen's width",
+            TIMEOUT,
+        )
+
+    assert screen == {"width": SCREEN[0], "height": SCREEN[1]}
+    assert named
+    assert title == "Controls under test"
+    assert (sized["width"], sized["height"]) == (500, 400)
+    assert (placed["x"], placed["y"]) == (120, 90)
+    assert reported == {"x": 120, "y": 90}
+    assert size == {"width": 500, "height": 400}
+    assert (halved["width"], halved["height"]) == (SCREEN[0] // 2, SCREEN[1] // 2)
+
+
+def test_maximize_minimize_and_restore_as_the_window_manager_sees_them(display, tmp_path: Path):
+    """api/window.d.ts ``maximize``/``minimize``/``restore``, driven from the page through
+    ``oro:application``'s ApplicationWindow: openbox maximises the window (its
+    ``_NET_WM_STATE`` and its size), iconifies it (``WM_STATE`` Iconic) and gives it back."""
+    with running(display, tmp_path) as app:
+        app.call("window.setSize", width=500, height=400)
+        until(lambda: app.geometry()["width"] == 500, "the normal size", TIMEOUT)
+        maximized = app.js(
+            "maximized",
+            "application.getCurrentWindow().then((w) => w.maximize().then(() => w.state))",
+        )
+        maximized_x = until(
+            lambda: (
+                {"_NET_WM_STATE_MAXIMIZED_VERT", "_NET_WM_STATE_MAXIMIZED_HORZ"}
+                <= app.net_wm_state()
+                and app.geometry()["width"] > 500
+                and app.geometry()
+            ),
+            "openbox maximises the window",
+            TIMEOUT,
+        )
+        restored = app.js(
+            "restored",
+            "application.getCurrentWindow().then((w) => w.restore().then(() => w.state))",
+        )
+        until(
+            lambda: (
+                not app.net_wm_state() & {"_NET_WM_STATE_MAXIMIZED_VERT"}
+                and app.geometry()["width"] == 500
+            ),
+            "openbox gives the window its normal size back",
+            TIMEOUT,
+        )
+        minimized = app.call("window.minimize")
+        until(lambda: app.wm_state() == "Iconic", "openbox iconifies the window", TIMEOUT)
+        after_minimize = app.call("window.restore")
+        until(lambda: app.wm_state() == "Normal", "the window is back", TIMEOUT)
+
+    assert (maximized["value"]["maximized"], maximized["value"]["statusName"]) == (True, "shown")
+    assert maximized_x["width"] > 500
+    assert (restored["value"]["maximized"], restored["value"]["minimized"]) == (False, False)
+    assert (minimized["minimized"], minimized["status"]) == (True, "hidden")
+    assert (after_minimize["minimized"], after_minimize["status"]) == (False, "shown")
+
+
+def test_always_on_top_and_the_background_colour_reach_the_real_window(display, tmp_path: Path):
+    """api/window.d.ts ``setAlwaysOnTop``/``isAlwaysOnTop`` (X: ``_NET_WM_STATE_ABOVE``) and
+    ``setBackgroundColor``/``getBackgroundColor`` (the pixels where the page draws nothing)."""
+    with running(display, tmp_path) as app:
+        before = app.pixel(200, 200)
+        on_top = app.call("window.setAlwaysOnTop", value="true")
+        above = until(
+            lambda: "_NET_WM_STATE_ABOVE" in app.net_wm_state(), "X sees it above", TIMEOUT
+        )
+        read_back = app.call("window.getAlwaysOnTop")
+        from_page = app.js("onTop", "application.getCurrentWindow().then((w) => w.isAlwaysOnTop())")
+        app.call("window.setAlwaysOnTop", value="false")
+        until(
+            lambda: "_NET_WM_STATE_ABOVE" not in app.net_wm_state(),
+            "X sees it no longer above",
+            TIMEOUT,
+        )
+        painted = app.js(
+            "painted",
+            "application.getCurrentWindow().then((w) => w.setBackgroundColor("
+            "{ red: 255, green: 0, blue: 0, alpha: 1 }).then(() => w.getBackgroundColor()))",
+        )
+        red = until(lambda: app.pixel(200, 200) == (255, 0, 0), "red pixels", TIMEOUT)
+        mark = app.pixel(10, 10)
+        refused = app.call("window.setSize", width=-5, height=10)
+        still = app.call("window.getTitle")
+
+    assert before == (255, 255, 255)  # the web engine's default
+    assert on_top["alwaysOnTop"] is True
+    assert above
+    assert read_back is True
+    assert from_page == {"value": True}
+    assert painted == {"value": "rgba(255, 0, 0, 1)"}
+    assert red
+    assert mark == (0, 0, 255)  # the page is still drawn over its background
+    assert refused["err"]["type"] == "RangeError"
+    assert isinstance(still, str)
