@@ -303,25 +303,35 @@ def test_policy_refusals_are_security_errors_and_the_host_keeps_serving(
     assert result["after"] == {"error": None, "stdout": "still serving\n", "stderr": ""}
 
 
-def test_the_synchronous_forms_are_refused_with_a_reason(conduit_page: Page) -> None:
+def test_the_synchronous_forms_block_for_one_host_call_and_refuse_what_is_not_allowed(
+    page: Page,
+) -> None:
+    """Oro's api/child_process.d.ts declares execSync; Node's spawnSync/execFileSync shapes
+    (the differential test compares them with Node's in detail)."""
     result = in_page(
-        conduit_page,
+        page,
         """
-        const attempt = (f) => { try { f(); return null } catch (e) { return info(e) } }
+        const attempt = (f) => { try { return { value: f() } } catch (e) { return { error: info(e) } } }
+        const spawned = cp.spawnSync('cat', [], { input: 'piped in', encoding: 'utf8' })
         return {
-          execSync: attempt(() => cp.execSync('echo hi')),
-          execFileSync: attempt(() => cp.execFileSync('echo', ['hi'])),
-          spawnSync: attempt(() => cp.spawnSync('echo')),
+          execSync: attempt(() => cp.execSync('echo hi; echo err >&2', { encoding: 'utf8' })),
+          execFileSync: attempt(() => [...cp.execFileSync('sh', ['-c', 'printf "\\\\001\\\\377"'])]),
+          spawnSync: [spawned.stdout, spawned.status, spawned.signal, spawned.pid > 0],
+          refused: attempt(() => cp.execFileSync('echo', ['hi'])),
+          refusedSpawn: cp.spawnSync('echo').error.code,
           fork: attempt(() => cp.fork('module.js'))
         }
         """,
     )
-    for name in ("execSync", "execFileSync", "spawnSync"):
-        error = result[name]
-        assert (error["name"], error["code"]) == ("NotSupportedError", "ERR_SYNC_UNSUPPORTED")
-        assert "block" in error["message"]
-        assert name in error["message"]
-    assert result["fork"]["name"] == "NotSupportedError"
+    assert result["execSync"] == {"value": "hi\n"}
+    assert result["execFileSync"] == {"value": [1, 255]}
+    assert result["spawnSync"] == ["piped in", 0, None, True]
+    assert (result["refused"]["error"]["name"], result["refused"]["error"]["code"]) == (
+        "SecurityError",
+        "ERR_PROCESS_NOT_ALLOWED",
+    )
+    assert result["refusedSpawn"] == "ERR_PROCESS_NOT_ALLOWED"
+    assert result["fork"]["error"]["name"] == "NotSupportedError"
 
 
 def test_a_page_that_does_not_read_holds_its_child_back(page: Page) -> None:

@@ -110,3 +110,8 @@ def test_node_and_the_page_run_the_same_script_alike(
     assert expected["execMaxBuffer"]["error"]["code"] == "ERR_CHILD_PROCESS_STDIO_MAXBUFFER"
     assert expected["exec"]["error"]["code"] == 3
     assert expected["abort"]["events"][1][1]["code"] == "ABORT_ERR"
+    assert expected["spawnSync"]["status"] == 4
+    assert expected["spawnSyncTimeout"]["error"]["code"] == "ETIMEDOUT"
+    assert expected["spawnSyncMaxBuffer"]["error"]["code"] == "ENOBUFS"
+    assert expected["execSyncFails"]["error"]["status"] == 3
+    assert expected["execFileSyncEnoent"]["error"]["code"] == "ENOENT"

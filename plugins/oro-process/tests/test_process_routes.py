@@ -196,6 +196,7 @@ async def test_timeout_sends_the_kill_signal_and_reports_timed_out(client: Memor
 
 async def test_exec_answers_exit_and_both_outputs(client: MemoryClient) -> None:
     answer = await run(client, "sh", "-c", "echo out; echo err >&2; exit 3")
+    assert answer.pop("pid") > 0
     assert answer == {
         "code": 3,
         "signal": None,
@@ -243,6 +244,18 @@ async def test_exec_output_past_max_buffer_kills_the_child(client: MemoryClient)
     with anyio.fail_after(30):
         while raise_for_error(await client.call("child_process.list")):
             await anyio.lowlevel.checkpoint()
+
+
+async def test_exec_feeds_the_body_to_stdin_then_closes_it(client: MemoryClient) -> None:
+    """What execSync's `input` rests on: the body is the child's whole stdin, then end of file
+    (a child reading stdin is not left waiting), and the answer names the child's pid."""
+    data = bytes(range(256)) * 1000
+    answer = raise_for_error(await client.call("child_process.exec", data, command="cat"))
+    assert base64.b64decode(answer["stdout"]) == data
+    assert (answer["code"], answer["signal"], answer["timedOut"]) == (0, None, False)
+    assert answer["pid"] > 0
+    empty = raise_for_error(await client.call("child_process.exec", command="cat"))
+    assert (empty["stdout"], empty["code"]) == ("", 0)
 
 
 async def test_exec_default_max_buffer_is_the_config_key(host: Host) -> None:

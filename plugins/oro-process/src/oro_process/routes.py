@@ -5,6 +5,7 @@ adds. Every handler is an ``async def``: spawning must happen on the loop's thre
 from __future__ import annotations
 
 import base64
+import contextlib
 import errno as errno_module
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -266,13 +267,14 @@ def _encoded(data: bytes | bytearray) -> str:
 
 
 async def exec_(request: Request) -> Reply:
-    """Run a child to completion (as spawn, plus `maxBuffer`); `{code, signal, timedOut,
-    stdout, stderr}`, the outputs in base64."""
+    """Run a child to completion (as spawn, plus `maxBuffer`), the request body as its whole
+    stdin; `{pid, code, signal, timedOut, stdout, stderr}`, the outputs in base64."""
     children = _children(request)
     limit = _max_buffer(request, children.settings.max_buffer_bytes)
     kill_signal = parse_signal(request.params.get("killSignal"))
     child = _start(request)
     child.reading.update((1, 2))
+    stdin = request.body
     collected = {1: bytearray(), 2: bytearray()}
     overflow: list[int] = []
 
@@ -296,8 +298,20 @@ async def exec_(request: Request) -> Reply:
         if child.timed_out:
             scope.cancel()
 
+    async def feed() -> None:
+        # The input then end of file, as Node's spawnSync `input`: a child reading stdin is not
+        # left waiting. One that exits without reading it all is no error (EPIPE is ignored).
+        pipe = child.stdin
+        if pipe is None:
+            return
+        with contextlib.suppress(BrokenPipeError, anyio.ClosedResourceError):
+            async with child.write_lock:
+                await pipe.write_all(stdin)
+        child.close_stdin()
+
     try:
         async with anyio.create_task_group() as tasks:
+            tasks.start_soon(feed)
             for fd in (1, 2):
                 tasks.start_soon(collect, fd, tasks.cancel_scope)
             tasks.start_soon(stop_once_timed_out, tasks.cancel_scope)
@@ -326,6 +340,7 @@ async def exec_(request: Request) -> Reply:
             encoding="base64",
         )
     return {
+        "pid": child.pid,
         **children.report_exit(child),
         "stdout": _encoded(collected[1]),
         "stderr": _encoded(collected[2]),

@@ -3,7 +3,7 @@
 // what differs between machines: `notExecutable` (a file without execute permission) and
 // `missing` (a program name on no PATH). Every program it runs is on the page's [process] allow.
 export default async function script ({ childProcess, Buffer, util, values }) {
-  const { spawn, exec, execFile } = childProcess
+  const { spawn, exec, execFile, spawnSync, execSync, execFileSync } = childProcess
   const info = (e) => e && ({
     name: e.name,
     message: e.message,
@@ -145,5 +145,36 @@ export default async function script ({ childProcess, Buffer, util, values }) {
     callback: attempt(() => execFile('sh', [], {}, 'not a function')),
     command: attempt(() => exec(5))
   }
+
+  // The synchronous forms. A result as Node answers it: key order, exit, outputs (text or hex)
+  // and the error. Under maxBuffer, Node keeps the bytes of the last read, the page exactly
+  // maxBuffer of them: the length is left out of that case.
+  const synced = (result, { lengths = true } = {}) => ({
+    keys: Object.keys(result),
+    status: result.status,
+    signal: result.signal,
+    pid: typeof result.pid,
+    error: info(result.error) ?? null,
+    output: result.output && result.output.map((value) => value === null ? null : lengths ? text(value) : typeof value),
+    stdout: lengths ? text(result.stdout) : typeof result.stdout
+  })
+  const thrown = (f) => {
+    try { return { value: text(f()) } } catch (e) {
+      return { error: { ...info(e), status: e.status ?? null, stdout: text(e.stdout ?? null), stderr: text(e.stderr ?? null) } }
+    }
+  }
+  out.spawnSync = synced(spawnSync('sh', ['-c', 'cat; echo " done"; echo warn >&2; exit 4'], { input: 'piped', encoding: 'utf8' }))
+  // The child reads its input: one that exits first gets Node an EPIPE or not, by a race.
+  out.spawnSyncBytes = synced(spawnSync('sh', ['-c', 'cat; printf "\\001\\377"'], { input: Buffer.from([1, 2]) }))
+  out.spawnSyncIgnore = synced(spawnSync('sh', ['-c', 'echo out'], { stdio: ['pipe', 'ignore', 'pipe'] }))
+  out.spawnSyncEnoent = synced(spawnSync(values.missing, ['a']))
+  out.spawnSyncTimeout = synced(spawnSync('sleep', ['30'], { timeout: 200 }))
+  out.spawnSyncMaxBuffer = synced(spawnSync('sh', ['-c', 'head -c 4000 /dev/zero'], { maxBuffer: 100 }), { lengths: false })
+  out.execSync = thrown(() => execSync('echo hi', { encoding: 'utf8' }))
+  out.execSyncFails = thrown(() => execSync('echo partial; echo why >&2; exit 3', { stdio: 'pipe' }))
+  out.execSyncShellTimeout = thrown(() => execSync('sleep 30', { timeout: 200, stdio: 'pipe' }))
+  out.execFileSync = thrown(() => execFileSync('cat', { input: 'in', stdio: 'pipe' }))
+  out.execFileSyncEnoent = thrown(() => execFileSync(values.missing, ['x']))
+  out.execFileSyncEacces = thrown(() => execFileSync(values.notExecutable))
   return out
 }

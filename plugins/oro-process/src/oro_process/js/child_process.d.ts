@@ -141,12 +141,38 @@ export class Pipe extends AsyncResource {
   destroy (): void
 }
 
-/** Throws `NotSupportedError` (code `ERR_SYNC_UNSUPPORTED`): a page may not block on its host. */
-export function execSync (...args: unknown[]): never
-/** Throws `NotSupportedError` (code `ERR_SYNC_UNSUPPORTED`). */
-export function execFileSync (...args: unknown[]): never
-/** Throws `NotSupportedError` (code `ERR_SYNC_UNSUPPORTED`). */
-export function spawnSync (...args: unknown[]): never
+export interface SpawnSyncOptions extends SpawnOptions {
+  /** Written to the child's stdin, which is then closed (a string in `encoding`, else UTF-8). */
+  input?: string | ArrayBufferView
+  /** `'buffer'` (default) for Buffers, else the outputs decoded as strings. */
+  encoding?: BufferEncoding | 'buffer' | null
+  /** Bytes each of stdout and stderr may hold (default 1 MiB); more ends the child (`ENOBUFS`). */
+  maxBuffer?: number
+}
+
+export interface SpawnSyncReturns<T extends string | Buffer = Buffer> {
+  pid: number
+  output: Array<T | null> | null
+  stdout: T | null
+  stderr: T | null
+  status: number | null
+  signal: string | null
+  /** The child could not start (`ENOENT`...), timed out (`ETIMEDOUT`) or exceeded `maxBuffer` (`ENOBUFS`). */
+  error?: Error & { code: string, errno: number, syscall: string, path: string, spawnargs: string[] }
+}
+
+/**
+ * Run `command` in `/bin/sh` while the page waits (one synchronous call to the host) and answer
+ * its stdout; throws, with the result's fields, when it failed or exited with another code than
+ * 0. The child's stderr goes to `console.error` unless `stdio` is given.
+ */
+export function execSync (command: string, options?: SpawnSyncOptions): string | Buffer
+/** Run `file` while the page waits and answer its stdout; throws as `execSync` does. */
+export function execFileSync (file: string, args?: readonly string[], options?: SpawnSyncOptions): string | Buffer
+export function execFileSync (file: string, options?: SpawnSyncOptions): string | Buffer
+/** Run a child to completion while the page waits; never throws for the child's own failure. */
+export function spawnSync (command: string, args?: readonly string[], options?: SpawnSyncOptions): SpawnSyncReturns<string | Buffer>
+export function spawnSync (command: string, options?: SpawnSyncOptions): SpawnSyncReturns<string | Buffer>
 /** Throws `NotSupportedError` (code `ERR_FEATURE_UNAVAILABLE_ON_PLATFORM`): nothing to fork. */
 export function fork (...args: unknown[]): never
 

@@ -21,7 +21,7 @@
  * @module oro:child_process
  */
 
-import { request } from 'oro:ipc'
+import { request, sendSync } from 'oro:ipc'
 import { EventEmitter } from 'oro:events'
 import { AsyncResource } from 'oro:async_hooks'
 import { Buffer } from 'oro:buffer'
@@ -96,7 +96,9 @@ const ERRNO = Object.freeze(/** @type {Record<string, number>} */ ({
   ETXTBSY: -26,
   EPIPE: -32,
   ENAMETOOLONG: -36,
-  ELOOP: -40
+  ELOOP: -40,
+  ENOBUFS: -105,
+  ETIMEDOUT: -110
 }))
 
 // --------------------------------------------------------------------------------------------
@@ -162,18 +164,6 @@ function unknownSignal (signal) {
 /** @param {'stdout' | 'stderr'} name */
 function maxBufferError (name) {
   return withCode(new RangeError(`${name} maxBuffer length exceeded`), 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER')
-}
-
-/**
- * The synchronous forms cannot exist in a page: their answer would come from the host while the
- * page's only thread waits, and a page may not block on its host.
- * @param {string} name
- */
-function syncUnsupported (name) {
-  return new NotSupportedError(
-    `child_process.${name} is not available to pages: the page's thread would block until the ` +
-    'host ran the program; use the asynchronous spawn, exec or execFile instead',
-    { code: 'ERR_SYNC_UNSUPPORTED' })
 }
 
 /**
@@ -449,6 +439,36 @@ function normalizeSpawnArguments (file, args, options) {
   }
 }
 
+/**
+ * The parameters of `child_process.spawn` and `child_process.exec` for normalized options.
+ * Strings travel JSON-encoded: the host decodes each parameter as JSON where it parses, so a
+ * program named `true` or a directory named `1e3` would otherwise arrive as a boolean or a
+ * number.
+ * @param {Normalized} options
+ * @param {string} id
+ * @returns {Record<string, unknown>}
+ */
+function routeParams (options, id) {
+  const [inPipe, outPipe, errPipe] = options.pipes
+  /** @type {Record<string, unknown>} */
+  const params = {
+    id,
+    command: JSON.stringify(options.file),
+    args: JSON.stringify(options.args)
+  }
+  if (options.shell) params.shell = true
+  if (options.cwd !== undefined) params.cwd = JSON.stringify(options.cwd)
+  if (options.env !== undefined) params.env = JSON.stringify(options.env)
+  if (!inPipe) params.stdin = false
+  if (!outPipe) params.stdout = false
+  if (!errPipe) params.stderr = false
+  if (options.timeout > 0) {
+    params.timeout = options.timeout
+    params.killSignal = JSON.stringify(options.killSignal)
+  }
+  return params
+}
+
 /** A fresh child id: `c` and 32 hex digits (never JSON, so it reaches the host as written). */
 function randomId () {
   const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16))
@@ -677,25 +697,7 @@ export class ChildProcess extends EventEmitter {
       this.#closesNeeded += 1
       stream.on('close', () => this.#maybeClose())
     }
-    // Strings travel JSON-encoded: the host decodes each parameter as JSON where it parses, so
-    // a program named `true` or a directory named `1e3` would otherwise arrive as a boolean or
-    // a number.
-    /** @type {Record<string, unknown>} */
-    const params = {
-      id: this[kId],
-      command: JSON.stringify(options.file),
-      args: JSON.stringify(options.args)
-    }
-    if (options.shell) params.shell = true
-    if (options.cwd !== undefined) params.cwd = JSON.stringify(options.cwd)
-    if (options.env !== undefined) params.env = JSON.stringify(options.env)
-    if (!inPipe) params.stdin = false
-    if (!outPipe) params.stdout = false
-    if (!errPipe) params.stderr = false
-    if (options.timeout > 0) {
-      params.timeout = options.timeout
-      params.killSignal = JSON.stringify(options.killSignal)
-    }
+    const params = routeParams(options, this[kId])
     this[kSpawned] = request('child_process.spawn', params).then((reply) => {
       this.pid = Number(reply.pid)
       guarded(() => this.emit('spawn'))
@@ -1125,35 +1127,172 @@ export class Pipe extends AsyncResource {
   }
 }
 
-// What a page cannot have
+// Synchronous forms: one blocking call to the host each
 // --------------------------------------------------------------------------------------------
 
 /**
- * Refused: `NotSupportedError` (code `ERR_SYNC_UNSUPPORTED`); use `exec`.
- * @param {...unknown} _args
- * @returns {never}
+ * @typedef {object} SpawnSyncResult
+ * @property {number} pid
+ * @property {Array<string | Buffer | null> | null} output `[null, stdout, stderr]`
+ * @property {string | Buffer | null} stdout
+ * @property {string | Buffer | null} stderr
+ * @property {number | null} status the exit code, `null` when a signal ended it
+ * @property {string | null} signal
+ * @property {any} [error] the child could not start (a system error, or the host's refusal as
+ *   it came), timed out (`ETIMEDOUT`) or exceeded `maxBuffer` (`ENOBUFS`)
  */
-export function execSync (..._args) {
-  throw syncUnsupported('execSync')
+
+/**
+ * @param {string} text
+ * @returns {Buffer}
+ */
+function fromBase64 (text) {
+  return Buffer.from(text ?? '', 'base64')
 }
 
 /**
- * Refused: `NotSupportedError` (code `ERR_SYNC_UNSUPPORTED`); use `execFile`.
- * @param {...unknown} _args
- * @returns {never}
+ * Run a child to completion while the page waits (Node's `spawnSync`): one synchronous call to
+ * the host's `child_process.exec`, which feeds `options.input` to stdin then closes it.
+ * @param {string} file
+ * @param {readonly string[] | object} [args]
+ * @param {object} [options]
+ * @returns {SpawnSyncResult}
  */
-export function execFileSync (..._args) {
-  throw syncUnsupported('execFileSync')
+export function spawnSync (file, args, options) {
+  const normalized = normalizeSpawnArguments(file, args, options)
+  const o = /** @type {any} */ ((Array.isArray(args) ? options : args) ?? {})
+  const maxBuffer = o.maxBuffer ?? MAX_BUFFER
+  validateMaxBuffer(maxBuffer)
+  const encoding = typeof o.encoding === 'string' && o.encoding !== 'buffer' && Buffer.isEncoding(o.encoding)
+    ? o.encoding
+    : null
+  let input = o.input
+  if (input !== undefined && input !== null) {
+    if (typeof input === 'string') input = Buffer.from(input, encoding ?? 'utf8')
+    else if (!ArrayBuffer.isView(input)) {
+      throw invalidArgType('options.stdio[0]', 'an instance of Buffer, TypedArray, or DataView', input)
+    }
+  }
+  const params = routeParams(normalized, randomId())
+  params.maxBuffer = maxBuffer === Infinity ? 'Infinity' : maxBuffer
+  const spawnfile = normalized.shell ? '/bin/sh' : normalized.file
+  const body = input ? new Uint8Array(input.buffer, input.byteOffset, input.byteLength) : new Uint8Array(0)
+  const { err, data } = sendSync('child_process.exec', params, { body, method: 'POST' })
+  const decode = (/** @type {Buffer} */ bytes) => encoding ? bytes.toString(encoding) : bytes
+  const [, outPipe, errPipe] = normalized.pipes
+  /**
+   * Node's result, its keys in Node's order (an execSync error copies them in that order).
+   * @param {any} error
+   * @param {any} reply the host's outputs, `null` when the child never ran
+   * @param {Partial<SpawnSyncResult>} exit
+   * @returns {SpawnSyncResult}
+   */
+  const resultOf = (error, reply, exit) => {
+    const stdout = reply && outPipe ? decode(fromBase64(reply.stdout)) : null
+    const stderr = reply && errPipe ? decode(fromBase64(reply.stderr)) : null
+    return {
+      ...(error ? { error } : {}),
+      status: exit.status ?? null,
+      signal: exit.signal ?? null,
+      output: reply ? [null, stdout, stderr] : null,
+      pid: exit.pid ?? 0,
+      stdout,
+      stderr
+    }
+  }
+  /** @param {string} code */
+  const failure = (code) => {
+    const error = errnoException(ERRNO[code] ?? -5, code, `spawnSync ${spawnfile}`)
+    error.path = spawnfile
+    error.spawnargs = normalized.spawnargs.slice(1)
+    return error
+  }
+  if (err) {
+    const error = /** @type {any} */ (err)
+    if (error.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
+      const killSignal = normalized.killSignal
+      const signal = typeof killSignal === 'number'
+        ? Object.keys(SIGNALS).find((name) => SIGNALS[name] === killSignal)
+        : killSignal
+      return resultOf(failure('ENOBUFS'), error, { signal })
+    }
+    // A refusal of the host (a program [process] does not allow...) is the result's error as
+    // it came, as a system error is: spawnSync reports the child's failures, it never throws them.
+    const system = typeof error.code === 'string' && /^E[A-Z0-9]+$/.test(error.code) && error.name !== 'SecurityError'
+    return resultOf(system ? failure(error.code) : error, null, {})
+  }
+  const exit = { status: data.code, signal: data.signal, pid: Number(data.pid) }
+  return resultOf(data.timedOut ? failure('ETIMEDOUT') : null, data, exit)
 }
 
 /**
- * Refused: `NotSupportedError` (code `ERR_SYNC_UNSUPPORTED`); use `spawn`.
- * @param {...unknown} _args
- * @returns {never}
+ * Node's `checkExecSyncError`: the result's error, or a `Command failed` error for a non-zero
+ * exit, each carrying the result's fields.
+ * @param {SpawnSyncResult} result
+ * @param {string} command
  */
-export function spawnSync (..._args) {
-  throw syncUnsupported('spawnSync')
+function execSyncError (result, command) {
+  let error = null
+  if (result.error) {
+    error = result.error
+    Object.assign(error, result)
+  } else if (result.status !== 0) {
+    let message = `Command failed: ${command}`
+    if (result.stderr && result.stderr.length > 0) message += `\n${result.stderr.toString()}`
+    error = Object.assign(new Error(message), result)
+  }
+  return error
 }
+
+/**
+ * The child's stderr goes where Node's execSync sends it (the parent's stderr) unless `stdio`
+ * was given: here, the page's console.
+ * @param {SpawnSyncResult} result
+ * @param {any} options
+ */
+function passStderrOn (result, options) {
+  if (!options?.stdio && result.stderr && result.stderr.length > 0) console.error(result.stderr.toString())
+}
+
+/**
+ * Run `file` while the page waits and answer its stdout (Node's `execFileSync`); throws, with
+ * the result's fields, when it failed or exited with another code than 0.
+ * @param {string} file
+ * @param {readonly string[] | object} [args]
+ * @param {object} [options]
+ * @returns {string | Buffer}
+ */
+export function execFileSync (file, args, options) {
+  const list = Array.isArray(args) ? args : []
+  const opts = Array.isArray(args) ? options : args
+  const result = spawnSync(file, list, opts)
+  passStderrOn(result, opts)
+  const error = execSyncError(result, [file, ...list].join(' '))
+  if (error) throw error
+  return /** @type {string | Buffer} */ (result.stdout)
+}
+
+/**
+ * Run `command` in `/bin/sh` while the page waits and answer its stdout (Node's `execSync`);
+ * throws as {@link execFileSync} does. The host runs a shell only when `sh` is on
+ * `[process] allow`.
+ * @param {string} command
+ * @param {object} [options]
+ * @returns {string | Buffer}
+ */
+export function execSync (command, options) {
+  validateString(command, 'command')
+  validateNullCheck(command, 'command')
+  const opts = { ...(options ?? {}), shell: typeof (/** @type {any} */ (options))?.shell === 'string' ? /** @type {any} */ (options).shell : true }
+  const result = spawnSync(command, [], opts)
+  passStderrOn(result, options)
+  const error = execSyncError(result, command)
+  if (error) throw error
+  return /** @type {string | Buffer} */ (result.stdout)
+}
+
+// What a page cannot have
+// --------------------------------------------------------------------------------------------
 
 /**
  * Refused: `NotSupportedError` (code `ERR_FEATURE_UNAVAILABLE_ON_PLATFORM`): there is no Node.js
