@@ -1,5 +1,5 @@
-"""tsc (strict, ``--checkJs``) over oro:zlib and oro:zlib/node's JavaScript with its JSDoc, against the
-declarations of the modules it imports (``js-api/index.d.ts``)."""
+"""tsc (strict, ``--checkJs``) over the JavaScript of oro:zlib and oro:zlib/node with its JSDoc,
+against the declarations of the modules it imports (``js-api/index.d.ts``)."""
 
 from __future__ import annotations
 

@@ -61,6 +61,11 @@ function normalizeLevel (level) {
   return value
 }
 
+/** A random 64-bit id, as Oro gives a stream made without one (`rand64()`). */
+function randomId () {
+  return new BigUint64Array(crypto.getRandomValues(new BigUint64Array(1)))[0].toString()
+}
+
 /**
  * Send `bytes` to `route`; the reply's bytes as a `Buffer`.
  * @param {string} route
@@ -170,7 +175,7 @@ export class ZlibStream {
    */
   constructor (state) {
     /** @type {string} */
-    this.id = String(state.id)
+    this.id = String(state.id || randomId())
     /** @type {string} */
     this.mode = state.mode === 'inflate' ? 'inflate' : 'deflate'
     /** @type {string} */
