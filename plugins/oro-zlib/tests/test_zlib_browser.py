@@ -199,3 +199,20 @@ def test_zlib_vernum_is_the_hosts_zlib(page: Page) -> None:
     major, minor, revision = [*parts, 0, 0, 0][:3]
     expected = (major << 12) | (minor << 8) | (revision << 4)
     assert run(page, "return node.constants.ZLIB_VERNUM") == expected
+
+
+def test_oro_options_signal_aborts_the_call(page: Page) -> None:
+    result = run(
+        page,
+        """
+        const controller = new AbortController()
+        controller.abort()
+        try {
+          await oro.gzip('x', { signal: controller.signal })
+          return null
+        } catch (e) {
+          return e.name
+        }
+        """,
+    )
+    assert result == "AbortError"
