@@ -12,6 +12,7 @@ export class Buffer extends Uint8Array {
   /** Backed by an `ArrayBuffer`. */
   readonly buffer: ArrayBuffer
   static poolSize: number
+  static TYPED_ARRAY_SUPPORT: boolean
   static from (data: string, encoding?: BufferEncoding): Buffer
   static from (data: ArrayBuffer | SharedArrayBuffer, byteOffset?: number, length?: number): Buffer
   static from (data: Uint8Array | readonly number[] | ArrayLike<number> | Iterable<number>): Buffer
@@ -113,7 +114,11 @@ export const File: typeof globalThis.File
 export const atob: typeof globalThis.atob
 export const btoa: typeof globalThis.btoa
 
-declare const buffer: {
+/**
+ * The default export is the `Buffer` class, as Oro's (`import Buffer from 'oro:buffer'`), which
+ * also carries the module's names, as Node's default object does (`buffer.Buffer.from`).
+ */
+declare const buffer: typeof Buffer & {
   Buffer: typeof Buffer
   SlowBuffer: typeof SlowBuffer
   INSPECT_MAX_BYTES: number

@@ -90,13 +90,30 @@ const web = /** @type {any} */ (globalThis)
 export const Blob = web.Blob
 /** The platform's `File`. */
 export const File = web.File
-/** The platform's `atob`. */
-export const atob = web.atob
-/** The platform's `btoa`. */
-export const btoa = web.btoa
+// Wrapped: the platform's own functions throw "Illegal invocation" when called as a method of
+// anything but the global object (`buffer.atob(...)`).
+/**
+ * The platform's `atob`.
+ * @param {string} data
+ * @returns {string}
+ */
+export function atob (data) { return web.atob(data) }
+/**
+ * The platform's `btoa`.
+ * @param {string} data
+ * @returns {string}
+ */
+export function btoa (data) { return web.btoa(data) }
 
 export { Buffer, INSPECT_MAX_BYTES, SlowBuffer, kMaxLength }
 
-export default Object.assign({}, buffer, {
-  Blob, File, atob, btoa, constants, isAscii, isUtf8, kStringMaxLength
-})
+// Oro's default export is the `Buffer` class itself (`import Buffer from 'oro:buffer'`), while
+// code written for Node reads the module's names off the default (`buffer.Buffer.from`,
+// `buffer.kMaxLength`): the class carries those names too, so both shapes work.
+for (const [name, value] of Object.entries({
+  ...buffer, Buffer, Blob, File, atob, btoa, constants, isAscii, isUtf8, kStringMaxLength
+})) {
+  if (!(name in Buffer)) Object.defineProperty(Buffer, name, { value, writable: true, configurable: true, enumerable: false })
+}
+
+export default Buffer

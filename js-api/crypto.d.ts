@@ -41,7 +41,23 @@ export function timingSafeEqual (a: ArrayBufferView, b: ArrayBufferView): boolea
 export function pbkdf2Sync (password: BinaryLike, salt: BinaryLike, iterations: number, keylen: number, digest: string): Buffer
 export function pbkdf2 (password: BinaryLike, salt: BinaryLike, iterations: number, keylen: number, digest: string, callback: (error: Error | null, key?: Buffer) => void): void
 
+// Oro's own names (its api/crypto.d.ts).
+export const RANDOM_BYTES_QUOTA: number
+export const MAX_RANDOM_BYTES: number
+export const MAX_RANDOM_BYTES_PAGES: number
+export const ready: Promise<void>
+export function rand64 (): bigint
+export function createDigest (algorithm: string, data: ArrayBuffer | ArrayBufferView): Promise<Buffer>
+export function murmur3 (value: string | ArrayBuffer | ArrayBufferView, seed?: number): number
+
 declare const crypto: {
+  RANDOM_BYTES_QUOTA: number
+  MAX_RANDOM_BYTES: number
+  MAX_RANDOM_BYTES_PAGES: number
+  ready: Promise<void>
+  rand64: typeof rand64
+  createDigest: typeof createDigest
+  murmur3: typeof murmur3
   Hash: typeof Hash
   Hmac: typeof Hmac
   createHash: typeof createHash

@@ -206,7 +206,8 @@ export function randomUUID () {
   return globalThis.crypto.randomUUID()
 }
 
-const MAX_RANDOM_BYTES = 2 ** 31 - 1
+// Node's limit on one randomBytes() call (Oro's MAX_RANDOM_BYTES below is a larger total).
+const MAX_RANDOM_BYTES_A_CALL = 2 ** 31 - 1
 
 /**
  * @param {number} size
@@ -214,8 +215,8 @@ const MAX_RANDOM_BYTES = 2 ** 31 - 1
  */
 function randomBuffer (size) {
   if (typeof size !== 'number') throw invalidArgType('size', 'of type number', size)
-  if (!Number.isInteger(size) || size < 0 || size > MAX_RANDOM_BYTES) {
-    throw withCode(new RangeError(`The value of "size" is out of range. It must be >= 0 && <= ${MAX_RANDOM_BYTES}. Received ${received(size)}`), 'ERR_OUT_OF_RANGE')
+  if (!Number.isInteger(size) || size < 0 || size > MAX_RANDOM_BYTES_A_CALL) {
+    throw withCode(new RangeError(`The value of "size" is out of range. It must be >= 0 && <= ${MAX_RANDOM_BYTES_A_CALL}. Received ${received(size)}`), 'ERR_OUT_OF_RANGE')
   }
   const buffer = OroBuffer.alloc(size)
   // getRandomValues fills at most 65536 bytes a call.
@@ -318,7 +319,77 @@ export function pbkdf2 (password, salt, iterations, keylen, digest, callback) {
   queueMicrotask(() => callback(null, key))
 }
 
+// Oro's own names (its api/crypto.d.ts): rand64, createDigest, murmur3 and the random-bytes limits.
+
+/** Oro's page of random bytes: `getRandomValues` fills at most 64 KiB a call. */
+export const RANDOM_BYTES_QUOTA = 64 * 1024
+/** Oro's largest total of random bytes. */
+export const MAX_RANDOM_BYTES = 0xffff_ffff_ffff
+/** `MAX_RANDOM_BYTES / RANDOM_BYTES_QUOTA`, as Oro has it. */
+export const MAX_RANDOM_BYTES_PAGES = MAX_RANDOM_BYTES / RANDOM_BYTES_QUOTA
+/** Oro's promise that the module's internals are loaded: nothing here loads late. */
+export const ready = Promise.resolve()
+
+/**
+ * A random unsigned 64-bit integer.
+ * @returns {bigint}
+ */
+export function rand64 () {
+  const words = globalThis.crypto.getRandomValues(new Uint32Array(2))
+  return (BigInt(words[0]) << 32n) | BigInt(words[1])
+}
+
+/**
+ * The Web Crypto digest of `data` (`'SHA-1'`, `'SHA-256'`, `'SHA-384'`, `'SHA-512'`) as a `Buffer`.
+ * @param {string} algorithm
+ * @param {ArrayBuffer | ArrayBufferView} data
+ * @returns {Promise<Buffer>}
+ */
+export async function createDigest (algorithm, data) {
+  return OroBuffer.from(await globalThis.crypto.subtle.digest(algorithm, /** @type {BufferSource} */ (data)))
+}
+
+/**
+ * MurmurHash3 (x86, 32 bits) of `value`, an unsigned integer. Bytes and views are hashed as
+ * they are; a string is hashed as its UTF-8 bytes.
+ * @param {string | ArrayBuffer | ArrayBufferView} value
+ * @param {number} [seed]
+ * @returns {number}
+ */
+export function murmur3 (value, seed = 0) {
+  /** @type {Uint8Array} */
+  let bytes
+  if (typeof value === 'string') bytes = new TextEncoder().encode(value)
+  else if (value instanceof ArrayBuffer) bytes = new Uint8Array(value)
+  else if (ArrayBuffer.isView(value)) bytes = new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
+  else throw invalidArgType('value', 'a string, ArrayBuffer or TypedArray', value)
+  /** @param {number} k */
+  const scramble = (k) => Math.imul(rotate(Math.imul(k, 0xcc9e2d51), 15), 0x1b873593)
+  /** @param {number} word @param {number} bits */
+  const rotate = (word, bits) => (word << bits) | (word >>> (32 - bits))
+  let hash = seed | 0
+  const body = bytes.length & ~3
+  for (let index = 0; index < body; index += 4) {
+    const k = bytes[index] | (bytes[index + 1] << 8) | (bytes[index + 2] << 16) | (bytes[index + 3] << 24)
+    hash = (Math.imul(rotate(hash ^ scramble(k), 13), 5) + 0xe6546b64) | 0
+  }
+  let tail = 0
+  for (let index = bytes.length - 1; index >= body; index -= 1) tail = (tail << 8) | bytes[index]
+  if (bytes.length > body) hash ^= scramble(tail)
+  hash ^= bytes.length
+  hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b)
+  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35)
+  return (hash ^ (hash >>> 16)) >>> 0
+}
+
 export default {
+  MAX_RANDOM_BYTES,
+  MAX_RANDOM_BYTES_PAGES,
+  RANDOM_BYTES_QUOTA,
+  createDigest,
+  murmur3,
+  rand64,
+  ready,
   Hash,
   Hmac,
   createHash,

@@ -260,7 +260,87 @@ export interface Primordials {
 /** `arch`, `cwd`, `platform`, `version`, `host-operating-system` (frozen; no round trip). */
 export const primordials: Readonly<Primordials>
 
+// Oro's lower-level names (its api/ipc.d.ts).
+export const OK: 0
+export const ERROR: 1
+export const kDebugEnabled: unique symbol
+export function parseSeq (seq: string | number, options?: { bigint?: false }): number
+export function parseSeq (seq: string | number, options: { bigint: true }): bigint
+export const debug: {
+  (enable?: boolean): boolean
+  enabled: boolean
+  log (...args: unknown[]): void
+}
+export function maybeMakeError (error: unknown, caller?: Function): Error | null
+export class Headers extends globalThis.Headers {
+  static from (input: unknown): Headers
+  get length (): number
+  toJSON (): Record<string, string>
+}
+export class IPCSearchParams extends URLSearchParams {
+  constructor (params: unknown, nonce?: string | number | null)
+}
+export function ready (): Promise<void>
+export function emit (name: string, value: unknown, target?: EventTarget, options?: CustomEventInit): Promise<void>
+export function resolve (seq: string, value: unknown): Promise<void>
+export function postMessage (message: string | URL | Message, bytes?: ArrayBuffer | ArrayBufferView | Blob | string | null): Promise<Result>
+export function findMessageTransfers (transfers: any[], object: unknown): any[]
+export function findIPCMessageTransfers (transfers: Set<any>, object: unknown): any
+export function inflateIPCMessageTransfers (object: unknown, types?: Map<string, Function>): any
+
+export interface IPCMessagePortDescriptor { id: string, rx: string, tx: string }
+export class IPCMessagePort extends MessagePort {
+  static ports: Map<string, IPCMessagePort>
+  static from (options?: Partial<IPCMessagePortDescriptor> & { transferred?: boolean }): IPCMessagePort
+  static transfer (port: IPCMessagePort): IPCMessagePort
+  static create (options?: Partial<IPCMessagePortDescriptor> & { transferred?: boolean }): IPCMessagePort
+  private constructor ()
+  get id (): string
+  get started (): boolean
+  get closed (): boolean
+  toJSON (): IPCMessagePortDescriptor
+  postMessage (message: any, optionsOrTransferList?: { transfer?: any[] } | any[]): void
+}
+export class IPCMessageChannel extends MessageChannel {
+  constructor (options?: { id?: string, port1?: Partial<IPCMessagePortDescriptor>, port2?: Partial<IPCMessagePortDescriptor> })
+  get id (): string
+  get port1 (): IPCMessagePort
+  get port2 (): IPCMessagePort
+}
+export class IPCBroadcastChannel extends EventTarget {
+  static subscriptions: Map<string, Set<IPCBroadcastChannel>>
+  constructor (name: string, options?: { origin?: string })
+  get name (): string
+  get origin (): string
+  get key (): string
+  get token (): string
+  onmessage: ((event: MessageEvent) => any) | null
+  onmessageerror: ((event: MessageEvent) => any) | null
+  onerror: ((event: Event) => any) | null
+  startMessages (): Promise<void>
+  postMessage (message: any, optionsOrTransferList?: { origin?: string, transfer?: any[] } | any[]): Promise<void>
+  close (): void
+}
+
 declare const ipc: {
+  OK: typeof OK
+  ERROR: typeof ERROR
+  kDebugEnabled: typeof kDebugEnabled
+  parseSeq: typeof parseSeq
+  debug: typeof debug
+  maybeMakeError: typeof maybeMakeError
+  Headers: typeof Headers
+  IPCSearchParams: typeof IPCSearchParams
+  ready: typeof ready
+  emit: typeof emit
+  resolve: typeof resolve
+  postMessage: typeof postMessage
+  findMessageTransfers: typeof findMessageTransfers
+  findIPCMessageTransfers: typeof findIPCMessageTransfers
+  inflateIPCMessageTransfers: typeof inflateIPCMessageTransfers
+  IPCMessagePort: typeof IPCMessagePort
+  IPCMessageChannel: typeof IPCMessageChannel
+  IPCBroadcastChannel: typeof IPCBroadcastChannel
   TIMEOUT: typeof TIMEOUT
   IPCStream: typeof IPCStream
   Message: typeof Message

@@ -15,16 +15,27 @@
  * Plain ES module with no Node-only APIs: it runs in Chromium pages and workers, and in Node ≥ 18
  * for tests.
  *
+ * Oro's lower-level names are here too (`OK`, `ERROR`, `Headers`, `IPCSearchParams`, `emit`,
+ * `resolve`, `postMessage`, `parseSeq`, `debug`, `maybeMakeError`, and `IPCMessagePort`,
+ * `IPCMessageChannel`, `IPCBroadcastChannel` over the page's `BroadcastChannel`).
+ *
  * The code lives in `internal/`, one job per file, served beside this file and imported by
  * relative URL but registered as no module (there is no `oro:internal/...`): this file only
  * gathers the public names and the default object, so that the surface is read in one place.
  * @module oro:ipc
  */
 
+import {
+  ERROR, Headers, IPCSearchParams, OK, debug, emit, findMessageTransfers, kDebugEnabled, maybeMakeError,
+  parseSeq, postMessage, ready, resolve
+} from './internal/bridge.js'
 import { TIMEOUT, createBinding, request, send, stream, write } from './internal/calls.js'
 import { IPCStream } from './internal/ipc-stream.js'
 import { Message } from './internal/message.js'
 import { baseOrigin, buildURL, currentWindowIndex, encodeParams, nextSeq, paramEntries } from './internal/params.js'
+import {
+  IPCBroadcastChannel, IPCMessageChannel, IPCMessagePort, findIPCMessageTransfers, inflateIPCMessageTransfers
+} from './internal/ports.js'
 import { primordials } from './internal/primordials.js'
 import { readReply } from './internal/reply.js'
 import { Result } from './internal/result.js'
@@ -33,6 +44,24 @@ import { getSyncTransport, sendSync, setSyncTransport, xhrTransport } from './in
 import { fetchTransport, getTransport, setTransport } from './internal/transport.js'
 
 export {
+  ERROR,
+  Headers,
+  IPCSearchParams,
+  OK,
+  debug,
+  emit,
+  findMessageTransfers,
+  kDebugEnabled,
+  maybeMakeError,
+  parseSeq,
+  postMessage,
+  ready,
+  resolve,
+  IPCBroadcastChannel,
+  IPCMessageChannel,
+  IPCMessagePort,
+  findIPCMessageTransfers,
+  inflateIPCMessageTransfers,
   TIMEOUT,
   IPCStream,
   Message,
@@ -62,6 +91,24 @@ export {
 }
 
 export default {
+  ERROR,
+  Headers,
+  IPCSearchParams,
+  OK,
+  debug,
+  emit,
+  findMessageTransfers,
+  kDebugEnabled,
+  maybeMakeError,
+  parseSeq,
+  postMessage,
+  ready,
+  resolve,
+  IPCBroadcastChannel,
+  IPCMessageChannel,
+  IPCMessagePort,
+  findIPCMessageTransfers,
+  inflateIPCMessageTransfers,
   TIMEOUT,
   IPCStream,
   Message,

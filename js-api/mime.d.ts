@@ -30,7 +30,11 @@ export class Database {
   /** Add `[name, mime]` pairs. */
   fill (pairs: Iterable<[string, string]>): void
   load (): Promise<void>
+  /** `load()` with one synchronous call to the host. */
+  loadSync (): void
   lookup (query: string): Promise<DatabaseQueryResult[]>
+  /** `lookup()` answered synchronously. */
+  lookupSync (query: string): DatabaseQueryResult[]
   /** Matches among the loaded entries: exact name, exact media type, or leading `+` parts. */
   query (query: string): DatabaseQueryResult[]
 }
@@ -48,6 +52,8 @@ export const databases: Database[]
 
 /** Look a name (extension) or a media type up in every database. */
 export function lookup (query: string): Promise<DatabaseQueryResult[]>
+/** `lookup()` answered synchronously (one synchronous call a database not yet loaded). */
+export function lookupSync (query: string): DatabaseQueryResult[]
 
 /** Node's `util.MIMEParams`. */
 export class MIMEParams implements Iterable<[string, string]> {
@@ -85,6 +91,7 @@ declare const _default: {
   font: Database
   image: Database
   lookup: typeof lookup
+  lookupSync: typeof lookupSync
   model: Database
   multipart: Database
   text: Database

@@ -13,7 +13,7 @@
  * @module oro:mime
  */
 
-import { request } from './ipc.js'
+import { request, sendSync } from './ipc.js'
 import { invalidArgType, withCode } from './errors.js'
 
 /** One match of a lookup: the name (extension) and the media type, and where it was found. */
@@ -80,6 +80,25 @@ export class Database {
       })
     }
     return this.#loading
+  }
+
+  /** `load()` done synchronously (one synchronous call to the host), as Oro's `loadSync()`. */
+  loadSync () {
+    if (this.#loaded) return
+    const { err, data } = sendSync('mime.table', { type: this.name })
+    if (err) throw err
+    this.fill(data?.types ?? [])
+  }
+
+  /**
+   * `lookup()` answered synchronously, as Oro's `lookupSync()`.
+   * @param {string} query
+   * @returns {DatabaseQueryResult[]}
+   */
+  lookupSync (query) {
+    checkQuery(query)
+    this.loadSync()
+    return this.query(query)
   }
 
   /**
@@ -173,6 +192,17 @@ export async function lookup (query) {
   const results = []
   for (const database of databases) results.push(...await database.lookup(query))
   return results
+}
+
+/**
+ * `lookup()` answered synchronously (a synchronous call to the host for each database not yet
+ * loaded), as Oro's `lookupSync()`.
+ * @param {string} query
+ * @returns {DatabaseQueryResult[]}
+ */
+export function lookupSync (query) {
+  checkQuery(query)
+  return databases.flatMap((database) => database.lookupSync(query))
 }
 
 // Node's util.MIMEType/MIMEParams (WHATWG MIME Sniffing "parse a MIME type").
@@ -400,6 +430,7 @@ export default {
   font,
   image,
   lookup,
+  lookupSync,
   model,
   multipart,
   text,

@@ -65,6 +65,21 @@ export function hostname (): string
 export function isWindows (): boolean
 /** `LE` or `BE`. */
 export function endianness (): string
+/** Oro's name of the host OS: `linux`, `macosx`, `win32`, `iphoneos`, `android`, `unix` (another Unix). */
+export function host (): 'linux' | 'macosx' | 'win32' | 'iphoneos' | 'android' | 'unix' | 'unknown'
+/** The host process's `getrusage(2)` fields (Oro's `os.rusage()`); `ru_maxrss` in KiB, times in seconds. */
+export interface ResourceUsage {
+  ru_maxrss: number
+  ru_utime: number
+  ru_stime: number
+  ru_minflt: number
+  ru_majflt: number
+  ru_inblock: number
+  ru_oublock: number
+  ru_nvcsw: number
+  ru_nivcsw: number
+}
+export function rusage (): ResourceUsage
 /** The CPUs, their times as of the page's load. */
 export function cpus (): CpuInfo[]
 export interface UserInfo {
@@ -129,6 +144,8 @@ declare const os: {
   hostname: typeof hostname
   hrtime: typeof hrtime
   isWindows: typeof isWindows
+  host: typeof host
+  rusage: typeof rusage
   loadavg: typeof loadavg
   machine: typeof machine
   networkInterfaces: typeof networkInterfaces

@@ -16,7 +16,7 @@
  * Facts come from `__args.os` (`platform` and `arch` always; the rest while permission
  * `device_info` is allowed, else reading them throws `NotAllowedError`). Routes:
  * `os.networkInterfaces`, `os.uptime`, `os.availableMemory`, `os.totalMemory`, `os.loadavg`,
- * `os.userInfo`, `os.constants` (permission `device_info`: refused, the live functions throw
+ * `os.userInfo`, `os.rusage`, `os.constants` (permission `device_info`: refused, the live functions throw
  * `NotAllowedError`); `os.uname`, `os.cpus`, `os.paths` answer the same facts over IPC.
  * @module oro:os
  */
@@ -183,6 +183,20 @@ export function isWindows () {
   return platform() === 'win32'
 }
 
+/**
+ * Oro's name of the host operating system: `linux`, `macosx`, `win32`, `iphoneos`,
+ * `android`, or `unix` for another Unix (FreeBSD, OpenBSD...).
+ * @returns {'linux' | 'macosx' | 'win32' | 'iphoneos' | 'android' | 'unix' | 'unknown'}
+ */
+export function host () {
+  const name = platform()
+  if (name === 'linux' || name === 'win32' || name === 'android') return name
+  if (name === 'darwin') return 'macosx'
+  if (name === 'ios') return 'iphoneos'
+  if (/bsd|sunos|aix|cygwin/.test(name)) return 'unix'
+  return 'unknown'
+}
+
 /** `LE` or `BE`, the host CPU's byte order. @returns {string} */
 export function endianness () {
   return fact('endianness')
@@ -229,6 +243,27 @@ export function uptime () {
  */
 export function availableMemory () {
   return live('os.availableMemory')
+}
+
+/**
+ * @typedef {object} ResourceUsage
+ * @property {number} ru_maxrss peak resident set size, KiB
+ * @property {number} ru_utime user CPU time, seconds
+ * @property {number} ru_stime system CPU time, seconds
+ * @property {number} ru_minflt page faults served without I/O
+ * @property {number} ru_majflt page faults that needed I/O
+ * @property {number} ru_inblock block input operations
+ * @property {number} ru_oublock block output operations
+ * @property {number} ru_nvcsw voluntary context switches
+ * @property {number} ru_nivcsw involuntary context switches
+ */
+
+/**
+ * The host process's resource usage (Oro's `os.rusage()`, `getrusage(2)`'s fields).
+ * @returns {ResourceUsage}
+ */
+export function rusage () {
+  return live('os.rusage')
 }
 
 /** Same as `availableMemory()` (Node's `os.freemem()`). */
@@ -391,6 +426,7 @@ export default {
   freemem,
   getConstants,
   homedir,
+  host,
   hostname,
   hrtime,
   isWindows,
@@ -400,6 +436,7 @@ export default {
   paths,
   platform,
   release,
+  rusage,
   tmpdir,
   totalmem,
   type,

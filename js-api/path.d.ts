@@ -34,6 +34,8 @@ export interface PlatformPath {
   parse (path: string): ParsedPath
   format (pathObject: FormatInputPathObject): string
   toNamespacedPath (path: string): string
+  /** Oro's: the directory relative paths resolve against. */
+  cwd (): string
   readonly posix: PlatformPath
   readonly win32: PlatformPath
 }
@@ -53,6 +55,36 @@ export const resolve: PlatformPath['resolve']
 export const sep: PlatformPath['sep']
 export function toNamespacedPath (path: string): string
 export const win32: PlatformPath
+
+/** Oro's: the directory relative paths resolve against (`process.cwd()`, else the host's). */
+export function cwd (): string
+export type PathComponent = string | Path | URL | { pathname: string } | { url: string }
+/** Oro's parsed path. */
+export class Path {
+  static from (input: PathComponent, cwd?: string): Path
+  protected constructor (pathname: string, cwd?: string)
+  get source (): string
+  get isRelative (): boolean
+  get value (): string
+  get pathname (): string
+  get protocol (): string
+  get href (): string
+  get url (): URL
+  get parent (): string
+  get root (): string
+  get dir (): string
+  get base (): string
+  get name (): string
+  get ext (): string
+  get drive (): string | null
+  toURL (): URL
+  toString (): string
+  inspect (): ParsedPath
+  get [Symbol.toStringTag] (): string
+}
+export {
+  CONFIG, DATA, DESKTOP, DOCUMENTS, DOWNLOADS, HOME, LOG, MEDIA, MUSIC, PICTURES, RESOURCES, TMP, VIDEOS
+} from './path/well-known.js'
 
 declare const path: PlatformPath
 export default path

@@ -83,8 +83,21 @@ export const hrtime: HRTime
 /** Seconds since the host process started. */
 export function uptime (): number
 export const memoryUsage: MemoryUsageFn
-/** Only the variables the app declares (`build.env`, `[env]`). */
-export const env: Record<string, string>
+/** Oro's event for a change of `env`: the variable's `key` and new `value` (none on delete). */
+export class ProcessEnvironmentEvent extends Event {
+  constructor (type: string, key: string | symbol, value?: unknown)
+  key: string | symbol
+  value: unknown
+}
+/** Oro's observable environment: dispatches `set`, `delete`, then `change`. */
+export class ProcessEnvironment extends EventTarget {
+  get [Symbol.toStringTag] (): string
+}
+/**
+ * Only the variables the app declares (`build.env`, `[env]`), read and set as Node's
+ * `process.env` and listened to as Oro's `ProcessEnvironment`; `env.proxy` is `env`.
+ */
+export const env: Record<string, string> & ProcessEnvironment & { readonly proxy: Record<string, string> }
 export const argv: string[]
 export const platform: string
 export const arch: string

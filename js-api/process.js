@@ -266,8 +266,88 @@ function emitExit (code) {
 /** Oro's `versions` (`oro` and its libraries) plus ours: `oro-framework`, `python`... */
 const versions = Object.freeze({ ...(facts().versions ?? {}) })
 
-/** The declared environment (`build.env`, `[env]`): a plain object the page may change. */
-export const env = /** @type {Record<string, string>} */ ({ ...(args().env ?? {}) })
+/** What an `env` listener is told: the variable's `key` and its new `value` (none on delete). */
+export class ProcessEnvironmentEvent extends Event {
+  /**
+   * @param {string} type
+   * @param {string | symbol} key
+   * @param {unknown} [value]
+   */
+  constructor (type, key, value = undefined) {
+    super(type)
+    /** @type {string | symbol} */
+    this.key = key
+    /** @type {unknown} */
+    this.value = value
+  }
+}
+
+/**
+ * Oro's observable environment: an `EventTarget` that dispatches `set`, `delete` and then
+ * `change` when a variable of `env` is set or deleted (in this page: the host's environment
+ * does not change).
+ */
+export class ProcessEnvironment extends EventTarget {
+  get [Symbol.toStringTag] () { return 'ProcessEnvironment' }
+}
+
+/**
+ * `env` as Oro has it and as Node code reads it at once: the declared variables as string
+ * properties (set values become strings, as in Node), over a `ProcessEnvironment` whose
+ * `addEventListener`... it answers for names no variable has; `env.proxy` is `env` itself.
+ * @returns {Record<string, string> & ProcessEnvironment & { readonly proxy: Record<string, string> }}
+ */
+function observableEnvironment () {
+  const target = new ProcessEnvironment()
+  /** @type {Record<string, string>} */
+  const values = { ...(args().env ?? {}) }
+  const has = (/** @type {string | symbol} */ key) => typeof key === 'string' && Object.prototype.hasOwnProperty.call(values, key)
+  /** @param {string} type @param {string} key @param {unknown} [value] */
+  const notify = (type, key, value) => {
+    target.dispatchEvent(new ProcessEnvironmentEvent(type, key, value))
+    target.dispatchEvent(new ProcessEnvironmentEvent('change', key, value))
+  }
+  /** @type {any} */
+  const proxy = new Proxy(target, {
+    get (object, key) {
+      if (key === 'proxy') return proxy
+      if (has(key)) return values[/** @type {string} */ (key)]
+      const value = Reflect.get(object, key, object)
+      return typeof value === 'function' ? value.bind(object) : value
+    },
+    set (object, key, value) {
+      if (typeof key === 'symbol') return Reflect.set(object, key, value)
+      values[key] = String(value)
+      notify('set', key, values[key])
+      return true
+    },
+    deleteProperty (_object, key) {
+      if (!has(key)) return true
+      delete values[/** @type {string} */ (key)]
+      notify('delete', /** @type {string} */ (key))
+      return true
+    },
+    has (object, key) { return has(key) || Reflect.has(object, key) },
+    ownKeys () { return Object.keys(values) },
+    getOwnPropertyDescriptor (_object, key) {
+      if (!has(key)) return undefined
+      return { value: values[/** @type {string} */ (key)], writable: true, enumerable: true, configurable: true }
+    },
+    defineProperty (_object, key, descriptor) {
+      if (typeof key === 'symbol' || !('value' in descriptor)) return false
+      values[key] = String(descriptor.value)
+      notify('set', key, values[key])
+      return true
+    }
+  })
+  return proxy
+}
+
+/**
+ * The declared environment (`build.env`, `[env]`), which the page may change: read and set as
+ * Node's `process.env`, listened to as Oro's `ProcessEnvironment` (`set`, `delete`, `change`).
+ */
+export const env = observableEnvironment()
 
 /** `[execPath, script, ...arguments]` of the host, values of secret-named options redacted. */
 export const argv = /** @type {string[]} */ ([...(args().argv ?? [])])

@@ -53,6 +53,18 @@ export class Test {
   querySelector (selector: string, message?: string): Element | null
   querySelectorAll (selector: string, message?: string): Element[]
   click (selector: string | HTMLElement, message?: string): Promise<void>
+  eventClick (selector: string | Element, message?: string): Promise<void>
+  dispatchEvent (event: string | Event, target: string | Element, message?: string): Promise<void>
+  focus (selector: string | Element, message?: string): Promise<void>
+  blur (selector: string | Element, message?: string): Promise<void>
+  type (selector: string | Element, text: string, message?: string): Promise<void>
+  appendChild (parentSelector: string | Element, child: Element, message?: string): Promise<void>
+  removeElement (selector: string | Element, message?: string): Promise<void>
+  elementVisible (selector: string | Element, message?: string): Promise<void>
+  elementInvisible (selector: string | Element, message?: string): Promise<void>
+  waitFor (selectorOrFn: string | (() => Element | null | undefined), options?: { visible?: boolean, timeout?: number } | string, message?: string): Promise<Element | void>
+  waitForText (selector: string | Element, options: { text?: string, regex?: RegExp, timeout?: number, multipleTags?: boolean } | string | RegExp, message?: string): Promise<Element | void>
+  getComputedStyle (selector: string | Element, message?: string): CSSStyleDeclaration
   run (): Promise<{ pass: number, fail: number }>
 }
 
@@ -83,6 +95,20 @@ export interface TestFunction {
   (name: string, fn?: TestFn): void
   only (name: string, fn?: TestFn): void
   skip (name: string, fn?: TestFn): void
+  /** Oro's OS variants: the test is registered only on that OS (nothing is registered elsewhere). */
+  linux (name: string, fn?: TestFn): void
+  windows (name: string, fn?: TestFn): void
+  win32 (name: string, fn?: TestFn): void
+  unix (name: string, fn?: TestFn): void
+  macosx (name: string, fn?: TestFn): void
+  macos (name: string, fn?: TestFn): void
+  mac (name: string, fn?: TestFn): void
+  darwin (name: string, fn?: TestFn): void
+  iphone: ((name: string, fn?: TestFn) => void) & { simulator (name: string, fn?: TestFn): void }
+  ios: ((name: string, fn?: TestFn) => void) & { simulator (name: string, fn?: TestFn): void }
+  android: ((name: string, fn?: TestFn) => void) & { emulator (name: string, fn?: TestFn): void }
+  desktop (name: string, fn?: TestFn): void
+  mobile (name: string, fn?: TestFn): void
 }
 
 export const test: TestFunction

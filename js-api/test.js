@@ -2,6 +2,8 @@
 // registration order, and every assertion is one TAP line, as in Oro; unlike Oro, a test that
 // throws or rejects fails (one `not ok` line) and the run goes on instead of aborting.
 
+import { host, platform } from './os.js'
+
 const OBJECT_TO_STRING = Object.prototype.toString
 // Frames of the core modules (this one, the `oro test` harness beside it) are left out of `at`
 // and `stack`: they say nothing about the test.
@@ -152,6 +154,104 @@ export function formatAssertion ({ pass, id, description, operator = 'ok', actua
 /**
  * One test: the `t` its function receives.
  */
+/** How long `t.waitFor()` and `t.waitForText()` wait by default, in milliseconds. */
+const WAIT_TIMEOUT = 5000
+
+/** @param {unknown} selector */
+const describe = (selector) => typeof selector === 'string' ? selector : 'element'
+
+/**
+ * The element a selector matches, or the element given.
+ * @param {unknown} selector
+ * @returns {Element}
+ */
+function toElement (selector) {
+  if (typeof selector === 'string') {
+    const element = globalThis.document?.querySelector(selector)
+    if (!element) throw new Error(`No element matches ${selector}`)
+    return element
+  }
+  if (typeof Element === 'function' && selector instanceof Element) return selector
+  throw new TypeError('Expected a selector or an Element')
+}
+
+/**
+ * @param {unknown} selector
+ * @param {string} method
+ * @returns {HTMLElement}
+ */
+function toHTMLElement (selector, method) {
+  const element = toElement(selector)
+  if (!(element instanceof HTMLElement)) throw new TypeError(`t.${method}() needs an HTMLElement or a selector matching one`)
+  return element
+}
+
+/**
+ * In the document and rendered, not `visibility: hidden`, not fully transparent.
+ * @param {Element} element
+ * @returns {boolean}
+ */
+function isVisible (element) {
+  if (!element.isConnected) return false
+  const check = /** @type {any} */ (element).checkVisibility
+  if (typeof check === 'function') return check.call(element, { opacityProperty: true, visibilityProperty: true })
+  const style = globalThis.getComputedStyle(element)
+  return element.getClientRects().length > 0 && style.visibility === 'visible' && style.opacity !== '0'
+}
+
+/**
+ * Resolves with what `find` answers as soon as it answers something: checked now, on every
+ * change to the document, and every frame (style changes a stylesheet makes are no DOM
+ * mutation); rejects with a `TimeoutError` after `timeout` ms.
+ * @template T
+ * @param {() => T | null | undefined} find
+ * @param {number} timeout
+ * @param {string} failure
+ * @returns {Promise<T>}
+ */
+function waitUntil (find, timeout, failure) {
+  return new Promise((resolve, reject) => {
+    /** @type {MutationObserver | null} */
+    let observer = null
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    let frame
+    const finish = () => {
+      observer?.disconnect()
+      clearTimeout(timer)
+      clearTimeout(frame)
+    }
+    const check = () => {
+      let found
+      try {
+        found = find()
+      } catch (error) {
+        finish()
+        reject(error)
+        return true
+      }
+      if (found) {
+        finish()
+        resolve(found)
+        return true
+      }
+      return false
+    }
+    const timer = setTimeout(() => {
+      finish()
+      reject(Object.assign(new Error(failure), { name: 'TimeoutError', code: 'TIMEOUT_ERR' }))
+    }, timeout)
+    if (check()) return
+    if (globalThis.document && typeof MutationObserver === 'function') {
+      observer = new MutationObserver(() => { check() })
+      observer.observe(globalThis.document, { subtree: true, childList: true, attributes: true, characterData: true })
+    }
+    const poll = () => {
+      if (!check()) frame = setTimeout(poll, 16)
+    }
+    frame = setTimeout(poll, 16)
+  })
+}
+
 export class Test {
   /**
    * @param {string} name
@@ -375,6 +475,209 @@ export class Test {
     ;(/** @type {HTMLElement} */ (element)).click()
     await this.requestAnimationFrame()
     this.pass(message || `Clicked on ${typeof selector === 'string' ? selector : 'element'}`)
+  }
+
+  /**
+   * Dispatches a bubbling `click` `MouseEvent` (button 0) on the element, then waits a frame.
+   * @param {string | Element} selector
+   * @param {string} [message]
+   * @returns {Promise<void>}
+   */
+  async eventClick (selector, message) {
+    const element = toElement(selector)
+    element.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, button: 0 }))
+    await this.requestAnimationFrame()
+    this.pass(message || `Fired click event on ${describe(selector)}`)
+  }
+
+  /**
+   * Dispatches `event` (an `Event`, or a name for a bubbling, cancelable `Event`) on the
+   * target, then waits a frame.
+   * @param {string | Event} event
+   * @param {string | Element} target
+   * @param {string} [message]
+   * @returns {Promise<void>}
+   */
+  async dispatchEvent (event, target, message) {
+    const element = toElement(target)
+    element.dispatchEvent(typeof event === 'string' ? new Event(event, { bubbles: true, cancelable: true }) : event)
+    await this.requestAnimationFrame()
+    this.pass(message || `Fired event ${typeof event === 'string' ? event : event.type} on ${describe(target)}`)
+  }
+
+  /**
+   * Focuses the element, then waits a frame.
+   * @param {string | Element} selector
+   * @param {string} [message]
+   * @returns {Promise<void>}
+   */
+  async focus (selector, message) {
+    toHTMLElement(selector, 'focus').focus()
+    await this.requestAnimationFrame()
+    this.pass(message || `Focused on ${describe(selector)}`)
+  }
+
+  /**
+   * Blurs the element, then waits a frame.
+   * @param {string | Element} selector
+   * @param {string} [message]
+   * @returns {Promise<void>}
+   */
+  async blur (selector, message) {
+    toHTMLElement(selector, 'blur').blur()
+    await this.requestAnimationFrame()
+    this.pass(message || `Blurred from ${describe(selector)}`)
+  }
+
+  /**
+   * Types `text` into the element one character at a time: each appends to its `value` and
+   * dispatches a bubbling `input` event, a frame apart.
+   * @param {string | Element} selector
+   * @param {string} text
+   * @param {string} [message]
+   * @returns {Promise<void>}
+   */
+  async type (selector, text, message) {
+    const element = /** @type {HTMLInputElement} */ (toElement(selector))
+    if (!('value' in element)) throw new TypeError('t.type() needs an element with a value (an input, a textarea...)')
+    for (const character of String(text)) {
+      await this.requestAnimationFrame()
+      element.value = (element.value ?? '') + character
+      element.dispatchEvent(new Event('input', { bubbles: true, cancelable: true }))
+    }
+    await this.requestAnimationFrame()
+    this.pass(message || `Typed by value ${text}${typeof selector === 'string' ? ` to ${selector}` : ''}`)
+  }
+
+  /**
+   * Appends `child` to the parent element, then waits a frame.
+   * @param {string | Element} parentSelector
+   * @param {Element} child
+   * @param {string} [message]
+   * @returns {Promise<void>}
+   */
+  async appendChild (parentSelector, child, message = 'Appended child element') {
+    toElement(parentSelector).appendChild(child)
+    await this.requestAnimationFrame()
+    this.pass(message)
+  }
+
+  /**
+   * Removes the element from the document, then waits a frame.
+   * @param {string | Element} selector
+   * @param {string} [message]
+   * @returns {Promise<void>}
+   */
+  async removeElement (selector, message = 'Removed element') {
+    toElement(selector).remove()
+    await this.requestAnimationFrame()
+    this.pass(message)
+  }
+
+  /**
+   * Asserts, a frame later, that the element is visible: in the document, rendered (no
+   * `display: none` on it or an ancestor), not `visibility: hidden` and not fully transparent.
+   * @param {string | Element} selector
+   * @param {string} [message]
+   * @returns {Promise<void>}
+   */
+  async elementVisible (selector, message) {
+    const element = toElement(selector)
+    await this.requestAnimationFrame()
+    this.ok(isVisible(element), message || `Element ${describe(selector)} is visible`)
+  }
+
+  /**
+   * Asserts, a frame later, that the element is not visible (see `elementVisible`).
+   * @param {string | Element} selector
+   * @param {string} [message]
+   * @returns {Promise<void>}
+   */
+  async elementInvisible (selector, message) {
+    const element = toElement(selector)
+    await this.requestAnimationFrame()
+    this.ok(!isVisible(element), message || `Element ${describe(selector)} is not visible`)
+  }
+
+  /**
+   * Waits until `selectorOrFn` (a selector, or a function answering an element or nothing)
+   * finds an element, visible too with `{ visible: true }`; passes and answers it, or records
+   * a failure after `timeout` ms (5000 by default) and answers nothing.
+   * @param {string | (() => Element | null | undefined)} selectorOrFn
+   * @param {{ visible?: boolean, timeout?: number } | string} [options]
+   * @param {string} [message]
+   * @returns {Promise<Element | void>}
+   */
+  async waitFor (selectorOrFn, options = {}, message = undefined) {
+    if (typeof options === 'string') {
+      message = options
+      options = {}
+    }
+    if (typeof selectorOrFn !== 'string' && typeof selectorOrFn !== 'function') {
+      throw new TypeError('t.waitFor() needs a selector or a function')
+    }
+    const { visible = false, timeout = WAIT_TIMEOUT } = options ?? {}
+    const description = message || `Waiting for element ${typeof selectorOrFn === 'string' ? selectorOrFn : ''}`.trim()
+    const find = () => {
+      const element = typeof selectorOrFn === 'string' ? globalThis.document?.querySelector(selectorOrFn) : selectorOrFn()
+      return element && (!visible || isVisible(element)) ? element : null
+    }
+    try {
+      const element = await waitUntil(find, timeout, `no element ${typeof selectorOrFn === 'string' ? selectorOrFn : 'from the function'}${visible ? ' (visible)' : ''} within ${timeout} ms`)
+      this.pass(description)
+      return element
+    } catch (error) {
+      this.ifError(error, description)
+    }
+  }
+
+  /**
+   * Waits until the element holds `text` (a string, a `RegExp`, or `{ text, regex, timeout,
+   * multipleTags }`): within one text node, or with `multipleTags` across its whole text.
+   * Passes and answers the element whose text matched, or records a failure after `timeout` ms.
+   * @param {string | Element} selector
+   * @param {{ text?: string, regex?: RegExp, timeout?: number, multipleTags?: boolean } | string | RegExp} options
+   * @param {string} [message]
+   * @returns {Promise<Element | void>}
+   */
+  async waitForText (selector, options, message) {
+    const element = toElement(selector)
+    const search = typeof options === 'string' ? { text: options } : options instanceof RegExp ? { regex: options } : options
+    if (!search || (search.text === undefined && !search.regex)) throw new TypeError('t.waitForText() needs a text, a RegExp or { text, regex }')
+    const { text, regex, timeout = WAIT_TIMEOUT, multipleTags = false } = search
+    /** @param {string} value */
+    const matches = (value) => regex ? regex.test(value) : value.includes(/** @type {string} */ (text))
+    const find = () => {
+      if (multipleTags) return matches(element.textContent ?? '') ? element : null
+      const walker = element.ownerDocument.createTreeWalker(element, NodeFilter.SHOW_TEXT)
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (matches(/** @type {Text} */ (node).data)) return node.parentElement
+      }
+      return null
+    }
+    const description = message || `Waiting for text ${text ?? regex}`
+    try {
+      const found = await waitUntil(find, timeout, `no text ${text ?? regex} in ${describe(selector)} within ${timeout} ms`)
+      this.pass(description)
+      return found
+    } catch (error) {
+      this.ifError(error, description)
+    }
+  }
+
+  /**
+   * The element's computed style; passes.
+   * @param {string | Element} selector
+   * @param {string} [message]
+   * @returns {CSSStyleDeclaration}
+   */
+  getComputedStyle (selector, message) {
+    const element = toElement(selector)
+    const view = element.ownerDocument?.defaultView
+    if (!view) throw new Error('element has no ownerDocument')
+    const style = view.getComputedStyle(element)
+    this.pass(message || `Get computed style for ${describe(selector)}`)
+    return style
   }
 
   /**
@@ -625,5 +928,26 @@ export function setStrict (strict) {
 
 test.only = only
 test.skip = skip
+
+// Oro's OS variants (api/test/index.d.ts): each registers its test only on that OS, and
+// registers nothing elsewhere, as Oro's do. `host()` is Oro's name of the OS (`macosx`...).
+/**
+ * @param {(name: string) => boolean} [matches]
+ * @returns {(name: string, fn?: TestFn) => void}
+ */
+const onlyWhere = (matches) => (name, fn) => {
+  if (matches?.(name)) test(name, fn)
+}
+const isHost = (/** @type {RegExp} */ pattern) => onlyWhere(() => pattern.test(host()))
+
+test.linux = onlyWhere(() => platform() === 'linux')
+test.windows = test.win32 = onlyWhere(() => platform() === 'win32')
+test.unix = isHost(/^unix$/)
+test.macosx = test.macos = test.mac = isHost(/^macosx$/)
+test.darwin = onlyWhere(() => platform() === 'darwin')
+test.iphone = test.ios = Object.assign(isHost(/^iphoneos$/), { simulator: isHost(/^iphone-simulator$/) })
+test.android = Object.assign(isHost(/^android$/), { emulator: isHost(/^android-emulator$/) })
+test.desktop = isHost(/^(linux|macosx|unix|win32)$/)
+test.mobile = isHost(/^(android|android-emulator|iphoneos|iphone-simulator)$/)
 
 export default test

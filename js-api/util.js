@@ -4,7 +4,9 @@
  * `callbackify`, `inherits`, `deprecate`, `debuglog` and `types` come from the `util` npm
  * package (browserify's port), `isDeepStrictEqual` from the `assert` package's port of Node's
  * comparisons, `parseArgs` from `@pkgjs/parseargs` (all bundled into `vendor/util.js`).
- * `promisify`, `styleText` and the few `types` a page can answer are written here.
+ * `promisify`, `styleText` and the few `types` a page can answer are written here; so are Oro's
+ * own helpers (`isBufferLike`, `toBuffer`, `compareBuffers`, `parseJSON`, `clamp`...), as Oro's
+ * `api/util.d.ts` declares them; `MIMEType`/`MIMEParams` are `oro:mime`'s.
  *
  * ```js
  * import { format, inspect, promisify } from 'node:util'
@@ -29,6 +31,9 @@ import {
   types as vendoredTypes
 } from './vendor/util.js'
 import { invalidArgType, received, withCode } from './errors.js'
+import { Buffer as OroBuffer } from './buffer.js'
+/** @typedef {import('./buffer.js').Buffer} Buffer */
+import { MIMEParams, MIMEType } from './mime.js'
 
 const kCustomPromisified = Symbol.for('nodejs.util.promisify.custom')
 
@@ -125,12 +130,236 @@ export const types = Object.freeze({
   isCryptoKey: (value) => typeof CryptoKey === 'function' && value instanceof CryptoKey
 })
 
+// Oro's own helpers (its api/util.d.ts), with Oro's behaviour: the `is*` checks differ from
+// Node's deprecated ones of the same names where Oro's do (`isFunction` is false for a class,
+// `isPrimitive` for a bigint), since code written for Oro relies on them.
+
+const TypedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype)
+
+/** `Array.isArray`. */
+export const isArray = Array.isArray.bind(Array)
+/** The symbols a value's custom inspect function may be under: Oro's, then Node's. */
+export const inspectSymbols = [Symbol.for('oro.runtime.util.inspect.custom'), Symbol.for('nodejs.util.inspect.custom')]
+/** Oro's test for ES module source text (an `import ... from` or `export`). */
+export const ESM_TEST_REGEX =
+  /\b(import\s*[\w{},*\s]*\s*from\s*['"][^'"]+['"]|export\s+(?:\*\s*from\s*['"][^'"]+['"]|default\s*from\s*['"][^'"]+['"]|[\w{}*\s,]+))\s*(?:;|\b)/
+
+/** A class whose constructor always throws, as Oro's `IllegalConstructor`. */
+export class IllegalConstructor {
+  constructor () {
+    throw withCode(new TypeError('Illegal constructor'), 'ERR_ILLEGAL_CONSTRUCTOR')
+  }
+}
+
+/** @param {unknown} object @param {PropertyKey} property */
+export const hasOwnProperty = (object, property) => Object.prototype.hasOwnProperty.call(object, property)
+/** @param {unknown} object */
+export const isDate = (object) => vendoredTypes.isDate(object)
+/** @param {unknown} object */
+export const isTypedArray = (object) => vendoredTypes.isTypedArray(object)
+/** @param {unknown} input */
+export const isArrayLike = (input) =>
+  (Array.isArray(input) || isTypedArray(input)) && input !== TypedArrayPrototype && input !== OroBuffer.prototype
+/** @param {unknown} object */
+export const isError = (object) => vendoredTypes.isNativeError(object) || object instanceof Error
+/** @param {unknown} value @returns {value is symbol} */
+export const isSymbol = (value) => typeof value === 'symbol'
+/** @param {unknown} value */
+export const isNumber = (value) => typeof value === 'number' || value instanceof Number
+/** @param {unknown} value */
+export const isBoolean = (value) => typeof value === 'boolean' || value instanceof Boolean
+/** A view that is not a `Buffer`. @param {unknown} value */
+export const isArrayBufferView = (value) => !OroBuffer.isBuffer(value) && ArrayBuffer.isView(value)
+/** @param {unknown} object */
+export const isAsyncFunction = (object) => vendoredTypes.isAsyncFunction(object)
+/** @param {unknown} object */
+export const isArgumentsObject = (object) => vendoredTypes.isArgumentsObject(object)
+/** @param {unknown} object */
+export const isObject = (object) => object !== null && typeof object === 'object'
+/** An object with no own enumerable keys. @param {unknown} object */
+export const isEmptyObject = (object) => isObject(object) && Object.keys(/** @type {object} */ (object)).length === 0
+/** @param {unknown} value */
+export const isUndefined = (value) => value === undefined
+/** @param {unknown} value */
+export const isNull = (value) => value === null
+/** @param {unknown} value */
+export const isNullOrUndefined = (value) => value === null || value === undefined
+/** null, undefined, a number, string, symbol or boolean (not a bigint, as in Oro). @param {unknown} value */
+export const isPrimitive = (value) =>
+  isNullOrUndefined(value) || ['number', 'string', 'symbol', 'boolean'].includes(typeof value)
+/** @param {unknown} value */
+export const isRegExp = (value) => value instanceof RegExp
+/** An object whose prototype is `Object.prototype` or null. @param {unknown} object */
+export const isPlainObject = (object) => {
+  if (!isObject(object)) return false
+  const prototype = Object.getPrototypeOf(object)
+  return prototype === Object.prototype || prototype === null
+}
+/** @param {unknown} object */
+export const isArrayBuffer = (object) => object instanceof ArrayBuffer
+/** An `ArrayBuffer`, a typed array or a `Buffer`. @param {unknown} object */
+export const isBufferLike = (object) => isArrayBuffer(object) || isTypedArray(object) || OroBuffer.isBuffer(object)
+/** A function that is not a class. @param {unknown} value */
+export const isFunction = (value) => typeof value === 'function' && !isClass(value)
+/** An `Error`, or an object with `name` and `message`. @param {unknown} error */
+export const isErrorLike = (error) => error instanceof Error || (isObject(error) && 'name' in /** @type {object} */ (error) && 'message' in /** @type {object} */ (error))
+/** An ECMAScript class constructor. @param {unknown} value */
+export const isClass = (value) => typeof value === 'function' && /^class(?:\s|\{)/.test(Function.prototype.toString.call(value))
+/** @param {unknown} value */
+export const isBuffer = (value) => OroBuffer.isBuffer(value)
+/** An object with a callable `then`. @param {any} object */
+export const isPromiseLike = (object) => isFunction(object?.then)
+/** `Object.prototype.toString` of `object` (`'[object Date]'`). @param {unknown} object */
+export const toString = (object) => Object.prototype.toString.call(object)
+
+/**
+ * `object` as a `Buffer`: a `Buffer` itself, a view's bytes without a copy, what its
+ * `toBuffer()` answers, else `OroBuffer.from(object, encoding)`.
+ * @param {any} object
+ * @param {any} [encoding]
+ * @returns {Buffer}
+ */
+export function toBuffer (object, encoding = undefined) {
+  if (OroBuffer.isBuffer(object)) return object
+  if (ArrayBuffer.isView(object)) return OroBuffer.from(object.buffer, object.byteOffset, object.byteLength)
+  if (typeof object?.toBuffer === 'function') return toBuffer(object.toBuffer(), encoding)
+  return OroBuffer.from(object, encoding)
+}
+
+/** The first letter upper-cased (`''` for none). @param {string} string */
+export const toProperCase = (string) => string ? string[0].toUpperCase() + string.slice(1) : ''
+
+/**
+ * `buffer`'s bytes in `Buffer`s of at most `highWaterMark` bytes (one empty one for none).
+ * @param {any} buffer
+ * @param {number} highWaterMark
+ * @returns {Buffer[]}
+ */
+export function splitBuffer (buffer, highWaterMark) {
+  if (!(highWaterMark > 0)) throw invalidArgType('highWaterMark', 'a positive number', highWaterMark)
+  const buffers = []
+  let rest = OroBuffer.from(buffer)
+  do {
+    buffers.push(OroBuffer.from(rest.subarray(0, highWaterMark)))
+    rest = rest.subarray(highWaterMark)
+  } while (rest.length > 0)
+  return buffers
+}
+
+/** `value` within `[min, max]`; a value that is not finite is `min`. @param {number} value @param {number} min @param {number} max */
+export const clamp = (value, min, max) => Math.min(max, Math.max(min, Number.isFinite(value) ? value : min))
+
+/**
+ * `string` parsed as JSON, else null. Lone backslashes (a Windows path written into JSON
+ * unescaped) are read as literal backslashes, as Oro does.
+ * @param {unknown} string
+ * @returns {any}
+ */
+export function parseJSON (string) {
+  if (string === null || string === undefined) return null
+  const text = String(string)
+  if (text.includes('\\')) {
+    try {
+      return JSON.parse(text.replace(/\\(?!["\\/bfnrtu])/g, '\\\\'))
+    } catch {}
+  }
+  try {
+    return JSON.parse(text)
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Raw header lines (a string or an array of lines) as `[name, value]` pairs, both trimmed and
+ * lower-cased, as Oro answers them; lines without a name or value are left out.
+ * @param {unknown} headers
+ * @returns {string[][]}
+ */
+export function parseHeaders (headers) {
+  const text = Array.isArray(headers) ? headers.map((line) => String(line).trim()).join('\n') : headers
+  if (typeof text !== 'string') return []
+  return text.split(/\r?\n/)
+    .map((line) => line.trim().split(':'))
+    .filter((parts) => parts.length >= 2)
+    .map((parts) => [parts[0].trim().toLowerCase(), parts.slice(1).join(':').trim().toLowerCase()])
+    .filter(([name, value]) => name.length > 0 && value.length > 0)
+}
+
+/** Does nothing. */
+export function noop () {}
+
+/** A percentage from `0%` to `100%` (decimals allowed). @param {unknown} input */
+export const isValidPercentageValue = (input) => /^(100(\.0+)?|[1-9]?\d(\.\d+)?)%$/.test(String(input))
+
+/**
+ * `Buffer.compare` of `a` and `b` after `toBuffer()`: -1, 0 or 1.
+ * @param {any} a
+ * @param {any} b
+ * @returns {-1 | 0 | 1}
+ */
+export const compareBuffers = (a, b) => toBuffer(a).compare(toBuffer(b))
+
+/** Source text that reads as an ES module. @param {string} source */
+export const isESMSource = (source) => ESM_TEST_REGEX.test(source)
+
+const oroHelpers = {
+  ESM_TEST_REGEX,
+  IllegalConstructor,
+  clamp,
+  compareBuffers,
+  hasOwnProperty,
+  inspectSymbols,
+  isArgumentsObject,
+  isArray,
+  isArrayBuffer,
+  isArrayBufferView,
+  isArrayLike,
+  isAsyncFunction,
+  isBoolean,
+  isBuffer,
+  isBufferLike,
+  isClass,
+  isDate,
+  isESMSource,
+  isEmptyObject,
+  isError,
+  isErrorLike,
+  isFunction,
+  isNull,
+  isNullOrUndefined,
+  isNumber,
+  isObject,
+  isPlainObject,
+  isPrimitive,
+  isPromiseLike,
+  isRegExp,
+  isSymbol,
+  isTypedArray,
+  isUndefined,
+  isValidPercentageValue,
+  noop,
+  parseHeaders,
+  parseJSON,
+  splitBuffer,
+  toBuffer,
+  toProperCase,
+  toString
+}
+
 /** `debuglog`'s other name in Node. */
 export const debug = debuglog
+
+// Oro's inspect has an `ignore` symbol (a value's own `inspect()` marked with it is not called).
+Object.defineProperty(inspect, 'ignore', {
+  value: Symbol.for('oro.runtime.util.inspect.ignore'), writable: true, configurable: true, enumerable: false
+})
 
 const TextEncoderClass = globalThis.TextEncoder
 const TextDecoderClass = globalThis.TextDecoder
 export { TextEncoderClass as TextEncoder, TextDecoderClass as TextDecoder }
+
+export { MIMEParams, MIMEType }
 
 export {
   callbackify,
@@ -146,6 +375,9 @@ export {
 }
 
 export default {
+  ...oroHelpers,
+  MIMEParams,
+  MIMEType,
   callbackify,
   debug,
   debuglog,

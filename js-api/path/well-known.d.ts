@@ -13,6 +13,8 @@ export const MUSIC: string | null
 /** The app's resources (read-only). */
 export const RESOURCES: string | null
 export const CONFIG: string | null
+/** The app's public media folder (Oro's, for mobile apps): null on a desktop host. */
+export const MEDIA: string | null
 export const DATA: string | null
 export const LOG: string | null
 export const HOME: string | null
@@ -30,6 +32,7 @@ declare const wellKnown: {
   VIDEOS: string | null
   CONFIG: string | null
   MUSIC: string | null
+  MEDIA: string | null
   HOME: string | null
   DATA: string | null
   LOG: string | null

@@ -38,6 +38,8 @@ export const MUSIC = path('music')
 export const RESOURCES = path('resources')
 /** The app's config directory. */
 export const CONFIG = path('config')
+/** The app's public media folder (Oro's, for mobile apps): none on a desktop host, so null. */
+export const MEDIA = path('media')
 /** The app's data directory. */
 export const DATA = path('data')
 /** The app's log directory. */
@@ -57,6 +59,7 @@ export default {
   DESKTOP,
   VIDEOS,
   CONFIG,
+  MEDIA,
   MUSIC,
   HOME,
   DATA,

@@ -7,6 +7,7 @@ Most of these block (psutil reads ``/proc`` or calls the OS, platformdirs may re
 from __future__ import annotations
 
 import errno
+import functools
 import ipaddress
 import platform
 import re
@@ -25,10 +26,12 @@ import psutil
 __all__ = [
     "architecture",
     "available_memory",
+    "build_hash",
     "constants",
     "cpus",
     "network_interfaces",
     "release_version",
+    "resource_usage",
     "uname",
     "uptime",
     "user_paths",
@@ -51,6 +54,84 @@ def release_version(version: str) -> str:
     """``0.1.0`` of ``0.1.0.dev3+g1a2b3c``: the release segment, without pre/dev/local parts."""
     match = _RELEASE.match(version)
     return match.group(0) if match else version
+
+
+_LOCAL_HASH: Final = re.compile(r"\+g([0-9a-f]{7,40})")
+_COMMIT: Final = re.compile(r"[0-9a-f]{40}")
+
+
+@functools.cache
+def build_hash(version: str) -> str:
+    """Oro's ``primordials.version.hash``: the short commit the runtime was built from. The
+    ``+g<hash>`` of a development version; else, for a source checkout (an editable install),
+    the commit its ``.git/HEAD`` names; else ``""`` (a release says its version only)."""
+    found = _LOCAL_HASH.search(version)
+    if found:
+        return found.group(1)[:8]
+    commit = _checkout_commit(Path(__file__).resolve().parents[2] / ".git")
+    return commit[:8] if commit else ""
+
+
+def _checkout_commit(git: Path) -> str | None:
+    """The commit ``HEAD`` names in the git directory ``git``, read from its files (a detached
+    head, a loose ref or ``packed-refs``): no ``git`` program, which a built app has not."""
+    try:
+        head = (git / "HEAD").read_text(encoding="ascii").strip()
+        if not head.startswith("ref: "):
+            return head if _COMMIT.fullmatch(head) else None
+        ref = head.removeprefix("ref: ")
+        loose = git / ref
+        if loose.is_file():
+            commit = loose.read_text(encoding="ascii").strip()
+            return commit if _COMMIT.fullmatch(commit) else None
+        for line in (git / "packed-refs").read_text(encoding="ascii").splitlines():
+            commit, _, name = line.partition(" ")
+            if name == ref and _COMMIT.fullmatch(commit):
+                return commit
+    except (OSError, UnicodeDecodeError):
+        return None
+    return None
+
+
+def resource_usage() -> dict[str, float]:
+    """This process's ``getrusage(2)`` fields by their C names, ``ru_maxrss`` in KiB (macOS
+    counts bytes) and the times in seconds. Windows has no ``getrusage``: psutil's peak working
+    set, CPU times and I/O counts stand in, the fields it cannot tell are 0."""
+    try:
+        import resource
+    except ImportError:
+        return _windows_resource_usage()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    maxrss = usage.ru_maxrss // 1024 if sys.platform == "darwin" else usage.ru_maxrss
+    return {
+        "ru_maxrss": maxrss,
+        "ru_utime": usage.ru_utime,
+        "ru_stime": usage.ru_stime,
+        "ru_minflt": usage.ru_minflt,
+        "ru_majflt": usage.ru_majflt,
+        "ru_inblock": usage.ru_inblock,
+        "ru_oublock": usage.ru_oublock,
+        "ru_nvcsw": usage.ru_nvcsw,
+        "ru_nivcsw": usage.ru_nivcsw,
+    }
+
+
+def _windows_resource_usage() -> dict[str, float]:
+    process = psutil.Process()
+    memory = process.memory_info()
+    times = process.cpu_times()
+    io = process.io_counters()
+    return {
+        "ru_maxrss": int(getattr(memory, "peak_wset", memory.rss)) // 1024,
+        "ru_utime": times.user,
+        "ru_stime": times.system,
+        "ru_minflt": int(getattr(memory, "num_page_faults", 0)),
+        "ru_majflt": 0,
+        "ru_inblock": io.read_count,
+        "ru_oublock": io.write_count,
+        "ru_nvcsw": 0,
+        "ru_nivcsw": 0,
+    }
 
 
 def uname() -> dict[str, str]:

@@ -77,6 +77,12 @@ async def load_average(request: Request) -> list[float]:
     return list(os.getloadavg())
 
 
+async def resource_usage(request: Request) -> dict[str, float]:
+    """The host process's resource usage, as Oro's ``os.rusage``: ``getrusage(2)``'s fields by
+    their C names, ``ru_maxrss`` in KiB and the CPU times in seconds."""
+    return await anyio.to_thread.run_sync(_system.resource_usage)
+
+
 async def user_info(request: Request) -> dict[str, Any]:
     """The user the host runs as, like Node's ``os.userInfo()``: ``uid`` and ``gid`` (-1 on
     Windows), ``username``, ``homedir``, ``shell`` (``None`` on Windows)."""
@@ -170,6 +176,7 @@ ROUTES: Final = RouteGroup(
         "os.totalMemory": total_memory,
         "os.loadavg": load_average,
         "os.userInfo": user_info,
+        "os.rusage": resource_usage,
         "os.paths": paths,
         "os.constants": constants,
     },

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import platform
 import re
+import sqlite3
 import sys
 import webbrowser
 from typing import Any, Final
@@ -41,7 +42,12 @@ async def primordials(request: Request) -> dict[str, Any]:
             "version": platform.python_version(),
             "implementation": sys.implementation.name,
         },
-        "version": {"full": __version__, "short": _system.release_version(__version__)},
+        "version": {
+            "full": __version__,
+            "short": _system.release_version(__version__),
+            "hash": _system.build_hash(__version__),
+        },
+        "sqlite": sqlite3.sqlite_version,
         "plugins": {plugin.name: plugin.version for plugin in request.host.plugins},
         "host-operating-system": platform.system(),
         "cwd": os.getcwd(),

@@ -42,7 +42,6 @@ FORWARD_KEY: Final = "build.env"
 REDACTED: Final = "<redacted>"
 
 _VARIABLE_NAME: Final = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_LOCAL_HASH: Final = re.compile(r"\+g([0-9a-f]{7,40})")
 _FACTS: Final = StashKey[dict[str, Any]]("process.page-facts")
 
 
@@ -94,7 +93,6 @@ def versions() -> dict[str, str]:
 def primordials() -> dict[str, Any]:
     """Oro's ``ipc.primordials``: exactly ``arch``, ``cwd``, ``platform``, ``version`` and
     ``host-operating-system`` (Oro's own test expects these five keys)."""
-    found = _LOCAL_HASH.search(__version__)
     return {
         "arch": _system.architecture(),
         "cwd": os.getcwd(),
@@ -102,7 +100,7 @@ def primordials() -> dict[str, Any]:
         "version": {
             "full": __version__,
             "short": _system.release_version(__version__),
-            "hash": found.group(1)[:8] if found else "",
+            "hash": _system.build_hash(__version__),
         },
         "host-operating-system": platform.system(),
     }

@@ -86,7 +86,15 @@ def test_oro_mime_imports_with_oros_exports_and_no_node_name(page: Page) -> None
           node: await failure(() => import('node:mime')),
         }""",
     )
-    api = ["Database", "DatabaseQueryResult", "MIMEParams", "MIMEType", "databases", "lookup"]
+    api = [
+        "Database",
+        "DatabaseQueryResult",
+        "MIMEParams",
+        "MIMEType",
+        "databases",
+        "lookup",
+        "lookupSync",
+    ]
     assert answer["names"] == sorted([*api, "default", *DATABASES])
     assert answer["defaults"] == sorted(name for name in answer["names"] if name != "default")
     assert answer["databases"] == list(DATABASES)

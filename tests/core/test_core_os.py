@@ -27,6 +27,7 @@ OS_ROUTES = [
     "os.totalMemory",
     "os.loadavg",
     "os.userInfo",
+    "os.rusage",
 ]
 
 
@@ -239,6 +240,28 @@ async def test_user_info_names_the_user_the_host_runs_as():
     assert answer["uid"] == (os.getuid() if hasattr(os, "getuid") else -1)
     assert answer["username"]
     assert answer.keys() == {"uid", "gid", "username", "homedir", "shell"}
+
+
+async def test_rusage_gives_the_hosts_own_resource_usage():
+    """Oro's ``os.rusage`` (api/os.d.ts ``rusage()``): getrusage(2) of the host process."""
+    import resource
+
+    answer = await call("os.rusage")
+
+    assert answer.keys() == {
+        "ru_maxrss",
+        "ru_utime",
+        "ru_stime",
+        "ru_minflt",
+        "ru_majflt",
+        "ru_inblock",
+        "ru_oublock",
+        "ru_nvcsw",
+        "ru_nivcsw",
+    }
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    assert 0 < answer["ru_maxrss"] <= after.ru_maxrss
+    assert 0 < answer["ru_utime"] <= after.ru_utime
 
 
 async def test_constants_give_this_platforms_errno_numbers():
