@@ -6,6 +6,7 @@ also runs under ``node`` and both must answer alike."""
 from __future__ import annotations
 
 import json
+import re
 import resource
 import subprocess
 from collections.abc import Iterator
@@ -62,7 +63,8 @@ const answer = {}
 for (const [name, B] of Object.entries(shapes)) {
   const made = B.from('héllo')
   answer[name] = [
-    made.toString('hex'), B.alloc(3, 1).toString('base64'), B.isBuffer(made), B.isBuffer(new Uint8Array(1)),
+    made.toString('hex'), B.alloc(3, 1).toString('base64'), B.isBuffer(made),
+      B.isBuffer(new Uint8Array(1)),
     B.concat([B.from('a'), B.from('b')]).toString(), B.compare(B.from('a'), B.from('b')),
     B.byteLength('€'), B.isEncoding('base64url'), B.allocUnsafe(4).length,
   ]
@@ -76,14 +78,18 @@ def test_every_import_shape_of_buffer_gives_a_working_buffer_class(page: Page) -
     for spec in ("oro:buffer", "node:buffer"):
         answer = evaluate(page, BUFFER_SHAPES.replace("{spec}", spec))
         expected = ["68c3a96c6c6f", "AQEB", True, False, "ab", -1, 3, True, 4]
-        assert answer == dict.fromkeys(("named", "defaultClass", "defaultObject", "namespace"), expected)
+        assert answer == dict.fromkeys(
+            ("named", "defaultClass", "defaultObject", "namespace"), expected
+        )
 
 
 NODE_BUFFER_SCRIPT = """
 const { Buffer } = buffer
 return {
-  names: ['Buffer', 'SlowBuffer', 'kMaxLength', 'kStringMaxLength', 'INSPECT_MAX_BYTES', 'constants',
-          'isUtf8', 'isAscii', 'atob', 'btoa', 'Blob', 'File'].map((name) => [name, typeof buffer[name],
+  names: ['Buffer', 'SlowBuffer', 'kMaxLength', 'kStringMaxLength', 'INSPECT_MAX_BYTES',
+    'constants',
+          'isUtf8', 'isAscii', 'atob', 'btoa', 'Blob', 'File'].map((name) => [name,
+            typeof buffer[name],
           typeof bufferModule[name]]),
   kMaxLength: buffer.kMaxLength === buffer.constants.MAX_LENGTH,
   maxString: buffer.constants.MAX_STRING_LENGTH === buffer.kStringMaxLength,
@@ -91,7 +97,8 @@ return {
   utf8: [buffer.isUtf8(Buffer.from('é')), buffer.isUtf8(new Uint8Array([0xc3])),
          buffer.isAscii(Buffer.from('abc')), buffer.isAscii(Buffer.from('é'))],
   base64: [buffer.btoa('hi'), buffer.atob('aGk=')],
-  url: [Buffer.from('/+/+', 'base64').toString('base64url'), Buffer.from('_-8', 'base64url').toString('hex')],
+  url: [Buffer.from('/+/+', 'base64').toString('base64url'), Buffer.from('_-8',
+    'base64url').toString('hex')],
   reads: (() => { const b = Buffer.alloc(8); b.writeUInt32BE(0xdeadbeef, 0); b.writeInt16LE(-2, 4);
                   return [b.readUInt32BE(0), b.readInt16LE(4), b.toJSON().data] })(),
   slow: buffer.SlowBuffer(2).length,
@@ -117,11 +124,13 @@ UTIL_SHARED_SCRIPT = """
 const type = new util.MIMEType('Text/HTML; Charset="utf-8"; q=1')
 type.params.set('x', 'y z')
 return {
-  mime: [String(type), type.essence, type.subtype, type.params.get('charset'), [...type.params.keys()]],
+  mime: [String(type), type.essence, type.subtype, type.params.get('charset'),
+    [...type.params.keys()]],
   bad: (() => { try { new util.MIMEType('/') } catch (e) { return [e.name, e.code] } })(),
   plain: [util.isArray([]), util.isDate(new Date()), util.isRegExp(/x/), util.isNull(null),
           util.isUndefined(undefined), util.isNullOrUndefined(null), util.isSymbol(Symbol('s')),
-          util.isObject({}), util.isObject(null), util.isError(new TypeError('x')), util.isBoolean(false),
+          util.isObject({}), util.isObject(null), util.isError(new TypeError('x')),
+            util.isBoolean(false),
           util.isNumber(1), util.isBuffer(Buffer.from('x')), util.isBuffer(new Uint8Array(1))],
 }
 """
@@ -162,26 +171,36 @@ def test_util_has_oros_helpers_with_oros_behaviour(page: Page) -> None:
           split: util.splitBuffer('abcdefg', 3).map(String),
           splitEmpty: util.splitBuffer('', 4).map((b) => b.length),
           like: [util.isBufferLike(new ArrayBuffer(1)), util.isBufferLike(new Uint16Array(1)),
-                 util.isBufferLike('x'), util.isTypedArray(new Float32Array(1)), util.isTypedArray([])],
-          arrayLike: [util.isArrayLike([1]), util.isArrayLike(new Uint8Array(1)), util.isArrayLike('ab')],
-          views: [util.isArrayBufferView(new DataView(new ArrayBuffer(1))), util.isArrayBufferView(Buffer.from('x'))],
-          classes: [util.isClass(class A {}), util.isClass(function f () {}), util.isFunction(class A {}),
+                 util.isBufferLike('x'), util.isTypedArray(new Float32Array(1)),
+                   util.isTypedArray([])],
+          arrayLike: [util.isArrayLike([1]), util.isArrayLike(new Uint8Array(1)),
+            util.isArrayLike('ab')],
+          views: [util.isArrayBufferView(new DataView(new ArrayBuffer(1))),
+            util.isArrayBufferView(Buffer.from('x'))],
+          classes: [util.isClass(class A {}), util.isClass(function f () {}),
+            util.isFunction(class A {}),
                     util.isFunction(() => 1), util.isAsyncFunction(async () => 1)],
           primitives: [util.isPrimitive('x'), util.isPrimitive(1n), util.isPrimitive({})],
-          objects: [util.isPlainObject({}), util.isPlainObject(Object.create(null)), util.isPlainObject(new Date()),
-                    util.isEmptyObject({}), util.isEmptyObject({ a: 1 }), util.isErrorLike({ name: 'E', message: 'm' }),
+          objects: [util.isPlainObject({}), util.isPlainObject(Object.create(null)),
+            util.isPlainObject(new Date()),
+                    util.isEmptyObject({}), util.isEmptyObject({ a: 1 }),
+                      util.isErrorLike({ name: 'E', message: 'm' }),
                     util.isPromiseLike({ then () {} }), util.isPromiseLike({ then: 1 })],
           json: [util.parseJSON('{"a":[1]}'), util.parseJSON('nope'), util.parseJSON(null),
                  util.parseJSON('{"path":"C:\\\\Users\\\\me"}'.replace(/\\\\\\\\/g, '\\\\'))],
           headers: util.parseHeaders('Content-Type: Text/HTML\\r\\nX-A: b:c\\nbad\\n: empty'),
           headerLines: util.parseHeaders(['A: 1 ', ' B: 2']),
-          misc: [util.clamp(5, 0, 3), util.clamp(NaN, 1, 3), util.clamp(-1, 0, 3), util.toProperCase('hello'),
-                 util.toProperCase(''), util.toString(new Date(0)), util.isValidPercentageValue('50%'),
+          misc: [util.clamp(5, 0, 3), util.clamp(NaN, 1, 3), util.clamp(-1, 0, 3),
+            util.toProperCase('hello'),
+                 util.toProperCase(''), util.toString(new Date(0)),
+                   util.isValidPercentageValue('50%'),
                  util.isValidPercentageValue('100.0%'), util.isValidPercentageValue('101%'),
-                 util.hasOwnProperty({ a: 1 }, 'a'), util.hasOwnProperty({}, 'toString'), util.noop()],
+                 util.hasOwnProperty({ a: 1 }, 'a'), util.hasOwnProperty({}, 'toString'),
+                   util.noop()],
           esm: [util.isESMSource("import x from 'y';"), util.isESMSource('export const a = 1'),
                 util.isESMSource('module.exports = 1')],
-          symbols: [util.inspectSymbols.map(String), String(util.inspect.ignore), typeof util.inspect.custom],
+          symbols: [util.inspectSymbols.map(String), String(util.inspect.ignore),
+            typeof util.inspect.custom],
           illegal,
           onDefault: ['compareBuffers', 'toBuffer', 'isBufferLike', 'MIMEType', 'parseJSON']
             .every((name) => typeof util.default[name] === 'function'),
@@ -227,12 +246,14 @@ def test_split_buffer_refuses_a_size_that_is_not_positive(page: Page) -> None:
     assert answer == ["TypeError", "ERR_INVALID_ARG_TYPE"]
 
 
-def _head_commit() -> str:
+def _names_a_commit(short: str) -> bool:
+    """True when ``short`` names a commit of this checkout (HEAD moves while others commit,
+    so the hash the host read at its start is checked against history, not against HEAD)."""
     root = Path(oro_framework.__file__).resolve().parents[1]
     completed = subprocess.run(
-        ["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, check=True
+        ["git", "-C", str(root), "cat-file", "-t", short], capture_output=True, text=True
     )
-    return completed.stdout.strip()
+    return completed.stdout.strip() == "commit"
 
 
 def test_ipc_has_oros_low_level_names(page: Page, app: ServedApp) -> None:
@@ -243,13 +264,15 @@ def test_ipc_has_oros_low_level_names(page: Page, app: ServedApp) -> None:
         """
         const ipc = await import('oro:ipc')
         const heard = []
-        globalThis.addEventListener('oro-test-emit', (event) => heard.push(event.detail), { once: true })
+        globalThis.addEventListener('oro-test-emit', (event) => heard.push(event.detail),
+          { once: true })
         await ipc.emit('oro-test-emit', encodeURIComponent(JSON.stringify({ a: [1] })))
         const target = new EventTarget()
         target.addEventListener('raw', (event) => heard.push(event.detail), { once: true })
         await ipc.emit('raw', 'not json', target)
         const resolved = new Promise((resolve) => globalThis.addEventListener(
-          `resolve-${globalThis.__args.index}-R77`, (event) => resolve(event.detail), { once: true }))
+          `resolve-${globalThis.__args.index}-R77`, (event) => resolve(event.detail),
+            { once: true }))
         await ipc.resolve('R77', { done: true })
         const pong = await ipc.postMessage('ipc://ping')
         const refused = await ipc.postMessage('ipc://no.such.route?x=1')
@@ -258,7 +281,8 @@ def test_ipc_has_oros_low_level_names(page: Page, app: ServedApp) -> None:
         const buffer = new ArrayBuffer(4)
         const view = new Uint8Array(8)
         const channel = new MessageChannel()
-        const transfers = ipc.findMessageTransfers([], { a: [buffer, view], b: { c: buffer, port: channel.port1 },
+        const transfers = ipc.findMessageTransfers([], { a: [buffer, view], b: { c: buffer,
+          port: channel.port1 },
                                                          m: new Map([['k', view]]) })
         channel.port1.close()
         const params = new ipc.IPCSearchParams({ path: 'a b', n: 1 }, 'nonce-1')
@@ -271,7 +295,8 @@ def test_ipc_has_oros_low_level_names(page: Page, app: ServedApp) -> None:
         ipc.debug(false)
         return {
           codes: [ipc.OK, ipc.ERROR, ipc.TIMEOUT, typeof ipc.kDebugEnabled],
-          seq: [ipc.parseSeq('R12'), ipc.parseSeq(7), String(ipc.parseSeq('R9n', { bigint: true }))],
+          seq: [ipc.parseSeq('R12'), ipc.parseSeq(7), String(ipc.parseSeq('R9n',
+            { bigint: true }))],
           debug: [wasOn, ...on, ipc.debug()],
           heard,
           resolved: await resolved,
@@ -282,9 +307,11 @@ def test_ipc_has_oros_low_level_names(page: Page, app: ServedApp) -> None:
                   ipc.maybeMakeError(plain) === plain, ipc.maybeMakeError(null)],
           transfers: [transfers.length, transfers[0] === buffer, transfers.includes(view.buffer),
                       transfers.includes(channel.port1)],
-          params: [params.get('path'), params.get('n'), params.get('nonce'), /^R\\d+$/.test(params.get('seq')),
+          params: [params.get('path'), params.get('n'), params.get('nonce'),
+            /^R\\d+$/.test(params.get('seq')),
                    params.get('index') === String(globalThis.__args.index), bare.get('value')],
-          headers: [headers.get('content-type'), headers.length, headers.toJSON(), fromResponse.get('x-a'),
+          headers: [headers.get('content-type'), headers.length, headers.toJSON(),
+            fromResponse.get('x-a'),
                     headers instanceof Headers],
           hash: ipc.primordials.version.hash,
           onDefault: ['OK', 'Headers', 'postMessage', 'IPCMessagePort', 'IPCBroadcastChannel']
@@ -305,9 +332,11 @@ def test_ipc_has_oros_low_level_names(page: Page, app: ServedApp) -> None:
         "transfers": [3, True, True, True],
         "params": ["a b", "1", "nonce-1", True, True, "v"],
         "headers": ["text/plain", 2, {"content-type": "text/plain", "x-count": "2"}, "1", True],
-        "hash": _head_commit()[:8],
+        "hash": answer["hash"],
         "onDefault": True,
     }
+    assert re.fullmatch(r"[0-9a-f]{8}", answer["hash"])
+    assert _names_a_commit(answer["hash"])
 
 
 def test_the_host_keeps_serving_after_a_refused_post_message(page: Page) -> None:
@@ -345,9 +374,12 @@ def test_ipc_message_ports_and_broadcast_channels_reach_another_window(page: Pag
             const ipc = await import('oro:ipc')
             const channel = new ipc.IPCMessageChannel()
             globalThis.channel = channel
-            globalThis.fromOther = new Promise((resolve) => { channel.port1.onmessage = (e) => resolve(e.data) })
+            globalThis.fromOther = new Promise((resolve) => {
+              channel.port1.onmessage = (e) => resolve(e.data)
+            })
             globalThis.broadcast = new ipc.IPCBroadcastChannel('news')
-            globalThis.news = new Promise((resolve) => globalThis.broadcast.addEventListener('message',
+            globalThis.news = new Promise((resolve) => globalThis.broadcast.addEventListener(
+              'message',
               (e) => resolve(e.data), { once: true }))
             return channel.port2.toJSON()
             """,
@@ -359,8 +391,11 @@ def test_ipc_message_ports_and_broadcast_channels_reach_another_window(page: Pag
             const port = ipc.IPCMessagePort.from(input)
             const back = new ipc.IPCMessageChannel()
             globalThis.back = back
-            globalThis.reply = new Promise((resolve) => { back.port1.onmessage = (e) => resolve(e.data) })
-            port.postMessage({ hello: 'from the other window', bytes: new Uint8Array([1, 2]), port: back.port2 })
+            globalThis.reply = new Promise((resolve) => {
+              back.port1.onmessage = (e) => resolve(e.data)
+            })
+            port.postMessage({ hello: 'from the other window', bytes: new Uint8Array([1, 2]),
+              port: back.port2 })
             const broadcast = new ipc.IPCBroadcastChannel('news')
             await broadcast.postMessage({ headline: 'hi' })
             broadcast.close()
@@ -373,8 +408,10 @@ def test_ipc_message_ports_and_broadcast_channels_reach_another_window(page: Pag
             const message = await globalThis.fromOther
             const ipc = await import('oro:ipc')
             message.port.postMessage('thanks')
-            return { hello: message.hello, bytes: [...message.bytes], isPort: message.port instanceof ipc.IPCMessagePort,
-                     isMessagePort: message.port instanceof MessagePort, news: await globalThis.news,
+            return { hello: message.hello, bytes: [...message.bytes],
+              isPort: message.port instanceof ipc.IPCMessagePort,
+                     isMessagePort: message.port instanceof MessagePort,
+                       news: await globalThis.news,
                      started: globalThis.channel.port1.started }
             """,
         )
@@ -454,12 +491,16 @@ def test_crypto_has_oros_names(page: Page, tmp_path: Path) -> None:
           digest: [digest.toString('hex'), Buffer.isBuffer(digest)],
           murmur: [crypto.murmur3(''), crypto.murmur3('hello'), crypto.murmur3('hello', 1),
                    crypto.murmur3('The quick brown fox jumps over the lazy dog'),
-                   crypto.murmur3(new TextEncoder().encode('hello')), crypto.murmur3(new TextEncoder().encode('hello').buffer),
-                   crypto.murmur3(new Uint8Array([0, 104, 101, 108, 108, 111]).subarray(1)), crypto.murmur3('€')],
+                   crypto.murmur3(new TextEncoder().encode('hello')),
+                     crypto.murmur3(new TextEncoder().encode('hello').buffer),
+                   crypto.murmur3(new Uint8Array([0, 104, 101, 108, 108, 111]).subarray(1)),
+                     crypto.murmur3('€')],
           bad,
-          limits: [crypto.RANDOM_BYTES_QUOTA, crypto.MAX_RANDOM_BYTES, crypto.MAX_RANDOM_BYTES_PAGES,
+          limits: [crypto.RANDOM_BYTES_QUOTA, crypto.MAX_RANDOM_BYTES,
+            crypto.MAX_RANDOM_BYTES_PAGES,
                    await crypto.ready],
-          onDefault: ['rand64', 'createDigest', 'murmur3'].every((name) => typeof crypto.default[name] === 'function'),
+          onDefault: ['rand64', 'createDigest',
+            'murmur3'].every((name) => typeof crypto.default[name] === 'function'),
         }
         """,
     )
@@ -511,7 +552,8 @@ def test_process_env_is_oros_observable_environment(page: Page) -> None:
     answer = evaluate(
         page,
         """
-        const { env, ProcessEnvironment, ProcessEnvironmentEvent, default: process } = await import('oro:process')
+        const { env, ProcessEnvironment, ProcessEnvironmentEvent,
+          default: process } = await import('oro:process')
         const events = []
         const listen = (event) => events.push([event.type, event.key, event.value,
                                               event instanceof ProcessEnvironmentEvent])
@@ -556,17 +598,23 @@ def test_path_has_oros_cwd_path_and_well_known_names(page: Page, app: ServedApp)
         const absolute = path.Path.from(new URL('file:///srv/x%20y/b.txt'))
         const fromObject = path.Path.from({ pathname: '/a/../b/c.js' })
         let bad
-        try { path.Path.from(new URL('https://example.com/x')) } catch (e) { bad = [e.name, e.code] }
+        try { path.Path.from(new URL('https://example.com/x')) } catch (e) { bad = [e.name,
+          e.code] }
         return {
           cwd: [path.cwd(), path.default.cwd()],
-          relative: [relative.source, relative.value, relative.isRelative, relative.pathname, relative.parent,
-                     relative.dir, relative.base, relative.name, relative.ext, relative.root, relative.href,
+          relative: [relative.source, relative.value, relative.isRelative, relative.pathname,
+            relative.parent,
+                     relative.dir, relative.base, relative.name, relative.ext, relative.root,
+                       relative.href,
                      String(relative), relative.drive, Object.prototype.toString.call(relative)],
-          absolute: [absolute.pathname, absolute.isRelative, absolute.toURL().href, absolute.inspect()],
+          absolute: [absolute.pathname, absolute.isRelative, absolute.toURL().href,
+            absolute.inspect()],
           fromObject: [fromObject.value, fromObject.pathname],
           bad,
-          wellKnown: ['HOME', 'DOCUMENTS', 'DOWNLOADS', 'DESKTOP', 'PICTURES', 'MUSIC', 'VIDEOS', 'RESOURCES',
-                      'CONFIG', 'DATA', 'LOG', 'TMP', 'MEDIA'].map((name) => path[name] === wellKnown[name]),
+          wellKnown: ['HOME', 'DOCUMENTS', 'DOWNLOADS', 'DESKTOP', 'PICTURES', 'MUSIC', 'VIDEOS',
+            'RESOURCES',
+                      'CONFIG', 'DATA', 'LOG', 'TMP',
+                        'MEDIA'].map((name) => path[name] === wellKnown[name]),
           media: path.MEDIA,
           home: path.HOME,
         }
@@ -672,10 +720,13 @@ def test_oro_test_dom_helpers_drive_a_real_page(page: Page) -> None:
         + """
         document.body.innerHTML = `
           <button id="b">go</button><input id="i"><div id="hidden" style="display:none">x</div>
-          <div id="faded" style="opacity:0">y</div><div id="parent"></div><p id="text">Hello <b>World</b></p>`
+          <div id="faded" style="opacity:0">y</div><div id="parent"></div>
+          <p id="text">Hello <b>World</b></p>`
         const seen = []
-        document.querySelector('#b').addEventListener('click', (e) => seen.push(['click', e.constructor.name]))
-        document.querySelector('#i').addEventListener('input', (e) => seen.push(['input', e.target.value]))
+        document.querySelector('#b').addEventListener('click', (e) => seen.push(['click',
+          e.constructor.name]))
+        document.querySelector('#i').addEventListener('input', (e) => seen.push(['input',
+          e.target.value]))
         document.querySelector('#i').addEventListener('focus', () => seen.push(['focus']))
         document.querySelector('#i').addEventListener('blur', () => seen.push(['blur']))
         document.body.addEventListener('custom', (e) => seen.push(['custom', e.bubbles]))
@@ -704,7 +755,8 @@ def test_oro_test_dom_helpers_drive_a_real_page(page: Page) -> None:
           seen.push(['whole', whole.id])
           const byRegex = await t.waitForText('#text', /h.llo/i)
           seen.push(['regex', byRegex.tagName])
-          const fromFn = await t.waitFor(() => document.querySelector('#parent'), 'found by function')
+          const fromFn = await t.waitFor(() => document.querySelector('#parent'),
+            'found by function')
           seen.push(['fn', fromFn.id])
           seen.push(['style', t.getComputedStyle('#faded').opacity])
           seen.push(['all', t.querySelectorAll('div').length])
@@ -713,7 +765,8 @@ def test_oro_test_dom_helpers_drive_a_real_page(page: Page) -> None:
         })
         runner.add('timeouts', async (t) => {
           const missing = await t.waitFor('#never', { timeout: 50 }, 'never appears')
-          const noText = await t.waitForText('#text', { text: 'absent', timeout: 50 }, 'absent text')
+          const noText = await t.waitForText('#text', { text: 'absent', timeout: 50 },
+            'absent text')
           seen.push(['missing', missing ?? null, noText ?? null])
         })
         const result = await runner.run()
