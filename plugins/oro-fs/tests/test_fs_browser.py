@@ -82,7 +82,7 @@ def test_node_fs_is_oro_fs_and_promises_is_fs_promises(page: Page) -> None:
                 consts.default === fs.constants, typeof fs.readFileSync, typeof fsp.readFileSync,
                 fs.constants.O_CREAT, fs.constants.S_IFMT]""",
     )
-    assert same == [True, True, True, True, "undefined", "undefined", os.O_CREAT, 0o170000]
+    assert same == [True, True, True, True, "function", "undefined", os.O_CREAT, 0o170000]
 
 
 ENCODED = {

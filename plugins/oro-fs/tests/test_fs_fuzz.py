@@ -27,12 +27,13 @@ ROUTES = [
     "fs.closeOpenDescriptors", "fs.stat", "fs.lstat", "fs.access", "fs.mkdir", "fs.rmdir",
     "fs.unlink", "fs.rm", "fs.rename", "fs.copyFile", "fs.cp", "fs.link", "fs.symlink",
     "fs.readlink", "fs.realpath", "fs.chmod", "fs.truncate", "fs.utimes", "fs.mkdtemp",
-    "fs.readFile", "fs.writeFile", "fs.watch", "fs.stopWatch",
+    "fs.readFile", "fs.writeFile", "fs.watch", "fs.stopWatch", "fs.lchmod", "fs.chown",
+    "fs.lchown", "fs.lutimes", "fs.futimes",
 ]  # fmt: skip
 PARAMETERS = [
     "path", "src", "dest", "flags", "mode", "size", "offset", "length", "atime", "mtime",
     "recursive", "force", "errorOnExist", "entries", "prefix", "type", "commit", "atomic",
-    "flush",
+    "flush", "uid", "gid",
 ]  # fmt: skip
 ODD_PATHS = [
     "", ".", "..", "/", "//", "file", "dir", "dir/inner", "link", "out", "file/x", "data:",

@@ -16,6 +16,7 @@ from oro_fs.routes_common import (
     read_flags,
     read_mode,
     read_position,
+    read_seconds,
     run_blocking,
     sandbox_for,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "fstat",
     "fsync",
     "ftruncate",
+    "futimes",
     "get_open_descriptors",
     "open_file",
     "opendir",
@@ -173,6 +175,16 @@ async def ftruncate(request: Request) -> None:
     length = read_position(request, "length", 0, minimum=0)
     async with _descriptor(request, "file").use() as descriptor:
         await run_blocking(fs, _on_fd, descriptor, "ftruncate", lambda fd: os.ftruncate(fd, length))
+
+
+async def futimes(request: Request) -> None:
+    """Set the access and modification times of an open file (seconds since the epoch)."""
+    fs = request.host.stash[STATE]
+    atime, mtime = read_seconds(request, "atime"), read_seconds(request, "mtime")
+    async with _descriptor(request, "file").use() as descriptor:
+        await run_blocking(
+            fs, _on_fd, descriptor, "futime", lambda fd: ops.futimes(fd, atime, mtime)
+        )
 
 
 async def fsync(request: Request) -> None:

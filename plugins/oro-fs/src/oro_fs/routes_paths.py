@@ -20,10 +20,14 @@ from oro_fs.state import STATE
 __all__ = [
     "access",
     "chmod",
+    "chown",
     "copy_file",
     "cp",
+    "lchmod",
+    "lchown",
     "link",
     "lstat",
+    "lutimes",
     "mkdir",
     "mkdtemp",
     "readlink",
@@ -173,14 +177,37 @@ async def realpath(request: Request) -> dict[str, str]:
 
 async def chmod(request: Request) -> None:
     """Change the permission bits of ``path``."""
+    await _chmod(request, follow=True)
+
+
+async def lchmod(request: Request) -> None:
+    """Change the permission bits of ``path`` itself, not of a symlink's target (a symlink's
+    answers ENOTSUP on Linux, as ``fchmodat(AT_SYMLINK_NOFOLLOW)`` does)."""
+    await _chmod(request, follow=False)
+
+
+async def _chmod(request: Request, *, follow: bool) -> None:
     fs = request.host.stash[STATE]
-    await run_blocking(
-        fs,
-        ops.chmod,
-        sandbox_for(fs, request),
-        request.params.require_str("path"),
-        read_mode(request),
-    )
+    path, mode = request.params.require_str("path"), read_mode(request)
+    await run_blocking(fs, ops.chmod, sandbox_for(fs, request), path, mode, follow=follow)
+
+
+async def chown(request: Request) -> None:
+    """Change the owner ``uid`` and group ``gid`` of ``path`` (-1 keeps one)."""
+    await _chown(request, follow=True)
+
+
+async def lchown(request: Request) -> None:
+    """Change the owner and group of ``path`` itself, not of a symlink's target."""
+    await _chown(request, follow=False)
+
+
+async def _chown(request: Request, *, follow: bool) -> None:
+    fs = request.host.stash[STATE]
+    path = request.params.require_str("path")
+    uid = request.params.require_int("uid", minimum=-1, maximum=2**32 - 1)
+    gid = request.params.require_int("gid", minimum=-1, maximum=2**32 - 1)
+    await run_blocking(fs, ops.chown, sandbox_for(fs, request), path, uid, gid, follow=follow)
 
 
 async def truncate(request: Request) -> None:
@@ -194,11 +221,19 @@ async def truncate(request: Request) -> None:
 
 async def utimes(request: Request) -> None:
     """Set access and modification times (seconds since the epoch)."""
+    await _utimes(request, follow=True)
+
+
+async def lutimes(request: Request) -> None:
+    """Set the times of ``path`` itself, not of a symlink's target."""
+    await _utimes(request, follow=False)
+
+
+async def _utimes(request: Request, *, follow: bool) -> None:
     fs = request.host.stash[STATE]
+    path = request.params.require_str("path")
     atime, mtime = read_seconds(request, "atime"), read_seconds(request, "mtime")
-    await run_blocking(
-        fs, ops.utimes, sandbox_for(fs, request), request.params.require_str("path"), atime, mtime
-    )
+    await run_blocking(fs, ops.utimes, sandbox_for(fs, request), path, atime, mtime, follow=follow)
 
 
 async def mkdtemp(request: Request) -> dict[str, str]:

@@ -154,7 +154,7 @@ test('Stats and Dirent answer like Node\'s for real files', () => {
   }
 })
 
-const SUBPATHS = ['dir', 'fds', 'flags', 'handle', 'stats', 'stream', 'watcher', 'web']
+const SUBPATHS = ['bookmarks', 'dir', 'fds', 'flags', 'handle', 'stats', 'stream', 'watcher', 'web']
 
 for (const name of ['index', 'promises', 'constants', ...SUBPATHS.map((sub) => `fs/${sub}`)]) {
   test(`${name}.d.ts declares exactly the exports of ${name}.js`, async () => {
@@ -164,14 +164,21 @@ for (const name of ['index', 'promises', 'constants', ...SUBPATHS.map((sub) => `
   })
 }
 
-test('the default export of oro:fs holds every named function, no *Sync', async () => {
+test('the default export of oro:fs holds every named function, Sync ones too', async () => {
   const fs = await import('oro:fs')
   const promises = await import('oro:fs/promises')
   for (const [key, value] of Object.entries(fs)) {
     if (key !== 'default') assert.equal(fs.default[key], value, key)
   }
   assert.equal(promises.default, fs.promises)
-  assert.equal(Object.keys(fs.default).filter((key) => key.endsWith('Sync')).length, 0)
+  // Oro declares the Sync functions of Node's list (no readSync/writeSync/fsyncSync...).
+  assert.deepEqual(Object.keys(fs.default).filter((key) => key.endsWith('Sync')).sort(), [
+    'accessSync', 'appendFileSync', 'chmodSync', 'chownSync', 'closeSync', 'copyFileSync', 'cpSync',
+    'existsSync', 'fstatSync', 'futimesSync', 'lchmodSync', 'lchownSync', 'linkSync', 'lstatSync',
+    'lutimesSync', 'mkdirSync', 'mkdtempSync', 'openSync', 'opendirSync', 'readFileSync', 'readdirSync',
+    'readlinkSync', 'realpathSync', 'renameSync', 'rmSync', 'rmdirSync', 'statSync', 'symlinkSync',
+    'truncateSync', 'unlinkSync', 'utimesSync', 'writeFileSync'
+  ])
   assert.equal(Object.keys(promises).filter((key) => key.endsWith('Sync')).length, 0)
 })
 
@@ -230,7 +237,12 @@ test('normalizeFlags computes the numbers Node opens with, from the constants', 
   const c = nodeConstants
   assert.equal(normalizeFlags('r'), c.O_RDONLY)
   assert.equal(normalizeFlags(undefined), c.O_RDONLY)
-  assert.equal(normalizeFlags(null), c.O_RDONLY)
+  // Oro's normalizeFlags: only strings and numbers (and undefined, 'r'), in Oro's words.
+  for (const bad of [null, {}, true, [], Symbol('r')]) {
+    assert.throws(() => normalizeFlags(bad), {
+      name: 'TypeError', message: `Expecting flags to be a string or number: Got ${typeof bad}`
+    })
+  }
   assert.equal(normalizeFlags('a+'), c.O_APPEND | c.O_CREAT | c.O_RDWR)
   assert.equal(normalizeFlags('xw'), c.O_TRUNC | c.O_CREAT | c.O_WRONLY | c.O_EXCL)
   assert.equal(normalizeFlags(c.O_RDWR), c.O_RDWR)

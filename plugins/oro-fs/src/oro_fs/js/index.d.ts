@@ -103,6 +103,8 @@ export class FileHandle extends EventEmitter {
   write<T extends ArrayBufferView> (buffer: T, options?: { offset?: number, length?: number, position?: number | null }): Promise<WriteResult<T>>
   write (data: string, position?: number | null, encoding?: BufferEncoding): Promise<WriteResult<string>>
   writev (buffers: ArrayBufferView[], position?: number | null): Promise<{ bytesWritten: number, buffers: ArrayBufferView[] }>
+  /** Fill `buffers` one after the other; stops at the end of the file. */
+  readv (buffers: ArrayBufferView[], position?: number | null): Promise<{ bytesRead: number, buffers: ArrayBufferView[] }>
   readFile (options?: { encoding?: null, signal?: AbortSignal } | null): Promise<Buffer>
   readFile (options: BufferEncoding | { encoding: BufferEncoding, signal?: AbortSignal }): Promise<string>
   /** `flush: true` syncs the file to disk once written. */
@@ -110,6 +112,7 @@ export class FileHandle extends EventEmitter {
   appendFile (data: WriteData, options?: BufferEncoding | { encoding?: BufferEncoding | null, signal?: AbortSignal, flush?: boolean } | null): Promise<void>
   stat (): Promise<Stats>
   truncate (length?: number): Promise<void>
+  utimes (atime: TimeLike, mtime: TimeLike): Promise<void>
   sync (): Promise<void>
   datasync (): Promise<void>
   close (): Promise<void>
@@ -157,9 +160,20 @@ export interface ReaddirOptions { encoding?: BufferEncoding | null, recursive?: 
 
 export interface FsPromises {
   readonly constants: FsConstants
-  access (path: PathLike, mode?: number): Promise<void>
+  /** Resolves `true` (Oro's; Node's resolves undefined); rejects when access is denied. */
+  access (path: PathLike, mode?: number): Promise<boolean>
   appendFile (path: PathLike | FileHandle, data: WriteData, options?: WriteFileOptions): Promise<void>
   chmod (path: PathLike, mode: Mode): Promise<void>
+  /** `uid`/`gid` -1 keeps one; the kernel decides who may give a file away (`EPERM`). */
+  chown (path: PathLike, uid: number, gid: number): Promise<void>
+  lchown (path: PathLike, uid: number, gid: number): Promise<void>
+  /** A symlink's own mode: Linux refuses it (`ENOTSUP`); other files change as `chmod`. */
+  lchmod (path: PathLike, mode: Mode): Promise<void>
+  lutimes (path: PathLike, atime: TimeLike, mtime: TimeLike): Promise<void>
+  futimes (fd: FileHandle | number, atime: TimeLike, mtime: TimeLike): Promise<void>
+  fstat (fd: FileHandle | number): Promise<Stats>
+  writev (fd: FileHandle | number, buffers: ArrayBufferView[], position?: number | null): Promise<number>
+  readv (fd: FileHandle | number, buffers: ArrayBufferView[], position?: number | null): Promise<{ bytesRead: number, buffers: ArrayBufferView[] }>
   copyFile (src: PathLike, dest: PathLike, mode?: number): Promise<void>
   cp (src: PathLike, dest: PathLike, options?: CpOptions): Promise<void>
   link (existingPath: PathLike, newPath: PathLike): Promise<void>
@@ -261,6 +275,20 @@ export class WriteStream extends EventEmitter {
   close (callback?: (error?: Error | null) => void): this
 }
 
+/** Node's `fs.StatWatcher` (what `watchFile` answers): `change` (current, previous), `stop`. */
+export class StatWatcher extends EventEmitter {
+  stop (): void
+  ref (): this
+  unref (): this
+}
+
+import { DirectoryHandle } from 'oro:fs/handle'
+import fds from 'oro:fs/fds'
+import bookmarks from 'oro:fs/bookmarks'
+export { DirectoryHandle, fds, bookmarks }
+/** Oro's name for `FSWatcher`. */
+export const Watcher: typeof FSWatcher
+
 export const constants: FsConstants
 export const promises: FsPromises
 export const F_OK: number
@@ -268,8 +296,62 @@ export const R_OK: number
 export const W_OK: number
 export const X_OK: number
 
-export function access (path: PathLike, callback: Callback): void
-export function access (path: PathLike, mode: number | undefined, callback: Callback): void
+/** The callback gets `(null, true)` on success (Oro's; Node's gets `(null)`). */
+export function access (path: PathLike, callback: Callback<boolean>): void
+export function access (path: PathLike, mode: number | undefined, callback: Callback<boolean>): void
+export function chown (path: PathLike, uid: number, gid: number, callback: Callback): void
+export function lchown (path: PathLike, uid: number, gid: number, callback: Callback): void
+export function lchmod (path: PathLike, mode: Mode, callback: Callback): void
+export function lutimes (path: PathLike, atime: TimeLike, mtime: TimeLike, callback: Callback): void
+export function futimes (fd: number, atime: TimeLike, mtime: TimeLike, callback: Callback): void
+export function writev (fd: number, buffers: ArrayBufferView[], callback: (error: ErrnoException | null, bytesWritten: number, buffers: ArrayBufferView[]) => void): void
+export function writev (fd: number, buffers: ArrayBufferView[], position: number | null | undefined, callback: (error: ErrnoException | null, bytesWritten: number, buffers: ArrayBufferView[]) => void): void
+export function readv (fd: number, buffers: ArrayBufferView[], callback: (error: ErrnoException | null, bytesRead: number, buffers: ArrayBufferView[]) => void): void
+export function readv (fd: number, buffers: ArrayBufferView[], position: number | null | undefined, callback: (error: ErrnoException | null, bytesRead: number, buffers: ArrayBufferView[]) => void): void
+/**
+ * Poll `path`'s stats every `interval` ms (default 5007); `listener(current, previous)` runs
+ * when they change (a missing file is all zeros).
+ */
+export function watchFile (path: PathLike, listener: (current: Stats, previous: Stats) => void): StatWatcher
+export function watchFile (path: PathLike, options: { interval?: number, persistent?: boolean } | undefined, listener: (current: Stats, previous: Stats) => void): StatWatcher
+export function unwatchFile (path: PathLike, listener?: (current: Stats, previous: Stats) => void): void
+
+// The Sync functions block the page on a synchronous XHR until the host answers.
+/** `true` when `path` may be reached with `mode` (Oro's; Node's answers undefined); throws otherwise. */
+export function accessSync (path: PathLike, mode?: number): boolean
+export function existsSync (path: PathLike): boolean
+export function appendFileSync (path: PathLike | number, data: string | ArrayBufferView | ArrayBuffer, options?: WriteFileOptions): void
+export function chmodSync (path: PathLike, mode: Mode): void
+export function chownSync (path: PathLike, uid: number, gid: number): void
+export function lchownSync (path: PathLike, uid: number, gid: number): void
+export function lchmodSync (path: PathLike, mode: Mode): void
+export function closeSync (fd: number): void
+export function copyFileSync (src: PathLike, dest: PathLike, mode?: number): void
+export function cpSync (src: PathLike, dest: PathLike, options?: CpOptions): void
+export function fstatSync (fd: number | FileHandle): Stats
+export function futimesSync (fd: number | FileHandle, atime: TimeLike, mtime: TimeLike): void
+export function linkSync (existingPath: PathLike, newPath: PathLike): void
+export function lstatSync (path: PathLike): Stats
+export function lutimesSync (path: PathLike, atime: TimeLike, mtime: TimeLike): void
+export function mkdirSync (path: PathLike, options?: Mode | MkdirOptions | null): string | undefined
+export function mkdtempSync (prefix: string, options?: BufferEncoding | { encoding?: BufferEncoding | null } | null): string
+export function openSync (path: PathLike, flags?: OpenFlags | null, mode?: Mode | null): number
+export function opendirSync (path: PathLike, options?: { bufferSize?: number }): Dir
+export function readFileSync (path: PathLike | number | FileHandle, options?: ReadFileOptions): Buffer
+export function readFileSync (path: PathLike | number | FileHandle, options: ReadFileTextOptions): string
+export function readdirSync (path: PathLike, options: ReaddirOptions & { withFileTypes: true }): Dirent[]
+export function readdirSync (path: PathLike, options?: BufferEncoding | (ReaddirOptions & { withFileTypes?: false }) | null): string[]
+export function readlinkSync (path: PathLike, options?: BufferEncoding | { encoding?: BufferEncoding | null } | null): string
+export function realpathSync (path: PathLike, options?: BufferEncoding | { encoding?: BufferEncoding | null } | null): string
+export function renameSync (oldPath: PathLike, newPath: PathLike): void
+export function rmSync (path: PathLike, options?: RmOptions): void
+export function rmdirSync (path: PathLike, options?: { recursive?: boolean }): void
+export function statSync (path: PathLike): Stats
+export function symlinkSync (target: PathLike, path: PathLike, type?: 'file' | 'dir' | 'junction' | null): void
+export function truncateSync (path: PathLike, length?: number): void
+export function unlinkSync (path: PathLike): void
+export function utimesSync (path: PathLike, atime: TimeLike, mtime: TimeLike): void
+export function writeFileSync (path: PathLike | number | FileHandle, data: string | ArrayBufferView | ArrayBuffer, options?: WriteFileOptions): void
 export function appendFile (path: PathLike | number, data: WriteData, callback: Callback): void
 export function appendFile (path: PathLike | number, data: WriteData, options: WriteFileOptions, callback: Callback): void
 export function chmod (path: PathLike, mode: Mode, callback: Callback): void
@@ -384,5 +466,51 @@ declare const fs: {
   watch: typeof watch
   write: typeof write
   writeFile: typeof writeFile
+  DirectoryHandle: typeof DirectoryHandle
+  StatWatcher: typeof StatWatcher
+  Watcher: typeof Watcher
+  accessSync: typeof accessSync
+  appendFileSync: typeof appendFileSync
+  bookmarks: typeof bookmarks
+  chmodSync: typeof chmodSync
+  chown: typeof chown
+  chownSync: typeof chownSync
+  closeSync: typeof closeSync
+  copyFileSync: typeof copyFileSync
+  cpSync: typeof cpSync
+  existsSync: typeof existsSync
+  fds: typeof fds
+  fstatSync: typeof fstatSync
+  futimes: typeof futimes
+  futimesSync: typeof futimesSync
+  lchmod: typeof lchmod
+  lchmodSync: typeof lchmodSync
+  lchown: typeof lchown
+  lchownSync: typeof lchownSync
+  linkSync: typeof linkSync
+  lstatSync: typeof lstatSync
+  lutimes: typeof lutimes
+  lutimesSync: typeof lutimesSync
+  mkdirSync: typeof mkdirSync
+  mkdtempSync: typeof mkdtempSync
+  openSync: typeof openSync
+  opendirSync: typeof opendirSync
+  readFileSync: typeof readFileSync
+  readdirSync: typeof readdirSync
+  readlinkSync: typeof readlinkSync
+  readv: typeof readv
+  realpathSync: typeof realpathSync
+  renameSync: typeof renameSync
+  rmSync: typeof rmSync
+  rmdirSync: typeof rmdirSync
+  statSync: typeof statSync
+  symlinkSync: typeof symlinkSync
+  truncateSync: typeof truncateSync
+  unlinkSync: typeof unlinkSync
+  unwatchFile: typeof unwatchFile
+  utimesSync: typeof utimesSync
+  watchFile: typeof watchFile
+  writeFileSync: typeof writeFileSync
+  writev: typeof writev
 }
 export default fs

@@ -10,43 +10,45 @@
  * ```
  *
  * Every call is an `oro:ipc` request to a host route `fs.*` (so it travels over Conduit when
- * that transport is active). No `*Sync` functions: a page cannot block on the host.
+ * that transport is active). The `*Sync` functions (Oro's) are synchronous XHRs to the same
+ * routes: the page is blocked until the host answers, so keep them for small work.
  * Descriptor numbers (`fd`) given to callbacks are this page's own, not host descriptors.
  * @module oro:fs
  */
 
 import { constants } from 'oro:fs/constants'
 import * as api from './fs/internal/api.js'
-import { Dir, FileHandle } from './fs/internal/handle.js'
+import { Dir, DirectoryHandle, FileHandle } from './fs/internal/handle.js'
 import { Dirent, Stats } from './fs/internal/stats.js'
 import { ReadStream, WriteStream } from './fs/internal/streams.js'
 import { FSWatcher } from './fs/internal/watcher.js'
-import { descriptors, track } from './fs/internal/fds.js'
-import { checkCallback, getOptions, typeError, describe } from './fs/internal/util.js'
+import { StatWatcher, unwatchFile, watchFile } from './fs/internal/statwatch.js'
+import { track } from './fs/internal/fds.js'
+import * as sync from './fs/internal/sync.js'
+import { checkCallback, getOptions } from './fs/internal/util.js'
+import bookmarks from './fs/bookmarks.js'
+import fds from './fs/fds.js'
 
-export { constants, Dir, Dirent, FileHandle, FSWatcher, ReadStream, Stats, WriteStream }
+const { handleOf } = sync
+
+/** Oro's name for `FSWatcher`. */
+export const Watcher = FSWatcher
+
+export {
+  bookmarks, constants, Dir, DirectoryHandle, Dirent, fds, FileHandle, FSWatcher, ReadStream, Stats, StatWatcher,
+  WriteStream, unwatchFile, watchFile
+}
+
+export const {
+  accessSync, appendFileSync, chmodSync, chownSync, closeSync, copyFileSync, cpSync, existsSync, fstatSync,
+  futimesSync, lchmodSync, lchownSync, linkSync, lstatSync, lutimesSync, mkdirSync, mkdtempSync, openSync,
+  opendirSync, readFileSync, readdirSync, readlinkSync, realpathSync, renameSync, rmSync, rmdirSync, statSync,
+  symlinkSync, truncateSync, unlinkSync, utimesSync, writeFileSync
+} = sync
 
 /** The promise API (same object as `oro:fs/promises`' default export). */
 export const promises = api.promises
 
-
-/**
- * The handle behind a callback-API descriptor number.
- * @param {unknown} fd
- * @param {string} syscall
- * @returns {FileHandle}
- */
-function handleOf (fd, syscall) {
-  if (fd instanceof FileHandle) return fd
-  if (typeof fd !== 'number' || !Number.isInteger(fd)) {
-    throw typeError(`The "fd" argument must be of type number. Received ${describe(fd)}`)
-  }
-  const handle = descriptors.get(fd)
-  if (!handle) {
-    throw Object.assign(new Error(`EBADF: bad file descriptor, ${syscall}`), { code: 'EBADF', errno: -9, syscall })
-  }
-  return handle
-}
 
 /**
  * Run `work` and report to Node-style `callback(err, ...values)`; a synchronous throw (bad
@@ -81,10 +83,67 @@ function split (args) {
   return [args.slice(0, -1), callback]
 }
 
-/** @param {any[]} args */
+/**
+ * `access(path, [mode], callback(err, ok))`: `ok` is `true` (Oro's; Node passes nothing).
+ * @param {any[]} args
+ */
 export function access (...args) {
   const [[path, mode], callback] = split(args)
   settle(callback, () => api.access(path, mode ?? undefined))
+}
+
+/** @param {any[]} args */
+export function chown (...args) {
+  const [[path, uid, gid], callback] = split(args)
+  settle(callback, () => api.chown(path, uid, gid))
+}
+
+/** @param {any[]} args */
+export function lchown (...args) {
+  const [[path, uid, gid], callback] = split(args)
+  settle(callback, () => api.lchown(path, uid, gid))
+}
+
+/**
+ * Linux cannot change a symlink's own mode: a symlink gives `ENOTSUP` (Node has no `lchmod`
+ * on Linux; Oro declares it).
+ * @param {any[]} args
+ */
+export function lchmod (...args) {
+  const [[path, mode], callback] = split(args)
+  settle(callback, () => api.lchmod(path, mode))
+}
+
+/** @param {any[]} args */
+export function lutimes (...args) {
+  const [[path, atime, mtime], callback] = split(args)
+  settle(callback, () => api.lutimes(path, atime, mtime))
+}
+
+/** @param {any[]} args */
+export function futimes (...args) {
+  const [[fd, atime, mtime], callback] = split(args)
+  settle(callback, () => api.futimes(handleOf(fd, 'futime'), atime, mtime))
+}
+
+/**
+ * `writev(fd, buffers, [position], callback(err, bytesWritten, buffers))`.
+ * @param {any[]} args
+ */
+export function writev (...args) {
+  const [[fd, buffers, position], callback] = split(args)
+  settle(callback, () => handleOf(fd, 'write').writev(buffers, position ?? null),
+    ({ bytesWritten }) => [bytesWritten, buffers])
+}
+
+/**
+ * `readv(fd, buffers, [position], callback(err, bytesRead, buffers))`.
+ * @param {any[]} args
+ */
+export function readv (...args) {
+  const [[fd, buffers, position], callback] = split(args)
+  settle(callback, () => handleOf(fd, 'read').readv(buffers, position ?? null),
+    ({ bytesRead }) => [bytesRead, buffers])
 }
 
 /** @param {any[]} args */
@@ -340,47 +399,93 @@ export default {
   W_OK,
   X_OK,
   Dir,
+  DirectoryHandle,
   Dirent,
   FSWatcher,
   FileHandle,
   ReadStream,
+  StatWatcher,
   Stats,
+  Watcher,
   WriteStream,
   access,
+  accessSync,
   appendFile,
+  appendFileSync,
+  bookmarks,
   chmod,
+  chmodSync,
+  chown,
+  chownSync,
   close,
+  closeSync,
   constants,
   copyFile,
+  copyFileSync,
   cp,
+  cpSync,
   createReadStream,
   createWriteStream,
   exists,
+  existsSync,
   fdatasync,
+  fds,
   fstat,
+  fstatSync,
   fsync,
   ftruncate,
+  futimes,
+  futimesSync,
+  lchmod,
+  lchmodSync,
+  lchown,
+  lchownSync,
   link,
+  linkSync,
   lstat,
+  lstatSync,
+  lutimes,
+  lutimesSync,
   mkdir,
+  mkdirSync,
   mkdtemp,
+  mkdtempSync,
   open,
+  openSync,
   opendir,
+  opendirSync,
   promises,
   read,
   readFile,
+  readFileSync,
   readdir,
+  readdirSync,
   readlink,
+  readlinkSync,
+  readv,
   realpath,
+  realpathSync,
   rename,
+  renameSync,
   rm,
+  rmSync,
   rmdir,
+  rmdirSync,
   stat,
+  statSync,
   symlink,
+  symlinkSync,
   truncate,
+  truncateSync,
   unlink,
+  unlinkSync,
+  unwatchFile,
   utimes,
+  utimesSync,
   watch,
+  watchFile,
   write,
-  writeFile
+  writeFile,
+  writeFileSync,
+  writev
 }

@@ -1,5 +1,6 @@
 /**
- * `oro:fs/promises` (also `node:fs/promises`) — Node's promise API of `fs` (no `*Sync`).
+ * `oro:fs/promises` (also `node:fs/promises`) — Node's promise API of `fs`, with Oro's extra
+ * names (`chown`, `lchmod`, `futimes`, `readv`..., the classes).
  * @module oro:fs/promises
  * @alias node:fs/promises
  */
@@ -7,12 +8,20 @@
 import type { FsPromises } from 'oro:fs'
 
 export type {
-  FileHandle, Dir, Dirent, Stats, PathLike, OpenFlags, Encoding, WatchEvent, WatchIterator
+  PathLike, OpenFlags, Encoding, WatchEvent, WatchIterator
 } from 'oro:fs'
 
 export const access: FsPromises['access']
 export const appendFile: FsPromises['appendFile']
 export const chmod: FsPromises['chmod']
+export const chown: FsPromises['chown']
+export const fstat: FsPromises['fstat']
+export const futimes: FsPromises['futimes']
+export const lchmod: FsPromises['lchmod']
+export const lchown: FsPromises['lchown']
+export const lutimes: FsPromises['lutimes']
+export const readv: FsPromises['readv']
+export const writev: FsPromises['writev']
 export const constants: FsPromises['constants']
 export const copyFile: FsPromises['copyFile']
 export const cp: FsPromises['cp']
@@ -36,5 +45,8 @@ export const unlink: FsPromises['unlink']
 export const utimes: FsPromises['utimes']
 export const watch: FsPromises['watch']
 export const writeFile: FsPromises['writeFile']
+export {
+  bookmarks, Dir, DirectoryHandle, Dirent, fds, FileHandle, ReadStream, Stats, Watcher, WriteStream
+} from 'oro:fs'
 declare const promises: FsPromises
 export default promises

@@ -11,7 +11,18 @@ from oro_fs.ops.walking import CLOEXEC, NOFOLLOW, NONBLOCK, errno_error, syscall
 from oro_fs.owned import OwnedDescriptor
 from oro_fs.sandbox import Sandbox
 
-__all__ = ["access", "chmod", "readlink", "realpath", "stat_path", "stats", "truncate", "utimes"]
+__all__ = [
+    "access",
+    "chmod",
+    "chown",
+    "futimes",
+    "readlink",
+    "realpath",
+    "stat_path",
+    "stats",
+    "truncate",
+    "utimes",
+]
 
 
 def stats(info: os.stat_result) -> dict[str, Any]:
@@ -63,12 +74,16 @@ def readlink(sandbox: Sandbox, path: str) -> str:
         return os.readlink(walked.at, dir_fd=walked.dir_fd)
 
 
-def chmod(sandbox: Sandbox, path: str, mode: int) -> None:
-    with walk_to(sandbox, path, "chmod", follow=True, write=True) as walked, syscall("chmod", path):
+def chmod(sandbox: Sandbox, path: str, mode: int, *, follow: bool = True) -> None:
+    """``follow=False`` is ``lchmod``: Linux cannot change a symlink's own mode (EOPNOTSUPP)."""
+    name = "chmod" if follow else "lchmod"
+    with walk_to(sandbox, path, name, follow=follow, write=True) as walked, syscall(name, path):
         try:
             os.chmod(walked.at, mode & 0o7777, dir_fd=walked.dir_fd, follow_symlinks=False)
-        except NotImplementedError:
-            # Linux has no lchmod: change the mode through a descriptor of what the walk checked.
+        except (NotImplementedError, ValueError):
+            # Linux has no lchmod: change the mode through a descriptor of what the walk checked
+            # (for a symlink, CPython 3.11 words glibc's EOPNOTSUPP as a ValueError; the
+            # descriptor route then answers the kernel's EOPNOTSUPP itself).
             with OwnedDescriptor.open(
                 walked.at,
                 getattr(os, "O_PATH", os.O_RDONLY) | NOFOLLOW | CLOEXEC,
@@ -77,9 +92,23 @@ def chmod(sandbox: Sandbox, path: str, mode: int) -> None:
                 os.chmod(f"/proc/self/fd/{file.fd}", mode & 0o7777)
 
 
-def utimes(sandbox: Sandbox, path: str, atime: float, mtime: float) -> None:
-    with walk_to(sandbox, path, "utime", follow=True, write=True) as walked, syscall("utime", path):
+def utimes(sandbox: Sandbox, path: str, atime: float, mtime: float, *, follow: bool = True) -> None:
+    """``follow=False`` is ``lutimes``: the times of a symlink itself."""
+    name = "utime" if follow else "lutime"
+    with walk_to(sandbox, path, name, follow=follow, write=True) as walked, syscall(name, path):
         os.utime(walked.at, (atime, mtime), dir_fd=walked.dir_fd, follow_symlinks=False)
+
+
+def futimes(fd: int, atime: float, mtime: float) -> None:
+    os.utime(fd, (atime, mtime))
+
+
+def chown(sandbox: Sandbox, path: str, uid: int, gid: int, *, follow: bool = True) -> None:
+    """``follow=False`` is ``lchown``; -1 keeps an id. The kernel decides who may give a file
+    away (an unprivileged host gets EPERM for another owner)."""
+    name = "chown" if follow else "lchown"
+    with walk_to(sandbox, path, name, follow=follow, write=True) as walked, syscall(name, path):
+        os.chown(walked.at, uid, gid, dir_fd=walked.dir_fd, follow_symlinks=False)
 
 
 def truncate(sandbox: Sandbox, path: str, length: int) -> None:

@@ -42,11 +42,14 @@ def check_link_target(sandbox: Sandbox, link_target: str, location: Target, show
     every root. Following it later is checked again by the walk; this keeps the tree clean."""
     if "\0" in link_target or not link_target:
         raise refuse("invalid symlink target", shown)
-    base = os.path.dirname(location.absolute)
-    resolved = os.path.normpath(os.path.join(base, link_target))
+    joined = os.path.join(os.path.dirname(location.absolute), link_target)
     # Lexically inside is not enough: the target may itself be a link (or pass through one)
-    # that leads out, and the new link would then resolve outside too.
-    if sandbox.owning(resolved) is None or sandbox.owning(os.path.realpath(resolved)) is None:
+    # that leads out, and the new link would then resolve outside too. The real path is taken
+    # of the joined text, not of its normpath: `out/..` climbs from where `out` leads.
+    if (
+        sandbox.owning(os.path.normpath(joined)) is None
+        or sandbox.owning(os.path.realpath(joined)) is None
+    ):
         raise refuse("symlink target is outside the app's sandbox", shown)
 
 
@@ -69,4 +72,7 @@ def symlink(sandbox: Sandbox, target: str, dest: str) -> None:
 
 
 def _is_rooted(sandbox: Sandbox, path: str) -> bool:
-    return os.path.isabs(path) or path.partition(":")[0] in sandbox.roots
+    # Only `data:x` names a root: a relative target that is a root's bare name ("data") is a
+    # name in the link's directory and stays relative.
+    name, colon, _ = path.partition(":")
+    return os.path.isabs(path) or (bool(colon) and name in sandbox.roots)

@@ -9,6 +9,7 @@ import { constants } from 'oro:fs/constants'
 import { Dir, FileHandle, WRITE_CHUNK_BYTES, isIterableData, replyBytes, writeAll } from './handle.js'
 import { Dirent, Stats, joinPath } from './stats.js'
 import { watchIterator } from './watcher.js'
+import { handleOf, toId } from './sync.js'
 import {
   checkAborted, checkBoolean, fromBytes, getOptions, newId, toBytes, toFlags, toMode, toPath, toSeconds, typeError, describe
 } from './util.js'
@@ -315,12 +316,96 @@ export async function chmod (path, mode) {
 }
 
 /**
+ * Linux cannot change a symlink's own mode: a symlink rejects with `ENOTSUP`.
+ * @param {unknown} path
+ * @param {number | string} mode
+ */
+export async function lchmod (path, mode) {
+  if (mode === undefined || mode === null) throw typeError('The "mode" argument must be of type number or string. Received undefined')
+  await request('fs.lchmod', { path: toPath(path), mode: toMode(mode, 0) })
+}
+
+/**
+ * Change the owner and group (-1 keeps one); the kernel decides who may.
+ * @param {unknown} path
+ * @param {number} uid
+ * @param {number} gid
+ */
+export async function chown (path, uid, gid) {
+  await request('fs.chown', { path: toPath(path), uid: toId(uid, 'uid'), gid: toId(gid, 'gid') })
+}
+
+/**
+ * `chown` of a symlink itself.
+ * @param {unknown} path
+ * @param {number} uid
+ * @param {number} gid
+ */
+export async function lchown (path, uid, gid) {
+  await request('fs.lchown', { path: toPath(path), uid: toId(uid, 'uid'), gid: toId(gid, 'gid') })
+}
+
+/**
+ * `utimes` of a symlink itself.
+ * @param {unknown} path
+ * @param {number | string | Date} atime
+ * @param {number | string | Date} mtime
+ */
+export async function lutimes (path, atime, mtime) {
+  await request('fs.lutimes', { path: toPath(path), atime: toSeconds(atime, 'atime'), mtime: toSeconds(mtime, 'mtime') })
+}
+
+/**
+ * `utimes` of an open file.
+ * @param {unknown} fd a `FileHandle` or a descriptor number
+ * @param {number | string | Date} atime
+ * @param {number | string | Date} mtime
+ */
+export async function futimes (fd, atime, mtime) {
+  await handleOf(fd, 'futime').utimes(atime, mtime)
+}
+
+/**
+ * Stats of an open file.
+ * @param {unknown} fd a `FileHandle` or a descriptor number
+ * @returns {Promise<Stats>}
+ */
+export async function fstat (fd) {
+  return handleOf(fd, 'fstat').stat()
+}
+
+/**
+ * Write `buffers` one after the other (at `position`, or the current position).
+ * @param {unknown} fd a `FileHandle` or a descriptor number
+ * @param {ArrayBufferView[]} buffers
+ * @param {number | null} [position]
+ * @returns {Promise<number>} the bytes written
+ */
+export async function writev (fd, buffers, position = null) {
+  return (await handleOf(fd, 'write').writev(buffers, position ?? null)).bytesWritten
+}
+
+/**
+ * Fill `buffers` one after the other (from `position`, or the current position).
+ * @param {unknown} fd a `FileHandle` or a descriptor number
+ * @param {ArrayBufferView[]} buffers
+ * @param {number | null} [position]
+ * @returns {Promise<{ bytesRead: number, buffers: ArrayBufferView[] }>}
+ */
+export async function readv (fd, buffers, position = null) {
+  return handleOf(fd, 'read').readv(buffers, position ?? null)
+}
+
+/**
  * Check that `path` exists (`F_OK`) or is readable/writable/executable (`R_OK | W_OK...`).
+ * Resolves `true`, as Oro's (Node's resolves undefined); rejects otherwise.
  * @param {unknown} path
  * @param {number} [mode]
+ * @returns {Promise<boolean>}
  */
 export async function access (path, mode = constants.F_OK) {
-  await request('fs.access', { path: toPath(path), mode })
+  await request('fs.access', { path: toPath(path), mode: mode ?? constants.F_OK })
+  return true
 }
 
 /**
@@ -384,17 +469,24 @@ export const promises = Object.freeze({
   access,
   appendFile,
   chmod,
+  chown,
   constants,
   copyFile,
   cp,
+  fstat,
+  futimes,
+  lchmod,
+  lchown,
   link,
   lstat,
+  lutimes,
   mkdir,
   mkdtemp,
   open,
   opendir,
   readFile,
   readdir,
+  readv,
   readlink,
   realpath,
   rename,
@@ -406,5 +498,6 @@ export const promises = Object.freeze({
   unlink,
   utimes,
   watch,
-  writeFile
+  writeFile,
+  writev
 })

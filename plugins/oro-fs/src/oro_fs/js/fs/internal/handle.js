@@ -10,7 +10,7 @@ import { Buffer } from 'oro:buffer'
 import { EventEmitter } from 'oro:events'
 import { request, write } from 'oro:ipc'
 import { Dirent, Stats, joinPath } from './stats.js'
-import { checkBoolean, fromBytes, getOptions, newId, rangeError, toBytes, toFlags, toMode, toPath, typeError, describe } from './util.js'
+import { checkBoolean, fromBytes, getOptions, newId, rangeError, toBytes, toFlags, toMode, toPath, toSeconds, typeError, describe } from './util.js'
 
 /**
  * Largest request body one write sends: below the bridge's default `ipc.max_body_bytes`
@@ -57,6 +57,16 @@ export async function writeAll (id, bytes, position, options = {}) {
 
 /** `Symbol.asyncDispose` where the browser has it (`await using`), else Node's registered symbol. */
 const asyncDispose = /** @type {symbol} */ (/** @type {any} */ (Symbol).asyncDispose ?? Symbol.for('nodejs.asyncDispose'))
+
+const kClosedSync = Symbol('oro:fs closed synchronously')
+
+/**
+ * Mark `handle` closed after `closeSync` closed its host descriptor.
+ * @param {FileHandle} handle
+ */
+export function markClosed (handle) {
+  handle[kClosedSync]()
+}
 
 /** An open file: Node's `FileHandle`. Emits `close`. */
 export class FileHandle extends EventEmitter {
@@ -207,6 +217,29 @@ export class FileHandle extends EventEmitter {
   }
 
   /**
+   * Fill several buffers one after the other (Node's `readv`); stops at the end of the file.
+   * @param {ArrayBufferView[]} buffers
+   * @param {number | null} [position]
+   */
+  async readv (buffers, position = null) {
+    this.#checkOpen()
+    let bytesRead = 0
+    for (const buffer of buffers) {
+      const view = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength)
+      let filled = 0
+      while (filled < view.byteLength) {
+        const at = position === null ? -1 : position + bytesRead
+        const bytes = await this.#readChunk(Math.min(view.byteLength - filled, READ_CHUNK_BYTES), at)
+        if (bytes.byteLength === 0) return { bytesRead, buffers }
+        view.set(bytes, filled)
+        filled += bytes.byteLength
+        bytesRead += bytes.byteLength
+      }
+    }
+    return { bytesRead, buffers }
+  }
+
+  /**
    * The rest of the file from the current position (Node's `filehandle.readFile`).
    * @param {unknown} [options] encoding or `{ encoding, signal }`
    */
@@ -261,6 +294,16 @@ export class FileHandle extends EventEmitter {
   }
 
   /** @param {number} [length] */
+  /**
+   * Set the access and modification times (seconds, numeric strings or `Date`s).
+   * @param {number | string | Date} atime
+   * @param {number | string | Date} mtime
+   */
+  async utimes (atime, mtime) {
+    this.#checkOpen()
+    await request('fs.futimes', { id: this.#id, atime: toSeconds(atime, 'atime'), mtime: toSeconds(mtime, 'mtime') })
+  }
+
   async truncate (length = 0) {
     this.#checkOpen()
     await request('fs.ftruncate', { id: this.#id, length })
@@ -286,6 +329,13 @@ export class FileHandle extends EventEmitter {
 
   [asyncDispose] () {
     return this.close()
+  }
+
+  /** What `closeSync` calls once the host closed the descriptor. @ignore */
+  [kClosedSync] () {
+    if (this.#closing) return
+    this.#closing = Promise.resolve()
+    this.emit('close')
   }
 
   /**
