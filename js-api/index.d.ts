@@ -24,9 +24,47 @@ declare module 'oro:application' {
    * @plugin application
    */
 
-  import { ApplicationWindow, createWindow } from 'oro:window'
+  import { ApplicationWindow, client, createWindow } from 'oro:window'
 
-  export { ApplicationWindow, createWindow }
+  export { ApplicationWindow, client, createWindow }
+
+  /** The most windows an app may have open at once. */
+  export const MAX_WINDOWS: 64
+  /** Whether the app runs in debug mode. */
+  export const debug: boolean
+  /** Listen for an application event (dispatched on the page's global object). */
+  export function addEventListener (type: string, listener: (event: Event) => unknown, options?: boolean | AddEventListenerOptions): void
+  export function removeEventListener (type: string, listener: (event: Event) => unknown): void
+  /** The primary screen's size; headless, the page's `screen`. */
+  export function getScreenSize (): Promise<{ width: number, height: number }>
+  /** Options of `getWindows()`/`getWindow()`: indices at or above `max` are left out (`false`: none). */
+  export interface ApplicationWindowQueryOptions {
+    max?: number | false
+  }
+  /** Windows in index order, each also at `list[window.index]`. */
+  export class ApplicationWindowList {
+    static from (...args: Array<ApplicationWindow | ApplicationWindow[]>): ApplicationWindowList
+    constructor (items?: ApplicationWindow[])
+    readonly length: number
+    readonly size: number
+    readonly [index: number]: ApplicationWindow
+    forEach (callback: (window: ApplicationWindow, index: number, list: ApplicationWindow[]) => void, thisArg?: any): void
+    map<T> (callback: (window: ApplicationWindow, index: number, list: ApplicationWindow[]) => T): T[]
+    item (index: number): ApplicationWindow | undefined
+    entries (): Array<[number, ApplicationWindow]>
+    keys (): number[]
+    values (): ApplicationWindow[]
+    add (window: ApplicationWindow): ApplicationWindowList
+    remove (windowOrIndex: ApplicationWindow | number): boolean
+    contains (windowOrIndex: ApplicationWindow | number): boolean
+    clear (): ApplicationWindowList
+    [Symbol.iterator] (): IterableIterator<ApplicationWindow>
+  }
+  /** The Oro Runtime's backend process: none here (`NotSupportedError`). */
+  export const backend: {
+    open (options?: { force?: boolean }): Promise<never>
+    close (): Promise<never>
+  }
 
   /** The app's config as flattened keys, from `__args.config`. Frozen. */
   export const config: Readonly<Record<string, unknown>>
@@ -35,10 +73,10 @@ declare module 'oro:application' {
   /** True between `applicationpause` and the next `applicationresume`. */
   export function isPaused (): boolean
   export function getCurrentWindowIndex (): number
-  /** The open windows (optionally only `indices`), sorted by index. */
-  export function getWindows (indices?: number[]): Promise<ApplicationWindow[]>
+  /** The app's windows (optionally only `indices`), in index order. */
+  export function getWindows (indices?: number[], options?: ApplicationWindowQueryOptions): Promise<ApplicationWindowList>
   /** The window with `index`, or `undefined`. */
-  export function getWindow (index: number): Promise<ApplicationWindow | undefined>
+  export function getWindow (index: number, options?: ApplicationWindowQueryOptions): Promise<ApplicationWindow | undefined>
   /** The window this code runs in, with the host's fields. */
   export function getCurrentWindow (): Promise<ApplicationWindow>
   /** Stop the app with exit `code` (default 0). */
@@ -74,14 +112,22 @@ declare module 'oro:application' {
 
   const application: {
     ApplicationWindow: typeof ApplicationWindow
+    ApplicationWindowList: typeof ApplicationWindowList
+    MAX_WINDOWS: typeof MAX_WINDOWS
+    addEventListener: typeof addEventListener
+    backend: typeof backend
+    client: typeof client
     config: typeof config
     createWindow: typeof createWindow
+    debug: typeof debug
     exit: typeof exit
     getCurrentWindow: typeof getCurrentWindow
     getCurrentWindowIndex: typeof getCurrentWindowIndex
+    getScreenSize: typeof getScreenSize
     getWindow: typeof getWindow
     getWindows: typeof getWindows
     isPaused: typeof isPaused
+    removeEventListener: typeof removeEventListener
     runtimeVersion: typeof runtimeVersion
     setSystemMenu: typeof setSystemMenu
     setSystemMenuItemEnabled: typeof setSystemMenuItemEnabled
@@ -374,6 +420,7 @@ declare module 'oro:buffer' {
     /** Backed by an `ArrayBuffer`. */
     readonly buffer: ArrayBuffer
     static poolSize: number
+    static TYPED_ARRAY_SUPPORT: boolean
     static from (data: string, encoding?: BufferEncoding): Buffer
     static from (data: ArrayBuffer | SharedArrayBuffer, byteOffset?: number, length?: number): Buffer
     static from (data: Uint8Array | readonly number[] | ArrayLike<number> | Iterable<number>): Buffer
@@ -475,7 +522,11 @@ declare module 'oro:buffer' {
   export const atob: typeof globalThis.atob
   export const btoa: typeof globalThis.btoa
 
-  const buffer: {
+  /**
+   * The default export is the `Buffer` class, as Oro's (`import Buffer from 'oro:buffer'`), which
+   * also carries the module's names, as Node's default object does (`buffer.Buffer.from`).
+   */
+  const buffer: typeof Buffer & {
     Buffer: typeof Buffer
     SlowBuffer: typeof SlowBuffer
     INSPECT_MAX_BYTES: number
@@ -851,7 +902,23 @@ declare module 'oro:crypto' {
   export function pbkdf2Sync (password: BinaryLike, salt: BinaryLike, iterations: number, keylen: number, digest: string): Buffer
   export function pbkdf2 (password: BinaryLike, salt: BinaryLike, iterations: number, keylen: number, digest: string, callback: (error: Error | null, key?: Buffer) => void): void
 
+  // Oro's own names (its api/crypto.d.ts).
+  export const RANDOM_BYTES_QUOTA: number
+  export const MAX_RANDOM_BYTES: number
+  export const MAX_RANDOM_BYTES_PAGES: number
+  export const ready: Promise<void>
+  export function rand64 (): bigint
+  export function createDigest (algorithm: string, data: ArrayBuffer | ArrayBufferView): Promise<Buffer>
+  export function murmur3 (value: string | ArrayBuffer | ArrayBufferView, seed?: number): number
+
   const crypto: {
+    RANDOM_BYTES_QUOTA: number
+    MAX_RANDOM_BYTES: number
+    MAX_RANDOM_BYTES_PAGES: number
+    ready: Promise<void>
+    rand64: typeof rand64
+    createDigest: typeof createDigest
+    murmur3: typeof murmur3
     Hash: typeof Hash
     Hmac: typeof Hmac
     createHash: typeof createHash
@@ -1276,6 +1343,303 @@ declare module 'oro:hooks' {
   export default hooks
 }
 
+declare module 'oro:http' {
+  /**
+   * `oro:http` (also `node:http`) — Node's HTTP client over the page's `fetch`.
+   * @module oro:http
+   * @alias node:http
+   */
+
+  import { EventEmitter } from 'oro:events'
+  import { Readable, Writable } from 'oro:stream'
+
+  export const METHODS: readonly string[]
+  export const STATUS_CODES: Readonly<Record<number, string>>
+  /** Node's default limit of a response's header bytes (the browser enforces its own). */
+  export const maxHeaderSize: number
+  export const CONTINUE: 100
+  export const SWITCHING_PROTOCOLS: 101
+  export const PROCESSING: 102
+  export const EARLY_HINTS: 103
+  export const OK: 200
+  export const CREATED: 201
+  export const ACCEPTED: 202
+  export const NONAUTHORITATIVE_INFORMATION: 203
+  export const NO_CONTENT: 204
+  export const RESET_CONTENT: 205
+  export const PARTIAL_CONTENT: 206
+  export const MULTISTATUS: 207
+  export const ALREADY_REPORTED: 208
+  export const IM_USED: 226
+  export const MULTIPLE_CHOICES: 300
+  export const MOVED_PERMANENTLY: 301
+  export const FOUND: 302
+  export const SEE_OTHER: 303
+  export const NOT_MODIFIED: 304
+  export const USE_PROXY: 305
+  export const TEMPORARY_REDIRECT: 307
+  export const PERMANENT_REDIRECT: 308
+  export const BAD_REQUEST: 400
+  export const UNAUTHORIZED: 401
+  export const PAYMENT_REQUIRED: 402
+  export const FORBIDDEN: 403
+  export const NOT_FOUND: 404
+  export const METHOD_NOT_ALLOWED: 405
+  export const NOT_ACCEPTABLE: 406
+  export const PROXY_AUTHENTICATION_REQUIRED: 407
+  export const REQUEST_TIMEOUT: 408
+  export const CONFLICT: 409
+  export const GONE: 410
+  export const LENGTH_REQUIRED: 411
+  export const PRECONDITION_FAILED: 412
+  export const PAYLOAD_TOO_LARGE: 413
+  export const URI_TOO_LONG: 414
+  export const UNSUPPORTED_MEDIA_TYPE: 415
+  export const RANGE_NOT_SATISFIABLE: 416
+  export const EXPECTATION_FAILED: 417
+  export const IM_A_TEAPOT: 418
+  export const MISDIRECTED_REQUEST: 421
+  export const UNPROCESSABLE_ENTITY: 422
+  export const LOCKED: 423
+  export const FAILED_DEPENDENCY: 424
+  export const TOO_EARLY: 425
+  export const UPGRADE_REQUIRED: 426
+  export const PRECONDITION_REQUIRED: 428
+  export const TOO_MANY_REQUESTS: 429
+  export const REQUEST_HEADER_FIELDS_TOO_LARGE: 431
+  export const UNAVAILABLE_FOR_LEGAL_REASONS: 451
+  export const INTERNAL_SERVER_ERROR: 500
+  export const NOT_IMPLEMENTED: 501
+  export const BAD_GATEWAY: 502
+  export const SERVICE_UNAVAILABLE: 503
+  export const GATEWAY_TIMEOUT: 504
+  export const HTTP_VERSION_NOT_SUPPORTED: 505
+  export const VARIANT_ALSO_NEGOTIATES: 506
+  export const INSUFFICIENT_STORAGE: 507
+  export const LOOP_DETECTED: 508
+  export const BANDWIDTH_LIMIT_EXCEEDED: 509
+  export const NOT_EXTENDED: 510
+  export const NETWORK_AUTHENTICATION_REQUIRED: 511
+
+  /** `ERR_INVALID_HTTP_TOKEN` unless `name` is an HTTP token. */
+  export function validateHeaderName (name: string, label?: string): void
+  /** `ERR_HTTP_INVALID_HEADER_VALUE` for `undefined`, `ERR_INVALID_CHAR` for a forbidden character. */
+  export function validateHeaderValue (name: string, value: unknown): void
+  /** Does nothing: the browser parses responses. */
+  export function setMaxIdleHTTPParsers (max: number): void
+
+  export class AgentOptions {
+    constructor (options?: { keepAlive?: boolean, timeout?: number })
+    keepAlive: boolean
+    timeout: number
+  }
+
+  /** Carries options and `defaultPort`/`protocol`; the browser pools connections itself. */
+  export class Agent extends EventEmitter {
+    constructor (options?: Record<string, any>)
+    options: Record<string, any>
+    defaultPort: number
+    protocol: string
+    defaultProtocol: string
+    keepAlive: boolean
+    keepAliveMsecs: number
+    maxSockets: number
+    maxFreeSockets: number
+    maxTotalSockets: number
+    scheduling: string
+    requests: Record<string, unknown[]>
+    sockets: Record<string, unknown[]>
+    readonly freeSockets: Record<string, unknown[]>
+    getName (options?: { host?: string, port?: number | string, localAddress?: string }): string
+    /** Throws `NotSupportedError`: fetch makes the connections. */
+    createConnection (): never
+    keepSocketAlive (): boolean
+    reuseSocket (): void
+    destroy (): void
+  }
+  export const globalAgent: Agent
+
+  export type OutgoingHeaders = Record<string, string | number | readonly string[]>
+
+  export class OutgoingMessage extends Writable {
+    headersSent: boolean
+    readonly socket: this
+    readonly connection: this
+    readonly headers: Record<string, string | string[]>
+    setHeader (name: string, value: string | number | readonly (string | number)[]): this
+    appendHeader (name: string, value: string | readonly string[]): this
+    getHeader (name: string): string | string[] | undefined
+    getHeaderNames (): string[]
+    getRawHeaderNames (): string[]
+    getHeaders (): Record<string, string | string[]>
+    hasHeader (name: string): boolean
+    removeHeader (name: string): void
+    flushHeaders (): void
+    /** Throws `NotSupportedError`: fetch sends no request trailers. */
+    addTrailers (headers?: unknown): never
+    /** Emits `timeout` after `ms` without progress; it does not end the request. */
+    setTimeout (ms: number, callback?: () => void): this
+  }
+
+  /** A response: a `Readable` of the body (`Buffer` chunks). */
+  export class IncomingMessage extends Readable {
+    constructor (options?: { response?: Response, url?: string, method?: string | null, onProgress?: () => void })
+    statusCode: number
+    statusMessage: string
+    readonly status: number
+    readonly statusText: string
+    /** Lower-case names; values as fetch gives them (repeated headers joined with `, `). */
+    headers: Record<string, string | string[]>
+    headersDistinct: Record<string, string[]>
+    /** `[name, value, ...]` with lower-case names in fetch's (sorted) order. */
+    rawHeaders: string[]
+    trailers: Record<string, string>
+    trailersDistinct: Record<string, string[]>
+    rawTrailers: string[]
+    httpVersion: string
+    httpVersionMajor: number
+    httpVersionMinor: number
+    complete: boolean
+    aborted: boolean
+    url: string
+    method: string | null
+    readonly socket: this
+    readonly connection: this
+    getHeader (name: string): string | string[] | undefined
+    getHeaderNames (): string[]
+    getRawHeaderNames (): string[]
+    getHeaders (): Record<string, string | string[]>
+    hasHeader (name: string): boolean
+    setTimeout (ms: number, callback?: () => void): this
+  }
+
+  export interface RequestOptions {
+    protocol?: string
+    host?: string
+    hostname?: string
+    port?: number | string
+    path?: string
+    method?: string
+    headers?: OutgoingHeaders | string[]
+    /** `'user:password'`, sent as Basic authorization. */
+    auth?: string
+    agent?: Agent | false
+    /** ms without progress before `timeout`. */
+    timeout?: number
+    signal?: AbortSignal
+    defaultPort?: number
+    setHost?: boolean
+  }
+
+  /** A request: write the body, `end()` sends it; `response` gives an `IncomingMessage`. */
+  export class ClientRequest extends OutgoingMessage {
+    constructor (input: string | URL | RequestOptions, options?: RequestOptions | ((res: IncomingMessage) => void), callback?: (res: IncomingMessage) => void, fallbackAgent?: Agent)
+    method: string
+    path: string
+    host: string
+    protocol: string
+    agent: Agent
+    aborted: boolean
+    reusedSocket: boolean
+    maxHeadersCount: number | null
+    /** The absolute URL (not in Node). */
+    readonly url: string
+    readonly finished: boolean
+    setNoDelay (noDelay?: boolean): this
+    setSocketKeepAlive (enable?: boolean, initialDelay?: number): this
+    /** Deprecated in Node: emits `abort` and ends the request without an error. */
+    abort (): void
+    on (event: 'response', listener: (res: IncomingMessage) => void): this
+    on (event: string | symbol, listener: (...args: any[]) => void): this
+    once (event: 'response', listener: (res: IncomingMessage) => void): this
+    once (event: string | symbol, listener: (...args: any[]) => void): this
+  }
+
+  export function request (input: string | URL | RequestOptions, options?: RequestOptions | ((res: IncomingMessage) => void), callback?: (res: IncomingMessage) => void): ClientRequest
+  export function get (input: string | URL | RequestOptions, options?: RequestOptions | ((res: IncomingMessage) => void), callback?: (res: IncomingMessage) => void): ClientRequest
+
+  /** Constructing one throws `NotSupportedError`: no HTTP servers in a page. */
+  export class Server extends EventEmitter {}
+  /** Constructing one throws `NotSupportedError`: no HTTP servers in a page. */
+  export class ServerResponse extends OutgoingMessage {}
+  /** Constructing one throws `NotSupportedError`: no HTTP servers in a page. */
+  export class Connection extends EventEmitter {}
+  /** Throws `NotSupportedError`: Oro serves these from a service worker; use `oro:service-worker` or `oro:net`. */
+  export function createServer (...args: unknown[]): never
+
+  const http: {
+    Agent: typeof Agent
+    AgentOptions: typeof AgentOptions
+    ClientRequest: typeof ClientRequest
+    Connection: typeof Connection
+    IncomingMessage: typeof IncomingMessage
+    METHODS: typeof METHODS
+    OutgoingMessage: typeof OutgoingMessage
+    STATUS_CODES: typeof STATUS_CODES
+    Server: typeof Server
+    ServerResponse: typeof ServerResponse
+    createServer: typeof createServer
+    get: typeof get
+    globalAgent: typeof globalAgent
+    maxHeaderSize: typeof maxHeaderSize
+    request: typeof request
+    setMaxIdleHTTPParsers: typeof setMaxIdleHTTPParsers
+    validateHeaderName: typeof validateHeaderName
+    validateHeaderValue: typeof validateHeaderValue
+  }
+  export default http
+}
+
+declare module 'oro:https' {
+  /**
+   * `oro:https` (also `node:https`) — Node's HTTPS client over the page's `fetch` (the browser
+   * checks certificates).
+   * @module oro:https
+   * @alias node:https
+   */
+
+  import type { ClientRequest, IncomingMessage, RequestOptions } from 'oro:http'
+  import * as http from 'oro:http'
+
+  export {
+    ACCEPTED, ALREADY_REPORTED, BAD_GATEWAY, BAD_REQUEST, BANDWIDTH_LIMIT_EXCEEDED, CONFLICT, CONTINUE, CREATED,
+    EARLY_HINTS, EXPECTATION_FAILED, FAILED_DEPENDENCY, FORBIDDEN, FOUND, GATEWAY_TIMEOUT, GONE,
+    HTTP_VERSION_NOT_SUPPORTED, IM_A_TEAPOT, IM_USED, INSUFFICIENT_STORAGE, INTERNAL_SERVER_ERROR, LENGTH_REQUIRED,
+    LOCKED, LOOP_DETECTED, METHODS, METHOD_NOT_ALLOWED, MISDIRECTED_REQUEST, MOVED_PERMANENTLY, MULTIPLE_CHOICES,
+    MULTISTATUS, NETWORK_AUTHENTICATION_REQUIRED, NONAUTHORITATIVE_INFORMATION, NOT_ACCEPTABLE, NOT_EXTENDED,
+    NOT_FOUND, NOT_IMPLEMENTED, NOT_MODIFIED, NO_CONTENT, OK, PARTIAL_CONTENT, PAYLOAD_TOO_LARGE, PAYMENT_REQUIRED,
+    PERMANENT_REDIRECT, PRECONDITION_FAILED, PRECONDITION_REQUIRED, PROCESSING, PROXY_AUTHENTICATION_REQUIRED,
+    RANGE_NOT_SATISFIABLE, REQUEST_HEADER_FIELDS_TOO_LARGE, REQUEST_TIMEOUT, RESET_CONTENT, SEE_OTHER,
+    SERVICE_UNAVAILABLE, STATUS_CODES, SWITCHING_PROTOCOLS, TEMPORARY_REDIRECT, TOO_EARLY, TOO_MANY_REQUESTS,
+    UNAUTHORIZED, UNAVAILABLE_FOR_LEGAL_REASONS, UNPROCESSABLE_ENTITY, UNSUPPORTED_MEDIA_TYPE, UPGRADE_REQUIRED,
+    URI_TOO_LONG, USE_PROXY, VARIANT_ALSO_NEGOTIATES, AgentOptions, ClientRequest, Connection, IncomingMessage,
+    OutgoingMessage, Server, ServerResponse, createServer
+  } from 'oro:http'
+
+  /** `defaultPort` 443, `protocol` `'https:'`. */
+  export class Agent extends http.Agent {}
+  export const globalAgent: Agent
+
+  export function request (input: string | URL | RequestOptions, options?: RequestOptions | ((res: IncomingMessage) => void), callback?: (res: IncomingMessage) => void): ClientRequest
+  export function get (input: string | URL | RequestOptions, options?: RequestOptions | ((res: IncomingMessage) => void), callback?: (res: IncomingMessage) => void): ClientRequest
+
+  const https: {
+    Agent: typeof Agent
+    ClientRequest: typeof http.ClientRequest
+    IncomingMessage: typeof http.IncomingMessage
+    METHODS: typeof http.METHODS
+    OutgoingMessage: typeof http.OutgoingMessage
+    STATUS_CODES: typeof http.STATUS_CODES
+    Server: typeof http.Server
+    ServerResponse: typeof http.ServerResponse
+    createServer: typeof http.createServer
+    get: typeof get
+    globalAgent: typeof globalAgent
+    request: typeof request
+  }
+  export default https
+}
+
 declare module 'oro:ip' {
   /**
    * `oro:ip` — IP address literals as Node tells them apart (`net.isIP`, `isIPv4`, `isIPv6`).
@@ -1560,7 +1924,87 @@ declare module 'oro:ipc' {
   /** `arch`, `cwd`, `platform`, `version`, `host-operating-system` (frozen; no round trip). */
   export const primordials: Readonly<Primordials>
 
+  // Oro's lower-level names (its api/ipc.d.ts).
+  export const OK: 0
+  export const ERROR: 1
+  export const kDebugEnabled: unique symbol
+  export function parseSeq (seq: string | number, options?: { bigint?: false }): number
+  export function parseSeq (seq: string | number, options: { bigint: true }): bigint
+  export const debug: {
+    (enable?: boolean): boolean
+    enabled: boolean
+    log (...args: unknown[]): void
+  }
+  export function maybeMakeError (error: unknown, caller?: Function): Error | null
+  export class Headers extends globalThis.Headers {
+    static from (input: unknown): Headers
+    get length (): number
+    toJSON (): Record<string, string>
+  }
+  export class IPCSearchParams extends URLSearchParams {
+    constructor (params: unknown, nonce?: string | number | null)
+  }
+  export function ready (): Promise<void>
+  export function emit (name: string, value: unknown, target?: EventTarget, options?: CustomEventInit): Promise<void>
+  export function resolve (seq: string, value: unknown): Promise<void>
+  export function postMessage (message: string | URL | Message, bytes?: ArrayBuffer | ArrayBufferView | Blob | string | null): Promise<Result>
+  export function findMessageTransfers (transfers: any[], object: unknown): any[]
+  export function findIPCMessageTransfers (transfers: Set<any>, object: unknown): any
+  export function inflateIPCMessageTransfers (object: unknown, types?: Map<string, Function>): any
+
+  export interface IPCMessagePortDescriptor { id: string, rx: string, tx: string }
+  export class IPCMessagePort extends MessagePort {
+    static ports: Map<string, IPCMessagePort>
+    static from (options?: Partial<IPCMessagePortDescriptor> & { transferred?: boolean }): IPCMessagePort
+    static transfer (port: IPCMessagePort): IPCMessagePort
+    static create (options?: Partial<IPCMessagePortDescriptor> & { transferred?: boolean }): IPCMessagePort
+    private constructor ()
+    get id (): string
+    get started (): boolean
+    get closed (): boolean
+    toJSON (): IPCMessagePortDescriptor
+    postMessage (message: any, optionsOrTransferList?: { transfer?: any[] } | any[]): void
+  }
+  export class IPCMessageChannel extends MessageChannel {
+    constructor (options?: { id?: string, port1?: Partial<IPCMessagePortDescriptor>, port2?: Partial<IPCMessagePortDescriptor> })
+    get id (): string
+    get port1 (): IPCMessagePort
+    get port2 (): IPCMessagePort
+  }
+  export class IPCBroadcastChannel extends EventTarget {
+    static subscriptions: Map<string, Set<IPCBroadcastChannel>>
+    constructor (name: string, options?: { origin?: string })
+    get name (): string
+    get origin (): string
+    get key (): string
+    get token (): string
+    onmessage: ((event: MessageEvent) => any) | null
+    onmessageerror: ((event: MessageEvent) => any) | null
+    onerror: ((event: Event) => any) | null
+    startMessages (): Promise<void>
+    postMessage (message: any, optionsOrTransferList?: { origin?: string, transfer?: any[] } | any[]): Promise<void>
+    close (): void
+  }
+
   const ipc: {
+    OK: typeof OK
+    ERROR: typeof ERROR
+    kDebugEnabled: typeof kDebugEnabled
+    parseSeq: typeof parseSeq
+    debug: typeof debug
+    maybeMakeError: typeof maybeMakeError
+    Headers: typeof Headers
+    IPCSearchParams: typeof IPCSearchParams
+    ready: typeof ready
+    emit: typeof emit
+    resolve: typeof resolve
+    postMessage: typeof postMessage
+    findMessageTransfers: typeof findMessageTransfers
+    findIPCMessageTransfers: typeof findIPCMessageTransfers
+    inflateIPCMessageTransfers: typeof inflateIPCMessageTransfers
+    IPCMessagePort: typeof IPCMessagePort
+    IPCMessageChannel: typeof IPCMessageChannel
+    IPCBroadcastChannel: typeof IPCBroadcastChannel
     TIMEOUT: typeof TIMEOUT
     IPCStream: typeof IPCStream
     Message: typeof Message
@@ -1623,7 +2067,11 @@ declare module 'oro:mime' {
     /** Add `[name, mime]` pairs. */
     fill (pairs: Iterable<[string, string]>): void
     load (): Promise<void>
+    /** `load()` with one synchronous call to the host. */
+    loadSync (): void
     lookup (query: string): Promise<DatabaseQueryResult[]>
+    /** `lookup()` answered synchronously. */
+    lookupSync (query: string): DatabaseQueryResult[]
     /** Matches among the loaded entries: exact name, exact media type, or leading `+` parts. */
     query (query: string): DatabaseQueryResult[]
   }
@@ -1641,6 +2089,8 @@ declare module 'oro:mime' {
 
   /** Look a name (extension) or a media type up in every database. */
   export function lookup (query: string): Promise<DatabaseQueryResult[]>
+  /** `lookup()` answered synchronously (one synchronous call a database not yet loaded). */
+  export function lookupSync (query: string): DatabaseQueryResult[]
 
   /** Node's `util.MIMEParams`. */
   export class MIMEParams implements Iterable<[string, string]> {
@@ -1678,6 +2128,7 @@ declare module 'oro:mime' {
     font: Database
     image: Database
     lookup: typeof lookup
+    lookupSync: typeof lookupSync
     model: Database
     multipart: Database
     text: Database
@@ -1754,6 +2205,21 @@ declare module 'oro:os' {
   export function isWindows (): boolean
   /** `LE` or `BE`. */
   export function endianness (): string
+  /** Oro's name of the host OS: `linux`, `macosx`, `win32`, `iphoneos`, `android`, `unix` (another Unix). */
+  export function host (): 'linux' | 'macosx' | 'win32' | 'iphoneos' | 'android' | 'unix' | 'unknown'
+  /** The host process's `getrusage(2)` fields (Oro's `os.rusage()`); `ru_maxrss` in KiB, times in seconds. */
+  export interface ResourceUsage {
+    ru_maxrss: number
+    ru_utime: number
+    ru_stime: number
+    ru_minflt: number
+    ru_majflt: number
+    ru_inblock: number
+    ru_oublock: number
+    ru_nvcsw: number
+    ru_nivcsw: number
+  }
+  export function rusage (): ResourceUsage
   /** The CPUs, their times as of the page's load. */
   export function cpus (): CpuInfo[]
   export interface UserInfo {
@@ -1818,6 +2284,8 @@ declare module 'oro:os' {
     hostname: typeof hostname
     hrtime: typeof hrtime
     isWindows: typeof isWindows
+    host: typeof host
+    rusage: typeof rusage
     loadavg: typeof loadavg
     machine: typeof machine
     networkInterfaces: typeof networkInterfaces
@@ -1892,6 +2360,8 @@ declare module 'oro:path' {
     parse (path: string): ParsedPath
     format (pathObject: FormatInputPathObject): string
     toNamespacedPath (path: string): string
+    /** Oro's: the directory relative paths resolve against. */
+    cwd (): string
     readonly posix: PlatformPath
     readonly win32: PlatformPath
   }
@@ -1911,6 +2381,36 @@ declare module 'oro:path' {
   export const sep: PlatformPath['sep']
   export function toNamespacedPath (path: string): string
   export const win32: PlatformPath
+
+  /** Oro's: the directory relative paths resolve against (`process.cwd()`, else the host's). */
+  export function cwd (): string
+  export type PathComponent = string | Path | URL | { pathname: string } | { url: string }
+  /** Oro's parsed path. */
+  export class Path {
+    static from (input: PathComponent, cwd?: string): Path
+    protected constructor (pathname: string, cwd?: string)
+    get source (): string
+    get isRelative (): boolean
+    get value (): string
+    get pathname (): string
+    get protocol (): string
+    get href (): string
+    get url (): URL
+    get parent (): string
+    get root (): string
+    get dir (): string
+    get base (): string
+    get name (): string
+    get ext (): string
+    get drive (): string | null
+    toURL (): URL
+    toString (): string
+    inspect (): ParsedPath
+    get [Symbol.toStringTag] (): string
+  }
+  export {
+    CONFIG, DATA, DESKTOP, DOCUMENTS, DOWNLOADS, HOME, LOG, MEDIA, MUSIC, PICTURES, RESOURCES, TMP, VIDEOS
+  } from 'oro:path/well-known'
 
   const path: PlatformPath
   export default path
@@ -1960,6 +2460,8 @@ declare module 'oro:path/well-known' {
   /** The app's resources (read-only). */
   export const RESOURCES: string | null
   export const CONFIG: string | null
+  /** The app's public media folder (Oro's, for mobile apps): null on a desktop host. */
+  export const MEDIA: string | null
   export const DATA: string | null
   export const LOG: string | null
   export const HOME: string | null
@@ -1977,6 +2479,7 @@ declare module 'oro:path/well-known' {
     VIDEOS: string | null
     CONFIG: string | null
     MUSIC: string | null
+    MEDIA: string | null
     HOME: string | null
     DATA: string | null
     LOG: string | null
@@ -2174,8 +2677,21 @@ declare module 'oro:process' {
   /** Seconds since the host process started. */
   export function uptime (): number
   export const memoryUsage: MemoryUsageFn
-  /** Only the variables the app declares (`build.env`, `[env]`). */
-  export const env: Record<string, string>
+  /** Oro's event for a change of `env`: the variable's `key` and new `value` (none on delete). */
+  export class ProcessEnvironmentEvent extends Event {
+    constructor (type: string, key: string | symbol, value?: unknown)
+    key: string | symbol
+    value: unknown
+  }
+  /** Oro's observable environment: dispatches `set`, `delete`, then `change`. */
+  export class ProcessEnvironment extends EventTarget {
+    get [Symbol.toStringTag] (): string
+  }
+  /**
+   * Only the variables the app declares (`build.env`, `[env]`), read and set as Node's
+   * `process.env` and listened to as Oro's `ProcessEnvironment`; `env.proxy` is `env`.
+   */
+  export const env: Record<string, string> & ProcessEnvironment & { readonly proxy: Record<string, string> }
   export const argv: string[]
   export const platform: string
   export const arch: string
@@ -2668,6 +3184,18 @@ declare module 'oro:test' {
     querySelector (selector: string, message?: string): Element | null
     querySelectorAll (selector: string, message?: string): Element[]
     click (selector: string | HTMLElement, message?: string): Promise<void>
+    eventClick (selector: string | Element, message?: string): Promise<void>
+    dispatchEvent (event: string | Event, target: string | Element, message?: string): Promise<void>
+    focus (selector: string | Element, message?: string): Promise<void>
+    blur (selector: string | Element, message?: string): Promise<void>
+    type (selector: string | Element, text: string, message?: string): Promise<void>
+    appendChild (parentSelector: string | Element, child: Element, message?: string): Promise<void>
+    removeElement (selector: string | Element, message?: string): Promise<void>
+    elementVisible (selector: string | Element, message?: string): Promise<void>
+    elementInvisible (selector: string | Element, message?: string): Promise<void>
+    waitFor (selectorOrFn: string | (() => Element | null | undefined), options?: { visible?: boolean, timeout?: number } | string, message?: string): Promise<Element | void>
+    waitForText (selector: string | Element, options: { text?: string, regex?: RegExp, timeout?: number, multipleTags?: boolean } | string | RegExp, message?: string): Promise<Element | void>
+    getComputedStyle (selector: string | Element, message?: string): CSSStyleDeclaration
     run (): Promise<{ pass: number, fail: number }>
   }
 
@@ -2698,6 +3226,20 @@ declare module 'oro:test' {
     (name: string, fn?: TestFn): void
     only (name: string, fn?: TestFn): void
     skip (name: string, fn?: TestFn): void
+    /** Oro's OS variants: the test is registered only on that OS (nothing is registered elsewhere). */
+    linux (name: string, fn?: TestFn): void
+    windows (name: string, fn?: TestFn): void
+    win32 (name: string, fn?: TestFn): void
+    unix (name: string, fn?: TestFn): void
+    macosx (name: string, fn?: TestFn): void
+    macos (name: string, fn?: TestFn): void
+    mac (name: string, fn?: TestFn): void
+    darwin (name: string, fn?: TestFn): void
+    iphone: ((name: string, fn?: TestFn) => void) & { simulator (name: string, fn?: TestFn): void }
+    ios: ((name: string, fn?: TestFn) => void) & { simulator (name: string, fn?: TestFn): void }
+    android: ((name: string, fn?: TestFn) => void) & { emulator (name: string, fn?: TestFn): void }
+    desktop (name: string, fn?: TestFn): void
+    mobile (name: string, fn?: TestFn): void
   }
 
   export const test: TestFunction
@@ -2870,6 +3412,9 @@ declare module 'oro:util' {
    * @alias node:util
    */
 
+  import { Buffer } from 'oro:buffer'
+  import { MIMEType, MIMEParams } from 'oro:mime'
+
   export interface InspectOptions {
     showHidden?: boolean
     depth?: number | null
@@ -2889,6 +3434,8 @@ declare module 'oro:util' {
     (object: unknown, options?: InspectOptions): string
     (object: unknown, showHidden?: boolean, depth?: number | null, colors?: boolean): string
     readonly custom: unique symbol
+    /** Oro's: a value's own `inspect()` marked with this symbol (`fn[inspect.ignore] = true`) is not called. */
+    readonly ignore: unique symbol
     colors: Record<string, [number, number]>
     styles: Record<string, string>
     defaultOptions: InspectOptions
@@ -2931,6 +3478,50 @@ declare module 'oro:util' {
   const TextDecoderClass: typeof globalThis.TextDecoder
   export { TextEncoderClass as TextEncoder, TextDecoderClass as TextDecoder }
 
+  // Oro's own helpers, as its api/util.d.ts declares them.
+  export const isArray: (value: unknown) => value is any[]
+  export const inspectSymbols: symbol[]
+  export const ESM_TEST_REGEX: RegExp
+  export class IllegalConstructor { constructor () }
+  export function hasOwnProperty (object: unknown, property: PropertyKey): boolean
+  export function isDate (object: unknown): object is Date
+  export function isTypedArray (object: unknown): boolean
+  export function isArrayLike (input: unknown): boolean
+  export function isError (object: unknown): object is Error
+  export function isSymbol (value: unknown): value is symbol
+  export function isNumber (value: unknown): boolean
+  export function isBoolean (value: unknown): boolean
+  export function isArrayBufferView (value: unknown): value is ArrayBufferView
+  export function isAsyncFunction (object: unknown): boolean
+  export function isArgumentsObject (object: unknown): boolean
+  export function isEmptyObject (object: unknown): boolean
+  export function isObject (object: unknown): object is object
+  export function isUndefined (value: unknown): value is undefined
+  export function isNull (value: unknown): value is null
+  export function isNullOrUndefined (value: unknown): value is null | undefined
+  export function isPrimitive (value: unknown): boolean
+  export function isRegExp (value: unknown): value is RegExp
+  export function isPlainObject (object: unknown): boolean
+  export function isArrayBuffer (object: unknown): object is ArrayBuffer
+  export function isBufferLike (object: unknown): boolean
+  export function isFunction (value: unknown): boolean
+  export function isErrorLike (error: unknown): boolean
+  export function isClass (value: unknown): boolean
+  export function isBuffer (value: unknown): value is Buffer
+  export function isPromiseLike (object: unknown): object is PromiseLike<unknown>
+  export function toString (object: unknown): string
+  export function toBuffer (object: unknown, encoding?: string): Buffer
+  export function toProperCase (text: string): string
+  export function splitBuffer (buffer: unknown, highWaterMark: number): Buffer[]
+  export function clamp (value: number, min: number, max: number): number
+  export function parseJSON (text: unknown): any
+  export function parseHeaders (headers: string | string[]): string[][]
+  export function noop (): void
+  export function isValidPercentageValue (input: unknown): boolean
+  export function compareBuffers (a: unknown, b: unknown): -1 | 0 | 1
+  export function isESMSource (source: string): boolean
+  export { MIMEType, MIMEParams }
+
   const util: {
     callbackify: typeof callbackify
     debug: typeof debuglog
@@ -2949,6 +3540,49 @@ declare module 'oro:util' {
     TextEncoder: typeof globalThis.TextEncoder
     toUSVString: typeof toUSVString
     types: typeof types
+    MIMEType: typeof MIMEType
+    MIMEParams: typeof MIMEParams
+    isArray: typeof isArray
+    inspectSymbols: symbol[]
+    ESM_TEST_REGEX: RegExp
+    IllegalConstructor: typeof IllegalConstructor
+    hasOwnProperty: typeof hasOwnProperty
+    isDate: typeof isDate
+    isTypedArray: typeof isTypedArray
+    isArrayLike: typeof isArrayLike
+    isError: typeof isError
+    isSymbol: typeof isSymbol
+    isNumber: typeof isNumber
+    isBoolean: typeof isBoolean
+    isArrayBufferView: typeof isArrayBufferView
+    isAsyncFunction: typeof isAsyncFunction
+    isArgumentsObject: typeof isArgumentsObject
+    isEmptyObject: typeof isEmptyObject
+    isObject: typeof isObject
+    isUndefined: typeof isUndefined
+    isNull: typeof isNull
+    isNullOrUndefined: typeof isNullOrUndefined
+    isPrimitive: typeof isPrimitive
+    isRegExp: typeof isRegExp
+    isPlainObject: typeof isPlainObject
+    isArrayBuffer: typeof isArrayBuffer
+    isBufferLike: typeof isBufferLike
+    isFunction: typeof isFunction
+    isErrorLike: typeof isErrorLike
+    isClass: typeof isClass
+    isBuffer: typeof isBuffer
+    isPromiseLike: typeof isPromiseLike
+    toString: typeof toString
+    toBuffer: typeof toBuffer
+    toProperCase: typeof toProperCase
+    splitBuffer: typeof splitBuffer
+    clamp: typeof clamp
+    parseJSON: typeof parseJSON
+    parseHeaders: typeof parseHeaders
+    noop: typeof noop
+    isValidPercentageValue: typeof isValidPercentageValue
+    compareBuffers: typeof compareBuffers
+    isESMSource: typeof isESMSource
   }
   export default util
 }
@@ -3103,9 +3737,26 @@ declare module 'oro:window' {
    * @plugin application
    */
 
+  import * as constants from 'oro:window/constants'
+
+  export { constants }
+
   export interface WindowSize {
     width: number
     height: number
+  }
+
+  export interface WindowPosition {
+    x: number
+    y: number
+  }
+
+  /** A window's background colour: channels 0..255, alpha 0..1. */
+  export interface WindowColor {
+    red: number
+    green: number
+    blue: number
+    alpha: number
   }
 
   /** What the host reports about a window. */
@@ -3118,30 +3769,104 @@ declare module 'oro:window' {
     isReady?: boolean
     width?: number
     height?: number
+    position?: WindowPosition
+    maximized?: boolean
+    minimized?: boolean
+    alwaysOnTop?: boolean
+    backgroundColor?: WindowColor
     [field: string]: unknown
   }
 
-  /** A native window, by index; reported fields are copied onto it as a snapshot. */
-  export class ApplicationWindow {
-    constructor (indexOrDescriptor: number | WindowDescriptor)
-    readonly index: number
+  /** A window's state as `ApplicationWindow#state` keeps it: the status as Oro's number. */
+  export interface WindowState {
     title?: string
-    status?: string
+    status?: number
+    statusName?: string
+    url?: string | null
     width?: number
     height?: number
-    url?: string | null
-    isReady?: boolean
+    position?: WindowPosition
+    maximized?: boolean
+    minimized?: boolean
+    alwaysOnTop?: boolean
+    backgroundColor?: WindowColor
     [field: string]: unknown
-    getTitle (): Promise<string>
-    getSize (): Promise<WindowSize>
-    setTitle (title: string): Promise<unknown>
-    setSize (size: WindowSize): Promise<unknown>
-    show (): Promise<unknown>
-    hide (): Promise<unknown>
-    close (): Promise<unknown>
-    navigate (url: string | URL): Promise<unknown>
-    /** Evaluate `source` in the window, where the backend allows (else `NotSupportedError`). */
+  }
+
+  /** This page as the runtime sees it (the Oro Runtime's `application.client`). */
+  export const client: {
+    readonly id: null
+    readonly type: 'window'
+    readonly frameType: 'top-level' | 'nested'
+    readonly parent: null
+    readonly top: null
+    readonly location: URL
+    toJSON (): object
+  }
+
+  /** `url` made absolute against this page's location. */
+  export function formatURL (url: string | URL): string
+
+  /** A native window, by index (the Oro Runtime's `ApplicationWindow`). */
+  export class ApplicationWindow extends EventTarget {
+    static constants: typeof constants
+    constructor (indexOrDescriptor: number | WindowDescriptor)
+    readonly index: number
+    readonly id: string | null
+    readonly state: WindowState
+    readonly location: string | null
+    readonly title: string | undefined
+    readonly size: WindowSize
+    readonly position: WindowPosition
+    /** Oro's status number (`oro:window/constants`). */
+    readonly status: number | undefined
+    /** The status by the host's name. */
+    readonly statusName: string | undefined
+    readonly token: string | null
+    readonly followSystemTheme: boolean
+    readonly preferDarkTheme: boolean
+    readonly isDarkMode: boolean | null
+    readonly appearance: { followSystemTheme: boolean, preferDarkTheme: boolean, isDarkMode: boolean | null, backgroundColor: WindowColor | undefined }
+    readonly channel: BroadcastChannel
+    /** As last reported (synchronous). */
+    getSize (): WindowSize
+    getPosition (): WindowPosition
+    getTitle (): string
+    getStatus (): number
+    /** Read the state afresh. */
+    update (): Promise<WindowDescriptor>
+    setTitle (title: string): Promise<WindowDescriptor>
+    /** Pixels or `"N%"` of the screen; either may be left out. */
+    setSize (size: { width?: number | string, height?: number | string }): Promise<WindowDescriptor>
+    setPosition (position: { x?: number | string, y?: number | string }): Promise<WindowDescriptor>
+    show (): Promise<WindowDescriptor>
+    hide (): Promise<WindowDescriptor>
+    focus (): Promise<WindowDescriptor>
+    blur (): Promise<WindowDescriptor>
+    maximize (): Promise<WindowDescriptor>
+    minimize (): Promise<WindowDescriptor>
+    restore (): Promise<WindowDescriptor>
+    close (): Promise<WindowDescriptor>
+    navigate (url: string | URL): Promise<WindowDescriptor>
+    setBackgroundColor (color: { red: number, green: number, blue: number, alpha?: number }): Promise<WindowDescriptor>
+    /** `rgba(r, g, b, a)` */
+    getBackgroundColor (): Promise<string>
+    setAlwaysOnTop (enabled: boolean): Promise<WindowDescriptor>
+    isAlwaysOnTop (): Promise<boolean>
+    /** Evaluate `source` in the window's page (native windows, app-origin pages only). */
     eval (source: string): Promise<unknown>
+    /** Not supported here: rejects with `NotSupportedError`. */
+    showInspector (): Promise<never>
+    openExternal (value: string): Promise<unknown>
+    revealFile (value: string): Promise<unknown>
+    share (options?: { title?: string, text?: string, url?: string }): Promise<void>
+    postMessage (data: unknown): Promise<unknown>
+    addListener (event: string, listener: (...args: any[]) => void): void
+    on (event: string, listener: (...args: any[]) => void): void
+    once (event: string, listener: (...args: any[]) => void): void
+    removeListener (event: string, listener: (...args: any[]) => void): void
+    off (event: string, listener: (...args: any[]) => void): void
+    removeAllListeners (event: string): void
     /** Tell the host the page has loaded and rendered (route `window.ready`). */
     ready (): Promise<unknown>
     /**
@@ -3162,7 +3887,7 @@ declare module 'oro:window' {
     showSaveFilePicker (options?: FilePickerOptions): Promise<string[]>
     /** A native directory dialog over this window: `[path]`. */
     showDirectoryFilePicker (options?: FilePickerOptions): Promise<string[]>
-    toJSON (): WindowDescriptor
+    toJSON (): WindowState & { index: number }
   }
 
   /** Options of `createWindow` (Oro's other `window.create` options are accepted and reported). */
@@ -3171,11 +3896,13 @@ declare module 'oro:window' {
     index?: number
     /** A path of the app (default `/`) or a URL on an allowed origin. */
     url?: string
+    /** The Oro Runtime's name for `url`. */
+    path?: string
     title?: string
-    width?: number
-    height?: number
-    minWidth?: number
-    minHeight?: number
+    width?: number | string
+    height?: number | string
+    minWidth?: number | string
+    minHeight?: number | string
     resizable?: boolean
     frameless?: boolean
     /** Create it hidden. */
@@ -3252,18 +3979,48 @@ declare module 'oro:window' {
   /** A native directory dialog; resolves with `[path]`, readable below through `oro:fs`. */
   export function showDirectoryFilePicker (options?: FilePickerOptions): Promise<string[]>
 
-  const windowModule: {
-    ApplicationWindow: typeof ApplicationWindow
-    createWindow: typeof createWindow
-    getCurrentWindow: typeof getCurrentWindow
-    getCurrentWindowIndex: typeof getCurrentWindowIndex
-    getWindow: typeof getWindow
-    getWindows: typeof getWindows
-    showDirectoryFilePicker: typeof showDirectoryFilePicker
-    showOpenFilePicker: typeof showOpenFilePicker
-    showSaveFilePicker: typeof showSaveFilePicker
+  export default ApplicationWindow
+}
+
+declare module 'oro:window/constants' {
+  /**
+   * `oro:window/constants` — the Oro Runtime's window status numbers.
+   * @module oro:window/constants
+   * @plugin application
+   */
+
+  export const WINDOW_ERROR: -1
+  export const WINDOW_NONE: 0
+  export const WINDOW_CREATING: 10
+  export const WINDOW_CREATED: 11
+  export const WINDOW_HIDING: 20
+  export const WINDOW_HIDDEN: 21
+  export const WINDOW_SHOWING: 30
+  export const WINDOW_SHOWN: 31
+  export const WINDOW_CLOSING: 40
+  export const WINDOW_CLOSED: 41
+  export const WINDOW_EXITING: 50
+  export const WINDOW_EXITED: 51
+  export const WINDOW_KILLING: 60
+  export const WINDOW_KILLED: 61
+
+  const constants: {
+    WINDOW_ERROR: -1
+    WINDOW_NONE: 0
+    WINDOW_CREATING: 10
+    WINDOW_CREATED: 11
+    WINDOW_HIDING: 20
+    WINDOW_HIDDEN: 21
+    WINDOW_SHOWING: 30
+    WINDOW_SHOWN: 31
+    WINDOW_CLOSING: 40
+    WINDOW_CLOSED: 41
+    WINDOW_EXITING: 50
+    WINDOW_EXITED: 51
+    WINDOW_KILLING: 60
+    WINDOW_KILLED: 61
   }
-  export default windowModule
+  export default constants
 }
 
 declare module 'oro:ai' {
@@ -3509,6 +4266,7 @@ declare module 'oro:child_process' {
    */
 
   import { EventEmitter } from 'oro:events'
+  import { AsyncResource } from 'oro:async_hooks'
   import { Readable, Writable } from 'oro:stream'
   import type { Buffer, BufferEncoding } from 'oro:buffer'
 
@@ -3628,17 +4386,57 @@ declare module 'oro:child_process' {
     function __promisify__ (command: string, options?: ExecOptions | null): Promise<{ stdout: string | Buffer, stderr: string | Buffer }> & { child: ChildProcess }
   }
 
-  /** Throws `NotSupportedError` (code `ERR_SYNC_UNSUPPORTED`): a page may not block on its host. */
-  export function execSync (...args: unknown[]): never
-  /** Throws `NotSupportedError` (code `ERR_SYNC_UNSUPPORTED`). */
-  export function execFileSync (...args: unknown[]): never
-  /** Throws `NotSupportedError` (code `ERR_SYNC_UNSUPPORTED`). */
-  export function spawnSync (...args: unknown[]): never
+  /**
+   * Oro's `Pipe`: the child's `stdout`/`stderr` events run in the async context the pipe was made
+   * in; once destroyed (by hand or by the child's `close`) their `data` is dropped.
+   */
+  export class Pipe extends AsyncResource {
+    constructor (child: ChildProcess)
+    /** `true` until the pipe is destroyed. */
+    readonly reading: boolean
+    /** The child process whose output this pipe carries. */
+    readonly process: ChildProcess
+    destroy (): void
+  }
+
+  export interface SpawnSyncOptions extends SpawnOptions {
+    /** Written to the child's stdin, which is then closed (a string in `encoding`, else UTF-8). */
+    input?: string | ArrayBufferView
+    /** `'buffer'` (default) for Buffers, else the outputs decoded as strings. */
+    encoding?: BufferEncoding | 'buffer' | null
+    /** Bytes each of stdout and stderr may hold (default 1 MiB); more ends the child (`ENOBUFS`). */
+    maxBuffer?: number
+  }
+
+  export interface SpawnSyncReturns<T extends string | Buffer = Buffer> {
+    pid: number
+    output: Array<T | null> | null
+    stdout: T | null
+    stderr: T | null
+    status: number | null
+    signal: string | null
+    /** The child could not start (`ENOENT`...), timed out (`ETIMEDOUT`) or exceeded `maxBuffer` (`ENOBUFS`). */
+    error?: Error & { code: string, errno: number, syscall: string, path: string, spawnargs: string[] }
+  }
+
+  /**
+   * Run `command` in `/bin/sh` while the page waits (one synchronous call to the host) and answer
+   * its stdout; throws, with the result's fields, when it failed or exited with another code than
+   * 0. The child's stderr goes to `console.error` unless `stdio` is given.
+   */
+  export function execSync (command: string, options?: SpawnSyncOptions): string | Buffer
+  /** Run `file` while the page waits and answer its stdout; throws as `execSync` does. */
+  export function execFileSync (file: string, args?: readonly string[], options?: SpawnSyncOptions): string | Buffer
+  export function execFileSync (file: string, options?: SpawnSyncOptions): string | Buffer
+  /** Run a child to completion while the page waits; never throws for the child's own failure. */
+  export function spawnSync (command: string, args?: readonly string[], options?: SpawnSyncOptions): SpawnSyncReturns<string | Buffer>
+  export function spawnSync (command: string, options?: SpawnSyncOptions): SpawnSyncReturns<string | Buffer>
   /** Throws `NotSupportedError` (code `ERR_FEATURE_UNAVAILABLE_ON_PLATFORM`): nothing to fork. */
   export function fork (...args: unknown[]): never
 
   const childProcess: {
     ChildProcess: typeof ChildProcess
+    Pipe: typeof Pipe
     exec: typeof exec
     execFile: typeof execFile
     execFileSync: typeof execFileSync
@@ -3686,12 +4484,18 @@ declare module 'oro:clipboard' {
   export function read (options?: ClipboardOptions): Promise<ClipboardContent>
   /** Replace the clipboard's content with `item`'s parts; an empty item clears it. */
   export function write (item: ClipboardItemInput, options?: ClipboardOptions): Promise<void>
+  /** Whether `readText()` can work here (Oro's name): `false` headless or without the `clipboard` permission. */
+  export function canReadText (): boolean
+  /** Whether `writeText()` can work here (Oro's name): `false` headless or without the `clipboard` permission. */
+  export function canWriteText (): boolean
 
   const clipboard: {
     read: typeof read
     readText: typeof readText
     write: typeof write
     writeText: typeof writeText
+    canReadText: typeof canReadText
+    canWriteText: typeof canWriteText
   }
   export default clipboard
 }
@@ -3700,9 +4504,12 @@ declare module 'oro:conduit' {
   // @module oro:conduit
   /** The Conduit: a binary WebSocket channel to the host and the fast path for `oro:ipc`. */
 
-  export const DEFAULT_RETRIES: number
-  export const DEFAULT_INITIAL_DELAY: number
-  export const DEFAULT_MAX_DELAY: number
+  /** Oro's reconnection defaults: attempts, first delay and largest delay (ms). */
+  export const DEFAULT_MAX_RECONNECT_RETRIES: 32
+  export const DEFAULT_INITIAL_RECONNECT_TIMEOUT: 500
+  export const DEFAULT_MAX_RECONNECT_TIMEOUT: 30000
+  /** The page's `Conduit` instances not yet closed (added when made, removed by `close()`). */
+  export const pool: Set<Conduit>
   /** Close code of a connection replaced by a newer one with the same id (never reconnected). */
   export const CLOSE_REPLACED: 4001
   /** Close code of a host that stops after answering every request it started. */
@@ -3970,11 +4777,60 @@ declare module 'oro:dgram' {
   /** Whether source-specific multicast works here (Oro's extra). */
   export function isSSMSupported (): Promise<boolean>
 
+  /** Oro's base class of the socket state errors; their `name` is Node's `'Error'`. */
+  export class SocketError extends Error {
+    code: string
+  }
+  export class ERR_SOCKET_ALREADY_BOUND extends SocketError {
+    constructor ()
+  }
+  export class ERR_SOCKET_DGRAM_IS_CONNECTED extends SocketError {
+    constructor ()
+  }
+  export class ERR_SOCKET_DGRAM_NOT_CONNECTED extends SocketError {
+    constructor ()
+  }
+  export class ERR_SOCKET_DGRAM_NOT_RUNNING extends SocketError {
+    constructor ()
+  }
+  /** A `TypeError`, as Node's. */
+  export class ERR_SOCKET_BAD_TYPE extends TypeError {
+    constructor ()
+    code: 'ERR_SOCKET_BAD_TYPE'
+  }
+  /** A `RangeError`, as Node's. */
+  export class ERR_SOCKET_BAD_PORT extends RangeError {
+    constructor (message: string)
+    code: 'ERR_SOCKET_BAD_PORT'
+  }
+  /** A `TypeError`, as Node's (Oro's extends `SocketError`). */
+  export class ERR_SOCKET_BAD_BUFFER_SIZE extends TypeError {
+    constructor (message?: string)
+    code: 'ERR_SOCKET_BAD_BUFFER_SIZE'
+  }
+  /** Node's `SystemError` (`name` 'SystemError') with the system's `info`, `errno` and `syscall`. */
+  export class ERR_SOCKET_BUFFER_SIZE extends Error {
+    constructor (message: string, info?: { errno: number, code: string, message: string, syscall: string })
+    code: 'ERR_SOCKET_BUFFER_SIZE'
+    info: { errno: number, code: string, message: string, syscall: string }
+    errno: number
+    syscall: string
+  }
+
   const dgram: {
     Socket: typeof Socket
     createSocket: typeof createSocket
     getCapabilities: typeof getCapabilities
     isSSMSupported: typeof isSSMSupported
+    SocketError: typeof SocketError
+    ERR_SOCKET_ALREADY_BOUND: typeof ERR_SOCKET_ALREADY_BOUND
+    ERR_SOCKET_BAD_BUFFER_SIZE: typeof ERR_SOCKET_BAD_BUFFER_SIZE
+    ERR_SOCKET_BUFFER_SIZE: typeof ERR_SOCKET_BUFFER_SIZE
+    ERR_SOCKET_DGRAM_IS_CONNECTED: typeof ERR_SOCKET_DGRAM_IS_CONNECTED
+    ERR_SOCKET_DGRAM_NOT_CONNECTED: typeof ERR_SOCKET_DGRAM_NOT_CONNECTED
+    ERR_SOCKET_DGRAM_NOT_RUNNING: typeof ERR_SOCKET_DGRAM_NOT_RUNNING
+    ERR_SOCKET_BAD_TYPE: typeof ERR_SOCKET_BAD_TYPE
+    ERR_SOCKET_BAD_PORT: typeof ERR_SOCKET_BAD_PORT
   }
   export default dgram
 }
@@ -3988,9 +4844,7 @@ declare module 'oro:dns' {
    * @alias node:dns
    */
 
-  export const ADDRCONFIG: number
-  export const V4MAPPED: number
-  export const ALL: number
+  export { ADDRCONFIG, V4MAPPED, ALL, constants } from 'oro:dns/constants'
 
   export const NODATA: 'ENODATA'
   export const FORMERR: 'EFORMERR'
@@ -4167,8 +5021,23 @@ declare module 'oro:dns' {
     ADDRCONFIG: number
     V4MAPPED: number
     ALL: number
+    constants: Readonly<{ ADDRCONFIG: number, V4MAPPED: number, ALL: number }>
   } & CallbackQueries
   export default dns
+}
+
+declare module 'oro:dns/constants' {
+  /**
+   * `oro:dns/constants` — the `getaddrinfo` hints of `dns.lookup`: `ADDRCONFIG`, `V4MAPPED`,
+   * `ALL` (Node's values on Linux) and `constants` holding them.
+   * @module oro:dns/constants
+   */
+
+  export const ADDRCONFIG: number
+  export const V4MAPPED: number
+  export const ALL: number
+  export const constants: Readonly<{ ADDRCONFIG: number, V4MAPPED: number, ALL: number }>
+  export default constants
 }
 
 declare module 'oro:dns/promises' {
@@ -4203,6 +5072,8 @@ declare module 'oro:dns/promises' {
   export const resolveSrv: DnsPromises['resolveSrv']
   export const resolveTxt: DnsPromises['resolveTxt']
   export const reverse: DnsPromises['reverse']
+  /** Oro's: the lookup hints, as `oro:dns` has them. */
+  export { ADDRCONFIG, V4MAPPED, ALL, constants } from 'oro:dns/constants'
   const promises: DnsPromises
   export default promises
 }
@@ -4313,6 +5184,8 @@ declare module 'oro:fs' {
     write<T extends ArrayBufferView> (buffer: T, options?: { offset?: number, length?: number, position?: number | null }): Promise<WriteResult<T>>
     write (data: string, position?: number | null, encoding?: BufferEncoding): Promise<WriteResult<string>>
     writev (buffers: ArrayBufferView[], position?: number | null): Promise<{ bytesWritten: number, buffers: ArrayBufferView[] }>
+    /** Fill `buffers` one after the other; stops at the end of the file. */
+    readv (buffers: ArrayBufferView[], position?: number | null): Promise<{ bytesRead: number, buffers: ArrayBufferView[] }>
     readFile (options?: { encoding?: null, signal?: AbortSignal } | null): Promise<Buffer>
     readFile (options: BufferEncoding | { encoding: BufferEncoding, signal?: AbortSignal }): Promise<string>
     /** `flush: true` syncs the file to disk once written. */
@@ -4320,6 +5193,7 @@ declare module 'oro:fs' {
     appendFile (data: WriteData, options?: BufferEncoding | { encoding?: BufferEncoding | null, signal?: AbortSignal, flush?: boolean } | null): Promise<void>
     stat (): Promise<Stats>
     truncate (length?: number): Promise<void>
+    utimes (atime: TimeLike, mtime: TimeLike): Promise<void>
     sync (): Promise<void>
     datasync (): Promise<void>
     close (): Promise<void>
@@ -4367,9 +5241,20 @@ declare module 'oro:fs' {
 
   export interface FsPromises {
     readonly constants: FsConstants
-    access (path: PathLike, mode?: number): Promise<void>
+    /** Resolves `true` (Oro's; Node's resolves undefined); rejects when access is denied. */
+    access (path: PathLike, mode?: number): Promise<boolean>
     appendFile (path: PathLike | FileHandle, data: WriteData, options?: WriteFileOptions): Promise<void>
     chmod (path: PathLike, mode: Mode): Promise<void>
+    /** `uid`/`gid` -1 keeps one; the kernel decides who may give a file away (`EPERM`). */
+    chown (path: PathLike, uid: number, gid: number): Promise<void>
+    lchown (path: PathLike, uid: number, gid: number): Promise<void>
+    /** A symlink's own mode: Linux refuses it (`ENOTSUP`); other files change as `chmod`. */
+    lchmod (path: PathLike, mode: Mode): Promise<void>
+    lutimes (path: PathLike, atime: TimeLike, mtime: TimeLike): Promise<void>
+    futimes (fd: FileHandle | number, atime: TimeLike, mtime: TimeLike): Promise<void>
+    fstat (fd: FileHandle | number): Promise<Stats>
+    writev (fd: FileHandle | number, buffers: ArrayBufferView[], position?: number | null): Promise<number>
+    readv (fd: FileHandle | number, buffers: ArrayBufferView[], position?: number | null): Promise<{ bytesRead: number, buffers: ArrayBufferView[] }>
     copyFile (src: PathLike, dest: PathLike, mode?: number): Promise<void>
     cp (src: PathLike, dest: PathLike, options?: CpOptions): Promise<void>
     link (existingPath: PathLike, newPath: PathLike): Promise<void>
@@ -4471,6 +5356,20 @@ declare module 'oro:fs' {
     close (callback?: (error?: Error | null) => void): this
   }
 
+  /** Node's `fs.StatWatcher` (what `watchFile` answers): `change` (current, previous), `stop`. */
+  export class StatWatcher extends EventEmitter {
+    stop (): void
+    ref (): this
+    unref (): this
+  }
+
+  import { DirectoryHandle } from 'oro:fs/handle'
+  import fds from 'oro:fs/fds'
+  import bookmarks from 'oro:fs/bookmarks'
+  export { DirectoryHandle, fds, bookmarks }
+  /** Oro's name for `FSWatcher`. */
+  export const Watcher: typeof FSWatcher
+
   export const constants: FsConstants
   export const promises: FsPromises
   export const F_OK: number
@@ -4478,8 +5377,62 @@ declare module 'oro:fs' {
   export const W_OK: number
   export const X_OK: number
 
-  export function access (path: PathLike, callback: Callback): void
-  export function access (path: PathLike, mode: number | undefined, callback: Callback): void
+  /** The callback gets `(null, true)` on success (Oro's; Node's gets `(null)`). */
+  export function access (path: PathLike, callback: Callback<boolean>): void
+  export function access (path: PathLike, mode: number | undefined, callback: Callback<boolean>): void
+  export function chown (path: PathLike, uid: number, gid: number, callback: Callback): void
+  export function lchown (path: PathLike, uid: number, gid: number, callback: Callback): void
+  export function lchmod (path: PathLike, mode: Mode, callback: Callback): void
+  export function lutimes (path: PathLike, atime: TimeLike, mtime: TimeLike, callback: Callback): void
+  export function futimes (fd: number, atime: TimeLike, mtime: TimeLike, callback: Callback): void
+  export function writev (fd: number, buffers: ArrayBufferView[], callback: (error: ErrnoException | null, bytesWritten: number, buffers: ArrayBufferView[]) => void): void
+  export function writev (fd: number, buffers: ArrayBufferView[], position: number | null | undefined, callback: (error: ErrnoException | null, bytesWritten: number, buffers: ArrayBufferView[]) => void): void
+  export function readv (fd: number, buffers: ArrayBufferView[], callback: (error: ErrnoException | null, bytesRead: number, buffers: ArrayBufferView[]) => void): void
+  export function readv (fd: number, buffers: ArrayBufferView[], position: number | null | undefined, callback: (error: ErrnoException | null, bytesRead: number, buffers: ArrayBufferView[]) => void): void
+  /**
+   * Poll `path`'s stats every `interval` ms (default 5007); `listener(current, previous)` runs
+   * when they change (a missing file is all zeros).
+   */
+  export function watchFile (path: PathLike, listener: (current: Stats, previous: Stats) => void): StatWatcher
+  export function watchFile (path: PathLike, options: { interval?: number, persistent?: boolean } | undefined, listener: (current: Stats, previous: Stats) => void): StatWatcher
+  export function unwatchFile (path: PathLike, listener?: (current: Stats, previous: Stats) => void): void
+
+  // The Sync functions block the page on a synchronous XHR until the host answers.
+  /** `true` when `path` may be reached with `mode` (Oro's; Node's answers undefined); throws otherwise. */
+  export function accessSync (path: PathLike, mode?: number): boolean
+  export function existsSync (path: PathLike): boolean
+  export function appendFileSync (path: PathLike | number, data: string | ArrayBufferView | ArrayBuffer, options?: WriteFileOptions): void
+  export function chmodSync (path: PathLike, mode: Mode): void
+  export function chownSync (path: PathLike, uid: number, gid: number): void
+  export function lchownSync (path: PathLike, uid: number, gid: number): void
+  export function lchmodSync (path: PathLike, mode: Mode): void
+  export function closeSync (fd: number): void
+  export function copyFileSync (src: PathLike, dest: PathLike, mode?: number): void
+  export function cpSync (src: PathLike, dest: PathLike, options?: CpOptions): void
+  export function fstatSync (fd: number | FileHandle): Stats
+  export function futimesSync (fd: number | FileHandle, atime: TimeLike, mtime: TimeLike): void
+  export function linkSync (existingPath: PathLike, newPath: PathLike): void
+  export function lstatSync (path: PathLike): Stats
+  export function lutimesSync (path: PathLike, atime: TimeLike, mtime: TimeLike): void
+  export function mkdirSync (path: PathLike, options?: Mode | MkdirOptions | null): string | undefined
+  export function mkdtempSync (prefix: string, options?: BufferEncoding | { encoding?: BufferEncoding | null } | null): string
+  export function openSync (path: PathLike, flags?: OpenFlags | null, mode?: Mode | null): number
+  export function opendirSync (path: PathLike, options?: { bufferSize?: number }): Dir
+  export function readFileSync (path: PathLike | number | FileHandle, options?: ReadFileOptions): Buffer
+  export function readFileSync (path: PathLike | number | FileHandle, options: ReadFileTextOptions): string
+  export function readdirSync (path: PathLike, options: ReaddirOptions & { withFileTypes: true }): Dirent[]
+  export function readdirSync (path: PathLike, options?: BufferEncoding | (ReaddirOptions & { withFileTypes?: false }) | null): string[]
+  export function readlinkSync (path: PathLike, options?: BufferEncoding | { encoding?: BufferEncoding | null } | null): string
+  export function realpathSync (path: PathLike, options?: BufferEncoding | { encoding?: BufferEncoding | null } | null): string
+  export function renameSync (oldPath: PathLike, newPath: PathLike): void
+  export function rmSync (path: PathLike, options?: RmOptions): void
+  export function rmdirSync (path: PathLike, options?: { recursive?: boolean }): void
+  export function statSync (path: PathLike): Stats
+  export function symlinkSync (target: PathLike, path: PathLike, type?: 'file' | 'dir' | 'junction' | null): void
+  export function truncateSync (path: PathLike, length?: number): void
+  export function unlinkSync (path: PathLike): void
+  export function utimesSync (path: PathLike, atime: TimeLike, mtime: TimeLike): void
+  export function writeFileSync (path: PathLike | number | FileHandle, data: string | ArrayBufferView | ArrayBuffer, options?: WriteFileOptions): void
   export function appendFile (path: PathLike | number, data: WriteData, callback: Callback): void
   export function appendFile (path: PathLike | number, data: WriteData, options: WriteFileOptions, callback: Callback): void
   export function chmod (path: PathLike, mode: Mode, callback: Callback): void
@@ -4594,8 +5547,68 @@ declare module 'oro:fs' {
     watch: typeof watch
     write: typeof write
     writeFile: typeof writeFile
+    DirectoryHandle: typeof DirectoryHandle
+    StatWatcher: typeof StatWatcher
+    Watcher: typeof Watcher
+    accessSync: typeof accessSync
+    appendFileSync: typeof appendFileSync
+    bookmarks: typeof bookmarks
+    chmodSync: typeof chmodSync
+    chown: typeof chown
+    chownSync: typeof chownSync
+    closeSync: typeof closeSync
+    copyFileSync: typeof copyFileSync
+    cpSync: typeof cpSync
+    existsSync: typeof existsSync
+    fds: typeof fds
+    fstatSync: typeof fstatSync
+    futimes: typeof futimes
+    futimesSync: typeof futimesSync
+    lchmod: typeof lchmod
+    lchmodSync: typeof lchmodSync
+    lchown: typeof lchown
+    lchownSync: typeof lchownSync
+    linkSync: typeof linkSync
+    lstatSync: typeof lstatSync
+    lutimes: typeof lutimes
+    lutimesSync: typeof lutimesSync
+    mkdirSync: typeof mkdirSync
+    mkdtempSync: typeof mkdtempSync
+    openSync: typeof openSync
+    opendirSync: typeof opendirSync
+    readFileSync: typeof readFileSync
+    readdirSync: typeof readdirSync
+    readlinkSync: typeof readlinkSync
+    readv: typeof readv
+    realpathSync: typeof realpathSync
+    renameSync: typeof renameSync
+    rmSync: typeof rmSync
+    rmdirSync: typeof rmdirSync
+    statSync: typeof statSync
+    symlinkSync: typeof symlinkSync
+    truncateSync: typeof truncateSync
+    unlinkSync: typeof unlinkSync
+    unwatchFile: typeof unwatchFile
+    utimesSync: typeof utimesSync
+    watchFile: typeof watchFile
+    writeFileSync: typeof writeFileSync
+    writev: typeof writev
   }
   export default fs
+}
+
+declare module 'oro:fs/bookmarks' {
+  /**
+   * `oro:fs/bookmarks` — Oro's map of paths granted outside the sandbox to the ids the platform
+   * gave them. Here the host keeps a page's grants itself, so `temporary` stays empty.
+   * @module oro:fs/bookmarks
+   */
+
+  /** Paths granted outside the sandbox → platform ids; always empty (the host holds grants). */
+  export const temporary: Map<string, string>
+
+  const _default: { temporary: typeof temporary }
+  export default _default
 }
 
 declare module 'oro:fs/constants' {
@@ -4782,10 +5795,12 @@ declare module 'oro:fs/flags' {
    */
 
   /**
-   * The numeric open flags for `flags`: a number as is, `undefined`/`null` as `'r'`; an unknown
-   * string throws `ERR_INVALID_ARG_VALUE` (as `fs.open` does).
+   * The numeric open flags for `flags`: a number as is, `undefined` as `'r'`. Anything else
+   * that is not a string (`null` too) throws a `TypeError` (`Expecting flags to be a string or
+   * number: Got <type>`, as Oro's); an unknown string throws `ERR_INVALID_ARG_VALUE` (as
+   * `fs.open` does; Oro answers `O_RDONLY`).
    */
-  export function normalizeFlags (flags?: string | number | null): number
+  export function normalizeFlags (flags?: string | number): number
 
   const _default: { normalizeFlags: typeof normalizeFlags }
   export default _default
@@ -4827,7 +5842,8 @@ declare module 'oro:fs/handle' {
 
 declare module 'oro:fs/promises' {
   /**
-   * `oro:fs/promises` (also `node:fs/promises`) — Node's promise API of `fs` (no `*Sync`).
+   * `oro:fs/promises` (also `node:fs/promises`) — Node's promise API of `fs`, with Oro's extra
+   * names (`chown`, `lchmod`, `futimes`, `readv`..., the classes).
    * @module oro:fs/promises
    * @alias node:fs/promises
    */
@@ -4835,12 +5851,20 @@ declare module 'oro:fs/promises' {
   import type { FsPromises } from 'oro:fs'
 
   export type {
-    FileHandle, Dir, Dirent, Stats, PathLike, OpenFlags, Encoding, WatchEvent, WatchIterator
+    PathLike, OpenFlags, Encoding, WatchEvent, WatchIterator
   } from 'oro:fs'
 
   export const access: FsPromises['access']
   export const appendFile: FsPromises['appendFile']
   export const chmod: FsPromises['chmod']
+  export const chown: FsPromises['chown']
+  export const fstat: FsPromises['fstat']
+  export const futimes: FsPromises['futimes']
+  export const lchmod: FsPromises['lchmod']
+  export const lchown: FsPromises['lchown']
+  export const lutimes: FsPromises['lutimes']
+  export const readv: FsPromises['readv']
+  export const writev: FsPromises['writev']
   export const constants: FsPromises['constants']
   export const copyFile: FsPromises['copyFile']
   export const cp: FsPromises['cp']
@@ -4864,6 +5888,9 @@ declare module 'oro:fs/promises' {
   export const utimes: FsPromises['utimes']
   export const watch: FsPromises['watch']
   export const writeFile: FsPromises['writeFile']
+  export {
+    bookmarks, Dir, DirectoryHandle, Dirent, fds, FileHandle, ReadStream, Stats, Watcher, WriteStream
+  } from 'oro:fs'
   const promises: FsPromises
   export default promises
 }
@@ -5218,14 +6245,14 @@ declare module 'oro:notification' {
    * @module oro:notification
    */
 
-  export interface NotificationAction {
+  export interface NotificationActionInit {
     /** The id `click` events report as `event.action` (not `'default'`). */
     action: string
     /** The button's label. */
     title: string
   }
 
-  export interface NotificationOptions {
+  export interface NotificationInit {
     /** The notification's id; default: a new random one. Reusing a shown one replaces it. */
     id?: string
     body?: string
@@ -5240,7 +6267,7 @@ declare module 'oro:notification' {
     /** Milliseconds before it expires; default: the daemon's. */
     timeout?: number
     /** Buttons (daemons that support actions show them). */
-    actions?: NotificationAction[]
+    actions?: Array<NotificationActionInit | NotificationAction>
     /** Kept on the instance, never sent. */
     data?: unknown
   }
@@ -5254,7 +6281,7 @@ declare module 'oro:notification' {
     icon: string
     silent: boolean
     requireInteraction: boolean
-    actions: NotificationAction[]
+    actions: NotificationActionInit[]
   }
 
   /** `click`: `'default'` for the notification itself, else the action's id. */
@@ -5285,7 +6312,7 @@ declare module 'oro:notification' {
     /** The app's config decides, without a prompt. */
     static requestPermission (callback?: (permission: 'granted' | 'denied') => void): Promise<'granted' | 'denied'>
 
-    constructor (title: string, options?: NotificationOptions)
+    constructor (title: string, options?: NotificationInit | NotificationOptions)
 
     readonly id: string
     readonly title: string
@@ -5295,7 +6322,7 @@ declare module 'oro:notification' {
     readonly silent: boolean
     readonly requireInteraction: boolean
     readonly data: unknown
-    readonly actions: readonly NotificationAction[]
+    readonly actions: ReadonlyArray<NotificationActionInit | NotificationAction>
     readonly timestamp: number
     /** Resolves once the host accepted it; rejects with the reason it did not. */
     readonly shown: Promise<void>
@@ -5321,7 +6348,7 @@ declare module 'oro:notification' {
   }
 
   /** Show a notification; resolves with it once the host accepted it. */
-  export function showNotification (title: string, options?: NotificationOptions): Promise<Notification>
+  export function showNotification (title: string, options?: NotificationInit | NotificationOptions): Promise<Notification>
 
   /** The app's notifications still shown (by every page). */
   export function list (): Promise<NotificationDescriptor[]>
@@ -5329,8 +6356,60 @@ declare module 'oro:notification' {
   /** Close notification `id`; `NotFoundError` when it is not shown. */
   export function close (id: string): Promise<{ id: string, closed: true }>
 
+  /** The global event a shown notification dispatches on the page. */
+  export const NOTIFICATION_PRESENTED_EVENT: 'notificationpresented'
+  /** The global event a clicked notification dispatches on the page. */
+  export const NOTIFICATION_RESPONSE_EVENT: 'notificationresponse'
+
+  /** Oro's `Enumeration`: a read-only Set-like collection whose values are also its keys. */
+  export type Enumeration<T extends string> = Readonly<Record<T, T>> & {
+    readonly size: number
+    has (value: unknown): value is T
+    values (): IterableIterator<T>
+    [Symbol.iterator] (): IterableIterator<T>
+  }
+
+  /** The text directions a notification takes. */
+  export const NotificationDirection: Enumeration<'auto' | 'ltr' | 'rtl'>
+  /** The answers of `Notification.requestPermission()`. */
+  export const NotificationPermission: Enumeration<'granted' | 'default' | 'denied'>
+
+  /** A checked notification action (Oro's container): `TypeError` without `action` or `title`. */
+  export class NotificationAction {
+    constructor (options: NotificationActionInit & { icon?: string | URL })
+    readonly action: string
+    readonly title: string
+    readonly icon: string
+    toJSON (): { action: string, title: string, icon: string }
+  }
+
+  /** Checked notification options with Oro's defaults (Oro's container). */
+  export class NotificationOptions {
+    constructor (options?: NotificationInit & Record<string, unknown>)
+    readonly actions: readonly NotificationAction[]
+    readonly badge: string
+    readonly body: string
+    readonly data: unknown
+    readonly dir: 'auto' | 'ltr' | 'rtl'
+    readonly icon: string
+    readonly image: string
+    readonly lang: string
+    readonly renotify: boolean
+    readonly requireInteraction: boolean
+    readonly silent: boolean
+    readonly tag: string
+    readonly vibrate: readonly number[]
+    toJSON (): Record<string, unknown>
+  }
+
   const notification: {
     Notification: typeof Notification
+    NotificationAction: typeof NotificationAction
+    NotificationOptions: typeof NotificationOptions
+    NotificationDirection: typeof NotificationDirection
+    NotificationPermission: typeof NotificationPermission
+    NOTIFICATION_PRESENTED_EVENT: typeof NOTIFICATION_PRESENTED_EVENT
+    NOTIFICATION_RESPONSE_EVENT: typeof NOTIFICATION_RESPONSE_EVENT
     showNotification: typeof showNotification
     list: typeof list
     close: typeof close
@@ -5375,12 +6454,24 @@ declare module 'oro:secure-storage' {
   /** The keys of the scope, sorted. */
   export function keys (options?: Pick<SecureStorageOptions, 'scope'>): Promise<string[]>
 
+  /** Oro's name for `set`; `encoding: 'hex'` keeps the bytes a hex string spells. */
+  export function setItem (key: string, value: string | ArrayBuffer | ArrayBufferView, options?: { scope?: string, encoding?: 'utf8' | 'base64' | 'hex' }): Promise<void>
+
+  /** Oro's name for `get`: text (`utf8`, default), `base64`, `hex`, or bytes (`buffer`); `null` if none. */
+  export function getItem (key: string, options?: { scope?: string, encoding?: 'utf8' | 'base64' | 'hex' | 'buffer' }): Promise<string | Uint8Array | null>
+
+  /** Oro's name for `remove`; answers nothing. */
+  export function removeItem (key: string, options?: Pick<SecureStorageOptions, 'scope'>): Promise<void>
+
   const secureStorage: {
     set: typeof set
     get: typeof get
     remove: typeof remove
     clear: typeof clear
     keys: typeof keys
+    setItem: typeof setItem
+    getItem: typeof getItem
+    removeItem: typeof removeItem
   }
   export default secureStorage
 }
@@ -5521,6 +6612,108 @@ declare module 'oro:service-worker/worker' {
   export default worker
 }
 
+declare module 'oro:sqlite' {
+  /**
+   * `oro:sqlite` — SQLite databases the host opens with Python's `sqlite3` (oro-sqlite), with the
+   * Oro Runtime's API: `open`, `Database`, `Statement` and the `OPEN_*` flags. `open`, `exec`,
+   * `prepare` and a statement's methods answer synchronously (the page waits for the host);
+   * `execAsync`/`queryAsync` do not block. Integers come back as `Number` when safe, else `BigInt`;
+   * blobs as `Buffer`. Files live where `[sqlite] roots` allows (only `:memory:` by default).
+   * @module oro:sqlite
+   */
+
+
+  /** Always false: oro-sqlite never loads an extension (cr-sqlite included). */
+  export function hasCRSQLite (): boolean
+  export function open (path: any, options?: { id?: any, flags?: number }): Database
+  export const OPEN_READONLY: number
+  export const OPEN_READWRITE: number
+  export const OPEN_CREATE: number
+  export const OPEN_URI: number
+  export const OPEN_MEMORY: number
+  export const OPEN_NOMUTEX: number
+  export const OPEN_FULLMUTEX: number
+  export const OPEN_SHAREDCACHE: number
+  export const OPEN_PRIVATECACHE: number
+  export const OPEN_DEFAULT: number
+
+  /** A column's name, declared type (always `""` here: sqlite3 does not expose it) and the type
+   * of its value in the last row (`integer`, `float`, `text`, `blob` or `null`). */
+  export interface ColumnMeta {
+    name: any
+    declType: any
+    type: any
+  }
+
+  /** A value a parameter takes: `bigint` for 64-bit integers, bytes for blobs. */
+  export type SQLiteParam = null | undefined | boolean | number | bigint | string | ArrayBuffer | ArrayBufferView | object
+
+  export interface ExecResult {
+    rows: any[]
+    columns: string[]
+    columnsMeta: ColumnMeta[]
+    changes: number
+    lastInsertRowid: bigint
+    mode: string
+  }
+
+  export interface StepResult extends ExecResult {
+    done: boolean
+  }
+
+  export class Statement {
+    constructor (database: any, descriptor?: {})
+    get id (): string
+    get closed (): boolean
+    get columns (): any[]
+    get columnsMeta (): any[]
+    bind (params?: any[]): this
+    step (options?: { limit?: number, mode?: string }): StepResult
+    reset (): this
+    run (params?: any[], options?: { mode?: string, batchSize?: number, reset?: boolean }): ExecResult
+    all (params?: any[], options?: { mode?: string, batchSize?: number, reset?: boolean }): any[]
+    iterate (params?: any[], options?: { mode?: string, batchSize?: number, reset?: boolean }): AsyncGenerator<any, void, unknown>
+    finalize (): void
+    _finalize (options?: { release?: boolean }): void
+  }
+
+  export class Database {
+    constructor (path: any, options?: { id?: any, flags?: number })
+    get id (): any
+    get path (): string
+    get flags (): number
+    get closed (): boolean
+    close (): void
+    exec (sql: any, options?: { params?: SQLiteParam | SQLiteParam[], mode?: string }): ExecResult
+    execAsync (sql: any, options?: { params?: SQLiteParam | SQLiteParam[], mode?: string }): Promise<ExecResult>
+    query (sql: any, options?: { params?: SQLiteParam | SQLiteParam[], mode?: string }): any[]
+    queryAsync (sql: any, options?: { params?: SQLiteParam | SQLiteParam[], mode?: string }): Promise<any[]>
+    prepare (sql: any): Statement
+    _trackStatement (statement: any): void
+    _releaseStatement (statement: any): void
+    _releaseStatementById (id: any): void
+  }
+
+
+  const _default: Readonly<{
+    Database: typeof Database
+    Statement: typeof Statement
+    open: typeof open
+    hasCRSQLite: typeof hasCRSQLite
+    OPEN_DEFAULT: number
+    OPEN_READONLY: number
+    OPEN_READWRITE: number
+    OPEN_CREATE: number
+    OPEN_URI: number
+    OPEN_MEMORY: number
+    OPEN_NOMUTEX: number
+    OPEN_FULLMUTEX: number
+    OPEN_SHAREDCACHE: number
+    OPEN_PRIVATECACHE: number
+  }>
+  export default _default
+}
+
 declare module 'oro:tls' {
   /**
    * `oro:tls` (also `node:tls`) — Node's `tls` for page JavaScript: TLS clients and servers of the
@@ -5585,7 +6778,10 @@ declare module 'oro:tls' {
     host?: string
     verifyCode?: number
     expectedPins?: string[]
+    /** Oro's pin of the peer's certificate (SHA-256 of its DER). */
     peerPin?: string | null
+    /** The pin of the peer's key (SHA-256 of its SubjectPublicKeyInfo), on `PIN_MISMATCH`. */
+    peerSpkiPin?: string
   }
 
   export interface ConnectionOptions extends Partial<TcpSocketConnectOpts>, SocketConstructorOpts {
@@ -5602,7 +6798,7 @@ declare module 'oro:tls' {
     maxVersion?: SecureVersion
     ciphers?: string
     checkServerIdentity?: (hostname: string, cert: PeerCertificate) => Error | undefined
-    /** Oro's: pins (`sha256/<base64>`) the peer's key must match (also with `rejectUnauthorized: false`). */
+    /** Oro's: pins (`sha256/<base64>`), one of which must be the SHA-256 of the peer certificate's DER or of its key's SubjectPublicKeyInfo (also with `rejectUnauthorized: false`). */
     pins?: string | string[]
     /** Oro's: `append` (default: also the host's configured pins) or `replace`. */
     pinsMode?: 'append' | 'replace'
@@ -5619,8 +6815,24 @@ declare module 'oro:tls' {
     /** Oro's code (`CERT_EXPIRED`) when not authorized. */
     authorizationCode: string | null
     alpnProtocol: string | false
-    /** Oro's: the `sha256/...` pin of the peer's key. */
+    /** Oro's: the `sha256/...` pin of the peer's certificate (SHA-256 of its DER). */
     peerPin: string | null
+    /** Oro's: the handshake's facts. */
+    handshake: TlsHandshakeInfo | null
+    /** Oro's: the host name connected to. */
+    hostname: string | undefined
+    /** Oro's: the TLS version (`getProtocol()`). */
+    protocol: string | undefined
+    /** Oro's: the cipher's name. */
+    cipher: string | undefined
+    /** Oro's: the ALPN protocol chosen. */
+    alpn: string | undefined
+    /** Oro's: the peer certificate's subject (`CN=..., O=...`). */
+    subject: string | undefined
+    /** Oro's: the peer certificate's names (`DNS:...`, `IP Address:...`). */
+    sans: string[] | undefined
+    /** Oro's: keep handshake facts and copy them onto the socket. */
+    _setHandshake (info: TlsHandshakeInfo): void
     servername: string | false | null | undefined
     /** Oro's: the host's TLS library (`openssl`). */
     provider: string | undefined
@@ -5676,9 +6888,10 @@ declare module 'oro:tls' {
     on (event: string | symbol, listener: (...args: any[]) => void): this
   }
 
-  export function connect (options: ConnectionOptions, secureConnectListener?: () => void): TLSSocket
-  export function connect (port: number, host?: string, options?: ConnectionOptions, secureConnectListener?: () => void): TLSSocket
-  export function connect (port: number, options?: ConnectionOptions, secureConnectListener?: () => void): TLSSocket
+  /** The listener runs on `secureConnect`; one that declares a parameter also gets the error when the connection fails (Oro's `cb(err?)`). */
+  export function connect (options: ConnectionOptions, secureConnectListener?: (err?: Error) => void): TLSSocket
+  export function connect (port: number, host?: string, options?: ConnectionOptions, secureConnectListener?: (err?: Error) => void): TLSSocket
+  export function connect (port: number, options?: ConnectionOptions, secureConnectListener?: (err?: Error) => void): TLSSocket
   export function createServer (options: TlsServerOptions, secureConnectionListener?: (socket: TLSSocket) => void): Server
   export function createSecureContext (options?: Record<string, unknown>): { context: Record<string, unknown> }
   export function checkServerIdentity (hostname: string, cert: PeerCertificate): Error | undefined
@@ -5693,20 +6906,60 @@ declare module 'oro:tls' {
 
   /** Oro's: the host's TLS library. */
   export function getProvider (): Promise<ProviderInfo>
-  /** Oro's: the host's pins in Oro's line format (`host[:port] sha256/...`). */
-  export function getTlsPins (): Promise<string>
-  export function setTlsPins (value: string): Promise<string>
-  export function addTlsPins (value: string): Promise<string>
-  /** Drops every entry of the hosts `value` names. */
-  export function removeTlsPins (value: string): Promise<string>
-  export function clearTlsPins (): Promise<string>
-  export function getTlsPinsForHost (host: string, port?: number): Promise<string[]>
-  export function setTlsPinsForHost (host: string, pins: string | string[]): Promise<string>
-  export function addTlsPinsForHost (host: string, pins: string | string[]): Promise<string>
-  export function removeTlsPinsForHost (host: string): Promise<string>
-  export function clearTlsPinsForHost (host: string): Promise<string>
+  /** Oro's name for `getProvider`. */
+  export function getTlsProvider (): Promise<ProviderInfo>
+
+  export type TlsPinsMode = 'append' | 'replace'
+  export interface TlsPinsOptions {
+    mode?: TlsPinsMode
+  }
+  export interface TlsPinsResult {
+    ok: boolean
+    /** Every pin, in Oro's line format (`host[:port] sha256/...`). */
+    value: string
+  }
+  export interface TlsHandshakeInfo {
+    id?: string
+    clientId?: string
+    hostname?: string
+    protocol?: string
+    cipher?: string
+    alpn?: string
+    alpnProtocol?: string
+    provider?: string
+    subject?: string
+    sans?: string[]
+    peerPin?: string
+  }
+
+  /** Oro's: the host's pins in Oro's line format. */
+  export function getTlsPins (): Promise<{ value: string }>
+  /** Oro's: pin lines added (`mode: 'append'`, the default) or instead of every pin (`'replace'`). */
+  export function setTlsPins (pins: string | string[], options?: TlsPinsOptions): Promise<TlsPinsResult>
+  export function addTlsPins (pins: string | string[]): Promise<TlsPinsResult>
+  /** Drops every entry of the hosts the lines name. */
+  export function removeTlsPins (hosts: string | string[]): Promise<TlsPinsResult>
+  export function clearTlsPins (): Promise<TlsPinsResult>
+  /** `host`: `host`, `host:port`, `[v6]:port` or a URL; exactly that endpoint's pins, else the host's every-port pins. */
+  export function getTlsPinsForHost (host: string, port?: number): Promise<{ host: string, configured: boolean, pins: string[] }>
+  export function setTlsPinsForHost (host: string, pins: string | string[]): Promise<TlsPinsResult>
+  export function addTlsPinsForHost (host: string, pins: string | string[]): Promise<TlsPinsResult>
+  /** Without `pins`, drops the endpoint's entry. */
+  export function removeTlsPinsForHost (host: string, pins?: string | string[]): Promise<TlsPinsResult>
+  export function clearTlsPinsForHost (host: string): Promise<TlsPinsResult>
+  /** Oro's pin: `sha256/` + base64 of the SHA-256 of the certificate's DER. */
   export function createTlsPinFromCertificateDer (der: ArrayBuffer | ArrayBufferView): Promise<string>
   export function createTlsPinFromCertificatePem (pem: string | ArrayBufferView): Promise<string>
+  /** Oro's name for `Server`. */
+  export const TLSServer: typeof Server
+  /** Oro's WebView pins: each rejects with `NotSupportedError` (docs/tls.md). */
+  export function setWebViewTlsPins (pins: string | string[], options?: TlsPinsOptions): Promise<never>
+  export function getWebViewTlsPins (): Promise<never>
+  export function clearWebViewTlsPins (): Promise<never>
+  export function getWebViewTlsPinsForHost (host: string): Promise<never>
+  export function setWebViewTlsPinsForHost (host: string, pins: string | string[]): Promise<never>
+  export function addWebViewTlsPinsForHost (host: string, pins: string | string[]): Promise<never>
+  export function removeWebViewTlsPinsForHost (host: string, pins?: string | string[]): Promise<never>
 
   const tls: {
     TLSSocket: typeof TLSSocket
@@ -5716,7 +6969,9 @@ declare module 'oro:tls' {
     createSecureContext: typeof createSecureContext
     checkServerIdentity: typeof checkServerIdentity
     getCiphers: typeof getCiphers
+    TLSServer: typeof Server
     getProvider: typeof getProvider
+    getTlsProvider: typeof getTlsProvider
     getTlsPins: typeof getTlsPins
     setTlsPins: typeof setTlsPins
     addTlsPins: typeof addTlsPins
@@ -5729,6 +6984,13 @@ declare module 'oro:tls' {
     clearTlsPinsForHost: typeof clearTlsPinsForHost
     createTlsPinFromCertificateDer: typeof createTlsPinFromCertificateDer
     createTlsPinFromCertificatePem: typeof createTlsPinFromCertificatePem
+    setWebViewTlsPins: typeof setWebViewTlsPins
+    getWebViewTlsPins: typeof getWebViewTlsPins
+    clearWebViewTlsPins: typeof clearWebViewTlsPins
+    getWebViewTlsPinsForHost: typeof getWebViewTlsPinsForHost
+    setWebViewTlsPinsForHost: typeof setWebViewTlsPinsForHost
+    addWebViewTlsPinsForHost: typeof addWebViewTlsPinsForHost
+    removeWebViewTlsPinsForHost: typeof removeWebViewTlsPinsForHost
     rootCertificates: typeof rootCertificates
     DEFAULT_MIN_VERSION: string
     DEFAULT_MAX_VERSION: string
@@ -5736,4 +6998,233 @@ declare module 'oro:tls' {
     DEFAULT_CIPHERS: string
   }
   export default tls
+}
+
+declare module 'oro:zlib' {
+  /**
+   * `oro:zlib` — Oro's zlib API: promise-based one-shot calls and host-side streams, done by
+   * Python's zlib in the host. Node's API is `node:zlib` (`oro:zlib/node`).
+   * @module oro:zlib
+   */
+
+  import type { Buffer } from 'oro:buffer'
+
+  export type ZlibFormat = 'zlib' | 'gzip' | 'raw'
+  export type ZlibMode = 'deflate' | 'inflate'
+  export type ZlibOptions = {
+    format?: ZlibFormat
+    /** Compression level (0-9, zlib default when omitted). */
+    level?: number
+    signal?: AbortSignal
+    timeout?: number
+  }
+  export type ZlibStreamOptions = ZlibOptions & { mode?: ZlibMode }
+  export type ZlibChunkOptions = {
+    finish?: boolean
+    signal?: AbortSignal
+    timeout?: number
+  }
+
+  /** Whether zlib is available (always, while the plugin is installed and allowed). */
+  export function isAvailable (): Promise<boolean>
+  /** Compresses a buffer (zlib framing unless `options.format` says otherwise). */
+  export function deflate (input: Buffer | Uint8Array | ArrayBuffer | string, options?: ZlibOptions | null): Promise<Buffer>
+  /** Decompresses a buffer (zlib framing unless `options.format` says otherwise). */
+  export function inflate (input: Buffer | Uint8Array | ArrayBuffer | string, options?: ZlibOptions | null): Promise<Buffer>
+  /** Compresses a buffer with gzip framing. */
+  export function gzip (input: Buffer | Uint8Array | ArrayBuffer | string, options?: ZlibOptions | null): Promise<Buffer>
+  /** Decompresses a gzip buffer. */
+  export function gunzip (input: Buffer | Uint8Array | ArrayBuffer | string, options?: ZlibOptions | null): Promise<Buffer>
+  /** Opens a deflate stream. */
+  export function createDeflateStream (options?: ZlibStreamOptions | null): Promise<ZlibStream>
+  /** Opens an inflate stream. */
+  export function createInflateStream (options?: ZlibStreamOptions | null): Promise<ZlibStream>
+
+  /** A stateful zlib stream held by the host for this page (closed when the page goes away). */
+  export class ZlibStream {
+    /** Opens a new zlib stream. */
+    static create (mode?: ZlibMode, options?: ZlibStreamOptions | null): Promise<ZlibStream>
+    constructor (state: { id: string | number | bigint, mode: ZlibMode, format: ZlibFormat })
+    id: string
+    mode: string
+    format: string
+    closed: boolean
+    /** Writes a chunk into the stream and returns the output it produced. */
+    write (chunk: Buffer | Uint8Array | ArrayBuffer | string, options?: ZlibChunkOptions | null): Promise<Buffer>
+    /** Signals the end of the stream, with an optional last chunk; the rest of the output. */
+    end (chunk?: Buffer | Uint8Array | ArrayBuffer | string | null, options?: ZlibChunkOptions | null): Promise<Buffer>
+    /** Closes the stream without sending additional data; subsequent writes throw. */
+    close (): void
+  }
+
+  const api: Readonly<{
+    isAvailable: typeof isAvailable
+    deflate: typeof deflate
+    inflate: typeof inflate
+    gzip: typeof gzip
+    gunzip: typeof gunzip
+    ZlibStream: typeof ZlibStream
+    createDeflateStream: typeof createDeflateStream
+    createInflateStream: typeof createInflateStream
+  }>
+  export default api
+}
+
+declare module 'oro:zlib/node' {
+  /**
+   * `oro:zlib/node` (also `node:zlib`) — Node's `zlib` for page JavaScript, done by Python's zlib
+   * in the host: the callback and `*Sync` one-shot forms, `oro:stream` Transforms, `constants`,
+   * `codes` and `crc32`. Brotli throws `NotSupportedError` (Python's standard library has none);
+   * `options.dictionary`, `options.info`, `reset()` and `params()` too.
+   * @module oro:zlib/node
+   * @alias node:zlib
+   */
+
+  import { Transform } from 'oro:stream'
+  import type { TransformOptions } from 'oro:stream'
+  import type { Buffer } from 'oro:buffer'
+
+  export type InputType = string | ArrayBuffer | ArrayBufferView
+
+  export interface ZlibOptions {
+    /** Default flush of each write (`Z_NO_FLUSH`). */
+    flush?: number
+    /** Flush at the end (`Z_FINISH`); `Z_SYNC_FLUSH` accepts a compressed stream cut short. */
+    finishFlush?: number
+    /** Checked (>= 64) and otherwise unused: the host chooses the pieces. */
+    chunkSize?: number
+    windowBits?: number
+    level?: number
+    memLevel?: number
+    strategy?: number
+    /** Throws `NotSupportedError`. */
+    dictionary?: ArrayBufferView | ArrayBuffer
+    /** Throws `NotSupportedError`. */
+    info?: boolean
+    /** Most bytes a one-shot inflate may produce (the host's `zlib.max_output_bytes` is the cap). */
+    maxOutputLength?: number
+  }
+
+  export type CompressCallback = (error: Error | null, result: Buffer) => void
+
+  /** A Transform whose zlib state is held by the host for this page. */
+  class ZlibBase extends Transform {
+    constructor (mode: 'deflate' | 'inflate', format: 'zlib' | 'gzip' | 'raw' | 'auto', options?: ZlibOptions & TransformOptions)
+    /** Input bytes the host has taken. */
+    bytesWritten: number
+    /** Node's deprecated name for `bytesWritten`. */
+    readonly bytesRead: number
+    /** Flush what zlib holds (default `Z_FULL_FLUSH`), in order with earlier writes. */
+    flush (kind?: number | (() => void), callback?: () => void): void
+    /** Destroy the stream; `callback` on `close`. */
+    close (callback?: () => void): void
+    /** Throws `NotSupportedError`. */
+    reset (): never
+    /** Throws `NotSupportedError`. */
+    params (level?: number, strategy?: number, callback?: () => void): never
+  }
+  export class Deflate extends ZlibBase { constructor (options?: ZlibOptions & TransformOptions) }
+  export class Inflate extends ZlibBase { constructor (options?: ZlibOptions & TransformOptions) }
+  export class Gzip extends ZlibBase { constructor (options?: ZlibOptions & TransformOptions) }
+  export class Gunzip extends ZlibBase { constructor (options?: ZlibOptions & TransformOptions) }
+  export class DeflateRaw extends ZlibBase { constructor (options?: ZlibOptions & TransformOptions) }
+  export class InflateRaw extends ZlibBase { constructor (options?: ZlibOptions & TransformOptions) }
+  export class Unzip extends ZlibBase { constructor (options?: ZlibOptions & TransformOptions) }
+  /** Throws `NotSupportedError`. */
+  export class BrotliCompress extends Transform { constructor (options?: unknown) }
+  /** Throws `NotSupportedError`. */
+  export class BrotliDecompress extends Transform { constructor (options?: unknown) }
+
+  export function createDeflate (options?: ZlibOptions & TransformOptions): Deflate
+  export function createInflate (options?: ZlibOptions & TransformOptions): Inflate
+  export function createGzip (options?: ZlibOptions & TransformOptions): Gzip
+  export function createGunzip (options?: ZlibOptions & TransformOptions): Gunzip
+  export function createDeflateRaw (options?: ZlibOptions & TransformOptions): DeflateRaw
+  export function createInflateRaw (options?: ZlibOptions & TransformOptions): InflateRaw
+  export function createUnzip (options?: ZlibOptions & TransformOptions): Unzip
+  /** Throws `NotSupportedError`. */
+  export function createBrotliCompress (options?: unknown): BrotliCompress
+  /** Throws `NotSupportedError`. */
+  export function createBrotliDecompress (options?: unknown): BrotliDecompress
+
+  type OneShot = {
+    (buffer: InputType, callback: CompressCallback): void
+    (buffer: InputType, options: ZlibOptions, callback: CompressCallback): void
+  }
+  type OneShotSync = (buffer: InputType, options?: ZlibOptions) => Buffer
+
+  export const deflate: OneShot
+  export const inflate: OneShot
+  export const gzip: OneShot
+  export const gunzip: OneShot
+  export const deflateRaw: OneShot
+  export const inflateRaw: OneShot
+  export const unzip: OneShot
+  /** A synchronous request to the host (`sendSync`): the page waits for the answer. */
+  export const deflateSync: OneShotSync
+  export const inflateSync: OneShotSync
+  export const gzipSync: OneShotSync
+  export const gunzipSync: OneShotSync
+  export const deflateRawSync: OneShotSync
+  export const inflateRawSync: OneShotSync
+  export const unzipSync: OneShotSync
+  /** Calls back with `NotSupportedError`. */
+  export function brotliCompress (buffer: InputType, options: unknown, callback?: CompressCallback): void
+  /** Calls back with `NotSupportedError`. */
+  export function brotliDecompress (buffer: InputType, options: unknown, callback?: CompressCallback): void
+  /** Throws `NotSupportedError`. */
+  export function brotliCompressSync (buffer: InputType, options?: unknown): never
+  /** Throws `NotSupportedError`. */
+  export function brotliDecompressSync (buffer: InputType, options?: unknown): never
+
+  /** The CRC-32 of `data` (strings as UTF-8), continuing from `value`; computed in the page. */
+  export function crc32 (data: string | ArrayBufferView, value?: number): number
+
+  /** Node's `zlib.constants`; `ZLIB_VERNUM` is the host's zlib (a synchronous request when first read). */
+  export const constants: Readonly<Record<string, number>>
+  /** zlib's return codes by name and by number. */
+  export const codes: Readonly<Record<string, string | number>>
+
+  const zlib: {
+    constants: typeof constants
+    codes: typeof codes
+    crc32: typeof crc32
+    Deflate: typeof Deflate
+    Inflate: typeof Inflate
+    Gzip: typeof Gzip
+    Gunzip: typeof Gunzip
+    DeflateRaw: typeof DeflateRaw
+    InflateRaw: typeof InflateRaw
+    Unzip: typeof Unzip
+    BrotliCompress: typeof BrotliCompress
+    BrotliDecompress: typeof BrotliDecompress
+    createDeflate: typeof createDeflate
+    createInflate: typeof createInflate
+    createGzip: typeof createGzip
+    createGunzip: typeof createGunzip
+    createDeflateRaw: typeof createDeflateRaw
+    createInflateRaw: typeof createInflateRaw
+    createUnzip: typeof createUnzip
+    createBrotliCompress: typeof createBrotliCompress
+    createBrotliDecompress: typeof createBrotliDecompress
+    deflate: typeof deflate
+    deflateSync: typeof deflateSync
+    inflate: typeof inflate
+    inflateSync: typeof inflateSync
+    gzip: typeof gzip
+    gzipSync: typeof gzipSync
+    gunzip: typeof gunzip
+    gunzipSync: typeof gunzipSync
+    deflateRaw: typeof deflateRaw
+    deflateRawSync: typeof deflateRawSync
+    inflateRaw: typeof inflateRaw
+    inflateRawSync: typeof inflateRawSync
+    unzip: typeof unzip
+    unzipSync: typeof unzipSync
+    brotliCompress: typeof brotliCompress
+    brotliCompressSync: typeof brotliCompressSync
+    brotliDecompress: typeof brotliDecompress
+    brotliDecompressSync: typeof brotliDecompressSync
+  }
+  export default zlib
 }

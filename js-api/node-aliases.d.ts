@@ -42,6 +42,16 @@ declare module 'node:events' {
   export { default } from 'oro:events'
 }
 
+declare module 'node:http' {
+  export * from 'oro:http'
+  export { default } from 'oro:http'
+}
+
+declare module 'node:https' {
+  export * from 'oro:https'
+  export { default } from 'oro:https'
+}
+
 declare module 'node:os' {
   export * from 'oro:os'
   export { default } from 'oro:os'
@@ -185,4 +195,9 @@ declare module 'node:net' {
 declare module 'node:tls' {
   export * from 'oro:tls'
   export { default } from 'oro:tls'
+}
+
+declare module 'node:zlib' {
+  export * from 'oro:zlib/node'
+  export { default } from 'oro:zlib/node'
 }
