@@ -38,7 +38,7 @@ export interface AssertFunctions {
   strict: AssertFunctions
 }
 
-declare const assert: AssertFunctions
+declare const assertModule: AssertFunctions
 export const ok: AssertFunctions['ok']
 export const equal: AssertFunctions['equal']
 export const notEqual: AssertFunctions['notEqual']
@@ -57,4 +57,6 @@ export const match: AssertFunctions['match']
 export const doesNotMatch: AssertFunctions['doesNotMatch']
 export const fail: AssertFunctions['fail']
 export const strict: AssertFunctions
-export default assert
+/** The default export under its own name, as Oro's module names it. */
+export const assert: AssertFunctions
+export default assertModule

@@ -34,5 +34,6 @@ export const {
   throws
 } = assert
 
-export { AssertionError, strict }
+// Oro's `assert` module names the function itself too (`import { assert } from 'oro:assert'`).
+export { AssertionError, assert, strict }
 export default assert

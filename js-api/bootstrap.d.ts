@@ -4,6 +4,8 @@
  * @module oro:bootstrap
  */
 
+import type { EventEmitter } from './events.js'
+
 /** What the preload puts in `globalThis.__args`. */
 export interface OroArgs {
   /** This window's index (0 is the main window). */
@@ -92,7 +94,29 @@ export function openChannel (target?: object): EventSource | null
 /** Install everything; idempotent. Runs on import when `globalThis.isOroRuntime === true`. */
 export function install (options?: { channel?: boolean, channelTimeout?: number }): BootstrapState
 
-declare const bootstrap: {
+/** Oro's download of `options.url` to `options.dest`: events `download-progress` (percent),
+ * `write-file` (`{status}`), `write-file-progress` (fraction), `error`. Needs `oro:fs`. */
+export class Bootstrap extends EventEmitter {
+  constructor (options: { url: string, dest: string })
+  options: { url: string, dest: string }
+  /** Download, then write; a failure is emitted as `error` when listened for, else rejected. */
+  run (): Promise<void>
+  write (options: { fileBuffer: Uint8Array, dest: string }): Promise<void>
+  /** The body of `url`; `NetworkError` (with `status`) unless 2xx. */
+  download (url: string): Promise<Uint8Array>
+  /** Removes every listener. */
+  cleanup (): void
+}
+/** A `Bootstrap` for `{url, dest}`; call `run()`. */
+export function bootstrap (options: { url: string, dest: string }): Bootstrap
+/** Whether the file at `dest` has the hex digest `hash` (`'sha256'`, `'SHA-256'`...); false when
+ * it cannot be read. Needs `oro:fs`. */
+export function checkHash (dest: string, hash: string, hashAlgorithm: string): Promise<boolean>
+
+declare const bootstrapModule: {
+  Bootstrap: typeof Bootstrap
+  bootstrap: typeof bootstrap
+  checkHash: typeof checkHash
   ApplicationURLEvent: typeof ApplicationURLEvent
   CHANNEL_OPEN_TIMEOUT: typeof CHANNEL_OPEN_TIMEOUT
   KNOWN_EVENTS: typeof KNOWN_EVENTS
@@ -107,4 +131,4 @@ declare const bootstrap: {
   toIPCURL: typeof toIPCURL
   whenReady: typeof whenReady
 }
-export default bootstrap
+export default bootstrapModule

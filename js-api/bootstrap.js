@@ -12,10 +12,17 @@
  *
  * Installing is idempotent (one state per global object). It happens on import when
  * `globalThis.isOroRuntime === true` (set by the preload); elsewhere call `install()`.
+ *
+ * It also has Oro's `bootstrap({url, dest})` (download a file to a path, with progress events)
+ * and `checkHash(dest, hash, algorithm)` (is the file on disk the one expected?); both need
+ * `oro:fs` (the oro-fs plugin).
  * @module oro:bootstrap
  */
 
 import './protocol-handlers.js'
+import { Bootstrap, bootstrap, checkHash } from './bootstrap/internal/download.js'
+
+export { Bootstrap, bootstrap, checkHash }
 
 const STATE = Symbol.for('oro.runtime.bootstrap')
 
@@ -466,6 +473,9 @@ if (/** @type {any} */ (globalThis).isOroRuntime === true) install()
 
 export default {
   ApplicationURLEvent,
+  Bootstrap,
+  bootstrap,
+  checkHash,
   CHANNEL_OPEN_TIMEOUT,
   KNOWN_EVENTS,
   deliverHostEvent,

@@ -58,5 +58,12 @@ export const time: typeof globalThis.console.time
 export const timeEnd: typeof globalThis.console.timeEnd
 export const timeLog: typeof globalThis.console.timeLog
 
-declare const pageConsole: typeof globalThis.console & { Console: typeof Console }
+/** The page's own `console` (Oro's `globalConsole`). */
+export const globalConsole: typeof globalThis.console
+/** Oro's `patchGlobalConsole`: mirror each line of `target` (default: the page's console) to
+ * `options.postMessage` as `ipc://stdout?value=…` / `ipc://stderr?value=…`; originals stay as
+ * `method.platform`. Idempotent. */
+export function patchGlobalConsole<T extends object = typeof globalThis.console> (target?: T | null, options?: { postMessage?: (message: string) => unknown }): T
+
+declare const pageConsole: typeof globalThis.console & { Console: typeof Console, globalConsole: typeof globalThis.console }
 export default pageConsole

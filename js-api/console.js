@@ -13,7 +13,7 @@
  * @module oro:console
  */
 
-import { formatWithOptions, inspect } from './util.js'
+import { format, formatWithOptions, inspect } from './util.js'
 import { withCode } from './errors.js'
 
 /** @typedef {{ write (chunk: string): unknown }} WritableLike */
@@ -244,5 +244,53 @@ export const groupEnd = bound('groupEnd')
 export const time = bound('time')
 export const timeEnd = bound('timeEnd')
 export const timeLog = bound('timeLog')
+
+/** The page's own `console`, as Oro names it (`null` where there is none). */
+export const globalConsole = globalThis.console ?? null
+
+const PATCHED = Symbol.for('oro.runtime.console.patched')
+/** Where each method's line goes, as Oro's `Console.write` sends it. */
+const DESTINATIONS = /** @type {Record<string, string>} */ ({
+  log: 'stdout', info: 'stdout', count: 'stdout', table: 'stdout', timeLog: 'stdout', timeEnd: 'stdout',
+  debug: 'stderr', error: 'stderr', warn: 'stderr', trace: 'stderr', assert: 'stderr'
+})
+
+/**
+ * Oro's `patchGlobalConsole`: each method of `target` (default: the page's console) keeps
+ * doing what it did (the original stays reachable as `method.platform`) and also hands
+ * `options.postMessage` the line as Oro's `ipc://stdout?value=…` / `ipc://stderr?value=…`
+ * message. This host has no `stdout` route, so without `postMessage` nothing is mirrored; the
+ * console is marked patched either way, and patching twice changes nothing.
+ * @param {any} [target]
+ * @param {{ postMessage?: (message: string) => unknown }} [options]
+ * @returns {any} the console
+ */
+export function patchGlobalConsole (target, options = {}) {
+  const subject = target && typeof target === 'object' ? target : globalThis.console
+  if (!subject) throw withCode(new TypeError('Cannot determine a global console object to patch'), 'ERR_INVALID_ARG_TYPE')
+  if (subject[PATCHED] === true) return subject
+  Object.defineProperty(subject, PATCHED, { value: true, configurable: true })
+  const post = typeof options.postMessage === 'function' ? options.postMessage : null
+  if (!post) return subject
+  for (const [name, destination] of Object.entries(DESTINATIONS)) {
+    if (typeof subject[name] !== 'function') continue
+    const original = subject[name].bind(subject)
+    const patched = (/** @type {unknown[]} */ ...args) => {
+      original(...args)
+      if (name === 'assert') {
+        if (args[0]) return
+        args = [`Assertion failed: ${format(...args.slice(1))}`]
+      }
+      const debug = name === 'debug' ? '&debug=true' : ''
+      post(`ipc://${destination}?value=${encodeURIComponent(format(...args))}${debug}&resolve=false`)
+    }
+    subject[name] = Object.assign(patched, { platform: original })
+  }
+  return subject
+}
+
+if (!('globalConsole' in pageConsole)) {
+  Object.defineProperty(pageConsole, 'globalConsole', { value: globalConsole, writable: true, configurable: true, enumerable: false })
+}
 
 export default pageConsole

@@ -244,4 +244,28 @@ export const POINT_CONVERSION_UNCOMPRESSED: number
 export const POINT_CONVERSION_HYBRID: number
 
 declare const constants: Readonly<Record<string, unknown>>
+/** Oro's open flags beyond Node's: the host's numbers, `undefined` where the platform has none. */
+export const O_ASYNC: number | undefined
+export const O_CLOEXEC: number | undefined
+export const O_LARGEFILE: number | undefined
+export const O_NDELAY: number | undefined
+export const O_PATH: number | undefined
+export const O_TMPFILE: number | undefined
+/** BSD's `SIGINFO`: `undefined` on Linux. */
+export const SIGINFO: number | undefined
+/** Oro's window states (`oro:window/constants`). */
+export const WINDOW_ERROR: -1
+export const WINDOW_NONE: 0
+export const WINDOW_CREATING: 10
+export const WINDOW_CREATED: 11
+export const WINDOW_HIDING: 20
+export const WINDOW_HIDDEN: 21
+export const WINDOW_SHOWING: 30
+export const WINDOW_SHOWN: 31
+export const WINDOW_CLOSING: 40
+export const WINDOW_CLOSED: 41
+export const WINDOW_EXITING: 50
+export const WINDOW_EXITED: 51
+export const WINDOW_KILLING: 60
+export const WINDOW_KILLED: 61
 export default constants

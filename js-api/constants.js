@@ -3,7 +3,11 @@
  * object of `os.constants.dlopen`, `errno`, `priority` and `signals`, then `fs.constants` and
  * `crypto.constants` when the page has those modules (`oro:fs` comes from the oro-fs plugin).
  * Numbers are the host platform's (from `oro:errno` and `oro:os`); `dlopen` and `priority` are
- * Node's fixed values for the platform. Every name Node's module has is also a named export.
+ * Node's fixed values for the platform. Every name Node's module has is also a named export, and
+ * so are the names Oro's `constants` adds: the open flags `O_ASYNC`, `O_CLOEXEC`, `O_LARGEFILE`,
+ * `O_NDELAY`, `O_PATH`, `O_TMPFILE` and `SIGINFO` (the host's numbers; `undefined` where the
+ * host platform has no such flag or signal, as `SIGINFO` on Linux), and Oro's window states
+ * `WINDOW_ERROR` (-1) ... `WINDOW_KILLED` (61).
  * @module oro:constants
  */
 
@@ -14,6 +18,24 @@ import { constants as os, platform } from './os.js'
 const DLOPEN = /** @type {Record<string, Record<string, number>>} */ ({
   linux: { RTLD_LAZY: 1, RTLD_NOW: 2, RTLD_GLOBAL: 256, RTLD_LOCAL: 0, RTLD_DEEPBIND: 8 },
   darwin: { RTLD_LAZY: 1, RTLD_NOW: 2, RTLD_GLOBAL: 8, RTLD_LOCAL: 4 }
+})
+
+/** Oro's window states (`oro:window/constants`), fixed numbers. */
+const WINDOW = Object.freeze({
+  WINDOW_ERROR: -1,
+  WINDOW_NONE: 0,
+  WINDOW_CREATING: 10,
+  WINDOW_CREATED: 11,
+  WINDOW_HIDING: 20,
+  WINDOW_HIDDEN: 21,
+  WINDOW_SHOWING: 30,
+  WINDOW_SHOWN: 31,
+  WINDOW_CLOSING: 40,
+  WINDOW_CLOSED: 41,
+  WINDOW_EXITING: 50,
+  WINDOW_EXITED: 51,
+  WINDOW_KILLING: 60,
+  WINDOW_KILLED: 61
 })
 
 /**
@@ -45,7 +67,8 @@ const constants = Object.freeze({
   ...os.priority,
   ...os.signals,
   ...fs,
-  ...crypto
+  ...crypto,
+  ...WINDOW
 })
 
 // Node's names (as Node on Linux has them) as named exports too, so that
@@ -88,7 +111,12 @@ export const {
   RSA_X931_PADDING, RSA_PKCS1_PSS_PADDING, RSA_PSS_SALTLEN_DIGEST, RSA_PSS_SALTLEN_MAX_SIGN,
   RSA_PSS_SALTLEN_AUTO, defaultCoreCipherList, TLS1_VERSION, TLS1_1_VERSION, TLS1_2_VERSION,
   TLS1_3_VERSION, POINT_CONVERSION_COMPRESSED, POINT_CONVERSION_UNCOMPRESSED,
-  POINT_CONVERSION_HYBRID
+  POINT_CONVERSION_HYBRID,
+  // Oro's names beyond Node's.
+  O_ASYNC, O_CLOEXEC, O_LARGEFILE, O_NDELAY, O_PATH, O_TMPFILE, SIGINFO, WINDOW_ERROR,
+  WINDOW_NONE, WINDOW_CREATING, WINDOW_CREATED, WINDOW_HIDING, WINDOW_HIDDEN, WINDOW_SHOWING,
+  WINDOW_SHOWN, WINDOW_CLOSING, WINDOW_CLOSED, WINDOW_EXITING, WINDOW_EXITED, WINDOW_KILLING,
+  WINDOW_KILLED
 } = /** @type {Record<string, any>} */ (constants)
 
 export default constants

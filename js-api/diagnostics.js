@@ -8,10 +8,22 @@
  * for await (const event of diagnostics.sse({ count: 3 })) console.log(event.index)
  * ```
  * Routes `diagnostics.*`, permission `diagnostics`.
+ *
+ * As in Oro, it also has diagnostic channels (`channel(name)`, the `channels` registry) that
+ * code publishes on and tools subscribe to, `window.metrics` (page calls published on the
+ * `window.*` channels once started) and `runtime.query()` (this host's counters, as `query()`).
+ *
+ * ```js
+ * import { channel, window } from 'oro:diagnostics'
+ * channel('window.fetch').subscribe(({ resource, response }) => console.log(resource, response.status))
+ * window.metrics.start(['fetch'])
+ * ```
  * @module oro:diagnostics
  */
 
 import { request, stream } from './ipc.js'
+import channels, { Channel, ChannelGroup } from './diagnostics/internal/channels.js'
+import window from './diagnostics/internal/window.js'
 
 /**
  * @typedef {object} Diagnostics
@@ -68,4 +80,20 @@ export function chunks (options = {}) {
   return stream('diagnostics.stream.chunks', params, { signal })
 }
 
-export default { capabilities, chunks, query, sse }
+/**
+ * The diagnostic channel `name` (made on first use; names are normalised: lower case, spaces,
+ * `-` and `_` become `.`).
+ * @param {string} name
+ * @returns {import('./diagnostics/internal/channels.js').Channel}
+ */
+export function channel (name) {
+  return channels.channel(name)
+}
+
+/** Oro's `diagnostics.runtime`: `query()` answers this host's counters (Oro's answer has libuv's
+ * and its own handles instead). */
+export const runtime = Object.freeze({ query })
+
+export { Channel, ChannelGroup, channels, window }
+
+export default { capabilities, channel, channels, chunks, query, runtime, sse, window }

@@ -10,6 +10,12 @@ export const constants: Readonly<Record<string, number>>
 export function getCode (code: number): string
 /** strerror's message for an error number; `''` when unknown. */
 export function getMessage (code: number): string
+/** Messages by error number (no prototype), as Oro's `strings`. */
+export const strings: Readonly<Record<number, string>>
+/** The message of an error number, sign ignored; `''` when unknown (Oro's `toString`). */
+export function toString (code: number): string
+/** `2`, `-2` or `'enoent'` → `'ENOENT'`; `''` when unknown (Oro's `getName`). */
+export function getName (code: number | string): string
 
 export const EPERM: number
 export const ENOENT: number
@@ -95,5 +101,8 @@ declare const errno: {
   constants: typeof constants
   getCode: typeof getCode
   getMessage: typeof getMessage
+  getName: typeof getName
+  strings: typeof strings
+  toString: typeof toString
 }
 export default errno

@@ -223,8 +223,43 @@ export function getMessage (code) {
   return hostMessages[name] ?? POSIX[name]?.[1] ?? ''
 }
 
+/**
+ * Messages by error number (`strings[2]` → `No such file or directory`), as Oro's `strings`:
+ * an object without a prototype, the same messages `getMessage` gives.
+ * @type {Readonly<Record<number, string>>}
+ */
+export const strings = Object.freeze(Object.assign(Object.create(null), Object.fromEntries(
+  Object.entries(constants).map(([name, value]) => [value, hostMessages[name] ?? POSIX[name]?.[1] ?? ''])
+)))
+
+/**
+ * The message of an error number, sign ignored (Oro's `toString`), or `''`.
+ * @param {number} code
+ * @returns {string}
+ */
+export function toString (code) {
+  return strings[Math.abs(Number(code))] ?? ''
+}
+
+/**
+ * The name of an error number or name (`2`, `-2` or `'enoent'` → `ENOENT`), or `''` when this
+ * platform has no such error (Oro's `getName`).
+ * @param {number | string} code
+ * @returns {string}
+ */
+export function getName (code) {
+  if (typeof code === 'string') {
+    const name = code.toUpperCase()
+    return Object.hasOwn(constants, name) ? name : ''
+  }
+  return getCode(code)
+}
+
 export default {
   constants,
+  strings,
+  toString,
   getCode,
+  getName,
   getMessage
 }

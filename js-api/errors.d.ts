@@ -17,6 +17,11 @@ export const NOT_SUPPORTED_ERR: 'NOT_SUPPORTED_ERR'
 export const OPERATION_ERR: 'OPERATION_ERR'
 export const SECURITY_ERR: 'SECURITY_ERR'
 export const TIMEOUT_ERR: 'TIMEOUT_ERR'
+export const INDEX_SIZE_ERR: 'INDEX_SIZE_ERR'
+export const ILLEGAL_CONSTRUCTOR_ERR: 'ILLEGAL_CONSTRUCTOR_ERR'
+export const FINALIZATION_REGISTRY_CALLBACK_ERR: 'FINALIZATION_REGISTRY_CALLBACK_ERR'
+/** Where an `InternalError` also keeps its code (Oro's `kInternalErrorCode`). */
+export const kInternalErrorCode: unique symbol
 
 /** Options of the error constructors. */
 export interface OroErrorOptions {
@@ -72,6 +77,21 @@ export class NotSupportedError extends OroErrorBase {}
 export class OperationError extends OroErrorBase {}
 export class SecurityError extends OroErrorBase {}
 export class TimeoutError extends OroErrorBase {}
+/** An index or size out of range (the DOM's `IndexSizeError`). */
+export class IndexSizeError extends OroErrorBase {}
+/** A class constructed that must not be; a `TypeError`. */
+export class IllegalConstructorError extends TypeError {
+  constructor (message?: string, options?: OroErrorOptions)
+  code: string | number | undefined
+  static readonly code: string
+}
+/** A `FinalizationRegistry` cleanup callback threw. */
+export class FinalizationRegistryCallbackError extends OroErrorBase {}
+/** A module an import or `require` could not find (code `MODULE_NOT_FOUND`). */
+export class ModuleNotFoundError extends NotFoundError {
+  constructor (message?: string, requireStack?: string[])
+  requireStack: string[]
+}
 
 /** An operating-system error in Node's shape (`code` `ENOENT`, negative `errno`, `syscall`, `path`). */
 export class ErrnoError extends OroErrorBase {
@@ -121,6 +141,14 @@ declare const errors: {
   OPERATION_ERR: typeof OPERATION_ERR
   SECURITY_ERR: typeof SECURITY_ERR
   TIMEOUT_ERR: typeof TIMEOUT_ERR
+  INDEX_SIZE_ERR: typeof INDEX_SIZE_ERR
+  ILLEGAL_CONSTRUCTOR_ERR: typeof ILLEGAL_CONSTRUCTOR_ERR
+  FINALIZATION_REGISTRY_CALLBACK_ERR: typeof FINALIZATION_REGISTRY_CALLBACK_ERR
+  kInternalErrorCode: typeof kInternalErrorCode
+  FinalizationRegistryCallbackError: typeof FinalizationRegistryCallbackError
+  IllegalConstructorError: typeof IllegalConstructorError
+  IndexSizeError: typeof IndexSizeError
+  ModuleNotFoundError: typeof ModuleNotFoundError
   AbortError: typeof AbortError
   BadRequestError: typeof BadRequestError
   EncodingError: typeof EncodingError

@@ -23,16 +23,20 @@ export const NOT_SUPPORTED_ERR = 'NOT_SUPPORTED_ERR'
 export const OPERATION_ERR = 'OPERATION_ERR'
 export const SECURITY_ERR = 'SECURITY_ERR'
 export const TIMEOUT_ERR = 'TIMEOUT_ERR'
+export const INDEX_SIZE_ERR = 'INDEX_SIZE_ERR'
+export const ILLEGAL_CONSTRUCTOR_ERR = 'ILLEGAL_CONSTRUCTOR_ERR'
+export const FINALIZATION_REGISTRY_CALLBACK_ERR = 'FINALIZATION_REGISTRY_CALLBACK_ERR'
 
 /**
  * Defines an `Error` subclass whose prototype `name` is `name` and whose instances get `code`
  * (the constructor's `options.code`, else the class's default code).
  * @param {string} name
  * @param {string | undefined} defaultCode
+ * @param {ErrorConstructor} [Base]
  */
-function defineError (name, defaultCode) {
+function defineError (name, defaultCode, Base = Error) {
   const ErrorClass = {
-    [name]: class extends Error {
+    [name]: class extends Base {
       /**
        * @param {string} [message]
        * @param {{ cause?: unknown, code?: string | number }} [options]
@@ -67,6 +71,40 @@ export const NotSupportedError = defineError('NotSupportedError', NOT_SUPPORTED_
 export const OperationError = defineError('OperationError', OPERATION_ERR)
 export const SecurityError = defineError('SecurityError', SECURITY_ERR)
 export const TimeoutError = defineError('TimeoutError', TIMEOUT_ERR)
+/** An index or size out of the allowed range (the DOM's `IndexSizeError`). */
+export const IndexSizeError = defineError('IndexSizeError', INDEX_SIZE_ERR)
+/** A class constructed that must not be (a `TypeError`, as Oro's). */
+export const IllegalConstructorError = defineError('IllegalConstructorError', ILLEGAL_CONSTRUCTOR_ERR, TypeError)
+/** A `FinalizationRegistry` cleanup callback threw. */
+export const FinalizationRegistryCallbackError = defineError('FinalizationRegistryCallbackError', FINALIZATION_REGISTRY_CALLBACK_ERR)
+
+/** Where an `InternalError` also keeps its code (Oro's `kInternalErrorCode`). */
+export const kInternalErrorCode = Symbol.for('oro.runtime.errors.kInternalErrorCode')
+Object.defineProperty(InternalError.prototype, kInternalErrorCode, {
+  get () { return this.code },
+  set (code) { this.code = code },
+  enumerable: false,
+  configurable: true
+})
+
+/**
+ * A module that an import or `require` could not find (a `NotFoundError`, code
+ * `MODULE_NOT_FOUND` as in Node), with the chain of modules that asked for it.
+ */
+export class ModuleNotFoundError extends NotFoundError {
+  /**
+   * @param {string} [message]
+   * @param {string[]} [requireStack]
+   */
+  constructor (message = '', requireStack = []) {
+    super(message, { code: 'MODULE_NOT_FOUND' })
+    /** @type {string[]} */
+    this.requireStack = Array.isArray(requireStack) ? [...requireStack] : []
+  }
+}
+Object.defineProperty(ModuleNotFoundError.prototype, 'name', {
+  value: 'ModuleNotFoundError', writable: true, enumerable: false, configurable: true
+})
 
 /**
  * An operating-system error in Node's shape: `code` is the errno name (`ENOENT`), `errno` the
@@ -106,9 +144,13 @@ export const ERROR_CLASSES = Object.freeze({
   ErrnoError,
   Error,
   EvalError,
+  FinalizationRegistryCallbackError,
+  IllegalConstructorError,
+  IndexSizeError,
   InternalError,
   InvalidAccessError,
   InvalidStateError,
+  ModuleNotFoundError,
   NetworkError,
   NotAllowedError,
   NotFoundError,
@@ -131,9 +173,13 @@ export const DEFAULT_CODES = Object.freeze({
   AbortError: ABORT_ERR,
   BadRequestError: BAD_REQUEST_ERR,
   EncodingError: ENCODING_ERR,
+  FinalizationRegistryCallbackError: FINALIZATION_REGISTRY_CALLBACK_ERR,
+  IllegalConstructorError: ILLEGAL_CONSTRUCTOR_ERR,
+  IndexSizeError: INDEX_SIZE_ERR,
   InternalError: INTERNAL_ERR,
   InvalidAccessError: INVALID_ACCESS_ERR,
   InvalidStateError: INVALID_STATE_ERR,
+  ModuleNotFoundError: 'MODULE_NOT_FOUND',
   NetworkError: NETWORK_ERR,
   NotAllowedError: NOT_ALLOWED_ERR,
   NotFoundError: NOT_FOUND_ERR,
@@ -328,7 +374,15 @@ export default {
   OPERATION_ERR,
   SECURITY_ERR,
   TIMEOUT_ERR,
+  INDEX_SIZE_ERR,
+  ILLEGAL_CONSTRUCTOR_ERR,
+  FINALIZATION_REGISTRY_CALLBACK_ERR,
+  kInternalErrorCode,
   AbortError,
+  FinalizationRegistryCallbackError,
+  IllegalConstructorError,
+  IndexSizeError,
+  ModuleNotFoundError,
   BadRequestError,
   EncodingError,
   ErrnoError,

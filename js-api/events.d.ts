@@ -46,4 +46,14 @@ export function setMaxListeners (n?: number, ...emitters: EventEmitter[]): void
 export function listenerCount (emitter: EventEmitter, event: string | symbol): number
 export function addAbortListener (signal: AbortSignal, listener: (event: Event) => void): { dispose (): void }
 
+/** The page's `Event` (Oro's events module re-exports the DOM's event classes). */
+export const Event: typeof globalThis.Event
+/** The page's `EventTarget`. */
+export const EventTarget: typeof globalThis.EventTarget
+/** The page's `CustomEvent`. */
+export const CustomEvent: typeof globalThis.CustomEvent
+/** The page's `MessageEvent`. */
+export const MessageEvent: typeof globalThis.MessageEvent
+/** The page's `ErrorEvent`. */
+export const ErrorEvent: typeof globalThis.ErrorEvent
 export default EventEmitter

@@ -178,5 +178,19 @@ for (const [name, value] of Object.entries({ on, getEventListeners, setMaxListen
   }
 }
 
+// Oro's `events` module names the DOM's event classes too; they are the page's own (so an
+// `instanceof` against the global holds), `undefined` where the engine lacks one.
+const scope = /** @type {any} */ (globalThis)
+/** @type {typeof globalThis.Event} */
+export const Event = scope.Event
+/** @type {typeof globalThis.EventTarget} */
+export const EventTarget = scope.EventTarget
+/** @type {typeof globalThis.CustomEvent} */
+export const CustomEvent = scope.CustomEvent
+/** @type {typeof globalThis.MessageEvent} */
+export const MessageEvent = scope.MessageEvent
+/** @type {typeof globalThis.ErrorEvent} */
+export const ErrorEvent = scope.ErrorEvent
+
 export { EventEmitter, once }
 export default EventEmitter

@@ -38,7 +38,83 @@ export function onOffline (callback: (event: Event) => void): () => void
 /** Uncaught errors and unhandled rejections. */
 export function onError (callback: (event: Event) => void): () => void
 
+/** `data` events on `globalThis`. */
+export function onData (callback: (event: Event) => void): () => void
+/** `message` events on `globalThis`. */
+export function onMessage (callback: (event: MessageEvent) => void): () => void
+/** The preferred language changed (`languagechange`). */
+export function onLanguageChange (callback: (event: Event) => void): () => void
+/** The user acted on a notification (`notificationresponse`). */
+export function onNotificationResponse (callback: HostEventListener): () => void
+/** A notification was presented (`notificationpresented`). */
+export function onNotificationPresented (callback: HostEventListener): () => void
+/** This runtime's initialisation event, `'runtimeinit'` (Oro's is `'__runtime_init__'`). */
+export const RUNTIME_INIT_EVENT_NAME: 'runtimeinit'
+/** The global events the hooks listen to. */
+export const GLOBAL_EVENTS: readonly string[]
+export class InitEvent extends Event { constructor () }
+export class LoadEvent extends Event { constructor () }
+export class ReadyEvent extends Event { constructor () }
+export class RuntimeInitEvent extends Event { constructor () }
+/** The next event of a hook (`'ready'`, `'applicationurl'`... or the hook function); `signal`
+ * rejects with an `AbortError`, an unknown hook with a `TypeError`. */
+export function wait<T = any> (nameOrFunction: string | Function, options?: { signal?: AbortSignal | null }): Promise<T>
+/** Oro's `Hooks`: an `EventTarget` re-dispatching `GLOBAL_EVENTS` and `load`/`init`/`ready`,
+ * with every hook as a method. */
+export class Hooks extends EventTarget {
+  static GLOBAL_EVENTS: readonly string[]
+  static InitEvent: typeof InitEvent
+  static LoadEvent: typeof LoadEvent
+  static ReadyEvent: typeof ReadyEvent
+  static RuntimeInitEvent: typeof RuntimeInitEvent
+  constructor ()
+  get globalEvents (): readonly string[]
+  get global (): typeof globalThis
+  get document (): Document | null
+  get window (): Window | null
+  get isDocumentReady (): boolean
+  get isGlobalReady (): boolean
+  get isRuntimeReady (): boolean
+  get isReady (): boolean
+  get isOnline (): boolean
+  get isWorkerContext (): boolean
+  get isWindowContext (): boolean
+  wait<T = any> (nameOrFunction: string | Function, options?: { signal?: AbortSignal | null }): Promise<T>
+  onReady: typeof onReady
+  onLoad: typeof onLoad
+  onInit: typeof onInit
+  onError: typeof onError
+  onData: typeof onData
+  onMessage: typeof onMessage
+  onOnline: typeof onOnline
+  onOffline: typeof onOffline
+  onLanguageChange: typeof onLanguageChange
+  onPermissionChange: typeof onPermissionChange
+  onNotificationResponse: typeof onNotificationResponse
+  onNotificationPresented: typeof onNotificationPresented
+  onApplicationURL: typeof onApplicationURL
+  onApplicationPause: typeof onApplicationPause
+  onApplicationResume: typeof onApplicationResume
+  onApplicationStop: typeof onApplicationStop
+}
+/** The page's one `Hooks` instance (made on first use). */
+export function getHooks (): Hooks
+
 declare const hooks: {
+  GLOBAL_EVENTS: typeof GLOBAL_EVENTS
+  Hooks: typeof Hooks
+  InitEvent: typeof InitEvent
+  LoadEvent: typeof LoadEvent
+  ReadyEvent: typeof ReadyEvent
+  RUNTIME_INIT_EVENT_NAME: typeof RUNTIME_INIT_EVENT_NAME
+  RuntimeInitEvent: typeof RuntimeInitEvent
+  getHooks: typeof getHooks
+  onData: typeof onData
+  onLanguageChange: typeof onLanguageChange
+  onMessage: typeof onMessage
+  onNotificationPresented: typeof onNotificationPresented
+  onNotificationResponse: typeof onNotificationResponse
+  wait: typeof wait
   on: typeof on
   once: typeof once
   onApplicationPause: typeof onApplicationPause

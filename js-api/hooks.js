@@ -15,7 +15,7 @@
  */
 
 import { isReady, subscribe, whenReady } from './bootstrap.js'
-import { invalidArgument } from './errors.js'
+import { AbortError, invalidArgument } from './errors.js'
 
 /**
  * @callback Listener
@@ -181,18 +181,276 @@ export function onError (callback) {
   return () => off.forEach((unsubscribe) => unsubscribe())
 }
 
+/**
+ * Called for `data` events dispatched on `globalThis` (Oro's global data pipe).
+ * @param {Listener} callback
+ */
+export function onData (callback) {
+  checkCallback(callback, 'onData')
+  return on('data', callback)
+}
+
+/**
+ * Called for `message` events on `globalThis` (`postMessage` from another window or a worker).
+ * @param {Listener} callback
+ */
+export function onMessage (callback) {
+  checkCallback(callback, 'onMessage')
+  return on('message', callback)
+}
+
+/**
+ * Called when the user's preferred language changes (`languagechange`).
+ * @param {Listener} callback
+ */
+export function onLanguageChange (callback) {
+  checkCallback(callback, 'onLanguageChange')
+  return on('languagechange', callback)
+}
+
+/**
+ * Called when the user acts on a presented notification (`notificationresponse`, detail
+ * `{id, action}`).
+ * @param {Listener} callback
+ */
+export function onNotificationResponse (callback) {
+  checkCallback(callback, 'onNotificationResponse')
+  return on('notificationresponse', callback)
+}
+
+/**
+ * Called when a notification was presented (`notificationpresented`, detail `{id}`).
+ * @param {Listener} callback
+ */
+export function onNotificationPresented (callback) {
+  checkCallback(callback, 'onNotificationPresented')
+  return on('notificationpresented', callback)
+}
+
+/** The event this runtime dispatches on `globalThis` once initialised (Oro names its own
+ * `__runtime_init__`; here it is `oro:bootstrap`'s `runtimeinit`). */
+export const RUNTIME_INIT_EVENT_NAME = 'runtimeinit'
+
+/** The global events the hooks listen to (Oro's list). */
+export const GLOBAL_EVENTS = Object.freeze([
+  RUNTIME_INIT_EVENT_NAME,
+  'applicationurl',
+  'applicationpause',
+  'applicationresume',
+  'data',
+  'error',
+  'init',
+  'languagechange',
+  'load',
+  'message',
+  'messageerror',
+  'notificationpresented',
+  'notificationresponse',
+  'offline',
+  'online',
+  'permissionchange',
+  'unhandledrejection'
+])
+
+/** Dispatched on a `Hooks` instance when the runtime is initialised. */
+export class InitEvent extends Event {
+  constructor () { super('init') }
+}
+
+/** Dispatched on a `Hooks` instance when the page has loaded. */
+export class LoadEvent extends Event {
+  constructor () { super('load') }
+}
+
+/** Dispatched on a `Hooks` instance when the runtime and the page are both ready. */
+export class ReadyEvent extends Event {
+  constructor () { super('ready') }
+}
+
+/** The runtime's initialisation event (`RUNTIME_INIT_EVENT_NAME`). */
+export class RuntimeInitEvent extends Event {
+  constructor () { super(RUNTIME_INIT_EVENT_NAME) }
+}
+
+/** Each hook by the lower-case event name `wait()` takes. */
+const HOOKS = /** @type {Record<string, (callback: (event?: any) => void) => () => void>} */ ({
+  ready: onReady,
+  load: onLoad,
+  init: onInit,
+  error: onError,
+  data: onData,
+  message: onMessage,
+  online: onOnline,
+  offline: onOffline,
+  languagechange: onLanguageChange,
+  permissionchange: onPermissionChange,
+  notificationresponse: onNotificationResponse,
+  notificationpresented: onNotificationPresented,
+  applicationurl: onApplicationURL,
+  applicationpause: onApplicationPause,
+  applicationresume: onApplicationResume,
+  applicationstop: onApplicationStop
+})
+
+/**
+ * Resolves with the next event of a hook (`'ready'`, `'applicationurl'`... or the hook function
+ * itself, `wait(onApplicationPause)`), as Oro's `wait`. `options.signal` rejects it with an
+ * `AbortError` and removes the listener. An unknown hook rejects with a `TypeError`
+ * (`ERR_INVALID_ARG_VALUE`).
+ * @param {string | Function} nameOrFunction
+ * @param {{ signal?: AbortSignal | null }} [options]
+ * @returns {Promise<any>}
+ */
+export function wait (nameOrFunction, options = {}) {
+  const hook = typeof nameOrFunction === 'string'
+    ? HOOKS[nameOrFunction.toLowerCase()]
+    : Object.values(HOOKS).find((candidate) => candidate === nameOrFunction)
+  if (!hook) {
+    const error = invalidArgument(`${String(nameOrFunction)} is not a valid hook to wait for`)
+    return Promise.reject(Object.assign(error, { code: 'ERR_INVALID_ARG_VALUE' }))
+  }
+  const signal = options?.signal ?? null
+  if (signal?.aborted) return Promise.reject(new AbortError('The wait was aborted', { cause: signal.reason }))
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      stop()
+      reject(new AbortError('The wait was aborted', { cause: signal?.reason }))
+    }
+    const stop = hook((event) => {
+      stop?.()
+      signal?.removeEventListener('abort', onAbort)
+      resolve(event)
+    })
+    signal?.addEventListener('abort', onAbort, { once: true })
+  })
+}
+
+/**
+ * Oro's `Hooks`: an `EventTarget` that re-dispatches the global events of `GLOBAL_EVENTS` on
+ * itself (as new events of the same kind), dispatches `load`, `init` and `ready`
+ * (`LoadEvent`, `InitEvent`, `ReadyEvent`) as the page and the runtime get there, and has
+ * every hook as a method (the module's functions: they listen on `globalThis`).
+ */
+export class Hooks extends EventTarget {
+  static GLOBAL_EVENTS = GLOBAL_EVENTS
+  static InitEvent = InitEvent
+  static LoadEvent = LoadEvent
+  static ReadyEvent = ReadyEvent
+  static RuntimeInitEvent = RuntimeInitEvent
+
+  #loaded = false
+
+  constructor () {
+    super()
+    const scope = /** @type {any} */ (globalThis)
+    if (typeof scope.addEventListener === 'function') {
+      // `init` and `load` on a Hooks instance are its own events, dispatched below.
+      for (const type of GLOBAL_EVENTS.filter((name) => name !== 'init' && name !== 'load')) {
+        on(type, (event) => this.dispatchEvent(copyEvent(event)))
+      }
+    }
+    onLoad(() => {
+      this.#loaded = true
+      this.dispatchEvent(new LoadEvent())
+    })
+    onReady(() => {
+      this.dispatchEvent(new InitEvent())
+      this.dispatchEvent(new ReadyEvent())
+    })
+  }
+
+  get globalEvents () { return GLOBAL_EVENTS }
+  get global () { return globalThis }
+  get document () { return /** @type {any} */ (globalThis).document ?? null }
+  get window () { return /** @type {any} */ (globalThis).window ?? null }
+  get isDocumentReady () { return this.document?.readyState === 'complete' }
+  get isGlobalReady () { return this.#loaded }
+  get isRuntimeReady () { return isReady() }
+  get isReady () { return this.isRuntimeReady && (this.isWorkerContext || this.isDocumentReady) }
+  get isOnline () { return /** @type {any} */ (globalThis).navigator?.onLine ?? false }
+  get isWorkerContext () { return !this.document && !this.window && Boolean(/** @type {any} */ (globalThis).self) }
+  get isWindowContext () { return Boolean(this.document && this.window) }
+
+  /** @param {string | Function} nameOrFunction @param {{ signal?: AbortSignal | null }} [options] */
+  wait (nameOrFunction, options) {
+    // A method of this object (`hooks.wait(hooks.onReady)`) names the hook of the same name.
+    const method = typeof nameOrFunction === 'function'
+      ? Object.getOwnPropertyNames(Hooks.prototype).find((name) => name.startsWith('on') && /** @type {any} */ (this)[name] === nameOrFunction)
+      : undefined
+    return wait(method ? method.slice(2) : nameOrFunction, options)
+  }
+
+  /** @param {() => void} callback */ onReady (callback) { return onReady(callback) }
+  /** @param {() => void} callback */ onLoad (callback) { return onLoad(callback) }
+  /** @param {() => void} callback */ onInit (callback) { return onInit(callback) }
+  /** @param {Listener} callback */ onError (callback) { return onError(callback) }
+  /** @param {Listener} callback */ onData (callback) { return onData(callback) }
+  /** @param {Listener} callback */ onMessage (callback) { return onMessage(callback) }
+  /** @param {Listener} callback */ onOnline (callback) { return onOnline(callback) }
+  /** @param {Listener} callback */ onOffline (callback) { return onOffline(callback) }
+  /** @param {Listener} callback */ onLanguageChange (callback) { return onLanguageChange(callback) }
+  /** @param {Listener} callback */ onPermissionChange (callback) { return onPermissionChange(callback) }
+  /** @param {Listener} callback */ onNotificationResponse (callback) { return onNotificationResponse(callback) }
+  /** @param {Listener} callback */ onNotificationPresented (callback) { return onNotificationPresented(callback) }
+  /** @param {Listener} callback */ onApplicationURL (callback) { return onApplicationURL(callback) }
+  /** @param {Listener} callback */ onApplicationPause (callback) { return onApplicationPause(callback) }
+  /** @param {Listener} callback */ onApplicationResume (callback) { return onApplicationResume(callback) }
+  /** @param {Listener} callback */ onApplicationStop (callback) { return onApplicationStop(callback) }
+}
+
+/**
+ * A new event like `event` (an event being dispatched cannot be dispatched again).
+ * @param {any} event
+ * @returns {Event}
+ */
+function copyEvent (event) {
+  const init = { bubbles: event.bubbles, cancelable: event.cancelable, composed: event.composed }
+  if (typeof ErrorEvent === 'function' && event instanceof ErrorEvent) {
+    return new ErrorEvent(event.type, { ...init, message: event.message, filename: event.filename, lineno: event.lineno, colno: event.colno, error: event.error })
+  }
+  if (event instanceof MessageEvent) {
+    return new MessageEvent(event.type, { ...init, data: event.data, origin: event.origin, lastEventId: event.lastEventId, source: event.source, ports: [...event.ports] })
+  }
+  if (typeof PromiseRejectionEvent === 'function' && event instanceof PromiseRejectionEvent) {
+    return new PromiseRejectionEvent(event.type, { ...init, promise: event.promise, reason: event.reason })
+  }
+  if (event instanceof CustomEvent) return new CustomEvent(event.type, { ...init, detail: event.detail })
+  return new Event(event.type, init)
+}
+
+let instance = /** @type {Hooks | null} */ (null)
+/** The page's one `Hooks` (made on first use: it listens to every global event). */
+export function getHooks () {
+  instance ??= new Hooks()
+  return instance
+}
+
 export default {
+  GLOBAL_EVENTS,
+  Hooks,
+  InitEvent,
+  LoadEvent,
+  ReadyEvent,
+  RUNTIME_INIT_EVENT_NAME,
+  RuntimeInitEvent,
+  getHooks,
   on,
   once,
   onApplicationPause,
   onApplicationResume,
   onApplicationStop,
   onApplicationURL,
+  onData,
   onError,
   onInit,
+  onLanguageChange,
   onLoad,
+  onMessage,
+  onNotificationPresented,
+  onNotificationResponse,
   onOffline,
   onOnline,
   onPermissionChange,
-  onReady
+  onReady,
+  wait
 }

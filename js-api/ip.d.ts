@@ -9,10 +9,14 @@ export function isIPv4 (input: unknown): boolean
 export function isIPv6 (input: unknown): boolean
 /** 4, 6, or 0 when `input` is no IP address. */
 export function isIP (input: unknown): 0 | 4 | 6
+/** Oro's `normalizeIPv4`: `'127'` → `'0.0.0.127'`, `[127, 0, 0, 1]` or a `Uint8Array` →
+ * `'127.0.0.1'`; parts outside 0..255 are dropped. */
+export function normalizeIPv4 (input: string | ArrayLike<number | string> | ArrayBufferView): string
 
 declare const ip: {
   isIP: typeof isIP
   isIPv4: typeof isIPv4
   isIPv6: typeof isIPv6
+  normalizeIPv4: typeof normalizeIPv4
 }
 export default ip

@@ -6,6 +6,7 @@
  * ```js
  * import { isIP } from 'oro:ip'
  * isIP('::ffff:127.0.0.1')   // 6
+ * normalizeIPv4('1.128')      // '0.0.1.128' (Oro's shorthand: missing leading parts are 0)
  * ```
  * @module oro:ip
  */
@@ -54,4 +55,29 @@ export function isIP (input) {
   return 0
 }
 
-export default { isIP, isIPv4, isIPv6 }
+/**
+ * `input` as a dotted IPv4 string, as Oro's `normalizeIPv4`: fewer than four parts are padded
+ * with leading zeros (`'127'` → `'0.0.0.127'`), an array or byte array is joined
+ * (`Uint8Array.of(127, 0, 0, 1)` → `'127.0.0.1'`), and parts that are no number in 0..255 are
+ * dropped (so the result of a bad input fails `isIPv4`). `''` for an empty input.
+ * @param {string | ArrayLike<number | string> | ArrayBufferView | unknown} input
+ * @returns {string}
+ */
+export function normalizeIPv4 (input) {
+  if (input !== null && typeof input === 'object') {
+    const parts = ArrayBuffer.isView(input)
+      ? Array.from(new Uint8Array(input.buffer, input.byteOffset, input.byteLength))
+      : Array.from(/** @type {ArrayLike<unknown>} */ (input))
+    return normalizeIPv4(parts.join('.'))
+  }
+  const text = String(input ?? '')
+  if (!text) return ''
+  const parts = text.split('.')
+  while (parts.length < 4) parts.unshift('0')
+  return parts
+    .map((part) => Number.parseInt(part, 10))
+    .filter((value) => value >= 0 && value <= 255)
+    .join('.')
+}
+
+export default { isIP, isIPv4, isIPv6, normalizeIPv4 }

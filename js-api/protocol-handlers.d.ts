@@ -33,6 +33,8 @@ export function toAppURL (input: string | URL | { url: string }): string | null
 export function getHandlers (): Record<string, ProtocolHandler>
 /** The scheme's worker registration once its worker is active. */
 export function ready (scheme: string): Promise<ServiceWorkerRegistration>
+/** Oro's `getServiceWorker`: the active worker of the scheme's handler, null when there is none. */
+export function getServiceWorker (options: { scheme: string }): Promise<ServiceWorker | null>
 /** Register the workers of `__args.protocolHandlers` and map their URLs. Idempotent. */
 export function install (target?: any): void
 /** Serve `scheme` with the worker at `scriptURL` (default: the configured one). */
@@ -75,6 +77,7 @@ declare const protocolHandlers: {
   getHandlers: typeof getHandlers
   install: typeof install
   ready: typeof ready
+  getServiceWorker: typeof getServiceWorker
   register: typeof register
   schemeOf: typeof schemeOf
   setData: typeof setData

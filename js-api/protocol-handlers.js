@@ -248,6 +248,20 @@ export function ready (scheme) {
 }
 
 /**
+ * The active worker of a scheme's handler (Oro's `getServiceWorker`), registering it if this
+ * page has not yet; `null` when no handler serves `options.scheme`. Rejects with
+ * `NotFoundError` when the worker fails to install or the page has no Service Workers.
+ * @param {{ scheme: string }} options
+ * @returns {Promise<ServiceWorker | null>}
+ */
+export async function getServiceWorker (options) {
+  const scheme = String(options?.scheme ?? '').replace(/:$/, '').toLowerCase()
+  if (!getState().handlers.has(scheme)) return null
+  const registration = await ready(scheme)
+  return registration.active ?? null
+}
+
+/**
  * The window of a hidden frame inside the scheme's scope, controlled by its worker: requests
  * made through its `fetch` and `EventSource` are that worker's to answer.
  * @param {string} scheme
@@ -555,6 +569,7 @@ export default {
   checkScheme,
   getData,
   getHandlers,
+  getServiceWorker,
   install,
   ready,
   register,

@@ -5,6 +5,7 @@
  */
 
 import { EventEmitter } from './events.js'
+import * as webModule from './stream/web.js'
 
 export type BufferEncoding = 'ascii' | 'utf8' | 'utf-8' | 'utf16le' | 'ucs2' | 'ucs-2' | 'base64' | 'base64url' | 'latin1' | 'binary' | 'hex'
 export type Callback = (error?: Error | null) => void
@@ -173,6 +174,46 @@ export function isReadable (stream: Readable): boolean
 export const promises: {
   pipeline (...streams: Array<PipelineSource | PipelineStage | { signal?: AbortSignal, end?: boolean }>): Promise<any>
   finished (stream: Readable | Writable | Duplex, options?: { error?: boolean, readable?: boolean, writable?: boolean, signal?: AbortSignal }): Promise<void>
+}
+
+/** oro:stream/web (Oro's `stream.web`). */
+export const web: typeof webModule
+/** `stream/promises`' `pipeline` (Oro's `pipelinePromise`). */
+export function pipelinePromise (...streams: Array<PipelineSource | PipelineStage | { signal?: AbortSignal, end?: boolean }>): Promise<any>
+/** A stream: it has a readable or a writable side's state. */
+export function isStream (stream: unknown): boolean
+/** A streamx stream (never one of these). */
+export function isStreamx (stream: unknown): boolean
+/** A readable streamx stream. */
+export function isReadStreamx (stream: unknown): boolean
+/** The error that destroyed the stream, or null. */
+export function getStreamError (stream: unknown): Error | null
+/** A queue of a fixed power-of-two capacity; `push` returns false when full. */
+export class FixedFIFO<T = any> {
+  constructor (hwm: number)
+  buffer: Array<T | undefined>
+  mask: number
+  top: number
+  btm: number
+  next: FixedFIFO<T> | null
+  clear (): void
+  push (data: T): boolean
+  shift (): T | undefined
+  peek (): T | undefined
+  isEmpty (): boolean
+}
+/** An unbounded queue of growing `FixedFIFO`s. */
+export class FIFO<T = any> {
+  constructor (hwm?: number)
+  hwm: number
+  head: FixedFIFO<T>
+  tail: FixedFIFO<T>
+  length: number
+  clear (): void
+  push (value: T): void
+  shift (): T | undefined
+  peek (): T | undefined
+  isEmpty (): boolean
 }
 
 /** The default export is `Readable` with every other export as a property (as readable-stream has it). */

@@ -38,6 +38,20 @@ export const clearInterval: typeof clearTimeout
 export function clearImmediate (immediate: Immediate | null | undefined): void
 export { promises }
 
+/** The engine's own timer functions (Oro's `timers.platform`); `setImmediate` is the engine's
+ * `setTimeout`, `postTask` is `scheduler.postTask` where there is one. */
+export const platform: {
+  readonly setTimeout: typeof globalThis.setTimeout
+  readonly setInterval: typeof globalThis.setInterval
+  readonly setImmediate: typeof globalThis.setTimeout
+  readonly clearTimeout: typeof globalThis.clearTimeout
+  readonly clearInterval: typeof globalThis.clearInterval
+  readonly clearImmediate: typeof globalThis.clearTimeout
+  readonly postTask: (callback: () => unknown, options?: { delay?: number, priority?: string, signal?: AbortSignal }) => Promise<unknown>
+}
+/** Resolves after `timeout` ms (Oro's `timers.sleep`); `sleep.sync(ms)` blocks the thread. */
+export const sleep: ((timeout: number) => Promise<void>) & { sync (timeout: number): void }
+
 declare const timers: {
   Immediate: typeof Immediate
   Timeout: typeof Timeout
@@ -48,5 +62,7 @@ declare const timers: {
   setImmediate: typeof setImmediate
   setInterval: typeof setInterval
   setTimeout: typeof setTimeout
+  platform: typeof platform
+  sleep: typeof sleep
 }
 export default timers

@@ -408,6 +408,50 @@ export function clearImmediate (immediate) {
   immediates = immediates.filter((queued) => queued !== immediate)
 }
 
+/**
+ * The engine's own timer functions, bound to the global object (Oro's `timers.platform`):
+ * `setImmediate`/`clearImmediate` are the engine's timeout ones (a page has no immediates), and
+ * `postTask` is `scheduler.postTask` where the engine has it (Chromium), else a function that
+ * resolves without running anything, as in Oro.
+ */
+export const platform = Object.freeze({
+  setTimeout: host.setTimeout.bind(host),
+  setInterval: host.setInterval.bind(host),
+  setImmediate: host.setTimeout.bind(host),
+  clearTimeout: host.clearTimeout.bind(host),
+  clearInterval: host.clearInterval.bind(host),
+  clearImmediate: host.clearTimeout.bind(host),
+  postTask: host.scheduler?.postTask?.bind(host.scheduler) ?? (async function notSupported () {})
+})
+
+/**
+ * Resolves after `timeout` ms (Oro's `timers.sleep`; a timer of this module, so it keeps the
+ * order of Node's timers).
+ * @param {number} timeout
+ * @returns {Promise<void>}
+ */
+export function sleep (timeout) {
+  return new Promise((resolve) => { setTimeout(resolve, timeout) })
+}
+
+/**
+ * Blocks the thread for `timeout` ms (Oro's `sleep.sync`). A worker waits with `Atomics.wait`;
+ * a page's main thread may not, so there it spins on `performance.now()`: nothing else of the
+ * page runs meanwhile, as with any synchronous wait.
+ * @param {number} timeout
+ */
+sleep.sync = function sync (timeout) {
+  const ms = Math.max(0, Number(timeout) || 0)
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
+    return
+  } catch {
+    // The main thread of a page, or no SharedArrayBuffer (a page without cross-origin isolation).
+  }
+  const end = performance.now() + ms
+  while (performance.now() < end) { /* spin */ }
+}
+
 export { promises }
 
 export default {
@@ -419,5 +463,7 @@ export default {
   promises,
   setImmediate,
   setInterval,
-  setTimeout
+  setTimeout,
+  platform,
+  sleep
 }

@@ -48,15 +48,74 @@ export function domainToASCII (domain: string): string
 export function domainToUnicode (domain: string): string
 export function urlToHttpOptions (url: URL): Record<string, unknown>
 
+export interface URLPatternInit {
+  protocol?: string
+  username?: string
+  password?: string
+  hostname?: string
+  port?: string
+  pathname?: string
+  search?: string
+  hash?: string
+  baseURL?: string
+}
+export interface URLPatternComponentResult { input: string, groups: Record<string, string | undefined> }
+export interface URLPatternResult {
+  inputs: Array<string | URLPatternInit>
+  protocol: URLPatternComponentResult
+  username: URLPatternComponentResult
+  password: URLPatternComponentResult
+  hostname: URLPatternComponentResult
+  port: URLPatternComponentResult
+  pathname: URLPatternComponentResult
+  search: URLPatternComponentResult
+  hash: URLPatternComponentResult
+}
+/** The page's `URLPattern` (as Oro exports it; TypeScript's DOM library has no type for it). */
+export class URLPattern {
+  constructor (input?: string | URLPatternInit, baseURL?: string, options?: { ignoreCase?: boolean })
+  test (input?: string | URLPatternInit, baseURL?: string): boolean
+  exec (input?: string | URLPatternInit, baseURL?: string): URLPatternResult | null
+  readonly protocol: string
+  readonly username: string
+  readonly password: string
+  readonly hostname: string
+  readonly port: string
+  readonly pathname: string
+  readonly search: string
+  readonly hash: string
+  readonly hasRegExpGroups: boolean
+}
+/** A WHATWG URL record (whatwg-url's shape). */
+export interface URLRecord {
+  scheme: string
+  username: string
+  password: string
+  host: string | null
+  port: number | null
+  /** Segments, or the opaque path of a URL such as `mailto:a@b.test`. */
+  path: string[] | string
+  query: string | null
+  fragment: string | null
+}
+/** Oro's `parseURL`: the URL record of `input`, or null when it does not parse. */
+export function parseURL (input: string, options?: { baseURL?: string | URL }): URLRecord | null
+/** Known schemes (`'ipc:'`, `'https:'`..., the app's protocol handlers); `handlers` holds the
+ * handlers' bare schemes. */
+export const protocols: Set<string> & { handlers: Set<string> }
+
 declare const url: {
   URL: typeof globalThis.URL
   URLSearchParams: typeof globalThis.URLSearchParams
+  URLPattern: typeof URLPattern
   Url: typeof Url
   domainToASCII: typeof domainToASCII
   domainToUnicode: typeof domainToUnicode
   fileURLToPath: typeof fileURLToPath
   format: typeof format
   parse: typeof parse
+  parseURL: typeof parseURL
+  protocols: typeof protocols
   pathToFileURL: typeof pathToFileURL
   resolve: typeof resolve
   resolveObject: typeof resolveObject

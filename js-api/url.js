@@ -185,8 +185,76 @@ export function format (urlObject, options) {
   return formatLegacy(urlObject)
 }
 
+/**
+ * The page's `URLPattern` (Oro exports its own polyfill; Chromium has the standard class).
+ * `undefined` where the engine has none (Node 20).
+ * @type {any}
+ */
+export const URLPattern = /** @type {any} */ (globalThis).URLPattern
+
+/**
+ * @typedef {object} URLRecord
+ * @property {string} scheme
+ * @property {string} username
+ * @property {string} password
+ * @property {string | null} host
+ * @property {number | null} port
+ * @property {string[] | string} path segments, or the opaque path of `mailto:a@b`-like URLs
+ * @property {string | null} query without `?`; null when the URL has none
+ * @property {string | null} fragment without `#`; null when the URL has none
+ */
+
+/**
+ * The WHATWG URL record of `input` (Oro's `parseURL`, from whatwg-url's basic URL parser), or
+ * `null` when it does not parse.
+ * @param {string} input
+ * @param {{ baseURL?: string | URL }} [options]
+ * @returns {URLRecord | null}
+ */
+export function parseURL (input, options = {}) {
+  let url
+  try {
+    url = new URLClass(String(input), options.baseURL)
+  } catch {
+    return null
+  }
+  // `search`/`hash` are '' both for no part and for an empty one; the href tells them apart.
+  const href = url.href
+  const hashAt = href.indexOf('#')
+  const beforeHash = hashAt === -1 ? href : href.slice(0, hashAt)
+  const opaque = !href.slice(url.protocol.length).startsWith('/') && url.host === ''
+  return {
+    scheme: url.protocol.slice(0, -1),
+    username: url.username,
+    password: url.password,
+    host: url.host === '' && !href.startsWith(`${url.protocol}//`) ? null : url.hostname,
+    port: url.port === '' ? null : Number(url.port),
+    path: opaque ? url.pathname : url.pathname.split('/').slice(1),
+    query: beforeHash.includes('?') ? url.search.slice(1) : null,
+    fragment: hashAt === -1 ? null : url.hash.slice(1)
+  }
+}
+
+/**
+ * Schemes this runtime knows (each with its `:`), as Oro's `protocols`: `ipc:` (the bridge),
+ * `node:`, the web's reserved schemes, and the app's protocol handlers, whose bare schemes are
+ * also in `protocols.handlers`.
+ * @type {Set<string> & { handlers: Set<string> }}
+ */
+export const protocols = Object.assign(new Set([
+  'ipc:', 'node:', 'npm:', 'bitcoin:', 'file:', 'ftp:', 'ftps:', 'geo:', 'git:', 'http:',
+  'https:', 'im:', 'ipfs:', 'irc:', 'ircs:', 'magnet:', 'mailto:', 'matrix:', 'mms:', 'news:',
+  'nntp:', 'openpgp4fpr:', 'sftp:', 'sip:', 'sms:', 'smsto:', 'ssh:', 'tel:', 'urn:', 'webcal:',
+  'wtai:', 'xmpp:'
+]), { handlers: new Set() })
+for (const scheme of Object.keys(/** @type {any} */ (globalThis).__args?.protocolHandlers ?? {})) {
+  protocols.add(`${scheme}:`)
+  protocols.handlers.add(scheme)
+}
+
 export default {
   URL: URLClass,
+  URLPattern,
   URLSearchParams: URLSearchParamsClass,
   Url,
   domainToASCII,
@@ -194,7 +262,9 @@ export default {
   fileURLToPath,
   format,
   parse,
+  parseURL,
   pathToFileURL,
+  protocols,
   resolve,
   resolveObject,
   urlToHttpOptions,

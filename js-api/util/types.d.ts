@@ -47,6 +47,18 @@ export function isUint8ClampedArray (value: unknown): boolean
 export function isWeakMap (value: unknown): boolean
 export function isWeakSet (value: unknown): boolean
 
+/** Oro's `util/types` additions: `Array.isArray`, a prototype-`Object.prototype` object, a callable,
+ * a non-callable object inheriting from (async) `Function.prototype`, an `async function *`,
+ * an object inheriting from `%IteratorPrototype%` / `%AsyncIteratorPrototype%`. */
+export function isArray (value: unknown): boolean
+export function isAsyncFunctionObject (value: unknown): boolean
+export function isAsyncGeneratorFunction (value: unknown): boolean
+export function isAsyncIterator (value: unknown): boolean
+export function isFunction (value: unknown): boolean
+export function isFunctionObject (value: unknown): boolean
+export function isIterator (value: unknown): boolean
+export function isPlainObject (value: unknown): boolean
+
 declare const types: {
   isAnyArrayBuffer: typeof isAnyArrayBuffer
   isArgumentsObject: typeof isArgumentsObject
@@ -90,6 +102,14 @@ declare const types: {
   isUint8ClampedArray: typeof isUint8ClampedArray
   isWeakMap: typeof isWeakMap
   isWeakSet: typeof isWeakSet
+  isArray: typeof isArray
+  isAsyncFunctionObject: typeof isAsyncFunctionObject
+  isAsyncGeneratorFunction: typeof isAsyncGeneratorFunction
+  isAsyncIterator: typeof isAsyncIterator
+  isFunction: typeof isFunction
+  isFunctionObject: typeof isFunctionObject
+  isIterator: typeof isIterator
+  isPlainObject: typeof isPlainObject
   [name: string]: (value: unknown) => boolean
 }
 export default types
