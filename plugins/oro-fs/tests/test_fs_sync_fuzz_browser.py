@@ -7,7 +7,7 @@ Chromium against the real host (hypothesis). Whatever a page passes:
 - every refusal is a typed error with a code (no ``InternalError``, no server error), and the page
   keeps working;
 - every descriptor ``openSync``/``opendirSync`` opened is closed by ``closeSync``/``close()``
-  exactly once, and then the host holds none for the page.
+  exactly once, and then the host holds none for the page (in its table, and as OS descriptors).
 
 The Sync names are Oro's (``api/fs/index.d.ts`` of oro-computer/runtime at afba937).
 """
@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from playwright.sync_api import Browser, Page
 
-from oro_framework.testing import ServedApp, app_page, served_app
+from oro_framework.testing import ServedApp, app_page, open_descriptors, opened_since, served_app
 
 APP = Path(__file__).resolve().parents[3] / "examples" / "minimal"
 
@@ -221,8 +221,15 @@ def test_generated_sync_calls_stay_in_the_sandbox_and_close_what_they_open(
     ops = data.draw(operations(outside, data_dir))
     reset(data_dir, outside)
     before = snapshot(outside), snapshot(APP)
+    descriptors = open_descriptors()
     answer = page.evaluate(RUN, {"operations": ops})
     assert (snapshot(outside), snapshot(APP)) == before
+    # The host (this process) holds no file the page's calls opened, not only none in its table.
+    roots = (str(data_dir), str(app.host.paths.temp), str(outside))
+    left = {
+        fd: target for fd, target in opened_since(descriptors).items() if target.startswith(roots)
+    }
+    assert left == {}
     for result in answer["answers"]:
         if "err" in result:
             error = result["err"]
