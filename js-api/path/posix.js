@@ -10,4 +10,9 @@ export const {
   resolve, sep, toNamespacedPath, win32
 } = posix
 export { posix }
+// Oro's path/posix and path/win32 carry its own names too (api/path/posix.d.ts).
+export {
+  CONFIG, DATA, DESKTOP, DOCUMENTS, DOWNLOADS, HOME, LOG, MEDIA, MUSIC, PICTURES, Path, RESOURCES, TMP,
+  VIDEOS, cwd
+} from '../path.js'
 export default posix

@@ -8,6 +8,10 @@ import type { PlatformPath } from '../path.js'
 
 declare const win32: PlatformPath
 export { win32 }
+export {
+  CONFIG, DATA, DESKTOP, DOCUMENTS, DOWNLOADS, HOME, LOG, MEDIA, MUSIC, PICTURES, Path, RESOURCES, TMP,
+  VIDEOS, cwd
+} from '../path.js'
 export const basename: PlatformPath['basename']
 export const delimiter: PlatformPath['delimiter']
 export const dirname: PlatformPath['dirname']

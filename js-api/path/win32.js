@@ -12,4 +12,9 @@ export const {
   resolve, sep, toNamespacedPath, posix
 } = win32
 export { win32 }
+// Oro's path/posix and path/win32 carry its own names too (api/path/win32.d.ts).
+export {
+  CONFIG, DATA, DESKTOP, DOCUMENTS, DOWNLOADS, HOME, LOG, MEDIA, MUSIC, PICTURES, Path, RESOURCES, TMP,
+  VIDEOS, cwd
+} from '../path.js'
 export default win32
