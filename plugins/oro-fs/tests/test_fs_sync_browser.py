@@ -208,6 +208,8 @@ out.rmdirOfFile = t(() => fs.rmdirSync(P('a/f.txt')))
 out.rmdirMissing = t(() => fs.rmdirSync(P('missing')))
 out.rmdir = t(() => { fs.rmdirSync(P('a/b/c')); return fs.existsSync(P('a/b/c')) })
 out.rmMissing = t(() => fs.rmSync(P('missing')))
+out.rmDirectory = t(() => fs.rmSync(P('a')))
+out.cpDirectory = t(() => fs.cpSync(P('a'), P('a3')))
 out.rmForce = t(() => fs.rmSync(P('missing'), { force: true }))
 out.rmFile = t(() => { fs.rmSync(P('cp.txt')); return fs.existsSync(P('cp.txt')) })
 out.rmTree = t(() => { fs.rmSync(P('a2'), { recursive: true }); return fs.existsSync(P('a2')) })
@@ -250,6 +252,10 @@ KNOWN: dict[str, dict[str, str]] = {
     "rmMissing": {"syscall": "lstat (Node) / rm (page)"},
     # Node names the template (`tmp-XXXXXX`), the host the prefix with one X.
     "mkdtempMissing": {"path": "tmp-XXXXXX (Node) / tmp-X (page)"},
+    # Node wraps a directory given to rm/cp without `recursive` in a SystemError of its own code
+    # (a positive errno, EINVAL's for cp); the host answers the OS's EISDIR, as for other calls.
+    "rmDirectory": {"name": "SystemError (Node)", "code": "ERR_FS_EISDIR", "errno": "21"},
+    "cpDirectory": {"name": "SystemError (Node)", "code": "ERR_FS_EISDIR", "errno": "22"},
 }
 
 COMPARED = ("name", "code", "errno", "syscall", "path", "isError")
