@@ -29,7 +29,26 @@ export function runInNewContext (code: string, contextObject?: object, options?:
 export function compileFunction (code: string, params?: string[], options?: { parsingContext?: object, contextExtensions?: object[] }): Function
 export function measureMemory (): never
 
+/** The global names a script's context may not replace (Oro's list). */
+export const RESERVED_GLOBAL_INTRINSICS: readonly string[]
+/** `undefined`, a reserved global (`Array`, `JSON`...) or a direct instance of one. */
+export function isIntrinsic (value: unknown): boolean
+/** The intrinsic `value` is or is a direct instance of; `null` for null, else undefined. */
+export function getIntrinsicType (value: unknown): unknown
+/** Its name (`'Array'`); `'undefined'` for undefined, else null. */
+export function getIntrinsicTypeString (value: unknown): string | null
+/** Adds each transferable in `object` (buffers, `MessagePort`s) to `transfers`, once; answers it. */
+export function findMessageTransfers (transfers: unknown[], object: unknown): unknown[]
+/** Every transferable value in `object`'s hierarchy: a transfer list for `postMessage`. */
+export function getTransferables (object: unknown): Array<ArrayBuffer | MessagePort>
+
 declare const vm: {
+  RESERVED_GLOBAL_INTRINSICS: typeof RESERVED_GLOBAL_INTRINSICS
+  isIntrinsic: typeof isIntrinsic
+  getIntrinsicType: typeof getIntrinsicType
+  getIntrinsicTypeString: typeof getIntrinsicTypeString
+  findMessageTransfers: typeof findMessageTransfers
+  getTransferables: typeof getTransferables
   Script: typeof Script
   compileFunction: typeof compileFunction
   createContext: typeof createContext

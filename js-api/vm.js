@@ -239,8 +239,122 @@ export function measureMemory () {
   throw new NotSupportedError('vm.measureMemory is not available in a page')
 }
 
+/**
+ * The global names a script's context may not replace, as Oro's vm lists them: the page's own
+ * (`window`, `self`, `top`...) and the language's intrinsics (`Array`, `Promise`, `JSON`...).
+ * @type {readonly string[]}
+ */
+export const RESERVED_GLOBAL_INTRINSICS = Object.freeze([
+  '__args', '__globals', 'top', 'self', 'this', 'window', 'webkit', 'chrome', 'external',
+  'postMessage', 'Infinity', 'NaN', 'undefined', 'eval', 'isFinite', 'isNaN', 'parseFloat',
+  'parseInt', 'decodeURI', 'decodeURIComponent', 'encodeURI', 'encodeURIComponent',
+  'AggregateError', 'Array', 'ArrayBuffer', 'Atomics', 'BigInt', 'BigInt64Array',
+  'BigUint64Array', 'Boolean', 'DataView', 'Date', 'Error', 'EvalError', 'FinalizationRegistry',
+  'Float32Array', 'Float64Array', 'Function', 'Int8Array', 'Int16Array', 'Int32Array', 'Map',
+  'Number', 'Object', 'Promise', 'Proxy', 'RangeError', 'ReferenceError', 'RegExp', 'Set',
+  'SharedArrayBuffer', 'String', 'Symbol', 'SyntaxError', 'TypeError', 'Uint8Array',
+  'Uint8ClampedArray', 'Uint16Array', 'Uint32Array', 'URIError', 'WeakMap', 'WeakRef', 'WeakSet',
+  'JSON', 'Math', 'Reflect'
+])
+
+/**
+ * The reserved global `value` is, or whose instance it is: `[name, intrinsic]`, or null.
+ * @param {unknown} value
+ * @returns {[string, unknown] | null}
+ */
+function findIntrinsic (value) {
+  const scope = /** @type {any} */ (globalThis)
+  for (const name of RESERVED_GLOBAL_INTRINSICS) {
+    // `this` names no global; `undefined` is handled by the callers.
+    if (name === 'this' || name === 'undefined' || !(name in scope)) continue
+    const intrinsic = scope[name]
+    if (Object.is(intrinsic, value)) return [name, intrinsic]
+    if (typeof intrinsic === 'function' && value !== null && typeof value === 'object' &&
+        Object.getPrototypeOf(value) === intrinsic.prototype) return [name, intrinsic]
+  }
+  return null
+}
+
+/**
+ * Whether `value` is `undefined`, one of `RESERVED_GLOBAL_INTRINSICS` (`Array`, `JSON`...) or a
+ * direct instance of one (`[]`, `new Map()`, and so any plain object, an `Object`'s), as Oro's
+ * `isIntrinsic`.
+ * @param {unknown} value
+ * @returns {boolean}
+ */
+export function isIntrinsic (value) {
+  if (value === undefined) return true
+  return findIntrinsic(value) !== null
+}
+
+/**
+ * The intrinsic `value` is or is a direct instance of (`Array` and `[]` → `Array`; an object whose
+ * prototype is `Object.prototype`, `Math` and `JSON` too, → `Object`, the list's order), `null`
+ * for `null`, else `undefined` (Oro's `getIntrinsicType`).
+ * @param {unknown} value
+ * @returns {unknown}
+ */
+export function getIntrinsicType (value) {
+  if (value === null) return null
+  if (value === undefined) return undefined
+  return findIntrinsic(value)?.[1]
+}
+
+/**
+ * The name of the intrinsic `value` is or is a direct instance of (`[]` → `'Array'`),
+ * `'undefined'` for `undefined`, else `null` (Oro's `getIntrinsicTypeString`).
+ * @param {unknown} value
+ * @returns {string | null}
+ */
+export function getIntrinsicTypeString (value) {
+  if (value === null) return null
+  if (value === undefined) return 'undefined'
+  return findIntrinsic(value)?.[0] ?? null
+}
+
+/**
+ * Adds to `transfers` each transferable value in `object`'s hierarchy (the buffers of typed
+ * arrays and views, `ArrayBuffer`s, `MessagePort`s), each once, and answers `transfers`
+ * (Oro's `findMessageTransfers`): the transfer list for `postMessage(object, transfers)`.
+ * @param {unknown[]} transfers
+ * @param {unknown} object
+ * @returns {unknown[]}
+ */
+export function findMessageTransfers (transfers, object) {
+  const seen = new Set()
+  /** @param {unknown} value */
+  const add = (value) => { if (!transfers.includes(value)) transfers.push(value) }
+  /** @param {any} value */
+  const visit = (value) => {
+    if (value === null || typeof value !== 'object' || seen.has(value)) return
+    seen.add(value)
+    if (ArrayBuffer.isView(value)) add(value.buffer)
+    else if (value instanceof ArrayBuffer) add(value)
+    else if (typeof MessagePort === 'function' && value instanceof MessagePort) add(value)
+    else if (Array.isArray(value)) value.forEach(visit)
+    else for (const key in value) visit(value[key])
+  }
+  visit(object)
+  return transfers
+}
+
+/**
+ * Every transferable value in `object`'s hierarchy (Oro's `getTransferables`).
+ * @param {unknown} object
+ * @returns {unknown[]}
+ */
+export function getTransferables (object) {
+  return findMessageTransfers([], object)
+}
+
 export default {
+  RESERVED_GLOBAL_INTRINSICS,
   Script,
+  findMessageTransfers,
+  getIntrinsicType,
+  getIntrinsicTypeString,
+  getTransferables,
+  isIntrinsic,
   compileFunction,
   createContext,
   isContext,

@@ -52,12 +52,12 @@ MODULES: Final = (
 )
 
 # Oro's vm runs code in a worker or frame of its own runtime and ships references between them;
-# these names are that machinery's, with no meaning for a page here (see the final report).
+# these names are that machinery's, with no meaning for a page here (this runtime's contexts are
+# same-origin frames run synchronously, as Node's).
 VM_LEFT_OUT: Final = frozenset(
     {
         "ContextWorkerInterface",
         "ContextWorkerInterfaceProxy",
-        "RESERVED_GLOBAL_INTRINSICS",
         "Reference",
         "applyContextDifferences",
         "applyInputContextReferences",
@@ -68,14 +68,9 @@ VM_LEFT_OUT: Final = frozenset(
         "createReference",
         "detectFunctionSourceType",
         "filterNonTransferableValues",
-        "findMessageTransfers",
         "getContextWindow",
         "getContextWorker",
-        "getIntrinsicType",
-        "getIntrinsicTypeString",
         "getReference",
-        "getTransferables",
-        "isIntrinsic",
         "putReference",
         "removeReference",
         "terminateContextWindow",
@@ -644,6 +639,44 @@ def test_hooks_wait_hooks_class_and_new_hooks(page: Page) -> None:
         ],
         "hooks": [True, True, True, True, True, True],
         "events": ["init", "load", "ready", "runtimeinit", "runtimeinit", True],
+    }
+
+
+def test_vm_intrinsics_and_transferables(page: Page) -> None:
+    """Follows Oro's api/vm.d.ts for its value helpers: ``isIntrinsic``, ``getIntrinsicType``,
+    ``getIntrinsicTypeString`` (over ``RESERVED_GLOBAL_INTRINSICS``) and ``getTransferables``
+    / ``findMessageTransfers``, whose list transfers the buffers and ports with ``postMessage``."""
+    answer = in_page(
+        page,
+        """const vm = await import('oro:vm')
+        const buffer = new ArrayBuffer(8)
+        const bytes = new Uint8Array(16)
+        const { port1, port2 } = new MessageChannel()
+        const message = { list: [buffer, bytes, { again: bytes }], port: port1, n: 1 }
+        const transfers = vm.getTransferables(message)
+        const kinds = transfers.map((value) => value.constructor.name)
+        structuredClone(message, { transfer: transfers })
+        port2.close()
+        class Own {}
+        return { kinds, detached: [buffer.byteLength, bytes.byteLength],
+                 extra: vm.findMessageTransfers(['x'], { b: new ArrayBuffer(1) }).length,
+                 intrinsic: [vm.isIntrinsic([]), vm.isIntrinsic(Array), vm.isIntrinsic(undefined),
+                             vm.isIntrinsic(new Own()), vm.isIntrinsic(Own)],
+                 names: [[], new Map(), Promise, NaN, undefined, null, new Own()]
+                   .map((value) => vm.getIntrinsicTypeString(value)),
+                 types: [vm.getIntrinsicType([]) === Array, vm.getIntrinsicType(null),
+                         String(vm.getIntrinsicType(new Own()))],
+                 reserved: ['Array', 'JSON',
+                   'window'].every((name) => vm.RESERVED_GLOBAL_INTRINSICS.includes(name)) }""",
+    )
+    assert answer == {
+        "kinds": ["ArrayBuffer", "ArrayBuffer", "MessagePort"],
+        "detached": [0, 0],
+        "extra": 2,
+        "intrinsic": [True, True, True, False, False],
+        "names": ["Array", "Map", "Promise", "NaN", "undefined", None, None],
+        "types": [True, None, "undefined"],
+        "reserved": True,
     }
 
 
