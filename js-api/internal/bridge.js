@@ -72,6 +72,9 @@ export function maybeMakeError (error, caller) {
   return made
 }
 
+/** An HTTP header name (RFC 9110 token). */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+
 /** The platform's `Headers`, with Oro's `from()`, `length` and `toJSON()`. */
 export class Headers extends globalThis.Headers {
   /**
@@ -92,7 +95,9 @@ export class Headers extends globalThis.Headers {
     for (const line of String(text ?? '').split(/\r?\n/)) {
       const colon = line.indexOf(':')
       const name = line.slice(0, colon).trim()
-      if (colon > 0 && name) headers.append(name, line.slice(colon + 1).trim())
+      // Raw text may hold lines that are no header (a status line, junk): left out, as a
+      // browser leaves out what it cannot parse, instead of failing the whole set.
+      if (colon > 0 && TOKEN.test(name)) headers.append(name, line.slice(colon + 1).trim().replace(/\0/g, ''))
     }
     return headers
   }

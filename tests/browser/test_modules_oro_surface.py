@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from playwright.sync_api import Browser, Page
 
 import oro_framework
@@ -289,6 +291,7 @@ def test_ipc_has_oros_low_level_names(page: Page, app: ServedApp) -> None:
         const bare = new ipc.IPCSearchParams('v')
         const headers = ipc.Headers.from('Content-Type: text/plain\\nX-Count: 2')
         const fromResponse = ipc.Headers.from(new Response('', { headers: { 'x-a': '1' } }))
+        const junk = ipc.Headers.from('HTTP/1.1 200 OK\\nBad Name: x\\n\\u001f: y\\nA: 1').toJSON()
         const wasOn = ipc.debug()
         ipc.debug(true)
         const on = [ipc.debug(), ipc.debug.enabled]
@@ -313,6 +316,7 @@ def test_ipc_has_oros_low_level_names(page: Page, app: ServedApp) -> None:
           headers: [headers.get('content-type'), headers.length, headers.toJSON(),
             fromResponse.get('x-a'),
                     headers instanceof Headers],
+          junk,
           hash: ipc.primordials.version.hash,
           onDefault: ['OK', 'Headers', 'postMessage', 'IPCMessagePort', 'IPCBroadcastChannel']
             .every((name) => name in ipc.default),
@@ -332,6 +336,7 @@ def test_ipc_has_oros_low_level_names(page: Page, app: ServedApp) -> None:
         "transfers": [3, True, True, True],
         "params": ["a b", "1", "nonce-1", True, True, "v"],
         "headers": ["text/plain", 2, {"content-type": "text/plain", "x-count": "2"}, "1", True],
+        "junk": {"a": "1"},
         "hash": answer["hash"],
         "onDefault": True,
     }
@@ -797,3 +802,74 @@ def test_oro_test_dom_helpers_drive_a_real_page(page: Page) -> None:
     assert answer["child"] is None
     assert answer["failures"] == ["not ok 21 never appears", "not ok 22 absent text"]
     assert answer["result"]["fail"] == 2
+
+
+# Generated inputs for Oro's parsers, a whole batch per page evaluation. What must hold: no input
+# throws; headers come out trimmed, lower-cased and non-empty; a Path is absolute and normal from
+# any source; a string hashes as its UTF-8 bytes; a header line and a seq survive a round trip.
+PARSERS_SCRIPT = """
+const util = await import('oro:util')
+const ipc = await import('oro:ipc')
+const path = await import('oro:path')
+const crypto = await import('oro:crypto')
+return input.map(({ text, seq, name, value }) => {
+  const headers = util.parseHeaders(text)
+  const oroHeaders = ipc.Headers.from(text)
+  const parsed = util.parseJSON(text)
+  const made = path.Path.from(text, '/base')
+  const bytes = new TextEncoder().encode(text)
+  return {
+    headersClean: headers.every(([n, v]) => n.length > 0 && v.length > 0 && n === n.trim() &&
+      v === v.trim() && n === n.toLowerCase() && v === v.toLowerCase()),
+    oroHeadersLength: oroHeaders.length === [...oroHeaders.keys()].length,
+    json: parsed === null || JSON.stringify(parsed) !== undefined,
+    pathAbsolute: made.pathname.startsWith('/') && made.pathname === path.normalize(made.pathname),
+    pathSource: made.source === text,
+    murmur: crypto.murmur3(text) === crypto.murmur3(bytes),
+    murmurRange: Number.isInteger(crypto.murmur3(bytes, seq)) && crypto.murmur3(bytes, seq) >= 0 &&
+      crypto.murmur3(bytes, seq) < 2 ** 32,
+    seq: ipc.parseSeq(`R${seq}`) === seq &&
+      ipc.parseSeq(`R${seq}n`, { bigint: true }) === BigInt(seq),
+    header: util.parseHeaders(`${name}: ${value}`),
+    split: util.splitBuffer(bytes, 3).reduce((total, part) => total + part.length, 0) ===
+      bytes.length,
+  }
+})
+"""
+
+HEADER_NAME = st.text(
+    alphabet="abcdefghijklmnopqrstuvwxyzABCXYZ-_0123456789", min_size=1, max_size=12
+)
+HEADER_VALUE = st.text(alphabet="abcXYZ 0123456789;=/,.:", min_size=1, max_size=20).filter(
+    lambda value: value.strip() != ""
+)
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    batch=st.lists(
+        st.fixed_dictionaries(
+            {
+                "text": st.text(max_size=40)
+                | st.text(alphabet=':\r\n\\"{}[] abAB/.é', max_size=40),
+                "seq": st.integers(min_value=0, max_value=2**40),
+                "name": HEADER_NAME,
+                "value": HEADER_VALUE,
+            }
+        ),
+        min_size=20,
+        max_size=20,
+    )
+)
+def test_oros_parsers_hold_their_invariants_on_generated_input(
+    page: Page, batch: list[dict[str, Any]]
+) -> None:
+    answers = evaluate(page, PARSERS_SCRIPT, batch)
+    for item, answer in zip(batch, answers, strict=True):
+        header = answer.pop("header")
+        assert header == [[item["name"].lower(), item["value"].strip().lower()]], item
+        assert all(answer.values()), (item, answer)
