@@ -31,6 +31,7 @@ from oro_framework.testing import virtual_display
 
 SCREEN = (1280, 800)
 TIMEOUT = 60.0
+WHITE, RED, BLUE = (255, 255, 255), (255, 0, 0), (0, 0, 255)
 GEOMETRY_LINE = re.compile(
     r"^\s*(Absolute upper-left [XY]|Relative upper-left [XY]|Width|Height):\s*(-?\d+)", re.M
 )
@@ -176,8 +177,9 @@ class App:
         match = re.search(r"window state: (\w+)", output)
         return match.group(1) if match else ""
 
-    def pixel(self, left: int, top: int) -> tuple[int, int, int]:
-        """The colour X shows at (``left``, ``top``) inside the app's window."""
+    def pixels(self, *points: tuple[int, int]) -> list[tuple[int, int, int]]:
+        """The colours X shows at ``points`` (left, top) inside the app's window, from one
+        capture."""
         dump = subprocess.run(
             ["xwd", "-id", self.window_id(), "-silent", "-display", self.display],
             capture_output=True,
@@ -185,8 +187,11 @@ class App:
             timeout=60,
         ).stdout
         width, _height, rgb = xwd_to_rgb(dump)
-        offset = (top * width + left) * 3
-        return rgb[offset], rgb[offset + 1], rgb[offset + 2]
+        found = []
+        for left, top in points:
+            offset = (top * width + left) * 3
+            found.append((rgb[offset], rgb[offset + 1], rgb[offset + 2]))
+        return found
 
 
 @contextlib.contextmanager
@@ -294,7 +299,12 @@ def test_always_on_top_and_the_background_colour_reach_the_real_window(display, 
     """api/window.d.ts ``setAlwaysOnTop``/``isAlwaysOnTop`` (X: ``_NET_WM_STATE_ABOVE``) and
     ``setBackgroundColor``/``getBackgroundColor`` (the pixels where the page draws nothing)."""
     with running(display, tmp_path) as app:
-        before = app.pixel(200, 200)
+        # The page's blue square over the web engine's default white.
+        before = until(
+            lambda: (found := app.pixels((200, 200), (10, 10))) == [WHITE, BLUE] and found,
+            "the page drawn",
+            TIMEOUT,
+        )
         on_top = app.call("window.setAlwaysOnTop", value="true")
         above = until(
             lambda: "_NET_WM_STATE_ABOVE" in app.net_wm_state(), "X sees it above", TIMEOUT
@@ -312,18 +322,21 @@ def test_always_on_top_and_the_background_colour_reach_the_real_window(display, 
             "application.getCurrentWindow().then((w) => w.setBackgroundColor("
             "{ red: 255, green: 0, blue: 0, alpha: 1 }).then(() => w.getBackgroundColor()))",
         )
-        red = until(lambda: app.pixel(200, 200) == (255, 0, 0), "red pixels", TIMEOUT)
-        mark = app.pixel(10, 10)
+        # Red where the page draws nothing, the page still drawn over it.
+        after = until(
+            lambda: (found := app.pixels((200, 200), (10, 10))) == [RED, BLUE] and found,
+            "red around the page's square",
+            TIMEOUT,
+        )
         refused = app.call("window.setSize", width=-5, height=10)
         still = app.call("window.getTitle")
 
-    assert before == (255, 255, 255)  # the web engine's default
+    assert before == [WHITE, BLUE]
     assert on_top["alwaysOnTop"] is True
     assert above
     assert read_back is True
     assert from_page == {"value": True}
     assert painted == {"value": "rgba(255, 0, 0, 1)"}
-    assert red
-    assert mark == (0, 0, 255)  # the page is still drawn over its background
+    assert after == [RED, BLUE]
     assert refused["err"]["type"] == "RangeError"
     assert isinstance(still, str)
