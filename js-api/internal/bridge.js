@@ -95,9 +95,12 @@ export class Headers extends globalThis.Headers {
     for (const line of String(text ?? '').split(/\r?\n/)) {
       const colon = line.indexOf(':')
       const name = line.slice(0, colon).trim()
-      // Raw text may hold lines that are no header (a status line, junk): left out, as a
-      // browser leaves out what it cannot parse, instead of failing the whole set.
-      if (colon > 0 && TOKEN.test(name)) headers.append(name, line.slice(colon + 1).trim().replace(/\0/g, ''))
+      // Raw text may hold lines that are no header (a status line, junk): they are left out,
+      // as a browser leaves out what it cannot parse, instead of failing the whole set.
+      if (colon <= 0 || !TOKEN.test(name)) continue
+      try {
+        headers.append(name, line.slice(colon + 1).trim())
+      } catch {} // a value Headers refuses (a NUL, a character past Latin-1): left out too
     }
     return headers
   }

@@ -7,9 +7,11 @@
  * `IPCMessagePort.from(descriptor)`. Messages are structured clones (`BroadcastChannel` copies
  * buffers, it transfers nothing); ports inside a message are sent as descriptors
  * (`findIPCMessageTransfers`) and made ports again on arrival (`inflateIPCMessageTransfers`).
+ *
+ * `oro:buffer` is imported when the first port or channel is made, not with `oro:ipc`: every
+ * page loads `oro:ipc`, few use ports, and the Buffer bundle is most of a page's JavaScript.
  */
 
-import { Buffer as OroBuffer } from '../buffer.js'
 import { InvalidStateError } from '../errors.js'
 
 const PORT_TAG = '__oro_ipc_message_port__'
@@ -20,7 +22,7 @@ const PREFIX = 'oro:ipc:'
  * @typedef {{ id: string, rx: string, tx: string, transferred: boolean, started: boolean,
  *   closed: boolean, events: EventTarget, channel: BroadcastChannel | null, queue: any[],
  *   onmessage: ((event: MessageEvent) => any) | null,
- *   onmessageerror: ((event: MessageEvent) => any) | null }} PortState
+ *   onmessageerror: ((event: MessageEvent) => any) | null, delivered: Promise<void> }} PortState
  */
 
 /** @type {WeakMap<object, PortState>} */
@@ -38,6 +40,24 @@ function stateOf (port) {
 
 const randomId = () => globalThis.crypto.randomUUID()
 
+/** @type {(typeof import('../buffer.js').Buffer) | null} */
+let BufferClass = null
+/** @type {Promise<void> | null} */
+let bufferLoading = null
+
+/** Start loading `oro:buffer` (once); resolves when `BufferClass` is set. */
+function loadBuffer () {
+  // Never rejects: without oro:buffer a Buffer arrives as a Uint8Array, the rest as it is.
+  bufferLoading ??= import('../buffer.js').then((module) => { BufferClass = module.Buffer }, () => {})
+  return bufferLoading
+}
+
+/**
+ * A `Buffer` (of any copy of the `buffer` package) without loading one: its `_isBuffer` mark.
+ * @param {unknown} value
+ */
+const isBuffer = (value) => ArrayBuffer.isView(value) && /** @type {any} */ (value)._isBuffer === true
+
 /**
  * Copy of `object` with each `IPCMessagePort` in it replaced by its descriptor (and added to
  * `transfers`), and each `Buffer` by its JSON shape, so that it crosses a `BroadcastChannel`.
@@ -51,7 +71,7 @@ export function findIPCMessageTransfers (transfers, object) {
     const { id, rx, tx } = stateOf(object)
     return { [PORT_TAG]: { id, rx, tx } }
   }
-  if (OroBuffer.isBuffer(object)) return object.toJSON()
+  if (isBuffer(object)) return { type: 'Buffer', data: Array.from(/** @type {Uint8Array} */ (object)) }
   if (Array.isArray(object)) return object.map((item) => findIPCMessageTransfers(transfers, item))
   if (object !== null && typeof object === 'object' && Object.getPrototypeOf(object) === Object.prototype) {
     return Object.fromEntries(Object.entries(object).map(([key, value]) => [key, findIPCMessageTransfers(transfers, value)]))
@@ -61,7 +81,8 @@ export function findIPCMessageTransfers (transfers, object) {
 
 /**
  * The reverse of `findIPCMessageTransfers`: port descriptors become `IPCMessagePort`s, the JSON
- * shape of a `Buffer` (`{type: 'Buffer', data}`) a `Buffer`, and an object tagged
+ * shape of a `Buffer` (`{type: 'Buffer', data}`) a `Buffer` (a `Uint8Array` until a port or
+ * channel has loaded `oro:buffer`), and an object tagged
  * `{__type__: name}` whose name `types` maps to a function what that function makes of it.
  * @param {any} object
  * @param {Map<string, Function>} [types]
@@ -71,12 +92,23 @@ export function inflateIPCMessageTransfers (object, types = new Map()) {
   if (Array.isArray(object)) return object.map((item) => inflateIPCMessageTransfers(item, types))
   if (object === null || typeof object !== 'object' || Object.getPrototypeOf(object) !== Object.prototype) return object
   if (object[PORT_TAG]) return IPCMessagePort.from(object[PORT_TAG])
-  if (object.type === 'Buffer' && Array.isArray(object.data)) return OroBuffer.from(object.data)
+  if (object.type === 'Buffer' && Array.isArray(object.data)) {
+    return BufferClass ? BufferClass.from(object.data) : Uint8Array.from(object.data)
+  }
   const make = typeof object.__type__ === 'string' ? types.get(object.__type__) : undefined
   const inflated = Object.fromEntries(Object.entries(object).map(([key, value]) => [key, inflateIPCMessageTransfers(value, types)]))
   if (typeof make !== 'function') return inflated
   const maker = /** @type {any} */ (make)
   return typeof maker.from === 'function' ? maker.from(inflated) : maker(inflated)
+}
+
+/**
+ * Deliver `data` once `oro:buffer` is loaded, after what the port delivered before.
+ * @param {PortState} state
+ * @param {any} data
+ */
+function deliverInOrder (state, data) {
+  state.delivered = state.delivered.then(() => loadBuffer()).then(() => deliver(state, data))
 }
 
 /**
@@ -148,12 +180,14 @@ export class IPCMessagePort extends MessagePort {
       channel: null,
       queue: [],
       onmessage: null,
-      onmessageerror: null
+      onmessageerror: null,
+      delivered: Promise.resolve()
     }
     states.set(port, state)
+    loadBuffer()
     state.channel = new BroadcastChannel(PREFIX + state.rx)
     state.channel.onmessage = (event) => {
-      if (state.started) deliver(state, event.data)
+      if (state.started) deliverInOrder(state, event.data)
       else state.queue.push(event.data)
     }
     state.channel.onmessageerror = (event) => state.events.dispatchEvent(new MessageEvent('messageerror', { data: event.data }))
@@ -200,7 +234,7 @@ export class IPCMessagePort extends MessagePort {
     const state = stateOf(this)
     if (state.started || state.closed) return
     state.started = true
-    for (const data of state.queue.splice(0)) deliver(state, data)
+    for (const data of state.queue.splice(0)) deliverInOrder(state, data)
   }
 
   /** Stop listening and sending; the other end stays open. */
@@ -302,7 +336,13 @@ export class IPCBroadcastChannel extends EventTarget {
     const origin = options.origin ?? globalThis.location?.origin ?? 'null'
     this.#state = { name: String(name), origin, token: randomId(), channel: null, handlers: {} }
     const channel = new BroadcastChannel(`${PREFIX}broadcast:${this.key}`)
-    channel.onmessage = (event) => this.dispatchEvent(new MessageEvent('message', { data: inflateIPCMessageTransfers(event.data), origin }))
+    /** @type {Promise<void>} */
+    let delivered = loadBuffer()
+    channel.onmessage = (event) => {
+      delivered = delivered.then(() => {
+        this.dispatchEvent(new MessageEvent('message', { data: inflateIPCMessageTransfers(event.data), origin }))
+      })
+    }
     channel.onmessageerror = (event) => this.dispatchEvent(new MessageEvent('messageerror', { data: event.data, origin }))
     this.#state.channel = channel
     const subscribed = IPCBroadcastChannel.subscriptions.get(this.key) ?? new Set()

@@ -399,8 +399,9 @@ def test_ipc_message_ports_and_broadcast_channels_reach_another_window(page: Pag
             globalThis.reply = new Promise((resolve) => {
               back.port1.onmessage = (e) => resolve(e.data)
             })
+            const { Buffer } = await import('oro:buffer')
             port.postMessage({ hello: 'from the other window', bytes: new Uint8Array([1, 2]),
-              port: back.port2 })
+              port: back.port2, buffer: Buffer.from('hi') })
             const broadcast = new ipc.IPCBroadcastChannel('news')
             await broadcast.postMessage({ headline: 'hi' })
             broadcast.close()
@@ -417,7 +418,9 @@ def test_ipc_message_ports_and_broadcast_channels_reach_another_window(page: Pag
               isPort: message.port instanceof ipc.IPCMessagePort,
                      isMessagePort: message.port instanceof MessagePort,
                        news: await globalThis.news,
-                     started: globalThis.channel.port1.started }
+                     started: globalThis.channel.port1.started,
+                     buffer: [message.buffer.toString(),
+                              (await import('oro:buffer')).Buffer.isBuffer(message.buffer)] }
             """,
         )
         assert received == {
@@ -427,6 +430,7 @@ def test_ipc_message_ports_and_broadcast_channels_reach_another_window(page: Pag
             "isMessagePort": True,
             "news": {"headline": "hi"},
             "started": True,
+            "buffer": ["hi", True],
         }
         assert evaluate(other, "return await globalThis.reply") == "thanks"
         closed = evaluate(
@@ -462,7 +466,11 @@ def test_a_port_queues_messages_until_it_starts(page: Page) -> None:
         probe.port1.postMessage('probe')
         await probed
         const before = [...seen]
+        const both = new Promise((resolve) => port2.addEventListener('message', () => {
+          if (seen.length === 2) resolve()
+        }))
         port2.start()
+        await both
         port1.close(); port2.close(); probe.port1.close(); probe.port2.close()
         return { before, after: seen }
         """,
@@ -873,3 +881,29 @@ def test_oros_parsers_hold_their_invariants_on_generated_input(
         header = answer.pop("header")
         assert header == [[item["name"].lower(), item["value"].strip().lower()]], item
         assert all(answer.values()), (item, answer)
+
+
+def test_oro_ipc_does_not_load_the_buffer_bundle_until_a_port_is_made(
+    chromium_browser: Browser, app: ServedApp
+) -> None:
+    """Every page loads oro:ipc; the Buffer bundle its ports inflate buffers with is loaded only
+    when the first port or channel is made."""
+    with app_page(chromium_browser, app) as fresh:
+        loaded = evaluate(
+            fresh,
+            """
+            const bundles = () => performance.getEntriesByType('resource')
+              .map((entry) => new URL(entry.name).pathname)
+              .filter((name) => name.includes('buffer'))
+            const ipc = await import('oro:ipc')
+            const before = bundles()
+            const channel = new ipc.IPCMessageChannel()
+            const arrived = new Promise((resolve) => { channel.port2.onmessage = resolve })
+            channel.port1.postMessage('x')
+            await arrived
+            channel.port1.close(); channel.port2.close()
+            return { before, after: bundles() }
+            """,
+        )
+    assert loaded["before"] == []
+    assert "/oro/vendor/buffer.js" in loaded["after"]
