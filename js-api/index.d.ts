@@ -178,7 +178,7 @@ declare module 'oro:assert' {
     strict: AssertFunctions
   }
 
-  const assert: AssertFunctions
+  const assertModule: AssertFunctions
   export const ok: AssertFunctions['ok']
   export const equal: AssertFunctions['equal']
   export const notEqual: AssertFunctions['notEqual']
@@ -197,7 +197,9 @@ declare module 'oro:assert' {
   export const doesNotMatch: AssertFunctions['doesNotMatch']
   export const fail: AssertFunctions['fail']
   export const strict: AssertFunctions
-  export default assert
+  /** The default export under its own name, as Oro's module names it. */
+  export const assert: AssertFunctions
+  export default assertModule
 }
 
 declare module 'oro:assert/strict' {
@@ -299,6 +301,8 @@ declare module 'oro:bootstrap' {
    * @module oro:bootstrap
    */
 
+  import type { EventEmitter } from 'oro:events'
+
   /** What the preload puts in `globalThis.__args`. */
   export interface OroArgs {
     /** This window's index (0 is the main window). */
@@ -387,7 +391,29 @@ declare module 'oro:bootstrap' {
   /** Install everything; idempotent. Runs on import when `globalThis.isOroRuntime === true`. */
   export function install (options?: { channel?: boolean, channelTimeout?: number }): BootstrapState
 
-  const bootstrap: {
+  /** Oro's download of `options.url` to `options.dest`: events `download-progress` (percent),
+   * `write-file` (`{status}`), `write-file-progress` (fraction), `error`. Needs `oro:fs`. */
+  export class Bootstrap extends EventEmitter {
+    constructor (options: { url: string, dest: string })
+    options: { url: string, dest: string }
+    /** Download, then write; a failure is emitted as `error` when listened for, else rejected. */
+    run (): Promise<void>
+    write (options: { fileBuffer: Uint8Array, dest: string }): Promise<void>
+    /** The body of `url`; `NetworkError` (with `status`) unless 2xx. */
+    download (url: string): Promise<Uint8Array>
+    /** Removes every listener. */
+    cleanup (): void
+  }
+  /** A `Bootstrap` for `{url, dest}`; call `run()`. */
+  export function bootstrap (options: { url: string, dest: string }): Bootstrap
+  /** Whether the file at `dest` has the hex digest `hash` (`'sha256'`, `'SHA-256'`...); false when
+   * it cannot be read. Needs `oro:fs`. */
+  export function checkHash (dest: string, hash: string, hashAlgorithm: string): Promise<boolean>
+
+  const bootstrapModule: {
+    Bootstrap: typeof Bootstrap
+    bootstrap: typeof bootstrap
+    checkHash: typeof checkHash
     ApplicationURLEvent: typeof ApplicationURLEvent
     CHANNEL_OPEN_TIMEOUT: typeof CHANNEL_OPEN_TIMEOUT
     KNOWN_EVENTS: typeof KNOWN_EVENTS
@@ -402,7 +428,7 @@ declare module 'oro:bootstrap' {
     toIPCURL: typeof toIPCURL
     whenReady: typeof whenReady
   }
-  export default bootstrap
+  export default bootstrapModule
 }
 
 declare module 'oro:buffer' {
@@ -604,7 +630,14 @@ declare module 'oro:console' {
   export const timeEnd: typeof globalThis.console.timeEnd
   export const timeLog: typeof globalThis.console.timeLog
 
-  const pageConsole: typeof globalThis.console & { Console: typeof Console }
+  /** The page's own `console` (Oro's `globalConsole`). */
+  export const globalConsole: typeof globalThis.console
+  /** Oro's `patchGlobalConsole`: mirror each line of `target` (default: the page's console) to
+   * `options.postMessage` as `ipc://stdout?value=…` / `ipc://stderr?value=…`; originals stay as
+   * `method.platform`. Idempotent. */
+  export function patchGlobalConsole<T extends object = typeof globalThis.console> (target?: T | null, options?: { postMessage?: (message: string) => unknown }): T
+
+  const pageConsole: typeof globalThis.console & { Console: typeof Console, globalConsole: typeof globalThis.console }
   export default pageConsole
 }
 
@@ -855,6 +888,30 @@ declare module 'oro:constants' {
   export const POINT_CONVERSION_HYBRID: number
 
   const constants: Readonly<Record<string, unknown>>
+  /** Oro's open flags beyond Node's: the host's numbers, `undefined` where the platform has none. */
+  export const O_ASYNC: number | undefined
+  export const O_CLOEXEC: number | undefined
+  export const O_LARGEFILE: number | undefined
+  export const O_NDELAY: number | undefined
+  export const O_PATH: number | undefined
+  export const O_TMPFILE: number | undefined
+  /** BSD's `SIGINFO`: `undefined` on Linux. */
+  export const SIGINFO: number | undefined
+  /** Oro's window states (`oro:window/constants`). */
+  export const WINDOW_ERROR: -1
+  export const WINDOW_NONE: 0
+  export const WINDOW_CREATING: 10
+  export const WINDOW_CREATED: 11
+  export const WINDOW_HIDING: 20
+  export const WINDOW_HIDDEN: 21
+  export const WINDOW_SHOWING: 30
+  export const WINDOW_SHOWN: 31
+  export const WINDOW_CLOSING: 40
+  export const WINDOW_CLOSED: 41
+  export const WINDOW_EXITING: 50
+  export const WINDOW_EXITED: 51
+  export const WINDOW_KILLING: 60
+  export const WINDOW_KILLED: 61
   export default constants
 }
 
@@ -970,7 +1027,77 @@ declare module 'oro:diagnostics' {
   /** Reference chunked stream: `chunks` chunks of `chunkSize` bytes. */
   export function chunks (options?: { chunks?: number, chunkSize?: number, interval?: number, signal?: AbortSignal }): IPCStream<Uint8Array>
 
+  export type OnMessage = (message: any, name: string, channel: Channel) => unknown
+  /** A named diagnostic channel. */
+  export class Channel {
+    constructor (name: string)
+    name: string
+    group: ChannelGroup | null
+    readonly subscribers: OnMessage[]
+    readonly hasSubscribers: boolean
+    readonly length: number
+    reset (shouldOrphan?: boolean): void
+    /** The registry's channel `<this name>.<name>`. */
+    channel (name: string): Channel
+    subscribe (onMessage: OnMessage): boolean
+    subscribe (name: string | null, onMessage: OnMessage): boolean
+    unsubscribe (onMessage: OnMessage): boolean
+    unsubscribe (name: string | null, onMessage: OnMessage): boolean
+    /** Calls each subscriber in turn; true when one got it. */
+    publish (message: any): Promise<boolean>
+    toJSON (): object
+  }
+  /** Channels owned together; select with a name, `*`, `group.*`, `a,b` or an array. */
+  export class ChannelGroup extends Channel {
+    constructor (name: string, channels?: Channel[])
+    channels: Channel[]
+    select (keys: string | string[], hasSubscribers?: boolean): Array<{ name: string, channel: Channel }>
+    subscribe (onMessage: OnMessage): boolean
+    subscribe (name: string | string[] | null, onMessage: OnMessage): boolean
+    publish (name: string | Record<string, any>, message?: any): Promise<boolean>
+  }
+  /** Every channel by normalised name. */
+  export interface ChannelRegistry {
+    subscribe (name: string, onMessage: OnMessage): boolean
+    unsubscribe (name: string, onMessage: OnMessage): boolean
+    hasSubscribers (name: string): boolean
+    channel (name: string): Channel
+    group (name: string, channels?: Array<string | Channel> | string): ChannelGroup
+    get (name: string): Channel | null
+    has (name: string): boolean
+    set (name: string, channel: Channel): Channel
+    remove (name: string): boolean
+    toJSON (): Record<string, object>
+  }
+  /** The diagnostic channel `name` (made on first use). */
+  export function channel (name: string): Channel
+  /** Oro's `diagnostics.channels`: the registry. */
+  export const channels: ChannelRegistry
+  /** Oro's `diagnostics.runtime`: `query()` gives this host's counters. */
+  export const runtime: { readonly query: typeof query }
+  export interface Metric { init (): void, destroy (): void, channel: Channel }
+  /** Oro's `diagnostics.window`: page calls published on the `window.*` channels once started. */
+  export const window: {
+    metrics: {
+      requestAnimationFrame: Metric & { value: { rate: number, samples: number } | null, toJSON (): object }
+      XMLHttpRequest: Metric
+      Worker: Metric & { Worker: typeof Worker | null, GlobalWorker: typeof Worker | null }
+      fetch: Metric & { fetch: typeof fetch }
+      channel: ChannelGroup
+      subscribe (name: string | string[] | OnMessage | null, onMessage?: OnMessage): boolean
+      unsubscribe (name: string | string[] | OnMessage | null, onMessage?: OnMessage): boolean
+      /** Starts the metrics named (all without a list). */
+      start (which?: Array<'requestAnimationFrame' | 'XMLHttpRequest' | 'Worker' | 'fetch'>): void
+      /** Stops them (the page's own functions come back) and drops their subscribers. */
+      stop (which?: Array<'requestAnimationFrame' | 'XMLHttpRequest' | 'Worker' | 'fetch'>): void
+    }
+  }
+
   const diagnostics: {
+    channel: typeof channel
+    channels: typeof channels
+    runtime: typeof runtime
+    window: typeof window
     capabilities: typeof capabilities
     chunks: typeof chunks
     query: typeof query
@@ -992,6 +1119,12 @@ declare module 'oro:errno' {
   export function getCode (code: number): string
   /** strerror's message for an error number; `''` when unknown. */
   export function getMessage (code: number): string
+  /** Messages by error number (no prototype), as Oro's `strings`. */
+  export const strings: Readonly<Record<number, string>>
+  /** The message of an error number, sign ignored; `''` when unknown (Oro's `toString`). */
+  export function toString (code: number): string
+  /** `2`, `-2` or `'enoent'` → `'ENOENT'`; `''` when unknown (Oro's `getName`). */
+  export function getName (code: number | string): string
 
   export const EPERM: number
   export const ENOENT: number
@@ -1077,6 +1210,9 @@ declare module 'oro:errno' {
     constants: typeof constants
     getCode: typeof getCode
     getMessage: typeof getMessage
+    getName: typeof getName
+    strings: typeof strings
+    toString: typeof toString
   }
   export default errno
 }
@@ -1101,6 +1237,11 @@ declare module 'oro:errors' {
   export const OPERATION_ERR: 'OPERATION_ERR'
   export const SECURITY_ERR: 'SECURITY_ERR'
   export const TIMEOUT_ERR: 'TIMEOUT_ERR'
+  export const INDEX_SIZE_ERR: 'INDEX_SIZE_ERR'
+  export const ILLEGAL_CONSTRUCTOR_ERR: 'ILLEGAL_CONSTRUCTOR_ERR'
+  export const FINALIZATION_REGISTRY_CALLBACK_ERR: 'FINALIZATION_REGISTRY_CALLBACK_ERR'
+  /** Where an `InternalError` also keeps its code (Oro's `kInternalErrorCode`). */
+  export const kInternalErrorCode: unique symbol
 
   /** Options of the error constructors. */
   export interface OroErrorOptions {
@@ -1156,6 +1297,21 @@ declare module 'oro:errors' {
   export class OperationError extends OroErrorBase {}
   export class SecurityError extends OroErrorBase {}
   export class TimeoutError extends OroErrorBase {}
+  /** An index or size out of range (the DOM's `IndexSizeError`). */
+  export class IndexSizeError extends OroErrorBase {}
+  /** A class constructed that must not be; a `TypeError`. */
+  export class IllegalConstructorError extends TypeError {
+    constructor (message?: string, options?: OroErrorOptions)
+    code: string | number | undefined
+    static readonly code: string
+  }
+  /** A `FinalizationRegistry` cleanup callback threw. */
+  export class FinalizationRegistryCallbackError extends OroErrorBase {}
+  /** A module an import or `require` could not find (code `MODULE_NOT_FOUND`). */
+  export class ModuleNotFoundError extends NotFoundError {
+    constructor (message?: string, requireStack?: string[])
+    requireStack: string[]
+  }
 
   /** An operating-system error in Node's shape (`code` `ENOENT`, negative `errno`, `syscall`, `path`). */
   export class ErrnoError extends OroErrorBase {
@@ -1205,6 +1361,14 @@ declare module 'oro:errors' {
     OPERATION_ERR: typeof OPERATION_ERR
     SECURITY_ERR: typeof SECURITY_ERR
     TIMEOUT_ERR: typeof TIMEOUT_ERR
+    INDEX_SIZE_ERR: typeof INDEX_SIZE_ERR
+    ILLEGAL_CONSTRUCTOR_ERR: typeof ILLEGAL_CONSTRUCTOR_ERR
+    FINALIZATION_REGISTRY_CALLBACK_ERR: typeof FINALIZATION_REGISTRY_CALLBACK_ERR
+    kInternalErrorCode: typeof kInternalErrorCode
+    FinalizationRegistryCallbackError: typeof FinalizationRegistryCallbackError
+    IllegalConstructorError: typeof IllegalConstructorError
+    IndexSizeError: typeof IndexSizeError
+    ModuleNotFoundError: typeof ModuleNotFoundError
     AbortError: typeof AbortError
     BadRequestError: typeof BadRequestError
     EncodingError: typeof EncodingError
@@ -1281,6 +1445,16 @@ declare module 'oro:events' {
   export function listenerCount (emitter: EventEmitter, event: string | symbol): number
   export function addAbortListener (signal: AbortSignal, listener: (event: Event) => void): { dispose (): void }
 
+  /** The page's `Event` (Oro's events module re-exports the DOM's event classes). */
+  export const Event: typeof globalThis.Event
+  /** The page's `EventTarget`. */
+  export const EventTarget: typeof globalThis.EventTarget
+  /** The page's `CustomEvent`. */
+  export const CustomEvent: typeof globalThis.CustomEvent
+  /** The page's `MessageEvent`. */
+  export const MessageEvent: typeof globalThis.MessageEvent
+  /** The page's `ErrorEvent`. */
+  export const ErrorEvent: typeof globalThis.ErrorEvent
   export default EventEmitter
 }
 
@@ -1325,7 +1499,83 @@ declare module 'oro:hooks' {
   /** Uncaught errors and unhandled rejections. */
   export function onError (callback: (event: Event) => void): () => void
 
+  /** `data` events on `globalThis`. */
+  export function onData (callback: (event: Event) => void): () => void
+  /** `message` events on `globalThis`. */
+  export function onMessage (callback: (event: MessageEvent) => void): () => void
+  /** The preferred language changed (`languagechange`). */
+  export function onLanguageChange (callback: (event: Event) => void): () => void
+  /** The user acted on a notification (`notificationresponse`). */
+  export function onNotificationResponse (callback: HostEventListener): () => void
+  /** A notification was presented (`notificationpresented`). */
+  export function onNotificationPresented (callback: HostEventListener): () => void
+  /** This runtime's initialisation event, `'runtimeinit'` (Oro's is `'__runtime_init__'`). */
+  export const RUNTIME_INIT_EVENT_NAME: 'runtimeinit'
+  /** The global events the hooks listen to. */
+  export const GLOBAL_EVENTS: readonly string[]
+  export class InitEvent extends Event { constructor () }
+  export class LoadEvent extends Event { constructor () }
+  export class ReadyEvent extends Event { constructor () }
+  export class RuntimeInitEvent extends Event { constructor () }
+  /** The next event of a hook (`'ready'`, `'applicationurl'`... or the hook function); `signal`
+   * rejects with an `AbortError`, an unknown hook with a `TypeError`. */
+  export function wait<T = any> (nameOrFunction: string | Function, options?: { signal?: AbortSignal | null }): Promise<T>
+  /** Oro's `Hooks`: an `EventTarget` re-dispatching `GLOBAL_EVENTS` and `load`/`init`/`ready`,
+   * with every hook as a method. */
+  export class Hooks extends EventTarget {
+    static GLOBAL_EVENTS: readonly string[]
+    static InitEvent: typeof InitEvent
+    static LoadEvent: typeof LoadEvent
+    static ReadyEvent: typeof ReadyEvent
+    static RuntimeInitEvent: typeof RuntimeInitEvent
+    constructor ()
+    get globalEvents (): readonly string[]
+    get global (): typeof globalThis
+    get document (): Document | null
+    get window (): Window | null
+    get isDocumentReady (): boolean
+    get isGlobalReady (): boolean
+    get isRuntimeReady (): boolean
+    get isReady (): boolean
+    get isOnline (): boolean
+    get isWorkerContext (): boolean
+    get isWindowContext (): boolean
+    wait<T = any> (nameOrFunction: string | Function, options?: { signal?: AbortSignal | null }): Promise<T>
+    onReady: typeof onReady
+    onLoad: typeof onLoad
+    onInit: typeof onInit
+    onError: typeof onError
+    onData: typeof onData
+    onMessage: typeof onMessage
+    onOnline: typeof onOnline
+    onOffline: typeof onOffline
+    onLanguageChange: typeof onLanguageChange
+    onPermissionChange: typeof onPermissionChange
+    onNotificationResponse: typeof onNotificationResponse
+    onNotificationPresented: typeof onNotificationPresented
+    onApplicationURL: typeof onApplicationURL
+    onApplicationPause: typeof onApplicationPause
+    onApplicationResume: typeof onApplicationResume
+    onApplicationStop: typeof onApplicationStop
+  }
+  /** The page's one `Hooks` instance (made on first use). */
+  export function getHooks (): Hooks
+
   const hooks: {
+    GLOBAL_EVENTS: typeof GLOBAL_EVENTS
+    Hooks: typeof Hooks
+    InitEvent: typeof InitEvent
+    LoadEvent: typeof LoadEvent
+    ReadyEvent: typeof ReadyEvent
+    RUNTIME_INIT_EVENT_NAME: typeof RUNTIME_INIT_EVENT_NAME
+    RuntimeInitEvent: typeof RuntimeInitEvent
+    getHooks: typeof getHooks
+    onData: typeof onData
+    onLanguageChange: typeof onLanguageChange
+    onMessage: typeof onMessage
+    onNotificationPresented: typeof onNotificationPresented
+    onNotificationResponse: typeof onNotificationResponse
+    wait: typeof wait
     on: typeof on
     once: typeof once
     onApplicationPause: typeof onApplicationPause
@@ -1652,11 +1902,15 @@ declare module 'oro:ip' {
   export function isIPv6 (input: unknown): boolean
   /** 4, 6, or 0 when `input` is no IP address. */
   export function isIP (input: unknown): 0 | 4 | 6
+  /** Oro's `normalizeIPv4`: `'127'` → `'0.0.0.127'`, `[127, 0, 0, 1]` or a `Uint8Array` →
+   * `'127.0.0.1'`; parts outside 0..255 are dropped. */
+  export function normalizeIPv4 (input: string | ArrayLike<number | string> | ArrayBufferView): string
 
   const ip: {
     isIP: typeof isIP
     isIPv4: typeof isIPv4
     isIPv6: typeof isIPv6
+    normalizeIPv4: typeof normalizeIPv4
   }
   export default ip
 }
@@ -2427,6 +2681,10 @@ declare module 'oro:path/posix' {
 
   const posix: PlatformPath
   export { posix }
+  export {
+    CONFIG, DATA, DESKTOP, DOCUMENTS, DOWNLOADS, HOME, LOG, MEDIA, MUSIC, PICTURES, Path, RESOURCES, TMP,
+    VIDEOS, cwd
+  } from 'oro:path'
   export const basename: PlatformPath['basename']
   export const delimiter: PlatformPath['delimiter']
   export const dirname: PlatformPath['dirname']
@@ -2500,6 +2758,10 @@ declare module 'oro:path/win32' {
 
   const win32: PlatformPath
   export { win32 }
+  export {
+    CONFIG, DATA, DESKTOP, DOCUMENTS, DOWNLOADS, HOME, LOG, MEDIA, MUSIC, PICTURES, Path, RESOURCES, TMP,
+    VIDEOS, cwd
+  } from 'oro:path'
   export const basename: PlatformPath['basename']
   export const delimiter: PlatformPath['delimiter']
   export const dirname: PlatformPath['dirname']
@@ -2751,6 +3013,8 @@ declare module 'oro:protocol-handlers' {
   export function getHandlers (): Record<string, ProtocolHandler>
   /** The scheme's worker registration once its worker is active. */
   export function ready (scheme: string): Promise<ServiceWorkerRegistration>
+  /** Oro's `getServiceWorker`: the active worker of the scheme's handler, null when there is none. */
+  export function getServiceWorker (options: { scheme: string }): Promise<ServiceWorker | null>
   /** Register the workers of `__args.protocolHandlers` and map their URLs. Idempotent. */
   export function install (target?: any): void
   /** Serve `scheme` with the worker at `scriptURL` (default: the configured one). */
@@ -2793,6 +3057,7 @@ declare module 'oro:protocol-handlers' {
     getHandlers: typeof getHandlers
     install: typeof install
     ready: typeof ready
+    getServiceWorker: typeof getServiceWorker
     register: typeof register
     schemeOf: typeof schemeOf
     setData: typeof setData
@@ -2842,6 +3107,7 @@ declare module 'oro:stream' {
    */
 
   import { EventEmitter } from 'oro:events'
+  import * as webModule from 'oro:stream/web'
 
   export type BufferEncoding = 'ascii' | 'utf8' | 'utf-8' | 'utf16le' | 'ucs2' | 'ucs-2' | 'base64' | 'base64url' | 'latin1' | 'binary' | 'hex'
   export type Callback = (error?: Error | null) => void
@@ -3010,6 +3276,46 @@ declare module 'oro:stream' {
   export const promises: {
     pipeline (...streams: Array<PipelineSource | PipelineStage | { signal?: AbortSignal, end?: boolean }>): Promise<any>
     finished (stream: Readable | Writable | Duplex, options?: { error?: boolean, readable?: boolean, writable?: boolean, signal?: AbortSignal }): Promise<void>
+  }
+
+  /** oro:stream/web (Oro's `stream.web`). */
+  export const web: typeof webModule
+  /** `stream/promises`' `pipeline` (Oro's `pipelinePromise`). */
+  export function pipelinePromise (...streams: Array<PipelineSource | PipelineStage | { signal?: AbortSignal, end?: boolean }>): Promise<any>
+  /** A stream: it has a readable or a writable side's state. */
+  export function isStream (stream: unknown): boolean
+  /** A streamx stream (never one of these). */
+  export function isStreamx (stream: unknown): boolean
+  /** A readable streamx stream. */
+  export function isReadStreamx (stream: unknown): boolean
+  /** The error that destroyed the stream, or null. */
+  export function getStreamError (stream: unknown): Error | null
+  /** A queue of a fixed power-of-two capacity; `push` returns false when full. */
+  export class FixedFIFO<T = any> {
+    constructor (hwm: number)
+    buffer: Array<T | undefined>
+    mask: number
+    top: number
+    btm: number
+    next: FixedFIFO<T> | null
+    clear (): void
+    push (data: T): boolean
+    shift (): T | undefined
+    peek (): T | undefined
+    isEmpty (): boolean
+  }
+  /** An unbounded queue of growing `FixedFIFO`s. */
+  export class FIFO<T = any> {
+    constructor (hwm?: number)
+    hwm: number
+    head: FixedFIFO<T>
+    tail: FixedFIFO<T>
+    length: number
+    clear (): void
+    push (value: T): void
+    shift (): T | undefined
+    peek (): T | undefined
+    isEmpty (): boolean
   }
 
   /** The default export is `Readable` with every other export as a property (as readable-stream has it). */
@@ -3291,6 +3597,20 @@ declare module 'oro:timers' {
   export function clearImmediate (immediate: Immediate | null | undefined): void
   export { promises }
 
+  /** The engine's own timer functions (Oro's `timers.platform`); `setImmediate` is the engine's
+   * `setTimeout`, `postTask` is `scheduler.postTask` where there is one. */
+  export const platform: {
+    readonly setTimeout: typeof globalThis.setTimeout
+    readonly setInterval: typeof globalThis.setInterval
+    readonly setImmediate: typeof globalThis.setTimeout
+    readonly clearTimeout: typeof globalThis.clearTimeout
+    readonly clearInterval: typeof globalThis.clearInterval
+    readonly clearImmediate: typeof globalThis.clearTimeout
+    readonly postTask: (callback: () => unknown, options?: { delay?: number, priority?: string, signal?: AbortSignal }) => Promise<unknown>
+  }
+  /** Resolves after `timeout` ms (Oro's `timers.sleep`); `sleep.sync(ms)` blocks the thread. */
+  export const sleep: ((timeout: number) => Promise<void>) & { sync (timeout: number): void }
+
   const timers: {
     Immediate: typeof Immediate
     Timeout: typeof Timeout
@@ -3301,6 +3621,8 @@ declare module 'oro:timers' {
     setImmediate: typeof setImmediate
     setInterval: typeof setInterval
     setTimeout: typeof setTimeout
+    platform: typeof platform
+    sleep: typeof sleep
   }
   export default timers
 }
@@ -3387,15 +3709,74 @@ declare module 'oro:url' {
   export function domainToUnicode (domain: string): string
   export function urlToHttpOptions (url: URL): Record<string, unknown>
 
+  export interface URLPatternInit {
+    protocol?: string
+    username?: string
+    password?: string
+    hostname?: string
+    port?: string
+    pathname?: string
+    search?: string
+    hash?: string
+    baseURL?: string
+  }
+  export interface URLPatternComponentResult { input: string, groups: Record<string, string | undefined> }
+  export interface URLPatternResult {
+    inputs: Array<string | URLPatternInit>
+    protocol: URLPatternComponentResult
+    username: URLPatternComponentResult
+    password: URLPatternComponentResult
+    hostname: URLPatternComponentResult
+    port: URLPatternComponentResult
+    pathname: URLPatternComponentResult
+    search: URLPatternComponentResult
+    hash: URLPatternComponentResult
+  }
+  /** The page's `URLPattern` (as Oro exports it; TypeScript's DOM library has no type for it). */
+  export class URLPattern {
+    constructor (input?: string | URLPatternInit, baseURL?: string, options?: { ignoreCase?: boolean })
+    test (input?: string | URLPatternInit, baseURL?: string): boolean
+    exec (input?: string | URLPatternInit, baseURL?: string): URLPatternResult | null
+    readonly protocol: string
+    readonly username: string
+    readonly password: string
+    readonly hostname: string
+    readonly port: string
+    readonly pathname: string
+    readonly search: string
+    readonly hash: string
+    readonly hasRegExpGroups: boolean
+  }
+  /** A WHATWG URL record (whatwg-url's shape). */
+  export interface URLRecord {
+    scheme: string
+    username: string
+    password: string
+    host: string | null
+    port: number | null
+    /** Segments, or the opaque path of a URL such as `mailto:a@b.test`. */
+    path: string[] | string
+    query: string | null
+    fragment: string | null
+  }
+  /** Oro's `parseURL`: the URL record of `input`, or null when it does not parse. */
+  export function parseURL (input: string, options?: { baseURL?: string | URL }): URLRecord | null
+  /** Known schemes (`'ipc:'`, `'https:'`..., the app's protocol handlers); `handlers` holds the
+   * handlers' bare schemes. */
+  export const protocols: Set<string> & { handlers: Set<string> }
+
   const url: {
     URL: typeof globalThis.URL
     URLSearchParams: typeof globalThis.URLSearchParams
+    URLPattern: typeof URLPattern
     Url: typeof Url
     domainToASCII: typeof domainToASCII
     domainToUnicode: typeof domainToUnicode
     fileURLToPath: typeof fileURLToPath
     format: typeof format
     parse: typeof parse
+    parseURL: typeof parseURL
+    protocols: typeof protocols
     pathToFileURL: typeof pathToFileURL
     resolve: typeof resolve
     resolveObject: typeof resolveObject
@@ -3637,6 +4018,18 @@ declare module 'oro:util/types' {
   export function isWeakMap (value: unknown): boolean
   export function isWeakSet (value: unknown): boolean
 
+  /** Oro's `util/types` additions: `Array.isArray`, a prototype-`Object.prototype` object, a callable,
+   * a non-callable object inheriting from (async) `Function.prototype`, an `async function *`,
+   * an object inheriting from `%IteratorPrototype%` / `%AsyncIteratorPrototype%`. */
+  export function isArray (value: unknown): boolean
+  export function isAsyncFunctionObject (value: unknown): boolean
+  export function isAsyncGeneratorFunction (value: unknown): boolean
+  export function isAsyncIterator (value: unknown): boolean
+  export function isFunction (value: unknown): boolean
+  export function isFunctionObject (value: unknown): boolean
+  export function isIterator (value: unknown): boolean
+  export function isPlainObject (value: unknown): boolean
+
   const types: {
     isAnyArrayBuffer: typeof isAnyArrayBuffer
     isArgumentsObject: typeof isArgumentsObject
@@ -3680,6 +4073,14 @@ declare module 'oro:util/types' {
     isUint8ClampedArray: typeof isUint8ClampedArray
     isWeakMap: typeof isWeakMap
     isWeakSet: typeof isWeakSet
+    isArray: typeof isArray
+    isAsyncFunctionObject: typeof isAsyncFunctionObject
+    isAsyncGeneratorFunction: typeof isAsyncGeneratorFunction
+    isAsyncIterator: typeof isAsyncIterator
+    isFunction: typeof isFunction
+    isFunctionObject: typeof isFunctionObject
+    isIterator: typeof isIterator
+    isPlainObject: typeof isPlainObject
     [name: string]: (value: unknown) => boolean
   }
   export default types
@@ -3717,7 +4118,26 @@ declare module 'oro:vm' {
   export function compileFunction (code: string, params?: string[], options?: { parsingContext?: object, contextExtensions?: object[] }): Function
   export function measureMemory (): never
 
+  /** The global names a script's context may not replace (Oro's list). */
+  export const RESERVED_GLOBAL_INTRINSICS: readonly string[]
+  /** `undefined`, a reserved global (`Array`, `JSON`...) or a direct instance of one. */
+  export function isIntrinsic (value: unknown): boolean
+  /** The intrinsic `value` is or is a direct instance of; `null` for null, else undefined. */
+  export function getIntrinsicType (value: unknown): unknown
+  /** Its name (`'Array'`); `'undefined'` for undefined, else null. */
+  export function getIntrinsicTypeString (value: unknown): string | null
+  /** Adds each transferable in `object` (buffers, `MessagePort`s) to `transfers`, once; answers it. */
+  export function findMessageTransfers (transfers: unknown[], object: unknown): unknown[]
+  /** Every transferable value in `object`'s hierarchy: a transfer list for `postMessage`. */
+  export function getTransferables (object: unknown): Array<ArrayBuffer | MessagePort>
+
   const vm: {
+    RESERVED_GLOBAL_INTRINSICS: typeof RESERVED_GLOBAL_INTRINSICS
+    isIntrinsic: typeof isIntrinsic
+    getIntrinsicType: typeof getIntrinsicType
+    getIntrinsicTypeString: typeof getIntrinsicTypeString
+    findMessageTransfers: typeof findMessageTransfers
+    getTransferables: typeof getTransferables
     Script: typeof Script
     compileFunction: typeof compileFunction
     createContext: typeof createContext
@@ -5147,6 +5567,19 @@ declare module 'oro:fs' {
     /** Same as `parentPath`. */
     path: string
     constructor (name: string, type: number, parentPath: string)
+    /** Oro's type numbers (`UV_DIRENT_*`). */
+    static readonly UNKNOWN: number
+    static readonly FILE: number
+    static readonly DIR: number
+    static readonly LINK: number
+    static readonly FIFO: number
+    static readonly SOCKET: number
+    static readonly CHAR: number
+    static readonly BLOCK: number
+    /** Oro's: from `{ name, type, parentPath? }`, or a name and a type number. */
+    static from (name: string | { name: string, type?: number | string, parentPath?: string }, type?: number | string): Dirent
+    /** The type number (Oro's). */
+    readonly type: number
     isFile (): boolean
     isDirectory (): boolean
     isSymbolicLink (): boolean
@@ -5162,6 +5595,10 @@ declare module 'oro:fs' {
     read (callback: (error: Error | null, dirent?: Dirent | null) => void): void
     close (): Promise<void>
     close (callback: (error: Error | null) => void): void
+    /** Node's: the next entry synchronously (a synchronous XHR when the buffer ran out). */
+    readSync (): Dirent | null
+    /** Node's: close synchronously. */
+    closeSync (): void
     entries (): AsyncGenerator<Dirent, void, undefined>
     [Symbol.asyncIterator] (): AsyncGenerator<Dirent, void, undefined>
   }
@@ -5736,6 +6173,14 @@ declare module 'oro:fs/constants' {
   export const UV_DIRENT_SOCKET: number
   export const UV_DIRENT_CHAR: number
   export const UV_DIRENT_BLOCK: number
+  /** Oro's extra open flags (Linux values); not in `constants`, and `fs.open` does not take them. */
+  export const O_ASYNC: number
+  export const O_CLOEXEC: number
+  export const O_LARGEFILE: number
+  export const O_NDELAY: number
+  export const O_PATH: number
+  export const O_TMPFILE: number
+
   export default constants
 }
 
@@ -5750,10 +6195,18 @@ declare module 'oro:fs/dir' {
 
   export { Dir, Dirent } from 'oro:fs'
 
+  /** Oro's key of a `Dirent`'s type number (`dirent[kType] === dirent.type`). */
+  export const kType: unique symbol
+
   /** Compare two entries (names or `Dirent`s) by name, for `Array.prototype.sort`. */
   export function sortDirectoryEntries (a: string | Dirent, b: string | Dirent): number
 
-  const _default: { Dir: typeof Dir, Dirent: typeof Dirent, sortDirectoryEntries: typeof sortDirectoryEntries }
+  const _default: {
+    Dir: typeof Dir
+    Dirent: typeof Dirent
+    kType: typeof kType
+    sortDirectoryEntries: typeof sortDirectoryEntries
+  }
   export default _default
 }
 
@@ -5818,6 +6271,12 @@ declare module 'oro:fs/handle' {
 
   export { FileHandle } from 'oro:fs'
 
+  /** Oro's keys of a `FileHandle`'s state: `[kOpening]` (null), `[kClosing]` (the close promise
+   * or null), `[kClosed]` (true once `close()` was called). */
+  export const kOpening: unique symbol
+  export const kClosing: unique symbol
+  export const kClosed: unique symbol
+
   /** An open directory read in batches (`Dir` reads one entry at a time). Emits `close`. */
   export class DirectoryHandle extends EventEmitter {
     /** The most entries one `read()` asks for (256). */
@@ -5836,7 +6295,13 @@ declare module 'oro:fs/handle' {
     close (): Promise<void>
   }
 
-  const _default: { DirectoryHandle: typeof DirectoryHandle, FileHandle: typeof FileHandle }
+  const _default: {
+    DirectoryHandle: typeof DirectoryHandle
+    FileHandle: typeof FileHandle
+    kClosed: typeof kClosed
+    kClosing: typeof kClosing
+    kOpening: typeof kOpening
+  }
   export default _default
 }
 
@@ -6024,6 +6489,14 @@ declare module 'oro:fs/web' {
     close (): Promise<void>
   }
 
+  /** Oro's keys: the path a `File` (`kFileFullName`) or handle (`kFileSystemHandleFullName`)
+   * stands for, the `FileHandle` a `File` was read through (`kFileDescriptor`, or null). */
+  export const kFileSystemHandleFullName: unique symbol
+  export const kFileDescriptor: unique symbol
+  export const kFileFullName: unique symbol
+  /** The class of what `createFile` answers: the page's own `File`. */
+  export const File: typeof globalThis.File
+
   /** A web `File` with the content of `filename` (read whole), its name, type and mtime. */
   export function createFile (filename: string, options?: { fd?: FileHandle }): Promise<File>
   export function createFileSystemFileHandle (file: string | File, options?: { writable?: boolean }): Promise<FileSystemFileHandle>
@@ -6031,6 +6504,7 @@ declare module 'oro:fs/web' {
   export function createFileSystemWritableFileStream (handle: FileSystemFileHandle, options?: { keepExistingData?: boolean }): Promise<FileSystemWritableFileStream>
 
   const _default: {
+    File: typeof File
     FileSystemDirectoryHandle: typeof FileSystemDirectoryHandle
     FileSystemFileHandle: typeof FileSystemFileHandle
     FileSystemHandle: typeof FileSystemHandle

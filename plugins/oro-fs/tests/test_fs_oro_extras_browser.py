@@ -20,6 +20,7 @@ import oro_fs.plugin
 import pytest
 from playwright.sync_api import Browser, Page
 
+import oro_framework.core.platform
 from oro_framework.testing import ServedApp, app_page, run_in_node, served_app
 
 APP = Path(__file__).resolve().parents[3] / "examples" / "minimal"
@@ -133,6 +134,15 @@ for await (const entry of early) { if (entry) break }
 out.dirCloseAfterBreak = await settle(() => early.close())
 out.dirCallbackClose = await new Promise((resolve) => early.close((err) => resolve(err?.code)))
 
+const dirSync = fs.opendirSync(P('d'), { bufferSize: 2 })
+const syncNames = []
+for (let entry = dirSync.readSync(); entry !== null; entry = dirSync.readSync()) {
+  syncNames.push(entry.name)
+}
+dirSync.closeSync()
+out.dirSync = [syncNames.sort(), attempt(() => dirSync.closeSync()),
+  attempt(() => dirSync.readSync())]
+
 out.mkdtemp = fs.mkdtempSync(P('tmp-')).includes('tmp-')
 fs.rmSync(P('d'), { recursive: true })
 out.rmMissing = attempt(() => fs.rmSync(P('d')))
@@ -144,19 +154,18 @@ out.unlinkMissing = attempt(() => fs.unlinkSync(P('hard.txt')))
 fs.cpSync(P('a'), P('a2'), { recursive: true })
 out.cp = fs.readdirSync(P('a2'), { recursive: true }).sort()
 
-// watchFile: the first stat is taken as it returns, so a change right after is seen.
-const changes = await new Promise((resolve) => {
-  fs.writeFileSync(P('w.txt'), 'one')
-  const seen = []
+// watchFile: Node takes its first stat asynchronously, so a change must outlast it: the file
+// grows by a byte a turn until the listener saw it grow.
+fs.writeFileSync(P('w.txt'), 'one')
+out.watchFile = await new Promise((resolve) => {
+  const grow = setInterval(() => fs.appendFileSync(P('w.txt'), '+'), 5)
   const listener = (current, previous) => {
-    seen.push([previous.size, current.size])
-    if (seen.length === 2) { fs.unwatchFile(P('w.txt'), listener); resolve(seen) }
-    else fs.unlinkSync(P('w.txt'))
+    clearInterval(grow)
+    fs.unwatchFile(P('w.txt'), listener)
+    resolve([current.size > previous.size, previous.size >= 3, current.isFile()])
   }
-  fs.watchFile(P('w.txt'), { interval: 20 }, listener)
-  fs.writeFileSync(P('w.txt'), 'three')
+  fs.watchFile(P('w.txt'), { interval: 10 }, listener)
 })
-out.watchFile = changes
 return out
 """
 
@@ -178,7 +187,8 @@ PAGE = """async (arg) => {
 
 @pytest.fixture(scope="module")
 def app() -> Iterator[ServedApp]:
-    with served_app([oro_fs.plugin], app_dir=APP) as served:
+    # oro_framework.core.platform: oro:mime, which oro:fs/web imports for its Files' types.
+    with served_app([oro_fs.plugin, oro_framework.core.platform], app_dir=APP) as served:
         yield served
 
 
@@ -221,7 +231,7 @@ def test_sync_and_extra_functions_answer_as_node(page: Page, data: Path, tmp_pat
     # The script's own checks, so that a change making both sides wrong alike is caught too.
     assert expected["text"] == "hello world"
     assert expected["dirCloseAfterLoop"] == {"err": "ERR_DIR_CLOSED"}
-    assert expected["watchFile"] == [[3, 5], [5, 0]]
+    assert expected["watchFile"] == [True, True, True]
     assert (data / "diff" / "fd.txt").read_text() == "xyCDugh a descriptor"
 
 
@@ -257,6 +267,30 @@ def test_access_answers_true_as_oros(page: Page, data: Path) -> None:
         "syncMissing": "ENOENT",
         "existsSync": [True, False],
     }
+
+
+def test_watch_file_sees_a_change_made_as_it_returns(page: Page, data: Path) -> None:
+    """``watchFile`` takes its first stat before it returns (Oro primes it with ``statSync``),
+    so removing the file right after is a change to all zeros, then re-creating it one back."""
+    (data / "w.txt").write_text("one")
+    answer = page.evaluate(
+        """async () => {
+          const fs = (await import('oro:fs')).default
+          const seen = []
+          await new Promise((resolve) => {
+            const listener = (current, previous) => {
+              seen.push([previous.size, current.size, current.mtimeMs === 0])
+              if (seen.length === 2) fs.writeFileSync('w.txt', 'three')
+              else { fs.unwatchFile('w.txt', listener); resolve() }
+            }
+            const watcher = fs.watchFile('w.txt', { interval: 10 }, listener)
+            seen.push(watcher instanceof fs.StatWatcher)
+            fs.unlinkSync('w.txt')
+          })
+          return seen
+        }"""
+    )
+    assert answer == [True, [3, 0, True], [0, 5, False]]
 
 
 def test_lchmod_changes_files_and_refuses_symlinks(page: Page, data: Path) -> None:
@@ -366,4 +400,53 @@ def test_oro_fs_names_exist_on_the_modules(page: Page) -> None:
         "indexClasses": [],
         "promiseClasses": [],
         "same": [True] * 6,
+    }
+
+
+def test_oro_keys_and_dirent_numbers(page: Page, data: Path) -> None:
+    """Oro's ``api/fs/dir.d.ts`` (``kType``, ``Dirent.FILE``..., ``Dirent.from``),
+    ``api/fs/handle.d.ts`` (``kOpening``/``kClosing``/``kClosed``) and ``api/fs/web.d.ts``
+    (``File``, ``kFileFullName``, ``kFileDescriptor``, ``kFileSystemHandleFullName``): the keys
+    are Oro's ``Symbol.for`` names, so code written for Oro reads them."""
+    (data / "f.txt").write_text("content")
+    answer = page.evaluate(
+        """async () => {
+          const { Dirent, kType } = await import('oro:fs/dir')
+          const handles = await import('oro:fs/handle')
+          const web = await import('oro:fs/web')
+          const fsp = await import('oro:fs/promises')
+          const [entry] = await fsp.readdir('.', { withFileTypes: true })
+          const made = Dirent.from({ name: 'x', type: Dirent.DIR })
+          const handle = await handles.FileHandle.open('f.txt')
+          const before = [handle[handles.kOpening], handle[handles.kClosing],
+                          handle[handles.kClosed]]
+          const closing = handle.close()
+          const after = [handle[handles.kClosing] === closing, handle[handles.kClosed]]
+          await closing
+          const file = await web.createFile('f.txt')
+          const fileHandle = await web.createFileSystemFileHandle('f.txt')
+          return {
+            symbols: [kType === Symbol.for('fs.Dirent.type'),
+                      handles.kClosed === Symbol.for('fs.FileHandle.closed'),
+                      web.kFileFullName === Symbol.for('oro.runtime.fs.web.FileFullName')],
+            entry: [entry.name, entry.type, entry[kType], entry.isFile()],
+            numbers: [Dirent.UNKNOWN, Dirent.FILE, Dirent.DIR, Dirent.LINK, Dirent.FIFO,
+                      Dirent.SOCKET, Dirent.CHAR, Dirent.BLOCK],
+            made: [made.name, made.isDirectory(), Dirent.from('y', '1').isFile()],
+            before, after,
+            file: [file instanceof web.File, file[web.kFileFullName], file[web.kFileDescriptor],
+                   await file.text()],
+            handle: fileHandle[web.kFileSystemHandleFullName],
+          }
+        }"""
+    )
+    assert answer == {
+        "symbols": [True, True, True],
+        "entry": ["f.txt", 1, 1, True],
+        "numbers": [0, 1, 2, 3, 4, 5, 6, 7],
+        "made": ["x", True, True],
+        "before": [None, None, False],
+        "after": [True, True],
+        "file": [True, "f.txt", None, "content"],
+        "handle": "f.txt",
     }

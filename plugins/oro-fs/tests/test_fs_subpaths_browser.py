@@ -25,7 +25,7 @@ from oro_framework.testing import ServedApp, app_page, run_in_node, served_app
 
 APP = Path(__file__).resolve().parents[3] / "examples" / "minimal"
 
-SUBPATHS = ("dir", "fds", "flags", "handle", "stats", "stream", "watcher", "web")
+SUBPATHS = ("bookmarks", "dir", "fds", "flags", "handle", "stats", "stream", "watcher", "web")
 
 # The differential script: `fs` (callback API), `fsp` (promise API), `api` (what differs in name
 # between Node and the page) and `root` (a directory to work in) are in scope; answers JSON.
@@ -234,10 +234,11 @@ def test_every_subpath_imports_with_oros_exports(page: Page) -> None:
         list(SUBPATHS),
     )
     assert answer["modules"] == {
-        "dir": ["Dir", "Dirent", "default", "sortDirectoryEntries"],
+        "bookmarks": ["default", "temporary"],
+        "dir": ["Dir", "Dirent", "default", "kType", "sortDirectoryEntries"],
         "fds": ["default"],
         "flags": ["default", "normalizeFlags"],
-        "handle": ["DirectoryHandle", "FileHandle", "default"],
+        "handle": ["DirectoryHandle", "FileHandle", "default", "kClosed", "kClosing", "kOpening"],
         "stats": ["Stats", "default"],
         "stream": [
             "DEFAULT_STREAM_HIGH_WATER_MARK",
@@ -251,6 +252,7 @@ def test_every_subpath_imports_with_oros_exports(page: Page) -> None:
         ],
         "watcher": ["FSWatcher", "Watcher", "default"],
         "web": [
+            "File",
             "FileSystemDirectoryHandle",
             "FileSystemFileHandle",
             "FileSystemHandle",
@@ -260,6 +262,9 @@ def test_every_subpath_imports_with_oros_exports(page: Page) -> None:
             "createFileSystemFileHandle",
             "createFileSystemWritableFileStream",
             "default",
+            "kFileDescriptor",
+            "kFileFullName",
+            "kFileSystemHandleFullName",
         ],
     }
     assert answer["same"] == [True] * 8

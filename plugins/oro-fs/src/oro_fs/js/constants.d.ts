@@ -122,4 +122,12 @@ export const UV_DIRENT_FIFO: number
 export const UV_DIRENT_SOCKET: number
 export const UV_DIRENT_CHAR: number
 export const UV_DIRENT_BLOCK: number
+/** Oro's extra open flags (Linux values); not in `constants`, and `fs.open` does not take them. */
+export const O_ASYNC: number
+export const O_CLOEXEC: number
+export const O_LARGEFILE: number
+export const O_NDELAY: number
+export const O_PATH: number
+export const O_TMPFILE: number
+
 export default constants

@@ -113,4 +113,12 @@ export const {
   UV_DIRENT_SOCKET, UV_DIRENT_CHAR, UV_DIRENT_BLOCK
 } = constants
 
+/**
+ * Oro's extra open flags, with the host's values where it has them, else Linux's. Not in
+ * `constants` (Node's `fs.constants` has none of them) and not accepted by `fs.open`: the
+ * host opens only with the flags `constants` lists.
+ */
+const EXTRA = { O_ASYNC: 8192, O_CLOEXEC: 524288, O_LARGEFILE: 0, O_NDELAY: 2048, O_PATH: 2097152, O_TMPFILE: 4259840 }
+export const { O_ASYNC, O_CLOEXEC, O_LARGEFILE, O_NDELAY, O_PATH, O_TMPFILE } = EXTRA
+
 export default constants

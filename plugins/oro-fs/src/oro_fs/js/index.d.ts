@@ -66,6 +66,19 @@ export class Dirent {
   /** Same as `parentPath`. */
   path: string
   constructor (name: string, type: number, parentPath: string)
+  /** Oro's type numbers (`UV_DIRENT_*`). */
+  static readonly UNKNOWN: number
+  static readonly FILE: number
+  static readonly DIR: number
+  static readonly LINK: number
+  static readonly FIFO: number
+  static readonly SOCKET: number
+  static readonly CHAR: number
+  static readonly BLOCK: number
+  /** Oro's: from `{ name, type, parentPath? }`, or a name and a type number. */
+  static from (name: string | { name: string, type?: number | string, parentPath?: string }, type?: number | string): Dirent
+  /** The type number (Oro's). */
+  readonly type: number
   isFile (): boolean
   isDirectory (): boolean
   isSymbolicLink (): boolean
@@ -81,6 +94,10 @@ export class Dir implements AsyncIterable<Dirent> {
   read (callback: (error: Error | null, dirent?: Dirent | null) => void): void
   close (): Promise<void>
   close (callback: (error: Error | null) => void): void
+  /** Node's: the next entry synchronously (a synchronous XHR when the buffer ran out). */
+  readSync (): Dirent | null
+  /** Node's: close synchronously. */
+  closeSync (): void
   entries (): AsyncGenerator<Dirent, void, undefined>
   [Symbol.asyncIterator] (): AsyncGenerator<Dirent, void, undefined>
 }

@@ -1,13 +1,13 @@
 /**
  * `oro:fs/dir` — Oro's directory module: `Dir` and `Dirent` (the classes `oro:fs` uses) and
- * `sortDirectoryEntries`.
+ * `sortDirectoryEntries`, and Oro's `kType` (the key of a `Dirent`'s type number).
  * @module oro:fs/dir
  */
 
 import { Dir } from './internal/handle.js'
-import { Dirent } from './internal/stats.js'
+import { Dirent, kType } from './internal/stats.js'
 
-export { Dir, Dirent }
+export { Dir, Dirent, kType }
 
 /**
  * Compare two entries (names or `Dirent`s) by name, for `Array.prototype.sort`; code unit
@@ -22,4 +22,4 @@ export function sortDirectoryEntries (a, b) {
   return left < right ? -1 : left > right ? 1 : 0
 }
 
-export default { Dir, Dirent, sortDirectoryEntries }
+export default { Dir, Dirent, kType, sortDirectoryEntries }

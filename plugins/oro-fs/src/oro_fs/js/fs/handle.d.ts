@@ -9,6 +9,12 @@ import type { Dirent, FileHandle, PathLike } from 'oro:fs'
 
 export { FileHandle } from 'oro:fs'
 
+/** Oro's keys of a `FileHandle`'s state: `[kOpening]` (null), `[kClosing]` (the close promise
+ * or null), `[kClosed]` (true once `close()` was called). */
+export const kOpening: unique symbol
+export const kClosing: unique symbol
+export const kClosed: unique symbol
+
 /** An open directory read in batches (`Dir` reads one entry at a time). Emits `close`. */
 export class DirectoryHandle extends EventEmitter {
   /** The most entries one `read()` asks for (256). */
@@ -27,5 +33,11 @@ export class DirectoryHandle extends EventEmitter {
   close (): Promise<void>
 }
 
-declare const _default: { DirectoryHandle: typeof DirectoryHandle, FileHandle: typeof FileHandle }
+declare const _default: {
+  DirectoryHandle: typeof DirectoryHandle
+  FileHandle: typeof FileHandle
+  kClosed: typeof kClosed
+  kClosing: typeof kClosing
+  kOpening: typeof kOpening
+}
 export default _default

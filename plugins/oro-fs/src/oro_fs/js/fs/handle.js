@@ -4,8 +4,8 @@
  * @module oro:fs/handle
  */
 
-import { DirectoryHandle, FileHandle } from './internal/handle.js'
+import { DirectoryHandle, FileHandle, kClosed, kClosing, kOpening } from './internal/handle.js'
 
-export { DirectoryHandle, FileHandle }
+export { DirectoryHandle, FileHandle, kClosed, kClosing, kOpening }
 
-export default { DirectoryHandle, FileHandle }
+export default { DirectoryHandle, FileHandle, kClosed, kClosing, kOpening }

@@ -61,6 +61,14 @@ export class FileSystemWritableFileStream extends WritableStream<WriteChunk | Wr
   close (): Promise<void>
 }
 
+/** Oro's keys: the path a `File` (`kFileFullName`) or handle (`kFileSystemHandleFullName`)
+ * stands for, the `FileHandle` a `File` was read through (`kFileDescriptor`, or null). */
+export const kFileSystemHandleFullName: unique symbol
+export const kFileDescriptor: unique symbol
+export const kFileFullName: unique symbol
+/** The class of what `createFile` answers: the page's own `File`. */
+export const File: typeof globalThis.File
+
 /** A web `File` with the content of `filename` (read whole), its name, type and mtime. */
 export function createFile (filename: string, options?: { fd?: FileHandle }): Promise<File>
 export function createFileSystemFileHandle (file: string | File, options?: { writable?: boolean }): Promise<FileSystemFileHandle>
@@ -68,6 +76,7 @@ export function createFileSystemDirectoryHandle (dirname: string, options?: { wr
 export function createFileSystemWritableFileStream (handle: FileSystemFileHandle, options?: { keepExistingData?: boolean }): Promise<FileSystemWritableFileStream>
 
 declare const _default: {
+  File: typeof File
   FileSystemDirectoryHandle: typeof FileSystemDirectoryHandle
   FileSystemFileHandle: typeof FileSystemFileHandle
   FileSystemHandle: typeof FileSystemHandle

@@ -115,6 +115,15 @@ function checkWritable (handle, what) {
   if (!stateOf(handle).writable) throw domError(`${what}: the handle is read-only`, 'NotAllowedError')
 }
 
+/** Oro's keys on its web objects: the path a `File` or handle stands for, the `FileHandle` a
+ * `File` was read through (`Symbol.for`, so code written for Oro finds them). */
+export const kFileSystemHandleFullName = Symbol.for('oro.runtime.fs.web.FileSystemHandleFullName')
+export const kFileDescriptor = Symbol.for('oro.runtime.fs.web.FileDescriptor')
+export const kFileFullName = Symbol.for('oro.runtime.fs.web.FileFullName')
+
+/** The class of what `createFile` answers: the page's own `File`. */
+export const File = globalThis.File
+
 /**
  * A web `File` with the content of `filename` (read whole), its name, media type and
  * modification time.
@@ -135,6 +144,10 @@ export async function createFile (filename, options = undefined) {
   }
   const file = new File([bytes], basename(target), { type: await typeOf(target), lastModified: Math.round(stats.mtimeMs) })
   filePaths.set(file, target)
+  Object.defineProperties(file, {
+    [kFileFullName]: { value: target },
+    [kFileDescriptor]: { value: handle ?? null }
+  })
   return file
 }
 
@@ -152,6 +165,9 @@ export class FileSystemHandle {
 
   /** @returns {'file' | 'directory'} */
   get kind () { throw new TypeError('Illegal invocation') }
+
+  /** The path this handle stands for (Oro's key). */
+  get [kFileSystemHandleFullName] () { return stateOf(this).path }
 
   /** The entry's name (last component of its path; `''` for the data directory itself). */
   get name () {
@@ -571,6 +587,7 @@ export async function createFileSystemDirectoryHandle (dirname, options = {}) {
 }
 
 export default {
+  File,
   FileSystemDirectoryHandle,
   FileSystemFileHandle,
   FileSystemHandle,

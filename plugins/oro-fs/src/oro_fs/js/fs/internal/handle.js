@@ -8,7 +8,7 @@
 
 import { Buffer } from 'oro:buffer'
 import { EventEmitter } from 'oro:events'
-import { request, write } from 'oro:ipc'
+import { request, sendSync, write } from 'oro:ipc'
 import { Dirent, Stats, joinPath } from './stats.js'
 import { checkBoolean, fromBytes, getOptions, newId, rangeError, toBytes, toFlags, toMode, toPath, toSeconds, typeError, describe } from './util.js'
 
@@ -60,6 +60,11 @@ const asyncDispose = /** @type {symbol} */ (/** @type {any} */ (Symbol).asyncDis
 
 const kClosedSync = Symbol('oro:fs closed synchronously')
 
+/** Oro's keys of a `FileHandle`'s state (`Symbol.for`, as Oro's). */
+export const kOpening = Symbol.for('fs.FileHandle.opening')
+export const kClosing = Symbol.for('fs.FileHandle.closing')
+export const kClosed = Symbol.for('fs.FileHandle.closed')
+
 /**
  * Mark `handle` closed after `closeSync` closed its host descriptor.
  * @param {FileHandle} handle
@@ -107,6 +112,13 @@ export class FileHandle extends EventEmitter {
 
   /** The id the host knows this descriptor by. */
   get id () { return this.#id }
+
+  /** Oro's: the open in progress (null: a handle exists once it is open). */
+  get [kOpening] () { return null }
+  /** Oro's: the close in progress or done, else null. */
+  get [kClosing] () { return this.#closing }
+  /** Oro's: true once `close()` was called. */
+  get [kClosed] () { return this.#closing !== null }
 
   #checkOpen () {
     if (this.#closing) {
@@ -461,6 +473,31 @@ export class Dir {
     if (typeof callback !== 'function') return promise
     promise.then(() => callback(null), (error) => callback(error))
     return undefined
+  }
+
+  /**
+   * The next entry, or null at the end, synchronously (Node's; a synchronous XHR when the
+   * buffered entries ran out).
+   * @returns {Dirent | null}
+   */
+  readSync () {
+    if (this.#closed) throw Object.assign(new Error('Directory handle was closed'), { code: 'ERR_DIR_CLOSED' })
+    if (this.#buffered.length === 0 && !this.#exhausted) {
+      const result = sendSync('fs.readdir', { id: this.#id, entries: this.#bufferSize })
+      if (result.err) throw result.err
+      const entries = result.data
+      if (!Array.isArray(entries) || entries.length === 0) this.#exhausted = true
+      else this.#buffered.push(...entries.map((entry) => new Dirent(entry.name, entry.type, this.path)))
+    }
+    return this.#buffered.shift() ?? null
+  }
+
+  /** Close the directory synchronously (Node's). */
+  closeSync () {
+    if (this.#closed) throw Object.assign(new Error('Directory handle was closed'), { code: 'ERR_DIR_CLOSED' })
+    this.#closed = true
+    const result = sendSync('fs.closedir', { id: this.#id })
+    if (result.err) throw result.err
   }
 
   /** Every remaining entry; closes the directory at the end or on `break`. */

@@ -74,8 +74,34 @@ export const DIRENT_TYPES = Object.freeze({
 })
 
 /** A directory entry: Node's `fs.Dirent` (`withFileTypes: true`, `Dir.read()`). */
+/** Oro's key of a `Dirent`'s type number (`Symbol.for`, as Oro's). */
+export const kType = Symbol.for('fs.Dirent.type')
+
 export class Dirent {
   #type
+
+  // Oro's type numbers (the `UV_DIRENT_*` values).
+  static get UNKNOWN () { return DIRENT_TYPES.UNKNOWN }
+  static get FILE () { return DIRENT_TYPES.FILE }
+  static get DIR () { return DIRENT_TYPES.DIR }
+  static get LINK () { return DIRENT_TYPES.LINK }
+  static get FIFO () { return DIRENT_TYPES.FIFO }
+  static get SOCKET () { return DIRENT_TYPES.SOCKET }
+  static get CHAR () { return DIRENT_TYPES.CHAR }
+  static get BLOCK () { return DIRENT_TYPES.BLOCK }
+
+  /**
+   * Oro's `Dirent.from`: from `{ name, type, parentPath? }`, or a name and a type number.
+   * @param {string | { name: string, type?: number | string, parentPath?: string }} name
+   * @param {number | string} [type]
+   * @returns {Dirent}
+   */
+  static from (name, type = undefined) {
+    if (name !== null && typeof name === 'object') {
+      return new Dirent(name.name, Number.parseInt(String(name.type ?? DIRENT_TYPES.UNKNOWN)), name.parentPath ?? '')
+    }
+    return new Dirent(name, Number.parseInt(String(type ?? DIRENT_TYPES.UNKNOWN)), '')
+  }
 
   /**
    * @param {string} name
@@ -89,6 +115,10 @@ export class Dirent {
     this.path = parentPath
     this.#type = type
   }
+
+  /** The type number (Oro's; Node keeps it under a symbol too). */
+  get type () { return this.#type }
+  get [kType] () { return this.#type }
 
   isFile () { return this.#type === DIRENT_TYPES.FILE }
   isDirectory () { return this.#type === DIRENT_TYPES.DIR }
