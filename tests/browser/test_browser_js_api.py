@@ -185,7 +185,9 @@ def test_lifecycle_pause_reaches_the_page_hooks(page: Page, app: ServedApp) -> N
 
 
 def test_application_lists_the_window(page: Page) -> None:
-    windows = page.evaluate("async () => (await import('oro:application')).getWindows()")
+    windows = page.evaluate(
+        "async () => (await (await import('oro:application')).getWindows()).map((w) => w.toJSON())"
+    )
     assert [window["index"] for window in windows] == [0]
 
 
