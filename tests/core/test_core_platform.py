@@ -51,6 +51,19 @@ async def test_primordials_version_is_oro_frameworks_with_its_release_as_short()
     assert oro_framework.__version__.startswith(answer["version"]["short"])
 
 
+async def test_primordials_say_the_build_hash_and_sqlite_as_oros_route_does():
+    """Oro's route ``platform.primordials`` (its inventory): ``version.hash`` and the versions
+    of the libraries the runtime has, of which this one has SQLite (Python's)."""
+    import sqlite3
+
+    from oro_framework.core import _system
+
+    answer, _ = await primordials()
+
+    assert answer["version"]["hash"] == _system.build_hash(oro_framework.__version__)
+    assert answer["sqlite"] == sqlite3.sqlite_version
+
+
 async def test_primordials_list_every_plugin_of_the_host_with_its_version():
     answer, host = await primordials()
 
