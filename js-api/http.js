@@ -650,12 +650,8 @@ export class ClientRequest extends OutgoingMessage {
       }
       this.#responded = true
       finished()
-      const res = new IncomingMessage({
-        response,
-        url: this.#url.href,
-        method: this.method,
-        onProgress: () => this._touch()
-      })
+      // As Node's, a response's `url` is '' and its `method` null (they describe requests).
+      const res = new IncomingMessage({ response, onProgress: () => this._touch() })
       this.#response = res
       res.once('end', () => {
         this._untouch()

@@ -182,6 +182,7 @@ const out = {}
           .reduce((pairs, v, i, all) => i % 2 ? pairs : [...pairs, [v, all[i + 1]]], [])
           .filter(([name]) => ['content-type', 'x-custom'].includes(name)).sort(),
         complete: res.complete, version: res.httpVersion, isBuffer: Buffer.isBuffer(body),
+        url: res.url, method: res.method, aborted: res.aborted,
         distinct: res.headersDistinct['x-custom'], hasHeader: typeof res.headers === 'object'
       })
     })
