@@ -453,9 +453,8 @@ export class IncomingMessage extends Readable {
       } else {
         this.push(OroBuffer.from(value.buffer, value.byteOffset, value.byteLength))
       }
-    }, (error) => {
-      this.aborted = true
-      this.destroy(coded(new Error(`aborted: ${error?.message ?? error}`), 'ECONNRESET'))
+    }, () => {
+      this.destroy(coded(new Error('aborted'), 'ECONNRESET'))
     })
   }
 
@@ -464,8 +463,13 @@ export class IncomingMessage extends Readable {
    * @param {(error: Error | null) => void} callback
    */
   _destroy (error, callback) {
-    if (!this.complete) this.#reader?.cancel().catch(() => {})
-    callback(error)
+    if (!this.complete) {
+      this.aborted = true
+      this.emit('aborted')
+      this.#reader?.cancel().catch(() => {})
+    }
+    // As Node's: the error is emitted only to a listener (an unread body cut short is common).
+    callback(this.listenerCount('error') > 0 ? error : null)
   }
 }
 
@@ -680,7 +684,6 @@ export class ClientRequest extends OutgoingMessage {
       error = coded(new Error('socket hang up'), 'ECONNRESET')
     }
     if (response && !response.complete && !response.destroyed) {
-      response.aborted = true
       response.destroy(coded(new Error('aborted'), 'ECONNRESET'))
     }
     callback(error)

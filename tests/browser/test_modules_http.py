@@ -298,6 +298,22 @@ out.big = await new Promise((resolve) => {
   out.timeout = seen
 }
 
+// The request destroyed while its body arrives: the response is `aborted`, its error
+// ECONNRESET "aborted" for a listener.
+{
+  const seen = []
+  await new Promise((resolve) => {
+    const req = http.get(base + '/big', (res) => {
+      res.once('data', () => req.destroy())
+      res.on('aborted', () => seen.push('aborted'))
+      res.on('error', (error) => seen.push(`error ${error.code} ${error.message}`))
+      res.on('close', () => { seen.push(`close ${res.aborted} ${res.complete}`); resolve() })
+    })
+    req.on('error', (error) => seen.push(`req error ${error.code}`))
+  })
+  out.cutShort = seen
+}
+
 // Validation, as Node's.
 // A request made only to see whether it is refused: never sent.
 const made = (req) => { req.on('error', () => {}); req.destroy(); return req }
