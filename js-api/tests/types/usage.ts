@@ -18,6 +18,14 @@ import { EventEmitter as NodeEventEmitter } from 'node:events'
 import nodePath from 'node:path'
 import { Buffer as NodeBuffer } from 'node:buffer'
 import { platform } from 'node:os'
+import BufferClass from 'oro:buffer'
+import { compareBuffers, toBuffer, isBufferLike, parseHeaders, MIMEType } from 'oro:util'
+import { IPCMessageChannel, IPCBroadcastChannel, IPCSearchParams, Headers as IPCHeaders, parseSeq, postMessage, OK } from 'oro:ipc'
+import { murmur3, rand64, createDigest } from 'oro:crypto'
+import { Path, cwd as pathCwd, HOME } from 'oro:path'
+import { env, ProcessEnvironmentEvent } from 'oro:process'
+import oroTest from 'oro:test'
+import { lookupSync } from 'oro:mime'
 
 async function main (): Promise<void> {
   onApplicationURL((event) => {
@@ -119,6 +127,35 @@ async function main (): Promise<void> {
   console.log(hex, buffer.readUInt8(0), NodeBuffer.byteLength('x'), Buffer.concat([buffer]).equals(buffer))
 
   console.log(globalThis.isOroRuntime, globalThis.__args?.index, __args?.config, pong, text, bytes)
+
+  // Oro's own names.
+  const made: Buffer = BufferClass.from('x')
+  const viaDefault: Buffer = BufferClass.Buffer.alloc(1)
+  const order: -1 | 0 | 1 = compareBuffers(made, viaDefault)
+  console.log(order, toBuffer('x').length, isBufferLike(made), parseHeaders('a: b'), new MIMEType('text/plain').essence)
+  const { port1, port2 } = new IPCMessageChannel()
+  port1.postMessage({ a: 1 })
+  port2.onmessage = (event: MessageEvent) => console.log(event.data)
+  const channel = new IPCBroadcastChannel('news')
+  await channel.postMessage('hi')
+  const seq: number = parseSeq('R1')
+  const result = await postMessage('ipc://ping')
+  console.log(seq, result.data, OK, new IPCSearchParams({ a: 1 }).get('seq'), IPCHeaders.from('a: b').length, port1.id)
+  const hash: number = murmur3('x')
+  const big: bigint = rand64()
+  const digest: Buffer = await createDigest('SHA-256', new Uint8Array([1]))
+  const parsed = Path.from('a/b.txt', '/w')
+  const where: string = parsed.pathname
+  console.log(hash, big, digest, where, pathCwd(), HOME)
+  env.addEventListener('set', (event) => console.log(event instanceof ProcessEnvironmentEvent))
+  const mode: string = env.APP_MODE
+  oroTest.linux('on linux', (t) => t.pass())
+  oroTest('dom', async (t) => {
+    await t.type('#i', 'x')
+    const found = await t.waitFor('#b', { visible: true })
+    console.log(found, mode)
+  })
+  console.log(lookupSync('png').map((result) => result.mime))
 }
 
 void main()
