@@ -73,11 +73,13 @@ async def test_headless_screen_size_and_percentages_are_not_supported() -> None:
     async with make_host(plugins=[APPLICATION]) as host:
         screen = await error_of(host, "application.getScreenSize")
         percent = await error_of(host, "window.setSize", width="50%")
+        created = await error_of(host, "window.create", url="/b.html", height="10%")
         size = await call(host, "window.getSize")
 
     assert isinstance(screen, NotSupportedError)
     assert isinstance(percent, NotSupportedError)
-    assert screen.code == percent.code == "ERR_HEADLESS"
+    assert isinstance(created, NotSupportedError)
+    assert screen.code == percent.code == created.code == "ERR_HEADLESS"
     assert size == {"width": 1024, "height": 768}
 
 

@@ -239,6 +239,9 @@ def test_title_size_position_and_screen_reach_the_real_window(display, tmp_path:
             "X sees half the screen's width",
             TIMEOUT,
         )
+        # api/application.d.ts createWindow: sizes may be percentages too.
+        created = app.call("window.create", url="/index.html", width="25%", height="25%")
+        second = app.call("window.getSize", targetWindowIndex=created["index"])
 
     assert screen == {"width": SCREEN[0], "height": SCREEN[1]}
     assert named
@@ -248,6 +251,7 @@ def test_title_size_position_and_screen_reach_the_real_window(display, tmp_path:
     assert reported == {"x": 120, "y": 90}
     assert size == {"width": 500, "height": 400}
     assert (halved["width"], halved["height"]) == (SCREEN[0] // 2, SCREEN[1] // 2)
+    assert second == {"width": SCREEN[0] // 4, "height": SCREEN[1] // 4}
 
 
 def test_maximize_minimize_and_restore_as_the_window_manager_sees_them(display, tmp_path: Path):

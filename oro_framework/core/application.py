@@ -11,6 +11,7 @@ The :class:`~oro_framework.WindowManager` behind them is
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any, Final
 
@@ -116,9 +117,21 @@ async def config(request: Request) -> dict[str, Any]:
 # -------------------------------------------------------------------------------------------------
 
 
+_CREATE_SIZES: Final = (
+    ("width", "width", 0),
+    ("height", "height", 1),
+    ("min_width", "minWidth", 0),
+    ("min_height", "minHeight", 1),
+)
+
+
+def _is_percentage(value: Any) -> bool:
+    return isinstance(value, str) and value.strip().endswith("%")
+
+
 def _size(request: Request, name: str) -> int | None:
     value = request.params.get(name)
-    if value is None:
+    if value is None or _is_percentage(value):
         return None
     return request.params.require_int(name, minimum=1, maximum=MAX_WINDOW_SIZE)
 
@@ -154,11 +167,20 @@ def _window_options(request: Request) -> WindowOptions:
 async def create(request: Request) -> dict[str, Any]:
     """Open a new window on `url` (a path of the app, default `/`, or an allowed origin) at
     `targetWindowIndex` (-1 or absent: the next free one; at most 64 windows) with `title`,
-    `width`, `height`, `minWidth`, `minHeight`, `resizable`, `frameless`, `headless` (hidden)
+    `width`, `height`, `minWidth`, `minHeight` (pixels, or Oro's `"N%"` of the screen),
+    `resizable`, `frameless`, `headless` (hidden)
     and `shouldExitApplicationOnClose`. Oro's other options are accepted and listed in
     `unsupported`. Headless, the answer's `launchUrl` (also the `windowlaunch` event) opens it."""
     manager = request.host.windows
     options = _window_options(request)
+    # Oro's sizes may be "N%" of the screen, which only the GUI knows.
+    sizes: dict[str, Any] = {
+        field: await _length(request, name, 0, axis, 1)
+        for field, name, axis in _CREATE_SIZES
+        if _is_percentage(request.params.get(name))
+    }
+    if sizes:
+        options = dataclasses.replace(options, **sizes)
     window, launch_url = await manager.create(options, creator=request.window)
     return {**window.to_json(), "launchUrl": launch_url, "unsupported": list(options.unsupported)}
 
