@@ -1,10 +1,13 @@
 /**
- * `oro:application` — the running app: its config, its windows, exiting.
+ * `oro:application` — the running app: its config, its windows, the screen, exiting (the Oro
+ * Runtime's `api/application.d.ts`).
  *
  * ```js
  * import * as application from 'oro:application'
- * application.config['meta_title']            // flattened oro.toml keys
- * const windows = await application.getWindows() // ApplicationWindow[]
+ * application.config['meta_title']                // flattened oro.toml keys
+ * const windows = await application.getWindows()  // ApplicationWindowList, in index order
+ * const main = windows[0]                         // each window also at its index
+ * const { width, height } = await application.getScreenSize()
  * await application.exit(0)
  * ```
  * @module oro:application
