@@ -37,6 +37,13 @@ def _skip_quoted(sql: str, start: int) -> int:
 def statements(sql: str) -> list[str]:
     """The statements of ``sql``, each with its ``;``; text that holds only whitespace and
     comments is left out (SQLite compiles it to nothing)."""
+    body = sql.rstrip()
+    if ";" not in body[:-1]:
+        # At most a final `;`: one statement, whatever its quotes and comments hold. The
+        # common case, found without a Python-level pass over the text.
+        core = body[:-1] if body.endswith(";") else body
+        blank = _LEADING.fullmatch(core) is not None
+        return [] if blank else [sql]
     found: list[str] = []
     start = 0
     index = 0
