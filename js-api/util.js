@@ -1,7 +1,7 @@
 /**
  * `oro:util` (also `node:util`, `node:sys`) — Node's `util`. `inspect`, `format` and
  * `formatWithOptions` are Node's own code from the `node-inspect-extracted` npm package;
- * `callbackify`, `inherits`, `deprecate`, `debuglog` and `types` come from the `util` npm
+ * `callbackify`, `inherits`, `deprecate` and `types` come from the `util` npm
  * package (browserify's port), `isDeepStrictEqual` from the `assert` package's port of Node's
  * comparisons, `parseArgs` from `@pkgjs/parseargs` (all bundled into `vendor/util.js`).
  * `promisify`, `styleText` and the few `types` a page can answer are written here; so are Oro's
@@ -18,7 +18,6 @@
 
 import {
   callbackify,
-  debuglog,
   deprecate,
   format,
   formatWithOptions,
@@ -347,7 +346,56 @@ const oroHelpers = {
   toString
 }
 
-/** `debuglog`'s other name in Node. */
+/**
+ * The sections debug output is on for: `NODE_DEBUG` and Oro's `ORO_DEBUG` (comma-separated,
+ * `*` a wildcard), from the page's declared environment or, under Node, the process's.
+ * @returns {RegExp | null}
+ */
+function debugSections () {
+  const host = /** @type {any} */ (globalThis)
+  const environment = host.__args?.env ?? host.process?.env ?? {}
+  const names = [environment.NODE_DEBUG, environment.ORO_DEBUG]
+    .filter((value) => typeof value === 'string' && value.trim())
+    .flatMap((value) => value.split(','))
+    .map((name) => name.trim())
+    .filter(Boolean)
+  if (names.length === 0) return null
+  const patterns = names.map((name) => name.replace(/[|\\{}()[\]^$+?.]/g, '\\$&').replace(/\*/g, '.*'))
+  return new RegExp(`^(?:${patterns.join('|')})$`, 'i')
+}
+
+/**
+ * Node's `debuglog(section)` (Oro's `debug(section)`): a function that prints
+ * `SECTION <pid>: <message>` to `console.error` when `NODE_DEBUG` or `ORO_DEBUG` names the
+ * section; its `enabled` says whether it does, and may be set.
+ * @param {string} section
+ * @param {(log: (...args: unknown[]) => void) => void} [callback] called with the logger on first use
+ * @returns {((...args: unknown[]) => void) & { enabled: boolean }}
+ */
+export function debuglog (section, callback = undefined) {
+  if (typeof section !== 'string') throw invalidArgType('section', 'of type string', section)
+  const name = section.toUpperCase()
+  let enabled = debugSections()?.test(section) ?? false
+  let first = true
+  const logger = /** @type {((...args: unknown[]) => void) & { enabled: boolean }} */ ((...args) => {
+    if (first) {
+      first = false
+      if (typeof callback === 'function') callback(logger)
+    }
+    if (!enabled) return
+    const pid = /** @type {any} */ (globalThis).process?.pid ?? /** @type {any} */ (globalThis).__args?.process?.pid ?? 0
+    console.error('%s %d: %s', name, pid, format(...args))
+  })
+  Object.defineProperty(logger, 'enabled', {
+    enumerable: false,
+    configurable: true,
+    get: () => enabled,
+    set: (value) => { enabled = Boolean(value) }
+  })
+  return logger
+}
+
+/** `debuglog`'s other name (Node's and Oro's). */
 export const debug = debuglog
 
 // Oro's inspect has an `ignore` symbol (a value's own `inspect()` marked with it is not called).
@@ -363,7 +411,6 @@ export { MIMEParams, MIMEType }
 
 export {
   callbackify,
-  debuglog,
   deprecate,
   format,
   formatWithOptions,

@@ -31,8 +31,8 @@ PLUGINS = [
     oro_framework.core.os,
     oro_framework.core.process,
 ]
-CONFIG = {"build.env": ["APP_MODE"]}
-ENVIRON = {"APP_MODE": "dev"}
+CONFIG = {"build.env": ["APP_MODE", "NODE_DEBUG"]}
+ENVIRON = {"APP_MODE": "dev", "NODE_DEBUG": "net,oro*"}
 
 
 @pytest.fixture(scope="module")
@@ -149,6 +149,43 @@ def test_util_names_node_also_has_answer_as_node(page: Page, tmp_path: Path) -> 
     )
     assert actual == expected
     assert expected["bad"] == ["TypeError", "ERR_INVALID_MIME_SYNTAX"]
+
+
+DEBUGLOG_SCRIPT = """
+// Node writes to process.stderr, a page (which has none) to console.error: both are caught.
+const lines = []
+const capture = (text) => lines.push(String(text).trimEnd().replace(/ \\d+: /, ' <pid>: '))
+const original = console.error
+console.error = (...args) => capture(util.format(...args))
+const stderr = globalThis.process?.stderr
+const write = stderr?.write
+if (stderr) stderr.write = (chunk) => { capture(chunk); return true }
+const on = util.debuglog('oroish')
+const off = util.debuglog('other')
+const net = util.debug('net')
+on('value %d', 1)
+off('hidden')
+net('n %s', 'x')
+console.error = original
+if (stderr) stderr.write = write
+return { lines, flags: [on.enabled, off.enabled, net.enabled, typeof on] }
+"""
+
+
+def test_debuglog_follows_node_debug_as_node_does(
+    page: Page, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Node's `util.debuglog` and Oro's `debug(section)` (api/util.d.ts): NODE_DEBUG's sections."""
+    monkeypatch.setenv("NODE_DEBUG", ENVIRON["NODE_DEBUG"])
+    expected = run_in_node(
+        DEBUGLOG_SCRIPT, imports="import util from 'node:util'", values={}, directory=tmp_path
+    )
+    actual = evaluate(page, "const util = (await import('node:util')).default;" + DEBUGLOG_SCRIPT)
+    assert actual == expected
+    assert expected == {
+        "lines": ["OROISH <pid>: value 1", "NET <pid>: n x"],
+        "flags": [True, False, True, "function"],
+    }
 
 
 def test_util_has_oros_helpers_with_oros_behaviour(page: Page) -> None:
@@ -587,15 +624,15 @@ def test_process_env_is_oros_observable_environment(page: Page) -> None:
         """,
     )
     assert answer == {
-        "start": {"APP_MODE": "dev"},
-        "afterSet": ["42", "string", ["APP_MODE", "EXTRA"], True],
+        "start": {"APP_MODE": "dev", "NODE_DEBUG": "net,oro*"},
+        "afterSet": ["42", "string", ["APP_MODE", "EXTRA", "NODE_DEBUG"], True],
         "events": [
             ["set", "EXTRA", "42", True],
             ["change", "EXTRA", "42", True],
             ["delete", "EXTRA", None, True],
             ["change", "EXTRA", None, True],
         ],
-        "json": '{"APP_MODE":"dev"}',
+        "json": '{"APP_MODE":"dev","NODE_DEBUG":"net,oro*"}',
         "kinds": [True, True, True, True, "[object ProcessEnvironment]"],
     }
 
