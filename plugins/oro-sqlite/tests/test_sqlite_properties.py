@@ -310,3 +310,58 @@ def test_infinity_is_sent_as_a_tagged_float(page: tuple[Call, Any]) -> None:
     ]
     assert math.isinf(float(rows[0]["a"]["value"]))
     data_of(call("sqlite.close", id="inf"))
+
+
+FRAGMENTS = st.sampled_from(
+    [
+        "SELECT 1",
+        " ",
+        "\n",
+        ";",
+        "'a;b'",
+        "'it''s;'",
+        '"x;y"',
+        "`q;`",
+        "[a;b]",
+        "-- c;\n",
+        "/* ; */",
+        "/* open",
+        "CREATE TRIGGER tr AFTER INSERT ON t BEGIN",
+        "CREATE TEMP TRIGGER tr BEGIN",
+        "END",
+        "BEGIN",
+        "EXPLAIN",
+        "UPDATE t SET a = 1",
+        "CASE WHEN 1 THEN 2 END",
+        "'",
+    ]
+)
+
+
+def reference_statements(sql: str) -> list[str]:
+    """Statements cut where ``sqlite3.complete_statement`` (SQLite's ``sqlite3_complete``)
+    first says the text so far is complete."""
+    import sqlite3
+
+    pieces = []
+    start = 0
+    for index, char in enumerate(sql):
+        if char == ";" and sqlite3.complete_statement(sql[start : index + 1]):
+            pieces.append(sql[start : index + 1])
+            start = index + 1
+    pieces.append(sql[start:])
+    return pieces
+
+
+@settings(max_examples=500, deadline=None)
+@given(fragments=st.lists(FRAGMENTS, max_size=12))
+def test_statements_cut_where_sqlite3_complete_does(fragments: list[str]) -> None:
+    sql = "".join(fragments)
+    ours = statements(sql)
+    # Every statement we cut (but a last one without its `;`) is one SQLite calls complete,
+    # and the statements are the reference's, less those that hold nothing but blanks.
+    reference = reference_statements(sql)
+    assert ours == [piece for piece in reference if piece in ours]
+    for piece in reference:
+        if piece not in ours:
+            assert statements(piece) == [], piece

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 
+import anyio
 import oro_sqlite.plugin
 import pytest
 from conftest import CONFIG, SQLITE_PLUGINS, call, exec_sql, open_memory
@@ -346,3 +347,27 @@ async def test_the_js_module_is_served_with_its_declarations() -> None:
         assert module is not None
         assert module.declarations is not None
         assert module.declarations.is_file()
+
+
+async def test_concurrent_calls_on_one_database_take_turns(client: MemoryClient) -> None:
+    """Many calls at once on one connection: each runs alone in its worker thread (sqlite3
+    would refuse a connection used by two threads at once), in turn."""
+    db = await open_memory(client)
+    await exec_sql(client, db, "CREATE TABLE t (a)")
+    statement = (await call(client, "sqlite.prepare", id=db, sql="SELECT count(*) AS n FROM t"))[
+        "id"
+    ]
+    answers: list[object] = []
+
+    async def insert(value: int) -> None:
+        answers.append(
+            await call(client, "sqlite.exec", id=db, sql="INSERT INTO t VALUES (?)", params=[value])
+        )
+        answers.append(await call(client, "sqlite.statement.step", id=statement))
+
+    async with anyio.create_task_group() as tasks:
+        for value in range(40):
+            tasks.start_soon(insert, value)
+    assert len(answers) == 80
+    counted = await exec_sql(client, db, "SELECT count(DISTINCT a) AS n FROM t")
+    assert counted["rows"] == [{"n": integer(40)}]

@@ -48,60 +48,62 @@ def statements(sql: str) -> list[str]:
     start = 0
     index = 0
     length = len(sql)
-    words: list[str] = []
-    """The statement's keywords so far, upper case (the first three are enough)."""
-    last = ""
-    """The statement's last token: a keyword upper case, or the character."""
-    significant = False
+    head: list[str] = []
+    """The statement's first tokens: keywords upper case, other tokens their first character."""
+    tokens = ["", ""]
+    """The statement's last two tokens, the same way."""
     while index < length:
         char = sql[index]
         if char.isspace():
             index += 1
-        elif sql.startswith("--", index):
+            continue
+        if sql.startswith("--", index):
             newline = sql.find("\n", index)
             index = length if newline == -1 else newline + 1
-        elif sql.startswith("/*", index):
+            continue
+        if sql.startswith("/*", index):
             close = sql.find("*/", index + 2)
             index = length if close == -1 else close + 2
-        elif char in _CLOSERS:
-            index = _skip_quoted(sql, index)
-            significant = True
-            last = char
-        elif char == ";":
+            continue
+        if char == ";":
             index += 1
-            if _in_trigger(words) and last != "END":
-                last = ";"
+            # A trigger's body ends at `; END ;` (sqlite3_complete's rule); any other `;` in
+            # it belongs to the body.
+            if _in_trigger(head) and tokens != [";", "END"]:
+                tokens = [tokens[1], ";"]
                 continue
-            if significant:
+            if head:
                 found.append(sql[start:index])
             start = index
-            words = []
-            last = ""
-            significant = False
+            head = []
+            tokens = ["", ""]
+            continue
+        if char in _CLOSERS:
+            index = _skip_quoted(sql, index)
+            token = char
         else:
-            significant = True
             match = _WORD.match(sql, index)
             if match is None:
-                last = char
+                token = char
                 index += 1
-                continue
-            word = match.group().upper()
-            if len(words) < 4:
-                words.append(word)
-            last = word
-            index = match.end()
-    if significant:
+            else:
+                token = match.group().upper()
+                index = match.end()
+        if len(head) < 4:
+            head.append(token)
+        tokens = [tokens[1], token]
+    if head:
         found.append(sql[start:])
     return found
 
 
-def _in_trigger(words: list[str]) -> bool:
+def _in_trigger(head: list[str]) -> bool:
     """The statement so far is ``[EXPLAIN] CREATE [TEMP|TEMPORARY] TRIGGER ...``."""
-    if words[:1] == ["EXPLAIN"]:
-        words = words[1:]
-    if words[:1] != ["CREATE"]:
+    if head[:1] == ["EXPLAIN"]:
+        head = head[1:]
+    if head[:1] != ["CREATE"]:
         return False
-    rest = words[1:]
+    rest = head[1:]
     if rest[:1] in (["TEMP"], ["TEMPORARY"]):
         rest = rest[1:]
     return rest[:1] == ["TRIGGER"]

@@ -101,6 +101,8 @@ class Databases:
         self.handles: dict[tuple[int | None, str], Handle] = {}
         self.statements: dict[str, tuple[Handle, Statement]] = {}
         self._reserved: set[tuple[int | None, str]] = set()
+        self._closing: set[Handle] = set()
+        """Handles taken from the tables whose connection is not closed yet."""
         self._tasks: TaskGroup | None = None
         self._statement_ids = itertools.count(1)
         self._prefix = secrets.token_hex(4)
@@ -207,7 +209,11 @@ class Databases:
         """Track a statement ``prepare`` made.
 
         :raises OutOfRangeError: the page holds ``max_statements``.
+        :raises NotFoundError: the database was closed while the statement was prepared.
         """
+        if handle.closed:
+            statement.finalize()
+            raise unknown_database(handle.database.id)
         held = sum(len(other.statements) for other in self.of_window(handle.window))
         if held >= self.settings.max_statements:
             statement.finalize()
@@ -225,6 +231,7 @@ class Databases:
     def _take(self, handle: Handle) -> None:
         """Take ``handle`` and its statements from the tables: no new call reaches it."""
         handle.closed = True
+        self._closing.add(handle)
         self.handles.pop((handle.window, handle.database.id), None)
         for statement_id in handle.statements:
             self.statements.pop(statement_id, None)
@@ -237,6 +244,9 @@ class Databases:
             await self._close_now(handle)
 
     async def _close_now(self, handle: Handle) -> None:
+        """Close ``handle``'s connection, once; the caller holds its lock."""
+        if handle.released.is_set():
+            return
         statements = list(handle.statements.values())
         handle.statements.clear()
 
@@ -248,6 +258,7 @@ class Databases:
         with anyio.CancelScope(shield=True):
             await anyio.to_thread.run_sync(close)
         self.closed += 1
+        self._closing.discard(handle)
         handle.released.set()
 
     def close_window(self, window: int) -> None:
@@ -264,6 +275,7 @@ class Databases:
                 handle.statements.clear()
                 handle.database.close()
                 self.closed += 1
+                self._closing.discard(handle)
                 handle.released.set()
 
     async def _close_after(self, handle: Handle) -> None:
@@ -271,10 +283,12 @@ class Databases:
             await self._close_now(handle)
 
     async def close_all(self) -> None:
-        """Close every page's databases (the app is stopping)."""
-        handles = list(self.handles.values())
-        for handle in handles:
+        """Close every page's databases (the app is stopping), those a gone page left closing
+        too."""
+        for handle in list(self.handles.values()):
             self._take(handle)
+        handles = list(self._closing)
+        for handle in handles:
             handle.database.connection.interrupt()
         async with anyio.create_task_group() as tasks:
             for handle in handles:
