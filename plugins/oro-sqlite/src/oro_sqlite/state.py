@@ -103,6 +103,8 @@ class Databases:
         self._reserved: set[tuple[int | None, str]] = set()
         self._closing: set[Handle] = set()
         """Handles taken from the tables whose connection is not closed yet."""
+        self._pages: Counter[int | None] = Counter()
+        """How many times each window's page went away: an open that spans one is undone."""
         self._tasks: TaskGroup | None = None
         self._statement_ids = itertools.count(1)
         self._prefix = secrets.token_hex(4)
@@ -184,6 +186,7 @@ class Databases:
         if held >= self.settings.max_databases:
             raise too_many("databases", self.settings.max_databases, "max_databases")
         self._reserved.add(key)
+        page = self._pages[window]
         made: list[Database] = []
 
         def connect() -> Database:
@@ -196,11 +199,17 @@ class Databases:
         except anyio.get_cancelled_exc_class():
             # The thread was waited for: a connection it made for a page that gave up is
             # closed, not left to the garbage collector.
-            for database in made:
-                database.close()
+            with anyio.CancelScope(shield=True):
+                for database in made:
+                    await anyio.to_thread.run_sync(database.close)
             raise
         finally:
             self._reserved.discard(key)
+        if self._pages[window] != page:
+            # The page went away while its database opened: nobody holds the id any more.
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(database.close)
+            raise unknown_database(database_id)
         self.handles[key] = Handle(database, window)
         self.opened += 1
         return database
@@ -263,6 +272,7 @@ class Databases:
 
     def close_window(self, window: int) -> None:
         """``window``'s page went away: interrupt and close all its databases."""
+        self._pages[window] += 1
         for handle in self.of_window(window):
             self._take(handle)
             handle.database.connection.interrupt()
