@@ -289,12 +289,22 @@ export class ProcessEnvironmentEvent extends Event {
  */
 export class ProcessEnvironment extends EventTarget {
   get [Symbol.toStringTag] () { return 'ProcessEnvironment' }
+
+  /**
+   * `env` is one too, though it shows Node's shape (a plain object's prototype).
+   * @param {unknown} value
+   */
+  static [Symbol.hasInstance] (value) {
+    return value === env || Function.prototype[Symbol.hasInstance].call(this, value)
+  }
 }
 
 /**
  * `env` as Oro has it and as Node code reads it at once: the declared variables as string
  * properties (set values become strings, as in Node), over a `ProcessEnvironment` whose
  * `addEventListener`... it answers for names no variable has; `env.proxy` is `env` itself.
+ * Its prototype and tag are a plain object's, as Node's `process.env` (so that
+ * `deepStrictEqual(env, {...})` holds); `env instanceof ProcessEnvironment` is still true.
  * @returns {Record<string, string> & ProcessEnvironment & { readonly proxy: Record<string, string> }}
  */
 function observableEnvironment () {
@@ -311,6 +321,7 @@ function observableEnvironment () {
   const proxy = new Proxy(target, {
     get (object, key) {
       if (key === 'proxy') return proxy
+      if (key === Symbol.toStringTag) return undefined
       if (has(key)) return values[/** @type {string} */ (key)]
       const value = Reflect.get(object, key, object)
       return typeof value === 'function' ? value.bind(object) : value
@@ -328,6 +339,7 @@ function observableEnvironment () {
       return true
     },
     has (object, key) { return has(key) || Reflect.has(object, key) },
+    getPrototypeOf () { return Object.prototype },
     ownKeys () { return Object.keys(values) },
     getOwnPropertyDescriptor (_object, key) {
       if (!has(key)) return undefined

@@ -633,7 +633,8 @@ def test_process_env_is_oros_observable_environment(page: Page) -> None:
             ["change", "EXTRA", None, True],
         ],
         "json": '{"APP_MODE":"dev","NODE_DEBUG":"net,oro*"}',
-        "kinds": [True, True, True, True, "[object ProcessEnvironment]"],
+        # Node's shape (a plain object), Oro's class and events.
+        "kinds": [True, False, True, True, "[object Object]"],
     }
 
 
