@@ -3848,7 +3848,8 @@ declare module 'oro:util' {
   export function callbackify (original: (...args: any[]) => Promise<any>): (...args: any[]) => void
   export function inherits (constructor: Function, superConstructor: Function): void
   export function deprecate<T extends Function> (fn: T, message: string, code?: string): T
-  export function debuglog (section: string): ((...args: unknown[]) => void) & { enabled?: boolean }
+  /** Prints `SECTION <pid>: message` when `NODE_DEBUG` or `ORO_DEBUG` names the section; `enabled` may be set. */
+  export function debuglog (section: string, callback?: (log: (...args: unknown[]) => void) => void): ((...args: unknown[]) => void) & { enabled: boolean }
   export const debug: typeof debuglog
   export function isDeepStrictEqual (a: unknown, b: unknown): boolean
   export function parseArgs (config?: ParseArgsConfig): { values: Record<string, string | boolean | Array<string | boolean> | undefined>, positionals: string[], tokens?: object[] }
