@@ -311,11 +311,14 @@ def test_the_synchronous_forms_block_for_one_host_call_and_refuse_what_is_not_al
     result = in_page(
         page,
         """
-        const attempt = (f) => { try { return { value: f() } } catch (e) { return { error: info(e) } } }
+        const attempt = (f) => {
+          try { return { value: f() } } catch (e) { return { error: info(e) } }
+        }
         const spawned = cp.spawnSync('cat', [], { input: 'piped in', encoding: 'utf8' })
         return {
           execSync: attempt(() => cp.execSync('echo hi; echo err >&2', { encoding: 'utf8' })),
-          execFileSync: attempt(() => [...cp.execFileSync('sh', ['-c', 'printf "\\\\001\\\\377"'])]),
+          execFileSync: attempt(() =>
+            [...cp.execFileSync('sh', ['-c', 'printf "\\\\001\\\\377"'])]),
           spawnSync: [spawned.stdout, spawned.status, spawned.signal, spawned.pid > 0],
           refused: attempt(() => cp.execFileSync('echo', ['hi'])),
           refusedSpawn: cp.spawnSync('echo').error.code,

@@ -82,9 +82,11 @@ def test_oros_item_functions_and_encodings(page: Page) -> None:
         const answers = [await setItem('text', 'héllo', scope),
                          await setItem('hex', '00ff10', { ...scope, encoding: 'hex' })]
         const bytes = await getItem('hex', { ...scope, encoding: 'buffer' })
-        const read = [await getItem('text', scope), await getItem('hex', { ...scope, encoding: 'hex' }),
+        const read = [await getItem('text', scope),
+                      await getItem('hex', { ...scope, encoding: 'hex' }),
                       await getItem('hex', { ...scope, encoding: 'base64' }),
-                      bytes instanceof Uint8Array, [...bytes], await getItem('absent', { encoding: 'hex' })]
+                      bytes instanceof Uint8Array, [...bytes],
+                      await getItem('absent', { encoding: 'hex' })]
         let error = null
         try { await setItem('bad', 'abc', { encoding: 'hex' }) } catch (e) { error = e.name }
         answers.push(await removeItem('text', scope))
