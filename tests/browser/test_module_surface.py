@@ -217,3 +217,61 @@ def test_every_module_imports_in_a_page_with_its_declared_exports(
             expected,
         )
     assert problems == {}
+
+
+ORO_EXPORTS: Final = Path(__file__).with_name("oro_exports.json")
+"""Oro's value exports per module, from its ``api/*.d.ts`` (see the file's ``source``)."""
+
+
+def oro_exports_left_out() -> dict[str, set[str]]:
+    """The names of docs/js-api.md's "Oro exports left out" table, per module."""
+    left: dict[str, set[str]] = {}
+    for row in _table_rows("### Oro exports left out"):
+        specifiers = _SPECIFIER.findall(row[0])
+        names = set(re.findall(r"`([\w$]+)`", row[1]))
+        for specifier in specifiers:
+            left.setdefault(specifier, set()).update(names)
+    return left
+
+
+def test_every_served_oro_module_has_every_export_oros_declarations_name_or_says_why(
+    chromium_browser: Browser, app: ServedApp
+) -> None:
+    oro: dict[str, list[str]] = json.loads(ORO_EXPORTS.read_text(encoding="utf-8"))["modules"]
+    served = app.host.js_modules.specifiers()
+    left_out = oro_exports_left_out()
+    expected = {
+        specifier: sorted(set(names) - left_out.get(specifier, set()))
+        for specifier, names in oro.items()
+        if specifier in served
+    }
+    # A left-out name must be one of Oro's, and one we really lack: the table stays true.
+    stale = {
+        specifier: sorted(names - set(oro.get(specifier, ())))
+        for specifier, names in left_out.items()
+        if names - set(oro.get(specifier, ()))
+    }
+    assert stale == {}, "left out, but not an export of Oro's module"
+    with app_page(chromium_browser, app) as page:
+        answer = page.evaluate(
+            """async ([expected, leftOut]) => {
+              const problems = {}
+              const present = {}
+              for (const [specifier, names] of Object.entries(expected)) {
+                try {
+                  const module = await import(specifier)
+                  const missing = names.filter((name) => !(name in module))
+                  if (missing.length) problems[specifier] = missing
+                  present[specifier] = (leftOut[specifier] ?? []).filter((name) => name in module)
+                } catch (error) {
+                  problems[specifier] = `${error.name}: ${error.message}`
+                }
+              }
+              return { problems, present }
+            }""",
+            [expected, {name: sorted(names) for name, names in left_out.items()}],
+        )
+    assert answer["problems"] == {}
+    assert {name: found for name, found in answer["present"].items() if found} == {}, (
+        "documented as left out, yet exported"
+    )
