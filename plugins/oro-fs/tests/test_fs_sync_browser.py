@@ -86,6 +86,8 @@ out.accessMissing = t(() => { fs.accessSync(P('missing')) })
 out.accessExecute = t(() => { fs.accessSync(P('a/f.txt'), fs.constants.X_OK) })
 out.stat = t(() => statOf(fs.statSync(P('a/f.txt'))))
 out.statMissing = t(() => fs.statSync(P('missing')))
+out.statMissingQuiet = t(() => [fs.statSync(P('missing'), { throwIfNoEntry: false }) ?? 'undefined',
+  fs.lstatSync(P('missing'), { throwIfNoEntry: false }) ?? 'undefined'])
 out.statThroughFile = t(() => fs.statSync(P('a/f.txt/x')))
 out.chmod = t(() => {
   fs.chmodSync(P('a/f.txt'), 0o600)

@@ -170,18 +170,37 @@ export function symlinkSync (target, path, type = null) {
 
 /**
  * @param {unknown} path
- * @returns {Stats}
+ * @param {{ throwIfNoEntry?: boolean }} [options]
+ * @returns {Stats | undefined}
  */
-export function statSync (path) {
-  return new Stats(call('fs.stat', { path: toPath(path) }))
+export function statSync (path, options = undefined) {
+  return statOrNothing('fs.stat', path, options)
 }
 
 /**
  * @param {unknown} path
- * @returns {Stats}
+ * @param {{ throwIfNoEntry?: boolean }} [options]
+ * @returns {Stats | undefined}
  */
-export function lstatSync (path) {
-  return new Stats(call('fs.lstat', { path: toPath(path) }))
+export function lstatSync (path, options = undefined) {
+  return statOrNothing('fs.lstat', path, options)
+}
+
+/**
+ * Node's `throwIfNoEntry: false`: a path that does not exist answers `undefined` instead of
+ * throwing ENOENT (a common existence check in Node code).
+ * @param {'fs.stat' | 'fs.lstat'} route
+ * @param {unknown} path
+ * @param {{ throwIfNoEntry?: boolean } | undefined} options
+ * @returns {Stats | undefined}
+ */
+function statOrNothing (route, path, options) {
+  try {
+    return new Stats(call(route, { path: toPath(path) }))
+  } catch (error) {
+    if (options?.throwIfNoEntry === false && /** @type {any} */ (error)?.code === 'ENOENT') return undefined
+    throw error
+  }
 }
 
 /**
