@@ -5850,7 +5850,9 @@ declare module 'oro:fs' {
   export function fstatSync (fd: number | FileHandle): Stats
   export function futimesSync (fd: number | FileHandle, atime: TimeLike, mtime: TimeLike): void
   export function linkSync (existingPath: PathLike, newPath: PathLike): void
-  export function lstatSync (path: PathLike): Stats
+  export function lstatSync (path: PathLike, options?: { throwIfNoEntry?: true }): Stats
+  /** With `throwIfNoEntry: false`, a path that does not exist answers `undefined`. */
+  export function lstatSync (path: PathLike, options: { throwIfNoEntry: boolean }): Stats | undefined
   export function lutimesSync (path: PathLike, atime: TimeLike, mtime: TimeLike): void
   export function mkdirSync (path: PathLike, options?: Mode | MkdirOptions | null): string | undefined
   export function mkdtempSync (prefix: string, options?: BufferEncoding | { encoding?: BufferEncoding | null } | null): string
@@ -5865,7 +5867,9 @@ declare module 'oro:fs' {
   export function renameSync (oldPath: PathLike, newPath: PathLike): void
   export function rmSync (path: PathLike, options?: RmOptions): void
   export function rmdirSync (path: PathLike, options?: { recursive?: boolean }): void
-  export function statSync (path: PathLike): Stats
+  export function statSync (path: PathLike, options?: { throwIfNoEntry?: true }): Stats
+  /** With `throwIfNoEntry: false`, a path that does not exist answers `undefined`. */
+  export function statSync (path: PathLike, options: { throwIfNoEntry: boolean }): Stats | undefined
   export function symlinkSync (target: PathLike, path: PathLike, type?: 'file' | 'dir' | 'junction' | null): void
   export function truncateSync (path: PathLike, length?: number): void
   export function unlinkSync (path: PathLike): void
