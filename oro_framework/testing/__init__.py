@@ -63,7 +63,12 @@ if TYPE_CHECKING:
         make_host,
         raise_for_error,
     )
-    from oro_framework.testing.node import js_api_dev_dependencies, run_in_node, run_node_tests
+    from oro_framework.testing.node import (
+        js_api_dev_dependencies,
+        run_in_node,
+        run_node_tests,
+        type_check_js,
+    )
     from oro_framework.testing.process import OroProcess, headless_environ, until
     from oro_framework.testing.server import (
         LiveServer,
@@ -97,6 +102,7 @@ _EXPORTS: dict[str, str] = {
     "run_node_tests": "node",
     "served_app": "server",
     "session_bus": "display",
+    "type_check_js": "node",
     "headless_environ": "process",
     "until": "process",
     "virtual_display": "display",
@@ -127,6 +133,7 @@ __all__ = [
     "run_node_tests",
     "served_app",
     "session_bus",
+    "type_check_js",
     "until",
     "virtual_display",
 ]

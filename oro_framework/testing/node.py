@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-__all__ = ["js_api_dev_dependencies", "run_in_node", "run_node_tests"]
+__all__ = ["js_api_dev_dependencies", "run_in_node", "run_node_tests", "type_check_js"]
 
 
 def _require_program(program: str, purpose: str) -> str:
@@ -75,6 +75,22 @@ def js_api_dev_dependencies() -> Path:
     )
     assert result.returncode == 0, f"npm ci in js-api/ failed:\n{result.stdout}{result.stderr}"
     return js_api
+
+
+def type_check_js(config: Path) -> None:
+    """Run js-api's pinned TypeScript (``tsc -p config``) and fail with its report unless the
+    project type-checks: how a plugin proves its JS module agrees with its JSDoc and with the
+    declarations of the modules it imports (a ``tsconfig`` with ``checkJs`` and ``strict``)."""
+    node = _require_program("node", "to run tsc")
+    tsc = js_api_dev_dependencies() / "node_modules" / "typescript" / "bin" / "tsc"
+    result = subprocess.run(
+        [node, str(tsc), "-p", str(config)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def run_node_tests(
