@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Awaitable, Callable
 from typing import Any, Final
 
 from oro_framework import (
@@ -203,28 +204,28 @@ async def send(request: Request) -> dict[str, Any]:
     return {"index": window.index, "event": event}
 
 
-async def show(request: Request) -> dict[str, Any]:
-    """Show the window (restoring it if minimised); the app resumes if it was paused."""
-    manager = request.host.windows
-    window = manager.open_window(request)
-    await manager.show(window)
-    return window.to_json()
+def _window_action(method: str, doc: str) -> Callable[[Request], Awaitable[dict[str, Any]]]:
+    """A route that calls the window manager's ``method`` on the request's window (an open one)
+    and answers the window; ``doc`` is the route's documentation."""
+
+    async def act(request: Request) -> dict[str, Any]:
+        manager = request.host.windows
+        window = manager.open_window(request)
+        await getattr(manager, method)(window)
+        return window.to_json()
+
+    act.__name__ = act.__qualname__ = method
+    act.__doc__ = doc
+    return act
 
 
-async def hide(request: Request) -> dict[str, Any]:
-    """Hide the window; with every window hidden the app pauses."""
-    manager = request.host.windows
-    window = manager.open_window(request)
-    await manager.hide(window)
-    return window.to_json()
+show = _window_action(
+    "show", "Show the window (restoring it if minimised); the app resumes if it was paused."
+)
 
 
-async def close(request: Request) -> dict[str, Any]:
-    """Close the window; closing the last open window stops the app."""
-    manager = request.host.windows
-    window = manager.open_window(request)
-    await manager.close(window)
-    return window.to_json()
+hide = _window_action("hide", "Hide the window; with every window hidden the app pauses.")
+close = _window_action("close", "Close the window; closing the last open window stops the app.")
 
 
 async def set_title(request: Request) -> dict[str, Any]:
@@ -300,28 +301,15 @@ async def get_position(request: Request) -> dict[str, int]:
     return {"x": window.x, "y": window.y}
 
 
-async def maximize(request: Request) -> dict[str, Any]:
-    """Maximise the window (shown if it was hidden or minimised)."""
-    manager = request.host.windows
-    window = manager.open_window(request)
-    await manager.maximize(window)
-    return window.to_json()
+maximize = _window_action("maximize", "Maximise the window (shown if it was hidden or minimised).")
 
 
-async def minimize(request: Request) -> dict[str, Any]:
-    """Minimise the window; it then counts as hidden (status `hidden`)."""
-    manager = request.host.windows
-    window = manager.open_window(request)
-    await manager.minimize(window)
-    return window.to_json()
+minimize = _window_action(
+    "minimize", "Minimise the window; it then counts as hidden (status `hidden`)."
+)
 
 
-async def restore(request: Request) -> dict[str, Any]:
-    """Give the window back its normal size and place, shown."""
-    manager = request.host.windows
-    window = manager.open_window(request)
-    await manager.restore(window)
-    return window.to_json()
+restore = _window_action("restore", "Give the window back its normal size and place, shown.")
 
 
 async def focus(request: Request) -> dict[str, Any]:
@@ -332,12 +320,7 @@ async def focus(request: Request) -> dict[str, Any]:
     return await _fresh(request, window)
 
 
-async def blur(request: Request) -> dict[str, Any]:
-    """Send the window behind the others (headless: nothing changes)."""
-    manager = request.host.windows
-    window = manager.open_window(request)
-    await manager.blur(window)
-    return window.to_json()
+blur = _window_action("blur", "Send the window behind the others (headless: nothing changes).")
 
 
 async def _fresh(request: Request, window: Window) -> dict[str, Any]:
