@@ -90,6 +90,10 @@ export class ApplicationWindow extends EventTarget {
   /** The status by the host's name. */
   readonly statusName: string | undefined
   readonly token: string | null
+  /** Headless, the URL that opens a window `createWindow()` just made; else `null`. */
+  readonly launchUrl: string | null
+  /** The options `createWindow()` was given that no backend here applies. */
+  readonly unsupported: string[]
   readonly followSystemTheme: boolean
   readonly preferDarkTheme: boolean
   readonly isDarkMode: boolean | null
@@ -179,13 +183,9 @@ export interface WindowOptions {
   [option: string]: unknown
 }
 
-/** What `createWindow` resolves with: the window, plus what creating it reported. */
-export interface CreatedWindow extends ApplicationWindow {
-  /** Headless only: the single-use URL that opens the window's page. */
-  launchUrl?: string | null
-  /** The given options no backend here applies. */
-  unsupported?: string[]
-}
+/** What `createWindow` resolves with: the window, whose `launchUrl` and `unsupported` say what
+creating it reported. */
+export type CreatedWindow = ApplicationWindow
 
 /** Detail of the `windowcreate`, `windowshow`, `windowhide` and `windowclose` events. */
 export interface WindowStatusDetail {

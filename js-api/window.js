@@ -187,6 +187,14 @@ export class ApplicationWindow extends EventTarget {
   /** The status by the host's name: `created`, `shown`, `hidden`, `closing`, `closed`. */
   get statusName () { return this.#state.statusName }
   get token () { return this.#state.token ?? null }
+  /**
+   * Headless, the URL that opens a window `createWindow()` just made (`null` otherwise, and
+   * once the window's page is open).
+   * @returns {string | null}
+   */
+  get launchUrl () { return this.#state.launchUrl ?? null }
+  /** The options `createWindow()` was given that no backend here applies. @returns {string[]} */
+  get unsupported () { return this.#state.unsupported ?? [] }
   /** Themes are the desktop's: windows follow it. */
   get followSystemTheme () { return true }
   get preferDarkTheme () { return false }

@@ -169,7 +169,9 @@ export default async function script ({ childProcess, Buffer, util, values }) {
   out.spawnSyncIgnore = synced(spawnSync('sh', ['-c', 'echo out'], { stdio: ['pipe', 'ignore', 'pipe'] }))
   out.spawnSyncEnoent = synced(spawnSync(values.missing, ['a']))
   out.spawnSyncTimeout = synced(spawnSync('sleep', ['30'], { timeout: 200 }))
-  out.spawnSyncMaxBuffer = synced(spawnSync('sh', ['-c', 'head -c 4000 /dev/zero'], { maxBuffer: 100 }), { lengths: false })
+  // The child outlives its output, so that Node's kill (and the host's) always finds it: one
+  // that exits first leaves Node reporting status 0, by a race.
+  out.spawnSyncMaxBuffer = synced(spawnSync('sh', ['-c', 'head -c 4000 /dev/zero; sleep 30'], { maxBuffer: 100 }), { lengths: false })
   out.execSync = thrown(() => execSync('echo hi', { encoding: 'utf8' }))
   out.execSyncFails = thrown(() => execSync('echo partial; echo why >&2; exit 3', { stdio: 'pipe' }))
   out.execSyncShellTimeout = thrown(() => execSync('sleep 30', { timeout: 200, stdio: 'pipe' }))
