@@ -21,9 +21,11 @@ EVERY_PLUGIN = [
     "oro-fs",
     "oro-process",
     "oro-secure-storage",
+    "oro-sqlite",
     "oro-sw",
     "oro-tls",
     "oro-udp",
+    "oro-zlib",
 ]
 
 

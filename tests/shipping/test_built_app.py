@@ -29,7 +29,7 @@ def test_the_build_says_each_step_and_sums_up_the_artifacts(built_showcase: Buil
     ]
     for kind in ("onedir", "tar", "deb", "rpm"):
         assert any(line.startswith(kind + " ") and line.endswith(" MiB") for line in lines), kind
-    assert lines[-1].startswith("built Oro Showcase 0.1.0 with 10 plugin(s) in ")
+    assert lines[-1].startswith("built Oro Showcase 0.1.0 with 12 plugin(s) in ")
 
 
 def test_the_built_app_serves_with_no_python_and_no_venv(
