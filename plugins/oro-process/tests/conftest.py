@@ -4,10 +4,11 @@ what the tests look at real processes with (``/proc``, pidfds)."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 import select
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -124,20 +125,25 @@ def command_name(pid: int) -> str:
         return ""
 
 
-def pidfd(pid: int) -> int:
-    """A pidfd of any process: readable once it has exited (an event, no polling)."""
-    return os.pidfd_open(pid)
+@contextlib.contextmanager
+def pidfds(*pids: int) -> Iterator[list[int]]:
+    """pidfds of the processes, readable once each has exited (an event, no polling), owned by
+    this context: all closed on leaving it, also when opening one of them failed
+    (``ProcessLookupError``: that process is gone already)."""
+    with contextlib.ExitStack() as owned:
+        fds: list[int] = []
+        for pid in pids:
+            fd = os.pidfd_open(pid)
+            owned.callback(os.close, fd)
+            fds.append(fd)
+        yield fds
 
 
 async def exited(fds: list[int], seconds: float = 30) -> None:
-    """Wait until every process behind ``fds`` (pidfds) has exited; closes them either way."""
-    try:
-        with anyio.fail_after(seconds):
-            for fd in fds:
-                await anyio.wait_readable(fd)
-    finally:
+    """Wait until every process behind ``fds`` (pidfds) has exited."""
+    with anyio.fail_after(seconds):
         for fd in fds:
-            os.close(fd)
+            await anyio.wait_readable(fd)
 
 
 def exited_blocking(fds: list[int], seconds: float = 30) -> bool:
@@ -154,6 +160,4 @@ def exited_blocking(fds: list[int], seconds: float = 30) -> bool:
             poller.unregister(fd)
         if left <= 0:
             break
-    for fd in fds:
-        os.close(fd)
     return not remaining

@@ -13,7 +13,7 @@ from pathlib import Path
 import anyio
 import oro_conduit.plugin
 import pytest
-from conftest import ENVIRON, PROCESS_PLUGINS, exited, pidfd, spawn
+from conftest import ENVIRON, PROCESS_PLUGINS, exited, pidfds, spawn
 from oro_conduit.codec import decode_frame, encode_frame
 from oro_conduit.testing import page_conduit
 from oro_process.routes import CHUNK_BYTES
@@ -94,7 +94,7 @@ async def test_a_slow_page_holds_a_gigabyte_writer_back_over_the_conduit() -> No
         assert largest_gap > CREDIT  # the child really ran ahead up to the window
         growth = rss() - memory_before
         assert growth < 8 * MIB, f"host grew by {growth} bytes"
-        watched = pidfd(pid)
-        assert raise_for_error(await page.call("child_process.kill", id=child["id"]))["killed"]
-        await exited([watched])
+        with pidfds(pid) as watched:
+            assert raise_for_error(await page.call("child_process.kill", id=child["id"]))["killed"]
+            await exited(watched)
         await conduit.send_message(encode_frame({"cancel": "R1"}))

@@ -22,7 +22,7 @@ from conftest import (
     exited,
     exited_blocking,
     group_members,
-    pidfd,
+    pidfds,
     read_all,
     spawn,
 )
@@ -62,9 +62,9 @@ async def test_page_closed_ends_the_group_grandchild_included(host: Host) -> Non
     survivor = await spawn(other, "sleep", "1000")
     members = sleepers(child["pid"])
     assert len(members) >= 2
-    watched = [pidfd(pid) for pid in members]
-    host.hooks.page_closed(host, 0)
-    await exited(watched)
+    with pidfds(*members) as watched:
+        host.hooks.page_closed(host, 0)
+        await exited(watched)
     assert group_members(child["pid"]) == []
     assert raise_for_error(await page.call("child_process.list")) == []
     assert alive(survivor["pid"])  # another window's child is not touched
@@ -79,27 +79,35 @@ async def test_a_real_page_going_away_ends_its_children() -> None:
         live_server(host) as server,
         server.client(timeout=30) as http,
     ):
-        async with http.stream("GET", "/oro/events", params={"window": 0}) as events:
-            lines = events.aiter_lines()
-            assert await anext(lines) == ": connected"
-            answer = await http.get(
-                "/ipc/child_process.spawn",
-                params={"command": "sh", "args": '["-c", "sleep 1000 & sleep 1000"]', "index": 0},
-            )
-            pgid = answer.json()["data"]["pid"]
-            watched = [pidfd(pid) for pid in sleepers(pgid)]
-        await exited(watched)  # the channel closed above: the page is gone
+        with contextlib.ExitStack() as owned:
+            async with http.stream("GET", "/oro/events", params={"window": 0}) as events:
+                lines = events.aiter_lines()
+                assert await anext(lines) == ": connected"
+                answer = await http.get(
+                    "/ipc/child_process.spawn",
+                    params={
+                        "command": "sh",
+                        "args": '["-c", "sleep 1000 & sleep 1000"]',
+                        "index": 0,
+                    },
+                )
+                pgid = answer.json()["data"]["pid"]
+                watched = owned.enter_context(pidfds(*sleepers(pgid)))
+            await exited(watched)  # the channel closed above: the page is gone
         assert group_members(pgid) == []
 
 
 async def test_app_stop_ends_every_group() -> None:
-    async with make_host(PROCESS_PLUGINS, config={"process.allow": ["sh"]}, environ=ENVIRON) as h:
-        pages = [MemoryClient(h, window=window) for window in (0, 1)]
-        pgids = [(await spawn(page, "sh", "-c", FAMILY))["pid"] for page in pages]
-        watched = [pidfd(pid) for pgid in pgids for pid in sleepers(pgid)]
-    # make_host returned: the host stopped, and its service ended the groups before that.
-    for fd in watched:
-        assert exited_blocking([fd], seconds=0)
+    with contextlib.ExitStack() as owned:
+        config = {"process.allow": ["sh"]}
+        async with make_host(PROCESS_PLUGINS, config=config, environ=ENVIRON) as h:
+            pages = [MemoryClient(h, window=window) for window in (0, 1)]
+            pgids = [(await spawn(page, "sh", "-c", FAMILY))["pid"] for page in pages]
+            members = [pid for pgid in pgids for pid in sleepers(pgid)]
+            watched = owned.enter_context(pidfds(*members))
+        # make_host returned: the host stopped, and its service ended the groups before that.
+        for fd in watched:
+            assert exited_blocking([fd], seconds=0)
     assert all(group_members(pgid) == [] for pgid in pgids)
 
 
@@ -110,9 +118,9 @@ async def test_a_group_that_ignores_sigterm_gets_sigkill_after_the_grace_time(
     page = MemoryClient(host)
     script = "trap '' TERM; sleep 1000 & sleep 1000"  # the sleeps inherit the ignored TERM
     child = await spawn(page, "sh", "-c", script)
-    watched = [pidfd(pid) for pid in sleepers(child["pid"])]
-    host.hooks.page_closed(host, 0)
-    await exited(watched)
+    with pidfds(*sleepers(child["pid"])) as watched:
+        host.hooks.page_closed(host, 0)
+        await exited(watched)
     assert group_members(child["pid"]) == []
     assert host.stash[STATE].killed == 1
 
@@ -123,11 +131,11 @@ async def test_what_a_finished_child_left_running_is_ended_with_its_record(host:
     page = MemoryClient(host)
     child = await spawn(page, "sh", "-c", "sleep 1000 >/dev/null 2>&1 </dev/null & echo $!")
     background = int(await read_all(page, child["id"], 1))
-    watched = pidfd(background)
-    assert await read_all(page, child["id"], 2) == b""
-    assert alive(background)
-    raise_for_error(await page.call("child_process.wait", id=child["id"]))
-    await exited([watched])
+    with pidfds(background) as watched:
+        assert await read_all(page, child["id"], 2) == b""
+        assert alive(background)
+        raise_for_error(await page.call("child_process.wait", id=child["id"]))
+        await exited(watched)
 
 
 # --------------------------------------------------------------------------------------------
@@ -182,8 +190,11 @@ def family(http: httpx.Client, origin: str) -> Iterator[dict[str, Any]]:
 def test_sigterm_and_sigint_to_oro_run_end_the_groups(
     tmp_path: Path, signum: signal.Signals
 ) -> None:
-    with oro_run(tmp_path) as (oro, http, origin), family(http, origin) as child:
-        watched = [pidfd(pid) for pid in sleepers(child["pid"])]
+    with (
+        oro_run(tmp_path) as (oro, http, origin),
+        family(http, origin) as child,
+        pidfds(*sleepers(child["pid"])) as watched,
+    ):
         oro.send_signal(signum)
         assert oro.wait() == 0
         # oro run ends only after its service ended the groups: nothing is left to wait for.
@@ -197,10 +208,10 @@ def test_sigkill_of_the_host_ends_the_child_and_the_guardian_its_group(tmp_path:
     the group (the background sleep)."""
     with oro_run(tmp_path) as (oro, http, origin), family(http, origin) as child:
         members = sleepers(child["pid"])
-        shell = pidfd(child["pid"])
-        rest = [pidfd(pid) for pid in members if pid != child["pid"]]
-        oro.send_signal(signal.SIGKILL)
-        assert oro.wait() == -signal.SIGKILL
-        assert exited_blocking([shell]), "PR_SET_PDEATHSIG did not kill the direct child"
-        assert exited_blocking(rest), "the guardian did not end the group"
+        rest = [pid for pid in members if pid != child["pid"]]
+        with pidfds(child["pid"]) as shell, pidfds(*rest) as others:
+            oro.send_signal(signal.SIGKILL)
+            assert oro.wait() == -signal.SIGKILL
+            assert exited_blocking(shell), "PR_SET_PDEATHSIG did not kill the direct child"
+            assert exited_blocking(others), "the guardian did not end the group"
     assert group_members(child["pid"]) == []

@@ -4,6 +4,7 @@ and list answer as the contract says, and every failure is a typed error."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import os
 import signal
@@ -13,7 +14,7 @@ from typing import Any
 
 import anyio
 import pytest
-from conftest import CONFIG, ENVIRON, PROCESS_PLUGINS, exited, pidfd, read_all, reaped, run, spawn
+from conftest import CONFIG, ENVIRON, PROCESS_PLUGINS, exited, pidfds, read_all, reaped, run, spawn
 from oro_process.errors import InvalidStateError, SpawnError
 from oro_process.state import STATE
 
@@ -226,10 +227,10 @@ async def test_exec_timeout_answers_at_the_childs_exit_and_ends_what_it_left(
     assert (answer["signal"], answer["timedOut"]) == ("SIGTERM", True)
     background = int(answer["stdout"])
     try:
-        watched = pidfd(background)
+        with pidfds(background) as watched:
+            await exited(watched)
     except ProcessLookupError:
         return  # ended and reaped already
-    await exited([watched])
 
 
 async def test_exec_output_past_max_buffer_kills_the_child(client: MemoryClient) -> None:
@@ -263,15 +264,18 @@ async def test_exec_default_max_buffer_is_the_config_key(host: Host) -> None:
 
 
 async def test_exec_given_up_by_the_page_ends_the_child(client: MemoryClient) -> None:
-    async with anyio.create_task_group() as tasks:
-        call = functools.partial(client.call, "child_process.exec", command="sleep", args=["1000"])
-        tasks.start_soon(call)
-        with anyio.fail_after(30):
-            while not (listed := raise_for_error(await client.call("child_process.list"))):
-                await anyio.lowlevel.checkpoint()
-        watched = pidfd(listed[0]["pid"])
-        tasks.cancel_scope.cancel()  # the page aborts the call, or goes away
-    await exited([watched])
+    with contextlib.ExitStack() as owned:
+        async with anyio.create_task_group() as tasks:
+            call = functools.partial(
+                client.call, "child_process.exec", command="sleep", args=["1000"]
+            )
+            tasks.start_soon(call)
+            with anyio.fail_after(30):
+                while not (listed := raise_for_error(await client.call("child_process.list"))):
+                    await anyio.lowlevel.checkpoint()
+            watched = owned.enter_context(pidfds(listed[0]["pid"]))
+            tasks.cancel_scope.cancel()  # the page aborts the call, or goes away
+        await exited(watched)
     assert raise_for_error(await client.call("child_process.list")) == []
 
 
@@ -381,9 +385,9 @@ async def test_diagnostics_query_counts_running_spawned_and_killed() -> None:
         assert (first["running"], first["spawned"], first["killed"]) == ({"0": 1, "3": 1}, 2, 0)
         assert first["handles"]["count"] == 2
         assert first["guardian"] is not None
-        watched = pidfd(child["pid"])
-        host.hooks.page_closed(host, 0)
-        await exited([watched])
+        with pidfds(child["pid"]) as watched:
+            host.hooks.page_closed(host, 0)
+            await exited(watched)
         after = await report()
         assert (after["running"], after["spawned"], after["killed"]) == ({"3": 1}, 2, 1)
 
