@@ -15,6 +15,7 @@ from oro_framework import (
     InternalError,
     InvalidArgumentError,
     InvalidJSONError,
+    InvalidStateError,
     IPCError,
     NotAllowedError,
     NotFoundError,
@@ -41,6 +42,7 @@ from oro_framework import (
         (RouteTimeoutError, "TimeoutError", "TIMEOUT_ERR", 408),
         (AbortError, "AbortError", "ABORT_ERR", 499),
         (NotSupportedError, "NotSupportedError", "NOT_SUPPORTED_ERR", 501),
+        (InvalidStateError, "InvalidStateError", "INVALID_STATE_ERR", 409),
         (InternalError, "InternalError", "INTERNAL_ERR", 500),
     ],
 )

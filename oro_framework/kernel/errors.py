@@ -21,6 +21,7 @@ Two families share the root :class:`OroError`:
     │   ├── RouteTimeoutError          408 TIMEOUT_ERR        handler exceeded its timeout
     │   ├── AbortError                 499 ABORT_ERR          request cancelled by the client
     │   ├── NotSupportedError          501 NOT_SUPPORTED_ERR  not available on this platform/build
+    │   ├── InvalidStateError          409 INVALID_STATE_ERR  the handle's state does not allow it
     │   ├── ServiceUnavailableError    503 SERVICE_UNAVAILABLE_ERR  the plugin's service is down
     │   ├── InternalError              500 INTERNAL_ERR       unexpected exception (details logged)
     │   └── ErrnoError                 4xx ENOENT, EEXIST...  an OS error, with errno/syscall/path
@@ -55,6 +56,7 @@ __all__ = [
     "InternalError",
     "InvalidArgumentError",
     "InvalidJSONError",
+    "InvalidStateError",
     "LifecycleError",
     "NotAllowedError",
     "NotFoundError",
@@ -191,6 +193,15 @@ class NotSupportedError(IPCError):
     error_type = "NotSupportedError"
     default_code = "NOT_SUPPORTED_ERR"
     http_status = 501
+
+
+class InvalidStateError(IPCError):
+    """Raised when the state of what a request names (a socket, a stream, a child, a dialog)
+    does not allow the operation now: a write after the end, a second bind (Oro's type)."""
+
+    error_type = "InvalidStateError"
+    default_code = "INVALID_STATE_ERR"
+    http_status = 409
 
 
 class ServiceUnavailableError(IPCError):

@@ -8,12 +8,12 @@ from __future__ import annotations
 import errno as errno_module
 import os
 from collections.abc import Sequence
-from typing import ClassVar, Final
+from typing import Final
 
 from oro_framework import (
     ErrnoError,
     InvalidArgumentError,
-    IPCError,
+    InvalidStateError,
     NotFoundError,
     OutOfRangeError,
     SecurityError,
@@ -33,14 +33,6 @@ __all__ = [
 ]
 
 NOT_ALLOWED: Final = "ERR_PROCESS_NOT_ALLOWED"
-
-
-class InvalidStateError(IPCError):
-    """An operation the child's state does not allow (Oro's type for these)."""
-
-    error_type = "InvalidStateError"
-    default_code = "INVALID_STATE_ERR"
-    http_status: ClassVar[int] = 409
 
 
 class SpawnError(ErrnoError):

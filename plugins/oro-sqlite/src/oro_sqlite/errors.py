@@ -10,6 +10,7 @@ from typing import ClassVar, Final
 
 from oro_framework import (
     InvalidArgumentError,
+    InvalidStateError,
     IPCError,
     NotFoundError,
     OutOfRangeError,
@@ -43,14 +44,6 @@ class SQLiteError(IPCError):
     error_type = "SQLiteError"
     default_code = "1"
     http_status: ClassVar[int] = 400
-
-
-class InvalidStateError(IPCError):
-    """An operation the handle's state does not allow (Oro's type for these)."""
-
-    error_type = "InvalidStateError"
-    default_code = "INVALID_STATE_ERR"
-    http_status: ClassVar[int] = 409
 
 
 def from_sqlite(error: sqlite3.Error) -> IPCError:

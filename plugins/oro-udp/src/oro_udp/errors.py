@@ -7,9 +7,9 @@ System errors are :class:`~oro_framework.ErrnoError` worded as Node's ``exceptio
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
-from oro_framework import InvalidArgumentError, IPCError, NotFoundError
+from oro_framework import InvalidArgumentError, InvalidStateError, NotFoundError
 
 __all__ = [
     "InvalidStateError",
@@ -20,14 +20,6 @@ __all__ = [
     "not_connected",
     "not_running",
 ]
-
-
-class InvalidStateError(IPCError):
-    """An operation the socket's state does not allow (Oro's type for these)."""
-
-    error_type = "InvalidStateError"
-    default_code = "INVALID_STATE_ERR"
-    http_status: ClassVar[int] = 409
 
 
 def already_bound() -> InvalidStateError:

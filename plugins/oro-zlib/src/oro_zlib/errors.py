@@ -9,7 +9,7 @@ import re
 import zlib
 from typing import ClassVar, Final
 
-from oro_framework import IPCError, NotFoundError, OutOfRangeError
+from oro_framework import InvalidStateError, IPCError, NotFoundError, OutOfRangeError
 
 __all__ = [
     "InvalidStateError",
@@ -44,14 +44,6 @@ class ZlibError(IPCError):
     error_type = "Error"
     default_code = "Z_DATA_ERROR"
     http_status: ClassVar[int] = 400
-
-
-class InvalidStateError(IPCError):
-    """A write to a stream that has ended."""
-
-    error_type = "InvalidStateError"
-    default_code = "INVALID_STATE_ERR"
-    http_status: ClassVar[int] = 409
 
 
 def from_zlib_error(error: zlib.error) -> ZlibError:

@@ -19,7 +19,7 @@ import contextlib
 import logging
 import os
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Final, final
+from typing import Any, Final, final
 
 import anyio
 import anyio.from_thread
@@ -31,7 +31,7 @@ from oro_desktop.settings import DesktopSettings
 from oro_framework import (
     AbortError,
     Host,
-    IPCError,
+    InvalidStateError,
     NotFoundError,
     NotSupportedError,
     Window,
@@ -49,14 +49,6 @@ _REASONS: Final = {
     PAGE_CLOSED: "The file dialog was closed: its window's page went away",
     STOPPING: "The file dialog was closed: the app is stopping",
 }
-
-
-class InvalidStateError(IPCError):
-    """What the window's state does not allow now (Oro's type for it): a second dialog."""
-
-    error_type = "InvalidStateError"
-    default_code = "INVALID_STATE_ERR"
-    http_status: ClassVar[int] = 409
 
 
 @final
