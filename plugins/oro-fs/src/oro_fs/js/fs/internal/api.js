@@ -7,7 +7,7 @@
 import { request, write } from 'oro:ipc'
 import { constants } from 'oro:fs/constants'
 import { Dir, FileHandle, WRITE_CHUNK_BYTES, isIterableData, replyBytes, writeAll } from './handle.js'
-import { Dirent, Stats, joinPath } from './stats.js'
+import { Dirent, Stats, walkDirectory } from './stats.js'
 import { watchIterator } from './watcher.js'
 import { handleOf, toId } from './sync.js'
 import {
@@ -130,23 +130,10 @@ export function appendFile (path, data, options = undefined) {
  * @returns {Promise<Array<string | Dirent>>}
  */
 export async function readdir (path, options = undefined) {
-  const { withFileTypes, recursive } = getOptions(options, { encoding: 'utf8', withFileTypes: false, recursive: false })
-  const root = toPath(path)
-  /** @type {Array<string | Dirent>} */
-  const result = []
-  /** @type {string[]} */
-  const pending = ['']
-  while (pending.length) {
-    const relative = /** @type {string} */ (pending.shift())
-    const directory = relative ? joinPath(root, relative) : root
-    const entries = await request('fs.readdir', { path: directory })
-    for (const entry of Array.isArray(entries) ? entries : []) {
-      const name = relative ? joinPath(relative, entry.name) : entry.name
-      result.push(withFileTypes ? new Dirent(entry.name, entry.type, directory) : name)
-      if (recursive && entry.type === 2) pending.push(name)
-    }
-  }
-  return result
+  const walk = walkDirectory(toPath(path), getOptions(options, { encoding: 'utf8', withFileTypes: false, recursive: false }))
+  let step = walk.next()
+  while (!step.done) step = walk.next(await request('fs.readdir', { path: step.value }))
+  return step.value
 }
 
 /**

@@ -138,3 +138,30 @@ export function joinPath (directory, name) {
   if (directory === '' || directory === '.') return name
   return directory.endsWith('/') ? `${directory}${name}` : `${directory}/${name}`
 }
+
+/**
+ * `readdir`'s walk, whatever answers `fs.readdir`: yields each directory to list (`root`
+ * first, then, with `recursive`, each subdirectory in the order found), is given back that
+ * directory's entries, and returns the names (relative to `root`) or `Dirent`s. The async
+ * `readdir` and `readdirSync` drive it with their own call.
+ * @param {string} root
+ * @param {{ withFileTypes: boolean, recursive: boolean }} options
+ * @returns {Generator<string, Array<string | Dirent>, unknown>}
+ */
+export function * walkDirectory (root, { withFileTypes, recursive }) {
+  /** @type {Array<string | Dirent>} */
+  const result = []
+  /** @type {string[]} */
+  const pending = ['']
+  while (pending.length) {
+    const relative = /** @type {string} */ (pending.shift())
+    const directory = relative ? joinPath(root, relative) : root
+    const entries = yield directory
+    for (const entry of Array.isArray(entries) ? entries : []) {
+      const name = relative ? joinPath(relative, entry.name) : entry.name
+      result.push(withFileTypes ? new Dirent(entry.name, entry.type, directory) : name)
+      if (recursive && entry.type === 2) pending.push(name)
+    }
+  }
+  return result
+}

@@ -9,7 +9,7 @@
 import { sendSync } from 'oro:ipc'
 import { constants } from 'oro:fs/constants'
 import { Dir, FileHandle, WRITE_CHUNK_BYTES, markClosed, replyBytes } from './handle.js'
-import { Dirent, Stats, joinPath } from './stats.js'
+import { Dirent, Stats, walkDirectory } from './stats.js'
 import { descriptors, track } from './fds.js'
 import {
   checkBoolean, describe, fromBytes, getOptions, newId, toBytes, toFlags, toMode, toPath, toSeconds, typeError
@@ -242,22 +242,10 @@ export function mkdtempSync (prefix, options = undefined) {
  * @returns {Array<string | Dirent>}
  */
 export function readdirSync (path, options = undefined) {
-  const { withFileTypes, recursive } = getOptions(options, { encoding: 'utf8', withFileTypes: false, recursive: false })
-  const root = toPath(path)
-  /** @type {Array<string | Dirent>} */
-  const result = []
-  const pending = ['']
-  while (pending.length) {
-    const relative = /** @type {string} */ (pending.shift())
-    const directory = relative ? joinPath(root, relative) : root
-    const entries = call('fs.readdir', { path: directory })
-    for (const entry of Array.isArray(entries) ? entries : []) {
-      const name = relative ? joinPath(relative, entry.name) : entry.name
-      result.push(withFileTypes ? new Dirent(entry.name, entry.type, directory) : name)
-      if (recursive && entry.type === 2) pending.push(name)
-    }
-  }
-  return result
+  const walk = walkDirectory(toPath(path), getOptions(options, { encoding: 'utf8', withFileTypes: false, recursive: false }))
+  let step = walk.next()
+  while (!step.done) step = walk.next(call('fs.readdir', { path: step.value }))
+  return step.value
 }
 
 /**
