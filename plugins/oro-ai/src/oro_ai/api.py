@@ -2,7 +2,8 @@
 handful of JSON endpoints and one SSE shape do not need a web framework).
 
 This module routes the endpoints and checks their request bodies; a generation is answered by
-:mod:`.generation` in the shapes of :mod:`.openai_payloads`."""
+:mod:`.generation` in the shapes of :mod:`.openai_payloads`, or by an upstream server through
+:mod:`.routing` when the model lives there."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from oro_ai.requests import (
     generation_params,
 )
 from oro_ai.resident import LoadedModel
+from oro_ai.routing import UpstreamRouter, forward
 from oro_framework import AbortError, OutOfRangeError
 from oro_framework.asgi import (
     Receive,
@@ -59,9 +61,11 @@ class LlamaAPI:
         *,
         defaults: Defaults,
         limiter: RateLimiter,
+        upstreams: UpstreamRouter | None = None,
         max_body_bytes: int = 1024 * 1024,
     ) -> None:
         self.manager = manager
+        self.upstreams = upstreams or UpstreamRouter({}, fallback="", permitted=False)
         self.defaults = defaults
         self.limiter = limiter
         self.max_body_bytes = max_body_bytes
@@ -142,6 +146,7 @@ class LlamaAPI:
             "status": state,
             "models": [model.describe() for model in self.manager.loaded.values()],
             "pool": self.manager.stats(),
+            "upstreams": self.upstreams.stats(),
             "metrics": {"uptime": time.time() - self.started, "requests": dict(self.counters)},
         }
         headers = [(b"retry-after", b"1")] if status == 503 else []
@@ -215,10 +220,13 @@ class LlamaAPI:
                 "object": "model",
                 "created": int(file.path.stat().st_mtime),
                 "owned_by": "local",
+                "location": "local",
                 "loaded": file.name in self.manager.loaded,
             }
             for file in self.manager.registry.models()
         ]
+        local = {entry["id"] for entry in data}
+        data += [entry for entry in await self.upstreams.listing() if entry["id"] not in local]
         await send_json(send, 200, {"object": "list", "data": data})
 
     def _check_prompt_size(self, text: str) -> None:
@@ -237,6 +245,15 @@ class LlamaAPI:
 
     async def _embeddings(self, scope: Scope, receive: Receive, send: Send) -> None:
         body = await self._json_body(scope, receive)
+
+        async def locally(body: dict[str, Any], extra: Mapping[str, Any]) -> None:
+            await self._embed_locally(send, body)
+
+        # No fallback: another model's vectors live in another space, useless next to the
+        # ones the app stored.
+        await self._route(receive, send, body, "embeddings", locally, fallback=False)
+
+    async def _embed_locally(self, send: Send, body: dict[str, Any]) -> None:
         raw = body.get("input")
         if isinstance(raw, str):
             inputs: list[Any] = [raw]
@@ -312,6 +329,15 @@ class LlamaAPI:
 
     async def _chat(self, scope: Scope, receive: Receive, send: Send) -> None:
         body = await self._json_body(scope, receive)
+
+        async def locally(body: dict[str, Any], extra: Mapping[str, Any]) -> None:
+            await self._chat_locally(receive, send, body, extra)
+
+        await self._route(receive, send, body, "chat/completions", locally, fallback=True)
+
+    async def _chat_locally(
+        self, receive: Receive, send: Send, body: dict[str, Any], extra: Mapping[str, Any]
+    ) -> None:
         params = generation_params(body, self.defaults)
         model = await self._model(params.model)
         eos = model.token_text(model.model.token_eos()) if model.model.token_eos() >= 0 else ""
@@ -319,10 +345,21 @@ class LlamaAPI:
         prompt, use_tools = chat_prompt(body, template=model.chat_template, bos=bos, eos=eos)
         self._check_prompt_size(prompt)
         tokens = model.tokenize(prompt, add_special=False, parse_special=True)
-        await self._respond(scope, receive, send, model, tokens, params, chat=True, tools=use_tools)
+        await self._respond(
+            receive, send, model, tokens, params, chat=True, tools=use_tools, extra=extra
+        )
 
     async def _completions(self, scope: Scope, receive: Receive, send: Send) -> None:
         body = await self._json_body(scope, receive)
+
+        async def locally(body: dict[str, Any], extra: Mapping[str, Any]) -> None:
+            await self._complete_locally(receive, send, body, extra)
+
+        await self._route(receive, send, body, "completions", locally, fallback=True)
+
+    async def _complete_locally(
+        self, receive: Receive, send: Send, body: dict[str, Any], extra: Mapping[str, Any]
+    ) -> None:
         params = generation_params(body, self.defaults)
         raw = body.get("prompt")
         if isinstance(raw, list) and len(raw) == 1 and isinstance(raw[0], str | list):
@@ -351,11 +388,55 @@ class LlamaAPI:
             )
         if not tokens:
             raise APIError.invalid("'prompt' is empty", param="prompt")
-        await self._respond(scope, receive, send, model, tokens, params, chat=False, tools=False)
+        await self._respond(
+            receive, send, model, tokens, params, chat=False, tools=False, extra=extra
+        )
+
+    async def _route(
+        self,
+        receive: Receive,
+        send: Send,
+        body: dict[str, Any],
+        path: str,
+        locally: Callable[[dict[str, Any], Mapping[str, Any]], Awaitable[None]],
+        *,
+        fallback: bool,
+    ) -> None:
+        """Answer ``body`` where its model lives: ``locally``, or forwarded to the upstream
+        serving it. When that upstream cannot be reached and ``ai.fallback`` names a model (and
+        ``fallback``), the fallback model answers locally, its answer saying so in a
+        ``fallback`` field: never a silent switch."""
+        model = body.get("model")
+        try:
+            upstream = (
+                await self.upstreams.route(model, self.manager.registry)
+                if isinstance(model, str)
+                else None
+            )
+            if upstream is not None:
+                self._count(f"upstream {upstream.name}")
+                self.limiter.acquire()
+                try:
+                    await forward(upstream, path, body, receive, send)
+                finally:
+                    self.limiter.release()
+                return
+        except APIError as error:
+            if not (fallback and error.upstream_unreachable and self.upstreams.fallback):
+                raise
+            self._count("fallback")
+            note = {
+                "requested": model,
+                "upstream": error.upstream,
+                "reason": error.code,
+                "message": error.message,
+            }
+            await locally({**body, "model": self.upstreams.fallback}, {"fallback": note})
+            return
+        await locally(body, {})
 
     async def _respond(
         self,
-        scope: Scope,
         receive: Receive,
         send: Send,
         model: LoadedModel,
@@ -364,7 +445,9 @@ class LlamaAPI:
         *,
         chat: bool,
         tools: bool,
+        extra: Mapping[str, Any],
     ) -> None:
+        """Generate and answer; ``extra`` fields join every payload and chunk (``fallback``)."""
         room = model.n_ctx_seq - len(tokens)
         if room < 1:
             raise APIError(
@@ -382,7 +465,7 @@ class LlamaAPI:
             created = int(time.time())
             if params.stream and not tools:
                 await stream_outcome(
-                    receive, send, model, tokens, params, max_tokens, ident, created, chat
+                    receive, send, model, tokens, params, max_tokens, ident, created, chat, extra
                 )
             else:
                 outcome = await run_until_disconnect(
@@ -390,16 +473,20 @@ class LlamaAPI:
                 )
                 if outcome is None:
                     return
-                payload = completion_payload(
-                    ident, created, model.name, outcome, chat=chat, tools=tools
-                )
+                payload = {
+                    **completion_payload(
+                        ident, created, model.name, outcome, chat=chat, tools=tools
+                    ),
+                    **extra,
+                }
                 if params.stream:
                     # Tool calls are parsed from the whole answer, so it is sent as one chunk.
                     await start_event_stream(send)
-                    await send_event(send, stream_chunk_from(payload))
+                    await send_event(send, {**stream_chunk_from(payload), **extra})
                     if params.include_usage:
                         await send_event(
-                            send, usage_chunk(ident, created, model.name, outcome, chat)
+                            send,
+                            {**usage_chunk(ident, created, model.name, outcome, chat), **extra},
                         )
                     await end_event_stream(send, "[DONE]")
                 else:

@@ -24,6 +24,8 @@ class APIError(Exception):
         error_type: str | None = None,
         param: str | None = None,
         retry_after: float | None = None,
+        upstream: str | None = None,
+        upstream_status: int | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
@@ -32,16 +34,27 @@ class APIError(Exception):
         self.error_type = error_type or _TYPES.get(status, "invalid_request_error")
         self.param = param
         self.retry_after = retry_after
+        self.upstream = upstream
+        self.upstream_status = upstream_status
+
+    @property
+    def upstream_unreachable(self) -> bool:
+        """Whether an upstream could not be reached or sent nothing in time: what
+        ``ai.fallback`` answers in its place."""
+        return self.code in ("upstream_unavailable", "upstream_timeout")
 
     def body(self) -> dict[str, Any]:
-        return {
-            "error": {
-                "code": self.code,
-                "type": self.error_type,
-                "message": self.message,
-                "param": self.param,
-            }
+        error: dict[str, Any] = {
+            "code": self.code,
+            "type": self.error_type,
+            "message": self.message,
+            "param": self.param,
         }
+        if self.upstream is not None:
+            error["upstream"] = self.upstream
+        if self.upstream_status is not None:
+            error["upstream_status"] = self.upstream_status
+        return {"error": error}
 
     def to_ipc_error(self) -> IPCError:
         """The same refusal for an ``ai.llm.*`` route (:func:`oro_framework.ipc_error_for_status`):
@@ -81,5 +94,7 @@ _TYPES = {
     413: "invalid_request_error",
     422: "invalid_request_error",
     429: "rate_limit_error",
+    502: "server_error",
     503: "server_error",
+    504: "server_error",
 }

@@ -3,8 +3,9 @@ deltas (stop sequences applied), collected whole or streamed as server-sent even
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Mapping
 from contextlib import aclosing
+from typing import Any
 
 from oro_ai.errors import APIError
 from oro_ai.openai_payloads import Outcome, stream_chunk, text_delta, usage_chunk
@@ -84,56 +85,35 @@ async def stream_outcome(
     ident: str,
     created: int,
     chat: bool,
+    extra: Mapping[str, Any],
 ) -> None:
     """Send the answer as server-sent events as it is generated, ``[DONE]`` last; an error
-    after the headers arrives as a last event."""
+    after the headers arrives as a last event. ``extra`` fields join every chunk."""
+
+    async def send_chunk(send: Send, delta: Any, finish: str | None = None) -> None:
+        chunk = stream_chunk(ident, created, model.name, delta, finish, chat)
+        await send_event(send, {**chunk, **extra})
 
     async def produce(send: Send) -> None:
         await start_event_stream(send)
         if chat:
-            await send_event(
-                send,
-                stream_chunk(
-                    ident, created, model.name, {"role": "assistant", "content": ""}, None, chat
-                ),
-            )
+            await send_chunk(send, {"role": "assistant", "content": ""})
         outcome = Outcome(prompt_tokens=len(tokens))
         try:
             async with aclosing(generate_deltas(model, tokens, params, max_tokens)) as events:
                 async for text, outcome in events:
+                    if text:
+                        await send_chunk(send, text_delta(text, chat))
                     if outcome.finish_reason is not None:
-                        if text:
-                            await send_event(
-                                send,
-                                stream_chunk(
-                                    ident, created, model.name, text_delta(text, chat), None, chat
-                                ),
-                            )
-                        await send_event(
-                            send,
-                            stream_chunk(
-                                ident,
-                                created,
-                                model.name,
-                                {} if chat else "",
-                                outcome.finish_reason,
-                                chat,
-                            ),
-                        )
-                    elif text:
-                        await send_event(
-                            send,
-                            stream_chunk(
-                                ident, created, model.name, text_delta(text, chat), None, chat
-                            ),
-                        )
+                        await send_chunk(send, {} if chat else "", outcome.finish_reason)
         except APIError as error:
             # Headers are gone: the error travels as an event, as OpenAI's streams do.
             await send_event(send, error.body())
             await end_event_stream(send, "[DONE]")
             return
         if params.include_usage:
-            await send_event(send, usage_chunk(ident, created, model.name, outcome, chat))
+            usage = usage_chunk(ident, created, model.name, outcome, chat)
+            await send_event(send, {**usage, **extra})
         await end_event_stream(send, "[DONE]")
 
     await run_until_disconnect(receive, send, produce)

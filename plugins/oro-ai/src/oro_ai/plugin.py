@@ -8,7 +8,8 @@ from typing import Any, Final
 from oro_ai import doctor
 from oro_ai.model_status import MODEL_STATE_EVENT, ModelStatus
 from oro_ai.routes import ROUTES
-from oro_ai.settings import AISettings
+from oro_ai.routing import UPSTREAM_PERMISSION
+from oro_ai.settings import AISettings, RoutingSettings
 from oro_ai.state import STATE, AIState
 from oro_framework import (
     ConfigRegistry,
@@ -28,11 +29,16 @@ JS_DIRECTORY: Final = Path(__file__).parent / "js"
 @hookimpl
 def oro_register_permissions(permissions: PermissionRegistry) -> None:
     permissions.add_group(ROUTES)
+    permissions.add(
+        UPSTREAM_PERMISSION,
+        "Requests for models of [ai.upstreams.<name>] servers are forwarded to them",
+    )
 
 
 @hookimpl
 def oro_register_config(config: ConfigRegistry) -> None:
     config.add_settings(AISettings, section="ai.llm")
+    config.add_settings(RoutingSettings, section="ai")
 
 
 @hookimpl

@@ -1,4 +1,6 @@
-"""The ``[ai.llm]`` config keys, declared once as the fields of :class:`AISettings`."""
+"""oro-ai's config keys, declared once as the fields of settings dataclasses: ``[ai.llm]``
+(:class:`AISettings`, the local models) and ``[ai]`` (:class:`RoutingSettings`, the upstream
+servers in ``[ai.upstreams.<name>]`` tables and the fallback)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from oro_ai.requests import Defaults
 from oro_ai.resident import PoolSettings
 from oro_framework import setting, setting_from, validators
 
-__all__ = ["AISettings"]
+__all__ = ["AISettings", "RoutingSettings", "UpstreamSettings"]
 
 
 @final
@@ -158,3 +160,69 @@ class AISettings:
             rps=self.rate_limit_rps,
             burst=self.rate_limit_burst,
         )
+
+
+@final
+@dataclass(frozen=True)
+class UpstreamSettings:
+    """One ``[ai.upstreams.<name>]`` table: an OpenAI-compatible server the host forwards the
+    requests for its models to."""
+
+    base_url: str = setting(
+        "",
+        "The server's OpenAI API root, ending in /v1 (https://api.example.com/v1, "
+        "http://127.0.0.1:8000/v1); plain http only for loopback unless allow_http.",
+    )
+    api_key: str = setting(
+        "",
+        "Sent as 'Authorization: Bearer <api_key>'; never reaches pages. Write a reference: "
+        '"env:OPENAI_API_KEY" or "secure-storage:<name>". Empty: no Authorization header.',
+        secret=True,
+    )
+    models: list[str] = setting(
+        [],
+        "Model ids this server answers; empty: the ids its GET /models lists (asked on the "
+        "first request naming a model nobody else serves, then every 30 s at most).",
+    )
+    connect_timeout: float = setting(
+        5.0, "Seconds to open a connection.", validator=validators.positive
+    )
+    read_timeout: float = setting(
+        120.0,
+        "Seconds to wait for a free slot and the answer's first byte, and then between two "
+        "chunks of a stream.",
+        validator=validators.positive,
+    )
+    max_concurrent: int = setting(
+        8, "Requests forwarded at once; more wait for a slot.", validator=validators.positive
+    )
+    retries: int = setting(
+        2,
+        "Further attempts after a connection failure, before anything was sent back; never "
+        "once the server answered.",
+        validator=validators.not_negative,
+    )
+    allow_http: bool = setting(
+        False, "Allow a plain http:// base_url on a host other than loopback (a LAN server)."
+    )
+
+
+@final
+@dataclass(frozen=True)
+class RoutingSettings:
+    """The ``[ai]`` keys: where the requests for models that are not on the search path go."""
+
+    upstreams: dict[str, UpstreamSettings] = setting(
+        {}, "OpenAI-compatible servers, one [ai.upstreams.<name>] table each."
+    )
+    upstream_hosts: list[str] = setting(
+        [],
+        "Hosts an upstream's base_url may name besides loopback (api.example.com, "
+        "gpu.lan:8000, *.example.com); any other is refused at start.",
+    )
+    fallback: str = setting(
+        "",
+        "A local model that answers when an upstream is unreachable or times out before its "
+        "first byte (the answer's 'fallback' field says so); empty: such a request fails "
+        "(503 upstream_unavailable, 504 upstream_timeout).",
+    )

@@ -14,7 +14,8 @@ from oro_ai import service
 from oro_ai.api import LlamaAPI
 from oro_ai.models import ModelRegistry, default_model_file
 from oro_ai.pool import ModelManager
-from oro_ai.settings import AISettings
+from oro_ai.routing import UPSTREAM_PERMISSION, UpstreamRouter
+from oro_ai.settings import AISettings, RoutingSettings
 from oro_framework import Host, StashKey
 
 __all__ = ["STATE", "AIState"]
@@ -23,10 +24,12 @@ __all__ = ["STATE", "AIState"]
 @final
 @dataclass
 class AIState:
-    """One host's models, its ``/ai/llama`` app and the credentials that app accepts."""
+    """One host's models and upstreams, its ``/ai/llama`` app and the credentials that app
+    accepts."""
 
     settings: AISettings
     manager: ModelManager
+    upstreams: UpstreamRouter
     api: LlamaAPI
     model_roots: tuple[Path, ...]
     """The directories ``ai.llm.model.load`` and ``ai.llm.lora.load`` may read a ``path``
@@ -34,7 +37,11 @@ class AIState:
 
     @classmethod
     def from_host(cls, host: Host) -> AIState:
-        """The state of ``host``, from its config and paths (nothing is loaded yet)."""
+        """The state of ``host``, from its config and paths (nothing is loaded yet).
+
+        :raises ConfigError: an upstream or the fallback ``[ai]`` declares is refused
+            (:meth:`.UpstreamRouter.from_settings`).
+        """
         settings = host.settings(AISettings)
         search_path = ModelRegistry.parse_search_path(settings.model_path)
         models_dir = settings.models_directory(host.app_dir, host.paths.data)
@@ -44,18 +51,28 @@ class AIState:
             default_name=settings.default_model,
         )
         manager = ModelManager(registry, settings.pool())
+        upstreams = UpstreamRouter.from_settings(
+            host.settings(RoutingSettings),
+            registry,
+            permitted=host.is_permission_allowed(UPSTREAM_PERMISSION),
+        )
         api = LlamaAPI(
             manager,
             defaults=settings.defaults(),
             limiter=settings.rate_limiter(),
+            upstreams=upstreams,
             max_body_bytes=settings.max_body_bytes,
         )
         roots = (host.paths.resources, host.paths.data, *registry.search_path)
-        return cls(settings, manager, api, roots)
+        return cls(settings, manager, upstreams, api, roots)
 
     async def run(self, *, task_status: TaskStatus[None]) -> None:
-        """The ``ai.llm`` service: serve the models until cancelled (:func:`.service.run`)."""
-        await service.run(self.manager, task_status=task_status)
+        """The ``ai.llm`` service: serve the models until cancelled (:func:`.service.run`);
+        the upstreams' connections close with it."""
+        try:
+            await service.run(self.manager, task_status=task_status)
+        finally:
+            await self.upstreams.aclose()
 
     def authenticate(self, headers: Mapping[str, str]) -> bool:
         """Whether a request without the session cookie carries a credential of another
@@ -77,7 +94,11 @@ class AIState:
     def diagnostics(self) -> dict[str, Any]:
         """The resident models and the pool's figures, for ``diagnostics.query``."""
         names = sorted(self.manager.loaded)
-        return {"handles": {"count": len(names), "ids": names}, "pool": self.manager.stats()}
+        return {
+            "handles": {"count": len(names), "ids": names},
+            "pool": self.manager.stats(),
+            "upstreams": self.upstreams.stats(),
+        }
 
 
 STATE: Final = StashKey[AIState]("ai")

@@ -13,6 +13,8 @@ export interface AIErrorFields {
   status?: number
   param?: string | null
   retryAfter?: number
+  upstream?: string | null
+  upstreamStatus?: number | null
   cause?: unknown
 }
 
@@ -29,6 +31,10 @@ export class AIError extends Error {
   param: string | null
   /** Seconds to wait before retrying (from `Retry-After`). */
   retryAfter: number | undefined
+  /** The `[ai.upstreams.<name>]` server the error came from (`upstream_unavailable`, `upstream_timeout`, `upstream_error`). */
+  upstream: string | null
+  /** The HTTP status that server answered (`upstream_error`). */
+  upstreamStatus: number | null
   readonly name: 'AIError'
 }
 
@@ -89,6 +95,20 @@ export interface CompleteOptions extends GenerationOptions {
   prompt: string | string[]
 }
 
+/**
+ * Present when `ai.fallback` answered because the upstream serving the requested model could not
+ * be reached: `model` then names the local model that answered.
+ */
+export interface Fallback {
+  /** The model the request named. */
+  requested: string
+  /** The upstream that could not answer it. */
+  upstream: string | null
+  /** `upstream_unavailable` or `upstream_timeout`. */
+  reason: string
+  message: string
+}
+
 export interface ChatCompletion {
   id: string
   object: 'chat.completion'
@@ -96,6 +116,7 @@ export interface ChatCompletion {
   model: string
   choices: Array<{ index: number, message: ChatMessage, finish_reason: 'stop' | 'length' | 'tool_calls' | (string & {}) }>
   usage: Usage
+  fallback?: Fallback
 }
 
 export interface ChatCompletionChunk {
@@ -105,6 +126,7 @@ export interface ChatCompletionChunk {
   model: string
   choices: Array<{ index: number, delta: Partial<ChatMessage>, finish_reason: string | null }>
   usage?: Usage | null
+  fallback?: Fallback
 }
 
 export interface Completion {
@@ -114,6 +136,7 @@ export interface Completion {
   model: string
   choices: Array<{ index: number, text: string, finish_reason: 'stop' | 'length' | (string & {}) }>
   usage: Usage
+  fallback?: Fallback
 }
 
 export interface CompletionChunk {
@@ -123,6 +146,7 @@ export interface CompletionChunk {
   model: string
   choices: Array<{ index: number, text: string, finish_reason: string | null }>
   usage?: Usage | null
+  fallback?: Fallback
 }
 
 export interface Embeddings {
@@ -137,6 +161,12 @@ export interface ModelInfo {
   object: 'model'
   created?: number
   owned_by?: string
+  /** `'local'` (a GGUF on the search path) or `'upstream'`. */
+  location?: 'local' | 'upstream'
+  /** The `[ai.upstreams.<name>]` serving it (upstream models). */
+  upstream?: string
+  /** Whether it is resident (local models). */
+  loaded?: boolean
   [field: string]: unknown
 }
 

@@ -37,7 +37,8 @@ export class AIError extends Error {
   /**
    * @param {string} message
    * @param {{ code?: string | null, type?: string, status?: number, param?: string | null,
-   *   retryAfter?: number, cause?: unknown }} [fields]
+   *   retryAfter?: number, upstream?: string | null, upstreamStatus?: number | null,
+   *   cause?: unknown }} [fields]
    */
   constructor (message, fields = {}) {
     super(message, fields.cause === undefined ? undefined : { cause: fields.cause })
@@ -51,6 +52,10 @@ export class AIError extends Error {
     this.param = fields.param ?? null
     /** Seconds to wait before retrying (from `Retry-After`, on 429/503). */
     this.retryAfter = fields.retryAfter
+    /** The `[ai.upstreams.<name>]` server the error came from, if one did. */
+    this.upstream = fields.upstream ?? null
+    /** The HTTP status that server answered (`upstream_error`), if it answered. */
+    this.upstreamStatus = fields.upstreamStatus ?? null
   }
 
   get name () { return 'AIError' }
@@ -77,7 +82,9 @@ export function toAIError (body, status, headers) {
       ...fields,
       code: error.code == null ? null : String(error.code),
       type: typeof error.type === 'string' ? error.type : undefined,
-      param: typeof error.param === 'string' ? error.param : null
+      param: typeof error.param === 'string' ? error.param : null,
+      upstream: typeof error.upstream === 'string' ? error.upstream : null,
+      upstreamStatus: typeof error.upstream_status === 'number' ? error.upstream_status : null
     })
   }
   const text = typeof body === 'string' && body.trim() ? body.trim() : `HTTP ${status}`

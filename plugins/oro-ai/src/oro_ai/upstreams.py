@@ -1,0 +1,431 @@
+"""Upstream servers: the OpenAI-compatible servers of ``[ai.upstreams.<name>]``, each an
+:class:`Upstream` with its own HTTP client, concurrency slots and model ids.
+
+An upstream's URL and key stay here: what a page can see of an upstream is its name, its model
+ids and the errors of :mod:`.errors`, whose messages never carry a URL."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import math
+import time
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any, Final, final
+
+import anyio
+import httpx
+
+from oro_ai.errors import APIError
+from oro_ai.settings import UpstreamSettings
+from oro_framework import ConfigError
+
+__all__ = ["Upstream", "check_upstream_url", "is_loopback_host"]
+
+DISCOVERY_TTL: Final = 30.0
+"""Seconds an upstream's listed model ids are trusted before a request for an unknown id asks
+again."""
+DISCOVERY_RETRY: Final = 5.0
+"""Seconds before an upstream that could not be asked for its models is asked again."""
+MAX_BODY_BYTES: Final = 64 * 1024 * 1024
+"""The largest whole (not streamed) answer read from an upstream."""
+_ERROR_BODY_BYTES: Final = 64 * 1024
+_RETRY_BACKOFF: Final = (0.1, 0.3, 1.0)
+
+_CONNECTION_FAILURES: Final = (httpx.ConnectError, httpx.ConnectTimeout, httpx.RemoteProtocolError)
+"""Failures that happen before the server received the request, or before it answered a
+single byte: retried. A timeout waiting for the answer is not: the request may be running."""
+
+
+def is_loopback_host(host: str) -> bool:
+    """Whether ``host`` is this machine: ``localhost`` or a loopback address."""
+    if host.lower().rstrip(".") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _host_allowed(url: httpx.URL, allowed: Sequence[str]) -> bool:
+    host = url.host.lower()
+    port = url.port or (443 if url.scheme == "https" else 80)
+    for entry in allowed:
+        pattern, _, wanted_port = entry.lower().strip().rpartition(":")
+        if not pattern or not wanted_port.isdigit():
+            pattern, wanted_port = entry.lower().strip(), ""
+        if wanted_port and int(wanted_port) != port:
+            continue
+        if pattern.startswith("*.") and host.endswith(pattern[1:]) and host != pattern[2:]:
+            return True
+        if host == pattern:
+            return True
+    return False
+
+
+def check_upstream_url(name: str, settings: UpstreamSettings, allowed: Sequence[str]) -> httpx.URL:
+    """The upstream's base URL, once it is one the host may reach.
+
+    :param allowed: ``ai.upstream_hosts``.
+    :raises ConfigError: no ``base_url``, not http(s), plain http to another machine without
+        ``allow_http``, or a host outside loopback and ``allowed``.
+    """
+    key = f"ai.upstreams.{name}.base_url"
+    if not settings.base_url.strip():
+        raise ConfigError(f"key '{key}' is missing: an upstream needs its server's URL", key=key)
+    try:
+        url = httpx.URL(settings.base_url.strip())
+    except httpx.InvalidURL as error:
+        raise ConfigError(f"key '{key}' is not a URL: {error}", key=key) from None
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ConfigError(
+            f"key '{key}' must be an http:// or https:// URL with a host, got "
+            f"{settings.base_url!r}",
+            key=key,
+        )
+    if url.query or url.fragment or url.userinfo:
+        raise ConfigError(
+            f"key '{key}' must not hold a query, fragment or credentials: put a key in "
+            f"ai.upstreams.{name}.api_key",
+            key=key,
+        )
+    loopback = is_loopback_host(url.host)
+    if url.scheme == "http" and not loopback and not settings.allow_http:
+        raise ConfigError(
+            f"key '{key}': plain http:// is only for loopback; use https://, or set "
+            f"ai.upstreams.{name}.allow_http = true for a server on a network you trust",
+            key=key,
+        )
+    if not loopback and not _host_allowed(url, allowed):
+        raise ConfigError(
+            f"key '{key}': host '{url.host}' is not in ai.upstream_hosts (the hosts upstreams "
+            "may reach besides loopback)",
+            key=key,
+        )
+    return url
+
+
+def _failure_phrase(error: Exception) -> str:
+    """What went wrong, without the URL httpx puts in some messages."""
+    if isinstance(error, httpx.ConnectTimeout):
+        return "the connection timed out"
+    if isinstance(error, httpx.RemoteProtocolError):
+        return "it closed the connection without answering"
+    if isinstance(error, httpx.ConnectError):
+        cause = str(error).lower()
+        if "refused" in cause or "all attempts to connect" in cause:
+            return "no connection could be opened"
+        if "ssl" in cause or "certificate" in cause or "tls" in cause:
+            return "the TLS handshake failed"
+        if "name" in cause or "resolution" in cause or "nodename" in cause:
+            return "its host name does not resolve"
+        return "the connection failed"
+    return type(error).__name__
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("retry-after", "").strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        return None
+    return seconds if math.isfinite(seconds) and seconds >= 0 else None
+
+
+def _upstream_message(raw: bytes) -> tuple[str, str | None]:
+    """The message and ``param`` of an upstream's error body, in any of the shapes servers use:
+    OpenAI's ``{"error": {"message"}}``, Ollama's ``{"error": "..."}``, vLLM's
+    ``{"message"}``, or text."""
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        text = raw.decode("utf-8", "replace").strip()
+        return (text[:500] or "no message"), None
+    error = body.get("error", body) if isinstance(body, dict) else body
+    if isinstance(error, str):
+        return error[:500], None
+    if isinstance(error, dict):
+        param = error.get("param")
+        return str(error.get("message") or "no message")[:500], (
+            param if isinstance(param, str) else None
+        )
+    return "no message", None
+
+
+@final
+class Upstream:
+    """One ``[ai.upstreams.<name>]`` server. Its client and slots are made on first use, inside
+    the event loop; :meth:`aclose` ends them with the ``ai.llm`` service."""
+
+    def __init__(self, name: str, settings: UpstreamSettings, url: httpx.URL) -> None:
+        self.name = name
+        self.settings = settings
+        self._url = url
+        self._client: httpx.AsyncClient | None = None
+        self._slots: anyio.Semaphore | None = None
+        self._discovered: dict[str, dict[str, Any]] = {}
+        self._discovery_lock: anyio.Lock | None = None
+        self._discovery_failure: APIError | None = None
+        self._ask_after = 0.0
+        self.requests = 0
+        self.failures = 0
+        self.in_flight = 0
+
+    @property
+    def discovers(self) -> bool:
+        """Whether its model ids come from its ``GET /models`` (no ``models`` configured)."""
+        return not self.settings.models
+
+    def _http(self) -> httpx.AsyncClient:
+        if self._client is None:
+            settings = self.settings
+            headers = {"accept": "application/json"}
+            if settings.api_key:
+                headers["authorization"] = f"Bearer {settings.api_key}"
+            self._client = httpx.AsyncClient(
+                base_url=self._url,
+                headers=headers,
+                timeout=httpx.Timeout(
+                    settings.read_timeout,
+                    connect=settings.connect_timeout,
+                    pool=settings.read_timeout,
+                ),
+                limits=httpx.Limits(
+                    max_connections=settings.max_concurrent,
+                    max_keepalive_connections=settings.max_concurrent,
+                ),
+                follow_redirects=False,
+                # The environment's proxies are the user's, not the app's: an app declares
+                # where its requests go.
+                trust_env=False,
+            )
+        return self._client
+
+    async def aclose(self) -> None:
+        """Close the client and its connections (a no-op if it never ran)."""
+        client, self._client = self._client, None
+        if client is not None:
+            with anyio.CancelScope(shield=True):
+                await client.aclose()
+
+    def stats(self) -> dict[str, Any]:
+        """Figures for ``/health`` and diagnostics (no URL)."""
+        return {
+            "name": self.name,
+            "inFlight": self.in_flight,
+            "requests": self.requests,
+            "failures": self.failures,
+            "models": self.model_ids(),
+        }
+
+    # ------------------------------------------------------------------------------------------
+    # Model ids
+    # ------------------------------------------------------------------------------------------
+
+    def model_ids(self) -> list[str]:
+        """The ids it serves, as far as known now."""
+        return list(self.settings.models) if self.settings.models else list(self._discovered)
+
+    def serves(self, model: str) -> bool:
+        return model in self.model_ids()
+
+    def listing(self) -> list[dict[str, Any]]:
+        """Its models as ``/v1/models`` entries; ``location`` says where each lives."""
+        entries = []
+        for ident in self.model_ids():
+            known = self._discovered.get(ident, {})
+            created = known.get("created")
+            owned_by = known.get("owned_by")
+            entries.append(
+                {
+                    "id": ident,
+                    "object": "model",
+                    "created": created if isinstance(created, int) else 0,
+                    "owned_by": owned_by if isinstance(owned_by, str) else self.name,
+                    "location": "upstream",
+                    "upstream": self.name,
+                }
+            )
+        return entries
+
+    async def refresh_models(self) -> None:
+        """Ask its ``GET /models`` for the ids it serves, if it lists none in ``models`` and was
+        not asked within :data:`DISCOVERY_TTL` seconds (:data:`DISCOVERY_RETRY` after a
+        failure). Concurrent callers wait for the one asking.
+
+        :raises APIError: 503 ``upstream_unavailable`` / 504 ``upstream_timeout`` /
+            502 ``upstream_error``: the last attempt to ask failed.
+        """
+        if not self.discovers:
+            return
+        if self._discovery_lock is None:
+            self._discovery_lock = anyio.Lock()
+        async with self._discovery_lock:
+            if time.monotonic() >= self._ask_after:
+                await self._discover()
+        if self._discovery_failure is not None:
+            raise self._discovery_failure
+
+    async def _discover(self) -> None:
+        asked_at = time.monotonic()
+        try:
+            async with self.request("GET", "models") as response:
+                body = await self.read_json(response)
+            listed = body.get("data") if isinstance(body, dict) else None
+            if not isinstance(listed, list):
+                raise self.malformed("a model list without 'data'")
+        except APIError as error:
+            self._discovery_failure = error
+            self._ask_after = asked_at + DISCOVERY_RETRY
+            return
+        self._discovered = {
+            str(entry["id"]): entry
+            for entry in listed
+            if isinstance(entry, dict) and isinstance(entry.get("id"), str)
+        }
+        self._discovery_failure = None
+        self._ask_after = asked_at + DISCOVERY_TTL
+
+    # ------------------------------------------------------------------------------------------
+    # Requests
+    # ------------------------------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def request(
+        self, method: str, path: str, body: Any = None
+    ) -> AsyncIterator[httpx.Response]:
+        """Send a request and yield its response once its status is a success, its body not
+        read yet (a stream is read as it arrives). Leaving the block closes the response: an
+        unfinished stream closes its connection, which is how the server learns that nobody
+        listens any more.
+
+        :raises APIError: ``rate_limit_exceeded`` no slot came free within ``read_timeout``;
+            ``upstream_unavailable`` every attempt failed to connect; ``upstream_timeout`` no
+            answer within ``read_timeout``; ``upstream_error`` an error status (429 and a 4xx
+            that is the request's fault keep their status; others are 502).
+        """
+        slots = self._slots
+        if slots is None:
+            slots = self._slots = anyio.Semaphore(self.settings.max_concurrent)
+        with anyio.move_on_after(self.settings.read_timeout) as waited:
+            await slots.acquire()
+        if waited.cancelled_caught:
+            raise APIError(
+                429,
+                "rate_limit_exceeded",
+                f"Upstream '{self.name}' is busy: all {self.settings.max_concurrent} of its "
+                "slots (max_concurrent) stayed taken",
+                retry_after=1,
+            )
+        self.in_flight += 1
+        self.requests += 1
+        try:
+            response = await self._send(method, path, body)
+            try:
+                if response.status_code >= 400:
+                    raw = await self._read_limited(response, _ERROR_BODY_BYTES)
+                    raise self._status_error(response, raw)
+                yield response
+            finally:
+                with anyio.CancelScope(shield=True):
+                    await response.aclose()
+        except APIError:
+            self.failures += 1
+            raise
+        finally:
+            self.in_flight -= 1
+            slots.release()
+
+    async def _send(self, method: str, path: str, body: Any) -> httpx.Response:
+        client = self._http()
+        request = client.build_request(method, path, json=body)
+        for attempt in range(self.settings.retries + 1):
+            try:
+                return await client.send(request, stream=True)
+            except _CONNECTION_FAILURES as error:
+                if attempt == self.settings.retries:
+                    raise APIError(
+                        503,
+                        "upstream_unavailable",
+                        f"Upstream '{self.name}' is unreachable: {_failure_phrase(error)} "
+                        f"({attempt + 1} attempt{'s' if attempt else ''})",
+                        retry_after=1,
+                        upstream=self.name,
+                    ) from None
+                await anyio.sleep(_RETRY_BACKOFF[min(attempt, len(_RETRY_BACKOFF) - 1)])
+            except httpx.TimeoutException:
+                raise self.timed_out("before answering") from None
+            except httpx.HTTPError as error:
+                raise APIError(
+                    502,
+                    "upstream_error",
+                    f"Upstream '{self.name}' failed: {_failure_phrase(error)}",
+                    upstream=self.name,
+                ) from None
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    def timed_out(self, when: str) -> APIError:
+        """504 ``upstream_timeout``: nothing came for ``read_timeout`` seconds ``when``."""
+        return APIError(
+            504,
+            "upstream_timeout",
+            f"Upstream '{self.name}' sent nothing for {self.settings.read_timeout:g} s "
+            f"(read_timeout) {when}",
+            upstream=self.name,
+        )
+
+    def malformed(self, what: str, status: int = 200) -> APIError:
+        """502 ``upstream_error``: the upstream answered ``what`` instead of OpenAI's shape."""
+        return APIError(
+            502,
+            "upstream_error",
+            f"Upstream '{self.name}' answered {what}",
+            upstream=self.name,
+            upstream_status=status,
+        )
+
+    def _status_error(self, response: httpx.Response, raw: bytes) -> APIError:
+        status = response.status_code
+        message, param = _upstream_message(raw)
+        # The request's own faults keep their status; the upstream's (and a key it refuses,
+        # which is the app's configuration, not the page's request) are a bad gateway.
+        own_fault = status == 429 or (400 <= status < 500 and status not in (401, 403, 407))
+        passed = status if own_fault else 502
+        return APIError(
+            passed,
+            "upstream_error",
+            f"Upstream '{self.name}' answered {status}: {message}",
+            error_type="rate_limit_error" if status == 429 else None,
+            param=param,
+            retry_after=_retry_after(response) if status in (429, 503) else None,
+            upstream=self.name,
+            upstream_status=status,
+        )
+
+    async def _read_limited(self, response: httpx.Response, limit: int) -> bytes:
+        chunks = bytearray()
+        try:
+            async for chunk in response.aiter_bytes():
+                chunks += chunk
+                if len(chunks) > limit:
+                    break
+        except httpx.TimeoutException:
+            raise self.timed_out("in the middle of its answer") from None
+        except httpx.HTTPError as error:
+            raise self.malformed(f"an answer cut short ({_failure_phrase(error)})") from None
+        return bytes(chunks[: limit + 1])
+
+    async def read_json(self, response: httpx.Response) -> Any:
+        """A whole answer's JSON.
+
+        :raises APIError: 502 ``upstream_error`` for a body that is not JSON or is larger than
+            :data:`MAX_BODY_BYTES`, or a connection that broke; 504 ``upstream_timeout``.
+        """
+        raw = await self._read_limited(response, MAX_BODY_BYTES)
+        if len(raw) > MAX_BODY_BYTES:
+            raise self.malformed(f"more than {MAX_BODY_BYTES} bytes", response.status_code)
+        try:
+            return json.loads(raw)
+        except ValueError:
+            raise self.malformed("a body that is not JSON", response.status_code) from None
