@@ -1,5 +1,5 @@
-"""The host's own plugin: the config keys and the permission of the host itself, the core JS
-modules of ``js-api/``, and the lifecycle events pages receive.
+"""The host's own plugin: the config keys and the permission of the host itself, the ``env:``
+secret references, the core JS modules of ``js-api/``, and the lifecycle events pages receive.
 
 Registered first in every plugin manager under the name ``oro``; it cannot be disabled.
 """
@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from oro_framework.kernel.config import MIN_SECRET_LENGTH, not_negative, positive, secret
+from oro_framework.kernel.config.references import resolve_env_reference
 from oro_framework.kernel.errors import ConfigError
 from oro_framework.kernel.hookspecs import hookimpl
 from oro_framework.kernel.lifecycle import LifecycleEvent, emit_to_pages
@@ -329,6 +330,12 @@ def oro_register_config(config: ConfigRegistry) -> None:
         "registered, instead of stopping (like --skip-broken-plugins).",
         env=(SKIP_BROKEN_ENV,),
     )
+
+
+@hookimpl
+def oro_resolve_secret(host: Host, scheme: str, name: str) -> str | None:
+    # ``env:OPENAI_API_KEY``: from the host's environment, which a test host has of its own.
+    return resolve_env_reference(host.environ, scheme, name)
 
 
 @hookimpl

@@ -107,6 +107,7 @@ def oro_resolve_secret(host: Host, scheme: str, name: str) -> str | None:
     (``Host(resolve_secrets=False)``: ``oro config list`` shows the reference). It may block
     briefly (the host is being built, no loop runs yet) but must not prompt the user.
     ``firstresult``: the first plugin, in registration order, that answers a string decides.
+    The host's own plugin answers ``env:<VARIABLE>`` (the variable of ``host.environ``).
 
     :param host: the host being built; ``host.config`` (the references still unresolved),
         ``host.paths`` and ``host.environ`` are ready, ``host.stash`` is not filled yet.

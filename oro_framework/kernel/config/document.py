@@ -19,6 +19,7 @@ __all__ = [
     "PLATFORM_SECTIONS",
     "get_document_value",
     "iter_document",
+    "iter_document_parts",
     "locate_line",
     "parse_document",
     "read_document",
@@ -118,12 +119,28 @@ def _string_end(text: str, index: int, quote: str) -> int | None:
 def iter_document(tree: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
     """Yield ``(dotted key, value)`` for every value, descending into tables, arrays of scalars
     kept whole. Platform override tables are yielded as tables (callers apply them)."""
+    start = tuple(prefix.split(".")) if prefix else ()
+    for parts, value in iter_document_parts(tree, start):
+        yield ".".join(parts), value
+
+
+def iter_document_parts(
+    tree: Mapping[str, Any], prefix: tuple[str, ...] = (), *, empty_tables: bool = False
+) -> Iterator[tuple[tuple[str, ...], Any]]:
+    """As :func:`iter_document`, each key as its parts: a quoted part may hold a dot
+    (``[ai.upstreams."a.b"]``), which a dotted key cannot tell apart.
+
+    :param empty_tables: yield a table without values (``[ai.upstreams.gpu]`` alone) as an
+        empty ``dict``, which is a value for named tables.
+    """
     for key, value in tree.items():
-        name = f"{prefix}.{key}" if prefix else str(key)
+        parts = (*prefix, str(key))
         if isinstance(value, Mapping) and key not in PLATFORM_SECTIONS:
-            yield from iter_document(value, name)
+            if empty_tables and not value:
+                yield parts, {}
+            yield from iter_document_parts(value, parts, empty_tables=empty_tables)
         else:
-            yield name, plain_value(value)
+            yield parts, plain_value(value)
 
 
 def plain_value(value: Any) -> Any:
@@ -132,14 +149,18 @@ def plain_value(value: Any) -> Any:
 
 
 def locate_line(text: str, dotted: str) -> int | None:
-    """The 1-based line of ``text`` where key ``dotted`` is assigned, found by following table
-    headers and dotted keys (tomlkit does not keep positions)."""
+    """The 1-based line of ``text`` where key ``dotted`` is assigned (or, for a table, its
+    header), found by following table headers and dotted keys (tomlkit does not keep
+    positions)."""
     table: list[str] = []
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
         header = re.match(r"^\[\[?\s*([^\]]+?)\s*\]\]?", stripped)
         if header:
             table = _split_key(header.group(1))
+            if ".".join(table) == dotted:
+                # A table named by its header: ``[ai.upstreams.gpu]`` for ``ai.upstreams.gpu``.
+                return number
             continue
         # Bare keys, and quoted ones, which may hold any character ("web+demo").
         assignment = re.match(r"""^((?:"[^"]*"|'[^']*'|[A-Za-z0-9_\-. ])+?)\s*=""", stripped)

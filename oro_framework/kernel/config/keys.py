@@ -9,12 +9,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, TypeVar, final
 
+from oro_framework.kernel.config.document import PLATFORM_SECTIONS
 from oro_framework.kernel.config.settings import read_settings, settings_fields
 from oro_framework.kernel.config.values import TYPE_NAMES, check_value
 from oro_framework.kernel.errors import RegistrationConflict
 from oro_framework.kernel.registry import Registry
 
 __all__ = [
+    "TABLE_NAME",
     "ConfigKey",
     "ConfigRegistry",
     "Validator",
@@ -26,7 +28,12 @@ __all__ = [
 ]
 
 _SECRET_SUFFIXES: Final = ("key", "secret", "token", "password")
-_KEY_NAME: Final = re.compile(r"^[a-z][a-z0-9_\-]*(\.[a-z][a-z0-9_\-]*)*(\.\*)?$")
+_KEY_NAME: Final = re.compile(
+    r"^[a-z][a-z0-9_\-]*(\.[a-z][a-z0-9_\-]*)*(\.\*(\.[a-z][a-z0-9_\-]*)*)?$"
+)
+TABLE_NAME: Final = re.compile(rf"(?!(?:{'|'.join(PLATFORM_SECTIONS)})$)[a-z0-9][a-z0-9_\-]*")
+"""What the name of a named table (``[ai.upstreams.<name>]``) must match: one key segment, not
+the name of a platform table (``linux``...), which ``[ai.upstreams.linux]`` is."""
 
 SettingsT = TypeVar("SettingsT")
 
@@ -65,7 +72,9 @@ def is_secret_name(name: str) -> bool:
 class ConfigKey:
     """A declared config key.
 
-    :ivar name: dotted name; ending in ``.*`` it accepts any sub-key (``filesystem.mounts.*``).
+    :ivar name: dotted name; ending in ``.*`` it accepts any sub-key (``filesystem.mounts.*``);
+        with a ``*`` part before its end it is a field of named tables
+        (``ai.upstreams.*.base_url``), whose ``*`` stands for any :data:`TABLE_NAME`.
     :ivar type: one of ``str``, ``int``, ``float``, ``bool``, ``list`` (of strings).
     :ivar env: extra environment variable names read for it (``FS_SANDBOX``), besides
         ``ORO_<FLATTENED_KEY>``.
@@ -87,6 +96,31 @@ class ConfigKey:
         return self.name.endswith(".*")
 
     @property
+    def in_named_table(self) -> bool:
+        """Whether the key is a field of named tables (``ai.upstreams.*.base_url``)."""
+        return ".*." in self.name
+
+    @property
+    def table_prefix(self) -> str:
+        """``ai.upstreams`` for ``ai.upstreams.*.base_url``: the table holding the named tables."""
+        return self.name.partition(".*.")[0]
+
+    def table_name(self, dotted: str) -> str | None:
+        """The table name ``dotted`` (``ai.upstreams.gpu.base_url``) gives this field of named
+        tables, or ``None`` when it does not name it."""
+        prefix, _, field = self.name.partition(".*.")
+        if not self.in_named_table or not dotted.startswith(prefix + "."):
+            return None
+        table, dot, rest = dotted[len(prefix) + 1 :].partition(".")
+        if dot and rest == field and TABLE_NAME.fullmatch(table):
+            return table
+        return None
+
+    def in_table(self, table: str) -> str:
+        """This field's key in the named table ``table`` (``ai.upstreams.gpu.base_url``)."""
+        return self.name.replace(".*.", f".{table}.", 1)
+
+    @property
     def is_secret(self) -> bool:
         """Whether the value is a secret (declared so, or by :func:`is_secret_name`): it stays
         out of pages, and a file it names stays out of the served resources."""
@@ -98,7 +132,7 @@ class ConfigKey:
 
     @property
     def env_names(self) -> tuple[str, ...]:
-        if self.is_wildcard:
+        if self.is_wildcard or self.in_named_table:
             return self.env
         return ("ORO_" + self.flattened.upper(), *self.env)
 
@@ -151,6 +185,8 @@ class ConfigRegistry(Registry[ConfigKey]):
             raise self._refuse(f"config key {name!r}: type must be one of str/int/float/bool/list")
         if secret and type is not str:
             raise self._refuse(f"config key {name!r}: only a str key can be secret")
+        if env and ".*." in name:
+            raise self._refuse(f"config key {name!r}: a field of named tables has no env")
         key = ConfigKey(name, type, default, doc, self.current_plugin, validator, env, secret)
         if not key.is_wildcard:
             try:
@@ -172,8 +208,11 @@ class ConfigRegistry(Registry[ConfigKey]):
 
     def add_settings(self, cls: type[Any], *, section: str) -> list[ConfigKey]:
         """Declare a key for every :func:`~oro_framework.setting` field of the frozen dataclass
-        ``cls``: ``<section>.<field name>`` with the field's type, default, doc and validator.
-        ``host.settings(cls)`` then reads them back as one ``cls``.
+        ``cls``: ``<section>.<field name>`` with the field's type, default, doc and validator
+        (``<section>.<field name>.*`` for a ``dict[str, <scalar>]`` field, and
+        ``<section>.<field name>.*.<inner field>`` for each field of the inner dataclass of a
+        ``dict[str, <settings dataclass>]`` field: named tables). ``host.settings(cls)`` then
+        reads them back as one ``cls``.
 
         :param section: the keys' dotted prefix (``"dns"``, ``"ai.llm"``); a plugin may use
             several sections, one dataclass each.
@@ -228,21 +267,64 @@ class ConfigRegistry(Registry[ConfigKey]):
         return dropped
 
     def find(self, name: str) -> ConfigKey | None:
-        """The key ``name`` denotes: dotted or flattened, exact or below a wildcard key."""
+        """The key ``name`` denotes: dotted or flattened, exact, a field of a named table
+        (``ai.upstreams.gpu.base_url``) or below a wildcard key."""
         dotted = self._flattened.get(flatten_key(name), name)
         exact = self.get(dotted)
         if exact is not None:
             return exact
-        return self.wildcard_for(dotted) or self._wildcard_for_flattened(flatten_key(name))
+        return (
+            self.table_field_for(dotted)
+            or self._table_field_for_flattened(flatten_key(name))[0]
+            or self.wildcard_for(dotted)
+            or self._wildcard_for_flattened(flatten_key(name))
+        )
 
     def dotted(self, name: str) -> str:
         """The dotted form of ``name`` if a declared key matches it, else ``name`` unchanged."""
         key = self.find(name)
-        if key is None or not key.is_wildcard:
+        if key is None or not (key.is_wildcard or key.in_named_table):
             return key.name if key else name
         if "." in name:
             return name
+        if key.in_named_table:
+            # A flattened name keeps no dash: ``my-gpu`` comes back as ``my_gpu``.
+            return key.in_table(self._table_field_for_flattened(flatten_key(name))[1])
         return key.name[:-1] + flatten_key(name)[len(key.flattened) - 1 :]
+
+    def table_prefixes(self) -> list[str]:
+        """The tables that hold named tables (``ai.upstreams``), longest first."""
+        prefixes = {key.table_prefix for key in self if key.in_named_table}
+        return sorted(prefixes, key=lambda prefix: (-len(prefix), prefix))
+
+    def table_fields(self, prefix: str) -> list[ConfigKey]:
+        """The fields of the named tables below ``prefix`` (``ai.upstreams``)."""
+        return [key for key in self if key.in_named_table and key.table_prefix == prefix]
+
+    def table_field_for(self, dotted: str) -> ConfigKey | None:
+        """The field of named tables ``dotted`` (``ai.upstreams.gpu.base_url``) is a value of."""
+        for key in self:
+            if key.table_name(dotted) is not None:
+                return key
+        return None
+
+    def _table_field_for_flattened(self, flattened: str) -> tuple[ConfigKey | None, str]:
+        """The field of named tables whose flattened name ``flattened`` fills in, and the table
+        name; the longest field wins (``x_api_key`` is field ``api_key`` of table ``x``)."""
+        found: tuple[ConfigKey | None, str] = (None, "")
+        for key in self:
+            if not key.in_named_table:
+                continue
+            prefix, _, suffix = key.flattened.partition("_*_")
+            middle = flattened[len(prefix) + 1 : len(flattened) - len(suffix) - 1]
+            if (
+                flattened.startswith(prefix + "_")
+                and flattened.endswith("_" + suffix)
+                and TABLE_NAME.fullmatch(middle)
+                and (found[0] is None or len(key.name) > len(found[0].name))
+            ):
+                found = (key, middle)
+        return found
 
     def wildcard_for(self, dotted: str) -> ConfigKey | None:
         """The wildcard key whose prefix ``dotted`` extends (``filesystem.mounts.docs``)."""
@@ -270,8 +352,8 @@ def nearest_key(name: str, registry: ConfigRegistry) -> str | None:
     (``permissions.allow_``) does not make unrelated keys look alike; when no key has that
     section, the whole flattened names are (``windw.width``, ``window_widht``).
     """
-    names = [key.name for key in registry if not key.is_wildcard]
     dotted = registry.dotted(name)
+    names = [_filled_in(key, dotted) for key in registry if not key.is_wildcard]
     section, _, last = dotted.rpartition(".")
     siblings = {key.rpartition(".")[2]: key for key in names if key.rpartition(".")[0] == section}
     # What every sibling starts with (``allow_``) says nothing about which one was meant.
@@ -283,6 +365,16 @@ def nearest_key(name: str, registry: ConfigRegistry) -> str | None:
     flattened = {flatten_key(key): key for key in names}
     close = difflib.get_close_matches(flatten_key(dotted), list(flattened), n=1, cutoff=0.85)
     return flattened[close[0]] if close else None
+
+
+def _filled_in(key: ConfigKey, dotted: str) -> str:
+    """``key``'s name, a field of named tables taking the table name from ``dotted`` when it
+    has a part there (``ai.upstreams.gpu.base_ur`` → ``ai.upstreams.gpu.base_url``)."""
+    parts, pattern = dotted.split("."), key.name.split(".")
+    if not key.in_named_table or len(parts) != len(pattern):
+        return key.name
+    table = parts[pattern.index("*")]
+    return key.in_table(table) if TABLE_NAME.fullmatch(table) else key.name
 
 
 def _shared_prefix(words: list[str]) -> str:

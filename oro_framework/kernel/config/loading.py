@@ -9,24 +9,31 @@ either dotted (``webview.root``) or flattened as in the Oro Runtime (``webview_r
 A key declared ``secret=True`` may hold a secret reference in ``oro.toml``
 (:mod:`.references`): it is loaded as written, unchecked, and :meth:`Config.resolve_references`
 replaces it with the secret.
+
+Named tables (``[ai.upstreams.gpu]``, keys ``ai.upstreams.*.<field>``) have no values until a
+layer names one: the first mention of a table, in the file or a ``-c`` override, gives every
+field of that table its default, so that the config holds whole tables, in the order their names
+first appear.
 """
 
 from __future__ import annotations
 
+import copy
 import sys
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, TypeVar, final
 
 from oro_framework.kernel.config.document import (
     PLATFORM_SECTIONS,
-    iter_document,
+    iter_document_parts,
     locate_line,
     parse_document,
 )
 from oro_framework.kernel.config.keys import (
+    TABLE_NAME,
     ConfigKey,
     ConfigRegistry,
     did_you_mean,
@@ -70,7 +77,15 @@ class Config(Mapping[str, Any]):
         self._references = dict(references or {})
 
     def _resolve(self, key: str) -> str:
-        return key if key in self._values else self.registry.dotted(key)
+        if key in self._values:
+            return key
+        dotted = self.registry.dotted(key)
+        if dotted not in self._values and "." not in key:
+            # A flattened name whose dashes cannot be guessed (``ai_upstreams_my_gpu_base_url``
+            # for the table ``my-gpu``): the value whose name flattens to it.
+            flattened = flatten_key(key)
+            return next((name for name in self._values if flatten_key(name) == flattened), dotted)
+        return dotted
 
     def __getitem__(self, key: str) -> Any:
         return self._values[self._resolve(key)]
@@ -123,8 +138,9 @@ class Config(Mapping[str, Any]):
                 raise ConfigError(
                     f"{where}, but no installed plugin resolves '{reference.scheme}:' references;"
                     " install the plugin that does (oro-secure-storage resolves "
-                    "'secure-storage:'), or give the secret itself in the environment or the "
-                    "secrets file (docs/security.md, Secrets), never in oro.toml",
+                    "'secure-storage:'; the host itself resolves 'env:'), or give the secret "
+                    "itself in the environment or the secrets file (docs/security.md, Secrets), "
+                    "never in oro.toml",
                     key=reference.key,
                     source=reference.source,
                 )
@@ -212,8 +228,8 @@ def load_config(
     """
     environ = environ or {}
     layer = _Layer(
-        {key.name: key.default for key in registry if not key.is_wildcard},
-        {key.name: "default" for key in registry if not key.is_wildcard},
+        {key.name: key.default for key in registry if _has_default(key)},
+        {key.name: "default" for key in registry if _has_default(key)},
     )
     named_secrets: tuple[str, str] | None = None
     if path is not None and (content is not None or path.is_file()):
@@ -244,6 +260,7 @@ def load_config(
             raw = parse_text_value(key.type, value) if isinstance(value, str) else value
         except ValueError as error:
             raise ConfigError(f"key '{dotted}' {error}", key=dotted, source="override") from None
+        _open_table(registry, layer, key, dotted)
         _store(layer, key, dotted, raw, "override")
     if secrets_file is not None and path is not None:
         # Checked against the final webview.root: a resource root moved by any layer would
@@ -295,14 +312,14 @@ def _apply_file(
     """
     text = path.read_text(encoding="utf-8") if content is None else content
     document = parse_document(text, path)
-    overrides: list[tuple[str, Mapping[str, Any]]] = []
+    overrides: list[tuple[tuple[str, ...], Mapping[str, Any]]] = []
     named_secrets: tuple[str, str] | None = None
-    for dotted, value in iter_document(document):
-        section, _, last = dotted.rpartition(".")
-        if last in PLATFORM_SECTIONS and isinstance(value, Mapping):
-            if last == platform:
-                overrides.append((section, value))
+    for parts, value in iter_document_parts(document, empty_tables=True):
+        if parts[-1] in PLATFORM_SECTIONS and isinstance(value, Mapping):
+            if parts[-1] == platform:
+                overrides.append((parts[:-1], value))
             continue
+        dotted = ".".join(parts)
         if dotted == SECRETS_FILE_KEY:
             line = locate_line(text, dotted)
             source = f"{path.name}:{line}" if line else path.name
@@ -314,13 +331,18 @@ def _apply_file(
                 )
             named_secrets = (value, source)
             continue
-        _apply_file_value(registry, layer, path, text, dotted, value, references=is_app_file)
+        _apply_file_value(registry, layer, path, text, parts, value, references=is_app_file)
     for section, table in overrides:
-        for relative, value in iter_document(table):
-            dotted = f"{section}.{relative}"
-            where = f"{section}.{platform}.{relative}"
+        for relative, value in iter_document_parts(table, empty_tables=True):
             _apply_file_value(
-                registry, layer, path, text, dotted, value, where=where, references=is_app_file
+                registry,
+                layer,
+                path,
+                text,
+                (*section, *relative),
+                value,
+                platform_at=(len(section), platform),
+                references=is_app_file,
             )
     return named_secrets
 
@@ -330,15 +352,31 @@ def _apply_file_value(
     layer: _Layer,
     path: Path,
     text: str,
-    dotted: str,
+    parts: tuple[str, ...],
     value: Any,
     *,
-    where: str | None = None,
+    platform_at: tuple[int, str] | None = None,
     references: bool = False,
 ) -> None:
-    line = locate_line(text, where or dotted)
-    source = f"{path.name}:{line}" if line else path.name
-    key = registry.get(dotted) or registry.wildcard_for(dotted)
+    """Apply the value of key ``parts``; ``platform_at`` is ``(index, platform)`` when it was
+    written in a platform table, with the platform among its parts there."""
+    dotted = ".".join(parts)
+
+    def source_of(count: int) -> str | None:
+        # Where the key's first ``count`` parts are written: the key, or a table's header.
+        shown = parts[:count]
+        if platform_at is not None and platform_at[0] <= count:
+            index, platform = platform_at
+            shown = (*parts[:index], platform, *parts[index:count])
+        line = locate_line(text, ".".join(shown))
+        return f"{path.name}:{line}" if line else None
+
+    source = source_of(len(parts)) or path.name
+    if _check_named_table(registry, layer, parts, value, source, source_of):
+        return
+    if isinstance(value, Mapping) and not value:
+        return  # an empty table sets nothing
+    key = registry.get(dotted) or registry.table_field_for(dotted) or registry.wildcard_for(dotted)
     if key is None and "." not in dotted:
         # A flattened key at the top level (``window_width = 1440``), as Oro's flat configs have.
         key = registry.find(dotted)
@@ -364,6 +402,7 @@ def _apply_file_value(
         if references and key.secret and isinstance(value, str)
         else None
     )
+    _open_table(registry, layer, key, dotted)
     if reference is not None:
         # Checked once resolved: the key's validator is about the secret, not its name.
         layer.values[dotted] = value
@@ -371,6 +410,81 @@ def _apply_file_value(
         layer.references[dotted] = reference
         return
     _store(layer, key, dotted, value, source)
+
+
+def _check_named_table(
+    registry: ConfigRegistry,
+    layer: _Layer,
+    parts: tuple[str, ...],
+    value: Any,
+    source: str,
+    source_of: Callable[[int], str | None],
+) -> bool:
+    """Refuse a value that cannot be in the named tables its key is below: a table name that
+    is no single plain key part, or a value where a table belongs. Open the table the key is in
+    (an empty ``[ai.upstreams.gpu]`` too); return whether the value was that empty table.
+
+    :raises ConfigError: naming ``source``; for a bad name, the table's header when it has
+        one (``source_of(<number of parts up to the name>)``).
+    """
+    for prefix in registry.table_prefixes():
+        table_parts = tuple(prefix.split("."))
+        depth = len(table_parts)
+        if parts[:depth] != table_parts:
+            continue
+        shape = f"[{prefix}.<name>] tables"
+        if len(parts) == depth and isinstance(value, Mapping) and not value:
+            return True  # ``[ai.upstreams]`` alone: no table yet
+        if len(parts) == depth:
+            raise ConfigError(
+                f"key '{prefix}' holds named tables ({shape}), got {describe_value(value)}",
+                key=prefix,
+                source=source,
+            )
+        name = parts[depth]
+        if not TABLE_NAME.fullmatch(name):
+            raise ConfigError(
+                f"key '{prefix}': the table name {name!r} is not one plain key part: use "
+                "lowercase letters, digits, '_' and '-', starting with a letter or digit "
+                f"(and not {', '.join(PLATFORM_SECTIONS)}, which name platform tables)",
+                key=prefix,
+                source=source_of(depth + 1) or source,
+            )
+        table = f"{prefix}.{name}"
+        if len(parts) == depth + 1 and not isinstance(value, Mapping):
+            raise ConfigError(
+                f"key '{table}' must be a table ({shape}), got {describe_value(value)}",
+                key=table,
+                source=source,
+            )
+        _open_named(registry, layer, prefix, name)
+        return isinstance(value, Mapping) and not value
+    return False
+
+
+def _open_table(registry: ConfigRegistry, layer: _Layer, key: ConfigKey, dotted: str) -> None:
+    """Give every field of the named table ``dotted`` is in its default, the first time the
+    table is named: the table's keys then follow the order tables first appear in."""
+    if not key.in_named_table or dotted in layer.values:
+        return
+    table = key.table_name(dotted)
+    if table is None:
+        return
+    _open_named(registry, layer, key.table_prefix, table)
+
+
+def _open_named(registry: ConfigRegistry, layer: _Layer, prefix: str, table: str) -> None:
+    for member in registry.table_fields(prefix):
+        name = member.in_table(table)
+        if name not in layer.values:
+            layer.values[name] = copy.copy(member.default)
+            layer.sources[name] = "default"
+
+
+def _has_default(key: ConfigKey) -> bool:
+    """Whether ``key`` has a value before any layer: not a wildcard nor a field of named
+    tables, which hold values only for the names a layer gives them."""
+    return not key.is_wildcard and not key.in_named_table
 
 
 def _apply_environment(registry: ConfigRegistry, layer: _Layer, environ: Mapping[str, str]) -> None:

@@ -7,16 +7,32 @@ environment and the secrets file hold secret values themselves, whatever they lo
 host resolves each reference once, after the configuration is loaded and before
 ``oro_configure``, through the ``oro_resolve_secret`` hook; the reference stays known
 (:meth:`~oro_framework.kernel.config.Config.reference`) so that tools show it, never the value.
+
+The host resolves one scheme itself: ``env:<VARIABLE>`` (:func:`resolve_env_reference`), the
+value of an environment variable of the host.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Final, TypeAlias, final
 
-__all__ = ["SecretReference", "SecretResolver", "parse_reference"]
+from oro_framework.kernel.errors import NotFoundError
+
+__all__ = [
+    "ENV_SCHEME",
+    "SECRET_NOT_FOUND",
+    "SecretReference",
+    "SecretResolver",
+    "parse_reference",
+    "resolve_env_reference",
+]
+
+ENV_SCHEME: Final = "env"
+"""``env:OPENAI_API_KEY``: the secret is the value of that environment variable."""
+SECRET_NOT_FOUND: Final = "ERR_SECRET_NOT_FOUND"
 
 _REFERENCE: Final = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*):(?P<name>\S(?:.*\S)?)", re.DOTALL)
 
@@ -52,3 +68,23 @@ def parse_reference(value: str, *, key: str, source: str) -> SecretReference | N
     if match is None:
         return None
     return SecretReference(match["scheme"], match["name"], key, source)
+
+
+def resolve_env_reference(environ: Mapping[str, str], scheme: str, name: str) -> str | None:
+    """The secret ``env:<name>`` names: the variable ``name`` of ``environ`` (the host's
+    environment), or ``None`` for another scheme.
+
+    :raises NotFoundError: ``ERR_SECRET_NOT_FOUND``: the variable is not set, or empty (an
+        empty key is a mistake, never the secret meant).
+    """
+    if scheme != ENV_SCHEME:
+        return None
+    value = environ.get(name, "")
+    if not value.strip():
+        state = "is empty" if name in environ else "is not set"
+        raise NotFoundError(
+            f"the environment variable {name!r} {state}; set it to the secret before starting "
+            "the app",
+            code=SECRET_NOT_FOUND,
+        )
+    return value

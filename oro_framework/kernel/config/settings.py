@@ -13,8 +13,26 @@ as one typed object::
         servers: list[str] = setting([], "DNS servers; empty: the system's.")
 
 A field annotated ``dict[str, <type>]`` declares the wildcard key ``<section>.<name>.*`` and
-holds every value below it, keyed by the rest of the name. A field made with
-:func:`setting_from` reads a key another plugin declares (the host's ``ipc.max_body_bytes``).
+holds every value below it, keyed by the rest of the name. A field annotated
+``dict[str, <Inner>]``, where ``Inner`` is itself a settings dataclass (fields made with
+:func:`setting` only, of the scalar and list types), declares *named tables*: one key
+``<section>.<name>.*.<inner field>`` per field of ``Inner``, and holds one ``Inner`` per table
+``[<section>.<name>.<table name>]`` of ``oro.toml``, keyed by the table's name in the order the
+names first appear::
+
+    @final
+    @dataclass(frozen=True)
+    class UpstreamSettings:
+        base_url: str = setting("", "The server's URL.")
+        api_key: str = setting("", "Its key.", secret=True)
+
+    @final
+    @dataclass(frozen=True)
+    class RoutingSettings:
+        upstreams: dict[str, UpstreamSettings] = setting({}, "One table per server.")
+
+A field made with :func:`setting_from` reads a key another plugin declares (the host's
+``ipc.max_body_bytes``).
 """
 
 from __future__ import annotations
@@ -71,7 +89,8 @@ def setting(
 ) -> T:
     """A settings field that declares the config key ``<section>.<name>``.
 
-    :param default: the key's default; a ``dict`` field (a wildcard key) takes ``{}``.
+    :param default: the key's default; a ``dict`` field (a wildcard key, or named tables)
+        takes ``{}``.
     :param doc: one or two sentences for ``oro config list --describe`` and the docs.
     :param validator: raises :class:`ValueError` to refuse a value (``oro_framework.validators``
         has the common ones); the host reports it with the file and line it came from.
@@ -105,7 +124,8 @@ def setting_from(key: str, *, repr: bool = True) -> Any:
 class SettingField:
     """What one field of a settings dataclass declares (:func:`settings_fields`).
 
-    :ivar key: the dotted key; ``<section>.<name>.*`` for a wildcard.
+    :ivar key: the dotted key; ``<section>.<name>.*`` for a wildcard,
+        ``<section>.<name>.*.<inner field>`` for a field of named tables.
     :ivar type: the key's type (``str``, ``int``, ``float``, ``bool`` or ``list``).
     """
 
@@ -123,18 +143,33 @@ class SettingField:
         return self.key.endswith(".*")
 
 
+@final
+@dataclass(frozen=True)
+class _NamedTables:
+    """The key type of a ``dict[str, <settings dataclass>]`` field."""
+
+    inner: type[Any]
+
+
 def settings_fields(cls: type[Any], section: str) -> list[SettingField]:
     """The keys the settings dataclass ``cls`` declares under ``section``, in field order.
 
     :raises TypeError: ``cls`` is not a dataclass, a field is neither :func:`setting` nor
         :func:`setting_from` (nor ``init=False``), or a field's type is not one a key can have.
     """
-    declared = []
+    declared: list[SettingField] = []
     for item, spec in _setting_specs(cls):
         if not isinstance(spec, _Declared):
             continue
         kind = _key_type(cls, item.name)
         key = f"{section}.{spec.name or item.name}"
+        if isinstance(kind, _NamedTables):
+            _check_tables_field(cls, item.name, spec)
+            declared.extend(
+                dataclasses.replace(inner, field=item.name)
+                for inner in _table_fields(kind.inner, key + ".*")
+            )
+            continue
         if isinstance(kind, tuple):
             declared.append(
                 SettingField(
@@ -170,6 +205,11 @@ def read_settings(cls: type[SettingsT], config: Mapping[str, Any], section: str)
     }
     values: dict[str, Any] = {}
     for item, spec in _setting_specs(cls):
+        kind = _key_type(cls, item.name) if isinstance(spec, _Declared) else None
+        if isinstance(kind, _NamedTables) and isinstance(spec, _Declared):
+            prefix = f"{section}.{spec.name or item.name}."
+            values[item.name] = _read_tables(kind.inner, config, prefix)
+            continue
         if item.name in wildcards:
             prefix = wildcards[item.name]
             values[item.name] = {
@@ -186,6 +226,62 @@ def read_settings(cls: type[SettingsT], config: Mapping[str, Any], section: str)
                 f"{cls.__name__}.{item.name} reads config key {key!r}, which is not declared"
             ) from None
     return cls(**values)
+
+
+def _read_tables(inner: type[Any], config: Mapping[str, Any], prefix: str) -> dict[str, Any]:
+    """One ``inner`` per table name found below ``prefix``, in the order the names first appear
+    in ``config`` (a loaded config holds each table's keys from its first mention on)."""
+    fields = {key.key.rpartition(".")[2]: key.field for key in _table_fields(inner, "*")}
+    tables: dict[str, dict[str, Any]] = {}
+    for name, value in config.items():
+        if not name.startswith(prefix):
+            continue
+        table, _, sub_key = name[len(prefix) :].partition(".")
+        if sub_key in fields:
+            tables.setdefault(table, {})[fields[sub_key]] = value
+    return {table: inner(**values) for table, values in tables.items()}
+
+
+def _table_fields(inner: type[Any], prefix: str) -> list[SettingField]:
+    """The keys ``<prefix>.<field>`` of ``inner``, a named table's settings dataclass.
+
+    :raises TypeError: ``inner`` is not one: a field borrows a key, reads environment
+        variables, or is a wildcard or named tables itself.
+    """
+    fields = []
+    for item, spec in _setting_specs(inner):
+        where = f"{inner.__name__}.{item.name}"
+        if not isinstance(spec, _Declared):
+            raise TypeError(
+                f"{where}: a named table's field is made with setting(), not setting_from()"
+            )
+        if spec.env:
+            raise TypeError(f"{where}: a named table's field reads no environment variables")
+        kind = _key_type(inner, item.name)
+        if not isinstance(kind, type):
+            raise TypeError(f"{where}: a named table's field is str, int, float, bool or list[str]")
+        default = item.default_factory() if callable(item.default_factory) else item.default
+        fields.append(
+            SettingField(
+                item.name,
+                f"{prefix}.{spec.name or item.name}",
+                kind,
+                default,
+                spec.doc,
+                spec.validator,
+                (),
+                spec.secret,
+            )
+        )
+    return fields
+
+
+def _check_tables_field(cls: type[Any], name: str, spec: _Declared) -> None:
+    if spec.validator is not None or spec.env or spec.secret:
+        raise TypeError(
+            f"{cls.__name__}.{name}: a field of named tables takes no validator, env or secret; "
+            "give them to the fields of its tables"
+        )
 
 
 def _setting_specs(cls: type[Any]) -> list[tuple[dataclasses.Field[Any], _Declared | _Borrowed]]:
@@ -205,9 +301,10 @@ def _setting_specs(cls: type[Any]) -> list[tuple[dataclasses.Field[Any], _Declar
     return specs
 
 
-def _key_type(cls: type[Any], name: str) -> type | tuple[type]:
-    """The key type of field ``name``: a scalar, ``list`` (of strings), or ``(scalar,)`` for a
-    ``dict[str, scalar]`` (a wildcard key)."""
+def _key_type(cls: type[Any], name: str) -> type | tuple[type] | _NamedTables:
+    """The key type of field ``name``: a scalar, ``list`` (of strings), ``(scalar,)`` for a
+    ``dict[str, scalar]`` (a wildcard key), or named tables for a ``dict[str, <settings
+    dataclass>]``."""
     hint = typing.get_type_hints(cls)[name]
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if hint in _SCALARS:
@@ -216,10 +313,18 @@ def _key_type(cls: type[Any], name: str) -> type | tuple[type]:
         return list
     if origin is dict and len(args) == 2 and args[0] is str and args[1] in _SCALARS:
         return (args[1],)
+    if (
+        origin is dict
+        and len(args) == 2
+        and args[0] is str
+        and isinstance(args[1], type)
+        and dataclasses.is_dataclass(args[1])
+    ):
+        return _NamedTables(args[1])
     shown = getattr(hint, "__name__", hint) if not isinstance(hint, types.GenericAlias) else hint
     raise TypeError(
-        f"{cls.__name__}.{name}: a setting is str, int, float, bool, list[str] or "
-        f"dict[str, <one of those scalars>], not {shown}"
+        f"{cls.__name__}.{name}: a setting is str, int, float, bool, list[str], "
+        f"dict[str, <one of those scalars>] or dict[str, <settings dataclass>], not {shown}"
     )
 
 
