@@ -17,6 +17,12 @@ of that ratio (higher is better). Goals (issue 6) for the plugin as shipped: at 
 single-stream speed, at least 2x the aggregate at 4 concurrent streams; the other rows are the
 baselines and the alternative measured for the record (``-``).
 
+Upstream rows (issue 31): the same scenarios against one ``llama_cpp.server`` (queueing, not
+interrupting) serving the model as an upstream (``[ai.upstreams.bench]``), once through the host
+(``oro-ai -> upstream``) and once talking to it directly with the ``openai`` client (``direct
+upstream``), alternating over several rounds. Their ``ratio_of`` column says which figure is
+compared: the host's tokens/s ÷ direct (goal >= 0.95) and its TTFT p50 ÷ direct (goal <= 1.1).
+
 Model: SmolLM2-135M-Instruct Q4_1 (oro-ai-smollm2). Run: ``.venv/bin/python bench/ai.py [--quick]``
 """
 
@@ -47,6 +53,11 @@ from oro_framework.testing import served_app
 SHIPPED = "oro-ai batch 1x4"
 GOALS = {"single": ">=1", "4 concurrent": ">=2"}
 """Issue 6's targets for the shipped default, by scenario."""
+UPSTREAM_ALIAS = "upstream-smollm2"
+"""The model's id on the upstream server: not a local model's name, so the host forwards it."""
+UPSTREAM_GOALS = {"tok/s": ">=0.95", "ttft_p50": "<=1.1"}
+"""Issue 31's targets for the host relaying an upstream, against talking to it directly."""
+SCENARIOS = (("single", 1), ("4 concurrent", 4))
 
 PROMPTS = [
     "Write a short story about a lighthouse keeper and a storm.",
@@ -124,7 +135,7 @@ def _measure(
     name: str, base_url: str, headers: dict[str, str], model: str, max_tokens: int
 ) -> list[Result]:
     out = []
-    for scenario, streams in (("single", 1), ("4 concurrent", 4)):
+    for scenario, streams in SCENARIOS:
         rate, ttfts, cut = asyncio.run(_scenario(base_url, headers, model, streams, max_tokens))
         out.append(
             Result(
@@ -192,28 +203,82 @@ def _serve(config: dict[str, Any], connection: Any) -> None:
         connection.recv()
 
 
-def _ours(name: str, model: str, config: dict[str, Any], max_tokens: int) -> list[Result]:
+@contextmanager
+def _host(config: dict[str, Any]) -> Iterator[tuple[str, dict[str, str]]]:
+    """A served app in a child process: its ``/ai/llama/v1`` URL and the session cookie."""
     parent, child = multiprocessing.Pipe()
     process = multiprocessing.get_context("spawn").Process(target=_serve, args=(config, child))
     process.start()
     try:
         origin, cookie = parent.recv()
-        return _measure(
-            name,
-            f"{origin}/ai/llama/v1",
-            {"Cookie": cookie},
-            model,
-            max_tokens,
-        )
+        yield f"{origin}/ai/llama/v1", {"Cookie": cookie}
     finally:
         parent.send("stop")
         process.join(timeout=60)
 
 
+def _ours(name: str, model: str, config: dict[str, Any], max_tokens: int) -> list[Result]:
+    with _host(config) as (url, headers):
+        return _measure(name, url, headers, model, max_tokens)
+
+
+def _upstream_rows(model_path: str, max_tokens: int, rounds: int) -> list[Result]:
+    """Direct and through the host to one upstream, alternating which goes first each round
+    so that neither gets the warmer machine."""
+    results: list[Result] = []
+    with (
+        _llama_cpp_server(
+            model_path, "--interrupt_requests", "False", "--model_alias", UPSTREAM_ALIAS
+        ) as upstream,
+        _host(
+            {
+                "ai.upstreams.bench.base_url": upstream,
+                "ai.upstreams.bench.models": [UPSTREAM_ALIAS],
+            }
+        ) as (host_url, headers),
+    ):
+        targets = {"direct upstream": (upstream, {}), "oro-ai -> upstream": (host_url, headers)}
+        for scenario, streams in SCENARIOS:
+            rates: dict[str, list[float]] = {name: [] for name in targets}
+            ttfts: dict[str, list[float]] = {name: [] for name in targets}
+            cut = dict.fromkeys(targets, 0)
+            for round_index in range(rounds):
+                order = list(targets) if round_index % 2 == 0 else list(targets)[::-1]
+                for name in order:
+                    url, extra = targets[name]
+                    rate, times, cut_off = asyncio.run(
+                        _scenario(url, extra, UPSTREAM_ALIAS, streams, max_tokens)
+                    )
+                    rates[name].append(rate)
+                    ttfts[name] += times
+                    cut[name] += cut_off
+            for name in targets:
+                results.append(
+                    Result(
+                        name,
+                        scenario,
+                        statistics.median(rates[name]),
+                        statistics.median(ttfts[name]) if ttfts[name] else float("nan"),
+                        max(ttfts[name]) if ttfts[name] else float("nan"),
+                        cut[name],
+                    )
+                )
+    return results
+
+
+def _row(result: Result, ratio_of: str, ratio: float, bound: str | None) -> None:
+    print(
+        f"{result.server.replace(' ', '_'):<30} {result.scenario.replace(' ', '_'):<13} "
+        f"{result.tokens_per_second:7.1f} {result.ttft_p50:9.3f} {result.ttft_max:9.3f} "
+        f"{result.cut_off:7d} {ratio_of:>9} {ratio:6.2f}{goal(bound)}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="few tokens (smoke run)")
-    max_tokens = 16 if parser.parse_args().quick else 128
+    quick = parser.parse_args().quick
+    max_tokens = 16 if quick else 128
     path = default_model_file()
     if path is None:
         raise SystemExit("oro-ai-smollm2 is not installed: the benchmark needs its SmolLM2 model")
@@ -236,6 +301,7 @@ def main() -> None:
         {"ai.llm.pool_capacity": 2, "ai.llm.parallel": 1, "ai.llm.threads": 1},
         max_tokens,
     )
+    upstream = _upstream_rows(str(path), max_tokens, rounds=1 if quick else 5)
     baseline = {
         result.scenario: result.tokens_per_second
         for result in results
@@ -243,16 +309,25 @@ def main() -> None:
     }
     print(
         f"{'server':<30} {'scenario':<13} {'tok/s':>7} {'ttft_p50':>9} {'ttft_max':>9} "
-        f"{'cut_off':>7} {'ratio':>6}{'goal':>{GOAL_WIDTH}}"
+        f"{'cut_off':>7} {'ratio_of':>9} {'ratio':>6}{'goal':>{GOAL_WIDTH}}"
     )
     for result in results:
         ratio = result.tokens_per_second / baseline[result.scenario]
         bound = GOALS[result.scenario] if result.server == SHIPPED else None
-        print(
-            f"{result.server.replace(' ', '_'):<30} {result.scenario.replace(' ', '_'):<13} "
-            f"{result.tokens_per_second:7.1f} {result.ttft_p50:9.3f} {result.ttft_max:9.3f} "
-            f"{result.cut_off:7d} {ratio:6.2f}{goal(bound)}"
+        _row(result, "tok/s", ratio, bound)
+    direct = {r.scenario: r for r in upstream if r.server == "direct upstream"}
+    for result in upstream:
+        if result.server == "direct upstream":
+            _row(result, "tok/s", 1.0, None)
+            continue
+        base = direct[result.scenario]
+        _row(
+            result,
+            "tok/s",
+            result.tokens_per_second / base.tokens_per_second,
+            UPSTREAM_GOALS["tok/s"],
         )
+        _row(result, "ttft_p50", result.ttft_p50 / base.ttft_p50, UPSTREAM_GOALS["ttft_p50"])
 
 
 if __name__ == "__main__":
