@@ -31,6 +31,8 @@ MODELS: Final = (
     "status-401",
     "status-400",
     "echo",  # answers, as its content, the JSON of what it received
+    "script",  # streams the request's "script": raw pieces of event-stream text, one HTTP chunk
+    # each, ending the body properly unless "complete" is false
 )
 
 
@@ -164,6 +166,9 @@ class _Handler(BaseHTTPRequestHandler):
         elif model == "echo":
             content = json.dumps({"path": self.path, "headers": received.headers, "body": body})
             self._send_json(200, _completion(model, content, chat=chat))
+        elif model == "script":
+            pieces = [piece.encode() for piece in body["script"] if piece]
+            self._stream(received, pieces, end=body.get("complete", True))
         elif body.get("stream"):
             self._stream_model(received, model, count, chat=chat)
         else:
@@ -191,12 +196,14 @@ class _Handler(BaseHTTPRequestHandler):
     def _stream(
         self,
         received: Received,
-        events: list[str],
+        events: list[str] | list[bytes],
         *,
         end: bool = True,
         delay: float = 0.0,
         gated: bool = False,
     ) -> None:
+        """Send each of ``events`` as one HTTP chunk: a ``str`` as a ``data:`` event, ``bytes``
+        as they are."""
         self.send_response(200)
         self.send_header("content-type", "text/event-stream")
         self.send_header("transfer-encoding", "chunked")
@@ -210,7 +217,7 @@ class _Handler(BaseHTTPRequestHandler):
             elif delay:
                 time.sleep(delay)
             try:
-                self._write_chunk(f"data: {data}\n\n".encode())
+                self._write_chunk(data if isinstance(data, bytes) else f"data: {data}\n\n".encode())
             except (BrokenPipeError, ConnectionResetError):
                 received.client_left.set()
                 return

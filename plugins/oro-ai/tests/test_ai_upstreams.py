@@ -207,6 +207,23 @@ async def test_an_upstream_that_sends_nothing_times_out_and_its_request_is_close
             assert await anyio.to_thread.run_sync(upstream.last("hang").client_left.wait, 30)
 
 
+async def test_a_stream_that_falls_silent_ends_with_a_timeout_event(tiny_model: Path) -> None:
+    with scripted_upstream() as upstream:
+        async with _served(
+            tiny_model, upstream.url, **{"ai.upstreams.scripted.read_timeout": 0.5}
+        ) as (_, client):
+            async with client.stream(
+                "POST", "/ai/llama/v1/chat/completions", json=_chat("gated", stream=True)
+            ) as response:
+                events = await _events(response)
+            request = upstream.last("gated")
+            assert await anyio.to_thread.run_sync(request.client_left.wait, 30)
+    assert events[0]["choices"][0]["delta"]["content"] == "t0 "
+    assert events[-2]["error"]["code"] == "upstream_timeout"
+    assert events[-1] == "[DONE]"
+    assert request.chunks_sent == 1
+
+
 async def test_an_unreachable_upstream_is_retried_then_answered_503(tiny_model: Path) -> None:
     url = f"http://127.0.0.1:{_free_port()}/v1"
     async with _served(
@@ -271,6 +288,20 @@ async def test_fallback_answers_locally_and_says_so(tiny_model: Path) -> None:
     # Embeddings of another model would not match the stored ones: no fallback for them.
     assert embedded.status_code == 503
     assert embedded.json()["error"]["code"] == "upstream_unavailable"
+
+
+async def test_fallback_answers_for_an_upstream_that_sends_nothing_in_time(
+    tiny_model: Path,
+) -> None:
+    extra = {"ai.upstreams.scripted.read_timeout": 0.5, "ai.fallback": tiny_model.stem}
+    with scripted_upstream() as upstream:
+        async with _served(tiny_model, upstream.url, **extra) as (_, client):
+            response = await client.post(
+                "/ai/llama/v1/chat/completions", json=_chat("hang", max_tokens=2)
+            )
+    assert response.status_code == 200, response.text
+    assert response.json()["model"] == tiny_model.stem
+    assert response.json()["fallback"]["reason"] == "upstream_timeout"
 
 
 async def test_fallback_does_not_hide_an_upstream_that_answered_an_error(tiny_model: Path) -> None:
@@ -356,6 +387,7 @@ async def test_fifty_streams_cancelled_at_random_leak_nothing_and_others_keep_an
                 answers = []
                 for _ in range(10):
                     answers.append((await client.get("/ai/llama/health")).status_code)
+                    answers.append((await client.post("/ipc/ping")).status_code)
                     answers.append(
                         (
                             await client.post("/ai/llama/v1/chat/completions", json=_chat("echo"))
