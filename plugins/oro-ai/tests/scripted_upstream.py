@@ -55,6 +55,8 @@ class ScriptedUpstream:
         self.requests: list[Received] = []
         self.gate = threading.Semaphore(0)
         self.open_connections = 0
+        self.models_hang = False
+        """Whether ``GET /v1/models`` answers nothing until its client leaves."""
         self._lock = threading.Lock()
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.script = self
@@ -134,7 +136,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.script.connections(-1)
 
     def do_GET(self) -> None:
-        if self.path.rstrip("/").endswith("/v1/models"):
+        if self.server.script.models_hang:
+            received = Received(self.path, {k.lower(): v for k, v in self.headers.items()}, {})
+            self.server.script.record(received)
+            self._wait_for_client_to_leave(received, timeout=60)
+        elif self.path.rstrip("/").endswith("/v1/models"):
             listed = [
                 {"id": name, "object": "model", "created": 1_700_000_000, "owned_by": "scripted"}
                 for name in MODELS

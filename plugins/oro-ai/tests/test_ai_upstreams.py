@@ -90,6 +90,27 @@ async def test_models_lists_local_and_upstream_models_with_where_each_lives(
     assert upstream.url.split("//")[1] not in json.dumps(listed)
 
 
+async def test_an_upstream_slow_to_list_its_models_holds_up_nothing_for_long(
+    tiny_model: Path,
+) -> None:
+    with scripted_upstream() as upstream:
+        upstream.models_hang = True
+        async with _served(
+            tiny_model, upstream.url, **{"ai.upstreams.scripted.read_timeout": 0.5}
+        ) as (_, client):
+            listed = (await client.get("/ai/llama/v1/models")).json()["data"]
+            asked = await client.post("/ai/llama/v1/chat/completions", json=_chat("fast"))
+            health = (await client.get("/ai/llama/health")).json()["upstreams"][0]
+    # Local models are still listed; the upstream's are left out until it answers.
+    assert {entry["location"] for entry in listed} == {"local"}
+    assert tiny_model.stem in [entry["id"] for entry in listed]
+    # Within 5 s, the failed attempt answers for it instead of asking again.
+    assert [request.path for request in upstream.requests] == ["/v1/models"]
+    assert asked.status_code == 504, asked.text
+    assert "when asked for its model list" in asked.json()["error"]["message"]
+    assert health["inFlight"] == 0
+
+
 async def test_a_request_passes_through_with_the_hosts_key_and_nothing_of_the_page(
     tiny_model: Path,
 ) -> None:

@@ -51,6 +51,9 @@ __all__ = ["LlamaAPI"]
 
 _PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8"
 
+_LocalAnswer = Callable[[Receive, Send, dict[str, Any], Mapping[str, Any]], Awaitable[None]]
+"""Answers a request body with a local model; the mapping's fields join every payload."""
+
 
 class LlamaAPI:
     """The ASGI app. ``max_body_bytes`` caps JSON bodies (413 past it)."""
@@ -245,15 +248,13 @@ class LlamaAPI:
 
     async def _embeddings(self, scope: Scope, receive: Receive, send: Send) -> None:
         body = await self._json_body(scope, receive)
-
-        async def locally(body: dict[str, Any], extra: Mapping[str, Any]) -> None:
-            await self._embed_locally(send, body)
-
         # No fallback: another model's vectors live in another space, useless next to the
         # ones the app stored.
-        await self._route(receive, send, body, "embeddings", locally, fallback=False)
+        await self._route(receive, send, body, "embeddings", self._embed_locally, fallback=False)
 
-    async def _embed_locally(self, send: Send, body: dict[str, Any]) -> None:
+    async def _embed_locally(
+        self, receive: Receive, send: Send, body: dict[str, Any], extra: Mapping[str, Any]
+    ) -> None:
         raw = body.get("input")
         if isinstance(raw, str):
             inputs: list[Any] = [raw]
@@ -329,11 +330,9 @@ class LlamaAPI:
 
     async def _chat(self, scope: Scope, receive: Receive, send: Send) -> None:
         body = await self._json_body(scope, receive)
-
-        async def locally(body: dict[str, Any], extra: Mapping[str, Any]) -> None:
-            await self._chat_locally(receive, send, body, extra)
-
-        await self._route(receive, send, body, "chat/completions", locally, fallback=True)
+        await self._route(
+            receive, send, body, "chat/completions", self._chat_locally, fallback=True
+        )
 
     async def _chat_locally(
         self, receive: Receive, send: Send, body: dict[str, Any], extra: Mapping[str, Any]
@@ -351,11 +350,7 @@ class LlamaAPI:
 
     async def _completions(self, scope: Scope, receive: Receive, send: Send) -> None:
         body = await self._json_body(scope, receive)
-
-        async def locally(body: dict[str, Any], extra: Mapping[str, Any]) -> None:
-            await self._complete_locally(receive, send, body, extra)
-
-        await self._route(receive, send, body, "completions", locally, fallback=True)
+        await self._route(receive, send, body, "completions", self._complete_locally, fallback=True)
 
     async def _complete_locally(
         self, receive: Receive, send: Send, body: dict[str, Any], extra: Mapping[str, Any]
@@ -398,7 +393,7 @@ class LlamaAPI:
         send: Send,
         body: dict[str, Any],
         path: str,
-        locally: Callable[[dict[str, Any], Mapping[str, Any]], Awaitable[None]],
+        locally: _LocalAnswer,
         *,
         fallback: bool,
     ) -> None:
@@ -431,9 +426,11 @@ class LlamaAPI:
                 "reason": error.code,
                 "message": error.message,
             }
-            await locally({**body, "model": self.upstreams.fallback}, {"fallback": note})
+            await locally(
+                receive, send, {**body, "model": self.upstreams.fallback}, {"fallback": note}
+            )
             return
-        await locally(body, {})
+        await locally(receive, send, body, {})
 
     async def _respond(
         self,

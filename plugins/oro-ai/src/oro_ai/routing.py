@@ -12,6 +12,7 @@ from collections.abc import AsyncGenerator, Mapping
 from contextlib import aclosing, suppress
 from typing import Any, Final, final
 
+import anyio
 import httpx
 from httpx_sse import EventSource, ServerSentEvent, SSEError
 
@@ -125,12 +126,15 @@ class UpstreamRouter:
     async def listing(self) -> list[dict[str, Any]]:
         """Every upstream model as ``/v1/models`` entries; an upstream due to be asked for its
         models is asked, one that cannot be is left out."""
-        entries: list[dict[str, Any]] = []
-        for upstream in self.upstreams.values():
+
+        async def refresh(upstream: Upstream) -> None:
             with suppress(APIError):
                 await upstream.refresh_models()
-            entries.extend(upstream.listing())
-        return entries
+
+        async with anyio.create_task_group() as group:
+            for upstream in self.upstreams.values():
+                group.start_soon(refresh, upstream)
+        return [entry for upstream in self.upstreams.values() for entry in upstream.listing()]
 
     def stats(self) -> list[dict[str, Any]]:
         return [upstream.stats() for upstream in self.upstreams.values()]

@@ -28,6 +28,9 @@ DISCOVERY_TTL: Final = 30.0
 again."""
 DISCOVERY_RETRY: Final = 5.0
 """Seconds before an upstream that could not be asked for its models is asked again."""
+DISCOVERY_TIMEOUT: Final = 10.0
+"""The longest wait for an upstream's model list (or its ``read_timeout``, if shorter): a
+request for an unknown id, or ``GET /v1/models``, must not hang on a slow upstream."""
 MAX_BODY_BYTES: Final = 64 * 1024 * 1024
 """The largest whole (not streamed) answer read from an upstream."""
 _ERROR_BODY_BYTES: Final = 64 * 1024
@@ -269,12 +272,18 @@ class Upstream:
 
     async def _discover(self) -> None:
         asked_at = time.monotonic()
+        limit = min(self.settings.read_timeout, DISCOVERY_TIMEOUT)
         try:
-            async with self.request("GET", "models") as response:
-                body = await self.read_json(response)
+            with anyio.fail_after(limit):
+                async with self.request("GET", "models") as response:
+                    body = await self.read_json(response)
             listed = body.get("data") if isinstance(body, dict) else None
             if not isinstance(listed, list):
                 raise self.malformed("a model list without 'data'")
+        except TimeoutError:
+            self._discovery_failure = self.timed_out("when asked for its model list", limit)
+            self._ask_after = asked_at + DISCOVERY_RETRY
+            return
         except APIError as error:
             self._discovery_failure = error
             self._ask_after = asked_at + DISCOVERY_RETRY
@@ -365,13 +374,17 @@ class Upstream:
                 ) from None
         raise AssertionError("unreachable: the last attempt returns or raises")
 
-    def timed_out(self, when: str) -> APIError:
-        """504 ``upstream_timeout``: nothing came for ``read_timeout`` seconds ``when``."""
+    def timed_out(self, when: str, seconds: float | None = None) -> APIError:
+        """504 ``upstream_timeout``: nothing came for ``seconds`` (``read_timeout``) ``when``."""
+        waited = (
+            f"{seconds:g} s"
+            if seconds is not None
+            else (f"{self.settings.read_timeout:g} s (read_timeout)")
+        )
         return APIError(
             504,
             "upstream_timeout",
-            f"Upstream '{self.name}' sent nothing for {self.settings.read_timeout:g} s "
-            f"(read_timeout) {when}",
+            f"Upstream '{self.name}' sent nothing for {waited} {when}",
             upstream=self.name,
         )
 
