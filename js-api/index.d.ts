@@ -4460,6 +4460,8 @@ declare module 'oro:ai' {
     status?: number
     param?: string | null
     retryAfter?: number
+    upstream?: string | null
+    upstreamStatus?: number | null
     cause?: unknown
   }
 
@@ -4476,6 +4478,10 @@ declare module 'oro:ai' {
     param: string | null
     /** Seconds to wait before retrying (from `Retry-After`). */
     retryAfter: number | undefined
+    /** The `[ai.upstreams.<name>]` server the error came from (`upstream_unavailable`, `upstream_timeout`, `upstream_error`). */
+    upstream: string | null
+    /** The HTTP status that server answered (`upstream_error`). */
+    upstreamStatus: number | null
     readonly name: 'AIError'
   }
 
@@ -4536,6 +4542,20 @@ declare module 'oro:ai' {
     prompt: string | string[]
   }
 
+  /**
+   * Present when `ai.fallback` answered because the upstream serving the requested model could not
+   * be reached: `model` then names the local model that answered.
+   */
+  export interface Fallback {
+    /** The model the request named. */
+    requested: string
+    /** The upstream that could not answer it. */
+    upstream: string | null
+    /** `upstream_unavailable` or `upstream_timeout`. */
+    reason: string
+    message: string
+  }
+
   export interface ChatCompletion {
     id: string
     object: 'chat.completion'
@@ -4543,6 +4563,7 @@ declare module 'oro:ai' {
     model: string
     choices: Array<{ index: number, message: ChatMessage, finish_reason: 'stop' | 'length' | 'tool_calls' | (string & {}) }>
     usage: Usage
+    fallback?: Fallback
   }
 
   export interface ChatCompletionChunk {
@@ -4552,6 +4573,7 @@ declare module 'oro:ai' {
     model: string
     choices: Array<{ index: number, delta: Partial<ChatMessage>, finish_reason: string | null }>
     usage?: Usage | null
+    fallback?: Fallback
   }
 
   export interface Completion {
@@ -4561,6 +4583,7 @@ declare module 'oro:ai' {
     model: string
     choices: Array<{ index: number, text: string, finish_reason: 'stop' | 'length' | (string & {}) }>
     usage: Usage
+    fallback?: Fallback
   }
 
   export interface CompletionChunk {
@@ -4570,6 +4593,7 @@ declare module 'oro:ai' {
     model: string
     choices: Array<{ index: number, text: string, finish_reason: string | null }>
     usage?: Usage | null
+    fallback?: Fallback
   }
 
   export interface Embeddings {
@@ -4584,6 +4608,12 @@ declare module 'oro:ai' {
     object: 'model'
     created?: number
     owned_by?: string
+    /** `'local'` (a GGUF on the search path) or `'upstream'`. */
+    location?: 'local' | 'upstream'
+    /** The `[ai.upstreams.<name>]` serving it (upstream models). */
+    upstream?: string
+    /** Whether it is resident (local models). */
+    loaded?: boolean
     [field: string]: unknown
   }
 
