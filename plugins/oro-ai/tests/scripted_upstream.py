@@ -89,6 +89,19 @@ class ScriptedUpstream:
         self._thread.join(timeout=10)
 
 
+def free_port() -> int:
+    """A loopback TCP port nothing listens on (until something binds it)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def unreachable_url() -> str:
+    """An OpenAI root URL on loopback where nothing answers: an upstream that is down."""
+    return f"http://127.0.0.1:{free_port()}/v1"
+
+
 @contextmanager
 def scripted_upstream() -> Iterator[ScriptedUpstream]:
     with ScriptedUpstream() as upstream:

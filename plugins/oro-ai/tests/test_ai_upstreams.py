@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import random
-import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -16,7 +15,7 @@ import anyio
 import httpx
 import oro_ai.plugin
 import pytest
-from scripted_upstream import scripted_upstream
+from scripted_upstream import scripted_upstream, unreachable_url
 
 import oro_framework.core.ping
 from oro_framework.testing import (
@@ -67,13 +66,6 @@ async def _events(response: httpx.Response) -> list[Any]:
         event.data if event.data == "[DONE]" else json.loads(event.data)
         async for event in read_sse(response)
     ]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 async def test_models_lists_local_and_upstream_models_with_where_each_lives(
@@ -246,7 +238,7 @@ async def test_a_stream_that_falls_silent_ends_with_a_timeout_event(tiny_model: 
 
 
 async def test_an_unreachable_upstream_is_retried_then_answered_503(tiny_model: Path) -> None:
-    url = f"http://127.0.0.1:{_free_port()}/v1"
+    url = unreachable_url()
     async with _served(
         tiny_model,
         url,
@@ -279,7 +271,7 @@ async def test_retries_only_before_the_first_byte(tiny_model: Path) -> None:
 
 
 async def test_fallback_answers_locally_and_says_so(tiny_model: Path) -> None:
-    url = f"http://127.0.0.1:{_free_port()}/v1"
+    url = unreachable_url()
     extra = {
         "ai.upstreams.scripted.models": ["big"],
         "ai.upstreams.scripted.retries": 0,

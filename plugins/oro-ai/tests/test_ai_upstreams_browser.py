@@ -4,14 +4,13 @@ upstream errors as `AIError`s, and the fallback's field."""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
 import oro_ai.plugin
 import pytest
 from playwright.sync_api import Browser, Page
-from scripted_upstream import ScriptedUpstream, scripted_upstream
+from scripted_upstream import ScriptedUpstream, scripted_upstream, unreachable_url
 
 import oro_framework.core.ping
 from oro_framework.testing import ServedApp, app_page, served_app
@@ -29,15 +28,12 @@ def app(
 ) -> Iterator[ServedApp]:
     app_dir = tmp_path_factory.mktemp("app")
     (app_dir / "index.html").write_text("<!doctype html><title>ai</title><p>ai</p>")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        closed_port = probe.getsockname()[1]
     config = {
         "ai.llm.model_path": str(tiny_model.parent),
         "ai.llm.threads": 1,
         "ai.upstreams.scripted.base_url": upstream.url,
         # Nothing listens there: its model is answered by the fallback.
-        "ai.upstreams.gone.base_url": f"http://127.0.0.1:{closed_port}/v1",
+        "ai.upstreams.gone.base_url": unreachable_url(),
         "ai.upstreams.gone.models": ["big"],
         "ai.upstreams.gone.retries": 0,
         "ai.fallback": tiny_model.stem,

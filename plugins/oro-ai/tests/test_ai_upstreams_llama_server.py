@@ -4,7 +4,6 @@ the host's answers must be the upstream's."""
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -14,6 +13,7 @@ import httpx
 import openai
 import oro_ai.plugin
 import pytest
+from scripted_upstream import free_port
 
 from oro_framework.testing import served_app, until
 
@@ -25,9 +25,7 @@ API_KEY = "upstream-test-key-0123456789"
 @pytest.fixture(scope="module")
 def llama_server(tiny_model: Path) -> Iterator[str]:
     """``llama_cpp.server`` on a free loopback port; yields its OpenAI root URL."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     process = subprocess.Popen(
         [
             sys.executable,
