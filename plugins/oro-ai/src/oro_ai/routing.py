@@ -213,7 +213,8 @@ async def _relay(
                 return upstream.malformed("an event that is not JSON")
             if not isinstance(chunk, dict):
                 return upstream.malformed("an event that is not a JSON object")
-            await send_event(send, chunk)
+            # Checked, then sent as it came: encoding it again would cost every chunk.
+            await send_event(send, event.data)
             event = await anext(stream, None)
     except httpx.TimeoutException:
         return upstream.timed_out("in the middle of the stream")
