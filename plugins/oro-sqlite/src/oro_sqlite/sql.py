@@ -49,8 +49,10 @@ def statements(sql: str) -> list[str]:
         # At most a final `;`: one statement, whatever its quotes and comments hold. The
         # common case, found without a Python-level pass over the text.
         core = body[:-1] if body.endswith(";") else body
-        blank = _LEADING.fullmatch(core) is not None
-        return [] if blank else [sql]
+        if _LEADING.fullmatch(core) is not None:
+            return []
+        # Cut after its `;` as the general pass cuts: the blanks after it are no statement.
+        return [body if body.endswith(";") else sql]
     found: list[str] = []
     start = 0
     index = 0
