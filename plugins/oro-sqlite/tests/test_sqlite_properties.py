@@ -355,8 +355,13 @@ def reference_statements(sql: str) -> list[str]:
 
 @settings(max_examples=500, deadline=None)
 @given(fragments=st.lists(FRAGMENTS, max_size=12))
-# Found in a full run: one statement, then blanks after its `;`.
+# Found by this test: one statement, then blanks after its `;`; a `;` only in a comment; and
+# EXPLAIN followed by a string before CREATE TRIGGER, which SQLite still reads as a trigger.
 @example(fragments=["SELECT 1", ";", " "])
+@example(fragments=["SELECT 1", "-- c;\n"])
+@example(
+    fragments=["EXPLAIN", "'a;b'", "CREATE TRIGGER tr AFTER INSERT ON t BEGIN", ";", "SELECT 1"]
+)
 def test_statements_cut_where_sqlite3_complete_does(fragments: list[str]) -> None:
     sql = "".join(fragments)
     ours = statements(sql)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sqlite3
 from typing import Final
 
 __all__ = ["first_word", "statements"]
@@ -51,14 +52,16 @@ def statements(sql: str) -> list[str]:
         core = body[:-1] if body.endswith(";") else body
         if _LEADING.fullmatch(core) is not None:
             return []
-        # Cut after its `;` as the general pass cuts: the blanks after it are no statement.
-        return [body if body.endswith(";") else sql]
+        # Cut after its `;` as the general pass cuts, the blanks after it being no statement;
+        # unless that `;` lies in a comment or a quote and ends nothing.
+        ends = body.endswith(";") and sqlite3.complete_statement(body)
+        return [body if ends else sql]
     found: list[str] = []
     start = 0
     index = 0
     length = len(sql)
-    head: list[str] = []
-    """The statement's first tokens: keywords upper case, other tokens their first character."""
+    state = _START
+    """Where the statement is in ``sqlite3_complete``'s walk to ``CREATE ... TRIGGER``."""
     tokens = ["", ""]
     """The statement's last two tokens, the same way."""
     while index < length:
@@ -78,13 +81,13 @@ def statements(sql: str) -> list[str]:
             index += 1
             # A trigger's body ends at `; END ;` (sqlite3_complete's rule); any other `;` in
             # it belongs to the body.
-            if _in_trigger(head) and tokens != [";", "END"]:
+            if state == _TRIGGER and tokens != [";", "END"]:
                 tokens = [tokens[1], ";"]
                 continue
-            if head:
+            if state != _START:
                 found.append(sql[start:index])
             start = index
-            head = []
+            state = _START
             tokens = ["", ""]
             continue
         if char in _CLOSERS:
@@ -98,24 +101,35 @@ def statements(sql: str) -> list[str]:
             else:
                 token = match.group().upper()
                 index = match.end()
-        if len(head) < 4:
-            head.append(token)
+        state = _next_state(state, token)
         tokens = [tokens[1], token]
-    if head:
+    if state != _START:
         found.append(sql[start:])
     return found
 
 
-def _in_trigger(head: list[str]) -> bool:
-    """The statement so far is ``[EXPLAIN] CREATE [TEMP|TEMPORARY] TRIGGER ...``."""
-    if head[:1] == ["EXPLAIN"]:
-        head = head[1:]
-    if head[:1] != ["CREATE"]:
-        return False
-    rest = head[1:]
-    if rest[:1] in (["TEMP"], ["TEMPORARY"]):
-        rest = rest[1:]
-    return rest[:1] == ["TRIGGER"]
+_START, _NORMAL, _EXPLAIN, _CREATE, _TRIGGER = range(5)
+
+
+def _next_state(state: int, token: str) -> int:
+    """``sqlite3_complete``'s transitions up to a trigger (its ``trans`` table): after
+    ``EXPLAIN`` any other token (``QUERY PLAN``, even a string) keeps looking for ``CREATE``;
+    after ``CREATE``, ``TEMP``/``TEMPORARY`` keeps looking for ``TRIGGER``."""
+    if state == _START:
+        return {"EXPLAIN": _EXPLAIN, "CREATE": _CREATE}.get(token, _NORMAL)
+    if state == _EXPLAIN:
+        if token == "CREATE":
+            return _CREATE
+        return _NORMAL if token in _COMPLETE_KEYWORDS else _EXPLAIN
+    if state == _CREATE:
+        if token in ("TEMP", "TEMPORARY"):
+            return _CREATE
+        return _TRIGGER if token == "TRIGGER" else _NORMAL
+    return state
+
+
+_COMPLETE_KEYWORDS: Final = frozenset({"EXPLAIN", "CREATE", "TEMP", "TEMPORARY", "TRIGGER", "END"})
+"""The words ``sqlite3_complete`` tells apart; every other token is the same to it."""
 
 
 _LEADING: Final = re.compile(r"(?:\s+|--[^\n]*(?:\n|$)|/\*.*?(?:\*/|$))*", re.DOTALL)
