@@ -331,17 +331,19 @@ async def test_fallback_does_not_hide_an_upstream_that_answered_an_error(tiny_mo
 async def test_the_permission_switches_upstreams_off_and_local_models_keep_answering(
     tiny_model: Path,
 ) -> None:
+    extra = {"permissions.allow_ai_upstream": False, "ai.upstreams.scripted.models": ["fast"]}
     with scripted_upstream() as upstream:
-        async with _served(
-            tiny_model, upstream.url, **{"permissions.allow_ai_upstream": False}
-        ) as (_, client):
+        async with _served(tiny_model, upstream.url, **extra) as (_, client):
             refused = await client.post("/ai/llama/v1/chat/completions", json=_chat("fast"))
+            listed = (await client.get("/ai/llama/v1/models")).json()["data"]
             local = await client.post(
                 "/ai/llama/v1/chat/completions", json=_chat(tiny_model.stem, max_tokens=2)
             )
     assert refused.status_code == 403
     assert refused.json()["error"]["code"] == "permission_denied"
-    assert [request.path for request in upstream.requests if request.path != "/v1/models"] == []
+    assert {entry["location"] for entry in listed} == {"local"}
+    # Nothing left the machine: not the request, not even a question for the model list.
+    assert upstream.requests == []
     assert local.status_code == 200
 
 

@@ -87,14 +87,15 @@ class UpstreamRouter:
         """The upstream that answers ``model``, or ``None`` when it is answered locally (a
         model on the search path, ``"default"``, or an id nobody serves: the local 404).
 
-        :raises APIError: 403 when ``permissions.allow_ai_upstream`` is off; 503/504 when
-            the id is not local and an upstream that lists its models could not be asked.
+        :raises APIError: 403 when ``permissions.allow_ai_upstream`` is off (nothing is sent:
+            only the ids the tables list are known then); 503/504 when the id is not local and
+            an upstream that lists its models could not be asked.
         """
         if not self.upstreams or model in ("", "default") or registry.resolve(model):
             return None
         upstream = self._serving(model)
         unreachable: APIError | None = None
-        if upstream is None:
+        if upstream is None and self.permitted:
             for candidate in self.upstreams.values():
                 try:
                     await candidate.refresh_models()
@@ -125,7 +126,10 @@ class UpstreamRouter:
 
     async def listing(self) -> list[dict[str, Any]]:
         """Every upstream model as ``/v1/models`` entries; an upstream due to be asked for its
-        models is asked, one that cannot be is left out."""
+        models is asked, one that cannot be is left out. None while
+        ``permissions.allow_ai_upstream`` is off."""
+        if not self.permitted:
+            return []
 
         async def refresh(upstream: Upstream) -> None:
             with suppress(APIError):
