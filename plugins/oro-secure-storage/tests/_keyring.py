@@ -125,8 +125,13 @@ class Keyring:
             )
             rule.add_arg_condition(0, SERVICE)
             with watcher.filter(rule) as signals:
-                Proxy(message_bus, watcher, timeout=HANG_GUARD).AddMatch(rule)
+                bus = Proxy(message_bus, watcher, timeout=HANG_GUARD)
+                bus.AddMatch(rule)
                 yield
+                # Already there (or gone: a daemon that died on its own took its name with it
+                # before anyone listened), so no signal is coming.
+                if bool(bus.NameHasOwner(SERVICE)[0]) == appears:
+                    return
                 while True:
                     signal = watcher.recv_until_filtered(signals, timeout=HANG_GUARD)
                     if bool(signal.body[2]) == appears:
