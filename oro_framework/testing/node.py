@@ -93,6 +93,14 @@ def type_check_js(config: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def _failures(tap: str, context: int = 40) -> str:
+    """The ``not ok`` blocks of a TAP report (at most 5, each with what follows it)."""
+    lines = tap.splitlines()
+    starts = [index for index, line in enumerate(lines) if line.lstrip().startswith("not ok")]
+    blocks = ["\n".join(lines[index : index + context]) for index in starts[:5]]
+    return "".join(f"{block}\n...\n" for block in blocks)
+
+
 def run_node_tests(
     *paths: str | Path,
     cwd: Path | None = None,
@@ -111,7 +119,8 @@ def run_node_tests(
         check=False,
         timeout=600,
     )
-    report = (result.stdout + result.stderr)[-30000:]
+    # The failures first: a long run's tail alone may not reach them.
+    report = _failures(result.stdout) + (result.stdout + result.stderr)[-20000:]
     assert result.returncode == 0, report
     passed = re.search(r"^# pass (\d+)$", result.stdout, flags=re.MULTILINE)
     assert passed is not None, report
