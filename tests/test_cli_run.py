@@ -15,14 +15,8 @@ from _oro_process import SHOWCASE, OroProcess, headless_environ, run_arguments
 from click.testing import CliRunner
 
 from oro_framework.cli import cli
+from oro_framework.testing import free_port
 from oro_framework.web.ports import stable_port
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def _origin(launch_url: str) -> str:
@@ -73,7 +67,7 @@ def test_application_exit_ends_the_run_with_its_code():
 
 
 def test_port_option_serves_on_that_port():
-    port = _free_port()
+    port = free_port()
     arguments = run_arguments(SHOWCASE, "--headless", "--port", str(port))
     with OroProcess(*arguments, environ=headless_environ()) as oro:
         url = oro.launch_url()
@@ -116,7 +110,7 @@ def test_the_app_keeps_its_port_run_after_run():
 
 
 def test_window_port_names_the_port():
-    port = _free_port()
+    port = free_port()
     served, _ = _served_port(environ=headless_environ({"ORO_WINDOW_PORT": str(port)}))
 
     assert served == port

@@ -69,7 +69,7 @@ if TYPE_CHECKING:
         run_node_tests,
         type_check_js,
     )
-    from oro_framework.testing.process import OroProcess, headless_environ, until
+    from oro_framework.testing.process import OroProcess, free_port, headless_environ, until
     from oro_framework.testing.server import (
         LiveServer,
         ServedApp,
@@ -103,6 +103,7 @@ _EXPORTS: dict[str, str] = {
     "served_app": "server",
     "session_bus": "display",
     "type_check_js": "node",
+    "free_port": "process",
     "headless_environ": "process",
     "until": "process",
     "virtual_display": "display",
@@ -119,6 +120,7 @@ __all__ = [
     "ServedApp",
     "app_page",
     "find_chromium",
+    "free_port",
     "headless_environ",
     "js_api_dev_dependencies",
     "launch_chromium",

@@ -7,6 +7,7 @@ import os
 import queue
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -129,6 +130,14 @@ def headless_environ(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     }
     environ.update(extra or {})
     return environ
+
+
+def free_port() -> int:
+    """A loopback TCP port nothing listens on now (a server started next may bind it)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
 
 
 def until(check: Callable[[], T], what: str, timeout: float = 60.0) -> T:

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Final
 
+from oro_framework.testing import free_port
+
 MODELS: Final = (
     "fast",  # streams max_tokens chunks at once
     "slow",  # streams max_tokens chunks, 20 ms apart
@@ -87,14 +89,6 @@ class ScriptedUpstream:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=10)
-
-
-def free_port() -> int:
-    """A loopback TCP port nothing listens on (until something binds it)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def unreachable_url() -> str:

@@ -13,9 +13,8 @@ import httpx
 import openai
 import oro_ai.plugin
 import pytest
-from scripted_upstream import free_port
 
-from oro_framework.testing import served_app, until
+from oro_framework.testing import free_port, served_app, until
 
 ALIAS = "remote-tiny"
 """The upstream's model id: not a local model's name, or the local one would answer."""

@@ -15,7 +15,6 @@ import os
 import queue
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -28,6 +27,8 @@ from typing import Any
 import httpx
 import pytest
 from oro_fs.ops import is_atomic_temp
+
+from oro_framework.testing import free_port
 
 ORO = Path(sys.executable).with_name("oro")
 BUNDLE = "dev.oro.fs-crash-test"
@@ -53,13 +54,6 @@ class Host:
         self.process.wait(timeout=60)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def app(tmp_path: Path) -> Path:
     app = tmp_path / "app"
@@ -76,7 +70,7 @@ def running(app: Path, data_home: Path) -> Iterator[Host]:
     """``oro run --headless`` of ``app`` with only oro-fs, its data dir below ``data_home``;
     yields once it serves (its launch line printed)."""
     key = secrets.token_urlsafe(24)
-    port = _free_port()
+    port = free_port()
     environ = {
         **{k: v for k, v in os.environ.items() if not k.startswith("ORO_") and k != "DISPLAY"},
         "XDG_DATA_HOME": str(data_home),
