@@ -40,6 +40,7 @@ if TYPE_CHECKING:
         NotFoundError,
         NotSupportedError,
         OroError,
+        OutOfMemoryError,
         OutOfRangeError,
         PluginLoadError,
         RegistrationConflict,
@@ -48,12 +49,14 @@ if TYPE_CHECKING:
         SecurityError,
         ServiceError,
         ServiceUnavailableError,
+        ShuttingDownError,
         ipc_error_for_status,
     )
     from oro_framework.kernel.events import Event
     from oro_framework.kernel.file_grants import FileGrant, FileGrants
     from oro_framework.kernel.hookspecs import hookimpl
     from oro_framework.kernel.lifecycle import LifecycleEvent, LifecycleState
+    from oro_framework.kernel.memory import MemoryBudget, MemoryReservation
     from oro_framework.kernel.modules import JSModule, JSModuleTable
     from oro_framework.kernel.permissions import Permission, PermissionRegistry
     from oro_framework.kernel.plugins import PluginInfo
@@ -143,7 +146,10 @@ _EXPORTS: dict[str, str] = {
     "InvalidStateError": "oro_framework.kernel.errors",
     "open_tcp_listeners": "oro_framework.web.wire",
     "OroError": "oro_framework.kernel.errors",
+    "OutOfMemoryError": "oro_framework.kernel.errors",
     "OutOfRangeError": "oro_framework.kernel.errors",
+    "MemoryBudget": "oro_framework.kernel.memory",
+    "MemoryReservation": "oro_framework.kernel.memory",
     "Params": "oro_framework.kernel.request",
     "Permission": "oro_framework.kernel.permissions",
     "PermissionRegistry": "oro_framework.kernel.permissions",
@@ -170,6 +176,7 @@ _EXPORTS: dict[str, str] = {
     "ServiceState": "oro_framework.kernel.services",
     "ServiceStatus": "oro_framework.kernel.services",
     "ServiceUnavailableError": "oro_framework.kernel.errors",
+    "ShuttingDownError": "oro_framework.kernel.errors",
     "setting": "oro_framework.kernel.config",
     "setting_from": "oro_framework.kernel.config",
     "Stash": "oro_framework.kernel.stash",
@@ -239,11 +246,14 @@ __all__ = [
     "LifecycleError",
     "LifecycleEvent",
     "LifecycleState",
+    "MemoryBudget",
+    "MemoryReservation",
     "Mount",
     "NotAllowedError",
     "NotFoundError",
     "NotSupportedError",
     "OroError",
+    "OutOfMemoryError",
     "OutOfRangeError",
     "Params",
     "Permission",
@@ -269,6 +279,7 @@ __all__ = [
     "ServiceState",
     "ServiceStatus",
     "ServiceUnavailableError",
+    "ShuttingDownError",
     "Stash",
     "StashKey",
     "WebSocket",

@@ -31,6 +31,7 @@ from oro_framework.kernel.errors import LifecycleError, PluginLoadError, Service
 from oro_framework.kernel.events import EventBus
 from oro_framework.kernel.file_grants import FileGrants
 from oro_framework.kernel.hooks import HookCaller
+from oro_framework.kernel.memory import MemoryBudget
 from oro_framework.kernel.lifecycle import LifecycleEvent, LifecycleState, transition
 from oro_framework.kernel.modules import JSModuleTable
 from oro_framework.kernel.permissions import PermissionRegistry
@@ -184,6 +185,9 @@ class Host:
         )
         self._is_config_loaded = True
         self.paths = self._paths(data_dir, cache_dir, temp_dir)
+        self.memory = MemoryBudget(self.config["ipc.memory_budget_bytes"])
+        """What every plugin together may buffer for pages (``ipc.memory_budget_bytes``):
+        reserve from it before buffering (:class:`~oro_framework.MemoryBudget`)."""
         if resolve_secrets:
             self.config.resolve_references(
                 lambda reference: self.hooks.resolve_secret(

@@ -10,6 +10,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
+from oro_framework.kernel.memory import DEFAULT_MEMORY_BUDGET
 from oro_framework.kernel.config import MIN_SECRET_LENGTH, not_negative, positive, secret
 from oro_framework.kernel.config.references import resolve_env_reference
 from oro_framework.kernel.errors import ConfigError
@@ -208,6 +209,15 @@ def oro_register_config(config: ConfigRegistry) -> None:
         16 * MEBIBYTE,
         "Largest IPC request body in bytes; a larger one is refused with RangeError (413). Also "
         "the largest WebSocket message to a mounted app (a larger one closes it with 1009).",
+        validator=_positive,
+    )
+    config.add(
+        "ipc.memory_budget_bytes",
+        int,
+        DEFAULT_MEMORY_BUDGET,
+        "Bytes every plugin together may buffer for pages at once (process output, query "
+        "results, zlib streams, file reads, AI bodies); a request that would pass it gets "
+        "RangeError ERR_OUT_OF_MEMORY (507) instead of the host running out of memory.",
         validator=_positive,
     )
     config.add(

@@ -18,11 +18,13 @@ Two families share the root :class:`OroError`:
     │   ├── SecurityError              403 SECURITY_ERR/EPERM sandbox, session, Host/Origin denial
     │   ├── NotAllowedError            403 NOT_ALLOWED_ERR    permission disabled or refused
     │   ├── OutOfRangeError            413 ERR_OUT_OF_RANGE   body/prompt over a cap ("RangeError")
+    │   │   └── OutOfMemoryError       507 ERR_OUT_OF_MEMORY  the host's memory budget is spent
     │   ├── RouteTimeoutError          408 TIMEOUT_ERR        handler exceeded its timeout
     │   ├── AbortError                 499 ABORT_ERR          request cancelled by the client
     │   ├── NotSupportedError          501 NOT_SUPPORTED_ERR  not available on this platform/build
     │   ├── InvalidStateError          409 INVALID_STATE_ERR  the handle's state does not allow it
     │   ├── ServiceUnavailableError    503 SERVICE_UNAVAILABLE_ERR  the plugin's service is down
+    │   │   └── ShuttingDownError      503 ERR_SHUTTING_DOWN  the host is stopping
     │   ├── InternalError              500 INTERNAL_ERR       unexpected exception (details logged)
     │   └── ErrnoError                 4xx ENOENT, EEXIST...  an OS error, with errno/syscall/path
     └── HostError                      never sent to a page
@@ -62,6 +64,7 @@ __all__ = [
     "NotFoundError",
     "NotSupportedError",
     "OroError",
+    "OutOfMemoryError",
     "OutOfRangeError",
     "PluginLoadError",
     "RegistrationConflict",
@@ -70,6 +73,7 @@ __all__ = [
     "SecurityError",
     "ServiceError",
     "ServiceUnavailableError",
+    "ShuttingDownError",
     "SingleInstanceError",
     "ipc_error_for_status",
 ]
@@ -170,6 +174,17 @@ class OutOfRangeError(IPCError):
     http_status = 413
 
 
+class OutOfMemoryError(OutOfRangeError):
+    """Raised when buffering what a request asks for would take the host past its memory
+    budget (``ipc.memory_budget_bytes``, shared by every plugin): the request is refused
+    before the memory is taken, so the host never meets the OOM killer. Extras: ``requested``
+    and ``available`` in bytes."""
+
+    default_code = "ERR_OUT_OF_MEMORY"
+    # "Insufficient Storage": the server cannot hold what the request needs right now.
+    http_status = 507
+
+
 class RouteTimeoutError(IPCError):
     """Raised when a handler does not answer within its route's timeout."""
 
@@ -214,6 +229,13 @@ class ServiceUnavailableError(IPCError):
     error_type = "ServiceUnavailableError"
     default_code = "SERVICE_UNAVAILABLE_ERR"
     http_status = 503
+
+
+class ShuttingDownError(ServiceUnavailableError):
+    """Answered to a request that arrives while the host stops: routes and pages are closed
+    before plugins are unconfigured, so nothing half-stopped ever runs it."""
+
+    default_code = "ERR_SHUTTING_DOWN"
 
 
 class InternalError(IPCError):
@@ -373,6 +395,7 @@ _IPC_ERROR_BY_STATUS: Final[dict[int, type[IPCError]]] = {
     500: InternalError,
     501: NotSupportedError,
     503: ServiceUnavailableError,
+    507: OutOfMemoryError,
 }
 
 
