@@ -10,7 +10,12 @@ from typing import TYPE_CHECKING, Any, final, overload
 import anyio
 
 from oro_framework.kernel.config import parse_bool_word
-from oro_framework.kernel.errors import InvalidArgumentError, InvalidJSONError, OutOfRangeError
+from oro_framework.kernel.errors import (
+    InvalidArgumentError,
+    InvalidJSONError,
+    OutOfRangeError,
+    SecurityError,
+)
 
 if TYPE_CHECKING:
     from oro_framework.kernel.app import Host
@@ -187,7 +192,9 @@ class Request:
     :ivar params: the parameters (:class:`Params`).
     :ivar body: the raw request body (``b""`` when there is none).
     :ivar headers: transport headers, lower-cased names (empty for in-memory calls).
-    :ivar window: index of the window that sent it, ``None`` for other processes.
+    :ivar window: index of the window that sent it, proven by the window's own credential
+        (never by a header or parameter the page chooses); ``None`` for other processes,
+        workers and requests without a credential.
     :ivar client_id: the page client's id (used by Conduit), when known.
     :ivar transport: ``"http"``, ``"conduit"`` or ``"memory"``.
     :ivar id: the caller's sequence id (``seq``), echoed in the reply envelope.
@@ -266,6 +273,20 @@ class Request:
         if not isinstance(fields, dict):
             raise InvalidArgumentError("The request body must be a JSON object of the fields")
         return Params({**self.params, **fields})
+
+    def require_window(self) -> int:
+        """The window the request comes from, for what is held per window (children,
+        databases, streams, grants): a request without a proven window gets none of them.
+
+        :raises SecurityError: ``ERR_NO_WINDOW``, the request has no window.
+        """
+        if self.window is None:
+            raise SecurityError(
+                f"{self.route} needs the page of a window: this request carries no window "
+                "credential (workers and other processes get no per-window resources)",
+                code="ERR_NO_WINDOW",
+            )
+        return self.window
 
     def cancel(self) -> None:
         """Cancel the handler (the client went away): the caller receives an AbortError."""
