@@ -227,8 +227,10 @@ def oro_permission_check(request: Request, permission: str) -> bool | None:
     """Decide whether ``request`` may use ``permission``.
 
     Called for every IPC request, on the event loop, after the config check
-    (``permissions.allow_<permission>``) passed and before the handler runs. Must be fast and must
-    not block. ``firstresult``: the first implementation returning a non-``None`` value decides.
+    (``permissions.allow_<permission>``) passed and before the handler runs; and for every
+    request to a mounted app that declares a permission, with the path as ``request.route``.
+    Must be fast and must not block. ``firstresult``: the first implementation returning a
+    non-``None`` value decides.
 
     :param request: the :class:`~oro_framework.Request` about to be dispatched.
     :param permission: the permission the route declared.

@@ -10,7 +10,7 @@ import pytest
 import trio_websocket
 
 import oro_framework.core.ping
-from oro_framework import SchemeTable, hookimpl
+from oro_framework import Request, SchemeTable, ServiceUnavailableError, hookimpl
 from oro_framework.testing import LiveServer, live_server, make_host
 from oro_framework.web.asgi import Receive, Scope, Send, send_response
 
@@ -122,6 +122,74 @@ async def test_mount_with_a_disabled_permission_is_not_allowed() -> None:
 
     assert response.status_code == 403
     assert "NotAllowedError" in response.text
+
+
+class Gate:
+    """A plugin whose ``oro_permission_check`` refuses, or answers an error of its own, and
+    records what it was asked."""
+
+    name = "gate"
+
+    def __init__(self, decision: bool | None | Exception) -> None:
+        self.decision = decision
+        self.asked: list[tuple[str, str, str, dict[str, str]]] = []
+
+    @hookimpl
+    def oro_permission_check(self, request: Request, permission: str) -> bool | None:
+        self.asked.append((request.route, permission, request.transport, dict(request.headers)))
+        if isinstance(self.decision, Exception):
+            raise self.decision
+        return self.decision
+
+
+async def test_the_permission_hook_refuses_a_mount_as_it_refuses_a_route() -> None:
+    """Issue 39 item 6: ``oro_permission_check`` covers mounted apps (``/ai/llama``) too; it
+    used to judge IPC routes only, so a hook denying a permission left its mount open."""
+    gate = Gate(False)
+    async with (
+        make_host([MountPlugin(permission="llm"), gate]) as host,
+        live_server(host) as server,
+        server.client() as client,
+    ):
+        response = await client.get("/ai/llama/v1/models", headers={"Authorization": "Bearer k"})
+        status = await websocket_status(server, "/ai/llama/ws", session=True)
+
+    assert response.status_code == 403
+    assert response.text.startswith("403 NotAllowedError: Permission 'llm' was refused")
+    assert "root_path" not in response.text  # the mounted app never ran
+    assert status.startswith(b"HTTP/1.1 403")
+    route, permission, transport, headers = gate.asked[0]
+    assert (route, permission, transport) == ("/ai/llama/v1/models", "llm", "http")
+    # The hook judges the request, not its credentials.
+    assert "cookie" not in headers
+    assert "authorization" not in headers
+    assert [asked[0] for asked in gate.asked] == ["/ai/llama/v1/models", "/ai/llama/ws"]
+
+
+async def test_a_permission_hook_may_answer_a_mount_with_its_own_error() -> None:
+    gate = Gate(ServiceUnavailableError("Not now"))
+    async with (
+        make_host([MountPlugin(permission="llm"), gate]) as host,
+        live_server(host) as server,
+        server.client() as client,
+    ):
+        response = await client.get("/ai/llama/health")
+
+    assert response.status_code == 503
+    assert "Not now" in response.text
+
+
+async def test_a_mount_the_permission_hook_allows_is_served() -> None:
+    gate = Gate(None)
+    async with (
+        make_host([MountPlugin(permission="llm"), gate]) as host,
+        live_server(host) as server,
+        server.client() as client,
+    ):
+        response = await client.get("/ai/llama/health")
+
+    assert response.json()["path"] == "/health"
+    assert gate.asked
 
 
 async def test_path_that_only_shares_the_prefix_text_is_not_mounted() -> None:
