@@ -271,6 +271,9 @@ class SecretKeys:
     def oro_register_config(self, config):
         config.add("vault.shared_key", str, "s3cret", "A key the page must not see.")
         config.add("vault.size", int, 3, "A harmless number.")
+        config.add(
+            "vault.address", str, "https://vault.lan", "No secret, not for pages.", private=True
+        )
 
 
 async def test_application_config_is_flattened_without_secrets():
@@ -280,6 +283,8 @@ async def test_application_config_is_flattened_without_secrets():
     assert config["window_width"] == 1024
     assert config["vault_size"] == 3
     assert "vault_shared_key" not in config
+    assert "vault_address" not in config
+    assert host.config["vault.address"] == "https://vault.lan"
 
 
 async def test_window_routes_are_refused_when_the_permission_is_off():

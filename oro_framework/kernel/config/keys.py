@@ -80,6 +80,8 @@ class ConfigKey:
         ``ORO_<FLATTENED_KEY>``.
     :ivar secret: declared secret (``setting(..., secret=True)``): its value in ``oro.toml`` may
         be a secret reference (``"secure-storage:openai"``) that the host resolves at start.
+    :ivar private: declared private (``setting(..., private=True)``): no secret, but kept out of
+        pages (an upstream server's URL).
     """
 
     name: str
@@ -90,6 +92,7 @@ class ConfigKey:
     validator: Validator | None = None
     env: tuple[str, ...] = ()
     secret: bool = False
+    private: bool = False
 
     @property
     def is_wildcard(self) -> bool:
@@ -125,6 +128,12 @@ class ConfigKey:
         """Whether the value is a secret (declared so, or by :func:`is_secret_name`): it stays
         out of pages, and a file it names stays out of the served resources."""
         return self.secret or is_secret_name(self.name)
+
+    @property
+    def is_private(self) -> bool:
+        """Whether pages must not see the value (``__args.config``, ``application.config``):
+        a secret, or a key declared private."""
+        return self.private or self.is_secret
 
     @property
     def flattened(self) -> str:
@@ -169,12 +178,15 @@ class ConfigRegistry(Registry[ConfigKey]):
         validator: Validator | None = None,
         env: tuple[str, ...] = (),
         secret: bool = False,
+        private: bool = False,
     ) -> ConfigKey:
         """Declare key ``name`` (``section.key``) of ``type`` with ``default`` and ``doc``.
 
         :param secret: the value is a secret: kept out of pages and listings, and in
             ``oro.toml`` it may be a secret reference (``"secure-storage:openai"``) the host
             resolves at start. Only a ``str`` key can be secret.
+        :param private: no secret, but kept out of pages (``__args.config``,
+            ``application.config``); listings show it.
         :raises RegistrationError: a bad name or type, a secret key that is not a string, or a
             default that does not pass its own checks.
         :raises RegistrationConflict: the key, or a key that flattens to the same name, exists.
@@ -187,7 +199,9 @@ class ConfigRegistry(Registry[ConfigKey]):
             raise self._refuse(f"config key {name!r}: only a str key can be secret")
         if env and ".*." in name:
             raise self._refuse(f"config key {name!r}: a field of named tables has no env")
-        key = ConfigKey(name, type, default, doc, self.current_plugin, validator, env, secret)
+        key = ConfigKey(
+            name, type, default, doc, self.current_plugin, validator, env, secret, private
+        )
         if not key.is_wildcard:
             try:
                 key.validate(default)
@@ -238,6 +252,7 @@ class ConfigRegistry(Registry[ConfigKey]):
                 validator=field.validator,
                 env=field.env,
                 secret=field.secret,
+                private=field.private,
             )
             for field in fields
         ]

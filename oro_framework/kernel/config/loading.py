@@ -183,17 +183,17 @@ class Config(Mapping[str, Any]):
 
     def flattened(self, *, include_secrets: bool = True) -> dict[str, Any]:
         """Every value under its flattened name, as pages see it in ``__args.config``; without
-        the secrets (``*_key``, ``*secret*``..., and keys declared secret) unless
-        ``include_secrets``."""
+        the secrets (``*_key``, ``*secret*``..., and keys declared secret) and the keys declared
+        private (an upstream's ``base_url``) unless ``include_secrets``."""
         return {
             flatten_key(name): self._values[name]
             for name in sorted(self._values)
-            if include_secrets or not self._is_secret(name)
+            if include_secrets or not self._is_private(name)
         }
 
-    def _is_secret(self, name: str) -> bool:
+    def _is_private(self, name: str) -> bool:
         key = self.registry.find(name)
-        return is_secret_name(name) or (key is not None and key.is_secret)
+        return is_secret_name(name) or (key is not None and key.is_private)
 
 
 @dataclass

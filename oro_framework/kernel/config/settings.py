@@ -69,6 +69,7 @@ class _Declared:
     env: tuple[str, ...]
     name: str | None
     secret: bool = False
+    private: bool = False
 
 
 @final
@@ -86,6 +87,7 @@ def setting(
     name: str | None = None,
     repr: bool = True,
     secret: bool = False,
+    private: bool = False,
 ) -> T:
     """A settings field that declares the config key ``<section>.<name>``.
 
@@ -102,8 +104,11 @@ def setting(
         ``repr`` (it implies ``repr=False``), and its value in ``oro.toml`` may be a secret
         reference, ``"<scheme>:<name>"`` (``"secure-storage:openai"``), which the host resolves
         through ``oro_resolve_secret`` when it starts.
+    :param private: the value is no secret but pages must not see it (an upstream server's
+        URL): kept out of ``__args.config`` and ``application.config``, shown by
+        ``oro config list`` as it is. A secret is private too.
     """
-    metadata = {_METADATA: _Declared(doc, validator, env, name, secret)}
+    metadata = {_METADATA: _Declared(doc, validator, env, name, secret, private)}
     repr = repr and not secret
     if isinstance(default, list | dict):
         # A fresh copy per instance: dataclasses refuse a shared mutable default.
@@ -137,6 +142,7 @@ class SettingField:
     validator: Callable[[Any], None] | None
     env: tuple[str, ...]
     secret: bool = False
+    private: bool = False
 
     @property
     def is_wildcard(self) -> bool:
@@ -181,13 +187,22 @@ def settings_fields(cls: type[Any], section: str) -> list[SettingField]:
                     spec.validator,
                     spec.env,
                     spec.secret,
+                    spec.private,
                 )
             )
             continue
         default = item.default_factory() if callable(item.default_factory) else item.default
         declared.append(
             SettingField(
-                item.name, key, kind, default, spec.doc, spec.validator, spec.env, spec.secret
+                item.name,
+                key,
+                kind,
+                default,
+                spec.doc,
+                spec.validator,
+                spec.env,
+                spec.secret,
+                spec.private,
             )
         )
     return declared
@@ -271,16 +286,17 @@ def _table_fields(inner: type[Any], prefix: str) -> list[SettingField]:
                 spec.validator,
                 (),
                 spec.secret,
+                spec.private,
             )
         )
     return fields
 
 
 def _check_tables_field(cls: type[Any], name: str, spec: _Declared) -> None:
-    if spec.validator is not None or spec.env or spec.secret:
+    if spec.validator is not None or spec.env or spec.secret or spec.private:
         raise TypeError(
-            f"{cls.__name__}.{name}: a field of named tables takes no validator, env or secret; "
-            "give them to the fields of its tables"
+            f"{cls.__name__}.{name}: a field of named tables takes no validator, env, secret or "
+            "private; give them to the fields of its tables"
         )
 
 

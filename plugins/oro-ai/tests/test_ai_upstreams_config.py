@@ -16,8 +16,10 @@ from hypothesis import strategies as st
 from oro_ai.settings import UpstreamSettings
 from oro_ai.upstreams import check_upstream_url, is_loopback_host
 
+import oro_framework.core.application
 from oro_framework import ConfigError
-from oro_framework.testing import make_host
+from oro_framework.testing import MemoryClient, make_host
+from oro_framework.web.preload import page_args
 
 pytestmark = pytest.mark.anyio
 
@@ -142,3 +144,31 @@ def test_the_upstream_key_comes_from_the_environment_and_is_never_listed(tmp_pat
     values = json.loads(listed.stdout)
     shown = next(item for item in values if item["key"] == "ai.upstreams.hosted.api_key")
     assert shown["value"] == "env:OPENAI_API_KEY"
+
+
+async def test_pages_never_see_an_upstreams_address_or_key(tiny_model: Path) -> None:
+    """Issue 39 item 4: ``application.config`` (and the preload's ``__args.config``, the same
+    copy) served ``ai.upstreams.*.base_url`` to pages; now no page-visible config holds an
+    upstream's URL, its host or its key."""
+    key = "sk-never-for-pages-0123456789"
+    config = {
+        "ai.llm.model_path": str(tiny_model.parent),
+        "ai.upstreams.gpu.base_url": "https://gpu.internal.example:8443/v1",
+        "ai.upstreams.gpu.api_key": key,
+        "ai.upstreams.gpu.models": ["big"],
+        "ai.upstream_hosts": ["gpu.internal.example:8443"],
+    }
+    async with make_host([oro_ai.plugin, oro_framework.core.application], config=config) as host:
+        served = (await MemoryClient(host).call("application.config")).data
+        preload = page_args(host.config, index=0, origin="http://127.0.0.1:1")["config"]
+        # The host itself still has them, and so does `oro config list`.
+        assert host.config["ai.upstreams.gpu.base_url"] == "https://gpu.internal.example:8443/v1"
+    for shown in (served, preload):
+        text = json.dumps(shown)
+        assert "gpu.internal.example" not in text
+        assert key not in text
+        assert "ai_upstreams_gpu_base_url" not in shown
+        assert "ai_upstreams_gpu_api_key" not in shown
+        assert "ai_upstream_hosts" not in shown
+        # What is no address stays visible.
+        assert shown["ai_upstreams_gpu_models"] == ["big"]

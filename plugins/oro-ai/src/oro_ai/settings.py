@@ -171,7 +171,11 @@ class UpstreamSettings:
     base_url: str = setting(
         "",
         "The server's OpenAI API root, ending in /v1 (https://api.example.com/v1, "
-        "http://127.0.0.1:8000/v1); plain http only for loopback unless allow_http.",
+        "http://127.0.0.1:8000/v1); plain http only for loopback unless allow_http. Never "
+        "reaches pages.",
+        # Where the app's requests go (a LAN server, a hosted API) is the app's business: pages
+        # see an upstream's name, never its address.
+        private=True,
     )
     api_key: str = setting(
         "",
@@ -218,7 +222,8 @@ class RoutingSettings:
     upstream_hosts: list[str] = setting(
         [],
         "Hosts an upstream's base_url may name besides loopback (api.example.com, "
-        "gpu.lan:8000, *.example.com); any other is refused at start.",
+        "gpu.lan:8000, *.example.com); any other is refused at start. Never reaches pages.",
+        private=True,
     )
     fallback: str = setting(
         "",
