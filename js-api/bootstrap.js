@@ -90,6 +90,8 @@ export function toIPCURL (input, options = {}) {
   if (!pairs.some((pair) => decodeURIComponentSafe(pair.split('=')[0]) === 'index')) {
     pairs.push(`index=${options.index ?? windowIndex()}`)
   }
+  const credential = windowCredential()
+  if (credential !== null) pairs.push(`oro_window=${encodeURIComponent(credential)}`)
   const origin = options.origin ?? pageOrigin()
   return `${origin}/ipc/${route}?${pairs.join('&')}${hash}`
 }
@@ -106,6 +108,12 @@ function decodeURIComponentSafe (text) {
 function windowIndex () {
   const index = /** @type {any} */ (globalThis).__args?.index
   return typeof index === 'number' && Number.isFinite(index) ? index : 0
+}
+
+/** This window's credential (see `oro:ipc`'s `windowCredential`), or `null`. */
+function windowCredential () {
+  const credential = /** @type {any} */ (globalThis).__oroWindow
+  return typeof credential === 'string' && credential !== '' ? credential : null
 }
 
 function pageOrigin () {
@@ -394,7 +402,9 @@ export function openChannel (target = globalThis) {
   if (state.channel) return state.channel
   const EventSourceClass = state.originals.EventSource ?? target.EventSource
   if (typeof EventSourceClass !== 'function') return null
-  const url = `${pageOrigin()}/oro/events?window=${encodeURIComponent(String(windowIndex()))}`
+  const credential = windowCredential()
+  const url = `${pageOrigin()}/oro/events?window=${encodeURIComponent(String(windowIndex()))}` +
+    (credential === null ? '' : `&oro_window=${encodeURIComponent(credential)}`)
   /** @type {EventSource} */
   const channel = new EventSourceClass(url)
   state.channel = channel

@@ -212,12 +212,13 @@ def test_refusals_and_replies_agree_on_the_id(
     assert request_id_of(wire) == fields["id"]
 
 
-def test_index_names_the_window_and_stays_a_parameter() -> None:
+def test_index_is_a_parameter_never_the_window() -> None:
+    """Issue 39: a page chose its window by writing `index`."""
     fields = request_fields(
         "fs.stat", [("index", "2"), ("seq", "R1")], reserved=QUERY_RESERVED, transport="http"
     )
 
-    assert fields["window"] == 2
+    assert fields["window"] is None
     assert fields["params"] == {"index": 2}
     assert fields["id"] == "R1"
 

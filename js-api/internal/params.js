@@ -28,6 +28,21 @@ export function currentWindowIndex () {
   return typeof index === 'number' && Number.isFinite(index) ? index : 0
 }
 
+/** The header an IPC request proves its window with. */
+export const WINDOW_CREDENTIAL_HEADER = 'x-oro-window'
+
+/**
+ * The credential that proves which window this page is, or `null` (a worker, a page opened
+ * without its launch URL). The preload takes it from the launch redirect and keeps it in
+ * this window's `sessionStorage`; the host serves per-window things (children, databases,
+ * streams, picked files, events) only to requests that carry it, never on `index` alone.
+ * @returns {string | null}
+ */
+export function windowCredential () {
+  const credential = /** @type {any} */ (globalThis).__oroWindow
+  return typeof credential === 'string' && credential !== '' ? credential : null
+}
+
 /**
  * Normalise `params` into `[key, string]` pairs the way the Oro Runtime's `IPCSearchParams` does:
  * a bare value (string, number, boolean, array, null) becomes `value`; an object's entries are

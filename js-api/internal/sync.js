@@ -7,7 +7,7 @@
 
 import { InternalError, NetworkError, fromStatus, rehydrate } from '../errors.js'
 import { isBytes } from './bytes.js'
-import { buildURL, checkRoute, currentWindowIndex, nextSeq } from './params.js'
+import { WINDOW_CREDENTIAL_HEADER, buildURL, checkRoute, currentWindowIndex, nextSeq, windowCredential } from './params.js'
 import { readFailure, streamError } from './reply.js'
 import { Result } from './result.js'
 import { SSEParser, parseEventData } from './sse.js'
@@ -122,6 +122,8 @@ export const xhrTransport = Object.freeze({
         headers['content-type'] ??= 'application/json'
       }
     }
+    const credential = windowCredential()
+    if (credential !== null) headers[WINDOW_CREDENTIAL_HEADER] = credential
     xhr.open(options.method ?? (body === null ? 'GET' : 'POST'), url, false)
     // A synchronous request cannot ask for an ArrayBuffer; bytes come through as one char each.
     xhr.overrideMimeType('text/plain; charset=x-user-defined')

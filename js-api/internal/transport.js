@@ -4,7 +4,7 @@
  * WebSocket transport in the same slot with `setTransport()`.
  */
 
-import { buildURL } from './params.js'
+import { WINDOW_CREDENTIAL_HEADER, buildURL, windowCredential } from './params.js'
 import { readFailure, readReply } from './reply.js'
 
 /**
@@ -62,6 +62,10 @@ function fetchInit (options) {
       body = JSON.stringify(raw)
       if (!hasHeader('content-type')) headers['content-type'] = 'application/json'
     }
+  }
+  const credential = windowCredential()
+  if (credential !== null && !hasHeader(WINDOW_CREDENTIAL_HEADER)) {
+    headers[WINDOW_CREDENTIAL_HEADER] = credential
   }
   const method = options.method ?? (body === undefined ? 'GET' : 'POST')
   /** @type {RequestInit & { duplex?: string }} */

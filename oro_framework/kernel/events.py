@@ -33,6 +33,12 @@ class Event:
 class _Subscriber:
     window: int | None
     send: MemoryObjectSendStream[Event]
+    sees_every_window: bool = True
+
+    def receives(self, window: int | None) -> bool:
+        if window is None or self.window == window:
+            return True
+        return self.window is None and self.sees_every_window
 
 
 @final
@@ -66,7 +72,7 @@ class EventBus:
             (
                 subscriber.send.statistics().current_buffer_used
                 for subscriber in self._subscribers
-                if window is None or subscriber.window in (None, window)
+                if window is None or subscriber.receives(window)
             ),
             default=0,
         )
@@ -76,7 +82,7 @@ class EventBus:
         self._last_id += 1
         event = Event(name, data, window, self._last_id)
         for subscriber in list(self._subscribers):
-            if window is not None and subscriber.window not in (None, window):
+            if not subscriber.receives(window):
                 continue
             try:
                 subscriber.send.send_nowait(event)
@@ -104,11 +110,13 @@ class EventBus:
 
     @asynccontextmanager
     async def subscribe(
-        self, window: int | None = None
+        self, window: int | None = None, *, page: bool = False
     ) -> AsyncIterator[MemoryObjectReceiveStream[Event]]:
-        """Receive the events for ``window`` (and broadcasts) while the block runs."""
+        """Receive the events for ``window`` (and broadcasts) while the block runs; with
+        ``window=None``, every window's events, unless ``page`` says the subscriber is a page
+        that proved no window: it gets broadcasts only, never another window's events."""
         send, receive = anyio.create_memory_object_stream[Event](self._buffer)
-        subscriber = _Subscriber(window, send)
+        subscriber = _Subscriber(window, send, sees_every_window=not page)
         self._subscribers.append(subscriber)
         for name, data in self._held.pop(window, []) if window is not None else []:
             self.emit(name, data, window=window)

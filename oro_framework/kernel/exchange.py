@@ -35,6 +35,7 @@ from oro_framework.kernel.envelope import (
     stream_chunks,
 )
 from oro_framework.kernel.errors import InvalidArgumentError, IPCError, OutOfRangeError
+from oro_framework.kernel.launch import WINDOW_CREDENTIAL_HEADER, WINDOW_CREDENTIAL_PARAMETER
 from oro_framework.kernel.request import decode_query
 
 __all__ = [
@@ -47,6 +48,8 @@ __all__ = [
     "MODULE_PREFIX",
     "QUERY_RESERVED",
     "RESERVED_PREFIXES",
+    "WINDOW_CREDENTIAL_HEADER",
+    "WINDOW_CREDENTIAL_PARAMETER",
     "RequestFields",
     "WireReply",
     "body_too_large",
@@ -238,13 +241,12 @@ def request_fields(
     :param reserved: the transport's own names (:data:`QUERY_RESERVED`, :data:`FRAME_RESERVED`).
     :param transport: ``Request.transport`` (``"http"``, ``"conduit"``...).
     :param body: the request body, already within the cap.
-    :param window: the window the transport knows the request comes from (a header, the
-        connection); when ``None``, the ``index`` parameter names it (:func:`window_index`).
+    :param window: the window the transport proved the request comes from (its credential,
+        the connection); an ``index`` parameter is only a parameter, never the window.
     """
     kept: list[tuple[str, str]] = []
     request_id = "0"
     token = None
-    index = None
     for name, value in pairs:
         if name in reserved:
             if name == "seq":
@@ -252,14 +254,12 @@ def request_fields(
             elif name == "token":
                 token = value
             continue
-        if name == "index":
-            index = value
         kept.append((name, value))
     return {
         "route": route,
         "params": decode_query(kept),
         "body": body,
-        "window": window if window is not None else window_index(index),
+        "window": window,
         "transport": transport,
         "id": request_id,
         "token": token,

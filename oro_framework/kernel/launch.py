@@ -1,6 +1,7 @@
 """Window launch tokens: how a window the app creates gets a session of its own without the run's
-launch token ever leaving the server. The window manager makes them; the web layer's gatekeeper
-checks them."""
+launch token ever leaving the server, and window credentials: how a page proves which window it
+is. The window manager makes the tokens and holds the credentials; the web layer's gatekeeper
+checks both."""
 
 from __future__ import annotations
 
@@ -11,7 +12,15 @@ import re
 import secrets
 from typing import Final
 
-__all__ = ["LAUNCH_PARAMETER", "WINDOW_TOKEN", "window_launch_token", "window_mac"]
+__all__ = [
+    "LAUNCH_PARAMETER",
+    "WINDOW_CREDENTIAL_HEADER",
+    "WINDOW_CREDENTIAL_PARAMETER",
+    "WINDOW_TOKEN",
+    "WindowCredentials",
+    "window_launch_token",
+    "window_mac",
+]
 
 LAUNCH_PARAMETER: Final = "oro_launch"
 """The query parameter a launch URL carries its token in (``?oro_launch=...``)."""
@@ -42,3 +51,77 @@ def window_launch_token(launch_token: str, index: int) -> str:
     """
     nonce = secrets.token_urlsafe(18)
     return f"w{index}.{nonce}.{window_mac(launch_token, index, nonce)}"
+
+
+WINDOW_CREDENTIAL_HEADER: Final = "x-oro-window"
+"""The header a page's IPC requests carry their window credential in."""
+WINDOW_CREDENTIAL_PARAMETER: Final = "oro_window"
+"""The query parameter that carries it where a page cannot set headers (EventSource,
+WebSocket), and the fragment parameter a launch redirect hands it to the page in."""
+# ``<index>.<nonce>.<mac>``: see :class:`WindowCredentials`.
+_CREDENTIAL: Final = re.compile(r"(\d{1,4})\.([\w-]{22,64})\.([\w-]{43})", re.ASCII)
+
+
+class WindowCredentials:
+    """Which window a page is: an unforgeable credential per window, instead of the window
+    index a page could write into any header or parameter.
+
+    The bridge issues one when a window's launch URL is opened (the run's launch token for
+    window 0, a window's single-use launch token for the others) and hands it to that page
+    only, in the redirect's fragment; the preload keeps it in the page's ``sessionStorage``,
+    which belongs to that window alone (same-origin frames share it, other windows cannot read
+    it), and every IPC request carries it. A credential is an HMAC under a key no page holds,
+    so a page cannot make one for another window; it stops working when its window closes.
+
+    :param key: the HMAC key; random per run unless :meth:`use_key` gives a stable one (``oro
+        dev``, so that a page keeps its window across host restarts).
+    """
+
+    def __init__(self, key: str | None = None) -> None:
+        self._key = key or secrets.token_urlsafe(32)
+        self._is_stable = key is not None
+        self._live: dict[str, int] = {}
+        self._revoked: set[str] = set()
+
+    def use_key(self, key: str) -> None:
+        """Sign with ``key`` from now on and accept any credential it signed, also those
+        issued by an earlier host process given the same key (it cannot know which of them
+        belonged to windows that have closed since)."""
+        self._key = key
+        self._is_stable = True
+
+    def issue(self, index: int) -> str:
+        """A new credential for window ``index``."""
+        nonce = secrets.token_urlsafe(24)
+        self._live[nonce] = index
+        return f"{index}.{nonce}.{self._mac(index, nonce)}"
+
+    def verify(self, credential: str | None) -> int | None:
+        """The window ``credential`` proves, or ``None`` (absent, malformed, forged, or its
+        window closed)."""
+        if not credential:
+            return None
+        match = _CREDENTIAL.fullmatch(credential.strip())
+        if match is None:
+            return None
+        index, nonce, mac = int(match.group(1)), match.group(2), match.group(3)
+        if not hmac.compare_digest(mac.encode(), self._mac(index, nonce).encode()):
+            return None
+        if self._live.get(nonce) == index or (self._is_stable and nonce not in self._revoked):
+            return index
+        return None
+
+    def revoke(self, index: int) -> None:
+        """Window ``index`` closed: its credentials prove nothing any more (a page left open
+        in a browser tab must not become the next window given that index)."""
+        for nonce in [nonce for nonce, owner in self._live.items() if owner == index]:
+            del self._live[nonce]
+            self._revoked.add(nonce)
+
+    def _mac(self, index: int, nonce: str) -> str:
+        digest = hmac.new(
+            self._key.encode("utf-8", "surrogatepass"),
+            f"oro-window-credential:{index}:{nonce}".encode(),
+            hashlib.sha256,
+        ).digest()
+        return base64.urlsafe_b64encode(digest).decode().rstrip("=")

@@ -54,10 +54,12 @@ def launch_chromium() -> Iterator[Browser]:
             browser.close()
 
 
-def open_app_page(browser: Browser, app: ServedApp, path: str = "/") -> Page:
-    """A new page on ``path`` of the app, in a fresh browser context holding the session cookie
-    (the launch token is single-use, so pages share the session it opened), once ``runtimeinit``
-    fired (the bootstrap ran, the event channel is open). Close it with ``page.context.close()``.
+def open_app_page(browser: Browser, app: ServedApp, path: str = "/", *, window: int = 0) -> Page:
+    """A new page on ``path`` of the app as the page of window ``window``, in a fresh browser
+    context holding the session cookie (the launch token is single-use, so pages share the
+    session it opened), once ``runtimeinit`` fired (the bootstrap ran, the event channel is
+    open). It opens a launch URL of that window, as the host's windows do, so the page holds
+    the window's credential. Close it with ``page.context.close()``.
     """
     session = app.call(app.server.session_cookie)
     context = browser.new_context()
@@ -69,16 +71,18 @@ def open_app_page(browser: Browser, app: ServedApp, path: str = "/") -> Page:
         "globalThis.addEventListener('runtimeinit',"
         " () => { globalThis.__oroInitialised = true }, { once: true })"
     )
-    page.goto(app.server.origin + path)
+    page.goto(app.server.window_launch_url(path, window=window))
     page.wait_for_function("() => globalThis.__oroInitialised === true", timeout=15_000)
     return page
 
 
 @contextmanager
-def app_page(browser: Browser, app: ServedApp, path: str = "/") -> Iterator[Page]:
+def app_page(
+    browser: Browser, app: ServedApp, path: str = "/", *, window: int = 0
+) -> Iterator[Page]:
     """:func:`open_app_page` for a ``with`` block (or a fixture): the page and its browser
     context are closed when the block ends, whatever happened in it."""
-    page = open_app_page(browser, app, path)
+    page = open_app_page(browser, app, path, window=window)
     try:
         yield page
     finally:

@@ -47,6 +47,8 @@ class LiveServer:
         self.host = host
         self.info = info
         self._session: str | None = None
+        # Clients opened at once must not both spend the single-use launch token.
+        self._session_lock = anyio.Lock()
 
     @property
     def port(self) -> int:
@@ -61,6 +63,25 @@ class LiveServer:
     def launch_url(self) -> str:
         return self.info.launch_url
 
+    def window_launch_url(self, path: str = "/", *, window: int = 0) -> str:
+        """A single-use launch URL of ``path`` for window ``window``, as the host hands one to
+        each window it opens: the page it leads to proves it is that window (its credential),
+        so that what is kept per window (children, databases, streams, picked files) is
+        served to it. A browser that already holds the session is only redirected."""
+        from urllib.parse import urlencode, urlsplit, urlunsplit
+
+        from oro_framework.kernel.launch import LAUNCH_PARAMETER, window_launch_token
+
+        parts = urlsplit(path)
+        token = window_launch_token(self.info.launch_token, window)
+        query = "&".join(filter(None, [parts.query, urlencode({LAUNCH_PARAMETER: token})]))
+        return self.origin + urlunsplit(("", "", parts.path or "/", query, parts.fragment))
+
+    def window_credential(self, window: int = 0) -> str:
+        """A credential of window ``window`` for a client that is not a browser page: send it
+        as the ``X-Oro-Window`` header (or ``oro_window`` query parameter)."""
+        return self.host.windows.credentials.issue(window)
+
     @property
     def cookie_name(self) -> str:
         """The app's session cookie name (``oro_session_<bundle identifier>``)."""
@@ -74,18 +95,19 @@ class LiveServer:
 
         :raises AssertionError: the launch URL did not answer 303 with the cookie.
         """
-        if self._session is None:
-            import httpx
+        async with self._session_lock:
+            if self._session is None:
+                import httpx
 
-            async with httpx.AsyncClient() as launcher:
-                response = await launcher.get(self.launch_url)
-            cookie = response.cookies.get(self.cookie_name)
-            if response.status_code != 303 or cookie is None:
-                raise AssertionError(
-                    f"launch URL answered {response.status_code} without a session cookie"
-                )
-            self._session = cookie
-        return self._session
+                async with httpx.AsyncClient() as launcher:
+                    response = await launcher.get(self.launch_url)
+                cookie = response.cookies.get(self.cookie_name)
+                if response.status_code != 303 or cookie is None:
+                    raise AssertionError(
+                        f"launch URL answered {response.status_code} without a session cookie"
+                    )
+                self._session = cookie
+            return self._session
 
     @asynccontextmanager
     async def client(

@@ -3,7 +3,9 @@
 Injected first in ``<head>``:
 
 1. an inline script defining ``globalThis.isOroRuntime`` (``true``, read-only) and
-   ``globalThis.__args`` (window index, flattened config, versions, capabilities, origin);
+   ``globalThis.__args`` (window index, flattened config, versions, capabilities, origin), and
+   one taking the window's credential from the launch redirect or ``sessionStorage``
+   (``globalThis.__oroWindow``, :data:`WINDOW_IDENTITY_SCRIPT`);
 2. the import map: every registered specifier (``oro:ipc``, ``node:events``...) to its URL
    under ``/oro/``, merged with the page's own import map if it has one;
 3. ``<script type="module" src="/oro/bootstrap.js">``, then one module script per module
@@ -55,6 +57,21 @@ _SCRIPT_ELEMENT: Final = re.compile(
     r"<script\b([^>]*)>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL
 )
 _NONCE_ATTRIBUTE: Final = re.compile(r"\bnonce\s*=", re.IGNORECASE)
+
+
+# Which window this page is: the launch redirect hands the window's credential to this page
+# alone in the fragment; it moves to sessionStorage (this window's only: other windows of the
+# origin cannot read it, a reload and the window's next pages keep it) and off the URL, and
+# __args.index follows it, whatever ?index= the URL says.
+WINDOW_IDENTITY_SCRIPT: Final = (
+    "(()=>{let c=null;try{const s=globalThis.sessionStorage,"
+    "m=/[#&]oro_window=([\\w.-]+)/.exec(location.hash);"
+    'if(m){c=m[1];s.setItem("oro:window",c);'
+    'history.replaceState(history.state,"",location.pathname+location.search)}'
+    'else c=s.getItem("oro:window")}catch{}'
+    'if(c){Object.defineProperty(globalThis,"__oroWindow",{value:c});'
+    '__args.index=Number(c.split(".")[0])}})();'
+)
 
 
 def is_preload_disabled(request_headers: Mapping[str, str]) -> bool:
@@ -197,6 +214,7 @@ def inject_preload(
     )
     parts = [
         f"<script{attribute}>{define}</script>",
+        f"<script{attribute}>{WINDOW_IDENTITY_SCRIPT}</script>",
         f'<script type="importmap"{attribute}>{_script_json(import_map)}</script>',
     ]
     parts.extend(f'<link rel="modulepreload" href="{url}"{attribute}>' for url in module_preloads)

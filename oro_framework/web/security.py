@@ -22,11 +22,14 @@ from typing import TYPE_CHECKING, Final, TypeAlias, final
 from oro_framework.kernel.errors import SecurityError
 from oro_framework.kernel.launch import (
     LAUNCH_PARAMETER,
+    WINDOW_CREDENTIAL_HEADER,
     WINDOW_TOKEN,
+    WindowCredentials,
     window_launch_token,
     window_mac,
 )
 from oro_framework.kernel.origins import check_origin_syntax
+from oro_framework.kernel.windows.model import MAIN_WINDOW
 
 if TYPE_CHECKING:
     from oro_framework.kernel.schemes import Authenticator
@@ -115,9 +118,13 @@ class CorsPreflight:
 class LaunchRedirect:
     """A launch URL opened: redirect to the same URL without the token, setting ``session``
     as the cookie, or setting nothing when ``session`` is ``None`` (the browser already holds a
-    session: a bookmarked launch URL)."""
+    session: a bookmarked launch URL). ``window_credential`` is the credential of the window
+    whose token it was, for that page alone
+    (:class:`~oro_framework.kernel.launch.WindowCredentials`); ``None`` when the token was
+    already spent."""
 
     session: str | None
+    window_credential: str | None = None
 
 
 @final
@@ -137,6 +144,13 @@ _BY_BRIDGE_KEY: Final = Admitted(Access.BRIDGE_KEY)
 _BY_MOUNT_CREDENTIAL: Final = Admitted(Access.MOUNT_CREDENTIAL)
 _AS_WORKER_SCRIPT: Final = Admitted(Access.WORKER_SCRIPT)
 _PREFLIGHT: Final = CorsPreflight()
+
+
+def _spent_token() -> SecurityError:
+    return SecurityError(
+        "Launch token is invalid or was already used: each launch URL opens "
+        "one session; restart the app (or `oro run --headless`) for a new URL"
+    )
 
 
 def session_cookie_name(bundle_identifier: str) -> str:
@@ -231,7 +245,10 @@ class Gatekeeper:
         cors_origins: Iterable[str] = (),
         cookie_name: str = SESSION_COOKIE,
         session_key: str | None = None,
+        window_credentials: WindowCredentials | None = None,
     ) -> None:
+        self.window_credentials = window_credentials or WindowCredentials(session_key)
+        """Issues and checks the credential that says which window a page is."""
         self._launch_token: str | None = launch_token
         self._window_key = launch_token
         self._spent_window_nonces: set[str] = set()
@@ -292,12 +309,13 @@ class Gatekeeper:
         if method == "OPTIONS" and self.is_cors_origin(origin):
             return _PREFLIGHT
         if launch_token is not None and method in ("GET", "HEAD"):
+            window = self._spend(launch_token)
+            credential = None if window is None else self.window_credentials.issue(window)
             if self.has_session(headers.get("cookie")):
-                return LaunchRedirect(None)
-            try:
-                return LaunchRedirect(self.redeem(launch_token))
-            except SecurityError as error:
-                return Refused(error, RefusalReason.LAUNCH_TOKEN)
+                return LaunchRedirect(None, credential)
+            if window is None:
+                return Refused(_spent_token(), RefusalReason.LAUNCH_TOKEN)
+            return LaunchRedirect(self._new_session(), credential)
         try:
             access = self.authorize(headers, is_ipc=is_ipc)
         except SecurityError as error:
@@ -377,31 +395,34 @@ class Gatekeeper:
 
         :raises SecurityError: a wrong token, or the token was already used.
         """
-        expected = self._launch_token
-        if expected is not None and _equal(token, expected):
-            self._launch_token = None
-        elif not self._redeem_window_token(token):
-            raise SecurityError(
-                "Launch token is invalid or was already used: each launch URL opens "
-                "one session; restart the app (or `oro run --headless`) for a new URL"
-            )
+        if self._spend(token) is None:
+            raise _spent_token()
+        return self._new_session()
+
+    def _new_session(self) -> str:
         if self._session_key is not None:
             return signed_session(self._session_key)
         session = secrets.token_urlsafe(32)
         self._sessions.append(session)
         return session
 
-    def _redeem_window_token(self, token: str) -> bool:
+    def _spend(self, token: str) -> int | None:
+        """Spend the run's launch token (window 0) or a window's; the window it opens, or
+        ``None`` for a wrong or spent token."""
+        expected = self._launch_token
+        if expected is not None and _equal(token, expected):
+            self._launch_token = None
+            return MAIN_WINDOW
         match = WINDOW_TOKEN.fullmatch(token)
         if match is None:
-            return False
+            return None
         index, nonce, mac = int(match.group(1)), match.group(2), match.group(3)
         if not _equal(mac, window_mac(self._window_key, index, nonce)):
-            return False
+            return None
         if nonce in self._spent_window_nonces:
-            return False
+            return None
         self._spent_window_nonces.add(nonce)
-        return True
+        return index
 
     def has_session(self, cookie_header: str | None) -> bool:
         """Whether the ``Cookie`` header carries a session this gatekeeper issued."""
@@ -438,6 +459,16 @@ class Gatekeeper:
         raise SecurityError(
             "No valid session: open the app through its launch URL "
             "(http://127.0.0.1:<port>/?oro_launch=..., printed by `oro run --headless`)"
+        )
+
+    def window_of(
+        self, headers: Mapping[str, str], query_credential: str | None = None
+    ) -> int | None:
+        """The window a request proves it comes from: its credential in the ``X-Oro-Window``
+        header, else ``query_credential`` (``oro_window``, for transports without headers);
+        ``None`` without a valid one. Never a window index the page wrote itself."""
+        return self.window_credentials.verify(
+            headers.get(WINDOW_CREDENTIAL_HEADER) or query_credential
         )
 
     def session_cookie(self, session: str) -> str:

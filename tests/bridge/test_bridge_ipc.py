@@ -144,16 +144,21 @@ async def test_bare_ipc_without_x_ipc_uri_is_type_error(served: httpx.AsyncClien
     assert response.json()["err"]["code"] == "ERR_MISSING_ARGS"
 
 
-async def test_window_index_comes_from_the_query(served: httpx.AsyncClient) -> None:
+async def test_an_index_parameter_is_a_parameter_not_the_window(
+    served: httpx.AsyncClient,
+) -> None:
+    """Issue 39: the window used to be whatever `index` the page wrote."""
     response = await served.get("/ipc/test.echo", params={"index": "2"})
 
-    assert response.json()["data"]["window"] == 2
+    assert response.json()["data"]["window"] is None
+    assert response.json()["data"]["params"] == {"index": 2}
 
 
-async def test_window_index_comes_from_the_header(served: httpx.AsyncClient) -> None:
+async def test_the_old_window_index_header_names_no_window(served: httpx.AsyncClient) -> None:
+    """Issue 39: the window used to be read from `X-IPC-Window-Index`, set by the page."""
     response = await served.get("/ipc/test.echo", headers={"X-IPC-Window-Index": "3"})
 
-    assert response.json()["data"]["window"] == 3
+    assert response.json()["data"]["window"] is None
 
 
 async def test_handlers_never_see_the_session_cookie(served: httpx.AsyncClient) -> None:

@@ -149,7 +149,9 @@ async def test_page_events_deliver_host_emit_for_the_window() -> None:
         make_host() as host,
         live_server(host) as server,
         server.client() as client,
-        client.stream("GET", "/oro/events", params={"window": 0}) as response,
+        client.stream(
+            "GET", "/oro/events", params={"oro_window": server.window_credential(0)}
+        ) as response,
         aclosing(read_sse(response)) as events,
     ):
         # The bridge subscribes before it answers, so the headers mean "listening".

@@ -29,7 +29,7 @@ from oro_framework.kernel.errors import (
     OutOfRangeError,
     SecurityError,
 )
-from oro_framework.kernel.launch import LAUNCH_PARAMETER, window_launch_token
+from oro_framework.kernel.launch import LAUNCH_PARAMETER, WindowCredentials, window_launch_token
 from oro_framework.kernel.lifecycle import LifecycleEvent, LifecycleState, emit_to_pages
 from oro_framework.kernel.windows.backend import GuiBackend, GuiDispatcher
 from oro_framework.kernel.windows.model import (
@@ -88,6 +88,9 @@ class WindowManager:
         self._ready_listeners: list[Callable[[Window], None]] = []
         self._launch_listeners: list[Callable[[Window, str], None]] = []
         self._launch_token: str | None = None
+        self.credentials = WindowCredentials()
+        """Which window a page is (:class:`~oro_framework.kernel.launch.WindowCredentials`):
+        issued by the bridge when a window's launch URL opens, dropped when it closes."""
         self.origin: str | None = None
         """The app origin (``http://127.0.0.1:<port>``) once the server runs."""
         self.exit_code = 0
@@ -603,6 +606,8 @@ class WindowManager:
                 logger.debug("window %d: ignoring %s while %s", window.index, status, window.status)
                 return False
         window.status = status
+        if status is WindowStatus.CLOSED:
+            self.credentials.revoke(window.index)
         name = WINDOW_EVENTS.get(status)
         if name is not None:
             detail = {"index": window.index, "status": status.value, "window": window.to_json()}

@@ -10,9 +10,10 @@ from urllib.parse import quote, urlencode
 
 from oro_framework.kernel.errors import IPCError
 from oro_framework.kernel.exchange import IPC_URI_HEADER, WireReply, error_reply, http_identity
+from oro_framework.kernel.launch import WINDOW_CREDENTIAL_PARAMETER
 from oro_framework.web.asgi import HeaderList, Scope, Send, send_response, start_response
 from oro_framework.web.bridge.call import TEXT
-from oro_framework.web.security import LAUNCH_PARAMETER, Gatekeeper, Refused
+from oro_framework.web.security import LAUNCH_PARAMETER, Gatekeeper, LaunchRedirect, Refused
 
 __all__ = ["launch", "not_allowed", "preflight", "refuse", "refuse_page", "send_wire"]
 
@@ -61,14 +62,18 @@ async def launch(
     send: Send,
     query: list[tuple[str, str]],
     base: HeaderList,
-    session: str | None,
+    redirect_to: LaunchRedirect,
 ) -> None:
     """Set the session cookie the launch token was traded for (if the browser had none), and
     send the browser to the same URL without the token, so that it never sits in history or a
-    reload."""
+    reload. The window's credential rides in the fragment, which only that page sees: the
+    preload moves it to the page's ``sessionStorage`` and takes it off the URL."""
+    session = redirect_to.session
     raw_path = scope.get("raw_path") or quote(scope["path"]).encode()
     remaining = [(name, value) for name, value in query if name != LAUNCH_PARAMETER]
     location = raw_path.decode("latin-1") + (f"?{urlencode(remaining)}" if remaining else "")
+    if redirect_to.window_credential is not None:
+        location += f"#{WINDOW_CREDENTIAL_PARAMETER}={redirect_to.window_credential}"
     redirect = [
         *base,
         (b"location", location.encode("latin-1")),

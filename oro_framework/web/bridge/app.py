@@ -107,7 +107,10 @@ class Bridge:
             cors_origins=config["webview.cors_allowed_origins"],
             cookie_name=session_cookie_name(config["meta.bundle_identifier"]),
             session_key=session_key,
+            window_credentials=host.windows.credentials,
         )
+        if session_key is not None:
+            host.windows.credentials.use_key(session_key)
         self.resources = Resources(
             host.paths.resources,
             default_index=config["webview.default_index"],
@@ -178,7 +181,7 @@ class Bridge:
         elif isinstance(admission, CorsPreflight):
             await preflight(send, base)
         elif isinstance(admission, LaunchRedirect):
-            await launch(self.gatekeeper, scope, send, query, base, admission.session)
+            await launch(self.gatekeeper, scope, send, query, base, admission)
         elif admission.reason is RefusalReason.LAUNCH_TOKEN:
             await refuse_page(send, admission.error, base)
         else:

@@ -12,10 +12,9 @@ from oro_framework.web.asgi import HeaderList, Receive, Scope, Send
 if TYPE_CHECKING:
     from oro_framework.web.bridge.app import Bridge
 
-__all__ = ["TEXT", "WINDOW_HEADER", "Call"]
+__all__ = ["TEXT", "Call"]
 
 TEXT: Final = "text/plain; charset=utf-8"
-WINDOW_HEADER: Final = "x-ipc-window-index"
 
 
 @final

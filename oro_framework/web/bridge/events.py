@@ -6,7 +6,8 @@ from __future__ import annotations
 import logging
 
 from oro_framework.kernel.envelope import ServerSentEvent, encode_sse
-from oro_framework.kernel.exchange import last_value, window_index
+from oro_framework.kernel.exchange import last_value
+from oro_framework.kernel.launch import WINDOW_CREDENTIAL_PARAMETER
 from oro_framework.web.asgi import cancelled_on_disconnect, start_response
 from oro_framework.web.bridge.answers import not_allowed
 from oro_framework.web.bridge.call import Call
@@ -21,7 +22,11 @@ async def serve(call: Call) -> None:
         await not_allowed(call.send, call.base, "GET")
         return
     bridge = call.bridge
-    window = window_index(last_value(call.query, "window"))
+    # The window's events only to the page that proves it is that window; `?window=N` alone
+    # would let any page read another window's events.
+    window = bridge.gatekeeper.window_of(
+        call.headers, last_value(call.query, WINDOW_CREDENTIAL_PARAMETER)
+    )
     headers = [
         *call.base,
         (b"content-type", b"text/event-stream"),
@@ -31,7 +36,7 @@ async def serve(call: Call) -> None:
         bridge.channels[window] = bridge.channels.get(window, 0) + 1
     try:
         async with (
-            bridge.host.events.subscribe(window=window) as events,
+            bridge.host.events.subscribe(window=window, page=True) as events,
             cancelled_on_disconnect(call.receive, call.send) as send,
         ):
             await start_response(send, 200, headers)

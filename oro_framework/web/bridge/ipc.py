@@ -14,11 +14,12 @@ from oro_framework.kernel.exchange import (
     check_declared_size,
     error_reply,
     http_target,
+    last_value,
     request_fields,
     request_id_of,
-    window_index,
     wire_reply,
 )
+from oro_framework.kernel.launch import WINDOW_CREDENTIAL_HEADER, WINDOW_CREDENTIAL_PARAMETER
 from oro_framework.kernel.request import Request
 from oro_framework.web.asgi import (
     ClientGoneError,
@@ -31,7 +32,7 @@ from oro_framework.web.asgi import (
     start_response,
 )
 from oro_framework.web.bridge.answers import send_wire
-from oro_framework.web.bridge.call import WINDOW_HEADER, Call
+from oro_framework.web.bridge.call import Call
 from oro_framework.web.security import BRIDGE_KEY_HEADER
 
 __all__ = ["IPC_METHODS", "serve"]
@@ -41,7 +42,7 @@ IPC_METHODS: Final = frozenset({"GET", "POST", "PUT", "DELETE"})
 # the 413 is therefore followed by discarding up to this much, so that it arrives, rather than
 # a connection reset. Beyond it the connection is dropped.
 _DISCARD_LIMIT: Final = 1024 * 1024
-_HANDLER_HIDDEN_HEADERS: Final = frozenset({"cookie", BRIDGE_KEY_HEADER})
+_HANDLER_HIDDEN_HEADERS: Final = frozenset({"cookie", BRIDGE_KEY_HEADER, WINDOW_CREDENTIAL_HEADER})
 
 
 async def serve(call: Call) -> None:
@@ -83,7 +84,9 @@ async def serve(call: Call) -> None:
             reserved=QUERY_RESERVED,
             transport="http",
             body=body,
-            window=window_index(headers.get(WINDOW_HEADER)),
+            window=call.bridge.gatekeeper.window_of(
+                headers, last_value(query, WINDOW_CREDENTIAL_PARAMETER)
+            ),
         ),
     )
     async with cancelled_on_disconnect(call.receive, send, request) as send:

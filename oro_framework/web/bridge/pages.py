@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from oro_framework.kernel.exchange import last_value, window_index
 from oro_framework.web.asgi import HeaderList
 from oro_framework.web.bridge.answers import not_allowed
-from oro_framework.web.bridge.call import WINDOW_HEADER, Call
+from oro_framework.web.bridge.call import Call
 from oro_framework.web.preload import (
     inject_preload,
     is_preload_disabled,
@@ -58,9 +58,9 @@ def _html_handling(bridge: Bridge, call: Call) -> tuple[HtmlTransform | None, He
         html_headers.append((b"content-security-policy", policy.encode("latin-1")))
     if disabled:
         return None, html_headers
-    index = window_index(last_value(call.query, "index"))
-    if index is None:
-        index = window_index(headers.get(WINDOW_HEADER)) or 0
+    # Only what the page shows as __args.index before its credential (sessionStorage) says
+    # which window it really is; no request is served as this window on its word.
+    index = window_index(last_value(call.query, "index")) or 0
     origin = f"http://{headers['host']}"
     host = bridge.host
 

@@ -44,7 +44,7 @@ from oro_framework import (
     serve_websockets,
     validators,
 )
-from oro_framework.exchange import window_index
+from oro_framework.exchange import WINDOW_CREDENTIAL_PARAMETER
 
 __all__ = ["FALLBACK_EVENT", "ConduitServer"]
 
@@ -344,7 +344,8 @@ class ConduitServer:
             await request.reject(status, body=reason.encode() + b"\n")
             return None
         client_id = segments[1]
-        window = window_index(client_id)
+        # The window is what the page's credential proves, never the clientId it chose.
+        window = self.host.windows.credentials.verify(query.get(WINDOW_CREDENTIAL_PARAMETER))
         wants_events = query.get("events", "") in ("1", "true")
         return ClientInfo(segments[0], client_id, window, wants_events)
 
@@ -453,7 +454,7 @@ class ConduitServer:
     async def _forward_events(self, client: Client) -> None:
         """Host events for the client's window, also sent over its socket (the page drops the
         copy that arrives second, by event id)."""
-        async with self.host.events.subscribe(window=client.info.window) as events:
+        async with self.host.events.subscribe(window=client.info.window, page=True) as events:
             async for event in events:
                 try:
                     data = json.dumps(

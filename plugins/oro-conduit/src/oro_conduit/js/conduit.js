@@ -185,7 +185,13 @@ export class Conduit extends EventTarget {
     const key = encodeURIComponent(this.sharedKey ?? server.sharedKey ?? '')
     const events = this.events ? '&events=1' : ''
     const path = `${encodeURIComponent(this.id)}/${encodeURIComponent(this.clientId)}`
-    return `ws://${server.hostname}:${server.port}/${path}?key=${key}${events}`
+    // The credential that proves this page's window (the preload keeps it); without it the
+    // host serves the socket no window's children, streams or events.
+    const credential = /** @type {any} */ (globalThis).__oroWindow
+    const window = typeof credential === 'string' && credential !== ''
+      ? `&oro_window=${encodeURIComponent(credential)}`
+      : ''
+    return `ws://${server.hostname}:${server.port}/${path}?key=${key}${events}${window}`
   }
 
   /** True while the socket is open. */
