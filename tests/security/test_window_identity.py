@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import anyio
 import httpx
 import pytest
 
@@ -76,7 +77,7 @@ async def test_the_credential_stays_away_from_handlers(server: LiveServer) -> No
 
 
 async def test_a_credential_cannot_be_retargeted_or_forged(server: LiveServer) -> None:
-    index, nonce, mac = server.window_credential(1).split(".")
+    _, nonce, mac = server.window_credential(1).split(".")
     other_run = WindowCredentials().issue(1)
     attempts = [
         f"0.{nonce}.{mac}",  # another window's index on window 1's credential
@@ -133,28 +134,30 @@ async def test_the_runs_launch_url_makes_the_main_window(server: LiveServer) -> 
     async with httpx.AsyncClient() as browser:
         response = await browser.get(server.launch_url)
     assert response.status_code == 303
-    assert server.host.windows.credentials.verify(
-        fragment_credential(response.headers["location"])
-    ) == 0
+    assert (
+        server.host.windows.credentials.verify(fragment_credential(response.headers["location"]))
+        == 0
+    )
 
 
 async def test_another_windows_events_need_its_credential(server: LiveServer) -> None:
     """Before: `/oro/events?window=1` gave any page window 1's events."""
     seen: dict[str, list[str]] = {}
+    listening = {"forged": anyio.Event(), "proven": anyio.Event()}
 
     async def listen(name: str, **options: Any) -> None:
         async with (
             server.client(timeout=10) as client,
             client.stream("GET", "/oro/events", **options) as response,
         ):
+            # The bridge subscribes before it answers: the headers mean "listening".
             assert response.status_code == 200
+            listening[name].set()
             lines = seen.setdefault(name, [])
             async for event in read_sse(response):
                 lines.append(event.event or "")
                 if event.event == "done":
                     return
-
-    import anyio
 
     async with anyio.create_task_group() as tasks:
         tasks.start_soon(
@@ -164,8 +167,8 @@ async def test_another_windows_events_need_its_credential(server: LiveServer) ->
             lambda: listen("proven", params={"oro_window": server.window_credential(1)})
         )
         with anyio.fail_after(10):
-            while server.host.events.subscriber_count < 2:
-                await anyio.sleep(0.01)
+            for event in listening.values():
+                await event.wait()
         server.host.emit("secret", {"for": "window 1"}, window=1)
         server.host.emit("done", None)
     assert "secret" in seen["proven"]
