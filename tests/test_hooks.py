@@ -462,7 +462,10 @@ async def test_oro_page_closed_when_the_last_event_channel_of_a_window_ends() ->
     ):
 
         async def channel(window: int, opened: anyio.Event, close: anyio.Event) -> None:
-            async with client.stream("GET", f"/oro/events?window={window}", timeout=30) as events:
+            credential = server.window_credential(window)
+            async with client.stream(
+                "GET", "/oro/events", params={"oro_window": credential}, timeout=30
+            ) as events:
                 lines = events.aiter_lines()  # held: a dropped generator closes the stream
                 await lines.__anext__()  # ": connected"
                 opened.set()

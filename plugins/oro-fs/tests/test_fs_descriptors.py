@@ -99,7 +99,10 @@ async def test_descriptors_close_when_the_page_goes_away() -> None:
         (data / "dir").mkdir()
         page, other = MemoryClient(host, window=3), MemoryClient(host, window=4)
         async with server.client() as http:
-            async with http.stream("GET", "/oro/events?window=3", timeout=30) as events:
+            credential = server.window_credential(3)
+            async with http.stream(
+                "GET", "/oro/events", params={"oro_window": credential}, timeout=30
+            ) as events:
                 lines = events.aiter_lines()  # held: a dropped generator closes the stream
                 await lines.__anext__()  # ": connected": the page is live
                 await fill(page, 3)
