@@ -1,12 +1,13 @@
-"""Fixtures: oro-conduit and oro-tls for the kit's `host` and `client`, reading a socket's data
-frames as net.js does, and TCP peers on loopback."""
+"""Fixtures: oro-conduit and oro-tls for the kit's `host` and `client` (allowed to reach the
+test's peers on loopback), reading a socket's data frames as net.js does, and TCP peers on
+loopback."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, Final
 
 import anyio
 import oro_conduit.plugin
@@ -34,11 +35,18 @@ from oro_conduit.testing import next_frame
 from oro_framework.testing import MemoryClient
 
 TLS_PLUGINS = (oro_conduit.plugin, oro_tls.plugin)
+LOOPBACK: Final = {"tcp.allow_private": ["127.0.0.1", "::1", "localhost"]}
+"""Config letting pages reach the tests' peers on loopback (denied by default)."""
 
 
 @pytest.fixture
 def oro_plugins() -> tuple[object, ...]:
     return TLS_PLUGINS
+
+
+@pytest.fixture
+def oro_config() -> Mapping[str, Any]:
+    return LOOPBACK
 
 
 async def read_bytes(

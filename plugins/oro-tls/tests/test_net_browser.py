@@ -16,6 +16,7 @@ import oro_tls.plugin
 import pytest
 from _certs import TIMEOUT, tcp_echo_server
 from _page import WAITING
+from conftest import LOOPBACK
 from playwright.sync_api import Browser, Page
 
 from oro_framework.testing import PageClosedProbe, ServedApp, app_page, served_app
@@ -28,7 +29,7 @@ PAGE_CLOSED = PageClosedProbe()
 
 @pytest.fixture(scope="module")
 def app() -> Iterator[ServedApp]:
-    with served_app([*PLUGINS, PAGE_CLOSED]) as served:
+    with served_app([*PLUGINS, PAGE_CLOSED], config=LOOPBACK) as served:
         yield served
 
 

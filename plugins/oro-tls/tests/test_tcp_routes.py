@@ -12,7 +12,7 @@ from typing import Any
 import anyio
 import pytest
 import trio.testing
-from conftest import TLS_PLUGINS, echo_peer, open_descriptors, read_bytes
+from conftest import LOOPBACK, TLS_PLUGINS, echo_peer, open_descriptors, read_bytes
 from oro_conduit.testing import next_frame, page_conduit
 from oro_tls.state import STATE
 
@@ -98,7 +98,7 @@ async def test_a_seq_used_twice_or_far_ahead_is_refused(host: Host, client: Memo
 
 async def test_the_host_stops_reading_beyond_the_window_until_the_page_acknowledges() -> None:
     window = 64 * 1024
-    async with make_host(TLS_PLUGINS, config={"tcp.read_window_bytes": window}) as host:
+    async with make_host(TLS_PLUGINS, config={**LOOPBACK, "tcp.read_window_bytes": window}) as host:
         client = MemoryClient(host)
         async with quiet_peer() as (port, next_accepted), page_conduit(host, "s1") as conduit:
             await connect(client, port)
@@ -244,7 +244,9 @@ async def test_listening_beyond_loopback_needs_the_config_key(
     assert refused.error is not None
     assert (refused.error.code, refused.error.to_dict()["syscall"]) == ("EACCES", "listen")
     assert host.stash[STATE].items == {}
-    async with make_host(TLS_PLUGINS, config={"tcp.allow_any_address": True}) as open_host:
+    async with make_host(
+        TLS_PLUGINS, config={**LOOPBACK, "tcp.allow_any_address": True}
+    ) as open_host:
         reply = await MemoryClient(open_host).call("tcp.listen", id="srv", port=0)
         assert reply.ok, reply.error
         assert reply.data["address"] == "::"
@@ -273,7 +275,7 @@ async def test_sockets_belong_to_their_page_and_close_with_it(
 
 
 async def test_a_page_has_at_most_max_sockets() -> None:
-    async with make_host(TLS_PLUGINS, config={"tcp.max_sockets_per_page": 2}) as host:
+    async with make_host(TLS_PLUGINS, config={**LOOPBACK, "tcp.max_sockets_per_page": 2}) as host:
         client = MemoryClient(host)
         async with echo_peer() as port:
             await connect(client, port, "a")
@@ -376,7 +378,7 @@ async def test_a_local_port_is_bound_before_connecting(host: Host, client: Memor
 
 async def test_stopping_the_host_closes_every_connection() -> None:
     async with echo_peer() as port:
-        async with make_host(TLS_PLUGINS) as host:
+        async with make_host(TLS_PLUGINS, config=LOOPBACK) as host:
             await connect(MemoryClient(host), port)
             raw = host.stash[STATE].connection(0, "s1", "tcp").raw
         assert raw.fileno() == -1  # closed by the service on its way out

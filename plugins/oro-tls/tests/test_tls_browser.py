@@ -27,6 +27,7 @@ from _certs import (
     tls_echo_server,
 )
 from _page import WAITING
+from conftest import LOOPBACK
 from oro_tls.contexts import TlsMaterial, server_context
 from oro_tls.pins import pin_of_pem, spki_pin_of_certificate
 from playwright.sync_api import Browser, Page
@@ -38,7 +39,7 @@ PLUGINS = [oro_conduit.plugin, oro_tls.plugin]
 
 @pytest.fixture(scope="module")
 def app() -> Iterator[ServedApp]:
-    with served_app(PLUGINS) as served:
+    with served_app(PLUGINS, config=LOOPBACK) as served:
         yield served
 
 

@@ -31,6 +31,7 @@ import oro_tls.plugin
 import pytest
 from _certs import Certs, PemPair, tcp_echo_server, tls_echo_server
 from _page import WAITING
+from conftest import LOOPBACK
 from oro_tls.contexts import TlsMaterial, server_context
 from playwright.sync_api import Browser, Page
 
@@ -141,7 +142,7 @@ return out
 
 @pytest.fixture(scope="module")
 def app() -> Iterator[ServedApp]:
-    with served_app([oro_conduit.plugin, oro_tls.plugin]) as served:
+    with served_app([oro_conduit.plugin, oro_tls.plugin], config=LOOPBACK) as served:
         yield served
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import anyio
 import trio.testing
-from conftest import TLS_PLUGINS, echo_peer, open_descriptors
+from conftest import LOOPBACK, TLS_PLUGINS, echo_peer, open_descriptors
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from oro_tls.pins import PinError
@@ -138,7 +138,7 @@ def test_any_requests_give_results_or_typed_errors_and_leak_nothing(
     sequence: list[tuple[tuple[str, dict[str, Any]], bytes]], first_connected: bool
 ) -> None:
     async def run() -> None:
-        async with make_host(TLS_PLUGINS) as host, echo_peer() as echo_port:
+        async with make_host(TLS_PLUGINS, config=LOOPBACK) as host, echo_peer() as echo_port:
             page = MemoryClient(host, window=0)
             before = open_descriptors()
             start = [(("tcp.connect", {"id": "a", "port": ECHO}), b"")] if first_connected else []

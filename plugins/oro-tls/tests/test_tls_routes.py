@@ -23,7 +23,7 @@ from _certs import (
     tls_client,
     tls_echo_server,
 )
-from conftest import TLS_PLUGINS, read_bytes
+from conftest import LOOPBACK, TLS_PLUGINS, read_bytes
 from oro_conduit.testing import next_frame, page_conduit
 from oro_tls.contexts import TlsMaterial, client_context, server_context
 from oro_tls.pins import pin_of_pem, spki_pin_of_certificate
@@ -214,7 +214,7 @@ async def test_a_misconfigured_pin_is_refused_before_connecting(
 async def test_configured_pins_apply_unless_the_request_replaces_them(certs: Certs) -> None:
     wrong = pin_of_pem(certs.rsa_server[0])
     right = pin_of_pem(certs.server[0])
-    config = {"tls.pins": f"# the API\n127.0.0.1 {wrong} ; rotated\n"}
+    config = {**LOOPBACK, "tls.pins": f"# the API\n127.0.0.1 {wrong} ; rotated\n"}
     async with make_host(TLS_PLUGINS, config=config) as host:
         client = MemoryClient(host)
         with echo(certs.server) as port:

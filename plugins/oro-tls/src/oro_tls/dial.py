@@ -1,10 +1,15 @@
 """Connecting out: a host name's addresses tried in turn, from an optional local address and
-port, within the connect timeout, failing with Node's error for the last address tried."""
+port, within the connect timeout, failing with Node's error for the last address tried.
+
+Each address is resolved once and checked before it is tried (``permit``), and the socket
+connects to that very address: a name that answers differently the next time (DNS rebinding)
+changes nothing."""
 
 from __future__ import annotations
 
 import errno as errno_module
 import socket
+from collections.abc import Callable
 from typing import Final
 
 import anyio
@@ -27,12 +32,15 @@ async def dial(
     local_address: str | None = None,
     local_port: int = 0,
     timeout_ms: int,
+    permit: Callable[[str], None],
 ) -> SocketStream:
-    """A stream connected to ``host``:``port``.
+    """A stream connected to ``host``:``port``, through the addresses ``permit`` lets through.
 
-    :raises ErrnoError: ``ECONNREFUSED``, ``ETIMEDOUT``, ``ENOTFOUND``, ``EADDRINUSE``...
+    :param permit: raises :class:`ErrnoError` for an address the page may not reach.
+    :raises ErrnoError: ``ECONNREFUSED``, ``ETIMEDOUT``, ``ENOTFOUND``, ``EADDRINUSE``, and
+        ``permit``'s refusal of the first address when it refuses them all...
     """
-    candidates = await resolve(host, family)
+    candidates = _permitted(await resolve(host, family), permit)
     if local_address:
         local_family = (await resolve(local_address))[0][0]
         candidates = [pair for pair in candidates if pair[0] == local_family] or candidates
@@ -46,6 +54,24 @@ async def dial(
         assert last is not None
         raise last
     raise timed_out("connect", candidates[-1][1], port, timeout_ms)
+
+
+def _permitted(
+    candidates: list[tuple[int, str]], permit: Callable[[str], None]
+) -> list[tuple[int, str]]:
+    allowed: list[tuple[int, str]] = []
+    refusal: ErrnoError | None = None
+    for candidate in candidates:
+        try:
+            permit(candidate[1])
+        except ErrnoError as error:
+            refusal = refusal or error
+            continue
+        allowed.append(candidate)
+    if not allowed:
+        assert refusal is not None
+        raise refusal
+    return allowed
 
 
 async def _connect_one(

@@ -29,6 +29,10 @@ async def _dial(request: Request, host: str, port: int) -> Any:
     sockets = sockets_of(request)
     timeout = params.get_int("timeout", sockets.tcp.connect_timeout_ms, minimum=1)
     local_port = params.get("localPort")
+
+    def permit(address: str) -> None:
+        sockets.check_reachable(request.window, address, port, name=host)
+
     return await dial(
         host,
         port,
@@ -36,6 +40,7 @@ async def _dial(request: Request, host: str, port: int) -> Any:
         local_address=params.get_str("localAddress"),
         local_port=0 if local_port is None else parse_port(local_port, name="localPort"),
         timeout_ms=timeout,
+        permit=permit,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import ssl
+import sys
 from typing import Any, final
 
 import anyio
@@ -46,13 +47,17 @@ class Server:
         self.refused = 0
 
     def bind(self, family: int, address: str, port: int, *, ipv6_only: bool) -> Endpoint:
-        """Bind a new socket (SO_REUSEADDR, as Node's listening sockets on Unix).
+        """Bind a new socket (SO_REUSEADDR on Unix, as Node's listening sockets).
 
         :raises ErrnoError: ``EADDRINUSE``, ``EADDRNOTAVAIL``...
         """
         raw = socket.socket(family, socket.SOCK_STREAM)
         try:
-            raw.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            # Not on Windows, where SO_REUSEADDR lets a socket bind a port another program
+            # listens on (libuv does not set it there either): a page could take over a local
+            # service's port, and connecting to "its own" server would reach that service.
+            if sys.platform != "win32":
+                raw.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             if family == socket.AF_INET6:
                 raw.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, int(ipv6_only))
             raw.bind((address, port))

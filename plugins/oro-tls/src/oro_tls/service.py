@@ -27,6 +27,7 @@ from oro_framework import (
     NotSupportedError,
     ServiceUnavailableError,
 )
+from oro_framework.network import PrivateNetworkPolicy, address_space, app_ports, same_address
 from oro_tls.addresses import socket_endpoints
 from oro_tls.connections import Connection, Kind, error_frame
 from oro_tls.errors import no_socket
@@ -60,6 +61,7 @@ class TcpSockets:
         self.tls = tls
         self.pins = PinSet.parse(tls.pins)
         """The host's pins: ``[tls] pins``, then what ``tls.setPins`` made of them."""
+        self.private_network = PrivateNetworkPolicy(tcp.allow_private, key="tcp.allow_private")
         self.items: dict[str, Connection | Server] = {}
         self._task_group: TaskGroup | None = None
         self.closed_totals = {"bytesRead": 0, "bytesWritten": 0, "accepted": 0}
@@ -108,6 +110,37 @@ class TcpSockets:
                 "socket",
                 hint=f"tcp.max_sockets_per_page = {self.tcp.max_sockets_per_page}",
             )
+
+    def check_reachable(self, window: int | None, address: str, port: int, *, name: str) -> None:
+        """Whether ``window``'s page may connect to ``address`` (an IP literal, resolved from
+        ``name``): a public address, one ``tcp.allow_private`` names, or one of the page's own
+        servers listening on loopback; never the app's own servers (the bridge's and the
+        Conduit's ports).
+
+        :raises ErrnoError: ``EACCES`` (``syscall`` ``connect``).
+        """
+        reserved = app_ports(self.host) | _conduit_ports(self.host)
+        if port not in reserved and self._listens_at(window, address, port):
+            return
+        self.private_network.check(
+            address, port, syscall="connect", name=name, reserved_ports=reserved
+        )
+
+    def _listens_at(self, window: int | None, address: str, port: int) -> bool:
+        """Whether one of ``window``'s servers listens at exactly ``address``:``port`` of
+        loopback. No other socket can hold that address and port while it listens (servers do
+        not set SO_REUSEPORT), so connecting there reaches the page's own server and nothing
+        else."""
+        return address_space(address) == "loopback" and any(
+            isinstance(item, Server)
+            and item.window == window
+            and item.listener is not None
+            and not item.closed
+            and item.local is not None
+            and item.local[1] == port
+            and same_address(item.local[0], address)
+            for item in self.items.values()
+        )
 
     def _count(self, window: int | None) -> int:
         return sum(1 for item in self.items.values() if item.window == window)
@@ -270,3 +303,10 @@ class TcpSockets:
         finally:
             self._task_group = None
             self.close_all()
+
+
+def _conduit_ports(host: Host) -> frozenset[int]:
+    """The Conduit's port while it listens: the app's own server, as the bridge is."""
+    server = host.stash.get(oro_conduit.STATE)
+    port = None if server is None else server.port
+    return frozenset() if port is None else frozenset({port})

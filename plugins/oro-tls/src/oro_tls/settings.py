@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, final
 
 from oro_framework import IPCError, setting, validators
+from oro_framework.network import PrivateNetworkPolicy
 from oro_tls.pins import PinSet
 
 __all__ = ["TcpSettings", "TlsSettings"]
@@ -47,6 +48,15 @@ class TcpSettings:
         False,
         "Let pages listen on addresses other than loopback (the wildcard 0.0.0.0/:: included). "
         "Off: listen() without an address listens on 127.0.0.1.",
+    )
+    allow_private: list[str] = setting(
+        [],
+        "What tcp.connect and tls.connect may reach besides the public internet (loopback, "
+        "link-local, private and shared ranges, the unspecified address, cloud metadata): "
+        "'host[:port]' entries, each an IP address, a network (CIDR) or a host name "
+        "('127.0.0.1:5432', '[::1]:8080', '10.0.0.0/8', 'db.lan:5432'). A metadata address "
+        "needs an entry naming that address; the app's own server is never reached.",
+        validator=PrivateNetworkPolicy.validate,
     )
 
 
