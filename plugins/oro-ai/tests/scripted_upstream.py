@@ -35,6 +35,13 @@ MODELS: Final = (
     "echo",  # answers, as its content, the JSON of what it received
     "script",  # streams the request's "script": raw pieces of event-stream text, one HTTP chunk
     # each, ending the body properly unless "complete" is false
+    # Leaky servers: their errors echo the request's Authorization and Host headers and the
+    # URL they were called at, as a debugging proxy or a careless server does.
+    "leak-400",  # 400, a JSON error whose message and param echo them
+    "leak-401",  # 401, OpenAI's wording for a refused key: the key shortened
+    "leak-500",  # 500, a JSON error echoing them
+    "leak-text",  # 400, a text body echoing them
+    "leak-stream",  # streams one chunk, then an error event echoing them
 )
 
 
@@ -169,6 +176,8 @@ class _Handler(BaseHTTPRequestHandler):
             headers = {"retry-after": "7"} if status == 429 else {}
             message = {"error": {"message": f"scripted {status}", "type": "x", "param": "model"}}
             self._send_json(status, message, headers)
+        elif model.startswith("leak-"):
+            self._leak(received, model)
         elif model == "hang":
             self._wait_for_client_to_leave(received, timeout=60)
         elif model == "badjson":
@@ -189,6 +198,27 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_json(200, _completion(model, text, chat=chat))
 
     # ------------------------------------------------------------------------------------------
+
+    def _leak(self, received: Received, model: str) -> None:
+        authorization = received.headers.get("authorization", "")
+        where = f"http://{received.headers.get('host', '')}{self.path}"
+        echo = (
+            f"request to {where} with Authorization: {authorization} (host {self.headers['host']})"
+        )
+        if model == "leak-text":
+            self._send_raw(400, f"Bad Request\n{echo}\n".encode(), "text/plain")
+        elif model == "leak-401":
+            key = authorization.removeprefix("Bearer ")
+            message = f"Incorrect API key provided: {key[:8]}{'*' * 12}{key[-4:]}. {echo}"
+            self._send_json(401, {"error": {"message": message, "code": "invalid_api_key"}})
+        elif model == "leak-stream":
+            error = {"error": {"message": f"backend failed: {echo}", "type": "server_error"}}
+            chunk = _chunk(model, 0, chat=True)
+            self._stream(received, [json.dumps(chunk), json.dumps(error), "[DONE]"])
+        else:
+            status = int(model.removeprefix("leak-"))
+            error = {"message": f"invalid max_tokens: {echo}", "param": authorization}
+            self._send_json(status, {"error": error})
 
     def _stream_model(self, received: Received, model: str, count: int, *, chat: bool) -> None:
         events = [json.dumps(_chunk(model, index, chat=chat)) for index in range(count)]

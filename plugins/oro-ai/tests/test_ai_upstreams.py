@@ -5,6 +5,7 @@ answers, retries, fallback, cancellation, permissions, and 50 streams cancelled 
 from __future__ import annotations
 
 import json
+import logging
 import random
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -124,7 +125,10 @@ async def test_a_request_passes_through_with_the_hosts_key_and_nothing_of_the_pa
     assert seen["body"]["tools"] == tools
     assert seen["body"]["response_format"] == response_format
     assert seen["body"]["seed"] == 3
-    assert seen["headers"]["authorization"] == f"Bearer {KEY}"
+    assert upstream.last("echo").headers["authorization"] == f"Bearer {KEY}"
+    # An upstream that echoes the key in its answer does not hand it to the page.
+    assert seen["headers"]["authorization"] == "Bearer [redacted]"
+    assert KEY not in response.text
     for page_header in ("cookie", "x-page-secret", "origin", "referer"):
         assert page_header not in seen["headers"]
 
@@ -178,6 +182,78 @@ async def test_upstream_errors_keep_openais_shape_with_the_upstream_status(
     assert response.headers.get("retry-after") == retry_after
     assert upstream.url.split("//")[1] not in response.text
     assert healthy.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("model", "status", "shown"),
+    [
+        ("leak-400", 400, "Upstream 'scripted' answered 400: invalid max_tokens: request to"),
+        ("leak-401", 502, "Upstream 'scripted' answered 401 (its message is in the host's log)"),
+        ("leak-500", 502, "Upstream 'scripted' answered 500 (its message is in the host's log)"),
+        ("leak-text", 400, "Upstream 'scripted' answered 400 (its message is in the host's log)"),
+    ],
+)
+async def test_an_upstream_echoing_the_key_and_its_url_in_an_error_hands_neither_to_the_page(
+    tiny_model: Path, model: str, status: int, shown: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue 39 item 4: an upstream's error text reached the page verbatim, so one that echoes
+    the request's ``Authorization`` header handed the page the API key and the upstream's URL.
+    Now the page gets the typed error with at most a cleaned, bounded JSON ``message`` (only
+    for its own request's faults); the host's log keeps the text, the key masked."""
+    caplog.set_level(logging.INFO, logger="oro_ai.upstreams")
+    upstream_status = 400 if model == "leak-text" else int(model.removeprefix("leak-"))
+    with scripted_upstream() as upstream:
+        async with _served(tiny_model, upstream.url) as (_, client):
+            response = await client.post("/ai/llama/v1/chat/completions", json=_chat(model))
+            streamed = await client.post(
+                "/ai/llama/v1/completions", json={"model": model, "prompt": "x", "stream": True}
+            )
+        address = upstream.url.split("//")[1].split("/")[0]
+    assert upstream.last(model).headers["authorization"] == f"Bearer {KEY}"
+    assert response.status_code == status, response.text
+    error = response.json()["error"]
+    assert error["code"] == "upstream_error"
+    assert error["upstream_status"] == upstream_status
+    assert error["message"].startswith(shown)
+    assert len(error["message"]) <= 400
+    assert error["param"] is None  # the upstream's param held the header: not a field name
+    for answer in (response.text, streamed.text):
+        assert KEY not in answer
+        assert KEY[:8] not in answer  # not even the key shortened, as OpenAI words it
+        assert address not in answer
+        assert address.split(":")[1] not in answer
+        assert "Bearer" not in answer
+        assert "Authorization" not in answer
+    # The host's own log says what the upstream answered, without the key.
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert f"upstream scripted answered {upstream_status}" in logged
+    assert address in logged
+    assert KEY not in logged
+
+
+async def test_an_error_event_echoing_the_key_mid_stream_ends_the_stream_cleaned(
+    tiny_model: Path,
+) -> None:
+    """Issue 39 item 4: an upstream's ``data: {"error": ...}`` event was relayed as it came."""
+    with scripted_upstream() as upstream:
+        async with (
+            _served(tiny_model, upstream.url) as (_, client),
+            client.stream(
+                "POST", "/ai/llama/v1/chat/completions", json=_chat("leak-stream", stream=True)
+            ) as response,
+        ):
+            events = await _events(response)
+            text = json.dumps(events)
+        address = upstream.url.split("//")[1].split("/")[0]
+    assert events[0]["choices"][0]["delta"]["content"] == "t0 "
+    assert events[-1] == "[DONE]"
+    error = events[-2]["error"]
+    assert error["code"] == "upstream_error"
+    assert error["upstream"] == "scripted"
+    assert error["message"].startswith("Upstream 'scripted' sent an error in its stream: backend")
+    assert KEY not in text
+    assert address not in text
+    assert "Bearer" not in text
 
 
 @pytest.mark.parametrize(

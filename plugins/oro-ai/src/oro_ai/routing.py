@@ -217,8 +217,11 @@ async def _relay(
                 return upstream.malformed("an event that is not JSON")
             if not isinstance(chunk, dict):
                 return upstream.malformed("an event that is not a JSON object")
+            if "error" in chunk or chunk.get("object") == "error":
+                # Its words may echo what the page must not see: told as ours, cleaned.
+                return upstream.stream_error(chunk.get("error", chunk))
             # Checked, then sent as it came: encoding it again would cost every chunk.
-            await send_event(send, event.data)
+            await send_event(send, upstream.scrub(event.data))
             event = await anext(stream, None)
     except httpx.TimeoutException:
         return upstream.timed_out("in the middle of the stream")

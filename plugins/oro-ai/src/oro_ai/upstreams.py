@@ -2,12 +2,14 @@
 :class:`Upstream` with its own HTTP client, concurrency slots and model ids.
 
 An upstream's URL and key stay here: what a page can see of an upstream is its name, its model
-ids and the errors of :mod:`.errors`, whose messages never carry a URL."""
+ids and the errors of :mod:`.errors`, whose messages never carry a URL, a key or an echo of
+the request's headers (:mod:`.redaction`)."""
 
 from __future__ import annotations
 
 import ipaddress
 import json
+import logging
 import math
 import time
 from collections.abc import AsyncIterator, Sequence
@@ -18,10 +20,13 @@ import anyio
 import httpx
 
 from oro_ai.errors import APIError
+from oro_ai.redaction import REDACTED, Redactor, safe_param
 from oro_ai.settings import UpstreamSettings
 from oro_framework import ConfigError
 
 __all__ = ["Upstream", "check_upstream_url", "is_loopback_host"]
+
+logger = logging.getLogger(__name__)
 
 DISCOVERY_TTL: Final = 30.0
 """Seconds an upstream's listed model ids are trusted before a request for an unknown id asks
@@ -34,6 +39,7 @@ request for an unknown id, or ``GET /v1/models``, must not hang on a slow upstre
 MAX_BODY_BYTES: Final = 64 * 1024 * 1024
 """The largest whole (not streamed) answer read from an upstream."""
 _ERROR_BODY_BYTES: Final = 64 * 1024
+_LOGGED_ERROR_CHARS: Final = 2000
 _RETRY_BACKOFF: Final = (0.1, 0.3, 1.0)
 
 _CONNECTION_FAILURES: Final = (httpx.ConnectError, httpx.ConnectTimeout, httpx.RemoteProtocolError)
@@ -65,6 +71,15 @@ def _host_allowed(url: httpx.URL, allowed: Sequence[str]) -> bool:
         if host == pattern:
             return True
     return False
+
+
+def _host_names(url: httpx.URL) -> list[str]:
+    """The ways an upstream's address may be written in its own messages."""
+    host = url.host
+    names = [host, url.raw_host.decode("ascii", "replace"), url.netloc.decode("ascii", "replace")]
+    if ":" in host:  # IPv6: also in brackets
+        names.append(f"[{host}]")
+    return names
 
 
 def check_upstream_url(name: str, settings: UpstreamSettings, allowed: Sequence[str]) -> httpx.URL:
@@ -136,24 +151,31 @@ def _retry_after(response: httpx.Response) -> float | None:
     return seconds if math.isfinite(seconds) and seconds >= 0 else None
 
 
-def _upstream_message(raw: bytes) -> tuple[str, str | None]:
-    """The message and ``param`` of an upstream's error body, in any of the shapes servers use:
+def _error_fields(body: object) -> tuple[str | None, object]:
+    """The message and ``param`` of an upstream's JSON error, in any of the shapes servers use:
     OpenAI's ``{"error": {"message"}}``, Ollama's ``{"error": "..."}``, vLLM's
-    ``{"message"}``, or text."""
-    try:
-        body = json.loads(raw)
-    except ValueError:
-        text = raw.decode("utf-8", "replace").strip()
-        return (text[:500] or "no message"), None
+    ``{"message"}``."""
     error = body.get("error", body) if isinstance(body, dict) else body
     if isinstance(error, str):
-        return error[:500], None
+        return error, None
     if isinstance(error, dict):
-        param = error.get("param")
-        return str(error.get("message") or "no message")[:500], (
-            param if isinstance(param, str) else None
-        )
-    return "no message", None
+        message = error.get("message")
+        return (message if isinstance(message, str) else None), error.get("param")
+    return None, None
+
+
+def _json_or_none(raw: bytes) -> object:
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return None
+
+
+def _is_own_fault(status: int) -> bool:
+    """Whether an upstream's error status is the page's request's fault, passed on as it is;
+    other errors (5xx, a key or proxy it refuses, which is the app's configuration) are a bad
+    gateway."""
+    return status == 429 or (400 <= status < 500 and status not in (401, 403, 407))
 
 
 @final
@@ -165,6 +187,8 @@ class Upstream:
         self.name = name
         self.settings = settings
         self._url = url
+        self._key = settings.api_key
+        self.redactor = Redactor([settings.api_key], _host_names(url))
         self._client: httpx.AsyncClient | None = None
         self._slots: anyio.Semaphore | None = None
         self._discovered: dict[str, dict[str, Any]] = {}
@@ -399,22 +423,60 @@ class Upstream:
         )
 
     def _status_error(self, response: httpx.Response, raw: bytes) -> APIError:
+        """The error a page gets for the upstream's error answer: its status, and its own words
+        only when the request was the page's fault, cleaned (:mod:`.redaction`). The whole
+        text goes to the host's log, the key masked."""
         status = response.status_code
-        message, param = _upstream_message(raw)
-        # The request's own faults keep their status; the upstream's (and a key it refuses,
-        # which is the app's configuration, not the page's request) are a bad gateway.
-        own_fault = status == 429 or (400 <= status < 500 and status not in (401, 403, 407))
-        passed = status if own_fault else 502
+        text = raw.decode("utf-8", "replace")
+        logger.log(
+            logging.INFO if _is_own_fault(status) else logging.WARNING,
+            "upstream %s answered %d: %r",
+            self.name,
+            status,
+            self.redactor.secrets(text)[:_LOGGED_ERROR_CHARS],
+        )
+        # A body that is not JSON has no message: its text is never relayed.
+        message, param = _error_fields(_json_or_none(raw))
+        own_fault = _is_own_fault(status)
+        shown = self.redactor.message(message) if own_fault and message else ""
         return APIError(
-            passed,
+            status if own_fault else 502,
             "upstream_error",
-            f"Upstream '{self.name}' answered {status}: {message}",
+            f"Upstream '{self.name}' answered {status}"
+            + (f": {shown}" if shown else " (its message is in the host's log)"),
             error_type="rate_limit_error" if status == 429 else None,
-            param=param,
+            param=safe_param(param) if own_fault else None,
             retry_after=_retry_after(response) if status in (429, 503) else None,
             upstream=self.name,
             upstream_status=status,
         )
+
+    def stream_error(self, error: object) -> APIError:
+        """502 ``upstream_error`` for an error event in the middle of an upstream's stream
+        (``data: {"error": {...}}``), its message cleaned as an error answer's is."""
+        text = json.dumps(error)
+        logger.warning(
+            "upstream %s sent an error event: %r",
+            self.name,
+            self.redactor.secrets(text)[:_LOGGED_ERROR_CHARS],
+        )
+        message, _ = _error_fields({"error": error})
+        shown = self.redactor.message(message) if message else ""
+        return APIError(
+            502,
+            "upstream_error",
+            f"Upstream '{self.name}' sent an error in its stream"
+            + (f": {shown}" if shown else " (its message is in the host's log)"),
+            upstream=self.name,
+        )
+
+    def scrub(self, data: str) -> str:
+        """``data`` (an event the upstream sent, relayed as it came) without the API key, if
+        the upstream echoed it: the key is never the page's, whatever the upstream says
+        (:meth:`read_json` does the same to a whole answer)."""
+        if self._key and self._key in data:
+            return data.replace(self._key, REDACTED)
+        return data
 
     async def _read_limited(self, response: httpx.Response, limit: int) -> bytes:
         chunks = bytearray()
@@ -438,6 +500,8 @@ class Upstream:
         raw = await self._read_limited(response, MAX_BODY_BYTES)
         if len(raw) > MAX_BODY_BYTES:
             raise self.malformed(f"more than {MAX_BODY_BYTES} bytes", response.status_code)
+        if self._key and self._key.encode() in raw:
+            raw = raw.replace(self._key.encode(), REDACTED.encode())
         try:
             return json.loads(raw)
         except ValueError:
