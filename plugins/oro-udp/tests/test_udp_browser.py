@@ -14,6 +14,7 @@ import oro_conduit.plugin
 import oro_udp.plugin
 import pytest
 from _udp_peers import EchoPeer, echo_peer
+from conftest import LOCAL_PEERS
 from playwright.sync_api import Browser, Page
 
 from oro_framework import Host
@@ -27,14 +28,14 @@ PAGE_CLOSED = PageClosedProbe()
 
 @pytest.fixture(scope="module")
 def app() -> Iterator[ServedApp]:
-    with served_app([*PLUGINS, PAGE_CLOSED]) as served:
+    with served_app([*PLUGINS, PAGE_CLOSED], config=LOCAL_PEERS) as served:
         yield served
 
 
 @pytest.fixture(scope="module")
 def any_app() -> Iterator[ServedApp]:
     """A host whose pages may bind the wildcard address (``udp.allow_any_address``)."""
-    with served_app(PLUGINS, config={"udp.allow_any_address": True}) as served:
+    with served_app(PLUGINS, config={**LOCAL_PEERS, "udp.allow_any_address": True}) as served:
         yield served
 
 

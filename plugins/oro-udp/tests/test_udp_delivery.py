@@ -14,7 +14,7 @@ from typing import Any
 import anyio
 import pytest
 import trio.testing
-from conftest import UDP_PLUGINS, udp_peer
+from conftest import LOCAL_PEERS, UDP_PLUGINS, udp_peer
 from oro_conduit.codec import decode_frame
 from oro_conduit.testing import page_conduit
 from oro_udp.sockets import UdpSocket
@@ -100,7 +100,7 @@ async def test_without_a_conduit_datagrams_come_as_events_of_the_owning_page(
 
 
 async def test_a_page_that_does_not_read_loses_datagrams_not_memory() -> None:
-    config = {"udp.max_queued_datagrams": 8, "conduit.max_queued_bytes": 65536}
+    config = {**LOCAL_PEERS, "udp.max_queued_datagrams": 8, "conduit.max_queued_bytes": 65536}
     async with make_host(UDP_PLUGINS, config=config) as host:
         client = MemoryClient(host)
         with udp_peer() as peer:

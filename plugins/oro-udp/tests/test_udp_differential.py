@@ -28,6 +28,7 @@ import oro_conduit.plugin
 import oro_udp.plugin
 import pytest
 from _udp_peers import EchoPeer, echo_peer
+from conftest import LOCAL_PEERS
 from playwright.sync_api import Browser, Page
 
 from oro_framework.testing import ServedApp, app_page, run_in_node, served_app
@@ -241,7 +242,7 @@ return out
 
 @pytest.fixture(scope="module")
 def app() -> Iterator[ServedApp]:
-    config = {"udp.allow_any_address": True}
+    config = {**LOCAL_PEERS, "udp.allow_any_address": True}
     with served_app([oro_conduit.plugin, oro_udp.plugin], config=config) as served:
         yield served
 

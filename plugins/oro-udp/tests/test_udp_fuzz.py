@@ -9,7 +9,7 @@ import ipaddress
 from typing import Any
 
 import anyio
-from conftest import UDP_PLUGINS
+from conftest import LOCAL_PEERS, UDP_PLUGINS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from oro_udp.errors import InvalidStateError
@@ -139,7 +139,7 @@ def test_any_requests_give_results_or_typed_errors_and_leak_nothing(
     operations: list[tuple[tuple[str, dict[str, Any]], bytes]], first_bound: bool
 ) -> None:
     async def run() -> None:
-        async with make_host(UDP_PLUGINS) as host:
+        async with make_host(UDP_PLUGINS, config=LOCAL_PEERS) as host:
             page = MemoryClient(host, window=0)
             before = open_descriptors()
             # Most sequences start from a bound socket, so that the operations reach the system.

@@ -9,7 +9,7 @@ from typing import Any
 
 import anyio
 import pytest
-from conftest import UDP_PLUGINS, udp_peer
+from conftest import LOCAL_PEERS, UDP_PLUGINS, udp_peer
 from oro_udp.state import STATE
 
 from oro_framework import Host
@@ -48,7 +48,9 @@ async def test_listening_beyond_loopback_needs_the_config_key(client: MemoryClie
     assert reply.status == 403
     assert (reply.error.code, reply.error.extra["syscall"]) == ("EACCES", "bind")
     assert "allow_any_address" in reply.error.extra["hint"]
-    async with make_host(UDP_PLUGINS, config={"udp.allow_any_address": True}) as host:
+    async with make_host(
+        UDP_PLUGINS, config={**LOCAL_PEERS, "udp.allow_any_address": True}
+    ) as host:
         anywhere = MemoryClient(host)
         assert (await bound(anywhere))["address"] == "0.0.0.0"
         assert (await bound(anywhere, "s2", address="0.0.0.0"))["address"] == "0.0.0.0"
@@ -223,7 +225,9 @@ async def test_a_socket_belongs_to_its_page(host: Host, client: MemoryClient) ->
 
 
 async def test_sockets_per_page_are_limited() -> None:
-    async with make_host(UDP_PLUGINS, config={"udp.max_sockets_per_page": 2}) as host:
+    async with make_host(
+        UDP_PLUGINS, config={**LOCAL_PEERS, "udp.max_sockets_per_page": 2}
+    ) as host:
         page = MemoryClient(host, window=0)
         await bound(page, "a")
         await bound(page, "b")
@@ -248,7 +252,7 @@ async def test_closing_the_page_closes_its_sockets(host: Host, client: MemoryCli
 
 
 async def test_stopping_the_host_closes_every_socket() -> None:
-    async with make_host(UDP_PLUGINS) as host:
+    async with make_host(UDP_PLUGINS, config=LOCAL_PEERS) as host:
         port = (await bound(MemoryClient(host)))["port"]
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as again:
         again.bind(("127.0.0.1", port))
@@ -299,7 +303,7 @@ async def test_reuse_addr_lets_two_sockets_share_a_port(client: MemoryClient) ->
 async def test_no_descriptor_outlives_the_host() -> None:
     before = len(os.listdir("/proc/self/fd"))
     for _ in range(3):
-        async with make_host(UDP_PLUGINS) as host:
+        async with make_host(UDP_PLUGINS, config=LOCAL_PEERS) as host:
             page = MemoryClient(host)
             for n in range(10):
                 await bound(page, f"s{n}")
@@ -309,7 +313,9 @@ async def test_no_descriptor_outlives_the_host() -> None:
 
 
 async def test_concurrent_binds_cannot_pass_the_limit_or_share_an_id() -> None:
-    async with make_host(UDP_PLUGINS, config={"udp.max_sockets_per_page": 2}) as host:
+    async with make_host(
+        UDP_PLUGINS, config={**LOCAL_PEERS, "udp.max_sockets_per_page": 2}
+    ) as host:
         page = MemoryClient(host, window=0)
         codes: list[str | None] = []
 

@@ -152,6 +152,9 @@ async def connect(request: Request) -> Reply:
     if sock.peer is not None:
         raise is_connected()
     address = await resolve(requested or default_peer(sock.kind), sock.kind)
+    _sockets(request).check_reachable(
+        request.window, address, port, name=requested, syscall="connect"
+    )
     sock.connect(address, port)
     return sock.peer_name()
 
@@ -203,8 +206,11 @@ async def read_stop(request: Request) -> Reply:
 # --------------------------------------------------------------------------------------------
 
 
-async def _target(sock: UdpSocket, port: Any, address: str | None) -> tuple[str, int] | None:
-    """Where a datagram goes: ``None`` for the connected peer."""
+async def _target(
+    request: Request, sock: UdpSocket, port: Any, address: str | None
+) -> tuple[str, int] | None:
+    """Where a datagram goes: ``None`` for the connected peer (checked when it connected),
+    else the address ``address`` resolves to, once the page may reach it."""
     if sock.peer is not None:
         if port is not None:
             raise is_connected()
@@ -212,7 +218,9 @@ async def _target(sock: UdpSocket, port: Any, address: str | None) -> tuple[str,
     if port is None:
         raise not_connected()
     number = parse_port(port, allow_zero=False)
-    return await resolve(address or default_peer(sock.kind), sock.kind), number
+    ip = await resolve(address or default_peer(sock.kind), sock.kind)
+    _sockets(request).check_reachable(request.window, ip, number, name=address, syscall="send")
+    return ip, number
 
 
 def _check_size(sock: UdpSocket, data: bytes, target: tuple[str, int] | None) -> None:
@@ -230,7 +238,7 @@ async def send(request: Request) -> Reply:
         return await _send_ephemeral(request, socket_id)
     address = params.get_str("address")
     sock = await _bound(request, address)
-    target = await _target(sock, params.get("port"), address)
+    target = await _target(request, sock, params.get("port"), address)
     _check_size(sock, request.body, target)
     sent = await sock.send(request.body, target)
     return {"id": socket_id, "status": 0, "bytes": sent}
@@ -243,7 +251,7 @@ async def _send_ephemeral(request: Request, socket_id: str) -> Reply:
     sock = await _opened(request, socket_id, kind, None, 0, BindOptions())
     sock.ephemeral = True
     try:
-        target = await _target(sock, params.get("port"), params.get_str("address"))
+        target = await _target(request, sock, params.get("port"), params.get_str("address"))
         _check_size(sock, request.body, target)
         sent = await sock.send(request.body, target)
     finally:
@@ -293,7 +301,8 @@ async def send_many(request: Request) -> Reply:
         offset += size
         try:
             port = None if ports is None else ports[index]
-            target = await _target(sock, port, None if addresses is None else addresses[index])
+            address = None if addresses is None else addresses[index]
+            target = await _target(request, sock, port, address)
             _check_size(sock, data, target)
             results.append(await sock.send(data, target))
         except IPCError as error:

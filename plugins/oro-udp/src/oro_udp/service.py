@@ -26,6 +26,7 @@ from anyio.abc import TaskGroup, TaskStatus
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
 from oro_framework import ErrnoError, IPCError, NotSupportedError, ServiceUnavailableError
+from oro_framework.network import PrivateNetworkPolicy, address_space, app_ports, same_address
 from oro_udp.errors import already_bound, not_running
 from oro_udp.settings import UdpSettings
 from oro_udp.sockets import UdpSocket
@@ -85,6 +86,7 @@ class UdpSockets:
         self._task_group: TaskGroup | None = None
         self.closed_dropped = 0
         """Datagrams dropped by sockets already closed (diagnostics keep the total)."""
+        self.private_network = PrivateNetworkPolicy(settings.allow_private, key="udp.allow_private")
 
     # ----------------------------------------------------------------------------------------
     # Registry
@@ -124,6 +126,36 @@ class UdpSockets:
                 errno=-errno_module.EMFILE,
                 syscall="bind",
             )
+
+    def check_reachable(
+        self, window: int | None, address: str, port: int, *, name: str | None, syscall: str
+    ) -> None:
+        """Whether ``window``'s page may send to ``address`` (an IP literal, resolved from
+        ``name``): a public address, one ``udp.allow_private`` names, or one of the page's own
+        sockets bound on loopback; never the ports of the app's own servers (the bridge's and
+        the Conduit's).
+
+        :raises ErrnoError: ``EACCES``.
+        """
+        reserved = app_ports(self.host) | _conduit_ports(self.host)
+        if port not in reserved and self._bound_at(window, address, port):
+            return
+        self.private_network.check(
+            address, port, syscall=syscall, name=name, reserved_ports=reserved
+        )
+
+    def _bound_at(self, window: int | None, address: str, port: int) -> bool:
+        """Whether one of ``window``'s sockets is bound to exactly ``address``:``port`` of
+        loopback without SO_REUSEADDR/SO_REUSEPORT: then no other socket shares that address
+        and port, and a datagram sent there reaches the page's own socket only."""
+        return address_space(address) == "loopback" and any(
+            sock.window == window
+            and sock.raw is not None
+            and sock.port == port
+            and not (sock.options.reuse_addr or sock.options.reuse_port)
+            and same_address(sock.bound_address, address)
+            for sock in self.sockets.values()
+        )
 
     def register(self, sock: UdpSocket) -> None:
         """Add a socket just bound, unless a concurrent request took its id or the page's last
@@ -336,6 +368,13 @@ def _error_options(error: ErrnoError) -> dict[str, Any]:
         key: fields[key] for key in ("errno", "syscall", "message") if key in fields
     }
     return {"error": error.code, **options}
+
+
+def _conduit_ports(host: Host) -> frozenset[int]:
+    """The Conduit's port while it listens: the app's own server, as the bridge is."""
+    server = host.stash.get(oro_conduit.STATE)
+    port = None if server is None else server.port
+    return frozenset() if port is None else frozenset({port})
 
 
 def _size(item: _Item) -> int:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import final
 
 from oro_framework import setting, validators
+from oro_framework.network import PrivateNetworkPolicy
 
 __all__ = ["UdpSettings"]
 
@@ -30,4 +31,13 @@ class UdpSettings:
         False,
         "Let pages bind to, and join multicast groups on, addresses other than loopback "
         "(the wildcard 0.0.0.0/:: included). Off: a bind without an address binds loopback.",
+    )
+    allow_private: list[str] = setting(
+        [],
+        "What udp.send and udp.connect may reach besides the public internet (loopback, "
+        "link-local, private and shared ranges, the unspecified address, multicast groups, "
+        "broadcast, cloud metadata): 'host[:port]' entries, each an IP address, a network "
+        "(CIDR) or a host name ('127.0.0.1:5353', '[::1]:9000', '239.255.0.0/16', "
+        "'printer.lan'). A metadata address needs an entry naming that address.",
+        validator=PrivateNetworkPolicy.validate,
     )
