@@ -212,9 +212,9 @@ class _Handler(BaseHTTPRequestHandler):
             message = f"Incorrect API key provided: {key[:8]}{'*' * 12}{key[-4:]}. {echo}"
             self._send_json(401, {"error": {"message": message, "code": "invalid_api_key"}})
         elif model == "leak-stream":
-            error = {"error": {"message": f"backend failed: {echo}", "type": "server_error"}}
+            event = {"error": {"message": f"backend failed: {echo}", "type": "server_error"}}
             chunk = _chunk(model, 0, chat=True)
-            self._stream(received, [json.dumps(chunk), json.dumps(error), "[DONE]"])
+            self._stream(received, [json.dumps(chunk), json.dumps(event), "[DONE]"])
         else:
             status = int(model.removeprefix("leak-"))
             error = {"message": f"invalid max_tokens: {echo}", "param": authorization}

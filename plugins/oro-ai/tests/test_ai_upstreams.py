@@ -133,6 +133,54 @@ async def test_a_request_passes_through_with_the_hosts_key_and_nothing_of_the_pa
         assert page_header not in seen["headers"]
 
 
+async def test_hard_max_tokens_bounds_what_an_upstream_is_asked_to_generate(
+    tiny_model: Path,
+) -> None:
+    """Issue 39 item 4: ``ai.llm.hard_max_tokens`` bounded local generations only; a page could
+    ask an upstream (a metered API, a shared GPU) for any number of tokens. Now the same bound
+    applies to what is forwarded, all choices together, and a request without a limit gets
+    one; the scripted upstream records what it received."""
+    refused = [
+        _chat("echo", max_tokens=65),
+        _chat("echo", max_completion_tokens=10_000_000),
+        _chat("echo", max_tokens=20, n=4),
+        _chat("echo", n=65),
+        {"model": "echo", "prompt": "x", "max_tokens": 30, "best_of": 3},
+    ]
+    with scripted_upstream() as upstream:
+        async with _served(tiny_model, upstream.url, **{"ai.llm.hard_max_tokens": 64}) as (
+            _,
+            client,
+        ):
+            answers = [
+                await client.post(
+                    "/ai/llama/v1/completions"
+                    if "prompt" in body
+                    else "/ai/llama/v1/chat/completions",
+                    json=body,
+                )
+                for body in refused
+            ]
+            assert upstream.requests == []  # nothing refused was forwarded
+            for body in (
+                _chat("echo"),
+                _chat("echo", n=4),
+                _chat("echo", max_tokens=64),
+                _chat("echo", max_completion_tokens=16, n=4),
+            ):
+                response = await client.post("/ai/llama/v1/chat/completions", json=body)
+                assert response.status_code == 200, response.text
+    for answer in answers:
+        assert answer.status_code == 400, answer.text
+        assert answer.json()["error"]["code"] == "invalid_value"
+        assert "ai.llm.hard_max_tokens (64)" in answer.json()["error"]["message"]
+    received = [
+        (request.body.get("max_tokens"), request.body.get("max_completion_tokens"))
+        for request in upstream.requests
+    ]
+    assert received == [(64, None), (16, None), (64, None), (None, 16)]
+
+
 async def test_a_stream_arrives_chunk_by_chunk_with_usage_and_done(tiny_model: Path) -> None:
     with scripted_upstream() as upstream:
         async with _served(tiny_model, upstream.url) as (_, client):

@@ -30,6 +30,7 @@ from oro_ai.requests import (
     GenerationParams,
     chat_prompt,
     generation_params,
+    upstream_body,
 )
 from oro_ai.resident import LoadedModel
 from oro_ai.routing import UpstreamRouter, forward
@@ -409,10 +410,11 @@ class LlamaAPI:
                 else None
             )
             if upstream is not None:
+                forwarded = upstream_body(body, self.defaults, path)
                 self._count(f"upstream {upstream.name}")
                 self.limiter.acquire()
                 try:
-                    await forward(upstream, path, body, receive, send)
+                    await forward(upstream, path, forwarded, receive, send)
                 finally:
                     self.limiter.release()
                 return

@@ -26,6 +26,7 @@ __all__ = [
     "generation_params",
     "parse_tool_calls",
     "supports_tools",
+    "upstream_body",
 ]
 
 CHATML_TEMPLATE = (
@@ -190,6 +191,53 @@ def generation_params(body: Mapping[str, Any], defaults: Defaults) -> Generation
         grammar=_grammar(body.get("response_format")),
     )
     return GenerationParams(model, max_tokens, sampling, stops, stream, include_usage)
+
+
+def upstream_body(body: Mapping[str, Any], defaults: Defaults, path: str) -> dict[str, Any]:
+    """``body`` as it is forwarded to an upstream's ``path``: a generation there costs what it
+    costs here, so ``ai.llm.hard_max_tokens`` bounds the tokens it may ask for, all choices
+    together (``n``, and ``best_of`` for a text completion). A token limit past it is refused
+    as a local request's is; a body without one gets ``max_tokens`` = what the bound leaves
+    each choice. Every other field passes unchanged.
+
+    :raises APIError: 422 for a limit or count that is not an integer, 400 for one below 1 or
+        past ``hard_max_tokens``.
+    """
+    if path not in ("chat/completions", "completions"):
+        return dict(body)
+    choices = _count(body, "n")
+    if path == "completions":
+        choices = max(choices, _count(body, "best_of"))
+    hard = defaults.hard_max_tokens
+    if choices > hard:
+        raise APIError.invalid(
+            f"{choices} choices would each generate less than one token within "
+            f"ai.llm.hard_max_tokens ({hard})",
+            param="n",
+        )
+    limits = [
+        name for name in ("max_tokens", "max_completion_tokens") if body.get(name) is not None
+    ]
+    for name in limits:
+        value = _field(body, name, int, None)
+        if value < 1:
+            raise APIError.invalid(f"'{name}' must be at least 1", param=name)
+        if value * choices > hard:
+            each = f" x {choices} choices" if choices > 1 else ""
+            raise APIError.invalid(
+                f"'{name}' {value}{each} exceeds ai.llm.hard_max_tokens ({hard})", param=name
+            )
+    forwarded = dict(body)
+    if not limits:
+        forwarded["max_tokens"] = hard // choices
+    return forwarded
+
+
+def _count(body: Mapping[str, Any], name: str) -> int:
+    value: int = _field(body, name, int, 1)
+    if value < 1:
+        raise APIError.invalid(f"'{name}' must be at least 1", param=name)
+    return value
 
 
 # ----------------------------------------------------------------------------------------------
