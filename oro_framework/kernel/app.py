@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, TypeVar, final
+from typing import Any, Final, TypeVar, final
 
 import anyio
 import platformdirs
@@ -31,8 +31,8 @@ from oro_framework.kernel.errors import LifecycleError, PluginLoadError, Service
 from oro_framework.kernel.events import EventBus
 from oro_framework.kernel.file_grants import FileGrants
 from oro_framework.kernel.hooks import HookCaller
-from oro_framework.kernel.memory import MemoryBudget
 from oro_framework.kernel.lifecycle import LifecycleEvent, LifecycleState, transition
+from oro_framework.kernel.memory import MemoryBudget
 from oro_framework.kernel.modules import JSModuleTable
 from oro_framework.kernel.permissions import PermissionRegistry
 from oro_framework.kernel.plugins import (
@@ -439,8 +439,17 @@ class Host:
         if self.lifecycle in (LifecycleState.STOPPING, LifecycleState.STOPPED):
             return
         self._set_state(LifecycleState.STOPPING, LifecycleEvent.STOPPING)
+        # Routes stop before the services and plugins they use: a request arriving now is
+        # answered ShuttingDownError, one already running gets a moment to finish.
+        await self.router.drain(SHUTDOWN_GRACE_SECONDS)
         await self._runner.stop_all()
         self._set_state(LifecycleState.STOPPED, LifecycleEvent.STOPPED)
+
+    @property
+    def is_stopping(self) -> bool:
+        """The host is stopping or stopped: pages and routes are being let go, and plugins
+        may already be unconfigured, so nothing may call into them any more."""
+        return self.lifecycle in (LifecycleState.STOPPING, LifecycleState.STOPPED)
 
     def stop(self) -> None:
         """Ask :meth:`run` to stop the services and return. Safe to call more than once."""
@@ -506,6 +515,11 @@ class Host:
 
     def __repr__(self) -> str:
         return f"<Host {self.app_dir} {self.lifecycle.value} plugins={len(self.plugins)}>"
+
+
+SHUTDOWN_GRACE_SECONDS: Final = 2.0
+"""How long requests already running when the host stops may take to finish before they are
+cancelled (their callers get ShuttingDownError)."""
 
 
 def _first_service_error(group: BaseExceptionGroup[BaseException]) -> ServiceError | None:

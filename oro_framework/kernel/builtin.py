@@ -10,12 +10,12 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from oro_framework.kernel.memory import DEFAULT_MEMORY_BUDGET
 from oro_framework.kernel.config import MIN_SECRET_LENGTH, not_negative, positive, secret
 from oro_framework.kernel.config.references import resolve_env_reference
 from oro_framework.kernel.errors import ConfigError
 from oro_framework.kernel.hookspecs import hookimpl
 from oro_framework.kernel.lifecycle import LifecycleEvent, emit_to_pages
+from oro_framework.kernel.memory import DEFAULT_MEMORY_BUDGET
 from oro_framework.kernel.origins import check_origin_syntax
 from oro_framework.kernel.plugins import SKIP_BROKEN_ENV
 from oro_framework.kernel.router import DEFAULT_THREADS

@@ -34,6 +34,7 @@ from oro_framework.kernel.errors import (
     NotFoundError,
     RegistrationError,
     RouteTimeoutError,
+    ShuttingDownError,
 )
 from oro_framework.kernel.registry import Registry
 from oro_framework.kernel.request import Request
@@ -246,6 +247,10 @@ def _streaming(generator: Callable[[Request], AsyncIterator[Any]]) -> Handler:
     return handler
 
 
+def _shutting_down(route: str) -> ShuttingDownError:
+    return ShuttingDownError(f"The app is shutting down: '{route}' was not run", state="stopping")
+
+
 def _first_line(text: str | None) -> str:
     return (text or "").strip().split("\n", 1)[0]
 
@@ -280,6 +285,31 @@ class Router:
         self.calls: Counter[str] = Counter()
         self.active: Counter[str] = Counter()
         self.open_streams: Counter[str] = Counter()
+        self._is_closing = False
+        self._in_flight: set[Request] = set()
+        self._drained: anyio.Event | None = None
+
+    def close(self) -> None:
+        """The host is stopping: from now on every request is answered
+        :class:`~oro_framework.ShuttingDownError` without running its handler, so that no
+        handler meets a plugin that is being unconfigured."""
+        self._is_closing = True
+
+    async def drain(self, grace: float) -> None:
+        """:meth:`close`, let the requests already running finish for up to ``grace`` seconds,
+        then cancel the rest (their callers get :class:`~oro_framework.ShuttingDownError`) and
+        wait until every handler has left: after this, nothing of a plugin runs on a request's
+        behalf."""
+        self.close()
+        if not self._in_flight:
+            return
+        self._drained = anyio.Event()
+        with anyio.move_on_after(grace):
+            await self._drained.wait()
+        for request in list(self._in_flight):
+            request.cancel_scope.cancel()
+        if self._in_flight:
+            await self._drained.wait()
 
     async def dispatch(self, request: Request) -> Reply:
         """Run the route ``request.route`` names and answer with a :class:`Reply`.
@@ -289,6 +319,8 @@ class Router:
         """
         route = self.routes.get(request.route)
         source = route.name if route else request.route
+        if self._is_closing:
+            return self._error_reply(source, request, _shutting_down(source))
         if route is None:
             missing = NotFoundError(
                 f"Route '{request.route}' not found", url=f"ipc://{request.route}"
@@ -296,12 +328,16 @@ class Router:
             return self._error_reply(source, request, missing)
         self.calls[route.name] += 1
         self.active[route.name] += 1
+        self._in_flight.add(request)
         try:
             result = await self._run(route, request)
         except IPCError as error:
             return self._error_reply(source, request, error)
         finally:
             self.active[route.name] -= 1
+            self._in_flight.discard(request)
+            if not self._in_flight and self._drained is not None:
+                self._drained.set()
         return self._result_reply(route, request, result)
 
     async def _run(self, route: Route, request: Request) -> Any:
@@ -328,6 +364,8 @@ class Router:
                 raise _internal(route, error) from error
         if request.is_aborted:
             raise AbortError(f"Request to '{route.name}' was cancelled by the client")
+        if self._is_closing:
+            raise _shutting_down(route.name)
         raise RouteTimeoutError(
             f"Route '{route.name}' did not answer within {timeout:g} s", timeout=timeout
         )

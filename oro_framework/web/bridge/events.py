@@ -60,5 +60,8 @@ async def serve(call: Call) -> None:
             remaining = bridge.channels.pop(window) - 1
             if remaining:
                 bridge.channels[window] = remaining
-            else:
+            elif not bridge.host.is_stopping:
+                # While the host stops, every channel closes and the plugins are unconfigured
+                # (which releases what pages held): telling them of each page would reach
+                # plugins that are already gone.
                 bridge.host.hooks.page_closed(bridge.host, window)
