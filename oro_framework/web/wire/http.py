@@ -117,6 +117,13 @@ def websocket_refusal(request: h11.Request) -> Refusal | None:
     return None
 
 
+def _head_bytes(request: h11.Request) -> int:
+    """The size of a request's head as sent (request line with its query, headers), give or
+    take the whitespace h11 trimmed."""
+    line = len(request.method) + len(request.target) + len(b"  HTTP/1.1\r\n")
+    return line + sum(len(name) + len(value) + 4 for name, value in request.headers) + 2
+
+
 @final
 class HTTPProtocol:
     """The server side of one HTTP/1.1 connection.
@@ -124,10 +131,12 @@ class HTTPProtocol:
     :ivar h11: the h11 state machine, for the states and events this class does not wrap.
     """
 
-    __slots__ = ("_max_early_bytes", "early_bytes", "h11")
+    __slots__ = ("_max_early_bytes", "_max_head_bytes", "early_bytes", "h11")
 
     def __init__(self, limits: WireLimits) -> None:
         self.h11 = h11.Connection(h11.SERVER, max_incomplete_event_size=limits.max_header_bytes)
+        # h11 bounds only a head still incomplete: one that arrives whole in a read passes it.
+        self._max_head_bytes = limits.max_header_bytes
         # Bytes of a next request that arrive while the current one is answered (a pipelining
         # client), counted so that such a client cannot make us buffer without end.
         self.early_bytes = 0
@@ -155,6 +164,8 @@ class HTTPProtocol:
         event = self.h11.next_event()
         if type(event) is h11.ConnectionClosed:
             raise ClientGone
+        if type(event) is h11.Request and _head_bytes(event) > self._max_head_bytes:
+            raise h11.RemoteProtocolError("request head too large", error_status_hint=431)
         return event
 
     def encode(self, event: Any) -> list[Any]:

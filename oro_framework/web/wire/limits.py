@@ -17,10 +17,10 @@ _MIB: Final = 1024 * _KIB
 class WireLimits:
     """What a client may make a server hold, and for how long.
 
-    :param max_header_bytes: how much of an incomplete request head (request line and
-        headers) is held; a head that grows past it is answered with 431 and the connection
-        closed. (h11's bound: a longer head that arrives whole in one read passes.) It also
-        bounds what a client may send ahead of the answer to its current request.
+    :param max_header_bytes: the largest request head (request line with its query string,
+        and headers); a longer one, whether it grows past the bound or arrives whole in one
+        read, is answered with 431 and the connection closed. It also bounds what a client may
+        send ahead of the answer to its current request.
     :param idle_timeout: seconds a connection may go without a complete request head, from when
         it opens or from the previous answer (HTTP keep-alive, the WebSocket handshake
         deadline); then it is closed.
