@@ -154,3 +154,50 @@ async def test_a_path_with_a_nul_byte_is_eperm_not_an_internal_error() -> None:
     assert (model.error.code, model.error.status) == ("EPERM", 403)
     assert isinstance(lora.error, SecurityError)
     assert lora.error.code == "EPERM"
+
+
+async def test_no_answer_a_page_gets_holds_a_host_path(
+    tmp_path: Path, tiny_model: Path, tiny_lora: Path
+) -> None:
+    """Issue 39 item 4: ``ai.llm.model.list`` (and the routes and events describing a model)
+    showed each model's absolute path, telling a page the user's name and the app's layout.
+    Now a page sees file names only, errors included."""
+    search = tmp_path / "search"
+    search.mkdir()
+    shutil.copy(tiny_model, search / "tiny.gguf")
+    (search / "broken.gguf").write_bytes(b"GGUF but not a model")
+    config = {**CONFIG, "ai.llm.model_path": str(search)}
+    async with make_host([oro_ai.plugin], config=config) as host:
+        models = host.paths.data / "models"
+        models.mkdir()
+        adapter = shutil.copy(tiny_lora, models / "style.gguf")
+        client = MemoryClient(host)
+        answers = [
+            raise_for_error(await client.call("ai.llm.model.list")),
+            raise_for_error(await client.call("ai.llm.model.status", name="tiny")),
+            raise_for_error(await client.call("ai.llm.model.load", path=str(search / "tiny.gguf"))),
+            raise_for_error(await client.call("ai.llm.model.list")),
+            raise_for_error(await client.call("ai.llm.lora.load", path=str(adapter))),
+            raise_for_error(await client.call("ai.llm.model.status", name="tiny")),
+        ]
+        failed = await client.call("ai.llm.model.load", name="broken")
+        broken = raise_for_error(await client.call("ai.llm.model.status", name="broken"))
+        not_model = await client.call("ai.llm.model.load", path=str(models / "style.gguf"))
+        async with live_server(host) as server, server.client() as http:
+            health = (await http.get("/ai/llama/health")).json()
+        places = [str(search), str(host.paths.data), str(tmp_path), str(Path.home())]
+
+    assert failed.error is not None
+    assert not_model.error is not None  # an adapter is no model: llama.cpp's error names it
+    shown = [*answers, broken, health, failed.error.message, not_model.error.message]
+    text = repr(shown)
+    for place in places:
+        assert place not in text
+    listed = {model["name"]: model["path"] for model in answers[3]["models"]}
+    assert listed["tiny"] == "tiny.gguf"
+    assert all("/" not in path for path in listed.values())  # the default model's too
+    assert answers[2]["path"] == "tiny.gguf"
+    assert answers[4] == {"name": "style", "path": "style.gguf"}
+    assert answers[5]["path"] == "tiny.gguf"
+    assert broken["state"] == "error"
+    assert "broken.gguf" in broken["error"]

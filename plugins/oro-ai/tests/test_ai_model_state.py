@@ -59,7 +59,7 @@ async def test_loading_logs_states_and_events(
     size = (await anyio.Path(tiny_model).stat()).st_size
     assert before == {
         "model": name,
-        "path": str(tiny_model),
+        "path": tiny_model.name,
         "state": "unloaded",
         "size": size,
         "loadSeconds": None,

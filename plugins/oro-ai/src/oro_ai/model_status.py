@@ -50,7 +50,8 @@ class ModelStatus:
     def to_json(self) -> dict[str, Any]:
         return {
             "model": self.model,
-            "path": str(self.path),
+            # Never a host path: pages see the file's name (ModelFile.shown_path).
+            "path": self.path.name,
             "state": self.state,
             "size": self.size,
             "loadSeconds": self.load_seconds,

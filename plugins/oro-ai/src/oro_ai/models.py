@@ -32,6 +32,12 @@ class ModelFile:
     source: str
     """``"search-path"``, ``"explicit"`` or ``"default"``."""
 
+    @property
+    def shown_path(self) -> str:
+        """What pages see of where it lives: the file's name. Never a host path, which would
+        tell a page the user's name and the app's layout on disk."""
+        return self.path.name
+
 
 def default_model_file() -> Path | None:
     """The default model's ``.gguf``, located without importing its package: a lookup that runs
@@ -101,15 +107,16 @@ class ModelRegistry:
         path = path.expanduser().resolve()
         if not path.exists():
             raise FileNotFoundError(str(path))
+        # The messages reach pages: the file's name only, never where it lies.
         if path.is_file() and path.suffix != ".gguf":
-            raise ValueError(f"{path} is not a .gguf model file")
+            raise ValueError(f"{path.name} is not a .gguf model file")
         brought = (
             [ModelFile(path.stem, path, "explicit")]
             if path.is_file()
             else [ModelFile(file.stem, file, "explicit") for file in _gguf_files(path)]
         )
         if not brought:
-            raise ValueError(f"{path} holds no .gguf model file")
+            raise ValueError(f"{path.name} holds no .gguf model file")
         if path not in self.explicit:
             self.explicit.append(path)
         return brought

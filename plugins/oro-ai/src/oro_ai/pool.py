@@ -182,7 +182,7 @@ class ModelManager:
                     error.message
                     if isinstance(error, APIError)
                     else f"{type(error).__name__}: {error}"
-                )
+                ).replace(str(file.path), file.path.name)
                 if isinstance(error, Exception):
                     # One line: the cause is the file, a traceback would bury it.
                     logger.error(  # noqa: TRY400
@@ -212,10 +212,12 @@ class ModelManager:
         try:
             native = load_model(str(file.path))
         except ValueError as error:
+            # llama.cpp names the file by its path; pages see its name only.
+            cause = str(error).replace(str(file.path), file.path.name)
             raise APIError(
                 422,
                 "model_load_failed",
-                f"Model '{file.name}' ({file.path}) cannot be loaded: {error}",
+                f"Model '{file.name}' ({file.path.name}) cannot be loaded: {cause}",
             ) from None
         except ImportError as error:
             # llama_cpp is imported at the first load (start-up stays fast), so a broken build
@@ -318,9 +320,9 @@ class ModelManager:
         """
         path = path.expanduser().resolve()
         if not path.is_file():
-            raise APIError(404, "adapter_not_found", f"No LoRA adapter file at {path}")
+            raise APIError(404, "adapter_not_found", f"No LoRA adapter file {path.name}")
         if path.suffix != ".gguf":
-            raise APIError(400, "invalid_adapter", f"{path} is not a .gguf LoRA adapter")
+            raise APIError(400, "invalid_adapter", f"{path.name} is not a .gguf LoRA adapter")
         adapter_name = name or path.stem
         self.loras[adapter_name] = path
         return adapter_name

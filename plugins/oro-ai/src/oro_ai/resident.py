@@ -130,7 +130,7 @@ class LoadedModel:
     def describe(self) -> dict[str, Any]:
         return {
             "name": self.name,
-            "path": str(self.file.path),
+            "path": self.file.shown_path,
             "source": self.file.source,
             "loaded": True,
             "contexts": len(self.workers),
@@ -267,7 +267,7 @@ class LoadedModel:
                 raise APIError(
                     400,
                     "invalid_adapter",
-                    f"LoRA adapter '{name}' ({path}) cannot be applied to model '{self.name}'",
+                    f"LoRA adapter '{name}' ({path.name}) cannot be applied to model '{self.name}'",
                 )
             adapter = _Adapter(name, path, handle, scale)
             self.adapters[name] = adapter

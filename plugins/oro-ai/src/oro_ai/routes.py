@@ -87,7 +87,12 @@ async def model_list(request: Request) -> dict[str, Any]:
         "models": [
             loaded[file.name].describe()
             if file.name in loaded
-            else {"name": file.name, "path": str(file.path), "source": file.source, "loaded": False}
+            else {
+                "name": file.name,
+                "path": file.shown_path,
+                "source": file.source,
+                "loaded": False,
+            }
             for file in manager.registry.models()
         ],
     }
@@ -113,7 +118,7 @@ async def lora_load(request: Request) -> dict[str, Any]:
         name = manager.add_lora(path, request.params.get_str("name"))
     except APIError as error:
         raise error.to_ipc_error() from None
-    return {"name": name, "path": str(manager.loras[name])}
+    return {"name": name, "path": manager.loras[name].name}
 
 
 async def lora_attach(request: Request) -> dict[str, Any]:
