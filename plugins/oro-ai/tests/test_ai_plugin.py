@@ -5,20 +5,25 @@ the ``ai.llm.*`` routes as the IPC error of their status."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import oro_ai.plugin
 import pytest
 from oro_ai.errors import APIError
 from oro_ai.state import STATE
+from scripted_upstream import scripted_upstream
 
 from oro_framework import (
     ConfigError,
     InvalidArgumentError,
+    NotAllowedError,
     NotFoundError,
     OutOfRangeError,
+    Request,
     ServiceUnavailableError,
+    hookimpl,
 )
-from oro_framework.testing import make_host
+from oro_framework.testing import MemoryClient, live_server, make_host
 
 pytestmark = pytest.mark.anyio
 
@@ -81,3 +86,67 @@ def test_an_api_refusal_is_the_ipc_error_of_its_status(
     assert type(error) is error_class
     assert error.message == refusal.message
     assert error.extra == extra
+
+
+class DenyAI:
+    """A plugin whose ``oro_permission_check`` refuses the ``ai`` permission."""
+
+    name = "deny-ai"
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    @hookimpl
+    def oro_permission_check(self, request: Request, permission: str) -> bool | None:
+        if permission != "ai":
+            return None
+        self.asked.append(request.route)
+        return False
+
+
+@pytest.mark.parametrize("switch", ["config", "hook"])
+async def test_the_ai_permission_guards_ai_llama_as_it_guards_the_routes(
+    tiny_model: Path, switch: str
+) -> None:
+    """Issue 39 item 6: a permission hook denying ``ai`` refused the ``ai.llm.*`` routes but
+    not ``/ai/llama``, which forwarded to upstreams and generated all the same. Now both are
+    refused alike, and nothing is forwarded or loaded."""
+    deny = DenyAI()
+    config: dict[str, Any] = {
+        "ai.llm.model_path": str(tiny_model.parent),
+        "ai.llm.threads": 1,
+        "ai.upstreams.scripted.models": ["echo"],
+    }
+    if switch == "config":
+        config["permissions.allow_ai"] = False
+    with scripted_upstream() as upstream:
+        config["ai.upstreams.scripted.base_url"] = upstream.url
+        plugins: list[object] = [oro_ai.plugin] + ([deny] if switch == "hook" else [])
+        async with (
+            make_host(plugins, config=config) as host,
+            live_server(host) as server,
+            server.client() as client,
+        ):
+            chat = {"messages": [{"role": "user", "content": "hi"}], "max_tokens": 2}
+            local = await client.post(
+                "/ai/llama/v1/chat/completions", json={**chat, "model": tiny_model.stem}
+            )
+            forwarded = await client.post(
+                "/ai/llama/v1/chat/completions", json={**chat, "model": "echo"}
+            )
+            listed = await client.get("/ai/llama/v1/models")
+            route = await MemoryClient(host).call("ai.llm.model.list")
+            resident = dict(host.stash[STATE].manager.loaded)
+    for response in (local, forwarded, listed):
+        assert response.status_code == 403, response.text
+        assert "NotAllowedError" in response.text
+    assert isinstance(route.error, NotAllowedError)
+    assert upstream.requests == []
+    assert resident == {}
+    if switch == "hook":
+        assert deny.asked == [
+            "/ai/llama/v1/chat/completions",
+            "/ai/llama/v1/chat/completions",
+            "/ai/llama/v1/models",
+            "ai.llm.model.list",
+        ]
