@@ -29,7 +29,13 @@ ENVIRON = {
 }
 """The host's environment in these tests: PATH decides where names resolve."""
 ALLOW = ["sh", "cat", "echo", "sleep", "head", "true", "env", "pwd", "/usr/bin/env"]
-CONFIG: dict[str, Any] = {"process.allow": ALLOW, "process.kill_grace_ms": 500}
+TRAMPOLINES = ["sh", "env", "/usr/bin/env"]
+"""Programs of :data:`ALLOW` that run other programs, allowed with any arguments on purpose."""
+CONFIG: dict[str, Any] = {
+    "process.allow": ALLOW,
+    "process.trampolines": TRAMPOLINES,
+    "process.kill_grace_ms": 500,
+}
 
 
 @pytest.fixture
@@ -40,7 +46,11 @@ def oro_config() -> Mapping[str, Any]:
 @pytest.fixture
 async def host(oro_config: Mapping[str, Any]) -> AsyncIterator[Host]:
     """A running host with oro-process, :data:`CONFIG` plus the test's ``oro_config``."""
-    async with make_host(PROCESS_PLUGINS, config={**CONFIG, **oro_config}, environ=ENVIRON) as h:
+    config = {**CONFIG, **oro_config}
+    if "process.trampolines" not in oro_config:
+        # A test's own allow keeps the trampolines it lists (one not on allow is an error).
+        config["process.trampolines"] = [p for p in TRAMPOLINES if p in config["process.allow"]]
+    async with make_host(PROCESS_PLUGINS, config=config, environ=ENVIRON) as h:
         yield h
 
 

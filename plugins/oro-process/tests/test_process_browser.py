@@ -24,6 +24,7 @@ from oro_framework.testing import ServedApp, app_page, served_app, until
 CONFIG = {
     "process.allow": ["sh", "cat", "sleep", "yes", "true"],
     "process.args.sleep": r"[0-9.]+",
+    "process.trampolines": ["sh"],
 }
 ENVIRON = {"PATH": os.environ["PATH"]}
 MIB = 1024 * 1024

@@ -45,7 +45,10 @@ def not_executable(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def app(not_executable: Path) -> Iterator[ServedApp]:
-    config = {"process.allow": ["sh", "cat", "sleep", MISSING, str(not_executable)]}
+    config = {
+        "process.allow": ["sh", "cat", "sleep", MISSING, str(not_executable)],
+        "process.trampolines": ["sh"],
+    }
     environ = {"PATH": os.environ["PATH"]}
     with served_app(
         [oro_conduit.plugin, oro_process.plugin], config=config, environ=environ

@@ -73,7 +73,7 @@ async def test_page_closed_ends_the_group_grandchild_included(host: Host) -> Non
 async def test_a_real_page_going_away_ends_its_children() -> None:
     """Over the real bridge: the page's event channel closing is what ``oro_page_closed``
     reports, as when a tab closes or reloads."""
-    config = {"process.allow": ["sh"]}
+    config = {"process.allow": ["sh"], "process.trampolines": ["sh"]}
     async with (
         make_host(PROCESS_PLUGINS, config=config, environ=ENVIRON) as host,
         live_server(host) as server,
@@ -99,7 +99,7 @@ async def test_a_real_page_going_away_ends_its_children() -> None:
 
 async def test_app_stop_ends_every_group() -> None:
     with contextlib.ExitStack() as owned:
-        config = {"process.allow": ["sh"]}
+        config = {"process.allow": ["sh"], "process.trampolines": ["sh"]}
         async with make_host(PROCESS_PLUGINS, config=config, environ=ENVIRON) as h:
             pages = [MemoryClient(h, window=window) for window in (0, 1)]
             pgids = [(await spawn(page, "sh", "-c", FAMILY))["pid"] for page in pages]
@@ -152,7 +152,7 @@ def oro_run(tmp_path: Path) -> Iterator[tuple[OroProcess, httpx.Client, str]]:
     (app / "index.html").write_text("<!doctype html><title>process</title>")
     (app / "oro.toml").write_text(
         f'[meta]\nbundle_identifier = "dev.oro.process-{tmp_path.name}"\n'
-        '[process]\nallow = ["sh"]\nkill_grace_ms = 500\n'
+        '[process]\nallow = ["sh"]\ntrampolines = ["sh"]\nkill_grace_ms = 500\n'
     )
     environ = headless_environ(
         {

@@ -97,6 +97,71 @@ async def test_bad_rules_are_config_errors(config: dict[str, Any], refused: str)
             pass
 
 
+# --------------------------------------------------------------------------------------------
+# Programs that run other programs
+# --------------------------------------------------------------------------------------------
+
+TRAMPOLINE_REFUSED = "runs any program named in its arguments"
+
+
+@pytest.mark.parametrize(
+    "rule", ["env", "/usr/bin/env", "nice", "timeout", "xargs", "nohup", "sh", "/bin/sh", "perl"]
+)
+async def test_a_program_that_runs_other_programs_is_refused_at_config(rule: str) -> None:
+    """Issue 39, Low: an allowed ``env`` was a trampoline to any program (``env curl ...``).
+    Such a program on allow, without an argument rule and not in ``trampolines``, stops the
+    config from loading, and the error names both fixes."""
+    with pytest.raises(ConfigError) as refused:
+        async with make_host(PROCESS_PLUGINS, config={"process.allow": [rule]}, environ=ENVIRON):
+            pass
+    message = str(refused.value)
+    assert TRAMPOLINE_REFUSED in message
+    assert "[process.args]" in message
+    assert f"[process] trampolines = [{rule!r}]" in message
+
+
+async def test_a_trampoline_under_another_name_is_still_one(tmp_path: Path) -> None:
+    """A symlink to env named otherwise runs as env (env does not care about its name)."""
+    launcher = tmp_path / "launcher"
+    launcher.symlink_to(real(shutil.which("env", path=PATH) or "/usr/bin/env"))
+    config = {"process.allow": [str(launcher)]}
+    with pytest.raises(ConfigError, match=TRAMPOLINE_REFUSED):
+        async with make_host(PROCESS_PLUGINS, config=config, environ=ENVIRON):
+            pass
+
+
+async def test_a_trampoline_with_an_argument_rule_runs_only_what_the_rule_allows() -> None:
+    config = {"process.allow": ["env"], "process.args.env": "-0|-u|[A-Z]+"}
+    async with make_host(PROCESS_PLUGINS, config=config, environ=ENVIRON) as host:
+        client = MemoryClient(host)
+        assert b"LANG=C.UTF-8" in (await run(client, "env", "-0"))["stdout"]
+        message = await refusal(client, command="env", args=["sh", "-c", "id"])
+        assert message.startswith("argument 1 'sh' of 'env' does not match [process.args]")
+
+
+async def test_a_trampoline_listed_in_trampolines_runs_anything_as_the_app_chose() -> None:
+    config = {"process.allow": ["env"], "process.trampolines": ["env"]}
+    async with make_host(PROCESS_PLUGINS, config=config, environ=ENVIRON) as host:
+        answer = await run(MemoryClient(host), "env", "echo", "through env")
+        assert answer["stdout"] == b"through env\n"
+
+
+async def test_trampolines_names_only_programs_on_allow() -> None:
+    config = {"process.allow": ["echo"], "process.trampolines": ["env"]}
+    with pytest.raises(ConfigError, match=r"'process\.trampolines' names 'env'"):
+        async with make_host(PROCESS_PLUGINS, config=config, environ=ENVIRON):
+            pass
+
+
+async def test_a_trampoline_in_oro_toml_is_refused_with_the_fix(tmp_path: Path) -> None:
+    (tmp_path / "index.html").write_text("<!doctype html>")
+    (tmp_path / "oro.toml").write_text('[process]\nallow = ["echo", "env"]\n')
+    with pytest.raises(ConfigError, match=TRAMPOLINE_REFUSED) as refused:
+        async with make_host(PROCESS_PLUGINS, app_dir=tmp_path, environ=ENVIRON):
+            pass
+    assert refused.value.key == "process.allow"
+
+
 async def test_rules_come_from_oro_toml(tmp_path: Path) -> None:
     (tmp_path / "index.html").write_text("<!doctype html>")
     (tmp_path / "oro.toml").write_text(
@@ -258,7 +323,11 @@ def test_no_unlisted_env_name_ever_reaches_a_child() -> None:
     with (
         start_blocking_portal(backend="trio") as portal,
         portal.wrap_async_context_manager(
-            make_host(PROCESS_PLUGINS, config={"process.allow": ["env"]}, environ=ENVIRON)
+            make_host(
+                PROCESS_PLUGINS,
+                config={"process.allow": ["env"], "process.trampolines": ["env"]},
+                environ=ENVIRON,
+            )
         ) as host,
     ):
         client = MemoryClient(host)

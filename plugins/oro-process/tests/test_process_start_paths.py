@@ -28,7 +28,11 @@ def start_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) 
 
 
 async def test_a_child_runs_and_reports_its_exit(start_path: str, tmp_path: Path) -> None:
-    config = {"process.allow": ["sh"], "process.cwd_roots": [str(tmp_path)]}
+    config = {
+        "process.allow": ["sh"],
+        "process.trampolines": ["sh"],
+        "process.cwd_roots": [str(tmp_path)],
+    }
     async with make_host(PROCESS_PLUGINS, config=config, environ=ENVIRON) as host:
         answer = raise_for_error(
             await MemoryClient(host).call(

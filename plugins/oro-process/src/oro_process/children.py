@@ -62,7 +62,7 @@ class Child:
     """One running (or exited, not yet reaped) child process and the parent's pipe ends."""
 
     id: str
-    window: int | None
+    window: int
     command: str
     args: list[str]
     popen: subprocess.Popen[bytes]
@@ -224,7 +224,7 @@ def _in_child(parent: int, prctl: _Prctl) -> None:
 
 def spawn(
     child_id: str,
-    window: int | None,
+    window: int,
     *,
     executable: str,
     command: str,

@@ -22,6 +22,7 @@ from typing import Any, Final, final
 from oro_framework import ConfigError, InvalidArgumentError
 from oro_process.errors import not_allowed
 from oro_process.settings import ProcessSettings
+from oro_process.trampolines import is_trampoline
 
 __all__ = ["SHELLS", "Policy", "Program", "parse_env"]
 
@@ -56,6 +57,29 @@ class Program:
                 )
 
 
+def _check_trampoline(program: Program, settings: ProcessSettings) -> None:
+    """:raises ConfigError: ``program`` runs other programs and neither an argument rule nor
+    ``trampolines`` says what the app means by allowing it."""
+    if program.args is not None or program.rule in settings.trampolines:
+        return
+    if not is_trampoline(program.rule, program.path):
+        return
+    rule = program.rule
+    key = "process.allow"
+    raise ConfigError(
+        f"key '{key}' holds {rule!r}, which runs any program named in its arguments: with it "
+        f"a page could run every program, not only those on allow. Give it an argument rule "
+        f"([process.args] {_toml_key(rule)} = '<regex>' that no other program's name matches), "
+        f"or, if pages are meant to run anything through it, add it to [process] trampolines "
+        f"= [{rule!r}]",
+        key=key,
+    )
+
+
+def _toml_key(rule: str) -> str:
+    return rule if re.fullmatch(r"[A-Za-z0-9_-]+", rule) else f'"{rule}"'
+
+
 def _lookup(name: str, path_variable: str) -> str | None:
     found = shutil.which(name, path=path_variable)
     return None if found is None else os.path.abspath(found)
@@ -79,7 +103,8 @@ class Policy:
         """Resolve the rules: names on ``environ``'s PATH, the argument expressions compiled.
 
         :raises ConfigError: an argument expression that does not compile, or one for a
-            program ``allow`` does not list.
+            program ``allow`` does not list; a ``trampolines`` entry ``allow`` does not list;
+            a program that runs other programs (:mod:`.trampolines`) with neither.
         """
         path_variable = environ.get("PATH", os.defpath)
         patterns: dict[str, re.Pattern[str]] = {}
@@ -95,6 +120,12 @@ class Policy:
                 raise ConfigError(
                     f"key '{key}' is not a regular expression: {error}", key=key
                 ) from None
+        for rule in settings.trampolines:
+            if rule not in settings.allow:
+                key = "process.trampolines"
+                raise ConfigError(
+                    f"key '{key}' names {rule!r}, which is not in [process] allow", key=key
+                )
         programs = tuple(
             Program(
                 rule,
@@ -103,6 +134,8 @@ class Policy:
             )
             for rule in dict.fromkeys(settings.allow)
         )
+        for resolved in programs:
+            _check_trampoline(resolved, settings)
         roots = tuple((app_dir / Path(root).expanduser()).absolute() for root in settings.cwd_roots)
         return cls(programs, frozenset(settings.env), roots)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import errno as errno_module
+import math
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any, Final, final
@@ -17,6 +18,9 @@ from oro_framework import (
     ByteStream,
     ErrnoError,
     InvalidArgumentError,
+    MemoryBudget,
+    MemoryReservation,
+    OutOfMemoryError,
     OutOfRangeError,
     Request,
     RouteGroup,
@@ -44,7 +48,10 @@ def _children(request: Request) -> ChildProcesses:
 
 
 def _child(request: Request) -> Child:
-    return _children(request).get(request.window, request.params.require_str("id"))
+    """The calling window's child ``id``: children are per window, and a request without a
+    window (a worker, another process) has none (``ERR_NO_WINDOW``)."""
+    window = request.require_window()
+    return _children(request).get(window, request.params.require_str("id"))
 
 
 def _strings(name: str, value: Any) -> list[str]:
@@ -84,6 +91,7 @@ def _command_and_args(request: Request) -> tuple[str, list[str]]:
 
 def _start(request: Request) -> Child:
     """Check the request against the policy and spawn the child (spawn and exec)."""
+    window = request.require_window()
     params = request.params
     children = _children(request)
     policy = children.policy
@@ -104,12 +112,9 @@ def _start(request: Request) -> Child:
     program.check_args(argv)
     env = policy.environment(parse_env(params.get("env")), request.host.environ)
     paths = request.host.paths
-    window = request.window
-    granted = (
-        [Path(grant.path) for grant in request.host.file_grants.of(window) if grant.is_directory]
-        if window is not None
-        else []
-    )
+    granted = [
+        Path(grant.path) for grant in request.host.file_grants.of(window) if grant.is_directory
+    ]
     cwd = policy.cwd(
         params.get_str("cwd"), paths.data, [paths.resources, paths.data, paths.temp, *granted]
     )
@@ -160,6 +165,8 @@ class _Output(AsyncIterator[bytes]):
         self._child = child
         self._fd = fd
         self._done = False
+        # The chunk handed on last, counted until the consumer asks for the next one.
+        self._held = children.host.memory.reserve(0, purpose="child process output")
         child.reading.add(fd)
         child.abandoned.discard(fd)
 
@@ -167,11 +174,19 @@ class _Output(AsyncIterator[bytes]):
         return self
 
     async def __anext__(self) -> bytes:
+        self._held.release()
         pipe = None if self._done else self._child.outputs.get(self._fd)
         if pipe is None:
             await self.aclose()
             raise StopAsyncIteration
+        try:
+            # Before the read: refused, the bytes stay in the pipe for a later reader.
+            self._held.grow(CHUNK_BYTES)
+        except OutOfMemoryError:
+            await self.aclose()
+            raise
         data = await pipe.read(CHUNK_BYTES)
+        self._held.resize(len(data))
         if not data:
             self._child.end_output(self._fd)
             await self.aclose()
@@ -179,6 +194,7 @@ class _Output(AsyncIterator[bytes]):
         return data
 
     async def aclose(self) -> None:
+        self._held.release()
         if self._done:
             return
         self._done = True
@@ -247,7 +263,8 @@ async def wait(request: Request) -> Reply:
 
 async def list_children(request: Request) -> list[dict[str, object]]:
     """The calling page's children: `[{id, pid, command, args}]`."""
-    return [child.describe() for child in _children(request).of_window(request.window)]
+    window = request.require_window()
+    return [child.describe() for child in _children(request).of_window(window)]
 
 
 # --------------------------------------------------------------------------------------------
@@ -255,28 +272,90 @@ async def list_children(request: Request) -> list[dict[str, object]]:
 # --------------------------------------------------------------------------------------------
 
 
-def _max_buffer(request: Request, default: int) -> int | None:
+def _max_buffer(request: Request, children: ChildProcesses) -> int:
+    """The page's ``maxBuffer`` made safe: a number of bytes (or its text, ``"Infinity"``
+    included), at most ``[process] max_buffer_limit_bytes`` and the host's memory budget;
+    Infinity, NaN and negatives are that maximum. 0 stays 0, as in Node (any output is too
+    much); none is ``max_buffer_bytes``.
+
+    :raises InvalidArgumentError: neither a number nor a number's text.
+    """
+    settings = children.settings
     value = request.params.get("maxBuffer")
-    if value in ("Infinity", "inf"):
-        return None
-    return request.params.get_int("maxBuffer", default, minimum=0)
+    if value is None:
+        value = settings.max_buffer_bytes
+    elif isinstance(value, str):
+        try:
+            value = float(value)
+        except ValueError:
+            value = None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidArgumentError.invalid("maxBuffer", "a number of bytes or 'Infinity'")
+    if value == 0:
+        return 0
+    return request.host.memory.clamp(value, settings.max_buffer_limit_bytes)
 
 
-def _encoded(data: bytes | bytearray) -> str:
-    return base64.b64encode(bytes(data)).decode("ascii")
+def _encoded_size(size: int) -> int:
+    return 4 * math.ceil(size / 3)
+
+
+def _encode(held: MemoryReservation, collected: dict[int, bytearray]) -> dict[str, str]:
+    """``stdout`` and ``stderr`` in base64, their copies (bytes, then text) reserved first.
+
+    :raises OutOfMemoryError: the budget cannot hold them.
+    """
+    held.grow(sum(2 * _encoded_size(len(data)) for data in collected.values()))
+    return {
+        "stdout": base64.b64encode(collected[1]).decode("ascii"),
+        "stderr": base64.b64encode(collected[2]).decode("ascii"),
+    }
+
+
+def _out_of_memory(budget: MemoryBudget, error: OutOfMemoryError) -> OutOfMemoryError:
+    return OutOfMemoryError(
+        f"child_process.exec: the child was killed, its output would pass the host's memory "
+        f"budget ({error.message})",
+        requested=error.extra.get("requested"),
+        available=error.extra.get("available"),
+        limit=budget.limit,
+    )
 
 
 async def exec_(request: Request) -> Reply:
     """Run a child to completion (as spawn, plus `maxBuffer`), the request body as its whole
     stdin; `{pid, code, signal, timedOut, stdout, stderr}`, the outputs in base64."""
     children = _children(request)
-    limit = _max_buffer(request, children.settings.max_buffer_bytes)
+    limit = _max_buffer(request, children)
     kill_signal = parse_signal(request.params.get("killSignal"))
-    child = _start(request)
-    child.reading.update((1, 2))
-    stdin = request.body
+    budget = request.host.memory
     collected = {1: bytearray(), 2: bytearray()}
+    with budget.reserve(0, purpose="child process output") as held:
+        child = _start(request)
+        try:
+            return await _run(children, child, request.body, limit, kill_signal, held, collected)
+        except OutOfMemoryError as error:
+            raise _out_of_memory(budget, error) from None
+        finally:
+            # Freed before the reservation is: an error's traceback would keep them alive.
+            for data in collected.values():
+                data.clear()
+
+
+async def _run(
+    children: ChildProcesses,
+    child: Child,
+    stdin: bytes,
+    limit: int,
+    kill_signal: int,
+    held: MemoryReservation,
+    collected: dict[int, bytearray],
+) -> Reply:
+    """:func:`exec_` once the child started: collect both outputs into ``collected``, up to
+    ``limit`` bytes each, every byte reserved in ``held`` before it is kept."""
+    child.reading.update((1, 2))
     overflow: list[int] = []
+    refused: list[OutOfMemoryError] = []
 
     async def collect(fd: int, scope: anyio.CancelScope) -> None:
         while (pipe := child.outputs.get(fd)) is not None:
@@ -284,9 +363,15 @@ async def exec_(request: Request) -> Reply:
             if not data:
                 child.end_output(fd)
                 return
-            room = len(data) if limit is None else limit - len(collected[fd])
-            collected[fd] += data[:room]
-            if len(data) > room:
+            kept = data[: limit - len(collected[fd])]
+            try:
+                held.grow(len(kept))
+            except OutOfMemoryError as error:
+                refused.append(error)
+                scope.cancel()
+                return
+            collected[fd] += kept
+            if len(kept) < len(data):
                 overflow.append(fd)
                 scope.cancel()
                 return
@@ -315,7 +400,7 @@ async def exec_(request: Request) -> Reply:
             for fd in (1, 2):
                 tasks.start_soon(collect, fd, tasks.cancel_scope)
             tasks.start_soon(stop_once_timed_out, tasks.cancel_scope)
-        if not overflow:
+        if not overflow and not refused:
             await child.exited.wait()
             for fd in (1, 2):
                 child.end_output(fd)
@@ -325,6 +410,10 @@ async def exec_(request: Request) -> Reply:
         raise
     finally:
         child.reading.difference_update((1, 2))
+    if refused:
+        # Not killSignal: the page did not choose this end, and the memory must come back.
+        children.end_child(child)
+        raise refused[0]
     if overflow:
         child.signal(kill_signal)
         for fd in (1, 2):
@@ -335,17 +424,13 @@ async def exec_(request: Request) -> Reply:
         raise OutOfRangeError(
             f"{name} maxBuffer length exceeded",
             code="ERR_CHILD_PROCESS_STDIO_MAXBUFFER",
-            stdout=_encoded(collected[1]),
-            stderr=_encoded(collected[2]),
+            maxBuffer=limit,
             encoding="base64",
+            **_encode(held, collected),
         )
-    return {
-        "pid": child.pid,
-        **children.report_exit(child),
-        "stdout": _encoded(collected[1]),
-        "stderr": _encoded(collected[2]),
-        "encoding": "base64",
-    }
+    # Reported before encoding: a refused encoding must not leave the record behind.
+    exit_ = children.report_exit(child)
+    return {"pid": child.pid, **exit_, **_encode(held, collected), "encoding": "base64"}
 
 
 ROUTES: Final = RouteGroup(

@@ -53,7 +53,17 @@ class ProcessSettings:
     args: dict[str, str] = setting(
         {},
         "args.<program> = 'regex': every argument of that program (named as in allow) must "
-        "match it whole (re.fullmatch); a program without an entry takes any arguments.",
+        "match it whole (re.fullmatch); a program without an entry takes any arguments. A "
+        "program that runs other programs (a shell, env, nice, timeout, xargs...) must have "
+        "an entry unless trampolines lists it.",
+    )
+    trampolines: list[str] = setting(
+        [],
+        "Programs of allow that run other programs named in their arguments (shells, env, "
+        "nice, timeout, xargs, sudo...) and that pages may run with any arguments, which lets "
+        "them run any program. Such a program on allow without an args entry and not listed "
+        "here is a ConfigError.",
+        validator=_programs,
     )
     env: list[str] = setting(
         list(DEFAULT_ENV),
@@ -85,5 +95,11 @@ class ProcessSettings:
         1 << 20,
         "Default maxBuffer of child_process.exec: stdout or stderr bytes past it kill the "
         "child (ERR_CHILD_PROCESS_STDIO_MAXBUFFER).",
+        validator=validators.positive,
+    )
+    max_buffer_limit_bytes: int = setting(
+        64 << 20,
+        "The most maxBuffer a page may ask of child_process.exec: larger values, Infinity, "
+        "NaN and negatives become this (and never more than ipc.memory_budget_bytes).",
         validator=validators.positive,
     )

@@ -81,7 +81,7 @@ class ChildProcesses:
     # Lookup
     # ----------------------------------------------------------------------------------------
 
-    def get(self, window: int | None, child_id: str) -> Child:
+    def get(self, window: int, child_id: str) -> Child:
         """``window``'s child ``child_id``.
 
         :raises NotFoundError: ``ERR_UNKNOWN_CHILD``: none, or another window's.
@@ -91,7 +91,7 @@ class ChildProcesses:
             raise unknown_child(child_id)
         return child
 
-    def of_window(self, window: int | None) -> list[Child]:
+    def of_window(self, window: int) -> list[Child]:
         return [child for child in self.children.values() if child.window == window]
 
     # ----------------------------------------------------------------------------------------
@@ -105,7 +105,7 @@ class ChildProcesses:
 
     def start(
         self,
-        window: int | None,
+        window: int,
         child_id: str,
         *,
         executable: str | None,
