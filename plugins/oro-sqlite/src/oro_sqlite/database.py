@@ -11,10 +11,16 @@ lets a statement take fewer parameters than it has (the rest are NULL) or none a
 statement's parameter count comes from the binding error sqlite3 raises *before* it steps (so
 nothing has run), and the call is made again with the parameters padded or dropped.
 
-The authorizer keeps a page inside the sandbox: ``ATTACH`` (``VACUUM INTO`` attaches too) only
-of in-memory databases and real paths :meth:`.Sandbox.allows_attach` allows; never
-``load_extension()`` (sqlite3 never enables extension loading either); never the pragmas that
-move SQLite's temporary files for the whole process.
+Every connection is hardened before the page's first statement (:mod:`.hardening`: trusted
+schema off, defensive mode, ``sqlite3_limit``), and its authorizer allows only what
+:mod:`.policy` lists (statements, functions, pragmas, virtual-table modules) and ``ATTACH``
+(``VACUUM INTO`` attaches too) only of in-memory databases and real paths
+:meth:`.Sandbox.allows_attach` allows.
+
+Rows gathered for a reply are reserved from the host's memory budget as they arrive (a
+:class:`~oro_framework.MemoryReservation` the route holds until it hands the answer on), and
+one answer's values are bounded by ``max_result_bytes``, so many large queries at once are
+refused before they take the host's memory.
 """
 
 from __future__ import annotations
@@ -25,24 +31,26 @@ import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Final, final
 
-from oro_framework import FileGrant, IPCError
+from oro_framework import FileGrant, IPCError, MemoryReservation
 from oro_sqlite.errors import (
     InvalidStateError,
     from_sqlite,
+    out_of_memory,
     outside_sandbox,
     too_big,
     too_many_params,
 )
+from oro_sqlite.hardening import ConnectionSetup, harden
 from oro_sqlite.paths import Opening, Sandbox
+from oro_sqlite.policy import refusal
 from oro_sqlite.sql import first_word, statements
-from oro_sqlite.values import SQLValue, encode_value, value_size
+from oro_sqlite.values import SQLValue, encode_value, row_weight, value_size
 
 __all__ = ["DEFAULT_STEP_LIMIT", "Database", "Limits", "Statement"]
 
 DEFAULT_STEP_LIMIT: Final = 128
 """Rows one ``sqlite.statement.step`` answers when the page names no ``limit`` (Oro's)."""
 _BINDINGS: Final = re.compile(r"uses (\d+), and there are (\d+) supplied")
-_DENIED_PRAGMAS: Final = frozenset({"temp_store_directory", "data_store_directory"})
 _TYPES: Final[Mapping[type, str]] = {
     type(None): "null",
     int: "integer",
@@ -58,7 +66,8 @@ Row = list[Any] | dict[str, Any]
 
 @final
 class Limits:
-    """What one ``exec`` may answer (``[sqlite] max_result_rows``/``max_result_bytes``)."""
+    """What one ``exec`` may answer (``[sqlite] max_result_rows``/``max_result_bytes``); one
+    ``step`` answers at most ``size`` bytes of values too."""
 
     def __init__(self, rows: int, size: int) -> None:
         self.rows = rows
@@ -160,6 +169,8 @@ class Statement:
         self.types = ["null"] * len(columns)
         self.bindings: list[SQLValue] = []
         self._cursor: sqlite3.Cursor | None = None
+        self._pending: tuple[Any, ...] | None = None
+        """A row fetched that did not fit in the last step's answer: the next one's first."""
 
     def describe(self) -> dict[str, Any]:
         """``sqlite.prepare``'s answer."""
@@ -171,6 +182,7 @@ class Statement:
         }
 
     def _stop(self) -> None:
+        self._pending = None
         if self._cursor is not None:
             self._cursor.close()
             self._cursor = None
@@ -187,9 +199,16 @@ class Statement:
         self.bindings = params
         return {"id": self.id, "bound": len(params)}
 
-    def step(self, limit: int, array: bool) -> dict[str, Any]:
-        """Up to ``limit`` more rows; ``done`` once the statement has run to its end (the next
-        step runs it again, as SQLite's auto-reset does)."""
+    def step(
+        self, limit: int, array: bool, limits: Limits, held: MemoryReservation
+    ) -> dict[str, Any]:
+        """Up to ``limit`` more rows, fewer if more would pass ``limits.size`` bytes; ``done``
+        once the statement has run to its end (the next step runs it again, as SQLite's
+        auto-reset does). The rows are reserved from ``held`` as they are fetched.
+
+        :raises OutOfRangeError: one row alone is over ``limits.size`` (code ``"18"``).
+        :raises OutOfMemoryError: the host's memory budget or SQLite's heap is spent.
+        """
         if not self.sql:
             raise InvalidStateError("Statement is not prepared", code="ERR_SQLITE_NOT_PREPARED")
         connection = self.database.connection
@@ -205,16 +224,15 @@ class Statement:
                         self.columns = [column[0] for column in cursor.description]
                         self.types = ["null"] * len(self.columns)
                 cursor = self._cursor
-                rows = cursor.fetchmany(limit) if self.columns else []
+                rows, done = (
+                    self._fetch(cursor, limit, array, limits, held) if self.columns else ([], True)
+                )
         except BaseException:
             self._stop()
             raise
-        for values in rows:
-            self.types = [_TYPES[type(value)] for value in values]
-        done = not self.columns or len(rows) < limit
         answer = {
             "id": self.id,
-            "rows": [_row(values, self.columns, array) for values in rows],
+            "rows": rows,
             "columns": list(self.columns),
             "columnsMeta": _meta(self.columns, self.types),
             "done": done,
@@ -224,6 +242,35 @@ class Statement:
         if done:
             self._stop()
         return answer
+
+    def _fetch(
+        self,
+        cursor: sqlite3.Cursor,
+        limit: int,
+        array: bool,
+        limits: Limits,
+        held: MemoryReservation,
+    ) -> tuple[list[Row], bool]:
+        """The next rows (one at a time: a batch is checked before the next row is taken)
+        and whether the statement ran to its end."""
+        rows: list[Row] = []
+        size = 0
+        while len(rows) < limit:
+            values = self._pending if self._pending is not None else cursor.fetchone()
+            self._pending = None
+            if values is None:
+                return rows, True
+            weight = value_size(values)
+            if size + weight > limits.size:
+                if not rows:
+                    raise too_big()
+                self._pending = values
+                return rows, False
+            size += weight
+            held.grow(row_weight(values))
+            rows.append(_row(values, self.columns, array))
+            self.types = [_TYPES[type(value)] for value in values]
+        return rows, False
 
     def reset(self) -> dict[str, Any]:
         """Back to the start, bindings cleared (Oro's reset clears them too)."""
@@ -247,8 +294,9 @@ class Database:
         flags: int,
         sandbox: Sandbox,
         grants: Sequence[FileGrant],
+        setup: ConnectionSetup,
     ) -> None:
-        """Open the database (blocks).
+        """Open the database (blocks) and harden the connection.
 
         :raises IPCError: SQLite could not open it.
         """
@@ -264,6 +312,13 @@ class Database:
             )
         except sqlite3.Error as error:
             raise from_sqlite(error) from None
+        except MemoryError:
+            raise out_of_memory() from None
+        try:
+            harden(self.connection, setup)
+        except BaseException:
+            self.connection.close()
+            raise
         # Text SQLite holds that is not UTF-8 (CAST(x'ff' AS TEXT)) reaches the page with
         # U+FFFD, as a JSON string must be valid, instead of failing the whole query.
         self.connection.text_factory = functools.partial(str, encoding="utf-8", errors="replace")
@@ -282,18 +337,20 @@ class Database:
             shown = "a database named by a parameter" if first is None else repr(first)
             self._denial = f"ATTACH of {shown} is outside the sandbox"
             return sqlite3.SQLITE_DENY
-        if action == sqlite3.SQLITE_FUNCTION and second == "load_extension":
-            self._denial = "load_extension() is not allowed"
-            return sqlite3.SQLITE_DENY
-        if action == sqlite3.SQLITE_PRAGMA and (first or "").lower() in _DENIED_PRAGMAS:
-            self._denial = f"PRAGMA {first} is not allowed"
+        denial = refusal(action, first, second)
+        if denial is not None:
+            self._denial = denial
             return sqlite3.SQLITE_DENY
         return sqlite3.SQLITE_OK
 
     def guarded(self) -> _Guard:
         """A block whose sqlite3 errors become the page's errors (a sandbox refusal a
-        ``SecurityError``)."""
+        ``SecurityError``, SQLite out of memory an ``OutOfMemoryError``)."""
         return _Guard(self)
+
+    def error_cleared(self) -> None:
+        """Forget a refusal the failed call did not end with."""
+        self._denial = None
 
     def error(self, error: sqlite3.Error) -> IPCError:
         denial, self._denial = self._denial, None
@@ -309,11 +366,19 @@ class Database:
         """``sqlite.open``'s answer."""
         return {"id": self.id, "path": self.opening.path, "flags": self.flags}
 
-    def exec(self, sql: str, params: list[SQLValue], array: bool, limits: Limits) -> dict[str, Any]:
+    def exec(
+        self,
+        sql: str,
+        params: list[SQLValue],
+        array: bool,
+        limits: Limits,
+        held: MemoryReservation,
+    ) -> dict[str, Any]:
         """Run every statement of ``sql``, each with ``params``; the rows of the last one that
-        has columns.
+        has columns, reserved from ``held`` as they are fetched.
 
         :raises OutOfRangeError: over ``limits`` (code ``"18"``) or too many params.
+        :raises OutOfMemoryError: the host's memory budget or SQLite's heap is spent.
         """
         connection = self.connection
         before = connection.total_changes
@@ -331,11 +396,13 @@ class Database:
                         columns = [column[0] for column in cursor.description]
                         types = ["null"] * len(columns)
                         rows = []
+                        held.release()  # an earlier statement's rows are dropped
                         size = 0
                         for values in cursor:
                             size += value_size(values)
                             if len(rows) >= limits.rows or size > limits.size:
                                 raise too_big()
+                            held.grow(row_weight(values))
                             rows.append(_row(values, columns, array))
                             types = [_TYPES[type(value)] for value in values]
                     if cursor.rowcount >= 0:
@@ -405,3 +472,6 @@ class _Guard:
     ) -> None:
         if isinstance(error, sqlite3.Error):
             raise self._database.error(error) from None
+        if isinstance(error, MemoryError):
+            self._database.error_cleared()
+            raise out_of_memory() from None

@@ -13,6 +13,7 @@ from oro_framework import (
     InvalidStateError,
     IPCError,
     NotFoundError,
+    OutOfMemoryError,
     OutOfRangeError,
     SecurityError,
 )
@@ -24,6 +25,7 @@ __all__ = [
     "bad_value",
     "from_sqlite",
     "id_taken",
+    "out_of_memory",
     "outside_sandbox",
     "too_big",
     "too_many",
@@ -108,3 +110,13 @@ def bad_value(index: int, expected: str) -> InvalidArgumentError:
 def outside_sandbox(reason: str, path: str) -> SecurityError:
     """The sandbox refused a database path (Oro's ``EPERM``)."""
     return SecurityError(f"EPERM: operation not permitted, {reason}", code="EPERM", path=path)
+
+
+def out_of_memory() -> OutOfMemoryError:
+    """SQLite (or the rows it answered) ran out of the memory it may have: Python's ``sqlite3``
+    raises ``MemoryError`` for ``SQLITE_NOMEM``, which the heap limit makes SQLite answer."""
+    return OutOfMemoryError(
+        "SQLite ran out of memory: its heap is limited for the whole app ([sqlite] max_heap_bytes)",
+        errcode=7,
+        errname="SQLITE_NOMEM",
+    )

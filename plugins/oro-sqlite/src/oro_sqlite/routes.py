@@ -2,7 +2,13 @@
 group ``plugin.py`` adds. Every parameter may come in the query or in a JSON-object body (what
 ``oro:sqlite`` sends, so SQL text arrives exactly as written); ``params`` is a JSON array or its
 text. Each handler is an ``async def`` that hands its sqlite3 work to a worker thread
-(:meth:`.Databases.call`)."""
+(:meth:`.Databases.call`).
+
+Databases are per window: every handler asks for the request's proven window
+(:meth:`~oro_framework.Request.require_window`), so a request without one (a worker, another
+process) gets ``SecurityError`` ``ERR_NO_WINDOW`` and no database at all. The rows an
+``exec`` or ``step`` gathers are reserved from the host's memory budget
+(:attr:`Host.memory <oro_framework.Host.memory>`) until the handler hands its answer on."""
 
 from __future__ import annotations
 
@@ -20,6 +26,7 @@ __all__ = ["OPEN_DEFAULT", "ROUTES"]
 OPEN_DEFAULT: Final = OPEN_READWRITE | OPEN_CREATE | 0x00010000
 """Oro's ``OPEN_DEFAULT``: read-write, create, full mutex."""
 _MAX_ID: Final = 256
+_ROWS: Final = "sqlite rows"
 
 Reply = dict[str, Any]
 
@@ -63,22 +70,23 @@ def _array(fields: Params) -> bool:
 async def open_(request: Request) -> Reply:
     """Open the database at `path` (or `:memory:`) with Oro's `flags` as the page's `id`;
     `{id, path, flags}`."""
+    window = request.require_window()
     fields = request.fields()
     databases = _databases(request)
     database_id = _id(fields) if fields.get("id") is not None else secrets.token_hex(8)
     path = fields.require_str("path")
     flags = fields.get_int("flags", OPEN_DEFAULT, minimum=0, maximum=0x7FFFFFFF)
-    window = request.window
-    grants = request.host.file_grants.of(window) if window is not None else []
+    grants = request.host.file_grants.of(window)
     database = await databases.open(window, database_id, path, flags, grants)
     return database.describe()
 
 
 async def close(request: Request) -> Reply:
     """Close database `id` and finalize its statements; `{id}`."""
+    window = request.require_window()
     fields = request.fields()
     databases = _databases(request)
-    handle = databases.handle(request.window, _id(fields))
+    handle = databases.handle(window, _id(fields))
     await databases.close(handle)
     return {"id": handle.database.id}
 
@@ -87,22 +95,27 @@ async def exec_(request: Request) -> Reply:
     """Run every statement of `sql` on database `id`, each with `params`; `{rows, columns,
     columnsMeta, changes, lastInsertRowid}` of the last one with columns, rows as objects or,
     with `mode=array`, arrays."""
+    window = request.require_window()
     fields = request.fields()
     databases = _databases(request)
-    handle = databases.handle(request.window, _id(fields))
+    handle = databases.handle(window, _id(fields))
     sql = _sql(fields, databases.settings.max_sql_bytes)
     array = _array(fields)
     params = decode_params(fields.get("params"))
     limits = databases.limits
-    return await databases.call(handle, lambda: handle.database.exec(sql, params, array, limits))
+    with request.host.memory.reserve(0, purpose=_ROWS) as held:
+        return await databases.call(
+            handle, lambda: handle.database.exec(sql, params, array, limits, held)
+        )
 
 
 async def prepare(request: Request) -> Reply:
     """Compile the first statement of `sql` on database `id`; `{id, databaseId, columns,
     columnsMeta}`, `id` the statement's."""
+    window = request.require_window()
     fields = request.fields()
     databases = _databases(request)
-    handle = databases.handle(request.window, _id(fields))
+    handle = databases.handle(window, _id(fields))
     sql = _sql(fields, databases.settings.max_sql_bytes)
     statement_id = databases.new_statement_id()
     statement = await databases.call(handle, lambda: handle.database.prepare(statement_id, sql))
@@ -112,9 +125,10 @@ async def prepare(request: Request) -> Reply:
 
 async def bind(request: Request) -> Reply:
     """Reset statement `id` and bind `params` by position; `{id, bound}`."""
+    window = request.require_window()
     fields = request.fields()
     databases = _databases(request)
-    handle, statement = databases.statement(request.window, _id(fields))
+    handle, statement = databases.statement(window, _id(fields))
     params = decode_params(fields.get("params"))
     return await databases.call(handle, lambda: statement.bind(params))
 
@@ -122,29 +136,34 @@ async def bind(request: Request) -> Reply:
 async def step(request: Request) -> Reply:
     """Up to `limit` (default 128) more rows of statement `id`; `{id, rows, columns,
     columnsMeta, done, changes, lastInsertRowid}`."""
+    window = request.require_window()
     fields = request.fields()
     databases = _databases(request)
-    handle, statement = databases.statement(request.window, _id(fields))
+    handle, statement = databases.statement(window, _id(fields))
     limit = fields.get_int("limit", 0, minimum=0) or DEFAULT_STEP_LIMIT
     # Bounded like an exec: the page pages on through `done: false`.
     limit = min(limit, databases.settings.max_result_rows)
     array = _array(fields)
-    return await databases.call(handle, lambda: statement.step(limit, array))
+    limits = databases.limits
+    with request.host.memory.reserve(0, purpose=_ROWS) as held:
+        return await databases.call(handle, lambda: statement.step(limit, array, limits, held))
 
 
 async def reset(request: Request) -> Reply:
     """Reset statement `id` to its start and clear its bindings; `{id}`."""
+    window = request.require_window()
     fields = request.fields()
     databases = _databases(request)
-    handle, statement = databases.statement(request.window, _id(fields))
+    handle, statement = databases.statement(window, _id(fields))
     return await databases.call(handle, statement.reset)
 
 
 async def finalize(request: Request) -> Reply:
     """Finalize statement `id`; `{id}`."""
+    window = request.require_window()
     fields = request.fields()
     databases = _databases(request)
-    handle, statement = databases.statement(request.window, _id(fields))
+    handle, statement = databases.statement(window, _id(fields))
     databases.forget_statement(handle, statement)
     await databases.call(handle, statement.finalize)
     return {"id": statement.id}

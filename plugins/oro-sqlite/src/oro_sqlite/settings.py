@@ -58,3 +58,35 @@ class SQLiteSettings:
         "Longest SQL text a page may send, in UTF-8 bytes; longer is a RangeError.",
         validator=validators.positive,
     )
+    max_value_bytes: int = setting(
+        16 << 20,
+        "Longest text, blob or row SQLite may make or read (SQLITE_LIMIT_LENGTH); longer is a "
+        "SQLiteError with code '18' ('string or blob too big').",
+        validator=validators.positive,
+    )
+    max_columns: int = setting(
+        2000,
+        "Most columns of a table, index or result (SQLITE_LIMIT_COLUMN; SQLite's default).",
+        validator=validators.positive,
+    )
+    max_attached: int = setting(
+        8,
+        "Most databases ATTACH may add to one connection (SQLITE_LIMIT_ATTACHED; SQLite "
+        "allows at most 10).",
+        validator=validators.not_negative,
+    )
+    trusted_schema: bool = setting(
+        False,
+        "Whether SQL stored in a database (triggers, views, indexes, defaults) may use what "
+        "SQLite does not mark innocuous (PRAGMA trusted_schema). Off: such a database file "
+        "runs nothing unexpected, but SQLite 3.40 then refuses FTS and R*Tree tables in "
+        "triggers and views and JSON functions in views and indexes; turn it on for an app "
+        "that uses them (the authorizer still checks every function they call).",
+    )
+    max_heap_bytes: int = setting(
+        256 << 20,
+        "Memory SQLite may allocate in the whole host process, every page's databases "
+        "together (PRAGMA hard_heap_limit; SQLite only lowers it: the lowest value a process "
+        "configured holds). Past it a statement fails with RangeError ERR_OUT_OF_MEMORY.",
+        validator=validators.positive,
+    )

@@ -29,12 +29,15 @@ from anyio.abc import TaskGroup, TaskStatus
 from oro_framework import FileGrant, Host, StashKey
 from oro_sqlite.database import Database, Limits, Statement
 from oro_sqlite.errors import id_taken, too_many, unknown_database, unknown_statement
+from oro_sqlite.hardening import ConnectionSetup, limit_heap
 from oro_sqlite.paths import Sandbox
 from oro_sqlite.settings import SQLiteSettings
 
 __all__ = ["SERVICE_NAME", "STATE", "Databases", "Handle"]
 
 SERVICE_NAME: Final = "sqlite.databases"
+_WRAPPING: Final = 1024
+"""Bytes ``prepare`` may add around the page's SQL (at most ``max_sql_bytes``)."""
 T = TypeVar("T")
 
 
@@ -44,7 +47,7 @@ class Handle:
     """One open database of one window's page."""
 
     database: Database
-    window: int | None
+    window: int
     lock: anyio.Lock = field(default_factory=anyio.Lock)
     statements: dict[str, Statement] = field(default_factory=dict)
     closed: bool = False
@@ -88,48 +91,61 @@ class Databases:
 
     @classmethod
     def from_host(cls, host: Host) -> Databases:
-        """The databases of ``host``, whose config is loaded."""
+        """The databases of ``host``, whose config is loaded; SQLite's heap limited to
+        ``max_heap_bytes`` for the process."""
         settings = host.settings(SQLiteSettings)
         sandbox = Sandbox.from_settings(settings.roots, host.paths, host.app_dir)
-        return cls(host, settings, sandbox)
+        databases = cls(host, settings, sandbox)
+        databases.heap_limit = limit_heap(settings.max_heap_bytes)
+        return databases
 
     def __init__(self, host: Host, settings: SQLiteSettings, sandbox: Sandbox) -> None:
         self.host = host
         self.settings = settings
         self.sandbox = sandbox
         self.limits = Limits(settings.max_result_rows, settings.max_result_bytes)
-        self.handles: dict[tuple[int | None, str], Handle] = {}
+        self.connection_setup = ConnectionSetup(
+            value_bytes=settings.max_value_bytes,
+            # prepare wraps the page's statement (EXPLAIN, a LIMIT 0 subquery).
+            sql_bytes=settings.max_sql_bytes + _WRAPPING,
+            columns=settings.max_columns,
+            attached=settings.max_attached,
+            trusted_schema=settings.trusted_schema,
+        )
+        self.handles: dict[tuple[int, str], Handle] = {}
         self.statements: dict[str, tuple[Handle, Statement]] = {}
-        self._reserved: set[tuple[int | None, str]] = set()
+        self._reserved: set[tuple[int, str]] = set()
         self._closing: set[Handle] = set()
         """Handles taken from the tables whose connection is not closed yet."""
-        self._pages: Counter[int | None] = Counter()
+        self._pages: Counter[int] = Counter()
         """How many times each window's page went away: an open that spans one is undone."""
         self._tasks: TaskGroup | None = None
         self._statement_ids = itertools.count(1)
         self._prefix = secrets.token_hex(4)
         self.opened = 0
         self.closed = 0
+        self.heap_limit = 0
+        """SQLite's heap limit for the process (``max_heap_bytes`` or a lower one that held)."""
 
     # ----------------------------------------------------------------------------------------
     # Lookup
     # ----------------------------------------------------------------------------------------
 
-    def handle(self, window: int | None, database_id: str) -> Handle:
+    def handle(self, window: int, database_id: str) -> Handle:
         """:raises NotFoundError: ``window``'s page has no database ``database_id``."""
         handle = self.handles.get((window, database_id))
         if handle is None:
             raise unknown_database(database_id)
         return handle
 
-    def statement(self, window: int | None, statement_id: str) -> tuple[Handle, Statement]:
+    def statement(self, window: int, statement_id: str) -> tuple[Handle, Statement]:
         """:raises NotFoundError: ``window``'s page has no statement ``statement_id``."""
         found = self.statements.get(statement_id)
         if found is None or found[0].window != window:
             raise unknown_statement(statement_id)
         return found
 
-    def of_window(self, window: int | None) -> list[Handle]:
+    def of_window(self, window: int) -> list[Handle]:
         return [handle for handle in self.handles.values() if handle.window == window]
 
     # ----------------------------------------------------------------------------------------
@@ -165,7 +181,7 @@ class Databases:
 
     async def open(
         self,
-        window: int | None,
+        window: int,
         database_id: str,
         path: str,
         flags: int,
@@ -191,7 +207,9 @@ class Databases:
 
         def connect() -> Database:
             opening = self.sandbox.resolve(path, flags, grants)
-            made.append(Database(database_id, opening, flags, self.sandbox, grants))
+            made.append(
+                Database(database_id, opening, flags, self.sandbox, grants, self.connection_setup)
+            )
             return made[0]
 
         try:
@@ -332,6 +350,7 @@ class Databases:
             "windows": dict(sorted(per_window.items())),
             "opened": self.opened,
             "closed": self.closed,
+            "heapLimit": self.heap_limit,
         }
 
 

@@ -22,13 +22,15 @@ from typing import Any, Final
 from oro_framework import InvalidArgumentError, InvalidJSONError
 from oro_sqlite.errors import bad_value
 
-__all__ = ["SQLValue", "decode_params", "encode_value", "value_size"]
+__all__ = ["SQLValue", "decode_params", "encode_value", "row_weight", "value_size"]
 
 SQLValue = int | float | str | bytes | None
 
 _INT64_MIN: Final = -(1 << 63)
 _INT64_END: Final = 1 << 63
 _INTEGER_TEXT: Final = re.compile(r"[+-]?[0-9]+")
+_VALUE_OVERHEAD: Final = 64
+"""Bytes a value costs in a row besides its text: the Python objects, a tagged integer's dict."""
 
 
 def _fits(number: int) -> bool:
@@ -136,3 +138,16 @@ def encode_value(value: Any) -> Any:
 def value_size(row: Sequence[Any]) -> int:
     """What a row weighs against ``max_result_bytes``: text and blob lengths, 8 per number."""
     return sum(len(value) if isinstance(value, str | bytes) else 8 for value in row)
+
+
+def row_weight(row: Sequence[Any]) -> int:
+    """What a row holds in memory once encoded for the page (a blob as its base64 text), for
+    the host's memory budget."""
+    weight = 0
+    for value in row:
+        if isinstance(value, bytes):
+            weight += (len(value) + 2) // 3 * 4
+        elif isinstance(value, str):
+            weight += len(value)
+        weight += _VALUE_OVERHEAD
+    return weight
