@@ -261,11 +261,12 @@ def oro_lifecycle_event(host: Host, event: LifecycleEvent) -> None:
 def oro_page_closed(host: Host, window: int) -> None:
     """Release what a window's page held (open files, watchers, subscriptions).
 
-    Called on the event loop when the last event channel (``/oro/events?window=N``) of window
-    ``window`` has ended: its page was closed, reloaded or navigated away. A reloaded page opens
-    a new channel; a channel that opens before the old one is noticed closed means the hook is
-    not called for that transition (state is never released under a live page). An exception
-    here is logged and does not affect other plugins.
+    Called on the event loop when the last event channel of window ``window`` (``/oro/events``
+    with the window's credential) has ended: its page was closed, reloaded or navigated away. A
+    reloaded page opens a new channel; a channel that opens before the old one is noticed closed
+    means the hook is not called for that transition (state is never released under a live
+    page). Not called once the host is stopping: ``oro_unconfigure`` releases everything then.
+    An exception here is logged and does not affect other plugins.
 
     :param host: the running host.
     :param window: the window index whose page went away.

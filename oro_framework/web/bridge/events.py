@@ -1,4 +1,4 @@
-"""``/oro/events?window=N``: the host's events as server-sent events, and ``oro_page_closed``
+"""``/oro/events?oro_window=<credential>``: the host's events as server-sent events, and ``oro_page_closed``
 when a window's last channel drops."""
 
 from __future__ import annotations
