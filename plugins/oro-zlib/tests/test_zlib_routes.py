@@ -21,6 +21,7 @@ from oro_zlib.streams import Stream
 from oro_framework import (
     Host,
     InvalidArgumentError,
+    MemoryReservation,
     NotAllowedError,
     NotFoundError,
     OutOfRangeError,
@@ -286,8 +287,10 @@ async def test_concurrent_writes_to_one_stream_never_mix_zlib_state(
     seen: list[tuple[bytes, bytes]] = []
     write = Stream.write
 
-    def recording(stream: Stream, data: bytes, flush: Flush, limit: int) -> bytes:
-        out = write(stream, data, flush, limit)
+    def recording(
+        stream: Stream, data: bytes, flush: Flush, limit: int, held: MemoryReservation
+    ) -> bytes:
+        out = write(stream, data, flush, limit, held)
         seen.append((data, out))
         return out
 

@@ -9,6 +9,7 @@ import zlib
 from dataclasses import dataclass
 from typing import Final, Literal, final
 
+from oro_framework import MemoryReservation
 from oro_zlib.errors import buffer_too_large, from_zlib_error, unexpected_end
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "Inflater",
     "Options",
     "compress",
+    "compress_bound",
     "decompress",
 ]
 
@@ -29,6 +31,11 @@ Flush = Literal["none", "sync", "full", "finish"]
 FORMATS: Final[tuple[Format, ...]] = ("zlib", "gzip", "raw", "auto")
 _GZIP_MAGIC: Final = b"\x1f\x8b"
 _FLUSH_MODES: Final = {"sync": zlib.Z_SYNC_FLUSH, "full": zlib.Z_FULL_FLUSH}
+_STEP: Final = 1 << 20
+"""Most bytes one inflate step makes: each is reserved from the host's memory budget before
+zlib writes it, so a refusal comes before the memory is taken."""
+_STATE_OVERHEAD: Final = 8 * 1024
+"""zlib's own structures besides its window and hash tables (z_stream, deflate_state...)."""
 
 
 @final
@@ -41,6 +48,14 @@ class Options:
     window_bits: int = zlib.MAX_WBITS
     mem_level: int = 8
     strategy: int = zlib.Z_DEFAULT_STRATEGY
+
+    def state_bytes(self, mode: Literal["deflate", "inflate"]) -> int:
+        """What zlib allocates for one stream with these options (zlib's own formulas in
+        ``zconf.h``): a deflater's window and hash chains, an inflater's window."""
+        bits = self.window_bits or zlib.MAX_WBITS
+        if mode == "deflate":
+            return (1 << (bits + 2)) + (1 << (self.mem_level + 9)) + _STATE_OVERHEAD
+        return (1 << bits) + _STATE_OVERHEAD
 
     def wbits(self) -> int:
         """``wbits`` as :mod:`zlib` takes it: negative for raw, +16 for gzip, +32 to detect."""
@@ -92,21 +107,51 @@ class Inflater:
         self._multi_member = options.format in ("gzip", "auto")
         self.finished = False
 
-    def write(self, data: bytes, limit: int, flush: Flush = "none") -> bytes:
+    def write(
+        self,
+        data: bytes,
+        limit: int,
+        flush: Flush = "none",
+        held: MemoryReservation | None = None,
+    ) -> bytes:
         """Inflate ``data``; ``finish`` checks the stream is complete.
 
+        :param held: grown by the output before zlib makes it (in steps of at most 1 MiB),
+            and by the joined copy; the caller releases it once the output is handed on.
         :raises ZlibError: corrupt input, or a stream cut short at ``finish``.
         :raises OutOfRangeError: the output would pass ``limit`` bytes (``ERR_BUFFER_TOO_LARGE``).
+        :raises OutOfMemoryError: ``held`` could not grow: the host's memory budget is spent.
         """
         chunks: list[bytes] = []
+        try:
+            return self._write(data, limit, flush, held, chunks)
+        except BaseException:
+            # The traceback keeps the frames alive after the caller released the reservation:
+            # the output made so far must go now, not when the error is finally dropped.
+            chunks.clear()
+            raise
+
+    def _write(
+        self,
+        data: bytes,
+        limit: int,
+        flush: Flush,
+        held: MemoryReservation | None,
+        chunks: list[bytes],
+    ) -> bytes:
         produced = 0
         while data and not self.finished:
+            # One byte over the limit tells a stream that reaches it exactly from one that
+            # goes past it, without ever holding more than limit + 1 bytes.
+            step = min(limit - produced + 1, _STEP)
+            if held is not None:
+                held.grow(step)
             try:
-                # One byte over the limit tells a stream that reaches it exactly from one that
-                # goes past it, without ever holding more than limit + 1 bytes.
-                out = self._decompressor.decompress(data, limit - produced + 1)
+                out = self._decompressor.decompress(data, step)
             except zlib.error as error:
                 raise from_zlib_error(error) from None
+            if held is not None:
+                held.shrink(step - len(out))  # keeps what was made
             produced += len(out)
             if produced > limit:
                 raise buffer_too_large(limit)
@@ -116,7 +161,14 @@ class Inflater:
                 data = self._next_member()
         if flush == "finish" and not self.finished:
             raise unexpected_end()
-        return b"".join(chunks)
+        if len(chunks) == 1:
+            return chunks[0]
+        if held is not None:
+            held.grow(produced)  # the joined copy, while the chunks still exist
+        joined = b"".join(chunks)
+        if held is not None:
+            held.shrink(produced)
+        return joined
 
     def _next_member(self) -> bytes:
         """After the end of a stream: the input of the next gzip member, else nothing."""
@@ -128,14 +180,28 @@ class Inflater:
         return b""
 
 
+def compress_bound(size: int) -> int:
+    """The most bytes deflating ``size`` bytes can make (zlib's ``deflateBound``, with room
+    for a gzip header and trailer and what a stream held back from earlier writes)."""
+    return size + (size >> 12) + (size >> 14) + (size >> 25) + 13 + 18
+
+
 def compress(data: bytes, options: Options) -> bytes:
     """``data`` compressed in one piece."""
     return Deflater(options).write(data, "finish")
 
 
-def decompress(data: bytes, options: Options, limit: int, *, partial: bool = False) -> bytes:
+def decompress(
+    data: bytes,
+    options: Options,
+    limit: int,
+    *,
+    partial: bool = False,
+    held: MemoryReservation | None = None,
+) -> bytes:
     """``data`` decompressed in one piece, at most ``limit`` bytes of it.
 
     :param partial: accept a stream cut short (Node's ``finishFlush: Z_SYNC_FLUSH``).
+    :param held: as :meth:`Inflater.write`'s.
     """
-    return Inflater(options).write(data, limit, "none" if partial else "finish")
+    return Inflater(options).write(data, limit, "none" if partial else "finish", held)

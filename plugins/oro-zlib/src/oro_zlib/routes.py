@@ -2,7 +2,12 @@
 
 The one-shot routes are plain ``def``\\ s, so the router runs them in worker threads; a stream
 write holds its stream's lock on the loop and compresses in a worker thread. The request body
-is the input and the reply's body the output (``application/octet-stream``)."""
+is the input and the reply's body the output (``application/octet-stream``).
+
+Every call holds its input and output in the host's memory budget (``host.memory``) until it
+answers: a deflate reserves the most its output can be up front, an inflate grows its
+reservation step by step as zlib makes output. Past the budget a call is ``RangeError``
+``ERR_OUT_OF_MEMORY``, before the memory is taken, and the host serves on."""
 
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ from typing import Any, Final, get_args
 import anyio
 
 from oro_framework import InvalidArgumentError, Params, Request, RouteGroup
-from oro_zlib.codec import FORMATS, Flush, Format, Options, compress, decompress
+from oro_zlib.codec import FORMATS, Flush, Format, Options, compress, compress_bound, decompress
 from oro_zlib.errors import input_too_large, stream_closed
 from oro_zlib.settings import ZlibSettings
 from oro_zlib.state import STATE, ZlibState
@@ -91,14 +96,19 @@ async def capabilities(request: Request) -> dict[str, Any]:
     }
 
 
+_PURPOSE: Final = "zlib input and output"
+
+
 def deflate(request: Request) -> bytes:
     """Compress the body (``format`` zlib|gzip|raw, ``level``, ``windowBits``, ``memLevel``,
     ``strategy``)."""
     state = _state(request)
     options = _options(request.params, inflating=False)
     data = _input(request, state.settings)
-    state.calls += 1
-    return compress(data, options)
+    size = len(data) + compress_bound(len(data)) + options.state_bytes("deflate")
+    with state.memory.reserve(size, purpose=_PURPOSE):
+        state.calls += 1
+        return compress(data, options)
 
 
 def inflate(request: Request) -> bytes:
@@ -108,8 +118,10 @@ def inflate(request: Request) -> bytes:
     options = _options(params, inflating=True)
     data = _input(request, state.settings)
     limit = _output_limit(params, state.settings)
-    state.calls += 1
-    return decompress(data, options, limit, partial=params.get_bool("partial"))
+    size = len(data) + options.state_bytes("inflate")
+    with state.memory.reserve(size, purpose=_PURPOSE) as held:
+        state.calls += 1
+        return decompress(data, options, limit, partial=params.get_bool("partial"), held=held)
 
 
 async def stream_open(request: Request) -> dict[str, Any]:
@@ -117,7 +129,7 @@ async def stream_open(request: Request) -> dict[str, Any]:
     params = request.params
     mode: Mode = _choice(params, "mode", _MODES, "deflate")  # type: ignore[assignment]
     options = _options(params, inflating=mode == "inflate")
-    stream = _state(request).open(request.window, mode, options)
+    stream = _state(request).open(request.require_window(), mode, options)
     return {"id": stream.id, "mode": mode, "format": options.format}
 
 
@@ -126,29 +138,34 @@ async def stream_write(request: Request) -> bytes:
     Oro's ``finish``; ``maxOutputLength``)."""
     state = _state(request)
     params = request.params
-    stream = state.get(request.window, params.require_str("id"))
+    window = request.require_window()
+    stream = state.get(window, params.require_str("id"))
     flush: Flush = _choice(params, "flush", _FLUSHES, "none")  # type: ignore[assignment]
     if params.get_bool("finish"):
         flush = "finish"
     data = _input(request, state.settings)
     limit = _output_limit(params, state.settings)
-    async with stream.lock:
-        if stream.closed:
-            raise stream_closed(stream.id)
-        try:
-            out = await anyio.to_thread.run_sync(stream.write, data, flush, limit)
-        except Exception:
-            # zlib's state after an error is unknown: the stream is done, as Node's.
-            state.close(request.window, stream.id)
-            raise
-        if flush == "finish":
-            state.close(request.window, stream.id)
-        return out
+    # Reserved before waiting for the stream: writes queued behind it hold their input too.
+    size = len(data) + (compress_bound(len(data)) if stream.mode == "deflate" else 0)
+    with state.memory.reserve(size, purpose=_PURPOSE) as held:
+        async with stream.lock:
+            if stream.closed:
+                raise stream_closed(stream.id)
+            try:
+                out = await anyio.to_thread.run_sync(stream.write, data, flush, limit, held)
+            except Exception:
+                # zlib's state after an error is unknown (an inflate refused by the budget
+                # midway has taken input whose output is gone): the stream is done, as Node's.
+                state.close(window, stream.id)
+                raise
+            if flush == "finish":
+                state.close(window, stream.id)
+            return out
 
 
 async def stream_close(request: Request) -> dict[str, Any]:
     """Close stream ``id`` without finishing it; ``closed`` says whether it was open."""
-    closed = _state(request).close(request.window, request.params.require_str("id"))
+    closed = _state(request).close(request.require_window(), request.params.require_str("id"))
     return {"closed": closed}
 
 

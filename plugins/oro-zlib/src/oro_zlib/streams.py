@@ -8,6 +8,7 @@ from typing import Literal, final
 
 import anyio
 
+from oro_framework import MemoryReservation
 from oro_zlib.codec import Deflater, Flush, Inflater, Options
 
 __all__ = ["Mode", "Stream"]
@@ -18,12 +19,14 @@ Mode = Literal["deflate", "inflate"]
 @final
 @dataclass(eq=False)
 class Stream:
-    """An open stream, owned by the page of ``window``."""
+    """An open stream, owned by the page of ``window``; ``state`` holds zlib's own memory
+    for it from the host's budget until :meth:`close`."""
 
     id: str
-    window: int | None
+    window: int
     mode: Mode
     options: Options
+    state: MemoryReservation
     coder: Deflater | Inflater = field(init=False)
     lock: anyio.Lock = field(init=False, default_factory=anyio.Lock)
     """Held for each write: zlib's state must see the chunks in the order the page sent them."""
@@ -34,12 +37,20 @@ class Stream:
     def __post_init__(self) -> None:
         self.coder = Deflater(self.options) if self.mode == "deflate" else Inflater(self.options)
 
-    def write(self, data: bytes, flush: Flush, limit: int) -> bytes:
-        """Feed ``data`` to zlib (blocking: run it in a worker thread)."""
+    def write(self, data: bytes, flush: Flush, limit: int, held: MemoryReservation) -> bytes:
+        """Feed ``data`` to zlib (blocking: run it in a worker thread); ``held`` grows by the
+        output as :meth:`Inflater.write <oro_zlib.codec.Inflater.write>` says (a deflater's
+        bound was reserved by the caller)."""
         if isinstance(self.coder, Deflater):
             out = self.coder.write(data, flush)
         else:
-            out = self.coder.write(data, limit, flush)
+            out = self.coder.write(data, limit, flush, held)
         self.bytes_in += len(data)
         self.bytes_out += len(out)
         return out
+
+    def close(self) -> None:
+        """Mark it ended and give zlib's memory back (the coder goes with the last write that
+        still holds it)."""
+        self.closed = True
+        self.state.release()
