@@ -42,6 +42,7 @@ MODELS: Final = (
     "leak-500",  # 500, a JSON error echoing them
     "leak-text",  # 400, a text body echoing them
     "leak-stream",  # streams one chunk, then an error event echoing them
+    "big",  # answers a whole completion of the request's "size" bytes of text
 )
 
 
@@ -185,6 +186,9 @@ class _Handler(BaseHTTPRequestHandler):
                 self._stream(received, ["not json at all"])
             else:
                 self._send_raw(200, b"{not json", "application/json")
+        elif model == "big":
+            text = "x" * int(body.get("size", 0))
+            self._send_json(200, _completion(model, text, chat=chat))
         elif model == "echo":
             content = json.dumps({"path": self.path, "headers": received.headers, "body": body})
             self._send_json(200, _completion(model, content, chat=chat))

@@ -11,7 +11,7 @@ import json
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from typing import Any, Final
 
 import anyio
 
@@ -34,7 +34,13 @@ from oro_ai.requests import (
 )
 from oro_ai.resident import LoadedModel
 from oro_ai.routing import UpstreamRouter, forward
-from oro_framework import AbortError, OutOfRangeError
+from oro_framework import (
+    AbortError,
+    MemoryBudget,
+    MemoryReservation,
+    OutOfMemoryError,
+    OutOfRangeError,
+)
 from oro_framework.asgi import (
     Receive,
     Scope,
@@ -52,12 +58,26 @@ __all__ = ["LlamaAPI"]
 
 _PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8"
 
-_LocalAnswer = Callable[[Receive, Send, dict[str, Any], Mapping[str, Any]], Awaitable[None]]
+_LocalAnswer = Callable[
+    [Receive, Send, dict[str, Any], Mapping[str, Any], MemoryReservation], Awaitable[None]
+]
 """Answers a request body with a local model; the mapping's fields join every payload."""
+_Handler = Callable[[Scope, Receive, Send, MemoryReservation], Awaitable[None]]
+"""An endpoint; the reservation is the request's share of the host's memory budget, held
+until it is answered."""
+
+JSON_HELD_PER_BYTE: Final = 21
+"""Bytes of the memory budget a JSON request body holds per byte: itself, and what
+``json.loads`` makes of it at worst (1 MiB of ``[{"a": 1}, ...]`` takes 20 MiB of dicts)."""
+EMBEDDING_HELD_PER_VALUE: Final = 64
+"""Bytes of the memory budget one number of an embedding holds until it is sent: a Python
+float and its place in a list (32), and its JSON text (about 24)."""
 
 
 class LlamaAPI:
-    """The ASGI app. ``max_body_bytes`` caps JSON bodies (413 past it)."""
+    """The ASGI app. ``max_body_bytes`` caps JSON bodies (413 past it); what a request buffers
+    (its body, an upstream's whole answer, embeddings) is reserved from ``memory``, the host's
+    budget (507 ``out_of_memory`` when it is spent)."""
 
     def __init__(
         self,
@@ -67,15 +87,17 @@ class LlamaAPI:
         limiter: RateLimiter,
         upstreams: UpstreamRouter | None = None,
         max_body_bytes: int = 1024 * 1024,
+        memory: MemoryBudget | None = None,
     ) -> None:
         self.manager = manager
+        self.memory = memory or MemoryBudget()
         self.upstreams = upstreams or UpstreamRouter({}, fallback="", permitted=False)
         self.defaults = defaults
         self.limiter = limiter
         self.max_body_bytes = max_body_bytes
         self.started = time.time()
         self.counters: dict[str, int] = {}
-        self._routes: dict[tuple[str, str], Callable[[Scope, Receive, Send], Awaitable[None]]] = {
+        self._routes: dict[tuple[str, str], _Handler] = {
             ("GET", "/health"): self._health,
             ("GET", "/metrics"): self._metrics,
             ("POST", "/tokenize"): self._tokenize,
@@ -98,7 +120,12 @@ class LlamaAPI:
         if handler is None:
             handler = self._no_route
         try:
-            await handler(scope, receive, send)
+            with self.memory.reserve(0, purpose="an /ai/llama request") as held:
+                await handler(scope, receive, send, held)
+        except OutOfMemoryError as error:
+            # Refused before the memory was taken; the host keeps serving everyone else.
+            self._count("error 507")
+            await _send_error(send, APIError(507, "out_of_memory", error.message))
         except APIError as error:
             self._count(f"error {error.status}")
             await _send_error(send, error)
@@ -106,7 +133,9 @@ class LlamaAPI:
             # The client left while sending its body: nobody is left to answer.
             return
 
-    async def _no_route(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _no_route(
+        self, scope: Scope, receive: Receive, send: Send, held: MemoryReservation
+    ) -> None:
         path = scope["path"].rstrip("/") or "/"
         if any(route_path == path for _, route_path in self._routes):
             raise APIError(405, "method_not_allowed", f"{scope['method']} not allowed on {path}")
@@ -119,11 +148,25 @@ class LlamaAPI:
     # Plumbing
     # ------------------------------------------------------------------------------------------
 
-    async def _json_body(self, scope: Scope, receive: Receive) -> dict[str, Any]:
+    async def _json_body(
+        self, scope: Scope, receive: Receive, held: MemoryReservation
+    ) -> dict[str, Any]:
+        """The request's JSON object, reserved in ``held``: as much as it says it is (or the
+        most it may be) before it is read, then what it was.
+
+        :raises OutOfMemoryError: the host's budget has no room for it.
+        """
+        declared = next(
+            (value for name, value in scope["headers"] if name.lower() == b"content-length"),
+            b"",
+        )
+        expected = int(declared) if declared.isdigit() else self.max_body_bytes
+        held.grow(min(expected, self.max_body_bytes) * JSON_HELD_PER_BYTE)
         try:
             raw = await read_body(scope, receive, limit=self.max_body_bytes)
         except OutOfRangeError as error:
             raise APIError(413, "request_too_large", error.message) from None
+        held.resize(len(raw) * JSON_HELD_PER_BYTE)
         try:
             body = json.loads(raw or b"null")
         except (ValueError, UnicodeDecodeError) as error:
@@ -139,7 +182,9 @@ class LlamaAPI:
     # Service endpoints
     # ------------------------------------------------------------------------------------------
 
-    async def _health(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _health(
+        self, scope: Scope, receive: Receive, send: Send, held: MemoryReservation
+    ) -> None:
         status = 200
         state = "ok"
         if not self.manager.ready:
@@ -156,7 +201,9 @@ class LlamaAPI:
         headers = [(b"retry-after", b"1")] if status == 503 else []
         await send_json(send, status, payload, headers=headers)
 
-    async def _metrics(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _metrics(
+        self, scope: Scope, receive: Receive, send: Send, held: MemoryReservation
+    ) -> None:
         stats = self.manager.stats()
         lines = [
             "# HELP oro_ai_models_loaded Models resident in memory.",
@@ -191,8 +238,10 @@ class LlamaAPI:
             lines.append(f'oro_ai_requests_total{{endpoint="{label}"}} {count}')
         await send_text(send, 200, "\n".join(lines) + "\n", media_type=_PROMETHEUS_TEXT)
 
-    async def _tokenize(self, scope: Scope, receive: Receive, send: Send) -> None:
-        body = await self._json_body(scope, receive)
+    async def _tokenize(
+        self, scope: Scope, receive: Receive, send: Send, held: MemoryReservation
+    ) -> None:
+        body = await self._json_body(scope, receive, held)
         content = body.get("content", body.get("text"))
         if not isinstance(content, str):
             raise APIError(422, "invalid_type", "'content' must be a string", param="content")
@@ -205,8 +254,10 @@ class LlamaAPI:
             payload["pieces"] = [model.token_text(token) for token in tokens]
         await send_json(send, 200, payload)
 
-    async def _detokenize(self, scope: Scope, receive: Receive, send: Send) -> None:
-        body = await self._json_body(scope, receive)
+    async def _detokenize(
+        self, scope: Scope, receive: Receive, send: Send, held: MemoryReservation
+    ) -> None:
+        body = await self._json_body(scope, receive, held)
         tokens = body.get("tokens")
         if not isinstance(tokens, list) or not all(
             isinstance(token, int) and not isinstance(token, bool) for token in tokens
@@ -217,7 +268,9 @@ class LlamaAPI:
         model = await self._model(_optional_str(body, "model"))
         await send_json(send, 200, {"content": model.detokenize(tokens), "model": model.name})
 
-    async def _models(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _models(
+        self, scope: Scope, receive: Receive, send: Send, held: MemoryReservation
+    ) -> None:
         data = [
             {
                 "id": file.name,
@@ -247,14 +300,23 @@ class LlamaAPI:
     # Embeddings
     # ------------------------------------------------------------------------------------------
 
-    async def _embeddings(self, scope: Scope, receive: Receive, send: Send) -> None:
-        body = await self._json_body(scope, receive)
+    async def _embeddings(
+        self, scope: Scope, receive: Receive, send: Send, held: MemoryReservation
+    ) -> None:
+        body = await self._json_body(scope, receive, held)
         # No fallback: another model's vectors live in another space, useless next to the
         # ones the app stored.
-        await self._route(receive, send, body, "embeddings", self._embed_locally, fallback=False)
+        await self._route(
+            receive, send, body, held, "embeddings", self._embed_locally, fallback=False
+        )
 
     async def _embed_locally(
-        self, receive: Receive, send: Send, body: dict[str, Any], extra: Mapping[str, Any]
+        self,
+        receive: Receive,
+        send: Send,
+        body: dict[str, Any],
+        extra: Mapping[str, Any],
+        held: MemoryReservation,
     ) -> None:
         raw = body.get("input")
         if isinstance(raw, str):
@@ -301,6 +363,8 @@ class LlamaAPI:
                     param="input",
                 )
             token_lists.append(tokens)
+        # Many short inputs make many long vectors: reserved before any is made.
+        held.grow(len(token_lists) * model.model.n_embd() * EMBEDDING_HELD_PER_VALUE)
         self.limiter.acquire()
         try:
             vectors = await anyio.to_thread.run_sync(model.embed, token_lists)
@@ -329,14 +393,21 @@ class LlamaAPI:
     # Completions
     # ------------------------------------------------------------------------------------------
 
-    async def _chat(self, scope: Scope, receive: Receive, send: Send) -> None:
-        body = await self._json_body(scope, receive)
+    async def _chat(
+        self, scope: Scope, receive: Receive, send: Send, held: MemoryReservation
+    ) -> None:
+        body = await self._json_body(scope, receive, held)
         await self._route(
-            receive, send, body, "chat/completions", self._chat_locally, fallback=True
+            receive, send, body, held, "chat/completions", self._chat_locally, fallback=True
         )
 
     async def _chat_locally(
-        self, receive: Receive, send: Send, body: dict[str, Any], extra: Mapping[str, Any]
+        self,
+        receive: Receive,
+        send: Send,
+        body: dict[str, Any],
+        extra: Mapping[str, Any],
+        held: MemoryReservation,
     ) -> None:
         params = generation_params(body, self.defaults)
         model = await self._model(params.model)
@@ -349,12 +420,21 @@ class LlamaAPI:
             receive, send, model, tokens, params, chat=True, tools=use_tools, extra=extra
         )
 
-    async def _completions(self, scope: Scope, receive: Receive, send: Send) -> None:
-        body = await self._json_body(scope, receive)
-        await self._route(receive, send, body, "completions", self._complete_locally, fallback=True)
+    async def _completions(
+        self, scope: Scope, receive: Receive, send: Send, held: MemoryReservation
+    ) -> None:
+        body = await self._json_body(scope, receive, held)
+        await self._route(
+            receive, send, body, held, "completions", self._complete_locally, fallback=True
+        )
 
     async def _complete_locally(
-        self, receive: Receive, send: Send, body: dict[str, Any], extra: Mapping[str, Any]
+        self,
+        receive: Receive,
+        send: Send,
+        body: dict[str, Any],
+        extra: Mapping[str, Any],
+        held: MemoryReservation,
     ) -> None:
         params = generation_params(body, self.defaults)
         raw = body.get("prompt")
@@ -393,6 +473,7 @@ class LlamaAPI:
         receive: Receive,
         send: Send,
         body: dict[str, Any],
+        held: MemoryReservation,
         path: str,
         locally: _LocalAnswer,
         *,
@@ -414,7 +495,7 @@ class LlamaAPI:
                 self._count(f"upstream {upstream.name}")
                 self.limiter.acquire()
                 try:
-                    await forward(upstream, path, forwarded, receive, send)
+                    await forward(upstream, path, forwarded, receive, send, held)
                 finally:
                     self.limiter.release()
                 return
@@ -429,10 +510,14 @@ class LlamaAPI:
                 "message": error.message,
             }
             await locally(
-                receive, send, {**body, "model": self.upstreams.fallback}, {"fallback": note}
+                receive,
+                send,
+                {**body, "model": self.upstreams.fallback},
+                {"fallback": note},
+                held,
             )
             return
-        await locally(receive, send, body, {})
+        await locally(receive, send, body, {}, held)
 
     async def _respond(
         self,

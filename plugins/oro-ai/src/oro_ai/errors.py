@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any, final
 
-from oro_framework import IPCError, ipc_error_for_status
+from oro_framework import IPCError, OutOfMemoryError, ipc_error_for_status
 
 
 @final
@@ -64,6 +64,8 @@ class APIError(Exception):
         extra: dict[str, Any] = {}
         if self.retry_after is not None:
             extra["retryAfter"] = math.ceil(self.retry_after * 1000)
+        if self.status == OutOfMemoryError.http_status:
+            return OutOfMemoryError(self.message, **extra)
         return ipc_error_for_status(self.status, self.message, **extra)
 
     @classmethod
@@ -97,4 +99,5 @@ _TYPES = {
     502: "server_error",
     503: "server_error",
     504: "server_error",
+    507: "server_error",
 }

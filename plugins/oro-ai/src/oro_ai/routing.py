@@ -20,7 +20,7 @@ from oro_ai.errors import APIError
 from oro_ai.models import ModelRegistry
 from oro_ai.settings import RoutingSettings
 from oro_ai.upstreams import Upstream, check_upstream_url
-from oro_framework import ConfigError
+from oro_framework import ConfigError, MemoryBudget, MemoryReservation
 from oro_framework.asgi import (
     Receive,
     Send,
@@ -28,6 +28,7 @@ from oro_framework.asgi import (
     run_until_disconnect,
     send_event,
     send_json,
+    send_response,
     start_event_stream,
 )
 
@@ -53,9 +54,15 @@ class UpstreamRouter:
 
     @classmethod
     def from_settings(
-        cls, settings: RoutingSettings, registry: ModelRegistry, *, permitted: bool
+        cls,
+        settings: RoutingSettings,
+        registry: ModelRegistry,
+        *,
+        permitted: bool,
+        memory: MemoryBudget | None = None,
     ) -> UpstreamRouter:
-        """The router ``[ai]`` declares.
+        """The router ``[ai]`` declares; its upstreams read answers into ``memory`` (the
+        host's budget).
 
         :raises ConfigError: an upstream URL the host may not reach (see
             :func:`.check_upstream_url`), two upstreams listing the same model id, or a
@@ -74,7 +81,7 @@ class UpstreamRouter:
                         key=key,
                     )
                 claimed[model] = name
-            upstreams[name] = Upstream(name, upstream_settings, url)
+            upstreams[name] = Upstream(name, upstream_settings, url, memory)
         if settings.fallback and registry.resolve(settings.fallback) is None:
             raise ConfigError(
                 f"key 'ai.fallback': '{settings.fallback}' is not a model on the search path "
@@ -149,11 +156,17 @@ class UpstreamRouter:
 
 
 async def forward(
-    upstream: Upstream, path: str, body: dict[str, Any], receive: Receive, send: Send
+    upstream: Upstream,
+    path: str,
+    body: dict[str, Any],
+    receive: Receive,
+    send: Send,
+    held: MemoryReservation,
 ) -> None:
     """Relay ``body`` to ``upstream``'s ``path`` and its answer back: a whole answer as it came,
     a stream event by event as each arrives. The client going away closes the upstream
-    request at once (its connection is dropped, so the server stops generating).
+    request at once (its connection is dropped, so the server stops generating). A whole
+    answer is reserved in ``held``, the request's share of the host's memory budget.
 
     An error before the answer starts raises :class:`.APIError` (the caller answers it, or
     falls back); once a stream started, an error is its last event, as OpenAI's streams end.
@@ -161,10 +174,15 @@ async def forward(
 
     async def whole(send: Send) -> None:
         async with upstream.request("POST", path, body) as response:
-            payload = await upstream.read_json(response)
+            raw, payload = await upstream.read_json(response, held)
         if not isinstance(payload, dict):
             raise upstream.malformed("a JSON value that is not an object")
-        await send_json(send, 200, payload)
+        if json.detect_encoding(raw) == "utf-8":
+            # Checked, then sent as it came: encoding it again would hold a third copy.
+            del payload
+            await send_response(send, 200, raw, media_type="application/json")
+        else:
+            await send_json(send, 200, payload)
 
     async def streamed(send: Send) -> None:
         async with (

@@ -55,6 +55,7 @@ class AIState:
             host.settings(RoutingSettings),
             registry,
             permitted=host.is_permission_allowed(UPSTREAM_PERMISSION),
+            memory=host.memory,
         )
         api = LlamaAPI(
             manager,
@@ -62,6 +63,7 @@ class AIState:
             limiter=settings.rate_limiter(),
             upstreams=upstreams,
             max_body_bytes=settings.max_body_bytes,
+            memory=host.memory,
         )
         roots = (host.paths.resources, host.paths.data, *registry.search_path)
         return cls(settings, manager, upstreams, api, roots)

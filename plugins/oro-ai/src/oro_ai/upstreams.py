@@ -22,7 +22,7 @@ import httpx
 from oro_ai.errors import APIError
 from oro_ai.redaction import REDACTED, Redactor, safe_param
 from oro_ai.settings import UpstreamSettings
-from oro_framework import ConfigError
+from oro_framework import ConfigError, MemoryBudget, MemoryReservation
 
 __all__ = ["Upstream", "check_upstream_url", "is_loopback_host"]
 
@@ -38,6 +38,10 @@ DISCOVERY_TIMEOUT: Final = 10.0
 request for an unknown id, or ``GET /v1/models``, must not hang on a slow upstream."""
 MAX_BODY_BYTES: Final = 64 * 1024 * 1024
 """The largest whole (not streamed) answer read from an upstream."""
+PARSED_PER_BYTE: Final = 8
+"""Bytes of the host's memory budget an answer's JSON takes per byte once parsed: numbers are
+the densest an OpenAI answer gets (1 MiB of embedding floats becomes 6.6 MiB of Python floats
+and lists), text takes about one."""
 _ERROR_BODY_BYTES: Final = 64 * 1024
 _LOGGED_ERROR_CHARS: Final = 2000
 _RETRY_BACKOFF: Final = (0.1, 0.3, 1.0)
@@ -183,8 +187,17 @@ class Upstream:
     """One ``[ai.upstreams.<name>]`` server. Its client and slots are made on first use, inside
     the event loop; :meth:`aclose` ends them with the ``ai.llm`` service."""
 
-    def __init__(self, name: str, settings: UpstreamSettings, url: httpx.URL) -> None:
+    def __init__(
+        self,
+        name: str,
+        settings: UpstreamSettings,
+        url: httpx.URL,
+        memory: MemoryBudget | None = None,
+    ) -> None:
+        """:param memory: the host's budget (``host.memory``) answers and error bodies are
+        read into; a fresh default one when not given (tests)."""
         self.name = name
+        self.memory = memory or MemoryBudget()
         self.settings = settings
         self._url = url
         self._key = settings.api_key
@@ -298,9 +311,9 @@ class Upstream:
         asked_at = time.monotonic()
         limit = min(self.settings.read_timeout, DISCOVERY_TIMEOUT)
         try:
-            with anyio.fail_after(limit):
+            with anyio.fail_after(limit), self.memory.reserve(0, purpose="a model list") as held:
                 async with self.request("GET", "models") as response:
-                    body = await self.read_json(response)
+                    _, body = await self.read_json(response, held)
             listed = body.get("data") if isinstance(body, dict) else None
             if not isinstance(listed, list):
                 raise self.malformed("a model list without 'data'")
@@ -357,8 +370,9 @@ class Upstream:
             response = await self._send(method, path, body)
             try:
                 if response.status_code >= 400:
-                    raw = await self._read_limited(response, _ERROR_BODY_BYTES)
-                    raise self._status_error(response, raw)
+                    with self.memory.reserve(0, purpose="an upstream's error") as held:
+                        raw = await self._read_limited(response, _ERROR_BODY_BYTES, held)
+                        raise self._status_error(response, raw)
                 yield response
             finally:
                 with anyio.CancelScope(shield=True):
@@ -478,10 +492,18 @@ class Upstream:
             return data.replace(self._key, REDACTED)
         return data
 
-    async def _read_limited(self, response: httpx.Response, limit: int) -> bytes:
+    async def _read_limited(
+        self, response: httpx.Response, limit: int, held: MemoryReservation
+    ) -> bytes:
+        """At most ``limit`` + 1 bytes of the answer, each chunk reserved in ``held`` before it
+        joins the others.
+
+        :raises OutOfMemoryError: the host's budget has no room for the next chunk.
+        """
         chunks = bytearray()
         try:
             async for chunk in response.aiter_bytes():
+                held.grow(len(chunk))
                 chunks += chunk
                 if len(chunks) > limit:
                     break
@@ -491,18 +513,24 @@ class Upstream:
             raise self.malformed(f"an answer cut short ({_failure_phrase(error)})") from None
         return bytes(chunks[: limit + 1])
 
-    async def read_json(self, response: httpx.Response) -> Any:
-        """A whole answer's JSON.
+    async def read_json(
+        self, response: httpx.Response, held: MemoryReservation
+    ) -> tuple[bytes, Any]:
+        """A whole answer: the bytes it came in (the API key masked, should the upstream echo
+        it) and their JSON, both reserved in ``held`` (which the caller releases once it is
+        done with them).
 
         :raises APIError: 502 ``upstream_error`` for a body that is not JSON or is larger than
             :data:`MAX_BODY_BYTES`, or a connection that broke; 504 ``upstream_timeout``.
+        :raises OutOfMemoryError: the host's budget has no room for it.
         """
-        raw = await self._read_limited(response, MAX_BODY_BYTES)
+        raw = await self._read_limited(response, MAX_BODY_BYTES, held)
         if len(raw) > MAX_BODY_BYTES:
             raise self.malformed(f"more than {MAX_BODY_BYTES} bytes", response.status_code)
         if self._key and self._key.encode() in raw:
             raw = raw.replace(self._key.encode(), REDACTED.encode())
+        held.grow(len(raw) * PARSED_PER_BYTE)
         try:
-            return json.loads(raw)
+            return raw, json.loads(raw)
         except ValueError:
             raise self.malformed("a body that is not JSON", response.status_code) from None
