@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import final
+from typing import Final, final
 
 from oro_framework import setting, validators
 
 __all__ = ["SQLiteSettings"]
+
+
+_MIN_COLUMNS: Final = 16
+
+
+def _columns(columns: int) -> None:
+    if columns < _MIN_COLUMNS:
+        raise ValueError(f"must be at least {_MIN_COLUMNS}")
 
 
 def _roots(roots: list[str]) -> None:
@@ -66,8 +74,10 @@ class SQLiteSettings:
     )
     max_columns: int = setting(
         2000,
-        "Most columns of a table, index or result (SQLITE_LIMIT_COLUMN; SQLite's default).",
-        validator=validators.positive,
+        "Most columns of a table, index or result (SQLITE_LIMIT_COLUMN; SQLite's default). At "
+        f"least {_MIN_COLUMNS}: SQLite's own tables (the schema, FTS and R*Tree tables) need "
+        "them.",
+        validator=_columns,
     )
     max_attached: int = setting(
         8,
