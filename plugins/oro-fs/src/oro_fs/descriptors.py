@@ -118,14 +118,15 @@ def _not_open(descriptor_id: str) -> NotFoundError:
 
 @final
 class DescriptorTable:
-    """Every window's descriptors. ``window`` ``None`` stands for callers without a window."""
+    """Every window's descriptors (a caller without a window has none: the routes refuse it
+    with ``ERR_NO_WINDOW`` before they get here)."""
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
-        self._windows: dict[int | None, dict[str, Descriptor]] = {}
-        self._numbers: dict[int | None, int] = {}
+        self._windows: dict[int, dict[str, Descriptor]] = {}
+        self._numbers: dict[int, int] = {}
 
-    def reserve(self, window: int | None, descriptor_id: str, kind: Kind, path: str) -> Descriptor:
+    def reserve(self, window: int, descriptor_id: str, kind: Kind, path: str) -> Descriptor:
         """Claim ``descriptor_id`` before the (slow) open happens, so the cap holds under
         concurrent opens.
 
@@ -158,24 +159,24 @@ class DescriptorTable:
         table[descriptor_id] = descriptor
         return descriptor
 
-    def get(self, window: int | None, descriptor_id: str, kind: Kind | None = None) -> Descriptor:
+    def get(self, window: int, descriptor_id: str, kind: Kind | None = None) -> Descriptor:
         """:raises NotFoundError: ENOTOPEN, no such id (of that kind) in this window."""
         descriptor = self._windows.get(window, {}).get(descriptor_id)
         if descriptor is None or (kind is not None and descriptor.kind != kind):
             raise _not_open(descriptor_id)
         return descriptor
 
-    def close(self, window: int | None, descriptor_id: str, kind: Kind | None = None) -> None:
+    def close(self, window: int, descriptor_id: str, kind: Kind | None = None) -> None:
         descriptor = self.get(window, descriptor_id, kind)
         self._forget(window, descriptor)
         descriptor.close()
 
-    def discard(self, window: int | None, descriptor: Descriptor) -> None:
+    def discard(self, window: int, descriptor: Descriptor) -> None:
         """Drop a reservation whose open failed."""
         self._forget(window, descriptor)
         descriptor.close()
 
-    def _forget(self, window: int | None, descriptor: Descriptor) -> None:
+    def _forget(self, window: int, descriptor: Descriptor) -> None:
         table = self._windows.get(window, {})
         if table.get(descriptor.id) is descriptor:
             del table[descriptor.id]
@@ -183,13 +184,13 @@ class DescriptorTable:
             self._windows.pop(window, None)
             self._numbers.pop(window, None)
 
-    def of(self, window: int | None) -> list[Descriptor]:
+    def of(self, window: int) -> list[Descriptor]:
         return list(self._windows.get(window, {}).values())
 
     def all(self) -> list[Descriptor]:
         return [d for table in self._windows.values() for d in table.values()]
 
-    def close_window(self, window: int | None) -> int:
+    def close_window(self, window: int) -> int:
         """Close every descriptor of ``window`` (its page went away); how many."""
         table = self._windows.pop(window, {})
         self._numbers.pop(window, None)

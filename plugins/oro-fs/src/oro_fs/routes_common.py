@@ -17,6 +17,7 @@ from oro_fs.state import FsState
 
 __all__ = [
     "CONSTANTS",
+    "READ_PURPOSE",
     "read_flags",
     "read_mode",
     "read_position",
@@ -27,6 +28,8 @@ __all__ = [
 
 T = TypeVar("T")
 
+READ_PURPOSE: Final = "file reads"
+"""What fs reserves from the host's memory budget for (named in ERR_OUT_OF_MEMORY)."""
 _MAX_OFFSET: Final = (1 << 63) - 1
 """The largest file position or length (``off_t``); past it the OS could not even be asked."""
 _MAX_SECONDS: Final = float(1 << 63)

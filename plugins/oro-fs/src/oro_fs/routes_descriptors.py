@@ -8,11 +8,12 @@ import os
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from oro_framework import InvalidArgumentError, NotFoundError, Request
+from oro_framework import InvalidArgumentError, MemoryReservation, NotFoundError, Request
 from oro_fs import ops
 from oro_fs.descriptors import Descriptor, Handle, Kind
 from oro_fs.owned import OwnedDescriptor
 from oro_fs.routes_common import (
+    READ_PURPOSE,
     read_flags,
     read_mode,
     read_position,
@@ -55,6 +56,7 @@ async def open_file(request: Request) -> dict[str, Any]:
     ``atomic``: writes go to a temporary file that ``fs.close`` with ``commit`` puts in the
     file's place whole (any other close discards it)."""
     fs = request.host.stash[STATE]
+    window = request.require_window()
     descriptor_id = request.params.require_str("id")
     path = request.params.require_str("path")
     flags = read_flags(request, os.O_RDONLY)
@@ -67,16 +69,16 @@ async def open_file(request: Request) -> dict[str, Any]:
             parameter="atomic",
         )
     opener = ops.begin_atomic if atomic else ops.open_file
-    descriptor = fs.descriptors.reserve(request.window, descriptor_id, "file", path)
+    descriptor = fs.descriptors.reserve(window, descriptor_id, "file", path)
     try:
         handle: Handle
         handle, shown = await run_blocking(fs, opener, sandbox_for(fs, request), path, flags, mode)
     except BaseException:
-        fs.descriptors.discard(request.window, descriptor)
+        fs.descriptors.discard(window, descriptor)
         raise
     descriptor.path = shown
     if not descriptor.attach(handle):
-        fs.descriptors.get(request.window, descriptor_id)  # raises ENOTOPEN
+        fs.descriptors.get(window, descriptor_id)  # raises ENOTOPEN
     return {"id": descriptor_id, "fd": descriptor.number}
 
 
@@ -101,7 +103,7 @@ async def close(request: Request) -> dict[str, Any]:
             # Like close(2): the descriptor is gone whatever the commit answered (unless the
             # page went away meanwhile and closed it already).
             with contextlib.suppress(NotFoundError):
-                fs.descriptors.close(request.window, descriptor.id, "file")
+                fs.descriptors.close(request.require_window(), descriptor.id, "file")
     return {"id": descriptor.id}
 
 
@@ -111,14 +113,18 @@ async def closedir(request: Request) -> dict[str, Any]:
 
 
 def _close(request: Request, kind: Kind) -> dict[str, Any]:
+    window = request.require_window()
     descriptor_id = request.params.require_str("id")
-    request.host.stash[STATE].descriptors.close(request.window, descriptor_id, kind)
+    request.host.stash[STATE].descriptors.close(window, descriptor_id, kind)
     return {"id": descriptor_id}
 
 
 def _descriptor(request: Request, kind: Kind) -> Descriptor:
+    """The calling window's descriptor ``id``: descriptors are per window, and a request
+    without a window has none (``ERR_NO_WINDOW``)."""
+    window = request.require_window()
     descriptor_id = request.params.require_str("id")
-    return request.host.stash[STATE].descriptors.get(request.window, descriptor_id, kind)
+    return request.host.stash[STATE].descriptors.get(window, descriptor_id, kind)
 
 
 async def read(request: Request) -> bytes:
@@ -128,10 +134,15 @@ async def read(request: Request) -> bytes:
     size = min(request.params.get_int("size", 65536, minimum=0), limit)
     offset = read_position(request, "offset", -1, minimum=-1)
     async with _descriptor(request, "file").use() as descriptor:
-        return await run_blocking(fs, _read_at, descriptor, size, offset)
+        # Held until the bytes are handed on.
+        with request.host.memory.reserve(0, purpose=READ_PURPOSE) as held:
+            return await run_blocking(fs, _read_at, descriptor, size, offset, held)
 
 
-def _read_at(descriptor: Descriptor, size: int, offset: int) -> bytes:
+def _read_at(descriptor: Descriptor, size: int, offset: int, held: MemoryReservation) -> bytes:
+    """Reserves on the I/O thread, when it is this read's turn (a read waiting for a thread
+    holds nothing), and before anything is read: refused, the position has not moved."""
+    held.grow(size)
     assert descriptor.fd is not None
     with ops.syscall("read", descriptor.path):
         if offset >= 0:
@@ -203,18 +214,19 @@ def _on_fd(descriptor: Descriptor, name: str, function: Callable[[int], T]) -> T
 async def opendir(request: Request) -> dict[str, Any]:
     """Open a directory for paged reading with fs.readdir ``id``."""
     fs = request.host.stash[STATE]
+    window = request.require_window()
     descriptor_id = request.params.require_str("id")
     path = request.params.require_str("path")
-    descriptor = fs.descriptors.reserve(request.window, descriptor_id, "directory", path)
+    descriptor = fs.descriptors.reserve(window, descriptor_id, "directory", path)
     try:
         sandbox = sandbox_for(fs, request)
         fd, shown, entries = await run_blocking(fs, _open_listing, sandbox, path)
     except BaseException:
-        fs.descriptors.discard(request.window, descriptor)
+        fs.descriptors.discard(window, descriptor)
         raise
     descriptor.path = shown
     if not descriptor.attach(fd, entries):
-        fs.descriptors.get(request.window, descriptor_id)
+        fs.descriptors.get(window, descriptor_id)
     return {"id": descriptor_id}
 
 
@@ -253,12 +265,14 @@ def _next_entries(descriptor: Descriptor, count: int) -> list[dict[str, Any]]:
 
 async def get_open_descriptors(request: Request) -> list[dict[str, Any]]:
     """The calling window's open files, directories and watchers."""
-    return [d.to_json() for d in request.host.stash[STATE].descriptors.of(request.window)]
+    window = request.require_window()
+    return [d.to_json() for d in request.host.stash[STATE].descriptors.of(window)]
 
 
 async def close_open_descriptors(request: Request) -> dict[str, int]:
     """Close everything the calling window holds open."""
-    return {"closed": request.host.stash[STATE].descriptors.close_window(request.window)}
+    window = request.require_window()
+    return {"closed": request.host.stash[STATE].descriptors.close_window(window)}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -270,17 +284,17 @@ async def watch(request: Request) -> dict[str, str]:
     """Watch ``path`` (``recursive`` for a whole tree); changes arrive as host events
     ``fs.watch`` ``{id, eventType, filename}`` on the calling window."""
     fs = request.host.stash[STATE]
+    window = request.require_window()
     descriptor_id = request.params.require_str("id")
     path = request.params.require_str("path")
     recursive = request.params.get_bool("recursive", False)
-    descriptor = fs.descriptors.reserve(request.window, descriptor_id, "watcher", path)
+    descriptor = fs.descriptors.reserve(window, descriptor_id, "watcher", path)
     try:
         absolute, shown = await run_blocking(fs, _watch_target, sandbox_for(fs, request), path)
     except BaseException:
-        fs.descriptors.discard(request.window, descriptor)
+        fs.descriptors.discard(window, descriptor)
         raise
     descriptor.path = shown
-    window = request.window
     if descriptor.closed:
         fs.descriptors.get(window, descriptor_id)
     descriptor.on_close = lambda: fs.watchers.remove(window, descriptor_id)

@@ -1,15 +1,20 @@
 """The ``fs.*`` routes on whole files: ``fs.readFile`` (streamed in chunks past a threshold) and
-``fs.writeFile``."""
+``fs.writeFile``.
+
+What a read holds for the page comes from the host's memory budget (``host.memory``) first: a
+whole file its size twice over (the pieces and the joined copy), a stream the chunk it handed
+on until the next one is asked for. Past the budget the read is ``RangeError``
+``ERR_OUT_OF_MEMORY`` before anything is read."""
 
 from __future__ import annotations
 
 import os
 from typing import Final, final
 
-from oro_framework import ByteStream, Request
+from oro_framework import ByteStream, MemoryBudget, MemoryReservation, OutOfMemoryError, Request
 from oro_fs import ops
 from oro_fs.owned import OwnedDescriptor
-from oro_fs.routes_common import read_flags, read_mode, run_blocking, sandbox_for
+from oro_fs.routes_common import READ_PURPOSE, read_flags, read_mode, run_blocking, sandbox_for
 from oro_fs.sandbox import Sandbox
 from oro_fs.state import STATE, FsState
 
@@ -26,22 +31,30 @@ async def read_file(request: Request) -> bytes | ByteStream:
     flags = read_flags(request, os.O_RDONLY)
     threshold = fs.settings.stream_threshold_bytes
     sandbox = sandbox_for(fs, request)
-    file, whole = await run_blocking(fs, _open_and_read, sandbox, path, flags, threshold)
-    if file is None:
-        assert whole is not None
-        return whole
-    chunks = FileChunks(fs, file, path)
+    budget = request.host.memory
+    with budget.reserve(0, purpose=READ_PURPOSE) as held:
+        file, whole = await run_blocking(fs, _open_and_read, sandbox, path, flags, threshold, held)
+        if file is None:
+            assert whole is not None
+            return whole
+    chunks = FileChunks(fs, file, path, budget)
     fs.streams.add(chunks)
     return ByteStream(chunks)
 
 
 def _open_and_read(
-    sandbox: Sandbox, path: str, flags: int, threshold: int
+    sandbox: Sandbox, path: str, flags: int, threshold: int, held: MemoryReservation
 ) -> tuple[OwnedDescriptor | None, bytes | None]:
-    """The whole content, or past ``threshold`` the open file (rewound) to stream."""
+    """The whole content, or past ``threshold`` the open file (rewound) to stream. Reserves
+    in ``held`` what the content needs twice (its pieces and their joined copy) before
+    reading it; the copy stays reserved."""
     file, _ = ops.open_file(sandbox, path, flags, 0)
     with file:
+        with ops.syscall("fstat", path):
+            size = os.fstat(file.fd).st_size
+        held.grow(2 * (min(size, threshold) + 1))
         whole = ops.read_all(file.fd, path, threshold)
+        held.resize(0 if whole is None else len(whole))
         if whole is not None:
             return None, whole
         with ops.syscall("lseek", path):
@@ -54,18 +67,27 @@ class FileChunks:
     """The chunks of a streamed fs.readFile; owns the file descriptor and closes it when read
     to the end, closed by the transport (``aclose``), or at host shutdown."""
 
-    def __init__(self, fs: FsState, file: OwnedDescriptor, path: str) -> None:
+    def __init__(self, fs: FsState, file: OwnedDescriptor, path: str, budget: MemoryBudget) -> None:
         self._fs = fs
         self._file = file
         self._path = path
+        self._held: MemoryReservation = budget.reserve(0, purpose=READ_PURPOSE)
+        """The chunk handed on last, until the consumer asks for the next."""
 
     def __aiter__(self) -> FileChunks:
         return self
 
     async def __anext__(self) -> bytes:
+        self._held.release()
         if self._file.closed:
             raise StopAsyncIteration
+        try:
+            self._held.grow(CHUNK_BYTES)
+        except OutOfMemoryError:
+            self.close()
+            raise
         chunk = await run_blocking(self._fs, _read_chunk, self._file.fd, self._path)
+        self._held.resize(len(chunk))
         if not chunk:
             self.close()
             raise StopAsyncIteration
@@ -75,6 +97,7 @@ class FileChunks:
         self.close()
 
     def close(self) -> None:
+        self._held.release()
         self._fs.streams.discard(self)
         self._file.close()
 

@@ -46,7 +46,7 @@ _EVENT_TYPES: Final = {
 class Watch:
     """One registered watcher: ``absolute`` is the checked real path being watched."""
 
-    window: int | None
+    window: int
     id: str
     absolute: str
     recursive: bool
@@ -62,7 +62,7 @@ class Watchers:
     def __init__(self, host: Host, *, debounce_ms: int) -> None:
         self._host = host
         self._debounce_ms = debounce_ms
-        self._watches: dict[tuple[int | None, str], Watch] = {}
+        self._watches: dict[tuple[int, str], Watch] = {}
         self._task_group: TaskGroup | None = None
         # One thread per running watcher, apart from the I/O limiter so watchers never starve
         # file operations (their number is bounded by the per-window descriptor cap).
@@ -82,7 +82,7 @@ class Watchers:
         if self._task_group is not None:
             self._spawn(self._task_group, watch)
 
-    def remove(self, window: int | None, watch_id: str) -> None:
+    def remove(self, window: int, watch_id: str) -> None:
         """Stop and forget a watcher (fs.stopWatch, its descriptor closed, page gone)."""
         watch = self._watches.pop((window, watch_id), None)
         if watch is not None:
