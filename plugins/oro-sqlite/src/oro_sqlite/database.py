@@ -251,8 +251,8 @@ class Statement:
         limits: Limits,
         held: MemoryReservation,
     ) -> tuple[list[Row], bool]:
-        """The next rows (one at a time: a batch is checked before the next row is taken)
-        and whether the statement ran to its end."""
+        """The next rows and whether the statement ran to its end; fetched one at a time, so
+        the answer stops before it passes ``limits.size``, not after SQLite made them all."""
         rows: list[Row] = []
         size = 0
         while len(rows) < limit:
@@ -348,7 +348,7 @@ class Database:
         ``SecurityError``, SQLite out of memory an ``OutOfMemoryError``)."""
         return _Guard(self)
 
-    def error_cleared(self) -> None:
+    def forget_denial(self) -> None:
         """Forget a refusal the failed call did not end with."""
         self._denial = None
 
@@ -473,5 +473,5 @@ class _Guard:
         if isinstance(error, sqlite3.Error):
             raise self._database.error(error) from None
         if isinstance(error, MemoryError):
-            self._database.error_cleared()
+            self._database.forget_denial()
             raise out_of_memory() from None
