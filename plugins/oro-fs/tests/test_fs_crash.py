@@ -1,8 +1,9 @@
 """Atomic writes survive a real crash: ``oro run --headless`` in a subprocess, killed with
 SIGKILL in the middle of an atomic 16 MiB write over a 1 MiB file, at every step of the write.
 
-The test drives the host like any other local process, through the opt-in HTTP IPC bridge, with
-the same requests ``oro:fs`` sends for a write above 8 MiB: ``fs.open`` with ``atomic``, two
+The test drives the host through the opt-in HTTP IPC bridge as the page of window 0 (with the
+credential its launch redirect hands that page: descriptors belong to a window), with the same
+requests ``oro:fs`` sends for a write above 8 MiB: ``fs.open`` with ``atomic``, two
 8 MiB ``fs.write``, ``fs.close`` with ``commit``. After the kill a new host must find the file
 whole, old or new, and list no temporary file.
 """
@@ -13,6 +14,7 @@ import contextlib
 import hashlib
 import os
 import queue
+import re
 import secrets
 import signal
 import subprocess
@@ -23,6 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -101,7 +104,11 @@ def running(app: Path, data_home: Path) -> Iterator[Host]:
             seen.append(line)
         assert line is not None, f"oro run ended before serving: {''.join(seen)}"
         base = f"http://127.0.0.1:{port}"
-        with httpx.Client(base_url=base, headers={"X-ORO-Auth": key}, timeout=60) as client:
+        launch = re.search(r"http://\S+oro_launch=\S+", line)
+        assert launch is not None, line
+        credential = window_credential(launch.group(0))
+        headers = {"X-ORO-Auth": key, "X-Oro-Window": credential}
+        with httpx.Client(base_url=base, headers=headers, timeout=60) as client:
             yield Host(process, client)
     finally:
         if process.poll() is None:
@@ -109,6 +116,16 @@ def running(app: Path, data_home: Path) -> Iterator[Host]:
         process.wait(timeout=60)
         assert process.stdout is not None
         process.stdout.close()
+
+
+def window_credential(launch_url: str) -> str:
+    """Window 0's credential, from the fragment of the launch URL's redirect (as its page gets
+    it)."""
+    redirect = httpx.get(launch_url, follow_redirects=False, timeout=60)
+    assert redirect.status_code == 303, redirect
+    values = parse_qs(urlsplit(redirect.headers["location"]).fragment).get("oro_window")
+    assert values, redirect.headers["location"]
+    return values[0]
 
 
 def _in_flight(host: Host, route: str, body: bytes | None, **params: Any) -> threading.Thread:

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -79,17 +80,17 @@ async def test_a_real_page_going_away_ends_its_children() -> None:
         live_server(host) as server,
         server.client(timeout=30) as http,
     ):
+        credential = server.window_credential(0)
         with contextlib.ExitStack() as owned:
-            async with http.stream("GET", "/oro/events", params={"window": 0}) as events:
+            async with http.stream(
+                "GET", "/oro/events", params={"oro_window": credential}
+            ) as events:
                 lines = events.aiter_lines()
                 assert await anext(lines) == ": connected"
                 answer = await http.get(
                     "/ipc/child_process.spawn",
-                    params={
-                        "command": "sh",
-                        "args": '["-c", "sleep 1000 & sleep 1000"]',
-                        "index": 0,
-                    },
+                    params={"command": "sh", "args": '["-c", "sleep 1000 & sleep 1000"]'},
+                    headers={"X-Oro-Window": credential},
                 )
                 pgid = answer.json()["data"]["pid"]
                 watched = owned.enter_context(pidfds(*sleepers(pgid)))
@@ -146,7 +147,7 @@ async def test_what_a_finished_child_left_running_is_ended_with_its_record(host:
 @contextmanager
 def oro_run(tmp_path: Path) -> Iterator[tuple[OroProcess, httpx.Client, str]]:
     """``oro run`` headless on an app whose ``[process]`` allows ``sh``, with oro-process as its
-    only third-party plugin; the HTTP client holds the page's session."""
+    only third-party plugin; the HTTP client holds the page's session and window credential."""
     app = tmp_path / "app"
     app.mkdir()
     (app / "index.html").write_text("<!doctype html><title>process</title>")
@@ -166,8 +167,12 @@ def oro_run(tmp_path: Path) -> Iterator[tuple[OroProcess, httpx.Client, str]]:
     with OroProcess(*arguments, environ=environ) as oro:
         url = oro.launch_url()
         origin = url.split("/?", 1)[0]
-        with httpx.Client(follow_redirects=True, timeout=30) as http:
-            http.get(url)  # the session cookie
+        with httpx.Client(timeout=30) as http:
+            # The session cookie, and window 0's credential in the redirect's fragment, as the
+            # page of that window gets them: children belong to a window.
+            redirect = http.get(url)
+            fragment = parse_qs(urlsplit(redirect.headers["location"]).fragment)
+            http.headers["X-Oro-Window"] = fragment["oro_window"][0]
             yield oro, http, origin
 
 
@@ -176,7 +181,7 @@ def family(http: httpx.Client, origin: str) -> Iterator[dict[str, Any]]:
     """Spawn :data:`FAMILY` in the page; a group a failing test left is killed afterwards."""
     answer = http.get(
         f"{origin}/ipc/child_process.spawn",
-        params={"command": "sh", "args": f'["-c", "{FAMILY}"]', "index": 0},
+        params={"command": "sh", "args": f'["-c", "{FAMILY}"]'},
     ).json()
     assert "data" in answer, answer
     try:
