@@ -76,7 +76,8 @@ async def conduit_host(**config: Any) -> AsyncIterator[tuple[Host, ConduitServer
 
 @asynccontextmanager
 async def connect(server: ConduitServer) -> AsyncIterator[trio_websocket.WebSocketConnection]:
-    address = f"ws://127.0.0.1:{server.port}/c1/0?key={server.key}"
+    credential = server.host.windows.credentials.issue(0)
+    address = f"ws://127.0.0.1:{server.port}/c1/0?key={server.key}&oro_window={credential}"
     async with trio_websocket.open_websocket_url(address, max_message_size=1 << 24) as socket:
         yield socket
 

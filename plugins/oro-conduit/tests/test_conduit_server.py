@@ -90,7 +90,13 @@ async def conduit_host(**config: Any) -> AsyncIterator[tuple[Host, ConduitServer
 
 
 def url(server: ConduitServer, path: str = "/c1/0", key: str | None = None) -> str:
-    return f"ws://127.0.0.1:{server.port}{path}?key={server.key if key is None else key}"
+    """The socket URL of a page: a numeric clientId stands for the window whose credential
+    the page holds (the JS Conduit sends it as ``oro_window``)."""
+    address = f"ws://127.0.0.1:{server.port}{path}?key={server.key if key is None else key}"
+    client = path.rstrip("/").rsplit("/", 1)[-1]
+    if client.isdigit():
+        address += f"&oro_window={server.host.windows.credentials.issue(int(client))}"
+    return address
 
 
 @asynccontextmanager
