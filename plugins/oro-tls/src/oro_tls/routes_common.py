@@ -49,7 +49,7 @@ def new_socket_id(request: Request) -> str:
     socket_id = read_id(request)
     sockets = sockets_of(request)
     sockets.require_running()
-    sockets.check_new(request.window, socket_id)
+    sockets.check_new(request.require_window(), socket_id)
     return socket_id
 
 

@@ -95,7 +95,7 @@ async def _open(request: Request, socket_id: str, kind: SocketType, port: int) -
     """Bind a new socket for the page at the ``address`` parameter, else where Node binds."""
     sockets = _sockets(request)
     sockets.require_running()
-    sockets.check_new(request.window, socket_id)
+    sockets.check_new(request.require_window(), socket_id)
     requested = request.params.get_str("address")
     address = await resolve(requested, kind) if requested else None
     sock = await _opened(request, socket_id, kind, address, port, _bind_options(request))
@@ -113,7 +113,7 @@ async def _bound(request: Request, address: str | None) -> UdpSocket:
     if sock is not None:
         return sock
     kind = parse_type(request.params.get("type"), address)
-    sockets.check_new(request.window, socket_id)
+    sockets.check_new(request.require_window(), socket_id)
     sock = await _opened(request, socket_id, kind, None, 0, BindOptions())
     if socket_id in sockets.sockets:  # bound by a concurrent request meanwhile: use that one
         sock.close_socket()
