@@ -28,10 +28,12 @@ __all__ = ["next_frame", "page_conduit"]
 async def page_conduit(
     host: Host, client_id: str, window: int = 0
 ) -> AsyncIterator[trio_websocket.WebSocketConnection]:
-    """The Conduit client ``client_id`` of page ``window``, connected with the host's key, as a
-    page's ``new Conduit({id})`` connects."""
+    """The Conduit client ``client_id`` of page ``window``, connected with the host's key and
+    that window's credential, as a page's ``new Conduit({id})`` connects."""
     server = host.stash[STATE]
+    credential = host.windows.credentials.issue(window)
     url = f"ws://127.0.0.1:{server.port}/{client_id}/{window}?key={server.key}"
+    url += f"&oro_window={credential}"
     async with trio_websocket.open_websocket_url(url) as conduit:
         yield conduit
 
