@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Final
 from urllib.parse import quote
 
 from oro_framework.kernel.errors import IPCError, NotAllowedError
-from oro_framework.kernel.exchange import reserved_prefix
+from oro_framework.kernel.exchange import WINDOW_CREDENTIAL_HEADER, reserved_prefix
 from oro_framework.kernel.request import Request
 from oro_framework.kernel.schemes import Mount
 from oro_framework.web.asgi import Receive, Scope, Send, read_headers
@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 __all__ = ["serve", "serve_websocket", "server_port"]
 
 # Credentials stay with the bridge: a permission hook judges the request, not its keys.
-_HOOK_HIDDEN_HEADERS: Final = frozenset({"cookie", "authorization", BRIDGE_KEY_HEADER})
+_HOOK_HIDDEN_HEADERS: Final = frozenset(
+    {"cookie", "authorization", BRIDGE_KEY_HEADER, WINDOW_CREDENTIAL_HEADER}
+)
 
 
 async def serve(call: Call) -> None:
@@ -57,6 +59,7 @@ def _refusal(
             name: value for name, value in headers.items() if name not in _HOOK_HIDDEN_HEADERS
         },
         transport="http",
+        window=bridge.gatekeeper.window_of(headers),
     )
     try:
         decision = host.hooks.permission_check(request=request, permission=permission)
