@@ -1,5 +1,5 @@
-"""``/oro/events?oro_window=<credential>``: the host's events as server-sent events, and ``oro_page_closed``
-when a window's last channel drops."""
+"""``/oro/events?oro_window=<credential>``: the host's events as server-sent events, and
+``oro_page_closed`` when a window's last channel drops."""
 
 from __future__ import annotations
 
