@@ -272,7 +272,9 @@ def test_nonce_reaches_the_page_scripts_but_not_their_text() -> None:
     injected = inject_preload(page, args={}, imports={}, nonce="abc")
 
     assert 'document.write("<script src=x></script>")' in injected
-    assert injected.count('nonce="abc"') == 4  # define, window identity, import map, the page's script
+    assert (
+        injected.count('nonce="abc"') == 4
+    )  # define, window identity, import map, the page's script
 
 
 @pytest.mark.parametrize(
