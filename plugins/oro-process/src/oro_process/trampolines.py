@@ -44,7 +44,8 @@ _WRAPPERS: Final = frozenset(
         "daemonize", "at", "batch", "ssh-agent", "xterm",
         # a well-known argument runs a command
         "find", "awk", "gawk", "mawk", "nawk", "git", "ssh", "rsync", "tar",
-        "make", "ed", "vi", "vim", "nvim", "emacs", "sqlite3", "man",
+        "make", "ed", "vi", "vim", "nvim", "emacs", "sqlite3", "man", "sort", "less",
+        "more", "zip", "dpkg", "apt-get", "pip", "npm", "npx", "docker",
     }
 )  # fmt: skip
 TRAMPOLINES: Final = _SHELLS | _WRAPPERS
