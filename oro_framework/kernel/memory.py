@@ -70,7 +70,7 @@ class MemoryBudget:
     def clamp(self, requested: float | None, maximum: int) -> int:
         """A page's size limit (``maxBuffer``, ``maxOutputLength``) made safe: ``None``,
         ``Infinity``, NaN, negatives and anything above ``maximum`` become ``maximum``, and
-        nothing exceeds the whole budget.
+        nothing exceeds the whole budget; a fraction is rounded down.
 
         :param requested: the page's value.
         :param maximum: the configured most a page may ask for.

@@ -20,6 +20,7 @@ from oro_framework.kernel.exchange import (
     wire_reply,
 )
 from oro_framework.kernel.launch import WINDOW_CREDENTIAL_HEADER, WINDOW_CREDENTIAL_PARAMETER
+from oro_framework.kernel.memory import MemoryReservation
 from oro_framework.kernel.request import Request
 from oro_framework.web.asgi import (
     ClientGoneError,
@@ -62,17 +63,27 @@ async def serve(call: Call) -> None:
         allow = (b"allow", b"GET, POST, PUT, DELETE")
         await send_response(send, 405, wire.body, [*base, allow], media_type=wire.media_type)
         return
-    try:
-        body = await _read_body(call.receive, headers, call.bridge.max_body_bytes)
-    except ClientGoneError:
-        return
-    except OutOfRangeError as error:
-        request_id = request_id_of(pairs)
-        await _answer_too_large(
-            call.receive, send, base, error_reply(error, source=route, request_id=request_id)
-        )
-        return
     host = call.bridge.host
+    # Bodies are capped one by one (ipc.max_body_bytes); their sum is held in the host's
+    # budget, so that many concurrent uploads cannot take the host's memory either.
+    with host.memory.reserve(0, purpose="IPC request bodies") as held:
+        try:
+            body = await _read_body(call.receive, headers, call.bridge.max_body_bytes, held)
+        except ClientGoneError:
+            return
+        except OutOfRangeError as error:
+            request_id = request_id_of(pairs)
+            await _answer_too_large(
+                call.receive, send, base, error_reply(error, source=route, request_id=request_id)
+            )
+            return
+        await _dispatch(call, base, route, pairs, body)
+
+
+async def _dispatch(
+    call: Call, base: HeaderList, route: str, pairs: list[tuple[str, str]], body: bytes
+) -> None:
+    host, headers, query, send = call.bridge.host, call.headers, call.query, call.send
     request = Request(
         host=host,
         headers={
@@ -94,11 +105,30 @@ async def serve(call: Call) -> None:
         await send_wire(send, base, wire_reply(reply))
 
 
-async def _read_body(receive: Receive, headers: Mapping[str, str], limit: int) -> bytes:
+async def _read_body(
+    receive: Receive, headers: Mapping[str, str], limit: int, held: MemoryReservation
+) -> bytes:
     """The whole request body, refused as soon as it is known to exceed the cap: by its
-    ``Content-Length`` before reading anything, or by counting a chunked body."""
-    check_declared_size(headers.get("content-length"), limit)
-    return await receive_body(receive, lambda total: check_body_size(total, limit))
+    ``Content-Length`` before reading anything, or by counting a chunked body. ``held`` holds
+    twice the body (the chunks, then their join), taken at once for a declared length (else
+    concurrent uploads growing chunk by chunk could each hold part and none finish), and is
+    left at the body's size.
+
+    :raises OutOfRangeError: over the cap; :class:`OutOfMemoryError` past the host's budget.
+    """
+    declared = headers.get("content-length", "").strip()
+    check_declared_size(declared, limit)
+    if declared.isascii() and declared.isdigit():
+        held.resize(2 * int(declared))
+
+    def check(total: int) -> None:
+        check_body_size(total, limit)
+        if 2 * total > held.size:
+            held.resize(2 * total)
+
+    body = await receive_body(receive, check)
+    held.resize(len(body))
+    return body
 
 
 async def _answer_too_large(
