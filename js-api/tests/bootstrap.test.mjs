@@ -45,6 +45,15 @@ describe('toIPCURL', () => {
     }
   })
 
+  test('the window credential rides along as oro_window', () => {
+    Object.defineProperty(globalThis, '__oroWindow', { value: '1.n-_.m', configurable: true })
+    try {
+      assert.equal(toIPCURL('ipc://ping', { origin, index: 1 }), `${origin}/ipc/ping?index=1&oro_window=1.n-_.m`)
+    } finally {
+      delete globalThis.__oroWindow
+    }
+  })
+
   test('origin and index default to __args', () => {
     assert.equal(toIPCURL('ipc://ping'), `${bridge.origin}/ipc/ping?index=2`)
   })

@@ -20,6 +20,19 @@ beforeEach(() => {
 })
 
 describe('request', () => {
+  test('carries the window credential the preload keeps, and nothing when there is none', async () => {
+    bridge.requests.length = 0
+    await ipc.request('ping')
+    assert.equal(bridge.requests.at(-1).headers['x-oro-window'], undefined)
+    Object.defineProperty(globalThis, '__oroWindow', { value: '3.nonce.mac', configurable: true })
+    try {
+      await ipc.request('ping')
+      assert.equal(bridge.requests.at(-1).headers['x-oro-window'], '3.nonce.mac')
+    } finally {
+      delete globalThis.__oroWindow
+    }
+  })
+
   test('returns the envelope data', async () => {
     assert.equal(await ipc.request('ping'), 'pong')
   })
