@@ -1,0 +1,715 @@
+"""Issue 39's outside probe, repeatable: a real ``oro run --headless`` host attacked only over
+HTTP, as a page an attacker controls would (the launch URL's session cookie, the window
+credential its redirect hands over where the tree has one, and forged ``X-IPC-Window-Index: N``
+headers and ``index=N`` parameters for other windows).
+
+Rows (each in a fresh host where it measures memory or may kill the host):
+
+* ``fts3_tokenizer`` — ``SELECT fts3_tokenizer('evil', x'41..41')`` then ``CREATE VIRTUAL TABLE
+  v USING fts3(tokenize=evil)`` on ``:memory:``: is the host alive afterwards?
+* ``exec yes maxBuffer=Inf`` — ``child_process.exec`` of ``yes`` with ``maxBuffer=Infinity``
+  (what ``spawnSync`` sends): the host's peak RSS and what the page got.
+* ``randomblob x8`` — concurrent ``SELECT randomblob(999000000)``, one database each: peak RSS.
+* ``zlib 64 stream writes`` — 64 inflate streams, each written at once with input that
+  inflates to 64 MiB (``[zlib] max_output_bytes``, the most one write may make): peak RSS.
+* ``forged: children / zlib streams / databases`` — how many the page got across forged
+  windows against the per-window limit; ``forged: window 1's child`` — window 1's child
+  (started with window 1's own credential, from a ``window.create`` launch URL opened by
+  another client) listed or killed by the page naming window 1.
+* ``tcp.connect loopback / 169.254.169.254`` — allowed (connected or tried) or ``EACCES``.
+* ``PRAGMA writable_schema=1``, ``300 KB header``, ``application.config base_url`` (an
+  ``[ai.upstreams.x]`` table with ``base_url = "http://127.0.0.1:9/v1"``) and ``SIGTERM, page
+  open`` (``LookupError``/``Traceback`` on the host's stderr).
+
+Peak RSS is the host's ``VmHWM``. For safety a watchdog reads ``VmRSS`` every 50 ms and SIGKILLs
+the host past 2 GiB; the row then says ``> 2 GiB (probe stopped it)``.
+
+Columns: probe, before (with ``--compare``), after, bound, ratio and goal. The ratio is the
+after column ÷ the bound: peak RSS ÷ 1 GiB and counts ÷ the limit (goal ``<=1``); a yes/no row
+is 1 when the hole is closed and 0 when it is open (goal ``>=1``). A row that cannot be set up
+says ``error: ...`` and its ratio is ``nan``. Nothing is asserted: the table shows it.
+
+Run: ``.venv/bin/python bench/security_probe.py [--quick] [--tree PATH] [--compare /work/before]``
+(``--tree``: the source tree the host runs, put first on its ``PYTHONPATH``; default this
+repository. ``--compare OLD``: OLD as before, ``--tree`` as after, in one table.)
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import math
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import uuid
+import zlib
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+from _shared import GOAL_WIDTH, goal
+
+from oro_framework.testing.process import OroProcess, headless_environ
+
+REPOSITORY: Final = Path(__file__).resolve().parents[1]
+KIB: Final = 1 << 10
+MIB: Final = 1 << 20
+GIB: Final = 1 << 30
+RSS_CEILING: Final = 2 * GIB
+"""The watchdog SIGKILLs a host whose RSS passes this (the old code went to 9.7 GB)."""
+WATCH_SECONDS: Final = 0.05
+MAX_CHILDREN: Final = 8
+ZLIB_STREAMS: Final = 64
+DATABASES: Final = 32
+UPSTREAM: Final = "127.0.0.1:9"
+ZLIB_OUTPUT: Final = 64 * MIB
+"""What each stream write inflates to: [zlib] max_output_bytes, the most one write may make."""
+
+CONFIG: Final = """\
+[meta]
+name = "Security probe"
+bundle_identifier = "dev.oro.securityprobe.{unique}"
+
+[process]
+allow = ["yes", "sleep"]
+max_children = {max_children}
+
+[ai.upstreams.x]
+base_url = "http://{upstream}/v1"
+models = ["m"]
+"""
+
+
+# -- the host ------------------------------------------------------------------------------
+
+
+def tree_pythonpath(tree: Path) -> str:
+    """``PYTHONPATH`` that makes the venv's ``oro`` run ``tree``'s host and plugins (it comes
+    before the editable installs)."""
+    sources = sorted(str(path) for path in tree.glob("plugins/*/src"))
+    return ":".join([*sources, str(tree)])
+
+
+class Watchdog:
+    """Reads the host's ``VmRSS``/``VmHWM`` every 50 ms, keeps the peak, and SIGKILLs the host
+    past :data:`RSS_CEILING`."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.peak = 0
+        self.stopped_it = False
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    def _read(self) -> tuple[int, int] | None:
+        try:
+            text = Path(f"/proc/{self.pid}/status").read_text()
+        except OSError:
+            return None
+        fields = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
+        if "VmRSS" not in fields:  # a zombie has no memory lines
+            return None
+        rss, hwm = (int(fields[key].split()[0]) * KIB for key in ("VmRSS", "VmHWM"))
+        return rss, hwm
+
+    def sample(self) -> None:
+        read = self._read()
+        if read is None:
+            return
+        rss, hwm = read
+        self.peak = max(self.peak, hwm, rss)
+        if rss > RSS_CEILING and not self.stopped_it:
+            self.stopped_it = True
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+
+    def _watch(self) -> None:
+        while not self._done.wait(WATCH_SECONDS):
+            self.sample()
+
+    def close(self) -> None:
+        self.sample()
+        self._done.set()
+        self._thread.join()
+
+    def peak_text(self) -> str:
+        return "> 2 GiB (probe stopped it)" if self.stopped_it else size_text(self.peak)
+
+
+def size_text(size: float) -> str:
+    return f"{size / GIB:.2f} GiB" if size >= GIB else f"{size / MIB:.0f} MiB"
+
+
+class Page:
+    """One browser page of the host, as seen from the wire: its session cookie and, where the
+    tree issues one, its window credential."""
+
+    def __init__(self, origin: str, launch_url: str) -> None:
+        self.origin = origin
+        self.client = httpx.Client(
+            timeout=120, limits=httpx.Limits(max_connections=None, max_keepalive_connections=64)
+        )
+        answer = self.client.get(launch_url)
+        if answer.status_code != 303:
+            raise RuntimeError(f"launch URL answered {answer.status_code}")
+        found = parse_qs(urlsplit(answer.headers["location"]).fragment).get("oro_window")
+        self.credential = found[0] if found else None
+
+    def headers(self, window: int | None) -> dict[str, str]:
+        """The page's own credential, plus ``X-IPC-Window-Index`` naming ``window`` (what the
+        old client sent for its own window, and a forgery for any other)."""
+        headers = {} if window is None else {"X-IPC-Window-Index": str(window)}
+        if self.credential:
+            headers["X-Oro-Window"] = self.credential
+        return headers
+
+    def call(
+        self,
+        route: str,
+        params: dict[str, Any] | None = None,
+        *,
+        window: int | None = 0,
+        body: bytes | None = None,
+        extra_headers: dict[str, str] | None = None,
+        timeout: float = 120,
+    ) -> httpx.Response:
+        query = {**(params or {})}
+        if window is not None:
+            query["index"] = str(window)
+        return self.client.request(
+            "POST" if body is not None else "GET",
+            f"{self.origin}/ipc/{route}",
+            params=query,
+            headers={**self.headers(window), **(extra_headers or {})},
+            content=body,
+            timeout=timeout,
+        )
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def answer_error(response: httpx.Response) -> str | None:
+    """``"Type CODE"`` of an error envelope, ``None`` for data (JSON or bytes)."""
+    if not response.headers.get("content-type", "").startswith("application/json"):
+        return None if response.is_success else f"HTTP {response.status_code}"
+    try:
+        err = response.json().get("err")
+    except (ValueError, AttributeError):
+        return f"HTTP {response.status_code}"
+    if not err:
+        return None
+    return f"{err.get('type') or err.get('name') or 'Error'} {err.get('code', '')}".strip()
+
+
+class ProbeHost:
+    """``oro run --headless`` of a fresh app directory, on ``tree``'s code, watched."""
+
+    def __init__(self, tree: Path, workdir: Path) -> None:
+        unique = uuid.uuid4().hex[:12]
+        app = workdir / f"app-{unique}"
+        app.mkdir()
+        (app / "index.html").write_text("<!doctype html><title>probe</title>\n")
+        (app / "oro.toml").write_text(
+            CONFIG.format(unique=unique, max_children=MAX_CHILDREN, upstream=UPSTREAM)
+        )
+        home = workdir / f"home-{unique}"
+        (home / "tmp").mkdir(parents=True)
+        # Every directory the app gets lies in the probe's temporary directory.
+        environ = headless_environ(
+            {
+                "PYTHONPATH": tree_pythonpath(tree),
+                "TMPDIR": str(home / "tmp"),
+                "XDG_DATA_HOME": str(home / "data"),
+                "XDG_CACHE_HOME": str(home / "cache"),
+                "XDG_CONFIG_HOME": str(home / "config"),
+                "XDG_STATE_HOME": str(home / "state"),
+            }
+        )
+        self.pages: list[Page] = []
+        self.oro = OroProcess("run", str(app), "--headless", environ=environ, timeout=60)
+        self.watchdog = Watchdog(self.oro.process.pid)
+        try:
+            self.launch_url = self.oro.launch_url()
+        except BaseException:
+            self.close()
+            raise
+        self.origin = self.launch_url.split("/?", 1)[0]
+
+    def page(self, launch_url: str | None = None) -> Page:
+        page = Page(self.origin, launch_url or self.launch_url)
+        self.pages.append(page)
+        return page
+
+    def alive(self, page: Page) -> bool:
+        """The host runs and answers ``page``'s ping."""
+        if self.oro.process.poll() is not None:
+            return False
+        try:
+            return "pong" in page.call("ping", timeout=10).text
+        except httpx.HTTPError:
+            return False
+
+    def died_of(self) -> str:
+        """How the host ended (``SIGSEGV``, ``exit 1``...), ``""`` while it runs."""
+        code = self.oro.process.poll()
+        if code is None:
+            return ""
+        if code < 0:
+            return signal.Signals(-code).name
+        return f"exit {code}"
+
+    def stop(self, signum: signal.Signals = signal.SIGTERM) -> int | None:
+        """Send ``signum`` and wait up to 15 s for the exit code (then SIGKILL)."""
+        if self.oro.process.poll() is None:
+            self.oro.send_signal(signum)
+        try:
+            return self.oro.process.wait(timeout=15)
+        except Exception:
+            self.oro.kill()
+            return None
+
+    def close(self) -> None:
+        for page in self.pages:
+            page.close()
+        self.stop()
+        self.watchdog.close()
+        self.oro.__exit__()
+
+
+@contextlib.contextmanager
+def host(tree: Path, workdir: Path) -> Iterator[ProbeHost]:
+    started = ProbeHost(tree, workdir)
+    try:
+        yield started
+    finally:
+        started.close()
+
+
+def concurrently(calls: list[Callable[[], httpx.Response]]) -> list[httpx.Response | Exception]:
+    """Every call at once, each on its own thread; a transport failure is its exception."""
+
+    def run(call: Callable[[], httpx.Response]) -> httpx.Response | Exception:
+        try:
+            return call()
+        except httpx.HTTPError as error:
+            return error
+
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        return list(pool.map(run, calls))
+
+
+def tally(results: list[httpx.Response | Exception]) -> str:
+    """``"3 answered, 5 RangeError ERR_OUT_OF_MEMORY"``: what the page got, by kind."""
+    kinds: Counter[str] = Counter()
+    for result in results:
+        if isinstance(result, Exception):
+            kinds["dropped"] += 1
+        else:
+            error = answer_error(result)
+            kinds["answered" if error is None else error] += 1
+    return ", ".join(f"{count} {kind}" for kind, count in kinds.most_common())
+
+
+# -- the rows -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    text: str
+    measure: float
+    """Compared with the row's bound; ``nan`` when the row could not run."""
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    bound_text: str
+    bound: float
+    goal: str
+
+
+def held(closed: bool, text: str) -> Outcome:
+    return Outcome(text, 1.0 if closed else 0.0)
+
+
+ROWS: Final = [
+    Row("fts3_tokenizer", "alive", 1, ">=1"),
+    Row("exec yes maxBuffer=Inf", "≤ 1 GiB", GIB, "<=1"),
+    Row("randomblob x8", "≤ 1 GiB", GIB, "<=1"),
+    Row("zlib 64 stream writes", "≤ 1 GiB", GIB, "<=1"),
+    Row("forged: children", f"≤ {MAX_CHILDREN}", MAX_CHILDREN, "<=1"),
+    Row("forged: zlib streams", f"≤ {ZLIB_STREAMS}", ZLIB_STREAMS, "<=1"),
+    Row("forged: databases", f"≤ {DATABASES}", DATABASES, "<=1"),
+    Row("forged: window 1's child", "unseen", 1, ">=1"),
+    Row("tcp.connect loopback", "EACCES", 1, ">=1"),
+    Row("tcp.connect 169.254.169.254", "EACCES", 1, ">=1"),
+    Row("PRAGMA writable_schema=1", "refused", 1, ">=1"),
+    Row("300 KB header", "431", 1, ">=1"),
+    Row("application.config base_url", "withheld", 1, ">=1"),
+    Row("SIGTERM, page open", "no errors", 1, ">=1"),
+]
+
+
+@dataclass(frozen=True)
+class Settings:
+    tree: Path
+    workdir: Path
+    quick: bool
+
+
+def open_memory_database(page: Page, database: str, window: int = 0) -> httpx.Response:
+    return page.call("sqlite.open", {"id": database, "path": ":memory:"}, window=window)
+
+
+def sql(page: Page, database: str, statement: str, timeout: float = 120) -> httpx.Response:
+    return page.call("sqlite.exec", {"id": database, "sql": statement}, timeout=timeout)
+
+
+def probe_fts3(settings: Settings) -> dict[str, Outcome]:
+    with host(settings.tree, settings.workdir) as probed:
+        page = probed.page()
+        opened = open_memory_database(page, "d")
+        if answer_error(opened):
+            raise RuntimeError(f"sqlite.open: {answer_error(opened)}")
+        answers = []
+        for statement in (
+            "SELECT fts3_tokenizer('evil', x'4141414141414141')",
+            "CREATE VIRTUAL TABLE v USING fts3(tokenize=evil)",
+        ):
+            try:
+                answers.append(answer_error(sql(page, "d", statement)) or "ran")
+            except httpx.HTTPError:
+                answers.append("no answer")
+        if probed.alive(page):
+            text = f"alive ({answers[0]}; {answers[1]})"
+            return {"fts3_tokenizer": held(True, text)}
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            probed.oro.process.wait(timeout=5)
+        died = probed.died_of()
+        text = f"{died} (host died)" if died else "host runs but does not answer"
+        return {"fts3_tokenizer": held(False, text)}
+
+
+def probe_exec(settings: Settings) -> dict[str, Outcome]:
+    with host(settings.tree, settings.workdir) as probed:
+        page = probed.page()
+        params = {"command": "yes", "args": "[]", "id": "yes-1", "maxBuffer": "Infinity"}
+        try:
+            answer = page.call("child_process.exec", params, body=b"", timeout=60)
+            error = answer_error(answer)
+            got = error if error else f"{len(answer.content) // MIB} MiB answer"
+        except httpx.HTTPError as failure:
+            got = "no answer" if probed.watchdog.stopped_it else f"{type(failure).__name__}"
+        probed.watchdog.sample()
+        text = f"{probed.watchdog.peak_text()}; page got {got}"
+        measure = RSS_CEILING * 1.0 if probed.watchdog.stopped_it else probed.watchdog.peak
+        return {"exec yes maxBuffer=Inf": Outcome(text, measure)}
+
+
+def probe_randomblob(settings: Settings) -> dict[str, Outcome]:
+    with host(settings.tree, settings.workdir) as probed:
+        page = probed.page()
+        for index in range(8):
+            opened = open_memory_database(page, f"blob{index}")
+            if answer_error(opened):
+                raise RuntimeError(f"sqlite.open: {answer_error(opened)}")
+        results = concurrently(
+            [
+                functools.partial(sql, page, f"blob{index}", "SELECT randomblob(999000000) AS b")
+                for index in range(8)
+            ]
+        )
+        probed.watchdog.sample()
+        text = f"{probed.watchdog.peak_text()}; {tally(results)}"
+        measure = RSS_CEILING * 1.0 if probed.watchdog.stopped_it else probed.watchdog.peak
+        return {"randomblob x8": Outcome(text, measure)}
+
+
+def probe_zlib_writes(settings: Settings) -> dict[str, Outcome]:
+    inflated = ZLIB_OUTPUT
+    packed = zlib.compress(bytes(inflated), 9)
+    with host(settings.tree, settings.workdir) as probed:
+        page = probed.page()
+        streams = []
+        for _ in range(ZLIB_STREAMS):
+            opened = page.call("zlib.stream.open", {"mode": "inflate"})
+            if answer_error(opened):
+                raise RuntimeError(f"zlib.stream.open: {answer_error(opened)}")
+            streams.append(opened.json()["data"]["id"])
+        results = concurrently(
+            [
+                functools.partial(
+                    page.call, "zlib.stream.write", {"id": stream, "flush": "sync"}, body=packed
+                )
+                for stream in streams
+            ]
+        )
+        probed.watchdog.sample()
+        text = f"{probed.watchdog.peak_text()}; {tally(results)}"
+        measure = RSS_CEILING * 1.0 if probed.watchdog.stopped_it else probed.watchdog.peak
+        return {"zlib 64 stream writes": Outcome(text, measure)}
+
+
+def count_accepted(answers: list[httpx.Response]) -> int:
+    return sum(1 for answer in answers if answer_error(answer) is None)
+
+
+def probe_forged_windows(page: Page, probed: ProbeHost, quick: bool) -> dict[str, Outcome]:
+    def across(limit: int, full: int) -> range:
+        # --quick: a few windows past the limit still shows whether the limit holds.
+        return range(limit + 4 if quick else full)
+
+    windows = across(MAX_CHILDREN, 38)
+    children = [
+        page.call(
+            "child_process.spawn",
+            {"command": "sleep", "args": '["60"]', "id": f"forged-{window}"},
+            window=window,
+        )
+        for window in windows
+    ]
+    started = count_accepted(children)
+    outcomes = {"forged: children": Outcome(f"{started} of {len(windows)} started", started)}
+    windows = across(ZLIB_STREAMS, 256)
+    streams = [page.call("zlib.stream.open", {"mode": "deflate"}, window=w) for w in windows]
+    opened = count_accepted(streams)
+    outcomes["forged: zlib streams"] = Outcome(f"{opened} of {len(windows)} opened", opened)
+    windows = across(DATABASES, 128)
+    databases = [open_memory_database(page, f"forged-{w}", window=w) for w in windows]
+    opened = count_accepted(databases)
+    outcomes["forged: databases"] = Outcome(f"{opened} of {len(windows)} opened", opened)
+    outcomes["forged: window 1's child"] = probe_other_window(page, probed)
+    return outcomes
+
+
+def probe_other_window(page: Page, probed: ProbeHost) -> Outcome:
+    """Window 1's page (another client that opened window 1's launch URL) starts a child; the
+    attacking page names window 1 to list and kill it."""
+    created = page.call("window.create", {"targetWindowIndex": 1, "url": "/"})
+    if answer_error(created):
+        raise RuntimeError(f"window.create: {answer_error(created)}")
+    launch = created.json()["data"].get("launchUrl")
+    if not launch:
+        raise RuntimeError("window.create gave no launchUrl")
+    victim = probed.page(launch if launch.startswith("http") else probed.origin + launch)
+    spawned = victim.call(
+        "child_process.spawn", {"command": "sleep", "args": '["60"]', "id": "victim"}, window=1
+    )
+    if answer_error(spawned):
+        raise RuntimeError(f"window 1's spawn: {answer_error(spawned)}")
+    listed = page.call("child_process.list", window=1)
+    seen = answer_error(listed) is None and any(
+        child.get("id") == "victim" for child in listed.json()["data"]
+    )
+    killed = page.call("child_process.kill", {"id": "victim", "signal": "SIGKILL"}, window=1)
+    was_killed = answer_error(killed) is None and bool(killed.json()["data"].get("killed"))
+    if seen or was_killed:
+        what = " and ".join(
+            part for part, done in (("listed", seen), ("killed", was_killed)) if done
+        )
+        return held(False, f"{what} it")
+    error = answer_error(killed) or "not killed"
+    return held(True, f"unseen (kill: {error.split()[-1]})")
+
+
+def probe_tcp(page: Page) -> dict[str, Outcome]:
+    outcomes = {}
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        targets = {
+            "tcp.connect loopback": ("127.0.0.1", listener.getsockname()[1]),
+            "tcp.connect 169.254.169.254": ("169.254.169.254", 80),
+        }
+        for index, (key, (address, port)) in enumerate(targets.items()):
+            params = {"id": f"tcp-{index}", "address": address, "port": port, "timeout": 1500}
+            answer = page.call("tcp.connect", params)
+            error = answer_error(answer)
+            if error is None:
+                outcomes[key] = held(False, "connected")
+                page.call("tcp.close", {"id": f"tcp-{index}"})
+            elif error.endswith("EACCES"):
+                outcomes[key] = held(True, "EACCES")
+            else:
+                outcomes[key] = held(False, f"tried ({error.split()[-1]})")
+    return outcomes
+
+
+def probe_writable_schema(page: Page) -> dict[str, Outcome]:
+    opened = open_memory_database(page, "schema")
+    if answer_error(opened):
+        raise RuntimeError(f"sqlite.open: {answer_error(opened)}")
+    error = answer_error(sql(page, "schema", "PRAGMA writable_schema=1"))
+    page.call("sqlite.close", {"id": "schema"})
+    key = "PRAGMA writable_schema=1"
+    return {key: held(error is not None, f"refused ({error})" if error else "allowed")}
+
+
+def probe_header(page: Page) -> dict[str, Outcome]:
+    try:
+        status = str(page.call("ping", extra_headers={"X-Pad": "a" * 300_000}).status_code)
+    except httpx.HTTPError as failure:
+        status = f"dropped ({type(failure).__name__})"
+    return {"300 KB header": held(status == "431", status)}
+
+
+def probe_config(page: Page) -> dict[str, Outcome]:
+    text = page.call("application.config").text
+    key = "application.config base_url"
+    return {key: held(UPSTREAM not in text, "served" if UPSTREAM in text else "withheld")}
+
+
+def probe_shared_host(settings: Settings) -> dict[str, Outcome]:
+    """The rows that neither measure memory nor may kill the host, in one host (the forged
+    windows last: they fill window 0's quotas)."""
+    outcomes: dict[str, Outcome] = {}
+    with host(settings.tree, settings.workdir) as probed:
+        page = probed.page()
+        outcomes.update(
+            guarded(probe_tcp, page, ["tcp.connect loopback", "tcp.connect 169.254.169.254"])
+        )
+        outcomes.update(guarded(probe_writable_schema, page, ["PRAGMA writable_schema=1"]))
+        outcomes.update(guarded(probe_header, page, ["300 KB header"]))
+        outcomes.update(guarded(probe_config, page, ["application.config base_url"]))
+        forged = [row.key for row in ROWS if row.key.startswith("forged")]
+        outcomes.update(
+            guarded(lambda p: probe_forged_windows(p, probed, settings.quick), page, forged)
+        )
+    return outcomes
+
+
+def probe_sigterm(settings: Settings) -> dict[str, Outcome]:
+    with host(settings.tree, settings.workdir) as probed:
+        page = probed.page()
+        params = {"window": "0", **({"oro_window": page.credential} if page.credential else {})}
+        with page.client.stream(
+            "GET", f"{probed.origin}/oro/events", params=params, timeout=30
+        ) as events:
+            lines = events.iter_lines()
+            first = next(lines)
+            if not first.startswith(":"):
+                raise RuntimeError(f"event channel said {first!r}")
+            code = probed.stop(signal.SIGTERM)
+            with contextlib.suppress(httpx.HTTPError):
+                for _ in lines:
+                    pass
+        probed.oro.wait()
+        errors = probed.oro.stderr()
+    lookups, tracebacks = errors.count("LookupError"), errors.count("Traceback")
+    if lookups or tracebacks:
+        text = f"{lookups} LookupError, {tracebacks} Traceback (exit {code})"
+        return {"SIGTERM, page open": held(False, text)}
+    return {"SIGTERM, page open": held(True, f"none (exit {code})")}
+
+
+def guarded(
+    probe: Callable[[Page], dict[str, Outcome]], page: Page, keys: list[str]
+) -> dict[str, Outcome]:
+    """``probe``'s rows, or each of ``keys`` saying why it could not run."""
+    try:
+        return probe(page)
+    except Exception as failure:
+        return dict.fromkeys(keys, Outcome(error_text(failure), math.nan))
+
+
+def error_text(failure: BaseException) -> str:
+    message = " ".join(str(failure).split())[:70]
+    return f"error: {type(failure).__name__}: {message}"
+
+
+GROUPS: Final[list[tuple[Callable[[Settings], dict[str, Outcome]], list[str]]]] = [
+    (probe_fts3, ["fts3_tokenizer"]),
+    (probe_exec, ["exec yes maxBuffer=Inf"]),
+    (probe_randomblob, ["randomblob x8"]),
+    (probe_zlib_writes, ["zlib 64 stream writes"]),
+    (
+        probe_shared_host,
+        [
+            "forged: children",
+            "forged: zlib streams",
+            "forged: databases",
+            "forged: window 1's child",
+            "tcp.connect loopback",
+            "tcp.connect 169.254.169.254",
+            "PRAGMA writable_schema=1",
+            "300 KB header",
+            "application.config base_url",
+        ],
+    ),
+    (probe_sigterm, ["SIGTERM, page open"]),
+]
+
+
+def probe_tree(tree: Path, quick: bool) -> dict[str, Outcome]:
+    """Every row against ``tree``'s code; a row that failed to run says why."""
+    outcomes: dict[str, Outcome] = {}
+    with tempfile.TemporaryDirectory(prefix="oro-security-probe-") as workdir:
+        settings = Settings(tree, Path(workdir), quick)
+        for probe, keys in GROUPS:
+            print(f"probing {tree}: {', '.join(keys)}", file=sys.stderr)
+            try:
+                found = probe(settings)
+            except Exception as failure:
+                found = {"": Outcome(error_text(failure), math.nan)}
+            for key in keys:
+                outcomes[key] = (
+                    found.get(key) or found.get("") or Outcome("error: no answer", math.nan)
+                )
+    return outcomes
+
+
+# -- the table ------------------------------------------------------------------------------
+
+
+def ratio(outcome: Outcome, row: Row) -> str:
+    value = outcome.measure / row.bound
+    return "nan" if math.isnan(value) else f"{value:.3g}"
+
+
+def print_table(rows: list[Row], columns: dict[str, dict[str, Outcome]]) -> None:
+    *_, last = columns.values()
+    cells = [
+        [row.key, *(column[row.key].text for column in columns.values()), row.bound_text]
+        for row in rows
+    ]
+    header = ["probe", *columns, "bound"]
+    widths = [max(len(line[i]) for line in [header, *cells]) + 2 for i in range(len(header))]
+
+    def line(parts: list[str], tail: str) -> str:
+        return "".join(part.ljust(width) for part, width in zip(parts, widths, strict=True)) + tail
+
+    print(line(header, f"{'ratio':>8}{'goal':>{GOAL_WIDTH}}"))
+    for row, parts in zip(rows, cells, strict=True):
+        print(line(parts, f"{ratio(last[row.key], row):>8}{goal(row.goal)}"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer forged windows (smoke run)")
+    parser.add_argument(
+        "--tree", type=Path, default=REPOSITORY, help="the source tree the host runs"
+    )
+    parser.add_argument("--compare", type=Path, help="an older tree, probed as 'before'")
+    arguments = parser.parse_args()
+    columns: dict[str, dict[str, Outcome]] = {}
+    if arguments.compare:
+        columns["before"] = probe_tree(arguments.compare.resolve(), arguments.quick)
+        columns["after"] = probe_tree(arguments.tree.resolve(), arguments.quick)
+    else:
+        columns["result"] = probe_tree(arguments.tree.resolve(), arguments.quick)
+    print_table(ROWS, columns)
+
+
+if __name__ == "__main__":
+    main()
