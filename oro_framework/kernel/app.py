@@ -16,6 +16,7 @@ import anyio
 import platformdirs
 from anyio.abc import TaskGroup, TaskStatus
 
+from oro_framework.kernel.allocator import tune_allocator
 from oro_framework.kernel.config import (
     Config,
     ConfigRegistry,
@@ -410,6 +411,7 @@ class Host:
             crashed (naming it).
         """
         self._stop_requested = anyio.Event()
+        tune_allocator()
         for directory in (self.paths.data, self.paths.cache, self.paths.temp):
             directory.mkdir(parents=True, exist_ok=True)
         self.watchdog.install()
