@@ -58,6 +58,7 @@ if TYPE_CHECKING:
     from oro_framework.kernel.lifecycle import LifecycleEvent, LifecycleState
     from oro_framework.kernel.memory import MemoryBudget, MemoryReservation
     from oro_framework.kernel.modules import JSModule, JSModuleTable
+    from oro_framework.kernel.owned import OwnedDescriptor
     from oro_framework.kernel.permissions import Permission, PermissionRegistry
     from oro_framework.kernel.plugins import PluginInfo
     from oro_framework.kernel.protocols import (
@@ -70,6 +71,13 @@ if TYPE_CHECKING:
     )
     from oro_framework.kernel.request import Params, Request, decode_query
     from oro_framework.kernel.router import Handler, Route, RouteGroup, RouteTable
+    from oro_framework.kernel.sandbox import (
+        Sandbox,
+        SandboxRoot,
+        SandboxTarget,
+        SandboxWalk,
+        real_path,
+    )
     from oro_framework.kernel.schemes import ASGIApp, Mount, SchemeTable
     from oro_framework.kernel.services import (
         Service,
@@ -148,6 +156,7 @@ _EXPORTS: dict[str, str] = {
     "OroError": "oro_framework.kernel.errors",
     "OutOfMemoryError": "oro_framework.kernel.errors",
     "OutOfRangeError": "oro_framework.kernel.errors",
+    "OwnedDescriptor": "oro_framework.kernel.owned",
     "MemoryBudget": "oro_framework.kernel.memory",
     "MemoryReservation": "oro_framework.kernel.memory",
     "Params": "oro_framework.kernel.request",
@@ -165,6 +174,11 @@ _EXPORTS: dict[str, str] = {
     "RouteGroup": "oro_framework.kernel.router",
     "RouteTable": "oro_framework.kernel.router",
     "RouteTimeoutError": "oro_framework.kernel.errors",
+    "real_path": "oro_framework.kernel.sandbox",
+    "Sandbox": "oro_framework.kernel.sandbox",
+    "SandboxRoot": "oro_framework.kernel.sandbox",
+    "SandboxTarget": "oro_framework.kernel.sandbox",
+    "SandboxWalk": "oro_framework.kernel.sandbox",
     "scheme_of": "oro_framework.kernel.protocols",
     "SchemeTable": "oro_framework.kernel.schemes",
     "SecurityError": "oro_framework.kernel.errors",
@@ -255,6 +269,7 @@ __all__ = [
     "OroError",
     "OutOfMemoryError",
     "OutOfRangeError",
+    "OwnedDescriptor",
     "Params",
     "Permission",
     "PermissionRegistry",
@@ -270,6 +285,10 @@ __all__ = [
     "RouteGroup",
     "RouteTable",
     "RouteTimeoutError",
+    "Sandbox",
+    "SandboxRoot",
+    "SandboxTarget",
+    "SandboxWalk",
     "SchemeTable",
     "SecurityError",
     "ServerSentEvent",
@@ -302,6 +321,7 @@ __all__ = [
     "ipc_error_for_status",
     "is_secret_name",
     "open_tcp_listeners",
+    "real_path",
     "scheme_of",
     "serve_websockets",
     "setting",

@@ -1,12 +1,13 @@
 """Paths outside the sandbox that one window's page may use because its user picked them.
 
-A native file dialog (oro-desktop) records what the user chose. A file system plugin asks
-:meth:`FileGrants.covering` for one path before it refuses it, or takes the page's grants
-(:meth:`FileGrants.of`) as extra roots of that page's request, as oro-fs does. A grant belongs to
-one window's page and ends with it (the granting plugin revokes it when the page goes away), so
-a picked file never becomes readable by another page or a later run. Paths are absolute and
-lexical here; the plugin that uses a grant still walks to the file without following a symlink
-out of it.
+A native file dialog (oro-desktop) records what the user chose. A plugin takes the page's grants
+as extra roots of that page's request (``sandbox.for_request(request)``, :mod:`.sandbox`), as
+oro-fs, oro-sqlite and oro-process do, or asks :meth:`FileGrants.covering` for one path. A grant
+belongs to one window's page and ends with it (the granting plugin revokes it when the page goes
+away), so a picked file never becomes readable by another page or a later run. Paths are
+absolute and lexical here; whether a path lies in a grant is the sandbox's one answer
+(:class:`~.sandbox.SandboxRoot`), and the plugin that uses a grant still resolves the path
+without following a symlink out of it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import os
 import threading
 from dataclasses import dataclass
 from typing import final
+
+from oro_framework.kernel.sandbox import Sandbox, SandboxRoot
 
 __all__ = ["FileGrant", "FileGrants"]
 
@@ -35,9 +38,9 @@ class FileGrant:
     is_writable: bool
 
     def covers(self, path: str) -> bool:
-        if path == self.path:
-            return True
-        return self.is_directory and path.startswith(self.path.rstrip(os.sep) + os.sep)
+        """Whether the absolute ``path``, taken as written, is this grant's file or lies in its
+        directory."""
+        return SandboxRoot.granted_by(self).holds(path)
 
 
 @final
@@ -83,12 +86,14 @@ class FileGrants:
         normalised = os.path.normpath(path)
         with self._lock:
             grants = list(self._by_window.get(window, {}).values())
-        matching = [
-            grant
+        roots = [
+            SandboxRoot.granted_by(grant)
             for grant in grants
-            if grant.covers(normalised) and (grant.is_writable or not for_writing)
+            if grant.is_writable or not for_writing
         ]
-        return max(matching, key=lambda grant: len(grant.path), default=None)
+        # The sandbox's placement picks the most specific root, as for a request's grants.
+        placed = Sandbox(roots).holding(normalised)
+        return None if placed is None else placed.root.grant
 
     def of(self, window: int) -> list[FileGrant]:
         """Window ``window``'s grants, by path."""

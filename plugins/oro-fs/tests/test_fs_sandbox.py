@@ -18,9 +18,16 @@ from _oro_fs_census import ledger
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from oro_fs import ops
-from oro_fs.sandbox import Root, Sandbox
 
-from oro_framework import ConfigError, ErrnoError, InvalidArgumentError, IPCError, SecurityError
+from oro_framework import (
+    ConfigError,
+    ErrnoError,
+    InvalidArgumentError,
+    IPCError,
+    Sandbox,
+    SandboxRoot,
+    SecurityError,
+)
 from oro_framework.testing import (
     MemoryClient,
     make_host,
@@ -102,9 +109,9 @@ class Tree:
 
     def sandbox(self, *, follow_symlinks: bool = True) -> Sandbox:
         roots = [
-            Root("resources", str(self.www), writable=False),
-            Root("data", str(self.data), writable=True),
-            Root("temp", str(self.temp), writable=True),
+            SandboxRoot("resources", str(self.www), writable=False),
+            SandboxRoot("data", str(self.data), writable=True),
+            SandboxRoot("temp", str(self.temp), writable=True),
         ]
         return Sandbox(roots, enabled=True, follow_symlinks=follow_symlinks)
 

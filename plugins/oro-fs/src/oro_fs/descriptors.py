@@ -18,7 +18,7 @@ from typing import Any, Literal, Protocol, final
 import anyio
 
 from oro_framework import ErrnoError, InvalidArgumentError, NotFoundError
-from oro_fs.sandbox import printable
+from oro_fs.text import printable
 
 __all__ = ["Descriptor", "DescriptorTable", "Handle", "Kind"]
 
@@ -28,7 +28,7 @@ Kind = Literal["file", "directory", "watcher"]
 
 
 class Handle(Protocol):
-    """What a descriptor holds open: an :class:`~oro_fs.owned.OwnedDescriptor`, or an
+    """What a descriptor holds open: an :class:`~oro_framework.OwnedDescriptor`, or an
     :class:`~oro_fs.ops.AtomicFile` (whose ``close`` discards the uncommitted write)."""
 
     @property

@@ -11,8 +11,7 @@ from typing import Any, Final, TypeVar
 
 import anyio
 
-from oro_framework import InvalidArgumentError, OutOfRangeError, Request
-from oro_fs.sandbox import Sandbox
+from oro_framework import InvalidArgumentError, OutOfRangeError, Request, Sandbox
 from oro_fs.state import FsState
 
 __all__ = [
@@ -112,16 +111,11 @@ async def run_blocking(fs: FsState, function: Callable[..., T], *args: Any, **kw
 
 def sandbox_for(fs: FsState, request: Request) -> Sandbox:
     """The sandbox of ``request``: the app's roots, plus the paths the user picked for the
-    calling window's page in a native file dialog (``host.file_grants``, oro-desktop).
-
-    Every grant of the page becomes a root for this request only, which is what asking
-    ``file_grants.covering(window, path, for_writing=...)`` for each path would answer: a path
-    is placed below the most specific grant covering it, and a read-only grant is a read-only
-    root. A request that names no window (the HTTP bridge, other processes) gets no grant.
-    """
-    if request.window is None:
-        return fs.sandbox
-    return fs.sandbox.granting(request.host.file_grants.of(request.window))
+    calling window's page in a native file dialog (``host.file_grants``, oro-desktop), each a
+    root for this request only; a request without a window (the HTTP bridge, other processes)
+    gets no grant. The host's :meth:`~oro_framework.Sandbox.for_request` decides, as it does for
+    oro-sqlite and oro-process."""
+    return fs.sandbox.for_request(request)
 
 
 def read_flags(request: Request, default: int) -> int:

@@ -8,10 +8,16 @@ import os
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from oro_framework import InvalidArgumentError, MemoryReservation, NotFoundError, Request
+from oro_framework import (
+    InvalidArgumentError,
+    MemoryReservation,
+    NotFoundError,
+    OwnedDescriptor,
+    Request,
+    Sandbox,
+)
 from oro_fs import ops
 from oro_fs.descriptors import Descriptor, Handle, Kind
-from oro_fs.owned import OwnedDescriptor
 from oro_fs.routes_common import (
     READ_PURPOSE,
     read_flags,
@@ -21,7 +27,6 @@ from oro_fs.routes_common import (
     run_blocking,
     sandbox_for,
 )
-from oro_fs.sandbox import Sandbox
 from oro_fs.state import STATE
 from oro_fs.watch import Watch
 

@@ -11,11 +11,17 @@ from __future__ import annotations
 import os
 from typing import Final, final
 
-from oro_framework import ByteStream, MemoryBudget, MemoryReservation, OutOfMemoryError, Request
+from oro_framework import (
+    ByteStream,
+    MemoryBudget,
+    MemoryReservation,
+    OutOfMemoryError,
+    OwnedDescriptor,
+    Request,
+    Sandbox,
+)
 from oro_fs import ops
-from oro_fs.owned import OwnedDescriptor
 from oro_fs.routes_common import READ_PURPOSE, read_flags, read_mode, run_blocking, sandbox_for
-from oro_fs.sandbox import Sandbox
 from oro_fs.state import STATE, FsState
 
 __all__ = ["CHUNK_BYTES", "FileChunks", "read_file", "write_file"]

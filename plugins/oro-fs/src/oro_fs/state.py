@@ -3,18 +3,15 @@ descriptors, the watchers and the open read streams."""
 
 from __future__ import annotations
 
-import os
 import weakref
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Final, final
 
 import anyio
 from anyio.abc import TaskStatus
 
-from oro_framework import Host, StashKey
+from oro_framework import Host, Sandbox, SandboxRoot, StashKey
 from oro_fs.descriptors import DescriptorTable
-from oro_fs.sandbox import Root, Sandbox
 from oro_fs.settings import FsSettings
 from oro_fs.watch import Watchers
 
@@ -44,16 +41,16 @@ class FsState:
         """
         settings = host.settings(FsSettings)
         roots = [
-            _root(
+            SandboxRoot.at(
                 "resources",
                 host.paths.resources,
                 writable=False,
                 concealed=_config_file_names(host),
             ),
-            _root("data", host.paths.data, writable=True),
-            _root("temp", host.paths.temp, writable=True),
+            SandboxRoot.at("data", host.paths.data, writable=True),
+            SandboxRoot.at("temp", host.paths.temp, writable=True),
             *(
-                _root(mount.name, mount.path, writable=mount.writable)
+                SandboxRoot.at(mount.name, mount.path, writable=mount.writable)
                 for mount in settings.mount_roots()
             ),
         ]
@@ -91,15 +88,6 @@ class FsState:
 
 STATE: Final = StashKey[FsState]("fs")
 """Where a host keeps oro-fs's :class:`FsState`."""
-
-
-def _root(
-    name: str, path: Path, *, writable: bool, concealed: frozenset[str] = frozenset()
-) -> Root:
-    configured = os.path.abspath(os.path.expanduser(str(path)))
-    real = os.path.realpath(configured)
-    spellings = (configured,) if configured != real else ()
-    return Root(name, real, writable, spellings, concealed)
 
 
 def _config_file_names(host: Host) -> frozenset[str]:

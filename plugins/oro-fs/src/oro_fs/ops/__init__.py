@@ -3,7 +3,7 @@
 Every function takes the caller's path strings, places them with :meth:`Sandbox.locate`, walks to
 them and operates relative to the walk's directory descriptor. OS errors leave as
 :class:`~oro_framework.ErrnoError` with Node's ``code``/``errno``/``syscall``/``path``. Every
-descriptor opened here is held by an :class:`~oro_fs.owned.OwnedDescriptor` (or an
+descriptor opened here is held by an :class:`~oro_framework.OwnedDescriptor` (or an
 :class:`AtomicFile`), so it is closed exactly once, whatever fails.
 
 One module per job: :mod:`.walking` (reaching the target, Node's errors), :mod:`.metadata`

@@ -9,6 +9,7 @@ import os
 import stat
 from typing import final
 
+from oro_framework import OwnedDescriptor, Sandbox, SandboxTarget
 from oro_fs.ops.directories import remove_tree
 from oro_fs.ops.files import COPY_CHUNK, write_all
 from oro_fs.ops.names import check_link_target
@@ -22,8 +23,6 @@ from oro_fs.ops.walking import (
     syscall,
     walk_to,
 )
-from oro_fs.owned import OwnedDescriptor
-from oro_fs.sandbox import Sandbox, Target
 
 __all__ = ["copy_file", "cp"]
 
@@ -94,7 +93,7 @@ class _TreeCopy:
         self.force = force
         self.error_on_exist = error_on_exist
 
-    def check(self, source: tuple[int, str], sink: tuple[int | None, str, Target]) -> None:
+    def check(self, source: tuple[int, str], sink: tuple[int | None, str, SandboxTarget]) -> None:
         """Raise what :meth:`copy` would raise for this entry and below (``sink`` directory
         ``None``: its directory does not exist yet, so nothing is in the way)."""
         src_dir, src = source
@@ -115,7 +114,7 @@ class _TreeCopy:
                             OwnedDescriptor.open(dest, DIR_FLAGS, dir_fd=dest_dir)
                         ).fd
                     for name in _names(directory.fd):
-                        child = Target(where.root, (*where.parts, name))
+                        child = SandboxTarget(where.root, (*where.parts, name))
                         self.check((directory.fd, name), (child_dir, name, child))
                 return
             if not self._may_write(info, existing):
@@ -140,7 +139,7 @@ class _TreeCopy:
             raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST))
         return self.force
 
-    def copy(self, source: tuple[int, str], sink: tuple[int, str, Target]) -> bool:
+    def copy(self, source: tuple[int, str], sink: tuple[int, str, SandboxTarget]) -> bool:
         """Copy one entry (a directory with everything below); whether it created the
         destination entry (``False``: it was there and is reused or overwritten)."""
         src_dir, src = source
@@ -173,7 +172,7 @@ class _TreeCopy:
     def _copy_directory(
         self,
         source: tuple[int, str],
-        sink: tuple[int, str, Target],
+        sink: tuple[int, str, SandboxTarget],
         info: os.stat_result,
         existing: os.stat_result | None,
     ) -> bool:
@@ -191,7 +190,7 @@ class _TreeCopy:
             ):
                 try:
                     for name in _names(source_dir.fd):
-                        child = Target(where.root, (*where.parts, name))
+                        child = SandboxTarget(where.root, (*where.parts, name))
                         if self.copy((source_dir.fd, name), (sink_dir.fd, name, child)):
                             created.append(name)
                 except BaseException:

@@ -8,7 +8,7 @@ import secrets
 import stat
 from typing import Any, Final
 
-from oro_framework import ErrnoError
+from oro_framework import ErrnoError, OwnedDescriptor, Sandbox, SandboxTarget
 from oro_fs.ops.files import is_atomic_temp
 from oro_fs.ops.walking import (
     DIR_FLAGS,
@@ -17,8 +17,6 @@ from oro_fs.ops.walking import (
     syscall,
     walk_to,
 )
-from oro_fs.owned import OwnedDescriptor
-from oro_fs.sandbox import Sandbox, Target
 
 __all__ = [
     "dirent",
@@ -58,7 +56,7 @@ def mkdir(sandbox: Sandbox, path: str, mode: int, *, recursive: bool) -> str | N
         return None
     first: str | None = None
     for depth in range(1, len(target.parts) + 1):
-        step = Target(target.root, target.parts[:depth])
+        step = SandboxTarget(target.root, target.parts[:depth])
         with syscall("mkdir", path), sandbox.walk(step, follow_last=True, shown=path) as walked:
             sandbox.check_writable(walked.target, path)
             try:
@@ -164,5 +162,5 @@ def mkdtemp(sandbox: Sandbox, prefix: str) -> str:
                     continue
                 raise
             parts = (*walked.target.parts[:-1], name)
-            return sandbox.display(Target(walked.target.root, parts), prefix + "X")
+            return sandbox.display(SandboxTarget(walked.target.root, parts), prefix + "X")
     raise errno_error(errno.EEXIST, "mkdtemp", prefix)

@@ -11,9 +11,8 @@ import secrets
 import stat
 from typing import Final, Self, final
 
+from oro_framework import OwnedDescriptor, Sandbox, SandboxWalk
 from oro_fs.ops.walking import CLOEXEC, NOFOLLOW, NONBLOCK, lstat_at, syscall, walk_to
-from oro_fs.owned import OwnedDescriptor
-from oro_fs.sandbox import MAX_COMPONENT_BYTES, Sandbox, Walked
 
 __all__ = [
     "COPY_CHUNK",
@@ -244,7 +243,7 @@ def begin_atomic(sandbox: Sandbox, path: str, flags: int, mode: int) -> tuple[At
 
 
 def _create_temp(
-    walked: Walked, flags: int, mode: int, existing: os.stat_result | None
+    walked: SandboxWalk, flags: int, mode: int, existing: os.stat_result | None
 ) -> tuple[str, OwnedDescriptor]:
     # A new file gets the caller's mode (less the umask, as open() does); a replaced one keeps
     # its own, set by _adopt_owner_and_mode, so meanwhile only the owner can read the data.
@@ -260,7 +259,7 @@ def _create_temp(
 
 def _temp_name(name: str) -> str:
     suffix = f"{TEMP_MARK}{secrets.token_hex(6)}"
-    room = MAX_COMPONENT_BYTES - 1 - len(suffix)
+    room = Sandbox.MAX_COMPONENT_BYTES - 1 - len(suffix)
     # Cut a long name on a character boundary: the result must stay valid UTF-8.
     stem = name.encode("utf-8")[:room].decode("utf-8", "ignore")
     return f".{stem}{suffix}"

@@ -7,9 +7,8 @@ import errno
 import os
 from typing import Any
 
+from oro_framework import OwnedDescriptor, Sandbox
 from oro_fs.ops.walking import CLOEXEC, NOFOLLOW, NONBLOCK, errno_error, syscall, walk_to
-from oro_fs.owned import OwnedDescriptor
-from oro_fs.sandbox import Sandbox
 
 __all__ = [
     "access",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 
-from oro_framework import InvalidArgumentError
+from oro_framework import InvalidArgumentError, Sandbox, SandboxTarget
 from oro_fs.ops.walking import check_replaceable, syscall, walk_to
-from oro_fs.sandbox import Sandbox, Target, printable, refuse
+from oro_fs.text import printable
 
 __all__ = ["check_link_target", "link", "rename", "symlink"]
 
@@ -33,15 +33,19 @@ def link(sandbox: Sandbox, src: str, dest: str) -> None:
             old.target.root.granted or new.target.root.granted
         ):
             # A second name in a lasting root would outlive the page's grant of the file.
-            raise refuse("a picked path cannot be hard-linked into or out of its grant", src)
+            raise Sandbox.refusal(
+                "a picked path cannot be hard-linked into or out of its grant", src
+            )
         os.link(old.at, new.at, src_dir_fd=old.dir_fd, dst_dir_fd=new.dir_fd, follow_symlinks=False)
 
 
-def check_link_target(sandbox: Sandbox, link_target: str, location: Target, shown: str) -> None:
+def check_link_target(
+    sandbox: Sandbox, link_target: str, location: SandboxTarget, shown: str
+) -> None:
     """Refuse to create a symlink whose target (read from where it will live) lies outside
     every root. Following it later is checked again by the walk; this keeps the tree clean."""
     if "\0" in link_target or not link_target:
-        raise refuse("invalid symlink target", shown)
+        raise Sandbox.refusal("invalid symlink target", shown)
     joined = os.path.join(os.path.dirname(location.absolute), link_target)
     # Lexically inside is not enough: the target may itself be a link (or pass through one)
     # that leads out, and the new link would then resolve outside too. The real path is taken
@@ -50,7 +54,7 @@ def check_link_target(sandbox: Sandbox, link_target: str, location: Target, show
         sandbox.owning(os.path.normpath(joined)) is None
         or sandbox.owning(os.path.realpath(joined)) is None
     ):
-        raise refuse("symlink target is outside the app's sandbox", shown)
+        raise Sandbox.refusal("symlink target is outside the app's sandbox", shown)
 
 
 def symlink(sandbox: Sandbox, target: str, dest: str) -> None:

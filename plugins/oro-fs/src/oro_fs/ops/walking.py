@@ -13,8 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Final
 
-from oro_framework import ErrnoError, OutOfRangeError
-from oro_fs.sandbox import Sandbox, Walked, refuse
+from oro_framework import ErrnoError, OutOfRangeError, Sandbox, SandboxWalk
 
 __all__ = [
     "CLOEXEC",
@@ -60,7 +59,7 @@ def errno_error(number: int, name: str, path: str) -> ErrnoError:
 @contextmanager
 def walk_to(
     sandbox: Sandbox, path: str, name: str, *, follow: bool, write: bool = False
-) -> Iterator[Walked]:
+) -> Iterator[SandboxWalk]:
     """Walk to ``path`` (``follow``: through a final symlink), its errors reported as ``name``'s;
     ``write`` also refuses a read-only root."""
     target = sandbox.locate(path)
@@ -70,10 +69,10 @@ def walk_to(
         yield walked
 
 
-def check_replaceable(walked: Walked, path: str) -> None:
+def check_replaceable(walked: SandboxWalk, path: str) -> None:
     """Refuse to remove or rename over a sandbox root itself."""
     if not walked.name:
-        raise refuse("a sandbox root cannot be removed or replaced", path)
+        raise Sandbox.refusal("a sandbox root cannot be removed or replaced", path)
 
 
 def lstat_at(dir_fd: int, name: str) -> os.stat_result | None:

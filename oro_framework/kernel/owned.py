@@ -3,9 +3,10 @@
 A bare ``int`` does not say who must close it, and a descriptor closed twice is worse than one
 leaked: by the second close its number may belong to a file another thread just opened, which
 then loses its file (and its next ``dir_fd=`` call resolves against whatever reuses the number).
-Every descriptor oro-fs opens is therefore held by exactly one :class:`OwnedDescriptor` at a
-time, which closes it exactly once: when replaced by another (a walk stepping into a child
-directory), when its ``with`` block ends, or never, once handed on to a new owner.
+Every descriptor the sandbox walk (:mod:`.sandbox`) and oro-fs open is therefore held by exactly
+one :class:`OwnedDescriptor` at a time, which closes it exactly once: when replaced by another (a
+walk stepping into a child directory), when its ``with`` block ends, or never, once handed on to
+a new owner. Plugins use it as ``oro_framework.OwnedDescriptor``.
 """
 
 from __future__ import annotations
