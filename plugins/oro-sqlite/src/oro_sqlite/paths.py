@@ -3,10 +3,11 @@
 A page names a database as Oro's pages do: ``:memory:``, a path (relative to the app's data
 directory, or ``data:``/``temp:``/``resources:`` and the rest, or absolute), or a ``file:`` URI.
 Deny by default: a file is allowed only below a directory ``[sqlite] roots`` names, or one the
-page's user picked in a file dialog (``host.file_grants``). The check is on the *real* path,
-every symlink and ``..`` resolved, and SQLite is given that real path, so a link inside a root
-cannot lead it outside; its journal, WAL and shared-memory files sit beside the database, in
-the same directory. ``resources`` and read-only grants take read-only opens only.
+page's user picked in a file dialog (``host.file_grants``). The host's sandbox decides
+(:class:`oro_framework.Sandbox`, the one oro-fs and oro-process use): the check is on the *real*
+path, every symlink and ``..`` resolved, and SQLite is given that real path, so a link inside a
+root cannot lead it outside; its journal, WAL and shared-memory files sit beside the database,
+in the same directory. ``resources`` and read-only grants take read-only opens only.
 
 In-memory databases are always allowed. Page URIs keep only the ``mode`` and ``cache``
 parameters: the others (``vfs``, ``nolock``, ``immutable``, ...) change how SQLite treats the
@@ -22,7 +23,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, final
 
-from oro_framework import AppPaths, FileGrant, InvalidArgumentError, NotFoundError
+from oro_framework import (
+    AppPaths,
+    FileGrant,
+    InvalidArgumentError,
+    IPCError,
+    NotFoundError,
+    SandboxRoot,
+    SandboxTarget,
+)
+from oro_framework import Sandbox as HostSandbox
 from oro_sqlite.errors import outside_sandbox
 
 __all__ = [
@@ -32,7 +42,6 @@ __all__ = [
     "OPEN_READWRITE",
     "OPEN_URI",
     "Opening",
-    "Root",
     "Sandbox",
 ]
 
@@ -44,19 +53,6 @@ OPEN_MEMORY: Final = 0x00000080
 _URI_PARAMETERS: Final = frozenset({"mode", "cache"})
 _MODES: Final = ("ro", "rw", "rwc")
 _NAMED_ROOTS: Final = ("data", "temp", "resources")
-
-
-@final
-@dataclass(frozen=True)
-class Root:
-    """A directory databases may live below; ``path`` is its real path."""
-
-    name: str
-    path: str
-    writable: bool
-
-    def holds(self, real: str) -> bool:
-        return real.startswith(self.path.rstrip(os.sep) + os.sep)
 
 
 @final
@@ -90,14 +86,15 @@ def _memory_uri(name: str, cache: str | None) -> str:
 
 @final
 class Sandbox:
-    """The directories one host's pages may keep databases in (``[sqlite] roots``).
+    """The directories one host's pages may keep databases in (``[sqlite] roots``), as the
+    host's sandbox.
 
     :param roots: allowed roots; relative paths resolve against ``data`` (the app's data
         directory), whether or not it is one of them.
     """
 
-    def __init__(self, roots: Sequence[Root], data: Path) -> None:
-        self.roots = tuple(roots)
+    def __init__(self, roots: Sequence[SandboxRoot], data: Path) -> None:
+        self.sandbox = HostSandbox(roots)
         self.data = data
         self.named = {"data": data}
 
@@ -111,7 +108,7 @@ class Sandbox:
                 directory, writable = named[root], root != "resources"
             else:
                 directory, writable = app_dir / Path(root).expanduser(), True
-            allowed.append(Root(root, os.path.realpath(directory), writable))
+            allowed.append(SandboxRoot.at(root, directory, writable=writable))
         sandbox = cls(allowed, paths.data)
         sandbox.named = named
         return sandbox
@@ -123,6 +120,7 @@ class Sandbox:
         :raises SecurityError: ``EPERM``: the real path is in no root or grant, or in a
             read-only one for a read-write open.
         :raises NotFoundError: ``ENOENT``: no such file and ``OPEN_CREATE`` not given.
+        :raises ErrnoError: ``ELOOP``: the path runs into a symlink loop.
         """
         if not text:
             raise InvalidArgumentError.invalid("path", "a non-empty string")
@@ -141,16 +139,16 @@ class Sandbox:
                 mode = _narrower(mode, uri_mode)
         if path == ":memory:" or flags & OPEN_MEMORY:
             return Opening(_memory_uri(path, cache), ":memory:", "memory", True)
-        real = self._real(path)
-        writing = mode != "ro"
-        if not self._allows(real, writing, grants):
-            if self._allows(real, False, grants):
-                raise outside_sandbox(
-                    "the database's directory is read-only: open it with OPEN_READONLY", text
-                )
+        target = self._placed(self._absolute(path), grants)
+        if target is None:
             raise outside_sandbox(
                 "the database is outside the directories [sqlite] roots allows", text
             )
+        if mode != "ro" and not target.root.writable:
+            raise outside_sandbox(
+                "the database's directory is read-only: open it with OPEN_READONLY", text
+            )
+        real = target.absolute
         if mode != "rwc" and not os.path.exists(real):
             raise NotFoundError("Database path does not exist", code="ENOENT", path=text)
         query = f"mode={mode}" + (f"&cache={cache}" if cache else "")
@@ -165,7 +163,11 @@ class Sandbox:
             return True
         if text.startswith("file:") or "\0" in text or not os.path.isabs(text):
             return False
-        return self._allows(os.path.realpath(text), True, grants)
+        try:
+            target = self._placed(text, grants)
+        except IPCError:  # not Unicode, or a symlink loop
+            return False
+        return target is not None and target.root.writable
 
     def _parse_uri(self, text: str) -> tuple[str, str | None, str | None]:
         """``file:`` URI → (decoded path, mode, cache)."""
@@ -189,23 +191,19 @@ class Sandbox:
             raise InvalidArgumentError.invalid("path", "cache=shared or private")
         return urllib.parse.unquote(parsed.path), mode, cache
 
-    def _real(self, path: str) -> str:
+    def _absolute(self, path: str) -> str:
+        """The page's path as an absolute one (symlinks and ``..`` not resolved yet)."""
         name, colon, rest = path.partition(":")
         if colon and name in _NAMED_ROOTS and not os.path.isabs(rest):
-            return os.path.realpath(self.named.get(name, self.data) / rest)
-        return os.path.realpath(path if os.path.isabs(path) else self.data / path)
+            return str(self.named.get(name, self.data) / rest)
+        return str(path if os.path.isabs(path) else self.data / path)
 
-    def _allows(self, real: str, writing: bool, grants: Sequence[FileGrant]) -> bool:
-        for root in self.roots:
-            if root.holds(real) and (root.writable or not writing):
-                return True
-        for grant in grants:
-            top = os.path.realpath(grant.path)
-            inside = (
-                real == top
-                if not grant.is_directory
-                else real.startswith(top.rstrip(os.sep) + os.sep)
-            )
-            if inside and (grant.is_writable or not writing):
-                return True
-        return False
+    def _placed(self, absolute: str, grants: Sequence[FileGrant]) -> SandboxTarget | None:
+        """The root or grant that holds ``absolute``'s real path, the most specific one (a
+        grant only ever widens what a root allows), or ``None``: outside them all, or the root
+        itself, which is no database.
+
+        :raises ErrnoError: ``ELOOP``, a symlink loop.
+        """
+        target = self.sandbox.granting(grants).find(absolute)
+        return target if target is not None and target.parts else None
