@@ -14,12 +14,19 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, final
 
-from oro_framework import ConfigError, InvalidArgumentError
+from oro_framework import (
+    AppPaths,
+    ConfigError,
+    FileGrant,
+    InvalidArgumentError,
+    Sandbox,
+    SandboxRoot,
+)
 from oro_process.errors import not_allowed
 from oro_process.settings import ProcessSettings
 from oro_process.trampolines import is_trampoline
@@ -94,7 +101,7 @@ class Policy:
     env_names: frozenset[str]
     cwd_roots: tuple[Path, ...]
     """The configured ``cwd_roots``, absolute (``~`` expanded); the app's own directories and
-    the page's picked directories are added per request."""
+    the page's picked directories are added per request (:meth:`cwd`)."""
 
     @classmethod
     def from_settings(
@@ -190,26 +197,38 @@ class Policy:
     # Working directory
     # ----------------------------------------------------------------------------------------
 
-    def cwd(self, requested: str | None, default: Path, extra_roots: Iterable[Path]) -> str:
-        """The real path of the child's working directory: ``requested`` (relative to
-        ``default``) with every symlink and ``..`` resolved, inside one of the roots
-        (:attr:`cwd_roots` and ``extra_roots``, themselves resolved).
+    def cwd(self, requested: str | None, paths: AppPaths, grants: Sequence[FileGrant]) -> str:
+        """The real path of the child's working directory: ``requested`` (relative to the data
+        directory, which is also the default) with every symlink and ``..`` resolved, inside
+        one of the roots: the app's resources, data and temp directories, :attr:`cwd_roots` and
+        the directories among the page's ``grants``. The host's sandbox decides
+        (:meth:`oro_framework.Sandbox.find`, as for oro-fs and oro-sqlite); the roots are
+        resolved at every call, as a directory made after the config loaded may be one.
 
         :raises SecurityError: it resolves outside every root.
-        :raises InvalidArgumentError: it holds a NUL byte.
+        :raises InvalidArgumentError: it holds a NUL byte, or is not valid Unicode.
+        :raises ErrnoError: ``ELOOP``: it runs into a symlink loop.
         """
         if requested is not None and "\0" in requested:
             raise InvalidArgumentError(
                 "cwd must not contain null bytes", code="ERR_INVALID_ARG_VALUE", parameter="cwd"
             )
-        target = default if requested is None else default / requested
-        real = os.path.realpath(target)
-        for root in (*self.cwd_roots, *extra_roots):
-            top = os.path.realpath(root)
-            if real == top or real.startswith(top.rstrip(os.sep) + os.sep):
-                return real
-        shown = str(default) if requested is None else requested
-        raise not_allowed(f"cwd {shown!r} is outside the app's directories and [process] cwd_roots")
+        roots = [
+            SandboxRoot.at("resources", paths.resources, writable=False),
+            SandboxRoot.at("data", paths.data, writable=True),
+            SandboxRoot.at("temp", paths.temp, writable=True),
+            *(SandboxRoot.at(str(root), root, writable=True) for root in self.cwd_roots),
+        ]
+        # A picked file is no directory to start in: only picked directories are roots here.
+        picked = [grant for grant in grants if grant.is_directory]
+        sandbox = Sandbox(roots).granting(picked)
+        target = sandbox.find("." if requested is None else requested, base=paths.data)
+        if target is None:
+            shown = str(paths.data) if requested is None else requested
+            raise not_allowed(
+                f"cwd {shown!r} is outside the app's directories and [process] cwd_roots"
+            )
+        return target.absolute
 
 
 def _text(name: str, value: Any, parameter: str) -> str:

@@ -9,7 +9,6 @@ import contextlib
 import errno as errno_module
 import math
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any, Final, final
 
 import anyio
@@ -111,13 +110,8 @@ def _start(request: Request) -> Child:
         argv = args
     program.check_args(argv)
     env = policy.environment(parse_env(params.get("env")), request.host.environ)
-    paths = request.host.paths
-    granted = [
-        Path(grant.path) for grant in request.host.file_grants.of(window) if grant.is_directory
-    ]
-    cwd = policy.cwd(
-        params.get_str("cwd"), paths.data, [paths.resources, paths.data, paths.temp, *granted]
-    )
+    grants = request.host.file_grants.of(window)
+    cwd = policy.cwd(params.get_str("cwd"), request.host.paths, grants)
     return children.start(
         window,
         child_id,
