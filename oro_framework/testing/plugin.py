@@ -4,6 +4,9 @@ and Playwright load only when a test uses them.
 
 * ini option ``oro_anyio_backend`` (e.g. ``"trio"``): the backend of this project's
   ``@pytest.mark.anyio`` tests. Unset, anyio's own default applies (the kit imposes nothing).
+* ini option ``oro_hypothesis_deadline`` (``"none"``, or milliseconds): Hypothesis's deadline
+  per example for this project's property tests. Its default, 200 ms, is a timing threshold
+  that a busy machine fails while the property holds. Unset, Hypothesis's own default applies.
 * fixture ``chromium_browser``: one headless system Chromium for the session.
 * fixtures ``host`` (a running host with exactly the plugins of ``oro_plugins``, configured
   with ``oro_config``) and ``client`` (a :class:`~oro_framework.testing.MemoryClient` of it, as
@@ -29,6 +32,7 @@ if TYPE_CHECKING:
     from oro_framework.testing.hosts import MemoryClient
 
 BACKEND_OPTION = "oro_anyio_backend"
+DEADLINE_OPTION = "oro_hypothesis_deadline"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -36,6 +40,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         BACKEND_OPTION,
         "anyio backend of this project's async tests ('trio' runs them like the oro runtime); "
         "unset: anyio's default",
+        default="",
+    )
+    parser.addini(
+        DEADLINE_OPTION,
+        "Hypothesis deadline per example: 'none' or milliseconds; unset: Hypothesis's default",
         default="",
     )
 
@@ -57,6 +66,14 @@ def pytest_configure(config: pytest.Config) -> None:
     backend = str(config.getini(BACKEND_OPTION)).strip()
     if backend:
         config.pluginmanager.register(_anyio_backend_plugin(backend), "oro-anyio-backend")
+    deadline = str(config.getini(DEADLINE_OPTION)).strip().lower()
+    if deadline:
+        from hypothesis import settings
+
+        settings.register_profile(
+            "oro-deadline", deadline=None if deadline == "none" else float(deadline)
+        )
+        settings.load_profile("oro-deadline")
 
 
 @pytest.fixture(scope="session")

@@ -130,7 +130,7 @@ class Gate:
 
     name = "gate"
 
-    def __init__(self, decision: bool | None | Exception) -> None:
+    def __init__(self, decision: bool | Exception | None) -> None:
         self.decision = decision
         self.asked: list[tuple[str, str, str, dict[str, str]]] = []
 
