@@ -63,6 +63,7 @@ if TYPE_CHECKING:
         make_host,
         raise_for_error,
     )
+    from oro_framework.testing.memory import peak_rss
     from oro_framework.testing.node import (
         js_api_dev_dependencies,
         run_in_node,
@@ -96,6 +97,7 @@ _EXPORTS: dict[str, str] = {
     "open_app_page": "browser",
     "open_descriptors": "descriptors",
     "opened_since": "descriptors",
+    "peak_rss": "memory",
     "raise_for_error": "hosts",
     "read_sse": "server",
     "run_in_node": "node",
@@ -129,6 +131,7 @@ __all__ = [
     "open_app_page",
     "open_descriptors",
     "opened_since",
+    "peak_rss",
     "raise_for_error",
     "read_sse",
     "run_in_node",

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import base64
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import anyio
@@ -25,24 +23,12 @@ from oro_framework import (
     OutOfRangeError,
     SecurityError,
 )
-from oro_framework.testing import MemoryClient, raise_for_error
+from oro_framework.testing import MemoryClient, peak_rss, raise_for_error
 
 pytestmark = pytest.mark.anyio
 
 MIB = 1 << 20
 GIB = 1 << 30
-
-
-@contextmanager
-def peak_rss() -> Iterator[list[int]]:
-    """The process's peak resident memory within the block, in bytes (in the list, once the
-    block ends)."""
-    Path("/proc/self/clear_refs").write_text("5")  # resets VmHWM to the current RSS
-    found: list[int] = []
-    yield found
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            found.append(int(line.split()[1]) * 1024)
 
 
 def gone(pid: int) -> bool:

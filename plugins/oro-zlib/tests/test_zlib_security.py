@@ -10,9 +10,6 @@ from __future__ import annotations
 import os
 import zlib
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import anyio
@@ -20,24 +17,13 @@ import pytest
 from oro_zlib.state import STATE
 
 from oro_framework import Host, OutOfMemoryError, SecurityError
-from oro_framework.testing import MemoryClient, raise_for_error
+from oro_framework.testing import MemoryClient, peak_rss, raise_for_error
 
 pytestmark = pytest.mark.anyio
 
 MIB = 1 << 20
 GIB = 1 << 30
 BUDGET = 128 * MIB
-
-
-@contextmanager
-def peak_rss() -> Iterator[list[int]]:
-    """The process's peak resident memory within the block (in the list once it ends)."""
-    Path("/proc/self/clear_refs").write_text("5")  # resets VmHWM to the current RSS
-    found: list[int] = []
-    yield found
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            found.append(int(line.split()[1]) * 1024)
 
 
 async def concurrent_writes(client: MemoryClient, mode: str, data: bytes) -> Counter[str]:
