@@ -94,6 +94,7 @@ async def test_a_credential_cannot_be_retargeted_or_forged(server: LiveServer) -
 
 
 async def test_a_closed_windows_credential_proves_nothing(server: LiveServer) -> None:
+    server.host.windows.open_main_window()  # closing window 3 then does not end the app
     window, _ = await server.host.windows.create(WindowOptions(index=3))
     credential = server.window_credential(3)
     async with server.client() as client:
