@@ -10,6 +10,7 @@ cache and the workspace's llama-cpp-python build; see tests/_install.py).
 from __future__ import annotations
 
 import json
+import re
 import signal
 import subprocess
 import tarfile
@@ -141,8 +142,15 @@ def test_oro_init_then_run_serves_a_session_the_host_and_the_default_model(insta
     listing = models.json()["data"]
     assert listing["default"] == "SmolLM2-135M-Instruct.Q4_1"
     default = next(model for model in listing["models"] if model["name"] == listing["default"])
-    # The model is the one inside the fresh venv's oro-ai-smollm2, not the workspace's.
-    assert Path(default["path"]).is_relative_to(installed.venv)
+    assert default["path"] == "SmolLM2-135M-Instruct.Q4_1.gguf"  # pages get no host path
+    # The model is the one inside the fresh venv's oro-ai-smollm2, not the workspace's: the
+    # host's own view (oro doctor) names where it is.
+    doctor = subprocess.run(
+        [oro, "doctor"], cwd=app, env=headless_environ(), capture_output=True, text=True
+    )
+    found = re.search(r"SmolLM2-135M-Instruct\.Q4_1 \(.*?\) at (\S+)", doctor.stdout)
+    assert found is not None, doctor.stdout
+    assert Path(found.group(1)).is_relative_to(installed.venv)
     completion = answer.json()
     assert answer.status_code == 200, completion
     assert completion["choices"][0]["finish_reason"] in {"stop", "length"}

@@ -11,6 +11,7 @@ import hmac
 import re
 import secrets
 from typing import Final
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 __all__ = [
     "LAUNCH_PARAMETER",
@@ -19,6 +20,7 @@ __all__ = [
     "WINDOW_TOKEN",
     "WindowCredentials",
     "window_launch_token",
+    "window_launch_url",
     "window_mac",
 ]
 
@@ -35,6 +37,17 @@ def window_mac(launch_token: str, index: int, nonce: str) -> str:
         hashlib.sha256,
     ).digest()
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def window_launch_url(origin: str, launch_token: str, path: str = "/", *, window: int = 0) -> str:
+    """A single-use launch URL of ``path`` for window ``window`` of the run at ``origin`` whose
+    launch token is ``launch_token``: the page it leads to holds that window's credential. Who
+    knows the run's token (the process that started ``oro run`` and read its launch URL, a
+    test) can open any number of a window's pages with it, as the host's windows do."""
+    parts = urlsplit(path)
+    token = window_launch_token(launch_token, window)
+    query = "&".join(filter(None, [parts.query, urlencode({LAUNCH_PARAMETER: token})]))
+    return origin + urlunsplit(("", "", parts.path or "/", query, parts.fragment))
 
 
 def window_launch_token(launch_token: str, index: int) -> str:

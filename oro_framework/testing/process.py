@@ -92,6 +92,21 @@ class OroProcess:
         assert found is not None
         return found.group(0)
 
+    def window_launch_url(self, path: str = "/", *, window: int = 0) -> str:
+        """A single-use launch URL of ``path`` for window ``window``, derived from the run's
+        launch URL (:meth:`launch_url`): each browser page opened on one is that window's
+        page, holding its credential, as the host's own windows are. The run's own launch URL
+        opens window 0 once; this opens it as often as a test needs."""
+        from urllib.parse import parse_qs, urlsplit
+
+        from oro_framework.kernel.launch import LAUNCH_PARAMETER, window_launch_url
+
+        printed = [found.group(0) for line in self.lines if (found := LAUNCH_URL.search(line))]
+        launch = urlsplit(printed[0] if printed else self.launch_url())
+        token = parse_qs(launch.query)[LAUNCH_PARAMETER][0]
+        origin = f"{launch.scheme}://{launch.netloc}"
+        return window_launch_url(origin, token, path, window=window)
+
     def send_signal(self, signum: signal.Signals) -> None:
         self.process.send_signal(signum)
 

@@ -68,14 +68,9 @@ class LiveServer:
         each window it opens: the page it leads to proves it is that window (its credential),
         so that what is kept per window (children, databases, streams, picked files) is
         served to it. A browser that already holds the session is only redirected."""
-        from urllib.parse import urlencode, urlsplit, urlunsplit
+        from oro_framework.kernel.launch import window_launch_url
 
-        from oro_framework.kernel.launch import LAUNCH_PARAMETER, window_launch_token
-
-        parts = urlsplit(path)
-        token = window_launch_token(self.info.launch_token, window)
-        query = "&".join(filter(None, [parts.query, urlencode({LAUNCH_PARAMETER: token})]))
-        return self.origin + urlunsplit(("", "", parts.path or "/", query, parts.fragment))
+        return window_launch_url(self.origin, self.info.launch_token, path, window=window)
 
     def window_credential(self, window: int = 0) -> str:
         """A credential of window ``window`` for a client that is not a browser page: send it

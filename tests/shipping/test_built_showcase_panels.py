@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from conftest import BuiltApp, clean_environ
@@ -19,8 +18,8 @@ from tests._oro_process import OroProcess
 @pytest.fixture(scope="module")
 def built_launch(
     built_showcase: BuiltApp, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[str, Path]]:
-    """The running built showcase: its launch URL and its HOME."""
+) -> Iterator[tuple[OroProcess, Path]]:
+    """The running built showcase and its HOME."""
     home = tmp_path_factory.mktemp("home")
     with OroProcess(
         "--headless",
@@ -30,32 +29,21 @@ def built_launch(
         environ=clean_environ(home),
         timeout=120,
     ) as app:
-        yield app.launch_url(), home
-
-
-@pytest.fixture(scope="module")
-def session_cookies(chromium_browser: Browser, built_launch: tuple[str, Path]) -> list[Any]:
-    """The session the single-use launch URL opens, for every page of the module."""
-    context = chromium_browser.new_context()
-    try:
-        context.new_page().goto(built_launch[0])
-        return list(context.cookies())
-    finally:
-        context.close()
+        app.launch_url()  # it serves
+        yield app, home
 
 
 @pytest.fixture
-def page(
-    chromium_browser: Browser, built_launch: tuple[str, Path], session_cookies: list[Any]
-) -> Iterator[Page]:
+def page(chromium_browser: Browser, built_launch: tuple[OroProcess, Path]) -> Iterator[Page]:
+    """The main window's page in a fresh browser, opened as the app's windows open theirs (a
+    launch URL of window 0), so it holds the session and the window's credential."""
     context = chromium_browser.new_context()
-    context.add_cookies(session_cookies)
     page = context.new_page()
     page.add_init_script(
         "globalThis.addEventListener('runtimeinit',"
         " () => { globalThis.__oroInitialised = true }, { once: true })"
     )
-    page.goto(built_launch[0].split("/?", 1)[0] + "/")
+    page.goto(built_launch[0].window_launch_url("/"))
     page.wait_for_function("() => globalThis.__oroInitialised === true", timeout=30_000)
     try:
         yield page
@@ -77,7 +65,7 @@ def _wait_text(page: Page, element: str, text: str, timeout: float = 30_000) -> 
 
 
 def test_the_notes_panel_saves_into_the_app_data(
-    page: Page, built_launch: tuple[str, Path]
+    page: Page, built_launch: tuple[OroProcess, Path]
 ) -> None:
     page.wait_for_selector("#fs-panel[data-ready='true']", timeout=30_000)
     page.fill("#fs-name", "built.md")
