@@ -254,7 +254,12 @@ def main() -> None:
     ca = authority.cert_pem.bytes().decode()
     with (
         launch_chromium() as browser,
-        served_app([oro_conduit.plugin, oro_tls.plugin], app_dir=APP) as app,
+        # The peers are on loopback, which pages reach only when oro.toml names it.
+        served_app(
+            [oro_conduit.plugin, oro_tls.plugin],
+            app_dir=APP,
+            config={"tcp.allow_private": ["127.0.0.1"]},
+        ) as app,
     ):
         page = open_app_page(browser, app)
         print(f"{'case':<28}{'ours':>14}{'raw python':>14}{'ratio':>8}{'goal':>{GOAL_WIDTH}}")

@@ -227,7 +227,12 @@ def main() -> None:
     with (
         echo_peer() as port,
         launch_chromium() as browser,
-        served_app([oro_conduit.plugin, oro_udp.plugin], app_dir=APP) as app,
+        # The echo peer is on loopback, which pages reach only when oro.toml names it.
+        served_app(
+            [oro_conduit.plugin, oro_udp.plugin],
+            app_dir=APP,
+            config={"udp.allow_private": [f"127.0.0.1:{port}"]},
+        ) as app,
     ):
         page = open_app_page(browser, app)
 
