@@ -14,7 +14,14 @@ import anyio
 import httpx
 import pytest
 
-from oro_framework import Host, Request, ShuttingDownError, StashKey, hookimpl
+from oro_framework import (
+    Host,
+    LifecycleEvent,
+    Request,
+    ShuttingDownError,
+    StashKey,
+    hookimpl,
+)
 from oro_framework.testing import MemoryClient, RoutePlugin, live_server, make_host
 from oro_framework.testing.process import OroProcess, headless_environ
 
@@ -32,6 +39,15 @@ class StatefulPlugin:
     def __init__(self) -> None:
         self.order: list[str] = []
         self.started = anyio.Event()
+        self.stopping = anyio.Event()
+        self.stopped = anyio.Event()
+
+    @hookimpl
+    def oro_lifecycle_event(self, host: Host, event: LifecycleEvent) -> None:
+        if event is LifecycleEvent.STOPPING:
+            self.stopping.set()
+        elif event is LifecycleEvent.STOPPED:
+            self.stopped.set()
 
     @hookimpl
     def oro_configure(self, host: Host) -> None:
@@ -78,8 +94,7 @@ async def test_a_request_while_the_host_stops_gets_a_typed_error_and_handlers_le
             await plugin.started.wait()
             host.stop()
             with anyio.fail_after(10):
-                while host.lifecycle.value == "running":  # noqa: ASYNC110 - no event for it
-                    await anyio.sleep(0.01)
+                await plugin.stopping.wait()
             during = await client.call("probe.greet")
     assert isinstance(during.error, ShuttingDownError)
     assert (during.error.error_type, during.error.code, during.error.status) == (
@@ -116,8 +131,7 @@ async def test_pages_closing_as_the_host_stops_do_not_reach_unconfigured_plugins
             await opened.wait()
             host.stop()
             with anyio.fail_after(10):
-                while host.lifecycle.value != "stopped":  # noqa: ASYNC110
-                    await anyio.sleep(0.01)
+                await plugin.stopped.wait()
             tasks.cancel_scope.cancel()
     assert "page_closed 0" not in plugin.order
     assert not [record for record in caplog.records if "LookupError" in record.getMessage()]
