@@ -286,21 +286,23 @@ def check_body_size(size: int, limit: int) -> None:
         raise body_too_large(limit)
 
 
-def check_declared_size(content_length: str | None, limit: int) -> None:
+def check_declared_size(content_length: str | None, limit: int) -> int | None:
     """Refuse a body by its declared ``Content-Length`` before reading any of it. A missing or
     malformed length passes: the body is then counted as it arrives.
 
     :param content_length: the header value, if any.
     :param limit: ``ipc.max_body_bytes``.
     :raises OutOfRangeError: the declared length is over the cap.
+    :return: the declared length, within the cap; ``None`` when there is none to go by.
     """
     declared = (content_length or "").strip()
     if not (declared.isascii() and declared.isdigit()):
-        return
+        return None
     digits = declared.lstrip("0")
     # Compared by length first: int() refuses digit strings past 4,300 characters.
     if len(digits) > len(str(limit)) or (digits and int(digits) > limit):
         raise body_too_large(limit)
+    return int(digits or "0")
 
 
 # ---------------------------------------------------------------------------------------------

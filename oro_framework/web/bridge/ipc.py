@@ -116,10 +116,9 @@ async def _read_body(
 
     :raises OutOfRangeError: over the cap; :class:`OutOfMemoryError` past the host's budget.
     """
-    declared = headers.get("content-length", "").strip()
-    check_declared_size(declared, limit)
-    if declared.isascii() and declared.isdigit():
-        held.resize(2 * int(declared))
+    declared = check_declared_size(headers.get("content-length"), limit)
+    if declared is not None:
+        held.resize(2 * declared)
 
     def check(total: int) -> None:
         check_body_size(total, limit)
