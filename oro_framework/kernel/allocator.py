@@ -11,7 +11,6 @@ budget, left the host at 0.8-1.0 GiB; with a fixed 1 MiB threshold and 2 arenas,
 
 from __future__ import annotations
 
-import ctypes
 import sys
 from typing import Final
 
@@ -28,6 +27,8 @@ def tune_allocator() -> bool:
     where the C library is not glibc (musl, macOS, Windows), which is left as it is."""
     if not sys.platform.startswith("linux"):
         return False
+    import ctypes  # here, not at import: the host module is imported by every oro command
+
     try:
         libc = ctypes.CDLL(None)
         libc.gnu_get_libc_version  # noqa: B018 - only glibc has it, and mallopt's meaning
