@@ -36,6 +36,7 @@ __all__ = [
     "PrivateNetworkPolicy",
     "address_space",
     "app_ports",
+    "ip_of",
     "parse_allow_entry",
     "same_address",
 ]
@@ -103,7 +104,7 @@ _NAME: Final = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,251}[A-Za-z0-9_.])?"
 _HOSTS_ONLY: Final = frozenset({"unspecified", "loopback"})
 
 
-def _ip(text: str) -> IPAddress | None:
+def ip_of(text: str) -> IPAddress | None:
     """The address an IP literal names (an IPv6 zone ``%eth0`` dropped), or ``None``."""
     try:
         return ipaddress.ip_address(text.split("%", 1)[0])
@@ -123,7 +124,7 @@ def _effective(ip: IPAddress) -> IPAddress:
 def address_space(address: str | IPAddress) -> AddressSpace:
     """Where ``address`` (an IP literal or address) leads; IPv6 forms of an IPv4 address count
     as that address. A string that is no IP literal is ``public`` (names are resolved first)."""
-    ip = _ip(address) if isinstance(address, str) else address
+    ip = ip_of(address) if isinstance(address, str) else address
     if ip is None:
         return "public"
     ip = _effective(ip)
@@ -140,8 +141,8 @@ def address_space(address: str | IPAddress) -> AddressSpace:
 
 def same_address(first: str, second: str) -> bool:
     """Whether two IP literals name one address (``::1`` and ``0:0::1``; zones ignored)."""
-    ip = _ip(first)
-    return ip is not None and ip == _ip(second)
+    ip = ip_of(first)
+    return ip is not None and ip == ip_of(second)
 
 
 def app_ports(host: Host) -> frozenset[int]:
@@ -188,7 +189,7 @@ def _port(text: str, entry: str) -> int:
 def _network(text: str, entry: str) -> IPNetwork | None:
     """The network an address or CIDR names (``None``: not one); a CIDR with host bits set is
     refused rather than widened."""
-    if _ip(text) is None and "/" not in text:
+    if ip_of(text) is None and "/" not in text:
         return None
     try:
         network = ipaddress.ip_network(text.split("%", 1)[0], strict=True)
@@ -262,7 +263,7 @@ class PrivateNetworkPolicy:
         :param reserved_ports: ports of this machine no page may reach (:func:`app_ports`).
         :raises ValueError: ``address`` is no IP literal (resolve names first).
         """
-        ip = _ip(address)
+        ip = ip_of(address)
         if ip is None:
             raise ValueError(f"not an IP address: {address!r}")
         space = address_space(ip)
@@ -270,7 +271,7 @@ class PrivateNetworkPolicy:
             return space
         if space == "public":
             return None
-        if name is not None and _ip(name) is not None:
+        if name is not None and ip_of(name) is not None:
             name = None
         for entry in self.entries:
             if entry.name is not None and space == "metadata":

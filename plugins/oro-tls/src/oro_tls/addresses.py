@@ -4,12 +4,12 @@ addresses a host name connects to."""
 from __future__ import annotations
 
 import errno as errno_module
-import ipaddress
 import socket
 
 import anyio
 
 from oro_framework import ErrnoError, InvalidArgumentError
+from oro_framework.network import ip_of
 from oro_tls.errors import bad_port
 
 __all__ = [
@@ -60,13 +60,6 @@ def family_name(family: int) -> str:
     return "IPv6" if family == socket.AF_INET6 else "IPv4"
 
 
-def _ip(address: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    try:
-        return ipaddress.ip_address(address.split("%", 1)[0])
-    except ValueError:
-        return None
-
-
 def endpoint_of(sockname: tuple[object, ...], family: int) -> Endpoint:
     """``getsockname()``/``getpeername()`` as Node reports them."""
     return str(sockname[0]), int(str(sockname[1])), family_name(family)
@@ -89,7 +82,7 @@ def listen_address(address: str | None, *, allow_any: bool) -> str:
 
 def check_listen_address(address: str, port: int, *, allow_any: bool) -> None:
     """:raises ErrnoError: ``EACCES`` for an address beyond loopback when not allowed."""
-    ip = _ip(address)
+    ip = ip_of(address)
     if allow_any or (ip is not None and ip.is_loopback) or address == "localhost":
         return
     raise ErrnoError.for_socket(
@@ -107,7 +100,7 @@ async def resolve(host: str, family: int = socket.AF_UNSPEC) -> list[tuple[int, 
 
     :raises ErrnoError: ``ENOTFOUND`` and the other ``getaddrinfo`` failures.
     """
-    ip = _ip(host)
+    ip = ip_of(host)
     if ip is not None:
         found = socket.AF_INET6 if ip.version == 6 else socket.AF_INET
         if family not in (socket.AF_UNSPEC, found):

@@ -7,13 +7,13 @@ host name, as Node's ``dgram`` does through ``dns.lookup``.
 from __future__ import annotations
 
 import errno as errno_module
-import ipaddress
 import socket
 from typing import Final, Literal
 
 import anyio
 
 from oro_framework import ErrnoError, InvalidArgumentError
+from oro_framework.network import ip_of
 from oro_udp.errors import bad_port, bad_type
 
 __all__ = [
@@ -82,14 +82,6 @@ def wildcard(kind: SocketType, *, allow_any: bool) -> str:
 def default_peer(kind: SocketType) -> str:
     """Where ``send``/``connect`` without an address go: Node's ``localhost`` of the family."""
     return _LOOPBACK[kind]
-
-
-def ip_of(address: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    """The IP an address literal names (an IPv6 zone ``%lo`` ignored), or ``None``."""
-    try:
-        return ipaddress.ip_address(address.split("%", 1)[0])
-    except ValueError:
-        return None
 
 
 def is_ip(address: str) -> bool:
