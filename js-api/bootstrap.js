@@ -21,6 +21,7 @@
 
 import './protocol-handlers.js'
 import { Bootstrap, bootstrap, checkHash } from './bootstrap/internal/download.js'
+import { windowCredential } from './internal/params.js'
 
 export { Bootstrap, bootstrap, checkHash }
 
@@ -108,12 +109,6 @@ function decodeURIComponentSafe (text) {
 function windowIndex () {
   const index = /** @type {any} */ (globalThis).__args?.index
   return typeof index === 'number' && Number.isFinite(index) ? index : 0
-}
-
-/** This window's credential (see `oro:ipc`'s `windowCredential`), or `null`. */
-function windowCredential () {
-  const credential = /** @type {any} */ (globalThis).__oroWindow
-  return typeof credential === 'string' && credential !== '' ? credential : null
 }
 
 function pageOrigin () {

@@ -2044,6 +2044,8 @@ declare module 'oro:ipc' {
 
   export function nextSeq (): string
   export function currentWindowIndex (): number
+  /** The credential that proves which window this page is (kept by the preload), or `null`. */
+  export function windowCredential (): string | null
   export function paramEntries (params: unknown): Array<[string, string]>
   export function encodeParams (params: unknown): string
   export function baseOrigin (): string
@@ -2267,6 +2269,7 @@ declare module 'oro:ipc' {
     buildURL: typeof buildURL
     createBinding: typeof createBinding
     currentWindowIndex: typeof currentWindowIndex
+    windowCredential: typeof windowCredential
     encodeParams: typeof encodeParams
     fetchTransport: typeof fetchTransport
     getSyncTransport: typeof getSyncTransport

@@ -32,7 +32,7 @@ import {
 import { TIMEOUT, createBinding, request, send, stream, write } from './internal/calls.js'
 import { IPCStream } from './internal/ipc-stream.js'
 import { Message } from './internal/message.js'
-import { baseOrigin, buildURL, currentWindowIndex, encodeParams, nextSeq, paramEntries } from './internal/params.js'
+import { baseOrigin, buildURL, currentWindowIndex, encodeParams, nextSeq, paramEntries, windowCredential } from './internal/params.js'
 import {
   IPCBroadcastChannel, IPCMessageChannel, IPCMessagePort, findIPCMessageTransfers, inflateIPCMessageTransfers
 } from './internal/ports.js'
@@ -86,6 +86,7 @@ export {
   setSyncTransport,
   setTransport,
   stream,
+  windowCredential,
   write,
   xhrTransport
 }
@@ -132,6 +133,7 @@ export default {
   setSyncTransport,
   setTransport,
   stream,
+  windowCredential,
   write,
   xhrTransport
 }

@@ -29,7 +29,8 @@ import {
   paramEntries,
   readReply,
   request,
-  setTransport
+  setTransport,
+  windowCredential
 } from 'oro:ipc'
 
 /** Oro's reconnection defaults (and Oro's names for them). */
@@ -187,10 +188,8 @@ export class Conduit extends EventTarget {
     const path = `${encodeURIComponent(this.id)}/${encodeURIComponent(this.clientId)}`
     // The credential that proves this page's window (the preload keeps it); without it the
     // host serves the socket no window's children, streams or events.
-    const credential = /** @type {any} */ (globalThis).__oroWindow
-    const window = typeof credential === 'string' && credential !== ''
-      ? `&oro_window=${encodeURIComponent(credential)}`
-      : ''
+    const credential = windowCredential()
+    const window = credential === null ? '' : `&oro_window=${encodeURIComponent(credential)}`
     return `ws://${server.hostname}:${server.port}/${path}?key=${key}${events}${window}`
   }
 
