@@ -15,6 +15,11 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Final
 
+from oro_framework.cli.shared_libraries import (
+    DEBIAN_PACKAGES,
+    missing_libraries,
+    qt_xcb_plugin,
+)
 from oro_framework.kernel.doctor import DoctorCheck
 from oro_framework.kernel.errors import HostError
 from oro_framework.kernel.hooks import HookCaller
@@ -62,15 +67,7 @@ def _gui_backends() -> list[DoctorCheck]:
             hint="pip install 'oro-framework[gui]'",
         ),
     ]
-    qt = _has_module("PyQt6") and _has_module("PyQt6.QtWebEngineWidgets")
-    checks.append(
-        DoctorCheck(
-            "backend qt (PyQt6 + QtWebEngine)",
-            qt,
-            "installed" if qt else "missing",
-            hint="pip install PyQt6 PyQt6-WebEngine (or use the gtk backend)",
-        )
-    )
+    checks.append(_qt_backend())
     gtk = _has_module("gi")
     checks.append(
         DoctorCheck(
@@ -81,6 +78,28 @@ def _gui_backends() -> list[DoctorCheck]:
         )
     )
     return checks
+
+
+def _qt_backend() -> DoctorCheck:
+    name = "backend qt (PyQt6 + QtWebEngine)"
+    if not (_has_module("PyQt6") and _has_module("PyQt6.QtWebEngineWidgets")):
+        return DoctorCheck(
+            name,
+            False,
+            "missing",
+            hint="pip install PyQt6 PyQt6-WebEngine (or use the gtk backend)",
+        )
+    plugin = qt_xcb_plugin()
+    missing = missing_libraries(plugin) if plugin is not None else []
+    if not missing:
+        return DoctorCheck(name, True, "installed")
+    packages = sorted({DEBIAN_PACKAGES.get(soname, soname) for soname in missing})
+    return DoctorCheck(
+        name,
+        False,
+        f"installed, but its X11 plugin cannot load: {', '.join(missing)} not found",
+        hint=f"apt-get install {' '.join(packages)} (or use the gtk backend)",
+    )
 
 
 def _chromium() -> DoctorCheck:
