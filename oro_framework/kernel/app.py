@@ -17,6 +17,7 @@ import platformdirs
 from anyio.abc import TaskGroup, TaskStatus
 
 from oro_framework.kernel.allocator import tune_allocator
+from oro_framework.kernel.builtin import resource_root
 from oro_framework.kernel.config import (
     Config,
     ConfigRegistry,
@@ -314,7 +315,7 @@ class Host:
         bundle = self.config["meta.bundle_identifier"]
         return AppPaths(
             app=self.app_dir,
-            resources=(self.app_dir / self.config["webview.root"]).resolve(),
+            resources=resource_root(self.app_dir, self.config),
             data=data or Path(platformdirs.user_data_dir(bundle, appauthor=False)),
             cache=cache or Path(platformdirs.user_cache_dir(bundle, appauthor=False)),
             temp=temp or Path(tempfile.gettempdir()) / bundle,

@@ -7,7 +7,7 @@ Registered first in every plugin manager under the name ``oro``; it cannot be di
 from __future__ import annotations
 
 import logging
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Final
 
 from oro_framework.kernel.config import MIN_SECRET_LENGTH, not_negative, positive, secret
@@ -23,7 +23,7 @@ from oro_framework.kernel.services import RestartPolicy
 
 if TYPE_CHECKING:
     from oro_framework.kernel.app import Host
-    from oro_framework.kernel.config import ConfigRegistry
+    from oro_framework.kernel.config import Config, ConfigRegistry
     from oro_framework.kernel.modules import JSModuleTable
     from oro_framework.kernel.permissions import PermissionRegistry
 
@@ -339,6 +339,95 @@ def oro_register_config(config: ConfigRegistry) -> None:
         "Go on without a plugin that fails to load or whose hook raises, dropping everything it "
         "registered, instead of stopping (like --skip-broken-plugins).",
         env=(SKIP_BROKEN_ENV,),
+    )
+    _register_build_steps(config)
+
+
+# Oro's build steps (``[build] script``, ``copy``, copy-map): the keys, and where the app is
+# served from once they build it. ``oro_framework.build.steps`` runs them.
+
+BUILD_STEP_KEYS: Final = ("build.script", "build.copy", "build.copy_map")
+"""Keys that make the app a built one: set, ``build.output`` becomes its resource root."""
+COPY_MAP_SECTION: Final = "build.copy-map"
+
+
+def _relative_inside(value: str, what: str) -> PurePosixPath:
+    path = PurePosixPath(value.replace("\\", "/"))
+    if path.is_absolute() or ".." in path.parts:
+        raise ValueError(f"must be a path inside {what} (relative, without '..'), got {value!r}")
+    return path
+
+
+def _output_folder(value: str) -> None:
+    # The folder is replaced whole on every build: it can be neither the app nor outside it.
+    if not _relative_inside(value, "the app").parts:
+        raise ValueError("must name a folder inside the app, not the app itself")
+
+
+def _copy_destination(value: str) -> None:
+    _relative_inside(value, "build.output")
+
+
+def has_build_steps(config: Config) -> bool:
+    """Whether the app has Oro's build steps: a build script, ``[build] copy`` or a copy-map."""
+    return any(config[key] for key in BUILD_STEP_KEYS) or bool(config.section(COPY_MAP_SECTION))
+
+
+def resource_root(app_dir: Path, config: Config) -> Path:
+    """The app's resource root: ``webview.root``, except that an app with build steps is served
+    from what they build (``build.output``) unless it sets ``webview.root`` itself. The one place
+    deciding it, so that ``oro run``, ``dev``, ``test``, ``build`` and a built app agree."""
+    root = str(config["webview.root"])
+    if config.source("webview.root") == "default" and has_build_steps(config):
+        root = str(config["build.output"])
+    return (app_dir / root).resolve()
+
+
+def _register_build_steps(config: ConfigRegistry) -> None:
+    config.add(
+        "build.script",
+        str,
+        "",
+        "A shell command run in the app folder before `oro build`, `oro run --build`, `oro dev` "
+        "and `oro test` serve the app; it fills the folder $PREFIX, which becomes build.output "
+        "when it succeeds (Oro's [build] script).",
+    )
+    config.add(
+        "build.script_forward_arguments",
+        bool,
+        False,
+        "Pass the output folder as the build script's first argument (Oro's [build.script] "
+        "forward_arguments).",
+    )
+    config.add(
+        "build.copy",
+        str,
+        "",
+        "Folders (or files) relative to the app whose contents are copied into build.output "
+        "after the build script; several separated by ';', each optionally 'source=destination'.",
+    )
+    config.add(
+        "build.copy_map",
+        str,
+        "",
+        "A file of 'source = destination' lines, sources relative to that file, destinations "
+        "relative to build.output, copied after [build] copy (Oro's [build] copy_map).",
+    )
+    config.add(
+        f"{COPY_MAP_SECTION}.*",
+        str,
+        "",
+        '[build.copy-map] "source" = "destination": a file or folder of the app (relative to '
+        "it) copied to that path of build.output; empty: its top.",
+        validator=_copy_destination,
+    )
+    config.add(
+        "build.output",
+        str,
+        "build",
+        "The folder, relative to the app, that the build steps fill (PREFIX) and the app is "
+        "served from when it has them; replaced whole by each successful build.",
+        validator=_output_folder,
     )
 
 
