@@ -236,6 +236,15 @@ def oro_register_config(config: ConfigRegistry) -> None:
         validator=_single_header_line,
     )
     config.add(
+        "webview.importmap",
+        str,
+        "",
+        "The app's import map file (JSON, {\"imports\": ...}), relative to webview.root or the "
+        "app directory: merged into every page's import map after oro's modules (the page's own "
+        "import map still wins); npm:, socket: and oro: values resolve as in modules. Empty: "
+        "none.",
+    )
+    config.add(
         "webview.referrer_policy",
         str,
         "no-referrer",
