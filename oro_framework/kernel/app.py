@@ -22,11 +22,14 @@ from oro_framework.kernel.config import (
     Config,
     ConfigRegistry,
     flatten_key,
-    get_document_value,
     load_config,
     load_settings,
     parse_text_value,
-    read_document,
+)
+from oro_framework.kernel.config.files import (
+    CONFIG_FILE_NAME,
+    find_config_file,
+    read_early_value,
 )
 from oro_framework.kernel.envelope import Reply
 from oro_framework.kernel.errors import LifecycleError, PluginLoadError, ServiceError
@@ -60,14 +63,13 @@ from oro_framework.kernel.stash import Stash
 from oro_framework.kernel.watchdog import LoopWatchdog
 from oro_framework.kernel.windows import WindowManager
 
-__all__ = ["SERVICE_STATE_EVENT", "AppPaths", "Host"]
+__all__ = ["CONFIG_FILE_NAME", "SERVICE_STATE_EVENT", "AppPaths", "Host"]
 
 logger = logging.getLogger("oro_framework.host")
 plugin_logger = logging.getLogger("oro_framework.plugins")
 """Where skipped broken plugins are reported; commands that list them (``oro plugins list``,
 ``oro doctor``) silence it."""
 
-CONFIG_FILE_NAME = "oro.toml"
 SERVICE_STATE_EVENT = "servicestatechange"
 """The event pages receive on each service state change, with :meth:`ServiceStatus.to_dict`."""
 
@@ -93,7 +95,8 @@ class Host:
     """An app's runtime: built synchronously (plugins loaded, config read, everything registered),
     then :meth:`run` on an anyio event loop (trio backend) until :meth:`stop`.
 
-    :param app_dir: the app's directory, holding ``oro.toml``; default: the current directory.
+    :param app_dir: the app's directory, holding ``oro.toml`` (or Oro's ``oro.ini``, Socket's
+        ``socket.ini``); default: the current directory.
     :param plugins: plugin objects to register after the discovered ones.
     :param autoload: discover plugins through the ``oro`` entry-point group. Tests pass ``False``
         and list exactly the plugins they want.
@@ -134,7 +137,11 @@ class Host:
         resolve_secrets: bool = True,
     ) -> None:
         self.app_dir = Path(app_dir if app_dir is not None else Path.cwd()).resolve()
-        self.config_file: Path | None = self.app_dir / CONFIG_FILE_NAME if use_config_file else None
+        self.config_file: Path | None = (
+            find_config_file(self.app_dir).path if use_config_file else None
+        )
+        """The app's ``oro.toml``, else its ``oro.ini`` or ``socket.ini`` (a missing
+        ``oro.toml`` when it has none); ``None`` without ``use_config_file``."""
         environ = dict(os.environ if environ is None else environ)
         overrides = config or {}
         self.skips_broken_plugins = skip_broken_plugins or bool(
@@ -297,7 +304,7 @@ class Host:
         value: Any = None
         if self.config_file is not None and self.config_file.is_file():
             with contextlib.suppress(KeyError):
-                value = get_document_value(read_document(self.config_file), key)
+                value = read_early_value(self.config_file, key)
         for variable in ("ORO_" + flatten_key(key).upper(), *aliases):
             if variable in environ:
                 value = environ[variable]

@@ -10,7 +10,14 @@ import logging
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Final
 
-from oro_framework.kernel.config import MIN_SECRET_LENGTH, not_negative, positive, secret
+from oro_framework.kernel.config import (
+    MIN_SECRET_LENGTH,
+    ScreenLength,
+    not_negative,
+    positive,
+    screen_length,
+    secret,
+)
 from oro_framework.kernel.config.references import resolve_env_reference
 from oro_framework.kernel.errors import ConfigError
 from oro_framework.kernel.hookspecs import hookimpl
@@ -158,17 +165,17 @@ def oro_register_config(config: ConfigRegistry) -> None:
     config.add("window.title", str, "", "Title of the main window; empty means meta.name.")
     config.add(
         "window.width",
-        int,
+        ScreenLength,
         1024,
-        "Initial width of the main window in pixels.",
-        validator=_positive,
+        'Initial width of the main window in pixels, or Oro\'s "N%" of the screen ("50%").',
+        validator=screen_length,
     )
     config.add(
         "window.height",
-        int,
+        ScreenLength,
         768,
-        "Initial height of the main window in pixels.",
-        validator=_positive,
+        'Initial height of the main window in pixels, or Oro\'s "N%" of the screen ("50%").',
+        validator=screen_length,
     )
     config.add(
         "window.port",

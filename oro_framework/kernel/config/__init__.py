@@ -56,12 +56,15 @@ from oro_framework.kernel.config.validators import (
     path,
     port,
     positive,
+    screen_length,
     secret,
 )
 from oro_framework.kernel.config.values import (
+    ScreenLength,
     check_value,
     parse_bool_word,
     parse_text_value,
+    screen_length_pixels,
     type_name,
 )
 
@@ -73,6 +76,7 @@ __all__ = [
     "Config",
     "ConfigKey",
     "ConfigRegistry",
+    "ScreenLength",
     "SecretReference",
     "SecretResolver",
     "SettingField",
@@ -99,6 +103,8 @@ __all__ = [
     "positive",
     "read_document",
     "read_settings",
+    "screen_length",
+    "screen_length_pixels",
     "secret",
     "set_document_value",
     "setting",

@@ -32,6 +32,9 @@ from oro_framework.kernel.config.document import (
     locate_line,
     parse_document,
 )
+from oro_framework.kernel.config.files import is_ini_file
+from oro_framework.kernel.config.ini import parse_ini
+from oro_framework.kernel.config.ini_map import map_ini
 from oro_framework.kernel.config.keys import (
     TABLE_NAME,
     ConfigKey,
@@ -311,6 +314,9 @@ def _apply_file(
     :return: the ``[oro] secrets_file`` it names and where, which the loader handles itself.
     """
     text = path.read_text(encoding="utf-8") if content is None else content
+    if is_ini_file(path):
+        _apply_ini_file(registry, layer, path, text)
+        return None
     document = parse_document(text, path)
     overrides: list[tuple[tuple[str, ...], Mapping[str, Any]]] = []
     named_secrets: tuple[str, str] | None = None
@@ -347,6 +353,25 @@ def _apply_file(
     return named_secrets
 
 
+def _apply_ini_file(registry: ConfigRegistry, layer: _Layer, path: Path, text: str) -> None:
+    """Apply Oro's or Socket's INI file (``oro.ini``, ``socket.ini``) as the ``oro.toml`` it maps
+    to, each value's source its INI line; warn once for each key oro does not honour."""
+    mapped = map_ini(parse_ini(text, path), registry, path)
+    for note in mapped.notes:
+        warnings.warn(note.message(path.name), ConfigWarning, stacklevel=5)
+    for key in mapped.keys:
+        _apply_file_value(
+            registry,
+            layer,
+            path,
+            text,
+            key.parts,
+            key.value,
+            references=True,
+            source=mapped.source(key),
+        )
+
+
 def _apply_file_value(
     registry: ConfigRegistry,
     layer: _Layer,
@@ -357,9 +382,11 @@ def _apply_file_value(
     *,
     platform_at: tuple[int, str] | None = None,
     references: bool = False,
+    source: str | None = None,
 ) -> None:
     """Apply the value of key ``parts``; ``platform_at`` is ``(index, platform)`` when it was
-    written in a platform table, with the platform among its parts there."""
+    written in a platform table, with the platform among its parts there. ``source`` is where
+    the value was written when the caller knows it (an INI line), else found in ``text``."""
     dotted = ".".join(parts)
 
     def source_of(count: int) -> str | None:
@@ -371,7 +398,7 @@ def _apply_file_value(
         line = locate_line(text, ".".join(shown))
         return f"{path.name}:{line}" if line else None
 
-    source = source_of(len(parts)) or path.name
+    source = source or source_of(len(parts)) or path.name
     if _check_named_table(registry, layer, parts, value, source, source_of):
         return
     if isinstance(value, Mapping) and not value:

@@ -7,9 +7,19 @@ the host reports it with the file and line the value came from. Plugins reach th
 
 from __future__ import annotations
 
+import math
 from typing import Final
 
-__all__ = ["MIN_SECRET_LENGTH", "non_empty", "not_negative", "path", "port", "positive", "secret"]
+__all__ = [
+    "MIN_SECRET_LENGTH",
+    "non_empty",
+    "not_negative",
+    "path",
+    "port",
+    "positive",
+    "screen_length",
+    "secret",
+]
 
 MIN_SECRET_LENGTH: Final = 16
 """The fewest characters a configured shared key or API key may have (an empty value usually
@@ -56,3 +66,16 @@ def path(value: str) -> None:
     which no OS accepts in a path."""
     if "\x00" in value:
         raise ValueError("must not contain a NUL character")
+
+
+def screen_length(value: int | str) -> None:
+    """A window length (a :class:`~oro_framework.kernel.config.values.ScreenLength` key):
+    positive pixels, or a share of the screen above 0% and at most 100% (``"50%"``), as
+    ``window.create`` takes it."""
+    if isinstance(value, int):
+        if value <= 0:
+            raise ValueError('must be positive pixels or a percentage of the screen ("50%")')
+        return
+    percent = float(value.strip().removesuffix("%").strip())
+    if not 0 < percent <= 100 or not math.isfinite(percent):
+        raise ValueError(f"must be above 0% and at most 100% of the screen, got {value!r}")

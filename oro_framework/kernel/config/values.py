@@ -4,10 +4,29 @@ of environment variables and CLI arguments. Pure functions."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any, Final, final
 
-__all__ = ["check_value", "describe_value", "parse_bool_word", "parse_text_value", "type_name"]
+__all__ = [
+    "ScreenLength",
+    "check_value",
+    "describe_value",
+    "parse_bool_word",
+    "parse_text_value",
+    "screen_length_pixels",
+    "type_name",
+]
+
+
+@final
+class ScreenLength:
+    """The declared type of a key holding a window length (``window.width``): pixels, an
+    integer, or Oro's ``"N%"`` of the screen, a string. Values are ``int`` or ``str``; this class
+    only names the type."""
+
+
+_PERCENTAGE: Final = re.compile(r"(\d+(?:\.\d+)?)\s*%")
 
 TYPE_NAMES: Final[dict[type, str]] = {
     str: "string",
@@ -15,6 +34,7 @@ TYPE_NAMES: Final[dict[type, str]] = {
     float: "number",
     bool: "boolean",
     list: "list of strings",
+    ScreenLength: 'integer or "N%"',
 }
 _TRUE: Final = frozenset({"1", "true", "yes", "on"})
 _FALSE: Final = frozenset({"0", "false", "no", "off"})
@@ -44,6 +64,11 @@ def check_value(kind: type, value: Any) -> Any:
             return str(value)
     elif kind is list and isinstance(value, list) and all(isinstance(v, str) for v in value):
         return [str(item) for item in value]
+    elif kind is ScreenLength:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return int(value)
+        if isinstance(value, str) and _PERCENTAGE.fullmatch(value.strip()):
+            return value.strip()
     raise TypeError(f"expects {type_name(kind)}, got {describe_value(value)}")
 
 
@@ -72,6 +97,13 @@ def parse_text_value(kind: type, text: str) -> Any:
             pass
     elif kind is str:
         return text
+    elif kind is ScreenLength:
+        if _PERCENTAGE.fullmatch(stripped):
+            return stripped
+        try:
+            return int(stripped, 10)
+        except ValueError:
+            pass
     elif kind is list:
         if stripped.startswith("["):
             try:
@@ -81,6 +113,18 @@ def parse_text_value(kind: type, text: str) -> Any:
         else:
             return stripped.split()
     raise ValueError(f"expects {type_name(kind)}, got {text!r}")
+
+
+def screen_length_pixels(value: int | str, extent: int | None, fallback: int) -> int:
+    """``value`` of a :class:`ScreenLength` key in pixels: an integer as it is, ``"N%"`` as that
+    share of the screen's ``extent`` (its width or height); ``fallback`` when the screen is not
+    known (``None``: headless, where the screen is the browser's)."""
+    if isinstance(value, int):
+        return value
+    match = _PERCENTAGE.fullmatch(value.strip())
+    if match is None or extent is None:
+        return fallback
+    return max(1, round(extent * float(match.group(1)) / 100))
 
 
 def parse_bool_word(text: str) -> bool | None:

@@ -21,8 +21,10 @@ import anyio
 import anyio.from_thread
 import anyio.lowlevel
 
+from oro_framework.kernel.config.values import screen_length_pixels
 from oro_framework.kernel.errors import (
     InvalidArgumentError,
+    IPCError,
     LifecycleError,
     NotFoundError,
     NotSupportedError,
@@ -158,8 +160,8 @@ class WindowManager:
         window = Window(
             index=MAIN_WINDOW,
             title=title,
-            width=int(config.get("window.width", 1024)),
-            height=int(config.get("window.height", 768)),
+            width=screen_length_pixels(config.get("window.width", 1024), None, 1024),
+            height=screen_length_pixels(config.get("window.height", 768), None, 768),
             url=f"{self.origin}/" if self.origin else None,
         )
         self._windows[MAIN_WINDOW] = window
@@ -264,13 +266,15 @@ class WindowManager:
         index = self._free_index(options.index)
         page_url, launch_url = self._window_urls(index, options.url)
         config = self._host.config
+        configured = (config.get("window.width", 1024), config.get("window.height", 768))
+        screen = await self._screen_for(configured)
         window = Window(
             index=index,
             title=options.title
             if options.title is not None
             else str(config.get("window.title") or config.get("meta.name") or ""),
-            width=options.width or int(config.get("window.width", 1024)),
-            height=options.height or int(config.get("window.height", 768)),
+            width=options.width or screen_length_pixels(configured[0], screen[0], 1024),
+            height=options.height or screen_length_pixels(configured[1], screen[1], 768),
             url=page_url,
             exit_on_close=options.exit_on_close,
         )
@@ -491,6 +495,15 @@ class WindowManager:
             await self.refresh(window)
         else:
             window.background_color = color
+
+    async def _screen_for(self, lengths: tuple[object, ...]) -> tuple[int | None, int | None]:
+        """The screen's size when one of ``lengths`` (``window.width``/``height``) is Oro's
+        ``"N%"`` and the screen can be known; ``None`` each otherwise (the key's default then)."""
+        if not any(isinstance(length, str) for length in lengths):
+            return None, None
+        with contextlib.suppress(IPCError):
+            return await self.screen_size()
+        return None, None
 
     async def screen_size(self) -> tuple[int, int]:
         """The primary screen's size.
