@@ -43,7 +43,7 @@ const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/
 const DOT = new Set(['.', '%2e'])
 const DOUBLE_DOT = new Set(['..', '.%2e', '%2e.', '%2e%2e'])
 // eslint-disable-next-line no-control-regex
-const REFUSED = /[\x00-\x20\x7f\\]|[^\x00-\x7f]/
+const REFUSED = /[\x00-\x20\x7f\\"<>`{}]|[^\x00-\x7f]/
 /** How long a protocol request waits for its worker to become active, in ms. */
 export const WORKER_TIMEOUT = 32000
 
@@ -77,8 +77,44 @@ function getState () {
 }
 
 /**
- * `scheme` in lowercase if an app may have a handler for it (`web+` and lowercase ASCII letters,
- * or a safelisted scheme); otherwise throws `SecurityError`.
+ * Schemes no handler may claim, with the reason (`oro_framework.kernel.protocols.RESERVED_SCHEMES`
+ * holds the same list): the engine, the web or oro already gives their URLs a meaning.
+ */
+export const RESERVED_SCHEMES = Object.freeze({
+  http: "the app's own origin and the web",
+  https: "the app's own origin and the web",
+  ws: 'WebSocket connections (the host\'s IPC and Conduit among them)',
+  wss: 'WebSocket connections',
+  file: "local files, which only the host's sandbox opens",
+  data: 'inline data the engine decodes itself',
+  blob: "object URLs of the page's own memory",
+  javascript: 'runs script in the page',
+  about: "about:blank and about:srcdoc, the engine's own documents",
+  filesystem: "Chromium's sandboxed file system URLs",
+  'view-source': "the engine's source viewer",
+  chrome: "Chromium's internal pages (QtWebEngine is Chromium)",
+  'chrome-extension': 'Chromium extensions',
+  'chrome-untrusted': "Chromium's internal pages",
+  'chrome-error': "Chromium's error pages",
+  'chrome-search': "Chromium's internal pages",
+  devtools: 'the developer tools',
+  qrc: "Qt's compiled-in resources, answered by QtWebEngine itself",
+  'webkit-pdfjs-viewer': "WebKitGTK's PDF viewer",
+  ipc: "Oro's IPC scheme, which oro serves at /ipc",
+  oro: "oro's module specifiers (oro:fs)",
+  socket: "Socket Runtime's module specifiers, read as oro: (socket:fs)",
+  node: 'Node.js module specifiers (node:fs)',
+  npm: "package specifiers of the app's node_modules (npm:hono), served at /oro/npm/"
+})
+
+/** The longest scheme a handler may claim. */
+export const MAX_SCHEME_LENGTH = 64
+const VALID_SCHEME = /^[a-z][a-z0-9+.-]*$/
+
+/**
+ * `scheme` in lowercase if an app may have a handler for it: any URL scheme (`weather`) that is
+ * not reserved, `web+` and lowercase ASCII letters, or a safelisted scheme; otherwise throws
+ * `SecurityError`.
  * @param {string} scheme
  * @returns {string}
  */
@@ -86,10 +122,24 @@ export function checkScheme (scheme) {
   if (typeof scheme !== 'string') throw invalidArgument('The "scheme" argument must be a string')
   const lowered = /^[\x00-\x7f]*$/.test(scheme) ? scheme.toLowerCase() : scheme // eslint-disable-line no-control-regex
   if (WEB_SCHEME.test(lowered) || SAFELISTED_SCHEMES.includes(lowered)) return lowered
-  throw new SecurityError(
-    `The scheme '${scheme}' cannot have a protocol handler: use 'web+' followed by lowercase ` +
-    "ASCII letters (web+demo), or a safelisted scheme such as 'mailto'"
-  )
+  if (lowered.startsWith('web+')) {
+    throw new SecurityError(
+      `The scheme '${scheme}' cannot have a protocol handler: after 'web+' HTML allows ` +
+      'lowercase ASCII letters only (web+demo)'
+    )
+  }
+  let reason = Object.hasOwn(RESERVED_SCHEMES, lowered) ? RESERVED_SCHEMES[/** @type {keyof typeof RESERVED_SCHEMES} */ (lowered)] : null
+  if (reason === null && lowered.startsWith('chrome')) reason = "Chromium's internal schemes"
+  if (reason !== null) {
+    throw new SecurityError(`The scheme '${scheme}' cannot have a protocol handler: it is reserved (${reason})`)
+  }
+  if (lowered.length > MAX_SCHEME_LENGTH || !VALID_SCHEME.test(lowered)) {
+    throw new SecurityError(
+      `The scheme '${scheme}' cannot have a protocol handler: a scheme is an ASCII letter ` +
+      "followed by letters, digits, '+', '-' or '.' (weather, web+demo)"
+    )
+  }
+  return lowered
 }
 
 /**
@@ -141,9 +191,10 @@ function firstOf (text, marks) {
 /**
  * The path on the app origin serving a protocol URL, by the host's rules
  * (`oro_framework.kernel.protocols.to_app_path`): `web+demo://h/a/../b?q` →
- * `/oro/protocol/web+demo/h/b?q`. Throws `SecurityError` for a scheme that cannot have a
- * handler and `TypeError` for a URL that is not `scheme://host/path` or holds characters an
- * `http:` URL would change.
+ * `/oro/protocol/web+demo/h/b?q`, and Oro's opaque `weather:a/../b?q` (an empty host, as Oro
+ * reads it: `weather:///b?q`) → `/oro/protocol/weather//b?q`. Throws `SecurityError` for a
+ * scheme that cannot have a handler and `TypeError` for a URL holding characters an `http:`
+ * URL would change or a host that is a dot segment.
  * @param {string} url
  * @returns {string}
  */
@@ -153,11 +204,13 @@ export function toAppPath (url) {
   if (found === null) throw invalidArgument(`'${text}' is not a URL with a scheme`)
   const scheme = checkScheme(found)
   const rest = text.slice(text.indexOf(':') + 1)
-  if (!rest.startsWith('//')) {
-    throw invalidArgument(`A ${scheme}: URL must look like '${scheme}://host/path', got '${text}'`)
-  }
   if (REFUSED.test(rest)) {
     throw invalidArgument(`'${text}' contains spaces, control characters, backslashes or non-ASCII characters: percent-encode them`)
+  }
+  if (!rest.startsWith('//')) {
+    const cut = firstOf(rest, '?#')
+    const path = rest.slice(0, cut)
+    return `${PROTOCOL_PREFIX}${scheme}/${removeDotSegments('/' + (path.startsWith('/') ? path.slice(1) : path))}${rest.slice(cut)}`
   }
   const after = rest.slice(2)
   const hostEnd = firstOf(after, '/?#')
@@ -168,6 +221,21 @@ export function toAppPath (url) {
   const remainder = after.slice(hostEnd)
   const cut = firstOf(remainder, '?#')
   return `${PROTOCOL_PREFIX}${scheme}/${host}${removeDotSegments(remainder.slice(0, cut))}${remainder.slice(cut)}`
+}
+
+/**
+ * The protocol URL an app path under `/oro/protocol/` stands for (the inverse of `toAppPath`):
+ * `/oro/protocol/weather//current` → `weather:///current`, `/oro/protocol/web+demo/h/p` →
+ * `web+demo://h/p`; `null` for any other path.
+ * @param {string} path
+ * @returns {string | null}
+ */
+export function fromAppPath (path) {
+  if (!path.startsWith(PROTOCOL_PREFIX)) return null
+  const rest = path.slice(PROTOCOL_PREFIX.length)
+  const slash = rest.indexOf('/')
+  if (slash <= 0) return null
+  return `${rest.slice(0, slash)}://${rest.slice(slash + 1)}`
 }
 
 /**

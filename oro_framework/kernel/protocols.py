@@ -2,8 +2,11 @@
 
 A URL of a registered scheme, ``web+demo://host/path?q#f``, is served on the app's own origin at
 ``/oro/protocol/web+demo/host/path?q#f`` by that scheme's Service Worker (scope
-``/oro/protocol/web+demo/``). :func:`to_app_path` and :func:`from_app_path` are the two
-directions; the JS preload (``js-api/protocol-handlers.js``) applies the same rules.
+``/oro/protocol/web+demo/``). An opaque URL, ``weather:current`` (Oro's usual form), has an
+empty host and the path ``/current``, as Oro reads it: it is ``weather:///current`` and maps to
+``/oro/protocol/weather//current``, which no ``weather://host/...`` URL maps to.
+:func:`to_app_path` and :func:`from_app_path` are the two directions; the JS preload
+(``js-api/protocol-handlers.js``) applies the same rules.
 
 The mapped path is what a browser puts in an ``http:`` URL, and a browser removes dot segments
 (``..``, ``%2e%2e``...) and reads ``\\`` as ``/`` there: so a mapping that kept either could step
@@ -26,6 +29,7 @@ from oro_framework.kernel.exchange import reserved_prefix
 
 __all__ = [
     "PROTOCOL_PREFIX",
+    "RESERVED_SCHEMES",
     "SAFELISTED_SCHEMES",
     "ProtocolHandler",
     "ProtocolHandlers",
@@ -68,28 +72,80 @@ SAFELISTED_SCHEMES: Final = frozenset(
 )
 """The schemes HTML's ``registerProtocolHandler`` lets a page claim without the ``web+`` prefix."""
 
+RESERVED_SCHEMES: Final = {
+    "http": "the app's own origin and the web",
+    "https": "the app's own origin and the web",
+    "ws": "WebSocket connections (the host's IPC and Conduit among them)",
+    "wss": "WebSocket connections",
+    "file": "local files, which only the host's sandbox opens",
+    "data": "inline data the engine decodes itself",
+    "blob": "object URLs of the page's own memory",
+    "javascript": "runs script in the page",
+    "about": "about:blank and about:srcdoc, the engine's own documents",
+    "filesystem": "Chromium's sandboxed file system URLs",
+    "view-source": "the engine's source viewer",
+    "chrome": "Chromium's internal pages (QtWebEngine is Chromium)",
+    "chrome-extension": "Chromium extensions",
+    "chrome-untrusted": "Chromium's internal pages",
+    "chrome-error": "Chromium's error pages",
+    "chrome-search": "Chromium's internal pages",
+    "devtools": "the developer tools",
+    "qrc": "Qt's compiled-in resources, answered by QtWebEngine itself",
+    "webkit-pdfjs-viewer": "WebKitGTK's PDF viewer",
+    "ipc": "Oro's IPC scheme, which oro serves at /ipc",
+    "oro": "oro's module specifiers (oro:fs)",
+    "socket": "Socket Runtime's module specifiers, read as oro: (socket:fs)",
+    "node": "Node.js module specifiers (node:fs)",
+    "npm": "package specifiers of the app's node_modules (npm:hono), served at /oro/npm/",
+}
+"""Schemes no protocol handler may claim, each with the reason: the engine, the web or oro
+already gives their URLs a meaning, and a handler would shadow it."""
+
+MAX_SCHEME_LENGTH: Final = 64
+_SCHEME: Final = re.compile(r"[a-z][a-z0-9+.\-]*\Z")
 _WEB_SCHEME: Final = re.compile(r"web\+[a-z]+\Z")
 _DOT_SEGMENTS: Final = frozenset({".", "%2e"})
 _DOUBLE_DOT_SEGMENTS: Final = frozenset({"..", ".%2e", "%2e.", "%2e%2e"})
 # Characters a browser would drop, encode or reinterpret in an http: URL; refusing them keeps the
-# mapping one-to-one, so the page and the host agree on which resource a URL names.
-_REFUSED: Final = re.compile(r"[\x00-\x20\x7f\\]|[^\x00-\x7f]")
+# mapping one-to-one, so the page and the host agree on which resource a URL names. The quote,
+# angle brackets, backtick and braces are what a browser percent-encodes in a path.
+_REFUSED: Final = re.compile(r"[\x00-\x20\x7f\\\"<>`{}]|[^\x00-\x7f]")
 
 
 def check_scheme(scheme: str) -> str:
-    """``scheme`` in lowercase, if an app may register it: ``web+`` and lowercase ASCII letters,
-    or one of :data:`SAFELISTED_SCHEMES` (HTML's rules for ``registerProtocolHandler``).
+    """``scheme`` in lowercase, if an app may register it: any valid URL scheme (Oro's custom
+    schemes, ``weather``) that is not in :data:`RESERVED_SCHEMES`; ``web+`` schemes must be
+    ``web+`` and lowercase ASCII letters, as HTML's ``registerProtocolHandler`` requires, which
+    also allows :data:`SAFELISTED_SCHEMES`.
 
-    :raises SecurityError: any other scheme (``http``, ``demo``, ``web+``, ``web+a1``...).
+    :raises SecurityError: a reserved scheme (``http``, ``ipc``, ``chrome``...), one that is no
+        URL scheme (``1x``, ``wé``, ``a b``), ``web+``, ``web+a1``, or a scheme longer than
+        :data:`MAX_SCHEME_LENGTH`.
     """
     lowered = scheme.lower() if scheme.isascii() else scheme
     if _WEB_SCHEME.match(lowered) or lowered in SAFELISTED_SCHEMES:
         return lowered
-    raise SecurityError(
-        f"The scheme {scheme!r} cannot have a protocol handler: use 'web+' followed by "
-        "lowercase ASCII letters (web+demo), or a safelisted scheme such as 'mailto'",
-        scheme=scheme,
-    )
+    if lowered.startswith("web+"):
+        raise SecurityError(
+            f"The scheme {scheme!r} cannot have a protocol handler: after 'web+' HTML allows "
+            "lowercase ASCII letters only (web+demo)",
+            scheme=scheme,
+        )
+    reason = RESERVED_SCHEMES.get(lowered)
+    if reason is None and lowered.startswith("chrome"):
+        reason = "Chromium's internal schemes"
+    if reason is not None:
+        raise SecurityError(
+            f"The scheme {scheme!r} cannot have a protocol handler: it is reserved ({reason})",
+            scheme=scheme,
+        )
+    if len(lowered) > MAX_SCHEME_LENGTH or not _SCHEME.match(lowered):
+        raise SecurityError(
+            f"The scheme {scheme!r} cannot have a protocol handler: a scheme is an ASCII letter "
+            "followed by letters, digits, '+', '-' or '.' (weather, web+demo)",
+            scheme=scheme,
+        )
+    return lowered
 
 
 def scope_of(scheme: str) -> str:
@@ -143,28 +199,28 @@ def _split_rest(rest: str) -> tuple[str, str]:
 
 def to_app_path(url: str) -> str:
     """The path (with query and fragment) on the app origin that serves ``url``:
-    ``web+demo://host/a/../b?q`` → ``/oro/protocol/web+demo/host/b?q``.
+    ``web+demo://host/a/../b?q`` → ``/oro/protocol/web+demo/host/b?q``, and an opaque
+    ``weather:a/../b?q`` (or ``weather:/b?q``) → ``/oro/protocol/weather//b?q`` (empty host).
 
     :raises SecurityError: the scheme may not have a protocol handler (:func:`check_scheme`).
-    :raises InvalidArgumentError: not a ``scheme://host/path`` URL, a host that is a dot segment,
-        or characters an ``http:`` URL would change (spaces, ``\\``, non-ASCII: percent-encode
-        them).
+    :raises InvalidArgumentError: a host that is a dot segment, or characters an ``http:`` URL
+        would change (spaces, ``\\``, non-ASCII: percent-encode them).
     """
     scheme = scheme_of(url)
     if scheme is None:
         raise InvalidArgumentError(f"{url!r} is not a URL with a scheme", value=url)
     scheme = check_scheme(scheme)
     rest = url.partition(":")[2]
-    if not rest.startswith("//"):
-        raise InvalidArgumentError(
-            f"A {scheme}: URL must look like '{scheme}://host/path', got {url!r}", value=url
-        )
     if _REFUSED.search(rest):
         raise InvalidArgumentError(
             f"{url!r} contains spaces, control characters, backslashes or non-ASCII "
             "characters: percent-encode them",
             value=url,
         )
+    if not rest.startswith("//"):
+        # Oro reads the opaque form as an empty host and a path from the root.
+        path, tail = _split_rest(rest)
+        return f"{scope_of(scheme)}{_remove_dot_segments('/' + path.removeprefix('/'))}{tail}"
     after = rest[2:]
     host_end = len(after)
     for mark in "/?#":

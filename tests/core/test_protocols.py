@@ -57,8 +57,8 @@ async def test_oros_flattened_form_registers_the_listed_schemes(tmp_path):
     ("toml", "key", "message"),
     [
         (
-            '[webview.protocol-handlers]\n"demo" = "./sw.js"\n',
-            "webview.protocol-handlers.demo",
+            '[webview.protocol-handlers]\n"ipc" = "./sw.js"\n',
+            "webview.protocol-handlers.ipc",
             "cannot have a protocol handler",
         ),
         (
@@ -72,10 +72,10 @@ async def test_oros_flattened_form_registers_the_listed_schemes(tmp_path):
             "not a URL",
         ),
         (
-            'webview_protocol-handlers = "web+foo bar"\n'
+            'webview_protocol-handlers = "web+foo javascript"\n'
             '"webview_protocol-handlers_web+foo" = "./f.js"\n',
             "webview.protocol-handlers",
-            "'bar' cannot have a protocol handler",
+            "'javascript' cannot have a protocol handler",
         ),
         (
             'webview_protocol-handlers = "web+foo"\n',
@@ -125,7 +125,7 @@ async def test_register_get_set_data_and_unregister():
 @pytest.mark.parametrize(
     ("params", "error_type"),
     [
-        ({"scheme": "notes", "scriptURL": "/sw.js"}, "SecurityError"),
+        ({"scheme": "https", "scriptURL": "/sw.js"}, "SecurityError"),
         ({"scheme": "web+notes", "scriptURL": "https://evil.example/sw.js"}, "SecurityError"),
         ({"scheme": "web+notes", "scriptURL": "../sw.js"}, "SecurityError"),
         ({"scheme": "web+notes", "scriptURL": "/ipc/ping"}, "SecurityError"),

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from oro_framework.kernel.errors import InvalidArgumentError, NotFoundError, SecurityError
 from oro_framework.kernel.protocols import (
     PROTOCOL_PREFIX,
+    RESERVED_SCHEMES,
     SAFELISTED_SCHEMES,
     check_scheme,
     check_script_path,
@@ -20,8 +21,13 @@ from oro_framework.kernel.protocols import (
 )
 from oro_framework.testing import run_in_node
 
+custom_schemes = st.from_regex(r"[a-z][a-z0-9+.\-]{0,8}", fullmatch=True).filter(
+    lambda scheme: scheme not in RESERVED_SCHEMES and not scheme.startswith(("web+", "chrome"))
+)
 schemes = st.one_of(
-    st.from_regex(r"web\+[a-z]{1,8}", fullmatch=True), st.sampled_from(sorted(SAFELISTED_SCHEMES))
+    st.from_regex(r"web\+[a-z]{1,8}", fullmatch=True),
+    st.sampled_from(sorted(SAFELISTED_SCHEMES)),
+    custom_schemes,
 )
 # What a browser keeps as-is in an http: path: unreserved characters, sub-delims, ':' '@' and
 # percent-escapes, in segments that are never dot segments.
@@ -68,7 +74,30 @@ def test_a_canonical_url_round_trips(scheme, host, path, query):
     assert from_app_path(mapped) == url
 
 
+@given(schemes, segments.filter(bool), canonical_paths, queries)
+def test_an_opaque_url_is_read_as_an_empty_host_and_round_trips_to_it(scheme, first, path, query):
+    """Oro's ``weather:current``: the handler sees ``weather:///current``, path ``/current``."""
+    url = f"{scheme}:{first}{path}{query}"
+
+    mapped = to_app_path(url)
+
+    assert mapped == f"{PROTOCOL_PREFIX}{scheme}//{first}{path}{query}"
+    assert from_app_path(mapped) == f"{scheme}:///{first}{path}{query}"
+    assert to_app_path(from_app_path(mapped)) == mapped
+
+
+def test_the_weather_examples_urls_map_into_the_schemes_scope():
+    assert to_app_path("weather:current") == "/oro/protocol/weather//current"
+    assert to_app_path("weather:worker/start") == "/oro/protocol/weather//worker/start"
+    assert from_app_path("/oro/protocol/weather//worker/start") == "weather:///worker/start"
+    # The opaque and the host form name different resources, as they do in Oro.
+    assert to_app_path("weather://current") == "/oro/protocol/weather/current"
+    assert to_app_path("weather:a/../../../ipc/x") == "/oro/protocol/weather//ipc/x"
+
+
 @given(schemes, st.text(max_size=40))
+@example("weather", "../../ipc/ping")
+@example("weather", "%2e%2e/%2E./oro/events")
 @example("web+demo", "//../../ipc/ping")
 @example("web+demo", "//%2e%2e/ipc")
 @example("web+demo", "//h/%2E%2e/%2e./../../../oro/events")
@@ -103,9 +132,9 @@ def test_a_host_that_is_a_dot_segment_is_refused(host):
 @pytest.mark.parametrize(
     "url",
     [
-        "web+demo:opaque",
-        "web+demo:/one-slash",
         "web+demo://h/a b",
+        "weather:a b",
+        "weather:..\\ipc",
         "web+demo://h\\x",
         "web+demo://hé",
     ],
@@ -115,16 +144,27 @@ def test_urls_a_browser_would_rewrite_are_refused(url):
         to_app_path(url)
 
 
+@pytest.mark.parametrize("scheme", sorted(RESERVED_SCHEMES))
+def test_reserved_schemes_are_security_errors(scheme):
+    with pytest.raises(SecurityError, match="reserved"):
+        check_scheme(scheme)
+    with pytest.raises(SecurityError, match="reserved"):
+        check_scheme(scheme.upper())
+
+
 @pytest.mark.parametrize(
-    "scheme", ["demo", "http", "https", "web+", "web+a1", "web+dé", "ipc", "file"]
+    "scheme",
+    ["web+", "web+a1", "web+dé", "chrome-anything", "1x", "-x", "wé", "a b", "x" * 65, ""],
 )
-def test_schemes_html_does_not_allow_are_security_errors(scheme):
+def test_schemes_that_are_no_claimable_url_scheme_are_security_errors(scheme):
     with pytest.raises(SecurityError, match="cannot have a protocol handler"):
         check_scheme(scheme)
 
 
-@pytest.mark.parametrize("scheme", ["web+demo", "WEB+DEMO", "mailto", "magnet"])
-def test_web_plus_letters_and_the_safelist_are_allowed(scheme):
+@pytest.mark.parametrize(
+    "scheme", ["web+demo", "WEB+DEMO", "mailto", "magnet", "weather", "Notes", "x-app.v2+json"]
+)
+def test_custom_schemes_web_plus_letters_and_the_safelist_are_allowed(scheme):
     assert check_scheme(scheme) == scheme.lower()
 
 
@@ -198,20 +238,28 @@ def test_the_page_maps_every_url_as_the_host_does_and_a_browser_keeps_it_in_scop
             return urls.map((url) => {
               try {
                 const path = toAppPath(url)
-                return { path, resolved: new URL(path, 'http://127.0.0.1:1').pathname }
+                const back = fromAppPath(path)
+                return {
+                  path,
+                  resolved: new URL(path, 'http://127.0.0.1:1').pathname,
+                  back: back === null ? null : toAppPath(back)
+                }
               } catch (error) {
                 return { error: error.name }
               }
             })
             """,
-            imports=f"import {{ toAppPath }} from {json.dumps(_JS_API.as_uri())}",
+            imports=f"import {{ fromAppPath, toAppPath }} from {json.dumps(_JS_API.as_uri())}",
             values={"urls": urls},
             directory=Path(directory),
         )
     for url, answer in zip(urls, answers, strict=True):
         resolved = answer.pop("resolved", None)
+        back = answer.pop("back", None)
         assert answer == _python_answer(url), url
         if resolved is not None:
+            # The handler's URL (fromAppPath) maps back to the same app path, on both sides.
+            assert back == answer["path"] == to_app_path(from_app_path(answer["path"])), url
             scheme = url.partition(":")[0].lower()
             assert resolved.startswith(f"{PROTOCOL_PREFIX}{scheme}/"), (url, resolved)
             assert resolved == re.split(r"[?#]", answer["path"], maxsplit=1)[0], (url, resolved)
