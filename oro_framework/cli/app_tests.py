@@ -65,17 +65,28 @@ def find_test_files(
     """The URL paths of the test files: ``given`` (paths as typed on the command line), else
     every file under ``app_dir`` matching one of ``patterns``, in order, each once.
 
-    :raises NoTestFilesError: nothing matches, or a file lies outside ``resources`` (the page
-        could not import it).
+    An app served from a folder its build steps fill (``resources`` inside ``app_dir``) finds
+    ``test/index.js`` there too: a file of the app outside ``resources`` stands for its built
+    copy at the same place under ``resources`` (``build/test/index.js``), as the build scripts
+    of Oro's templates write it, and the patterns match under ``resources`` as well.
+
+    :raises NoTestFilesError: nothing matches, a given file does not exist, or a file lies
+        outside ``resources`` (the page could not import it).
     """
+    app_dir = app_dir.resolve()
     if given:
-        files = [path.resolve() for path in given]
+        files = [_built_copy(path.resolve(), app_dir, resources) for path in given]
+        for path, typed in zip(files, given, strict=True):
+            if not path.is_file():
+                raise NoTestFilesError(f"test file {typed} does not exist (or is not a file)")
     else:
         found: dict[Path, None] = {}
+        bases = [app_dir] if resources == app_dir else [app_dir, resources]
         for pattern in patterns:
-            for path in sorted(app_dir.glob(pattern)):
-                if path.is_file():
-                    found.setdefault(path.resolve())
+            for base in bases:
+                for path in sorted(base.glob(pattern)):
+                    if path.is_file():
+                        found.setdefault(_built_copy(path.resolve(), app_dir, resources))
         files = list(found)
         if not files:
             raise NoTestFilesError(
@@ -92,6 +103,14 @@ def find_test_files(
             )
         urls.append("/" + quote(path.relative_to(resources).as_posix()))
     return urls
+
+
+def _built_copy(path: Path, app_dir: Path, resources: Path) -> Path:
+    """``path`` when the page can import it, else its copy in the built ``resources``."""
+    if path.is_relative_to(resources) or not path.is_relative_to(app_dir):
+        return path
+    built = resources / path.relative_to(app_dir)
+    return built if built.is_file() else path
 
 
 @final
