@@ -58,7 +58,8 @@ def _copy_tree(source: Path, target: Path, left_out: Iterable[str], skipped: lis
 
 
 def stage_app(plan: AppPlan, stage: Path, *, skipped: list[Path]) -> Path:
-    """Copy what the built app ships of the app into ``stage``: oro.toml and ``webview.root``
+    """Copy what the built app ships of the app into ``stage``: oro.toml (the mapped INI when
+    the app has ``oro.ini`` or ``socket.ini``) and ``webview.root``
     (at the same place relative to each other), and the icon.
 
     :param skipped: directories inside the app not to copy (the build's own output).
@@ -76,7 +77,12 @@ def stage_app(plan: AppPlan, stage: Path, *, skipped: list[Path]) -> Path:
         plan.resources, app / plan.resources.relative_to(plan.app_dir), _APP_LEFT_OUT, skipped
     )
     app.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(plan.app_dir / CONFIG_FILE_NAME, app / CONFIG_FILE_NAME)
+    if plan.config_text is None:
+        shutil.copy2(plan.app_dir / CONFIG_FILE_NAME, app / CONFIG_FILE_NAME)
+    else:
+        # The app's oro.ini or socket.ini as oro.toml: the bundle's own config, read fast by
+        # the launcher's --version and with no warning for keys a built app never needed.
+        (app / CONFIG_FILE_NAME).write_text(plan.config_text, encoding="utf-8")
     return app
 
 

@@ -16,19 +16,19 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final, final
+from typing import final
 
 from oro_framework.build.distributions import import_packages, requirements
 from oro_framework.build.icon import png_size
 from oro_framework.build.imports import find_specifiers
 from oro_framework.build.names import check_version, slugify
-from oro_framework.kernel.app import CONFIG_FILE_NAME, Host
+from oro_framework.kernel.app import Host
+from oro_framework.kernel.config.files import CONFIG_FILE_NAMES, find_config_file
+from oro_framework.kernel.config.ini_map import ini_file_as_toml
 from oro_framework.kernel.errors import BuildError
 from oro_framework.kernel.plugins import CORE_DISTRIBUTION
 
 __all__ = ["AppPlan", "PluginChoice", "plan_build"]
-
-_FILE_SOURCE_PREFIX: Final = CONFIG_FILE_NAME + ":"
 
 
 @final
@@ -67,6 +67,9 @@ class AppPlan:
     plugins: tuple[PluginChoice, ...]
     left_out: tuple[str, ...]
     """Installed plugin distributions the app does not use: not shipped."""
+    config_text: str | None = None
+    """The ``oro.toml`` the built app ships when the app's config is an ``oro.ini`` or
+    ``socket.ini`` (mapped, with its INI origins as comments); ``None``: its own oro.toml."""
 
     def with_plugins(self, plugins: tuple[PluginChoice, ...]) -> AppPlan:
         return dataclasses.replace(self, plugins=plugins)
@@ -91,7 +94,7 @@ def _used_plugins(host: Host, resources: Path, skipped: list[Path]) -> dict[str,
     for key in host.config:
         source = host.config.source(key)
         declared = host.config_keys.find(key)
-        if declared is not None and source.startswith(_FILE_SOURCE_PREFIX):
+        if declared is not None and source.partition(":")[0] in CONFIG_FILE_NAMES:
             reasons.setdefault(declared.plugin, f"configured in {source} ({key})")
     return reasons
 
@@ -153,12 +156,16 @@ def plan_build(app_dir: Path, *, skipped: list[Path] | None = None) -> AppPlan:
     """Read the app in ``app_dir`` with every installed plugin loaded, and plan its build.
 
     :param skipped: directories inside the app that are not part of it (the build's output).
-    :raises BuildError: the app cannot be built as it is (no oro.toml, bad version, an icon
+    :raises BuildError: the app cannot be built as it is (no config file, bad version, an icon
         that is not a PNG, a listed plugin that is not installed).
     :raises HostError: a plugin is broken or oro.toml is invalid, as ``oro run`` would say.
     """
-    if not (app_dir / CONFIG_FILE_NAME).is_file():
-        raise BuildError(f"{app_dir} is not an app: it has no {CONFIG_FILE_NAME}")
+    config_file = find_config_file(app_dir)
+    if not config_file.exists:
+        raise BuildError(
+            f"{app_dir} is not an app: it has no {', '.join(CONFIG_FILE_NAMES[:-1])} or "
+            f"{CONFIG_FILE_NAMES[-1]}"
+        )
     # The build machine needs none of the app's secrets: references stay as written.
     host = Host(app_dir, resolve_secrets=False)
     try:
@@ -196,6 +203,11 @@ def plan_build(app_dir: Path, *, skipped: list[Path] | None = None) -> AppPlan:
             schemes=tuple(sorted(handlers.handlers)),
             plugins=plugins,
             left_out=left_out,
+            config_text=(
+                ini_file_as_toml(config_file.path, host.config_keys)[0]
+                if config_file.is_ini
+                else None
+            ),
         )
     finally:
         host.close()

@@ -19,7 +19,6 @@ from oro_framework.cli.common import (
     warn,
 )
 from oro_framework.cli.config_edit import edit_config
-from oro_framework.kernel.app import CONFIG_FILE_NAME
 from oro_framework.kernel.config import (
     Config,
     ConfigRegistry,
@@ -32,21 +31,33 @@ from oro_framework.kernel.config import (
     read_document,
     type_name,
 )
+from oro_framework.kernel.config.files import find_config_file, is_ini_file
 from oro_framework.kernel.hookspecs import hookimpl
+
+
+def _app_config_file(
+    context: click.Context, parameter: click.Parameter, value: Path | None
+) -> Path:
+    """The file given, else the app's: ./oro.toml, else ./oro.ini or ./socket.ini."""
+    del context, parameter
+    return value if value is not None else find_config_file(Path(), announce=False).path
+
 
 _file_option = click.option(
     "--file",
     "config_file",
-    default=CONFIG_FILE_NAME,
+    default=None,
     type=click.Path(dir_okay=False, path_type=Path),
-    show_default=True,
-    help="The oro.toml to read or edit.",
+    callback=_app_config_file,
+    help="The config file to read or edit (default: ./oro.toml, else ./oro.ini or ./socket.ini, "
+    "which are read as they are and never edited).",
 )
 
 
 @click.group()
 def config() -> None:
-    """Read and edit oro.toml (keys as 'section.key' or flattened 'section_key')."""
+    """Read and edit oro.toml (keys as 'section.key' or flattened 'section_key'); an app's
+    oro.ini or socket.ini is read too."""
 
 
 def _declared_keys(config_file: Path) -> ConfigRegistry:
@@ -56,9 +67,9 @@ def _declared_keys(config_file: Path) -> ConfigRegistry:
 
 
 def _effective_config(config_file: Path, *, skip_broken: bool) -> Config:
-    """The configuration ``oro run`` would use with ``config_file``: the app's own oro.toml
+    """The configuration ``oro run`` would use with ``config_file``: the app's own config file
     through a host, any other file (``--file``) loaded against the declared keys."""
-    if config_file.name == CONFIG_FILE_NAME:
+    if config_file == find_config_file(config_file.parent, announce=False).path:
         host = build_host(config_file.parent, skip_broken=skip_broken)
         host.close()
         return host.config
@@ -75,7 +86,7 @@ def config_get(key: str, config_file: Path) -> None:
     if key in effective:
         click.echo(format_value(effective[key]))
         return
-    if config_file.is_file():
+    if config_file.is_file() and not is_ini_file(config_file):
         document = read_document(config_file)
         dotted = _document_key(document, key)
         if dotted is not None:
@@ -110,6 +121,12 @@ def config_set(key: str, value: str, config_file: Path, create: bool, force: boo
     too (with the nearest declared key), unless --force. Without --create, a missing file is
     refused: `oro init DIR` creates a whole app.
     """
+    if is_ini_file(config_file):
+        raise click.ClickException(
+            f"{config_file} is read as it is and never edited: `oro init --from "
+            f"{config_file}` writes the oro.toml beside it, which oro config set edits; "
+            "nothing was written"
+        )
     if not config_file.is_file() and not create:
         raise click.ClickException(
             f"{config_file} does not exist: is {config_file.parent.resolve()} the app's "

@@ -9,7 +9,8 @@ import click
 from oro_framework.cli.common import (
     host_errors,
 )
-from oro_framework.kernel.app import CONFIG_FILE_NAME, Host
+from oro_framework.kernel.app import Host
+from oro_framework.kernel.config.files import CONFIG_FILE_NAMES, find_config_file
 from oro_framework.kernel.hookspecs import hookimpl
 
 
@@ -102,8 +103,10 @@ def update_sign(
     from oro_framework.kernel.errors import IPCError
     from oro_framework.update.keys import write_signed_manifest
 
-    if not (app_dir / CONFIG_FILE_NAME).is_file():
-        raise click.UsageError(f"{app_dir} has no {CONFIG_FILE_NAME}: pass the app with --app")
+    if not find_config_file(app_dir, announce=False).exists:
+        raise click.UsageError(
+            f"{app_dir} has no {', '.join(CONFIG_FILE_NAMES)}: pass the app with --app"
+        )
     host = Host(app_dir, resolve_secrets=False)
     try:
         bundle_identifier = str(host.config["meta.bundle_identifier"])

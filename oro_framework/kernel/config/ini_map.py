@@ -21,12 +21,12 @@ from typing import Any, Final, final
 import tomlkit
 from tomlkit.items import Table
 
-from oro_framework.kernel.config.ini import IniDocument, IniValue
+from oro_framework.kernel.config.ini import IniDocument, IniValue, parse_ini
 from oro_framework.kernel.config.keys import ConfigRegistry, is_secret_name
 from oro_framework.kernel.config.values import parse_bool_word, parse_text_value
 from oro_framework.kernel.errors import ConfigError
 
-__all__ = ["DOC", "IniNote", "MappedIni", "MappedKey", "map_ini"]
+__all__ = ["DOC", "IniNote", "MappedIni", "MappedKey", "ini_file_as_toml", "map_ini"]
 
 DOC: Final = "docs/config.md#oros-config-files-socketini-oroini"
 """Where each rule is explained: every note names it."""
@@ -334,3 +334,14 @@ _SPECIAL: Final[dict[tuple[str, str], _Rule]] = {
     ("webview.navigator.mounts", "*"): _mount,
 }
 """Keys whose value changes on the way, by ``(section, key)``; ``"*"`` for every key."""
+
+
+def ini_file_as_toml(path: Path, registry: ConfigRegistry) -> tuple[str, MappedIni]:
+    """The ``oro.toml`` text equivalent to the INI file ``path`` (``oro init --from``, a built
+    app's bundle), each key commented with its INI origin and the keys oro does not honour
+    listed at the top; and the mapping it came from.
+
+    :raises ConfigError: the file does not parse, or a value is of the wrong type.
+    """
+    mapped = map_ini(parse_ini(path.read_text(encoding="utf-8"), path), registry, path)
+    return tomlkit.dumps(mapped.document(comments=True)), mapped

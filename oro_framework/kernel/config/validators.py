@@ -74,7 +74,7 @@ def screen_length(value: int | str) -> None:
     ``window.create`` takes it."""
     if isinstance(value, int):
         if value <= 0:
-            raise ValueError('must be positive pixels or a percentage of the screen ("50%")')
+            raise ValueError(f"must be positive, got {value}")
         return
     percent = float(value.strip().removesuffix("%").strip())
     if not 0 < percent <= 100 or not math.isfinite(percent):
