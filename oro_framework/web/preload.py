@@ -6,13 +6,18 @@ Injected first in ``<head>``:
    ``globalThis.__args`` (window index, flattened config, versions, capabilities, origin), and
    one taking the window's credential from the launch redirect or ``sessionStorage``
    (``globalThis.__oroWindow``, :data:`WINDOW_IDENTITY_SCRIPT`);
-2. the import map: every registered specifier (``oro:ipc``, ``node:events``...) to its URL
-   under ``/oro/``, merged with the page's own import map if it has one;
+2. the import map: every registered specifier (``oro:ipc``, ``node:events``...) and every
+   ``oro:`` one under Oro's former name ``socket:`` too, to its URL under ``/oro/``, merged
+   with the app's import map file (``webview.importmap``) and then the page's own import map,
+   whose ``npm:``/``socket:`` values resolve as the bridge resolves them in modules
+   (:mod:`oro_framework.web.specifiers`);
 3. ``<script type="module" src="/oro/bootstrap.js">``, then one module script per module
    registered with ``preload=True``.
 
-A request with the header ``runtime-preload-injection: disabled`` (the Oro Runtime's name) gets
-the page untouched. Everything here is pure string work on the page; the bridge decides when.
+The page's own ``<meta http-equiv="Content-Security-Policy">`` is adapted to oro's transports
+when it allows Oro's schemes (:mod:`oro_framework.web.csp`). A request with the header
+``runtime-preload-injection: disabled`` (the Oro Runtime's name) gets the page untouched.
+Everything here is pure string work on the page; the bridge decides when.
 """
 
 from __future__ import annotations
@@ -21,18 +26,21 @@ import functools
 import json
 import re
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any, Final
 
 from oro_framework.kernel.config import Config
 from oro_framework.kernel.modules import JSModuleTable
+from oro_framework.web.csp import adapt_meta_policies
+from oro_framework.web.specifiers import socket_aliases
 
 __all__ = [
     "PRELOAD_OPT_OUT_HEADER",
     "build_import_map",
     "inject_preload",
     "is_preload_disabled",
+    "merge_import_maps",
     "new_nonce",
     "page_args",
     "public_config",
@@ -106,10 +114,55 @@ def internal_parts(modules: JSModuleTable, specifier: str = "oro:ipc") -> list[s
 
 
 def build_import_map(modules: JSModuleTable) -> dict[str, str]:
-    """Every registered specifier and alias → the URL path the bridge serves it at."""
+    """Every registered specifier and alias → the URL path the bridge serves it at, and each
+    ``oro:<x>`` also as ``socket:<x>`` (Oro's former name, which ported apps import)."""
+    return socket_aliases(
+        {specifier: module.url_path for specifier, module in sorted(modules.specifiers().items())}
+    )
+
+
+def _resolved(
+    values: Mapping[str, Any], resolve: Callable[[str], str | None] | None
+) -> dict[str, Any]:
+    """An import map's ``imports`` (or one scope) with ``npm:``/``socket:``/``oro:`` values
+    replaced by the URL the bridge serves them at; other values stay as they are."""
+    if resolve is None:
+        return dict(values)
     return {
-        specifier: module.url_path for specifier, module in sorted(modules.specifiers().items())
+        key: (resolve(value) or value) if isinstance(value, str) else value
+        for key, value in values.items()
     }
+
+
+def merge_import_maps(
+    ours: Mapping[str, str],
+    *theirs: Mapping[str, Any] | None,
+    resolve: Callable[[str], str | None] | None = None,
+) -> dict[str, Any]:
+    """One import map: ``ours`` (``{specifier: url}``), then each of ``theirs`` (whole import
+    maps: ``imports``, ``scopes``, ``integrity``) in order, later entries winning; their
+    values go through ``resolve``."""
+    merged: dict[str, Any] = {"imports": dict(ours)}
+    for other in theirs:
+        if not isinstance(other, Mapping):
+            continue
+        for name, value in other.items():
+            if name not in ("imports", "scopes"):
+                merged[name] = value
+        imports = other.get("imports")
+        if isinstance(imports, Mapping):
+            merged["imports"] = {**merged["imports"], **_resolved(imports, resolve)}
+        scopes = other.get("scopes")
+        if isinstance(scopes, Mapping):
+            merged_scopes = dict(merged.get("scopes", {}))
+            for scope, values in scopes.items():
+                if isinstance(values, Mapping):
+                    merged_scopes[scope] = {
+                        **merged_scopes.get(scope, {}),
+                        **_resolved(values, resolve),
+                    }
+            merged["scopes"] = merged_scopes
+    return merged
 
 
 def page_args(
@@ -185,6 +238,10 @@ def inject_preload(
     nonce: str | None = None,
     preload_modules: Sequence[str] = (),
     module_preloads: Sequence[str] = (),
+    app_import_map: Mapping[str, Any] | None = None,
+    resolve: Callable[[str], str | None] | None = None,
+    csp_connect: Sequence[str] | None = None,
+    on_csp_blocked: Callable[[list[str]], None] | None = None,
 ) -> str:
     """Return ``html`` with the preload first in its ``<head>`` (or after ``<html>``, the
     doctype, or at the very start, for fragments).
@@ -194,8 +251,14 @@ def inject_preload(
     accept only one map per page. With ``nonce``, every ``<script>`` of the page gets it too.
     ``preload_modules`` are URLs of modules loaded right after the bootstrap;
     ``module_preloads`` URLs fetched at once as ``<link rel="modulepreload">``.
+
+    ``app_import_map`` (the ``webview.importmap`` file) comes between ours and the page's;
+    both have their values resolved by ``resolve``. With ``csp_connect`` (the origins IPC,
+    events and the Conduit use), the page's meta CSP is adapted
+    (:func:`~oro_framework.web.csp.adapt_meta_policies`) and ``on_csp_blocked`` gets the
+    directives of a policy that keeps Oro out.
     """
-    import_map: dict[str, Any] = {"imports": dict(imports)}
+    theirs: Any = None
     authored = _IMPORT_MAP.search(html)
     if authored is not None:
         try:
@@ -203,8 +266,8 @@ def inject_preload(
         except ValueError:
             theirs = None
         if isinstance(theirs, dict):
-            import_map = {**theirs, "imports": {**imports, **theirs.get("imports", {})}}
             html = html[: authored.start()] + html[authored.end() :]
+    import_map = merge_import_maps(imports, app_import_map, theirs, resolve=resolve)
     if nonce is not None:
         html = _SCRIPT_ELEMENT.sub(functools.partial(_add_nonce, nonce=nonce), html)
     attribute = f' nonce="{nonce}"' if nonce is not None else ""
@@ -212,10 +275,19 @@ def inject_preload(
         'Object.defineProperty(globalThis,"isOroRuntime",{value:true,enumerable:true});'
         f'Object.defineProperty(globalThis,"__args",{{value:{_script_json(args)},enumerable:true}});'
     )
+    import_map_text = _script_json(import_map)
+    if csp_connect is not None:
+        html, blocking = adapt_meta_policies(
+            html,
+            connect=csp_connect,
+            inline_scripts=(define, WINDOW_IDENTITY_SCRIPT, import_map_text),
+        )
+        if blocking and on_csp_blocked is not None:
+            on_csp_blocked(blocking)
     parts = [
         f"<script{attribute}>{define}</script>",
         f"<script{attribute}>{WINDOW_IDENTITY_SCRIPT}</script>",
-        f'<script type="importmap"{attribute}>{_script_json(import_map)}</script>',
+        f'<script type="importmap"{attribute}>{import_map_text}</script>',
     ]
     parts.extend(f'<link rel="modulepreload" href="{url}"{attribute}>' for url in module_preloads)
     bootstrap = imports.get(BOOTSTRAP_SPECIFIER)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,9 +20,11 @@ from oro_framework.kernel.exchange import (
 )
 from oro_framework.kernel.protocols import PROTOCOL_PREFIX
 from oro_framework.web.asgi import HeaderList, Receive, Scope, Send, read_headers
+from oro_framework.web import npm, worker_shell
 from oro_framework.web.bridge import events, ipc, modules, mounts, pages, protocol
 from oro_framework.web.bridge.answers import launch, preflight, refuse, refuse_page
 from oro_framework.web.bridge.call import Call
+from oro_framework.web.csp import adapt_policy
 from oro_framework.web.preload import build_import_map, internal_parts
 from oro_framework.web.resources import Resources
 from oro_framework.web.security import (
@@ -33,6 +36,7 @@ from oro_framework.web.security import (
     RefusalReason,
     session_cookie_name,
 )
+from oro_framework.web.specifiers import AppImportMap, ModuleRewriter, namespace_exports
 
 __all__ = ["PATH_FAMILIES", "Bridge", "PathFamily", "PreloadArgs"]
 
@@ -41,6 +45,7 @@ PreloadArgs: TypeAlias = Callable[[int], Mapping[str, Any]]
 Conduit details...)."""
 
 EVENTS_PATH: Final = MODULE_PREFIX + "/events"
+logger = logging.getLogger("oro_framework.bridge")
 
 
 @final
@@ -57,6 +62,10 @@ PATH_FAMILIES: Final[tuple[PathFamily, ...]] = (
     PathFamily("ipc", lambda call: call.reserved == IPC_PREFIX, ipc.serve),
     PathFamily("events", lambda call: call.path == EVENTS_PATH, events.serve),
     PathFamily("protocol", lambda call: call.path.startswith(PROTOCOL_PREFIX), protocol.serve),
+    PathFamily("npm", lambda call: call.path.startswith(npm.NPM_PREFIX), npm.serve),
+    PathFamily(
+        "worker-shell", lambda call: call.path == worker_shell.SHELL_PATH, worker_shell.serve
+    ),
     PathFamily("modules", lambda call: call.reserved is not None, modules.serve),
     PathFamily("mounts", lambda call: call.mount is not None, mounts.serve),
     PathFamily("pages", lambda call: True, pages.serve),
@@ -120,8 +129,31 @@ class Bridge:
         )
         self.max_body_bytes: int = config["ipc.max_body_bytes"]
         self.csp: str = config["webview.csp"]
+        probe = adapt_policy(self.csp, connect=["http://127.0.0.1"]) if self.csp else None
+        self.csp_names_oro = probe is not None and probe.policy != self.csp
+        """``webview.csp`` allows Oro's schemes: each page gets it adapted to its transports."""
+        self.csp_blocks_oro: list[str] = probe.blocking if probe is not None else []
         self.referrer_policy: str = config["webview.referrer_policy"]
         self.imports = build_import_map(host.js_modules)
+        self.rewriter = ModuleRewriter(self.imports)
+        """Rewrites oro:/socket:/node:/npm: specifiers in the JavaScript modules served, for
+        workers, which get no import map."""
+        served = host.js_modules.specifiers()
+        self.namespace_exports = namespace_exports(served) if "oro:index" in served else None
+        """What ``oro:index`` re-exports: the modules this host serves."""
+        import_map_file: str = config["webview.importmap"]
+        self.app_import_map = AppImportMap(
+            list(
+                dict.fromkeys(
+                    (host.paths.resources / import_map_file, host.app_dir / import_map_file)
+                )
+            )
+            if import_map_file.strip()
+            else (),
+            warn=logger.warning,
+        )
+        self.csp_reported: set[str] = set()
+        """Pages whose CSP keeps Oro out, each logged once."""
         self.preload_modules = list(
             dict.fromkeys(module.url_path for module in host.js_modules if module.preload)
         )

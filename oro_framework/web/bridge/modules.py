@@ -16,9 +16,11 @@ from oro_framework.web.resources import (
     ForbiddenPathError,
     join_url_path,
     media_type_of,
-    send_file,
+    send_bytes,
+    send_module,
     stat_file,
 )
+from oro_framework.web.specifiers import NAMESPACE_EXPORTS_PATH
 
 __all__ = ["ModuleFiles", "serve"]
 
@@ -65,6 +67,17 @@ async def serve(call: Call) -> None:
     if method not in ("GET", "HEAD"):
         await not_allowed(send, base, "GET, HEAD")
         return
+    cached = [*base, (b"cache-control", call.bridge.resources.cache_control.encode())]
+    if call.path == NAMESPACE_EXPORTS_PATH and call.bridge.namespace_exports is not None:
+        await send_bytes(
+            send,
+            call.headers,
+            call.bridge.namespace_exports,
+            method=method,
+            media_type=media_type_of(call.path),
+            headers=cached,
+        )
+        return
     try:
         found = await anyio.to_thread.run_sync(call.bridge.module_files.locate, call.path)
     except ForbiddenPathError:
@@ -73,12 +86,12 @@ async def serve(call: Call) -> None:
     if found is None:
         await send_response(send, 404, b"Not found\n", base, media_type=TEXT)
         return
-    cached = [*base, (b"cache-control", call.bridge.resources.cache_control.encode())]
-    await send_file(
+    await send_module(
         send,
         call.headers,
         found,
         method=method,
         media_type=media_type_of(found.path.name),
         headers=cached,
+        rewrite=call.bridge.rewriter.rewritten,
     )

@@ -1,0 +1,478 @@
+"""Module specifiers a page's code names, resolved without an import map.
+
+The preload's import map resolves ``oro:fs`` in a page, but a module worker or a service worker
+gets no import map, so ``import 'socket:fs'`` there fails. The bridge therefore rewrites the
+specifiers it serves (``oro:<x>``, Oro's former ``socket:<x>``, ``node:<x>``, and
+``npm:<pkg>[/sub]``) into the URLs it serves them at, in the JavaScript modules it serves: the
+app's files and those under ``/oro/``. Only the strings in import positions change (``import ...
+from '...'``, ``import '...'``, ``export ... from '...'``, ``import('...')``): a scanner that
+knows JavaScript's strings, template literals, comments and regular expression literals finds
+them, so the same text elsewhere never changes. :func:`resolve_specifier` is the one mapping;
+the import map's values (an app's own ``"x": "npm:x"``) go through it too.
+
+A file without such a specifier is served as it always was (from the page cache by
+``sendfile``); the check is made once per file version (:class:`ModuleRewriter` keeps the
+answer by path, size and modification time).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final, Protocol, final
+
+from oro_framework.kernel.exchange import MODULE_PREFIX
+
+__all__ = [
+    "NAMESPACE_EXPORTS_PATH",
+    "NPM_PREFIX",
+    "AppImportMap",
+    "ModuleRewriter",
+    "SpecifierSite",
+    "import_sites",
+    "namespace_exports",
+    "namespace_name",
+    "resolve_specifier",
+    "rewrite_imports",
+    "socket_aliases",
+]
+
+NPM_PREFIX: Final = f"{MODULE_PREFIX}/npm/"
+"""Where ``npm:<pkg>[/sub]`` is served from (the app's ``node_modules``)."""
+
+_NPM: Final = re.compile(r"npm:((?:@[a-z0-9][\w.~-]*/)?[a-z0-9][\w.~-]*(?:/[\w.~@-]+)*)", re.I)
+_SCHEMES: Final = (b"oro:", b"socket:", b"node:", b"npm:")
+# Keywords after which a "/" starts a regular expression, not a division.
+_REGEX_AFTER_WORDS: Final = frozenset(
+    {
+        "return",
+        "typeof",
+        "instanceof",
+        "in",
+        "of",
+        "new",
+        "delete",
+        "void",
+        "throw",
+        "case",
+        "do",
+        "else",
+        "yield",
+        "await",
+    }
+)
+_IDENTIFIER: Final = re.compile(r"[A-Za-z_$\u0080-\uffff][\w$\u0080-\uffff]*")
+_NUMBER: Final = re.compile(r"\.?[0-9][\w.]*")
+_LINE_BREAKS: Final = "\n\r\u2028\u2029"
+
+
+class ModuleLike(Protocol):
+    """What :func:`namespace_exports` reads of a served module (a ``JSModule``)."""
+
+    @property
+    def specifier(self) -> str: ...
+    @property
+    def url_path(self) -> str: ...
+    @property
+    def preload(self) -> bool: ...
+
+
+def resolve_specifier(specifier: str, modules: Mapping[str, object]) -> str | None:
+    """The URL path the bridge serves ``specifier`` at, or ``None`` when it serves no such
+    module (the specifier is then left as it is, and fails as it would have).
+
+    :param modules: the served specifiers (``oro:``/``node:`` names) and their URL paths, or
+        anything with a ``url_path`` (a :class:`~oro_framework.kernel.modules.JSModule`).
+    """
+    if specifier.startswith("socket:"):
+        specifier = "oro:" + specifier.removeprefix("socket:")
+    if specifier.startswith(("oro:", "node:")):
+        found = modules.get(specifier)
+        if found is None:
+            return None
+        return found if isinstance(found, str) else str(getattr(found, "url_path", None) or "")
+    matched = _NPM.fullmatch(specifier)
+    if matched is not None and ".." not in matched.group(1).split("/"):
+        return NPM_PREFIX + matched.group(1)
+    return None
+
+
+def socket_aliases(imports: Mapping[str, str]) -> dict[str, str]:
+    """``imports`` with every ``oro:<x>`` also under Oro's former name ``socket:<x>``."""
+    aliased = dict(imports)
+    for specifier, url in imports.items():
+        if specifier.startswith("oro:"):
+            aliased.setdefault("socket:" + specifier.removeprefix("oro:"), url)
+    return aliased
+
+
+@final
+@dataclass(frozen=True)
+class SpecifierSite:
+    """A string literal in an import position: its text between the quotes is
+    ``source[start:end]``."""
+
+    start: int
+    end: int
+    value: str
+
+
+class _Scanner:
+    """Just enough of JavaScript's lexical grammar to tell code from strings, template
+    literals, comments and regular expressions, and to see ``import``/``export`` keywords."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.length = len(source)
+
+    def skip_string(self, start: int) -> int:
+        """Index after the string literal opening at ``start``."""
+        quote = self.source[start]
+        index = start + 1
+        while index < self.length:
+            char = self.source[index]
+            if char == "\\":
+                index += 2
+                continue
+            if char == quote or char in "\n\r":
+                return index + 1
+            index += 1
+        return self.length
+
+    def skip_regex(self, start: int) -> int:
+        index = start + 1
+        in_class = False
+        while index < self.length:
+            char = self.source[index]
+            if char == "\\":
+                index += 2
+                continue
+            if char in _LINE_BREAKS:
+                return index
+            if in_class:
+                in_class = char != "]"
+            elif char == "[":
+                in_class = True
+            elif char == "/":
+                index += 1
+                flags = _IDENTIFIER.match(self.source, index)
+                return flags.end() if flags is not None else index
+            index += 1
+        return self.length
+
+    def skip_template_text(self, index: int) -> tuple[int, bool]:
+        """From inside a template literal's text: the index after its closing backtick
+        (``False``) or after a ``${`` (``True``)."""
+        while index < self.length:
+            char = self.source[index]
+            if char == "\\":
+                index += 2
+                continue
+            if char == "`":
+                return index + 1, False
+            if char == "$" and self.source.startswith("${", index):
+                return index + 2, True
+            index += 1
+        return self.length, False
+
+    def skip_trivia(self, index: int) -> int:
+        """Index of the next token after white space and comments."""
+        source = self.source
+        while index < self.length:
+            char = source[index]
+            if char.isspace() or char == "\ufeff":
+                index += 1
+            elif source.startswith("//", index):
+                while index < self.length and source[index] not in _LINE_BREAKS:
+                    index += 1
+            elif source.startswith("/*", index):
+                end = source.find("*/", index + 2)
+                index = self.length if end < 0 else end + 2
+            elif source.startswith("#!", index) and index == 0:
+                while index < self.length and source[index] not in _LINE_BREAKS:
+                    index += 1
+            else:
+                return index
+        return self.length
+
+    def tokens(self) -> Iterator[tuple[int, int]]:
+        """``(start, end)`` of every token outside comments; strings and regular expressions
+        are one token each, and a template literal yields its pieces of code only (its text
+        parts, between them, never look like tokens)."""
+        source = self.source
+        index = 0
+        braces: list[int] = []  # depth at which each open template's ${ ... } started
+        depth = 0
+        previous = ""
+        while True:
+            index = self.skip_trivia(index)
+            if index >= self.length:
+                return
+            char = source[index]
+            start = index
+            if char in "'\"":
+                index = self.skip_string(index)
+            elif char == "`":
+                index, opened = self.skip_template_text(index + 1)
+                if opened:
+                    braces.append(depth)
+                    depth += 1
+                    previous = "${"
+                    yield start, index
+                    continue
+            elif char == "}" and braces and braces[-1] == depth - 1:
+                depth -= 1
+                braces.pop()
+                index, opened = self.skip_template_text(index + 1)
+                if opened:
+                    braces.append(depth)
+                    depth += 1
+                    previous = "${"
+                    yield start, index
+                    continue
+                previous = "`"
+                yield start, index
+                continue
+            elif char == "/" and self._regex_allowed(previous):
+                index = self.skip_regex(index)
+            elif (word := _IDENTIFIER.match(source, index)) is not None:
+                index = word.end()
+            elif (number := _NUMBER.match(source, index)) is not None:
+                index = number.end()
+            else:
+                if char in "{(":
+                    depth += 1
+                elif char in "})" and depth:
+                    depth -= 1
+                if source.startswith("?.", index) and not source[index + 2 : index + 3].isdigit():
+                    index += 2
+                elif source.startswith("...", index):
+                    index += 3
+                else:
+                    index += 1
+            previous = source[start:index]
+            yield start, index
+
+    @staticmethod
+    def _regex_allowed(previous: str) -> bool:
+        if not previous:
+            return True
+        last = previous[-1]
+        if previous in _REGEX_AFTER_WORDS:
+            return True
+        return not (last.isalnum() or last in "_$\"'`" or previous in (")", "]", "}"))
+
+
+def _is_string(token: str) -> bool:
+    return len(token) >= 2 and token[0] in "'\"" and token[-1] == token[0]
+
+
+def import_sites(source: str) -> list[SpecifierSite]:
+    """Every string literal of ``source`` in an import position: ``import ... from '…'``,
+    ``import '…'``, ``export ... from '…'`` and ``import('…')`` (the first argument, when it is
+    a plain string literal). Strings elsewhere, comments, template literals and regular
+    expressions are never taken for one."""
+    found: list[SpecifierSite] = []
+    tokens = [(start, end, source[start:end]) for start, end in _Scanner(source).tokens()]
+    count = len(tokens)
+
+    def site(position: int) -> None:
+        start, end, text = tokens[position]
+        if _is_string(text) and "\\" not in text:
+            found.append(SpecifierSite(start + 1, end - 1, text[1:-1]))
+
+    for position, (_start, _end, text) in enumerate(tokens):
+        if text not in ("import", "export"):
+            continue
+        if position and tokens[position - 1][2] in (".", "?."):
+            continue  # a property: obj.import(...)
+        following = tokens[position + 1][2] if position + 1 < count else ""
+        if text == "import" and following == "(":
+            if position + 2 < count:
+                site(position + 2)
+            continue
+        if text == "import" and _is_string(following):
+            site(position + 1)
+            continue
+        if following in ("", ".", ":", "=", ";", ",", ")"):
+            continue  # import.meta, { import: 1 }, a label
+        # A clause (names, braces, *, as, type, default) up to `from`, then the string.
+        scan = position + 1
+        in_braces = False
+        while scan < count:
+            word = tokens[scan][2]
+            if in_braces:
+                if word == "}":
+                    in_braces = False
+                elif word != "," and not _is_string(word) and not _IDENTIFIER.fullmatch(word):
+                    break
+            elif word == "{":
+                in_braces = True
+            elif word == "from" and scan + 1 < count and _is_string(tokens[scan + 1][2]):
+                site(scan + 1)
+                break
+            elif word not in ("*", ",") and not _IDENTIFIER.fullmatch(word):
+                break
+            scan += 1
+    return found
+
+
+def rewrite_imports(source: str, resolve: Callable[[str], str | None]) -> str:
+    """``source`` with each specifier in an import position that ``resolve`` maps replaced by
+    its URL; unchanged (the same object) when there is none."""
+    pieces: list[str] = []
+    last = 0
+    for site in import_sites(source):
+        target = resolve(site.value)
+        if target is None or target == site.value:
+            continue
+        pieces.append(source[last : site.start])
+        pieces.append(target)
+        last = site.end
+    if not pieces:
+        return source
+    pieces.append(source[last:])
+    return "".join(pieces)
+
+
+def might_name_a_specifier(data: bytes) -> bool:
+    """A quick test before the scan: only files holding one of the schemes can change."""
+    return any(scheme in data for scheme in _SCHEMES)
+
+
+@final
+class ModuleRewriter:
+    """Rewrites the JavaScript modules the bridge serves, keeping the answer per file version.
+
+    :param modules: served specifiers and their URL paths (the import map).
+    :param max_cached_bytes: rewritten bodies kept in memory at most; older ones are dropped
+        (and rewritten again when asked for).
+    """
+
+    def __init__(self, modules: Mapping[str, str], *, max_cached_bytes: int = 32 << 20) -> None:
+        self.modules = dict(modules)
+        self.max_cached_bytes = max_cached_bytes
+        self._cache: OrderedDict[tuple[Path, int, int], bytes | None] = OrderedDict()
+        self._cached_bytes = 0
+        self._lock = threading.Lock()
+
+    def resolve(self, specifier: str) -> str | None:
+        return resolve_specifier(specifier, self.modules)
+
+    def rewrite_text(self, source: str) -> str:
+        return rewrite_imports(source, self.resolve)
+
+    def rewritten(self, path: Path, size: int, mtime_ns: int) -> bytes | None:
+        """The file's rewritten bytes, or ``None`` when it is served as it is. Blocking (it may
+        read the file): call it in a worker thread."""
+        key = (path, size, mtime_ns)
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        data = path.read_bytes()
+        result: bytes | None = None
+        if len(data) == size and might_name_a_specifier(data):
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                text = None
+            if text is not None:
+                changed = self.rewrite_text(text)
+                if changed is not text:
+                    result = changed.encode("utf-8")
+        with self._lock:
+            previous = self._cache.pop(key, None)
+            self._cached_bytes -= len(previous or b"")
+            self._cache[key] = result
+            self._cached_bytes += len(result or b"")
+            while self._cached_bytes > self.max_cached_bytes or len(self._cache) > 4096:
+                _key, dropped = self._cache.popitem(last=False)
+                self._cached_bytes -= len(dropped or b"")
+        return result
+
+
+@final
+class AppImportMap:
+    """The app's own import map file (``webview.importmap``), read again when it changes.
+
+    :param candidates: where the file may be, in order (relative to ``webview.root``, then to
+        the app directory); ``()`` when the app has none.
+    :param warn: told once per file version why the file is not used (missing, not JSON, not an
+        object); the pages then get oro's import map and their own.
+    """
+
+    def __init__(self, candidates: Sequence[Path], *, warn: Callable[[str], None]) -> None:
+        self.candidates = tuple(candidates)
+        self._warn = warn
+        self._seen: tuple[Path, int, int] | None = None
+        self._value: dict[str, Any] | None = None
+        self._warned: set[object] = set()
+
+    def load(self) -> dict[str, Any] | None:
+        """The parsed import map, or ``None``. Blocking (a ``stat``, a read when it changed)."""
+        if not self.candidates:
+            return None
+        for path in self.candidates:
+            try:
+                status = path.stat()
+            except OSError:
+                continue
+            key = (path, status.st_size, status.st_mtime_ns)
+            if key == self._seen:
+                return self._value
+            self._seen, self._value = key, None
+            try:
+                value = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, ValueError) as error:
+                self._report(key, f"webview.importmap: {path} is not JSON ({error}); ignored")
+                return None
+            if not isinstance(value, dict) or not isinstance(value.get("imports", {}), dict):
+                self._report(
+                    key, f'webview.importmap: {path} is not an import map ({{"imports": ...}})'
+                )
+                return None
+            self._value = value
+            return value
+        self._report(
+            "missing",
+            f"webview.importmap: no file {' or '.join(map(str, self.candidates))}; ignored",
+        )
+        return None
+
+    def _report(self, key: object, message: str) -> None:
+        if key not in self._warned:
+            self._warned.add(key)
+            self._warn(message)
+
+
+NAMESPACE_EXPORTS_PATH: Final = f"{MODULE_PREFIX}/generated/modules.js"
+"""What ``oro:index`` re-exports; the bridge generates it from the served modules."""
+
+
+def namespace_name(specifier: str) -> str:
+    """The name ``oro:index`` exports a module's namespace under: ``oro:protocol-handlers`` is
+    ``protocolHandlers``."""
+    head, *rest = specifier.split(":", 1)[1].split("-")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def namespace_exports(modules: Mapping[str, ModuleLike]) -> bytes:
+    """The source of :data:`NAMESPACE_EXPORTS_PATH`: one ``export * as <name>`` line per
+    top-level ``oro:`` module, except those loaded into every page for their effect alone
+    (``preload``: the test harness, ``oro dev``'s client) and ``oro:index`` itself."""
+    lines = [
+        f"export * as {namespace_name(specifier)} from '{module.url_path}'"
+        for specifier, module in sorted(modules.items())
+        if specifier.startswith("oro:")
+        and "/" not in specifier
+        and specifier != "oro:index"
+        and module.specifier == specifier
+        and not module.preload
+    ]
+    return ("\n".join(lines) + "\n").encode("utf-8")
