@@ -294,6 +294,28 @@ declare module 'oro:async_hooks' {
   export default asyncHooks
 }
 
+declare module 'oro:backend' {
+  /**
+   * `oro:backend` — the Oro Runtime's backend-process API; every call rejects with
+   * `NotSupportedError` until the app's own backend exists (issue 43).
+   * @module oro:backend
+   */
+
+  /** Start the backend process: rejects with `NotSupportedError`. */
+  export function open (options?: { force?: boolean }): Promise<never>
+  /** Stop the backend process: rejects with `NotSupportedError`. */
+  export function close (): Promise<never>
+  /** Write to the backend process's standard input: rejects with `NotSupportedError`. */
+  export function sendToProcess (options?: unknown): Promise<never>
+
+  const backend: {
+    readonly open: typeof open
+    readonly close: typeof close
+    readonly sendToProcess: typeof sendToProcess
+  }
+  export default backend
+}
+
 declare module 'oro:bootstrap' {
   /**
    * `oro:bootstrap` — maps `ipc://` URLs onto the bridge, re-dispatches host events on
@@ -2394,6 +2416,18 @@ declare module 'oro:mime' {
   export default _default
 }
 
+declare module 'oro:index' {
+  /**
+   * `oro:index` (Oro's `socket:index`) — every module the host serves as a named namespace
+   * (`fs`, `os`, `protocolHandlers`...), and all of them as the default export.
+   * @module oro:index
+   */
+
+  /** Every module's namespace by name (those of the installed plugins only). */
+  const modules: Readonly<Record<string, Readonly<Record<string, unknown>>>>
+  export default modules
+}
+
 declare module 'oro:os' {
   /**
    * `oro:os` (also `node:os`) — Node's `os`: facts handed to the page at load answer at once,
@@ -3100,6 +3134,42 @@ declare module 'oro:querystring' {
     unescapeBuffer: typeof unescapeBuffer
   }
   export default querystring
+}
+
+declare module 'oro:runtime' {
+  /**
+   * `oro:runtime` — Oro's early `socket:runtime` names over `oro:application` and `oro:window`.
+   * @module oro:runtime
+   * @plugin application
+   */
+
+  import { config, debug, exit, getWindows } from 'oro:application'
+
+  export { config, debug, exit, getWindows }
+
+  /** The index of the window this page is. */
+  export const currentWindow: number
+  /** Send `event` with `value` to window `window` (default: this one). */
+  export function send (options: { event: string, value?: unknown, window?: number }): Promise<unknown>
+  /** Open `url` with the desktop's default application. */
+  export function openExternal (url: string): Promise<unknown>
+  /** Set this window's title. */
+  export function setTitle (title: string): Promise<unknown>
+  /** Reload this page. */
+  export function reload (): void
+
+  const runtime: {
+    readonly currentWindow: number
+    readonly config: typeof config
+    readonly debug: typeof debug
+    readonly exit: typeof exit
+    readonly getWindows: typeof getWindows
+    readonly send: typeof send
+    readonly openExternal: typeof openExternal
+    readonly setTitle: typeof setTitle
+    readonly reload: typeof reload
+  }
+  export default runtime
 }
 
 declare module 'oro:stream' {

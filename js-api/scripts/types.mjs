@@ -134,8 +134,10 @@ export async function generate () {
   const aliasPairs = []
   for (const name of MODULES) {
     const text = await readFile(join(root, `${name}.d.ts`), 'utf8')
-    blocks.push(`declare module 'oro:${name}' {\n${ambientBody(text, name)}\n}\n`)
-    for (const alias of declaredAliases(text)) aliasPairs.push([alias, `oro:${name}`])
+    // The header names the module (namespace.js is oro:index: index.d.ts is this bundle).
+    const specifier = /@module\s+(oro:[\w/-]+)/.exec(text.split('*/', 1)[0])?.[1] ?? `oro:${name}`
+    blocks.push(`declare module '${specifier}' {\n${ambientBody(text, name)}\n}\n`)
+    for (const alias of declaredAliases(text)) aliasPairs.push([alias, specifier])
   }
   for (const { specifier, aliases, file } of await pluginModules()) {
     const text = await readFile(file, 'utf8')
