@@ -20,12 +20,16 @@ from oro_framework.cli.shared_libraries import (
     missing_libraries,
     qt_xcb_plugin,
 )
+from oro_framework.kernel.config import ConfigRegistry
+from oro_framework.kernel.config.files import CONFIG_FILE_NAMES, AppConfigFile
+from oro_framework.kernel.config.ini import parse_ini
+from oro_framework.kernel.config.ini_map import DOC, map_ini
 from oro_framework.kernel.doctor import DoctorCheck
-from oro_framework.kernel.errors import HostError
+from oro_framework.kernel.errors import ConfigError, HostError
 from oro_framework.kernel.hooks import HookCaller
 from oro_framework.kernel.plugins import LoadedPlugins, PluginInfo
 
-__all__ = ["plugin_checks", "run_checks"]
+__all__ = ["ini_checks", "plugin_checks", "run_checks"]
 
 CHROMIUM_NAMES: Final = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
@@ -143,9 +147,18 @@ def _plugins(infos: Iterable[PluginInfo]) -> list[DoctorCheck]:
     return checks
 
 
-def _app(app_dir: Path, error: HostError | None) -> DoctorCheck:
+def _app(app_dir: Path, error: HostError | None, config_file: AppConfigFile | None) -> DoctorCheck:
+    if config_file is not None and not config_file.exists:
+        # Plugins still load there, but there is no app to speak of.
+        return DoctorCheck(
+            "app",
+            False,
+            f"{app_dir}: no {', '.join(CONFIG_FILE_NAMES)}: not an app",
+            hint="`oro init DIR` creates one; `oro doctor --app DIR` checks the app in DIR",
+        )
     if error is None:
-        return DoctorCheck("app", True, f"{app_dir} builds", required=True)
+        read = f" (read from {config_file.path.name})" if config_file is not None else ""
+        return DoctorCheck("app", True, f"{app_dir} builds{read}", required=True)
     return DoctorCheck(
         "app",
         False,
@@ -161,6 +174,8 @@ def run_checks(
     app_dir: Path,
     app_error: HostError | None = None,
     plugin_checks: Sequence[DoctorCheck] = (),
+    config_file: AppConfigFile | None = None,
+    config_checks: Sequence[DoctorCheck] = (),
 ) -> list[DoctorCheck]:
     """Every check, in the order ``oro doctor`` prints them.
 
@@ -168,6 +183,8 @@ def run_checks(
     :param app_dir: the app that was built to find the plugins' hook failures.
     :param app_error: why that app could not be built, if it could not.
     :param plugin_checks: what the plugins report from ``oro_doctor_checks``.
+    :param config_file: the app's config file, as the host finds it.
+    :param config_checks: what reading it said (an INI's mapping), after the app's line.
     """
     from oro_framework import __version__
 
@@ -185,9 +202,37 @@ def run_checks(
         _chromium(),
         _node(),
         *plugin_checks,
-        _app(app_dir, app_error),
+        _app(app_dir, app_error, config_file),
+        *config_checks,
         *_plugins(plugins),
     ]
+
+
+def ini_checks(config_file: AppConfigFile, registry: ConfigRegistry) -> list[DoctorCheck]:
+    """What oro makes of an app's ``oro.ini`` or ``socket.ini``: a line for the keys it maps and
+    one for those it does not honour (each also warned about, with its line). Nothing for an
+    ``oro.toml``, or for an INI the app's line reports as broken."""
+    if not config_file.is_ini:
+        return []
+    try:
+        text = config_file.path.read_text(encoding="utf-8")
+        mapped = map_ini(parse_ini(text, config_file.path), registry, config_file.path)
+    except (OSError, ConfigError):
+        return []
+    name = config_file.path.name
+    keys = ", ".join(key.dotted for key in mapped.keys) or "none"
+    checks = [DoctorCheck(f"config {name}", True, f"read as these oro.toml keys: {keys}")]
+    if mapped.notes:
+        checks.append(
+            DoctorCheck(
+                f"config {name} not honoured",
+                False,
+                ", ".join(note.origin.name for note in mapped.notes),
+                hint=f"why, key by key: the warnings above and {DOC}; "
+                f"`oro init --from {name}` writes the oro.toml to edit instead",
+            )
+        )
+    return checks
 
 
 def plugin_checks(loaded: LoadedPlugins) -> list[DoctorCheck]:

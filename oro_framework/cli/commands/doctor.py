@@ -8,12 +8,13 @@ from pathlib import Path
 import click
 
 from oro_framework.cli import doctor as doctor_checks
-from oro_framework.cli.commands.plugins import inspect_plugins, silenced
+from oro_framework.cli.commands.plugins import inspect_host, silenced
 from oro_framework.cli.common import (
     app_option,
     echo_json,
 )
 from oro_framework.kernel.app import plugin_logger
+from oro_framework.kernel.config.files import find_config_file
 from oro_framework.kernel.hookspecs import hookimpl
 from oro_framework.kernel.plugins import create_plugin_manager
 
@@ -30,7 +31,8 @@ def doctor(as_json: bool, app_dir: Path) -> None:
     when a check fails (a broken plugin, an app that cannot be built, llama-cpp-python unusable
     while oro-ai is installed); a missing optional piece is a warning.
     """
-    infos, problem = inspect_plugins(app_dir)
+    config_file = find_config_file(app_dir.resolve(), announce=False)
+    host, infos, problem = inspect_host(app_dir)
     with silenced(plugin_logger):
         loaded = create_plugin_manager(environ=os.environ, strict=False)
     checks = doctor_checks.run_checks(
@@ -38,6 +40,10 @@ def doctor(as_json: bool, app_dir: Path) -> None:
         app_dir=app_dir,
         app_error=problem,
         plugin_checks=doctor_checks.plugin_checks(loaded),
+        config_file=config_file,
+        config_checks=(
+            doctor_checks.ini_checks(config_file, host.config_keys) if host is not None else ()
+        ),
     )
     failed = [check for check in checks if check.required and not check.ok]
     if as_json:
