@@ -60,7 +60,8 @@ def build(
     OUT/<name>/<name> is the app (what `oro run` does, frozen with PyInstaller); --target adds
     a .tar.gz of that folder, a .deb and an .rpm that install it under /opt with a /usr/bin
     launcher, a .desktop entry and an icon. Only the plugins the app uses ship ([build]
-    plugins, else those its pages import). docs/build.md has the details.
+    plugins, else those its pages import). The app's own build steps ([build] script, copy,
+    copy-map) run first, and what they build is what ships. docs/build.md has the details.
     """
     from oro_framework.build.builder import TARGETS, build_app
 
@@ -69,6 +70,7 @@ def build(
     if key is not None and update_url is not None:
         check_update_url(update_url)
     chosen = TARGETS if "all" in targets else tuple(dict.fromkeys(targets))
+    _run_build_steps(app_dir)
     if key is not None and "tar" not in chosen:
         chosen = (*chosen, "tar")
     result = build_app(app_dir, targets=chosen, out=out, say=echo_flushed)
@@ -97,6 +99,19 @@ def build(
         f"built {result.plan.name} {result.plan.version} with "
         f"{len(result.plan.plugins)} plugin(s) in {result.seconds:.0f} s"
     )
+
+
+def _run_build_steps(app_dir: Path) -> None:
+    """Oro's build steps before anything is packaged: what they build is what ships."""
+    from oro_framework.cli.commands.run import run_app_build_steps
+    from oro_framework.kernel.app import Host
+
+    # The build machine needs none of the app's secrets: references stay as written.
+    host = Host(app_dir, resolve_secrets=False)
+    output = run_app_build_steps(host, production=True)
+    host.close()
+    if output is not None:
+        echo_flushed(f"ran the app's build steps into {output}")
 
 
 @hookimpl

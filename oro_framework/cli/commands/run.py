@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -13,6 +14,7 @@ from oro_framework.cli.common import (
     app_dir_argument,
     config_overrides_option,
     echo_flushed,
+    echo_stderr,
     headless_option,
     host_errors,
     parse_overrides,
@@ -24,6 +26,7 @@ from oro_framework.gui.pywebview_backend import PywebviewBackend, has_display
 from oro_framework.gui.runner import AppRunner
 from oro_framework.gui.single_instance import InstanceLock, acquire_or_hand_over
 from oro_framework.kernel.app import Host
+from oro_framework.kernel.builtin import has_build_steps
 from oro_framework.kernel.hookspecs import hookimpl
 from oro_framework.update import RESTART_INTO
 
@@ -36,6 +39,13 @@ from oro_framework.update import RESTART_INTO
     "Port on 127.0.0.1 to serve the app on; 0 picks a free one. Default: window.port, else a "
     "port derived from meta.bundle_identifier (the same every run, so the browser's per-origin "
     "storage carries over)."
+)
+@click.option(
+    "--build",
+    "build_first",
+    is_flag=True,
+    help="Run the app's build steps first ([build] script, copy, copy-map, as `ssc build -r` "
+    "does) and serve what they build (build.output).",
 )
 @skip_broken_option
 @config_overrides_option
@@ -51,6 +61,7 @@ def run(
     urls: tuple[str, ...],
     headless: bool,
     port: int | None,
+    build_first: bool,
     skip_broken_plugins: bool,
     overrides: tuple[str, ...],
     dev_child: bool,
@@ -65,6 +76,9 @@ def run(
     URLS are deep links of the app's protocol handlers (web+notes://inbox/1): pages get each as
     an applicationurl event. With application.single_instance (the default) a second launch of a
     running app hands its URLS to it, focuses its window and exits 0.
+
+    With --build the app's build steps run first; a failing [build] script stops the run with
+    its exit code and last lines, and the previous build output stays as it was.
     """
     parsed = parse_overrides(overrides)
     plugins: list[object] = []
@@ -94,8 +108,12 @@ def run(
             )
             return
     try:
+        if build_first:
+            run_app_build_steps(host)
         no_index = missing_index(host.paths.resources, host.config)
         if no_index is not None:
+            if has_build_steps(host.config) and not build_first:
+                no_index += "; the app has build steps: `oro run --build` runs them"
             warn(no_index)
         runner = AppRunner(
             host,
@@ -124,6 +142,31 @@ def run(
         os.execv(restart, [str(restart), *arguments])
     if code:
         raise SystemExit(code)
+
+
+def run_app_build_steps(
+    host: Host, *, test_files: Sequence[str] = (), production: bool = False
+) -> Path | None:
+    """Run the build steps of ``host``'s app, if it has any, and answer the folder they built.
+    Their output goes to standard error. A failing script closes ``host`` and exits with the
+    script's status after one error naming it with its last lines; other problems raise
+    (``ConfigError``), closing ``host`` too."""
+    from oro_framework.build.steps import BuildScriptError, BuildSteps, run_build_steps
+
+    steps = BuildSteps.from_host(host)
+    if not steps.configured:
+        return None
+    try:
+        return run_build_steps(
+            steps, test_files=test_files, production=production, write=echo_stderr, warn=warn
+        )
+    except BuildScriptError as error:
+        host.close()
+        click.echo(f"error: {error}", err=True)
+        raise SystemExit(error.exit_code) from None
+    except BaseException:
+        host.close()
+        raise
 
 
 def open_gui(host: Host, runner: AppRunner) -> PywebviewBackend | None:

@@ -15,7 +15,7 @@ from oro_framework.cli.app_tests import (
     run_headless,
     run_in_window,
 )
-from oro_framework.cli.commands.run import open_gui
+from oro_framework.cli.commands.run import open_gui, run_app_build_steps
 from oro_framework.cli.common import (
     config_overrides_option,
     echo_error,
@@ -32,7 +32,8 @@ from oro_framework.kernel.hookspecs import hookimpl
 
 
 @click.command("test")
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+# Not required to exist: a test file may be what the app's build steps write (build/test/...).
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "-m",
     "--match",
@@ -71,14 +72,16 @@ def test_command(
     in headless Chromium (Playwright and a system Chromium: the 'testing' extra), or with
     --window in the app's window. Exits 0 when every assertion passed, 1 when one failed, a
     test file did not load, an error went uncaught or the run timed out, 2 without a browser.
+
+    The app's build steps ([build] script, copy, copy-map) run first, the script with
+    --test=<file> for each file as Oro passes it; a file the build writes is found in its
+    output (test/index.js as build/test/index.js). A failing script stops the run with its
+    exit code.
     """
     app_dir = Path(".")
     files = list(paths)
     if files and files[0].is_dir():
         app_dir = files.pop(0)
-    for file in files:
-        if not file.is_file():
-            raise click.BadParameter(f"{file} is not a file", param_hint="FILES")
     parsed = parse_overrides(overrides)
     host = Host(app_dir, skip_broken_plugins=skip_broken_plugins, config=parsed)
     page = str(host.config["test.page"])
@@ -87,6 +90,7 @@ def test_command(
         host.close()
         parsed["webview.default_index"] = page
         host = Host(app_dir, skip_broken_plugins=skip_broken_plugins, config=parsed)
+    run_app_build_steps(host, test_files=_script_test_files(host, files))
     try:
         test_files = find_test_files(
             host.app_dir, host.paths.resources, host.config["test.files"], files
@@ -120,6 +124,25 @@ def test_command(
         raise click.ClickException(f"cannot serve {host.app_dir}: {error}") from None
     if code:
         raise SystemExit(code)
+
+
+def _script_test_files(host: Host, files: list[Path]) -> list[str]:
+    """What the build script gets as --test=<file>: the files named, else the test.files
+    sources in the app folder, each relative to it (the script runs there), as Oro passes
+    them."""
+    app = host.app_dir.resolve()
+    if not files:
+        found: dict[Path, None] = {}
+        for pattern in host.config["test.files"]:
+            for path in sorted(app.glob(pattern)):
+                if path.is_file() and not path.resolve().is_relative_to(host.paths.resources):
+                    found.setdefault(path)
+        files = list(found)
+    shown = []
+    for file in files:
+        path = file.absolute()
+        shown.append(path.relative_to(app).as_posix() if path.is_relative_to(app) else str(path))
+    return shown
 
 
 @hookimpl

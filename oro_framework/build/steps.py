@@ -1,0 +1,487 @@
+"""Oro's build steps: ``[build] script``, ``[build] copy`` and the copy-maps, run before
+``oro build``, ``oro run --build``, ``oro dev`` and ``oro test`` serve the app.
+
+Everything is built into a fresh staging folder beside ``build.output``: the script runs in the
+app folder with ``PREFIX`` naming it (as the Oro Runtime's ``ssc build`` sets it), then
+``[build] copy``, ``[build.copy-map]`` and the ``build.copy_map`` file copy into it. Only when
+all of that succeeded does the staging folder take the output's place, in one exchange of the
+two folders; a failed script leaves the previous output as it was, and no half-built one.
+
+Copying reads only the app: a source that resolves outside it is a :class:`ConfigError`, and a
+link met inside a copied folder is followed only when it stays inside the app (else skipped
+with a warning). Writing stays inside the staging folder, even through links the script made.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Final, final
+
+from oro_framework.kernel.builtin import COPY_MAP_SECTION
+from oro_framework.kernel.config import get_document_value, read_document
+from oro_framework.kernel.config.loading import SECRETS_FILE_ENV, SECRETS_FILE_KEY
+from oro_framework.kernel.errors import BuildError, ConfigError, NotSupportedError
+from oro_framework.update.install import exchange
+
+if TYPE_CHECKING:
+    from oro_framework.kernel.app import Host
+
+__all__ = [
+    "SCRIPT_TAIL_LINES",
+    "BuildScriptError",
+    "BuildSteps",
+    "run_build_steps",
+]
+
+SCRIPT_TAIL_LINES: Final = 20
+"""Lines of a failed script's output repeated in its error."""
+_STAGING_MARK: Final = ".staging-"
+MARK_FILE: Final = ".oro-build"
+"""Written into every output the steps build: an existing output without it is not ours."""
+_ORO_OUTPUT: Final = "build"
+"""Oro's own output folder, which ``ssc build`` replaces as well: no mark needed."""
+_CONFIG_FILES: Final = ("oro.toml", "socket.ini", "oro.ini")
+_PLATFORM_PREFIXES: Final = {
+    "linux_": "linux",
+    "mac_": "darwin",
+    "win_": "win32",
+    "ios_": "ios",
+    "android_": "android",
+}
+"""Copy-map file lines for one platform only, as Oro marks them."""
+_MODE_PREFIXES: Final = (("debug_", False), ("production_", True), ("prod_", True))
+
+
+class BuildScriptError(BuildError):
+    """``[build] script`` failed: its exit code and the last lines of its output.
+
+    :ivar exit_code: what the command that ran it exits with (the script's status, or 128 plus
+        the signal that ended it).
+    """
+
+    def __init__(self, command: str, exit_code: int, tail: Sequence[str], output: Path) -> None:
+        shown = "\n".join(f"  {line}" for line in tail) or "  (it printed nothing)"
+        super().__init__(
+            f"[build] script {command!r} failed with exit code {exit_code}; nothing was built "
+            f"({output} is as it was). Its last lines:\n{shown}"
+        )
+        self.exit_code = exit_code
+        self.tail = list(tail)
+
+
+@final
+@dataclass(frozen=True)
+class BuildSteps:
+    """The build steps an app's config asks for (:meth:`from_host`)."""
+
+    app_dir: Path
+    """The app folder, resolved: where the script runs and copy sources are read."""
+    output: Path
+    """``build.output`` resolved: the folder the steps fill, replaced whole on success."""
+    script: str = ""
+    forward_arguments: bool = False
+    copy: str = ""
+    copy_map: tuple[tuple[str, str], ...] = ()
+    """``[build.copy-map]``: (source relative to the app, destination relative to output)."""
+    copy_map_file: str = ""
+    never_copied: frozenset[Path] = frozenset()
+    """Real paths no copy takes into the output, where the bridge would serve them: the app's
+    config files, the secrets file and the files secret keys name."""
+
+    @classmethod
+    def from_host(cls, host: Host) -> BuildSteps:
+        """The steps of ``host``'s app, as its config sets them."""
+        config = host.config
+        app = host.app_dir.resolve()
+        return cls(
+            app_dir=app,
+            output=(app / str(config["build.output"])).resolve(),
+            script=str(config["build.script"]),
+            forward_arguments=bool(config["build.script_forward_arguments"]),
+            copy=str(config["build.copy"]),
+            copy_map=tuple((str(k), str(v)) for k, v in config.section(COPY_MAP_SECTION).items()),
+            copy_map_file=str(config["build.copy_map"]),
+            never_copied=frozenset(_private_files(host, app)),
+        )
+
+    @property
+    def configured(self) -> bool:
+        """Whether there is anything to build (else the app is served as it is)."""
+        return bool(self.script or self.copy or self.copy_map or self.copy_map_file)
+
+
+def _private_files(host: Host, app: Path) -> Iterator[Path]:
+    names = [app / name for name in _CONFIG_FILES]
+    if host.config_file is not None:
+        names.append(host.config_file)
+        with contextlib.suppress(ConfigError, KeyError, OSError):
+            named = get_document_value(read_document(host.config_file), SECRETS_FILE_KEY)
+            names.append(app / Path(str(named)).expanduser())
+    if SECRETS_FILE_ENV in host.environ:
+        names.append(app / Path(host.environ[SECRETS_FILE_ENV]).expanduser())
+    for name in host.config:
+        key = host.config_keys.find(name)
+        value = host.config[name]
+        if key is not None and key.is_secret and isinstance(value, str) and value.strip():
+            names.append(app / Path(value).expanduser())
+    for path in names:
+        with contextlib.suppress(OSError, RuntimeError):
+            yield path.resolve()
+
+
+# -------------------------------------------------------------------------------------------------
+# Running them
+# -------------------------------------------------------------------------------------------------
+
+
+def run_build_steps(
+    steps: BuildSteps,
+    *,
+    test_files: Sequence[str] = (),
+    production: bool = False,
+    write: Callable[[str], None],
+    warn: Callable[[str], None],
+) -> Path:
+    """Build the app into a fresh staging folder and put it in place of ``steps.output``.
+
+    :param test_files: ``--test=<file>`` arguments for the script (``oro test``), as Oro passes
+        them, so a script that builds the tests only then builds them.
+    :param production: ``oro build``: copy-map file lines marked ``prod_`` count, ``debug_``
+        ones do not (the other way round otherwise).
+    :param write: where the script's output goes, line by line (standard error: standard
+        output may be TAP).
+    :param warn: one line per missing copy source or link not followed.
+    :return: the output folder.
+    :raises BuildScriptError: the script failed; the output is unchanged.
+    :raises ConfigError: a copy source outside the app, a copy destination outside the output.
+    """
+    _check_output(steps)
+    steps.output.parent.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned_staging(steps.output)
+    staging = Path(
+        tempfile.mkdtemp(
+            prefix=f".{steps.output.name}{_STAGING_MARK}{os.getpid()}-", dir=steps.output.parent
+        )
+    )
+    try:
+        staging.chmod(0o755)
+        if steps.script:
+            _run_script(steps, staging, test_files, write)
+        copier = _Copier(steps, staging, warn)
+        for source, destination, key in _copy_entries(steps.copy):
+            copier.copy(source, destination, key=key, label="[build] copy")
+        for source, destination in steps.copy_map:
+            copier.copy(
+                source,
+                destination,
+                key=f"{COPY_MAP_SECTION}.{source}",
+                label="[build.copy-map]",
+            )
+        if steps.copy_map_file:
+            _copy_map_file(steps, copier, production=production, warn=warn)
+        (staging / MARK_FILE).write_text("made by oro's build steps; replaced by each build\n")
+        _swap_into_place(staging, steps.output)
+    except BaseException:
+        _remove(staging)
+        raise
+    return steps.output
+
+
+def _check_output(steps: BuildSteps) -> None:
+    if not steps.output.is_relative_to(steps.app_dir) or steps.output == steps.app_dir:
+        # The validator refuses such a build.output; a link in its path can still lead out.
+        raise ConfigError(
+            f"key 'build.output' names {steps.output}, outside the app folder {steps.app_dir}: "
+            "the build replaces that folder whole",
+            key="build.output",
+        )
+    output = steps.output
+    if (
+        output.relative_to(steps.app_dir).as_posix() != _ORO_OUTPUT
+        and output.is_dir()
+        and not (output / MARK_FILE).exists()
+        and any(output.iterdir())
+    ):
+        raise ConfigError(
+            f"key 'build.output' names {output}, which holds files no build made: each build "
+            "replaces that folder whole; move them away, or name another folder",
+            key="build.output",
+        )
+
+
+def _script_arguments(steps: BuildSteps, staging: Path, test_files: Sequence[str]) -> list[str]:
+    arguments = [str(staging)] if steps.forward_arguments else []
+    return arguments + [f"--test={file}" for file in test_files]
+
+
+def _run_script(
+    steps: BuildSteps, staging: Path, test_files: Sequence[str], write: Callable[[str], None]
+) -> None:
+    arguments = _script_arguments(steps, staging, test_files)
+    # As Oro does: the arguments follow the command in one shell line.
+    command = " ".join([steps.script, *map(shlex.quote, arguments)])
+    environ = {**os.environ, "PREFIX": str(staging)}
+    write(f"oro: running [build] script: {command}")
+    tail: collections.deque[str] = collections.deque(maxlen=SCRIPT_TAIL_LINES)
+    process = subprocess.Popen(
+        ["/bin/sh", "-c", command],
+        cwd=steps.app_dir,
+        env=environ,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        assert process.stdout is not None
+        for raw in process.stdout:
+            line = raw.decode("utf-8", errors="replace").rstrip("\r\n")
+            write(line)
+            tail.append(line)
+        status = process.wait()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    if status != 0:
+        code = status if status > 0 else 128 - status
+        raise BuildScriptError(steps.script, code, list(tail), steps.output)
+
+
+def _copy_entries(copy: str) -> Iterator[tuple[str, str, str]]:
+    """``[build] copy``'s entries as Oro reads them: ``a;b=c`` is ``a`` to the output's top and
+    ``b`` to ``c`` in it."""
+    for entry in copy.split(";"):
+        source, _, destination = entry.partition("=")
+        if source.strip():
+            yield source.strip(), destination.strip(), "build.copy"
+
+
+def _copy_map_file(
+    steps: BuildSteps, copier: _Copier, *, production: bool, warn: Callable[[str], None]
+) -> None:
+    named = steps.app_dir / steps.copy_map_file
+    if not _resolves_inside(named, steps.app_dir):
+        raise ConfigError(
+            f"key 'build.copy_map' names {named}, outside the app folder: a build reads only "
+            "the app",
+            key="build.copy_map",
+        )
+    if not named.is_file():
+        warn(f"the file [build] copy_map names does not exist: {named}")
+        return
+    base = named.resolve().parent
+    for number, line in enumerate(named.read_text(encoding="utf-8").splitlines(), start=1):
+        entry = _copy_map_line(line, production=production)
+        if entry is None:
+            continue
+        source, destination = entry
+        where = f"{steps.copy_map_file}:{number}"
+        try:
+            _relative_inside(destination)
+        except ValueError as error:
+            raise ConfigError(
+                f"key 'build.copy_map': destination {destination!r} of {source!r} {error}",
+                key="build.copy_map",
+                source=where,
+            ) from None
+        relative = os.path.relpath(base / source, steps.app_dir)
+        copier.copy(
+            relative,
+            destination,
+            key="build.copy_map",
+            label=f"[build] copy_map ({where})",
+        )
+
+
+def _copy_map_line(line: str, *, production: bool) -> tuple[str, str] | None:
+    """``(source, destination)`` of one line of a copy-map file, or ``None`` for a comment, a
+    section header, a blank line or a line for another platform or mode."""
+    text = line.strip()
+    if not text or text[0] in ";#[" or "=" not in text:
+        return None
+    key, _, value = text.partition("=")
+    key, value = key.strip().strip("\"'"), value.strip().strip("\"'")
+    for prefix, platform in _PLATFORM_PREFIXES.items():
+        if key.startswith(prefix):
+            if not sys.platform.startswith(platform):
+                return None
+            key = key[len(prefix) :]
+    for prefix, is_production in _MODE_PREFIXES:
+        if key.startswith(prefix):
+            if is_production != production:
+                return None
+            key = key[len(prefix) :]
+    return key, value
+
+
+def _relative_inside(destination: str) -> PurePosixPath:
+    path = PurePosixPath(destination.replace("\\", "/"))
+    if path.is_absolute() or ".." in path.parts:
+        raise ValueError("must be a path inside build.output (relative, without '..')")
+    return path
+
+
+def _resolves_inside(path: Path, root: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(root)
+    except (OSError, RuntimeError):
+        return False
+
+
+@final
+class _Copier:
+    """Copies app files into the staging folder: reads only inside the app, writes only inside
+    the staging folder."""
+
+    def __init__(self, steps: BuildSteps, staging: Path, warn: Callable[[str], None]) -> None:
+        self._app = steps.app_dir
+        self._output = steps.output
+        self._never = steps.never_copied
+        self._staging = staging.resolve()
+        self._warn = warn
+
+    def copy(self, source: str, destination: str, *, key: str, label: str) -> None:
+        """Copy ``source`` (relative to the app): a folder's contents into ``destination``, a
+        file to ``destination``, or into the output's top under its own name when
+        ``destination`` is empty or ends with ``/``."""
+        path = self._app / source
+        if not _resolves_inside(path, self._app):
+            raise ConfigError(
+                f"key '{key}': source {source!r} lies outside the app folder {self._app}: a "
+                "build copies only the app's own files",
+                key=key,
+            )
+        real = path.resolve()
+        if self._is_built_output(real) or real.is_relative_to(self._output):
+            raise ConfigError(
+                f"key '{key}': source {source!r} lies inside build.output, which each build "
+                "replaces",
+                key=key,
+            )
+        try:
+            target_relative = _relative_inside(destination)
+        except ValueError as error:
+            raise ConfigError(
+                f"key '{key}': destination {destination!r} {error}", key=key
+            ) from None
+        if not real.exists():
+            self._warn(f"{label} entry '{path}' does not exist")
+            return
+        target = self._staging / target_relative
+        if real.is_dir():
+            self._copy_folder(real, target, visited={real})
+        elif not target_relative.parts or destination.endswith("/"):
+            self._copy_file(real, target / real.name)
+        else:
+            self._copy_file(real, target)
+
+    def _copy_folder(self, folder: Path, target: Path, *, visited: set[Path]) -> None:
+        self._directory(target)
+        for entry in sorted(os.scandir(folder), key=lambda item: item.name):
+            # Dot files are never served (the bridge answers 404), and .git has no place there.
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            if entry.is_symlink():
+                if not _resolves_inside(path, self._app):
+                    self._warn(f"not copied: {path} is a link out of the app")
+                    continue
+                path = path.resolve()
+                if not path.exists():
+                    continue
+            if self._is_built_output(path):
+                continue
+            if path.is_dir():
+                if path in visited:
+                    continue  # a link back to a folder being copied: a loop
+                self._copy_folder(path, target / entry.name, visited=visited | {path})
+            elif path.is_file():
+                self._copy_file(path, target / entry.name)
+
+    def _is_built_output(self, path: Path) -> bool:
+        """The output folder and staging folders, which a copy of the whole app skips."""
+        return path == self._output or (
+            path.parent == self._output.parent
+            and path.name.startswith(f".{self._output.name}{_STAGING_MARK}")
+        )
+
+    def _directory(self, path: Path) -> None:
+        path.mkdir(parents=True, exist_ok=True)
+        if not path.resolve().is_relative_to(self._staging):
+            raise BuildError(
+                f"{path} leads out of build.output through a link the build script made; "
+                "nothing was built"
+            )
+
+    def _copy_file(self, source: Path, target: Path) -> None:
+        if source.resolve() in self._never:
+            return  # the bridge never serves these; a copy must not either
+        self._directory(target.parent)
+        if target.is_symlink() or target.is_file():
+            # Replaced, never written through: a link the script made could lead anywhere.
+            target.unlink()
+        elif target.is_dir():
+            shutil.rmtree(target)
+        shutil.copyfile(source, target)
+        shutil.copymode(source, target)
+
+
+# -------------------------------------------------------------------------------------------------
+# The swap
+# -------------------------------------------------------------------------------------------------
+
+
+def _swap_into_place(staging: Path, output: Path) -> None:
+    """``staging`` becomes ``output``; the previous output is removed."""
+    if not output.exists() and not output.is_symlink():
+        staging.rename(output)
+        return
+    try:
+        exchange(staging, output)
+    except NotSupportedError:
+        # No renameat2 here: a moment without the output, never a half-built one.
+        previous = staging.with_name(staging.name + "-previous")
+        output.rename(previous)
+        staging.rename(output)
+        staging = previous
+    _remove(staging)
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        if path.is_symlink() or not path.is_dir():
+            path.unlink()
+        else:
+            shutil.rmtree(path)
+
+
+def _remove_abandoned_staging(output: Path) -> None:
+    """Staging folders a killed build left (their process is gone)."""
+    prefix = f".{output.name}{_STAGING_MARK}"
+    with contextlib.suppress(OSError):
+        for entry in output.parent.iterdir():
+            if not entry.name.startswith(prefix):
+                continue
+            pid = entry.name[len(prefix) :].partition("-")[0]
+            if pid.isdigit() and not _is_running(int(pid)):
+                _remove(entry)
+
+
+def _is_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
