@@ -14,9 +14,15 @@ The child adds :class:`DevPlugin` to the host: a service that watches the app's 
 (``webview.root``) and emits :data:`RELOAD_EVENT` once per burst of changes, and the preload
 module ``oro:dev`` (``dev_client.js``) that reloads the page on it.
 
-When a child fails to start (an invalid ``oro.toml``, a plugin that does not import) or dies,
-the loop prints the error and serves an error page on the port until the next change: pages
-show the error in an overlay, and reload once a working host is back.
+An app with build steps (``[build] script``, copy, copy-map) is built by each child before it
+serves (``oro run --build``), and :class:`DevPlugin` builds it again, with the previous output
+served meanwhile, when a file of the app outside its output changes; the pages reload once the
+new output is in place. A failed rebuild is printed and the previous output stays.
+
+When a child fails to start (an invalid ``oro.toml``, a plugin that does not import, a build
+script that fails) or dies, the loop prints the error and serves an error page on the port
+until the next change, of ``oro.toml``, a plugin or a source of the app: pages show the error
+in an overlay, and reload once a working host is back.
 """
 
 from __future__ import annotations
@@ -44,11 +50,15 @@ from urllib.parse import unquote, urlsplit
 
 import anyio
 import anyio.abc
+import anyio.to_thread
 import watchfiles
 from anyio.abc import TaskStatus
 from anyio.streams.text import TextReceiveStream
 
+from oro_framework.build.steps import BuildSteps, run_build_steps
 from oro_framework.kernel.app import CONFIG_FILE_NAME
+from oro_framework.kernel.builtin import has_build_steps
+from oro_framework.kernel.errors import HostError
 from oro_framework.kernel.hookspecs import hookimpl
 from oro_framework.web.asgi import Receive, Scope, Send
 from oro_framework.web.ports import choose_port
@@ -175,6 +185,73 @@ async def _watch(
             on_changes(sorted({Path(path) for _, path in changes}))
 
 
+_NOT_SOURCES: Final = frozenset({"node_modules", "__pycache__", CONFIG_FILE_NAME})
+"""Top-level entries of the app whose changes never rebuild it (``oro.toml`` restarts the
+host instead; dot entries are left out too)."""
+
+
+def _source_roots(app_dir: Path, output: Path | None) -> list[Path]:
+    """The app's top-level folders a build reads: all but dot folders, ``node_modules`` and the
+    one the output is in (watching it would rebuild on every build)."""
+    roots = []
+    for entry in sorted(app_dir.iterdir()):
+        if (
+            entry.name.startswith(".")
+            or entry.name in _NOT_SOURCES
+            or entry.is_symlink()
+            or not entry.is_dir()
+            or (output is not None and output.is_relative_to(entry))
+        ):
+            continue
+        roots.append(entry)
+    return roots
+
+
+@final
+class _SourceFilter(watchfiles.DefaultFilter):
+    """Changes to the app's sources: anything under the app but dot entries (staging folders
+    among them), ``node_modules``, ``oro.toml`` and the output."""
+
+    def __init__(self, app_dir: Path, output: Path | None) -> None:
+        super().__init__()
+        self._app = app_dir
+        self._output = output
+
+    def __call__(self, change: watchfiles.Change, path: str) -> bool:
+        if not super().__call__(change, path):
+            return False
+        changed = Path(path)
+        if not changed.is_relative_to(self._app) or changed == self._app:
+            return False
+        parts = changed.relative_to(self._app).parts
+        if parts[0] in _NOT_SOURCES or any(part.startswith(".") for part in parts):
+            return False
+        return self._output is None or not (
+            changed.is_relative_to(self._output) or self._output.is_relative_to(changed)
+        )
+
+
+async def _watch_sources(
+    app_dir: Path,
+    output: Path | None,
+    on_changes: Callable[[list[Path]], None],
+    *,
+    task_status: TaskStatus[None] = anyio.TASK_STATUS_IGNORED,
+) -> None:
+    """Call ``on_changes`` for each burst of changes to the app's sources, until cancelled:
+    its top-level files, and its top-level folders (those there when it starts) with all
+    below them. Not the whole folder at once, which would watch ``node_modules`` too."""
+    watch_filter = _SourceFilter(app_dir, output)
+    async with anyio.create_task_group() as task_group:
+        await task_group.start(
+            functools.partial(_watch, [app_dir], watch_filter, on_changes, recursive=False)
+        )
+        roots = _source_roots(app_dir, output)
+        if roots:
+            await task_group.start(functools.partial(_watch, roots, watch_filter, on_changes))
+        task_status.started()
+
+
 # -------------------------------------------------------------------------------------------------
 # The child: the host, with live reload of its pages
 # -------------------------------------------------------------------------------------------------
@@ -217,6 +294,16 @@ class DevPlugin:
 
     @hookimpl
     def oro_register_services(self, services: ServiceRegistry, host: Host) -> None:
+        if has_build_steps(host.config):
+            # The output is replaced whole by each build, which a watcher of it would not
+            # survive: the pages reload after each rebuild instead.
+            steps = BuildSteps.from_host(host)
+            services.add(
+                "dev.build",
+                functools.partial(self._rebuild_on_changes, host, steps),
+                doc="oro dev: runs the app's build steps again when its sources change",
+            )
+            return
         root = host.paths.resources
         watch_filter = _ChangeFilter(
             host.app_dir / CONFIG_FILE_NAME, editable_plugin_sources(), restarts=False
@@ -236,6 +323,50 @@ class DevPlugin:
 
     async def _boot(self, request: Request) -> dict[str, str]:
         return {"boot": self.boot}
+
+    async def _rebuild_on_changes(
+        self, host: Host, steps: BuildSteps, *, task_status: TaskStatus[None]
+    ) -> None:
+        changed: list[Path] = []
+        wake = anyio.Event()
+
+        def note(paths: list[Path]) -> None:
+            changed.extend(paths)
+            wake.set()
+
+        async with anyio.create_task_group() as task_group:
+            await task_group.start(_watch_sources, steps.app_dir, steps.output, note)
+            task_status.started()
+            while True:
+                await wake.wait()
+                wake = anyio.Event()
+                names = [_relative(path, steps.app_dir) for path in changed]
+                changed.clear()
+                shown = ", ".join(names[:3]) + (
+                    f" and {len(names) - 3} more" if len(names) > 3 else ""
+                )
+                self._echo(f"oro dev: {shown} changed; running the build steps")
+                try:
+                    # In a thread: the script may take seconds, the pages keep being served.
+                    await anyio.to_thread.run_sync(
+                        functools.partial(
+                            run_build_steps, steps, write=_to_stderr, warn=_warning_to_stderr
+                        )
+                    )
+                except HostError as error:
+                    _to_stderr(f"error: {error}")
+                    _to_stderr("oro dev: the pages keep the previous build; fix it and save")
+                    continue
+                host.events.emit(RELOAD_EVENT, {"files": names})
+                self._echo("oro dev: built; reloading pages")
+
+
+def _to_stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def _warning_to_stderr(line: str) -> None:
+    _to_stderr(f"warning: {line}")
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -423,7 +554,8 @@ class DevLoop:
         command = [sys.executable, "-P", "-m", "oro_framework.cli"]
         if self._verbose:
             command.append("--verbose")
-        command += ["run", str(self.app_dir), "--dev-child", "--port", str(self.port)]
+        # --build: the child runs the app's build steps, if it has any, before it serves.
+        command += ["run", str(self.app_dir), "--dev-child", "--build", "--port", str(self.port)]
         if self._headless:
             command.append("--headless")
         if self._skip_broken:
@@ -495,6 +627,8 @@ class DevLoop:
                     self._warn(f"cannot show the error page on port {self.port}: {error}")
 
             task_group.start_soon(serve)
+            # A source of the app restarts it too: the failure may be its build script's.
+            await task_group.start(_watch_sources, self.app_dir, None, self._restart)
             await self._changed.wait()
             task_group.cancel_scope.cancel()
 
