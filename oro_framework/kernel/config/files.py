@@ -65,10 +65,14 @@ def find_config_file(app_dir: Path, *, announce: bool = True) -> AppConfigFile:
         return AppConfigFile(app_dir / CONFIG_FILE_NAME, exists=False)
     chosen, *shadowed = found
     if shadowed and announce:
+        fix = (
+            f"`oro init --from {shadowed[0].name} --force` rewrites oro.toml from it"
+            if chosen.name == CONFIG_FILE_NAME
+            else "remove the one not meant"
+        )
         warnings.warn(
             f"{chosen.name} is read and {' and '.join(path.name for path in shadowed)} is not: "
-            f"an app's config is {', then '.join(CONFIG_FILE_NAMES)} (see {DOC}); "
-            f"`oro init --from {shadowed[0].name} --force` rewrites {chosen.name} from it",
+            f"an app's config is {', then '.join(CONFIG_FILE_NAMES)} (see {DOC}); {fix}",
             ConfigWarning,
             stacklevel=2,
         )

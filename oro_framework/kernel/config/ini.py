@@ -110,7 +110,9 @@ def parse_ini(text: str, path: Path) -> IniDocument:
         document.sections.setdefault(section, number)
         existing = document.values.get((section, key))
         if is_append:
-            items = existing.value if existing and isinstance(existing.value, list) else []
+            # Appending to a plain value keeps it, as the runtime joins them.
+            items = [] if existing is None else existing.value
+            items = [items] if isinstance(items, str) else items
             document.values[(section, key)] = IniValue(section, key, [*items, value], number)
         else:
             document.values[(section, key)] = IniValue(section, key, value, number)

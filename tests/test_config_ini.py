@@ -1,0 +1,387 @@
+"""Oro's and Socket Runtime's config files as they are: ``socket.ini`` and ``oro.ini`` read in
+their own dialect, their keys mapped to oro's with the line they came from, one warning per key
+oro does not honour, errors naming file, line and key, and which file wins (issue 40, item 2)."""
+
+from __future__ import annotations
+
+import textwrap
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from oro_framework import ConfigError, ConfigRegistry, ConfigWarning, Host
+from oro_framework.kernel.config import load_config
+from oro_framework.kernel.config.files import find_config_file
+from oro_framework.kernel.config.ini import format_ini, parse_ini
+from oro_framework.kernel.config.ini_map import DOC, ini_file_as_toml
+
+# Modelled on what `ssc init` writes and on public Socket apps (a service-worker example, a
+# weather app with a copy-map and a protocol handler, a REPL with a build script and a backend
+# command): their shapes, not their text.
+SOCKET_INI = textwrap.dedent(
+    """\
+    ; A Socket Runtime app.
+    # Both comment styles.
+
+    [build]
+    copy = "src"
+    name = "notes-app"
+    output = "build"
+    flags = -O3
+    env = USER, TMPDIR ; inline comment
+    env[] = APP_MODE
+    headless = false
+
+    [build.watch]
+    sources[] = src/
+
+    [webview]
+    root = "/"
+    watch = true
+
+    [webview.navigator.mounts]
+    $HOST_HOME/notes-data/ = /notes
+
+    [env]
+    REGION = eu
+
+    [permissions]
+    allow_device_info = false
+    allow_fullscreen = true
+
+    [meta]
+    bundle_identifier = "com.example.notes"
+    title = "Notes"
+    version = 1.0.0
+    description = A small notes app
+    copyright = "(c) Example 2024"
+
+    [linux]
+    cmd = "node backend.js"
+    icon = "src/icon.png"
+
+    [window]
+    height = 60%
+    width = 800
+    backgroundColorDark = #000000
+
+    [ios]
+    simulator_device = "iPhone 14"
+    """
+)
+
+
+@pytest.fixture(scope="module")
+def keys(tmp_path_factory: pytest.TempPathFactory) -> ConfigRegistry:
+    """The keys every installed plugin declares, as `oro run` would check an app against."""
+    host = Host(tmp_path_factory.mktemp("keys"), use_config_file=False, resolve_secrets=False)
+    host.close()
+    return host.config_keys
+
+
+def write(directory: Path, name: str, text: str) -> Path:
+    path = directory / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def load(keys: ConfigRegistry, path: Path) -> tuple[dict[str, Any], list[str]]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        config = load_config(keys, path=path)
+    values = {name: config[name] for name in config}
+    sources = {name: config.source(name) for name in config}
+    values["__sources__"] = sources
+    return values, [str(warning.message) for warning in caught]
+
+
+# ---------------------------------------------------------------------------------------------
+# The dialect
+# ---------------------------------------------------------------------------------------------
+
+
+def test_the_reader_takes_the_runtime_dialect(tmp_path: Path) -> None:
+    text = """\
+        top = 1
+        [a]
+        plain = 1.0.0
+        quoted = "  spaced  "   ; a comment after the quote
+        single = 'it "works"'
+        percent = 60%
+        colour = #fff
+        cut = value ; comment
+        list[] = one
+        list[] = "two; three"
+        [a.b]
+        key = x
+        [.c]
+        deeper = y
+        [empty]
+        """
+    document = parse_ini(textwrap.dedent(text), tmp_path / "socket.ini")
+    assert document.as_tree() == {
+        "": {"top": "1"},
+        "a": {
+            "plain": "1.0.0",
+            "quoted": "spaced",
+            "single": 'it "works"',
+            "percent": "60%",
+            "colour": "#fff",
+            "cut": "value",
+            "list": ["one", "two; three"],
+        },
+        "a.b": {"key": "x"},
+        "a.b.c": {"deeper": "y"},
+        "empty": {},
+    }
+    assert document.values[("a.b.c", "deeper")].line == 14
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "problem"),
+    [
+        ("[meta]\nname\n", "socket.ini:2:1", "expected 'key = value'"),
+        ("[meta]\n  = x\n", "socket.ini:2:3", "a key is missing"),
+        ('[meta]\ntitle = "Notes\n', "socket.ini:2:9", "unterminated string"),
+        ("[meta\ntitle = x\n", "socket.ini:1:6", "without its closing ']'"),
+        ('[meta]\ntitle = "a" b\n', "socket.ini:2:9", "unexpected text after the closing"),
+        ("[a..b]\n", "socket.ini:1:2", "empty section name"),
+    ],
+)
+def test_a_syntax_error_names_file_line_and_column(
+    tmp_path: Path, text: str, where: str, problem: str
+) -> None:
+    with pytest.raises(ConfigError) as raised:
+        parse_ini(text, Path("my-app") / "socket.ini")
+    assert raised.value.source == f"my-app/{where}"
+    assert problem in str(raised.value)
+
+
+_names = st.text(st.characters(codec="ascii", categories=("L", "N")), min_size=1, max_size=8)
+_sections = st.lists(_names, min_size=1, max_size=3).map(".".join)
+_values = st.text(
+    st.characters(codec="utf-8", exclude_characters="\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"),
+    max_size=12,
+).map(str.strip)
+_single_values = _values.filter(lambda value: not ('"' in value and "'" in value))
+_tree = st.dictionaries(
+    _sections,
+    st.dictionaries(
+        _names.filter(lambda name: not name.endswith("[]")),
+        _single_values | st.lists(_single_values, min_size=1, max_size=3),
+        max_size=4,
+    ),
+    max_size=4,
+)
+
+
+@given(_tree)
+def test_what_format_ini_writes_parse_ini_reads_back(tree: dict[str, dict[str, Any]]) -> None:
+    text = format_ini(tree)
+    assert parse_ini(text, Path("socket.ini")).as_tree() == tree
+
+
+@given(st.text(max_size=200))
+def test_any_text_parses_or_is_a_config_error_with_its_line(text: str) -> None:
+    try:
+        parse_ini(text, Path("socket.ini"))
+    except ConfigError as error:
+        file_name, line, column = error.source.split(":")
+        assert file_name == "socket.ini"
+        assert 1 <= int(line) <= max(1, len(text.splitlines()))
+        assert int(column) >= 1
+
+
+# ---------------------------------------------------------------------------------------------
+# The mapping
+# ---------------------------------------------------------------------------------------------
+
+
+def test_a_socket_ini_maps_onto_oros_keys_with_its_lines(
+    tmp_path: Path, keys: ConfigRegistry
+) -> None:
+    values, _ = load(keys, write(tmp_path, "socket.ini", SOCKET_INI))
+    sources = values["__sources__"]
+    assert values["meta.name"] == "Notes"
+    assert values["meta.bundle_identifier"] == "com.example.notes"
+    assert values["meta.version"] == "1.0.0"
+    assert values["meta.description"] == "A small notes app"
+    assert values["window.height"] == "60%"
+    assert values["window.width"] == 800
+    assert values["window.headless"] is False
+    # Nothing but [build] copy: the copied folder is served as it is.
+    assert values["webview.root"] == "src"
+    assert values["build.env"] == ["USER", "TMPDIR", "APP_MODE"]
+    assert values["env.REGION"] == "eu"
+    assert values["filesystem.mounts.notes"] == "~/notes-data/"
+    assert values["permissions.allow_device_info"] is False
+    assert sources["window.height"] == "socket.ini:42"
+    assert sources["meta.name"] == "socket.ini:32"
+
+
+def test_each_key_oro_does_not_honour_is_one_warning_naming_it_and_the_doc(
+    tmp_path: Path, keys: ConfigRegistry
+) -> None:
+    _, messages = load(keys, write(tmp_path, "socket.ini", SOCKET_INI))
+    expected = {
+        "socket.ini:8: [build] flags",
+        "socket.ini:14: [build.watch] sources",
+        "socket.ini:18: [webview] watch",
+        "socket.ini:28: [permissions] allow_fullscreen",
+        "socket.ini:35: [meta] copyright",
+        "socket.ini:38: [linux] cmd",
+        "socket.ini:39: [linux] icon",
+        "socket.ini:44: [window] backgroundColorDark",
+        "socket.ini:47: [ios] simulator_device",
+    }
+    assert {message.partition(" is not honoured")[0] for message in messages} == expected
+    assert all(message.endswith(f"(see {DOC})") for message in messages)
+    cmd = next(message for message in messages if "[linux] cmd" in message)
+    assert "backend process" in cmd
+
+
+def test_oro_ini_keys_and_the_older_socket_names_map_too(
+    tmp_path: Path, keys: ConfigRegistry
+) -> None:
+    path = write(
+        tmp_path,
+        "oro.ini",
+        """\
+        [bundle]
+        identifier = co.example.repl
+        [build]
+        script = scripts/build.sh
+        input = src
+        name = repl
+        [webview]
+        root = /app/
+        [webview.protocol-handlers]
+        web+notes = /notes-sw.js
+        [filesystem]
+        sandbox_enabled = false
+        """,
+    )
+    values, _ = load(keys, path)
+    assert values["meta.bundle_identifier"] == "co.example.repl"
+    assert values["meta.name"] == "repl"  # the runtime's title defaults to [build] name
+    assert values["build.script"] == "scripts/build.sh"
+    assert values["build.copy"] == "src"
+    # A build script serves its output: webview.root is left to the build step.
+    assert values["__sources__"]["webview.root"] == "default"
+    assert values["webview.default_index"] == "/app/index.html"
+    assert values["webview.protocol-handlers.web+notes"] == "/notes-sw.js"
+    assert values["filesystem.sandbox_enabled"] is False
+
+
+def test_a_secret_named_in_build_env_is_left_out_with_its_warning(
+    tmp_path: Path, keys: ConfigRegistry
+) -> None:
+    path = write(tmp_path, "socket.ini", "[build]\nenv[] = WEATHER_API_KEY\nenv[] = REGION\n")
+    values, messages = load(keys, path)
+    assert values["build.env"] == ["REGION"]
+    assert any("WEATHER_API_KEY would hand pages a secret" in message for message in messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("[window]\nwidth = wide\n", 2, "key 'window.width' ([window] width) expects integer"),
+        ("[window]\n\nheight = 150%\n", 3, "key 'window.height' must be above 0% and at most"),
+        ("[meta]\n[permissions]\nallow_device_info = maybe\n", 3, "expects boolean"),
+        ("[permissions]\nallow_camera = false\n", 2, "no installed plugin declares permission"),
+    ],
+)
+def test_a_wrong_value_is_a_config_error_naming_file_line_and_key(
+    tmp_path: Path, keys: ConfigRegistry, text: str, line: int, message: str
+) -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_config(keys, path=write(tmp_path, "socket.ini", text))
+    assert raised.value.source == f"socket.ini:{line}"
+    assert message in str(raised.value)
+
+
+def test_window_sizes_take_oros_percentages_in_oro_toml_and_the_environment(
+    tmp_path: Path, keys: ConfigRegistry
+) -> None:
+    path = write(tmp_path, "oro.toml", '[window]\nheight = "50%"\nwidth = 900\n')
+    config = load_config(keys, path=path, environ={"ORO_WINDOW_WIDTH": "40%"})
+    assert config["window.height"] == "50%"
+    assert config["window.width"] == "40%"
+    with pytest.raises(ConfigError, match="at most 100%"):
+        load_config(keys, path=write(tmp_path, "oro.toml", '[window]\nheight = "101%"\n'))
+    with pytest.raises(ConfigError, match="must be positive, got 0"):
+        load_config(keys, path=write(tmp_path, "oro.toml", "[window]\nheight = 0\n"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Which file
+# ---------------------------------------------------------------------------------------------
+
+
+def test_oro_toml_wins_over_an_ini_and_says_so_once(tmp_path: Path) -> None:
+    write(tmp_path, "socket.ini", "[meta]\ntitle = From INI\n")
+    write(tmp_path, "oro.toml", '[meta]\nname = "From TOML"\n')
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")
+        for _ in range(3):
+            host = Host(tmp_path, resolve_secrets=False)
+            host.close()
+    assert host.config["meta.name"] == "From TOML"
+    said = [str(w.message) for w in caught if "is read and" in str(w.message)]
+    assert said == [
+        "oro.toml is read and socket.ini is not: an app's config is oro.toml, then oro.ini, "
+        f"then socket.ini (see {DOC}); `oro init --from socket.ini --force` rewrites oro.toml "
+        "from it"
+    ]
+
+
+def test_oro_ini_wins_over_socket_ini_as_in_oro(tmp_path: Path) -> None:
+    write(tmp_path, "socket.ini", "[meta]\ntitle = Socket\n")
+    write(tmp_path, "oro.ini", "[meta]\ntitle = Oro\n")
+    with pytest.warns(ConfigWarning, match="oro.ini is read and socket.ini is not"):
+        found = find_config_file(tmp_path)
+    assert found.path == tmp_path / "oro.ini"
+    with pytest.warns(ConfigWarning, match="remove the one not meant"):
+        host = Host(tmp_path, resolve_secrets=False)
+    host.close()
+    assert host.config["meta.name"] == "Oro"
+    assert host.config.source("meta.name") == "oro.ini:2"
+
+
+def test_an_app_with_only_a_socket_ini_runs_as_it_is(tmp_path: Path) -> None:
+    write(tmp_path, "socket.ini", SOCKET_INI)
+    (tmp_path / "src").mkdir()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConfigWarning)
+        host = Host(tmp_path, resolve_secrets=False)
+    host.close()
+    assert host.config_file == tmp_path / "socket.ini"
+    assert host.paths.resources == tmp_path / "src"
+    assert host.config["meta.bundle_identifier"] == "com.example.notes"
+
+
+# ---------------------------------------------------------------------------------------------
+# The oro.toml it converts to
+# ---------------------------------------------------------------------------------------------
+
+
+def test_the_written_oro_toml_loads_to_the_same_config_as_the_ini(
+    tmp_path: Path, keys: ConfigRegistry
+) -> None:
+    ini = write(tmp_path, "socket.ini", SOCKET_INI)
+    text, mapped = ini_file_as_toml(ini, keys)
+    toml = tmp_path / "oro.toml"
+    toml.write_text(text, encoding="utf-8")
+    from_ini, _ = load(keys, ini)
+    from_toml, messages = load(keys, toml)
+    from_ini.pop("__sources__")
+    from_toml.pop("__sources__")
+    assert from_toml == from_ini
+    assert messages == []  # the notes are comments in oro.toml, not warnings
+    assert 'height = "60%" # socket.ini [window] height' in text
+    assert "#   socket.ini:38 [linux] cmd: oro starts no backend process" in text
+    assert len(mapped.notes) == 9
