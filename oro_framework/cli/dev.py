@@ -41,7 +41,6 @@ import socket
 import subprocess
 import sys
 import threading
-import tomllib
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,9 +55,13 @@ from anyio.abc import TaskStatus
 from anyio.streams.text import TextReceiveStream
 
 from oro_framework.build.steps import BuildSteps, run_build_steps
-from oro_framework.kernel.app import CONFIG_FILE_NAME
 from oro_framework.kernel.builtin import has_build_steps
-from oro_framework.kernel.errors import HostError
+from oro_framework.kernel.config.files import (
+    CONFIG_FILE_NAMES,
+    find_config_file,
+    read_early_value,
+)
+from oro_framework.kernel.errors import ConfigError, HostError
 from oro_framework.kernel.hookspecs import hookimpl
 from oro_framework.web.asgi import Receive, Scope, Send
 from oro_framework.web.ports import choose_port
@@ -139,14 +142,13 @@ def _is_under(path: Path, roots: Sequence[Path]) -> bool:
 
 @final
 class _ChangeFilter(watchfiles.DefaultFilter):
-    """Changes to ``oro.toml`` and plugin sources (which restart the host) when ``restarts``,
-    else the app's other files (which reload its pages)."""
+    """Changes to the app's config files (``oro.toml``, ``oro.ini``, ``socket.ini``: one
+    appearing beside another changes which is read) and plugin sources (which restart the
+    host) when ``restarts``, else the app's other files (which reload its pages)."""
 
-    def __init__(
-        self, config_file: Path, plugin_sources: Sequence[Path], *, restarts: bool
-    ) -> None:
+    def __init__(self, app_dir: Path, plugin_sources: Sequence[Path], *, restarts: bool) -> None:
         super().__init__()
-        self._config_file = config_file
+        self._config_files = {app_dir / name for name in CONFIG_FILE_NAMES}
         self._plugin_sources = plugin_sources
         self._restarts = restarts
 
@@ -154,7 +156,7 @@ class _ChangeFilter(watchfiles.DefaultFilter):
         if not super().__call__(change, path):
             return False
         changed = Path(path)
-        restarts = changed == self._config_file or _is_under(changed, self._plugin_sources)
+        restarts = changed in self._config_files or _is_under(changed, self._plugin_sources)
         return restarts == self._restarts
 
 
@@ -185,8 +187,8 @@ async def _watch(
             on_changes(sorted({Path(path) for _, path in changes}))
 
 
-_NOT_SOURCES: Final = frozenset({"node_modules", "__pycache__", CONFIG_FILE_NAME})
-"""Top-level entries of the app whose changes never rebuild it (``oro.toml`` restarts the
+_NOT_SOURCES: Final = frozenset({"node_modules", "__pycache__", *CONFIG_FILE_NAMES})
+"""Top-level entries of the app whose changes never rebuild it (its config files restart the
 host instead; dot entries are left out too)."""
 
 
@@ -210,7 +212,7 @@ def _source_roots(app_dir: Path, output: Path | None) -> list[Path]:
 @final
 class _SourceFilter(watchfiles.DefaultFilter):
     """Changes to the app's sources: anything under the app but dot entries (staging folders
-    among them), ``node_modules``, ``oro.toml`` and the output."""
+    among them), ``node_modules``, the config files and the output."""
 
     def __init__(self, app_dir: Path, output: Path | None) -> None:
         super().__init__()
@@ -305,9 +307,7 @@ class DevPlugin:
             )
             return
         root = host.paths.resources
-        watch_filter = _ChangeFilter(
-            host.app_dir / CONFIG_FILE_NAME, editable_plugin_sources(), restarts=False
-        )
+        watch_filter = _ChangeFilter(host.app_dir, editable_plugin_sources(), restarts=False)
 
         def reload(changed: list[Path]) -> None:
             names = [_relative(path, root) for path in changed]
@@ -434,7 +434,7 @@ class DevLoop:
         warn: Callable[[str], None] = print,
     ) -> None:
         self.app_dir = app_dir.resolve()
-        self.config_file = self.app_dir / CONFIG_FILE_NAME
+        self.config_file = find_config_file(self.app_dir, announce=False).path
         self.plugin_sources = editable_plugin_sources()
         self._requested_port = port
         self._headless = headless
@@ -462,7 +462,7 @@ class DevLoop:
                     functools.partial(
                         _watch,
                         [self.app_dir],
-                        _ChangeFilter(self.config_file, [], restarts=True),
+                        _ChangeFilter(self.app_dir, [], restarts=True),
                         self._restart,
                         recursive=False,
                     )
@@ -471,11 +471,11 @@ class DevLoop:
                     await task_group.start(
                         _watch,
                         self.plugin_sources,
-                        _ChangeFilter(self.config_file, self.plugin_sources, restarts=True),
+                        _ChangeFilter(self.app_dir, self.plugin_sources, restarts=True),
                         self._restart,
                     )
                 self._echo(
-                    f"oro dev: restarts the host when {CONFIG_FILE_NAME} or the source of "
+                    f"oro dev: restarts the host when {self.config_file.name} or the source of "
                     f"{len(self.plugin_sources)} editable plugin(s) change; port {self.port}"
                 )
                 code = await self._supervise()
@@ -503,10 +503,9 @@ class DevLoop:
         without a host (which would import the plugins here, where they are never reloaded); a
         broken file gives the defaults."""
         values: dict[str, Any] = {}
-        with contextlib.suppress(OSError, tomllib.TOMLDecodeError):
-            document = tomllib.loads(self.config_file.read_text(encoding="utf-8"))
-            values["window.port"] = document.get("window", {}).get("port")
-            values["meta.bundle_identifier"] = document.get("meta", {}).get("bundle_identifier")
+        for key in ("window.port", "meta.bundle_identifier"):
+            with contextlib.suppress(OSError, ConfigError, KeyError):
+                values[key] = read_early_value(self.config_file, key)
         for item in self._overrides:
             key, _, value = item.partition("=")
             values[key.strip()] = value.strip()
