@@ -1,6 +1,7 @@
 /**
- * `oro:protocol-handlers` — URLs of the app's own schemes (`web+demo://host/path?q`), served by
- * the scheme's Service Worker at `/oro/protocol/web+demo/host/path?q` on the app origin.
+ * `oro:protocol-handlers` — URLs of the app's own schemes (`weather:current`,
+ * `web+demo://host/path?q`), served by the scheme's Service Worker at
+ * `/oro/protocol/weather//current` and `/oro/protocol/web+demo/host/path?q` on the app origin.
  * @module oro:protocol-handlers
  * @plugin protocols
  */
@@ -20,12 +21,22 @@ export const PROTOCOL_PREFIX: '/oro/protocol/'
 export const SAFELISTED_SCHEMES: readonly string[]
 /** How long a protocol request waits for its worker to become active, in ms. */
 export const WORKER_TIMEOUT: number
+/** Schemes no handler may claim, each with the reason. */
+export const RESERVED_SCHEMES: Readonly<Record<string, string>>
+/** The longest scheme a handler may claim. */
+export const MAX_SCHEME_LENGTH: number
+/** The generated Service Worker that runs an app's worker script as Oro does. */
+export const SHELL_PATH: '/oro/service-worker/shell.js'
+/** The URL a worker script is registered at: `SHELL_PATH?script=<scriptURL>`. */
+export function shellURL (scriptURL: string): string
+/** The protocol URL an app path stands for (`/oro/protocol/weather//x` → `weather:///x`), or `null`. */
+export function fromAppPath (path: string): string | null
 
 /** `scheme` in lowercase if it may have a handler; throws `SecurityError` otherwise. */
 export function checkScheme (scheme: string): string
 /** The lower-case scheme of `url`, or `null`. */
 export function schemeOf (url: string): string | null
-/** The app path serving a protocol URL: `web+demo://h/p?q` → `/oro/protocol/web+demo/h/p?q`. */
+/** The app path serving a protocol URL: `web+demo://h/p?q` → `/oro/protocol/web+demo/h/p?q`, `weather:p` → `/oro/protocol/weather//p`. */
 export function toAppPath (url: string): string
 /** The app URL serving `input` when it is a URL of a registered scheme, else `null`. */
 export function toAppURL (input: string | URL | { url: string }): string | null
@@ -71,6 +82,11 @@ declare const protocolHandlers: {
   PROTOCOL_PREFIX: typeof PROTOCOL_PREFIX
   SAFELISTED_SCHEMES: typeof SAFELISTED_SCHEMES
   WORKER_TIMEOUT: typeof WORKER_TIMEOUT
+  RESERVED_SCHEMES: typeof RESERVED_SCHEMES
+  MAX_SCHEME_LENGTH: typeof MAX_SCHEME_LENGTH
+  SHELL_PATH: typeof SHELL_PATH
+  shellURL: typeof shellURL
+  fromAppPath: typeof fromAppPath
   ProtocolEventSource: typeof ProtocolEventSource
   checkScheme: typeof checkScheme
   getData: typeof getData

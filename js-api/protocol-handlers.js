@@ -1,24 +1,29 @@
 /**
- * `oro:protocol-handlers` — URLs of the app's own schemes (`web+demo://host/path?q`), served by
- * the scheme's Service Worker at `/oro/protocol/web+demo/host/path?q` on the app origin.
+ * `oro:protocol-handlers` — URLs of the app's own schemes (`weather:current`,
+ * `web+demo://host/path?q`), served by the scheme's Service Worker at
+ * `/oro/protocol/weather//current` and `/oro/protocol/web+demo/host/path?q` on the app origin.
  *
  * Loaded by `oro:bootstrap` in every page. For each scheme in `__args.protocolHandlers` (from
  * `[webview.protocol-handlers]` or `protocol.register`) it registers the worker with scope
- * `/oro/protocol/<scheme>/` (`type: 'module'`), and makes these work with the scheme's URLs:
+ * `/oro/protocol/<scheme>/` (`type: 'module'`, through the shell `/oro/service-worker/shell.js`
+ * so that Oro's default-export handlers answer), and makes these work with the scheme's URLs:
  *
  * - `fetch(url | Request)` and `new EventSource(url)`: they wait until the worker is active, then
  *   go out from a hidden same-origin frame inside the worker's scope. A worker only sees the
  *   requests of pages it controls, and it controls only pages inside its scope: the frame is
- *   such a page, the app's own page is not.
+ *   such a page, the app's own page is not. What the worker posts to the frame's client reaches
+ *   the page's `navigator.serviceWorker` 'message' listeners.
  * - `<a href="web+demo://...">` clicks: the window navigates to the mapped URL (the worker
  *   serves it; before the worker exists, the host answers with a page that installs it and
  *   reloads). A plain `location.href = 'web+demo://...'` works in window mode, where the scheme
  *   is also registered with QtWebEngine.
+ * - `getServiceWorker({ scheme })`, `navigator.permissions.request({ name })` (the state
+ *   `permissions.query` gives: nothing is granted here) and `navigator.serviceWorker.startMessages()`.
  *
  * ```js
  * import * as protocols from 'oro:protocol-handlers'
- * await protocols.register('web+notes', './notes-sw.js', { owner: 'me' })
- * const response = await fetch('web+notes://inbox/1')
+ * await protocols.register('notes', './notes-sw.js', { owner: 'me' })
+ * const response = await fetch('notes:inbox/1')
  * ```
  * @module oro:protocol-handlers
  */
@@ -278,6 +283,19 @@ export function getHandlers () {
   return Object.fromEntries(getState().handlers)
 }
 
+/** The Service Worker that runs an app's worker script as Oro does (the host generates it). */
+export const SHELL_PATH = '/oro/service-worker/shell.js'
+
+/**
+ * The URL a worker script is registered at: the shell, which imports oro-sw's runtime and then
+ * the script, so that a module whose default export answers fetches (`export default async
+ * function (request, env, ctx)`) works as a plain `addEventListener('fetch')` script does.
+ * @param {string} scriptURL an app path
+ */
+export function shellURL (scriptURL) {
+  return `${SHELL_PATH}?script=${encodeURIComponent(scriptURL)}`
+}
+
 /** @param {ServiceWorkerRegistration} registration */
 function activated (registration) {
   const worker = registration.installing ?? registration.waiting ?? registration.active
@@ -308,7 +326,7 @@ export function ready (scheme) {
   const container = /** @type {any} */ (globalThis).navigator?.serviceWorker
   /** @type {Promise<ServiceWorkerRegistration>} */
   const pending = container
-    ? container.register(handler.scriptURL, { scope: handler.scope, type: 'module' }).then(activated)
+    ? container.register(shellURL(handler.scriptURL), { scope: handler.scope, type: 'module' }).then(activated)
     : Promise.reject(new NotFoundError('Service Workers are not available in this page'))
   state.registrations.set(handler.scheme, pending)
   pending.catch(() => state.registrations.delete(handler.scheme))
@@ -356,12 +374,37 @@ function frameWindow (scheme) {
       if (!view?.navigator?.serviceWorker?.controller) {
         throw new NotFoundError(`The worker of ${scheme} does not control its scope`)
       }
+      relayMessages(view, scheme)
       return view
     })
     state.frames.set(scheme, pending)
     pending.catch(() => state.frames.delete(scheme))
   }
   return pending
+}
+
+/**
+ * What the scheme's worker posts to the frame's client (`ctx.client().postMessage(...)` for a
+ * request the page made) reaches the page's own `navigator.serviceWorker` as a 'message' event:
+ * the page made the request, the frame only carried it.
+ * @param {any} view the frame's window
+ * @param {string} scheme
+ */
+function relayMessages (view, scheme) {
+  const inner = view.navigator.serviceWorker
+  const outer = /** @type {any} */ (globalThis).navigator?.serviceWorker
+  if (!outer || inner === outer) return
+  inner.addEventListener('message', async (/** @type {MessageEvent} */ event) => {
+    const registration = await getState().registrations.get(scheme)?.catch(() => null)
+    outer.dispatchEvent(new MessageEvent('message', {
+      data: event.data,
+      origin: event.origin,
+      lastEventId: event.lastEventId,
+      source: registration?.active ?? null,
+      ports: [...event.ports]
+    }))
+  })
+  inner.startMessages?.()
 }
 
 /** @param {string} scheme */
@@ -545,6 +588,35 @@ function installURLMapping (target) {
 }
 
 /**
+ * Oro's additions to the page's `navigator` that its protocol-handler apps use:
+ * `navigator.permissions.request({ name })` resolves with the `PermissionStatus` that
+ * `navigator.permissions.query` gives (it never grants anything the engine would not: a
+ * permission is asked for by the API that needs it, `getCurrentPosition` for geolocation), and
+ * `navigator.serviceWorker.startMessages()` where an engine lacks it.
+ * @param {any} target
+ */
+function installNavigatorExtensions (target) {
+  const permissions = target.navigator?.permissions
+  if (permissions && typeof permissions.request !== 'function') {
+    Object.defineProperty(permissions, 'request', {
+      configurable: true,
+      writable: true,
+      /** @param {PermissionDescriptor} descriptor */
+      value: function request (descriptor) {
+        if (!descriptor || typeof descriptor !== 'object') {
+          return Promise.reject(new TypeError("Failed to execute 'request' on 'Permissions': parameter 1 is not of type 'object'."))
+        }
+        return permissions.query(descriptor)
+      }
+    })
+  }
+  const container = target.navigator?.serviceWorker
+  if (container && typeof container.startMessages !== 'function') {
+    Object.defineProperty(container, 'startMessages', { configurable: true, writable: true, value: function startMessages () {} })
+  }
+}
+
+/**
  * Take the schemes of `__args.protocolHandlers`, register their workers and map their URLs for
  * `fetch`, `EventSource` and link clicks. Idempotent.
  * @param {any} [target]
@@ -558,6 +630,7 @@ export function install (target = globalThis) {
     state.handlers.set(handler.scheme, handler)
   }
   installURLMapping(target)
+  installNavigatorExtensions(target)
   for (const scheme of state.handlers.keys()) {
     // Registering early means the first request rarely waits; a failure shows on use.
     ready(scheme).catch(() => {})
@@ -630,11 +703,15 @@ export async function setData (scheme, data) {
 if (/** @type {any} */ (globalThis).isOroRuntime === true) install()
 
 export default {
+  MAX_SCHEME_LENGTH,
   PROTOCOL_PREFIX,
+  RESERVED_SCHEMES,
   SAFELISTED_SCHEMES,
+  SHELL_PATH,
   WORKER_TIMEOUT,
   ProtocolEventSource,
   checkScheme,
+  fromAppPath,
   getData,
   getHandlers,
   getServiceWorker,
@@ -643,6 +720,7 @@ export default {
   register,
   schemeOf,
   setData,
+  shellURL,
   toAppPath,
   toAppURL,
   unregister

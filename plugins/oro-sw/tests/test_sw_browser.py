@@ -169,7 +169,9 @@ def test_configured_workers_register_themselves(chromium_browser: Browser, tmp_p
         served_app([oro_sw.plugin], app_dir=app_dir, config=config) as served,
         app_page(chromium_browser, served) as page,
     ):
-        assert page.evaluate(CONTROLLED) == served.server.origin + "/sw.js"
+        # Through the shell, which runs a plain script as it is.
+        shell = "/oro/service-worker/shell.js?script=%2Fsw.js"
+        assert page.evaluate(CONTROLLED) == served.server.origin + shell
         assert page.evaluate(TEXT, "/missing") == [200, "worker answered missing"]
 
 

@@ -227,7 +227,7 @@ async def test_routes_need_the_service_worker_permission() -> None:
 
 async def test_page_args_carry_the_configured_scripts(host: Host) -> None:
     assert host.hooks.page_args(host, window=0, origin=ORIGIN) == {
-        "serviceWorker": {"scripts": [], "autoRegister": True}
+        "serviceWorker": {"scripts": [], "workers": [], "autoRegister": True}
     }
 
 
@@ -241,8 +241,39 @@ async def test_configured_scripts_are_read_in_oros_flattened_spelling() -> None:
     async with make_host([oro_sw.plugin], config=config) as host:
         args = host.hooks.page_args(host, window=0, origin=ORIGIN)
     assert args == {
-        "serviceWorker": {"scripts": ["/sw.js", "/workers/api.js"], "autoRegister": False}
+        "serviceWorker": {
+            "scripts": ["/sw.js", "/workers/api.js"],
+            "workers": [
+                {"script": "/sw.js", "scope": "/"},
+                {"script": "/workers/api.js", "scope": "/workers/"},
+            ],
+            "autoRegister": False,
+        }
     }
+
+
+async def test_oros_table_form_maps_scopes_to_scripts(tmp_path: Path) -> None:
+    import oro_sw.plugin
+
+    (tmp_path / "oro.toml").write_text(
+        '[webview.service-workers]\n"/" = "/service-worker.js"\n"/api" = "./api/sw.js"\n'
+    )
+    async with make_host([oro_sw.plugin], app_dir=tmp_path) as host:
+        args = host.hooks.page_args(host, window=0, origin=ORIGIN)
+    assert args["serviceWorker"]["workers"] == [
+        {"script": "/service-worker.js", "scope": "/"},
+        {"script": "/api/sw.js", "scope": "/api/"},
+    ]
+
+
+@pytest.mark.parametrize("scope", ["relative/", "/ipc", "/a/../..", "//evil/"])
+async def test_a_table_scope_outside_the_app_is_a_config_error(tmp_path: Path, scope: str) -> None:
+    import oro_sw.plugin
+
+    (tmp_path / "oro.toml").write_text(f'[webview.service-workers]\n"{scope}" = "/sw.js"\n')
+    with pytest.raises(ConfigError, match="service-workers"):
+        async with make_host([oro_sw.plugin], app_dir=tmp_path):
+            pass
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from oro_framework import (
     hookimpl,
 )
 from oro_sw.routes import ROUTES
-from oro_sw.settings import SwSettings
+from oro_sw.settings import TABLE_KEY, SwSettings
 from oro_sw.state import STATE, SwState
 
 JS_DIRECTORY: Final = Path(__file__).parent / "js"
@@ -29,6 +29,13 @@ def oro_register_permissions(permissions: PermissionRegistry) -> None:
 def oro_register_config(config: ConfigRegistry) -> None:
     # Oro spells the keys flattened (webview_service-workers...); both reach the same key.
     config.add_settings(SwSettings, section="webview")
+    config.add(
+        TABLE_KEY,
+        str,
+        "",
+        'Oro\'s table form, one worker per scope: [webview.service-workers] "/" = '
+        '"/service-worker.js" (scope and script are paths inside the app).',
+    )
 
 
 @hookimpl
@@ -58,6 +65,7 @@ def oro_page_args(host: Host, window: int, origin: str) -> dict[str, Any] | None
     return {
         "serviceWorker": {
             "scripts": state.settings.scripts,
+            "workers": [worker.to_json() for worker in state.workers],
             "autoRegister": state.settings.auto_register,
         }
     }

@@ -6,16 +6,44 @@ both spellings reach the same key.
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass
 from typing import Final, final
 
 from oro_framework import setting
-from oro_sw.urls import config_script_path
+from oro_sw.urls import config_scope_path, config_script_path
 
-__all__ = ["AUTO_REGISTER_KEY", "SCRIPTS_KEY", "SwSettings"]
+__all__ = ["AUTO_REGISTER_KEY", "SCRIPTS_KEY", "TABLE_KEY", "ConfiguredWorker", "SwSettings"]
 
 SCRIPTS_KEY: Final = "webview.service-workers"
+TABLE_KEY: Final = "webview.service-workers.*"
+"""Oro's table form: ``[webview.service-workers]`` with ``"<scope>" = "<script>"`` entries."""
 AUTO_REGISTER_KEY: Final = "webview.auto_register_service_workers"
+
+
+@final
+@dataclass(frozen=True)
+class ConfiguredWorker:
+    """One worker every page registers: its script and scope (URL paths of the app)."""
+
+    script: str
+    scope: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"script": self.script, "scope": self.scope}
+
+
+def workers_of(scripts: list[str], table: dict[str, str]) -> list[ConfiguredWorker]:
+    """The string form's scripts (each with its directory as scope), then the table's entries.
+
+    :raises ValueError: a scope or script outside the app (the message names the entry).
+    """
+    workers = [
+        ConfiguredWorker(path, posixpath.dirname(path).rstrip("/") + "/") for path in scripts
+    ]
+    for scope, script in table.items():
+        workers.append(ConfiguredWorker(config_script_path(str(script)), config_scope_path(scope)))
+    return workers
 
 
 def script_paths(value: str) -> list[str]:

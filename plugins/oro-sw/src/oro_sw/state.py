@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final, final
 
-from oro_framework import Host, StashKey
-from oro_sw.settings import SwSettings
+from oro_framework import ConfigError, Host, StashKey
+from oro_sw.settings import SCRIPTS_KEY, ConfiguredWorker, SwSettings, workers_of
 from oro_sw.store import Store
 
 __all__ = ["FILE_NAME", "STATE", "SwState"]
@@ -22,16 +22,30 @@ class SwState:
 
     settings: SwSettings
     store: Store
+    workers: list[ConfiguredWorker]
 
     @classmethod
     def from_host(cls, host: Host) -> SwState:
-        return cls(host.settings(SwSettings), Store.load(host.paths.data / FILE_NAME))
+        """:raises ConfigError: an entry of ``[webview.service-workers]`` outside the app."""
+        settings = host.settings(SwSettings)
+        table = {str(key): str(value) for key, value in host.config.section(SCRIPTS_KEY).items()}
+        try:
+            workers = workers_of(settings.scripts, table)
+        except ValueError as error:
+            key = next((f"{SCRIPTS_KEY}.{scope}" for scope in table if scope in str(error)), "")
+            raise ConfigError(
+                f"key '{key or SCRIPTS_KEY}': {error}",
+                key=key or SCRIPTS_KEY,
+                source=host.config.source(key or SCRIPTS_KEY),
+            ) from None
+        return cls(settings, Store.load(host.paths.data / FILE_NAME), workers)
 
     def diagnostics(self) -> dict[str, Any]:
         """What ``diagnostics.query`` shows under this plugin's name."""
         return {
             "registrations": len(self.store.records),
             "scripts": self.settings.scripts,
+            "workers": [worker.to_json() for worker in self.workers],
             "autoRegister": self.settings.auto_register,
         }
 

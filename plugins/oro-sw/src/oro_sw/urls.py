@@ -17,6 +17,7 @@ __all__ = [
     "NEVER_INTERCEPTED",
     "check_scope",
     "check_script_url",
+    "config_scope_path",
     "config_script_path",
     "origin_of",
     "registration_id",
@@ -118,4 +119,20 @@ def config_script_path(entry: str) -> str:
         raise ValueError(f"service worker {entry!r} names a directory, not a script")
     if any(_under(joined, prefix) for prefix in NEVER_INTERCEPTED):
         raise ValueError(f"service worker {entry!r} is not a script of the app")
+    return joined
+
+
+def config_scope_path(entry: str) -> str:
+    """The URL path of a scope in ``[webview.service-workers]`` (Oro's table ``"/" =
+    "/service-worker.js"``): an absolute path of the app ending in ``/`` (added when missing).
+
+    :raises ValueError: a URL, a relative path, ``..``, or a scope over the bridge.
+    """
+    if not entry.startswith("/") or entry.startswith("//") or "\\" in entry:
+        raise ValueError(f"service worker scope {entry!r} must be an absolute path like /app/")
+    if "?" in entry or "#" in entry or ".." in entry.split("/"):
+        raise ValueError(f"service worker scope {entry!r} must be a plain path inside the app")
+    joined = posixpath.normpath(entry).rstrip("/") + "/"
+    if any(_under(joined.rstrip("/") or "/", prefix) for prefix in NEVER_INTERCEPTED):
+        raise ValueError(f"service worker scope {entry!r} covers the bridge, which no worker may")
     return joined

@@ -33,6 +33,10 @@ export class Environment {
   delete (key: string): Promise<boolean>
   clear (): Promise<void>
   toJSON (): Record<string, unknown>
+  /** Oro's context object: properties are the values; setting one keeps it (in the background). */
+  readonly context: Record<string, any>
+  /** Resolves once every write made through `context` reached the host. */
+  settled (): Promise<void>
 }
 
 export default Environment

@@ -59,6 +59,10 @@ export class Environment {
   #storage
   /** @type {Map<string, unknown>} */
   #values
+  /** @type {Promise<unknown>} */
+  #writes = Promise.resolve()
+  /** @type {Record<string, any> | null} */
+  #context = null
 
   /**
    * @param {RegistrationStorage} storage
@@ -110,6 +114,53 @@ export class Environment {
   }
 
   toJSON () { return Object.fromEntries(this.#values) }
+
+  /**
+   * Oro's environment context: a plain-looking object whose properties are the values
+   * (`env.weather = data` keeps it; `delete env.weather` removes it). Reads are immediate;
+   * writes go to the host in order, in the background: `settled()` waits for them (a worker's
+   * handler does, before the engine may stop it). A value that is not JSON is refused with
+   * `TypeError`.
+   * @returns {Record<string, any>}
+   */
+  get context () {
+    if (this.#context) return this.#context
+    const values = this.#values
+    const queue = (/** @type {() => Promise<unknown>} */ write) => {
+      this.#writes = this.#writes.then(write).catch((error) => {
+        console.warn('oro:service-worker: an Environment write failed:', error)
+      })
+    }
+    this.#context = new Proxy(Object.create(null), {
+      get: (_target, key) => typeof key === 'string' ? values.get(key) : undefined,
+      has: (_target, key) => typeof key === 'string' && values.has(key),
+      set: (_target, key, value) => {
+        if (typeof key !== 'string') return false
+        const text = JSON.stringify(value)
+        if (text === undefined) throw new TypeError(`Environment value for '${key}' is not JSON`)
+        values.set(key, JSON.parse(text))
+        queue(() => this.#storage.set(key, text))
+        return true
+      },
+      deleteProperty: (_target, key) => {
+        if (typeof key !== 'string') return false
+        values.delete(key)
+        queue(() => this.#storage.remove(key))
+        return true
+      },
+      ownKeys: () => [...values.keys()],
+      getOwnPropertyDescriptor: (_target, key) => typeof key === 'string' && values.has(key)
+        ? { value: values.get(key), writable: true, enumerable: true, configurable: true }
+        : undefined,
+      defineProperty: () => false
+    })
+    return this.#context
+  }
+
+  /** Resolves once every write made through `context` reached the host. */
+  settled () {
+    return this.#writes.then(() => undefined)
+  }
 }
 
 /** @param {string} text */

@@ -1,0 +1,363 @@
+"""``/oro/npm/<pkg>[/sub]``: modules of the app's ``node_modules``, for ``npm:`` specifiers.
+
+Oro resolves ``import { Hono } from 'npm:hono'`` from the app's ``node_modules``; the bridge
+rewrites ``npm:hono`` to ``/oro/npm/hono`` (:mod:`oro_framework.web.specifiers`) and this module
+answers it. A package (``hono``, ``@scope/pkg``) and an optional subpath resolve as a browser
+bundler resolves them: ``package.json`` ``exports`` with the conditions ``browser``, ``import``,
+``module``, ``default`` (in the order the package lists them, subpath patterns included), then
+``module``, ``main``, ``index.js``. The answer to anything but a file's own URL is a redirect
+(302) to the file's URL under ``/oro/npm/<pkg>/``, so the module's relative imports resolve
+against its real place.
+
+Only files inside ``node_modules/<pkg>`` are served (their real paths, symlinks followed, must
+stay inside the package's real directory, itself inside ``node_modules``), only JavaScript,
+JSON, CSS and WebAssembly, and nothing hidden (``.npmrc``...). The ``node_modules`` folders are
+the one in ``webview.root`` (a build copies packages there) and the one next to the app's
+config, in that order. The session rules are those of every app file: the bridge admits the
+request before this module sees it.
+
+In a package's JavaScript, bare specifiers (``import { html } from 'lit'``) name other packages
+of the same ``node_modules``: they are rewritten to ``/oro/npm/lit`` as the file is served
+(:func:`bare_specifier_url`), since a module worker has no import map to resolve them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final, final
+from urllib.parse import quote
+
+import anyio
+
+from oro_framework.web.asgi import send_response
+from oro_framework.web.resources import send_file, stat_file
+from oro_framework.web.specifiers import resolve_specifier, rewrite_imports
+
+if TYPE_CHECKING:
+    from oro_framework.web.bridge.call import Call
+
+TEXT: Final = "text/plain; charset=utf-8"
+
+__all__ = [
+    "CONDITIONS",
+    "NPM_PREFIX",
+    "NpmFile",
+    "NpmRedirect",
+    "NpmResolver",
+    "bare_specifier_url",
+    "folders_of",
+    "module_stub",
+    "rewrite_bare",
+    "serve",
+    "split_package",
+]
+
+NPM_PREFIX: Final = "/oro/npm/"
+CONDITIONS: Final = frozenset({"browser", "import", "module", "default"})
+"""The ``exports`` conditions a page's module loader matches (never ``require`` or ``node``)."""
+
+SERVED_SUFFIXES: Final = {
+    ".js": "text/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8",
+    ".cjs": "text/javascript; charset=utf-8",
+    ".json": "application/json; charset=utf-8",
+    ".map": "application/json; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".wasm": "application/wasm",
+}
+"""What a package may serve: modules, their data, styles and WebAssembly; nothing else (a
+package's README, binaries or scripts stay on disk)."""
+
+_NAME_SEGMENT: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]*\Z")
+_SUB_SEGMENT: Final = re.compile(r"[A-Za-z0-9._~@+$!-]+\Z")
+_MAX_EXPORTS_DEPTH: Final = 16
+
+
+def split_package(path: str) -> tuple[str, str] | None:
+    """``("@scope/pkg", "sub/x.js")`` for ``"@scope/pkg/sub/x.js"``, ``("hono", "")`` for
+    ``"hono"``; ``None`` when the name is no package name or a segment of the subpath is empty,
+    hidden (``.x``) or a dot segment."""
+    parts = path.split("/")
+    count = 2 if parts[0].startswith("@") else 1
+    if len(parts) < count:
+        return None
+    name_parts = parts[:count]
+    if count == 2 and not _NAME_SEGMENT.match(name_parts[0][1:]):
+        return None
+    if not _NAME_SEGMENT.match(name_parts[-1]):
+        return None
+    sub = parts[count:]
+    if sub == [""]:
+        sub = []
+    for segment in sub:
+        if not _SUB_SEGMENT.match(segment) or segment.startswith("."):
+            return None
+    return "/".join(name_parts), "/".join(sub)
+
+
+def bare_specifier_url(specifier: str) -> str | None:
+    """The URL a bare specifier inside an npm package is served at (``lit`` → ``/oro/npm/lit``,
+    ``@scope/x/y.js`` → ``/oro/npm/@scope/x/y.js``); ``None`` for anything that is not bare
+    (``./x``, ``/x``, ``https:...``, ``oro:fs``, ``npm:x``: the last ones are
+    :func:`oro_framework.web.specifiers.resolve_specifier`'s)."""
+    if not specifier or specifier.startswith((".", "/")) or ":" in specifier:
+        return None
+    if split_package(specifier) is None:
+        return None
+    return NPM_PREFIX + specifier
+
+
+@final
+@dataclass(frozen=True)
+class NpmFile:
+    """A file to serve: its real path and media type."""
+
+    path: Path
+    media_type: str
+
+
+@final
+@dataclass(frozen=True)
+class NpmRedirect:
+    """The URL path (under :data:`NPM_PREFIX`) of the file a package or subpath resolves to."""
+
+    location: str
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _match_conditions(target: Any, depth: int = 0) -> str | None:
+    """The first target path of an ``exports`` value the loader's conditions select."""
+    if depth > _MAX_EXPORTS_DEPTH:
+        return None
+    if isinstance(target, str):
+        return target
+    if isinstance(target, list):
+        for item in target:
+            found = _match_conditions(item, depth + 1)
+            if found is not None:
+                return found
+        return None
+    if isinstance(target, dict):
+        for key, value in target.items():
+            if key in CONDITIONS:
+                found = _match_conditions(value, depth + 1)
+                if found is not None:
+                    return found
+    return None
+
+
+def _exports_target(exports: Any, sub: str) -> str | None:
+    """The target ``exports`` gives ``./sub`` (``.`` for the package itself), ``None`` when it
+    exports no such subpath. Node's rules: a string, an array or a conditions object is the
+    package's main export; an object of ``./`` keys maps subpaths, ``*`` patterns included
+    (the longest prefix wins)."""
+    wanted = "./" + sub if sub else "."
+    if not isinstance(exports, dict) or not any(str(key).startswith(".") for key in exports):
+        return _match_conditions(exports) if wanted == "." else None
+    if wanted in exports:
+        return _match_conditions(exports[wanted])
+    best: tuple[int, str, str] | None = None
+    for key in exports:
+        if not isinstance(key, str) or key.count("*") != 1:
+            continue
+        prefix, suffix = key.split("*")
+        if (
+            wanted.startswith(prefix)
+            and wanted.endswith(suffix)
+            and len(wanted) >= len(prefix) + len(suffix)
+            and (best is None or len(prefix) > best[0])
+        ):
+            best = (len(prefix), key, wanted[len(prefix) : len(wanted) - len(suffix)])
+    if best is None:
+        return None
+    target = _match_conditions(exports[best[1]])
+    return target.replace("*", best[2]) if target is not None else None
+
+
+@final
+class NpmResolver:
+    """Resolves ``/oro/npm/...`` paths in the ``node_modules`` folders given, in order.
+
+    :param folders: candidate ``node_modules`` folders; missing ones are skipped.
+    """
+
+    def __init__(self, folders: Sequence[Path]) -> None:
+        self.folders = tuple(dict.fromkeys(folders))
+
+    def _package_dir(self, name: str) -> tuple[str, str] | None:
+        """``(real package dir, real node_modules)`` of the first folder holding ``name``."""
+        for folder in self.folders:
+            try:
+                modules = os.path.realpath(folder, strict=True)
+                package = os.path.realpath(os.path.join(modules, *name.split("/")), strict=True)
+            except OSError:
+                continue
+            if os.path.isdir(package) and _inside(package, modules) and package != modules:
+                return package, modules
+        return None
+
+    def resolve(self, path: str) -> NpmFile | NpmRedirect | None:
+        """What ``path`` (below :data:`NPM_PREFIX`, already URL-decoded) answers: a file of the
+        package, a redirect to one, or ``None`` (not found, or not a file a page may load).
+        Blocking: call it in a worker thread."""
+        split = split_package(path)
+        if split is None:
+            return None
+        name, sub = split
+        found = self._package_dir(name)
+        if found is None:
+            return None
+        package, _modules = found
+        manifest = _read_manifest(package)
+        if sub:
+            direct = self._file(package, sub)
+            if direct is not None:
+                return direct
+        target = _exports_target(manifest.get("exports"), sub) if "exports" in manifest else None
+        candidates: list[str] = []
+        if target is not None:
+            candidates.append(target)
+        elif not sub and "exports" not in manifest:
+            for field in ("module", "main"):
+                value = manifest.get(field)
+                if isinstance(value, str) and value.strip():
+                    candidates += [value, value + ".js", value.rstrip("/") + "/index.js"]
+            candidates.append("index.js")
+        elif sub:
+            candidates += [sub + ".js", sub + ".mjs", sub + "/index.js"]
+        for candidate in candidates:
+            relative = candidate.removeprefix("./")
+            if candidate.startswith("/") or split_package("x/" + relative) is None:
+                continue
+            if self._file(package, relative) is not None:
+                return NpmRedirect(f"{NPM_PREFIX}{name}/{relative}")
+        return None
+
+    @staticmethod
+    def _file(package: str, relative: str) -> NpmFile | None:
+        """The file ``relative`` names in ``package``, if it is a servable file whose real path
+        stays inside the package."""
+        parts = relative.split("/")
+        if any(part in ("", ".", "..") or part.startswith(".") for part in parts):
+            return None
+        if "node_modules" in parts:
+            return None
+        media_type = SERVED_SUFFIXES.get(os.path.splitext(parts[-1])[1].lower())
+        if media_type is None:
+            return None
+        try:
+            real = os.path.realpath(os.path.join(package, *parts), strict=True)
+        except OSError:
+            return None
+        if not _inside(real, package) or not os.path.isfile(real):
+            return None
+        return NpmFile(Path(real), media_type)
+
+
+def _read_manifest(package: str) -> dict[str, Any]:
+    try:
+        with open(os.path.join(package, "package.json"), encoding="utf-8") as file:
+            value = json.load(file)
+    except (OSError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def rewrite_bare(
+    source: str,
+    rewrite_imports: Callable[[str, Callable[[str], str | None]], str],
+    resolve: Callable[[str], str | None],
+) -> str:
+    """``source`` (a module of a package) with its bare specifiers and ``oro:``/``npm:`` ones
+    rewritten: ``resolve`` first (the bridge's mapping), then :func:`bare_specifier_url`."""
+    return rewrite_imports(
+        source, lambda specifier: resolve(specifier) or bare_specifier_url(specifier)
+    )
+
+
+def folders_of(resources: Path, app_dir: Path) -> Iterable[Path]:
+    """The app's ``node_modules`` folders: in ``webview.root``, then next to its config."""
+    return (resources / "node_modules", app_dir / "node_modules")
+
+
+def module_stub(location: str) -> str:
+    """A module that is the module at ``location``: its named exports and its default (which
+    is ``undefined`` when it has none; a module cannot re-export a default it may lack)."""
+    target = json.dumps(location)
+    return (
+        f"export * from {target}\nimport * as target from {target}\nexport default target.default\n"
+    )
+
+
+async def serve(call: Call) -> None:
+    """Answer ``/oro/npm/...``: a package's file (its JavaScript with bare specifiers
+    rewritten), a 302 to the file a package or subpath resolves to, or 404."""
+    # Imported here: the bridge's package imports this module for its path families.
+    from oro_framework.web.bridge.answers import not_allowed
+
+    send, base = call.send, call.base
+    if call.method not in ("GET", "HEAD"):
+        await not_allowed(send, base, "GET, HEAD")
+        return
+    host = call.bridge.host
+    resolver = NpmResolver(tuple(folders_of(host.paths.resources, host.app_dir)))
+    relative = call.path[len(NPM_PREFIX) :]
+    found = await anyio.to_thread.run_sync(resolver.resolve, relative)
+    if found is None:
+        message = f"404 NotFoundError: no module of node_modules is served at {call.path}\n"
+        await send_response(send, 404, message.encode(), base, media_type=TEXT)
+        return
+    if isinstance(found, NpmRedirect) and found.location.endswith((".js", ".mjs")):
+        # A module standing for the file, not a redirect: a Service Worker's imports may not
+        # be redirected (Chromium fails the worker), and its relative imports resolve against
+        # the file's own URL all the same.
+        body = module_stub(quote(found.location, safe="/@:+$!~")).encode()
+        headers = [*base, (b"cache-control", b"no-cache")]
+        await send_response(
+            send,
+            200,
+            body,
+            headers,
+            media_type=SERVED_SUFFIXES[".js"],
+            include_body=call.method != "HEAD",
+        )
+        return
+    if isinstance(found, NpmRedirect):
+        location = quote(found.location, safe="/@:+$!~")
+        headers = [*base, (b"location", location.encode("ascii")), (b"cache-control", b"no-cache")]
+        await send_response(send, 302, b"", headers, media_type=TEXT)
+        return
+    cached = [*base, (b"cache-control", b"no-cache")]
+    if not found.media_type.startswith("text/javascript"):
+        info = await anyio.to_thread.run_sync(stat_file, found.path)
+        if info is None:
+            await send_response(send, 404, b"Not found\n", base, media_type=TEXT)
+            return
+        await send_file(
+            send,
+            call.headers,
+            info,
+            method=call.method,
+            media_type=found.media_type,
+            headers=cached,
+        )
+        return
+    imports = call.bridge.imports
+
+    def rewritten() -> bytes:
+        source = found.path.read_bytes().decode("utf-8", "surrogateescape")
+        resolve = lambda specifier: resolve_specifier(specifier, imports)  # noqa: E731
+        return rewrite_bare(source, rewrite_imports, resolve).encode("utf-8", "surrogateescape")
+
+    body = await anyio.to_thread.run_sync(rewritten)
+    await send_response(
+        send, 200, body, cached, media_type=found.media_type, include_body=call.method != "HEAD"
+    )
