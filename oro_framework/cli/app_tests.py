@@ -11,6 +11,7 @@ app's real window (``--window``). A service stops the run when ``--timeout`` pas
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -53,6 +54,16 @@ EXIT_PASSED: Final = 0
 EXIT_FAILED: Final = 1
 EXIT_UNAVAILABLE: Final = 2
 """No browser to run the tests in (Playwright or Chromium missing)."""
+MAX_REPORTED: Final = 20
+_QUERY: Final = re.compile(r"\?[^\s'\"]*")
+"""Problems of the page printed at most when a headless run fails."""
+# Reports each Content-Security-Policy violation to the test run (Playwright has no event).
+_VIOLATIONS_SCRIPT: Final = (
+    "document.addEventListener('securitypolicyviolation', (event) =>"
+    " globalThis.__oroTestViolation?.(`${event.effectiveDirective} refused"
+    " ${event.blockedURI || 'inline code'}`"
+    " + (event.sourceFile ? ` (in ${event.sourceFile})` : '')))"
+)
 
 
 class NoTestFilesError(Exception):
@@ -233,6 +244,15 @@ class TestRunPlugin:
         return self.outcome.status, self.outcome.problem
 
 
+_CAUSES: Final = ("CSP: ", "uncaught ", "script ", "fetch ", "console error: ")
+
+
+def _weight(line: str) -> int:
+    """Where a reported line goes: CSP refusals, uncaught errors and error statuses first;
+    failed requests (a host that stopped refuses every one) last."""
+    return next((rank for rank, start in enumerate(_CAUSES) if line.startswith(start)), 9)
+
+
 def missing_browser() -> str | None:
     """Why no headless browser can run, as one line with the fix, or ``None``."""
     try:
@@ -264,14 +284,24 @@ def run_headless(
 
             info = await task_group.start(serve)
             url = f"{info.origin}{page}?oro_launch={info.launch_token}"
-            problem = await anyio.to_thread.run_sync(_browse, url, plugin.finished)
+            problem = await anyio.to_thread.run_sync(_browse, url, plugin.finished, reported)
             if problem is not None:
                 plugin.finish(runner.host, _Outcome(EXIT_FAILED, problem))
 
+    reported: list[str] = []
     anyio.run(main, backend="trio")
     status, problem = plugin.result("the app stopped before the tests finished")
     if problem is not None:
         warn(problem)
+    if status != EXIT_PASSED and reported:
+        # What the page saw go wrong (a module that did not load, a CSP that refused a
+        # request, an uncaught error) usually says why it never ran or finished the tests.
+        warn("the page reported:")
+        reported.sort(key=_weight)  # causes first: refusals, errors, then what followed
+        for line in reported[:MAX_REPORTED]:
+            warn(f"  {line}")
+        if len(reported) > MAX_REPORTED:
+            warn(f"  ... and {len(reported) - MAX_REPORTED} more")
     return status
 
 
@@ -287,18 +317,35 @@ def run_in_window(
     return status
 
 
-def _browse(url: str, finished: threading.Event) -> str | None:
+def _browse(url: str, finished: threading.Event, reported: list[str]) -> str | None:
     """Open ``url`` in headless Chromium and keep it open until ``finished``; the page's
     console goes to standard error. Returns why the page could not run the tests, if so.
+    What goes wrong in the page (console errors, uncaught errors, failed or refused requests,
+    CSP violations) is added to ``reported``, each once, in order.
     Blocking: runs in a worker thread (Playwright's sync API has a loop of its own)."""
     import sys
 
-    from playwright.sync_api import ConsoleMessage, sync_playwright
+    from playwright.sync_api import ConsoleMessage, Response, sync_playwright
     from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import Request as BrowserRequest
 
     from oro_framework.testing.browser import CHROMIUM_ARGS, find_chromium
 
     path = url.split("?", 1)[0].split("/", 3)[-1]
+    origin = url.split("/", 3)[:3]
+
+    answered: set[str] = set()
+
+    def report(line: str) -> None:
+        line = _QUERY.sub("?…", line)  # credentials and keys travel in query strings
+        if line not in reported:
+            reported.append(line)
+
+    def short(address: str) -> str:
+        """An app URL as its path (the port changes every run)."""
+        parts = address.split("/", 3)
+        return "/" + parts[3] if parts[:3] == origin and len(parts) > 3 else address
+
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=find_chromium(), args=list(CHROMIUM_ARGS), headless=True
@@ -310,8 +357,31 @@ def _browse(url: str, finished: threading.Event) -> str | None:
                 # Chromium asks every page for /favicon.ico; its 404 says nothing about tests.
                 if not str(message.location.get("url", "")).endswith("/favicon.ico"):
                     print(f"console.{message.type}: {message.text}", file=sys.stderr, flush=True)
+                    if message.type == "error" and "favicon.ico" not in message.text:
+                        report(f"console error: {message.text}")
+
+            def on_page_error(error: PlaywrightError) -> None:
+                report(f"uncaught {error.name or 'Error'}: {error.message}")
+
+            def on_request_failed(request: BrowserRequest) -> None:
+                # Aborted: the page went away or stopped waiting (the host stopping ends the
+                # event channel so); a request answered with an error status is reported.
+                failure = request.failure or ""
+                if request.url not in answered and "ERR_ABORTED" not in failure:
+                    report(f"{request.method} {short(request.url)} failed: {failure}")
+
+            def on_response(response: Response) -> None:
+                if response.status >= 400 and not response.url.endswith("/favicon.ico"):
+                    answered.add(response.url)
+                    kind = response.request.resource_type
+                    report(f"{kind} {short(response.url)} answered {response.status}")
 
             page.on("console", on_console)
+            page.on("pageerror", on_page_error)
+            page.on("requestfailed", on_request_failed)
+            page.on("response", on_response)
+            page.expose_function("__oroTestViolation", lambda text: report(f"CSP: {text}"))
+            page.add_init_script(_VIOLATIONS_SCRIPT)
             crashed = threading.Event()
 
             def on_crash(_: object) -> None:

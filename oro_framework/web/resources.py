@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import email.utils
 import hashlib
+import logging
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -46,6 +47,9 @@ chunks capped a 64 MiB file at ~200 MB/s; 1 MiB ones reach ~600 MB/s."""
 ZERO_COPY_SEND: Final = "http.response.zerocopysend"
 """The ASGI extension (message type and scope extension name) for sending a file's bytes."""
 _TEXT_TYPES_WITH_CHARSET: Final = ("text/", "application/json", "application/manifest+json")
+_SCRIPT_DESTINATIONS: Final = frozenset({"script", "worker", "serviceworker", "sharedworker"})
+_MAX_REPORTED_MISSING: Final = 256
+logger = logging.getLogger("oro_framework.bridge")
 
 HtmlTransform = Callable[[bytes], bytes]
 """Rewrites an HTML page on its way out (the bridge injects the preload with it)."""
@@ -374,6 +378,23 @@ class Resources:
         self.allow_any_route = allow_any_route
         self.cache_control = cache_control
         self.hidden = tuple(path for path in hidden if _resolves_inside(path, self.root))
+        self._reported_missing: set[str] = set()
+
+    def report_missing(self, url_path: str, request_headers: Mapping[str, str]) -> None:
+        """Log, once per path, a script or module a page asked for that does not exist: a
+        page whose module graph fails on it never starts, and the browser says only that a
+        dynamically imported module failed."""
+        destination = request_headers.get("sec-fetch-dest", "")
+        if destination not in _SCRIPT_DESTINATIONS or url_path in self._reported_missing:
+            return
+        if len(self._reported_missing) < _MAX_REPORTED_MISSING:
+            self._reported_missing.add(url_path)
+        logger.warning(
+            "a page asked for the %s %s, which does not exist (404): the module graph that "
+            "imports it does not run",
+            "module" if destination == "script" else destination,
+            url_path,
+        )
 
     def locate(self, url_path: str) -> FileInfo | str | None:
         """Find the file for ``url_path`` (blocking: call it in a worker thread).
@@ -463,6 +484,7 @@ class Resources:
             await send_response(send, 301, b"", [*headers, (b"location", location.encode())])
             return
         if found is None:
+            self.report_missing(url_path, request_headers)
             await send_response(
                 send, 404, b"Not found\n", headers, media_type="text/plain; charset=utf-8"
             )

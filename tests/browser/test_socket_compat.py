@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Final
@@ -24,6 +25,7 @@ import oro_framework.core.ping
 import oro_framework.core.protocols
 from oro_framework import JSModuleTable, hookimpl
 from oro_framework.testing import ServedApp, app_page, served_app
+from oro_framework.testing.process import ORO, headless_environ
 from oro_framework.web.preload import build_import_map
 from oro_framework.web.specifiers import resolve_specifier, rewrite_imports
 
@@ -385,3 +387,54 @@ def test_rewritten_modules_import_the_same_modules_without_an_import_map(
     as_written = _probes_in_a_frame(page, source)
     rewritten = _probes_in_a_worker(page, app, app_dir, source, next(_GENERATED))
     assert rewritten == as_written
+
+
+def _oro_test(app: Path, files: dict[str, str], timeout: int) -> subprocess.CompletedProcess[str]:
+    for name, text in {"oro.toml": '[meta]\nname = "failing"\n', **files}.items():
+        (app / name).parent.mkdir(parents=True, exist_ok=True)
+        (app / name).write_text(text, encoding="utf-8")
+    return subprocess.run(
+        [str(ORO), "test", "--timeout", str(timeout)],
+        capture_output=True,
+        text=True,
+        cwd=app,
+        env=headless_environ(),
+        timeout=180,
+        check=False,
+    )
+
+
+def test_oro_test_names_the_module_that_did_not_load(tmp_path: Path) -> None:
+    """A test file whose import 404s: the run fails, and both the run's report and the host's
+    log name the missing module instead of only saying that the file did not load."""
+    completed = _oro_test(
+        tmp_path,
+        {
+            "index.html": PAGE,
+            "test/index.js": (
+                "import test from 'socket:test'\n"
+                "import { helper } from './helpers/missing-helper.js'\n"
+                "test('never runs', (t) => t.ok(helper))\n"
+            ),
+        },
+        timeout=60,
+    )
+    assert completed.returncode == 1, completed.stdout + completed.stderr
+    assert "the page reported:" in completed.stderr
+    assert "/test/helpers/missing-helper.js answered 404" in completed.stderr
+    assert "asked for the module /test/helpers/missing-helper.js" in completed.stderr
+
+
+def test_oro_test_names_the_csp_that_kept_the_page_from_starting(tmp_path: Path) -> None:
+    """A page whose CSP keeps oro's IPC out never starts the run: the timeout comes with the
+    refused connections first, and the host's line naming the page and the directive."""
+    completed = _oro_test(
+        tmp_path,
+        {"index.html": STRICT_CSP, "test/index.js": "import test from 'oro:test'\n"},
+        timeout=3,
+    )
+    assert completed.returncode == 1, completed.stdout + completed.stderr
+    report = completed.stderr.split("the page reported:", 1)[1]
+    first = report.strip().splitlines()[0]
+    assert "connect-src" in first, report
+    assert "its meta CSP directive 'connect-src' does not allow Oro's schemes" in completed.stderr

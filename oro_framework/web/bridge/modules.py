@@ -84,6 +84,7 @@ async def serve(call: Call) -> None:
         await send_response(send, 403, b"Forbidden path\n", base, media_type=TEXT)
         return
     if found is None:
+        call.bridge.resources.report_missing(call.path, call.headers)
         await send_response(send, 404, b"Not found\n", base, media_type=TEXT)
         return
     await send_module(
