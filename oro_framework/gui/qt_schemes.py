@@ -1,4 +1,5 @@
-"""Protocol-handler schemes in QtWebEngine: plain navigations to ``web+demo://...`` in a window.
+"""Protocol-handler schemes in QtWebEngine: plain navigations to ``weather:x`` or
+``web+demo://...`` in a window.
 
 A page's own ``fetch``/``EventSource``/link clicks are mapped by its preload; a navigation the
 page does not see coming (``location.href = 'web+demo://x'``, a typed URL) reaches QtWebEngine,
@@ -10,6 +11,12 @@ The handler sends the navigation on to the mapped URL on the app origin, where t
 Service Worker answers it, streaming included, as it answers any navigation in its scope.
 Forwarding rather than serving keeps one implementation of each scheme (the worker) for every
 mode.
+
+Any scheme :func:`~oro_framework.kernel.protocols.check_scheme` allows is registered, Oro's
+custom ones (``weather``) as ``web+`` ones; with the "path" syntax an opaque ``weather:current``
+reaches the handler whole and maps as the preload maps it. WebKitGTK (not an engine of oro yet)
+would register the same schemes with ``WebKitWebContext.register_uri_scheme`` here, before its
+first view, answering with the same forwarding page.
 
 Qt is imported only inside these functions: a host without a window never loads it.
 """
