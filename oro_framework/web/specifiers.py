@@ -367,6 +367,17 @@ class ModuleRewriter:
     def rewrite_text(self, source: str) -> str:
         return rewrite_imports(source, self.resolve)
 
+    def cached(self, path: Path, size: int, mtime_ns: int) -> tuple[bool, bytes | None]:
+        """``(True, answer)`` when this file version was checked before, else ``(False,
+        None)``. Does not block: the bridge asks this first and goes to a worker thread for
+        :meth:`rewritten` only on a miss, so a plain module costs no thread hop."""
+        key = (path, size, mtime_ns)
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return True, self._cache[key]
+        return False, None
+
     def rewritten(self, path: Path, size: int, mtime_ns: int) -> bytes | None:
         """The file's rewritten bytes, or ``None`` when it is served as it is. Blocking (it may
         read the file): call it in a worker thread."""

@@ -94,5 +94,5 @@ async def serve(call: Call) -> None:
         method=method,
         media_type=media_type_of(found.path.name),
         headers=cached,
-        rewrite=call.bridge.rewriter.rewritten,
+        rewrite=call.bridge.rewriter,
     )

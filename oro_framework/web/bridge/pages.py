@@ -46,7 +46,7 @@ async def serve(call: Call) -> None:
         html_headers=html_headers,
         transform_html=transform,
         zero_copy=ZERO_COPY_SEND in call.scope.get("extensions", {}),
-        rewrite_module=call.bridge.rewriter.rewritten,
+        rewrite_module=call.bridge.rewriter,
     )
 
 
