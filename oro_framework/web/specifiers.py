@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import re
 import threading
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -272,40 +272,65 @@ def _is_string(token: str) -> bool:
     return len(token) >= 2 and token[0] in "'\"" and token[-1] == token[0]
 
 
+class _Lookahead:
+    """The scanner's tokens with as many following ones as asked for, kept only until they
+    are passed: a large bundle is never held as a list of its tokens."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._tokens = _Scanner(source).tokens()
+        self._buffer: deque[tuple[int, int, str]] = deque()
+
+    def peek(self, ahead: int) -> tuple[int, int, str] | None:
+        while len(self._buffer) <= ahead:
+            token = next(self._tokens, None)
+            if token is None:
+                return None
+            self._buffer.append((token[0], token[1], self.source[token[0] : token[1]]))
+        return self._buffer[ahead]
+
+    def take(self) -> tuple[int, int, str] | None:
+        token = self.peek(0)
+        if token is not None:
+            self._buffer.popleft()
+        return token
+
+
 def import_sites(source: str) -> list[SpecifierSite]:
     """Every string literal of ``source`` in an import position: ``import ... from '…'``,
     ``import '…'``, ``export ... from '…'`` and ``import('…')`` (the first argument, when it is
     a plain string literal). Strings elsewhere, comments, template literals and regular
     expressions are never taken for one."""
     found: list[SpecifierSite] = []
-    tokens = [(start, end, source[start:end]) for start, end in _Scanner(source).tokens()]
-    count = len(tokens)
+    tokens = _Lookahead(source)
 
-    def site(position: int) -> None:
-        start, end, text = tokens[position]
-        if _is_string(text) and "\\" not in text:
-            found.append(SpecifierSite(start + 1, end - 1, text[1:-1]))
+    def site(token: tuple[int, int, str] | None) -> None:
+        if token is not None and _is_string(token[2]) and "\\" not in token[2]:
+            found.append(SpecifierSite(token[0] + 1, token[1] - 1, token[2][1:-1]))
 
-    for position, (_start, _end, text) in enumerate(tokens):
-        if text not in ("import", "export"):
+    previous = ""
+    while (token := tokens.take()) is not None:
+        text = token[2]
+        is_property = previous in (".", "?.")  # obj.import(...)
+        previous = text
+        if text not in ("import", "export") or is_property:
             continue
-        if position and tokens[position - 1][2] in (".", "?."):
-            continue  # a property: obj.import(...)
-        following = tokens[position + 1][2] if position + 1 < count else ""
-        if text == "import" and following == "(":
-            if position + 2 < count:
-                site(position + 2)
+        following = tokens.peek(0)
+        word = following[2] if following is not None else ""
+        if text == "import" and word == "(":
+            site(tokens.peek(1))
             continue
-        if text == "import" and _is_string(following):
-            site(position + 1)
+        if text == "import" and _is_string(word):
+            site(following)
             continue
-        if following in ("", ".", ":", "=", ";", ",", ")"):
+        if word in ("", ".", ":", "=", ";", ",", ")"):
             continue  # import.meta, { import: 1 }, a label
-        # A clause (names, braces, *, as, type, default) up to `from`, then the string.
-        scan = position + 1
+        # A clause (names, braces, *, as, type, default) up to `from`, then the string; the
+        # tokens looked at stay for the main loop, which still has to see each of them.
+        ahead = 0
         in_braces = False
-        while scan < count:
-            word = tokens[scan][2]
+        while (current := tokens.peek(ahead)) is not None:
+            word = current[2]
             if in_braces:
                 if word == "}":
                     in_braces = False
@@ -313,12 +338,12 @@ def import_sites(source: str) -> list[SpecifierSite]:
                     break
             elif word == "{":
                 in_braces = True
-            elif word == "from" and scan + 1 < count and _is_string(tokens[scan + 1][2]):
-                site(scan + 1)
+            elif word == "from" and _is_string((after := tokens.peek(ahead + 1) or (0, 0, ""))[2]):
+                site(after)
                 break
             elif word not in ("*", ",") and not _IDENTIFIER.fullmatch(word):
                 break
-            scan += 1
+            ahead += 1
     return found
 
 
