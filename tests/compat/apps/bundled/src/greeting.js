@@ -1,0 +1,3 @@
+export function greeting (platform) {
+  return `Hello, ${platform}!`
+}
