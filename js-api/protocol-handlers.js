@@ -293,7 +293,13 @@ export const SHELL_PATH = '/oro/service-worker/shell.js'
  * @param {string} scriptURL an app path
  */
 export function shellURL (scriptURL) {
-  return `${SHELL_PATH}?script=${encodeURIComponent(scriptURL)}`
+  const url = `${SHELL_PATH}?script=${encodeURIComponent(scriptURL)}`
+  // Oro gives workers the app's declared environment (`build.env`, `[env]`), which this page
+  // holds; the worker reads it from its own URL, as no host answer is needed for it.
+  const env = /** @type {any} */ (globalThis).__args?.env
+  return env && Object.keys(env).length > 0
+    ? `${url}&env=${encodeURIComponent(JSON.stringify(env))}`
+    : url
 }
 
 /** @param {ServiceWorkerRegistration} registration */

@@ -77,8 +77,9 @@ def run(
     an applicationurl event. With application.single_instance (the default) a second launch of a
     running app hands its URLS to it, focuses its window and exits 0.
 
-    With --build the app's build steps run first; a failing [build] script stops the run with
-    its exit code and last lines, and the previous build output stays as it was.
+    With --build the app's build steps run first (and always when their output folder does not
+    exist yet); a failing [build] script stops the run with its exit code and last lines, and
+    the previous build output stays as it was.
     """
     parsed = parse_overrides(overrides)
     plugins: list[object] = []
@@ -108,7 +109,14 @@ def run(
             )
             return
     try:
-        if build_first:
+        never_built = has_build_steps(host.config) and not host.paths.resources.exists()
+        if never_built and not build_first:
+            # `ssc build -r` is how Socket apps start: the first run builds what it serves.
+            echo_flushed(
+                f"oro: no build output yet ({host.paths.resources}): running the app's build "
+                "steps first (`oro run --build` runs them again)"
+            )
+        if build_first or never_built:
             run_app_build_steps(host)
         no_index = missing_index(host.paths.resources, host.config)
         if no_index is not None:

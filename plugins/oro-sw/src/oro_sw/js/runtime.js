@@ -43,6 +43,25 @@ class WorkerContainer extends EventTarget {
   async getRegistrations () { return [scope.registration] }
 }
 
+/**
+ * The app's declared environment, which the page put in the shell's URL (`env`): `oro:process`
+ * reads `__args.env`, as in a page. The shell imports this module before the app's script, so
+ * it is set before any module of the app reads `process.env`.
+ */
+function declaredEnvironment () {
+  try {
+    const env = JSON.parse(new URL(scope.location.href).searchParams.get('env') ?? '{}')
+    if (env === null || typeof env !== 'object' || Array.isArray(env)) return {}
+    return Object.fromEntries(Object.entries(env).filter(([, value]) => typeof value === 'string'))
+  } catch {
+    return {}
+  }
+}
+
+if (scope.__args === undefined) {
+  Object.defineProperty(scope, '__args', { value: Object.freeze({ env: declaredEnvironment() }) })
+}
+
 const container = new WorkerContainer()
 if (!scope.navigator?.serviceWorker?.startMessages) {
   Object.defineProperty(scope.navigator, 'serviceWorker', { value: container, configurable: true, enumerable: true })
