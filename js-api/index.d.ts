@@ -3016,8 +3016,9 @@ declare module 'oro:process' {
 
 declare module 'oro:protocol-handlers' {
   /**
-   * `oro:protocol-handlers` — URLs of the app's own schemes (`web+demo://host/path?q`), served by
-   * the scheme's Service Worker at `/oro/protocol/web+demo/host/path?q` on the app origin.
+   * `oro:protocol-handlers` — URLs of the app's own schemes (`weather:current`,
+   * `web+demo://host/path?q`), served by the scheme's Service Worker at
+   * `/oro/protocol/weather//current` and `/oro/protocol/web+demo/host/path?q` on the app origin.
    * @module oro:protocol-handlers
    * @plugin protocols
    */
@@ -3037,12 +3038,22 @@ declare module 'oro:protocol-handlers' {
   export const SAFELISTED_SCHEMES: readonly string[]
   /** How long a protocol request waits for its worker to become active, in ms. */
   export const WORKER_TIMEOUT: number
+  /** Schemes no handler may claim, each with the reason. */
+  export const RESERVED_SCHEMES: Readonly<Record<string, string>>
+  /** The longest scheme a handler may claim. */
+  export const MAX_SCHEME_LENGTH: number
+  /** The generated Service Worker that runs an app's worker script as Oro does. */
+  export const SHELL_PATH: '/oro/service-worker/shell.js'
+  /** The URL a worker script is registered at: `SHELL_PATH?script=<scriptURL>`. */
+  export function shellURL (scriptURL: string): string
+  /** The protocol URL an app path stands for (`/oro/protocol/weather//x` → `weather:///x`), or `null`. */
+  export function fromAppPath (path: string): string | null
 
   /** `scheme` in lowercase if it may have a handler; throws `SecurityError` otherwise. */
   export function checkScheme (scheme: string): string
   /** The lower-case scheme of `url`, or `null`. */
   export function schemeOf (url: string): string | null
-  /** The app path serving a protocol URL: `web+demo://h/p?q` → `/oro/protocol/web+demo/h/p?q`. */
+  /** The app path serving a protocol URL: `web+demo://h/p?q` → `/oro/protocol/web+demo/h/p?q`, `weather:p` → `/oro/protocol/weather//p`. */
   export function toAppPath (url: string): string
   /** The app URL serving `input` when it is a URL of a registered scheme, else `null`. */
   export function toAppURL (input: string | URL | { url: string }): string | null
@@ -3088,6 +3099,11 @@ declare module 'oro:protocol-handlers' {
     PROTOCOL_PREFIX: typeof PROTOCOL_PREFIX
     SAFELISTED_SCHEMES: typeof SAFELISTED_SCHEMES
     WORKER_TIMEOUT: typeof WORKER_TIMEOUT
+    RESERVED_SCHEMES: typeof RESERVED_SCHEMES
+    MAX_SCHEME_LENGTH: typeof MAX_SCHEME_LENGTH
+    SHELL_PATH: typeof SHELL_PATH
+    shellURL: typeof shellURL
+    fromAppPath: typeof fromAppPath
     ProtocolEventSource: typeof ProtocolEventSource
     checkScheme: typeof checkScheme
     getData: typeof getData
@@ -7141,9 +7157,61 @@ declare module 'oro:service-worker/environment' {
     delete (key: string): Promise<boolean>
     clear (): Promise<void>
     toJSON (): Record<string, unknown>
+    /** Oro's context object: properties are the values; setting one keeps it (in the background). */
+    readonly context: Record<string, any>
+    /** Resolves once every write made through `context` reached the host. */
+    settled (): Promise<void>
   }
 
   export default Environment
+}
+
+declare module 'oro:service-worker/runtime' {
+  /**
+   * `oro:service-worker/runtime` — runs a worker script as Oro runs it; imported by the generated
+   * shell (`/oro/service-worker/shell.js?script=<app path>`) before the app's script. It gives the
+   * worker `navigator.serviceWorker` (`startMessages()`, 'message' events of what pages post), and
+   * `start(module)` answers fetches with the module's default export (`(request, env, ctx)`, or
+   * `{ fetch, install, activate }`): `request.url` is the scheme's URL for a protocol handler
+   * (`weather:///current`), `env` the registration's persistent Environment context, `ctx` Oro's
+   * context (`waitUntil`, `passThroughOnException`, `client()`, `data`, `env`).
+   * @module oro:service-worker/runtime
+   */
+
+  export interface HandlerContext {
+    event: any
+    env: Record<string, any> | null
+    /** The scheme's protocol data (`protocol.setData`), `null` outside a protocol handler. */
+    data: unknown
+    waitUntil (promise: Promise<unknown>): void
+    passThroughOnException (): void
+    readonly handled: Promise<void>
+    /** The window client of the page that made the request, or `null`. */
+    client (): Promise<any | null>
+    resetEnvironment (): Promise<boolean>
+  }
+
+  export type FetchHandler = (request: Request, env: Record<string, any> | null, ctx: HandlerContext) =>
+    Response | undefined | null | Promise<Response | undefined | null>
+
+  export interface Handlers {
+    fetch: FetchHandler | null
+    install: ((env: Record<string, any> | null, ctx: HandlerContext) => unknown) | null
+    activate: ((env: Record<string, any> | null, ctx: HandlerContext) => unknown) | null
+    shouldPreferServiceWorker: boolean | undefined
+  }
+
+  /** The protocol URL an app URL under `/oro/protocol/<scheme>/` stands for, else `url`. */
+  export function handlerURL (url: string): string
+  export function handlersOf (module: any): Handlers
+  export function start (module: any, options?: { script?: string }): void
+
+  const runtime: {
+    start: typeof start
+    handlersOf: typeof handlersOf
+    handlerURL: typeof handlerURL
+  }
+  export default runtime
 }
 
 declare module 'oro:service-worker/worker' {

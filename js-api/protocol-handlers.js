@@ -133,6 +133,7 @@ export function checkScheme (scheme) {
       'lowercase ASCII letters only (web+demo)'
     )
   }
+  /** @type {string | null} */
   let reason = Object.hasOwn(RESERVED_SCHEMES, lowered) ? RESERVED_SCHEMES[/** @type {keyof typeof RESERVED_SCHEMES} */ (lowered)] : null
   if (reason === null && lowered.startsWith('chrome')) reason = "Chromium's internal schemes"
   if (reason !== null) {
