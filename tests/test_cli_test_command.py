@@ -256,3 +256,4 @@ def test_a_run_that_never_ends_bails_out_at_the_timeout_with_exit_1(tmp_path):
         "Bail out! no result after 5 s (--timeout)",
     ]
     assert "error: timed out after 5 s" in result.stderr
+    assert "oro-test.deadline" not in result.stderr, "the deadline is no failing service"

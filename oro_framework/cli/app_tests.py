@@ -196,6 +196,9 @@ class TestRunPlugin:
                 self._write(f"Bail out! no result after {self.timeout:g} s (--timeout)")
                 problem = f"timed out after {self.timeout:g} s"
             self.finish(host, _Outcome(EXIT_FAILED, problem))
+            # A service that returns is restarted (and logged as failing): this one waits for
+            # the host it just stopped to cancel it.
+            await anyio.sleep_forever()
 
         services.add("oro-test.deadline", deadline, doc="Stops `oro test` at its --timeout.")
 
