@@ -289,11 +289,13 @@ def folders_of(resources: Path, app_dir: Path) -> Iterable[Path]:
 
 
 def module_stub(location: str) -> str:
-    """A module that is the module at ``location``: its named exports and its default (which
-    is ``undefined`` when it has none; a module cannot re-export a default it may lack)."""
+    """A module that is the module at ``location``: its named exports and its default, or, for
+    a module without one, its namespace, as Oro's npm loader answers (``import XWeather from
+    'npm:x-weather'`` then ``XWeather.defineCustomElements()``: a package of named exports)."""
     target = json.dumps(location)
     return (
-        f"export * from {target}\nimport * as target from {target}\nexport default target.default\n"
+        f"export * from {target}\nimport * as target from {target}\n"
+        "export default 'default' in target ? target.default : target\n"
     )
 
 

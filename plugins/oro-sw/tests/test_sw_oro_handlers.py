@@ -80,7 +80,7 @@ PACKAGES = {
     },
     "tiny-router/esm/index.js": "import { upper } from 'tiny-dep'\n"
     "export function route (path) { return upper(path) }\n",
-    "tiny-router/esm/extra.js": "export const extra = 'extra'\n",
+    "tiny-router/esm/extra.js": "export const extra = 'extra'\nexport default 'extra default'\n",
     "tiny-router/esm/features/a.js": "export const feature = 'a'\n",
     "tiny-router/cjs/index.cjs": "module.exports = {}\n",
     "tiny-router/README.md": "not served\n",
@@ -223,6 +223,11 @@ def test_npm_specifiers_resolve_from_node_modules(page: Page) -> None:
             escape: (await fetch('/oro/npm/tiny-router/..%2Ftiny-dep%2Flib%2Fdep.js')).status,
             missing: (await fetch('/oro/npm/nothing-here')).status,
             scopedModule: (await import('/oro/npm/@scope/pkg')).scoped,
+            // Oro's npm loader: a module's default, or its namespace when it has none.
+            defaults: [
+              (await import('/oro/npm/tiny-router/extra')).default,
+              (await import('/oro/npm/@scope/pkg')).default.scoped
+            ],
             file: await (await fetch('/oro/npm/tiny-router/esm/index.js')).text()
           }
         }"""
@@ -238,6 +243,7 @@ def test_npm_specifiers_resolve_from_node_modules(page: Page) -> None:
         "escape": 404,
         "missing": 404,
         "scopedModule": True,
+        "defaults": ["extra default", True],
         # A package's bare import of another package is rewritten to its URL.
         "file": "import { upper } from '/oro/npm/tiny-dep'\n"
         "export function route (path) { return upper(path) }\n",
