@@ -28,6 +28,14 @@ READY_FLAG: Final = (
 )
 
 
+RELOADED_INTO_WORKER = (
+    "performance.getEntriesByType('navigation')[0].type === 'reload'"
+    " && navigator.serviceWorker.controller !== null"
+)
+"""True in a page of a configured worker's scope once it reloaded into that worker, which its
+first load does as soon as the worker is active (oro-sw's preload)."""
+
+
 def copy_app(target: Path) -> Path:
     shutil.copytree(APP, target)
     return target

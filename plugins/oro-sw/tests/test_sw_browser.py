@@ -12,6 +12,7 @@ import pytest
 from _sw_support import (
     CONTROLLED,
     REGISTER,
+    RELOADED_INTO_WORKER,
     TEXT,
     StreamingMount,
     copy_app,
@@ -169,6 +170,10 @@ def test_configured_workers_register_themselves(chromium_browser: Browser, tmp_p
         served_app([oro_sw.plugin], app_dir=app_dir, config=config) as served,
         app_page(chromium_browser, served) as page,
     ):
+        # A page of the worker's scope is answered by it from its first load, as under Oro:
+        # it reloads once the worker is active (once per tab).
+        page.wait_for_function(RELOADED_INTO_WORKER)
+        assert page.evaluate("sessionStorage.getItem('oro:service-worker:reloaded')") == "1"
         # Through the shell, which runs a plain script as it is.
         shell = "/oro/service-worker/shell.js?script=%2Fsw.js"
         assert page.evaluate(CONTROLLED) == served.server.origin + shell

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import oro_sw.plugin
 import pytest
+from _sw_support import RELOADED_INTO_WORKER
 from playwright.sync_api import Browser, Page
 
 import oro_framework.core.protocols
@@ -117,6 +118,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedApp]:
 @pytest.fixture
 def page(chromium_browser: Browser, app: ServedApp) -> Iterator[Page]:
     with app_page(chromium_browser, app) as page:
+        # The page is of the "/" worker's scope: its first load reloads into that worker.
+        page.wait_for_function(RELOADED_INTO_WORKER)
         yield page
 
 
@@ -179,6 +182,7 @@ def test_env_outlives_the_worker(chromium_browser: Browser, app: ServedApp) -> N
     counts = []
     for _ in range(2):
         with app_page(chromium_browser, app) as page:
+            page.wait_for_function(RELOADED_INTO_WORKER)
             page.evaluate(START)
             counts.append(page.evaluate("async () => (await fetch('weather:current')).json()"))
     assert counts[1]["starts"] == counts[0]["starts"] + 1
