@@ -176,6 +176,17 @@ def test_the_worker_receives_what_the_page_posts_on_its_navigator_service_worker
     assert answer == 42
 
 
+def test_the_hidden_frame_of_a_scheme_is_never_the_handlers_to_answer(page: Page) -> None:
+    """oro:protocol-handlers sends a scheme's requests from a frame at the scope's root: the
+    app's handler is not asked for it (the weather example's hono failed on its empty path,
+    answering the frame with a 500)."""
+    page.evaluate(START)
+    title = page.evaluate(
+        "document.querySelector('iframe[data-oro-protocol-frame=\"weather\"]').contentDocument.title"
+    )
+    assert title == "oro"
+
+
 def test_env_outlives_the_worker(chromium_browser: Browser, app: ServedApp) -> None:
     """Each browser context starts a new worker for the same registration scope: what the
     first worker kept in env, the second reads."""

@@ -201,8 +201,25 @@ export function start (module, options = {}) {
       if (new URL(event.request.url).searchParams.has(LAUNCH_PARAMETER)) event.respondWith(fetch(event.request))
       return
     }
+    if (isProtocolFrame(event.request)) {
+      event.respondWith(new Response('<!doctype html><title>oro</title>', {
+        headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' }
+      }))
+      return
+    }
     event.respondWith(respond(event, fetchHandler, preferWorker))
   })
+}
+
+/**
+ * Whether `request` loads the hidden frame oro:protocol-handlers sends a scheme's requests
+ * from (an iframe at the scope's root): oro's plumbing, which the app's handler never sees
+ * (hono, for one, fails on a URL without a path).
+ * @param {Request} request
+ */
+function isProtocolFrame (request) {
+  return request.mode === 'navigate' && request.destination === 'iframe' &&
+    isProtocolScope() && new URL(request.url).pathname === new URL(scope.registration.scope).pathname
 }
 
 /**
