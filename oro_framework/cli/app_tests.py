@@ -340,6 +340,8 @@ def _browse(url: str, finished: threading.Event, reported: list[str]) -> str | N
     answered: set[str] = set()
 
     def report(line: str) -> None:
+        if finished.is_set():
+            return  # the host is stopping: the page losing it (the Conduit, events) is no cause
         line = _QUERY.sub("?…", line)  # credentials and keys travel in query strings
         if line not in reported:
             reported.append(line)
@@ -358,7 +360,10 @@ def _browse(url: str, finished: threading.Event, reported: list[str]) -> str | N
 
             def on_console(message: ConsoleMessage) -> None:
                 # Chromium asks every page for /favicon.ico; its 404 says nothing about tests.
-                if not str(message.location.get("url", "")).endswith("/favicon.ico"):
+                after_the_run = finished.is_set()  # the page losing the stopping host
+                if not after_the_run and not str(message.location.get("url", "")).endswith(
+                    "/favicon.ico"
+                ):
                     print(f"console.{message.type}: {message.text}", file=sys.stderr, flush=True)
                     if message.type == "error" and "favicon.ico" not in message.text:
                         report(f"console error: {message.text}")

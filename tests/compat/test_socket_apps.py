@@ -78,6 +78,9 @@ def test_a_bundled_app_with_the_template_csp_passes_its_own_tests(tmp_path: Path
     assert "ok 1 label on start" in completed.stdout, completed.stdout
     assert "# pass  5" in completed.stdout, completed.stdout
     assert (app / "build").is_dir(), "the build script's output is where socket.ini says"
+    # The host stops once the run has its outcome; the page losing it (its Conduit failing to
+    # reconnect) is neither printed nor reported as what went wrong.
+    assert "ERR_CONNECTION_REFUSED" not in completed.stderr, completed.stderr
 
 
 def _notes_app(page: Page) -> dict[str, Any]:
