@@ -246,7 +246,7 @@ def oro_register_config(config: ConfigRegistry) -> None:
         "webview.importmap",
         str,
         "",
-        "The app's import map file (JSON, {\"imports\": ...}), relative to webview.root or the "
+        'The app\'s import map file (JSON, {"imports": ...}), relative to webview.root or the '
         "app directory: merged into every page's import map after oro's modules (the page's own "
         "import map still wins); npm:, socket: and oro: values resolve as in modules. Empty: "
         "none.",

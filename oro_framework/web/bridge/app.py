@@ -19,8 +19,8 @@ from oro_framework.kernel.exchange import (
     reserved_prefix,
 )
 from oro_framework.kernel.protocols import PROTOCOL_PREFIX
-from oro_framework.web.asgi import HeaderList, Receive, Scope, Send, read_headers
 from oro_framework.web import npm, worker_shell
+from oro_framework.web.asgi import HeaderList, Receive, Scope, Send, read_headers
 from oro_framework.web.bridge import events, ipc, modules, mounts, pages, protocol
 from oro_framework.web.bridge.answers import launch, preflight, refuse, refuse_page
 from oro_framework.web.bridge.call import Call
