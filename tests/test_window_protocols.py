@@ -1,6 +1,7 @@
 """Protocol handlers in a real QtWebEngine window under Xvfb: ``oro run`` of an app with
 ``[webview.protocol-handlers]``; a plain navigation to ``web+demo://...`` (one the page's
-preload never sees) reaches the scheme's worker, which serves the page and streams to it.
+preload never sees), or to Oro's ``weather:page`` form of a custom scheme, reaches the
+scheme's worker, which serves the page and streams to it.
 
 Needs what tests/test_window_smoke.py needs (Xvfb, Qt's xcb libraries, the ``gui`` extra).
 """
@@ -18,7 +19,7 @@ from _oro_process import until
 from test_window_smoke import _bridge, _start, display  # noqa: F401 (display is a fixture)
 
 WORKER = """
-const PREFIX = '/oro/protocol/web+demo/'
+const PREFIX = '/oro/protocol/SCHEME/'
 const PAGE = `<!doctype html><html><head><title>demo page</title></head><body><script>
 globalThis.arrivals = []
 const source = new EventSource('feed')
@@ -51,7 +52,7 @@ INDEX = """<!doctype html><html><head><meta charset="utf-8"><title>protocols</ti
 <body><script type="module">
 import { ready } from 'oro:protocol-handlers'
 import { request } from 'oro:ipc'
-await ready('web+demo')
+await ready('SCHEME')
 await request('window.ready')
 </script></body></html>
 """
@@ -60,7 +61,7 @@ name = "Protocol Window"
 bundle_identifier = "com.example.protocol-window"
 
 [webview.protocol-handlers]
-"web+demo" = "/workers/demo-sw.js"
+"SCHEME" = "/workers/demo-sw.js"
 """
 
 
@@ -82,26 +83,37 @@ def _report(bridge: httpx.Client, timeout: float = 30) -> Any:
     )
 
 
+@pytest.mark.parametrize(
+    ("scheme", "url", "served_at"),
+    [
+        ("web+demo", "web+demo://page/hello?x=1", "/oro/protocol/web+demo/page/hello?x=1"),
+        # Oro's custom schemes and their opaque URLs (the weather example's weather:current).
+        ("weather", "weather:page/hello?x=1", "/oro/protocol/weather//page/hello?x=1"),
+    ],
+)
 def test_a_plain_navigation_to_a_protocol_url_is_served_and_streamed_by_its_worker(
     display: str,  # noqa: F811
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
+    scheme: str,
+    url: str,
+    served_at: str,
 ) -> None:
     app = tmp_path / "app"
     (app / "workers").mkdir(parents=True)
-    (app / "oro.toml").write_text(CONFIG)
-    (app / "index.html").write_text(INDEX)
-    (app / "workers" / "demo-sw.js").write_text(WORKER)
+    (app / "oro.toml").write_text(CONFIG.replace("SCHEME", scheme))
+    (app / "index.html").write_text(INDEX.replace("SCHEME", scheme))
+    (app / "workers" / "demo-sw.js").write_text(WORKER.replace("SCHEME", scheme))
     # A profile of its own: no worker of an earlier run is installed.
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     key = secrets.token_urlsafe(24)
     with _start(display, key, app=app) as oro, _bridge(oro, key, "Protocol Window") as bridge:
-        _evaluate(bridge, "setTimeout(() => { location.href = 'web+demo://page/hello?x=1' }); 1")
+        _evaluate(bridge, f"setTimeout(() => {{ location.href = {json.dumps(url)} }}); 1")
 
         report = _report(bridge)
 
     origin = str(bridge.base_url).rstrip("/")
-    assert report["href"] == f"{origin}/oro/protocol/web+demo/page/hello?x=1"
+    assert report["href"] == f"{origin}{served_at}"
     arrivals = report["arrivals"]
     assert [item["index"] for item in arrivals] == [0, 1, 2, 3]
     # The host sends them 300 ms apart: arriving spread out means nothing held them back.
