@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -69,6 +71,25 @@ def test_a_plugin_configured_in_oro_toml_ships_and_brings_what_it_requires(tmp_p
     reasons = {choice.distribution: choice.reason for choice in plan_build(app).plugins}
     assert reasons["oro-tls"].startswith("configured in oro.toml:")
     assert reasons["oro-conduit"] in ("required by oro-tls", "loads in every page (oro:conduit)")
+
+
+def test_a_socket_ini_app_ships_the_plugins_its_socket_imports_need_and_its_mapped_config(
+    tmp_path: Path,
+) -> None:
+    """A Socket Runtime app as it is: its ``socket:fs/promises`` import picks oro-fs, and the
+    bundle gets the oro.toml its socket.ini maps to (a built app reads no INI)."""
+    app = tmp_path / "fs-notes"
+    shutil.copytree(REPOSITORY / "tests" / "compat" / "apps" / "fs-notes", app)
+
+    plan = plan_build(app)
+
+    assert "oro-fs" in {choice.distribution for choice in plan.plugins}
+    assert plan.resources == (app / "src").resolve()
+    assert plan.bundle_identifier == "org.example.fsnotes"
+    assert plan.config_text is not None
+    shipped = tomllib.loads(plan.config_text)
+    assert shipped["meta"]["bundle_identifier"] == "org.example.fsnotes"
+    assert shipped["window"]["height"] == "50%"
 
 
 def test_build_plugins_lists_exactly_what_ships(tmp_path: Path) -> None:
