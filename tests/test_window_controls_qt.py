@@ -195,8 +195,8 @@ class App:
 
 
 @contextlib.contextmanager
-def running(display: str, tmp_path: Path) -> Iterator[App]:
-    (tmp_path / "oro.toml").write_text(CONFIG)
+def running(display: str, tmp_path: Path, config: str = CONFIG) -> Iterator[App]:
+    (tmp_path / "oro.toml").write_text(config)
     (tmp_path / "index.html").write_text(PAGE)
     key = secrets.token_urlsafe(24)
     with _start(display, key, tmp_path) as oro:
@@ -252,6 +252,20 @@ def test_title_size_position_and_screen_reach_the_real_window(display, tmp_path:
     assert size == {"width": 500, "height": 400}
     assert (halved["width"], halved["height"]) == (SCREEN[0] // 2, SCREEN[1] // 2)
     assert second == {"width": SCREEN[0] // 4, "height": SCREEN[1] // 4}
+
+
+def test_a_first_window_sized_as_a_share_of_the_screen_opens_at_that_size(display, tmp_path: Path):
+    """Oro's ``[window] width = 50%``: the first window opens before the GUI can see the
+    screen, and still comes up at that share of it (socket.ini's ``height = 50%``)."""
+    config = CONFIG.replace("width = 640", 'width = "50%"').replace(
+        "height = 480", 'height = "25%"'
+    )
+    with running(display, tmp_path, config) as app:
+        size = app.call("window.getSize")
+        placed = app.geometry()
+
+    assert size == {"width": SCREEN[0] // 2, "height": SCREEN[1] // 4}
+    assert (placed["width"], placed["height"]) == (SCREEN[0] // 2, SCREEN[1] // 4)
 
 
 def test_maximize_minimize_and_restore_as_the_window_manager_sees_them(display, tmp_path: Path):

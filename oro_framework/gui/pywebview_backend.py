@@ -18,6 +18,7 @@ from oro_framework.gui.pywebview_threads import release_stranded_evaluations
 from oro_framework.gui.qt_calls import QtPoster, call_and_wait
 from oro_framework.gui.qt_focus import Focuser, make_focuser
 from oro_framework.gui.qt_profile import share_one_profile
+from oro_framework.kernel.config.values import screen_length_pixels
 from oro_framework.kernel.errors import IPCError, NotFoundError, NotSupportedError
 from oro_framework.kernel.windows.backend import GuiDispatcher, GuiListener
 from oro_framework.kernel.windows.model import (
@@ -195,6 +196,15 @@ class PywebviewBackend:
             reported.append(True)
             if self.gui_name == "qt" and not self._poster.is_attached:
                 self._poster.attach()
+            if self.gui_name == "qt" and options.screen_lengths is not None:
+                # The screen exists now: "N%" sizes become pixels before the window shows,
+                # and before a remembered geometry (restored once it is created) applies.
+                screen = qt_window.screen_size()
+                qt_window.resize_centered(
+                    native.native,
+                    screen_length_pixels(options.screen_lengths[0], screen[0], window.width),
+                    screen_length_pixels(options.screen_lengths[1], screen[1], window.height),
+                )
             listener.gui_window_created(index)
 
         native.events.before_show += before_show

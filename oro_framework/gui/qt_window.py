@@ -89,3 +89,11 @@ def screen_size() -> tuple[int, int]:
     _core, gui = _qt()
     size = gui.QGuiApplication.primaryScreen().size()
     return int(size.width()), int(size.height())
+
+
+def resize_centered(widget: Any, width: int, height: int) -> None:
+    """Give a window that is not shown yet its size, centred on its screen as pywebview
+    centres it (which it did for the size it was made with)."""
+    widget.resize(width, height)
+    center = widget.screen().geometry().center() - widget.rect().center()
+    widget.move(center.x(), center.y())

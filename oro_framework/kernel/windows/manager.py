@@ -157,11 +157,12 @@ class WindowManager:
         """
         config = self._host.config
         title = str(config.get("window.title") or config.get("meta.name") or "")
+        lengths = (config.get("window.width", 1024), config.get("window.height", 768))
         window = Window(
             index=MAIN_WINDOW,
             title=title,
-            width=screen_length_pixels(config.get("window.width", 1024), None, 1024),
-            height=screen_length_pixels(config.get("window.height", 768), None, 768),
+            width=screen_length_pixels(lengths[0], None, 1024),
+            height=screen_length_pixels(lengths[1], None, 768),
             url=f"{self.origin}/" if self.origin else None,
         )
         self._windows[MAIN_WINDOW] = window
@@ -172,7 +173,8 @@ class WindowManager:
         else:
             if launch_url is None:
                 raise ValueError("a GUI window needs the launch URL")
-            self._gui.open(window, launch_url, self)
+            shares = lengths if any(isinstance(length, str) for length in lengths) else None
+            self._gui.open(window, launch_url, self, WindowOptions(screen_lengths=shares))
         return window
 
     # ---------------------------------------------------------------------------------------

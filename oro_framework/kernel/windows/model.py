@@ -68,6 +68,9 @@ class WindowOptions:
         ``shouldExitApplicationOnClose``) even when others are open.
     :ivar unsupported: the Oro options given that no backend here applies (``closable``,
         ``utility``, ``maxWidth``...); accepted, and reported back to the caller.
+    :ivar screen_lengths: ``window.width``/``window.height`` as configured when one is Oro's
+        ``"N%"`` and the screen is not known yet (the first window opens before the GUI
+        runs): the GUI sizes the window from them once it can see the screen.
     """
 
     index: int | None = None
@@ -82,6 +85,7 @@ class WindowOptions:
     hidden: bool = False
     exit_on_close: bool = False
     unsupported: tuple[str, ...] = ()
+    screen_lengths: tuple[int | str, int | str] | None = None
 
 
 @final
