@@ -317,6 +317,21 @@ def test_window_sizes_take_oros_percentages_in_oro_toml_and_the_environment(
         load_config(keys, path=write(tmp_path, "oro.toml", "[window]\nheight = 0\n"))
 
 
+def test_an_oro_toml_written_for_oro_is_read_with_oros_key_names(
+    tmp_path: Path, keys: ConfigRegistry
+) -> None:
+    """Oro's own oro.toml says ``[meta] title``: it is ``meta.name`` here, with no warning, and
+    pages find it under Oro's flattened name too (``application.config.meta_title``)."""
+    path = write(tmp_path, "oro.toml", '[meta]\ntitle = "Weather"\nbundle_identifier = "a.b"\n')
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConfigWarning)
+        config = load_config(keys, path=path)
+    assert config["meta.name"] == "Weather"
+    assert config.source("meta.name") == "oro.toml:2"
+    page = config.flattened(include_secrets=False)
+    assert (page["meta_name"], page["meta_title"]) == ("Weather", "Weather")
+
+
 # ---------------------------------------------------------------------------------------------
 # Which file
 # ---------------------------------------------------------------------------------------------

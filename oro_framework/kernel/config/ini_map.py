@@ -26,7 +26,15 @@ from oro_framework.kernel.config.keys import ConfigRegistry, is_secret_name
 from oro_framework.kernel.config.values import parse_bool_word, parse_text_value
 from oro_framework.kernel.errors import ConfigError
 
-__all__ = ["DOC", "IniNote", "MappedIni", "MappedKey", "ini_file_as_toml", "map_ini"]
+__all__ = [
+    "DOC",
+    "ORO_KEY_NAMES",
+    "IniNote",
+    "MappedIni",
+    "MappedKey",
+    "ini_file_as_toml",
+    "map_ini",
+]
 
 DOC: Final = "docs/config.md#oros-config-files-socketini-oroini"
 """Where each rule is explained: every note names it."""
@@ -71,6 +79,12 @@ _RENAMED: Final[dict[tuple[str, str], str]] = {
     ("build", "input"): "build.copy",
     ("build", "headless"): "window.headless",
 }
+ORO_KEY_NAMES: Final[dict[str, str]] = {
+    f"{section}.{key}": target for (section, key), target in _RENAMED.items()
+}
+"""Oro's and Socket's names of keys that have another name here (``meta.title`` is
+``meta.name``): an INI's keys are mapped with them, and an oro.toml written for Oro (``[meta]
+title``) is read with them too."""
 _HOST_PATHS: Final[dict[str, str]] = {
     "$HOST_HOME": "~",
     "$HOST_PROCESS_WORKING_DIRECTORY": ".",

@@ -34,7 +34,7 @@ from oro_framework.kernel.config.document import (
 )
 from oro_framework.kernel.config.files import is_ini_file
 from oro_framework.kernel.config.ini import parse_ini
-from oro_framework.kernel.config.ini_map import map_ini
+from oro_framework.kernel.config.ini_map import ORO_KEY_NAMES, map_ini
 from oro_framework.kernel.config.keys import (
     TABLE_NAME,
     ConfigKey,
@@ -188,11 +188,17 @@ class Config(Mapping[str, Any]):
         """Every value under its flattened name, as pages see it in ``__args.config``; without
         the secrets (``*_key``, ``*secret*``..., and keys declared secret) and the keys declared
         private (an upstream's ``base_url``) unless ``include_secrets``."""
-        return {
+        flat = {
             flatten_key(name): self._values[name]
             for name in sorted(self._values)
             if include_secrets or not self._is_private(name)
         }
+        # Oro's names of the keys named otherwise here (``meta_title`` is ``meta_name``), so
+        # that an Oro page reading ``application.config.meta_title`` finds its value.
+        for oro_name, name in ORO_KEY_NAMES.items():
+            if flatten_key(name) in flat:
+                flat.setdefault(flatten_key(oro_name), flat[flatten_key(name)])
+        return flat
 
     def _is_private(self, name: str) -> bool:
         key = self.registry.find(name)
@@ -408,6 +414,12 @@ def _apply_file_value(
         # A flattened key at the top level (``window_width = 1440``), as Oro's flat configs have.
         key = registry.find(dotted)
         dotted = registry.dotted(dotted) if key else dotted
+    oro_name = ORO_KEY_NAMES.get(dotted, "")
+    ours = registry.get(oro_name) if key is None and oro_name else None
+    if ours is not None:
+        # Oro's name of one of our keys (``[meta] title`` is ``meta.name``), as Oro apps write.
+        _store(layer, ours, oro_name, value, source)
+        return
     if key is None:
         if flatten_key(dotted).startswith("permissions_allow_"):
             raise ConfigError(
