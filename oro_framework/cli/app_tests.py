@@ -339,9 +339,15 @@ def _browse(url: str, finished: threading.Event, reported: list[str]) -> str | N
 
     answered: set[str] = set()
 
+    def losing_the_stopped_host(text: str) -> bool:
+        # Once the run has its outcome the host stops, and the page's Conduit and event channel
+        # fail to reach it: no cause of anything. (Playwright delivers events late, so what
+        # the page saw before the end may arrive after it: only this kind is dropped.)
+        return finished.is_set() and "ERR_CONNECTION_REFUSED" in text
+
     def report(line: str) -> None:
-        if finished.is_set():
-            return  # the host is stopping: the page losing it (the Conduit, events) is no cause
+        if losing_the_stopped_host(line):
+            return
         line = _QUERY.sub("?…", line)  # credentials and keys travel in query strings
         if line not in reported:
             reported.append(line)
@@ -360,10 +366,9 @@ def _browse(url: str, finished: threading.Event, reported: list[str]) -> str | N
 
             def on_console(message: ConsoleMessage) -> None:
                 # Chromium asks every page for /favicon.ico; its 404 says nothing about tests.
-                after_the_run = finished.is_set()  # the page losing the stopping host
-                if not after_the_run and not str(message.location.get("url", "")).endswith(
-                    "/favicon.ico"
-                ):
+                if not losing_the_stopped_host(message.text) and not str(
+                    message.location.get("url", "")
+                ).endswith("/favicon.ico"):
                     print(f"console.{message.type}: {message.text}", file=sys.stderr, flush=True)
                     if message.type == "error" and "favicon.ico" not in message.text:
                         report(f"console error: {message.text}")
