@@ -31,9 +31,11 @@ READY_FLAG: Final = (
 RELOADED_INTO_WORKER = (
     "performance.getEntriesByType('navigation')[0].type === 'reload'"
     " && navigator.serviceWorker.controller !== null"
+    " && globalThis.__oroInitialised === true"
 )
 """True in a page of a configured worker's scope once it reloaded into that worker, which its
-first load does as soon as the worker is active (oro-sw's preload)."""
+first load does as soon as the worker is active (oro-sw's preload), and the reloaded page's
+bootstrap ran (``runtimeinit``, which :func:`oro_framework.testing.app_page` records)."""
 
 
 def copy_app(target: Path) -> Path:
