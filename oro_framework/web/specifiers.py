@@ -217,7 +217,11 @@ class _Scanner:
             start = index
             if char in "'\"":
                 index = self.skip_string(index)
-            elif char == "`":
+            elif char == "`" or (char == "}" and braces and braces[-1] == depth - 1):
+                closes_substitution = char == "}"
+                if closes_substitution:
+                    depth -= 1
+                    braces.pop()
                 index, opened = self.skip_template_text(index + 1)
                 if opened:
                     braces.append(depth)
@@ -225,19 +229,10 @@ class _Scanner:
                     previous = "${"
                     yield start, index
                     continue
-            elif char == "}" and braces and braces[-1] == depth - 1:
-                depth -= 1
-                braces.pop()
-                index, opened = self.skip_template_text(index + 1)
-                if opened:
-                    braces.append(depth)
-                    depth += 1
-                    previous = "${"
+                if closes_substitution:
+                    previous = "`"
                     yield start, index
                     continue
-                previous = "`"
-                yield start, index
-                continue
             elif char == "/" and self._regex_allowed(previous):
                 index = self.skip_regex(index)
             elif (word := _IDENTIFIER.match(source, index)) is not None:

@@ -49,13 +49,9 @@ class WorkerContainer extends EventTarget {
  * it is set before any module of the app reads `process.env`.
  */
 function declaredEnvironment () {
-  try {
-    const env = JSON.parse(new URL(scope.location.href).searchParams.get('env') ?? '{}')
-    if (env === null || typeof env !== 'object' || Array.isArray(env)) return {}
-    return Object.fromEntries(Object.entries(env).filter(([, value]) => typeof value === 'string'))
-  } catch {
-    return {}
-  }
+  const env = JSON.parse(new URL(scope.location.href).searchParams.get('env') ?? '{}')
+  if (env === null || typeof env !== 'object' || Array.isArray(env)) return {}
+  return Object.fromEntries(Object.entries(env).filter(([, value]) => typeof value === 'string'))
 }
 
 if (scope.__args === undefined) {

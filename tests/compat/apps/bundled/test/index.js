@@ -17,5 +17,5 @@ test('IPC gets through the page CSP', async (t) => {
   await fs.writeFile('bundled.txt', 'kept')
   t.equal(await fs.readFile('bundled.txt', 'utf8'), 'kept', 'fs round trip')
   const windows = await application.getWindows()
-  t.ok(windows.length >= 0, 'application.getWindows answered')
+  t.ok(windows.length > 0, 'application.getWindows answered with this window')
 })
