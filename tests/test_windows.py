@@ -24,7 +24,7 @@ from oro_framework import (
     SecurityError,
     hookimpl,
 )
-from oro_framework.gui.pywebview_backend import has_display
+from oro_framework.gui.display import has_display
 from oro_framework.kernel.windows import (
     GuiDispatcher,
     GuiListener,

@@ -84,6 +84,21 @@ headless_option = click.option(
     help="Serve the app without a window and print its launch URL (the default with no display).",
 )
 
+webview_option = click.option(
+    "--webview",
+    type=click.Choice(["system", "qt"], case_sensitive=False),
+    default=None,
+    help="The web engine of the windows: system (the platform's WebView, WebKitGTK on Linux) or "
+    "qt (QtWebEngine). Default: webview.engine in oro.toml, else system where it is installed, "
+    "else qt (docs/webview.md).",
+)
+
+
+def with_webview(overrides: tuple[str, ...], webview: str | None) -> tuple[str, ...]:
+    """``overrides`` (``-c KEY=VALUE``) with ``--webview`` as ``webview.engine``: the flag is
+    that key for this run, so everything reading the config sees the engine chosen."""
+    return overrides if webview is None else (*overrides, f"webview.engine={webview.lower()}")
+
 
 def port_option(help_text: str) -> Callable[[CommandT], CommandT]:
     """``--port``: a TCP port on 127.0.0.1, 0 for a free one, ``None`` when not given."""

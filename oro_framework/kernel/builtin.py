@@ -6,6 +6,7 @@ Registered first in every plugin manager under the name ``oro``; it cannot be di
 
 from __future__ import annotations
 
+import difflib
 import logging
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Final
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger("oro_framework.host")
 
 MEBIBYTE: Final = 1024 * 1024
+WEBVIEW_ENGINES: Final = ("system", "qt")
+"""The web engines a window can have (``webview.engine``): the platform's own, or Qt's."""
 DEFAULT_TEST_FILES: Final = ("test/index.js", "test/**/*.test.js", "test/**/*.test.mjs")
 """``test.files`` by default: Oro's ``--test=./test/index.js`` entry, and ``*.test.js`` files."""
 _PACKAGE: Final = Path(__file__).resolve().parent.parent
@@ -81,6 +84,14 @@ def _optional_url_path(value: str) -> None:
 def _referrer_policy(value: str) -> None:
     if value not in _REFERRER_POLICIES:
         raise ValueError(f"must be a Referrer-Policy value such as 'no-referrer', got {value!r}")
+
+
+def webview_engine(value: str) -> None:
+    """An engine name of :data:`WEBVIEW_ENGINES`, or empty for the default."""
+    if value and value not in WEBVIEW_ENGINES:
+        nearest = difflib.get_close_matches(value.lower(), WEBVIEW_ENGINES, n=1, cutoff=0.4)
+        hint = f"; did you mean '{nearest[0]}'?" if nearest else ""
+        raise ValueError(f"must be one of {', '.join(WEBVIEW_ENGINES)}, got {value!r}{hint}")
 
 
 def _single_header_line(value: str) -> None:
@@ -226,6 +237,15 @@ def oro_register_config(config: ConfigRegistry) -> None:
         "results, zlib streams, file reads, AI bodies); a request that would pass it gets "
         "RangeError ERR_OUT_OF_MEMORY (507) instead of the host running out of memory.",
         validator=_positive,
+    )
+    config.add(
+        "webview.engine",
+        str,
+        "",
+        "The web engine of the app's windows: 'system' (the platform's own WebView: WebKitGTK "
+        "on Linux), 'qt' (QtWebEngine) or empty for system where it is installed, else qt. "
+        "`--webview` on oro run/dev/test/build overrides it (docs/webview.md).",
+        validator=webview_engine,
     )
     config.add(
         "webview.cache_control",

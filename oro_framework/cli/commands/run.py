@@ -21,13 +21,22 @@ from oro_framework.cli.common import (
     port_option,
     skip_broken_option,
     warn,
+    webview_option,
+    with_webview,
 )
-from oro_framework.gui.pywebview_backend import PywebviewBackend, has_display
+from oro_framework.gui.display import has_display
+from oro_framework.gui.engines import (
+    EngineUnavailableError,
+    choose_engine,
+    make_backend,
+    system_engine_hint,
+)
 from oro_framework.gui.runner import AppRunner
 from oro_framework.gui.single_instance import InstanceLock, acquire_or_hand_over
 from oro_framework.kernel.app import Host
 from oro_framework.kernel.builtin import has_build_steps
 from oro_framework.kernel.hookspecs import hookimpl
+from oro_framework.kernel.windows import GuiBackend
 from oro_framework.update import RESTART_INTO
 
 
@@ -35,6 +44,7 @@ from oro_framework.update import RESTART_INTO
 @app_dir_argument
 @click.argument("urls", nargs=-1)
 @headless_option
+@webview_option
 @port_option(
     "Port on 127.0.0.1 to serve the app on; 0 picks a free one. Default: window.port, else a "
     "port derived from meta.bundle_identifier (the same every run, so the browser's per-origin "
@@ -60,6 +70,7 @@ def run(
     app_dir: Path,
     urls: tuple[str, ...],
     headless: bool,
+    webview: str | None,
     port: int | None,
     build_first: bool,
     skip_broken_plugins: bool,
@@ -81,7 +92,7 @@ def run(
     exist yet); a failing [build] script stops the run with its exit code and last lines, and
     the previous build output stays as it was.
     """
-    parsed = parse_overrides(overrides)
+    parsed = parse_overrides(with_webview(overrides, webview))
     plugins: list[object] = []
     session_key = None
     if dev_child:
@@ -177,10 +188,20 @@ def run_app_build_steps(
         raise
 
 
-def open_gui(host: Host, runner: AppRunner) -> PywebviewBackend | None:
-    """The GUI to run the app in, or ``None`` to serve it headless (saying why, if unexpected)."""
+def open_gui(host: Host, runner: AppRunner) -> GuiBackend | None:
+    """The GUI to run the app in, or ``None`` to serve it headless (saying why, if unexpected).
+    A web engine named by ``--webview`` or ``webview.engine`` that is not installed closes the
+    host and exits 2, naming what to install; unnamed, the system engine is taken where it is
+    installed, else Qt with one line saying how to get the system one."""
     if host.config.get("window.headless", False):
         return None
+    requested = str(host.config["webview.engine"]) or None
+    try:
+        engine = choose_engine(requested)
+    except EngineUnavailableError as error:
+        host.close()
+        click.echo(f"error: {error}", err=True)
+        raise SystemExit(2) from None
     if not has_display():
         display = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
         if display:
@@ -191,16 +212,21 @@ def open_gui(host: Host, runner: AppRunner) -> PywebviewBackend | None:
     if not any(info.name == "application" and info.error is None for info in host.plugins):
         click.echo("warning: the 'application' plugin is disabled; serving headless", err=True)
         return None
+    if requested is None and engine == "qt":
+        click.echo(f"note: {system_engine_hint()}", err=True)
     storage = host.paths.data / "webview" if host.config["window.persistent_storage"] else None
     # The schemes the core plugin "protocols" read from the config (and checked) as it
-    # configured the host: QtWebEngine must know them before the window exists.
-    handlers = host.protocol_handlers
+    # configured the host: the engine must know them before the first window exists.
+    schemes = tuple(host.protocol_handlers.handlers)
     try:
-        return PywebviewBackend(storage_path=storage, protocol_schemes=tuple(handlers.handlers))
+        return make_backend(engine, storage_path=storage, protocol_schemes=schemes)
     except ImportError as error:
+        if requested is not None:
+            host.close()
+            click.echo(f"error: the {engine} web engine cannot start: {error}", err=True)
+            raise SystemExit(2) from None
         click.echo(
-            f"warning: no window ({error}); install pywebview with "
-            "`pip install 'oro-framework[gui]'`. Serving headless.",
+            f"warning: no window ({error}); install an engine (docs/webview.md). Serving headless.",
             err=True,
         )
         return None

@@ -54,6 +54,11 @@ class GuiListener(Protocol):
         """The toolkit has made window ``index``'s native window (it may not be visible yet)."""
         ...
 
+    def gui_web_process_ended(self, index: int, reason: str, reloaded: bool) -> None:
+        """Window ``index``'s web process died (``reason``: ``crashed``,
+        ``exceeded-memory-limit``); ``reloaded`` when the engine is loading its page again."""
+        ...
+
 
 class GuiBackend(Protocol):
     """Native windows. :meth:`open` may be called before the GUI loop runs (the toolkit then only
@@ -120,12 +125,15 @@ class GuiBackend(Protocol):
 
     @property
     def toolkit(self) -> str | None:
-        """The toolkit's name (``"qt"``), for plugins that work on its native windows."""
+        """The toolkit's name (``"qt"``, ``"gtk"``), for plugins that work on its native
+        windows."""
         ...
 
     def native(self, index: int) -> Any:
-        """Window ``index``'s own toolkit object (a ``QMainWindow`` under Qt); only to be touched
-        on the GUI thread."""
+        """Window ``index``'s own toolkit objects, only to be touched on the GUI thread: a
+        ``QMainWindow`` under Qt; under GTK an object with ``window`` (``Gtk.Window``), ``box``
+        (the vertical ``Gtk.Box`` holding the view, where a menu bar goes first) and ``view``
+        (the ``WebKitWebView``)."""
         ...
 
     def post(self, function: Callable[[], None]) -> None:

@@ -682,6 +682,18 @@ class WindowManager:
     def gui_window_created(self, index: int) -> None:
         self.to_loop(self._created_from_gui, index)
 
+    def gui_web_process_ended(self, index: int, reason: str, reloaded: bool) -> None:
+        self.to_loop(self._web_process_ended, index, reason, reloaded)
+
+    def _web_process_ended(self, index: int, reason: str, reloaded: bool) -> None:
+        window = self._windows.get(index)
+        if window is None:
+            return
+        # The page is gone: it reports ready again once its reload ran.
+        window.is_ready = False
+        detail = {"index": index, "reason": reason, "reloaded": reloaded}
+        self._host.emit("windowcrash", detail)
+
     def to_loop(self, function: Callable[..., None], *args: Any) -> None:
         """Run ``function(*args)`` on the loop from a GUI callback (a menu item chosen, a dialog
         answered) and return once it ran; nothing happens before the loop runs or after it

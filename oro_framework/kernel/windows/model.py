@@ -176,6 +176,14 @@ class Window:
 
 
 HOST_EVENTS: Final = frozenset(
-    {"open", "error", "message", "windowlaunch", *PAGE_EVENTS.values(), *WINDOW_EVENTS.values()}
+    {
+        "open",
+        "error",
+        "message",
+        "windowlaunch",
+        "windowcrash",
+        *PAGE_EVENTS.values(),
+        *WINDOW_EVENTS.values(),
+    }
 )
 """Event names only the host sends: a page must not make another believe the app stops."""

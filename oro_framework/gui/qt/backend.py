@@ -1,23 +1,22 @@
-"""Native windows: pywebview with the Qt toolkit on Linux, behind the kernel's
-:class:`~oro_framework.kernel.windows.backend.GuiBackend`, and whether this session can show one."""
+"""The Qt engine: native windows from pywebview with the Qt toolkit (PyQt6 + QtWebEngine, a
+whole Chromium), behind the kernel's :class:`~oro_framework.kernel.windows.backend.GuiBackend`."""
 
 from __future__ import annotations
 
 import importlib
 import logging
 import os
-import re
 import sys
-from collections.abc import Callable, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, MutableMapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, final
 from urllib.parse import urlsplit
 
-from oro_framework.gui import qt_window
-from oro_framework.gui.pywebview_threads import release_stranded_evaluations
-from oro_framework.gui.qt_calls import QtPoster, call_and_wait
-from oro_framework.gui.qt_focus import Focuser, make_focuser
-from oro_framework.gui.qt_profile import share_one_profile
+from oro_framework.gui.qt import window as qt_window
+from oro_framework.gui.qt.calls import QtPoster, call_and_wait
+from oro_framework.gui.qt.focus import Focuser, make_focuser
+from oro_framework.gui.qt.profile import share_one_profile
+from oro_framework.gui.qt.threads import release_stranded_evaluations
 from oro_framework.kernel.config.values import screen_length_pixels
 from oro_framework.kernel.errors import IPCError, NotFoundError, NotSupportedError
 from oro_framework.kernel.windows.backend import GuiDispatcher, GuiListener
@@ -32,39 +31,11 @@ from oro_framework.kernel.windows.model import (
 if TYPE_CHECKING:
     from webview import Window as NativeWindow
 
-__all__ = ["PywebviewBackend", "has_display"]
+__all__ = ["QtBackend"]
 
 logger = logging.getLogger("oro_framework.windows")
 
 ResultT = TypeVar("ResultT")
-
-
-def has_display(
-    environ: Mapping[str, str] | None = None,
-    platform: str | None = None,
-    *,
-    exists: Callable[[str], bool] = os.path.exists,
-) -> bool:
-    """Whether a window can be opened: always on macOS and Windows; elsewhere when ``DISPLAY``
-    names an X server (a local one must have its socket) or ``WAYLAND_DISPLAY`` a compositor.
-
-    A stale ``DISPLAY`` (an X server that has gone) would make Qt abort the process, so local
-    displays are checked rather than trusted.
-    """
-    environ = os.environ if environ is None else environ
-    platform = sys.platform if platform is None else platform
-    if platform in ("darwin", "win32"):
-        return True
-    wayland = environ.get("WAYLAND_DISPLAY")
-    if wayland:
-        runtime = environ.get("XDG_RUNTIME_DIR", "")
-        if os.path.isabs(wayland) or not runtime or exists(os.path.join(runtime, wayland)):
-            return True
-    display = environ.get("DISPLAY", "")
-    local = re.fullmatch(r"(?:unix)?:(\d+)(?:\.\d+)?", display)
-    if local is not None:
-        return exists(f"/tmp/.X11-unix/X{local.group(1)}")
-    return bool(display)
 
 
 # -------------------------------------------------------------------------------------------------
@@ -73,7 +44,7 @@ def has_display(
 
 
 @final
-class PywebviewBackend:
+class QtBackend:
     """:class:`GuiBackend` over pywebview, with the Qt toolkit on Linux (PyQt6 + QtWebEngine)
     and pywebview's platform default elsewhere.
 

@@ -6,7 +6,7 @@ do not share cookies, so a second window would have no session; and a second per
 with the same storage name stalls QtWebEngine (the second window never loads). A browser shares
 one profile between its windows, and so does an app: :func:`share_one_profile` makes pywebview
 hand every window the same one, kept in the app's own directory. That one profile is also where
-protocol-handler schemes get their QtWebEngine handler (:mod:`oro_framework.gui.qt_schemes`),
+protocol-handler schemes get their QtWebEngine handler (:mod:`oro_framework.gui.qt.schemes`),
 installed as it is created: QtWebEngine ignores a handler added after a page of the profile
 loaded, and pywebview loads the page in the constructor that creates the profile.
 
@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, final
 
-from oro_framework.gui import qt_schemes
+from oro_framework.gui.qt import schemes as qt_schemes
 
 if TYPE_CHECKING:
     from qtpy.QtWebEngineCore import QWebEngineProfile

@@ -1,0 +1,298 @@
+""":class:`GtkBackend`: the kernel's ``GuiBackend`` on GTK 3 and WebKitGTK 4.1, written here
+rather than borrowed from pywebview's GTK backend, which gives every window a WebKit context of
+its own (no shared session), hides the views and offers no hook for schemes, crashes or state.
+
+Threads are as under Qt (``docs/design.md``, "Windows and threads"): GTK's loop on the main
+thread, the host's loop in ``oro-loop``, and the dispatcher thread (started here) performing the
+window operations, each of which runs on the GUI thread while the dispatcher waits
+(:mod:`oro_framework.gui.gtk.calls`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, Final, TypeVar, final
+from urllib.parse import urlsplit
+
+from oro_framework.gui.gtk import calls
+from oro_framework.gui.gtk.context import make_web_context
+from oro_framework.gui.gtk.healing import Healer
+from oro_framework.gui.gtk.toolkit import repository
+from oro_framework.gui.gtk.window import GtkWindowParts, screen_size
+from oro_framework.kernel.config.values import screen_length_pixels
+from oro_framework.kernel.errors import IPCError, NotFoundError
+from oro_framework.kernel.windows.backend import GuiDispatcher, GuiListener
+from oro_framework.kernel.windows.model import (
+    NativeState,
+    Window,
+    WindowColor,
+    WindowOptions,
+    WindowStatus,
+)
+
+__all__ = ["GtkBackend"]
+
+logger = logging.getLogger("oro_framework.windows")
+
+ResultT = TypeVar("ResultT")
+
+MIN_SIZE: Final = (200, 100)
+"""The smallest window when the options name none, as under Qt (pywebview's default)."""
+
+
+@final
+class GtkBackend:
+    """Native windows of GTK 3 with a ``WebKitWebView`` each, all on one ``WebKitWebContext``.
+
+    :param storage_path: where WebKit keeps cookies, storage, caches and service workers between
+        runs (the app's own directory); ``None`` for an ephemeral session.
+    :param protocol_schemes: protocol-handler schemes (``weather``, ``web+demo``) whose plain
+        navigations are forwarded to the app (:mod:`oro_framework.gui.forwarding`).
+    :raises ImportError: GTK 3 or WebKitGTK 4.1 cannot be loaded.
+    """
+
+    def __init__(
+        self, *, storage_path: Path | None = None, protocol_schemes: Sequence[str] = ()
+    ) -> None:
+        try:
+            self._gtk = repository("Gtk")
+            self._webkit = repository("WebKit2")
+        except ValueError as error:  # a missing typelib
+            raise ImportError(f"WebKitGTK 4.1 cannot be loaded: {error}") from error
+        self._storage_path = storage_path
+        self._schemes = tuple(protocol_schemes)
+        self._origin: str | None = None
+        self._context: Any = None
+        self._windows: dict[int, GtkWindowParts] = {}
+        self._listener: GuiListener | None = None
+        self._healer = Healer(self._crashed)
+        self._is_running = False
+
+    @property
+    def toolkit(self) -> str:
+        return "gtk"
+
+    def native(self, index: int) -> GtkWindowParts | None:
+        return self._windows.get(index)
+
+    def post(self, function: Callable[[], None]) -> None:
+        calls.post(function)
+
+    # ---------------------------------------------------------------------------------------
+    # Opening and closing
+    # ---------------------------------------------------------------------------------------
+
+    def open(
+        self,
+        window: Window,
+        url: str,
+        listener: GuiListener,
+        options: WindowOptions | None = None,
+    ) -> None:
+        if self._origin is None:
+            parts = urlsplit(url)
+            self._origin = f"{parts.scheme}://{parts.netloc}"
+        self._listener = listener
+        create = lambda: self._create(window, url, listener, options or WindowOptions())  # noqa: E731
+        if self._is_running:
+            calls.call_and_wait(create)
+        else:
+            # Before the loop runs: made, in order, as it starts.
+            calls.post(create)
+
+    def _create(
+        self, window: Window, url: str, listener: GuiListener, options: WindowOptions
+    ) -> None:
+        gtk, webkit = self._gtk, self._webkit
+        if self._context is None:
+            self._context = make_web_context(self._storage_path, self._schemes, self._origin or "")
+        index = window.index
+        native = gtk.Window(title=window.title)
+        width, height = window.width, window.height
+        if options.screen_lengths is not None:
+            screen = screen_size()
+            width = screen_length_pixels(options.screen_lengths[0], screen[0], width)
+            height = screen_length_pixels(options.screen_lengths[1], screen[1], height)
+        native.set_default_size(width, height)
+        native.set_position(gtk.WindowPosition.CENTER)
+        native.set_resizable(options.resizable)
+        native.set_decorated(not options.frameless)
+        geometry = repository("Gdk").Geometry()
+        geometry.min_width = options.min_width or MIN_SIZE[0]
+        geometry.min_height = options.min_height or MIN_SIZE[1]
+        native.set_geometry_hints(None, geometry, repository("Gdk").WindowHints.MIN_SIZE)
+        box = gtk.Box(orientation=gtk.Orientation.VERTICAL)
+        view = webkit.WebView(web_context=self._context)
+        self._healer.configure(view)
+        box.pack_start(view, True, True, 0)
+        native.add(box)
+        parts = GtkWindowParts(native, box, view, size=(width, height))
+        self._windows[index] = parts
+        self._wire(index, parts, listener)
+        self._healer.watch(index, view)
+        box.show_all()
+        listener.gui_window_created(index)
+        view.load_uri(url)
+        if not options.hidden:
+            native.show()
+
+    def _wire(self, index: int, parts: GtkWindowParts, listener: GuiListener) -> None:
+        gdk = repository("Gdk")
+        native = parts.window
+
+        def deleting(*_: Any) -> bool:
+            listener.gui_status_changed(index, WindowStatus.CLOSING)
+            return False  # let GTK destroy it
+
+        def destroyed(*_: Any) -> None:
+            if self._windows.get(index) is parts:
+                del self._windows[index]
+            self._healer.forget(index)
+            listener.gui_status_changed(index, WindowStatus.CLOSED)
+            if not self._windows and self._is_running:
+                self._gtk.main_quit()
+
+        def state_changed(_widget: Any, event: Any) -> bool:
+            if event.changed_mask & gdk.WindowState.ICONIFIED:
+                parts.minimized = bool(event.new_window_state & gdk.WindowState.ICONIFIED)
+                status = WindowStatus.HIDDEN if parts.minimized else WindowStatus.SHOWN
+                listener.gui_status_changed(index, status)
+            return False
+
+        def configured(_widget: Any, event: Any) -> bool:
+            size = (int(event.width), int(event.height))
+            if size != parts.size:
+                parts.size = size
+                listener.gui_resized(index, *size)
+            return False
+
+        def permission(_view: Any, request: Any) -> bool:
+            # Camera, microphone, location, notifications... are the web-platform issue's to
+            # prompt for; until then a page is denied what it asks, never left waiting.
+            logger.info("window %d: denied %s", index, type(request).__name__)
+            request.deny()
+            return True
+
+        native.connect("delete-event", deleting)
+        native.connect("destroy", destroyed)
+        native.connect("window-state-event", state_changed)
+        native.connect("configure-event", configured)
+        native.connect("show", lambda *_: listener.gui_status_changed(index, WindowStatus.SHOWN))
+        parts.view.connect("permission-request", permission)
+
+    def _crashed(self, index: int, reason: str, reloaded: bool) -> None:
+        if self._listener is not None:
+            self._listener.gui_web_process_ended(index, reason, reloaded)
+
+    # ---------------------------------------------------------------------------------------
+    # Window operations: on the dispatcher thread, each done on the GUI thread
+    # ---------------------------------------------------------------------------------------
+
+    def _parts(self, index: int) -> GtkWindowParts:
+        parts = self._windows.get(index)
+        if parts is None:
+            raise NotFoundError(f"Window {index} has no native window", targetWindowIndex=index)
+        return parts
+
+    def _on(self, index: int, function: Callable[[GtkWindowParts], ResultT]) -> ResultT:
+        return calls.call_and_wait(lambda: function(self._parts(index)))
+
+    def show(self, index: int) -> None:
+        self._on(index, lambda parts: parts.restore() if parts.minimized else parts.window.show())
+
+    def hide(self, index: int) -> None:
+        self._on(index, lambda parts: parts.window.hide())
+
+    def focus(self, index: int) -> None:
+        self._on(index, GtkWindowParts.focus)
+
+    def close(self, index: int) -> None:
+        def close(parts: GtkWindowParts) -> None:
+            if self._listener is not None:
+                self._listener.gui_status_changed(index, WindowStatus.CLOSING)
+            parts.window.destroy()
+
+        self._on(index, close)
+
+    def set_title(self, index: int, title: str) -> None:
+        self._on(index, lambda parts: parts.window.set_title(title))
+
+    def set_size(self, index: int, width: int, height: int) -> None:
+        self._on(index, lambda parts: parts.window.resize(width, height))
+
+    def get_size(self, index: int) -> tuple[int, int]:
+        def size(parts: GtkWindowParts) -> tuple[int, int]:
+            width, height = parts.window.get_size()
+            return int(width), int(height)
+
+        return self._on(index, size)
+
+    def navigate(self, index: int, url: str) -> None:
+        self._on(index, lambda parts: parts.view.load_uri(url))
+
+    def evaluate(self, index: int, script: str) -> Any:
+        glib = repository("GLib")
+        parts = self._parts(index)
+
+        def start(finish: Callable[[Any], None]) -> None:
+            def done(view: Any, result: Any, _data: Any = None) -> None:
+                try:
+                    value = view.evaluate_javascript_finish(result)
+                except glib.Error as error:
+                    finish(IPCError(f"window.eval: {error.message}", code="ERR_EVAL"))
+                    return
+                text = value.to_json(0)
+                finish(None if text is None else json.loads(text))
+
+            # The script's completion value, as eval gives it, without eval: a page whose CSP
+            # forbids 'unsafe-eval' is still evaluated.
+            parts.view.evaluate_javascript(script, -1, None, None, None, done, None)
+
+        return calls.wait_for_callback(start)
+
+    def page_url(self, index: int) -> str:
+        return self._on(index, GtkWindowParts.page_url)
+
+    def maximize(self, index: int) -> None:
+        self._on(index, GtkWindowParts.maximize)
+
+    def minimize(self, index: int) -> None:
+        self._on(index, GtkWindowParts.minimize)
+
+    def restore(self, index: int) -> None:
+        self._on(index, GtkWindowParts.restore)
+
+    def blur(self, index: int) -> None:
+        self._on(index, GtkWindowParts.lower)
+
+    def set_position(self, index: int, x: int, y: int) -> None:
+        self._on(index, lambda parts: parts.window.move(x, y))
+
+    def set_always_on_top(self, index: int, enabled: bool) -> None:
+        self._on(index, lambda parts: parts.set_always_on_top(enabled))
+
+    def set_background_color(self, index: int, color: WindowColor) -> None:
+        self._on(index, lambda parts: parts.set_background_color(color))
+
+    def state(self, index: int) -> NativeState:
+        return self._on(index, GtkWindowParts.state)
+
+    def screen_size(self) -> tuple[int, int]:
+        return calls.call_and_wait(screen_size)
+
+    # ---------------------------------------------------------------------------------------
+    # The loop
+    # ---------------------------------------------------------------------------------------
+
+    def start(self, dispatcher: GuiDispatcher) -> None:
+        calls.mark_gui_thread()
+        self._is_running = True
+        threading.Thread(target=dispatcher.serve, name="oro-gui-dispatcher", daemon=True).start()
+        try:
+            self._gtk.main()
+        finally:
+            self._is_running = False

@@ -1,0 +1,95 @@
+"""Calling functions on GTK's main thread from any thread.
+
+GTK objects belong to the thread that runs ``Gtk.main()``; the one thread-safe way in is an idle
+source on GLib's default main context. Functions posted before the loop runs wait there and run,
+in order, once it does (sources of one priority run in the order they were added).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any, Final, TypeVar
+
+from oro_framework.gui.gtk.toolkit import repository
+from oro_framework.kernel.errors import InternalError
+
+__all__ = ["call_and_wait", "post"]
+
+logger = logging.getLogger("oro_framework.windows")
+
+ResultT = TypeVar("ResultT")
+
+WAIT_SECONDS: Final = 30.0
+"""How long a thread waits for the GUI thread: a GUI loop that ended runs nothing posted."""
+
+_gui_thread: list[threading.Thread] = []
+
+
+def mark_gui_thread() -> None:
+    """Record the calling thread as the one that runs GTK's loop."""
+    _gui_thread[:] = [threading.current_thread()]
+
+
+def on_gui_thread() -> bool:
+    return bool(_gui_thread) and _gui_thread[0] is threading.current_thread()
+
+
+def post(function: Callable[[], None]) -> None:
+    """Run ``function()`` soon on the GUI thread; never waits."""
+    glib = repository("GLib")
+
+    def once() -> bool:
+        # An exception must not escape into GLib's loop; False removes the idle source.
+        try:
+            function()
+        except Exception:
+            logger.exception("a function posted to the GUI thread failed")
+        return False
+
+    glib.idle_add(once)
+
+
+def call_and_wait(function: Callable[[], ResultT]) -> ResultT:
+    """``function()`` run on the GUI thread, its result (or exception) returned here; on the
+    GUI thread itself it simply runs."""
+    if on_gui_thread():
+        return function()
+    done = threading.Event()
+    outcome: list[Any] = []
+
+    def run() -> None:
+        try:
+            outcome.append((True, function()))
+        except Exception as error:
+            outcome.append((False, error))
+        finally:
+            done.set()
+
+    post(run)
+    if not done.wait(WAIT_SECONDS):
+        raise InternalError("The GUI thread did not answer; the app's windows may be closing")
+    succeeded, value = outcome[0]
+    if not succeeded:
+        raise value
+    result: ResultT = value
+    return result
+
+
+def wait_for_callback(start: Callable[[Callable[[Any], None]], None]) -> Any:
+    """Start an asynchronous GTK operation on the GUI thread with ``start(finish)`` and wait,
+    here, until it calls ``finish(value)``; a value that is an exception is raised."""
+    done = threading.Event()
+    outcome: list[Any] = []
+
+    def finish(value: Any) -> None:
+        outcome.append(value)
+        done.set()
+
+    post(lambda: start(finish))
+    if not done.wait(WAIT_SECONDS):
+        raise InternalError("The GUI thread did not answer; the app's windows may be closing")
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
