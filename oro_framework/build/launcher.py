@@ -30,7 +30,9 @@ def main() -> None:
         return
     from oro_framework.cli import main as oro_main
 
-    oro_main(["run", str(app), *sys.argv[1:]])
+    # The bundle carries QtWebEngine, not the platform's WebView: the system engine ships as a
+    # distro package instead (docs/webview.md).
+    oro_main(["run", str(app), "--webview", "qt", *sys.argv[1:]])
 
 
 if __name__ == "__main__":

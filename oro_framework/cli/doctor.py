@@ -20,6 +20,8 @@ from oro_framework.cli.shared_libraries import (
     missing_libraries,
     qt_xcb_plugin,
 )
+from oro_framework.gui.engines import ENGINE_LABELS, choose_engine, probe_engine
+from oro_framework.gui.gtk.healing import software_path_reason
 from oro_framework.kernel.config import ConfigRegistry
 from oro_framework.kernel.config.files import CONFIG_FILE_NAMES, AppConfigFile
 from oro_framework.kernel.config.ini import parse_ini
@@ -71,38 +73,52 @@ def _gui_backends() -> list[DoctorCheck]:
             hint="pip install 'oro-framework[gui]'",
         ),
     ]
+    checks.append(_system_engine())
     checks.append(_qt_backend())
-    gtk = _has_module("gi")
-    checks.append(
-        DoctorCheck(
-            "backend gtk (PyGObject)",
-            gtk,
-            "installed" if gtk else "missing",
-            hint="apt-get install python3-gi gir1.2-webkit2-4.1 (or use the qt backend)",
-        )
-    )
+    checks.append(_default_engine())
     return checks
 
 
-def _qt_backend() -> DoctorCheck:
-    name = "backend qt (PyQt6 + QtWebEngine)"
-    if not (_has_module("PyQt6") and _has_module("PyQt6.QtWebEngineWidgets")):
+def _system_engine() -> DoctorCheck:
+    status = probe_engine("system")
+    if not status.available:
         return DoctorCheck(
-            name,
+            "engine system (WebKitGTK 4.1)",
             False,
-            "missing",
-            hint="pip install PyQt6 PyQt6-WebEngine (or use the gtk backend)",
+            f"not available: {status.problem}",
+            hint=status.install,
         )
+    detail = f"WebKitGTK {status.version}"
+    software = software_path_reason()
+    if software is not None:
+        detail += f"; on the software path: {software}"
+    return DoctorCheck("engine system (WebKitGTK 4.1)", True, detail)
+
+
+def _default_engine() -> DoctorCheck:
+    engine = choose_engine(None)
+    return DoctorCheck(
+        "engine default",
+        True,
+        f"{engine} ({ENGINE_LABELS[engine]}); `--webview system|qt` or [webview] engine picks one",
+    )
+
+
+def _qt_backend() -> DoctorCheck:
+    name = "engine qt (QtWebEngine)"
+    status = probe_engine("qt")
+    if not (_has_module("PyQt6") and _has_module("PyQt6.QtWebEngineWidgets")):
+        return DoctorCheck(name, False, f"not available: {status.problem}", hint=status.install)
     plugin = qt_xcb_plugin()
     missing = missing_libraries(plugin) if plugin is not None else []
     if not missing:
-        return DoctorCheck(name, True, "installed")
+        return DoctorCheck(name, True, f"PyQt6-WebEngine {status.version}")
     packages = sorted({DEBIAN_PACKAGES.get(soname, soname) for soname in missing})
     return DoctorCheck(
         name,
         False,
         f"installed, but its X11 plugin cannot load: {', '.join(missing)} not found",
-        hint=f"apt-get install {' '.join(packages)} (or use the gtk backend)",
+        hint=f"apt-get install {' '.join(packages)} (or use the system engine)",
     )
 
 

@@ -15,8 +15,6 @@ bindings without starting its toolkit, so ``oro doctor`` can show both engines i
 
 from __future__ import annotations
 
-import importlib
-import importlib.metadata
 import shutil
 import sys
 from collections.abc import Sequence
@@ -101,16 +99,12 @@ def _probe_system() -> EngineStatus:
 
 
 def _probe_qt() -> EngineStatus:
+    from oro_framework.gui.qt.toolkit import qt_webengine_version
+
     try:
-        version = importlib.metadata.version("PyQt6-WebEngine")
-    except importlib.metadata.PackageNotFoundError:
-        version = None
-    try:
-        importlib.import_module("webview")
+        version = qt_webengine_version()
     except ImportError as error:
-        return EngineStatus("qt", version, f"pywebview is not installed ({error})", QT_INSTALL)
-    if version is None:
-        return EngineStatus("qt", None, "PyQt6-WebEngine is not installed", QT_INSTALL)
+        return EngineStatus("qt", None, f"QtWebEngine cannot be loaded: {error}", QT_INSTALL)
     return EngineStatus("qt", version, None, QT_INSTALL)
 
 

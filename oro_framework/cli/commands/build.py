@@ -13,6 +13,7 @@ from oro_framework.cli.common import (
     echo_flushed,
     host_errors,
     render_table,
+    webview_option,
 )
 from oro_framework.kernel.hookspecs import hookimpl
 
@@ -51,9 +52,15 @@ _BUILD_TARGETS: Final = ("onedir", "tar", "deb", "rpm", "all")
     metavar="URL",
     help="With --sign: the URL of the folder the .tar.gz will be served from.",
 )
+@webview_option
 @host_errors
 def build(
-    app_dir: Path, targets: tuple[str, ...], out: Path, key: Path | None, update_url: str | None
+    app_dir: Path,
+    targets: tuple[str, ...],
+    out: Path,
+    key: Path | None,
+    update_url: str | None,
+    webview: str | None,
 ) -> None:
     """Build the app in APP_DIR into a folder its users run without Python.
 
@@ -65,6 +72,15 @@ def build(
     """
     from oro_framework.build.builder import TARGETS, build_app
 
+    if webview is not None and webview.lower() == "system":
+        # Said before anything is built, with exit status 2 as for any engine that cannot run.
+        click.echo(
+            "error: a built app is frozen with its own Python and QtWebEngine (--webview qt); "
+            "an app on the system WebView ships as a distro package depending on WebKitGTK "
+            "instead, which oro build does not make yet (docs/webview.md)",
+            err=True,
+        )
+        raise SystemExit(2)
     if key is not None and not update_url:
         raise click.UsageError("--sign needs --update-url, where the .tar.gz will be served")
     if key is not None and update_url is not None:

@@ -16,6 +16,8 @@ from oro_framework.cli.common import (
     port_option,
     skip_broken_option,
     warn,
+    webview_option,
+    with_webview,
 )
 from oro_framework.kernel.hookspecs import hookimpl
 
@@ -23,12 +25,14 @@ from oro_framework.kernel.hookspecs import hookimpl
 @click.command()
 @app_dir_argument
 @headless_option
+@webview_option
 @port_option("Port on 127.0.0.1 to serve the app on, kept across restarts; default as `oro run`.")
 @skip_broken_option
 @config_overrides_option
 def dev(
     app_dir: Path,
     headless: bool,
+    webview: str | None,
     port: int | None,
     skip_broken_plugins: bool,
     overrides: tuple[str, ...],
@@ -43,6 +47,7 @@ def dev(
     """
     from oro_framework.cli.dev import DevLoop
 
+    overrides = with_webview(overrides, webview)
     parse_overrides(overrides)
     loop = DevLoop(
         app_dir,
