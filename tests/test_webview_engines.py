@@ -169,6 +169,6 @@ def test_choose_engine_refuses_a_missing_engine(monkeypatch):
         raise ImportError("No module named gi")
 
     monkeypatch.setattr(toolkit, "webkit_version", missing)
-    with pytest.raises(EngineUnavailableError, match="gir1.2-webkit2-4.1"):
+    with pytest.raises(EngineUnavailableError, match=r"gir1\.2-webkit2-4\.1"):
         choose_engine("system")
     assert choose_engine(None) == "qt"
