@@ -2,8 +2,8 @@
 window or, headless, a printed launch URL.
 
 Headless, the loop runs in the main thread and stops on SIGINT/SIGTERM. With a GUI, the main
-thread belongs to the toolkit (pywebview) and the loop runs in the thread ``oro-loop``; see
-:mod:`oro_framework.gui.windows` for how the two talk. Either way the host stops first (pages
+thread belongs to the web engine's toolkit (GTK or Qt) and the loop runs in the thread
+``oro-loop``; see :mod:`oro_framework.kernel.windows.backend` for how the two talk. Either way the host stops first (pages
 get ``applicationstop``, services stop), the server is given a moment to deliver what is queued,
 and only then is it cancelled.
 """
