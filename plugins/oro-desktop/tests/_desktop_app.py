@@ -1,6 +1,8 @@
-"""A real app in a real Qt window under Xvfb, on a private D-Bus session bus, for oro-desktop's
-tests: ``oro run`` in a subprocess with the opt-in HTTP IPC bridge, through which a test calls
-routes and evaluates script in the page (``window.eval``), as any local process could.
+"""A real app in a real window under Xvfb, on a private D-Bus session bus, for oro-desktop's
+tests: ``oro run --webview <engine>`` in a subprocess with the opt-in HTTP IPC bridge, through
+which a test calls routes and evaluates script in the page (``window.eval``), as any local
+process could. Window tests run on both engines: ``qt`` (a Qt window with QtWebEngine) and
+``system`` (a GTK window with WebKitGTK).
 
 What it needs comes from ``scripts/test``'s system packages: Xvfb, dbus (``dbus-daemon``),
 xdotool (a real X client that types and clicks), xclip, trayer, notification-daemon.
@@ -31,6 +33,8 @@ from oro_framework.testing import (
 )
 
 SCREEN = (1280, 800)
+ENGINES = ("qt", "system")
+"""The engines window tests run on (``oro run --webview``)."""
 TIMEOUT = 60.0
 
 RECORDER_PAGE = """<!doctype html>
@@ -190,10 +194,16 @@ def write_app(
 
 @contextlib.contextmanager
 def run_app(
-    where: Desktop, app_dir: Path, *, data_dir: Path | None = None, **environ: str
+    where: Desktop,
+    app_dir: Path,
+    *,
+    engine: str,
+    data_dir: Path | None = None,
+    **environ: str,
 ) -> Iterator[DesktopApp]:
-    """``oro run app_dir`` in a real window on ``where``; once its page reported ready, yields
-    the app. ``data_dir`` keeps the app's data directory (window state) between runs."""
+    """``oro run --webview engine app_dir`` in a real window on ``where``; once its page
+    reported ready, yields the app. ``data_dir`` keeps the app's data directory (window state)
+    between runs."""
     key = secrets.token_urlsafe(24)
     extra = {
         **where.environ,
@@ -204,7 +214,9 @@ def run_app(
     }
     if data_dir is not None:
         extra["XDG_DATA_HOME"] = str(data_dir)
-    process = OroProcess("run", str(app_dir), environ=headless_environ(extra), timeout=120)
+    process = OroProcess(
+        "run", "--webview", engine, str(app_dir), environ=headless_environ(extra), timeout=120
+    )
     with process as oro:
         opened = oro.wait_for_line(r"^oro: opened .* in a window")
         origin = re.search(r"http://127\.0\.0\.1:\d+", opened)

@@ -1,11 +1,12 @@
-"""oro-desktop's fixtures: one Xvfb display and one private session bus for the module."""
+"""oro-desktop's fixtures: one Xvfb display and one private session bus for the module, and the
+web engine a window test runs its app on (both, one after the other)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 import pytest
-from _desktop_app import Desktop, desktop, has_program
+from _desktop_app import ENGINES, Desktop, desktop, has_program
 
 PEERS = ("Xvfb", "dbus-daemon", "xdotool", "xclip", "trayer")
 
@@ -19,3 +20,11 @@ def screen() -> Iterator[Desktop]:
         pytest.fail(f"missing {', '.join(missing)}: scripts/test installs them with apt-get")
     with desktop() as where:
         yield where
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    """``--webview`` of the apps a window test runs: ``qt`` (QtWebEngine) and ``system``
+    (WebKitGTK), the same assertions on each."""
+    name: str = request.param
+    return name

@@ -106,9 +106,11 @@ def xclip_serving(screen: Desktop, data: bytes, selection: str, target: str) -> 
 
 
 @pytest.fixture(scope="module")
-def app(screen: Desktop, tmp_path_factory: pytest.TempPathFactory) -> Iterator[DesktopApp]:
+def app(
+    screen: Desktop, engine: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[DesktopApp]:
     directory = write_app(tmp_path_factory.mktemp("clipboard"), PAGE, files={"big.png": BIG_PNG})
-    with run_app(screen, directory) as running:
+    with run_app(screen, directory, engine=engine) as running:
         yield running
 
 

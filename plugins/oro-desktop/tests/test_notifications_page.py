@@ -67,10 +67,10 @@ def result(app: DesktopApp, name: str) -> dict[str, Any]:
 
 
 def test_a_pages_notification_is_shown_clicked_and_dismissed(
-    screen: Desktop, service: NotificationService, tmp_path: Path
+    screen: Desktop, engine: str, service: NotificationService, tmp_path: Path
 ) -> None:
     app_dir = write_app(tmp_path / "app", PAGE, name="notifications page")
-    with run_app(screen, app_dir) as app:
+    with run_app(screen, app_dir, engine=engine) as app:
         assert app.eval("Notification_.permission") == "granted"
         app.eval("keep('permission', Notification_.requestPermission())")
         assert result(app, "permission") == {"value": "granted"}
@@ -139,11 +139,11 @@ def test_a_pages_notification_is_shown_clicked_and_dismissed(
 
 
 def test_a_page_learns_the_permission_from_the_apps_config(
-    screen: Desktop, service: NotificationService, tmp_path: Path
+    screen: Desktop, engine: str, service: NotificationService, tmp_path: Path
 ) -> None:
     config = "\n[permissions]\nallow_notifications = false\n"
     app_dir = write_app(tmp_path / "app", PAGE, name="notifications denied", config=config)
-    with run_app(screen, app_dir) as app:
+    with run_app(screen, app_dir, engine=engine) as app:
         app.eval("keep('permission', Notification_.requestPermission())")
         assert result(app, "permission") == {"value": "denied"}
         assert app.eval("Notification_.permission") == "denied"

@@ -71,9 +71,9 @@ def write_state(data_dir: Path, windows: dict[str, Any], **options: Any) -> str:
 
 
 def test_moved_and_resized_window_comes_back_after_a_restart(
-    screen: Desktop, app_dir: Path, data_dir: Path
+    screen: Desktop, engine: str, app_dir: Path, data_dir: Path
 ) -> None:
-    with run_app(screen, app_dir, data_dir=data_dir) as app:
+    with run_app(screen, app_dir, data_dir=data_dir, engine=engine) as app:
         window = app.window_id()
         screen.run("xdotool", "windowmove", window, "100", "120")
         app.call("window.setSize", width=640, height=480)
@@ -84,16 +84,16 @@ def test_moved_and_resized_window_comes_back_after_a_restart(
         "windows": {"main": {"x": 100, "y": 120, "width": 640, "height": 480, "maximized": False}},
     }
 
-    with run_app(screen, app_dir, data_dir=data_dir) as app:
+    with run_app(screen, app_dir, data_dir=data_dir, engine=engine) as app:
         wait_for_geometry(app, app.window_id(), (100, 120, 640, 480))
         assert app.call("window.getSize") == {"width": 640, "height": 480}
         stop(app)
 
 
 def test_each_window_is_remembered_under_its_index(
-    screen: Desktop, app_dir: Path, data_dir: Path
+    screen: Desktop, engine: str, app_dir: Path, data_dir: Path
 ) -> None:
-    with run_app(screen, app_dir, data_dir=data_dir) as app:
+    with run_app(screen, app_dir, data_dir=data_dir, engine=engine) as app:
         app.call("window.create", targetWindowIndex=1, width=300, height=200)
         second = app.window_id(1)
         screen.run("xdotool", "windowmove", second, "700", "50")
@@ -106,7 +106,7 @@ def test_each_window_is_remembered_under_its_index(
     assert windows["main"] == {"x": 20, "y": 30, "width": 800, "height": 600, "maximized": False}
     assert windows["1"] == {"x": 700, "y": 50, "width": 300, "height": 200, "maximized": False}
 
-    with run_app(screen, app_dir, data_dir=data_dir) as app:
+    with run_app(screen, app_dir, data_dir=data_dir, engine=engine) as app:
         wait_for_geometry(app, app.window_id(), (20, 30, 800, 600))
         app.call("window.create", targetWindowIndex=1, width=300, height=200)
         second = app.window_id(1)
@@ -115,13 +115,13 @@ def test_each_window_is_remembered_under_its_index(
 
 
 def test_a_place_off_every_screen_keeps_the_size_but_not_the_place(
-    screen: Desktop, app_dir: Path, data_dir: Path
+    screen: Desktop, engine: str, app_dir: Path, data_dir: Path
 ) -> None:
     write_state(
         data_dir,
         {"main": {"x": 10000, "y": 10000, "width": 500, "height": 400, "maximized": False}},
     )
-    with run_app(screen, app_dir, data_dir=data_dir) as app:
+    with run_app(screen, app_dir, data_dir=data_dir, engine=engine) as app:
         window = app.window_id()
 
         def resized_on_screen() -> Rect | None:
@@ -138,11 +138,11 @@ def test_a_place_off_every_screen_keeps_the_size_but_not_the_place(
 
 
 def test_a_maximized_window_stays_maximized_with_its_normal_size_remembered(
-    screen: Desktop, app_dir: Path, data_dir: Path
+    screen: Desktop, engine: str, app_dir: Path, data_dir: Path
 ) -> None:
     normal = {"x": 50, "y": 60, "width": 640, "height": 400}
     write_state(data_dir, {"main": {**normal, "maximized": True}})
-    with run_app(screen, app_dir, data_dir=data_dir) as app:
+    with run_app(screen, app_dir, data_dir=data_dir, engine=engine) as app:
         # Without a window manager nothing makes the window screen-sized; it keeps its place.
         wait_for_geometry(app, app.window_id(), (50, 60, 640, 400))
         stop(app)
@@ -162,12 +162,12 @@ def test_a_maximized_window_stays_maximized_with_its_normal_size_remembered(
     ],
 )
 def test_a_corrupt_state_file_is_ignored_and_replaced(
-    screen: Desktop, app_dir: Path, data_dir: Path, content: str
+    screen: Desktop, engine: str, app_dir: Path, data_dir: Path, content: str
 ) -> None:
     path = state_file(data_dir)
     path.parent.mkdir(parents=True)
     path.write_text(content)
-    with run_app(screen, app_dir, data_dir=data_dir) as app:
+    with run_app(screen, app_dir, data_dir=data_dir, engine=engine) as app:
         window = app.window_id()
         screen.run("xdotool", "windowmove", window, "10", "20")
         wait_for_geometry(app, window, (10, 20, 800, 600))
@@ -183,7 +183,7 @@ def test_a_corrupt_state_file_is_ignored_and_replaced(
 
 
 def test_remember_state_false_restores_and_saves_nothing(
-    screen: Desktop, app_dir: Path, data_dir: Path
+    screen: Desktop, engine: str, app_dir: Path, data_dir: Path
 ) -> None:
     # Compact JSON: any save by the app would rewrite it differently.
     text = write_state(
@@ -191,7 +191,9 @@ def test_remember_state_false_restores_and_saves_nothing(
         {"main": {"x": 100, "y": 120, "width": 640, "height": 480, "maximized": False}},
         separators=(",", ":"),
     )
-    with run_app(screen, app_dir, data_dir=data_dir, ORO_WINDOW_REMEMBER_STATE="false") as app:
+    with run_app(
+        screen, app_dir, data_dir=data_dir, ORO_WINDOW_REMEMBER_STATE="false", engine=engine
+    ) as app:
         window = app.window_id()
         # Where pywebview puts a new window: centred (Qt 6's 16 px higher), at oro.toml's size.
         x, y, width, height = geometry(app, window)
@@ -203,8 +205,10 @@ def test_remember_state_false_restores_and_saves_nothing(
     assert state_file(data_dir).read_text() == text
 
 
-def test_a_closed_window_is_saved_at_once(screen: Desktop, app_dir: Path, data_dir: Path) -> None:
-    with run_app(screen, app_dir, data_dir=data_dir) as app:
+def test_a_closed_window_is_saved_at_once(
+    screen: Desktop, engine: str, app_dir: Path, data_dir: Path
+) -> None:
+    with run_app(screen, app_dir, data_dir=data_dir, engine=engine) as app:
         app.call("window.create", targetWindowIndex=2, width=320, height=240)
         window = app.window_id(2)
         screen.run("xdotool", "windowmove", window, "400", "300")

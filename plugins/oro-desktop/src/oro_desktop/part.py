@@ -4,7 +4,7 @@ offers the plugin's state, and the task group they share for work a hook starts.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
 from oro_framework import Host, NotSupportedError, Window
 
@@ -33,9 +33,24 @@ class DesktopPart(Protocol):
         ...
 
 
-def require_qt(host: Host, needs: str, instead: str) -> None:
-    """Refuse at once, typed, where the app has no Qt window: ``ERR_HEADLESS`` with ``instead``
-    (what a page has in a browser), ``ERR_TOOLKIT`` for another toolkit.
+TOOLKITS: Final[tuple[str, ...]] = ("qt", "gtk")
+"""The toolkits oro-desktop has an engine module for: ``qt`` (the Qt engine's ``QMainWindow``)
+and ``gtk`` (the system engine's GTK 3 window on Linux). Each part keeps its toolkit code in a
+module of that name (``clipboard/qt.py``, ``clipboard/gtk.py``), imported only once the app's
+toolkit is known, so that a headless host loads neither."""
+
+
+def gui_toolkit(host: Host) -> str | None:
+    """The app's toolkit when oro-desktop can work on its windows, else ``None`` (headless, or
+    a toolkit without an engine module here)."""
+    toolkit = host.windows.toolkit
+    return toolkit if toolkit in TOOLKITS else None
+
+
+def require_gui(host: Host, needs: str, instead: str) -> str:
+    """The app's toolkit (one of :data:`TOOLKITS`); refuses at once, typed, where there is none:
+    ``ERR_HEADLESS`` with ``instead`` (what a page has in a browser), ``ERR_TOOLKIT`` for a
+    toolkit oro-desktop has no engine module for.
 
     :param needs: what the caller is, as the subject of "need a native window" ("Menus").
     """
@@ -45,7 +60,10 @@ def require_qt(host: Host, needs: str, instead: str) -> None:
             f"{needs} need a native window, and this app runs headless: {instead}",
             code="ERR_HEADLESS",
         )
-    if toolkit != "qt":
+    if toolkit not in TOOLKITS:
         raise NotSupportedError(
-            f"{needs} need the Qt toolkit; the windows here are {toolkit}'s", code="ERR_TOOLKIT"
+            f"{needs} need one of the toolkits {', '.join(TOOLKITS)}; the windows here are "
+            f"{toolkit}'s",
+            code="ERR_TOOLKIT",
         )
+    return toolkit

@@ -1,5 +1,7 @@
 """The clipboard part of oro-desktop: the system clipboard and, on X11 and Wayland, the primary
-selection, read and written through Qt's ``QClipboard`` on the GUI thread.
+selection, read and written through the toolkit's clipboard on the GUI thread (Qt's
+``QClipboard``, :mod:`oro_desktop.clipboard.qt`; GTK's ``GtkClipboard`` and selections,
+:mod:`oro_desktop.clipboard.gtk`).
 
 Content is text, HTML and PNG images. Everything is checked on the way in and out against
 ``desktop.clipboard_max_bytes``: a page cannot make the app hold (or hand over) more than that
@@ -13,45 +15,47 @@ from __future__ import annotations
 
 import base64
 import binascii
-from dataclasses import dataclass
-from typing import Any, Final, Literal, final
+from typing import Any, Literal, Protocol, final
 
 import anyio
 
-from oro_desktop.part import Spawn, require_qt
-from oro_desktop.settings import DesktopSettings
-from oro_framework import (
-    Host,
-    InvalidArgumentError,
-    OutOfRangeError,
-    Window,
+from oro_desktop.clipboard.content import (
+    PNG_SIGNATURE,
+    SELECTIONS,
+    ClipboardContent,
+    Selection,
+    too_large,
+    utf8_size,
 )
+from oro_desktop.part import Spawn, require_gui
+from oro_desktop.settings import DesktopSettings
+from oro_framework import Host, InvalidArgumentError, OutOfRangeError, Window
 
 __all__ = ["PNG_SIGNATURE", "SELECTIONS", "Clipboard", "ClipboardContent", "Selection"]
 
-Selection = Literal["clipboard", "primary"]
-SELECTIONS: Final[tuple[Selection, ...]] = ("clipboard", "primary")
-PNG_SIGNATURE: Final = b"\x89PNG\r\n\x1a\n"
+
+class ClipboardEngine(Protocol):
+    """What an engine module (``qt``, ``gtk``) offers; all but :meth:`decode_png` run on the
+    GUI thread."""
+
+    def read_text(self, selection: Selection) -> str: ...
+
+    def read(self, selection: Selection, limit: int) -> ClipboardContent: ...
+
+    def write(self, content: ClipboardContent, image: Any, selection: Selection) -> None: ...
+
+    def decode_png(self, png: bytes) -> Any: ...
 
 
-@final
-@dataclass(frozen=True)
-class ClipboardContent:
-    """What a clipboard holds in the formats oro-desktop handles; ``None``: not offered."""
+def engine(toolkit: str) -> ClipboardEngine:
+    """The engine module of ``toolkit``, imported now: a headless host never loads one."""
+    if toolkit == "gtk":
+        from oro_desktop.clipboard import gtk
 
-    text: str | None = None
-    html: str | None = None
-    image: bytes | None = None
-    """PNG bytes."""
+        return gtk
+    from oro_desktop.clipboard import qt
 
-    @property
-    def size(self) -> int:
-        """Bytes of all the parts together (text and HTML as UTF-8), what the limit bounds."""
-        return _utf8_size(self.text) + _utf8_size(self.html) + len(self.image or b"")
-
-    def to_json(self) -> dict[str, Any]:
-        image = None if self.image is None else base64.b64encode(self.image).decode("ascii")
-        return {"text": self.text, "html": self.html, "image": image}
+    return qt
 
 
 @final
@@ -71,29 +75,25 @@ class Clipboard:
         return self._settings.clipboard_max_bytes
 
     async def read_text(self, selection: Selection) -> str:
-        self._check_gui()
-        from oro_desktop.clipboard import qt
-
-        text: str = await self._host.windows.run_on_gui(qt.read_text, selection)
-        self._check_size(_utf8_size(text), "read")
+        clipboard = self._engine()
+        text: str = await self._host.windows.run_on_gui(clipboard.read_text, selection)
+        self._check_size(utf8_size(text), "read")
         self._reads += 1
         return text
 
     async def write_text(self, text: str, selection: Selection) -> None:
-        self._check_size(_utf8_size(text), "written")
-        self._check_gui()
-        from oro_desktop.clipboard import qt
-
-        await self._host.windows.run_on_gui(qt.write, ClipboardContent(text=text), None, selection)
+        self._check_size(utf8_size(text), "written")
+        clipboard = self._engine()
+        await self._host.windows.run_on_gui(
+            clipboard.write, ClipboardContent(text=text), None, selection
+        )
         self._writes += 1
 
     async def read(self, selection: Selection) -> ClipboardContent:
-        self._check_gui()
-        from oro_desktop.clipboard import qt
-
+        clipboard = self._engine()
         try:
             content: ClipboardContent = await self._host.windows.run_on_gui(
-                qt.read, selection, self.max_bytes
+                clipboard.read, selection, self.max_bytes
             )
         except OutOfRangeError:
             self._refused += 1
@@ -107,24 +107,24 @@ class Clipboard:
         if content.image is not None and not content.image.startswith(PNG_SIGNATURE):
             self._refused += 1
             raise not_png()
-        self._check_gui()
-        from oro_desktop.clipboard import qt
-
+        clipboard = self._engine()
         image = None
         if content.image is not None:
             # Decoding a large image takes a while: a worker thread, not the loop or the GUI.
-            image = await anyio.to_thread.run_sync(qt.decode_png, content.image)
+            image = await anyio.to_thread.run_sync(clipboard.decode_png, content.image)
             if image is None:
                 self._refused += 1
                 raise not_png()
-        await self._host.windows.run_on_gui(qt.write, content, image, selection)
+        await self._host.windows.run_on_gui(clipboard.write, content, image, selection)
         self._writes += 1
 
-    def _check_gui(self) -> None:
-        require_qt(
-            self._host,
-            "The system clipboard and selection",
-            "use the browser's navigator.clipboard instead",
+    def _engine(self) -> ClipboardEngine:
+        return engine(
+            require_gui(
+                self._host,
+                "The system clipboard and selection",
+                "use the browser's navigator.clipboard instead",
+            )
         )
 
     def _check_size(self, size: int, direction: Literal["read", "written"]) -> None:
@@ -150,16 +150,6 @@ class Clipboard:
         }
 
 
-def too_large(size: int, limit: int, direction: Literal["read", "written"]) -> OutOfRangeError:
-    return OutOfRangeError(
-        f"Clipboard content of {size} bytes is larger than desktop.clipboard_max_bytes "
-        f"({limit} bytes) and was not {direction}",
-        code="ERR_CLIPBOARD_TOO_LARGE",
-        size=size,
-        limit=limit,
-    )
-
-
 def not_png() -> InvalidArgumentError:
     return InvalidArgumentError(
         "Clipboard 'image' must be a PNG image (base64-encoded PNG bytes)",
@@ -176,10 +166,3 @@ def decode_image(value: Any) -> bytes:
         return base64.b64decode(value + "=" * (-len(value) % 4), validate=True)
     except (binascii.Error, ValueError):
         raise InvalidArgumentError.invalid("image", "a base64 string of PNG bytes") from None
-
-
-def _utf8_size(text: str | None) -> int:
-    if text is None:
-        return 0
-    # surrogatepass: a lone surrogate (JSON allows one) is counted, not an error.
-    return len(text.encode("utf-8", errors="surrogatepass"))

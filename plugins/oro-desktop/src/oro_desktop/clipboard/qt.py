@@ -12,7 +12,7 @@ from typing import Any
 
 from qtpy import QtCore, QtGui
 
-from oro_desktop.clipboard.part import ClipboardContent, Selection, too_large
+from oro_desktop.clipboard.content import ClipboardContent, Selection, too_large
 from oro_framework import NotSupportedError
 
 PNG_TYPE = "image/png"

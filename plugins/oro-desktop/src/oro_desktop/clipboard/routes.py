@@ -12,13 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
-from oro_desktop.clipboard.part import (
-    SELECTIONS,
-    Clipboard,
-    ClipboardContent,
-    Selection,
-    decode_image,
-)
+from oro_desktop.clipboard.content import SELECTIONS, ClipboardContent, Selection
+from oro_desktop.clipboard.part import Clipboard, decode_image
+from oro_desktop.part import gui_toolkit
 from oro_desktop.state import STATE
 from oro_framework import InvalidArgumentError, Request, RouteGroup
 
@@ -74,8 +70,8 @@ async def write(request: Request) -> None:
 
 async def capabilities(request: Request) -> dict[str, bool]:
     """Whether the page can read and write the clipboard here (Oro's `canReadText` and
-    `canWriteText`): true with a Qt window, false headless or with another toolkit."""
-    usable = request.host.windows.toolkit == "qt"
+    `canWriteText`): true in a Qt or GTK window, false headless or with another toolkit."""
+    usable = gui_toolkit(request.host) is not None
     return {"readText": usable, "writeText": usable}
 
 

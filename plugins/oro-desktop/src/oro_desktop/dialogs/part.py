@@ -18,15 +18,16 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Final, final
+from typing import Any, Final, Protocol, final
 
 import anyio
 import anyio.from_thread
 import anyio.lowlevel
 
 from oro_desktop.dialogs.options import PickerOptions
-from oro_desktop.part import Spawn, require_qt
+from oro_desktop.part import Spawn, require_gui
 from oro_desktop.settings import DesktopSettings
 from oro_framework import (
     AbortError,
@@ -76,7 +77,8 @@ class _Pending:
     """Why the answer no longer counts although the user gave it (the page went away, the app
     stops): nothing is granted then."""
     dialog: Any = None
-    """The ``QFileDialog`` once it is open: touched only on the GUI thread."""
+    """The toolkit's dialog once it is open (a ``QFileDialog``, a ``GtkFileChooserNative``):
+    touched only on the GUI thread."""
     reported: bool = False
     """The GUI reported the dialog closed (answered, cancelled or destroyed)."""
 
@@ -118,7 +120,7 @@ class Dialogs:
         :raises AbortError: cancelled, or closed because the page went away or the app stops.
         """
         windows = self._host.windows
-        self.require_gui()
+        engine = _engine(self.require_gui())
         if self._stopping:
             raise AbortError(_REASONS[STOPPING], code="ABORT_ERR", reason=STOPPING)
         if window.index in self._open:
@@ -132,8 +134,6 @@ class Dialogs:
             raise NotFoundError(
                 f"Window {window.index} has no native window yet", targetWindowIndex=window.index
             )
-        from oro_desktop.dialogs import qt  # only with a GUI: a headless host never loads Qt
-
         pending = _Pending(window.index, grantee)
         self._open[window.index] = pending
 
@@ -145,7 +145,7 @@ class Dialogs:
             # Shielded: a caller cancelled while the dialog opens must still learn of it, to
             # close it.
             with anyio.CancelScope(shield=True):
-                pending.dialog = await windows.run_on_gui(qt.show, parent, options, answer)
+                pending.dialog = await windows.run_on_gui(engine.show, parent, options, answer)
             await pending.done.wait()
             if pending.paths is None:
                 reason = pending.reason
@@ -170,10 +170,12 @@ class Dialogs:
                 with anyio.CancelScope(shield=True):
                     await self._close(pending)
 
-    def require_gui(self) -> None:
-        """:raises NotSupportedError: headless (``ERR_HEADLESS``), pointing to what a page
-        has instead."""
-        require_qt(
+    def require_gui(self) -> str:
+        """The app's toolkit.
+
+        :raises NotSupportedError: headless (``ERR_HEADLESS``), pointing to what a page
+            has instead."""
+        return require_gui(
             self._host,
             "Native file dialogs",
             'in the page, use an <input type="file"> element or the browser\'s File System '
@@ -183,11 +185,10 @@ class Dialogs:
     async def _close(self, pending: _Pending) -> None:
         if pending.dialog is None:
             return
-        from oro_desktop.dialogs import qt
-
         # NotFoundError: the GUI has ended, and its dialogs with it.
         with contextlib.suppress(NotFoundError, NotSupportedError):
-            await self._host.windows.run_on_gui(qt.close, pending.dialog)
+            engine = _engine(self.require_gui())
+            await self._host.windows.run_on_gui(engine.close, pending.dialog)
 
     def window_created(self, window: Window) -> None:
         pass
@@ -210,6 +211,27 @@ class Dialogs:
 
     def diagnostics(self) -> dict[str, Any]:
         return {"open": sorted(self._open)}
+
+
+class DialogEngine(Protocol):
+    """What an engine module (``qt``, ``gtk``) offers; run on the GUI thread."""
+
+    def show(
+        self, parent: Any, options: PickerOptions, answer: Callable[[list[str] | None], None]
+    ) -> Any: ...
+
+    def close(self, dialog: Any) -> None: ...
+
+
+def _engine(toolkit: str) -> DialogEngine:
+    """The engine module of ``toolkit``, imported now: a headless host never loads one."""
+    if toolkit == "gtk":
+        from oro_desktop.dialogs import gtk
+
+        return gtk
+    from oro_desktop.dialogs import qt
+
+    return qt
 
 
 def _resolve(paths: list[str], options: PickerOptions) -> list[Picked]:

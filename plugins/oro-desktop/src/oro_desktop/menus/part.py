@@ -1,8 +1,11 @@
-"""The menus part of oro-desktop: each window's system menu (a Qt menu bar), the context menu
-a page pops up, and the app's tray icon with its menu.
+"""The menus part of oro-desktop: each window's system menu (a menu bar), the context menu a
+page pops up, and the app's tray icon with its menu.
 
 The menu text is parsed on the loop (:mod:`oro_desktop.menus.text`); the widgets are made on
-the GUI thread (:mod:`oro_desktop.menus.qt`). A chosen item is the DOM event
+the GUI thread by the toolkit's engine module (:mod:`oro_desktop.menus.qt`,
+:mod:`oro_desktop.menus.gtk`). The tray is Qt's ``QSystemTrayIcon`` under Qt and a
+StatusNotifierItem over D-Bus under GTK (:mod:`oro_desktop.menus.sni`). A chosen item is the DOM
+event
 ``menuItemSelected`` ``{title, parent, type, state}`` for the pages of the window whose menu it
 is (the tray's: every page); a click on the tray icon is ``trayclick`` ``{x, y}``.
 """
@@ -13,14 +16,14 @@ import contextlib
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final, Literal, final
+from typing import Any, Final, Literal, Protocol, final
 
 import anyio
 import anyio.lowlevel
 
-from oro_desktop.menus import qt
-from oro_desktop.menus.text import Item, count_entries, parse_items, parse_menus
-from oro_desktop.part import Spawn, require_qt
+from oro_desktop.menus.common import Click, Select, Tray
+from oro_desktop.menus.text import Entry, Item, Menu, count_entries, parse_items, parse_menus
+from oro_desktop.part import Spawn, gui_toolkit, require_gui
 from oro_desktop.settings import DesktopSettings
 from oro_framework import (
     Host,
@@ -43,7 +46,35 @@ MenuType = Literal["system", "context", "tray"]
 class _SystemMenu:
     items: int
     actions: list[list[Any]]
-    """The Qt actions of each menu's entries: touched on the GUI thread only."""
+    """The toolkit's object of each menu's entries (a ``QAction``, a ``GtkMenuItem``): touched
+    on the GUI thread only."""
+
+
+class MenuEngine(Protocol):
+    """What an engine module (``qt``, ``gtk``) offers; run on the GUI thread."""
+
+    def set_menu_bar(
+        self, native: Any, menus: tuple[Menu, ...], select: Select
+    ) -> list[list[Any]]: ...
+
+    def set_enabled(self, action: Any, enabled: bool) -> None: ...
+
+    def popup(
+        self, native: Any, entries: tuple[Entry, ...], previous: Any, select: Select
+    ) -> Any: ...
+
+    def close_menu(self, menu: Any) -> None: ...
+
+
+def _engine(toolkit: str) -> MenuEngine:
+    """The engine module of ``toolkit``, imported now: a headless host never loads one."""
+    if toolkit == "gtk":
+        from oro_desktop.menus import gtk
+
+        return gtk
+    from oro_desktop.menus import qt
+
+    return qt
 
 
 @final
@@ -54,7 +85,7 @@ class Menus:
         self._spawn = spawn
         self._system: dict[int, _SystemMenu] = {}
         self._context: dict[int, Any] = {}
-        self._tray = qt.Tray()
+        self._tray: Tray | None = None
         self._tray_items = 0
         self._selected = 0
         self._tray_clicks = 0
@@ -63,11 +94,11 @@ class Menus:
 
     async def set_system_menu(self, window: Window, text: str) -> dict[str, Any]:
         """Replace ``window``'s menu bar with the menus of ``text`` (blank: no menu bar)."""
-        self.require_gui()
+        engine = _engine(self.require_gui())
         menus = parse_menus(text, self._settings.max_menu_items)
         select = self._selector("system", window.index)
         native = self._native(window)
-        actions = await self._on_gui(window, qt.set_menu_bar, native, menus, select)
+        actions = await self._on_gui(window, engine.set_menu_bar, native, menus, select)
         items = sum(count_entries(menu.entries) for menu in menus)
         if menus:
             self._system[window.index] = _SystemMenu(items, actions)
@@ -79,7 +110,7 @@ class Menus:
         self, window: Window, enabled: bool, index_main: int, index_sub: int
     ) -> dict[str, Any]:
         """Enable or disable entry ``index_sub`` (separators count) of menu ``index_main``."""
-        self.require_gui()
+        engine = _engine(self.require_gui())
         menu = self._system.get(window.index)
         if menu is None:
             raise OutOfRangeError(
@@ -99,12 +130,12 @@ class Menus:
                 f"indexSub {index_sub} is not one of them",
                 indexSub=index_sub,
             )
-        await self._on_gui(window, qt.set_enabled, actions[index_sub], enabled)
+        await self._on_gui(window, engine.set_enabled, actions[index_sub], enabled)
         return {"index": window.index, "indexMain": index_main, "indexSub": index_sub}
 
     async def set_context_menu(self, window: Window, text: str) -> dict[str, Any]:
         """Pop up a context menu of ``text``'s items at the cursor over ``window``."""
-        self.require_gui()
+        engine = _engine(self.require_gui())
         entries = parse_items(text, self._settings.max_menu_items)
         if not entries:
             raise InvalidArgumentError(
@@ -116,19 +147,22 @@ class Menus:
         native = self._native(window)
         previous = self._context.pop(window.index, None)
         self._context[window.index] = await self._on_gui(
-            window, qt.popup, native, entries, previous, select
+            window, engine.popup, native, entries, previous, select
         )
         return {"index": window.index, "items": count_entries(entries)}
 
     async def set_tray_menu(self, text: str) -> dict[str, Any]:
         """Show the tray icon with the menus of ``text`` (blank: remove the icon); answers the
         icon's file (``None``: the plain icon drawn here)."""
-        self.require_gui()
+        toolkit = self.require_gui()
         menus = parse_menus(text, self._settings.max_menu_items)
         icon = await self._tray_icon() if menus else None
-        select = self._selector("tray", None)
-        click = self._clicker()
-        await self._host.windows.run_on_gui(self._tray.set, icon, menus, select, click)
+        tray = self._tray_of(toolkit)
+
+        def select(item: Item, parent: str) -> None:
+            self._emit_selected(_detail("tray", item, parent), None)
+
+        await tray.set(icon, menus, select, self._emit_click)
         self._tray_items = sum(count_entries(menu.entries) for menu in menus)
         return {
             "menus": len(menus),
@@ -145,12 +179,14 @@ class Menus:
 
     def page_closed(self, window: int) -> None:
         menu = self._context.pop(window, None)
-        if menu is not None and not self._host.windows.is_headless:
+        toolkit = gui_toolkit(self._host)
+        if menu is not None and toolkit is not None:
+            engine = _engine(toolkit)
 
             async def close() -> None:
                 # NotFoundError: the GUI has ended, and the menu with it.
                 with contextlib.suppress(NotFoundError):
-                    await self._host.windows.run_on_gui(qt.close_menu, menu)
+                    await self._host.windows.run_on_gui(engine.close_menu, menu)
 
             self._spawn(close)
         try:
@@ -162,10 +198,10 @@ class Menus:
             self._system.pop(window, None)
 
     async def stop(self) -> None:
-        if self._tray_items and not self._host.windows.is_headless:
+        if self._tray_items and self._tray is not None:
             self._tray_items = 0
             with contextlib.suppress(NotFoundError):
-                await self._host.windows.run_on_gui(self._tray.remove)
+                await self._tray.remove()
 
     def diagnostics(self) -> dict[str, Any]:
         return {
@@ -178,8 +214,23 @@ class Menus:
 
     # -- helpers -------------------------------------------------------------------------------
 
-    def require_gui(self) -> None:
-        require_qt(self._host, "Menus and the tray", "a page can draw its own menu in HTML")
+    def require_gui(self) -> str:
+        """The app's toolkit; :raises NotSupportedError: headless or another toolkit."""
+        return require_gui(self._host, "Menus and the tray", "a page can draw its own menu in HTML")
+
+    def _tray_of(self, toolkit: str) -> Tray:
+        """The tray of the app's toolkit, made once: Qt's own under Qt, a StatusNotifierItem
+        on the session bus under GTK."""
+        if self._tray is None:
+            if toolkit == "gtk":
+                from oro_desktop.menus.sni import StatusNotifierTray
+
+                address = self._host.environ.get("DBUS_SESSION_BUS_ADDRESS", "")
+                app_id = str(self._host.config.get("meta.bundle_identifier") or "oro-app")
+                self._tray = StatusNotifierTray(address, app_id, self._spawn)
+            else:
+                self._tray = _GuiTray(self._host, _qt_tray())
+        return self._tray
 
     def _native(self, window: Window) -> Any:
         native = self._host.windows.native(window)
@@ -198,25 +249,14 @@ class Menus:
                 f"Window {window.index} is gone", targetWindowIndex=window.index
             ) from error
 
-    def _selector(self, kind: MenuType, window: int | None) -> qt.Select:
+    def _selector(self, kind: MenuType, window: int | None) -> Select:
         """What the menu calls on the GUI thread when an item is chosen."""
 
         def select(item: Item, parent: str) -> None:
-            detail = {
-                "title": item.title,
-                "parent": parent,
-                "type": kind,
-                "state": 1 if item.checked else 0,
-            }
+            detail = _detail(kind, item, parent)
             self._host.windows.to_loop(self._emit_selected, detail, window)
 
         return select
-
-    def _clicker(self) -> qt.Click:
-        def click(x: int, y: int) -> None:
-            self._host.windows.to_loop(self._emit_click, x, y)
-
-        return click
 
     def _emit_selected(self, detail: dict[str, Any], window: int | None) -> None:
         self._selected += 1
@@ -247,3 +287,50 @@ class Menus:
             if await anyio.Path(path).is_file():
                 return path
         return None
+
+
+def _detail(kind: MenuType, item: Item, parent: str) -> dict[str, Any]:
+    """The ``menuItemSelected`` event's detail."""
+    return {"title": item.title, "parent": parent, "type": kind, "state": 1 if item.checked else 0}
+
+
+class GuiThreadTray(Protocol):
+    """A toolkit's tray (Qt's), driven on the GUI thread; its callbacks come on that thread."""
+
+    def set(
+        self, icon_path: Path | None, menus: tuple[Menu, ...], select: Select, click: Click
+    ) -> None: ...
+
+    def remove(self) -> None: ...
+
+
+def _qt_tray() -> GuiThreadTray:
+    from oro_desktop.menus import qt
+
+    return qt.Tray()
+
+
+@final
+class _GuiTray:
+    """A :class:`Tray` over a tray that lives on the GUI thread: calls go there, choices and
+    clicks come back to the loop."""
+
+    def __init__(self, host: Host, tray: GuiThreadTray) -> None:
+        self._host = host
+        self._tray = tray
+
+    async def set(
+        self, icon_path: Path | None, menus: tuple[Menu, ...], select: Select, click: Click
+    ) -> None:
+        windows = self._host.windows
+
+        def selected(item: Item, parent: str) -> None:
+            windows.to_loop(select, item, parent)
+
+        def clicked(x: int, y: int) -> None:
+            windows.to_loop(click, x, y)
+
+        await windows.run_on_gui(self._tray.set, icon_path, menus, selected, clicked)
+
+    async def remove(self) -> None:
+        await self._host.windows.run_on_gui(self._tray.remove)

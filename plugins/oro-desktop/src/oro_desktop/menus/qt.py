@@ -8,13 +8,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Final
 
+from oro_desktop.menus.common import Click, Select
 from oro_desktop.menus.text import Accelerator, Entry, Item, Menu, Separator, Submenu
 from oro_framework import InvalidArgumentError, NotSupportedError
-
-Select = Callable[[Item, str], None]
-"""Called on the GUI thread with the item chosen and the title of the menu holding it."""
-Click = Callable[[int, int], None]
-"""Called on the GUI thread with the cursor's position when the tray icon is clicked."""
 
 _QT_MODIFIERS: Final = {
     "Meta": "Meta",

@@ -8,7 +8,8 @@ The state lives in ``window-state.json`` in the app's data directory, keyed by w
                                         "maximized": false}}}
 
 ``x``/``y``/``width``/``height`` are the window's normal (not maximized) geometry, without the
-window manager's frame. A Qt event filter on each window keeps an in-memory record current as
+window manager's frame. The toolkit's events on each window (a Qt event filter, GTK's
+``configure-event`` and ``window-state-event``) keep an in-memory record current as
 the window moves, resizes or (un)maximizes (a minimised window changes nothing); the file is
 written, atomically, when a window closes or its page goes away and when the app stops. A
 window is put back where its record says as it is created; a saved rectangle off every screen
@@ -26,15 +27,17 @@ import logging
 import os
 import tempfile
 import threading
-from dataclasses import asdict, dataclass
+from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Final, final
+from typing import Any, Final, Protocol, final
 
 import anyio
 import anyio.lowlevel
 
-from oro_desktop.part import Spawn
+from oro_desktop.part import Spawn, gui_toolkit
 from oro_desktop.settings import WindowStateSettings
+from oro_desktop.window_state.geometry import Geometry
 from oro_framework import Host, Window
 
 __all__ = ["FILE_NAME", "Geometry", "WindowStates", "parse_state", "window_key"]
@@ -43,40 +46,10 @@ logger = logging.getLogger("oro_desktop.window_state")
 
 FILE_NAME: Final = "window-state.json"
 VERSION: Final = 1
-MAX_COORDINATE: Final = 32767
-"""X11's and Qt's bound on a window coordinate or size; anything beyond is a corrupt file."""
 
 
 def window_key(index: int) -> str:
     return "main" if index == 0 else str(index)
-
-
-@final
-@dataclass(frozen=True)
-class Geometry:
-    """A window's normal rectangle and whether it is maximized."""
-
-    x: int
-    y: int
-    width: int
-    height: int
-    maximized: bool = False
-
-    @classmethod
-    def from_json(cls, value: Any) -> Geometry | None:
-        if not isinstance(value, dict):
-            return None
-        numbers = [value.get(name) for name in ("x", "y", "width", "height")]
-        maximized = value.get("maximized", False)
-        # type() rather than isinstance: JSON's true is a bool, which isinstance calls an int.
-        if not all(type(number) is int for number in numbers) or type(maximized) is not bool:
-            return None
-        x, y, width, height = (number for number in numbers if type(number) is int)
-        if not (abs(x) <= MAX_COORDINATE and abs(y) <= MAX_COORDINATE):
-            return None
-        if not (0 < width <= MAX_COORDINATE and 0 < height <= MAX_COORDINATE):
-            return None
-        return cls(x, y, width, height, maximized)
 
 
 def parse_state(text: str, source: Path) -> dict[str, Geometry]:
@@ -120,7 +93,7 @@ class WindowStates:
 
     @property
     def enabled(self) -> bool:
-        return self._settings.remember_state and self._host.windows.toolkit == "qt"
+        return self._settings.remember_state and gui_toolkit(self._host) is not None
 
     def window_created(self, window: Window) -> None:
         if not self.enabled:
@@ -131,10 +104,13 @@ class WindowStates:
             key = window_key(window.index)
             with self._lock:
                 geometry = self._records.get(key, saved.get(key))
-            from oro_desktop.window_state import qt
-
             await self._host.windows.run_on_gui(
-                qt.restore_and_follow, self._host, window, geometry, self._update, self._closed
+                _engine(self._host).restore_and_follow,
+                self._host,
+                window,
+                geometry,
+                self._update,
+                self._closed,
             )
 
         self._spawn(restore_and_follow)
@@ -205,6 +181,30 @@ class WindowStates:
     def _closed(self, index: int) -> None:
         """A window is closing; on the GUI thread, which must not wait for the save."""
         self._host.windows.to_loop(self._spawn, self.save)
+
+
+class WindowStateEngine(Protocol):
+    """What an engine module (``qt``, ``gtk``) offers; run on the GUI thread."""
+
+    def restore_and_follow(
+        self,
+        host: Host,
+        window: Window,
+        geometry: Geometry | None,
+        update: Callable[[int, Geometry], None],
+        closed: Callable[[int], None],
+    ) -> None: ...
+
+
+def _engine(host: Host) -> WindowStateEngine:
+    """The engine module of the app's toolkit, imported now: a headless host never loads one."""
+    if gui_toolkit(host) == "gtk":
+        from oro_desktop.window_state import gtk
+
+        return gtk
+    from oro_desktop.window_state import qt
+
+    return qt
 
 
 def _write_atomically(path: Path, data: dict[str, Any]) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from qtpy import QtCore, QtGui
 
-from oro_desktop.window_state.part import Geometry
+from oro_desktop.window_state.geometry import Geometry
 from oro_framework import Host, Window
 
 logger = logging.getLogger("oro_desktop.window_state")

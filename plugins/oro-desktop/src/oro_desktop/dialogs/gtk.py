@@ -1,0 +1,111 @@
+"""The file dialog's GTK side; imported only with GTK windows, every function runs on the GUI
+thread (``host.windows.run_on_gui``).
+
+The dialog is ``GtkFileChooserNative``: the desktop portal's file chooser where GTK uses the
+portal (in Flatpak or Snap, or with ``GTK_USE_PORTAL=1``), else GTK's own file chooser dialog,
+the one shown under Xvfb. It is opened with ``show()``: the GUI thread goes back to its main
+loop at once and the answer arrives through ``response``; ``run()`` would spin a nested main
+loop inside a dispatched call and hold up every other GUI call meanwhile.
+
+It is modal to its window only: the window is put in a window group of its own, which a modal
+dialog transient for it joins, so the app's other windows stay usable, as with Qt's
+window-modal dialog.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+from oro_desktop.dialogs.options import PickerOptions
+from oro_desktop.gtk_bindings import repository
+
+__all__ = ["close", "show"]
+
+Answer = Callable[[list[str] | None], None]
+"""Called once on the GUI thread with the picked paths, or ``None`` when the dialog closed
+without an answer (cancelled, closed by the app, or gone with its window)."""
+
+
+def show(parent: Any, options: PickerOptions, answer: Answer) -> Any:
+    """Open the dialog over ``parent`` (the window's ``GtkWindowParts``) and return it;
+    ``answer`` hears how it ended."""
+    gtk = repository("Gtk")
+    window = parent.window
+    actions = gtk.FileChooserAction
+    if options.type == "save":
+        action, accept, title = actions.SAVE, "_Save", "Save As"
+    elif options.directories:
+        action, accept, title = actions.SELECT_FOLDER, "_Select", "Select a Folder"
+    else:
+        action, accept, title = actions.OPEN, "_Open", "Open"
+    dialog = gtk.FileChooserNative.new(options.title or title, window, action, accept, "_Cancel")
+    if not window.has_group():
+        gtk.WindowGroup().add_window(window)
+    dialog.set_modal(True)
+    dialog.set_select_multiple(options.multiple)
+    if options.type == "save":
+        dialog.set_do_overwrite_confirmation(True)
+    for name_filter in options.filters:
+        file_filter = gtk.FileFilter()
+        file_filter.set_name(name_filter.qt)
+        for pattern in name_filter.patterns:
+            file_filter.add_pattern(pattern)
+        dialog.add_filter(file_filter)
+    _place(dialog, options)
+
+    answered = False
+
+    def once(paths: list[str] | None) -> None:
+        nonlocal answered
+        if not answered:
+            answered = True
+            window.disconnect(gone)
+            answer(paths)
+
+    def responded(_dialog: Any, response: int) -> None:
+        accepted = response == gtk.ResponseType.ACCEPT
+        paths = [str(path) for path in dialog.get_filenames()] if accepted else None
+        dialog.destroy()
+        once(paths or None)
+
+    def window_destroyed(*_: Any) -> None:
+        close(dialog)
+        once(None)
+
+    dialog.connect("response", responded)
+    # The window closing takes the dialog along without a response.
+    gone = window.connect("destroy", window_destroyed)
+    dialog.show()
+    return dialog
+
+
+def _place(dialog: Any, options: PickerOptions) -> None:
+    """Where the dialog starts: ``defaultPath`` (a directory, or a file in one) and the
+    suggested ``defaultName``."""
+    path = options.default_path
+    if path is not None:
+        if os.path.isdir(path):
+            dialog.set_current_folder(path)
+        elif options.type == "save":
+            dialog.set_current_folder(os.path.dirname(path))
+            dialog.set_current_name(os.path.basename(path))
+        elif os.path.exists(path):
+            dialog.set_filename(path)
+        else:
+            dialog.set_current_folder(os.path.dirname(path))
+    if options.default_name is not None:
+        if options.type == "save":
+            dialog.set_current_name(options.default_name)
+        else:
+            folder = dialog.get_current_folder() or os.getcwd()
+            candidate = os.path.join(folder, options.default_name)
+            if os.path.exists(candidate):
+                dialog.select_filename(candidate)
+
+
+def close(dialog: Any) -> None:
+    """Close ``dialog`` as if cancelled; nothing if it already ended."""
+    dialog.hide()
+    dialog.destroy()
