@@ -40,6 +40,9 @@ logger = logging.getLogger("oro_framework.windows")
 
 ResultT = TypeVar("ResultT")
 
+UNTRANSFERABLE_RESULT: Final = "Unsupported result type"
+"""WebKit's error for a completion value it cannot copy out of the web process."""
+
 MIN_SIZE: Final = (200, 100)
 """The smallest window when the options name none, as under Qt (pywebview's default)."""
 
@@ -243,6 +246,11 @@ class GtkBackend:
                 try:
                     value = view.evaluate_javascript_finish(result)
                 except glib.Error as error:
+                    if error.message == UNTRANSFERABLE_RESULT:
+                        # The script ran; its value (a Promise, a DOM node) cannot leave the
+                        # web process. JSON gives such objects as {}, as the Qt engine answers.
+                        finish({})
+                        return
                     finish(IPCError(f"window.eval: {error.message}", code="ERR_EVAL"))
                     return
                 text = value.to_json(0)
