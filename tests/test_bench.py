@@ -29,6 +29,7 @@ GOAL = re.compile(r"^(<=|>=)\d+(\.\d+)?$")
         "install.py",
         "startup.py",
         "window.py",
+        "webview.py",
         "desktop.py",
         "process.py",
         "zlib_page.py",
