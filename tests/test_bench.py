@@ -29,7 +29,7 @@ GOAL = re.compile(r"^(<=|>=)\d+(\.\d+)?$")
         "install.py",
         "startup.py",
         "window.py",
-        "webview.py",
+        "engines.py",
         "desktop.py",
         "process.py",
         "zlib_page.py",

@@ -39,6 +39,9 @@ DEV_ONLY_MODULES: Final = (
     "trustme",
     "tkinter",
 )
+SYSTEM_ENGINE_MODULES: Final = ("gi", "oro_framework.gui.gtk")
+"""The system engine's bindings: a frozen bundle carries Qt's engine and runs it
+(``--webview qt``); the distro's PyGObject and WebKitGTK belong to distro packages."""
 _JS_API_LEFT_OUT: Final = ("tests", "scripts", "node_modules", "package.json", "package-lock.json")
 _APP_LEFT_OUT: Final = ("__pycache__", ".git", "node_modules", ".DS_Store")
 
@@ -140,7 +143,7 @@ def _arguments(plan: AppPlan, stage: Path, work: Path, dist: Path) -> list[str]:
             arguments.append(f"--collect-binaries={package}")
         if import_packages(requirement):
             arguments.append(f"--copy-metadata={requirement}")
-    for module in (*DEV_ONLY_MODULES, *_left_out_packages(plan)):
+    for module in (*DEV_ONLY_MODULES, *SYSTEM_ENGINE_MODULES, *_left_out_packages(plan)):
         arguments.append(f"--exclude-module={module}")
     arguments.append(str(Path(launcher.__file__)))
     return arguments

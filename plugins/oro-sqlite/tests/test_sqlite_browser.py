@@ -18,7 +18,7 @@ import pytest
 from oro_sqlite.state import STATE, Handle
 from playwright.sync_api import Browser, Page
 
-from oro_framework.testing import ServedApp, app_page, served_app, until
+from oro_framework.testing import ServedApp, WebKitBrowser, app_page, served_app, until
 
 CONFIG = {"sqlite.roots": ["data"]}
 ORO_EXPORTS = sorted(
@@ -61,8 +61,8 @@ def app(request: pytest.FixtureRequest, conduit_app: ServedApp, fetch_app: Serve
 
 
 @pytest.fixture
-def page(chromium_browser: Browser, app: ServedApp) -> Iterator[Page]:
-    with app_page(chromium_browser, app) as page:
+def page(browser: Browser | WebKitBrowser, app: ServedApp) -> Iterator[Page]:
+    with app_page(browser, app) as page:
         yield page
 
 
@@ -234,14 +234,14 @@ def test_a_database_file_lives_in_the_data_directory(page: Page, app: ServedApp)
 
 
 def test_a_page_that_goes_away_has_its_databases_closed(
-    chromium_browser: Browser, app: ServedApp
+    browser: Browser | WebKitBrowser, app: ServedApp
 ) -> None:
     databases = app.host.stash[STATE]
 
     async def handles(ids: list[str]) -> list[Handle]:
         return [handle for handle in databases.handles.values() if handle.database.id in ids]
 
-    with app_page(chromium_browser, app) as page:
+    with app_page(browser, app) as page:
         ids = run(
             page,
             """

@@ -189,6 +189,7 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 @example(statements=[("SELECT fts3_tokenizer('simple')", frozenset({"fts3_tokenizer"}))])
 @example(statements=[("CREATE VIRTUAL TABLE v USING fts3(tokenize=evil)", frozenset())])
 @example(statements=[("PRAGMA writable_schema = 1", frozenset())])
+@example(statements=[("SELECT json_remove(0, x'80')", frozenset({"json_remove"}))])
 def test_no_sql_crashes_the_host_or_escapes_the_allow_list(
     page: Any, statements: list[tuple[str, frozenset[str]]]
 ) -> None:

@@ -109,6 +109,16 @@ def _execute(cursor: sqlite3.Cursor, sql: str, params: Sequence[SQLValue]) -> No
     :raises OutOfRangeError: more params than the statement takes.
     """
     try:
+        _execute_padded(cursor, sql, params)
+    except UnicodeDecodeError as error:
+        # SQLite's error message quoted bytes that are not UTF-8 (json_remove(0, x'80')), and
+        # Python failed decoding the message itself: still SQLite's error, not the host's.
+        message = bytes(error.object).decode("utf-8", "replace")
+        raise sqlite3.OperationalError(message) from None
+
+
+def _execute_padded(cursor: sqlite3.Cursor, sql: str, params: Sequence[SQLValue]) -> None:
+    try:
         cursor.execute(sql, params)
     except sqlite3.ProgrammingError as error:
         needed = _needed(error)

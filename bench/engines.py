@@ -57,7 +57,7 @@ Each figure is the median of :data:`ROUNDS` rounds; within a round the runs are 
 When ``oro_desktop`` cannot be imported, the app runs go without it
 (``ORO_DISABLE_PLUGINS=desktop``) and stderr says so.
 
-Run: ``.venv/bin/python bench/webview.py [--quick]`` (``--quick``: one round, a 2 s idle, few
+Run: ``.venv/bin/python bench/engines.py [--quick]`` (``--quick``: one round, a 2 s idle, few
 calls — a smoke run whose figures mean little).
 """
 
@@ -319,7 +319,7 @@ def run_hello(environ: Mapping[str, str], idle: float) -> Run:
         assert process.stdout is not None
         line = process.stdout.readline()
         if not line.startswith("painted "):
-            raise SystemExit(f"bench/webview.py: the WebKitGTK hello exited ({process.wait()})")
+            raise SystemExit(f"bench/engines.py: the WebKitGTK hello exited ({process.wait()})")
         paint = float(line.split()[1]) / 1000 - started
         time.sleep(max(0.0, started + paint + idle - time.time()))
         tree = tree_pss(process.pid)
@@ -348,7 +348,7 @@ class Window:
             if found["paint"] is not None:
                 return float(found["origin"]) + float(found["paint"])
             if time.monotonic() > deadline:
-                raise SystemExit("bench/webview.py: the page reported no first-contentful-paint")
+                raise SystemExit("bench/engines.py: the page reported no first-contentful-paint")
             time.sleep(0.1)
 
     def measure(self, arguments: dict[str, Any]) -> dict[str, Any]:
@@ -367,9 +367,9 @@ class Window:
             if reported:
                 results: dict[str, Any] = json.loads(reported)
                 if "error" in results:
-                    raise SystemExit(f"bench/webview.py: the page failed: {results['error']}")
+                    raise SystemExit(f"bench/engines.py: the page failed: {results['error']}")
                 return results
-        raise SystemExit(f"bench/webview.py: the page did not report in {REPORT_TIMEOUT:.0f} s")
+        raise SystemExit(f"bench/engines.py: the page did not report in {REPORT_TIMEOUT:.0f} s")
 
 
 @dataclass
@@ -417,7 +417,7 @@ def run_app(app: Path, engine: str, environ: Mapping[str, str], settings: Settin
                 }
             )
         except AssertionError as error:
-            raise SystemExit(f"bench/webview.py: {app.name} on {engine}: {error}") from None
+            raise SystemExit(f"bench/engines.py: {app.name} on {engine}: {error}") from None
         finally:
             end_tree(oro.process, pids)
     return Run(
