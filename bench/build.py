@@ -84,6 +84,9 @@ def _build_hello(work: Path) -> Path:
             f"--distpath={work / 'dist'}",
             f"--workpath={work / 'build'}",
             f"--specpath={work}",
+            # The hello is pywebview's Qt app, as ours is frozen: the system engine's gi (a
+            # distro package, linked into the venv) stays out, as oro build leaves it out.
+            "--exclude-module=gi",
             str(script),
         ],
         check=True,

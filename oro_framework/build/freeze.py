@@ -39,9 +39,10 @@ DEV_ONLY_MODULES: Final = (
     "trustme",
     "tkinter",
 )
-SYSTEM_ENGINE_MODULES: Final = ("gi", "oro_framework.gui.gtk")
+SYSTEM_ENGINE_MODULES: Final = ("gi",)
 """The system engine's bindings: a frozen bundle carries Qt's engine and runs it
-(``--webview qt``); the distro's PyGObject and WebKitGTK belong to distro packages."""
+(``--webview qt``); the distro's PyGObject and WebKitGTK belong to distro packages. (The
+engine's own modules load ``gi`` only when it runs, so they may ride along.)"""
 _JS_API_LEFT_OUT: Final = ("tests", "scripts", "node_modules", "package.json", "package-lock.json")
 _APP_LEFT_OUT: Final = ("__pycache__", ".git", "node_modules", ".DS_Store")
 
