@@ -257,3 +257,60 @@ def test_a_run_that_never_ends_bails_out_at_the_timeout_with_exit_1(tmp_path):
     ]
     assert "error: timed out after 5 s" in result.stderr
     assert "oro-test.deadline" not in result.stderr, "the deadline is no failing service"
+
+
+ENGINE_APP = {
+    "oro.toml": '[meta]\nname = "engine"\n',
+    "index.html": PAGE,
+    "test/index.js": """
+        import test from 'oro:test'
+        test('the page runs in WebKit', (t) => {
+          // Chromium's user agent names AppleWebKit too, and Chrome; WebKit's only the former.
+          t.ok(navigator.userAgent.includes('AppleWebKit'), 'a WebKit-derived engine')
+          t.equal(navigator.userAgent.includes('Chrome'), false, 'not Chromium')
+        })
+    """,
+}
+
+
+def test_webview_system_runs_the_tests_headless_in_webkit(tmp_path):
+    app = _write(tmp_path, ENGINE_APP)
+
+    on_webkit = _oro_test("--webview", "system", cwd=app)
+    on_chromium = _oro_test("--webview", "qt", cwd=app)
+
+    assert on_webkit.returncode == 0, on_webkit.stdout + on_webkit.stderr
+    assert on_webkit.stdout.splitlines()[-4:] == ["# tests 2", "# pass  2", "", "# ok"]
+    assert on_chromium.returncode == 1, on_chromium.stdout + on_chromium.stderr
+    assert "not ok 2 not Chromium" in on_chromium.stdout.splitlines()
+
+
+def test_the_showcase_tests_pass_in_webkit():
+    result = _oro_test(str(SHOWCASE), "--webview", "system", cwd=SHOWCASE.parent)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines()[-4:] == ["# tests 4", "# pass  4", "", "# ok"]
+
+
+def test_an_unknown_webview_is_a_usage_error_listing_the_choices(tmp_path):
+    app = _write(tmp_path, ENGINE_APP)
+
+    result = _oro_test("--webview", "gecko", cwd=app)
+
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "Invalid value for '--webview': 'gecko' is not one of 'system', 'qt'." in result.stderr
+
+
+def test_webview_system_without_webkit_web_driver_names_the_package_and_exits_2(tmp_path):
+    app = _write(tmp_path, ENGINE_APP)
+    environ = {**headless_environ(), "PATH": str(ORO.parent)}
+
+    result = _oro_test("--webview", "system", cwd=app, environ=environ)
+
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.strip().splitlines() == [
+        "error: oro test --webview system needs WebKitWebDriver: no WebKitWebDriver found: "
+        "apt-get install webkit2gtk-driver libwebkit2gtk-4.1-0 xvfb (scripts/test does)"
+    ]

@@ -3,13 +3,24 @@ a served app that has a page without any files of its own."""
 
 from __future__ import annotations
 
+import datetime
+import math
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 import oro_framework.core.ping
-from oro_framework.testing import open_app_page, open_descriptors, opened_since, served_app
+from oro_framework.testing import (
+    app_page,
+    open_app_page,
+    open_descriptors,
+    opened_since,
+    served_app,
+)
+from oro_framework.testing.webkit import JavaScriptError, WebKitTimeoutError
 
 HEAVY = ("trio", "anyio", "httpx", "playwright", "click", "tomlkit", "oro_framework.kernel.app")
 
@@ -61,9 +72,9 @@ def test_trio_is_opt_in_through_an_ini_option(tmp_path):
     assert "backend asyncio" not in opted_in
 
 
-def test_served_app_without_an_app_dir_serves_a_default_page(chromium_browser):
+def test_served_app_without_an_app_dir_serves_a_default_page(browser):
     with served_app([oro_framework.core.ping]) as app:
-        page = open_app_page(chromium_browser, app)
+        page = open_app_page(browser, app)
         try:
             reply = page.evaluate("async () => (await import('oro:ipc')).request('ping')")
             assert reply == "pong"
@@ -79,3 +90,58 @@ def test_opened_since_names_what_is_still_open_and_ignores_what_closed(tmp_path)
     with (tmp_path / "leaked").open("w") as leaked:
         assert opened_since(before) == {leaked.fileno(): str(tmp_path / "leaked")}
     assert opened_since(before) == {}
+
+
+# WebKit's page object answers as Playwright's Page does where the browser tests rely on it: the
+# same values from evaluate, the same errors, the same selectors.
+VALUES = """() => ({ undefined: undefined, nan: NaN, negativeZero: -0, infinity: -Infinity,
+    date: new Date(Date.UTC(2024, 1, 3, 4, 5, 6, 789)), big: 12345678901234567890n,
+    bytes: new Uint8Array([1, 2, 255]), nested: [{ a: null }, 'x', true] })"""
+
+
+def test_evaluate_returns_the_values_playwright_returns(browser):
+    with served_app([oro_framework.core.ping]) as app, app_page(browser, app) as page:
+        values = page.evaluate(VALUES)
+        assert page.evaluate("1 + 2") == 3
+        assert page.evaluate("async (n) => n * 2", 21) == 42
+        assert page.evaluate("document.title") == "oro test app"
+    assert math.isnan(values.pop("nan"))
+    assert math.copysign(1.0, values.pop("negativeZero")) == -1.0
+    assert values == {
+        "undefined": None,
+        "infinity": float("-inf"),
+        "date": datetime.datetime(2024, 2, 3, 4, 5, 6, 789000, tzinfo=datetime.UTC),
+        "big": 12345678901234567890,
+        "bytes": [1, 2, 255],
+        "nested": [{"a": None}, "x", True],
+    }
+
+
+def test_webkit_page_raises_page_errors_and_timeouts(webkit_browser):
+    with served_app([oro_framework.core.ping]) as app, app_page(webkit_browser, app) as page:
+        with pytest.raises(JavaScriptError, match="boom"):
+            page.evaluate("async () => { throw new RangeError('boom') }")
+        with pytest.raises(WebKitTimeoutError):
+            page.wait_for_function("() => false", timeout=200)
+        assert page.wait_for_function("(n) => n + 1", arg=1) == 2
+
+
+def test_webkit_page_fills_clicks_and_finds_text(webkit_browser):
+    with served_app([oro_framework.core.ping]) as app, app_page(webkit_browser, app) as page:
+        page.evaluate(
+            """() => {
+                document.body.innerHTML = '<input id=name><ul><li>one</li><li>two</li></ul>'
+                    + '<button id=go>go</button>'
+                globalThis.__seen = []
+                document.querySelector('#name').addEventListener('input',
+                    (e) => __seen.push(['input', e.target.value]))
+                document.querySelector('#go').addEventListener('click',
+                    (e) => __seen.push(['click', e.isTrusted]))
+            }"""
+        )
+        page.fill("#name", "typed")
+        page.click("#go")
+        assert page.input_value("#name") == "typed"
+        assert page.locator("li").all_inner_texts() == ["one", "two"]
+        assert page.text_content("li:has-text('tw')") == "two"
+        assert page.evaluate("() => __seen") == [["input", "typed"], ["click", True]]

@@ -256,8 +256,17 @@ def _weight(line: str) -> int:
     return next((rank for rank, start in enumerate(_CAUSES) if line.startswith(start)), 9)
 
 
-def missing_browser() -> str | None:
-    """Why no headless browser can run, as one line with the fix, or ``None``."""
+def missing_browser(engine: str = "chromium") -> str | None:
+    """Why no headless browser of ``engine`` (``"chromium"``, or ``"webkit"`` for
+    ``--webview system``) can run, as one line with the fix, or ``None``."""
+    if engine == "webkit":
+        from oro_framework.testing.webkit import find_webkit
+
+        try:
+            find_webkit()
+        except RuntimeError as error:
+            return f"oro test --webview system needs WebKitWebDriver: {error}"
+        return None
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
@@ -272,9 +281,16 @@ def missing_browser() -> str | None:
 
 
 def run_headless(
-    runner: AppRunner, plugin: TestRunPlugin, *, page: str, warn: Callable[[str], None]
+    runner: AppRunner,
+    plugin: TestRunPlugin,
+    *,
+    page: str,
+    warn: Callable[[str], None],
+    engine: str = "chromium",
 ) -> int:
-    """Serve the app, open ``page`` in headless Chromium and wait for the run's outcome."""
+    """Serve the app, open ``page`` in headless Chromium (or WebKit: ``engine="webkit"``) and
+    wait for the run's outcome."""
+    browse = _browse_webkit if engine == "webkit" else _browse
 
     async def main() -> None:
         async with anyio.create_task_group() as task_group:
@@ -287,7 +303,7 @@ def run_headless(
 
             info = await task_group.start(serve)
             url = f"{info.origin}{page}?oro_launch={info.launch_token}"
-            problem = await anyio.to_thread.run_sync(_browse, url, plugin.finished, reported)
+            problem = await anyio.to_thread.run_sync(browse, url, plugin.finished, reported)
             if problem is not None:
                 plugin.finish(runner.host, _Outcome(EXIT_FAILED, problem))
 
@@ -418,4 +434,26 @@ def _browse(url: str, finished: threading.Event, reported: list[str]) -> str | N
                 page.wait_for_timeout(100)
         finally:
             browser.close()
+    return None
+
+
+def _browse_webkit(url: str, finished: threading.Event, reported: list[str]) -> str | None:
+    """:func:`_browse` in WebKitGTK's MiniBrowser through WebKitWebDriver, on an Xvfb display
+    of its own. WebDriver reports no console messages nor failed requests: what goes wrong in
+    the page reaches the run as the harness reports it (TAP), and ``reported`` stays empty.
+    Blocking: runs in a worker thread."""
+    from oro_framework.testing.webkit import WebDriverError, launch_webkit
+
+    path = url.split("?", 1)[0].split("/", 3)[-1]
+    with launch_webkit() as browser:
+        page = browser.new_context().new_page()
+        try:
+            page.goto(url)
+        except WebDriverError as error:
+            return f"cannot open the test page /{path}: {error}"
+        while not finished.wait(0.1):
+            try:
+                page.url  # noqa: B018 - asks the driver whether the page is still there
+            except WebDriverError as error:
+                return f"the test page /{path} went away: {error}"
     return None

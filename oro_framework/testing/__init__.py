@@ -28,14 +28,15 @@ clients that already hold the session cookie::
             response = await client.get("/ipc/ping")
 
 For a real browser, :func:`served_app` runs the app on a loop in a background thread and
-:func:`open_app_page` opens it in the system Chromium (fixture ``chromium_browser``); without an
-``app_dir`` the app serves an empty default page. :class:`OroProcess` runs the real ``oro``
-command in a subprocess (:func:`until` polls what it serves), :func:`virtual_display` gives a
-real window an Xvfb screen and :func:`session_bus` a private D-Bus session bus.
+:func:`open_app_page` opens it in the system Chromium (fixture ``chromium_browser``) or the system
+WebKit (:func:`launch_webkit`, fixture ``webkit_browser``; fixture ``browser`` runs a test on each);
+without an ``app_dir`` the app serves an empty default page. :class:`OroProcess` runs the real
+``oro`` command in a subprocess (:func:`until` polls what it serves), :func:`virtual_display`
+gives a real window an Xvfb screen and :func:`session_bus` a private D-Bus session bus.
 :func:`open_descriptors` and :func:`opened_since` tell whether a test left a descriptor open.
 
-The pieces live in ``hosts``, ``server``, ``browser``, ``node``, ``process``, ``display`` and
-``descriptors``;
+The pieces live in ``hosts``, ``server``, ``browser``, ``webkit``, ``node``, ``process``,
+``display`` and ``descriptors``;
 names are imported on first use, so that the pytest plugin (:mod:`oro_framework.testing.plugin`)
 loads nothing heavy.
 """
@@ -78,6 +79,12 @@ if TYPE_CHECKING:
         read_sse,
         served_app,
     )
+    from oro_framework.testing.webkit import (
+        WebKitBrowser,
+        WebKitPage,
+        find_webkit,
+        launch_webkit,
+    )
 
 _EXPORTS: dict[str, str] = {
     "CHROMIUM_ARGS": "browser",
@@ -89,7 +96,11 @@ _EXPORTS: dict[str, str] = {
     "PageClosedProbe": "hosts",
     "RoutePlugin": "hosts",
     "ServedApp": "server",
+    "WebKitBrowser": "webkit",
+    "WebKitPage": "webkit",
     "find_chromium": "browser",
+    "find_webkit": "webkit",
+    "launch_webkit": "webkit",
     "js_api_dev_dependencies": "node",
     "launch_chromium": "browser",
     "live_server": "server",
@@ -120,12 +131,16 @@ __all__ = [
     "PageClosedProbe",
     "RoutePlugin",
     "ServedApp",
+    "WebKitBrowser",
+    "WebKitPage",
     "app_page",
     "find_chromium",
+    "find_webkit",
     "free_port",
     "headless_environ",
     "js_api_dev_dependencies",
     "launch_chromium",
+    "launch_webkit",
     "live_server",
     "make_host",
     "open_app_page",

@@ -7,7 +7,11 @@ and Playwright load only when a test uses them.
 * ini option ``oro_hypothesis_deadline`` (``"none"``, or milliseconds): Hypothesis's deadline
   per example for this project's property tests. Its default, 200 ms, is a timing threshold
   that a busy machine fails while the property holds. Unset, Hypothesis's own default applies.
-* fixture ``chromium_browser``: one headless system Chromium for the session.
+* fixture ``chromium_browser``: one headless system Chromium for the session, and
+  ``webkit_browser`` one WebKitGTK MiniBrowser (driven by ``WebKitWebDriver``) for the session.
+* fixture ``browser``: each of the two in turn (a test using it runs once per engine, ids
+  ``chromium`` and ``webkit``), for pages opened with ``app_page``/``open_app_page``: the same
+  test body runs on both engines.
 * fixtures ``host`` (a running host with exactly the plugins of ``oro_plugins``, configured
   with ``oro_config``) and ``client`` (a :class:`~oro_framework.testing.MemoryClient` of it, as
   the page of window 0). A plugin's ``tests/conftest.py`` overrides ``oro_plugins`` (and
@@ -30,6 +34,7 @@ if TYPE_CHECKING:
 
     from oro_framework.kernel.app import Host
     from oro_framework.testing.hosts import MemoryClient
+    from oro_framework.testing.webkit import WebKitBrowser
 
 BACKEND_OPTION = "oro_anyio_backend"
 DEADLINE_OPTION = "oro_hypothesis_deadline"
@@ -84,6 +89,27 @@ def chromium_browser() -> Iterator[Browser]:
 
     with launch_chromium() as browser:
         yield browser
+
+
+@pytest.fixture(scope="session")
+def webkit_browser() -> Iterator[WebKitBrowser]:
+    """One WebKitGTK MiniBrowser driven by ``WebKitWebDriver``
+    (:func:`oro_framework.testing.launch_webkit`) for the whole test session."""
+    from oro_framework.testing.webkit import launch_webkit
+
+    with launch_webkit() as browser:
+        yield browser
+
+
+BROWSER_ENGINES = ("chromium", "webkit")
+
+
+@pytest.fixture(params=BROWSER_ENGINES)
+def browser(request: pytest.FixtureRequest) -> Browser | WebKitBrowser:
+    """The session's Chromium, then its WebKit: the test runs once on each engine. Only the
+    engine a test runs on is started (the first test that needs it starts it)."""
+    engine: Browser | WebKitBrowser = request.getfixturevalue(f"{request.param}_browser")
+    return engine
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""The JS API in a real headless Chromium against the real bridge: what page code relies on."""
+"""The JS API in real browsers (headless Chromium, and WebKitGTK through WebKitWebDriver) against
+the real bridge: what page code relies on, the same on both engines."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import oro_framework.core.diagnostics
 import oro_framework.core.os
 import oro_framework.core.ping
 import oro_framework.core.platform
-from oro_framework.testing import ServedApp, app_page, served_app
+from oro_framework.testing import ServedApp, WebKitBrowser, app_page, served_app
 
 SHOWCASE = Path(__file__).resolve().parents[2] / "examples" / "showcase"
 CORE_PLUGINS = [
@@ -36,8 +37,8 @@ def app() -> Iterator[ServedApp]:
 
 
 @pytest.fixture
-def page(chromium_browser: Browser, app: ServedApp) -> Iterator[Page]:
-    with app_page(chromium_browser, app) as page:
+def page(browser: Browser | WebKitBrowser, app: ServedApp) -> Iterator[Page]:
+    with app_page(browser, app) as page:
         yield page
 
 
@@ -112,11 +113,11 @@ def test_os_module_reports_this_machine(page: Page, app: ServedApp) -> None:
     }
 
 
-def test_os_facts_need_device_info_but_platform_does_not(chromium_browser: Browser) -> None:
+def test_os_facts_need_device_info_but_platform_does_not(browser: Browser | WebKitBrowser) -> None:
     config = {"permissions.allow_device_info": False}
     with (
         served_app(CORE_PLUGINS, app_dir=SHOWCASE, config=config) as served,
-        app_page(chromium_browser, served) as page,
+        app_page(browser, served) as page,
     ):
         seen = page.evaluate(
             """async () => {
@@ -191,9 +192,9 @@ def test_application_lists_the_window(page: Page) -> None:
     assert [window["index"] for window in windows] == [0]
 
 
-def test_launch_url_opens_a_session_in_the_browser(chromium_browser: Browser) -> None:
+def test_launch_url_opens_a_session_in_the_browser(browser: Browser | WebKitBrowser) -> None:
     with served_app(CORE_PLUGINS, app_dir=SHOWCASE) as fresh:
-        context = chromium_browser.new_context()
+        context = browser.new_context()
         try:
             page = context.new_page()
             page.goto(fresh.server.launch_url)

@@ -25,6 +25,8 @@ from oro_framework.cli.common import (
     parse_overrides,
     skip_broken_option,
     warn,
+    webview_option,
+    with_webview,
 )
 from oro_framework.gui.runner import AppRunner
 from oro_framework.kernel.app import Host
@@ -52,8 +54,9 @@ from oro_framework.kernel.hookspecs import hookimpl
 @click.option(
     "--window",
     is_flag=True,
-    help="Run the tests in the app's real window instead of headless Chromium.",
+    help="Run the tests in the app's real window instead of a headless browser.",
 )
+@webview_option
 @skip_broken_option
 @config_overrides_option
 @host_errors
@@ -62,6 +65,7 @@ def test_command(
     match: str | None,
     timeout: float | None,
     window: bool,
+    webview: str | None,
     skip_broken_plugins: bool,
     overrides: tuple[str, ...],
 ) -> None:
@@ -70,7 +74,9 @@ def test_command(
     APP (default: the current directory) is served as `oro run` serves it. FILES default to
     the test.files patterns of its oro.toml (test/index.js, test/**/*.test.js). The tests run
     in headless Chromium (Playwright and a system Chromium: the 'testing' extra), or with
-    --window in the app's window. Exits 0 when every assertion passed, 1 when one failed, a
+    --webview system (or webview.engine = "system") in WebKitGTK's MiniBrowser through
+    WebKitWebDriver (package webkit2gtk-driver); with --window in the app's window, of the
+    engine --webview names. Exits 0 when every assertion passed, 1 when one failed, a
     test file did not load, an error went uncaught or the run timed out, 2 without a browser.
 
     The app's build steps ([build] script, copy, copy-map) run first, the script with
@@ -82,7 +88,7 @@ def test_command(
     files = list(paths)
     if files and files[0].is_dir():
         app_dir = files.pop(0)
-    parsed = parse_overrides(overrides)
+    parsed = parse_overrides(with_webview(overrides, webview))
     host = Host(app_dir, skip_broken_plugins=skip_broken_plugins, config=parsed)
     page = str(host.config["test.page"])
     if page:
@@ -109,8 +115,9 @@ def test_command(
     host = Host(app_dir, skip_broken_plugins=skip_broken_plugins, config=parsed, plugins=[plugin])
     runner = AppRunner(host, port=0, echo=echo_stderr, warn=warn)
     gui = open_gui(host, runner) if window else None
+    engine = "webkit" if str(host.config["webview.engine"]) == "system" else "chromium"
     if gui is None:
-        problem = missing_browser()
+        problem = missing_browser(engine)
         if problem is not None:
             host.close()
             click.echo(f"error: {problem}", err=True)
@@ -119,7 +126,7 @@ def test_command(
         if gui is not None:
             code = run_in_window(runner, plugin, gui, warn=echo_error)
         else:
-            code = run_headless(runner, plugin, page="/", warn=echo_error)
+            code = run_headless(runner, plugin, page="/", warn=echo_error, engine=engine)
     except OSError as error:
         raise click.ClickException(f"cannot serve {host.app_dir}: {error}") from None
     if code:

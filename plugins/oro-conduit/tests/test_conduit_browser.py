@@ -26,7 +26,7 @@ from oro_framework import (
     Request,
     SecurityError,
 )
-from oro_framework.testing import RoutePlugin, ServedApp, open_app_page, served_app
+from oro_framework.testing import RoutePlugin, ServedApp, WebKitBrowser, open_app_page, served_app
 
 VECTORS = Path(__file__).parent / "vectors.json"
 
@@ -163,7 +163,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedApp]:
         yield served
 
 
-def _open(browser: Browser, app: ServedApp) -> Page:
+def _open(browser: Browser | WebKitBrowser, app: ServedApp) -> Page:
     page = open_app_page(browser, app)
     page.evaluate(
         """async () => {
@@ -175,8 +175,8 @@ def _open(browser: Browser, app: ServedApp) -> Page:
 
 
 @pytest.fixture
-def page(chromium_browser: Browser, app: ServedApp) -> Iterator[Page]:
-    page = _open(chromium_browser, app)
+def page(browser: Browser | WebKitBrowser, app: ServedApp) -> Iterator[Page]:
+    page = _open(browser, app)
     try:
         yield page
     finally:
@@ -526,10 +526,10 @@ def test_status_diagnostics_and_shared_key_from_the_page(page: Page, app: Served
     assert result["refused"] == "TypeError"
 
 
-def test_showcase_panel_shows_status_and_relays(chromium_browser: Browser) -> None:
+def test_showcase_panel_shows_status_and_relays(browser: Browser | WebKitBrowser) -> None:
     showcase = Path(__file__).resolve().parents[3] / "examples" / "showcase"
     with served_app(PLUGINS, app_dir=showcase, config=CONFIG) as served:
-        page = open_app_page(chromium_browser, served)
+        page = open_app_page(browser, served)
         try:
             page.wait_for_function(
                 "() => document.getElementById('conduit-status').textContent.includes('isActive')"

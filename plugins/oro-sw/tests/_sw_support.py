@@ -22,20 +22,20 @@ from oro_framework.testing import ServedApp, make_host, served_app
 
 APP: Final = Path(__file__).parent / "app"
 
-READY_FLAG: Final = (
-    "globalThis.addEventListener('runtimeinit',"
-    " () => { globalThis.__oroInitialised = true }, { once: true })"
-)
+
+RUNTIME_READY: Final = "() => globalThis[Symbol.for('oro.runtime.bootstrap')]?.ready === true"
+"""True once the page's bootstrap ran (``runtimeinit``): oro:bootstrap's own state, which every
+engine can read (WebDriver has no init script to record the event)."""
 
 
 RELOADED_INTO_WORKER = (
     "performance.getEntriesByType('navigation')[0].type === 'reload'"
     " && navigator.serviceWorker.controller !== null"
-    " && globalThis.__oroInitialised === true"
+    " && globalThis[Symbol.for('oro.runtime.bootstrap')]?.ready === true"
 )
 """True in a page of a configured worker's scope once it reloaded into that worker, which its
 first load does as soon as the worker is active (oro-sw's preload), and the reloaded page's
-bootstrap ran (``runtimeinit``, which :func:`oro_framework.testing.app_page` records)."""
+bootstrap ran (``runtimeinit``: oro:bootstrap's state says so, on every engine)."""
 
 
 def copy_app(target: Path) -> Path:
@@ -77,9 +77,8 @@ def open_launch_url(context: BrowserContext, launch_url: str, path: str = "/") -
     """A page of ``context`` opened through ``launch_url`` (redeeming this run's token), once
     the runtime is ready; then moved to ``path`` when it is not ``/``."""
     page = context.new_page()
-    page.add_init_script(READY_FLAG)
     page.goto(launch_url)
-    page.wait_for_function("() => globalThis.__oroInitialised === true", timeout=15_000)
+    page.wait_for_function(RUNTIME_READY, timeout=15_000)
     if path != "/":
         goto_ready(page, path)
     return page
@@ -87,7 +86,7 @@ def open_launch_url(context: BrowserContext, launch_url: str, path: str = "/") -
 
 def goto_ready(page: Page, url: str) -> None:
     page.goto(url)
-    page.wait_for_function("() => globalThis.__oroInitialised === true", timeout=15_000)
+    page.wait_for_function(RUNTIME_READY, timeout=15_000)
 
 
 REGISTER: Final = """async ([script, options]) => {

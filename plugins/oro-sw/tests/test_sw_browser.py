@@ -20,7 +20,7 @@ from _sw_support import (
 )
 from playwright.sync_api import Browser, Page
 
-from oro_framework.testing import ServedApp, app_page, served_app
+from oro_framework.testing import ServedApp, WebKitBrowser, app_page, served_app
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +36,8 @@ def app(tmp_path_factory: pytest.TempPathFactory, mount: StreamingMount) -> Iter
 
 
 @pytest.fixture
-def page(chromium_browser: Browser, app: ServedApp) -> Iterator[Page]:
-    with app_page(chromium_browser, app) as page:
+def page(browser: Browser | WebKitBrowser, app: ServedApp) -> Iterator[Page]:
+    with app_page(browser, app) as page:
         yield page
 
 
@@ -163,12 +163,14 @@ def test_a_worker_script_can_take_a_scope_above_its_directory(page: Page, app: S
     assert registration["scope"] == app.server.origin + "/"
 
 
-def test_configured_workers_register_themselves(chromium_browser: Browser, tmp_path: Path) -> None:
+def test_configured_workers_register_themselves(
+    browser: Browser | WebKitBrowser, tmp_path: Path
+) -> None:
     app_dir = copy_app(tmp_path / "app")
     config = {"webview_service-workers": "./sw.js"}
     with (
         served_app([oro_sw.plugin], app_dir=app_dir, config=config) as served,
-        app_page(chromium_browser, served) as page,
+        app_page(browser, served) as page,
     ):
         # A page of the worker's scope is answered by it from its first load, as under Oro:
         # it reloads once the worker is active (once per tab).
@@ -180,12 +182,14 @@ def test_configured_workers_register_themselves(chromium_browser: Browser, tmp_p
         assert page.evaluate(TEXT, "/missing") == [200, "worker answered missing"]
 
 
-def test_auto_registration_can_be_switched_off(chromium_browser: Browser, tmp_path: Path) -> None:
+def test_auto_registration_can_be_switched_off(
+    browser: Browser | WebKitBrowser, tmp_path: Path
+) -> None:
     app_dir = copy_app(tmp_path / "app")
     config = {"webview.service-workers": "./sw.js", "webview.auto_register_service_workers": False}
     with (
         served_app([oro_sw.plugin], app_dir=app_dir, config=config) as served,
-        app_page(chromium_browser, served) as page,
+        app_page(browser, served) as page,
     ):
         # The preload ran (runtimeinit fired after it) and registered nothing.
         assert (

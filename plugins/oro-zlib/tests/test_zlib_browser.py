@@ -15,7 +15,7 @@ import pytest
 from oro_zlib.state import STATE
 from playwright.sync_api import Browser, Page
 
-from oro_framework.testing import ServedApp, app_page, served_app, until
+from oro_framework.testing import ServedApp, WebKitBrowser, app_page, served_app, until
 
 
 @pytest.fixture(scope="module")
@@ -28,8 +28,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedApp]:
 
 
 @pytest.fixture
-def page(chromium_browser: Browser, app: ServedApp) -> Iterator[Page]:
-    with app_page(chromium_browser, app) as page:
+def page(browser: Browser | WebKitBrowser, app: ServedApp) -> Iterator[Page]:
+    with app_page(browser, app) as page:
         yield page
 
 
@@ -181,14 +181,14 @@ def test_node_transform_streams_pipe(page: Page) -> None:
 
 
 def test_a_pages_streams_are_dropped_when_it_goes_away(
-    chromium_browser: Browser, app: ServedApp
+    browser: Browser | WebKitBrowser, app: ServedApp
 ) -> None:
     state = app.host.stash[STATE]
 
     async def open_streams() -> int:
         return len(state.streams)
 
-    with app_page(chromium_browser, app) as page:
+    with app_page(browser, app) as page:
         run(page, "for (let i = 0; i < 3; i++) await oro.createInflateStream(); return null")
         assert app.call(open_streams) == 3
     until(lambda: app.call(open_streams) == 0, "the closed page's streams dropped", timeout=30)
