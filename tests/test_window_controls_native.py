@@ -1,11 +1,12 @@
 """The window controls of the Oro Runtime's api/window.d.ts and api/application.d.ts
 (``setTitle``, ``setSize``, ``setPosition``, ``maximize``, ``minimize``, ``restore``,
-``setAlwaysOnTop``, ``setBackgroundColor``, ``getScreenSize``) on a real pywebview window (Qt)
-under Xvfb with a real window manager (openbox), checked from outside the app as X sees the
-window: its name, its geometry and its frame's place (``xwininfo``), its ``_NET_WM_STATE`` and
-``WM_STATE`` (``xprop``, which the window manager keeps) and its pixels (``xwd``).
+``setAlwaysOnTop``, ``setBackgroundColor``, ``getScreenSize``) on a real window of each web
+engine (WebKitGTK and QtWebEngine) under Xvfb with a real window manager (openbox), checked from
+outside the app as X sees the window: its name, its geometry and its frame's place
+(``xwininfo``), its ``_NET_WM_STATE`` and ``WM_STATE`` (``xprop``, which the window manager
+keeps) and its pixels (``xwd``).
 
-Needs what ``tests/test_window_smoke.py`` needs plus the Debian packages ``openbox``
+Needs what ``tests/_window_app.py`` says plus the Debian packages ``openbox``
 (maximising and minimising are the window manager's job), ``xdotool`` and ``x11-utils``.
 """
 
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import re
 import secrets
 import signal
@@ -25,11 +25,9 @@ from typing import Any
 import httpx
 import pytest
 from _oro_process import until
-from test_window_smoke import _bridge, _start, xwd_to_rgb
+from _window_app import bridge_of, engine_fixture, new_key, start  # noqa: F401 (a fixture)
+from _x11 import SCREEN, managed_display, x, xwd_to_rgb
 
-from oro_framework.testing import virtual_display
-
-SCREEN = (1280, 800)
 TIMEOUT = 60.0
 WHITE, RED, BLUE = (255, 255, 255), (255, 0, 0), (0, 0, 255)
 GEOMETRY_LINE = re.compile(
@@ -65,7 +63,7 @@ getCurrentWindow().ready()
 
 CONFIG = """[meta]
 name = "controls"
-bundle_identifier = "dev.oro.test.window-controls-qt"
+bundle_identifier = "dev.oro.test.window-controls"
 
 [window]
 width = 640
@@ -74,54 +72,11 @@ remember_state = false
 """
 
 
-@contextlib.contextmanager
-def managed_display() -> Iterator[str]:
-    """An Xvfb display with openbox managing its windows, once openbox announced itself
-    (``_NET_SUPPORTING_WM_CHECK`` on the root window)."""
-    with virtual_display(SCREEN) as display:
-        environ = {**os.environ, "DISPLAY": display}
-        managers: list[subprocess.Popen[bytes]] = []
-
-        def managing() -> bool:
-            # openbox now and then exits at once with status 1 and no message (4 starts in 25
-            # here); another start then works. A real failure still ends at the deadline.
-            if not managers or managers[-1].poll() is not None:
-                managers.append(
-                    subprocess.Popen(
-                        ["openbox", "--sm-disable"],
-                        env=environ,
-                        stdout=subprocess.DEVNULL,
-                        stderr=subprocess.DEVNULL,
-                    )
-                )
-            return "window id" in x(display, "xprop", "-root", "_NET_SUPPORTING_WM_CHECK")
-
-        try:
-            until(managing, "openbox manages the display", TIMEOUT)
-            yield display
-        finally:
-            for manager in managers:
-                manager.terminate()
-                manager.wait(timeout=30)
-
-
-@pytest.fixture
-def display() -> Iterator[str]:
-    with managed_display() as number:
+@pytest.fixture(scope="module", name="display")
+def managed_display_fixture() -> Iterator[str]:
+    """One display, managed by openbox, for the module's tests on both engines."""
+    with managed_display(TIMEOUT) as number:
         yield number
-
-
-def x(display: str, *command: str) -> str:
-    """A real X client's output on ``display`` (empty if it failed: the window may be changing)."""
-    done = subprocess.run(
-        list(command),
-        env={**os.environ, "DISPLAY": display},
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
-    return done.stdout if done.returncode == 0 else ""
 
 
 class App:
@@ -157,8 +112,8 @@ class App:
         return str(found[0])
 
     def geometry(self) -> dict[str, int]:
-        """The client window's size and its frame's top-left corner (where Qt's ``pos()`` and
-        ``setPosition`` put it), from ``xwininfo``."""
+        """The client window's size and its frame's top-left corner (where the engines' window
+        positions and ``setPosition`` are), from ``xwininfo``."""
         info = x(self.display, "xwininfo", "-id", self.window_id())
         values = {key: int(value) for key, value in GEOMETRY_LINE.findall(info)}
         return {
@@ -195,21 +150,21 @@ class App:
 
 
 @contextlib.contextmanager
-def running(display: str, tmp_path: Path, config: str = CONFIG) -> Iterator[App]:
+def running(display: str, engine: str, tmp_path: Path, config: str = CONFIG) -> Iterator[App]:
     (tmp_path / "oro.toml").write_text(config)
     (tmp_path / "index.html").write_text(PAGE)
-    key = secrets.token_urlsafe(24)
-    with _start(display, key, tmp_path) as oro:
-        with _bridge(oro, key, "controls") as bridge:
+    key = new_key()
+    with start(display, engine, key, tmp_path) as oro:
+        with bridge_of(oro, key, "controls") as bridge:
             yield App(bridge, display)
         oro.send_signal(signal.SIGTERM)
         assert oro.wait() == 0, oro.stderr()
 
 
-def test_title_size_position_and_screen_reach_the_real_window(display, tmp_path: Path):
+def test_title_size_position_and_screen_reach_the_real_window(display, engine, tmp_path):
     """api/window.d.ts ``setTitle``/``setSize``/``setPosition`` and api/application.d.ts
-    ``getScreenSize``: X reports what was set, and the routes read the same back from Qt."""
-    with running(display, tmp_path) as app:
+    ``getScreenSize``: X reports what was set, and the routes read the same back from the engine."""
+    with running(display, engine, tmp_path) as app:
         screen = app.call("application.getScreenSize")
         app.call("window.setTitle", value="Controls under test")
         named = until(
@@ -254,13 +209,15 @@ def test_title_size_position_and_screen_reach_the_real_window(display, tmp_path:
     assert second == {"width": SCREEN[0] // 4, "height": SCREEN[1] // 4}
 
 
-def test_a_first_window_sized_as_a_share_of_the_screen_opens_at_that_size(display, tmp_path: Path):
+def test_a_first_window_sized_as_a_share_of_the_screen_opens_at_that_size(
+    display, engine, tmp_path: Path
+):
     """Oro's ``[window] width = 50%``: the first window opens before the GUI can see the
     screen, and still comes up at that share of it (socket.ini's ``height = 50%``)."""
     config = CONFIG.replace("width = 640", 'width = "50%"').replace(
         "height = 480", 'height = "25%"'
     )
-    with running(display, tmp_path, config) as app:
+    with running(display, engine, tmp_path, config) as app:
         size = app.call("window.getSize")
         placed = app.geometry()
 
@@ -268,11 +225,13 @@ def test_a_first_window_sized_as_a_share_of_the_screen_opens_at_that_size(displa
     assert (placed["width"], placed["height"]) == (SCREEN[0] // 2, SCREEN[1] // 4)
 
 
-def test_maximize_minimize_and_restore_as_the_window_manager_sees_them(display, tmp_path: Path):
+def test_maximize_minimize_and_restore_as_the_window_manager_sees_them(
+    display, engine, tmp_path: Path
+):
     """api/window.d.ts ``maximize``/``minimize``/``restore``, driven from the page through
     ``oro:application``'s ApplicationWindow: openbox maximises the window (its
     ``_NET_WM_STATE`` and its size), iconifies it (``WM_STATE`` Iconic) and gives it back."""
-    with running(display, tmp_path) as app:
+    with running(display, engine, tmp_path) as app:
         app.call("window.setSize", width=500, height=400)
         until(lambda: app.geometry()["width"] == 500, "the normal size", TIMEOUT)
         maximized = app.js(
@@ -313,10 +272,12 @@ def test_maximize_minimize_and_restore_as_the_window_manager_sees_them(display, 
     assert (after_minimize["minimized"], after_minimize["status"]) == (False, "shown")
 
 
-def test_always_on_top_and_the_background_colour_reach_the_real_window(display, tmp_path: Path):
+def test_always_on_top_and_the_background_colour_reach_the_real_window(
+    display, engine, tmp_path: Path
+):
     """api/window.d.ts ``setAlwaysOnTop``/``isAlwaysOnTop`` (X: ``_NET_WM_STATE_ABOVE``) and
     ``setBackgroundColor``/``getBackgroundColor`` (the pixels where the page draws nothing)."""
-    with running(display, tmp_path) as app:
+    with running(display, engine, tmp_path) as app:
         # The page's blue square over the web engine's default white.
         before = until(
             lambda: (found := app.pixels((200, 200), (10, 10))) == [WHITE, BLUE] and found,
@@ -358,3 +319,100 @@ def test_always_on_top_and_the_background_colour_reach_the_real_window(display, 
     assert after == [RED, BLUE]
     assert refused["err"]["type"] == "RangeError"
     assert isinstance(still, str)
+
+
+def _x_id(app: App, index: int) -> int:
+    """The X id of window ``index``, found by a unique title."""
+    mark = f"oro-window-{index}-{secrets.token_hex(4)}"
+    app.call("window.setTitle", value=mark, targetWindowIndex=index)
+    found = until(
+        lambda: x(app.display, "xdotool", "search", "--name", mark).split(),
+        f"an X window named {mark}",
+        TIMEOUT,
+    )
+    return int(found[0])
+
+
+def _root_windows(display: str, atom: str) -> list[int]:
+    """The window ids a root window property of the window manager lists."""
+    return [
+        int(found, 16) for found in re.findall(r"0x[0-9a-f]+", x(display, "xprop", "-root", atom))
+    ]
+
+
+@pytest.fixture
+def other_origin(tmp_path: Path) -> Iterator[str]:
+    """A page on another origin: a plain HTTP server on its own loopback port."""
+    root = tmp_path / "other"
+    root.mkdir()
+    (root / "index.html").write_text("<!doctype html><title>other</title><p>not the app</p>")
+    server = subprocess.Popen(
+        ["python3", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", str(root)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        announced = re.search(r"port (\d+)", server.stdout.readline())
+        assert announced is not None
+        yield f"http://127.0.0.1:{announced.group(1)}"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_focus_blur_navigation_and_the_page_url_of_the_real_window(
+    display, engine, tmp_path, other_origin
+):
+    """api/window.d.ts ``focus``/``blur`` as openbox records them (``_NET_ACTIVE_WINDOW``, the
+    stacking order ``_NET_CLIENT_LIST_STACKING``), ``navigate`` (the page loads where it was
+    sent) and ``window.eval``'s check of the page the engine really shows: a page of another
+    origin (allowed by ``window.allow_navigation``) is not the app's to read."""
+    config = CONFIG + f'allow_navigation = ["{other_origin}"]\n'
+    with running(display, engine, tmp_path, config) as app:
+        app.call("window.create", url="/index.html", width=300, height=200)
+        first, second = _x_id(app, 0), _x_id(app, 1)
+        app.call("window.focus")
+        until(
+            lambda: _root_windows(display, "_NET_ACTIVE_WINDOW") == [first],
+            "openbox makes window 0 the active one",
+            TIMEOUT,
+        )
+        app.call("window.focus", targetWindowIndex=1)
+        until(
+            lambda: _root_windows(display, "_NET_ACTIVE_WINDOW") == [second],
+            "openbox makes window 1 the active one",
+            TIMEOUT,
+        )
+        app.call("window.blur", targetWindowIndex=1)
+        until(
+            lambda: (
+                (order := _root_windows(display, "_NET_CLIENT_LIST_STACKING")).index(second)
+                < order.index(first)
+            ),
+            "window 1 below window 0",
+            TIMEOUT,
+        )
+        moved = app.call("window.navigate", url="/index.html?moved=1")
+        until(
+            lambda: app.call("window.eval", value="location.search") == "?moved=1",
+            "the page loads where it was sent",
+            TIMEOUT,
+        )
+        app.call("window.navigate", url=f"{other_origin}/index.html")
+        refused = until(
+            lambda: (
+                (reply := app.call("window.eval", value="document.title"))
+                and isinstance(reply, dict)
+                and reply.get("err")
+                and reply
+            ),
+            "window.eval refused on the other origin's page",
+            TIMEOUT,
+        )
+        outside = app.call("window.navigate", url="https://example.com/")
+
+    assert moved["url"].endswith("/index.html?moved=1")
+    assert refused["err"]["code"] == "ERR_EVAL_ORIGIN", refused
+    assert outside["err"]["type"] == "SecurityError", outside

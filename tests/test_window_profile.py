@@ -1,33 +1,30 @@
-"""A real QtWebEngine window under Xvfb keeps the app's web storage between runs, in the app's
-own data directory, unless the app asks for a private profile."""
+"""A real window of each web engine (WebKitGTK and QtWebEngine) under Xvfb keeps the app's web
+storage (local storage, cookies) between runs, in the app's own data directory, unless the app
+asks for a private profile."""
 
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 
-from _oro_process import SHOWCASE, OroProcess, headless_environ, run_arguments
-from test_window_smoke import _bridge, display  # noqa: F401  (display is a fixture)
+from _window_app import (  # noqa: F401 (fixtures, found by their names)
+    bridge_of,
+    display_fixture,
+    engine_fixture,
+    new_key,
+    start,
+)
 
 KEY = "oro-profile-test"
 
 
-def _run_showcase(x_display: str, data_home: Path, script: str, **config: str) -> object:
-    """One ``oro run`` of the showcase in a window: evaluate ``script`` in its page once it is
-    ready, then exit; the script's result."""
-    key = secrets.token_urlsafe(24)
-    environ = headless_environ(
-        {
-            **{f"ORO_{name.upper()}": value for name, value in config.items()},
-            "DISPLAY": x_display,
-            "XDG_DATA_HOME": str(data_home),
-            "QTWEBENGINE_CHROMIUM_FLAGS": "--no-sandbox",
-            "ORO_HTTP_IPC_ENABLE": "true",
-            "ORO_HTTP_IPC_SHARED_KEY": key,
-        }
-    )
-    with OroProcess(*run_arguments(SHOWCASE), environ=environ, timeout=120) as oro:
-        with _bridge(oro, key) as bridge:
+def _run_showcase(
+    x_display: str, engine: str, data_home: Path, script: str, **config: str
+) -> object:
+    """One ``oro run`` of the showcase in a window of ``engine``: evaluate ``script`` in its page
+    once it is ready, then exit; the script's result."""
+    key = new_key()
+    with start(x_display, engine, key, XDG_DATA_HOME=str(data_home), **config) as oro:
+        with bridge_of(oro, key) as bridge:
             answer = bridge.get("/ipc/window.eval", params={"value": script}).json()
             bridge.get("/ipc/application.exit")
         assert oro.wait() == 0, oro.stderr()
@@ -35,18 +32,28 @@ def _run_showcase(x_display: str, data_home: Path, script: str, **config: str) -
     return answer["data"]
 
 
-def test_web_storage_survives_a_restart_in_the_apps_own_directory(display, tmp_path):  # noqa: F811
-    stored = _run_showcase(display, tmp_path, f"localStorage.setItem('{KEY}', 'kept'); 'stored'")
-    found = _run_showcase(display, tmp_path, f"localStorage.getItem('{KEY}')")
+def test_web_storage_survives_a_restart_in_the_apps_own_directory(display, engine, tmp_path):
+    store = (
+        f"localStorage.setItem('{KEY}', 'kept');"
+        f" document.cookie = '{KEY}=kept; path=/; max-age=3600; SameSite=Strict'; 'stored'"
+    )
+    stored = _run_showcase(display, engine, tmp_path, store)
+    found = _run_showcase(
+        display,
+        engine,
+        tmp_path,
+        f"[localStorage.getItem('{KEY}'), document.cookie.includes('{KEY}=kept')]",
+    )
 
-    assert (stored, found) == ("stored", "kept")
+    assert (stored, found) == ("stored", ["kept", True])
     assert (tmp_path / "dev.oro.showcase" / "webview").is_dir()
 
 
-def test_a_private_window_forgets_its_storage(display, tmp_path):  # noqa: F811
+def test_a_private_window_forgets_its_storage(display, engine, tmp_path):
     private = {"window_persistent_storage": "false"}
-    _run_showcase(display, tmp_path, f"localStorage.setItem('{KEY}', 'kept'); 'stored'", **private)
-    found = _run_showcase(display, tmp_path, f"localStorage.getItem('{KEY}')", **private)
+    store = f"localStorage.setItem('{KEY}', 'kept'); 'stored'"
+    _run_showcase(display, engine, tmp_path, store, **private)
+    found = _run_showcase(display, engine, tmp_path, f"localStorage.getItem('{KEY}')", **private)
 
     assert found is None
     assert not (tmp_path / "dev.oro.showcase" / "webview").exists()

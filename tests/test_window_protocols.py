@@ -1,22 +1,27 @@
-"""Protocol handlers in a real QtWebEngine window under Xvfb: ``oro run`` of an app with
-``[webview.protocol-handlers]``; a plain navigation to ``web+demo://...`` (one the page's
-preload never sees), or to Oro's ``weather:page`` form of a custom scheme, reaches the
-scheme's worker, which serves the page and streams to it.
+"""Protocol handlers in a real window of each web engine (WebKitGTK and QtWebEngine) under
+Xvfb: ``oro run`` of an app with ``[webview.protocol-handlers]``; a plain navigation to
+``web+demo://...`` (one the page's preload never sees), or to Oro's ``weather:page`` form of a
+custom scheme, reaches the scheme's worker, which serves the page and streams to it.
 
-Needs what tests/test_window_smoke.py needs (Xvfb, Qt's xcb libraries, the ``gui`` extra).
+Needs what ``tests/_window_app.py`` says (Xvfb, both engines).
 """
 
 from __future__ import annotations
 
 import json
-import secrets
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from _oro_process import until
-from test_window_smoke import _bridge, _start, display  # noqa: F401 (display is a fixture)
+from _window_app import (  # noqa: F401 (fixtures, found by their names)
+    bridge_of,
+    display_fixture,
+    engine_fixture,
+    new_key,
+    start,
+)
 
 WORKER = """
 const PREFIX = '/oro/protocol/SCHEME/'
@@ -92,7 +97,8 @@ def _report(bridge: httpx.Client, timeout: float = 30) -> Any:
     ],
 )
 def test_a_plain_navigation_to_a_protocol_url_is_served_and_streamed_by_its_worker(
-    display: str,  # noqa: F811
+    display: str,
+    engine: str,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     scheme: str,
@@ -106,8 +112,11 @@ def test_a_plain_navigation_to_a_protocol_url_is_served_and_streamed_by_its_work
     (app / "workers" / "demo-sw.js").write_text(WORKER.replace("SCHEME", scheme))
     # A profile of its own: no worker of an earlier run is installed.
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    key = secrets.token_urlsafe(24)
-    with _start(display, key, app=app) as oro, _bridge(oro, key, "Protocol Window") as bridge:
+    key = new_key()
+    with (
+        start(display, engine, key, app) as oro,
+        bridge_of(oro, key, "Protocol Window") as bridge,
+    ):
         _evaluate(bridge, f"setTimeout(() => {{ location.href = {json.dumps(url)} }}); 1")
 
         report = _report(bridge)

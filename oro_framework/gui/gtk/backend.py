@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import FrameType
 from typing import Any, Final, TypeVar, final
 from urllib.parse import urlsplit
 
-from oro_framework.gui.gtk import calls
+from oro_framework.gui.gtk import calls, script_dialogs
 from oro_framework.gui.gtk.context import make_web_context
 from oro_framework.gui.gtk.healing import Healer
 from oro_framework.gui.gtk.toolkit import repository
@@ -160,6 +162,8 @@ class GtkBackend:
                 self._gtk.main_quit()
 
         def state_changed(_widget: Any, event: Any) -> bool:
+            if event.changed_mask & gdk.WindowState.MAXIMIZED:
+                parts.maximized = bool(event.new_window_state & gdk.WindowState.MAXIMIZED)
             if event.changed_mask & gdk.WindowState.ICONIFIED:
                 parts.minimized = bool(event.new_window_state & gdk.WindowState.ICONIFIED)
                 status = WindowStatus.HIDDEN if parts.minimized else WindowStatus.SHOWN
@@ -186,6 +190,22 @@ class GtkBackend:
         native.connect("configure-event", configured)
         native.connect("show", lambda *_: listener.gui_status_changed(index, WindowStatus.SHOWN))
         parts.view.connect("permission-request", permission)
+        parts.view.connect("script-dialog", script_dialogs.show_script_dialog)
+
+    def _note_stop_signals(self) -> None:
+        """Tell the healer when SIGINT or SIGTERM asks the app to stop, before the handler the
+        runner installed runs. Ctrl-C in a terminal signals the whole process group, the web
+        processes too, which die of it: that is the app stopping, not a crash to reload."""
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            handler = signal.getsignal(signum)
+            if not callable(handler):
+                continue
+
+            def noted(number: int, frame: FrameType | None, handler: Any = handler) -> None:
+                self._healer.stopping = True
+                handler(number, frame)
+
+            signal.signal(signum, noted)
 
     def _crashed(self, index: int, reason: str, reloaded: bool) -> None:
         if self._listener is not None:
@@ -298,6 +318,7 @@ class GtkBackend:
 
     def start(self, dispatcher: GuiDispatcher) -> None:
         calls.mark_gui_thread()
+        self._note_stop_signals()
         self._is_running = True
         threading.Thread(target=dispatcher.serve, name="oro-gui-dispatcher", daemon=True).start()
         try:

@@ -26,16 +26,25 @@ class GtkWindowParts:
     box: Any
     view: Any
     minimized: bool = False
+    maximized: bool = False
     always_on_top: bool = False
     size: tuple[int, int] = field(default=(0, 0))
 
+    # The window manager answers maximize/iconify with a state event later; the state reads
+    # what was asked at once (as Qt's window state does), and the events keep it true to what
+    # the window manager or the user did since.
+
     def maximize(self) -> None:
+        self.maximized = True
+        self.minimized = False
         self.window.maximize()
 
     def minimize(self) -> None:
+        self.minimized = True
         self.window.iconify()
 
     def restore(self) -> None:
+        self.maximized = self.minimized = False
         self.window.unmaximize()
         self.window.deiconify()
         self.window.show()
@@ -80,7 +89,7 @@ class GtkWindowParts:
             y=int(y),
             width=int(width),
             height=int(height),
-            maximized=bool(self.window.is_maximized()),
+            maximized=self.maximized,
             minimized=self.minimized,
             always_on_top=self.always_on_top,
             background_color=WindowColor(
