@@ -61,14 +61,22 @@ def show(parent: Any, options: PickerOptions, answer: Answer) -> Any:
         nonlocal answered
         if not answered:
             answered = True
-            window.disconnect(gone)
+            # Gone already when the window's destruction took the dialog along.
+            if window.handler_is_connected(gone):
+                window.disconnect(gone)
             answer(paths)
 
     def responded(_dialog: Any, response: int) -> None:
         accepted = response == gtk.ResponseType.ACCEPT
         paths = [str(path) for path in dialog.get_filenames()] if accepted else None
-        dialog.destroy()
+        # Destroyed once GTK is done with the response: destroying it in here, while GTK's
+        # own handling of the key that answered (Escape) still runs, crashed the app.
+        repository("GLib").idle_add(destroy_later)
         once(paths or None)
+
+    def destroy_later() -> bool:
+        dialog.destroy()
+        return False  # once
 
     def window_destroyed(*_: Any) -> None:
         close(dialog)
@@ -82,10 +90,15 @@ def show(parent: Any, options: PickerOptions, answer: Answer) -> Any:
 
 
 def _place(dialog: Any, options: PickerOptions) -> None:
-    """Where the dialog starts: ``defaultPath`` (a directory, or a file in one) and the
-    suggested ``defaultName``."""
+    """Where the dialog starts: ``defaultPath`` (a directory, or a file in one), else the
+    working directory, and the suggested ``defaultName``."""
     path = options.default_path
-    if path is not None:
+    if path is None:
+        # The working directory, as Qt's dialog starts: GTK's would open on "Recent", whose
+        # switch to a folder view as the user types a path loses keys and, in GTK 3's path
+        # bar, has aborted the process.
+        dialog.set_current_folder(os.getcwd())
+    else:
         if os.path.isdir(path):
             dialog.set_current_folder(path)
         elif options.type == "save":
