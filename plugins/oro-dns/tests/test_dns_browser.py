@@ -1,4 +1,5 @@
-"""oro:dns in a real headless Chromium against the real host, and the same script under Node.
+"""oro:dns in real browsers (headless Chromium, WebKitGTK's MiniBrowser) against the real host,
+and the same script under Node.
 
 The differential test runs one script twice, with ``node:dns`` of the ``node`` on PATH and with
 ``node:dns`` of a page, both against the stub DNS server and ``localhost``, and compares what
@@ -16,7 +17,7 @@ import oro_dns.plugin
 import pytest
 from playwright.sync_api import Browser, Page
 
-from oro_framework.testing import ServedApp, app_page, run_in_node, served_app
+from oro_framework.testing import ServedApp, WebKitBrowser, app_page, run_in_node, served_app
 
 # A function body with `dns` (node:dns's default export) and `server` (the stub's address) in
 # scope; its result must be JSON. Only APIs both Node 20 and oro:dns have, and explicit orders
@@ -85,8 +86,8 @@ def app() -> Iterator[ServedApp]:
 
 
 @pytest.fixture
-def page(chromium_browser: Browser, app: ServedApp) -> Iterator[Page]:
-    with app_page(chromium_browser, app) as page:
+def page(browser: Browser | WebKitBrowser, app: ServedApp) -> Iterator[Page]:
+    with app_page(browser, app) as page:
         yield page
 
 
@@ -153,13 +154,13 @@ def test_cancel_fails_outstanding_queries_with_ecancelled(page: Page, dns_server
 
 
 def test_configured_servers_are_the_default_resolvers(
-    chromium_browser: Browser, dns_server: str, tmp_path: Path
+    browser: Browser | WebKitBrowser, dns_server: str, tmp_path: Path
 ) -> None:
     (tmp_path / "index.html").write_text("<!doctype html><title>dns</title>\n")
     (tmp_path / "oro.toml").write_text(f'[dns]\nservers = ["{dns_server}"]\n')
     with (
         served_app([oro_dns.plugin], app_dir=tmp_path) as app,
-        app_page(chromium_browser, app) as page,
+        app_page(browser, app) as page,
     ):
         answer = in_page(
             page, "return [dns.getServers(), await dns.promises.resolve4('v4.test')]", ""
@@ -167,11 +168,11 @@ def test_configured_servers_are_the_default_resolvers(
     assert answer == [[dns_server], ["192.0.2.9"]]
 
 
-def test_showcase_panel_looks_a_name_up(chromium_browser: Browser) -> None:
+def test_showcase_panel_looks_a_name_up(browser: Browser | WebKitBrowser) -> None:
     showcase = Path(__file__).resolve().parents[3] / "examples" / "showcase"
     with (
         served_app([oro_dns.plugin], app_dir=showcase) as served,
-        app_page(chromium_browser, served) as page,
+        app_page(browser, served) as page,
     ):
         page.wait_for_function(
             "() => document.getElementById('dns-result').textContent.includes('addresses')"

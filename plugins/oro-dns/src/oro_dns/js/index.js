@@ -15,7 +15,7 @@
  * @module oro:dns
  */
 
-import { request } from 'oro:ipc'
+import { request, sendSync } from 'oro:ipc'
 import { received } from 'oro:errors'
 import { isIP, isIPv4, isIPv6 } from 'oro:ip'
 
@@ -214,13 +214,23 @@ function normalizeServers (servers) {
   })
 }
 
-/** @type {string[]} */
-let hostServers = []
-try {
-  // The servers the host asks by default (`dns.servers`, else the system's), for getServers().
-  hostServers = (await request('dns.getServers')).servers
-} catch {
-  // No `dns` permission: every query fails with NotAllowedError anyway.
+/** @type {string[] | undefined} */
+let hostServers
+
+/**
+ * The servers the host asks by default (`dns.servers`, else the system's), for getServers():
+ * asked once, when first read, synchronously as Node's getServers() answers. Not a top-level
+ * await: a module that awaits is evaluated asynchronously, and JavaScriptCore then lets a module
+ * importing it (`oro:dns/promises`) run before it finished when both are imported at once.
+ * @returns {string[]}
+ */
+function defaultServers () {
+  if (hostServers === undefined) {
+    const { err, data } = sendSync('dns.getServers')
+    // No `dns` permission: every query fails with NotAllowedError anyway.
+    hostServers = err ? [] : /** @type {string[]} */ (data.servers)
+  }
+  return hostServers
 }
 
 /**
@@ -251,7 +261,7 @@ export class PromiseResolver {
 
   /** @returns {string[]} */
   getServers () {
-    return [...(this.#servers ?? hostServers)]
+    return [...(this.#servers ?? defaultServers())]
   }
 
   /** @param {string[]} servers */
