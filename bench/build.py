@@ -32,6 +32,7 @@ from pathlib import Path
 from _shared import goal, seconds_to_first_pong, spawn_until
 
 from oro_framework.build.builder import folder_size
+from oro_framework.build.freeze import SYSTEM_ENGINE_MODULES
 from oro_framework.testing import virtual_display
 
 REPOSITORY = Path(__file__).resolve().parents[1]
@@ -86,7 +87,7 @@ def _build_hello(work: Path) -> Path:
             f"--specpath={work}",
             # The hello is pywebview's Qt app, as ours is frozen: the system engine's gi (a
             # distro package, linked into the venv) stays out, as oro build leaves it out.
-            "--exclude-module=gi",
+            *(f"--exclude-module={module}" for module in SYSTEM_ENGINE_MODULES),
             str(script),
         ],
         check=True,

@@ -23,7 +23,7 @@ from oro_framework.kernel.builtin import JS_API_DIRECTORIES
 from oro_framework.kernel.errors import BuildError
 from oro_framework.kernel.plugins import CORE_DISTRIBUTION
 
-__all__ = ["DEV_ONLY_MODULES", "freeze", "stage_app"]
+__all__ = ["DEV_ONLY_MODULES", "SYSTEM_ENGINE_MODULES", "freeze", "stage_app"]
 
 DEV_ONLY_MODULES: Final = (
     # The test kit and what only it, the benches and the dev tools import.

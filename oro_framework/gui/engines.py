@@ -15,7 +15,6 @@ bindings without starting its toolkit, so ``oro doctor`` can show both engines i
 
 from __future__ import annotations
 
-import shutil
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -144,8 +143,3 @@ def make_backend(
     from oro_framework.gui.qt.backend import QtBackend
 
     return QtBackend(storage_path=storage_path, protocol_schemes=protocol_schemes)
-
-
-def webkit_web_driver() -> str | None:
-    """Debian's ``WebKitWebDriver`` (package ``webkit2gtk-driver``), if installed."""
-    return shutil.which("WebKitWebDriver")

@@ -29,9 +29,10 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Final
-from urllib.parse import urlsplit
 
 import httpx
+
+from oro_framework.kernel.origins import origin_of
 
 __all__ = [
     "MINIBROWSER_PATHS",
@@ -350,7 +351,7 @@ class WebKitContext:
         """Cookies given as Playwright gives them (``name``, ``value``, ``url``), set in the
         browser when a page of this context first goes to their origin."""
         for cookie in cookies:
-            origin = _origin(str(cookie["url"]))
+            origin = origin_of(str(cookie["url"]))
             self._cookies.setdefault(origin, []).append(
                 {"name": cookie["name"], "value": cookie["value"], "path": "/"}
             )
@@ -362,18 +363,13 @@ class WebKitContext:
 
     def cookies_for(self, url: str) -> list[dict[str, Any]]:
         """The cookies still to set before going to ``url`` (handed out once)."""
-        return self._cookies.pop(_origin(url), [])
+        return self._cookies.pop(origin_of(url), [])
 
     def close(self) -> None:
         """Clear what the pages stored (see the module) and close their windows."""
         for page in list(self.pages):
             page.close()
         self.pages.clear()
-
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
 
 
 class Locator:
@@ -426,7 +422,7 @@ class WebKitPage:
         are set first."""
         cookies = self.context.cookies_for(url)
         if cookies:
-            self._command("POST", "/url", {"url": _origin(url) + _COOKIE_LANDING})
+            self._command("POST", "/url", {"url": origin_of(url) + _COOKIE_LANDING})
             for cookie in cookies:
                 self._command("POST", "/cookie", {"cookie": cookie})
         self._command("POST", "/url", {"url": url})

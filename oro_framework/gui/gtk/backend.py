@@ -18,7 +18,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType
 from typing import Any, Final, TypeVar, final
-from urllib.parse import urlsplit
 
 from oro_framework.gui.gtk import calls, script_dialogs
 from oro_framework.gui.gtk.context import make_web_context
@@ -27,6 +26,7 @@ from oro_framework.gui.gtk.toolkit import repository
 from oro_framework.gui.gtk.window import GtkWindowParts, screen_size
 from oro_framework.kernel.config.values import screen_length_pixels
 from oro_framework.kernel.errors import IPCError, NotFoundError
+from oro_framework.kernel.origins import origin_of
 from oro_framework.kernel.windows.backend import GuiDispatcher, GuiListener
 from oro_framework.kernel.windows.model import (
     NativeState,
@@ -99,8 +99,7 @@ class GtkBackend:
         options: WindowOptions | None = None,
     ) -> None:
         if self._origin is None:
-            parts = urlsplit(url)
-            self._origin = f"{parts.scheme}://{parts.netloc}"
+            self._origin = origin_of(url)
         self._listener = listener
         create = lambda: self._create(window, url, listener, options or WindowOptions())  # noqa: E731
         if self._is_running:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any, Final, TypeVar
+from typing import Any, TypeVar
 
+from oro_framework.gui import waiting
 from oro_framework.gui.gtk.toolkit import repository
-from oro_framework.kernel.errors import InternalError
 
 __all__ = ["call_and_wait", "post"]
 
@@ -21,8 +21,6 @@ logger = logging.getLogger("oro_framework.windows")
 
 ResultT = TypeVar("ResultT")
 
-WAIT_SECONDS: Final = 30.0
-"""How long a thread waits for the GUI thread: a GUI loop that ended runs nothing posted."""
 
 _gui_thread: list[threading.Thread] = []
 
@@ -56,40 +54,10 @@ def call_and_wait(function: Callable[[], ResultT]) -> ResultT:
     GUI thread itself it simply runs."""
     if on_gui_thread():
         return function()
-    done = threading.Event()
-    outcome: list[Any] = []
-
-    def run() -> None:
-        try:
-            outcome.append((True, function()))
-        except Exception as error:
-            outcome.append((False, error))
-        finally:
-            done.set()
-
-    post(run)
-    if not done.wait(WAIT_SECONDS):
-        raise InternalError("The GUI thread did not answer; the app's windows may be closing")
-    succeeded, value = outcome[0]
-    if not succeeded:
-        raise value
-    result: ResultT = value
-    return result
+    return waiting.call_and_wait(post, function)
 
 
 def wait_for_callback(start: Callable[[Callable[[Any], None]], None]) -> Any:
     """Start an asynchronous GTK operation on the GUI thread with ``start(finish)`` and wait,
     here, until it calls ``finish(value)``; a value that is an exception is raised."""
-    done = threading.Event()
-    outcome: list[Any] = []
-
-    def finish(value: Any) -> None:
-        outcome.append(value)
-        done.set()
-
-    post(lambda: start(finish))
-    if not done.wait(WAIT_SECONDS):
-        raise InternalError("The GUI thread did not answer; the app's windows may be closing")
-    if isinstance(outcome[0], BaseException):
-        raise outcome[0]
-    return outcome[0]
+    return waiting.wait_for_callback(post, start)

@@ -16,6 +16,7 @@ from typing import Any, Final
 from urllib.parse import urlsplit
 
 from oro_framework.gui.gtk.toolkit import repository
+from oro_framework.kernel.origins import origin_of
 
 __all__ = ["show_script_dialog"]
 
@@ -115,6 +116,4 @@ def _origin(uri: str) -> str:
     """``scheme://host[:port]`` of ``uri``, as Qt names the page asking (its security
     origin); the whole ``uri`` when it has no host."""
     parts = urlsplit(uri)
-    if parts.scheme and parts.netloc:
-        return f"{parts.scheme}://{parts.netloc}"
-    return uri
+    return origin_of(uri) if parts.scheme and parts.netloc else uri

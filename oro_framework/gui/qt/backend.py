@@ -10,15 +10,16 @@ import sys
 from collections.abc import Callable, MutableMapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, final
-from urllib.parse import urlsplit
 
 from oro_framework.gui.qt import window as qt_window
-from oro_framework.gui.qt.calls import QtPoster, call_and_wait
+from oro_framework.gui.qt.calls import QtPoster
 from oro_framework.gui.qt.focus import Focuser, make_focuser
 from oro_framework.gui.qt.profile import share_one_profile
 from oro_framework.gui.qt.threads import release_stranded_evaluations
+from oro_framework.gui.waiting import call_and_wait
 from oro_framework.kernel.config.values import screen_length_pixels
 from oro_framework.kernel.errors import IPCError, NotFoundError, NotSupportedError
+from oro_framework.kernel.origins import origin_of
 from oro_framework.kernel.windows.backend import GuiDispatcher, GuiListener
 from oro_framework.kernel.windows.model import (
     NativeState,
@@ -115,8 +116,7 @@ class QtBackend:
         options: WindowOptions | None = None,
     ) -> None:
         if self._origin is None:
-            parts = urlsplit(url)
-            self._origin = f"{parts.scheme}://{parts.netloc}"
+            self._origin = origin_of(url)
         options = options or WindowOptions()
         min_size = (options.min_width or 200, options.min_height or 100)
         native = self._webview.create_window(
@@ -245,7 +245,7 @@ class QtBackend:
         if self.gui_name != "qt":
             raise NotSupportedError("This window operation needs the Qt toolkit")
         widget = self._widget(index)
-        return call_and_wait(self._poster, lambda: function(widget))
+        return call_and_wait(self._poster.post, lambda: function(widget))
 
     def page_url(self, index: int) -> str:
         return self._qt(index, qt_window.page_url)
@@ -278,7 +278,7 @@ class QtBackend:
     def screen_size(self) -> tuple[int, int]:
         if self.gui_name != "qt":
             raise NotSupportedError("The screen size needs the Qt toolkit")
-        return call_and_wait(self._poster, qt_window.screen_size)
+        return call_and_wait(self._poster.post, qt_window.screen_size)
 
     def start(self, dispatcher: GuiDispatcher) -> None:
         storage = self._storage_path

@@ -15,17 +15,9 @@ import importlib
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any, Final, TypeVar, final
-
-from oro_framework.kernel.errors import InternalError
+from typing import Any, final
 
 logger = logging.getLogger("oro_framework.windows")
-
-ResultT = TypeVar("ResultT")
-
-WAIT_SECONDS: Final = 30.0
-"""How long a thread waits for the GUI thread: a GUI loop that ended runs nothing posted, and
-the dispatcher thread must not wait for it forever."""
 
 
 @final
@@ -80,27 +72,3 @@ def _call(function: Callable[[], None]) -> None:
         function()
     except Exception:
         logger.exception("a function posted to the GUI thread failed")
-
-
-def call_and_wait(poster: QtPoster, function: Callable[[], ResultT]) -> ResultT:
-    """Run ``function()`` on the GUI thread through ``poster`` and return its result (or raise
-    its exception) on the calling thread, which waits; never call it on the GUI thread."""
-    done = threading.Event()
-    outcome: list[Any] = []
-
-    def run() -> None:
-        try:
-            outcome.append((True, function()))
-        except Exception as error:
-            outcome.append((False, error))
-        finally:
-            done.set()
-
-    poster.post(run)
-    if not done.wait(WAIT_SECONDS):
-        raise InternalError("The GUI thread did not answer; the app's windows may be closing")
-    succeeded, value = outcome[0]
-    if not succeeded:
-        raise value
-    result: ResultT = value
-    return result

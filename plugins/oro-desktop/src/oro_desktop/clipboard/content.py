@@ -38,6 +38,15 @@ class ClipboardContent:
         """Bytes of all the parts together (text and HTML as UTF-8), what the limit bounds."""
         return utf8_size(self.text) + utf8_size(self.html) + len(self.image or b"")
 
+    def read_within(self, limit: int) -> ClipboardContent:
+        """This content, read from the clipboard, if it fits ``limit`` bytes.
+
+        :raises OutOfRangeError: ``ERR_CLIPBOARD_TOO_LARGE``.
+        """
+        if self.size > limit:
+            raise too_large(self.size, limit, "read")
+        return self
+
     def to_json(self) -> dict[str, Any]:
         image = None if self.image is None else base64.b64encode(self.image).decode("ascii")
         return {"text": self.text, "html": self.html, "image": image}

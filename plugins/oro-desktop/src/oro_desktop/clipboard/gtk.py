@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final
 
-from oro_desktop.clipboard.content import ClipboardContent, Selection, too_large
+from oro_desktop.clipboard.content import ClipboardContent, Selection
 from oro_desktop.gtk_bindings import repository
 from oro_framework import NotSupportedError
 
@@ -90,9 +90,8 @@ def read(selection: Selection, limit: int) -> ClipboardContent:
         data = clipboard.wait_for_contents(gdk.Atom.intern(HTML_TYPE, False))
         if data is not None and data.get_length() >= 0:
             html = _decode_html(bytes(data.get_data()))
-    content = ClipboardContent(text=text, html=html)
-    if content.size > limit:
-        raise too_large(content.size, limit, "read")
+    # Checked before the image is fetched: text alone may already be too much.
+    ClipboardContent(text=text, html=html).read_within(limit)
     image: bytes | None = None
     if PNG_TYPE in names:
         # The owner's own PNG bytes, unchanged.
@@ -102,10 +101,7 @@ def read(selection: Selection, limit: int) -> ClipboardContent:
     elif offered.targets_include_image(False):
         # Another image type (BMP, JPEG...): converted, since PNG is what the page gets.
         image = _encode_png(clipboard.wait_for_image())
-    content = ClipboardContent(text=text, html=html, image=image)
-    if content.size > limit:
-        raise too_large(content.size, limit, "read")
-    return content
+    return ClipboardContent(text=text, html=html, image=image).read_within(limit)
 
 
 def write(content: ClipboardContent, image: Any, selection: Selection) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 
 from qtpy import QtCore, QtGui
 
-from oro_desktop.clipboard.content import ClipboardContent, Selection, too_large
+from oro_desktop.clipboard.content import ClipboardContent, Selection
 from oro_framework import NotSupportedError
 
 PNG_TYPE = "image/png"
@@ -44,9 +44,8 @@ def read(selection: Selection, limit: int) -> ClipboardContent:
         return ClipboardContent()
     text: str | None = data.text() if data.hasText() else None
     html: str | None = data.html() if data.hasHtml() else None
-    content = ClipboardContent(text=text, html=html)
-    if content.size > limit:
-        raise too_large(content.size, limit, "read")
+    # Checked before the image is fetched: text alone may already be too much.
+    ClipboardContent(text=text, html=html).read_within(limit)
     image: bytes | None = None
     if PNG_TYPE in data.formats():
         # The owner's own PNG bytes, unchanged.
@@ -54,10 +53,7 @@ def read(selection: Selection, limit: int) -> ClipboardContent:
     elif data.hasImage():
         # Another image type (BMP, JPEG, Qt's own): converted, since PNG is what the page gets.
         image = encode_png(data.imageData())
-    content = ClipboardContent(text=text, html=html, image=image)
-    if content.size > limit:
-        raise too_large(content.size, limit, "read")
-    return content
+    return ClipboardContent(text=text, html=html, image=image).read_within(limit)
 
 
 def write(content: ClipboardContent, image: Any, selection: Selection) -> None:
