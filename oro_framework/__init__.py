@@ -86,6 +86,7 @@ if TYPE_CHECKING:
         ServiceStatus,
     )
     from oro_framework.kernel.stash import Stash, StashKey
+    from oro_framework.kernel.windows.held import GuiHeld
     from oro_framework.kernel.windows.manager import WindowManager
     from oro_framework.kernel.windows.model import (
         HOST_EVENTS,
@@ -199,6 +200,7 @@ _EXPORTS: dict[str, str] = {
     "WebSocket": "oro_framework.web.wire",
     "WebSocketClosed": "oro_framework.web.wire",
     "WebSocketHandshake": "oro_framework.web.wire",
+    "GuiHeld": "oro_framework.kernel.windows.held",
     "Window": "oro_framework.kernel.windows.model",
     "WindowColor": "oro_framework.kernel.windows.model",
     "WindowManager": "oro_framework.kernel.windows.manager",
@@ -247,6 +249,7 @@ __all__ = [
     "EventStream",
     "FileGrant",
     "FileGrants",
+    "GuiHeld",
     "Handler",
     "Host",
     "HostError",

@@ -23,6 +23,7 @@ T = TypeVar("T")
 ORO: Final = Path(sys.executable).with_name("oro")
 """The ``oro`` script of the running interpreter's environment."""
 LAUNCH_URL: Final = re.compile(r"http://127\.0\.0\.1:\d+/\?oro_launch=[\w-]+")
+STDERR_TAIL_LINES: Final = 60
 
 
 class OroProcess:
@@ -129,8 +130,17 @@ class OroProcess:
     def __enter__(self) -> OroProcess:
         return self
 
-    def __exit__(self, *exc_info: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        ended = self.process.poll()
         self.kill()
+        if kind is not None:
+            # The test failed: what the app said is the first thing to read (pytest shows it).
+            status = "still running" if ended is None else f"exit status {ended}"
+            print(
+                f"oro {' '.join(self.arguments)} ({status}); stderr's last lines:\n"
+                + "".join(self._errors[-STDERR_TAIL_LINES:]),
+                file=sys.stderr,
+            )
         for stream in (self.process.stdout, self.process.stderr):
             if stream is not None:
                 stream.close()

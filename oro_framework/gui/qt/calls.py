@@ -25,7 +25,7 @@ class QtPoster:
     """Posts functions to the GUI thread; :meth:`attach` on that thread once Qt runs."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # re-entered by a GuiHeld freed while posting
         self._early: list[Callable[[], None]] = []
         self._emitter: Any = None
 

@@ -34,6 +34,7 @@ from oro_framework.kernel.errors import (
 from oro_framework.kernel.launch import LAUNCH_PARAMETER, WindowCredentials, window_launch_token
 from oro_framework.kernel.lifecycle import LifecycleEvent, LifecycleState, emit_to_pages
 from oro_framework.kernel.windows.backend import GuiBackend, GuiDispatcher
+from oro_framework.kernel.windows.held import GuiHeld
 from oro_framework.kernel.windows.model import (
     MAIN_WINDOW,
     MAX_WINDOWS,
@@ -56,6 +57,7 @@ __all__ = ["WindowManager"]
 logger = logging.getLogger("oro_framework.windows")
 
 ResultT = TypeVar("ResultT")
+HeldT = TypeVar("HeldT")
 
 
 @final
@@ -237,6 +239,18 @@ class WindowManager:
         if self._gui is None or self._dispatcher is None:
             raise NotSupportedError("This needs a native window; the app runs headless")
         return await self._dispatcher.call_on_gui_thread(self._gui.post, function, *args)
+
+    def hold(self, value: HeldT) -> GuiHeld[HeldT]:
+        """``value``, a toolkit object made on the GUI thread, in a holder the loop may keep:
+        however it is dropped, the object is let go on the GUI thread (a GTK object finalized
+        on another thread aborts the app). Call it on the GUI thread, inside the function
+        :meth:`run_on_gui` runs, before the object reaches the loop.
+
+        :raises NotSupportedError: headless.
+        """
+        if self._gui is None:
+            raise NotSupportedError("This needs a native window; the app runs headless")
+        return GuiHeld(value, self._gui.post)
 
     def native(self, window: Window) -> Any:
         """``window``'s own toolkit object (a ``QMainWindow`` under Qt), or ``None`` if the

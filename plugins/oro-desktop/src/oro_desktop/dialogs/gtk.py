@@ -15,6 +15,7 @@ window-modal dialog.
 from __future__ import annotations
 
 import os
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -66,24 +67,29 @@ def show(parent: Any, options: PickerOptions, answer: Answer) -> Any:
                 window.disconnect(gone)
             answer(paths)
 
-    def responded(_dialog: Any, response: int) -> None:
+    # The handlers take the dialog as their argument, never from this scope: a dialog whose
+    # own handler refers to it is a reference cycle, which Python's collector frees on
+    # whichever thread it happens to run, and GTK objects finalized off the GUI thread
+    # abort the app (seen in CI).
+    def responded(answered_dialog: Any, response: int) -> None:
         accepted = response == gtk.ResponseType.ACCEPT
-        paths = [str(path) for path in dialog.get_filenames()] if accepted else None
+        paths = [str(path) for path in answered_dialog.get_filenames()] if accepted else None
+        answered_dialog.disconnect(responding)
         # Destroyed once GTK is done with the response: destroying it in here, while GTK's
         # own handling of the key that answered (Escape) still runs, crashed the app.
-        repository("GLib").idle_add(destroy_later)
+        repository("GLib").idle_add(_destroy_once, answered_dialog)
         once(paths or None)
 
-    def destroy_later() -> bool:
-        dialog.destroy()
-        return False  # once
+    responding = dialog.connect("response", responded)
+    # The window closing takes the dialog along without a response; the handler holds the
+    # dialog weakly, for the same reason.
+    held = weakref.ref(dialog)
 
     def window_destroyed(*_: Any) -> None:
-        close(dialog)
+        if (still := held()) is not None:
+            close(still)
         once(None)
 
-    dialog.connect("response", responded)
-    # The window closing takes the dialog along without a response.
     gone = window.connect("destroy", window_destroyed)
     dialog.show()
     return dialog
@@ -116,6 +122,11 @@ def _place(dialog: Any, options: PickerOptions) -> None:
             candidate = os.path.join(folder, options.default_name)
             if os.path.exists(candidate):
                 dialog.select_filename(candidate)
+
+
+def _destroy_once(dialog: Any) -> bool:
+    dialog.destroy()
+    return False  # an idle callback run once
 
 
 def close(dialog: Any) -> None:

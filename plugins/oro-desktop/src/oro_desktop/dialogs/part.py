@@ -31,6 +31,7 @@ from oro_desktop.part import Spawn, require_gui
 from oro_desktop.settings import DesktopSettings
 from oro_framework import (
     AbortError,
+    GuiHeld,
     Host,
     InvalidStateError,
     NotFoundError,
@@ -76,9 +77,8 @@ class _Pending:
     ended: str | None = None
     """Why the answer no longer counts although the user gave it (the page went away, the app
     stops): nothing is granted then."""
-    dialog: Any = None
-    """The toolkit's dialog once it is open (a ``QFileDialog``, a ``GtkFileChooserNative``):
-    touched only on the GUI thread."""
+    dialog: GuiHeld[Any] | None = None
+    """The toolkit's dialog once it is open (a ``QFileDialog``, a ``GtkFileChooserNative``)."""
     reported: bool = False
     """The GUI reported the dialog closed (answered, cancelled or destroyed)."""
 
@@ -129,11 +129,6 @@ class Dialogs:
                 code="ERR_DIALOG_OPEN",
                 targetWindowIndex=window.index,
             )
-        parent = windows.native(window)
-        if parent is None:
-            raise NotFoundError(
-                f"Window {window.index} has no native window yet", targetWindowIndex=window.index
-            )
         pending = _Pending(window.index, grantee)
         self._open[window.index] = pending
 
@@ -141,11 +136,22 @@ class Dialogs:
             # On the GUI thread: hand the answer to the loop.
             windows.to_loop(pending.closed_on_screen, paths)
 
+        def show() -> GuiHeld[Any]:
+            # On the GUI thread; the window's and the dialog's toolkit objects reach the loop
+            # only held.
+            parent = windows.native(window)
+            if parent is None:
+                raise NotFoundError(
+                    f"Window {window.index} has no native window yet",
+                    targetWindowIndex=window.index,
+                )
+            return windows.hold(engine.show(parent, options, answer))
+
         try:
             # Shielded: a caller cancelled while the dialog opens must still learn of it, to
             # close it.
             with anyio.CancelScope(shield=True):
-                pending.dialog = await windows.run_on_gui(engine.show, parent, options, answer)
+                pending.dialog = await windows.run_on_gui(show)
             await pending.done.wait()
             if pending.paths is None:
                 reason = pending.reason
@@ -183,12 +189,13 @@ class Dialogs:
         )
 
     async def _close(self, pending: _Pending) -> None:
-        if pending.dialog is None:
+        dialog = pending.dialog
+        if dialog is None:
             return
         # NotFoundError: the GUI has ended, and its dialogs with it.
         with contextlib.suppress(NotFoundError, NotSupportedError):
             engine = _engine(self.require_gui())
-            await self._host.windows.run_on_gui(engine.close, pending.dialog)
+            await self._host.windows.run_on_gui(lambda: engine.close(dialog.get()))
 
     def window_created(self, window: Window) -> None:
         pass

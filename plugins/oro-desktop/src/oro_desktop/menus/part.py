@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final, Literal, Protocol, final
+from typing import Any, Final, Literal, Protocol, TypeVar, final
 
 import anyio
 import anyio.lowlevel
@@ -26,6 +27,7 @@ from oro_desktop.menus.text import Entry, Item, Menu, count_entries, parse_items
 from oro_desktop.part import Spawn, gui_toolkit, require_gui
 from oro_desktop.settings import DesktopSettings
 from oro_framework import (
+    GuiHeld,
     Host,
     InvalidArgumentError,
     NotFoundError,
@@ -40,14 +42,16 @@ logger = logging.getLogger("oro_desktop.menus")
 MENU_ITEM_SELECTED: Final = "menuItemSelected"
 TRAY_CLICK: Final = "trayclick"
 MenuType = Literal["system", "context", "tray"]
+T = TypeVar("T")
 
 
 @dataclass
 class _SystemMenu:
     items: int
-    actions: list[list[Any]]
-    """The toolkit's object of each menu's entries (a ``QAction``, a ``GtkMenuItem``): touched
-    on the GUI thread only."""
+    shape: list[int]
+    """How many entries each menu has."""
+    actions: GuiHeld[list[list[Any]]]
+    """The toolkit's object of each menu's entries (a ``QAction``, a ``GtkMenuItem``)."""
 
 
 class MenuEngine(Protocol):
@@ -84,7 +88,7 @@ class Menus:
         self._settings = settings
         self._spawn = spawn
         self._system: dict[int, _SystemMenu] = {}
-        self._context: dict[int, Any] = {}
+        self._context: dict[int, GuiHeld[Any]] = {}
         self._tray: Tray | None = None
         self._tray_items = 0
         self._selected = 0
@@ -97,11 +101,11 @@ class Menus:
         engine = _engine(self.require_gui())
         menus = parse_menus(text, self._settings.max_menu_items)
         select = self._selector("system", window.index)
-        native = self._native(window)
-        actions = await self._on_gui(window, engine.set_menu_bar, native, menus, select)
+        actions = await self._on_window(window, engine.set_menu_bar, menus, select)
         items = sum(count_entries(menu.entries) for menu in menus)
         if menus:
-            self._system[window.index] = _SystemMenu(items, actions)
+            shape = [count_entries(menu.entries) for menu in menus]
+            self._system[window.index] = _SystemMenu(items, shape, actions)
         else:
             self._system.pop(window.index, None)
         return {"index": window.index, "menus": len(menus), "items": items}
@@ -117,20 +121,23 @@ class Menus:
                 f"Window {window.index} has no system menu: set one with setSystemMenu first",
                 targetWindowIndex=window.index,
             )
-        if index_main >= len(menu.actions):
+        if index_main >= len(menu.shape):
             raise OutOfRangeError(
-                f"The system menu of window {window.index} has {len(menu.actions)} menus; "
+                f"The system menu of window {window.index} has {len(menu.shape)} menus; "
                 f"indexMain {index_main} is not one of them",
                 indexMain=index_main,
             )
-        actions = menu.actions[index_main]
-        if index_sub >= len(actions):
+        entries = menu.shape[index_main]
+        if index_sub >= entries:
             raise OutOfRangeError(
-                f"Menu {index_main} of window {window.index} has {len(actions)} entries; "
+                f"Menu {index_main} of window {window.index} has {entries} entries; "
                 f"indexSub {index_sub} is not one of them",
                 indexSub=index_sub,
             )
-        await self._on_gui(window, engine.set_enabled, actions[index_sub], enabled)
+        actions = menu.actions
+        await self._on_gui(
+            window, lambda: engine.set_enabled(actions.get()[index_main][index_sub], enabled)
+        )
         return {"index": window.index, "indexMain": index_main, "indexSub": index_sub}
 
     async def set_context_menu(self, window: Window, text: str) -> dict[str, Any]:
@@ -144,11 +151,12 @@ class Menus:
                 line=1,
             )
         select = self._selector("context", window.index)
-        native = self._native(window)
         previous = self._context.pop(window.index, None)
-        self._context[window.index] = await self._on_gui(
-            window, engine.popup, native, entries, previous, select
-        )
+
+        def popup(native: Any) -> Any:
+            return engine.popup(native, entries, previous and previous.get(), select)
+
+        self._context[window.index] = await self._on_window(window, popup)
         return {"index": window.index, "items": count_entries(entries)}
 
     async def set_tray_menu(self, text: str) -> dict[str, Any]:
@@ -186,7 +194,7 @@ class Menus:
             async def close() -> None:
                 # NotFoundError: the GUI has ended, and the menu with it.
                 with contextlib.suppress(NotFoundError):
-                    await self._host.windows.run_on_gui(engine.close_menu, menu)
+                    await self._host.windows.run_on_gui(lambda: engine.close_menu(menu.get()))
 
             self._spawn(close)
         try:
@@ -232,13 +240,25 @@ class Menus:
                 self._tray = _GuiTray(self._host, _qt_tray())
         return self._tray
 
-    def _native(self, window: Window) -> Any:
-        native = self._host.windows.native(window)
-        if native is None:
-            raise NotFoundError(
-                f"Window {window.index} has no native window yet", targetWindowIndex=window.index
-            )
-        return native
+    async def _on_window(
+        self, window: Window, function: Callable[..., T], *args: Any
+    ) -> GuiHeld[T]:
+        """``function(native, *args)`` on the GUI thread, with ``window``'s toolkit object;
+        what it made comes back held (:class:`GuiHeld`), as the window never leaves that
+        thread."""
+        windows = self._host.windows
+
+        def on_window() -> GuiHeld[T]:
+            native = windows.native(window)
+            if native is None:
+                raise NotFoundError(
+                    f"Window {window.index} has no native window yet",
+                    targetWindowIndex=window.index,
+                )
+            return windows.hold(function(native, *args))
+
+        held: GuiHeld[T] = await self._on_gui(window, on_window)
+        return held
 
     async def _on_gui(self, window: Window, function: Any, *args: Any) -> Any:
         try:
