@@ -18,7 +18,7 @@ from oro_framework.build.plan import AppPlan, plan_build
 from oro_framework.build.smoke import check_starts
 from oro_framework.build.trim import TrimmedKind, trim_bundle
 
-__all__ = ["TARGETS", "Artifact", "BuildResult", "build_app", "folder_size"]
+__all__ = ["TARGETS", "Artifact", "BuildResult", "Steps", "build_app", "folder_size", "write_icon"]
 
 TARGETS: Final = ("onedir", "tar", "deb", "rpm")
 """What ``--target`` takes (``all`` means every one)."""
@@ -51,7 +51,7 @@ def folder_size(path: Path) -> int:
 
 
 @final
-class _Steps:
+class Steps:
     def __init__(self, total: int, say: Callable[[str], None]) -> None:
         self.timings: list[tuple[str, float]] = []
         self._total = total
@@ -69,7 +69,7 @@ class _Steps:
         self._say(f"      done in {seconds:.1f} s")
 
 
-def _icon(plan: AppPlan, folder: Path) -> Path:
+def write_icon(plan: AppPlan, folder: Path) -> Path:
     """The app's icon inside its folder, ``<bundle_identifier>.png``."""
     target = folder / f"{plan.bundle_identifier}.png"
     if plan.icon is not None:
@@ -95,7 +95,7 @@ def build_app(
     out = out.resolve()
     work = out / ".work"
     packages = [target for target in TARGETS[1:] if target in targets]
-    steps = _Steps(4 + len(packages), say)
+    steps = Steps(4 + len(packages), say)
     with steps.step(f"collecting {app_dir}"):
         plan = plan_build(app_dir.resolve(), skipped=[out])
         result = BuildResult(plan, steps=steps.timings)
@@ -110,7 +110,7 @@ def build_app(
         result.trimmed = trim_bundle(frozen / "_internal")
         removed = sum(kind.size for kind in result.trimmed)
         say(f"      removed {removed / 2**20:.0f} MiB")
-        icon = _icon(plan, frozen)
+        icon = write_icon(plan, frozen)
         (frozen / f"{plan.bundle_identifier}.desktop").write_text(
             desktop_entry(
                 name=plan.name,

@@ -1,6 +1,7 @@
 """The entry point of a built app: ``oro run`` on the app frozen inside it.
 
-PyInstaller freezes this script as the app's executable. Its arguments are those of ``oro run``
+PyInstaller freezes this script as the app's executable; a system package's ``launch.py``
+calls :func:`launch` with the system engine. Its arguments are those of ``oro run``
 after the app directory (``--headless``, ``--port N``, ``-c KEY=VALUE``, deep-link URLs), and
 ``--version`` prints the app's name and version.
 """
@@ -19,9 +20,10 @@ def bundled_app() -> Path:
     return Path(getattr(sys, "_MEIPASS", Path(__file__).parent)) / APP_DIRECTORY
 
 
-def main() -> None:
-    app = bundled_app()
-    if sys.argv[1:] in (["--version"], ["-V"]):
+def launch(app: Path, engine: str, arguments: list[str]) -> None:
+    """``oro run app --webview engine arguments``, or the app's name and version for
+    ``--version``."""
+    if arguments in (["--version"], ["-V"]):
         # tomllib, not the host: a version check must not load every plugin.
         import tomllib
 
@@ -30,9 +32,13 @@ def main() -> None:
         return
     from oro_framework.cli import main as oro_main
 
+    oro_main(["run", str(app), "--webview", engine, *arguments])
+
+
+def main() -> None:
     # The bundle carries QtWebEngine, not the platform's WebView: the system engine ships as a
-    # distro package instead (docs/webview.md).
-    oro_main(["run", str(app), "--webview", "qt", *sys.argv[1:]])
+    # distro package instead (oro build --webview system, docs/build.md).
+    launch(bundled_app(), "qt", sys.argv[1:])
 
 
 if __name__ == "__main__":

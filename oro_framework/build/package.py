@@ -24,11 +24,15 @@ from oro_framework.kernel.errors import BuildError
 
 __all__ = [
     "DEB_DEPENDS",
+    "architecture",
     "artifact_name",
     "build_deb",
     "build_rpm",
     "build_tar",
     "install_tree",
+    "owned_by_root",
+    "require_tool",
+    "run_tool",
 ]
 
 DEB_DEPENDS: Final = (
@@ -60,7 +64,7 @@ fi
 """
 
 
-def _architecture() -> dict[str, str]:
+def architecture() -> dict[str, str]:
     machine = platform.machine()
     return {
         "deb": {"x86_64": "amd64", "aarch64": "arm64", "armv7l": "armhf"}.get(machine, machine),
@@ -72,7 +76,7 @@ def _architecture() -> dict[str, str]:
 def artifact_name(plan: AppPlan, suffix: str) -> str:
     """``<command>-<version>-linux-<arch>.tar.gz``, ``<command>_<version>_<arch>.deb``,
     ``<command>-<version>-1.<arch>.rpm``: each format's own convention."""
-    arch = _architecture()
+    arch = architecture()
     if suffix == ".deb":
         return f"{plan.command}_{deb_version(plan.version)}_{arch['deb']}.deb"
     if suffix == ".rpm":
@@ -80,7 +84,7 @@ def artifact_name(plan: AppPlan, suffix: str) -> str:
     return f"{plan.command}-{plan.version}-linux-{arch['tar']}{suffix}"
 
 
-def _tool(name: str, apt_package: str) -> str:
+def require_tool(name: str, apt_package: str) -> str:
     found = shutil.which(name)
     if found is None:
         raise BuildError(
@@ -90,7 +94,7 @@ def _tool(name: str, apt_package: str) -> str:
     return found
 
 
-def _owned_by_root(info: tarfile.TarInfo) -> tarfile.TarInfo:
+def owned_by_root(info: tarfile.TarInfo) -> tarfile.TarInfo:
     info.uid = info.gid = 0
     info.uname = info.gname = "root"
     return info
@@ -101,7 +105,7 @@ def build_tar(plan: AppPlan, folder: Path, out: Path) -> Path:
     target = out / artifact_name(plan, ".tar.gz")
     partial = target.with_name(target.name + ".part")
     with tarfile.open(partial, "w:gz", compresslevel=6) as archive:
-        archive.add(folder, arcname=plan.command, filter=_owned_by_root)
+        archive.add(folder, arcname=plan.command, filter=owned_by_root)
     partial.replace(target)
     return target
 
@@ -159,7 +163,7 @@ def build_deb(plan: AppPlan, folder: Path, icon: Path, work: Path, out: Path) ->
 
     :raises BuildError: dpkg-deb is missing, or fails.
     """
-    dpkg_deb = _tool("dpkg-deb", "dpkg")
+    dpkg_deb = require_tool("dpkg-deb", "dpkg")
     root = work / "deb"
     install_tree(plan, folder, icon, root)
     control = root / "DEBIAN"
@@ -168,7 +172,7 @@ def build_deb(plan: AppPlan, folder: Path, icon: Path, work: Path, out: Path) ->
     fields = {
         "Package": plan.command,
         "Version": deb_version(plan.version),
-        "Architecture": _architecture()["deb"],
+        "Architecture": architecture()["deb"],
         "Maintainer": plan.maintainer or f"{plan.name} <{plan.command}@localhost>",
         "Installed-Size": str(_size_kib(root)),
         "Depends": ", ".join(DEB_DEPENDS),
@@ -183,7 +187,7 @@ def build_deb(plan: AppPlan, folder: Path, icon: Path, work: Path, out: Path) ->
         (control / name).write_text(_SCRIPT, encoding="utf-8")
         (control / name).chmod(0o755)
     target = out / artifact_name(plan, ".deb")
-    _run([dpkg_deb, "--root-owner-group", "-Zzstd", "-z9", "--build", str(root), str(target)])
+    run_tool([dpkg_deb, "--root-owner-group", "-Zzstd", "-z9", "--build", str(root), str(target)])
     shutil.rmtree(root)
     return target
 
@@ -193,7 +197,7 @@ def build_rpm(plan: AppPlan, folder: Path, icon: Path, work: Path, out: Path) ->
 
     :raises BuildError: rpmbuild is missing, or fails.
     """
-    rpmbuild = _tool("rpmbuild", "rpm")
+    rpmbuild = require_tool("rpmbuild", "rpm")
     top = work / "rpm"
     if top.exists():
         shutil.rmtree(top)
@@ -231,7 +235,7 @@ def build_rpm(plan: AppPlan, folder: Path, icon: Path, work: Path, out: Path) ->
         ),
         encoding="utf-8",
     )
-    _run(
+    run_tool(
         [
             rpmbuild,
             "-bb",
@@ -250,7 +254,7 @@ def build_rpm(plan: AppPlan, folder: Path, icon: Path, work: Path, out: Path) ->
     return target
 
 
-def _run(command: list[str]) -> None:
+def run_tool(command: list[str]) -> None:
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         detail = (result.stderr or result.stdout).strip().splitlines()

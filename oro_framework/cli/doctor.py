@@ -70,7 +70,7 @@ def _gui_backends() -> list[DoctorCheck]:
             "pywebview",
             _has_module("webview"),
             "installed" if _has_module("webview") else "missing",
-            hint="pip install 'oro-framework[gui]'",
+            hint="pip install 'oro-framework[qt]'",
         ),
     ]
     checks.append(_system_engine())

@@ -45,7 +45,7 @@ SYSTEM_INSTALL: Final = (
     f"dnf install {' '.join(SYSTEM_PACKAGES_FEDORA)} (Fedora); in a virtual environment, "
     "make it see the distro's gi: python3 -m venv --system-site-packages (docs/webview.md)"
 )
-QT_INSTALL: Final = "pip install 'oro-framework[gui]'"
+QT_INSTALL: Final = "pip install 'oro-framework[qt]'"
 
 
 @dataclass(frozen=True)

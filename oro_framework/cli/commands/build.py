@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import click
 
@@ -16,6 +16,9 @@ from oro_framework.cli.common import (
     webview_option,
 )
 from oro_framework.kernel.hookspecs import hookimpl
+
+if TYPE_CHECKING:
+    from oro_framework.build.builder import Artifact, BuildResult
 
 _BUILD_TARGETS: Final = ("onedir", "tar", "deb", "rpm", "all")
 
@@ -52,6 +55,14 @@ _BUILD_TARGETS: Final = ("onedir", "tar", "deb", "rpm", "all")
     metavar="URL",
     help="With --sign: the URL of the folder the .tar.gz will be served from.",
 )
+@click.option(
+    "--runtime",
+    type=click.Choice(("bundled", "shared")),
+    default="bundled",
+    show_default=True,
+    help="With --webview system: carry the host and plugins in the package (bundled), or "
+    "depend on the oro-runtime package that oro build-runtime makes (shared).",
+)
 @webview_option
 @host_errors
 def build(
@@ -60,33 +71,42 @@ def build(
     out: Path,
     key: Path | None,
     update_url: str | None,
+    runtime: str,
     webview: str | None,
 ) -> None:
     """Build the app in APP_DIR into a folder its users run without Python.
 
     OUT/<name>/<name> is the app (what `oro run` does, frozen with PyInstaller); --target adds
     a .tar.gz of that folder, a .deb and an .rpm that install it under /opt with a /usr/bin
-    launcher, a .desktop entry and an icon. Only the plugins the app uses ship ([build]
+    launcher, a .desktop entry and an icon. With --webview system the app runs on the distro's
+    Python and WebKitGTK instead: a package of a few MB installing under /usr/lib/<name>, or
+    one depending on oro-runtime with --runtime shared. Only the plugins the app uses ship ([build]
     plugins, else those its pages import). The app's own build steps ([build] script, copy,
     copy-map) run first, and what they build is what ships. docs/build.md has the details.
     """
     from oro_framework.build.builder import TARGETS, build_app
 
-    if webview is not None and webview.lower() == "system":
-        # Said before anything is built, with exit status 2 as for any engine that cannot run.
-        click.echo(
-            "error: a built app is frozen with its own Python and QtWebEngine (--webview qt); "
-            "an app on the system WebView ships as a distro package depending on WebKitGTK "
-            "instead, which oro build does not make yet (docs/webview.md)",
-            err=True,
+    system = webview is not None and webview.lower() == "system"
+    if runtime == "shared" and not system:
+        raise click.UsageError("--runtime shared is for --webview system (a distro package)")
+    if system and key is not None:
+        raise click.UsageError(
+            "--sign makes an update for the Qt bundle; a system package is updated by the "
+            "package manager (publish it to an apt or dnf repository, docs/build.md)"
         )
-        raise SystemExit(2)
     if key is not None and not update_url:
         raise click.UsageError("--sign needs --update-url, where the .tar.gz will be served")
     if key is not None and update_url is not None:
         check_update_url(update_url)
     chosen = TARGETS if "all" in targets else tuple(dict.fromkeys(targets))
     _run_build_steps(app_dir)
+    if system:
+        from oro_framework.build.system.builder import build_system_app
+
+        _report(
+            build_system_app(app_dir, targets=chosen, out=out, runtime=runtime, say=echo_flushed)
+        )
+        return
     if key is not None and "tar" not in chosen:
         chosen = (*chosen, "tar")
     result = build_app(app_dir, targets=chosen, out=out, say=echo_flushed)
@@ -105,12 +125,21 @@ def build(
             version=plan.version,
         ):
             result.artifacts.append(Artifact("update", path, path.stat().st_size))
-    rows = [
-        [artifact.kind, str(artifact.path), f"{artifact.size / 2**20:.1f} MiB"]
-        for artifact in result.artifacts
-    ]
+    _report(result)
+
+
+def _size(size: int) -> str:
+    return f"{size / 2**20:.1f} MiB" if size >= 2**20 else f"{size / 2**10:.0f} KiB"
+
+
+def _artifacts_table(artifacts: list[Artifact]) -> None:
+    rows = [[artifact.kind, str(artifact.path), _size(artifact.size)] for artifact in artifacts]
     click.echo("")
     click.echo(render_table(["artifact", "path", "size"], rows))
+
+
+def _report(result: BuildResult) -> None:
+    _artifacts_table(result.artifacts)
     click.echo(
         f"built {result.plan.name} {result.plan.version} with "
         f"{len(result.plan.plugins)} plugin(s) in {result.seconds:.0f} s"
@@ -130,6 +159,46 @@ def _run_build_steps(app_dir: Path) -> None:
         echo_flushed(f"ran the app's build steps into {output}")
 
 
+@click.command("build-runtime")
+@click.option(
+    "-t",
+    "--target",
+    "targets",
+    multiple=True,
+    type=click.Choice(("deb", "rpm")),
+    default=("deb",),
+    show_default=True,
+    help="Which package to make; repeatable.",
+)
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("dist"),
+    show_default=True,
+    help="Where the package goes.",
+)
+@click.option(
+    "-p",
+    "--plugin",
+    "plugins",
+    multiple=True,
+    help="A plugin distribution to include (repeatable); default: every installed one that can "
+    "ship in a system package.",
+)
+@host_errors
+def build_runtime(targets: tuple[str, ...], out: Path, plugins: tuple[str, ...]) -> None:
+    """Build oro-runtime: the host and plugins as one distro package, shared by the apps built
+    with `oro build --webview system --runtime shared`."""
+    from oro_framework.build.system.builder import build_runtime as build_runtime_package
+
+    artifacts = build_runtime_package(
+        targets=targets, out=out, plugins=list(plugins) or None, say=echo_flushed
+    )
+    _artifacts_table(artifacts)
+
+
 @hookimpl
 def oro_register_commands(cli: click.Group) -> None:
     cli.add_command(build)
+    cli.add_command(build_runtime)

@@ -54,7 +54,7 @@ class QtBackend:
         app); ``None`` runs a private profile that forgets everything when the app ends.
     :param protocol_schemes: protocol-handler schemes (``web+demo``) QtWebEngine should forward
         to the app, so that plain navigations to them work (``gui/qt_schemes.py``).
-    :raises ImportError: pywebview is not installed (``pip install 'oro-framework[gui]'``).
+    :raises ImportError: pywebview is not installed (``pip install 'oro-framework[qt]'``).
     """
 
     def __init__(

@@ -1,0 +1,324 @@
+"""``oro build --webview system`` and ``oro build-runtime``: apps as distro packages on the
+distro's Python, PyGObject and WebKitGTK, with no PyInstaller and no browser of their own.
+
+Every decision (which distributions the distro gives, which wheels are carried, whether a
+plugin can ship at all) is taken before anything is written to the output.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import shutil
+import tarfile
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Final, Literal
+
+from oro_framework.build.builder import Artifact, BuildResult, Steps, folder_size, write_icon
+from oro_framework.build.freeze import stage_app
+from oro_framework.build.launcher import APP_DIRECTORY
+from oro_framework.build.package import artifact_name, owned_by_root
+from oro_framework.build.plan import AppPlan, plan_build
+from oro_framework.build.smoke import check_starts
+from oro_framework.build.system.closure import needed_distributions, normalize
+from oro_framework.build.system.layout import (
+    LAUNCH_SCRIPT,
+    RUNTIME_NAME,
+    app_files,
+    doc_files,
+    folder_launcher,
+    installed_launcher,
+    lib_dir,
+)
+from oro_framework.build.system.packages import PackageSpec, build_deb, build_rpm
+from oro_framework.build.system.vendor import (
+    CannotShipError,
+    Flavour,
+    VendorPlan,
+    install_wheels,
+    plan_vendor,
+)
+from oro_framework.kernel.errors import BuildError
+from oro_framework.kernel.plugins import CORE_DISTRIBUTION
+
+__all__ = ["RUNTIMES", "build_runtime", "build_system_app", "installed_plugin_distributions"]
+
+RUNTIMES: Final = ("bundled", "shared")
+Runtime = Literal["bundled", "shared"]
+WHEEL_CACHE: Final = "wheels"
+
+
+def installed_plugin_distributions() -> list[str]:
+    """Every installed distribution with an ``oro`` entry point, the host's own left out."""
+    names = {
+        normalize(entry.dist.name)
+        for entry in importlib.metadata.entry_points(group="oro")
+        if entry.dist is not None
+    }
+    names.discard(CORE_DISTRIBUTION)
+    return sorted(names)
+
+
+def _maintainer(plan_maintainer: str, name: str) -> str:
+    # Debian wants "Name <address>"; an app without [meta] maintainer gets a placeholder that
+    # says so rather than a made-up person.
+    if "<" in plan_maintainer and plan_maintainer.rstrip().endswith(">"):
+        return plan_maintainer
+    who = plan_maintainer or f"{name} maintainers"
+    return f"{who} <{name}@users.noreply.invalid>"
+
+
+def _vendor_plans(
+    tops: Iterable[str], flavours: Iterable[Flavour], cache: Path, say: Callable[[str], None]
+) -> dict[Flavour, VendorPlan]:
+    tops = list(tops)
+    needed = needed_distributions(tops)
+    return {flavour: plan_vendor(needed, tops, flavour, cache, say) for flavour in flavours}
+
+
+def _own(package: str) -> bool:
+    return package.startswith(("oro_", "oro-")) or package == "oro_framework"
+
+
+def _runtime_files(root: Path, lib: str, vendor: VendorPlan) -> None:
+    where = root / lib.lstrip("/")
+    where.mkdir(parents=True, exist_ok=True)
+    (where / "launch.py").write_text(LAUNCH_SCRIPT, encoding="utf-8")
+    install_wheels(vendor, where / "vendor", _own)
+
+
+def _copy(source: Path, target: Path) -> None:
+    shutil.copytree(source, target, symlinks=True, dirs_exist_ok=True)
+
+
+def _app_package_tree(
+    plan: AppPlan,
+    root: Path,
+    staged_app: Path,
+    icon: Path,
+    runtime_lib: str,
+    package_format: str,
+    vendor: VendorPlan | None,
+) -> list[str]:
+    """The tree of the app's package below ``root``; its top paths."""
+    if root.exists():
+        shutil.rmtree(root)
+    lib = lib_dir(plan.command)
+    if vendor is not None:
+        _runtime_files(root, lib, vendor)
+    _copy(staged_app, root / lib.lstrip("/") / APP_DIRECTORY)
+    launcher = root / "usr/bin" / plan.command
+    launcher.parent.mkdir(parents=True)
+    launcher.write_text(
+        installed_launcher(runtime_lib.rsplit("/", 1)[-1], plan.command, package_format),
+        encoding="utf-8",
+    )
+    launcher.chmod(0o755)
+    summary = plan.description or plan.name
+    maintainer = _maintainer(plan.maintainer, plan.command)
+    extra = app_files(plan, root, icon)
+    docs = doc_files(root, plan.command, plan.version, maintainer, summary)
+    return [lib, f"/usr/bin/{plan.command}", *extra, *docs]
+
+
+def _spec(
+    plan: AppPlan, depends: Sequence[str], independent: bool, files: list[str]
+) -> PackageSpec:
+    summary = (plan.description or plan.name).replace("\n", " ")
+    return PackageSpec(
+        name=plan.command,
+        version=plan.version,
+        summary=summary,
+        description=f"{plan.name} ({plan.bundle_identifier}), a desktop app built with oro on "
+        "the system's WebKitGTK.",
+        maintainer=_maintainer(plan.maintainer, plan.command),
+        depends=tuple(depends),
+        architecture_independent=independent,
+        lib=lib_dir(plan.command),
+        files=tuple(files),
+    )
+
+
+def _folder(plan: AppPlan, out: Path, staged_app: Path, icon: Path, vendor: VendorPlan) -> Path:
+    """``out/<command>/``: the app and its runtime beside a launcher that runs the distro's
+    ``python3`` on them, wherever the folder lies."""
+    folder = out / plan.command
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    (folder / "launch.py").write_text(LAUNCH_SCRIPT, encoding="utf-8")
+    install_wheels(vendor, folder / "vendor", _own)
+    _copy(staged_app, folder / APP_DIRECTORY)
+    launcher = folder / plan.command
+    launcher.write_text(folder_launcher(), encoding="utf-8")
+    launcher.chmod(0o755)
+    shutil.copy2(icon, folder / icon.name)
+    from oro_framework.build.desktop import desktop_entry
+
+    (folder / f"{plan.bundle_identifier}.desktop").write_text(
+        desktop_entry(
+            name=plan.name,
+            executable=plan.command,
+            icon=plan.bundle_identifier,
+            comment=plan.description,
+            schemes=plan.schemes,
+            window_class=plan.command,
+        ),
+        encoding="utf-8",
+    )
+    return folder
+
+
+def _tar(plan: AppPlan, folder: Path, out: Path) -> Path:
+    target = out / artifact_name(plan, ".tar.gz").replace("-linux-", "-linux-system-")
+    partial = target.with_name(target.name + ".part")
+    with tarfile.open(partial, "w:gz", compresslevel=9) as archive:
+        archive.add(folder, arcname=plan.command, filter=owned_by_root)
+    partial.replace(target)
+    return target
+
+
+def build_system_app(
+    app_dir: Path,
+    *,
+    targets: Sequence[str],
+    out: Path,
+    runtime: Runtime = "bundled",
+    say: Callable[[str], None] = print,
+) -> BuildResult:
+    """Build the app in ``app_dir`` for the system WebView: ``out/<command>/`` (the folder,
+    which ``tar`` archives) and the ``.deb``/``.rpm`` ``targets`` names; with ``runtime``
+    ``shared`` the packages depend on ``oro-runtime`` and carry only the app.
+
+    :raises BuildError: a plugin cannot ship this way, PyPI cannot be reached, a tool is
+        missing; nothing is written to ``out`` before the plugins are checked.
+    """
+    out = out.resolve()
+    work = out / ".work"
+    packages = [target for target in ("deb", "rpm") if target in targets]
+    wants_folder = runtime == "bundled" and ("onedir" in targets or "tar" in targets)
+    folder_steps = (2 + ("tar" in targets)) if wants_folder else 0  # lay out, tar, check
+    steps = Steps(2 + len(packages) + folder_steps, say)
+    with steps.step(f"collecting {app_dir}"):
+        plan = plan_build(app_dir.resolve(), skipped=[out])
+        result = BuildResult(plan, steps=steps.timings)
+        for choice in plan.plugins:
+            say(f"      plugin {choice.distribution}: {choice.reason}")
+        if plan.left_out:
+            say(f"      left out (not used by the app): {', '.join(plan.left_out)}")
+    with steps.step("choosing what the distro gives and what the package carries"):
+        flavours: list[Flavour] = []
+        if runtime == "bundled":
+            flavours = [*(["deb"] if "deb" in packages else [])]
+            if "rpm" in packages or wants_folder:
+                flavours.append("rpm")
+        tops = [CORE_DISTRIBUTION, *(choice.distribution for choice in plan.plugins)]
+        vendors = _vendor_plans(tops, flavours, work / WHEEL_CACHE, say)
+        staged = stage_app(plan, work / "stage", skipped=[out])
+        icon = write_icon(plan, work / "stage")
+    folder: Path | None = None
+    if wants_folder:
+        with steps.step("laying out the app folder"):
+            folder = _folder(plan, out, staged, icon, vendors["rpm"])
+        result.artifacts.append(Artifact("onedir", folder, folder_size(folder)))
+    from oro_framework import __version__ as host_version
+
+    for target in packages:
+        with steps.step(f"packaging {target}"):
+            flavour: Flavour = "deb" if target == "deb" else "rpm"
+            vendor = vendors.get(flavour)
+            root = work / f"{target}-root"
+            if vendor is None:  # shared: the runtime package carries the host
+                runtime_lib = lib_dir(RUNTIME_NAME)
+                depends = [
+                    f"{RUNTIME_NAME} (>= {host_version})"
+                    if target == "deb"
+                    else f"{RUNTIME_NAME} >= {host_version}"
+                ]
+                independent = True
+            else:
+                runtime_lib = lib_dir(plan.command)
+                depends, independent = vendor.depends, not vendor.compiled
+            files = _app_package_tree(plan, root, staged, icon, runtime_lib, target, vendor)
+            spec = _spec(plan, depends, independent, files)
+            path = (
+                build_deb(spec, root, out) if target == "deb" else build_rpm(spec, root, work, out)
+            )
+        result.artifacts.append(Artifact(target, path, path.stat().st_size))
+    if folder is not None:
+        if "tar" in targets:
+            with steps.step("packaging tar"):
+                path = _tar(plan, folder, out)
+            result.artifacts.append(Artifact("tar", path, path.stat().st_size))
+        with steps.step("checking that the built app starts"):
+            check_starts(folder / plan.command, work)
+    shutil.rmtree(work / "stage", ignore_errors=True)
+    return result
+
+
+def build_runtime(
+    *,
+    targets: Sequence[str],
+    out: Path,
+    plugins: Sequence[str] | None = None,
+    say: Callable[[str], None] = print,
+) -> list[Artifact]:
+    """The ``oro-runtime`` package: the host and ``plugins`` (default: every installed one that
+    can ship this way) with what they need, for apps built with ``--runtime shared``.
+
+    :raises BuildError: a plugin named in ``plugins`` cannot ship, or is not installed.
+    """
+    from oro_framework import __version__ as host_version
+
+    out = out.resolve()
+    work = out / ".work"
+    installed = installed_plugin_distributions()
+    chosen = [normalize(name) for name in plugins] if plugins is not None else installed
+    unknown = sorted(set(chosen) - set(installed))
+    if unknown:
+        raise BuildError(
+            f"not an installed oro plugin distribution: {', '.join(unknown)} "
+            f"(installed: {', '.join(installed) or 'none'})"
+        )
+    flavours: list[Flavour] = [flavour for flavour in ("deb", "rpm") if flavour in targets]
+    vendors: dict[Flavour, VendorPlan] = {}
+    for flavour in flavours:
+        shippable = list(chosen)
+        while True:
+            try:
+                vendors[flavour] = _vendor_plans(
+                    [CORE_DISTRIBUTION, *shippable], [flavour], work / WHEEL_CACHE, say
+                )[flavour]
+                break
+            except CannotShipError as error:
+                # Left out by default, a stop when asked for by name.
+                blocked = [name for name in shippable if name in error.plugins]
+                if plugins is not None or not blocked:
+                    raise
+                say(f"      left out: {error}")
+                shippable = [name for name in shippable if name not in blocked]
+    artifacts: list[Artifact] = []
+    maintainer = _maintainer("", RUNTIME_NAME)
+    summary = "oro's host and plugins for apps built with oro build --runtime shared"
+    for flavour, vendor in vendors.items():
+        root = work / f"{RUNTIME_NAME}-{flavour}-root"
+        if root.exists():
+            shutil.rmtree(root)
+        lib = lib_dir(RUNTIME_NAME)
+        _runtime_files(root, lib, vendor)
+        docs = doc_files(root, RUNTIME_NAME, host_version, maintainer, summary)
+        spec = PackageSpec(
+            name=RUNTIME_NAME,
+            version=host_version,
+            summary=summary,
+            description="The oro-framework host and its plugins on the system's Python, "
+            "PyGObject and WebKitGTK, shared by the oro apps installed on this machine.",
+            maintainer=maintainer,
+            depends=tuple(vendor.depends),
+            architecture_independent=not vendor.compiled,
+            lib=lib,
+            files=(lib, *docs),
+        )
+        path = build_deb(spec, root, out) if flavour == "deb" else build_rpm(spec, root, work, out)
+        artifacts.append(Artifact(flavour, path, path.stat().st_size))
+    return artifacts

@@ -1,0 +1,166 @@
+"""What a system package installs, laid out below a staging root.
+
+An app carrying its runtime::
+
+    /usr/bin/<app>                      sh: the distro's python3 on launch.py
+    /usr/lib/<app>/launch.py            puts vendor/ first on sys.path, runs the app
+    /usr/lib/<app>/vendor/              the carried wheels, unpacked with their dist-info
+    /usr/lib/<app>/oro_app/             oro.toml and webview.root
+    /usr/share/applications/<id>.desktop, /usr/share/icons/hicolor/WxH/apps/<id>.png,
+    /usr/share/metainfo/<id>.metainfo.xml, /usr/share/doc/<app>/{copyright,changelog.gz}
+
+An app on the shared runtime has only ``oro_app/`` below ``/usr/lib/<app>/``; its launcher runs
+``/usr/lib/oro-runtime/launch.py``, which the ``oro-runtime`` package installs with its own
+``vendor/``. The folder build (``--target onedir``, ``tar``) holds ``launch.py``, ``vendor/``,
+``oro_app/`` and a launcher that finds them next to itself.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import shutil
+import time
+from pathlib import Path
+from typing import Final
+from xml.sax.saxutils import escape
+
+from oro_framework.build.desktop import desktop_entry
+from oro_framework.build.icon import png_size
+from oro_framework.build.launcher import APP_DIRECTORY
+from oro_framework.build.plan import AppPlan
+
+__all__ = [
+    "LAUNCH_SCRIPT",
+    "RUNTIME_NAME",
+    "app_files",
+    "doc_files",
+    "folder_launcher",
+    "installed_launcher",
+    "lib_dir",
+]
+
+RUNTIME_NAME: Final = "oro-runtime"
+PACKAGED_ENVIRON: Final = "ORO_PACKAGE_FORMAT"
+"""Set by a package's launcher (``deb``, ``rpm``): the updater leaves such an app to the
+package manager."""
+
+LAUNCH_SCRIPT: Final = '''"""Starts an oro app installed as a system package (oro build --webview
+system): the carried distributions next to this file come first on sys.path, then the distro's
+own; the first argument is the app's directory, the rest are oro run's."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "vendor"))
+
+from oro_framework.build.launcher import launch  # noqa: E402
+
+launch(Path(sys.argv[1]), "system", sys.argv[2:])
+'''
+
+
+def lib_dir(name: str) -> str:
+    return f"/usr/lib/{name}"
+
+
+def installed_launcher(runtime: str, app: str, package_format: str) -> str:
+    """``/usr/bin/<app>``: the distro's Python, isolated (no user site, no ``PYTHON*``
+    variables), on ``runtime``'s ``launch.py``."""
+    return (
+        "#!/bin/sh\n"
+        f"export {PACKAGED_ENVIRON}={package_format}\n"
+        f"exec /usr/bin/python3 -I {lib_dir(runtime)}/launch.py "
+        f'{lib_dir(app)}/{APP_DIRECTORY} "$@"\n'
+    )
+
+
+def folder_launcher() -> str:
+    """The folder build's launcher: ``python3`` from ``PATH`` on the files beside it."""
+    return (
+        "#!/bin/sh\n"
+        'here=$(dirname "$(readlink -f "$0")")\n'
+        f'exec python3 -I "$here/launch.py" "$here/{APP_DIRECTORY}" "$@"\n'
+    )
+
+
+def _metainfo(plan: AppPlan) -> str:
+    summary = escape(plan.description or plan.name)
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<component type="desktop-application">
+  <id>{escape(plan.bundle_identifier)}</id>
+  <metadata_license>CC0-1.0</metadata_license>
+  <name>{escape(plan.name)}</name>
+  <summary>{summary}</summary>
+  <description>
+    <p>{summary}. Built with oro.</p>
+  </description>
+  <launchable type="desktop-id">{escape(plan.bundle_identifier)}.desktop</launchable>
+  <provides>
+    <binary>{escape(plan.command)}</binary>
+  </provides>
+  <releases>
+    <release version="{escape(plan.version)}"/>
+  </releases>
+</component>
+"""
+
+
+def app_files(plan: AppPlan, root: Path, icon: Path) -> list[str]:
+    """The launcher entry, icon and AppStream metadata below ``root``; their paths."""
+    entry = f"/usr/share/applications/{plan.bundle_identifier}.desktop"
+    launcher = f"/usr/bin/{plan.command}"
+    _write(
+        root,
+        entry,
+        desktop_entry(
+            name=plan.name,
+            executable=launcher,
+            icon=plan.bundle_identifier,
+            comment=plan.description,
+            schemes=plan.schemes,
+            window_class=plan.command,
+        ),
+    )
+    width, height = png_size(icon)
+    icon_path = f"/usr/share/icons/hicolor/{width}x{height}/apps/{plan.bundle_identifier}.png"
+    (root / icon_path.lstrip("/")).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(icon, root / icon_path.lstrip("/"))
+    metainfo = f"/usr/share/metainfo/{plan.bundle_identifier}.metainfo.xml"
+    _write(root, metainfo, _metainfo(plan))
+    return [entry, icon_path, metainfo]
+
+
+def doc_files(root: Path, package: str, version: str, maintainer: str, summary: str) -> list[str]:
+    """``/usr/share/doc/<package>/``: the copyright file and the changelog Debian asks of
+    every package."""
+    doc = f"/usr/share/doc/{package}"
+    _write(
+        root,
+        f"{doc}/copyright",
+        "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n"
+        f"Upstream-Name: {package}\n"
+        f"Comment: {summary}\n\n"
+        f"Files: *\nCopyright: {maintainer}\n"
+        "License: other\n The licence of the app, of oro and of each carried distribution "
+        "(its dist-info) apply.\n",
+    )
+    changelog = (
+        f"{package} ({version}) unstable; urgency=medium\n\n  * Built with oro.\n\n"
+        f" -- {maintainer}  {_changelog_date()}\n"
+    )
+    target = root / f"{doc}/changelog.gz".lstrip("/")
+    target.write_bytes(gzip.compress(changelog.encode(), compresslevel=9, mtime=0))
+    return [doc]
+
+
+def _changelog_date() -> str:
+    # SOURCE_DATE_EPOCH: the reproducible-builds convention for a build's own timestamps.
+    stamp = int(os.environ.get("SOURCE_DATE_EPOCH") or time.time())
+    return time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime(stamp))
+
+
+def _write(root: Path, path: str, text: str) -> None:
+    target = root / path.lstrip("/")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")

@@ -1,0 +1,168 @@
+"""Which distributions a system package takes from the distro and which it carries, and the
+carried ones unpacked into its ``vendor/`` directory, each with its ``*.dist-info`` (plugins are
+found through their entry points)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final, Literal, final
+
+from oro_framework.build.system.closure import Needed, reachable
+from oro_framework.build.system.distro import (
+    DEB_BASE_DEPENDS,
+    DISTRO_PACKAGES,
+    RPM_BASE_REQUIRES,
+)
+from oro_framework.build.system.wheels import (
+    copy_installed,
+    installed_tags,
+    is_portable,
+    portable_tags,
+    source_wheel,
+)
+from oro_framework.kernel.errors import BuildError
+
+__all__ = ["CannotShipError", "Flavour", "VendorPlan", "install_wheels", "plan_vendor"]
+
+Flavour = Literal["deb", "rpm"]
+"""Whose packages the dependencies name: Debian's (the .deb, and the .tar.gz for Debian-like
+systems) or Fedora's (the .rpm)."""
+
+UNUSED_IN_AN_APP: Final = ("tests", "_tests", "__pycache__")
+"""Directories of vendored third-party packages an installed app never imports."""
+OWN_PREFIX: Final = ("oro-",)
+
+
+@final
+@dataclass
+class VendorPlan:
+    depends: list[str]
+    """The distro packages the package depends on (``Depends``/``Requires``)."""
+    wheels: list[Path] = field(default_factory=list)
+    """Built from source trees."""
+    installed: list[str] = field(default_factory=list)
+    """Carried as installed here."""
+    compiled: bool = False
+    """A carried wheel holds machine code: the package is for this architecture only."""
+
+
+class CannotShipError(BuildError):
+    """A plugin (or the host) needs a distribution that can neither be carried nor taken from
+    the distro; :attr:`plugins` names them."""
+
+    def __init__(self, message: str, plugins: list[str]) -> None:
+        super().__init__(message)
+        self.plugins = plugins
+
+
+def _refusal(blocked: Mapping[str, Needed], flavour: Flavour) -> CannotShipError:
+    plugins = sorted({plugin for needed in blocked.values() for plugin in needed.via})
+    names = ", ".join(f"{name} {needed.version}" for name, needed in sorted(blocked.items()))
+    where = "Debian 12 and 13" if flavour == "deb" else "Fedora"
+    return CannotShipError(
+        f"{', '.join(plugins)} cannot ship in a system package: it needs {names}, which has no "
+        f"build for every Python of {where} (pure Python or abi3) and no package of theirs at a "
+        "version that fits. Build it with --webview qt (a bundle with its own Python), or "
+        "leave it out of the app ([build] plugins)",
+        plugins,
+    )
+
+
+def plan_vendor(
+    needed: Mapping[str, Needed],
+    tops: Sequence[str],
+    flavour: Flavour,
+    cache: Path,
+    say: Callable[[str], None],
+) -> VendorPlan:
+    """Decide each of ``needed`` (what ``tops`` require): a distro package (Debian's when both
+    releases' versions fit; Fedora's only for what cannot be carried), else carried. Only what
+    the carried ones lead to counts: a distro package brings its own requirements.
+
+    :raises CannotShipError: something can be neither, naming the plugins that need it; raised
+        before anything is written.
+    """
+    from_distro: dict[str, str] = {}
+    carried: dict[str, Path | None] = {}
+    blocked: dict[str, Needed] = {}
+    compiled: set[str] = set()
+    for name, item in sorted(needed.items()):
+        known = DISTRO_PACKAGES.get(name)
+        own = name.startswith(OWN_PREFIX) or name == "oro-framework"
+        if flavour == "deb" and known is not None and not own and known.fits_debian(item.specifier):
+            from_distro[name] = known.deb_dependency(item.specifier)
+            continue
+        wheel = source_wheel(name, cache)
+        if wheel is not None and is_portable(wheel.name):
+            carried[name] = wheel
+            if not wheel.name.endswith("-none-any.whl"):
+                compiled.add(name)
+            continue
+        tags = installed_tags(name) if wheel is None else []
+        if portable_tags(tags):
+            carried[name] = None
+            if all(tag.platform != "any" for tag in tags):
+                compiled.add(name)
+            continue
+        if flavour == "rpm" and known is not None:
+            from_distro[name] = known.rpm
+            continue
+        blocked[name] = item
+    used = reachable(dict(needed), tops, set(carried))
+    blocked = {name: item for name, item in blocked.items() if name in used}
+    if blocked:
+        raise _refusal(blocked, flavour)
+    base = DEB_BASE_DEPENDS if flavour == "deb" else RPM_BASE_REQUIRES
+    plan = VendorPlan(
+        [*base, *(from_distro[name] for name in sorted(from_distro) if name in used)],
+        wheels=[wheel for name, wheel in sorted(carried.items()) if wheel and name in used],
+        installed=[name for name, wheel in sorted(carried.items()) if not wheel and name in used],
+        compiled=bool(compiled & used),
+    )
+    carried_names = [name for name in sorted(carried) if name in used]
+    say(f"      from the distro ({flavour}): {', '.join(plan.depends)}")
+    say(f"      carried: {', '.join(carried_names)}")
+    return plan
+
+
+def install_wheels(plan: VendorPlan, vendor: Path, own: Callable[[str], bool]) -> None:
+    """Unpack ``plan``'s wheels into ``vendor`` as ``pip install --target`` does (no scripts,
+    no byte code: the package compiles it where it is installed) and copy its installed
+    distributions beside them, then drop the test suites of the third-party ones (``own`` says
+    which are the app's own: their files stay whole)."""
+    from installer import install
+    from installer.destinations import SchemeDictionaryDestination
+    from installer.sources import WheelFile
+
+    if vendor.exists():
+        shutil.rmtree(vendor)
+    vendor.mkdir(parents=True)
+    extras = vendor / ".unused"
+    destination = SchemeDictionaryDestination(
+        {
+            "purelib": str(vendor),
+            "platlib": str(vendor),
+            "headers": str(extras / "headers"),
+            "scripts": str(extras / "scripts"),
+            "data": str(extras / "data"),
+        },
+        interpreter="/usr/bin/python3",
+        script_kind="posix",
+        bytecode_optimization_levels=(),
+    )
+    for wheel in plan.wheels:
+        with WheelFile.open(wheel) as source:
+            install(source, destination, additional_metadata={"INSTALLER": b"oro build\n"})
+    shutil.rmtree(extras, ignore_errors=True)
+    for name in plan.installed:
+        copy_installed(name, vendor)
+    for package in vendor.iterdir():
+        if not package.is_dir() or package.name.endswith(".dist-info") or own(package.name):
+            continue
+        for unused in UNUSED_IN_AN_APP:
+            for found in list(package.rglob(unused)):
+                if found.is_dir():
+                    shutil.rmtree(found)
