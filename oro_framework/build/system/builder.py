@@ -114,17 +114,22 @@ def _app_package_tree(
         encoding="utf-8",
     )
     launcher.chmod(0o755)
-    summary = plan.description or plan.name
+    summary = _summary(plan)
     maintainer = _maintainer(plan.maintainer, plan.command)
     extra = app_files(plan, root, icon)
     docs = doc_files(root, plan.command, plan.version, maintainer, summary)
     return [lib, f"/usr/bin/{plan.command}", *extra, *docs]
 
 
+def _summary(plan: AppPlan) -> str:
+    # Debian's synopsis: one line, and not the bare name of the package.
+    return (plan.description or f"{plan.name}, a desktop app built with oro").replace("\n", " ")
+
+
 def _spec(
     plan: AppPlan, depends: Sequence[str], independent: bool, files: list[str]
 ) -> PackageSpec:
-    summary = (plan.description or plan.name).replace("\n", " ")
+    summary = _summary(plan)
     return PackageSpec(
         name=plan.command,
         version=plan.version,

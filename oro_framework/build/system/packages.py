@@ -9,6 +9,7 @@ database and icon cache are Debian's triggers' business; the ``.rpm`` refreshes 
 from __future__ import annotations
 
 import shutil
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, final
@@ -99,7 +100,8 @@ def build_deb(spec: PackageSpec, root: Path, out: Path) -> Path:
         "Depends": ", ".join(spec.depends),
         "Section": "misc",
         "Priority": "optional",
-        "Description": f"{spec.summary}\n {spec.description}",
+        "Description": spec.summary
+        + "".join(f"\n {line}" for line in textwrap.wrap(spec.description, 78)),
     }
     control = root / "DEBIAN"
     control.mkdir()

@@ -34,6 +34,7 @@ __all__ = [
     "is_portable",
     "portable_tags",
     "source_wheel",
+    "wheel_tags",
 ]
 
 OLDEST_PYTHON: Final = (3, 11)
@@ -61,6 +62,14 @@ def _portable_tag(tag: Tag) -> bool:
 def portable_tags(tags: Iterable[Tag]) -> bool:
     """A wheel of ``tags`` runs on Debian 12's and 13's Python alike."""
     return any(_portable_tag(tag) for tag in tags)
+
+
+def wheel_tags(filename: str) -> frozenset[Tag]:
+    """The tags of the wheel named ``filename`` (none if it is not a wheel's name)."""
+    try:
+        return parse_wheel_filename(filename)[3]
+    except InvalidWheelFilename:
+        return frozenset()
 
 
 def is_portable(filename: str) -> bool:
