@@ -123,15 +123,6 @@ def test_unknown_engine_names_are_refused_with_did_you_mean(tmp_path):
     assert "'qt'" in flag.stderr
 
 
-def test_a_frozen_build_refuses_the_system_engine_before_building(tmp_path):
-    completed = run_oro(
-        "build", str(MINIMAL), "--webview", "system", "--out", str(tmp_path), cwd=tmp_path
-    )
-    assert completed.returncode == 2, completed
-    assert "distro package" in completed.stderr
-    assert list(tmp_path.iterdir()) == []
-
-
 def test_doctor_shows_both_engines_with_versions_and_install_commands(tmp_path, no_gi):
     present = json.loads(run_oro("doctor", "--json", cwd=tmp_path).stdout)
     hidden = json.loads(

@@ -30,7 +30,7 @@ from oro_framework import (
     hookimpl,
     validators,
 )
-from oro_framework.update import RESTART_INTO
+from oro_framework.update import PACKAGED_ENVIRON, RESTART_INTO
 
 if TYPE_CHECKING:
     from oro_framework.update.manifest import UpdateManifest
@@ -78,8 +78,18 @@ def _installed_folder(host: Host) -> Path:
     """The app folder an update replaces.
 
     :raises NotSupportedError: (``UPDATE_NOT_INSTALLABLE``) the app runs from source and
-        ``update.install_dir`` is empty.
+        ``update.install_dir`` is empty; (``UPDATE_BY_PACKAGE_MANAGER``) it was installed as a
+        .deb or .rpm (oro build --webview system).
     """
+    package_format = host.environ.get(PACKAGED_ENVIRON, "")
+    if package_format in ("deb", "rpm"):
+        # Files dpkg or rpm own are theirs to replace: never overwritten here.
+        tool = "apt (apt upgrade, or apt install ./<new>.deb)" if package_format == "deb" else "dnf"
+        raise NotSupportedError(
+            f"This app was installed as a {package_format} package: its package manager "
+            f"updates it ({tool})",
+            code="UPDATE_BY_PACKAGE_MANAGER",
+        )
     configured = str(host.config["update.install_dir"])
     if configured:
         return Path(configured)

@@ -10,7 +10,11 @@ from typing import Final
 
 from oro_framework.kernel.stash import StashKey
 
-__all__ = ["RESTART_INTO"]
+__all__ = ["PACKAGED_ENVIRON", "RESTART_INTO"]
+
+PACKAGED_ENVIRON: Final = "ORO_PACKAGE_FORMAT"
+"""Set by a system package's launcher (``deb``, ``rpm``): the updater leaves such an app to the
+package manager, whose files it never overwrites."""
 
 RESTART_INTO: Final = StashKey[Path]("update-restart-into")
 """Set by ``application.update.install`` in a built app: ``oro run`` re-executes this launcher

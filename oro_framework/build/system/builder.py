@@ -8,6 +8,7 @@ plugin can ship at all) is taken before anything is written to the output.
 from __future__ import annotations
 
 import importlib.metadata
+import re
 import shutil
 import tarfile
 from collections.abc import Callable, Iterable, Sequence
@@ -45,7 +46,13 @@ __all__ = ["RUNTIMES", "build_runtime", "build_system_app", "installed_plugin_di
 
 RUNTIMES: Final = ("bundled", "shared")
 Runtime = Literal["bundled", "shared"]
-WHEEL_CACHE: Final = "wheels"
+
+
+def _wheel_cache() -> Path:
+    # Outside the output: a build that stops (a plugin that cannot ship) writes nothing there.
+    from platformdirs import user_cache_path
+
+    return user_cache_path("oro-framework") / "wheels"
 
 
 def installed_plugin_distributions() -> list[str]:
@@ -122,8 +129,11 @@ def _app_package_tree(
 
 
 def _summary(plan: AppPlan) -> str:
-    # Debian's synopsis: one line, and not the bare name of the package.
-    return (plan.description or f"{plan.name}, a desktop app built with oro").replace("\n", " ")
+    # Debian's synopsis: one line, neither the package's name nor starting with it.
+    summary = (plan.description or f"{plan.name}, a desktop app built with oro").replace("\n", " ")
+    if re.match(rf"{re.escape(plan.command)}\b", summary, re.IGNORECASE):
+        return f"desktop app: {summary}"
+    return summary
 
 
 def _spec(
@@ -214,11 +224,12 @@ def build_system_app(
     with steps.step("choosing what the distro gives and what the package carries"):
         flavours: list[Flavour] = []
         if runtime == "bundled":
-            flavours = [*(["deb"] if "deb" in packages else [])]
+            if "deb" in packages:
+                flavours.append("deb")
             if "rpm" in packages or wants_folder:
                 flavours.append("rpm")
         tops = [CORE_DISTRIBUTION, *(choice.distribution for choice in plan.plugins)]
-        vendors = _vendor_plans(tops, flavours, work / WHEEL_CACHE, say)
+        vendors = _vendor_plans(tops, flavours, _wheel_cache(), say)
         staged = stage_app(plan, work / "stage", skipped=[out])
         icon = write_icon(plan, work / "stage")
     folder: Path | None = None
@@ -292,7 +303,7 @@ def build_runtime(
         while True:
             try:
                 vendors[flavour] = _vendor_plans(
-                    [CORE_DISTRIBUTION, *shippable], [flavour], work / WHEEL_CACHE, say
+                    [CORE_DISTRIBUTION, *shippable], [flavour], _wheel_cache(), say
                 )[flavour]
                 break
             except CannotShipError as error:

@@ -29,6 +29,7 @@ from oro_framework.build.desktop import desktop_entry
 from oro_framework.build.icon import png_size
 from oro_framework.build.launcher import APP_DIRECTORY
 from oro_framework.build.plan import AppPlan
+from oro_framework.update import PACKAGED_ENVIRON
 
 __all__ = [
     "LAUNCH_SCRIPT",
@@ -41,9 +42,6 @@ __all__ = [
 ]
 
 RUNTIME_NAME: Final = "oro-runtime"
-PACKAGED_ENVIRON: Final = "ORO_PACKAGE_FORMAT"
-"""Set by a package's launcher (``deb``, ``rpm``): the updater leaves such an app to the
-package manager."""
 
 LAUNCH_SCRIPT: Final = '''"""Starts an oro app installed as a system package (oro build --webview
 system): the carried distributions next to this file come first on sys.path, then the distro's

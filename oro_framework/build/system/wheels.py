@@ -18,9 +18,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 from urllib.parse import unquote, urlsplit
 
 from packaging.tags import Tag, parse_tag
@@ -114,14 +114,12 @@ def _build_from_source(tree: Path, cache: Path) -> Path:
 
 
 def _quiet(
-    command: Any, cwd: str | None = None, extra_environ: dict[str, str] | None = None
+    cmd: Sequence[str], cwd: str | None = None, extra_environ: Mapping[str, str] | None = None
 ) -> None:
     environ = {**os.environ, **(extra_environ or {})}
-    result = subprocess.run(command, cwd=cwd, env=environ, capture_output=True, text=True)
+    result = subprocess.run(cmd, cwd=cwd, env=environ, capture_output=True, text=True)
     if result.returncode != 0:
-        raise subprocess.CalledProcessError(
-            result.returncode, command, result.stdout, result.stderr
-        )
+        raise subprocess.CalledProcessError(result.returncode, cmd, result.stdout, result.stderr)
 
 
 def installed_tags(name: str) -> list[Tag]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, Literal
 
 import click
 
@@ -103,9 +103,8 @@ def build(
     if system:
         from oro_framework.build.system.builder import build_system_app
 
-        _report(
-            build_system_app(app_dir, targets=chosen, out=out, runtime=runtime, say=echo_flushed)
-        )
+        mode: Literal["bundled", "shared"] = "shared" if runtime == "shared" else "bundled"
+        _report(build_system_app(app_dir, targets=chosen, out=out, runtime=mode, say=echo_flushed))
         return
     if key is not None and "tar" not in chosen:
         chosen = (*chosen, "tar")

@@ -1,0 +1,244 @@
+"""System packages (``oro build --webview system``): the notes app as a .deb of a few MB on the
+distro's Python, PyGObject and WebKitGTK, installed with apt, run from /usr/bin with an empty
+environment (headless, and in a window under Xvfb with a WebKitWebProcess), removed without a
+trace; the same app on the shared oro-runtime package; the .rpm, the .tar.gz; and a plugin that
+cannot ship this way stopping the build before it writes anything."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import tarfile
+from pathlib import Path
+
+import psutil
+import pytest
+from conftest import as_root, clean_environ, ping
+
+from oro_framework.testing.process import until
+from tests._oro_process import ORO, REPOSITORY, OroProcess
+
+COMMAND = "notes"
+MIB = 2**20
+
+
+def _oro(*arguments: str, cwd: Path = REPOSITORY) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(ORO), *arguments], capture_output=True, text=True, timeout=900, cwd=cwd, check=False
+    )
+
+
+def _built(*arguments: str) -> str:
+    completed = _oro(*arguments)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    return completed.stdout
+
+
+@pytest.fixture(scope="session")
+def system_dist(notes_app: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("system-dist")
+    _built("build", str(notes_app), "--webview", "system", "--target", "all", "--out", str(out))
+    return out
+
+
+@pytest.fixture(scope="session")
+def shared_dist(notes_app: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("shared-dist")
+    _built("build-runtime", "--target", "deb", "--out", str(out))
+    _built(
+        "build", str(notes_app), "--webview", "system", "--runtime", "shared",
+        "--target", "deb", "--out", str(out),
+    )  # fmt: skip
+    return out
+
+
+def _one(folder: Path, pattern: str) -> Path:
+    found = sorted(folder.glob(pattern))
+    assert len(found) == 1, (pattern, list(folder.iterdir()))
+    return found[0]
+
+
+def _field(deb: Path, name: str) -> str:
+    return subprocess.run(
+        ["dpkg-deb", "--field", str(deb), name], capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def _apt(*arguments: str) -> None:
+    completed = subprocess.run(
+        as_root("apt-get", "-o", "DPkg::Lock::Timeout=600", "-y", "-q", *arguments),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
+def _owned_files(package: str) -> list[Path]:
+    listed = subprocess.run(["dpkg", "-L", package], capture_output=True, text=True, check=True)
+    return [Path(line) for line in listed.stdout.splitlines() if line.startswith("/")]
+
+
+def _serves_from(executable: Path, home: Path) -> None:
+    with OroProcess(
+        "--headless", "--port", "0", executable=executable, environ=clean_environ(home)
+    ) as app:
+        assert ping(app.launch_url()) == "pong"
+
+
+def test_the_deb_is_small_depends_on_the_distro_and_passes_lintian(system_dist: Path) -> None:
+    deb = _one(system_dist, f"{COMMAND}_1.2.0_*.deb")
+    assert deb.stat().st_size <= 5 * MIB, deb.stat().st_size
+    depends = [item.strip() for item in _field(deb, "Depends").split(",")]
+    assert depends[:3] == ["python3 (>= 3.11)", "python3-gi", "gir1.2-webkit2-4.1"]
+    contents = subprocess.run(
+        ["dpkg-deb", "--contents", str(deb)], capture_output=True, text=True, check=True
+    ).stdout
+    # No Qt, no pywebview, no byte code, no PyInstaller: the distro's Python and WebKitGTK.
+    for absent in ("PyQt6", "/webview/", ".pyc", "_internal"):
+        assert absent not in contents, absent
+    # The plugins are found through entry points: each shipped distribution's dist-info is in.
+    for dist_info in ("oro_framework-", "oro_fs-", "oro_conduit-"):
+        assert re.search(rf"vendor/{dist_info}[^/]+\.dist-info/entry_points\.txt", contents)
+    lintian = subprocess.run(
+        ["lintian", "--tag-display-limit", "0", str(deb)], capture_output=True, text=True
+    )
+    errors = [line for line in lintian.stdout.splitlines() if line.startswith("E:")]
+    assert errors == [], lintian.stdout
+
+
+def test_the_deb_installs_runs_from_usr_bin_in_a_window_and_purges_cleanly(
+    system_dist: Path, tmp_path: Path, display: str
+) -> None:
+    deb = _one(system_dist, f"{COMMAND}_1.2.0_*.deb")
+    _apt("install", str(deb))
+    try:
+        owned = _owned_files(COMMAND)
+        launcher = Path(f"/usr/bin/{COMMAND}")
+        assert launcher in owned
+        assert Path("/usr/share/metainfo/dev.oro.test-notes.metainfo.xml") in owned
+        # Byte-compiled where installed (postinst's py3compile), not shipped.
+        assert list(Path(f"/usr/lib/{COMMAND}/vendor/oro_framework").rglob("*.pyc"))
+
+        _serves_from(launcher, tmp_path / "home")
+
+        with OroProcess(
+            "--port", "0",
+            executable=launcher,
+            environ=clean_environ(tmp_path / "window-home", {"DISPLAY": display}),
+        ) as app:  # fmt: skip
+            app.wait_for_line(r"^oro: opened Notes in a window")
+            host = psutil.Process(app.process.pid)
+            # The launcher exec'd the distro's Python on the package's launch.py.
+            assert host.exe().startswith("/usr/bin/python3"), host.exe()
+            assert f"/usr/lib/{COMMAND}/launch.py" in host.cmdline()
+
+            def web_process() -> bool:
+                children = host.children(recursive=True)
+                return any(child.name() == "WebKitWebProcess" for child in children)
+
+            until(web_process, "the window's WebKitWebProcess")
+            mapped = {
+                line.split()[-1]
+                for line in Path(f"/proc/{app.process.pid}/maps").read_text().splitlines()
+                if line.split()[-1].endswith(".so")
+            }
+            assert not [path for path in mapped if "PyQt6" in path or "/.venv/" in path]
+    finally:
+        _apt("purge", COMMAND)
+    left = [path for path in owned if path.exists() and not path.is_dir()]
+    assert left == []
+    assert not Path(f"/usr/lib/{COMMAND}").exists()
+
+
+def test_the_shared_runtime_makes_an_app_package_of_kilobytes(
+    shared_dist: Path, tmp_path: Path
+) -> None:
+    runtime = _one(shared_dist, "oro-runtime_*.deb")
+    app = _one(shared_dist, f"{COMMAND}_1.2.0_*.deb")
+    assert app.stat().st_size <= 100 * 1024, app.stat().st_size
+    assert _field(app, "Depends").startswith("oro-runtime (>= ")
+    assert _field(app, "Architecture") == "all"
+    _apt("install", str(runtime), str(app))
+    try:
+        assert not Path(f"/usr/lib/{COMMAND}/vendor").exists()
+        _serves_from(Path(f"/usr/bin/{COMMAND}"), tmp_path / "home")
+    finally:
+        _apt("purge", COMMAND, "oro-runtime")
+    assert not Path("/usr/lib/oro-runtime").exists()
+    assert not Path(f"/usr/lib/{COMMAND}").exists()
+
+
+def test_the_rpm_requires_fedoras_packages_and_runs_from_its_root(
+    system_dist: Path, tmp_path: Path
+) -> None:
+    rpm = _one(system_dist, f"{COMMAND}-1.2.0-1.*.rpm")
+    requires = subprocess.run(
+        ["rpm", "-qp", "--requires", str(rpm)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    for needed in ("python3 >= 3.11", "python3-gobject", "webkit2gtk4.1"):
+        assert needed in requires, requires
+    root = tmp_path / "root"
+    subprocess.run(["rpm", "--root", str(root), "--initdb"], check=True)
+    # --nodeps: this Debian root has no rpm database of python3 and WebKitGTK.
+    subprocess.run(
+        ["rpm", "--root", str(root), "--nodeps", "--noscripts", "-i", str(rpm)],
+        capture_output=True,
+        check=True,
+        timeout=300,
+    )
+    lib = root / "usr/lib" / COMMAND
+    with OroProcess(
+        "-I", str(lib / "launch.py"), str(lib / "oro_app"), "--headless", "--port", "0",
+        executable=Path("/usr/bin/python3"),
+        environ=clean_environ(tmp_path / "home"),
+    ) as app:  # fmt: skip
+        assert ping(app.launch_url()) == "pong"
+
+
+def test_the_tar_runs_where_it_is_unpacked(system_dist: Path, tmp_path: Path) -> None:
+    archive = _one(system_dist, f"{COMMAND}-1.2.0-linux-system-*.tar.gz")
+    with tarfile.open(archive) as tar:
+        assert {member.name.split("/", 1)[0] for member in tar.getmembers()} == {COMMAND}
+        tar.extractall(tmp_path / "unpacked", filter="tar")
+    _serves_from(tmp_path / "unpacked" / COMMAND / COMMAND, tmp_path / "home")
+
+
+def test_a_plugin_that_cannot_ship_stops_the_build_before_it_writes_anything(
+    tmp_path: Path,
+) -> None:
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "oro.toml").write_text('[meta]\nname = "ai app"\n[build]\nplugins = ["oro-ai"]\n')
+    (app / "index.html").write_text("<!doctype html>")
+    out = tmp_path / "out"
+    completed = _oro("build", str(app), "--webview", "system", "--target", "deb", "--out", str(out))
+    assert completed.returncode == 1, completed
+    message = completed.stderr
+    assert "oro-ai cannot ship in a system package" in message, message
+    assert "llama-cpp-python" in message, message
+    assert "--webview qt" in message, message
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_the_distro_table_matches_this_debian() -> None:
+    from oro_framework.build.system.distro import DEBIAN_RELEASES, DISTRO_PACKAGES
+
+    release = Path("/etc/debian_version").read_text().split(".")[0]
+    if release not in DEBIAN_RELEASES:
+        pytest.fail(f"the tests run on Debian {' or '.join(DEBIAN_RELEASES)}, not {release}")
+    index = DEBIAN_RELEASES.index(release)
+    names = [package.deb for package in DISTRO_PACKAGES.values()]
+    policy = subprocess.run(
+        ["apt-cache", "policy", *names], capture_output=True, text=True, check=True
+    ).stdout
+    candidates = dict(re.findall(r"^(\S+):\n\s+Installed: .*\n\s+Candidate: (\S+)", policy, re.M))
+    wrong = {
+        package.deb: (package.debian[index], candidates.get(package.deb))
+        for package in DISTRO_PACKAGES.values()
+        if candidates.get(package.deb) != package.debian[index]
+    }
+    assert wrong == {}, wrong
