@@ -27,7 +27,9 @@ def _runs(folder: Path) -> str:
 
 
 @asynccontextmanager
-async def _app(server: UpdateServer, installed: Path, **config: object) -> AsyncIterator[Host]:
+async def _app(
+    server: UpdateServer, installed: Path, environ: dict[str, str] | None = None, **config: object
+) -> AsyncIterator[Host]:
     settings = {
         "meta.version": "1.0.0",
         "meta.bundle_identifier": BUNDLE,
@@ -36,7 +38,7 @@ async def _app(server: UpdateServer, installed: Path, **config: object) -> Async
         "update.install_dir": str(installed),
         **config,
     }
-    async with make_host([oro_framework.core.update], config=settings) as host:
+    async with make_host([oro_framework.core.update], config=settings, environ=environ) as host:
         yield host
 
 
@@ -278,6 +280,25 @@ async def test_outside_a_built_app_install_needs_an_install_dir(
         assert (await client.call("application.update.check")).data["available"]
         assert (await client.call("application.update.download")).error is None
         assert await _error_code(host, "application.update.install") == "UPDATE_NOT_INSTALLABLE"
+    assert _runs(installed) == "1.0.0"
+
+
+@pytest.mark.parametrize("package_format", ["deb", "rpm"])
+async def test_a_system_package_is_left_to_its_package_manager(
+    update_server: UpdateServer, installed: Path, package_format: str
+) -> None:
+    # What /usr/bin/<app> of `oro build --webview system` sets: files dpkg or rpm own are never
+    # overwritten, even with an install_dir that would allow it.
+    update_server.publish("1.1.0")
+    environ = {"ORO_PACKAGE_FORMAT": package_format}
+    async with _app(update_server, installed, environ) as host:
+        client = MemoryClient(host)
+        assert (await client.call("application.update.check")).data["available"]
+        assert (await client.call("application.update.download")).error is None
+        error = (await client.call("application.update.install")).error
+        assert error is not None
+        assert error.code == "UPDATE_BY_PACKAGE_MANAGER", error
+        assert "package manager" in str(error)
     assert _runs(installed) == "1.0.0"
 
 
