@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.metadata
 import re
 import shutil
+import subprocess
 import tarfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -193,6 +194,29 @@ def _tar(plan: AppPlan, folder: Path, out: Path) -> Path:
     return target
 
 
+def _system_python_fits() -> bool:
+    """``python3`` on the clean ``PATH`` the built folder's check uses is Python >= 3.11."""
+    python = shutil.which("python3", path="/usr/bin:/bin")
+    if python is None:
+        return False
+    completed = subprocess.run(
+        [python, "-c", "import sys; print(sys.version_info >= (3, 11))"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return completed.stdout.strip() == "True"
+
+
+def _has_webkit() -> bool:
+    """The distro's ``python3`` imports WebKit2 4.1 through its own PyGObject."""
+    python = shutil.which("python3", path="/usr/bin:/bin")
+    if python is None:
+        return False
+    probe = "import gi; gi.require_version('WebKit2', '4.1'); from gi.repository import WebKit2"
+    return subprocess.run([python, "-c", probe], capture_output=True, check=False).returncode == 0
+
+
 def build_system_app(
     app_dir: Path,
     *,
@@ -267,7 +291,20 @@ def build_system_app(
                 path = _tar(plan, folder, out)
             result.artifacts.append(Artifact("tar", path, path.stat().st_size))
         with steps.step("checking that the built app starts"):
-            check_starts(folder / plan.command, work)
+            if _system_python_fits():
+                check_starts(folder / plan.command, work)
+            else:
+                say("      not here: this machine's python3 is missing or older than 3.11")
+    say(
+        "the target needs: the distro's Python >= 3.11, PyGObject and WebKitGTK 4.1 (Debian, "
+        "Ubuntu: python3 python3-gi gir1.2-webkit2-4.1; Fedora: python3 python3-gobject "
+        "webkit2gtk4.1); a .deb or .rpm declares them"
+    )
+    if not _has_webkit():
+        say(
+            "      this machine has no WebKitGTK 4.1 for python3: the packages are complete, "
+            "but to open a window here install those packages"
+        )
     shutil.rmtree(work / "stage", ignore_errors=True)
     return result
 

@@ -35,6 +35,7 @@ __all__ = [
     "LAUNCH_SCRIPT",
     "RUNTIME_NAME",
     "app_files",
+    "build_time",
     "doc_files",
     "folder_launcher",
     "installed_launcher",
@@ -153,9 +154,13 @@ def doc_files(root: Path, package: str, version: str, maintainer: str, summary: 
 
 
 def _changelog_date() -> str:
-    # SOURCE_DATE_EPOCH: the reproducible-builds convention for a build's own timestamps.
-    stamp = int(os.environ.get("SOURCE_DATE_EPOCH") or time.time())
-    return time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime(stamp))
+    return time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime(build_time()))
+
+
+def build_time() -> int:
+    """When the package was built: ``SOURCE_DATE_EPOCH``, the reproducible-builds convention
+    for a build's own timestamps, else now."""
+    return int(os.environ.get("SOURCE_DATE_EPOCH") or time.time())
 
 
 def _write(root: Path, path: str, text: str) -> None:

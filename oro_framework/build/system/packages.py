@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import shutil
 import textwrap
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, final
 
 from oro_framework.build.names import deb_version, rpm_version
 from oro_framework.build.package import architecture, require_tool, run_tool
+from oro_framework.build.system.layout import build_time
 
 __all__ = ["PackageSpec", "build_deb", "build_rpm", "normalize_modes"]
 
@@ -65,6 +67,10 @@ _RPM_PREUN: Final = """if [ "$1" -eq 0 ]; then
   find {lib} -type d -name __pycache__ -prune -exec rm -rf {{}} + || :
 fi
 """
+
+
+def _rpm_date() -> str:
+    return time.strftime("%a %b %d %Y", time.gmtime(build_time()))
 
 
 def normalize_modes(root: Path) -> None:
@@ -136,6 +142,7 @@ def build_rpm(spec: PackageSpec, root: Path, work: Path, out: Path) -> Path:
         f"Summary: {spec.summary}",
         "License: Unspecified",
         f"Packager: {spec.maintainer}",
+        "Group: Applications/System",
         "AutoReqProv: no",
         *(f"Requires: {requirement}" for requirement in spec.depends),
         *(["BuildArch: noarch"] if spec.architecture_independent else []),
@@ -143,7 +150,7 @@ def build_rpm(spec: PackageSpec, root: Path, work: Path, out: Path) -> Path:
         "%global debug_package %{nil}",
         "%global _build_id_links none",
         "%description",
-        spec.description,
+        *textwrap.wrap(spec.description, 78),
         "%install",
         f"cp -a {root}/. %{{buildroot}}/",
         "%post",
@@ -152,6 +159,9 @@ def build_rpm(spec: PackageSpec, root: Path, work: Path, out: Path) -> Path:
         _RPM_PREUN.format(lib=spec.lib),
         "%files",
         *spec.files,
+        "%changelog",
+        f"* {_rpm_date()} {spec.maintainer} - {rpm_version(spec.version)}-1",
+        "- Built with oro.",
         "",
     ]
     spec_file.write_text("\n".join(lines), encoding="utf-8")

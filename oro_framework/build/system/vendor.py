@@ -146,6 +146,17 @@ def plan_vendor(
     return plan
 
 
+def _drop_shebang(module: Path) -> None:
+    """A module is imported, never run: its ``#!`` line (a maintainer's tool inside a library)
+    only makes packaging checks call it a script that is not executable. The line stays, blank,
+    so tracebacks keep their line numbers."""
+    with module.open("rb") as file:
+        if file.read(2) != b"#!":
+            return
+    text = module.read_bytes()
+    module.write_bytes(b"\n" + text.split(b"\n", 1)[1] if b"\n" in text else b"")
+
+
 def _strip(vendor: Path) -> None:
     """Strip the symbols of carried shared objects, as Debian's packages are: they are never
     debugged from the package, and lose about a fifth of their size."""
@@ -219,3 +230,5 @@ def install_wheels(plan: VendorPlan, vendor: Path, own: Callable[[str], bool]) -
             for found in list(package.rglob(unused)):
                 if found.is_dir():
                     shutil.rmtree(found)
+        for module in package.rglob("*.py"):
+            _drop_shebang(module)
