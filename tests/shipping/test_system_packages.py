@@ -90,7 +90,9 @@ def _serves_from(executable: Path, home: Path) -> None:
         assert ping(app.launch_url()) == "pong"
 
 
-def test_the_deb_is_small_depends_on_the_distro_and_passes_lintian(system_dist: Path) -> None:
+def test_the_deb_is_small_depends_on_the_distro_and_passes_lintian(
+    system_dist: Path, tmp_path: Path
+) -> None:
     deb = _one(system_dist, f"{COMMAND}_1.2.0_*.deb")
     assert deb.stat().st_size <= 5 * MIB, deb.stat().st_size
     depends = [item.strip() for item in _field(deb, "Depends").split(",")]
@@ -104,6 +106,15 @@ def test_the_deb_is_small_depends_on_the_distro_and_passes_lintian(system_dist: 
     # The plugins are found through entry points: each shipped distribution's dist-info is in.
     for dist_info in ("oro_framework-", "oro_fs-", "oro_conduit-"):
         assert re.search(rf"vendor/{dist_info}[^/]+\.dist-info/entry_points\.txt", contents)
+    unpacked = tmp_path / "unpacked"
+    subprocess.run(["dpkg-deb", "--extract", str(deb), str(unpacked)], check=True)
+    (metainfo,) = (unpacked / "usr/share/metainfo").iterdir()
+    appstream = subprocess.run(
+        ["appstreamcli", "validate", "--no-net", str(metainfo)], capture_output=True, text=True
+    )
+    assert appstream.returncode == 0, appstream.stdout + appstream.stderr
+    (entry,) = (unpacked / "usr/share/applications").iterdir()
+    subprocess.run(["desktop-file-validate", str(entry)], check=True)
     lintian = subprocess.run(
         ["lintian", "--tag-display-limit", "0", str(deb)], capture_output=True, text=True
     )

@@ -85,7 +85,7 @@ def _vendor_plans(
 
 
 def _own(package: str) -> bool:
-    return package.startswith(("oro_", "oro-")) or package == "oro_framework"
+    return package.startswith(("oro_", "oro-"))
 
 
 def _runtime_files(root: Path, lib: str, vendor: VendorPlan) -> None:

@@ -85,6 +85,7 @@ def folder_launcher() -> str:
 
 def _metainfo(plan: AppPlan) -> str:
     summary = escape(plan.description or plan.name)
+    released = time.strftime("%Y-%m-%d", time.gmtime(build_time()))
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <component type="desktop-application">
   <id>{escape(plan.bundle_identifier)}</id>
@@ -92,14 +93,16 @@ def _metainfo(plan: AppPlan) -> str:
   <name>{escape(plan.name)}</name>
   <summary>{summary}</summary>
   <description>
-    <p>{summary}. Built with oro.</p>
+    <p>{summary}. {escape(plan.name)} is a desktop app built with oro, running on the
+      system's WebKitGTK.</p>
   </description>
   <launchable type="desktop-id">{escape(plan.bundle_identifier)}.desktop</launchable>
   <provides>
     <binary>{escape(plan.command)}</binary>
   </provides>
+  <content_rating type="oars-1.1"/>
   <releases>
-    <release version="{escape(plan.version)}"/>
+    <release version="{escape(plan.version)}" date="{released}"/>
   </releases>
 </component>
 """
