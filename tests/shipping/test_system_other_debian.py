@@ -142,6 +142,8 @@ def test_the_deb_built_here_installs_runs_and_purges_on_the_other_debian(
     _ok(*_in_root(root, *apt, "install", "--no-install-recommends", f"/tmp/{minimal_deb.name}"))
 
     depends = _depends(minimal_deb)
+    assert ["python3"] in depends, depends
+    assert ["gir1.2-webkit2-4.1"] in depends, depends
     names = sorted({name for alternatives in depends for name in alternatives})
     queried = _run(
         *_in_root(root, "dpkg-query", "-W", "-f", "${Package} ${db:Status-Abbrev}\n", *names)

@@ -185,7 +185,13 @@ def test_the_shared_runtime_makes_an_app_package_of_kilobytes(
     runtime = _one(shared_dist, "oro-runtime_*.deb")
     app = _one(shared_dist, f"{COMMAND}_1.2.0_*.deb")
     assert app.stat().st_size <= 100 * 1024, app.stat().st_size
-    assert _field(app, "Depends").startswith("oro-runtime (>= ")
+    depends = [item.strip() for item in _field(app, "Depends").split(",")]
+    assert depends[0].startswith("oro-runtime (>= "), depends
+    # One virtual package per plugin the app uses, which the runtime provides.
+    assert {"oro-runtime-oro-fs", "oro-runtime-oro-conduit"} <= set(depends), depends
+    provided = {item.strip() for item in _field(runtime, "Provides").split(",")}
+    assert set(depends[1:]) <= provided, (depends, provided)
+    assert "oro-runtime-oro-ai" not in provided  # cannot ship this way: left out by default
     assert _field(app, "Architecture") == "all"
     _apt("install", str(runtime), str(app))
     try:
@@ -195,6 +201,29 @@ def test_the_shared_runtime_makes_an_app_package_of_kilobytes(
         _apt("purge", COMMAND, "oro-runtime")
     assert not Path("/usr/lib/oro-runtime").exists()
     assert not Path(f"/usr/lib/{COMMAND}").exists()
+
+
+def test_apt_refuses_an_app_whose_runtime_lacks_one_of_its_plugins(
+    shared_dist: Path, tmp_path: Path
+) -> None:
+    slim = tmp_path / "slim"
+    _built("build-runtime", "-p", "oro-conduit", "-p", "oro-sw", "--out", str(slim))
+    runtime = _one(slim, "oro-runtime_*.deb")
+    app = _one(shared_dist, f"{COMMAND}_1.2.0_*.deb")
+    _apt("install", str(runtime))
+    try:
+        refused = subprocess.run(
+            as_root("apt-get", "-y", "-q", "install", str(app)),
+            capture_output=True,
+            text=True,
+            timeout=600,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        )
+        assert refused.returncode != 0, refused.stdout
+        assert "oro-runtime-oro-fs" in refused.stdout + refused.stderr, refused
+        assert not Path(f"/usr/bin/{COMMAND}").exists()
+    finally:
+        _apt("purge", "oro-runtime")
 
 
 def test_the_rpm_requires_fedoras_packages_and_runs_from_its_root(
@@ -248,7 +277,7 @@ def test_a_plugin_that_cannot_ship_stops_the_build_before_it_writes_anything(
     assert completed.returncode == 1, completed
     message = completed.stderr
     assert "oro-ai cannot ship in a system package" in message, message
-    assert "llama-cpp-python" in message, message
+    assert "oro-ai needs llama-cpp-python" in message, message
     assert "--webview qt" in message, message
     assert not out.exists() or list(out.iterdir()) == []
 

@@ -12,7 +12,7 @@ import re
 import shutil
 import subprocess
 import tarfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Final, Literal
 
@@ -43,7 +43,13 @@ from oro_framework.build.system.vendor import (
 from oro_framework.kernel.errors import BuildError
 from oro_framework.kernel.plugins import CORE_DISTRIBUTION
 
-__all__ = ["RUNTIMES", "build_runtime", "build_system_app", "installed_plugin_distributions"]
+__all__ = [
+    "RUNTIMES",
+    "build_runtime",
+    "build_system_app",
+    "installed_plugin_distributions",
+    "virtual_plugin_package",
+]
 
 RUNTIMES: Final = ("bundled", "shared")
 Runtime = Literal["bundled", "shared"]
@@ -76,12 +82,56 @@ def _maintainer(plan_maintainer: str, name: str) -> str:
     return f"{who} <{name}@users.noreply.invalid>"
 
 
-def _vendor_plans(
-    tops: Iterable[str], flavours: Iterable[Flavour], cache: Path, say: Callable[[str], None]
-) -> dict[Flavour, VendorPlan]:
-    tops = list(tops)
-    needed = needed_distributions(tops)
-    return {flavour: plan_vendor(needed, tops, flavour, cache, say) for flavour in flavours}
+def _vendor_plan(
+    plugins: Sequence[str], flavour: Flavour, say: Callable[[str], None]
+) -> VendorPlan:
+    """What the host with ``plugins`` takes from ``flavour``'s distro and carries.
+
+    :raises CannotShipError: naming the plugins that cannot ship: those that cannot alone (a
+        requirement of one plugin can make a library another shares unshippable), else all.
+    """
+    tops = [CORE_DISTRIBUTION, *plugins]
+    try:
+        return plan_vendor(needed_distributions(tops), tops, flavour, _wheel_cache(), say)
+    except CannotShipError:
+        culprits = [plugin for plugin in plugins if not _ships([plugin], flavour)]
+        if not _ships([], flavour):
+            culprits.insert(0, CORE_DISTRIBUTION)
+        if not culprits:
+            raise
+        if culprits[0] == CORE_DISTRIBUTION:
+            raise
+        needs = {plugin: "".join(_failure([plugin], flavour).needs.values()) for plugin in culprits}
+        raise CannotShipError(culprits, needs, flavour) from None
+
+
+def _failure(plugins: Sequence[str], flavour: Flavour) -> CannotShipError:
+    tops = [CORE_DISTRIBUTION, *plugins]
+    try:
+        plan_vendor(needed_distributions(tops), tops, flavour, _wheel_cache(), _silent)
+    except CannotShipError as error:
+        return error
+    raise AssertionError(f"{plugins} ship")
+
+
+def _ships(plugins: Sequence[str], flavour: Flavour) -> bool:
+    tops = [CORE_DISTRIBUTION, *plugins]
+    try:
+        plan_vendor(needed_distributions(tops), tops, flavour, _wheel_cache(), _silent)
+    except CannotShipError:
+        return False
+    return True
+
+
+def _silent(_line: str) -> None:
+    pass
+
+
+def virtual_plugin_package(plugin: str, flavour: Flavour) -> str:
+    """What ``oro-runtime`` provides for each plugin it carries, and what an app on it
+    depends on for each plugin it uses, so that apt or dnf refuse an app whose runtime lacks
+    one."""
+    return f"{RUNTIME_NAME}-{plugin}" if flavour == "deb" else f"{RUNTIME_NAME}({plugin})"
 
 
 def _own(package: str) -> bool:
@@ -252,8 +302,12 @@ def build_system_app(
                 flavours.append("deb")
             if "rpm" in packages or wants_folder:
                 flavours.append("rpm")
-        tops = [CORE_DISTRIBUTION, *(choice.distribution for choice in plan.plugins)]
-        vendors = _vendor_plans(tops, flavours, _wheel_cache(), say)
+        plugins = [choice.distribution for choice in plan.plugins]
+        vendors = {flavour: _vendor_plan(plugins, flavour, say) for flavour in flavours}
+        if runtime == "shared":
+            # The runtime must be able to carry them: checked here, as a bundled build would.
+            for target in packages:
+                _vendor_plan(plugins, "deb" if target == "deb" else "rpm", _silent)
         staged = stage_app(plan, work / "stage", skipped=[out])
         icon = write_icon(plan, work / "stage")
     folder: Path | None = None
@@ -273,7 +327,8 @@ def build_system_app(
                 depends = [
                     f"{RUNTIME_NAME} (>= {host_version})"
                     if target == "deb"
-                    else f"{RUNTIME_NAME} >= {host_version}"
+                    else f"{RUNTIME_NAME} >= {host_version}",
+                    *(virtual_plugin_package(name, flavour) for name in plugins),
                 ]
                 independent = True
             else:
@@ -335,21 +390,17 @@ def build_runtime(
         )
     flavours: list[Flavour] = [flavour for flavour in ("deb", "rpm") if flavour in targets]
     vendors: dict[Flavour, VendorPlan] = {}
+    carried: dict[Flavour, list[str]] = {}
     for flavour in flavours:
-        shippable = list(chosen)
-        while True:
-            try:
-                vendors[flavour] = _vendor_plans(
-                    [CORE_DISTRIBUTION, *shippable], [flavour], _wheel_cache(), say
-                )[flavour]
-                break
-            except CannotShipError as error:
-                # Left out by default, a stop when asked for by name.
-                blocked = [name for name in shippable if name in error.plugins]
-                if plugins is not None or not blocked:
-                    raise
-                say(f"      left out: {error}")
-                shippable = [name for name in shippable if name not in blocked]
+        if plugins is None:
+            # Left out by default, a stop when asked for by name.
+            refused = [name for name in chosen if not _ships([name], flavour)]
+            if refused:
+                say(f"      left out ({flavour}): {', '.join(refused)} cannot ship this way")
+            carried[flavour] = [name for name in chosen if name not in refused]
+        else:
+            carried[flavour] = list(chosen)
+        vendors[flavour] = _vendor_plan(carried[flavour], flavour, say)
     artifacts: list[Artifact] = []
     maintainer = _maintainer("", RUNTIME_NAME)
     summary = "oro's host and plugins for apps built with oro build --runtime shared"
@@ -371,6 +422,7 @@ def build_runtime(
             architecture_independent=not vendor.compiled,
             lib=lib,
             files=(lib, *docs),
+            provides=tuple(virtual_plugin_package(name, flavour) for name in carried[flavour]),
         )
         path = build_deb(spec, root, out) if flavour == "deb" else build_rpm(spec, root, work, out)
         artifacts.append(Artifact(flavour, path, path.stat().st_size))

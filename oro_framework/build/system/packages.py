@@ -36,6 +36,8 @@ class PackageSpec:
     """``/usr/lib/<name>``: what is byte-compiled once installed."""
     files: tuple[str, ...]
     """The tree's top paths, for rpm's ``%files``."""
+    provides: tuple[str, ...] = ()
+    """Virtual packages it provides (the runtime: one per plugin it carries)."""
 
     def deb_name(self) -> str:
         arch = "all" if self.architecture_independent else architecture()["deb"]
@@ -104,6 +106,7 @@ def build_deb(spec: PackageSpec, root: Path, out: Path) -> Path:
         "Maintainer": spec.maintainer,
         "Installed-Size": str(_installed_kib(root)),
         "Depends": ", ".join(spec.depends),
+        **({"Provides": ", ".join(spec.provides)} if spec.provides else {}),
         "Section": "misc",
         "Priority": "optional",
         "Description": spec.summary
@@ -145,6 +148,7 @@ def build_rpm(spec: PackageSpec, root: Path, work: Path, out: Path) -> Path:
         "Group: Applications/System",
         "AutoReqProv: no",
         *(f"Requires: {requirement}" for requirement in spec.depends),
+        *(f"Provides: {provided}" for provided in spec.provides),
         *(["BuildArch: noarch"] if spec.architecture_independent else []),
         "%global __os_install_post %{nil}",
         "%global debug_package %{nil}",

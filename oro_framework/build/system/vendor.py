@@ -61,25 +61,27 @@ class VendorPlan:
 
 
 class CannotShipError(BuildError):
-    """A plugin (or the host) needs a distribution that can neither be carried nor taken from
-    the distro; :attr:`plugins` names them."""
+    """Plugins (or the host) need a distribution that can neither be carried nor taken from
+    the distro; :attr:`plugins` names them, :attr:`needs` what (``{"oro-ai": "llama-cpp-python
+    0.3.36"}``; several plugins together when only their combination cannot ship)."""
 
-    def __init__(self, message: str, plugins: list[str]) -> None:
-        super().__init__(message)
+    def __init__(self, plugins: list[str], needs: dict[str, str], flavour: Flavour) -> None:
+        where = "Debian 12 and 13" if flavour == "deb" else "Fedora"
+        said = "; ".join(f"{who} needs {what}" for who, what in needs.items())
+        super().__init__(
+            f"{', '.join(plugins)} cannot ship in a system package: {said}, with no build for "
+            f"every Python of {where} (pure Python or abi3) and no package of theirs at a "
+            "version that fits. Build the app with --webview qt (a bundle with its own Python), "
+            "or leave the plugin out ([build] plugins)"
+        )
         self.plugins = plugins
+        self.needs = needs
 
 
 def _refusal(blocked: Mapping[str, Needed], flavour: Flavour) -> CannotShipError:
     plugins = sorted({plugin for needed in blocked.values() for plugin in needed.via})
     names = ", ".join(f"{name} {needed.version}" for name, needed in sorted(blocked.items()))
-    where = "Debian 12 and 13" if flavour == "deb" else "Fedora"
-    return CannotShipError(
-        f"{', '.join(plugins)} cannot ship in a system package: it needs {names}, which has no "
-        f"build for every Python of {where} (pure Python or abi3) and no package of theirs at a "
-        "version that fits. Build it with --webview qt (a bundle with its own Python), or "
-        "leave it out of the app ([build] plugins)",
-        plugins,
-    )
+    return CannotShipError(plugins, {" and ".join(plugins): names}, flavour)
 
 
 def plan_vendor(

@@ -11,6 +11,7 @@ network. Either is usable when it serves both Python 3.11 and 3.13 on x86-64 gli
 
 from __future__ import annotations
 
+import functools
 import importlib.metadata
 import json
 import os
@@ -147,9 +148,11 @@ def copy_installed(name: str, vendor: Path) -> None:
         shutil.copy2(source, target)
 
 
+@functools.cache
 def source_wheel(name: str, cache: Path) -> Path | None:
     """A wheel of ``name`` built from the source tree it was installed from; ``None`` when it
-    was installed from a wheel (then :func:`copy_installed` carries it).
+    was installed from a wheel (then :func:`copy_installed` carries it). Built once per
+    process: a build plans several combinations of plugins.
 
     :raises BuildError: the source tree does not build.
     """
