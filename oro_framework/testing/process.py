@@ -130,7 +130,7 @@ class OroProcess:
     def __enter__(self) -> OroProcess:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None = None, *_: object) -> None:
         ended = self.process.poll()
         self.kill()
         if kind is not None:

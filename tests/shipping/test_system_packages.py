@@ -15,7 +15,7 @@ from pathlib import Path
 
 import psutil
 import pytest
-from conftest import as_root, clean_environ, ping
+from conftest import NOTES_HTML, NOTES_TOML, NOTES_WORKER, as_root, clean_environ, ping
 
 from oro_framework.testing.process import until
 from tests._oro_process import ORO, REPOSITORY, OroProcess
@@ -37,18 +37,32 @@ def _built(*arguments: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def system_dist(notes_app: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def system_notes_app(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The notes app of conftest, in a folder of its own: the Qt build tests build theirs
+    inside its folder, whose output is no part of the app."""
+    app = tmp_path_factory.mktemp("system-notes")
+    (app / "oro.toml").write_text(NOTES_TOML)
+    (app / "index.html").write_text(NOTES_HTML)
+    (app / "notes-sw.js").write_text(NOTES_WORKER)
+    return app
+
+
+@pytest.fixture(scope="session")
+def system_dist(system_notes_app: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("system-dist")
-    _built("build", str(notes_app), "--webview", "system", "--target", "all", "--out", str(out))
+    _built(
+        "build", str(system_notes_app), "--webview", "system", "--target", "all",
+        "--out", str(out),
+    )  # fmt: skip
     return out
 
 
 @pytest.fixture(scope="session")
-def shared_dist(notes_app: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def shared_dist(system_notes_app: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("shared-dist")
     _built("build-runtime", "--target", "deb", "--out", str(out))
     _built(
-        "build", str(notes_app), "--webview", "system", "--runtime", "shared",
+        "build", str(system_notes_app), "--webview", "system", "--runtime", "shared",
         "--target", "deb", "--out", str(out),
     )  # fmt: skip
     return out
