@@ -13,6 +13,7 @@ import subprocess
 import tarfile
 from pathlib import Path
 
+import httpx
 import psutil
 import pytest
 from conftest import NOTES_HTML, NOTES_TOML, NOTES_WORKER, as_root, clean_environ, ping
@@ -211,6 +212,20 @@ def test_the_shared_runtime_makes_an_app_package_of_kilobytes(
     try:
         assert not Path(f"/usr/lib/{COMMAND}/vendor").exists()
         _serves_from(Path(f"/usr/bin/{COMMAND}"), tmp_path / "home")
+        # The runtime carries more plugins than the app uses: only the app's load.
+        with OroProcess(
+            "--headless", "--port", "0",
+            executable=Path(f"/usr/bin/{COMMAND}"),
+            environ=clean_environ(tmp_path / "home"),
+        ) as running:  # fmt: skip
+            launch = running.launch_url()
+            with httpx.Client(timeout=30) as client:
+                client.get(launch)
+                origin = launch.split("/?", 1)[0]
+                zlib = client.get(f"{origin}/ipc/zlib.capabilities").text
+                constants = client.get(f"{origin}/ipc/fs.constants").text
+        assert "Route 'zlib.capabilities' not found" in zlib, zlib
+        assert "O_RDONLY" in constants, constants
     finally:
         _apt("purge", COMMAND, "oro-runtime")
     assert not Path("/usr/lib/oro-runtime").exists()

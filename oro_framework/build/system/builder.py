@@ -168,7 +168,12 @@ def _app_package_tree(
     launcher = root / "usr/bin" / plan.command
     launcher.parent.mkdir(parents=True)
     launcher.write_text(
-        installed_launcher(runtime_lib.rsplit("/", 1)[-1], plan.command, package_format),
+        installed_launcher(
+            runtime_lib.rsplit("/", 1)[-1],
+            plan.command,
+            package_format,
+            [choice.distribution for choice in plan.plugins],
+        ),
         encoding="utf-8",
     )
     launcher.chmod(0o755)
@@ -216,7 +221,9 @@ def _folder(plan: AppPlan, out: Path, staged_app: Path, icon: Path, vendor: Vend
     install_wheels(vendor, folder / "vendor", _own)
     _copy(staged_app, folder / APP_DIRECTORY)
     launcher = folder / plan.command
-    launcher.write_text(folder_launcher(), encoding="utf-8")
+    launcher.write_text(
+        folder_launcher([choice.distribution for choice in plan.plugins]), encoding="utf-8"
+    )
     launcher.chmod(0o755)
     shutil.copy2(icon, folder / icon.name)
     from oro_framework.build.desktop import desktop_entry

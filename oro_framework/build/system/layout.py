@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import gzip
 import os
+import shlex
 import shutil
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
 from xml.sax.saxutils import escape
@@ -43,12 +45,16 @@ __all__ = [
 ]
 
 RUNTIME_NAME: Final = "oro-runtime"
+LOAD_PLUGINS_ENVIRON: Final = "ORO_LOAD_PLUGINS"
+"""The plugin discovery's list of the only third-party plugins to load
+(:mod:`oro_framework.kernel.plugins`)."""
 
 LAUNCH_SCRIPT: Final = '''"""Starts an oro app installed as a system package (oro build --webview
 system): the carried distributions next to this file come first on sys.path, then the distro's
 own; the first argument is the app's directory, the rest are oro run's."""
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "vendor"))
@@ -63,22 +69,26 @@ def lib_dir(name: str) -> str:
     return f"/usr/lib/{name}"
 
 
-def installed_launcher(runtime: str, app: str, package_format: str) -> str:
+def installed_launcher(runtime: str, app: str, package_format: str, plugins: Sequence[str]) -> str:
     """``/usr/bin/<app>``: the distro's Python, isolated (no user site, no ``PYTHON*``
-    variables), on ``runtime``'s ``launch.py``."""
+    variables), on ``runtime``'s ``launch.py``, loading ``plugins`` and no other (a shared
+    runtime carries more; a plugin installed elsewhere on the system is not the app's)."""
     return (
         "#!/bin/sh\n"
         f"export {PACKAGED_ENVIRON}={package_format}\n"
+        f"export {LOAD_PLUGINS_ENVIRON}={shlex.quote(','.join(plugins))}\n"
         f"exec /usr/bin/python3 -I {lib_dir(runtime)}/launch.py "
         f'{lib_dir(app)}/{APP_DIRECTORY} "$@"\n'
     )
 
 
-def folder_launcher() -> str:
-    """The folder build's launcher: ``python3`` from ``PATH`` on the files beside it."""
+def folder_launcher(plugins: Sequence[str]) -> str:
+    """The folder build's launcher: ``python3`` from ``PATH`` on the files beside it, loading
+    ``plugins`` and no other."""
     return (
         "#!/bin/sh\n"
         'here=$(dirname "$(readlink -f "$0")")\n'
+        f"export {LOAD_PLUGINS_ENVIRON}={shlex.quote(','.join(plugins))}\n"
         f'exec python3 -I "$here/launch.py" "$here/{APP_DIRECTORY}" "$@"\n'
     )
 
