@@ -104,7 +104,7 @@ def plan_vendor(
     compiled: dict[str, tuple[int, int]] = {}
     for name, item in sorted(needed.items()):
         known = DISTRO_PACKAGES.get(name)
-        own = name.startswith(OWN_PREFIX) or name == "oro-framework"
+        own = name.startswith(OWN_PREFIX)
         if flavour == "deb" and known is not None and not own and known.fits_debian(item.specifier):
             from_distro[name] = known.deb_dependency(item.specifier)
             continue
