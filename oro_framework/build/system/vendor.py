@@ -38,6 +38,7 @@ systems) or Fedora's (the .rpm)."""
 UNUSED_IN_AN_APP: Final = ("tests", "_tests", "__pycache__")
 """Directories of vendored third-party packages an installed app never imports."""
 OWN_PREFIX: Final = ("oro-",)
+"""Our own distributions (the host, the plugins): always carried, never a distro's."""
 MANYLINUX_ALIASES: Final = {
     "manylinux1_x86_64": (2, 5),
     "manylinux2010_x86_64": (2, 12),
