@@ -16,7 +16,7 @@ import tempfile
 import time
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
@@ -73,7 +73,16 @@ def cached_model() -> Path:
     return target
 
 
-class ModelHook(BuildHookInterface):  # type: ignore[misc]  # hatchling: build env only
+if TYPE_CHECKING:
+    from hatchling.builders.config import BuilderConfig
+
+    # Generic in the hatchling the type checker sees; plain in older ones a build may get.
+    _BuildHook = BuildHookInterface[BuilderConfig]
+else:
+    _BuildHook = BuildHookInterface
+
+
+class ModelHook(_BuildHook):
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
         if self.target_name != "wheel":
             return
