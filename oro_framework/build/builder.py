@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final, final
 
-from oro_framework.build.desktop import desktop_entry
+from oro_framework.build.desktop import app_desktop_entry
 from oro_framework.build.freeze import freeze, stage_app
 from oro_framework.build.icon import default_icon
 from oro_framework.build.package import build_deb, build_rpm, build_tar
@@ -18,7 +18,16 @@ from oro_framework.build.plan import AppPlan, plan_build
 from oro_framework.build.smoke import check_starts
 from oro_framework.build.trim import TrimmedKind, trim_bundle
 
-__all__ = ["TARGETS", "Artifact", "BuildResult", "Steps", "build_app", "folder_size", "write_icon"]
+__all__ = [
+    "TARGETS",
+    "Artifact",
+    "BuildResult",
+    "Steps",
+    "build_app",
+    "folder_size",
+    "plan_and_say",
+    "write_icon",
+]
 
 TARGETS: Final = ("onedir", "tar", "deb", "rpm")
 """What ``--target`` takes (``all`` means every one)."""
@@ -79,6 +88,17 @@ def write_icon(plan: AppPlan, folder: Path) -> Path:
     return target
 
 
+def plan_and_say(app_dir: Path, out: Path, say: Callable[[str], None]) -> AppPlan:
+    """The build's plan of the app in ``app_dir`` (``out`` is no part of it), saying which
+    plugins ship and why."""
+    plan = plan_build(app_dir.resolve(), skipped=[out])
+    for choice in plan.plugins:
+        say(f"      plugin {choice.distribution}: {choice.reason}")
+    if plan.left_out:
+        say(f"      left out (not used by the app): {', '.join(plan.left_out)}")
+    return plan
+
+
 def build_app(
     app_dir: Path,
     *,
@@ -97,12 +117,8 @@ def build_app(
     packages = [target for target in TARGETS[1:] if target in targets]
     steps = Steps(4 + len(packages), say)
     with steps.step(f"collecting {app_dir}"):
-        plan = plan_build(app_dir.resolve(), skipped=[out])
+        plan = plan_and_say(app_dir, out, say)
         result = BuildResult(plan, steps=steps.timings)
-        for choice in plan.plugins:
-            say(f"      plugin {choice.distribution}: {choice.reason}")
-        if plan.left_out:
-            say(f"      left out (not used by the app): {', '.join(plan.left_out)}")
         staged = stage_app(plan, work / "stage", skipped=[out])
     with steps.step("freezing with PyInstaller (about a minute)"):
         frozen = freeze(plan, work / "stage", work, work / "dist")
@@ -112,14 +128,7 @@ def build_app(
         say(f"      removed {removed / 2**20:.0f} MiB")
         icon = write_icon(plan, frozen)
         (frozen / f"{plan.bundle_identifier}.desktop").write_text(
-            desktop_entry(
-                name=plan.name,
-                executable=plan.command,
-                icon=plan.bundle_identifier,
-                comment=plan.description,
-                schemes=plan.schemes,
-                window_class=plan.command,
-            ),
+            app_desktop_entry(plan, plan.command),
             encoding="utf-8",
         )
         folder = out / plan.command

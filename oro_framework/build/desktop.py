@@ -4,8 +4,12 @@ handler of its deep-link schemes."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-__all__ = ["desktop_entry"]
+if TYPE_CHECKING:
+    from oro_framework.build.plan import AppPlan
+
+__all__ = ["app_desktop_entry", "desktop_entry"]
 
 
 def _escape(value: str) -> str:
@@ -58,3 +62,15 @@ def desktop_entry(
     if schemes:
         lines.append("MimeType=" + "".join(f"x-scheme-handler/{scheme};" for scheme in schemes))
     return "\n".join(lines) + "\n"
+
+
+def app_desktop_entry(plan: AppPlan, executable: str) -> str:
+    """The ``.desktop`` file of the app ``plan`` describes, launched by ``executable``."""
+    return desktop_entry(
+        name=plan.name,
+        executable=executable,
+        icon=plan.bundle_identifier,
+        comment=plan.description,
+        schemes=plan.schemes,
+        window_class=plan.command,
+    )

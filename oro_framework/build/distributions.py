@@ -5,32 +5,39 @@ from __future__ import annotations
 import importlib.metadata
 import importlib.util
 import re
+from collections.abc import Iterator
 
 from packaging.requirements import InvalidRequirement, Requirement
 
-__all__ = ["import_packages", "requirements"]
+__all__ = ["import_packages", "normalize", "requirements", "unconditional_requirements"]
 
 
-def _normalize(name: str) -> str:
+def normalize(name: str) -> str:
+    """A distribution's name as PEP 503 compares them (``Trio_WebSocket`` → ``trio-websocket``)."""
     return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def unconditional_requirements(
+    distribution: importlib.metadata.Distribution,
+) -> Iterator[Requirement]:
+    """What ``distribution`` requires with no extra and no marker that fails here."""
+    for line in distribution.requires or ():
+        try:
+            requirement = Requirement(line)
+        except InvalidRequirement:
+            continue
+        if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+            yield requirement
 
 
 def requirements(distribution: str) -> list[str]:
     """The normalized names of what ``distribution`` requires unconditionally (no extras, no
     markers that do not hold here), installed or not."""
     try:
-        declared = importlib.metadata.requires(distribution) or []
+        found = importlib.metadata.distribution(distribution)
     except importlib.metadata.PackageNotFoundError:
         return []
-    names = []
-    for line in declared:
-        try:
-            requirement = Requirement(line)
-        except InvalidRequirement:
-            continue
-        if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
-            names.append(_normalize(requirement.name))
-    return names
+    return [normalize(requirement.name) for requirement in unconditional_requirements(found)]
 
 
 def import_packages(distribution: str) -> list[str]:
@@ -51,5 +58,5 @@ def import_packages(distribution: str) -> list[str]:
             packages.add(parts[0])
     if packages:
         return sorted(packages)
-    guess = _normalize(distribution).replace("-", "_")
+    guess = normalize(distribution).replace("-", "_")
     return [guess] if importlib.util.find_spec(guess) is not None else []

@@ -13,10 +13,11 @@ import platform
 import shutil
 import subprocess
 import tarfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Final
 
-from oro_framework.build.desktop import desktop_entry
+from oro_framework.build.desktop import app_desktop_entry
 from oro_framework.build.icon import png_size
 from oro_framework.build.names import deb_version, rpm_version
 from oro_framework.build.plan import AppPlan
@@ -29,9 +30,13 @@ __all__ = [
     "build_deb",
     "build_rpm",
     "build_tar",
+    "install_desktop_files",
     "install_tree",
+    "installed_kib",
     "owned_by_root",
     "require_tool",
+    "run_dpkg_deb",
+    "run_rpmbuild",
     "run_tool",
 ]
 
@@ -100,11 +105,15 @@ def owned_by_root(info: tarfile.TarInfo) -> tarfile.TarInfo:
     return info
 
 
-def build_tar(plan: AppPlan, folder: Path, out: Path) -> Path:
-    """``.tar.gz`` of the app folder, with the folder ``<command>/`` at its top."""
-    target = out / artifact_name(plan, ".tar.gz")
+def build_tar(
+    plan: AppPlan, folder: Path, out: Path, *, flavour: str = "", compresslevel: int = 6
+) -> Path:
+    """``.tar.gz`` of the app folder, with the folder ``<command>/`` at its top; ``flavour``
+    joins the platform in its name (``-linux-system-x86_64``)."""
+    name = artifact_name(plan, ".tar.gz")
+    target = out / (name.replace("-linux-", f"-linux-{flavour}-") if flavour else name)
     partial = target.with_name(target.name + ".part")
-    with tarfile.open(partial, "w:gz", compresslevel=6) as archive:
+    with tarfile.open(partial, "w:gz", compresslevel=compresslevel) as archive:
         archive.add(folder, arcname=plan.command, filter=owned_by_root)
     partial.replace(target)
     return target
@@ -133,29 +142,62 @@ def install_tree(plan: AppPlan, folder: Path, icon: Path, root: Path) -> list[st
     script = root / launcher.lstrip("/")
     script.write_text(f'#!/bin/sh\nexec {app_home}/{plan.command} "$@"\n', encoding="utf-8")
     script.chmod(0o755)
+    return [app_home, launcher, *install_desktop_files(plan, icon, root, launcher)]
+
+
+def install_desktop_files(plan: AppPlan, icon: Path, root: Path, launcher: str) -> list[str]:
+    """The ``.desktop`` entry (running ``launcher``) and the icon in the hicolor theme, below
+    ``root``; their installed paths."""
     entry = f"/usr/share/applications/{plan.bundle_identifier}.desktop"
-    (root / "usr/share/applications").mkdir(parents=True)
-    (root / entry.lstrip("/")).write_text(
-        desktop_entry(
-            name=plan.name,
-            executable=launcher,
-            icon=plan.bundle_identifier,
-            comment=plan.description,
-            schemes=plan.schemes,
-            window_class=plan.command,
-        ),
-        encoding="utf-8",
-    )
+    (root / entry.lstrip("/")).parent.mkdir(parents=True, exist_ok=True)
+    (root / entry.lstrip("/")).write_text(app_desktop_entry(plan, launcher), encoding="utf-8")
     width, height = png_size(icon)
     icon_path = f"/usr/share/icons/hicolor/{width}x{height}/apps/{plan.bundle_identifier}.png"
-    (root / icon_path.lstrip("/")).parent.mkdir(parents=True)
+    (root / icon_path.lstrip("/")).parent.mkdir(parents=True, exist_ok=True)
     shutil.copy2(icon, root / icon_path.lstrip("/"))
-    return [app_home, launcher, entry, icon_path]
+    return [entry, icon_path]
 
 
-def _size_kib(root: Path) -> int:
+def installed_kib(root: Path) -> int:
+    """What the tree below ``root`` takes once installed, in KiB (``Installed-Size``)."""
     total = sum(path.lstat().st_size for path in root.rglob("*") if not path.is_dir())
     return (total + 1023) // 1024
+
+
+def run_dpkg_deb(
+    dpkg_deb: str,
+    root: Path,
+    fields: Mapping[str, str],
+    scripts: Mapping[str, str],
+    target: Path,
+    compression: str,
+) -> Path:
+    """Write ``root/DEBIAN`` (``control`` from ``fields``, maintainer ``scripts`` by name),
+    build ``target`` from ``root`` with dpkg-deb and remove ``root``.
+
+    :raises BuildError: dpkg-deb fails.
+    """
+    control = root / "DEBIAN"
+    control.mkdir()
+    (control / "control").write_text(
+        "".join(f"{key}: {value}\n" for key, value in fields.items()), encoding="utf-8"
+    )
+    for name, script in scripts.items():
+        (control / name).write_text(script, encoding="utf-8")
+        (control / name).chmod(0o755)
+    run_tool(
+        [
+            dpkg_deb,
+            "--root-owner-group",
+            f"-Z{compression}",
+            "-z9",
+            "--build",
+            str(root),
+            str(target),
+        ]
+    )
+    shutil.rmtree(root)
+    return target
 
 
 def build_deb(plan: AppPlan, folder: Path, icon: Path, work: Path, out: Path) -> Path:
@@ -166,30 +208,20 @@ def build_deb(plan: AppPlan, folder: Path, icon: Path, work: Path, out: Path) ->
     dpkg_deb = require_tool("dpkg-deb", "dpkg")
     root = work / "deb"
     install_tree(plan, folder, icon, root)
-    control = root / "DEBIAN"
-    control.mkdir()
     summary = plan.description or plan.name
     fields = {
         "Package": plan.command,
         "Version": deb_version(plan.version),
         "Architecture": architecture()["deb"],
         "Maintainer": plan.maintainer or f"{plan.name} <{plan.command}@localhost>",
-        "Installed-Size": str(_size_kib(root)),
+        "Installed-Size": str(installed_kib(root)),
         "Depends": ", ".join(DEB_DEPENDS),
         "Section": "misc",
         "Priority": "optional",
         "Description": f"{summary}\n {plan.name} ({plan.bundle_identifier}), built with oro.",
     }
-    (control / "control").write_text(
-        "".join(f"{key}: {value}\n" for key, value in fields.items()), encoding="utf-8"
-    )
-    for name in ("postinst", "postrm"):
-        (control / name).write_text(_SCRIPT, encoding="utf-8")
-        (control / name).chmod(0o755)
-    target = out / artifact_name(plan, ".deb")
-    run_tool([dpkg_deb, "--root-owner-group", "-Zzstd", "-z9", "--build", str(root), str(target)])
-    shutil.rmtree(root)
-    return target
+    scripts = {"postinst": _SCRIPT, "postrm": _SCRIPT}
+    return run_dpkg_deb(dpkg_deb, root, fields, scripts, out / artifact_name(plan, ".deb"), "zstd")
 
 
 def build_rpm(plan: AppPlan, folder: Path, icon: Path, work: Path, out: Path) -> Path:
@@ -235,6 +267,14 @@ def build_rpm(plan: AppPlan, folder: Path, icon: Path, work: Path, out: Path) ->
         ),
         encoding="utf-8",
     )
+    return run_rpmbuild(rpmbuild, spec, top, artifact_name(plan, ".rpm"), out)
+
+
+def run_rpmbuild(rpmbuild: str, spec: Path, top: Path, name: str, out: Path) -> Path:
+    """Build ``spec`` in the scratch tree ``top`` (removed after) into ``out/<name>``.
+
+    :raises BuildError: rpmbuild fails.
+    """
     run_tool(
         [
             rpmbuild,
@@ -247,9 +287,8 @@ def build_rpm(plan: AppPlan, folder: Path, icon: Path, work: Path, out: Path) ->
             str(spec),
         ]
     )
-    built = top / "out" / artifact_name(plan, ".rpm")
-    target = out / built.name
-    built.replace(target)
+    target = out / name
+    (top / "out" / name).replace(target)
     shutil.rmtree(top)
     return target
 

@@ -31,6 +31,7 @@ from oro_framework.kernel.errors import PluginLoadError
 
 __all__ = [
     "BUILTIN_PLUGIN",
+    "LOAD_PLUGINS_ENV",
     "SKIP_BROKEN_ENV",
     "LoadedPlugins",
     "PluginInfo",
@@ -42,6 +43,9 @@ CORE_DISTRIBUTION: Final = "oro-framework"
 BUILTIN_PLUGIN: Final = "oro"
 """The host's own plugin (:mod:`oro_framework.kernel.builtin`): always registered first, never
 disabled, never skipped as broken."""
+LOAD_PLUGINS_ENV: Final = "ORO_LOAD_PLUGINS"
+"""Only these third-party plugins load (comma-separated names); a system package's launcher
+sets it to the app's plugins."""
 SKIP_BROKEN_ENV: Final = "ORO_SKIP_BROKEN_PLUGINS"
 """The environment variable of config key ``plugins.skip_broken`` (besides its own
 ``ORO_PLUGINS_SKIP_BROKEN``), named like ``ORO_DISABLE_PLUGINS``."""
@@ -144,7 +148,7 @@ def discover(environ: Mapping[str, str]) -> list[EntryPoint]:
     """The entry points of group ``oro`` that the environment lets load, sorted by
     distribution then name; duplicates (a distribution seen on two paths) appear once."""
     disabled = _names(environ, "ORO_DISABLE_PLUGINS") or set()
-    only = _names(environ, "ORO_LOAD_PLUGINS")
+    only = _names(environ, LOAD_PLUGINS_ENV)
     chosen: dict[tuple[str | None, str], EntryPoint] = {}
     for entry_point in entry_points(group=hookspecs.PROJECT_NAME):
         distribution = _distribution_name(entry_point)

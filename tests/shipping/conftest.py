@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from oro_framework.testing import virtual_display
-from tests._oro_process import ORO, REPOSITORY, SHOWCASE
+from tests._oro_process import ORO, REPOSITORY, SHOWCASE, OroProcess
 
 NOTES_TOML = """[meta]
 name = "Notes"
@@ -72,13 +72,17 @@ def built_showcase(tmp_path_factory: pytest.TempPathFactory) -> BuiltApp:
     return _build(SHOWCASE, tmp_path_factory.mktemp("showcase-dist"), "all")
 
 
-@pytest.fixture(scope="session")
-def notes_app(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    app = tmp_path_factory.mktemp("notes")
+def write_notes_app(app: Path) -> Path:
+    """The notes app (it uses oro:fs and a web+notes handler) written into ``app``."""
     (app / "oro.toml").write_text(NOTES_TOML)
     (app / "index.html").write_text(NOTES_HTML)
     (app / "notes-sw.js").write_text(NOTES_WORKER)
     return app
+
+
+@pytest.fixture(scope="session")
+def notes_app(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_notes_app(tmp_path_factory.mktemp("notes"))
 
 
 @pytest.fixture(scope="session")
@@ -102,6 +106,26 @@ def ping(launch_url: str) -> str:
         reply.raise_for_status()
         data: str = reply.json()["data"]
         return data
+
+
+def serves(executable: Path, home: Path) -> None:
+    """``executable --headless`` started from a clean environment answers a ping."""
+    with OroProcess(
+        "--headless", "--port", "0", executable=executable, environ=clean_environ(home)
+    ) as app:
+        assert ping(app.launch_url()) == "pong"
+
+
+def install_rpm_into(rpm: Path, root: Path) -> None:
+    """Install ``rpm`` into a fresh rpm database at ``root``, without its scripts and with
+    ``--nodeps``: this Debian root has no rpm database of what the package requires."""
+    subprocess.run(["rpm", "--root", str(root), "--initdb"], check=True)
+    subprocess.run(
+        ["rpm", "--root", str(root), "--nodeps", "--noscripts", "-i", str(rpm)],
+        capture_output=True,
+        check=True,
+        timeout=300,
+    )
 
 
 def mapped_files(pid: int) -> set[str]:

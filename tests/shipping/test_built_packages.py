@@ -7,9 +7,7 @@ import subprocess
 import tarfile
 from pathlib import Path
 
-from conftest import BuiltApp, as_root, clean_environ, ping
-
-from tests._oro_process import OroProcess
+from conftest import BuiltApp, as_root, install_rpm_into, serves
 
 INSTALLED = (
     Path("/opt/oro-showcase/oro-showcase"),
@@ -17,13 +15,6 @@ INSTALLED = (
     Path("/usr/share/applications/dev.oro.showcase.desktop"),
     Path("/usr/share/icons/hicolor/256x256/apps/dev.oro.showcase.png"),
 )
-
-
-def _serves(executable: Path, home: Path) -> None:
-    with OroProcess(
-        "--headless", "--port", "0", executable=executable, environ=clean_environ(home)
-    ) as app:
-        assert ping(app.launch_url()) == "pong"
 
 
 def test_the_tar_holds_the_folder_at_its_top_and_runs_where_it_is_unpacked(
@@ -35,7 +26,7 @@ def test_the_tar_holds_the_folder_at_its_top_and_runs_where_it_is_unpacked(
         assert {member.name.split("/", 1)[0] for member in members} == {"oro-showcase"}
         assert all(member.uid == 0 and member.gid == 0 for member in members)
         tar.extractall(tmp_path / "unpacked", filter="tar")
-    _serves(tmp_path / "unpacked" / "oro-showcase" / "oro-showcase", tmp_path / "home")
+    serves(tmp_path / "unpacked" / "oro-showcase" / "oro-showcase", tmp_path / "home")
 
 
 def test_the_deb_installs_serves_and_is_removed_cleanly(
@@ -55,7 +46,7 @@ def test_the_deb_installs_serves_and_is_removed_cleanly(
         entry = INSTALLED[2].read_text()
         assert "Exec=/usr/bin/oro-showcase %u" in entry.splitlines()
         assert "MimeType=x-scheme-handler/web+showcase;" in entry.splitlines()
-        _serves(Path("/usr/bin/oro-showcase"), tmp_path / "home")
+        serves(Path("/usr/bin/oro-showcase"), tmp_path / "home")
     finally:
         subprocess.run(as_root("dpkg", "--purge", "oro-showcase"), capture_output=True, check=True)
     assert not [path for path in INSTALLED if path.exists()]
@@ -78,17 +69,10 @@ def test_the_rpm_installs_into_a_root_serves_and_is_removed_cleanly(
     )
     assert query.stdout == "oro-showcase 0.1.0 1"
     root = tmp_path / "root"
-    subprocess.run(["rpm", "--root", str(root), "--initdb"], check=True)
-    # --nodeps: this Debian root has no rpm database of the system libraries the app links.
-    subprocess.run(
-        ["rpm", "--root", str(root), "--nodeps", "--noscripts", "-i", str(rpm)],
-        capture_output=True,
-        check=True,
-        timeout=300,
-    )
+    install_rpm_into(rpm, root)
     for path in INSTALLED:
         assert (root / path.relative_to("/")).exists(), path
-    _serves(root / "opt" / "oro-showcase" / "oro-showcase", tmp_path / "home")
+    serves(root / "opt" / "oro-showcase" / "oro-showcase", tmp_path / "home")
     subprocess.run(
         ["rpm", "--root", str(root), "--nodeps", "--noscripts", "-e", "oro-showcase"], check=True
     )

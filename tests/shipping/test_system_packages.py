@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import psutil
 import pytest
-from conftest import NOTES_HTML, NOTES_TOML, NOTES_WORKER, as_root, clean_environ, ping
+from conftest import as_root, clean_environ, install_rpm_into, ping, serves, write_notes_app
 
 from oro_framework.testing.process import until
 from tests._oro_process import ORO, REPOSITORY, OroProcess
@@ -41,11 +41,7 @@ def _built(*arguments: str) -> str:
 def system_notes_app(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The notes app of conftest, in a folder of its own: the Qt build tests build theirs
     inside its folder, whose output is no part of the app."""
-    app = tmp_path_factory.mktemp("system-notes")
-    (app / "oro.toml").write_text(NOTES_TOML)
-    (app / "index.html").write_text(NOTES_HTML)
-    (app / "notes-sw.js").write_text(NOTES_WORKER)
-    return app
+    return write_notes_app(tmp_path_factory.mktemp("system-notes"))
 
 
 @pytest.fixture(scope="session")
@@ -98,13 +94,6 @@ def _owned_files(package: str) -> list[Path]:
     return [Path(line) for line in listed.stdout.splitlines() if line.startswith("/")]
 
 
-def _serves_from(executable: Path, home: Path) -> None:
-    with OroProcess(
-        "--headless", "--port", "0", executable=executable, environ=clean_environ(home)
-    ) as app:
-        assert ping(app.launch_url()) == "pong"
-
-
 def test_the_deb_is_small_depends_on_the_distro_and_passes_lintian(
     system_dist: Path, tmp_path: Path
 ) -> None:
@@ -153,7 +142,7 @@ def test_the_deb_installs_runs_from_usr_bin_in_a_window_and_purges_cleanly(
         # Byte-compiled where installed (postinst's py3compile), not shipped.
         assert list(Path(f"/usr/lib/{COMMAND}/vendor/oro_framework").rglob("*.pyc"))
 
-        _serves_from(launcher, tmp_path / "home")
+        serves(launcher, tmp_path / "home")
 
         with OroProcess(
             "--port", "0",
@@ -214,7 +203,7 @@ def test_the_shared_runtime_makes_an_app_package_of_kilobytes(
     _apt("install", str(runtime), str(app))
     try:
         assert not Path(f"/usr/lib/{COMMAND}/vendor").exists()
-        _serves_from(Path(f"/usr/bin/{COMMAND}"), tmp_path / "home")
+        serves(Path(f"/usr/bin/{COMMAND}"), tmp_path / "home")
         # The runtime carries more plugins than the app uses: only the app's load.
         with OroProcess(
             "--headless", "--port", "0",
@@ -276,14 +265,7 @@ def test_the_rpm_requires_fedoras_packages_and_runs_from_its_root(
         rpmlint.stdout
     )
     root = tmp_path / "root"
-    subprocess.run(["rpm", "--root", str(root), "--initdb"], check=True)
-    # --nodeps: this Debian root has no rpm database of python3 and WebKitGTK.
-    subprocess.run(
-        ["rpm", "--root", str(root), "--nodeps", "--noscripts", "-i", str(rpm)],
-        capture_output=True,
-        check=True,
-        timeout=300,
-    )
+    install_rpm_into(rpm, root)
     lib = root / "usr/lib" / COMMAND
     with OroProcess(
         "-I", str(lib / "launch.py"), str(lib / "oro_app"), "--headless", "--port", "0",
@@ -298,7 +280,7 @@ def test_the_tar_runs_where_it_is_unpacked(system_dist: Path, tmp_path: Path) ->
     with tarfile.open(archive) as tar:
         assert {member.name.split("/", 1)[0] for member in tar.getmembers()} == {COMMAND}
         tar.extractall(tmp_path / "unpacked", filter="tar")
-    _serves_from(tmp_path / "unpacked" / COMMAND / COMMAND, tmp_path / "home")
+    serves(tmp_path / "unpacked" / COMMAND / COMMAND, tmp_path / "home")
 
 
 def test_a_plugin_that_cannot_ship_stops_the_build_before_it_writes_anything(

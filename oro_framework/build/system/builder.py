@@ -11,18 +11,26 @@ import importlib.metadata
 import re
 import shutil
 import subprocess
-import tarfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Final, Literal
 
-from oro_framework.build.builder import Artifact, BuildResult, Steps, folder_size, write_icon
+from oro_framework.build.builder import (
+    Artifact,
+    BuildResult,
+    Steps,
+    folder_size,
+    plan_and_say,
+    write_icon,
+)
+from oro_framework.build.desktop import app_desktop_entry
+from oro_framework.build.distributions import normalize
 from oro_framework.build.freeze import stage_app
 from oro_framework.build.launcher import APP_DIRECTORY
-from oro_framework.build.package import artifact_name, owned_by_root
-from oro_framework.build.plan import AppPlan, plan_build
+from oro_framework.build.package import build_tar
+from oro_framework.build.plan import AppPlan
 from oro_framework.build.smoke import check_starts
-from oro_framework.build.system.closure import needed_distributions, normalize
+from oro_framework.build.system.closure import needed_distributions
 from oro_framework.build.system.layout import (
     LAUNCH_SCRIPT,
     RUNTIME_NAME,
@@ -44,14 +52,12 @@ from oro_framework.kernel.errors import BuildError
 from oro_framework.kernel.plugins import CORE_DISTRIBUTION
 
 __all__ = [
-    "RUNTIMES",
     "build_runtime",
     "build_system_app",
     "installed_plugin_distributions",
     "virtual_plugin_package",
 ]
 
-RUNTIMES: Final = ("bundled", "shared")
 Runtime = Literal["bundled", "shared"]
 
 
@@ -94,33 +100,27 @@ def _vendor_plan(
     try:
         return plan_vendor(needed_distributions(tops), tops, flavour, _wheel_cache(), say)
     except CannotShipError:
-        culprits = [plugin for plugin in plugins if not _ships([plugin], flavour)]
-        if not _ships([], flavour):
-            culprits.insert(0, CORE_DISTRIBUTION)
-        if not culprits:
-            raise
-        if culprits[0] == CORE_DISTRIBUTION:
-            raise
-        needs = {plugin: "".join(_failure([plugin], flavour).needs.values()) for plugin in culprits}
-        raise CannotShipError(culprits, needs, flavour) from None
+        if _failure([], flavour) is not None:
+            raise  # the host itself
+        failures = {
+            plugin: failure
+            for plugin in plugins
+            if (failure := _failure([plugin], flavour)) is not None
+        }
+        if not failures:
+            raise  # only their combination cannot ship: the error names them all
+        needs = {plugin: "".join(failure.needs.values()) for plugin, failure in failures.items()}
+        raise CannotShipError(list(failures), needs, flavour) from None
 
 
-def _failure(plugins: Sequence[str], flavour: Flavour) -> CannotShipError:
+def _failure(plugins: Sequence[str], flavour: Flavour) -> CannotShipError | None:
+    """Why the host with ``plugins`` cannot ship, or ``None`` when it can."""
     tops = [CORE_DISTRIBUTION, *plugins]
     try:
         plan_vendor(needed_distributions(tops), tops, flavour, _wheel_cache(), _silent)
     except CannotShipError as error:
         return error
-    raise AssertionError(f"{plugins} ship")
-
-
-def _ships(plugins: Sequence[str], flavour: Flavour) -> bool:
-    tops = [CORE_DISTRIBUTION, *plugins]
-    try:
-        plan_vendor(needed_distributions(tops), tops, flavour, _wheel_cache(), _silent)
-    except CannotShipError:
-        return False
-    return True
+    return None
 
 
 def _silent(_line: str) -> None:
@@ -226,52 +226,26 @@ def _folder(plan: AppPlan, out: Path, staged_app: Path, icon: Path, vendor: Vend
     )
     launcher.chmod(0o755)
     shutil.copy2(icon, folder / icon.name)
-    from oro_framework.build.desktop import desktop_entry
-
     (folder / f"{plan.bundle_identifier}.desktop").write_text(
-        desktop_entry(
-            name=plan.name,
-            executable=plan.command,
-            icon=plan.bundle_identifier,
-            comment=plan.description,
-            schemes=plan.schemes,
-            window_class=plan.command,
-        ),
+        app_desktop_entry(plan, plan.command),
         encoding="utf-8",
     )
     return folder
 
 
-def _tar(plan: AppPlan, folder: Path, out: Path) -> Path:
-    target = out / artifact_name(plan, ".tar.gz").replace("-linux-", "-linux-system-")
-    partial = target.with_name(target.name + ".part")
-    with tarfile.open(partial, "w:gz", compresslevel=9) as archive:
-        archive.add(folder, arcname=plan.command, filter=owned_by_root)
-    partial.replace(target)
-    return target
-
-
-def _system_python_fits() -> bool:
-    """``python3`` on the clean ``PATH`` the built folder's check uses is Python >= 3.11."""
+def _system_python_runs(code: str) -> bool:
+    """``python3`` on the clean ``PATH`` the built folder's check uses runs ``code`` without
+    an error (a missing ``python3`` runs nothing)."""
     python = shutil.which("python3", path="/usr/bin:/bin")
     if python is None:
         return False
-    completed = subprocess.run(
-        [python, "-c", "import sys; print(sys.version_info >= (3, 11))"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return completed.stdout.strip() == "True"
+    return subprocess.run([python, "-c", code], capture_output=True, check=False).returncode == 0
 
 
-def _has_webkit() -> bool:
-    """The distro's ``python3`` imports WebKit2 4.1 through its own PyGObject."""
-    python = shutil.which("python3", path="/usr/bin:/bin")
-    if python is None:
-        return False
-    probe = "import gi; gi.require_version('WebKit2', '4.1'); from gi.repository import WebKit2"
-    return subprocess.run([python, "-c", probe], capture_output=True, check=False).returncode == 0
+PYTHON_FITS: Final = "import sys; sys.exit(sys.version_info < (3, 11))"
+HAS_WEBKIT: Final = (
+    "import gi; gi.require_version('WebKit2', '4.1'); from gi.repository import WebKit2"
+)
 
 
 def build_system_app(
@@ -296,12 +270,8 @@ def build_system_app(
     folder_steps = (2 + ("tar" in targets)) if wants_folder else 0  # lay out, tar, check
     steps = Steps(2 + len(packages) + folder_steps, say)
     with steps.step(f"collecting {app_dir}"):
-        plan = plan_build(app_dir.resolve(), skipped=[out])
+        plan = plan_and_say(app_dir, out, say)
         result = BuildResult(plan, steps=steps.timings)
-        for choice in plan.plugins:
-            say(f"      plugin {choice.distribution}: {choice.reason}")
-        if plan.left_out:
-            say(f"      left out (not used by the app): {', '.join(plan.left_out)}")
     with steps.step("choosing what the distro gives and what the package carries"):
         flavours: list[Flavour] = []
         if runtime == "bundled":
@@ -350,10 +320,11 @@ def build_system_app(
     if folder is not None:
         if "tar" in targets:
             with steps.step("packaging tar"):
-                path = _tar(plan, folder, out)
+                # Small enough for the best compression (the Qt bundle's is ~400 MB).
+                path = build_tar(plan, folder, out, flavour="system", compresslevel=9)
             result.artifacts.append(Artifact("tar", path, path.stat().st_size))
         with steps.step("checking that the built app starts"):
-            if _system_python_fits():
+            if _system_python_runs(PYTHON_FITS):
                 check_starts(folder / plan.command, work)
             else:
                 say("      not here: this machine's python3 is missing or older than 3.11")
@@ -362,7 +333,7 @@ def build_system_app(
         "Ubuntu: python3 python3-gi gir1.2-webkit2-4.1; Fedora: python3 python3-gobject "
         "webkit2gtk4.1); a .deb or .rpm declares them"
     )
-    if not _has_webkit():
+    if not _system_python_runs(HAS_WEBKIT):
         say(
             "      this machine has no WebKitGTK 4.1 for python3: the packages are complete, "
             "but to open a window here install those packages"
@@ -401,7 +372,7 @@ def build_runtime(
     for flavour in flavours:
         if plugins is None:
             # Left out by default, a stop when asked for by name.
-            refused = [name for name in chosen if not _ships([name], flavour)]
+            refused = [name for name in chosen if _failure([name], flavour) is not None]
             if refused:
                 say(f"      left out ({flavour}): {', '.join(refused)} cannot ship this way")
             carried[flavour] = [name for name in chosen if name not in refused]

@@ -4,23 +4,19 @@ they require, each with every requirement stated on it and the plugin that broug
 from __future__ import annotations
 
 import importlib.metadata
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Final, final
 
-from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
+
+from oro_framework.build.distributions import normalize, unconditional_requirements
 
 __all__ = ["LEFT_TO_THE_ENGINE", "Needed", "needed_distributions", "reachable"]
 
 LEFT_TO_THE_ENGINE: Final = frozenset({"pywebview", "pyqt6", "pyqt6-webengine", "pygobject"})
 """Never shipped in a system package: the window is the distro's WebKitGTK through its own
 ``python3-gi``, and nothing of Qt goes along."""
-
-
-def normalize(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 @final
@@ -38,16 +34,6 @@ class Needed:
     """The top distributions (the host, a plugin) that brought it in."""
     requires: set[str] = field(default_factory=set)
     """What it requires, among the needed ones."""
-
-
-def _requirements(distribution: importlib.metadata.Distribution) -> Iterable[Requirement]:
-    for line in distribution.requires or ():
-        try:
-            requirement = Requirement(line)
-        except InvalidRequirement:
-            continue
-        if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
-            yield requirement
 
 
 def needed_distributions(tops: Iterable[str]) -> dict[str, Needed]:
@@ -73,7 +59,7 @@ def needed_distributions(tops: Iterable[str]) -> dict[str, Needed]:
             if normalize(top) in entry.via and not first:
                 continue
             entry.via.add(normalize(top))
-            for requirement in _requirements(distribution):
+            for requirement in unconditional_requirements(distribution):
                 entry.requires.add(normalize(requirement.name))
                 pending.append((normalize(requirement.name), requirement.specifier))
     for entry in needed.values():

@@ -20,17 +20,16 @@ from __future__ import annotations
 import gzip
 import os
 import shlex
-import shutil
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
 from xml.sax.saxutils import escape
 
-from oro_framework.build.desktop import desktop_entry
-from oro_framework.build.icon import png_size
 from oro_framework.build.launcher import APP_DIRECTORY
+from oro_framework.build.package import install_desktop_files
 from oro_framework.build.plan import AppPlan
+from oro_framework.kernel.plugins import LOAD_PLUGINS_ENV
 from oro_framework.update import PACKAGED_ENVIRON
 
 __all__ = [
@@ -45,9 +44,6 @@ __all__ = [
 ]
 
 RUNTIME_NAME: Final = "oro-runtime"
-LOAD_PLUGINS_ENVIRON: Final = "ORO_LOAD_PLUGINS"
-"""The plugin discovery's list of the only third-party plugins to load
-(:mod:`oro_framework.kernel.plugins`)."""
 
 LAUNCH_SCRIPT: Final = '''"""Starts an oro app installed as a system package (oro build --webview
 system): the carried distributions next to this file come first on sys.path, then the distro's
@@ -76,7 +72,7 @@ def installed_launcher(runtime: str, app: str, package_format: str, plugins: Seq
     return (
         "#!/bin/sh\n"
         f"export {PACKAGED_ENVIRON}={package_format}\n"
-        f"export {LOAD_PLUGINS_ENVIRON}={shlex.quote(','.join(plugins))}\n"
+        f"export {LOAD_PLUGINS_ENV}={shlex.quote(','.join(plugins))}\n"
         f"exec /usr/bin/python3 -I {lib_dir(runtime)}/launch.py "
         f'{lib_dir(app)}/{APP_DIRECTORY} "$@"\n'
     )
@@ -88,7 +84,7 @@ def folder_launcher(plugins: Sequence[str]) -> str:
     return (
         "#!/bin/sh\n"
         'here=$(dirname "$(readlink -f "$0")")\n'
-        f"export {LOAD_PLUGINS_ENVIRON}={shlex.quote(','.join(plugins))}\n"
+        f"export {LOAD_PLUGINS_ENV}={shlex.quote(','.join(plugins))}\n"
         f'exec python3 -I "$here/launch.py" "$here/{APP_DIRECTORY}" "$@"\n'
     )
 
@@ -120,27 +116,10 @@ def _metainfo(plan: AppPlan) -> str:
 
 def app_files(plan: AppPlan, root: Path, icon: Path) -> list[str]:
     """The launcher entry, icon and AppStream metadata below ``root``; their paths."""
-    entry = f"/usr/share/applications/{plan.bundle_identifier}.desktop"
-    launcher = f"/usr/bin/{plan.command}"
-    _write(
-        root,
-        entry,
-        desktop_entry(
-            name=plan.name,
-            executable=launcher,
-            icon=plan.bundle_identifier,
-            comment=plan.description,
-            schemes=plan.schemes,
-            window_class=plan.command,
-        ),
-    )
-    width, height = png_size(icon)
-    icon_path = f"/usr/share/icons/hicolor/{width}x{height}/apps/{plan.bundle_identifier}.png"
-    (root / icon_path.lstrip("/")).parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(icon, root / icon_path.lstrip("/"))
+    desktop = install_desktop_files(plan, icon, root, f"/usr/bin/{plan.command}")
     metainfo = f"/usr/share/metainfo/{plan.bundle_identifier}.metainfo.xml"
     _write(root, metainfo, _metainfo(plan))
-    return [entry, icon_path, metainfo]
+    return [*desktop, metainfo]
 
 
 def doc_files(root: Path, package: str, version: str, maintainer: str, summary: str) -> list[str]:

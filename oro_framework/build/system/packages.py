@@ -16,7 +16,13 @@ from pathlib import Path
 from typing import Final, final
 
 from oro_framework.build.names import deb_version, rpm_version
-from oro_framework.build.package import architecture, require_tool, run_tool
+from oro_framework.build.package import (
+    architecture,
+    installed_kib,
+    require_tool,
+    run_dpkg_deb,
+    run_rpmbuild,
+)
 from oro_framework.build.system.layout import build_time
 
 __all__ = ["PackageSpec", "build_deb", "build_rpm", "normalize_modes"]
@@ -87,11 +93,6 @@ def normalize_modes(root: Path) -> None:
             path.chmod(0o755 if path.stat().st_mode & 0o100 else 0o644)
 
 
-def _installed_kib(root: Path) -> int:
-    total = sum(path.lstat().st_size for path in root.rglob("*") if not path.is_dir())
-    return (total + 1023) // 1024
-
-
 def build_deb(spec: PackageSpec, root: Path, out: Path) -> Path:
     """``root`` (the tree) as ``out/<name>_<version>_<arch>.deb``; ``root`` is consumed.
 
@@ -104,7 +105,7 @@ def build_deb(spec: PackageSpec, root: Path, out: Path) -> Path:
         "Version": deb_version(spec.version),
         "Architecture": "all" if spec.architecture_independent else architecture()["deb"],
         "Maintainer": spec.maintainer,
-        "Installed-Size": str(_installed_kib(root)),
+        "Installed-Size": str(installed_kib(root)),
         "Depends": ", ".join(spec.depends),
         **({"Provides": ", ".join(spec.provides)} if spec.provides else {}),
         "Section": "misc",
@@ -112,18 +113,11 @@ def build_deb(spec: PackageSpec, root: Path, out: Path) -> Path:
         "Description": spec.summary
         + "".join(f"\n {line}" for line in textwrap.wrap(spec.description, 78)),
     }
-    control = root / "DEBIAN"
-    control.mkdir()
-    (control / "control").write_text(
-        "".join(f"{key}: {value}\n" for key, value in fields.items()), encoding="utf-8"
-    )
-    for name, script in (("postinst", _POSTINST), ("prerm", _PRERM)):
-        (control / name).write_text(script.format(name=spec.name, lib=spec.lib), encoding="utf-8")
-        (control / name).chmod(0o755)
-    target = out / spec.deb_name()
-    run_tool([dpkg_deb, "--root-owner-group", "-Zxz", "-z9", "--build", str(root), str(target)])
-    shutil.rmtree(root)
-    return target
+    scripts = {
+        name: script.format(name=spec.name, lib=spec.lib)
+        for name, script in (("postinst", _POSTINST), ("prerm", _PRERM))
+    }
+    return run_dpkg_deb(dpkg_deb, root, fields, scripts, out / spec.deb_name(), "xz")
 
 
 def build_rpm(spec: PackageSpec, root: Path, work: Path, out: Path) -> Path:
@@ -169,20 +163,6 @@ def build_rpm(spec: PackageSpec, root: Path, work: Path, out: Path) -> Path:
         "",
     ]
     spec_file.write_text("\n".join(lines), encoding="utf-8")
-    run_tool(
-        [
-            rpmbuild,
-            "-bb",
-            "--quiet",
-            f"--define=_topdir {top}",
-            f"--define=_rpmdir {top / 'out'}",
-            "--define=_build_name_fmt %%{NAME}-%%{VERSION}-%%{RELEASE}.%%{ARCH}.rpm",
-            "--define=_binary_payload w9.zstdio",
-            str(spec_file),
-        ]
-    )
-    target = out / spec.rpm_name()
-    (top / "out" / spec.rpm_name()).replace(target)
-    shutil.rmtree(top)
+    target = run_rpmbuild(rpmbuild, spec_file, top, spec.rpm_name(), out)
     shutil.rmtree(root)
     return target

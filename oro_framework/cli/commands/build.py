@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, Literal
 
@@ -9,6 +10,7 @@ import click
 
 from oro_framework.cli.commands.update import check_update_url
 from oro_framework.cli.common import (
+    CommandT,
     app_dir_argument,
     echo_flushed,
     host_errors,
@@ -23,26 +25,42 @@ if TYPE_CHECKING:
 _BUILD_TARGETS: Final = ("onedir", "tar", "deb", "rpm", "all")
 
 
+def _targets_option(
+    choices: tuple[str, ...], default: str, help: str
+) -> Callable[[CommandT], CommandT]:
+    """``-t/--target``, repeatable, one of ``choices``."""
+    return click.option(
+        "-t",
+        "--target",
+        "targets",
+        multiple=True,
+        type=click.Choice(choices),
+        default=(default,),
+        show_default=True,
+        help=help,
+    )
+
+
+def _out_option(help: str) -> Callable[[CommandT], CommandT]:
+    """``-o/--out``: the output directory, ``./dist`` by default."""
+    return click.option(
+        "-o",
+        "--out",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("dist"),
+        show_default=True,
+        help=help,
+    )
+
+
 @click.command()
 @app_dir_argument
-@click.option(
-    "-t",
-    "--target",
-    "targets",
-    multiple=True,
-    type=click.Choice(_BUILD_TARGETS),
-    default=("onedir",),
-    show_default=True,
-    help="What to make besides the app folder: tar (.tar.gz), deb, rpm, or all; repeatable.",
+@_targets_option(
+    _BUILD_TARGETS,
+    "onedir",
+    "What to make besides the app folder: tar (.tar.gz), deb, rpm, or all; repeatable.",
 )
-@click.option(
-    "-o",
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("dist"),
-    show_default=True,
-    help="Where the app folder and packages go (its .work/ keeps PyInstaller's cache).",
-)
+@_out_option("Where the app folder and packages go (its .work/ keeps PyInstaller's cache).")
 @click.option(
     "--sign",
     "key",
@@ -159,24 +177,8 @@ def _run_build_steps(app_dir: Path) -> None:
 
 
 @click.command("build-runtime")
-@click.option(
-    "-t",
-    "--target",
-    "targets",
-    multiple=True,
-    type=click.Choice(("deb", "rpm")),
-    default=("deb",),
-    show_default=True,
-    help="Which package to make; repeatable.",
-)
-@click.option(
-    "-o",
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("dist"),
-    show_default=True,
-    help="Where the package goes.",
-)
+@_targets_option(("deb", "rpm"), "deb", "Which package to make; repeatable.")
+@_out_option("Where the package goes.")
 @click.option(
     "-p",
     "--plugin",

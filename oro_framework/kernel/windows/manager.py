@@ -252,6 +252,28 @@ class WindowManager:
             raise NotSupportedError("This needs a native window; the app runs headless")
         return GuiHeld(value, self._gui.post)
 
+    async def make_on_window(
+        self, window: Window, function: Callable[..., HeldT], *args: Any
+    ) -> GuiHeld[HeldT]:
+        """Run ``function(native, *args)`` on the GUI thread with ``window``'s own toolkit object
+        and return what it made (a dialog, a menu) :meth:`hold`-held: neither the window nor
+        the made object is ever let go on the loop.
+
+        :raises NotSupportedError: headless.
+        :raises NotFoundError: the toolkit has not made the window yet, or the GUI has ended.
+        """
+
+        def on_window() -> GuiHeld[HeldT]:
+            native = self.native(window)
+            if native is None:
+                raise NotFoundError(
+                    f"Window {window.index} has no native window yet",
+                    targetWindowIndex=window.index,
+                )
+            return self.hold(function(native, *args))
+
+        return await self.run_on_gui(on_window)
+
     def native(self, window: Window) -> Any:
         """``window``'s own toolkit object (a ``QMainWindow`` under Qt), or ``None`` if the
         toolkit has not made it yet; touch it only inside a function :meth:`run_on_gui` runs.

@@ -136,22 +136,12 @@ class Dialogs:
             # On the GUI thread: hand the answer to the loop.
             windows.to_loop(pending.closed_on_screen, paths)
 
-        def show() -> GuiHeld[Any]:
-            # On the GUI thread; the window's and the dialog's toolkit objects reach the loop
-            # only held.
-            parent = windows.native(window)
-            if parent is None:
-                raise NotFoundError(
-                    f"Window {window.index} has no native window yet",
-                    targetWindowIndex=window.index,
-                )
-            return windows.hold(engine.show(parent, options, answer))
-
         try:
             # Shielded: a caller cancelled while the dialog opens must still learn of it, to
             # close it.
             with anyio.CancelScope(shield=True):
-                pending.dialog = await windows.run_on_gui(show)
+                # The window's and the dialog's toolkit objects reach the loop only held.
+                pending.dialog = await windows.make_on_window(window, engine.show, options, answer)
             await pending.done.wait()
             if pending.paths is None:
                 reason = pending.reason

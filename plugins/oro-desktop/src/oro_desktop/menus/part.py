@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, Literal, Protocol, TypeVar, final
@@ -68,6 +68,17 @@ class MenuEngine(Protocol):
     ) -> Any: ...
 
     def close_menu(self, menu: Any) -> None: ...
+
+
+@contextlib.contextmanager
+def _gone_as_not_found(window: Window) -> Iterator[None]:
+    try:
+        yield
+    except RuntimeError as error:
+        # PyQt's answer when the window's C++ object was deleted meanwhile.
+        raise NotFoundError(
+            f"Window {window.index} is gone", targetWindowIndex=window.index
+        ) from error
 
 
 def _engine(toolkit: str) -> MenuEngine:
@@ -243,31 +254,13 @@ class Menus:
     async def _on_window(
         self, window: Window, function: Callable[..., T], *args: Any
     ) -> GuiHeld[T]:
-        """``function(native, *args)`` on the GUI thread, with ``window``'s toolkit object;
-        what it made comes back held (:class:`GuiHeld`), as the window never leaves that
-        thread."""
-        windows = self._host.windows
-
-        def on_window() -> GuiHeld[T]:
-            native = windows.native(window)
-            if native is None:
-                raise NotFoundError(
-                    f"Window {window.index} has no native window yet",
-                    targetWindowIndex=window.index,
-                )
-            return windows.hold(function(native, *args))
-
-        held: GuiHeld[T] = await self._on_gui(window, on_window)
-        return held
+        """``function(native, *args)`` on the GUI thread; what it made comes back held."""
+        with _gone_as_not_found(window):
+            return await self._host.windows.make_on_window(window, function, *args)
 
     async def _on_gui(self, window: Window, function: Any, *args: Any) -> Any:
-        try:
+        with _gone_as_not_found(window):
             return await self._host.windows.run_on_gui(function, *args)
-        except RuntimeError as error:
-            # PyQt's answer when the window's C++ object was deleted meanwhile.
-            raise NotFoundError(
-                f"Window {window.index} is gone", targetWindowIndex=window.index
-            ) from error
 
     def _selector(self, kind: MenuType, window: int | None) -> Select:
         """What the menu calls on the GUI thread when an item is chosen."""
