@@ -19,7 +19,14 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 
 import secretstorage
-from jeepney import MatchRule, message_bus
+from jeepney import (
+    DBusAddress,
+    HeaderFields,
+    MatchRule,
+    MessageType,
+    message_bus,
+    new_method_call,
+)
 from jeepney.io.blocking import Proxy, open_dbus_connection
 
 from oro_framework.testing import session_bus
@@ -150,6 +157,46 @@ class Keyring:
             timeout=HANG_GUARD,
             check=False,
         )
+
+    @contextmanager
+    def callers(self) -> Iterator[set[str]]:
+        """Collect the bus name of every connection that calls the Secret Service while the
+        block runs (a ``BecomeMonitor`` connection on the bus); the set is complete when the
+        block ends."""
+        callers: set[str] = set()
+        with closing(open_dbus_connection(self.address)) as monitor:
+            monitoring = DBusAddress(
+                "/org/freedesktop/DBus",
+                bus_name="org.freedesktop.DBus",
+                interface="org.freedesktop.DBus.Monitoring",
+            )
+            rule = f"type='method_call',destination='{SERVICE}'"
+            monitor.send_and_get_reply(
+                new_method_call(monitoring, "BecomeMonitor", "asu", ([rule], 0)),
+                timeout=HANG_GUARD,
+            )
+            yield callers
+            # A last call from a connection of our own marks the end of what was seen.
+            with closing(open_dbus_connection(self.address)) as marker:
+                peer = DBusAddress(
+                    "/org/freedesktop/secrets",
+                    bus_name=SERVICE,
+                    interface="org.freedesktop.DBus.Peer",
+                )
+                marker.send_and_get_reply(new_method_call(peer, "Ping"), timeout=HANG_GUARD)
+                while True:
+                    seen = monitor.receive(timeout=HANG_GUARD)
+                    # A monitor is also told that it lost its own name: not a call.
+                    if seen.header.message_type is not MessageType.method_call:
+                        continue
+                    sender = str(seen.header.fields[HeaderFields.sender])
+                    if sender == marker.unique_name:
+                        return
+                    callers.add(sender)
+
+    def alive(self) -> bool:
+        """Whether the daemon is still running (a crash, SIGABRT, ends it)."""
+        return self._daemon is not None and self._daemon.poll() is None
 
     def lock(self) -> None:
         """Lock every collection, as the user's "Lock keyring" does."""

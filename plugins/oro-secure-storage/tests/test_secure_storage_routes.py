@@ -184,3 +184,19 @@ async def test_a_locked_keyring_is_a_security_error_naming_the_fix(keyring: Keyr
         # Refused, not answered from anywhere else, and the host still serves.
         again = await client.call("secureStorage.keys")
         assert isinstance(again.error, SecurityError)
+
+
+async def test_a_host_talks_to_the_keyring_over_one_connection_and_the_keyring_survives(
+    keyring: Keyring,
+) -> None:
+    # gnome-keyring-daemon aborts when clients connect, call and hang up in quick succession
+    # (gnome-keyring#195); a store that connected per call took the user's keyring down.
+    with keyring.callers() as callers:
+        async with app_host(keyring) as client:
+            for round_ in range(40):
+                await call(client, "secureStorage.set", key=f"k{round_}", value="v")
+                assert (await call(client, "secureStorage.get", key=f"k{round_}"))["value"] == "v"
+                await call(client, "secureStorage.keys")
+                await call(client, "secureStorage.remove", key=f"k{round_}")
+    assert len(callers) == 1, callers
+    assert keyring.alive()

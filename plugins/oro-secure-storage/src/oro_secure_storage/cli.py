@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TypeVar
 
@@ -52,7 +52,8 @@ def _shelf(app_dir: Path) -> Iterator[tuple[SecretStore, Shelf, int]]:
             limit = host.settings(SecureStorageSettings).max_value_bytes
         finally:
             host.close()
-        yield store, config_shelf(app), limit
+        with closing(store):
+            yield store, config_shelf(app), limit
     except OroError as error:
         raise click.ClickException(str(error)) from None
 

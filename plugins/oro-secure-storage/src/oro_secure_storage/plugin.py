@@ -75,5 +75,6 @@ def oro_doctor_checks() -> list[DoctorCheck]:
 
 @hookimpl
 def oro_unconfigure(host: Host) -> None:
-    # The state holds no open resource: every Secret Service call has its own connection.
-    host.stash.pop(STATE)
+    state = host.stash.pop(STATE)
+    if state is not None:
+        state.store.close()

@@ -8,6 +8,7 @@ reaches them through ``secureStorage.*``, whatever scope it names.
 
 from __future__ import annotations
 
+from contextlib import closing
 from typing import Final
 
 from oro_framework import Host, InvalidArgumentError, NotFoundError, Params
@@ -44,7 +45,8 @@ def resolve(host: Host, scheme: str, name: str) -> str | None:
     if scheme != SCHEME:
         return None
     app = app_of(host)
-    secret = store_for(host).read(config_shelf(app), check_name(name))
+    with closing(store_for(host)) as store:
+        secret = store.read(config_shelf(app), check_name(name))
     if secret is None:
         raise NotFoundError(
             f"the Secret Service holds no secret {name!r} for the app {app!r}; put it there "

@@ -5,8 +5,16 @@ Every item lives in the user's default collection (the login keyring), which enc
 disk, and carries four attributes: ``xdg:schema`` (what kind of item), ``oro:app`` (the app's
 ``meta.bundle_identifier``), ``oro:scope`` and ``oro:key``. A :class:`Shelf` names the first
 three, so every search is confined to one app's items of one scope and two apps never see each
-other's. Each operation opens its own connection and closes it: a keyring that restarts between
-two calls costs nothing, and no connection is shared between threads.
+other's.
+
+A store keeps one bus connection and one Secret Service session for its whole life, as
+libsecret does, and lets one thread use it at a time. Opening a connection per operation would
+be simpler, but gnome-keyring-daemon (42 to 50 at least) aborts when clients connect, call and
+hang up in quick succession: a race between its per-client bookkeeping and the bus's
+``NameOwnerChanged`` (gnome-keyring#195). Every operation asks the bus who owns
+``org.freedesktop.secrets``: a keyring that restarted gets a new session, so a restart between
+two calls costs nothing; any failure of the bus drops the connection and the next call makes a
+new one.
 
 Nothing here ever shows a prompt: a collection that needs the user's password to unlock, or
 that does not exist, is an error naming the fix, and never a fallback to a file.
@@ -14,8 +22,9 @@ that does not exist, is an error naming the fix, and never a fallback to a file.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, final
 
@@ -23,6 +32,7 @@ from jeepney import (  # type: ignore[import-untyped]
     DBusAddress,
     DBusErrorResponse,
     MessageType,
+    message_bus,
     new_method_call,
 )
 
@@ -32,6 +42,7 @@ from oro_secure_storage.errors import locked, no_collection, no_service
 
 if TYPE_CHECKING:
     from secretstorage import Collection
+    from secretstorage.dhcrypto import Session
 
 __all__ = ["CONFIG_SCHEMA", "PAGE_SCHEMA", "SecretStore", "Shelf"]
 
@@ -46,6 +57,7 @@ _SERVICE_PATH: Final = "/org/freedesktop/secrets"
 _INTERFACE: Final = "org.freedesktop.Secret"
 _IS_LOCKED: Final = "org.freedesktop.Secret.Error.IsLocked"
 _NO_PROMPT: Final = "/"
+_NAME_HAS_NO_OWNER: Final = "org.freedesktop.DBus.Error.NameHasNoOwner"
 
 
 @final
@@ -82,6 +94,18 @@ class SecretStore:
     def __init__(self, address: str, timeout: float) -> None:
         self.address = address
         self.timeout = timeout
+        self._lock = threading.Lock()
+        self._link: _Link | None = None
+
+    def close(self) -> None:
+        """Hang up the bus connection, if there is one; a later call makes a new one."""
+        with self._lock:
+            self._hang_up()
+
+    def _hang_up(self) -> None:
+        if self._link is not None:
+            self._link.connection.close()
+            self._link = None
 
     def put(self, shelf: Shelf, key: str, secret: bytes, content_type: str) -> None:
         """Keep ``secret`` as item ``key``, replacing the one there."""
@@ -128,40 +152,84 @@ class SecretStore:
 
     @contextmanager
     def _collection(self) -> Iterator[Collection]:
-        """The default collection, unlocked, on a connection closed afterwards; every failure of
-        the service or the bus as a typed error."""
+        """The default collection, unlocked, on the store's connection and session; every failure
+        of the service or the bus as a typed error."""
         # Imported on first use: every `oro` command imports this plugin, few talk to a keyring.
         import secretstorage
 
         milliseconds = round(self.timeout * 1000)
-        try:
-            with closing(connect(self.address, self.timeout)) as connection:
-                collection = _default_collection(connection)
-                _unlock(connection, collection)
+        with self._lock:
+            try:
+                if self._link is None:
+                    self._link = _Link(connect(self.address, self.timeout))
+                link = self._link
+                collection = _default_collection(link.connection, link.session())
+                _unlock(link.connection, collection)
                 yield collection
-        except secretstorage.LockedException:
-            raise locked("the default keyring was locked meanwhile") from None
-        except secretstorage.SecretServiceNotAvailableException as error:
-            raise no_service(f"nothing provides org.freedesktop.secrets ({error})") from None
-        except TimeoutError:
-            raise no_service(f"the Secret Service gave no answer in {milliseconds} ms") from None
-        except OSError as error:
-            raise no_service(f"the session bus connection failed ({error})") from None
-        except DBusErrorResponse as error:
-            if error.name == _IS_LOCKED:
-                raise locked("the default keyring is locked") from None
-            raise NotSupportedError(
-                f"The Secret Service refused the call: {error.name}",
-                code="ERR_SECRET_SERVICE_FAILED",
-            ) from None
+            except secretstorage.LockedException:
+                raise locked("the default keyring was locked meanwhile") from None
+            except secretstorage.SecretServiceNotAvailableException as error:
+                raise no_service(f"nothing provides org.freedesktop.secrets ({error})") from None
+            except TimeoutError:
+                # A late reply would answer a question nobody asks any more.
+                self._hang_up()
+                raise no_service(
+                    f"the Secret Service gave no answer in {milliseconds} ms"
+                ) from None
+            except OSError as error:
+                self._hang_up()
+                raise no_service(f"the session bus connection failed ({error})") from None
+            except DBusErrorResponse as error:
+                if error.name == _IS_LOCKED:
+                    raise locked("the default keyring is locked") from None
+                raise NotSupportedError(
+                    f"The Secret Service refused the call: {error.name}",
+                    code="ERR_SECRET_SERVICE_FAILED",
+                ) from None
 
 
-def _default_collection(connection: TimedConnection) -> Collection:
+@final
+class _Link:
+    """A store's bus connection and its session with the Secret Service that owns
+    ``org.freedesktop.secrets`` now; a new owner (the keyring restarted) gets a new session."""
+
+    def __init__(self, connection: TimedConnection) -> None:
+        self.connection = connection
+        self._owner: str | None = None
+        self._session: Session | None = None
+
+    def session(self) -> Session | None:
+        """The session with the service's current owner, opened on first use; ``None`` when
+        nothing owns the name yet (the first call then starts a bus-activated service, or fails
+        as unavailable)."""
+        from secretstorage.util import open_session
+
+        owner = self._service_owner()
+        if owner is None:
+            self._session = None
+        elif owner != self._owner or self._session is None:
+            self._session = open_session(self.connection)
+        self._owner = owner
+        return self._session
+
+    def _service_owner(self) -> str | None:
+        reply = self.connection.send_and_get_reply(
+            new_method_call(message_bus, "GetNameOwner", "s", (_SERVICE,))
+        )
+        if reply.header.message_type is MessageType.error:
+            error = DBusErrorResponse(reply)
+            if error.name == _NAME_HAS_NO_OWNER:
+                return None
+            raise error
+        return str(reply.body[0])
+
+
+def _default_collection(connection: TimedConnection, session: Session | None) -> Collection:
     import secretstorage
 
     try:
         # The default alias, never get_default_collection(): creating a collection prompts.
-        return secretstorage.Collection(connection)
+        return secretstorage.Collection(connection, session=session)
     except secretstorage.PromptDismissedException:  # pragma: no cover - never prompted here
         raise no_collection() from None
     except secretstorage.ItemNotFoundException:
