@@ -81,6 +81,12 @@ def stage_app(plan: AppPlan, stage: Path, *, skipped: list[Path]) -> Path:
         plan.resources, app / plan.resources.relative_to(plan.app_dir), _APP_LEFT_OUT, skipped
     )
     app.mkdir(parents=True, exist_ok=True)
+    if plan.backend is not None:
+        # At the same place relative to oro.toml, where the built app's host looks for it.
+        place = app / plan.backend.directory.relative_to(plan.app_dir)
+        for file in plan.backend.files:
+            (place / file).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(plan.backend.directory / file, place / file)
     if plan.config_text is None:
         shutil.copy2(plan.app_dir / CONFIG_FILE_NAME, app / CONFIG_FILE_NAME)
     else:
@@ -144,6 +150,16 @@ def _arguments(plan: AppPlan, stage: Path, work: Path, dist: Path) -> list[str]:
             arguments.append(f"--collect-binaries={package}")
         if import_packages(requirement):
             arguments.append(f"--copy-metadata={requirement}")
+    if plan.backend is not None:
+        # No analysis sees what backend.py imports: it is data to PyInstaller.
+        for requirement in plan.backend.requirements:
+            arguments.append(f"--copy-metadata={requirement}")
+            arguments.extend(f"--collect-all={package}" for package in import_packages(requirement))
+        arguments.extend(
+            f"--hidden-import={module}"
+            for module in plan.backend.imports
+            if importlib.util.find_spec(module) is not None
+        )
     for module in (*DEV_ONLY_MODULES, *SYSTEM_ENGINE_MODULES, *_left_out_packages(plan)):
         arguments.append(f"--exclude-module={module}")
     arguments.append(str(Path(launcher.__file__)))

@@ -18,6 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import final
 
+from oro_framework.build.backend import (
+    BackendPlan,
+    backend_files,
+    check_requirements,
+    imported_modules,
+)
 from oro_framework.build.distributions import import_packages, requirements
 from oro_framework.build.icon import png_size
 from oro_framework.build.imports import find_specifiers
@@ -67,6 +73,8 @@ class AppPlan:
     plugins: tuple[PluginChoice, ...]
     left_out: tuple[str, ...]
     """Installed plugin distributions the app does not use: not shipped."""
+    backend: BackendPlan | None = None
+    """The app's own Python backend, when it has one."""
     config_text: str | None = None
     """The ``oro.toml`` the built app ships when the app's config is an ``oro.ini`` or
     ``socket.ini`` (mapped, with its INI origins as comments); ``None``: its own oro.toml."""
@@ -152,6 +160,29 @@ def _choose(
     return chosen, tuple(sorted(set(names_by_distribution) - set(reasons)))
 
 
+def _backend(host: Host, skipped: list[Path]) -> BackendPlan | None:
+    """The backend ``host`` loaded, its files and requirements checked.
+
+    :raises BuildError: it does not import, lies outside the app, or a requirement is missing.
+    """
+    backend = host.backend
+    if backend is None:
+        return None
+    if backend.error is not None:
+        raise BuildError(backend.error.message)
+    directory = backend.directory or host.app_dir
+    if not directory.is_relative_to(host.app_dir):
+        raise BuildError(
+            f"the backend {backend.source} lies outside the app directory {host.app_dir}: a "
+            "build ships only what is inside it"
+        )
+    files = backend_files(directory, skipped)
+    requirements = check_requirements(list(host.config["backend.requirements"]))
+    return BackendPlan(
+        directory, tuple(files), tuple(requirements), tuple(imported_modules(directory, files))
+    )
+
+
 def plan_build(app_dir: Path, *, skipped: list[Path] | None = None) -> AppPlan:
     """Read the app in ``app_dir`` with every installed plugin loaded, and plan its build.
 
@@ -190,6 +221,7 @@ def plan_build(app_dir: Path, *, skipped: list[Path] | None = None) -> AppPlan:
         )
         plugins, left_out = _choose(host, listed, resources, skipped or [])
         handlers = host.protocol_handlers
+        backend = _backend(host, skipped or [])
         return AppPlan(
             app_dir=host.app_dir,
             resources=resources,
@@ -203,6 +235,7 @@ def plan_build(app_dir: Path, *, skipped: list[Path] | None = None) -> AppPlan:
             schemes=tuple(sorted(handlers.handlers)),
             plugins=plugins,
             left_out=left_out,
+            backend=backend,
             config_text=(
                 ini_file_as_toml(config_file.path, host.config_keys)[0]
                 if config_file.is_ini

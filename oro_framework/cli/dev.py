@@ -149,6 +149,7 @@ class _ChangeFilter(watchfiles.DefaultFilter):
     def __init__(self, app_dir: Path, plugin_sources: Sequence[Path], *, restarts: bool) -> None:
         super().__init__()
         self._config_files = {app_dir / name for name in CONFIG_FILE_NAMES}
+        self._app_dir = app_dir
         self._plugin_sources = plugin_sources
         self._restarts = restarts
 
@@ -156,7 +157,12 @@ class _ChangeFilter(watchfiles.DefaultFilter):
         if not super().__call__(change, path):
             return False
         changed = Path(path)
-        restarts = changed in self._config_files or _is_under(changed, self._plugin_sources)
+        restarts = (
+            changed in self._config_files
+            or _is_under(changed, self._plugin_sources)
+            # The app's own Python (backend.py and what it imports beside it).
+            or (changed.suffix == ".py" and changed.parent == self._app_dir)
+        )
         return restarts == self._restarts
 
 
@@ -475,8 +481,9 @@ class DevLoop:
                         self._restart,
                     )
                 self._echo(
-                    f"oro dev: restarts the host when {self.config_file.name} or the source of "
-                    f"{len(self.plugin_sources)} editable plugin(s) change; port {self.port}"
+                    f"oro dev: restarts the host when {self.config_file.name}, the app's Python "
+                    f"files or the source of {len(self.plugin_sources)} editable plugin(s) "
+                    f"change; port {self.port}"
                 )
                 code = await self._supervise()
                 task_group.cancel_scope.cancel()

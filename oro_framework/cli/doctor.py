@@ -13,8 +13,9 @@ import subprocess
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
+from oro_framework.build.backend import requirement_status
 from oro_framework.cli.shared_libraries import (
     DEBIAN_PACKAGES,
     missing_libraries,
@@ -27,9 +28,12 @@ from oro_framework.kernel.config.files import CONFIG_FILE_NAMES, AppConfigFile
 from oro_framework.kernel.config.ini import parse_ini
 from oro_framework.kernel.config.ini_map import DOC, map_ini
 from oro_framework.kernel.doctor import DoctorCheck
-from oro_framework.kernel.errors import ConfigError, HostError
+from oro_framework.kernel.errors import BuildError, ConfigError, HostError
 from oro_framework.kernel.hooks import HookCaller
 from oro_framework.kernel.plugins import LoadedPlugins, PluginInfo
+
+if TYPE_CHECKING:
+    from oro_framework.kernel.app import Host
 
 __all__ = ["ini_checks", "plugin_checks", "run_checks"]
 
@@ -182,6 +186,36 @@ def _app(app_dir: Path, error: HostError | None, config_file: AppConfigFile | No
         required=True,
         hint="fix the file and line named above (`oro config list` shows every value)",
     )
+
+
+def backend_checks(host: Host) -> list[DoctorCheck]:
+    """The app's backend: whether it imports, and each ``[backend] requirements`` entry
+    installed in a fitting version (what ``oro build`` ships)."""
+    backend = host.backend
+    if backend is None:
+        return []
+    if backend.error is not None:
+        return [
+            DoctorCheck(
+                "backend",
+                False,
+                backend.error.message,
+                required=True,
+                hint="fix the file and line named above; `oro dev` shows it in the page too",
+            )
+        ]
+    checks = [DoctorCheck("backend", True, f"{backend.source} imports")]
+    for text in host.config["backend.requirements"]:
+        try:
+            _name, installed = requirement_status(str(text))
+        except BuildError as error:
+            why, _, fix = str(error).rpartition(" (")
+            checks.append(
+                DoctorCheck(f"backend requirement {text}", False, why, hint=fix.rstrip(")"))
+            )
+        else:
+            checks.append(DoctorCheck(f"backend requirement {text}", True, installed))
+    return checks
 
 
 def run_checks(

@@ -17,6 +17,13 @@ import platformdirs
 from anyio.abc import TaskGroup, TaskStatus
 
 from oro_framework.kernel.allocator import tune_allocator
+from oro_framework.kernel.app_backend import (
+    BACKEND_MODULE_KEY,
+    BACKEND_PLUGIN,
+    AppBackend,
+    find_backend,
+    import_backend,
+)
 from oro_framework.kernel.builtin import resource_root
 from oro_framework.kernel.config import (
     Config,
@@ -32,7 +39,7 @@ from oro_framework.kernel.config.files import (
     read_early_value,
 )
 from oro_framework.kernel.envelope import Reply
-from oro_framework.kernel.errors import LifecycleError, PluginLoadError, ServiceError
+from oro_framework.kernel.errors import IPCError, LifecycleError, PluginLoadError, ServiceError
 from oro_framework.kernel.events import EventBus
 from oro_framework.kernel.file_grants import FileGrants
 from oro_framework.kernel.hooks import HookCaller
@@ -46,6 +53,7 @@ from oro_framework.kernel.plugins import (
     LoadedPlugins,
     PluginInfo,
     create_plugin_manager,
+    register_plugin,
 )
 from oro_framework.kernel.protocols import ProtocolHandlers
 from oro_framework.kernel.registry import Registry
@@ -225,6 +233,7 @@ class Host:
             default_timeout=self.config["ipc.timeout_ms"] / 1000,
             unavailable=self._runner.unavailable,
             threads=self.config["ipc.sync_handler_threads"],
+            missing=self._missing_route if self.backend is not None else None,
         )
         self.watchdog = LoopWatchdog(self.config["ipc.loop_lag_warning_ms"] / 1000)
         """Logs and counts handlers and services that block the event loop while it runs."""
@@ -245,6 +254,11 @@ class Host:
             "oro_register_services", self.services, services=self.services, host=self
         )
         self._check_route_permissions()
+
+    def _missing_route(self, route: str) -> IPCError | None:
+        # Read at each call: the core backend plugin may find the backend's commands broken
+        # after it imported.
+        return self.backend.missing_route(route) if self.backend is not None else None
 
     def _plugin_broken(self, plugin: str, error: PluginLoadError) -> None:
         """Raise ``error``; or, when skipping broken plugins, drop ``plugin`` and everything it
@@ -285,6 +299,18 @@ class Host:
             environ=environ,
             strict=not self.skips_broken_plugins,
         )
+        setting = self._read_early(BACKEND_MODULE_KEY, str, environ, overrides)
+        source = find_backend(self.app_dir, setting)
+        self.backend: AppBackend | None = (
+            None if source is None else import_backend(self.app_dir, source)
+        )
+        """The app's own Python backend (``backend.py``), registered as the plugin
+        ``backend``; ``None`` when the app has none."""
+        if self.backend is not None and self.backend.module is not None:
+            info = PluginInfo(
+                BACKEND_PLUGIN, module=self.backend.module.__name__, entry_point=self.backend.source
+            )
+            register_plugin(loaded, self.backend.module, info, not self.skips_broken_plugins)
         for error in loaded.errors:
             plugin_logger.warning("skipping broken plugin: %s", error)
         return loaded

@@ -37,6 +37,7 @@ __all__ = [
     "PluginInfo",
     "create_plugin_manager",
     "discover",
+    "register_plugin",
 ]
 
 CORE_DISTRIBUTION: Final = "oro-framework"
@@ -191,7 +192,7 @@ def create_plugin_manager(
         tracing.install(manager, lambda: sys.stderr)
     loaded = LoadedPlugins(manager, traced=traced)
     own = PluginInfo(BUILTIN_PLUGIN, CORE_DISTRIBUTION, _own_version(), module=builtin.__name__)
-    _register(loaded, builtin, own, strict)
+    register_plugin(loaded, builtin, own, strict)
     for entry_point in discover(environ) if autoload else []:
         info = PluginInfo(
             entry_point.name,
@@ -205,11 +206,11 @@ def create_plugin_manager(
         except Exception as error:
             _fail(loaded, info, f"import failed: {type(error).__name__}: {error}", strict)
             continue
-        _register(loaded, plugin, info, strict)
+        register_plugin(loaded, plugin, info, strict)
     if plugins:
         by_module = {ep.value: ep for ep in entry_points(group=hookspecs.PROJECT_NAME)}
         for plugin in plugins:
-            _register(loaded, plugin, _explicit_info(plugin, by_module), strict)
+            register_plugin(loaded, plugin, _explicit_info(plugin, by_module), strict)
     return loaded
 
 
@@ -247,7 +248,9 @@ def _fail(loaded: LoadedPlugins, info: PluginInfo, reason: str, strict: bool) ->
     loaded.infos.append(PluginInfo(**{**info.__dict__, "error": reason}))
 
 
-def _register(loaded: LoadedPlugins, plugin: object, info: PluginInfo, strict: bool) -> None:
+def register_plugin(loaded: LoadedPlugins, plugin: object, info: PluginInfo, strict: bool) -> None:
+    """Register ``plugin`` as ``info.name`` and validate it against the hookspecs, recording
+    its :class:`PluginInfo`; a failure raises (``strict``) or is recorded as a broken plugin."""
     manager = loaded.manager
     if manager.get_plugin(info.name) is not None:
         _fail(loaded, info, f"a plugin named '{info.name}' is already registered", strict)

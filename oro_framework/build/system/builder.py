@@ -280,7 +280,16 @@ def build_system_app(
             if "rpm" in packages or wants_folder:
                 flavours.append("rpm")
         plugins = [choice.distribution for choice in plan.plugins]
-        vendors = {flavour: _vendor_plan(plugins, flavour, say) for flavour in flavours}
+        requirements = list(plan.backend.requirements) if plan.backend is not None else []
+        if requirements and runtime == "shared":
+            raise BuildError(
+                "[backend] requirements need a bundled package (--runtime bundled): the shared "
+                f"oro-runtime does not carry {', '.join(requirements)}"
+            )
+        # The backend's requirements ship as the plugins' do: the distro's, else carried.
+        vendors = {
+            flavour: _vendor_plan([*plugins, *requirements], flavour, say) for flavour in flavours
+        }
         if runtime == "shared":
             # The runtime must be able to carry them: checked here, as a bundled build would.
             for target in packages:

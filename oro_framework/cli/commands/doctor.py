@@ -42,7 +42,12 @@ def doctor(as_json: bool, app_dir: Path) -> None:
         plugin_checks=doctor_checks.plugin_checks(loaded),
         config_file=config_file,
         config_checks=(
-            doctor_checks.ini_checks(config_file, host.config_keys) if host is not None else ()
+            [
+                *doctor_checks.ini_checks(config_file, host.config_keys),
+                *doctor_checks.backend_checks(host),
+            ]
+            if host is not None
+            else ()
         ),
     )
     failed = [check for check in checks if check.required and not check.ok]

@@ -16,7 +16,7 @@ from oro_framework.kernel.config.ini_map import ini_file_as_toml
 from oro_framework.kernel.hookspecs import hookimpl
 
 _TEMPLATES = Path(__file__).parents[2] / "templates" / "app"
-_TEMPLATE_FILES = (CONFIG_FILE_NAME, "index.html", "main.js")
+_TEMPLATE_FILES = (CONFIG_FILE_NAME, "index.html", "main.js", "backend.py")
 
 
 @click.command()

@@ -35,6 +35,7 @@ from oro_framework.gui.runner import AppRunner
 from oro_framework.gui.single_instance import InstanceLock, acquire_or_hand_over
 from oro_framework.kernel.app import Host
 from oro_framework.kernel.builtin import has_build_steps
+from oro_framework.kernel.errors import HostError
 from oro_framework.kernel.hookspecs import hookimpl
 from oro_framework.kernel.windows import GuiBackend
 from oro_framework.update import RESTART_INTO
@@ -103,6 +104,11 @@ def run(
         dev_plugin, session_key = start_child(echo_flushed)
         plugins.append(dev_plugin)
     host = Host(app_dir, skip_broken_plugins=skip_broken_plugins, config=parsed, plugins=plugins)
+    if dev_child and host.backend is not None and host.backend.error is not None:
+        # oro dev shows a start-up failure in the page and waits for the next change: better
+        # than pages whose every backend call fails.
+        host.close()
+        raise HostError(host.backend.error.message)
     lock = None
     # oro dev restarts its host on every change: one copy is what it runs anyway.
     if host.config["application.single_instance"] and not dev_child:

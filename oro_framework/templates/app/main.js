@@ -2,6 +2,7 @@
 import { request } from 'oro:ipc'
 import * as os from 'oro:os'
 import * as application from 'oro:application'
+import backend from 'oro:backend'
 
 function show (id, value) {
   document.getElementById(id).textContent = value
@@ -34,7 +35,12 @@ await Promise.all([
   fill('cpus', async () => String((await os.cpus()).length)),
   fill('windows', async () => (await application.getWindows())
     .map((window) => `#${window.index} ${window.title} (${window.statusName})`).join(', ')),
-  fill('uptime', async () => formatDuration(await os.uptime()))
+  fill('uptime', async () => formatDuration(await os.uptime())),
+  // backend.py's greet(): the app's own Python.
+  fill('backend', async () => {
+    const greeting = await backend.greet({ name: 'oro' })
+    return `${greeting.text} (Python ${greeting.python})`
+  })
 ])
 
 // Tell the host the page has rendered: `oro run` prints "oro: window 0 ready".

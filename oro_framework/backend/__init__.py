@@ -1,0 +1,46 @@
+"""The app's own Python: ``backend.py`` beside ``oro.toml``, whose commands pages call.
+
+::
+
+    from oro_framework.backend import command, emit
+
+    @command
+    async def resize(path: str, width: int = 800) -> dict[str, int]:
+        ...
+        emit("resized", {"path": path})
+        return {"width": width}
+
+and in the page ``import backend from 'oro:backend'; await backend.resize({ path, width })``.
+See docs/backend.md.
+"""
+
+from __future__ import annotations
+
+from oro_framework.backend.commands import CommandSpec, command, commands_of
+from oro_framework.backend.events import BackendEvent, emit, event, events_of
+from oro_framework.backend.routes import BackendError
+from oro_framework.kernel.errors import (
+    InvalidArgumentError,
+    InvalidStateError,
+    NotAllowedError,
+    NotFoundError,
+    OutOfRangeError,
+)
+from oro_framework.kernel.request import Request
+
+__all__ = [
+    "BackendError",
+    "BackendEvent",
+    "CommandSpec",
+    "InvalidArgumentError",
+    "InvalidStateError",
+    "NotAllowedError",
+    "NotFoundError",
+    "OutOfRangeError",
+    "Request",
+    "command",
+    "commands_of",
+    "emit",
+    "event",
+    "events_of",
+]

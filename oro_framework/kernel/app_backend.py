@@ -1,0 +1,150 @@
+"""Finding and importing the app's own Python backend: ``backend.py`` beside ``oro.toml``, or
+what ``[backend] module`` names (a path relative to the app, or a dotted module name).
+
+The backend is a plugin of the app, as pytest's ``conftest.py`` is of a test suite: its module
+is registered with the plugin manager under the name :data:`BACKEND_PLUGIN` before any hook
+runs, so every hook is open to it. Its ``@command`` functions become routes through the core
+``backend`` plugin (:mod:`oro_framework.core.backend`).
+
+A backend that does not import (a syntax error, a failing import) does not stop the host: the
+error is kept (:attr:`AppBackend.error`), logged, and answered to every ``backend.*`` call, so
+the pages keep their other routes and show what is wrong.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+import sys
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Final, final
+
+from oro_framework.kernel.errors import ConfigError, IPCError
+
+__all__ = [
+    "BACKEND_FILE",
+    "BACKEND_MODULE_KEY",
+    "BACKEND_PLUGIN",
+    "AppBackend",
+    "BackendImportError",
+    "find_backend",
+    "import_backend",
+]
+
+logger = logging.getLogger("oro_framework.backend")
+
+BACKEND_PLUGIN: Final = "backend"
+"""The name the app's backend module is registered under: ``oro plugins list`` shows it, and
+its commands are routes ``backend.<name>``."""
+BACKEND_FILE: Final = "backend.py"
+BACKEND_MODULE_KEY: Final = "backend.module"
+
+
+@final
+class BackendImportError(IPCError):
+    """Answered to every ``backend.*`` call while the app's backend does not import: the
+    exception and where it happened, without the traceback (that goes to the host's log)."""
+
+    error_type = "BackendError"
+    default_code = "ERR_BACKEND_IMPORT"
+    http_status = 503
+
+
+@final
+@dataclass(frozen=True)
+class AppBackend:
+    """The app's backend as the host found it.
+
+    :ivar source: the file (``backend.py``) or the dotted module name it was loaded from.
+    :ivar module: the imported module; ``None`` when it failed to import.
+    :ivar error: why it failed to import, answered to every ``backend.*`` call.
+    :ivar directory: where its code lives (the folder first on ``sys.path`` for it): what
+        ``oro dev`` watches and ``oro build`` ships.
+    """
+
+    source: str
+    module: ModuleType | None
+    error: BackendImportError | None = None
+    directory: Path | None = None
+
+    def missing_route(self, route: str) -> IPCError | None:
+        """What a call to an unknown ``route`` answers: the import error for ``backend.*``
+        while the backend is broken, else ``None`` (the router's own NotFoundError)."""
+        if self.error is not None and route.lower().startswith(BACKEND_PLUGIN + "."):
+            return self.error
+        return None
+
+
+def find_backend(app_dir: Path, setting: str | None) -> str | Path | None:
+    """What to import as the app's backend: the file or dotted module ``setting`` names, else
+    ``backend.py`` in ``app_dir`` when there is one, else ``None``.
+
+    :raises ConfigError: ``setting`` names a file that does not exist.
+    """
+    if setting:
+        text = setting.strip()
+        if text.endswith(".py") or "/" in text or "\\" in text:
+            path = (app_dir / text).resolve()
+            if not path.is_file():
+                raise ConfigError(
+                    f"[backend] module = {setting!r}: no such file {path}", key=BACKEND_MODULE_KEY
+                )
+            return path
+        return text
+    default = app_dir / BACKEND_FILE
+    return default if default.is_file() else None
+
+
+def import_backend(app_dir: Path, source: str | Path) -> AppBackend:
+    """Import the backend ``source`` names, the app's directory first on ``sys.path`` so that
+    it imports the app's other modules as a script beside them would. A failure is kept, not
+    raised."""
+    directory = source.parent if isinstance(source, Path) else app_dir
+    name = str(source)
+    if str(directory) not in sys.path:
+        sys.path.insert(0, str(directory))
+    try:
+        if isinstance(source, Path):
+            module = _import_file(source)
+        else:
+            module = importlib.import_module(source)
+    except Exception as error:
+        failure = _describe(error, name)
+        logger.exception("the app's backend %s does not import: %s", name, failure.message)
+        return AppBackend(name, None, failure, directory)
+    return AppBackend(name, module, None, directory)
+
+
+def _import_file(path: Path) -> ModuleType:
+    # Named after the file, as `python backend.py` would not but `import backend` would: its
+    # functions pickle and its log records read "backend".
+    name = path.stem
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        sys.modules.pop(name, None)
+        raise
+    return module
+
+
+def _describe(error: BaseException, source: str) -> BackendImportError:
+    where = source
+    if isinstance(error, SyntaxError) and error.filename:
+        where = f"{error.filename}:{error.lineno}"
+    else:
+        frames = traceback.extract_tb(error.__traceback__)
+        app_frames = [frame for frame in frames if "importlib" not in frame.filename]
+        if app_frames:
+            where = f"{app_frames[-1].filename}:{app_frames[-1].lineno}"
+    text = " ".join(str(error).split())
+    message = f"The app's backend does not import: {type(error).__name__}: {text} ({where})"
+    return BackendImportError(message, exception=type(error).__name__, where=where)
