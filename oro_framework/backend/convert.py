@@ -215,6 +215,14 @@ def _union(members: list[Convert], annotations: tuple[Any, ...]) -> Convert:
         if annotation is not _NONE_TYPE
     ]
     expected = " or ".join(_describe(annotation) for annotation in annotations)
+    if len(others) == 1:
+        # Optional[T]: T's own error says best what is wrong (a field deep inside it).
+        only = others[0]
+
+        def optional(value: Any, path: str) -> Any:
+            return None if value is None and takes_none else only(value, path)
+
+        return optional
 
     def convert(value: Any, path: str) -> Any:
         if value is None and takes_none:
@@ -314,8 +322,18 @@ def _fields(
 
 
 def _typed_dict(kind: Any) -> Convert:
-    required: frozenset[str] = getattr(kind, "__required_keys__", frozenset())
-    return _fields(kind.__name__, type_hints(kind), frozenset(required))
+    # Required and NotRequired read from the hints, not __required_keys__: under
+    # `from __future__ import annotations` Python 3.11 cannot see them and counts every key.
+    hints = get_type_hints(kind, include_extras=True)
+    total = bool(getattr(kind, "__total__", True))
+    required: set[str] = set()
+    plain: dict[str, Any] = {}
+    for key, hint in hints.items():
+        origin = get_origin(hint)
+        if origin is typing.Required or (origin is not typing.NotRequired and total):
+            required.add(key)
+        plain[key] = get_args(hint)[0] if origin in (typing.Required, typing.NotRequired) else hint
+    return _fields(kind.__name__, plain, frozenset(required))
 
 
 def _dataclass(kind: Any) -> Convert:

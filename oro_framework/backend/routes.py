@@ -80,6 +80,8 @@ def handler_for(spec: CommandSpec, max_result_bytes: int) -> Handler:
 
 
 def _arguments(spec: CommandSpec, request: Request) -> dict[str, Any]:
+    # The app's own pages only: a worker or another process proves no window.
+    request.require_window()
     fields = _fields(spec, request)
     known = {parameter.name for parameter in spec.parameters}
     for name in fields:
@@ -103,9 +105,10 @@ def _arguments(spec: CommandSpec, request: Request) -> dict[str, Any]:
 
 
 def _fields(spec: CommandSpec, request: Request) -> Mapping[str, Any]:
-    """The fields the page sent: a JSON body's on top of the query's; or, when the body is a
-    ``bytes`` parameter's raw value, that parameter plus the query's (and ``oro-fields``,
-    which ``oro:backend`` sends beside bytes)."""
+    """The fields the page sent: a JSON body's on top of the query's; or, when ``oro-body``
+    names the ``bytes`` parameter the body is the raw value of, that parameter plus the query's
+    and ``oro-fields`` (what ``oro:backend`` sends beside bytes). Never guessed from the body:
+    bytes that happen to be a JSON object stay bytes."""
     params = request.params
     target = spec.body_parameter
     named = params.get(BODY_FIELD)
@@ -118,9 +121,6 @@ def _fields(spec: CommandSpec, request: Request) -> Mapping[str, Any]:
             raise InvalidArgumentError.invalid(FIELDS_PARAMETER, "a JSON object of the fields")
         plain = {key: value for key, value in params.items() if key not in _RESERVED}
         return {**plain, **others, target.name: request.body}
-    if target is not None and request.body and target.name not in params:
-        # ipc.write('backend.upload', { name }, bytes): the body is the bytes parameter.
-        return {**params, target.name: request.body}
     return request.fields()
 
 
