@@ -61,7 +61,9 @@ async def resize(path: str, width: int = 800) -> dict[str, object]:
 
 
 @command
-def save(note: Note, colour: Colour = Colour.RED, mode: Literal["draft", "final"] = "draft") -> Note:
+def save(
+    note: Note, colour: Colour = Colour.RED, mode: Literal["draft", "final"] = "draft"
+) -> Note:
     saved.emit(note)
     return Note(f"{note.title} ({colour.value}, {mode})", note.tags, note.size)
 
@@ -125,11 +127,14 @@ def huge(size: int) -> str:
 
 
 progress: list[str] = []
+watchers: list[anyio.Event] = []
 
 
 @command
 async def forever() -> None:
     progress.append("started")
+    for watcher in watchers:
+        watcher.set()
     try:
         await anyio.sleep_forever()
     finally:

@@ -203,10 +203,11 @@ async def test_a_command_is_cancelled_when_its_page_goes(app: Path) -> None:
         async def call() -> None:
             replies.append(await host.router.dispatch(request))
 
+        started = anyio.Event()
+        module.watchers.append(started)
         async with anyio.create_task_group() as task_group:
             task_group.start_soon(call)
-            while "started" not in module.progress:
-                await anyio.sleep(0.01)
+            await started.wait()
             request.cancel()
         assert isinstance(replies[0].error, AbortError)
         assert module.progress == ["started", "stopped"]

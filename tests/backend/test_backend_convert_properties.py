@@ -82,11 +82,14 @@ def test_any_json_value_converts_or_is_an_invalid_argument_naming_the_field(
     annotation: Any, value: Any
 ) -> None:
     convert = converter(annotation)
+    refused: InvalidArgumentError | None = None
     try:
         converted = convert(value, "field")
     except InvalidArgumentError as error:
-        assert error.status == 400
-        assert str(error.extra["parameter"]).startswith("field")
+        refused = error
+    if refused is not None:
+        assert refused.status == 400
+        assert str(refused.extra["parameter"]).startswith("field")
         return
     # What came through is of the annotated type, and goes back to JSON.
     if annotation in (str, int, float, bool, bytes):

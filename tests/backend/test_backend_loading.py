@@ -5,6 +5,7 @@ the host serves everything else."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -123,7 +124,7 @@ async def test_backend_module_names_another_file_which_imports_its_neighbours(
 async def test_backend_module_naming_no_file_is_a_config_error(tmp_path: Path) -> None:
     app = write_app(tmp_path / "app", "")
     (app / "oro.toml").write_text('[meta]\nname = "notes"\n[backend]\nmodule = "src/missing.py"\n')
-    with pytest.raises(ConfigError, match="src/missing.py"):
+    with pytest.raises(ConfigError, match=re.escape("src/missing.py")):
         async with backend_host(app):
             pass
 
