@@ -4,7 +4,10 @@ listened to, and failures thrown as typed errors the page can catch."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import oro_conduit.plugin
@@ -108,3 +111,40 @@ def test_failures_are_typed_errors_the_page_catches(page: Page) -> None:
     assert result["wrong"]["parameter"] == "width"
     assert result["unknown"]["name"] == "NotFoundError"
     assert result["ok"] == {"path": "still serving", "width": 800}
+
+
+SHOWCASE = Path(__file__).parents[2] / "examples" / "showcase"
+
+
+@pytest.fixture(scope="module")
+def showcase() -> Iterator[ServedApp]:
+    with served_app([core_backend, oro_conduit.plugin], app_dir=SHOWCASE) as served:
+        yield served
+
+
+def test_the_showcase_backend_panel_calls_its_python(
+    browser: Browser | WebKitBrowser, showcase: ServedApp
+) -> None:
+    with app_page(browser, showcase) as page:
+
+        def result() -> str:
+            return str(page.evaluate("() => document.getElementById('backend-result').textContent"))
+
+        page.click("#backend-stats")
+        expect_text = '"words": 9'
+        page.wait_for_function(
+            "(text) => document.getElementById('backend-result').textContent.includes(text)",
+            arg=expect_text,
+        )
+        page.click("#backend-hash")
+        page.wait_for_function(
+            "() => document.getElementById('backend-result').textContent.includes('sha256')"
+        )
+        text = "The quick brown fox\njumps over the lazy dog"
+        assert hashlib.sha256(text.encode()).hexdigest() in result()
+        page.click("#backend-countdown")
+        page.wait_for_function(
+            "() => document.getElementById('backend-result').textContent.includes('3/3')"
+        )
+        shown = json.loads(result())
+        assert shown == {"numbers": [3, 2, 1, 0], "progress": ["0/3", "1/3", "2/3", "3/3"]}
