@@ -6,6 +6,9 @@ so that load from other processes hits both alike; times from ``performance.now(
 * ``oro ipc: ping`` — ``request('ping')`` from ``oro:ipc`` over the bridge (fetch transport):
   session/Host/Origin checks, router, envelope, JSON decoding and error rehydration in the page.
 * ``oro ipc: echo 64 KiB`` — ``write('bench.echo', {}, bytes)``, answered as raw bytes.
+* ``..., 1 empty wrapper`` — the same two calls to a second app whose one extra plugin wraps
+  every route call (``oro_route_call``) and changes nothing: what a route wrapper costs
+  (docs/plugins.md, "Cost"; without one the router takes the path it took before wrappers).
 * Floor: the same page ``fetch``-ing a minimal HTTP/1.1 echo server (h11 on anyio, no checks,
   no envelope) running in this same process, same requests, same sizes.
 
@@ -27,6 +30,7 @@ from _shared import GOAL_WIDTH, EchoPlugin, goal, p50_p99, serve_raw_floors
 from anyio.from_thread import start_blocking_portal
 
 import oro_framework.core.ping
+from oro_framework import Request, Route, RouteCallWrapper, hookimpl
 from oro_framework.testing import launch_chromium, open_app_page, served_app
 
 APP = Path(__file__).resolve().parents[1] / "examples" / "minimal"
@@ -60,6 +64,16 @@ MEASURE = """async ([ours, floor, url, calls, size]) => {
 }"""
 
 
+class EmptyWrapper:
+    """Wraps every route call and changes nothing."""
+
+    name = "bench-empty-wrapper"
+
+    @hookimpl(wrapper=True)
+    def oro_route_call(self, request: Request, route: Route) -> RouteCallWrapper:
+        return (yield)
+
+
 @dataclass
 class Row:
     name: str
@@ -77,24 +91,34 @@ def measure(
 
 
 def run(calls: int) -> list[tuple[Row, Row]]:
+    pairs = []
     with (
         launch_chromium() as browser,
         start_blocking_portal(backend="trio") as raw_portal,
-        served_app([oro_framework.core.ping, EchoPlugin()], app_dir=APP) as app,
     ):
         # Both servers run in this process, each on its own trio loop thread.
         _, (_, port) = raw_portal.start_task(serve_raw_floors)
         raw_url = f"http://127.0.0.1:{port}"
-        page = open_app_page(browser, app)
-        pairs = [
-            measure(page, "oro ipc: ping", ("oro-ping", "raw-ping"), raw_url, calls, 0),
-            measure(
-                page, "oro ipc: echo 64 KiB", ("oro-echo", "raw-echo"), raw_url, calls, ECHO_BYTES
-            ),
-        ]
-        page.context.close()
+        for suffix, extra in (("", []), (", 1 empty wrapper", [EmptyWrapper()])):
+            plugins = [oro_framework.core.ping, EchoPlugin(), *extra]
+            with served_app(plugins, app_dir=APP) as app:
+                page = open_app_page(browser, app)
+                pairs += [
+                    measure(
+                        page, f"oro ipc: ping{suffix}", ("oro-ping", "raw-ping"), raw_url, calls, 0
+                    ),
+                    measure(
+                        page,
+                        f"oro ipc: echo 64 KiB{suffix}",
+                        ("oro-echo", "raw-echo"),
+                        raw_url,
+                        calls,
+                        ECHO_BYTES,
+                    ),
+                ]
+                page.context.close()
         raw_portal.call(raw_portal.stop, True)
-        return pairs
+    return pairs
 
 
 def main() -> None:
@@ -103,12 +127,12 @@ def main() -> None:
     calls = 100 if parser.parse_args().quick else 1000
     pairs = run(calls)
     print(
-        f"{'case':<24}{'p50 ms':>8}{'p99 ms':>8}   {'floor p50':>9}{'floor p99':>10}{'ratio':>7}"
+        f"{'case':<40}{'p50 ms':>8}{'p99 ms':>8}   {'floor p50':>9}{'floor p99':>10}{'ratio':>7}"
         f"{'goal':>{GOAL_WIDTH}}"
     )
     for ours, floor in pairs:
         print(
-            f"{ours.name:<24}{ours.p50_ms:>8.3f}{ours.p99_ms:>8.3f}   {floor.p50_ms:>9.3f}"
+            f"{ours.name:<40}{ours.p50_ms:>8.3f}{ours.p99_ms:>8.3f}   {floor.p50_ms:>9.3f}"
             f"{floor.p99_ms:>10.3f}{ours.p50_ms / floor.p50_ms:>7.2f}{goal(GOAL)}"
         )
 

@@ -70,7 +70,16 @@ if TYPE_CHECKING:
         scheme_of,
     )
     from oro_framework.kernel.request import Params, Request, decode_query
-    from oro_framework.kernel.router import Handler, Route, RouteGroup, RouteTable
+    from oro_framework.kernel.router import (
+        Handler,
+        Route,
+        RouteCall,
+        RouteCallWrapper,
+        RouteGroup,
+        RouteTable,
+        answered,
+        wrap_result,
+    )
     from oro_framework.kernel.sandbox import (
         Sandbox,
         SandboxRoot,
@@ -112,6 +121,7 @@ if TYPE_CHECKING:
 # where oro-framework is installed) does not import trio, click, tomlkit and the whole host.
 _EXPORTS: dict[str, str] = {
     "AbortError": "oro_framework.kernel.errors",
+    "answered": "oro_framework.kernel.router",
     "application_url_event": "oro_framework.kernel.protocols",
     "AppPaths": "oro_framework.kernel.app",
     "ASGIApp": "oro_framework.kernel.schemes",
@@ -172,6 +182,8 @@ _EXPORTS: dict[str, str] = {
     "Reply": "oro_framework.kernel.envelope",
     "Request": "oro_framework.kernel.request",
     "Route": "oro_framework.kernel.router",
+    "RouteCall": "oro_framework.kernel.router",
+    "RouteCallWrapper": "oro_framework.kernel.router",
     "RouteGroup": "oro_framework.kernel.router",
     "RouteTable": "oro_framework.kernel.router",
     "RouteTimeoutError": "oro_framework.kernel.errors",
@@ -207,6 +219,7 @@ _EXPORTS: dict[str, str] = {
     "WindowOptions": "oro_framework.kernel.windows.model",
     "WindowStatus": "oro_framework.kernel.windows.model",
     "WireLimits": "oro_framework.web.wire",
+    "wrap_result": "oro_framework.kernel.router",
 }
 
 
@@ -285,6 +298,8 @@ __all__ = [
     "Reply",
     "Request",
     "Route",
+    "RouteCall",
+    "RouteCallWrapper",
     "RouteGroup",
     "RouteTable",
     "RouteTimeoutError",
@@ -314,6 +329,7 @@ __all__ = [
     "WindowStatus",
     "WireLimits",
     "__version__",
+    "answered",
     "application_url_event",
     "cancelled_on_disconnect",
     "check_scheme",
@@ -330,4 +346,5 @@ __all__ = [
     "setting",
     "setting_from",
     "validators",
+    "wrap_result",
 ]

@@ -33,12 +33,15 @@ from oro_framework import (
     PluginLoadError,
     RegistrationConflict,
     Request,
+    Route,
+    RouteCallWrapper,
     RouteTable,
     SchemeTable,
     ServiceRegistry,
     StashKey,
     Window,
     hookimpl,
+    wrap_result,
 )
 from oro_framework.cli.commands import add_plugin_commands
 from oro_framework.cli.doctor import plugin_checks
@@ -427,6 +430,32 @@ async def test_oro_permission_check_decides_per_request() -> None:
     assert allowed.data == "opened"
     assert isinstance(refused.error, NotAllowedError)
     assert plugin.checked == [("demo.open", "runtime", 4), ("demo.open", "runtime", 4)]
+
+
+async def test_oro_route_call_wraps_a_route_call_after_the_permission_check() -> None:
+    class Timer:
+        name = "timer"
+
+        def __init__(self) -> None:
+            self.seen: list[tuple[str, str]] = []
+
+        @hookimpl(wrapper=True)
+        def oro_route_call(self, request: Request, route: Route) -> RouteCallWrapper:
+            call = yield
+            self.seen.append((route.name, route.plugin))
+            return wrap_result(call, lambda data: {"answer": data, "timed": True})
+
+    timer = Timer()
+    recorder = HookRecorder()
+    async with make_host([oro_framework.core.ping, recorder, timer]) as host:
+        client = MemoryClient(host)
+        assert raise_for_error(await client.call("ping")) == {"answer": "pong", "timed": True}
+        assert isinstance((await client.call("nothing.here")).error, NotFoundError)
+
+    assert timer.seen == [("ping", "ping")]
+    names = recorder.names()
+    assert names.index("oro_permission_check") < names.index("oro_route_call")
+    assert recorder.arguments("oro_route_call")[0]["route"].name == "ping"
 
 
 async def test_oro_lifecycle_event_is_notified_of_every_transition() -> None:

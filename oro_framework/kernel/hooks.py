@@ -8,13 +8,15 @@ the host runs is logged in one line and never takes the host down.
 
 from __future__ import annotations
 
+import inspect
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from types import CodeType, ModuleType
 from typing import TYPE_CHECKING, Any, TypeAlias, final
 
 import pluggy
 
-from oro_framework.kernel.errors import ConfigError, IPCError, PluginLoadError
+from oro_framework.kernel.errors import ConfigError, InternalError, IPCError, PluginLoadError
 from oro_framework.kernel.plugins import LoadedPlugins
 from oro_framework.kernel.registry import Registry
 
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
     from oro_framework.kernel.app import Host
     from oro_framework.kernel.lifecycle import LifecycleEvent
     from oro_framework.kernel.request import Request
+    from oro_framework.kernel.router import Route
     from oro_framework.kernel.windows.model import Window
 
 __all__ = ["BrokenPluginHandler", "HookCaller"]
@@ -51,6 +54,39 @@ def _log_failure(plugin: str, hook: str, error: Exception, *, during: str = "") 
     )
 
 
+def _is_wrapper(implementation: pluggy.HookImpl) -> bool:
+    return implementation.wrapper or implementation.hookwrapper
+
+
+def _innermost(call: Awaitable[Any]) -> Awaitable[Any]:
+    """The one plain ``oro_route_call`` implementation, the host's: the handler's call, which
+    the router passes as the extra argument ``call`` (no plugin can declare it)."""
+    return call
+
+
+def _codes(function: object) -> Iterator[CodeType]:
+    """The code of ``function`` and of every function, lambda and comprehension defined in it:
+    a wrapper's ``async def`` or ``lambda`` raises from its own code, not the hook's."""
+    code = getattr(getattr(function, "__func__", function), "__code__", None)
+    pending = [code] if isinstance(code, CodeType) else []
+    while pending:
+        code = pending.pop()
+        yield code
+        pending.extend(const for const in code.co_consts if isinstance(const, CodeType))
+
+
+def _plugin_functions(plugin: object) -> Iterator[object]:
+    """The functions a plugin defines: a module's own, or its class's methods."""
+    if isinstance(plugin, ModuleType):
+        for value in vars(plugin).values():
+            if inspect.isfunction(value) and value.__module__ == plugin.__name__:
+                yield value
+        return
+    for klass in type(plugin).__mro__[:-1]:
+        for value in vars(klass).values():
+            yield getattr(value, "__func__", value)
+
+
 @final
 class HookCaller:
     """One method per hook of :mod:`oro_framework.kernel.hookspecs`.
@@ -68,6 +104,9 @@ class HookCaller:
         self._on_broken = on_broken or _raise
         self.configured: set[str] = set()
         """The plugins whose ``oro_configure`` returned normally."""
+        self._route_call: pluggy.HookCaller = self._manager.hook.oro_route_call
+        self._route_impls: list[pluggy.HookImpl] = []
+        self._route_chain: pluggy.HookCaller = self._route_call
 
     def implementers(self, hook_name: str) -> list[tuple[str, pluggy.HookCaller]]:
         """Each plugin implementing ``hook_name`` in registration order (``tryfirst`` ones first,
@@ -155,6 +194,64 @@ class HookCaller:
     # While the host runs and when it stops: a raising hook is logged, the host goes on
     # ----------------------------------------------------------------------------------------
 
+    def wraps_routes(self) -> bool:
+        """Whether some plugin implements ``oro_route_call``: asked for every request, so one
+        copy of a list that is empty unless a plugin wraps routes (no cache to go stale when
+        plugins come or go)."""
+        return bool(self._route_call.get_hookimpls())
+
+    def route_wrappers(self) -> list[str]:
+        """The plugins wrapping route calls, outermost first (the order pluggy calls them)."""
+        return [
+            implementation.plugin_name
+            for implementation in reversed(self._route_call.get_hookimpls())
+            if _is_wrapper(implementation)
+        ]
+
+    def route_call(self, request: Request, route: Route, call: Awaitable[Any]) -> Awaitable[Any]:
+        """Run the ``oro_route_call`` wrappers around ``call`` (the handler's, not started)
+        and return what the caller awaits. An IPCError a wrapper raises passes; any other
+        exception, or an answer that cannot be awaited, is logged and raised as InternalError.
+        """
+        try:
+            outer = self._wrapping().call_extra(
+                [_innermost], {"request": request, "route": route, "call": call}
+            )
+        except IPCError:
+            raise
+        except Exception as error:
+            raise self.route_wrapper_failed(route, error) from error
+        if not inspect.isawaitable(outer):
+            logger.error(
+                "hook oro_route_call of %s answered %s for %s, not an awaitable",
+                " or ".join(repr(name) for name in self.route_wrappers()),
+                type(outer).__name__,
+                route.label,
+            )
+            raise InternalError(_wrapper_failure(route))
+        return outer
+
+    def _wrapping(self) -> pluggy.HookCaller:
+        """The hook without plain implementations: they are refused when their plugin loads,
+        but a plugin registered later must not answer in a handler's place either."""
+        implementations = self._route_call.get_hookimpls()
+        if implementations != self._route_impls:
+            self._route_impls = implementations
+            plain = [impl.plugin for impl in implementations if not _is_wrapper(impl)]
+            self._route_chain = (
+                self._manager.subset_hook_caller("oro_route_call", plain)
+                if plain
+                else self._route_call
+            )
+        return self._route_chain
+
+    def route_wrapper_failed(self, route: Route, error: Exception) -> InternalError:
+        """Log a route wrapper's unexpected exception in one line naming its plugin (found on
+        the traceback) and return the InternalError its caller gets."""
+        plugin = self._raising_plugin("oro_route_call", error)
+        _log_failure(plugin, "oro_route_call", error, during=f"({route.name})")
+        return InternalError(_wrapper_failure(route))
+
     def unconfigure(self, host: Host, *, plugin: str | None = None) -> None:
         """Call ``oro_unconfigure`` in reverse registration order, of every plugin or of
         ``plugin`` only (a broken plugin the host drops)."""
@@ -184,18 +281,23 @@ class HookCaller:
 
     def _raising_plugin(self, hook_name: str, error: BaseException) -> str:
         """Which plugin's implementation of ``hook_name`` is on ``error``'s traceback; pluggy's
-        single call for all plugins does not say, and splitting it would slow every request."""
-        owners: dict[object, str] = {}
+        single call for all plugins does not say, and splitting it would slow every request.
+
+        The deepest frame of a plugin's code decides: wrappers nest, so the outer ones are on
+        the traceback of an exception an inner one raised. A plugin's code is its hook, what
+        the hook defines (a wrapper's ``async def``) and the plugin's other functions."""
+        owners: dict[CodeType, str] = {}
         for implementation in getattr(self._manager.hook, hook_name).get_hookimpls():
-            function = getattr(implementation.function, "__func__", implementation.function)
-            owners[getattr(function, "__code__", None)] = implementation.plugin_name
+            functions = [implementation.function, *_plugin_functions(implementation.plugin)]
+            for function in functions:
+                for code in _codes(function):
+                    owners.setdefault(code, implementation.plugin_name)
+        raising = "?"
         traceback = error.__traceback__
         while traceback is not None:
-            owner = owners.get(traceback.tb_frame.f_code)
-            if owner is not None:
-                return owner
+            raising = owners.get(traceback.tb_frame.f_code, raising)
             traceback = traceback.tb_next
-        return "?"
+        return raising
 
     def lifecycle_event(self, host: Host, event: LifecycleEvent) -> None:
         for plugin_name, caller in self.implementers("oro_lifecycle_event"):
@@ -247,3 +349,7 @@ class HookCaller:
                 if result is not None:
                     merged.update(result)
         return merged
+
+
+def _wrapper_failure(route: Route) -> str:
+    return f"Internal error in route '{route.name}' (details in the host log)"

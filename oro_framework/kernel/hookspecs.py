@@ -26,7 +26,7 @@ that every hook here has a section there and a test of its own.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pluggy
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from oro_framework.kernel.modules import JSModuleTable
     from oro_framework.kernel.permissions import PermissionRegistry
     from oro_framework.kernel.request import Request
-    from oro_framework.kernel.router import RouteTable
+    from oro_framework.kernel.router import Route, RouteTable
     from oro_framework.kernel.schemes import SchemeTable
     from oro_framework.kernel.services import ServiceRegistry
     from oro_framework.kernel.windows.model import Window
@@ -239,6 +239,48 @@ def oro_permission_check(request: Request, permission: str) -> bool | None:
         :class:`~oro_framework.IPCError` answers that error instead; any other exception is
         logged and denies.
     """
+
+
+@hookspec(firstresult=True)
+def oro_route_call(request: Request, route: Route) -> Awaitable[Any]:
+    """Wrap the calls of routes: log, time, cache, rewrite or refuse them (middleware).
+
+    Implement it only as a new-style wrapper, ``@hookimpl(wrapper=True)``: a generator that
+    yields once, receives the inner call and returns the call its caller awaits::
+
+        @hookimpl(wrapper=True)
+        def oro_route_call(request: Request, route: Route) -> RouteCallWrapper:
+            call = yield  # the inner call, not started yet
+            return call  # or wrap_result(call, fn), answered(value), your own coroutine
+
+    A plain implementation would answer in the handler's place, which route registration
+    refuses as a conflict: it makes the plugin broken when it loads.
+
+    Called on the event loop for every IPC request to a registered route, after the permission
+    checks passed, inside the route's deadline and the client's cancellation, in pluggy's order:
+    ``tryfirst`` wrappers outermost, then the plugin registered last, ``trylast`` wrappers
+    closest to the handler. Never called while no plugin implements it: the router then calls
+    the handler as if the hook did not exist. What ``yield`` gives is an awaitable that has not
+    started: awaiting it (once) runs the inner wrappers and then the handler (in a worker thread
+    for a plain ``def``) and gives the handler's result: JSON data, ``bytes``, or for a streaming
+    route the stream itself (an async iterator, :class:`~oro_framework.EventStream` or
+    :class:`~oro_framework.ByteStream`; return a new one wrapping it to see its items). It
+    raises the :class:`~oro_framework.IPCError` the caller would get: the handler's other
+    exceptions are translated before a wrapper sees them. Not awaiting it skips the handler.
+
+    :param request: the :class:`~oro_framework.Request`; set ``request.params`` before awaiting
+        the inner call to rewrite what the handler receives.
+    :param route: the :class:`~oro_framework.Route` called (``name``, ``plugin``,
+        ``permission``, ``runs_in_thread``).
+    :return: the awaitable whose result the caller gets: the inner call itself,
+        :func:`~oro_framework.wrap_result`, :func:`~oro_framework.answered`, or a coroutine of
+        your own ``async def``. Raise an :class:`~oro_framework.IPCError` (in the generator or
+        in what it returns) to refuse the call with it; any other exception is logged in one
+        line naming your plugin and the hook, and the caller gets ``InternalError``.
+    """
+    # Only this hook answers something besides None: a specification still needs a body that
+    # type-checks, and pluggy never calls it.
+    raise NotImplementedError
 
 
 @hookspec

@@ -41,6 +41,7 @@ __all__ = [
 ]
 
 CORE_DISTRIBUTION: Final = "oro-framework"
+ROUTE_CALL_HOOK: Final = "oro_route_call"
 BUILTIN_PLUGIN: Final = "oro"
 """The host's own plugin (:mod:`oro_framework.kernel.builtin`): always registered first, never
 disabled, never skipped as broken."""
@@ -282,8 +283,16 @@ def _validate(manager: pluggy.PluginManager, plugin: object) -> str | None:
         return f"unknown hook: {error}"
     for caller in manager.get_hookcallers(plugin) or ():
         for implementation in caller.get_hookimpls():
-            if implementation.plugin is plugin and inspect.iscoroutinefunction(
-                implementation.function
-            ):
+            if implementation.plugin is not plugin:
+                continue
+            if inspect.iscoroutinefunction(implementation.function):
                 return f"hook '{caller.name}' is 'async def'; hooks must be synchronous"
+            is_wrapper = implementation.wrapper or implementation.hookwrapper
+            if caller.name == ROUTE_CALL_HOOK and not is_wrapper:
+                # A plain one would answer in the handler's place: replacing another plugin's
+                # route is what registration refuses as a conflict.
+                return (
+                    f"hook {ROUTE_CALL_HOOK} must be a wrapper: @hookimpl(wrapper=True), a "
+                    "generator that yields once"
+                )
     return None

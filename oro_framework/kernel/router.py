@@ -12,7 +12,14 @@ import logging
 import math
 import re
 from collections import Counter
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Coroutine,
+    Generator,
+    Mapping,
+)
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, TypeAlias, TypeVar, final
 
@@ -48,9 +55,13 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "Handler",
     "Route",
+    "RouteCall",
+    "RouteCallWrapper",
     "RouteGroup",
     "RouteTable",
     "Router",
+    "answered",
+    "wrap_result",
 ]
 
 logger = logging.getLogger("oro_framework.router")
@@ -61,6 +72,14 @@ Handler: TypeAlias = Callable[[Request], Any]
 An ``async def`` runs on the event loop; a plain ``def`` runs in a worker thread."""
 
 HandlerT = TypeVar("HandlerT", bound=Handler)
+
+RouteCall: TypeAlias = Awaitable[Any]
+"""The call of a route as an ``oro_route_call`` wrapper sees it: awaiting it runs the inner
+wrappers and the handler and gives the handler's result (or raises the caller's IPCError)."""
+
+RouteCallWrapper: TypeAlias = Generator[None, RouteCall, RouteCall]
+"""The return annotation of an ``@hookimpl(wrapper=True) def oro_route_call``: it yields once,
+receives the inner :data:`RouteCall` and returns the one the caller awaits."""
 
 DEFAULT_TIMEOUT: Final = 32.0
 """Seconds a handler may take to produce its reply (Oro's ``TIMEOUT``); ``ipc.timeout_ms``
@@ -247,6 +266,40 @@ def _streaming(generator: Callable[[Request], AsyncIterator[Any]]) -> Handler:
     return handler
 
 
+async def wrap_result(call: RouteCall, function: Callable[[Any], Any]) -> Any:
+    """The result of ``call`` passed through ``function``: what a route wrapper returns to
+    rewrite a result (``return wrap_result(call, redact)``) or to wrap a stream
+    (``return wrap_result(call, counted)`` where ``counted`` makes a new async iterator)."""
+    return function(await call)
+
+
+async def answered(result: Any) -> Any:
+    """``result`` as a :data:`RouteCall`: what a route wrapper returns to answer without running
+    the inner call (a cache hit). The inner call, never awaited, never starts."""
+    return result
+
+
+@final
+class _HandlerCall:
+    """The innermost :data:`RouteCall`: starts the handler only when awaited, so that a wrapper
+    that answers without it leaves no coroutine behind (and no "never awaited" warning)."""
+
+    __slots__ = ("_request", "_route", "_start")
+
+    def __init__(
+        self,
+        start: Callable[[Route, Request], Coroutine[Any, Any, Any]],
+        route: Route,
+        request: Request,
+    ) -> None:
+        self._start = start
+        self._route = route
+        self._request = request
+
+    def __await__(self) -> Generator[Any, None, Any]:
+        return self._start(self._route, self._request).__await__()
+
+
 def _shutting_down(route: str) -> ShuttingDownError:
     return ShuttingDownError(f"The app is shutting down: '{route}' was not run", state="stopping")
 
@@ -269,10 +322,14 @@ class Router:
         default_timeout: float = DEFAULT_TIMEOUT,
         unavailable: Mapping[str, Callable[[], IPCError]] | None = None,
         threads: int = DEFAULT_THREADS,
+        missing: Callable[[str], IPCError | None] | None = None,
     ) -> None:
         """:param unavailable: plugin name → the error its routes answer instead of running,
             for the plugins whose service is down (the service runner keeps it up to date).
-        :param threads: worker threads that run plain ``def`` handlers at once."""
+        :param threads: worker threads that run plain ``def`` handlers at once.
+        :param missing: asked with the requested name when no route has it: an error to answer
+            instead of :class:`~oro_framework.NotFoundError` (a route whose provider failed to
+            load answers why), or ``None`` for the ``NotFoundError``."""
         self.routes = routes
         self._hooks = hooks
         self._is_permission_allowed = is_permission_allowed
@@ -281,6 +338,7 @@ class Router:
             {} if unavailable is None else unavailable
         )
         self._threads = threads
+        self._missing = missing
         self._limiter: anyio.CapacityLimiter | None = None
         self.calls: Counter[str] = Counter()
         self.active: Counter[str] = Counter()
@@ -322,10 +380,7 @@ class Router:
         if self._is_closing:
             return self._error_reply(source, request, _shutting_down(source))
         if route is None:
-            missing = NotFoundError(
-                f"Route '{request.route}' not found", url=f"ipc://{request.route}"
-            )
-            return self._error_reply(source, request, missing)
+            return self._error_reply(source, request, self._not_found(request.route))
         self.calls[route.name] += 1
         self.active[route.name] += 1
         self._in_flight.add(request)
@@ -340,6 +395,17 @@ class Router:
                 self._drained.set()
         return self._result_reply(route, request, result)
 
+    def _not_found(self, name: str) -> IPCError:
+        if self._missing is not None:
+            try:
+                error = self._missing(name)
+            except Exception:
+                logger.exception("answering the missing route %r raised", name)
+                return InternalError(f"Internal error looking up route '{name}'")
+            if error is not None:
+                return error
+        return NotFoundError(f"Route '{name}' not found", url=f"ipc://{name}")
+
     async def _run(self, route: Route, request: Request) -> Any:
         self._check_permission(route, request)
         # Empty unless a service is down: one falsy check on the hot path.
@@ -350,18 +416,18 @@ class Router:
         # of a dispatch, and Request.cancel() records which of the two fired.
         scope = request.scope_until(anyio.current_time() + timeout)
         with scope, working_on(route.label):
+            # Without route wrappers (the usual case) one check of an empty list, then the
+            # handler as before: wrappers cost nothing until a plugin brings one.
+            if self._hooks.wraps_routes():
+                return await self._run_wrapped(route, request)
             try:
                 if route.runs_in_thread:
                     return await self._run_in_thread(route, request)
                 return await route.handler(request)
             except IPCError:
                 raise
-            except OSError as error:
-                if error.errno is None:
-                    raise _internal(route, error) from error
-                raise ErrnoError.from_os_error(error) from error
             except Exception as error:
-                raise _internal(route, error) from error
+                raise _translated(route, error) from error
         if request.is_aborted:
             raise AbortError(f"Request to '{route.name}' was cancelled by the client")
         if self._is_closing:
@@ -369,6 +435,28 @@ class Router:
         raise RouteTimeoutError(
             f"Route '{route.name}' did not answer within {timeout:g} s", timeout=timeout
         )
+
+    async def _run_wrapped(self, route: Route, request: Request) -> Any:
+        """The handler inside the plugins' ``oro_route_call`` wrappers. The handler's own
+        exceptions are translated before a wrapper sees them, so any other exception that
+        reaches here is a wrapper's: logged naming it, answered as InternalError."""
+        call = self._hooks.route_call(request, route, _HandlerCall(self._handle, route, request))
+        try:
+            return await call
+        except IPCError:
+            raise
+        except Exception as error:
+            raise self._hooks.route_wrapper_failed(route, error) from error
+
+    async def _handle(self, route: Route, request: Request) -> Any:
+        try:
+            if route.runs_in_thread:
+                return await self._run_in_thread(route, request)
+            return await route.handler(request)
+        except IPCError:
+            raise
+        except Exception as error:
+            raise _translated(route, error) from error
 
     async def _run_in_thread(self, route: Route, request: Request) -> Any:
         """Run a plain ``def`` handler in a worker thread. On timeout or cancellation the caller
@@ -456,6 +544,14 @@ class Router:
             if close is not None:
                 with anyio.CancelScope(shield=True):
                     await close()
+
+
+def _translated(route: Route, error: Exception) -> IPCError:
+    """What the caller gets for an exception a handler raised: an OSError with an errno as the
+    matching ErrnoError, anything else as InternalError (logged)."""
+    if isinstance(error, OSError) and error.errno is not None:
+        return ErrnoError.from_os_error(error)
+    return _internal(route, error)
 
 
 def _internal(route: Route, error: BaseException) -> InternalError:

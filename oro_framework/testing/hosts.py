@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from oro_framework.kernel.modules import JSModuleTable
     from oro_framework.kernel.permissions import PermissionRegistry
     from oro_framework.kernel.request import Request
-    from oro_framework.kernel.router import RouteTable
+    from oro_framework.kernel.router import Route, RouteCallWrapper, RouteTable
     from oro_framework.kernel.schemes import SchemeTable
     from oro_framework.kernel.services import ServiceRegistry
     from oro_framework.kernel.windows.model import Window
@@ -208,7 +208,8 @@ class HookRecorder:
     Register it like any plugin: ``make_host(plugins=[recorder, ...])``. Registration hooks reach
     it in its own turn, so it sees each hook once; ``oro_permission_check`` and
     ``oro_resolve_secret`` are recorded and left undecided (``None``): the latter reaches it only
-    if it is registered before the plugin that answers.
+    if it is registered before the plugin that answers. Its ``oro_route_call`` wrapper records
+    each route call and changes nothing.
     """
 
     name = "hook-recorder"
@@ -262,6 +263,11 @@ class HookRecorder:
     @hookimpl(tryfirst=True)
     def oro_permission_check(self, request: Request, permission: str) -> None:
         self._record("oro_permission_check", request=request, permission=permission)
+
+    @hookimpl(wrapper=True)
+    def oro_route_call(self, request: Request, route: Route) -> RouteCallWrapper:
+        self._record("oro_route_call", request=request, route=route)
+        return (yield)
 
     @hookimpl
     def oro_lifecycle_event(self, host: Host, event: LifecycleEvent) -> None:

@@ -23,10 +23,13 @@ from oro_framework.kernel.hookspecs import hookimpl
 @skip_broken_option
 @host_errors
 def routes(as_json: bool, app_dir: Path, skip_broken_plugins: bool) -> None:
-    """List every IPC route with its plugin, permission and a one-line doc."""
+    """List every IPC route with its plugin, permission and a one-line doc, and the plugins
+    that wrap route calls (oro_route_call), outermost first."""
     host = build_host(app_dir, skip_broken=skip_broken_plugins)
     try:
         table = host.routes.sorted()
+        # A wrapper sees every call and picks the routes it acts on: one list for all routes.
+        wrappers = host.hooks.route_wrappers()
     finally:
         host.close()
     if as_json:
@@ -38,6 +41,7 @@ def routes(as_json: bool, app_dir: Path, skip_broken_plugins: bool) -> None:
                     "permission": route.permission,
                     "doc": route.doc,
                     "timeout": route.timeout,
+                    "wrapped_by": wrappers,
                 }
                 for route in table
             ]
@@ -45,6 +49,8 @@ def routes(as_json: bool, app_dir: Path, skip_broken_plugins: bool) -> None:
         return
     rows = [[route.name, route.plugin, route.permission, route.doc] for route in table]
     click.echo(render_table(["route", "plugin", "permission", "doc"], rows))
+    if wrappers:
+        click.echo(f"\nEvery route call is wrapped by, outermost first: {', '.join(wrappers)}")
 
 
 @hookimpl
