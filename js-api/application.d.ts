@@ -40,10 +40,28 @@ export class ApplicationWindowList {
   clear (): ApplicationWindowList
   [Symbol.iterator] (): IterableIterator<ApplicationWindow>
 }
-/** The Oro Runtime's backend process: none here (`NotSupportedError`). */
+/** What `backend.open()` answers: Oro's `cmd`, `argv` and `path` (the working directory), and the process. */
+export interface BackendOpenResult {
+  cmd: string
+  argv: string
+  path: string
+  pid: number
+  running: boolean
+  /** False when it ran already (and `force` was not given). */
+  started: boolean
+}
+/**
+ * The app's backend process (`[process.backend] cmd`, Oro's `[linux] cmd`; oro-process). Events to
+ * every page: `backend:data` (a stdout line), `backend:error` and `process-error` (a stderr line),
+ * `backend:exit` (`{ pid, code, signal }`) and `backend-exit` (the code). None declared:
+ * `NotFoundError` `ERR_NO_BACKEND_CMD`.
+ */
 export const backend: {
-  open (options?: { force?: boolean }): Promise<never>
-  close (): Promise<never>
+  /** Start it unless it runs; `force` stops a running one first. */
+  open (options?: { force?: boolean }): Promise<BackendOpenResult>
+  /** Stop it (its process group) and wait until it is gone. */
+  close (): Promise<{ closed: boolean, pid: number | null }>
+  status (): Promise<{ declared: boolean, running: boolean, pid: number | null, cmd: string, path: string }>
 }
 
 /** The app's config as flattened keys, from `__args.config`. Frozen. */

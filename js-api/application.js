@@ -13,7 +13,7 @@
  * @module oro:application
  */
 
-import { invalidArgument, NotSupportedError } from './errors.js'
+import { invalidArgument } from './errors.js'
 import { currentWindowIndex, request } from './ipc.js'
 import { ApplicationWindow, client, createWindow } from './window.js'
 
@@ -269,15 +269,43 @@ export function exit (code = 0) {
 }
 
 /**
- * The Oro Runtime's separate backend process: this runtime's backend is the host itself, so
- * there is none to open or close (`NotSupportedError`).
+ * The app's backend process, the program its config names (`[process.backend] cmd`, Oro's
+ * `[linux] cmd`; served by the oro-process plugin). Its stdout lines reach every page as
+ * `backend:data` events (`event.detail` is the line), its stderr lines as `backend:error` (and
+ * Oro's `process-error`), its exit as `backend:exit` (`{ pid, code, signal }`, and Oro's
+ * `backend-exit`); `process.write` (`oro:backend`'s `sendToProcess`) writes to its stdin. An app
+ * that declares none gets `NotFoundError` `ERR_NO_BACKEND_CMD`.
  */
 export const backend = Object.freeze({
-  async open () {
-    throw new NotSupportedError('application.backend: the host is the backend; there is no separate process')
+  /**
+   * Start the backend unless it runs; `force: true` stops a running one first.
+   * @param {{ force?: boolean }} [options]
+   * @returns {Promise<{ cmd: string, argv: string, path: string, pid: number, running: boolean, started: boolean }>}
+   */
+  async open (options = {}) {
+    if (options === null || typeof options !== 'object') {
+      throw invalidArgument('backend.open() expects { force?: boolean }')
+    }
+    const { force = false } = /** @type {{ force?: unknown }} */ (options)
+    if (typeof force !== 'boolean') {
+      throw invalidArgument('backend.open() expects force to be a boolean')
+    }
+    return /** @type {any} */ (await request('application.backend.open', { force }))
   },
+  /**
+   * Stop the backend (its process group) and wait until it is gone; `closed` is false when
+   * none ran.
+   * @returns {Promise<{ closed: boolean, pid: number | null }>}
+   */
   async close () {
-    throw new NotSupportedError('application.backend: the host is the backend; there is no separate process')
+    return /** @type {any} */ (await request('application.backend.close'))
+  },
+  /**
+   * Whether the app declares a backend and whether it runs.
+   * @returns {Promise<{ declared: boolean, running: boolean, pid: number | null, cmd: string, path: string }>}
+   */
+  async status () {
+    return /** @type {any} */ (await request('application.backend.status'))
   }
 })
 

@@ -32,8 +32,8 @@ export function once (name: string): Promise<unknown>
 export function open (options?: { force?: boolean }): Promise<any>
 /** Stop Oro's backend process. */
 export function close (): Promise<any>
-/** Write to the backend process's standard input. */
-export function sendToProcess (data: string | Uint8Array | ArrayBuffer | ArrayBufferView | Blob): Promise<any>
+/** Write to the backend process's standard input: text or bytes as they are, or Oro's `{ event, value }` line. */
+export function sendToProcess (data: string | Uint8Array | ArrayBuffer | ArrayBufferView | Blob | { event: string, value?: unknown, index?: number }): Promise<any>
 
 /** This module's own functions. */
 export interface BackendModule {

@@ -60,8 +60,9 @@ export function call (name, fields = {}, options = {}) {
     const [key] = binary
     const others = { ...fields }
     delete others[key]
+    const body = /** @type {ArrayBuffer | ArrayBufferView | Blob} */ (fields[key])
     reply = request(route, { [FIELDS_PARAMETER]: JSON.stringify(others), [BODY_FIELD]: key }, {
-      method: 'POST', ...options, body: fields[key]
+      method: 'POST', ...options, body
     })
   } else {
     reply = request(route, undefined, { method: 'POST', ...options, body: fields })
@@ -121,13 +122,18 @@ export function close () {
 }
 
 /**
- * Write to the backend process's standard input (Oro's `process.write` route): a string, or
- * bytes sent as they are.
- * @param {string | Uint8Array | ArrayBuffer | ArrayBufferView | Blob} data
+ * Write to the backend process's standard input (Oro's `process.write` route): a string or
+ * bytes, written exactly (add the `\n` a line-reading program waits for), or Oro's
+ * `{ event, value }`, written as Oro's `ipc://process.write?...` line.
+ * @param {string | Uint8Array | ArrayBuffer | ArrayBufferView | Blob | { event: string, value?: unknown, index?: number }} data
  * @returns {Promise<any>}
  */
 export function sendToProcess (data) {
-  return request('process.write', undefined, { method: 'POST', body: data })
+  if (typeof data === 'string' || isBinary(data)) {
+    const body = /** @type {string | ArrayBuffer | ArrayBufferView | Blob} */ (data)
+    return request('process.write', undefined, { method: 'POST', body, timeout: 0 })
+  }
+  return request('process.write', /** @type {{ event: string, value?: unknown, index?: number }} */ (data))
 }
 
 const own = Object.freeze({ call, on, once, open, close, sendToProcess })

@@ -226,22 +226,22 @@ def test_a_socket_ini_maps_onto_oros_keys_with_its_lines(
 def test_each_key_oro_does_not_honour_is_one_warning_naming_it_and_the_doc(
     tmp_path: Path, keys: ConfigRegistry
 ) -> None:
-    _, messages = load(keys, write(tmp_path, "socket.ini", SOCKET_INI))
+    values, messages = load(keys, write(tmp_path, "socket.ini", SOCKET_INI))
     expected = {
         "socket.ini:8: [build] flags",
         "socket.ini:14: [build.watch] sources",
         "socket.ini:18: [webview] watch",
         "socket.ini:28: [permissions] allow_fullscreen",
         "socket.ini:35: [meta] copyright",
-        "socket.ini:38: [linux] cmd",
         "socket.ini:39: [linux] icon",
         "socket.ini:44: [window] backgroundColorDark",
         "socket.ini:47: [ios] simulator_device",
     }
     assert {message.partition(" is not honoured")[0] for message in messages} == expected
     assert all(message.endswith(f"(see {DOC})") for message in messages)
-    cmd = next(message for message in messages if "[linux] cmd" in message)
-    assert "backend process" in cmd
+    # Oro's backend process: oro-process starts it (docs/process.md).
+    assert values["process.backend.cmd"] == "node backend.js"
+    assert values["__sources__"]["process.backend.cmd"] == "socket.ini:38"
 
 
 def test_oro_ini_keys_and_the_older_socket_names_map_too(
@@ -398,5 +398,5 @@ def test_the_written_oro_toml_loads_to_the_same_config_as_the_ini(
     assert from_toml == from_ini
     assert messages == []  # the notes are comments in oro.toml, not warnings
     assert 'height = "60%" # socket.ini [window] height' in text
-    assert "#   socket.ini:38 [linux] cmd: oro starts no backend process" in text
-    assert len(mapped.notes) == 9
+    assert 'cmd = "node backend.js" # socket.ini [linux] cmd' in text
+    assert len(mapped.notes) == 8

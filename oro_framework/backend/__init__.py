@@ -19,6 +19,7 @@ from __future__ import annotations
 from oro_framework.backend.commands import CommandSpec, command, commands_of
 from oro_framework.backend.events import BackendEvent, emit, event, events_of
 from oro_framework.backend.routes import BackendError
+from oro_framework.kernel.app_backend import BACKEND_PLUGIN, BackendImportError
 from oro_framework.kernel.errors import (
     InvalidArgumentError,
     InvalidStateError,
@@ -29,8 +30,10 @@ from oro_framework.kernel.errors import (
 from oro_framework.kernel.request import Request
 
 __all__ = [
+    "BACKEND_PLUGIN",
     "BackendError",
     "BackendEvent",
+    "BackendImportError",
     "CommandSpec",
     "InvalidArgumentError",
     "InvalidStateError",

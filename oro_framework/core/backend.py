@@ -22,10 +22,10 @@ from oro_framework import (
     setting,
     validators,
 )
+from oro_framework.backend import BACKEND_PLUGIN, BackendImportError
 from oro_framework.backend.commands import CommandSpec, commands_of
 from oro_framework.backend.events import use_host
 from oro_framework.backend.routes import handler_for
-from oro_framework.kernel.app_backend import BACKEND_PLUGIN, BackendImportError
 
 PERMISSION: Final = "backend"
 COMMANDS: Final = StashKey[list[CommandSpec]]("app-backend")

@@ -164,7 +164,9 @@ def test_the_modules_export_what_oros_declarations_declare(page: Page) -> None:
     assert result["screen"] == result["browserScreen"]
     assert result["formatted"].endswith("/a.html")
     assert result["inspector"]["name"] == "NotSupportedError"
-    assert result["backend"]["name"] == "NotSupportedError"
+    # The app declares no backend process ([process.backend] cmd, Oro's [linux] cmd).
+    assert result["backend"]["name"] == "NotFoundError"
+    assert result["backend"]["code"] == "ERR_NO_BACKEND_CMD"
 
 
 def test_bad_arguments_are_typed_errors_and_the_host_keeps_serving(page: Page) -> None:

@@ -65,10 +65,10 @@ _KEY_REASONS: Final[dict[tuple[str, str], str]] = {
     ("meta", "type"): "oro builds apps, not extensions",
     ("meta", "application_protocol"): "oro's deep links are the app's protocol handlers "
     "([webview.protocol-handlers], docs/build.md)",
-    ("linux", "cmd"): "oro starts no backend process (oro:backend answers NotSupportedError); "
-    "a Python plugin is oro's backend",
-    ("mac", "cmd"): "oro starts no backend process; a Python plugin is oro's backend",
-    ("win", "cmd"): "oro starts no backend process; a Python plugin is oro's backend",
+    ("mac", "cmd"): "the macOS backend command; oro runs on Linux, where [linux] cmd is the "
+    "backend process (process.backend.cmd)",
+    ("win", "cmd"): "the Windows backend command; oro runs on Linux, where [linux] cmd is the "
+    "backend process (process.backend.cmd)",
     ("webview", "watch"): "oro dev reloads the page itself",
     ("webview", "headers"): "oro sends no custom headers with the app's resources",
 }
@@ -90,6 +90,8 @@ _HOST_PATHS: Final[dict[str, str]] = {
     "$HOST_PROCESS_WORKING_DIRECTORY": ".",
 }
 _LIST_SEPARATORS: Final = re.compile(r"[,\s]+")
+_BACKEND_CMD: Final = "process.backend.cmd"
+"""oro-process's key for Oro's ``[linux] cmd``, the app's backend process."""
 
 
 @final
@@ -340,12 +342,28 @@ def _mount(mapped: MappedIni, registry: ConfigRegistry, origin: IniValue) -> Non
     _add(mapped, registry, ("filesystem", "mounts", unique), origin, host_path)
 
 
+def _backend_cmd(mapped: MappedIni, registry: ConfigRegistry, origin: IniValue) -> None:
+    """``[linux] cmd``, the program Oro starts as the app's backend process: oro-process's
+    ``process.backend.cmd``, or a note saying what would run it when that plugin is missing."""
+    if registry.find(_BACKEND_CMD) is None:
+        mapped.notes.append(
+            IniNote(
+                origin,
+                f"oro starts the backend process with the oro-process plugin ({_BACKEND_CMD}), "
+                "which is not installed",
+            )
+        )
+        return
+    _add(mapped, registry, tuple(_BACKEND_CMD.split(".")), origin)
+
+
 _Rule = Callable[[MappedIni, ConfigRegistry, IniValue], None]
 
 _SPECIAL: Final[dict[tuple[str, str], _Rule]] = {
     ("webview", "root"): _webview_root,
     ("build", "env"): _build_env,
     ("webview.navigator.mounts", "*"): _mount,
+    ("linux", "cmd"): _backend_cmd,
 }
 """Keys whose value changes on the way, by ``(section, key)``; ``"*"`` for every key."""
 

@@ -20,10 +20,13 @@ from oro_framework import (
 )
 
 __all__ = [
+    "BACKEND_KEY",
     "NOT_ALLOWED",
     "InvalidStateError",
     "SpawnError",
+    "backend_not_running",
     "id_taken",
+    "no_backend",
     "not_allowed",
     "spawn_error",
     "stdin_closed",
@@ -33,6 +36,8 @@ __all__ = [
 ]
 
 NOT_ALLOWED: Final = "ERR_PROCESS_NOT_ALLOWED"
+BACKEND_KEY: Final = "process.backend.cmd"
+"""The config key that declares the backend process (Oro's ``[linux] cmd``)."""
 
 
 class SpawnError(ErrnoError):
@@ -92,4 +97,20 @@ def stdin_closed(child_id: str) -> InvalidStateError:
         "write after end: the child's stdin is closed or was not piped",
         code="ERR_STREAM_WRITE_AFTER_END",
         id=child_id,
+    )
+
+
+def no_backend() -> NotFoundError:
+    """The app declares no backend process."""
+    return NotFoundError(
+        f"The app has no backend process: {BACKEND_KEY} (Oro's [linux] cmd) is not set",
+        code="ERR_NO_BACKEND_CMD",
+        key=BACKEND_KEY,
+    )
+
+
+def backend_not_running() -> InvalidStateError:
+    return InvalidStateError(
+        "The backend process is not running: start it with application.backend.open()",
+        code="ERR_BACKEND_NOT_RUNNING",
     )

@@ -14,8 +14,10 @@ from oro_framework import (
     ServiceRegistry,
     hookimpl,
 )
+from oro_process.backend import BACKEND, BackendProcess
+from oro_process.backend_routes import BACKEND_ROUTES
 from oro_process.routes import ROUTES
-from oro_process.settings import ProcessSettings
+from oro_process.settings import BackendSettings, ProcessSettings
 from oro_process.state import SERVICE_NAME, STATE, ChildProcesses
 
 JS_DIRECTORY: Final = Path(__file__).parent / "js"
@@ -24,21 +26,26 @@ JS_DIRECTORY: Final = Path(__file__).parent / "js"
 @hookimpl
 def oro_register_permissions(permissions: PermissionRegistry) -> None:
     permissions.add_group(ROUTES)
+    permissions.add_group(BACKEND_ROUTES)
 
 
 @hookimpl
 def oro_register_config(config: ConfigRegistry) -> None:
     config.add_settings(ProcessSettings, section="process")
+    config.add_settings(BackendSettings, section="process.backend")
 
 
 @hookimpl
 def oro_configure(host: Host) -> None:
-    host.stash[STATE] = ChildProcesses.from_host(host)
+    children = ChildProcesses.from_host(host)
+    host.stash[STATE] = children
+    host.stash[BACKEND] = BackendProcess.from_host(host, children)
 
 
 @hookimpl
 def oro_register_routes(routes: RouteTable) -> None:
     routes.add_group(ROUTES)
+    routes.add_group(BACKEND_ROUTES)
 
 
 @hookimpl
@@ -51,8 +58,8 @@ def oro_register_services(services: ServiceRegistry, host: Host) -> None:
     services.add(
         SERVICE_NAME,
         host.stash[STATE].run,
-        doc="Watches the pages' child processes; ends every child's process group when the "
-        "app stops.",
+        doc="Watches the pages' child processes and the backend process; ends every child's "
+        "process group when the app stops.",
     )
 
 
@@ -63,10 +70,11 @@ def oro_page_closed(host: Host, window: int) -> None:
 
 @hookimpl
 def oro_diagnostics(host: Host) -> dict[str, Any]:
-    return host.stash[STATE].diagnostics()
+    return {**host.stash[STATE].diagnostics(), "backend": host.stash[BACKEND].diagnostics()}
 
 
 @hookimpl
 def oro_unconfigure(host: Host) -> None:
-    # The service has stopped by now, and ended every child with it.
+    # The service has stopped by now, and ended every child (the backend too) with it.
+    host.stash.pop(BACKEND)
     host.stash.pop(STATE)

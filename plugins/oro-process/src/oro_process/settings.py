@@ -1,4 +1,5 @@
-"""The ``[process]`` config keys, declared once as the fields of :class:`ProcessSettings`."""
+"""The ``[process]`` config keys, declared once as the fields of :class:`ProcessSettings`, and
+the ``[process.backend]`` keys, the fields of :class:`BackendSettings`."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Final, final
 
 from oro_framework import setting, validators
 
-__all__ = ["DEFAULT_ENV", "ProcessSettings"]
+__all__ = ["DEFAULT_ENV", "BackendSettings", "ProcessSettings"]
 
 DEFAULT_ENV: Final = ["PATH", "LANG", "LC_ALL", "TZ"]
 _VARIABLE_NAME: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -102,4 +103,37 @@ class ProcessSettings:
         "The most maxBuffer a page may ask of child_process.exec: larger values, Infinity, "
         "NaN and negatives become this (and never more than ipc.memory_budget_bytes).",
         validator=validators.positive,
+    )
+
+
+def _command_line(command: str) -> None:
+    if "\0" in command:
+        raise ValueError("holds a NUL byte, which no command line may hold")
+
+
+@final
+@dataclass(frozen=True)
+class BackendSettings:
+    """The ``[process.backend]`` keys: the app's backend process, Oro's and Socket Runtime's
+    ``[linux] cmd`` (which ``socket.ini``/``oro.ini`` map to ``cmd``). Declared by the app, not
+    chosen by a page: pages only start and stop it (:mod:`.backend`)."""
+
+    cmd: str = setting(
+        "",
+        "The backend program's command line (Oro's [linux] cmd), started when a page calls "
+        "application.backend.open(): words run directly (./name relative to cwd, a bare name "
+        "on PATH); a line with shell syntax (pipes, redirections, $VARS, globs) runs under "
+        "/bin/sh -c, as Oro runs it. Empty: the app has no backend process.",
+        validator=_command_line,
+    )
+    cwd: str = setting(
+        "",
+        "The backend's working directory (~ expanded, relative to the app directory); empty: "
+        "the app directory.",
+    )
+    env: dict[str, str] = setting(
+        {},
+        "env.NAME = 'value': variables the backend gets besides the host's values of the "
+        "[process] env names (never the host's whole environment). Kept from pages.",
+        private=True,
     )

@@ -23,7 +23,7 @@ import itertools
 import logging
 import signal
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from typing import Any, Final, final
 
 import anyio
@@ -36,11 +36,14 @@ from oro_process.guardian import Guardian
 from oro_process.policy import Policy
 from oro_process.settings import ProcessSettings
 
-__all__ = ["SERVICE_NAME", "STATE", "ChildProcesses"]
+__all__ = ["DETACHED_WINDOW", "SERVICE_NAME", "STATE", "ChildProcesses"]
 
 logger = logging.getLogger("oro_process")
 
 SERVICE_NAME: Final = "child_process.children"
+DETACHED_WINDOW: Final = -1
+"""The window of a child no page owns (the backend process): no page has this index, so no
+``child_process.*`` route reaches it and no page's closing ends it."""
 _GROUP_POLL: Final = 0.02
 """Seconds between two checks whether a group's leftovers are gone (no event says so)."""
 _KILL_WAIT: Final = 5.0
@@ -158,6 +161,59 @@ class ChildProcesses:
         self.spawned += 1
         tasks.start_soon(self._watch, child, timeout_ms / 1000, kill_signal)
         return child
+
+    def start_detached(
+        self,
+        child_id: str,
+        *,
+        executable: str,
+        command: str,
+        args: Sequence[str],
+        cwd: str,
+        env: dict[str, str],
+        run: Callable[[Child], Coroutine[Any, Any, None]],
+    ) -> Child:
+        """Spawn a child that belongs to no page (the backend process, :mod:`.backend`) with
+        all three pipes, and run ``run(child)`` in the service's task group: it watches the
+        child and ends it with :meth:`end_detached`, which the app stopping cancels it into.
+        Same rules as :meth:`start` otherwise (loop thread, own group, guardian).
+
+        :raises ServiceUnavailableError: the service is not running.
+        :raises SpawnError: the program did not start.
+        :raises NotSupportedError: not on Linux.
+        """
+        tasks = self._tasks
+        if tasks is None:
+            raise ServiceUnavailableError(
+                "child processes are not available while the app is stopping",
+                service=SERVICE_NAME,
+            )
+        try:
+            child = spawn(
+                child_id,
+                DETACHED_WINDOW,
+                executable=executable,
+                command=command,
+                args=args,
+                cwd=cwd,
+                env=env,
+                pipes=(True, True, True),
+            )
+        except OSError as error:
+            raise spawn_error(error, command, args) from None
+        except NotImplementedError as error:
+            raise NotSupportedError(str(error)) from None
+        self.guardian.watch(child.pid)
+        self.spawned += 1
+        tasks.start_soon(run, child)
+        return child
+
+    async def end_detached(self, child: Child) -> None:
+        """End a :meth:`start_detached` child's group (SIGTERM, SIGKILL after the grace time,
+        reap, then the group's leftovers) and wait until it is done. Starts its own watcher:
+        the caller's has stopped."""
+        self.ending.add(child)
+        await self._end_watched(child)
 
     async def _watch(self, child: Child, seconds: float, kill_signal: int) -> None:
         if seconds > 0:
