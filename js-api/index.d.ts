@@ -329,8 +329,11 @@ declare module 'oro:backend' {
   /** The backend's events and the type of their data: filled in by the generated file. */
   export interface Events {}
 
-  /** What a command call returns: its result, and for a streaming command its items. */
+  /** What a command call returns: its result (also iterable, yielding it once). */
   export type Call<T> = Promise<T> & AsyncIterable<T>
+
+  /** What a streaming command's call returns: iterate it for the items, or await the stream. */
+  export type Stream<T> = Promise<AsyncIterableIterator<T>> & AsyncIterable<T>
 
   /** Call command `name` with `fields` (how a command named like one of this module's is reached). */
   export function call (name: string, fields?: Record<string, unknown>, options?: RequestOptions): Call<any>

@@ -288,6 +288,46 @@ def test_a_plugin_source_change_restarts_the_host_with_the_new_code(
     assert answer == "two"
 
 
+_BACKEND = """from oro_framework.backend import command
+
+
+@command
+def answer() -> str:
+    return "{answer}"
+"""
+
+
+def _backend_answer(page: Page) -> Any:
+    return page.evaluate("async () => (await import('oro:backend')).default.answer()")
+
+
+def test_backend_py_restarts_the_host_with_its_types_and_a_broken_one_shows_in_the_page(
+    app: Path, oro: OroProcess, page: Page
+) -> None:
+    before = _settled(page)
+    (app / "backend.py").write_text(_BACKEND.replace("{answer}", "one"), encoding="utf-8")
+    first = until(
+        lambda: (state := _settled(page)) and state["boot"] != before["boot"] and state,
+        "the host restarted with the backend",
+    )
+    answer_one = _backend_answer(page)
+    types = (app / "backend.d.ts").read_text(encoding="utf-8")
+
+    (app / "backend.py").write_text("def broken(:\n", encoding="utf-8")
+    shown = str(until(lambda: _overlay(page), "the backend's error over the page"))
+    (app / "backend.py").write_text(_BACKEND.replace("{answer}", "two"), encoding="utf-8")
+    after = _settled(page, overlay=None)
+    answer_two = _backend_answer(page)
+
+    assert answer_one == "one"
+    assert "answer" in types
+    assert "backend.py:1" in shown
+    assert "SyntaxError" in shown
+    assert "SyntaxError" in oro.stderr()
+    assert after["boot"] != first["boot"]
+    assert answer_two == "two"
+
+
 def test_sigterm_stops_oro_dev_and_its_host(oro: OroProcess, page: Page) -> None:
     port = int(_origin(page).rsplit(":", 1)[1])
 

@@ -25,7 +25,7 @@ from typing import Any, Final, Literal, Union, get_args, get_origin, get_type_hi
 from oro_framework.kernel.config import parse_bool_word
 from oro_framework.kernel.errors import InvalidArgumentError
 
-__all__ = ["Convert", "converter", "is_bytes", "jsonable", "type_hints"]
+__all__ = ["Convert", "converter", "is_bytes", "jsonable", "type_hints", "typed_dict_fields"]
 
 Convert = Callable[[Any, str], Any]
 """``(value, path) -> converted``; raises :class:`InvalidArgumentError` naming ``path``."""
@@ -103,10 +103,8 @@ def converter(annotation: Any) -> Convert:
     if annotation is dict:
         return _dict(_any)
     if isinstance(annotation, type):
-        if is_typeddict(annotation):
-            return _typed_dict(annotation)
-        if dataclasses.is_dataclass(annotation):
-            return _dataclass(annotation)
+        if is_typeddict(annotation) or dataclasses.is_dataclass(annotation):
+            return _record(annotation)
         if issubclass(annotation, enum.Enum):
             return _enum(annotation)
         if issubclass(annotation, PurePath):
@@ -321,19 +319,43 @@ def _fields(
     return convert
 
 
-def _typed_dict(kind: Any) -> Convert:
-    # Required and NotRequired read from the hints, not __required_keys__: under
-    # `from __future__ import annotations` Python 3.11 cannot see them and counts every key.
+def typed_dict_fields(kind: Any) -> list[tuple[str, Any, bool]]:
+    """``(key, annotation, required)`` of a TypedDict, in order. Required and NotRequired are
+    read from the hints, not ``__required_keys__``: under ``from __future__ import annotations``
+    Python 3.11 cannot see them there and counts every key required."""
     hints = get_type_hints(kind, include_extras=True)
     total = bool(getattr(kind, "__total__", True))
-    required: set[str] = set()
-    plain: dict[str, Any] = {}
+    found: list[tuple[str, Any, bool]] = []
     for key, hint in hints.items():
         origin = get_origin(hint)
-        if origin is typing.Required or (origin is not typing.NotRequired and total):
-            required.add(key)
-        plain[key] = get_args(hint)[0] if origin in (typing.Required, typing.NotRequired) else hint
-    return _fields(kind.__name__, plain, frozenset(required))
+        required = origin is typing.Required or (origin is not typing.NotRequired and total)
+        plain = get_args(hint)[0] if origin in (typing.Required, typing.NotRequired) else hint
+        found.append((key, plain, required))
+    return found
+
+
+_BUILDING: dict[Any, list[Convert]] = {}
+"""Record types whose converter is being built, for a type that refers to itself
+(``children: list[Node]``): the inner reference converts through the outer one once built."""
+
+
+def _record(kind: Any) -> Convert:
+    if kind in _BUILDING:
+        built = _BUILDING[kind]
+        return lambda value, path: built[0](value, path)
+    _BUILDING[kind] = slot = []
+    try:
+        convert = _typed_dict(kind) if is_typeddict(kind) else _dataclass(kind)
+    finally:
+        del _BUILDING[kind]
+    slot.append(convert)
+    return convert
+
+
+def _typed_dict(kind: Any) -> Convert:
+    fields = typed_dict_fields(kind)
+    required = frozenset(key for key, _, is_required in fields if is_required)
+    return _fields(kind.__name__, {key: hint for key, hint, _ in fields}, required)
 
 
 def _dataclass(kind: Any) -> Convert:

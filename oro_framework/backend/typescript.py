@@ -33,7 +33,7 @@ from pathlib import PurePath
 from typing import Any, Final, Literal, Union, get_args, get_origin, is_typeddict
 
 from oro_framework.backend.commands import CommandSpec, Parameter
-from oro_framework.backend.convert import type_hints
+from oro_framework.backend.convert import type_hints, typed_dict_fields
 from oro_framework.backend.events import BackendEvent
 
 __all__ = ["BINARY", "MODULE_NAMES", "declarations"]
@@ -44,6 +44,8 @@ MODULE_NAMES: Final = frozenset({"call", "on", "once", "open", "close", "sendToP
 """``oro:backend``'s own names: a command so named is reached with ``backend.call(name)`` only
 (``then`` because the module object must not look like a promise)."""
 _REQUEST_OPTIONS: Final = "import('oro:ipc').RequestOptions"
+_LINE: Final = 100
+"""The longest command declared on one line; a longer one has a line per field."""
 _NO_FIELDS: Final = "{ [field: string]: never }"
 _IDENTIFIER: Final = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
 _RESERVED_WORDS: Final = frozenset(
@@ -144,6 +146,8 @@ _RESERVED_TYPE_NAMES: Final = _RESERVED_WORDS | frozenset(
         "Commands",
         "Events",
         "Call",
+        "Stream",
+        "AsyncIterableIterator",
         "BackendModule",
         "RequestOptions",
     ]
@@ -352,24 +356,33 @@ class _Writer:
         docs = _parameter_docs(spec.function)
         result = self._result(spec)
         summary = [spec.doc] if spec.doc else []
+        if spec.streams:
+            summary.append(
+                f"Streams its items: `for await (const item of backend.{spec.name}(...))`."
+                if _IDENTIFIER.match(spec.name)
+                else "Streams its items: iterate the call with `for await`."
+            )
         summary += [
             f"@param fields.{parameter.name} {docs[parameter.name]}"
             for parameter in spec.parameters
             if parameter.name in docs
         ]
         head = _property(spec.name)
-        tail = f"options?: {_REQUEST_OPTIONS}): Call<{result}>"
+        kind = "Stream" if spec.streams else "Call"
+        tail = f"options?: {_REQUEST_OPTIONS}): {kind}<{result}>"
         if not spec.parameters:
             return [*_doc_lines(summary), f"{head} (fields?: {_NO_FIELDS}, {tail}"]
         optional = "" if any(parameter.required for parameter in spec.parameters) else "?"
         fields = [(parameter, self._parameter(spec, parameter)) for parameter in spec.parameters]
-        if not any(parameter.name in docs for parameter in spec.parameters):
-            inline = "; ".join(f"{text}" for _, text in fields)
-            return [*_doc_lines(summary), f"{head} (fields{optional}: {{ {inline} }}, {tail}"]
+        inline = "; ".join(text for _, text in fields)
+        line = f"{head} (fields{optional}: {{ {inline} }}, {tail}"
+        documented = any(parameter.name in docs for parameter in spec.parameters)
+        if not documented and len(line) <= _LINE:
+            return [*_doc_lines(summary), line]
         lines = [*_doc_lines(summary), f"{head} (fields{optional}: {{"]
         for parameter, text in fields:
             if parameter.name in docs:
-                lines.extend(f"  {line}" for line in _doc_lines([docs[parameter.name]]))
+                lines.extend(f"  {doc}" for doc in _doc_lines([docs[parameter.name]]))
             lines.append(f"  {text}")
         lines.append(f"}}, {tail}")
         return lines
@@ -446,9 +459,7 @@ def _unwrap(annotation: Any) -> Any:
     while True:
         if get_origin(annotation) is typing.Annotated:
             annotation = get_args(annotation)[0]
-        elif callable(getattr(annotation, "__supertype__", None)) or isinstance(
-            getattr(annotation, "__supertype__", None), type
-        ):
+        elif hasattr(annotation, "__supertype__"):
             annotation = annotation.__supertype__
         elif type(annotation).__name__ == "TypeAliasType" and hasattr(annotation, "__value__"):
             annotation = annotation.__value__
@@ -502,17 +513,18 @@ def _hints(kind: type) -> dict[str, Any]:
     try:
         return type_hints(kind)
     except Exception:
+        # An annotation that does not resolve (a name the module never imports at runtime):
+        # its fields are typed `unknown` rather than failing the whole file.
         return {}
 
 
 def _fields(kind: type, direction: Direction) -> list[tuple[str, Any, bool]]:
     """``(name, annotation, optional)`` of a record's fields, as the page sends them (what
     ``__init__`` takes) or receives them (every field, as ``jsonable`` writes them)."""
-    hints = _hints(kind)
     if is_typeddict(kind):
-        required: frozenset[str] = getattr(kind, "__required_keys__", frozenset(hints))
-        return [(name, hint, name not in required) for name, hint in hints.items()]
+        return _typed_dict_fields(kind)
     if dataclasses.is_dataclass(kind):
+        hints = _hints(kind)
         found: list[tuple[str, Any, bool]] = []
         for field in dataclasses.fields(kind):
             annotation = hints.get(field.name, Any)
@@ -522,6 +534,15 @@ def _fields(kind: type, direction: Direction) -> list[tuple[str, Any, bool]]:
                 found.append((field.name, annotation, _has_default(field)))
         return found
     return []
+
+
+def _typed_dict_fields(kind: type) -> list[tuple[str, Any, bool]]:
+    try:
+        fields = typed_dict_fields(kind)
+    except Exception:
+        # An annotation that does not resolve: the record is typed without fields.
+        return []
+    return [(key, hint, not required) for key, hint, required in fields]
 
 
 def _field_types(kind: type, direction: Direction) -> list[Any]:

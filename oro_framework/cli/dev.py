@@ -154,7 +154,8 @@ class _ChangeFilter(watchfiles.DefaultFilter):
         self._restarts = restarts
 
     def __call__(self, change: watchfiles.Change, path: str) -> bool:
-        if not super().__call__(change, path):
+        # Declarations (backend.d.ts, which the host writes) are for the editor: no page loads them.
+        if not super().__call__(change, path) or path.endswith(".d.ts"):
             return False
         changed = Path(path)
         restarts = (

@@ -114,3 +114,24 @@ def test_a_result_sent_as_json_converts_back_to_itself(
 ) -> None:
     sent = json.loads(json.dumps(jsonable(value)))
     assert converter(dict[str, list[Point | None]])(sent, "result") == value
+
+
+@dataclasses.dataclass
+class Node:
+    name: str
+    children: list[Node] = dataclasses.field(default_factory=list)
+
+
+tree = st.recursive(
+    st.builds(Node, name=st.text(max_size=5)),
+    lambda children: st.builds(
+        Node, name=st.text(max_size=5), children=st.lists(children, max_size=3)
+    ),
+    max_leaves=10,
+)
+
+
+@given(value=tree)
+def test_a_record_that_refers_to_itself_converts_at_any_depth(value: Node) -> None:
+    sent = json.loads(json.dumps(jsonable(value)))
+    assert converter(Node)(sent, "tree") == value

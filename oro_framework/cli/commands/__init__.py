@@ -20,6 +20,7 @@ from oro_framework.cli.commands import (
     routes,
     run,
     test,
+    types,
     update,
 )
 from oro_framework.kernel.errors import PluginLoadError, RegistrationConflict
@@ -37,6 +38,7 @@ OWN_COMMANDS: Final[tuple[ModuleType, ...]] = (
     init,
     plugins,
     routes,
+    types,
     config,
     doctor,
 )

@@ -109,6 +109,12 @@ def run(
         # than pages whose every backend call fails.
         host.close()
         raise HostError(host.backend.error.message)
+    if dev_child:
+        from oro_framework.cli.commands.types import write_backend_types
+
+        written = write_backend_types(host)
+        if written is not None:
+            echo_flushed(f"oro dev: wrote {written} (the backend's types)")
     lock = None
     # oro dev restarts its host on every change: one copy is what it runs anyway.
     if host.config["application.single_instance"] and not dev_child:
