@@ -15,7 +15,6 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from oro_framework.build.backend import requirement_status
 from oro_framework.cli.shared_libraries import (
     DEBIAN_PACKAGES,
     missing_libraries,
@@ -191,6 +190,9 @@ def _app(app_dir: Path, error: HostError | None, config_file: AppConfigFile | No
 def backend_checks(host: Host) -> list[DoctorCheck]:
     """The app's backend: whether it imports, and each ``[backend] requirements`` entry
     installed in a fitting version (what ``oro build`` ships)."""
+    # Imported here: a built app carries no build package, and its `oro` imports this module.
+    from oro_framework.build.backend import requirement_status
+
     backend = host.backend
     if backend is None:
         return []
