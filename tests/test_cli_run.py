@@ -13,6 +13,7 @@ import httpx
 import pytest
 from _oro_process import SHOWCASE, OroProcess, headless_environ, run_arguments
 from click.testing import CliRunner
+from playwright.sync_api import Browser
 
 from oro_framework.cli import cli
 from oro_framework.testing import free_port
@@ -200,3 +201,25 @@ def test_a_scaffolded_app_runs_and_serves_its_files(runner, tmp_path: Path):
     assert "<h1>hello</h1>" in page.text
     assert script.status_code == 200
     assert "javascript" in script.headers["content-type"]
+
+
+def test_a_scaffolded_apps_page_shows_its_backend_answering(
+    runner: CliRunner, tmp_path: Path, chromium_browser: Browser
+) -> None:
+    app = tmp_path / "demo"
+    assert runner.invoke(cli, ["init", str(app)]).exit_code == 0
+    assert (app / "backend.py").is_file()
+    with OroProcess(*run_arguments(app, "--headless"), environ=headless_environ()) as oro:
+        context = chromium_browser.new_context()
+        try:
+            page = context.new_page()
+            page.goto(oro.window_launch_url("/"))
+            page.wait_for_function(
+                "() => document.getElementById('backend').textContent.startsWith('Hello')",
+                timeout=30_000,
+            )
+            shown = page.text_content("#backend")
+        finally:
+            context.close()
+    assert shown is not None
+    assert shown.startswith("Hello, oro! (Python 3.")
