@@ -4,7 +4,8 @@ or stream sent back, its exceptions answered as typed errors."""
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, Final, final
 
 from oro_framework.backend.commands import BODY_FIELD, FIELDS_PARAMETER, CommandSpec
@@ -42,17 +43,8 @@ def handler_for(spec: CommandSpec, max_result_bytes: int) -> Handler:
 
         def in_thread(request: Request) -> Any:
             arguments = _arguments(spec, request)
-            token = current_host.set(request.host)
-            try:
+            with _running(spec, request):
                 result = spec.function(**arguments)
-            except IPCError:
-                raise
-            except OSError:
-                raise
-            except Exception as error:
-                raise _failure(spec, error) from error
-            finally:
-                current_host.reset(token)
             return _reply(spec, result, max_result_bytes)
 
         in_thread.__doc__ = spec.function.__doc__
@@ -60,23 +52,30 @@ def handler_for(spec: CommandSpec, max_result_bytes: int) -> Handler:
 
     async def on_loop(request: Request) -> Any:
         arguments = _arguments(spec, request)
-        token = current_host.set(request.host)
-        try:
+        with _running(spec, request):
             if spec.streams:
                 return _stream(spec, spec.function(**arguments))
             result = await spec.function(**arguments)
-        except IPCError:
-            raise
-        except OSError:
-            raise
-        except Exception as error:
-            raise _failure(spec, error) from error
-        finally:
-            current_host.reset(token)
         return _reply(spec, result, max_result_bytes)
 
     on_loop.__doc__ = spec.function.__doc__
     return on_loop
+
+
+@contextmanager
+def _running(spec: CommandSpec, request: Request) -> Iterator[None]:
+    """Around the command's own code: ``emit`` reaches the request's host, and an exception
+    that is neither typed nor an ``OSError`` (the router gives those Node's code) becomes a
+    :class:`BackendError`."""
+    token = current_host.set(request.host)
+    try:
+        yield
+    except (IPCError, OSError):
+        raise
+    except Exception as error:
+        raise _failure(spec, error) from error
+    finally:
+        current_host.reset(token)
 
 
 def _arguments(spec: CommandSpec, request: Request) -> dict[str, Any]:
