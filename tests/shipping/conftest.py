@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import Browser
 
 from oro_framework.testing import virtual_display
 from tests._oro_process import ORO, REPOSITORY, SHOWCASE, OroProcess
@@ -24,7 +25,27 @@ description = "Notes that a build test ships"
 
 [webview.protocol-handlers]
 "web+notes" = "./notes-sw.js"
+
+[backend]
+# Not a requirement of oro or of any plugin: the build ships it for backend.py alone.
+requirements = ["pathspec>=0.10"]
 """
+NOTES_BACKEND = """from pathspec import PathSpec
+
+from oro_framework.backend import command
+
+
+@command
+def ignored(patterns: list[str], names: list[str]) -> list[str]:
+    spec = PathSpec.from_lines("gitwildmatch", patterns)
+    return [name for name in names if spec.match_file(name)]
+"""
+BACKEND_CALL = (
+    "async () => (await import('oro:backend')).default"
+    ".ignored({ patterns: ['*.log', 'build/'], names: ['a.log', 'b.txt', 'build/x'] })"
+)
+"""What a page of the notes app asks its backend, and the answer: ``BACKEND_ANSWER``."""
+BACKEND_ANSWER = ["a.log", "build/x"]
 NOTES_HTML = """<!doctype html><title>notes</title>
 <script type="module">
 import fs from 'oro:fs'
@@ -77,6 +98,7 @@ def write_notes_app(app: Path) -> Path:
     (app / "oro.toml").write_text(NOTES_TOML)
     (app / "index.html").write_text(NOTES_HTML)
     (app / "notes-sw.js").write_text(NOTES_WORKER)
+    (app / "backend.py").write_text(NOTES_BACKEND)
     return app
 
 
@@ -106,6 +128,27 @@ def ping(launch_url: str) -> str:
         reply.raise_for_status()
         data: str = reply.json()["data"]
         return data
+
+
+def backend_answers(browser: Browser, executable: Path, home: Path) -> None:
+    """``executable --headless`` from a clean environment serves a page whose call of its
+    backend (``BACKEND_CALL``) answers ``BACKEND_ANSWER``: the backend and its requirement
+    shipped."""
+    with OroProcess(
+        "--headless", "--port", "0", executable=executable, environ=clean_environ(home)
+    ) as app:
+        context = browser.new_context()
+        try:
+            page = context.new_page()
+            page.add_init_script(
+                "globalThis.addEventListener('runtimeinit',"
+                " () => { globalThis.__oroInitialised = true }, { once: true })"
+            )
+            page.goto(app.window_launch_url("/"))
+            page.wait_for_function("() => globalThis.__oroInitialised === true", timeout=30_000)
+            assert page.evaluate(BACKEND_CALL) == BACKEND_ANSWER
+        finally:
+            context.close()
 
 
 def serves(executable: Path, home: Path) -> None:

@@ -16,7 +16,16 @@ from pathlib import Path
 import httpx
 import psutil
 import pytest
-from conftest import as_root, clean_environ, install_rpm_into, ping, serves, write_notes_app
+from conftest import (
+    as_root,
+    backend_answers,
+    clean_environ,
+    install_rpm_into,
+    ping,
+    serves,
+    write_notes_app,
+)
+from playwright.sync_api import Browser
 
 from oro_framework.testing.process import until
 from tests._oro_process import ORO, REPOSITORY, OroProcess
@@ -130,7 +139,7 @@ def test_the_deb_is_small_depends_on_the_distro_and_passes_lintian(
 
 
 def test_the_deb_installs_runs_from_usr_bin_in_a_window_and_purges_cleanly(
-    system_dist: Path, tmp_path: Path, display: str
+    system_dist: Path, tmp_path: Path, display: str, chromium_browser: Browser
 ) -> None:
     deb = _one(system_dist, f"{COMMAND}_1.2.0_*.deb")
     _apt("install", str(deb))
@@ -143,6 +152,10 @@ def test_the_deb_installs_runs_from_usr_bin_in_a_window_and_purges_cleanly(
         assert list(Path(f"/usr/lib/{COMMAND}/vendor/oro_framework").rglob("*.pyc"))
 
         serves(launcher, tmp_path / "home")
+        # backend.py shipped, and its requirement carried (no Debian package is in the table).
+        assert (Path(f"/usr/lib/{COMMAND}/oro_app/backend.py")).is_file()
+        assert list(Path(f"/usr/lib/{COMMAND}/vendor").glob("pathspec-*.dist-info"))
+        backend_answers(chromium_browser, launcher, tmp_path / "backend-home")
 
         with OroProcess(
             "--port", "0",
