@@ -24,6 +24,7 @@ __all__ = [
     "BackendPlan",
     "backend_files",
     "check_requirements",
+    "expand_requirements",
     "imported_modules",
     "requirement_status",
 ]
@@ -88,6 +89,32 @@ def imported_modules(directory: Path, files: Iterable[Path]) -> list[str]:
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 imported.add(node.module.split(".", 1)[0])
     return sorted(imported - own - {"__future__"})
+
+
+def expand_requirements(app_dir: Path, listed: Sequence[str]) -> list[str]:
+    """``[backend] requirements`` with each ``-r FILE`` entry (pip's form, relative to the app)
+    replaced by that file's requirements: one per line, ``#`` comments and blank lines left out.
+
+    :raises BuildError: a file that does not exist.
+    """
+    expanded: list[str] = []
+    for entry in listed:
+        text = entry.strip()
+        if not text.startswith("-r"):
+            expanded.append(text)
+            continue
+        path = app_dir / text.removeprefix("-r").strip()
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except OSError as error:
+            raise BuildError(
+                f"[backend] requirements: {entry!r}: {error.strerror}: {path}"
+            ) from None
+        for line in lines:
+            requirement = line.split("#", 1)[0].strip()
+            if requirement:
+                expanded.append(requirement)
+    return expanded
 
 
 def requirement_status(text: str) -> tuple[str | None, str]:

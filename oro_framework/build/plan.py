@@ -22,6 +22,7 @@ from oro_framework.build.backend import (
     BackendPlan,
     backend_files,
     check_requirements,
+    expand_requirements,
     imported_modules,
 )
 from oro_framework.build.distributions import import_packages, requirements
@@ -177,7 +178,8 @@ def _backend(host: Host, skipped: list[Path]) -> BackendPlan | None:
             "build ships only what is inside it"
         )
     files = backend_files(directory, skipped)
-    requirements = check_requirements(list(host.config["backend.requirements"]))
+    listed = expand_requirements(host.app_dir, list(host.config["backend.requirements"]))
+    requirements = check_requirements(listed)
     return BackendPlan(
         directory, tuple(files), tuple(requirements), tuple(imported_modules(directory, files))
     )

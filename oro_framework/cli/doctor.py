@@ -191,7 +191,7 @@ def backend_checks(host: Host) -> list[DoctorCheck]:
     """The app's backend: whether it imports, and each ``[backend] requirements`` entry
     installed in a fitting version (what ``oro build`` ships)."""
     # Imported here: a built app carries no build package, and its `oro` imports this module.
-    from oro_framework.build.backend import requirement_status
+    from oro_framework.build.backend import expand_requirements, requirement_status
 
     backend = host.backend
     if backend is None:
@@ -207,13 +207,23 @@ def backend_checks(host: Host) -> list[DoctorCheck]:
             )
         ]
     checks = [DoctorCheck("backend", True, f"{backend.source} imports")]
-    for text in host.config["backend.requirements"]:
+    try:
+        listed = expand_requirements(host.app_dir, list(host.config["backend.requirements"]))
+    except BuildError as error:
+        return [*checks, DoctorCheck("backend requirements", False, str(error), required=True)]
+    for text in listed:
         try:
             _name, installed = requirement_status(str(text))
         except BuildError as error:
             why, _, fix = str(error).rpartition(" (")
             checks.append(
-                DoctorCheck(f"backend requirement {text}", False, why, hint=fix.rstrip(")"))
+                DoctorCheck(
+                    f"backend requirement {text}",
+                    False,
+                    why,
+                    required=True,
+                    hint=fix.rstrip(")"),
+                )
             )
         else:
             checks.append(DoctorCheck(f"backend requirement {text}", True, installed))

@@ -42,8 +42,8 @@ class BackendSettings:
     )
     requirements: list[str] = setting(
         [],
-        doc="Python requirements of the backend (pillow>=10), installed by oro build into the "
-        "bundle and checked by oro doctor",
+        doc="Python requirements of the backend (pillow>=10, or -r requirements.txt), shipped "
+        "by oro build from where it runs and checked by oro doctor",
     )
     max_result_bytes: int = setting(
         64 * 1024 * 1024,
