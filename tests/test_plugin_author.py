@@ -122,6 +122,7 @@ def test_installed_plugin_route_is_listed(author_venv: Path, tmp_path: Path) -> 
         "permission": "runtime",
         "doc": "Greet someone by name.",
         "timeout": None,
+        "wrapped_by": [],
     }
     assert "ping" in routes
 

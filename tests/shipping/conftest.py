@@ -93,12 +93,15 @@ def built_showcase(tmp_path_factory: pytest.TempPathFactory) -> BuiltApp:
     return _build(SHOWCASE, tmp_path_factory.mktemp("showcase-dist"), "all")
 
 
-def write_notes_app(app: Path) -> Path:
-    """The notes app (it uses oro:fs and a web+notes handler) written into ``app``."""
-    (app / "oro.toml").write_text(NOTES_TOML)
+def write_notes_app(app: Path, *, backend: bool = True) -> Path:
+    """The notes app (it uses oro:fs and a web+notes handler) written into ``app``; with
+    ``backend``, its backend.py and that backend's requirement (pathspec)."""
+    toml = NOTES_TOML if backend else NOTES_TOML.split("\n[backend]", 1)[0] + "\n"
+    (app / "oro.toml").write_text(toml)
     (app / "index.html").write_text(NOTES_HTML)
     (app / "notes-sw.js").write_text(NOTES_WORKER)
-    (app / "backend.py").write_text(NOTES_BACKEND)
+    if backend:
+        (app / "backend.py").write_text(NOTES_BACKEND)
     return app
 
 

@@ -64,14 +64,34 @@ def system_dist(system_notes_app: Path, tmp_path_factory: pytest.TempPathFactory
 
 
 @pytest.fixture(scope="session")
-def shared_dist(system_notes_app: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def shared_notes_app(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The notes app without its backend's requirement, which the shared runtime cannot carry."""
+    return write_notes_app(tmp_path_factory.mktemp("shared-notes"), backend=False)
+
+
+@pytest.fixture(scope="session")
+def shared_dist(shared_notes_app: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("shared-dist")
     _built("build-runtime", "--target", "deb", "--out", str(out))
     _built(
-        "build", str(system_notes_app), "--webview", "system", "--runtime", "shared",
+        "build", str(shared_notes_app), "--webview", "system", "--runtime", "shared",
         "--target", "deb", "--out", str(out),
     )  # fmt: skip
     return out
+
+
+def test_a_shared_runtime_package_refuses_backend_requirements_it_cannot_carry(
+    system_notes_app: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    completed = _oro(
+        "build", str(system_notes_app), "--webview", "system", "--runtime", "shared",
+        "--target", "deb", "--out", str(out),
+    )  # fmt: skip
+    assert completed.returncode == 1
+    assert "--runtime bundled" in completed.stderr
+    assert "pathspec" in completed.stderr
+    assert not list(out.glob("*.deb"))
 
 
 def _one(folder: Path, pattern: str) -> Path:
