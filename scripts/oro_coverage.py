@@ -1,0 +1,544 @@
+"""How much of Oro's own JavaScript test suite passes on oro (issue 44), suite by suite.
+
+Oro's ``test/`` folder is taken unchanged from a checkout of socketsupply/socket (a git
+directory: ``--mirror``), with its ``socket.ini``, which oro reads as it is. Each suite that
+``test/src/index.js`` imports runs alone, as ``oro test <app> build/<suite>.js``: its own copy of
+the app, its own host with every installed plugin, its own headless Chromium page, its own
+``TMPDIR`` holding the fixtures Oro's ``test/scripts/test-desktop.js`` copies there, and a
+timeout, so that a suite that hangs or crashes hides none of the others. The TAP it prints is
+counted (``ok``/``not ok`` lines); what the page reported (a module answered 404, an export
+a module does not provide) names what is missing.
+
+A last page imports every module of Oro's ``api/`` under ``socket:`` and lists its exports,
+compared with the exports Oro's sources declare.
+
+Run (about 5 min; ``--jobs`` suites at a time)::
+
+    PYTHONPATH=... .venv/bin/python scripts/oro_coverage.py --json before.json
+    .venv/bin/python scripts/oro_coverage.py --suite fs --suite dgram -v
+
+Not part of the test suite: it measures, it does not gate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+DEFAULT_MIRROR: Final = Path("/work/.mirror/socketsupply+socket/repo")
+CORE: Final = ("fs", "dgram", "dns", "ipc")
+"""The suites issue 44 holds to a higher bar."""
+PROBE: Final = "__oro_coverage_exports__.js"
+PROBE_MARK: Final = "ORO_COVERAGE_EXPORTS "
+
+_IMPORT: Final = re.compile(r"""^\s*import\s+['"]\./([\w\-/]+)\.js['"]""", re.M)
+_TAP: Final = re.compile(r"^(not ok|ok) \d+\b ?-? ?(.*)$")
+_SKIP: Final = re.compile(r"#\s*(SKIP|TODO)\b", re.I)
+_SPECIFIER: Final = re.compile(r"""['"`]socket:(\w[\w\-/.]*?)(?:\.js)?['"`]""")
+_SERVED_404: Final = re.compile(r"(?:script|other|fetch) /oro/([\w\-/]+)\.js answered 404")
+# A specifier the import map lacks is fetched as a URL of its own scheme, which Chromium refuses.
+_UNMAPPED: Final = re.compile(r"(?:^GET |Access to script at ')(?:socket|oro|node):([\w\-/]+)")
+_NO_EXPORT: Final = re.compile(
+    r"requested module '([^']+)' does not provide an export named '([^']+)'"
+)
+_CANNOT_LOAD: Final = re.compile(r"cannot load (\S+): (.*)")
+_RELATIVE_IMPORT: Final = re.compile(
+    r"""(?:^\s*import\s|\bfrom\s)\s*['"](\.{1,2}/[^'"]+)['"]""", re.M
+)
+_ASSERTION_CALL: Final = re.compile(
+    r"\bt\.(ok|notOk|equal|notEqual|deepEqual|notDeepEqual|equals|same|throws|doesNotThrow|"
+    r"fail|pass|is|isNot|strictEqual|looseEqual|rejects|assert|ifError|error|match|throwsAsync)\s*\("
+)
+
+
+@dataclass
+class Suite:
+    """One suite's outcome."""
+
+    name: str
+    passed: int = 0
+    failed: int = 0
+    skipped: int = 0
+    seconds: float = 0.0
+    status: str = "ran"
+    """``ran`` (TAP to its end), ``timeout``, ``not loaded`` or ``crashed``."""
+    load_error: str | None = None
+    missing_modules: list[str] = field(default_factory=list)
+    missing_exports: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    assertion_calls: int = 0
+    """``t.<assert>(`` calls in the suite's sources: its size when it did not load."""
+
+    @property
+    def total(self) -> int:
+        return self.passed + self.failed
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.passed / self.total if self.total else 0.0
+
+
+def parse_tap(name: str, stdout: str, stderr: str) -> Suite:
+    """A :class:`Suite` from what ``oro test`` printed: the TAP on ``stdout``, the page's
+    problems (``error:`` lines) on ``stderr``."""
+    suite = Suite(name)
+    ended = False
+    for line in stdout.splitlines():
+        match = _TAP.match(line)
+        if match is not None:
+            description = match.group(2)
+            if _SKIP.search(description):
+                suite.skipped += 1
+            elif match.group(1) == "ok":
+                suite.passed += 1
+            else:
+                suite.failed += 1
+                suite.failures.append(description)
+                loading = _CANNOT_LOAD.match(description)
+                if loading is not None and suite.load_error is None:
+                    suite.load_error = loading.group(2)
+        elif line.startswith("# SKIP"):
+            suite.skipped += 1
+        elif re.match(r"^1\.\.\d+$", line):
+            ended = True
+    for line in stderr.splitlines():
+        text = line.removeprefix("error:").strip()
+        if not line.startswith("error:") or not text or text == "the page reported:":
+            continue
+        if text not in suite.problems:
+            suite.problems.append(text)
+        for module in [*_SERVED_404.findall(text), *_UNMAPPED.findall(text)]:
+            if f"oro:{module}" not in suite.missing_modules:
+                suite.missing_modules.append(f"oro:{module}")
+        for module, export in _NO_EXPORT.findall(text):
+            entry = f"{_module_name(module)}.{export}"
+            if entry not in suite.missing_exports:
+                suite.missing_exports.append(entry)
+    for description in suite.failures:
+        for module, export in _NO_EXPORT.findall(description):
+            entry = f"{_module_name(module)}.{export}"
+            if entry not in suite.missing_exports:
+                suite.missing_exports.append(entry)
+    if suite.load_error is not None and suite.passed == 0 and suite.failed <= 1:
+        suite.status = "not loaded"
+    elif any("timed out" in problem for problem in suite.problems):
+        suite.status = "timeout"
+    elif not ended:
+        suite.status = "crashed"
+    return suite
+
+
+def _module_name(url: str) -> str:
+    """``http://127.0.0.1:1234/oro/fs/promises.js`` as ``oro:fs/promises``."""
+    found = re.search(r"/oro/([\w\-/]+)\.js", url)
+    return f"oro:{found.group(1)}" if found else url
+
+
+# Oro's sources --------------------------------------------------------------------------------
+
+
+def git_show(mirror: Path, rev: str, path: str) -> str | None:
+    done = subprocess.run(
+        ["git", "-C", str(mirror), "show", f"{rev}:{path}"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return done.stdout if done.returncode == 0 else None
+
+
+def oro_modules(mirror: Path, rev: str) -> list[str]:
+    """Oro's public modules: each ``api/<name>.js`` (its ``index.js`` is ``socket:index``)."""
+    listing = subprocess.run(
+        ["git", "-C", str(mirror), "ls-tree", "--name-only", rev, "api/"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    return sorted(
+        path.removeprefix("api/").removesuffix(".js")
+        for path in listing
+        if path.endswith(".js") and not path.endswith(".d.ts")
+    )
+
+
+_EXPORT_DECL: Final = re.compile(
+    r"^export\s+(?:async\s+)?(?:const|let|var|function\*?|class)\s+([\w$]+)", re.M
+)
+_EXPORT_LIST: Final = re.compile(r"^export\s*\{([^}]*)\}(?:\s*from\s*['\"]([^'\"]+)['\"])?", re.M)
+_EXPORT_STAR: Final = re.compile(
+    r"^export\s*\*\s*(?:as\s+([\w$]+)\s+)?from\s*['\"]([^'\"]+)['\"]", re.M
+)
+_EXPORT_DEFAULT: Final = re.compile(r"^export\s+default\b", re.M)
+
+
+def declared_exports(
+    mirror: Path, rev: str, path: str, seen: frozenset[str] = frozenset()
+) -> set[str]:
+    """The names an Oro module exports, read from its source (``export * from`` followed
+    inside ``api/``)."""
+    source = git_show(mirror, rev, path)
+    if source is None or path in seen:
+        return set()
+    names = set(_EXPORT_DECL.findall(source))
+    if _EXPORT_DEFAULT.search(source):
+        names.add("default")
+    for listed, _ in _EXPORT_LIST.findall(source):
+        for item in listed.split(","):
+            item = re.sub(r"/\*.*?\*/|//.*", "", item).strip()
+            if item:
+                names.add(item.split(" as ")[-1].strip())
+    for alias, target in _EXPORT_STAR.findall(source):
+        if alias:
+            names.add(alias)
+        elif target.startswith("."):
+            resolved = os.path.normpath(os.path.join(os.path.dirname(path), target))
+            names |= declared_exports(mirror, rev, resolved, seen | {path}) - {"default"}
+    return names
+
+
+def test_specifiers(app: Path) -> list[str]:
+    """Every ``socket:<x>`` the test sources name."""
+    found: set[str] = set()
+    for path in (app / "src").rglob("*.js"):
+        found.update(_SPECIFIER.findall(path.read_text(encoding="utf-8", errors="replace")))
+    return sorted(found)
+
+
+# Running ------------------------------------------------------------------------------------
+
+
+def extract(mirror: Path, rev: str, into: Path) -> Path:
+    """Oro's ``test/`` folder at ``rev``, unchanged, under ``into``."""
+    into.mkdir(parents=True, exist_ok=True)
+    archive = subprocess.run(
+        ["git", "-C", str(mirror), "archive", rev, "test"], capture_output=True, check=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    return into / "test"
+
+
+def suites_of(app: Path) -> list[str]:
+    return _IMPORT.findall((app / "src" / "index.js").read_text(encoding="utf-8"))
+
+
+def run_suite(
+    name: str, pristine: Path, work: Path, timeout: float, env: dict[str, str], reuse: bool
+) -> Suite:
+    """``oro test`` of one suite in a copy of the app of its own; with ``reuse``, what an
+    earlier run in ``work`` printed, when there is one."""
+    out, err, clock = (work / f"{name}.{kind}" for kind in ("out", "err", "seconds"))
+    if reuse and out.is_file() and err.is_file():
+        stdout, stderr = out.read_text(), err.read_text()
+        seconds = float(clock.read_text()) if clock.is_file() else 0.0
+    else:
+        stdout, stderr, seconds = _run_oro_test(name, pristine, work, timeout, env)
+        out.write_text(stdout)
+        err.write_text(stderr)
+        clock.write_text(f"{seconds}\n")
+    suite = parse_tap(name, stdout, stderr)
+    suite.seconds = seconds
+    suite.assertion_calls = sum(
+        len(_ASSERTION_CALL.findall(path.read_text(encoding="utf-8", errors="replace")))
+        for path in suite_sources(pristine / "src", name)
+    )
+    return suite
+
+
+def suite_sources(src: Path, name: str) -> list[Path]:
+    """The files of a suite: ``<name>.js``, what it imports relatively (``./extensions/x.js``),
+    and the folder of its own (``fs/``)."""
+    found: dict[Path, None] = {}
+    pending = [src / f"{name}.js", *sorted((src / name).rglob("*.js"))]
+    while pending:
+        path = pending.pop().resolve()
+        if path in found or not path.is_file() or not path.is_relative_to(src.resolve()):
+            continue
+        found[path] = None
+        text = path.read_text(encoding="utf-8", errors="replace")
+        pending += [path.parent / target for target in _RELATIVE_IMPORT.findall(text)]
+    return list(found)
+
+
+def _run_oro_test(
+    name: str, pristine: Path, work: Path, timeout: float, env: dict[str, str]
+) -> tuple[str, str, float]:
+    app = work / name / "test"
+    shutil.rmtree(work / name, ignore_errors=True)
+    shutil.copytree(pristine, app, symlinks=True)
+    tmp = work / name / "tmp"
+    # What Oro's test/scripts/test-desktop.js does before `ssc build -r --test`.
+    shutil.copytree(pristine / "fixtures", tmp / "ssc-socket-test-fixtures", symlinks=True)
+    env = {**env, "TMPDIR": str(tmp), "TMP": str(tmp), "TEMP": str(tmp)}
+    command = [
+        sys.executable, "-m", "oro_framework.cli", "test", str(app),
+        str(app / "build" / f"{name}.js"), "--timeout", f"{timeout:g}",
+    ]  # fmt: skip
+    started = time.monotonic()
+    try:
+        # `oro test --timeout` bounds the start and the run each: twice it, plus the host's start.
+        done = subprocess.run(
+            command, capture_output=True, text=True, env=env, cwd=app, timeout=2 * timeout + 30
+        )
+        stdout, stderr = done.stdout, done.stderr
+    except subprocess.TimeoutExpired as expired:
+        stdout = _text(expired.stdout)
+        stderr = _text(expired.stderr) + "\nerror: timed out (killed)"
+    return stdout, stderr, round(time.monotonic() - started, 1)
+
+
+def _text(value: bytes | str | None) -> str:
+    if value is None:
+        return ""
+    return value.decode(errors="replace") if isinstance(value, bytes) else value
+
+
+PROBE_SOURCE: Final = """// oro_coverage.py: the exports of each module, as this page sees them.
+import test from 'socket:test'
+const names = %s
+const found = {}
+for (const name of names) {
+  try {
+    const module = await import('socket:' + name)
+    found[name] = Object.keys(module).concat('default' in module ? ['default'] : [])
+  } catch (error) {
+    found[name] = { error: String(error && error.message || error) }
+  }
+}
+console.log(%s + JSON.stringify(found))
+test('exports probe', (t) => { t.ok(true) })
+"""
+
+
+def probe_exports(
+    names: list[str], pristine: Path, work: Path, timeout: float, env: dict[str, str]
+) -> dict[str, Any]:
+    """What oro's page gets importing ``socket:<name>``: export names, or the error."""
+    app = work / "__probe__" / "test"
+    shutil.rmtree(app.parent, ignore_errors=True)
+    shutil.copytree(pristine, app, symlinks=True)
+    (app / "src" / PROBE).write_text(
+        PROBE_SOURCE % (json.dumps(names), json.dumps(PROBE_MARK)), encoding="utf-8"
+    )
+    command = [
+        sys.executable, "-m", "oro_framework.cli", "test", str(app),
+        str(app / "build" / PROBE), "--timeout", f"{timeout:g}",
+    ]  # fmt: skip
+    done = subprocess.run(
+        command, capture_output=True, text=True, env=env, cwd=app, timeout=2 * timeout + 30
+    )
+    for line in done.stderr.splitlines():
+        if PROBE_MARK in line:
+            found: dict[str, Any] = json.loads(line.split(PROBE_MARK, 1)[1])
+            return found
+    raise RuntimeError(f"the exports probe printed nothing:\n{done.stderr[-2000:]}")
+
+
+def served_modules(app: Path) -> list[str]:
+    """The ``oro:`` specifiers a host with every installed plugin registers for the app."""
+    from oro_framework.kernel.app import Host
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the INI's keys for other platforms, said per suite
+        host = Host(app)
+    try:
+        return sorted(host.js_modules.specifiers())
+    finally:
+        host.close()
+
+
+# Report -------------------------------------------------------------------------------------
+
+
+def summarise(
+    suites: list[Suite], modules: dict[str, Any], served: list[str], specifiers: list[str]
+) -> dict[str, Any]:
+    passed = sum(s.passed for s in suites)
+    failed = sum(s.failed for s in suites)
+    core = [s for s in suites if s.name in CORE]
+    core_passed = sum(s.passed for s in core)
+    core_total = sum(s.total for s in core)
+    # A suite that did not load ran one (failing) assertion instead of its own: counted with
+    # the assertion calls its sources hold, all failed, for an estimate of the real share.
+    estimated_total = sum(
+        max(s.assertion_calls, s.total) if s.status == "not loaded" else s.total for s in suites
+    )
+    served_set = {name.removeprefix("oro:") for name in served}
+    missing_specifiers = [name for name in specifiers if name not in served_set]
+    blame: Counter[str] = Counter()
+    for suite in suites:
+        weight = (
+            max(suite.assertion_calls, suite.failed)
+            if suite.status == "not loaded"
+            else suite.failed
+        )
+        causes = suite.missing_modules or suite.missing_exports
+        if causes and suite.status == "not loaded":
+            for cause in causes:
+                blame[cause] += weight
+    return {
+        "total": {
+            "passed": passed,
+            "failed": failed,
+            "percent": round(100.0 * passed / (passed + failed), 1) if passed + failed else 0.0,
+            "percent_counting_unloaded_suites": round(100.0 * passed / estimated_total, 1)
+            if estimated_total
+            else 0.0,
+        },
+        "core": {
+            "suites": list(CORE),
+            "passed": core_passed,
+            "total": core_total,
+            "percent": round(100.0 * core_passed / core_total, 1) if core_total else 0.0,
+        },
+        "suites": [{**asdict(s), "total": s.total, "percent": round(s.percent, 1)} for s in suites],
+        "modules": modules,
+        "served": served,
+        "test_specifiers_not_served": missing_specifiers,
+        "blocking_causes": dict(blame.most_common()),
+    }
+
+
+def compare_modules(
+    mirror: Path, rev: str, names: list[str], probed: dict[str, Any]
+) -> dict[str, Any]:
+    """Per Oro module: missing, or which of its declared exports oro lacks."""
+    result: dict[str, Any] = {}
+    for name in names:
+        declared = sorted(declared_exports(mirror, rev, f"api/{name}.js"))
+        got = probed.get(name)
+        if isinstance(got, dict):
+            result[name] = {"status": "missing", "error": got.get("error"), "declared": declared}
+            continue
+        have = set(got or [])
+        lacking = [export for export in declared if export not in have]
+        result[name] = {
+            "status": "partial" if lacking else "complete",
+            "declared": len(declared),
+            "matched": len(declared) - len(lacking),
+            "missing_exports": lacking,
+        }
+    return result
+
+
+def print_report(report: dict[str, Any]) -> None:
+    print(f"\n{'suite':<24}{'passed':>8}{'failed':>8}{'%':>8}  status")
+    for suite in report["suites"]:
+        extra = ""
+        if suite["status"] == "not loaded":
+            extra = f" ({suite['load_error']}; ~{suite['assertion_calls']} assertions)"
+        print(
+            f"{suite['name']:<24}{suite['passed']:>8}{suite['failed']:>8}"
+            f"{suite['percent']:>7.1f}%  {suite['status']}{extra}"
+        )
+    total = report["total"]
+    core = report["core"]
+    print(
+        f"{'TOTAL':<24}{total['passed']:>8}{total['failed']:>8}{total['percent']:>7.1f}%"
+        f"  (counting the assertions of suites that did not load: "
+        f"{total['percent_counting_unloaded_suites']}%)"
+    )
+    print(f"{'core fs/dgram/dns/ipc':<24}{core['passed']:>8}{core['total'] - core['passed']:>8}"
+          f"{core['percent']:>7.1f}%")  # fmt: skip
+    modules = report["modules"]
+    missing = [name for name, info in modules.items() if info["status"] == "missing"]
+    partial = {n: i for n, i in modules.items() if i["status"] == "partial"}
+    complete = [n for n, i in modules.items() if i["status"] == "complete"]
+    print(f"\nOro api/ modules: {len(complete)} complete, {len(partial)} partial, "
+          f"{len(missing)} missing (of {len(modules)})")  # fmt: skip
+    print("missing modules: " + (", ".join(missing) or "none"))
+    for name, info in sorted(partial.items(), key=lambda item: -len(item[1]["missing_exports"])):
+        print(f"  {name}: {info['matched']}/{info['declared']} exports; lacks "
+              + ", ".join(info["missing_exports"]))  # fmt: skip
+    if report["test_specifiers_not_served"]:
+        print("specifiers the tests import that oro does not serve: "
+              + ", ".join("socket:" + s for s in report["test_specifiers_not_served"]))  # fmt: skip
+    if report["blocking_causes"]:
+        print("suites not loaded, by cause (~assertions lost):")
+        for cause, weight in report["blocking_causes"].items():
+            print(f"  {cause}: {weight}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
+    parser.add_argument("--mirror", type=Path, default=DEFAULT_MIRROR, help="Oro's git directory")
+    parser.add_argument("--rev", default="HEAD", help="the commit of Oro's tests (HEAD)")
+    parser.add_argument("--suite", action="append", help="run only this suite (repeatable)")
+    parser.add_argument("--timeout", type=float, default=60.0, help="seconds per suite (60)")
+    parser.add_argument("--jobs", type=int, default=2, help="suites at a time (2)")
+    parser.add_argument("--json", type=Path, help="write the report as JSON to this file")
+    parser.add_argument("--keep", type=Path, help="work here (kept) instead of a temp folder")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="with --keep: report what an earlier run there printed instead of running again",
+    )
+    args = parser.parse_args(argv)
+
+    work = args.keep or Path(tempfile.mkdtemp(prefix="oro-coverage-"))
+    try:
+        if args.reuse and args.keep is None:
+            parser.error("--reuse needs --keep DIR (the folder of the earlier run)")
+        pristine = work / "pristine" / "test"
+        if not (args.reuse and pristine.is_dir()):
+            shutil.rmtree(work / "pristine", ignore_errors=True)
+            pristine = extract(args.mirror, args.rev, work / "pristine")
+        names = args.suite or suites_of(pristine)
+        env = dict(os.environ)
+        with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+            futures = {
+                name: pool.submit(run_suite, name, pristine, work, args.timeout, env, args.reuse)
+                for name in names
+            }
+            suites = []
+            for name, future in futures.items():
+                suite = future.result()
+                suites.append(suite)
+                print(
+                    f"{name}: {suite.passed} passed, {suite.failed} failed, "
+                    f"{suite.status} ({suite.seconds} s)",
+                    file=sys.stderr,
+                    flush=True,
+                )
+        module_names = oro_modules(args.mirror, args.rev)
+        specifiers = test_specifiers(pristine)
+        cached = work / "exports.json"
+        if args.reuse and cached.is_file():
+            probed = json.loads(cached.read_text())
+        else:
+            probed = probe_exports(
+                sorted(set(module_names) | set(specifiers)), pristine, work, args.timeout, env
+            )
+            cached.write_text(json.dumps(probed))
+        modules = compare_modules(args.mirror, args.rev, module_names, probed)
+        report = summarise(suites, modules, served_modules(pristine), specifiers)
+        report["oro_rev"] = subprocess.run(
+            ["git", "-C", str(args.mirror), "rev-parse", args.rev],
+            capture_output=True, text=True, check=False,
+        ).stdout.strip()  # fmt: skip
+        print_report(report)
+        if args.json:
+            args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+            print(f"\nwrote {args.json}")
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
