@@ -12,7 +12,7 @@ a module does not provide) names what is missing.
 A last page imports every module of Oro's ``api/`` under ``socket:`` and lists its exports,
 compared with the exports Oro's sources declare.
 
-Run (about 5 min; ``--jobs`` suites at a time)::
+Run (about 3 min on 2 cores; ``--jobs`` suites at a time)::
 
     PYTHONPATH=... .venv/bin/python scripts/oro_coverage.py --json before.json
     .venv/bin/python scripts/oro_coverage.py --suite fs --suite dgram -v
