@@ -3696,6 +3696,17 @@ declare module 'oro:test' {
   export default test
 }
 
+declare module 'oro:test/fast-deep-equal' {
+  /**
+   * `oro:test/fast-deep-equal` — `oro:test`'s structural equality, as Oro's test kit exports it.
+   * @module oro:test/fast-deep-equal
+   */
+
+  /** Whether `a` and `b` have the same structure and values (fast-deep-equal's rules). */
+  function equal (a: unknown, b: unknown): boolean
+  export default equal
+}
+
 declare module 'oro:timers' {
   /**
    * `oro:timers` (also `node:timers`) — Node's timers with `Timeout`/`Immediate` objects and
