@@ -178,27 +178,6 @@ class Settings:
         return {"sizes": list(SIZES), "batches": self.batches, "batchOf": dict(self.batch)}
 
 
-def poll(window: Window, script: str) -> dict[str, list[float]]:
-    """Run ``script`` (a promise) in the page and wait for what it resolves to: ``window.eval``
-    gives a script's completion value, not what a promise resolves to."""
-    window.eval(
-        f"window.__oroBench = null; ({script}).then("
-        "(results) => { window.__oroBench = JSON.stringify(results) },"
-        " (error) => { window.__oroBench = JSON.stringify({ error: String(error?.stack ??"
-        " error) }) }); 0"
-    )
-    deadline = time.monotonic() + REPORT_TIMEOUT
-    while time.monotonic() < deadline:
-        time.sleep(0.5)
-        reported = window.eval("window.__oroBench ?? null")
-        if reported:
-            results: dict[str, Any] = json.loads(reported)
-            if "error" in results:
-                raise SystemExit(f"bench/backend.py: the page failed: {results['error']}")
-            return results
-    raise SystemExit(f"bench/backend.py: the page did not report in {REPORT_TIMEOUT:.0f} s")
-
-
 def run_app(
     engine: str, environ: Mapping[str, str], settings: Settings, raw_url: str
 ) -> dict[str, list[float]]:
@@ -224,10 +203,10 @@ def run_app(
             assert origin is not None, opened
             oro.wait_for_line(r"^oro: window 0 ready$")
             window = Window(origin.group(0), key)
-            times = poll(
-                window,
+            times = window.resolve(
                 f"({ORO_CALLS})({json.dumps(raw_url)}).then((calls) => ({MEASURE})(calls, "
                 f"{json.dumps(settings.arguments())}))",
+                bench="bench/backend.py",
             )
             pids = descendants(oro.process.pid)
             transport = window.eval("window.__oroBenchTransport")

@@ -352,10 +352,15 @@ class Window:
             time.sleep(0.1)
 
     def measure(self, arguments: dict[str, Any]) -> dict[str, Any]:
-        """Run :data:`MEASURE` in the page; the bench polls for its answer (``window.eval``
-        gives a script's completion value, not what a promise resolves to)."""
+        """Run :data:`MEASURE` in the page and return what it reports."""
+        return self.resolve(f"({MEASURE})({json.dumps(arguments)})", bench="bench/engines.py")
+
+    def resolve(self, promise: str, *, bench: str) -> dict[str, Any]:
+        """Run ``promise`` (a script giving a promise of JSON data) in the page and poll for
+        what it resolves to: ``window.eval`` gives a script's completion value, not what a
+        promise resolves to. A rejection or no answer in time ends ``bench``."""
         self.eval(
-            f"window.__oroBench = null; ({MEASURE})({json.dumps(arguments)}).then("
+            f"window.__oroBench = null; ({promise}).then("
             "(results) => { window.__oroBench = JSON.stringify(results) },"
             " (error) => { window.__oroBench = JSON.stringify({ error: String(error?.stack ??"
             " error) }) }); 0"
@@ -367,9 +372,9 @@ class Window:
             if reported:
                 results: dict[str, Any] = json.loads(reported)
                 if "error" in results:
-                    raise SystemExit(f"bench/engines.py: the page failed: {results['error']}")
+                    raise SystemExit(f"{bench}: the page failed: {results['error']}")
                 return results
-        raise SystemExit(f"bench/engines.py: the page did not report in {REPORT_TIMEOUT:.0f} s")
+        raise SystemExit(f"{bench}: the page did not report in {REPORT_TIMEOUT:.0f} s")
 
 
 @dataclass

@@ -14,6 +14,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Final, TypeVar, final, get_args, overload
 
 from oro_framework.backend.convert import Convert, converter, is_bytes, type_hints
@@ -61,21 +62,21 @@ class CommandSpec:
     request_parameter: str | None = None
     result: Any = None
 
-    @property
+    @cached_property
     def streams(self) -> bool:
         """Whether the command yields items (an ``async def`` with ``yield``)."""
         return inspect.isasyncgenfunction(self.function)
 
-    @property
+    @cached_property
     def runs_in_thread(self) -> bool:
         return not inspect.iscoroutinefunction(self.function) and not self.streams
 
-    @property
+    @cached_property
     def streams_bytes(self) -> bool:
         """Whether its items are ``bytes``: sent as a byte stream rather than events."""
         return self.streams and bool(get_args(self.result)) and is_bytes(get_args(self.result)[0])
 
-    @property
+    @cached_property
     def body_parameter(self) -> Parameter | None:
         """The one ``bytes`` parameter the request's raw body fills, when there is one."""
         found = [parameter for parameter in self.parameters if is_bytes(parameter.annotation)]

@@ -15,15 +15,14 @@ import binascii
 import collections.abc
 import dataclasses
 import enum
-import math
 import types
 import typing
 from collections.abc import Callable, Mapping
 from pathlib import PurePath
 from typing import Any, Final, Literal, Union, get_args, get_origin, get_type_hints, is_typeddict
 
-from oro_framework.kernel.config import parse_bool_word
 from oro_framework.kernel.errors import InvalidArgumentError
+from oro_framework.kernel.request import bool_value, float_value, int_value
 
 __all__ = ["Convert", "converter", "is_bytes", "jsonable", "type_hints", "typed_dict_fields"]
 
@@ -136,44 +135,15 @@ def _string(value: Any, path: str) -> str:
 
 
 def _integer(value: Any, path: str) -> int:
-    if isinstance(value, bool):
-        raise InvalidArgumentError.invalid(path, "an integer")
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and len(value) <= 64:
-        try:
-            return int(value.strip(), 10)
-        except ValueError:
-            pass
-    raise InvalidArgumentError.invalid(path, "an integer")
+    return int_value(path, value)
 
 
 def _number(value: Any, path: str) -> float:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        number = float(value)
-    elif isinstance(value, str) and len(value) <= 64:
-        try:
-            number = float(value.strip())
-        except ValueError:
-            raise InvalidArgumentError.invalid(path, "a number") from None
-    else:
-        raise InvalidArgumentError.invalid(path, "a number")
-    if not math.isfinite(number):
-        raise InvalidArgumentError.invalid(path, "a finite number")
-    return number
+    return float_value(path, value)
 
 
 def _boolean(value: Any, path: str) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int) and value in (0, 1):
-        return bool(value)
-    word = parse_bool_word(value) if isinstance(value, str) else None
-    if word is None:
-        raise InvalidArgumentError.invalid(path, "a boolean")
-    return word
+    return bool_value(path, value)
 
 
 def _bytes(value: Any, path: str) -> bytes:

@@ -10,7 +10,7 @@ app and a backend whose hooks break takes its routes with it.
 from __future__ import annotations
 
 import dataclasses
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from oro_framework import (
     ConfigRegistry,
@@ -22,13 +22,12 @@ from oro_framework import (
     setting,
     validators,
 )
-from oro_framework.backend import BACKEND_PLUGIN, BackendImportError
-from oro_framework.backend.commands import CommandSpec, commands_of
-from oro_framework.backend.events import use_host
-from oro_framework.backend.routes import handler_for
+
+if TYPE_CHECKING:
+    from oro_framework.backend import CommandSpec
 
 PERMISSION: Final = "backend"
-COMMANDS: Final = StashKey[list[CommandSpec]]("app-backend")
+COMMANDS: Final[StashKey[list[CommandSpec]]] = StashKey("app-backend")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,6 +66,10 @@ def oro_configure(host: Host) -> None:
     backend = host.backend
     if backend is None or backend.module is None:
         return
+    # Imported here: every app loads this plugin, few have a backend.py (a few ms of start-up).
+    from oro_framework.backend import BackendImportError, commands_of
+    from oro_framework.backend.events import use_host
+
     use_host(host)
     try:
         host.stash[COMMANDS] = commands_of(vars(backend.module))
@@ -82,7 +85,12 @@ def oro_configure(host: Host) -> None:
 
 @hookimpl
 def oro_register_routes(routes: RouteTable, host: Host) -> None:
-    commands = host.stash.get(COMMANDS) or []
+    commands = host.stash.get(COMMANDS)
+    if not commands:
+        return
+    from oro_framework.backend import BACKEND_PLUGIN
+    from oro_framework.backend.routes import handler_for
+
     limit = host.settings(BackendSettings).max_result_bytes
     with routes.registering(BACKEND_PLUGIN):
         for spec in commands:

@@ -20,7 +20,7 @@ from oro_framework.kernel.errors import (
 if TYPE_CHECKING:
     from oro_framework.kernel.app import Host
 
-__all__ = ["Params", "Request", "decode_query"]
+__all__ = ["Params", "Request", "bool_value", "decode_query", "float_value", "int_value"]
 
 
 def decode_query(pairs: list[tuple[str, str]]) -> dict[str, Any]:
@@ -45,6 +45,50 @@ def _decode_value(text: str) -> Any:
     except (ValueError, RecursionError):
         # RecursionError: "[[[[...": the query may be long enough to nest past the stack.
         return text
+
+
+def int_value(name: str, value: Any) -> int:
+    """``value`` of parameter ``name`` as an integer: ints, integral floats, decimal text."""
+    if isinstance(value, bool):
+        raise InvalidArgumentError.invalid(name, "an integer")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        try:
+            return int(value.strip(), 10)
+        except ValueError:
+            pass
+    raise InvalidArgumentError.invalid(name, "an integer")
+
+
+def float_value(name: str, value: Any) -> float:
+    """``value`` of parameter ``name`` as a finite number: numbers and numeric text."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
+    elif isinstance(value, str):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            raise InvalidArgumentError.invalid(name, "a number") from None
+    else:
+        raise InvalidArgumentError.invalid(name, "a number")
+    if not math.isfinite(number):
+        raise InvalidArgumentError.invalid(name, "a finite number")
+    return number
+
+
+def bool_value(name: str, value: Any) -> bool:
+    """``value`` of parameter ``name`` as a boolean: booleans, 0/1, Oro's words."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    word = parse_bool_word(value) if isinstance(value, str) else None
+    if word is not None:
+        return word
+    raise InvalidArgumentError.invalid(name, "a boolean")
 
 
 @final
@@ -96,7 +140,7 @@ class Params(Mapping[str, Any]):
         self, name: str, *, minimum: int | None = None, maximum: int | None = None
     ) -> int:
         """``name`` as an integer within ``[minimum, maximum]``."""
-        return self._bounded(name, self._to_int(name, self.require(name)), minimum, maximum)
+        return self._bounded(name, int_value(name, self.require(name)), minimum, maximum)
 
     def get_int(
         self,
@@ -107,22 +151,22 @@ class Params(Mapping[str, Any]):
         maximum: int | None = None,
     ) -> int:
         value = self._values.get(name)
-        number = default if value is None else self._to_int(name, value)
+        number = default if value is None else int_value(name, value)
         return self._bounded(name, number, minimum, maximum)
 
     def require_float(self, name: str) -> float:
-        return self._to_float(name, self.require(name))
+        return float_value(name, self.require(name))
 
     def get_float(self, name: str, default: float) -> float:
         value = self._values.get(name)
-        return default if value is None else self._to_float(name, value)
+        return default if value is None else float_value(name, value)
 
     def require_bool(self, name: str) -> bool:
-        return self._to_bool(name, self.require(name))
+        return bool_value(name, self.require(name))
 
     def get_bool(self, name: str, default: bool = False) -> bool:
         value = self._values.get(name)
-        return default if value is None else self._to_bool(name, value)
+        return default if value is None else bool_value(name, value)
 
     @staticmethod
     def _to_str(name: str, value: Any) -> str:
@@ -131,47 +175,6 @@ class Params(Mapping[str, Any]):
         if isinstance(value, int | float) and not isinstance(value, bool):
             return str(value)
         raise InvalidArgumentError.invalid(name, "a string")
-
-    @staticmethod
-    def _to_int(name: str, value: Any) -> int:
-        if isinstance(value, bool):
-            raise InvalidArgumentError.invalid(name, "an integer")
-        if isinstance(value, int):
-            return value
-        if isinstance(value, float) and value.is_integer():
-            return int(value)
-        if isinstance(value, str):
-            try:
-                return int(value.strip(), 10)
-            except ValueError:
-                pass
-        raise InvalidArgumentError.invalid(name, "an integer")
-
-    @staticmethod
-    def _to_float(name: str, value: Any) -> float:
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            number = float(value)
-        elif isinstance(value, str):
-            try:
-                number = float(value.strip())
-            except ValueError:
-                raise InvalidArgumentError.invalid(name, "a number") from None
-        else:
-            raise InvalidArgumentError.invalid(name, "a number")
-        if not math.isfinite(number):
-            raise InvalidArgumentError.invalid(name, "a finite number")
-        return number
-
-    @staticmethod
-    def _to_bool(name: str, value: Any) -> bool:
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, int) and value in (0, 1):
-            return bool(value)
-        word = parse_bool_word(value) if isinstance(value, str) else None
-        if word is not None:
-            return word
-        raise InvalidArgumentError.invalid(name, "a boolean")
 
     @staticmethod
     def _bounded(name: str, number: int, minimum: int | None, maximum: int | None) -> int:

@@ -420,15 +420,7 @@ class Router:
             # handler as before: wrappers cost nothing until a plugin brings one.
             if self._hooks.wraps_routes():
                 return await self._run_wrapped(route, request)
-            # _handle's body, inline: one coroutine frame less on every call.
-            try:
-                if route.runs_in_thread:
-                    return await self._run_in_thread(route, request)
-                return await route.handler(request)
-            except IPCError:
-                raise
-            except Exception as error:
-                raise _translated(route, error) from error
+            return await self._handle(route, request)
         if request.is_aborted:
             raise AbortError(f"Request to '{route.name}' was cancelled by the client")
         if self._is_closing:
@@ -450,6 +442,7 @@ class Router:
             raise self._hooks.route_wrapper_failed(route, error) from error
 
     async def _handle(self, route: Route, request: Request) -> Any:
+        """The handler's call, its exceptions typed: what wrappers wrap, or the whole call."""
         try:
             if route.runs_in_thread:
                 return await self._run_in_thread(route, request)

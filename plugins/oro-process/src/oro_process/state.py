@@ -129,12 +129,7 @@ class ChildProcesses:
         :raises SpawnError: the program did not start (Node's ``spawn <command> ENOENT``).
         :raises NotSupportedError: not on Linux.
         """
-        tasks = self._tasks
-        if tasks is None:
-            raise ServiceUnavailableError(
-                "child processes are not available while the app is stopping",
-                service=SERVICE_NAME,
-            )
+        tasks = self._running_tasks()
         if child_id in self.children:
             raise id_taken(child_id)
         if len(self.of_window(window)) >= self.settings.max_children:
@@ -162,6 +157,18 @@ class ChildProcesses:
         tasks.start_soon(self._watch, child, timeout_ms / 1000, kill_signal)
         return child
 
+    def _running_tasks(self) -> TaskGroup:
+        """The service's task group, which children are watched in.
+
+        :raises ServiceUnavailableError: the service is not running (the app is stopping).
+        """
+        if self._tasks is None:
+            raise ServiceUnavailableError(
+                "child processes are not available while the app is stopping",
+                service=SERVICE_NAME,
+            )
+        return self._tasks
+
     def start_detached(
         self,
         child_id: str,
@@ -182,12 +189,7 @@ class ChildProcesses:
         :raises SpawnError: the program did not start.
         :raises NotSupportedError: not on Linux.
         """
-        tasks = self._tasks
-        if tasks is None:
-            raise ServiceUnavailableError(
-                "child processes are not available while the app is stopping",
-                service=SERVICE_NAME,
-            )
+        tasks = self._running_tasks()
         try:
             child = spawn(
                 child_id,
