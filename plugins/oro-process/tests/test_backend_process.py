@@ -322,6 +322,9 @@ async def test_a_command_of_plain_words_runs_the_program_itself_from_the_app_dir
                 # The host's [process] env names and [process.backend] env, never the rest.
                 "token none mode desktop lang C.UTF-8",
             ]
+            # cat answering proves the script has exec'd it (its echo lines come before).
+            await write(client, b"echoed by cat\n")
+            assert (await next_event(events, "backend:data")).data == "echoed by cat"
             # Run directly, not under a shell: the pid is the script's (exec'd cat).
             assert command_name(opened["pid"]) == "cat"
 
