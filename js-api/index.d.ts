@@ -2579,9 +2579,10 @@ declare module 'oro:os' {
   export function networkInterfaces (): Record<string, NetworkInterfaceInfo[]>
   /** Seconds since boot. */
   export function uptime (): number
-  /** Bytes available without swapping. */
-  export function availableMemory (): number
-  export const freemem: typeof availableMemory
+  /** Bytes available without swapping, a bigint as Oro answers it. */
+  export function availableMemory (): bigint
+  /** Bytes available without swapping (Node's `os.freemem()`). */
+  export function freemem (): number
   /** Bytes of memory in total. */
   export function totalmem (): number
   /** 1, 5 and 15 minute load averages (`[0, 0, 0]` on Windows). */
@@ -2603,12 +2604,12 @@ declare module 'oro:os' {
   export const constants: Readonly<{ errno: Record<string, number>, signals: Record<string, number>, priority: Readonly<Record<string, number>> }>
 
   export interface HRTime {
-    /** `[seconds, nanoseconds]`, relative to `previous` when given. */
-    (previous?: [number, number]): [number, number]
+    /** Nanoseconds (Oro's `os.hrtime()`). */
+    (): bigint
     /** Nanoseconds. */
     bigint (): bigint
   }
-  /** Monotonic high-resolution time (synchronous, from the page's `performance` clock). */
+  /** Monotonic high-resolution time in nanoseconds (synchronous, from the page's `performance` clock). */
   export const hrtime: HRTime
 
   const os: {
@@ -4266,6 +4267,8 @@ declare module 'oro:vm' {
   export function isContext (object: object): boolean
   export function runInThisContext (code: string, options?: string | RunOptions): any
   export function runInContext (code: string, contextObject: object, options?: string | RunOptions): any
+  /** Oro's form: a promise of the completion value, module namespace or function, in a context made from `options.context`. */
+  export function runInContext (source: string | ((...args: any[]) => any), options?: { context?: object }): Promise<any>
   export function runInNewContext (code: string, contextObject?: object, options?: string | RunOptions): any
   export function compileFunction (code: string, params?: string[], options?: { parsingContext?: object, contextExtensions?: object[] }): Function
   export function measureMemory (): never

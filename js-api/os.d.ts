@@ -97,9 +97,10 @@ export interface UserInfo {
 export function networkInterfaces (): Record<string, NetworkInterfaceInfo[]>
 /** Seconds since boot. */
 export function uptime (): number
-/** Bytes available without swapping. */
-export function availableMemory (): number
-export const freemem: typeof availableMemory
+/** Bytes available without swapping, a bigint as Oro answers it. */
+export function availableMemory (): bigint
+/** Bytes available without swapping (Node's `os.freemem()`). */
+export function freemem (): number
 /** Bytes of memory in total. */
 export function totalmem (): number
 /** 1, 5 and 15 minute load averages (`[0, 0, 0]` on Windows). */
@@ -121,12 +122,12 @@ export function getConstants (): Promise<{ errno: Record<string, number>, signal
 export const constants: Readonly<{ errno: Record<string, number>, signals: Record<string, number>, priority: Readonly<Record<string, number>> }>
 
 export interface HRTime {
-  /** `[seconds, nanoseconds]`, relative to `previous` when given. */
-  (previous?: [number, number]): [number, number]
+  /** Nanoseconds (Oro's `os.hrtime()`). */
+  (): bigint
   /** Nanoseconds. */
   bigint (): bigint
 }
-/** Monotonic high-resolution time (synchronous, from the page's `performance` clock). */
+/** Monotonic high-resolution time in nanoseconds (synchronous, from the page's `performance` clock). */
 export const hrtime: HRTime
 
 declare const os: {

@@ -238,11 +238,12 @@ export function uptime () {
 }
 
 /**
- * Bytes of memory available without swapping (Node's `os.availableMemory()`).
- * @returns {number}
+ * Bytes of memory available without swapping, as a bigint as Oro answers it (Node 22's
+ * `os.availableMemory()` answers a number: `freemem()` does).
+ * @returns {bigint}
  */
 export function availableMemory () {
-  return live('os.availableMemory')
+  return BigInt(freemem())
 }
 
 /**
@@ -266,8 +267,13 @@ export function rusage () {
   return live('os.rusage')
 }
 
-/** Same as `availableMemory()` (Node's `os.freemem()`). */
-export const freemem = availableMemory
+/**
+ * Bytes of memory available without swapping (Node's `os.freemem()`).
+ * @returns {number}
+ */
+export function freemem () {
+  return live('os.availableMemory')
+}
 
 /**
  * Bytes of memory in total.
@@ -380,25 +386,6 @@ export const constants = Object.freeze({
   })
 })
 
-/**
- * @param {[number, number]} [previous]
- * @returns {[number, number]}
- */
-function hrtimeTuple (previous) {
-  const now = hrtimeBigint()
-  let seconds = Number(now / 1000000000n)
-  let nanoseconds = Number(now % 1000000000n)
-  if (previous) {
-    seconds -= previous[0]
-    nanoseconds -= previous[1]
-    if (nanoseconds < 0) {
-      seconds -= 1
-      nanoseconds += 1e9
-    }
-  }
-  return [seconds, nanoseconds]
-}
-
 /** @returns {bigint} */
 function hrtimeBigint () {
   const performance = /** @type {any} */ (globalThis).performance
@@ -408,11 +395,11 @@ function hrtimeBigint () {
 }
 
 /**
- * Monotonic high-resolution time like Node's `process.hrtime([previous])`: `[seconds,
- * nanoseconds]`, relative to `previous` when given. `hrtime.bigint()` gives nanoseconds. Read
- * from the page's `performance` clock (resolution as the browser allows), synchronously.
+ * Oro's `os.hrtime()`: monotonic high-resolution time in nanoseconds, a bigint (Node's `os` has
+ * none; `process.hrtime()` is Node's tuple form). `hrtime.bigint()` is the same. Read from the
+ * page's `performance` clock (resolution as the browser allows), synchronously.
  */
-export const hrtime = Object.assign(hrtimeTuple, { bigint: hrtimeBigint })
+export const hrtime = Object.assign(() => hrtimeBigint(), { bigint: hrtimeBigint })
 
 export default {
   EOL,

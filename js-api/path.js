@@ -23,7 +23,7 @@ import path, {
   dirname,
   extname,
   format,
-  isAbsolute,
+  isAbsolute as isPosixAbsolute,
   join,
   normalize,
   parse,
@@ -36,6 +36,35 @@ import win32 from './vendor/path-win32.js'
 import {
   CONFIG, DATA, DESKTOP, DOCUMENTS, DOWNLOADS, HOME, LOG, MEDIA, MUSIC, PICTURES, RESOURCES, TMP, VIDEOS
 } from './path/well-known.js'
+
+/**
+ * Oro's `isAbsolute()`: a path rooted in either flavour (`/a`, `\\a`, `C:\\a`, `C:/a`, `\\\\server`)
+ * is absolute, as Oro answers on every platform; Node's POSIX answer is false for the Windows
+ * forms. A POSIX path gets Node's answer.
+ * @param {string} path
+ * @returns {boolean}
+ */
+function isAbsolute (path) {
+  return isPosixAbsolute(path) || win32.isAbsolute(path)
+}
+
+const windowsRooted = /^[\\/](?![\\/])/
+const windowsRelative = win32.relative
+/**
+ * Two paths rooted without a drive (`\\a\\b`) are on the same drive, as Node on Windows relates
+ * them (`..\\b`); on POSIX, Node resolves them against a POSIX working directory and answers
+ * the target unchanged.
+ * @param {string} from
+ * @param {string} to
+ * @returns {string}
+ */
+function relativeOnOneDrive (from, to) {
+  if (typeof from === 'string' && typeof to === 'string' && windowsRooted.test(from) && windowsRooted.test(to)) {
+    return windowsRelative('C:' + from, 'C:' + to)
+  }
+  return windowsRelative(from, to)
+}
+Object.defineProperty(win32, 'relative', { value: relativeOnOneDrive, writable: true, configurable: true, enumerable: true })
 
 /**
  * On POSIX, Node's `toNamespacedPath()` returns its argument unchanged.
@@ -161,6 +190,13 @@ for (const flavour of [path, win32]) {
 // Oro's path objects have cwd() too.
 for (const flavour of [path, win32]) {
   if (!('cwd' in flavour)) Object.defineProperty(flavour, 'cwd', { value: cwd, writable: true, configurable: true, enumerable: true })
+}
+
+Object.defineProperty(path, 'isAbsolute', { value: isAbsolute, writable: true, configurable: true, enumerable: true })
+// Oro's default export is its module namespace: the well-known directories are on it too.
+const wellKnown = { CONFIG, DATA, DESKTOP, DOCUMENTS, DOWNLOADS, HOME, LOG, MEDIA, MUSIC, PICTURES, RESOURCES, TMP, VIDEOS }
+for (const [name, value] of Object.entries(wellKnown)) {
+  Object.defineProperty(path, name, { value, writable: true, configurable: true, enumerable: true })
 }
 
 if (!('toNamespacedPath' in path)) {

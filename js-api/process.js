@@ -95,7 +95,18 @@ function hrtimeTuple (time) {
       throw withCode(new RangeError(`The value of "time" is out of range. It must be 2. Received ${time.length}`), 'ERR_OUT_OF_RANGE')
     }
   }
-  return osHrtime(time)
+  const now = osHrtime.bigint()
+  let seconds = Number(now / 1000000000n)
+  let nanoseconds = Number(now % 1000000000n)
+  if (time) {
+    seconds -= time[0]
+    nanoseconds -= time[1]
+    if (nanoseconds < 0) {
+      seconds -= 1
+      nanoseconds += 1e9
+    }
+  }
+  return [seconds, nanoseconds]
 }
 
 /**

@@ -25,6 +25,8 @@ export function createContext<T extends object = {}> (contextObject?: T, options
 export function isContext (object: object): boolean
 export function runInThisContext (code: string, options?: string | RunOptions): any
 export function runInContext (code: string, contextObject: object, options?: string | RunOptions): any
+/** Oro's form: a promise of the completion value, module namespace or function, in a context made from `options.context`. */
+export function runInContext (source: string | ((...args: any[]) => any), options?: { context?: object }): Promise<any>
 export function runInNewContext (code: string, contextObject?: object, options?: string | RunOptions): any
 export function compileFunction (code: string, params?: string[], options?: { parsingContext?: object, contextExtensions?: object[] }): Function
 export function measureMemory (): never

@@ -193,13 +193,136 @@ export function runInThisContext (code, options) {
 }
 
 /**
- * @param {string} code
- * @param {object} contextObject
+ * Node's `runInContext(code, contextifiedObject, options)`, and Oro's form
+ * `runInContext(source, { context }?)`: `source` a script, an expression (`'{ n: 1 }'` is an
+ * object), an ES module (its namespace) or a function (the function, runnable in the context);
+ * `context` an object whose properties are the globals (made a context on first use; the
+ * globals the source sets come back to it). Oro's form answers a promise, and values cross
+ * back as Oro's do between its context window and the page: data is copied into this realm,
+ * functions and objects holding functions stay references whose results cross the same way.
+ * @param {string | Function} code
+ * @param {object} [contextObject]
  * @param {string | RunOptions} [options]
  * @returns {any}
  */
 export function runInContext (code, contextObject, options) {
-  return new Script(code, options).runInContext(contextObject, runOptions(options))
+  if (typeof code === 'function' || contextObject === undefined ||
+      (contextObject !== null && typeof contextObject === 'object' && !realms.has(contextObject))) {
+    return runInOroContext(code, /** @type {{ context?: object } | undefined} */ (contextObject))
+  }
+  return new Script(/** @type {string} */ (code), options).runInContext(contextObject, runOptions(options))
+}
+
+const esmSyntax = /(?:^|[\n;])\s*(?:export\s+(?:\{|\*|default\b|async\b|function\b|class\b|const\b|let\b|var\b)|import\s*(?:[\w{*'"]))/
+
+/**
+ * @param {string | Function} source
+ * @param {{ context?: object } | undefined} options
+ * @returns {Promise<any>}
+ */
+async function runInOroContext (source, options) {
+  const contextObject = createContext(options?.context ?? {})
+  const realmGlobal = /** @type {Realm} */ (realms.get(contextObject)).global
+  if (typeof source === 'function') {
+    return fromRealm(evaluateIn(`(${String(source)})`, contextObject), realmGlobal)
+  }
+  if (typeof source !== 'string') throw invalidArgType('source', 'of type string or function', source)
+  if (esmSyntax.test(source)) {
+    const body = moduleAsFunctionBody(source)
+    if (body !== null) return fromRealm(evaluateIn(`(function () {\n${body}\n})()`, contextObject), realmGlobal)
+    // With imports: a real module, where the page's Content-Security-Policy allows blob: scripts.
+    const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }))
+    try {
+      return fromRealm(await evaluateIn(`import(${JSON.stringify(url)})`, contextObject), realmGlobal)
+    } finally {
+      URL.revokeObjectURL(url)
+    }
+  }
+  let result
+  try {
+    // An expression first, so that '{ n: 1 }' is an object, as Oro answers it, not a block.
+    realmGlobal.Function(`return (\n${source}\n)`) // eslint-disable-line no-new-func
+    result = evaluateIn(`(\n${source}\n)`, contextObject)
+  } catch (error) {
+    if (!(error instanceof realmGlobal.SyntaxError)) throw error
+    result = evaluateIn(source, contextObject)
+  }
+  return fromRealm(result, realmGlobal)
+}
+
+const exportedDeclaration = /(^|[\n;])(\s*)export\s+((?:async\s+)?function\s*\*?\s*([\w$]+)|class\s+([\w$]+)|(?:const|let|var)\s+([\w$]+))/g
+const exportedList = /(^|[\n;])\s*export\s*\{([^}]*)\}\s*;?/g
+const exportedDefault = /(^|[\n;])(\s*)export\s+default\s+/
+
+/**
+ * An ES module without imports as the body of a function answering its exports (a page's
+ * Content-Security-Policy may refuse a `blob:` module but allow `eval`), or null when it
+ * imports.
+ * @param {string} source
+ * @returns {string | null}
+ */
+function moduleAsFunctionBody (source) {
+  if (/(^|[\n;])\s*import\s*[\w{*'"]/.test(source)) return null
+  /** @type {Array<[string, string]>} exported name, local name */
+  const exports = []
+  let body = source.replace(exportedDeclaration, (_, start, space, declaration, fn, cls, variable) => {
+    const name = fn ?? cls ?? variable
+    exports.push([name, name])
+    return `${start}${space}${declaration}`
+  })
+  body = body.replace(exportedList, (_, start, list) => {
+    for (const item of list.split(',').map((/** @type {string} */ part) => part.trim()).filter(Boolean)) {
+      const [local, exported = local] = item.split(/\s+as\s+/)
+      exports.push([exported, local])
+    }
+    return start
+  })
+  if (exportedDefault.test(body)) {
+    body = body.replace(exportedDefault, '$1$2const __default__ = ')
+    exports.push(['default', '__default__'])
+  }
+  // Getters, so that the exports are live bindings, as a module namespace's are.
+  const namespace = exports.map(([name, local]) => `get ${JSON.stringify(name)} () { return ${local} }`)
+  return `${body}\n;return Object.freeze(Object.setPrototypeOf({ ${namespace.join(', ')} }, null))`
+}
+
+/** @type {WeakMap<object, object>} */
+const references = new WeakMap()
+/** @type {WeakMap<object, object>} */
+const referenced = new WeakMap()
+
+/**
+ * A value of a context's realm as this realm sees it: data copied in (`structuredClone`), a
+ * promise followed, functions and other objects behind a reference whose results cross too.
+ * @param {any} value
+ * @param {any} realmGlobal
+ * @returns {any}
+ */
+function fromRealm (value, realmGlobal) {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return value
+  if (referenced.has(value)) return value
+  if (value instanceof realmGlobal.Promise) return Promise.resolve(value).then((settled) => fromRealm(settled, realmGlobal))
+  const prototype = typeof value === 'object' ? Object.getPrototypeOf(value) : undefined
+  if (prototype === null || prototype === realmGlobal.Object.prototype || prototype === realmGlobal.Array.prototype) {
+    try {
+      return structuredClone(value)
+    } catch {} // it holds functions: a reference
+  }
+  const known = references.get(value)
+  if (known) return known
+  /** @param {any} self */
+  const target = (self) => referenced.get(self) ?? self
+  const reference = new Proxy(value, {
+    get: (object, key) => {
+      const found = Reflect.get(object, key, object)
+      return typeof found === 'function' ? fromRealm(found, realmGlobal) : found
+    },
+    apply: (fn, self, args) => fromRealm(Reflect.apply(fn, target(self), args), realmGlobal),
+    construct: (fn, args) => fromRealm(Reflect.construct(fn, args), realmGlobal)
+  })
+  references.set(value, reference)
+  referenced.set(reference, value)
+  return reference
 }
 
 /**

@@ -9,13 +9,17 @@
  * Without permission `runtime` only `arch` and `platform` are known.
  * @returns {Record<string, any>}
  */
+/** @type {Record<string, string>} */
+const NODE_ARCHITECTURES = { x86_64: 'x64', aarch64: 'arm64', i386: 'ia32', i686: 'ia32', armv7l: 'arm' }
+
 function loadPrimordials () {
   const args = /** @type {any} */ (globalThis).__args
   const handed = args?.process?.primordials
   if (handed && typeof handed === 'object') return structuredClone(handed)
   /** @type {Record<string, any>} */
   const known = {}
-  if (typeof args?.os?.arch === 'string') known.arch = args.os.arch
+  // Under Node's names, as the host's primordials give them (x64, not x86_64).
+  if (typeof args?.os?.arch === 'string') known.arch = NODE_ARCHITECTURES[args.os.arch] ?? args.os.arch
   if (typeof args?.os?.platform === 'string') known.platform = args.os.platform
   return known
 }

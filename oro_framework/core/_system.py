@@ -50,6 +50,16 @@ def architecture() -> str:
     return _ARCHITECTURES.get(machine, machine)
 
 
+_NODE_ARCHITECTURES: Final = {"x86_64": "x64", "i386": "ia32", "i686": "ia32", "armv7l": "arm"}
+
+
+def node_architecture() -> str:
+    """The architecture under Node's name (``x64``, ``arm64``, ``ia32``), as Oro's
+    ``primordials.arch`` and ``process.arch`` give it."""
+    machine = architecture()
+    return _NODE_ARCHITECTURES.get(machine, machine)
+
+
 def release_version(version: str) -> str:
     """``0.1.0`` of ``0.1.0.dev3+g1a2b3c``: the release segment, without pre/dev/local parts."""
     match = _RELEASE.match(version)

@@ -36,7 +36,7 @@ _TOP_LEVEL_TYPE: Final = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]{0,126}")
 async def primordials(request: Request) -> dict[str, Any]:
     """Runtime facts: architecture, platform, Python, oro-framework and plugin versions, cwd."""
     return {
-        "arch": _system.architecture(),
+        "arch": _system.node_architecture(),
         "platform": sys.platform,
         "python": {
             "version": platform.python_version(),

@@ -94,7 +94,7 @@ def primordials() -> dict[str, Any]:
     """Oro's ``ipc.primordials``: exactly ``arch``, ``cwd``, ``platform``, ``version`` and
     ``host-operating-system`` (Oro's own test expects these five keys)."""
     return {
-        "arch": _system.architecture(),
+        "arch": _system.node_architecture(),
         "cwd": os.getcwd(),
         "platform": sys.platform,
         "version": {

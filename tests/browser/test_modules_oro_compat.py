@@ -25,6 +25,8 @@ from playwright.sync_api import Browser, Page
 
 import oro_framework.core.diagnostics
 import oro_framework.core.os
+import oro_framework.core.platform
+import oro_framework.core.process
 import oro_framework.core.protocols
 from oro_framework.testing import ServedApp, app_page, run_in_node, served_app
 
@@ -91,6 +93,8 @@ def app() -> Iterator[ServedApp]:
             oro_framework.core.os,
             oro_framework.core.diagnostics,
             oro_framework.core.protocols,
+            oro_framework.core.process,
+            oro_framework.core.platform,
             oro_fs.plugin,
         ]
     ) as served:
@@ -678,6 +682,80 @@ def test_vm_intrinsics_and_transferables(page: Page) -> None:
         "types": [True, None, "undefined"],
         "reserved": True,
     }
+
+
+def test_vm_run_in_context_in_oros_form(page: Page) -> None:
+    """Oro's ``vm.runInContext(source, { context }?)``: a promise of an expression's value (an
+    object literal is an object), of a function or class that runs in the context, of an ES
+    module's exports; the context's globals come back to the object; values cross as data.
+    Node's form (a contextified object) still answers at once."""
+    answer = in_page(
+        page,
+        """const vm = await import('oro:vm')
+        const sum = vm.runInContext('1 + 2 + 3')
+        const identity = await vm.runInContext(async (...args) => args)
+        const Class = await vm.runInContext('class Class { method (...a) { return a } }')
+        const context = { key: 'value', functions: {} }
+        await vm.runInContext('key = "other value"', { context })
+        await vm.runInContext('functions.hello = () => "hello " + key', { context })
+        const module = await vm.runInContext(`
+          const storage = {}
+          export function set (key, value) { storage[key] = value }
+          export const get = (key) => storage[key]
+          let hidden = 1
+          export { hidden as shown }
+          export default 'main'`)
+        await module.set('k', 'v')
+        const node = vm.createContext({ a: 1 })
+        return { promise: sum instanceof Promise, sum: await sum,
+                 object: await vm.runInContext('{ number: 123 }'),
+                 sameRealmArray: Array.isArray(await identity(1, 2)) &&
+                   (await identity(1, 2)).constructor === Array,
+                 method: new Class().method(1, 2, 3),
+                 key: context.key, hello: context.functions.hello(),
+                 module: [typeof module.set, module.get('k'), module.shown, module.default],
+                 node: vm.runInContext('a + 1', node),
+                 bad: (() => {
+                   try { vm.runInContext('1', null) } catch (e) { return e.code }
+                 })() }""",
+    )
+    assert answer == {
+        "promise": True,
+        "sum": 6,
+        "object": {"number": 123},
+        "sameRealmArray": True,
+        "method": [1, 2, 3],
+        "key": "other value",
+        "hello": "hello other value",
+        "module": ["function", "v", 1, "main"],
+        "node": 2,
+        "bad": "ERR_INVALID_ARG_TYPE",
+    }
+
+
+def test_path_os_and_process_answer_as_oro(page: Page) -> None:
+    """Oro's ``path`` default export carries the well-known folders; its ``isAbsolute`` knows
+    both flavours' roots and ``win32.relative`` relates two drive-less rooted paths as on
+    Windows; ``os.hrtime()`` and ``os.availableMemory()`` are bigints (``freemem()`` Node's
+    number); ``process.arch`` is ``primordials.arch``."""
+    answer = in_page(
+        page,
+        """const { default: path } = await import('oro:path')
+        const os = await import('oro:os')
+        const { default: process } = await import('oro:process')
+        const { primordials } = await import('oro:ipc')
+        return { home: path.HOME === (await import('oro:path/well-known')).HOME && !!path.HOME,
+                 absolute: ['/', '\\\\', '\\\\foo', 'C:\\\\', 'C:/x', 'foo\\\\bar', '.']
+                   .map((p) => path.isAbsolute(p)),
+                 relative: path.win32.relative('\\\\a\\\\b\\\\c', '\\\\d\\\\e'),
+                 hrtime: typeof os.hrtime(), memory: typeof os.availableMemory(),
+                 freemem: typeof os.freemem(), arch: [process.arch, primordials.arch] }""",
+    )
+    assert answer["home"] is True
+    assert answer["absolute"] == [True, True, True, True, True, False, False]
+    assert answer["relative"] == "..\\..\\..\\d\\e"
+    assert (answer["hrtime"], answer["memory"], answer["freemem"]) == ("bigint", "bigint", "number")
+    assert answer["arch"][0] == answer["arch"][1] in {"x64", "arm64", "ia32", "arm"}
 
 
 def test_protocol_handlers_get_service_worker_of_an_unknown_scheme_is_null(page: Page) -> None:

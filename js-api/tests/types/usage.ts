@@ -103,9 +103,10 @@ async function main (): Promise<void> {
   const p: string = os.platform()
   const tmp: string = os.tmpdir()
   const cpus = os.cpus()
-  const [seconds, nanoseconds] = os.hrtime()
+  const now: bigint = os.hrtime()
   const ns: bigint = os.hrtime.bigint()
-  console.log(p, tmp, cpus[0]?.model, seconds + nanoseconds, ns, os.EOL, platform())
+  const free: bigint = os.availableMemory()
+  console.log(p, tmp, cpus[0]?.model, now, ns, free + BigInt(os.freemem()), os.EOL, platform())
 
   const d = await diagnostics.query()
   console.log(d.routes.count, (await diagnostics.capabilities()).streaming.sseIncremental)
