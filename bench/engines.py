@@ -95,6 +95,7 @@ APPS: Final = {
 ENGINES: Final = ("system", "qt")
 READ_BYTES: Final = 64 * 1024 * 1024
 READ_FILE: Final = "bench-webview.bin"
+"""Its name in each app's data directory; pages read it as ``data:<name>``."""
 BATCH: Final = 20
 """IPC calls timed together as one sample (the page clock's 1 ms steps on WebKit)."""
 START_TIMEOUT: Final = 120.0
@@ -417,7 +418,7 @@ def run_app(app: Path, engine: str, environ: Mapping[str, str], settings: Settin
                     "batch": BATCH,
                     "batches": settings.batches,
                     "reads": settings.reads,
-                    "file": READ_FILE,
+                    "file": f"data:{READ_FILE}",
                     "size": READ_BYTES,
                 }
             )

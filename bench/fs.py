@@ -4,15 +4,16 @@ file IO in the same run; and a 64 MiB static app file.
 Rows (page JavaScript calling ``node:fs/promises`` one call after another, times from
 ``performance.now()``), each case over both transports:
 
-* ``writeFile <size>`` — ``writeFile('bench.bin', bytes)``: one ``fs.writeFile`` round trip up to
-  8 MiB, chunked ``fs.open``/``fs.write``/``fs.close`` above (the bridge caps bodies at 16 MiB).
-* ``readFile <size>`` — ``readFile('bench.bin')`` into a ``Buffer``: one ``fs.readFile`` round
+* ``writeFile <size>`` — ``writeFile('data:bench.bin', bytes)``: one ``fs.writeFile`` round trip
+  up to 8 MiB, chunked ``fs.open``/``fs.write``/``fs.close`` above (the bridge caps bodies at
+  16 MiB).
+* ``readFile <size>`` — ``readFile('data:bench.bin')`` into a ``Buffer``: one ``fs.readFile`` round
   trip (a chunked byte stream above ``filesystem.stream_threshold_bytes``).
 * ``readNew <size>`` — ``readFile`` of a file never read before (a new name each call). The
   Conduit transport sends a call whose reply it saw handed over to fetch straight over fetch
   the next time, so ``readFile`` rows of one file measure that; this row measures the first
   call, which asks over the socket, gets a ticket and then fetches (one round trip more).
-* ``stat`` — ``stat('bench.bin')`` → ``Stats``.
+* ``stat`` — ``stat('data:bench.bin')`` → ``Stats``.
 * ``… fetch`` rows use the fetch transport (``ipc.setTransport(null)``); their baseline is this
   process doing the same with plain Python (``open().write()``, ``open().read()``, ``os.stat``)
   on the same file, same bytes, same count: how many times slower than plain file IO (no goal).
@@ -68,24 +69,24 @@ MEASURE = """async ([kind, size, calls, transports, floorUrl]) => {
     const fsp = await import('node:fs/promises')
     const bytes = new Uint8Array(size)
     for (let i = 0; i < size; i += 4096) bytes[i] = i & 255
-    if (kind !== 'write') await fsp.writeFile('bench.bin', bytes)
+    if (kind !== 'write') await fsp.writeFile('data:bench.bin', bytes)
     let fresh = 0
     if (kind === 'readNew') {
         const files = (Math.min(3, calls) + calls) * transports.length
-        for (let i = 0; i < files; i++) await fsp.writeFile(`bench-${i}.bin`, bytes)
+        for (let i = 0; i < files; i++) await fsp.writeFile(`data:bench-${i}.bin`, bytes)
     }
     const call = {
-        write: () => fsp.writeFile('bench.bin', bytes),
+        write: () => fsp.writeFile('data:bench.bin', bytes),
         read: async () => {
-            const back = await fsp.readFile('bench.bin')
+            const back = await fsp.readFile('data:bench.bin')
             if (back.length !== size) throw new Error('short read')
         },
         readNew: async () => {
-            const back = await fsp.readFile(`bench-${fresh++}.bin`)
+            const back = await fsp.readFile(`data:bench-${fresh++}.bin`)
             if (back.length !== size) throw new Error('short read')
         },
         stat: async () => {
-            const stats = await fsp.stat('bench.bin')
+            const stats = await fsp.stat('data:bench.bin')
             if (stats.size !== size) throw new Error('wrong size')
         },
         static: async (transport) => {

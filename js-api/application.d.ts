@@ -66,8 +66,9 @@ export const backend: {
 
 /** The app's config as flattened keys, from `__args.config`. Frozen. */
 export const config: Readonly<Record<string, unknown>>
-/** The oro-framework version serving the app. */
-export const runtimeVersion: string | undefined
+/** The runtime's version, `oro:ipc`'s `primordials.version` (`short` is the oro-framework
+ * version, `hash` the build's commit). */
+export const runtimeVersion: { full: string, short: string, hash: string } | undefined
 /** True between `applicationpause` and the next `applicationresume`. */
 export function isPaused (): boolean
 export function getCurrentWindowIndex (): number
@@ -108,28 +109,6 @@ export const update: {
   install (): Promise<{ installed: string, previous: string, restarting: boolean }>
 }
 
-declare const application: {
-  ApplicationWindow: typeof ApplicationWindow
-  ApplicationWindowList: typeof ApplicationWindowList
-  MAX_WINDOWS: typeof MAX_WINDOWS
-  addEventListener: typeof addEventListener
-  backend: typeof backend
-  client: typeof client
-  config: typeof config
-  createWindow: typeof createWindow
-  debug: typeof debug
-  exit: typeof exit
-  getCurrentWindow: typeof getCurrentWindow
-  getCurrentWindowIndex: typeof getCurrentWindowIndex
-  getScreenSize: typeof getScreenSize
-  getWindow: typeof getWindow
-  getWindows: typeof getWindows
-  isPaused: typeof isPaused
-  removeEventListener: typeof removeEventListener
-  runtimeVersion: typeof runtimeVersion
-  setSystemMenu: typeof setSystemMenu
-  setSystemMenuItemEnabled: typeof setSystemMenuItemEnabled
-  setTrayMenu: typeof setTrayMenu
-  update: typeof update
-}
+/** The module itself, read-only (Oro's default export). */
+declare const application: typeof import('oro:application')
 export default application

@@ -14,8 +14,10 @@
  */
 
 import { invalidArgument } from './errors.js'
-import { currentWindowIndex, request } from './ipc.js'
+import { currentWindowIndex, primordials, request } from './ipc.js'
+import { screenParams, synced as titleSynced } from './internal/window-page.js'
 import { ApplicationWindow, client, createWindow } from './window.js'
+import * as application from './application.js'
 
 export { ApplicationWindow, client, createWindow } from './window.js'
 
@@ -29,10 +31,11 @@ const args = /** @type {any} */ (globalThis).__args ?? {}
 export const config = Object.freeze({ ...(args.config ?? {}) })
 
 /**
- * The oro-framework version serving the app (`__args.version`).
- * @type {string | undefined}
+ * The runtime's version as Oro gives it, `oro:ipc`'s `primordials.version`: `{ full, short,
+ * hash }` (`short` is the oro-framework version, `hash` the build's commit).
+ * @type {{ full: string, short: string, hash: string } | undefined}
  */
-export const runtimeVersion = args.version
+export const runtimeVersion = primordials.version
 
 /** Whether the app runs in debug mode (`oro dev`; `__args.debug`). */
 export const debug = Boolean(args.debug)
@@ -85,7 +88,7 @@ export function getCurrentWindowIndex () {
  */
 export async function getScreenSize () {
   try {
-    return /** @type {{ width: number, height: number }} */ (await request('application.getScreenSize'))
+    return /** @type {{ width: number, height: number }} */ (await request('application.getScreenSize', screenParams()))
   } catch (error) {
     const screen = /** @type {any} */ (globalThis).screen
     if (/** @type {any} */ (error)?.code === 'ERR_HEADLESS' && screen) {
@@ -224,12 +227,15 @@ function maxIndex (options) {
  * @returns {Promise<ApplicationWindowList>}
  */
 export async function getWindows (indices = undefined, options = undefined) {
-  if (indices !== undefined && (!Array.isArray(indices) || !indices.every(Number.isInteger))) {
-    throw invalidArgument('getWindows() expects an array of integer window indices')
+  if (indices !== undefined && indices !== null) {
+    if (!Array.isArray(indices)) throw invalidArgument('Indices list must be an array of integer numbers')
+    indices.forEach(checkIndex)
   }
   const max = maxIndex(options)
+  // This page's title change since it last told the host is part of its window's state.
+  await titleSynced()
   const data = await request('application.getWindows')
-  const wanted = indices === undefined ? null : new Set(indices)
+  const wanted = indices === undefined || indices === null ? null : new Set(indices)
   return new ApplicationWindowList(descriptors(data)
     .filter((descriptor) => (wanted === null || wanted.has(descriptor.index)) && descriptor.index < max)
     .map((descriptor) => new ApplicationWindow(descriptor)))
@@ -242,8 +248,20 @@ export async function getWindows (indices = undefined, options = undefined) {
  * @returns {Promise<ApplicationWindow | undefined>}
  */
 export async function getWindow (index, options = undefined) {
-  if (!Number.isInteger(index)) throw invalidArgument('getWindow() expects an integer window index')
+  checkIndex(index)
   return (await getWindows([index], options)).item(index)
+}
+
+/**
+ * Oro's check of a window index, with its message.
+ * @param {unknown} index
+ */
+function checkIndex (index) {
+  if (typeof index !== 'number' || !Number.isInteger(index) || index < 0) {
+    let shown
+    try { shown = `${/** @type {any} */ (index)}` } catch { shown = Object.prototype.toString.call(index) }
+    throw invalidArgument(`Invalid window index: ${shown} (must be a positive integer number)`)
+  }
 }
 
 /**
@@ -459,27 +477,5 @@ export const update = Object.freeze({
   }
 })
 
-export default {
-  ApplicationWindow,
-  ApplicationWindowList,
-  MAX_WINDOWS,
-  addEventListener,
-  backend,
-  client,
-  config,
-  createWindow,
-  debug,
-  exit,
-  getCurrentWindow,
-  getCurrentWindowIndex,
-  getScreenSize,
-  getWindow,
-  getWindows,
-  isPaused,
-  removeEventListener,
-  runtimeVersion,
-  setSystemMenu,
-  setSystemMenuItemEnabled,
-  setTrayMenu,
-  update
-}
+/** The module itself (Oro's default export): read-only, as a module namespace is. */
+export default application

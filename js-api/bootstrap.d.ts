@@ -5,6 +5,7 @@
  */
 
 import type { EventEmitter } from './events.js'
+import { ApplicationURLEvent } from './internal/events.js'
 
 /** What the preload puts in `globalThis.__args`. */
 export interface OroArgs {
@@ -20,6 +21,8 @@ export interface OroArgs {
   /** The app origin, `http://127.0.0.1:<port>`. */
   origin: string
   windowCount: number
+  /** Whether the app runs in debug mode (`oro dev`). */
+  debug: boolean
   /** The app's protocol handlers by scheme (`oro:protocol-handlers`). */
   protocolHandlers?: Record<string, { scheme: string, scriptURL: string, scope: string }>
   [field: string]: unknown
@@ -40,6 +43,10 @@ export interface BootstrapState {
   /** Ids of the host events dispatched recently (duplicates from a second channel are dropped). */
   seenEventIds: Set<string>
   originals: Record<string, unknown>
+  /** The `fetch` with `ipc://` mapping (`runtimeFetch`), once made. */
+  fetch?: typeof globalThis.fetch
+  /** Whether it is installed as the global's `fetch`. */
+  fetchInstalled?: boolean
   resolveReady (): void
 }
 
@@ -61,32 +68,21 @@ export interface ApplicationURLDetail {
   [field: string]: unknown
 }
 
-/** The `applicationurl` event: Oro's `ApplicationURLEvent`, and a `CustomEvent` with the
- * host's `{url, path, appURL}` as `detail`. */
-export class ApplicationURLEvent extends CustomEvent<ApplicationURLDetail> {
-  constructor (type?: string, options?: CustomEventInit<Partial<ApplicationURLDetail>>)
-  /** The URL as the host received it, or null. */
-  get source (): string | null
-  /** The URL parsed, or null when it does not parse. */
-  get url (): URL | null
-  /** Whether `url` parses. */
-  get isValid (): boolean
-  /** Data sent with the URL (none from this host: null), as in Oro. */
-  get data (): unknown
-  /** Where the scheme's worker serves the URL. */
-  get path (): string | null
-  /** `path` on the app's origin. */
-  get appURL (): string | null
-}
+/** The `applicationurl` event: Oro's `ApplicationURLEvent` (`oro:internal/events`), and a
+ * `CustomEvent` with the host's `{url, path, appURL}` as `detail`. */
+export { ApplicationURLEvent }
 
 /** Dispatch `new CustomEvent(name, {detail})` on `globalThis` (`applicationurl` as an
- * `ApplicationURLEvent`). */
+ * `ApplicationURLEvent`, `hotkey` as a `HotKeyEvent`). */
 export function dispatchHostEvent (name: string, detail: unknown): boolean
 /** Dispatch host event `name` unless an event with the same host-assigned `id` already was
  * (events may arrive on the SSE channel and on a Conduit socket). */
 export function deliverHostEvent (name: string, detail: unknown, id?: string | number | null): boolean
 /** Make the host channel deliver events named `name`. */
 export function subscribe (name: string): void
+/** `target`'s `fetch` with `ipc://` URLs mapped onto the bridge: what `installURLMapping`
+ * installs as `target.fetch`, and `oro:fetch`'s `fetch` (one per global object). */
+export function runtimeFetch (target?: object): typeof globalThis.fetch
 /** Wrap `fetch`, `EventSource` and `XMLHttpRequest.open` so `ipc://` URLs reach the bridge. */
 export function installURLMapping (target?: object): void
 /** Open `/oro/events?window=<index>` and subscribe it to `KNOWN_EVENTS`. */
@@ -127,6 +123,7 @@ declare const bootstrapModule: {
   installURLMapping: typeof installURLMapping
   isReady: typeof isReady
   openChannel: typeof openChannel
+  runtimeFetch: typeof runtimeFetch
   subscribe: typeof subscribe
   toIPCURL: typeof toIPCURL
   whenReady: typeof whenReady

@@ -10,6 +10,9 @@
  * 3. dispatches `runtimeinit` on `globalThis` once the document is parsed and the channel is open
  *    (or failed, or 2 s passed).
  *
+ * Oro's other page globals (`Buffer`, its event classes and pickers, `require`) are
+ * `oro:bootstrap/globals`', loaded in every page when `webview.oro_globals` is on.
+ *
  * Installing is idempotent (one state per global object). It happens on import when
  * `globalThis.isOroRuntime === true` (set by the preload); elsewhere call `install()`.
  *
@@ -21,9 +24,10 @@
 
 import './protocol-handlers.js'
 import { Bootstrap, bootstrap, checkHash } from './bootstrap/internal/download.js'
+import { ApplicationURLEvent, HotKeyEvent } from './internal/events.js'
 import { windowCredential } from './internal/params.js'
 
-export { Bootstrap, bootstrap, checkHash }
+export { ApplicationURLEvent, Bootstrap, bootstrap, checkHash }
 
 const STATE = Symbol.for('oro.runtime.bootstrap')
 
@@ -43,6 +47,7 @@ export const KNOWN_EVENTS = Object.freeze([
   'filedidchange',
   'menuItemSelected',
   'hotkey',
+  'hotkeybindings',
   'notificationresponse',
   'notificationpresented',
   'notificationclose',
@@ -129,6 +134,8 @@ function pageOrigin () {
  * @property {Set<string>} subscribed event names the channel listens for
  * @property {Set<string>} seenEventIds ids of the host events dispatched recently
  * @property {{ fetch?: typeof fetch, EventSource?: typeof EventSource, xhrOpen?: Function, addEventListener?: Function }} originals
+ * @property {typeof fetch} [fetch] the `fetch` with `ipc://` mapping ({@link runtimeFetch})
+ * @property {boolean} [fetchInstalled] whether it is installed as the global's `fetch`
  * @property {() => void} resolveReady
  */
 
@@ -171,65 +178,9 @@ export function whenReady () {
 }
 
 /**
- * The `applicationurl` event: the app was opened through a URL of one of its protocol handlers
- * (`platform.openExternal`, a deep link given to `oro run` or to a second launch). Oro's
- * `ApplicationURLEvent` (`url` a `URL`, `source` the text, `data`, `isValid`), and a
- * `CustomEvent` whose `detail` is the host's `{url, path, appURL}`, so both styles of page work.
- */
-export class ApplicationURLEvent extends CustomEvent {
-  /**
-   * @param {string} [type]
-   * @param {CustomEventInit<{ url?: string, path?: string, appURL?: string | null, data?: unknown }>} [options]
-   */
-  constructor (type = 'applicationurl', options = {}) {
-    super(type, options)
-  }
-
-  /** The URL as the host received it, or `null`. @type {string | null} */
-  get source () {
-    const url = this.detail?.url
-    return typeof url === 'string' ? url : null
-  }
-
-  /** The URL parsed, or `null` when it does not parse. @type {URL | null} */
-  get url () {
-    const source = this.source
-    if (source === null) return null
-    try {
-      return new URL(source)
-    } catch {
-      return null
-    }
-  }
-
-  /** Whether `url` parses. @type {boolean} */
-  get isValid () {
-    return this.url !== null
-  }
-
-  /** Data sent with the URL (none from this host: `null`), as in Oro. @type {unknown} */
-  get data () {
-    return this.detail?.data ?? null
-  }
-
-  /** Where the scheme's worker serves the URL (`/oro/protocol/web+notes/inbox/1`). @type {string | null} */
-  get path () {
-    return typeof this.detail?.path === 'string' ? this.detail.path : null
-  }
-
-  /** `path` on the app's origin, ready for `location.assign()`. @type {string | null} */
-  get appURL () {
-    return typeof this.detail?.appURL === 'string' ? this.detail.appURL : null
-  }
-
-  get [Symbol.toStringTag] () {
-    return 'ApplicationURLEvent'
-  }
-}
-
-/**
  * Dispatch a host event on `globalThis` as a `CustomEvent` whose `detail` is the JSON-parsed data
- * (`applicationurl` as an {@link ApplicationURLEvent}).
+ * (`applicationurl` as an {@link ApplicationURLEvent}, `hotkey` as a `HotKeyEvent` whose `data`
+ * it is: Oro's classes, from `oro:internal/events`).
  * @param {string} name
  * @param {unknown} detail
  */
@@ -238,7 +189,9 @@ export function dispatchHostEvent (name, detail) {
   if (typeof target.dispatchEvent !== 'function') return false
   const event = name === 'applicationurl'
     ? new ApplicationURLEvent(name, { detail: /** @type {any} */ (detail) })
-    : new CustomEvent(name, { detail })
+    : name === 'hotkey'
+      ? new HotKeyEvent(name, /** @type {any} */ (detail))
+      : new CustomEvent(name, { detail })
   return target.dispatchEvent(event)
 }
 
@@ -320,6 +273,37 @@ function onChannelMessage (message) {
 }
 
 /**
+ * `target`'s `fetch` with `ipc://` URLs mapped onto the bridge: the function
+ * {@link installURLMapping} installs as `target.fetch` (one per global object, made on first
+ * use from the `fetch` `target` had then), and `oro:fetch`'s `fetch`. Other URLs go to the
+ * original `fetch` untouched.
+ * @param {any} [target]
+ * @returns {typeof globalThis.fetch}
+ */
+export function runtimeFetch (target = globalThis) {
+  const state = getState(target)
+  if (state.fetch) return state.fetch
+  const originalFetch = target.fetch
+  state.originals.fetch = originalFetch
+  /**
+   * @param {RequestInfo | URL} input
+   * @param {RequestInit} [init]
+   */
+  const fetch = function fetch (input, init) {
+    const mapped = toIPCURL(/** @type {any} */ (input))
+    if (mapped === null) return originalFetch.call(target, input, init)
+    const OriginalRequest = target.Request
+    if (typeof OriginalRequest === 'function' && input instanceof OriginalRequest) {
+      // Keep the Request's method, headers, body, signal...; init still overrides them.
+      return originalFetch.call(target, new OriginalRequest(mapped, input), init)
+    }
+    return originalFetch.call(target, mapped, { credentials: 'same-origin', ...(init ?? {}) })
+  }
+  state.fetch = fetch
+  return fetch
+}
+
+/**
  * Wrap `fetch`, `EventSource` and `XMLHttpRequest.prototype.open` so that `ipc://`
  * URLs reach the bridge. Other URLs pass through untouched. Safe to call twice.
  * @param {any} [target]
@@ -328,24 +312,9 @@ export function installURLMapping (target = globalThis) {
   const state = getState(target)
   const originals = state.originals
 
-  if (typeof target.fetch === 'function' && !originals.fetch) {
-    const originalFetch = target.fetch
-    originals.fetch = originalFetch
-    /**
-     * @param {RequestInfo | URL} input
-     * @param {RequestInit} [init]
-     */
-    const fetch = function fetch (input, init) {
-      const mapped = toIPCURL(/** @type {any} */ (input))
-      if (mapped === null) return originalFetch.call(target, input, init)
-      const OriginalRequest = target.Request
-      if (typeof OriginalRequest === 'function' && input instanceof OriginalRequest) {
-        // Keep the Request's method, headers, body, signal...; init still overrides them.
-        return originalFetch.call(target, new OriginalRequest(mapped, input), init)
-      }
-      return originalFetch.call(target, mapped, { credentials: 'same-origin', ...(init ?? {}) })
-    }
-    target.fetch = fetch
+  if (typeof target.fetch === 'function' && !state.fetchInstalled) {
+    state.fetchInstalled = true
+    target.fetch = runtimeFetch(target)
   }
 
   if (typeof target.EventSource === 'function' && !originals.EventSource) {
@@ -490,6 +459,7 @@ export default {
   installURLMapping,
   isReady,
   openChannel,
+  runtimeFetch,
   subscribe,
   toIPCURL,
   whenReady

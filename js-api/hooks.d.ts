@@ -35,7 +35,7 @@ export const onInit: typeof onReady
 export function onLoad (callback: () => void): () => void
 export function onOnline (callback: (event: Event) => void): () => void
 export function onOffline (callback: (event: Event) => void): () => void
-/** Uncaught errors and unhandled rejections. */
+/** Uncaught errors, unhandled rejections and `messageerror`s. */
 export function onError (callback: (event: Event) => void): () => void
 
 /** `data` events on `globalThis`. */
@@ -80,6 +80,10 @@ export class Hooks extends EventTarget {
   get isWorkerContext (): boolean
   get isWindowContext (): boolean
   wait<T = any> (nameOrFunction: string | Function, options?: { signal?: AbortSignal | null }): Promise<T>
+  /** `on()` of this module (an addition to Oro's `Hooks`). */
+  on: typeof on
+  /** `once()` of this module. */
+  once: typeof once
   onReady: typeof onReady
   onLoad: typeof onLoad
   onInit: typeof onInit
@@ -100,33 +104,6 @@ export class Hooks extends EventTarget {
 /** The page's one `Hooks` instance (made on first use). */
 export function getHooks (): Hooks
 
-declare const hooks: {
-  GLOBAL_EVENTS: typeof GLOBAL_EVENTS
-  Hooks: typeof Hooks
-  InitEvent: typeof InitEvent
-  LoadEvent: typeof LoadEvent
-  ReadyEvent: typeof ReadyEvent
-  RUNTIME_INIT_EVENT_NAME: typeof RUNTIME_INIT_EVENT_NAME
-  RuntimeInitEvent: typeof RuntimeInitEvent
-  getHooks: typeof getHooks
-  onData: typeof onData
-  onLanguageChange: typeof onLanguageChange
-  onMessage: typeof onMessage
-  onNotificationPresented: typeof onNotificationPresented
-  onNotificationResponse: typeof onNotificationResponse
-  wait: typeof wait
-  on: typeof on
-  once: typeof once
-  onApplicationPause: typeof onApplicationPause
-  onApplicationResume: typeof onApplicationResume
-  onApplicationStop: typeof onApplicationStop
-  onApplicationURL: typeof onApplicationURL
-  onError: typeof onError
-  onInit: typeof onInit
-  onLoad: typeof onLoad
-  onOffline: typeof onOffline
-  onOnline: typeof onOnline
-  onPermissionChange: typeof onPermissionChange
-  onReady: typeof onReady
-}
+/** The page's `Hooks` (`getHooks()`), as Oro's default export. */
+declare const hooks: Hooks
 export default hooks

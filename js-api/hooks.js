@@ -172,12 +172,13 @@ export function onOffline (callback) {
 }
 
 /**
- * Called for uncaught errors (`error`) and unhandled promise rejections (`unhandledrejection`).
+ * Called for uncaught errors (`error`), unhandled promise rejections (`unhandledrejection`) and
+ * messages that could not be deserialised (`messageerror`).
  * @param {Listener} callback
  */
 export function onError (callback) {
   checkCallback(callback, 'onError')
-  const off = [on('error', callback), on('unhandledrejection', callback)]
+  const off = ['error', 'unhandledrejection', 'messageerror'].map((type) => on(type, callback))
   return () => off.forEach((unsubscribe) => unsubscribe())
 }
 
@@ -272,6 +273,19 @@ export class RuntimeInitEvent extends Event {
   constructor () { super(RUNTIME_INIT_EVENT_NAME) }
 }
 
+// The page's `load`: true from then on (at once in a page that already loaded, and in a
+// worker, which has none). Kept here, not per instance, so that every `Hooks` agrees.
+let globalLoaded = false
+{
+  const document = /** @type {any} */ (globalThis).document
+  if (!document || document.readyState === 'complete' ||
+    typeof globalThis.addEventListener !== 'function') {
+    globalLoaded = true
+  } else {
+    globalThis.addEventListener('load', () => { globalLoaded = true }, { once: true })
+  }
+}
+
 /** Each hook by the lower-case event name `wait()` takes. */
 const HOOKS = /** @type {Record<string, (callback: (event?: any) => void) => () => void>} */ ({
   ready: onReady,
@@ -338,8 +352,6 @@ export class Hooks extends EventTarget {
   static ReadyEvent = ReadyEvent
   static RuntimeInitEvent = RuntimeInitEvent
 
-  #loaded = false
-
   constructor () {
     super()
     const scope = /** @type {any} */ (globalThis)
@@ -350,7 +362,6 @@ export class Hooks extends EventTarget {
       }
     }
     onLoad(() => {
-      this.#loaded = true
       this.dispatchEvent(new LoadEvent())
     })
     onReady(() => {
@@ -364,7 +375,8 @@ export class Hooks extends EventTarget {
   get document () { return /** @type {any} */ (globalThis).document ?? null }
   get window () { return /** @type {any} */ (globalThis).window ?? null }
   get isDocumentReady () { return this.document?.readyState === 'complete' }
-  get isGlobalReady () { return this.#loaded }
+  /** The page's `load` event has fired (always, in a worker). */
+  get isGlobalReady () { return globalLoaded }
   get isRuntimeReady () { return isReady() }
   get isReady () { return this.isRuntimeReady && (this.isWorkerContext || this.isDocumentReady) }
   get isOnline () { return /** @type {any} */ (globalThis).navigator?.onLine ?? false }
@@ -380,6 +392,13 @@ export class Hooks extends EventTarget {
     return wait(method ? method.slice(2) : nameOrFunction, options)
   }
 
+  /**
+   * `on()` of this module (an addition to Oro's `Hooks`).
+   * @param {string} name @param {Listener} callback @param {{ once?: boolean, signal?: AbortSignal }} [options]
+   */
+  on (name, callback, options) { return on(name, callback, options) }
+  /** `once()` of this module. @param {string} name @param {Listener} callback */
+  once (name, callback) { return once(name, callback) }
   /** @param {() => void} callback */ onReady (callback) { return onReady(callback) }
   /** @param {() => void} callback */ onLoad (callback) { return onLoad(callback) }
   /** @param {() => void} callback */ onInit (callback) { return onInit(callback) }
@@ -425,32 +444,8 @@ export function getHooks () {
   return instance
 }
 
-export default {
-  GLOBAL_EVENTS,
-  Hooks,
-  InitEvent,
-  LoadEvent,
-  ReadyEvent,
-  RUNTIME_INIT_EVENT_NAME,
-  RuntimeInitEvent,
-  getHooks,
-  on,
-  once,
-  onApplicationPause,
-  onApplicationResume,
-  onApplicationStop,
-  onApplicationURL,
-  onData,
-  onError,
-  onInit,
-  onLanguageChange,
-  onLoad,
-  onMessage,
-  onNotificationPresented,
-  onNotificationResponse,
-  onOffline,
-  onOnline,
-  onPermissionChange,
-  onReady,
-  wait
-}
+/**
+ * The page's `Hooks` (`getHooks()`), as Oro's default export: its flags (`isDocumentReady`,
+ * `isGlobalReady`, `isRuntimeReady`, `isReady`) and every hook as a method.
+ */
+export default getHooks()

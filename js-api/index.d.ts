@@ -86,8 +86,9 @@ declare module 'oro:application' {
 
   /** The app's config as flattened keys, from `__args.config`. Frozen. */
   export const config: Readonly<Record<string, unknown>>
-  /** The oro-framework version serving the app. */
-  export const runtimeVersion: string | undefined
+  /** The runtime's version, `oro:ipc`'s `primordials.version` (`short` is the oro-framework
+   * version, `hash` the build's commit). */
+  export const runtimeVersion: { full: string, short: string, hash: string } | undefined
   /** True between `applicationpause` and the next `applicationresume`. */
   export function isPaused (): boolean
   export function getCurrentWindowIndex (): number
@@ -128,30 +129,8 @@ declare module 'oro:application' {
     install (): Promise<{ installed: string, previous: string, restarting: boolean }>
   }
 
-  const application: {
-    ApplicationWindow: typeof ApplicationWindow
-    ApplicationWindowList: typeof ApplicationWindowList
-    MAX_WINDOWS: typeof MAX_WINDOWS
-    addEventListener: typeof addEventListener
-    backend: typeof backend
-    client: typeof client
-    config: typeof config
-    createWindow: typeof createWindow
-    debug: typeof debug
-    exit: typeof exit
-    getCurrentWindow: typeof getCurrentWindow
-    getCurrentWindowIndex: typeof getCurrentWindowIndex
-    getScreenSize: typeof getScreenSize
-    getWindow: typeof getWindow
-    getWindows: typeof getWindows
-    isPaused: typeof isPaused
-    removeEventListener: typeof removeEventListener
-    runtimeVersion: typeof runtimeVersion
-    setSystemMenu: typeof setSystemMenu
-    setSystemMenuItemEnabled: typeof setSystemMenuItemEnabled
-    setTrayMenu: typeof setTrayMenu
-    update: typeof update
-  }
+  /** The module itself, read-only (Oro's default export). */
+  const application: typeof import('oro:application')
   export default application
 }
 
@@ -375,6 +354,7 @@ declare module 'oro:bootstrap' {
    */
 
   import type { EventEmitter } from 'oro:events'
+  import { ApplicationURLEvent } from 'oro:internal/events'
 
   /** What the preload puts in `globalThis.__args`. */
   export interface OroArgs {
@@ -390,6 +370,8 @@ declare module 'oro:bootstrap' {
     /** The app origin, `http://127.0.0.1:<port>`. */
     origin: string
     windowCount: number
+    /** Whether the app runs in debug mode (`oro dev`). */
+    debug: boolean
     /** The app's protocol handlers by scheme (`oro:protocol-handlers`). */
     protocolHandlers?: Record<string, { scheme: string, scriptURL: string, scope: string }>
     [field: string]: unknown
@@ -410,6 +392,10 @@ declare module 'oro:bootstrap' {
     /** Ids of the host events dispatched recently (duplicates from a second channel are dropped). */
     seenEventIds: Set<string>
     originals: Record<string, unknown>
+    /** The `fetch` with `ipc://` mapping (`runtimeFetch`), once made. */
+    fetch?: typeof globalThis.fetch
+    /** Whether it is installed as the global's `fetch`. */
+    fetchInstalled?: boolean
     resolveReady (): void
   }
 
@@ -431,32 +417,21 @@ declare module 'oro:bootstrap' {
     [field: string]: unknown
   }
 
-  /** The `applicationurl` event: Oro's `ApplicationURLEvent`, and a `CustomEvent` with the
-   * host's `{url, path, appURL}` as `detail`. */
-  export class ApplicationURLEvent extends CustomEvent<ApplicationURLDetail> {
-    constructor (type?: string, options?: CustomEventInit<Partial<ApplicationURLDetail>>)
-    /** The URL as the host received it, or null. */
-    get source (): string | null
-    /** The URL parsed, or null when it does not parse. */
-    get url (): URL | null
-    /** Whether `url` parses. */
-    get isValid (): boolean
-    /** Data sent with the URL (none from this host: null), as in Oro. */
-    get data (): unknown
-    /** Where the scheme's worker serves the URL. */
-    get path (): string | null
-    /** `path` on the app's origin. */
-    get appURL (): string | null
-  }
+  /** The `applicationurl` event: Oro's `ApplicationURLEvent` (`oro:internal/events`), and a
+   * `CustomEvent` with the host's `{url, path, appURL}` as `detail`. */
+  export { ApplicationURLEvent }
 
   /** Dispatch `new CustomEvent(name, {detail})` on `globalThis` (`applicationurl` as an
-   * `ApplicationURLEvent`). */
+   * `ApplicationURLEvent`, `hotkey` as a `HotKeyEvent`). */
   export function dispatchHostEvent (name: string, detail: unknown): boolean
   /** Dispatch host event `name` unless an event with the same host-assigned `id` already was
    * (events may arrive on the SSE channel and on a Conduit socket). */
   export function deliverHostEvent (name: string, detail: unknown, id?: string | number | null): boolean
   /** Make the host channel deliver events named `name`. */
   export function subscribe (name: string): void
+  /** `target`'s `fetch` with `ipc://` URLs mapped onto the bridge: what `installURLMapping`
+   * installs as `target.fetch`, and `oro:fetch`'s `fetch` (one per global object). */
+  export function runtimeFetch (target?: object): typeof globalThis.fetch
   /** Wrap `fetch`, `EventSource` and `XMLHttpRequest.open` so `ipc://` URLs reach the bridge. */
   export function installURLMapping (target?: object): void
   /** Open `/oro/events?window=<index>` and subscribe it to `KNOWN_EVENTS`. */
@@ -497,11 +472,29 @@ declare module 'oro:bootstrap' {
     installURLMapping: typeof installURLMapping
     isReady: typeof isReady
     openChannel: typeof openChannel
+    runtimeFetch: typeof runtimeFetch
     subscribe: typeof subscribe
     toIPCURL: typeof toIPCURL
     whenReady: typeof whenReady
   }
   export default bootstrapModule
+}
+
+declare module 'oro:bootstrap/globals' {
+  /**
+   * `oro:bootstrap/globals` — the Oro Runtime's page globals (`Buffer`, its event classes and
+   * pickers, the CommonJS globals), installed on import; loaded in every page when
+   * `webview.oro_globals` is on.
+   * @module oro:bootstrap/globals
+   */
+
+  /** Globals a page may already have its own of (a `Buffer` polyfill): that one is kept. */
+  export const GLOBALS: Readonly<Record<string, unknown>>
+  /** Globals that replace the page's own (Oro's pickers fall back on the page's). */
+  export const REPLACED: Readonly<Record<string, unknown>>
+  export function defineGlobals (globals: Record<string, unknown>, options?: { target?: any, replace?: boolean }): void
+  export function installGlobals (target?: any): void
+  export function scheduleCommonJSGlobals (target?: any): void
 }
 
 declare module 'oro:buffer' {
@@ -640,6 +633,570 @@ declare module 'oro:buffer' {
     btoa: typeof btoa
   }
   export default buffer
+}
+
+declare module 'oro:commonjs' {
+  /**
+   * `oro:commonjs` — CommonJS modules in a page: one name for each of `oro:commonjs/*`. A page
+   * also gets `require`, `module`, `__filename` and `__dirname` as globals once it is idle after
+   * `runtimeinit`.
+   * @module oro:commonjs
+   */
+
+  import builtins from 'oro:commonjs/builtins'
+  import Cache from 'oro:commonjs/cache'
+  import createRequire from 'oro:commonjs/require'
+  import Loader from 'oro:commonjs/loader'
+  import Module from 'oro:commonjs/module'
+  import Package from 'oro:commonjs/package'
+
+  export { builtins, Cache, createRequire, Loader, Module, Package }
+
+  const commonjs: {
+    builtins: typeof builtins
+    Cache: typeof Cache
+    createRequire: typeof createRequire
+    Loader: typeof Loader
+    Module: typeof Module
+    Package: typeof Package
+  }
+  /** The module's own namespace. */
+  export default commonjs
+}
+
+declare module 'oro:commonjs/builtins' {
+  /**
+   * `oro:commonjs/builtins` — the modules `require()` answers without loading a file: every module
+   * the host serves (Node's names bare or with `node:`, Oro's own with `oro:`/`socket:`).
+   * @module oro:commonjs/builtins
+   */
+
+  /** Builtin modules by name: what `require(name)` answers. */
+  export const builtins: Record<string, any>
+  /** The builtins that need a scheme (`socket:ipc`). */
+  export const runtimeModules: Set<string>
+  /** Node's `builtinModules`: the names answered bare, sorted. */
+  export const builtinModules: string[]
+  /** Defines or replaces a builtin (an object is copied without `default` unless `copy` is false; a builtin's name makes an alias). */
+  export function defineBuiltin (name: string, exports: any, copy?: boolean): void
+  /** Whether `require(name)` answers a builtin. */
+  export function isBuiltin (name: string, options?: { builtins?: Record<string, any> } | null): boolean
+  /** The builtin `name`; throws `MODULE_NOT_FOUND` (`ERR_UNKNOWN_BUILTIN_MODULE` for `node:`). */
+  export function getBuiltin (name: string, options?: { builtins?: Record<string, any> } | null): any
+  export default builtins
+}
+
+declare module 'oro:commonjs/cache' {
+  /**
+   * `oro:commonjs/cache` — the named in-memory caches the CommonJS loader keeps what it learnt in
+   * (every `Cache` of one name shares its entries), snapshots of them, and a loader's collection.
+   * @module oro:commonjs/cache
+   */
+
+  export const CACHE_CHANNEL_MESSAGE_ID: 'id'
+  export const CACHE_CHANNEL_MESSAGE_REPLICATE: 'replicate'
+
+  /** A snapshot's data: one plain object per cache name. */
+  export class SnapshotData {
+    constructor (data?: Record<string, Record<string, any>> | null)
+    [name: string]: any
+    toJSON (): Record<string, Record<string, any>>
+  }
+
+  /** The entries of every named cache when it was taken. */
+  export class Snapshot {
+    static Data: typeof SnapshotData
+    constructor ()
+    get data (): SnapshotData
+    toJSON (): Record<string, Record<string, any>>
+  }
+
+  /** A `Map`-like store shared by every `Cache` of its name. */
+  export class Cache {
+    static types: Map<string, Function>
+    static shared: Record<string, Map<string, any>>
+    static Snapshot: typeof Snapshot
+    static snapshot (): Snapshot
+    constructor (name: string, options?: { types?: Record<string, Function>, loader?: object | null })
+    get id (): string
+    get name (): string
+    get loader (): object | null
+    get data (): Map<string, any>
+    get size (): number
+    get types (): Map<string, Function>
+    /** Oro's replication channel: always `null` here. */
+    get channel (): null
+    snapshot (): Snapshot
+    get (key: string): any
+    set (key: string, value: any): this
+    has (key: string): boolean
+    delete (key: string): boolean
+    keys (): IterableIterator<string>
+    values (): IterableIterator<any>
+    entries (): IterableIterator<[string, any]>
+    clear (): void
+    forEach (callback: (value: any, key: string, cache: Cache) => void): void
+    /** Always `false`: a page's caches are its own. */
+    replicate (): boolean
+    destroy (): void
+    restore (): this
+    [Symbol.iterator] (): IterableIterator<[string, any]>
+  }
+
+  /** A loader's caches by name (`collection.get('status')`). */
+  export class CacheCollection {
+    constructor (collection?: Record<string, Cache> | null)
+    [name: string]: any
+    add (name: string, cache?: Cache | null): this
+    get (name: string): Cache | undefined
+    restore (): this
+    reset (): void
+    clear (): void
+  }
+
+  export default Cache
+}
+
+declare module 'oro:commonjs/loader' {
+  /**
+   * `oro:commonjs/loader` — reads module sources with a synchronous `XMLHttpRequest` (a page's
+   * CSP `connect-src` must allow it; a service worker has none: `NotSupportedError`), remembering
+   * each URL's outcome. A URL is a file when it answers 2xx at that very URL with no HTML page.
+   * @module oro:commonjs/loader
+   */
+
+  import type { CacheCollection } from 'oro:commonjs/cache'
+
+  export interface RequestOptions {
+    headers?: Record<string, string> | Headers | Array<[string, string]>
+    /** Read the body as bytes (`Response.buffer`). */
+    binary?: boolean
+    /** `false`: neither read from nor write to the loader's cache. */
+    cache?: boolean
+  }
+
+  /** What a request learnt of its URL: status and headers. */
+  export class RequestStatus {
+    static from (json: { id: string, status?: number, headers?: Array<[string, string]> }, options?: { loader?: Loader | null }): RequestStatus
+    constructor (request: Request | null, options?: { status?: number, headers?: RequestOptions['headers'] } | null)
+    get request (): Request | null
+    get id (): string | null
+    get origin (): string | null
+    /** The HTTP status; 404 for a redirect (a directory) or an HTML fallback page. */
+    get status (): number
+    get value (): number
+    get headers (): Headers
+    get location (): string
+    get ok (): boolean
+    load (options?: boolean | RequestOptions | null): this
+    toJSON (): { id: string | null, origin: string | null, status: number, headers: Array<[string, string]> }
+  }
+
+  /** A request for one URL. */
+  export class Request {
+    static from (json: { url: string }, options?: { loader?: Loader | null }): Request
+    constructor (url: string | URL, origin?: string | URL | { origin?: string | URL, loader?: Loader | null } | null, options?: { loader?: Loader | null } | null)
+    get id (): string
+    get url (): URL
+    get origin (): string
+    get loader (): Loader | null
+    get status (): RequestStatus
+    load (options?: RequestOptions | null): Response
+    toJSON (): { url: string }
+  }
+
+  /** What a request answered. */
+  export class Response {
+    static from (json: { id: string, status?: number, text?: string, headers?: Array<[string, string]> }, options?: { loader?: Loader | null }): Response
+    constructor (request: Request, options?: { status?: number, headers?: RequestOptions['headers'], text?: string, buffer?: ArrayBuffer | null })
+    get id (): string
+    get request (): Request
+    get headers (): Headers
+    get loader (): Loader | null
+    get status (): number
+    get text (): string
+    get buffer (): ArrayBuffer | null
+    get ok (): boolean
+    toJSON (): { id: string, status: number, text: string, headers: Array<[string, string]> }
+  }
+
+  /** Reads module sources relative to an origin. */
+  export class Loader {
+    static Request: typeof Request
+    static Response: typeof Response
+    static resolve (url: string | URL, origin?: string | URL | null): string
+    static defaultExtensions: Set<string>
+    constructor (origin?: string | URL | { origin?: string | URL, headers?: RequestOptions['headers'], extensions?: string[] } | null, options?: { headers?: RequestOptions['headers'], extensions?: string[] } | null)
+    get cache (): CacheCollection
+    get headers (): Headers
+    get extensions (): Set<string>
+    get origin (): string
+    set origin (origin: string)
+    load (url: string | URL, origin?: string | URL | RequestOptions | null, options?: RequestOptions | null): Response
+    status (url: string | URL, origin?: string | URL | RequestOptions | null, options?: RequestOptions | null): RequestStatus
+    resolve (url: string | URL, origin?: string | URL | null): string
+  }
+
+  export default Loader
+}
+
+declare module 'oro:commonjs/module' {
+  /**
+   * `oro:commonjs/module` — CommonJS modules in a page: `Module` loads one file by URL (a
+   * synchronous request) and runs it in Node's module scope; `require()` follows Node's algorithm
+   * in URL space (builtins, relative files, JSON, `#imports`, `node_modules` packages with `main`
+   * or `exports`). A module's source runs through `eval`: a CSP without `'unsafe-eval'` makes it
+   * throw an `EvalError` saying so; an ES module cannot be required (`ERR_REQUIRE_ESM`).
+   * @module oro:commonjs/module
+   */
+
+  import type { Loader } from 'oro:commonjs/loader'
+  import type { Package, PackageOptions } from 'oro:commonjs/package'
+  import type { RequireFunction, RequireOptions } from 'oro:commonjs/require'
+
+  /** Oro's resolver hook: `next(name)` hands a name on, a non-string result answers `require()`. */
+  export type ModuleResolver = (specifier: string, module: Module, next: (specifier: string) => any) => any
+  export type ModuleLoaderFunction = (module: Module, filename?: any) => boolean | void
+  export type { RequireFunction, RequireOptions }
+
+  export interface CreateRequireOptions {
+    builtins?: Record<string, any>
+    resolvers?: ModuleResolver[]
+  }
+
+  export interface ModuleOptions {
+    /** Who requires it (default `Module.main`). */
+    parent?: Module | null
+    resolvers?: ModuleResolver[]
+    importmap?: ImportMap | { imports?: Record<string, string> }
+    loader?: Loader | { origin?: string | URL, headers?: Record<string, string> }
+    loaders?: Record<string, ModuleLoaderFunction>
+    package?: Package | PackageOptions | null
+    state?: State
+  }
+
+  export interface ModuleLoadOptions {
+    extensions?: Record<string, ModuleLoaderFunction>
+  }
+
+  /** Node's module wrapper: the text before and after a module's source (`Module.wrap`). */
+  export const COMMONJS_WRAPPER: readonly string[]
+  /** Node's names of the builtin modules. */
+  export const builtinModules: string[]
+
+  /** The scope a module's code runs in (Oro's description of it; does nothing). */
+  export function CommonJSModuleScope (exports: object, require: RequireFunction, module: Module, filename: string, dirname: string, process: any, global: object): void
+
+  /** A `require()` for code at `url` (a URL, or a path of the page's origin). */
+  export function createRequire (url: string | URL, options?: (ModuleOptions & CreateRequireOptions) | null): RequireFunction
+
+  /** An import map's `imports`. */
+  export class ImportMap {
+    get imports (): Record<string, string>
+    set imports (imports: Record<string, string>)
+    extend (importmap: ImportMap | { imports?: Record<string, string> } | null): this
+  }
+
+  /** A module's loading state. */
+  export class State {
+    constructor (state?: { loading?: boolean, loaded?: boolean, error?: any } | null)
+    loading: boolean
+    loaded: boolean
+    error: any
+  }
+
+  /** Oro's view of a module for its code. */
+  export class ModuleScope {
+    constructor (module: Module)
+    get id (): string
+    get filename (): string
+    get loaded (): boolean
+    get children (): Module[]
+    get exports (): any
+    set exports (exports: any)
+    toJSON (): { id: string, filename: string, children: Module[], exports: any }
+  }
+
+  /** Loads one kind of module file. */
+  export class ModuleLoader {
+    static from (module: Module, options?: ModuleLoadOptions | null): ModuleLoader
+    static load (module: Module, options?: ModuleLoadOptions | null): boolean
+    load (module: Module, options?: ModuleLoadOptions | null): boolean
+  }
+  /** Runs a JavaScript file in a module scope. */
+  export class JavaScriptModuleLoader extends ModuleLoader {}
+  /** Parses a JSON file into `module.exports`. */
+  export class JSONModuleLoader extends ModuleLoader {}
+  /** Instantiates a WebAssembly file. */
+  export class WASMModuleLoader extends ModuleLoader {}
+
+  /** A CommonJS module: one file by URL. */
+  export class Module extends EventTarget {
+    static Module: typeof Module
+    static current: Module | null
+    static previous: Module | null
+    /** Every module made, by URL. */
+    static cache: Map<string, Module>
+    /** Resolvers every `require()` runs a name through first. */
+    static resolvers: ModuleResolver[]
+    static importmap: ImportMap
+    static wrapper: readonly string[]
+    /** Loaders by extension (Node's `require.extensions`). */
+    static loaders: Record<string, ModuleLoaderFunction>
+    static get _extensions (): Record<string, ModuleLoaderFunction>
+    /** `require.cache`. */
+    static get _cache (): Record<string, Module>
+    static get builtins (): Record<string, any>
+    static get builtinModules (): string[]
+    static get globalPaths (): string[]
+    /** The page's module. */
+    static get main (): Module
+    static isBuiltin (name: string): boolean
+    static wrap (source: string): string
+    static compile (source: string, options?: { url?: string | URL } | null): (exports: any, require: RequireFunction, module: any, filename: string, dirname: string, process?: any, global?: object) => any
+    static from (url: string | URL | Module, options?: ModuleOptions | Module | null): Module
+    static createRequire (url: string | URL, options?: (ModuleOptions & CreateRequireOptions) | null): RequireFunction
+    static _load (request: string, parent?: Module | null, isMain?: boolean, options?: RequireOptions | null): any
+    static _resolveFilename (request: string, parent?: Module | null, isMain?: boolean, options?: { paths?: string[], builtins?: Record<string, any> } | null): string
+    static _nodeModulePaths (directory: string): string[]
+    constructor (url: string | URL, options?: ModuleOptions | null)
+    get id (): string
+    get filename (): string
+    get path (): string
+    get paths (): string[]
+    get main (): Module
+    get parent (): Module | null
+    get children (): Module[]
+    get cache (): Record<string, Module>
+    get package (): Package | null
+    get importmap (): ImportMap
+    get resolvers (): ModuleResolver[]
+    get loading (): boolean
+    get loaded (): boolean
+    get error (): any
+    get exports (): any
+    set exports (exports: any)
+    get scope (): ModuleScope
+    get origin (): string
+    get loader (): Loader
+    get loaders (): Record<string, ModuleLoaderFunction>
+    createRequire (options?: CreateRequireOptions | null): RequireFunction
+    createModule (url: string | URL | Module, options?: ModuleOptions | null): Module
+    require (request: string | URL, options?: RequireOptions | null): any
+    load (options?: ModuleLoadOptions | null): boolean
+    resolve (request: string): string
+    _compile (content: string, filename?: string): any
+    get [Symbol.toStringTag] (): string
+  }
+
+  export default Module
+}
+
+declare module 'oro:commonjs/package' {
+  /**
+   * `oro:commonjs/package` — npm packages as `require()` sees them: a `Package` is a directory
+   * URL with its `package.json`; `resolve(subpath)` follows `"exports"` (conditions `require`,
+   * `browser`, `default`) or `"main"`/`"browser"`/`index`, as Node does. `Name` parses names.
+   * @module oro:commonjs/package
+   */
+
+  import type { Loader } from 'oro:commonjs/loader'
+
+  export type PackageType = 'commonjs' | 'module'
+
+  export interface PackageOptions {
+    /** The package's directory URL (default: `<origin>/<prefix><name>/`). */
+    id?: string | URL
+    origin?: string | URL
+    /** Default `node_modules/`. */
+    prefix?: string
+    /** Default `package.json`. */
+    manifest?: string
+    loader?: Loader | { origin?: string | URL, headers?: Record<string, string> }
+    info?: Record<string, any> | null
+    type?: PackageType
+    exports?: any
+    imports?: Record<string, any>
+    index?: string
+    version?: string
+    license?: string
+    description?: string
+    dependencies?: Record<string, any>
+  }
+
+  export interface PackageResolveOptions {
+    /** Export conditions (default `require`, `browser`, `default`). */
+    conditions?: Iterable<string>
+    /** Tried for a file named without one (default `.js`, `.json`). */
+    extensions?: Iterable<string>
+    /** Who asks (for error messages). */
+    referrer?: string
+  }
+
+  export interface ParsedPackageName {
+    organization: string | null
+    name: string
+    version: string | null
+    pathname: string | null
+    url: URL
+    isRelative: boolean
+    hasManifest: boolean
+  }
+
+  export const DEFAULT_PACKAGE_INDEX: string
+  export const DEFAULT_PACKAGE_MANIFEST_FILE_NAME: string
+  export const DEFAULT_PACKAGE_PREFIX: string
+  export const DEFAULT_PACKAGE_VERSION: string
+  export const DEFAULT_LICENSE: string
+  /** The conditions `require()` matches in `"exports"` and `"imports"`. */
+  export const REQUIRE_CONDITIONS: readonly string[]
+
+  /** Whether `source` has `import`/`export` statements. */
+  export function detectESMSource (source: string): boolean
+
+  /** The parsed `package.json` at `url` (read once per page), `null` when there is none. */
+  export function readManifest (loader: Loader, url: string): Record<string, any> | null
+
+  /** Node's LOAD_AS_FILE: `url`, else `url` with each extension; `null` when none is a file. */
+  export function resolveFile (loader: Loader, url: string, extensions: Iterable<string>): string | null
+
+  /** Node's LOAD_AS_DIRECTORY (`"browser"` string or `"main"`, then `index`); `null` when none is a file. */
+  export function resolveDirectory (loader: Loader, url: string, extensions: Iterable<string>, manifest?: string): string | null
+
+  /** A package name with its organization, version and subpath. */
+  export class Name {
+    static parse (input: string | URL, options?: { origin?: string | URL, manifest?: string } | null): ParsedPackageName | null
+    static canParse (input: string | URL, options?: { origin?: string | URL, manifest?: string } | null): boolean
+    static from (input: string | URL, options?: { origin?: string | URL, manifest?: string } | null): Name
+    constructor (name: string | URL | Name | ParsedPackageName, options?: { origin?: string | URL, manifest?: string } | null)
+    get id (): string
+    get name (): string
+    get value (): string
+    get origin (): string
+    get version (): string | null
+    /** `.`, or `./sub/path` after the name. */
+    get pathname (): string
+    get organization (): string | null
+    get isRelative (): boolean
+    toString (): string
+    toJSON (): { name: string, version: string | null, organization: string | null, pathname: string, isRelative: boolean }
+  }
+
+  /** A package's declared dependencies. */
+  export class Dependencies {
+    constructor (parent: Package, options?: object | null)
+    get map (): Map<string, { name: string, version: string | null, package: Package }>
+    get origin (): string
+    add (name: string, info?: { version?: string | null } | null): { name: string, version: string | null, package: Package }
+    get (name: string, options?: object | null): { name: string, version: string | null, package: Package } | null
+    entries (): IterableIterator<[string, { name: string, version: string | null, package: Package }]>
+    keys (): IterableIterator<string>
+    values (): IterableIterator<{ name: string, version: string | null, package: Package }>
+    load (): boolean
+  }
+
+  /** A package directory and its manifest. */
+  export class Package {
+    static Name: typeof Name
+    static Dependencies: typeof Dependencies
+    static load (name: string | URL, options?: PackageOptions | null): Package
+    constructor (name: string | URL | Name, options?: PackageOptions | null)
+    /** The directory URL (ends with `/`). */
+    get id (): string
+    get url (): string
+    get loader (): Loader
+    get loaded (): boolean
+    get info (): Record<string, any> | null
+    get name (): string
+    get description (): string
+    get organization (): string | null
+    get license (): string
+    get version (): string
+    get origin (): string
+    get type (): PackageType
+    get exports (): any
+    get imports (): Record<string, any>
+    get browser (): Record<string, string | false> | null
+    get dependencies (): Dependencies
+    get main (): string | null
+    get entry (): string | null
+    load (origin?: string | URL | { force?: boolean } | null, options?: { force?: boolean } | null): boolean
+    exists (url: string): boolean
+    /** The URL of a subpath (`.` is the package); throws `ERR_PACKAGE_PATH_NOT_EXPORTED` or `MODULE_NOT_FOUND`. */
+    resolve (pathname: string, options?: PackageResolveOptions | null): string
+    /** The file `url` stands for under the `"browser"` object (`about:blank` for `false`). */
+    mapBrowserFile (url: string): string
+    /** A `#name` of `"imports"`: a URL, or `bare:<name>` for another package. */
+    resolveImport (specifier: string, options?: PackageResolveOptions | null): string
+  }
+
+  export default Package
+}
+
+declare module 'oro:commonjs/require' {
+  /**
+   * `oro:commonjs/require` — the `require()` a module's code gets, with `resolve`, `cache`,
+   * `main`, `extensions` and Oro's `module`, `resolvers`, `meta`.
+   * @module oro:commonjs/require
+   */
+
+  import type { Module, ModuleResolver } from 'oro:commonjs/module'
+
+  export type RequireResolver = ModuleResolver
+
+  export interface RequireOptions {
+    /** Run before the module's own resolvers. */
+    resolvers?: RequireResolver[]
+    /** Extra builtins by name. */
+    builtins?: Record<string, any>
+    /** `false`: do not keep the module in `require.cache`. */
+    cache?: boolean
+  }
+
+  export interface CreateRequireOptions {
+    module: Module
+    resolvers?: RequireResolver[]
+    builtins?: Record<string, any>
+    /** Oro's package folder name (`node_modules/`, the only one here). */
+    prefix?: string
+  }
+
+  export interface RequireResolve {
+    /** The URL `id` means (the name itself for a builtin); `paths`: directories to start from. */
+    (id: string, options?: { paths?: string[] } | null): string
+    /** Where `id` is looked for; `null` for a builtin. */
+    paths (id: string): string[] | null
+  }
+
+  export interface RequireFunction {
+    (id: string | URL, options?: RequireOptions | null): any
+    resolve: RequireResolve
+    /** Every loaded module by URL; delete an entry to load the module again. */
+    cache: Record<string, Module>
+    /** The page's module. */
+    main: Module
+    extensions: Record<string, (module: Module, filename?: any) => boolean | void>
+    loaders: Record<string, (module: Module, filename?: any) => boolean | void>
+    resolvers: RequireResolver[]
+    module: Module
+    meta: Meta
+  }
+
+  /** URLs searched for packages after a module's own `node_modules` folders. */
+  export const globalPaths: string[]
+
+  /** Oro's `require.meta`. */
+  export class Meta {
+    constructor (module: Module)
+    /** The URL of the module that required it. */
+    get referrer (): string
+    /** The module's URL. */
+    get url (): string
+  }
+
+  /** A `require()` for `options.module`'s code. */
+  export function createRequire (options: CreateRequireOptions): RequireFunction
+  export default createRequire
 }
 
 declare module 'oro:console' {
@@ -1179,6 +1736,28 @@ declare module 'oro:diagnostics' {
   export default diagnostics
 }
 
+declare module 'oro:enumeration' {
+  /**
+   * `oro:enumeration` — Oro's `Enumeration`: a frozen set of names, each also a property whose
+   * value is its position.
+   * @module oro:enumeration
+   */
+
+  export class Enumeration<T extends string | number = string | number> extends Set<T> {
+    /** An enumeration of `values` (an iterable), or of the arguments themselves. */
+    static from<T extends string | number> (values: Iterable<T>): Enumeration<T>
+    static from<T extends string | number> (...values: T[]): Enumeration<T>
+    constructor (values: Iterable<T>, options?: { start?: number })
+    readonly [name: string]: any
+    readonly length: number
+    contains (value: T): boolean
+    toJSON (): T[]
+    inspect (): string
+  }
+
+  export default Enumeration
+}
+
 declare module 'oro:errno' {
   /**
    * `oro:errno` — the host platform's error numbers by name, `getCode` and `getMessage`, as the
@@ -1531,6 +2110,96 @@ declare module 'oro:events' {
   export default EventEmitter
 }
 
+declare module 'oro:extension' {
+  /**
+   * `oro:extension` — load and unload the app's extensions (Oro's native extensions, which are
+   * plugins here: the installed plugins `[extensions] allow` lists), behind permission `extension`.
+   * @module oro:extension
+   * @plugin extension
+   */
+
+  /** Options of `load`. */
+  export type ExtensionLoadOptions = {
+    /** Oro's feature policies: without `ipc` (or `ipc_router`, `ipc_router_map`), no route is mapped. */
+    allow?: string[] | string
+    /** `shared` (the default); `wasm32` is not supported. */
+    type?: 'shared' | 'wasm32'
+    /** Options of the binding: its `name` (the route namespace, default the extension's name). */
+    binding?: { name?: string } & Record<string, unknown>
+    [option: string]: unknown
+  }
+
+  /** What the host answers for a loaded extension. */
+  export type ExtensionInfo = {
+    /** The plugin API version of the host. */
+    abi: number
+    name?: string
+    version: string | null
+    description: string | null
+  }
+
+  /** `extension.stats()`: the plugin API version and how many extensions are loaded (and which). */
+  export type ExtensionStats = {
+    abi: number
+    loaded: number
+    extensions?: string[]
+  }
+
+  /** One of the app's extensions, loaded by this page. */
+  export class Extension<T extends Record<string, any> = any> extends EventTarget {
+    /** Load extension `name`: its routes are served once this resolves. */
+    static load<T extends Record<string, any> = any> (name: string, options?: ExtensionLoadOptions): Promise<Extension<T>>
+    /** `shared` for one of the app's extensions, else `unknown`. */
+    static type (name: string): Promise<'shared' | 'wasm32' | 'unknown' | null>
+    /** `{ abi, loaded }`, or one extension's `{ abi, name, type, loaded }`. */
+    static stats (name?: string | null): Promise<ExtensionStats | null>
+    constructor (name: string, info: ExtensionInfo | null, options?: ExtensionLoadOptions | null)
+    name: string | null
+    version: string | null
+    description: string | null
+    /** The plugin API version of the host (Oro's extension ABI). */
+    abi: number
+    options: object
+    /** Its routes: `binding.open(params)` calls `<name>.open` and answers a `Result` (`{ err, data }`). */
+    binding: T
+    /** Always `null`: no `wasm32` extension runs here. */
+    adapter: null
+    /** `true` while this extension is loaded by this page. */
+    get loaded (): boolean
+    get type (): 'shared' | 'wasm32'
+    /** Unload it for this page; its routes go once no window of the app holds it. */
+    unload (): Promise<boolean>
+  }
+
+  /** Load extension `name`. */
+  export function load<T extends Record<string, any> = any> (name: string, options?: ExtensionLoadOptions): Promise<Extension<T>>
+
+  /** `{ abi, loaded }`: the plugin API version and how many extensions are loaded. */
+  export function stats (): Promise<ExtensionStats>
+
+  const extension: {
+    load: typeof load
+    stats: typeof stats
+  }
+  export default extension
+}
+
+declare module 'oro:fetch' {
+  /**
+   * `oro:fetch` — the page's `fetch` with `ipc://` URLs mapped onto the bridge (the same
+   * function as `globalThis.fetch` in a page), and the page's `Headers`, `Request`, `Response`.
+   * @module oro:fetch
+   */
+
+  /** `fetch` with `ipc://<route>?<params>` URLs reaching the bridge; other URLs untouched. */
+  export const fetch: typeof globalThis.fetch
+  export const Headers: typeof globalThis.Headers
+  export const Request: typeof globalThis.Request
+  export const Response: typeof globalThis.Response
+
+  export default fetch
+}
+
 declare module 'oro:hooks' {
   /**
    * `oro:hooks` — lifecycle and host events. Every `on*` function returns an unsubscribe function.
@@ -1569,7 +2238,7 @@ declare module 'oro:hooks' {
   export function onLoad (callback: () => void): () => void
   export function onOnline (callback: (event: Event) => void): () => void
   export function onOffline (callback: (event: Event) => void): () => void
-  /** Uncaught errors and unhandled rejections. */
+  /** Uncaught errors, unhandled rejections and `messageerror`s. */
   export function onError (callback: (event: Event) => void): () => void
 
   /** `data` events on `globalThis`. */
@@ -1614,6 +2283,10 @@ declare module 'oro:hooks' {
     get isWorkerContext (): boolean
     get isWindowContext (): boolean
     wait<T = any> (nameOrFunction: string | Function, options?: { signal?: AbortSignal | null }): Promise<T>
+    /** `on()` of this module (an addition to Oro's `Hooks`). */
+    on: typeof on
+    /** `once()` of this module. */
+    once: typeof once
     onReady: typeof onReady
     onLoad: typeof onLoad
     onInit: typeof onInit
@@ -1634,35 +2307,8 @@ declare module 'oro:hooks' {
   /** The page's one `Hooks` instance (made on first use). */
   export function getHooks (): Hooks
 
-  const hooks: {
-    GLOBAL_EVENTS: typeof GLOBAL_EVENTS
-    Hooks: typeof Hooks
-    InitEvent: typeof InitEvent
-    LoadEvent: typeof LoadEvent
-    ReadyEvent: typeof ReadyEvent
-    RUNTIME_INIT_EVENT_NAME: typeof RUNTIME_INIT_EVENT_NAME
-    RuntimeInitEvent: typeof RuntimeInitEvent
-    getHooks: typeof getHooks
-    onData: typeof onData
-    onLanguageChange: typeof onLanguageChange
-    onMessage: typeof onMessage
-    onNotificationPresented: typeof onNotificationPresented
-    onNotificationResponse: typeof onNotificationResponse
-    wait: typeof wait
-    on: typeof on
-    once: typeof once
-    onApplicationPause: typeof onApplicationPause
-    onApplicationResume: typeof onApplicationResume
-    onApplicationStop: typeof onApplicationStop
-    onApplicationURL: typeof onApplicationURL
-    onError: typeof onError
-    onInit: typeof onInit
-    onLoad: typeof onLoad
-    onOffline: typeof onOffline
-    onOnline: typeof onOnline
-    onPermissionChange: typeof onPermissionChange
-    onReady: typeof onReady
-  }
+  /** The page's `Hooks` (`getHooks()`), as Oro's default export. */
+  const hooks: Hooks
   export default hooks
 }
 
@@ -1961,6 +2607,179 @@ declare module 'oro:https' {
     request: typeof request
   }
   export default https
+}
+
+declare module 'oro:i18n' {
+  /**
+   * `oro:i18n` — the app's translated messages (`messages.json` per locale, found through
+   * `[i18n.locales]`), `getMessage` with substitutions, the page's languages.
+   * @module oro:i18n
+   */
+
+  import type { Enumeration } from 'oro:enumeration'
+
+  export interface MessageEntry {
+    message: string
+    description?: string
+    placeholders?: Record<string, { content?: string } | string>
+  }
+  export interface LocaleMessages {
+    locale: string
+    messages: Record<string, MessageEntry>
+  }
+  export interface MessageOptions { locale?: string | null }
+
+  export const DEFAULT_LOCALES_LOCATION: string
+  export const cache: Map<string, Record<string, MessageEntry> | null>
+  export const LanguageCode: Enumeration<string>
+  export function getAcceptLanguages (): string[]
+  export function getUILanguage (): string | null
+  export function getMessagesForLocale (locale: string): LocaleMessages[]
+  export function getMessage (messageName: string, substitutions?: unknown[] | MessageOptions, options?: MessageOptions): string | null
+  export function getMessageDescription (messageName: string, options?: MessageOptions): string | null
+
+  const i18n: {
+    LanguageCode: typeof LanguageCode
+    getAcceptLanguages: typeof getAcceptLanguages
+    getMessage: typeof getMessage
+    getMessageDescription: typeof getMessageDescription
+    getMessagesForLocale: typeof getMessagesForLocale
+    getUILanguage: typeof getUILanguage
+  }
+  export default i18n
+}
+
+declare module 'oro:internal/events' {
+  /**
+   * `oro:internal/events` — the Oro Runtime's event classes for what the host tells a page
+   * (`applicationurl`, `hotkey`, menu items, signals); also globals in every page.
+   * @module oro:internal/events
+   */
+
+  /** What the host's `applicationurl` event carries (an event made with Oro's `{url, data}`
+   * carries `url` and `data`). */
+  export interface ApplicationURLEventDetail {
+    /** The URL as received (`web+notes://inbox/1`). */
+    url: string
+    /** Where the scheme's worker serves it (`/oro/protocol/web+notes/inbox/1`). */
+    path: string
+    /** `path` on the app's origin, or null when the host does not know its origin. */
+    appURL: string | null
+    /** Data sent with the URL. */
+    data?: unknown
+    [field: string]: unknown
+  }
+
+  export interface ApplicationURLEventInit extends EventInit {
+    /** The URL (Oro's form). */
+    url?: string | URL | null
+    /** Data sent with it (Oro's form). */
+    data?: unknown
+    /** The host's event (this host's form). */
+    detail?: Partial<ApplicationURLEventDetail>
+  }
+
+  /** `applicationurl`: the app was opened through one of its URLs. Also a `CustomEvent` whose
+   * `detail` is the host's `{url, path, appURL}`. */
+  export class ApplicationURLEvent extends CustomEvent<ApplicationURLEventDetail> {
+    constructor (type?: string, options?: ApplicationURLEventInit | null)
+    /** The URL as the host received it, or null. */
+    get source (): string | null
+    /** The URL parsed, or null when it does not parse. */
+    get url (): URL | null
+    /** Whether `url` parses. */
+    get isValid (): boolean
+    /** Data sent with the URL (null from this host's deep links). */
+    get data (): unknown
+    /** Where the scheme's worker serves the URL, or null. */
+    get path (): string | null
+    /** `path` on the app's origin, or null. */
+    get appURL (): string | null
+  }
+
+  /** A hotkey binding as `hotkey` events carry it. */
+  export interface HotKeyData {
+    id: number
+    hash: number
+    sequence: string[]
+    expression: string
+    [field: string]: unknown
+  }
+
+  /** `hotkey`: a binding's key combination was pressed (`data` is the binding). */
+  export class HotKeyEvent extends MessageEvent<HotKeyData | null> {
+    constructor (type?: string, data?: Partial<HotKeyData> | null)
+    get id (): number
+    get hash (): number
+    get sequence (): string[]
+    get expression (): string | null
+  }
+
+  /** A menu item was chosen (`data`: `{type, title, parent}`). */
+  export class MenuItemEvent extends MessageEvent<{ type: string | null, title: string | null, parent: string | null }> {
+    constructor (type?: string, data?: { type?: string | null, title?: string | null, parent?: string | null } | null, menu?: unknown)
+    get menu (): unknown
+    get title (): string | null
+    get tag (): string | null
+    get parent (): string | null
+  }
+
+  /** A process signal was received. */
+  export class SignalEvent extends MessageEvent<unknown> {
+    constructor (type: string, options?: MessageEventInit & { code?: number, message?: string })
+    get code (): number
+    get name (): string
+    get message (): string
+  }
+
+  const events: {
+    ApplicationURLEvent: typeof ApplicationURLEvent
+    MenuItemEvent: typeof MenuItemEvent
+    SignalEvent: typeof SignalEvent
+    HotKeyEvent: typeof HotKeyEvent
+  }
+  export default events
+}
+
+declare module 'oro:internal/pickers' {
+  /**
+   * `oro:internal/pickers` — the Oro Runtime's File System Access pickers: the desktop's own
+   * dialogs, answering `oro:fs/web` handles (the page's `showOpenFilePicker`,
+   * `showSaveFilePicker` and `showDirectoryPicker` with the oro-fs plugin).
+   * @module oro:internal/pickers
+   */
+
+  import type { FileSystemDirectoryHandle, FileSystemFileHandle } from 'oro:fs/web'
+
+  /** A file type the dialog offers (the File System Access API's form). */
+  export interface PickerType {
+    description?: string
+    /** MIME type → extensions (`{ 'image/png': ['.png'] }`). */
+    accept?: Record<string, string | string[]>
+  }
+
+  export interface PickerOptions {
+    /** Dialogs of the same id start where the last one was left. */
+    id?: string
+    /** `desktop`, `documents`, `downloads`, `music`, `pictures`, `videos`, a path, or a handle. */
+    startIn?: string | FileSystemFileHandle | FileSystemDirectoryHandle
+    types?: PickerType[]
+    excludeAcceptAllOption?: boolean
+  }
+
+  /** Open: read-only handles for the files picked. Needs a user gesture. */
+  export function showOpenFilePicker (options?: (PickerOptions & { multiple?: boolean }) | null): Promise<FileSystemFileHandle[]>
+  /** Save: a writable handle for the file chosen (created empty when missing). */
+  export function showSaveFilePicker (options?: (PickerOptions & { suggestedName?: string }) | null): Promise<FileSystemFileHandle>
+  /** Directory: a handle for the directory chosen, writable with `mode: 'readwrite'`. */
+  export function showDirectoryPicker (options?: (PickerOptions & { mode?: 'read' | 'readwrite' }) | null): Promise<FileSystemDirectoryHandle>
+
+  const pickers: {
+    showDirectoryPicker: typeof showDirectoryPicker
+    showOpenFilePicker: typeof showOpenFilePicker
+    showSaveFilePicker: typeof showSaveFilePicker
+  }
+  export default pickers
 }
 
 declare module 'oro:ip' {
@@ -2315,53 +3134,98 @@ declare module 'oro:ipc' {
     close (): void
   }
 
+  /** Oro's default object: these names only (the rest are named exports), itself as `default`. */
   const ipc: {
-    OK: typeof OK
     ERROR: typeof ERROR
-    kDebugEnabled: typeof kDebugEnabled
-    parseSeq: typeof parseSeq
-    debug: typeof debug
-    maybeMakeError: typeof maybeMakeError
     Headers: typeof Headers
-    IPCSearchParams: typeof IPCSearchParams
-    ready: typeof ready
-    emit: typeof emit
-    resolve: typeof resolve
-    postMessage: typeof postMessage
-    findMessageTransfers: typeof findMessageTransfers
-    findIPCMessageTransfers: typeof findIPCMessageTransfers
-    inflateIPCMessageTransfers: typeof inflateIPCMessageTransfers
-    IPCMessagePort: typeof IPCMessagePort
-    IPCMessageChannel: typeof IPCMessageChannel
-    IPCBroadcastChannel: typeof IPCBroadcastChannel
-    TIMEOUT: typeof TIMEOUT
-    IPCStream: typeof IPCStream
     Message: typeof Message
+    OK: typeof OK
     Result: typeof Result
-    SSEParser: typeof SSEParser
-    buildURL: typeof buildURL
+    TIMEOUT: typeof TIMEOUT
     createBinding: typeof createBinding
-    currentWindowIndex: typeof currentWindowIndex
-    windowCredential: typeof windowCredential
-    encodeParams: typeof encodeParams
-    fetchTransport: typeof fetchTransport
-    getSyncTransport: typeof getSyncTransport
-    getTransport: typeof getTransport
-    nextSeq: typeof nextSeq
-    paramEntries: typeof paramEntries
-    parseEventData: typeof parseEventData
+    debug: typeof debug
+    default: typeof ipc
+    emit: typeof emit
+    findMessageTransfers: typeof findMessageTransfers
+    kDebugEnabled: typeof kDebugEnabled
+    maybeMakeError: typeof maybeMakeError
+    parseSeq: typeof parseSeq
+    postMessage: typeof postMessage
     primordials: typeof primordials
-    readReply: typeof readReply
+    ready: typeof ready
     request: typeof request
+    resolve: typeof resolve
     send: typeof send
     sendSync: typeof sendSync
-    setSyncTransport: typeof setSyncTransport
-    setTransport: typeof setTransport
-    stream: typeof stream
     write: typeof write
-    xhrTransport: typeof xhrTransport
   }
   export default ipc
+}
+
+declare module 'oro:language' {
+  /**
+   * `oro:language` — ISO 639-1 codes and names, RFC 5646 tags: `lookup` and `describe`.
+   * @module oro:language
+   */
+
+  import type { Enumeration } from 'oro:enumeration'
+
+  export const codes: Enumeration<string>
+  export const names: Enumeration<string>
+  export const tags: Enumeration<string>
+  export const descriptions: Enumeration<string>
+
+  export class LanguageQueryResult {
+    constructor (code: string, name: string, tags: string[])
+    readonly code: string
+    readonly name: string
+    readonly tags: string[]
+    toJSON (): { code: string, name: string, tags: string[] }
+  }
+  export class LanguageDescription {
+    constructor (code: string, tag: string, description: string)
+    readonly code: string
+    readonly tag: string
+    readonly description: string
+    toJSON (): { code: string, tag: string, description: string }
+  }
+  export interface LookupOptions { strict?: boolean }
+  export function lookup (query: string, options?: LookupOptions): LanguageQueryResult[]
+  export function describe (query: string, options?: LookupOptions): LanguageDescription[]
+
+  const language: {
+    codes: typeof codes
+    describe: typeof describe
+    descriptions: typeof descriptions
+    lookup: typeof lookup
+    names: typeof names
+    tags: typeof tags
+  }
+  export default language
+}
+
+declare module 'oro:location' {
+  /**
+   * `oro:location` — Oro's `Location`: the current page's URL parts.
+   * @module oro:location
+   */
+
+  export class Location {
+    readonly url: URL
+    readonly href: string
+    readonly origin: string
+    readonly protocol: string
+    readonly host: string
+    readonly hostname: string
+    readonly port: string
+    readonly pathname: string
+    readonly search: string
+    readonly hash: string
+    toString (): string
+    toJSON (): string
+  }
+  const location: Location
+  export default location
 }
 
 declare module 'oro:mime' {
@@ -2467,6 +3331,19 @@ declare module 'oro:mime' {
   export default _default
 }
 
+declare module 'oro:module' {
+  /**
+   * `oro:module` (also `node:module`) — Node's `module` over Oro's CommonJS loader:
+   * `createRequire`, `Module` (default), `builtinModules`, `isBuiltin` and Oro's `builtins`.
+   * @module oro:module
+   * @alias node:module
+   */
+
+  export { builtins, builtinModules, isBuiltin } from 'oro:commonjs/builtins'
+  export { createRequire, Module, Module as default } from 'oro:commonjs/module'
+  export type { CreateRequireOptions, ModuleLoadOptions, ModuleOptions, ModuleResolver, RequireFunction } from 'oro:commonjs/module'
+}
+
 declare module 'oro:index' {
   /**
    * `oro:index` (Oro's `socket:index`) — every module the host serves as a named namespace
@@ -2477,6 +3354,19 @@ declare module 'oro:index' {
   /** Every module's namespace by name (those of the installed plugins only). */
   const modules: Readonly<Record<string, Readonly<Record<string, unknown>>>>
   export default modules
+}
+
+declare module 'oro:navigation' {
+  /**
+   * `oro:navigation` — the page's Navigation API (null where the engine has none).
+   * @module oro:navigation
+   */
+
+  export const Navigation: any
+  export const NavigationHistoryEntry: any
+  export const NavigationDestination: any
+  const navigation: any
+  export default navigation
 }
 
 declare module 'oro:os' {
@@ -2596,7 +3486,7 @@ declare module 'oro:os' {
   /** Well-known directories of the app and the user. */
   export function paths (): Paths
   export function homedir (): string
-  /** The app's temporary directory. */
+  /** The temp directory the app hands its pages (`TEMPDIR`, `TMPDIR`, `TEMP`, `TMP` in `process.env`), else the app's own. */
   export function tmpdir (): string
   /** The host's error and signal numbers, asked over IPC. */
   export function getConstants (): Promise<{ errno: Record<string, number>, signals: Record<string, number> }>
@@ -3614,6 +4504,10 @@ declare module 'oro:test' {
     strict: boolean
     done: boolean
     skipped: boolean
+    /** Ended by `abandon()` before its function settled. */
+    abandoned: boolean
+    /** End the test now, its function unsettled; later assertions are not counted. */
+    abandon (reason: string): void
     comment (message: string): void
     plan (count: number): void
     ok (actual: unknown, message?: string): void
@@ -3657,6 +4551,8 @@ declare module 'oro:test' {
     autoRun: boolean
     match: RegExp | null
     begun: boolean
+    /** The test running now, if any. */
+    current: Test | null
     begin (): void
     readonly length: number
     nextId (): string
@@ -3810,6 +4706,26 @@ declare module 'oro:timers/promises' {
   export default timersPromises
 }
 
+declare module 'oro:tty' {
+  /**
+   * `oro:tty` (also `node:tty`) — a page has no terminal: `isatty()` is false; the stream
+   * classes throw `NotSupportedError`.
+   * @module oro:tty
+   * @alias node:tty
+   */
+
+  export function isatty (fd: unknown): false
+  export function ReadStream (fd: number): never
+  export function WriteStream (fd: number): never
+
+  const tty: {
+    ReadStream: typeof ReadStream
+    WriteStream: typeof WriteStream
+    isatty: typeof isatty
+  }
+  export default tty
+}
+
 declare module 'oro:url' {
   /**
    * `oro:url` (also `node:url`) — Node's `url`: WHATWG URL, the legacy parser (the `url` npm package), file URL helpers.
@@ -3917,7 +4833,14 @@ declare module 'oro:url' {
    * handlers' bare schemes. */
   export const protocols: Set<string> & { handlers: Set<string> }
 
+  /** The page's `URL` constructor (Oro's default export), with Node's `url` functions as statics
+   * (`parse` and `resolve` are Node's legacy ones). */
   const url: {
+    new (input: string | URL, base?: string | URL): URL
+    prototype: URL
+    canParse (input: string | URL, base?: string | URL): boolean
+    createObjectURL (object: Blob | MediaSource): string
+    revokeObjectURL (url: string): void
     URL: typeof globalThis.URL
     URLSearchParams: typeof globalThis.URLSearchParams
     URLPattern: typeof URLPattern
@@ -4313,8 +5236,9 @@ declare module 'oro:window' {
    */
 
   import * as constants from 'oro:window/constants'
+  import hotkey from 'oro:window/hotkey'
 
-  export { constants }
+  export { constants, hotkey }
 
   export interface WindowSize {
     width: number
@@ -4385,6 +5309,8 @@ declare module 'oro:window' {
   /** A native window, by index (the Oro Runtime's `ApplicationWindow`). */
   export class ApplicationWindow extends EventTarget {
     static constants: typeof constants
+    /** The page's hotkey bindings (`oro:window/hotkey`'s default export). */
+    static hotkey: typeof hotkey
     constructor (indexOrDescriptor: number | WindowDescriptor)
     readonly index: number
     readonly id: string | null
@@ -4436,8 +5362,10 @@ declare module 'oro:window' {
     eval (source: string): Promise<unknown>
     /** Not supported here: rejects with `NotSupportedError`. */
     showInspector (): Promise<never>
-    openExternal (value: string): Promise<unknown>
-    revealFile (value: string): Promise<unknown>
+    /** Open `value` with the desktop's default application; the app's own URLs become an
+     * `applicationurl` event. `value` may be Oro's params form `{ value }`. */
+    openExternal (value: string | { value: string }): Promise<{ url: string, [field: string]: unknown }>
+    revealFile (value: string | { value: string }): Promise<unknown>
     share (options?: { title?: string, text?: string, url?: string }): Promise<void>
     postMessage (data: unknown): Promise<unknown>
     addListener (event: string, listener: (...args: any[]) => void): void
@@ -4598,6 +5526,108 @@ declare module 'oro:window/constants' {
   export default constants
 }
 
+declare module 'oro:window/hotkey' {
+  /**
+   * `oro:window/hotkey` — the Oro Runtime's hotkeys: key combinations (`ctrl + k`) the app's
+   * windows report as `hotkey` events while one of them has the keyboard focus.
+   * @module oro:window/hotkey
+   * @plugin application
+   */
+
+  import { HotKeyEvent } from 'oro:internal/events'
+
+  /** The host event that carries the app's bindings when they change. */
+  export const BINDINGS_EVENT: 'hotkeybindings'
+
+  /** A binding as the host answers it. */
+  export interface BindingData {
+    /** The app-wide id (from 1024). */
+    id: number
+    /** The expression as it was bound. */
+    expression: string
+    /** The normalised key names (`['control', 'k']`). */
+    sequence: string[]
+    /** The same for the same combination, however written. */
+    hash: number
+    /** Whether the key press also reaches the page (default true). */
+    passive?: boolean
+    /** The `KeyboardEvent` the combination is. */
+    match?: { key: string, code: string, ctrlKey: boolean, altKey: boolean, shiftKey: boolean, metaKey: boolean }
+  }
+
+  export interface HotKeyOptions {
+    /** Let the key press reach the page too (default true); false cancels it. */
+    passive?: boolean
+    /** Grab the key for the whole desktop: `NotSupportedError` (`ERR_GLOBAL_HOTKEY`) here. */
+    global?: boolean
+    signal?: AbortSignal
+    timeout?: number
+  }
+
+  /** Oro's normal form of an expression: tokens trimmed, joined with `+`, percent-encoded. */
+  export function normalizeExpression (expression: string): string
+
+  /** A key combination of the app, and the target of its `hotkey` events in this page. */
+  export class Binding extends EventTarget {
+    constructor (data: Partial<BindingData> | null)
+    get isValid (): boolean
+    get isActive (): boolean
+    get id (): number | null
+    get hash (): number | null
+    get sequence (): readonly string[]
+    get expression (): string | null
+    get onhotkey (): ((event: HotKeyEvent) => void) | null
+    set onhotkey (listener: ((event: HotKeyEvent) => void) | null)
+    bind (): Promise<Binding>
+    unbind (): Promise<void>
+    [Symbol.asyncIterator] (): AsyncGenerator<BindingData>
+  }
+
+  /** The bindings this page holds, and the target of its `hotkey` events (`event.binding`). */
+  export class Bindings extends EventTarget {
+    constructor (sourceEventTarget?: EventTarget)
+    get size (): number
+    get onerror (): ((event: ErrorEvent) => void) | null
+    set onerror (listener: ((event: ErrorEvent) => void) | null)
+    get onhotkey (): ((event: HotKeyEvent & { binding: Binding }) => void) | null
+    set onhotkey (listener: ((event: HotKeyEvent & { binding: Binding }) => void) | null)
+    /** Read the app's bindings afresh from the host. */
+    init (): Promise<void>
+    onHotKey (event: Event): boolean
+    get (id: number): Binding | undefined
+    set (id: number, binding: Binding): void
+    delete (id: number): boolean
+    has (id: number): boolean
+    values (): IterableIterator<Binding>
+    keys (): IterableIterator<number>
+    ids (): IterableIterator<number>
+    entries (): IterableIterator<[number, Binding]>
+    bind (expression: string | number, options?: HotKeyOptions): Promise<Binding>
+    unbind (expression: string | number, options?: HotKeyOptions): Promise<void>
+    /** The app's bindings. */
+    active (): Promise<Binding[]>
+    /** Unbind every binding of the app, or only those this page holds. */
+    reset (currentContextOnly?: boolean): Promise<void>
+    [Symbol.iterator] (): IterableIterator<Binding>
+    [Symbol.asyncIterator] (): AsyncGenerator<Binding>
+  }
+
+  /** Bind a key combination (or the binding with that id) for the app's windows. */
+  export function bind (expression: string | number, options?: HotKeyOptions | null): Promise<Binding>
+  /** Unbind a binding (by id or expression); an unknown one is a `NotFoundError`. */
+  export function unbind (id: string | number, options?: HotKeyOptions | null): Promise<void>
+  /** The app's bindings, as `Binding` objects. */
+  export function getBindings (options?: HotKeyOptions | null): Promise<Binding[]>
+  /** The names an expression may use. */
+  export function getMappings (options?: HotKeyOptions | null): Promise<{ keys: Record<string, string>, modifiers: Record<string, string> }>
+  export function addEventListener (type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void
+  export function removeEventListener (type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void
+
+  /** The bindings this page holds. */
+  export const bindings: Bindings
+  export default bindings
+}
+
 declare module 'oro:ai' {
   /**
    * `oro:ai` — local LLMs (llama.cpp) from page JavaScript, over the app's OpenAI-compatible
@@ -4605,8 +5635,9 @@ declare module 'oro:ai' {
    * @module oro:ai
    */
 
-  /** Path prefix of the OpenAI-compatible endpoints. */
-  export const BASE_PATH: '/ai/llama/v1'
+  /** Path prefix of the OpenAI-compatible endpoints: `[ai.llm] server_prefix` + `/v1`
+   * (`/ai/llama/v1` unless the app moves it). */
+  export const BASE_PATH: string
 
   export interface AIErrorFields {
     code?: string | null
@@ -4841,7 +5872,8 @@ declare module 'oro:ai' {
 
   /** LoRA adapters: the IPC routes `ai.llm.lora.*`. */
   export const lora: Readonly<{
-    load (params: { path: string, name?: string }): Promise<any>
+    /** `path` (an allowed place) or `name` alone (a file of `[ai.llm] lora_path`). */
+    load (params: { path: string, name?: string } | { name: string }): Promise<any>
     attach (params: { name: string, model?: string, scale?: number }): Promise<any>
     detach (params: { name: string, model?: string }): Promise<any>
   }>
@@ -5686,7 +6718,7 @@ declare module 'oro:dns/promises' {
 declare module 'oro:fs' {
   /**
    * `oro:fs` (also `node:fs`) — Node's `fs` for page JavaScript: callback API, `promises`,
-   * streams, `watch`. Relative paths resolve against the app data directory; the host's sandbox
+   * streams, `watch`. Relative paths resolve against the app's resources (Oro's); the host's sandbox
    * refuses anything outside the allowed roots with `SecurityError` (code `EPERM`).
    * @module oro:fs
    * @alias node:fs
@@ -5776,6 +6808,10 @@ declare module 'oro:fs' {
 
   export class Dir implements AsyncIterable<Dirent> {
     readonly path: string
+    /** Oro's: true once closed (`for await` closes it at its end, or on `break`). */
+    readonly closed: boolean
+    /** Oro's: true while a `close()` waits for the host. */
+    readonly closing: boolean
     read (): Promise<Dirent | null>
     read (callback: (error: Error | null, dirent?: Dirent | null) => void): void
     close (): Promise<void>
@@ -6618,7 +7654,7 @@ declare module 'oro:fs/web' {
   /**
    * `oro:fs/web` — Oro's File System Access bridge: web `File`s and `FileSystemFileHandle` /
    * `FileSystemDirectoryHandle` / `FileSystemWritableFileStream` objects over `oro:fs` (paths
-   * relative to the data directory; the host's sandbox applies).
+   * as `oro:fs` takes them; the host's sandbox applies).
    * @module oro:fs/web
    */
 
@@ -7065,7 +8101,8 @@ declare module 'oro:notification' {
     toJSON (): Record<string, unknown>
   }
 
-  const notification: {
+  /** The `Notification` class (Oro's default export), carrying the module's other names. */
+  const notification: typeof Notification & {
     Notification: typeof Notification
     NotificationAction: typeof NotificationAction
     NotificationOptions: typeof NotificationOptions

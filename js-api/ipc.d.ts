@@ -324,50 +324,29 @@ export class IPCBroadcastChannel extends EventTarget {
   close (): void
 }
 
+/** Oro's default object: these names only (the rest are named exports), itself as `default`. */
 declare const ipc: {
-  OK: typeof OK
   ERROR: typeof ERROR
-  kDebugEnabled: typeof kDebugEnabled
-  parseSeq: typeof parseSeq
-  debug: typeof debug
-  maybeMakeError: typeof maybeMakeError
   Headers: typeof Headers
-  IPCSearchParams: typeof IPCSearchParams
-  ready: typeof ready
-  emit: typeof emit
-  resolve: typeof resolve
-  postMessage: typeof postMessage
-  findMessageTransfers: typeof findMessageTransfers
-  findIPCMessageTransfers: typeof findIPCMessageTransfers
-  inflateIPCMessageTransfers: typeof inflateIPCMessageTransfers
-  IPCMessagePort: typeof IPCMessagePort
-  IPCMessageChannel: typeof IPCMessageChannel
-  IPCBroadcastChannel: typeof IPCBroadcastChannel
-  TIMEOUT: typeof TIMEOUT
-  IPCStream: typeof IPCStream
   Message: typeof Message
+  OK: typeof OK
   Result: typeof Result
-  SSEParser: typeof SSEParser
-  buildURL: typeof buildURL
+  TIMEOUT: typeof TIMEOUT
   createBinding: typeof createBinding
-  currentWindowIndex: typeof currentWindowIndex
-  windowCredential: typeof windowCredential
-  encodeParams: typeof encodeParams
-  fetchTransport: typeof fetchTransport
-  getSyncTransport: typeof getSyncTransport
-  getTransport: typeof getTransport
-  nextSeq: typeof nextSeq
-  paramEntries: typeof paramEntries
-  parseEventData: typeof parseEventData
+  debug: typeof debug
+  default: typeof ipc
+  emit: typeof emit
+  findMessageTransfers: typeof findMessageTransfers
+  kDebugEnabled: typeof kDebugEnabled
+  maybeMakeError: typeof maybeMakeError
+  parseSeq: typeof parseSeq
+  postMessage: typeof postMessage
   primordials: typeof primordials
-  readReply: typeof readReply
+  ready: typeof ready
   request: typeof request
+  resolve: typeof resolve
   send: typeof send
   sendSync: typeof sendSync
-  setSyncTransport: typeof setSyncTransport
-  setTransport: typeof setTransport
-  stream: typeof stream
   write: typeof write
-  xhrTransport: typeof xhrTransport
 }
 export default ipc

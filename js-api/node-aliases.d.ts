@@ -52,6 +52,11 @@ declare module 'node:https' {
   export { default } from 'oro:https'
 }
 
+declare module 'node:module' {
+  export * from 'oro:module'
+  export { default } from 'oro:module'
+}
+
 declare module 'node:os' {
   export * from 'oro:os'
   export { default } from 'oro:os'
@@ -130,6 +135,11 @@ declare module 'node:timers' {
 declare module 'node:timers/promises' {
   export * from 'oro:timers/promises'
   export { default } from 'oro:timers/promises'
+}
+
+declare module 'node:tty' {
+  export * from 'oro:tty'
+  export { default } from 'oro:tty'
 }
 
 declare module 'node:url' {

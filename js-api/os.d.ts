@@ -114,7 +114,7 @@ export const devNull: string
 /** Well-known directories of the app and the user. */
 export function paths (): Paths
 export function homedir (): string
-/** The app's temporary directory. */
+/** The temp directory the app hands its pages (`TEMPDIR`, `TMPDIR`, `TEMP`, `TMP` in `process.env`), else the app's own. */
 export function tmpdir (): string
 /** The host's error and signal numbers, asked over IPC. */
 export function getConstants (): Promise<{ errno: Record<string, number>, signals: Record<string, number> }>

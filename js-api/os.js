@@ -354,8 +354,21 @@ export function homedir () {
   return paths().home
 }
 
-/** The app's temporary directory (inside the FS sandbox). @returns {string} */
+/**
+ * The temporary directory, as Oro finds it: the first of `TEMPDIR`, `TMPDIR`, `TEMP`, `TMP` the
+ * app hands its pages in `process.env` (`build.env` forwarding it, or `[env]`), without a
+ * trailing slash; oro-fs lets the page use that directory (its `tmpdir:` root). Else the app's
+ * own temporary directory (Oro: `/tmp`), inside the FS sandbox.
+ * @returns {string}
+ */
 export function tmpdir () {
+  const env = /** @type {any} */ (globalThis).__args?.env ?? {}
+  for (const name of ['TEMPDIR', 'TMPDIR', 'TEMP', 'TMP']) {
+    const value = env[name]
+    if (typeof value === 'string' && value.startsWith('/') && value.replace(/\/+$/, '')) {
+      return value.replace(/\/+$/, '')
+    }
+  }
   return paths().temp
 }
 

@@ -214,7 +214,11 @@ class Process extends EventEmitter {
     exitCode = code === undefined || code === null ? undefined : Number(code)
   }
 
-  /** The host's working directory; `NotAllowedError` while permission `runtime` is off. */
+  /**
+   * Oro's working directory: the app's resources (`webview.root`), as the host hands it (also
+   * `primordials.cwd`); oro:fs resolves relative paths there. `NotAllowedError` while
+   * permission `runtime` is off.
+   */
   cwd () {
     const cwd = facts().cwd ?? primordials.cwd
     if (typeof cwd !== 'string') {

@@ -36,6 +36,10 @@ export class Test {
   strict: boolean
   done: boolean
   skipped: boolean
+  /** Ended by `abandon()` before its function settled. */
+  abandoned: boolean
+  /** End the test now, its function unsettled; later assertions are not counted. */
+  abandon (reason: string): void
   comment (message: string): void
   plan (count: number): void
   ok (actual: unknown, message?: string): void
@@ -79,6 +83,8 @@ export class TestRunner {
   autoRun: boolean
   match: RegExp | null
   begun: boolean
+  /** The test running now, if any. */
+  current: Test | null
   begin (): void
   readonly length: number
   nextId (): string

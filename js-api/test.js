@@ -277,6 +277,26 @@ export class Test {
     this._actual = 0
     /** @type {{ pass: number, fail: number }} */
     this._result = { pass: 0, fail: 0 }
+    /** Ended by `abandon()` before its function settled. @type {boolean} */
+    this.abandoned = false
+    /** @type {() => void} */
+    this._end = () => {}
+    /** Settles when `abandon()` ends the test. @type {Promise<void>} */
+    this._ended = new Promise((resolve) => { this._end = resolve })
+  }
+
+  /**
+   * End this test now, its function unsettled (a runner's way out of a test that can no longer
+   * end, such as one whose callback threw outside its promise): the run goes on with the next
+   * test, and what the function still asserts is not counted.
+   * @param {string} reason
+   * @returns {void}
+   */
+  abandon (reason) {
+    if (this.done || this.abandoned) return
+    this.abandoned = true
+    this.comment(`${this.name}: ended, ${reason}`)
+    this._end()
   }
 
   /**
@@ -575,28 +595,30 @@ export class Test {
   }
 
   /**
-   * Asserts, a frame later, that the element is visible: in the document, rendered (no
+   * Asserts, a frame later, that the element is visible now: in the document, rendered (no
    * `display: none` on it or an ancestor), not `visibility: hidden` and not fully transparent.
+   * As Oro's, the element is judged when called (a test that goes on without awaiting may
+   * remove it meanwhile).
    * @param {string | Element} selector
    * @param {string} [message]
    * @returns {Promise<void>}
    */
   async elementVisible (selector, message) {
-    const element = toElement(selector)
+    const visible = isVisible(toElement(selector))
     await this.requestAnimationFrame()
-    this.ok(isVisible(element), message || `Element ${describe(selector)} is visible`)
+    this.ok(visible, message || `Element ${describe(selector)} is visible`)
   }
 
   /**
-   * Asserts, a frame later, that the element is not visible (see `elementVisible`).
+   * Asserts, a frame later, that the element is not visible now (see `elementVisible`).
    * @param {string | Element} selector
    * @param {string} [message]
    * @returns {Promise<void>}
    */
   async elementInvisible (selector, message) {
-    const element = toElement(selector)
+    const visible = isVisible(toElement(selector))
     await this.requestAnimationFrame()
-    this.ok(!isVisible(element), message || `Element ${describe(selector)} is not visible`)
+    this.ok(!visible, message || `Element ${describe(selector)} is not visible`)
   }
 
   /**
@@ -633,7 +655,8 @@ export class Test {
 
   /**
    * Waits until the element holds `text` (a string, a `RegExp`, or `{ text, regex, timeout,
-   * multipleTags }`): within one text node, or with `multipleTags` across its whole text.
+   * multipleTags }`): within one text node, or with `multipleTags` across its tags (then the
+   * innermost element whose whole text holds it answers).
    * Passes and answers the element whose text matched, or records a failure after `timeout` ms.
    * @param {string | Element} selector
    * @param {{ text?: string, regex?: RegExp, timeout?: number, multipleTags?: boolean } | string | RegExp} options
@@ -648,7 +671,19 @@ export class Test {
     /** @param {string} value */
     const matches = (value) => regex ? regex.test(value) : value.includes(/** @type {string} */ (text))
     const find = () => {
-      if (multipleTags) return matches(element.textContent ?? '') ? element : null
+      if (multipleTags) {
+        // The innermost element holding the text across its tags (as Oro's: not the root
+        // when a child holds it all).
+        if (!matches(element.textContent ?? '')) return null
+        let holder = element
+        /** @type {Element | undefined} */
+        let inner = element
+        while (inner) {
+          holder = inner
+          inner = [...holder.children].find((child) => matches(child.textContent ?? ''))
+        }
+        return holder
+      }
       const walker = element.ownerDocument.createTreeWalker(element, NodeFilter.SHOW_TEXT)
       for (let node = walker.nextNode(); node; node = walker.nextNode()) {
         if (matches(/** @type {Text} */ (node).data)) return node.parentElement
@@ -691,6 +726,7 @@ export class Test {
    */
   _assert (pass, actual, expected, message, fallback, operator) {
     if (this.strict && !message) throw new Error('tapzero msg required')
+    if (this.abandoned) return
     if (this.done) throw new Error(`assertion occurred after test was finished: ${this.name}`)
     this._actual++
     if (this._planned !== null) {
@@ -707,7 +743,7 @@ export class Test {
   async run () {
     this.runner.report(`# ${this.name}`)
     try {
-      await this.fn(this)
+      await Promise.race([this.fn(this), this._ended])
     } catch (error) {
       this._result.fail++
       this.runner.record(false, { description: `${this.name}: ${describeError(error)}`, operator: 'error', actual: error, expected: undefined, origin: error instanceof Error ? error : undefined })
@@ -765,6 +801,8 @@ export class TestRunner {
     this.match = null
     /** @type {boolean} */
     this.begun = false
+    /** The test running now, if any. @type {Test | null} */
+    this.current = null
     /** @type {number} */
     this._id = 0
     /** @type {number} */
@@ -854,7 +892,12 @@ export class TestRunner {
         this.report(`# SKIP ${test.name} (does not match ${this.match})`)
         continue
       }
-      await test.run()
+      this.current = test
+      try {
+        await test.run()
+      } finally {
+        this.current = null
+      }
     }
     this.completed = true
     const result = { total: this._pass + this._fail, success: this._pass, fail: this._fail }

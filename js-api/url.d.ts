@@ -104,7 +104,14 @@ export function parseURL (input: string, options?: { baseURL?: string | URL }): 
  * handlers' bare schemes. */
 export const protocols: Set<string> & { handlers: Set<string> }
 
+/** The page's `URL` constructor (Oro's default export), with Node's `url` functions as statics
+ * (`parse` and `resolve` are Node's legacy ones). */
 declare const url: {
+  new (input: string | URL, base?: string | URL): URL
+  prototype: URL
+  canParse (input: string | URL, base?: string | URL): boolean
+  createObjectURL (object: Blob | MediaSource): string
+  revokeObjectURL (url: string): void
   URL: typeof globalThis.URL
   URLSearchParams: typeof globalThis.URLSearchParams
   URLPattern: typeof URLPattern

@@ -252,7 +252,33 @@ for (const scheme of Object.keys(/** @type {any} */ (globalThis).__args?.protoco
   protocols.handlers.add(scheme)
 }
 
-export default {
+/**
+ * The default export is the page's `URL` constructor, as Oro's `socket:url` default export
+ * (`new url(href, base)` makes a `URL`, every `URL` is `instanceof` it, `url.canParse`,
+ * `url.createObjectURL`), carrying Node's `url` functions as a Node default export does
+ * (`url.parse` and `url.resolve` are Node's legacy ones, `url.fileURLToPath`...).
+ * @param {string | URL} input
+ * @param {string | URL} [base]
+ * @returns {URL}
+ */
+function DefaultURL (input, base) {
+  if (!new.target) throw new TypeError("Failed to construct 'URL': Please use the 'new' operator")
+  return arguments.length < 2 ? new URLClass(input) : new URLClass(input, base)
+}
+Object.defineProperties(DefaultURL, {
+  name: { value: 'URL' },
+  prototype: { value: URLClass.prototype }
+})
+/** @type {any} */
+const statics = URLClass
+for (const name of ['canParse', 'createObjectURL', 'revokeObjectURL']) {
+  if (typeof statics[name] === 'function') {
+    Object.defineProperty(DefaultURL, name, {
+      value: (/** @type {any[]} */ ...args) => statics[name](...args), writable: true, configurable: true
+    })
+  }
+}
+Object.assign(DefaultURL, {
   URL: URLClass,
   URLPattern,
   URLSearchParams: URLSearchParamsClass,
@@ -269,4 +295,6 @@ export default {
   resolveObject,
   urlToHttpOptions,
   legacy
-}
+})
+
+export default DefaultURL

@@ -5,8 +5,9 @@
  */
 
 import * as constants from './window/constants.js'
+import hotkey from './window/hotkey.js'
 
-export { constants }
+export { constants, hotkey }
 
 export interface WindowSize {
   width: number
@@ -77,6 +78,8 @@ export function formatURL (url: string | URL): string
 /** A native window, by index (the Oro Runtime's `ApplicationWindow`). */
 export class ApplicationWindow extends EventTarget {
   static constants: typeof constants
+  /** The page's hotkey bindings (`oro:window/hotkey`'s default export). */
+  static hotkey: typeof hotkey
   constructor (indexOrDescriptor: number | WindowDescriptor)
   readonly index: number
   readonly id: string | null
@@ -128,8 +131,10 @@ export class ApplicationWindow extends EventTarget {
   eval (source: string): Promise<unknown>
   /** Not supported here: rejects with `NotSupportedError`. */
   showInspector (): Promise<never>
-  openExternal (value: string): Promise<unknown>
-  revealFile (value: string): Promise<unknown>
+  /** Open `value` with the desktop's default application; the app's own URLs become an
+   * `applicationurl` event. `value` may be Oro's params form `{ value }`. */
+  openExternal (value: string | { value: string }): Promise<{ url: string, [field: string]: unknown }>
+  revealFile (value: string | { value: string }): Promise<unknown>
   share (options?: { title?: string, text?: string, url?: string }): Promise<void>
   postMessage (data: unknown): Promise<unknown>
   addListener (event: string, listener: (...args: any[]) => void): void

@@ -27,11 +27,13 @@
  * @module oro:window
  */
 
-import { invalidArgument, NotSupportedError } from './errors.js'
+import { invalidArgument, NotSupportedError, withCode } from './errors.js'
 import { currentWindowIndex, request } from './ipc.js'
+import { screenParams, titleSet, watch as watchTitle } from './internal/window-page.js'
 import * as constants from './window/constants.js'
+import hotkey from './window/hotkey.js'
 
-export { constants }
+export { constants, hotkey }
 
 /**
  * @typedef {object} WindowSize
@@ -86,6 +88,42 @@ const STATUS_NUMBERS = {
 }
 
 const PERCENTAGE = /^\d{1,3}(\.\d+)?%$/
+/** Oro's valid percentage (`isValidPercentageValue`): 0% to 100%, decimals allowed. */
+const OROS_PERCENTAGE = /^(100(\.0+)?|[1-9]?\d(\.\d+)?)%$/
+
+// The window's title follows the page's `document.title` (internal/window-title.js).
+watchTitle()
+
+/**
+ * `value` as a template literal shows it (Oro's messages do), even where that throws (a
+ * symbol, an object without `toString`).
+ * @param {unknown} value
+ * @returns {string}
+ */
+function shown (value) {
+  try {
+    return `${/** @type {any} */ (value)}`
+  } catch {
+    return Object.prototype.toString.call(value)
+  }
+}
+
+/**
+ * Oro's check of `createWindow()`'s `width` or `height`: absent, an integer >= 0, or a
+ * percentage from 0% to 100%. Its message is Oro's, word for word.
+ * @param {'width' | 'height'} name
+ * @param {unknown} value
+ */
+function checkCreateLength (name, value) {
+  if (value === undefined || value === null) return
+  if (typeof value === 'string' && OROS_PERCENTAGE.test(value)) return
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return
+  const message = `Window ${name} must be an integer number or a string with a valid ` +
+    `percentage value from 0 to 100 ending with %. Got ${shown(value)} instead.`
+  throw typeof value === 'number' || typeof value === 'string'
+    ? withCode(new RangeError(message), 'ERR_OUT_OF_RANGE')
+    : invalidArgument(message)
+}
 
 /**
  * A length for `setSize`/`setPosition`: an integer, or Oro's `"N%"` of the screen; `undefined`
@@ -105,6 +143,19 @@ function length (method, name, value) {
 }
 
 /**
+ * A route's `value`: a value as text, or the `value` of Oro's params object (Oro's methods hand
+ * what they get to `ipc.request`, which reads an object as the params).
+ * @param {unknown} value
+ * @returns {string}
+ */
+function paramValue (value) {
+  if (value !== null && typeof value === 'object' && !(value instanceof URL) && 'value' in value) {
+    return String(/** @type {{ value: unknown }} */ (value).value)
+  }
+  return String(value)
+}
+
+/**
  * A native window, by index: the Oro Runtime's `ApplicationWindow`. Made by
  * `application.getCurrentWindow()`, `application.getWindows()`, `createWindow()` (with the
  * host's state) and by `getCurrentWindow()`/`getWindow()` here (with none until a method
@@ -112,6 +163,8 @@ function length (method, name, value) {
  */
 export class ApplicationWindow extends EventTarget {
   static constants = constants
+  /** The page's hotkey bindings (`oro:window/hotkey`'s default export). */
+  static hotkey = hotkey
 
   /** @type {number} */
   #index
@@ -151,7 +204,8 @@ export class ApplicationWindow extends EventTarget {
       state.status = STATUS_NUMBERS[state.status] ?? constants.WINDOW_ERROR
     }
     this.#state = { ...this.#state, ...state }
-    return data
+    // What the host answered, its status as Oro's number (as Oro's methods answer it).
+    return index === undefined ? state : { index, ...state }
   }
 
   /**
@@ -242,20 +296,34 @@ export class ApplicationWindow extends EventTarget {
    * @param {unknown} [value]
    */
   send (event, value = undefined) {
-    const options = event !== null && typeof event === 'object'
-      ? event
-      : { event, value, window: this.#index }
-    if (typeof options.event !== 'string' || !options.event) {
-      return Promise.reject(invalidArgument('send() expects an event name (a non-empty string)'))
+    if (event === null || typeof event !== 'object') {
+      if (typeof event !== 'string' || !event) {
+        return Promise.reject(invalidArgument('event should be a non-empty string'))
+      }
+      return request('window.send', { event, value, targetWindowIndex: this.#index })
     }
-    const target = options.window ?? this.#index
-    if (!Number.isInteger(target)) {
-      return Promise.reject(invalidArgument('send() expects an integer target window index'))
+    // Oro's options form, with its checks and messages, in its order.
+    const options = /** @type {{ event?: unknown, value?: unknown, window?: unknown, backend?: unknown }} */ (event)
+    if (this.#index !== currentWindowIndex()) {
+      return Promise.reject(invalidArgument('window.send can only be used from the current window'))
+    }
+    if (!Number.isInteger(options.window) && options.backend !== true) {
+      return Promise.reject(invalidArgument('window should be an integer'))
+    }
+    if (options.backend === true && options.window != null) {
+      return Promise.reject(invalidArgument('backend option cannot be used together with window option'))
+    }
+    if (typeof options.event !== 'string' || !options.event) {
+      return Promise.reject(invalidArgument('event should be a non-empty string'))
+    }
+    if (options.backend === true) {
+      // To the backend process's stdin, as Oro's `ipc://process.write?...` line (oro-process).
+      return request('process.write', { event: options.event, value: options.value ?? null })
     }
     return request('window.send', {
       event: options.event,
       value: options.value,
-      targetWindowIndex: target
+      targetWindowIndex: options.window
     })
   }
 
@@ -280,9 +348,14 @@ export class ApplicationWindow extends EventTarget {
     return this.send('message', data)
   }
 
-  /** @param {string} title */
-  setTitle (title) {
-    return this.#change('window.setTitle', { value: String(title) })
+  /**
+   * Set the window's title; on this page's own window, `document.title` follows.
+   * @param {string} title
+   */
+  async setTitle (title) {
+    const answer = await this.#change('window.setTitle', { value: String(title) })
+    if (this.#index === currentWindowIndex()) titleSet(this.#state.title ?? String(title))
+    return answer
   }
 
   /** @param {{ width?: number | string, height?: number | string }} size */
@@ -296,7 +369,7 @@ export class ApplicationWindow extends EventTarget {
       throw invalidArgument('setSize() expects { width, height }: neither was given')
     }
     /** @type {Record<string, unknown>} */
-    const params = {}
+    const params = { ...screenParams() }
     if (width !== undefined) params.width = width
     if (height !== undefined) params.height = height
     return this.#change('window.setSize', params)
@@ -310,7 +383,7 @@ export class ApplicationWindow extends EventTarget {
     const x = length('setPosition', 'x', position.x)
     const y = length('setPosition', 'y', position.y)
     /** @type {Record<string, unknown>} */
-    const params = {}
+    const params = { ...screenParams() }
     if (x !== undefined) params.x = x
     if (y !== undefined) params.y = y
     return this.#change('window.setPosition', params)
@@ -384,19 +457,23 @@ export class ApplicationWindow extends EventTarget {
   }
 
   /**
-   * Open `value` with the desktop's default application (route `platform.openExternal`).
-   * @param {string} value
+   * Open `value` with the desktop's default application (route `platform.openExternal`); an
+   * URL of the app's own (a protocol handler's scheme, the app's origin) becomes an
+   * `applicationurl` event instead. Resolves with `{ url, ... }`. `value` may also be Oro's
+   * params form `{ value }`.
+   * @param {string | { value: string }} value
    */
   openExternal (value) {
-    return request('platform.openExternal', { value: String(value) })
+    return request('platform.openExternal', { value: paramValue(value) })
   }
 
   /**
-   * Show the file `value` in the file manager (route `platform.revealFile`).
-   * @param {string} value
+   * Show the file `value` in the file manager (route `platform.revealFile`); `value` may also
+   * be Oro's params form `{ value }`.
+   * @param {string | { value: string }} value
    */
   revealFile (value) {
-    return request('platform.revealFile', { value: String(value) })
+    return request('platform.revealFile', { value: paramValue(value) })
   }
 
   /**
@@ -570,13 +647,20 @@ export async function createWindow (options = {}) {
     throw invalidArgument('createWindow() expects an options object')
   }
   const { index, path, ...rest } = options
+  const url = rest.url ?? path
+  // Oro's message; here the index may be left out (the next free one).
+  if (typeof url !== 'string' || (index !== undefined && typeof index !== 'number')) {
+    throw invalidArgument('Path and index are required options')
+  }
+  checkCreateLength('width', rest.width)
+  checkCreateLength('height', rest.height)
   /** @type {Record<string, unknown>} */
-  const params = { ...rest }
-  if (params.url === undefined && path !== undefined) params.url = String(path)
+  const params = { ...rest, ...screenParams(), url: formatURL(url) }
   if (index !== undefined) params.targetWindowIndex = index
   const descriptor = await request('window.create', params)
   return new ApplicationWindow(/** @type {any} */ (descriptor))
 }
+
 
 /**
  * Every window the app has had (closed ones until their index is reused), sorted by index

@@ -53,8 +53,9 @@ if TYPE_CHECKING:
         ipc_error_for_status,
     )
     from oro_framework.kernel.events import Event
+    from oro_framework.kernel.extensions import Extension, Extensions
     from oro_framework.kernel.file_grants import FileGrant, FileGrants
-    from oro_framework.kernel.hookspecs import hookimpl
+    from oro_framework.kernel.hookspecs import PLUGIN_API_VERSION, hookimpl
     from oro_framework.kernel.lifecycle import LifecycleEvent, LifecycleState
     from oro_framework.kernel.memory import MemoryBudget, MemoryReservation
     from oro_framework.kernel.modules import JSModule, JSModuleTable
@@ -139,6 +140,8 @@ _EXPORTS: dict[str, str] = {
     "ErrnoError": "oro_framework.kernel.errors",
     "Event": "oro_framework.kernel.events",
     "EventStream": "oro_framework.kernel.envelope",
+    "Extension": "oro_framework.kernel.extensions",
+    "Extensions": "oro_framework.kernel.extensions",
     "find_js_api": "oro_framework.kernel.builtin",
     "Handler": "oro_framework.kernel.router",
     "hookimpl": "oro_framework.kernel.hookspecs",
@@ -168,6 +171,7 @@ _EXPORTS: dict[str, str] = {
     "OutOfMemoryError": "oro_framework.kernel.errors",
     "OutOfRangeError": "oro_framework.kernel.errors",
     "OwnedDescriptor": "oro_framework.kernel.owned",
+    "PLUGIN_API_VERSION": "oro_framework.kernel.hookspecs",
     "MemoryBudget": "oro_framework.kernel.memory",
     "MemoryReservation": "oro_framework.kernel.memory",
     "Params": "oro_framework.kernel.request",
@@ -247,6 +251,7 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "HOST_EVENTS",
+    "PLUGIN_API_VERSION",
     "ASGIApp",
     "AbortError",
     "AppPaths",
@@ -260,6 +265,8 @@ __all__ = [
     "ErrnoError",
     "Event",
     "EventStream",
+    "Extension",
+    "Extensions",
     "FileGrant",
     "FileGrants",
     "GuiHeld",

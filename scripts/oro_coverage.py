@@ -12,6 +12,11 @@ a module does not provide) names what is missing.
 A last page imports every module of Oro's ``api/`` under ``socket:`` and lists its exports,
 compared with the exports Oro's sources declare.
 
+The app's ``[build.extensions]`` (C++ sources, which oro does not compile) are Python plugins of
+the same names here: the ports in ``scripts/oro_coverage_extensions/`` are installed into a
+folder of the run (``uv pip install --target``, as a user installs a plugin) that every suite
+has on its ``PYTHONPATH``; the unchanged ``socket.ini`` makes them the app's extensions.
+
 Run (about 3 min on 2 cores; ``--jobs`` suites at a time)::
 
     PYTHONPATH=... .venv/bin/python scripts/oro_coverage.py --json before.json
@@ -39,6 +44,8 @@ from pathlib import Path
 from typing import Any, Final
 
 DEFAULT_MIRROR: Final = Path("/work/.mirror/socketsupply+socket/repo")
+EXTENSION_PORTS: Final = Path(__file__).resolve().with_name("oro_coverage_extensions")
+"""Python ports of Oro's test extensions (test/src/extensions/*.cc): see its README."""
 CORE: Final = ("fs", "dgram", "dns", "ipc")
 """The suites issue 44 holds to a higher bar."""
 PROBE: Final = "__oro_coverage_exports__.js"
@@ -301,6 +308,25 @@ def _run_oro_test(
     return stdout, stderr, round(time.monotonic() - started, 1)
 
 
+def install_extensions(site: Path) -> dict[str, str]:
+    """Install the ports of Oro's test extensions into ``site``, as a user installs a plugin
+    (``uv pip install``, no network: the build backend is this environment's hatchling), and
+    return the environment additions that put them on the path."""
+    shutil.rmtree(site, ignore_errors=True)
+    uv = Path(sys.executable).with_name("uv")
+    for port in sorted(path for path in EXTENSION_PORTS.iterdir() if path.is_dir()):
+        subprocess.run(
+            [
+                str(uv), "pip", "install", "--quiet", "--offline", "--no-deps",
+                "--no-build-isolation", "--python", sys.executable, "--target", str(site),
+                str(port),
+            ],
+            check=True,
+        )  # fmt: skip
+    path = os.environ.get("PYTHONPATH", "")
+    return {"PYTHONPATH": os.pathsep.join(part for part in (str(site), path) if part)}
+
+
 def _text(value: bytes | str | None) -> str:
     if value is None:
         return ""
@@ -519,7 +545,8 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(work / "pristine", ignore_errors=True)
             pristine = extract(args.mirror, args.rev, work / "pristine")
         names = args.suite or suites_of(pristine)
-        env = dict(os.environ)
+        env = {**os.environ, **install_extensions(work / "extensions-site")}
+        sys.path.insert(0, str(work / "extensions-site"))  # served_modules' host, in-process
         with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
             futures = {
                 name: pool.submit(run_suite, name, pristine, work, args.timeout, env, args.reuse)

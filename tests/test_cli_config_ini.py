@@ -48,10 +48,12 @@ def test_init_from_writes_the_equivalent_oro_toml_and_refuses_to_replace_it(app:
     runner = CliRunner()
     first = runner.invoke(cli, ["init", "--from", "socket.ini"], catch_exceptions=False)
     assert first.exit_code == 0, first.output
-    assert "wrote oro.toml from socket.ini: 8 key(s) mapped, 2 not honoured" in first.stdout
+    assert "wrote oro.toml from socket.ini: 9 key(s) mapped, 2 not honoured" in first.stdout
     written = (app / "oro.toml").read_text()
     assert 'name = "Notes" # socket.ini [meta] title' in written
     assert "#   socket.ini:4 [build] flags: a compiler setting" in written
+    # An Oro app keeps Oro's page globals (Buffer, require...) once it is an oro.toml app.
+    assert "oro_globals = true" in written
 
     (app / "oro.toml").write_text("# mine\n")
     again = runner.invoke(cli, ["import", "socket.ini"], catch_exceptions=False)

@@ -48,6 +48,7 @@ _STATE = """() => ({
     loads: Number(sessionStorage.loads),
     marker: document.body?.dataset.marker ?? null,
     boot: globalThis.__args?.devBoot ?? null,
+    debug: globalThis.__args?.debug ?? null,
     name: globalThis.__args?.config?.meta_name ?? null,
     overlay: document.getElementById('oro-dev-overlay')?.textContent ?? null,
 })"""
@@ -154,6 +155,7 @@ def test_saving_an_app_file_reloads_the_page(app: Path, oro: OroProcess, page: P
     after = _settled(page, marker="edited")
     assert after["loads"] == before["loads"] + 1
     assert after["boot"] == before["boot"]  # a reload, not a restart
+    assert after["debug"] is True  # Oro's debug build: application.debug
     oro.wait_for_line(r"^oro dev: reloading pages \(index\.html changed\)")
 
 

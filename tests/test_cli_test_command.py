@@ -127,6 +127,54 @@ def test_a_thrown_error_and_a_rejection_fail_their_test_and_the_run_goes_on(mixe
     assert "ok 10 the run goes on" in out.splitlines()
 
 
+def test_a_test_stalled_by_an_escaped_error_is_ended_and_the_run_goes_on(tmp_path):
+    """Oro's own fs suite calls ``fs.realpath(p, (path) => path.endsWith(...))``: Node's callback
+    gets ``null`` first, the callback throws outside the test's promise, and the promise waits
+    for it forever. The run ends that test (5 s after the error) and runs the next ones, where
+    Oro's runner waits for the run's timeout; what the ended test asserts later is not counted."""
+    app = _write(
+        tmp_path,
+        {
+            "oro.toml": '[meta]\nname = "stalled"\n',
+            "index.html": PAGE,
+            "test/index.js": """
+                import test from 'oro:test'
+                let late = null
+                test('a callback throws and the test waits for it', async (t) => {
+                  t.pass('before')
+                  await new Promise((resolve) => {
+                    setTimeout(() => {
+                      late = () => t.pass('too late')
+                      null.endsWith('x')
+                      resolve()
+                    }, 0)
+                  })
+                })
+                test('the next test runs', (t) => {
+                  late()
+                  t.pass('after')
+                })
+            """,
+        },
+    )
+    done = _oro_test(cwd=app)
+    lines = done.stdout.splitlines()
+    assert done.returncode == 1, done.stderr
+    assert "ok 1 before" in lines
+    assert any(
+        re.fullmatch(r"not ok 2 (uncaught|unhandled rejection) TypeError: .*", line)
+        for line in lines
+    ), lines
+    assert any(
+        line.startswith("# a callback throws and the test waits for it: ended, still running")
+        for line in lines
+    ), lines
+    assert "# the next test runs" in lines
+    assert "ok 3 after" in lines
+    assert "too late" not in done.stdout
+    assert lines[-3:] == ["# tests 3", "# pass  2", "# fail  1"]
+
+
 def test_an_error_no_test_caught_fails_the_run(mixed_run):
     assert "not ok 9 uncaught Error: late uncaught" in mixed_run.stdout
 
@@ -314,3 +362,61 @@ def test_webview_system_without_webkit_web_driver_names_the_package_and_exits_2(
         "error: oro test --webview system needs WebKitWebDriver: no WebKitWebDriver found: "
         "apt-get install webkit2gtk-driver libwebkit2gtk-4.1-0 xvfb (scripts/test does)"
     ]
+
+
+def test_tests_run_in_a_loaded_page_whose_windows_open_and_ignored_errors_pass(tmp_path):
+    """As Oro's test runner: the files run once the page has loaded and the runtime is
+    initialised; a window a test creates gets its page (in a browser session of its own), which
+    can talk back; an error a test throws on purpose (Oro's `ignore`) fails nothing."""
+    app = _write(
+        tmp_path,
+        {
+            "oro.toml": '[meta]\nname = "windows"\n',
+            "index.html": PAGE,
+            "second.html": """
+                <!doctype html><html><head><title>second</title>
+                <script type="module">
+                import application from 'oro:application'
+                const me = await application.getCurrentWindow()
+                me.send({ event: 'second window loaded', value: { index: me.index }, window: 0 })
+                </script></head><body></body></html>
+            """,
+            "test/index.js": """
+                import test from 'oro:test'
+                import hooks from 'oro:hooks'
+                import application from 'oro:application'
+                const state = [document.readyState, hooks.isDocumentReady, hooks.isGlobalReady,
+                  hooks.isRuntimeReady, hooks.isReady]
+                test('the page had loaded', (t) => {
+                  t.deepEqual(state, ['complete', true, true, true, true], 'loaded and ready')
+                })
+                test('a created window has its page', async (t) => {
+                  const loaded = new Promise((resolve) => globalThis.addEventListener(
+                    'second window loaded', (event) => resolve(event.detail), { once: true }))
+                  const second = await application.createWindow({ index: 1, path: 'second.html' })
+                  t.deepEqual(await loaded, { index: 1 }, 'its page ran and sent an event')
+                  await second.close()
+                })
+                test('errors thrown on purpose', async (t) => {
+                  const heard = new Promise((resolve) => {
+                    let count = 0
+                    const listener = () => { if (++count === 2) resolve(count) }
+                    globalThis.addEventListener('error', listener)
+                    globalThis.addEventListener('unhandledrejection', listener)
+                  })
+                  const thrown = Object.assign(new Error('thrown'), { ignore: true })
+                  queueMicrotask(() => { throw thrown })
+                  const marked = new Error('rejected')
+                  marked[Symbol.for('socket.runtime.test.error.ignore')] = true
+                  Promise.reject(marked)
+                  t.equal(await heard, 2, 'both reached the page')
+                })
+            """,
+        },
+    )
+
+    result = _oro_test(cwd=app)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "# pass  3" in result.stdout
+    assert "not ok" not in result.stdout

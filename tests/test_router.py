@@ -134,8 +134,17 @@ async def test_unknown_route_is_not_found_error() -> None:
 
     assert isinstance(reply.error, NotFoundError)
     assert reply.status == 404
-    assert reply.error.message == "Route 'nope.missing' not found"
+    assert reply.error.message == "Not found"
     assert decode_envelope(reply.payload)["err"]["type"] == "NotFoundError"
+
+
+async def test_unknown_route_names_itself_in_the_url_as_oro_does() -> None:
+    # Oro's page checks err.url.startsWith('ipc://test/?foo=bar&index=0&seq=R').
+    async with make_host() as host:
+        reply = await MemoryClient(host).call("test", foo="bar", n=2, index=0)
+
+    assert isinstance(reply.error, NotFoundError)
+    assert decode_envelope(reply.payload)["err"]["url"] == "ipc://test/?foo=bar&n=2&index=0&seq=R1"
 
 
 async def test_route_lookup_is_case_insensitive() -> None:

@@ -687,7 +687,32 @@ async def test_an_index_in_use_is_refused_and_a_closed_index_is_reused():
 
     assert isinstance(error, InvalidArgumentError)
     assert error.code == "ERR_WINDOW_EXISTS"
+    assert str(error) == "Window with index 3 already exists"  # Oro's words
+    assert error.extra["status"] == "shown"
     assert (again["index"], again["title"], again["status"]) == (3, "again", "shown")
+
+
+async def test_headless_the_screen_is_the_asking_pages():
+    """Headless, a page sends its screen along (screenWidth, screenHeight): the screen size,
+    Oro's "N%" lengths and a default size of "80%" are of it; without it, ERR_HEADLESS."""
+    screen = {"screenWidth": 1000, "screenHeight": 500}
+    config = {"window.width": "80%", "window.height": "50%"}
+    async with make_host(plugins=[APPLICATION], config=config) as host:
+        size = await call(host, "application.getScreenSize", **screen)
+        unknown = await error_of(host, "application.getScreenSize")
+        percent = await call(host, "window.create", width="50%", height="100%", **screen)
+        defaulted = await call(host, "window.create", **screen)
+        resized = await call(
+            host, "window.setSize", targetWindowIndex=1, width="10%", height=20, **screen
+        )
+        bad = await error_of(host, "application.getScreenSize", screenWidth=0, screenHeight=5)
+
+    assert size == {"width": 1000, "height": 500}
+    assert (type(unknown), unknown.code) == (NotSupportedError, "ERR_HEADLESS")
+    assert (percent["width"], percent["height"]) == (500, 500)
+    assert (defaulted["width"], defaulted["height"]) == (800, 250)
+    assert (resized["width"], resized["height"]) == (100, 20)
+    assert isinstance(bad, OutOfRangeError)
 
 
 async def test_the_65th_window_is_a_range_error_until_one_closes():
@@ -736,11 +761,21 @@ async def test_send_delivers_the_event_to_the_target_window_only():
     assert (received.name, received.data, received.window) == ("greeting", {"text": "hi"}, 2)
 
 
+async def test_send_takes_any_event_name_a_page_may_listen_for():
+    # Oro's pages name events in words ('secondary window loaded').
+    async with make_host(plugins=[APPLICATION]) as host, host.events.subscribe(window=0) as events:
+        for name in ("secondary window loaded", "Knights who say Ni!", "é:ß.x-1"):
+            await call(host, "window.send", event=name, value=1, targetWindowIndex=0)
+            assert (await events.receive()).name == name
+
+
 @pytest.mark.parametrize(
     ("params", "expected", "code"),
     [
         ({"event": "two\nlines"}, InvalidArgumentError, None),
         ({"event": ""}, InvalidArgumentError, None),
+        ({"event": " leading space"}, InvalidArgumentError, None),
+        ({"event": "x" * 129}, InvalidArgumentError, None),
         ({"event": "applicationstop"}, InvalidArgumentError, "ERR_RESERVED_EVENT"),
         ({"event": "windowclose"}, InvalidArgumentError, "ERR_RESERVED_EVENT"),
         ({"event": "message"}, InvalidArgumentError, "ERR_RESERVED_EVENT"),

@@ -2,7 +2,9 @@
 // directory. List, open, edit, save, delete; the list and an unchanged open note refresh live
 // from `fs.watch`, so edits made outside the app (or in another window) show up at once.
 
-const NOTES = 'notes'
+// `data:` names the app data directory: a bare relative path would be Oro's, against the app's
+// own (read-only) files.
+const NOTES = 'data:notes'
 
 function panel () {
   const section = document.createElement('section')

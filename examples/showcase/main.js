@@ -89,7 +89,7 @@ if (!globalThis.isOroRuntime) {
     return lines.join('\n')
   }
 
-  $('status').textContent = `Running inside oro ${application.runtimeVersion ?? ''} — ` +
+  $('status').textContent = `Running inside oro ${application.runtimeVersion?.short ?? ''} — ` +
     `window ${application.getCurrentWindowIndex()}`
   await Promise.all([
     fill('ping', ping),

@@ -14,8 +14,9 @@ import { currentWindowIndex, nextSeq, paramEntries } from './params.js'
 export const OK = 0
 /** Oro's status of a call that failed. */
 export const ERROR = 1
-/** The symbol `debug.enabled` is stored under. */
-export const kDebugEnabled = Symbol.for('ipc.debug.enabled')
+/** The symbol `debug.enabled` is stored under: Oro's registry name, so that code shared with
+ * Oro reads the same flag. */
+export const kDebugEnabled = Symbol.for('socket.runtime.ipc.debug.enabled')
 
 /**
  * `seq` (`"R12"`, `12`, `"12n"`) as a number, or a bigint with `{ bigint: true }`.

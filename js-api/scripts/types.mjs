@@ -6,7 +6,8 @@
 // declares the globals the preload defines, so `import { request } from 'oro:ipc'` type-checks
 // with index.d.ts in a project's `files`/`include`. node-aliases.d.ts maps the `node:` names a
 // module's header declares (`@alias node:<name>`) onto it, for projects that do not use @types/node.
-// Core modules are the files the host serves: `<name>.js` and `<name>/<sub>.js` (see coreModules).
+// Core modules are the files the host serves: `<name>.js`, `<name>/<sub>.js` and Oro's
+// `internal/events`, `internal/pickers` (see coreModules).
 // Plugin modules are included too: every `plugins/*/src/*/js/*.d.ts` whose header names its
 // specifier with `@module oro:<name>` (and its node: aliases with `@alias node:<name>`), except
 // `plugins/_template`, which is what `oro plugins new` copies, not a plugin of the runtime.
@@ -34,8 +35,15 @@ export function declaredAliases (text) {
 }
 
 /**
- * Every core module, sorted: `<name>.js`, and `<name>/<sub>.js` in a directory named after a
- * module (`timers/promises.js` beside `timers.js`), as the host discovers them.
+ * Oro's two `socket:internal/*` modules its pages import: the only files of `internal/` (else
+ * the parts of oro:ipc) that are modules, each with its `.d.ts`.
+ */
+export const INTERNAL_MODULES = Object.freeze(['internal/events', 'internal/pickers'])
+
+/**
+ * Every core module, sorted: `<name>.js`, `<name>/<sub>.js` in a directory named after a
+ * module (`timers/promises.js` beside `timers.js`), and {@link INTERNAL_MODULES}, as the host
+ * discovers them.
  * @returns {Promise<string[]>}
  */
 export async function coreModules () {
@@ -48,6 +56,10 @@ export async function coreModules () {
     for (const sub of subs.sort()) {
       if (sub.endsWith('.js') && NAME.test(sub.slice(0, -3))) names.push(`${name}/${sub.slice(0, -3)}`)
     }
+  }
+  for (const name of INTERNAL_MODULES) {
+    const at = names.findIndex((other) => other > name)
+    names.splice(at === -1 ? names.length : at, 0, name)
   }
   return names
 }

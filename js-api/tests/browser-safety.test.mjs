@@ -1,4 +1,4 @@
-// The modules (and internal/, the parts of oro:ipc) are served to Chromium as they are: no
+// The modules (and internal/, the parts of oro:ipc and Oro's two internal modules) are served to Chromium as they are: no
 // Node-only APIs, imports that resolve under /oro/ (./x.js relative paths to files that exist),
 // vendor bundles without CommonJS leftovers.
 
@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import { access, readFile, readdir } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { MODULES } from '../scripts/types.mjs'
+import { INTERNAL_MODULES, MODULES } from '../scripts/types.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -30,19 +30,25 @@ test('every core module file has its declarations beside it', async () => {
 })
 
 // internal/ holds the parts oro:ipc is made of: served beside the modules and imported by
-// relative URL, never registered as modules of their own.
+// relative URL, never registered as modules of their own. The two exceptions are Oro's
+// socket:internal/events and socket:internal/pickers, which Oro's pages import: modules, each
+// with its .d.ts (INTERNAL_MODULES).
 const INTERNAL = (await readdir(join(root, 'internal'))).filter((file) => file.endsWith('.js')).sort()
 
-test('internal/ is not a module directory', async () => {
+test('internal/ holds oro:ipc\'s parts and no modules but Oro\'s events and pickers', async () => {
   await access(join(root, 'internal.js')).then(
     () => assert.fail('internal.js would make internal/*.js modules named oro:internal/<name>'),
     () => {}
   )
-  assert.deepEqual(MODULES.filter((name) => name.split('/')[0] === 'internal'), [])
-  assert.ok(INTERNAL.length > 0, 'internal/ has files')
+  assert.deepEqual(INTERNAL_MODULES, ['internal/events', 'internal/pickers'])
+  assert.deepEqual(MODULES.filter((name) => name.split('/')[0] === 'internal'), INTERNAL_MODULES)
+  const declared = (await readdir(join(root, 'internal'))).filter((file) => file.endsWith('.d.ts')).sort()
+  assert.deepEqual(declared, ['events.d.ts', 'pickers.d.ts'], 'only the modules have declarations')
+  assert.ok(INTERNAL.length > INTERNAL_MODULES.length, 'internal/ has oro:ipc\'s parts')
 })
 
-for (const file of [...MODULES.map((name) => `${name}.js`), ...INTERNAL.map((file) => `internal/${file}`)]) {
+const FILES = new Set([...MODULES.map((name) => `${name}.js`), ...INTERNAL.map((file) => `internal/${file}`)])
+for (const file of FILES) {
   test(`${file} uses only browser APIs and relative ./x.js imports`, async () => {
     const source = code(await readFile(join(root, file), 'utf8'))
     for (const match of source.matchAll(IMPORT)) {
@@ -54,7 +60,8 @@ for (const file of [...MODULES.map((name) => `${name}.js`), ...INTERNAL.map((fil
     }
     assert.doesNotMatch(source, /(^|[^\w.$])require\(/, 'no require()')
     assert.doesNotMatch(source, /(^|[^\w.$'"])process\./, 'no process.*')
-    assert.doesNotMatch(source, /(^|[^\w.$])__dirname|__filename|import\.meta\.(dirname|filename)/, 'no Node paths')
+    // A quoted name is a name (oro:commonjs/module gives a module's code these), not Node's global.
+    assert.doesNotMatch(source, /(^|[^\w.$'"])(__dirname|__filename)|import\.meta\.(dirname|filename)/, 'no Node paths')
     if (file !== 'buffer.js') assert.doesNotMatch(source, /(^|[^\w.$])Buffer\./, 'no Node Buffer global')
     assert.doesNotMatch(source, /(^|[^\w.$])global\./, 'no Node `global`')
   })

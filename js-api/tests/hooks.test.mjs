@@ -11,7 +11,13 @@ globalThis.addEventListener = events.addEventListener.bind(events)
 globalThis.removeEventListener = events.removeEventListener.bind(events)
 globalThis.dispatchEvent = events.dispatchEvent.bind(events)
 globalThis.EventSource = FakeEventSource
-globalThis.__args = { index: 1, origin: 'http://127.0.0.1:7', config: { meta_title: 'Demo' }, version: '0.1.0' }
+globalThis.__args = {
+  index: 1,
+  origin: 'http://127.0.0.1:7',
+  config: { meta_title: 'Demo' },
+  version: '0.1.0',
+  process: { primordials: { version: { full: '0.1.0 (abc)', short: '0.1.0', hash: 'abc' } } }
+}
 
 const bootstrap = await import('../bootstrap.js')
 const hooks = await import('../hooks.js')
@@ -113,7 +119,11 @@ test('hooks refuse a non-function callback', () => {
 test('application.config and runtimeVersion come from __args', () => {
   assert.equal(application.config.meta_title, 'Demo')
   assert.ok(Object.isFrozen(application.config))
-  assert.equal(application.runtimeVersion, '0.1.0')
+  // Oro's shape: ipc's primordials.version.
+  assert.deepEqual(application.runtimeVersion, { full: '0.1.0 (abc)', short: '0.1.0', hash: 'abc' })
+  // The default export is the module itself, read-only as Oro's.
+  assert.equal(application.default.config, application.config)
+  assert.throws(() => { application.default.debug = 1 }, TypeError)
   assert.equal(application.getCurrentWindowIndex(), 1)
 })
 

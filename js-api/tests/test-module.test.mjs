@@ -137,6 +137,30 @@ test('a failure outside any test (failRun) comes after the version line and coun
   assert.equal(lines.filter((line) => line === 'TAP version 13').length, 1)
 })
 
+test('abandon() ends a test that cannot end: the run goes on, its later assertions are not counted', async () => {
+  const { runner, lines } = collecting()
+  let stalled
+  runner.add('stalled', (t) => {
+    stalled = t
+    t.pass('before')
+    return new Promise(() => {})
+  }, false)
+  runner.add('next', (t) => t.pass('after'), false)
+  const running = runner.run()
+  await new Promise((resolve) => setTimeout(resolve, 0))
+  assert.equal(runner.current, stalled)
+  stalled.abandon('an error escaped it')
+  stalled.abandon('twice is once')
+  const result = await running
+  stalled.pass('too late')
+  assert.equal(stalled.abandoned, true)
+  assert.equal(runner.current, null)
+  assert.deepEqual(result, { total: 2, success: 2, fail: 0 })
+  assert.deepEqual(lines.slice(0, 6), [
+    'TAP version 13', '# stalled', 'ok 1 before', '# stalled: ended, an error escaped it', '# next', 'ok 2 after'
+  ])
+})
+
 test('deepEqual compares structure as fast-deep-equal does', () => {
   const equal = [
     [{ a: 1, b: [1, 2] }, { b: [1, 2], a: 1 }],

@@ -33,6 +33,7 @@ from oro_framework.kernel.app import Host
 from oro_framework.kernel.config.files import CONFIG_FILE_NAMES, find_config_file
 from oro_framework.kernel.config.ini_map import ini_file_as_toml
 from oro_framework.kernel.errors import BuildError
+from oro_framework.kernel.extensions import EXTENSIONS_KEY
 from oro_framework.kernel.plugins import CORE_DISTRIBUTION
 
 __all__ = ["AppPlan", "PluginChoice", "plan_build"]
@@ -70,7 +71,7 @@ class AppPlan:
     icon: Path | None
     """``[build] icon`` (a PNG), ``None`` for a drawn default icon."""
     schemes: tuple[str, ...]
-    """The app's protocol handler schemes: its deep links."""
+    """The app's protocol handler schemes and its application scheme: its deep links."""
     plugins: tuple[PluginChoice, ...]
     left_out: tuple[str, ...]
     """Installed plugin distributions the app does not use: not shipped."""
@@ -100,6 +101,8 @@ def _used_plugins(host: Host, resources: Path, skipped: list[Path]) -> dict[str,
     for specifier, module in modules.items():
         if module.preload and module.plugin not in reasons:
             reasons[module.plugin] = f"loads in every page ({specifier})"
+    for name in host.extensions.available:
+        reasons.setdefault(name, f"an extension of the app ({EXTENSIONS_KEY})")
     for key in host.config:
         source = host.config.source(key)
         declared = host.config_keys.find(key)
@@ -234,7 +237,7 @@ def plan_build(app_dir: Path, *, skipped: list[Path] | None = None) -> AppPlan:
             description=str(config["meta.description"]),
             maintainer=str(config["meta.maintainer"]),
             icon=icon,
-            schemes=tuple(sorted(handlers.handlers)),
+            schemes=handlers.deep_link_schemes(),
             plugins=plugins,
             left_out=left_out,
             backend=backend,

@@ -11,6 +11,7 @@ app's real window (``--window``). A service stops the run when ``--timeout`` pas
 
 from __future__ import annotations
 
+import queue
 import re
 import threading
 from collections.abc import Callable, Sequence
@@ -289,8 +290,17 @@ def run_headless(
     engine: str = "chromium",
 ) -> int:
     """Serve the app, open ``page`` in headless Chromium (or WebKit: ``engine="webkit"``) and
-    wait for the run's outcome."""
-    browse = _browse_webkit if engine == "webkit" else _browse
+    wait for the run's outcome. In Chromium, each window the app creates opens too, in a
+    browser session of its own, as ``oro run`` opens it with a GUI: tests of several windows
+    then have their pages."""
+    launches: queue.SimpleQueue[str] = queue.SimpleQueue()
+    # Called on the loop; the browser's thread takes the URLs.
+    runner.windows.add_launch_listener(lambda window, url: launches.put(url))
+
+    def browse(url: str, finished: threading.Event, reported: list[str]) -> str | None:
+        if engine == "webkit":
+            return _browse_webkit(url, finished, reported)
+        return _browse(url, finished, reported, launches)
 
     async def main() -> None:
         async with anyio.create_task_group() as task_group:
@@ -336,15 +346,22 @@ def run_in_window(
     return status
 
 
-def _browse(url: str, finished: threading.Event, reported: list[str]) -> str | None:
+def _browse(
+    url: str,
+    finished: threading.Event,
+    reported: list[str],
+    launches: queue.SimpleQueue[str] | None = None,
+) -> str | None:
     """Open ``url`` in headless Chromium and keep it open until ``finished``; the page's
     console goes to standard error. Returns why the page could not run the tests, if so.
     What goes wrong in the page (console errors, uncaught errors, failed or refused requests,
-    CSP violations) is added to ``reported``, each once, in order.
+    CSP violations) is added to ``reported``, each once, in order. Each URL ``launches``
+    receives (a window the app created) opens in a browser context of its own (a window's
+    session is its own), watched alike.
     Blocking: runs in a worker thread (Playwright's sync API has a loop of its own)."""
     import sys
 
-    from playwright.sync_api import ConsoleMessage, Response, sync_playwright
+    from playwright.sync_api import ConsoleMessage, Page, Response, sync_playwright
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import Request as BrowserRequest
 
@@ -379,6 +396,7 @@ def _browse(url: str, finished: threading.Event, reported: list[str]) -> str | N
         )
         try:
             page = browser.new_page()
+            windows: list[Page] = []
 
             def on_console(message: ConsoleMessage) -> None:
                 # Chromium asks every page for /favicon.ico; its 404 says nothing about tests.
@@ -405,12 +423,26 @@ def _browse(url: str, finished: threading.Event, reported: list[str]) -> str | N
                     kind = response.request.resource_type
                     report(f"{kind} {short(response.url)} answered {response.status}")
 
-            page.on("console", on_console)
-            page.on("pageerror", on_page_error)
-            page.on("requestfailed", on_request_failed)
-            page.on("response", on_response)
-            page.expose_function("__oroTestViolation", lambda text: report(f"CSP: {text}"))
-            page.add_init_script(_VIOLATIONS_SCRIPT)
+            def watch(watched: Page) -> None:
+                watched.on("console", on_console)
+                watched.on("pageerror", on_page_error)
+                watched.on("requestfailed", on_request_failed)
+                watched.on("response", on_response)
+                watched.expose_function("__oroTestViolation", lambda text: report(f"CSP: {text}"))
+                watched.add_init_script(_VIOLATIONS_SCRIPT)
+
+            def open_windows() -> None:
+                while launches is not None and not launches.empty():
+                    window = browser.new_context().new_page()
+                    watch(window)
+                    windows.append(window)
+                    try:
+                        # Not waiting for its load: the test page goes on meanwhile.
+                        window.goto(launches.get(), wait_until="commit")
+                    except PlaywrightError as error:
+                        report(f"cannot open a window's page: {error.message.splitlines()[0]}")
+
+            watch(page)
             crashed = threading.Event()
 
             def on_crash(_: object) -> None:
@@ -431,6 +463,7 @@ def _browse(url: str, finished: threading.Event, reported: list[str]) -> str | N
             while not finished.is_set():
                 if crashed.is_set():
                     return f"the test page /{path} crashed"
+                open_windows()
                 page.wait_for_timeout(100)
         finally:
             browser.close()

@@ -299,7 +299,8 @@ class DevPlugin:
 
     @hookimpl
     def oro_page_args(self) -> Mapping[str, Any]:
-        return {"devBoot": self.boot}
+        # `oro dev` is Oro's debug build: `application.debug` (`__args.debug`) says so.
+        return {"devBoot": self.boot, "debug": True}
 
     @hookimpl
     def oro_register_services(self, services: ServiceRegistry, host: Host) -> None:

@@ -82,6 +82,13 @@ def build_hash(version: str) -> str:
     return commit[:8] if commit else ""
 
 
+def full_version(version: str) -> str:
+    """Oro's ``primordials.version.full``: the release and the build's hash, ``0.1.0 (1a2b3c4d)``
+    (Oro's pages check that shape); the release alone when no hash is known."""
+    short, commit = release_version(version), build_hash(version)
+    return f"{short} ({commit})" if commit else short
+
+
 def _checkout_commit(git: Path) -> str | None:
     """The commit ``HEAD`` names in the git directory ``git``, read from its files (a detached
     head, a loose ref or ``packed-refs``): no ``git`` program, which a built app has not."""

@@ -6,7 +6,8 @@ config and exit. Every ``window.*`` route takes ``targetWindowIndex`` (default: 
 request comes from, else 0; for ``window.create``: the next free index) and answers the window's
 descriptor ``{index, title, width, height, url, status, isReady}`` unless it says otherwise.
 The :class:`~oro_framework.WindowManager` behind them is
-``host.windows``; it is headless (virtual windows) unless ``oro run`` attaches a GUI.
+``host.windows``; it is headless (virtual windows) unless ``oro run`` attaches a GUI. Permission
+``hotkeys`` guards Oro's ``window.hotkey.*`` routes (:mod:`oro_framework.core._hotkeys`).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from oro_framework import (
     find_js_api,
     hookimpl,
 )
+from oro_framework.core._hotkeys import HOTKEY_ROUTES, page_hotkeys
 
 MAX_WINDOW_SIZE = 32767
 """The largest width or height a toolkit accepts (Qt's QWIDGETSIZE_MAX), and the bound on a
@@ -66,9 +68,10 @@ _UNSUPPORTED_VALUES: Final = (
 """Oro's ``window.create`` options pywebview has no equivalent for: accepted (checked where
 they have a type) and named in the answer's ``unsupported`` list, so a page can tell."""
 
-# An event name travels as an SSE ``event:`` line and becomes a DOM event type: no line breaks,
-# nothing a page could not listen for.
-_EVENT_NAME: Final = re.compile(r"[A-Za-z][\w.:-]{0,127}", re.ASCII)
+# An event name travels as an SSE ``event:`` line and becomes a DOM event type: any text a
+# page may listen for (Oro's pages send 'secondary window loaded'), but no control character
+# (a line break would end the line) and no leading space (SSE drops it).
+_EVENT_NAME: Final = re.compile(r"[^\x00-\x20\x7f][^\x00-\x1f\x7f]{0,127}")
 
 
 # -------------------------------------------------------------------------------------------------
@@ -92,10 +95,23 @@ async def get_windows(request: Request) -> list[dict[str, Any]]:
     return [(await manager.refresh(window)).to_json() for window in windows]
 
 
+def page_screen(request: Request) -> tuple[int, int] | None:
+    """The asking page's screen, `screenWidth` x `screenHeight` (what `oro:window` sends with
+    each call that may need it): headless, the screen is the browser's, which only the page
+    knows. ``None`` when it sent none."""
+    params = request.params
+    if params.get("screenWidth") is None or params.get("screenHeight") is None:
+        return None
+    return (
+        params.require_int("screenWidth", minimum=1, maximum=MAX_WINDOW_SIZE),
+        params.require_int("screenHeight", minimum=1, maximum=MAX_WINDOW_SIZE),
+    )
+
+
 async def get_screen_size(request: Request) -> dict[str, int]:
-    """The primary screen's {width, height}; headless, NotSupportedError `ERR_HEADLESS` (the
-    page's `screen` is the one it is shown on)."""
-    width, height = await request.host.windows.screen_size()
+    """The primary screen's {width, height}; headless, the asking page's (`screenWidth`,
+    `screenHeight`), else NotSupportedError `ERR_HEADLESS`."""
+    width, height = await request.host.windows.screen_size(page_screen(request))
     return {"width": width, "height": height}
 
 
@@ -182,7 +198,9 @@ async def create(request: Request) -> dict[str, Any]:
     }
     if sizes:
         options = dataclasses.replace(options, **sizes)
-    window, launch_url = await manager.create(options, creator=request.window)
+    window, launch_url = await manager.create(
+        options, creator=request.window, page_screen=page_screen(request)
+    )
     return {**window.to_json(), "launchUrl": launch_url, "unsupported": list(options.unsupported)}
 
 
@@ -193,7 +211,9 @@ async def send(request: Request) -> dict[str, Any]:
     event = request.params.require_str("event")
     if _EVENT_NAME.fullmatch(event) is None:
         raise InvalidArgumentError.invalid(
-            "event", "a name of letters, digits and ._:- starting with a letter"
+            "event",
+            "a name of at most 128 characters without control characters, not starting "
+            "with a space",
         )
     if event in HOST_EVENTS:
         raise InvalidArgumentError(
@@ -258,7 +278,7 @@ async def _length(request: Request, name: str, current: int, axis: int, minimum:
                 raise OutOfRangeError(
                     f"'{name}' must be within 0% to 100%, got {value}", parameter=name
                 )
-            screen = await request.host.windows.screen_size()
+            screen = await request.host.windows.screen_size(page_screen(request))
             return max(minimum, round(screen[axis] * percent / 100))
     return request.params.require_int(name, minimum=minimum, maximum=MAX_WINDOW_SIZE)
 
@@ -464,6 +484,7 @@ WINDOW_ROUTES: Final = RouteGroup(
 def oro_register_permissions(permissions: PermissionRegistry) -> None:
     permissions.add_group(WINDOW_ROUTES)
     permissions.add_group(APPLICATION_ROUTES)
+    permissions.add_group(HOTKEY_ROUTES)
 
 
 @hookimpl
@@ -487,6 +508,14 @@ def oro_register_config(config: ConfigRegistry) -> None:
         [],
         "Origins besides the app's own that window.navigate may load (https://example.com).",
     )
+    config.add(
+        "webview.filesystem_picker_require_user_activation",
+        bool,
+        True,
+        "Whether the page's showOpenFilePicker/showSaveFilePicker/showDirectoryPicker "
+        "(oro:internal/pickers) need a user gesture, as on the web (false: a page may open "
+        "them at any time).",
+    )
 
 
 @hookimpl
@@ -500,6 +529,13 @@ def oro_lifecycle_event(host: Host, event: LifecycleEvent) -> None:
 def oro_register_routes(routes: RouteTable) -> None:
     routes.add_group(APPLICATION_ROUTES)
     routes.add_group(WINDOW_ROUTES)
+    routes.add_group(HOTKEY_ROUTES)
+
+
+@hookimpl
+def oro_page_args(host: Host) -> dict[str, Any]:
+    # The app's hotkeys, so that a page matches key presses from its first one on.
+    return {"hotkeys": page_hotkeys(host)}
 
 
 @hookimpl

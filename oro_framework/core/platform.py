@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import platform
 import re
 import sqlite3
@@ -43,14 +42,15 @@ async def primordials(request: Request) -> dict[str, Any]:
             "implementation": sys.implementation.name,
         },
         "version": {
-            "full": __version__,
+            "full": _system.full_version(__version__),
             "short": _system.release_version(__version__),
             "hash": _system.build_hash(__version__),
         },
         "sqlite": sqlite3.sqlite_version,
         "plugins": {plugin.name: plugin.version for plugin in request.host.plugins},
         "host-operating-system": platform.system(),
-        "cwd": os.getcwd(),
+        # Oro's cwd: the app's resources, as process.cwd() says.
+        "cwd": str(request.host.paths.resources),
     }
 
 

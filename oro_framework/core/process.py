@@ -10,7 +10,6 @@ host's whole environment, and never a variable whose name marks it secret (``*_K
 
 from __future__ import annotations
 
-import os
 import platform
 import re
 import sqlite3
@@ -90,20 +89,28 @@ def versions() -> dict[str, str]:
     }
 
 
-def primordials() -> dict[str, Any]:
+def primordials(host: Host) -> dict[str, Any]:
     """Oro's ``ipc.primordials``: exactly ``arch``, ``cwd``, ``platform``, ``version`` and
-    ``host-operating-system`` (Oro's own test expects these five keys)."""
+    ``host-operating-system`` (Oro's own test expects these five keys). ``cwd`` is Oro's: the
+    app's resources (:func:`page_cwd`)."""
     return {
         "arch": _system.node_architecture(),
-        "cwd": os.getcwd(),
+        "cwd": page_cwd(host),
         "platform": sys.platform,
         "version": {
-            "full": __version__,
+            "full": _system.full_version(__version__),
             "short": _system.release_version(__version__),
             "hash": _system.build_hash(__version__),
         },
         "host-operating-system": platform.system(),
     }
+
+
+def page_cwd(host: Host) -> str:
+    """The working directory pages see (``process.cwd()``, ``primordials.cwd``): the app's
+    resources (``webview.root``), Oro's cwd, against which oro-fs resolves relative paths too.
+    Not the host process's own working directory, which a page has no use for."""
+    return str(host.paths.resources)
 
 
 def _facts(host: Host) -> dict[str, Any]:
@@ -173,16 +180,16 @@ def oro_page_args(host: Host) -> Mapping[str, Any]:
     facts = host.stash.get(_FACTS)
     if facts is None:
         facts = host.stash[_FACTS] = _facts(host)
-    # cwd is read at each page (a plugin's chdir would otherwise leave pages a stale one), and
-    # uptime too: the page adds its own performance.now() to it, no round trip needed.
+    # uptime is read at each page: the page adds its own performance.now() to it, no round trip
+    # needed.
     return {
         "env": env,
         "argv": facts["argv"],
         "process": {
             **facts,
-            "cwd": os.getcwd(),
+            "cwd": page_cwd(host),
             "uptime": max(0.0, time.time() - facts["startedAt"]),
-            "primordials": primordials(),
+            "primordials": primordials(host),
         },
     }
 

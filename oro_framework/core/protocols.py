@@ -1,4 +1,5 @@
-"""Protocol handlers: ``[webview.protocol-handlers]`` and the ``protocol.*`` routes.
+"""Protocol handlers: ``[webview.protocol-handlers]``, the app's own scheme
+(``meta.application_protocol``) and the ``protocol.*`` routes.
 
 A scheme (``web+demo``) is served by a Service Worker of the app with scope
 ``/oro/protocol/<scheme>/``; the page's ``oro:protocol-handlers`` registers the workers it finds
@@ -35,6 +36,15 @@ __all__ = ["PERMISSION", "schemes_from_config"]
 PERMISSION: Final = "protocol_handlers"
 _LIST_KEY: Final = "webview.protocol-handlers"
 _TABLE_KEY: Final = "webview.protocol-handlers.*"
+_APPLICATION_KEY: Final = "meta.application_protocol"
+
+
+def _application_scheme(value: str) -> None:
+    if value:
+        try:
+            check_scheme(value)
+        except IPCError as error:
+            raise ValueError(error.message) from None
 
 
 def _config_error(error: IPCError, key: str, host: Host) -> ConfigError:
@@ -173,12 +183,24 @@ def oro_register_config(config: ConfigRegistry) -> None:
         '[webview.protocol-handlers] "web+demo" = "./demo-sw.js". web+demo://host/path is served '
         "at /oro/protocol/web+demo/host/path by that worker.",
     )
+    config.add(
+        _APPLICATION_KEY,
+        str,
+        "",
+        "The app's own URL scheme (Oro's [meta] application_protocol, 'notes'): a URL of it "
+        "that opens the app (a deep link given to oro run or to a second launch, "
+        "openExternal, the desktop) reaches the pages as an applicationurl event; no worker "
+        "serves it (give it one in webview.protocol-handlers for that).",
+        validator=_application_scheme,
+    )
 
 
 @hookimpl
 def oro_configure(host: Host) -> None:
     for scheme, script in schemes_from_config(host).items():
         host.protocol_handlers.register(scheme, script)
+    application: str = host.config[_APPLICATION_KEY]
+    host.protocol_handlers.application_scheme = check_scheme(application) if application else None
 
 
 @hookimpl

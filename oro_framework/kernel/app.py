@@ -41,6 +41,7 @@ from oro_framework.kernel.config.files import (
 from oro_framework.kernel.envelope import Reply
 from oro_framework.kernel.errors import IPCError, LifecycleError, PluginLoadError, ServiceError
 from oro_framework.kernel.events import EventBus
+from oro_framework.kernel.extensions import EXTENSIONS_KEY, Extensions, set_aside
 from oro_framework.kernel.file_grants import FileGrants
 from oro_framework.kernel.hooks import HookCaller
 from oro_framework.kernel.lifecycle import LifecycleEvent, LifecycleState, transition
@@ -49,10 +50,13 @@ from oro_framework.kernel.modules import JSModuleTable
 from oro_framework.kernel.permissions import PermissionRegistry
 from oro_framework.kernel.plugins import (
     BUILTIN_PLUGIN,
+    CORE_DISTRIBUTION,
     SKIP_BROKEN_ENV,
     LoadedPlugins,
     PluginInfo,
     create_plugin_manager,
+    listed_entry_points,
+    load_entry_point,
     register_plugin,
 )
 from oro_framework.kernel.protocols import ProtocolHandlers
@@ -159,7 +163,10 @@ class Host:
         self.environ: Mapping[str, str] = MappingProxyType(environ)
         """The environment the host was built with (``os.environ`` unless given): plugins read
         variables from here, never from ``os.environ``, so a test's host sees only its own."""
-        self._loaded = self._load_plugins(environ, plugins, autoload, overrides)
+        listed = [
+            str(name) for name in self._read_early(EXTENSIONS_KEY, list, environ, overrides) or ()
+        ]
+        self._loaded = self._load_plugins(environ, plugins, autoload, overrides, listed)
         self.hooks = HookCaller(self._loaded, on_broken=self._plugin_broken)
         self.stash = Stash()
         """Per-plugin state, typed by each plugin's :class:`~oro_framework.StashKey`; filled by
@@ -197,6 +204,10 @@ class Host:
         self.hooks.register(
             "oro_register_config", self.config_keys, config=self.config_keys, host=self
         )
+        # The app's extensions are declared (their permissions and keys are in oro.toml's
+        # reach) but wait, unregistered, for a page to load them (kernel/extensions.py).
+        dormant = set_aside(self._loaded, self._extension_entries, listed)
+        self._warn_missing_extensions(listed)
         self.config: Config = load_config(
             self.config_keys, path=self.config_file, environ=environ, overrides=config
         )
@@ -239,6 +250,16 @@ class Host:
         """Logs and counts handlers and services that block the event loop while it runs."""
         self._task_group: TaskGroup | None = None
         self._stop_requested: anyio.Event | None = None
+        self.extensions = Extensions(
+            self,
+            listed=listed,
+            dormant=dormant,
+            loaded=self._loaded,
+            runner=self._runner,
+            task_group=lambda: self._task_group,
+        )
+        """The app's extensions (``[extensions] allow``): plugins pages load and unload while
+        the app runs; the core ``extension`` plugin's ``extension.*`` routes drive them."""
 
     # ----------------------------------------------------------------------------------------
     # Construction helpers
@@ -288,6 +309,7 @@ class Host:
         plugins: Sequence[object],
         autoload: bool,
         overrides: Mapping[str, Any],
+        extensions: Sequence[str],
     ) -> LoadedPlugins:
         disabled = self._read_early("plugins.disable", list, environ, overrides)
         if disabled:
@@ -299,6 +321,19 @@ class Host:
             environ=environ,
             strict=not self.skips_broken_plugins,
         )
+        # The app names its extensions itself: they load without autoload too (tests). A core
+        # plugin is never one: it starts with the app.
+        found = listed_entry_points(environ, extensions) if extensions else []
+        entries = [
+            entry for entry in found if entry.dist is None or entry.dist.name != CORE_DISTRIBUTION
+        ]
+        self._listed_core = {entry.name for entry in found if entry not in entries}
+        for entry_point in entries:
+            if not any(info.name == entry_point.name for info in loaded.infos):
+                load_entry_point(loaded, entry_point, not self.skips_broken_plugins)
+        self._extension_entries = [
+            (entry.name, entry.dist.name if entry.dist is not None else None) for entry in entries
+        ]
         setting = self._read_early(BACKEND_MODULE_KEY, str, environ, overrides)
         source = find_backend(self.app_dir, setting)
         self.backend: AppBackend | None = (
@@ -314,6 +349,22 @@ class Host:
         for error in loaded.errors:
             plugin_logger.warning("skipping broken plugin: %s", error)
         return loaded
+
+    def _warn_missing_extensions(self, listed: Sequence[str]) -> None:
+        found = {name for entry, dist in self._extension_entries for name in (entry, dist)}
+        for name in listed:
+            if name in self._listed_core or name == CORE_DISTRIBUTION:
+                plugin_logger.warning(
+                    "[extensions] allow lists '%s', a plugin of oro-framework: it starts with "
+                    "the app, it is no extension",
+                    name,
+                )
+            elif name not in found:
+                plugin_logger.warning(
+                    "[extensions] allow lists '%s', which no installed and enabled plugin "
+                    "provides: pages cannot load it",
+                    name,
+                )
 
     def _read_early(
         self,

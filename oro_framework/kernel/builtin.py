@@ -21,6 +21,7 @@ from oro_framework.kernel.config import (
 )
 from oro_framework.kernel.config.references import resolve_env_reference
 from oro_framework.kernel.errors import ConfigError
+from oro_framework.kernel.extensions import EXTENSIONS_KEY
 from oro_framework.kernel.hookspecs import hookimpl
 from oro_framework.kernel.lifecycle import LifecycleEvent, emit_to_pages
 from oro_framework.kernel.memory import DEFAULT_MEMORY_BUDGET
@@ -40,6 +41,9 @@ logger = logging.getLogger("oro_framework.host")
 MEBIBYTE: Final = 1024 * 1024
 WEBVIEW_ENGINES: Final = ("system", "qt")
 """The web engines a window can have (``webview.engine``): the platform's own, or Qt's."""
+ORO_GLOBALS_KEY: Final = "webview.oro_globals"
+ORO_GLOBALS_MODULE: Final = "oro:bootstrap/globals"
+"""The module defining Oro's page globals, preloaded in every page while the key is on."""
 DEFAULT_TEST_FILES: Final = ("test/index.js", "test/**/*.test.js", "test/**/*.test.mjs")
 """``test.files`` by default: Oro's ``--test=./test/index.js`` entry, and ``*.test.js`` files."""
 _PACKAGE: Final = Path(__file__).resolve().parent.parent
@@ -248,6 +252,17 @@ def oro_register_config(config: ConfigRegistry) -> None:
         validator=webview_engine,
     )
     config.add(
+        ORO_GLOBALS_KEY,
+        bool,
+        False,
+        "Define the Oro Runtime's page globals in every page, as Oro's preload does: `Buffer`, "
+        "its event classes (`ApplicationURLEvent`, `HotKeyEvent`...), its file pickers, "
+        "`Notification` (with oro-desktop) and, once the page is idle, the CommonJS globals "
+        "(`require`, `module`, `__filename`, `__dirname`). On by default for an app configured "
+        "by Oro's socket.ini/oro.ini; off otherwise, as they cost every page about 100 KB of "
+        "modules (and `require` every served module): a page imports what it uses.",
+    )
+    config.add(
         "webview.cache_control",
         str,
         "no-cache",
@@ -367,6 +382,14 @@ def oro_register_config(config: ConfigRegistry) -> None:
         list,
         [],
         "Entry-point or distribution names of plugins not to load (like ORO_DISABLE_PLUGINS).",
+    )
+    config.add(
+        EXTENSIONS_KEY,
+        list,
+        [],
+        "The app's extensions: installed plugins (entry-point or distribution names) that the "
+        "host does not start with the app and that pages load and unload with oro:extension, "
+        "when permissions.allow_extension is true (Oro's [build.extensions] names map here).",
     )
     config.add(
         "plugins.skip_broken",
@@ -496,12 +519,14 @@ def find_js_api() -> Path | None:
 
 
 @hookimpl
-def oro_register_js_modules(modules: JSModuleTable) -> None:
+def oro_register_js_modules(modules: JSModuleTable, host: Host) -> None:
     directory = find_js_api()
     if directory is None:
         logger.warning("core JS modules not found in %s", " or ".join(map(str, JS_API_DIRECTORIES)))
         return
-    modules.add_directory(directory)
+    modules.add_directory(
+        directory, preload=(ORO_GLOBALS_MODULE,) if host.config[ORO_GLOBALS_KEY] else ()
+    )
 
 
 @hookimpl

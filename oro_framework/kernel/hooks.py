@@ -191,6 +191,44 @@ class HookCaller:
                 self.configured.add(plugin_name)
 
     # ----------------------------------------------------------------------------------------
+    # One plugin joining a running host (an extension a page loads)
+    # ----------------------------------------------------------------------------------------
+
+    def configure_one(self, host: Host, plugin: str) -> None:
+        """``oro_configure`` of ``plugin`` alone.
+
+        :raises PluginLoadError: the hook raised (a :class:`ConfigError` passes as it is),
+            whether or not the host skips broken plugins: the caller undoes the load.
+        """
+        if self._call_one("oro_configure", plugin, {"host": host}):
+            self.configured.add(plugin)
+
+    def register_one(
+        self, hook_name: str, registry: Registry[Any], plugin: str, **kwargs: Any
+    ) -> None:
+        """An ``oro_register_*`` hook of ``plugin`` alone, inside
+        ``registry.registering(plugin)``.
+
+        :raises PluginLoadError: as :meth:`configure_one`.
+        """
+        with registry.registering(plugin):
+            self._call_one(hook_name, plugin, kwargs)
+
+    def _call_one(self, hook_name: str, plugin: str, kwargs: Mapping[str, Any]) -> bool:
+        """Call ``plugin``'s implementation of ``hook_name``; whether it has one."""
+        for plugin_name, caller in self.implementers(hook_name):
+            if plugin_name != plugin:
+                continue
+            try:
+                caller(**kwargs)
+            except ConfigError:
+                raise
+            except Exception as error:
+                raise self._loaded.hook_error(plugin, hook_name, error) from error
+            return True
+        return False
+
+    # ----------------------------------------------------------------------------------------
     # While the host runs and when it stops: a raising hook is logged, the host goes on
     # ----------------------------------------------------------------------------------------
 
@@ -299,8 +337,14 @@ class HookCaller:
             traceback = traceback.tb_next
         return raising
 
-    def lifecycle_event(self, host: Host, event: LifecycleEvent) -> None:
+    def lifecycle_event(
+        self, host: Host, event: LifecycleEvent, *, plugin: str | None = None
+    ) -> None:
+        """Notify every plugin of ``event``, or ``plugin`` alone (an extension joining a host
+        that started before it)."""
         for plugin_name, caller in self.implementers("oro_lifecycle_event"):
+            if plugin is not None and plugin_name != plugin:
+                continue
             try:
                 caller(host=host, event=event)
             except Exception as error:

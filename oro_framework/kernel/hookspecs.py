@@ -27,7 +27,7 @@ that every hook here has a section there and a test of its own.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import pluggy
 
@@ -48,6 +48,11 @@ if TYPE_CHECKING:
 
 PROJECT_NAME = "oro"
 """The pluggy project name, the hook marker name and the entry-point group."""
+
+PLUGIN_API_VERSION: Final = 1
+"""The version of this contract: raised when a change would break plugins written against the
+one before (a hook removed or its arguments changed), not when a hook or a registry method is
+added. Pages read it as the ``abi`` of ``oro:extension`` (the Oro Runtime's extension ABI)."""
 
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
 hookimpl = pluggy.HookimplMarker(PROJECT_NAME)

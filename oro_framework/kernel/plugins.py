@@ -19,7 +19,7 @@ import dataclasses
 import inspect
 import sys
 import types
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any, Final, final
@@ -37,6 +37,8 @@ __all__ = [
     "PluginInfo",
     "create_plugin_manager",
     "discover",
+    "listed_entry_points",
+    "load_entry_point",
     "register_plugin",
 ]
 
@@ -195,24 +197,41 @@ def create_plugin_manager(
     own = PluginInfo(BUILTIN_PLUGIN, CORE_DISTRIBUTION, _own_version(), module=builtin.__name__)
     register_plugin(loaded, builtin, own, strict)
     for entry_point in discover(environ) if autoload else []:
-        info = PluginInfo(
-            entry_point.name,
-            _distribution_name(entry_point),
-            entry_point.dist.version if entry_point.dist is not None else None,
-            _describe(entry_point),
-            entry_point.module,
-        )
-        try:
-            plugin = entry_point.load()
-        except Exception as error:
-            _fail(loaded, info, f"import failed: {type(error).__name__}: {error}", strict)
-            continue
-        register_plugin(loaded, plugin, info, strict)
+        load_entry_point(loaded, entry_point, strict)
     if plugins:
         by_module = {ep.value: ep for ep in entry_points(group=hookspecs.PROJECT_NAME)}
         for plugin in plugins:
             register_plugin(loaded, plugin, _explicit_info(plugin, by_module), strict)
     return loaded
+
+
+def load_entry_point(loaded: LoadedPlugins, entry_point: EntryPoint, strict: bool) -> None:
+    """Import ``entry_point`` and register its plugin (see :func:`register_plugin`); a failed
+    import raises (``strict``) or is recorded as a broken plugin."""
+    info = PluginInfo(
+        entry_point.name,
+        _distribution_name(entry_point),
+        entry_point.dist.version if entry_point.dist is not None else None,
+        _describe(entry_point),
+        entry_point.module,
+    )
+    try:
+        plugin = entry_point.load()
+    except Exception as error:
+        _fail(loaded, info, f"import failed: {type(error).__name__}: {error}", strict)
+        return
+    register_plugin(loaded, plugin, info, strict)
+
+
+def listed_entry_points(environ: Mapping[str, str], names: Collection[str]) -> list[EntryPoint]:
+    """The entry points :func:`discover` lets load whose entry-point or distribution name is
+    one of ``names`` (the app's extensions)."""
+    wanted = set(names)
+    return [
+        entry_point
+        for entry_point in discover(environ)
+        if {entry_point.name, _distribution_name(entry_point)} & wanted
+    ]
 
 
 def _own_version() -> str:

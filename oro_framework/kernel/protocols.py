@@ -310,9 +310,12 @@ class ProtocolHandler:
 @final
 @dataclass
 class ProtocolHandlers:
-    """The schemes this run of the app serves, from the config and ``protocol.register``."""
+    """The schemes this run of the app serves, from the config and ``protocol.register``, and
+    the app's own deep-link scheme (Oro's ``[meta] application_protocol``), whose URLs no
+    worker serves: the pages get them as ``applicationurl`` events only."""
 
     handlers: dict[str, ProtocolHandler] = field(default_factory=dict)
+    application_scheme: str | None = None
 
     def register(self, scheme: str, script: str, data: Any = None) -> ProtocolHandler:
         """Register (or re-register, replacing script and data) ``scheme``."""
@@ -340,17 +343,29 @@ class ProtocolHandlers:
         """``{scheme: {scheme, scriptURL, scope}}``: what pages get in ``__args``."""
         return {scheme: handler.to_json() for scheme, handler in sorted(self.handlers.items())}
 
+    def deep_link_schemes(self) -> tuple[str, ...]:
+        """Every scheme whose URLs open the app: the handlers' and the application scheme."""
+        schemes = set(self.handlers)
+        if self.application_scheme is not None:
+            schemes.add(self.application_scheme)
+        return tuple(sorted(schemes))
+
 
 def application_url_event(
     url: str, handlers: ProtocolHandlers, origin: str | None
 ) -> dict[str, Any] | None:
     """The ``applicationurl`` event ``{url, path, appURL}`` pages get for ``url`` of one of the
-    app's protocol handlers; ``None`` for any other URL.
+    app's protocol handlers, or ``{url, path: None, appURL: None}`` for one of the application
+    scheme (no worker serves it); ``None`` for any other URL.
 
     :raises InvalidArgumentError: a URL of a handled scheme that no app path can serve.
     """
     scheme = scheme_of(url)
-    if scheme is None or handlers.find(scheme) is None:
+    if scheme is None:
         return None
+    if handlers.find(scheme) is None:
+        if scheme != handlers.application_scheme:
+            return None
+        return {"url": url, "path": None, "appURL": None}
     path = to_app_path(url)
     return {"url": url, "path": path, "appURL": f"{origin}{path}" if origin else None}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import json
 import logging
 import math
 import re
@@ -16,12 +17,14 @@ from collections.abc import (
     AsyncIterator,
     Awaitable,
     Callable,
+    Collection,
     Coroutine,
     Generator,
     Mapping,
 )
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, TypeAlias, TypeVar, final
+from urllib.parse import urlencode
 
 import anyio
 
@@ -41,6 +44,7 @@ from oro_framework.kernel.errors import (
     NotFoundError,
     RegistrationError,
     RouteTimeoutError,
+    ServiceUnavailableError,
     ShuttingDownError,
 )
 from oro_framework.kernel.registry import Registry
@@ -346,6 +350,9 @@ class Router:
         self._is_closing = False
         self._in_flight: set[Request] = set()
         self._drained: anyio.Event | None = None
+        self._left: anyio.Event | None = None
+        """Set when a request leaves, for :meth:`withdraw` waiting on some of them."""
+        self._withdrawn: set[str] = set()
 
     def close(self) -> None:
         """The host is stopping: from now on every request is answered
@@ -369,6 +376,35 @@ class Router:
         if self._in_flight:
             await self._drained.wait()
 
+    async def withdraw(self, names: Collection[str], grace: float) -> None:
+        """Routes ``names`` are out of the table (their plugin was unloaded while the host
+        runs): let the requests still running them finish for up to ``grace`` seconds, then
+        cancel the rest (their callers get :class:`~oro_framework.ServiceUnavailableError`) and
+        wait until every one has left, so that the plugin can be unconfigured under none."""
+        keys = {name.lower() for name in names}
+
+        def running() -> list[Request]:
+            return [request for request in self._in_flight if request.route.lower() in keys]
+
+        if not running():
+            return
+        self._withdrawn |= keys
+        try:
+            with anyio.move_on_after(grace):
+                while running():
+                    await self._one_left()
+            for request in running():
+                request.cancel_scope.cancel()
+            while running():
+                await self._one_left()
+        finally:
+            self._withdrawn -= keys
+
+    async def _one_left(self) -> None:
+        if self._left is None:
+            self._left = anyio.Event()
+        await self._left.wait()
+
     async def dispatch(self, request: Request) -> Reply:
         """Run the route ``request.route`` names and answer with a :class:`Reply`.
 
@@ -380,7 +416,7 @@ class Router:
         if self._is_closing:
             return self._error_reply(source, request, _shutting_down(source))
         if route is None:
-            return self._error_reply(source, request, self._not_found(request.route))
+            return self._error_reply(source, request, self._not_found(request))
         self.calls[route.name] += 1
         self.active[route.name] += 1
         self._in_flight.add(request)
@@ -393,9 +429,13 @@ class Router:
             self._in_flight.discard(request)
             if not self._in_flight and self._drained is not None:
                 self._drained.set()
+            if self._left is not None:
+                self._left.set()
+                self._left = None
         return self._result_reply(route, request, result)
 
-    def _not_found(self, name: str) -> IPCError:
+    def _not_found(self, request: Request) -> IPCError:
+        name = request.route
         if self._missing is not None:
             try:
                 error = self._missing(name)
@@ -404,7 +444,8 @@ class Router:
                 return InternalError(f"Internal error looking up route '{name}'")
             if error is not None:
                 return error
-        return NotFoundError(f"Route '{name}' not found", url=f"ipc://{name}")
+        # Oro's words and fields: "Not found", with the request's URL naming the route.
+        return NotFoundError("Not found", url=_request_url(request))
 
     async def _run(self, route: Route, request: Request) -> Any:
         self._check_permission(route, request)
@@ -425,6 +466,11 @@ class Router:
             raise AbortError(f"Request to '{route.name}' was cancelled by the client")
         if self._is_closing:
             raise _shutting_down(route.name)
+        if route.name.lower() in self._withdrawn:
+            raise ServiceUnavailableError(
+                f"Route '{route.name}' was stopped: plugin '{route.plugin}' was unloaded",
+                state="unloaded",
+            )
         raise RouteTimeoutError(
             f"Route '{route.name}' did not answer within {timeout:g} s", timeout=timeout
         )
@@ -556,3 +602,18 @@ def _internal(route: Route, error: BaseException) -> InternalError:
         exc_info=error,
     )
     return InternalError(f"Internal error in route '{route.name}' (details in the host log)")
+
+
+def _request_url(request: Request) -> str:
+    """``request`` as the ``ipc://`` URL Oro's pages send (``ipc://x/?path=a&index=0&seq=R1``):
+    its parameters, then the window index and the sequence id."""
+    pairs = [(key, _query_value(value)) for key, value in request.params.items() if key != "index"]
+    index = request.params.get("index", request.window)
+    if index is not None:
+        pairs.append(("index", _query_value(index)))
+    pairs.append(("seq", request.id))
+    return f"ipc://{request.route}/?{urlencode(pairs)}"
+
+
+def _query_value(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value)

@@ -203,11 +203,13 @@ def _refusal(message: str, path: str | None = None) -> SecurityError:
 class Sandbox:
     """The allowed roots of one plugin, and the ways to reach a path that stay inside them.
 
-    :param roots: allowed roots; a relative path resolves against the one named ``data``
+    :param roots: allowed roots; a relative path resolves against the one named ``home``
         (:meth:`locate`), or against the ``base`` a caller names (:meth:`find`).
     :param enabled: ``False`` allows the whole file system (one root ``/``), as the Oro Runtime
         does with ``FS_SANDBOX=0``.
     :param follow_symlinks: ``False`` refuses every symlink the walk meets on a path.
+    :param home: the root relative paths start from: ``data`` (oro-sqlite, oro-process), or
+        ``resources`` for oro-fs, whose relative paths are Oro's (against the app's files).
     """
 
     MAX_PATH_BYTES: ClassVar[int] = 4096
@@ -216,7 +218,12 @@ class Sandbox:
     """Longest file name :meth:`locate` accepts, in UTF-8 bytes (NAME_MAX)."""
 
     def __init__(
-        self, roots: Sequence[SandboxRoot], *, enabled: bool = True, follow_symlinks: bool = True
+        self,
+        roots: Sequence[SandboxRoot],
+        *,
+        enabled: bool = True,
+        follow_symlinks: bool = True,
+        home: str = "data",
     ) -> None:
         self.enabled = enabled
         self.follow_symlinks = follow_symlinks
@@ -224,7 +231,8 @@ class Sandbox:
         """Every root, grants included."""
         self.roots = {root.name: root for root in roots if not root.granted}
         """The app's own roots by name (no grant)."""
-        self._data = self.roots.get("data")
+        self.home = home
+        self._home_root = self.roots.get(home)
         self._anchors = _Anchors(self.all_roots)
         self._everything = SandboxRoot("/", os.path.abspath(os.sep), writable=True)
 
@@ -262,7 +270,7 @@ class Sandbox:
                 roots.append(SandboxRoot.granted_by(grant))
         if len(roots) == len(self.all_roots):
             return self
-        return Sandbox(roots, enabled=True, follow_symlinks=self.follow_symlinks)
+        return Sandbox(roots, enabled=True, follow_symlinks=self.follow_symlinks, home=self.home)
 
     # ------------------------------------------------------------------------------------------
     # By real path
@@ -282,7 +290,7 @@ class Sandbox:
         self, path: str, *, base: str | os.PathLike[str] | None = None
     ) -> SandboxTarget | None:
         """Where ``path`` really is: its real path (:func:`real_path`; relative to ``base``, by
-        default the ``data`` root) placed below a root or grant, or ``None`` outside every one.
+        default the home root) placed below a root or grant, or ``None`` outside every one.
         The target's :attr:`~SandboxTarget.absolute` is that real path.
 
         :raises SecurityError: ``EPERM``: a NUL byte, or a relative path without a base.
@@ -291,9 +299,9 @@ class Sandbox:
         """
         _check_text(path)
         if base is None and not os.path.isabs(path):
-            if self._data is None:
+            if self._home_root is None:
                 raise _refusal("a relative path needs a base directory", path)
-            base = self._data.path
+            base = self._home_root.path
         joined = path if base is None else os.path.join(os.path.abspath(base), path)
         try:
             real = real_path(joined)
@@ -326,7 +334,7 @@ class Sandbox:
 
     def locate(self, text: str) -> SandboxTarget:
         """Place the caller's path ``text`` below a root, without touching the disk: relative
-        to the ``data`` root, ``<name>:rest`` below the root of that name, or absolute.
+        to the home root, ``<name>:rest`` below the root of that name, or absolute.
 
         :raises SecurityError: NUL byte, over-long path or name, ``..``, or outside every root.
         :raises InvalidArgumentError: not encodable as UTF-8 (a lone surrogate from JSON).
@@ -353,9 +361,9 @@ class Sandbox:
         return SandboxTarget(self._home(text), parts)
 
     def _home(self, shown: str) -> SandboxRoot:
-        if self._data is None:
-            raise _refusal("a relative path needs a 'data' root", shown)
-        return self._data
+        if self._home_root is None:
+            raise _refusal(f"a relative path needs a '{self.home}' root", shown)
+        return self._home_root
 
     def _prefixed(self, text: str) -> tuple[SandboxRoot | None, str]:
         name, colon, rest = text.partition(":")
@@ -503,11 +511,11 @@ class Sandbox:
 
     def display(self, target: SandboxTarget, shown: str) -> str:
         """How a resolved path is shown back: absolute for absolute input, ``name:rest`` for
-        prefixed input, else relative to the data dir when it lies there."""
+        prefixed input, else relative to the home root when it lies there."""
         relative = "/".join(target.parts)
         if os.path.isabs(shown) or not self.enabled or target.root.granted:
             return target.absolute
-        if self._prefixed(shown)[0] is not None or target.root is not self._data:
+        if self._prefixed(shown)[0] is not None or target.root is not self._home_root:
             return f"{target.root.name}:{relative}" if target.root.name != "/" else target.absolute
         return relative or "."
 

@@ -424,6 +424,19 @@ class ServiceRunner:
         for name in reversed(list(self._supervisions)):
             await self.stop(name)
 
+    def add(self, service: Service) -> None:
+        """Supervise ``service`` too, registered after the runner was made (a service of an
+        extension a page loads); :meth:`start` starts it."""
+        self._statuses.setdefault(service.name, ServiceStatus(service, self._policy))
+
+    async def remove(self, name: str) -> None:
+        """Stop service ``name`` and forget it, its status and whether its plugin is down: the
+        plugin was unloaded, and a later load starts a new one."""
+        await self.stop(name)
+        status = self._statuses.pop(name, None)
+        if status is not None:
+            self._mark_plugin(status.service.plugin)
+
 
 @dataclass(frozen=True)
 class _Crash:

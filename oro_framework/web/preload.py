@@ -2,7 +2,8 @@
 
 Injected first in ``<head>``:
 
-1. an inline script defining ``globalThis.isOroRuntime`` (``true``, read-only) and
+1. an inline script defining ``globalThis.isOroRuntime`` and Oro's ``isSocketRuntime``
+   (``true``, read-only) and
    ``globalThis.__args`` (window index, flattened config, versions, capabilities, origin), and
    one taking the window's credential from the launch redirect or ``sessionStorage``
    (``globalThis.__oroWindow``, :data:`WINDOW_IDENTITY_SCRIPT`);
@@ -104,13 +105,19 @@ def public_config(config: Config) -> dict[str, Any]:
 def internal_parts(modules: JSModuleTable, specifier: str = "oro:ipc") -> list[str]:
     """URL paths of the ``internal/`` parts ``specifier``'s module imports by relative URL
     (``/oro/internal/calls.js``...): the preload names them as ``modulepreload`` links, so that a
-    page fetches them beside the bootstrap instead of one import level after another."""
+    page fetches them beside the bootstrap instead of one import level after another. The files
+    there that are modules of their own (Oro's ``oro:internal/events``...: a ``.d.ts`` beside
+    them) are no parts."""
     module = modules.specifiers().get(specifier)
     if module is None:
         return []
     folder = module.path.parent / "internal"
     base = module.url_path.rsplit("/", 1)[0]
-    return [f"{base}/internal/{part.name}" for part in sorted(folder.glob("*.js"))]
+    return [
+        f"{base}/internal/{part.name}"
+        for part in sorted(folder.glob("*.js"))
+        if not part.with_name(f"{part.stem}.d.ts").is_file()
+    ]
 
 
 def build_import_map(modules: JSModuleTable) -> dict[str, str]:
@@ -174,6 +181,8 @@ def page_args(
         "index": index,
         "config": public_config(config),
         "version": runtime_version(),
+        # Oro's flag, always a boolean: `oro dev` sets it (its page args).
+        "debug": False,
         "capabilities": {"streaming": {"sseIncremental": True, "chunkedIncremental": True}},
         "conduit": None,
         "origin": origin,
@@ -273,6 +282,8 @@ def inject_preload(
     attribute = f' nonce="{nonce}"' if nonce is not None else ""
     define = (
         'Object.defineProperty(globalThis,"isOroRuntime",{value:true,enumerable:true});'
+        # Oro's name for the same fact, which ported apps test.
+        'Object.defineProperty(globalThis,"isSocketRuntime",{value:true,enumerable:true});'
         f'Object.defineProperty(globalThis,"__args",{{value:{_script_json(args)},enumerable:true}});'
     )
     import_map_text = _script_json(import_map)

@@ -357,6 +357,30 @@ async def send_module(
     )
 
 
+_REDIRECT_PAGE: Final = '<meta http-equiv="refresh" content="0; url=\'{url}\'" />\n'
+
+
+async def send_redirect_page(
+    send: Send, path: str, query_string: bytes, headers: HeaderList, *, method: str
+) -> None:
+    """Send the browser on to ``path`` (a directory's trailing-slash URL) as Oro's scheme
+    handler does: a page whose ``<meta http-equiv="refresh">`` goes there (and a ``location``
+    header), answered 200, so that ``fetch(url, { redirect: 'manual' })`` reads it as Oro's
+    pages do, while a navigation still lands on the directory's ``index.html``."""
+    location = path + (f"?{query_string.decode('latin-1')}" if query_string else "")
+    # ' and " would end the attribute or the quoted URL: percent-encoded, they mean the same.
+    quoted = location.replace("'", "%27").replace('"', "%22").replace("<", "%3C")
+    body = _REDIRECT_PAGE.format(url=quoted).encode()
+    await send_response(
+        send,
+        200,
+        body,
+        [*headers, (b"location", location.encode()), (b"cache-control", b"no-cache")],
+        media_type="text/html; charset=utf-8",
+        include_body=method != "HEAD",
+    )
+
+
 def _resolves_inside(path: Path, root: Path) -> bool:
     """Whether ``path`` could be reached from ``root``; locate() refuses any other anyway."""
     try:
@@ -413,10 +437,14 @@ class Resources:
         )
 
     def locate(self, url_path: str) -> FileInfo | str | None:
-        """Find the file for ``url_path`` (blocking: call it in a worker thread).
+        """Find the file for ``url_path`` (blocking: call it in a worker thread), as Oro's
+        scheme handler resolves a path: the file itself; else a directory's ``index.html``
+        (named without its trailing slash: a redirect to it, so that its pages' relative URLs
+        resolve); else, for a name without an extension, the same name with ``.html``
+        (``/about`` serves ``about.html``; ``/a`` with both ``a.html`` and ``a/index.html``
+        redirects to ``/a/``).
 
-        :return: the file, a path to redirect to (a directory named without its trailing
-            slash, so that its pages' relative URLs resolve), or ``None`` when there is none.
+        :return: the file, a path to redirect to, or ``None`` when there is none.
         :raises ForbiddenPathError: the path leaves the root, by ``..`` or by a symlink.
         """
         target = self.default_index if url_path == "/" else url_path
@@ -424,15 +452,29 @@ class Resources:
         if candidate is None:
             return None
         if candidate.is_dir():
-            if not target.endswith("/"):
+            index = candidate / "index.html"
+            if target.endswith("/"):
+                candidate = index
+            elif index.is_file():
                 return target + "/"
-            candidate = candidate / "index.html"
+            else:
+                candidate = self._html_twin(candidate, target)
+        elif not candidate.exists():
+            candidate = self._html_twin(candidate, target)
         resolved = candidate.resolve()
         if not resolved.is_relative_to(self.root):
             raise ForbiddenPathError(url_path)
         if self._is_hidden(resolved):
             return None
         return stat_file(resolved)
+
+    @staticmethod
+    def _html_twin(candidate: Path, target: str) -> Path:
+        """``candidate`` with ``.html`` when its name has no extension and it ends no
+        directory path (``/about``), else ``candidate`` itself."""
+        if target.endswith("/") or "." in candidate.name:
+            return candidate
+        return candidate.with_name(candidate.name + ".html")
 
     def _is_hidden(self, resolved: Path) -> bool:
         """Whether ``resolved`` (inside the root) must not be served. Hidden files are compared
@@ -496,8 +538,7 @@ class Resources:
             )
             return
         if isinstance(found, str):
-            location = found + (f"?{query_string.decode('latin-1')}" if query_string else "")
-            await send_response(send, 301, b"", [*headers, (b"location", location.encode())])
+            await send_redirect_page(send, found, query_string, headers, method=method)
             return
         if found is None:
             self.report_missing(url_path, request_headers)

@@ -35,6 +35,10 @@ def write_app(root: Path) -> Path:
     (app / "main.js").write_text("export const answer = 42;")
     (app / "data.bin").write_bytes(BINARY)
     (app / "sub" / "index.html").write_text("<p>sub</p>")
+    (app / "sub.html").write_text("<p>sub.html</p>")
+    (app / "bare").mkdir()
+    (app / "bare.html").write_text("<p>bare.html</p>")
+    (app / "about.html").write_text("<p>about</p>")
     (app / ".env").write_text("SECRET=1")
     (root / "outside.txt").write_text("outside the app")
     return app
@@ -79,11 +83,27 @@ async def test_directory_serves_its_index(client: httpx.AsyncClient) -> None:
     assert "<p>sub</p>" in response.text
 
 
-async def test_directory_without_slash_redirects_to_it(client: httpx.AsyncClient) -> None:
+async def test_directory_without_slash_redirects_to_it_as_oro_does(
+    client: httpx.AsyncClient,
+) -> None:
+    # Oro's scheme handler: a page that refreshes to the directory, which wins over sub.html.
     response = await client.get("/sub?x=1")
 
-    assert response.status_code == 301
+    assert response.status_code == 200
     assert response.headers["location"] == "/sub/?x=1"
+    assert response.text.strip() == '<meta http-equiv="refresh" content="0; url=\'/sub/?x=1\'" />'
+    assert "oro" not in response.text  # no preload: the page only moves on
+
+
+async def test_a_name_without_extension_serves_its_html_file(client: httpx.AsyncClient) -> None:
+    about = await client.get("/about")
+    bare = await client.get("/bare")  # a directory without an index.html
+
+    assert about.status_code == bare.status_code == 200
+    assert about.text.endswith("<p>about</p>")  # after the preload
+    assert bare.text.endswith("<p>bare.html</p>")
+    assert (await client.get("/about/")).status_code == 404
+    assert (await client.get("/missing")).status_code == 404
 
 
 async def test_missing_file_is_404(client: httpx.AsyncClient) -> None:

@@ -105,9 +105,11 @@ ORO_TOP_LEVEL: Final = (
     "zlib",
 )
 """The Oro Runtime's top-level modules (its docs' all-modules list)."""
-EARLIER_MODULES: Final = ("backend", "index", "peer", "runtime")
+EARLIER_MODULES: Final = ("backend", "bluetooth", "index", "peer", "runtime")
 """Modules of earlier Socket Runtime releases that published apps still import
-(``socket:backend``, ``socket:index``, ``socket:peer``, ``socket:runtime``; issue 40)."""
+(``socket:backend``, ``socket:index``, ``socket:peer``, ``socket:runtime``; issue 40), and
+Socket Runtime's ``socket:bluetooth`` (socketsupply/socket's api/, whose tests issue 44
+measures)."""
 IMPORTABLE: Final = tuple(sorted({*ORO_TOP_LEVEL, *EARLIER_MODULES}))
 
 _SPECIFIER: Final = re.compile(r"`((?:oro|node):[\w/-]+)`")

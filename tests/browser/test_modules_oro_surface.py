@@ -355,8 +355,9 @@ def test_ipc_has_oros_low_level_names(page: Page, app: ServedApp) -> None:
                     headers instanceof Headers],
           junk,
           hash: ipc.primordials.version.hash,
-          onDefault: ['OK', 'Headers', 'postMessage', 'IPCMessagePort', 'IPCBroadcastChannel']
-            .every((name) => name in ipc.default),
+          onDefault: Object.keys(ipc.default).sort(),
+          defaultIsItself: ipc.default.default === ipc.default,
+          kDebugEnabled: ipc.kDebugEnabled === Symbol.for('socket.runtime.ipc.debug.enabled'),
         }
         """,
     )
@@ -375,7 +376,35 @@ def test_ipc_has_oros_low_level_names(page: Page, app: ServedApp) -> None:
         "headers": ["text/plain", 2, {"content-type": "text/plain", "x-count": "2"}, "1", True],
         "junk": {"a": "1"},
         "hash": answer["hash"],
-        "onDefault": True,
+        # Oro's default object: exactly the names Oro's own ipc test lists.
+        "onDefault": sorted(
+            [
+                "ERROR",
+                "Headers",
+                "Message",
+                "OK",
+                "Result",
+                "TIMEOUT",
+                "createBinding",
+                "debug",
+                "default",
+                "emit",
+                "findMessageTransfers",
+                "kDebugEnabled",
+                "maybeMakeError",
+                "parseSeq",
+                "postMessage",
+                "primordials",
+                "ready",
+                "request",
+                "resolve",
+                "send",
+                "sendSync",
+                "write",
+            ]
+        ),
+        "defaultIsItself": True,
+        "kDebugEnabled": True,
     }
     assert re.fullmatch(r"[0-9a-f]{8}", answer["hash"])
     assert _names_a_commit(answer["hash"])
@@ -672,7 +701,7 @@ def test_path_has_oros_cwd_path_and_well_known_names(page: Page, app: ServedApp)
         """,
     )
     cwd = evaluate(page, "return (await import('oro:process')).cwd()")
-    assert cwd == str(Path.cwd())
+    assert cwd == str(app.host.paths.resources)
     assert answer["cwd"] == [cwd, cwd]
     assert answer["relative"] == [
         "notes/2024/a.tar.gz",

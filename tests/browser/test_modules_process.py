@@ -148,7 +148,7 @@ def test_facts_answer_at_once_with_no_round_trip(page: Page, app: ServedApp) -> 
     assert facts["promises"] == []
     host = app.host
     assert facts["env"] == {"APP_MODE": "dev", "REGION": "eu"}
-    assert facts["cwd"] == os.getcwd()
+    assert facts["cwd"] == str(host.paths.resources)
     assert facts["pid"] == os.getpid()
     assert facts["tmpdir"] == str(host.paths.temp) == facts["TMP"]
     assert facts["HOME"] == str(Path.home())
@@ -167,7 +167,9 @@ def test_facts_answer_at_once_with_no_round_trip(page: Page, app: ServedApp) -> 
     }
 
 
-def test_page_answers_as_node_does_on_this_machine(page: Page, tmp_path: Path) -> None:
+def test_page_answers_as_node_does_on_this_machine(
+    page: Page, app: ServedApp, tmp_path: Path
+) -> None:
     expected = run_in_node(
         SCRIPT,
         imports="import os from 'node:os'\nimport process from 'node:process'",
@@ -179,6 +181,10 @@ def test_page_answers_as_node_does_on_this_machine(page: Page, tmp_path: Path) -
             page.evaluate(f"async () => {{ const {{ os, process }} = globalThis.m; {SCRIPT} }}")
         )
     )
+    # The one documented difference: a page's cwd is Oro's, the app's resources (Node: the
+    # process's working directory).
+    assert actual.pop("cwd") == str(app.host.paths.resources)
+    assert expected.pop("cwd") == os.getcwd()
     assert actual == expected
     # The comparison means something only if the script saw real values.
     assert expected["order"] == ["tick1", "tick2:arg", "nested", "promise", "microtask"]

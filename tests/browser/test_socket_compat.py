@@ -156,8 +156,9 @@ def test_a_page_imports_socket_modules_and_uses_them(page: Page) -> None:
           const fsp = await import('socket:fs/promises')
           const { default: os } = await import('socket:os')
           const { Buffer } = await import('socket:buffer')
-          await fsp.writeFile('socket.txt', Buffer.from('from socket:fs'))
-          return { text: await fsp.readFile('socket.txt', 'utf8'), platform: os.platform() }
+          // data: names the app data directory (a relative path is the app's own files, read-only).
+          await fsp.writeFile('data:socket.txt', Buffer.from('from socket:fs'))
+          return { text: await fsp.readFile('data:socket.txt', 'utf8'), platform: os.platform() }
         }"""
     )
     assert answer == {"text": "from socket:fs", "platform": "linux"}
@@ -212,7 +213,7 @@ def test_index_holds_every_served_module_and_runtime_and_backend_answer(page: Pa
           const backend = (await import('socket:backend')).default
           let refusal = null
           try { await backend.open({ force: true }) } catch (error) {
-            refusal = { name: error.name, code: error.code, message: error.message }
+            refusal = { name: error.name, code: error.code, message: error.message, url: error.url }
           }
           return {
             same: all.fs === undefined ? 'missing' : all.default.fs === all.fs,
@@ -233,10 +234,11 @@ def test_index_holds_every_served_module_and_runtime_and_backend_answer(page: Pa
     assert answer["index"] is False
     assert answer["window"] == 0
     assert answer["send"] == "function"
-    # Oro's backend process is oro-process's, which this host does not load: a typed refusal
-    # naming the route (with oro-process and no [linux] cmd it names the key instead).
+    # Oro's backend process is oro-process's, which this host does not load: Oro's typed
+    # refusal, its URL naming the route (with oro-process and no [linux] cmd it names the key).
     assert answer["refusal"]["name"] == "NotFoundError"
-    assert "application.backend.open" in answer["refusal"]["message"]
+    assert answer["refusal"]["message"] == "Not found"
+    assert answer["refusal"]["url"].startswith("ipc://application.backend.open/?")
 
 
 def test_the_app_import_map_file_is_merged_with_its_values_resolved(page: Page) -> None:

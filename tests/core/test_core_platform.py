@@ -1,4 +1,3 @@
-import os
 import platform
 import sys
 
@@ -48,7 +47,8 @@ async def test_primordials_report_the_architecture_under_nodes_name():
 async def test_primordials_version_is_oro_frameworks_with_its_release_as_short():
     answer, _ = await primordials()
 
-    assert answer["version"]["full"] == oro_framework.__version__
+    version = answer["version"]
+    assert version["full"] == f"{version['short']} ({version['hash']})"
     assert oro_framework.__version__.startswith(answer["version"]["short"])
 
 
@@ -72,10 +72,10 @@ async def test_primordials_list_every_plugin_of_the_host_with_its_version():
     assert {"oro", "platform"} <= answer["plugins"].keys()
 
 
-async def test_primordials_cwd_is_the_process_working_directory():
-    answer, _ = await primordials()
+async def test_primordials_cwd_is_the_apps_resources_as_in_oro():
+    answer, host = await primordials()
 
-    assert answer["cwd"] == os.getcwd()
+    assert answer["cwd"] == str(host.paths.resources)
 
 
 async def test_mime_lookup_of_js_is_text_javascript():

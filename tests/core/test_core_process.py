@@ -93,7 +93,8 @@ async def test_process_facts_describe_the_host_process():
 
     assert facts["pid"] == os.getpid()
     assert facts["ppid"] == os.getppid()
-    assert facts["cwd"] == os.getcwd()
+    # Oro's cwd: the app's resources, where oro-fs resolves relative paths too.
+    assert facts["cwd"] == str(host.paths.resources)
     assert facts["execPath"] == sys.executable
     assert facts["argv"][0] == sys.executable
     assert facts["title"] == "notes"
@@ -109,7 +110,10 @@ async def test_primordials_have_exactly_oros_five_keys():
     assert primordials.keys() == {"arch", "cwd", "platform", "version", "host-operating-system"}
     assert primordials["platform"] == sys.platform
     assert primordials["host-operating-system"] == platform.system()
-    assert primordials["version"]["full"] == __version__
+    # Oro's shape, "<release> (<hash>)", which Oro's own ipc test checks.
+    version = primordials["version"]
+    assert version["full"] == f"{version['short']} ({version['hash']})"
+    assert __version__.startswith(version["short"])
     assert primordials["version"].keys() == {"full", "short", "hash"}
 
 

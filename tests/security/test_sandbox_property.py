@@ -376,6 +376,32 @@ def test_loops_and_bad_text_are_typed_errors() -> None:
                 call("\ud800")
 
 
+def test_relative_paths_start_from_the_home_root_and_keep_its_rules(tmp_path: Path) -> None:
+    """``home`` names the root relative paths resolve against (oro-fs: the resources, as Oro
+    does); that root's rules stay (read-only), grants keep it, and a home that is no root
+    refuses relative paths."""
+    for name in ("data", "resources"):
+        (tmp_path / name / "sub").mkdir(parents=True)
+        (tmp_path / name / "sub" / "f").write_text(name)
+    roots = [
+        SandboxRoot.at("data", tmp_path / "data", writable=True),
+        SandboxRoot.at("resources", tmp_path / "resources", writable=False),
+    ]
+    default = Sandbox(roots)
+    assert default.locate("sub/f").root.name == "data"
+    home = Sandbox(roots, home="resources")
+    placed = home.locate("sub/f")
+    assert (placed.root.name, placed.parts) == ("resources", ("sub", "f"))
+    assert home.confine("sub/f").absolute == str((tmp_path / "resources" / "sub" / "f").resolve())
+    assert home.display(home.locate("sub"), "sub") == "sub"
+    assert home.display(home.locate("data:sub"), "data:sub") == "data:sub"
+    with pytest.raises(SecurityError, match="read-only"):
+        home.confine("sub/new", for_writing=True)
+    assert home.granting([]).home == "resources"
+    with pytest.raises(SecurityError, match="'nowhere' root"):
+        Sandbox(roots, home="nowhere").locate("sub/f")
+
+
 def test_a_grant_only_widens_what_a_root_or_another_grant_allows() -> None:
     """A read-only grant of a file in a writable picked directory leaves it writable (the
     grant nearest the file used to win and made it read-only); a writable grant of a read-only

@@ -26,6 +26,8 @@ import { Path, cwd as pathCwd, HOME } from 'oro:path'
 import { env, ProcessEnvironmentEvent } from 'oro:process'
 import oroTest from 'oro:test'
 import { lookupSync } from 'oro:mime'
+import { createRequire, Module, builtinModules, isBuiltin } from 'node:module'
+import { Package, Loader as ModuleSourceLoader } from 'oro:commonjs'
 
 async function main (): Promise<void> {
   onApplicationURL((event) => {
@@ -157,6 +159,13 @@ async function main (): Promise<void> {
     console.log(found, mode)
   })
   console.log(lookupSync('png').map((result) => result.mime))
+  const requireHere = createRequire(import.meta.url)
+  const where2: string = requireHere.resolve('./x', { paths: ['/lib'] })
+  const lookups: string[] | null = requireHere.resolve.paths('x')
+  Module.resolvers.push((specifier, module, next) => specifier === 'x' ? next(module.id) : next(specifier))
+  const entry: string | null = new Package('/node_modules/x/').entry
+  const source: string = new ModuleSourceLoader('/').load('a.js').text
+  console.log(requireHere('fs'), where2, lookups, entry, source, builtinModules.includes('fs'), isBuiltin('fs'), Module.main.id)
 }
 
 void main()

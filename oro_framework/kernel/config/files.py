@@ -10,7 +10,7 @@ from typing import Any, Final, final
 
 from oro_framework.kernel.config.document import get_document_value, read_document
 from oro_framework.kernel.config.ini import parse_ini
-from oro_framework.kernel.config.ini_map import DOC
+from oro_framework.kernel.config.ini_map import DOC, EXTENSIONS_KEY, ini_extension_names
 from oro_framework.kernel.errors import ConfigWarning
 
 __all__ = [
@@ -92,5 +92,9 @@ def read_early_value(path: Path, key: str) -> Any:
     document = parse_ini(path.read_text(encoding="utf-8"), path)
     found = document.values.get((section, name))
     if found is None:
+        # The one early key an Oro app writes under a name of its own.
+        names = ini_extension_names(document) if key == EXTENSIONS_KEY else []
+        if names:
+            return names
         raise KeyError(key)
     return found.value

@@ -28,10 +28,12 @@ from oro_framework.kernel.errors import ConfigError
 
 __all__ = [
     "DOC",
+    "EXTENSIONS_KEY",
     "ORO_KEY_NAMES",
     "IniNote",
     "MappedIni",
     "MappedKey",
+    "ini_extension_names",
     "ini_file_as_toml",
     "map_ini",
 ]
@@ -50,7 +52,18 @@ _SECTION_REASONS: Final[dict[str, str]] = {
     "native": "native sources; oro compiles nothing (a plugin is the native part)",
     "headless": "Socket's headless test runner; oro test runs Chromium itself",
     "build.watch": "oro dev watches the app's files itself",
-    "build.extensions": "a native extension; oro's extensions are Python plugins",
+    **{
+        f"build.extensions.{platform}": f"an extension of the {name} build; oro runs on Linux, "
+        "where [build.extensions] and [build.extensions.linux] name the app's extensions"
+        for platform, name in (
+            ("mac", "macOS"),
+            ("win", "Windows"),
+            ("ios", "iOS"),
+            ("android", "Android"),
+        )
+    },
+    "build.extensions": "a native extension's build setting; oro compiles nothing (an "
+    "extension is a Python plugin: docs/plugins.md#extensions)",
     "webview.watch": "oro dev reloads the page itself",
     "webview.navigator.policies": "navigation patterns; list origins in window.allow_navigation",
     "window.alert": "the engine's own alert dialogs are used",
@@ -63,8 +76,6 @@ _KEY_REASONS: Final[dict[tuple[str, str], str]] = {
     ("meta", "file_limit"): "oro sets no process file limit (oro-fs bounds open files per window: "
     "filesystem.max_open_descriptors)",
     ("meta", "type"): "oro builds apps, not extensions",
-    ("meta", "application_protocol"): "oro's deep links are the app's protocol handlers "
-    "([webview.protocol-handlers], docs/build.md)",
     ("mac", "cmd"): "the macOS backend command; oro runs on Linux, where [linux] cmd is the "
     "backend process (process.backend.cmd)",
     ("win", "cmd"): "the Windows backend command; oro runs on Linux, where [linux] cmd is the "
@@ -78,6 +89,8 @@ _RENAMED: Final[dict[tuple[str, str], str]] = {
     ("build.script", "forward_arguments"): "build.script_forward_arguments",
     ("build", "input"): "build.copy",
     ("build", "headless"): "window.headless",
+    ("ai.llm", "n_threads"): "ai.llm.threads",
+    ("ai.llm", "context_n_batch"): "ai.llm.batch_size",
 }
 ORO_KEY_NAMES: Final[dict[str, str]] = {
     f"{section}.{key}": target for (section, key), target in _RENAMED.items()
@@ -90,6 +103,14 @@ _HOST_PATHS: Final[dict[str, str]] = {
     "$HOST_PROCESS_WORKING_DIRECTORY": ".",
 }
 _LIST_SEPARATORS: Final = re.compile(r"[,\s]+")
+_EXTENSION_SECTIONS: Final = ("build.extensions", "build.extensions.linux")
+"""Where an Oro app names its native extensions (``name = sources``), for every platform and for
+Linux: the names are the app's extensions here, the sources are not built."""
+EXTENSIONS_KEY: Final = "extensions.allow"
+"""The config key listing the app's extensions (:mod:`oro_framework.kernel.extensions`); the
+host reads it before plugins load, as ``plugins.disable``, since it decides what is set aside."""
+_EXTENSION_PERMISSION: Final = ("permissions", "allow_extension")
+_ORO_GLOBALS: Final = ("webview", "oro_globals")
 _BACKEND_CMD: Final = "process.backend.cmd"
 """oro-process's key for Oro's ``[linux] cmd``, the app's backend process."""
 
@@ -219,6 +240,18 @@ def map_ini(document: IniDocument, registry: ConfigRegistry, path: Path) -> Mapp
         and not set(";=") & set(_text(copied))
     ):
         _add(mapped, registry, ("webview", "root"), copied, _text(copied).rstrip("/") or ".")
+    if any(key.parts == tuple(EXTENSIONS_KEY.split(".")) for key in mapped.keys) and (
+        _EXTENSION_PERMISSION not in document.values
+    ):
+        # In Oro, building an extension is what lets the pages load it; here the permission
+        # says so, off unless the app turns it on.
+        first = next(iter(document.section(_EXTENSION_SECTIONS[0]).values()), None) or next(
+            iter(document.section(_EXTENSION_SECTIONS[1]).values())
+        )
+        _add(mapped, registry, _EXTENSION_PERMISSION, first, "true")
+    if document.values and _ORO_GLOBALS not in document.values:
+        # Oro's preload defines its globals (Buffer, require...) in every page of its apps.
+        _add(mapped, registry, _ORO_GLOBALS, next(iter(document.values.values())), "true")
     if ("meta", "title") not in document.values and ("build", "name") in document.values:
         # The runtime's title defaults to the program's name.
         _add(mapped, registry, ("meta", "name"), document.values[("build", "name")])
@@ -357,6 +390,30 @@ def _backend_cmd(mapped: MappedIni, registry: ConfigRegistry, origin: IniValue) 
     _add(mapped, registry, tuple(_BACKEND_CMD.split(".")), origin)
 
 
+def ini_extension_names(document: IniDocument) -> list[str]:
+    """The extensions an Oro app's INI names (``[build.extensions] simple-ipc-ping = src/...``,
+    and ``[build.extensions.linux]``), in order: the app's ``[extensions] allow``."""
+    names: list[str] = []
+    for section in _EXTENSION_SECTIONS:
+        for name, origin in document.section(section).items():
+            if origin.value not in ("", []) and name not in names:
+                names.append(name)
+    return names
+
+
+def _extension(mapped: MappedIni, registry: ConfigRegistry, origin: IniValue) -> None:
+    """``[build.extensions] name = sources``: ``name`` joins ``extensions.allow``; its sources
+    are native code, which oro does not build (the extension is the plugin of that name)."""
+    parts = tuple(EXTENSIONS_KEY.split("."))
+    index = next((i for i, key in enumerate(mapped.keys) if key.parts == parts), None)
+    if index is None:
+        _add(mapped, registry, parts, origin, [origin.key])
+        return
+    listed = mapped.keys[index]
+    if origin.key not in listed.value:
+        mapped.keys[index] = MappedKey(parts, [*listed.value, origin.key], listed.origin)
+
+
 _Rule = Callable[[MappedIni, ConfigRegistry, IniValue], None]
 
 _SPECIAL: Final[dict[tuple[str, str], _Rule]] = {
@@ -364,6 +421,7 @@ _SPECIAL: Final[dict[tuple[str, str], _Rule]] = {
     ("build", "env"): _build_env,
     ("webview.navigator.mounts", "*"): _mount,
     ("linux", "cmd"): _backend_cmd,
+    **{(section, "*"): _extension for section in _EXTENSION_SECTIONS},
 }
 """Keys whose value changes on the way, by ``(section, key)``; ``"*"`` for every key."""
 

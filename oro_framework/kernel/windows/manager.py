@@ -285,7 +285,11 @@ class WindowManager:
         return self._gui.native(window.index)
 
     async def create(
-        self, options: WindowOptions, *, creator: int | None = None
+        self,
+        options: WindowOptions,
+        *,
+        creator: int | None = None,
+        page_screen: tuple[int, int] | None = None,
     ) -> tuple[Window, str | None]:
         """Create a window as ``options`` say and load its page.
 
@@ -299,13 +303,14 @@ class WindowManager:
             :data:`MAX_WINDOWS` windows are open already.
         :raises InvalidArgumentError: ``options.index`` belongs to an open window.
         :raises SecurityError: the URL is neither on the app nor on an allowed origin.
+        :param page_screen: the screen of the page asking, headless (see :meth:`screen_size`).
         :return: the window and, headless with a server, its launch URL.
         """
         index = self._free_index(options.index)
         page_url, launch_url = self._window_urls(index, options.url)
         config = self._host.config
         configured = (config.get("window.width", 1024), config.get("window.height", 768))
-        screen = await self._screen_for(configured)
+        screen = await self._screen_for(configured, page_screen)
         window = Window(
             index=index,
             title=options.title
@@ -351,11 +356,13 @@ class WindowManager:
                 )
             existing = self._windows.get(wanted)
             if existing is not None and existing.is_open:
+                # Oro's words exactly (pages compare them); what to do instead is the hint.
                 raise InvalidArgumentError(
-                    f"Window {wanted} already exists ({existing.status.value}); close it first "
-                    "or pass targetWindowIndex -1 for the next free index",
+                    f"Window with index {wanted} already exists",
                     code="ERR_WINDOW_EXISTS",
                     targetWindowIndex=wanted,
+                    status=existing.status.value,
+                    hint="close it first, or pass targetWindowIndex -1 for the next free index",
                 )
             return wanted
         for index in range(MAX_WINDOWS):
@@ -534,21 +541,25 @@ class WindowManager:
         else:
             window.background_color = color
 
-    async def _screen_for(self, lengths: tuple[object, ...]) -> tuple[int | None, int | None]:
+    async def _screen_for(
+        self, lengths: tuple[object, ...], page_screen: tuple[int, int] | None = None
+    ) -> tuple[int | None, int | None]:
         """The screen's size when one of ``lengths`` (``window.width``/``height``) is Oro's
         ``"N%"`` and the screen can be known; ``None`` each otherwise (the key's default then)."""
         if not any(isinstance(length, str) for length in lengths):
             return None, None
         with contextlib.suppress(IPCError):
-            return await self.screen_size()
+            return await self.screen_size(page_screen)
         return None, None
 
-    async def screen_size(self) -> tuple[int, int]:
-        """The primary screen's size.
+    async def screen_size(self, page_screen: tuple[int, int] | None = None) -> tuple[int, int]:
+        """The primary screen's size; headless, ``page_screen``: the screen of the browser the
+        asking page is shown in, which only the page knows (it sends its ``screen``).
 
-        :raises NotSupportedError: headless (code ``ERR_HEADLESS``): the screen is the browser's,
-            which the page knows better (``globalThis.screen``).
+        :raises NotSupportedError: headless without ``page_screen`` (code ``ERR_HEADLESS``).
         """
+        if self._gui is None and page_screen is not None:
+            return page_screen
         if self._gui is None:
             raise NotSupportedError(
                 "The screen size needs a native window; this app runs headless",

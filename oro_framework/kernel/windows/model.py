@@ -182,6 +182,7 @@ HOST_EVENTS: Final = frozenset(
         "message",
         "windowlaunch",
         "windowcrash",
+        "hotkeybindings",
         *PAGE_EVENTS.values(),
         *WINDOW_EVENTS.values(),
     }

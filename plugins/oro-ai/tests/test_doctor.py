@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+import llama_cpp
 from oro_ai.doctor import CPU_FLAGS, cpu_features
 from oro_ai.models import default_model_file
 
@@ -60,6 +61,16 @@ def test_doctor_reports_llama_cpp_the_default_model_cpu_and_plugins(tmp_path: Pa
     for plugin in ("ai", "fs", "ping", "oro"):
         assert checks[f"plugin {plugin}"]["status"] == "ok"
     assert checks["plugin ai"]["detail"] == f"oro-ai {version('oro-ai')}"
+    # What ai.llm.gpu_layer_count can do with this build: llama_supports_gpu_offload().
+    offload = checks["gpu offload"]
+    assert offload["status"] == "ok"
+    if llama_cpp.llama_supports_gpu_offload():
+        assert offload["detail"] == "supported: ai.llm.gpu_layer_count layers go to the GPU"
+    else:
+        assert offload["detail"] == (
+            "not supported by this llama-cpp-python build (CPU only): ai.llm.gpu_layer_count "
+            "has no effect"
+        )
 
 
 def test_doctor_fails_with_fixes_when_llama_cpp_breaks_and_the_model_is_missing(
@@ -92,6 +103,7 @@ def test_doctor_fails_with_fixes_when_llama_cpp_breaks_and_the_model_is_missing(
     assert model["status"] == "warn"
     assert model["detail"] == "not found (no oro_ai_smollm2 package with a .gguf)"
     assert "ai.llm.model_path" in model["hint"]
+    assert checks["gpu offload"]["detail"] == "unknown: llama-cpp-python does not import"
     # oro-ai imports llama_cpp only when a model is first used (start-up stays fast), so the
     # plugin itself loads; the llama-cpp-python check above is where a broken build shows.
     assert checks["plugin ai"]["status"] == "ok"
@@ -130,11 +142,16 @@ def test_doctor_fails_when_llama_cpp_was_built_for_features_this_cpu_lacks(
         "__version__ = '9.9.9'\n"
         "def llama_print_system_info():\n"
         f"    return b'CPU : {lacking.upper()} = 1 | SSE3 = 1 | LLAMAFILE = 1 | '\n"
+        "def llama_supports_gpu_offload():\n"
+        "    return True\n"
     )
 
     completed = doctor(tmp_path, "--json", PYTHONPATH=str(shadow))
 
     assert completed.returncode == 1
+    assert by_name(completed)["gpu offload"]["detail"] == (
+        "supported: ai.llm.gpu_layer_count layers go to the GPU"
+    )
     llama = by_name(completed)["llama-cpp-python"]
     assert llama["status"] == "fail"
     assert llama["detail"] == f"9.9.9, built for {lacking}; this CPU lacks {lacking}"

@@ -278,3 +278,66 @@ def test_the_pages_confirm_and_prompt_are_real_dialogs(app: DesktopApp, screen: 
     type_into(screen, dialog, "Ada Lovelace", "Return")
     assert until(lambda: app.eval("answers.length"), "the page's answer") == 1
     assert app.eval("answers.pop()") == "Ada Lovelace"
+
+
+PICKERS_PAGE = recorder_page(
+    [],
+    imports="import * as pickers from 'oro:internal/pickers'",
+    script="globalThis.pickers = pickers",
+)
+
+
+def test_oros_pickers_answer_handles_that_read_and_write_the_chosen_files(
+    screen: Desktop, engine: str, tmp_path: Path
+) -> None:
+    """Oro's socket:internal/pickers (also the page's own showOpenFilePicker...): the desktop's
+    dialog, then oro:fs/web handles over what the user chose."""
+    app_dir = write_app(
+        tmp_path / "app",
+        PICKERS_PAGE,
+        name="pickers",
+        # window.eval is no user gesture: the pickers would refuse it, as the web's do.
+        config="\n[webview]\nfilesystem_picker_require_user_activation = false\n",
+    )
+    folder = tmp_path / "files"
+    folder.mkdir()
+    picked = folder / "picked.txt"
+    picked.write_text("picked by the user")
+    with run_app(screen, app_dir, data_dir=tmp_path / "xdg", engine=engine) as app:
+        assert app.eval(
+            "globalThis.showOpenFilePicker === pickers.showOpenFilePicker &&"
+            " globalThis.showSaveFilePicker === pickers.showSaveFilePicker &&"
+            " globalThis.showDirectoryPicker === pickers.showDirectoryPicker"
+        )
+        mark = start(
+            app,
+            "showOpenFilePicker({ title: 'Oro open',"
+            " types: [{ accept: { 'text/plain': ['.txt'] } }] })"
+            ".then(async ([handle]) => ({ kind: handle.kind, name: handle.name,"
+            " text: await (await handle.getFile()).text(),"
+            " write: await handle.queryPermission({ mode: 'readwrite' }) }))",
+        )
+        enter_path(screen, x_window(screen, "Oro open"), str(picked))
+        # One dialog per window: the next one waits until this one is gone.
+        until(lambda: is_gone(screen, "Oro open"), "the dialog closes")
+        assert outcome(app, mark) == {
+            "value": {"kind": "file", "name": "picked.txt", "text": "picked by the user",
+                      "write": "denied"}
+        }  # fmt: skip
+
+        chosen = folder / "saved.txt"
+        mark = start(
+            app,
+            "showSaveFilePicker({ title: 'Oro save', suggestedName: 'x.txt' })"
+            ".then(async (handle) => { const writable = await handle.createWritable();"
+            " await writable.write('written through the handle'); await writable.close();"
+            " return handle.name })",
+        )
+        enter_path(screen, x_window(screen, "Oro save"), str(chosen))
+        until(lambda: is_gone(screen, "Oro save"), "the dialog closes")
+        assert outcome(app, mark) == {"value": "saved.txt"}
+        assert chosen.read_text() == "written through the handle"
+
+        mark = start(app, "showOpenFilePicker({ title: 'Oro cancel' })")
+        type_into(screen, x_window(screen, "Oro cancel"), "", "Escape")
+        assert outcome(app, mark)["error"]["name"] == "AbortError"

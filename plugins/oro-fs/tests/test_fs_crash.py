@@ -63,6 +63,8 @@ def app(tmp_path: Path) -> Path:
     app.mkdir()
     (app / "oro.toml").write_text(
         f'[meta]\nname = "fs crash test"\nbundle_identifier = "{BUNDLE}"\n\n[webview]\nroot = "."\n'
+        # Its page writes at relative paths, in the data directory.
+        '\n[filesystem]\nrelative_root = "data"\n'
     )
     (app / "index.html").write_text("<!doctype html><title>fs crash test</title>")
     return app

@@ -10,6 +10,7 @@ from pathlib import Path
 import anyio
 import oro_fs.plugin
 import pytest
+from conftest import DATA_HOME
 from oro_fs.state import STATE
 
 import oro_framework.core.diagnostics
@@ -52,7 +53,7 @@ async def fill(client: MemoryClient, count: int, prefix: str = "f") -> None:
 
 async def test_past_the_cap_open_is_emfile_and_a_close_frees_a_slot() -> None:
     config = {"filesystem.max_open_descriptors": 4}
-    async with make_host([oro_fs.plugin], config=config) as host:
+    async with make_host([oro_fs.plugin], config={**DATA_HOME, **config}) as host:
         (host.paths.data / "file").write_bytes(b"x")
         (host.paths.data / "dir").mkdir()
         client = MemoryClient(host)
@@ -75,7 +76,7 @@ async def test_past_the_cap_open_is_emfile_and_a_close_frees_a_slot() -> None:
 
 async def test_concurrent_opens_never_exceed_the_cap() -> None:
     config = {"filesystem.max_open_descriptors": 5}
-    async with make_host([oro_fs.plugin], config=config) as host:
+    async with make_host([oro_fs.plugin], config={**DATA_HOME, **config}) as host:
         (host.paths.data / "file").write_bytes(b"x")
         client = MemoryClient(host)
         codes: list[str | None] = []
@@ -93,7 +94,7 @@ async def test_concurrent_opens_never_exceed_the_cap() -> None:
 
 
 async def test_descriptors_close_when_the_page_goes_away() -> None:
-    async with make_host([oro_fs.plugin]) as host, live_server(host) as server:
+    async with make_host([oro_fs.plugin], config=DATA_HOME) as host, live_server(host) as server:
         data = host.paths.data
         (data / "file").write_bytes(b"x")
         (data / "dir").mkdir()
@@ -121,7 +122,7 @@ async def test_descriptors_close_when_the_page_goes_away() -> None:
 
 
 async def test_close_open_descriptors_closes_everything_of_the_window() -> None:
-    async with make_host([oro_fs.plugin]) as host:
+    async with make_host([oro_fs.plugin], config=DATA_HOME) as host:
         (host.paths.data / "file").write_bytes(b"x")
         (host.paths.data / "dir").mkdir()
         client = MemoryClient(host)
@@ -139,7 +140,7 @@ async def test_close_open_descriptors_closes_everything_of_the_window() -> None:
 
 async def test_nothing_stays_open_after_the_host_stops(tmp_path: Path) -> None:
     before = open_fds()
-    async with make_host([oro_fs.plugin]) as host:
+    async with make_host([oro_fs.plugin], config=DATA_HOME) as host:
         data = host.paths.data
         (data / "file").write_bytes(b"x")
         (data / "dir").mkdir()
@@ -161,7 +162,7 @@ async def test_nothing_stays_open_after_the_host_stops(tmp_path: Path) -> None:
 
 
 async def test_a_descriptor_closed_during_a_read_is_released_after_it(tmp_path: Path) -> None:
-    async with make_host([oro_fs.plugin]) as host:
+    async with make_host([oro_fs.plugin], config=DATA_HOME) as host:
         fifo = host.paths.data / "pipe"
         os.mkfifo(fifo)
         client = MemoryClient(host)
@@ -188,7 +189,7 @@ async def test_a_descriptor_closed_during_a_read_is_released_after_it(tmp_path: 
 
 
 async def test_diagnostics_report_what_the_plugin_holds() -> None:
-    async with make_host([oro_fs.plugin, oro_framework.core.diagnostics]) as host:
+    async with make_host([oro_fs.plugin, oro_framework.core.diagnostics], config=DATA_HOME) as host:
         (host.paths.data / "file").write_bytes(b"x")
         client = MemoryClient(host)
         await fill(client, 2)

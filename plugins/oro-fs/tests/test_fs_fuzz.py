@@ -14,6 +14,7 @@ from typing import Any
 import oro_fs.plugin
 import pytest
 from anyio.from_thread import BlockingPortal, start_blocking_portal
+from conftest import DATA_HOME
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from oro_fs.routes_common import CONSTANTS
@@ -71,7 +72,7 @@ def portal() -> Iterator[BlockingPortal]:
 
 @pytest.fixture(scope="module")
 def host(portal: BlockingPortal) -> Iterator[Host]:
-    with portal.wrap_async_context_manager(make_host([oro_fs.plugin])) as running:
+    with portal.wrap_async_context_manager(make_host([oro_fs.plugin], config=DATA_HOME)) as running:
         # Paused, fs.watch registers watchers without starting their threads, so the census
         # counts what the routes hold (watchers are covered by test_fs_watch.py).
         portal.call(running.pause)

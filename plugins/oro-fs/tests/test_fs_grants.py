@@ -20,6 +20,7 @@ from typing import Any
 import oro_fs.plugin
 import pytest
 from _oro_fs_census import ledger
+from conftest import DATA_HOME
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from oro_fs import ops
@@ -375,7 +376,7 @@ async def test_a_grant_serves_its_window_only_and_ends_when_revoked(tmp_path: Pa
     picked.write_bytes(PICKED)
     sibling.write_bytes(SECRET)
     saved = tmp_path / "saved.txt"
-    async with make_host([oro_fs.plugin]) as host:
+    async with make_host([oro_fs.plugin], config=DATA_HOME) as host:
         host.file_grants.grant(0, str(picked))
         host.file_grants.grant(0, str(saved), is_writable=True)
         page, other, bridge = (
@@ -410,7 +411,7 @@ async def test_a_grant_serves_its_window_only_and_ends_when_revoked(tmp_path: Pa
 
 @pytest.mark.anyio
 async def test_a_grant_never_narrows_what_a_root_allows() -> None:
-    async with make_host([oro_fs.plugin]) as host:
+    async with make_host([oro_fs.plugin], config=DATA_HOME) as host:
         inside = host.paths.data / "notes.txt"
         inside.write_bytes(b"mine")
         # An open dialog's read-only grant of a file the page could write already.

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import oro_fs.plugin
 import pytest
+from conftest import DATA_HOME
 from playwright.sync_api import Browser, Page
 
 import oro_framework.core.platform
@@ -188,7 +189,9 @@ PAGE = """async (arg) => {
 @pytest.fixture(scope="module")
 def app() -> Iterator[ServedApp]:
     # oro_framework.core.platform: oro:mime, which oro:fs/web imports for its Files' types.
-    with served_app([oro_fs.plugin, oro_framework.core.platform], app_dir=APP) as served:
+    with served_app(
+        [oro_fs.plugin, oro_framework.core.platform], app_dir=APP, config=DATA_HOME
+    ) as served:
         yield served
 
 

@@ -11,6 +11,7 @@ import anyio
 import oro_fs.plugin
 import pytest
 from _oro_fs_census import ledger
+from conftest import DATA_HOME
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -346,7 +347,9 @@ async def test_read_reads_from_the_current_position(client: MemoryClient, data: 
 
 
 async def test_read_size_is_capped(data: Path) -> None:
-    async with make_host([oro_fs.plugin], config={"filesystem.max_read_bytes": 4}) as host:
+    async with make_host(
+        [oro_fs.plugin], config={**DATA_HOME, "filesystem.max_read_bytes": 4}
+    ) as host:
         client = MemoryClient(host)
         (host.paths.data / "f").write_bytes(b"0123456789")
         await ok(client, "fs.open", id="1", path="f")
@@ -396,7 +399,7 @@ async def test_watch_and_stop_watch_errors(client: MemoryClient, data: Path) -> 
 
 async def test_permission_switch_refuses_every_route() -> None:
     config = {"permissions.allow_filesystem": False}
-    async with make_host([oro_fs.plugin], config=config) as host:
+    async with make_host([oro_fs.plugin], config={**DATA_HOME, **config}) as host:
         reply = await MemoryClient(host).call("fs.readFile", path="a")
         assert error_of(reply).code == "NOT_ALLOWED_ERR"
 
@@ -406,7 +409,7 @@ async def test_resources_are_read_only(tmp_path: Path) -> None:
     (app / "www").mkdir(parents=True)
     (app / "oro.toml").write_text('[webview]\nroot = "www"\n')
     (app / "www" / "index.html").write_bytes(b"<html>")
-    async with make_host([oro_fs.plugin], app_dir=app) as host:
+    async with make_host([oro_fs.plugin], app_dir=app, config=DATA_HOME) as host:
         client = MemoryClient(host)
         assert await ok(client, "fs.readFile", path="resources:index.html") == b"<html>"
         absolute = str(app / "www" / "index.html")
@@ -452,7 +455,7 @@ async def test_utimes_with_a_time_out_of_range_is_a_range_error(
 @settings(max_examples=200, deadline=None)
 def test_utimes_answers_every_finite_time_without_a_server_error(seconds: float) -> None:
     async def call() -> Reply:
-        async with make_host([oro_fs.plugin]) as host:
+        async with make_host([oro_fs.plugin], config=DATA_HOME) as host:
             (host.paths.data / "f").write_bytes(b"")
             return await MemoryClient(host).call("fs.utimes", path="f", atime=seconds, mtime=1)
 
@@ -539,7 +542,7 @@ async def test_the_apps_oro_toml_does_not_exist_for_pages(tmp_path: Path) -> Non
     app.mkdir()
     (app / "oro.toml").write_text('[meta]\nname = "secretive"\n')
     (app / "index.html").write_text("<p>hi</p>")
-    async with make_host([oro_fs.plugin], app_dir=app) as running:
+    async with make_host([oro_fs.plugin], app_dir=app, config=DATA_HOME) as running:
         client = MemoryClient(running)
         missing = await client.call("fs.readFile", path="resources:oro.toml")
         stat_missing = await client.call("fs.stat", path=str(app / "oro.toml"))

@@ -15,6 +15,7 @@ import anyio
 import oro_fs.plugin
 import pytest
 from _oro_fs_census import ledger
+from conftest import DATA_HOME
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from oro_fs import ops
@@ -462,7 +463,7 @@ async def test_mounts_by_name_and_absolute_path_with_modes(tmp_path: Path) -> No
         f'[filesystem]\nmounts.docs = "{docs}"\n'
         f'mounts.media = {{ path = "{media}", mode = "ro" }}\n'
     )
-    async with make_host([oro_fs.plugin], app_dir=app) as host:
+    async with make_host([oro_fs.plugin], app_dir=app, config=DATA_HOME) as host:
         client = MemoryClient(host)
         assert (await client.call("fs.writeFile", b"hi", path="docs:note.md")).error is None
         assert (docs / "note.md").read_bytes() == b"hi"
@@ -503,7 +504,7 @@ async def test_sandbox_off_allows_the_whole_file_system(
     tmp_path: Path, environ: dict[str, str], config: dict[str, Any]
 ) -> None:
     (tmp_path / "elsewhere.txt").write_bytes(b"free")
-    async with make_host([oro_fs.plugin], environ=environ, config=config) as host:
+    async with make_host([oro_fs.plugin], environ=environ, config={**DATA_HOME, **config}) as host:
         assert host.config["filesystem.sandbox_enabled"] is False
         reply = await MemoryClient(host).call("fs.readFile", path=str(tmp_path / "elsewhere.txt"))
         assert reply.body == b"free"
@@ -514,7 +515,7 @@ async def test_sandbox_off_allows_the_whole_file_system(
 
 @pytest.mark.anyio
 async def test_fs_nofollow_env_alias_refuses_symlinks() -> None:
-    async with make_host([oro_fs.plugin], environ={"FS_NOFOLLOW": "1"}) as host:
+    async with make_host([oro_fs.plugin], environ={"FS_NOFOLLOW": "1"}, config=DATA_HOME) as host:
         (host.paths.data / "f").write_bytes(b"x")
         (host.paths.data / "l").symlink_to("f")
         reply = await MemoryClient(host).call("fs.readFile", path="l")
@@ -534,6 +535,7 @@ def test_config_keys_are_documented() -> None:
     assert set(keys) == {
         "filesystem.sandbox_enabled",
         "filesystem.no_follow_symlinks",
+        "filesystem.relative_root",
         "filesystem.mounts.*",
         "filesystem.max_open_descriptors",
         "filesystem.watch_debounce_ms",
@@ -567,7 +569,7 @@ async def test_a_walk_refused_below_a_root_answers_its_error_and_leaks_nothing(
 ) -> None:
     # The walk has already stepped from the root into sub/ when it meets etc2 -> /etc: the
     # descriptor it holds then is sub's, not the root's.
-    async with make_host([oro_fs.plugin]) as host:
+    async with make_host([oro_fs.plugin], config=DATA_HOME) as host:
         (host.paths.data / "sub").mkdir()
         (host.paths.data / "sub" / "etc2").symlink_to("/etc")
         client = MemoryClient(host)
@@ -589,7 +591,7 @@ async def test_concurrent_refused_walks_never_redirect_concurrent_writes() -> No
     # in whatever directory reused the number. Readers hammer the refused link while writers
     # each write their own files: every write must land where it was aimed, every read refused.
     readers, writers, rounds = 4, 4, 60
-    async with make_host([oro_fs.plugin], config={"filesystem.io_threads": 8}) as host:
+    async with make_host([oro_fs.plugin], config={**DATA_HOME, "filesystem.io_threads": 8}) as host:
         data = host.paths.data
         (data / "sub").mkdir()
         (data / "sub" / "etc2").symlink_to("/etc")

@@ -10,6 +10,7 @@ from typing import Any
 
 import anyio
 import pytest
+from conftest import DATA_HOME
 
 from oro_framework import Host, MemoryReservation, OutOfMemoryError, SecurityError
 from oro_framework.testing import MemoryClient, raise_for_error
@@ -68,7 +69,11 @@ async def test_read_file_past_the_budget_is_refused_whole_or_streamed(
 
 @pytest.fixture
 def oro_config() -> dict[str, Any]:
-    return {"ipc.memory_budget_bytes": 12 * MIB, "filesystem.max_read_bytes": 8 * MIB}
+    return {
+        **DATA_HOME,
+        "ipc.memory_budget_bytes": 12 * MIB,
+        "filesystem.max_read_bytes": 8 * MIB,
+    }
 
 
 async def test_concurrent_large_reads_stay_within_the_budget(

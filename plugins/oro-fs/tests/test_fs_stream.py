@@ -9,6 +9,7 @@ from pathlib import Path
 
 import oro_fs.plugin
 import pytest
+from conftest import DATA_HOME
 from oro_fs.routes_files import CHUNK_BYTES
 from oro_fs.state import STATE
 
@@ -40,7 +41,7 @@ def write_pattern(path: Path, size: int) -> str:
 
 
 async def test_a_100_mib_file_streams_in_bounded_chunks() -> None:
-    async with make_host([oro_fs.plugin]) as host:
+    async with make_host([oro_fs.plugin], config=DATA_HOME) as host:
         size = 100 * MIB + 12345
         expected = write_pattern(host.paths.data / "big.bin", size)
         client = MemoryClient(host)
@@ -58,7 +59,7 @@ async def test_a_100_mib_file_streams_in_bounded_chunks() -> None:
 
 async def test_small_files_come_whole_and_the_threshold_is_configurable() -> None:
     config = {"filesystem.stream_threshold_bytes": 1000}
-    async with make_host([oro_fs.plugin], config=config) as host:
+    async with make_host([oro_fs.plugin], config={**DATA_HOME, **config}) as host:
         (host.paths.data / "small").write_bytes(b"s" * 1000)
         (host.paths.data / "larger").write_bytes(b"l" * 1001)
         client = MemoryClient(host)
@@ -69,7 +70,7 @@ async def test_small_files_come_whole_and_the_threshold_is_configurable() -> Non
 
 
 async def test_a_stream_abandoned_midway_closes_its_file() -> None:
-    async with make_host([oro_fs.plugin]) as host:
+    async with make_host([oro_fs.plugin], config=DATA_HOME) as host:
         write_pattern(host.paths.data / "big.bin", 5 * MIB)
         client = MemoryClient(host)
         async with aclosing(client.stream("fs.readFile", path="big.bin")) as chunks:
@@ -80,7 +81,7 @@ async def test_a_stream_abandoned_midway_closes_its_file() -> None:
 
 
 async def test_streamed_read_file_over_http(tmp_path: Path) -> None:
-    async with make_host([oro_fs.plugin]) as host, live_server(host) as server:
+    async with make_host([oro_fs.plugin], config=DATA_HOME) as host, live_server(host) as server:
         size = 20 * MIB + 7
         expected = write_pattern(host.paths.data / "big.bin", size)
         digest = hashlib.sha256()

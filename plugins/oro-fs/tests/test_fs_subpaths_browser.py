@@ -18,6 +18,7 @@ from typing import Any
 
 import oro_fs.plugin
 import pytest
+from conftest import DATA_HOME
 from playwright.sync_api import Browser, Page
 
 import oro_framework.core.platform
@@ -176,7 +177,9 @@ def run(page: Page, body: str, arg: Any = None) -> Any:
 @pytest.fixture(scope="module")
 def app() -> Iterator[ServedApp]:
     # oro_framework.core.platform: mime.table, for the type of oro:fs/web's Files.
-    with served_app([oro_fs.plugin, oro_framework.core.platform], app_dir=APP) as served:
+    with served_app(
+        [oro_fs.plugin, oro_framework.core.platform], app_dir=APP, config=DATA_HOME
+    ) as served:
         yield served
 
 

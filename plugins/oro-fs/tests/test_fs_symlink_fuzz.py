@@ -15,6 +15,7 @@ from pathlib import Path
 import oro_fs.plugin
 import pytest
 from anyio.from_thread import BlockingPortal, start_blocking_portal
+from conftest import DATA_HOME
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -36,7 +37,7 @@ def portal() -> Iterator[BlockingPortal]:
 
 @pytest.fixture(scope="module")
 def host(portal: BlockingPortal) -> Iterator[Host]:
-    with portal.wrap_async_context_manager(make_host([oro_fs.plugin])) as running:
+    with portal.wrap_async_context_manager(make_host([oro_fs.plugin], config=DATA_HOME)) as running:
         yield running
 
 

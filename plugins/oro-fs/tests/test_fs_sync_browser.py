@@ -23,6 +23,7 @@ from typing import Any
 
 import oro_fs.plugin
 import pytest
+from conftest import DATA_HOME
 from playwright.sync_api import Browser, Page
 
 from oro_framework.testing import ServedApp, app_page, run_in_node, served_app
@@ -284,7 +285,7 @@ def comparable(answers: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def app() -> Iterator[ServedApp]:
-    with served_app([oro_fs.plugin], app_dir=APP) as served:
+    with served_app([oro_fs.plugin], app_dir=APP, config=DATA_HOME) as served:
         yield served
 
 

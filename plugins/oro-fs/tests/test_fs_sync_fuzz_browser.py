@@ -22,6 +22,7 @@ from typing import Any
 
 import oro_fs.plugin
 import pytest
+from conftest import DATA_HOME
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from playwright.sync_api import Browser, Page
@@ -118,7 +119,7 @@ def snapshot(root: Path) -> dict[str, tuple[str, bytes | str, int, int]]:
 
 @pytest.fixture(scope="module")
 def app() -> Iterator[ServedApp]:
-    with served_app([oro_fs.plugin], app_dir=APP) as served:
+    with served_app([oro_fs.plugin], app_dir=APP, config=DATA_HOME) as served:
         yield served
 
 

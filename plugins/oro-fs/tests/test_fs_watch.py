@@ -11,6 +11,7 @@ import anyio
 import oro_fs.plugin
 import pytest
 from anyio.streams.memory import MemoryObjectReceiveStream
+from conftest import DATA_HOME
 from oro_fs.state import STATE
 
 from oro_framework import Event
@@ -63,7 +64,7 @@ async def arm(events: MemoryObjectReceiveStream[Event], directory: Path, watch_i
 
 
 async def test_changes_arrive_as_node_events_on_the_window() -> None:
-    async with make_host([oro_fs.plugin], config=CONFIG) as host:
+    async with make_host([oro_fs.plugin], config={**DATA_HOME, **CONFIG}) as host:
         watched = host.paths.data / "watched"
         (watched / "nested").mkdir(parents=True)
         client = MemoryClient(host, window=2)
@@ -94,7 +95,7 @@ async def test_changes_arrive_as_node_events_on_the_window() -> None:
 
 
 async def test_events_go_to_the_window_that_watches(tmp_path: Path) -> None:
-    async with make_host([oro_fs.plugin], config=CONFIG) as host:
+    async with make_host([oro_fs.plugin], config={**DATA_HOME, **CONFIG}) as host:
         (host.paths.data / "d").mkdir()
         async with (
             host.events.subscribe(window=1) as first,
@@ -111,7 +112,7 @@ async def test_events_go_to_the_window_that_watches(tmp_path: Path) -> None:
 
 
 async def test_stop_watch_really_stops() -> None:
-    async with make_host([oro_fs.plugin], config=CONFIG) as host:
+    async with make_host([oro_fs.plugin], config={**DATA_HOME, **CONFIG}) as host:
         watched = host.paths.data / "d"
         watched.mkdir()
         client = MemoryClient(host)
@@ -149,7 +150,7 @@ async def test_stop_watch_really_stops() -> None:
 
 
 async def test_watchers_stop_on_pause_and_come_back_on_resume() -> None:
-    async with make_host([oro_fs.plugin], config=CONFIG) as host:
+    async with make_host([oro_fs.plugin], config={**DATA_HOME, **CONFIG}) as host:
         watched = host.paths.data / "d"
         watched.mkdir()
         client = MemoryClient(host)
@@ -176,7 +177,7 @@ async def test_watchers_stop_on_pause_and_come_back_on_resume() -> None:
 
 
 async def test_watch_of_a_single_file_reports_its_name() -> None:
-    async with make_host([oro_fs.plugin], config=CONFIG) as host:
+    async with make_host([oro_fs.plugin], config={**DATA_HOME, **CONFIG}) as host:
         target = host.paths.data / "single.txt"
         target.write_bytes(b"a")
         async with host.events.subscribe(window=0) as events:
@@ -194,7 +195,9 @@ async def test_watch_of_a_single_file_reports_its_name() -> None:
 
 
 async def test_zero_debounce_still_delivers() -> None:
-    async with make_host([oro_fs.plugin], config={"filesystem.watch_debounce_ms": 0}) as host:
+    async with make_host(
+        [oro_fs.plugin], config={**DATA_HOME, "filesystem.watch_debounce_ms": 0}
+    ) as host:
         assert host.config["filesystem.watch_debounce_ms"] == 0
         (host.paths.data / "d").mkdir()
         async with host.events.subscribe(window=0) as events:

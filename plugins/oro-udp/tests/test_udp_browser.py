@@ -573,3 +573,56 @@ def test_sockets_close_when_the_page_goes_away(page: Page, app: ServedApp) -> No
 
 async def _diagnostics(host: Host) -> Any:
     return host.stash[oro_udp.state.STATE].diagnostics()
+
+
+@pytest.fixture(scope="module")
+def default_app() -> Iterator[ServedApp]:
+    """A host with the default policy: no ``udp.allow_private`` entry."""
+    with served_app(PLUGINS) as served:
+        yield served
+
+
+def test_a_page_talks_to_its_own_shared_sockets_and_a_closed_port_by_default(
+    chromium_browser: Browser, default_app: ServedApp
+) -> None:
+    """What Oro's own dgram suite does with no config: a server bound with ``reuseAddr`` gets
+    the client's datagrams, a send to a port nobody holds calls back without error; a port
+    another program holds stays refused."""
+    with udp_peer_socket() as service, app_page(chromium_browser, default_app) as page:
+        result = in_page(
+            page,
+            """
+            const server = await bound(dgram.createSocket({ type: 'udp4', reuseAddr: true }),
+              0, '127.0.0.1')
+            const client = dgram.createSocket({ type: 'udp4', reuseAddr: true })
+            const got = next(server, 'message')
+            client.send('hello', server.address().port, '127.0.0.1')
+            const [msg, rinfo] = await got
+            const closed = await new Promise((resolve) =>
+              client.send('nobody', arg.closed, '127.0.0.1', (err) => resolve(info(err))))
+            const refused = await new Promise((resolve) =>
+              client.send('x', arg.service, '127.0.0.1', (err) => resolve(info(err))))
+            await closeAll(server, client)
+            return { msg: msg.toString(), from: rinfo.address, closed, refused }
+            """,
+            {"closed": free_port(), "service": service.getsockname()[1]},
+        )
+        service.setblocking(False)
+        with pytest.raises(BlockingIOError):
+            service.recv(100)
+    assert result["msg"] == "hello"
+    assert result["from"] == "127.0.0.1"
+    assert result["closed"] is None
+    assert (result["refused"]["code"], result["refused"]["syscall"]) == ("EACCES", "send")
+
+
+def udp_peer_socket() -> socket.socket:
+    peer = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    peer.bind(("127.0.0.1", 0))
+    return peer
+
+
+def free_port() -> int:
+    with udp_peer_socket() as probe:
+        port: int = probe.getsockname()[1]
+    return port

@@ -5,12 +5,15 @@ servers (issue 39, finding "raw sockets reach loopback services and 169.254.169.
 
 from __future__ import annotations
 
+import os
 import socket
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import UDP_PLUGINS, udp_peer
+from oro_udp.listeners import holders
 
 from oro_framework import IPCError
 from oro_framework.testing import MemoryClient, live_server, make_host
@@ -66,12 +69,16 @@ async def test_a_loopback_peer_is_denied_by_default_and_reached_once_allowed_by_
             connected = await client.call("udp.connect", id="s1", port=port, address="127.0.0.1")
             refused(connected.error, "loopback", "connect")
             assert nothing_arrived(peer)
-        async with make_host(UDP_PLUGINS, config=allowing(f"127.0.0.1:{port}")) as host:
-            client = MemoryClient(host)
-            reply = await send(client, b"allowed", port, "127.0.0.1")
-            assert reply.ok, reply.error
-            assert peer.recv(100) == b"allowed"
-            refused((await send(client, b"x", port + 1, "127.0.0.1")).error, "loopback")
+        with udp_peer() as unnamed:
+            config = allowing(f"127.0.0.1:{port}")
+            async with make_host(UDP_PLUGINS, config=config) as host:
+                client = MemoryClient(host)
+                reply = await send(client, b"allowed", port, "127.0.0.1")
+                assert reply.ok, reply.error
+                assert peer.recv(100) == b"allowed"
+                reply = await send(client, b"x", unnamed.getsockname()[1], "127.0.0.1")
+                refused(reply.error, "loopback")
+            assert nothing_arrived(unnamed)
 
 
 async def test_each_datagram_of_a_batch_is_checked() -> None:
@@ -127,11 +134,63 @@ async def test_a_page_reaches_its_own_loopback_sockets_without_an_entry() -> Non
         assert (await client.call("udp.connect", id="c", port=port, address="127.0.0.1")).ok
         other = MemoryClient(host, window=1)
         refused((await send(other, b"x", port, "127.0.0.1", "w1")).error, "loopback")
-        # A socket that shares its port (SO_REUSEADDR) may share it with another program.
+        # A socket that shares its port (SO_REUSEADDR, as Oro's own dgram test binds its
+        # server) is reached while it holds the port alone...
         shared = await client.call("udp.bind", id="r", port=0, address="127.0.0.1", reuseAddr=True)
         assert shared.ok, shared.error
-        reply = await send(client, b"x", shared.data["port"], "127.0.0.1", "s2")
-        refused(reply.error, "loopback")
+        shared_port = shared.data["port"]
+        assert (await send(client, b"still mine", shared_port, "127.0.0.1", "s2")).ok
+        # ...and not once another program shares it.
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as intruder:
+            intruder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            intruder.bind(("127.0.0.1", shared_port))
+            refused((await send(client, b"x", shared_port, "127.0.0.1", "s2")).error, "loopback")
+            connected = await client.call("udp.connect", id="c2", port=shared_port)
+            refused(connected.error, "loopback", "connect")
+            assert nothing_arrived(intruder)
+
+
+async def test_a_loopback_port_nobody_holds_takes_a_datagram_as_udp_does() -> None:
+    """Oro's dgram test sends to a closed port and expects the send callback without error:
+    nothing can receive it, so the policy lets it go (the system drops it)."""
+    with udp_peer() as probe:
+        closed = probe.getsockname()[1]
+    async with make_host(UDP_PLUGINS) as host:
+        client = MemoryClient(host)
+        assert (await send(client, b"into the void", closed, "127.0.0.1")).ok
+        # A service that binds the port later is refused again.
+        with udp_peer() as service:
+            port = service.getsockname()[1]
+            refused((await send(client, b"x", port, "127.0.0.1")).error, "loopback")
+            assert nothing_arrived(service)
+
+
+def test_holders_read_the_systems_udp_tables(tmp_path: Path) -> None:
+    """The tables' format (``/proc/net/udp``), and ``None`` when the system says nothing."""
+    table = tmp_path / "udp"
+    table.write_text(
+        "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  "
+        "timeout inode ref pointer drops\n"
+        "  1: 0100007F:A0F5 00000000:0000 07 00000000:00000000 00:00000000 00000000     0"
+        "        0 4242 2 0000000000000000 0\n"
+        "  2: 00000000:A0F5 00000000:0000 07 00000000:00000000 00:00000000 00000000  1000"
+        "        0 4343 2 0000000000000000 0\n"
+        "  3: 0100007F:0035 00000000:0000 07 00000000:00000000 00:00000000 00000000     0"
+        "        0 77 2 0000000000000000 0\n"
+    )
+    missing = str(tmp_path / "udp6")
+    assert holders(0xA0F5, (str(table), missing)) == {4242, 4343}
+    assert holders(53, (str(table), missing)) == {77}
+    assert holders(9, (str(table), missing)) == frozenset()
+    assert holders(53, (missing, str(table))) is None
+    table.write_text("header\n  1: garbage\n")
+    assert holders(53, (str(table),)) is None
+
+
+def test_holders_see_a_real_socket() -> None:
+    with udp_peer() as peer:
+        port = peer.getsockname()[1]
+        assert holders(port) == {os.fstat(peer.fileno()).st_ino}
 
 
 async def test_the_apps_own_servers_are_denied_even_when_loopback_is_allowed() -> None:

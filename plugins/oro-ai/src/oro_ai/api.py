@@ -33,6 +33,7 @@ from oro_ai.requests import (
     upstream_body,
 )
 from oro_ai.resident import LoadedModel
+from oro_ai.route_metrics import RouteMetrics
 from oro_ai.routing import UpstreamRouter, forward
 from oro_framework import (
     AbortError,
@@ -42,6 +43,7 @@ from oro_framework import (
     OutOfRangeError,
 )
 from oro_framework.asgi import (
+    Message,
     Receive,
     Scope,
     Send,
@@ -77,7 +79,13 @@ float and its place in a list (32), and its JSON text (about 24)."""
 class LlamaAPI:
     """The ASGI app. ``max_body_bytes`` caps JSON bodies (413 past it); what a request buffers
     (its body, an upstream's whole answer, embeddings) is reserved from ``memory``, the host's
-    budget (507 ``out_of_memory`` when it is spent)."""
+    budget (507 ``out_of_memory`` when it is spent).
+
+    :param prefix: where the app is mounted (``ai.llm.server_prefix``): it names the endpoints
+        in messages and route metrics.
+    :param route_metrics: per-endpoint figures (``ai.llm.debug_route_metrics``).
+    :param enable_metrics: serve ``/metrics`` (``ai.llm.enable_metrics``).
+    """
 
     def __init__(
         self,
@@ -88,8 +96,14 @@ class LlamaAPI:
         upstreams: UpstreamRouter | None = None,
         max_body_bytes: int = 1024 * 1024,
         memory: MemoryBudget | None = None,
+        prefix: str = "/ai/llama",
+        route_metrics: RouteMetrics | None = None,
+        enable_metrics: bool = True,
     ) -> None:
         self.manager = manager
+        self.prefix = prefix
+        self.route_metrics = route_metrics or RouteMetrics(enabled=False)
+        self.enable_metrics = enable_metrics
         self.memory = memory or MemoryBudget()
         self.upstreams = upstreams or UpstreamRouter({}, fallback="", permitted=False)
         self.defaults = defaults
@@ -99,7 +113,7 @@ class LlamaAPI:
         self.counters: dict[str, int] = {}
         self._routes: dict[tuple[str, str], _Handler] = {
             ("GET", "/health"): self._health,
-            ("GET", "/metrics"): self._metrics,
+            **({("GET", "/metrics"): self._metrics} if enable_metrics else {}),
             ("POST", "/tokenize"): self._tokenize,
             ("POST", "/detokenize"): self._detokenize,
             ("GET", "/v1/models"): self._models,
@@ -117,10 +131,14 @@ class LlamaAPI:
         path = scope["path"].rstrip("/") or "/"
         handler = self._routes.get((scope["method"], path))
         self._count(f"{scope['method']} {path}" if handler else "unrouted")
+        route = self.prefix + path if handler else "unrouted"
+        self.route_metrics.record(route)
         if handler is None:
             handler = self._no_route
+        if self.route_metrics.enabled:
+            send = self._status_recorder(route, send)
         try:
-            with self.memory.reserve(0, purpose="an /ai/llama request") as held:
+            with self.memory.reserve(0, purpose=f"a {self.prefix} request") as held:
                 await handler(scope, receive, send, held)
         except OutOfMemoryError as error:
             # Refused before the memory was taken; the host keeps serving everyone else.
@@ -133,13 +151,27 @@ class LlamaAPI:
             # The client left while sending its body: nobody is left to answer.
             return
 
+    def _status_recorder(self, route: str, send: Send) -> Send:
+        """``send``, noting the status the answer starts with in the route metrics."""
+
+        async def recording(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                self.route_metrics.record_status(route, int(message["status"]))
+            await send(message)
+
+        return recording
+
     async def _no_route(
         self, scope: Scope, receive: Receive, send: Send, held: MemoryReservation
     ) -> None:
         path = scope["path"].rstrip("/") or "/"
         if any(route_path == path for _, route_path in self._routes):
             raise APIError(405, "method_not_allowed", f"{scope['method']} not allowed on {path}")
-        raise APIError(404, "not_found", f"No endpoint {path} under /ai/llama")
+        if path == "/metrics" and not self.enable_metrics:
+            raise APIError(
+                404, "not_found", f"{self.prefix}/metrics is off (ai.llm.enable_metrics = false)"
+            )
+        raise APIError(404, "not_found", f"No endpoint {path} under {self.prefix}")
 
     def _count(self, name: str) -> None:
         self.counters[name] = self.counters.get(name, 0) + 1
@@ -197,6 +229,7 @@ class LlamaAPI:
             "pool": self.manager.stats(),
             "upstreams": self.upstreams.stats(),
             "metrics": {"uptime": time.time() - self.started, "requests": dict(self.counters)},
+            "routes": self.route_metrics.snapshot(),
         }
         headers = [(b"retry-after", b"1")] if status == 503 else []
         await send_json(send, status, payload, headers=headers)
@@ -227,6 +260,9 @@ class LlamaAPI:
             "# HELP oro_ai_decode_steps_total Batched decode steps.",
             "# TYPE oro_ai_decode_steps_total counter",
             f"oro_ai_decode_steps_total {stats['steps']}",
+            "# HELP oro_ai_kv_clears_total Times a sequence's cached tokens were dropped.",
+            "# TYPE oro_ai_kv_clears_total counter",
+            f"oro_ai_kv_clears_total {stats['kvClears']}",
             "# HELP oro_ai_rate_limited_total Requests refused by the rate limits.",
             "# TYPE oro_ai_rate_limited_total counter",
             f"oro_ai_rate_limited_total {self.limiter.refused}",
@@ -304,11 +340,29 @@ class LlamaAPI:
         self, scope: Scope, receive: Receive, send: Send, held: MemoryReservation
     ) -> None:
         body = await self._json_body(scope, receive, held)
+        self._check_embedding_size(body.get("input"))
         # No fallback: another model's vectors live in another space, useless next to the
         # ones the app stored.
         await self._route(
             receive, send, body, held, "embeddings", self._embed_locally, fallback=False
         )
+
+    def _check_embedding_size(self, raw: Any) -> None:
+        """Refuse inputs whose text is over ``embed_max_total_bytes`` together, wherever the
+        model lives (token lists are bounded by the context size instead).
+
+        :raises APIError: 413 ``input_too_large``.
+        """
+        items = raw if isinstance(raw, list) else [raw]
+        size = sum(len(item.encode("utf-8")) for item in items if isinstance(item, str))
+        limit = self.defaults.embed_max_total_bytes
+        if size > limit:
+            raise APIError(
+                413,
+                "input_too_large",
+                f"The embedding input is {size} bytes, over ai.llm.embed_max_total_bytes ({limit})",
+                param="input",
+            )
 
     async def _embed_locally(
         self,

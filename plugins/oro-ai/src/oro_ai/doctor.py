@@ -1,5 +1,6 @@
 """oro-ai's lines in ``oro doctor``: the CPU features local models use, whether llama-cpp-python
-imports (and was built for this CPU), and where the default model is."""
+imports (and was built for this CPU), whether it can offload layers to a GPU, and where the
+default model is."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from oro_ai.models import DEFAULT_MODEL_PACKAGE, default_model_file
 from oro_framework import DoctorCheck
@@ -47,8 +48,10 @@ _REINSTALL_LLAMA: Final = (
 _PROBE: Final = """
 import json, llama_cpp
 info = llama_cpp.llama_print_system_info()
+offload = getattr(llama_cpp, "llama_supports_gpu_offload", None)
 print(json.dumps({"version": llama_cpp.__version__,
-                  "system": info.decode() if isinstance(info, bytes) else str(info)}))
+                  "system": info.decode() if isinstance(info, bytes) else str(info),
+                  "gpu_offload": None if offload is None else bool(offload())}))
 """
 
 
@@ -94,9 +97,10 @@ def _cpu(features: set[str] | None) -> DoctorCheck:
     return DoctorCheck("cpu features", True, f"{machine}: {shown}")
 
 
-def _llama_cpp(features: set[str] | None, needed: bool) -> DoctorCheck:
+def _llama_cpp(features: set[str] | None, needed: bool) -> tuple[DoctorCheck, dict[str, Any]]:
     """Import llama_cpp in a child process: a build for CPU features this machine lacks dies
-    of SIGILL, which must become a line here instead of ending ``oro doctor``."""
+    of SIGILL, which must become a line here instead of ending ``oro doctor``. The line, and
+    what the child reported (empty when it did not import)."""
     name = "llama-cpp-python"
     if not _has_module("llama_cpp"):
         return DoctorCheck(
@@ -105,21 +109,21 @@ def _llama_cpp(features: set[str] | None, needed: bool) -> DoctorCheck:
             "not installed" + (" (oro-ai needs it)" if needed else ""),
             required=needed,
             hint="pip install oro-ai",
-        )
+        ), {}
     try:
         completed = subprocess.run(
             [sys.executable, "-c", _PROBE], capture_output=True, text=True, timeout=120, check=False
         )
     except (OSError, subprocess.TimeoutExpired) as error:
-        return DoctorCheck(name, False, f"cannot be imported: {error}", required=needed)
+        return DoctorCheck(name, False, f"cannot be imported: {error}", required=needed), {}
     if completed.returncode != 0:
         if completed.returncode < 0:
             why = f"importing it killed Python ({signal.Signals(-completed.returncode).name})"
         else:
             lines = completed.stderr.strip().splitlines()
             why = f"import failed: {lines[-1] if lines else completed.returncode}"
-        return DoctorCheck(name, False, why, required=needed, hint=_REINSTALL_LLAMA)
-    probe = json.loads(completed.stdout.strip().splitlines()[-1])
+        return DoctorCheck(name, False, why, required=needed, hint=_REINSTALL_LLAMA), {}
+    probe: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
     built = {
         _BUILD_FLAGS[match.group(1)]
         for match in re.finditer(r"\b([A-Z0-9_]+) = 1\b", probe["system"])
@@ -134,8 +138,28 @@ def _llama_cpp(features: set[str] | None, needed: bool) -> DoctorCheck:
             f"{detail}; this CPU lacks {' '.join(lacking)}",
             required=needed,
             hint=_REINSTALL_LLAMA,
+        ), probe
+    return DoctorCheck(name, True, detail), probe
+
+
+def _gpu_offload(probe: dict[str, Any]) -> DoctorCheck:
+    """Whether the build can put layers on a GPU (``llama_supports_gpu_offload()``): what
+    ``ai.llm.gpu_layer_count`` needs. A CPU-only build is fine, so this never fails."""
+    name = "gpu offload"
+    if "gpu_offload" not in probe:
+        return DoctorCheck(name, True, "unknown: llama-cpp-python does not import")
+    if probe["gpu_offload"] is None:
+        return DoctorCheck(
+            name, True, "unknown: this llama-cpp-python has no llama_supports_gpu_offload()"
         )
-    return DoctorCheck(name, True, detail)
+    if probe["gpu_offload"]:
+        return DoctorCheck(name, True, "supported: ai.llm.gpu_layer_count layers go to the GPU")
+    return DoctorCheck(
+        name,
+        True,
+        "not supported by this llama-cpp-python build (CPU only): ai.llm.gpu_layer_count has "
+        "no effect",
+    )
 
 
 def _size(size: int) -> str:
@@ -158,8 +182,10 @@ def _default_model() -> DoctorCheck:
 
 
 def checks() -> list[DoctorCheck]:
-    """The lines oro-ai adds to ``oro doctor``: the CPU, llama-cpp-python, the default model.
-    oro-ai is installed when it is asked, so each missing piece fails the check."""
+    """The lines oro-ai adds to ``oro doctor``: the CPU, llama-cpp-python, GPU offload, the
+    default model. oro-ai is installed when it is asked, so each missing piece fails the
+    check."""
     needed = True
     features = cpu_features()
-    return [_cpu(features), _llama_cpp(features, needed), _default_model()]
+    llama, probe = _llama_cpp(features, needed)
+    return [_cpu(features), llama, _gpu_offload(probe), _default_model()]

@@ -28,9 +28,10 @@ else:  # imported on first use (and llama_log installed then): see oro_ai._lazy
     from oro_ai._lazy import llama_cpp, llama_grammar
     from oro_ai._lazy import llama_internals as _internals
 
-__all__ = ["Job", "Sampling", "TokenEvent", "Worker", "load_model", "token_piece"]
+__all__ = ["Job", "KVClearLog", "Sampling", "TokenEvent", "Worker", "load_model", "token_piece"]
 
 logger = logging.getLogger("oro_ai.engine")
+kv_logger = logging.getLogger("oro_ai.kv")
 
 
 _IDLE_POLL: Final = 0.25
@@ -107,11 +108,48 @@ class _Slot:
     """The cache was computed with LoRA adapters since changed: forget it when the job ends."""
 
 
-def load_model(path: str, *, use_mmap: bool = True) -> _internals.LlamaModel:
-    """Load a GGUF model (no context) with llama.cpp's logging kept off stderr."""
+def load_model(path: str, *, use_mmap: bool = True, gpu_layers: int = -1) -> _internals.LlamaModel:
+    """Load a GGUF model (no context) with llama.cpp's logging kept off stderr.
+
+    :param gpu_layers: llama.cpp's ``n_gpu_layers``: layers offloaded to the GPU, -1 all; a
+        build without a GPU backend keeps every layer on the CPU whatever it says.
+    """
     params = llama_cpp.llama_model_default_params()
     params.use_mmap = use_mmap
+    params.n_gpu_layers = gpu_layers
     return _internals.LlamaModel(path_model=path, params=params, verbose=False)
+
+
+class KVClearLog:
+    """The ``debug_kv_log`` lines of one model's workers: each sums the KV-cache clears since
+    the previous line, at most one per ``interval`` seconds (0: a line per clear), and names
+    the worker of the last. Called on the worker threads."""
+
+    def __init__(self, *, interval: float) -> None:
+        self.interval = interval
+        self._lock = threading.Lock()
+        self._clears = 0
+        self._dropped = 0
+        self._last = -float("inf")
+
+    def record(self, worker: str, dropped: int, kept: int) -> None:
+        """``worker`` dropped ``dropped`` cached tokens of a sequence and kept ``kept``."""
+        with self._lock:
+            self._clears += 1
+            self._dropped += dropped
+            now = time.monotonic()
+            if now - self._last < self.interval:
+                return
+            clears, total, self._clears, self._dropped = self._clears, self._dropped, 0, 0
+            self._last = now
+        kv_logger.info(
+            "kv_clear %s: %d clear(s), %d cached token(s) dropped (last: %d dropped, %d kept)",
+            worker,
+            clears,
+            total,
+            dropped,
+            kept,
+        )
 
 
 def token_piece(model: _internals.LlamaModel, token: int, *, special: bool = False) -> bytes:
@@ -186,7 +224,9 @@ class Worker:
         n_ctx_seq: int,
         threads: int,
         n_batch: int = 512,
+        n_ubatch: int = 0,
         name: str = "worker",
+        kv_log: KVClearLog | None = None,
     ) -> None:
         self.model = model
         self.parallel = parallel
@@ -198,7 +238,8 @@ class Worker:
         params.n_ctx = n_ctx_seq * parallel
         params.n_seq_max = parallel
         params.n_batch = n_batch
-        params.n_ubatch = n_batch
+        # 0 is n_batch; llama.cpp caps a larger one at n_batch.
+        params.n_ubatch = n_ubatch or n_batch
         params.n_threads = threads
         params.n_threads_batch = threads
         params.kv_unified = True
@@ -224,6 +265,10 @@ class Worker:
         self.tokens_generated = 0
         self.prompt_tokens = 0
         self.cached_prompt_tokens = 0
+        self.kv_clears = 0
+        """Times a sequence's cached tokens were dropped (all or past a shared prefix)."""
+        self.kv_tokens_dropped = 0
+        self.kv_log = kv_log
         self.queued = 0
         """Jobs submitted and not yet finished (event-loop side bookkeeping)."""
 
@@ -335,15 +380,19 @@ class Worker:
             )
             shared = 0 if donor.stale else _common_prefix(donor.cached, job.prompt)
             memory = self.context.memory
+            held = len(slot.cached)
             if donor is not slot and shared > reused:
                 llama_cpp.llama_memory_seq_rm(memory, slot.seq_id, -1, -1)
                 llama_cpp.llama_memory_seq_cp(memory, donor.seq_id, slot.seq_id, 0, shared)
                 reused = shared
+                self._cleared(held, 0)
+                held = 0
             # At least the prompt's last token is decoded: its logits choose the first token.
             reused = min(reused, len(job.prompt) - 1)
             if not llama_cpp.llama_memory_seq_rm(memory, slot.seq_id, reused, -1):
                 llama_cpp.llama_memory_seq_rm(memory, slot.seq_id, -1, -1)
                 reused = 0
+            self._cleared(held, min(held, reused))
             slot.cached = job.prompt[:reused]
             slot.pending = job.prompt[reused:]
             slot.job = job
@@ -385,8 +434,20 @@ class Worker:
 
     def _forget(self, slot: _Slot) -> None:
         llama_cpp.llama_memory_seq_rm(self.context.memory, slot.seq_id, -1, -1)
+        self._cleared(len(slot.cached), 0)
         slot.cached = []
         slot.stale = False
+
+    def _cleared(self, held: int, kept: int) -> None:
+        """Count (and with ``debug_kv_log``, log) a sequence's cache going from ``held`` tokens
+        of its own to ``kept``; keeping all of them is no clear."""
+        dropped = held - kept
+        if dropped <= 0:
+            return
+        self.kv_clears += 1
+        self.kv_tokens_dropped += dropped
+        if self.kv_log is not None:
+            self.kv_log.record(self.name, dropped, kept)
 
     def _step(self, events: list[tuple[Job, TokenEvent]]) -> None:
         batch = self._batch

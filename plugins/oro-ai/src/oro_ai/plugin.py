@@ -12,11 +12,13 @@ from oro_ai.routing import UPSTREAM_PERMISSION
 from oro_ai.settings import AISettings, RoutingSettings
 from oro_ai.state import STATE, AIState
 from oro_framework import (
+    ConfigError,
     ConfigRegistry,
     DoctorCheck,
     Host,
     JSModuleTable,
     PermissionRegistry,
+    RegistrationError,
     RouteTable,
     SchemeTable,
     ServiceRegistry,
@@ -24,6 +26,7 @@ from oro_framework import (
 )
 
 JS_DIRECTORY: Final = Path(__file__).parent / "js"
+SERVER_PREFIX: Final = "ai.llm.server_prefix"
 
 
 @hookimpl
@@ -60,13 +63,21 @@ def oro_register_routes(routes: RouteTable) -> None:
 @hookimpl
 def oro_register_schemes(schemes: SchemeTable, host: Host) -> None:
     state = host.stash[STATE]
-    schemes.mount(
-        "/ai/llama",
-        state.api,
-        doc="OpenAI-compatible API of the local models (/v1/chat/completions...)",
-        permission=ROUTES.permission,
-        authenticate=state.authenticate,
-    )
+    try:
+        schemes.mount(
+            state.settings.prefix,
+            state.api,
+            doc="OpenAI-compatible API of the local models (/v1/chat/completions...)",
+            permission=ROUTES.permission,
+            authenticate=state.authenticate,
+        )
+    except RegistrationError as error:
+        # A prefix the host keeps (/ipc) or another plugin's mount: the fix is in the config.
+        raise ConfigError(
+            f"key '{SERVER_PREFIX}' cannot be {state.settings.prefix!r}: {error}",
+            key=SERVER_PREFIX,
+            source=host.config.source(SERVER_PREFIX),
+        ) from None
 
 
 @hookimpl

@@ -21,7 +21,7 @@ else:  # imported on first use: see oro_ai._lazy
     from oro_ai._lazy import llama_cpp
     from oro_ai._lazy import llama_internals as _internals
 
-from oro_ai.engine import Worker, load_model
+from oro_ai.engine import KVClearLog, Worker, load_model
 from oro_ai.errors import APIError
 from oro_ai.model_status import ModelState, ModelStatus, StatusListener, file_size, human_size
 from oro_ai.models import ModelFile, ModelRegistry
@@ -62,12 +62,20 @@ class ModelManager:
     :param registry: names to files.
     """
 
-    def __init__(self, registry: ModelRegistry, settings: PoolSettings) -> None:
+    def __init__(
+        self,
+        registry: ModelRegistry,
+        settings: PoolSettings,
+        *,
+        lora_path: list[Path] | None = None,
+    ) -> None:
         self.registry = registry
         self.settings = settings
         self.loaded: dict[str, LoadedModel] = {}
         self.loading: set[str] = set()
         self.loras: dict[str, Path] = {}
+        self.lora_path = list(lora_path or [])
+        """``[ai.llm] lora_path``: where adapters are found by name."""
         self._locks: dict[str, anyio.Lock] = {}
         self._task_group: TaskGroup | None = None
         self.ready = False
@@ -210,7 +218,7 @@ class ModelManager:
     def _build(self, file: ModelFile) -> tuple[_internals.LlamaModel, list[Worker], dict[str, str]]:
         settings = self.settings
         try:
-            native = load_model(str(file.path))
+            native = load_model(str(file.path), gpu_layers=settings.gpu_layers)
         except ValueError as error:
             # llama.cpp names the file by its path; pages see its name only.
             cause = str(error).replace(str(file.path), file.path.name)
@@ -230,6 +238,7 @@ class ModelManager:
             ) from None
         threads = settings.threads_per_context()
         context_size = min(settings.context_size, native.n_ctx_train() or settings.context_size)
+        kv_log = KVClearLog(interval=settings.kv_log_interval) if settings.kv_log else None
         workers = [
             Worker(
                 native,
@@ -237,7 +246,9 @@ class ModelManager:
                 n_ctx_seq=context_size,
                 threads=threads,
                 n_batch=settings.batch_size,
+                n_ubatch=settings.ubatch_size,
                 name=f"{file.name}#{index}",
+                kv_log=kv_log,
             )
             for index in range(settings.contexts)
         ]
@@ -313,6 +324,22 @@ class ModelManager:
     # LoRA adapters
     # ------------------------------------------------------------------------------------------
 
+    def lora_file(self, name: str) -> Path | None:
+        """The file ``name`` or ``name.gguf`` in the first directory of ``lora_path`` holding
+        one, else ``None`` (blocking: run in a thread).
+
+        :raises APIError: ``name`` is not a plain file name (``a/b``, ``..``).
+        """
+        if not name or name in (".", "..") or "/" in name or "\\" in name or "\0" in name:
+            raise APIError(
+                400, "invalid_adapter", f"LoRA adapter name {name!r} is not a plain file name"
+            )
+        for directory in self.lora_path:
+            for candidate in (directory / name, directory / f"{name}.gguf"):
+                if candidate.suffix == ".gguf" and candidate.is_file():
+                    return candidate
+        return None
+
     def add_lora(self, path: Path, name: str | None) -> str:
         """Register a LoRA adapter file under ``name`` (default: the file name without ``.gguf``).
 
@@ -340,4 +367,6 @@ class ModelManager:
             "tokensGenerated": sum(worker.tokens_generated for worker in workers),
             "promptTokens": sum(worker.prompt_tokens for worker in workers),
             "cachedPromptTokens": sum(worker.cached_prompt_tokens for worker in workers),
+            "kvClears": sum(worker.kv_clears for worker in workers),
+            "kvTokensDropped": sum(worker.kv_tokens_dropped for worker in workers),
         }

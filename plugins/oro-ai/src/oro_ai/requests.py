@@ -8,7 +8,7 @@ import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
     from llama_cpp import llama_chat_format, llama_grammar
@@ -20,6 +20,7 @@ from oro_ai.errors import APIError
 
 __all__ = [
     "CHATML_TEMPLATE",
+    "TOP_K_RANGE",
     "Defaults",
     "GenerationParams",
     "chat_prompt",
@@ -36,6 +37,9 @@ CHATML_TEMPLATE = (
 )
 """The prompt format of models that carry no chat template of their own."""
 
+TOP_K_RANGE: Final = (0, 1000)
+"""The ``top_k`` a request (and ``ai.llm.default_top_k``) may set; 0 turns it off."""
+
 _TOOL_CALL = re.compile(r"<tool_call>\s*(.*?)\s*</tool_call>", re.DOTALL)
 
 
@@ -46,8 +50,11 @@ class Defaults:
     max_tokens: int = 256
     temperature: float = 0.7
     top_p: float = 0.95
+    top_k: int = 40
+    min_p: float = 0.05
     hard_max_tokens: int = 4096
     max_prompt_bytes: int = 256 * 1024
+    embed_max_total_bytes: int = 256 * 1024
 
 
 @dataclass(frozen=True)
@@ -143,9 +150,9 @@ def generation_params(body: Mapping[str, Any], defaults: Defaults) -> Generation
     _ranged("temperature", temperature, 0.0, 2.0)
     top_p = _field(body, "top_p", float, defaults.top_p)
     _ranged("top_p", top_p, 0.0, 1.0)
-    top_k = _field(body, "top_k", int, 40)
-    _ranged("top_k", top_k, 0, 1000)
-    min_p = _field(body, "min_p", float, 0.05)
+    top_k = _field(body, "top_k", int, defaults.top_k)
+    _ranged("top_k", top_k, *TOP_K_RANGE)
+    min_p = _field(body, "min_p", float, defaults.min_p)
     _ranged("min_p", min_p, 0.0, 1.0)
     presence = _field(body, "presence_penalty", float, 0.0)
     _ranged("presence_penalty", presence, -2.0, 2.0)

@@ -44,6 +44,14 @@ class PoolSettings:
     context_size: int = 2048
     """Tokens of context per sequence (prompt + completion)."""
     batch_size: int = 512
+    ubatch_size: int = 0
+    """Tokens llama.cpp computes at once within a step (``n_ubatch``); 0: ``batch_size``."""
+    gpu_layers: int = -1
+    """Layers offloaded to the GPU (``n_gpu_layers``); -1: all."""
+    kv_log: bool = False
+    """Log the KV-cache clears (``debug_kv_log``)..."""
+    kv_log_interval: float = 5.0
+    """...at most once per this many seconds."""
     queue_size: int = 16
     """Requests that may wait per model for a free sequence; past it: 429."""
     idle_timeout: float = 600.0

@@ -25,7 +25,8 @@ __all__ = ["ROUTES"]
 async def _permitted_path(request: Request, text: str) -> Path:
     """The real path of the model or adapter file a page names, if models may be read from
     there: the app's resources, its data directory, ``ai.llm.models_dir`` or a directory of
-    ``ai.llm.model_path``. A relative path is taken from the app directory.
+    ``ai.llm.model_path`` or ``ai.llm.lora_path``. A relative path is taken from the app
+    directory.
 
     :raises SecurityError: ``EPERM`` for any other place, checked before the file is looked
         at, so the answer is the same whether or not something exists there.
@@ -40,7 +41,7 @@ async def _permitted_path(request: Request, text: str) -> Path:
     if real is None:
         raise SecurityError(
             f"Cannot read models from '{text}': a path must lie in the app's resources, its "
-            "data directory, ai.llm.models_dir or ai.llm.model_path",
+            "data directory, ai.llm.models_dir, ai.llm.model_path or ai.llm.lora_path",
             code="EPERM",
             path=text,
         )
@@ -110,10 +111,35 @@ async def model_status(request: Request) -> dict[str, Any]:
     return manager.status(file).to_json()
 
 
-async def lora_load(request: Request) -> dict[str, Any]:
-    """Register a LoRA adapter .gguf at `path` under `name` (default: its file name)."""
+async def _adapter(request: Request, name: str) -> str:
+    """The registered name of adapter `name`, found in ``ai.llm.lora_path`` if need be.
+
+    :raises NotFoundError: no such adapter.
+    """
     manager = request.host.stash[STATE].manager
-    path = await _permitted_path(request, request.params.require_str("path"))
+    if name in manager.loras:
+        return name
+    try:
+        found = await anyio.to_thread.run_sync(manager.lora_file, name)
+        if found is None:
+            raise NotFoundError(
+                f"No LoRA adapter '{name}': load it with ai.llm.lora.load, or put {name}.gguf "
+                "in a directory of ai.llm.lora_path"
+            )
+        return manager.add_lora(found, found.stem)
+    except APIError as error:
+        raise error.to_ipc_error() from None
+
+
+async def lora_load(request: Request) -> dict[str, Any]:
+    """Register a LoRA adapter .gguf at `path` under `name` (default: its file name), or
+    find the adapter `name` (a file name, `.gguf` optional) in ``ai.llm.lora_path``."""
+    manager = request.host.stash[STATE].manager
+    text = request.params.get_str("path")
+    if not text:
+        name = await _adapter(request, request.params.require_str("name"))
+        return {"name": name, "path": manager.loras[name].name}
+    path = await _permitted_path(request, text)
     try:
         name = manager.add_lora(path, request.params.get_str("name"))
     except APIError as error:
@@ -122,15 +148,14 @@ async def lora_load(request: Request) -> dict[str, Any]:
 
 
 async def lora_attach(request: Request) -> dict[str, Any]:
-    """Apply adapter `name` to `model` (default model when omitted) with `scale` (1.0)."""
+    """Apply adapter `name` (loaded, or found in ``ai.llm.lora_path``) to `model` (default
+    model when omitted) with `scale` (1.0)."""
     manager = request.host.stash[STATE].manager
-    name = request.params.require_str("name")
     scale = request.params.get_float("scale", 1.0)
     if not -10.0 <= scale <= 10.0:
         raise InvalidArgumentError.invalid("scale", "must be between -10 and 10")
-    path = manager.loras.get(name)
-    if path is None:
-        raise NotFoundError(f"No LoRA adapter '{name}': load it with ai.llm.lora.load first")
+    name = await _adapter(request, request.params.require_str("name"))
+    path = manager.loras[name]
     try:
         model = await manager.get(request.params.get_str("model"))
         await anyio.to_thread.run_sync(model.attach, name, path, scale)

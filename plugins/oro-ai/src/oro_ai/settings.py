@@ -4,16 +4,52 @@ servers in ``[ai.upstreams.<name>]`` tables and the fallback)."""
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import final
+from typing import Final, final
 
 from oro_ai.limits import RateLimiter
-from oro_ai.requests import Defaults
+from oro_ai.requests import TOP_K_RANGE, Defaults
 from oro_ai.resident import PoolSettings
+from oro_ai.route_metrics import RouteMetrics
 from oro_framework import setting, setting_from, validators
 
 __all__ = ["AISettings", "RoutingSettings", "UpstreamSettings"]
+
+_PREFIX_SEGMENT: Final = re.compile(r"[A-Za-z0-9._~-]+")
+
+
+def _url_prefix(value: str) -> None:
+    """A URL path of whole segments (``/ai/llama``): where the API is mounted."""
+    segments = value.rstrip("/").split("/")
+    if (
+        not value.startswith("/")
+        or len(segments) < 2
+        or not all(_PREFIX_SEGMENT.fullmatch(part) for part in segments[1:])
+        or any(part in (".", "..") for part in segments)
+    ):
+        raise ValueError(
+            f"must be a URL path such as '/ai/llama' (letters, digits, '.', '_', '~', '-' "
+            f"between single slashes), got {value!r}"
+        )
+
+
+def _top_k(value: int) -> None:
+    low, high = TOP_K_RANGE
+    if not low <= value <= high:
+        raise ValueError(f"must be between {low} (off) and {high}, got {value}")
+
+
+def _probability(value: float) -> None:
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"must be between 0 and 1, got {value}")
+
+
+def _layer_count(value: int) -> None:
+    if value < -1:
+        raise ValueError(f"must be -1 (every layer) or a number of layers, got {value}")
 
 
 @final
@@ -53,6 +89,19 @@ class AISettings:
         2048, "Tokens of context per sequence.", validator=validators.positive
     )
     batch_size: int = setting(512, "Tokens per decode step.", validator=validators.positive)
+    context_n_ubatch: int = setting(
+        0,
+        "Tokens llama.cpp computes at once within a decode step (its n_ubatch, the physical "
+        "batch); 0: batch_size. At most batch_size (llama.cpp caps it).",
+        validator=validators.not_negative,
+    )
+    gpu_layer_count: int = setting(
+        -1,
+        "Model layers offloaded to the GPU (llama.cpp's n_gpu_layers): -1 every layer, 0 none. "
+        "Only a llama-cpp-python built with a GPU backend offloads; `oro doctor` says whether "
+        "this one can.",
+        validator=_layer_count,
+    )
     queue_size: int = setting(
         16,
         "Requests that may wait per model for a free sequence; past it: 429 with Retry-After.",
@@ -76,8 +125,9 @@ class AISettings:
     )
     rate_limit_burst: int = setting(
         10,
-        "Size of the token bucket (requests allowed at once after a quiet spell).",
-        validator=validators.positive,
+        "Size of the token bucket (requests allowed at once after a quiet spell); 0 (Oro's "
+        "'no burst'): 1.",
+        validator=validators.not_negative,
     )
     default_max_tokens: int = setting(
         256, "max_tokens when a request sets none.", validator=validators.positive
@@ -89,6 +139,10 @@ class AISettings:
     )
     default_top_p: float = setting(
         0.95, "top_p when a request sets none.", validator=validators.positive
+    )
+    default_top_k: int = setting(40, "top_k when a request sets none (0: off).", validator=_top_k)
+    default_min_p: float = setting(
+        0.05, "min_p when a request sets none (0: off).", validator=_probability
     )
     hard_max_tokens: int = setting(
         4096, "Largest max_tokens a request may ask for (more: 400).", validator=validators.positive
@@ -102,6 +156,56 @@ class AISettings:
         1024 * 1024,
         "Largest JSON request body in bytes (more: 413).",
         validator=validators.positive,
+    )
+    embed_max_total_bytes: int = setting(
+        256 * 1024,
+        "Largest text of one embeddings request, its inputs together, in UTF-8 bytes (more: "
+        "413 input_too_large).",
+        validator=validators.positive,
+    )
+    lora_path: str = setting(
+        "",
+        "Directories holding LoRA adapters (.gguf), separated like PATH (also "
+        "ORO_AI_LLM_LORA_PATH): ai.llm.lora.load and ai.llm.lora.attach find an adapter there "
+        "by name, and ai.llm.lora.load may read a path there.",
+        validator=validators.path,
+        # Where the app keeps files on the user's disk is no business of its pages.
+        private=True,
+    )
+    server_prefix: str = setting(
+        "/ai/llama",
+        "URL path of the OpenAI-compatible API on the app's origin (oro:ai follows it).",
+        validator=_url_prefix,
+    )
+    enable_metrics: bool = setting(
+        True, "Serve <server_prefix>/metrics (Prometheus text); off: 404."
+    )
+    debug_route_metrics: bool = setting(
+        False,
+        "Count requests and their statuses per endpoint and keep the recent ones, shown as "
+        "'routes' in <server_prefix>/health and diagnostics.query.",
+    )
+    debug_route_metrics_recent_ms: int = setting(
+        300_000,
+        "How far back the recent requests of debug_route_metrics go, in ms (at most 64 are "
+        "kept); 0: only the last 64.",
+        validator=validators.not_negative,
+    )
+    debug_route_metrics_top_k: int = setting(
+        32,
+        "Endpoints shown in 'routes' counts and statuses, the most requested first; 0: all.",
+        validator=validators.not_negative,
+    )
+    debug_kv_log: bool = setting(
+        False,
+        "Log the KV-cache clears of the contexts (logger oro_ai.kv, INFO): a sequence's cached "
+        "tokens dropped to make room for another prompt.",
+    )
+    debug_kv_log_interval_ms: int = setting(
+        5000,
+        "Least time between two debug_kv_log lines, in ms (each line sums the clears since the "
+        "last); 0: a line per clear.",
+        validator=validators.not_negative,
     )
     api_key: str = setting(
         "",
@@ -130,6 +234,23 @@ class AISettings:
             return data_dir / "models"
         return app_dir / Path(self.models_dir).expanduser()
 
+    @property
+    def prefix(self) -> str:
+        """``server_prefix`` without a trailing slash: the API's mount path."""
+        return self.server_prefix.rstrip("/")
+
+    def lora_directories(self) -> list[Path]:
+        """``lora_path`` as directories, in order."""
+        return [Path(part).expanduser() for part in self.lora_path.split(os.pathsep) if part]
+
+    def route_metrics(self) -> RouteMetrics:
+        """The ``debug_route_metrics*`` recorder."""
+        return RouteMetrics(
+            enabled=self.debug_route_metrics,
+            recent_ms=self.debug_route_metrics_recent_ms,
+            top_k=self.debug_route_metrics_top_k,
+        )
+
     def pool(self) -> PoolSettings:
         """How each resident model is served."""
         return PoolSettings(
@@ -138,6 +259,10 @@ class AISettings:
             threads=self.threads,
             context_size=self.context_size,
             batch_size=self.batch_size,
+            ubatch_size=self.context_n_ubatch,
+            gpu_layers=self.gpu_layer_count,
+            kv_log=self.debug_kv_log,
+            kv_log_interval=self.debug_kv_log_interval_ms / 1000,
             queue_size=self.queue_size,
             idle_timeout=self.idle_timeout,
             max_models=self.max_models,
@@ -149,8 +274,11 @@ class AISettings:
             max_tokens=self.default_max_tokens,
             temperature=self.default_temperature,
             top_p=self.default_top_p,
+            top_k=self.default_top_k,
+            min_p=self.default_min_p,
             hard_max_tokens=self.hard_max_tokens,
             max_prompt_bytes=self.max_prompt_bytes,
+            embed_max_total_bytes=self.embed_max_total_bytes,
         )
 
     def rate_limiter(self) -> RateLimiter:

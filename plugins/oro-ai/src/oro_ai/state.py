@@ -33,7 +33,8 @@ class AIState:
     api: LlamaAPI
     model_roots: tuple[Path, ...]
     """The directories ``ai.llm.model.load`` and ``ai.llm.lora.load`` may read a ``path``
-    from: the app's resources, its data directory, ``models_dir`` and the search path."""
+    from: the app's resources, its data directory, ``models_dir``, the search path and
+    ``lora_path``."""
 
     @classmethod
     def from_host(cls, host: Host) -> AIState:
@@ -50,7 +51,8 @@ class AIState:
             default=default_model_file(),
             default_name=settings.default_model,
         )
-        manager = ModelManager(registry, settings.pool())
+        lora_path = [host.app_dir / directory for directory in settings.lora_directories()]
+        manager = ModelManager(registry, settings.pool(), lora_path=lora_path)
         upstreams = UpstreamRouter.from_settings(
             host.settings(RoutingSettings),
             registry,
@@ -64,8 +66,11 @@ class AIState:
             upstreams=upstreams,
             max_body_bytes=settings.max_body_bytes,
             memory=host.memory,
+            prefix=settings.prefix,
+            route_metrics=settings.route_metrics(),
+            enable_metrics=settings.enable_metrics,
         )
-        roots = (host.paths.resources, host.paths.data, *registry.search_path)
+        roots = (host.paths.resources, host.paths.data, *registry.search_path, *lora_path)
         return cls(settings, manager, upstreams, api, roots)
 
     async def run(self, *, task_status: TaskStatus[None]) -> None:
@@ -96,11 +101,15 @@ class AIState:
     def diagnostics(self) -> dict[str, Any]:
         """The resident models and the pool's figures, for ``diagnostics.query``."""
         names = sorted(self.manager.loaded)
-        return {
+        found: dict[str, Any] = {
             "handles": {"count": len(names), "ids": names},
             "pool": self.manager.stats(),
             "upstreams": self.upstreams.stats(),
         }
+        routes = self.api.route_metrics.snapshot()
+        if routes is not None:
+            found["routes"] = routes
+        return found
 
 
 STATE: Final = StashKey[AIState]("ai")

@@ -51,8 +51,11 @@ def oro_register_routes(routes: RouteTable) -> None:
 
 
 @hookimpl
-def oro_register_js_modules(modules: JSModuleTable) -> None:
-    modules.add_directory(JS_DIRECTORY)
+def oro_register_js_modules(modules: JSModuleTable, host: Host) -> None:
+    # With Oro's page globals on, loaded into every page: its class is the page's Notification,
+    # as Oro's pages have it.
+    oro_globals = host.config["webview.oro_globals"]
+    modules.add_directory(JS_DIRECTORY, preload=("oro:notification",) if oro_globals else ())
 
 
 @hookimpl

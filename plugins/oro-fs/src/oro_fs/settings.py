@@ -10,7 +10,7 @@ from oro_framework import ConfigError, setting, validators
 
 __all__ = ["FsSettings", "Mount"]
 
-_BUILTIN_ROOTS: Final = frozenset({"data", "temp", "resources"})
+_BUILTIN_ROOTS: Final = frozenset({"data", "temp", "resources", "tmpdir"})
 
 
 @final
@@ -33,6 +33,12 @@ class FsSettings:
         "Confine oro:fs to the app's resources (read-only), data and temp directories and the "
         "configured mounts; false allows the whole file system.",
         env=("FS_SANDBOX",),
+    )
+    relative_root: str = setting(
+        "resources",
+        "The root relative paths resolve against: 'resources' (Oro's: the app's files, "
+        "read-only, as process.cwd() says), 'data' (oro's earlier default), 'temp', 'tmpdir' "
+        "or a mount's name. Prefixed paths ('data:notes.md') name their root whatever this is.",
     )
     no_follow_symlinks: bool = setting(
         False,

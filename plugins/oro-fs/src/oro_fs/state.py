@@ -3,19 +3,21 @@ descriptors, the watchers and the open read streams."""
 
 from __future__ import annotations
 
+import os
 import weakref
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Final, final
 
 import anyio
 from anyio.abc import TaskStatus
 
-from oro_framework import Host, Sandbox, SandboxRoot, StashKey
+from oro_framework import ConfigError, Host, Sandbox, SandboxRoot, StashKey, is_secret_name
 from oro_fs.descriptors import DescriptorTable
 from oro_fs.settings import FsSettings
 from oro_fs.watch import Watchers
 
-__all__ = ["STATE", "FsState"]
+__all__ = ["STATE", "TMPDIR_ROOT", "FsState", "page_temp_directory"]
 
 
 @final
@@ -37,7 +39,8 @@ class FsState:
     def from_host(cls, host: Host) -> FsState:
         """The state for ``host``, whose config and paths are loaded.
 
-        :raises ConfigError: a bad ``filesystem.mounts`` entry.
+        :raises ConfigError: a bad ``filesystem.mounts`` entry, or a ``relative_root`` naming
+            no root (``tmpdir`` when the app hands its pages no temp directory).
         """
         settings = host.settings(FsSettings)
         roots = [
@@ -50,16 +53,29 @@ class FsState:
             SandboxRoot.at("data", host.paths.data, writable=True),
             SandboxRoot.at("temp", host.paths.temp, writable=True),
             *(
+                SandboxRoot.at(TMPDIR_ROOT, Path(directory), writable=True)
+                for directory in [page_temp_directory(host)]
+                if directory is not None
+            ),
+            *(
                 SandboxRoot.at(mount.name, mount.path, writable=mount.writable)
                 for mount in settings.mount_roots()
             ),
         ]
+        names = [root.name for root in roots]
+        if settings.relative_root not in names:
+            raise ConfigError(
+                f"key 'filesystem.relative_root' names no root: {settings.relative_root!r} "
+                f"(one of {', '.join(names)})",
+                key="filesystem.relative_root",
+            )
         return cls(
             settings=settings,
             sandbox=Sandbox(
                 roots,
                 enabled=settings.sandbox_enabled,
                 follow_symlinks=not settings.no_follow_symlinks,
+                home=settings.relative_root,
             ),
             limiter=anyio.CapacityLimiter(settings.io_threads),
             descriptors=DescriptorTable(settings.max_open_descriptors),
@@ -84,6 +100,28 @@ class FsState:
         self.descriptors.close_all()
         for stream in list(self.streams):
             stream.close()
+
+
+TMPDIR_ROOT: Final = "tmpdir"
+"""The root of the temp directory the app hands its pages (:func:`page_temp_directory`)."""
+TEMP_VARIABLES: Final = ("TEMPDIR", "TMPDIR", "TEMP", "TMP")
+"""Where Oro's ``os.tmpdir()`` looks in the page's environment, in its order."""
+
+
+def page_temp_directory(host: Host) -> str | None:
+    """The temp directory the page's ``os.tmpdir()`` names, when the app hands one to its pages:
+    the first of :data:`TEMP_VARIABLES` in ``process.env`` (forwarded from the host's environment
+    by ``build.env``, or set in ``[env]``), as Oro reads it. An app that does so shares that
+    directory with its pages, as Oro's apps do; one that does not keeps its own temp root."""
+    env = {name: str(value) for name, value in host.config.section("env").items()}
+    forwarded = host.config.get("build.env") or []
+    env.update({name: host.environ[name] for name in forwarded if name in host.environ})
+    for name in TEMP_VARIABLES:
+        value = env.get(name, "")
+        # The whole file system is no temp directory: "/" keeps the app's own.
+        if value and os.path.isabs(value) and value.strip("/") and not is_secret_name(name):
+            return value.rstrip("/")
+    return None
 
 
 STATE: Final = StashKey[FsState]("fs")

@@ -152,7 +152,7 @@ async def connect(request: Request) -> Reply:
     if sock.peer is not None:
         raise is_connected()
     address = await resolve(requested or default_peer(sock.kind), sock.kind)
-    _sockets(request).check_reachable(
+    await _sockets(request).check_reachable(
         request.window, address, port, name=requested, syscall="connect"
     )
     sock.connect(address, port)
@@ -219,7 +219,9 @@ async def _target(
         raise not_connected()
     number = parse_port(port, allow_zero=False)
     ip = await resolve(address or default_peer(sock.kind), sock.kind)
-    _sockets(request).check_reachable(request.window, ip, number, name=address, syscall="send")
+    await _sockets(request).check_reachable(
+        request.window, ip, number, name=address, syscall="send"
+    )
     return ip, number
 
 

@@ -27,6 +27,7 @@ from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStre
 
 from oro_framework import ErrnoError, IPCError, NotSupportedError, ServiceUnavailableError
 from oro_framework.network import PrivateNetworkPolicy, address_space, app_ports, same_address
+from oro_udp import listeners
 from oro_udp.errors import already_bound, not_running
 from oro_udp.settings import UdpSettings
 from oro_udp.sockets import UdpSocket
@@ -127,18 +128,21 @@ class UdpSockets:
                 syscall="bind",
             )
 
-    def check_reachable(
+    async def check_reachable(
         self, window: int | None, address: str, port: int, *, name: str | None, syscall: str
     ) -> None:
         """Whether ``window``'s page may send to ``address`` (an IP literal, resolved from
-        ``name``): a public address, one ``udp.allow_private`` names, or one of the page's own
-        sockets bound on loopback; never the ports of the app's own servers (the bridge's and
-        the Conduit's).
+        ``name``): a public address, one ``udp.allow_private`` names, or a loopback port that
+        only the page's own sockets hold, or none (:meth:`_only_own_at`); never the ports of
+        the app's own servers (the bridge's and the Conduit's).
 
         :raises ErrnoError: ``EACCES``.
         """
         reserved = app_ports(self.host) | _conduit_ports(self.host)
-        if port not in reserved and self._bound_at(window, address, port):
+        own_loopback = port not in reserved and address_space(address) == "loopback"
+        if own_loopback and (
+            self._bound_at(window, address, port) or await self._only_own_at(window, port)
+        ):
             return
         self.private_network.check(
             address, port, syscall=syscall, name=name, reserved_ports=reserved
@@ -148,7 +152,7 @@ class UdpSockets:
         """Whether one of ``window``'s sockets is bound to exactly ``address``:``port`` of
         loopback without SO_REUSEADDR/SO_REUSEPORT: then no other socket shares that address
         and port, and a datagram sent there reaches the page's own socket only."""
-        return address_space(address) == "loopback" and any(
+        return any(
             sock.window == window
             and sock.raw is not None
             and sock.port == port
@@ -156,6 +160,21 @@ class UdpSockets:
             and same_address(sock.bound_address, address)
             for sock in self.sockets.values()
         )
+
+    async def _only_own_at(self, window: int | None, port: int) -> bool:
+        """Whether every socket of this machine holding UDP ``port`` is one of ``window``'s
+        own (a socket shared with SO_REUSEADDR, say), or none is: a loopback datagram to that
+        port then reaches the page itself or nobody, as Oro's pages expect their sends between
+        their own sockets and to a closed port to succeed. Unknown (no ``/proc``) is no."""
+        holding = await anyio.to_thread.run_sync(listeners.holders, port)
+        if holding is None:
+            return False
+        own = {
+            sock.inode()
+            for sock in self.sockets.values()
+            if sock.window == window and sock.raw is not None
+        }
+        return holding <= own
 
     def register(self, sock: UdpSocket) -> None:
         """Add a socket just bound, unless a concurrent request took its id or the page's last

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import errno as errno_module
+import os
 import socket
 import struct
 import sys
@@ -141,6 +142,10 @@ class UdpSocket:
         if self.raw is None:
             raise ErrnoError.for_socket(errno_module.EBADF, "getsockname")
         return self.raw
+
+    def inode(self) -> int:
+        """The OS socket's inode, the number ``/proc/net/udp`` lists it under."""
+        return os.fstat(self._raw().fileno()).st_ino
 
     def sock_name(self) -> dict[str, Any]:
         address, port = self._raw().getsockname()[:2]

@@ -4,8 +4,9 @@
  * @module oro:ai
  */
 
-/** Path prefix of the OpenAI-compatible endpoints. */
-export const BASE_PATH: '/ai/llama/v1'
+/** Path prefix of the OpenAI-compatible endpoints: `[ai.llm] server_prefix` + `/v1`
+ * (`/ai/llama/v1` unless the app moves it). */
+export const BASE_PATH: string
 
 export interface AIErrorFields {
   code?: string | null
@@ -240,7 +241,8 @@ export const model: Readonly<{
 
 /** LoRA adapters: the IPC routes `ai.llm.lora.*`. */
 export const lora: Readonly<{
-  load (params: { path: string, name?: string }): Promise<any>
+  /** `path` (an allowed place) or `name` alone (a file of `[ai.llm] lora_path`). */
+  load (params: { path: string, name?: string } | { name: string }): Promise<any>
   attach (params: { name: string, model?: string, scale?: number }): Promise<any>
   detach (params: { name: string, model?: string }): Promise<any>
 }>

@@ -1,6 +1,6 @@
 /**
  * `oro:ai` — local LLMs (llama.cpp) from page JavaScript, over the app's OpenAI-compatible
- * endpoints under `/ai/llama/v1`.
+ * endpoints under `/ai/llama/v1` (`[ai.llm] server_prefix` moves them; this module follows).
  *
  * ```js
  * import { chat, complete, embed, models } from 'oro:ai'
@@ -27,8 +27,20 @@
 import { SSEParser, baseOrigin, request } from 'oro:ipc'
 import { AbortError } from 'oro:errors'
 
-/** Path prefix of the OpenAI-compatible endpoints. */
-export const BASE_PATH = '/ai/llama/v1'
+/**
+ * Path prefix of the OpenAI-compatible endpoints: `[ai.llm] server_prefix` (the page's
+ * `ai_llm_server_prefix` config key, `/ai/llama` unless the app moves it) + `/v1`.
+ */
+export const BASE_PATH = `${serverPrefix()}/v1`
+
+/** @returns {string} */
+function serverPrefix () {
+  const config = /** @type {any} */ (globalThis).__args?.config ?? {}
+  const prefix = config.ai_llm_server_prefix
+  return typeof prefix === 'string' && prefix.startsWith('/')
+    ? prefix.replace(/\/+$/, '')
+    : '/ai/llama'
+}
 
 /**
  * An error answered by the AI endpoints: `{"error": {"code", "type", "message"}}` plus the status.
@@ -92,7 +104,7 @@ export function toAIError (body, status, headers) {
 }
 
 /**
- * The URL of an endpoint below `/ai/llama/v1` on the page's origin.
+ * The URL of an endpoint below `BASE_PATH` (`/ai/llama/v1`) on the page's origin.
  * @param {string} path e.g. `chat/completions`
  * @returns {string}
  */
@@ -436,7 +448,11 @@ export const model = Object.freeze({
 
 /** LoRA adapters: the IPC routes `ai.llm.lora.*`. */
 export const lora = Object.freeze({
-  /** @param {{ path: string, name?: string }} params */
+  /**
+   * Register an adapter: `path` (an allowed place), or `name` alone (a file of
+   * `[ai.llm] lora_path`).
+   * @param {{ path?: string, name?: string }} params
+   */
   async load (params) { return await request('ai.llm.lora.load', params, { timeout: 0 }) },
   /** @param {{ name: string, model?: string, scale?: number }} params */
   async attach (params) { return await request('ai.llm.lora.attach', params) },

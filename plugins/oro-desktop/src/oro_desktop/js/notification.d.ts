@@ -165,7 +165,8 @@ export class NotificationOptions {
   toJSON (): Record<string, unknown>
 }
 
-declare const notification: {
+/** The `Notification` class (Oro's default export), carrying the module's other names. */
+declare const notification: typeof Notification & {
   Notification: typeof Notification
   NotificationAction: typeof NotificationAction
   NotificationOptions: typeof NotificationOptions

@@ -13,6 +13,9 @@
  * `notifications`). The host answers with the events `notificationpresented` (`show`),
  * `notificationresponse` (`click`, with `event.action`) and `notificationclose` (`close`, with
  * `event.reason`), which this module dispatches on the matching instance.
+ *
+ * As in Oro, the default export is `Notification`, and in the app's pages it is the global
+ * `Notification` too (oro-desktop loads this module into every page).
  * @module oro:notification
  */
 
@@ -340,7 +343,10 @@ relay('notificationclose', (notification, detail) => {
   return Object.assign(new Event('close'), { reason: detail.reason })
 })
 
-export default {
+// Oro's default export is the class (`import Notification from 'socket:notification'`); it
+// carries the module's other names too, as oro:buffer's `Buffer` does, so that
+// `notification.default.showNotification` keeps working.
+for (const [name, value] of Object.entries({
   Notification,
   NotificationAction,
   NotificationOptions,
@@ -351,4 +357,17 @@ export default {
   showNotification,
   list,
   close
+})) {
+  Object.defineProperty(Notification, name, { value, writable: true, configurable: true, enumerable: false })
 }
+
+// In an Oro page this class is the page's `Notification`, as in Oro's pages (the engines' own
+// would ask for a permission the app's windows do not grant). oro-desktop loads this module
+// into every page for it.
+if (/** @type {any} */ (globalThis).isOroRuntime === true) {
+  Object.defineProperty(globalThis, 'Notification', {
+    value: Notification, writable: true, configurable: true, enumerable: false
+  })
+}
+
+export default Notification

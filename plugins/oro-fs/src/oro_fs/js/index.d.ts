@@ -1,6 +1,6 @@
 /**
  * `oro:fs` (also `node:fs`) — Node's `fs` for page JavaScript: callback API, `promises`,
- * streams, `watch`. Relative paths resolve against the app data directory; the host's sandbox
+ * streams, `watch`. Relative paths resolve against the app's resources (Oro's); the host's sandbox
  * refuses anything outside the allowed roots with `SecurityError` (code `EPERM`).
  * @module oro:fs
  * @alias node:fs
@@ -90,6 +90,10 @@ export class Dirent {
 
 export class Dir implements AsyncIterable<Dirent> {
   readonly path: string
+  /** Oro's: true once closed (`for await` closes it at its end, or on `break`). */
+  readonly closed: boolean
+  /** Oro's: true while a `close()` waits for the host. */
+  readonly closing: boolean
   read (): Promise<Dirent | null>
   read (callback: (error: Error | null, dirent?: Dirent | null) => void): void
   close (): Promise<void>

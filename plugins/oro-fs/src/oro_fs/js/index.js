@@ -5,8 +5,8 @@
  *
  * ```js
  * import fs from 'node:fs'
- * fs.readFile('notes/today.md', 'utf8', (err, text) => { ... })   // relative to the data dir
- * const text = await fs.promises.readFile('notes/today.md', 'utf8')
+ * fs.readFile('data:notes/today.md', 'utf8', (err, text) => { ... })   // the app data dir
+ * const page = await fs.promises.readFile('index.html', 'utf8')     // relative: the app's files
  * ```
  *
  * Every call is an `oro:ipc` request to a host route `fs.*` (so it travels over Conduit when

@@ -5,9 +5,9 @@
  *
  * ```js
  * import { readFile, writeFile, watch, open } from 'oro:fs/promises'
- * await writeFile('notes/today.md', '# hi')                 // relative to the app data dir
- * for await (const { eventType, filename } of watch('notes', { recursive: true })) ...
- * const handle = await open('big.bin')
+ * await writeFile('data:notes/today.md', '# hi')            // in the app data dir
+ * for await (const { eventType, filename } of watch('data:notes', { recursive: true })) ...
+ * const handle = await open('data:big.bin')
  * for await (const chunk of handle.readableWebStream()) ...
  * ```
  * @module oro:fs/promises

@@ -1,7 +1,7 @@
 /**
  * `oro:fs/web` — Oro's File System Access bridge: web `File`s and `FileSystemFileHandle` /
  * `FileSystemDirectoryHandle` / `FileSystemWritableFileStream` objects over `oro:fs` (paths
- * relative to the data directory; the host's sandbox applies).
+ * as `oro:fs` takes them; the host's sandbox applies).
  * @module oro:fs/web
  */
 

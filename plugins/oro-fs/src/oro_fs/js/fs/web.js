@@ -5,7 +5,7 @@
  *
  * ```js
  * import { createFileSystemDirectoryHandle } from 'oro:fs/web'
- * const dir = await createFileSystemDirectoryHandle('notes')       // relative to the data dir
+ * const dir = await createFileSystemDirectoryHandle('data:notes')  // in the app data dir
  * const file = await dir.getFileHandle('today.md', { create: true })
  * const writable = await file.createWritable()
  * await writable.write('# hi')
@@ -144,9 +144,14 @@ export async function createFile (filename, options = undefined) {
   }
   const file = new File([bytes], basename(target), { type: await typeOf(target), lastModified: Math.round(stats.mtimeMs) })
   filePaths.set(file, target)
+  const mtimeMs = stats.mtimeMs
   Object.defineProperties(file, {
     [kFileFullName]: { value: target },
-    [kFileDescriptor]: { value: handle ?? null }
+    [kFileDescriptor]: { value: handle ?? null },
+    // Oro's: the file's modification time to the fraction of a millisecond the system keeps
+    // (`stats.mtimeMs`), where the web's File rounds it to a whole one.
+    lastModified: { value: mtimeMs, enumerable: true },
+    lastModifiedDate: { get: () => new Date(mtimeMs), enumerable: true }
   })
   return file
 }
@@ -161,6 +166,16 @@ export class FileSystemHandle {
   constructor (key, path, writable) {
     if (key !== KEY) throw new TypeError('Illegal constructor')
     state.set(this, { path: normalize(path), writable })
+  }
+
+  /**
+   * Every handle of this module is one (the prototype chain leads to the page's own classes,
+   * below, not through this one).
+   * @param {unknown} value
+   */
+  static [Symbol.hasInstance] (value) {
+    if (this === FileSystemHandle) return typeof value === 'object' && value !== null && state.has(value)
+    return Function.prototype[Symbol.hasInstance].call(this, value)
   }
 
   /** @returns {'file' | 'directory'} */
@@ -393,6 +408,23 @@ export class FileSystemDirectoryHandle extends FileSystemHandle {
     }
   }
 }
+
+/**
+ * Where the page has the web's own classes (Chromium does), a handle of this module is an
+ * instance of them too, as Oro's are (`handle instanceof globalThis.FileSystemFileHandle`): the
+ * file and directory classes' prototypes lead to a copy of the shared methods above whose own
+ * prototype is the page's class of that kind. Methods of the page's classes this module does not
+ * implement (`createSyncAccessHandle`) answer the page's "Illegal invocation".
+ * @param {Function} Ours
+ * @param {unknown} Theirs
+ */
+function descendFromPage (Ours, Theirs) {
+  if (typeof Theirs !== 'function' || !Theirs.prototype) return
+  const { constructor, ...shared } = Object.getOwnPropertyDescriptors(FileSystemHandle.prototype)
+  Object.setPrototypeOf(Ours.prototype, Object.create(Theirs.prototype, shared))
+}
+descendFromPage(FileSystemFileHandle, /** @type {any} */ (globalThis).FileSystemFileHandle)
+descendFromPage(FileSystemDirectoryHandle, /** @type {any} */ (globalThis).FileSystemDirectoryHandle)
 
 /**
  * @typedef {object} WriteCommand

@@ -426,6 +426,8 @@ export class Dir {
   #buffered = []
   #exhausted = false
   #closed = false
+  /** Oro's `closed` (the host closed it) and `closing` (asked, not answered yet). */
+  #settled = false
 
   /**
    * @param {string} id
@@ -437,6 +439,16 @@ export class Dir {
     this.#bufferSize = bufferSize
     /** The path it was opened with. */
     this.path = path
+  }
+
+  /** Oro's: `true` once the directory is closed (as `for await` does at its end). */
+  get closed () {
+    return this.#closed && this.#settled
+  }
+
+  /** Oro's: `true` while a `close()` waits for the host. */
+  get closing () {
+    return this.#closed && !this.#settled
   }
 
   /**
@@ -469,7 +481,10 @@ export class Dir {
   close (callback) {
     const promise = this.#closed
       ? Promise.reject(Object.assign(new Error('Directory handle was closed'), { code: 'ERR_DIR_CLOSED' }))
-      : (this.#closed = true, request('fs.closedir', { id: this.#id }).then(() => undefined))
+      : (this.#closed = true, request('fs.closedir', { id: this.#id }).then(
+          () => { this.#settled = true },
+          (error) => { this.#settled = true; throw error }
+        ))
     if (typeof callback !== 'function') return promise
     promise.then(() => callback(null), (error) => callback(error))
     return undefined
@@ -497,6 +512,7 @@ export class Dir {
     if (this.#closed) throw Object.assign(new Error('Directory handle was closed'), { code: 'ERR_DIR_CLOSED' })
     this.#closed = true
     const result = sendSync('fs.closedir', { id: this.#id })
+    this.#settled = true
     if (result.err) throw result.err
   }
 

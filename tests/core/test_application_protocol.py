@@ -1,0 +1,104 @@
+"""Oro's ``[meta] application_protocol``: the app's own deep-link scheme, whose URLs reach the
+pages as ``applicationurl`` events with no worker behind them (``meta.application_protocol``),
+in memory, from ``oro.toml`` and from a ``socket.ini``."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import anyio
+import pytest
+
+import oro_framework.core.platform
+import oro_framework.core.protocols
+from oro_framework import ConfigError, Host, ProtocolHandlers, application_url_event
+from oro_framework.testing import MemoryClient, make_host, raise_for_error
+
+pytestmark = pytest.mark.anyio
+PLUGINS = [oro_framework.core.protocols, oro_framework.core.platform]
+
+
+def app_with(tmp_path: Path, name: str, text: str) -> Path:
+    (tmp_path / name).write_text(text)
+    (tmp_path / "index.html").write_text("<!doctype html>")
+    return tmp_path
+
+
+async def test_open_external_of_the_apps_scheme_is_an_applicationurl_without_a_path(
+    tmp_path: Path,
+) -> None:
+    app = app_with(tmp_path, "oro.toml", '[meta]\napplication_protocol = "Notes"\n')
+    async with (
+        make_host(PLUGINS, app_dir=app) as host,
+        host.events.subscribe(window=0) as events,
+    ):
+        answer = raise_for_error(
+            await MemoryClient(host).call("platform.openExternal", value="notes://inbox?id=7")
+        )
+        with anyio.fail_after(5):
+            event = await events.receive()
+        other = await MemoryClient(host).call("platform.openExternal", value="other://x")
+
+    expected = {"url": "notes://inbox?id=7", "path": None, "appURL": None}
+    assert (event.name, event.data) == ("applicationurl", expected)
+    assert answer == {"url": "notes://inbox?id=7", "opened": False, "applicationurl": expected}
+    assert other.error is not None
+    assert other.error.error_type == "SecurityError"
+    assert host.protocol_handlers.application_scheme == "notes"
+    # No worker serves it: the page registers none, and `protocol.list` does not name it.
+    assert host.protocol_handlers.to_json() == {}
+
+
+async def test_a_protocol_handler_of_the_same_scheme_serves_it_as_usual(tmp_path: Path) -> None:
+    app = app_with(
+        tmp_path,
+        "oro.toml",
+        '[meta]\napplication_protocol = "notes"\n'
+        '[webview.protocol-handlers]\nnotes = "./notes-sw.js"\n',
+    )
+    async with make_host(PLUGINS, app_dir=app) as host:
+        event = application_url_event("notes://inbox", host.protocol_handlers, "http://h")
+    assert event == {
+        "url": "notes://inbox",
+        "path": "/oro/protocol/notes/inbox",
+        "appURL": "http://h/oro/protocol/notes/inbox",
+    }
+
+
+@pytest.mark.parametrize("scheme", ["http", "ipc", "socket", "1x", "web+"])
+async def test_a_reserved_or_bad_scheme_is_a_config_error(tmp_path: Path, scheme: str) -> None:
+    app = app_with(tmp_path, "oro.toml", f'[meta]\napplication_protocol = "{scheme}"\n')
+    with pytest.raises(ConfigError, match="application_protocol"):
+        async with make_host(PLUGINS, app_dir=app):
+            pass
+
+
+def test_a_socket_ini_names_it_as_oro_does(tmp_path: Path) -> None:
+    app = app_with(
+        tmp_path,
+        "socket.ini",
+        '[meta]\nbundle_identifier = "com.example.notes"\napplication_protocol = "notes"\n',
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        host = Host(app, resolve_secrets=False)
+    try:
+        assert host.config["meta.application_protocol"] == "notes"
+        assert host.config.source("meta.application_protocol") == "socket.ini:3"
+    finally:
+        host.close()
+    assert not [w for w in caught if "application_protocol" in str(w.message)]
+
+
+def test_the_deep_link_schemes_are_the_handlers_and_the_apps_own() -> None:
+    handlers = ProtocolHandlers()
+    handlers.register("web+demo", "/sw.js")
+    assert handlers.deep_link_schemes() == ("web+demo",)
+    handlers.application_scheme = "notes"
+    assert handlers.deep_link_schemes() == ("notes", "web+demo")
+    assert application_url_event("notes:inbox", handlers, None) == {
+        "url": "notes:inbox",
+        "path": None,
+        "appURL": None,
+    }
