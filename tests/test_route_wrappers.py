@@ -180,14 +180,14 @@ async def test_a_wrapper_caches_fs_read_file_of_the_real_fs_plugin() -> None:
         client = MemoryClient(host)
         notes = host.paths.data / "notes.txt"
         notes.write_bytes(b"first")
-        assert (await client.call("fs.readFile", path="notes.txt")).body == b"first"
+        assert (await client.call("fs.readFile", path="data:notes.txt")).body == b"first"
         notes.write_bytes(b"changed on disk")
-        assert (await client.call("fs.readFile", path="notes.txt")).body == b"first"
-        assert cache.cache == {"notes.txt": b"first"}
-        missing = await client.call("fs.readFile", path="missing.txt")
+        assert (await client.call("fs.readFile", path="data:notes.txt")).body == b"first"
+        assert cache.cache == {"data:notes.txt": b"first"}
+        missing = await client.call("fs.readFile", path="data:missing.txt")
         assert missing.error is not None
         assert missing.error.code == "ENOENT"
-        assert "missing.txt" not in cache.cache
+        assert "data:missing.txt" not in cache.cache
 
 
 class Doubler:

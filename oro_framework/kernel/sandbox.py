@@ -193,6 +193,12 @@ class _Anchors:
         return None
 
 
+def _names_entry(root: SandboxRoot, parts: Sequence[str]) -> bool:
+    """Whether ``parts`` name an entry (a dangling symlink too) below ``root``; a probe only:
+    the walk still checks whatever the path then reaches."""
+    return os.path.lexists(os.path.join(root.path, *parts))
+
+
 def _refusal(message: str, path: str | None = None) -> SecurityError:
     """``SecurityError`` with Node's ``EPERM`` code: every refusal of the sandbox."""
     extra = {} if path is None else {"path": path}
@@ -208,8 +214,10 @@ class Sandbox:
     :param enabled: ``False`` allows the whole file system (one root ``/``), as the Oro Runtime
         does with ``FS_SANDBOX=0``.
     :param follow_symlinks: ``False`` refuses every symlink the walk meets on a path.
-    :param home: the root relative paths start from: ``data`` (oro-sqlite, oro-process), or
-        ``resources`` for oro-fs, whose relative paths are Oro's (against the app's files).
+    :param home: the root relative paths start from (``data`` unless the caller says).
+    :param fallback: a root a relative path reaches when it names nothing below ``home`` but
+        names an entry below this one: oro-fs's relative paths read the app's files
+        (``resources``), as Oro's do, while what a page writes goes to its data directory.
     """
 
     MAX_PATH_BYTES: ClassVar[int] = 4096
@@ -224,6 +232,7 @@ class Sandbox:
         enabled: bool = True,
         follow_symlinks: bool = True,
         home: str = "data",
+        fallback: str | None = None,
     ) -> None:
         self.enabled = enabled
         self.follow_symlinks = follow_symlinks
@@ -233,6 +242,8 @@ class Sandbox:
         """The app's own roots by name (no grant)."""
         self.home = home
         self._home_root = self.roots.get(home)
+        self.fallback = fallback
+        self._fallback_root = None if fallback is None else self.roots.get(fallback)
         self._anchors = _Anchors(self.all_roots)
         self._everything = SandboxRoot("/", os.path.abspath(os.sep), writable=True)
 
@@ -270,7 +281,13 @@ class Sandbox:
                 roots.append(SandboxRoot.granted_by(grant))
         if len(roots) == len(self.all_roots):
             return self
-        return Sandbox(roots, enabled=True, follow_symlinks=self.follow_symlinks, home=self.home)
+        return Sandbox(
+            roots,
+            enabled=True,
+            follow_symlinks=self.follow_symlinks,
+            home=self.home,
+            fallback=self.fallback,
+        )
 
     # ------------------------------------------------------------------------------------------
     # By real path
@@ -333,8 +350,9 @@ class Sandbox:
     # ------------------------------------------------------------------------------------------
 
     def locate(self, text: str) -> SandboxTarget:
-        """Place the caller's path ``text`` below a root, without touching the disk: relative
-        to the home root, ``<name>:rest`` below the root of that name, or absolute.
+        """Place the caller's path ``text`` below a root: relative to the home root (or to the
+        fallback root when only that one has the entry: an ``lstat`` of each, the only disk
+        access here), ``<name>:rest`` below the root of that name, or absolute.
 
         :raises SecurityError: NUL byte, over-long path or name, ``..``, or outside every root.
         :raises InvalidArgumentError: not encodable as UTF-8 (a lone surrogate from JSON).
@@ -358,7 +376,16 @@ class Sandbox:
             return SandboxTarget(root, parts)
         if os.path.isabs(rest):
             return self._place_absolute(rest, text)
-        return SandboxTarget(self._home(text), parts)
+        home = self._home(text)
+        fallback = self._fallback_root
+        if (
+            fallback is not None
+            and parts
+            and not _names_entry(home, parts)
+            and _names_entry(fallback, parts)
+        ):
+            return SandboxTarget(fallback, parts)
+        return SandboxTarget(home, parts)
 
     def _home(self, shown: str) -> SandboxRoot:
         if self._home_root is None:

@@ -402,6 +402,64 @@ def test_relative_paths_start_from_the_home_root_and_keep_its_rules(tmp_path: Pa
         Sandbox(roots, home="nowhere").locate("sub/f")
 
 
+_NAMES = st.sampled_from(["a", "b", "index.html", "sub"])
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    in_data=st.sets(st.lists(_NAMES, min_size=1, max_size=3).map(tuple), max_size=5),
+    in_resources=st.sets(st.lists(_NAMES, min_size=1, max_size=3).map(tuple), max_size=5),
+    asked=st.lists(st.lists(_NAMES, min_size=1, max_size=3).map(tuple), min_size=1, max_size=6),
+)
+def test_a_relative_path_reads_the_fallback_root_only_for_what_home_lacks_and_never_writes_it(
+    in_data: set[tuple[str, ...]],
+    in_resources: set[tuple[str, ...]],
+    asked: list[tuple[str, ...]],
+) -> None:
+    """oro-fs's relative paths: the data directory first, the app's (read-only) resources for
+    what only they have. Wherever a path lands, writing through it never changes the
+    resources, and no descriptor stays open."""
+    with tempfile.TemporaryDirectory() as base:
+        top = Path(base)
+        for name, files in (("data", in_data), ("resources", in_resources)):
+            (top / name).mkdir()
+            for parts in sorted(files, key=len, reverse=True):
+                target = top / name / Path(*parts)
+                if not target.parent.exists() or target.parent.is_dir():
+                    try:
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                        if not target.exists():
+                            target.write_text(name)
+                    except (FileExistsError, NotADirectoryError):
+                        pass
+        roots = [
+            SandboxRoot.at("data", top / "data", writable=True),
+            SandboxRoot.at("resources", top / "resources", writable=False),
+        ]
+        sandbox = Sandbox(roots, fallback="resources")
+        before = {p: p.read_bytes() for p in (top / "resources").rglob("*") if p.is_file()}
+        descriptors = open_descriptors()
+        for parts in asked:
+            text = "/".join(parts)
+            placed = sandbox.locate(text)
+            in_home = os.path.lexists(top / "data" / text)
+            in_fallback = os.path.lexists(top / "resources" / text)
+            expected = "resources" if in_fallback and not in_home else "data"
+            assert placed.root.name == expected, text
+            try:
+                written = sandbox.confine(text, for_writing=True)
+            except SecurityError:
+                assert expected == "resources", text  # only the read-only root refuses
+                continue
+            except ErrnoError:
+                continue  # a file where the path needs a directory
+            assert written.root.name == "data", text
+            assert Path(written.absolute).is_relative_to((top / "data").resolve()), text
+        after = {p: p.read_bytes() for p in (top / "resources").rglob("*") if p.is_file()}
+        assert after == before
+        assert opened_since(descriptors) == {}
+
+
 def test_a_grant_only_widens_what_a_root_or_another_grant_allows() -> None:
     """A read-only grant of a file in a writable picked directory leaves it writable (the
     grant nearest the file used to win and made it read-only); a writable grant of a read-only

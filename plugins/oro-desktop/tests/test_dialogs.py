@@ -297,7 +297,10 @@ def test_oros_pickers_answer_handles_that_read_and_write_the_chosen_files(
         PICKERS_PAGE,
         name="pickers",
         # window.eval is no user gesture: the pickers would refuse it, as the web's do.
-        config="\n[webview]\nfilesystem_picker_require_user_activation = false\n",
+        # Oro's page globals on: the pickers are also the page's, as in an Oro app.
+        config=(
+            "\n[webview]\nfilesystem_picker_require_user_activation = false\noro_globals = true\n"
+        ),
     )
     folder = tmp_path / "files"
     folder.mkdir()

@@ -1,7 +1,8 @@
 """What Oro's own fs suite (test/src/fs) relies on, in a real headless Chromium against a real
 host serving an app with the defaults: relative paths read the app's files (``process.cwd()``,
-read-only), ``os.tmpdir()`` is the ``TMPDIR`` the app forwards and is usable, a ``Dir`` says it
-is closed after ``for await``, and ``oro:fs/web``'s handles and Files have Oro's shapes."""
+which a page cannot change) and write to the data directory, ``os.tmpdir()`` is the ``TMPDIR``
+the app forwards and is usable, a ``Dir`` says it is closed after ``for await``, and
+``oro:fs/web``'s handles and Files have Oro's shapes."""
 
 from __future__ import annotations
 
@@ -76,7 +77,7 @@ def run(page: Page, body: str, arg: Any = None) -> Any:
     return page.evaluate(PRELUDE.replace("BODY", body), arg)
 
 
-def test_relative_paths_are_the_apps_files_and_read_only(page: Page, app: ServedApp) -> None:
+def test_relative_paths_read_the_apps_files_and_write_to_data(page: Page, app: ServedApp) -> None:
     answer = run(
         page,
         """
@@ -88,7 +89,8 @@ def test_relative_paths_are_the_apps_files_and_read_only(page: Page, app: Served
           writable: await settle(fsp.access('.', fs.constants.W_OK)),
           readable: await settle(fsp.access('.', fs.constants.R_OK)),
           write: await settle(fsp.writeFile('new.txt', 'x')),
-          data: await settle(fsp.writeFile('data:new.txt', 'x')),
+          data: await settle(fsp.writeFile('data:other.txt', 'y')),
+          shipped: await settle(fsp.writeFile('assets/program.txt', 'changed')),
         }
         """,
     )
@@ -96,11 +98,16 @@ def test_relative_paths_are_the_apps_files_and_read_only(page: Page, app: Served
     assert answer["cwd"] == str(resources)
     assert answer["read"] == answer["dotSlash"] == answer["viaCwd"] == "shipped with the app"
     assert answer["readable"] == {"ok": True}
-    assert answer["writable"] == {"name": "SecurityError", "code": "EPERM"}
-    assert answer["write"] == {"name": "SecurityError", "code": "EPERM"}
+    # '.' is the data directory's, where relative writes go.
+    assert answer["writable"] == {"ok": True}
+    assert answer["write"] == {"ok": None}
     assert answer["data"] == {"ok": None}
+    # The app's own file cannot be changed through a relative path.
+    assert answer["shipped"] == {"name": "SecurityError", "code": "EPERM"}
+    assert (resources / "assets" / "program.txt").read_text() == "shipped with the app"
     assert not (resources / "new.txt").exists()
     assert (app.host.paths.data / "new.txt").read_text() == "x"
+    assert (app.host.paths.data / "other.txt").read_text() == "y"
 
 
 def test_os_tmpdir_is_the_forwarded_tmpdir_and_usable(page: Page, shared_tmp: Path) -> None:

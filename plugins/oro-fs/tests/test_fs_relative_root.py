@@ -1,5 +1,7 @@
-"""Where a relative path lands (issue 44): against the app's resources by default, as in Oro,
-read-only there; ``filesystem.relative_root`` picks another root. And the temp directory the
+"""Where a relative path lands (issue 44): in the app's data directory, except that one naming
+nothing there but a file of the app's resources reads that file, as Oro's relative paths read
+the app's files (and what a page writes never lands among them); ``filesystem.relative_root =
+"resources"`` makes relative paths the resources only, read-only. And the temp directory the
 app hands its pages (Oro's ``os.tmpdir()``: ``TMPDIR`` forwarded by ``build.env``), which is one
 more read-write root, ``tmpdir:``."""
 
@@ -29,42 +31,52 @@ def app_with_files(tmp_path: Path) -> Path:
     return app
 
 
-async def test_relative_paths_read_the_apps_resources_and_cannot_write_there(
+async def test_relative_paths_read_the_apps_files_and_write_to_the_data_directory(
     tmp_path: Path,
 ) -> None:
     async with make_host(PLUGINS, app_dir=app_with_files(tmp_path)) as host:
         client = MemoryClient(host)
         read = await client.call("fs.readFile", path="assets/data.json")
         assert read.body == b'{"a": 1}'
-        assert (await client.call("fs.realpath", path="assets")).data == {"path": "assets"}
-        # data: is still the data directory, by its prefix.
-        written = await client.call("fs.writeFile", b"x", path="data:notes.txt")
-        assert written.ok, written.error
-        assert (host.paths.data / "notes.txt").read_bytes() == b"x"
+        # New files go to the data directory, and are read back from there.
+        assert (await client.call("fs.writeFile", b"mine", path="notes.txt")).ok
+        assert (host.paths.data / "notes.txt").read_bytes() == b"mine"
+        assert (await client.call("fs.readFile", path="notes.txt")).body == b"mine"
+        assert not (host.app_dir / "notes.txt").exists()
+        # A file of the data directory hides the app's file of the same name.
+        (host.paths.data / "assets").mkdir()
+        (host.paths.data / "assets" / "data.json").write_text('{"mine": true}')
+        assert (await client.call("fs.readFile", path="assets/data.json")).body == b'{"mine": true}'
+        assert (await client.call("fs.access", path=".", mode=2)).ok
+        # The app's own files stay as they are: a relative path reaching one cannot change it.
+        for route, params in [
+            ("fs.unlink", {"path": "index.html"}),
+            ("fs.writeFile", {"path": "index.html"}),
+        ]:
+            reply = await client.call(route, b"", **params)
+            assert isinstance(reply.error, SecurityError), route
+            assert reply.error.code == "EPERM", route
+        assert (host.app_dir / "index.html").read_text() == "<!doctype html><title>app</title>"
+
+
+async def test_relative_root_resources_is_the_apps_files_only_read_only(tmp_path: Path) -> None:
+    config = {"filesystem.relative_root": "resources"}
+    async with make_host(PLUGINS, app_dir=app_with_files(tmp_path), config=config) as host:
+        client = MemoryClient(host)
+        assert (await client.call("fs.readFile", path="assets/data.json")).body == b'{"a": 1}'
         for route, params in [
             ("fs.writeFile", {"path": "new.txt"}),
             ("fs.mkdir", {"path": "made"}),
-            ("fs.unlink", {"path": "index.html"}),
             ("fs.access", {"path": ".", "mode": 2}),
         ]:
             reply = await client.call(route, b"", **params)
-            assert reply.error is not None, route
             assert isinstance(reply.error, SecurityError), route
             assert reply.error.code == "EPERM", route
         assert not (host.app_dir / "new.txt").exists()
         assert not (host.paths.data / "new.txt").exists()
-
-
-async def test_relative_root_data_keeps_oros_earlier_behaviour(tmp_path: Path) -> None:
-    config = {"filesystem.relative_root": "data"}
-    async with make_host(PLUGINS, app_dir=app_with_files(tmp_path), config=config) as host:
-        client = MemoryClient(host)
-        assert (await client.call("fs.writeFile", b"x", path="notes.txt")).ok
+        # data: is still the data directory, by its prefix.
+        assert (await client.call("fs.writeFile", b"x", path="data:notes.txt")).ok
         assert (host.paths.data / "notes.txt").read_bytes() == b"x"
-        assert (await client.call("fs.realpath", path="notes.txt")).data == {"path": "notes.txt"}
-        # The resources by their prefix, relative to data no more.
-        found = await client.call("fs.realpath", path="resources:assets")
-        assert found.data == {"path": "resources:assets"}
 
 
 async def test_a_relative_root_that_names_no_root_fails_at_start(tmp_path: Path) -> None:

@@ -456,7 +456,8 @@ def test_without_oro_process_linux_cmd_is_a_note_naming_the_plugin(tmp_path: Pat
     ini = tmp_path / "socket.ini"
     ini.write_text('[linux]\ncmd = "node backend.js"\n', encoding="utf-8")
     text, mapped = ini_file_as_toml(ini, bare.config_keys)
-    assert mapped.keys == []
+    # Only what every Oro app gets (its page globals), nothing of the backend.
+    assert [key.dotted for key in mapped.keys] == ["webview.oro_globals"]
     (note,) = mapped.notes
     assert "oro-process plugin (process.backend.cmd)" in note.message("socket.ini")
     assert "process.backend" not in text.split("\n\n", 1)[1]

@@ -35,10 +35,12 @@ class FsSettings:
         env=("FS_SANDBOX",),
     )
     relative_root: str = setting(
-        "resources",
-        "The root relative paths resolve against: 'resources' (Oro's: the app's files, "
-        "read-only, as process.cwd() says), 'data' (oro's earlier default), 'temp', 'tmpdir' "
-        "or a mount's name. Prefixed paths ('data:notes.md') name their root whatever this is.",
+        "data",
+        "The root relative paths resolve against: 'data' (the app's data directory; a relative "
+        "path naming nothing there but a file of the app's resources reads that file, as "
+        "Oro's relative paths do), 'resources' (only the app's files, read-only, as "
+        "process.cwd() says), 'temp', 'tmpdir' or a mount's name. Prefixed paths "
+        "('data:notes.md') name their root whatever this is.",
     )
     no_follow_symlinks: bool = setting(
         False,

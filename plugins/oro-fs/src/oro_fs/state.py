@@ -76,6 +76,8 @@ class FsState:
                 enabled=settings.sandbox_enabled,
                 follow_symlinks=not settings.no_follow_symlinks,
                 home=settings.relative_root,
+                # What a page writes stays in its root; what it reads may be the app's files.
+                fallback=None if settings.relative_root == "resources" else "resources",
             ),
             limiter=anyio.CapacityLimiter(settings.io_threads),
             descriptors=DescriptorTable(settings.max_open_descriptors),
