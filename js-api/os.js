@@ -23,6 +23,7 @@
 
 import { request, sendSync } from './ipc.js'
 import { NotAllowedError } from './errors.js'
+import { nodeArchitecture } from './internal/primordials.js'
 
 /**
  * @typedef {object} CpuInfo
@@ -41,20 +42,6 @@ import { NotAllowedError } from './errors.js'
  * @property {string | null} cidr
  * @property {number} [scopeid]
  */
-
-/** Node's names for the architectures the host reports. */
-const ARCHITECTURES = Object.freeze(/** @type {Record<string, string>} */ ({
-  x86_64: 'x64',
-  amd64: 'x64',
-  x64: 'x64',
-  aarch64: 'arm64',
-  arm64: 'arm64',
-  i386: 'ia32',
-  i686: 'ia32',
-  x86: 'ia32',
-  armv7l: 'arm',
-  armv6l: 'arm'
-}))
 
 /**
  * The platform as far as the page can tell without IPC (`__args.platform` if the preload gives
@@ -128,8 +115,7 @@ export function platform () {
  * @returns {string}
  */
 export function arch () {
-  const reported = String(fact('arch'))
-  return ARCHITECTURES[reported.toLowerCase()] ?? reported
+  return nodeArchitecture(String(fact('arch')))
 }
 
 /**

@@ -9,8 +9,29 @@
  * Without permission `runtime` only `arch` and `platform` are known.
  * @returns {Record<string, any>}
  */
-/** @type {Record<string, string>} */
-const NODE_ARCHITECTURES = { x86_64: 'x64', aarch64: 'arm64', i386: 'ia32', i686: 'ia32', armv7l: 'arm' }
+/** Node's names for the architectures the host reports. */
+const ARCHITECTURES = Object.freeze(/** @type {Record<string, string>} */ ({
+  x86_64: 'x64',
+  amd64: 'x64',
+  x64: 'x64',
+  aarch64: 'arm64',
+  arm64: 'arm64',
+  i386: 'ia32',
+  i686: 'ia32',
+  x86: 'ia32',
+  armv7l: 'arm',
+  armv6l: 'arm'
+}))
+
+/**
+ * An architecture the host reports (`x86_64`) under Node's name (`x64`), as `os.arch()`,
+ * `process.arch` and the primordials give it.
+ * @param {string} reported
+ * @returns {string}
+ */
+export function nodeArchitecture (reported) {
+  return ARCHITECTURES[reported.toLowerCase()] ?? reported
+}
 
 function loadPrimordials () {
   const args = /** @type {any} */ (globalThis).__args
@@ -19,7 +40,7 @@ function loadPrimordials () {
   /** @type {Record<string, any>} */
   const known = {}
   // Under Node's names, as the host's primordials give them (x64, not x86_64).
-  if (typeof args?.os?.arch === 'string') known.arch = NODE_ARCHITECTURES[args.os.arch] ?? args.os.arch
+  if (typeof args?.os?.arch === 'string') known.arch = nodeArchitecture(args.os.arch)
   if (typeof args?.os?.platform === 'string') known.platform = args.os.platform
   return known
 }

@@ -29,7 +29,10 @@ __all__ = [
     "build_hash",
     "constants",
     "cpus",
+    "full_version",
     "network_interfaces",
+    "node_architecture",
+    "primordials",
     "release_version",
     "resource_usage",
     "uname",
@@ -87,6 +90,23 @@ def full_version(version: str) -> str:
     (Oro's pages check that shape); the release alone when no hash is known."""
     short, commit = release_version(version), build_hash(version)
     return f"{short} ({commit})" if commit else short
+
+
+def primordials(version: str, cwd: str) -> dict[str, Any]:
+    """Oro's ``ipc.primordials``: exactly ``arch``, ``cwd``, ``platform``, ``version`` and
+    ``host-operating-system`` (Oro's own test expects these five keys), for the runtime
+    ``version`` whose pages see ``cwd`` as their working directory."""
+    return {
+        "arch": node_architecture(),
+        "cwd": cwd,
+        "platform": sys.platform,
+        "version": {
+            "full": full_version(version),
+            "short": release_version(version),
+            "hash": build_hash(version),
+        },
+        "host-operating-system": platform.system(),
+    }
 
 
 def _checkout_commit(git: Path) -> str | None:

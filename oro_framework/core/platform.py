@@ -33,24 +33,16 @@ _TOP_LEVEL_TYPE: Final = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]{0,126}")
 
 
 async def primordials(request: Request) -> dict[str, Any]:
-    """Runtime facts: architecture, platform, Python, oro-framework and plugin versions, cwd."""
+    """Runtime facts: Oro's primordials (architecture, platform, versions, cwd: the app's
+    resources, as ``process.cwd()`` says), and the Python, SQLite and plugin versions."""
     return {
-        "arch": _system.node_architecture(),
-        "platform": sys.platform,
+        **_system.primordials(__version__, str(request.host.paths.resources)),
         "python": {
             "version": platform.python_version(),
             "implementation": sys.implementation.name,
         },
-        "version": {
-            "full": _system.full_version(__version__),
-            "short": _system.release_version(__version__),
-            "hash": _system.build_hash(__version__),
-        },
         "sqlite": sqlite3.sqlite_version,
         "plugins": {plugin.name: plugin.version for plugin in request.host.plugins},
-        "host-operating-system": platform.system(),
-        # Oro's cwd: the app's resources, as process.cwd() says.
-        "cwd": str(request.host.paths.resources),
     }
 
 

@@ -89,23 +89,6 @@ def versions() -> dict[str, str]:
     }
 
 
-def primordials(host: Host) -> dict[str, Any]:
-    """Oro's ``ipc.primordials``: exactly ``arch``, ``cwd``, ``platform``, ``version`` and
-    ``host-operating-system`` (Oro's own test expects these five keys). ``cwd`` is Oro's: the
-    app's resources (:func:`page_cwd`)."""
-    return {
-        "arch": _system.node_architecture(),
-        "cwd": page_cwd(host),
-        "platform": sys.platform,
-        "version": {
-            "full": _system.full_version(__version__),
-            "short": _system.release_version(__version__),
-            "hash": _system.build_hash(__version__),
-        },
-        "host-operating-system": platform.system(),
-    }
-
-
 def page_cwd(host: Host) -> str:
     """The working directory pages see (``process.cwd()``, ``primordials.cwd``): the app's
     resources (``webview.root``), Oro's cwd, against which oro-fs resolves relative paths too.
@@ -189,7 +172,7 @@ def oro_page_args(host: Host) -> Mapping[str, Any]:
             **facts,
             "cwd": page_cwd(host),
             "uptime": max(0.0, time.time() - facts["startedAt"]),
-            "primordials": primordials(host),
+            "primordials": _system.primordials(__version__, page_cwd(host)),
         },
     }
 

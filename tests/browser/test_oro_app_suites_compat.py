@@ -84,7 +84,12 @@ def test_hooks_on_error_hears_errors_rejections_and_messageerror(page: Page) -> 
         """
         const { ErrorEvent } = await import('oro:events')
         const heard = []
-        const stop = hooks.onError((event) => heard.push(event.type))
+        let allHeard
+        const three = new Promise((resolve) => { allHeard = resolve })
+        const stop = hooks.onError((event) => {
+          heard.push(event.type)
+          if (heard.length === 3) allHeard()
+        })
         // Kept from reaching the page's own error reporting once heard.
         const quiet = (event) => event.preventDefault()
         globalThis.addEventListener('error', quiet)
@@ -92,7 +97,7 @@ def test_hooks_on_error_hears_errors_rejections_and_messageerror(page: Page) -> 
         queueMicrotask(() => { throw new Error('on purpose') })
         setTimeout(() => Promise.reject(new Error('rejected on purpose')))
         globalThis.dispatchEvent(new ErrorEvent('messageerror', { error: new Error('ouch') }))
-        await new Promise((resolve) => setTimeout(resolve, 50))
+        await three
         stop()
         globalThis.removeEventListener('error', quiet)
         globalThis.removeEventListener('unhandledrejection', quiet)
@@ -409,11 +414,11 @@ def test_window_send_checks_as_oros_and_event_names_may_have_spaces(window_page:
           both: await send(me, { window: 999, backend: true, event: 'x' }),
           empty: await send(me, { window: 0 }),
         }
-        await me.send({ event: 'Knights who say Ni!', value: { ni: 1 }, window: 0 })
-        await new Promise((resolve) => {
-          const poll = () => heard.length ? resolve() : setTimeout(poll, 10)
-          poll()
+        const arrived = new Promise((resolve) => {
+          globalThis.addEventListener('Knights who say Ni!', resolve, { once: true })
         })
+        await me.send({ event: 'Knights who say Ni!', value: { ni: 1 }, window: 0 })
+        await arrived
         out.heard = heard
         return out
         """,

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import logging
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
 import anyio
+import anyio.lowlevel
 import httpx
 import llama_cpp
 import oro_ai.plugin
@@ -334,7 +336,11 @@ async def test_route_metrics_recent_window_and_off_by_default(tiny_model: Path) 
         server.client(timeout=60) as client,
     ):
         await client.get("/ai/llama/v1/models")
-        await anyio.sleep(0.05)
+        # The request was counted before its answer: the 1 ms window is over once the clock the
+        # metrics read has moved 1 ms past that.
+        answered = time.monotonic()
+        while time.monotonic() <= answered + 0.001:
+            await anyio.lowlevel.checkpoint()
         routes = host.stash[STATE].diagnostics()["routes"]
     assert routes["counts"] == {"/ai/llama/v1/models": 1}
     assert routes["recent"] == []
