@@ -21,6 +21,26 @@ Rows (each in a fresh host where it measures memory or may kill the host):
   ``[ai.upstreams.x]`` table with ``base_url = "http://127.0.0.1:9/v1"``) and ``SIGTERM, page
   open`` (``LookupError``/``Traceback`` on the host's stderr).
 
+Issue 50's rows (the surfaces that came after: backend commands, window control, JSON bodies,
+app folders). The probe app has a ``backend.py`` with commands that refuse, take, echo, exit,
+interrupt, block and fail:
+
+* ``window.navigate, no credential`` / ``window.navigate 1 -> 0`` / ``window.create, no
+  window`` — a request that proves no window, and window 1's page acting on window 0.
+* ``diagnostics.query, no window`` — what a request with the session cookie alone reads.
+* ``JSON 12x15 MiB refused`` / ``list[dict]`` / ``echo 8x15 MiB`` / ``sqlite.open 12x15 MiB``
+  — concurrent JSON bodies: the host's peak RSS (bound 768 MiB, the 512 MiB budget plus the
+  host's own baseline).
+* ``malformed JSON`` — deep nesting, a 5,000-digit int, ``NaN``: how many got a 500.
+* ``backend sys.exit`` / ``argparse --help`` / ``KeyboardInterrupt`` — is the host alive after.
+* ``40 blocked def commands`` — does another window's command answer within 10 s.
+* ``error text: host path`` — does a command's ``OSError`` hand the page an absolute path.
+* ``backend.py served`` / ``backend.py to a worker fetch`` — with the session, and with only
+  ``Sec-Fetch-Dest: serviceworker``.
+* ``8 event streams, one page`` — how many the host holds open for one page.
+* ``oro config get runs backend.py`` — does reading the app folder write the backend's marker.
+* ``INI U+2028 hides a key`` — ``[build] name = x<U+2028>script = ...``: is ``build.script`` set.
+
 Peak RSS is the host's ``VmHWM``. For safety a watchdog reads ``VmRSS`` every 50 ms and SIGKILLs
 the host past 2 GiB; the row then says ``> 2 GiB (probe stopped it)``.
 
@@ -29,7 +49,8 @@ after column ÷ the bound: peak RSS ÷ 1 GiB and counts ÷ the limit (goal ``<=1
 is 1 when the hole is closed and 0 when it is open (goal ``>=1``). A row that cannot be set up
 says ``error: ...`` and its ratio is ``nan``. Nothing is asserted: the table shows it.
 
-Run: ``.venv/bin/python bench/security_probe.py [--quick] [--tree PATH] [--compare /work/before]``
+Run: ``.venv/bin/python bench/security_probe.py [--quick] [--only TEXT] [--tree PATH] [--compare
+/work/before]`` (``--only``: the groups with a row whose name contains TEXT)
 (``--tree``: the source tree the host runs, put first on its ``PYTHONPATH``; default this
 repository. ``--compare OLD``: OLD as before, ``--tree`` as after, in one table.)
 """
@@ -39,6 +60,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
+import json
 import math
 import os
 import signal
@@ -73,6 +95,10 @@ MAX_CHILDREN: Final = 8
 ZLIB_STREAMS: Final = 64
 DATABASES: Final = 32
 UPSTREAM: Final = "127.0.0.1:9"
+JSON_BODY: Final = 15 * MIB
+JSON_BOUND: Final = 768 * MIB
+"""The host under the default 512 MiB budget plus its own baseline (issue 50)."""
+BLOCKING_CALLS: Final = 40
 ZLIB_OUTPUT: Final = 64 * MIB
 """What each stream write inflates to: [zlib] max_output_bytes, the most one write may make."""
 
@@ -89,6 +115,59 @@ max_children = {max_children}
 base_url = "http://{upstream}/v1"
 models = ["m"]
 """
+
+
+BACKEND: Final = """\
+import argparse
+import sys
+import time
+from typing import Any
+
+from oro_framework.backend import command
+
+
+@command
+def count(n: int) -> int:
+    return n
+
+
+@command
+def take(items: list[dict[str, int]]) -> int:
+    return len(items)
+
+
+@command
+def echo(value: Any) -> Any:
+    return value
+
+
+@command
+def parse(args: list[str]) -> str:
+    argparse.ArgumentParser(prog="parse").parse_args(args)
+    return "parsed"
+
+
+@command
+def leave() -> None:
+    sys.exit(0)
+
+
+@command
+def interrupt() -> None:
+    raise KeyboardInterrupt
+
+
+@command
+def block(seconds: float) -> float:
+    time.sleep(seconds)
+    return seconds
+
+
+@command
+def fail() -> None:
+    raise OSError(2, "No such file or directory", "{secret}")
+"""
+SECRET_PATH: Final = "/home/probe-user/private/notes.txt"
 
 
 # -- the host ------------------------------------------------------------------------------
@@ -225,6 +304,8 @@ class ProbeHost:
         (app / "oro.toml").write_text(
             CONFIG.format(unique=unique, max_children=MAX_CHILDREN, upstream=UPSTREAM)
         )
+        (app / "backend.py").write_text(BACKEND.replace("{secret}", SECRET_PATH))
+        self.app = app
         home = workdir / f"home-{unique}"
         (home / "tmp").mkdir(parents=True)
         # Every directory the app gets lies in the probe's temporary directory.
@@ -360,6 +441,25 @@ ROWS: Final = [
     Row("300 KB header", "431", 1, ">=1"),
     Row("application.config base_url", "withheld", 1, ">=1"),
     Row("SIGTERM, page open", "no errors", 1, ">=1"),
+    Row("window.navigate, no credential", "ERR_NO_WINDOW", 1, ">=1"),
+    Row("window.navigate 1 -> 0", "refused", 1, ">=1"),
+    Row("window.create, no window", "refused", 1, ">=1"),
+    Row("diagnostics.query, no window", "refused", 1, ">=1"),
+    Row("JSON 12x15 MiB refused", "≤ 768 MiB", JSON_BOUND, "<=1"),
+    Row("JSON 12x15 MiB list[dict]", "≤ 768 MiB", JSON_BOUND, "<=1"),
+    Row("JSON 8x15 MiB echo", "≤ 768 MiB", JSON_BOUND, "<=1"),
+    Row("sqlite.open 12x15 MiB", "≤ 768 MiB", JSON_BOUND, "<=1"),
+    Row("malformed JSON", "no 500", 1, ">=1"),
+    Row("backend sys.exit", "alive", 1, ">=1"),
+    Row("backend argparse --help", "alive", 1, ">=1"),
+    Row("backend KeyboardInterrupt", "alive", 1, ">=1"),
+    Row("40 blocked def commands", "others answer", 1, ">=1"),
+    Row("error text: host path", "withheld", 1, ">=1"),
+    Row("backend.py served", "404", 1, ">=1"),
+    Row("backend.py to a worker fetch", "404", 1, ">=1"),
+    Row("8 event streams, one page", "≤ 5 held", 5, "<=1"),
+    Row("oro config get runs backend.py", "not run", 1, ">=1"),
+    Row("INI U+2028 hides a key", "one line", 1, ">=1"),
 ]
 
 
@@ -613,6 +713,261 @@ def probe_sigterm(settings: Settings) -> dict[str, Outcome]:
     return {"SIGTERM, page open": held(True, f"none (exit {code})")}
 
 
+# -- issue 50: backend commands, window control, JSON bodies, app folders -------------------
+
+
+def without_credential(page: Page) -> Page:
+    """``page``'s session cookie alone: a Worker's or another client's request."""
+    bare = Page.__new__(Page)
+    bare.origin, bare.client, bare.credential = page.origin, page.client, None
+    return bare
+
+
+def window_page(probed: ProbeHost, page: Page, index: int) -> Page:
+    """Window ``index``'s page, opened from the launch URL ``window.create`` answered."""
+    created = page.call("window.create", {"targetWindowIndex": index, "url": "/"})
+    if answer_error(created):
+        raise RuntimeError(f"window.create: {answer_error(created)}")
+    launch = created.json()["data"].get("launchUrl")
+    if not launch:
+        raise RuntimeError("window.create gave no launchUrl")
+    return probed.page(launch if launch.startswith("http") else probed.origin + launch)
+
+
+def refused(answer: httpx.Response, *codes: str) -> Outcome:
+    error = answer_error(answer)
+    if error is None:
+        return held(False, "done")
+    return held(any(error.endswith(code) for code in codes) or not codes, error)
+
+
+def probe_window_control(settings: Settings) -> dict[str, Outcome]:
+    with host(settings.tree, settings.workdir) as probed:
+        page = probed.page()
+        bare = without_credential(page)
+        target = {"targetWindowIndex": 0, "url": "/?navigated"}
+        outcomes = {
+            "window.navigate, no credential": refused(
+                bare.call("window.navigate", target, window=None), "ERR_NO_WINDOW"
+            ),
+            "window.create, no window": refused(
+                bare.call("window.create", {"targetWindowIndex": 5, "url": "/"}, window=None)
+            ),
+        }
+        diagnostics = bare.call("diagnostics.query", window=None)
+        outcomes["diagnostics.query, no window"] = refused(diagnostics)
+        second = window_page(probed, page, 1)
+        outcomes["window.navigate 1 -> 0"] = refused(
+            second.call("window.navigate", target, window=1)
+        )
+    return outcomes
+
+
+def json_body(value: Any) -> bytes:
+    return json.dumps(value).encode()
+
+
+def probe_json_bodies(
+    route: str, body: bytes, calls: int, key: str
+) -> Callable[[Settings], dict[str, Outcome]]:
+    def probe(settings: Settings) -> dict[str, Outcome]:
+        with host(settings.tree, settings.workdir) as probed:
+            page = probed.page()
+            extra = {"Content-Type": "application/json"}
+            results = concurrently(
+                [
+                    functools.partial(page.call, route, body=body, extra_headers=extra)
+                    for _ in range(calls)
+                ]
+            )
+            alive = probed.alive(page)
+            probed.watchdog.sample()
+            text = f"{probed.watchdog.peak_text()}; {tally(results)}" + (
+                "" if alive else "; host down"
+            )
+            measure = RSS_CEILING * 1.0 if probed.watchdog.stopped_it else probed.watchdog.peak
+            return {key: Outcome(text, measure)}
+
+    return probe
+
+
+JSON_PROBES: Final = [
+    probe_json_bodies(
+        "backend.count",
+        json_body({"n": [{"a": 1}] * (JSON_BODY // 10)}),
+        12,
+        "JSON 12x15 MiB refused",
+    ),
+    probe_json_bodies(
+        "backend.take",
+        json_body({"items": [{"a": 1}] * (JSON_BODY // 10)}),
+        12,
+        "JSON 12x15 MiB list[dict]",
+    ),
+    probe_json_bodies(
+        "backend.echo", json_body({"value": [1] * (JSON_BODY // 3)}), 8, "JSON 8x15 MiB echo"
+    ),
+    probe_json_bodies(
+        "sqlite.open",
+        json_body({"id": "d", "path": ":memory:", "pad": [{"a": 1}] * (JSON_BODY // 10)}),
+        12,
+        "sqlite.open 12x15 MiB",
+    ),
+]
+
+
+MALFORMED: Final = [
+    b"[" * 100_000 + b"]" * 100_000,
+    b'{"n": ' + b"9" * 5000 + b"}",
+    b'{"n": NaN}',
+    b'{"n": 1e999999}',
+    b'{"n": "\\ud800"}',
+    b"\xff\xfe{}",
+]
+
+
+def probe_backend(settings: Settings) -> dict[str, Outcome]:
+    outcomes: dict[str, Outcome] = {}
+    with host(settings.tree, settings.workdir) as probed:
+        page = probed.page()
+        extra = {"Content-Type": "application/json"}
+        statuses = []
+        for body in MALFORMED:
+            for route in ("backend.count", "ping"):
+                try:
+                    statuses.append(page.call(route, body=body, extra_headers=extra).status_code)
+                except httpx.HTTPError:
+                    statuses.append(0)
+        errors = sum(1 for status in statuses if status >= 500 or status == 0)
+        outcomes["malformed JSON"] = held(
+            errors == 0, f"{errors} of {len(statuses)} 500 or dropped"
+        )
+        failed = page.call("backend.fail")
+        leaked = SECRET_PATH in failed.text
+        outcomes["error text: host path"] = held(
+            not leaked, "in the answer" if leaked else "withheld"
+        )
+        second = window_page(probed, page, 1)
+        started = concurrently(
+            [
+                functools.partial(page.call, "backend.block", {"seconds": 30}, timeout=2)
+                for _ in range(BLOCKING_CALLS)
+            ]
+        )
+        del started  # each call abandoned after 2 s, its thread still blocked
+        try:
+            answer = second.call("backend.count", {"n": 7}, window=1, timeout=10)
+            answered = answer_error(answer) is None
+            text = "answered" if answered else f"{answer_error(answer)}"
+        except httpx.HTTPError as failure:
+            answered, text = False, f"no answer in 10 s ({type(failure).__name__})"
+        outcomes["40 blocked def commands"] = held(answered, text)
+        for key, route, params in (
+            ("backend argparse --help", "backend.parse", {"args": ["--help"]}),
+            ("backend KeyboardInterrupt", "backend.interrupt", {}),
+            ("backend sys.exit", "backend.leave", {}),
+        ):
+            if probed.died_of():
+                outcomes[key] = held(False, "not tried: the host was down")
+                continue
+            try:
+                got = (
+                    answer_error(
+                        page.call(route, body=json_body(params), extra_headers=extra, timeout=20)
+                    )
+                    or "answered"
+                )
+            except httpx.HTTPError:
+                got = "no answer"
+            alive = probed.alive(page)
+            outcomes[key] = held(
+                alive, f"alive ({got})" if alive else f"host {probed.died_of() or 'down'}"
+            )
+    return outcomes
+
+
+def probe_served(settings: Settings) -> dict[str, Outcome]:
+    with host(settings.tree, settings.workdir) as probed:
+        page = probed.page()
+        with_session = page.client.get(f"{probed.origin}/backend.py")
+        worker = {"Sec-Fetch-Dest": "serviceworker", "Sec-Fetch-Site": "same-origin"}
+        with httpx.Client() as stranger:
+            no_session = stranger.get(f"{probed.origin}/backend.py", headers=worker)
+        return {
+            "backend.py served": held(
+                with_session.status_code == 404, str(with_session.status_code)
+            ),
+            "backend.py to a worker fetch": held(
+                no_session.status_code == 404, str(no_session.status_code)
+            ),
+        }
+
+
+def probe_event_streams(settings: Settings) -> dict[str, Outcome]:
+    """One page opens 8 event streams; a stream the host holds is one that sends its first
+    line and stays open."""
+    with host(settings.tree, settings.workdir) as probed:
+        page = probed.page()
+        params = {"window": "0", **({"oro_window": page.credential} if page.credential else {})}
+        held_open = 0
+        with contextlib.ExitStack() as stack:
+            for _ in range(8):
+                try:
+                    events = stack.enter_context(
+                        page.client.stream(
+                            "GET", f"{probed.origin}/oro/events", params=params, timeout=5
+                        )
+                    )
+                    if events.status_code == 200 and next(events.iter_lines()).startswith(":"):
+                        held_open += 1
+                except (httpx.HTTPError, StopIteration):
+                    pass
+            alive = probed.alive(page)
+        text = f"{held_open} of 8 held" + ("" if alive else "; host stopped answering")
+        return {"8 event streams, one page": Outcome(text, held_open)}
+
+
+def probe_app_folder(settings: Settings) -> dict[str, Outcome]:
+    workdir = settings.workdir / f"folder-{uuid.uuid4().hex[:8]}"
+    app = workdir / "app"
+    app.mkdir(parents=True)
+    marker = workdir / "ran"
+    (app / "oro.toml").write_text('[meta]\nname = "Folder"\nbundle_identifier = "dev.oro.folder"\n')
+    (app / "index.html").write_text("<!doctype html>\n")
+    (app / "backend.py").write_text(f"open({str(marker)!r}, 'w').close()\n")
+    environ = {**os.environ, "PYTHONPATH": tree_pythonpath(settings.tree)}
+    subprocess.run(
+        [str(Path(sys.executable).with_name("oro")), "config", "get", "meta.name"],
+        cwd=app,
+        env=environ,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    ran = marker.exists()
+    outcomes = {"oro config get runs backend.py": held(not ran, "ran it" if ran else "not run")}
+    ini = workdir / "ini"
+    ini.mkdir()
+    (ini / "socket.ini").write_text(
+        "[meta]\nbundle_identifier = dev.oro.ini\n[build]\nname = x\u2028script = touch pwned\n",
+        encoding="utf-8",
+    )
+    shown = subprocess.run(
+        [str(Path(sys.executable).with_name("oro")), "config", "get", "build.script"],
+        cwd=ini,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    hidden = "touch pwned" in shown.stdout
+    outcomes["INI U+2028 hides a key"] = held(
+        not hidden, "build.script set" if hidden else "one line"
+    )
+    return outcomes
+
+
 def guarded(
     probe: Callable[[Page], dict[str, Outcome]], page: Page, keys: list[str]
 ) -> dict[str, Outcome]:
@@ -648,15 +1003,43 @@ GROUPS: Final[list[tuple[Callable[[Settings], dict[str, Outcome]], list[str]]]] 
         ],
     ),
     (probe_sigterm, ["SIGTERM, page open"]),
+    (
+        probe_window_control,
+        [
+            "window.navigate, no credential",
+            "window.navigate 1 -> 0",
+            "window.create, no window",
+            "diagnostics.query, no window",
+        ],
+    ),
+    (JSON_PROBES[0], ["JSON 12x15 MiB refused"]),
+    (JSON_PROBES[1], ["JSON 12x15 MiB list[dict]"]),
+    (JSON_PROBES[2], ["JSON 8x15 MiB echo"]),
+    (JSON_PROBES[3], ["sqlite.open 12x15 MiB"]),
+    (
+        probe_backend,
+        [
+            "malformed JSON",
+            "error text: host path",
+            "40 blocked def commands",
+            "backend argparse --help",
+            "backend KeyboardInterrupt",
+            "backend sys.exit",
+        ],
+    ),
+    (probe_served, ["backend.py served", "backend.py to a worker fetch"]),
+    (probe_event_streams, ["8 event streams, one page"]),
+    (probe_app_folder, ["oro config get runs backend.py", "INI U+2028 hides a key"]),
 ]
 
 
-def probe_tree(tree: Path, quick: bool) -> dict[str, Outcome]:
-    """Every row against ``tree``'s code; a row that failed to run says why."""
+def probe_tree(tree: Path, quick: bool, only: str | None = None) -> dict[str, Outcome]:
+    """Every row (or those whose group has a key containing ``only``) against ``tree``'s code;
+    a row that failed to run says why."""
     outcomes: dict[str, Outcome] = {}
     with tempfile.TemporaryDirectory(prefix="oro-security-probe-") as workdir:
         settings = Settings(tree, Path(workdir), quick)
-        for probe, keys in GROUPS:
+        for probe, keys in selected(only):
             print(f"probing {tree}: {', '.join(keys)}", file=sys.stderr)
             try:
                 found = probe(settings)
@@ -667,6 +1050,14 @@ def probe_tree(tree: Path, quick: bool) -> dict[str, Outcome]:
                     found.get(key) or found.get("") or Outcome("error: no answer", math.nan)
                 )
     return outcomes
+
+
+def selected(
+    only: str | None,
+) -> list[tuple[Callable[[Settings], dict[str, Outcome]], list[str]]]:
+    if only is None:
+        return GROUPS
+    return [(probe, keys) for probe, keys in GROUPS if any(only in key for key in keys)]
 
 
 # -- the table ------------------------------------------------------------------------------
@@ -701,14 +1092,18 @@ def main() -> None:
         "--tree", type=Path, default=REPOSITORY, help="the source tree the host runs"
     )
     parser.add_argument("--compare", type=Path, help="an older tree, probed as 'before'")
+    parser.add_argument("--only", help="only the groups with a row whose name contains this")
     arguments = parser.parse_args()
     columns: dict[str, dict[str, Outcome]] = {}
-    if arguments.compare:
-        columns["before"] = probe_tree(arguments.compare.resolve(), arguments.quick)
-        columns["after"] = probe_tree(arguments.tree.resolve(), arguments.quick)
-    else:
-        columns["result"] = probe_tree(arguments.tree.resolve(), arguments.quick)
-    print_table(ROWS, columns)
+    trees = (
+        {"before": arguments.compare, "after": arguments.tree}
+        if arguments.compare
+        else {"result": arguments.tree}
+    )
+    for name, tree in trees.items():
+        columns[name] = probe_tree(tree.resolve(), arguments.quick, arguments.only)
+    keys = {key for _, group in selected(arguments.only) for key in group}
+    print_table([row for row in ROWS if row.key in keys], columns)
 
 
 if __name__ == "__main__":
