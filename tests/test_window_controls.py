@@ -85,7 +85,9 @@ async def test_headless_screen_size_and_percentages_are_not_supported() -> None:
 
 @pytest.mark.anyio
 async def test_controls_on_a_closed_or_unknown_window_are_not_found() -> None:
-    async with make_host(plugins=[APPLICATION]) as host:
+    # Window 0 may control the others here, so what is left to refuse is the window's state.
+    control = {"permissions.allow_window_control": True}
+    async with make_host(plugins=[APPLICATION], config=control) as host:
         await call(host, "window.create", url="/b.html")
         await call(host, "window.close", targetWindowIndex=1)
         closed = await error_of(host, "window.maximize", targetWindowIndex=1)

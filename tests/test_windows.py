@@ -44,12 +44,14 @@ def manager_of(host) -> WindowManager:
     return host.windows
 
 
-async def call(host, route, **params):
-    return raise_for_error(await MemoryClient(host).call(route, **params))
+async def call(host, route, *, window=0, **params):
+    """``route`` called by window ``window``'s page (a window controls itself only, unless
+    ``permissions.allow_window_control``)."""
+    return raise_for_error(await MemoryClient(host, window=window).call(route, **params))
 
 
-async def error_of(host, route, **params) -> IPCError:
-    reply = await MemoryClient(host).call(route, **params)
+async def error_of(host, route, *, window=0, **params) -> IPCError:
+    reply = await MemoryClient(host, window=window).call(route, **params)
     assert reply.error is not None, reply.data
     return reply.error
 
@@ -682,7 +684,7 @@ async def test_an_index_in_use_is_refused_and_a_closed_index_is_reused():
     async with make_host(plugins=[APPLICATION]) as host:
         await call(host, "window.create", targetWindowIndex=3)
         error = await error_of(host, "window.create", targetWindowIndex=3)
-        await call(host, "window.close", targetWindowIndex=3)
+        await call(host, "window.close", targetWindowIndex=3, window=3)
         again = await call(host, "window.create", targetWindowIndex=3, title="again")
 
     assert isinstance(error, InvalidArgumentError)
@@ -703,7 +705,7 @@ async def test_headless_the_screen_is_the_asking_pages():
         percent = await call(host, "window.create", width="50%", height="100%", **screen)
         defaulted = await call(host, "window.create", **screen)
         resized = await call(
-            host, "window.setSize", targetWindowIndex=1, width="10%", height=20, **screen
+            host, "window.setSize", targetWindowIndex=1, window=1, width="10%", height=20, **screen
         )
         bad = await error_of(host, "application.getScreenSize", screenWidth=0, screenHeight=5)
 
@@ -719,7 +721,7 @@ async def test_the_65th_window_is_a_range_error_until_one_closes():
     async with make_host(plugins=[APPLICATION]) as host:
         created = [(await call(host, "window.create"))["index"] for _ in range(63)]
         error = await error_of(host, "window.create")
-        await call(host, "window.close", targetWindowIndex=17)
+        await call(host, "window.close", targetWindowIndex=17, window=17)
         reused = await call(host, "window.create")
 
     assert created == list(range(1, 64))
@@ -794,7 +796,7 @@ async def test_send_refuses_bad_names_reserved_names_and_unknown_windows(params,
 async def test_send_to_a_closed_window_is_not_found():
     async with make_host(plugins=[APPLICATION]) as host:
         await call(host, "window.create")
-        await call(host, "window.close", targetWindowIndex=1)
+        await call(host, "window.close", targetWindowIndex=1, window=1)
         error = await error_of(host, "window.send", event="late", targetWindowIndex=1)
 
     assert isinstance(error, NotFoundError)
@@ -804,8 +806,8 @@ async def test_send_to_a_closed_window_is_not_found():
 async def test_every_page_hears_each_window_status():
     async with make_host(plugins=[APPLICATION]) as host, host.events.subscribe(window=0) as events:
         await call(host, "window.create", headless=True)
-        await call(host, "window.show", targetWindowIndex=1)
-        await call(host, "window.close", targetWindowIndex=1)
+        await call(host, "window.show", targetWindowIndex=1, window=1)
+        await call(host, "window.close", targetWindowIndex=1, window=1)
         heard = [await events.receive() for _ in range(4)]
 
     assert [(event.name, event.data["index"], event.data["status"]) for event in heard] == [
@@ -821,16 +823,16 @@ async def test_every_page_hears_each_window_status():
 async def test_closing_a_created_window_keeps_the_app_and_closing_the_last_stops_it():
     async with make_host(plugins=[APPLICATION]) as host:
         await call(host, "window.create")
-        await call(host, "window.close", targetWindowIndex=1)
+        await call(host, "window.close", targetWindowIndex=1, window=1)
         await settle()
         assert host.lifecycle is LifecycleState.RUNNING
 
         await call(host, "window.create")
-        await call(host, "window.close", targetWindowIndex=0)  # the main window, not the last
+        await call(host, "window.close", targetWindowIndex=0, window=0)  # the main window, not the last
         await settle()
         assert host.lifecycle is LifecycleState.RUNNING
 
-        await call(host, "window.close", targetWindowIndex=1)
+        await call(host, "window.close", targetWindowIndex=1, window=1)
         await settle()
         assert host.lifecycle is LifecycleState.STOPPED
 
@@ -839,7 +841,7 @@ async def test_a_window_created_to_exit_the_app_on_close_stops_it():
     async with make_host(plugins=[APPLICATION]) as host:
         manager = manager_of(host)
         await call(host, "window.create", shouldExitApplicationOnClose=True)
-        await call(host, "window.close", targetWindowIndex=1)
+        await call(host, "window.close", targetWindowIndex=1, window=1)
         await settle()
 
         assert host.lifecycle is LifecycleState.STOPPED

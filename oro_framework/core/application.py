@@ -3,8 +3,17 @@
 Permission ``window`` guards window control (creating windows, messages between them, titles,
 size, visibility, navigation, eval); permission ``application`` guards the window list, the
 config and exit. Every ``window.*`` route takes ``targetWindowIndex`` (default: the window the
-request comes from, else 0; for ``window.create``: the next free index) and answers the window's
-descriptor ``{index, title, width, height, url, status, isReady}`` unless it says otherwise.
+request proves it comes from, never a window it did not prove; for ``window.create``: the next
+free index) and answers the window's descriptor ``{index, title, width, height, url, status,
+isReady}`` unless it says otherwise.
+
+A window controls itself only: acting on another one (eval, navigate, close, resize, focus...)
+needs permission ``window_control`` (off by default: it collapses the isolation of windows), and
+a request proving no window (a worker, a tab without its launch URL) controls none and creates
+none once the app has a window (``SecurityError`` ``ERR_NO_WINDOW``). Reading another window's
+title, size, position or colour stays allowed (``application.getWindows`` lists the same), and
+so does ``window.send`` of an event to another window: messages between windows are how Oro's
+apps talk, and the page that gets one decides what it means.
 The :class:`~oro_framework.WindowManager` behind them is
 ``host.windows``; it is headless (virtual windows) unless ``oro run`` attaches a GUI. Permission
 ``hotkeys`` guards Oro's ``window.hotkey.*`` routes (:mod:`oro_framework.core._hotkeys`).
@@ -36,6 +45,11 @@ from oro_framework import (
     hookimpl,
 )
 from oro_framework.core._hotkeys import HOTKEY_ROUTES, page_hotkeys
+
+WINDOW_CONTROL_PERMISSION: Final = "window_control"
+"""The permission the window manager checks before a window acts on another one (the kernel's
+``WindowManager.check_control``; a core plugin imports only the public API, hence the name
+twice)."""
 
 MAX_WINDOW_SIZE = 32767
 """The largest width or height a toolkit accepts (Qt's QWIDGETSIZE_MAX), and the bound on a
@@ -189,6 +203,10 @@ async def create(request: Request) -> dict[str, Any]:
     and `shouldExitApplicationOnClose`. Oro's other options are accepted and listed in
     `unsupported`. Headless, the answer's `launchUrl` (also the `windowlaunch` event) opens it."""
     manager = request.host.windows
+    if request.window is None and not request.by_bridge_key and manager.open_count:
+        # The first window is the host's to open; after it, a window comes from a window's page
+        # (headless, the session cookie alone must not mint a window and its launch URL).
+        request.require_window()
     options = _window_options(request)
     # Oro's sizes may be "N%" of the screen, which only the GUI knows.
     sizes: dict[str, Any] = {
@@ -219,6 +237,9 @@ async def send(request: Request) -> dict[str, Any]:
         raise InvalidArgumentError(
             f"'{event}' is an event only the host sends", code="ERR_RESERVED_EVENT", event=event
         )
+    if not request.by_bridge_key:
+        # A message says which window sent it by coming from one: a worker sends none.
+        request.require_window()
     window = manager.target(request)
     await manager.send(window, event, request.params.get("value"))
     return {"index": window.index, "event": event}
@@ -485,6 +506,13 @@ def oro_register_permissions(permissions: PermissionRegistry) -> None:
     permissions.add_group(WINDOW_ROUTES)
     permissions.add_group(APPLICATION_ROUTES)
     permissions.add_group(HOTKEY_ROUTES)
+    permissions.add(
+        WINDOW_CONTROL_PERMISSION,
+        "Let a window control the app's other windows: window.eval, window.navigate, close, "
+        "show/hide, size, position, focus... of another window's page. Off by default: it "
+        "collapses window isolation (eval in another window's page acts as that window).",
+        default=False,
+    )
 
 
 @hookimpl

@@ -198,6 +198,9 @@ class Request:
     :ivar window: index of the window that sent it, proven by the window's own credential
         (never by a header or parameter the page chooses); ``None`` for other processes,
         workers and requests without a credential.
+    :ivar by_bridge_key: the request proved itself with the HTTP IPC bridge key (``X-ORO-Auth``):
+        another process of the user the app let in (``http.ipc``), not a page; it may control
+        any window (``window.*``), naming it by ``targetWindowIndex``.
     :ivar client_id: the page client's id (used by Conduit), when known.
     :ivar transport: ``"http"``, ``"conduit"`` or ``"memory"``.
     :ivar id: the caller's sequence id (``seq``), echoed in the reply envelope.
@@ -217,6 +220,7 @@ class Request:
         transport: str = "memory",
         id: str = "0",
         token: str | None = None,
+        by_bridge_key: bool = False,
     ) -> None:
         self.route = route
         self.host = host
@@ -228,6 +232,7 @@ class Request:
         self.transport = transport
         self.id = id
         self.token = token
+        self.by_bridge_key = by_bridge_key
         self._cancel_scope: anyio.CancelScope | None = None
         self.is_aborted = False
 

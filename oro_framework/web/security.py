@@ -461,6 +461,11 @@ class Gatekeeper:
             "(http://127.0.0.1:<port>/?oro_launch=..., printed by `oro run --headless`)"
         )
 
+    def is_bridge_key(self, headers: Mapping[str, str]) -> bool:
+        """Whether ``headers`` carry the HTTP IPC bridge key (enabled, and matching)."""
+        key = headers.get(BRIDGE_KEY_HEADER)
+        return key is not None and self._bridge_key is not None and _equal(key, self._bridge_key)
+
     def window_of(
         self, headers: Mapping[str, str], query_credential: str | None = None
     ) -> int | None:

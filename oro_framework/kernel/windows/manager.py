@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar, final
+from typing import TYPE_CHECKING, Any, Final, TypeVar, final
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import anyio
@@ -52,7 +52,12 @@ if TYPE_CHECKING:
     from oro_framework.kernel.app import Host
     from oro_framework.kernel.request import Request
 
-__all__ = ["WindowManager"]
+__all__ = ["WINDOW_CONTROL_PERMISSION", "WindowManager"]
+
+WINDOW_CONTROL_PERMISSION: Final = "window_control"
+"""The permission (``permissions.allow_window_control``, off unless the app turns it on) a window
+needs to act on another window: eval, navigate, close, resize...
+(:meth:`WindowManager.check_control`)."""
 
 logger = logging.getLogger("oro_framework.windows")
 
@@ -201,15 +206,48 @@ class WindowManager:
         return window
 
     def target(self, request: Request) -> Window:
-        """The window a request addresses: ``targetWindowIndex``, else the window it came from,
-        else the main window."""
-        default = request.window if request.window is not None else MAIN_WINDOW
-        index = request.params.get_int("targetWindowIndex", default, minimum=0)
+        """The window a request addresses, to read it: ``targetWindowIndex``, else the window
+        the request proves it comes from. Never a default the request did not prove: without a
+        window it must name one (an outside process let in by the bridge key gets the main
+        window).
+
+        :raises SecurityError: ``ERR_NO_WINDOW``, the request proves no window and names none.
+        """
+        own = request.window
+        if own is None and request.by_bridge_key:
+            own = MAIN_WINDOW
+        if own is None and request.params.get("targetWindowIndex") is None:
+            request.require_window()
+        index = request.params.get_int("targetWindowIndex", own, minimum=0)
         return self.get(index)
 
+    def check_control(self, request: Request, index: int) -> None:
+        """Whether ``request`` may act on window ``index``: a window acts on itself; on another
+        only while ``permissions.allow_window_control`` is true (it collapses the isolation of
+        windows: eval in another window's page reads what that window holds). A request
+        without a window (a worker, another process, a tab without its launch URL) controls
+        none; the HTTP IPC bridge key's outside process (``http.ipc``) controls all.
+
+        :raises SecurityError: ``ERR_NO_WINDOW`` without a window, ``ERR_WINDOW_CONTROL`` for
+            another window without the permission.
+        """
+        if request.by_bridge_key:
+            return
+        own = request.require_window()
+        if index != own and not self._host.is_permission_allowed(WINDOW_CONTROL_PERMISSION):
+            raise SecurityError(
+                f"{request.route}: window {own} may not control window {index} "
+                f"(permissions.allow_{WINDOW_CONTROL_PERMISSION} is false)",
+                code="ERR_WINDOW_CONTROL",
+                window=own,
+                targetWindowIndex=index,
+            )
+
     def open_window(self, request: Request) -> Window:
-        """Like :meth:`target`, for operations a closing or closed window cannot do."""
+        """Like :meth:`target`, for operations on the window (a closing or closed one cannot
+        do them), which the request must be allowed (:meth:`check_control`)."""
         window = self.target(request)
+        self.check_control(request, window.index)
         if not window.is_open:
             raise NotFoundError(
                 f"Window {window.index} is {window.status.value}",

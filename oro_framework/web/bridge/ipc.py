@@ -99,6 +99,8 @@ async def _dispatch(
                 headers, last_value(query, WINDOW_CREDENTIAL_PARAMETER)
             ),
         ),
+        # Admitted with the header means admitted by it: a wrong key is refused outright.
+        by_bridge_key=call.bridge.gatekeeper.is_bridge_key(headers),
     )
     async with cancelled_on_disconnect(call.receive, send, request) as send:
         reply = await host.router.dispatch(request)
