@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from oro_framework import SecurityError
@@ -450,14 +450,22 @@ def test_any_headers_get_one_of_the_documented_decisions(
         assert refusal_of(decision) is RefusalReason.FOREIGN
 
 
-# Requests that pass the Host, Origin and Sec-Fetch-Site checks: only credentials decide.
+def is_own_origin(headers: Mapping[str, str]) -> bool:
+    """Whether the Origin check passes: no ``Origin``, the request's own (``http://`` plus its
+    ``Host``: ``127.0.0.1`` and ``localhost`` are two origins) or the configured CORS one."""
+    origin = headers.get("origin")
+    return origin in (None, f"http://{headers['host'].lower()}", CORS_ORIGIN)
+
+
+# Requests to this server from this app's pages, the browser or a CORS origin (Host and
+# Sec-Fetch-Site pass): credentials decide, once the Origin matches the Host it came with.
 own_requests = st.fixed_dictionaries(
     {
         "host": st.sampled_from([HOST, f"localhost:{PORT}"]),
         "cookie": cookies,
     },
     optional={
-        "origin": st.sampled_from([OWN_ORIGIN, CORS_ORIGIN]),
+        "origin": st.sampled_from([OWN_ORIGIN, f"http://localhost:{PORT}", CORS_ORIGIN]),
         "sec-fetch-site": st.sampled_from(["same-origin", "none"]),
         "sec-fetch-dest": fetch_dests,
         "service-worker": service_worker_values,
@@ -467,6 +475,24 @@ own_requests = st.fixed_dictionaries(
 
 
 @settings(max_examples=500)
+@example(
+    # A worker's script fetched as localhost with the 127.0.0.1 origin: no browser sends that
+    # for a same-origin fetch (the two names are two origins), so it is foreign, as the Origin
+    # check says, and never a worker-script admission.
+    headers={
+        "host": f"localhost:{PORT}",
+        "cookie": "",
+        "origin": OWN_ORIGIN,
+        "sec-fetch-dest": "serviceworker",
+        "service-worker": "script",
+    },
+    method="GET",
+    is_ipc=False,
+    launch_token=None,
+    mount_says=None,
+    bridge_key=None,
+    is_resource=True,
+)
 @given(
     headers=own_requests,
     method=methods,
@@ -496,7 +522,9 @@ def test_no_request_gets_in_without_a_session_key_or_mount_credential(
         is_resource=is_resource,
     )
 
-    if not (has_session or has_key or mount_says):
+    if not is_own_origin(headers):
+        assert refusal_of(decision) is RefusalReason.FOREIGN
+    elif not (has_session or has_key or mount_says):
         if is_worker_script(headers, method, is_resource, is_ipc) and launch_token is None:
             assert decision == Admitted(Access.WORKER_SCRIPT)
         else:
