@@ -8,15 +8,17 @@ import json
 import logging
 import sys
 import threading
+import types
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import anyio
 import oro_fs.plugin
 import pytest
 from click.testing import CliRunner
 
+import oro_framework
 import oro_framework.core.ping
 from oro_framework import (
     InternalError,
@@ -29,6 +31,7 @@ from oro_framework import (
     Route,
     RouteCall,
     RouteCallWrapper,
+    RouteGroup,
     RouteTable,
     ServiceUnavailableError,
     answered,
@@ -37,7 +40,7 @@ from oro_framework import (
 )
 from oro_framework.cli import cli
 from oro_framework.kernel.router import Router
-from oro_framework.testing import MemoryClient, make_host, raise_for_error
+from oro_framework.testing import MemoryClient, live_server, make_host, raise_for_error
 
 pytestmark = pytest.mark.anyio
 
@@ -150,44 +153,126 @@ async def test_a_wrapper_rewrites_the_params_and_the_result() -> None:
     assert answer == {"x": 1, "added": "by rewriter", "rewritten": True}
 
 
-class ReadCache:
-    """Caches ``fs.readFile`` answers by path: a second read never reaches oro-fs."""
-
-    name = "read-cache"
-
-    def __init__(self) -> None:
-        self.cache: dict[str, bytes] = {}
-
-    @hookimpl(wrapper=True)
-    def oro_route_call(self, request: Request, route: Route) -> RouteCallWrapper:
-        call = yield
-        if route.name != "fs.readFile":
-            return call
-        path = request.params.require_str("path")
-        if path in self.cache:
-            return answered(self.cache[path])
-        return wrap_result(call, lambda content: self._keep(path, content))
-
-    def _keep(self, path: str, content: Any) -> Any:
-        if isinstance(content, bytes):  # a large file comes as a stream: not cached
-            self.cache[path] = content
-        return content
+GUIDE: Final = Path(oro_framework.__file__).resolve().parents[1] / "docs" / "plugins.md"
 
 
-async def test_a_wrapper_caches_fs_read_file_of_the_real_fs_plugin() -> None:
-    cache = ReadCache()
-    async with make_host([oro_fs.plugin, cache]) as host:
+def read_cache_plugin() -> types.ModuleType:
+    """The read cache of docs/plugins.md, run as the guide shows it: its code block, as a
+    module (a plugin module, as ``oro_readcache/plugin.py``)."""
+    guide = GUIDE.read_text()
+    section = guide[guide.index("## A cache for `fs.readFile`") :]
+    start = section.index("```python\n") + len("```python\n")
+    block = section[start : section.index("\n```", start)]
+    module = types.ModuleType("oro_readcache.plugin")
+    exec(compile(block, f"{GUIDE}:readcache", "exec"), module.__dict__)
+    return module
+
+
+async def test_the_guides_read_cache_caches_fs_read_file_of_the_real_fs_plugin() -> None:
+    async with make_host([oro_fs.plugin, read_cache_plugin()]) as host:
         client = MemoryClient(host)
         notes = host.paths.data / "notes.txt"
         notes.write_bytes(b"first")
         assert (await client.call("fs.readFile", path="data:notes.txt")).body == b"first"
         notes.write_bytes(b"changed on disk")
         assert (await client.call("fs.readFile", path="data:notes.txt")).body == b"first"
-        assert cache.cache == {"data:notes.txt": b"first"}
+        assert (await client.call("fs.writeFile", b"new", path="data:notes.txt")).ok
+        assert (await client.call("fs.readFile", path="data:notes.txt")).body == b"new"
         missing = await client.call("fs.readFile", path="data:missing.txt")
         assert missing.error is not None
         assert missing.error.code == "ENOENT"
-        assert "data:missing.txt" not in cache.cache
+
+
+async def test_the_guides_read_cache_never_serves_one_windows_picked_file_to_another(
+    tmp_path: Path,
+) -> None:
+    """Issue 50: the wrapper runs before oro-fs's own window checks. Window 0's page picked a
+    file outside the sandbox (a dialog's grant); window 1 and a request without a window read
+    the same path after window 0's answer was cached: each gets what oro-fs answers it (a
+    refusal), never window 0's cached content."""
+    picked = tmp_path / "picked.txt"
+    picked.write_bytes(b"window 0's secret")
+    async with make_host([oro_fs.plugin, read_cache_plugin()]) as host:
+        host.file_grants.grant(0, str(picked))
+        owner, other, nobody = (
+            MemoryClient(host, window=0),
+            MemoryClient(host, window=1),
+            MemoryClient(host, window=None),
+        )
+        assert (await owner.call("fs.readFile", path=str(picked))).body == b"window 0's secret"
+        picked.write_bytes(b"changed on disk")
+        # Window 0's second read comes from the cache: the cache is in use.
+        assert (await owner.call("fs.readFile", path=str(picked))).body == b"window 0's secret"
+
+        for client in (other, nobody):
+            answer = await client.call("fs.readFile", path=str(picked))
+            assert answer.body is None
+            assert answer.error is not None
+            assert answer.error.status == 403
+
+        # Granted to window 1 as well, window 1 reads the file as it is on disk (its own read,
+        # then its own cache entry), not window 0's copy; no window still gets nothing.
+        host.file_grants.grant(1, str(picked))
+        assert (await other.call("fs.readFile", path=str(picked))).body == b"changed on disk"
+        picked.write_bytes(b"changed again")
+        assert (await other.call("fs.readFile", path=str(picked))).body == b"changed on disk"
+        assert (await nobody.call("fs.readFile", path=str(picked))).error is not None
+
+
+class WindowWatcher:
+    """Notes the window and the route's per-window nature each call shows its wrappers."""
+
+    name = "window-watcher"
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, bool, int | None]] = []
+
+    @hookimpl
+    def oro_register_routes(self, routes: RouteTable) -> None:
+        async def same(request: Request) -> str:
+            return "the same for every caller"
+
+        routes.add("test.same", same, permission="runtime", per_window=False)
+        routes.add_group(
+            RouteGroup(
+                permission="runtime",
+                doc="",
+                handlers={"test.mine": same, "test.shared": same},
+                shared=frozenset({"test.shared"}),
+            )
+        )
+
+    @hookimpl(wrapper=True)
+    def oro_route_call(self, request: Request, route: Route) -> RouteCallWrapper:
+        call = yield
+        self.seen.append((route.name, route.per_window, request.window))
+        return call
+
+
+async def test_a_wrapper_sees_the_proven_window_and_whether_the_route_is_per_window() -> None:
+    watcher = WindowWatcher()
+    async with (
+        make_host([watcher]) as host,
+        live_server(host) as server,
+        server.client() as client,
+    ):
+        credential = {"X-Oro-Window": server.window_credential(1)}
+        for route in ("test.same", "test.mine", "test.shared"):
+            assert (await client.get(f"/ipc/{route}", headers=credential)).status_code == 200
+        # An index the page writes proves nothing: the wrapper sees no window.
+        forged = {"X-IPC-Window-Index": "1"}
+        assert (await client.get("/ipc/test.mine?index=1", headers=forged)).status_code == 200
+    assert watcher.seen == [
+        ("test.same", False, 1),
+        ("test.mine", True, 1),
+        ("test.shared", False, 1),
+        ("test.mine", True, None),
+    ]
+
+
+def test_a_route_group_refuses_to_share_a_route_it_does_not_have() -> None:
+    with pytest.raises(ValueError, match="shared names routes the group does not have"):
+        RouteGroup(permission="runtime", doc="", handlers={}, shared=frozenset({"x.y"}))
 
 
 class Doubler:

@@ -273,10 +273,21 @@ def oro_route_call(request: Request, route: Route) -> Awaitable[Any]:
     raises the :class:`~oro_framework.IPCError` the caller would get: the handler's other
     exceptions are translated before a wrapper sees them. Not awaiting it skips the handler.
 
+    A wrapper runs before the route's own checks of the caller's window (the file a window's
+    page picked, the child process it started, its database handles are that window's alone):
+    what it answers in the handler's place, the handler would have answered that caller. Keep
+    what a wrapper remembers of answers per ``request.window`` (the window the request proved
+    with its credential, never one the page named) and remember nothing for a request whose
+    ``request.window`` is ``None`` (a worker, another process, a page opened without its launch
+    URL), unless the route says ``route.per_window`` is ``False``: then every caller gets the
+    same answer.
+
     :param request: the :class:`~oro_framework.Request`; set ``request.params`` before awaiting
-        the inner call to rewrite what the handler receives.
+        the inner call to rewrite what the handler receives. ``request.window`` is the window
+        its caller proved, or ``None``.
     :param route: the :class:`~oro_framework.Route` called (``name``, ``plugin``,
-        ``permission``, ``runs_in_thread``).
+        ``permission``, ``runs_in_thread``, ``per_window``: whether its answers may differ per
+        window, true unless the route was registered with ``per_window=False``).
     :return: the awaitable whose result the caller gets: the inner call itself,
         :func:`~oro_framework.wrap_result`, :func:`~oro_framework.answered`, or a coroutine of
         your own ``async def``. Raise an :class:`~oro_framework.IPCError` (in the generator or

@@ -100,7 +100,15 @@ DOTTED_NAME: Final = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*(\.[A-Za-z][A-Za-z0-9_
 @dataclass(frozen=True)
 class Route:
     """A registered route. ``doc`` is the first line of the handler's docstring unless given;
-    ``runs_in_thread`` is true for a plain ``def`` handler."""
+    ``runs_in_thread`` is true for a plain ``def`` handler.
+
+    ``per_window`` says that the route's answers may differ from one window's page to another's
+    (what a page picked, opened or started is that window's alone), and to a request that proves
+    no window (``request.window is None``): the route's own checks decide per request. A route
+    wrapper that keeps answers (a cache) keeps them per ``request.window`` and keeps none for a
+    request without a window; only a route registered with ``per_window=False`` (the same answer
+    to every caller) may share them. True unless the route says otherwise: a route that forgets
+    to say is treated as the safe kind."""
 
     name: str
     handler: Handler
@@ -109,6 +117,7 @@ class Route:
     plugin: str
     timeout: float | None = None
     runs_in_thread: bool = False
+    per_window: bool = True
 
     @property
     def namespace(self) -> str:
@@ -139,6 +148,9 @@ class RouteGroup:
     :ivar timeouts: seconds for the routes that may take longer (or must take less) than
         ``ipc.timeout_ms``, by route name.
     :ivar default: whether the permission is allowed when the app's config does not say.
+    :ivar shared: the routes whose answers are the same for every window's page and for a
+        request without a window (``per_window=False``, see :attr:`Route.per_window`); the
+        others are per window.
     """
 
     permission: str
@@ -146,11 +158,15 @@ class RouteGroup:
     handlers: Mapping[str, Handler]
     timeouts: Mapping[str, float] = field(default_factory=dict)
     default: bool = True
+    shared: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         unknown = sorted(set(self.timeouts) - set(self.handlers))
         if unknown:
             raise ValueError(f"timeouts name routes the group does not have: {unknown}")
+        unknown = sorted(set(self.shared) - set(self.handlers))
+        if unknown:
+            raise ValueError(f"shared names routes the group does not have: {unknown}")
 
 
 @final
@@ -171,6 +187,7 @@ class RouteTable(Registry[Route]):
         permission: str | None = None,
         doc: str | None = None,
         timeout: float | None = None,
+        per_window: bool = True,
     ) -> Route:
         """Register ``handler`` as route ``name``, guarded by ``permission``.
 
@@ -180,6 +197,9 @@ class RouteTable(Registry[Route]):
         :param permission: required: the permission (declared by some plugin) that guards it.
         :param doc: one line for ``oro routes``; default: the first line of the docstring.
         :param timeout: seconds before the caller gets a TimeoutError; default ``ipc.timeout_ms``.
+        :param per_window: ``False`` when every caller gets the same answer, whatever window it
+            proves or none (:attr:`Route.per_window`): route wrappers may then share what they
+            keep of it between windows.
         :raises RegistrationError: a bad name, no ``permission``, a handler that is not a
             function of the request (or is a plain generator function), or a timeout that is not
             a positive number.
@@ -208,6 +228,11 @@ class RouteTable(Registry[Route]):
             )
         if doc is not None and not isinstance(doc, str):
             raise RegistrationError(f"doc of route {name!r} must be a string", plugin=plugin)
+        if not isinstance(per_window, bool):
+            raise RegistrationError(
+                f"per_window of route {name!r} must be True or False, got {per_window!r}",
+                plugin=plugin,
+            )
         runs_in_thread = False
         if inspect.isasyncgenfunction(handler):
             handler = _streaming(handler)
@@ -226,7 +251,9 @@ class RouteTable(Registry[Route]):
                 )
             runs_in_thread = True
         summary = doc if doc is not None else _first_line(inspect.getdoc(handler))
-        route = Route(name, handler, permission, summary, plugin, timeout, runs_in_thread)
+        route = Route(
+            name, handler, permission, summary, plugin, timeout, runs_in_thread, per_window
+        )
         self._claim(name, route, key=self._key(name))
         return route
 
@@ -244,6 +271,7 @@ class RouteTable(Registry[Route]):
                 handler,
                 permission=group.permission,
                 timeout=group.timeouts.get(name),
+                per_window=name not in group.shared,
             )
             for name, handler in group.handlers.items()
         ]
