@@ -1,22 +1,41 @@
 """A command as a route handler: the request's fields converted into its arguments, its result
-or stream sent back, its exceptions answered as typed errors."""
+or stream sent back, its exceptions answered as typed errors.
+
+What a command raises never ends the host: ``sys.exit`` (argparse's ``--help``),
+``KeyboardInterrupt`` and a cancellation that is not the host's own become the call's
+:class:`BackendError`. What the page reads of a failure is the exception's type and the command's
+name; its text, and file paths outside what the page can name (``data:x``, ``resources:x``, the
+app's folder), stay in the host's log unless ``[backend] error_details`` (on under ``oro dev``)
+says otherwise. Blocking ``def`` commands run on worker threads bounded per window, so that one
+page holding them all cannot stall the others."""
 
 from __future__ import annotations
 
+import functools
 import logging
+import math
+import os
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, Final, final
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final, final
+
+import anyio
+import anyio.to_thread
 
 from oro_framework.backend.commands import BODY_FIELD, FIELDS_PARAMETER, CommandSpec
 from oro_framework.backend.convert import jsonable
 from oro_framework.backend.events import current_host
 from oro_framework.kernel.envelope import ByteStream, EventStream, encode_json
-from oro_framework.kernel.errors import InvalidArgumentError, IPCError, OutOfRangeError
+from oro_framework.kernel.errors import ErrnoError, InvalidArgumentError, IPCError, OutOfRangeError
 from oro_framework.kernel.request import Request
 from oro_framework.kernel.router import Handler
 
-__all__ = ["BackendError", "handler_for"]
+if TYPE_CHECKING:
+    from oro_framework.kernel.app import AppPaths
+
+__all__ = ["BackendError", "CommandOptions", "WindowThreads", "handler_for"]
 
 logger = logging.getLogger("oro_framework.backend")
 
@@ -27,55 +46,141 @@ WINDOW_INDEX: Final = "index"
 @final
 class BackendError(IPCError):
     """An exception a command raised that is not an :class:`~oro_framework.IPCError`: the page
-    gets its type and message (``err.exception``, ``err.message``); the traceback goes to the
-    host's log. Raise an ``IPCError`` subclass (``InvalidArgumentError``, ``NotFoundError``...)
-    to answer a precise type and status instead."""
+    gets its type (``err.exception``) and the command (``err.command``); its message too
+    (``err.message``) only with ``[backend] error_details`` (``oro dev`` turns it on). The
+    traceback goes to the host's log. Raise an ``IPCError`` subclass (``InvalidArgumentError``,
+    ``NotFoundError``...) to answer a precise type, status and message instead."""
 
     error_type = "BackendError"
     default_code = "ERR_BACKEND_EXCEPTION"
     http_status = 500
 
 
-def handler_for(spec: CommandSpec, max_result_bytes: int) -> Handler:
-    """The route handler that serves ``spec``: a plain ``def`` for a command that runs in a
-    thread (the router runs it in one), an ``async def`` otherwise."""
-    if spec.runs_in_thread:
+@final
+@dataclass(frozen=True)
+class CommandOptions:
+    """How one host serves the app's commands (``[backend]``).
 
-        def in_thread(request: Request) -> Any:
-            arguments = _arguments(spec, request)
-            with _running(spec, request):
-                result = spec.function(**arguments)
-            return _reply(spec, result, max_result_bytes)
+    :ivar max_result_bytes: the largest result a command may return.
+    :ivar error_details: the page reads an exception's message and absolute paths (a developer's
+        own page: ``oro dev``, or the app opted in); else only its type and the command.
+    """
+
+    max_result_bytes: int
+    error_details: bool = False
+
+
+@final
+class WindowThreads:
+    """The worker threads of one host's blocking (``def``) commands, at most ``per_window`` at
+    once for each window; a window's further calls wait for one of its own threads.
+
+    A thread whose call was abandoned (the page went, the call timed out) runs to its end, as
+    Python cannot stop it, and holds its window's slot meanwhile: a page that blocks its every
+    slot waits on itself, while other windows and plugin routes (which have the router's own
+    threads) keep answering.
+    """
+
+    def __init__(self, per_window: int) -> None:
+        self.per_window = per_window
+        self._limiters: dict[int, anyio.CapacityLimiter] = {}
+
+    async def run(self, window: int, function: Callable[[], Any]) -> Any:
+        limiter = self._limiters.get(window)
+        if limiter is None:
+            limiter = self._limiters[window] = anyio.CapacityLimiter(self.per_window)
+        try:
+            return await anyio.to_thread.run_sync(function, limiter=limiter, abandon_on_cancel=True)
+        finally:
+            # Idle limiters go, so that windows that came and went leave nothing behind.
+            statistics = limiter.statistics()
+            if not statistics.borrowed_tokens and not statistics.tasks_waiting:
+                self._limiters.pop(window, None)
+
+    def usage(self) -> dict[int, int]:
+        """Threads busy per window (abandoned ones still running included)."""
+        return {
+            window: limiter.statistics().borrowed_tokens
+            for window, limiter in self._limiters.items()
+        }
+
+
+def handler_for(
+    spec: CommandSpec, options: CommandOptions, threads: WindowThreads | None = None
+) -> Handler:
+    """The route handler that serves ``spec``: an ``async def`` that runs a blocking command on
+    one of its window's worker threads (``threads``), or the command on the loop."""
+    if spec.runs_in_thread:
+        window_threads = threads if threads is not None else WindowThreads(DEFAULT_WINDOW_THREADS)
+
+        async def in_thread(request: Request) -> Any:
+            window = request.require_window()
+            call = functools.partial(_call_in_thread, spec, options, request)
+            return await window_threads.run(window, call)
 
         in_thread.__doc__ = spec.function.__doc__
         return in_thread
 
     async def on_loop(request: Request) -> Any:
         arguments = _arguments(spec, request)
-        with _running(spec, request):
+        with _running(spec, options, request, in_thread=False):
             if spec.streams:
-                return _stream(spec, spec.function(**arguments))
+                return _stream(spec, options, spec.function(**arguments))
             result = await spec.function(**arguments)
-        return _reply(spec, result, max_result_bytes)
+        return _reply(spec, options, result)
 
     on_loop.__doc__ = spec.function.__doc__
     return on_loop
 
 
+DEFAULT_WINDOW_THREADS: Final = 8
+"""Blocking commands one window runs at once (``backend.threads_per_window``)."""
+
+
+def _call_in_thread(spec: CommandSpec, options: CommandOptions, request: Request) -> Any:
+    # The fields are converted here too: a large base64 field is work the loop need not do.
+    arguments = _arguments(spec, request)
+    with _running(spec, options, request, in_thread=True):
+        result = spec.function(**arguments)
+    return _reply(spec, options, result)
+
+
 @contextmanager
-def _running(spec: CommandSpec, request: Request) -> Iterator[None]:
-    """Around the command's own code: ``emit`` reaches the request's host, and an exception
-    that is neither typed nor an ``OSError`` (the router gives those Node's code) becomes a
-    :class:`BackendError`."""
+def _running(
+    spec: CommandSpec, options: CommandOptions, request: Request, *, in_thread: bool
+) -> Iterator[None]:
+    """Around the command's own code: ``emit`` reaches the request's host, an ``OSError``
+    becomes Node's error with the paths the page may see, and anything else that is not typed
+    becomes a :class:`BackendError`, ``SystemExit`` and ``KeyboardInterrupt`` included: only
+    the host's own cancellation of the call (its deadline, the page gone, the host stopping)
+    goes on as it is. On a worker thread nothing is the host's: it never cancels a thread."""
     token = current_host.set(request.host)
     try:
         yield
-    except (IPCError, OSError):
+    except IPCError:
         raise
-    except Exception as error:
-        raise _failure(spec, error) from error
+    except OSError as error:
+        raise _os_failure(spec, options, request.host.paths, error) from error
+    except BaseException as error:
+        if not in_thread and _is_the_hosts(error):
+            raise
+        raise _failure(spec, options, error) from error
     finally:
         current_host.reset(token)
+
+
+def _is_the_hosts(error: BaseException) -> bool:
+    """Whether ``error`` is the host's own, to let through: an async generator being closed, or
+    the cancellation the host's cancel scope delivers (only then is the nearest deadline
+    ``-inf``). An asyncio ``CancelledError`` on the host's trio loop, or a ``trio.Cancelled``
+    the command raised by hand, cancels nothing the host asked for."""
+    if isinstance(error, GeneratorExit):
+        return True
+    cancelled = anyio.get_cancelled_exc_class()
+    if isinstance(error, BaseExceptionGroup):
+        only_cancelled = error.split(cancelled)[1] is None
+        return only_cancelled and anyio.current_effective_deadline() == -math.inf
+    return isinstance(error, cancelled) and anyio.current_effective_deadline() == -math.inf
 
 
 def _arguments(spec: CommandSpec, request: Request) -> dict[str, Any]:
@@ -126,7 +231,8 @@ def _fields(spec: CommandSpec, request: Request) -> Mapping[str, Any]:
 _RESERVED: Final = frozenset({BODY_FIELD, FIELDS_PARAMETER})
 
 
-def _reply(spec: CommandSpec, result: Any, limit: int) -> Any:
+def _reply(spec: CommandSpec, options: CommandOptions, result: Any) -> Any:
+    limit = options.max_result_bytes
     if isinstance(result, bytes | bytearray | memoryview):
         if len(result) > limit:
             raise _too_large(spec, len(result), limit)
@@ -134,7 +240,7 @@ def _reply(spec: CommandSpec, result: Any, limit: int) -> Any:
     try:
         value = jsonable(result)
     except TypeError as error:
-        raise _failure(spec, error) from error
+        raise _failure(spec, options, error) from error
     if isinstance(value, str):
         size = len(value)
     elif isinstance(value, dict | list):
@@ -146,22 +252,34 @@ def _reply(spec: CommandSpec, result: Any, limit: int) -> Any:
     return value
 
 
-def _stream(spec: CommandSpec, items: AsyncIterator[Any]) -> EventStream | ByteStream:
+def _stream(
+    spec: CommandSpec, options: CommandOptions, items: AsyncIterator[Any]
+) -> EventStream | ByteStream:
     if spec.streams_bytes:
-        return ByteStream(_checked(spec, items, _chunk))
-    return EventStream(_checked(spec, items, jsonable))
+        return ByteStream(_checked(spec, options, items, _chunk))
+    return EventStream(_checked(spec, options, items, jsonable))
 
 
 async def _checked(
-    spec: CommandSpec, items: AsyncIterator[Any], convert: Callable[[Any], Any]
+    spec: CommandSpec,
+    options: CommandOptions,
+    items: AsyncIterator[Any],
+    convert: Callable[[Any], Any],
 ) -> AsyncIterator[Any]:
     try:
         async for item in items:
             yield convert(item)
-    except (IPCError, OSError):
+    except IPCError:
         raise
-    except Exception as error:
-        raise _failure(spec, error) from error
+    except OSError as error:
+        # The stream's consumer has no request: the host that runs the command is current.
+        host = current_host.get()
+        paths = host.paths if host is not None else None
+        raise _os_failure(spec, options, paths, error) from error
+    except BaseException as error:
+        if _is_the_hosts(error):
+            raise
+        raise _failure(spec, options, error) from error
     finally:
         close = getattr(items, "aclose", None)
         if close is not None:
@@ -182,8 +300,65 @@ def _too_large(spec: CommandSpec, size: int, limit: int) -> OutOfRangeError:
     )
 
 
-def _failure(spec: CommandSpec, error: Exception) -> BackendError:
+def _failure(spec: CommandSpec, options: CommandOptions, error: BaseException) -> BackendError:
     logger.error("backend command %r raised", spec.name, exc_info=error)
-    text = " ".join(str(error).split())
     name = type(error).__name__
+    if not options.error_details:
+        # The app's exception text may hold anything (paths, a user's data, a key): the page
+        # learns what failed, the host's log why.
+        message = f"backend.{spec.name} raised {name} (details in the host's log)"
+        return BackendError(message, exception=name, command=spec.name)
+    text = " ".join(str(error).split())
     return BackendError(f"{name}: {text}" if text else name, exception=name, command=spec.name)
+
+
+def _os_failure(
+    spec: CommandSpec, options: CommandOptions, paths: AppPaths | None, error: OSError
+) -> IPCError:
+    """Node's error for an ``OSError`` a command raised, its path as the page may see it
+    (:func:`shown_path`); one without an errno is any other exception."""
+    if error.errno is None:
+        return _failure(spec, options, error)
+    logger.warning("backend command %r: %s", spec.name, error)
+    shown = [
+        shown_path(os.fsdecode(name), paths, details=options.error_details)
+        for name in (error.filename, error.filename2)
+        if name is not None
+    ]
+    # From the number alone: the app's own strerror text and paths stay out of the message.
+    failure = ErrnoError.from_os_error(
+        OSError(error.errno, os.strerror(error.errno)), path=shown[0] if shown else None
+    )
+    if len(shown) > 1 and shown[1] is not None:
+        failure.extra["dest"] = shown[1]
+    return failure
+
+
+VIRTUAL_ROOTS: Final = ("resources", "data", "temp")
+"""The app's folders a page names by prefix (oro-fs's ``data:notes/a.md``), the app's own
+resources first: they are often its folder too."""
+
+
+def shown_path(path: str, paths: AppPaths | None, *, details: bool = False) -> str | None:
+    """``path`` as a page may see it: relative paths as they are, an absolute one as the page
+    would name it (``data:notes/a.md``, ``resources:index.html``) or relative to the app's
+    folder (``src/helpers.py``), else ``None``: where the host keeps other files is none of
+    the page's business. ``details``: every path as it is (a developer's own page)."""
+    if details or not os.path.isabs(path):
+        return path
+    if paths is None:
+        return None
+    real = Path(os.path.realpath(path))
+    for name in VIRTUAL_ROOTS:
+        inside = _below(real, getattr(paths, name))
+        if inside is not None:
+            return f"{name}:{inside}"
+    return _below(real, paths.app)
+
+
+def _below(path: Path, root: Path) -> str | None:
+    try:
+        relative = path.relative_to(os.path.realpath(root))
+    except ValueError:
+        return None
+    return relative.as_posix()

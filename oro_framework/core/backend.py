@@ -28,6 +28,17 @@ if TYPE_CHECKING:
 
 PERMISSION: Final = "backend"
 COMMANDS: Final[StashKey[list[CommandSpec]]] = StashKey("app-backend")
+DEV_PLUGIN: Final = "oro-dev"
+"""The plugin ``oro dev`` adds to the host it runs: its pages are the developer's own, so they
+read a failure's details (as ``[backend] error_details = true`` does)."""
+
+
+def error_details(host: Host) -> bool:
+    """Whether pages read the text of what failed in the backend (``[backend] error_details``,
+    or the host is ``oro dev``'s)."""
+    if host.settings(BackendSettings).error_details:
+        return True
+    return any(plugin.name == DEV_PLUGIN for plugin in host.plugins)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -49,6 +60,17 @@ class BackendSettings:
         doc="The largest result a command may return (bytes or encoded JSON); stream more",
         validator=validators.positive,
     )
+    threads_per_window: int = setting(
+        8,
+        doc="Blocking (def) commands one window runs at once; its further calls wait for one "
+        "of them (other windows and plugin routes have threads of their own)",
+        validator=validators.positive,
+    )
+    error_details: bool = setting(
+        False,
+        doc="Pages read a failed command's exception message and absolute paths (on under oro "
+        "dev); else its type and the command only, the rest in the host's log",
+    )
 
 
 @hookimpl
@@ -64,11 +86,16 @@ def oro_register_config(config: ConfigRegistry) -> None:
 @hookimpl
 def oro_configure(host: Host) -> None:
     backend = host.backend
-    if backend is None or backend.module is None:
+    if backend is None:
+        return
+    if backend.module is None:
+        if backend.error is not None and not error_details(host):
+            host.backend = dataclasses.replace(backend, error=backend.error.brief())
         return
     # Imported here: every app loads this plugin, few have a backend.py (a few ms of start-up).
     from oro_framework.backend import BackendImportError, commands_of
     from oro_framework.backend.events import use_host
+    from oro_framework.kernel.app_backend import app_relative
 
     use_host(host)
     try:
@@ -78,7 +105,7 @@ def oro_configure(host: Host) -> None:
         failure = BackendImportError(
             f"The app's backend has a command pages cannot call: {error}",
             exception="TypeError",
-            where=backend.source,
+            where=app_relative(backend.source, host.app_dir),
         )
         host.backend = dataclasses.replace(backend, error=failure)
 
@@ -89,14 +116,17 @@ def oro_register_routes(routes: RouteTable, host: Host) -> None:
     if not commands:
         return
     from oro_framework.backend import BACKEND_PLUGIN
-    from oro_framework.backend.routes import handler_for
+    from oro_framework.backend.routes import CommandOptions, WindowThreads, handler_for
 
-    limit = host.settings(BackendSettings).max_result_bytes
+    settings = host.settings(BackendSettings)
+    options = CommandOptions(settings.max_result_bytes, error_details(host))
+    # One bound per window across every command: a page cannot take more by calling several.
+    threads = WindowThreads(settings.threads_per_window)
     with routes.registering(BACKEND_PLUGIN):
         for spec in commands:
             routes.add(
                 f"{BACKEND_PLUGIN}.{spec.name}",
-                handler_for(spec, limit),
+                handler_for(spec, options, threads),
                 permission=PERMISSION,
                 doc=spec.doc,
                 timeout=spec.timeout,
