@@ -13,6 +13,7 @@ the pages keep their other routes and show what is wrong.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
 import logging
@@ -52,6 +53,15 @@ class BackendImportError(IPCError):
     error_type = "BackendError"
     default_code = "ERR_BACKEND_IMPORT"
     http_status = 503
+
+    def brief(self) -> BackendImportError:
+        """This error as a page outside ``oro dev`` reads it: the exception's type and where,
+        not its text (the app's own, which may hold anything; the host's log has it)."""
+        exception = self.extra.get("exception", "Exception")
+        where = self.extra.get("where")
+        place = f" ({where})" if where else ""
+        message = f"The app's backend does not import: {exception}{place} (see the host's log)"
+        return BackendImportError(message, code=self.code, **self.extra)
 
 
 @final
@@ -113,7 +123,7 @@ def import_backend(app_dir: Path, source: str | Path) -> AppBackend:
         else:
             module = importlib.import_module(source)
     except Exception as error:
-        failure = _describe(error, name)
+        failure = _describe(error, name, app_dir)
         logger.exception("the app's backend %s does not import: %s", name, failure.message)
         return AppBackend(name, None, failure, directory)
     return AppBackend(name, module, None, directory)
@@ -136,7 +146,7 @@ def _import_file(path: Path) -> ModuleType:
     return module
 
 
-def _describe(error: BaseException, source: str) -> BackendImportError:
+def _describe(error: BaseException, source: str, app_dir: Path) -> BackendImportError:
     where = source
     if isinstance(error, SyntaxError) and error.filename:
         where = f"{error.filename}:{error.lineno}"
@@ -145,6 +155,22 @@ def _describe(error: BaseException, source: str) -> BackendImportError:
         app_frames = [frame for frame in frames if "importlib" not in frame.filename]
         if app_frames:
             where = f"{app_frames[-1].filename}:{app_frames[-1].lineno}"
+    where = app_relative(where, app_dir)
     text = " ".join(str(error).split())
     message = f"The app's backend does not import: {type(error).__name__}: {text} ({where})"
     return BackendImportError(message, exception=type(error).__name__, where=where)
+
+
+def app_relative(where: str, app_dir: Path) -> str:
+    """``where`` (a file, perhaps with ``:line``) as pages see it: relative to the app's
+    folder, else the file's name alone (a module installed elsewhere): never where the host
+    keeps the app, which is none of a page's business."""
+    path = Path(where)
+    if not path.is_absolute():
+        return where
+    try:
+        return path.relative_to(app_dir.resolve()).as_posix()
+    except ValueError:
+        with contextlib.suppress(ValueError):
+            return path.relative_to(app_dir.absolute()).as_posix()
+    return path.name
