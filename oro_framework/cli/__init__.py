@@ -10,16 +10,22 @@ import os
 import sys
 import warnings
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Final
 
 import click
 
 from oro_framework import __version__
 from oro_framework.cli.commands import add_own_commands, add_plugin_commands
+from oro_framework.kernel.app_backend import backend_imports_off
 from oro_framework.kernel.hooks import HookCaller
 from oro_framework.kernel.plugins import create_plugin_manager
 
-__all__ = ["cli", "main"]
+__all__ = ["BACKEND_COMMANDS", "cli", "main"]
+
+BACKEND_COMMANDS: Final = frozenset({"run", "dev", "test", "build", "types"})
+"""The commands that import the app's backend, and so run its code: those that run the app, and
+``types``, which reads its commands' signatures (and says so first). Every other command, a
+plugin's included, only reads the app folder: a host it builds leaves ``backend.py`` unimported."""
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -27,12 +33,17 @@ __all__ = ["cli", "main"]
 @click.option(
     "-v", "--verbose", is_flag=True, help="Log what the host does; show tracebacks of errors."
 )
-def cli(verbose: bool) -> None:
+@click.pass_context
+def cli(context: click.Context, verbose: bool) -> None:
     """oro-framework: desktop apps with an HTML/JS UI and native services from plugins."""
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    if context.invoked_subcommand not in BACKEND_COMMANDS:
+        # Reading an app folder (a downloaded one, say) must never run it: until the command
+        # ends, hosts leave its backend.py unimported.
+        context.with_resource(backend_imports_off())
 
 
 add_own_commands(cli)

@@ -15,6 +15,12 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
+from oro_framework.cli.backend_source import (
+    NOT_IMPORTED,
+    describe_backend,
+    parse_backend,
+    static_commands,
+)
 from oro_framework.cli.shared_libraries import (
     DEBIAN_PACKAGES,
     missing_libraries,
@@ -22,6 +28,7 @@ from oro_framework.cli.shared_libraries import (
 )
 from oro_framework.gui.engines import ENGINE_LABELS, choose_engine, probe_engine
 from oro_framework.gui.gtk.healing import software_path_reason
+from oro_framework.kernel.app_backend import AppBackend
 from oro_framework.kernel.config import ConfigRegistry
 from oro_framework.kernel.config.files import CONFIG_FILE_NAMES, AppConfigFile
 from oro_framework.kernel.config.ini import parse_ini
@@ -196,7 +203,11 @@ def backend_checks(host: Host) -> list[DoctorCheck]:
     backend = host.backend
     if backend is None:
         return []
-    if backend.error is not None:
+    if not backend.imported:
+        checks = [_backend_source_check(host.app_dir, backend)]
+        if not checks[0].ok:
+            return checks
+    elif backend.error is not None:
         return [
             DoctorCheck(
                 "backend",
@@ -206,7 +217,8 @@ def backend_checks(host: Host) -> list[DoctorCheck]:
                 hint="fix the file and line named above; `oro dev` shows it in the page too",
             )
         ]
-    checks = [DoctorCheck("backend", True, f"{backend.source} imports")]
+    else:
+        checks = [DoctorCheck("backend", True, f"{backend.source} imports")]
     try:
         listed = expand_requirements(host.app_dir, list(host.config["backend.requirements"]))
     except BuildError as error:
@@ -228,6 +240,30 @@ def backend_checks(host: Host) -> list[DoctorCheck]:
         else:
             checks.append(DoctorCheck(f"backend requirement {text}", True, installed))
     return checks
+
+
+def _backend_source_check(app_dir: Path, backend: AppBackend) -> DoctorCheck:
+    """Whether the backend's source parses, read without importing it: a doctor looking at a
+    downloaded app must not run it."""
+    shown = describe_backend(app_dir, backend)
+    try:
+        tree = parse_backend(backend)
+    except (SyntaxError, OSError) as error:
+        return DoctorCheck(
+            "backend",
+            False,
+            f"{shown} does not parse: {error}",
+            required=True,
+            hint="fix the file and line named above; `oro dev` shows it in the page too",
+        )
+    if tree is None:
+        return DoctorCheck("backend", True, f"{shown} ({NOT_IMPORTED}; oro run imports it)")
+    names = ", ".join(spec.name for spec in static_commands(tree)) or "none"
+    return DoctorCheck(
+        "backend",
+        True,
+        f"{shown} parses, commands: {names} ({NOT_IMPORTED}; oro run imports it)",
+    )
 
 
 def run_checks(

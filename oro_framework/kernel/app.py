@@ -21,8 +21,10 @@ from oro_framework.kernel.app_backend import (
     BACKEND_MODULE_KEY,
     BACKEND_PLUGIN,
     AppBackend,
+    backend_imports_allowed,
     find_backend,
     import_backend,
+    unimported_backend,
 )
 from oro_framework.kernel.builtin import resource_root
 from oro_framework.kernel.config import (
@@ -127,6 +129,11 @@ class Host:
         (``api_key = "secure-storage:openai"``) through ``oro_resolve_secret`` before
         ``oro_configure``; tools that only read the host's tables (``oro config list``) pass
         ``False`` and see the references as written.
+    :param load_backend: import the app's ``backend.py`` (running its code) and register it as
+        the plugin ``backend``; ``False`` finds it without importing it (:attr:`backend` then
+        has ``imported`` false). Default: unless :func:`~oro_framework.kernel.app_backend.
+        backend_imports_off` is in force, as it is for every ``oro`` command but ``run``,
+        ``dev``, ``test``, ``build`` and ``types``.
     :raises PluginLoadError: a plugin failed to load, or one of its hooks raised (a
         :class:`RegistrationConflict` included), unless skipping broken plugins.
     :raises ConfigError: ``oro.toml``, the environment or ``config`` holds an invalid value,
@@ -147,6 +154,7 @@ class Host:
         temp_dir: Path | None = None,
         use_config_file: bool = True,
         resolve_secrets: bool = True,
+        load_backend: bool | None = None,
     ) -> None:
         self.app_dir = Path(app_dir if app_dir is not None else Path.cwd()).resolve()
         self.config_file: Path | None = (
@@ -166,7 +174,11 @@ class Host:
         listed = [
             str(name) for name in self._read_early(EXTENSIONS_KEY, list, environ, overrides) or ()
         ]
-        self._loaded = self._load_plugins(environ, plugins, autoload, overrides, listed)
+        if load_backend is None:
+            load_backend = backend_imports_allowed()
+        self._loaded = self._load_plugins(
+            environ, plugins, autoload, overrides, listed, load_backend=load_backend
+        )
         self.hooks = HookCaller(self._loaded, on_broken=self._plugin_broken)
         self.stash = Stash()
         """Per-plugin state, typed by each plugin's :class:`~oro_framework.StashKey`; filled by
@@ -310,6 +322,8 @@ class Host:
         autoload: bool,
         overrides: Mapping[str, Any],
         extensions: Sequence[str],
+        *,
+        load_backend: bool,
     ) -> LoadedPlugins:
         disabled = self._read_early("plugins.disable", list, environ, overrides)
         if disabled:
@@ -336,11 +350,10 @@ class Host:
         ]
         setting = self._read_early(BACKEND_MODULE_KEY, str, environ, overrides)
         source = find_backend(self.app_dir, setting)
-        self.backend: AppBackend | None = (
-            None if source is None else import_backend(self.app_dir, source)
-        )
+        load = import_backend if load_backend else unimported_backend
+        self.backend: AppBackend | None = None if source is None else load(self.app_dir, source)
         """The app's own Python backend (``backend.py``), registered as the plugin
-        ``backend``; ``None`` when the app has none."""
+        ``backend`` once imported; ``None`` when the app has none."""
         if self.backend is not None and self.backend.module is not None:
             info = PluginInfo(
                 BACKEND_PLUGIN, module=self.backend.module.__name__, entry_point=self.backend.source

@@ -9,6 +9,11 @@ runs, so every hook is open to it. Its ``@command`` functions become routes thro
 A backend that does not import (a syntax error, a failing import) does not stop the host: the
 error is kept (:attr:`AppBackend.error`), logged, and answered to every ``backend.*`` call, so
 the pages keep their other routes and show what is wrong.
+
+Importing the backend runs the app's code. Only the commands that run the app (``oro run``,
+``dev``, ``test``, ``build``, ``types``) may: every other command reads an app folder, perhaps a
+downloaded one, and switches imports off for its run with :func:`backend_imports_off`; a host
+built then finds the backend but leaves it unimported (:attr:`AppBackend.imported` false).
 """
 
 from __future__ import annotations
@@ -19,6 +24,9 @@ import importlib.util
 import logging
 import sys
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -32,8 +40,11 @@ __all__ = [
     "BACKEND_PLUGIN",
     "AppBackend",
     "BackendImportError",
+    "backend_imports_allowed",
+    "backend_imports_off",
     "find_backend",
     "import_backend",
+    "unimported_backend",
 ]
 
 logger = logging.getLogger("oro_framework.backend")
@@ -43,6 +54,28 @@ BACKEND_PLUGIN: Final = "backend"
 its commands are routes ``backend.<name>``."""
 BACKEND_FILE: Final = "backend.py"
 BACKEND_MODULE_KEY: Final = "backend.module"
+
+# A context variable, not a plain global: a test runner invoking commands in one process (click's
+# CliRunner) and threads each see the policy of their own command.
+_imports_allowed: ContextVar[bool] = ContextVar("oro_backend_imports_allowed", default=True)
+
+
+def backend_imports_allowed() -> bool:
+    """Whether a host built now imports the app's backend (true unless
+    :func:`backend_imports_off` is in force)."""
+    return _imports_allowed.get()
+
+
+@contextmanager
+def backend_imports_off() -> Iterator[None]:
+    """Inside the block, hosts find the app's backend but do not import it: what the commands
+    that only read an app folder (``oro config``, ``routes``, ``doctor``...) run under, so that
+    reading a downloaded app never runs its code."""
+    token = _imports_allowed.set(False)
+    try:
+        yield
+    finally:
+        _imports_allowed.reset(token)
 
 
 @final
@@ -74,12 +107,29 @@ class AppBackend:
     :ivar error: why it failed to import, answered to every ``backend.*`` call.
     :ivar directory: where its code lives (the folder first on ``sys.path`` for it): what
         ``oro dev`` watches and ``oro build`` ships.
+    :ivar imported: whether an import was tried; false for a host built while imports are off
+        (:func:`backend_imports_off`): then ``module`` and ``error`` are both ``None``.
     """
 
     source: str
     module: ModuleType | None
     error: BackendImportError | None = None
     directory: Path | None = None
+    imported: bool = True
+
+    @property
+    def file(self) -> Path | None:
+        """The backend's file when it is one (``backend.py``, ``[backend] module =
+        "src/app.py"``); for a dotted module name, the file it would import from the app's
+        folder (``a/b.py`` or ``a/b/__init__.py``) when there is one, found without importing
+        anything (no package's ``__init__`` runs)."""
+        if self.source.endswith(".py"):
+            return Path(self.source)
+        base = (self.directory or Path()).joinpath(*self.source.split("."))
+        for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+            if candidate.is_file():
+                return candidate
+        return None
 
     def missing_route(self, route: str) -> IPCError | None:
         """What a call to an unknown ``route`` answers: the import error for ``backend.*``
@@ -107,6 +157,13 @@ def find_backend(app_dir: Path, setting: str | None) -> str | Path | None:
         return text
     default = app_dir / BACKEND_FILE
     return default if default.is_file() else None
+
+
+def unimported_backend(app_dir: Path, source: str | Path) -> AppBackend:
+    """The backend ``source`` names, found but not imported: nothing of it runs and
+    ``sys.path`` is left as it is."""
+    directory = source.parent if isinstance(source, Path) else app_dir
+    return AppBackend(str(source), None, None, directory, imported=False)
 
 
 def import_backend(app_dir: Path, source: str | Path) -> AppBackend:

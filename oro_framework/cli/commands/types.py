@@ -10,7 +10,13 @@ import click
 from oro_framework.backend.commands import commands_of
 from oro_framework.backend.events import events_of
 from oro_framework.backend.typescript import declarations
-from oro_framework.cli.common import app_option, build_host, host_errors, skip_broken_option
+from oro_framework.cli.common import (
+    app_option,
+    build_host,
+    echo_stderr,
+    host_errors,
+    skip_broken_option,
+)
 from oro_framework.kernel.app import Host
 from oro_framework.kernel.app_backend import AppBackend
 from oro_framework.kernel.hookspecs import hookimpl
@@ -111,7 +117,15 @@ def _source(host: Host, backend: AppBackend) -> str:
 @host_errors
 def types(app_dir: Path, out: Path | None, check: bool, skip_broken_plugins: bool) -> None:
     """Write backend.d.ts: the TypeScript types of the app backend's commands and events, for
-    `import backend from 'oro:backend'` (oro dev keeps it up to date)."""
+    `import backend from 'oro:backend'` (oro dev keeps it up to date).
+
+    Imports the app's backend to read its commands' signatures: this runs its code, as oro run
+    does (and says so on stderr first)."""
+    # The one reading command that runs the app's code: the user learns it before it happens.
+    echo_stderr(
+        f"oro types: importing the backend of {app_dir} to read its commands; this runs the "
+        "app's code, as `oro run` does"
+    )
     host = build_host(app_dir, skip_broken=skip_broken_plugins)
     try:
         path, text = backend_types(host)
