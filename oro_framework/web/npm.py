@@ -299,6 +299,12 @@ def module_stub(location: str) -> str:
     )
 
 
+def _is_script(found: NpmFile | NpmRedirect | None) -> bool:
+    if isinstance(found, NpmRedirect):
+        return found.location.endswith((".js", ".mjs"))
+    return found is not None and found.media_type.startswith("text/javascript")
+
+
 async def serve(call: Call) -> None:
     """Answer ``/oro/npm/...``: a package's file (its JavaScript with bare specifiers
     rewritten), a 302 to the file a package or subpath resolves to, or 404."""
@@ -313,6 +319,9 @@ async def serve(call: Call) -> None:
     resolver = NpmResolver(tuple(folders_of(host.paths.resources, host.app_dir)))
     relative = call.path[len(NPM_PREFIX) :]
     found = await anyio.to_thread.run_sync(resolver.resolve, relative)
+    if call.worker_script and not _is_script(found):
+        # A worker's script fetch without a session gets JavaScript only (docs/security.md 5).
+        found = None
     if found is None:
         message = f"404 NotFoundError: no module of node_modules is served at {call.path}\n"
         await send_response(send, 404, message.encode(), base, media_type=TEXT)

@@ -13,17 +13,19 @@ import email.utils
 import hashlib
 import logging
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Protocol, final
 
 import anyio
 
+from oro_framework.kernel.config.files import CONFIG_FILE_NAMES
 from oro_framework.mime import guess_media_type
 from oro_framework.web.asgi import HeaderList, Send, send_response, start_response
 
 __all__ = [
+    "PYTHON_SUFFIXES",
     "ZERO_COPY_SEND",
     "ByteRange",
     "FileInfo",
@@ -31,13 +33,16 @@ __all__ = [
     "ModuleRewrite",
     "Resources",
     "UnsatisfiableRangeError",
+    "is_never_served",
     "is_not_modified",
+    "is_script_media_type",
     "join_url_path",
     "media_type_of",
     "parse_range",
     "send_bytes",
     "send_file",
     "send_module",
+    "send_not_found",
     "stat_file",
 ]
 
@@ -49,6 +54,13 @@ ZERO_COPY_SEND: Final = "http.response.zerocopysend"
 _TEXT_TYPES_WITH_CHARSET: Final = ("text/", "application/json", "application/manifest+json")
 _SCRIPT_DESTINATIONS: Final = frozenset({"script", "worker", "serviceworker", "sharedworker"})
 _MAX_REPORTED_MISSING: Final = 256
+PYTHON_SUFFIXES: Final = frozenset({".py", ".pyc", ".pyo", ".pyw", ".pyi", ".pyd"})
+"""Python sources, stubs and bytecode: in an app's folder they are its backend (``backend.py``,
+the modules and packages beside it), which may hold keys and never is a web asset."""
+_NEVER_SERVED_FOLDERS: Final = frozenset({"__pycache__"})
+"""Folders ``oro build`` leaves out of a built app (``.git`` is a dot folder already; the
+build's ``node_modules`` rule is not followed: pages load packages from it in development)."""
+_CONFIG_NAMES: Final = frozenset(name.casefold() for name in CONFIG_FILE_NAMES)
 logger = logging.getLogger("oro_framework.bridge")
 
 HtmlTransform = Callable[[bytes], bytes]
@@ -118,6 +130,27 @@ def media_type_of(path: str) -> str:
     if media_type.startswith(_TEXT_TYPES_WITH_CHARSET):
         return media_type + "; charset=utf-8"
     return media_type
+
+
+def is_never_served(parts: Iterable[str]) -> bool:
+    """Whether a path, given by its components below the root, is one the bridge never serves
+    whatever the file holds: a component starting with ``.`` (``.env``, ``.git/``), a
+    ``__pycache__`` folder, a Python file (:data:`PYTHON_SUFFIXES`) or a config file
+    (``oro.toml``, ``oro.ini``, ``socket.ini``, the app's or any other), in any letter case (a
+    case-insensitive disk serves ``BACKEND.PY`` from ``backend.py``)."""
+    components = [part.casefold() for part in parts]
+    if not components:
+        return False
+    if any(part.startswith(".") or part in _NEVER_SERVED_FOLDERS for part in components):
+        return True
+    name = components[-1]
+    return name in _CONFIG_NAMES or os.path.splitext(name)[1] in PYTHON_SUFFIXES
+
+
+def is_script_media_type(media_type: str) -> bool:
+    """Whether a browser runs a file of ``media_type`` as a worker script or module: only
+    JavaScript (a Service Worker served any other type fails to install)."""
+    return media_type.startswith(_JAVASCRIPT)
 
 
 def join_url_path(root: Path, url_path: str) -> Path | None:
@@ -381,6 +414,26 @@ async def send_redirect_page(
     )
 
 
+async def send_not_found(send: Send, headers: HeaderList) -> None:
+    """The answer to a missing file, and to every file that is never served: the same status,
+    body and headers, so that a probe cannot tell them apart."""
+    await send_response(send, 404, b"Not found\n", headers, media_type="text/plain; charset=utf-8")
+
+
+def _is_script_file(found: FileInfo | str) -> bool:
+    return isinstance(found, FileInfo) and is_script_media_type(media_type_of(found.path.name))
+
+
+def _inodes(paths: Iterable[Path]) -> Iterator[tuple[int, int]]:
+    """The ``(device, inode)`` of each of ``paths`` that exists."""
+    for path in paths:
+        try:
+            status = path.stat()
+        except (OSError, ValueError):
+            continue
+        yield status.st_dev, status.st_ino
+
+
 def _resolves_inside(path: Path, root: Path) -> bool:
     """Whether ``path`` could be reached from ``root``; locate() refuses any other anyway."""
     try:
@@ -394,14 +447,18 @@ class Resources:
     """The app's files under ``root`` (``host.paths.resources``).
 
     Never served, and answered 404 exactly like a missing file so that a probe learns nothing:
-    paths with a component starting with ``.`` (``.env``, ``.git/config``), also when a symlink
-    leads there, and the ``hidden`` files (``oro.toml``, files named by secret config keys),
+    the paths of :func:`is_never_served` (dot paths, ``__pycache__``, Python files, config
+    files), judged by the real path so that a symlink leading there counts, and the ``hidden``
+    files (the app's config files, files named by secret config keys, the backend's modules)
     under any name that reaches them (a symlink, a hard link, another letter case).
 
     :param default_index: what ``/`` serves (``webview.default_index``).
     :param allow_any_route: serve the default index for unknown page paths (SPA routing).
     :param cache_control: the ``cache-control`` of every file response.
     :param hidden: files never to serve; those that cannot resolve inside ``root`` are dropped.
+    :param hidden_at_start: files never to serve under any name either, known by the device and
+        inode they have now (the app's Python modules: many files, so each request compares
+        with a set instead of calling ``stat`` on each).
     """
 
     def __init__(
@@ -412,6 +469,7 @@ class Resources:
         allow_any_route: bool,
         cache_control: str,
         hidden: Iterable[Path] = (),
+        hidden_at_start: Iterable[Path] = (),
     ) -> None:
         self.root = root.resolve()
         self.default_index = default_index
@@ -419,6 +477,8 @@ class Resources:
         self.cache_control = cache_control
         self.hidden = tuple(path for path in hidden if _resolves_inside(path, self.root))
         self._reported_missing: set[str] = set()
+        self._reported_private: set[str] = set()
+        self._hidden_inodes = frozenset(_inodes(hidden_at_start))
 
     def report_missing(self, url_path: str, request_headers: Mapping[str, str]) -> None:
         """Log, once per path, a script or module a page asked for that does not exist: a
@@ -479,14 +539,17 @@ class Resources:
     def _is_hidden(self, resolved: Path) -> bool:
         """Whether ``resolved`` (inside the root) must not be served. Hidden files are compared
         by device and inode, which also catches hard links and case-insensitive names."""
-        if any(part.startswith(".") for part in resolved.relative_to(self.root).parts):
+        if is_never_served(resolved.relative_to(self.root).parts):
+            self._report_private(resolved)
             return True
-        if not self.hidden:
+        if not (self.hidden or self._hidden_inodes):
             return False
         try:
             status = resolved.stat()
         except (OSError, ValueError):
             return False
+        if (status.st_dev, status.st_ino) in self._hidden_inodes:
+            return True
         for path in self.hidden:
             try:
                 if os.path.samestat(status, path.stat()):
@@ -494,6 +557,22 @@ class Resources:
             except (OSError, ValueError):
                 continue
         return False
+
+    def _report_private(self, resolved: Path) -> None:
+        """Log, once per file, that a Python or config file was asked for: the page gets a plain
+        404, the app's author learns why (a page fetching a ``.py`` file for Pyodide, say)."""
+        relative = resolved.relative_to(self.root)
+        name = relative.as_posix()
+        if relative.name.startswith(".") or name in self._reported_private:
+            return
+        if len(self._reported_private) >= _MAX_REPORTED_MISSING:
+            return
+        self._reported_private.add(name)
+        logger.warning(
+            "a request for %s was answered 404: the bridge never serves the app's Python "
+            "files or config files (docs/security.md, section 9)",
+            name,
+        )
 
     def is_fallback_allowed(self, url_path: str, request_headers: Mapping[str, str]) -> bool:
         """Whether a missing path gets the default index: only with ``allow_any_route``, and
@@ -517,6 +596,7 @@ class Resources:
         transform_html: HtmlTransform | None,
         zero_copy: bool = False,
         rewrite_module: ModuleRewrite | None = None,
+        scripts_only: bool = False,
     ) -> None:
         """Answer a ``GET``/``HEAD`` for ``url_path``.
 
@@ -526,25 +606,34 @@ class Resources:
         :param zero_copy: as for :func:`send_file`.
         :param rewrite_module: applied to JavaScript files (their import specifiers), ``None``
             to send them as they are.
+        :param scripts_only: the request was admitted as a Service Worker script fetch without
+            a session: a JavaScript file is served, anything else (a page, the fallback, a
+            directory's redirect, data) is answered as missing.
         """
         cached = [*headers, (b"cache-control", self.cache_control.encode())]
         try:
             found = await anyio.to_thread.run_sync(self.locate, url_path)
-            if found is None and self.is_fallback_allowed(url_path, request_headers):
+            if (
+                found is None
+                and not scripts_only
+                and self.is_fallback_allowed(url_path, request_headers)
+            ):
                 found = await anyio.to_thread.run_sync(self.locate, "/")
         except ForbiddenPathError:
             await send_response(
                 send, 403, b"Forbidden path\n", headers, media_type="text/plain; charset=utf-8"
             )
             return
+        if found is not None and scripts_only and not _is_script_file(found):
+            # Exists, but is no worker script: answered as missing, and not logged as such.
+            await send_not_found(send, headers)
+            return
         if isinstance(found, str):
             await send_redirect_page(send, found, query_string, headers, method=method)
             return
         if found is None:
             self.report_missing(url_path, request_headers)
-            await send_response(
-                send, 404, b"Not found\n", headers, media_type="text/plain; charset=utf-8"
-            )
+            await send_not_found(send, headers)
             return
         media_type = media_type_of(found.path.name)
         if not media_type.startswith("text/html"):

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import sys
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, TypeAlias, final
 
 from oro_framework.kernel.app import Host
+from oro_framework.kernel.config.files import CONFIG_FILE_NAMES
 from oro_framework.kernel.exchange import (
     IPC_PREFIX,
     MODULE_PREFIX,
@@ -29,6 +31,7 @@ from oro_framework.web.preload import build_import_map, internal_parts
 from oro_framework.web.resources import Resources
 from oro_framework.web.security import (
     LAUNCH_PARAMETER,
+    Access,
     Admitted,
     CorsPreflight,
     Gatekeeper,
@@ -74,10 +77,13 @@ PATH_FAMILIES: Final[tuple[PathFamily, ...]] = (
 
 
 def _secret_files(host: Host) -> list[Path]:
-    """Files the bridge never serves: ``oro.toml`` (it may hold keys, and always describes the
-    app's defences) and any file a secret key's value names (``tls.private_key =
+    """Files the bridge never serves, under any name (compared by device and inode): the app's
+    config files, the one read and those it shadows (they may hold keys, and always describe
+    the app's defences), any file a secret key's value names (``tls.private_key =
     "certs/server.key"``), relative to the app directory as ``webview.root`` is."""
-    files = [host.config_file] if host.config_file is not None else []
+    files = [host.app_dir / name for name in CONFIG_FILE_NAMES]
+    if host.config_file is not None:
+        files.append(host.config_file)
     for name in host.config:
         key = host.config_keys.find(name)
         value = host.config[name]
@@ -85,6 +91,24 @@ def _secret_files(host: Host) -> list[Path]:
             # A secret that is no path (an inline key) names no file inside the root: harmless.
             with contextlib.suppress(RuntimeError):
                 files.append(host.app_dir / Path(value).expanduser())
+    return files
+
+
+def _app_module_files(app_dir: Path) -> list[Path]:
+    """The files of the modules imported so far from ``app_dir``: the backend, the modules and
+    packages it imports from there, compiled extension modules included. (A module imported
+    later is a ``.py`` file, which no rule serves anyway.)"""
+    folder = app_dir.resolve()
+    # Only a module found through the app's folder can lie in it: a cheap test of every
+    # module's name first, the real path of the few that pass.
+    prefixes = (str(app_dir), str(folder))
+    files: list[Path] = []
+    for module in list(sys.modules.values()):
+        name = getattr(module, "__file__", None)
+        if isinstance(name, str) and name.startswith(prefixes):
+            with contextlib.suppress(OSError, RuntimeError):
+                if Path(name).resolve().is_relative_to(folder):
+                    files.append(Path(name))
     return files
 
 
@@ -126,6 +150,7 @@ class Bridge:
             allow_any_route=config["webview.allow_any_route"],
             cache_control=config["webview.cache_control"],
             hidden=_secret_files(host),
+            hidden_at_start=_app_module_files(host.app_dir),
         )
         self.max_body_bytes: int = config["ipc.max_body_bytes"]
         self.csp: str = config["webview.csp"]
@@ -207,7 +232,19 @@ class Bridge:
             is_resource=mount is None and not is_ipc and path != EVENTS_PATH,
         )
         if isinstance(admission, Admitted):
-            call = Call(self, scope, receive, send, headers, query, base, reserved, mount)
+            worker_script = admission.access is Access.WORKER_SCRIPT
+            call = Call(
+                self,
+                scope,
+                receive,
+                send,
+                headers,
+                query,
+                base,
+                reserved,
+                mount,
+                worker_script=worker_script,
+            )
             family = next(family for family in PATH_FAMILIES if family.claims(call))
             await family.serve(call)
         elif isinstance(admission, CorsPreflight):

@@ -25,6 +25,9 @@ class Call:
     :ivar base: the headers every answer to it carries (``nosniff``, referrer policy, CORS).
     :ivar reserved: the host's prefix the path lies under (``/ipc``, ``/oro``), if any.
     :ivar mount: the plugin's mounted app whose prefix the path lies under, if any.
+    :ivar worker_script: admitted without a session as a Service Worker script fetch
+        (:attr:`~oro_framework.web.security.Access.WORKER_SCRIPT`): only a JavaScript file may
+        be served to it, anything else is answered as missing.
     """
 
     bridge: Bridge
@@ -36,6 +39,7 @@ class Call:
     base: HeaderList
     reserved: str | None
     mount: Mount | None
+    worker_script: bool = False
 
     @property
     def path(self) -> str:

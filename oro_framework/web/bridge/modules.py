@@ -14,10 +14,12 @@ from oro_framework.web.bridge.call import TEXT, Call
 from oro_framework.web.resources import (
     FileInfo,
     ForbiddenPathError,
+    is_script_media_type,
     join_url_path,
     media_type_of,
     send_bytes,
     send_module,
+    send_not_found,
     stat_file,
 )
 from oro_framework.web.specifiers import NAMESPACE_EXPORTS_PATH
@@ -83,16 +85,21 @@ async def serve(call: Call) -> None:
     except ForbiddenPathError:
         await send_response(send, 403, b"Forbidden path\n", base, media_type=TEXT)
         return
+    media_type = media_type_of(found.path.name) if found is not None else ""
+    if found is not None and call.worker_script and not is_script_media_type(media_type):
+        # A worker's script fetch without a session gets JavaScript only (docs/security.md 5).
+        await send_not_found(send, base)
+        return
     if found is None:
         call.bridge.resources.report_missing(call.path, call.headers)
-        await send_response(send, 404, b"Not found\n", base, media_type=TEXT)
+        await send_not_found(send, base)
         return
     await send_module(
         send,
         call.headers,
         found,
         method=method,
-        media_type=media_type_of(found.path.name),
+        media_type=media_type,
         headers=cached,
         rewrite=call.bridge.rewriter,
     )

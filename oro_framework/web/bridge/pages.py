@@ -47,6 +47,7 @@ async def serve(call: Call) -> None:
         transform_html=transform,
         zero_copy=ZERO_COPY_SEND in call.scope.get("extensions", {}),
         rewrite_module=call.bridge.rewriter,
+        scripts_only=call.worker_script,
     )
 
 
