@@ -84,7 +84,10 @@ class Access(enum.Enum):
     """A Service Worker script fetch (``Sec-Fetch-Dest: serviceworker``, and ``Service-Worker:
     script`` unless it is a module the script imports) of an app resource or JS module, without
     a session: module workers are fetched without cookies, and the browser's update check of an
-    installed worker can run before the launch URL has set this run's cookie."""
+    installed worker can run before the launch URL has set this run's cookie. Any local process
+    can send these headers, so such a request is served JavaScript alone (what a browser runs
+    as a worker script): a page, data, the app's Python or config files are answered as
+    missing (``Call.worker_script``)."""
 
 
 class RefusalReason(enum.Enum):
