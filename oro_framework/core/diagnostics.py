@@ -3,6 +3,7 @@ page check its transport delivers server-sent events and chunked bodies incremen
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from typing import Any, Final
 
@@ -22,12 +23,36 @@ from oro_framework import (
     hookimpl,
 )
 
+# An absolute POSIX path in an error's text (not a URL's path: those follow ':' or '/').
+_HOST_PATH: Final = re.compile(r"(?<![\w:/.~])[/~][^\s'\"(),;]*")
+
+
+def _page_status(status: dict[str, Any]) -> dict[str, Any]:
+    """A service's status as a page sees it: its error's text without host paths."""
+    error = status.get("error")
+    if isinstance(error, dict) and isinstance(error.get("message"), str):
+        status = {
+            **status,
+            "error": {**error, "message": _HOST_PATH.sub("<path>", error["message"])},
+        }
+    return status
+
 
 async def query(request: Request) -> dict[str, Any]:
     """Counters of the running host: routes, calls, active requests, handler threads, streams,
-    services (state, restarts, last error), plugins."""
+    services (state, restarts, last error), plugins' reports. A page must prove its window
+    (`ERR_NO_WINDOW`) and sees only what that window holds (the reports of plugins that scope
+    them to a window) and no host path; the host's own tools (in-process calls, the HTTP IPC
+    bridge key's outside process) see every plugin's host-wide report."""
     host = request.host
     router = host.router
+    is_host_tool = request.by_bridge_key or (
+        request.transport == "memory" and request.window is None
+    )
+    window = None if is_host_tool else request.require_window()
+    statuses = [status.to_dict() for status in host.service_statuses]
+    if not is_host_tool:
+        statuses = [_page_status(status) for status in statuses]
     return {
         "routes": {
             "count": len(host.routes),
@@ -38,11 +63,11 @@ async def query(request: Request) -> dict[str, Any]:
         "streams": {"open": sum(router.open_streams.values())},
         "services": {
             "running": list(host.running_services),
-            "states": {status.service.name: status.to_dict() for status in host.service_statuses},
+            "states": {status["service"]: status for status in statuses},
         },
         "events": {"subscribers": host.events.subscriber_count},
         "loop": host.watchdog.diagnostics(),
-        "plugins": host.hooks.diagnostics(host),
+        "plugins": host.hooks.diagnostics(host, window=window),
         "lifecycle": host.lifecycle.value,
     }
 

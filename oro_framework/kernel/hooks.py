@@ -364,12 +364,18 @@ class HookCaller:
             except Exception as error:
                 _log_failure(plugin_name, "oro_window_created", error, during=f"({window.index})")
 
-    def diagnostics(self, host: Host) -> dict[str, Any]:
-        """Each plugin's report, keyed by plugin name; a failing plugin reports its error."""
+    def diagnostics(self, host: Host, *, window: int | None = None) -> dict[str, Any]:
+        """Each plugin's report, keyed by plugin name; a failing plugin reports its error.
+        With ``window`` (a page asking), only the plugins whose hook takes ``window`` report,
+        for that window: the others' host-wide reports name other windows' resources."""
+        hook: pluggy.HookCaller = self._manager.hook.oro_diagnostics
+        scoped = {impl.plugin_name for impl in hook.get_hookimpls() if "window" in impl.argnames}
         reports: dict[str, Any] = {}
         for plugin_name, caller in self.implementers("oro_diagnostics"):
+            if window is not None and plugin_name not in scoped:
+                continue
             try:
-                results = caller(host=host)
+                results = caller(host=host, window=window)
             except Exception as error:
                 _log_failure(plugin_name, "oro_diagnostics", error)
                 reports[plugin_name] = {"error": repr(error)}

@@ -365,14 +365,20 @@ def oro_page_args(host: Host, window: int, origin: str) -> Mapping[str, Any] | N
 
 
 @hookspec
-def oro_diagnostics(host: Host) -> dict[str, Any] | None:
+def oro_diagnostics(host: Host, window: int | None) -> dict[str, Any] | None:
     """Report what your plugin holds, for the ``diagnostics.query`` route.
 
     Called whenever a page or tool queries diagnostics. Return JSON data, conventionally
     ``{"handles": {"count": n, "ids": [...]}}`` plus anything useful; it appears under your plugin's
     name in the answer's ``plugins`` object.
 
+    A page's query is answered only by implementations that take ``window``, and they report
+    only what that window holds, with no host path: a host-wide report would show a page the
+    other windows' resources. Implementations without ``window`` answer the host's own tools
+    (the HTTP IPC bridge key's outside process) alone.
+
     :param host: the running host.
+    :param window: the window a page's query comes from; ``None`` for the host's own tools.
     :return: a JSON-serialisable mapping, or ``None`` for nothing to report.
     """
 

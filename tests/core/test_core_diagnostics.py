@@ -110,9 +110,33 @@ async def test_query_counts_event_subscribers():
 
 async def test_query_includes_each_plugins_report_under_its_name():
     async with make_host(plugins=[DIAGNOSTICS, Reporter()]) as host:
-        answer = await query(MemoryClient(host))
+        answer = raise_for_error(await host.call("diagnostics.query"))
 
     assert answer["plugins"] == {"reporter": {"handles": {"count": 2, "ids": ["a", "b"]}}}
+
+
+class WindowReporter:
+    """A plugin that scopes its report to the asking window, as a page's query needs."""
+
+    name = "window-reporter"
+
+    @hookimpl
+    def oro_diagnostics(self, host, window):
+        held = {0: ["a"], 1: ["b", "c"]}
+        ids = held.get(window, []) if window is not None else held[0] + held[1]
+        return {"handles": {"count": len(ids), "ids": ids}}
+
+
+async def test_a_page_sees_only_its_windows_resources_and_no_host_wide_report():
+    """Issue 50: `diagnostics.query` showed any page every window's handles and host paths."""
+    async with make_host(plugins=[DIAGNOSTICS, Reporter(), WindowReporter()]) as host:
+        first = await query(MemoryClient(host, window=0))
+        second = await query(MemoryClient(host, window=1))
+        host_tool = raise_for_error(await host.call("diagnostics.query"))
+
+    assert first["plugins"] == {"window-reporter": {"handles": {"count": 1, "ids": ["a"]}}}
+    assert second["plugins"] == {"window-reporter": {"handles": {"count": 2, "ids": ["b", "c"]}}}
+    assert set(host_tool["plugins"]) == {"reporter", "window-reporter"}
 
 
 async def test_query_reports_the_lifecycle_state():
