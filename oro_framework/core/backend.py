@@ -10,6 +10,7 @@ app and a backend whose hooks break takes its routes with it.
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from oro_framework import (
@@ -95,7 +96,6 @@ def oro_configure(host: Host) -> None:
     # Imported here: every app loads this plugin, few have a backend.py (a few ms of start-up).
     from oro_framework.backend import BackendImportError, commands_of
     from oro_framework.backend.events import use_host
-    from oro_framework.kernel.app_backend import app_relative
 
     use_host(host)
     try:
@@ -105,9 +105,17 @@ def oro_configure(host: Host) -> None:
         failure = BackendImportError(
             f"The app's backend has a command pages cannot call: {error}",
             exception="TypeError",
-            where=app_relative(backend.source, host.app_dir),
+            where=_shown(Path(backend.source), host.app_dir),
         )
         host.backend = dataclasses.replace(backend, error=failure)
+
+
+def _shown(source: Path, app_dir: Path) -> str:
+    """The backend's file as pages see it: relative to the app's folder, never where the host
+    keeps it (a dotted module name stays as written)."""
+    if not source.is_absolute():
+        return str(source)
+    return source.relative_to(app_dir).as_posix() if source.is_relative_to(app_dir) else source.name
 
 
 @hookimpl

@@ -92,6 +92,8 @@ async def test_a_command_no_page_can_call_is_reported_like_a_broken_backend(
         assert reply.error is not None
         assert "command 'varargs'" in reply.error.message
         assert reply.error.code == "ERR_BACKEND_IMPORT"
+        # Where, as pages see it: in the app's folder, not where the host keeps it.
+        assert reply.error.extra["where"] == "backend.py"
 
 
 async def test_backend_module_names_another_file_which_imports_its_neighbours(
