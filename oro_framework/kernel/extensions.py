@@ -46,6 +46,7 @@ from oro_framework.kernel.plugins import LoadedPlugins, PluginInfo
 if TYPE_CHECKING:
     from oro_framework.kernel.app import Host
     from oro_framework.kernel.services import ServiceRunner
+    from oro_framework.kernel.windows.model import Window
 
 __all__ = ["EXTENSIONS_KEY", "Extension", "Extensions", "maps_routes", "set_aside"]
 
@@ -132,6 +133,9 @@ class Extensions:
         self._task_group = task_group
         self._holders: dict[str, set[int]] = {}
         self._lock: anyio.Lock | None = None
+        # A window's hold ends with the window: otherwise what it loaded would outlive it, and
+        # no other window could unload it.
+        host.windows.add_close_listener(self._window_closed)
 
     @property
     def listed(self) -> tuple[str, ...]:
@@ -223,6 +227,34 @@ class Extensions:
             del self._holders[found]
             with anyio.CancelScope(shield=True):
                 await self._take_apart(found)
+
+    async def release_window(self, window: int) -> list[str]:
+        """Release every extension ``window`` holds (it closed); those no other window holds
+        are unloaded as by :meth:`unload`.
+
+        :return: the extensions unloaded.
+        """
+        unloaded: list[str] = []
+        async with self._locked():
+            for name, holders in list(self._holders.items()):
+                if window not in holders:
+                    continue
+                holders.discard(window)
+                if holders:
+                    continue
+                del self._holders[name]
+                with anyio.CancelScope(shield=True):
+                    await self._take_apart(name)
+                unloaded.append(name)
+        return unloaded
+
+    def _window_closed(self, window: Window) -> None:
+        if not any(window.index in holders for holders in self._holders.values()):
+            return
+        task_group = self._task_group()
+        if task_group is None or self._host.is_stopping:
+            return  # the host is going: its extensions are taken apart with it
+        task_group.start_soon(self.release_window, window.index)
 
     # ----------------------------------------------------------------------------------------
 

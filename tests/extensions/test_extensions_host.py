@@ -38,6 +38,7 @@ from oro_framework import (
     NotFoundError,
     ServiceState,
     ServiceUnavailableError,
+    WindowOptions,
 )
 from oro_framework.kernel.config.ini_map import ini_file_as_toml
 from oro_framework.testing import MemoryClient, make_host, raise_for_error
@@ -224,6 +225,31 @@ async def test_each_window_holds_it_until_the_last_one_unloads_it(host: Host) ->
 
     await call(host, "extension.unload", name=ECHO, window=1)
     assert isinstance(await error_of(host, "echo.say", value="gone"), NotFoundError)
+
+
+async def test_a_windows_hold_ends_when_the_window_closes(host: Host) -> None:
+    """Issue 50: an extension a window loaded outlived the window, and no other window could
+    unload it. Its hold now ends with the window; the last hold ending unloads it."""
+    manager = host.windows
+    manager.open_main_window()  # closing the others then does not end the app
+    first, _ = await manager.create(WindowOptions(index=1))
+    second, _ = await manager.create(WindowOptions(index=2))
+    await call(host, "extension.load", name=ECHO, window=1)
+    await call(host, "extension.load", name=ECHO, window=2)
+
+    await manager.close(first)
+    with anyio.fail_after(10):
+        while host.extensions.holders(ECHO) != {2}:
+            await anyio.wait_all_tasks_blocked()
+    assert await call(host, "echo.say", value="still") == "hi still"
+
+    await manager.close(second)
+    with anyio.fail_after(10):
+        while host.extensions.loaded:
+            await anyio.wait_all_tasks_blocked()
+    assert isinstance(await error_of(host, "echo.say", value="gone"), NotFoundError)
+    assert echo_events().count("unconfigured") == 1
+    assert manager.get(0).is_open  # the app goes on without them
 
 
 async def test_a_request_without_a_window_loads_nothing(host: Host) -> None:

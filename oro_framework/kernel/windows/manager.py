@@ -95,6 +95,7 @@ class WindowManager:
         self._lifecycle_lock = anyio.Lock()
         self._is_in_background = False
         self._ready_listeners: list[Callable[[Window], None]] = []
+        self._close_listeners: list[Callable[[Window], None]] = []
         self._launch_listeners: list[Callable[[Window, str], None]] = []
         self._launch_token: str | None = None
         self.credentials = WindowCredentials()
@@ -149,6 +150,12 @@ class WindowManager:
         """Call ``listener(window)`` on the loop whenever a page reports ready
         (``window.ready``)."""
         self._ready_listeners.append(listener)
+
+    def add_close_listener(self, listener: Callable[[Window], None]) -> None:
+        """Call ``listener(window)`` on the loop when a window has closed, for what is held per
+        window and must not outlive it (an extension it loaded). Must not block; an exception
+        is logged."""
+        self._close_listeners.append(listener)
 
     def add_launch_listener(self, listener: Callable[[Window, str], None]) -> None:
         """Call ``listener(window, launch_url)`` on the loop when a headless window is created:
@@ -708,6 +715,11 @@ class WindowManager:
         window.status = status
         if status is WindowStatus.CLOSED:
             self.credentials.revoke(window.index)
+            for listener in list(self._close_listeners):
+                try:
+                    listener(window)
+                except Exception:
+                    logger.exception("a close listener of window %d failed", window.index)
         name = WINDOW_EVENTS.get(status)
         if name is not None:
             detail = {"index": window.index, "status": status.value, "window": window.to_json()}
