@@ -97,8 +97,13 @@ def gate(host: Host) -> threading.Event:
 
 
 async def call(
-    client: httpx.AsyncClient, server: LiveServer, route: str, window: int, **params: Any
+    client: httpx.AsyncClient,
+    server: LiveServer,
+    route: str,
+    window: int,
+    number: int | None = None,
 ) -> Any:
+    params = {} if number is None else {"number": number}
     response = await client.get(
         f"/ipc/{route}",
         params=params,
@@ -130,7 +135,7 @@ async def test_a_window_holding_its_threads_leaves_others_and_plugin_routes_answ
     ):
 
         async def hold(number: int) -> None:
-            results.append(await call(client, server, "backend.hold", 0, number=number))
+            results.append(await call(client, server, "backend.hold", 0, number))
 
         # Window 0 calls as many blocking commands as the router has threads.
         for number in range(POOL):
@@ -158,7 +163,7 @@ async def test_threads_per_window_sets_the_bound(app: Path) -> None:
     ):
 
         async def hold(number: int) -> None:
-            results.append(await call(client, server, "backend.hold", 0, number=number))
+            results.append(await call(client, server, "backend.hold", 0, number))
 
         for number in range(4):
             group.start_soon(hold, number)
@@ -167,3 +172,37 @@ async def test_threads_per_window_sets_the_bound(app: Path) -> None:
         assert await call(client, server, "backend.holding", 0) == 2
         gate(server.host).set()
     assert sorted(results) == [0, 1, 2, 3]
+
+
+async def test_abandoned_calls_keep_their_windows_threads_until_they_end(app: Path) -> None:
+    """A page that leaves its blocking calls cannot run more threads than its bound: the
+    abandoned ones still run (Python cannot stop a thread) and hold their window's threads."""
+    answers: list[str] = []
+    async with (
+        serving(app, **{"backend.threads_per_window": 2}) as server,
+        server.client() as client,
+        anyio.create_task_group() as group,
+    ):
+        async with anyio.create_task_group() as abandoned:
+            for number in range(2):
+                abandoned.start_soon(call, client, server, "backend.hold", 0, number)
+            await hold_all(server, client, 2, 2)
+            # The page goes: its connections close and the host abandons both calls.
+            abandoned.cancel_scope.cancel()
+        with anyio.fail_after(30):
+            while server.host.router.active["backend.hold"]:
+                await call(client, server, "ping", 1)
+
+        async def ok() -> None:
+            answers.append(await call(client, server, "backend.ok", 0))
+
+        group.start_soon(ok)
+        with anyio.fail_after(30):
+            while server.host.router.active["backend.ok"] < 1:
+                await call(client, server, "ping", 1)
+        # Window 0 waits for its own threads; window 1 does not.
+        assert await call(client, server, "backend.ok", 1) == "ok"
+        assert await call(client, server, "backend.holding", 0) == 2
+        assert answers == []
+        gate(server.host).set()
+    assert answers == ["ok"]
