@@ -11,6 +11,7 @@ from collections.abc import Callable, MutableMapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, final
 
+from oro_framework.gui.qt import permissions as qt_permissions
 from oro_framework.gui.qt import window as qt_window
 from oro_framework.gui.qt.calls import QtPoster
 from oro_framework.gui.qt.focus import Focuser, make_focuser
@@ -74,6 +75,14 @@ class QtBackend:
             flags = environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
             if "--no-sandbox" not in flags.split():
                 environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} --no-sandbox".strip()
+        dropped = qt_permissions.drop_auto_grant_flags(environ)
+        if dropped:
+            logger.warning(
+                "%s: left out %s, which would give every page the camera, microphone or screen "
+                "without asking; oro denies pages every permission (docs/security.md)",
+                qt_permissions.CHROMIUM_FLAGS,
+                " ".join(dropped),
+            )
         import webview
         import webview.errors
 
@@ -167,6 +176,10 @@ class QtBackend:
             reported.append(True)
             if self.gui_name == "qt" and not self._poster.is_attached:
                 self._poster.attach()
+            if self.gui_name == "qt" and options.identity_script is not None:
+                # The page's own script collection, before its first document exists: the
+                # window's credential reaches this window's pages and no other's.
+                qt_window.add_identity_script(native.native, options.identity_script)
             if self.gui_name == "qt" and options.screen_lengths is not None:
                 # The screen exists now: "N%" sizes become pixels before the window shows,
                 # and before a remembered geometry (restored once it is created) applies.
@@ -284,6 +297,7 @@ class QtBackend:
         storage = self._storage_path
         if self.gui_name == "qt":
             share_one_profile(storage, self._protocol_schemes, self._origin)
+            qt_permissions.deny_every_permission()
         try:
             self._webview.start(
                 dispatcher.serve,

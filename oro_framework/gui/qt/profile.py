@@ -11,16 +11,21 @@ installed as it is created: QtWebEngine ignores a handler added after a page of 
 loaded, and pywebview loads the page in the constructor that creates the profile.
 
 pywebview offers no setting for this, so the module-level name its windows construct profiles
-through is replaced before the GUI loop starts; nothing else of pywebview's is touched.
+through is replaced before the GUI loop starts. Creating the profile is also the last moment
+before QtWebEngine reads Chromium's flags: the one pywebview adds to grant every camera and
+microphone request is taken out there (:mod:`oro_framework.gui.qt.permissions`, which also
+makes pywebview's pages deny what they are asked).
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, final
 
+from oro_framework.gui.qt import permissions as qt_permissions
 from oro_framework.gui.qt import schemes as qt_schemes
 
 if TYPE_CHECKING:
@@ -43,8 +48,13 @@ class _SharedProfile:
         self._profile: QWebEngineProfile | None = None
 
     def __call__(self, *args: Any) -> QWebEngineProfile:
+        # pywebview has just added Chromium's switch that grants every camera and microphone
+        # request (it does for each window); QtWebEngine reads the flags as the first profile
+        # is created, so it goes now.
+        qt_permissions.drop_auto_grant_flags(os.environ)
         if self._profile is None:
             self._profile = _create_profile(self._storage_path)
+            qt_permissions.ask_every_time(self._profile)
             if self._schemes and self._origin is not None:
                 qt_schemes.install_on_profile(self._profile, self._schemes, self._origin)
         return self._profile

@@ -1,0 +1,190 @@
+"""A page in a real window of each web engine (WebKitGTK and QtWebEngine) under Xvfb is denied
+every permission the engine asks the app about: camera, microphone, both, location,
+notifications (and the screen, which neither engine even asks about without a click). Oro has
+no prompt for them yet; until it has, nothing is granted, whatever a capture device is there.
+
+The devices are real to the engines: QtWebEngine runs with Chromium's fake camera and microphone
+(``--use-fake-device-for-media-stream``), WebKitGTK with its mock ones (the setting
+``enable-mock-capture-devices``, turned on by the test app's backend). Granted, a request hands
+the page a live track; pywebview's Qt backend granted it (it adds Chromium's
+``--use-fake-ui-for-media-stream``, which says yes to every capture request), and a location
+request ended the app (its denial raised in a PyQt6 slot). The log (``oro -v``) names each
+request the app denied: the engine asked, and oro said no.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Final
+
+import pytest
+from _window_app import (  # noqa: F401 (fixtures, found by their names)
+    bridge_of,
+    display_fixture,
+    engine_fixture,
+    evaluate,
+    new_key,
+    window_environ,
+)
+
+from oro_framework.testing import OroProcess, until
+
+NAME: Final = "Oro Permissions"
+
+FAKE_DEVICE: Final = "--no-sandbox --use-fake-device-for-media-stream"
+"""Chromium's flags for a camera and a microphone that exist (and its sandbox off, as root)."""
+
+FAKE_PROMPT: Final = "--use-fake-ui-for-media-stream"
+"""Chromium's switch that answers every capture request "yes" without asking the app."""
+
+BACKEND: Final = '''
+from oro_framework import Request
+from oro_framework.backend import command
+
+
+@command
+async def mock_capture_devices(request: Request) -> str:
+    """WebKit's mock camera and microphone in the page's window, as Chromium's fake ones under
+    Qt."""
+    windows = request.host.windows
+    window = windows.get(request.require_window())
+
+    def enable() -> str:
+        parts = windows.native(window)
+        settings = parts.view.get_settings()
+        settings.set_enable_mock_capture_devices(True)
+        return "mock" if settings.get_enable_mock_capture_devices() else "none"
+
+    return await windows.run_on_gui(enable) if windows.toolkit == "gtk" else "fake"
+'''
+
+PROBES: Final = """
+globalThis.permissionProbes = null;
+(async () => {
+  const answers = {};
+  const { request } = await import('oro:ipc');
+  answers.devices = await request('backend.mock_capture_devices');
+  const media = async (name, ask) => {
+    try {
+      const stream = await ask();
+      const tracks = stream.getTracks();
+      answers[name] = 'granted: ' + tracks.map(t => t.kind + ' ' + t.readyState).join(', ');
+      tracks.forEach(t => t.stop());
+    } catch (error) {
+      answers[name] = error.name;
+    }
+  };
+  const devices = navigator.mediaDevices;
+  await media('camera', () => devices.getUserMedia({ video: true }));
+  await media('microphone', () => devices.getUserMedia({ audio: true }));
+  await media('camera and microphone', () => devices.getUserMedia({ video: true, audio: true }));
+  await media('screen', () => devices.getDisplayMedia({ video: true }));
+  answers.location = await new Promise(resolve => navigator.geolocation.getCurrentPosition(
+    () => resolve('granted'),
+    error => resolve(error.code === error.PERMISSION_DENIED ? 'PERMISSION_DENIED' : error.message),
+    { timeout: 60000 }));
+  answers.notifications = await Notification.requestPermission();
+  globalThis.permissionProbes = JSON.stringify(answers);
+})().catch(error => { globalThis.permissionProbes = JSON.stringify({ failed: String(error) }) });
+'started'
+"""
+"""Asks for each permission in turn (one prompt at a time, as a user would see them) and keeps
+what the page got: ``granted: video live`` or the error's name."""
+
+DENIED: Final = {
+    # QtWebEngine rejects a denied capture with AbortError; it refuses the screen itself
+    # (its ScreenCaptureEnabled setting is off), without asking.
+    "qt": {
+        "camera": "AbortError",
+        "microphone": "AbortError",
+        "camera and microphone": "AbortError",
+        "screen": "AbortError",
+        "location": "PERMISSION_DENIED",
+        "notifications": "denied",
+    },
+    # WebKit rejects a denied capture with NotAllowedError; the screen needs a click first.
+    "system": {
+        "camera": "NotAllowedError",
+        "microphone": "NotAllowedError",
+        "camera and microphone": "NotAllowedError",
+        "screen": "InvalidStateError",
+        "location": "PERMISSION_DENIED",
+        "notifications": "denied",
+    },
+}
+
+ASKED: Final = {
+    "qt": ("MediaVideoCapture", "MediaAudioCapture", "Geolocation", "Notifications"),
+    "system": ("UserMediaPermissionRequest", "GeolocationPermissionRequest"),
+}
+"""What the log shows denied: each request the engine asked the app about."""
+
+
+@pytest.fixture(name="app")
+def app_fixture(tmp_path: Path) -> Path:
+    """An app whose page reports ready and nothing else: no plugin's page globals replace the
+    engine's own ``Notification``, so the engine is asked."""
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "oro.toml").write_text(
+        f'[meta]\nname = "{NAME}"\nbundle_identifier = "dev.oro.permissions"\n'
+        "[webview]\noro_globals = false\n",
+        encoding="utf-8",
+    )
+    (app / "index.html").write_text(
+        "<!doctype html><title>permissions</title><script type=module>"
+        "const { request } = await import('oro:ipc'); await request('window.ready')"
+        "</script>",
+        encoding="utf-8",
+    )
+    (app / "backend.py").write_text(BACKEND, encoding="utf-8")
+    return app
+
+
+def _probe(
+    display: str, engine: str, app: Path, data_home: Path, flags: str
+) -> tuple[dict[str, Any], str]:
+    """What the page of one ``oro -v run`` got for each permission, and the app's log."""
+    key = new_key()
+    config = {"QTWEBENGINE_CHROMIUM_FLAGS": flags, "XDG_DATA_HOME": str(data_home)}
+    environ = window_environ(display, engine, key, **config)
+    with OroProcess("-v", "run", str(app), environ=environ, timeout=120) as oro:
+        with bridge_of(oro, key, NAME) as bridge:
+            assert evaluate(bridge, PROBES) == "started"
+            answers = until(
+                lambda: evaluate(bridge, "globalThis.permissionProbes"), "every probe answered"
+            )
+            bridge.get("/ipc/application.exit")
+        assert oro.wait() == 0, oro.stderr()
+        probed: dict[str, Any] = json.loads(answers)
+        # The capture devices are there: Chromium's fake ones, WebKit's mock ones.
+        assert probed.pop("devices", None) == ("fake" if engine == "qt" else "mock"), probed
+        return probed, oro.stderr()
+
+
+def _denied(log: str) -> list[str]:
+    return [
+        line for line in log.splitlines() if "oro_framework.windows" in line and "denied" in line
+    ]
+
+
+def test_a_page_gets_no_camera_microphone_location_or_notifications(display, engine, app, tmp_path):
+    answers, log = _probe(display, engine, app, tmp_path, FAKE_DEVICE)
+
+    assert answers == DENIED[engine], answers
+    denied = _denied(log)
+    for request in ASKED[engine]:
+        assert any(f"denied {request}" in line for line in denied), log
+
+
+def test_chromiums_auto_accept_switch_in_the_environment_is_left_out_with_a_warning(
+    display, app, tmp_path
+):
+    # A Chromium switch: the Qt engine's alone.
+    answers, log = _probe(display, "qt", app, tmp_path, f"{FAKE_DEVICE} {FAKE_PROMPT}")
+
+    assert answers == DENIED["qt"], answers
+    warnings = [line for line in log.splitlines() if FAKE_PROMPT in line]
+    assert len(warnings) == 1, log
+    assert warnings[0].startswith("WARNING oro_framework.windows: QTWEBENGINE_CHROMIUM_FLAGS")
