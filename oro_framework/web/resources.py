@@ -475,7 +475,9 @@ class Resources:
         self.default_index = default_index
         self.allow_any_route = allow_any_route
         self.cache_control = cache_control
-        self.hidden = tuple(path for path in hidden if _resolves_inside(path, self.root))
+        self.hidden = tuple(
+            dict.fromkeys(path for path in hidden if _resolves_inside(path, self.root))
+        )
         self._reported_missing: set[str] = set()
         self._reported_private: set[str] = set()
         self._hidden_inodes = frozenset(_inodes(hidden_at_start))
@@ -563,8 +565,8 @@ class Resources:
         404, the app's author learns why (a page fetching a ``.py`` file for Pyodide, say)."""
         relative = resolved.relative_to(self.root)
         name = relative.as_posix()
-        if relative.name.startswith(".") or name in self._reported_private:
-            return
+        if any(part.startswith(".") for part in relative.parts) or name in self._reported_private:
+            return  # dot paths are private by convention: nothing to explain
         if len(self._reported_private) >= _MAX_REPORTED_MISSING:
             return
         self._reported_private.add(name)

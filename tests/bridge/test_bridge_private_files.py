@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator, Mapping
@@ -173,6 +174,23 @@ async def test_python_and_config_files_are_a_missing_file_to_a_worker_fetch_with
         answer, missing = await answers(server, path, session=False, headers=headers)
 
     assert_missing(answer, missing)
+
+
+async def test_the_host_says_once_why_a_python_file_was_answered_404(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="oro_framework.bridge"):
+        async with serving(tmp_path) as server:
+            for _ in range(3):
+                await answers(server, "/scripts/migrate.py", session=True)
+            await answers(server, "/.env", session=True)
+
+    lines = [
+        record.getMessage() for record in caplog.records if "never serves" in record.getMessage()
+    ]
+    assert len(lines) == 1
+    assert "scripts/migrate.py" in lines[0]
+    assert "section 9" in lines[0]
 
 
 # -------------------------------------------------------------------------------------------------
