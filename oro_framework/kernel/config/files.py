@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Final, final
 
 from oro_framework.kernel.config.document import get_document_value, read_document
-from oro_framework.kernel.config.ini import parse_ini
+from oro_framework.kernel.config.ini import parse_ini, read_ini
 from oro_framework.kernel.config.ini_map import DOC, EXTENSIONS_KEY, ini_extension_names
 from oro_framework.kernel.errors import ConfigWarning
 
@@ -89,7 +89,7 @@ def read_early_value(path: Path, key: str) -> Any:
     if not is_ini_file(path):
         return get_document_value(read_document(path), key)
     section, _, name = key.rpartition(".")
-    document = parse_ini(path.read_text(encoding="utf-8"), path)
+    document = parse_ini(read_ini(path), path)
     found = document.values.get((section, name))
     if found is None:
         # The one early key an Oro app writes under a name of its own.

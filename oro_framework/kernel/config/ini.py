@@ -12,14 +12,22 @@ where it would silently lose a line:
   first ``;``: ``1.0.0``, ``60%``, ``true``, ``#fff`` and ``a, b, c`` are all text.
 - Lines starting with ``;`` or ``#`` are comments; blank lines are skipped.
 - Every value is text: :mod:`.ini_map` gives it the type of the key it maps to.
+- Lines end at ``\n`` only, as the runtime splits them (and ``grep`` and editors show them):
+  ``\r`` is trimmed with the spaces and tabs at either end of a line, so ``\r\n`` files read
+  the same, and no other character (``\x1c``, ``\v``, U+2028...) starts a line; a key cannot
+  hide inside what every other reader shows as one line. Trimming is the runtime's too (space,
+  tab, ``\r``, ``\n``; nothing else).
+- The file is UTF-8; a leading byte order mark is dropped (Windows editors write one).
 
 Where the runtime skips a line it cannot read, this reader raises :class:`ConfigError` naming
 the file, line and column: a missing ``=``, an empty key, an unterminated quote, a section
-header without its ``]``.
+header without its ``]``; and for a file that is not UTF-8 text (UTF-16, Latin-1, NUL bytes),
+naming the file and what it holds instead.
 """
 
 from __future__ import annotations
 
+import codecs
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -28,10 +36,20 @@ from typing import Final, final
 
 from oro_framework.kernel.errors import ConfigError
 
-__all__ = ["IniDocument", "IniValue", "format_ini", "parse_ini"]
+__all__ = ["IniDocument", "IniValue", "decode_ini", "format_ini", "parse_ini", "read_ini"]
 
 _COMMENTS: Final = (";", "#")
 _QUOTES: Final = ('"', "'")
+_TRIM: Final = " \t\r\n"
+"""What the runtime's ``trim`` removes (``src/runtime/string/string.cc``); ``str.strip()``
+would remove more (``\x1c``, ``\v``, U+2028...) and see keys the runtime does not."""
+_BOM: Final = "\ufeff"
+_UTF16_BOMS: Final = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
 
 _Fail = Callable[[str, int], ConfigError]
 """Builds the error of the line being read: ``fail(problem, column)``."""
@@ -75,6 +93,43 @@ class IniDocument:
         return tree
 
 
+def read_ini(path: Path) -> str:
+    """The text of the INI file ``path`` (:func:`decode_ini` of its bytes).
+
+    :raises ConfigError: it is not UTF-8 text.
+    :raises OSError: it cannot be read.
+    """
+    return decode_ini(path.read_bytes(), path)
+
+
+def decode_ini(data: bytes, path: Path) -> str:
+    """``data``, the bytes of ``path``, as text: UTF-8, a leading byte order mark dropped.
+
+    :raises ConfigError: UTF-16 or UTF-32 (by their byte order mark), bytes that are not UTF-8,
+        or NUL characters (UTF-16 without its mark); the message names the file and says to
+        save it as UTF-8.
+    """
+    fix = "save it as UTF-8 (the encoding Oro and Socket read)"
+    for mark, encoding in _UTF16_BOMS:
+        if data.startswith(mark):
+            raise ConfigError(f"the file is {encoding} text, not UTF-8: {fix}", source=str(path))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ConfigError(
+            f"the file is not UTF-8 text (byte 0x{data[error.start]:02x} at offset "
+            f"{error.start}, maybe Latin-1 or Windows-1252): {fix}",
+            source=str(path),
+        ) from None
+    if "\0" in text:
+        raise ConfigError(
+            f"the file holds NUL characters (at offset {text.index(chr(0))}; UTF-16 without its "
+            f"byte order mark?): {fix}",
+            source=str(path),
+        )
+    return text.removeprefix(_BOM)
+
+
 def parse_ini(text: str, path: Path) -> IniDocument:
     """Parse ``text``, the content of ``path``.
 
@@ -83,9 +138,9 @@ def parse_ini(text: str, path: Path) -> IniDocument:
     """
     document = IniDocument()
     section = ""
-    for number, raw in enumerate(text.splitlines(), start=1):
-        indent = len(raw) - len(raw.lstrip())
-        line = raw.strip()
+    for number, raw in enumerate(text.removeprefix(_BOM).split("\n"), start=1):
+        indent = len(raw) - len(raw.lstrip(_TRIM))
+        line = raw.strip(_TRIM)
         fail = functools.partial(_error, path, number)
 
         if not line or line.startswith(_COMMENTS):
@@ -100,23 +155,34 @@ def parse_ini(text: str, path: Path) -> IniDocument:
                 "expected 'key = value', a [section] header or a comment (';' or '#')",
                 indent + 1,
             )
-        key = key.strip()
+        key = key.strip(_TRIM)
         is_append = key.endswith("[]")
-        key = key.removesuffix("[]").strip()
+        key = key.removesuffix("[]").strip(_TRIM)
         if not key:
             raise fail("a key is missing before '='", indent + 1)
-        value_column = indent + len(line) - len(rest.lstrip()) + 1
-        value = _value(rest.strip(), functools.partial(_error, path, number, column=value_column))
+        value_column = indent + len(line) - len(rest.lstrip(_TRIM)) + 1
+        value = _value(
+            rest.strip(_TRIM), functools.partial(_error, path, number, column=value_column)
+        )
         document.sections.setdefault(section, number)
-        existing = document.values.get((section, key))
         if is_append:
-            # Appending to a plain value keeps it, as the runtime joins them.
-            items = [] if existing is None else existing.value
-            items = [items] if isinstance(items, str) else items
-            document.values[(section, key)] = IniValue(section, key, [*items, value], number)
+            _append(document, section, key, value, number)
         else:
             document.values[(section, key)] = IniValue(section, key, value, number)
     return document
+
+
+def _append(document: IniDocument, section: str, key: str, value: str, line: int) -> None:
+    """``key[] = value``: onto the key's own list, in place (a copy per line made 120,000 lines
+    take half a minute). Appending to a plain value keeps it, as the runtime joins them."""
+    existing = document.values.get((section, key))
+    if existing is None:
+        document.values[(section, key)] = IniValue(section, key, [value], line)
+    elif isinstance(existing.value, str):
+        document.values[(section, key)] = IniValue(section, key, [existing.value, value], line)
+    else:
+        existing.value.append(value)
+        existing.line = line
 
 
 def _error(path: Path, line: int, problem: str, column: int = 1) -> ConfigError:
@@ -127,13 +193,13 @@ def _section_header(line: str, current: str, fail: _Fail) -> str:
     end = line.find("]")
     if end < 0:
         raise fail("section header without its closing ']'", len(line) + 1)
-    trailing = line[end + 1 :].strip()
+    trailing = line[end + 1 :].strip(_TRIM)
     if trailing and not trailing.startswith(_COMMENTS):
         raise fail(f"unexpected text after the section header: {trailing!r}", end + 2)
-    name = line[1:end].strip()
+    name = line[1:end].strip(_TRIM)
     if name.startswith("."):
         name = f"{current}{name}" if current else name[1:]
-    parts = [part.strip() for part in name.split(".")]
+    parts = [part.strip(_TRIM) for part in name.split(".")]
     if not name or any(not part for part in parts):
         raise fail(f"empty section name in {line[: end + 1]!r}", 2)
     return ".".join(parts)
@@ -145,12 +211,12 @@ def _value(text: str, fail: _FailValue) -> str:
         end = text.find(quote, 1)
         if end < 0:
             raise fail(f"unterminated string (close it with {quote} on the same line)")
-        trailing = text[end + 1 :].strip()
+        trailing = text[end + 1 :].strip(_TRIM)
         if trailing and not trailing.startswith(_COMMENTS):
             raise fail(f"unexpected text after the closing {quote}: {trailing!r}")
-        return text[1:end].strip()
+        return text[1:end].strip(_TRIM)
     # As the runtime does: ';' starts a comment, '#' does not (colours such as #fff).
-    return text.partition(";")[0].strip()
+    return text.partition(";")[0].strip(_TRIM)
 
 
 def format_ini(tree: Mapping[str, Mapping[str, str | Sequence[str]]]) -> str:

@@ -21,7 +21,7 @@ from typing import Any, Final, final
 import tomlkit
 from tomlkit.items import Table
 
-from oro_framework.kernel.config.ini import IniDocument, IniValue, parse_ini
+from oro_framework.kernel.config.ini import IniDocument, IniValue, parse_ini, read_ini
 from oro_framework.kernel.config.keys import ConfigRegistry, is_secret_name
 from oro_framework.kernel.config.values import parse_bool_word, parse_text_value
 from oro_framework.kernel.errors import ConfigError
@@ -168,8 +168,10 @@ class MappedIni:
                 for note in self.notes:
                     document.add(
                         tomlkit.comment(
-                            f"  {self.file_name}:{note.origin.line} {note.origin.name}: "
-                            f"{note.reason}"
+                            _printable(
+                                f"  {self.file_name}:{note.origin.line} {note.origin.name}: "
+                                f"{note.reason}"
+                            )
                         )
                     )
             document.add(tomlkit.nl())
@@ -184,11 +186,20 @@ class MappedIni:
         return document
 
 
+def _printable(text: str) -> str:
+    """``text`` for a TOML comment: a key may hold a carriage return or a control character
+    (only ``\\n`` ends an INI line), which a comment cannot; escaped, as Python writes them."""
+    return "".join(
+        char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
+        for char in text
+    )
+
+
 def _toml_item(node: dict[str, Any] | MappedKey, file_name: str, comments: bool) -> Any:
     if isinstance(node, MappedKey):
         item = tomlkit.item(node.value)
         if comments:
-            item.comment(f"{file_name} {node.origin.name}")
+            item.comment(_printable(f"{file_name} {node.origin.name}"))
         return item
     has_values = any(isinstance(child, MappedKey) for child in node.values())
     table: Table = tomlkit.table(is_super_table=not has_values)
@@ -433,5 +444,5 @@ def ini_file_as_toml(path: Path, registry: ConfigRegistry) -> tuple[str, MappedI
 
     :raises ConfigError: the file does not parse, or a value is of the wrong type.
     """
-    mapped = map_ini(parse_ini(path.read_text(encoding="utf-8"), path), registry, path)
+    mapped = map_ini(parse_ini(read_ini(path), path), registry, path)
     return tomlkit.dumps(mapped.document(comments=True)), mapped

@@ -33,7 +33,7 @@ from oro_framework.kernel.config.document import (
     parse_document,
 )
 from oro_framework.kernel.config.files import is_ini_file
-from oro_framework.kernel.config.ini import parse_ini
+from oro_framework.kernel.config.ini import parse_ini, read_ini
 from oro_framework.kernel.config.ini_map import ORO_KEY_NAMES, map_ini
 from oro_framework.kernel.config.keys import (
     TABLE_NAME,
@@ -319,7 +319,12 @@ def _apply_file(
         file holds the secrets themselves.
     :return: the ``[oro] secrets_file`` it names and where, which the loader handles itself.
     """
-    text = path.read_text(encoding="utf-8") if content is None else content
+    if content is not None:
+        text = content
+    elif is_ini_file(path):
+        text = read_ini(path)
+    else:
+        text = path.read_text(encoding="utf-8")
     if is_ini_file(path):
         _apply_ini_file(registry, layer, path, text)
         return None
