@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import anyio
 
-from oro_framework.backend import command, event
+from oro_framework.backend import InvalidArgumentError, command, event
 
 
 @dataclass
@@ -46,7 +46,9 @@ def sha256(data: bytes) -> str:
 async def countdown(start: int = 3) -> AsyncIterator[int]:
     """Count down to zero, one number a tick, with a progress event each (streamed)."""
     if not 0 < start <= 10:
-        raise ValueError("start must be between 1 and 10")
+        # A typed error is what the page is told, message and all (any other exception shows
+        # its type only: its text goes to the host's log).
+        raise InvalidArgumentError("start must be between 1 and 10", parameter="start")
     for number in range(start, -1, -1):
         progress.emit(Progress(done=start - number, total=start))
         yield number
