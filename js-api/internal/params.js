@@ -31,16 +31,31 @@ export function currentWindowIndex () {
 /** The header an IPC request proves its window with. */
 export const WINDOW_CREDENTIAL_HEADER = 'x-oro-window'
 
+/** @type {string | null} */
+let credential = null
+
 /**
  * The credential that proves which window this page is, or `null` (a worker, a page opened
- * without its launch URL). The preload takes it from the launch redirect and keeps it in
- * this window's `sessionStorage`; the host serves per-window things (children, databases,
+ * without its launch URL). A native window's engine hands it to the preload before each page
+ * (headless, the launch redirect does, and the tab's `sessionStorage` keeps it), and this
+ * module takes it from there once; the host serves per-window things (children, databases,
  * streams, picked files, events) only to requests that carry it, never on `index` alone.
  * @returns {string | null}
  */
 export function windowCredential () {
-  const credential = /** @type {any} */ (globalThis).__oroWindow
-  return typeof credential === 'string' && credential !== '' ? credential : null
+  // Taken from the preload's global, which is then gone (its getter deletes it; a plain value
+  // is deleted here): the client's first call, at bootstrap, leaves nothing on `globalThis`,
+  // and in a native window nothing else in the page holds it, neither storage nor a global.
+  const scope = /** @type {any} */ (globalThis)
+  if ('__oroWindow' in scope) {
+    let value
+    try {
+      value = scope.__oroWindow
+      delete scope.__oroWindow
+    } catch {}
+    credential = typeof value === 'string' && value !== '' ? value : null
+  }
+  return credential
 }
 
 /**

@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import re
 import secrets
 from typing import Final
@@ -19,6 +20,7 @@ __all__ = [
     "WINDOW_CREDENTIAL_PARAMETER",
     "WINDOW_TOKEN",
     "WindowCredentials",
+    "window_identity_script",
     "window_launch_token",
     "window_launch_url",
     "window_mac",
@@ -138,3 +140,23 @@ class WindowCredentials:
             hashlib.sha256,
         ).digest()
         return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+WINDOW_IDENTITY_SEED: Final = "__oroWindowSeed"
+"""The global a native window's identity script defines, which the preload deletes as it takes
+the credential (``WINDOW_IDENTITY_SCRIPT`` of :mod:`oro_framework.web.preload`)."""
+
+
+def window_identity_script(origin: str, credential: str) -> str:
+    """The script a native window runs at the start of each document, before the page's own:
+    on the app ``origin`` only (a window navigated to an allowed outside site must not get the
+    credential), it defines a one-shot function the preload calls and deletes, which answers
+    ``credential``. The engine keeps the script (a page cannot read it), so that a reload or a
+    crashed page gets the credential again: nothing the page's script can read holds it."""
+    return (
+        "(()=>{if(location.origin!==" + json.dumps(origin) + ")return;"
+        "const c=" + json.dumps(credential) + ";"
+        f'Object.defineProperty(globalThis,"{WINDOW_IDENTITY_SEED}",'
+        f"{{configurable:true,value:()=>{{delete globalThis.{WINDOW_IDENTITY_SEED};return c}}}})"
+        "})();"
+    )

@@ -5,8 +5,8 @@ Injected first in ``<head>``:
 1. an inline script defining ``globalThis.isOroRuntime`` and Oro's ``isSocketRuntime``
    (``true``, read-only) and
    ``globalThis.__args`` (window index, flattened config, versions, capabilities, origin), and
-   one taking the window's credential from the launch redirect or ``sessionStorage``
-   (``globalThis.__oroWindow``, :data:`WINDOW_IDENTITY_SCRIPT`);
+   one taking the window's credential from the engine (a native window), else the launch
+   redirect or ``sessionStorage``, for ``oro:ipc`` to take once (:data:`WINDOW_IDENTITY_SCRIPT`);
 2. the import map: every registered specifier (``oro:ipc``, ``node:events``...) and every
    ``oro:`` one under Oro's former name ``socket:`` too, to its URL under ``/oro/``, merged
    with the app's import map file (``webview.importmap``) and then the page's own import map,
@@ -32,6 +32,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any, Final
 
 from oro_framework.kernel.config import Config
+from oro_framework.kernel.launch import WINDOW_IDENTITY_SEED
 from oro_framework.kernel.modules import JSModuleTable
 from oro_framework.web.csp import adapt_meta_policies
 from oro_framework.web.specifiers import socket_aliases
@@ -68,17 +69,26 @@ _SCRIPT_ELEMENT: Final = re.compile(
 _NONCE_ATTRIBUTE: Final = re.compile(r"\bnonce\s*=", re.IGNORECASE)
 
 
-# Which window this page is: the launch redirect hands the window's credential to this page
-# alone in the fragment; it moves to sessionStorage (this window's only: other windows of the
-# origin cannot read it, a reload and the window's next pages keep it) and off the URL, and
-# __args.index follows it, whatever ?index= the URL says.
+# Which window this page is. In a native window, the engine runs the window's identity script
+# before this one on every document (kernel/launch.py, window_identity_script): its one-shot
+# seed answers the credential, which is then stored nowhere the page's script could read it (a
+# reload gets it from the engine again), and any copy an earlier page left in sessionStorage
+# goes. Headless (a browser's tab, which nothing can run script in), the launch redirect hands
+# it to this page alone in the fragment, and it moves to sessionStorage (this tab's only: a
+# reload and the tab's next pages keep it). Either way it leaves the URL, and oro:ipc's client
+# takes it once from a global that is gone after (internal/params.js); __args.index follows it,
+# whatever ?index= the URL says.
 WINDOW_IDENTITY_SCRIPT: Final = (
     "(()=>{let c=null;try{const s=globalThis.sessionStorage,"
-    "m=/[#&]oro_window=([\\w.-]+)/.exec(location.hash);"
-    'if(m){c=m[1];s.setItem("oro:window",c);'
-    'history.replaceState(history.state,"",location.pathname+location.search)}'
+    "m=/[#&]oro_window=([\\w.-]+)/.exec(location.hash),"
+    f"g=globalThis.{WINDOW_IDENTITY_SEED};"
+    'if(m)history.replaceState(history.state,"",location.pathname+location.search);'
+    'if(typeof g==="function"){c=g();s.removeItem("oro:window")}'
+    'else if(m){c=m[1];s.setItem("oro:window",c)}'
     'else c=s.getItem("oro:window")}catch{}'
-    'if(c){Object.defineProperty(globalThis,"__oroWindow",{value:c});'
+    "if(c){"
+    'Object.defineProperty(globalThis,"__oroWindow",'
+    "{configurable:true,get(){delete globalThis.__oroWindow;return c}});"
     '__args.index=Number(c.split(".")[0])}})();'
 )
 

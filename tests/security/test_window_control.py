@@ -5,7 +5,7 @@ credential and be window 0 from then on. Headless, the session cookie alone crea
 and got their launch URLs.
 
 Over the real bridge and sockets; the real windows of both engines are in
-``tests/security/test_window_control_native.py``."""
+``tests/test_window_control_native.py``."""
 
 from __future__ import annotations
 

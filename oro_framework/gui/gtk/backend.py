@@ -131,6 +131,18 @@ class GtkBackend:
         native.set_geometry_hints(None, geometry, repository("Gdk").WindowHints.MIN_SIZE)
         box = gtk.Box(orientation=gtk.Orientation.VERTICAL)
         view = webkit.WebView(web_context=self._context)
+        if options.identity_script is not None:
+            # This view's own content manager: the window's credential reaches its pages (and
+            # their same-origin frames; the script checks the origin) and no other window's.
+            view.get_user_content_manager().add_script(
+                webkit.UserScript.new(
+                    options.identity_script,
+                    webkit.UserContentInjectedFrames.ALL_FRAMES,
+                    webkit.UserScriptInjectionTime.START,
+                    None,
+                    None,
+                )
+            )
         self._healer.configure(view)
         box.pack_start(view, True, True, 0)
         native.add(box)

@@ -97,3 +97,18 @@ def resize_centered(widget: Any, width: int, height: int) -> None:
     widget.resize(width, height)
     center = widget.screen().geometry().center() - widget.rect().center()
     widget.move(center.x(), center.y())
+
+
+def add_identity_script(widget: Any, source: str) -> None:
+    """Run ``source`` at the creation of each document of the window's page, before the page's
+    own scripts, in its main world and its frames (the script checks the origin itself): the
+    window's identity script (:func:`~oro_framework.kernel.launch.window_identity_script`).
+    The page's own collection, not the profile's, which every window shares."""
+    engine: Any = importlib.import_module("qtpy.QtWebEngineCore")
+    script = engine.QWebEngineScript()
+    script.setName("oro-window-identity")
+    script.setSourceCode(source)
+    script.setInjectionPoint(engine.QWebEngineScript.InjectionPoint.DocumentCreation)
+    script.setWorldId(engine.QWebEngineScript.ScriptWorldId.MainWorld)
+    script.setRunsOnSubFrames(True)
+    widget.webview.page().scripts().insert(script)

@@ -12,6 +12,7 @@ manager keeps a virtual window list with the same statuses, so every route works
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Final, TypeVar, final
@@ -31,7 +32,12 @@ from oro_framework.kernel.errors import (
     OutOfRangeError,
     SecurityError,
 )
-from oro_framework.kernel.launch import LAUNCH_PARAMETER, WindowCredentials, window_launch_token
+from oro_framework.kernel.launch import (
+    LAUNCH_PARAMETER,
+    WindowCredentials,
+    window_identity_script,
+    window_launch_token,
+)
 from oro_framework.kernel.lifecycle import LifecycleEvent, LifecycleState, emit_to_pages
 from oro_framework.kernel.windows.backend import GuiBackend, GuiDispatcher
 from oro_framework.kernel.windows.held import GuiHeld
@@ -188,8 +194,20 @@ class WindowManager:
             if launch_url is None:
                 raise ValueError("a GUI window needs the launch URL")
             shares = lengths if any(isinstance(length, str) for length in lengths) else None
-            self._gui.open(window, launch_url, self, WindowOptions(screen_lengths=shares))
+            options = WindowOptions(
+                screen_lengths=shares,
+                identity_script=self._identity_script(MAIN_WINDOW, launch_url),
+            )
+            self._gui.open(window, launch_url, self, options)
         return window
+
+    def _identity_script(self, index: int, url: str) -> str:
+        """What a native window runs before each page of the app origin to know its window:
+        a credential of its own, kept by the engine, never by the page (docs/design.md#window-
+        identity)."""
+        parts = urlsplit(self.origin or url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        return window_identity_script(origin, self.credentials.issue(index))
 
     # ---------------------------------------------------------------------------------------
     # Lookup
@@ -370,7 +388,11 @@ class WindowManager:
         self._set_status(window, WindowStatus.CREATED)
         if self._gui is not None:
             try:
-                await self._on_gui(self._gui.open, window, launch_url or page_url, self, options)
+                url = launch_url or page_url
+                native = dataclasses.replace(
+                    options, identity_script=self._identity_script(index, url)
+                )
+                await self._on_gui(self._gui.open, window, url, self, native)
             except Exception:
                 # No native window came of it. (Cancelled, the queued job still creates one.)
                 self._set_status(window, WindowStatus.CLOSING)

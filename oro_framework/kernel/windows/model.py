@@ -71,6 +71,11 @@ class WindowOptions:
     :ivar screen_lengths: ``window.width``/``window.height`` as configured when one is Oro's
         ``"N%"`` and the screen is not known yet (the first window opens before the GUI
         runs): the GUI sizes the window from them once it can see the screen.
+    :ivar identity_script: the script a native window runs at the start of each of its
+        documents on the app origin, before any of the page's: it hands the window's
+        credential to the preload (:func:`~oro_framework.kernel.launch.window_identity_script`),
+        so that the page keeps its window across reloads without storing the credential
+        where script could read it. The window manager sets it; ``None`` headless.
     """
 
     index: int | None = None
@@ -86,6 +91,7 @@ class WindowOptions:
     exit_on_close: bool = False
     unsupported: tuple[str, ...] = ()
     screen_lengths: tuple[int | str, int | str] | None = None
+    identity_script: str | None = None
 
 
 @final
