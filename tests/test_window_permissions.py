@@ -59,42 +59,29 @@ async def mock_capture_devices(request: Request) -> str:
     return await windows.run_on_gui(enable) if windows.toolkit == "gtk" else "fake"
 '''
 
-PROBES: Final = """
-globalThis.permissionProbes = null;
-(async () => {
-  const answers = {};
-  const { request } = await import('oro:ipc');
-  answers.devices = await request('backend.mock_capture_devices');
-  const media = async (name, ask) => {
-    try {
-      const stream = await ask();
-      const tracks = stream.getTracks();
-      answers[name] = 'granted: ' + tracks.map(t => t.kind + ' ' + t.readyState).join(', ');
-      tracks.forEach(t => t.stop());
-    } catch (error) {
-      answers[name] = error.name;
-    }
-  };
-  const devices = navigator.mediaDevices;
-  await media('camera', () => devices.getUserMedia({ video: true }));
-  await media('microphone', () => devices.getUserMedia({ audio: true }));
-  await media('camera and microphone', () => devices.getUserMedia({ video: true, audio: true }));
-  await media('screen', () => devices.getDisplayMedia({ video: true }));
-  answers.location = await new Promise(resolve => navigator.geolocation.getCurrentPosition(
-    () => resolve('granted'),
-    error => resolve(error.code === error.PERMISSION_DENIED ? 'PERMISSION_DENIED' : error.message),
-    { timeout: 60000 }));
-  answers.notifications = await Notification.requestPermission();
-  globalThis.permissionProbes = JSON.stringify(answers);
-})().catch(error => { globalThis.permissionProbes = JSON.stringify({ failed: String(error) }) });
-'started'
-"""
-"""Asks for each permission in turn (one prompt at a time, as a user would see them) and keeps
-what the page got: ``granted: video live`` or the error's name."""
+ASKS: Final = {
+    "camera": "media(() => navigator.mediaDevices.getUserMedia({ video: true }))",
+    "microphone": "media(() => navigator.mediaDevices.getUserMedia({ audio: true }))",
+    "camera and microphone": (
+        "media(() => navigator.mediaDevices.getUserMedia({ video: true, audio: true }))"
+    ),
+    "screen": "media(() => navigator.mediaDevices.getDisplayMedia({ video: true }))",
+    "location": """new Promise(resolve => navigator.geolocation.getCurrentPosition(
+      () => resolve('granted'),
+      error => resolve(error.code === error.PERMISSION_DENIED ? 'PERMISSION_DENIED' : error.message
+      ),
+      { timeout: 60000 }))""",
+    "notifications": "Notification.requestPermission()",
+}
+"""How a page asks for each permission; each answers ``granted...`` or the refusal's name."""
+
+CAPTURE: Final = ("camera", "microphone", "camera and microphone", "screen")
+OTHERS: Final = ("location", "notifications")
 
 DENIED: Final = {
-    # QtWebEngine rejects a denied capture with AbortError; it refuses the screen itself
-    # (its ScreenCaptureEnabled setting is off), without asking.
+    # QtWebEngine rejects a denied capture with AbortError, and remembers the denial for the
+    # page (camera and microphone together is not asked again); it refuses the screen itself,
+    # without asking (its ScreenCaptureEnabled setting is off).
     "qt": {
         "camera": "AbortError",
         "microphone": "AbortError",
@@ -104,6 +91,7 @@ DENIED: Final = {
         "notifications": "denied",
     },
     # WebKit rejects a denied capture with NotAllowedError; the screen needs a click first.
+    # Notification.requestPermission() without a click is "denied" by WebKit unasked.
     "system": {
         "camera": "NotAllowedError",
         "microphone": "NotAllowedError",
@@ -115,10 +103,41 @@ DENIED: Final = {
 }
 
 ASKED: Final = {
-    "qt": ("MediaVideoCapture", "MediaAudioCapture", "Geolocation", "Notifications"),
-    "system": ("UserMediaPermissionRequest", "GeolocationPermissionRequest"),
+    ("qt", CAPTURE): ("MediaVideoCapture", "MediaAudioCapture"),
+    ("qt", OTHERS): ("Geolocation", "Notifications"),
+    ("system", CAPTURE): ("UserMediaPermissionRequest",),
+    ("system", OTHERS): ("GeolocationPermissionRequest",),
 }
-"""What the log shows denied: each request the engine asked the app about."""
+"""What the log shows denied: the requests the engine asked the app about."""
+
+
+def _probes(names: tuple[str, ...]) -> str:
+    """A script asking for each of ``names`` in turn (one prompt at a time, as a user would see
+    them) that keeps what the page got in ``globalThis.permissionProbes``."""
+    asks = "\n".join(f"  answers[{json.dumps(name)}] = await {ASKS[name]};" for name in names)
+    return f"""
+globalThis.permissionProbes = null;
+(async () => {{
+  const answers = {{}};
+  const {{ request }} = await import('oro:ipc');
+  answers.devices = await request('backend.mock_capture_devices');
+  const media = async ask => {{
+    try {{
+      const stream = await ask();
+      const tracks = stream.getTracks();
+      tracks.forEach(t => t.stop());
+      return 'granted: ' + tracks.map(t => t.kind + ' ' + t.readyState).join(', ');
+    }} catch (error) {{
+      return error.name;
+    }}
+  }};
+{asks}
+  globalThis.permissionProbes = JSON.stringify(answers);
+}})().catch(error => {{
+  globalThis.permissionProbes = JSON.stringify({{ failed: String(error) }});
+}});
+'started'
+"""
 
 
 @pytest.fixture(name="app")
@@ -143,7 +162,7 @@ def app_fixture(tmp_path: Path) -> Path:
 
 
 def _probe(
-    display: str, engine: str, app: Path, data_home: Path, flags: str
+    display: str, engine: str, app: Path, data_home: Path, names: tuple[str, ...], flags: str
 ) -> tuple[dict[str, Any], str]:
     """What the page of one ``oro -v run`` got for each permission, and the app's log."""
     key = new_key()
@@ -151,7 +170,7 @@ def _probe(
     environ = window_environ(display, engine, key, **config)
     with OroProcess("-v", "run", str(app), environ=environ, timeout=120) as oro:
         with bridge_of(oro, key, NAME) as bridge:
-            assert evaluate(bridge, PROBES) == "started"
+            assert evaluate(bridge, _probes(names)) == "started"
             answers = until(
                 lambda: evaluate(bridge, "globalThis.permissionProbes"), "every probe answered"
             )
@@ -169,22 +188,35 @@ def _denied(log: str) -> list[str]:
     ]
 
 
-def test_a_page_gets_no_camera_microphone_location_or_notifications(display, engine, app, tmp_path):
-    answers, log = _probe(display, engine, app, tmp_path, FAKE_DEVICE)
-
-    assert answers == DENIED[engine], answers
-    denied = _denied(log)
-    for request in ASKED[engine]:
+def _assert_denied(engine: str, names: tuple[str, ...], answers: dict[str, Any], log: str) -> None:
+    assert answers == {name: DENIED[engine][name] for name in names}, answers
+    denied = [line for line in log.splitlines() if line.startswith("INFO oro_framework.windows")]
+    for request in ASKED[engine, names]:
         assert any(f"denied {request}" in line for line in denied), log
+
+
+def test_a_page_gets_no_camera_or_microphone(display, engine, app, tmp_path):
+    answers, log = _probe(display, engine, app, tmp_path, CAPTURE, FAKE_DEVICE)
+
+    _assert_denied(engine, CAPTURE, answers, log)
+
+
+def test_a_page_gets_no_location_or_notifications_and_asking_ends_nothing(
+    display, engine, app, tmp_path
+):
+    answers, log = _probe(display, engine, app, tmp_path, OTHERS, FAKE_DEVICE)
+
+    _assert_denied(engine, OTHERS, answers, log)
 
 
 def test_chromiums_auto_accept_switch_in_the_environment_is_left_out_with_a_warning(
     display, app, tmp_path
 ):
     # A Chromium switch: the Qt engine's alone.
-    answers, log = _probe(display, "qt", app, tmp_path, f"{FAKE_DEVICE} {FAKE_PROMPT}")
+    flags = f"{FAKE_DEVICE} {FAKE_PROMPT}"
+    answers, log = _probe(display, "qt", app, tmp_path, CAPTURE, flags)
 
-    assert answers == DENIED["qt"], answers
+    _assert_denied("qt", CAPTURE, answers, log)
     warnings = [line for line in log.splitlines() if FAKE_PROMPT in line]
     assert len(warnings) == 1, log
     assert warnings[0].startswith("WARNING oro_framework.windows: QTWEBENGINE_CHROMIUM_FLAGS")
