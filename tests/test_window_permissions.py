@@ -125,8 +125,9 @@ globalThis.permissionProbes = null;
     try {{
       const stream = await ask();
       const tracks = stream.getTracks();
+      const granted = 'granted: ' + tracks.map(t => t.kind + ' ' + t.readyState).join(', ');
       tracks.forEach(t => t.stop());
-      return 'granted: ' + tracks.map(t => t.kind + ' ' + t.readyState).join(', ');
+      return granted;
     }} catch (error) {{
       return error.name;
     }}
