@@ -50,6 +50,7 @@ if TYPE_CHECKING:
         ServiceError,
         ServiceUnavailableError,
         ShuttingDownError,
+        TooManyConnectionsError,
         ipc_error_for_status,
     )
     from oro_framework.kernel.events import Event
@@ -208,6 +209,7 @@ _EXPORTS: dict[str, str] = {
     "ServiceStatus": "oro_framework.kernel.services",
     "ServiceUnavailableError": "oro_framework.kernel.errors",
     "ShuttingDownError": "oro_framework.kernel.errors",
+    "TooManyConnectionsError": "oro_framework.kernel.errors",
     "setting": "oro_framework.kernel.config",
     "setting_from": "oro_framework.kernel.config",
     "Stash": "oro_framework.kernel.stash",
@@ -326,6 +328,7 @@ __all__ = [
     "ShuttingDownError",
     "Stash",
     "StashKey",
+    "TooManyConnectionsError",
     "WebSocket",
     "WebSocketClosed",
     "WebSocketHandshake",

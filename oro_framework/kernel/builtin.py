@@ -243,6 +243,26 @@ def oro_register_config(config: ConfigRegistry) -> None:
         validator=_positive,
     )
     config.add(
+        "ipc.max_held_connections_per_page",
+        int,
+        2,
+        "Connections one page (one window, or the session for requests without a window) "
+        "may hold open at once: event streams, streamed replies, calls that have not answered. "
+        "The browser shares 6 connections between all windows of the app; beyond this a page "
+        "gets RangeError ERR_TOO_MANY_CONNECTIONS (429), or an event stream a retry later.",
+        validator=_positive,
+    )
+    config.add(
+        "ipc.held_connection_grace_ms",
+        int,
+        1000,
+        "Milliseconds a page's request beyond ipc.max_held_connections_per_page may send "
+        "nothing (its handler has not answered, its stream waits) before it must have a place "
+        "or is ended with ERR_TOO_MANY_CONNECTIONS: how long one page may keep the other "
+        "windows waiting.",
+        validator=_positive,
+    )
+    config.add(
         "webview.engine",
         str,
         "",

@@ -18,7 +18,8 @@ Two families share the root :class:`OroError`:
     │   ├── SecurityError              403 SECURITY_ERR/EPERM sandbox, session, Host/Origin denial
     │   ├── NotAllowedError            403 NOT_ALLOWED_ERR    permission disabled or refused
     │   ├── OutOfRangeError            413 ERR_OUT_OF_RANGE   body/prompt over a cap ("RangeError")
-    │   │   └── OutOfMemoryError       507 ERR_OUT_OF_MEMORY  the host's memory budget is spent
+    │   │   ├── OutOfMemoryError       507 ERR_OUT_OF_MEMORY  the host's memory budget is spent
+    │   │   └── TooManyConnectionsError  429 ERR_TOO_MANY_CONNECTIONS  a page's held connections
     │   ├── RouteTimeoutError          408 TIMEOUT_ERR        handler exceeded its timeout
     │   ├── AbortError                 499 ABORT_ERR          request cancelled by the client
     │   ├── NotSupportedError          501 NOT_SUPPORTED_ERR  not available on this platform/build
@@ -75,6 +76,7 @@ __all__ = [
     "ServiceUnavailableError",
     "ShuttingDownError",
     "SingleInstanceError",
+    "TooManyConnectionsError",
     "ipc_error_for_status",
 ]
 
@@ -183,6 +185,17 @@ class OutOfMemoryError(OutOfRangeError):
     default_code = "ERR_OUT_OF_MEMORY"
     # "Insufficient Storage": the server cannot hold what the request needs right now.
     http_status = 507
+
+
+class TooManyConnectionsError(OutOfRangeError):
+    """Answered to a page that already holds ``ipc.max_held_connections_per_page`` open
+    connections (event streams, streamed replies, calls that have not answered) for one more:
+    the browser shares 6 connections to the app between all of its windows, and one page
+    holding them all would stop every other window's HTTP. Extras: ``limit`` and
+    ``retryAfter`` in milliseconds."""
+
+    default_code = "ERR_TOO_MANY_CONNECTIONS"
+    http_status = 429
 
 
 class RouteTimeoutError(IPCError):

@@ -26,6 +26,7 @@ from oro_framework.web.asgi import HeaderList, Receive, Scope, Send, read_header
 from oro_framework.web.bridge import events, ipc, modules, mounts, pages, protocol
 from oro_framework.web.bridge.answers import launch, preflight, refuse, refuse_page
 from oro_framework.web.bridge.call import Call
+from oro_framework.web.bridge.held import HeldConnections
 from oro_framework.web.csp import adapt_policy
 from oro_framework.web.preload import build_import_map, internal_parts
 from oro_framework.web.resources import Resources
@@ -153,6 +154,12 @@ class Bridge:
             hidden_at_start=_app_module_files(host.app_dir),
         )
         self.max_body_bytes: int = config["ipc.max_body_bytes"]
+        self.held = HeldConnections(
+            config["ipc.max_held_connections_per_page"],
+            grace=config["ipc.held_connection_grace_ms"] / 1000,
+            cookie_name=self.gatekeeper.cookie_name,
+        )
+        """The connections each page holds open (event streams, streams, pending calls)."""
         self.csp: str = config["webview.csp"]
         probe = adapt_policy(self.csp, connect=["http://127.0.0.1"]) if self.csp else None
         self.csp_names_oro = probe is not None and probe.policy != self.csp

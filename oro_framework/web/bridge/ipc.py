@@ -34,6 +34,7 @@ from oro_framework.web.asgi import (
 )
 from oro_framework.web.bridge.answers import send_wire
 from oro_framework.web.bridge.call import Call
+from oro_framework.web.bridge.held import answer_within_limit
 from oro_framework.web.security import BRIDGE_KEY_HEADER
 
 __all__ = ["IPC_METHODS", "serve"]
@@ -102,9 +103,19 @@ async def _dispatch(
         # Admitted with the header means admitted by it: a wrong key is refused outright.
         by_bridge_key=call.bridge.gatekeeper.is_bridge_key(headers),
     )
-    async with cancelled_on_disconnect(call.receive, send, request) as send:
-        reply = await host.router.dispatch(request)
-        await send_wire(send, base, wire_reply(reply))
+
+    async def answer(send: Send) -> None:
+        async with cancelled_on_disconnect(call.receive, send, request) as send:
+            reply = await host.router.dispatch(request)
+            await send_wire(send, base, wire_reply(reply))
+
+    # A call that has not answered holds one of the connections all windows share: one page
+    # may hold only so many (ipc.max_held_connections_per_page, bridge/held.py).
+    connections = call.bridge.held
+    page = connections.page_of(request.window, headers)
+    await answer_within_limit(
+        connections, page, send, answer, base=base, source=route, request_id=request.id
+    )
 
 
 async def _read_body(
