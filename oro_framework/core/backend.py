@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from oro_framework import (
     ConfigRegistry,
@@ -26,9 +26,11 @@ from oro_framework import (
 
 if TYPE_CHECKING:
     from oro_framework.backend import CommandSpec
+    from oro_framework.backend.routes import WindowThreads
 
 PERMISSION: Final = "backend"
 COMMANDS: Final[StashKey[list[CommandSpec]]] = StashKey("app-backend")
+THREADS: Final[StashKey[WindowThreads]] = StashKey("app-backend-threads")
 DEV_PLUGIN: Final = "oro-dev"
 """The plugin ``oro dev`` adds to the host it runs: its pages are the developer's own, so they
 read a failure's details (as ``[backend] error_details = true`` does)."""
@@ -129,7 +131,7 @@ def oro_register_routes(routes: RouteTable, host: Host) -> None:
     settings = host.settings(BackendSettings)
     options = CommandOptions(settings.max_result_bytes, error_details(host))
     # One bound per window across every command: a page cannot take more by calling several.
-    threads = WindowThreads(settings.threads_per_window)
+    threads = host.stash[THREADS] = WindowThreads(settings.threads_per_window)
     with routes.registering(BACKEND_PLUGIN):
         for spec in commands:
             routes.add(
@@ -142,5 +144,19 @@ def oro_register_routes(routes: RouteTable, host: Host) -> None:
 
 
 @hookimpl
+def oro_diagnostics(host: Host, window: int | None) -> dict[str, Any] | None:
+    """The blocking commands' threads: busy ones per window (a page sees its own window's)."""
+    threads = host.stash.get(THREADS)
+    if threads is None:
+        return None
+    usage = threads.usage()
+    if window is not None:
+        usage = {window: usage.get(window, 0)}
+    busy = {str(index): count for index, count in sorted(usage.items())}
+    return {"threads": {"perWindow": threads.per_window, "busy": busy}}
+
+
+@hookimpl
 def oro_unconfigure(host: Host) -> None:
     host.stash.pop(COMMANDS)
+    host.stash.pop(THREADS)

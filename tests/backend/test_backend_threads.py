@@ -21,7 +21,7 @@ from _apps import write_app
 
 from oro_framework import Host, Request
 from oro_framework.core import backend as core_backend
-from oro_framework.core import ping
+from oro_framework.core import diagnostics, ping
 from oro_framework.testing import RoutePlugin, live_server, make_host
 from oro_framework.testing.server import LiveServer
 
@@ -76,7 +76,7 @@ async def serving(app: Path, **config: Any) -> AsyncIterator[LiveServer]:
         "ipc.timeout_ms": 20_000,
         **config,
     }
-    plugins = [core_backend, ping, RoutePlugin({"test.blocking": plugin_route})]
+    plugins = [core_backend, ping, diagnostics, RoutePlugin({"test.blocking": plugin_route})]
     async with make_host(plugins, app_dir=app, config=config) as host, live_server(host) as served:
         try:
             yield served
@@ -148,6 +148,11 @@ async def test_a_window_holding_its_threads_leaves_others_and_plugin_routes_answ
         assert await call(client, server, "ping", 0) == "pong"
         # Window 0 runs its own bound at once; the rest of its calls wait for its threads.
         assert await call(client, server, "backend.holding", 0) == PER_WINDOW
+        # Diagnostics show each page its own window's threads.
+        for window, busy in ((0, PER_WINDOW), (1, 0)):
+            report = await call(client, server, "diagnostics.query", window)
+            threads = report["plugins"]["app-backend"]["threads"]
+            assert threads == {"perWindow": PER_WINDOW, "busy": {str(window): busy}}
 
         gate(server.host).set()
     # Every call of window 0 ran in the end.
