@@ -435,9 +435,13 @@ def _inodes(paths: Iterable[Path]) -> Iterator[tuple[int, int]]:
 
 
 def _resolves_inside(path: Path, root: Path) -> bool:
-    """Whether ``path`` could be reached from ``root``; locate() refuses any other anyway."""
+    """Whether ``path`` could be reached from ``root``: it lies inside (locate() refuses any
+    other path), or it is a file on the root's disk, where a hard link inside the root may
+    name it (a secrets file kept outside, linked in)."""
     try:
-        return path.resolve().is_relative_to(root)
+        if path.resolve().is_relative_to(root):
+            return True
+        return path.stat().st_dev == root.stat().st_dev
     except (OSError, ValueError, RuntimeError):
         return False
 
@@ -455,7 +459,8 @@ class Resources:
     :param default_index: what ``/`` serves (``webview.default_index``).
     :param allow_any_route: serve the default index for unknown page paths (SPA routing).
     :param cache_control: the ``cache-control`` of every file response.
-    :param hidden: files never to serve; those that cannot resolve inside ``root`` are dropped.
+    :param hidden: files never to serve; those that no path inside ``root`` can reach (another
+        disk) are dropped.
     :param hidden_at_start: files never to serve under any name either, known by the device and
         inode they have now (the app's Python modules: many files, so each request compares
         with a set instead of calling ``stat`` on each).

@@ -176,6 +176,32 @@ async def test_python_and_config_files_are_a_missing_file_to_a_worker_fetch_with
     assert_missing(answer, missing)
 
 
+@pytest.mark.parametrize("named_by", ["environment", "oro.toml"])
+async def test_a_hard_link_to_the_secrets_file_is_a_missing_file(
+    tmp_path: Path, named_by: str
+) -> None:
+    app, _ = write_app(tmp_path)
+    secrets = tmp_path / "private" / "secrets.toml"
+    secrets.parent.mkdir()
+    secrets.write_text(f'[http.ipc]\nshared_key = "{SECRET}"\n')
+    os.link(secrets, app / "secrets-copy.toml")
+    environ = {"ORO_SECRETS_FILE": str(secrets)} if named_by == "environment" else {}
+    if named_by == "oro.toml":
+        config = app / "oro.toml"
+        config.write_text(
+            config.read_text() + '\n[oro]\nsecrets_file = "../private/secrets.toml"\n'
+        )
+    async with make_host([], app_dir=app, environ=environ) as host, live_server(host) as server:
+        assert host.config["http.ipc.shared_key"] == SECRET
+        by_page = await answers(server, "/secrets-copy.toml", session=True)
+        by_worker = await answers(
+            server, "/secrets-copy.toml", session=False, headers=WORKER_IMPORT
+        )
+
+    assert_missing(*by_page)
+    assert_missing(*by_worker)
+
+
 async def test_the_host_says_once_why_a_python_file_was_answered_404(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

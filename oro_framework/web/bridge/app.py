@@ -12,7 +12,10 @@ from pathlib import Path
 from typing import Any, Final, TypeAlias, final
 
 from oro_framework.kernel.app import Host
+from oro_framework.kernel.config import get_document_value, read_document
 from oro_framework.kernel.config.files import CONFIG_FILE_NAMES
+from oro_framework.kernel.config.loading import SECRETS_FILE_ENV, SECRETS_FILE_KEY
+from oro_framework.kernel.errors import ConfigError
 from oro_framework.kernel.exchange import (
     IPC_PREFIX,
     MODULE_PREFIX,
@@ -85,6 +88,7 @@ def _secret_files(host: Host) -> list[Path]:
     files = [host.app_dir / name for name in CONFIG_FILE_NAMES]
     if host.config_file is not None:
         files.append(host.config_file)
+    files += _secrets_file(host)
     for name in host.config:
         key = host.config_keys.find(name)
         value = host.config[name]
@@ -93,6 +97,20 @@ def _secret_files(host: Host) -> list[Path]:
             with contextlib.suppress(RuntimeError):
                 files.append(host.app_dir / Path(value).expanduser())
     return files
+
+
+def _secrets_file(host: Host) -> list[Path]:
+    """The secrets file (``ORO_SECRETS_FILE``, else ``[oro] secrets_file``): the config refuses
+    one inside the resources by its real path, which a hard link there would not have."""
+    named: object = host.environ.get(SECRETS_FILE_ENV)
+    if named is None and host.config_file is not None:
+        with contextlib.suppress(ConfigError, KeyError, OSError):
+            named = get_document_value(read_document(host.config_file), SECRETS_FILE_KEY)
+    if not isinstance(named, str) or not named.strip():
+        return []
+    with contextlib.suppress(RuntimeError):
+        return [host.app_dir / Path(named).expanduser()]
+    return []
 
 
 def _app_module_files(app_dir: Path) -> list[Path]:
