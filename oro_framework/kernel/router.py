@@ -577,9 +577,14 @@ class Router:
             stream = EventStream(result)
             return Reply(source, request.id, stream=self._track(route, request, stream))
         try:
-            payload = encode_result(source, request.id, result, token=request.token)
-        except (TypeError, ValueError) as error:
-            return self._error_reply(source, request, _internal(route, error))
+            payload = encode_result(
+                source, request.id, result, token=request.token, held=request.memory
+            )
+        except IPCError as error:
+            # OutOfMemoryError: the budget cannot hold the answer (507).
+            return self._error_reply(source, request, error)
+        except (TypeError, ValueError, RecursionError) as error:
+            return self._error_reply(source, request, _not_json(route, error))
         return Reply(source, request.id, data=result, payload=payload)
 
     def _error_reply(self, source: str, request: Request, error: IPCError) -> Reply:
@@ -623,13 +628,48 @@ def _translated(route: Route, error: Exception) -> IPCError:
 
 
 def _internal(route: Route, error: BaseException) -> InternalError:
+    if isinstance(error, RecursionError):
+        # Its traceback repeats one frame a thousand times (160 KB a request): one line says it.
+        logger.error(
+            "route %r of plugin %r went past the recursion limit: %s",
+            route.name,
+            route.plugin,
+            _bounded_reason(error),
+        )
+    else:
+        logger.error(
+            "route %r of plugin %r raised an unexpected exception",
+            route.name,
+            route.plugin,
+            exc_info=error,
+        )
+    return InternalError(f"Internal error in route '{route.name}' (details in the host log)")
+
+
+_REASON_CHARACTERS: Final = 200
+
+
+def _bounded_reason(error: BaseException) -> str:
+    """``error`` in one line of at most :data:`_REASON_CHARACTERS` characters."""
+    text = " ".join(f"{type(error).__name__}: {error}".split())
+    return text if len(text) <= _REASON_CHARACTERS else text[: _REASON_CHARACTERS - 1] + "…"
+
+
+def _not_json(route: Route, error: BaseException) -> InternalError:
+    """A result JSON cannot carry (NaN, an object, nested too deeply): one bounded line in the
+    log, no traceback (the reason is all there is to it, and the result may be the page's own
+    input), and a typed error for the page."""
+    reason = _bounded_reason(error)
     logger.error(
-        "route %r of plugin %r raised an unexpected exception",
+        "route %r of plugin %r returned a result that is not JSON: %s",
         route.name,
         route.plugin,
-        exc_info=error,
+        reason,
     )
-    return InternalError(f"Internal error in route '{route.name}' (details in the host log)")
+    return InternalError(
+        f"Route '{route.name}' returned a result that cannot be sent as JSON ({reason})",
+        code="ERR_RESULT_NOT_JSON",
+    )
 
 
 def _request_url(request: Request) -> str:

@@ -78,11 +78,16 @@ async def serve(call: Call) -> None:
                 call.receive, send, base, error_reply(error, source=route, request_id=request_id)
             )
             return
-        await _dispatch(call, base, route, pairs, body)
+        await _dispatch(call, base, route, pairs, body, held)
 
 
 async def _dispatch(
-    call: Call, base: HeaderList, route: str, pairs: list[tuple[str, str]], body: bytes
+    call: Call,
+    base: HeaderList,
+    route: str,
+    pairs: list[tuple[str, str]],
+    body: bytes,
+    memory: MemoryReservation,
 ) -> None:
     host, headers, query, send = call.bridge.host, call.headers, call.query, call.send
     request = Request(
@@ -102,10 +107,15 @@ async def _dispatch(
         ),
         # Admitted with the header means admitted by it: a wrong key is refused outright.
         by_bridge_key=call.bridge.gatekeeper.is_bridge_key(headers),
+        # The body's reservation: its parse and the encoded answer are held in it too, and
+        # given back when the answer is out.
+        memory=memory,
     )
 
     async def answer(send: Send) -> None:
         async with cancelled_on_disconnect(call.receive, send, request) as send:
+            if request.wants_parse_ahead():
+                await request.parse_ahead()
             reply = await host.router.dispatch(request)
             await send_wire(send, base, wire_reply(reply))
 
