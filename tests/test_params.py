@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oro_framework import InvalidArgumentError, InvalidJSONError, OutOfRangeError, Params, Request
+from oro_framework import (
+    InvalidArgumentError,
+    InvalidJSONError,
+    MemoryBudget,
+    OutOfRangeError,
+    Params,
+    Request,
+)
 
 if TYPE_CHECKING:
     from oro_framework import Host
@@ -124,8 +131,10 @@ def test_params_is_a_read_only_view_of_its_values(values: dict[str, int]) -> Non
 
 
 def _request(body: bytes, **params: Any) -> Request:
-    # fields() reads the parameters and the body only; no host is needed.
-    return Request("test.fields", host=cast("Host", None), params=params, body=body)
+    # fields() reads the parameters and the body, parsed within the reservation it is given: no
+    # host is needed.
+    memory = MemoryBudget().reserve(0, purpose="test")
+    return Request("test.fields", host=cast("Host", None), params=params, body=body, memory=memory)
 
 
 def test_fields_are_the_parameters_with_a_json_bodys_fields_on_top() -> None:

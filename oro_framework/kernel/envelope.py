@@ -9,16 +9,18 @@ decode through here, so every transport answers byte-for-byte the same envelope:
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import re
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Final, final
 
 import anyio
 
 from oro_framework.kernel.errors import IPCError
+from oro_framework.kernel.memory import MemoryReservation
 
 __all__ = [
     "ByteStream",
@@ -49,15 +51,133 @@ def _envelope(source: str, request_id: str, token: str | None) -> dict[str, Any]
     return envelope
 
 
-def encode_result(source: str, request_id: str, data: Any, *, token: str | None = None) -> bytes:
+def encode_result(
+    source: str,
+    request_id: str,
+    data: Any,
+    *,
+    token: str | None = None,
+    held: MemoryReservation | None = None,
+) -> bytes:
     """Encode a success envelope as UTF-8 JSON.
 
+    :param held: where the encoding is held in the host's memory budget, as it is made: a
+        large list or object (a command that returns its input) is encoded in slices, each
+        reserved before the next is made, so that the budget refuses an answer before the host
+        holds it; the envelope's bytes stay reserved (the caller releases them once sent).
     :raises ValueError: ``data`` holds NaN/Infinity, which JSON cannot carry.
     :raises TypeError: ``data`` holds something that is not JSON (bytes, objects...).
+    :raises RecursionError: ``data`` is nested past the interpreter's recursion limit.
+    :raises OutOfMemoryError: ``held``'s budget cannot hold the encoding.
     """
     envelope = _envelope(source, request_id, token)
-    envelope["data"] = data
-    return encode_json(envelope)
+    if held is None or not _is_large(data):
+        envelope["data"] = data
+        payload = encode_json(envelope)
+        if held is not None:
+            held.grow(len(payload))
+        return payload
+    # The envelope's own fields, then the data: the same bytes encode_json would make.
+    head = encode_json(envelope)[:-1] + b',"data":'
+    return _encode_within(head, data, held)
+
+
+# A list or object of more items than this is encoded in slices (about _PIECE_BYTES each), so
+# that what the encoding holds is reserved as it grows rather than after the fact.
+_SLICE_ITEMS: Final = 256
+_PIECE_BYTES: Final = 256 * 1024
+_MAX_SLICE_ITEMS: Final = 65536
+# Containers this small are walked into (a few keys around a large list), this many levels deep.
+_FANOUT: Final = 16
+_WALK_DEPTH: Final = 3
+
+
+def _is_large(data: Any, depth: int = 0) -> bool:
+    """Whether ``data`` holds a list or object of more than :data:`_SLICE_ITEMS` items within
+    :data:`_WALK_DEPTH` levels of small containers: a cheap look, no walk of large ones."""
+    if not isinstance(data, list | dict):
+        return False
+    if len(data) > _SLICE_ITEMS:
+        return True
+    if depth >= _WALK_DEPTH or len(data) > _FANOUT:
+        return False
+    children = data.values() if isinstance(data, dict) else data
+    return any(_is_large(child, depth + 1) for child in children)
+
+
+def _encode_within(head: bytes, data: Any, held: MemoryReservation) -> bytes:
+    pieces: list[bytes] = []
+    grown = 0
+    try:
+        for piece in itertools.chain((head,), _pieces(data, 0), (b"}",)):
+            held.grow(len(piece))
+            grown += len(piece)
+            pieces.append(piece)
+        size = grown
+        # The joined envelope beside its pieces, for as long as both exist.
+        held.grow(size)
+        grown += size
+        payload = b"".join(pieces)
+    except BaseException:
+        held.shrink(grown)
+        raise
+    pieces.clear()
+    held.shrink(size)
+    return payload
+
+
+def _pieces(data: Any, depth: int) -> Iterator[bytes]:
+    """``data``'s JSON in pieces whose concatenation is :func:`encode_json` of it: small
+    containers (around a large one) walked into, large ones sliced, the rest whole."""
+    if not isinstance(data, list | dict) or not _is_large(data):
+        yield encode_json(data)
+    elif len(data) <= _FANOUT and depth < _WALK_DEPTH:
+        yield from _walked(data, depth)
+    elif isinstance(data, list):
+        yield from _sliced(data, b"[", b"]")
+    else:
+        yield from _sliced(data, b"{", b"}")
+
+
+def _walked(data: list[Any] | dict[Any, Any], depth: int) -> Iterator[bytes]:
+    if isinstance(data, list):
+        yield b"["
+        for index, item in enumerate(data):
+            if index:
+                yield b","
+            yield from _pieces(item, depth + 1)
+        yield b"]"
+        return
+    yield b"{"
+    for index, (key, item) in enumerate(data.items()):
+        # The key as json writes it (a number or a boolean key becomes its text).
+        entry = encode_json({key: None})
+        yield (b"," if index else b"") + entry[1:-5]
+        yield from _pieces(item, depth + 1)
+    yield b"}"
+
+
+def _sliced(data: list[Any] | dict[Any, Any], opening: bytes, closing: bytes) -> Iterator[bytes]:
+    """A large list or object a slice of items at a time, each slice one C encoding; the slice
+    grows while its pieces stay small, so items of any size make pieces of about
+    :data:`_PIECE_BYTES`."""
+    yield opening
+    count = _SLICE_ITEMS
+    items = iter(data.items()) if isinstance(data, dict) else iter(data)
+    first = True
+    while True:
+        chunk = list(itertools.islice(items, count))
+        if not chunk:
+            break
+        sliced = dict(chunk) if isinstance(data, dict) else chunk
+        piece = encode_json(sliced)[1:-1]
+        yield piece if first else b"," + piece
+        first = False
+        if len(piece) < _PIECE_BYTES // 2:
+            count = min(count * 2, _MAX_SLICE_ITEMS)
+        elif len(piece) > _PIECE_BYTES and count > 1:
+            count //= 2
+    yield closing
 
 
 def encode_error(
@@ -220,8 +340,12 @@ async def stream_chunks(stream: EventStream | ByteStream) -> AsyncGenerator[byte
             event = item if isinstance(item, ServerSentEvent) else ServerSentEvent(item)
             try:
                 encoded = encode_sse(event)
-            except (TypeError, ValueError):
-                logger.exception("stream item %r cannot be sent as JSON; stream ended", item)
+            except (TypeError, ValueError, RecursionError) as error:
+                # One bounded line: the item may be large or deep, its traceback says no more.
+                reason = " ".join(f"{type(error).__name__}: {error}".split())[:200]
+                logger.error(  # noqa: TRY400
+                    "a stream item cannot be sent as JSON (%s); stream ended", reason
+                )
                 break
             yield encoded
     except IPCError as error:

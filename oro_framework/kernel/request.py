@@ -2,25 +2,64 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any, final, overload
+from typing import TYPE_CHECKING, Any, Final, final, overload
 
 import anyio
+import anyio.lowlevel
+import anyio.to_thread
 
 from oro_framework.kernel.config import parse_bool_word
 from oro_framework.kernel.errors import (
     InvalidArgumentError,
     InvalidJSONError,
+    OutOfMemoryError,
     OutOfRangeError,
     SecurityError,
 )
+from oro_framework.kernel.memory import MemoryReservation
 
 if TYPE_CHECKING:
     from oro_framework.kernel.app import Host
 
-__all__ = ["Params", "Request", "bool_value", "decode_query", "float_value", "int_value"]
+_UNPARSED: Final = object()
+
+_PARSE_LIMITER: anyio.lowlevel.RunVar[anyio.CapacityLimiter] = anyio.lowlevel.RunVar(
+    "oro_json_parse_limiter"
+)
+
+
+def _parse_limiter() -> anyio.CapacityLimiter:
+    """One parse of a large body at a time per event loop: json.loads holds the GIL throughout,
+    so two at once would only stall the loop as long and hold two peaks."""
+    try:
+        return _PARSE_LIMITER.get()
+    except LookupError:
+        limiter = anyio.CapacityLimiter(1)
+        _PARSE_LIMITER.set(limiter)
+        return limiter
+
+
+__all__ = [
+    "PARSE_AHEAD_BYTES",
+    "Params",
+    "Request",
+    "bool_value",
+    "decode_query",
+    "float_value",
+    "int_value",
+    "json_parse_bound",
+    "parse_json_body",
+]
+
+PARSE_AHEAD_BYTES: Final = 64 * 1024
+"""JSON bodies from this size on are parsed by the transport in a worker thread, one at a time,
+before the handler runs (:meth:`Request.parse_ahead`)."""
+
+BODY_PURPOSE: Final = "IPC request bodies"
 
 
 def decode_query(pairs: list[tuple[str, str]]) -> dict[str, Any]:
@@ -37,6 +76,75 @@ def _refuse_constant(name: str) -> Any:
 # One decoder for every value: json.loads with an option builds a new one per call, a
 # measurable part of each IPC call's parameter decoding.
 _QUERY_VALUE_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
+
+
+# What json.loads allocates at its peak, in bytes, measured with tracemalloc on CPython 3.11
+# (tests/security/test_json_bodies.py::test_the_parse_bound_holds_what_json_loads_allocates):
+_CONTAINER_COST: Final = 80  # an empty dict or list and its GC header
+_SLOT_COST: Final = 10  # an element's pointer in its list, with the list's over-allocation
+_KEY_COST: Final = 64  # a key's entry in its dict and the dict's growth, the scanner's key memo
+_STRING_COST: Final = 48  # a string object without its characters
+_FLOAT_COST: Final = 32  # a float and its slot
+_INT_COST: Final = 40  # an int outside CPython's cached -5..256, and its slot
+# Per body byte: the decoded text and the strings' characters, 1 byte each for ASCII, 2 for the
+# characters a \u escape may bring below U+10000, 4 each once one lies past U+FFFF (raw UTF-8
+# or an escaped surrogate pair), plus a margin.
+_ASCII_WIDTH: Final = 3
+_ESCAPED_WIDTH: Final = 8
+_WIDE_WIDTH: Final = 9
+_DIGITS: Final = b"0123456789"
+_BASE_COST: Final = 4096  # the decoder's own state, whatever the body
+
+
+def json_parse_bound(body: bytes) -> int:
+    """The most memory ``json.loads(body)`` takes at its peak, from counts of the body's bytes
+    (a few ``bytes.count`` passes, no parse): what the host reserves from its budget before
+    parsing a request body. Each count is an upper bound of what it stands for (a quote, a
+    bracket or a separator inside a string is counted too; an int needs three digits, or a
+    minus sign, to be one CPython does not cache), so the sum is one."""
+    width = _WIDE_WIDTH
+    if body.isascii():
+        width = _ESCAPED_WIDTH if b"\\u" in body else _ASCII_WIDTH
+    digits = len(body) - len(body.translate(None, _DIGITS))
+    floats = body.count(b".") + body.count(b"e") + body.count(b"E")
+    return (
+        _CONTAINER_COST * (body.count(b"{") + body.count(b"["))
+        + _SLOT_COST * body.count(b",")
+        + _KEY_COST * body.count(b":")
+        + _STRING_COST * (body.count(b'"') // 2)
+        + _FLOAT_COST * floats
+        + _INT_COST * (digits // 3 + body.count(b"-"))
+        + width * len(body)
+        + _BASE_COST
+    )
+
+
+def _not_json(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+# JSON.parse's grammar: no NaN/Infinity literals (Python's json takes them by default).
+_BODY_DECODER: Final = json.JSONDecoder(parse_constant=_not_json)
+
+
+def parse_json_body(body: bytes) -> Any:
+    """``body`` decoded as JSON the way a page's ``JSON.parse`` reads it: UTF-8 (or the UTF-16
+    and UTF-32 forms ``json.loads`` detects), the last of duplicate keys wins, lone surrogates
+    kept as they are, ``NaN`` and ``Infinity`` refused.
+
+    :raises InvalidJSONError: anything else: not JSON, not text, nested past the interpreter's
+        recursion limit, an integer of more than ``sys.get_int_max_str_digits()`` digits.
+    """
+    try:
+        text = body.decode(json.detect_encoding(body), "surrogatepass")
+        return _BODY_DECODER.decode(text)
+    except RecursionError:
+        reason = "it is nested too deeply"
+    except ValueError as error:
+        # JSONDecodeError, UnicodeDecodeError, NaN/Infinity, an integer over the digit limit:
+        # the first clause names what is wrong without Python's advice to the developer.
+        reason = str(error).split(";", 1)[0]
+    raise InvalidJSONError(f"Request body is not valid JSON: {reason}")
 
 
 def _decode_value(text: str) -> Any:
@@ -221,6 +329,7 @@ class Request:
         id: str = "0",
         token: str | None = None,
         by_bridge_key: bool = False,
+        memory: MemoryReservation | None = None,
     ) -> None:
         self.route = route
         self.host = host
@@ -235,6 +344,9 @@ class Request:
         self.by_bridge_key = by_bridge_key
         self._cancel_scope: anyio.CancelScope | None = None
         self.is_aborted = False
+        self._memory = memory
+        self._json: Any = _UNPARSED
+        self._json_error: InvalidJSONError | None = None
 
     @property
     def cancel_scope(self) -> anyio.CancelScope:
@@ -256,15 +368,69 @@ class Request:
             self._cancel_scope.deadline = deadline
         return self._cancel_scope
 
-    def json(self) -> Any:
-        """The body decoded as JSON.
+    @property
+    def memory(self) -> MemoryReservation:
+        """What the host holds for this request in its memory budget: the body, its parsed
+        JSON, the encoded answer until it is sent. The transport that read the body passes its
+        reservation and releases it once the answer is out; a request made without one takes
+        its own from :attr:`Host.memory <oro_framework.Host.memory>`, given back when the
+        request is dropped."""
+        if self._memory is None:
+            self._memory = self.host.memory.reserve(0, purpose=BODY_PURPOSE)
+        return self._memory
 
-        :raises InvalidJSONError: the body is empty or not valid UTF-8 JSON.
+    def json(self) -> Any:
+        """The body decoded as JSON (:func:`parse_json_body`), parsed once: later calls return
+        the same value. The parse's peak (:func:`json_parse_bound`) is reserved from the host's
+        memory budget first and held with the value until the request ends.
+
+        :raises InvalidJSONError: the body is empty or not valid JSON.
+        :raises OutOfMemoryError: the budget cannot hold the parse (507), before any of it.
         """
+        if self._json is not _UNPARSED:
+            return self._json
+        if self._json_error is None:
+            self._parse()
+        if self._json_error is not None:
+            raise InvalidJSONError(self._json_error.message)
+        return self._json
+
+    def _parse(self) -> None:
+        bound = json_parse_bound(self.body)
+        held = self.memory
+        held.grow(bound)
         try:
-            return json.loads(self.body)
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise InvalidJSONError(f"Request body is not valid JSON: {error}") from None
+            self._json = parse_json_body(self.body)
+        except InvalidJSONError as error:
+            # Whatever the failed parse built is garbage now.
+            held.shrink(bound)
+            self._json_error = error
+
+    def wants_parse_ahead(self) -> bool:
+        """Whether the transport should :meth:`parse_ahead`: a body of
+        :data:`PARSE_AHEAD_BYTES` or more that opens as a JSON object or array and is not sent
+        as bytes or text (``oro:ipc`` sends those as ``application/octet-stream`` and
+        ``text/plain``: routes that take a raw body get it unparsed)."""
+        if len(self.body) < PARSE_AHEAD_BYTES or self._json is not _UNPARSED:
+            return False
+        media_type = self.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        if media_type == "application/octet-stream" or media_type.startswith("text/"):
+            return False
+        return self.body.lstrip(b" \t\r\n")[:1] in (b"{", b"[")
+
+    async def parse_ahead(self) -> None:
+        """Parse the body in a worker thread before the handler asks (:meth:`json`), so that a
+        large parse does not run on the event loop nor beside another one: parses of large
+        bodies take turns, one at a time per event loop, and each reserves its peak from the
+        budget only when its turn comes. A parse the budget cannot hold now is left to
+        :meth:`json`, which refuses it if the handler asks (a route that takes the body raw
+        never does); a body that is not JSON is remembered for :meth:`json` to refuse."""
+        # Not abandoned on cancellation: the reservation must outlive the thread's parse.
+        await anyio.to_thread.run_sync(self._parse_if_it_fits, limiter=_parse_limiter())
+
+    def _parse_if_it_fits(self) -> None:
+        with contextlib.suppress(OutOfMemoryError):
+            self._parse()
 
     def fields(self) -> Params:
         """The parameters with the fields of a JSON-object body on top (an empty body: the

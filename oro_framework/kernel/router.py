@@ -659,15 +659,15 @@ def _not_json(route: Route, error: BaseException) -> InternalError:
     """A result JSON cannot carry (NaN, an object, nested too deeply): one bounded line in the
     log, no traceback (the reason is all there is to it, and the result may be the page's own
     input), and a typed error for the page."""
-    reason = _bounded_reason(error)
     logger.error(
         "route %r of plugin %r returned a result that is not JSON: %s",
         route.name,
         route.plugin,
-        reason,
+        _bounded_reason(error),
     )
     return InternalError(
-        f"Route '{route.name}' returned a result that cannot be sent as JSON ({reason})",
+        f"Route '{route.name}' returned a result that cannot be sent as JSON (details in the "
+        "host log)",
         code="ERR_RESULT_NOT_JSON",
     )
 
