@@ -133,9 +133,12 @@ def test_a_taken_app_port_falls_back_to_a_free_one_with_a_warning():
 def test_a_page_reporting_ready_is_printed():
     with OroProcess(*run_arguments(SHOWCASE, "--headless"), environ=headless_environ()) as oro:
         url = oro.launch_url()
-        with httpx.Client(follow_redirects=True) as client:
-            client.get(url)
-            client.get(f"{_origin(url)}/ipc/window.ready")
+        with httpx.Client() as client:
+            # The launch redirect hands window 0's page its credential in the fragment; a page
+            # reports ready for the window it proves (issue 50: never a default to window 0).
+            location = client.get(url).headers["location"]
+            credential = location.split("#oro_window=", 1)[1]
+            client.get(f"{_origin(url)}/ipc/window.ready", headers={"X-Oro-Window": credential})
         assert oro.wait_for_line(r"^oro: window 0 ready$")
         oro.send_signal(signal.SIGINT)
 
