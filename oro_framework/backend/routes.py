@@ -170,12 +170,10 @@ def _running(
 
 
 def _is_the_hosts(error: BaseException) -> bool:
-    """Whether ``error`` is the host's own, to let through: an async generator being closed, or
-    the cancellation the host's cancel scope delivers (only then is the nearest deadline
-    ``-inf``). An asyncio ``CancelledError`` on the host's trio loop, or a ``trio.Cancelled``
-    the command raised by hand, cancels nothing the host asked for."""
-    if isinstance(error, GeneratorExit):
-        return True
+    """Whether ``error`` is the host's own, to let through: the cancellation the host's cancel
+    scope delivers (only then is the nearest deadline ``-inf``). An asyncio ``CancelledError``
+    on the host's trio loop, or a ``trio.Cancelled`` (or ``GeneratorExit``) the command raised
+    by hand, cancels nothing the host asked for."""
     cancelled = anyio.get_cancelled_exc_class()
     if isinstance(error, BaseExceptionGroup):
         only_cancelled = error.split(cancelled)[1] is None
@@ -267,8 +265,27 @@ async def _checked(
     convert: Callable[[Any], Any],
 ) -> AsyncIterator[Any]:
     try:
-        async for item in items:
-            yield convert(item)
+        while True:
+            with _stepping(spec, options):
+                try:
+                    item = await anext(items)
+                except StopAsyncIteration:
+                    return
+                converted = convert(item)
+            # Outside the guard: a GeneratorExit here is this stream being closed (the page
+            # went), to let through; one the command raised is its failure, as above.
+            yield converted
+    finally:
+        close = getattr(items, "aclose", None)
+        if close is not None:
+            await close()
+
+
+@contextmanager
+def _stepping(spec: CommandSpec, options: CommandOptions) -> Iterator[None]:
+    """Around one step of a streaming command: what :func:`_running` does around a call."""
+    try:
+        yield
     except IPCError:
         raise
     except OSError as error:
@@ -280,10 +297,6 @@ async def _checked(
         if _is_the_hosts(error):
             raise
         raise _failure(spec, options, error) from error
-    finally:
-        close = getattr(items, "aclose", None)
-        if close is not None:
-            await close()
 
 
 def _chunk(item: Any) -> bytes:

@@ -18,7 +18,7 @@ import httpx
 import pytest
 from _apps import write_app
 
-from oro_framework.testing.process import OroProcess, headless_environ
+from oro_framework.testing.process import OroProcess, headless_environ, until
 
 BACKEND = """
 import argparse
@@ -100,6 +100,35 @@ async def trio_cancelled_async() -> None:
 
 
 @command
+async def generator_exit_async() -> None:
+    raise GeneratorExit
+
+
+@command
+async def generator_exit_streaming() -> AsyncIterator[int]:
+    yield 1
+    raise GeneratorExit
+
+
+closed: list[str] = []
+
+
+@command
+async def endless() -> AsyncIterator[int]:
+    try:
+        while True:
+            yield 1
+            await trio.sleep(0.01)
+    finally:
+        closed.append("endless")
+
+
+@command
+async def closed_streams() -> list[str]:
+    return closed
+
+
+@command
 async def group_async() -> None:
     raise BaseExceptionGroup("two", [SystemExit(0), KeyboardInterrupt()])
 """
@@ -167,6 +196,7 @@ def assert_still_serving(oro: OroProcess, windows: tuple[Window, Window]) -> Non
         ("backend.asyncio_cancelled_async", {}, "CancelledError"),
         ("backend.trio_cancelled", {}, "Cancelled"),
         ("backend.trio_cancelled_async", {}, "Cancelled"),
+        ("backend.generator_exit_async", {}, "GeneratorExit"),
         ("backend.group_async", {}, "BaseExceptionGroup"),
     ],
 )
@@ -187,17 +217,45 @@ def test_an_exit_or_a_foreign_cancellation_is_that_calls_error(
     assert_still_serving(oro, windows)
 
 
+@pytest.mark.parametrize(
+    ("route", "exception"),
+    [
+        ("backend.leave_streaming", "SystemExit"),
+        ("backend.generator_exit_streaming", "GeneratorExit"),
+    ],
+)
 def test_an_exit_in_the_middle_of_a_stream_ends_that_stream_only(
-    oro: OroProcess, windows: tuple[Window, Window]
+    oro: OroProcess, windows: tuple[Window, Window], route: str, exception: str
 ) -> None:
     with windows[0].client.stream(
         "POST",
-        f"{windows[0].origin}/ipc/backend.leave_streaming",
+        f"{windows[0].origin}/ipc/{route}",
         content=b"{}",
         headers={"X-Oro-Window": windows[0].credential, "Accept": "text/event-stream"},
     ) as streamed:
         text = "".join(streamed.iter_text())
     assert "data: 1" in text
     assert "event: error" in text
-    assert '"exception":"SystemExit"' in text
+    assert f'"exception":"{exception}"' in text
+    assert_still_serving(oro, windows)
+
+
+def test_the_hosts_own_cancellation_still_ends_a_stream(
+    oro: OroProcess, windows: tuple[Window, Window]
+) -> None:
+    """The other side: when the page leaves a stream, the command is cancelled as before (its
+    ``finally`` runs) rather than answered as a failure."""
+    with windows[0].client.stream(
+        "POST",
+        f"{windows[0].origin}/ipc/backend.endless",
+        content=b"{}",
+        headers={"X-Oro-Window": windows[0].credential, "Accept": "text/event-stream"},
+    ) as streamed:
+        for line in streamed.iter_lines():
+            if line.startswith("data:"):
+                break
+    until(
+        lambda: windows[1].call("backend.closed_streams").json()["data"] == ["endless"],
+        "the stream's finally ran once the page left",
+    )
     assert_still_serving(oro, windows)
