@@ -137,6 +137,17 @@ def test_toml_syntax_error_names_the_path_given_and_an_unterminated_string(
     assert f"{app / 'oro.toml'}:2:9: {unterminated}" in run.stderr
 
 
+def test_an_oro_toml_that_is_not_utf8_is_one_error_line_naming_it(tmp_path: Path) -> None:
+    config = tmp_path / "oro.toml"
+    config.write_bytes('[meta]\nname = "Café"\n'.encode("latin-1"))
+    for command in (("config", "get", "meta.name"), ("config", "set", "meta.name", "x")):
+        result = run_oro(*command, cwd=tmp_path)
+        assert result.returncode == 1, result.stderr
+        assert "Traceback" not in result.stderr
+        assert "oro.toml: the file is not UTF-8 text (byte 0xe9 at offset 18)" in result.stderr
+    assert config.read_bytes() == '[meta]\nname = "Café"\n'.encode("latin-1")
+
+
 def test_run_warns_when_the_app_has_no_index_and_not_when_it_has(tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()

@@ -25,6 +25,7 @@ from oro_framework.kernel.config import (
     parse_text_value,
     set_document_value,
 )
+from oro_framework.kernel.config.document import read_toml_text
 from oro_framework.kernel.errors import ConfigError
 
 __all__ = ["ConfigEdit", "edit_config"]
@@ -55,7 +56,7 @@ def edit_config(
         ``force``; always for ``permissions.allow_<x>``, which a run refuses), or the edited
         file would not load; nothing is written then.
     """
-    old_text = path.read_text(encoding="utf-8") if path.is_file() else None
+    old_text = read_toml_text(path) if path.is_file() else None
     document = parse_document(old_text, path) if old_text is not None else tomlkit.document()
     declared = registry.find(key)
     if declared is None:

@@ -23,6 +23,7 @@ __all__ = [
     "locate_line",
     "parse_document",
     "read_document",
+    "read_toml_text",
     "set_document_value",
 ]
 
@@ -33,9 +34,26 @@ PLATFORM_SECTIONS: Final = ("linux", "darwin", "win32")
 def read_document(path: Path) -> tomlkit.TOMLDocument:
     """Parse ``path`` with tomlkit (keeping comments and layout for :func:`set_document_value`).
 
-    :raises ConfigError: the file is not valid TOML; see :func:`parse_document`.
+    :raises ConfigError: the file is not UTF-8 or not valid TOML; see :func:`parse_document`.
     """
-    return parse_document(path.read_text(encoding="utf-8"), path)
+    return parse_document(read_toml_text(path), path)
+
+
+def read_toml_text(path: Path) -> str:
+    """The text of the TOML file ``path``.
+
+    :raises ConfigError: it is not UTF-8 (TOML's only encoding): one line naming the file, not
+        a decoding traceback.
+    """
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ConfigError(
+            f"the file is not UTF-8 text (byte 0x{data[error.start]:02x} at offset "
+            f"{error.start}): save it as UTF-8, TOML's encoding",
+            source=str(path),
+        ) from None
 
 
 def parse_document(text: str, path: Path) -> tomlkit.TOMLDocument:

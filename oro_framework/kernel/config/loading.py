@@ -31,6 +31,7 @@ from oro_framework.kernel.config.document import (
     iter_document_parts,
     locate_line,
     parse_document,
+    read_toml_text,
 )
 from oro_framework.kernel.config.files import is_ini_file
 from oro_framework.kernel.config.ini import parse_ini, read_ini
@@ -324,7 +325,7 @@ def _apply_file(
     elif is_ini_file(path):
         text = read_ini(path)
     else:
-        text = path.read_text(encoding="utf-8")
+        text = read_toml_text(path)
     if is_ini_file(path):
         _apply_ini_file(registry, layer, path, text)
         return None
