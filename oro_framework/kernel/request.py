@@ -79,7 +79,7 @@ _QUERY_VALUE_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
 
 
 # What json.loads allocates at its peak, in bytes, measured with tracemalloc on CPython 3.11
-# (tests/security/test_json_bodies.py::test_the_parse_bound_holds_what_json_loads_allocates):
+# (tests/security/test_json_parse_bound.py):
 _CONTAINER_COST: Final = 80  # an empty dict or list and its GC header
 _SLOT_COST: Final = 10  # an element's pointer in its list, with the list's over-allocation
 _KEY_COST: Final = 64  # a key's entry in its dict and the dict's growth, the scanner's key memo
