@@ -7,13 +7,16 @@ request proves it comes from, never a window it did not prove; for ``window.crea
 free index) and answers the window's descriptor ``{index, title, width, height, url, status,
 isReady}`` unless it says otherwise.
 
-A window controls itself only: acting on another one (eval, navigate, close, resize, focus...)
-needs permission ``window_control`` (off by default: it collapses the isolation of windows), and
-a request proving no window (a worker, a tab without its launch URL) controls none and creates
-none once the app has a window (``SecurityError`` ``ERR_NO_WINDOW``). Reading another window's
-title, size, position or colour stays allowed (``application.getWindows`` lists the same), and
-so does ``window.send`` of an event to another window: messages between windows are how Oro's
-apps talk, and the page that gets one decides what it means.
+A window controls itself: acting on another one needs permission ``window_control`` (off by
+default: it collapses the isolation of windows; ``SecurityError`` ``ERR_WINDOW_CONTROL``),
+except that a window may show, hide, close, focus, move, resize and retitle the windows its page
+created (Oro's ``createWindow()`` handle), never run script in them (``window.eval``) or
+navigate them. A request proving no window (a worker, a tab without its launch URL) controls
+none and creates none once the app has a window (``SecurityError`` ``ERR_NO_WINDOW``).
+Reading another window's title, size, position or colour stays allowed
+(``application.getWindows`` lists the same), and so does ``window.send`` of an event to another
+window: messages between windows are how Oro's apps talk, and the page that gets one decides
+what it means.
 The :class:`~oro_framework.WindowManager` behind them is
 ``host.windows``; it is headless (virtual windows) unless ``oro run`` attaches a GUI. Permission
 ``hotkeys`` guards Oro's ``window.hotkey.*`` routes (:mod:`oro_framework.core._hotkeys`).
@@ -251,7 +254,7 @@ def _window_action(method: str, doc: str) -> Callable[[Request], Awaitable[dict[
 
     async def act(request: Request) -> dict[str, Any]:
         manager = request.host.windows
-        window = manager.open_window(request)
+        window = manager.open_window(request, frame_only=True)
         await getattr(manager, method)(window)
         return window.to_json()
 
@@ -272,7 +275,7 @@ close = _window_action("close", "Close the window; closing the last open window 
 async def set_title(request: Request) -> dict[str, Any]:
     """Set the window's title to `value`."""
     manager = request.host.windows
-    window = manager.open_window(request)
+    window = manager.open_window(request, frame_only=True)
     await manager.set_title(window, request.params.require_str("value"))
     return window.to_json()
 
@@ -308,7 +311,7 @@ async def set_size(request: Request) -> dict[str, Any]:
     """Resize the window to `width` x `height` pixels (or Oro's `"N%"` of the screen); either
     may be left out to keep it."""
     manager = request.host.windows
-    window = manager.open_window(request)
+    window = manager.open_window(request, frame_only=True)
     width = await _length(request, "width", window.width, 0, 1)
     height = await _length(request, "height", window.height, 1, 1)
     await manager.set_size(window, width, height)
@@ -319,7 +322,7 @@ async def set_position(request: Request) -> dict[str, Any]:
     """Move the window's frame to `x`, `y` (pixels on the desktop, or Oro's `"N%"` of the
     screen); either may be left out to keep it."""
     manager = request.host.windows
-    window = manager.open_window(request)
+    window = manager.open_window(request, frame_only=True)
     await manager.refresh(window)
     x = await _position(request, "x", window.x, 0)
     y = await _position(request, "y", window.y, 1)
@@ -356,7 +359,7 @@ restore = _window_action("restore", "Give the window back its normal size and pl
 async def focus(request: Request) -> dict[str, Any]:
     """Show the window above the others with the input focus (restored if minimised)."""
     manager = request.host.windows
-    window = manager.open_window(request)
+    window = manager.open_window(request, frame_only=True)
     await manager.focus(window)
     return await _fresh(request, window)
 
@@ -371,7 +374,7 @@ async def _fresh(request: Request, window: Window) -> dict[str, Any]:
 async def set_always_on_top(request: Request) -> dict[str, Any]:
     """Keep the window above the others (`value` true) or not."""
     manager = request.host.windows
-    window = manager.open_window(request)
+    window = manager.open_window(request, frame_only=True)
     await manager.set_always_on_top(window, request.params.get_bool("value", False))
     return window.to_json()
 
@@ -395,7 +398,7 @@ async def set_background_color(request: Request) -> dict[str, Any]:
     """Paint the window's web view `red`, `green`, `blue` (0..255) with `alpha` (0..1, default
     1) where its page draws nothing."""
     manager = request.host.windows
-    window = manager.open_window(request)
+    window = manager.open_window(request, frame_only=True)
     alpha = request.params.get_float("alpha", 1.0)
     if not 0.0 <= alpha <= 1.0:
         raise OutOfRangeError(f"'alpha' must be within [0, 1], got {alpha}", parameter="alpha")
@@ -508,9 +511,10 @@ def oro_register_permissions(permissions: PermissionRegistry) -> None:
     permissions.add_group(HOTKEY_ROUTES)
     permissions.add(
         WINDOW_CONTROL_PERMISSION,
-        "Let a window control the app's other windows: window.eval, window.navigate, close, "
-        "show/hide, size, position, focus... of another window's page. Off by default: it "
-        "collapses window isolation (eval in another window's page acts as that window).",
+        "Let a window control the app's other windows: window.eval and window.navigate of "
+        "another window's page, and close, show/hide, size, position, focus... of windows it "
+        "did not create. Off by default: it collapses window isolation (eval in another "
+        "window's page acts as that window).",
         default=False,
     )
 

@@ -124,6 +124,39 @@ async def test_a_window_controls_itself_reads_others_and_messages_them() -> None
     assert (heard.name, heard.window) == ("hello", 0)
 
 
+FRAME = ["window.hide", "window.show", "window.setTitle", "window.setSize", "window.close"]
+
+
+async def test_a_window_moves_and_closes_the_windows_it_created_but_never_reaches_their_page() -> (
+    None
+):
+    """Oro's `createWindow()` hands back a window to show, hide, close...: that stays, for the
+    window that created it alone, and never eval or navigate."""
+    async with served() as server, server.client() as client:
+        zero = server.window_credential(0)
+        made = [await reply(client, "window.create", {"url": "/"}, zero) for _ in range(2)]
+        one, two = server.window_credential(1), server.window_credential(2)
+        reached = {
+            route: await reply(client, route, {**CONTROLS[route], "targetWindowIndex": 1}, zero)
+            for route in ("window.eval", "window.navigate")
+        }
+        sibling = await reply(client, "window.close", {"targetWindowIndex": 1}, two)
+        child = await reply(client, "window.close", {"targetWindowIndex": 0}, one)
+        framed = [
+            await reply(client, route, {**CONTROLS[route], "targetWindowIndex": 1}, zero)
+            for route in FRAME
+        ]
+
+    assert [created["data"]["index"] for created in made] == [1, 2]
+    assert {route: code_of(answer) for route, answer in reached.items()} == {
+        "window.eval": "ERR_WINDOW_CONTROL",
+        "window.navigate": "ERR_WINDOW_CONTROL",
+    }
+    assert (code_of(sibling), code_of(child)) == ("ERR_WINDOW_CONTROL", "ERR_WINDOW_CONTROL")
+    assert [code_of(answer) for answer in framed] == [None] * len(FRAME)
+    assert framed[-1]["data"]["status"] == "closed"
+
+
 async def test_allow_window_control_lets_a_window_control_the_others() -> None:
     async with (
         served(**{"permissions.allow_window_control": True}) as server,

@@ -246,12 +246,15 @@ class WindowManager:
         index = request.params.get_int("targetWindowIndex", own, minimum=0)
         return self.get(index)
 
-    def check_control(self, request: Request, index: int) -> None:
+    def check_control(self, request: Request, index: int, *, frame_only: bool = False) -> None:
         """Whether ``request`` may act on window ``index``: a window acts on itself; on another
         only while ``permissions.allow_window_control`` is true (it collapses the isolation of
-        windows: eval in another window's page reads what that window holds). A request
-        without a window (a worker, another process, a tab without its launch URL) controls
-        none; the HTTP IPC bridge key's outside process (``http.ipc``) controls all.
+        windows: eval in another window's page reads what that window holds). With
+        ``frame_only`` (show, hide, close, move, resize...: nothing that reaches the page), a
+        window may also act on the windows its page created, as Oro's ``createWindow()``
+        handle does. A request without a window (a worker, another process, a tab without its
+        launch URL) controls none; the HTTP IPC bridge key's outside process (``http.ipc``)
+        controls all.
 
         :raises SecurityError: ``ERR_NO_WINDOW`` without a window, ``ERR_WINDOW_CONTROL`` for
             another window without the permission.
@@ -259,7 +262,11 @@ class WindowManager:
         if request.by_bridge_key:
             return
         own = request.require_window()
-        if index != own and not self._host.is_permission_allowed(WINDOW_CONTROL_PERMISSION):
+        if index == own or self._host.is_permission_allowed(WINDOW_CONTROL_PERMISSION):
+            return
+        target = self._windows.get(index)
+        opener = None if target is None else target.opener
+        if not (frame_only and opener is not None and opener is self._windows.get(own)):
             raise SecurityError(
                 f"{request.route}: window {own} may not control window {index} "
                 f"(permissions.allow_{WINDOW_CONTROL_PERMISSION} is false)",
@@ -268,11 +275,12 @@ class WindowManager:
                 targetWindowIndex=index,
             )
 
-    def open_window(self, request: Request) -> Window:
+    def open_window(self, request: Request, *, frame_only: bool = False) -> Window:
         """Like :meth:`target`, for operations on the window (a closing or closed one cannot
-        do them), which the request must be allowed (:meth:`check_control`)."""
+        do them), which the request must be allowed (:meth:`check_control`; ``frame_only``:
+        the operation does not reach the page, so the window's opener may do it too)."""
         window = self.target(request)
-        self.check_control(request, window.index)
+        self.check_control(request, window.index, frame_only=frame_only)
         if not window.is_open:
             raise NotFoundError(
                 f"Window {window.index} is {window.status.value}",
@@ -383,6 +391,7 @@ class WindowManager:
             height=options.height or screen_length_pixels(configured[1], screen[1], 768),
             url=page_url,
             exit_on_close=options.exit_on_close,
+            opener=None if creator is None else self._windows.get(creator),
         )
         self._windows[index] = window
         self._set_status(window, WindowStatus.CREATED)

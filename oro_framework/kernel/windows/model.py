@@ -151,6 +151,10 @@ class Window:
     minimized: bool = False
     always_on_top: bool = False
     background_color: WindowColor = field(default_factory=lambda: WHITE)
+    opener: Window | None = field(default=None, repr=False, compare=False)
+    """The window whose page created this one (``window.create``), which may show, hide, close,
+    move and resize it (never run script in it or navigate it); ``None`` for the main window
+    and windows the host or an outside process made."""
 
     @property
     def is_open(self) -> bool:
