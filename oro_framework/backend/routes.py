@@ -89,13 +89,17 @@ class WindowThreads:
         limiter = self._limiters.get(window)
         if limiter is None:
             limiter = self._limiters[window] = anyio.CapacityLimiter(self.per_window)
-        try:
-            return await anyio.to_thread.run_sync(function, limiter=limiter, abandon_on_cancel=True)
-        finally:
-            # Idle limiters go, so that windows that came and went leave nothing behind.
-            statistics = limiter.statistics()
-            if not statistics.borrowed_tokens and not statistics.tasks_waiting:
-                self._limiters.pop(window, None)
+        return await anyio.to_thread.run_sync(function, limiter=limiter, abandon_on_cancel=True)
+
+    def forget(self, window: int) -> None:
+        """The window's page went: its bound goes too unless threads of it still run (then a
+        reloaded page inherits them, so that reloading never lifts the bound)."""
+        limiter = self._limiters.get(window)
+        if limiter is None:
+            return
+        statistics = limiter.statistics()
+        if not statistics.borrowed_tokens and not statistics.tasks_waiting:
+            del self._limiters[window]
 
     def usage(self) -> dict[int, int]:
         """Threads busy per window (abandoned ones still running included)."""
@@ -333,17 +337,16 @@ def _os_failure(
     if error.errno is None:
         return _failure(spec, options, error)
     logger.warning("backend command %r: %s", spec.name, error)
-    shown = [
-        shown_path(os.fsdecode(name), paths, details=options.error_details)
+    path, dest = (
+        None
+        if name is None
+        else shown_path(os.fsdecode(name), paths, details=options.error_details)
         for name in (error.filename, error.filename2)
-        if name is not None
-    ]
-    # From the number alone: the app's own strerror text and paths stay out of the message.
-    failure = ErrnoError.from_os_error(
-        OSError(error.errno, os.strerror(error.errno)), path=shown[0] if shown else None
     )
-    if len(shown) > 1 and shown[1] is not None:
-        failure.extra["dest"] = shown[1]
+    # From the number alone: the app's own strerror text and paths stay out of the message.
+    failure = ErrnoError.from_os_error(OSError(error.errno, os.strerror(error.errno)), path=path)
+    if dest is not None:
+        failure.extra["dest"] = dest
     return failure
 
 

@@ -144,6 +144,13 @@ def oro_register_routes(routes: RouteTable, host: Host) -> None:
 
 
 @hookimpl
+def oro_page_closed(host: Host, window: int) -> None:
+    threads = host.stash.get(THREADS)
+    if threads is not None:
+        threads.forget(window)
+
+
+@hookimpl
 def oro_diagnostics(host: Host, window: int | None) -> dict[str, Any] | None:
     """The blocking commands' threads: busy ones per window (a page sees its own window's)."""
     threads = host.stash.get(THREADS)

@@ -22,7 +22,7 @@ from _apps import write_app
 from oro_framework import Host, Request
 from oro_framework.core import backend as core_backend
 from oro_framework.core import diagnostics, ping
-from oro_framework.testing import RoutePlugin, live_server, make_host
+from oro_framework.testing import PageClosedProbe, RoutePlugin, live_server, make_host
 from oro_framework.testing.server import LiveServer
 
 pytestmark = pytest.mark.anyio
@@ -69,14 +69,20 @@ def plugin_route(request: Request) -> str:
 
 
 @asynccontextmanager
-async def serving(app: Path, **config: Any) -> AsyncIterator[LiveServer]:
+async def serving(app: Path, *extra: object, **config: Any) -> AsyncIterator[LiveServer]:
     config = {
         "ipc.sync_handler_threads": POOL,
         # What the other window would wait for before the fix: bounded, the test then fails.
         "ipc.timeout_ms": 20_000,
         **config,
     }
-    plugins = [core_backend, ping, diagnostics, RoutePlugin({"test.blocking": plugin_route})]
+    plugins = [
+        core_backend,
+        ping,
+        diagnostics,
+        RoutePlugin({"test.blocking": plugin_route}),
+        *extra,
+    ]
     async with make_host(plugins, app_dir=app, config=config) as host, live_server(host) as served:
         try:
             yield served
@@ -183,20 +189,28 @@ async def test_abandoned_calls_keep_their_windows_threads_until_they_end(app: Pa
     """A page that leaves its blocking calls cannot run more threads than its bound: the
     abandoned ones still run (Python cannot stop a thread) and hold their window's threads."""
     answers: list[str] = []
+    closed = PageClosedProbe()
     async with (
-        serving(app, **{"backend.threads_per_window": 2}) as server,
+        serving(app, closed, **{"backend.threads_per_window": 2}) as server,
         server.client() as client,
         anyio.create_task_group() as group,
     ):
-        async with anyio.create_task_group() as abandoned:
-            for number in range(2):
-                abandoned.start_soon(call, client, server, "backend.hold", 0, number)
-            await hold_all(server, client, 2, 2)
-            # The page goes: its connections close and the host abandons both calls.
-            abandoned.cancel_scope.cancel()
+        # The page's event channel: its end is the page gone (closed, reloaded).
+        async with client.stream(
+            "GET", "/oro/events", headers={"X-Oro-Window": server.window_credential(0)}
+        ) as channel:
+            assert channel.status_code == 200
+            async with anyio.create_task_group() as abandoned:
+                for number in range(2):
+                    abandoned.start_soon(call, client, server, "backend.hold", 0, number)
+                await hold_all(server, client, 2, 2)
+                # The page goes: its connections close and the host abandons both calls.
+                abandoned.cancel_scope.cancel()
         with anyio.fail_after(30):
             while server.host.router.active["backend.hold"]:
                 await call(client, server, "ping", 1)
+        # The page's channel had ended too: a reloaded page inherits the threads still running.
+        assert await anyio.to_thread.run_sync(closed.closed.wait, 30)
 
         async def ok() -> None:
             answers.append(await call(client, server, "backend.ok", 0))
