@@ -16,7 +16,8 @@ Three ways to call ``echo(data)`` and get ``data`` back:
   back), called as ``oro:backend`` would call them: ``ipc.write('bench.echo', {}, bytes)`` and
   ``ipc.request('bench.echo_text', undefined, { method: 'POST', body: { data } })``. All four
   are plain ``def``, run in worker threads alike (the commands on their window's, the routes on
-  the router's); the page takes the transport it gets (the Conduit when oro-conduit is installed: stderr says which) for all four.
+  the router's); the page takes the transport it gets (the Conduit when oro-conduit is
+  installed: stderr says which) for all four.
 * ``js_api`` — a standalone pywebview window (:data:`PYWEBVIEW`, ``webview.create_window(...,
   js_api=Api())`` with ``def echo(self, data): return data``), run by this same Python on the
   same engine: ``gui='qt'`` (QtWebEngine, as ``--webview qt``) and ``gui='gtk'`` (WebKitGTK 4.1
