@@ -27,6 +27,7 @@ from _window_app import (  # noqa: F401 (fixtures, found by their names)
     new_key,
     window_environ,
 )
+from _x11 import x
 
 from oro_framework.testing import OroProcess, until
 
@@ -72,11 +73,22 @@ ASKS: Final = {
       ),
       { timeout: 60000 }))""",
     "notifications": "Notification.requestPermission()",
+    "pointer lock": """new Promise(resolve => {
+      document.addEventListener('pointerlockchange', () => resolve('granted'), { once: true });
+      document.addEventListener('pointerlockerror', () => resolve('pointerlockerror'));
+      Promise.resolve(document.body.requestPointerLock()).catch(error => resolve(error.name));
+    })""",
+    "clipboard": "navigator.clipboard.readText().then(() => 'granted', error => error.name)",
+    "local fonts": """(globalThis.queryLocalFonts
+      ? queryLocalFonts().then(fonts => fonts.length + ' fonts', error => error.name)
+      : 'unsupported')""",
 }
 """How a page asks for each permission; each answers ``granted...`` or the refusal's name."""
 
 CAPTURE: Final = ("camera", "microphone", "camera and microphone", "screen")
 OTHERS: Final = ("location", "notifications")
+CLICKED: Final = ("pointer lock", "clipboard", "local fonts")
+"""Asked for from a click in the page: without one, neither engine asks the app."""
 
 DENIED: Final = {
     # QtWebEngine rejects a denied capture with AbortError, and remembers the denial for the
@@ -89,6 +101,9 @@ DENIED: Final = {
         "screen": ("AbortError",),
         "location": ("PERMISSION_DENIED",),
         "notifications": ("denied",),
+        "pointer lock": ("SecurityError", "pointerlockerror"),
+        "clipboard": ("NotAllowedError",),
+        "local fonts": ("0 fonts",),
     },
     # WebKit rejects a denied capture with NotAllowedError. The screen it refuses unasked
     # without a click, with InvalidStateError or NotAllowedError from one run to the next.
@@ -100,6 +115,10 @@ DENIED: Final = {
         "screen": ("InvalidStateError", "NotAllowedError"),
         "location": ("PERMISSION_DENIED",),
         "notifications": ("denied",),
+        # Reading the clipboard WebKit refuses unasked; it has no local fonts access.
+        "pointer lock": ("SecurityError", "pointerlockerror"),
+        "clipboard": ("NotAllowedError",),
+        "local fonts": ("unsupported",),
     },
 }
 """The refusals a page gets, by engine: anything else (``granted: video live``) fails."""
@@ -109,14 +128,23 @@ ASKED: Final = {
     ("qt", OTHERS): ("Geolocation", "Notifications"),
     ("system", CAPTURE): ("UserMediaPermissionRequest",),
     ("system", OTHERS): ("GeolocationPermissionRequest",),
+    ("qt", CLICKED): ("MouseLock", "ClipboardReadWrite", "LocalFontsAccess"),
+    ("system", CLICKED): ("PointerLockPermissionRequest",),
 }
 """What the log shows denied: the requests the engine asked the app about."""
 
 
-def _probes(names: tuple[str, ...]) -> str:
+def _probes(names: tuple[str, ...], on_click: bool) -> str:
     """A script asking for each of ``names`` in turn (one prompt at a time, as a user would see
-    them) that keeps what the page got in ``globalThis.permissionProbes``."""
-    asks = "\n".join(f"  answers[{json.dumps(name)}] = await {ASKS[name]};" for name in names)
+    them), at once or on the next click in the page (``globalThis.permissionProbesArmed`` then
+    says it waits), that keeps what the page got in ``globalThis.permissionProbes``."""
+    asks = "\n".join(f"    answers[{json.dumps(name)}] = await {ASKS[name]};" for name in names)
+    start = (
+        "document.addEventListener('click', () => { globalThis.permissionProbesClicked = true;"
+        " ask().catch(failed) }, { once: true }); globalThis.permissionProbesArmed = true;"
+        if on_click
+        else "await ask();"
+    )
     return f"""
 globalThis.permissionProbes = null;
 (async () => {{
@@ -134,11 +162,15 @@ globalThis.permissionProbes = null;
       return error.name;
     }}
   }};
+  const ask = async () => {{
 {asks}
-  globalThis.permissionProbes = JSON.stringify(answers);
-}})().catch(error => {{
+    globalThis.permissionProbes = JSON.stringify(answers);
+  }};
+  {start}
+}})().catch(failed);
+function failed (error) {{
   globalThis.permissionProbes = JSON.stringify({{ failed: String(error) }});
-}});
+}}
 'started'
 """
 
@@ -164,16 +196,37 @@ def app_fixture(tmp_path: Path) -> Path:
     return app
 
 
+def _click(display: str) -> bool:
+    """A real click (X's XTEST, as a user's) in the app's window."""
+    for window in x(display, "xdotool", "search", "--onlyvisible", "--name", NAME).split():
+        x(display, "xdotool", "mousemove", "--window", window, "100", "100", "click", "1")
+    return True
+
+
 def _probe(
-    display: str, engine: str, app: Path, data_home: Path, names: tuple[str, ...], flags: str
+    display: str,
+    engine: str,
+    app: Path,
+    data_home: Path,
+    names: tuple[str, ...],
+    flags: str = FAKE_DEVICE,
 ) -> tuple[dict[str, Any], str]:
     """What the page of one ``oro -v run`` got for each permission, and the app's log."""
+    on_click = names == CLICKED
     key = new_key()
     config = {"QTWEBENGINE_CHROMIUM_FLAGS": flags, "XDG_DATA_HOME": str(data_home)}
     environ = window_environ(display, engine, key, **config)
     with OroProcess("-v", "run", str(app), environ=environ, timeout=120) as oro:
         with bridge_of(oro, key, NAME) as bridge:
-            assert evaluate(bridge, _probes(names)) == "started"
+            assert evaluate(bridge, _probes(names, on_click)) == "started"
+            if on_click:
+                until(lambda: evaluate(bridge, "globalThis.permissionProbesArmed"), "armed")
+                until(
+                    lambda: (
+                        _click(display) and evaluate(bridge, "globalThis.permissionProbesClicked")
+                    ),
+                    "the click reached the page",
+                )
             answers = until(
                 lambda: evaluate(bridge, "globalThis.permissionProbes"), "every probe answered"
             )
@@ -200,7 +253,7 @@ def _assert_denied(engine: str, names: tuple[str, ...], answers: dict[str, Any],
 
 
 def test_a_page_gets_no_camera_or_microphone(display, engine, app, tmp_path):
-    answers, log = _probe(display, engine, app, tmp_path, CAPTURE, FAKE_DEVICE)
+    answers, log = _probe(display, engine, app, tmp_path, CAPTURE)
 
     _assert_denied(engine, CAPTURE, answers, log)
 
@@ -208,9 +261,15 @@ def test_a_page_gets_no_camera_or_microphone(display, engine, app, tmp_path):
 def test_a_page_gets_no_location_or_notifications_and_asking_ends_nothing(
     display, engine, app, tmp_path
 ):
-    answers, log = _probe(display, engine, app, tmp_path, OTHERS, FAKE_DEVICE)
+    answers, log = _probe(display, engine, app, tmp_path, OTHERS)
 
     _assert_denied(engine, OTHERS, answers, log)
+
+
+def test_a_click_gets_no_pointer_lock_clipboard_or_local_fonts(display, engine, app, tmp_path):
+    answers, log = _probe(display, engine, app, tmp_path, CLICKED)
+
+    _assert_denied(engine, CLICKED, answers, log)
 
 
 def test_chromiums_auto_accept_switch_in_the_environment_is_left_out_with_a_warning(
