@@ -83,9 +83,10 @@ class WindowCredentials:
 
     The bridge issues one when a window's launch URL is opened (the run's launch token for
     window 0, a window's single-use launch token for the others) and hands it to that page
-    only, in the redirect's fragment; the preload keeps it in the page's ``sessionStorage``,
-    which belongs to that window alone (same-origin frames share it, other windows cannot read
-    it), and every IPC request carries it. A credential is an HMAC under a key no page holds,
+    only, in the redirect's fragment; a native window's engine also hands it to each page the
+    window loads (:func:`window_identity_script`), so that nothing the page's script reads keeps
+    it, while headless the preload keeps it in the tab's ``sessionStorage``; every IPC request
+    carries it. A credential is an HMAC under a key no page holds,
     so a page cannot make one for another window; it stops working when its window closes.
 
     :param key: the HMAC key; random per run unless :meth:`use_key` gives a stable one (``oro
