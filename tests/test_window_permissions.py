@@ -28,7 +28,14 @@ from _window_app import (  # noqa: F401 (fixtures, found by their names)
     window_environ,
 )
 from _x11 import x
+from hypothesis import given
+from hypothesis import strategies as st
 
+from oro_framework.gui.qt.permissions import (
+    AUTO_GRANT_SWITCHES,
+    CHROMIUM_FLAGS,
+    drop_auto_grant_flags,
+)
 from oro_framework.testing import OroProcess, until
 
 NAME: Final = "Oro Permissions"
@@ -283,3 +290,28 @@ def test_chromiums_auto_accept_switch_in_the_environment_is_left_out_with_a_warn
     warnings = [line for line in log.splitlines() if FAKE_PROMPT in line]
     assert len(warnings) == 1, log
     assert warnings[0].startswith("WARNING oro_framework.windows: QTWEBENGINE_CHROMIUM_FLAGS")
+
+
+SWITCHES: Final = st.sampled_from(sorted(AUTO_GRANT_SWITCHES))
+OTHER_FLAGS: Final = st.from_regex(r"--[a-z][a-z-]{0,30}(=[\w,.:-]{0,12})?", fullmatch=True).filter(
+    lambda flag: flag.split("=", 1)[0] not in AUTO_GRANT_SWITCHES
+)
+
+
+@given(
+    flags=st.lists(
+        st.one_of(OTHER_FLAGS, SWITCHES, SWITCHES.map(lambda switch: f"{switch}=value")),
+        max_size=8,
+    )
+)
+def test_only_the_auto_accepting_switches_leave_chromiums_flags(flags: list[str]) -> None:
+    environ = {CHROMIUM_FLAGS: " ".join(flags), "OTHER": "x"}
+
+    dropped = drop_auto_grant_flags(environ)
+
+    kept = [flag for flag in flags if flag.split("=", 1)[0] not in AUTO_GRANT_SWITCHES]
+    assert dropped == [flag for flag in flags if flag not in kept]
+    assert environ == {
+        CHROMIUM_FLAGS: " ".join(kept) if dropped else " ".join(flags),
+        "OTHER": "x",
+    }
