@@ -241,10 +241,9 @@ class WindowManager:
         own = request.window
         if own is None and request.by_bridge_key:
             own = MAIN_WINDOW
-        if own is None and request.params.get("targetWindowIndex") is None:
-            request.require_window()
-        index = request.params.get_int("targetWindowIndex", own, minimum=0)
-        return self.get(index)
+        if request.params.get("targetWindowIndex") is None:
+            return self.get(request.require_window() if own is None else own)
+        return self.get(request.params.require_int("targetWindowIndex", minimum=0))
 
     def check_control(self, request: Request, index: int, *, frame_only: bool = False) -> None:
         """Whether ``request`` may act on window ``index``: a window acts on itself; on another
