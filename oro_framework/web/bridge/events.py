@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import logging
 
-import trio
-
 from oro_framework.kernel.envelope import ServerSentEvent, encode_sse
+from oro_framework.kernel.errors import TooManyConnectionsError
 from oro_framework.kernel.exchange import last_value
 from oro_framework.kernel.launch import WINDOW_CREDENTIAL_PARAMETER
 from oro_framework.web.asgi import HeaderList, cancelled_on_disconnect, start_response
 from oro_framework.web.bridge.answers import not_allowed
 from oro_framework.web.bridge.call import Call
-from oro_framework.web.bridge.held import SSE_RETRY_MS
 
 __all__ = ["serve"]
 
@@ -38,22 +36,26 @@ async def serve(call: Call) -> None:
     # The channel holds one of the connections every window shares for as long as it is open:
     # one page may hold only so many (ipc.max_held_connections_per_page, bridge/held.py).
     held, page = bridge.held, bridge.held.page_of(window, call.headers)
-    if not await held.wait_for_place(page, trio.current_time() + held.grace):
-        await _come_back_later(call, headers)
+    retry = held.open_channel(page)
+    if retry is not None:
+        await _come_back_later(call, headers, retry)
         return
     try:
         await _stream(call, window, headers)
     finally:
-        held.give_back(page)
+        held.close_channel(page)
 
 
-async def _come_back_later(call: Call, headers: HeaderList) -> None:
+async def _come_back_later(call: Call, headers: HeaderList, retry: int) -> None:
     """An event stream that ends at once, its ``retry:`` telling the ``EventSource`` when to
     reconnect: a 429 would close it for good (an ``EventSource`` gives up on any status but
     200), and the page would never get its events back once its other connections close."""
-    error = call.bridge.held.refusal()
-    body = f": {error.code} {error.message}\nretry: {SSE_RETRY_MS}\n\n".encode()
-    retry_after = (b"retry-after", str(SSE_RETRY_MS // 1000).encode())
+    error = TooManyConnectionsError(
+        f"This page already holds {call.bridge.held.limit} open connections: come back later "
+        "(ipc.max_held_connections_per_page)"
+    )
+    body = f": {error.code} {error.message}\nretry: {retry}\n\n".encode()
+    retry_after = (b"retry-after", str(max(1, retry // 1000)).encode())
     await start_response(call.send, 200, [*headers, retry_after])
     await call.send({"type": "http.response.body", "body": body})
 

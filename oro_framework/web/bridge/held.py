@@ -7,10 +7,10 @@ answered) leaves every other window of the app without HTTP: no module loads, no
 page may hold at most ``limit`` of them at once, counted per window (its proven credential) or,
 for requests that prove no window, per session (the cookie every page of the browser shares):
 
-- ``/oro/events`` takes a place for as long as it is open. Beyond the limit it waits up to
-  ``grace`` for one to free (a page's own quick calls hold places for milliseconds), then is
-  answered at once with an empty event stream whose ``retry:`` makes the ``EventSource`` come
-  back later instead of holding the connection now.
+- ``/oro/events`` takes a place for as long as it is open. Beyond the limit it is answered at
+  once with an empty event stream whose ``retry:`` makes the ``EventSource`` come back later
+  instead of holding the connection now: in 5 s when the page's channels hold all of its
+  places, in 1 s when calls do (a page's own quick calls as it loads).
 - An IPC request takes a place while it is answered, when one is free. Beyond the limit it is
   answered as usual while something moves: a quick answer, a stream that keeps sending. Once
   nothing has gone out on it for ``grace`` (its handler has not answered, its stream waits, its
@@ -18,7 +18,10 @@ for requests that prove no window, per session (the cookie every page of the bro
   cancelled and the page gets :class:`~oro_framework.kernel.errors.TooManyConnectionsError`
   (429 ``ERR_TOO_MANY_CONNECTIONS``), as the last event of a started event stream, or, for a
   byte stream already under way, by the connection being closed (a failed read, never a body
-  cut short that looks whole).
+  cut short that looks whole). Each request of a page ended in a row halves the grace of its
+  next one (down to 1/64): the browser sends queued requests first come, first served, so a
+  page that queued many calls that never answer would otherwise delay the other windows by a
+  whole grace per call.
 
 Requests that prove neither a window nor a session (other processes with the HTTP IPC bridge
 key) are not pages of the browser and are not counted.
@@ -37,14 +40,28 @@ from oro_framework.kernel.exchange import EVENTS_MEDIA_TYPE, error_reply
 from oro_framework.web.asgi import HeaderList, Message, Send, send_response
 from oro_framework.web.security import parse_cookies
 
-__all__ = ["SSE_RETRY_MS", "HeldConnections", "PageKey", "answer_within_limit"]
+__all__ = [
+    "CALLS_RETRY_MS",
+    "SSE_RETRY_MS",
+    "HeldConnections",
+    "PageKey",
+    "answer_within_limit",
+]
 
 PageKey: TypeAlias = tuple[str, int | str]
 """``("window", index)`` or ``("session", cookie value)``."""
 
 SSE_RETRY_MS: Final = 5000
-"""The ``retry:`` of a refused event stream: the browser reconnects after this many ms (its
-default is about 3 s, and a page over its limit gains nothing by coming back sooner)."""
+"""The ``retry:`` of an event stream refused because the page's channels hold all of its
+places: the browser reconnects after this many ms (its default is about 3 s, and a page over
+its limit gains nothing by coming back sooner)."""
+
+CALLS_RETRY_MS: Final = 1000
+"""The ``retry:`` of an event stream refused while calls hold the page's places."""
+
+_SHORTEST_GRACE: Final = 1 / 64
+"""The least fraction of the grace a page's request beyond its limit gets, once the page's
+earlier ones were ended one after another."""
 
 
 @final
@@ -63,6 +80,8 @@ class HeldConnections:
         self.cookie_name = cookie_name
         self._held: dict[PageKey, int] = {}
         self._freed: dict[PageKey, trio.Event] = {}
+        self._channels: dict[PageKey, int] = {}
+        self._strikes: dict[PageKey, int] = {}
         self.refused = 0
         """Requests ended or refused for their page's limit since the bridge started."""
 
@@ -81,6 +100,32 @@ class HeldConnections:
     def held(self, page: PageKey) -> int:
         """The places ``page`` holds now."""
         return self._held.get(page, 0)
+
+    def open_channel(self, page: PageKey | None) -> int | None:
+        """Take a place for an event channel of ``page``, for as long as it stays open
+        (:meth:`close_channel` it); ``None`` when it got one, else the milliseconds after which
+        the ``EventSource`` should come back. Never waited for: a page opening EventSource after
+        EventSource would park a connection with each. It comes back late
+        (:data:`SSE_RETRY_MS`) when the page's channels hold every place, soon
+        (:data:`CALLS_RETRY_MS`) when calls do, which are usually quick (a page's own calls as
+        it loads)."""
+        if self.take(page):
+            if page is not None:
+                self._channels[page] = self._channels.get(page, 0) + 1
+            return None
+        self.refused += 1
+        channels = self._channels.get(page, 0) if page is not None else 0
+        return SSE_RETRY_MS if channels >= self.limit else CALLS_RETRY_MS
+
+    def close_channel(self, page: PageKey | None) -> None:
+        """Free the place of a channel :meth:`open_channel` opened."""
+        if page is not None:
+            channels = self._channels[page] - 1
+            if channels:
+                self._channels[page] = channels
+            else:
+                del self._channels[page]
+        self.give_back(page)
 
     def take(self, page: PageKey | None) -> bool:
         """Take one of ``page``'s places if one is free (always for an uncounted request);
@@ -122,9 +167,26 @@ class HeldConnections:
                 return self.take(page)
         return True
 
-    def refusal(self) -> TooManyConnectionsError:
-        """The error a page gets for a request ended or refused for its limit."""
+    def grace_of(self, page: PageKey | None) -> float:
+        """The grace of ``page``'s next request beyond its limit: halved for each of its
+        requests ended in a row, down to :data:`_SHORTEST_GRACE` of it. The browser sends
+        queued requests first come, first served over the connections left free: a page that
+        queued many calls that never answer would otherwise keep every other window waiting
+        a whole grace per call. A call of the page answered in time gives it the whole grace
+        back."""
+        strikes = self._strikes.get(page, 0) if page is not None else 0
+        return self.grace * max(_SHORTEST_GRACE, 0.5**strikes)
+
+    def answered_in_time(self, page: PageKey | None) -> None:
+        """A request of ``page`` beyond its limit was answered before it had to be ended."""
+        if page is not None:
+            self._strikes.pop(page, None)
+
+    def refusal(self, page: PageKey | None) -> TooManyConnectionsError:
+        """The error a page gets for a request ended for its limit."""
         self.refused += 1
+        if page is not None:
+            self._strikes[page] = self._strikes.get(page, 0) + 1
         return TooManyConnectionsError(
             f"This page already holds {self.limit} open connections (event streams, streams "
             "or calls that have not answered): the browser shares 6 connections between all of "
@@ -196,8 +258,8 @@ async def answer_within_limit(
 
     async def claim(cancel_scope: trio.CancelScope) -> None:
         nonlocal has_place, is_refused
-        while not await held.wait_for_place(page, answering.moved + held.grace):
-            if trio.current_time() >= answering.moved + held.grace:
+        while not await held.wait_for_place(page, answering.moved + held.grace_of(page)):
+            if trio.current_time() >= answering.moved + held.grace_of(page):
                 is_refused = True
                 cancel_scope.cancel()
                 return
@@ -221,7 +283,9 @@ async def answer_within_limit(
     if failure is not None:
         raise failure
     if is_refused and not answering.complete:
-        await _refuse(answering, held.refusal(), base, source, request_id)
+        await _refuse(answering, held.refusal(page), base, source, request_id)
+    elif not is_refused:
+        held.answered_in_time(page)
 
 
 async def _refuse(
