@@ -56,12 +56,12 @@ def two_windows(
     Chromium (a context is a profile, with its own connection pool); WebKit's contexts are
     windows of one profile already."""
     if isinstance(browser, WebKitBrowser):
-        pages = [open_app_page(browser, app, window=window) for window in (0, 1)]
+        webkit_pages = [open_app_page(browser, app, window=window) for window in (0, 1)]
         try:
-            yield pages[0], pages[1]
+            yield webkit_pages[0], webkit_pages[1]
         finally:
-            for page in pages:
-                page.context.close()
+            for webkit_page in webkit_pages:
+                webkit_page.context.close()
         return
     context = browser.new_context()
     try:
