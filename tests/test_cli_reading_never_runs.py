@@ -9,6 +9,7 @@ exists; one that needs arguments fails here until :data:`ARGUMENTS` gives them."
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import textwrap
@@ -208,3 +209,18 @@ def test_types_says_it_runs_the_backend_before_importing_it(tmp_path: Path) -> N
     assert notice >= 0, result.stderr
     assert 0 <= notice < result.stderr.find("backend.py: imported")
     assert (tmp_path / MARKER).exists()
+
+
+def test_a_dotted_backend_module_is_read_without_running_its_package(tmp_path: Path) -> None:
+    app = write_hostile_app(tmp_path)
+    (app / "backend.py").unlink()
+    (app / "lib").mkdir()
+    (app / "lib" / "__init__.py").write_text(BACKEND.split("@command")[0])
+    (app / "lib" / "server.py").write_text(BACKEND)
+    with (app / "oro.toml").open("a") as config:
+        config.write('[backend]\nmodule = "lib.server"\n')
+    result = _oro(app, "routes", "--json")
+    assert result.returncode == 0, result.stderr
+    assert {"backend.save", "backend.load"} <= {row["name"] for row in json.loads(result.stdout)}
+    assert "lib/server.py's @command functions" in result.stderr
+    assert not (tmp_path / MARKER).exists()

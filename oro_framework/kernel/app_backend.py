@@ -123,8 +123,8 @@ class AppBackend:
         "src/app.py"``); for a dotted module name, the file it would import from the app's
         folder (``a/b.py`` or ``a/b/__init__.py``) when there is one, found without importing
         anything (no package's ``__init__`` runs)."""
-        if self.source.endswith(".py"):
-            return Path(self.source)
+        if self.source.endswith(".py") or Path(self.source).is_absolute():
+            return Path(self.source)  # find_backend's resolved file
         base = (self.directory or Path()).joinpath(*self.source.split("."))
         for candidate in (base.with_suffix(".py"), base / "__init__.py"):
             if candidate.is_file():
