@@ -29,7 +29,7 @@ from oro_framework.backend.convert import jsonable
 from oro_framework.backend.events import current_host
 from oro_framework.kernel.envelope import ByteStream, EventStream, encode_json
 from oro_framework.kernel.errors import ErrnoError, InvalidArgumentError, IPCError, OutOfRangeError
-from oro_framework.kernel.request import Request
+from oro_framework.kernel.request import Request, json_parse_bound
 from oro_framework.kernel.router import Handler
 
 if TYPE_CHECKING:
@@ -189,6 +189,7 @@ def _arguments(spec: CommandSpec, request: Request) -> dict[str, Any]:
     # The app's own pages only: a worker or another process proves no window.
     request.require_window()
     fields = _fields(spec, request)
+    _hold_conversion(spec, request, fields)
     known = {parameter.name for parameter in spec.parameters}
     for name in fields:
         if name not in known and name != WINDOW_INDEX:
@@ -208,6 +209,17 @@ def _arguments(spec: CommandSpec, request: Request) -> dict[str, Any]:
     if spec.request_parameter is not None:
         arguments[spec.request_parameter] = request
     return arguments
+
+
+def _hold_conversion(spec: CommandSpec, request: Request, fields: Mapping[str, Any]) -> None:
+    """Converting a list or object argument builds a copy of it, as large as its part of the
+    JSON body's parse at most: that much again is reserved from the host's memory budget
+    beside the parse (``OutOfMemoryError``, 507, before converting), for as long as the
+    request's answer is not out."""
+    if not request.body or request.params.get(BODY_FIELD) is not None:
+        return
+    if any(isinstance(fields.get(parameter.name), list | dict) for parameter in spec.parameters):
+        request.memory.grow(json_parse_bound(request.body))
 
 
 def _fields(spec: CommandSpec, request: Request) -> Mapping[str, Any]:
