@@ -345,6 +345,7 @@ class Request:
         self._cancel_scope: anyio.CancelScope | None = None
         self.is_aborted = False
         self._memory = memory
+        self._memory_from_transport = memory is not None
         self._json: Any = _UNPARSED
         self._json_error: InvalidJSONError | None = None
 
@@ -378,6 +379,13 @@ class Request:
         if self._memory is None:
             self._memory = self.host.memory.reserve(0, purpose=BODY_PURPOSE)
         return self._memory
+
+    @property
+    def transport_memory(self) -> MemoryReservation | None:
+        """The reservation the transport passed (the bridge's, holding the body), if any: the
+        router encodes the answer within it, as the transport releases it once the answer is
+        out; ``None`` for requests made in memory."""
+        return self._memory if self._memory_from_transport else None
 
     def json(self) -> Any:
         """The body decoded as JSON (:func:`parse_json_body`), parsed once: later calls return

@@ -578,7 +578,7 @@ class Router:
             return Reply(source, request.id, stream=self._track(route, request, stream))
         try:
             payload = encode_result(
-                source, request.id, result, token=request.token, held=request.memory
+                source, request.id, result, token=request.token, held=request.transport_memory
             )
         except IPCError as error:
             # OutOfMemoryError: the budget cannot hold the answer (507).
