@@ -286,3 +286,20 @@ async def test_six_slow_calls_of_one_page_leave_other_pages_their_connections() 
         for raw in connections:
             await raw.stream.aclose()
         await slow.wait_running(0)
+
+
+async def test_the_limit_is_the_apps_to_set() -> None:
+    config = {"ipc.max_held_connections_per_page": 1}
+    async with (
+        make_host([], config=config) as host,
+        live_server(host) as server,
+        await open_channel(server, 0) as first,
+    ):
+        assert b": connected" in await first.until(b"\n\n")
+        with anyio.fail_after(DEADLINE):
+            async with await Raw.open(server, 0) as second:
+                refused = await second.get("/oro/events")
+        assert b"retry: 5000\n" in refused.body
+        # Window 1 has its own place.
+        async with await open_channel(server, 1) as other:
+            assert b": connected" in await other.until(b"\n\n")
