@@ -147,6 +147,9 @@ class HeldConnections:
             self._held[page] = held
         else:
             del self._held[page]
+        # A place freed: whatever held the page's places is moving again, and its next request
+        # beyond the limit gets the whole grace.
+        self._strikes.pop(page, None)
         freed = self._freed.pop(page, None)
         if freed is not None:
             freed.set()
@@ -172,8 +175,8 @@ class HeldConnections:
         requests ended in a row, down to :data:`_SHORTEST_GRACE` of it. The browser sends
         queued requests first come, first served over the connections left free: a page that
         queued many calls that never answer would otherwise keep every other window waiting
-        a whole grace per call. A call of the page answered in time gives it the whole grace
-        back."""
+        a whole grace per call. A call of the page answered in time, or a place of the page
+        freed, gives it the whole grace back."""
         strikes = self._strikes.get(page, 0) if page is not None else 0
         return self.grace * max(_SHORTEST_GRACE, 0.5**strikes)
 
