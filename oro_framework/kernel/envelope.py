@@ -94,15 +94,20 @@ _WALK_DEPTH: Final = 3
 
 def _is_large(data: Any, depth: int = 0) -> bool:
     """Whether ``data`` holds a list or object of more than :data:`_SLICE_ITEMS` items within
-    :data:`_WALK_DEPTH` levels of small containers: a cheap look, no walk of large ones."""
-    if not isinstance(data, list | dict):
+    :data:`_WALK_DEPTH` levels of small containers: a cheap look, no walk of large ones (it
+    runs for every answer, so a plain loop over exact types)."""
+    kind = type(data)
+    if kind is not list and kind is not dict:
         return False
     if len(data) > _SLICE_ITEMS:
         return True
     if depth >= _WALK_DEPTH or len(data) > _FANOUT:
         return False
-    children = data.values() if isinstance(data, dict) else data
-    return any(_is_large(child, depth + 1) for child in children)
+    for child in data.values() if kind is dict else data:
+        kin = type(child)
+        if (kin is list or kin is dict) and _is_large(child, depth + 1):
+            return True
+    return False
 
 
 def _encode_within(head: bytes, data: Any, held: MemoryReservation) -> bytes:
