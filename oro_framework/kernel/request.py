@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import math
+import re
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Final, final, overload
 
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
     from oro_framework.kernel.app import Host
 
 _UNPARSED: Final = object()
+# JSON whitespace, then an object or an array: matched in place (lstrip would copy the body).
+_OPENS_CONTAINER: Final = re.compile(rb"[ \t\r\n]*[\[{]")
 
 _PARSE_LIMITER: anyio.lowlevel.RunVar[anyio.CapacityLimiter] = anyio.lowlevel.RunVar(
     "oro_json_parse_limiter"
@@ -424,7 +427,7 @@ class Request:
         media_type = self.headers.get("content-type", "").split(";", 1)[0].strip().lower()
         if media_type == "application/octet-stream" or media_type.startswith("text/"):
             return False
-        return self.body.lstrip(b" \t\r\n")[:1] in (b"{", b"[")
+        return _OPENS_CONTAINER.match(self.body) is not None
 
     async def parse_ahead(self) -> None:
         """Parse the body in a worker thread before the handler asks (:meth:`json`), so that a
