@@ -26,6 +26,24 @@ from oro_framework.kernel.memory import MemoryReservation
 if TYPE_CHECKING:
     from oro_framework.kernel.app import Host
 
+__all__ = [
+    "PARSE_AHEAD_BYTES",
+    "Params",
+    "Request",
+    "bool_value",
+    "decode_query",
+    "float_value",
+    "int_value",
+    "json_parse_bound",
+    "parse_json_body",
+]
+
+PARSE_AHEAD_BYTES: Final = 64 * 1024
+"""JSON bodies from this size on are parsed by the transport in a worker thread, one at a time,
+before the handler runs (:meth:`Request.parse_ahead`)."""
+
+BODY_PURPOSE: Final = "IPC request bodies"
+
 _UNPARSED: Final = object()
 # JSON whitespace, then an object or an array: matched in place (lstrip would copy the body).
 _OPENS_CONTAINER: Final = re.compile(rb"[ \t\r\n]*[\[{]")
@@ -44,25 +62,6 @@ def _parse_limiter() -> anyio.CapacityLimiter:
         limiter = anyio.CapacityLimiter(1)
         _PARSE_LIMITER.set(limiter)
         return limiter
-
-
-__all__ = [
-    "PARSE_AHEAD_BYTES",
-    "Params",
-    "Request",
-    "bool_value",
-    "decode_query",
-    "float_value",
-    "int_value",
-    "json_parse_bound",
-    "parse_json_body",
-]
-
-PARSE_AHEAD_BYTES: Final = 64 * 1024
-"""JSON bodies from this size on are parsed by the transport in a worker thread, one at a time,
-before the handler runs (:meth:`Request.parse_ahead`)."""
-
-BODY_PURPOSE: Final = "IPC request bodies"
 
 
 def decode_query(pairs: list[tuple[str, str]]) -> dict[str, Any]:
