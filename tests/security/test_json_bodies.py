@@ -408,11 +408,13 @@ def test_a_result_json_cannot_carry_is_a_typed_error_and_one_short_log_line(
         assert err is not None
         assert (answer.status_code, err["type"]) == (500, "InternalError"), err
     assert app.is_serving()
+
     # stderr is read on a thread of its own: wait for the lines naming the route, one a call.
-    written = until(
-        lambda: (text := app.oro.stderr()[logged:]).count(f"'{route}'") >= len(answers) and text,
-        f"a log line naming {route} for each call",
-    )
+    def written_once_logged() -> str:
+        text = app.oro.stderr()[logged:]
+        return text if text.count(f"'{route}'") >= len(answers) else ""
+
+    written = until(written_once_logged, f"a log line naming {route} for each call")
     assert "Traceback" not in written
     lines = [line for line in written.splitlines() if f"'{route}'" in line]
     assert len(lines) == len(answers), lines
