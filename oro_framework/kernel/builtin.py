@@ -245,11 +245,21 @@ def oro_register_config(config: ConfigRegistry) -> None:
     config.add(
         "ipc.max_held_connections_per_page",
         int,
-        2,
-        "Connections one page (one window, or the session for requests without a window) "
-        "may hold open at once: event streams, streamed replies, calls that have not answered. "
-        "The browser shares 6 connections between all windows of the app; beyond this a page "
-        "gets RangeError ERR_TOO_MANY_CONNECTIONS (429), or an event stream a retry later.",
+        3,
+        "Connections one window's page may hold open at once: event streams, streamed replies "
+        "(a child's stdout and stderr), calls that have not answered. The browser shares 6 "
+        "connections between all windows of the app; beyond this a page gets RangeError "
+        "ERR_TOO_MANY_CONNECTIONS (429), or an event stream a retry later.",
+        validator=_positive,
+    )
+    config.add(
+        "ipc.max_held_connections_without_window",
+        int,
+        1,
+        "Connections the requests without a window credential (workers, a tab opened without "
+        "its launch URL, a page leaving its credential out) may hold open together, as "
+        "ipc.max_held_connections_per_page does for a window. A page can hold both: together "
+        "they must leave the other windows some of the browser's 6.",
         validator=_positive,
     )
     config.add(

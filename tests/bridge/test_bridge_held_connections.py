@@ -23,6 +23,8 @@ from oro_framework.testing import LiveServer, RoutePlugin, live_server, make_hos
 
 pytestmark = pytest.mark.anyio
 
+WINDOW_PLACES: Final = 3
+"""``ipc.max_held_connections_per_page`` by default; ``..._without_window`` is 1."""
 TRANSFER_CHUNKS: Final = 30
 DEADLINE: Final = 20.0
 """Seconds any one step may take before the test fails (never reached when it passes)."""
@@ -192,19 +194,19 @@ def assert_too_many(answer: Answer) -> None:
     error = json.loads(answer.body)["err"]
     assert error["code"] == "ERR_TOO_MANY_CONNECTIONS"
     assert error["type"] == "RangeError"
-    assert error["limit"] == 2
+    assert error["limit"] == WINDOW_PLACES
 
 
 async def test_a_page_holds_at_most_its_limit_and_the_rest_is_answered_at_once() -> None:
     slow = Slow()
     async with make_host([slow.plugin()]) as host, live_server(host) as server:
-        # Window 0 holds its two places with event channels.
-        first, second = await open_channel(server, 0), await open_channel(server, 0)
-        for channel in (first, second):
+        # Window 0 holds its places with event channels.
+        first, *held = [await open_channel(server, 0) for _ in range(WINDOW_PLACES)]
+        for channel in (first, *held):
             assert b": connected" in await channel.until(b"\n\n")
 
         with anyio.fail_after(DEADLINE):
-            # A third channel is not held: an empty stream telling the EventSource to come back.
+            # One more channel is not held: an empty stream telling the EventSource to come back.
             async with await Raw.open(server, 0) as third:
                 refused = await third.get("/oro/events")
                 assert refused.status == 200
@@ -234,51 +236,55 @@ async def test_a_page_holds_at_most_its_limit_and_the_rest_is_answered_at_once()
                 assert b"ERR_TOO_MANY_CONNECTIONS" in events
                 assert slow.cancelled == 2
 
-        # Every other page keeps its own places: window 1, and requests without a window.
+        # Every other page keeps its own places: window 1, and requests without a window (one
+        # place for them all, which a second channel does not get).
         others = [await open_channel(server, 1), await open_channel(server, None)]
-        slow_calls = [await Raw.open(server, 1), await Raw.open(server, None)]
+        slow_calls = [await Raw.open(server, 1)]
         for call in slow_calls:
             await call.send("/ipc/test.slow")
-        await slow.wait_running(2)
+        await slow.wait_running(1)
+        with anyio.fail_after(DEADLINE):
+            async with await Raw.open(server, None) as no_window:
+                assert b"retry: 5000\n" in (await no_window.get("/oro/events")).body
 
         # A place freed is taken again: window 0 closes a channel and opens one.
         await first.stream.aclose()
         with anyio.fail_after(DEADLINE):
             async with await open_channel(server, 0) as again:
                 assert b": connected" in await again.until(b"\n\n")
-        for raw in (second, *others, *slow_calls):
+        for raw in (*held, *others, *slow_calls):
             await raw.stream.aclose()
         await slow.wait_running(0)
 
 
 async def test_six_slow_calls_of_one_page_leave_other_pages_their_connections() -> None:
     """The shape of the issue: one page sends 6 calls that never answer (what a browser would
-    run on all 6 of its connections). Two hold the page's places; the other four are answered
-    429 after the grace, freeing their connections, while the two keep running."""
+    run on all 6 of its connections). Three hold the page's places; the other three are
+    answered 429 after the grace, freeing their connections, while the three keep running."""
     slow = Slow()
     async with make_host([slow.plugin()]) as host, live_server(host) as server:
         connections = [await Raw.open(server, 0) for _ in range(6)]
         for raw in connections:
             await raw.send("/ipc/test.slow")
         answers: list[Answer] = []
-        four_answered = anyio.Event()
+        rest_answered = anyio.Event()
 
         async def read(raw: Raw) -> None:
             head = await raw.head()
             head.body = await raw.rest()
             answers.append(head)
-            if len(answers) == 4:
-                four_answered.set()
+            if len(answers) == 6 - WINDOW_PLACES:
+                rest_answered.set()
 
         with anyio.fail_after(DEADLINE):
             async with anyio.create_task_group() as task_group:
                 for raw in connections:
                     task_group.start_soon(read, raw)
-                await four_answered.wait()
+                await rest_answered.wait()
                 task_group.cancel_scope.cancel()
         for answer in answers:
             assert_too_many(answer)
-        assert slow.running == 2
+        assert slow.running == WINDOW_PLACES
         # Window 1 is served at once, on a connection of its own, as if window 0 were idle.
         async with await Raw.open(server, 1) as other:
             quick = await other.get("/ipc/test.quick")
@@ -289,7 +295,10 @@ async def test_six_slow_calls_of_one_page_leave_other_pages_their_connections() 
 
 
 async def test_the_limit_is_the_apps_to_set() -> None:
-    config = {"ipc.max_held_connections_per_page": 1}
+    config = {
+        "ipc.max_held_connections_per_page": 1,
+        "ipc.max_held_connections_without_window": 2,
+    }
     async with (
         make_host([], config=config) as host,
         live_server(host) as server,
@@ -300,6 +309,11 @@ async def test_the_limit_is_the_apps_to_set() -> None:
             async with await Raw.open(server, 0) as second:
                 refused = await second.get("/oro/events")
         assert b"retry: 5000\n" in refused.body
-        # Window 1 has its own place.
-        async with await open_channel(server, 1) as other:
-            assert b": connected" in await other.until(b"\n\n")
+        # Window 1 has its own place, and requests without a window two.
+        async with (
+            await open_channel(server, 1) as other,
+            await open_channel(server, None) as no_window,
+            await open_channel(server, None) as no_window_again,
+        ):
+            for channel in (other, no_window, no_window_again):
+                assert b": connected" in await channel.until(b"\n\n")

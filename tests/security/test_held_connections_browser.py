@@ -105,8 +105,8 @@ HOLD: Final = """([sources, calls]) => {
 }"""
 
 PLACES: Final = 3
-"""What window 0's page may hold beyond its own channel: one more place of its window's two,
-and the two of the session, for requests without a window."""
+"""What window 0's page may hold beyond its own channel: two more places of its window's three,
+and the one place of the requests without a window."""
 
 SETTLED: Final = """([calls, places]) => {
   const open = globalThis.__sources.filter((source) => source.readyState === 1).length

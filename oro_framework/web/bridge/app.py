@@ -174,6 +174,7 @@ class Bridge:
         self.max_body_bytes: int = config["ipc.max_body_bytes"]
         self.held = HeldConnections(
             config["ipc.max_held_connections_per_page"],
+            session_limit=config["ipc.max_held_connections_without_window"],
             grace=config["ipc.held_connection_grace_ms"] / 1000,
             cookie_name=self.gatekeeper.cookie_name,
         )

@@ -12,6 +12,7 @@ from oro_framework.kernel.launch import WINDOW_CREDENTIAL_PARAMETER
 from oro_framework.web.asgi import HeaderList, cancelled_on_disconnect, start_response
 from oro_framework.web.bridge.answers import not_allowed
 from oro_framework.web.bridge.call import Call
+from oro_framework.web.bridge.held import PageKey
 
 __all__ = ["serve"]
 
@@ -38,7 +39,7 @@ async def serve(call: Call) -> None:
     held, page = bridge.held, bridge.held.page_of(window, call.headers)
     retry = held.open_channel(page)
     if retry is not None:
-        await _come_back_later(call, headers, retry)
+        await _come_back_later(call, headers, retry, page)
         return
     try:
         await _stream(call, window, headers)
@@ -46,13 +47,15 @@ async def serve(call: Call) -> None:
         held.close_channel(page)
 
 
-async def _come_back_later(call: Call, headers: HeaderList, retry: int) -> None:
+async def _come_back_later(
+    call: Call, headers: HeaderList, retry: int, page: PageKey | None
+) -> None:
     """An event stream that ends at once, its ``retry:`` telling the ``EventSource`` when to
     reconnect: a 429 would close it for good (an ``EventSource`` gives up on any status but
     200), and the page would never get its events back once its other connections close."""
     error = TooManyConnectionsError(
-        f"This page already holds {call.bridge.held.limit} open connections: come back later "
-        "(ipc.max_held_connections_per_page)"
+        f"This page already holds {call.bridge.held.limit_of(page)} open connections: come "
+        "back later (ipc.max_held_connections_per_page)"
     )
     body = f": {error.code} {error.message}\nretry: {retry}\n\n".encode()
     retry_after = (b"retry-after", str(max(1, retry // 1000)).encode())

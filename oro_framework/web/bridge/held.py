@@ -4,8 +4,11 @@ A browser opens at most 6 connections to one host, and every window of the app s
 WebKitGTK and QtWebEngine keep one network stack per profile, Chromium one pool per profile.
 A page that holds 6 open (event streams, streamed replies, calls whose handler has not
 answered) leaves every other window of the app without HTTP: no module loads, no IPC. So each
-page may hold at most ``limit`` of them at once, counted per window (its proven credential) or,
-for requests that prove no window, per session (the cookie every page of the browser shares):
+page may hold at most ``limit`` of them at once, counted per window (its proven credential),
+and the requests that prove no window (workers, a tab opened without its launch URL, a page
+leaving its credential out) together at most ``session_limit``, per session (the cookie every
+page of the browser shares). One page holds at most both, leaving the other windows the rest:
+3 and 1 of the 6 by default, which leaves 2 (a window's own channel and one more):
 
 - ``/oro/events`` takes a place for as long as it is open. Beyond the limit it is answered at
   once with an empty event stream whose ``retry:`` makes the ``EventSource`` come back later
@@ -68,14 +71,18 @@ earlier ones were ended one after another."""
 class HeldConnections:
     """The places each page holds; one per bridge, used on its event loop only.
 
-    :param limit: places one page may hold at once (``ipc.max_held_connections_per_page``).
+    :param limit: places one window's page may hold at once
+        (``ipc.max_held_connections_per_page``).
+    :param session_limit: places the requests without a window hold together
+        (``ipc.max_held_connections_without_window``).
     :param grace: seconds a request beyond the limit may run before it must take a place or be
         ended (``ipc.held_connection_grace_ms``).
     :param cookie_name: the session cookie's name, which keys requests without a window.
     """
 
-    def __init__(self, limit: int, *, grace: float, cookie_name: str) -> None:
+    def __init__(self, limit: int, *, session_limit: int, grace: float, cookie_name: str) -> None:
         self.limit = limit
+        self.session_limit = session_limit
         self.grace = grace
         self.cookie_name = cookie_name
         self._held: dict[PageKey, int] = {}
@@ -97,6 +104,10 @@ class HeldConnections:
                     return ("session", value)
         return None
 
+    def limit_of(self, page: PageKey | None) -> int:
+        """The places ``page`` may hold: a window's, or those of the requests without one."""
+        return self.session_limit if page is not None and page[0] == "session" else self.limit
+
     def held(self, page: PageKey) -> int:
         """The places ``page`` holds now."""
         return self._held.get(page, 0)
@@ -115,7 +126,7 @@ class HeldConnections:
             return None
         self.refused += 1
         channels = self._channels.get(page, 0) if page is not None else 0
-        return SSE_RETRY_MS if channels >= self.limit else CALLS_RETRY_MS
+        return SSE_RETRY_MS if channels >= self.limit_of(page) else CALLS_RETRY_MS
 
     def close_channel(self, page: PageKey | None) -> None:
         """Free the place of a channel :meth:`open_channel` opened."""
@@ -133,7 +144,7 @@ class HeldConnections:
         if page is None:
             return True
         held = self._held.get(page, 0)
-        if held >= self.limit:
+        if held >= self.limit_of(page):
             return False
         self._held[page] = held + 1
         return True
@@ -191,11 +202,11 @@ class HeldConnections:
         if page is not None:
             self._strikes[page] = self._strikes.get(page, 0) + 1
         return TooManyConnectionsError(
-            f"This page already holds {self.limit} open connections (event streams, streams "
-            "or calls that have not answered): the browser shares 6 connections between all of "
-            "the app's windows, so one page may not hold more "
-            "(ipc.max_held_connections_per_page)",
-            limit=self.limit,
+            f"This page already holds {self.limit_of(page)} open connections (event streams, "
+            "streams or calls that have not answered): the browser shares 6 connections between "
+            "all of the app's windows, so one page may not hold more "
+            "(ipc.max_held_connections_per_page, ipc.max_held_connections_without_window)",
+            limit=self.limit_of(page),
             retryAfter=SSE_RETRY_MS,
         )
 
