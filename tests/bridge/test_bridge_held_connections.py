@@ -8,6 +8,7 @@ between all of the app's windows."""
 from __future__ import annotations
 
 import json
+import random
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -17,9 +18,12 @@ import anyio
 import anyio.abc
 import h11
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from oro_framework import ByteStream, EventStream, Request
 from oro_framework.testing import LiveServer, RoutePlugin, live_server, make_host
+from oro_framework.web.bridge.held import HeldConnections, PageKey
 
 pytestmark = pytest.mark.anyio
 
@@ -246,6 +250,14 @@ async def test_a_page_holds_at_most_its_limit_and_the_rest_is_answered_at_once()
         with anyio.fail_after(DEADLINE):
             async with await Raw.open(server, None) as no_window:
                 assert b"retry: 5000\n" in (await no_window.get("/oro/events")).body
+                # Cookies a page adds (one of the session's name with a path of its own) buy it
+                # no count of its own.
+                session = dict(no_window.headers)["cookie"]
+                no_window.headers = [
+                    *(header for header in no_window.headers if header[0] != "cookie"),
+                    ("cookie", f"{server.cookie_name}=made-up; {session}"),
+                ]
+                assert b"retry: 5000\n" in (await no_window.get("/oro/events")).body
 
         # A place freed is taken again: window 0 closes a channel and opens one.
         await first.stream.aclose()
@@ -317,3 +329,40 @@ async def test_the_limit_is_the_apps_to_set() -> None:
         ):
             for channel in (other, no_window, no_window_again):
                 assert b": connected" in await channel.until(b"\n\n")
+
+
+PAGES: Final = [("window", 0), ("window", 1), ("session", 0)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(["call", "channel"]), st.sampled_from(PAGES)), max_size=40),
+    st.randoms(use_true_random=False),
+)
+def test_no_sequence_of_places_taken_and_given_back_passes_a_limit(
+    opened: list[tuple[str, PageKey]], order: random.Random
+) -> None:
+    """Calls and channels of three pages, opened then closed in any order: no page ever holds
+    more than its limit, every refusal was for a full page, and all places come back."""
+    held = HeldConnections(3, session_limit=1, grace=1.0)
+    taken: list[tuple[str, PageKey]] = []
+    for kind, page in opened:
+        before = held.held(page)
+        got = held.take(page) if kind == "call" else held.open_channel(page) is None
+        assert got == (before < held.limit_of(page))
+        assert held.held(page) <= held.limit_of(page)
+        if got:
+            taken.append((kind, page))
+    order.shuffle(taken)
+    for kind, page in taken:
+        (held.give_back if kind == "call" else held.close_channel)(page)
+    assert all(held.held(page) == 0 for page in PAGES)
+
+
+def test_every_request_without_a_window_shares_one_count_whatever_its_cookies() -> None:
+    held = HeldConnections(3, session_limit=1, grace=1.0)
+    assert held.page_of(4) == ("window", 4)
+    assert held.page_of(4, by_bridge_key=True) == ("window", 4)
+    assert held.page_of(None) == held.page_of(None)
+    assert held.limit_of(held.page_of(None)) == 1
+    assert held.page_of(None, by_bridge_key=True) is None

@@ -176,7 +176,6 @@ class Bridge:
             config["ipc.max_held_connections_per_page"],
             session_limit=config["ipc.max_held_connections_without_window"],
             grace=config["ipc.held_connection_grace_ms"] / 1000,
-            cookie_name=self.gatekeeper.cookie_name,
         )
         """The connections each page holds open (event streams, streams, pending calls)."""
         self.csp: str = config["webview.csp"]

@@ -36,7 +36,8 @@ async def serve(call: Call) -> None:
     ]
     # The channel holds one of the connections every window shares for as long as it is open:
     # one page may hold only so many (ipc.max_held_connections_per_page, bridge/held.py).
-    held, page = bridge.held, bridge.held.page_of(window, call.headers)
+    # Admitted by the session alone: the bridge key is valid for /ipc only.
+    held, page = bridge.held, bridge.held.page_of(window)
     retry = held.open_channel(page)
     if retry is not None:
         await _come_back_later(call, headers, retry, page)

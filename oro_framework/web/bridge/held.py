@@ -6,9 +6,9 @@ A page that holds 6 open (event streams, streamed replies, calls whose handler h
 answered) leaves every other window of the app without HTTP: no module loads, no IPC. So each
 page may hold at most ``limit`` of them at once, counted per window (its proven credential),
 and the requests that prove no window (workers, a tab opened without its launch URL, a page
-leaving its credential out) together at most ``session_limit``, per session (the cookie every
-page of the browser shares). One page holds at most both, leaving the other windows the rest:
-3 and 1 of the 6 by default, which leaves 2 (a window's own channel and one more):
+leaving its credential out) together at most ``session_limit``, in one count for them all (the
+session, whose cookie every page of the browser shares). One page holds at most both, leaving
+the other windows the rest: 3 and 1 of the 6 by default, which leaves them 2:
 
 - ``/oro/events`` takes a place for as long as it is open. Beyond the limit it is answered at
   once with an empty event stream whose ``retry:`` makes the ``EventSource`` come back later
@@ -26,13 +26,13 @@ page of the browser shares). One page holds at most both, leaving the other wind
   page that queued many calls that never answer would otherwise delay the other windows by a
   whole grace per call.
 
-Requests that prove neither a window nor a session (other processes with the HTTP IPC bridge
-key) are not pages of the browser and are not counted.
+Requests with the HTTP IPC bridge key and no window (other processes) are not pages of the
+browser and are not counted.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from typing import Final, TypeAlias, final
 
 import trio
@@ -41,7 +41,6 @@ from oro_framework.kernel.envelope import ServerSentEvent, encode_sse
 from oro_framework.kernel.errors import TooManyConnectionsError
 from oro_framework.kernel.exchange import EVENTS_MEDIA_TYPE, error_reply
 from oro_framework.web.asgi import HeaderList, Message, Send, send_response
-from oro_framework.web.security import parse_cookies
 
 __all__ = [
     "CALLS_RETRY_MS",
@@ -51,8 +50,12 @@ __all__ = [
     "answer_within_limit",
 ]
 
-PageKey: TypeAlias = tuple[str, int | str]
-"""``("window", index)`` or ``("session", cookie value)``."""
+PageKey: TypeAlias = tuple[str, int]
+"""``("window", index)``, or :data:`_WITHOUT_WINDOW`."""
+
+_WITHOUT_WINDOW: Final[PageKey] = ("session", 0)
+"""The place-holder of every request without a window: the session's, which all the pages of
+the browser share (one cookie)."""
 
 SSE_RETRY_MS: Final = 5000
 """The ``retry:`` of an event stream refused because the page's channels hold all of its
@@ -77,14 +80,12 @@ class HeldConnections:
         (``ipc.max_held_connections_without_window``).
     :param grace: seconds a request beyond the limit may run before it must take a place or be
         ended (``ipc.held_connection_grace_ms``).
-    :param cookie_name: the session cookie's name, which keys requests without a window.
     """
 
-    def __init__(self, limit: int, *, session_limit: int, grace: float, cookie_name: str) -> None:
+    def __init__(self, limit: int, *, session_limit: int, grace: float) -> None:
         self.limit = limit
         self.session_limit = session_limit
         self.grace = grace
-        self.cookie_name = cookie_name
         self._held: dict[PageKey, int] = {}
         self._freed: dict[PageKey, trio.Event] = {}
         self._channels: dict[PageKey, int] = {}
@@ -92,21 +93,18 @@ class HeldConnections:
         self.refused = 0
         """Requests ended or refused for their page's limit since the bridge started."""
 
-    def page_of(self, window: int | None, headers: Mapping[str, str]) -> PageKey | None:
-        """Whose place a request takes: its proven window, else its session; ``None`` for a
-        request with neither (another process), which is not counted."""
+    def page_of(self, window: int | None, *, by_bridge_key: bool = False) -> PageKey | None:
+        """Whose place a request takes: its proven window, else the session's (one for every
+        request without a window, whatever cookies it carries: a page can add cookies of the
+        same name, which must not buy it more places); ``None`` for another process with the
+        HTTP IPC bridge key and no window, which is not counted."""
         if window is not None:
             return ("window", window)
-        cookie = headers.get("cookie")
-        if cookie:
-            for name, value in parse_cookies(cookie):
-                if name == self.cookie_name:
-                    return ("session", value)
-        return None
+        return None if by_bridge_key else _WITHOUT_WINDOW
 
     def limit_of(self, page: PageKey | None) -> int:
         """The places ``page`` may hold: a window's, or those of the requests without one."""
-        return self.session_limit if page is not None and page[0] == "session" else self.limit
+        return self.session_limit if page == _WITHOUT_WINDOW else self.limit
 
     def held(self, page: PageKey) -> int:
         """The places ``page`` holds now."""

@@ -122,7 +122,7 @@ async def _dispatch(
     # A call that has not answered holds one of the connections all windows share: one page
     # may hold only so many (ipc.max_held_connections_per_page, bridge/held.py).
     connections = call.bridge.held
-    page = connections.page_of(request.window, headers)
+    page = connections.page_of(request.window, by_bridge_key=request.by_bridge_key)
     await answer_within_limit(
         connections, page, send, answer, base=base, source=route, request_id=request.id
     )
