@@ -93,7 +93,7 @@ def oro_configure(host: Host) -> None:
         return
     if backend.module is None:
         if backend.error is not None and not error_details(host):
-            host.backend = dataclasses.replace(backend, error=backend.error.brief())
+            host.backend = dataclasses.replace(backend, page_error=backend.error.brief())
         return
     # Imported here: every app loads this plugin, few have a backend.py (a few ms of start-up).
     from oro_framework.backend import BackendImportError, commands_of

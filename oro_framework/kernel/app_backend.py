@@ -109,6 +109,8 @@ class AppBackend:
         ``oro dev`` watches and ``oro build`` ships.
     :ivar imported: whether an import was tried; false for a host built while imports are off
         (:func:`backend_imports_off`): then ``module`` and ``error`` are both ``None``.
+    :ivar page_error: what pages are answered instead of ``error`` (its brief form, without the
+        app's text); the command line keeps telling the author the whole ``error``.
     """
 
     source: str
@@ -116,6 +118,7 @@ class AppBackend:
     error: BackendImportError | None = None
     directory: Path | None = None
     imported: bool = True
+    page_error: BackendImportError | None = None
 
     @property
     def file(self) -> Path | None:
@@ -135,7 +138,7 @@ class AppBackend:
         """What a call to an unknown ``route`` answers: the import error for ``backend.*``
         while the backend is broken, else ``None`` (the router's own NotFoundError)."""
         if self.error is not None and route.lower().startswith(BACKEND_PLUGIN + "."):
-            return self.error
+            return self.page_error or self.error
         return None
 
 
