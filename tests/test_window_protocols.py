@@ -33,10 +33,12 @@ source.addEventListener('tick', (event) => {
   if (globalThis.arrivals.length === 4) {
     source.close()
     // Reported through IPC: pywebview may hold evaluations in a page that is still loading.
-    // The prefix keeps the IPC layer from decoding the value as JSON.
+    // The prefix keeps the IPC layer from decoding the value as JSON. A worker's page has no
+    // preload, so no window credential, and a window's title is its own window's to set
+    // (issue 50): the app's page, back in the window, sets it.
     const { arrivals } = globalThis
     const report = 'report ' + JSON.stringify({ href: location.href, arrivals })
-    fetch('/ipc/window.setTitle?value=' + encodeURIComponent(report))
+    location.replace('/index.html#' + encodeURIComponent(report))
   }
 })
 </script></body></html>`
@@ -57,8 +59,12 @@ INDEX = """<!doctype html><html><head><meta charset="utf-8"><title>protocols</ti
 <body><script type="module">
 import { ready } from 'oro:protocol-handlers'
 import { request } from 'oro:ipc'
-await ready('SCHEME')
-await request('window.ready')
+if (location.hash.length > 1) {
+  await request('window.setTitle', { value: decodeURIComponent(location.hash.slice(1)) })
+} else {
+  await ready('SCHEME')
+  await request('window.ready')
+}
 </script></body></html>
 """
 CONFIG = """[meta]
