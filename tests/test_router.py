@@ -213,6 +213,28 @@ async def test_unexpected_exception_traceback_is_logged(caplog: pytest.LogCaptur
     assert "secret detail" in caplog.text
 
 
+@pytest.mark.parametrize("exit_with", [SystemExit(0), KeyboardInterrupt()], ids=repr)
+@pytest.mark.parametrize("in_thread", [False, True], ids=["async", "thread"])
+async def test_a_plugin_route_that_exits_ends_its_call_not_the_host(
+    exit_with: BaseException, in_thread: bool
+) -> None:
+    def leave_now(request: Request) -> None:
+        raise exit_with
+
+    async def leave(request: Request) -> None:
+        leave_now(request)
+
+    handler: Any = leave_now if in_thread else leave
+    plugin = RoutesPlugin({"test.leave": handler, "test.echo": echo})
+    async with make_host([plugin]) as host:
+        client = MemoryClient(host)
+        failed = await client.call("test.leave")
+        reply = await client.call("test.echo", n=3)
+
+    assert isinstance(failed.error, InternalError)
+    assert raise_for_error(reply) == {"n": 3}
+
+
 async def test_non_json_result_is_internal_error() -> None:
     async def weird(request: Request) -> object:
         return object()

@@ -525,6 +525,10 @@ class Router:
             raise
         except Exception as error:
             raise _translated(route, error) from error
+        except HANDLER_EXITS as error:
+            # A handler that calls sys.exit (argparse on the page's input) or raises
+            # KeyboardInterrupt ends its call, not the host that serves every window.
+            raise _internal(route, error) from error
 
     async def _run_in_thread(self, route: Route, request: Request) -> Any:
         """Run a plain ``def`` handler in a worker thread. On timeout or cancellation the caller
@@ -609,7 +613,7 @@ class Router:
                 yield item
         except IPCError:
             raise
-        except Exception as error:
+        except (Exception, *HANDLER_EXITS) as error:
             raise _internal(route, error) from error
         finally:
             self.open_streams[route.name] -= 1
@@ -617,6 +621,10 @@ class Router:
             if close is not None:
                 with anyio.CancelScope(shield=True):
                     await close()
+
+
+HANDLER_EXITS: Final = (SystemExit, KeyboardInterrupt)
+"""What a handler may raise that would end the process: its call's InternalError instead."""
 
 
 def _translated(route: Route, error: Exception) -> IPCError:
