@@ -1,0 +1,67 @@
+"""The host's own config keys stay what they were when they moved beside their readers (issue
+51, "Typed host settings"): every key, its type, default, environment variables and doc, as
+``oro config list --describe --json`` printed them before, and Oro's INI names of keys named
+otherwise here, now declared by the plugin that owns each key."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from oro_framework import ConfigRegistry, Host
+from oro_framework.cli import cli
+from oro_framework.kernel.config import load_config
+
+EXPECTED: Path = Path(__file__).with_suffix(".json")
+"""``oro config list --describe --json``'s entries of plugin ``oro``, captured before the move."""
+
+ORO_NAMES: dict[str, str] = {
+    "meta.title": "meta.name",
+    "bundle.identifier": "meta.bundle_identifier",
+    "build.script.forward_arguments": "build.script_forward_arguments",
+    "build.input": "build.copy",
+    "build.headless": "window.headless",
+    "ai.llm.n_threads": "ai.llm.threads",
+    "ai.llm.context_n_batch": "ai.llm.batch_size",
+}
+"""Oro's and Socket's names of keys named otherwise here, as the kernel's table held them."""
+
+
+@pytest.fixture(scope="module")
+def keys(tmp_path_factory: pytest.TempPathFactory) -> ConfigRegistry:
+    host = Host(tmp_path_factory.mktemp("keys"), use_config_file=False, resolve_secrets=False)
+    host.close()
+    return host.config_keys
+
+
+def test_the_hosts_keys_types_defaults_and_docs_are_those_listed_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(
+        cli, ["config", "list", "--describe", "--json"], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    listed: list[dict[str, Any]] = json.loads(result.stdout)
+    expected: list[dict[str, Any]] = json.loads(EXPECTED.read_text(encoding="utf-8"))
+    assert [entry for entry in listed if entry["plugin"] == "oro"] == expected
+
+
+@pytest.mark.parametrize(("oro_name", "ours"), sorted(ORO_NAMES.items()))
+def test_an_ini_key_under_oros_name_sets_ours(
+    tmp_path: Path, keys: ConfigRegistry, oro_name: str, ours: str
+) -> None:
+    section, _, name = oro_name.rpartition(".")
+    declared = keys.get(ours)
+    assert declared is not None
+    text = {bool: "true", int: "3"}.get(declared.type, "src")
+    path = tmp_path / "socket.ini"
+    path.write_text(textwrap.dedent(f"[{section}]\n{name} = {text}\n"), encoding="utf-8")
+    config = load_config(keys, path=path)
+    assert config.source(ours) == "socket.ini:2"
+    assert str(config[ours]).lower() == text
