@@ -60,6 +60,7 @@ if TYPE_CHECKING:
     from oro_framework.kernel.lifecycle import LifecycleEvent, LifecycleState
     from oro_framework.kernel.memory import MemoryBudget, MemoryReservation
     from oro_framework.kernel.modules import JSModule, JSModuleTable
+    from oro_framework.kernel.mounts import ASGIApp, Mount, MountTable
     from oro_framework.kernel.owned import OwnedDescriptor
     from oro_framework.kernel.permissions import Permission, PermissionRegistry
     from oro_framework.kernel.plugins import PluginInfo
@@ -89,7 +90,6 @@ if TYPE_CHECKING:
         SandboxWalk,
         real_path,
     )
-    from oro_framework.kernel.schemes import ASGIApp, Mount, SchemeTable
     from oro_framework.kernel.services import (
         Service,
         ServiceRegistry,
@@ -126,7 +126,7 @@ _EXPORTS: dict[str, str] = {
     "answered": "oro_framework.kernel.router",
     "application_url_event": "oro_framework.kernel.protocols",
     "AppPaths": "oro_framework.kernel.app",
-    "ASGIApp": "oro_framework.kernel.schemes",
+    "ASGIApp": "oro_framework.kernel.mounts",
     "ByteStream": "oro_framework.kernel.envelope",
     "cancelled_on_disconnect": "oro_framework.web.asgi",
     "check_scheme": "oro_framework.kernel.protocols",
@@ -160,7 +160,7 @@ _EXPORTS: dict[str, str] = {
     "LifecycleError": "oro_framework.kernel.errors",
     "LifecycleEvent": "oro_framework.kernel.lifecycle",
     "LifecycleState": "oro_framework.kernel.lifecycle",
-    "Mount": "oro_framework.kernel.schemes",
+    "Mount": "oro_framework.kernel.mounts",
     "FileGrant": "oro_framework.kernel.file_grants",
     "FileGrants": "oro_framework.kernel.file_grants",
     "NotAllowedError": "oro_framework.kernel.errors",
@@ -198,7 +198,7 @@ _EXPORTS: dict[str, str] = {
     "SandboxTarget": "oro_framework.kernel.sandbox",
     "SandboxWalk": "oro_framework.kernel.sandbox",
     "scheme_of": "oro_framework.kernel.protocols",
-    "SchemeTable": "oro_framework.kernel.schemes",
+    "MountTable": "oro_framework.kernel.mounts",
     "SecurityError": "oro_framework.kernel.errors",
     "serve_websockets": "oro_framework.web.wire",
     "ServerSentEvent": "oro_framework.kernel.envelope",
@@ -288,6 +288,7 @@ __all__ = [
     "MemoryBudget",
     "MemoryReservation",
     "Mount",
+    "MountTable",
     "NotAllowedError",
     "NotFoundError",
     "NotSupportedError",
@@ -316,7 +317,6 @@ __all__ = [
     "SandboxRoot",
     "SandboxTarget",
     "SandboxWalk",
-    "SchemeTable",
     "SecurityError",
     "ServerSentEvent",
     "Service",

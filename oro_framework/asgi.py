@@ -1,6 +1,6 @@
-"""Helpers for plugins that mount an ASGI app with ``oro_register_schemes``.
+"""Helpers for plugins that mount an ASGI app with ``oro_register_mounts``.
 
-A mounted app (``schemes.mount("/ai/llama", app, ...)``) is plain ASGI 3: the host hands it
+A mounted app (``mounts.mount("/ai/llama", app, ...)``) is plain ASGI 3: the host hands it
 ``scope``, ``receive`` and ``send`` once the request passed the bridge's checks. A handful of JSON
 endpoints and an event stream do not need a web framework; these helpers are the parts every such
 app would otherwise copy::

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oro_framework import AbortError, OutOfRangeError, SchemeTable, ServerSentEvent, hookimpl
+from oro_framework import AbortError, MountTable, OutOfRangeError, ServerSentEvent, hookimpl
 from oro_framework.asgi import (
     Message,
     Receive,
@@ -353,8 +353,8 @@ class MountPlugin:
         self.app = app
 
     @hookimpl
-    def oro_register_schemes(self, schemes: SchemeTable) -> None:
-        schemes.mount("/helped", self.app, doc="An app written with oro_framework.asgi.")
+    def oro_register_mounts(self, mounts: MountTable) -> None:
+        mounts.mount("/helped", self.app, doc="An app written with oro_framework.asgi.")
 
 
 async def test_a_mounted_app_answers_json_and_refuses_a_long_body() -> None:

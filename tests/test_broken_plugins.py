@@ -30,6 +30,7 @@ from oro_framework import (
     Host,
     JSModuleTable,
     LifecycleEvent,
+    MountTable,
     NotAllowedError,
     NotFoundError,
     PermissionRegistry,
@@ -38,7 +39,6 @@ from oro_framework import (
     RegistrationError,
     Request,
     RouteTable,
-    SchemeTable,
     ServiceRegistry,
     hookimpl,
 )
@@ -50,7 +50,7 @@ BUILD_HOOKS = (
     "oro_register_config",
     "oro_configure",
     "oro_register_routes",
-    "oro_register_schemes",
+    "oro_register_mounts",
     "oro_register_js_modules",
     "oro_register_services",
 )
@@ -109,9 +109,9 @@ class Registering:
         self._done("oro_register_routes")
 
     @hookimpl
-    def oro_register_schemes(self, schemes: SchemeTable) -> None:
-        schemes.mount(f"/{self.name}", _asgi_app, doc="An app.")
-        self._done("oro_register_schemes")
+    def oro_register_mounts(self, mounts: MountTable) -> None:
+        mounts.mount(f"/{self.name}", _asgi_app, doc="An app.")
+        self._done("oro_register_mounts")
 
     @hookimpl
     def oro_register_js_modules(self, modules: JSModuleTable) -> None:
@@ -135,7 +135,7 @@ def registered_by(host: Host, plugin: str) -> dict[str, list[str]]:
         "permissions": host.permissions,
         "config keys": host.config_keys,
         "routes": host.routes,
-        "schemes": host.schemes,
+        "mounts": host.mounts,
         "JS modules": host.js_modules,
         "services": host.services,
     }
@@ -276,14 +276,14 @@ def test_skipping_is_logged_in_one_line_per_plugin(
     with caplog.at_level(logging.WARNING, logger="oro_framework.plugins"):
         host = build(
             tmp_path,
-            Registering("crashing", module_file, failing_hook="oro_register_schemes"),
+            Registering("crashing", module_file, failing_hook="oro_register_mounts"),
             skip_broken_plugins=True,
         )
     host.close()
 
     assert caplog.messages == [
-        "skipping broken plugin: plugin entry point 'crashing': hook oro_register_schemes "
-        "raised RuntimeError: crashing cannot oro_register_schemes"
+        "skipping broken plugin: plugin entry point 'crashing': hook oro_register_mounts "
+        "raised RuntimeError: crashing cannot oro_register_mounts"
     ]
 
 
@@ -305,10 +305,10 @@ def test_the_builtin_plugin_is_never_skipped(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     @hookimpl
-    def oro_register_schemes(schemes: SchemeTable) -> None:
+    def oro_register_mounts(mounts: MountTable) -> None:
         raise RuntimeError("a bug in the host")
 
-    monkeypatch.setattr(builtin, "oro_register_schemes", oro_register_schemes, raising=False)
+    monkeypatch.setattr(builtin, "oro_register_mounts", oro_register_mounts, raising=False)
 
     with pytest.raises(PluginLoadError, match="plugin entry point 'oro' from distribution"):
         build(tmp_path, skip_broken_plugins=True)
@@ -347,13 +347,13 @@ BAD_CALLS = {
         "default of config key 'bad.size'",
     ),
     "reserved scheme": (
-        "oro_register_schemes",
-        lambda schemes: schemes.mount("/ipc/mine", _asgi_app, doc="Under /ipc."),
+        "oro_register_mounts",
+        lambda mounts: mounts.mount("/ipc/mine", _asgi_app, doc="Under /ipc."),
         "reserved by the host",
     ),
     "relative scheme": (
-        "oro_register_schemes",
-        lambda schemes: schemes.mount("mine", _asgi_app, doc="Relative."),
+        "oro_register_mounts",
+        lambda mounts: mounts.mount("mine", _asgi_app, doc="Relative."),
         "must look like '/name'",
     ),
     "JS specifier": (

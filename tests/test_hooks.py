@@ -27,6 +27,7 @@ from oro_framework import (
     Host,
     JSModuleTable,
     LifecycleEvent,
+    MountTable,
     NotAllowedError,
     NotFoundError,
     PermissionRegistry,
@@ -36,7 +37,6 @@ from oro_framework import (
     Route,
     RouteCallWrapper,
     RouteTable,
-    SchemeTable,
     ServiceRegistry,
     StashKey,
     Window,
@@ -275,7 +275,7 @@ Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
 
-async def test_oro_register_schemes_mounts_an_asgi_app() -> None:
+async def test_oro_register_mounts_mounts_an_asgi_app() -> None:
     async def echo_path(scope: Scope, receive: Receive, send: Send) -> None:
         await receive()
         await send({"type": "http.response.start", "status": 200, "headers": []})
@@ -285,13 +285,13 @@ async def test_oro_register_schemes_mounts_an_asgi_app() -> None:
         name = "scheme-plugin"
 
         @hookimpl
-        def oro_register_schemes(self, schemes: SchemeTable) -> None:
-            schemes.mount("/demo/echo", echo_path, doc="Echoes the path.")
+        def oro_register_mounts(self, mounts: MountTable) -> None:
+            mounts.mount("/demo/echo", echo_path, doc="Echoes the path.")
 
     async with make_host([SchemePlugin()]) as host:
-        mount = host.schemes.resolve("/demo/echo/some/thing")
+        mount = host.mounts.resolve("/demo/echo/some/thing")
         assert mount is not None
-        assert host.schemes.resolve("/demo/echoes") is None
+        assert host.mounts.resolve("/demo/echoes") is None
 
         sent: list[MutableMapping[str, Any]] = []
 

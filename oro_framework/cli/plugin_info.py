@@ -196,7 +196,7 @@ def plugin_details(host: Host | None, info: PluginInfo) -> PluginDetails:
         ],
         mounts=[
             {"prefix": m.prefix, "permission": m.permission, "doc": m.doc}
-            for m in host.schemes
+            for m in host.mounts
             if m.plugin == name
         ],
     )

@@ -49,6 +49,7 @@ from oro_framework.kernel.hooks import HookCaller
 from oro_framework.kernel.lifecycle import LifecycleEvent, LifecycleState, transition
 from oro_framework.kernel.memory import MemoryBudget
 from oro_framework.kernel.modules import JSModuleTable
+from oro_framework.kernel.mounts import MountTable
 from oro_framework.kernel.permissions import PermissionRegistry
 from oro_framework.kernel.plugins import (
     BUILTIN_PLUGIN,
@@ -65,7 +66,6 @@ from oro_framework.kernel.protocols import ProtocolHandlers
 from oro_framework.kernel.registry import Registry
 from oro_framework.kernel.request import Request
 from oro_framework.kernel.router import Router, RouteTable
-from oro_framework.kernel.schemes import SchemeTable
 from oro_framework.kernel.services import (
     RestartPolicy,
     ServiceRegistry,
@@ -200,7 +200,7 @@ class Host:
         self.permissions = PermissionRegistry()
         self.config_keys = ConfigRegistry()
         self.routes = RouteTable()
-        self.schemes = SchemeTable()
+        self.mounts = MountTable()
         self.js_modules = JSModuleTable()
         self.services = ServiceRegistry()
         self._is_config_loaded = False
@@ -279,7 +279,7 @@ class Host:
 
     def _register_everything(self) -> None:
         self.hooks.register("oro_register_routes", self.routes, routes=self.routes, host=self)
-        self.hooks.register("oro_register_schemes", self.schemes, schemes=self.schemes, host=self)
+        self.hooks.register("oro_register_mounts", self.mounts, mounts=self.mounts, host=self)
         self.hooks.register(
             "oro_register_js_modules", self.js_modules, modules=self.js_modules, host=self
         )
@@ -306,7 +306,7 @@ class Host:
             self.permissions,
             self.config_keys,
             self.routes,
-            self.schemes,
+            self.mounts,
             self.js_modules,
             self.services,
         )

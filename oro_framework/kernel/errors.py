@@ -31,7 +31,7 @@ Two families share the root :class:`OroError`:
     └── HostError                      never sent to a page
         ├── PluginLoadError            a plugin could not be imported or validated, or a hook raised
         ├── RegistrationError          a plugin called a registry's add() wrongly
-        │   └── RegistrationConflict   two plugins claim one route/scheme/permission/key/specifier
+        │   └── RegistrationConflict   two plugins claim one route/mount/permission/key/specifier
         ├── ConfigError                oro.toml or an override holds an invalid value
         ├── ServiceError               a service failed to start or crashed
         ├── LifecycleError             an impossible lifecycle transition was requested

@@ -348,9 +348,7 @@ class Extensions:
             hooks.register_one(
                 "oro_register_routes", host.routes, name, routes=host.routes, host=host
             )
-        hooks.register_one(
-            "oro_register_schemes", host.schemes, name, schemes=host.schemes, host=host
-        )
+        hooks.register_one("oro_register_mounts", host.mounts, name, mounts=host.mounts, host=host)
         hooks.register_one(
             "oro_register_services", host.services, name, services=host.services, host=host
         )
@@ -371,7 +369,7 @@ class Extensions:
         unconfigured and unregistered, as the host stops (docs/design.md, Running)."""
         host = self._host
         withdrawn = [route.name for route in host.routes.drop_plugin(name)]
-        host.schemes.drop_plugin(name)
+        host.mounts.drop_plugin(name)
         await host.router.withdraw(withdrawn, UNLOAD_GRACE_SECONDS)
         for service in host.services.drop_plugin(name):
             await self._runner.remove(service.name)

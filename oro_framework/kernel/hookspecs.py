@@ -39,10 +39,10 @@ if TYPE_CHECKING:
     from oro_framework.kernel.doctor import DoctorCheck
     from oro_framework.kernel.lifecycle import LifecycleEvent
     from oro_framework.kernel.modules import JSModuleTable
+    from oro_framework.kernel.mounts import MountTable
     from oro_framework.kernel.permissions import PermissionRegistry
     from oro_framework.kernel.request import Request
     from oro_framework.kernel.router import Route, RouteTable
-    from oro_framework.kernel.schemes import SchemeTable
     from oro_framework.kernel.services import ServiceRegistry
     from oro_framework.kernel.windows.model import Window
 
@@ -172,15 +172,15 @@ def oro_register_routes(routes: RouteTable, host: Host) -> None:
 
 
 @hookspec
-def oro_register_schemes(schemes: SchemeTable, host: Host) -> None:
+def oro_register_mounts(mounts: MountTable, host: Host) -> None:
     """Mount ASGI applications under path prefixes of the app origin.
 
-    Called once per host after :func:`oro_register_routes`. ``schemes.mount("/ai/llama", app,
+    Called once per host after :func:`oro_register_routes`. ``mounts.mount("/ai/llama", app,
     doc="...")`` serves ``app`` (any ASGI 3 app: Starlette, FastAPI, a plain function) for every
     path below the prefix, behind the same session, Host and Origin checks as IPC. ``/oro`` and
     ``/ipc`` are reserved by the host.
 
-    :param schemes: the host's :class:`~oro_framework.SchemeTable`.
+    :param mounts: the host's :class:`~oro_framework.MountTable`.
     :param host: the host being built, configured.
     :return: nothing; the return value is ignored.
     """
@@ -190,7 +190,7 @@ def oro_register_schemes(schemes: SchemeTable, host: Host) -> None:
 def oro_register_js_modules(modules: JSModuleTable, host: Host) -> None:
     """Register the ES modules page JavaScript imports to reach your routes.
 
-    Called once per host after :func:`oro_register_schemes`. ``modules.add("oro:fs", path,
+    Called once per host after :func:`oro_register_mounts`. ``modules.add("oro:fs", path,
     aliases=("node:fs",), declarations=dts_path)`` makes ``import fs from 'oro:fs'`` load ``path``;
     the page's import map is built from this table. With ``preload=True`` the preload also loads
     the module in every page, after ``oro:bootstrap`` (oro-conduit installs its IPC transport so).

@@ -9,7 +9,7 @@ from typing import Any, final
 from oro_framework.kernel.exchange import reserved_prefix
 from oro_framework.kernel.registry import Registry
 
-__all__ = ["ASGIApp", "Authenticator", "Mount", "SchemeTable"]
+__all__ = ["ASGIApp", "Authenticator", "Mount", "MountTable"]
 
 ASGIApp = Callable[
     [
@@ -40,10 +40,10 @@ class Mount:
 
 
 @final
-class SchemeTable(Registry[Mount]):
-    """Passed to ``oro_register_schemes``."""
+class MountTable(Registry[Mount]):
+    """Passed to ``oro_register_mounts``."""
 
-    kind = "scheme"
+    kind = "mount"
 
     def mount(
         self,

@@ -22,10 +22,10 @@ if TYPE_CHECKING:
     from oro_framework.kernel.config import ConfigRegistry
     from oro_framework.kernel.lifecycle import LifecycleEvent
     from oro_framework.kernel.modules import JSModuleTable
+    from oro_framework.kernel.mounts import MountTable
     from oro_framework.kernel.permissions import PermissionRegistry
     from oro_framework.kernel.request import Request
     from oro_framework.kernel.router import Route, RouteCallWrapper, RouteTable
-    from oro_framework.kernel.schemes import SchemeTable
     from oro_framework.kernel.services import ServiceRegistry
     from oro_framework.kernel.windows.model import Window
 
@@ -249,8 +249,8 @@ class HookRecorder:
         self._record("oro_register_routes", routes=routes, host=host)
 
     @hookimpl
-    def oro_register_schemes(self, schemes: SchemeTable, host: Host) -> None:
-        self._record("oro_register_schemes", schemes=schemes, host=host)
+    def oro_register_mounts(self, mounts: MountTable, host: Host) -> None:
+        self._record("oro_register_mounts", mounts=mounts, host=host)
 
     @hookimpl
     def oro_register_js_modules(self, modules: JSModuleTable, host: Host) -> None:

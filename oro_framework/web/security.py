@@ -32,7 +32,7 @@ from oro_framework.kernel.origins import check_origin_syntax
 from oro_framework.kernel.windows.model import MAIN_WINDOW
 
 if TYPE_CHECKING:
-    from oro_framework.kernel.schemes import Authenticator
+    from oro_framework.kernel.mounts import Authenticator
 
 __all__ = [
     "BRIDGE_KEY_HEADER",

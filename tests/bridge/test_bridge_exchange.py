@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from oro_framework import Request, SchemeTable, hookimpl
+from oro_framework import MountTable, Request, hookimpl
 from oro_framework.testing import RoutePlugin, live_server, make_host
 from oro_framework.web.asgi import Receive, Scope, Send, send_response
 
@@ -29,11 +29,11 @@ class NymPlugin:
     name = "nym"
 
     @hookimpl
-    def oro_register_schemes(self, schemes: SchemeTable) -> None:
+    def oro_register_mounts(self, mounts: MountTable) -> None:
         def authenticate(headers: Mapping[str, str]) -> bool:
             return headers.get("authorization") == "Bearer nym-key"
 
-        schemes.mount("/oronym", hello, doc="Hello.", authenticate=authenticate)
+        mounts.mount("/oronym", hello, doc="Hello.", authenticate=authenticate)
 
 
 async def test_an_absurd_window_index_is_no_index_not_a_crash() -> None:

@@ -10,7 +10,7 @@ import pytest
 import trio_websocket
 
 import oro_framework.core.ping
-from oro_framework import Request, SchemeTable, ServiceUnavailableError, hookimpl
+from oro_framework import MountTable, Request, ServiceUnavailableError, hookimpl
 from oro_framework.testing import LiveServer, live_server, make_host
 from oro_framework.web.asgi import Receive, Scope, Send, send_response
 
@@ -45,8 +45,8 @@ class EchoMountPlugin:
     name = "echo-mounter"
 
     @hookimpl
-    def oro_register_schemes(self, schemes: SchemeTable) -> None:
-        schemes.mount("/echo", echo_websocket, doc="Echoes WebSocket messages.")
+    def oro_register_mounts(self, mounts: MountTable) -> None:
+        mounts.mount("/echo", echo_websocket, doc="Echoes WebSocket messages.")
 
 
 class MountPlugin:
@@ -61,8 +61,8 @@ class MountPlugin:
             permissions.add(self.permission, "Test mount permission.")
 
     @hookimpl
-    def oro_register_schemes(self, schemes: SchemeTable) -> None:
-        schemes.mount(
+    def oro_register_mounts(self, mounts: MountTable) -> None:
+        mounts.mount(
             "/ai/llama", describe_scope, doc="Echo of the ASGI scope.", permission=self.permission
         )
 

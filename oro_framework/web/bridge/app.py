@@ -245,7 +245,7 @@ class Bridge:
         query = parse_query(scope.get("query_string", b""))
         reserved = reserved_prefix(path)
         is_ipc = reserved == IPC_PREFIX
-        mount = self.host.schemes.resolve(path) if reserved is None else None
+        mount = self.host.mounts.resolve(path) if reserved is None else None
         base = self._base_headers(headers)
         admission = self.gatekeeper.admit(
             headers,

@@ -1,4 +1,4 @@
-"""Mount prefixes: the ASGI apps plugins mounted with ``oro_register_schemes``, over HTTP and
+"""Mount prefixes: the ASGI apps plugins mounted with ``oro_register_mounts``, over HTTP and
 WebSocket, behind their permission: the config switch and ``oro_permission_check``, as a route."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from urllib.parse import quote
 
 from oro_framework.kernel.errors import IPCError, NotAllowedError
 from oro_framework.kernel.exchange import WINDOW_CREDENTIAL_HEADER, reserved_prefix
+from oro_framework.kernel.mounts import Mount
 from oro_framework.kernel.request import Request
-from oro_framework.kernel.schemes import Mount
 from oro_framework.web.asgi import Receive, Scope, Send, read_headers
 from oro_framework.web.bridge.answers import refuse_page
 from oro_framework.web.bridge.call import Call
@@ -77,7 +77,7 @@ async def serve_websocket(bridge: Bridge, scope: Scope, receive: Receive, send: 
     host = bridge.host
     headers = read_headers(scope)
     path: str = scope["path"]
-    mount = host.schemes.resolve(path) if reserved_prefix(path) is None else None
+    mount = host.mounts.resolve(path) if reserved_prefix(path) is None else None
     if mount is not None:
         admission = bridge.gatekeeper.admit(
             headers, port=server_port(scope), authenticate=mount.authenticate

@@ -17,7 +17,7 @@ import anyio
 import oro_sw.plugin
 from playwright.sync_api import BrowserContext, Page
 
-from oro_framework import Host, SchemeTable, hookimpl
+from oro_framework import Host, MountTable, hookimpl
 from oro_framework.testing import ServedApp, make_host, served_app
 
 APP: Final = Path(__file__).parent / "app"
@@ -52,8 +52,8 @@ class StreamingMount:
         self.release = threading.Event()
 
     @hookimpl
-    def oro_register_schemes(self, schemes: SchemeTable) -> None:
-        schemes.mount("/sse", self.app, doc="A two-event stream released by the test.")
+    def oro_register_mounts(self, mounts: MountTable) -> None:
+        mounts.mount("/sse", self.app, doc="A two-event stream released by the test.")
 
     async def app(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":

@@ -17,10 +17,10 @@ from oro_framework import (
     DoctorCheck,
     Host,
     JSModuleTable,
+    MountTable,
     PermissionRegistry,
     RegistrationError,
     RouteTable,
-    SchemeTable,
     ServiceRegistry,
     hookimpl,
 )
@@ -61,10 +61,10 @@ def oro_register_routes(routes: RouteTable) -> None:
 
 
 @hookimpl
-def oro_register_schemes(schemes: SchemeTable, host: Host) -> None:
+def oro_register_mounts(mounts: MountTable, host: Host) -> None:
     state = host.stash[STATE]
     try:
-        schemes.mount(
+        mounts.mount(
             state.settings.prefix,
             state.api,
             doc="OpenAI-compatible API of the local models (/v1/chat/completions...)",
