@@ -45,7 +45,7 @@ def dev(
     in the new config or plugin is printed here and shown in the pages until the next save.
     Stops on Ctrl-C/SIGTERM.
     """
-    from oro_framework.cli.dev import DevLoop
+    from oro_framework.cli.dev_loop import DevLoop
 
     overrides = with_webview(overrides, webview)
     parse_overrides(overrides)
