@@ -136,3 +136,46 @@ def test_allow_window_control_lets_a_window_run_script_in_another_but_not_read_i
     assert search == "?navigated=by-1"
     # Without a window, nothing, whatever the permission.
     assert answers["bare"]["code"] == "ERR_NO_WINDOW", answers
+
+
+IDENTITY_PAGE = """<!doctype html>
+<html>
+<head><title>identity</title></head>
+<body>
+<script type="module">
+import { request } from 'oro:ipc'
+// Asked without an index: the host answers for the window this page's credential proves.
+globalThis.asked = await request('window.getTitle').catch((error) => error.code)
+await request('window.ready')
+</script>
+</body>
+</html>
+"""
+
+
+def test_a_native_windows_next_page_and_reload_keep_its_window_with_nothing_stored(
+    display, engine, tmp_path: Path
+):
+    """The engine hands the credential to each page of the window: a navigation and a reload
+    keep the window, and no storage or global of the page holds the credential."""
+    (tmp_path / "oro.toml").write_text(CONFIG)
+    (tmp_path / "index.html").write_text(IDENTITY_PAGE)
+    state = (
+        "globalThis.asked && !globalThis.before && [asked, location.search,"
+        " sessionStorage.getItem('oro:window'), '__oroWindow' in globalThis,"
+        " '__oroWindowSeed' in globalThis, document.cookie.includes('oro')]"
+    )
+    key = new_key()
+    with start(display, engine, key, tmp_path) as oro:
+        with bridge_of(oro, key, "control") as bridge:
+            first = until(lambda: evaluate(bridge, state), "the first page asked", TIMEOUT)
+            evaluate(bridge, "globalThis.before = 1; setTimeout(() => location.href = '?next'); 1")
+            following = until(lambda: evaluate(bridge, state), "the next page asked", TIMEOUT)
+            evaluate(bridge, "globalThis.before = 1; setTimeout(() => location.reload()); 1")
+            reloaded = until(lambda: evaluate(bridge, state), "the reloaded page asked", TIMEOUT)
+            bridge.get("/ipc/application.exit")
+        assert oro.wait() == 0, oro.stderr()
+
+    assert first == ["control", "", None, False, False, False]
+    assert following == ["control", "?next", None, False, False, False]
+    assert reloaded == ["control", "?next", None, False, False, False]
