@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from oro_framework.kernel.app import AppPaths, Host
     from oro_framework.kernel.builtin import find_js_api
+    from oro_framework.kernel.checks import DoctorCheck
     from oro_framework.kernel.config import (
         Config,
         ConfigKey,
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
         setting_from,
         validators,
     )
-    from oro_framework.kernel.doctor import DoctorCheck
     from oro_framework.kernel.envelope import ByteStream, EventStream, Reply, ServerSentEvent
     from oro_framework.kernel.errors import (
         AbortError,
@@ -137,7 +137,7 @@ _EXPORTS: dict[str, str] = {
     "ConfigRegistry": "oro_framework.kernel.config",
     "ConfigWarning": "oro_framework.kernel.errors",
     "decode_query": "oro_framework.kernel.request",
-    "DoctorCheck": "oro_framework.kernel.doctor",
+    "DoctorCheck": "oro_framework.kernel.checks",
     "ErrnoError": "oro_framework.kernel.errors",
     "Event": "oro_framework.kernel.events",
     "EventStream": "oro_framework.kernel.envelope",

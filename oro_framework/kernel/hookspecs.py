@@ -35,8 +35,8 @@ if TYPE_CHECKING:
     import click
 
     from oro_framework.kernel.app import Host
+    from oro_framework.kernel.checks import DoctorCheck
     from oro_framework.kernel.config import ConfigRegistry
-    from oro_framework.kernel.doctor import DoctorCheck
     from oro_framework.kernel.lifecycle import LifecycleEvent
     from oro_framework.kernel.modules import JSModuleTable
     from oro_framework.kernel.mounts import MountTable
