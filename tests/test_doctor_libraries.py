@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from oro_framework.cli.doctor import _qt_backend
+from oro_framework.cli.doctor_checks import _qt_backend
 from oro_framework.cli.shared_libraries import missing_libraries, qt_xcb_plugin
 
 

@@ -44,7 +44,7 @@ from oro_framework import (
     wrap_result,
 )
 from oro_framework.cli.commands import add_plugin_commands
-from oro_framework.cli.doctor import plugin_checks
+from oro_framework.cli.doctor_checks import plugin_checks
 from oro_framework.kernel import hookspecs
 from oro_framework.kernel.plugins import create_plugin_manager
 from oro_framework.testing import (

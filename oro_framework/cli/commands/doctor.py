@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from oro_framework.cli import doctor as doctor_checks
+from oro_framework.cli import doctor_checks
 from oro_framework.cli.commands.plugins import inspect_host, silenced
 from oro_framework.cli.common import (
     app_option,
