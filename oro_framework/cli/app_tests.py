@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from oro_framework.kernel.request import Request
     from oro_framework.kernel.router import RouteTable
     from oro_framework.kernel.services import ServiceRegistry
-    from oro_framework.kernel.windows import GuiBackend
+    from oro_framework.kernel.windows import Engine
 
 __all__ = [
     "DEFAULT_TEST_FILES",
@@ -335,7 +335,7 @@ def run_headless(
 
 
 def run_in_window(
-    runner: AppRunner, plugin: TestRunPlugin, gui: GuiBackend, *, warn: Callable[[str], None]
+    runner: AppRunner, plugin: TestRunPlugin, gui: Engine, *, warn: Callable[[str], None]
 ) -> int:
     """Run the tests in the app's real main window (its default page); it closes when the run
     ends."""

@@ -1,6 +1,6 @@
 """Which web engine shows an app's windows, and whether each one is installed.
 
-Two engines sit behind the kernel's :class:`~oro_framework.kernel.windows.backend.GuiBackend`,
+Two engines sit behind the kernel's :class:`~oro_framework.kernel.windows.backend.Engine`,
 each in a folder of its own (``gui/gtk/``, ``gui/qt/``), and only that folder imports its toolkit
 (an import-linter contract says so):
 
@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Final
 from oro_framework.kernel.builtin import WEBVIEW_ENGINES
 
 if TYPE_CHECKING:
-    from oro_framework.kernel.windows.backend import GuiBackend
+    from oro_framework.kernel.windows.backend import Engine
 
 __all__ = [
     "ENGINE_LABELS",
@@ -131,8 +131,8 @@ def system_engine_hint() -> str:
 
 def make_backend(
     name: str, *, storage_path: Path | None, protocol_schemes: Sequence[str] = ()
-) -> GuiBackend:
-    """A :class:`GuiBackend` of engine ``name``, ready for its first window.
+) -> Engine:
+    """A :class:`Engine` of engine ``name``, ready for its first window.
 
     :raises ImportError: its toolkit cannot be loaded.
     """

@@ -31,7 +31,7 @@ from oro_framework.kernel.errors import InvalidArgumentError
 from oro_framework.kernel.protocols import application_url_event
 from oro_framework.kernel.windows import (
     MAIN_WINDOW,
-    GuiBackend,
+    Engine,
     GuiDispatcher,
     Window,
     WindowManager,
@@ -241,7 +241,7 @@ class AppRunner:
     # With a GUI: the toolkit in the main thread, the loop in "oro-loop"
     # ---------------------------------------------------------------------------------------
 
-    def run_with_gui(self, gui: GuiBackend) -> int:
+    def run_with_gui(self, gui: Engine) -> int:
         """Open the app in a native window; return once it closed and the host stopped.
 
         :raises Exception: whatever stopped the loop (a service failing, the port being taken),

@@ -37,7 +37,7 @@ from oro_framework.kernel.app import Host
 from oro_framework.kernel.builtin import has_build_steps
 from oro_framework.kernel.errors import HostError
 from oro_framework.kernel.hookspecs import hookimpl
-from oro_framework.kernel.windows import GuiBackend
+from oro_framework.kernel.windows import Engine
 from oro_framework.update import RESTART_INTO
 
 
@@ -200,7 +200,7 @@ def run_app_build_steps(
         raise
 
 
-def open_gui(host: Host, runner: AppRunner) -> GuiBackend | None:
+def open_gui(host: Host, runner: AppRunner) -> Engine | None:
     """The GUI to run the app in, or ``None`` to serve it headless (saying why, if unexpected).
     A web engine named by ``--webview`` or ``webview.engine`` that is not installed closes the
     host and exits 2, naming what to install; unnamed, the system engine is taken where it is

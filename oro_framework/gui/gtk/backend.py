@@ -1,4 +1,4 @@
-""":class:`GtkBackend`: the kernel's ``GuiBackend`` on GTK 3 and WebKitGTK 4.1, written here
+""":class:`GtkBackend`: the kernel's ``Engine`` on GTK 3 and WebKitGTK 4.1, written here
 rather than borrowed from pywebview's GTK backend, which gives every window a WebKit context of
 its own (no shared session), hides the views and offers no hook for schemes, crashes or state.
 

@@ -1,5 +1,5 @@
 """The Qt engine: native windows from pywebview with the Qt toolkit (PyQt6 + QtWebEngine, a
-whole Chromium), behind the kernel's :class:`~oro_framework.kernel.windows.backend.GuiBackend`."""
+whole Chromium), behind the kernel's :class:`~oro_framework.kernel.windows.backend.Engine`."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ ResultT = TypeVar("ResultT")
 
 @final
 class QtBackend:
-    """:class:`GuiBackend` over pywebview, with the Qt toolkit on Linux (PyQt6 + QtWebEngine)
+    """:class:`Engine` over pywebview, with the Qt toolkit on Linux (PyQt6 + QtWebEngine)
     and pywebview's platform default elsewhere.
 
     :param storage_path: where the web engine keeps cookies, storage, caches and service

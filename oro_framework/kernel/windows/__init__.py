@@ -2,7 +2,7 @@
 ``window.*`` routes drive, and the backend protocol a GUI toolkit implements (the gui layer's
 pywebview backend does). Headless without one."""
 
-from oro_framework.kernel.windows.backend import GuiBackend, GuiDispatcher, GuiListener
+from oro_framework.kernel.windows.backend import Engine, GuiDispatcher, GuiListener
 from oro_framework.kernel.windows.manager import WindowManager
 from oro_framework.kernel.windows.model import (
     MAIN_WINDOW,
@@ -17,7 +17,7 @@ __all__ = [
     "MAIN_WINDOW",
     "MAX_WINDOWS",
     "WINDOW_EVENTS",
-    "GuiBackend",
+    "Engine",
     "GuiDispatcher",
     "GuiListener",
     "Window",

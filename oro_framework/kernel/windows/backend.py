@@ -1,5 +1,5 @@
 """What a GUI toolkit must offer the :class:`~oro_framework.kernel.windows.manager.WindowManager`
-(:class:`GuiBackend`), what it reports back (:class:`GuiListener`), and the one dispatcher through
+(:class:`Engine`), what it reports back (:class:`GuiListener`), and the one dispatcher through
 which the event loop reaches the GUI.
 
 Threads, when a GUI exists (``docs/design.md``, "Windows and threads"):
@@ -44,7 +44,7 @@ ResultT = TypeVar("ResultT")
 
 
 class GuiListener(Protocol):
-    """What a :class:`GuiBackend` reports to; callable from any thread."""
+    """What a :class:`Engine` reports to; callable from any thread."""
 
     def gui_status_changed(self, index: int, status: WindowStatus) -> None: ...
 
@@ -60,7 +60,7 @@ class GuiListener(Protocol):
         ...
 
 
-class GuiBackend(Protocol):
+class Engine(Protocol):
     """Native windows. :meth:`open` may be called before the GUI loop runs (the toolkit then only
     records the window); every other method is called on the dispatcher thread."""
 
@@ -214,7 +214,7 @@ class GuiDispatcher:
         *args: Any,
     ) -> ResultT:
         """Run ``function(*args)`` on the GUI thread itself (through ``post``, a
-        :meth:`GuiBackend.post`) and return its result, bypassing the FIFO: for work on the
+        :meth:`Engine.post`) and return its result, bypassing the FIFO: for work on the
         toolkit's own objects (menus, dialogs, the clipboard) that must neither wait behind a
         window operation nor hold one up. ``function`` must not block (no modal ``exec()``).
 

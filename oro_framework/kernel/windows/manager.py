@@ -1,5 +1,5 @@
 """The :class:`WindowManager`: the app's windows as routes and the command line see them, native
-(a :class:`~oro_framework.kernel.windows.backend.GuiBackend` is attached) or headless stand-ins.
+(a :class:`~oro_framework.kernel.windows.backend.Engine` is attached) or headless stand-ins.
 
 Events travel from the GUI to the loop: the toolkit reports shown/minimised/restored/closing/closed
 on the GUI thread or short-lived threads of its own, and the manager moves them onto the loop with
@@ -39,7 +39,7 @@ from oro_framework.kernel.launch import (
     window_launch_token,
 )
 from oro_framework.kernel.lifecycle import LifecycleEvent, LifecycleState, emit_to_pages
-from oro_framework.kernel.windows.backend import GuiBackend, GuiDispatcher
+from oro_framework.kernel.windows.backend import Engine, GuiDispatcher
 from oro_framework.kernel.windows.held import GuiHeld
 from oro_framework.kernel.windows.model import (
     MAIN_WINDOW,
@@ -95,7 +95,7 @@ class WindowManager:
     def __init__(self, host: Host) -> None:
         self._host = host
         self._windows: dict[int, Window] = {}
-        self._gui: GuiBackend | None = None
+        self._gui: Engine | None = None
         self._dispatcher: GuiDispatcher | None = None
         self._token: EventLoopToken | None = None
         self._lifecycle_lock = anyio.Lock()
@@ -126,7 +126,7 @@ class WindowManager:
         :meth:`native` gives a plugin."""
         return None if self._gui is None else self._gui.toolkit
 
-    def attach_gui(self, gui: GuiBackend, dispatcher: GuiDispatcher) -> None:
+    def attach_gui(self, gui: Engine, dispatcher: GuiDispatcher) -> None:
         """Use native windows from ``gui``, reached through ``dispatcher``; before any window
         exists."""
         if self._windows:
