@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import json
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, final
 
 import pytest
 from click.testing import CliRunner
 
-from oro_framework import ConfigRegistry, Host
+from oro_framework import ConfigRegistry, Host, RegistrationConflict, RegistrationError, setting
 from oro_framework.cli import cli
 from oro_framework.kernel.config import load_config
 
@@ -52,6 +53,12 @@ def test_the_hosts_keys_types_defaults_and_docs_are_those_listed_before(
     assert [entry for entry in listed if entry["plugin"] == "oro"] == expected
 
 
+def test_the_registry_knows_every_oro_name_of_a_key_named_otherwise(
+    keys: ConfigRegistry,
+) -> None:
+    assert keys.oro_names() == ORO_NAMES
+
+
 @pytest.mark.parametrize(("oro_name", "ours"), sorted(ORO_NAMES.items()))
 def test_an_ini_key_under_oros_name_sets_ours(
     tmp_path: Path, keys: ConfigRegistry, oro_name: str, ours: str
@@ -65,3 +72,29 @@ def test_an_ini_key_under_oros_name_sets_ours(
     config = load_config(keys, path=path)
     assert config.source(ours) == "socket.ini:2"
     assert str(config[ours]).lower() == text
+
+
+def test_a_plugin_declares_oros_names_of_its_keys_and_takes_them_away_with_it() -> None:
+    @final
+    @dataclass(frozen=True)
+    class LlmSettings:
+        threads: int = setting(0, "Threads.", oro_names=("ai.llm.n_threads",))
+
+    registry = ConfigRegistry()
+    with registry.registering("ai"):
+        registry.add_settings(LlmSettings, section="ai.llm")
+    with registry.registering("other"), pytest.raises(RegistrationConflict) as raised:
+        registry.add("other.threads", int, 0, "Threads.", oro_names=("ai.llm.n_threads",))
+    assert "Oro config name 'ai.llm.n_threads' from 'other' is already registered by 'ai'" in str(
+        raised.value
+    )
+    assert registry.get("other.threads") is None
+    assert registry.for_oro_name("ai.llm.n_threads") == "ai.llm.threads"
+    registry.drop_plugin("ai")
+    assert registry.oro_names() == {}
+
+
+def test_oros_name_of_a_key_must_be_a_dotted_key_name() -> None:
+    registry = ConfigRegistry()
+    with pytest.raises(RegistrationError, match="Oro name 'Title' must look like"):
+        registry.add("meta.name", str, "", "A name.", oro_names=("Title",))

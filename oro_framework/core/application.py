@@ -526,6 +526,7 @@ def oro_register_config(config: ConfigRegistry) -> None:
         bool,
         False,
         "Serve the app without opening a window, printing its URL (as `oro run --headless`).",
+        oro_names=("build.headless",),
     )
     config.add(
         "window.persistent_storage",

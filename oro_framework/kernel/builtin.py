@@ -117,7 +117,13 @@ def oro_register_permissions(permissions: PermissionRegistry) -> None:
 
 @hookimpl
 def oro_register_config(config: ConfigRegistry) -> None:
-    config.add("meta.name", str, "oro-app", "Application name, shown in titles and logs.")
+    config.add(
+        "meta.name",
+        str,
+        "oro-app",
+        "Application name, shown in titles and logs.",
+        oro_names=("meta.title",),
+    )
     config.add(
         "meta.version",
         str,
@@ -137,6 +143,7 @@ def oro_register_config(config: ConfigRegistry) -> None:
         str,
         "com.example.oro-app",
         "Reverse-DNS identifier; names the app's data, cache and temp directories.",
+        oro_names=("bundle.identifier",),
     )
     config.add("webview.root", str, ".", "Directory of the app's resources, relative to oro.toml.")
     config.add(
@@ -487,6 +494,7 @@ def _register_build_steps(config: ConfigRegistry) -> None:
         False,
         "Pass the output folder as the build script's first argument (Oro's [build.script] "
         "forward_arguments).",
+        oro_names=("build.script.forward_arguments",),
     )
     config.add(
         "build.copy",
@@ -494,6 +502,7 @@ def _register_build_steps(config: ConfigRegistry) -> None:
         "",
         "Folders (or files) relative to the app whose contents are copied into build.output "
         "after the build script; several separated by ';', each optionally 'source=destination'.",
+        oro_names=("build.input",),
     )
     config.add(
         "build.copy_map",

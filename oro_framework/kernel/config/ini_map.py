@@ -29,7 +29,6 @@ from oro_framework.kernel.errors import ConfigError
 __all__ = [
     "DOC",
     "EXTENSIONS_KEY",
-    "ORO_KEY_NAMES",
     "IniNote",
     "MappedIni",
     "MappedKey",
@@ -83,21 +82,6 @@ _KEY_REASONS: Final[dict[tuple[str, str], str]] = {
     ("webview", "watch"): "oro dev reloads the page itself",
     ("webview", "headers"): "oro sends no custom headers with the app's resources",
 }
-_RENAMED: Final[dict[tuple[str, str], str]] = {
-    ("meta", "title"): "meta.name",
-    ("bundle", "identifier"): "meta.bundle_identifier",
-    ("build.script", "forward_arguments"): "build.script_forward_arguments",
-    ("build", "input"): "build.copy",
-    ("build", "headless"): "window.headless",
-    ("ai.llm", "n_threads"): "ai.llm.threads",
-    ("ai.llm", "context_n_batch"): "ai.llm.batch_size",
-}
-ORO_KEY_NAMES: Final[dict[str, str]] = {
-    f"{section}.{key}": target for (section, key), target in _RENAMED.items()
-}
-"""Oro's and Socket's names of keys that have another name here (``meta.title`` is
-``meta.name``): an INI's keys are mapped with them, and an oro.toml written for Oro (``[meta]
-title``) is read with them too."""
 _HOST_PATHS: Final[dict[str, str]] = {
     "$HOST_HOME": "~",
     "$HOST_PROCESS_WORKING_DIRECTORY": ".",
@@ -240,10 +224,7 @@ def map_ini(document: IniDocument, registry: ConfigRegistry, path: Path) -> Mapp
         if reason is not None:
             mapped.notes.append(IniNote(origin, reason))
             continue
-        parts = _target(section, key)
-        if parts is None:
-            continue
-        _add(mapped, registry, parts, origin)
+        _add(mapped, registry, _target(registry, section, key), origin)
     if (
         copied is not None
         and is_plain_copy
@@ -282,8 +263,9 @@ def _section_reason(section: str) -> str | None:
     return None
 
 
-def _target(section: str, key: str) -> tuple[str, ...] | None:
-    renamed = _RENAMED.get((section, key))
+def _target(registry: ConfigRegistry, section: str, key: str) -> tuple[str, ...]:
+    # Oro's name of a key named otherwise here (``[meta] title``), as its plugin declares it.
+    renamed = registry.for_oro_name(f"{section}.{key}")
     if renamed is not None:
         return tuple(renamed.split("."))
     if not section:

@@ -82,6 +82,9 @@ class ConfigKey:
         be a secret reference (``"secure-storage:openai"``) that the host resolves at start.
     :ivar private: declared private (``setting(..., private=True)``): no secret, but kept out of
         pages (an upstream server's URL).
+    :ivar oro_names: the Oro Runtime's dotted names of the key where they differ
+        (``meta.title`` for ``meta.name``): INI files and oro.toml files written for Oro set
+        the key under them.
     """
 
     name: str
@@ -93,6 +96,7 @@ class ConfigKey:
     env: tuple[str, ...] = ()
     secret: bool = False
     private: bool = False
+    oro_names: tuple[str, ...] = ()
 
     @property
     def is_wildcard(self) -> bool:
@@ -167,6 +171,8 @@ class ConfigRegistry(Registry[ConfigKey]):
         self._flattened: dict[str, str] = {}
         self._settings: dict[type[Any], tuple[str, str]] = {}
         """Settings dataclass → (its section, the plugin that declared it)."""
+        self._oro_names: dict[str, str] = {}
+        """Oro's name of a key → the key (``meta.title`` → ``meta.name``)."""
 
     def add(
         self,
@@ -179,6 +185,7 @@ class ConfigRegistry(Registry[ConfigKey]):
         env: tuple[str, ...] = (),
         secret: bool = False,
         private: bool = False,
+        oro_names: tuple[str, ...] = (),
     ) -> ConfigKey:
         """Declare key ``name`` (``section.key``) of ``type`` with ``default`` and ``doc``.
 
@@ -187,9 +194,14 @@ class ConfigRegistry(Registry[ConfigKey]):
             resolves at start. Only a ``str`` key can be secret.
         :param private: no secret, but kept out of pages (``__args.config``,
             ``application.config``); listings show it.
+        :param oro_names: the Oro Runtime's (or Socket's) dotted names of the key where they
+            differ (``("meta.title",)`` for ``meta.name``): an INI file's key, or an oro.toml
+            written for Oro, under such a name sets this key, and pages find its value under
+            Oro's flattened name too. The plugin owning the key declares them, not the host.
         :raises RegistrationError: a bad name or type, a secret key that is not a string, or a
             default that does not pass its own checks.
-        :raises RegistrationConflict: the key, or a key that flattens to the same name, exists.
+        :raises RegistrationConflict: the key, or a key that flattens to the same name, exists;
+            or another key has one of the Oro names.
         """
         if not _KEY_NAME.match(name) or "." not in name:
             raise self._refuse(f"config key {name!r} must look like 'section.key' in lowercase")
@@ -199,8 +211,18 @@ class ConfigRegistry(Registry[ConfigKey]):
             raise self._refuse(f"config key {name!r}: only a str key can be secret")
         if env and ".*." in name:
             raise self._refuse(f"config key {name!r}: a field of named tables has no env")
+        self._check_oro_names(name, oro_names)
         key = ConfigKey(
-            name, type, default, doc, self.current_plugin, validator, env, secret, private
+            name,
+            type,
+            default,
+            doc,
+            self.current_plugin,
+            validator,
+            env,
+            secret,
+            private,
+            oro_names,
         )
         if not key.is_wildcard:
             try:
@@ -218,7 +240,34 @@ class ConfigRegistry(Registry[ConfigKey]):
             )
         self._claim(name, key)
         self._flattened[key.flattened] = name
+        self._oro_names.update(dict.fromkeys(oro_names, name))
         return key
+
+    def _check_oro_names(self, name: str, oro_names: tuple[str, ...]) -> None:
+        for oro_name in oro_names:
+            if not _KEY_NAME.match(oro_name) or "." not in oro_name or "*" in oro_name:
+                raise self._refuse(
+                    f"config key {name!r}: Oro name {oro_name!r} must look like 'section.key' "
+                    "in lowercase"
+                )
+            taken = self._oro_names.get(oro_name)
+            if taken is not None and taken != name:
+                raise RegistrationConflict(
+                    "Oro config name",
+                    oro_name,
+                    owner=self.owner(taken),
+                    challenger=self.current_plugin,
+                    detail=f" for '{taken}'",
+                )
+
+    def oro_names(self) -> dict[str, str]:
+        """Oro's (and Socket's) names of the keys named otherwise here, each with the key it
+        names (``{"meta.title": "meta.name"}``), as the plugins owning the keys declare them."""
+        return dict(self._oro_names)
+
+    def for_oro_name(self, oro_name: str) -> str | None:
+        """The key Oro's dotted name ``oro_name`` (``meta.title``) names, if one declares it."""
+        return self._oro_names.get(oro_name)
 
     def add_settings(self, cls: type[Any], *, section: str) -> list[ConfigKey]:
         """Declare a key for every :func:`~oro_framework.setting` field of the frozen dataclass
@@ -253,6 +302,7 @@ class ConfigRegistry(Registry[ConfigKey]):
                 env=field.env,
                 secret=field.secret,
                 private=field.private,
+                oro_names=field.oro_names,
             )
             for field in fields
         ]
@@ -277,6 +327,8 @@ class ConfigRegistry(Registry[ConfigKey]):
         dropped = super().drop_plugin(plugin)
         for key in dropped:
             del self._flattened[key.flattened]
+            for oro_name in key.oro_names:
+                del self._oro_names[oro_name]
         for cls in [cls for cls, (_, owner) in self._settings.items() if owner == plugin]:
             del self._settings[cls]
         return dropped

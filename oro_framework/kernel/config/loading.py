@@ -35,7 +35,7 @@ from oro_framework.kernel.config.document import (
 )
 from oro_framework.kernel.config.files import is_ini_file
 from oro_framework.kernel.config.ini import parse_ini, read_ini
-from oro_framework.kernel.config.ini_map import ORO_KEY_NAMES, map_ini
+from oro_framework.kernel.config.ini_map import map_ini
 from oro_framework.kernel.config.keys import (
     TABLE_NAME,
     ConfigKey,
@@ -196,7 +196,7 @@ class Config(Mapping[str, Any]):
         }
         # Oro's names of the keys named otherwise here (``meta_title`` is ``meta_name``), so
         # that an Oro page reading ``application.config.meta_title`` finds its value.
-        for oro_name, name in ORO_KEY_NAMES.items():
+        for oro_name, name in self.registry.oro_names().items():
             if flatten_key(name) in flat:
                 flat.setdefault(flatten_key(oro_name), flat[flatten_key(name)])
         return flat
@@ -420,7 +420,7 @@ def _apply_file_value(
         # A flattened key at the top level (``window_width = 1440``), as Oro's flat configs have.
         key = registry.find(dotted)
         dotted = registry.dotted(dotted) if key else dotted
-    oro_name = ORO_KEY_NAMES.get(dotted, "")
+    oro_name = registry.for_oro_name(dotted) or ""
     ours = registry.get(oro_name) if key is None and oro_name else None
     if ours is not None:
         # Oro's name of one of our keys (``[meta] title`` is ``meta.name``), as Oro apps write.

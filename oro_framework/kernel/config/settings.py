@@ -70,6 +70,7 @@ class _Declared:
     name: str | None
     secret: bool = False
     private: bool = False
+    oro_names: tuple[str, ...] = ()
 
 
 @final
@@ -88,6 +89,7 @@ def setting(
     repr: bool = True,
     secret: bool = False,
     private: bool = False,
+    oro_names: tuple[str, ...] = (),
 ) -> T:
     """A settings field that declares the config key ``<section>.<name>``.
 
@@ -107,8 +109,12 @@ def setting(
     :param private: the value is no secret but pages must not see it (an upstream server's
         URL): kept out of ``__args.config`` and ``application.config``, shown by
         ``oro config list`` as it is. A secret is private too.
+    :param oro_names: the Oro Runtime's (or Socket's) dotted names of the key when they differ
+        (``("meta.title",)`` for ``meta.name``): an ``oro.ini``/``socket.ini`` key, or an
+        ``oro.toml`` written for Oro, under that name sets this key, and pages find the value
+        under Oro's flattened name too.
     """
-    metadata = {_METADATA: _Declared(doc, validator, env, name, secret, private)}
+    metadata = {_METADATA: _Declared(doc, validator, env, name, secret, private, oro_names)}
     repr = repr and not secret
     if isinstance(default, list | dict):
         # A fresh copy per instance: dataclasses refuse a shared mutable default.
@@ -132,6 +138,7 @@ class SettingField:
     :ivar key: the dotted key; ``<section>.<name>.*`` for a wildcard,
         ``<section>.<name>.*.<inner field>`` for a field of named tables.
     :ivar type: the key's type (``str``, ``int``, ``float``, ``bool`` or ``list``).
+    :ivar oro_names: Oro's names of the key (:func:`setting`'s ``oro_names``).
     """
 
     field: str
@@ -143,6 +150,7 @@ class SettingField:
     env: tuple[str, ...]
     secret: bool = False
     private: bool = False
+    oro_names: tuple[str, ...] = ()
 
     @property
     def is_wildcard(self) -> bool:
@@ -203,6 +211,7 @@ def settings_fields(cls: type[Any], section: str) -> list[SettingField]:
                 spec.env,
                 spec.secret,
                 spec.private,
+                spec.oro_names,
             )
         )
     return declared
@@ -270,8 +279,10 @@ def _table_fields(inner: type[Any], prefix: str) -> list[SettingField]:
             raise TypeError(
                 f"{where}: a named table's field is made with setting(), not setting_from()"
             )
-        if spec.env:
-            raise TypeError(f"{where}: a named table's field reads no environment variables")
+        if spec.env or spec.oro_names:
+            raise TypeError(
+                f"{where}: a named table's field reads no environment variables nor Oro names"
+            )
         kind = _key_type(inner, item.name)
         if not isinstance(kind, type):
             raise TypeError(f"{where}: a named table's field is str, int, float, bool or list[str]")
@@ -293,10 +304,10 @@ def _table_fields(inner: type[Any], prefix: str) -> list[SettingField]:
 
 
 def _check_tables_field(cls: type[Any], name: str, spec: _Declared) -> None:
-    if spec.validator is not None or spec.env or spec.secret or spec.private:
+    if spec.validator is not None or spec.env or spec.secret or spec.private or spec.oro_names:
         raise TypeError(
-            f"{cls.__name__}.{name}: a field of named tables takes no validator, env, secret or "
-            "private; give them to the fields of its tables"
+            f"{cls.__name__}.{name}: a field of named tables takes no validator, env, secret, "
+            "private or oro_names; give them to the fields of its tables"
         )
 
 

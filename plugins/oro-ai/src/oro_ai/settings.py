@@ -84,11 +84,17 @@ class AISettings:
         0,
         "Threads per context; 0: the CPU cores divided among the contexts.",
         validator=validators.not_negative,
+        oro_names=("ai.llm.n_threads",),
     )
     context_size: int = setting(
         2048, "Tokens of context per sequence.", validator=validators.positive
     )
-    batch_size: int = setting(512, "Tokens per decode step.", validator=validators.positive)
+    batch_size: int = setting(
+        512,
+        "Tokens per decode step.",
+        validator=validators.positive,
+        oro_names=("ai.llm.context_n_batch",),
+    )
     context_n_ubatch: int = setting(
         0,
         "Tokens llama.cpp computes at once within a decode step (its n_ubatch, the physical "
