@@ -65,8 +65,8 @@ def oro_page_args(host: Host, origin: str) -> Mapping[str, Any] | None:
 
 
 @hookimpl
-def oro_diagnostics(host: Host) -> dict[str, Any] | None:
-    return host.stash[STATE].diagnostics()
+def oro_diagnostics(host: Host, window: int | None) -> dict[str, Any] | None:
+    return host.stash[STATE].diagnostics(window)
 
 
 @hookimpl

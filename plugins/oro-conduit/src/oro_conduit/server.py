@@ -221,8 +221,15 @@ class ConduitServer:
     def status(self) -> dict[str, Any]:
         return {"port": self.port, "isActive": self.is_active, "sharedKey": self.key}
 
-    def diagnostics(self) -> dict[str, Any]:
-        ids = sorted(self.clients)
+    def diagnostics(self, window: int | None = None) -> dict[str, Any]:
+        """What the Conduit holds: for a page (``window``), its own window's clients only;
+        for the host's tools (``None``), every client."""
+        clients = [
+            client
+            for client in self.clients.values()
+            if window is None or client.info.window == window
+        ]
+        ids = sorted(client.id for client in clients)
         return {
             "handles": {"count": len(ids), "ids": ids},
             "port": self.port,
@@ -236,7 +243,7 @@ class ConduitServer:
                     "framesSent": client.frames_sent,
                     "framesReceived": client.frames_received,
                 }
-                for client in self.clients.values()
+                for client in clients
             },
         }
 
