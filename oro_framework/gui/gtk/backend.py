@@ -45,9 +45,6 @@ ResultT = TypeVar("ResultT")
 UNTRANSFERABLE_RESULT: Final = "Unsupported result type"
 """WebKit's error for a completion value it cannot copy out of the web process."""
 
-MIN_SIZE: Final = (200, 100)
-"""The smallest window when the options name none, as under Qt (pywebview's default)."""
-
 
 @final
 class GtkBackend:
@@ -126,8 +123,7 @@ class GtkBackend:
         native.set_resizable(options.resizable)
         native.set_decorated(not options.frameless)
         geometry = repository("Gdk").Geometry()
-        geometry.min_width = options.min_width or MIN_SIZE[0]
-        geometry.min_height = options.min_height or MIN_SIZE[1]
+        geometry.min_width, geometry.min_height = options.min_size
         native.set_geometry_hints(None, geometry, repository("Gdk").WindowHints.MIN_SIZE)
         box = gtk.Box(orientation=gtk.Orientation.VERTICAL)
         view = webkit.WebView(web_context=self._context)

@@ -127,7 +127,6 @@ class QtBackend:
         if self._origin is None:
             self._origin = origin_of(url)
         options = options or WindowOptions()
-        min_size = (options.min_width or 200, options.min_height or 100)
         native = self._webview.create_window(
             window.title,
             url=url,
@@ -136,7 +135,7 @@ class QtBackend:
             resizable=options.resizable,
             frameless=options.frameless,
             hidden=options.hidden,
-            min_size=min_size,
+            min_size=options.min_size,
         )
         if native is None:
             raise RuntimeError("pywebview did not create a window")

@@ -42,6 +42,7 @@ from oro_framework.kernel.lifecycle import LifecycleEvent, LifecycleState, emit_
 from oro_framework.kernel.windows.backend import Engine, GuiDispatcher
 from oro_framework.kernel.windows.held import GuiHeld
 from oro_framework.kernel.windows.model import (
+    DEFAULT_SIZE,
     MAIN_WINDOW,
     MAX_WINDOWS,
     TRANSITIONS,
@@ -175,14 +176,12 @@ class WindowManager:
         token URL that starts the page's session) when the GUI loop starts; its status follows
         the toolkit's events from then on.
         """
-        config = self._host.config
-        title = str(config.get("window.title") or config.get("meta.name") or "")
-        lengths = (config.get("window.width", 1024), config.get("window.height", 768))
+        lengths = self._configured_size()
         window = Window(
             index=MAIN_WINDOW,
-            title=title,
-            width=screen_length_pixels(lengths[0], None, 1024),
-            height=screen_length_pixels(lengths[1], None, 768),
+            title=self._configured_title(),
+            width=screen_length_pixels(lengths[0], None, DEFAULT_SIZE[0]),
+            height=screen_length_pixels(lengths[1], None, DEFAULT_SIZE[1]),
             url=f"{self.origin}/" if self.origin else None,
         )
         self._windows[MAIN_WINDOW] = window
@@ -200,6 +199,20 @@ class WindowManager:
             )
             self._gui.open(window, launch_url, self, options)
         return window
+
+    def _configured_title(self) -> str:
+        """A new window's title unless its page names one: ``window.title``, else the app's
+        name."""
+        config = self._host.config
+        return str(config.get("window.title") or config.get("meta.name") or "")
+
+    def _configured_size(self) -> tuple[int | str, int | str]:
+        """``window.width`` and ``window.height`` as configured: pixels or Oro's ``"N%"``."""
+        config = self._host.config
+        return (
+            config.get("window.width", DEFAULT_SIZE[0]),
+            config.get("window.height", DEFAULT_SIZE[1]),
+        )
 
     def _identity_script(self, index: int, url: str) -> str:
         """What a native window runs before each page of the app origin to know its window:
@@ -378,16 +391,14 @@ class WindowManager:
         """
         index = self._free_index(options.index)
         page_url, launch_url = self._window_urls(index, options.url)
-        config = self._host.config
-        configured = (config.get("window.width", 1024), config.get("window.height", 768))
+        configured = self._configured_size()
         screen = await self._screen_for(configured, page_screen)
         window = Window(
             index=index,
-            title=options.title
-            if options.title is not None
-            else str(config.get("window.title") or config.get("meta.name") or ""),
-            width=options.width or screen_length_pixels(configured[0], screen[0], 1024),
-            height=options.height or screen_length_pixels(configured[1], screen[1], 768),
+            title=self._configured_title() if options.title is None else options.title,
+            width=options.width or screen_length_pixels(configured[0], screen[0], DEFAULT_SIZE[0]),
+            height=options.height
+            or screen_length_pixels(configured[1], screen[1], DEFAULT_SIZE[1]),
             url=page_url,
             exit_on_close=options.exit_on_close,
             opener=None if creator is None else self._windows.get(creator),

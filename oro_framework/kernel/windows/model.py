@@ -18,6 +18,14 @@ MAX_WINDOWS: Final = 64
 """How many windows an app may have open at once (the Oro Runtime's limit); their indices are
 ``0`` to ``MAX_WINDOWS - 1``."""
 
+DEFAULT_SIZE: Final = (1024, 768)
+"""A new window's width and height in pixels when neither the config (``window.width``,
+``window.height``) nor the page names them, on every engine."""
+
+MIN_SIZE: Final = (200, 100)
+"""The smallest width and height a window may be given when its options name none, on every
+engine (pywebview's default)."""
+
 
 class WindowStatus(enum.StrEnum):
     """Where a window is in its life: none → created → shown ⇄ hidden → closing → closed.
@@ -92,6 +100,12 @@ class WindowOptions:
     unsupported: tuple[str, ...] = ()
     screen_lengths: tuple[int | str, int | str] | None = None
     identity_script: str | None = None
+
+    @property
+    def min_size(self) -> tuple[int, int]:
+        """The smallest width and height the window may be given: the options', else
+        :data:`MIN_SIZE`."""
+        return (self.min_width or MIN_SIZE[0], self.min_height or MIN_SIZE[1])
 
 
 @final
