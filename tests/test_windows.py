@@ -828,7 +828,8 @@ async def test_closing_a_created_window_keeps_the_app_and_closing_the_last_stops
         assert host.lifecycle is LifecycleState.RUNNING
 
         await call(host, "window.create")
-        await call(host, "window.close", targetWindowIndex=0, window=0)  # the main window, not the last
+        # The main window, not the last.
+        await call(host, "window.close", targetWindowIndex=0, window=0)
         await settle()
         assert host.lifecycle is LifecycleState.RUNNING
 
