@@ -18,9 +18,10 @@ from __future__ import annotations
 
 from oro_framework.backend.commands import CommandSpec, command, commands_of
 from oro_framework.backend.events import BackendEvent, emit, event, events_of
-from oro_framework.backend.routes import BackendError
-from oro_framework.kernel.app_backend import BACKEND_PLUGIN, BackendImportError
+from oro_framework.kernel.app_backend import BACKEND_PLUGIN
 from oro_framework.kernel.errors import (
+    BackendError,
+    BackendImportError,
     InvalidArgumentError,
     InvalidStateError,
     NotAllowedError,

@@ -28,32 +28,25 @@ from oro_framework.backend.commands import BODY_FIELD, FIELDS_PARAMETER, Command
 from oro_framework.backend.convert import jsonable
 from oro_framework.backend.events import current_host
 from oro_framework.kernel.envelope import ByteStream, EventStream, encode_json
-from oro_framework.kernel.errors import ErrnoError, InvalidArgumentError, IPCError, OutOfRangeError
+from oro_framework.kernel.errors import (
+    BackendError,
+    ErrnoError,
+    InvalidArgumentError,
+    IPCError,
+    OutOfRangeError,
+)
 from oro_framework.kernel.request import Request, json_parse_bound
 from oro_framework.kernel.router import Handler
 
 if TYPE_CHECKING:
     from oro_framework.kernel.app import AppPaths
 
-__all__ = ["BackendError", "CommandOptions", "WindowThreads", "handler_for"]
+__all__ = ["CommandOptions", "WindowThreads", "handler_for"]
 
 logger = logging.getLogger("oro_framework.backend")
 
 WINDOW_INDEX: Final = "index"
 """The window index the page's IPC adds to every call: never a command's unknown field."""
-
-
-@final
-class BackendError(IPCError):
-    """An exception a command raised that is not an :class:`~oro_framework.IPCError`: the page
-    gets its type (``err.exception``) and the command (``err.command``); its message too
-    (``err.message``) only with ``[backend] error_details`` (``oro dev`` turns it on). The
-    traceback goes to the host's log. Raise an ``IPCError`` subclass (``InvalidArgumentError``,
-    ``NotFoundError``...) to answer a precise type, status and message instead."""
-
-    error_type = "BackendError"
-    default_code = "ERR_BACKEND_EXCEPTION"
-    http_status = 500
 
 
 @final
@@ -201,7 +194,12 @@ def _arguments(spec: CommandSpec, request: Request) -> dict[str, Any]:
     arguments: dict[str, Any] = {}
     for parameter in spec.parameters:
         if parameter.name in fields:
-            arguments[parameter.name] = parameter.convert(fields[parameter.name], parameter.name)
+            convert = (
+                parameter.convert_query
+                if _from_query(spec, request, parameter.name)
+                else parameter.convert
+            )
+            arguments[parameter.name] = convert(fields[parameter.name], parameter.name)
         elif parameter.required:
             raise InvalidArgumentError.missing(parameter.name)
         else:
@@ -243,6 +241,24 @@ def _fields(spec: CommandSpec, request: Request) -> Mapping[str, Any]:
 
 
 _RESERVED: Final = frozenset({BODY_FIELD, FIELDS_PARAMETER})
+
+
+def _from_query(spec: CommandSpec, request: Request, name: str) -> bool:
+    """Whether field ``name`` came from the URL's query (text the transport decoded as JSON
+    where it parses) rather than from JSON the page sent (a body, ``oro-fields``)."""
+    params = request.params
+    if name not in params:
+        return False
+    if params.get(BODY_FIELD) is not None:
+        others = params.get(FIELDS_PARAMETER)
+        target = spec.body_parameter
+        return not (isinstance(others, dict) and name in others) and (
+            target is None or target.name != name
+        )
+    if not request.body.strip():
+        return True
+    body = request.json()
+    return not (isinstance(body, dict) and name in body)
 
 
 def _reply(spec: CommandSpec, options: CommandOptions, result: Any) -> Any:

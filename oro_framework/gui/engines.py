@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from oro_framework.kernel.builtin import WEBVIEW_ENGINES
+from oro_framework.kernel.errors import EngineUnavailableError
 
 if TYPE_CHECKING:
     from oro_framework.kernel.windows.backend import Engine
@@ -29,7 +30,6 @@ if TYPE_CHECKING:
 __all__ = [
     "ENGINE_LABELS",
     "EngineStatus",
-    "EngineUnavailableError",
     "choose_engine",
     "make_backend",
     "probe_engine",
@@ -68,10 +68,6 @@ class EngineStatus:
     @property
     def label(self) -> str:
         return ENGINE_LABELS[self.name]
-
-
-class EngineUnavailableError(RuntimeError):
-    """The engine asked for cannot run here; the message names what to install."""
 
 
 def probe_engine(name: str) -> EngineStatus:

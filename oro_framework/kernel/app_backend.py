@@ -32,14 +32,13 @@ from pathlib import Path
 from types import ModuleType
 from typing import Final, final
 
-from oro_framework.kernel.errors import ConfigError, IPCError
+from oro_framework.kernel.errors import BackendImportError, ConfigError, IPCError
 
 __all__ = [
     "BACKEND_FILE",
     "BACKEND_MODULE_KEY",
     "BACKEND_PLUGIN",
     "AppBackend",
-    "BackendImportError",
     "backend_imports_allowed",
     "backend_imports_off",
     "find_backend",
@@ -76,25 +75,6 @@ def backend_imports_off() -> Iterator[None]:
         yield
     finally:
         _imports_allowed.reset(token)
-
-
-@final
-class BackendImportError(IPCError):
-    """Answered to every ``backend.*`` call while the app's backend does not import: the
-    exception and where it happened, without the traceback (that goes to the host's log)."""
-
-    error_type = "BackendError"
-    default_code = "ERR_BACKEND_IMPORT"
-    http_status = 503
-
-    def brief(self) -> BackendImportError:
-        """This error as a page outside ``oro dev`` reads it: the exception's type and where,
-        not its text (the app's own, which may hold anything; the host's log has it)."""
-        exception = self.extra.get("exception", "Exception")
-        where = self.extra.get("where")
-        place = f" ({where})" if where else ""
-        message = f"The app's backend does not import: {exception}{place} (see the host's log)"
-        return BackendImportError(message, code=self.code, **self.extra)
 
 
 @final

@@ -27,6 +27,8 @@ Two families share the root :class:`OroError`:
     │   ├── ServiceUnavailableError    503 SERVICE_UNAVAILABLE_ERR  the plugin's service is down
     │   │   └── ShuttingDownError      503 ERR_SHUTTING_DOWN  the host is stopping
     │   ├── InternalError              500 INTERNAL_ERR       unexpected exception (details logged)
+    │   ├── BackendError               500 ERR_BACKEND_EXCEPTION  an app's backend command raised
+    │   ├── BackendImportError         503 ERR_BACKEND_IMPORT  the app's backend does not import
     │   └── ErrnoError                 4xx ENOENT, EEXIST...  an OS error, with errno/syscall/path
     └── HostError                      never sent to a page
         ├── PluginLoadError            a plugin could not be imported or validated, or a hook raised
@@ -36,6 +38,7 @@ Two families share the root :class:`OroError`:
         ├── ServiceError               a service failed to start or crashed
         ├── LifecycleError             an impossible lifecycle transition was requested
         ├── BuildError                 ``oro build`` cannot build or package the app
+        ├── EngineUnavailableError     the web engine asked for cannot run here
         └── SingleInstanceError        the single-instance socket is unsafe or does not answer
 
 :class:`ConfigWarning` (a :class:`UserWarning`) reports unknown config keys without failing.
@@ -46,13 +49,16 @@ from __future__ import annotations
 import errno as errno_module
 import os
 import socket
-from typing import Any, ClassVar, Final
+from typing import Any, ClassVar, Final, final
 
 __all__ = [
     "AbortError",
+    "BackendError",
+    "BackendImportError",
     "BuildError",
     "ConfigError",
     "ConfigWarning",
+    "EngineUnavailableError",
     "ErrnoError",
     "HostError",
     "IPCError",
@@ -271,6 +277,38 @@ _ERRNO_HTTP_STATUS: Final[dict[int, int]] = {
     errno_module.EMFILE: 429,
     errno_module.ENFILE: 429,
 }
+
+
+@final
+class BackendError(IPCError):
+    """An exception a command raised that is not an :class:`~oro_framework.IPCError`: the page
+    gets its type (``err.exception``) and the command (``err.command``); its message too
+    (``err.message``) only with ``[backend] error_details`` (``oro dev`` turns it on). The
+    traceback goes to the host's log. Raise an ``IPCError`` subclass (``InvalidArgumentError``,
+    ``NotFoundError``...) to answer a precise type, status and message instead."""
+
+    error_type = "BackendError"
+    default_code = "ERR_BACKEND_EXCEPTION"
+    http_status = 500
+
+
+@final
+class BackendImportError(IPCError):
+    """Answered to every ``backend.*`` call while the app's backend does not import: the
+    exception and where it happened, without the traceback (that goes to the host's log)."""
+
+    error_type = "BackendError"
+    default_code = "ERR_BACKEND_IMPORT"
+    http_status = 503
+
+    def brief(self) -> BackendImportError:
+        """This error as a page outside ``oro dev`` reads it: the exception's type and where,
+        not its text (the app's own, which may hold anything; the host's log has it)."""
+        exception = self.extra.get("exception", "Exception")
+        where = self.extra.get("where")
+        place = f" ({where})" if where else ""
+        message = f"The app's backend does not import: {exception}{place} (see the host's log)"
+        return BackendImportError(message, code=self.code, **self.extra)
 
 
 class ErrnoError(IPCError):
@@ -546,6 +584,10 @@ class SingleInstanceError(HostError):
     """Raised by ``oro run`` when the app's single-instance socket cannot be used safely (its
     directory belongs to another user or others may enter it, or the path is too long) or when
     the running copy holding the lock never answers a hand-over."""
+
+
+class EngineUnavailableError(HostError):
+    """The web engine asked for cannot run here; the message names what to install."""
 
 
 class ConfigWarning(UserWarning):

@@ -26,7 +26,6 @@ from oro_framework.cli.common import (
 )
 from oro_framework.gui.display import has_display
 from oro_framework.gui.engines import (
-    EngineUnavailableError,
     choose_engine,
     make_backend,
     system_engine_hint,
@@ -35,7 +34,7 @@ from oro_framework.gui.runner import AppRunner
 from oro_framework.gui.single_instance import InstanceLock, acquire_or_hand_over
 from oro_framework.kernel.app import Host
 from oro_framework.kernel.builtin import has_build_steps
-from oro_framework.kernel.errors import HostError
+from oro_framework.kernel.errors import EngineUnavailableError, HostError
 from oro_framework.kernel.hookspecs import hookimpl
 from oro_framework.kernel.windows import Engine
 from oro_framework.update import RESTART_INTO
