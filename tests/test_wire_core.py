@@ -20,7 +20,7 @@ from wsproto.events import (
     TextMessage,
 )
 
-from oro_framework.web.wire import ClientGone, WireLimits
+from oro_framework.web.wire import ClientGoneError, WireLimits
 from oro_framework.web.wire.http import (
     HTTPProtocol,
     is_websocket_upgrade,
@@ -74,7 +74,7 @@ def drive_http(pieces: list[bytes]) -> list[str | int]:
         while True:
             try:
                 event = protocol.next_event()
-            except ClientGone:
+            except ClientGoneError:
                 return seen
             except h11.RemoteProtocolError as error:
                 refusal = protocol.refusal_of(error)

@@ -9,6 +9,8 @@ from typing import Any, Protocol, TypeAlias
 
 import trio
 
+from oro_framework.web.wire.http import ClientGoneError
+
 __all__ = [
     "ClientGoneError",
     "HeaderList",
@@ -50,10 +52,6 @@ def read_headers(scope: Scope) -> dict[str, str]:
         else:
             headers[name] = value
     return headers
-
-
-class ClientGoneError(Exception):
-    """The client disconnected while its request body was being read."""
 
 
 async def receive_body(receive: Receive, check_size: Callable[[int], None]) -> bytes:

@@ -34,7 +34,7 @@ import anyio.abc
 import h11
 
 from oro_framework.web.wire import (
-    ClientGone,
+    ClientGoneError,
     Connection,
     FileSpan,
     WebSocket,
@@ -159,7 +159,7 @@ class _Exchange:
             await connection.write(http.continue_response())
         try:
             event = await connection.next_event()
-        except (ClientGone, h11.RemoteProtocolError):
+        except (ClientGoneError, h11.RemoteProtocolError):
             connection.client_gone = True
             return {"type": "http.disconnect"}
         chunks: list[bytes] = []

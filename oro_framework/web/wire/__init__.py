@@ -17,7 +17,7 @@ Sans-IO protocol code on h11 and wsproto, and a thin driver around it on anyio s
 from __future__ import annotations
 
 from oro_framework.web.wire.connection import Connection, WebSocketHandshake
-from oro_framework.web.wire.http import ClientGone, FileSpan, is_websocket_upgrade
+from oro_framework.web.wire.http import ClientGoneError, FileSpan, is_websocket_upgrade
 from oro_framework.web.wire.limits import WireLimits
 from oro_framework.web.wire.serve import (
     ConnectionHandler,
@@ -30,7 +30,7 @@ from oro_framework.web.wire.session import WebSocket
 from oro_framework.web.wire.websocket import WebSocketClosed
 
 __all__ = [
-    "ClientGone",
+    "ClientGoneError",
     "Connection",
     "ConnectionHandler",
     "FileSpan",

@@ -58,7 +58,7 @@ class Connection:
     async def next_request(self) -> h11.Request | None:
         """The next request's head; ``None`` when none arrived within ``idle_timeout``.
 
-        :raises ClientGone: the client closed the connection.
+        :raises ClientGoneError: the client closed the connection.
         :raises h11.RemoteProtocolError: what arrived is not an HTTP/1.1 request.
         """
         with anyio.move_on_after(self.limits.idle_timeout):
@@ -70,7 +70,7 @@ class Connection:
     async def next_event(self) -> Any:
         """The next h11 event, reading the socket as needed.
 
-        :raises ClientGone: the client closed the connection or it broke.
+        :raises ClientGoneError: the client closed the connection or it broke.
         :raises h11.RemoteProtocolError: the client broke the protocol.
         """
         http = self.http
@@ -188,7 +188,7 @@ class Connection:
         """The WebSocket handshake ``request`` opens; ``None`` when it is no valid handshake
         (it is then answered with 400, or 426 for another WebSocket version).
 
-        :raises ClientGone: the client left.
+        :raises ClientGoneError: the client left.
         """
         refusal = websocket_refusal(request)
         if refusal is None:

@@ -20,7 +20,7 @@ from wsproto.utilities import generate_accept_token
 from oro_framework.web.wire.limits import WireLimits
 
 __all__ = [
-    "ClientGone",
+    "ClientGoneError",
     "FileSpan",
     "HTTPProtocol",
     "Refusal",
@@ -36,8 +36,8 @@ _REASONS: Final = {status.value: status.phrase.encode() for status in HTTPStatus
 _WEBSOCKET_VERSION: Final = b"13"
 
 
-class ClientGone(Exception):
-    """The client closed the connection, or it broke."""
+class ClientGoneError(Exception):
+    """The client closed the connection, or it broke (also while its request body was read)."""
 
 
 @final
@@ -158,12 +158,12 @@ class HTTPProtocol:
     def next_event(self) -> Any:
         """The next h11 event, or ``h11.NEED_DATA``/``h11.PAUSED``.
 
-        :raises ClientGone: the client closed its side.
+        :raises ClientGoneError: the client closed its side.
         :raises h11.RemoteProtocolError: what it sent is not HTTP/1.1.
         """
         event = self.h11.next_event()
         if type(event) is h11.ConnectionClosed:
-            raise ClientGone
+            raise ClientGoneError
         if type(event) is h11.Request and _head_bytes(event) > self._max_head_bytes:
             raise h11.RemoteProtocolError("request head too large", error_status_hint=431)
         return event

@@ -14,7 +14,7 @@ import anyio.abc
 import h11
 
 from oro_framework.web.wire.connection import Connection, WebSocketHandshake
-from oro_framework.web.wire.http import ClientGone
+from oro_framework.web.wire.http import ClientGoneError
 from oro_framework.web.wire.limits import WireLimits
 
 __all__ = [
@@ -70,7 +70,7 @@ async def serve_connections(
             await handle(connection)
         except h11.RemoteProtocolError as error:
             await connection.refuse_malformed(error)
-        except ClientGone:
+        except ClientGoneError:
             pass
         except Exception:
             logger.exception("connection from %s failed", connection.client)
