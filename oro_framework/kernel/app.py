@@ -65,7 +65,7 @@ from oro_framework.kernel.plugins import (
 from oro_framework.kernel.protocols import ProtocolHandlers
 from oro_framework.kernel.registry import Registry
 from oro_framework.kernel.request import Request
-from oro_framework.kernel.router import Router, RouteTable
+from oro_framework.kernel.router import IpcSettings, Router, RouteTable
 from oro_framework.kernel.services import (
     RestartPolicy,
     ServiceRegistry,
@@ -225,7 +225,8 @@ class Host:
         )
         self._is_config_loaded = True
         self.paths = self._paths(data_dir, cache_dir, temp_dir)
-        self.memory = MemoryBudget(self.config["ipc.memory_budget_bytes"])
+        ipc = self.config.settings(IpcSettings)
+        self.memory = MemoryBudget(ipc.memory_budget_bytes)
         """What every plugin together may buffer for pages (``ipc.memory_budget_bytes``):
         reserve from it before buffering (:class:`~oro_framework.MemoryBudget`)."""
         if resolve_secrets:
@@ -253,12 +254,12 @@ class Host:
             self.routes,
             self.hooks,
             is_permission_allowed=self.is_permission_allowed,
-            default_timeout=self.config["ipc.timeout_ms"] / 1000,
+            default_timeout=ipc.timeout_ms / 1000,
             unavailable=self._runner.unavailable,
-            threads=self.config["ipc.sync_handler_threads"],
+            threads=ipc.sync_handler_threads,
             missing=self._missing_route if self.backend is not None else None,
         )
-        self.watchdog = LoopWatchdog(self.config["ipc.loop_lag_warning_ms"] / 1000)
+        self.watchdog = LoopWatchdog(ipc.loop_lag_warning_ms / 1000)
         """Logs and counts handlers and services that block the event loop while it runs."""
         self._task_group: TaskGroup | None = None
         self._stop_requested: anyio.Event | None = None

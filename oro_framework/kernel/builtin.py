@@ -24,10 +24,9 @@ from oro_framework.kernel.errors import ConfigError
 from oro_framework.kernel.extensions import EXTENSIONS_KEY
 from oro_framework.kernel.hookspecs import hookimpl
 from oro_framework.kernel.lifecycle import LifecycleEvent, emit_to_pages
-from oro_framework.kernel.memory import DEFAULT_MEMORY_BUDGET
 from oro_framework.kernel.origins import check_origin_syntax
 from oro_framework.kernel.plugins import SKIP_BROKEN_ENV
-from oro_framework.kernel.router import DEFAULT_THREADS
+from oro_framework.kernel.router import IpcSettings
 from oro_framework.kernel.services import RestartPolicy
 
 if TYPE_CHECKING:
@@ -38,7 +37,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("oro_framework.host")
 
-MEBIBYTE: Final = 1024 * 1024
 WEBVIEW_ENGINES: Final = ("system", "qt")
 """The web engines a window can have (``webview.engine``): the platform's own, or Qt's."""
 ORO_GLOBALS_KEY: Final = "webview.oro_globals"
@@ -208,77 +206,7 @@ def oro_register_config(config: ConfigRegistry) -> None:
         "meta.bundle_identifier. `oro run --port` overrides it.",
         validator=_port,
     )
-    config.add(
-        "ipc.timeout_ms",
-        int,
-        32000,
-        "Milliseconds an IPC handler may take before the caller gets TimeoutError.",
-        validator=_positive,
-    )
-    config.add(
-        "ipc.loop_lag_warning_ms",
-        int,
-        100,
-        "Milliseconds a route handler or service may hold the event loop in one step (code "
-        "between two awaits) before the host logs it by name and counts it in diagnostics.",
-        validator=_positive,
-    )
-    config.add(
-        "ipc.sync_handler_threads",
-        int,
-        DEFAULT_THREADS,
-        "Worker threads that run plain 'def' route handlers at once; further calls wait for "
-        "one (their timeout still counts). A handler that times out keeps its thread until it "
-        "returns: a thread cannot be interrupted.",
-        validator=positive,
-    )
-    config.add(
-        "ipc.max_body_bytes",
-        int,
-        16 * MEBIBYTE,
-        "Largest IPC request body in bytes; a larger one is refused with RangeError (413). Also "
-        "the largest WebSocket message to a mounted app (a larger one closes it with 1009).",
-        validator=_positive,
-    )
-    config.add(
-        "ipc.memory_budget_bytes",
-        int,
-        DEFAULT_MEMORY_BUDGET,
-        "Bytes every plugin together may buffer for pages at once (process output, query "
-        "results, zlib streams, file reads, AI bodies); a request that would pass it gets "
-        "RangeError ERR_OUT_OF_MEMORY (507) instead of the host running out of memory.",
-        validator=_positive,
-    )
-    config.add(
-        "ipc.max_held_connections_per_page",
-        int,
-        3,
-        "Connections one window's page may hold open at once: event streams, streamed replies "
-        "(a child's stdout and stderr), calls that have not answered. The browser shares 6 "
-        "connections between all windows of the app; beyond this a page gets RangeError "
-        "ERR_TOO_MANY_CONNECTIONS (429), or an event stream a retry later.",
-        validator=_positive,
-    )
-    config.add(
-        "ipc.max_held_connections_without_window",
-        int,
-        1,
-        "Connections the requests without a window credential (workers, a tab opened without "
-        "its launch URL, a page leaving its credential out) may hold open together, as "
-        "ipc.max_held_connections_per_page does for a window. A page can hold both: together "
-        "they must leave the other windows some of the browser's 6.",
-        validator=_positive,
-    )
-    config.add(
-        "ipc.held_connection_grace_ms",
-        int,
-        1000,
-        "Milliseconds a page's request beyond ipc.max_held_connections_per_page may send "
-        "nothing (its handler has not answered, its stream waits) before it must have a place "
-        "or is ended with ERR_TOO_MANY_CONNECTIONS: how long one page may keep the other "
-        "windows waiting.",
-        validator=_positive,
-    )
+    config.add_settings(IpcSettings, section="ipc")
     config.add(
         "webview.engine",
         str,

@@ -28,6 +28,8 @@ from urllib.parse import quote_plus
 
 import anyio
 
+from oro_framework.kernel.config.settings import setting
+from oro_framework.kernel.config.validators import positive, positive_count
 from oro_framework.kernel.envelope import (
     ByteStream,
     EventStream,
@@ -47,6 +49,7 @@ from oro_framework.kernel.errors import (
     ServiceUnavailableError,
     ShuttingDownError,
 )
+from oro_framework.kernel.memory import DEFAULT_MEMORY_BUDGET
 from oro_framework.kernel.registry import Registry
 from oro_framework.kernel.request import Request
 from oro_framework.kernel.watchdog import working_on
@@ -58,6 +61,7 @@ __all__ = [
     "DEFAULT_THREADS",
     "DEFAULT_TIMEOUT",
     "Handler",
+    "IpcSettings",
     "Route",
     "RouteCall",
     "RouteCallWrapper",
@@ -91,6 +95,73 @@ changes it for every route, ``timeout=`` for one."""
 
 DEFAULT_THREADS: Final = 40
 """Worker threads that run plain ``def`` handlers at once (``ipc.sync_handler_threads``)."""
+
+MEBIBYTE: Final = 1024 * 1024
+
+
+@final
+@dataclass(frozen=True)
+class IpcSettings:
+    """The host's ``[ipc]`` keys: how long and how many calls pages make, and what they may
+    hold. Read by the host (timeouts, threads, the memory budget, the loop watchdog) and by the
+    bridge (bodies, held connections); declared here, the lowest layer reading them."""
+
+    timeout_ms: int = setting(
+        32000,
+        "Milliseconds an IPC handler may take before the caller gets TimeoutError.",
+        validator=positive_count,
+    )
+    loop_lag_warning_ms: int = setting(
+        100,
+        "Milliseconds a route handler or service may hold the event loop in one step (code "
+        "between two awaits) before the host logs it by name and counts it in diagnostics.",
+        validator=positive_count,
+    )
+    sync_handler_threads: int = setting(
+        DEFAULT_THREADS,
+        "Worker threads that run plain 'def' route handlers at once; further calls wait for "
+        "one (their timeout still counts). A handler that times out keeps its thread until it "
+        "returns: a thread cannot be interrupted.",
+        validator=positive,
+    )
+    max_body_bytes: int = setting(
+        16 * MEBIBYTE,
+        "Largest IPC request body in bytes; a larger one is refused with RangeError (413). Also "
+        "the largest WebSocket message to a mounted app (a larger one closes it with 1009).",
+        validator=positive_count,
+    )
+    memory_budget_bytes: int = setting(
+        DEFAULT_MEMORY_BUDGET,
+        "Bytes every plugin together may buffer for pages at once (process output, query "
+        "results, zlib streams, file reads, AI bodies); a request that would pass it gets "
+        "RangeError ERR_OUT_OF_MEMORY (507) instead of the host running out of memory.",
+        validator=positive_count,
+    )
+    max_held_connections_per_page: int = setting(
+        3,
+        "Connections one window's page may hold open at once: event streams, streamed replies "
+        "(a child's stdout and stderr), calls that have not answered. The browser shares 6 "
+        "connections between all windows of the app; beyond this a page gets RangeError "
+        "ERR_TOO_MANY_CONNECTIONS (429), or an event stream a retry later.",
+        validator=positive_count,
+    )
+    max_held_connections_without_window: int = setting(
+        1,
+        "Connections the requests without a window credential (workers, a tab opened without "
+        "its launch URL, a page leaving its credential out) may hold open together, as "
+        "ipc.max_held_connections_per_page does for a window. A page can hold both: together "
+        "they must leave the other windows some of the browser's 6.",
+        validator=positive_count,
+    )
+    held_connection_grace_ms: int = setting(
+        1000,
+        "Milliseconds a page's request beyond ipc.max_held_connections_per_page may send "
+        "nothing (its handler has not answered, its stream waits) before it must have a place "
+        "or is ended with ERR_TOO_MANY_CONNECTIONS: how long one page may keep the other "
+        "windows waiting.",
+        validator=positive_count,
+    )
+
 
 DOTTED_NAME: Final = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*(\.[A-Za-z][A-Za-z0-9_\-]*)*$")
 """Route and service names: ``ping``, ``fs.stat``, ``ai.llm.model.load``."""

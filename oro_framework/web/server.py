@@ -23,6 +23,7 @@ import anyio
 from anyio.abc import TaskStatus
 
 from oro_framework.kernel.app import Host
+from oro_framework.kernel.router import IpcSettings
 from oro_framework.web.asgi import Receive, Scope, Send
 from oro_framework.web.bridge import Bridge, PreloadArgs
 from oro_framework.web.http_server import serve_http
@@ -130,7 +131,7 @@ async def serve_app(
                 keep_alive_timeout=keep_alive_timeout,
                 # A WebSocket message to a mounted app is held whole, like an IPC body: the
                 # same key bounds both.
-                max_message_bytes=host.config["ipc.max_body_bytes"],
+                max_message_bytes=host.settings(IpcSettings).max_body_bytes,
             )
         )
         logger.info("serving %s on http://%s:%d", host.app_dir, LOOPBACK, bound)

@@ -45,6 +45,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, TypeVar, cast, final
 
+from oro_framework.kernel.config.values import ScreenLength
+
 __all__ = [
     "SettingField",
     "load_settings",
@@ -336,6 +338,8 @@ def _key_type(cls: type[Any], name: str) -> type | tuple[type] | _NamedTables:
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if hint in _SCALARS:
         return cast("type", hint)
+    if hint == int | str:
+        return ScreenLength
     if origin is list and args == (str,):
         return list
     if origin is dict and len(args) == 2 and args[0] is str and args[1] in _SCALARS:
@@ -350,7 +354,8 @@ def _key_type(cls: type[Any], name: str) -> type | tuple[type] | _NamedTables:
         return _NamedTables(args[1])
     shown = getattr(hint, "__name__", hint) if not isinstance(hint, types.GenericAlias) else hint
     raise TypeError(
-        f"{cls.__name__}.{name}: a setting is str, int, float, bool, list[str], "
+        f"{cls.__name__}.{name}: a setting is str, int, float, bool, int | str (a window "
+        'length: pixels or "N%"), list[str], '
         f"dict[str, <one of those scalars>] or dict[str, <settings dataclass>], not {shown}"
     )
 

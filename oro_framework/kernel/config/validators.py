@@ -55,6 +55,12 @@ def positive(value: float) -> None:
         raise ValueError("must be a positive number")
 
 
+def positive_count(value: int) -> None:
+    """An integer above zero, the refused value in the message (``must be positive, got 0``)."""
+    if value <= 0:
+        raise ValueError(f"must be positive, got {value}")
+
+
 def not_negative(value: float) -> None:
     """Zero or more (and finite)."""
     if not value >= 0 or value == float("inf"):

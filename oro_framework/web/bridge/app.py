@@ -24,6 +24,7 @@ from oro_framework.kernel.exchange import (
     reserved_prefix,
 )
 from oro_framework.kernel.protocols import PROTOCOL_PREFIX
+from oro_framework.kernel.router import IpcSettings
 from oro_framework.web import npm, worker_shell
 from oro_framework.web.asgi import HeaderList, Receive, Scope, Send, read_headers
 from oro_framework.web.bridge import events, ipc, modules, mounts, pages, protocol
@@ -171,11 +172,12 @@ class Bridge:
             hidden=_secret_files(host),
             hidden_at_start=_app_module_files(host.app_dir),
         )
-        self.max_body_bytes: int = config["ipc.max_body_bytes"]
+        ipc = host.settings(IpcSettings)
+        self.max_body_bytes = ipc.max_body_bytes
         self.held = HeldConnections(
-            config["ipc.max_held_connections_per_page"],
-            session_limit=config["ipc.max_held_connections_without_window"],
-            grace=config["ipc.held_connection_grace_ms"] / 1000,
+            ipc.max_held_connections_per_page,
+            session_limit=ipc.max_held_connections_without_window,
+            grace=ipc.held_connection_grace_ms / 1000,
         )
         """The connections each page holds open (event streams, streams, pending calls)."""
         self.csp: str = config["webview.csp"]
