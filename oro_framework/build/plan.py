@@ -13,7 +13,6 @@ oro-framework's own core plugins (ping, platform, os, application...) always shi
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import final
@@ -80,9 +79,6 @@ class AppPlan:
     config_text: str | None = None
     """The ``oro.toml`` the built app ships when the app's config is an ``oro.ini`` or
     ``socket.ini`` (mapped, with its INI origins as comments); ``None``: its own oro.toml."""
-
-    def with_plugins(self, plugins: tuple[PluginChoice, ...]) -> AppPlan:
-        return dataclasses.replace(self, plugins=plugins)
 
 
 def _relative(path: Path, root: Path) -> str:

@@ -37,11 +37,6 @@ class FileGrant:
     is_directory: bool
     is_writable: bool
 
-    def covers(self, path: str) -> bool:
-        """Whether the absolute ``path``, taken as written, is this grant's file or lies in its
-        directory."""
-        return SandboxRoot.granted_by(self).holds(path)
-
 
 @final
 class FileGrants:
