@@ -17,7 +17,15 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Final, TypeVar, final, get_args, overload
 
-from oro_framework.backend.convert import Convert, converter, is_bytes, type_hints
+from oro_framework.backend.convert import (
+    Convert,
+    is_bytes,
+    is_bytes_node,
+    node_converter,
+    query_text,
+    type_hints,
+)
+from oro_framework.backend.type_nodes import Node, resolve
 from oro_framework.kernel.request import Request
 
 __all__ = ["BODY_FIELD", "FIELDS_PARAMETER", "CommandSpec", "command", "commands_of"]
@@ -34,13 +42,20 @@ BODY_FIELD: Final = "oro-body"
 @final
 @dataclass(frozen=True)
 class Parameter:
-    """One parameter the page sends."""
+    """One parameter the page sends: ``node`` is its annotation resolved once, which both
+    ``convert`` (built from it) and the generated TypeScript read."""
 
     name: str
     annotation: Any
+    node: Node
     convert: Convert
     required: bool
     default: Any = None
+
+    def convert_query(self, value: Any, path: str) -> Any:
+        """Convert a value the page sent in the URL's query (text the transport decoded as
+        JSON where it parses): a text parameter takes ``?name=12`` as ``"12"``."""
+        return self.convert(query_text(self.node, value), path)
 
 
 @final
@@ -79,7 +94,7 @@ class CommandSpec:
     @cached_property
     def body_parameter(self) -> Parameter | None:
         """The one ``bytes`` parameter the request's raw body fills, when there is one."""
-        found = [parameter for parameter in self.parameters if is_bytes(parameter.annotation)]
+        found = [parameter for parameter in self.parameters if is_bytes_node(parameter.node)]
         return found[0] if len(found) == 1 else None
 
 
@@ -113,8 +128,8 @@ def command(
 
 
 def commands_of(namespace: Mapping[str, Any]) -> list[CommandSpec]:
-    """The commands a module defines (its ``vars()``), resolved: each parameter with its
-    converter, in the order the module defines them.
+    """The commands a module defines (its ``vars()``), resolved: each parameter with its type
+    node and converter, in the order the module defines them.
 
     :raises TypeError: a command whose signature cannot be served (a generator ``def``, a
         ``*args``, an annotation no JSON value converts to); the message names the command.
@@ -148,11 +163,13 @@ def _resolve(function: Callable[..., Any], name: str, timeout: float | None) -> 
         if parameter.kind is parameter.POSITIONAL_ONLY:
             raise TypeError(f"{parameter.name} is positional-only: the page sends named fields")
         required = parameter.default is inspect.Parameter.empty
+        node = resolve(annotation)
         parameters.append(
             Parameter(
                 parameter.name,
                 annotation,
-                converter(annotation),
+                node,
+                node_converter(node),
                 required,
                 None if required else parameter.default,
             )

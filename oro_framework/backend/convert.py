@@ -1,44 +1,58 @@
 """Values from the page into the types a command's annotations name, and results back to JSON.
 
-A converter is built once per parameter when the backend loads (:func:`converter`), so a call
-only runs the checks its types need. What a page sends is JSON (a JSON body, or query values
-decoded as JSON where they parse), so the accepted forms are the ones JSON and Oro's query
-strings produce: ``"12"`` is an ``int`` 12, ``"true"`` a ``bool``, a base64 string or the raw
-request body is ``bytes``. Anything else is an :class:`~oro_framework.InvalidArgumentError`
-naming the parameter's path (``options.size[2]``), the same typed error plugin routes answer.
+A converter is built once per parameter when the backend loads, from the parameter's resolved
+type node (:mod:`oro_framework.backend.type_nodes`, which the TypeScript writer reads too), so
+a call only runs the checks its types need. What a page sends is JSON: a value of the type the
+generated ``backend.d.ts`` names (a ``str`` takes JSON text only), plus the text forms plugin
+routes read for numbers and booleans (``"12"`` is an ``int`` 12, ``"true"`` a ``bool``); a
+base64 string or the raw request body is ``bytes``. Anything else is an
+:class:`~oro_framework.InvalidArgumentError` naming the parameter's path (``options.size[2]``),
+the same typed error plugin routes answer.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import collections.abc
 import dataclasses
 import enum
-import types
-import typing
 from collections.abc import Callable, Mapping
 from pathlib import PurePath
-from typing import Any, Final, Literal, Union, get_args, get_origin, get_type_hints, is_typeddict
+from typing import Any, Final, get_type_hints
 
+from oro_framework.backend.type_nodes import (
+    Array,
+    Binary,
+    Choice,
+    Never,
+    Node,
+    Null,
+    Object,
+    Record,
+    Scalar,
+    Tuple,
+    Union_,
+    Unknown,
+    resolve,
+    typed_dict_fields,
+)
 from oro_framework.kernel.errors import InvalidArgumentError
 from oro_framework.kernel.request import bool_value, float_value, int_value
 
-__all__ = ["Convert", "converter", "is_bytes", "jsonable", "type_hints", "typed_dict_fields"]
+__all__ = [
+    "Convert",
+    "converter",
+    "is_bytes",
+    "is_bytes_node",
+    "jsonable",
+    "node_converter",
+    "query_text",
+    "type_hints",
+    "typed_dict_fields",
+]
 
 Convert = Callable[[Any, str], Any]
 """``(value, path) -> converted``; raises :class:`InvalidArgumentError` naming ``path``."""
-
-_NONE_TYPE: Final = type(None)
-_SEQUENCES: Final = (
-    list,
-    collections.abc.Sequence,
-    collections.abc.MutableSequence,
-    collections.abc.Iterable,
-    collections.abc.Collection,
-)
-_SETS: Final = (set, frozenset, collections.abc.Set, collections.abc.MutableSet)
-_MAPPINGS: Final = (dict, collections.abc.Mapping, collections.abc.MutableMapping)
 
 
 def type_hints(target: Any) -> dict[str, Any]:
@@ -48,18 +62,24 @@ def type_hints(target: Any) -> dict[str, Any]:
 
 
 def is_bytes(annotation: Any) -> bool:
-    """Whether ``annotation`` is ``bytes`` (or ``bytes | None``): such a parameter can take the
-    request's raw body, and such a result is sent as raw bytes."""
-    if annotation in (bytes, bytearray):
+    """Whether ``annotation`` is bytes (``bytes``, ``bytearray``, ``memoryview``, a ``NewType``
+    of one; or one of those ``| None``): such a parameter can take the request's raw body, and
+    such a result is sent as raw bytes."""
+    try:
+        node = resolve(annotation, strict=False)
+    except Exception:
+        return False
+    return is_bytes_node(node)
+
+
+def is_bytes_node(node: Node) -> bool:
+    """:func:`is_bytes` of a resolved node."""
+    if isinstance(node, Binary):
         return True
-    members = [member for member in _union_members(annotation) if member is not _NONE_TYPE]
-    return len(members) == 1 and members[0] in (bytes, bytearray)
-
-
-def _union_members(annotation: Any) -> tuple[Any, ...]:
-    if get_origin(annotation) in (Union, types.UnionType):
-        return get_args(annotation)
-    return ()
+    if isinstance(node, Union_):
+        others = [member for member in node.members if not isinstance(member, Null)]
+        return len(others) == 1 and isinstance(others[0], Binary)
+    return False
 
 
 def converter(annotation: Any) -> Convert:
@@ -68,53 +88,22 @@ def converter(annotation: Any) -> Convert:
     :raises TypeError: a type commands cannot take (a class that is neither a dataclass nor a
         TypedDict, a generic of something unknown); the backend's load reports it.
     """
-    if annotation is Any or annotation is object or annotation is dataclasses.MISSING:
-        return _any
-    if annotation is _NONE_TYPE or annotation is None:
-        return _none
-    simple = _SIMPLE.get(annotation)
-    if simple is not None:
-        return simple
-    origin = get_origin(annotation)
-    arguments = get_args(annotation)
-    if origin in (Union, types.UnionType):
-        return _union([converter(member) for member in arguments], arguments)
-    if origin is Literal:
-        return _literal(arguments)
-    if origin is typing.Annotated:
-        return converter(arguments[0])
-    if origin in _SEQUENCES:
-        return _list(converter(arguments[0]) if arguments else _any, list)
-    if origin in _SETS:
-        kind = frozenset if origin is frozenset else set
-        return _list(converter(arguments[0]) if arguments else _any, kind)
-    if origin is tuple:
-        if len(arguments) == 2 and arguments[1] is Ellipsis:
-            return _list(converter(arguments[0]), tuple)
-        return _tuple([converter(argument) for argument in arguments])
-    if origin in _MAPPINGS:
-        key, value = arguments if arguments else (str, Any)
-        if key not in (str, Any):
-            raise TypeError(f"dict keys must be str (JSON object keys), not {key!r}")
-        return _dict(converter(value))
-    if annotation in (list, tuple, set, frozenset):
-        return _list(_any, annotation)
-    if annotation is dict:
-        return _dict(_any)
-    if isinstance(annotation, type):
-        if is_typeddict(annotation) or dataclasses.is_dataclass(annotation):
-            return _record(annotation)
-        if issubclass(annotation, enum.Enum):
-            return _enum(annotation)
-        if issubclass(annotation, PurePath):
-            return lambda value, path: annotation(_string(value, path))
-    raise TypeError(
-        f"a command cannot take {annotation!r}: use JSON types, dataclasses or TypedDicts"
-    )
+    return node_converter(resolve(annotation))
+
+
+def node_converter(node: Node) -> Convert:
+    """The converter for values of a resolved ``node``."""
+    return _Builder().build(node)
 
 
 def _any(value: Any, path: str) -> Any:
     return value
+
+
+def _scalar_value(value: Any, path: str) -> Any:
+    if value is None or isinstance(value, str | int | float):
+        return value
+    raise InvalidArgumentError.invalid(path, "text, a number, a boolean or null")
 
 
 def _none(value: Any, path: str) -> None:
@@ -123,14 +112,10 @@ def _none(value: Any, path: str) -> None:
 
 
 def _string(value: Any, path: str) -> str:
+    # JSON text only: a number or a boolean is not what a `string` field takes. (A query value
+    # the transport decoded is read back as its text before it gets here: see `query_text`.)
     if isinstance(value, str):
         return value
-    # A query value is JSON-decoded on the way ("12" arrives as 12, "true" as True): its text
-    # is what the page wrote.
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(value)
     raise InvalidArgumentError.invalid(path, "a string")
 
 
@@ -146,6 +131,14 @@ def _boolean(value: Any, path: str) -> bool:
     return bool_value(path, value)
 
 
+def _binary(kind: type) -> Convert:
+    def convert(value: Any, path: str) -> Any:
+        data = _bytes(value, path)
+        return data if kind is bytes else kind(data)
+
+    return convert
+
+
 def _bytes(value: Any, path: str) -> bytes:
     if isinstance(value, bytes | bytearray | memoryview):
         return bytes(value)
@@ -154,35 +147,143 @@ def _bytes(value: Any, path: str) -> bytes:
             return base64.b64decode(value, validate=True)
         except (binascii.Error, ValueError):
             raise InvalidArgumentError.invalid(path, "bytes (base64 text)") from None
-    if isinstance(value, list) and all(
-        isinstance(item, int) and not isinstance(item, bool) and 0 <= item <= 255 for item in value
-    ):
-        return bytes(value)
     raise InvalidArgumentError.invalid(path, "bytes (a Uint8Array, or base64 text)")
 
 
-_SIMPLE: Final[dict[Any, Convert]] = {
+_SCALARS: Final[dict[type, Convert]] = {
     str: _string,
     int: _integer,
     float: _number,
     bool: _boolean,
-    bytes: _bytes,
-    bytearray: _bytes,
 }
 
 
-def _describe(annotation: Any) -> str:
-    return getattr(annotation, "__name__", None) or str(annotation).replace("typing.", "")
+def query_text(node: Node, value: Any) -> Any:
+    """A query value as the page wrote it, for a parameter that takes text: the transport
+    decodes query values as JSON where they parse (``?name=12`` arrives as ``12``), which a
+    string parameter reads back as its text, as plugin routes' ``require_str`` does."""
+    if isinstance(value, bool | int | float) and _takes_text(node):
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        return str(value)
+    return value
 
 
-def _union(members: list[Convert], annotations: tuple[Any, ...]) -> Convert:
-    takes_none = _NONE_TYPE in annotations
+def _takes_text(node: Node) -> bool:
+    if isinstance(node, Scalar):
+        return issubclass(node.python, str | PurePath)
+    if isinstance(node, Union_):
+        takes_value = any(
+            isinstance(member, Scalar) and member.python in (int, float, bool)
+            for member in node.members
+        )
+        return not takes_value and any(_takes_text(member) for member in node.members)
+    return False
+
+
+class _Builder:
+    """Builds a node's converter, once per record: a record that refers to itself
+    (``children: list[Node]``) converts its inner references through the outer converter."""
+
+    def __init__(self) -> None:
+        self.records: dict[int, list[Convert]] = {}
+
+    def build(self, node: Node) -> Convert:
+        builder = _BUILDERS.get(type(node))
+        if builder is None:
+            raise TypeError(f"no converter for {node!r}")
+        return builder(self, node)
+
+    def unknown(self, node: Any) -> Convert:
+        return _scalar_value if node.scalar else _any
+
+    def scalar(self, node: Any) -> Convert:
+        simple = _SCALARS.get(node.python)
+        if simple is not None:
+            return simple
+        kind = node.python
+        return lambda value, path: kind(_string(value, path))
+
+    def binary(self, node: Any) -> Convert:
+        return _binary(node.python)
+
+    def null(self, node: Any) -> Convert:
+        return _none
+
+    def never(self, node: Any) -> Convert:
+        raise TypeError("a command cannot take Never: no value is one")
+
+    def array(self, node: Any) -> Convert:
+        return _list(self.build(node.item), node.python)
+
+    def tuple(self, node: Any) -> Convert:
+        return _tuple([self.build(item) for item in node.items])
+
+    def object(self, node: Any) -> Convert:
+        return _dict(self.build(node.value))
+
+    def union(self, node: Any) -> Convert:
+        return _union([self.build(member) for member in node.members], node.members)
+
+    def choice(self, node: Any) -> Convert:
+        return _choice(node.values, node.members)
+
+    def record(self, node: Any) -> Convert:
+        building = self.records.get(id(node))
+        if building is not None:
+            built = building
+            return lambda value, path: built[0](value, path)
+        self.records[id(node)] = slot = []
+        fields = _fields(
+            node.kind.__name__,
+            {field.name: self.build(field.node) for field in node.fields if field.init},
+            frozenset(field.name for field in node.fields if field.init and field.required),
+        )
+        kind = node.kind
+        if node.is_typeddict:
+            convert: Convert = fields
+        else:
+
+            def convert(value: Any, path: str) -> Any:
+                return kind(**fields(value, path))
+
+        slot.append(convert)
+        return convert
+
+
+_BUILDERS: Final[dict[type, Callable[[_Builder, Any], Convert]]] = {
+    Unknown: _Builder.unknown,
+    Scalar: _Builder.scalar,
+    Binary: _Builder.binary,
+    Null: _Builder.null,
+    Never: _Builder.never,
+    Array: _Builder.array,
+    Tuple: _Builder.tuple,
+    Object: _Builder.object,
+    Union_: _Builder.union,
+    Choice: _Builder.choice,
+    Record: _Builder.record,
+}
+
+
+def _describe(node: Node) -> str:
+    if isinstance(node, Scalar | Binary):
+        return node.python.__name__
+    if isinstance(node, Null):
+        return "null"
+    if isinstance(node, Record):
+        return node.kind.__name__
+    if isinstance(node, Choice):
+        return node.kind.__name__ if node.kind else " or ".join(map(repr, node.values))
+    return type(node).__name__.rstrip("_").lower()
+
+
+def _union(members: list[Convert], nodes: tuple[Node, ...]) -> Convert:
+    takes_none = any(isinstance(node, Null) for node in nodes)
     others = [
-        member
-        for member, annotation in zip(members, annotations, strict=True)
-        if annotation is not _NONE_TYPE
+        member for member, node in zip(members, nodes, strict=True) if not isinstance(node, Null)
     ]
-    expected = " or ".join(_describe(annotation) for annotation in annotations)
+    expected = " or ".join(_describe(node) for node in nodes)
     if len(others) == 1:
         # Optional[T]: T's own error says best what is wrong (a field deep inside it).
         only = others[0]
@@ -205,14 +306,15 @@ def _union(members: list[Convert], annotations: tuple[Any, ...]) -> Convert:
     return convert
 
 
-def _literal(allowed: tuple[Any, ...]) -> Convert:
-    expected = " or ".join(repr(value) for value in allowed)
+def _choice(values: tuple[Any, ...], members: tuple[Any, ...]) -> Convert:
+    """A Literal's or an Enum's: the value sent gives the value (or enum member) it equals."""
+    expected = " or ".join(repr(value) for value in values)
 
     def convert(value: Any, path: str) -> Any:
-        for candidate in allowed:
-            # True == 1 in Python: a literal matches its own type only.
+        for candidate, member in zip(values, members, strict=True):
+            # True == 1 in Python: a value matches its own type only.
             if type(candidate) is type(value) and candidate == value:
-                return candidate
+                return member
         raise InvalidArgumentError.invalid(path, expected)
 
     return convert
@@ -248,28 +350,14 @@ def _dict(item: Convert) -> Convert:
     return convert
 
 
-def _enum(kind: type[enum.Enum]) -> Convert:
-    values = [member.value for member in kind]
-    expected = " or ".join(repr(value) for value in values)
-
-    def convert(value: Any, path: str) -> enum.Enum:
-        for member in kind:
-            if type(member.value) is type(value) and member.value == value:
-                return member
-        raise InvalidArgumentError.invalid(path, expected)
-
-    return convert
-
-
 def _fields(
     name: str,
-    hints: Mapping[str, Any],
+    converters: Mapping[str, Convert],
     required: frozenset[str],
 ) -> Callable[[Any, str], dict[str, Any]]:
     """The converter of a JSON object into the keyword arguments of a record type: every key
-    converted by its hint, required ones present, unknown ones refused (a typo is an error,
-    not a silently dropped value)."""
-    converters = {key: converter(hint) for key, hint in hints.items()}
+    converted by its field's converter, required ones present, unknown ones refused (a typo is
+    an error, not a silently dropped value)."""
 
     def convert(value: Any, path: str) -> dict[str, Any]:
         if not isinstance(value, dict):
@@ -285,63 +373,6 @@ def _fields(
                 parameter=f"{path}.{unknown[0]}",
             )
         return {key: converters[key](element, f"{path}.{key}") for key, element in value.items()}
-
-    return convert
-
-
-def typed_dict_fields(kind: Any) -> list[tuple[str, Any, bool]]:
-    """``(key, annotation, required)`` of a TypedDict, in order. Required and NotRequired are
-    read from the hints, not ``__required_keys__``: under ``from __future__ import annotations``
-    Python 3.11 cannot see them there and counts every key required."""
-    hints = get_type_hints(kind, include_extras=True)
-    total = bool(getattr(kind, "__total__", True))
-    found: list[tuple[str, Any, bool]] = []
-    for key, hint in hints.items():
-        origin = get_origin(hint)
-        required = origin is typing.Required or (origin is not typing.NotRequired and total)
-        plain = get_args(hint)[0] if origin in (typing.Required, typing.NotRequired) else hint
-        found.append((key, plain, required))
-    return found
-
-
-_BUILDING: dict[Any, list[Convert]] = {}
-"""Record types whose converter is being built, for a type that refers to itself
-(``children: list[Node]``): the inner reference converts through the outer one once built."""
-
-
-def _record(kind: Any) -> Convert:
-    if kind in _BUILDING:
-        built = _BUILDING[kind]
-        return lambda value, path: built[0](value, path)
-    _BUILDING[kind] = slot = []
-    try:
-        convert = _typed_dict(kind) if is_typeddict(kind) else _dataclass(kind)
-    finally:
-        del _BUILDING[kind]
-    slot.append(convert)
-    return convert
-
-
-def _typed_dict(kind: Any) -> Convert:
-    fields = typed_dict_fields(kind)
-    required = frozenset(key for key, _, is_required in fields if is_required)
-    return _fields(kind.__name__, {key: hint for key, hint, _ in fields}, required)
-
-
-def _dataclass(kind: Any) -> Convert:
-    hints = type_hints(kind)
-    fields = [field for field in dataclasses.fields(kind) if field.init]
-    required = frozenset(
-        field.name
-        for field in fields
-        if field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING
-    )
-    to_fields = _fields(
-        kind.__name__, {field.name: hints[field.name] for field in fields}, required
-    )
-
-    def convert(value: Any, path: str) -> Any:
-        return kind(**to_fields(value, path))
 
     return convert
 

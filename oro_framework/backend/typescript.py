@@ -26,15 +26,28 @@ import enum
 import inspect
 import math
 import re
-import types
 import typing
-from collections.abc import Iterable, Iterator, Sequence
-from pathlib import PurePath
-from typing import Any, Final, Literal, Union, get_args, get_origin, is_typeddict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, Final, Literal, get_args, get_origin, is_typeddict
 
 from oro_framework.backend.commands import CommandSpec, Parameter
-from oro_framework.backend.convert import type_hints, typed_dict_fields
 from oro_framework.backend.events import BackendEvent
+from oro_framework.backend.type_nodes import (
+    Array,
+    Binary,
+    Choice,
+    Never,
+    Node,
+    Null,
+    Object,
+    Record,
+    Scalar,
+    Tuple,
+    Union_,
+    Unknown,
+    resolve,
+    unwrap,
+)
 
 __all__ = ["BINARY", "MODULE_NAMES", "declarations"]
 
@@ -154,20 +167,6 @@ _RESERVED_TYPE_NAMES: Final = _RESERVED_WORDS | frozenset(
 )
 """Names an interface must not take: keywords, and the types this file and ``oro:backend``
 refer to (an interface named ``Blob`` would shadow the DOM's in the module)."""
-_SEQUENCES: Final = frozenset(
-    {
-        list,
-        collections.abc.Sequence,
-        collections.abc.MutableSequence,
-        collections.abc.Iterable,
-        collections.abc.Collection,
-        set,
-        frozenset,
-        collections.abc.Set,
-        collections.abc.MutableSet,
-    }
-)
-_MAPPINGS: Final = frozenset({dict, collections.abc.Mapping, collections.abc.MutableMapping})
 _ASYNC_ITERATORS: Final = frozenset(
     {collections.abc.AsyncIterator, collections.abc.AsyncGenerator, collections.abc.AsyncIterable}
 )
@@ -188,9 +187,10 @@ def declarations(
 
 @dataclasses.dataclass
 class _Record:
-    """A dataclass, TypedDict or enum the declarations name."""
+    """A dataclass, TypedDict or enum the declarations name, with its node."""
 
     kind: type
+    node: Record | Choice
     order: int
     sent: bool = False
     received: bool = False
@@ -206,10 +206,16 @@ class _Writer:
         for spec in commands:
             first.setdefault(spec.name, spec)
         self.commands = [first[name] for name in sorted(first)]
-        by_name: dict[str, list[Any]] = {}
+        by_name: dict[str, list[Node]] = {}
         for declared in events:
-            by_name.setdefault(declared.name, []).append(declared.type)
+            by_name.setdefault(declared.name, []).append(resolve(declared.type, strict=False))
         self.events = [(name, by_name[name]) for name in sorted(by_name)]
+        # Results go to the page through `jsonable`, not the converter: what the nodes do not
+        # know is `unknown` there rather than an error.
+        self.results = {
+            spec.name: resolve(_items(spec) if spec.streams else spec.result, strict=False)
+            for spec in self.commands
+        }
         self.records: dict[type, _Record] = {}
         self._collect()
         self._name_records()
@@ -221,17 +227,18 @@ class _Writer:
             if spec.name in MODULE_NAMES:
                 continue
             for parameter in spec.parameters:
-                self._reach(parameter.annotation, "send")
-            self._reach(_items(spec) if spec.streams else spec.result, "receive")
-        for _, kinds in self.events:
-            for kind in kinds:
-                self._reach(kind, "receive")
+                self._reach(parameter.node, "send")
+            self._reach(self.results[spec.name], "receive")
+        for _, nodes in self.events:
+            for node in nodes:
+                self._reach(node, "receive")
 
-    def _reach(self, annotation: Any, direction: Direction) -> None:
-        for kind in _named_types(annotation):
+    def _reach(self, node: Node, direction: Direction) -> None:
+        for named in _named_nodes(node):
+            kind = _kind(named)
             record = self.records.get(kind)
             if record is None:
-                record = self.records[kind] = _Record(kind, len(self.records))
+                record = self.records[kind] = _Record(kind, named, len(self.records))
             seen = record.sent if direction == "send" else record.received
             if seen:
                 continue
@@ -239,8 +246,8 @@ class _Writer:
                 record.sent = True
             else:
                 record.received = True
-            for field_type in _field_types(kind, direction):
-                self._reach(field_type, direction)
+            for field_node in _field_nodes(record.node, direction):
+                self._reach(field_node, direction)
 
     def _name_records(self) -> None:
         """Each record's interface name: the class's, or with a number when two classes share
@@ -269,20 +276,20 @@ class _Writer:
     def _inputs_that_differ(self) -> set[type]:
         """The sent records whose sent shape differs from their received one: a dataclass with
         a default or a field ``__init__`` does not take, or one holding such a record."""
-        sent = [record.kind for record in self.records.values() if record.sent]
-        differs = {kind for kind in sent if _differs_locally(kind)}
+        sent = [record for record in self.records.values() if record.sent]
+        differs = {record.kind for record in sent if _differs_locally(record.kind)}
         changed = True
         while changed:
             changed = False
-            for kind in sent:
-                if kind in differs:
+            for record in sent:
+                if record.kind in differs:
                     continue
                 if any(
-                    reached in differs
-                    for field_type in _field_types(kind, "send")
-                    for reached in _named_types(field_type)
+                    _kind(reached) in differs
+                    for field_node in _field_nodes(record.node, "send")
+                    for reached in _named_nodes(field_node)
                 ):
-                    differs.add(kind)
+                    differs.add(record.kind)
                     changed = True
         return differs
 
@@ -306,8 +313,8 @@ class _Writer:
         lines.append("  }")
         lines.append("")
         lines.append("  export interface Events {")
-        for name, kinds in self.events:
-            data = _union_text([self._type(kind, "receive", top=False) for kind in kinds])
+        for name, nodes in self.events:
+            data = _union_text([self._type(node, "receive", top=False) for node in nodes])
             lines.append(f"    {_property(name)}: {data}")
         lines.append("  }")
         lines.append("}")
@@ -340,9 +347,9 @@ class _Writer:
         if direction == "send" and record.received:
             describe.append("What a page sends: the fields with a default may be left out.")
         lines = [*_doc_lines(describe), f"export interface {name} {{"]
-        for field_name, annotation, optional in _fields(kind, direction):
+        for field_name, node, optional in _fields(record.node, direction):
             mark = "?" if optional else ""
-            text = self._type(annotation, direction, top=False)
+            text = self._type(node, direction, top=False)
             lines.append(f"  {_property(field_name)}{mark}: {text}")
         lines.append("}")
         return lines
@@ -390,163 +397,128 @@ class _Writer:
     def _parameter(self, spec: CommandSpec, parameter: Parameter) -> str:
         body = spec.body_parameter
         carried = body is not None and body.name == parameter.name
-        text = self._type(parameter.annotation, "send", top=carried)
+        text = self._type(parameter.node, "send", top=carried)
         mark = "" if parameter.required else "?"
         return f"{_property(parameter.name)}{mark}: {text}"
 
     def _result(self, spec: CommandSpec) -> str:
+        node = self.results[spec.name]
         if spec.streams:
             if spec.streams_bytes:
                 return "Uint8Array"
-            return self._type(_items(spec), "receive", top=False)
-        if spec.result is None or spec.result is type(None):
+            return self._type(node, "receive", top=False)
+        if isinstance(node, Null):
             return "void"
-        return self._type(spec.result, "receive", top=True)
+        return self._type(node, "receive", top=True)
 
-    def _type(self, annotation: Any, direction: Direction, *, top: bool) -> str:
-        """``annotation`` as the TypeScript type of what the page sends or receives; ``top``:
-        the value is the request's body or the reply's (where ``bytes`` are raw)."""
-        annotation = _unwrap(annotation)
-        if (
-            annotation is Any
-            or annotation is object
-            or isinstance(annotation, str | typing.ForwardRef)
-        ):
-            return "unknown"
-        if annotation is None or annotation is type(None):
-            return "null"
-        if annotation is typing.NoReturn or annotation is getattr(typing, "Never", None):
-            return "never"
-        origin = get_origin(annotation)
-        arguments = get_args(annotation)
-        if origin in (Union, types.UnionType):
-            return _union_text([self._type(member, direction, top=top) for member in arguments])
-        if origin is Literal:
-            return _union_text([_literal(value) for value in arguments])
-        if origin is tuple:
-            if len(arguments) == 2 and arguments[1] is Ellipsis:
-                return _array(self._type(arguments[0], direction, top=False))
-            items = ", ".join(self._type(argument, direction, top=False) for argument in arguments)
-            return f"[{items}]"
-        if origin in _SEQUENCES:
-            item = self._type(arguments[0], direction, top=False) if arguments else "unknown"
-            return _array(item)
-        if origin in _MAPPINGS:
-            value = self._type(arguments[1], direction, top=False) if arguments else "unknown"
-            return f"{{ [key: string]: {value} }}"
-        if origin is not None:
-            return "unknown"
-        if annotation in (bytes, bytearray, memoryview):
-            if not top:
-                return "string"
-            return BINARY if direction == "send" else "Uint8Array"
-        if annotation in (list, tuple, set, frozenset):
-            return "unknown[]"
-        if annotation is dict:
-            return "{ [key: string]: unknown }"
-        record = self.records.get(annotation) if isinstance(annotation, type) else None
-        if record is not None:
-            return record.input_name if direction == "send" else record.name
-        return _plain(annotation)
+    def _type(self, node: Node, direction: Direction, *, top: bool) -> str:
+        """``node`` as the TypeScript type of what the page sends or receives; ``top``: the
+        value is the request's body or the reply's (where ``bytes`` are raw)."""
+        return _TYPES[type(node)](self, node, direction, top)
 
-
-# -- annotations --------------------------------------------------------------------------------
-
-
-def _unwrap(annotation: Any) -> Any:
-    """``annotation`` without what does not change its values: ``Annotated``, ``NewType``, a
-    ``type X = ...`` alias."""
-    while True:
-        if get_origin(annotation) is typing.Annotated:
-            annotation = get_args(annotation)[0]
-        elif hasattr(annotation, "__supertype__"):
-            annotation = annotation.__supertype__
-        elif type(annotation).__name__ == "TypeAliasType" and hasattr(annotation, "__value__"):
-            annotation = annotation.__value__
-        else:
-            return annotation
-
-
-def _plain(annotation: Any) -> str:
-    if not isinstance(annotation, type):
-        return "unknown"
-    if issubclass(annotation, bool):
-        return "boolean"
-    if issubclass(annotation, int | float):
-        return "number"
-    if issubclass(annotation, str | PurePath):
+    def _scalar(self, node: Any, direction: Direction, top: bool) -> str:
+        if issubclass(node.python, bool):
+            return "boolean"
+        if issubclass(node.python, int | float):
+            return "number"
         return "string"
-    return "unknown"
+
+    def _binary(self, node: Any, direction: Direction, top: bool) -> str:
+        if not top:
+            return "string"
+        return BINARY if direction == "send" else "Uint8Array"
+
+    def _unknown(self, node: Any, direction: Direction, top: bool) -> str:
+        return "string | number | boolean | null" if node.scalar else "unknown"
+
+    def _array(self, node: Any, direction: Direction, top: bool) -> str:
+        return _array(self._type(node.item, direction, top=False))
+
+    def _tuple(self, node: Any, direction: Direction, top: bool) -> str:
+        items = ", ".join(self._type(item, direction, top=False) for item in node.items)
+        return f"[{items}]"
+
+    def _object(self, node: Any, direction: Direction, top: bool) -> str:
+        return f"{{ [key: string]: {self._type(node.value, direction, top=False)} }}"
+
+    def _union(self, node: Any, direction: Direction, top: bool) -> str:
+        return _union_text([self._type(member, direction, top=top) for member in node.members])
+
+    def _choice(self, node: Any, direction: Direction, top: bool) -> str:
+        if node.kind is not None:
+            record = self.records[node.kind]
+            return record.name
+        return _union_text([_literal(value) for value in node.values])
+
+    def _record(self, node: Any, direction: Direction, top: bool) -> str:
+        record = self.records[node.kind]
+        return record.input_name if direction == "send" else record.name
 
 
-def _is_record(annotation: Any) -> bool:
-    return isinstance(annotation, type) and (
-        is_typeddict(annotation)
-        or dataclasses.is_dataclass(annotation)
-        or issubclass(annotation, enum.Enum)
-    )
+_TYPES: Final[dict[type, Callable[[_Writer, Any, Direction, bool], str]]] = {
+    Scalar: _Writer._scalar,
+    Binary: _Writer._binary,
+    Unknown: _Writer._unknown,
+    Null: lambda writer, node, direction, top: "null",
+    Never: lambda writer, node, direction, top: "never",
+    Array: _Writer._array,
+    Tuple: _Writer._tuple,
+    Object: _Writer._object,
+    Union_: _Writer._union,
+    Choice: _Writer._choice,
+    Record: _Writer._record,
+}
 
 
-def _named_types(annotation: Any) -> Iterator[type]:
-    """The dataclasses, TypedDicts and enums ``annotation`` names, outermost first."""
-    annotation = _unwrap(annotation)
-    if _is_record(annotation):
-        yield annotation
-        return
-    if get_origin(annotation) is Literal:
-        return
-    for argument in get_args(annotation):
-        if argument is not Ellipsis:
-            yield from _named_types(argument)
+# -- nodes --------------------------------------------------------------------------------------
+
+
+def _kind(node: Record | Choice) -> type:
+    kind = node.kind
+    assert kind is not None
+    return kind
+
+
+def _named_nodes(node: Node) -> Iterator[Record | Choice]:
+    """The dataclasses, TypedDicts and enums ``node`` names, outermost first (a record's own
+    fields are reached by the caller, so that a record referring to itself ends)."""
+    if isinstance(node, Record) or (isinstance(node, Choice) and node.kind is not None):
+        yield node
+    elif isinstance(node, Array):
+        yield from _named_nodes(node.item)
+    elif isinstance(node, Object):
+        yield from _named_nodes(node.value)
+    elif isinstance(node, Tuple):
+        for item in node.items:
+            yield from _named_nodes(item)
+    elif isinstance(node, Union_):
+        for member in node.members:
+            yield from _named_nodes(member)
 
 
 def _items(spec: CommandSpec) -> Any:
     """The type of a streaming command's items: ``T`` of its ``AsyncIterator[T]`` result."""
-    result = _unwrap(spec.result)
+    result = unwrap(spec.result)
     arguments = get_args(result)
     if get_origin(result) in _ASYNC_ITERATORS and arguments:
         return arguments[0]
     return Any
 
 
-def _hints(kind: type) -> dict[str, Any]:
-    try:
-        return type_hints(kind)
-    except Exception:
-        # An annotation that does not resolve (a name the module never imports at runtime):
-        # its fields are typed `unknown` rather than failing the whole file.
-        return {}
-
-
-def _fields(kind: type, direction: Direction) -> list[tuple[str, Any, bool]]:
-    """``(name, annotation, optional)`` of a record's fields, as the page sends them (what
+def _fields(node: Record | Choice, direction: Direction) -> list[tuple[str, Node, bool]]:
+    """``(name, node, optional)`` of a record's fields, as the page sends them (what
     ``__init__`` takes) or receives them (every field, as ``jsonable`` writes them)."""
-    if is_typeddict(kind):
-        return _typed_dict_fields(kind)
-    if dataclasses.is_dataclass(kind):
-        hints = _hints(kind)
-        found: list[tuple[str, Any, bool]] = []
-        for field in dataclasses.fields(kind):
-            annotation = hints.get(field.name, Any)
-            if direction == "receive":
-                found.append((field.name, annotation, False))
-            elif field.init:
-                found.append((field.name, annotation, _has_default(field)))
-        return found
-    return []
-
-
-def _typed_dict_fields(kind: type) -> list[tuple[str, Any, bool]]:
-    try:
-        fields = typed_dict_fields(kind)
-    except Exception:
-        # An annotation that does not resolve: the record is typed without fields.
+    if not isinstance(node, Record):
         return []
-    return [(key, hint, not required) for key, hint, required in fields]
+    if node.is_typeddict:
+        return [(field.name, field.node, not field.required) for field in node.fields]
+    if direction == "receive":
+        return [(field.name, field.node, False) for field in node.fields]
+    return [(field.name, field.node, not field.required) for field in node.fields if field.init]
 
 
-def _field_types(kind: type, direction: Direction) -> list[Any]:
-    return [annotation for _, annotation, _ in _fields(kind, direction)]
+def _field_nodes(node: Record | Choice, direction: Direction) -> list[Node]:
+    return [field_node for _, field_node, _ in _fields(node, direction)]
 
 
 def _has_default(field: dataclasses.Field[Any]) -> bool:
