@@ -141,7 +141,7 @@ class QtBackend:
             raise RuntimeError("pywebview did not create a window")
         self._windows[window.index] = native
         index = window.index
-        self._minimized.discard(index)  # an earlier window with this index may have been
+        self._minimized.discard(index)  # an earlier window with this index may have been minimized
         # pywebview reports a window created hidden as "shown" once; it is not.
         unshown = [True] if options.hidden else []
 
