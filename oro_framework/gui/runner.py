@@ -36,6 +36,7 @@ from oro_framework.kernel.windows import (
     Window,
     WindowManager,
 )
+from oro_framework.kernel.windows.settings import WindowSettings
 from oro_framework.web.ports import choose_port
 from oro_framework.web.server import ServerInfo, serve_app
 
@@ -167,7 +168,8 @@ class AppRunner:
         :param on_host_stopped: awaited once the host stopped, before the server goes.
         """
         config = self.host.config
-        choice = choose_port(self.port, config["window.port"], config["meta.bundle_identifier"])
+        port = self.host.settings(WindowSettings).port
+        choice = choose_port(self.port, port, config["meta.bundle_identifier"])
         if choice.warning is not None:
             self._warn(choice.warning)
         async with anyio.create_task_group() as task_group:

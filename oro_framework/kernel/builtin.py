@@ -13,10 +13,8 @@ from typing import TYPE_CHECKING, Final
 
 from oro_framework.kernel.config import (
     MIN_SECRET_LENGTH,
-    ScreenLength,
     not_negative,
     positive,
-    screen_length,
     secret,
 )
 from oro_framework.kernel.config.references import resolve_env_reference
@@ -28,6 +26,7 @@ from oro_framework.kernel.origins import check_origin_syntax
 from oro_framework.kernel.plugins import SKIP_BROKEN_ENV
 from oro_framework.kernel.router import IpcSettings
 from oro_framework.kernel.services import RestartPolicy
+from oro_framework.kernel.windows.settings import LifecycleSettings, WindowSettings
 
 if TYPE_CHECKING:
     from oro_framework.kernel.app import Host
@@ -66,11 +65,6 @@ _REFERRER_POLICIES: Final = frozenset(
 def _positive(value: int) -> None:
     if value <= 0:
         raise ValueError(f"must be positive, got {value}")
-
-
-def _port(value: int) -> None:
-    if not 0 <= value <= 65535:
-        raise ValueError(f"must be a TCP port (0 to 65535), got {value}")
 
 
 def _absolute_url_path(value: str) -> None:
@@ -182,30 +176,7 @@ def oro_register_config(config: ConfigRegistry) -> None:
     config.add(
         "webview.allow_any_route", bool, False, "Serve the default index for unknown paths (SPA)."
     )
-    config.add("window.title", str, "", "Title of the main window; empty means meta.name.")
-    config.add(
-        "window.width",
-        ScreenLength,
-        1024,
-        'Initial width of the main window in pixels, or Oro\'s "N%" of the screen ("50%").',
-        validator=screen_length,
-    )
-    config.add(
-        "window.height",
-        ScreenLength,
-        768,
-        'Initial height of the main window in pixels, or Oro\'s "N%" of the screen ("50%").',
-        validator=screen_length,
-    )
-    config.add(
-        "window.port",
-        int,
-        0,
-        "Port on 127.0.0.1 the app is served on, run after run, so that what the browser keeps "
-        "per origin (service workers, storage) carries over; 0 derives one from "
-        "meta.bundle_identifier. `oro run --port` overrides it.",
-        validator=_port,
-    )
+    config.add_settings(WindowSettings, section="window")
     config.add_settings(IpcSettings, section="ipc")
     config.add(
         "webview.engine",
@@ -280,12 +251,7 @@ def oro_register_config(config: ConfigRegistry) -> None:
         "http.ipc.enable is true.",
         validator=secret,
     )
-    config.add(
-        "lifecycle.desktop_always_running",
-        bool,
-        True,
-        "Keep services running when the window is minimised; pages still get pause/resume events.",
-    )
+    config.add_settings(LifecycleSettings, section="lifecycle")
     config.add(
         "services.restart_limit",
         int,

@@ -54,6 +54,7 @@ from oro_framework.kernel.windows.model import (
 )
 
 if TYPE_CHECKING:
+from oro_framework.kernel.windows.settings import LifecycleSettings, WindowSettings
     from anyio.lowlevel import EventLoopToken
 
     from oro_framework.kernel.app import Host
@@ -203,16 +204,13 @@ class WindowManager:
     def _configured_title(self) -> str:
         """A new window's title unless its page names one: ``window.title``, else the app's
         name."""
-        config = self._host.config
-        return str(config.get("window.title") or config.get("meta.name") or "")
+        title = self._host.settings(WindowSettings).title
+        return title or str(self._host.config.get("meta.name") or "")
 
     def _configured_size(self) -> tuple[int | str, int | str]:
         """``window.width`` and ``window.height`` as configured: pixels or Oro's ``"N%"``."""
-        config = self._host.config
-        return (
-            config.get("window.width", DEFAULT_SIZE[0]),
-            config.get("window.height", DEFAULT_SIZE[1]),
-        )
+        window = self._host.settings(WindowSettings)
+        return (window.width, window.height)
 
     def _identity_script(self, index: int, url: str) -> str:
         """What a native window runs before each page of the app origin to know its window:
@@ -786,7 +784,7 @@ class WindowManager:
         if self._host.lifecycle not in (LifecycleState.RUNNING, LifecycleState.PAUSED):
             return  # starting or stopping: windows no longer steer the host
         self._is_in_background = is_hidden
-        if self._host.config.get("lifecycle.desktop_always_running", True):
+        if self._host.settings(LifecycleSettings).desktop_always_running:
             # Services keep running (the Oro Runtime's desktop default); pages are told anyway,
             # with the payload the host's own pause/resume would send.
             if is_hidden:
