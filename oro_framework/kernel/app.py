@@ -32,7 +32,6 @@ from oro_framework.kernel.config import (
     ConfigRegistry,
     flatten_key,
     load_config,
-    load_settings,
     parse_text_value,
 )
 from oro_framework.kernel.config.files import (
@@ -247,7 +246,7 @@ class Host:
 
         self._runner = ServiceRunner(
             self.services,
-            load_settings(RestartPolicy, self.config, "services"),
+            self.config.settings(RestartPolicy),
             on_change=self._service_changed,
         )
         self.router = Router(

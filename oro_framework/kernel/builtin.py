@@ -13,8 +13,6 @@ from typing import TYPE_CHECKING, Final
 
 from oro_framework.kernel.config import (
     MIN_SECRET_LENGTH,
-    not_negative,
-    positive,
     secret,
 )
 from oro_framework.kernel.config.references import resolve_env_reference
@@ -252,38 +250,7 @@ def oro_register_config(config: ConfigRegistry) -> None:
         validator=secret,
     )
     config.add_settings(LifecycleSettings, section="lifecycle")
-    config.add(
-        "services.restart_limit",
-        int,
-        RestartPolicy.restart_limit,
-        "Restarts of a service that crashes or fails to start before it is marked failed (its "
-        "plugin's routes answer ServiceUnavailableError until the app restarts); 0: never "
-        "restarted. Services registered with required=True stop the app instead.",
-        validator=not_negative,
-    )
-    config.add(
-        "services.restart_backoff_ms",
-        int,
-        RestartPolicy.restart_backoff_ms,
-        "Milliseconds before the first restart of a crashed service; doubled for each further "
-        "restart (no jitter), up to services.restart_backoff_max_ms.",
-        validator=not_negative,
-    )
-    config.add(
-        "services.restart_backoff_max_ms",
-        int,
-        RestartPolicy.restart_backoff_max_ms,
-        "Longest wait in milliseconds between two restarts of a crashed service.",
-        validator=not_negative,
-    )
-    config.add(
-        "services.stable_after_ms",
-        int,
-        RestartPolicy.stable_after_ms,
-        "Milliseconds a restarted service must stay up for its restart count to go back to 0, "
-        "so that rare crashes far apart never add up to the limit.",
-        validator=positive,
-    )
+    config.add_settings(RestartPolicy, section="services")
     config.add(
         "test.files",
         list,

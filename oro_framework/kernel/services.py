@@ -20,6 +20,8 @@ import anyio
 import anyio.lowlevel
 from anyio.abc import TaskGroup, TaskStatus
 
+from oro_framework.kernel.config.settings import setting
+from oro_framework.kernel.config.validators import not_negative, positive
 from oro_framework.kernel.errors import RegistrationError, ServiceError, ServiceUnavailableError
 from oro_framework.kernel.registry import Registry
 from oro_framework.kernel.router import DOTTED_NAME
@@ -131,10 +133,30 @@ class RestartPolicy:
     what ``retryAfter`` can then promise.
     """
 
-    restart_limit: int = 5
-    restart_backoff_ms: int = 500
-    restart_backoff_max_ms: int = 30_000
-    stable_after_ms: int = 60_000
+    restart_limit: int = setting(
+        5,
+        "Restarts of a service that crashes or fails to start before it is marked failed (its "
+        "plugin's routes answer ServiceUnavailableError until the app restarts); 0: never "
+        "restarted. Services registered with required=True stop the app instead.",
+        validator=not_negative,
+    )
+    restart_backoff_ms: int = setting(
+        500,
+        "Milliseconds before the first restart of a crashed service; doubled for each further "
+        "restart (no jitter), up to services.restart_backoff_max_ms.",
+        validator=not_negative,
+    )
+    restart_backoff_max_ms: int = setting(
+        30_000,
+        "Longest wait in milliseconds between two restarts of a crashed service.",
+        validator=not_negative,
+    )
+    stable_after_ms: int = setting(
+        60_000,
+        "Milliseconds a restarted service must stay up for its restart count to go back to 0, "
+        "so that rare crashes far apart never add up to the limit.",
+        validator=positive,
+    )
 
     def delay(self, restarts: int) -> float:
         """Seconds to wait before restart number ``restarts`` (0 for the first)."""
