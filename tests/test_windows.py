@@ -390,6 +390,7 @@ class FakeGui:
         return {"script": script}
 
     toolkit = "fake"
+    has_native_windows = True
 
     def native(self, index: int) -> Any:
         return {"native": index, "thread": threading.current_thread().name}

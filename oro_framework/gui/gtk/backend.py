@@ -75,6 +75,10 @@ class GtkBackend:
         self._is_running = False
 
     @property
+    def has_native_windows(self) -> bool:
+        return True
+
+    @property
     def toolkit(self) -> str:
         return "gtk"
 

@@ -105,6 +105,10 @@ class QtBackend:
         return "qt" if sys.platform.startswith("linux") else None
 
     @property
+    def has_native_windows(self) -> bool:
+        return True
+
+    @property
     def toolkit(self) -> str | None:
         return self.gui_name
 

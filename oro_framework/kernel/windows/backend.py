@@ -61,8 +61,16 @@ class GuiListener(Protocol):
 
 
 class Engine(Protocol):
-    """Native windows. :meth:`open` may be called before the GUI loop runs (the toolkit then only
-    records the window); every other method is called on the dispatcher thread."""
+    """An app's windows: native ones of a toolkit (``gui/gtk/``, ``gui/qt/``), or the headless
+    records of :class:`~oro_framework.kernel.windows.headless.HeadlessEngine`. A native
+    engine's :meth:`open` may be called before the GUI loop runs (the toolkit then only records
+    the window); every other method is called on the dispatcher thread. The headless engine has
+    no GUI thread and is called on the loop.
+
+    What an engine cannot do it raises :class:`~oro_framework.NotSupportedError` for; an
+    operation on a window it never opened or has closed is
+    :class:`~oro_framework.NotFoundError`. ``tests/test_engine_contract.py`` runs every method
+    against every engine."""
 
     def open(
         self,
@@ -121,6 +129,15 @@ class Engine(Protocol):
 
     def screen_size(self) -> tuple[int, int]:
         """The primary screen's width and height in pixels."""
+        ...
+
+    @property
+    def has_native_windows(self) -> bool:
+        """Whether the engine shows each window's page itself. One that does not (the
+        :class:`~oro_framework.kernel.windows.headless.HeadlessEngine`) has windows that count as
+        shown as soon as they exist, gives each window's launch URL to whoever runs the app, and
+        runs no identity script (the page keeps its credential, docs/design.md#window-identity).
+        """
         ...
 
     @property

@@ -1,12 +1,13 @@
-"""The :class:`WindowManager`: the app's windows as routes and the command line see them, native
-(a :class:`~oro_framework.kernel.windows.backend.Engine` is attached) or headless stand-ins.
+"""The :class:`WindowManager`: the app's windows as routes and the command line see them, shown
+by an :class:`~oro_framework.kernel.windows.backend.Engine`: a native one ``oro run`` attaches, or
+the :class:`~oro_framework.kernel.windows.headless.HeadlessEngine`.
 
 Events travel from the GUI to the loop: the toolkit reports shown/minimised/restored/closing/closed
 on the GUI thread or short-lived threads of its own, and the manager moves them onto the loop with
 ``anyio.from_thread``. The loop never waits synchronously for the GUI, so these hops cannot
 deadlock. Headless (no display, ``--headless``, tests) there is no GUI and no dispatcher: the
-manager keeps a virtual window list with the same statuses, so every route works except
-``window.eval``.
+headless engine keeps the windows as records, answering on the loop, so every route works
+except ``window.eval``.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from oro_framework.kernel.launch import (
 )
 from oro_framework.kernel.lifecycle import LifecycleEvent, LifecycleState, emit_to_pages
 from oro_framework.kernel.windows.backend import Engine, GuiDispatcher
+from oro_framework.kernel.windows.headless import HEADLESS, NO_GUI, HeadlessEngine
 from oro_framework.kernel.windows.held import GuiHeld
 from oro_framework.kernel.windows.model import (
     DEFAULT_SIZE,
@@ -52,9 +54,9 @@ from oro_framework.kernel.windows.model import (
     WindowOptions,
     WindowStatus,
 )
+from oro_framework.kernel.windows.settings import LifecycleSettings, WindowSettings
 
 if TYPE_CHECKING:
-from oro_framework.kernel.windows.settings import LifecycleSettings, WindowSettings
     from anyio.lowlevel import EventLoopToken
 
     from oro_framework.kernel.app import Host
@@ -87,8 +89,10 @@ class WindowManager:
 
     Every status a window reaches is also a page event to every page (:data:`WINDOW_EVENTS`).
 
-    Without :meth:`attach_gui` the manager is headless: windows are virtual, shown as soon as
-    they are created, and :meth:`evaluate` raises :class:`~oro_framework.NotSupportedError`.
+    Without :meth:`attach_gui` the manager is headless: its engine is a
+    :class:`~oro_framework.kernel.windows.headless.HeadlessEngine`, whose windows are records,
+    shown as soon as they are created, and :meth:`evaluate` raises
+    :class:`~oro_framework.NotSupportedError`.
     Every method except the ``gui_*`` listener methods must be called on the loop thread.
 
     :param host: the host whose lifecycle the windows drive.
@@ -97,8 +101,9 @@ class WindowManager:
     def __init__(self, host: Host) -> None:
         self._host = host
         self._windows: dict[int, Window] = {}
-        self._gui: Engine | None = None
+        self._engine: Engine = HeadlessEngine()
         self._dispatcher: GuiDispatcher | None = None
+        """How the loop reaches a native engine's GUI; ``None``: the engine answers on the loop."""
         self._token: EventLoopToken | None = None
         self._lifecycle_lock = anyio.Lock()
         self._is_in_background = False
@@ -120,20 +125,20 @@ class WindowManager:
 
     @property
     def is_headless(self) -> bool:
-        return self._gui is None
+        return not self._engine.has_native_windows
 
     @property
     def toolkit(self) -> str | None:
         """The GUI toolkit's name (``"qt"``), ``None`` headless: which native objects
         :meth:`native` gives a plugin."""
-        return None if self._gui is None else self._gui.toolkit
+        return self._engine.toolkit
 
     def attach_gui(self, gui: Engine, dispatcher: GuiDispatcher) -> None:
         """Use native windows from ``gui``, reached through ``dispatcher``; before any window
         exists."""
         if self._windows:
             raise RuntimeError("attach the GUI before opening windows")
-        self._gui = gui
+        self._engine = gui
         self._dispatcher = dispatcher
 
     def bind_loop(self) -> None:
@@ -187,19 +192,53 @@ class WindowManager:
         )
         self._windows[MAIN_WINDOW] = window
         self._set_status(window, WindowStatus.CREATED)
-        if self._gui is None:
-            self._set_status(window, WindowStatus.SHOWN)
-            self._host.hooks.window_created(self._host, window)
-        else:
-            if launch_url is None:
-                raise ValueError("a GUI window needs the launch URL")
-            shares = lengths if any(isinstance(length, str) for length in lengths) else None
-            options = WindowOptions(
-                screen_lengths=shares,
-                identity_script=self._identity_script(MAIN_WINDOW, launch_url),
-            )
-            self._gui.open(window, launch_url, self, options)
+        shares = lengths if any(isinstance(length, str) for length in lengths) else None
+        url, options = self._engine_options(
+            window, launch_url, WindowOptions(screen_lengths=shares)
+        )
+        self._engine.open(window, url, self, options)
+        self._opened(window, options)
         return window
+
+    def _engine_options(
+        self, window: Window, launch_url: str | None, options: WindowOptions
+    ) -> tuple[str, WindowOptions]:
+        """What the engine opens for ``window`` (its launch URL, which starts the page's
+        session) and the options it opens it with: a native window also gets the script that
+        tells its pages which window they are."""
+        if not self._engine.has_native_windows:
+            return launch_url or window.url or "", options
+        if launch_url is None:
+            raise ValueError("a GUI window needs the launch URL")
+        identity = self._identity_script(window.index, launch_url)
+        return launch_url, dataclasses.replace(options, identity_script=identity)
+
+    def _opened(
+        self,
+        window: Window,
+        options: WindowOptions,
+        launch_url: str | None = None,
+        creator: int | None = None,
+    ) -> str | None:
+        """``window``'s engine has opened it. A native engine reports the rest (made, shown)
+        through :class:`~oro_framework.kernel.windows.backend.GuiListener`; an engine without
+        native windows has nothing to report: the window is shown (unless created hidden) and
+        its launch URL goes to the launch listeners and the ``creator`` window's pages, which
+        is returned."""
+        if options.hidden:
+            self._set_status(window, WindowStatus.HIDDEN)
+        if self._engine.has_native_windows:
+            return None
+        if not options.hidden:
+            self._set_status(window, WindowStatus.SHOWN)
+        self._host.hooks.window_created(self._host, window)
+        if launch_url is not None:
+            for listener in list(self._launch_listeners):
+                listener(window, launch_url)
+            if creator is not None:
+                detail = {"index": window.index, "url": launch_url}
+                self._host.emit("windowlaunch", detail, window=creator)
+        return launch_url
 
     def _configured_title(self) -> str:
         """A new window's title unless its page names one: ``window.title``, else the app's
@@ -303,10 +342,18 @@ class WindowManager:
     # Operations (routes call these on the loop thread)
     # ---------------------------------------------------------------------------------------
 
-    async def _on_gui(self, function: Callable[..., ResultT], *args: Any) -> ResultT:
+    async def _on_engine(self, function: Callable[..., ResultT], *args: Any) -> ResultT:
+        """``function(*args)``, one of the engine's methods, where the engine runs: on the
+        dispatcher thread, or at once on the loop for an engine without a GUI (headless)."""
         if self._dispatcher is None:
-            raise RuntimeError("headless windows have no GUI")
+            return function(*args)
         return await self._dispatcher.call(function, *args)
+
+    def _gui_thread(self) -> GuiDispatcher:
+        """:raises NotSupportedError: the engine has no GUI thread (headless)."""
+        if self._dispatcher is None:
+            raise NotSupportedError(NO_GUI)
+        return self._dispatcher
 
     async def run_on_gui(self, function: Callable[..., ResultT], *args: Any) -> ResultT:
         """Run ``function(*args)`` on the GUI thread and return its result, for plugins that
@@ -317,9 +364,8 @@ class WindowManager:
         :raises NotSupportedError: headless: there is no GUI thread.
         :raises NotFoundError: the GUI has ended.
         """
-        if self._gui is None or self._dispatcher is None:
-            raise NotSupportedError("This needs a native window; the app runs headless")
-        return await self._dispatcher.call_on_gui_thread(self._gui.post, function, *args)
+        dispatcher = self._gui_thread()
+        return await dispatcher.call_on_gui_thread(self._engine.post, function, *args)
 
     def hold(self, value: HeldT) -> GuiHeld[HeldT]:
         """``value``, a toolkit object made on the GUI thread, in a holder the loop may keep:
@@ -329,9 +375,8 @@ class WindowManager:
 
         :raises NotSupportedError: headless.
         """
-        if self._gui is None:
-            raise NotSupportedError("This needs a native window; the app runs headless")
-        return GuiHeld(value, self._gui.post)
+        self._gui_thread()
+        return GuiHeld(value, self._engine.post)
 
     async def make_on_window(
         self, window: Window, function: Callable[..., HeldT], *args: Any
@@ -361,9 +406,7 @@ class WindowManager:
 
         :raises NotSupportedError: headless.
         """
-        if self._gui is None:
-            raise NotSupportedError("This needs a native window; the app runs headless")
-        return self._gui.native(window.index)
+        return self._engine.native(window.index)
 
     async def create(
         self,
@@ -403,32 +446,17 @@ class WindowManager:
         )
         self._windows[index] = window
         self._set_status(window, WindowStatus.CREATED)
-        if self._gui is not None:
-            try:
-                url = launch_url or page_url
-                native = dataclasses.replace(
-                    options, identity_script=self._identity_script(index, url)
-                )
-                await self._on_gui(self._gui.open, window, url, self, native)
-            except Exception:
-                # No native window came of it. (Cancelled, the queued job still creates one.)
-                self._set_status(window, WindowStatus.CLOSING)
-                self._set_status(window, WindowStatus.CLOSED)
-                raise
-            if options.hidden:
-                self._set_status(window, WindowStatus.HIDDEN)
-        else:
-            self._set_status(window, WindowStatus.HIDDEN if options.hidden else WindowStatus.SHOWN)
-            self._host.hooks.window_created(self._host, window)
-            if launch_url is not None:
-                for listener in list(self._launch_listeners):
-                    listener(window, launch_url)
-                if creator is not None:
-                    self._host.emit(
-                        "windowlaunch", {"index": index, "url": launch_url}, window=creator
-                    )
+        try:
+            url, engine_options = self._engine_options(window, launch_url or page_url, options)
+            await self._on_engine(self._engine.open, window, url, self, engine_options)
+        except Exception:
+            # No window came of it. (Cancelled, the queued job still creates one.)
+            self._set_status(window, WindowStatus.CLOSING)
+            self._set_status(window, WindowStatus.CLOSED)
+            raise
+        handed_over = self._opened(window, options, launch_url, creator)
         await self._sync_lifecycle()
-        return window, launch_url if self._gui is None else None
+        return window, handed_over
 
     def _free_index(self, wanted: int | None) -> int:
         if wanted is not None:
@@ -496,21 +524,18 @@ class WindowManager:
         self._host.emit(event, value, window=target.index)
 
     async def show(self, window: Window) -> None:
-        if self._gui is not None:
-            await self._on_gui(self._gui.show, window.index)
+        await self._on_engine(self._engine.show, window.index)
         self._set_status(window, WindowStatus.SHOWN)
         await self._sync_lifecycle()
 
     async def focus(self, window: Window) -> None:
         """Bring ``window`` to the front (a second launch of the app asks for it)."""
-        if self._gui is not None:
-            await self._on_gui(self._gui.focus, window.index)
+        await self._on_engine(self._engine.focus, window.index)
         self._set_status(window, WindowStatus.SHOWN)
         await self._sync_lifecycle()
 
     async def hide(self, window: Window) -> None:
-        if self._gui is not None:
-            await self._on_gui(self._gui.hide, window.index)
+        await self._on_engine(self._engine.hide, window.index)
         self._set_status(window, WindowStatus.HIDDEN)
         await self._sync_lifecycle()
 
@@ -519,8 +544,7 @@ class WindowManager:
         ``exit_on_close``) stops the host."""
         self._set_status(window, WindowStatus.CLOSING)
         try:
-            if self._gui is not None:
-                await self._on_gui(self._gui.close, window.index)
+            await self._on_engine(self._engine.close, window.index)
         finally:
             self._set_status(window, WindowStatus.CLOSED)
             if window.exit_on_close:
@@ -534,96 +558,73 @@ class WindowManager:
                 continue
             self._set_status(window, WindowStatus.CLOSING)
             try:
-                if self._gui is not None:
-                    await self._on_gui(self._gui.close, window.index)
+                await self._on_engine(self._engine.close, window.index)
             except NotFoundError:
                 pass  # the GUI has already ended
             finally:
                 self._set_status(window, WindowStatus.CLOSED)
 
     async def set_title(self, window: Window, title: str) -> None:
-        if self._gui is not None:
-            await self._on_gui(self._gui.set_title, window.index, title)
+        await self._on_engine(self._engine.set_title, window.index, title)
         window.title = title
 
     async def set_size(self, window: Window, width: int, height: int) -> None:
-        if self._gui is not None:
-            await self._on_gui(self._gui.set_size, window.index, width, height)
+        await self._on_engine(self._engine.set_size, window.index, width, height)
         window.width, window.height = width, height
 
     async def get_size(self, window: Window) -> tuple[int, int]:
-        """The size the toolkit reports (the user may have resized it), or the virtual size."""
-        if self._gui is not None:
-            window.width, window.height = await self._on_gui(self._gui.get_size, window.index)
+        """The size the engine reports (the user may have resized it)."""
+        window.width, window.height = await self._on_engine(self._engine.get_size, window.index)
         return window.width, window.height
 
     async def refresh(self, window: Window) -> Window:
-        """Bring ``window``'s record in line with the real window (the user may have moved,
-        resized, maximised or minimised it); headless, the record is the window."""
-        if self._gui is not None and window.is_open:
-            window.apply(await self._on_gui(self._gui.state, window.index))
+        """Bring ``window``'s record in line with the engine's window (the user may have moved,
+        resized, maximised or minimised it)."""
+        if window.is_open:
+            window.apply(await self._on_engine(self._engine.state, window.index))
         return window
 
     async def maximize(self, window: Window) -> None:
         """Maximise ``window`` (shown, if it was hidden or minimised)."""
-        if self._gui is not None:
-            await self._on_gui(self._gui.maximize, window.index)
-            await self.refresh(window)
-        else:
-            window.maximized, window.minimized = True, False
+        await self._on_engine(self._engine.maximize, window.index)
+        await self.refresh(window)
         self._set_status(window, WindowStatus.SHOWN)
         await self._sync_lifecycle()
 
     async def minimize(self, window: Window) -> None:
         """Minimise ``window``; a minimised window counts as hidden (the app may pause)."""
-        if self._gui is not None:
-            await self._on_gui(self._gui.minimize, window.index)
-            await self.refresh(window)
-        else:
-            window.minimized = True
+        await self._on_engine(self._engine.minimize, window.index)
+        await self.refresh(window)
         self._set_status(window, WindowStatus.HIDDEN)
         await self._sync_lifecycle()
 
     async def restore(self, window: Window) -> None:
         """Give ``window`` back its normal size and place, shown."""
-        if self._gui is not None:
-            await self._on_gui(self._gui.restore, window.index)
-            await self.refresh(window)
-        else:
-            window.maximized, window.minimized = False, False
+        await self._on_engine(self._engine.restore, window.index)
+        await self.refresh(window)
         self._set_status(window, WindowStatus.SHOWN)
         await self._sync_lifecycle()
 
     async def blur(self, window: Window) -> None:
         """Send ``window`` behind the others; headless there is nothing behind, so nothing
         changes."""
-        if self._gui is not None:
-            await self._on_gui(self._gui.blur, window.index)
-            await self.refresh(window)
+        await self._on_engine(self._engine.blur, window.index)
+        await self.refresh(window)
 
     async def set_position(self, window: Window, x: int, y: int) -> None:
         """Move ``window``'s frame to ``(x, y)`` on the virtual desktop."""
-        if self._gui is not None:
-            await self._on_gui(self._gui.set_position, window.index, x, y)
-            await self.refresh(window)
-        else:
-            window.x, window.y = x, y
+        await self._on_engine(self._engine.set_position, window.index, x, y)
+        await self.refresh(window)
 
     async def set_always_on_top(self, window: Window, enabled: bool) -> None:
         """Keep ``window`` above other windows (``enabled``), or not."""
-        if self._gui is not None:
-            await self._on_gui(self._gui.set_always_on_top, window.index, enabled)
-            await self.refresh(window)
-        else:
-            window.always_on_top = enabled
+        await self._on_engine(self._engine.set_always_on_top, window.index, enabled)
+        await self.refresh(window)
 
     async def set_background_color(self, window: Window, color: WindowColor) -> None:
         """Paint ``window``'s web view ``color`` where its page draws nothing."""
-        if self._gui is not None:
-            await self._on_gui(self._gui.set_background_color, window.index, color)
-            await self.refresh(window)
-        else:
-            window.background_color = color
+        await self._on_engine(self._engine.set_background_color, window.index, color)
+        await self.refresh(window)
 
     async def _screen_for(
         self, lengths: tuple[object, ...], page_screen: tuple[int, int] | None = None
@@ -642,14 +643,13 @@ class WindowManager:
 
         :raises NotSupportedError: headless without ``page_screen`` (code ``ERR_HEADLESS``).
         """
-        if self._gui is None and page_screen is not None:
+        try:
+            return await self._on_engine(self._engine.screen_size)
+        except NotSupportedError as error:
+            # The engine sees no screen (headless): the page's browser is on the one it sent.
+            if page_screen is None or error.code != HEADLESS:
+                raise
             return page_screen
-        if self._gui is None:
-            raise NotSupportedError(
-                "The screen size needs a native window; this app runs headless",
-                code="ERR_HEADLESS",
-            )
-        return await self._on_gui(self._gui.screen_size)
 
     async def navigate(self, window: Window, url: str) -> str:
         """Load ``url`` (resolved against the window's page) into ``window``.
@@ -659,8 +659,7 @@ class WindowManager:
         :return: the absolute URL loaded.
         """
         target = self._resolve_navigation(window, url)
-        if self._gui is not None:
-            await self._on_gui(self._gui.navigate, window.index, target)
+        await self._on_engine(self._engine.navigate, window.index, target)
         window.url = target
         window.is_ready = False
         return target
@@ -702,19 +701,13 @@ class WindowManager:
             the host cannot reach into.
         :raises SecurityError: the window shows a page on another origin.
         """
-        if self._gui is None:
-            raise NotSupportedError(
-                "window.eval needs a native window; this app runs headless",
-                code="ERR_HEADLESS",
-                targetWindowIndex=window.index,
-            )
-        gui = self._gui
+        engine = self._engine
         index = window.index
         origin = self.origin
 
         def run() -> Any:
             # The check and the script run in one dispatcher job: nothing navigates between.
-            current = gui.page_url(index)
+            current = engine.page_url(index)
             parts = urlsplit(current or "")
             if origin is None or f"{parts.scheme}://{parts.netloc}".lower() != origin.lower():
                 raise SecurityError(
@@ -723,9 +716,9 @@ class WindowManager:
                     code="ERR_EVAL_ORIGIN",
                     targetWindowIndex=index,
                 )
-            return gui.evaluate(index, script)
+            return engine.evaluate(index, script)
 
-        return await self._on_gui(run)
+        return await self._on_engine(run)
 
     def mark_ready(self, window: Window) -> None:
         """The window's page reports it has loaded and rendered (route ``window.ready``)."""
