@@ -5,9 +5,10 @@ One package serves Debian 12 (Python 3.11) and Debian 13 (Python 3.13), so a Pyt
 distribution comes from Debian only when the version of *both* releases satisfies every
 requirement the shipped distributions state; otherwise its wheel is vendored. The versions
 below are those of the releases' main archives (bookworm and trixie, with their point
-updates); ``tests/shipping/test_system_distro.py`` checks them against the build machine's
-apt. Fedora's versions move every six months: the rpm vendors every wheel it can and takes
-from Fedora only what cannot be vendored (compiled for one Python).
+updates); ``tests/shipping/test_system_rules.py::test_the_distro_table_matches_this_debian``
+checks them against the build machine's apt. Fedora's versions move every six months: the rpm
+vendors every wheel it can and takes from Fedora only what cannot be vendored (compiled for one
+Python).
 """
 
 from __future__ import annotations
