@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import difflib
 import logging
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, final
 
 from oro_framework.kernel.config import (
     MIN_SECRET_LENGTH,
     secret,
 )
 from oro_framework.kernel.config.references import resolve_env_reference
+from oro_framework.kernel.config.settings import setting
 from oro_framework.kernel.errors import ConfigError
 from oro_framework.kernel.extensions import EXTENSIONS_KEY
 from oro_framework.kernel.hookspecs import hookimpl
@@ -36,7 +38,6 @@ logger = logging.getLogger("oro_framework.host")
 
 WEBVIEW_ENGINES: Final = ("system", "qt")
 """The web engines a window can have (``webview.engine``): the platform's own, or Qt's."""
-ORO_GLOBALS_KEY: Final = "webview.oro_globals"
 ORO_GLOBALS_MODULE: Final = "oro:bootstrap/globals"
 """The module defining Oro's page globals, preloaded in every page while the key is on."""
 DEFAULT_TEST_FILES: Final = ("test/index.js", "test/**/*.test.js", "test/**/*.test.mjs")
@@ -98,6 +99,84 @@ def _origins(values: list[str]) -> None:
         check_origin_syntax(value)
 
 
+@final
+@dataclass(frozen=True)
+class WebviewSettings:
+    """The host's ``[webview]`` keys: what the app's pages are served from and with. Read by the
+    bridge (headers, the index, CORS, the import map), by the host (the resource root, Oro's
+    globals) and by ``oro run``/``oro test`` (the engine)."""
+
+    root: str = setting(".", "Directory of the app's resources, relative to oro.toml.")
+    default_index: str = setting(
+        "/index.html", "Resource served for '/'.", validator=_absolute_url_path
+    )
+    allow_any_route: bool = setting(False, "Serve the default index for unknown paths (SPA).")
+    engine: str = setting(
+        "",
+        "The web engine of the app's windows: 'system' (the platform's own WebView: WebKitGTK "
+        "on Linux), 'qt' (QtWebEngine) or empty for system where it is installed, else qt. "
+        "`--webview` on oro run/dev/test/build overrides it (docs/webview.md).",
+        validator=webview_engine,
+    )
+    oro_globals: bool = setting(
+        False,
+        "Define the Oro Runtime's page globals in every page, as Oro's preload does: `Buffer`, "
+        "its event classes (`ApplicationURLEvent`, `HotKeyEvent`...), its file pickers, "
+        "`Notification` (with oro-desktop) and, once the page is idle, the CommonJS globals "
+        "(`require`, `module`, `__filename`, `__dirname`). On by default for an app configured "
+        "by Oro's socket.ini/oro.ini; off otherwise, as they cost every page about 100 KB of "
+        "modules (and `require` every served module): a page imports what it uses.",
+    )
+    cache_control: str = setting(
+        "no-cache",
+        "Cache-Control header of app resources and JS modules (no-cache: revalidate by ETag).",
+        validator=_single_header_line,
+    )
+    csp: str = setting(
+        "",
+        "Content-Security-Policy header of HTML pages; empty sends none. The bridge adds a "
+        "nonce to script-src for the preload and the page's own <script> elements.",
+        validator=_single_header_line,
+    )
+    importmap: str = setting(
+        "",
+        'The app\'s import map file (JSON, {"imports": ...}), relative to webview.root or the '
+        "app directory: merged into every page's import map after oro's modules (the page's own "
+        "import map still wins); npm:, socket: and oro: values resolve as in modules. Empty: "
+        "none.",
+    )
+    referrer_policy: str = setting(
+        "no-referrer",
+        "Referrer-Policy header of every response; empty sends none.",
+        validator=_referrer_policy,
+    )
+    cors_allowed_origins: list[str] = setting(
+        [],
+        "Origins (scheme://host:port) allowed to call the app cross-origin, such as a dev "
+        "server; empty: no CORS headers, foreign origins refused.",
+        validator=_origins,
+    )
+
+
+@final
+@dataclass(frozen=True)
+class HttpIpcSettings:
+    """The HTTP IPC bridge (``[http.ipc]``): other processes calling routes with a shared key.
+    Checked by the host when it starts, used by the bridge."""
+
+    enable: bool = setting(
+        False,
+        "Let other processes call IPC routes over HTTP with the header X-ORO-Auth: <shared_key>.",
+    )
+    shared_key: str = setting(
+        "",
+        f"Key of the HTTP IPC bridge; at least {MIN_SECRET_LENGTH} characters when "
+        "http.ipc.enable is true.",
+        validator=secret,
+        repr=False,
+    )
+
+
 @hookimpl
 def oro_register_permissions(permissions: PermissionRegistry) -> None:
     permissions.add(
@@ -135,7 +214,7 @@ def oro_register_config(config: ConfigRegistry) -> None:
         "Reverse-DNS identifier; names the app's data, cache and temp directories.",
         oro_names=("bundle.identifier",),
     )
-    config.add("webview.root", str, ".", "Directory of the app's resources, relative to oro.toml.")
+    config.add_settings(WebviewSettings, section="webview")
     config.add(
         "application.single_instance",
         bool,
@@ -164,91 +243,9 @@ def oro_register_config(config: ConfigRegistry) -> None:
         "The built app's icon, a PNG relative to oro.toml (256x256 is best); empty: one drawn "
         "in a colour of its own.",
     )
-    config.add(
-        "webview.default_index",
-        str,
-        "/index.html",
-        "Resource served for '/'.",
-        validator=_absolute_url_path,
-    )
-    config.add(
-        "webview.allow_any_route", bool, False, "Serve the default index for unknown paths (SPA)."
-    )
     config.add_settings(WindowSettings, section="window")
     config.add_settings(IpcSettings, section="ipc")
-    config.add(
-        "webview.engine",
-        str,
-        "",
-        "The web engine of the app's windows: 'system' (the platform's own WebView: WebKitGTK "
-        "on Linux), 'qt' (QtWebEngine) or empty for system where it is installed, else qt. "
-        "`--webview` on oro run/dev/test/build overrides it (docs/webview.md).",
-        validator=webview_engine,
-    )
-    config.add(
-        ORO_GLOBALS_KEY,
-        bool,
-        False,
-        "Define the Oro Runtime's page globals in every page, as Oro's preload does: `Buffer`, "
-        "its event classes (`ApplicationURLEvent`, `HotKeyEvent`...), its file pickers, "
-        "`Notification` (with oro-desktop) and, once the page is idle, the CommonJS globals "
-        "(`require`, `module`, `__filename`, `__dirname`). On by default for an app configured "
-        "by Oro's socket.ini/oro.ini; off otherwise, as they cost every page about 100 KB of "
-        "modules (and `require` every served module): a page imports what it uses.",
-    )
-    config.add(
-        "webview.cache_control",
-        str,
-        "no-cache",
-        "Cache-Control header of app resources and JS modules (no-cache: revalidate by ETag).",
-        validator=_single_header_line,
-    )
-    config.add(
-        "webview.csp",
-        str,
-        "",
-        "Content-Security-Policy header of HTML pages; empty sends none. The bridge adds a "
-        "nonce to script-src for the preload and the page's own <script> elements.",
-        validator=_single_header_line,
-    )
-    config.add(
-        "webview.importmap",
-        str,
-        "",
-        'The app\'s import map file (JSON, {"imports": ...}), relative to webview.root or the '
-        "app directory: merged into every page's import map after oro's modules (the page's own "
-        "import map still wins); npm:, socket: and oro: values resolve as in modules. Empty: "
-        "none.",
-    )
-    config.add(
-        "webview.referrer_policy",
-        str,
-        "no-referrer",
-        "Referrer-Policy header of every response; empty sends none.",
-        validator=_referrer_policy,
-    )
-    config.add(
-        "webview.cors_allowed_origins",
-        list,
-        [],
-        "Origins (scheme://host:port) allowed to call the app cross-origin, such as a dev "
-        "server; empty: no CORS headers, foreign origins refused.",
-        validator=_origins,
-    )
-    config.add(
-        "http.ipc.enable",
-        bool,
-        False,
-        "Let other processes call IPC routes over HTTP with the header X-ORO-Auth: <shared_key>.",
-    )
-    config.add(
-        "http.ipc.shared_key",
-        str,
-        "",
-        f"Key of the HTTP IPC bridge; at least {MIN_SECRET_LENGTH} characters when "
-        "http.ipc.enable is true.",
-        validator=secret,
-    )
+    config.add_settings(HttpIpcSettings, section="http.ipc")
     config.add_settings(LifecycleSettings, section="lifecycle")
     config.add_settings(RestartPolicy, section="services")
     config.add(
@@ -334,7 +331,7 @@ def resource_root(app_dir: Path, config: Config) -> Path:
     """The app's resource root: ``webview.root``, except that an app with build steps is served
     from what they build (``build.output``) unless it sets ``webview.root`` itself. The one place
     deciding it, so that ``oro run``, ``dev``, ``test``, ``build`` and a built app agree."""
-    root = str(config["webview.root"])
+    root = config.settings(WebviewSettings).root
     if config.source("webview.root") == "default" and has_build_steps(config):
         root = str(config["build.output"])
     return (app_dir / root).resolve()
@@ -398,9 +395,10 @@ def oro_resolve_secret(host: Host, scheme: str, name: str) -> str | None:
 
 @hookimpl
 def oro_configure(host: Host) -> None:
-    if not host.config["http.ipc.enable"]:
+    http_ipc = host.settings(HttpIpcSettings)
+    if not http_ipc.enable:
         return
-    key: str = host.config["http.ipc.shared_key"]
+    key = http_ipc.shared_key
     if len(key) < MIN_SECRET_LENGTH:
         raise ConfigError(
             f"key 'http.ipc.shared_key' must be at least {MIN_SECRET_LENGTH} characters "
@@ -425,7 +423,8 @@ def oro_register_js_modules(modules: JSModuleTable, host: Host) -> None:
         logger.warning("core JS modules not found in %s", " or ".join(map(str, JS_API_DIRECTORIES)))
         return
     modules.add_directory(
-        directory, preload=(ORO_GLOBALS_MODULE,) if host.config[ORO_GLOBALS_KEY] else ()
+        directory,
+        preload=(ORO_GLOBALS_MODULE,) if host.settings(WebviewSettings).oro_globals else (),
     )
 
 

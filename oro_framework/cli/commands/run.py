@@ -33,7 +33,7 @@ from oro_framework.gui.engines import (
 from oro_framework.gui.runner import AppRunner
 from oro_framework.gui.single_instance import InstanceLock, acquire_or_hand_over
 from oro_framework.kernel.app import Host
-from oro_framework.kernel.builtin import has_build_steps
+from oro_framework.kernel.builtin import WebviewSettings, has_build_steps
 from oro_framework.kernel.errors import EngineUnavailableError, HostError
 from oro_framework.kernel.hookspecs import hookimpl
 from oro_framework.kernel.windows import Engine
@@ -206,7 +206,7 @@ def open_gui(host: Host, runner: AppRunner) -> Engine | None:
     installed, else Qt with one line saying how to get the system one."""
     if host.config.get("window.headless", False):
         return None
-    requested = str(host.config["webview.engine"]) or None
+    requested = host.settings(WebviewSettings).engine or None
     try:
         engine = choose_engine(requested)
     except EngineUnavailableError as error:

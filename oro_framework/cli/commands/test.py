@@ -30,6 +30,7 @@ from oro_framework.cli.common import (
 )
 from oro_framework.gui.runner import AppRunner
 from oro_framework.kernel.app import Host
+from oro_framework.kernel.builtin import WebviewSettings
 from oro_framework.kernel.hookspecs import hookimpl
 
 
@@ -115,7 +116,7 @@ def test_command(
     host = Host(app_dir, skip_broken_plugins=skip_broken_plugins, config=parsed, plugins=[plugin])
     runner = AppRunner(host, port=0, echo=echo_stderr, warn=warn)
     gui = open_gui(host, runner) if window else None
-    engine = "webkit" if str(host.config["webview.engine"]) == "system" else "chromium"
+    engine = "webkit" if host.settings(WebviewSettings).engine == "system" else "chromium"
     if gui is None:
         problem = missing_browser(engine)
         if problem is not None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Final, TypeAlias, final
 
 from oro_framework.kernel.app import Host
+from oro_framework.kernel.builtin import HttpIpcSettings, WebviewSettings
 from oro_framework.kernel.config import get_document_value, read_document
 from oro_framework.kernel.config.files import CONFIG_FILE_NAMES
 from oro_framework.kernel.config.loading import SECRETS_FILE_ENV, SECRETS_FILE_KEY
@@ -153,11 +154,13 @@ class Bridge:
         session_key: str | None = None,
     ) -> None:
         config = host.config
+        webview = host.settings(WebviewSettings)
+        http_ipc = host.settings(HttpIpcSettings)
         self.host = host
         self.gatekeeper = Gatekeeper(
             launch_token=launch_token,
-            bridge_key=config["http.ipc.shared_key"] if config["http.ipc.enable"] else None,
-            cors_origins=config["webview.cors_allowed_origins"],
+            bridge_key=http_ipc.shared_key if http_ipc.enable else None,
+            cors_origins=webview.cors_allowed_origins,
             cookie_name=session_cookie_name(config["meta.bundle_identifier"]),
             session_key=session_key,
             window_credentials=host.windows.credentials,
@@ -166,9 +169,9 @@ class Bridge:
             host.windows.credentials.use_key(session_key)
         self.resources = Resources(
             host.paths.resources,
-            default_index=config["webview.default_index"],
-            allow_any_route=config["webview.allow_any_route"],
-            cache_control=config["webview.cache_control"],
+            default_index=webview.default_index,
+            allow_any_route=webview.allow_any_route,
+            cache_control=webview.cache_control,
             hidden=_secret_files(host),
             hidden_at_start=_app_module_files(host.app_dir),
         )
@@ -180,12 +183,12 @@ class Bridge:
             grace=ipc.held_connection_grace_ms / 1000,
         )
         """The connections each page holds open (event streams, streams, pending calls)."""
-        self.csp: str = config["webview.csp"]
+        self.csp = webview.csp
         probe = adapt_policy(self.csp, connect=["http://127.0.0.1"]) if self.csp else None
         self.csp_names_oro = probe is not None and probe.policy != self.csp
         """``webview.csp`` allows Oro's schemes: each page gets it adapted to its transports."""
         self.csp_blocks_oro: list[str] = probe.blocking if probe is not None else []
-        self.referrer_policy: str = config["webview.referrer_policy"]
+        self.referrer_policy = webview.referrer_policy
         self.imports = build_import_map(host.js_modules)
         self.rewriter = ModuleRewriter(self.imports)
         """Rewrites oro:/socket:/node:/npm: specifiers in the JavaScript modules served, for
@@ -193,7 +196,7 @@ class Bridge:
         served = host.js_modules.specifiers()
         self.namespace_exports = namespace_exports(served) if "oro:index" in served else None
         """What ``oro:index`` re-exports: the modules this host serves."""
-        import_map_file: str = config["webview.importmap"]
+        import_map_file = webview.importmap
         self.app_import_map = AppImportMap(
             list(
                 dict.fromkeys(
