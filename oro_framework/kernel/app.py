@@ -50,6 +50,7 @@ from oro_framework.kernel.memory import MemoryBudget
 from oro_framework.kernel.modules import JSModuleTable
 from oro_framework.kernel.mounts import MountTable
 from oro_framework.kernel.permissions import PermissionRegistry
+from oro_framework.kernel.pipeline import BUILD_STEPS, DECLARATION_STEPS, run_steps
 from oro_framework.kernel.plugins import (
     BUILTIN_PLUGIN,
     CORE_DISTRIBUTION,
@@ -203,18 +204,11 @@ class Host:
         self.js_modules = JSModuleTable()
         self.services = ServiceRegistry()
         self._is_config_loaded = False
+        self._is_built = False
 
-        self.hooks.register(
-            "oro_register_permissions", self.permissions, permissions=self.permissions, host=self
-        )
-        for permission in self.permissions:
-            with self.config_keys.registering(permission.plugin):
-                self.config_keys.add(
-                    f"permissions.allow_{permission.name}", bool, permission.default, permission.doc
-                )
-        self.hooks.register(
-            "oro_register_config", self.config_keys, config=self.config_keys, host=self
-        )
+        # Build steps 2 to 4 and 7 to 12 of docs/design.md (kernel/pipeline.py), the same steps
+        # an extension takes when a page loads it; the steps between are the host's own.
+        run_steps(self, DECLARATION_STEPS, self._loaded.registered)
         # The app's extensions are declared (their permissions and keys are in oro.toml's
         # reach) but wait, unregistered, for a page to load them (kernel/extensions.py).
         dormant = set_aside(self._loaded, self._extension_entries, listed)
@@ -237,8 +231,7 @@ class Host:
 
         self._is_configured = True
         try:
-            self.hooks.configure(self)
-            self._register_everything()
+            run_steps(self, BUILD_STEPS, self._loaded.registered)
         except BaseException:
             # Whatever oro_configure prepared must be released even though no Host is returned.
             self.close()
@@ -272,21 +265,11 @@ class Host:
         )
         """The app's extensions (``[extensions] allow``): plugins pages load and unload while
         the app runs; the core ``extension`` plugin's ``extension.*`` routes drive them."""
+        self._is_built = True
 
     # ----------------------------------------------------------------------------------------
     # Construction helpers
     # ----------------------------------------------------------------------------------------
-
-    def _register_everything(self) -> None:
-        self.hooks.register("oro_register_routes", self.routes, routes=self.routes, host=self)
-        self.hooks.register("oro_register_mounts", self.mounts, mounts=self.mounts, host=self)
-        self.hooks.register(
-            "oro_register_js_modules", self.js_modules, modules=self.js_modules, host=self
-        )
-        self.hooks.register(
-            "oro_register_services", self.services, services=self.services, host=self
-        )
-        self._check_route_permissions()
 
     def _missing_route(self, route: str) -> IPCError | None:
         # Read at each call: the core backend plugin may find the backend's commands broken
@@ -294,9 +277,11 @@ class Host:
         return self.backend.missing_route(route) if self.backend is not None else None
 
     def _plugin_broken(self, plugin: str, error: PluginLoadError) -> None:
-        """Raise ``error``; or, when skipping broken plugins, drop ``plugin`` and everything it
-        registered so that the host is built as if it were not installed."""
-        if not self.skips_broken_plugins or plugin == BUILTIN_PLUGIN:
+        """Raise ``error``; or, when skipping broken plugins while the host is built, drop
+        ``plugin`` and everything it registered so that the host is built as if it were not
+        installed. A plugin that joins the built host (an extension a page loads) is never
+        dropped: the error goes to its loader, which undoes the load and can try it again."""
+        if not self.skips_broken_plugins or plugin == BUILTIN_PLUGIN or self._is_built:
             raise error
         plugin_logger.warning("skipping broken plugin: %s", error)
         if plugin in self.hooks.configured:
@@ -417,23 +402,6 @@ class Host:
             cache=cache or Path(platformdirs.user_cache_dir(bundle, appauthor=False)),
             temp=temp or Path(tempfile.gettempdir()) / bundle,
         )
-
-    def _check_route_permissions(self) -> None:
-        for route in list(self.routes):
-            # A route may be gone already: its plugin was dropped for an earlier route.
-            if route.name not in self.routes or route.permission in self.permissions:
-                continue
-            info = self._loaded.info(route.plugin)
-            self._plugin_broken(
-                route.plugin,
-                PluginLoadError(
-                    f"route '{route.name}' declares permission '{route.permission}', "
-                    "which no plugin registers",
-                    entry_point=info.entry_point or route.plugin,
-                    distribution=info.distribution,
-                    hook="oro_register_routes",
-                ),
-            )
 
     # ----------------------------------------------------------------------------------------
     # Introspection

@@ -6,10 +6,12 @@ here: an installed distribution with an entry point in the ``oro`` group, which 
 each one when it is built and calls its declarations (``oro_register_permissions``,
 ``oro_register_config``) with every other plugin's, so that ``oro.toml`` configures it and a
 mistake in it stops the app at start; then it sets the plugin aside, unregistered, so that no
-other hook reaches it. :meth:`Extensions.load` registers it again and builds it as the host
-builds every plugin (``oro_configure``, routes, scheme mounts, services started in the host's
-task group, ``oro_lifecycle_event(STARTED)``); :meth:`Extensions.unload` takes all that apart
-(routes withdrawn, services cancelled, ``oro_unconfigure``).
+other hook reaches it. :meth:`Extensions.load` registers it again and runs over it alone the
+build steps the host runs over its plugins at start (:data:`~oro_framework.kernel.pipeline.
+LATE_BUILD_STEPS`: ``oro_configure``, routes, mounts, services, the routes' permissions
+checked), then starts its services in the host's task group and tells it
+``oro_lifecycle_event(STARTED)``; :meth:`Extensions.unload` takes all that apart in the order
+the host stops (routes withdrawn, services cancelled, ``oro_unconfigure``).
 
 Nothing else can be loaded: a page names one of the app's extensions, never a module or a path,
 and an extension loaded by a page does what it would do loaded at start, nothing more. Its JS
@@ -41,6 +43,7 @@ from oro_framework.kernel.errors import (
 )
 from oro_framework.kernel.hookspecs import PLUGIN_API_VERSION
 from oro_framework.kernel.lifecycle import LifecycleEvent, LifecycleState
+from oro_framework.kernel.pipeline import LATE_BUILD_STEPS, REGISTER_ROUTES, run_steps
 from oro_framework.kernel.plugins import LoadedPlugins, PluginInfo
 
 if TYPE_CHECKING:
@@ -315,7 +318,10 @@ class Extensions:
             raise InvalidStateError(f"Extension '{name}' cannot load before the app runs")
         self._loaded.manager.register(self._dormant[name], name=name)
         try:
-            self._build(name, routes=routes)
+            # The build steps the host ran for it at start, but those a running host cannot
+            # take and the routes a feature policy refuses (kernel/pipeline.py).
+            leave_out = () if routes else (REGISTER_ROUTES,)
+            run_steps(host, LATE_BUILD_STEPS, {name}, leave_out=leave_out)
             for service in [service for service in host.services if service.plugin == name]:
                 self._runner.add(service)
                 if not (host.lifecycle is LifecycleState.PAUSED and service.stop_on_pause):
@@ -338,30 +344,6 @@ class Extensions:
         host.hooks.lifecycle_event(host, LifecycleEvent.STARTED, plugin=name)
         if host.lifecycle is LifecycleState.PAUSED:
             host.hooks.lifecycle_event(host, LifecycleEvent.PAUSED, plugin=name)
-
-    def _build(self, name: str, *, routes: bool) -> None:
-        """Build steps 7 to 12 of docs/design.md for ``name`` alone, JS modules left out."""
-        host = self._host
-        hooks = host.hooks
-        hooks.configure_one(host, name)
-        if routes:
-            hooks.register_one(
-                "oro_register_routes", host.routes, name, routes=host.routes, host=host
-            )
-        hooks.register_one("oro_register_mounts", host.mounts, name, mounts=host.mounts, host=host)
-        hooks.register_one(
-            "oro_register_services", host.services, name, services=host.services, host=host
-        )
-        info = self._loaded.info(name)
-        for route in host.routes:
-            if route.plugin == name and route.permission not in host.permissions:
-                raise PluginLoadError(
-                    f"route '{route.name}' declares permission '{route.permission}', which no "
-                    "plugin registers",
-                    entry_point=info.entry_point or name,
-                    distribution=info.distribution,
-                    hook="oro_register_routes",
-                )
 
     async def _take_apart(self, name: str) -> None:
         """Undo :meth:`_activate`, whatever part of it ran: routes out first (new calls are an

@@ -1,16 +1,18 @@
 """A typed facade over the plugin manager's hooks, so host code never calls ``pm.hook`` untyped.
 
 It also draws the line between a plugin's failure and the host's: an exception from a hook
-called while the host is built becomes a :class:`PluginLoadError` naming the plugin and the hook
-(handed to the host, which stops or drops the plugin), and an exception from a hook called while
-the host runs is logged in one line and never takes the host down.
+called while the host is built, or while an extension joins it (the steps of
+:mod:`~oro_framework.kernel.pipeline`), becomes a :class:`PluginLoadError` naming the plugin and
+the hook (handed to the host, which stops, drops the plugin or undoes the extension's load), and
+an exception from a hook called while the host runs is logged in one line and never takes the
+host down.
 """
 
 from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Collection, Iterator, Mapping
 from types import CodeType, ModuleType
 from typing import TYPE_CHECKING, Any, TypeAlias, final
 
@@ -137,7 +139,7 @@ class HookCaller:
         return self._loaded.hook_error(plugin, hook, error)
 
     # ----------------------------------------------------------------------------------------
-    # While the host is built: a raising hook is a PluginLoadError
+    # While the host is built or an extension joins it: a raising hook is a PluginLoadError
     # ----------------------------------------------------------------------------------------
 
     def _build_step(
@@ -159,10 +161,23 @@ class HookCaller:
             return False
         return True
 
-    def register(self, hook_name: str, registry: Registry[Any], **kwargs: Any) -> None:
+    def broken(self, plugin: str, error: PluginLoadError) -> None:
+        """Hand ``error`` to the host: it raises it, or drops ``plugin`` and goes on."""
+        self._on_broken(plugin, error)
+
+    def register(
+        self,
+        hook_name: str,
+        registry: Registry[Any],
+        plugins: Collection[str] | None = None,
+        **kwargs: Any,
+    ) -> None:
         """Call an ``oro_register_*`` hook plugin by plugin, each inside
-        ``registry.registering(<plugin>)``."""
+        ``registry.registering(<plugin>)``: of every plugin, or of ``plugins`` only (those the
+        host adds: one extension a page loads)."""
         for plugin_name, caller in self.implementers(hook_name):
+            if plugins is not None and plugin_name not in plugins:
+                continue
             with registry.registering(plugin_name):
                 self._build_step(hook_name, plugin_name, caller, kwargs)
 
@@ -185,48 +200,13 @@ class HookCaller:
                 return secret
         return None
 
-    def configure(self, host: Host) -> None:
+    def configure(self, host: Host, plugins: Collection[str] | None = None) -> None:
+        """``oro_configure`` of every plugin, or of ``plugins`` only, as :meth:`register`."""
         for plugin_name, caller in self.implementers("oro_configure"):
+            if plugins is not None and plugin_name not in plugins:
+                continue
             if self._build_step("oro_configure", plugin_name, caller, {"host": host}):
                 self.configured.add(plugin_name)
-
-    # ----------------------------------------------------------------------------------------
-    # One plugin joining a running host (an extension a page loads)
-    # ----------------------------------------------------------------------------------------
-
-    def configure_one(self, host: Host, plugin: str) -> None:
-        """``oro_configure`` of ``plugin`` alone.
-
-        :raises PluginLoadError: the hook raised (a :class:`ConfigError` passes as it is),
-            whether or not the host skips broken plugins: the caller undoes the load.
-        """
-        if self._call_one("oro_configure", plugin, {"host": host}):
-            self.configured.add(plugin)
-
-    def register_one(
-        self, hook_name: str, registry: Registry[Any], plugin: str, **kwargs: Any
-    ) -> None:
-        """An ``oro_register_*`` hook of ``plugin`` alone, inside
-        ``registry.registering(plugin)``.
-
-        :raises PluginLoadError: as :meth:`configure_one`.
-        """
-        with registry.registering(plugin):
-            self._call_one(hook_name, plugin, kwargs)
-
-    def _call_one(self, hook_name: str, plugin: str, kwargs: Mapping[str, Any]) -> bool:
-        """Call ``plugin``'s implementation of ``hook_name``; whether it has one."""
-        for plugin_name, caller in self.implementers(hook_name):
-            if plugin_name != plugin:
-                continue
-            try:
-                caller(**kwargs)
-            except ConfigError:
-                raise
-            except Exception as error:
-                raise self._loaded.hook_error(plugin, hook_name, error) from error
-            return True
-        return False
 
     # ----------------------------------------------------------------------------------------
     # While the host runs and when it stops: a raising hook is logged, the host goes on

@@ -103,6 +103,13 @@ class LoadedPlugins:
     traced: bool = False
     """``ORO_TRACE_PLUGINS`` is on: registrations and hook calls are printed to stderr."""
 
+    @property
+    def registered(self) -> frozenset[str]:
+        """The names of the plugins registered now: not broken, not set aside."""
+        return frozenset(
+            name for name, plugin in self.manager.list_name_plugin() if plugin is not None
+        )
+
     def info(self, name: str) -> PluginInfo:
         """The plugin named ``name``.
 
