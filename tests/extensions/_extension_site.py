@@ -19,6 +19,10 @@ OTHER = "other-ext"
 """An installed extension the test apps do not list."""
 CLASHING = "clashing-ext"
 """An extension whose routes claim ``ping``, which a plugin of the app owns: it cannot load."""
+EVERY = "every-ext"
+"""An extension with a hook for every build step, recording each call in its EVENTS."""
+UNDECLARED = "undeclared-ext"
+"""An extension whose route needs a permission no plugin declares: it cannot load."""
 
 ECHO_SOURCE = textwrap.dedent(
     '''
@@ -142,6 +146,105 @@ CLASHING_SOURCE = textwrap.dedent(
 )
 
 
+EVERY_SOURCE = textwrap.dedent(
+    '''
+    """An extension with a hook for every build step, whether it loads at start or later."""
+
+    from __future__ import annotations
+
+    from pathlib import Path
+
+    import anyio
+
+    from oro_framework import hookimpl
+
+    EVENTS: list[str] = []
+
+
+    async def hello(request):
+        return "hello"
+
+
+    async def app(scope, receive, send):
+        await send({"type": "http.response.start", "status": 204, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+
+    async def ticker(*, task_status) -> None:
+        task_status.started()
+        await anyio.sleep_forever()
+
+
+    @hookimpl
+    def oro_register_permissions(permissions):
+        EVENTS.append("oro_register_permissions")
+        permissions.add("every", "The every extension's routes.", default=False)
+
+
+    @hookimpl
+    def oro_register_config(config):
+        EVENTS.append("oro_register_config")
+        config.add("every.word", str, "hello", "What every.hello answers.")
+
+
+    @hookimpl
+    def oro_configure(host):
+        EVENTS.append("oro_configure")
+
+
+    @hookimpl
+    def oro_register_routes(routes):
+        EVENTS.append("oro_register_routes")
+        routes.add("every.hello", hello, permission="every")
+
+
+    @hookimpl
+    def oro_register_mounts(mounts):
+        EVENTS.append("oro_register_mounts")
+        mounts.mount("/every", app, doc="The every extension's mount.", permission="every")
+
+
+    @hookimpl
+    def oro_register_js_modules(modules):
+        EVENTS.append("oro_register_js_modules")
+        modules.add("oro:every", Path(__file__).with_name("every.js"))
+
+
+    @hookimpl
+    def oro_register_services(services):
+        EVENTS.append("oro_register_services")
+        services.add("every.ticker", ticker, doc="Runs while the every extension is loaded.")
+
+
+    @hookimpl
+    def oro_lifecycle_event(event):
+        EVENTS.append(f"oro_lifecycle_event {event.value}")
+
+
+    @hookimpl
+    def oro_unconfigure(host):
+        EVENTS.append("oro_unconfigure")
+    '''
+)
+
+UNDECLARED_SOURCE = textwrap.dedent(
+    '''
+    """An extension whose route needs a permission nobody declares."""
+
+    from oro_framework import hookimpl
+
+
+    async def hello(request):
+        return "hello"
+
+
+    @hookimpl
+    def oro_register_routes(routes):
+        routes.add("undeclared.hello", hello, permission="nobody_declares_this")
+    '''
+)
+
+
 def install(
     site: Path, distribution: str, entry_point: str, source: str, *, version: str, summary: str
 ) -> None:
@@ -163,11 +266,15 @@ def install(
 
 
 def install_test_extensions(site: Path) -> Path:
-    """The echo, other and clashing extensions installed in ``site`` (created)."""
+    """The test extensions (echo, other, clashing, every, undeclared) installed in ``site``
+    (created)."""
     site.mkdir(parents=True, exist_ok=True)
     install(site, ECHO_DISTRIBUTION, ECHO, ECHO_SOURCE, version=ECHO_VERSION, summary=ECHO_SUMMARY)
     install(site, "oro-other-ext", OTHER, OTHER_SOURCE, version="0.1.0", summary="Other")
     install(site, "oro-clashing-ext", CLASHING, CLASHING_SOURCE, version="0.1.0", summary="")
+    install(site, "oro-every-ext", EVERY, EVERY_SOURCE, version="0.1.0", summary="Every hook")
+    (site / "oro_every_ext" / "every.js").write_text("export default {}\n", encoding="utf-8")
+    install(site, "oro-undeclared-ext", UNDECLARED, UNDECLARED_SOURCE, version="0.1.0", summary="")
     return site
 
 
