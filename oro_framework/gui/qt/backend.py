@@ -207,7 +207,10 @@ class QtBackend:
         native.events.resized += resized
 
     def _native(self, index: int) -> NativeWindow:
-        return self._windows[index]
+        window = self._windows.get(index)
+        if window is None:
+            raise NotFoundError(f"Window {index} has no native window", targetWindowIndex=index)
+        return window
 
     def show(self, index: int) -> None:
         if index in self._minimized:
@@ -227,7 +230,11 @@ class QtBackend:
             self._focuser.focus(widget)
 
     def close(self, index: int) -> None:
-        self._native(index).destroy()
+        native = self._native(index)
+        native.destroy()
+        # Gone for every later call, as under GTK (pywebview keeps the object).
+        if self._windows.get(index) is native:
+            del self._windows[index]
 
     def set_title(self, index: int, title: str) -> None:
         self._native(index).set_title(title)
