@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import queue
 import re
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -28,6 +29,10 @@ from oro_framework.kernel.builtin import DEFAULT_TEST_FILES
 from oro_framework.kernel.hookspecs import hookimpl
 
 if TYPE_CHECKING:
+    from playwright.sync_api import ConsoleMessage, Page, Response
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import Request as BrowserRequest
+
     from oro_framework.gui.runner import AppRunner
     from oro_framework.kernel.app import Host
     from oro_framework.kernel.modules import JSModuleTable
@@ -346,6 +351,70 @@ def run_in_window(
     return status
 
 
+@final
+class _PageWatch:
+    """What :func:`_browse` hears from the pages it watches: their console goes to standard
+    error, and what goes wrong in them (console errors, uncaught errors, failed or refused
+    requests, CSP violations) is added to ``reported``, each once, in order."""
+
+    def __init__(self, url: str, finished: threading.Event, reported: list[str]) -> None:
+        self._origin = url.split("/", 3)[:3]
+        self._finished = finished
+        self._reported = reported
+        self._answered: set[str] = set()
+
+    def watch(self, watched: Page) -> None:
+        watched.on("console", self._on_console)
+        watched.on("pageerror", self._on_page_error)
+        watched.on("requestfailed", self._on_request_failed)
+        watched.on("response", self._on_response)
+        watched.expose_function("__oroTestViolation", lambda text: self.report(f"CSP: {text}"))
+        watched.add_init_script(_VIOLATIONS_SCRIPT)
+
+    def report(self, line: str) -> None:
+        if self._losing_the_stopped_host(line):
+            return
+        line = _QUERY.sub("?…", line)  # credentials and keys travel in query strings
+        if line not in self._reported:
+            self._reported.append(line)
+
+    def _losing_the_stopped_host(self, text: str) -> bool:
+        # Once the run has its outcome the host stops, and the page's Conduit and event channel
+        # fail to reach it: no cause of anything. (Playwright delivers events late, so what
+        # the page saw before the end may arrive after it: only this kind is dropped.)
+        return self._finished.is_set() and "ERR_CONNECTION_REFUSED" in text
+
+    def _short(self, address: str) -> str:
+        """An app URL as its path (the port changes every run)."""
+        parts = address.split("/", 3)
+        return "/" + parts[3] if parts[:3] == self._origin and len(parts) > 3 else address
+
+    def _on_console(self, message: ConsoleMessage) -> None:
+        # Chromium asks every page for /favicon.ico; its 404 says nothing about tests.
+        if not self._losing_the_stopped_host(message.text) and not str(
+            message.location.get("url", "")
+        ).endswith("/favicon.ico"):
+            print(f"console.{message.type}: {message.text}", file=sys.stderr, flush=True)
+            if message.type == "error" and "favicon.ico" not in message.text:
+                self.report(f"console error: {message.text}")
+
+    def _on_page_error(self, error: PlaywrightError) -> None:
+        self.report(f"uncaught {error.name or 'Error'}: {error.message}")
+
+    def _on_request_failed(self, request: BrowserRequest) -> None:
+        # Aborted: the page went away or stopped waiting (the host stopping ends the event
+        # channel so); a request answered with an error status is reported.
+        failure = request.failure or ""
+        if request.url not in self._answered and "ERR_ABORTED" not in failure:
+            self.report(f"{request.method} {self._short(request.url)} failed: {failure}")
+
+    def _on_response(self, response: Response) -> None:
+        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
+            self._answered.add(response.url)
+            kind = response.request.resource_type
+            self.report(f"{kind} {self._short(response.url)} answered {response.status}")
+
+
 def _browse(
     url: str,
     finished: threading.Event,
@@ -359,37 +428,13 @@ def _browse(
     receives (a window the app created) opens in a browser context of its own (a window's
     session is its own), watched alike.
     Blocking: runs in a worker thread (Playwright's sync API has a loop of its own)."""
-    import sys
-
-    from playwright.sync_api import ConsoleMessage, Page, Response, sync_playwright
     from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import Request as BrowserRequest
+    from playwright.sync_api import sync_playwright
 
     from oro_framework.testing.browser import CHROMIUM_ARGS, find_chromium
 
     path = url.split("?", 1)[0].split("/", 3)[-1]
-    origin = url.split("/", 3)[:3]
-
-    answered: set[str] = set()
-
-    def losing_the_stopped_host(text: str) -> bool:
-        # Once the run has its outcome the host stops, and the page's Conduit and event channel
-        # fail to reach it: no cause of anything. (Playwright delivers events late, so what
-        # the page saw before the end may arrive after it: only this kind is dropped.)
-        return finished.is_set() and "ERR_CONNECTION_REFUSED" in text
-
-    def report(line: str) -> None:
-        if losing_the_stopped_host(line):
-            return
-        line = _QUERY.sub("?…", line)  # credentials and keys travel in query strings
-        if line not in reported:
-            reported.append(line)
-
-    def short(address: str) -> str:
-        """An app URL as its path (the port changes every run)."""
-        parts = address.split("/", 3)
-        return "/" + parts[3] if parts[:3] == origin and len(parts) > 3 else address
-
+    watch = _PageWatch(url, finished, reported)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=find_chromium(), args=list(CHROMIUM_ARGS), headless=True
@@ -398,51 +443,20 @@ def _browse(
             page = browser.new_page()
             windows: list[Page] = []
 
-            def on_console(message: ConsoleMessage) -> None:
-                # Chromium asks every page for /favicon.ico; its 404 says nothing about tests.
-                if not losing_the_stopped_host(message.text) and not str(
-                    message.location.get("url", "")
-                ).endswith("/favicon.ico"):
-                    print(f"console.{message.type}: {message.text}", file=sys.stderr, flush=True)
-                    if message.type == "error" and "favicon.ico" not in message.text:
-                        report(f"console error: {message.text}")
-
-            def on_page_error(error: PlaywrightError) -> None:
-                report(f"uncaught {error.name or 'Error'}: {error.message}")
-
-            def on_request_failed(request: BrowserRequest) -> None:
-                # Aborted: the page went away or stopped waiting (the host stopping ends the
-                # event channel so); a request answered with an error status is reported.
-                failure = request.failure or ""
-                if request.url not in answered and "ERR_ABORTED" not in failure:
-                    report(f"{request.method} {short(request.url)} failed: {failure}")
-
-            def on_response(response: Response) -> None:
-                if response.status >= 400 and not response.url.endswith("/favicon.ico"):
-                    answered.add(response.url)
-                    kind = response.request.resource_type
-                    report(f"{kind} {short(response.url)} answered {response.status}")
-
-            def watch(watched: Page) -> None:
-                watched.on("console", on_console)
-                watched.on("pageerror", on_page_error)
-                watched.on("requestfailed", on_request_failed)
-                watched.on("response", on_response)
-                watched.expose_function("__oroTestViolation", lambda text: report(f"CSP: {text}"))
-                watched.add_init_script(_VIOLATIONS_SCRIPT)
-
             def open_windows() -> None:
                 while launches is not None and not launches.empty():
                     window = browser.new_context().new_page()
-                    watch(window)
+                    watch.watch(window)
                     windows.append(window)
                     try:
                         # Not waiting for its load: the test page goes on meanwhile.
                         window.goto(launches.get(), wait_until="commit")
                     except PlaywrightError as error:
-                        report(f"cannot open a window's page: {error.message.splitlines()[0]}")
+                        watch.report(
+                            f"cannot open a window's page: {error.message.splitlines()[0]}"
+                        )
 
-            watch(page)
+            watch.watch(page)
             crashed = threading.Event()
 
             def on_crash(_: object) -> None:
