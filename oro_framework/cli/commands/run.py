@@ -33,7 +33,12 @@ from oro_framework.gui.engines import (
 from oro_framework.gui.runner import AppRunner
 from oro_framework.gui.single_instance import InstanceLock, acquire_or_hand_over
 from oro_framework.kernel.app import Host
-from oro_framework.kernel.builtin import WebviewSettings, has_build_steps
+from oro_framework.kernel.builtin import (
+    ApplicationSettings,
+    MetaSettings,
+    WebviewSettings,
+    has_build_steps,
+)
 from oro_framework.kernel.errors import EngineUnavailableError, HostError
 from oro_framework.kernel.hookspecs import hookimpl
 from oro_framework.kernel.windows import Engine
@@ -116,35 +121,12 @@ def run(
             echo_flushed(f"oro dev: wrote {written} (the backend's types)")
     lock = None
     # oro dev restarts its host on every change: one copy is what it runs anyway.
-    if host.config["application.single_instance"] and not dev_child:
-        try:
-            lock = InstanceLock(str(host.config["meta.bundle_identifier"]))
-            is_running_copy = acquire_or_hand_over(lock, urls)
-        except BaseException:
-            host.close()
-            raise
-        if not is_running_copy:
-            name = str(host.config["meta.name"])
-            host.close()
-            echo_flushed(
-                f"oro: {name} is already running; handed over {' '.join(urls) or 'the launch'}"
-            )
+    if host.settings(ApplicationSettings).single_instance and not dev_child:
+        lock = _take_single_instance(host, urls)
+        if lock is None:
             return
     try:
-        never_built = has_build_steps(host.config) and not host.paths.resources.exists()
-        if never_built and not build_first:
-            # `ssc build -r` is how Socket apps start: the first run builds what it serves.
-            echo_flushed(
-                f"oro: no build output yet ({host.paths.resources}): running the app's build "
-                "steps first (`oro run --build` runs them again)"
-            )
-        if build_first or never_built:
-            run_app_build_steps(host)
-        no_index = missing_index(host.paths.resources, host.config)
-        if no_index is not None:
-            if has_build_steps(host.config) and not build_first:
-                no_index += "; the app has build steps: `oro run --build` runs them"
-            warn(no_index)
+        _prepare_resources(host, build_first=build_first)
         runner = AppRunner(
             host,
             port=port,
@@ -162,16 +144,58 @@ def run(
     finally:
         if lock is not None:
             lock.release()
-    restart = host.stash.get(RESTART_INTO)
-    if restart is not None:
-        # An update was installed: the same launch, in the new version's folder.
-        echo_flushed(f"oro: restarting {restart}")
-        # The deep links of this launch were delivered already: the new version does not get
-        # them twice.
-        arguments = [argument for argument in sys.argv[1:] if argument not in urls]
-        os.execv(restart, [str(restart), *arguments])
+    _restart_into_update(host, urls)
     if code:
         raise SystemExit(code)
+
+
+def _take_single_instance(host: Host, urls: tuple[str, ...]) -> InstanceLock | None:
+    """The app's single-instance lock, or ``None`` when a copy of the app already runs: this
+    launch handed ``urls`` to it and closed ``host``."""
+    try:
+        lock = InstanceLock(host.settings(MetaSettings).bundle_identifier)
+        is_running_copy = acquire_or_hand_over(lock, urls)
+    except BaseException:
+        host.close()
+        raise
+    if is_running_copy:
+        return lock
+    name = host.settings(MetaSettings).name
+    host.close()
+    echo_flushed(f"oro: {name} is already running; handed over {' '.join(urls) or 'the launch'}")
+    return None
+
+
+def _prepare_resources(host: Host, *, build_first: bool) -> None:
+    """Run the app's build steps when asked or when they never ran; warn when the app has no
+    page to open."""
+    never_built = has_build_steps(host.config) and not host.paths.resources.exists()
+    if never_built and not build_first:
+        # `ssc build -r` is how Socket apps start: the first run builds what it serves.
+        echo_flushed(
+            f"oro: no build output yet ({host.paths.resources}): running the app's build "
+            "steps first (`oro run --build` runs them again)"
+        )
+    if build_first or never_built:
+        run_app_build_steps(host)
+    no_index = missing_index(host.paths.resources, host.config)
+    if no_index is not None:
+        if has_build_steps(host.config) and not build_first:
+            no_index += "; the app has build steps: `oro run --build` runs them"
+        warn(no_index)
+
+
+def _restart_into_update(host: Host, urls: tuple[str, ...]) -> None:
+    """When an update was installed during the run: the same launch, in the new version's
+    folder (this process becomes it)."""
+    restart = host.stash.get(RESTART_INTO)
+    if restart is None:
+        return
+    echo_flushed(f"oro: restarting {restart}")
+    # The deep links of this launch were delivered already: the new version does not get them
+    # twice.
+    arguments = [argument for argument in sys.argv[1:] if argument not in urls]
+    os.execv(restart, [str(restart), *arguments])
 
 
 def run_app_build_steps(
