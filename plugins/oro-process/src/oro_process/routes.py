@@ -336,6 +336,26 @@ async def exec_(request: Request) -> Reply:
                 data.clear()
 
 
+async def _feed(child: Child, stdin: bytes) -> None:
+    """The input then end of file, as Node's spawnSync `input`: a child reading stdin is not
+    left waiting. One that exits without reading it all is no error (EPIPE is ignored)."""
+    pipe = child.stdin
+    if pipe is None:
+        return
+    with contextlib.suppress(BrokenPipeError, anyio.ClosedResourceError):
+        async with child.write_lock:
+            await pipe.write_all(stdin)
+    child.close_stdin()
+
+
+async def _stop_once_timed_out(child: Child, scope: anyio.CancelScope) -> None:
+    # As Node's exec: a child killed for its timeout is answered at its exit, even if a process
+    # it started still holds the pipes open (that one is ended with the record).
+    await child.exited.wait()
+    if child.timed_out:
+        scope.cancel()
+
+
 async def _run(
     children: ChildProcesses,
     child: Child,
@@ -370,30 +390,12 @@ async def _run(
                 scope.cancel()
                 return
 
-    async def stop_once_timed_out(scope: anyio.CancelScope) -> None:
-        # As Node's exec: a child killed for its timeout is answered at its exit, even if a
-        # process it started still holds the pipes open (that one is ended with the record).
-        await child.exited.wait()
-        if child.timed_out:
-            scope.cancel()
-
-    async def feed() -> None:
-        # The input then end of file, as Node's spawnSync `input`: a child reading stdin is not
-        # left waiting. One that exits without reading it all is no error (EPIPE is ignored).
-        pipe = child.stdin
-        if pipe is None:
-            return
-        with contextlib.suppress(BrokenPipeError, anyio.ClosedResourceError):
-            async with child.write_lock:
-                await pipe.write_all(stdin)
-        child.close_stdin()
-
     try:
         async with anyio.create_task_group() as tasks:
-            tasks.start_soon(feed)
+            tasks.start_soon(_feed, child, stdin)
             for fd in (1, 2):
                 tasks.start_soon(collect, fd, tasks.cancel_scope)
-            tasks.start_soon(stop_once_timed_out, tasks.cancel_scope)
+            tasks.start_soon(_stop_once_timed_out, child, tasks.cancel_scope)
         if not overflow and not refused:
             await child.exited.wait()
             for fd in (1, 2):
