@@ -103,6 +103,21 @@ def parse_tap(name: str, stdout: str, stderr: str) -> Suite:
     """A :class:`Suite` from what ``oro test`` printed: the TAP on ``stdout``, the page's
     problems (``error:`` lines) on ``stderr``."""
     suite = Suite(name)
+    ended = _read_tap(suite, stdout)
+    _read_problems(suite, stderr)
+    for description in suite.failures:
+        _note_missing_exports(suite, description)
+    if suite.load_error is not None and suite.passed == 0 and suite.failed <= 1:
+        suite.status = "not loaded"
+    elif any("timed out" in problem for problem in suite.problems):
+        suite.status = "timeout"
+    elif not ended:
+        suite.status = "crashed"
+    return suite
+
+
+def _read_tap(suite: Suite, stdout: str) -> bool:
+    """Count the TAP lines of ``stdout`` into ``suite``; whether the plan line (the end) came."""
     ended = False
     for line in stdout.splitlines():
         match = _TAP.match(line)
@@ -122,6 +137,12 @@ def parse_tap(name: str, stdout: str, stderr: str) -> Suite:
             suite.skipped += 1
         elif re.match(r"^1\.\.\d+$", line):
             ended = True
+    return ended
+
+
+def _read_problems(suite: Suite, stderr: str) -> None:
+    """The page's problems (``error:`` lines of ``stderr``) and the modules and exports they
+    show missing, into ``suite``."""
     for line in stderr.splitlines():
         text = line.removeprefix("error:").strip()
         if not line.startswith("error:") or not text or text == "the page reported:":
@@ -131,22 +152,14 @@ def parse_tap(name: str, stdout: str, stderr: str) -> Suite:
         for module in [*_SERVED_404.findall(text), *_UNMAPPED.findall(text)]:
             if f"oro:{module}" not in suite.missing_modules:
                 suite.missing_modules.append(f"oro:{module}")
-        for module, export in _NO_EXPORT.findall(text):
-            entry = f"{_module_name(module)}.{export}"
-            if entry not in suite.missing_exports:
-                suite.missing_exports.append(entry)
-    for description in suite.failures:
-        for module, export in _NO_EXPORT.findall(description):
-            entry = f"{_module_name(module)}.{export}"
-            if entry not in suite.missing_exports:
-                suite.missing_exports.append(entry)
-    if suite.load_error is not None and suite.passed == 0 and suite.failed <= 1:
-        suite.status = "not loaded"
-    elif any("timed out" in problem for problem in suite.problems):
-        suite.status = "timeout"
-    elif not ended:
-        suite.status = "crashed"
-    return suite
+        _note_missing_exports(suite, text)
+
+
+def _note_missing_exports(suite: Suite, text: str) -> None:
+    for module, export in _NO_EXPORT.findall(text):
+        entry = f"{_module_name(module)}.{export}"
+        if entry not in suite.missing_exports:
+            suite.missing_exports.append(entry)
 
 
 def _module_name(url: str) -> str:
