@@ -847,27 +847,12 @@ def probe_backend(settings: Settings) -> dict[str, Outcome]:
         outcomes["error text: host path"] = held(
             not leaked, "in the answer" if leaked else "withheld"
         )
-        second = window_page(probed, page, 1)
-        started = concurrently(
-            [
-                functools.partial(page.call, "backend.block", {"seconds": 30}, timeout=2)
-                for _ in range(BLOCKING_CALLS)
-            ]
-        )
-        del started  # each call abandoned after 2 s, its thread still blocked
-        try:
-            answer = second.call("backend.count", {"n": 7}, window=1, timeout=10)
-            answered = answer_error(answer) is None
-            text = "answered" if answered else f"{answer_error(answer)}"
-        except httpx.HTTPError as failure:
-            answered, text = False, f"no answer in 10 s ({type(failure).__name__})"
-        outcomes["40 blocked def commands"] = held(answered, text)
         for key, route, params in (
             ("backend argparse --help", "backend.parse", {"args": ["--help"]}),
             ("backend KeyboardInterrupt", "backend.interrupt", {}),
             ("backend sys.exit", "backend.leave", {}),
         ):
-            if probed.died_of():
+            if not probed.alive(page):
                 outcomes[key] = held(False, "not tried: the host was down")
                 continue
             try:
@@ -883,6 +868,24 @@ def probe_backend(settings: Settings) -> dict[str, Outcome]:
             outcomes[key] = held(
                 alive, f"alive ({got})" if alive else f"host {probed.died_of() or 'down'}"
             )
+        if not probed.alive(page):
+            outcomes["40 blocked def commands"] = held(False, "not tried: the host was down")
+            return outcomes
+        second = window_page(probed, page, 1)
+        started = concurrently(
+            [
+                functools.partial(page.call, "backend.block", {"seconds": 30}, timeout=2)
+                for _ in range(BLOCKING_CALLS)
+            ]
+        )
+        del started  # each call abandoned after 2 s, its thread still blocked
+        try:
+            answer = second.call("backend.count", {"n": 7}, window=1, timeout=10)
+            answered = answer_error(answer) is None
+            text = "answered" if answered else f"{answer_error(answer)}"
+        except httpx.HTTPError as failure:
+            answered, text = False, f"no answer in 10 s ({type(failure).__name__})"
+        outcomes["40 blocked def commands"] = held(answered, text)
     return outcomes
 
 
@@ -918,7 +921,8 @@ def probe_event_streams(settings: Settings) -> dict[str, Outcome]:
                             "GET", f"{probed.origin}/oro/events", params=params, timeout=5
                         )
                     )
-                    if events.status_code == 200 and next(events.iter_lines()).startswith(":"):
+                    # A refused stream answers Retry-After and ends after its ``retry:``.
+                    if events.status_code == 200 and "retry-after" not in events.headers:
                         held_open += 1
                 except (httpx.HTTPError, StopIteration):
                     pass
