@@ -1,8 +1,10 @@
 """The app's windows as a host subsystem (``host.windows``): the model, the manager the
-``window.*`` routes drive, and the backend protocol a GUI toolkit implements (the gui layer's
-pywebview backend does). Headless without one."""
+``window.*`` routes drive, and the :class:`Engine` protocol every engine implements: the gui
+layer's native ones (WebKitGTK, QtWebEngine) and the :class:`HeadlessEngine` of an app without a
+GUI."""
 
 from oro_framework.kernel.windows.backend import Engine, GuiDispatcher, GuiListener
+from oro_framework.kernel.windows.headless import HeadlessEngine
 from oro_framework.kernel.windows.manager import WindowManager
 from oro_framework.kernel.windows.model import (
     MAIN_WINDOW,
@@ -20,6 +22,7 @@ __all__ = [
     "Engine",
     "GuiDispatcher",
     "GuiListener",
+    "HeadlessEngine",
     "Window",
     "WindowManager",
     "WindowOptions",
