@@ -124,7 +124,11 @@ def _integer(value: Any, path: str) -> int:
 
 
 def _number(value: Any, path: str) -> float:
-    return float_value(path, value)
+    try:
+        return float_value(path, value)
+    except OverflowError:
+        # A JSON integer past a double's range (400 digits): no finite number, as "1e400".
+        raise InvalidArgumentError.invalid(path, "a finite number") from None
 
 
 def _boolean(value: Any, path: str) -> bool:

@@ -273,9 +273,7 @@ class _Resolver:
     def _set(self, item: Any, origin: Any) -> Node:
         if item is None:
             return Array(Unknown(scalar=True), frozenset if origin is frozenset else set)
-        node = self.node(item)
-        if isinstance(node, Unknown):
-            node = Unknown(scalar=True)
+        node = _scalar_unknowns(self.node(item))
         if not _is_hashable(node):
             return self.refuse(f"set items must be hashable (text, numbers, tuples), not {item!r}")
         return Array(node, frozenset if origin is frozenset else set)
@@ -340,6 +338,20 @@ class _Resolver:
             )
             found.append(Field(field.name, node, required, field.init))
         return found
+
+
+def _scalar_unknowns(node: Node) -> Node:
+    """``node`` with every ``Any`` in it that a set's item holds directly (through tuples and
+    unions) taking JSON scalars only: a set cannot hold a list or a dict."""
+    if isinstance(node, Unknown):
+        return Unknown(scalar=True)
+    if isinstance(node, Tuple):
+        return Tuple(tuple(_scalar_unknowns(item) for item in node.items))
+    if isinstance(node, Union_):
+        return Union_(tuple(_scalar_unknowns(member) for member in node.members))
+    if isinstance(node, Array) and node.python in (tuple, frozenset):
+        return Array(_scalar_unknowns(node.item), node.python)
+    return node
 
 
 def _is_hashable(node: Node) -> bool:
