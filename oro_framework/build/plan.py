@@ -29,6 +29,7 @@ from oro_framework.build.icon import png_size
 from oro_framework.build.imports import find_specifiers
 from oro_framework.build.names import check_version, slugify
 from oro_framework.kernel.app import Host
+from oro_framework.kernel.builtin import BuildSettings, MetaSettings
 from oro_framework.kernel.config.files import CONFIG_FILE_NAMES, find_config_file
 from oro_framework.kernel.config.ini_map import ini_file_as_toml
 from oro_framework.kernel.errors import BuildError
@@ -202,36 +203,35 @@ def plan_build(app_dir: Path, *, skipped: list[Path] | None = None) -> AppPlan:
     host = Host(app_dir, resolve_secrets=False)
     try:
         config = host.config
+        meta, build = host.settings(MetaSettings), host.settings(BuildSettings)
         try:
-            version = check_version(str(config["meta.version"]))
-            command = slugify(str(config["build.name"] or config["meta.name"]))
+            version = check_version(meta.version)
+            command = slugify(build.name or meta.name)
         except ValueError as error:
             raise BuildError(str(error)) from None
         resources = host.paths.resources
         icon = None
-        if config["build.icon"]:
-            icon = (host.app_dir / str(config["build.icon"])).resolve()
+        if build.icon:
+            icon = (host.app_dir / build.icon).resolve()
             if not icon.is_file():
                 raise BuildError(f"[build] icon {str(icon)!r} does not exist")
             try:
                 png_size(icon)
             except ValueError as error:
                 raise BuildError(str(error)) from None
-        listed = (
-            list(config["build.plugins"]) if config.source("build.plugins") != "default" else None
-        )
+        listed = build.plugins if config.source("build.plugins") != "default" else None
         plugins, left_out = _choose(host, listed, resources, skipped or [])
         handlers = host.protocol_handlers
         backend = _backend(host, skipped or [])
         return AppPlan(
             app_dir=host.app_dir,
             resources=resources,
-            name=str(config["meta.name"]),
+            name=meta.name,
             command=command,
             version=version,
-            bundle_identifier=str(config["meta.bundle_identifier"]),
-            description=str(config["meta.description"]),
-            maintainer=str(config["meta.maintainer"]),
+            bundle_identifier=meta.bundle_identifier,
+            description=meta.description,
+            maintainer=meta.maintainer,
             icon=icon,
             schemes=handlers.deep_link_schemes(),
             plugins=plugins,

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Final, final
 
-from oro_framework.kernel.builtin import COPY_MAP_SECTION
+from oro_framework.kernel.builtin import COPY_MAP_SECTION, BuildSettings
 from oro_framework.kernel.config import get_document_value, read_document
 from oro_framework.kernel.config.loading import SECRETS_FILE_ENV, SECRETS_FILE_KEY
 from oro_framework.kernel.errors import BuildError, ConfigError, NotSupportedError
@@ -101,16 +101,16 @@ class BuildSteps:
     @classmethod
     def from_host(cls, host: Host) -> BuildSteps:
         """The steps of ``host``'s app, as its config sets them."""
-        config = host.config
+        build = host.settings(BuildSettings)
         app = host.app_dir.resolve()
         return cls(
             app_dir=app,
-            output=(app / str(config["build.output"])).resolve(),
-            script=str(config["build.script"]),
-            forward_arguments=bool(config["build.script_forward_arguments"]),
-            copy=str(config["build.copy"]),
-            copy_map=tuple((str(k), str(v)) for k, v in config.section(COPY_MAP_SECTION).items()),
-            copy_map_file=str(config["build.copy_map"]),
+            output=(app / build.output).resolve(),
+            script=build.script,
+            forward_arguments=build.script_forward_arguments,
+            copy=build.copy,
+            copy_map=tuple(build.copy_map_entries.items()),
+            copy_map_file=build.copy_map,
             never_copied=frozenset(_private_files(host, app)),
         )
 

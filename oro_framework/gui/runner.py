@@ -27,6 +27,7 @@ import anyio.lowlevel
 from anyio.abc import TaskStatus
 
 from oro_framework.gui.single_instance import InstanceLock, serve_hand_overs
+from oro_framework.kernel.builtin import MetaSettings
 from oro_framework.kernel.errors import InvalidArgumentError
 from oro_framework.kernel.protocols import application_url_event
 from oro_framework.kernel.windows import (
@@ -147,7 +148,7 @@ class AppRunner:
 
     @property
     def name(self) -> str:
-        return str(self.host.config.get("meta.name") or self.host.app_dir.name)
+        return self.host.settings(MetaSettings).name or self.host.app_dir.name
 
     @property
     def exit_code(self) -> int:
@@ -167,9 +168,9 @@ class AppRunner:
 
         :param on_host_stopped: awaited once the host stopped, before the server goes.
         """
-        config = self.host.config
         port = self.host.settings(WindowSettings).port
-        choice = choose_port(self.port, port, config["meta.bundle_identifier"])
+        bundle_identifier = self.host.settings(MetaSettings).bundle_identifier
+        choice = choose_port(self.port, port, bundle_identifier)
         if choice.warning is not None:
             self._warn(choice.warning)
         async with anyio.create_task_group() as task_group:

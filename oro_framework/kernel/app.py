@@ -26,7 +26,7 @@ from oro_framework.kernel.app_backend import (
     import_backend,
     unimported_backend,
 )
-from oro_framework.kernel.builtin import resource_root
+from oro_framework.kernel.builtin import MetaSettings, resource_root
 from oro_framework.kernel.config import (
     Config,
     ConfigRegistry,
@@ -394,7 +394,7 @@ class Host:
         return value if isinstance(value, kind) else None
 
     def _paths(self, data: Path | None, cache: Path | None, temp: Path | None) -> AppPaths:
-        bundle = self.config["meta.bundle_identifier"]
+        bundle = self.config.settings(MetaSettings).bundle_identifier
         return AppPaths(
             app=self.app_dir,
             resources=resource_root(self.app_dir, self.config),

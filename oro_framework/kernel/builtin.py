@@ -12,10 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Final, final
 
-from oro_framework.kernel.config import (
-    MIN_SECRET_LENGTH,
-    secret,
-)
+from oro_framework.kernel.config import MIN_SECRET_LENGTH, positive_count, secret
 from oro_framework.kernel.config.references import resolve_env_reference
 from oro_framework.kernel.config.settings import setting
 from oro_framework.kernel.errors import ConfigError
@@ -61,11 +58,6 @@ _REFERRER_POLICIES: Final = frozenset(
 )
 
 
-def _positive(value: int) -> None:
-    if value <= 0:
-        raise ValueError(f"must be positive, got {value}")
-
-
 def _absolute_url_path(value: str) -> None:
     if not value.startswith("/"):
         raise ValueError(f"must start with '/', got {value!r}")
@@ -97,6 +89,69 @@ def _single_header_line(value: str) -> None:
 def _origins(values: list[str]) -> None:
     for value in values:
         check_origin_syntax(value)
+
+
+@final
+@dataclass(frozen=True)
+class MetaSettings:
+    """The app's identity (``[meta]``): its name and version in titles, packages and logs, and
+    the bundle identifier naming its data directories, its port and its session cookie."""
+
+    name: str = setting(
+        "oro-app", "Application name, shown in titles and logs.", oro_names=("meta.title",)
+    )
+    version: str = setting(
+        "0.0.0",
+        "Application version, MAJOR[.MINOR[.PATCH]][-PRERELEASE][+BUILD]; a built app's package "
+        "version.",
+    )
+    description: str = setting("", "One line about the app: its packages' summary.")
+    maintainer: str = setting(
+        "",
+        "Who packages the app, 'Name <email>': the Maintainer/Packager of its .deb and .rpm.",
+    )
+    bundle_identifier: str = setting(
+        "com.example.oro-app",
+        "Reverse-DNS identifier; names the app's data, cache and temp directories.",
+        oro_names=("bundle.identifier",),
+    )
+
+
+@final
+@dataclass(frozen=True)
+class ApplicationSettings:
+    """How ``oro run`` starts the app (``[application]``)."""
+
+    single_instance: bool = setting(
+        True,
+        "One running copy of the app per user: launching it again focuses the running one and "
+        "hands it the new launch's deep links (applicationurl) instead of starting a second host.",
+    )
+
+
+@final
+@dataclass(frozen=True)
+class TestSettings:
+    """What ``oro test`` runs (``[test]``)."""
+
+    files: list[str] = setting(
+        list(DEFAULT_TEST_FILES),
+        "Glob patterns, relative to oro.toml, of the test files `oro test` imports (in this "
+        "order, each once); files named on the command line replace them. They must lie under "
+        "webview.root.",
+    )
+    page: str = setting(
+        "",
+        "URL path of the page `oro test` runs the tests in (such as /test/index.html); empty: "
+        "webview.default_index, the app's own page.",
+        validator=_optional_url_path,
+    )
+    timeout: int = setting(
+        120,
+        "Seconds an `oro test` run may take before it stops and fails (counted once for the page "
+        "to start the run, then again for the run itself); `--timeout` overrides it.",
+        validator=positive_count,
+    )
 
 
 @final
@@ -186,92 +241,16 @@ def oro_register_permissions(permissions: PermissionRegistry) -> None:
 
 @hookimpl
 def oro_register_config(config: ConfigRegistry) -> None:
-    config.add(
-        "meta.name",
-        str,
-        "oro-app",
-        "Application name, shown in titles and logs.",
-        oro_names=("meta.title",),
-    )
-    config.add(
-        "meta.version",
-        str,
-        "0.0.0",
-        "Application version, MAJOR[.MINOR[.PATCH]][-PRERELEASE][+BUILD]; a built app's package "
-        "version.",
-    )
-    config.add("meta.description", str, "", "One line about the app: its packages' summary.")
-    config.add(
-        "meta.maintainer",
-        str,
-        "",
-        "Who packages the app, 'Name <email>': the Maintainer/Packager of its .deb and .rpm.",
-    )
-    config.add(
-        "meta.bundle_identifier",
-        str,
-        "com.example.oro-app",
-        "Reverse-DNS identifier; names the app's data, cache and temp directories.",
-        oro_names=("bundle.identifier",),
-    )
+    config.add_settings(MetaSettings, section="meta")
     config.add_settings(WebviewSettings, section="webview")
-    config.add(
-        "application.single_instance",
-        bool,
-        True,
-        "One running copy of the app per user: launching it again focuses the running one and "
-        "hands it the new launch's deep links (applicationurl) instead of starting a second host.",
-    )
-    config.add(
-        "build.name",
-        str,
-        "",
-        "Name of the built app's command and packages (oro build); empty: meta.name in lowercase "
-        "with hyphens.",
-    )
-    config.add(
-        "build.plugins",
-        list,
-        [],
-        "Plugin distributions a built app ships (oro build); unset: those whose modules the "
-        "app's pages import, that every page loads, or that oro.toml configures.",
-    )
-    config.add(
-        "build.icon",
-        str,
-        "",
-        "The built app's icon, a PNG relative to oro.toml (256x256 is best); empty: one drawn "
-        "in a colour of its own.",
-    )
+    config.add_settings(ApplicationSettings, section="application")
+    config.add_settings(BuildSettings, section="build")
     config.add_settings(WindowSettings, section="window")
     config.add_settings(IpcSettings, section="ipc")
     config.add_settings(HttpIpcSettings, section="http.ipc")
     config.add_settings(LifecycleSettings, section="lifecycle")
     config.add_settings(RestartPolicy, section="services")
-    config.add(
-        "test.files",
-        list,
-        list(DEFAULT_TEST_FILES),
-        "Glob patterns, relative to oro.toml, of the test files `oro test` imports (in this "
-        "order, each once); files named on the command line replace them. They must lie under "
-        "webview.root.",
-    )
-    config.add(
-        "test.page",
-        str,
-        "",
-        "URL path of the page `oro test` runs the tests in (such as /test/index.html); empty: "
-        "webview.default_index, the app's own page.",
-        validator=_optional_url_path,
-    )
-    config.add(
-        "test.timeout",
-        int,
-        120,
-        "Seconds an `oro test` run may take before it stops and fails (counted once for the page "
-        "to start the run, then again for the run itself); `--timeout` overrides it.",
-        validator=_positive,
-    )
+    config.add_settings(TestSettings, section="test")
     config.add(
         "plugins.disable",
         list,
@@ -294,14 +273,11 @@ def oro_register_config(config: ConfigRegistry) -> None:
         "registered, instead of stopping (like --skip-broken-plugins).",
         env=(SKIP_BROKEN_ENV,),
     )
-    _register_build_steps(config)
 
 
 # Oro's build steps (``[build] script``, ``copy``, copy-map): the keys, and where the app is
 # served from once they build it. ``oro_framework.build.steps`` runs them.
 
-BUILD_STEP_KEYS: Final = ("build.script", "build.copy", "build.copy_map")
-"""Keys that make the app a built one: set, ``build.output`` becomes its resource root."""
 COPY_MAP_SECTION: Final = "build.copy-map"
 
 
@@ -322,9 +298,69 @@ def _copy_destination(value: str) -> None:
     _relative_inside(value, "build.output")
 
 
+@final
+@dataclass(frozen=True)
+class BuildSettings:
+    """``[build]``: what ``oro build`` names and ships, and Oro's build steps (a script, copies,
+    a copy-map), run by ``oro_framework.build.steps``."""
+
+    name: str = setting(
+        "",
+        "Name of the built app's command and packages (oro build); empty: meta.name in lowercase "
+        "with hyphens.",
+    )
+    plugins: list[str] = setting(
+        [],
+        "Plugin distributions a built app ships (oro build); unset: those whose modules the "
+        "app's pages import, that every page loads, or that oro.toml configures.",
+    )
+    icon: str = setting(
+        "",
+        "The built app's icon, a PNG relative to oro.toml (256x256 is best); empty: one drawn "
+        "in a colour of its own.",
+    )
+    script: str = setting(
+        "",
+        "A shell command run in the app folder before `oro build`, `oro run --build`, `oro dev` "
+        "and `oro test` serve the app; it fills the folder $PREFIX, which becomes build.output "
+        "when it succeeds (Oro's [build] script).",
+    )
+    script_forward_arguments: bool = setting(
+        False,
+        "Pass the output folder as the build script's first argument (Oro's [build.script] "
+        "forward_arguments).",
+        oro_names=("build.script.forward_arguments",),
+    )
+    copy: str = setting(
+        "",
+        "Folders (or files) relative to the app whose contents are copied into build.output "
+        "after the build script; several separated by ';', each optionally 'source=destination'.",
+        oro_names=("build.input",),
+    )
+    copy_map: str = setting(
+        "",
+        "A file of 'source = destination' lines, sources relative to that file, destinations "
+        "relative to build.output, copied after [build] copy (Oro's [build] copy_map).",
+    )
+    copy_map_entries: dict[str, str] = setting(
+        {},
+        '[build.copy-map] "source" = "destination": a file or folder of the app (relative to '
+        "it) copied to that path of build.output; empty: its top.",
+        validator=_copy_destination,
+        name="copy-map",
+    )
+    output: str = setting(
+        "build",
+        "The folder, relative to the app, that the build steps fill (PREFIX) and the app is "
+        "served from when it has them; replaced whole by each successful build.",
+        validator=_output_folder,
+    )
+
+
 def has_build_steps(config: Config) -> bool:
     """Whether the app has Oro's build steps: a build script, ``[build] copy`` or a copy-map."""
-    return any(config[key] for key in BUILD_STEP_KEYS) or bool(config.section(COPY_MAP_SECTION))
+    build = config.settings(BuildSettings)
+    return bool(build.script or build.copy or build.copy_map or build.copy_map_entries)
 
 
 def resource_root(app_dir: Path, config: Config) -> Path:
@@ -333,58 +369,8 @@ def resource_root(app_dir: Path, config: Config) -> Path:
     deciding it, so that ``oro run``, ``dev``, ``test``, ``build`` and a built app agree."""
     root = config.settings(WebviewSettings).root
     if config.source("webview.root") == "default" and has_build_steps(config):
-        root = str(config["build.output"])
+        root = config.settings(BuildSettings).output
     return (app_dir / root).resolve()
-
-
-def _register_build_steps(config: ConfigRegistry) -> None:
-    config.add(
-        "build.script",
-        str,
-        "",
-        "A shell command run in the app folder before `oro build`, `oro run --build`, `oro dev` "
-        "and `oro test` serve the app; it fills the folder $PREFIX, which becomes build.output "
-        "when it succeeds (Oro's [build] script).",
-    )
-    config.add(
-        "build.script_forward_arguments",
-        bool,
-        False,
-        "Pass the output folder as the build script's first argument (Oro's [build.script] "
-        "forward_arguments).",
-        oro_names=("build.script.forward_arguments",),
-    )
-    config.add(
-        "build.copy",
-        str,
-        "",
-        "Folders (or files) relative to the app whose contents are copied into build.output "
-        "after the build script; several separated by ';', each optionally 'source=destination'.",
-        oro_names=("build.input",),
-    )
-    config.add(
-        "build.copy_map",
-        str,
-        "",
-        "A file of 'source = destination' lines, sources relative to that file, destinations "
-        "relative to build.output, copied after [build] copy (Oro's [build] copy_map).",
-    )
-    config.add(
-        f"{COPY_MAP_SECTION}.*",
-        str,
-        "",
-        '[build.copy-map] "source" = "destination": a file or folder of the app (relative to '
-        "it) copied to that path of build.output; empty: its top.",
-        validator=_copy_destination,
-    )
-    config.add(
-        "build.output",
-        str,
-        "build",
-        "The folder, relative to the app, that the build steps fill (PREFIX) and the app is "
-        "served from when it has them; replaced whole by each successful build.",
-        validator=_output_folder,
-    )
 
 
 @hookimpl

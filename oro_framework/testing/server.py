@@ -21,6 +21,7 @@ import anyio
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 
 from oro_framework.kernel.app import Host
+from oro_framework.kernel.builtin import MetaSettings
 from oro_framework.kernel.envelope import ServerSentEvent
 from oro_framework.testing.hosts import make_host
 
@@ -82,7 +83,7 @@ class LiveServer:
         """The app's session cookie name (``oro_session_<bundle identifier>``)."""
         from oro_framework.web.security import session_cookie_name
 
-        return session_cookie_name(str(self.host.config["meta.bundle_identifier"]))
+        return session_cookie_name(self.host.settings(MetaSettings).bundle_identifier)
 
     async def session_cookie(self) -> str:
         """The session cookie's value, obtained through the launch URL on first use (the launch

@@ -30,7 +30,7 @@ from oro_framework.cli.common import (
 )
 from oro_framework.gui.runner import AppRunner
 from oro_framework.kernel.app import Host
-from oro_framework.kernel.builtin import WebviewSettings
+from oro_framework.kernel.builtin import TestSettings, WebviewSettings
 from oro_framework.kernel.hookspecs import hookimpl
 
 
@@ -91,7 +91,7 @@ def test_command(
         app_dir = files.pop(0)
     parsed = parse_overrides(with_webview(overrides, webview))
     host = Host(app_dir, skip_broken_plugins=skip_broken_plugins, config=parsed)
-    page = str(host.config["test.page"])
+    page = host.settings(TestSettings).page
     if page:
         # The page to test in becomes the app's "/": a window opens it, as headless does.
         host.close()
@@ -100,7 +100,7 @@ def test_command(
     run_app_build_steps(host, test_files=_script_test_files(host, files))
     try:
         test_files = find_test_files(
-            host.app_dir, host.paths.resources, host.config["test.files"], files
+            host.app_dir, host.paths.resources, host.settings(TestSettings).files, files
         )
     except NoTestFilesError as error:
         host.close()
@@ -108,7 +108,7 @@ def test_command(
     plugin = TestRunPlugin(
         test_files,
         match=match,
-        timeout=timeout if timeout is not None else float(host.config["test.timeout"]),
+        timeout=timeout if timeout is not None else float(host.settings(TestSettings).timeout),
         write=echo_flushed,
     )
     host.close()
@@ -141,7 +141,7 @@ def _script_test_files(host: Host, files: list[Path]) -> list[str]:
     app = host.app_dir.resolve()
     if not files:
         found: dict[Path, None] = {}
-        for pattern in host.config["test.files"]:
+        for pattern in host.settings(TestSettings).files:
             for path in sorted(app.glob(pattern)):
                 if path.is_file() and not path.resolve().is_relative_to(host.paths.resources):
                     found.setdefault(path)

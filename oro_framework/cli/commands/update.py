@@ -10,6 +10,7 @@ from oro_framework.cli.common import (
     host_errors,
 )
 from oro_framework.kernel.app import Host
+from oro_framework.kernel.builtin import MetaSettings
 from oro_framework.kernel.config.files import CONFIG_FILE_NAMES, find_config_file
 from oro_framework.kernel.hookspecs import hookimpl
 
@@ -109,8 +110,9 @@ def update_sign(
         )
     host = Host(app_dir, resolve_secrets=False)
     try:
-        bundle_identifier = str(host.config["meta.bundle_identifier"])
-        version = version or str(host.config["meta.version"])
+        meta = host.settings(MetaSettings)
+        bundle_identifier = meta.bundle_identifier
+        version = version or meta.version
     finally:
         host.close()
     if out is not None:

@@ -56,6 +56,7 @@ from oro_framework.kernel.config.validators import (
     path,
     port,
     positive,
+    positive_count,
     screen_length,
     secret,
 )
@@ -101,6 +102,7 @@ __all__ = [
     "path",
     "port",
     "positive",
+    "positive_count",
     "read_document",
     "read_settings",
     "screen_length",

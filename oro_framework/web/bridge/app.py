@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Final, TypeAlias, final
 
 from oro_framework.kernel.app import Host
-from oro_framework.kernel.builtin import HttpIpcSettings, WebviewSettings
+from oro_framework.kernel.builtin import HttpIpcSettings, MetaSettings, WebviewSettings
 from oro_framework.kernel.config import get_document_value, read_document
 from oro_framework.kernel.config.files import CONFIG_FILE_NAMES
 from oro_framework.kernel.config.loading import SECRETS_FILE_ENV, SECRETS_FILE_KEY
@@ -153,7 +153,6 @@ class Bridge:
         preload_args: PreloadArgs | None = None,
         session_key: str | None = None,
     ) -> None:
-        config = host.config
         webview = host.settings(WebviewSettings)
         http_ipc = host.settings(HttpIpcSettings)
         self.host = host
@@ -161,7 +160,7 @@ class Bridge:
             launch_token=launch_token,
             bridge_key=http_ipc.shared_key if http_ipc.enable else None,
             cors_origins=webview.cors_allowed_origins,
-            cookie_name=session_cookie_name(config["meta.bundle_identifier"]),
+            cookie_name=session_cookie_name(host.settings(MetaSettings).bundle_identifier),
             session_key=session_key,
             window_credentials=host.windows.credentials,
         )
