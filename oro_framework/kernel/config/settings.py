@@ -43,7 +43,7 @@ import types
 import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Final, TypeVar, cast, final
+from typing import Any, Final, TypeVar, cast, final, overload
 
 from oro_framework.kernel.config.values import ScreenLength
 
@@ -57,6 +57,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+V = TypeVar("V")
 SettingsT = TypeVar("SettingsT")
 
 _METADATA: Final = "oro_framework.setting"
@@ -81,6 +82,22 @@ class _Borrowed:
     key: str
 
 
+@overload
+def setting(
+    default: dict[str, V],
+    doc: str,
+    *,
+    validator: Callable[[V], None] | None = None,
+    env: tuple[str, ...] = (),
+    name: str | None = None,
+    repr: bool = True,
+    secret: bool = False,
+    private: bool = False,
+    oro_names: tuple[str, ...] = (),
+) -> dict[str, V]: ...
+
+
+@overload
 def setting(
     default: T,
     doc: str,
@@ -92,14 +109,29 @@ def setting(
     secret: bool = False,
     private: bool = False,
     oro_names: tuple[str, ...] = (),
-) -> T:
+) -> T: ...
+
+
+def setting(
+    default: Any,
+    doc: str,
+    *,
+    validator: Callable[[Any], None] | None = None,
+    env: tuple[str, ...] = (),
+    name: str | None = None,
+    repr: bool = True,
+    secret: bool = False,
+    private: bool = False,
+    oro_names: tuple[str, ...] = (),
+) -> Any:
     """A settings field that declares the config key ``<section>.<name>``.
 
     :param default: the key's default; a ``dict`` field (a wildcard key, or named tables)
         takes ``{}``.
     :param doc: one or two sentences for ``oro config list --describe`` and the docs.
     :param validator: raises :class:`ValueError` to refuse a value (``oro_framework.validators``
-        has the common ones); the host reports it with the file and line it came from.
+        has the common ones); the host reports it with the file and line it came from. A
+        wildcard field's (``dict[str, str]``) checks each value below it.
     :param env: environment variables read for the key besides ``ORO_<FLATTENED_KEY>``.
     :param name: the key's last part when it cannot be the field's name
         (``"service-workers"``).
@@ -120,7 +152,7 @@ def setting(
     repr = repr and not secret
     if isinstance(default, list | dict):
         # A fresh copy per instance: dataclasses refuse a shared mutable default.
-        factory = cast("Callable[[], T]", lambda: copy.copy(default))
+        factory = cast("Callable[[], Any]", lambda: copy.copy(default))
         return dataclasses.field(default_factory=factory, metadata=metadata, repr=repr)
     return dataclasses.field(default=default, metadata=metadata, repr=repr)
 
