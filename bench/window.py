@@ -2,7 +2,7 @@
 
 The showcase (``examples/showcase``, every installed plugin, as ``oro run`` loads it) runs the way
 ``oro run`` runs it: :class:`~oro_framework.gui.runner.AppRunner` with a
-:class:`~oro_framework.gui.qt.backend.QtBackend` (PyQt6 + QtWebEngine) in this
+:class:`~oro_framework.gui.qt.backend.QtEngine` (PyQt6 + QtWebEngine) in this
 process,
 under Xvfb when no display is set. Once its page reported ready, the bench exposes an ``echo``
 function to the window through pywebview's own ``js_api`` (``Window.expose``: oro's window
@@ -58,7 +58,7 @@ from _shared import GOAL_WIDTH, EchoPlugin, goal, p50_p99, serve_raw_floors
 from anyio.from_thread import start_blocking_portal
 
 from oro_framework.gui.display import has_display
-from oro_framework.gui.qt.backend import QtBackend
+from oro_framework.gui.qt.backend import QtEngine
 from oro_framework.gui.runner import AppRunner
 from oro_framework.kernel.app import Host
 from oro_framework.kernel.windows import Window
@@ -258,7 +258,7 @@ def run(calls: int, rounds: int) -> Results:
         runner.windows.add_ready_listener(on_ready)
         storage = host.paths.data / "webview" if host.config["window.persistent_storage"] else None
         handlers = host.protocol_handlers
-        gui = QtBackend(storage_path=storage, protocol_schemes=tuple(handlers.handlers))
+        gui = QtEngine(storage_path=storage, protocol_schemes=tuple(handlers.handlers))
         arguments = {
             "rawUrl": f"ws://127.0.0.1:{port}/",
             "httpUrl": f"http://127.0.0.1:{http_port}/echo",

@@ -246,9 +246,9 @@ class _Driver:
 
 
 def main(name: str) -> None:
-    from oro_framework.gui.engines import make_backend
+    from oro_framework.gui.engines import make_engine
 
-    engine = make_backend(name, storage_path=None)
+    engine = make_engine(name, storage_path=None)
     listener = Recorder()
     with serving() as origin:
         window = Window(index=1, title="contract", width=640, height=480)

@@ -31,7 +31,7 @@ __all__ = [
     "ENGINE_LABELS",
     "EngineStatus",
     "choose_engine",
-    "make_backend",
+    "make_engine",
     "probe_engine",
 ]
 
@@ -125,7 +125,7 @@ def system_engine_hint() -> str:
     return f"the system WebView (WebKitGTK) is not installed; to use it: {SYSTEM_INSTALL}"
 
 
-def make_backend(
+def make_engine(
     name: str, *, storage_path: Path | None, protocol_schemes: Sequence[str] = ()
 ) -> Engine:
     """A :class:`Engine` of engine ``name``, ready for its first window.
@@ -133,9 +133,9 @@ def make_backend(
     :raises ImportError: its toolkit cannot be loaded.
     """
     if name == "system":
-        from oro_framework.gui.gtk.backend import GtkBackend
+        from oro_framework.gui.gtk.backend import GtkEngine
 
-        return GtkBackend(storage_path=storage_path, protocol_schemes=protocol_schemes)
-    from oro_framework.gui.qt.backend import QtBackend
+        return GtkEngine(storage_path=storage_path, protocol_schemes=protocol_schemes)
+    from oro_framework.gui.qt.backend import QtEngine
 
-    return QtBackend(storage_path=storage_path, protocol_schemes=protocol_schemes)
+    return QtEngine(storage_path=storage_path, protocol_schemes=protocol_schemes)

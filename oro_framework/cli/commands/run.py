@@ -27,7 +27,7 @@ from oro_framework.cli.common import (
 from oro_framework.gui.display import has_display
 from oro_framework.gui.engines import (
     choose_engine,
-    make_backend,
+    make_engine,
     system_engine_hint,
 )
 from oro_framework.gui.runner import AppRunner
@@ -254,7 +254,7 @@ def open_gui(host: Host, runner: AppRunner) -> Engine | None:
     # configured the host: the engine must know them before the first window exists.
     schemes = tuple(host.protocol_handlers.handlers)
     try:
-        return make_backend(engine, storage_path=storage, protocol_schemes=schemes)
+        return make_engine(engine, storage_path=storage, protocol_schemes=schemes)
     except ImportError as error:
         if requested is not None:
             host.close()

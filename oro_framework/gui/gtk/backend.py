@@ -1,4 +1,4 @@
-""":class:`GtkBackend`: the kernel's ``Engine`` on GTK 3 and WebKitGTK 4.1, written here
+""":class:`GtkEngine`: the kernel's ``Engine`` on GTK 3 and WebKitGTK 4.1, written here
 rather than borrowed from pywebview's GTK backend, which gives every window a WebKit context of
 its own (no shared session), hides the views and offers no hook for schemes, crashes or state.
 
@@ -36,7 +36,7 @@ from oro_framework.kernel.windows.model import (
     WindowStatus,
 )
 
-__all__ = ["GtkBackend"]
+__all__ = ["GtkEngine"]
 
 logger = logging.getLogger("oro_framework.windows")
 
@@ -47,7 +47,7 @@ UNTRANSFERABLE_RESULT: Final = "Unsupported result type"
 
 
 @final
-class GtkBackend:
+class GtkEngine:
     """Native windows of GTK 3 with a ``WebKitWebView`` each, all on one ``WebKitWebContext``.
 
     :param storage_path: where WebKit keeps cookies, storage, caches and service workers between

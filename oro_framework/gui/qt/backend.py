@@ -33,7 +33,7 @@ from oro_framework.kernel.windows.model import (
 if TYPE_CHECKING:
     from webview import Window as NativeWindow
 
-__all__ = ["QtBackend"]
+__all__ = ["QtEngine"]
 
 logger = logging.getLogger("oro_framework.windows")
 
@@ -46,7 +46,7 @@ ResultT = TypeVar("ResultT")
 
 
 @final
-class QtBackend:
+class QtEngine:
     """:class:`Engine` over pywebview, with the Qt toolkit on Linux (PyQt6 + QtWebEngine)
     and pywebview's platform default elsewhere.
 
