@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -384,21 +383,3 @@ def test_a_declared_validator_turns_a_bad_value_into_a_config_error(tmp_path):
     registry.add("demo.key", str, "", "doc", validator=config_module.secret)
     with pytest.raises(ConfigError, match=r"demo\.key.*at least 16"):
         config_module.load_config(registry, environ={}, overrides={"demo.key": "short"})
-
-
-def test_load_settings_builds_the_typed_object_from_its_section():
-    @dataclasses.dataclass(frozen=True)
-    class Settings:
-        port: int
-        shared_key: str
-        limit: int = dataclasses.field(metadata={"key": "ipc.max_body_bytes"})
-        derived: int = dataclasses.field(init=False, default=0)
-
-    registry = ConfigRegistry()
-    registry.add("demo.port", int, 0, "doc")
-    registry.add("demo.shared_key", str, "", "doc")
-    registry.add("ipc.max_body_bytes", int, 7, "doc")
-    config = config_module.load_config(registry, environ={}, overrides={"demo.port": 5})
-    assert config_module.load_settings(Settings, config, "demo") == Settings(5, "", 7)
-    with pytest.raises(LookupError, match=r"Settings\.port reads config key .other\.port."):
-        config_module.load_settings(Settings, config, "other")

@@ -43,7 +43,6 @@ from oro_framework.kernel.config.references import (
 )
 from oro_framework.kernel.config.settings import (
     SettingField,
-    load_settings,
     read_settings,
     setting,
     setting_from,
@@ -90,7 +89,6 @@ __all__ = [
     "is_secret_name",
     "iter_document",
     "load_config",
-    "load_settings",
     "locate_line",
     "nearest_key",
     "non_empty",

@@ -49,7 +49,6 @@ from oro_framework.kernel.config.values import ScreenLength
 
 __all__ = [
     "SettingField",
-    "load_settings",
     "read_settings",
     "setting",
     "setting_from",
@@ -394,29 +393,3 @@ def _key_type(cls: type[Any], name: str) -> type | tuple[type] | _NamedTables:
 
 def _zero(kind: type) -> Any:
     return kind()
-
-
-def load_settings(cls: type[SettingsT], config: Mapping[str, Any], section: str) -> SettingsT:
-    """Build the plain dataclass ``cls`` from the config keys ``<section>.<field name>``: the
-    host's own settings, whose keys are declared one by one with ``config.add``.
-
-    A field whose metadata has ``key`` reads that dotted key instead
-    (``field(metadata={"key": "ipc.max_body_bytes"})``); fields with ``init=False`` are left to
-    the dataclass. Plugins declare their settings with :func:`setting` instead.
-
-    :raises LookupError: a field names a key nobody declared.
-    """
-    if not dataclasses.is_dataclass(cls):
-        raise TypeError(f"{cls.__name__} is not a dataclass")
-    values: dict[str, Any] = {}
-    for item in dataclasses.fields(cls):
-        if not item.init:
-            continue
-        key = item.metadata.get("key", f"{section}.{item.name}")
-        try:
-            values[item.name] = config[key]
-        except KeyError:
-            raise LookupError(
-                f"{cls.__name__}.{item.name} reads config key {key!r}, which is not declared"
-            ) from None
-    return cls(**values)
