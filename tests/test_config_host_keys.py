@@ -16,7 +16,16 @@ from click.testing import CliRunner
 
 from oro_framework import ConfigRegistry, Host, RegistrationConflict, RegistrationError, setting
 from oro_framework.cli import cli
+from oro_framework.kernel.builtin import (
+    BuildSettings,
+    HttpIpcSettings,
+    MetaSettings,
+    WebviewSettings,
+)
 from oro_framework.kernel.config import load_config
+from oro_framework.kernel.router import IpcSettings
+from oro_framework.kernel.services import RestartPolicy
+from oro_framework.kernel.windows.settings import WindowSettings
 
 EXPECTED: Path = Path(__file__).with_suffix(".json")
 """``oro config list --describe --json``'s entries of plugin ``oro``, captured before the move."""
@@ -98,3 +107,32 @@ def test_oros_name_of_a_key_must_be_a_dotted_key_name() -> None:
     registry = ConfigRegistry()
     with pytest.raises(RegistrationError, match="Oro name 'Title' must look like"):
         registry.add("meta.name", str, "", "A name.", oro_names=("Title",))
+
+
+def test_the_host_reads_its_own_keys_typed_as_oro_toml_sets_them(tmp_path: Path) -> None:
+    (tmp_path / "oro.toml").write_text(
+        textwrap.dedent(
+            """\
+            [meta]
+            title = "Notes"
+            [ipc]
+            timeout_ms = 5000
+            [window]
+            width = "50%"
+            [build.copy-map]
+            "src/app.js" = "js/app.js"
+            [services]
+            restart_limit = 0
+            """
+        ),
+        encoding="utf-8",
+    )
+    host = Host(tmp_path, resolve_secrets=False)
+    host.close()
+    assert host.settings(MetaSettings).name == "Notes"
+    assert host.settings(IpcSettings).timeout_ms == 5000
+    assert host.settings(WindowSettings) == WindowSettings(width="50%")
+    assert host.settings(BuildSettings).copy_map_entries == {"src/app.js": "js/app.js"}
+    assert host.settings(RestartPolicy).restart_limit == 0
+    assert host.settings(HttpIpcSettings) == HttpIpcSettings()
+    assert host.settings(WebviewSettings).root == "."
