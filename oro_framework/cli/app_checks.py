@@ -3,24 +3,23 @@ mistakes that would otherwise show only as a blank page or a silent 404."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
+from oro_framework.kernel.builtin import WebviewSettings
 from oro_framework.web.resources import ForbiddenPathError, join_url_path
 
 __all__ = ["missing_index"]
 
 
-def missing_index(resources: Path, config: Mapping[str, Any]) -> str | None:
+def missing_index(resources: Path, webview: WebviewSettings) -> str | None:
     """Why ``/`` would answer 404, or ``None`` when the app has its index page.
 
     :param resources: the app's resource root (``host.paths.resources``: ``webview.root``
         resolved against the app's directory).
-    :param config: the effective configuration (``host.config``).
+    :param webview: the app's ``[webview]`` settings (``host.settings(WebviewSettings)``).
     """
-    index = str(config["webview.default_index"])
-    where = f"webview.default_index is {index!r} under webview.root {str(config['webview.root'])!r}"
+    index = webview.default_index
+    where = f"webview.default_index is {index!r} under webview.root {webview.root!r}"
     try:
         candidate = join_url_path(resources, index)
     except ForbiddenPathError:

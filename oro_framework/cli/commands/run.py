@@ -178,7 +178,7 @@ def _prepare_resources(host: Host, *, build_first: bool) -> None:
         )
     if build_first or never_built:
         run_app_build_steps(host)
-    no_index = missing_index(host.paths.resources, host.config)
+    no_index = missing_index(host.paths.resources, host.settings(WebviewSettings))
     if no_index is not None:
         if has_build_steps(host.config) and not build_first:
             no_index += "; the app has build steps: `oro run --build` runs them"
