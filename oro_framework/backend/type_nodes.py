@@ -295,6 +295,11 @@ class _Resolver:
             return Choice(checked.values, members, kind)
         if issubclass(kind, PurePath):
             return Scalar(kind)
+        base = next((base for base in (bool, int, float, str) if issubclass(kind, base)), None)
+        if base is not None and not self.strict:
+            # A result of a `str` subclass is sent as text; a parameter of one could not be
+            # built from text (its constructor is its own), so it stays refused.
+            return Scalar(base)
         return self.refuse(
             f"a command cannot take {kind!r}: use JSON types, dataclasses or TypedDicts"
         )
