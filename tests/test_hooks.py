@@ -20,6 +20,7 @@ from anyio.abc import TaskStatus
 from click.testing import CliRunner
 
 import oro_framework.core.application
+import oro_framework.core.ping
 from oro_framework import (
     ConfigError,
     ConfigRegistry,
