@@ -6,10 +6,9 @@ from __future__ import annotations
 import importlib
 import logging
 import os
-import sys
 from collections.abc import Callable, MutableMapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, final
+from typing import TYPE_CHECKING, Any, TypeVar, final
 
 from oro_framework.gui.qt import permissions as qt_permissions
 from oro_framework.gui.qt import window as qt_window
@@ -19,7 +18,7 @@ from oro_framework.gui.qt.profile import share_one_profile
 from oro_framework.gui.qt.threads import release_stranded_evaluations
 from oro_framework.gui.waiting import call_and_wait
 from oro_framework.kernel.config.values import screen_length_pixels
-from oro_framework.kernel.errors import IPCError, NotFoundError, NotSupportedError
+from oro_framework.kernel.errors import IPCError, NotFoundError
 from oro_framework.kernel.origins import origin_of
 from oro_framework.kernel.windows.backend import GuiDispatcher, GuiListener
 from oro_framework.kernel.windows.model import (
@@ -47,14 +46,14 @@ ResultT = TypeVar("ResultT")
 
 @final
 class QtEngine:
-    """:class:`Engine` over pywebview, with the Qt toolkit on Linux (PyQt6 + QtWebEngine)
-    and pywebview's platform default elsewhere.
+    """:class:`Engine` over pywebview with the Qt toolkit (PyQt6 + QtWebEngine); oro runs on
+    Linux only, so there is no other platform's toolkit to fall back to.
 
     :param storage_path: where the web engine keeps cookies, storage, caches and service
         workers between runs (the app's own directory: pywebview's default is shared by every
         app); ``None`` runs a private profile that forgets everything when the app ends.
     :param protocol_schemes: protocol-handler schemes (``web+demo``) QtWebEngine should forward
-        to the app, so that plain navigations to them work (``gui/qt_schemes.py``).
+        to the app, so that plain navigations to them work (``gui/qt/schemes.py``).
     :raises ImportError: pywebview is not installed (``pip install 'oro-framework[qt]'``).
     """
 
@@ -69,7 +68,7 @@ class QtEngine:
         self._protocol_schemes = tuple(protocol_schemes)
         self._origin: str | None = None
         environ = os.environ if environ is None else environ
-        if sys.platform.startswith("linux") and hasattr(os, "geteuid") and os.geteuid() == 0:
+        if os.geteuid() == 0:
             # QtWebEngine's Chromium refuses to start as root unless its sandbox is off; this
             # must be in the environment before Qt initialises.
             flags = environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
@@ -86,13 +85,12 @@ class QtEngine:
         import webview
         import webview.errors
 
-        if self.gui_name == "qt":
-            try:
-                # Loads QtWebEngine's libraries now, so that a missing system library means
-                # "no window" here rather than a failure once the host already runs.
-                importlib.import_module("qtpy.QtWebEngineWidgets")
-            except Exception as error:
-                raise ImportError(f"Qt WebEngine cannot be loaded: {error}") from error
+        try:
+            # Loads QtWebEngine's libraries now, so that a missing system library means
+            # "no window" here rather than a failure once the host already runs.
+            importlib.import_module("qtpy.QtWebEngineWidgets")
+        except Exception as error:
+            raise ImportError(f"Qt WebEngine cannot be loaded: {error}") from error
         self._webview = webview
         self._javascript_error = webview.errors.JavascriptException
         self._windows: dict[int, NativeWindow] = {}
@@ -101,24 +99,18 @@ class QtEngine:
         self._poster = QtPoster()
 
     @property
-    def gui_name(self) -> Literal["qt"] | None:
-        return "qt" if sys.platform.startswith("linux") else None
-
-    @property
     def has_native_windows(self) -> bool:
         return True
 
     @property
-    def toolkit(self) -> str | None:
-        return self.gui_name
+    def toolkit(self) -> str:
+        return "qt"
 
     def native(self, index: int) -> Any:
         window = self._windows.get(index)
         return None if window is None else window.native
 
     def post(self, function: Callable[[], None]) -> None:
-        if self.gui_name != "qt":
-            raise NotSupportedError("Posting to the GUI thread needs the Qt toolkit")
         self._poster.post(function)
 
     def open(
@@ -177,13 +169,13 @@ class QtEngine:
             if reported:
                 return
             reported.append(True)
-            if self.gui_name == "qt" and not self._poster.is_attached:
+            if not self._poster.is_attached:
                 self._poster.attach()
-            if self.gui_name == "qt" and options.identity_script is not None:
+            if options.identity_script is not None:
                 # The page's own script collection, before its first document exists: the
                 # window's credential reaches this window's pages and no other's.
                 qt_window.add_identity_script(native.native, options.identity_script)
-            if self.gui_name == "qt" and options.screen_lengths is not None:
+            if options.screen_lengths is not None:
                 # The screen exists now: "N%" sizes become pixels before the window shows,
                 # and before a remembered geometry (restored once it is created) applies.
                 screen = qt_window.screen_size()
@@ -195,7 +187,7 @@ class QtEngine:
             listener.gui_window_created(index)
 
         native.events.before_show += before_show
-        if native.events.before_show.is_set() and self.gui_name == "qt":
+        if native.events.before_show.is_set():
             # A window made while the GUI runs may be built on the GUI thread before this
             # handler was added; report it from there all the same, once.
             self.post(before_show)
@@ -224,7 +216,7 @@ class QtEngine:
         self.show(index)
         # pywebview has no focus call; its Qt window is a QMainWindow of Qt's main thread.
         widget = self._native(index).native
-        if widget is not None and self.gui_name == "qt":
+        if widget is not None:
             if self._focuser is None:
                 self._focuser = make_focuser(widget)
             self._focuser.focus(widget)
@@ -256,7 +248,7 @@ class QtEngine:
             raise IPCError(f"window.eval: {error}", code="ERR_EVAL") from None
 
     # Qt's own calls, for what pywebview does not offer or does not report back: each runs on
-    # the GUI thread while the dispatcher thread waits (qt_window.py).
+    # the GUI thread while the dispatcher thread waits (gui/qt/window.py).
 
     def _widget(self, index: int) -> Any:
         widget = self._native(index).native
@@ -265,8 +257,6 @@ class QtEngine:
         return widget
 
     def _qt(self, index: int, function: Callable[[Any], ResultT]) -> ResultT:
-        if self.gui_name != "qt":
-            raise NotSupportedError("This window operation needs the Qt toolkit")
         widget = self._widget(index)
         return call_and_wait(self._poster.post, lambda: function(widget))
 
@@ -299,19 +289,16 @@ class QtEngine:
         return self._qt(index, qt_window.state)
 
     def screen_size(self) -> tuple[int, int]:
-        if self.gui_name != "qt":
-            raise NotSupportedError("The screen size needs the Qt toolkit")
         return call_and_wait(self._poster.post, qt_window.screen_size)
 
     def start(self, dispatcher: GuiDispatcher) -> None:
         storage = self._storage_path
-        if self.gui_name == "qt":
-            share_one_profile(storage, self._protocol_schemes, self._origin)
-            qt_permissions.deny_every_permission()
+        share_one_profile(storage, self._protocol_schemes, self._origin)
+        qt_permissions.deny_every_permission()
         try:
             self._webview.start(
                 dispatcher.serve,
-                gui=self.gui_name,
+                gui="qt",
                 private_mode=storage is None,
                 storage_path=None if storage is None else str(storage),
             )
