@@ -27,8 +27,8 @@ import httpx
 from _shared import per_call, print_ratio_header, print_ratio_row
 
 from oro_framework.cli.common import build_host
-from oro_framework.kernel.config import load_config
-from oro_framework.kernel.config.ini_map import ini_file_as_toml
+from oro_framework.host.config import load_config
+from oro_framework.host.config.ini_map import ini_file_as_toml
 from oro_framework.testing import live_server, make_host
 
 SOCKET_INI = """

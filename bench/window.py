@@ -60,8 +60,8 @@ from anyio.from_thread import start_blocking_portal
 from oro_framework.gui.display import has_display
 from oro_framework.gui.qt.backend import QtEngine
 from oro_framework.gui.runner import AppRunner
-from oro_framework.kernel.app import Host
-from oro_framework.kernel.windows import Window
+from oro_framework.host.app import Host
+from oro_framework.host.windows import Window
 from oro_framework.testing import virtual_display
 
 SHOWCASE: Final = Path(__file__).resolve().parents[1] / "examples" / "showcase"

@@ -82,7 +82,7 @@ function getState () {
 }
 
 /**
- * Schemes no handler may claim, with the reason (`oro_framework.kernel.protocols.RESERVED_SCHEMES`
+ * Schemes no handler may claim, with the reason (`oro_framework.host.protocols.RESERVED_SCHEMES`
  * holds the same list): the engine, the web or oro already gives their URLs a meaning.
  */
 export const RESERVED_SCHEMES = Object.freeze({
@@ -196,7 +196,7 @@ function firstOf (text, marks) {
 
 /**
  * The path on the app origin serving a protocol URL, by the host's rules
- * (`oro_framework.kernel.protocols.to_app_path`): `web+demo://h/a/../b?q` →
+ * (`oro_framework.host.protocols.to_app_path`): `web+demo://h/a/../b?q` →
  * `/oro/protocol/web+demo/h/b?q`, and Oro's opaque `weather:a/../b?q` (an empty host, as Oro
  * reads it: `weather:///b?q`) → `/oro/protocol/weather//b?q`. Throws `SecurityError` for a
  * scheme that cannot have a handler and `TypeError` for a URL holding characters an `http:`

@@ -11,10 +11,11 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from oro_framework.kernel.app import AppPaths, Host
-    from oro_framework.kernel.builtin import find_js_api
-    from oro_framework.kernel.checks import DoctorCheck
-    from oro_framework.kernel.config import (
+    from oro_framework.hookspecs import PLUGIN_API_VERSION, hookimpl
+    from oro_framework.host.app import AppPaths, Host
+    from oro_framework.host.builtin import find_js_api
+    from oro_framework.host.checks import DoctorCheck
+    from oro_framework.host.config import (
         Config,
         ConfigKey,
         ConfigRegistry,
@@ -23,8 +24,8 @@ if TYPE_CHECKING:
         setting_from,
         validators,
     )
-    from oro_framework.kernel.envelope import ByteStream, EventStream, Reply, ServerSentEvent
-    from oro_framework.kernel.errors import (
+    from oro_framework.host.envelope import ByteStream, EventStream, Reply, ServerSentEvent
+    from oro_framework.host.errors import (
         AbortError,
         ConfigError,
         ConfigWarning,
@@ -53,18 +54,17 @@ if TYPE_CHECKING:
         TooManyConnectionsError,
         ipc_error_for_status,
     )
-    from oro_framework.kernel.events import Event
-    from oro_framework.kernel.extensions import Extension, Extensions
-    from oro_framework.kernel.file_grants import FileGrant, FileGrants
-    from oro_framework.kernel.hookspecs import PLUGIN_API_VERSION, hookimpl
-    from oro_framework.kernel.lifecycle import LifecycleEvent, LifecycleState
-    from oro_framework.kernel.memory import MemoryBudget, MemoryReservation
-    from oro_framework.kernel.modules import JSModule, JSModuleTable
-    from oro_framework.kernel.mounts import ASGIApp, Mount, MountTable
-    from oro_framework.kernel.owned import OwnedDescriptor
-    from oro_framework.kernel.permissions import Permission, PermissionRegistry
-    from oro_framework.kernel.plugins import PluginInfo
-    from oro_framework.kernel.protocols import (
+    from oro_framework.host.events import Event
+    from oro_framework.host.extensions import Extension, Extensions
+    from oro_framework.host.file_grants import FileGrant, FileGrants
+    from oro_framework.host.lifecycle import LifecycleEvent, LifecycleState
+    from oro_framework.host.memory import MemoryBudget, MemoryReservation
+    from oro_framework.host.modules import JSModule, JSModuleTable
+    from oro_framework.host.mounts import ASGIApp, Mount, MountTable
+    from oro_framework.host.owned import OwnedDescriptor
+    from oro_framework.host.permissions import Permission, PermissionRegistry
+    from oro_framework.host.plugins import PluginInfo
+    from oro_framework.host.protocols import (
         ProtocolHandler,
         ProtocolHandlers,
         application_url_event,
@@ -72,8 +72,8 @@ if TYPE_CHECKING:
         check_script_path,
         scheme_of,
     )
-    from oro_framework.kernel.request import Params, Request, decode_query
-    from oro_framework.kernel.router import (
+    from oro_framework.host.request import Params, Request, decode_query
+    from oro_framework.host.router import (
         Handler,
         Route,
         RouteCall,
@@ -83,23 +83,23 @@ if TYPE_CHECKING:
         answered,
         wrap_result,
     )
-    from oro_framework.kernel.sandbox import (
+    from oro_framework.host.sandbox import (
         Sandbox,
         SandboxRoot,
         SandboxTarget,
         SandboxWalk,
         real_path,
     )
-    from oro_framework.kernel.services import (
+    from oro_framework.host.services import (
         Service,
         ServiceRegistry,
         ServiceState,
         ServiceStatus,
     )
-    from oro_framework.kernel.stash import Stash, StashKey
-    from oro_framework.kernel.windows.held import GuiHeld
-    from oro_framework.kernel.windows.manager import WindowManager
-    from oro_framework.kernel.windows.model import (
+    from oro_framework.host.stash import Stash, StashKey
+    from oro_framework.host.windows.held import GuiHeld
+    from oro_framework.host.windows.manager import WindowManager
+    from oro_framework.host.windows.model import (
         HOST_EVENTS,
         Window,
         WindowColor,
@@ -122,110 +122,110 @@ if TYPE_CHECKING:
 # package (the pytest plugin of oro_framework.testing, loaded by every pytest run in an environment
 # where oro-framework is installed) does not import trio, click, tomlkit and the whole host.
 _EXPORTS: dict[str, str] = {
-    "AbortError": "oro_framework.kernel.errors",
-    "answered": "oro_framework.kernel.router",
-    "application_url_event": "oro_framework.kernel.protocols",
-    "AppPaths": "oro_framework.kernel.app",
-    "ASGIApp": "oro_framework.kernel.mounts",
-    "ByteStream": "oro_framework.kernel.envelope",
+    "AbortError": "oro_framework.host.errors",
+    "answered": "oro_framework.host.router",
+    "application_url_event": "oro_framework.host.protocols",
+    "AppPaths": "oro_framework.host.app",
+    "ASGIApp": "oro_framework.host.mounts",
+    "ByteStream": "oro_framework.host.envelope",
     "cancelled_on_disconnect": "oro_framework.web.asgi",
-    "check_scheme": "oro_framework.kernel.protocols",
-    "check_script_path": "oro_framework.kernel.protocols",
-    "Config": "oro_framework.kernel.config",
-    "ConfigError": "oro_framework.kernel.errors",
-    "ConfigKey": "oro_framework.kernel.config",
-    "ConfigRegistry": "oro_framework.kernel.config",
-    "ConfigWarning": "oro_framework.kernel.errors",
-    "decode_query": "oro_framework.kernel.request",
-    "DoctorCheck": "oro_framework.kernel.checks",
-    "ErrnoError": "oro_framework.kernel.errors",
-    "Event": "oro_framework.kernel.events",
-    "EventStream": "oro_framework.kernel.envelope",
-    "Extension": "oro_framework.kernel.extensions",
-    "Extensions": "oro_framework.kernel.extensions",
-    "find_js_api": "oro_framework.kernel.builtin",
-    "Handler": "oro_framework.kernel.router",
-    "hookimpl": "oro_framework.kernel.hookspecs",
-    "Host": "oro_framework.kernel.app",
-    "HOST_EVENTS": "oro_framework.kernel.windows.model",
-    "HostError": "oro_framework.kernel.errors",
-    "InternalError": "oro_framework.kernel.errors",
-    "InvalidArgumentError": "oro_framework.kernel.errors",
-    "InvalidJSONError": "oro_framework.kernel.errors",
-    "ipc_error_for_status": "oro_framework.kernel.errors",
-    "IPCError": "oro_framework.kernel.errors",
-    "is_secret_name": "oro_framework.kernel.config",
-    "JSModule": "oro_framework.kernel.modules",
-    "JSModuleTable": "oro_framework.kernel.modules",
-    "LifecycleError": "oro_framework.kernel.errors",
-    "LifecycleEvent": "oro_framework.kernel.lifecycle",
-    "LifecycleState": "oro_framework.kernel.lifecycle",
-    "Mount": "oro_framework.kernel.mounts",
-    "FileGrant": "oro_framework.kernel.file_grants",
-    "FileGrants": "oro_framework.kernel.file_grants",
-    "NotAllowedError": "oro_framework.kernel.errors",
-    "NotFoundError": "oro_framework.kernel.errors",
-    "NotSupportedError": "oro_framework.kernel.errors",
-    "InvalidStateError": "oro_framework.kernel.errors",
+    "check_scheme": "oro_framework.host.protocols",
+    "check_script_path": "oro_framework.host.protocols",
+    "Config": "oro_framework.host.config",
+    "ConfigError": "oro_framework.host.errors",
+    "ConfigKey": "oro_framework.host.config",
+    "ConfigRegistry": "oro_framework.host.config",
+    "ConfigWarning": "oro_framework.host.errors",
+    "decode_query": "oro_framework.host.request",
+    "DoctorCheck": "oro_framework.host.checks",
+    "ErrnoError": "oro_framework.host.errors",
+    "Event": "oro_framework.host.events",
+    "EventStream": "oro_framework.host.envelope",
+    "Extension": "oro_framework.host.extensions",
+    "Extensions": "oro_framework.host.extensions",
+    "find_js_api": "oro_framework.host.builtin",
+    "Handler": "oro_framework.host.router",
+    "hookimpl": "oro_framework.hookspecs",
+    "Host": "oro_framework.host.app",
+    "HOST_EVENTS": "oro_framework.host.windows.model",
+    "HostError": "oro_framework.host.errors",
+    "InternalError": "oro_framework.host.errors",
+    "InvalidArgumentError": "oro_framework.host.errors",
+    "InvalidJSONError": "oro_framework.host.errors",
+    "ipc_error_for_status": "oro_framework.host.errors",
+    "IPCError": "oro_framework.host.errors",
+    "is_secret_name": "oro_framework.host.config",
+    "JSModule": "oro_framework.host.modules",
+    "JSModuleTable": "oro_framework.host.modules",
+    "LifecycleError": "oro_framework.host.errors",
+    "LifecycleEvent": "oro_framework.host.lifecycle",
+    "LifecycleState": "oro_framework.host.lifecycle",
+    "Mount": "oro_framework.host.mounts",
+    "FileGrant": "oro_framework.host.file_grants",
+    "FileGrants": "oro_framework.host.file_grants",
+    "NotAllowedError": "oro_framework.host.errors",
+    "NotFoundError": "oro_framework.host.errors",
+    "NotSupportedError": "oro_framework.host.errors",
+    "InvalidStateError": "oro_framework.host.errors",
     "open_tcp_listeners": "oro_framework.web.wire",
-    "OroError": "oro_framework.kernel.errors",
-    "OutOfMemoryError": "oro_framework.kernel.errors",
-    "OutOfRangeError": "oro_framework.kernel.errors",
-    "OwnedDescriptor": "oro_framework.kernel.owned",
-    "PLUGIN_API_VERSION": "oro_framework.kernel.hookspecs",
-    "MemoryBudget": "oro_framework.kernel.memory",
-    "MemoryReservation": "oro_framework.kernel.memory",
-    "Params": "oro_framework.kernel.request",
-    "Permission": "oro_framework.kernel.permissions",
-    "PermissionRegistry": "oro_framework.kernel.permissions",
-    "PluginInfo": "oro_framework.kernel.plugins",
-    "PluginLoadError": "oro_framework.kernel.errors",
-    "ProtocolHandler": "oro_framework.kernel.protocols",
-    "ProtocolHandlers": "oro_framework.kernel.protocols",
-    "RegistrationConflict": "oro_framework.kernel.errors",
-    "RegistrationError": "oro_framework.kernel.errors",
-    "Reply": "oro_framework.kernel.envelope",
-    "Request": "oro_framework.kernel.request",
-    "Route": "oro_framework.kernel.router",
-    "RouteCall": "oro_framework.kernel.router",
-    "RouteCallWrapper": "oro_framework.kernel.router",
-    "RouteGroup": "oro_framework.kernel.router",
-    "RouteTable": "oro_framework.kernel.router",
-    "RouteTimeoutError": "oro_framework.kernel.errors",
-    "real_path": "oro_framework.kernel.sandbox",
-    "Sandbox": "oro_framework.kernel.sandbox",
-    "SandboxRoot": "oro_framework.kernel.sandbox",
-    "SandboxTarget": "oro_framework.kernel.sandbox",
-    "SandboxWalk": "oro_framework.kernel.sandbox",
-    "scheme_of": "oro_framework.kernel.protocols",
-    "MountTable": "oro_framework.kernel.mounts",
-    "SecurityError": "oro_framework.kernel.errors",
+    "OroError": "oro_framework.host.errors",
+    "OutOfMemoryError": "oro_framework.host.errors",
+    "OutOfRangeError": "oro_framework.host.errors",
+    "OwnedDescriptor": "oro_framework.host.owned",
+    "PLUGIN_API_VERSION": "oro_framework.hookspecs",
+    "MemoryBudget": "oro_framework.host.memory",
+    "MemoryReservation": "oro_framework.host.memory",
+    "Params": "oro_framework.host.request",
+    "Permission": "oro_framework.host.permissions",
+    "PermissionRegistry": "oro_framework.host.permissions",
+    "PluginInfo": "oro_framework.host.plugins",
+    "PluginLoadError": "oro_framework.host.errors",
+    "ProtocolHandler": "oro_framework.host.protocols",
+    "ProtocolHandlers": "oro_framework.host.protocols",
+    "RegistrationConflict": "oro_framework.host.errors",
+    "RegistrationError": "oro_framework.host.errors",
+    "Reply": "oro_framework.host.envelope",
+    "Request": "oro_framework.host.request",
+    "Route": "oro_framework.host.router",
+    "RouteCall": "oro_framework.host.router",
+    "RouteCallWrapper": "oro_framework.host.router",
+    "RouteGroup": "oro_framework.host.router",
+    "RouteTable": "oro_framework.host.router",
+    "RouteTimeoutError": "oro_framework.host.errors",
+    "real_path": "oro_framework.host.sandbox",
+    "Sandbox": "oro_framework.host.sandbox",
+    "SandboxRoot": "oro_framework.host.sandbox",
+    "SandboxTarget": "oro_framework.host.sandbox",
+    "SandboxWalk": "oro_framework.host.sandbox",
+    "scheme_of": "oro_framework.host.protocols",
+    "MountTable": "oro_framework.host.mounts",
+    "SecurityError": "oro_framework.host.errors",
     "serve_websockets": "oro_framework.web.wire",
-    "ServerSentEvent": "oro_framework.kernel.envelope",
-    "Service": "oro_framework.kernel.services",
-    "ServiceError": "oro_framework.kernel.errors",
-    "ServiceRegistry": "oro_framework.kernel.services",
-    "ServiceState": "oro_framework.kernel.services",
-    "ServiceStatus": "oro_framework.kernel.services",
-    "ServiceUnavailableError": "oro_framework.kernel.errors",
-    "ShuttingDownError": "oro_framework.kernel.errors",
-    "TooManyConnectionsError": "oro_framework.kernel.errors",
-    "setting": "oro_framework.kernel.config",
-    "setting_from": "oro_framework.kernel.config",
-    "Stash": "oro_framework.kernel.stash",
-    "StashKey": "oro_framework.kernel.stash",
-    "validators": "oro_framework.kernel.config",
+    "ServerSentEvent": "oro_framework.host.envelope",
+    "Service": "oro_framework.host.services",
+    "ServiceError": "oro_framework.host.errors",
+    "ServiceRegistry": "oro_framework.host.services",
+    "ServiceState": "oro_framework.host.services",
+    "ServiceStatus": "oro_framework.host.services",
+    "ServiceUnavailableError": "oro_framework.host.errors",
+    "ShuttingDownError": "oro_framework.host.errors",
+    "TooManyConnectionsError": "oro_framework.host.errors",
+    "setting": "oro_framework.host.config",
+    "setting_from": "oro_framework.host.config",
+    "Stash": "oro_framework.host.stash",
+    "StashKey": "oro_framework.host.stash",
+    "validators": "oro_framework.host.config",
     "WebSocket": "oro_framework.web.wire",
     "WebSocketClosed": "oro_framework.web.wire",
     "WebSocketHandshake": "oro_framework.web.wire",
-    "GuiHeld": "oro_framework.kernel.windows.held",
-    "Window": "oro_framework.kernel.windows.model",
-    "WindowColor": "oro_framework.kernel.windows.model",
-    "WindowManager": "oro_framework.kernel.windows.manager",
-    "WindowOptions": "oro_framework.kernel.windows.model",
-    "WindowStatus": "oro_framework.kernel.windows.model",
+    "GuiHeld": "oro_framework.host.windows.held",
+    "Window": "oro_framework.host.windows.model",
+    "WindowColor": "oro_framework.host.windows.model",
+    "WindowManager": "oro_framework.host.windows.manager",
+    "WindowOptions": "oro_framework.host.windows.model",
+    "WindowStatus": "oro_framework.host.windows.model",
     "WireLimits": "oro_framework.web.wire",
-    "wrap_result": "oro_framework.kernel.router",
+    "wrap_result": "oro_framework.host.router",
 }
 
 

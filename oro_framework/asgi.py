@@ -33,8 +33,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, Final, TypeVar
 
-from oro_framework.kernel.envelope import ServerSentEvent, encode_json, encode_sse
-from oro_framework.kernel.errors import AbortError, OutOfRangeError
+from oro_framework.host.envelope import ServerSentEvent, encode_json, encode_sse
+from oro_framework.host.errors import AbortError, OutOfRangeError
 from oro_framework.web.asgi import (
     ClientGoneError,
     HeaderList,

@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Literal, final
 from urllib.parse import urlsplit
 
-from oro_framework.kernel.errors import ErrnoError
+from oro_framework.host.errors import ErrnoError
 
 if TYPE_CHECKING:
-    from oro_framework.kernel.app import Host
+    from oro_framework.host.app import Host
 
 __all__ = [
     "METADATA_ADDRESSES",

@@ -389,7 +389,7 @@ def probe_exports(
 
 def served_modules(app: Path) -> list[str]:
     """The ``oro:`` specifiers a host with every installed plugin registers for the app."""
-    from oro_framework.kernel.app import Host
+    from oro_framework.host.app import Host
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the INI's keys for other platforms, said per suite

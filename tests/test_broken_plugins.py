@@ -42,7 +42,7 @@ from oro_framework import (
     ServiceRegistry,
     hookimpl,
 )
-from oro_framework.kernel import builtin
+from oro_framework.host import builtin
 from oro_framework.testing import MemoryClient, make_host, raise_for_error
 
 BUILD_HOOKS = (

@@ -26,8 +26,8 @@ from oro_framework.build.steps import (
     BuildSteps,
     run_build_steps,
 )
-from oro_framework.kernel.app import Host
-from oro_framework.kernel.errors import BuildError, ConfigError
+from oro_framework.host.app import Host
+from oro_framework.host.errors import BuildError, ConfigError
 from oro_framework.testing import free_port
 
 # Writes what a build script of Oro's sees into the output: where it runs, PREFIX, its

@@ -22,8 +22,8 @@ from _oro_process import ORO, headless_environ
 
 from oro_framework.cli import BACKEND_COMMANDS
 from oro_framework.cli.commands import add_own_commands, add_plugin_commands
-from oro_framework.kernel.hooks import HookCaller
-from oro_framework.kernel.plugins import create_plugin_manager
+from oro_framework.host.hooks import HookCaller
+from oro_framework.host.plugins import create_plugin_manager
 
 MARKER = "backend-ran"
 

@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from oro_framework import ConfigError, ConfigRegistry, RegistrationConflict, RegistrationError
-from oro_framework.kernel import config as config_module
-from oro_framework.kernel.config import (
+from oro_framework.host import config as config_module
+from oro_framework.host.config import (
     check_value,
     flatten,
     flatten_key,

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from oro_framework import ConfigError, ConfigRegistry, ConfigWarning, Host
-from oro_framework.kernel.config import (
+from oro_framework.host.config import (
     get_document_value,
     iter_document,
     load_config,

@@ -16,16 +16,16 @@ from click.testing import CliRunner
 
 from oro_framework import ConfigRegistry, Host, RegistrationConflict, RegistrationError, setting
 from oro_framework.cli import cli
-from oro_framework.kernel.builtin import (
+from oro_framework.host.builtin import (
     BuildSettings,
     HttpIpcSettings,
     MetaSettings,
     WebviewSettings,
 )
-from oro_framework.kernel.config import load_config
-from oro_framework.kernel.router import IpcSettings
-from oro_framework.kernel.services import RestartPolicy
-from oro_framework.kernel.windows.settings import WindowSettings
+from oro_framework.host.config import load_config
+from oro_framework.host.router import IpcSettings
+from oro_framework.host.services import RestartPolicy
+from oro_framework.host.windows.settings import WindowSettings
 
 EXPECTED: Path = Path(__file__).with_suffix(".json")
 """``oro config list --describe --json``'s entries of plugin ``oro``, captured before the move."""
@@ -39,7 +39,7 @@ ORO_NAMES: dict[str, str] = {
     "ai.llm.n_threads": "ai.llm.threads",
     "ai.llm.context_n_batch": "ai.llm.batch_size",
 }
-"""Oro's and Socket's names of keys named otherwise here, as the kernel's table held them."""
+"""Oro's and Socket's names of keys named otherwise here, as the old table in the host held them."""
 
 
 @pytest.fixture(scope="module")

@@ -17,11 +17,11 @@ from hypothesis import strategies as st
 
 from oro_framework import ConfigError, ConfigRegistry, ConfigWarning, Host
 from oro_framework.cli import cli
-from oro_framework.kernel.config import ini as ini_module
-from oro_framework.kernel.config import load_config
-from oro_framework.kernel.config.files import find_config_file
-from oro_framework.kernel.config.ini import IniValue, format_ini, parse_ini
-from oro_framework.kernel.config.ini_map import DOC, ini_file_as_toml
+from oro_framework.host.config import ini as ini_module
+from oro_framework.host.config import load_config
+from oro_framework.host.config.files import find_config_file
+from oro_framework.host.config.ini import IniValue, format_ini, parse_ini
+from oro_framework.host.config.ini_map import DOC, ini_file_as_toml
 
 # Modelled on what `ssc init` writes and on public Socket apps (a service-worker example, a
 # weather app with a copy-map and a protocol handler, a REPL with a build script and a backend

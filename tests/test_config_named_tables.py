@@ -35,8 +35,8 @@ from oro_framework import (
     setting_from,
     validators,
 )
-from oro_framework.kernel.config import PLATFORM_SECTIONS, load_config
-from oro_framework.kernel.config.keys import TABLE_NAME
+from oro_framework.host.config import PLATFORM_SECTIONS, load_config
+from oro_framework.host.config.keys import TABLE_NAME
 
 SECTION: Final = "routing"
 

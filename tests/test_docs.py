@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from oro_framework.kernel import hookspecs
+from oro_framework import hookspecs
 from oro_framework.testing import HookRecorder
 
 REPOSITORY = Path(__file__).resolve().parents[1]

@@ -1,4 +1,4 @@
-"""The engine contract: every method of the kernel's ``Engine`` protocol, run against each engine
+"""The engine contract: every method of the host's ``Engine`` protocol, run against each engine
 with the same calls (``tests/_engine_contract.py``): ``headless`` in this process, ``system``
 (WebKitGTK) and ``qt`` (QtWebEngine) in real windows under Xvfb managed by openbox (maximising
 and minimising are the window manager's job), each engine's GUI loop on the main thread of a
@@ -27,8 +27,8 @@ from _window_app import ENGINES
 from _x11 import SCREEN, managed_display
 
 from oro_framework import NotSupportedError
-from oro_framework.kernel.windows.headless import HeadlessEngine
-from oro_framework.kernel.windows.model import Window, WindowOptions
+from oro_framework.host.windows.headless import HeadlessEngine
+from oro_framework.host.windows.model import Window, WindowOptions
 
 DRIVER = Path(__file__).with_name("_engine_contract.py")
 TOOLKITS = {"system": "gtk", "qt": "qt"}

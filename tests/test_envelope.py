@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from oro_framework import IPCError, NotFoundError, ServerSentEvent
-from oro_framework.kernel.envelope import decode_envelope, encode_error, encode_result, encode_sse
+from oro_framework.host.envelope import decode_envelope, encode_error, encode_result, encode_sse
 
 # Lone surrogates included: a page can send "\ud800" in JSON, and an error may quote it back.
 any_text = st.text(st.characters(exclude_categories=()))

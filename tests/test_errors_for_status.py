@@ -20,7 +20,7 @@ from oro_framework import (
     ServiceUnavailableError,
     ipc_error_for_status,
 )
-from oro_framework.kernel.envelope import decode_envelope, encode_error
+from oro_framework.host.envelope import decode_envelope, encode_error
 
 EXACT = {
     400: InvalidArgumentError,

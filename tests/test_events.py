@@ -6,7 +6,7 @@ import anyio
 import pytest
 
 from oro_framework import Event
-from oro_framework.kernel.events import EventBus
+from oro_framework.host.events import EventBus
 from oro_framework.testing import make_host
 
 pytestmark = pytest.mark.anyio

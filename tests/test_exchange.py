@@ -21,8 +21,8 @@ from oro_framework import (
     ServerSentEvent,
     decode_query,
 )
-from oro_framework.kernel.envelope import decode_envelope, encode_error, encode_result
-from oro_framework.kernel.exchange import (
+from oro_framework.host.envelope import decode_envelope, encode_error, encode_result
+from oro_framework.host.exchange import (
     BYTES_MEDIA_TYPE,
     EVENTS_MEDIA_TYPE,
     FRAME_RESERVED,

@@ -1,4 +1,4 @@
-"""One test (at least) per hook of :mod:`oro_framework.kernel.hookspecs`, named ``test_<hook>_...``.
+"""One test (at least) per hook of :mod:`oro_framework.hookspecs`, named ``test_<hook>_...``.
 
 Each test builds a host with an inline plugin implementing the hook and checks the hook's
 documented effect. ``test_every_hook_has_a_test_here`` keeps this file complete.
@@ -42,12 +42,12 @@ from oro_framework import (
     StashKey,
     Window,
     hookimpl,
+    hookspecs,
     wrap_result,
 )
 from oro_framework.cli.commands import add_plugin_commands
 from oro_framework.cli.doctor_checks import plugin_checks
-from oro_framework.kernel import hookspecs
-from oro_framework.kernel.plugins import create_plugin_manager
+from oro_framework.host.plugins import create_plugin_manager
 from oro_framework.testing import (
     HookRecorder,
     MemoryClient,

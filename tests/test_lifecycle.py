@@ -17,7 +17,7 @@ from oro_framework import (
     ServiceRegistry,
     hookimpl,
 )
-from oro_framework.kernel.lifecycle import transition
+from oro_framework.host.lifecycle import transition
 from oro_framework.testing import HookRecorder, make_host
 
 pytestmark = pytest.mark.anyio

@@ -21,7 +21,7 @@ from oro_framework import (
     setting_from,
     validators,
 )
-from oro_framework.kernel.config import load_config
+from oro_framework.host.config import load_config
 
 
 @final

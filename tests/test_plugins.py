@@ -10,7 +10,7 @@ import pytest
 
 import oro_framework.core.ping
 from oro_framework import Host, PluginLoadError, RouteTable, hookimpl
-from oro_framework.kernel.plugins import create_plugin_manager, discover
+from oro_framework.host.plugins import create_plugin_manager, discover
 
 CORE_PLUGINS = {"ping", "platform", "os", "diagnostics", "permissions", "application"}
 

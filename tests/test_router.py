@@ -37,9 +37,9 @@ from oro_framework import (
     ServerSentEvent,
     hookimpl,
 )
-from oro_framework.kernel.app import Host
-from oro_framework.kernel.envelope import decode_envelope
-from oro_framework.kernel.router import Handler
+from oro_framework.host.app import Host
+from oro_framework.host.envelope import decode_envelope
+from oro_framework.host.router import Handler
 from oro_framework.testing import MemoryClient, make_host, raise_for_error
 
 pytestmark = pytest.mark.anyio

@@ -32,7 +32,7 @@ from oro_framework.gui.single_instance import (
     parse_message,
     serve_hand_overs,
 )
-from oro_framework.kernel.errors import SingleInstanceError
+from oro_framework.host.errors import SingleInstanceError
 from oro_framework.testing import open_descriptors, opened_since, virtual_display
 from tests._oro_process import (
     ORO,

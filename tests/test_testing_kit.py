@@ -22,7 +22,7 @@ from oro_framework.testing import (
 )
 from oro_framework.testing.webkit import JavaScriptError, WebKitTimeoutError
 
-HEAVY = ("trio", "anyio", "httpx", "playwright", "click", "tomlkit", "oro_framework.kernel.app")
+HEAVY = ("trio", "anyio", "httpx", "playwright", "click", "tomlkit", "oro_framework.host.app")
 
 
 def test_the_pytest_plugin_imports_nothing_heavy():

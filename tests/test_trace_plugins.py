@@ -23,7 +23,7 @@ def test_plugins_list_traces_each_registration_and_hook_call(tmp_path: Path) -> 
 
     lines = completed.stderr.splitlines()
     registered = [line for line in lines if line.startswith("oro-trace: registered ")]
-    assert "oro-trace: registered oro (oro-framework 0.1.0) from oro_framework.kernel.builtin" in (
+    assert "oro-trace: registered oro (oro-framework 0.1.0) from oro_framework.host.builtin" in (
         registered
     )
     assert any(

@@ -10,7 +10,7 @@ import time
 
 import trio
 
-from oro_framework.kernel.watchdog import LoopWatchdog, working_on
+from oro_framework.host.watchdog import LoopWatchdog, working_on
 
 THRESHOLD = 0.1
 BLOCK = 0.25

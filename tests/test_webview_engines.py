@@ -18,7 +18,7 @@ import pytest
 from _oro_process import REPOSITORY, run_oro
 
 from oro_framework.gui.engines import choose_engine, probe_engine
-from oro_framework.kernel.errors import EngineUnavailableError
+from oro_framework.host.errors import EngineUnavailableError
 from oro_framework.testing import OroProcess, headless_environ, until, virtual_display
 
 MINIMAL = REPOSITORY / "examples" / "minimal"

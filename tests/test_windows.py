@@ -25,7 +25,7 @@ from oro_framework import (
     hookimpl,
 )
 from oro_framework.gui.display import has_display
-from oro_framework.kernel.windows import (
+from oro_framework.host.windows import (
     GuiDispatcher,
     GuiListener,
     Window,

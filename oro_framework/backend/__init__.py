@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from oro_framework.backend.commands import CommandSpec, command, commands_of
 from oro_framework.backend.events import BackendEvent, emit, event, events_of
-from oro_framework.kernel.app_backend import BACKEND_PLUGIN
-from oro_framework.kernel.errors import (
+from oro_framework.host.app_backend import BACKEND_PLUGIN
+from oro_framework.host.errors import (
     BackendError,
     BackendImportError,
     InvalidArgumentError,
@@ -28,7 +28,7 @@ from oro_framework.kernel.errors import (
     NotFoundError,
     OutOfRangeError,
 )
-from oro_framework.kernel.request import Request
+from oro_framework.host.request import Request
 
 __all__ = [
     "BACKEND_PLUGIN",

@@ -26,7 +26,7 @@ from oro_framework.backend.convert import (
     type_hints,
 )
 from oro_framework.backend.type_nodes import Node, resolve
-from oro_framework.kernel.request import Request
+from oro_framework.host.request import Request
 
 __all__ = ["BODY_FIELD", "FIELDS_PARAMETER", "CommandSpec", "command", "commands_of"]
 

@@ -36,8 +36,8 @@ from oro_framework.backend.type_nodes import (
     resolve,
     typed_dict_fields,
 )
-from oro_framework.kernel.errors import InvalidArgumentError
-from oro_framework.kernel.request import bool_value, float_value, int_value
+from oro_framework.host.errors import InvalidArgumentError
+from oro_framework.host.request import bool_value, float_value, int_value
 
 __all__ = [
     "Convert",

@@ -21,7 +21,7 @@ import anyio.from_thread
 from oro_framework.backend.convert import jsonable
 
 if TYPE_CHECKING:
-    from oro_framework.kernel.app import Host
+    from oro_framework.host.app import Host
 
 __all__ = ["EVENT_PREFIX", "BackendEvent", "current_host", "emit", "event", "events_of"]
 

@@ -27,19 +27,19 @@ import anyio.to_thread
 from oro_framework.backend.commands import BODY_FIELD, FIELDS_PARAMETER, CommandSpec
 from oro_framework.backend.convert import jsonable
 from oro_framework.backend.events import current_host
-from oro_framework.kernel.envelope import ByteStream, EventStream, encode_json
-from oro_framework.kernel.errors import (
+from oro_framework.host.envelope import ByteStream, EventStream, encode_json
+from oro_framework.host.errors import (
     BackendError,
     ErrnoError,
     InvalidArgumentError,
     IPCError,
     OutOfRangeError,
 )
-from oro_framework.kernel.request import Request, json_parse_bound
-from oro_framework.kernel.router import Handler
+from oro_framework.host.request import Request, json_parse_bound
+from oro_framework.host.router import Handler
 
 if TYPE_CHECKING:
-    from oro_framework.kernel.app import AppPaths
+    from oro_framework.host.app import AppPaths
 
 __all__ = ["CommandOptions", "WindowThreads", "handler_for"]
 

@@ -18,7 +18,7 @@ from typing import Final, final
 from packaging.requirements import InvalidRequirement, Requirement
 
 from oro_framework.build.distributions import normalize
-from oro_framework.kernel.errors import BuildError
+from oro_framework.host.errors import BuildError
 
 __all__ = [
     "BackendPlan",

@@ -18,10 +18,10 @@ from typing import Final
 from oro_framework.build import launcher
 from oro_framework.build.distributions import import_packages, requirements
 from oro_framework.build.plan import AppPlan
-from oro_framework.kernel.app import CONFIG_FILE_NAME
-from oro_framework.kernel.builtin import JS_API_DIRECTORIES
-from oro_framework.kernel.errors import BuildError
-from oro_framework.kernel.plugins import CORE_DISTRIBUTION
+from oro_framework.host.app import CONFIG_FILE_NAME
+from oro_framework.host.builtin import JS_API_DIRECTORIES
+from oro_framework.host.errors import BuildError
+from oro_framework.host.plugins import CORE_DISTRIBUTION
 
 __all__ = ["DEV_ONLY_MODULES", "SYSTEM_ENGINE_MODULES", "freeze", "stage_app"]
 

@@ -21,7 +21,7 @@ from oro_framework.build.desktop import app_desktop_entry
 from oro_framework.build.icon import png_size
 from oro_framework.build.names import deb_version, rpm_version
 from oro_framework.build.plan import AppPlan
-from oro_framework.kernel.errors import BuildError
+from oro_framework.host.errors import BuildError
 
 __all__ = [
     "DEB_DEPENDS",

@@ -28,13 +28,13 @@ from oro_framework.build.distributions import import_packages, requirements
 from oro_framework.build.icon import png_size
 from oro_framework.build.imports import find_specifiers
 from oro_framework.build.names import check_version, slugify
-from oro_framework.kernel.app import Host
-from oro_framework.kernel.builtin import BuildSettings, MetaSettings
-from oro_framework.kernel.config.files import CONFIG_FILE_NAMES, find_config_file
-from oro_framework.kernel.config.ini_map import ini_file_as_toml
-from oro_framework.kernel.errors import BuildError
-from oro_framework.kernel.extensions import EXTENSIONS_KEY
-from oro_framework.kernel.plugins import CORE_DISTRIBUTION
+from oro_framework.host.app import Host
+from oro_framework.host.builtin import BuildSettings, MetaSettings
+from oro_framework.host.config.files import CONFIG_FILE_NAMES, find_config_file
+from oro_framework.host.config.ini_map import ini_file_as_toml
+from oro_framework.host.errors import BuildError
+from oro_framework.host.extensions import EXTENSIONS_KEY
+from oro_framework.host.plugins import CORE_DISTRIBUTION
 
 __all__ = ["AppPlan", "PluginChoice", "plan_build"]
 

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Final
 
-from oro_framework.kernel.errors import BuildError
+from oro_framework.host.errors import BuildError
 
 __all__ = ["SERVING_LINE", "check_starts"]
 

@@ -27,14 +27,14 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Final, final
 
-from oro_framework.kernel.builtin import COPY_MAP_SECTION, BuildSettings
-from oro_framework.kernel.config import get_document_value, read_document
-from oro_framework.kernel.config.loading import SECRETS_FILE_ENV, SECRETS_FILE_KEY
-from oro_framework.kernel.errors import BuildError, ConfigError, NotSupportedError
+from oro_framework.host.builtin import COPY_MAP_SECTION, BuildSettings
+from oro_framework.host.config import get_document_value, read_document
+from oro_framework.host.config.loading import SECRETS_FILE_ENV, SECRETS_FILE_KEY
+from oro_framework.host.errors import BuildError, ConfigError, NotSupportedError
 from oro_framework.update.install import exchange
 
 if TYPE_CHECKING:
-    from oro_framework.kernel.app import Host
+    from oro_framework.host.app import Host
 
 __all__ = [
     "SCRIPT_TAIL_LINES",

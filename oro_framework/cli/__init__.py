@@ -16,9 +16,9 @@ import click
 
 from oro_framework import __version__
 from oro_framework.cli.commands import add_own_commands, add_plugin_commands
-from oro_framework.kernel.app_backend import backend_imports_off
-from oro_framework.kernel.hooks import HookCaller
-from oro_framework.kernel.plugins import create_plugin_manager
+from oro_framework.host.app_backend import backend_imports_off
+from oro_framework.host.hooks import HookCaller
+from oro_framework.host.plugins import create_plugin_manager
 
 __all__ = ["BACKEND_COMMANDS", "cli", "main"]
 

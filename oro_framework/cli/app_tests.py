@@ -25,8 +25,8 @@ import anyio
 import anyio.to_thread
 from anyio.abc import TaskStatus
 
-from oro_framework.kernel.builtin import DEFAULT_TEST_FILES
-from oro_framework.kernel.hookspecs import hookimpl
+from oro_framework.hookspecs import hookimpl
+from oro_framework.host.builtin import DEFAULT_TEST_FILES
 
 if TYPE_CHECKING:
     from playwright.sync_api import ConsoleMessage, Page, Response
@@ -34,13 +34,13 @@ if TYPE_CHECKING:
     from playwright.sync_api import Request as BrowserRequest
 
     from oro_framework.gui.runner import AppRunner
-    from oro_framework.kernel.app import Host
-    from oro_framework.kernel.modules import JSModuleTable
-    from oro_framework.kernel.permissions import PermissionRegistry
-    from oro_framework.kernel.request import Request
-    from oro_framework.kernel.router import RouteTable
-    from oro_framework.kernel.services import ServiceRegistry
-    from oro_framework.kernel.windows import Engine
+    from oro_framework.host.app import Host
+    from oro_framework.host.modules import JSModuleTable
+    from oro_framework.host.permissions import PermissionRegistry
+    from oro_framework.host.request import Request
+    from oro_framework.host.router import RouteTable
+    from oro_framework.host.services import ServiceRegistry
+    from oro_framework.host.windows import Engine
 
 __all__ = [
     "DEFAULT_TEST_FILES",

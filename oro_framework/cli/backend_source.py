@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, final
 
-from oro_framework.kernel.app_backend import AppBackend
+from oro_framework.host.app_backend import AppBackend
 
 __all__ = [
     "NOT_IMPORTED",

@@ -11,8 +11,8 @@ from typing import Any, TypeVar
 
 import click
 
-from oro_framework.kernel.app import Host
-from oro_framework.kernel.errors import HostError
+from oro_framework.host.app import Host
+from oro_framework.host.errors import HostError
 
 CommandT = TypeVar("CommandT", bound=Callable[..., Any])
 

@@ -1,6 +1,6 @@
 """``oro config set``: edit ``oro.toml`` only into a file that ``oro run`` accepts.
 
-The edited text is loaded with :func:`~oro_framework.kernel.config.load_config` (the same checks as
+The edited text is loaded with :func:`~oro_framework.host.config.load_config` (the same checks as
 a
 run: types, validators, permissions, platform tables, the secrets file) before it is written,
 so a refused edit leaves the file as it was.
@@ -15,7 +15,7 @@ from typing import Any, final
 
 import tomlkit
 
-from oro_framework.kernel.config import (
+from oro_framework.host.config import (
     ConfigRegistry,
     flatten_key,
     iter_document,
@@ -25,8 +25,8 @@ from oro_framework.kernel.config import (
     parse_text_value,
     set_document_value,
 )
-from oro_framework.kernel.config.document import read_toml_text
-from oro_framework.kernel.errors import ConfigError
+from oro_framework.host.config.document import read_toml_text
+from oro_framework.host.errors import ConfigError
 
 __all__ = ["ConfigEdit", "edit_config"]
 

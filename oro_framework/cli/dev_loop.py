@@ -55,25 +55,25 @@ from anyio.abc import TaskStatus
 from anyio.streams.text import TextReceiveStream
 
 from oro_framework.build.steps import BuildSteps, run_build_steps
-from oro_framework.kernel.builtin import has_build_steps
-from oro_framework.kernel.config.files import (
+from oro_framework.hookspecs import hookimpl
+from oro_framework.host.builtin import has_build_steps
+from oro_framework.host.config.files import (
     CONFIG_FILE_NAMES,
     find_config_file,
     read_early_value,
 )
-from oro_framework.kernel.errors import ConfigError, HostError
-from oro_framework.kernel.hookspecs import hookimpl
+from oro_framework.host.errors import ConfigError, HostError
 from oro_framework.web.asgi import Receive, Scope, Send
 from oro_framework.web.ports import choose_port
 from oro_framework.web.security import is_signed_session, parse_cookies
 from oro_framework.web.server import LOOPBACK, serve_on_loopback
 
 if TYPE_CHECKING:
-    from oro_framework.kernel.app import Host
-    from oro_framework.kernel.modules import JSModuleTable
-    from oro_framework.kernel.request import Request
-    from oro_framework.kernel.router import RouteTable
-    from oro_framework.kernel.services import ServiceRegistry
+    from oro_framework.host.app import Host
+    from oro_framework.host.modules import JSModuleTable
+    from oro_framework.host.request import Request
+    from oro_framework.host.router import RouteTable
+    from oro_framework.host.services import ServiceRegistry
 
 __all__ = [
     "DEV_CLIENT",

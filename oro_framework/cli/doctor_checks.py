@@ -28,18 +28,18 @@ from oro_framework.cli.shared_libraries import (
 )
 from oro_framework.gui.engines import ENGINE_LABELS, choose_engine, probe_engine
 from oro_framework.gui.gtk.healing import software_path_reason
-from oro_framework.kernel.app_backend import AppBackend
-from oro_framework.kernel.checks import DoctorCheck
-from oro_framework.kernel.config import ConfigRegistry
-from oro_framework.kernel.config.files import CONFIG_FILE_NAMES, AppConfigFile
-from oro_framework.kernel.config.ini import parse_ini, read_ini
-from oro_framework.kernel.config.ini_map import DOC, map_ini
-from oro_framework.kernel.errors import BuildError, ConfigError, HostError
-from oro_framework.kernel.hooks import HookCaller
-from oro_framework.kernel.plugins import LoadedPlugins, PluginInfo
+from oro_framework.host.app_backend import AppBackend
+from oro_framework.host.checks import DoctorCheck
+from oro_framework.host.config import ConfigRegistry
+from oro_framework.host.config.files import CONFIG_FILE_NAMES, AppConfigFile
+from oro_framework.host.config.ini import parse_ini, read_ini
+from oro_framework.host.config.ini_map import DOC, map_ini
+from oro_framework.host.errors import BuildError, ConfigError, HostError
+from oro_framework.host.hooks import HookCaller
+from oro_framework.host.plugins import LoadedPlugins, PluginInfo
 
 if TYPE_CHECKING:
-    from oro_framework.kernel.app import Host
+    from oro_framework.host.app import Host
 
 __all__ = ["ini_checks", "plugin_checks", "run_checks"]
 

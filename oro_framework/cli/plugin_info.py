@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any, Final, final
 from urllib.parse import unquote, urlparse
 
-from oro_framework.kernel.app import Host
-from oro_framework.kernel.config import type_name
-from oro_framework.kernel.plugins import CORE_DISTRIBUTION, PluginInfo
+from oro_framework.host.app import Host
+from oro_framework.host.config import type_name
+from oro_framework.host.plugins import CORE_DISTRIBUTION, PluginInfo
 
 __all__ = [
     "InstallError",

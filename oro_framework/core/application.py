@@ -50,7 +50,7 @@ from oro_framework import (
 from oro_framework.core._hotkeys import HOTKEY_ROUTES, page_hotkeys
 
 WINDOW_CONTROL_PERMISSION: Final = "window_control"
-"""The permission the window manager checks before a window acts on another one (the kernel's
+"""The permission the window manager checks before a window acts on another one (the host's
 ``WindowManager.check_control``; a core plugin imports only the public API, hence the name
 twice)."""
 

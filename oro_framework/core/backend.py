@@ -1,7 +1,7 @@
 """The core ``app-backend`` plugin: the app's ``backend.py`` commands as routes.
 
 The host imports the backend and registers its module as the plugin ``backend``
-(:mod:`oro_framework.kernel.app_backend`); this plugin declares what every app has (the
+(:mod:`oro_framework.host.app_backend`); this plugin declares what every app has (the
 ``[backend]`` config section, the ``backend`` permission) and registers each ``@command`` as the
 route ``backend.<name>``, attributed to the plugin ``backend``, so that ``oro routes`` names the
 app and a backend whose hooks break takes its routes with it.

@@ -1,5 +1,5 @@
 """The ``extension.*`` routes of ``oro:extension``: the Oro Runtime's native extensions, which are
-plugins here (``host.extensions``, :mod:`oro_framework.kernel.extensions`).
+plugins here (``host.extensions``, :mod:`oro_framework.host.extensions`).
 
 A page loads one of the app's extensions (an installed plugin ``[extensions] allow`` lists, which
 did not start with the app) and its routes are served at once; it unloads it and they are gone.

@@ -4,7 +4,7 @@
 A scheme (``web+demo``) is served by a Service Worker of the app with scope
 ``/oro/protocol/<scheme>/``; the page's ``oro:protocol-handlers`` registers the workers it finds
 in ``__args.protocolHandlers`` and maps the scheme's URLs for ``fetch``, ``EventSource`` and
-links (see :mod:`oro_framework.kernel.protocols` for the mapping). The routes sit behind
+links (see :mod:`oro_framework.host.protocols` for the mapping). The routes sit behind
 permission ``protocol_handlers``: Oro serves them from its Service Worker container, and a
 permission of their own lets an app turn them off without turning off its own workers.
 """

@@ -1,6 +1,6 @@
 """Which web engine shows an app's windows, and whether each one is installed.
 
-Two engines sit behind the kernel's :class:`~oro_framework.kernel.windows.backend.Engine`,
+Two engines sit behind the host's :class:`~oro_framework.host.windows.backend.Engine`,
 each in a folder of its own (``gui/gtk/``, ``gui/qt/``), and only that folder imports its toolkit
 (an import-linter contract says so):
 
@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from oro_framework.kernel.builtin import WEBVIEW_ENGINES
-from oro_framework.kernel.errors import EngineUnavailableError
+from oro_framework.host.builtin import WEBVIEW_ENGINES
+from oro_framework.host.errors import EngineUnavailableError
 
 if TYPE_CHECKING:
-    from oro_framework.kernel.windows.backend import Engine
+    from oro_framework.host.windows.backend import Engine
 
 __all__ = [
     "ENGINE_LABELS",

@@ -14,8 +14,8 @@ from __future__ import annotations
 import json
 from typing import Final
 
-from oro_framework.kernel.errors import IPCError
-from oro_framework.kernel.protocols import to_app_path
+from oro_framework.host.errors import IPCError
+from oro_framework.host.protocols import to_app_path
 
 __all__ = ["forward_page"]
 

@@ -3,7 +3,7 @@ window or, headless, a printed launch URL.
 
 Headless, the loop runs in the main thread and stops on SIGINT/SIGTERM. With a GUI, the main
 thread belongs to the web engine's toolkit (GTK or Qt) and the loop runs in the thread
-``oro-loop``; see :mod:`oro_framework.kernel.windows.backend` for how the two talk. Either way
+``oro-loop``; see :mod:`oro_framework.host.windows.backend` for how the two talk. Either way
 the host stops first (pages get ``applicationstop``, services stop), the server is given a moment
 to deliver what is queued, and only then is it cancelled.
 """
@@ -27,24 +27,24 @@ import anyio.lowlevel
 from anyio.abc import TaskStatus
 
 from oro_framework.gui.single_instance import InstanceLock, serve_hand_overs
-from oro_framework.kernel.builtin import MetaSettings
-from oro_framework.kernel.errors import InvalidArgumentError
-from oro_framework.kernel.protocols import application_url_event
-from oro_framework.kernel.windows import (
+from oro_framework.host.builtin import MetaSettings
+from oro_framework.host.errors import InvalidArgumentError
+from oro_framework.host.protocols import application_url_event
+from oro_framework.host.windows import (
     MAIN_WINDOW,
     Engine,
     GuiDispatcher,
     Window,
     WindowManager,
 )
-from oro_framework.kernel.windows.settings import WindowSettings
+from oro_framework.host.windows.settings import WindowSettings
 from oro_framework.web.ports import choose_port
 from oro_framework.web.server import ServerInfo, serve_app
 
 if TYPE_CHECKING:
     from anyio.lowlevel import EventLoopToken
 
-    from oro_framework.kernel.app import Host
+    from oro_framework.host.app import Host
 
 __all__ = ["AppRunner"]
 

@@ -30,7 +30,7 @@ from typing import Final, final
 import anyio
 import anyio.abc
 
-from oro_framework.kernel.errors import SingleInstanceError
+from oro_framework.host.errors import SingleInstanceError
 
 __all__ = [
     "MAX_MESSAGE_BYTES",

@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable
 from typing import Any, Final, TypeVar
 
-from oro_framework.kernel.errors import InternalError
+from oro_framework.host.errors import InternalError
 
 __all__ = ["WAIT_SECONDS", "call_and_wait", "wait_for_callback"]
 

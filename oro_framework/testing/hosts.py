@@ -12,22 +12,22 @@ from typing import TYPE_CHECKING, Any, final
 
 import anyio
 
-from oro_framework.kernel.app import Host
-from oro_framework.kernel.envelope import ByteStream, EventStream, Reply
-from oro_framework.kernel.hookspecs import hookimpl
+from oro_framework.hookspecs import hookimpl
+from oro_framework.host.app import Host
+from oro_framework.host.envelope import ByteStream, EventStream, Reply
 
 if TYPE_CHECKING:
     import click
 
-    from oro_framework.kernel.config import ConfigRegistry
-    from oro_framework.kernel.lifecycle import LifecycleEvent
-    from oro_framework.kernel.modules import JSModuleTable
-    from oro_framework.kernel.mounts import MountTable
-    from oro_framework.kernel.permissions import PermissionRegistry
-    from oro_framework.kernel.request import Request
-    from oro_framework.kernel.router import Route, RouteCallWrapper, RouteTable
-    from oro_framework.kernel.services import ServiceRegistry
-    from oro_framework.kernel.windows.model import Window
+    from oro_framework.host.config import ConfigRegistry
+    from oro_framework.host.lifecycle import LifecycleEvent
+    from oro_framework.host.modules import JSModuleTable
+    from oro_framework.host.mounts import MountTable
+    from oro_framework.host.permissions import PermissionRegistry
+    from oro_framework.host.request import Request
+    from oro_framework.host.router import Route, RouteCallWrapper, RouteTable
+    from oro_framework.host.services import ServiceRegistry
+    from oro_framework.host.windows.model import Window
 
 __all__ = ["HookRecorder", "MemoryClient", "RoutePlugin", "make_host", "raise_for_error"]
 

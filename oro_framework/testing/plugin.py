@@ -32,7 +32,7 @@ import pytest
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
-    from oro_framework.kernel.app import Host
+    from oro_framework.host.app import Host
     from oro_framework.testing.hosts import MemoryClient
     from oro_framework.testing.webkit import WebKitBrowser
 

@@ -100,7 +100,7 @@ class OroProcess:
         opens window 0 once; this opens it as often as a test needs."""
         from urllib.parse import parse_qs, urlsplit
 
-        from oro_framework.kernel.launch import LAUNCH_PARAMETER, window_launch_url
+        from oro_framework.host.launch import LAUNCH_PARAMETER, window_launch_url
 
         printed = [found.group(0) for line in self.lines if (found := LAUNCH_URL.search(line))]
         launch = urlsplit(printed[0] if printed else self.launch_url())

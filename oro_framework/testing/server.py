@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Any, TypeVar, final
 import anyio
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 
-from oro_framework.kernel.app import Host
-from oro_framework.kernel.builtin import MetaSettings
-from oro_framework.kernel.envelope import ServerSentEvent
+from oro_framework.host.app import Host
+from oro_framework.host.builtin import MetaSettings
+from oro_framework.host.envelope import ServerSentEvent
 from oro_framework.testing.hosts import make_host
 
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ class LiveServer:
         each window it opens: the page it leads to proves it is that window (its credential),
         so that what is kept per window (children, databases, streams, picked files) is
         served to it. A browser that already holds the session is only redirected."""
-        from oro_framework.kernel.launch import window_launch_url
+        from oro_framework.host.launch import window_launch_url
 
         return window_launch_url(self.origin, self.info.launch_token, path, window=window)
 

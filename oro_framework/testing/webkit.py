@@ -32,7 +32,7 @@ from typing import Any, Final
 
 import httpx
 
-from oro_framework.kernel.origins import origin_of
+from oro_framework.host.origins import origin_of
 
 __all__ = [
     "MINIBROWSER_PATHS",

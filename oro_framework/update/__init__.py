@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Final
 
-from oro_framework.kernel.stash import StashKey
+from oro_framework.host.stash import StashKey
 
 __all__ = ["PACKAGED_ENVIRON", "RESTART_INTO"]
 

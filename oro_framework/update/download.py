@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from oro_framework.kernel.errors import OutOfRangeError, SecurityError, ServiceUnavailableError
+from oro_framework.host.errors import OutOfRangeError, SecurityError, ServiceUnavailableError
 from oro_framework.update.manifest import UpdateManifest
 
 __all__ = ["check_file", "check_url", "download_artifact", "fetch_bytes"]

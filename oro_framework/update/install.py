@@ -28,7 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Final
 
-from oro_framework.kernel.errors import NotSupportedError, SecurityError
+from oro_framework.host.errors import NotSupportedError, SecurityError
 
 __all__ = ["INSTALL_STEPS", "exchange", "install_archive", "previous_folder", "recover"]
 

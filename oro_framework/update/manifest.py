@@ -22,7 +22,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from oro_framework.kernel.errors import InvalidArgumentError, SecurityError
+from oro_framework.host.errors import InvalidArgumentError, SecurityError
 
 __all__ = [
     "UpdateManifest",

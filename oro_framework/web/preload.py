@@ -31,9 +31,9 @@ from collections.abc import Callable, Mapping, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any, Final
 
-from oro_framework.kernel.config import Config
-from oro_framework.kernel.launch import WINDOW_IDENTITY_SEED
-from oro_framework.kernel.modules import JSModuleTable
+from oro_framework.host.config import Config
+from oro_framework.host.launch import WINDOW_IDENTITY_SEED
+from oro_framework.host.modules import JSModuleTable
 from oro_framework.web.csp import adapt_meta_policies
 from oro_framework.web.specifiers import socket_aliases
 
@@ -70,7 +70,7 @@ _NONCE_ATTRIBUTE: Final = re.compile(r"\bnonce\s*=", re.IGNORECASE)
 
 
 # Which window this page is. In a native window, the engine runs the window's identity script
-# before this one on every document (kernel/launch.py, window_identity_script): its one-shot
+# before this one on every document (host/launch.py, window_identity_script): its one-shot
 # seed answers the credential, which is then stored nowhere the page's script could read it (a
 # reload gets it from the engine again), and any copy an earlier page left in sessionStorage
 # goes. Headless (a browser's tab, which nothing can run script in), the launch redirect hands
@@ -107,7 +107,7 @@ def runtime_version() -> str:
 
 def public_config(config: Config) -> dict[str, Any]:
     """The flattened config pages see in ``__args.config``, without secrets
-    (:func:`~oro_framework.kernel.config.is_secret_name`, such as ``http_ipc_shared_key``, and
+    (:func:`~oro_framework.host.config.is_secret_name`, such as ``http_ipc_shared_key``, and
     keys declared ``secret=True``)."""
     return config.flattened(include_secrets=False)
 

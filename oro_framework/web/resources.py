@@ -20,7 +20,7 @@ from typing import Final, Protocol, final
 
 import anyio
 
-from oro_framework.kernel.config.files import CONFIG_FILE_NAMES
+from oro_framework.host.config.files import CONFIG_FILE_NAMES
 from oro_framework.mime import guess_media_type
 from oro_framework.web.asgi import HeaderList, Send, send_response, start_response
 

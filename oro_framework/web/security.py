@@ -19,8 +19,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, TypeAlias, final
 
-from oro_framework.kernel.errors import SecurityError
-from oro_framework.kernel.launch import (
+from oro_framework.host.errors import SecurityError
+from oro_framework.host.launch import (
     LAUNCH_PARAMETER,
     WINDOW_CREDENTIAL_HEADER,
     WINDOW_TOKEN,
@@ -28,11 +28,11 @@ from oro_framework.kernel.launch import (
     window_launch_token,
     window_mac,
 )
-from oro_framework.kernel.origins import check_origin_syntax
-from oro_framework.kernel.windows.model import MAIN_WINDOW
+from oro_framework.host.origins import check_origin_syntax
+from oro_framework.host.windows.model import MAIN_WINDOW
 
 if TYPE_CHECKING:
-    from oro_framework.kernel.mounts import Authenticator
+    from oro_framework.host.mounts import Authenticator
 
 __all__ = [
     "BRIDGE_KEY_HEADER",
@@ -123,7 +123,7 @@ class LaunchRedirect:
     as the cookie, or setting nothing when ``session`` is ``None`` (the browser already holds a
     session: a bookmarked launch URL). ``window_credential`` is the credential of the window
     whose token it was, for that page alone
-    (:class:`~oro_framework.kernel.launch.WindowCredentials`); ``None`` when the token was
+    (:class:`~oro_framework.host.launch.WindowCredentials`); ``None`` when the token was
     already spent."""
 
     session: str | None

@@ -22,8 +22,8 @@ from typing import Final, final
 import anyio
 from anyio.abc import TaskStatus
 
-from oro_framework.kernel.app import Host
-from oro_framework.kernel.router import IpcSettings
+from oro_framework.host.app import Host
+from oro_framework.host.router import IpcSettings
 from oro_framework.web.asgi import Receive, Scope, Send
 from oro_framework.web.bridge import Bridge, PreloadArgs
 from oro_framework.web.http_server import serve_http

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, Protocol, final
 
-from oro_framework.kernel.exchange import MODULE_PREFIX
+from oro_framework.host.exchange import MODULE_PREFIX
 
 __all__ = [
     "NAMESPACE_EXPORTS_PATH",
@@ -87,7 +87,7 @@ def resolve_specifier(specifier: str, modules: Mapping[str, object]) -> str | No
     module (the specifier is then left as it is, and fails as it would have).
 
     :param modules: the served specifiers (``oro:``/``node:`` names) and their URL paths, or
-        anything with a ``url_path`` (a :class:`~oro_framework.kernel.modules.JSModule`).
+        anything with a ``url_path`` (a :class:`~oro_framework.host.modules.JSModule`).
     """
     if specifier.startswith("socket:"):
         specifier = "oro:" + specifier.removeprefix("socket:")

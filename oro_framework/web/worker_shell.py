@@ -10,7 +10,7 @@ hands the module to the runtime, which wires its default export to ``fetch`` eve
 script (``onfetch``, ``addEventListener('fetch')``) exports nothing and keeps its own listeners.
 Without oro-sw the shell imports the script alone.
 
-The script must be an app path (:func:`~oro_framework.kernel.protocols.check_script_path`): the
+The script must be an app path (:func:`~oro_framework.host.protocols.check_script_path`): the
 shell imports nothing a page could not load itself.
 """
 
@@ -21,9 +21,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Final
 from urllib.parse import quote
 
-from oro_framework.kernel.errors import InvalidArgumentError, IPCError
-from oro_framework.kernel.exchange import last_value
-from oro_framework.kernel.protocols import check_script_path
+from oro_framework.host.errors import InvalidArgumentError, IPCError
+from oro_framework.host.exchange import last_value
+from oro_framework.host.protocols import check_script_path
 from oro_framework.web.asgi import send_response
 
 if TYPE_CHECKING:

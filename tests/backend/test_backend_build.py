@@ -19,7 +19,7 @@ from oro_framework.build.backend import (
 )
 from oro_framework.build.plan import plan_build
 from oro_framework.cli import cli
-from oro_framework.kernel.errors import BuildError
+from oro_framework.host.errors import BuildError
 
 PATHSPEC = importlib.metadata.version("pathspec")
 

@@ -49,7 +49,7 @@ from oro_framework.backend.type_nodes import (
     resolve,
 )
 from oro_framework.backend.typescript import declarations
-from oro_framework.kernel.request import bool_value, float_value, int_value
+from oro_framework.host.request import bool_value, float_value, int_value
 from oro_framework.testing import live_server
 
 UserId = NewType("UserId", int)

@@ -1,4 +1,4 @@
-"""What the bridge takes from ``oro_framework.kernel.exchange``, on the wire: wire parameters nobody
+"""What the bridge takes from ``oro_framework.host.exchange``, on the wire: wire parameters nobody
 planned for, refusals before dispatch, and reserved prefixes compared by whole segments."""
 
 from __future__ import annotations

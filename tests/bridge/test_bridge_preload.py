@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from oro_framework import JSModuleTable, hookimpl
-from oro_framework.kernel.builtin import find_js_api
+from oro_framework.host.builtin import find_js_api
 from oro_framework.testing import live_server, make_host
 from oro_framework.web.preload import inject_preload, with_script_nonce
 

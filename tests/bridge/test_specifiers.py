@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oro_framework.kernel.builtin import find_js_api
+from oro_framework.host.builtin import find_js_api
 from oro_framework.testing import live_server, make_host
 from oro_framework.web.csp import adapt_meta_policies, adapt_policy, script_hash
 from oro_framework.web.preload import merge_import_maps

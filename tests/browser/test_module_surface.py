@@ -16,7 +16,7 @@ import anyio
 import pytest
 from playwright.sync_api import Browser
 
-from oro_framework.kernel.modules import JSModule
+from oro_framework.host.modules import JSModule
 from oro_framework.testing import ServedApp, app_page, make_host, served_app
 
 ROOT: Final = Path(__file__).resolve().parents[2]

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from oro_framework.kernel.errors import InvalidArgumentError, NotFoundError, SecurityError
-from oro_framework.kernel.protocols import (
+from oro_framework.host.errors import InvalidArgumentError, NotFoundError, SecurityError
+from oro_framework.host.protocols import (
     PROTOCOL_PREFIX,
     RESERVED_SCHEMES,
     SAFELISTED_SCHEMES,

@@ -1,5 +1,5 @@
 """One build pipeline (issue 51): a plugin the host starts with and an extension a page loads
-later are built by the same steps (``kernel/pipeline.py``), in the same order, into the same
+later are built by the same steps (``host/pipeline.py``), in the same order, into the same
 registries, and fail with the same words.
 
 Real hosts and real installed distributions (``_extension_site``); the plugin loaded at start
@@ -19,7 +19,7 @@ from _extension_site import CLASHING, EVERY, UNDECLARED, install_test_extensions
 import oro_framework.core.extension
 import oro_framework.core.ping
 from oro_framework import Host, InternalError, PluginLoadError
-from oro_framework.kernel.pipeline import BUILD_STEPS, DECLARATION_STEPS
+from oro_framework.host.pipeline import BUILD_STEPS, DECLARATION_STEPS
 from oro_framework.testing import make_host
 
 pytestmark = pytest.mark.anyio

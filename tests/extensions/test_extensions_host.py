@@ -40,7 +40,7 @@ from oro_framework import (
     ServiceUnavailableError,
     WindowOptions,
 )
-from oro_framework.kernel.config.ini_map import ini_file_as_toml
+from oro_framework.host.config.ini_map import ini_file_as_toml
 from oro_framework.testing import MemoryClient, make_host, raise_for_error
 
 pytestmark = pytest.mark.anyio
@@ -309,7 +309,7 @@ async def test_a_call_running_when_it_unloads_finishes_before_it_is_unconfigured
 async def test_a_call_still_running_after_the_grace_is_cancelled_and_typed(
     host: Host, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("oro_framework.kernel.extensions.UNLOAD_GRACE_SECONDS", 0.0)
+    monkeypatch.setattr("oro_framework.host.extensions.UNLOAD_GRACE_SECONDS", 0.0)
     await call(host, "extension.load", name=ECHO)
     errors: list[Any] = []
 

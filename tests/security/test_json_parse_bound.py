@@ -1,5 +1,5 @@
 """Issue 50: what the host reserves from its memory budget before parsing a JSON request body
-(:func:`~oro_framework.kernel.request.json_parse_bound`, a count of the body's bytes) is at least
+(:func:`~oro_framework.host.request.json_parse_bound`, a count of the body's bytes) is at least
 what the parse takes at its peak, measured with tracemalloc."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from oro_framework.kernel.request import json_parse_bound, parse_json_body
+from oro_framework.host.request import json_parse_bound, parse_json_body
 
 MIB: Final = 1 << 20
 

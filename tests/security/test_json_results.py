@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from oro_framework import MemoryBudget, OutOfMemoryError
-from oro_framework.kernel.envelope import encode_result
+from oro_framework.host.envelope import encode_result
 
 MIB: Final = 1 << 20
 

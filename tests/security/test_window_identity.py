@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from oro_framework import Request, WindowOptions
-from oro_framework.kernel.launch import WindowCredentials
+from oro_framework.host.launch import WindowCredentials
 from oro_framework.testing import RoutePlugin, live_server, make_host, read_sse
 from oro_framework.testing.server import LiveServer
 

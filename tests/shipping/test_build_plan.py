@@ -11,7 +11,7 @@ import pytest
 from conftest import BuiltApp
 
 from oro_framework.build.plan import plan_build
-from oro_framework.kernel.errors import BuildError
+from oro_framework.host.errors import BuildError
 from tests._oro_process import REPOSITORY, SHOWCASE, run_oro
 
 MINIMAL = REPOSITORY / "examples" / "minimal"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from oro_framework.kernel.errors import NotSupportedError, SecurityError
+from oro_framework.host.errors import NotSupportedError, SecurityError
 from oro_framework.update.install import (
     INSTALL_STEPS,
     install_archive,
@@ -205,7 +205,7 @@ def test_a_damaged_archive_installs_nothing(installed: Path, release: Path) -> N
 NOT_WRITABLE = """
 import os, sys
 from pathlib import Path
-from oro_framework.kernel.errors import NotSupportedError
+from oro_framework.host.errors import NotSupportedError
 from oro_framework.update.install import install_archive
 if os.geteuid() == 0:
     os.setuid(65534)  # root may write anywhere: a user an /opt install leaves without rights

@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oro_framework.kernel.errors import InvalidArgumentError, SecurityError
+from oro_framework.host.errors import InvalidArgumentError, SecurityError
 from oro_framework.update.keys import public_key_text
 from oro_framework.update.manifest import (
     UpdateManifest,

@@ -48,8 +48,8 @@ from oro_framework.build.system.vendor import (
     install_wheels,
     plan_vendor,
 )
-from oro_framework.kernel.errors import BuildError
-from oro_framework.kernel.plugins import CORE_DISTRIBUTION
+from oro_framework.host.errors import BuildError
+from oro_framework.host.plugins import CORE_DISTRIBUTION
 
 __all__ = [
     "build_runtime",

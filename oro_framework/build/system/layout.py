@@ -29,7 +29,7 @@ from xml.sax.saxutils import escape
 from oro_framework.build.launcher import APP_DIRECTORY
 from oro_framework.build.package import install_desktop_files
 from oro_framework.build.plan import AppPlan
-from oro_framework.kernel.plugins import LOAD_PLUGINS_ENV
+from oro_framework.host.plugins import LOAD_PLUGINS_ENV
 from oro_framework.update import PACKAGED_ENVIRON
 
 __all__ = [

@@ -27,7 +27,7 @@ from oro_framework.build.system.wheels import (
     source_wheel,
     wheel_tags,
 )
-from oro_framework.kernel.errors import BuildError
+from oro_framework.host.errors import BuildError
 
 __all__ = ["CannotShipError", "Flavour", "VendorPlan", "install_wheels", "plan_vendor"]
 

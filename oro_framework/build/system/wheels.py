@@ -27,7 +27,7 @@ from urllib.parse import unquote, urlsplit
 from packaging.tags import Tag, parse_tag
 from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 
-from oro_framework.kernel.errors import BuildError
+from oro_framework.host.errors import BuildError
 
 __all__ = [
     "copy_installed",

@@ -23,9 +23,9 @@ from oro_framework.cli.commands import (
     types,
     update,
 )
-from oro_framework.kernel.errors import PluginLoadError, RegistrationConflict
-from oro_framework.kernel.hooks import HookCaller
-from oro_framework.kernel.plugins import BUILTIN_PLUGIN
+from oro_framework.host.errors import PluginLoadError, RegistrationConflict
+from oro_framework.host.hooks import HookCaller
+from oro_framework.host.plugins import BUILTIN_PLUGIN
 
 __all__ = ["OWN_COMMANDS", "add_own_commands", "add_plugin_commands"]
 

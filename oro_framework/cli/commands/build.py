@@ -17,7 +17,7 @@ from oro_framework.cli.common import (
     render_table,
     webview_option,
 )
-from oro_framework.kernel.hookspecs import hookimpl
+from oro_framework.hookspecs import hookimpl
 
 if TYPE_CHECKING:
     from oro_framework.build.builder import Artifact, BuildResult
@@ -166,7 +166,7 @@ def _report(result: BuildResult) -> None:
 def _run_build_steps(app_dir: Path) -> None:
     """Oro's build steps before anything is packaged: what they build is what ships."""
     from oro_framework.cli.commands.run import run_app_build_steps
-    from oro_framework.kernel.app import Host
+    from oro_framework.host.app import Host
 
     # The build machine needs none of the app's secrets: references stay as written.
     host = Host(app_dir, resolve_secrets=False)

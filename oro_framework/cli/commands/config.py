@@ -19,7 +19,8 @@ from oro_framework.cli.common import (
     warn,
 )
 from oro_framework.cli.config_edit import edit_config
-from oro_framework.kernel.config import (
+from oro_framework.hookspecs import hookimpl
+from oro_framework.host.config import (
     Config,
     ConfigRegistry,
     did_you_mean,
@@ -31,8 +32,7 @@ from oro_framework.kernel.config import (
     read_document,
     type_name,
 )
-from oro_framework.kernel.config.files import find_config_file, is_ini_file
-from oro_framework.kernel.hookspecs import hookimpl
+from oro_framework.host.config.files import find_config_file, is_ini_file
 
 
 def _app_config_file(

@@ -19,7 +19,7 @@ from oro_framework.cli.common import (
     webview_option,
     with_webview,
 )
-from oro_framework.kernel.hookspecs import hookimpl
+from oro_framework.hookspecs import hookimpl
 
 
 @click.command()

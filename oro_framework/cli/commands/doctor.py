@@ -13,10 +13,10 @@ from oro_framework.cli.common import (
     app_option,
     echo_json,
 )
-from oro_framework.kernel.app import plugin_logger
-from oro_framework.kernel.config.files import find_config_file
-from oro_framework.kernel.hookspecs import hookimpl
-from oro_framework.kernel.plugins import create_plugin_manager
+from oro_framework.hookspecs import hookimpl
+from oro_framework.host.app import plugin_logger
+from oro_framework.host.config.files import find_config_file
+from oro_framework.host.plugins import create_plugin_manager
 
 
 @click.command()

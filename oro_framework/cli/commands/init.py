@@ -10,10 +10,10 @@ from pathlib import Path
 import click
 
 from oro_framework.cli.common import build_host, host_errors
-from oro_framework.kernel.config import load_config
-from oro_framework.kernel.config.files import CONFIG_FILE_NAME, is_ini_file
-from oro_framework.kernel.config.ini_map import ini_file_as_toml
-from oro_framework.kernel.hookspecs import hookimpl
+from oro_framework.hookspecs import hookimpl
+from oro_framework.host.config import load_config
+from oro_framework.host.config.files import CONFIG_FILE_NAME, is_ini_file
+from oro_framework.host.config.ini_map import ini_file_as_toml
 
 _TEMPLATES = Path(__file__).parents[2] / "templates" / "app"
 _TEMPLATE_FILES = (CONFIG_FILE_NAME, "index.html", "main.js", "backend.py")

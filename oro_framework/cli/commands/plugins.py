@@ -32,10 +32,10 @@ from oro_framework.cli.plugin_info import (
     uninstall_command,
 )
 from oro_framework.cli.scaffold import PluginNames, scaffold_plugin
-from oro_framework.kernel.app import Host, plugin_logger
-from oro_framework.kernel.errors import HostError
-from oro_framework.kernel.hookspecs import hookimpl
-from oro_framework.kernel.plugins import PluginInfo, create_plugin_manager
+from oro_framework.hookspecs import hookimpl
+from oro_framework.host.app import Host, plugin_logger
+from oro_framework.host.errors import HostError
+from oro_framework.host.plugins import PluginInfo, create_plugin_manager
 
 
 @contextlib.contextmanager

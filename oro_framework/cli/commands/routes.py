@@ -23,9 +23,9 @@ from oro_framework.cli.common import (
     skip_broken_option,
     warn,
 )
-from oro_framework.kernel.app import Host
-from oro_framework.kernel.app_backend import BACKEND_PLUGIN
-from oro_framework.kernel.hookspecs import hookimpl
+from oro_framework.hookspecs import hookimpl
+from oro_framework.host.app import Host
+from oro_framework.host.app_backend import BACKEND_PLUGIN
 
 
 @dataclass(frozen=True)

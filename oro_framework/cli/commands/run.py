@@ -32,16 +32,16 @@ from oro_framework.gui.engines import (
 )
 from oro_framework.gui.runner import AppRunner
 from oro_framework.gui.single_instance import InstanceLock, acquire_or_hand_over
-from oro_framework.kernel.app import Host
-from oro_framework.kernel.builtin import (
+from oro_framework.hookspecs import hookimpl
+from oro_framework.host.app import Host
+from oro_framework.host.builtin import (
     ApplicationSettings,
     MetaSettings,
     WebviewSettings,
     has_build_steps,
 )
-from oro_framework.kernel.errors import EngineUnavailableError, HostError
-from oro_framework.kernel.hookspecs import hookimpl
-from oro_framework.kernel.windows import Engine
+from oro_framework.host.errors import EngineUnavailableError, HostError
+from oro_framework.host.windows import Engine
 from oro_framework.update import RESTART_INTO
 
 

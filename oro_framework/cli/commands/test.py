@@ -29,9 +29,9 @@ from oro_framework.cli.common import (
     with_webview,
 )
 from oro_framework.gui.runner import AppRunner
-from oro_framework.kernel.app import Host
-from oro_framework.kernel.builtin import TestSettings, WebviewSettings
-from oro_framework.kernel.hookspecs import hookimpl
+from oro_framework.hookspecs import hookimpl
+from oro_framework.host.app import Host
+from oro_framework.host.builtin import TestSettings, WebviewSettings
 
 
 @click.command("test")

@@ -17,9 +17,9 @@ from oro_framework.cli.common import (
     host_errors,
     skip_broken_option,
 )
-from oro_framework.kernel.app import Host
-from oro_framework.kernel.app_backend import AppBackend
-from oro_framework.kernel.hookspecs import hookimpl
+from oro_framework.hookspecs import hookimpl
+from oro_framework.host.app import Host
+from oro_framework.host.app_backend import AppBackend
 
 __all__ = ["TYPES_FILE", "BackendTypesUnavailable", "backend_types", "write_backend_types"]
 

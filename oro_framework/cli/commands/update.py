@@ -9,15 +9,15 @@ import click
 from oro_framework.cli.common import (
     host_errors,
 )
-from oro_framework.kernel.app import Host
-from oro_framework.kernel.builtin import MetaSettings
-from oro_framework.kernel.config.files import CONFIG_FILE_NAMES, find_config_file
-from oro_framework.kernel.hookspecs import hookimpl
+from oro_framework.hookspecs import hookimpl
+from oro_framework.host.app import Host
+from oro_framework.host.builtin import MetaSettings
+from oro_framework.host.config.files import CONFIG_FILE_NAMES, find_config_file
 
 
 def check_update_url(url: str) -> None:
     """Refuse, before a build of minutes, a URL the built app would not download from."""
-    from oro_framework.kernel.errors import IPCError
+    from oro_framework.host.errors import IPCError
     from oro_framework.update.download import check_url
 
     try:
@@ -101,7 +101,7 @@ def update_sign(
 ) -> None:
     """Write the signed update manifest (update.json and update.json.sig) of ARTIFACT, a built
     app's .tar.gz (what `oro build --sign` does for the one it builds)."""
-    from oro_framework.kernel.errors import IPCError
+    from oro_framework.host.errors import IPCError
     from oro_framework.update.keys import write_signed_manifest
 
     if not find_config_file(app_dir, announce=False).exists:

@@ -1,4 +1,4 @@
-""":class:`GtkEngine`: the kernel's ``Engine`` on GTK 3 and WebKitGTK 4.1, written here
+""":class:`GtkEngine`: the host's ``Engine`` on GTK 3 and WebKitGTK 4.1, written here
 rather than borrowed from pywebview's GTK backend, which gives every window a WebKit context of
 its own (no shared session), hides the views and offers no hook for schemes, crashes or state.
 
@@ -24,11 +24,11 @@ from oro_framework.gui.gtk.context import make_web_context
 from oro_framework.gui.gtk.healing import Healer
 from oro_framework.gui.gtk.toolkit import repository
 from oro_framework.gui.gtk.window import GtkWindowParts, screen_size
-from oro_framework.kernel.config.values import screen_length_pixels
-from oro_framework.kernel.errors import IPCError, NotFoundError
-from oro_framework.kernel.origins import origin_of
-from oro_framework.kernel.windows.backend import GuiDispatcher, GuiListener
-from oro_framework.kernel.windows.model import (
+from oro_framework.host.config.values import screen_length_pixels
+from oro_framework.host.errors import IPCError, NotFoundError
+from oro_framework.host.origins import origin_of
+from oro_framework.host.windows.backend import GuiDispatcher, GuiListener
+from oro_framework.host.windows.model import (
     NativeState,
     Window,
     WindowColor,

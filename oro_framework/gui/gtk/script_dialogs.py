@@ -16,7 +16,7 @@ from typing import Any, Final
 from urllib.parse import urlsplit
 
 from oro_framework.gui.gtk.toolkit import repository
-from oro_framework.kernel.origins import origin_of
+from oro_framework.host.origins import origin_of
 
 __all__ = ["show_script_dialog"]
 

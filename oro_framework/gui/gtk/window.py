@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, final
 
 from oro_framework.gui.gtk.toolkit import repository
-from oro_framework.kernel.windows.model import NativeState, WindowColor
+from oro_framework.host.windows.model import NativeState, WindowColor
 
 __all__ = ["GtkWindowParts"]
 

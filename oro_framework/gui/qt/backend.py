@@ -1,5 +1,5 @@
 """The Qt engine: native windows from pywebview with the Qt toolkit (PyQt6 + QtWebEngine, a
-whole Chromium), behind the kernel's :class:`~oro_framework.kernel.windows.backend.Engine`."""
+whole Chromium), behind the host's :class:`~oro_framework.host.windows.backend.Engine`."""
 
 from __future__ import annotations
 
@@ -17,11 +17,11 @@ from oro_framework.gui.qt.focus import Focuser, make_focuser
 from oro_framework.gui.qt.profile import share_one_profile
 from oro_framework.gui.qt.threads import release_stranded_evaluations
 from oro_framework.gui.waiting import call_and_wait
-from oro_framework.kernel.config.values import screen_length_pixels
-from oro_framework.kernel.errors import IPCError, NotFoundError
-from oro_framework.kernel.origins import origin_of
-from oro_framework.kernel.windows.backend import GuiDispatcher, GuiListener
-from oro_framework.kernel.windows.model import (
+from oro_framework.host.config.values import screen_length_pixels
+from oro_framework.host.errors import IPCError, NotFoundError
+from oro_framework.host.origins import origin_of
+from oro_framework.host.windows.backend import GuiDispatcher, GuiListener
+from oro_framework.host.windows.model import (
     NativeState,
     Window,
     WindowColor,

@@ -1,7 +1,7 @@
 """Bringing a Qt window to the front from the GUI dispatcher thread.
 
 pywebview's Qt windows belong to Qt's main thread, while oro's window operations run on the
-dispatcher thread (``kernel/windows/``). pywebview forwards its own operations (show, restore) to
+dispatcher thread (``host/windows/``). pywebview forwards its own operations (show, restore) to
 the main thread as queued signals, but it has none that raises a window and gives it the input
 focus, and ``QWidget.raise_``/``activateWindow`` must not be called from another thread. A
 :class:`Focuser` lives on the widgets' thread and does it there, on a queued signal.

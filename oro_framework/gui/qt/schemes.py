@@ -12,7 +12,7 @@ Service Worker answers it, streaming included, as it answers any navigation in i
 Forwarding rather than serving keeps one implementation of each scheme (the worker) for every
 mode.
 
-Any scheme :func:`~oro_framework.kernel.protocols.check_scheme` allows is registered, Oro's
+Any scheme :func:`~oro_framework.host.protocols.check_scheme` allows is registered, Oro's
 custom ones (``weather``) as ``web+`` ones; with the "path" syntax an opaque ``weather:current``
 reaches the handler whole and maps as the preload maps it. The GTK engine registers the same
 schemes on its shared ``WebKitWebContext`` and answers with the same forwarding page

@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from oro_framework.kernel.windows.model import NativeState, WindowColor
+from oro_framework.host.windows.model import NativeState, WindowColor
 
 
 def _qt() -> tuple[Any, Any]:
@@ -102,7 +102,7 @@ def resize_centered(widget: Any, width: int, height: int) -> None:
 def add_identity_script(widget: Any, source: str) -> None:
     """Run ``source`` at the creation of each document of the window's page, before the page's
     own scripts, in its main world and its frames (the script checks the origin itself): the
-    window's identity script (:func:`~oro_framework.kernel.launch.window_identity_script`).
+    window's identity script (:func:`~oro_framework.host.launch.window_identity_script`).
     The page's own collection, not the profile's, which every window shares."""
     engine: Any = importlib.import_module("qtpy.QtWebEngineCore")
     script = engine.QWebEngineScript()

@@ -19,7 +19,7 @@ anything else               :mod:`.pages`: the app's resources, HTML with the pr
 Streams are written item by item as the handler produces them; ``send`` waits for the socket,
 so a slow client slows the handler down instead of filling memory. A client that goes away
 cancels the request (``request.cancel()``) and closes the handler's stream. What an IPC request
-and its reply look like on the wire comes from :mod:`oro_framework.kernel.exchange`, as for the
+and its reply look like on the wire comes from :mod:`oro_framework.host.exchange`, as for the
 Conduit.
 """
 

@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from typing import Final
 from urllib.parse import quote, urlencode
 
-from oro_framework.kernel.errors import IPCError
-from oro_framework.kernel.exchange import IPC_URI_HEADER, WireReply, error_reply, http_identity
-from oro_framework.kernel.launch import WINDOW_CREDENTIAL_PARAMETER
+from oro_framework.host.errors import IPCError
+from oro_framework.host.exchange import IPC_URI_HEADER, WireReply, error_reply, http_identity
+from oro_framework.host.launch import WINDOW_CREDENTIAL_PARAMETER
 from oro_framework.web.asgi import HeaderList, Scope, Send, send_response, start_response
 from oro_framework.web.bridge.call import TEXT
 from oro_framework.web.security import LAUNCH_PARAMETER, Gatekeeper, LaunchRedirect, Refused

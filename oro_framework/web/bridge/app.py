@@ -11,21 +11,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, TypeAlias, final
 
-from oro_framework.kernel.app import Host
-from oro_framework.kernel.builtin import HttpIpcSettings, MetaSettings, WebviewSettings
-from oro_framework.kernel.config import get_document_value, read_document
-from oro_framework.kernel.config.files import CONFIG_FILE_NAMES
-from oro_framework.kernel.config.loading import SECRETS_FILE_ENV, SECRETS_FILE_KEY
-from oro_framework.kernel.errors import ConfigError
-from oro_framework.kernel.exchange import (
+from oro_framework.host.app import Host
+from oro_framework.host.builtin import HttpIpcSettings, MetaSettings, WebviewSettings
+from oro_framework.host.config import get_document_value, read_document
+from oro_framework.host.config.files import CONFIG_FILE_NAMES
+from oro_framework.host.config.loading import SECRETS_FILE_ENV, SECRETS_FILE_KEY
+from oro_framework.host.errors import ConfigError
+from oro_framework.host.exchange import (
     IPC_PREFIX,
     MODULE_PREFIX,
     last_value,
     parse_query,
     reserved_prefix,
 )
-from oro_framework.kernel.protocols import PROTOCOL_PREFIX
-from oro_framework.kernel.router import IpcSettings
+from oro_framework.host.protocols import PROTOCOL_PREFIX
+from oro_framework.host.router import IpcSettings
 from oro_framework.web import npm, worker_shell
 from oro_framework.web.asgi import HeaderList, Receive, Scope, Send, read_headers
 from oro_framework.web.bridge import events, ipc, modules, mounts, pages, protocol

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, final
 
-from oro_framework.kernel.mounts import Mount
+from oro_framework.host.mounts import Mount
 from oro_framework.web.asgi import HeaderList, Receive, Scope, Send
 
 if TYPE_CHECKING:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import logging
 
-from oro_framework.kernel.envelope import ServerSentEvent, encode_sse
-from oro_framework.kernel.errors import TooManyConnectionsError
-from oro_framework.kernel.exchange import last_value
-from oro_framework.kernel.launch import WINDOW_CREDENTIAL_PARAMETER
+from oro_framework.host.envelope import ServerSentEvent, encode_sse
+from oro_framework.host.errors import TooManyConnectionsError
+from oro_framework.host.exchange import last_value
+from oro_framework.host.launch import WINDOW_CREDENTIAL_PARAMETER
 from oro_framework.web.asgi import HeaderList, cancelled_on_disconnect, start_response
 from oro_framework.web.bridge.answers import not_allowed
 from oro_framework.web.bridge.call import Call

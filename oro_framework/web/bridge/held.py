@@ -18,7 +18,7 @@ the other windows the rest: 3 and 1 of the 6 by default, which leaves them 2:
   answered as usual while something moves: a quick answer, a stream that keeps sending. Once
   nothing has gone out on it for ``grace`` (its handler has not answered, its stream waits, its
   client does not read) it takes a place that freed meanwhile, or is ended: the handler is
-  cancelled and the page gets :class:`~oro_framework.kernel.errors.TooManyConnectionsError`
+  cancelled and the page gets :class:`~oro_framework.host.errors.TooManyConnectionsError`
   (429 ``ERR_TOO_MANY_CONNECTIONS``), as the last event of a started event stream, or, for a
   byte stream already under way, by the connection being closed (a failed read, never a body
   cut short that looks whole). Each request of a page ended in a row halves the grace of its
@@ -37,9 +37,9 @@ from typing import Final, TypeAlias, final
 
 import trio
 
-from oro_framework.kernel.envelope import ServerSentEvent, encode_sse
-from oro_framework.kernel.errors import TooManyConnectionsError
-from oro_framework.kernel.exchange import EVENTS_MEDIA_TYPE, error_reply
+from oro_framework.host.envelope import ServerSentEvent, encode_sse
+from oro_framework.host.errors import TooManyConnectionsError
+from oro_framework.host.exchange import EVENTS_MEDIA_TYPE, error_reply
 from oro_framework.web.asgi import HeaderList, Message, Send, send_response
 
 __all__ = [

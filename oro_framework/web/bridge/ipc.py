@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
-from oro_framework.kernel.errors import IPCError, NotSupportedError, OutOfRangeError
-from oro_framework.kernel.exchange import (
+from oro_framework.host.errors import IPCError, NotSupportedError, OutOfRangeError
+from oro_framework.host.exchange import (
     IPC_URI_HEADER,
     QUERY_RESERVED,
     WireReply,
@@ -19,9 +19,9 @@ from oro_framework.kernel.exchange import (
     request_id_of,
     wire_reply,
 )
-from oro_framework.kernel.launch import WINDOW_CREDENTIAL_HEADER, WINDOW_CREDENTIAL_PARAMETER
-from oro_framework.kernel.memory import MemoryReservation
-from oro_framework.kernel.request import Request
+from oro_framework.host.launch import WINDOW_CREDENTIAL_HEADER, WINDOW_CREDENTIAL_PARAMETER
+from oro_framework.host.memory import MemoryReservation
+from oro_framework.host.request import Request
 from oro_framework.web.asgi import (
     ClientGoneError,
     HeaderList,

@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Final
 from urllib.parse import quote
 
-from oro_framework.kernel.errors import IPCError, NotAllowedError
-from oro_framework.kernel.exchange import WINDOW_CREDENTIAL_HEADER, reserved_prefix
-from oro_framework.kernel.mounts import Mount
-from oro_framework.kernel.request import Request
+from oro_framework.host.errors import IPCError, NotAllowedError
+from oro_framework.host.exchange import WINDOW_CREDENTIAL_HEADER, reserved_prefix
+from oro_framework.host.mounts import Mount
+from oro_framework.host.request import Request
 from oro_framework.web.asgi import Receive, Scope, Send, read_headers
 from oro_framework.web.bridge.answers import refuse_page
 from oro_framework.web.bridge.call import Call

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 
-from oro_framework.kernel.exchange import last_value, window_index
+from oro_framework.host.exchange import last_value, window_index
 from oro_framework.web.asgi import HeaderList
 from oro_framework.web.bridge.answers import not_allowed
 from oro_framework.web.bridge.call import Call

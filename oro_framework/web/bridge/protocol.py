@@ -10,8 +10,8 @@ from pathlib import Path
 from string import Template
 from typing import Final
 
-from oro_framework.kernel.errors import NotFoundError
-from oro_framework.kernel.protocols import PROTOCOL_PREFIX
+from oro_framework.host.errors import NotFoundError
+from oro_framework.host.protocols import PROTOCOL_PREFIX
 from oro_framework.web.asgi import send_response
 from oro_framework.web.bridge.answers import refuse_page
 from oro_framework.web.bridge.call import Call

@@ -1,5 +1,5 @@
 """One exchange, two transports: the same reply answered over HTTP IPC and over the Conduit has
-the same status, media type and bytes (both go through ``oro_framework.kernel.exchange``)."""
+the same status, media type and bytes (both go through ``oro_framework.host.exchange``)."""
 
 from __future__ import annotations
 

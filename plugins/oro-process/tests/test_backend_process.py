@@ -39,8 +39,8 @@ from oro_framework import (
     NotFoundError,
 )
 from oro_framework.core import diagnostics
-from oro_framework.kernel.config.ini_map import ini_file_as_toml
-from oro_framework.kernel.events import Event
+from oro_framework.host.config.ini_map import ini_file_as_toml
+from oro_framework.host.events import Event
 from oro_framework.testing import MemoryClient, make_host, raise_for_error
 
 pytestmark = pytest.mark.anyio

@@ -1,0 +1,430 @@
+"""Oro's and Socket Runtime's INI keys (``oro.ini``, ``socket.ini``) as oro's config keys.
+
+:func:`map_ini` turns a parsed INI file (:mod:`.ini`) into the keys ``oro.toml`` would hold, each
+typed as its declared key and remembering the INI line it came from, plus one
+:class:`IniNote` for every key oro does not honour, saying why. The table of docs/config.md
+("Oro's config files") is the reference; the rules here are its code.
+
+The mapping is done once per load, against the keys the installed plugins declare: a key is
+typed as declared (``"60%"`` for ``window.height``, ``true`` for a permission), and one no plugin
+declares is a note rather than a value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final, final
+
+import tomlkit
+from tomlkit.items import Table
+
+from oro_framework.host.config.ini import IniDocument, IniValue, parse_ini, read_ini
+from oro_framework.host.config.keys import ConfigRegistry, is_secret_name
+from oro_framework.host.config.values import parse_bool_word, parse_text_value
+from oro_framework.host.errors import ConfigError
+
+__all__ = [
+    "DOC",
+    "EXTENSIONS_KEY",
+    "IniNote",
+    "MappedIni",
+    "MappedKey",
+    "ini_extension_names",
+    "ini_file_as_toml",
+    "map_ini",
+]
+
+DOC: Final = "docs/config.md#oros-config-files-socketini-oroini"
+"""Where each rule is explained: every note names it."""
+
+_SECTION_REASONS: Final[dict[str, str]] = {
+    "android": "an Android build setting; oro builds desktop apps",
+    "ios": "an iOS build setting; oro builds desktop apps",
+    "mac": "a macOS packaging setting; oro packages for Linux",
+    "win": "a Windows packaging setting; oro packages for Linux",
+    "linux": "a desktop-entry setting; oro's build writes its own (build.icon is the icon)",
+    "tray": "oro has no tray icon",
+    "debug": "a compiler setting; oro compiles nothing",
+    "native": "native sources; oro compiles nothing (a plugin is the native part)",
+    "headless": "Socket's headless test runner; oro test runs Chromium itself",
+    "build.watch": "oro dev watches the app's files itself",
+    **{
+        f"build.extensions.{platform}": f"an extension of the {name} build; oro runs on Linux, "
+        "where [build.extensions] and [build.extensions.linux] name the app's extensions"
+        for platform, name in (
+            ("mac", "macOS"),
+            ("win", "Windows"),
+            ("ios", "iOS"),
+            ("android", "Android"),
+        )
+    },
+    "build.extensions": "a native extension's build setting; oro compiles nothing (an "
+    "extension is a Python plugin: docs/plugins.md#extensions)",
+    "webview.watch": "oro dev reloads the page itself",
+    "webview.navigator.policies": "navigation patterns; list origins in window.allow_navigation",
+    "window.alert": "the engine's own alert dialogs are used",
+    "settings": "a .sscrc override section; put the values in their own sections",
+}
+_KEY_REASONS: Final[dict[tuple[str, str], str]] = {
+    ("build", "flags"): "a compiler setting; oro compiles nothing",
+    ("meta", "copyright"): "no package field or about dialog of oro takes it",
+    ("meta", "lang"): "no package field of oro takes it; the page sets its own lang",
+    ("meta", "file_limit"): "oro sets no process file limit (oro-fs bounds open files per window: "
+    "filesystem.max_open_descriptors)",
+    ("meta", "type"): "oro builds apps, not extensions",
+    ("mac", "cmd"): "the macOS backend command; oro runs on Linux, where [linux] cmd is the "
+    "backend process (process.backend.cmd)",
+    ("win", "cmd"): "the Windows backend command; oro runs on Linux, where [linux] cmd is the "
+    "backend process (process.backend.cmd)",
+    ("webview", "watch"): "oro dev reloads the page itself",
+    ("webview", "headers"): "oro sends no custom headers with the app's resources",
+}
+_HOST_PATHS: Final[dict[str, str]] = {
+    "$HOST_HOME": "~",
+    "$HOST_PROCESS_WORKING_DIRECTORY": ".",
+}
+_LIST_SEPARATORS: Final = re.compile(r"[,\s]+")
+_EXTENSION_SECTIONS: Final = ("build.extensions", "build.extensions.linux")
+"""Where an Oro app names its native extensions (``name = sources``), for every platform and for
+Linux: the names are the app's extensions here, the sources are not built."""
+EXTENSIONS_KEY: Final = "extensions.allow"
+"""The config key listing the app's extensions (:mod:`oro_framework.host.extensions`); the
+host reads it before plugins load, as ``plugins.disable``, since it decides what is set aside."""
+_EXTENSION_PERMISSION: Final = ("permissions", "allow_extension")
+_ORO_GLOBALS: Final = ("webview", "oro_globals")
+_BACKEND_CMD: Final = "process.backend.cmd"
+"""oro-process's key for Oro's ``[linux] cmd``, the app's backend process."""
+
+
+@final
+@dataclass(frozen=True)
+class MappedKey:
+    """A value for oro's key ``parts`` (a part may hold a dot: ``build.copy-map`` sources)."""
+
+    parts: tuple[str, ...]
+    value: Any
+    origin: IniValue
+
+    @property
+    def dotted(self) -> str:
+        return ".".join(self.parts)
+
+
+@final
+@dataclass(frozen=True)
+class IniNote:
+    """An INI key oro does not honour, and why."""
+
+    origin: IniValue
+    reason: str
+
+    def message(self, file_name: str) -> str:
+        """The warning line: ``socket.ini:12: [ios] icon is not honoured: ... (see DOC)``."""
+        return (
+            f"{file_name}:{self.origin.line}: {self.origin.name} is not honoured: {self.reason} "
+            f"(see {DOC})"
+        )
+
+
+@final
+@dataclass
+class MappedIni:
+    """What an INI file means to oro: the keys it sets and the ones oro does not honour."""
+
+    file_name: str
+    keys: list[MappedKey] = field(default_factory=list)
+    notes: list[IniNote] = field(default_factory=list)
+
+    def source(self, key: MappedKey) -> str:
+        return f"{self.file_name}:{key.origin.line}"
+
+    def document(self, *, comments: bool = False) -> tomlkit.TOMLDocument:
+        """The ``oro.toml`` holding these keys; with ``comments``, each key names its INI origin
+        and the notes head the file."""
+        document = tomlkit.document()
+        if comments:
+            document.add(tomlkit.comment(f"Written by `oro init --from {self.file_name}`."))
+            if self.notes:
+                document.add(tomlkit.comment(f"Not honoured by oro (see {DOC}):"))
+                for note in self.notes:
+                    document.add(
+                        tomlkit.comment(
+                            _printable(
+                                f"  {self.file_name}:{note.origin.line} {note.origin.name}: "
+                                f"{note.reason}"
+                            )
+                        )
+                    )
+            document.add(tomlkit.nl())
+        tree: dict[str, Any] = {}
+        for key in self.keys:
+            node = tree
+            for part in key.parts[:-1]:
+                node = node.setdefault(part, {})
+            node[key.parts[-1]] = key
+        for name, value in tree.items():
+            document.add(name, _toml_item(value, self.file_name, comments))
+        return document
+
+
+def _printable(text: str) -> str:
+    """``text`` for a TOML comment: a key may hold a carriage return or a control character
+    (only ``\\n`` ends an INI line), which a comment cannot; escaped, as Python writes them."""
+    return "".join(
+        char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
+        for char in text
+    )
+
+
+def _toml_item(node: dict[str, Any] | MappedKey, file_name: str, comments: bool) -> Any:
+    if isinstance(node, MappedKey):
+        item = tomlkit.item(node.value)
+        if comments:
+            item.comment(_printable(f"{file_name} {node.origin.name}"))
+        return item
+    has_values = any(isinstance(child, MappedKey) for child in node.values())
+    table: Table = tomlkit.table(is_super_table=not has_values)
+    # Values first: a key after a sub-table would belong to the sub-table in TOML.
+    ordered = sorted(node.items(), key=lambda item: not isinstance(item[1], MappedKey))
+    for name, child in ordered:
+        table.add(name, _toml_item(child, file_name, comments))
+    return table
+
+
+def map_ini(document: IniDocument, registry: ConfigRegistry, path: Path) -> MappedIni:
+    """The oro keys ``document`` (read from ``path``) sets, typed as ``registry`` declares them,
+    and a note for each key oro does not honour.
+
+    :raises ConfigError: a value that does not parse as its key's type (``width = wide``),
+        naming the file, line and both keys.
+    """
+    mapped = MappedIni(path.name)
+    # Oro serves what the build puts in its output; with nothing but [build] copy, that is the
+    # copied folder itself, served as it is so that `oro run` needs no build. A script or a
+    # copy-map makes the build step serve build.output (host.builtin.resource_root).
+    is_plain_copy = not (
+        _text(document.values.get(("build", "script")))
+        or _text(document.values.get(("build", "copy_map")))
+        or document.section("build.copy-map")
+    )
+    copied = document.values.get(("build", "copy")) or document.values.get(("build", "input"))
+    for (section, key), origin in document.values.items():
+        if origin.value in ("", []):
+            continue  # an empty value sets nothing, in the runtime as here
+        if (section, key) == ("build", "input") and ("build", "copy") in document.values:
+            continue  # [build] copy is the newer name of the same thing
+        rule = _SPECIAL.get((section, key)) or _SPECIAL.get((section, "*"))
+        if rule is not None:
+            rule(mapped, registry, origin)
+            continue
+        reason = _KEY_REASONS.get((section, key)) or _section_reason(section)
+        if reason is not None:
+            mapped.notes.append(IniNote(origin, reason))
+            continue
+        _add(mapped, registry, _target(registry, section, key), origin)
+    if (
+        copied is not None
+        and is_plain_copy
+        and _text(copied)
+        and not set(";=") & set(_text(copied))
+    ):
+        _add(mapped, registry, ("webview", "root"), copied, _text(copied).rstrip("/") or ".")
+    if any(key.parts == tuple(EXTENSIONS_KEY.split(".")) for key in mapped.keys) and (
+        _EXTENSION_PERMISSION not in document.values
+    ):
+        # In Oro, building an extension is what lets the pages load it; here the permission
+        # says so, off unless the app turns it on.
+        first = next(iter(document.section(_EXTENSION_SECTIONS[0]).values()), None) or next(
+            iter(document.section(_EXTENSION_SECTIONS[1]).values())
+        )
+        _add(mapped, registry, _EXTENSION_PERMISSION, first, "true")
+    if document.values and _ORO_GLOBALS not in document.values:
+        # Oro's preload defines its globals (Buffer, require...) in every page of its apps.
+        _add(mapped, registry, _ORO_GLOBALS, next(iter(document.values.values())), "true")
+    if ("meta", "title") not in document.values and ("build", "name") in document.values:
+        # The runtime's title defaults to the program's name.
+        _add(mapped, registry, ("meta", "name"), document.values[("build", "name")])
+    return mapped
+
+
+def _text(origin: IniValue | None) -> str:
+    if origin is None:
+        return ""
+    return origin.value if isinstance(origin.value, str) else " ".join(origin.value)
+
+
+def _section_reason(section: str) -> str | None:
+    for name, reason in _SECTION_REASONS.items():
+        if section == name or section.startswith(name + "."):
+            return reason
+    return None
+
+
+def _target(registry: ConfigRegistry, section: str, key: str) -> tuple[str, ...]:
+    # Oro's name of a key named otherwise here (``[meta] title``), as its plugin declares it.
+    renamed = registry.for_oro_name(f"{section}.{key}")
+    if renamed is not None:
+        return tuple(renamed.split("."))
+    if not section:
+        return (key,)  # a flattened key at the top (window_width = 800), as oro.toml takes
+    return (*section.split("."), key)
+
+
+def _add(
+    mapped: MappedIni,
+    registry: ConfigRegistry,
+    parts: tuple[str, ...],
+    origin: IniValue,
+    value: str | list[str] | None = None,
+) -> None:
+    """Type ``value`` (``origin``'s own by default) as the key ``parts`` names is declared, or
+    note the key when no plugin declares it."""
+    dotted = ".".join(parts)
+    declared = registry.find(dotted) if len(parts) > 1 else registry.find(parts[0])
+    raw = origin.value if value is None else value
+    if declared is None:
+        if dotted.startswith("permissions.allow_") and parse_bool_word(_joined(raw)) is False:
+            # Denied in the file: refused as in oro.toml (ignoring it would grant what the file
+            # denies, the engine's camera for one), with the line.
+            mapped.keys.append(MappedKey(parts, False, origin))
+            return
+        mapped.notes.append(IniNote(origin, f"no installed plugin declares '{dotted}'"))
+        return
+    try:
+        typed = _typed(declared.type, raw)
+    except ValueError as error:
+        raise ConfigError(
+            f"key '{dotted}' ({origin.name}) {error}",
+            key=dotted,
+            source=f"{mapped.file_name}:{origin.line}",
+        ) from None
+    mapped.keys.append(MappedKey(parts, typed, origin))
+
+
+def _joined(raw: str | list[str]) -> str:
+    return raw if isinstance(raw, str) else " ".join(raw)
+
+
+def _typed(kind: type, raw: str | list[str]) -> Any:
+    if kind is list:
+        items = [raw] if isinstance(raw, str) else raw
+        # The runtime's lists are words separated by commas or spaces (env = USER, TMPDIR).
+        return [word for item in items for word in _LIST_SEPARATORS.split(item) if word]
+    return parse_text_value(kind, _joined(raw))
+
+
+# ---------------------------------------------------------------------------------------------
+# Keys whose value changes on the way
+# ---------------------------------------------------------------------------------------------
+
+
+def _webview_root(mapped: MappedIni, registry: ConfigRegistry, origin: IniValue) -> None:
+    """The runtime's ``[webview] root`` is the URL path the first window opens ("/"): oro's
+    ``webview.default_index``, not the resource folder that oro's ``webview.root`` names."""
+    root = _text(origin).strip()
+    if root in ("", "/"):
+        return
+    path = "/" + root.strip("/") + ("/index.html" if root.endswith("/") else "")
+    _add(mapped, registry, ("webview", "default_index"), origin, path)
+
+
+def _build_env(mapped: MappedIni, registry: ConfigRegistry, origin: IniValue) -> None:
+    """Names only; a secret's name is noted and left out, for pages never see a secret."""
+    names = _typed(list, origin.value)
+    secrets = [name for name in names if is_secret_name(name)]
+    if secrets:
+        mapped.notes.append(
+            IniNote(
+                origin,
+                f"{', '.join(secrets)} would hand pages a secret; oro forwards no secret "
+                "variable (read it in a plugin, or pass a reference: docs/config.md#secrets)",
+            )
+        )
+    kept = [name for name in names if name not in secrets]
+    if kept:
+        _add(mapped, registry, ("build", "env"), origin, kept)
+
+
+def _mount(mapped: MappedIni, registry: ConfigRegistry, origin: IniValue) -> None:
+    """``$HOST_HOME/docs/ = /docs`` → ``[filesystem.mounts] docs = "~/docs/"``: oro-fs's roots
+    are named, pages reach them by name (``docs:notes.txt``) or by the host path."""
+    host_path = origin.key
+    variable, slash, rest = host_path.partition("/")
+    if variable.startswith("$"):
+        if variable not in _HOST_PATHS:
+            mapped.notes.append(
+                IniNote(origin, f"{variable} has no place on this host (use $HOST_HOME)")
+            )
+            return
+        host_path = _HOST_PATHS[variable] + slash + rest
+    name = re.sub(r"[^a-z0-9]+", "-", _text(origin).lower()).strip("-") or "mount"
+    taken = {key.parts[-1] for key in mapped.keys if key.parts[:2] == ("filesystem", "mounts")}
+    unique, number = name, 2
+    while unique in taken:
+        unique, number = f"{name}-{number}", number + 1
+    _add(mapped, registry, ("filesystem", "mounts", unique), origin, host_path)
+
+
+def _backend_cmd(mapped: MappedIni, registry: ConfigRegistry, origin: IniValue) -> None:
+    """``[linux] cmd``, the program Oro starts as the app's backend process: oro-process's
+    ``process.backend.cmd``, or a note saying what would run it when that plugin is missing."""
+    if registry.find(_BACKEND_CMD) is None:
+        mapped.notes.append(
+            IniNote(
+                origin,
+                f"oro starts the backend process with the oro-process plugin ({_BACKEND_CMD}), "
+                "which is not installed",
+            )
+        )
+        return
+    _add(mapped, registry, tuple(_BACKEND_CMD.split(".")), origin)
+
+
+def ini_extension_names(document: IniDocument) -> list[str]:
+    """The extensions an Oro app's INI names (``[build.extensions] simple-ipc-ping = src/...``,
+    and ``[build.extensions.linux]``), in order: the app's ``[extensions] allow``."""
+    names: list[str] = []
+    for section in _EXTENSION_SECTIONS:
+        for name, origin in document.section(section).items():
+            if origin.value not in ("", []) and name not in names:
+                names.append(name)
+    return names
+
+
+def _extension(mapped: MappedIni, registry: ConfigRegistry, origin: IniValue) -> None:
+    """``[build.extensions] name = sources``: ``name`` joins ``extensions.allow``; its sources
+    are native code, which oro does not build (the extension is the plugin of that name)."""
+    parts = tuple(EXTENSIONS_KEY.split("."))
+    index = next((i for i, key in enumerate(mapped.keys) if key.parts == parts), None)
+    if index is None:
+        _add(mapped, registry, parts, origin, [origin.key])
+        return
+    listed = mapped.keys[index]
+    if origin.key not in listed.value:
+        mapped.keys[index] = MappedKey(parts, [*listed.value, origin.key], listed.origin)
+
+
+_Rule = Callable[[MappedIni, ConfigRegistry, IniValue], None]
+
+_SPECIAL: Final[dict[tuple[str, str], _Rule]] = {
+    ("webview", "root"): _webview_root,
+    ("build", "env"): _build_env,
+    ("webview.navigator.mounts", "*"): _mount,
+    ("linux", "cmd"): _backend_cmd,
+    **{(section, "*"): _extension for section in _EXTENSION_SECTIONS},
+}
+"""Keys whose value changes on the way, by ``(section, key)``; ``"*"`` for every key."""
+
+
+def ini_file_as_toml(path: Path, registry: ConfigRegistry) -> tuple[str, MappedIni]:
+    """The ``oro.toml`` text equivalent to the INI file ``path`` (``oro init --from``, a built
+    app's bundle), each key commented with its INI origin and the keys oro does not honour
+    listed at the top; and the mapping it came from.
+
+    :raises ConfigError: the file does not parse, or a value is of the wrong type.
+    """
+    mapped = map_ini(parse_ini(read_ini(path), path), registry, path)
+    return tomlkit.dumps(mapped.document(comments=True)), mapped

@@ -1,0 +1,325 @@
+"""Finding, loading and describing plugins: one :class:`pluggy.PluginManager` per host.
+
+Plugins come from the ``oro`` entry-point group (oro-framework's own core plugins included) or are
+handed over explicitly (tests). Environment variables steer discovery:
+
+* ``ORO_DISABLE_PLUGINS=a,b``: skip these entry points (by entry-point or distribution name).
+* ``ORO_LOAD_PLUGINS=a,b``: load only these third-party plugins (core plugins still load unless
+  disabled); an empty value loads none.
+* ``ORO_TRACE_PLUGINS=1``: print each plugin registered and each hook call (hook, plugin,
+  milliseconds) to stderr (:mod:`oro_framework.host.tracing`).
+
+``ORO_SKIP_BROKEN_PLUGINS=1`` (config key ``plugins.skip_broken``) makes the host drop broken
+plugins instead of stopping; see :class:`~oro_framework.Host`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import sys
+import types
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib.metadata import EntryPoint, entry_points
+from typing import Any, Final, final
+
+import pluggy
+
+from oro_framework import hookspecs
+from oro_framework.host import tracing
+from oro_framework.host.errors import PluginLoadError
+
+__all__ = [
+    "BUILTIN_PLUGIN",
+    "LOAD_PLUGINS_ENV",
+    "SKIP_BROKEN_ENV",
+    "LoadedPlugins",
+    "PluginInfo",
+    "create_plugin_manager",
+    "discover",
+    "listed_entry_points",
+    "load_entry_point",
+    "register_plugin",
+]
+
+CORE_DISTRIBUTION: Final = "oro-framework"
+ROUTE_CALL_HOOK: Final = "oro_route_call"
+BUILTIN_PLUGIN: Final = "oro"
+"""The host's own plugin (:mod:`oro_framework.host.builtin`): always registered first, never
+disabled, never skipped as broken."""
+LOAD_PLUGINS_ENV: Final = "ORO_LOAD_PLUGINS"
+"""Only these third-party plugins load (comma-separated names); a system package's launcher
+sets it to the app's plugins."""
+SKIP_BROKEN_ENV: Final = "ORO_SKIP_BROKEN_PLUGINS"
+"""The environment variable of config key ``plugins.skip_broken`` (besides its own
+``ORO_PLUGINS_SKIP_BROKEN``), named like ``ORO_DISABLE_PLUGINS``."""
+
+
+@final
+@dataclass(frozen=True)
+class PluginInfo:
+    """What ``oro plugins list`` shows about one plugin, loaded or broken.
+
+    :ivar name: the entry-point name (``fs``), the plugin's name everywhere.
+    :ivar distribution: what the user installed (``oro-fs``), when known.
+    :ivar error: why the plugin is broken (``None`` when it is not).
+    :ivar failed_hook: the hook that raised (``oro_register_routes``), for a plugin broken
+        while the host was built; ``None`` for an import or validation failure.
+    """
+
+    name: str
+    distribution: str | None = None
+    version: str | None = None
+    entry_point: str | None = None
+    module: str | None = None
+    hooks: tuple[str, ...] = ()
+    error: str | None = None
+    failed_hook: str | None = None
+
+    @property
+    def is_core(self) -> bool:
+        return self.distribution == CORE_DISTRIBUTION
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "version": self.version,
+            "entry_point": self.entry_point,
+            "module": self.module,
+            "hooks": list(self.hooks),
+            "error": self.error,
+            "failed_hook": self.failed_hook,
+            "distribution": self.distribution,
+        }
+
+
+@dataclass
+class LoadedPlugins:
+    """The outcome of :func:`create_plugin_manager`."""
+
+    manager: pluggy.PluginManager
+    infos: list[PluginInfo] = field(default_factory=list)
+    errors: list[PluginLoadError] = field(default_factory=list)
+    traced: bool = False
+    """``ORO_TRACE_PLUGINS`` is on: registrations and hook calls are printed to stderr."""
+
+    @property
+    def registered(self) -> frozenset[str]:
+        """The names of the plugins registered now: not broken, not set aside."""
+        return frozenset(
+            name for name, plugin in self.manager.list_name_plugin() if plugin is not None
+        )
+
+    def info(self, name: str) -> PluginInfo:
+        """The plugin named ``name``.
+
+        :raises KeyError: no plugin has that name.
+        """
+        for info in self.infos:
+            if info.name == name:
+                return info
+        raise KeyError(name)
+
+    def hook_error(self, name: str, hook: str, error: Exception) -> PluginLoadError:
+        """The :class:`PluginLoadError` for ``error`` raised by plugin ``name``'s ``hook``."""
+        info = self.info(name)
+        # One line whatever the exception's text: the command line shows exactly this.
+        text = " ".join(str(error).split())
+        raised = f"{type(error).__name__}: {text}" if text else type(error).__name__
+        return PluginLoadError(
+            f"hook {hook} raised {raised}",
+            entry_point=info.entry_point or name,
+            distribution=info.distribution,
+            hook=hook,
+        )
+
+    def mark_broken(self, name: str, error: PluginLoadError) -> None:
+        """Record ``error`` on plugin ``name`` and unregister it, so no hook calls it again."""
+        self.manager.unregister(name=name)
+        self.errors.append(error)
+        self.infos = [
+            dataclasses.replace(info, error=error.reason, failed_hook=error.hook)
+            if info.name == name
+            else info
+            for info in self.infos
+        ]
+
+
+def _names(environ: Mapping[str, str], variable: str) -> set[str] | None:
+    if variable not in environ:
+        return None
+    return {name.strip() for name in environ[variable].split(",") if name.strip()}
+
+
+def _distribution_name(entry_point: EntryPoint) -> str | None:
+    return entry_point.dist.name if entry_point.dist is not None else None
+
+
+def discover(environ: Mapping[str, str]) -> list[EntryPoint]:
+    """The entry points of group ``oro`` that the environment lets load, sorted by
+    distribution then name; duplicates (a distribution seen on two paths) appear once."""
+    disabled = _names(environ, "ORO_DISABLE_PLUGINS") or set()
+    only = _names(environ, LOAD_PLUGINS_ENV)
+    chosen: dict[tuple[str | None, str], EntryPoint] = {}
+    for entry_point in entry_points(group=hookspecs.PROJECT_NAME):
+        distribution = _distribution_name(entry_point)
+        if {entry_point.name, distribution} & disabled:
+            continue
+        is_core = distribution == CORE_DISTRIBUTION
+        if only is not None and not is_core and not {entry_point.name, distribution} & only:
+            continue
+        chosen.setdefault((distribution, entry_point.name), entry_point)
+    return sorted(chosen.values(), key=lambda ep: (_distribution_name(ep) or "", ep.name))
+
+
+def _describe(entry_point: EntryPoint) -> str:
+    return f"{entry_point.name} = {entry_point.value}"
+
+
+def create_plugin_manager(
+    *,
+    autoload: bool = True,
+    plugins: Sequence[object] = (),
+    environ: Mapping[str, str] | None = None,
+    strict: bool = True,
+) -> LoadedPlugins:
+    """Build a new plugin manager with the hookspecs, the host's built-in plugin, the discovered
+    entry points (when ``autoload``) and ``plugins``; validate every one against the hookspecs.
+
+    :param plugins: plugin objects (modules, classes or instances with ``oro_*`` hookimpls),
+        registered after the entry points, in order.
+    :param strict: raise the first :class:`PluginLoadError`; otherwise record it in
+        :attr:`LoadedPlugins.errors` and its :class:`PluginInfo` and go on without that plugin.
+    :raises PluginLoadError: a plugin could not be imported or breaks the hookspecs (``strict``).
+    """
+    from oro_framework.host import builtin
+
+    environ = environ if environ is not None else {}
+    manager = pluggy.PluginManager(hookspecs.PROJECT_NAME)
+    manager.add_hookspecs(hookspecs)
+    traced = tracing.enabled(environ)
+    if traced:
+        tracing.install(manager, lambda: sys.stderr)
+    loaded = LoadedPlugins(manager, traced=traced)
+    own = PluginInfo(BUILTIN_PLUGIN, CORE_DISTRIBUTION, _own_version(), module=builtin.__name__)
+    register_plugin(loaded, builtin, own, strict)
+    for entry_point in discover(environ) if autoload else []:
+        load_entry_point(loaded, entry_point, strict)
+    if plugins:
+        by_module = {ep.value: ep for ep in entry_points(group=hookspecs.PROJECT_NAME)}
+        for plugin in plugins:
+            register_plugin(loaded, plugin, _explicit_info(plugin, by_module), strict)
+    return loaded
+
+
+def load_entry_point(loaded: LoadedPlugins, entry_point: EntryPoint, strict: bool) -> None:
+    """Import ``entry_point`` and register its plugin (see :func:`register_plugin`); a failed
+    import raises (``strict``) or is recorded as a broken plugin."""
+    info = PluginInfo(
+        entry_point.name,
+        _distribution_name(entry_point),
+        entry_point.dist.version if entry_point.dist is not None else None,
+        _describe(entry_point),
+        entry_point.module,
+    )
+    try:
+        plugin = entry_point.load()
+    except Exception as error:
+        _fail(loaded, info, f"import failed: {type(error).__name__}: {error}", strict)
+        return
+    register_plugin(loaded, plugin, info, strict)
+
+
+def listed_entry_points(environ: Mapping[str, str], names: Collection[str]) -> list[EntryPoint]:
+    """The entry points :func:`discover` lets load whose entry-point or distribution name is
+    one of ``names`` (the app's extensions)."""
+    wanted = set(names)
+    return [
+        entry_point
+        for entry_point in discover(environ)
+        if {entry_point.name, _distribution_name(entry_point)} & wanted
+    ]
+
+
+def _own_version() -> str:
+    from oro_framework import __version__
+
+    return __version__
+
+
+def _explicit_info(plugin: object, by_module: Mapping[str, EntryPoint]) -> PluginInfo:
+    if isinstance(plugin, types.ModuleType):
+        entry_point = by_module.get(plugin.__name__)
+        if entry_point is not None:
+            return PluginInfo(
+                entry_point.name,
+                _distribution_name(entry_point),
+                entry_point.dist.version if entry_point.dist is not None else None,
+                _describe(entry_point),
+                plugin.__name__,
+            )
+        return PluginInfo(plugin.__name__, module=plugin.__name__)
+    name = getattr(plugin, "name", None)
+    if not isinstance(name, str):
+        name = plugin.__name__ if isinstance(plugin, type) else type(plugin).__name__
+    return PluginInfo(name, module=type(plugin).__module__)
+
+
+def _fail(loaded: LoadedPlugins, info: PluginInfo, reason: str, strict: bool) -> None:
+    error = PluginLoadError(
+        reason, entry_point=info.entry_point or info.name, distribution=info.distribution
+    )
+    if strict:
+        raise error
+    loaded.errors.append(error)
+    loaded.infos.append(PluginInfo(**{**info.__dict__, "error": reason}))
+
+
+def register_plugin(loaded: LoadedPlugins, plugin: object, info: PluginInfo, strict: bool) -> None:
+    """Register ``plugin`` as ``info.name`` and validate it against the hookspecs, recording
+    its :class:`PluginInfo`; a failure raises (``strict``) or is recorded as a broken plugin."""
+    manager = loaded.manager
+    if manager.get_plugin(info.name) is not None:
+        _fail(loaded, info, f"a plugin named '{info.name}' is already registered", strict)
+        return
+    try:
+        manager.register(plugin, name=info.name)
+    except pluggy.PluginValidationError as error:
+        _fail(loaded, info, f"invalid hook implementation: {error}", strict)
+        return
+    except ValueError as error:
+        _fail(loaded, info, str(error), strict)
+        return
+    problem = _validate(manager, plugin)
+    if problem is not None:
+        manager.unregister(plugin)
+        _fail(loaded, info, problem, strict)
+        return
+    hooks = tuple(sorted(caller.name for caller in manager.get_hookcallers(plugin) or ()))
+    loaded.infos.append(PluginInfo(**{**info.__dict__, "hooks": hooks}))
+    if loaded.traced:
+        tracing.registered(sys.stderr, info.name, info.distribution, info.version, info.module)
+
+
+def _validate(manager: pluggy.PluginManager, plugin: object) -> str | None:
+    """Why ``plugin`` breaks the hookspecs (misspelled or async hooks), or ``None``."""
+    try:
+        manager.check_pending()
+    except pluggy.PluginValidationError as error:
+        return f"unknown hook: {error}"
+    for caller in manager.get_hookcallers(plugin) or ():
+        for implementation in caller.get_hookimpls():
+            if implementation.plugin is not plugin:
+                continue
+            if inspect.iscoroutinefunction(implementation.function):
+                return f"hook '{caller.name}' is 'async def'; hooks must be synchronous"
+            is_wrapper = implementation.wrapper or implementation.hookwrapper
+            if caller.name == ROUTE_CALL_HOOK and not is_wrapper:
+                # A plain one would answer in the handler's place: replacing another plugin's
+                # route is what registration refuses as a conflict.
+                return (
+                    f"hook {ROUTE_CALL_HOOK} must be a wrapper: @hookimpl(wrapper=True), a "
+                    "generator that yields once"
+                )
+    return None

@@ -1,0 +1,775 @@
+"""IPC routes: the table plugins fill, and the router that dispatches requests to them.
+
+Every transport (HTTP bridge, Conduit, in-memory test client) calls :meth:`Router.dispatch`, so
+lookup, permission checks, timeouts and error translation happen once, here.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import json
+import logging
+import math
+import re
+from collections import Counter
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Collection,
+    Coroutine,
+    Generator,
+    Mapping,
+)
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Final, TypeAlias, TypeVar, final
+from urllib.parse import quote_plus
+
+import anyio
+
+from oro_framework.host.config.settings import setting
+from oro_framework.host.config.validators import positive, positive_count
+from oro_framework.host.envelope import (
+    ByteStream,
+    EventStream,
+    Reply,
+    encode_error,
+    encode_result,
+)
+from oro_framework.host.errors import (
+    AbortError,
+    ErrnoError,
+    InternalError,
+    IPCError,
+    NotAllowedError,
+    NotFoundError,
+    RegistrationError,
+    RouteTimeoutError,
+    ServiceUnavailableError,
+    ShuttingDownError,
+)
+from oro_framework.host.memory import DEFAULT_MEMORY_BUDGET
+from oro_framework.host.registry import Registry
+from oro_framework.host.request import Request
+from oro_framework.host.watchdog import working_on
+
+if TYPE_CHECKING:
+    from oro_framework.host.hooks import HookCaller
+
+__all__ = [
+    "DEFAULT_THREADS",
+    "DEFAULT_TIMEOUT",
+    "Handler",
+    "IpcSettings",
+    "Route",
+    "RouteCall",
+    "RouteCallWrapper",
+    "RouteGroup",
+    "RouteTable",
+    "Router",
+    "answered",
+    "wrap_result",
+]
+
+logger = logging.getLogger("oro_framework.router")
+
+Handler: TypeAlias = Callable[[Request], Any]
+"""A function taking a :class:`Request` and returning JSON data, ``bytes``, an
+:class:`EventStream`/:class:`ByteStream`, or any async iterator (sent as an event stream).
+An ``async def`` runs on the event loop; a plain ``def`` runs in a worker thread."""
+
+HandlerT = TypeVar("HandlerT", bound=Handler)
+
+RouteCall: TypeAlias = Awaitable[Any]
+"""The call of a route as an ``oro_route_call`` wrapper sees it: awaiting it runs the inner
+wrappers and the handler and gives the handler's result (or raises the caller's IPCError)."""
+
+RouteCallWrapper: TypeAlias = Generator[None, RouteCall, RouteCall]
+"""The return annotation of an ``@hookimpl(wrapper=True) def oro_route_call``: it yields once,
+receives the inner :data:`RouteCall` and returns the one the caller awaits."""
+
+DEFAULT_TIMEOUT: Final = 32.0
+"""Seconds a handler may take to produce its reply (Oro's ``TIMEOUT``); ``ipc.timeout_ms``
+changes it for every route, ``timeout=`` for one."""
+
+DEFAULT_THREADS: Final = 40
+"""Worker threads that run plain ``def`` handlers at once (``ipc.sync_handler_threads``)."""
+
+MEBIBYTE: Final = 1024 * 1024
+
+
+@final
+@dataclass(frozen=True)
+class IpcSettings:
+    """The host's ``[ipc]`` keys: how long and how many calls pages make, and what they may
+    hold. Read by the host (timeouts, threads, the memory budget, the loop watchdog) and by the
+    bridge (bodies, held connections); declared here, the lowest layer reading them."""
+
+    timeout_ms: int = setting(
+        32000,
+        "Milliseconds an IPC handler may take before the caller gets TimeoutError.",
+        validator=positive_count,
+    )
+    loop_lag_warning_ms: int = setting(
+        100,
+        "Milliseconds a route handler or service may hold the event loop in one step (code "
+        "between two awaits) before the host logs it by name and counts it in diagnostics.",
+        validator=positive_count,
+    )
+    sync_handler_threads: int = setting(
+        DEFAULT_THREADS,
+        "Worker threads that run plain 'def' route handlers at once; further calls wait for "
+        "one (their timeout still counts). A handler that times out keeps its thread until it "
+        "returns: a thread cannot be interrupted.",
+        validator=positive,
+    )
+    max_body_bytes: int = setting(
+        16 * MEBIBYTE,
+        "Largest IPC request body in bytes; a larger one is refused with RangeError (413). Also "
+        "the largest WebSocket message to a mounted app (a larger one closes it with 1009).",
+        validator=positive_count,
+    )
+    memory_budget_bytes: int = setting(
+        DEFAULT_MEMORY_BUDGET,
+        "Bytes every plugin together may buffer for pages at once (process output, query "
+        "results, zlib streams, file reads, AI bodies); a request that would pass it gets "
+        "RangeError ERR_OUT_OF_MEMORY (507) instead of the host running out of memory.",
+        validator=positive_count,
+    )
+    max_held_connections_per_page: int = setting(
+        3,
+        "Connections one window's page may hold open at once: event streams, streamed replies "
+        "(a child's stdout and stderr), calls that have not answered. The browser shares 6 "
+        "connections between all windows of the app; beyond this a page gets RangeError "
+        "ERR_TOO_MANY_CONNECTIONS (429), or an event stream a retry later.",
+        validator=positive_count,
+    )
+    max_held_connections_without_window: int = setting(
+        1,
+        "Connections the requests without a window credential (workers, a tab opened without "
+        "its launch URL, a page leaving its credential out) may hold open together, as "
+        "ipc.max_held_connections_per_page does for a window. A page can hold both: together "
+        "they must leave the other windows some of the browser's 6.",
+        validator=positive_count,
+    )
+    held_connection_grace_ms: int = setting(
+        1000,
+        "Milliseconds a page's request beyond ipc.max_held_connections_per_page may send "
+        "nothing (its handler has not answered, its stream waits) before it must have a place "
+        "or is ended with ERR_TOO_MANY_CONNECTIONS: how long one page may keep the other "
+        "windows waiting.",
+        validator=positive_count,
+    )
+
+
+DOTTED_NAME: Final = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*(\.[A-Za-z][A-Za-z0-9_\-]*)*$")
+"""Route and service names: ``ping``, ``fs.stat``, ``ai.llm.model.load``."""
+
+
+@final
+@dataclass(frozen=True)
+class Route:
+    """A registered route. ``doc`` is the first line of the handler's docstring unless given;
+    ``runs_in_thread`` is true for a plain ``def`` handler.
+
+    ``per_window`` says that the route's answers may differ from one window's page to another's
+    (what a page picked, opened or started is that window's alone), and to a request that proves
+    no window (``request.window is None``): the route's own checks decide per request. A route
+    wrapper that keeps answers (a cache) keeps them per ``request.window`` and keeps none for a
+    request without a window; only a route registered with ``per_window=False`` (the same answer
+    to every caller) may share them. True unless the route says otherwise: a route that forgets
+    to say is treated as the safe kind."""
+
+    name: str
+    handler: Handler
+    permission: str
+    doc: str
+    plugin: str
+    timeout: float | None = None
+    runs_in_thread: bool = False
+    per_window: bool = True
+
+    @property
+    def namespace(self) -> str:
+        return self.name.split(".", 1)[0]
+
+    @property
+    def label(self) -> str:
+        """How logs name it: ``route 'fs.stat' of plugin 'fs'``."""
+        return f"route {self.name!r} of plugin {self.plugin!r}"
+
+
+@final
+@dataclass(frozen=True)
+class RouteGroup:
+    """A plugin's routes that one permission guards, declared together in its ``routes.py``::
+
+        ROUTES: Final = RouteGroup(
+            permission="dns",
+            doc="Resolve host names and query DNS records (oro:dns, node:dns).",
+            handlers={"dns.lookup": lookup, "dns.resolve": resolve},
+        )
+
+    :ivar permission: the permission's name; ``permissions.allow_<it> = false`` in the app's
+        ``oro.toml`` turns every route of the group off.
+    :ivar doc: what the permission allows, for ``oro config list --describe`` and the docs.
+    :ivar handlers: route name → handler (see :meth:`RouteTable.add`); each route's doc is the
+        first line of its handler's docstring.
+    :ivar timeouts: seconds for the routes that may take longer (or must take less) than
+        ``ipc.timeout_ms``, by route name.
+    :ivar default: whether the permission is allowed when the app's config does not say.
+    :ivar shared: the routes whose answers are the same for every window's page and for a
+        request without a window (``per_window=False``, see :attr:`Route.per_window`); the
+        others are per window.
+    """
+
+    permission: str
+    doc: str
+    handlers: Mapping[str, Handler]
+    timeouts: Mapping[str, float] = field(default_factory=dict)
+    default: bool = True
+    shared: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.timeouts) - set(self.handlers))
+        if unknown:
+            raise ValueError(f"timeouts name routes the group does not have: {unknown}")
+        unknown = sorted(set(self.shared) - set(self.handlers))
+        if unknown:
+            raise ValueError(f"shared names routes the group does not have: {unknown}")
+
+
+@final
+class RouteTable(Registry[Route]):
+    """Passed to ``oro_register_routes``. Names are ``<namespace>.<action>`` (``fs.stat``) and
+    match case-insensitively, as in the Oro Runtime."""
+
+    kind = "route"
+
+    def _key(self, name: str) -> str:
+        return name.lower()
+
+    def add(
+        self,
+        name: str,
+        handler: Handler,
+        *,
+        permission: str | None = None,
+        doc: str | None = None,
+        timeout: float | None = None,
+        per_window: bool = True,
+    ) -> Route:
+        """Register ``handler`` as route ``name``, guarded by ``permission``.
+
+        :param handler: an ``async def handler(request)`` (run on the event loop; an async
+            generator function is streamed as server-sent events) or a plain ``def`` (run in a
+            worker thread, so it may block).
+        :param permission: required: the permission (declared by some plugin) that guards it.
+        :param doc: one line for ``oro routes``; default: the first line of the docstring.
+        :param timeout: seconds before the caller gets a TimeoutError; default ``ipc.timeout_ms``.
+        :param per_window: ``False`` when every caller gets the same answer, whatever window it
+            proves or none (:attr:`Route.per_window`): route wrappers may then share what they
+            keep of it between windows.
+        :raises RegistrationError: a bad name, no ``permission``, a handler that is not a
+            function of the request (or is a plain generator function), or a timeout that is not
+            a positive number.
+        :raises RegistrationConflict: another plugin registered the same name.
+        """
+        plugin = self.current_plugin
+        if not isinstance(name, str) or not DOTTED_NAME.match(name):
+            raise RegistrationError(
+                f"route name {name!r} must look like 'namespace.action'", plugin=plugin
+            )
+        if not isinstance(permission, str) or not permission:
+            raise RegistrationError(
+                f"route {name!r} needs permission=<name of a declared permission>, "
+                f"got {permission!r}",
+                plugin=plugin,
+            )
+        if timeout is not None and (
+            isinstance(timeout, bool)
+            or not isinstance(timeout, int | float)
+            or not math.isfinite(timeout)
+            or timeout <= 0
+        ):
+            raise RegistrationError(
+                f"timeout of route {name!r} must be a positive number of seconds, got {timeout!r}",
+                plugin=plugin,
+            )
+        if doc is not None and not isinstance(doc, str):
+            raise RegistrationError(f"doc of route {name!r} must be a string", plugin=plugin)
+        if not isinstance(per_window, bool):
+            raise RegistrationError(
+                f"per_window of route {name!r} must be True or False, got {per_window!r}",
+                plugin=plugin,
+            )
+        runs_in_thread = False
+        if inspect.isasyncgenfunction(handler):
+            handler = _streaming(handler)
+        elif inspect.isgeneratorfunction(handler):
+            raise RegistrationError(
+                f"handler of route {name!r} is a generator function; stream with an "
+                "'async def' that yields, or return an EventStream",
+                plugin=plugin,
+            )
+        elif not _is_async(handler):
+            if not callable(handler):
+                raise RegistrationError(
+                    f"handler of route {name!r} must be a function taking the Request, "
+                    f"got {handler!r}",
+                    plugin=plugin,
+                )
+            runs_in_thread = True
+        summary = doc if doc is not None else _first_line(inspect.getdoc(handler))
+        route = Route(
+            name, handler, permission, summary, plugin, timeout, runs_in_thread, per_window
+        )
+        self._claim(name, route, key=self._key(name))
+        return route
+
+    def add_group(self, group: RouteGroup) -> list[Route]:
+        """Register every route of ``group``, guarded by its permission: how a plugin's
+        ``oro_register_routes`` adds its routes (its ``oro_register_permissions`` declares the
+        permission with ``permissions.add_group(group)``).
+
+        :raises RegistrationError: as :meth:`add`, for the first route refused.
+        :raises RegistrationConflict: another plugin registered one of the names.
+        """
+        return [
+            self.add(
+                name,
+                handler,
+                permission=group.permission,
+                timeout=group.timeouts.get(name),
+                per_window=name not in group.shared,
+            )
+            for name, handler in group.handlers.items()
+        ]
+
+    def sorted(self) -> list[Route]:
+        return sorted(self, key=lambda route: route.name.lower())
+
+
+def _is_async(handler: object) -> bool:
+    """``async def`` functions, partials and methods of them, and objects whose ``__call__`` is
+    one: calling them gives a coroutine to await on the loop."""
+    return inspect.iscoroutinefunction(handler) or inspect.iscoroutinefunction(
+        getattr(handler, "__call__", None)  # noqa: B004 - the method, not whether it is callable
+    )
+
+
+def _streaming(generator: Callable[[Request], AsyncIterator[Any]]) -> Handler:
+    """Wrap an ``async def ... yield`` handler: calling it returns the stream to send."""
+
+    @functools.wraps(generator)
+    async def handler(request: Request) -> AsyncIterator[Any]:
+        return generator(request)
+
+    return handler
+
+
+async def wrap_result(call: RouteCall, function: Callable[[Any], Any]) -> Any:
+    """The result of ``call`` passed through ``function``: what a route wrapper returns to
+    rewrite a result (``return wrap_result(call, redact)``) or to wrap a stream
+    (``return wrap_result(call, counted)`` where ``counted`` makes a new async iterator)."""
+    return function(await call)
+
+
+async def answered(result: Any) -> Any:
+    """``result`` as a :data:`RouteCall`: what a route wrapper returns to answer without running
+    the inner call (a cache hit). The inner call, never awaited, never starts."""
+    return result
+
+
+@final
+class _HandlerCall:
+    """The innermost :data:`RouteCall`: starts the handler only when awaited, so that a wrapper
+    that answers without it leaves no coroutine behind (and no "never awaited" warning)."""
+
+    __slots__ = ("_request", "_route", "_start")
+
+    def __init__(
+        self,
+        start: Callable[[Route, Request], Coroutine[Any, Any, Any]],
+        route: Route,
+        request: Request,
+    ) -> None:
+        self._start = start
+        self._route = route
+        self._request = request
+
+    def __await__(self) -> Generator[Any, None, Any]:
+        return self._start(self._route, self._request).__await__()
+
+
+def _shutting_down(route: str) -> ShuttingDownError:
+    return ShuttingDownError(f"The app is shutting down: '{route}' was not run", state="stopping")
+
+
+def _first_line(text: str | None) -> str:
+    return (text or "").strip().split("\n", 1)[0]
+
+
+@final
+class Router:
+    """Dispatches :class:`Request` objects to routes and turns every outcome into a
+    :class:`Reply`; it never raises for anything a caller sends."""
+
+    def __init__(
+        self,
+        routes: RouteTable,
+        hooks: HookCaller,
+        *,
+        is_permission_allowed: Callable[[str], bool],
+        default_timeout: float = DEFAULT_TIMEOUT,
+        unavailable: Mapping[str, Callable[[], IPCError]] | None = None,
+        threads: int = DEFAULT_THREADS,
+        missing: Callable[[str], IPCError | None] | None = None,
+    ) -> None:
+        """:param unavailable: plugin name → the error its routes answer instead of running,
+            for the plugins whose service is down (the service runner keeps it up to date).
+        :param threads: worker threads that run plain ``def`` handlers at once.
+        :param missing: asked with the requested name when no route has it: an error to answer
+            instead of :class:`~oro_framework.NotFoundError` (a route whose provider failed to
+            load answers why), or ``None`` for the ``NotFoundError``."""
+        self.routes = routes
+        self._hooks = hooks
+        self._is_permission_allowed = is_permission_allowed
+        self.default_timeout = default_timeout
+        self._unavailable: Mapping[str, Callable[[], IPCError]] = (
+            {} if unavailable is None else unavailable
+        )
+        self._threads = threads
+        self._missing = missing
+        self._limiter: anyio.CapacityLimiter | None = None
+        self.calls: Counter[str] = Counter()
+        self.active: Counter[str] = Counter()
+        self.open_streams: Counter[str] = Counter()
+        self._is_closing = False
+        self._in_flight: set[Request] = set()
+        self._drained: anyio.Event | None = None
+        self._left: anyio.Event | None = None
+        """Set when a request leaves, for :meth:`withdraw` waiting on some of them."""
+        self._withdrawn: set[str] = set()
+
+    def close(self) -> None:
+        """The host is stopping: from now on every request is answered
+        :class:`~oro_framework.ShuttingDownError` without running its handler, so that no
+        handler meets a plugin that is being unconfigured."""
+        self._is_closing = True
+
+    async def drain(self, grace: float) -> None:
+        """:meth:`close`, let the requests already running finish for up to ``grace`` seconds,
+        then cancel the rest (their callers get :class:`~oro_framework.ShuttingDownError`) and
+        wait until every handler has left: after this, nothing of a plugin runs on a request's
+        behalf."""
+        self.close()
+        if not self._in_flight:
+            return
+        self._drained = anyio.Event()
+        with anyio.move_on_after(grace):
+            await self._drained.wait()
+        for request in list(self._in_flight):
+            request.cancel_scope.cancel()
+        if self._in_flight:
+            await self._drained.wait()
+
+    async def withdraw(self, names: Collection[str], grace: float) -> None:
+        """Routes ``names`` are out of the table (their plugin was unloaded while the host
+        runs): let the requests still running them finish for up to ``grace`` seconds, then
+        cancel the rest (their callers get :class:`~oro_framework.ServiceUnavailableError`) and
+        wait until every one has left, so that the plugin can be unconfigured under none."""
+        keys = {name.lower() for name in names}
+
+        def running() -> list[Request]:
+            return [request for request in self._in_flight if request.route.lower() in keys]
+
+        if not running():
+            return
+        self._withdrawn |= keys
+        try:
+            with anyio.move_on_after(grace):
+                while running():
+                    await self._one_left()
+            for request in running():
+                request.cancel_scope.cancel()
+            while running():
+                await self._one_left()
+        finally:
+            self._withdrawn -= keys
+
+    async def _one_left(self) -> None:
+        if self._left is None:
+            self._left = anyio.Event()
+        await self._left.wait()
+
+    async def dispatch(self, request: Request) -> Reply:
+        """Run the route ``request.route`` names and answer with a :class:`Reply`.
+
+        Streams are wrapped so that their cancellation, errors and closing are accounted for;
+        the caller must iterate or ``aclose()`` them.
+        """
+        route = self.routes.get(request.route)
+        source = route.name if route else request.route
+        if self._is_closing:
+            return self._error_reply(source, request, _shutting_down(source))
+        if route is None:
+            return self._error_reply(source, request, self._not_found(request))
+        self.calls[route.name] += 1
+        self.active[route.name] += 1
+        self._in_flight.add(request)
+        try:
+            result = await self._run(route, request)
+        except IPCError as error:
+            return self._error_reply(source, request, error)
+        finally:
+            self.active[route.name] -= 1
+            self._in_flight.discard(request)
+            if not self._in_flight and self._drained is not None:
+                self._drained.set()
+            if self._left is not None:
+                self._left.set()
+                self._left = None
+        return self._result_reply(route, request, result)
+
+    def _not_found(self, request: Request) -> IPCError:
+        name = request.route
+        if self._missing is not None:
+            try:
+                error = self._missing(name)
+            except Exception:
+                logger.exception("answering the missing route %r raised", name)
+                return InternalError(f"Internal error looking up route '{name}'")
+            if error is not None:
+                return error
+        # Oro's words and fields: "Not found", with the request's URL naming the route.
+        return NotFoundError("Not found", url=_request_url(request))
+
+    async def _run(self, route: Route, request: Request) -> Any:
+        self._check_permission(route, request)
+        # Empty unless a service is down: one falsy check on the hot path.
+        if self._unavailable and route.plugin in self._unavailable:
+            raise self._unavailable[route.plugin]()
+        timeout = route.timeout if route.timeout is not None else self.default_timeout
+        # One scope serves both the deadline and client cancellation: scopes dominate the cost
+        # of a dispatch, and Request.cancel() records which of the two fired.
+        scope = request.scope_until(anyio.current_time() + timeout)
+        with scope, working_on(route.label):
+            # Without route wrappers (the usual case) one check of an empty list, then the
+            # handler as before: wrappers cost nothing until a plugin brings one.
+            if self._hooks.wraps_routes():
+                return await self._run_wrapped(route, request)
+            return await self._handle(route, request)
+        if request.is_aborted:
+            raise AbortError(f"Request to '{route.name}' was cancelled by the client")
+        if self._is_closing:
+            raise _shutting_down(route.name)
+        if route.name.lower() in self._withdrawn:
+            raise ServiceUnavailableError(
+                f"Route '{route.name}' was stopped: plugin '{route.plugin}' was unloaded",
+                state="unloaded",
+            )
+        raise RouteTimeoutError(
+            f"Route '{route.name}' did not answer within {timeout:g} s", timeout=timeout
+        )
+
+    async def _run_wrapped(self, route: Route, request: Request) -> Any:
+        """The handler inside the plugins' ``oro_route_call`` wrappers. The handler's own
+        exceptions are translated before a wrapper sees them, so any other exception that
+        reaches here is a wrapper's: logged naming it, answered as InternalError."""
+        call = self._hooks.route_call(request, route, _HandlerCall(self._handle, route, request))
+        try:
+            return await call
+        except IPCError:
+            raise
+        except Exception as error:
+            raise self._hooks.route_wrapper_failed(route, error) from error
+
+    async def _handle(self, route: Route, request: Request) -> Any:
+        """The handler's call, its exceptions typed: what wrappers wrap, or the whole call."""
+        try:
+            if route.runs_in_thread:
+                return await self._run_in_thread(route, request)
+            return await route.handler(request)
+        except IPCError:
+            raise
+        except Exception as error:
+            raise _translated(route, error) from error
+        except HANDLER_EXITS as error:
+            # A handler that calls sys.exit (argparse on the page's input) or raises
+            # KeyboardInterrupt ends its call, not the host that serves every window.
+            raise _internal(route, error) from error
+
+    async def _run_in_thread(self, route: Route, request: Request) -> Any:
+        """Run a plain ``def`` handler in a worker thread. On timeout or cancellation the caller
+        is answered at once and the thread is abandoned: Python cannot interrupt it, so it runs
+        to its end and holds its limiter slot until then."""
+        if self._limiter is None:
+            # Created on first use: a limiter belongs to the running event loop.
+            self._limiter = anyio.CapacityLimiter(self._threads)
+        return await anyio.to_thread.run_sync(
+            route.handler, request, limiter=self._limiter, abandon_on_cancel=True
+        )
+
+    def thread_usage(self) -> dict[str, int]:
+        """Worker threads of plain ``def`` handlers: ``limit``, ``busy`` (abandoned threads
+        still running included) and ``waiting`` (calls queued for a free thread)."""
+        if self._limiter is None:
+            return {"limit": self._threads, "busy": 0, "waiting": 0}
+        statistics = self._limiter.statistics()
+        return {
+            "limit": self._threads,
+            "busy": statistics.borrowed_tokens,
+            "waiting": statistics.tasks_waiting,
+        }
+
+    def _check_permission(self, route: Route, request: Request) -> None:
+        if not self._is_permission_allowed(route.permission):
+            raise NotAllowedError(
+                f"Runtime permission is disabled for '{route.permission}'",
+                permission=route.permission,
+            )
+        try:
+            decision = self._hooks.permission_check(request=request, permission=route.permission)
+        except IPCError:
+            raise
+        except Exception as error:
+            raise _internal(route, error) from error
+        if decision is False:
+            raise NotAllowedError(
+                f"Permission '{route.permission}' was refused for route '{route.name}'",
+                permission=route.permission,
+            )
+
+    def _result_reply(self, route: Route, request: Request, result: Any) -> Reply:
+        source = route.name
+        if isinstance(result, bytes | bytearray | memoryview):
+            return Reply(source, request.id, body=bytes(result))
+        if isinstance(result, EventStream | ByteStream):
+            return Reply(source, request.id, stream=self._track(route, request, result))
+        if isinstance(result, AsyncIterator):
+            stream = EventStream(result)
+            return Reply(source, request.id, stream=self._track(route, request, stream))
+        try:
+            payload = encode_result(
+                source, request.id, result, token=request.token, held=request.transport_memory
+            )
+        except IPCError as error:
+            # OutOfMemoryError: the budget cannot hold the answer (507).
+            return self._error_reply(source, request, error)
+        except (TypeError, ValueError, RecursionError) as error:
+            return self._error_reply(source, request, _not_json(route, error))
+        return Reply(source, request.id, data=result, payload=payload)
+
+    def _error_reply(self, source: str, request: Request, error: IPCError) -> Reply:
+        payload = encode_error(source, request.id, error, token=request.token)
+        return Reply(source, request.id, error=error, payload=payload)
+
+    def _track(
+        self, route: Route, request: Request, stream: EventStream | ByteStream
+    ) -> EventStream | ByteStream:
+        if isinstance(stream, EventStream):
+            return EventStream(self._guarded(route, request, stream.events))
+        return ByteStream(self._guarded(route, request, stream.chunks), stream.media_type)
+
+    async def _guarded(
+        self, route: Route, request: Request, items: AsyncIterator[Any]
+    ) -> AsyncIterator[Any]:
+        """Count the open stream and close the handler's iterator whatever ends the stream;
+        an unexpected error mid-stream is logged and ends it (the status line is long gone)."""
+        self.open_streams[route.name] += 1
+        try:
+            async for item in items:
+                yield item
+        except IPCError:
+            raise
+        except (Exception, *HANDLER_EXITS) as error:
+            raise _internal(route, error) from error
+        finally:
+            self.open_streams[route.name] -= 1
+            close = getattr(items, "aclose", None)
+            if close is not None:
+                with anyio.CancelScope(shield=True):
+                    await close()
+
+
+HANDLER_EXITS: Final = (SystemExit, KeyboardInterrupt)
+"""What a handler may raise that would end the process: its call's InternalError instead."""
+
+
+def _translated(route: Route, error: Exception) -> IPCError:
+    """What the caller gets for an exception a handler raised: an OSError with an errno as the
+    matching ErrnoError, anything else as InternalError (logged)."""
+    if isinstance(error, OSError) and error.errno is not None:
+        return ErrnoError.from_os_error(error)
+    return _internal(route, error)
+
+
+def _internal(route: Route, error: BaseException) -> InternalError:
+    if isinstance(error, RecursionError):
+        # Its traceback repeats one frame a thousand times (160 KB a request): one line says it.
+        logger.error(
+            "route %r of plugin %r went past the recursion limit: %s",
+            route.name,
+            route.plugin,
+            _bounded_reason(error),
+        )
+    else:
+        logger.error(
+            "route %r of plugin %r raised an unexpected exception",
+            route.name,
+            route.plugin,
+            exc_info=error,
+        )
+    return InternalError(f"Internal error in route '{route.name}' (details in the host log)")
+
+
+_REASON_CHARACTERS: Final = 200
+
+
+def _bounded_reason(error: BaseException) -> str:
+    """``error`` in one line of at most :data:`_REASON_CHARACTERS` characters."""
+    text = " ".join(f"{type(error).__name__}: {error}".split())
+    return text if len(text) <= _REASON_CHARACTERS else text[: _REASON_CHARACTERS - 1] + "…"
+
+
+def _not_json(route: Route, error: BaseException) -> InternalError:
+    """A result JSON cannot carry (NaN, an object, nested too deeply): one bounded line in the
+    log, no traceback (the reason is all there is to it, and the result may be the page's own
+    input), and a typed error for the page."""
+    logger.error(
+        "route %r of plugin %r returned a result that is not JSON: %s",
+        route.name,
+        route.plugin,
+        _bounded_reason(error),
+    )
+    return InternalError(
+        f"Route '{route.name}' returned a result that cannot be sent as JSON (details in the "
+        "host log)",
+        code="ERR_RESULT_NOT_JSON",
+    )
+
+
+def _request_url(request: Request) -> str:
+    """``request`` as the ``ipc://`` URL Oro's pages send (``ipc://x/?path=a&index=0&seq=R1``):
+    its parameters, then the window index and the sequence id."""
+    pairs = [(key, _query_value(value)) for key, value in request.params.items() if key != "index"]
+    index = request.params.get("index", request.window)
+    if index is not None:
+        pairs.append(("index", _query_value(index)))
+    pairs.append(("seq", request.id))
+    # By hand: urlencode's generality costs as much as the rest of a 404 (bench/router.py).
+    query = "&".join(f"{_quoted(key)}={_quoted(value)}" for key, value in pairs)
+    return f"ipc://{request.route}/?{query}"
+
+
+def _query_value(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    # A window index is an int: json.dumps would say the same, slower.
+    return str(value) if type(value) is int else json.dumps(value)
+
+
+def _quoted(text: str) -> str:
+    return text if text.isascii() and text.isalnum() else quote_plus(text)
