@@ -2,7 +2,7 @@
 
 The showcase (``examples/showcase``, every installed plugin, as ``oro run`` loads it) runs the way
 ``oro run`` runs it: :class:`~oro_framework.gui.runner.AppRunner` with a
-:class:`~oro_framework.gui.qt.backend.QtEngine` (PyQt6 + QtWebEngine) in this
+:class:`~oro_framework.gui.qt.engine.QtEngine` (PyQt6 + QtWebEngine) in this
 process,
 under Xvfb when no display is set. Once its page reported ready, the bench exposes an ``echo``
 function to the window through pywebview's own ``js_api`` (``Window.expose``: oro's window
@@ -58,7 +58,7 @@ from _shared import GOAL_WIDTH, EchoPlugin, goal, p50_p99, serve_raw_floors
 from anyio.from_thread import start_blocking_portal
 
 from oro_framework.gui.display import has_display
-from oro_framework.gui.qt.backend import QtEngine
+from oro_framework.gui.qt.engine import QtEngine
 from oro_framework.gui.runner import AppRunner
 from oro_framework.host.app import Host
 from oro_framework.host.windows import Window

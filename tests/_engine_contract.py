@@ -1,5 +1,5 @@
 """The engine contract's driver: every method of the host's
-:class:`~oro_framework.host.windows.backend.Engine` on one engine, called where the window
+:class:`~oro_framework.host.windows.engine.Engine` on one engine, called where the window
 manager calls it, and what each call answered, for ``tests/test_engine_contract.py`` to compare.
 
 A native engine runs here as ``oro run`` runs it: ``python tests/_engine_contract.py <engine>``
@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from typing import Any, Final
 
-from oro_framework.host.windows.backend import Engine
+from oro_framework.host.windows.engine import Engine
 from oro_framework.host.windows.model import (
     NativeState,
     Window,
@@ -41,7 +41,7 @@ PAGE: Final = b"<!doctype html><title>contract</title><p>contract</p>"
 
 
 class Recorder:
-    """A :class:`~oro_framework.host.windows.backend.GuiListener` that keeps what it heard,
+    """A :class:`~oro_framework.host.windows.engine.GuiListener` that keeps what it heard,
     from whichever thread the engine reports on."""
 
     def __init__(self) -> None:

@@ -1,6 +1,6 @@
 """Which web engine shows an app's windows, and whether each one is installed.
 
-Two engines sit behind the host's :class:`~oro_framework.host.windows.backend.Engine`,
+Two engines sit behind the host's :class:`~oro_framework.host.windows.engine.Engine`,
 each in a folder of its own (``gui/gtk/``, ``gui/qt/``), and only that folder imports its toolkit
 (an import-linter contract says so):
 
@@ -25,7 +25,7 @@ from oro_framework.host.builtin import WEBVIEW_ENGINES
 from oro_framework.host.errors import EngineUnavailableError
 
 if TYPE_CHECKING:
-    from oro_framework.host.windows.backend import Engine
+    from oro_framework.host.windows.engine import Engine
 
 __all__ = [
     "ENGINE_LABELS",
@@ -133,9 +133,9 @@ def make_engine(
     :raises ImportError: its toolkit cannot be loaded.
     """
     if name == "system":
-        from oro_framework.gui.gtk.backend import GtkEngine
+        from oro_framework.gui.gtk.engine import GtkEngine
 
         return GtkEngine(storage_path=storage_path, protocol_schemes=protocol_schemes)
-    from oro_framework.gui.qt.backend import QtEngine
+    from oro_framework.gui.qt.engine import QtEngine
 
     return QtEngine(storage_path=storage_path, protocol_schemes=protocol_schemes)

@@ -3,7 +3,7 @@ window or, headless, a printed launch URL.
 
 Headless, the loop runs in the main thread and stops on SIGINT/SIGTERM. With a GUI, the main
 thread belongs to the web engine's toolkit (GTK or Qt) and the loop runs in the thread
-``oro-loop``; see :mod:`oro_framework.host.windows.backend` for how the two talk. Either way
+``oro-loop``; see :mod:`oro_framework.host.windows.engine` for how the two talk. Either way
 the host stops first (pages get ``applicationstop``, services stop), the server is given a moment
 to deliver what is queued, and only then is it cancelled.
 """

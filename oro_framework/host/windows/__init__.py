@@ -3,7 +3,7 @@
 layer's native ones (WebKitGTK, QtWebEngine) and the :class:`HeadlessEngine` of an app without a
 GUI."""
 
-from oro_framework.host.windows.backend import Engine, GuiDispatcher, GuiListener
+from oro_framework.host.windows.engine import Engine, GuiDispatcher, GuiListener
 from oro_framework.host.windows.headless import HeadlessEngine
 from oro_framework.host.windows.manager import WindowManager
 from oro_framework.host.windows.model import (

@@ -1,4 +1,4 @@
-""":class:`HeadlessEngine`: the :class:`~oro_framework.host.windows.backend.Engine` of an app
+""":class:`HeadlessEngine`: the :class:`~oro_framework.host.windows.engine.Engine` of an app
 without a GUI (no display, ``--headless``, tests), what the window manager uses until ``oro run``
 attaches a native one.
 
@@ -25,7 +25,7 @@ from oro_framework.host.windows.model import (
 )
 
 if TYPE_CHECKING:
-    from oro_framework.host.windows.backend import GuiDispatcher, GuiListener
+    from oro_framework.host.windows.engine import GuiDispatcher, GuiListener
 
 __all__ = ["HEADLESS", "NO_GUI", "HeadlessEngine"]
 

@@ -1,5 +1,5 @@
 """The :class:`WindowManager`: the app's windows as routes and the command line see them, shown
-by an :class:`~oro_framework.host.windows.backend.Engine`: a native one ``oro run`` attaches, or
+by an :class:`~oro_framework.host.windows.engine.Engine`: a native one ``oro run`` attaches, or
 the :class:`~oro_framework.host.windows.headless.HeadlessEngine`.
 
 Events travel from the GUI to the loop: the toolkit reports shown/minimised/restored/closing/closed
@@ -40,7 +40,7 @@ from oro_framework.host.launch import (
     window_launch_token,
 )
 from oro_framework.host.lifecycle import LifecycleEvent, LifecycleState, emit_to_pages
-from oro_framework.host.windows.backend import Engine, GuiDispatcher
+from oro_framework.host.windows.engine import Engine, GuiDispatcher
 from oro_framework.host.windows.headless import HEADLESS, NO_GUI, HeadlessEngine
 from oro_framework.host.windows.held import GuiHeld
 from oro_framework.host.windows.model import (
@@ -221,7 +221,7 @@ class WindowManager:
         creator: int | None = None,
     ) -> str | None:
         """``window``'s engine has opened it. A native engine reports the rest (made, shown)
-        through :class:`~oro_framework.host.windows.backend.GuiListener`; an engine without
+        through :class:`~oro_framework.host.windows.engine.GuiListener`; an engine without
         native windows has nothing to report: the window is shown (unless created hidden) and
         its launch URL goes to the launch listeners and the ``creator`` window's pages, which
         is returned."""

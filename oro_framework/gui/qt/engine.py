@@ -1,5 +1,5 @@
 """The Qt engine: native windows from pywebview with the Qt toolkit (PyQt6 + QtWebEngine, a
-whole Chromium), behind the host's :class:`~oro_framework.host.windows.backend.Engine`."""
+whole Chromium), behind the host's :class:`~oro_framework.host.windows.engine.Engine`."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from oro_framework.gui.waiting import call_and_wait
 from oro_framework.host.config.values import screen_length_pixels
 from oro_framework.host.errors import IPCError, NotFoundError
 from oro_framework.host.origins import origin_of
-from oro_framework.host.windows.backend import GuiDispatcher, GuiListener
+from oro_framework.host.windows.engine import GuiDispatcher, GuiListener
 from oro_framework.host.windows.model import (
     NativeState,
     Window,

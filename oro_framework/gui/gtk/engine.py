@@ -27,7 +27,7 @@ from oro_framework.gui.gtk.window import GtkWindowParts, screen_size
 from oro_framework.host.config.values import screen_length_pixels
 from oro_framework.host.errors import IPCError, NotFoundError
 from oro_framework.host.origins import origin_of
-from oro_framework.host.windows.backend import GuiDispatcher, GuiListener
+from oro_framework.host.windows.engine import GuiDispatcher, GuiListener
 from oro_framework.host.windows.model import (
     NativeState,
     Window,
