@@ -181,6 +181,22 @@ def test_config_get_in_a_hostile_folder_writes_nothing(tmp_path: Path) -> None:
     assert _tree(app) == before
 
 
+def test_keys_and_permissions_the_backend_declares_are_warnings_when_it_is_not_run(
+    tmp_path: Path,
+) -> None:
+    """A backend may declare config keys and permissions (it is a local plugin); a command that
+    does not run it reads the app all the same, naming them unknown with the reason."""
+    app = write_hostile_app(tmp_path)
+    with (app / "oro.toml").open("a") as config:
+        config.write('\n[myapp]\ngreeting = "hi"\n\n[permissions]\nallow_mything = false\n')
+    result = _oro(app, "config", "get", "meta.name")
+    assert (result.returncode, result.stdout) == (0, "hostile\n"), result.stderr
+    for key in ("myapp.greeting", "permissions.allow_mything"):
+        assert f"unknown config key '{key}'" in result.stderr
+    assert "or the app's backend, not run here" in result.stderr
+    assert not (tmp_path / MARKER).exists()
+
+
 def test_routes_lists_the_backends_commands_read_from_its_source(tmp_path: Path) -> None:
     app = write_hostile_app(tmp_path)
     result = _oro(app, "routes")

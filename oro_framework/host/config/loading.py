@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, TypeVar, final
 
+from oro_framework.host.app_backend import backend_imports_allowed
 from oro_framework.host.config.document import (
     PLATFORM_SECTIONS,
     iter_document_parts,
@@ -427,7 +428,7 @@ def _apply_file_value(
         _store(layer, ours, oro_name, value, source)
         return
     if key is None:
-        if flatten_key(dotted).startswith("permissions_allow_"):
+        if flatten_key(dotted).startswith("permissions_allow_") and backend_imports_allowed():
             raise ConfigError(
                 f"key '{dotted}': no installed plugin declares permission "
                 f"'{flatten_key(dotted).removeprefix('permissions_allow_')}'"
@@ -435,8 +436,10 @@ def _apply_file_value(
                 key=dotted,
                 source=source,
             )
+        # A command that only reads the app does not run its backend, which may declare it.
+        unread = "" if backend_imports_allowed() else " or the app's backend, not run here"
         warnings.warn(
-            f"{source}: unknown config key '{dotted}' (no installed plugin declares it)"
+            f"{source}: unknown config key '{dotted}' (no installed plugin declares it{unread})"
             f"{did_you_mean(dotted, registry)}",
             ConfigWarning,
             stacklevel=4,
