@@ -428,7 +428,8 @@ def _apply_file_value(
         _store(layer, ours, oro_name, value, source)
         return
     if key is None:
-        if flatten_key(dotted).startswith("permissions_allow_") and backend_imports_allowed():
+        is_permission = flatten_key(dotted).startswith("permissions_allow_")
+        if is_permission and backend_imports_allowed():
             raise ConfigError(
                 f"key '{dotted}': no installed plugin declares permission "
                 f"'{flatten_key(dotted).removeprefix('permissions_allow_')}'"
@@ -436,8 +437,9 @@ def _apply_file_value(
                 key=dotted,
                 source=source,
             )
-        # A command that only reads the app does not run its backend, which may declare it.
-        unread = "" if backend_imports_allowed() else " or the app's backend, not run here"
+        # A command that only reads the app does not run its backend, which may declare a
+        # permission: unknown here, it is no reason to stop reading.
+        unread = " or the app's backend, not run here" if is_permission else ""
         warnings.warn(
             f"{source}: unknown config key '{dotted}' (no installed plugin declares it{unread})"
             f"{did_you_mean(dotted, registry)}",
