@@ -64,8 +64,8 @@ def oro_page_closed(host: Host, window: int) -> None:
 
 
 @hookimpl
-def oro_diagnostics(host: Host) -> dict[str, Any]:
-    return host.stash[STATE].diagnostics()
+def oro_diagnostics(host: Host, window: int | None) -> dict[str, Any]:
+    return host.stash[STATE].diagnostics(window)
 
 
 @hookimpl

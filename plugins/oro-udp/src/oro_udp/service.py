@@ -202,12 +202,18 @@ class UdpSockets:
         for sock in list(self.sockets.values()):
             self.close(sock)
 
-    def diagnostics(self) -> dict[str, Any]:
-        ids = sorted(self.sockets)
+    def diagnostics(self, window: int | None = None) -> dict[str, Any]:
+        """The sockets and the datagrams dropped for slow pages: for a page (``window``), its
+        own window's sockets only; for the host's tools (``None``), every socket, closed ones'
+        drops included."""
+        sockets = [
+            sock for sock in self.sockets.values() if window is None or sock.window == window
+        ]
+        closed = self.closed_dropped if window is None else 0
         return {
-            "handles": {"count": len(ids), "ids": ids},
-            "dropped": self.closed_dropped + sum(s.dropped for s in self.sockets.values()),
-            "sockets": {sock.id: sock.diagnostics() for sock in self.sockets.values()},
+            "handles": {"count": len(sockets), "ids": sorted(sock.id for sock in sockets)},
+            "dropped": closed + sum(sock.dropped for sock in sockets),
+            "sockets": {sock.id: sock.diagnostics() for sock in sockets},
         }
 
     # ----------------------------------------------------------------------------------------
