@@ -552,3 +552,26 @@ async def test_the_apps_oro_toml_does_not_exist_for_pages(tmp_path: Path) -> Non
     assert errno_code(stat_missing) == "ENOENT"
     assert [entry["name"] for entry in listing] == ["index.html"]
     assert page == b"<p>hi</p>"
+
+
+async def test_the_apps_backend_and_shadowed_config_files_do_not_exist_for_pages(
+    tmp_path: Path,
+) -> None:
+    # As over HTTP (docs/security.md, check 9): the backend's code and a shadowed socket.ini
+    # may hold keys; a page reading the app's files does not find them.
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "oro.toml").write_text('[meta]\nname = "secretive"\n')
+    (app / "socket.ini").write_text("[meta]\ntitle = shadowed\n")
+    (app / "backend.py").write_text('API_KEY = "not for pages"\n')
+    (app / "index.html").write_text("<p>hi</p>")
+    async with make_host([oro_fs.plugin], app_dir=app, config=DATA_HOME) as running:
+        client = MemoryClient(running)
+        backend = await client.call("fs.readFile", path="resources:backend.py")
+        relative = await client.call("fs.readFile", path="backend.py")
+        ini = await client.call("fs.readFile", path="resources:socket.ini")
+        listing = await ok(client, "fs.readdir", path="resources:")
+    assert errno_code(backend) == "ENOENT"
+    assert errno_code(relative) == "ENOENT"
+    assert errno_code(ini) == "ENOENT"
+    assert [entry["name"] for entry in listing] == ["index.html"]

@@ -130,9 +130,17 @@ STATE: Final = StashKey[FsState]("fs")
 """Where a host keeps oro-fs's :class:`FsState`."""
 
 
+OTHER_CONFIG_FILES: Final = frozenset({"oro.toml", "oro.ini", "socket.ini"})
+"""Config files an app folder may hold beside the one read (shadowed ones): keys too."""
+
+
 def _config_file_names(host: Host) -> frozenset[str]:
-    """``oro.toml``'s name when it lies at the top of the resources (the app directory)."""
-    config_file = host.config_file
-    if config_file is None or config_file.parent.resolve() != host.paths.resources.resolve():
-        return frozenset()
-    return frozenset({config_file.name})
+    """The names at the top of the resources (when they are the app directory) that pages do
+    not see, as the bridge does not serve them: the config file read and any shadowed one
+    (they may hold keys), and the app's backend file (its code may too)."""
+    resources = host.paths.resources.resolve()
+    files = [host.config_file, host.backend.file if host.backend is not None else None]
+    names = {file.name for file in files if file is not None and file.parent.resolve() == resources}
+    if host.config_file is not None and host.config_file.parent.resolve() == resources:
+        names |= {name for name in OTHER_CONFIG_FILES if (resources / name).is_file()}
+    return frozenset(names)
