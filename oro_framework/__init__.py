@@ -133,6 +133,7 @@ _EXPORTS: dict[str, str] = {
     "check_script_path": "oro_framework.host.protocols",
     "Config": "oro_framework.host.config",
     "ConfigError": "oro_framework.host.errors",
+    "CONFIG_FILE_NAMES": "oro_framework.host.config.files",
     "ConfigKey": "oro_framework.host.config",
     "ConfigRegistry": "oro_framework.host.config",
     "ConfigWarning": "oro_framework.host.errors",
@@ -252,6 +253,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "CONFIG_FILE_NAMES",
     "HOST_EVENTS",
     "PLUGIN_API_VERSION",
     "ASGIApp",

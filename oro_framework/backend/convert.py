@@ -65,11 +65,7 @@ def is_bytes(annotation: Any) -> bool:
     """Whether ``annotation`` is bytes (``bytes``, ``bytearray``, ``memoryview``, a ``NewType``
     of one; or one of those ``| None``): such a parameter can take the request's raw body, and
     such a result is sent as raw bytes."""
-    try:
-        node = resolve(annotation, strict=False)
-    except Exception:
-        return False
-    return is_bytes_node(node)
+    return is_bytes_node(resolve(annotation, strict=False))
 
 
 def is_bytes_node(node: Node) -> bool:

@@ -12,7 +12,15 @@ from typing import Any, Final, final
 import anyio
 from anyio.abc import TaskStatus
 
-from oro_framework import ConfigError, Host, Sandbox, SandboxRoot, StashKey, is_secret_name
+from oro_framework import (
+    CONFIG_FILE_NAMES,
+    ConfigError,
+    Host,
+    Sandbox,
+    SandboxRoot,
+    StashKey,
+    is_secret_name,
+)
 from oro_fs.descriptors import DescriptorTable
 from oro_fs.settings import FsSettings
 from oro_fs.watch import Watchers
@@ -130,10 +138,6 @@ STATE: Final = StashKey[FsState]("fs")
 """Where a host keeps oro-fs's :class:`FsState`."""
 
 
-OTHER_CONFIG_FILES: Final = frozenset({"oro.toml", "oro.ini", "socket.ini"})
-"""Config files an app folder may hold beside the one read (shadowed ones): keys too."""
-
-
 def _config_file_names(host: Host) -> frozenset[str]:
     """The names at the top of the resources (when they are the app directory) that pages do
     not see, as the bridge does not serve them: the config file read and any shadowed one
@@ -142,5 +146,5 @@ def _config_file_names(host: Host) -> frozenset[str]:
     files = [host.config_file, host.backend.file if host.backend is not None else None]
     names = {file.name for file in files if file is not None and file.parent.resolve() == resources}
     if host.config_file is not None and host.config_file.parent.resolve() == resources:
-        names |= {name for name in OTHER_CONFIG_FILES if (resources / name).is_file()}
+        names |= {name for name in CONFIG_FILE_NAMES if (resources / name).is_file()}
     return frozenset(names)
