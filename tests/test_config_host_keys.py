@@ -23,6 +23,7 @@ from oro_framework.host.builtin import (
     WebviewSettings,
 )
 from oro_framework.host.config import load_config
+from oro_framework.host.config.ini_map import ini_file_as_toml
 from oro_framework.host.router import IpcSettings
 from oro_framework.host.services import RestartPolicy
 from oro_framework.host.windows.settings import WindowSettings
@@ -38,8 +39,11 @@ ORO_NAMES: dict[str, str] = {
     "build.headless": "window.headless",
     "ai.llm.n_threads": "ai.llm.threads",
     "ai.llm.context_n_batch": "ai.llm.batch_size",
+    "linux.cmd": "process.backend.cmd",
 }
 """Oro's and Socket's names of keys named otherwise here, as the old table in the host held them."""
+ORO_SECTIONS: dict[str, str] = {"webview.navigator.mounts.*": "filesystem.mounts.*"}
+"""Oro's sections whose entries a plugin's wildcard key takes."""
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +69,7 @@ def test_the_hosts_keys_types_defaults_and_docs_are_those_listed_before(
 def test_the_registry_knows_every_oro_name_of_a_key_named_otherwise(
     keys: ConfigRegistry,
 ) -> None:
-    assert keys.oro_names() == ORO_NAMES
+    assert keys.oro_names() == ORO_NAMES | ORO_SECTIONS
 
 
 @pytest.mark.parametrize(("oro_name", "ours"), sorted(ORO_NAMES.items()))
@@ -101,6 +105,60 @@ def test_a_plugin_declares_oros_names_of_its_keys_and_takes_them_away_with_it() 
     assert registry.for_oro_name("ai.llm.n_threads") == "ai.llm.threads"
     registry.drop_plugin("ai")
     assert registry.oro_names() == {}
+
+
+def test_a_plugins_wildcard_key_takes_an_oro_section_through_its_entry_rule(
+    tmp_path: Path,
+) -> None:
+    def entry(key: str, value: str) -> tuple[str, str]:
+        if key.startswith("$"):
+            raise ValueError(f"{key} has no place here")
+        return value.strip("/"), key.upper()
+
+    @final
+    @dataclass(frozen=True)
+    class Shelf:
+        books: dict[str, str] = setting(
+            {}, "Books.", oro_names=("library.shelf.*",), oro_entry=entry
+        )
+
+    registry = ConfigRegistry()
+    with registry.registering("library"):
+        registry.add_settings(Shelf, section="library")
+    path = tmp_path / "socket.ini"
+    path.write_text(
+        "[library.shelf]\nleft = /novels\nright = /novels/\n$ELSEWHERE = /x\n", encoding="utf-8"
+    )
+    _, mapped = ini_file_as_toml(path, registry)
+    # Two entries with one name are both kept, the second renamed.
+    assert {key.dotted: key.value for key in mapped.keys} == {
+        "library.books.novels": "LEFT",
+        "library.books.novels-2": "RIGHT",
+    }
+    # (A bare registry also lacks the page globals every Oro app gets: noted too.)
+    (note,) = [note for note in mapped.notes if "ELSEWHERE" in note.origin.name]
+    assert note.message("socket.ini").startswith(
+        "socket.ini:4: [library.shelf] $ELSEWHERE is not honoured: $ELSEWHERE has no place here"
+    )
+    assert registry.for_oro_section("library.shelf") == registry.get("library.books.*")
+    registry.drop_plugin("library")
+    assert registry.for_oro_section("library.shelf") is None
+
+
+def test_an_entry_rule_needs_a_wildcard_key_named_after_an_oro_section() -> None:
+    registry = ConfigRegistry()
+    with pytest.raises(RegistrationError, match="oro_entry needs an Oro section"):
+        registry.add("a.b.*", str, "", "B.", oro_entry=lambda key, value: (key, value))
+    with pytest.raises(RegistrationError, match=r"Oro name 'x\.y\.\*' must look like"):
+        registry.add("a.c", str, "", "C.", oro_names=("x.y.*",))
+
+    @final
+    @dataclass(frozen=True)
+    class Scalar:
+        one: str = setting("", "One.", oro_entry=lambda key, value: (key, value))
+
+    with registry.registering("p"), pytest.raises(RegistrationError, match="takes oro_entry"):
+        registry.add_settings(Scalar, section="p")
 
 
 def test_oros_name_of_a_key_must_be_a_dotted_key_name() -> None:

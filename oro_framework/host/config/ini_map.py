@@ -22,7 +22,7 @@ import tomlkit
 from tomlkit.items import Table
 
 from oro_framework.host.config.ini import IniDocument, IniValue, parse_ini, read_ini
-from oro_framework.host.config.keys import ConfigRegistry, is_secret_name
+from oro_framework.host.config.keys import ConfigKey, ConfigRegistry, is_secret_name
 from oro_framework.host.config.values import parse_bool_word, parse_text_value
 from oro_framework.host.errors import ConfigError
 
@@ -82,10 +82,15 @@ _KEY_REASONS: Final[dict[tuple[str, str], str]] = {
     ("webview", "watch"): "oro dev reloads the page itself",
     ("webview", "headers"): "oro sends no custom headers with the app's resources",
 }
-_HOST_PATHS: Final[dict[str, str]] = {
-    "$HOST_HOME": "~",
-    "$HOST_PROCESS_WORKING_DIRECTORY": ".",
+_WITHOUT_PLUGIN: Final[dict[tuple[str, str], str]] = {
+    ("linux", "cmd"): "oro starts the backend process with the oro-process plugin "
+    "(process.backend.cmd), which is not installed",
+    ("webview.navigator.mounts", "*"): "oro-fs's mounts (filesystem.mounts) take host folders, "
+    "and the oro-fs plugin is not installed",
 }
+"""Why an Oro key that a plugin takes sets nothing when that plugin is missing, by ``(section,
+key)`` (``"*"``: the whole section). Words for the user only: the plugins declare the keys'
+Oro names themselves (``setting(..., oro_names=...)``)."""
 _LIST_SEPARATORS: Final = re.compile(r"[,\s]+")
 _EXTENSION_SECTIONS: Final = ("build.extensions", "build.extensions.linux")
 """Where an Oro app names its native extensions (``name = sources``), for every platform and for
@@ -95,8 +100,6 @@ EXTENSIONS_KEY: Final = "extensions.allow"
 host reads it before plugins load, as ``plugins.disable``, since it decides what is set aside."""
 _EXTENSION_PERMISSION: Final = ("permissions", "allow_extension")
 _ORO_GLOBALS: Final = ("webview", "oro_globals")
-_BACKEND_CMD: Final = "process.backend.cmd"
-"""oro-process's key for Oro's ``[linux] cmd``, the app's backend process."""
 
 
 @final
@@ -220,7 +223,13 @@ def map_ini(document: IniDocument, registry: ConfigRegistry, path: Path) -> Mapp
         if rule is not None:
             rule(mapped, registry, origin)
             continue
-        reason = _KEY_REASONS.get((section, key)) or _section_reason(section)
+        wildcard = registry.for_oro_section(section)
+        if wildcard is not None:
+            _entry(mapped, registry, wildcard, origin)
+            continue
+        # Oro's name of a key a plugin declares (``[linux] cmd``) wins over the section's note.
+        is_declared = registry.for_oro_name(f"{section}.{key}") is not None
+        reason = None if is_declared else _reason(section, key)
         if reason is not None:
             mapped.notes.append(IniNote(origin, reason))
             continue
@@ -348,39 +357,35 @@ def _build_env(mapped: MappedIni, registry: ConfigRegistry, origin: IniValue) ->
         _add(mapped, registry, ("build", "env"), origin, kept)
 
 
-def _mount(mapped: MappedIni, registry: ConfigRegistry, origin: IniValue) -> None:
-    """``$HOST_HOME/docs/ = /docs`` → ``[filesystem.mounts] docs = "~/docs/"``: oro-fs's roots
-    are named, pages reach them by name (``docs:notes.txt``) or by the host path."""
-    host_path = origin.key
-    variable, slash, rest = host_path.partition("/")
-    if variable.startswith("$"):
-        if variable not in _HOST_PATHS:
-            mapped.notes.append(
-                IniNote(origin, f"{variable} has no place on this host (use $HOST_HOME)")
-            )
+def _reason(section: str, key: str) -> str | None:
+    """Why Oro's ``[section] key``, which no plugin here declares, sets nothing; ``None``: it may
+    be one of ours under its own name."""
+    return (
+        _WITHOUT_PLUGIN.get((section, key))
+        or _WITHOUT_PLUGIN.get((section, "*"))
+        or _KEY_REASONS.get((section, key))
+        or _section_reason(section)
+    )
+
+
+def _entry(
+    mapped: MappedIni, registry: ConfigRegistry, wildcard: ConfigKey, origin: IniValue
+) -> None:
+    """An entry of an Oro section a plugin's wildcard key takes (``$HOST_HOME/docs/ = /docs``
+    → ``[filesystem.mounts] docs = "~/docs/"``), named uniquely among the key's entries."""
+    name, value = origin.key, _text(origin)
+    if wildcard.oro_entry is not None:
+        try:
+            name, value = wildcard.oro_entry(name, value)
+        except ValueError as error:
+            mapped.notes.append(IniNote(origin, str(error)))
             return
-        host_path = _HOST_PATHS[variable] + slash + rest
-    name = re.sub(r"[^a-z0-9]+", "-", _text(origin).lower()).strip("-") or "mount"
-    taken = {key.parts[-1] for key in mapped.keys if key.parts[:2] == ("filesystem", "mounts")}
+    prefix = tuple(wildcard.name.removesuffix(".*").split("."))
+    taken = {key.parts[-1] for key in mapped.keys if key.parts[:-1] == prefix}
     unique, number = name, 2
     while unique in taken:
         unique, number = f"{name}-{number}", number + 1
-    _add(mapped, registry, ("filesystem", "mounts", unique), origin, host_path)
-
-
-def _backend_cmd(mapped: MappedIni, registry: ConfigRegistry, origin: IniValue) -> None:
-    """``[linux] cmd``, the program Oro starts as the app's backend process: oro-process's
-    ``process.backend.cmd``, or a note saying what would run it when that plugin is missing."""
-    if registry.find(_BACKEND_CMD) is None:
-        mapped.notes.append(
-            IniNote(
-                origin,
-                f"oro starts the backend process with the oro-process plugin ({_BACKEND_CMD}), "
-                "which is not installed",
-            )
-        )
-        return
-    _add(mapped, registry, tuple(_BACKEND_CMD.split(".")), origin)
+    _add(mapped, registry, (*prefix, unique), origin, value)
 
 
 def ini_extension_names(document: IniDocument) -> list[str]:
@@ -412,8 +417,6 @@ _Rule = Callable[[MappedIni, ConfigRegistry, IniValue], None]
 _SPECIAL: Final[dict[tuple[str, str], _Rule]] = {
     ("webview", "root"): _webview_root,
     ("build", "env"): _build_env,
-    ("webview.navigator.mounts", "*"): _mount,
-    ("linux", "cmd"): _backend_cmd,
     **{(section, "*"): _extension for section in _EXTENSION_SECTIONS},
 }
 """Keys whose value changes on the way, by ``(section, key)``; ``"*"`` for every key."""

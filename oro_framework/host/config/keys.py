@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Final, TypeVar, final
 
 from oro_framework.host.config.document import PLATFORM_SECTIONS
-from oro_framework.host.config.settings import read_settings, settings_fields
+from oro_framework.host.config.settings import OroEntry, read_settings, settings_fields
 from oro_framework.host.config.values import TYPE_NAMES, check_value
 from oro_framework.host.errors import RegistrationConflict
 from oro_framework.host.registry import Registry
@@ -84,7 +84,9 @@ class ConfigKey:
         pages (an upstream server's URL).
     :ivar oro_names: the Oro Runtime's dotted names of the key where they differ
         (``meta.title`` for ``meta.name``): INI files and oro.toml files written for Oro set
-        the key under them.
+        the key under them. A wildcard key may name one of Oro's sections instead
+        (``webview.navigator.mounts.*``), whose entries ``oro_entry`` turns into its own.
+    :ivar oro_entry: :func:`~oro_framework.setting`'s ``oro_entry``.
     """
 
     name: str
@@ -97,6 +99,7 @@ class ConfigKey:
     secret: bool = False
     private: bool = False
     oro_names: tuple[str, ...] = ()
+    oro_entry: OroEntry | None = None
 
     @property
     def is_wildcard(self) -> bool:
@@ -186,6 +189,7 @@ class ConfigRegistry(Registry[ConfigKey]):
         secret: bool = False,
         private: bool = False,
         oro_names: tuple[str, ...] = (),
+        oro_entry: OroEntry | None = None,
     ) -> ConfigKey:
         """Declare key ``name`` (``section.key``) of ``type`` with ``default`` and ``doc``.
 
@@ -198,6 +202,9 @@ class ConfigRegistry(Registry[ConfigKey]):
             differ (``("meta.title",)`` for ``meta.name``): an INI file's key, or an oro.toml
             written for Oro, under such a name sets this key, and pages find its value under
             Oro's flattened name too. The plugin owning the key declares them, not the host.
+            A wildcard key may name one of Oro's INI sections (``"webview.navigator.mounts.*"``).
+        :param oro_entry: for a wildcard key named after an Oro section, how that section's
+            ``key = value`` becomes ``(name, value)`` of this key (:data:`OroEntry`).
         :raises RegistrationError: a bad name or type, a secret key that is not a string, or a
             default that does not pass its own checks.
         :raises RegistrationConflict: the key, or a key that flattens to the same name, exists;
@@ -211,7 +218,7 @@ class ConfigRegistry(Registry[ConfigKey]):
             raise self._refuse(f"config key {name!r}: only a str key can be secret")
         if env and ".*." in name:
             raise self._refuse(f"config key {name!r}: a field of named tables has no env")
-        self._check_oro_names(name, oro_names)
+        self._check_oro_names(name, oro_names, oro_entry)
         key = ConfigKey(
             name,
             type,
@@ -223,6 +230,7 @@ class ConfigRegistry(Registry[ConfigKey]):
             secret,
             private,
             oro_names,
+            oro_entry,
         )
         if not key.is_wildcard:
             try:
@@ -243,9 +251,14 @@ class ConfigRegistry(Registry[ConfigKey]):
         self._oro_names.update(dict.fromkeys(oro_names, name))
         return key
 
-    def _check_oro_names(self, name: str, oro_names: tuple[str, ...]) -> None:
+    def _check_oro_names(
+        self, name: str, oro_names: tuple[str, ...], oro_entry: OroEntry | None
+    ) -> None:
+        wildcard = name.endswith(".*")
         for oro_name in oro_names:
-            if not _KEY_NAME.match(oro_name) or "." not in oro_name or "*" in oro_name:
+            # A wildcard key may take a whole section of Oro's (``webview.navigator.mounts.*``).
+            bare = oro_name.removesuffix(".*") if wildcard else oro_name
+            if not _KEY_NAME.match(bare) or "." not in bare or "*" in bare:
                 raise self._refuse(
                     f"config key {name!r}: Oro name {oro_name!r} must look like 'section.key' "
                     "in lowercase"
@@ -259,6 +272,11 @@ class ConfigRegistry(Registry[ConfigKey]):
                     challenger=self.current_plugin,
                     detail=f" for '{taken}'",
                 )
+        if oro_entry is not None and not any(oro.endswith(".*") for oro in oro_names):
+            raise self._refuse(
+                f"config key {name!r}: oro_entry needs an Oro section among its Oro names "
+                "('section.*')"
+            )
 
     def oro_names(self) -> dict[str, str]:
         """Oro's (and Socket's) names of the keys named otherwise here, each with the key it
@@ -268,6 +286,12 @@ class ConfigRegistry(Registry[ConfigKey]):
     def for_oro_name(self, oro_name: str) -> str | None:
         """The key Oro's dotted name ``oro_name`` (``meta.title``) names, if one declares it."""
         return self._oro_names.get(oro_name)
+
+    def for_oro_section(self, section: str) -> ConfigKey | None:
+        """The wildcard key that takes the entries of Oro's INI section ``section``
+        (``webview.navigator.mounts``), if one declares it."""
+        name = self._oro_names.get(f"{section}.*")
+        return None if name is None else self.get(name)
 
     def add_settings(self, cls: type[Any], *, section: str) -> list[ConfigKey]:
         """Declare a key for every :func:`~oro_framework.setting` field of the frozen dataclass
@@ -303,6 +327,7 @@ class ConfigRegistry(Registry[ConfigKey]):
                 secret=field.secret,
                 private=field.private,
                 oro_names=field.oro_names,
+                oro_entry=field.oro_entry,
             )
             for field in fields
         ]

@@ -198,7 +198,7 @@ class Config(Mapping[str, Any]):
         # Oro's names of the keys named otherwise here (``meta_title`` is ``meta_name``), so
         # that an Oro page reading ``application.config.meta_title`` finds its value.
         for oro_name, name in self.registry.oro_names().items():
-            if flatten_key(name) in flat:
+            if flatten_key(name) in flat and not oro_name.endswith(".*"):
                 flat.setdefault(flatten_key(oro_name), flat[flatten_key(name)])
         return flat
 

@@ -57,6 +57,10 @@ __all__ = [
 
 T = TypeVar("T")
 V = TypeVar("V")
+
+OroEntry = Callable[[str, str], tuple[str, str]]
+"""Turns ``key = value`` of an Oro INI section into ``(name, value)`` of a wildcard key
+(:func:`setting`'s ``oro_entry``); raises :class:`ValueError` for an entry oro cannot take."""
 SettingsT = TypeVar("SettingsT")
 
 _METADATA: Final = "oro_framework.setting"
@@ -73,6 +77,7 @@ class _Declared:
     secret: bool = False
     private: bool = False
     oro_names: tuple[str, ...] = ()
+    oro_entry: OroEntry | None = None
 
 
 @final
@@ -93,6 +98,7 @@ def setting(
     secret: bool = False,
     private: bool = False,
     oro_names: tuple[str, ...] = (),
+    oro_entry: OroEntry | None = None,
 ) -> dict[str, V]: ...
 
 
@@ -108,6 +114,7 @@ def setting(
     secret: bool = False,
     private: bool = False,
     oro_names: tuple[str, ...] = (),
+    oro_entry: OroEntry | None = None,
 ) -> T: ...
 
 
@@ -122,6 +129,7 @@ def setting(
     secret: bool = False,
     private: bool = False,
     oro_names: tuple[str, ...] = (),
+    oro_entry: OroEntry | None = None,
 ) -> Any:
     """A settings field that declares the config key ``<section>.<name>``.
 
@@ -145,9 +153,17 @@ def setting(
     :param oro_names: the Oro Runtime's (or Socket's) dotted names of the key when they differ
         (``("meta.title",)`` for ``meta.name``): an ``oro.ini``/``socket.ini`` key, or an
         ``oro.toml`` written for Oro, under that name sets this key, and pages find the value
-        under Oro's flattened name too.
+        under Oro's flattened name too. A wildcard field (``dict[str, str]``) may name one of
+        Oro's sections instead, ``("webview.navigator.mounts.*",)``: each key of that section
+        in an INI file becomes one entry of this field, through ``oro_entry``.
+    :param oro_entry: for a wildcard field named after an Oro section: turns that section's
+        ``key = value`` into this field's ``(name, value)``; a :class:`ValueError` says why oro
+        cannot take the entry (the user sees it as a note on that line). Without it the entry
+        is taken as it is.
     """
-    metadata = {_METADATA: _Declared(doc, validator, env, name, secret, private, oro_names)}
+    metadata = {
+        _METADATA: _Declared(doc, validator, env, name, secret, private, oro_names, oro_entry)
+    }
     repr = repr and not secret
     if isinstance(default, list | dict):
         # A fresh copy per instance: dataclasses refuse a shared mutable default.
@@ -184,6 +200,7 @@ class SettingField:
     secret: bool = False
     private: bool = False
     oro_names: tuple[str, ...] = ()
+    oro_entry: OroEntry | None = None
 
     @property
     def is_wildcard(self) -> bool:
@@ -229,9 +246,16 @@ def settings_fields(cls: type[Any], section: str) -> list[SettingField]:
                     spec.env,
                     spec.secret,
                     spec.private,
+                    spec.oro_names,
+                    spec.oro_entry,
                 )
             )
             continue
+        if spec.oro_entry is not None:
+            raise TypeError(
+                f"{cls.__name__}.{item.name}: only a dict[str, str] field (a wildcard key) "
+                "takes oro_entry"
+            )
         default = item.default_factory() if callable(item.default_factory) else item.default
         declared.append(
             SettingField(
@@ -312,7 +336,7 @@ def _table_fields(inner: type[Any], prefix: str) -> list[SettingField]:
             raise TypeError(
                 f"{where}: a named table's field is made with setting(), not setting_from()"
             )
-        if spec.env or spec.oro_names:
+        if spec.env or spec.oro_names or spec.oro_entry:
             raise TypeError(
                 f"{where}: a named table's field reads no environment variables nor Oro names"
             )
@@ -337,7 +361,14 @@ def _table_fields(inner: type[Any], prefix: str) -> list[SettingField]:
 
 
 def _check_tables_field(cls: type[Any], name: str, spec: _Declared) -> None:
-    if spec.validator is not None or spec.env or spec.secret or spec.private or spec.oro_names:
+    if (
+        spec.validator is not None
+        or spec.env
+        or spec.secret
+        or spec.private
+        or spec.oro_names
+        or spec.oro_entry
+    ):
         raise TypeError(
             f"{cls.__name__}.{name}: a field of named tables takes no validator, env, secret, "
             "private or oro_names; give them to the fields of its tables"

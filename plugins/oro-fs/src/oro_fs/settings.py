@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, final
@@ -11,6 +12,27 @@ from oro_framework import ConfigError, setting, validators
 __all__ = ["FsSettings", "Mount"]
 
 _BUILTIN_ROOTS: Final = frozenset({"data", "temp", "resources", "tmpdir"})
+_ORO_HOST_PATHS: Final[dict[str, str]] = {
+    "$HOST_HOME": "~",
+    "$HOST_PROCESS_WORKING_DIRECTORY": ".",
+}
+"""The variables Oro's mounts may start with, as paths here."""
+
+
+def oro_mount(host_path: str, url_path: str) -> tuple[str, str]:
+    """Oro's mount ``$HOST_HOME/docs/ = /docs`` as ``mounts.docs = "~/docs/"``: Oro serves the
+    folder at a URL path, oro-fs names its roots and pages reach them by name (``docs:notes.txt``)
+    or by the host path.
+
+    :raises ValueError: the host path starts with a variable this host has no value for.
+    """
+    variable, slash, rest = host_path.partition("/")
+    if variable.startswith("$"):
+        if variable not in _ORO_HOST_PATHS:
+            raise ValueError(f"{variable} has no place on this host (use $HOST_HOME)")
+        host_path = _ORO_HOST_PATHS[variable] + slash + rest
+    name = re.sub(r"[^a-z0-9]+", "-", url_path.lower()).strip("-") or "mount"
+    return name, host_path
 
 
 @final
@@ -53,6 +75,9 @@ class FsSettings:
         'Extra sandbox roots: mounts.<name> = "~/Documents" (read-write), or a table '
         '{ path = "...", mode = "ro" | "rw" }; pages address them as "<name>:rel/path" '
         "or by absolute path.",
+        # Oro's `[webview.navigator.mounts] $HOST_HOME/docs/ = /docs` in socket.ini/oro.ini.
+        oro_names=("webview.navigator.mounts.*",),
+        oro_entry=oro_mount,
     )
     max_open_descriptors: int = setting(
         256,

@@ -125,6 +125,7 @@ class BackendSettings:
         "on PATH); a line with shell syntax (pipes, redirections, $VARS, globs) runs under "
         "/bin/sh -c, as Oro runs it. Empty: the app has no backend process.",
         validator=_command_line,
+        oro_names=("linux.cmd",),
     )
     cwd: str = setting(
         "",
