@@ -64,15 +64,24 @@ def call(app: DesktopApp, expression: str, index: int = 0) -> dict[str, Any]:
     return outcome(app, start(app, expression, index), index)
 
 
-def x_window(desktop: Desktop, title: str) -> str:
-    """The X window titled ``title`` (a dialog), once it is mapped."""
+def x_window(
+    desktop: Desktop, title: str, app: DesktopApp | None = None, mark: str | None = None
+) -> str:
+    """The X window titled ``title`` (a dialog), once it is mapped; given the ``app`` and the
+    ``mark`` of the page's call that opens it, that call ending before a dialog shows fails at
+    once, with its outcome."""
 
     def search() -> str:
         try:
             found = desktop.run("xdotool", "search", "--onlyvisible", "--name", f"^{title}$")
         except subprocess.CalledProcessError:
-            return ""
-        return found.stdout.split()[0] if found.stdout.split() else ""
+            found = None
+        if found is not None and found.stdout.split():
+            return found.stdout.split()[0]
+        if app is not None and mark is not None:
+            ended = app.eval(f"outcomes[{js(mark)}] ?? null")
+            assert ended is None, f"no dialog titled {title!r}, and the page's call ended: {ended}"
+        return ""
 
     return until(search, f"a dialog titled {title!r} on screen")
 
@@ -320,7 +329,7 @@ def test_oros_pickers_answer_handles_that_read_and_write_the_chosen_files(
             " text: await (await handle.getFile()).text(),"
             " write: await handle.queryPermission({ mode: 'readwrite' }) }))",
         )
-        enter_path(screen, x_window(screen, "Oro open"), str(picked))
+        enter_path(screen, x_window(screen, "Oro open", app, mark), str(picked))
         # One dialog per window: the next one waits until this one is gone.
         until(lambda: is_gone(screen, "Oro open"), "the dialog closes")
         assert outcome(app, mark) == {
@@ -336,7 +345,7 @@ def test_oros_pickers_answer_handles_that_read_and_write_the_chosen_files(
             " await writable.write('written through the handle'); await writable.close();"
             " return handle.name })",
         )
-        enter_path(screen, x_window(screen, "Oro save"), str(chosen))
+        enter_path(screen, x_window(screen, "Oro save", app, mark), str(chosen))
         until(lambda: is_gone(screen, "Oro save"), "the dialog closes")
         assert outcome(app, mark) == {"value": "saved.txt"}
         assert chosen.read_text() == "written through the handle"

@@ -12,7 +12,7 @@
  * @module oro:fs/constants
  */
 
-import { request } from 'oro:ipc'
+import { sendSync } from 'oro:ipc'
 
 /** Linux's values: used when the host cannot be asked, and for keys the host leaves out. */
 const LINUX = {
@@ -75,29 +75,30 @@ const LINUX = {
 }
 
 /**
- * The host's table over Linux's (only numeric entries are taken).
- * @returns {Promise<Record<string, number>>}
+ * The host's table over Linux's (only numeric entries are taken). Asked synchronously: a
+ * top-level `await` here made every module importing `oro:fs` an async module, and WebKit
+ * (2.4x) then evaluated a module importing `oro:fs` before `oro:fs` itself when a page imported
+ * two of them at once (`oro:fs/promises` and `oro:fs/web`: "Cannot access uninitialized
+ * variable"). A Service Worker has no synchronous request; it gets Linux's values.
+ * @returns {Record<string, number>}
  */
-async function load () {
+function load () {
   /** @type {Record<string, number>} */
   const table = { ...LINUX }
   if (/** @type {any} */ (globalThis).isOroRuntime !== true) return table
-  try {
-    const answer = await request('fs.constants')
-    if (answer !== null && typeof answer === 'object') {
-      for (const [key, value] of Object.entries(answer)) {
-        if (typeof value === 'number' && Number.isFinite(value)) table[key] = value
-      }
+  // The route missing or refused (filesystem permission off) leaves Linux's values: every fs
+  // call fails with that error anyway, and the constants stay usable.
+  const { err, data } = sendSync('fs.constants')
+  if (!err && data !== null && typeof data === 'object') {
+    for (const [key, value] of Object.entries(data)) {
+      if (typeof value === 'number' && Number.isFinite(value)) table[key] = value
     }
-  } catch {
-    // The route is missing or refused (filesystem permission off): every fs call fails with
-    // that error anyway; the constants stay usable.
   }
   return table
 }
 
 /** Every constant, frozen. */
-export const constants = Object.freeze(await load())
+export const constants = Object.freeze(load())
 
 export const {
   O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC, O_APPEND, O_DIRECTORY,
