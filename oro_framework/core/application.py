@@ -522,26 +522,6 @@ def oro_register_permissions(permissions: PermissionRegistry) -> None:
 @hookimpl
 def oro_register_config(config: ConfigRegistry) -> None:
     config.add(
-        "window.headless",
-        bool,
-        False,
-        "Serve the app without opening a window, printing its URL (as `oro run --headless`).",
-        oro_names=("build.headless",),
-    )
-    config.add(
-        "window.persistent_storage",
-        bool,
-        True,
-        "Keep the window's cookies, storage, caches and service workers between runs, in "
-        "<data dir>/webview; false opens a private profile that forgets them when the app ends.",
-    )
-    config.add(
-        "window.allow_navigation",
-        list,
-        [],
-        "Origins besides the app's own that window.navigate may load (https://example.com).",
-    )
-    config.add(
         "webview.filesystem_picker_require_user_activation",
         bool,
         True,

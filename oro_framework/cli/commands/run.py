@@ -42,6 +42,7 @@ from oro_framework.host.builtin import (
 )
 from oro_framework.host.errors import EngineUnavailableError, HostError
 from oro_framework.host.windows import Engine
+from oro_framework.host.windows.settings import WindowSettings
 from oro_framework.update import RESTART_INTO
 
 
@@ -228,7 +229,7 @@ def open_gui(host: Host, runner: AppRunner) -> Engine | None:
     A web engine named by ``--webview`` or ``webview.engine`` that is not installed closes the
     host and exits 2, naming what to install; unnamed, the system engine is taken where it is
     installed, else Qt with one line saying how to get the system one."""
-    if host.config.get("window.headless", False):
+    if host.settings(WindowSettings).headless:
         return None
     requested = host.settings(WebviewSettings).engine or None
     try:
@@ -249,7 +250,8 @@ def open_gui(host: Host, runner: AppRunner) -> Engine | None:
         return None
     if requested is None and engine == "qt":
         click.echo(f"note: {system_engine_hint()}", err=True)
-    storage = host.paths.data / "webview" if host.config["window.persistent_storage"] else None
+    keep = host.settings(WindowSettings).persistent_storage
+    storage = host.paths.data / "webview" if keep else None
     # The schemes the core plugin "protocols" read from the config (and checked) as it
     # configured the host: the engine must know them before the first window exists.
     schemes = tuple(host.protocol_handlers.handlers)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final, TypeVar, final
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -244,7 +244,10 @@ class WindowManager:
         """A new window's title unless its page names one: ``window.title``, else the app's
         name."""
         title = self._host.settings(WindowSettings).title
-        return title or str(self._host.config.get("meta.name") or "")
+        # Imported here: the host's own settings module declares the windows' keys too.
+        from oro_framework.host.builtin import MetaSettings
+
+        return title or self._host.settings(MetaSettings).name
 
     def _configured_size(self) -> tuple[int | str, int | str]:
         """``window.width`` and ``window.height`` as configured: pixels or Oro's ``"N%"``."""
@@ -675,7 +678,8 @@ class WindowManager:
                 return target  # no server yet (tests): a path on the app origin
             raise SecurityError(f"Navigation to '{url}' is not allowed: not a URL on the app")
         origin = f"{parts.scheme}://{parts.netloc}".lower()
-        allowed = [str(item).rstrip("/").lower() for item in self._allowed_origins()]
+        listed = self._host.settings(WindowSettings).allow_navigation
+        allowed = [item.rstrip("/").lower() for item in listed]
         if self.origin is not None and origin == self.origin.lower():
             return target
         if origin in allowed:
@@ -685,10 +689,6 @@ class WindowManager:
             "listed in window.allow_navigation",
             url=url,
         )
-
-    def _allowed_origins(self) -> Sequence[Any]:
-        value = self._host.config.get("window.allow_navigation", [])
-        return value if isinstance(value, list) else []
 
     async def evaluate(self, window: Window, script: str) -> Any:
         """Run ``script`` in the window's page and return its JSON result.

@@ -20,7 +20,8 @@ def _port(value: int) -> None:
 @final
 @dataclass(frozen=True)
 class WindowSettings:
-    """The main window's title and size, and the port the app is served on."""
+    """The windows: the main one's title and size, the port the app is served on, whether
+    there are windows at all, what they keep between runs and where they may navigate."""
 
     title: str = setting("", "Title of the main window; empty means meta.name.")
     width: int | str = setting(
@@ -39,6 +40,20 @@ class WindowSettings:
         "per origin (service workers, storage) carries over; 0 derives one from "
         "meta.bundle_identifier. `oro run --port` overrides it.",
         validator=_port,
+    )
+    headless: bool = setting(
+        False,
+        "Serve the app without opening a window, printing its URL (as `oro run --headless`).",
+        oro_names=("build.headless",),
+    )
+    persistent_storage: bool = setting(
+        True,
+        "Keep the window's cookies, storage, caches and service workers between runs, in "
+        "<data dir>/webview; false opens a private profile that forgets them when the app ends.",
+    )
+    allow_navigation: list[str] = setting(
+        [],
+        "Origins besides the app's own that window.navigate may load (https://example.com).",
     )
 
 
