@@ -420,3 +420,46 @@ def test_tests_run_in_a_loaded_page_whose_windows_open_and_ignored_errors_pass(t
     assert result.returncode == 0, result.stdout + result.stderr
     assert "# pass  3" in result.stdout
     assert "not ok" not in result.stdout
+
+
+def test_a_test_run_writes_to_its_own_data_folder_unless_told_to_use_the_apps(tmp_path):
+    """A test that writes data:x.txt leaves the user's notes alone, and its file is gone after
+    the run; --use-app-data writes where the app itself does."""
+    home = tmp_path / "home"
+    real_data = home / ".local" / "share" / "com.example.isolated"
+    real_data.mkdir(parents=True)
+    (real_data / "notes.txt").write_text("the user's notes", encoding="utf-8")
+    app = _write(
+        tmp_path / "app",
+        {
+            "oro.toml": '[meta]\nname = "isolated"\nbundle_identifier = "com.example.isolated"\n',
+            "index.html": PAGE,
+            "test/index.js": """
+                import test from 'oro:test'
+                import fs from 'oro:fs/promises'
+                import os from 'oro:os'
+                test('writes data:x.txt', async (t) => {
+                  const notes = await fs.readFile('data:notes.txt', 'utf8').catch(() => 'none')
+                  await fs.writeFile('data:x.txt', 'from the test')
+                  t.ok(true, `notes: ${notes}; data at ${os.paths().data}`)
+                })
+            """,
+        },
+    )
+    environ = headless_environ({"HOME": str(home), "XDG_DATA_HOME": str(home / ".local/share")})
+
+    isolated = _oro_test(cwd=app, environ=environ)
+
+    assert isolated.returncode == 0, isolated.stdout + isolated.stderr
+    used = re.search(r"^ok 1 notes: none; data at (.+)$", isolated.stdout, re.MULTILINE)
+    assert used is not None, isolated.stdout
+    assert not Path(used.group(1)).is_relative_to(home)
+    assert not Path(used.group(1)).exists(), "the run's folders outlive it"
+    assert sorted(path.name for path in real_data.iterdir()) == ["notes.txt"]
+
+    shared = _oro_test("--use-app-data", cwd=app, environ=environ)
+
+    assert shared.returncode == 0, shared.stdout + shared.stderr
+    assert f"ok 1 notes: the user's notes; data at {real_data}" in shared.stdout.splitlines()
+    assert (real_data / "x.txt").read_text(encoding="utf-8") == "from the test"
+    assert (real_data / "notes.txt").read_text(encoding="utf-8") == "the user's notes"

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any, Final
 
 import anyio
-import platformdirs
 import psutil
 
 from oro_framework import (
@@ -121,8 +120,10 @@ def _paths(host: Host) -> dict[str, str]:
         "data": str(host.paths.data),
         "cache": str(host.paths.cache),
         "temp": str(host.paths.temp),
-        "log": platformdirs.user_log_dir(host.config["meta.bundle_identifier"], appauthor=False),
         **_system.user_paths(host.config["meta.bundle_identifier"]),
+        # The host's own (under oro test's temporary root, not the user's).
+        "log": str(host.paths.log),
+        "config": str(host.paths.config),
     }
 
 

@@ -95,13 +95,16 @@ T = TypeVar("T")
 class AppPaths:
     """Where the app's files live. ``resources`` is read-only app content (``webview.root``);
     ``data``, ``cache`` and ``temp`` are per-user directories named after the bundle identifier,
-    created when the host starts."""
+    created when the host starts; ``config`` and ``log`` are named the same way (the pages'
+    ``os.paths()``), created by whoever writes there."""
 
     app: Path
     resources: Path
     data: Path
     cache: Path
     temp: Path
+    config: Path
+    log: Path
 
 
 @final
@@ -125,6 +128,11 @@ class Host:
         invalid value (``oro config set``) pass ``False`` to get the declared keys only.
     :param data_dir: overrides the per-user data directory (``cache`` and ``temp`` follow it
         unless given too); tests point these into a temporary directory.
+    :param paths_root: one folder that holds every per-user folder of the app (``data``,
+        ``cache``, ``temp``, ``config``, ``log``, and so the webview's storage and the plugins'
+        databases kept under ``data``) instead of the user's own: ``oro test`` passes a
+        temporary one so that a test never reads or writes the user's files. ``data_dir``,
+        ``cache_dir`` and ``temp_dir`` still win.
     :param resolve_secrets: resolve the secret references of ``oro.toml``
         (``api_key = "secure-storage:openai"``) through ``oro_resolve_secret`` before
         ``oro_configure``; tools that only read the host's tables (``oro config list``) pass
@@ -152,6 +160,7 @@ class Host:
         data_dir: Path | None = None,
         cache_dir: Path | None = None,
         temp_dir: Path | None = None,
+        paths_root: Path | None = None,
         use_config_file: bool = True,
         resolve_secrets: bool = True,
         load_backend: bool | None = None,
@@ -217,7 +226,7 @@ class Host:
             self.config_keys, path=self.config_file, environ=environ, overrides=config
         )
         self._is_config_loaded = True
-        self.paths = self._paths(data_dir, cache_dir, temp_dir)
+        self.paths = self._paths(data_dir, cache_dir, temp_dir, paths_root)
         ipc = self.config.settings(IpcSettings)
         self.memory = MemoryBudget(ipc.memory_budget_bytes)
         """What every plugin together may buffer for pages (``ipc.memory_budget_bytes``):
@@ -393,14 +402,31 @@ class Host:
                 return None
         return value if isinstance(value, kind) else None
 
-    def _paths(self, data: Path | None, cache: Path | None, temp: Path | None) -> AppPaths:
+    def _paths(
+        self, data: Path | None, cache: Path | None, temp: Path | None, root: Path | None
+    ) -> AppPaths:
         bundle = self.config.settings(MetaSettings).bundle_identifier
+        if root is not None:
+            # Every per-user folder in one place: an isolated run (oro test) switches them all
+            # at once, so that none is forgotten and left pointing at the user's own.
+            root = root.absolute()
+            return AppPaths(
+                app=self.app_dir,
+                resources=resource_root(self.app_dir, self.config),
+                data=data or root / "data",
+                cache=cache or root / "cache",
+                temp=temp or root / "temp",
+                config=root / "config",
+                log=root / "log",
+            )
         return AppPaths(
             app=self.app_dir,
             resources=resource_root(self.app_dir, self.config),
             data=data or Path(platformdirs.user_data_dir(bundle, appauthor=False)),
             cache=cache or Path(platformdirs.user_cache_dir(bundle, appauthor=False)),
             temp=temp or Path(tempfile.gettempdir()) / bundle,
+            config=Path(platformdirs.user_config_dir(bundle, appauthor=False)),
+            log=Path(platformdirs.user_log_dir(bundle, appauthor=False)),
         )
 
     # ----------------------------------------------------------------------------------------

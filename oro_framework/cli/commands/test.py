@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -57,6 +60,12 @@ from oro_framework.host.builtin import TestSettings, WebviewSettings
     is_flag=True,
     help="Run the tests in the app's real window instead of a headless browser.",
 )
+@click.option(
+    "--use-app-data",
+    is_flag=True,
+    help="Run with the app's real data, cache and config folders (its data: files, web storage "
+    "and databases) instead of empty temporary ones removed after the run.",
+)
 @webview_option
 @skip_broken_option
 @config_overrides_option
@@ -66,6 +75,7 @@ def test_command(
     match: str | None,
     timeout: float | None,
     window: bool,
+    use_app_data: bool,
     webview: str | None,
     skip_broken_plugins: bool,
     overrides: tuple[str, ...],
@@ -84,19 +94,52 @@ def test_command(
     --test=<file> for each file as Oro passes it; a file the build writes is found in its
     output (test/index.js as build/test/index.js). A failing script stops the run with its
     exit code.
+
+    Each run gets its own empty data, cache and config folders (data: files, web storage,
+    databases), removed afterwards, unless --use-app-data; and never hands its launch to a
+    running copy of the app (application.single_instance is off).
     """
     app_dir = Path(".")
     files = list(paths)
     if files and files[0].is_dir():
         app_dir = files.pop(0)
     parsed = parse_overrides(with_webview(overrides, webview))
-    host = Host(app_dir, skip_broken_plugins=skip_broken_plugins, config=parsed)
+    # A test run is no second launch of the app: a running copy must never take it over.
+    parsed["application.single_instance"] = "false"
+    with _paths_root(use_app_data) as root:
+        _run_tests(app_dir, files, parsed, root, match, timeout, window, skip_broken_plugins)
+
+
+@contextlib.contextmanager
+def _paths_root(use_app_data: bool) -> Iterator[Path | None]:
+    """The folder that holds the run's data, cache and config folders (``None``: the user's
+    own), removed after the run, so that a test never edits the user's files."""
+    if use_app_data:
+        yield None
+        return
+    with tempfile.TemporaryDirectory(prefix="oro-test-") as root:
+        yield Path(root)
+
+
+def _run_tests(
+    app_dir: Path,
+    files: list[Path],
+    parsed: dict[str, str],
+    root: Path | None,
+    match: str | None,
+    timeout: float | None,
+    window: bool,
+    skip_broken_plugins: bool,
+) -> None:
+    host = Host(app_dir, skip_broken_plugins=skip_broken_plugins, config=parsed, paths_root=root)
     page = host.settings(TestSettings).page
     if page:
         # The page to test in becomes the app's "/": a window opens it, as headless does.
         host.close()
         parsed["webview.default_index"] = page
-        host = Host(app_dir, skip_broken_plugins=skip_broken_plugins, config=parsed)
+        host = Host(
+            app_dir, skip_broken_plugins=skip_broken_plugins, config=parsed, paths_root=root
+        )
     run_app_build_steps(host, test_files=_script_test_files(host, files))
     try:
         test_files = find_test_files(
@@ -113,7 +156,13 @@ def test_command(
     )
     host.close()
     # Built again with the run's plugin: a host is built once, with every plugin it has.
-    host = Host(app_dir, skip_broken_plugins=skip_broken_plugins, config=parsed, plugins=[plugin])
+    host = Host(
+        app_dir,
+        skip_broken_plugins=skip_broken_plugins,
+        config=parsed,
+        plugins=[plugin],
+        paths_root=root,
+    )
     runner = AppRunner(host, port=0, echo=echo_stderr, warn=warn)
     gui = open_gui(host, runner) if window else None
     engine = "webkit" if host.settings(WebviewSettings).engine == "system" else "chromium"
