@@ -95,7 +95,7 @@ if (!globalThis.isOroRuntime) {
     fill('ping', ping),
     fill('platform', async () => `${os.platform()} ${os.arch()}`),
     fill('cpus', async () => String(os.cpus().length)),
-    fill('memory', async () => `${(os.availableMemory() / 2 ** 30).toFixed(2)} GiB`),
+    fill('memory', async () => `${(Number(os.availableMemory()) / 2 ** 30).toFixed(2)} GiB`),
     fill('uptime', async () => formatDuration(os.uptime())),
     fill('primordials', () => ipc.request('platform.primordials')),
     fill('uname', () => ipc.request('os.uname')),

@@ -1,0 +1,77 @@
+"""README's first command, ``oro run examples/showcase``, as a user sees it: every panel that
+fills itself on load shows an answer, none an error, and nothing goes uncaught; in headless
+Chromium and in WebKit, against a real ``oro run`` with every installed plugin."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser
+
+from oro_framework.testing.webkit import WebKitBrowser
+from tests._oro_process import SHOWCASE, OroProcess, headless_environ
+
+LOADED = """() => {
+  const uncaught = document.getElementById('uncaught')
+  if (uncaught && !uncaught.hidden) return true
+  const filled = ['memory', 'uptime', 'primordials', 'uname', 'errors', 'conduit-status',
+    'dns-result', 'udp-result', 'tcp-result']
+    .every((id) => !['', '\u2013'].includes(document.getElementById(id).textContent.trim()))
+  const ready = ['fs-panel', 'process', 'secrets', 'data']
+    .every((id) => document.getElementById(id).dataset.ready === 'true')
+  return document.body.dataset.ready === 'true' && filled && ready
+}"""
+"""The page has loaded: what fills itself on load did (or something went uncaught)."""
+PANELS = """() => Object.fromEntries([
+  ['first screen', document.querySelector('header')],
+  ...[...document.querySelectorAll('main section')]
+    .map((section) => [section.querySelector('h2').textContent, section])
+].map(([name, element]) => [name, element.innerText]))"""
+TYPED_ERRORS = "Typed errors"
+"""The panel whose point is to show errors (a route that does not exist, an out-of-range size)."""
+HEADLESS = re.compile(r"^NotSupportedError \(ERR_HEADLESS\): .*$", re.MULTILINE)
+"""What the desktop panel says in a browser, which has no menu bar or tray: the explanation a
+user gets, not a failure."""
+ERROR_TEXT = re.compile(r"Error\b|undefined|NaN|\[object Object\]")
+
+
+@pytest.fixture(scope="module")
+def showcase(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OroProcess]:
+    home = tmp_path_factory.mktemp("home")
+    with OroProcess(
+        *("run", "--headless", "--port", "0", str(SHOWCASE)),
+        # Its own data folders (the notes panel writes data:notes/).
+        environ=headless_environ({"HOME": str(home), "XDG_DATA_HOME": str(home / "data")}),
+        timeout=120,
+    ) as app:
+        app.launch_url()
+        yield app
+
+
+def test_no_panel_of_the_showcase_shows_an_error(
+    browser: Browser | WebKitBrowser, showcase: OroProcess
+) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page_errors: list[str] = []
+    if isinstance(browser, Browser):
+        # Chromium tells uncaught errors to the test too; the page's own line says them on both.
+        page.on("pageerror", lambda error: page_errors.append(str(error)))
+    try:
+        page.goto(showcase.window_launch_url("/"))
+        page.wait_for_function(LOADED, timeout=30_000)
+        panels: dict[str, str] = page.evaluate(PANELS)
+    finally:
+        context.close()
+
+    assert page_errors == []
+    assert "Uncaught" not in panels["first screen"], panels["first screen"]
+    assert re.search(r"memory free\s+\d+\.\d\d GiB", panels["Live from the host"])
+    shown = {
+        name: HEADLESS.sub("", text)
+        for name, text in panels.items()
+        if name != TYPED_ERRORS and ERROR_TEXT.search(HEADLESS.sub("", text))
+    }
+    assert shown == {}
