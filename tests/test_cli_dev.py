@@ -198,7 +198,7 @@ def test_changing_oro_toml_restarts_the_host_and_the_page_reconnects(
     assert "oro_launch" not in page.url
 
 
-def test_a_broken_oro_toml_shows_in_the_page_and_terminal_and_fixing_it_recovers(
+def test_a_broken_oro_toml_shows_over_the_running_page_and_fixing_it_restarts(
     app: Path, oro: OroProcess, page: Page
 ) -> None:
     before = _settled(page, name="second")
@@ -207,31 +207,24 @@ def test_a_broken_oro_toml_shows_in_the_page_and_terminal_and_fixing_it_recovers
 
     until(lambda: "invalid TOML" in oro.stderr(), "the TOML error on the terminal")
     shown = str(until(lambda: _overlay(page), "the error in an overlay over the open page"))
-    # A page loaded now (a new tab: the session cookie, no page yet) gets the error as a page
-    # that reloads once the host is back.
+    # The host keeps running (it checked the file before asking for a restart): a page loaded
+    # now (a new tab) is the app's, with the error over it.
     fresh = page.context.new_page()
     try:
-        response = fresh.goto(_origin(page) + "/")
-        assert response is not None
-        fresh_status, fresh_text = response.status, fresh.text_content("#oro-dev-error")
-        # Without the session (another local process), the error itself is not told.
-        anonymous = httpx.get(_origin(page) + "/ipc/dev.boot")
+        fresh.goto(_origin(page) + "/")
+        fresh_state = _settled(fresh)
 
         (app / "oro.toml").write_text(_CONFIG.format(name="third"), encoding="utf-8")
 
         after = _settled(page, name="third", overlay=None)
-        fresh_after = _settled(fresh, name="third")
+        fresh_after = _settled(fresh, name="third", overlay=None)
     finally:
         fresh.close()
     assert "invalid TOML" in shown
     assert "oro.toml" in shown
-    assert fresh_status == 503
-    assert fresh_text is not None
-    assert "invalid TOML" in fresh_text
-    assert anonymous.status_code == 503
-    anonymous_message = anonymous.json()["err"]["message"]
-    assert "invalid TOML" not in anonymous_message
-    assert "terminal" in anonymous_message
+    assert fresh_state["boot"] == before["boot"]
+    assert fresh_state["overlay"] is not None
+    assert "invalid TOML" in fresh_state["overlay"]
     assert after["boot"] != before["boot"]
     assert after["loads"] == before["loads"] + 1
     assert fresh_after["boot"] == after["boot"]
@@ -279,13 +272,32 @@ def test_a_plugin_source_change_restarts_the_host_with_the_new_code(
     # Broken first: the error shows; the fix brings the new code (imported afresh) back.
     _write_plugin(plugin, _PLUGIN.replace("{answer}", "two") + "\ndef broken(:\n")
     shown = str(until(lambda: _overlay(page), "the plugin's error over the page"))
-    _write_plugin(plugin, _PLUGIN.replace("{answer}", "two"))
-    after = _settled(page, overlay=None)
+    # A page loaded now (a new tab: the session cookie, no page yet) gets the error as a page
+    # that reloads once the host is back.
+    fresh = page.context.new_page()
+    try:
+        response = fresh.goto(_origin(page) + "/")
+        assert response is not None
+        fresh_status, fresh_text = response.status, fresh.text_content("#oro-dev-error")
+        # Without the session (another local process), the error itself is not told.
+        anonymous = httpx.get(_origin(page) + "/ipc/dev.boot")
+        _write_plugin(plugin, _PLUGIN.replace("{answer}", "two"))
+        after = _settled(page, overlay=None)
+        _settled(fresh, boot=after["boot"])
+    finally:
+        fresh.close()
     answer = _answer(page)
 
     assert "oro_devtest" in shown
     assert "SyntaxError" in shown or "invalid syntax" in shown
     assert "SyntaxError" in oro.stderr() or "invalid syntax" in oro.stderr()
+    assert fresh_status == 503
+    assert fresh_text is not None
+    assert "oro_devtest" in fresh_text
+    assert anonymous.status_code == 503
+    anonymous_message = anonymous.json()["err"]["message"]
+    assert "oro_devtest" not in anonymous_message
+    assert "terminal" in anonymous_message
     assert after["boot"] != before["boot"]
     assert answer == "two"
 
@@ -303,7 +315,18 @@ def _backend_answer(page: Page) -> Any:
     return page.evaluate("async () => (await import('oro:backend')).default.answer()")
 
 
-def test_backend_py_restarts_the_host_with_its_types_and_a_broken_one_shows_in_the_page(
+def _backend_error(page: Page) -> Any:
+    return page.evaluate(
+        """async () => {
+            try { await (await import('oro:backend')).default.answer() } catch (error) {
+                return `${error.name} ${error.code}`
+            }
+            return null
+        }"""
+    )
+
+
+def test_a_new_backend_py_restarts_the_host_and_later_saves_swap_it_in_place(
     app: Path, oro: OroProcess, page: Page
 ) -> None:
     before = _settled(page)
@@ -317,6 +340,7 @@ def test_backend_py_restarts_the_host_with_its_types_and_a_broken_one_shows_in_t
 
     (app / "backend.py").write_text("def broken(:\n", encoding="utf-8")
     shown = str(until(lambda: _overlay(page), "the backend's error over the page"))
+    broken_call = _backend_error(page)
     (app / "backend.py").write_text(_BACKEND.replace("{answer}", "two"), encoding="utf-8")
     after = _settled(page, overlay=None)
     answer_two = _backend_answer(page)
@@ -326,7 +350,10 @@ def test_backend_py_restarts_the_host_with_its_types_and_a_broken_one_shows_in_t
     assert "backend.py:1" in shown
     assert "SyntaxError" in shown
     assert "SyntaxError" in oro.stderr()
-    assert after["boot"] != first["boot"]
+    assert broken_call == "BackendError ERR_BACKEND_IMPORT"
+    # The same host, the same page: nothing restarted, nothing reloaded.
+    assert after["boot"] == first["boot"]
+    assert after["loads"] == first["loads"]
     assert answer_two == "two"
 
 

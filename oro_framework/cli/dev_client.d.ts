@@ -1,6 +1,7 @@
 /**
  * `oro:dev` — what `oro dev` adds to every page: reload on `devreload`, reconnect after a host
- * restart, an overlay showing a broken config or plugin. Served only under `oro dev`.
+ * restart, an overlay showing a broken
+ * backend.py, config or plugin. Served only under `oro dev`.
  * @module oro:dev
  */
 
@@ -10,10 +11,14 @@ export const RELOAD_EVENT: 'devreload'
 export const POLL_INTERVAL: number
 /** The id of the element showing a host error over the page. */
 export const OVERLAY_ID: 'oro-dev-overlay'
+/** The host event saying what is broken (`{ error: string | null }`): a backend.py that does
+ * not import, an invalid oro.toml; shown over the page, removed once fixed. */
+export const PROBLEM_EVENT: 'devproblem'
 
 declare const _default: {
   RELOAD_EVENT: typeof RELOAD_EVENT
   POLL_INTERVAL: typeof POLL_INTERVAL
   OVERLAY_ID: typeof OVERLAY_ID
+  PROBLEM_EVENT: typeof PROBLEM_EVENT
 }
 export default _default

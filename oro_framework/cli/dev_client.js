@@ -6,7 +6,10 @@
  *   until a host answers with another boot id than the one that served the page, then reloads:
  *   the page's session cookie stays valid across `oro dev` restarts;
  * - while `oro dev` serves an error instead (a broken `oro.toml` or plugin), shows it in an
- *   overlay over the page.
+ *   overlay over the page;
+ * - on the host event `devproblem` (a saved backend.py that does not import, a saved `oro.toml`
+ *   that is invalid: the host keeps running, the page keeps its state), shows the error in the
+ *   same overlay, and removes it on the next `devproblem` without one (the fix saved).
  * @module oro:dev
  */
 
@@ -16,6 +19,7 @@ export const RELOAD_EVENT = 'devreload'
 /** ms between two polls of the host while it restarts. */
 export const POLL_INTERVAL = 100
 export const OVERLAY_ID = 'oro-dev-overlay'
+export const PROBLEM_EVENT = 'devproblem'
 
 /** The boot id of the host process that served this page. */
 function pageBoot () {
@@ -38,10 +42,19 @@ async function probe () {
   }
 }
 
-/** @param {string} text */
-function showOverlay (text) {
+/**
+ * @param {string} text
+ * @param {string} [heading]
+ * @param {string} [hint]
+ */
+function showOverlay (text, heading = 'oro dev: the app failed to start',
+  hint = 'Fix it and save: the page reloads.') {
   const document = /** @type {any} */ (globalThis).document
-  if (!document?.body) return
+  if (!document?.body) {
+    // A preload runs before the body exists: show it once there is one.
+    document?.addEventListener?.('DOMContentLoaded', () => showOverlay(text, heading, hint), { once: true })
+    return
+  }
   let overlay = document.getElementById(OVERLAY_ID)
   if (!overlay) {
     overlay = document.createElement('div')
@@ -50,14 +63,28 @@ function showOverlay (text) {
     overlay.style.cssText = 'position:fixed;inset:0;z-index:2147483647;overflow:auto;' +
       'background:rgba(24,24,24,.94);color:#fff;font:14px/1.4 ui-monospace,monospace;padding:2em'
     const title = document.createElement('h2')
-    title.textContent = 'oro dev: the app failed to start'
     title.style.color = '#ff6b6b'
     const pre = document.createElement('pre')
     pre.style.whiteSpace = 'pre-wrap'
-    overlay.append(title, pre, document.createTextNode('Fix it and save: the page reloads.'))
+    overlay.append(title, pre, document.createElement('p'))
     document.body.append(overlay)
   }
+  overlay.querySelector('h2').textContent = heading
   overlay.querySelector('pre').textContent = text
+  overlay.querySelector('p').textContent = hint
+}
+
+function hideOverlay () {
+  /** @type {any} */ (globalThis).document?.getElementById(OVERLAY_ID)?.remove()
+}
+
+/** @param {string | null | undefined} problem what the host says is broken, or nothing. */
+function showProblem (problem) {
+  if (problem) {
+    showOverlay(problem, 'oro dev: the app is broken', 'Fix it and save: this page keeps its state.')
+  } else {
+    hideOverlay()
+  }
 }
 
 let waiting = false
@@ -90,10 +117,12 @@ function install () {
   const target = /** @type {any} */ (globalThis)
   if (typeof target.addEventListener !== 'function' || !target.location) return
   target.addEventListener(RELOAD_EVENT, () => target.location.reload())
+  target.addEventListener(PROBLEM_EVENT, (/** @type {any} */ event) => showProblem(event.detail?.error))
+  if (target.__args?.devProblem) showProblem(target.__args.devProblem)
   target.addEventListener('applicationstop', () => { waitForHost() })
   getState().channel?.addEventListener('error', () => { waitForHost({ sameHostIsEnough: true }) })
 }
 
 if (/** @type {any} */ (globalThis).isOroRuntime === true) install()
 
-export default { RELOAD_EVENT, POLL_INTERVAL, OVERLAY_ID }
+export default { RELOAD_EVENT, POLL_INTERVAL, OVERLAY_ID, PROBLEM_EVENT }

@@ -56,12 +56,14 @@ from anyio.streams.text import TextReceiveStream
 
 from oro_framework.build.steps import BuildSteps, run_build_steps
 from oro_framework.hookspecs import hookimpl
+from oro_framework.host.app_backend import BackendSwapRefused, reload_backend
 from oro_framework.host.builtin import has_build_steps
 from oro_framework.host.config.files import (
     CONFIG_FILE_NAMES,
     find_config_file,
     read_early_value,
 )
+from oro_framework.host.config.loading import load_config
 from oro_framework.host.errors import ConfigError, HostError
 from oro_framework.web.asgi import Receive, Scope, Send
 from oro_framework.web.ports import choose_port
@@ -89,6 +91,14 @@ logger = logging.getLogger("oro_framework.dev")
 
 RELOAD_EVENT: Final = "devreload"
 """The host event that makes every page reload (``oro:dev`` listens for it)."""
+PROBLEM_EVENT: Final = "devproblem"
+"""The host event telling every page what is broken (``{"error": text}``: the backend does not
+import, ``oro.toml`` is invalid), shown in an overlay, or that nothing is (``{"error": null}``)."""
+SWAPS_LINE: Final = "oro dev: the host reloads backend.py itself"
+"""What a child prints once it watches the app's Python and config files itself: from then on
+``oro dev`` leaves them to it (the window stays), restarting on its :data:`RESTART_LINE`."""
+RESTART_LINE: Final = "oro dev: restart the host: "
+"""What a child prints to be restarted (a valid new ``oro.toml``, a backend with host hooks)."""
 SESSION_KEY_ENV: Final = "ORO_DEV_SESSION_KEY"
 """Environment variable carrying the session key to each child (never on its command line,
 which other users of the machine can read)."""
@@ -281,6 +291,8 @@ class DevPlugin:
     def __init__(self, boot: str, *, echo: Callable[[str], None] = print) -> None:
         self.boot = boot
         self._echo = echo
+        self.problem: str | None = None
+        """What is broken now (the backend, the config), shown over every page; ``None``."""
 
     @hookimpl
     def oro_register_routes(self, routes: RouteTable) -> None:
@@ -300,10 +312,16 @@ class DevPlugin:
     @hookimpl
     def oro_page_args(self) -> Mapping[str, Any]:
         # `oro dev` is Oro's debug build: `application.debug` (`__args.debug`) says so.
-        return {"devBoot": self.boot, "debug": True}
+        # devProblem: a page loaded while something is broken shows it at once.
+        return {"devBoot": self.boot, "debug": True, "devProblem": self.problem}
 
     @hookimpl
     def oro_register_services(self, services: ServiceRegistry, host: Host) -> None:
+        services.add(
+            "dev.backend",
+            functools.partial(self._swap_on_changes, host),
+            doc="oro dev: reloads backend.py in place and checks oro.toml when they change",
+        )
         if has_build_steps(host.config):
             # The output is replaced whole by each build, which a watcher of it would not
             # survive: the pages reload after each rebuild instead.
@@ -331,6 +349,66 @@ class DevPlugin:
 
     async def _boot(self, request: Request) -> dict[str, str]:
         return {"boot": self.boot}
+
+    async def _swap_on_changes(self, host: Host, *, task_status: TaskStatus[None]) -> None:
+        """Watch the app's config files and its Python beside them: a save of backend.py swaps
+        the backend inside this host (the pages keep their state), a broken one or a broken
+        config shows over the pages, a valid new config restarts the host."""
+        watch_filter = _ChangeFilter(host.app_dir, [], restarts=True)
+        config_files = {host.app_dir / name for name in CONFIG_FILE_NAMES}
+
+        def on_changes(changed: list[Path]) -> None:
+            names = ", ".join(_relative(path, host.app_dir) for path in changed[:3])
+            if any(path in config_files for path in changed):
+                problem = _config_problem(host)
+                if problem is None:
+                    self._echo(RESTART_LINE + names)
+                    return
+                self._show(host, problem)
+            else:
+                self._swap_backend(host, names)
+
+        async with anyio.create_task_group() as task_group:
+            await task_group.start(
+                functools.partial(_watch, [host.app_dir], watch_filter, on_changes, recursive=False)
+            )
+            # Only now: a change oro dev leaves to us is one we see.
+            self._echo(SWAPS_LINE)
+            task_status.started()
+
+    def _swap_backend(self, host: Host, names: str) -> None:
+        backend = host.backend
+        if backend is None or (self.problem is not None and self.problem.startswith(_CONFIG)):
+            # No backend to swap (one appearing is new to the host's plugins), or the config
+            # is broken: left for the restart its fix brings.
+            if backend is None:
+                self._echo(RESTART_LINE + names)
+            return
+        is_file = backend.source.endswith(".py") or Path(backend.source).is_absolute()
+        try:
+            new = reload_backend(host, Path(backend.source) if is_file else backend.source)
+        except BackendSwapRefused:
+            self._echo(RESTART_LINE + names)
+            return
+        if new.error is not None:
+            _to_stderr(f"error: {new.error.message}")
+            self._show(host, new.error.message)
+            return
+        self._show(host, None)
+        self._echo(f"oro dev: {names} changed; the backend reloaded in place")
+        # Imported here: the commands' module is above this one.
+        from oro_framework.cli.commands.types import write_backend_types
+
+        with contextlib.suppress(OSError):
+            written = write_backend_types(host)
+            if written is not None:
+                self._echo(f"oro dev: wrote {written} (the backend's types)")
+
+    def _show(self, host: Host, problem: str | None) -> None:
+        self.problem = problem
+        host.events.emit(PROBLEM_EVENT, {"error": problem})
+        if problem is not None and problem.startswith(_CONFIG):
+            _to_stderr(f"error: {problem}")
 
     async def _rebuild_on_changes(
         self, host: Host, steps: BuildSteps, *, task_status: TaskStatus[None]
@@ -367,6 +445,20 @@ class DevPlugin:
                     continue
                 host.events.emit(RELOAD_EVENT, {"files": names})
                 self._echo("oro dev: built; reloading pages")
+
+
+_CONFIG: Final = "The app's config is invalid: "
+
+
+def _config_problem(host: Host) -> str | None:
+    """Why the app's config file as saved now would not start a host, read in this one (its
+    plugins declared their keys already); ``None`` when it would."""
+    path = find_config_file(host.app_dir, announce=False).path
+    try:
+        load_config(host.config_keys, path=path, environ=dict(host.environ))
+    except (HostError, OSError, ValueError) as error:
+        return _CONFIG + str(error)
+    return None
 
 
 def _to_stderr(line: str) -> None:
@@ -455,6 +547,9 @@ class DevLoop:
         self._changed = anyio.Event()
         self._reason = ""
         self._is_stopping = False
+        self._child_swaps = False
+        """The running child watches the app's Python and config files itself (its
+        :data:`SWAPS_LINE`): this loop restarts it for plugin sources, or when it asks."""
         self.port = 0
 
     def run(self) -> int:
@@ -527,6 +622,10 @@ class DevLoop:
         return configured, str(bundle) if isinstance(bundle, str) and bundle else _DEFAULT_BUNDLE
 
     def _restart(self, changed: list[Path]) -> None:
+        if self._child_swaps:
+            changed = [path for path in changed if _is_under(path, self.plugin_sources)]
+            if not changed:
+                return
         self._reason = ", ".join(_relative(path, self.app_dir) for path in changed[:3])
         self._changed.set()
 
@@ -583,7 +682,8 @@ class DevLoop:
         async with process, anyio.create_task_group() as task_group:
             assert process.stdout is not None
             assert process.stderr is not None
-            task_group.start_soon(self._pump, process.stdout, self._echo, served, None)
+            self._child_swaps = False
+            task_group.start_soon(self._pump, process.stdout, self._child_line, served, None)
             task_group.start_soon(self._pump, process.stderr, sys.stderr.write, None, tail)
 
             async def stop_on_change(*, task_status: TaskStatus[anyio.CancelScope]) -> None:
@@ -597,7 +697,20 @@ class DevLoop:
             watcher: anyio.CancelScope = await task_group.start(stop_on_change)
             code = await process.wait()
             watcher.cancel()
+        # The error page, or the next child until it says so, leaves every change to this loop.
+        self._child_swaps = False
         return _ChildOutcome(code, served.is_set(), restarted, "".join(tail))
+
+    def _child_line(self, line: str) -> None:
+        """A line of the child's standard output: echoed, and read for what it asks of us."""
+        if line == SWAPS_LINE:
+            self._child_swaps = True
+            return
+        if line.startswith(RESTART_LINE):
+            self._reason = line.removeprefix(RESTART_LINE)
+            self._changed.set()
+            return
+        self._echo(line)
 
     @staticmethod
     async def _pump(

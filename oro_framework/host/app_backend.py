@@ -30,19 +30,24 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Final, final
+from typing import TYPE_CHECKING, Final, final
 
 from oro_framework.host.errors import BackendImportError, ConfigError, IPCError
+
+if TYPE_CHECKING:
+    from oro_framework.host.app import Host
 
 __all__ = [
     "BACKEND_FILE",
     "BACKEND_MODULE_KEY",
     "BACKEND_PLUGIN",
     "AppBackend",
+    "BackendSwapRefused",
     "backend_imports_allowed",
     "backend_imports_off",
     "find_backend",
     "import_backend",
+    "reload_backend",
     "unimported_backend",
 ]
 
@@ -214,3 +219,75 @@ def app_relative(where: str, app_dir: Path) -> str:
         with contextlib.suppress(ValueError):
             return path.relative_to(app_dir.absolute()).as_posix()
     return path.name
+
+
+# -------------------------------------------------------------------------------------------------
+# oro dev: a new backend.py in the running host
+# -------------------------------------------------------------------------------------------------
+
+BACKEND_CORE_PLUGIN: Final = "app-backend"
+"""The core plugin that turns the backend's commands into routes (oro_framework.core.backend)."""
+
+
+@final
+class BackendSwapRefused(Exception):
+    """The backend cannot be replaced inside the running host: it implements host hooks (a
+    plugin's part, which pluggy and the registries would keep half of). ``oro dev`` restarts
+    the host instead."""
+
+
+def _has_hooks(module: ModuleType | None) -> bool:
+    # pluggy marks a hook implementation with the attribute "<project>_impl".
+    marker = "oro_impl"
+    return module is not None and any(hasattr(value, marker) for value in vars(module).values())
+
+
+def _forget_app_modules(directory: Path | None, name: str) -> None:
+    """Drop from ``sys.modules`` the backend and the app's modules beside it (not what is
+    installed under the app, a virtual environment), so that a new import reads their files."""
+    sys.modules.pop(name, None)
+    if directory is None:
+        return
+    root = directory.resolve()
+    for key, module in list(sys.modules.items()):
+        file = getattr(module, "__file__", None)
+        if not file or "site-packages" in file:
+            continue
+        with contextlib.suppress(ValueError, OSError):
+            if Path(file).resolve().is_relative_to(root):
+                del sys.modules[key]
+
+
+def reload_backend(host: Host, source: str | Path) -> AppBackend:
+    """Import the backend ``source`` names afresh and swap it into the running ``host``: its
+    commands replace the routes ``backend.*`` at once (a call already running finishes on the
+    old code), or, when it does not import, every ``backend.*`` call answers its error until
+    the next reload. Returns the new :attr:`Host.backend`.
+
+    :raises BackendSwapRefused: the old or the new backend implements host hooks.
+    """
+    old = host.backend
+    if old is not None and _has_hooks(old.module):
+        raise BackendSwapRefused("the backend implements host hooks")
+    name = Path(source).stem if isinstance(source, Path) else str(source)
+    _forget_app_modules(old.directory if old is not None else None, name)
+    new = import_backend(host.app_dir, source)
+    if _has_hooks(new.module):
+        raise BackendSwapRefused("the backend implements host hooks")
+    host.backend = new
+    # Out of the table before the new ones go in: a command the new code no longer has
+    # answers NotFoundError (or the import error), never the old code.
+    host.routes.drop_plugin(BACKEND_PLUGIN)
+    # The core plugin's own hooks do the rest, as they did when the host was built: it reads
+    # the commands (a signature pages cannot call turns into the backend's error) and adds the
+    # routes. Called through the host's hook caller, that plugin alone.
+    _call_core_hook(host, "oro_configure", host=host)
+    if host.backend.module is not None and host.backend.error is None:
+        _call_core_hook(host, "oro_register_routes", routes=host.routes, host=host)
+    return host.backend
+
+
+def _call_core_hook(target: Host, hook: str, **kwargs: object) -> None:
+    for plugin, caller in target.hooks.implementers(hook):
+        if plugin == BACKEND_CORE_PLUGIN:
+            caller(**kwargs)

@@ -40,7 +40,7 @@ from oro_framework.host.builtin import (
     WebviewSettings,
     has_build_steps,
 )
-from oro_framework.host.errors import EngineUnavailableError, HostError
+from oro_framework.host.errors import EngineUnavailableError
 from oro_framework.host.windows import Engine
 from oro_framework.host.windows.settings import WindowSettings
 from oro_framework.update import RESTART_INTO
@@ -109,13 +109,14 @@ def run(
         dev_plugin, session_key = start_child(echo_flushed)
         plugins.append(dev_plugin)
     host = Host(app_dir, skip_broken_plugins=skip_broken_plugins, config=parsed, plugins=plugins)
-    if dev_child and host.backend is not None and host.backend.error is not None:
-        # oro dev shows a start-up failure in the page and waits for the next change: better
-        # than pages whose every backend call fails.
-        host.close()
-        raise HostError(host.backend.error.message)
     if dev_child:
         from oro_framework.cli.commands.types import write_backend_types
+
+        if host.backend is not None and host.backend.error is not None:
+            # oro dev opens the window all the same: the error shows over its pages (backend
+            # calls answer it) until the next save of backend.py swaps a working one in.
+            print(f"error: {host.backend.error.message}", file=sys.stderr, flush=True)
+            dev_plugin.problem = host.backend.error.message
 
         written = write_backend_types(host)
         if written is not None:
