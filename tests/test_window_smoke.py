@@ -8,6 +8,7 @@ Needs what ``tests/_window_app.py`` says (Xvfb, both engines) and x11-apps for `
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 
@@ -35,6 +36,14 @@ def test_showcase_opens_in_a_real_window_and_closes_cleanly(display, engine, tmp
             evaluated = bridge.get(
                 "/ipc/window.eval", params={"value": "document.body.dataset.ready"}
             ).json()
+            # The first panel and the line that says uncaught errors (README's first screen).
+            first_screen = bridge.get(
+                "/ipc/window.eval",
+                params={
+                    "value": "document.getElementById('memory').textContent + '|' + "
+                    "document.getElementById('uncaught').textContent"
+                },
+            ).json()
             bridge.get("/ipc/window.setTitle", params={"value": "Smoke test"})
             title = bridge.get("/ipc/window.getTitle").json()["data"]
             size = bridge.get("/ipc/window.getSize").json()["data"]
@@ -60,6 +69,7 @@ def test_showcase_opens_in_a_real_window_and_closes_cleanly(display, engine, tmp
     assert WEB_PROCESSES[engine] in web_processes
     assert not set(WEB_PROCESSES.values()) - {WEB_PROCESSES[engine]} & web_processes
     assert evaluated["data"] == "true", evaluated
+    assert re.fullmatch(r"\d+\.\d\d GiB\|", first_screen["data"]), first_screen
     assert title == "Smoke test"
     assert size == {"width": 1200, "height": 800}  # the showcase's [window] size
     assert (width, height) == SCREEN
