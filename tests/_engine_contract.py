@@ -69,6 +69,9 @@ class Recorder:
     def gui_web_process_ended(self, index: int, reason: str, reloaded: bool) -> None:
         self._hear("ended", index, reason)
 
+    def gui_close_requested(self, index: int) -> None:
+        self._hear("close_requested", index)
+
 
 class _Page(http.server.BaseHTTPRequestHandler):
     def do_GET(self) -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, Final, TypeVar, final
 
-from oro_framework.gui.gtk import calls, script_dialogs
+from oro_framework.gui.gtk import calls, context_menu, script_dialogs
 from oro_framework.gui.gtk.context import make_web_context
 from oro_framework.gui.gtk.healing import Healer
 from oro_framework.gui.gtk.toolkit import repository
@@ -202,6 +202,10 @@ class GtkEngine:
         native.connect("show", lambda *_: listener.gui_status_changed(index, WindowStatus.SHOWN))
         parts.view.connect("permission-request", permission)
         parts.view.connect("script-dialog", script_dialogs.show_script_dialog)
+        parts.view.connect("context-menu", context_menu.filter_menu(index))
+        # window.close() of the window's own page (WebKit emits it for the main frame only):
+        # the window manager closes the window as for a user's close.
+        parts.view.connect("close", lambda *_: listener.gui_close_requested(index))
 
     def _note_stop_signals(self) -> None:
         """Tell the healer when SIGINT or SIGTERM asks the app to stop, before the handler the

@@ -10,6 +10,7 @@ from collections.abc import Callable, MutableMapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, final
 
+from oro_framework.gui.qt import context_menu as qt_context_menu
 from oro_framework.gui.qt import permissions as qt_permissions
 from oro_framework.gui.qt import window as qt_window
 from oro_framework.gui.qt.calls import QtPoster
@@ -171,6 +172,7 @@ class QtEngine:
             reported.append(True)
             if not self._poster.is_attached:
                 self._poster.attach()
+            qt_context_menu.wire(native.native, index, lambda: listener.gui_close_requested(index))
             if options.identity_script is not None:
                 # The page's own script collection, before its first document exists: the
                 # window's credential reaches this window's pages and no other's.

@@ -59,6 +59,12 @@ class GuiListener(Protocol):
         ``exceeded-memory-limit``); ``reloaded`` when the engine is loading its page again."""
         ...
 
+    def gui_close_requested(self, index: int) -> None:
+        """Window ``index``'s own page called ``window.close()`` (the engine reports only a
+        request of the window's main frame, about its own window): close it as a user would.
+        Called on the GUI thread; must not wait for the window to close."""
+        ...
+
 
 class Engine(Protocol):
     """An app's windows: native ones of a toolkit (``gui/gtk/``, ``gui/qt/``), or the headless

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import logging
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final, TypeVar, final
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
@@ -813,6 +814,27 @@ class WindowManager:
 
     def gui_web_process_ended(self, index: int, reason: str, reloaded: bool) -> None:
         self.to_loop(self._web_process_ended, index, reason, reloaded)
+
+    def gui_close_requested(self, index: int) -> None:
+        # The GUI thread must not wait here: closing needs it. A thread of its own waits for
+        # the loop instead (a page closes its window rarely).
+        threading.Thread(
+            target=self._to_loop_async,
+            args=(self._close_requested_by_page, index),
+            name=f"oro-window-{index}-close",
+            daemon=True,
+        ).start()
+
+    async def _close_requested_by_page(self, index: int) -> None:
+        """Window ``index``'s page called ``window.close()``: the window closes as when the user
+        closes it, and the app ends with its last window (as under the Oro Runtime). The engine
+        reports only a window's own main frame: a page closes no other window this way."""
+        window = self._windows.get(index)
+        if window is None or not window.is_open:
+            return
+        logger.info("window %d: its page closed it (window.close())", index)
+        with contextlib.suppress(NotFoundError):  # closed meanwhile, or the GUI has ended
+            await self.close(window)
 
     def _web_process_ended(self, index: int, reason: str, reloaded: bool) -> None:
         window = self._windows.get(index)
