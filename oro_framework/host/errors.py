@@ -39,6 +39,7 @@ Two families share the root :class:`OroError`:
         ├── LifecycleError             an impossible lifecycle transition was requested
         ├── BuildError                 ``oro build`` cannot build or package the app
         ├── EngineUnavailableError     the web engine asked for cannot run here
+        ├── DisplayError               DISPLAY is malformed (``::5``) and no Wayland answers
         └── SingleInstanceError        the single-instance socket is unsafe or does not answer
 
 :class:`ConfigWarning` (a :class:`UserWarning`) reports unknown config keys without failing.
@@ -58,6 +59,7 @@ __all__ = [
     "BuildError",
     "ConfigError",
     "ConfigWarning",
+    "DisplayError",
     "EngineUnavailableError",
     "ErrnoError",
     "HostError",
@@ -588,6 +590,22 @@ class SingleInstanceError(HostError):
 
 class EngineUnavailableError(HostError):
     """The web engine asked for cannot run here; the message names what to install."""
+
+
+class DisplayError(HostError):
+    """``DISPLAY`` is not an X display name (``::5``, ``:x``), and no Wayland display answers:
+    the message names the value and what a valid one looks like. WebKitGTK would abort the
+    process on it (a core dump, no message); ``oro run`` says this and exits 2 instead.
+
+    :ivar value: the malformed value.
+    """
+
+    def __init__(self, value: str) -> None:
+        super().__init__(
+            f"DISPLAY={value!r} is not an X display name: expected [host]:number[.screen] "
+            "(':0', ':1.0', 'localhost:10.0'); unset DISPLAY to run headless"
+        )
+        self.value = value
 
 
 class ConfigWarning(UserWarning):

@@ -24,7 +24,7 @@ from oro_framework.cli.common import (
     webview_option,
     with_webview,
 )
-from oro_framework.gui.display import has_display
+from oro_framework.gui.display import check_display, has_display
 from oro_framework.gui.engines import (
     choose_engine,
     make_engine,
@@ -40,7 +40,7 @@ from oro_framework.host.builtin import (
     WebviewSettings,
     has_build_steps,
 )
-from oro_framework.host.errors import EngineUnavailableError
+from oro_framework.host.errors import DisplayError, EngineUnavailableError
 from oro_framework.host.windows import Engine
 from oro_framework.host.windows.settings import WindowSettings
 from oro_framework.update import RESTART_INTO
@@ -236,6 +236,12 @@ def open_gui(host: Host, runner: AppRunner) -> Engine | None:
     try:
         engine = choose_engine(requested)
     except EngineUnavailableError as error:
+        host.close()
+        click.echo(f"error: {error}", err=True)
+        raise SystemExit(2) from None
+    try:
+        check_display()
+    except DisplayError as error:
         host.close()
         click.echo(f"error: {error}", err=True)
         raise SystemExit(2) from None
