@@ -4,7 +4,8 @@
  * 1. maps `ipc://<route>?<params>` URLs onto the bridge (`/ipc/<route>?<params>`) for `fetch()`
  *    (a URL or a `Request`), `new EventSource()` and `XMLHttpRequest.open()`, so Oro-style code such as
  *    `fetch('ipc://ping')` keeps working;
- * 2. subscribes to the host's event channel `/oro/events?window=<index>` and re-dispatches each
+ * 2. subscribes to the host's event channel `/oro/events?window=<index>` (a WebSocket; an event
+ *    stream where there is none) and re-dispatches each
  *    event as `new CustomEvent(name, { detail })` on `globalThis` (`applicationpause`,
  *    `applicationresume`, `applicationstop` and any other name, see `KNOWN_EVENTS`);
  * 3. dispatches `runtimeinit` on `globalThis` once the document is parsed and the channel is open
@@ -25,6 +26,7 @@
 import './protocol-handlers.js'
 import { Bootstrap, bootstrap, checkHash } from './bootstrap/internal/download.js'
 import { ApplicationURLEvent, HotKeyEvent } from './internal/events.js'
+import { SocketChannel } from './internal/channel.js'
 import { windowCredential } from './internal/params.js'
 
 export { ApplicationURLEvent, Bootstrap, bootstrap, checkHash }
@@ -130,7 +132,7 @@ function pageOrigin () {
  * @property {boolean} installed
  * @property {boolean} ready true once `runtimeinit` was dispatched
  * @property {Promise<void>} whenReady resolves when `runtimeinit` is dispatched
- * @property {EventSource | null} channel the host event channel, when open
+ * @property {EventSource | SocketChannel | null} channel the host event channel, when open
  * @property {Set<string>} subscribed event names the channel listens for
  * @property {Set<string>} seenEventIds ids of the host events dispatched recently
  * @property {{ fetch?: typeof fetch, EventSource?: typeof EventSource, xhrOpen?: Function, addEventListener?: Function }} originals
@@ -200,7 +202,7 @@ const SEEN_EVENT_IDS = 4096
 
 /**
  * Dispatch host event `name` unless an event with the same `id` was already dispatched. The
- * host numbers its events; when oro-conduit is installed an event can arrive both on the SSE
+ * host numbers its events; when oro-conduit is installed an event can arrive both on the event
  * channel and on the Conduit socket, and whichever comes first is dispatched. Events without an
  * id are always dispatched.
  * @param {string} name
@@ -223,7 +225,7 @@ export function deliverHostEvent (name, detail, id = null) {
   }
   dispatchHostEvent(name, detail)
   if (name === 'applicationstop') {
-    // The host is going away: do not let the EventSource reconnect forever.
+    // The host is going away: do not let the channel reconnect forever.
     getState().channel?.close()
   }
   return true
@@ -262,10 +264,10 @@ function onChannelEvent (event) {
 /**
  * Unnamed `data:` messages on the channel of the form `{"event": name, "data": detail}` are
  * dispatched as `name` (a fallback for names nobody subscribed to).
- * @param {MessageEvent} message
+ * @param {Event} event
  */
-function onChannelMessage (message) {
-  const payload = parseData(message.data)
+function onChannelMessage (event) {
+  const payload = parseData(/** @type {MessageEvent} */ (event).data)
   if (payload !== null && typeof payload === 'object' && typeof payload.event === 'string' &&
       payload.event && !RESERVED_NAMES.has(payload.event)) {
     dispatchHostEvent(payload.event, 'data' in payload ? payload.data : payload.detail)
@@ -359,18 +361,23 @@ export function installURLMapping (target = globalThis) {
  * Open the host event channel (`/oro/events?window=<index>`) and subscribe it to
  * `KNOWN_EVENTS`; also make `globalThis.addEventListener(name)` subscribe `name`.
  * @param {any} [target]
- * @returns {EventSource | null}
+ * @returns {EventSource | SocketChannel | null}
  */
 export function openChannel (target = globalThis) {
   const state = getState(target)
   if (state.channel) return state.channel
   const EventSourceClass = state.originals.EventSource ?? target.EventSource
-  if (typeof EventSourceClass !== 'function') return null
+  const Socket = target.WebSocket
+  if (typeof EventSourceClass !== 'function' && typeof Socket !== 'function') return null
   const credential = windowCredential()
   const url = `${pageOrigin()}/oro/events?window=${encodeURIComponent(String(windowIndex()))}` +
     (credential === null ? '' : `&oro_window=${encodeURIComponent(credential)}`)
-  /** @type {EventSource} */
-  const channel = new EventSourceClass(url)
+  // A WebSocket where there is one: an event stream would hold one of the 6 HTTP connections
+  // every window of the app shares for as long as the page lives (internal/channel.js).
+  /** @type {EventSource | SocketChannel} */
+  const channel = typeof Socket === 'function'
+    ? new SocketChannel(url, Socket)
+    : new EventSourceClass(url)
   state.channel = channel
   channel.addEventListener('message', onChannelMessage)
   for (const name of KNOWN_EVENTS) subscribe(name)
@@ -394,7 +401,7 @@ export function openChannel (target = globalThis) {
 
 /**
  * Resolve when the channel opens, fails, or `timeout` ms pass.
- * @param {EventSource | null} channel
+ * @param {EventSource | SocketChannel | null} channel
  * @param {number} timeout
  */
 function channelSettled (channel, timeout) {

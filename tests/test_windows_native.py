@@ -207,14 +207,14 @@ def test_two_windows_share_cookies_and_storage_and_each_is_its_own(display, engi
     assert stored == [[None, False, False], [None, False, False]]
 
 
-def test_sixty_four_native_windows_open_and_a_sixty_fifth_is_refused(display, engine, tmp_path):
+def test_sixty_four_live_windows_and_a_sixty_fifth_is_refused(display, engine, tmp_path):
     """api/application.d.ts's limit: 64 windows, each a native window of the engine on the one
-    web context; the 65th is refused with ``ERR_MAX_WINDOWS`` and the app keeps serving.
+    web context, each with a live page: it loads its modules, hears an event and calls the
+    host. The 65th is refused with ``ERR_MAX_WINDOWS`` and the app keeps serving.
 
-    Only the native windows are checked here, not that 64 pages are live at once: each page
-    holds its event channel (``/oro/events``, server-sent events over HTTP/1.1), and both
-    engines open at most 6 connections to one host, so a 7th page of one app waits for a
-    connection that never frees (libsoup's and Chromium's per-host limit)."""
+    Each page's event channel is a WebSocket, which leaves the 6 HTTP/1.1 connections both
+    engines open to one host (libsoup's and Chromium's per-host limit): as an event stream it
+    held one of them, and a 7th page's module loads and calls waited forever."""
     (tmp_path / "oro.toml").write_text(CONFIG)
     (tmp_path / "index.html").write_text(PAGE)
     key = new_key()
@@ -234,6 +234,24 @@ def test_sixty_four_native_windows_open_and_a_sixty_fifth_is_refused(display, en
                 for index in (1, 63)
             ]
             title = bridge.get("/ipc/window.getTitle", params={"targetWindowIndex": 63}).json()
+            # Every page ran its module (loaded over HTTP with the other 63 pages open).
+            for index in range(64):
+                until(
+                    lambda index=index: evaluate(bridge, "globalThis.windows !== undefined", index),
+                    f"window {index}'s page runs its module",
+                    TIMEOUT,
+                )
+            # Window 0 greets every other page; each hears it on its event channel and answers
+            # window 0 through the host (window.send, an IPC call).
+            evaluate(
+                bridge,
+                "for (let i = 1; i < 64; i++) windows.getWindow(i).send('greeting', i); true",
+            )
+            replies = until(
+                lambda: len(answers := heard(bridge, 0, "reply")) == 63 and answers,
+                "window 0 hears all 63 pages answer",
+                TIMEOUT,
+            )
             bridge.get("/ipc/application.exit")
         assert oro.wait() == 0, oro.stderr()
 
@@ -244,3 +262,6 @@ def test_sixty_four_native_windows_open_and_a_sixty_fifth_is_refused(display, en
     assert one_too_many["err"]["code"] == "ERR_MAX_WINDOWS", one_too_many
     assert [size["data"]["width"] for size in sizes] == [240, 240]
     assert title["data"] == "w63"
+    assert sorted((reply["from"], reply["got"]) for reply in replies) == [
+        (index, index) for index in range(1, 64)
+    ]

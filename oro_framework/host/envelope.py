@@ -29,6 +29,7 @@ __all__ = [
     "ServerSentEvent",
     "decode_envelope",
     "encode_error",
+    "encode_event_frame",
     "encode_json",
     "encode_result",
     "encode_sse",
@@ -244,6 +245,19 @@ def encode_sse(event: ServerSentEvent) -> bytes:
     except UnicodeEncodeError:
         # Lone surrogates inside JSON data travel as \u escapes, as in envelopes.
         return _sse_text(event, _ASCII_ENCODER).encode()
+
+
+def encode_event_frame(event: ServerSentEvent) -> str:
+    """One event as a WebSocket text message, ``{"event": name, "id": id, "data": text}``, whose
+    ``data`` is the text an event stream's ``data:`` lines carry (JSON for what is not a
+    ``str``): the page reads both channels alike. ASCII, so that lone surrogates travel as
+    ``\\u`` escapes in a message that must be UTF-8.
+
+    :raises ValueError: JSON cannot carry the data (NaN).
+    :raises TypeError: the data is neither text nor JSON.
+    """
+    data = event.data if isinstance(event.data, str) else _ASCII_ENCODER.encode(event.data)
+    return _ASCII_ENCODER.encode({"event": event.event, "id": event.id, "data": data})
 
 
 def _sse_text(event: ServerSentEvent, encoder: json.JSONEncoder) -> str:

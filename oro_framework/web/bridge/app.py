@@ -223,7 +223,10 @@ class Bridge:
         if scope["type"] == "http":
             await self._http(scope, receive, send)
         elif scope["type"] == "websocket":
-            await mounts.serve_websocket(self, scope, receive, send)
+            if scope["path"] == EVENTS_PATH:
+                await events.serve_socket(self, scope, receive, send)
+            else:
+                await mounts.serve_websocket(self, scope, receive, send)
 
     def _base_headers(self, request_headers: Mapping[str, str]) -> HeaderList:
         headers: HeaderList = [(b"x-content-type-options", b"nosniff")]
