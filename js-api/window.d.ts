@@ -129,8 +129,9 @@ export class ApplicationWindow extends EventTarget {
   isAlwaysOnTop (): Promise<boolean>
   /** Evaluate `source` in the window's page (native windows, app-origin pages only). */
   eval (source: string): Promise<unknown>
-  /** Not supported here: rejects with `NotSupportedError`. */
-  showInspector (): Promise<never>
+  /** Open the window's developer tools; rejects with `NotSupportedError` (`ERR_DEVTOOLS_OFF`)
+   * unless `oro dev`, `oro run --devtools` or `[webview] devtools` turned them on. */
+  showInspector (): Promise<boolean>
   /** Open `value` with the desktop's default application; the app's own URLs become an
    * `applicationurl` event. `value` may be Oro's params form `{ value }`. */
   openExternal (value: string | { value: string }): Promise<{ url: string, [field: string]: unknown }>

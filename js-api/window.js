@@ -27,7 +27,7 @@
  * @module oro:window
  */
 
-import { invalidArgument, NotSupportedError, withCode } from './errors.js'
+import { invalidArgument, withCode } from './errors.js'
 import { currentWindowIndex, request } from './ipc.js'
 import { screenParams, titleSet, watch as watchTitle } from './internal/window-page.js'
 import * as constants from './window/constants.js'
@@ -451,9 +451,14 @@ export class ApplicationWindow extends EventTarget {
     return this.#call('window.eval', { value: String(source) })
   }
 
-  /** The web inspector is not offered here: `NotSupportedError`. */
+  /**
+   * Open the window's developer tools (WebKit's Web Inspector, Chromium's DevTools). Only when
+   * they are on (`oro dev`, `oro run --devtools`, `[webview] devtools`); otherwise, and
+   * headless, `NotSupportedError` (`ERR_DEVTOOLS_OFF`, `ERR_HEADLESS`).
+   */
   async showInspector () {
-    throw new NotSupportedError('showInspector() is not supported: this runtime has no web inspector window')
+    await this.#call('window.showInspector')
+    return true
   }
 
   /**

@@ -185,6 +185,8 @@ def _exercise_page(engine: Engine, answers: _Answers, index: int, origin: str) -
     )
     ask("evaluate", engine.evaluate, index, "6 * 7")
     ask("evaluate_throwing", engine.evaluate, index, "throw new Error('boom')")
+    # Devtools are off unless oro run configures them on: a page cannot open them.
+    ask("show_inspector", engine.show_inspector, index)
     ask("screen_size", engine.screen_size)
     ask("toolkit", lambda: engine.toolkit)
     ask("has_native_windows", lambda: engine.has_native_windows)

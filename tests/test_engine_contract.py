@@ -147,6 +147,11 @@ def test_the_page_runs_script_only_in_a_native_window(answers, engine):
     assert {name: answers[name] for name in expected} == expected
 
 
+def test_a_page_cannot_open_the_developer_tools_while_they_are_off(answers, engine):
+    off = {"error": "NotSupportedError", "code": "ERR_DEVTOOLS_OFF"}
+    assert answers["show_inspector"] == (HEADLESS if engine == "headless" else off)
+
+
 def test_the_screen_and_the_toolkit_only_with_a_native_window(answers, engine):
     reached = {
         name: answers[name]

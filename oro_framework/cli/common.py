@@ -94,6 +94,33 @@ webview_option = click.option(
 )
 
 
+devtools_option = click.option(
+    "--devtools",
+    is_flag=True,
+    help="Let the pages' window.showInspector() open the engine's developer tools (WebKit's Web "
+    "Inspector, Chromium's DevTools), as [webview] devtools = true does (docs/debugging.md).",
+)
+
+quiet_option = click.option(
+    "--quiet",
+    is_flag=True,
+    help="Print none of the pages' console messages and uncaught errors (by default their "
+    "warnings and errors are printed to standard error; -v adds console.log and info).",
+)
+
+
+def with_devtools(
+    overrides: tuple[str, ...], *, devtools: bool, dev_child: bool = False
+) -> tuple[str, ...]:
+    """``overrides`` with ``--devtools`` as ``webview.devtools``: last, so the flag wins; for
+    ``oro dev``'s host first, so that its ``-c webview.devtools=false`` still turns them off."""
+    if devtools:
+        return (*overrides, "webview.devtools=true")
+    if dev_child:
+        return ("webview.devtools=true", *overrides)
+    return overrides
+
+
 def with_webview(overrides: tuple[str, ...], webview: str | None) -> tuple[str, ...]:
     """``overrides`` (``-c KEY=VALUE``) with ``--webview`` as ``webview.engine``: the flag is
     that key for this run, so everything reading the config sees the engine chosen."""

@@ -367,6 +367,14 @@ async def focus(request: Request) -> dict[str, Any]:
 blur = _window_action("blur", "Send the window behind the others (headless: nothing changes).")
 
 
+show_inspector = _window_action(
+    "show_inspector",
+    "Open the window's developer tools (WebKit's Web Inspector, Chromium's DevTools); "
+    "`NotSupportedError` `ERR_DEVTOOLS_OFF` unless `oro dev`, `oro run --devtools` or "
+    "`[webview] devtools` turned them on.",
+)
+
+
 async def _fresh(request: Request, window: Window) -> dict[str, Any]:
     return (await request.host.windows.refresh(window)).to_json()
 
@@ -493,6 +501,7 @@ WINDOW_ROUTES: Final = RouteGroup(
         "window.restore": restore,
         "window.focus": focus,
         "window.blur": blur,
+        "window.showInspector": show_inspector,
         "window.setAlwaysOnTop": set_always_on_top,
         "window.getAlwaysOnTop": get_always_on_top,
         "window.setBackgroundColor": set_background_color,

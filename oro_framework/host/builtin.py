@@ -173,6 +173,12 @@ class WebviewSettings:
         "`--webview` on oro run/dev/test/build overrides it (docs/webview.md).",
         validator=webview_engine,
     )
+    devtools: bool = setting(
+        False,
+        "Let the page's window.showInspector() open the engine's developer tools (WebKit's Web "
+        "Inspector, Chromium's DevTools). On in `oro dev` and with `oro run --devtools`; off "
+        "in built apps unless set (docs/debugging.md).",
+    )
     oro_globals: bool = setting(
         False,
         "Define the Oro Runtime's page globals in every page, as Oro's preload does: `Buffer`, "

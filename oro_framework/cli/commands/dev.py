@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -14,11 +15,13 @@ from oro_framework.cli.common import (
     is_verbose,
     parse_overrides,
     port_option,
+    quiet_option,
     skip_broken_option,
     warn,
     webview_option,
     with_webview,
 )
+from oro_framework.cli.page_debugging import PAGE_CONSOLE_ENV
 from oro_framework.hookspecs import hookimpl
 
 
@@ -27,6 +30,7 @@ from oro_framework.hookspecs import hookimpl
 @headless_option
 @webview_option
 @port_option("Port on 127.0.0.1 to serve the app on, kept across restarts; default as `oro run`.")
+@quiet_option
 @skip_broken_option
 @config_overrides_option
 def dev(
@@ -34,6 +38,7 @@ def dev(
     headless: bool,
     webview: str | None,
     port: int | None,
+    quiet: bool,
     skip_broken_plugins: bool,
     overrides: tuple[str, ...],
 ) -> None:
@@ -44,8 +49,16 @@ def dev(
     host on the same port with the same sessions, so open pages reconnect and reload. An error
     in the new config or plugin is printed here and shown in the pages until the next save.
     Stops on Ctrl-C/SIGTERM.
+
+    The pages' console warnings and errors are printed here (-v adds console.log/info,
+    --quiet prints none), and a page's showInspector() opens the developer tools
+    (docs/debugging.md).
     """
     from oro_framework.cli.dev_loop import DevLoop
+
+    if quiet:
+        # The host this starts inherits the environment (the dev loop builds its command line).
+        os.environ[PAGE_CONSOLE_ENV] = "quiet"
 
     overrides = with_webview(overrides, webview)
     parse_overrides(overrides)

@@ -13,17 +13,21 @@ from oro_framework.cli.app_checks import missing_index
 from oro_framework.cli.common import (
     app_dir_argument,
     config_overrides_option,
+    devtools_option,
     echo_flushed,
     echo_stderr,
     headless_option,
     host_errors,
     parse_overrides,
     port_option,
+    quiet_option,
     skip_broken_option,
     warn,
     webview_option,
+    with_devtools,
     with_webview,
 )
+from oro_framework.cli.page_debugging import configure_page_debugging
 from oro_framework.gui.display import check_display, has_display
 from oro_framework.gui.engines import (
     choose_engine,
@@ -63,6 +67,8 @@ from oro_framework.update import RESTART_INTO
     help="Run the app's build steps first ([build] script, copy, copy-map, as `ssc build -r` "
     "does) and serve what they build (build.output).",
 )
+@devtools_option
+@quiet_option
 @skip_broken_option
 @config_overrides_option
 @click.option(
@@ -79,6 +85,8 @@ def run(
     webview: str | None,
     port: int | None,
     build_first: bool,
+    devtools: bool,
+    quiet: bool,
     skip_broken_plugins: bool,
     overrides: tuple[str, ...],
     dev_child: bool,
@@ -90,6 +98,10 @@ def run(
     window closes, the app calls application.exit, or on Ctrl-C/SIGTERM; exits with the code the
     app asked for (0 by default).
 
+    The pages' console warnings and errors, and their uncaught errors, are printed to standard
+    error with their window's index (-v adds console.log/info, --quiet prints none); with
+    --devtools a page's showInspector() opens the engine's developer tools (docs/debugging.md).
+
     URLS are deep links of the app's protocol handlers (web+notes://inbox/1): pages get each as
     an applicationurl event. With application.single_instance (the default) a second launch of a
     running app hands its URLS to it, focuses its window and exits 0.
@@ -98,6 +110,8 @@ def run(
     exist yet); a failing [build] script stops the run with its exit code and last lines, and
     the previous build output stays as it was.
     """
+    # oro dev turns the developer tools on unless its -c says otherwise (the later one wins).
+    overrides = with_devtools(overrides, devtools=devtools, dev_child=dev_child)
     parsed = parse_overrides(with_webview(overrides, webview))
     plugins: list[object] = []
     session_key = None
@@ -139,6 +153,8 @@ def run(
             session_key=session_key,
         )
         gui = None if headless else open_gui(host, runner)
+        if gui is not None:
+            configure_page_debugging(host, gui, quiet=quiet)
         try:
             code = runner.run_with_gui(gui) if gui is not None else runner.run_headless()
         except OSError as error:

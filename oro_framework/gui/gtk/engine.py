@@ -21,10 +21,12 @@ from typing import Any, Final, TypeVar, final
 
 from oro_framework.gui.gtk import calls, context_menu, script_dialogs
 from oro_framework.gui.gtk.context import make_web_context
+from oro_framework.gui.gtk.page_console import watch_console
 from oro_framework.gui.gtk.healing import Healer
 from oro_framework.gui.gtk.toolkit import repository
 from oro_framework.gui.gtk.window import GtkWindowParts, screen_size
 from oro_framework.host.config.values import screen_length_pixels
+from oro_framework.host.windows.debugging import PageDebugging, devtools_off
 from oro_framework.host.errors import IPCError, NotFoundError
 from oro_framework.host.origins import origin_of
 from oro_framework.host.windows.engine import GuiDispatcher, GuiListener
@@ -70,6 +72,7 @@ class GtkEngine:
         self._origin: str | None = None
         self._context: Any = None
         self._windows: dict[int, GtkWindowParts] = {}
+        self._debugging = PageDebugging()
         self._listener: GuiListener | None = None
         self._healer = Healer(self._crashed)
         self._is_running = False
@@ -139,6 +142,10 @@ class GtkEngine:
                     options.identity_script,
                     webkit.UserContentInjectedFrames.ALL_FRAMES,
                     webkit.UserScriptInjectionTime.START,
+        if self._debugging.console is not None:
+            watch_console(view, index, self._debugging.console)
+        if self._debugging.devtools:
+            view.get_settings().set_enable_developer_extras(True)
                     None,
                     None,
                 )
@@ -319,6 +326,16 @@ class GtkEngine:
         self._on(index, lambda parts: parts.set_always_on_top(enabled))
 
     def set_background_color(self, index: int, color: WindowColor) -> None:
+    def configure_debugging(self, debugging: PageDebugging) -> None:
+        self._debugging = debugging
+
+    def show_inspector(self, index: int) -> None:
+        if not self._debugging.devtools:
+            self._parts(index)  # a window that is not open is not found, before anything else
+            raise devtools_off(index)
+        # WebKit's Web Inspector, attached to the view or in a window of its own as it decides.
+        self._on(index, lambda parts: parts.view.get_inspector().show())
+
         self._on(index, lambda parts: parts.set_background_color(color))
 
     def state(self, index: int) -> NativeState:

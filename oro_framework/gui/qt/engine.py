@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, final
 
 from oro_framework.gui.qt import context_menu as qt_context_menu
+from oro_framework.gui.qt import debugging as qt_debugging
 from oro_framework.gui.qt import permissions as qt_permissions
 from oro_framework.gui.qt import window as qt_window
 from oro_framework.gui.qt.calls import QtPoster
@@ -21,6 +22,7 @@ from oro_framework.gui.waiting import call_and_wait
 from oro_framework.host.config.values import screen_length_pixels
 from oro_framework.host.errors import IPCError, NotFoundError
 from oro_framework.host.origins import origin_of
+from oro_framework.host.windows.debugging import PageDebugging, devtools_off
 from oro_framework.host.windows.engine import GuiDispatcher, GuiListener
 from oro_framework.host.windows.model import (
     NativeState,
@@ -98,6 +100,7 @@ class QtEngine:
         self._minimized: set[int] = set()
         self._focuser: Focuser | None = None
         self._poster = QtPoster()
+        self._debugging = PageDebugging()
 
     @property
     def has_native_windows(self) -> bool:
@@ -173,10 +176,7 @@ class QtEngine:
             if not self._poster.is_attached:
                 self._poster.attach()
             qt_context_menu.wire(native.native, index, lambda: listener.gui_close_requested(index))
-            if options.identity_script is not None:
-                # The page's own script collection, before its first document exists: the
-                # window's credential reaches this window's pages and no other's.
-                qt_window.add_identity_script(native.native, options.identity_script)
+            self._prepare_page(native.native, index, options)
             if options.screen_lengths is not None:
                 # The screen exists now: "N%" sizes become pixels before the window shows,
                 # and before a remembered geometry (restored once it is created) applies.
@@ -199,6 +199,15 @@ class QtEngine:
         native.events.closing += status(WindowStatus.CLOSING)
         native.events.closed += status(WindowStatus.CLOSED)
         native.events.resized += resized
+
+    def _prepare_page(self, widget: Any, index: int, options: WindowOptions) -> None:
+        """On the GUI thread, before the window's first document exists."""
+        if options.identity_script is not None:
+            # The page's own script collection: the window's credential reaches this window's
+            # pages and no other's.
+            qt_window.add_identity_script(widget, options.identity_script)
+        if self._debugging.console is not None:
+            qt_debugging.watch_console(widget, index, self._debugging.console)
 
     def _native(self, index: int) -> NativeWindow:
         window = self._windows.get(index)
@@ -292,6 +301,15 @@ class QtEngine:
 
     def screen_size(self) -> tuple[int, int]:
         return call_and_wait(self._poster.post, qt_window.screen_size)
+
+    def configure_debugging(self, debugging: PageDebugging) -> None:
+        self._debugging = debugging
+
+    def show_inspector(self, index: int) -> None:
+        if not self._debugging.devtools:
+            self._native(index)  # a window that is not open is not found, before anything else
+            raise devtools_off(index)
+        self._qt(index, qt_debugging.show_devtools)
 
     def start(self, dispatcher: GuiDispatcher) -> None:
         storage = self._storage_path

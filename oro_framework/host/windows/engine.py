@@ -29,6 +29,7 @@ import anyio.lowlevel
 from oro_framework.host.errors import (
     NotFoundError,
 )
+from oro_framework.host.windows.debugging import PageDebugging
 from oro_framework.host.windows.model import (
     NativeState,
     Window,
@@ -135,6 +136,19 @@ class Engine(Protocol):
 
     def screen_size(self) -> tuple[int, int]:
         """The primary screen's width and height in pixels."""
+        ...
+
+    def configure_debugging(self, debugging: PageDebugging) -> None:
+        """Where every window's console messages and uncaught errors go, and whether the
+        developer tools may open; called before the first window opens."""
+        ...
+
+    def show_inspector(self, index: int) -> None:
+        """Open window ``index``'s developer tools (WebKit's Web Inspector, Chromium's DevTools).
+
+        :raises NotSupportedError: they are off (``ERR_DEVTOOLS_OFF``) or the page is in a
+            browser of its own (headless: ``ERR_HEADLESS``).
+        """
         ...
 
     @property

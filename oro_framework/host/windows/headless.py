@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final, final
 
 from oro_framework.host.errors import NotFoundError, NotSupportedError
+from oro_framework.host.windows.debugging import PageDebugging
 from oro_framework.host.windows.model import (
     NativeState,
     Window,
@@ -174,6 +175,19 @@ class HeadlessEngine:
 
     def native(self, index: int) -> Any:
         raise NotSupportedError(NO_GUI)
+
+    def configure_debugging(self, debugging: PageDebugging) -> None:
+        """Nothing to do: the page's console is the browser's it runs in, and so are its
+        developer tools."""
+
+    def show_inspector(self, index: int) -> None:
+        """:raises NotSupportedError: the page's browser has its own developer tools."""
+        raise NotSupportedError(
+            "showInspector() needs a native window; this app runs headless: open the "
+            "developer tools of the browser the page is in",
+            code=HEADLESS,
+            targetWindowIndex=index,
+        )
 
     def post(self, function: Callable[[], None]) -> None:
         raise NotSupportedError(NO_GUI)

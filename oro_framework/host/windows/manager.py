@@ -615,6 +615,11 @@ class WindowManager:
         await self._on_engine(self._engine.blur, window.index)
         await self.refresh(window)
 
+    async def show_inspector(self, window: Window) -> None:
+        """Open ``window``'s developer tools; :class:`~oro_framework.NotSupportedError` when
+        they are off (``ERR_DEVTOOLS_OFF``) or the app runs headless."""
+        await self._on_engine(self._engine.show_inspector, window.index)
+
     async def set_position(self, window: Window, x: int, y: int) -> None:
         """Move ``window``'s frame to ``(x, y)`` on the virtual desktop."""
         await self._on_engine(self._engine.set_position, window.index, x, y)

@@ -1,0 +1,35 @@
+"""What ``oro run`` and ``oro dev`` set up for debugging the app's pages (docs/debugging.md):
+the pages' console messages and uncaught errors printed to standard error, and whether
+``showInspector()`` may open the developer tools (``[webview] devtools``)."""
+
+from __future__ import annotations
+
+import os
+from typing import Final
+
+from oro_framework.cli.common import is_verbose
+from oro_framework.gui.console import ConsolePrinter, printed_levels
+from oro_framework.host.app import Host
+from oro_framework.host.builtin import WebviewSettings
+from oro_framework.host.windows import Engine
+from oro_framework.host.windows.debugging import PageDebugging
+
+__all__ = ["PAGE_CONSOLE_ENV", "configure_page_debugging"]
+
+PAGE_CONSOLE_ENV: Final = "ORO_PAGE_CONSOLE"
+"""``quiet`` when ``oro dev --quiet`` runs its host (``oro run --dev-child``), which inherits
+the environment: the dev loop builds the host's command line."""
+
+
+def configure_page_debugging(host: Host, engine: Engine, *, quiet: bool) -> None:
+    """Tell ``engine`` where its pages' console goes and whether their devtools may open;
+    before its first window opens."""
+    quiet = quiet or os.environ.get(PAGE_CONSOLE_ENV) == "quiet"
+    levels = printed_levels(verbose=is_verbose(), quiet=quiet)
+    printer = ConsolePrinter(levels) if levels else None
+    engine.configure_debugging(
+        PageDebugging(
+            console=None if printer is None else printer.submit,
+            devtools=host.settings(WebviewSettings).devtools,
+        )
+    )

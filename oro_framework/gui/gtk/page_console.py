@@ -1,0 +1,85 @@
+"""A WebKitGTK page's console and uncaught errors, reported to the host (docs/debugging.md).
+
+WebKitGTK 4.1 offers no console signal: a user script of the engine's own, run at the start of
+every document in every frame before the page's scripts, wraps ``console.*`` and listens for the
+window's ``error`` (a syntax error in a module script included) and ``unhandledrejection``
+events, and posts each to a script message handler registered on the view's content manager.
+A user script is the engine's, not the page's: a Content-Security-Policy cannot block it.
+
+Every function here runs on the GUI thread.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from importlib import resources
+from typing import Any, Final, cast, get_args
+
+from oro_framework.gui.gtk.toolkit import repository
+from oro_framework.host.windows.debugging import ConsoleLevel, ConsoleMessage
+
+__all__ = ["HANDLER", "watch_console"]
+
+logger = logging.getLogger("oro_framework.windows")
+
+HANDLER: Final = "oroConsole"
+"""The script message handler's name (``window.webkit.messageHandlers.oroConsole``)."""
+
+_LEVELS: Final = frozenset(get_args(ConsoleLevel))
+
+CONSOLE_SCRIPT: Final = (
+    (resources.files("oro_framework.gui.gtk") / "page_console.js")
+    .read_text(encoding="utf-8")
+    .replace("__HANDLER__", HANDLER)
+)
+"""The hooks (``page_console.js``), injected at the start of every document."""
+
+
+def watch_console(view: Any, index: int, console: Callable[[ConsoleMessage], None]) -> None:
+    """Report window ``index``'s console to ``console``: the hooks in every document of
+    ``view`` and the handler they post to."""
+    webkit = repository("WebKit2")
+    manager = view.get_user_content_manager()
+
+    def received(_manager: Any, result: Any) -> None:
+        try:
+            # WebKitGTK 4.1 hands a WebKitJavascriptResult, newer versions the JSCValue.
+            value = result.get_js_value() if hasattr(result, "get_js_value") else result
+            message = _message(index, json.loads(str(value.to_string())))
+        except (ValueError, TypeError, AttributeError) as error:
+            logger.debug("window %d: unreadable console message: %s", index, error)
+            return
+        if message is not None:
+            console(message)
+
+    manager.connect(f"script-message-received::{HANDLER}", received)
+    manager.register_script_message_handler(HANDLER)
+    manager.add_script(
+        webkit.UserScript.new(
+            CONSOLE_SCRIPT,
+            webkit.UserContentInjectedFrames.ALL_FRAMES,
+            webkit.UserScriptInjectionTime.START,
+            None,
+            None,
+        )
+    )
+
+
+def _message(index: int, data: Any) -> ConsoleMessage | None:
+    """What the page posted, if it is a message of the script's shape (the page may post to
+    the handler too: its text is as untrusted as any console text)."""
+    if not isinstance(data, dict):
+        return None
+    level, text = data.get("level"), data.get("text")
+    if level not in _LEVELS or not isinstance(text, str):
+        return None
+    source, line = data.get("source"), data.get("line")
+    return ConsoleMessage(
+        index=index,
+        level=cast(ConsoleLevel, level),
+        text=text,
+        source=source if isinstance(source, str) else "",
+        line=line if isinstance(line, int) and not isinstance(line, bool) else 0,
+    )
