@@ -87,9 +87,10 @@ def _probe_system() -> EngineStatus:
 
         version = webkit_version()
     except (ImportError, ValueError) as error:
-        return EngineStatus(
-            "system", None, f"WebKitGTK 4.1 cannot be loaded: {error}", SYSTEM_INSTALL
-        )
+        # Which interpreter lacks it: the packages may well be installed for another one (the
+        # distro's /usr/bin/python3, where a venv's python3 came first).
+        reason = f"WebKitGTK 4.1 cannot be loaded in {sys.executable}: {error}"
+        return EngineStatus("system", None, reason, SYSTEM_INSTALL)
     return EngineStatus("system", version, None, SYSTEM_INSTALL)
 
 

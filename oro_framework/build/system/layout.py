@@ -34,6 +34,7 @@ from oro_framework.update import PACKAGED_ENVIRON
 
 __all__ = [
     "LAUNCH_SCRIPT",
+    "PYTHON_CANDIDATES",
     "RUNTIME_NAME",
     "app_files",
     "build_time",
@@ -78,14 +79,44 @@ def installed_launcher(runtime: str, app: str, package_format: str, plugins: Seq
     )
 
 
+PYTHON_CANDIDATES: Final = ("/usr/bin/python3", "/bin/python3", "/usr/local/bin/python3")
+"""Where the folder launcher looks for a ``python3`` with the distro's ``gi`` after ``PATH``'s:
+the distro's own first (a venv's or pyenv's ``python3`` first on ``PATH`` has no ``gi``)."""
+
+_PYTHON_CHECK: Final = (
+    "import sys\n"
+    "version = sys.version_info[:2]\n"
+    'if version < (3, 11): sys.exit("Python %d.%d, older than 3.11" % version)\n'
+    "try: import gi\n"
+    'except ImportError: sys.exit("no gi (the distro PyGObject)")\n'
+)
+"""Exits 0 in a ``python3`` that runs the app, else says on stderr what it lacks."""
+
+
 def folder_launcher(plugins: Sequence[str]) -> str:
-    """The folder build's launcher: ``python3`` from ``PATH`` on the files beside it, loading
-    ``plugins`` and no other."""
+    """The folder build's launcher: the first ``python3`` that is 3.11 or later and has the
+    distro's ``gi`` (``PATH``'s, then :data:`PYTHON_CANDIDATES`), isolated, on the files beside
+    it, loading ``plugins`` and no other. Where none fits it names each interpreter it tried and
+    what that one lacks, and exits 1."""
+    candidates = " ".join(shlex.quote(path) for path in PYTHON_CANDIDATES)
     return (
         "#!/bin/sh\n"
         'here=$(dirname "$(readlink -f "$0")")\n'
         f"export {LOAD_PLUGINS_ENV}={shlex.quote(','.join(plugins))}\n"
-        f'exec python3 -I "$here/launch.py" "$here/{APP_DIRECTORY}" "$@"\n'
+        f"check={shlex.quote(_PYTHON_CHECK)}\n"
+        'tried=""\n'
+        f'for python in "$(command -v python3)" {candidates}; do\n'
+        '  case " $tried " in *" $python: "*) continue ;; esac\n'
+        '  [ -n "$python" ] && [ -x "$python" ] || continue\n'
+        '  if reason=$("$python" -I -c "$check" 2>&1); then\n'
+        f'    exec "$python" -I "$here/launch.py" "$here/{APP_DIRECTORY}" "$@"\n'
+        "  fi\n"
+        '  tried="$tried\n  $python: ${reason:-does not run}"\n'
+        "done\n"
+        'printf "%s: no python3 here runs the app: it needs Python 3.11 or later with the '
+        "distro's gi (PyGObject; Debian, Ubuntu: apt-get install python3-gi "
+        'gir1.2-webkit2-4.1). Tried:%b\\n" "$0" "$tried" >&2\n'
+        "exit 1\n"
     )
 
 
