@@ -25,11 +25,9 @@ def configure_page_debugging(host: Host, engine: Engine, *, quiet: bool) -> None
     """Tell ``engine`` where its pages' console goes and whether their devtools may open;
     before its first window opens."""
     quiet = quiet or os.environ.get(PAGE_CONSOLE_ENV) == "quiet"
-    levels = printed_levels(verbose=is_verbose(), quiet=quiet)
-    printer = ConsolePrinter(levels) if levels else None
+    # A printer even when quiet: without a receiver of its own QtWebEngine prints every console
+    # message itself ("js: ..."), the page's escapes and all.
+    printer = ConsolePrinter(printed_levels(verbose=is_verbose(), quiet=quiet))
     engine.configure_debugging(
-        PageDebugging(
-            console=None if printer is None else printer.submit,
-            devtools=host.settings(WebviewSettings).devtools,
-        )
+        PageDebugging(console=printer.submit, devtools=host.settings(WebviewSettings).devtools)
     )
