@@ -705,7 +705,6 @@ class DevLoop:
         """A line of the child's standard output: echoed, and read for what it asks of us."""
         if line == SWAPS_LINE:
             self._child_swaps = True
-            return
         if line.startswith(RESTART_LINE):
             self._reason = line.removeprefix(RESTART_LINE)
             self._changed.set()
