@@ -40,6 +40,7 @@ CONTROLS: dict[str, dict[str, Any]] = {
     "window.restore": {},
     "window.focus": {},
     "window.blur": {},
+    "window.showInspector": {},
     "window.setAlwaysOnTop": {"value": True},
     "window.setBackgroundColor": {"red": 1, "green": 2, "blue": 3},
     "window.ready": {},
