@@ -12,7 +12,12 @@ answers, and reloads.
 
 The child adds :class:`DevPlugin` to the host: a service that watches the app's resources
 (``webview.root``) and emits :data:`RELOAD_EVENT` once per burst of changes, and the preload
-module ``oro:dev`` (``dev_client.js``) that reloads the page on it.
+module ``oro:dev`` (``dev_client.js``) that reloads the page on it. Another service watches the
+app's Python and config files: a saved ``backend.py`` is swapped into the running host (the
+window and its page stay; :func:`~oro_framework.host.app_backend.reload_backend`), a broken
+backend or config is shown over the pages (:data:`PROBLEM_EVENT`), and a valid new config (or a
+backend with host hooks, which cannot be swapped) makes the child ask the loop for a restart
+(:data:`RESTART_LINE`).
 
 An app with build steps (``[build] script``, copy, copy-map) is built by each child before it
 serves (``oro run --build``), and :class:`DevPlugin` builds it again, with the previous output
@@ -578,9 +583,8 @@ class DevLoop:
                         self._restart,
                     )
                 self._echo(
-                    f"oro dev: restarts the host when {self.config_file.name}, the app's Python "
-                    f"files or the source of {len(self.plugin_sources)} editable plugin(s) "
-                    f"change; port {self.port}"
+                    f"oro dev: restarts the host when {self.config_file.name} or the source of "
+                    f"{len(self.plugin_sources)} editable plugin(s) change; port {self.port}"
                 )
                 code = await self._supervise()
                 task_group.cancel_scope.cancel()

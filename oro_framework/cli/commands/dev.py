@@ -45,9 +45,11 @@ def dev(
     """Run the app in APP_DIR as `oro run` does, reloading it as you edit.
 
     A change to the app's files (under webview.root) reloads its pages, once per burst of
-    saves. A change to oro.toml or to the source of an editable-installed plugin restarts the
+    saves. A change to backend.py reloads it inside the running host: the window and its page
+    stay. A change to oro.toml or to the source of an editable-installed plugin restarts the
     host on the same port with the same sessions, so open pages reconnect and reload. An error
-    in the new config or plugin is printed here and shown in the pages until the next save.
+    in the new backend, config or plugin is printed here and shown over the pages until the
+    next save.
     Stops on Ctrl-C/SIGTERM.
 
     The pages' console warnings and errors are printed here (-v adds console.log/info,
