@@ -58,10 +58,11 @@ def test_a_flood_prints_fifty_lines_a_second_then_says_how_many_it_dropped() -> 
     now[0] += 1.5
     printer.submit(ConsoleMessage(2, "error", "after the flood"))
 
-    lines = until(
-        lambda: (text := stream.getvalue()).endswith("after the flood\n") and text.splitlines(),
-        "the printer writes",
-    )
+    def written() -> list[str]:
+        text = stream.getvalue()
+        return text.splitlines() if text.endswith("after the flood\n") else []
+
+    lines = until(written, "the printer writes")
     floods = [line for line in lines if line.startswith("oro: window 2: error: flood")]
     assert len(floods) == LINES_PER_SECOND
     assert "oro: window 1: error: window 1 is not held up" in lines
