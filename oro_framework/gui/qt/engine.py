@@ -175,7 +175,12 @@ class QtEngine:
             reported.append(True)
             if not self._poster.is_attached:
                 self._poster.attach()
-            qt_context_menu.wire(native.native, index, lambda: listener.gui_close_requested(index))
+            qt_context_menu.wire(
+                native.native,
+                index,
+                lambda: listener.gui_close_requested(index),
+                devtools=lambda: self._debugging.devtools,  # Inspect in the menu with devtools on
+            )
             self._prepare_page(native.native, index, options)
             if options.screen_lengths is not None:
                 # The screen exists now: "N%" sizes become pixels before the window shows,
