@@ -4,6 +4,7 @@ the pages' console messages and uncaught errors printed to standard error, and w
 
 from __future__ import annotations
 
+import atexit
 import os
 from typing import Final
 
@@ -28,6 +29,7 @@ def configure_page_debugging(host: Host, engine: Engine, *, quiet: bool) -> None
     # A printer even when quiet: without a receiver of its own QtWebEngine prints every console
     # message itself ("js: ..."), the page's escapes and all.
     printer = ConsolePrinter(printed_levels(verbose=is_verbose(), quiet=quiet))
+    atexit.register(printer.drain)
     engine.configure_debugging(
         PageDebugging(console=printer.submit, devtools=host.settings(WebviewSettings).devtools)
     )

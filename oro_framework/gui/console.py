@@ -154,6 +154,17 @@ class ConsolePrinter:
                     self._put(index, _dropped(index, budget.dropped))
                     budget.dropped = 0
 
+    def drain(self) -> None:
+        """Write what is still queued, now: at exit, where the writer thread (a daemon) stops
+        with the interpreter, so that the error a page hit just before the app ended shows."""
+        while True:
+            try:
+                line = self._lines.get_nowait()
+            except queue.Empty:
+                return
+            if not self._print(line):
+                return
+
     def _write(self) -> None:
         while True:
             try:
@@ -161,12 +172,17 @@ class ConsolePrinter:
             except queue.Empty:
                 self.flush_dropped()
                 continue
-            stream = self._stream or sys.stderr
-            try:
-                stream.write(line + "\n")
-                stream.flush()
-            except (OSError, ValueError):  # the terminal went away: nobody reads any more
+            if not self._print(line):
                 return
+
+    def _print(self, line: str) -> bool:
+        stream = self._stream or sys.stderr
+        try:
+            stream.write(line + "\n")
+            stream.flush()
+        except (OSError, ValueError):  # the terminal went away: nobody reads any more
+            return False
+        return True
 
 
 def _dropped(index: int, count: int) -> str:
