@@ -11,6 +11,7 @@ from _oro_process import until
 from hypothesis import given
 from hypothesis import strategies as st
 
+from oro_framework.cli.common import parse_overrides, with_devtools
 from oro_framework.gui.console import (
     LINES_PER_SECOND,
     MAX_LINE,
@@ -71,3 +72,14 @@ def test_a_flood_prints_fifty_lines_a_second_then_says_how_many_it_dropped() -> 
         "oro: window 2: error: after the flood",
     ]
     assert not any("not printed" in line for line in lines)
+
+
+def test_devtools_are_on_with_the_flag_or_under_oro_dev_unless_its_config_says_off() -> None:
+    assert parse_overrides(with_devtools((), devtools=False)) == {}
+    on = {"webview.devtools": "true"}
+    assert parse_overrides(with_devtools(("webview.devtools=false",), devtools=True)) == on
+    assert parse_overrides(with_devtools((), devtools=False, dev_child=True)) == on
+    off = ("webview.devtools=false",)
+    assert parse_overrides(with_devtools(off, devtools=False, dev_child=True)) == {
+        "webview.devtools": "false"
+    }
