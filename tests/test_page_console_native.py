@@ -15,6 +15,7 @@ Needs what ``tests/_window_app.py`` says (Xvfb, both engines).
 from __future__ import annotations
 
 import re
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from _window_app import (  # noqa: F401 (fixtures, found by their names)
     evaluate,
     new_key,
     start,
+    window_environ,
 )
 from _x11 import x
 
@@ -171,3 +173,20 @@ def test_quiet_prints_no_page_line_and_devtools_off_rejects(
     assert inspected["code"] == "ERR_DEVTOOLS_OFF", inspected
     assert "--devtools" in inspected["message"]
     assert "window zero is here" not in oro.stderr()
+
+
+def test_oro_dev_opens_the_devtools_and_prints_the_pages_errors(
+    display: str, engine: str, tmp_path: Path
+) -> None:
+    app = _app(tmp_path)
+    key = new_key()
+    environ = window_environ(display, engine, key)
+    with OroProcess("dev", str(app), environ=environ, timeout=120) as oro:
+        with bridge_of(oro, key, "console") as bridge:
+            zero = _stderr_line(oro, r"^oro: window 0: error: window zero is here.*$")
+            inspected = _inspect(bridge)
+        oro.send_signal(signal.SIGTERM)
+        oro.wait()
+
+    assert zero
+    assert inspected == {"value": True}
