@@ -7,7 +7,7 @@ throws, leaves a promise rejected and loads a ``main.js`` with a syntax error. I
 ``oro run``'s standard error with ``window 3``, cleaned of the escape; console.log does not
 (only with ``-v``). With ``--devtools`` the page's ``showInspector()`` opens the inspector, a
 window of its own on the display; without, it rejects with ``ERR_DEVTOOLS_OFF``, and ``--quiet``
-prints none of the page's lines.
+prints none of the page's lines. ``oro dev`` prints them and opens the devtools too.
 
 Needs what ``tests/_window_app.py`` says (Xvfb, both engines).
 """
