@@ -21,14 +21,14 @@ from typing import Any, Final, TypeVar, final
 
 from oro_framework.gui.gtk import calls, context_menu, script_dialogs
 from oro_framework.gui.gtk.context import make_web_context
-from oro_framework.gui.gtk.page_console import watch_console
 from oro_framework.gui.gtk.healing import Healer
+from oro_framework.gui.gtk.page_console import watch_console
 from oro_framework.gui.gtk.toolkit import repository
 from oro_framework.gui.gtk.window import GtkWindowParts, screen_size
 from oro_framework.host.config.values import screen_length_pixels
-from oro_framework.host.windows.debugging import PageDebugging, devtools_off
 from oro_framework.host.errors import IPCError, NotFoundError
 from oro_framework.host.origins import origin_of
+from oro_framework.host.windows.debugging import PageDebugging, devtools_off
 from oro_framework.host.windows.engine import GuiDispatcher, GuiListener
 from oro_framework.host.windows.model import (
     NativeState,
@@ -72,10 +72,10 @@ class GtkEngine:
         self._origin: str | None = None
         self._context: Any = None
         self._windows: dict[int, GtkWindowParts] = {}
-        self._debugging = PageDebugging()
         self._listener: GuiListener | None = None
         self._healer = Healer(self._crashed)
         self._is_running = False
+        self._debugging = PageDebugging()
 
     @property
     def has_native_windows(self) -> bool:
@@ -142,14 +142,14 @@ class GtkEngine:
                     options.identity_script,
                     webkit.UserContentInjectedFrames.ALL_FRAMES,
                     webkit.UserScriptInjectionTime.START,
-        if self._debugging.console is not None:
-            watch_console(view, index, self._debugging.console)
-        if self._debugging.devtools:
-            view.get_settings().set_enable_developer_extras(True)
                     None,
                     None,
                 )
             )
+        if self._debugging.console is not None:
+            watch_console(view, index, self._debugging.console)
+        if self._debugging.devtools:
+            view.get_settings().set_enable_developer_extras(True)
         self._healer.configure(view)
         box.pack_start(view, True, True, 0)
         native.add(box)
@@ -326,6 +326,14 @@ class GtkEngine:
         self._on(index, lambda parts: parts.set_always_on_top(enabled))
 
     def set_background_color(self, index: int, color: WindowColor) -> None:
+        self._on(index, lambda parts: parts.set_background_color(color))
+
+    def state(self, index: int) -> NativeState:
+        return self._on(index, GtkWindowParts.state)
+
+    def screen_size(self) -> tuple[int, int]:
+        return calls.call_and_wait(screen_size)
+
     def configure_debugging(self, debugging: PageDebugging) -> None:
         self._debugging = debugging
 
@@ -335,14 +343,6 @@ class GtkEngine:
             raise devtools_off(index)
         # WebKit's Web Inspector, attached to the view or in a window of its own as it decides.
         self._on(index, lambda parts: parts.view.get_inspector().show())
-
-        self._on(index, lambda parts: parts.set_background_color(color))
-
-    def state(self, index: int) -> NativeState:
-        return self._on(index, GtkWindowParts.state)
-
-    def screen_size(self) -> tuple[int, int]:
-        return calls.call_and_wait(screen_size)
 
     # ---------------------------------------------------------------------------------------
     # The loop
