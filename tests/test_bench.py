@@ -26,6 +26,7 @@ GOAL = re.compile(r"^(<=|>=)\d+(\.\d+)?$")
         "sw.py",
         "modules.py",
         "reload.py",
+        "dev_reload.py",
         "install.py",
         "startup.py",
         "window.py",
