@@ -5,6 +5,7 @@
  */
 
 import { AbortError, InternalError, NetworkError, fromStatus, rehydrate } from '../errors.js'
+import { StreamCredit } from './credit.js'
 import { IPCStream } from './ipc-stream.js'
 import { SSEParser, parseEventData } from './sse.js'
 
@@ -50,7 +51,7 @@ export function streamError (name, data) {
 /**
  * Async generator of parsed SSE events read from `body`.
  * @param {ReadableStream<Uint8Array>} body
- * @param {{ route: string, signal?: AbortSignal, events?: boolean }} options
+ * @param {{ route: string, signal?: AbortSignal, events?: boolean, credit?: StreamCredit | null }} options
  */
 async function * readEvents (body, options) {
   const reader = body.getReader()
@@ -66,6 +67,8 @@ async function * readEvents (body, options) {
         throw readFailure(error, options.signal, options.route)
       }
       done = result.done
+      // Read because the app asked for its next item: consumed, as the host's credit counts.
+      if (!result.done) options.credit?.consumed(result.value.byteLength)
       const events = result.done ? parser.end() : parser.push(result.value)
       for (const event of events) {
         const data = parseEventData(event.data)
@@ -75,6 +78,7 @@ async function * readEvents (body, options) {
       }
     }
   } finally {
+    options.credit?.close()
     if (!done) reader.cancel().catch(() => {})
     try { reader.releaseLock() } catch {}
   }
@@ -83,7 +87,7 @@ async function * readEvents (body, options) {
 /**
  * Async generator of the byte chunks of `body`, as they arrive.
  * @param {ReadableStream<Uint8Array>} body
- * @param {{ route: string, signal?: AbortSignal }} options
+ * @param {{ route: string, signal?: AbortSignal, credit?: StreamCredit | null }} options
  */
 async function * readChunks (body, options) {
   const reader = body.getReader()
@@ -98,9 +102,11 @@ async function * readChunks (body, options) {
         throw readFailure(error, options.signal, options.route)
       }
       done = result.done
+      if (!result.done) options.credit?.consumed(result.value.byteLength)
       if (!result.done && result.value.byteLength > 0) yield result.value
     }
   } finally {
+    options.credit?.close()
     if (!done) reader.cancel().catch(() => {})
     try { reader.releaseLock() } catch {}
   }
@@ -120,7 +126,9 @@ export async function readReply (route, response, options = {}) {
   const responseType = options.responseType ?? 'auto'
   const status = response.status
   const info = { route, contentType, status }
-  const streamOptions = { route, signal: options.signal, events: options.events }
+  const streamOptions = {
+    route, signal: options.signal, events: options.events, credit: StreamCredit.of(response)
+  }
 
   const readText = async () => {
     try {

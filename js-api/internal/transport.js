@@ -4,6 +4,7 @@
  * WebSocket transport in the same slot with `setTransport()`.
  */
 
+import { CREDIT_HEADER } from './credit.js'
 import { WINDOW_CREDENTIAL_HEADER, buildURL, windowCredential } from './params.js'
 import { readFailure, readReply } from './reply.js'
 
@@ -67,6 +68,8 @@ function fetchInit (options) {
   if (credential !== null && !hasHeader(WINDOW_CREDENTIAL_HEADER)) {
     headers[WINDOW_CREDENTIAL_HEADER] = credential
   }
+  // A streamed reply is then paced by what the app reads, on WebKit too (./credit.js).
+  if (!hasHeader(CREDIT_HEADER)) headers[CREDIT_HEADER] = '1'
   const method = options.method ?? (body === undefined ? 'GET' : 'POST')
   /** @type {RequestInit & { duplex?: string }} */
   const init = {

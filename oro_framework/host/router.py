@@ -153,6 +153,15 @@ class IpcSettings:
         "they must leave the other windows some of the browser's 6.",
         validator=positive_count,
     )
+    stream_window_bytes: int = setting(
+        MEBIBYTE,
+        "Bytes a streamed reply (a child's stdout, AI tokens, a file read stream) may send "
+        "beyond what the page's app has read: the page acknowledges as it reads, so a page that "
+        "stops reading holds the host back on every engine (WebKit would otherwise buffer the "
+        "whole stream in its web process). Only pages' oro:ipc asks for it; other clients are "
+        "paced by TCP as before.",
+        validator=positive_count,
+    )
     held_connection_grace_ms: int = setting(
         1000,
         "Milliseconds a page's request beyond ipc.max_held_connections_per_page may send "

@@ -18,7 +18,8 @@ from oro_framework.web.security import LAUNCH_PARAMETER, Gatekeeper, LaunchRedir
 __all__ = ["launch", "not_allowed", "preflight", "refuse", "refuse_page", "send_wire"]
 
 _CORS_ALLOWED_HEADERS: Final = (
-    "content-type, x-ipc-uri, x-oro-window, x-oro-auth, runtime-preload-injection"
+    "content-type, x-ipc-uri, x-oro-window, x-oro-auth, x-oro-stream-credit, "
+    "runtime-preload-injection"
 )
 
 

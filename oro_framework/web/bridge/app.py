@@ -31,6 +31,7 @@ from oro_framework.web.asgi import HeaderList, Receive, Scope, Send, read_header
 from oro_framework.web.bridge import events, ipc, modules, mounts, pages, protocol
 from oro_framework.web.bridge.answers import launch, preflight, refuse, refuse_page
 from oro_framework.web.bridge.call import Call
+from oro_framework.web.bridge.flow import StreamCredits
 from oro_framework.web.bridge.held import HeldConnections
 from oro_framework.web.csp import adapt_policy
 from oro_framework.web.preload import build_import_map, internal_parts
@@ -182,6 +183,8 @@ class Bridge:
             grace=ipc.held_connection_grace_ms / 1000,
         )
         """The connections each page holds open (event streams, streams, pending calls)."""
+        self.credits = StreamCredits(ipc.stream_window_bytes)
+        """The streamed replies paced by their page's acknowledgements (``bridge/flow.py``)."""
         self.csp = webview.csp
         probe = adapt_policy(self.csp, connect=["http://127.0.0.1"]) if self.csp else None
         self.csp_names_oro = probe is not None and probe.policy != self.csp

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
+from oro_framework.host.envelope import encode_result
 from oro_framework.host.errors import IPCError, NotSupportedError, OutOfRangeError
 from oro_framework.host.exchange import (
     IPC_URI_HEADER,
@@ -34,6 +35,7 @@ from oro_framework.web.asgi import (
 )
 from oro_framework.web.bridge.answers import send_wire
 from oro_framework.web.bridge.call import Call
+from oro_framework.web.bridge.flow import ACK_ROUTE, CREDIT_HEADER, parse_ack, send_paced
 from oro_framework.web.bridge.held import answer_within_limit
 from oro_framework.web.security import BRIDGE_KEY_HEADER
 
@@ -63,6 +65,9 @@ async def serve(call: Call) -> None:
         wire = error_reply(unsupported, source=route, request_id=request_id_of(pairs))
         allow = (b"allow", b"GET, POST, PUT, DELETE")
         await send_response(send, 405, wire.body, [*base, allow], media_type=wire.media_type)
+        return
+    if route == ACK_ROUTE:
+        await _acknowledge(call, base, pairs)
         return
     host = call.bridge.host
     # Bodies are capped one by one (ipc.max_body_bytes); their sum is held in the host's
@@ -117,7 +122,12 @@ async def _dispatch(
             if request.wants_parse_ahead():
                 await request.parse_ahead()
             reply = await host.router.dispatch(request)
-            await send_wire(send, base, wire_reply(reply))
+            wire = wire_reply(reply)
+            if wire.stream is None or headers.get(CREDIT_HEADER) != "1":
+                await send_wire(send, base, wire)
+                return
+            with call.bridge.credits.opened(request.window) as (stream_id, credit):
+                await send_paced(send, base, wire, stream_id, credit)
 
     # A call that has not answered holds one of the connections all windows share: one page
     # may hold only so many (ipc.max_held_connections_per_page, bridge/held.py).
@@ -126,6 +136,25 @@ async def _dispatch(
     await answer_within_limit(
         connections, page, send, answer, base=base, source=route, request_id=request.id
     )
+
+
+async def _acknowledge(call: Call, base: HeaderList, pairs: list[tuple[str, str]]) -> None:
+    """``ipc.stream.ack``: the page's app consumed ``consumed`` bytes of its stream ``id``
+    (``bridge/flow.py``). Answered here, as the bridge's own, never held: it frees a stream."""
+    request_id = request_id_of(pairs)
+    try:
+        stream_id, consumed = parse_ack(last_value(pairs, "id"), last_value(pairs, "consumed"))
+        window = call.bridge.gatekeeper.window_of(
+            call.headers, last_value(call.query, WINDOW_CREDENTIAL_PARAMETER)
+        )
+        acked = call.bridge.credits.ack(stream_id, window, consumed)
+    except IPCError as error:
+        await send_wire(
+            call.send, base, error_reply(error, source=ACK_ROUTE, request_id=request_id)
+        )
+        return
+    body = encode_result(ACK_ROUTE, request_id, {"acked": acked})
+    await send_response(call.send, 200, body, base, media_type="application/json")
 
 
 async def _read_body(

@@ -1,0 +1,86 @@
+/**
+ * Internal to `oro:ipc`: acknowledging what the app consumed of a streamed reply, so that the
+ * host sends only a window beyond it (`ipc.stream_window_bytes`, `bridge/flow.py`). Chromium
+ * stops reading a fetch body the page does not read, WebKit does not: without this a paused
+ * child's stdout piles up in WebKit's web process. Every `fetch` call asks for credit (the
+ * request header below); a stream reply that was given some names its id and window in its
+ * headers, and its reader reports each chunk it pulls here.
+ */
+
+import { WINDOW_CREDENTIAL_HEADER, buildURL, windowCredential } from './params.js'
+
+/** Asks the host to pace a streamed reply by this page's acknowledgements. */
+export const CREDIT_HEADER = 'x-oro-stream-credit'
+
+/** The bridge's acknowledgement path (`/ipc/ipc.stream.ack`). */
+const ACK_ROUTE = 'ipc.stream.ack'
+
+/**
+ * The acknowledgements of one credited stream: cumulative byte counts, one request in flight at
+ * a time, sent once a quarter of the window was consumed since the last one (the host sends
+ * pieces of at most half the window, so it never waits on bytes this keeps back).
+ */
+export class StreamCredit {
+  #id
+  #threshold
+  #consumed = 0
+  #acknowledged = 0
+  #sending = false
+  #closed = false
+
+  /**
+   * @param {string} id the reply's `x-oro-stream-id`
+   * @param {number} window the reply's `x-oro-stream-window`
+   */
+  constructor (id, window) {
+    this.#id = id
+    this.#threshold = Number.isSafeInteger(window) && window >= 4 ? Math.floor(window / 4) : 1
+  }
+
+  /**
+   * The credit the host gave `response`, or `null` (not a credited stream).
+   * @param {Response} response
+   * @returns {StreamCredit | null}
+   */
+  static of (response) {
+    const id = response.headers.get('x-oro-stream-id')
+    if (!id) return null
+    return new StreamCredit(id, Number(response.headers.get('x-oro-stream-window')))
+  }
+
+  /**
+   * The app pulled `bytes` more bytes of the body.
+   * @param {number} bytes
+   */
+  consumed (bytes) {
+    this.#consumed += bytes
+    this.#send()
+  }
+
+  /** The stream ended, failed or was cancelled: nothing more to acknowledge. */
+  close () {
+    this.#closed = true
+  }
+
+  #send () {
+    if (this.#closed || this.#sending || this.#consumed - this.#acknowledged < this.#threshold) return
+    const consumed = this.#consumed
+    this.#sending = true
+    /** @type {Record<string, string>} */
+    const headers = {}
+    const credential = windowCredential()
+    if (credential !== null) headers[WINDOW_CREDENTIAL_HEADER] = credential
+    const url = buildURL(ACK_ROUTE, { id: this.#id, consumed: String(consumed) })
+    globalThis.fetch(url, { headers, credentials: 'same-origin', cache: 'no-store' })
+      .then(async (response) => {
+        // Read to the end, which frees the connection for the next call.
+        await response.arrayBuffer()
+        if (response.ok) this.#acknowledged = Math.max(this.#acknowledged, consumed)
+        else this.#closed = true // the stream is gone (ended, or the host does not know it)
+      }, () => { this.#closed = true })
+      .finally(() => {
+        this.#sending = false
+        this.#send()
+      })
+  }
+}
