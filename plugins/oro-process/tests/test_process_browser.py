@@ -1,4 +1,5 @@
-"""oro:child_process in a real headless Chromium against the real host and real programs: both
+"""oro:child_process in real headless Chromium and WebKitGTK (the stream, kill, policy and
+page-gone cases on both) against the real host and real programs: both
 specifiers, spawn/exec/execFile, 8 MiB through ``cat`` with the writer honouring backpressure,
 kill and timeout, refusals of the ``[process]`` policy as SecurityError, the synchronous forms
 refused, a page that stops reading holding its child back (seen in ``/proc``), children ending
@@ -19,7 +20,7 @@ import oro_process.plugin
 import pytest
 from playwright.sync_api import Browser, Page
 
-from oro_framework.testing import ServedApp, app_page, served_app, until
+from oro_framework.testing import ServedApp, WebKitBrowser, app_page, served_app, until
 
 CONFIG = {
     "process.allow": ["sh", "cat", "sleep", "yes", "true"],
@@ -65,10 +66,12 @@ def transport(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def page(
-    chromium_browser: Browser, conduit_app: ServedApp, fetch_app: ServedApp, transport: str
+    browser: Browser | WebKitBrowser, conduit_app: ServedApp, fetch_app: ServedApp, transport: str
 ) -> Iterator[Page]:
+    """A page of each transport on each engine: WebKit reads a fetch body whether the page reads
+    it or not, so there only the host's stream credit holds a child back."""
     app = conduit_app if transport == "conduit" else fetch_app
-    with app_page(chromium_browser, app) as page:
+    with app_page(browser, app) as page:
         assert in_page(page, "return (await import('oro:ipc')).getTransport().name") == transport
         yield page
 
@@ -430,9 +433,9 @@ def test_children_cut_short_leave_nothing_behind(page: Page) -> None:
 
 
 def test_children_end_when_their_page_goes_away(
-    chromium_browser: Browser, conduit_app: ServedApp
+    browser: Browser | WebKitBrowser, conduit_app: ServedApp
 ) -> None:
-    with app_page(chromium_browser, conduit_app) as page:
+    with app_page(browser, conduit_app) as page:
         pids = in_page(
             page,
             """
