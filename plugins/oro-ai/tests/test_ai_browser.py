@@ -1,4 +1,5 @@
-"""`oro:ai` in a real headless Chromium against the real server and the real llama.cpp."""
+"""`oro:ai` in real headless Chromium against the real server and the real llama.cpp; the stream,
+abort and error cases on WebKitGTK too (it reads a fetch body whether the page reads or not)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from oro_ai.state import STATE
 from playwright.sync_api import Browser, Page
 
 import oro_framework.core.ping
-from oro_framework.testing import ServedApp, app_page, served_app
+from oro_framework.testing import ServedApp, WebKitBrowser, app_page, served_app
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +33,15 @@ def app(
 
 
 @pytest.fixture
-def page(chromium_browser: Browser, app: ServedApp) -> Iterator[Page]:
+def page(browser: Browser | WebKitBrowser, app: ServedApp) -> Iterator[Page]:
+    """A page on each engine."""
+    with app_page(browser, app) as page:
+        yield page
+
+
+@pytest.fixture
+def chromium_page(chromium_browser: Browser, app: ServedApp) -> Iterator[Page]:
+    """A page on Chromium only: plain calls, which WebKit's cases already cover."""
     with app_page(chromium_browser, app) as page:
         yield page
 
@@ -79,7 +88,8 @@ def test_chat_streams_chunks_and_text(page: Page, tiny_model: Path) -> None:
     assert len(result["deltas"]) > 1
 
 
-def test_complete_embed_and_models(page: Page, tiny_model: Path) -> None:
+def test_complete_embed_and_models(chromium_page: Page, tiny_model: Path) -> None:
+    page = chromium_page
     result = page.evaluate(
         """async (model) => {
             const { complete, embed, models } = await import('oro:ai')
@@ -206,7 +216,8 @@ def test_errors_are_rehydrated(page: Page, tiny_model: Path) -> None:
     assert invalid["type"] == "invalid_request_error"
 
 
-def test_model_and_lora_routes(page: Page, tiny_model: Path, tiny_lora: Path) -> None:
+def test_model_and_lora_routes(chromium_page: Page, tiny_model: Path, tiny_lora: Path) -> None:
+    page = chromium_page
     result = page.evaluate(
         """async ([model, loraPath]) => {
             const { chat, model: models, lora } = await import('oro:ai')

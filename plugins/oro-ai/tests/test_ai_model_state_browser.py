@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Browser
 
 import oro_framework.core.ping
-from oro_framework.testing import ServedApp, app_page, served_app
+from oro_framework.testing import ServedApp, WebKitBrowser, app_page, served_app
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +35,10 @@ def app(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         yield served
 
 
-def test_page_sees_the_model_load_and_fail(chromium_browser: Browser, app: ServedApp) -> None:
-    with app_page(chromium_browser, app) as page:
+def test_page_sees_the_model_load_and_fail(
+    browser: Browser | WebKitBrowser, app: ServedApp
+) -> None:
+    with app_page(browser, app) as page:
         result = page.evaluate(
             """async () => {
                 const ai = await import('oro:ai')

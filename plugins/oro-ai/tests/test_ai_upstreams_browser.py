@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page
 from scripted_upstream import ScriptedUpstream, scripted_upstream, unreachable_url
 
 import oro_framework.core.ping
-from oro_framework.testing import ServedApp, app_page, served_app
+from oro_framework.testing import ServedApp, WebKitBrowser, app_page, served_app
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +45,9 @@ def app(
 
 
 @pytest.fixture
-def page(chromium_browser: Browser, app: ServedApp) -> Iterator[Page]:
-    with app_page(chromium_browser, app) as page:
+def page(browser: Browser | WebKitBrowser, app: ServedApp) -> Iterator[Page]:
+    """A page on each engine: streams, aborts and errors are what differs between them."""
+    with app_page(browser, app) as page:
         yield page
 
 
