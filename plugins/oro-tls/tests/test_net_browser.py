@@ -1,4 +1,5 @@
-"""oro:net in a real headless Chromium against the real host, with real TCP peers on loopback:
+"""oro:net in real headless Chromium (the streams, backpressure, errors and teardown on
+WebKitGTK too) against the real host, with real TCP peers on loopback:
 a 1 MiB echo round trip in order, write() → false → drain, end/close order, half-open, a page
 server a Python client connects to, ECONNREFUSED, Node's argument errors, AbortSignal, sockets
 closed when the page goes away, and pause()/resume() backpressure. Every wait waits for an
@@ -19,7 +20,7 @@ from _page import WAITING
 from conftest import LOOPBACK
 from playwright.sync_api import Browser, Page
 
-from oro_framework.testing import PageClosedProbe, ServedApp, app_page, served_app
+from oro_framework.testing import PageClosedProbe, ServedApp, WebKitBrowser, app_page, served_app
 
 PLUGINS = [oro_conduit.plugin, oro_tls.plugin]
 
@@ -34,8 +35,21 @@ def app() -> Iterator[ServedApp]:
 
 
 @pytest.fixture
-def page(chromium_browser: Browser, app: ServedApp) -> Iterator[Page]:
-    with app_page(chromium_browser, app) as page:
+def engine() -> str:
+    """The browser of ``page``: Chromium, unless a test runs ``ON_BOTH`` engines."""
+    return "chromium"
+
+
+ON_BOTH = pytest.mark.parametrize("engine", ["chromium", "webkit"])
+"""Run on WebKitGTK too: the streams, events and errors, where WebKit's network stack differs
+(it reads a fetch body whether the page reads or not); plain calls stay on Chromium alone,
+which keeps the suite's time."""
+
+
+@pytest.fixture
+def page(request: pytest.FixtureRequest, engine: str, app: ServedApp) -> Iterator[Page]:
+    browser: Browser | WebKitBrowser = request.getfixturevalue(f"{engine}_browser")
+    with app_page(browser, app) as page:
         yield page
 
 
@@ -89,6 +103,7 @@ def in_page(page: Page, body: str, arg: Any = None) -> Any:
     return page.evaluate(f"async (arg) => {{ {PRELUDE} {body} }}", arg)
 
 
+@ON_BOTH
 def test_a_mebibyte_makes_the_round_trip_in_order(page: Page, echo: int) -> None:
     result = in_page(
         page,
@@ -193,6 +208,7 @@ def finish(page: Page) -> Any:
     return page.evaluate("() => window.__task")
 
 
+@ON_BOTH
 def test_write_returns_false_once_the_window_is_full_then_drain_follows(
     page: Page, peer: Peer
 ) -> None:
@@ -240,6 +256,7 @@ def test_write_returns_false_once_the_window_is_full_then_drain_follows(
     assert received == b"\x07" * total
 
 
+@ON_BOTH
 def test_a_paused_page_makes_the_python_writer_block_and_nothing_is_lost(
     page: Page, peer: Peer
 ) -> None:
@@ -505,6 +522,7 @@ def test_max_connections_drops_the_extra_connection(page: Page) -> None:
     assert finish(page) == ["127.0.0.1"]
 
 
+@ON_BOTH
 def test_connection_refused_is_nodes_error_then_close(page: Page) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -580,6 +598,7 @@ def test_nodes_argument_errors_are_thrown_synchronously(page: Page) -> None:
     assert result["localAddress"]["code"] == "ERR_INVALID_IP_ADDRESS"
 
 
+@ON_BOTH
 def test_an_abort_signal_destroys_the_socket(page: Page, echo: int) -> None:
     result = in_page(
         page,
@@ -627,6 +646,7 @@ def test_set_timeout_emits_timeout_after_idleness(page: Page, echo: int) -> None
     assert result == {"open": "open", "timeout": None}
 
 
+@ON_BOTH
 def test_sockets_and_servers_close_when_the_page_navigates_away(
     page: Page, app: ServedApp, peer: Peer
 ) -> None:

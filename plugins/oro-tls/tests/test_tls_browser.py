@@ -1,4 +1,5 @@
-"""oro:tls in a real headless Chromium against the real host, with real Python TLS peers and the
+"""oro:tls in real headless Chromium (a verified connection, certificate errors and abort on
+WebKitGTK too) against the real host, with real Python TLS peers and the
 test CA of ``_certs``: a verified connection (authorized, protocol, cipher, ALPN, peerPin,
 getPeerCertificate), each certificate failure as an ``error`` event with Oro's code,
 ``rejectUnauthorized: false``, pins right/wrong/misconfigured, mutual TLS both ways (encrypted
@@ -32,7 +33,7 @@ from oro_tls.contexts import TlsMaterial, server_context
 from oro_tls.pins import pin_of_pem, spki_pin_of_certificate
 from playwright.sync_api import Browser, Page
 
-from oro_framework.testing import ServedApp, app_page, served_app
+from oro_framework.testing import ServedApp, WebKitBrowser, app_page, served_app
 
 PLUGINS = [oro_conduit.plugin, oro_tls.plugin]
 
@@ -44,8 +45,21 @@ def app() -> Iterator[ServedApp]:
 
 
 @pytest.fixture
-def page(chromium_browser: Browser, app: ServedApp) -> Iterator[Page]:
-    with app_page(chromium_browser, app) as page:
+def engine() -> str:
+    """The browser of ``page``: Chromium, unless a test runs ``ON_BOTH`` engines."""
+    return "chromium"
+
+
+ON_BOTH = pytest.mark.parametrize("engine", ["chromium", "webkit"])
+"""Run on WebKitGTK too: the streams, events and errors, where WebKit's network stack differs
+(it reads a fetch body whether the page reads or not); plain calls stay on Chromium alone,
+which keeps the suite's time."""
+
+
+@pytest.fixture
+def page(request: pytest.FixtureRequest, engine: str, app: ServedApp) -> Iterator[Page]:
+    browser: Browser | WebKitBrowser = request.getfixturevalue(f"{engine}_browser")
+    with app_page(browser, app) as page:
         yield page
 
 
@@ -100,6 +114,7 @@ def in_page(page: Page, body: str, arg: Any = None) -> Any:
     return page.evaluate(f"async (arg) => {{ {PRELUDE} {body} }}", arg)
 
 
+@ON_BOTH
 def test_a_verified_connection_reports_what_node_does(page: Page, certs: Certs) -> None:
     with echo(certs.server, alpn=("h2", "http/1.1")) as port:
         result = in_page(
@@ -163,6 +178,7 @@ def test_a_verified_connection_reports_what_node_does(page: Page, certs: Certs) 
         ("self_signed", "CERT_UNTRUSTED_ROOT", "DEPTH_ZERO_SELF_SIGNED_CERT"),
     ],
 )
+@ON_BOTH
 def test_each_certificate_failure_is_an_error_event_with_oros_code(
     page: Page, certs: Certs, pair_name: str, code: str, reason: str
 ) -> None:
@@ -510,6 +526,7 @@ def test_a_page_tls_server_serves_a_python_ssl_client_with_mutual_tls(
     assert result["clientErrors"][0]["code"]
 
 
+@ON_BOTH
 def test_an_abort_signal_destroys_a_tls_socket(page: Page, certs: Certs) -> None:
     with echo(certs.server) as port:
         result = in_page(

@@ -1,4 +1,5 @@
-"""oro:dgram in a real headless Chromium against the real host, with real UDP peers on loopback:
+"""oro:dgram in real headless Chromium (echo, errors, abort, a dropped Conduit and teardown on
+WebKitGTK too) against the real host, with real UDP peers on loopback:
 unicast echo (512 datagrams in order), connect, implicit bind, Node's errors, multicast, source-
 specific multicast, broadcast, AbortSignal, datagrams while the socket's Conduit is down, sockets
 closed when the page goes away. The differential test is in ``test_udp_differential.py``."""
@@ -18,7 +19,7 @@ from conftest import LOCAL_PEERS
 from playwright.sync_api import Browser, Page
 
 from oro_framework import Host
-from oro_framework.testing import PageClosedProbe, ServedApp, app_page, served_app
+from oro_framework.testing import PageClosedProbe, ServedApp, WebKitBrowser, app_page, served_app
 
 PLUGINS = [oro_conduit.plugin, oro_udp.plugin]
 
@@ -40,8 +41,21 @@ def any_app() -> Iterator[ServedApp]:
 
 
 @pytest.fixture
-def page(chromium_browser: Browser, app: ServedApp) -> Iterator[Page]:
-    with app_page(chromium_browser, app) as page:
+def engine() -> str:
+    """The browser of ``page``: Chromium, unless a test runs ``ON_BOTH`` engines."""
+    return "chromium"
+
+
+ON_BOTH = pytest.mark.parametrize("engine", ["chromium", "webkit"])
+"""Run on WebKitGTK too: the streams, events and errors, where WebKit's network stack differs
+(it reads a fetch body whether the page reads or not); plain calls stay on Chromium alone,
+which keeps the suite's time."""
+
+
+@pytest.fixture
+def page(request: pytest.FixtureRequest, engine: str, app: ServedApp) -> Iterator[Page]:
+    browser: Browser | WebKitBrowser = request.getfixturevalue(f"{engine}_browser")
+    with app_page(browser, app) as page:
         yield page
 
 
@@ -93,6 +107,7 @@ def port_is_free(port: int) -> bool:
         return True
 
 
+@ON_BOTH
 def test_echo_round_trip_keeps_512_datagrams_in_order(page: Page, echo: EchoPeer) -> None:
     result = in_page(
         page,
@@ -269,6 +284,7 @@ def test_oros_error_classes_are_the_classes_of_the_errors_thrown(page: Page) -> 
     assert result["base"] is True
 
 
+@ON_BOTH
 def test_errors_are_nodes(page: Page, echo: EchoPeer) -> None:
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as taken:
         taken.bind(("127.0.0.1", 0))
@@ -343,6 +359,7 @@ def test_errors_are_nodes(page: Page, echo: EchoPeer) -> None:
     assert result["sendClosed"]["code"] == "ERR_SOCKET_DGRAM_NOT_RUNNING"
 
 
+@ON_BOTH
 def test_connection_refused_is_an_error_event_and_the_socket_keeps_working(
     page: Page, echo: EchoPeer
 ) -> None:
@@ -489,6 +506,7 @@ def test_broadcast_needs_set_broadcast(page: Page) -> None:
     assert result["msg"] == "everyone"
 
 
+@ON_BOTH
 def test_abort_signal_closes_the_socket(page: Page) -> None:
     result = in_page(
         page,
@@ -511,6 +529,7 @@ def test_abort_signal_closes_the_socket(page: Page) -> None:
     assert port_is_free(result["port"])
 
 
+@ON_BOTH
 def test_datagrams_arrive_while_the_sockets_conduit_is_not_connected(
     page: Page, app: ServedApp, echo: EchoPeer
 ) -> None:
@@ -554,6 +573,7 @@ async def _enable(server: Any) -> None:
     server.enable()
 
 
+@ON_BOTH
 def test_sockets_close_when_the_page_goes_away(page: Page, app: ServedApp) -> None:
     port = in_page(
         page,
