@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import importlib.metadata
 import importlib.util
 import logging
 import sys
@@ -249,9 +250,13 @@ def _forget_app_modules(directory: Path | None, name: str) -> None:
     if directory is None:
         return
     root = directory.resolve()
+    # Never what is installed, even from a folder under the app (an editable install of
+    # oro-framework itself when the app lives in its checkout): a second copy of those modules
+    # would split their classes in two.
+    installed = {"oro_framework", *importlib.metadata.packages_distributions()}
     for key, module in list(sys.modules.items()):
         file = getattr(module, "__file__", None)
-        if not file or "site-packages" in file:
+        if not file or "site-packages" in file or key.partition(".")[0] in installed:
             continue
         with contextlib.suppress(ValueError, OSError):
             if Path(file).resolve().is_relative_to(root):
