@@ -51,7 +51,7 @@ export function streamError (name, data) {
 /**
  * Async generator of parsed SSE events read from `body`.
  * @param {ReadableStream<Uint8Array>} body
- * @param {{ route: string, signal?: AbortSignal, events?: boolean, credit?: StreamCredit | null }} options
+ * @param {{ route: string, signal?: AbortSignal, events?: boolean }} options
  */
 async function * readEvents (body, options) {
   const reader = body.getReader()
@@ -67,8 +67,6 @@ async function * readEvents (body, options) {
         throw readFailure(error, options.signal, options.route)
       }
       done = result.done
-      // Read because the app asked for its next item: consumed, as the host's credit counts.
-      if (!result.done) options.credit?.consumed(result.value.byteLength)
       const events = result.done ? parser.end() : parser.push(result.value)
       for (const event of events) {
         const data = parseEventData(event.data)
@@ -78,7 +76,6 @@ async function * readEvents (body, options) {
       }
     }
   } finally {
-    options.credit?.close()
     if (!done) reader.cancel().catch(() => {})
     try { reader.releaseLock() } catch {}
   }
@@ -87,7 +84,7 @@ async function * readEvents (body, options) {
 /**
  * Async generator of the byte chunks of `body`, as they arrive.
  * @param {ReadableStream<Uint8Array>} body
- * @param {{ route: string, signal?: AbortSignal, credit?: StreamCredit | null }} options
+ * @param {{ route: string, signal?: AbortSignal }} options
  */
 async function * readChunks (body, options) {
   const reader = body.getReader()
@@ -102,14 +99,50 @@ async function * readChunks (body, options) {
         throw readFailure(error, options.signal, options.route)
       }
       done = result.done
-      if (!result.done) options.credit?.consumed(result.value.byteLength)
       if (!result.done && result.value.byteLength > 0) yield result.value
     }
   } finally {
-    options.credit?.close()
     if (!done) reader.cancel().catch(() => {})
     try { reader.releaseLock() } catch {}
   }
+}
+
+/**
+ * `response` as the reply reader should read it: a credited stream (`./credit.js`) gets a body
+ * that acknowledges each chunk as it is pulled (when the app asks for its next item, or as
+ * `text()`/`arrayBuffer()` read it all), so that the host sends on; any other is itself.
+ * @param {Response} response
+ * @returns {Response}
+ */
+function credited (response) {
+  const credit = StreamCredit.of(response)
+  if (credit === null || response.body === null) return response
+  const reader = response.body.getReader()
+  const body = new ReadableStream({
+    async pull (controller) {
+      /** @type {ReadableStreamReadResult<Uint8Array>} */
+      let result
+      try {
+        result = await reader.read()
+      } catch (error) {
+        credit.close()
+        controller.error(error)
+        return
+      }
+      if (result.done) {
+        credit.close()
+        controller.close()
+        return
+      }
+      credit.consumed(result.value.byteLength)
+      controller.enqueue(result.value)
+    },
+    cancel (reason) {
+      credit.close()
+      return reader.cancel(reason)
+    }
+  }, { highWaterMark: 0 })
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers })
 }
 
 /**
@@ -122,13 +155,12 @@ async function * readChunks (body, options) {
  * @returns {Promise<unknown>}
  */
 export async function readReply (route, response, options = {}) {
+  response = credited(response)
   const contentType = (response.headers.get('content-type') ?? '').toLowerCase()
   const responseType = options.responseType ?? 'auto'
   const status = response.status
   const info = { route, contentType, status }
-  const streamOptions = {
-    route, signal: options.signal, events: options.events, credit: StreamCredit.of(response)
-  }
+  const streamOptions = { route, signal: options.signal, events: options.events }
 
   const readText = async () => {
     try {

@@ -62,13 +62,16 @@ class Produced:
 
 
 def flood_route(total: int, produced: Produced) -> Any:
-    """``test.flood``: ``total`` patterned bytes in 64 KiB chunks, counted in ``produced``."""
+    """``test.flood``: ``total`` patterned bytes (or its ``bytes`` parameter) in 64 KiB chunks,
+    counted in ``produced``."""
 
     async def flood(request: Request) -> ByteStream:
+        length = int(request.params.get("bytes", total))
+
         async def chunks() -> AsyncIterator[bytes]:
             offset = 0
-            while offset < total:
-                size = min(CHUNK, total - offset)
+            while offset < length:
+                size = min(CHUNK, length - offset)
                 start = offset % 251
                 produced.add(offset + size)
                 yield PATTERN[start : start + size]
@@ -242,3 +245,13 @@ def test_webkit_page_that_stops_reading_holds_the_host_back_then_reads_every_byt
             }"""
         )
         assert answer == [FLOOD, -1]
+        # A stream reply read whole (bytes, not a stream) is acknowledged as it is read too.
+        whole = page.evaluate(
+            """async (length) => {
+                const ipc = await import('oro:ipc')
+                const bytes = await ipc.request('test.flood', { bytes: length })
+                return [bytes.length, bytes.every((value, i) => value === i % 251)]
+            }""",
+            3 * MIB + 5,
+        )
+        assert whole == [3 * MIB + 5, True]
