@@ -196,3 +196,36 @@ def test_auto_registration_can_be_switched_off(
             page.evaluate("() => navigator.serviceWorker.getRegistrations().then((r) => r.length)")
             == 0
         )
+
+
+FOUND = """async () => {
+  const { serviceWorker } = await import('oro:service-worker')
+  const engine = await navigator.serviceWorker.getRegistration()
+  const found = await serviceWorker.getRegistration()
+  return { engine: engine ? engine.scope : null, found: found ? [found.id, found.scope] : null,
+           controlled: navigator.serviceWorker.controller?.scriptURL ?? null }
+}"""
+
+
+def test_get_registration_finds_the_worker_registered_again(
+    browser: Browser | WebKitBrowser, app: ServedApp
+) -> None:
+    """After unregister and register, WebKitGTK 2.50's ``getRegistration()`` answers nothing
+    although the page is controlled: oro:service-worker's still finds the registration."""
+    with app_page(browser, app) as first:
+        first.evaluate(REGISTER, ["/sw.js", {}])
+        first.evaluate(CONTROLLED)
+        assert first.evaluate(
+            "async () => (await import('oro:service-worker')).serviceWorker.unregister('/')"
+        )
+    with app_page(browser, app) as page:
+        registration = page.evaluate(REGISTER, ["/sw.js", {}])
+        page.evaluate(CONTROLLED)
+        found = page.evaluate(FOUND)
+        listed = page.evaluate(
+            """async () => (await (await import('oro:service-worker')).serviceWorker
+              .getRegistrations()).map((registration) => registration.id)"""
+        )
+    assert found["controlled"] == app.server.origin + "/sw.js"
+    assert found["found"] == [registration["id"], app.server.origin + "/"]
+    assert listed == [registration["id"]]

@@ -106,17 +106,43 @@ export async function register (scriptURL, options = {}) {
 }
 
 /**
+ * The engine's registration for `url`, or `undefined`. WebKitGTK 2.50 loses track of a
+ * registration that a `register()` revived after `unregister()`: `getRegistration()` and
+ * `getRegistrations()` then answer nothing although the page is controlled by it. Its
+ * `ready` still knows it, so a controlled page falls back to that when its scope covers `url`
+ * (`ready` settles at once in a controlled page: its registration is active).
+ * @param {string} url
+ * @returns {Promise<ServiceWorkerRegistration | undefined>}
+ */
+async function engineRegistration (url) {
+  const engine = container()
+  const registration = await engine.getRegistration(url)
+  if (registration || !engine.controller) return registration
+  const controlling = await engine.ready
+  const target = new URL(url, globalThis.location.href).href
+  return target.startsWith(controlling.scope) ? controlling : undefined
+}
+
+/**
  * The registration controlling `clientURL` (default: this page), or `undefined`.
  * @param {string | URL} [clientURL]
  */
 export async function getRegistration (clientURL = globalThis.location.href) {
-  const registration = await container().getRegistration(String(clientURL))
+  const registration = await engineRegistration(String(clientURL))
   return registration ? await reported(registration) : undefined
 }
 
 /** Every registration of this origin. */
 export async function getRegistrations () {
-  const registrations = await container().getRegistrations()
+  const engine = container()
+  const registrations = [...await engine.getRegistrations()]
+  // The registration WebKitGTK 2.50 lost track of (see engineRegistration) is still listed.
+  if (engine.controller) {
+    const controlling = await engine.ready
+    if (!registrations.some((registration) => registration.scope === controlling.scope)) {
+      registrations.push(controlling)
+    }
+  }
   return await Promise.all(registrations.map(reported))
 }
 
@@ -125,7 +151,7 @@ export async function getRegistrations () {
  * @param {string | URL} scope
  */
 export async function unregister (scope) {
-  const registration = await container().getRegistration(String(scope))
+  const registration = await engineRegistration(String(scope))
   if (!registration) return false
   const { id } = await reported(registration)
   const done = await registration.unregister()
