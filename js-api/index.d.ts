@@ -377,6 +377,14 @@ declare module 'oro:bootstrap' {
     [field: string]: unknown
   }
 
+  /** The host event channel: over a WebSocket (`oro:internal/channel`'s `SocketChannel`, which
+   * keeps no HTTP connection of the 6 all windows share), or an `EventSource` where there is no
+   * WebSocket. Named events carry `data` (JSON text) and `lastEventId`. */
+  export interface EventChannel extends EventTarget {
+    readonly readyState: number
+    close (): void
+  }
+
   /** Event names the host channel listens for from the start. */
   export const KNOWN_EVENTS: readonly string[]
 
@@ -387,7 +395,7 @@ declare module 'oro:bootstrap' {
     installed: boolean
     ready: boolean
     whenReady: Promise<void>
-    channel: EventSource | null
+    channel: EventChannel | null
     subscribed: Set<string>
     /** Ids of the host events dispatched recently (duplicates from a second channel are dropped). */
     seenEventIds: Set<string>
@@ -425,7 +433,7 @@ declare module 'oro:bootstrap' {
    * `ApplicationURLEvent`, `hotkey` as a `HotKeyEvent`). */
   export function dispatchHostEvent (name: string, detail: unknown): boolean
   /** Dispatch host event `name` unless an event with the same host-assigned `id` already was
-   * (events may arrive on the SSE channel and on a Conduit socket). */
+   * (events may arrive on the event channel and on a Conduit socket). */
   export function deliverHostEvent (name: string, detail: unknown, id?: string | number | null): boolean
   /** Make the host channel deliver events named `name`. */
   export function subscribe (name: string): void
@@ -435,7 +443,7 @@ declare module 'oro:bootstrap' {
   /** Wrap `fetch`, `EventSource` and `XMLHttpRequest.open` so `ipc://` URLs reach the bridge. */
   export function installURLMapping (target?: object): void
   /** Open `/oro/events?window=<index>` and subscribe it to `KNOWN_EVENTS`. */
-  export function openChannel (target?: object): EventSource | null
+  export function openChannel (target?: object): EventChannel | null
   /** Install everything; idempotent. Runs on import when `globalThis.isOroRuntime === true`. */
   export function install (options?: { channel?: boolean, channelTimeout?: number }): BootstrapState
 
