@@ -15,8 +15,11 @@ from typing import Any
 
 import anyio
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from oro_framework import ByteStream, Request
+from oro_framework.host.errors import InvalidArgumentError, NotFoundError, OutOfRangeError
 from oro_framework.testing import (
     RoutePlugin,
     ServedApp,
@@ -26,6 +29,7 @@ from oro_framework.testing import (
     make_host,
     served_app,
 )
+from oro_framework.web.bridge.flow import StreamCredits, parse_ack
 
 MIB = 1024 * 1024
 CHUNK = 64 * 1024
@@ -255,3 +259,33 @@ def test_webkit_page_that_stops_reading_holds_the_host_back_then_reads_every_byt
             3 * MIB + 5,
         )
         assert whole == [3 * MIB + 5, True]
+
+
+@given(st.one_of(st.none(), st.text(max_size=80)), st.one_of(st.none(), st.text(max_size=80)))
+def test_any_ack_query_is_an_id_and_count_or_a_typed_error(
+    stream_id: str | None, consumed: str | None
+) -> None:
+    try:
+        parsed = parse_ack(stream_id, consumed)
+    except (InvalidArgumentError, OutOfRangeError):
+        return  # a typed error: TypeError (400) or RangeError (413), never anything else
+    assert parsed == (stream_id, int(consumed or ""))
+
+
+@given(st.lists(st.integers(min_value=-(2**70), max_value=2**70), max_size=30))
+def test_acks_only_ever_move_forward_within_what_was_sent(counts: list[int]) -> None:
+    credits = StreamCredits(1000)
+    with credits.opened(3) as (stream_id, credit):
+        credit.sent = 5000
+        expected = 0
+        for count in counts:
+            if 0 <= count <= credit.sent:
+                expected = max(expected, count)
+                assert credits.ack(stream_id, 3, count) == expected
+            else:
+                with pytest.raises(OutOfRangeError):
+                    credits.ack(stream_id, 3, count)
+            assert credit.acked == expected
+        with pytest.raises(NotFoundError):
+            credits.ack(stream_id, 4, 0)
+    assert len(credits) == 0
