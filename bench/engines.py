@@ -44,6 +44,14 @@ Figures, per app and engine:
   (written by the bench before the run) through ``node:fs/promises`` (oro:fs, the auto
   transport), median over the rounds' calls after one warm-up call.
 
+And, per engine, ``64 windows`` of the minimal app (issue 52): window 0's page on screen, the
+bench asks the host (``window.create`` over the bridge) for 63 more windows of the same page and
+times until every page has called ``window.ready`` (each loads its modules over HTTP, opens its
+event channel and calls the host: the pages are live, not only the windows), then, after the
+same idle, the tree's PSS; ``PSS per extra window`` is (that - the one-window run's PSS) ÷ 63.
+Rows: ``system`` against ``qt``, and each engine's extra window against the bare WebKitGTK hello
+(what a window costs next to a whole bare WebKitGTK process). ``--quick`` opens 8 windows.
+
 Rows compare the ``system`` engine with the ``qt`` engine of the same app and round set, and
 with the bare WebKitGTK hello; the ratio is ours ÷ baseline (lower is better). Goals (issue 41):
 idle PSS at most 1.1 times the bare WebKitGTK hello and at most 0.7 times Qt's; start to first
@@ -437,6 +445,62 @@ def run_app(app: Path, engine: str, environ: Mapping[str, str], settings: Settin
     )
 
 
+WINDOWS: Final = 64
+"""api/application.d.ts's limit, all of them with a live page."""
+
+
+@dataclass
+class Many:
+    """One run of :data:`WINDOWS` windows: seconds until every page was ready, its idle tree."""
+
+    count: int
+    ready: float
+    tree: Tree
+
+
+def run_many(
+    app: Path, engine: str, environ: Mapping[str, str], settings: Settings, count: int
+) -> Many:
+    """``oro run`` of ``app`` on ``engine`` with ``count`` windows of its page."""
+    key = secrets.token_urlsafe(24)
+    extra = {"ORO_HTTP_IPC_ENABLE": "true", "ORO_HTTP_IPC_SHARED_KEY": key}
+    oro = OroProcess(
+        "run",
+        str(app),
+        "--webview",
+        engine,
+        "--port",
+        "0",
+        environ={**environ, **extra},
+        timeout=START_TIMEOUT,
+    )
+    pids: list[int] = []
+    with oro:
+        try:
+            opened = oro.wait_for_line(r"^oro: opened .* in a window")
+            origin = re.search(r"http://127\.0\.0\.1:\d+", opened)
+            assert origin is not None, opened
+            oro.wait_for_line(r"^oro: window 0 ready$")
+            client = Window(origin.group(0), key).client
+            started = time.monotonic()
+            for _ in range(1, count):
+                answer = client.get("/ipc/window.create", params={"url": "/"}).json()
+                assert "err" not in answer, answer
+            ready = {0}
+            while len(ready) < count:
+                line = oro.wait_for_line(r"^oro: window \d+ ready$")
+                ready.add(int(line.split()[2]))
+            seconds = time.monotonic() - started
+            time.sleep(settings.idle)
+            tree = tree_pss(oro.process.pid)
+            pids = tree.pids
+        except AssertionError as error:
+            raise SystemExit(f"bench/engines.py: {count} windows on {engine}: {error}") from None
+        finally:
+            end_tree(oro.process, pids)
+    return Many(count, seconds, tree)
+
+
 @contextlib.contextmanager
 def display() -> Iterator[str]:
     """The display to run on: the one set when it answers, else a fresh Xvfb."""
@@ -520,6 +584,29 @@ def figures(runs: list[Run]) -> Figures:
     return found
 
 
+def many_rows(
+    hello: list[Run], one: dict[str, list[Run]], many: dict[str, list[Many]]
+) -> list[Row]:
+    """The many-window rows: time to every page ready, PSS per extra window."""
+    bare = figures(hello).pss
+    count = many["system"][0].count
+    ready = {engine: statistics.median(run.ready for run in many[engine]) for engine in ENGINES}
+    extra = {
+        engine: (
+            statistics.median(run.tree.total_mib for run in many[engine]) - figures(one[engine]).pss
+        )
+        / (count - 1)
+        for engine in ENGINES
+    }
+    case = f"{count} windows"
+    return [
+        Row(f"{case}: all ready", "system", ready["system"], "s", "qt", ready["qt"]),
+        Row(f"{case}: PSS/extra", "system", extra["system"], "MiB", "qt", extra["qt"]),
+        Row(f"{case}: PSS/extra", "system", extra["system"], "MiB", "bare WebKitGTK", bare),
+        Row(f"{case}: PSS/extra", "qt", extra["qt"], "MiB", "bare WebKitGTK", bare),
+    ]
+
+
 def rows(hello: list[Run], apps: dict[tuple[str, str], list[Run]]) -> list[Row]:
     table: list[Row] = []
     bare, floor = figures(hello), "bare WebKitGTK"
@@ -590,6 +677,9 @@ def main() -> None:
     apps: dict[tuple[str, str], list[Run]] = {
         (name, engine): [] for name in APPS for engine in ENGINES
     }
+    many: dict[str, list[Many]] = {engine: [] for engine in ENGINES}
+    # The smoke run opens few windows: it shows the path works, not what 64 cost.
+    windows = 8 if quick else WINDOWS
     with (
         tempfile.TemporaryDirectory(prefix="oro-bench-webview-") as directory,
         display() as number,
@@ -611,11 +701,23 @@ def main() -> None:
                     run = run_app(app, engine, environ, settings)
                     apps[(name, engine)].append(run)
                     report(run, f"round {round_} {name} {engine}")
+            for engine in ENGINES:
+                environ = {**common, "XDG_DATA_HOME": str(homes[engine])}
+                many[engine].append(
+                    run_many(APPS["minimal"][0], engine, environ, settings, windows)
+                )
+                print(
+                    f"round {round_} {windows} windows {engine}: all ready in"
+                    f" {many[engine][-1].ready:.3f} s; idle PSS"
+                    f" {many[engine][-1].tree.total_mib:.1f} MiB",
+                    file=sys.stderr,
+                )
     print(
         f"{'case':<28}{'engine':<8}{'ours':>9} {'unit':<5}{'baseline':<16}{'base':>9}"
         f"{'ratio':>7}{'goal':>{GOAL_WIDTH}}"
     )
-    for row in rows(hello, apps):
+    one = {engine: apps[("minimal", engine)] for engine in ENGINES}
+    for row in [*rows(hello, apps), *many_rows(hello, one, many)]:
         print(
             f"{row.case:<28}{row.engine:<8}{row.ours:>9.3f} {row.unit:<5}{row.baseline:<16}"
             f"{row.base:>9.3f}{row.ours / row.base:>7.2f}{goal(row.bound)}"
