@@ -62,20 +62,40 @@ export class StreamCredit {
     this.#closed = true
   }
 
-  #send () {
-    if (this.#closed || this.#sending || this.#consumed - this.#acknowledged < this.#threshold) return
-    const consumed = this.#consumed
-    this.#sending = true
+  /**
+   * The page reads the whole body at once: the host may send the rest unpaced
+   * (`consumed=all`). One request; nothing to acknowledge afterwards.
+   */
+  release () {
+    if (this.#closed) return
+    this.#closed = true
+    this.#acknowledge('all').catch(() => {})
+  }
+
+  /**
+   * Tell the host `consumed` (a byte count, or `'all'`).
+   * @param {string} consumed
+   * @returns {Promise<boolean>} whether the host took it
+   */
+  async #acknowledge (consumed) {
     /** @type {Record<string, string>} */
     const headers = {}
     const credential = windowCredential()
     if (credential !== null) headers[WINDOW_CREDENTIAL_HEADER] = credential
-    const url = buildURL(ACK_ROUTE, { id: this.#id, consumed: String(consumed) })
-    globalThis.fetch(url, { headers, credentials: 'same-origin', cache: 'no-store' })
-      .then(async (response) => {
-        // Read to the end, which frees the connection for the next call.
-        await response.arrayBuffer()
-        if (response.ok) this.#acknowledged = Math.max(this.#acknowledged, consumed)
+    const url = buildURL(ACK_ROUTE, { id: this.#id, consumed })
+    const response = await globalThis.fetch(url, { headers, credentials: 'same-origin', cache: 'no-store' })
+    // Read to the end, which frees the connection for the next call.
+    await response.arrayBuffer()
+    return response.ok
+  }
+
+  #send () {
+    if (this.#closed || this.#sending || this.#consumed - this.#acknowledged < this.#threshold) return
+    const consumed = this.#consumed
+    this.#sending = true
+    this.#acknowledge(String(consumed))
+      .then((ok) => {
+        if (ok) this.#acknowledged = Math.max(this.#acknowledged, consumed)
         else this.#closed = true // the stream is gone (ended, or the host does not know it)
       }, () => { this.#closed = true })
       .finally(() => {

@@ -123,6 +123,8 @@ async def test_the_sender_waits_at_the_window_and_hostile_acks_change_nothing() 
 
             hostile = [
                 (two, f"id={stream_id}&consumed=1", 404, "NotFoundError"),  # another window
+                (two, f"id={stream_id}&consumed=all", 404, "NotFoundError"),  # its release
+                ({}, f"id={stream_id}&consumed=all", 404, "NotFoundError"),
                 ({}, f"id={stream_id}&consumed=1", 404, "NotFoundError"),  # no window
                 (one, "id=not-a-stream&consumed=1", 404, "NotFoundError"),
                 (one, f"id={stream_id}&consumed={window * 4}", 413, "RangeError"),  # unsent
@@ -153,6 +155,17 @@ async def test_the_sender_waits_at_the_window_and_hostile_acks_change_nothing() 
             assert patterned(bytes(received))
             # The host kept within the window of what was acknowledged all along.
             assert produced.count <= len(received) + window + CHUNK
+
+        # A page that reads a reply whole (a file's bytes) releases it: the host sends on
+        # unpaced, as far as the loopback buffers take it, without one acknowledgement.
+        produced.add(0)
+        async with client.stream("GET", "/ipc/test.flood", headers=credited) as response:
+            released = response.headers["x-oro-stream-id"]
+            with anyio.fail_after(20):
+                await produced.at_least(window // 2)
+            assert (await ack(one, f"id={released}&consumed=all"))[0] == 200
+            with anyio.fail_after(20):
+                await produced.at_least(4 * window)
 
         # A client that does not ask (curl, httpx, a page's own fetch) is served as before.
         produced.add(0)
@@ -269,7 +282,7 @@ def test_any_ack_query_is_an_id_and_count_or_a_typed_error(
         parsed = parse_ack(stream_id, consumed)
     except (InvalidArgumentError, OutOfRangeError):
         return  # a typed error: TypeError (400) or RangeError (413), never anything else
-    assert parsed == (stream_id, int(consumed or ""))
+    assert parsed == (stream_id, None if consumed == "all" else int(consumed or ""))
 
 
 @given(st.lists(st.integers(min_value=-(2**70), max_value=2**70), max_size=30))
