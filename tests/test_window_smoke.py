@@ -7,6 +7,7 @@ Needs what ``tests/_window_app.py`` says (Xvfb, both engines) and x11-apps for `
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -14,6 +15,8 @@ import subprocess
 
 import psutil
 import pytest
+from _oro_process import until
+from _showcase import LOADED, PANELS, errors_shown
 from _window_app import (  # noqa: F401 (fixtures, found by their names)
     WEB_PROCESSES,
     bridge_of,
@@ -44,6 +47,21 @@ def test_showcase_opens_in_a_real_window_and_closes_cleanly(display, engine, tmp
                     "document.getElementById('uncaught').textContent"
                 },
             ).json()
+            # Every panel as the user sees it in the window, once those that fill on load did.
+            until(
+                lambda: (
+                    bridge.get("/ipc/window.eval", params={"value": f"({LOADED})()"})
+                    .json()
+                    .get("data")
+                ),
+                "the showcase's panels fill",
+                60,
+            )
+            panels = json.loads(
+                bridge.get(
+                    "/ipc/window.eval", params={"value": f"JSON.stringify(({PANELS})())"}
+                ).json()["data"]
+            )
             bridge.get("/ipc/window.setTitle", params={"value": "Smoke test"})
             title = bridge.get("/ipc/window.getTitle").json()["data"]
             size = bridge.get("/ipc/window.getSize").json()["data"]
@@ -70,6 +88,7 @@ def test_showcase_opens_in_a_real_window_and_closes_cleanly(display, engine, tmp
     assert not set(WEB_PROCESSES.values()) - {WEB_PROCESSES[engine]} & web_processes
     assert evaluated["data"] == "true", evaluated
     assert re.fullmatch(r"\d+\.\d\d GiB\|", first_screen["data"]), first_screen
+    assert errors_shown(panels) == {}
     assert title == "Smoke test"
     assert size == {"width": 1200, "height": 800}  # the showcase's [window] size
     assert (width, height) == SCREEN

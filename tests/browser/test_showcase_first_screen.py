@@ -12,29 +12,7 @@ from playwright.sync_api import Browser
 
 from oro_framework.testing.webkit import WebKitBrowser
 from tests._oro_process import SHOWCASE, OroProcess, headless_environ
-
-LOADED = """() => {
-  const uncaught = document.getElementById('uncaught')
-  if (uncaught && !uncaught.hidden) return true
-  const filled = ['memory', 'uptime', 'primordials', 'uname', 'errors', 'conduit-status',
-    'dns-result', 'udp-result', 'tcp-result']
-    .every((id) => !['', '\u2013'].includes(document.getElementById(id).textContent.trim()))
-  const ready = ['fs-panel', 'process', 'secrets', 'data']
-    .every((id) => document.getElementById(id).dataset.ready === 'true')
-  return document.body.dataset.ready === 'true' && filled && ready
-}"""
-"""The page has loaded: what fills itself on load did (or something went uncaught)."""
-PANELS = """() => Object.fromEntries([
-  ['first screen', document.querySelector('header')],
-  ...[...document.querySelectorAll('main section')]
-    .map((section) => [section.querySelector('h2').textContent, section])
-].map(([name, element]) => [name, element.innerText]))"""
-TYPED_ERRORS = "Typed errors"
-"""The panel whose point is to show errors (a route that does not exist, an out-of-range size)."""
-HEADLESS = re.compile(r"^NotSupportedError \(ERR_HEADLESS\): .*$", re.MULTILINE)
-"""What the desktop panel says in a browser, which has no menu bar or tray: the explanation a
-user gets, not a failure."""
-ERROR_TEXT = re.compile(r"Error\b|undefined|NaN|\[object Object\]")
+from tests._showcase import LOADED, PANELS, errors_shown
 
 
 @pytest.fixture(scope="module")
@@ -69,9 +47,4 @@ def test_no_panel_of_the_showcase_shows_an_error(
     assert page_errors == []
     assert "Uncaught" not in panels["first screen"], panels["first screen"]
     assert re.search(r"memory free\s+\d+\.\d\d GiB", panels["Live from the host"])
-    shown = {
-        name: HEADLESS.sub("", text)
-        for name, text in panels.items()
-        if name != TYPED_ERRORS and ERROR_TEXT.search(HEADLESS.sub("", text))
-    }
-    assert shown == {}
+    assert errors_shown(panels) == {}
