@@ -393,30 +393,34 @@ class Settings:
     reads: int
 
 
-def run_app(app: Path, engine: str, environ: Mapping[str, str], settings: Settings) -> Run:
-    """``oro run`` of ``app`` on ``engine``: its start, its idle tree, its page's IPC."""
+def spawn(app: Path, engine: str, environ: Mapping[str, str]) -> tuple[OroProcess, str]:
+    """``oro run`` of ``app`` on ``engine`` (not yet entered) and the key of its HTTP IPC
+    bridge, through which the bench reaches the windows."""
     key = secrets.token_urlsafe(24)
     extra = {"ORO_HTTP_IPC_ENABLE": "true", "ORO_HTTP_IPC_SHARED_KEY": key}
+    command = ("run", str(app), "--webview", engine, "--port", "0")
+    return OroProcess(*command, environ={**environ, **extra}, timeout=START_TIMEOUT), key
+
+
+def until_ready(oro: OroProcess) -> str:
+    """The app's origin, once its window is open and window 0's page is ready."""
+    opened = oro.wait_for_line(r"^oro: opened .* in a window")
+    origin = re.search(r"http://127\.0\.0\.1:\d+", opened)
+    assert origin is not None, opened
+    oro.wait_for_line(r"^oro: window 0 ready$")
+    return origin.group(0)
+
+
+def run_app(app: Path, engine: str, environ: Mapping[str, str], settings: Settings) -> Run:
+    """``oro run`` of ``app`` on ``engine``: its start, its idle tree, its page's IPC."""
     started = time.time()
-    oro = OroProcess(
-        "run",
-        str(app),
-        "--webview",
-        engine,
-        "--port",
-        "0",
-        environ={**environ, **extra},
-        timeout=START_TIMEOUT,
-    )
+    oro, key = spawn(app, engine, environ)
     pids: list[int] = []
     with oro:
         try:
-            opened = oro.wait_for_line(r"^oro: opened .* in a window")
-            origin = re.search(r"http://127\.0\.0\.1:\d+", opened)
-            assert origin is not None, opened
-            oro.wait_for_line(r"^oro: window 0 ready$")
+            origin = until_ready(oro)
             ready = time.time() - started
-            window = Window(origin.group(0), key)
+            window = Window(origin, key)
             paint = window.paint(time.monotonic() + 30) / 1000 - started
             time.sleep(max(0.0, started + ready + settings.idle - time.time()))
             tree = tree_pss(oro.process.pid)
@@ -462,26 +466,11 @@ def run_many(
     app: Path, engine: str, environ: Mapping[str, str], settings: Settings, count: int
 ) -> Many:
     """``oro run`` of ``app`` on ``engine`` with ``count`` windows of its page."""
-    key = secrets.token_urlsafe(24)
-    extra = {"ORO_HTTP_IPC_ENABLE": "true", "ORO_HTTP_IPC_SHARED_KEY": key}
-    oro = OroProcess(
-        "run",
-        str(app),
-        "--webview",
-        engine,
-        "--port",
-        "0",
-        environ={**environ, **extra},
-        timeout=START_TIMEOUT,
-    )
+    oro, key = spawn(app, engine, environ)
     pids: list[int] = []
     with oro:
         try:
-            opened = oro.wait_for_line(r"^oro: opened .* in a window")
-            origin = re.search(r"http://127\.0\.0\.1:\d+", opened)
-            assert origin is not None, opened
-            oro.wait_for_line(r"^oro: window 0 ready$")
-            client = Window(origin.group(0), key).client
+            client = Window(until_ready(oro), key).client
             started = time.monotonic()
             for _ in range(1, count):
                 answer = client.get("/ipc/window.create", params={"url": "/"}).json()

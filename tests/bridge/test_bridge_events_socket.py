@@ -12,6 +12,7 @@ from typing import Any
 import anyio
 import pytest
 import trio_websocket
+from _handshake import handshake_status
 
 import oro_framework.core.ping
 from oro_framework import hookimpl
@@ -37,25 +38,6 @@ async def frame(socket: trio_websocket.WebSocketConnection) -> dict[str, Any]:
     assert isinstance(message, str)
     decoded: dict[str, Any] = json.loads(message)
     return decoded
-
-
-async def handshake_status(server: LiveServer, headers: list[str]) -> bytes:
-    """The status line of a raw handshake to ``/oro/events`` with ``headers``."""
-    lines = [
-        "GET /oro/events HTTP/1.1",
-        f"Host: 127.0.0.1:{server.port}",
-        "Upgrade: websocket",
-        "Connection: Upgrade",
-        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
-        "Sec-WebSocket-Version: 13",
-        *headers,
-    ]
-    async with await anyio.connect_tcp("127.0.0.1", server.port) as stream:
-        await stream.send(("\r\n".join(lines) + "\r\n\r\n").encode())
-        received = b""
-        while b"\r\n" not in received:
-            received += await stream.receive()
-    return received.split(b"\r\n", 1)[0]
 
 
 async def test_a_window_hears_its_own_events_and_broadcasts_and_no_other_windows() -> None:
@@ -99,7 +81,7 @@ async def test_a_handshake_without_the_session_or_from_elsewhere_is_refused(
         session = [] if case in ("no session", "the bridge key alone") else [
             f"Cookie: {server.cookie_name}={await server.session_cookie()}"
         ]  # fmt: skip
-        status = await handshake_status(server, [*session, *extra])
+        status = await handshake_status(server, "/oro/events", [*session, *extra])
 
     assert status.startswith(b"HTTP/1.1 403"), (case, status)
 

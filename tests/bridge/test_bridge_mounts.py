@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import anyio
 import pytest
 import trio_websocket
+from _handshake import handshake_status
 
 import oro_framework.core.ping
 from oro_framework import MountTable, Request, ServiceUnavailableError, hookimpl
@@ -205,22 +205,8 @@ async def test_path_that_only_shares_the_prefix_text_is_not_mounted() -> None:
 
 async def websocket_status(server: LiveServer, path: str, *, session: bool) -> bytes:
     """The status line the server answers a WebSocket handshake with."""
-    lines = [
-        f"GET {path} HTTP/1.1",
-        f"Host: 127.0.0.1:{server.port}",
-        "Upgrade: websocket",
-        "Connection: Upgrade",
-        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
-        "Sec-WebSocket-Version: 13",
-    ]
-    if session:
-        lines.append(f"Cookie: {server.cookie_name}={await server.session_cookie()}")
-    async with await anyio.connect_tcp("127.0.0.1", server.port) as stream:
-        await stream.send(("\r\n".join(lines) + "\r\n\r\n").encode())
-        received = b""
-        while b"\r\n" not in received:
-            received += await stream.receive()
-    return received.split(b"\r\n", 1)[0]
+    cookie = [f"Cookie: {server.cookie_name}={await server.session_cookie()}"] if session else []
+    return await handshake_status(server, path, cookie)
 
 
 async def test_websocket_reaches_the_mounted_app_with_the_session() -> None:
