@@ -185,11 +185,6 @@ async def send_paced(
     piece_size = max(1, credit.size // 2)
     async with contextlib.aclosing(wire.chunks()) as chunks:
         async for chunk in chunks:
-            if credit.released:
-                # Read whole by the page: sent as it comes, as to a client without credit.
-                credit.sent += len(chunk)
-                await send({"type": "http.response.body", "body": chunk, "more_body": True})
-                continue
             for start in range(0, len(chunk), piece_size):
                 piece = chunk[start : start + piece_size]
                 await credit.room_for(len(piece))
