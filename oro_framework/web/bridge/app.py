@@ -46,7 +46,12 @@ from oro_framework.web.security import (
     RefusalReason,
     session_cookie_name,
 )
-from oro_framework.web.specifiers import AppImportMap, ModuleRewriter, namespace_exports
+from oro_framework.web.specifiers import (
+    AppImportMap,
+    ModuleRewriter,
+    import_map_candidates,
+    namespace_exports,
+)
 
 __all__ = ["PATH_FAMILIES", "Bridge", "PathFamily", "PreloadArgs"]
 
@@ -198,17 +203,11 @@ class Bridge:
         served = host.js_modules.specifiers()
         self.namespace_exports = namespace_exports(served) if "oro:index" in served else None
         """What ``oro:index`` re-exports: the modules this host serves."""
-        import_map_file = webview.importmap
-        self.app_import_map = AppImportMap(
-            list(
-                dict.fromkeys(
-                    (host.paths.resources / import_map_file, host.app_dir / import_map_file)
-                )
-            )
-            if import_map_file.strip()
-            else (),
-            warn=logger.warning,
-        )
+        roots = list(dict.fromkeys((host.paths.resources, host.app_dir)))
+        candidates, refused = import_map_candidates(webview.importmap, roots)
+        if refused is not None:
+            logger.warning(refused)
+        self.app_import_map = AppImportMap(candidates, warn=logger.warning, roots=roots)
         self.csp_reported: set[str] = set()
         """Pages whose CSP keeps Oro out, each logged once."""
         self.preload_modules = list(
