@@ -14,7 +14,13 @@ carry them here, and nothing else:
 * ``worker-src``, ``frame-src`` and ``child-src`` allow ``'self'`` where they allow Oro's
   schemes (service workers, the protocol handlers' frame).
 
-A policy that does not allow Oro's schemes is left exactly as it is: the page chose to block
+Whatever else it allows, a fetch directive (``img-src``, ``media-src``, ``font-src``,
+``style-src``, ``script-src``, ``connect-src``, ``default-src``...) that names the app's own files
+the way Socket serves them (``file:``, ``file://*``, ``socket:``, ``https://localhost:*``) also
+allows ``'self'``: here they come from the app's origin (``<img src="logo.png">`` under
+``img-src file:``).
+
+A policy that does not allow Oro's schemes is otherwise left as it is: the page chose to block
 them. :func:`adapt_policy` then names the directive, and the bridge logs it once per page.
 """
 
@@ -33,6 +39,7 @@ __all__ = [
     "adapt_meta_policies",
     "adapt_policy",
     "allows_oro_schemes",
+    "is_app_origin_source",
     "script_hash",
 ]
 
@@ -47,6 +54,27 @@ _CONTENT: Final = re.compile(r"""\bcontent\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+
 _SOURCE_SCHEME: Final = re.compile(r"^([a-z][a-z0-9+.\-]*):", re.IGNORECASE)
 _SCRIPT_DIRECTIVES: Final = ("script-src", "script-src-elem")
 _EMBEDDING_DIRECTIVES: Final = ("worker-src", "frame-src", "child-src")
+_WEB_SCHEMES: Final = ("http", "https", "ws", "wss")
+_FETCH_DIRECTIVES: Final = frozenset(
+    {
+        "default-src",
+        "connect-src",
+        "script-src",
+        "script-src-elem",
+        "style-src",
+        "style-src-elem",
+        "img-src",
+        "media-src",
+        "font-src",
+        "frame-src",
+        "child-src",
+        "worker-src",
+        "manifest-src",
+        "object-src",
+        "prefetch-src",
+    }
+)
+"""Directives whose sources say where a page may load from (those ``file:`` may appear in)."""
 
 
 def allows_oro_schemes(sources: Sequence[str]) -> bool:
@@ -100,6 +128,40 @@ def _add(parts: list[str], sources: Sequence[str]) -> None:
     parts.extend(source for source in sources if source.lower() not in present)
 
 
+def is_app_origin_source(source: str) -> bool:
+    """Whether a source names where a Socket app's own files are: ``file:`` (``file://*``,
+    ``file:///x``), ``socket:`` (``socket://<bundle id>``) or a ``localhost`` origin
+    (``https://localhost:*``, ``http://*.localhost``, ``localhost:8080``). Oro serves the app
+    from ``socket://<bundle id>/`` with ``file:`` its resources; oro serves them from the app's
+    origin, which these sources stand for."""
+    found = _SOURCE_SCHEME.match(source)
+    rest = source
+    if found is not None and (source[found.end() :] == "" or source[found.end() :][:2] == "//"):
+        scheme, rest = found.group(1).lower(), source[found.end() :]
+        if scheme in ("file", "socket"):
+            return True
+        if scheme not in _WEB_SCHEMES or not rest:
+            return False  # `https:` alone is every https origin, not the app's
+    host = rest.removeprefix("//").split("/", 1)[0].rsplit(":", 1)[0].lower()
+    if host.startswith("[") or ":" in host:
+        return False
+    return host == "localhost" or host.endswith(".localhost")
+
+
+def _map_app_sources(directives: list[list[str]]) -> bool:
+    """Add ``'self'`` to each fetch directive that names the app's files by one of Socket's
+    forms (:func:`is_app_origin_source`); whether one changed."""
+    changed = False
+    for parts in directives:
+        if parts[0].lower() not in _FETCH_DIRECTIVES:
+            continue
+        names_app = any(is_app_origin_source(source) for source in parts[1:])
+        if names_app and "'self'" not in _lowered(parts[1:]):
+            _add(parts, ["'self'"])
+            changed = True
+    return changed
+
+
 def adapt_policy(
     policy: str, *, connect: Sequence[str], inline_scripts: Sequence[str] = ()
 ) -> AdaptedPolicy:
@@ -113,13 +175,15 @@ def adapt_policy(
     directives = _parse(policy)
     if not directives:
         return AdaptedPolicy(policy)
+    changed = _map_app_sources(directives)
     default = _find(directives, "default-src")
     connect_directive = _find(directives, "connect-src")
     governing = connect_directive if connect_directive is not None else default
     if governing is not None and not allows_oro_schemes(governing[1:]):
-        return AdaptedPolicy(policy, [governing[0].lower()])
+        return AdaptedPolicy(_join(directives) if changed else policy, [governing[0].lower()])
     if not any(allows_oro_schemes(parts[1:]) for parts in directives):
-        return AdaptedPolicy(policy)  # not written for Oro, and connections are not restricted
+        # Not written for Oro, and connections are not restricted.
+        return AdaptedPolicy(_join(directives) if changed else policy)
     if governing is not None:
         if connect_directive is None:
             connect_directive = ["connect-src", *governing[1:]]
@@ -141,7 +205,11 @@ def adapt_policy(
     for parts in directives:
         if parts[0].lower() in _EMBEDDING_DIRECTIVES and allows_oro_schemes(parts[1:]):
             _add(parts, ["'self'"])
-    return AdaptedPolicy("; ".join(" ".join(parts) for parts in directives), blocking)
+    return AdaptedPolicy(_join(directives), blocking)
+
+
+def _join(directives: list[list[str]]) -> str:
+    return "; ".join(" ".join(parts) for parts in directives)
 
 
 def _attribute_escape(value: str) -> str:
