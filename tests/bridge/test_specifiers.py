@@ -189,8 +189,8 @@ def test_the_vanilla_template_policy_gets_oros_transports_and_keeps_the_rest() -
         connect=CONNECT,
     )
     assert adapted.policy == (
-        "connect-src http://localhost:8080 ipc://* file://* socket:* http://127.0.0.1:4000 "
-        "ws://127.0.0.1:4000; child-src 'none'; img-src https: data: file:"
+        "connect-src http://localhost:8080 ipc://* file://* socket:* 'self' http://127.0.0.1:4000 "
+        "ws://127.0.0.1:4000; child-src 'none'; img-src https: data: file: 'self'"
     )
     assert adapted.blocking == []
 
@@ -330,4 +330,4 @@ async def test_a_webview_csp_header_written_for_oro_allows_the_transports(tmp_pa
     ):
         response: httpx.Response = await client.get("/")
     policy = response.headers["content-security-policy"]
-    assert f"connect-src ipc: socket: {server.origin} ws://127.0.0.1:{server.port}" in policy
+    assert f"connect-src ipc: socket: 'self' {server.origin} ws://127.0.0.1:{server.port}" in policy
