@@ -234,9 +234,12 @@ def test_oro_build_counts_prod_lines_of_the_copy_map_file(tmp_path: Path) -> Non
     assert not (output / "d.txt").exists()
 
 
-def test_copying_follows_links_inside_the_app_and_never_out_of_it(tmp_path: Path) -> None:
-    """A link in a copied folder that leads out of the app (to a file the user did not mean to
-    ship, and the bridge would then serve) is skipped with a warning, never followed."""
+def test_copying_follows_links_into_the_users_folders_and_never_into_the_systems(
+    tmp_path: Path,
+) -> None:
+    """A link in a copied folder that leads into the app or the user's own folders is followed
+    (Socket copies it); one into a system folder (a file the user did not mean to ship, and the
+    bridge would then serve) is skipped with a warning, never followed."""
     outside = tmp_path / "outside"
     outside.mkdir()
     (outside / "secret.txt").write_text("not the app's", encoding="utf-8")
@@ -247,8 +250,9 @@ def test_copying_follows_links_inside_the_app_and_never_out_of_it(tmp_path: Path
         '[build]\ncopy = "src"\n',
         {"src/index.html": "<h1>app</h1>", "shared/lib.js": "export const lib = 1"},
     )
-    (app / "src" / "secret.txt").symlink_to(outside / "secret.txt")
-    (app / "src" / "outside-dir").symlink_to(outside)
+    (app / "src" / "sibling.txt").symlink_to(outside / "secret.txt")
+    (app / "src" / "passwd").symlink_to("/etc/passwd")
+    (app / "src" / "etc").symlink_to("/etc")
     (app / "src" / "lib.js").symlink_to(app / "shared" / "lib.js")
     (app / "src" / "loop").symlink_to(app / "src")
 
@@ -256,11 +260,12 @@ def test_copying_follows_links_inside_the_app_and_never_out_of_it(tmp_path: Path
 
     assert (output / "lib.js").read_text(encoding="utf-8") == "export const lib = 1"
     assert not (output / "lib.js").is_symlink()
-    assert not (output / "secret.txt").exists()
-    assert not (output / "outside-dir").exists()
+    assert (output / "sibling.txt").read_text(encoding="utf-8") == "not the app's"
+    assert not (output / "passwd").exists()
+    assert not (output / "etc").exists()
     assert sorted(warnings) == [
-        f"not copied: {app / 'src' / 'outside-dir'} is a link out of the app",
-        f"not copied: {app / 'src' / 'secret.txt'} is a link out of the app",
+        f"not copied: {app / 'src' / 'etc'} is a link out of the user's folders",
+        f"not copied: {app / 'src' / 'passwd'} is a link out of the user's folders",
     ]
 
 
@@ -330,16 +335,14 @@ def test_a_copy_map_destination_leaving_the_output_is_a_config_error_naming_the_
 @pytest.mark.parametrize(
     ("config", "key"),
     [
-        ('[build]\ncopy = "../outside"\n', "build.copy"),
-        (
-            '[build.copy-map]\n"../outside/secret.txt" = "s.txt"\n',
-            "build.copy-map.../outside/secret.txt",
-        ),
-        ('[build]\ncopy_map = "map.ini"\n', "build.copy_map"),
-        ('[build]\ncopy = "src"\noutput = "../out"\n', "build.output"),
+        ('[build]\ncopy = "/etc"\n', "build.copy"),
+        ('[build.copy-map]\n"/etc/passwd" = "s.txt"\n', "build.copy-map./etc/passwd"),
+        ('[build]\ncopy_map = "/etc/map.ini"\n', "build.copy_map"),
+        ('[build]\ncopy = "src"\noutput = "/usr/local/out"\n', "build.output"),
+        ('[build]\ncopy = "src"\noutput = ".."\n', "build.output"),
     ],
 )
-def test_reading_or_writing_outside_the_app_is_a_config_error_naming_the_key(
+def test_reading_or_writing_system_folders_or_the_app_wholesale_is_a_config_error(
     tmp_path: Path, config: str, key: str
 ) -> None:
     outside = tmp_path / "outside"

@@ -2,14 +2,22 @@
 ``oro build``, ``oro run --build``, ``oro dev`` and ``oro test`` serve the app.
 
 Everything is built into a fresh staging folder beside ``build.output``: the script runs in the
-app folder with ``PREFIX`` naming it (as the Oro Runtime's ``ssc build`` sets it), then
-``[build] copy``, ``[build.copy-map]`` and the ``build.copy_map`` file copy into it. Only when
-all of that succeeded does the staging folder take the output's place, in one exchange of the
-two folders; a failed script leaves the previous output as it was, and no half-built one.
+app folder with ``PREFIX`` naming it (as Socket's ``ssc build`` sets it), then ``[build] copy``,
+``[build.copy-map]`` and the ``build.copy_map`` file copy into it, in that order, as Socket's
+``handleBuildPhaseForUser`` then ``handleBuildPhaseForCopyMappedFiles`` do. A copy keeps a file
+already in the output that is as new as its source or newer (Socket's
+``fs::copy_options::update_existing``): what the script built from a source wins over that
+source copied after it. A missing source is one warning, as in Socket. Only when all of that
+succeeded does the staging folder take the output's place, in one exchange of the two folders;
+a failed script leaves the previous output as it was, and no half-built one.
 
-Copying reads only the app: a source that resolves outside it is a :class:`ConfigError`, and a
-link met inside a copied folder is followed only when it stays inside the app (else skipped
-with a warning). Writing stays inside the staging folder, even through links the script made.
+Where Socket goes anywhere a path leads, a build here goes only into the user's own folders
+(:mod:`oro_framework.host.build_paths`): the output and copy sources may lie outside the app
+(``output = "../build"``, ``"../src/index.js" = "index.js"``), never in ``/``, ``~`` or a system
+folder wholesale (a :class:`ConfigError` naming the key). A source inside the output (what the
+script wrote there, ``copy = "build/esbuild"``) is read from it before it is replaced. A link
+met inside a copied folder is followed only into those folders (else skipped with a warning).
+Writing stays inside the staging folder, even through links the script made.
 """
 
 from __future__ import annotations
@@ -27,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Final, final
 
+from oro_framework.host.build_paths import check_build_output, check_build_source
 from oro_framework.host.builtin import COPY_MAP_SECTION, BuildSettings
 from oro_framework.host.config import get_document_value, read_document
 from oro_framework.host.config.loading import SECRETS_FILE_ENV, SECRETS_FILE_KEY
@@ -50,6 +59,11 @@ MARK_FILE: Final = ".oro-build"
 """Written into every output the steps build: an existing output without it is not ours."""
 _ORO_OUTPUT: Final = "build"
 """Oro's own output folder, which ``ssc build`` replaces as well: no mark needed."""
+_SOCKET_PLATFORM_FOLDERS: Final = frozenset(
+    {"linux", "mac", "win", "ios", "ios-simulator", "android", "android-emulator"}
+)
+"""What ``ssc build`` leaves in its ``build.output`` (``<output>/<platform>``): an output folder
+holding nothing else was a Socket build's, and may be replaced without a mark."""
 _CONFIG_FILES: Final = ("oro.toml", "socket.ini", "oro.ini")
 _PLATFORM_PREFIXES: Final = {
     "linux_": "linux",
@@ -198,19 +212,13 @@ def run_build_steps(
 
 
 def _check_output(steps: BuildSteps) -> None:
-    if not steps.output.is_relative_to(steps.app_dir) or steps.output == steps.app_dir:
-        # The validator refuses such a build.output; a link in its path can still lead out.
-        raise ConfigError(
-            f"key 'build.output' names {steps.output}, outside the app folder {steps.app_dir}: "
-            "the build replaces that folder whole",
-            key="build.output",
-        )
-    output = steps.output
+    # The output is replaced whole: the app's or the user's own folder, never /, ~ or /etc.
+    output = check_build_output(steps.app_dir, steps.output)
     if (
-        output.relative_to(steps.app_dir).as_posix() != _ORO_OUTPUT
+        output != steps.app_dir / _ORO_OUTPUT
         and output.is_dir()
         and not (output / MARK_FILE).exists()
-        and any(output.iterdir())
+        and not {entry.name for entry in output.iterdir()} <= _SOCKET_PLATFORM_FOLDERS
     ):
         raise ConfigError(
             f"key 'build.output' names {output}, which holds files no build made: each build "
@@ -270,12 +278,7 @@ def _copy_map_file(
     steps: BuildSteps, copier: _Copier, *, production: bool, warn: Callable[[str], None]
 ) -> None:
     named = steps.app_dir / steps.copy_map_file
-    if not _resolves_inside(named, steps.app_dir):
-        raise ConfigError(
-            f"key 'build.copy_map' names {named}, outside the app folder: a build reads only "
-            "the app",
-            key="build.copy_map",
-        )
+    check_build_source(steps.app_dir, steps.copy_map_file, key="build.copy_map")
     if not named.is_file():
         warn(f"the file [build] copy_map names does not exist: {named}")
         return
@@ -331,11 +334,20 @@ def _relative_inside(destination: str) -> PurePosixPath:
     return path
 
 
-def _resolves_inside(path: Path, root: Path) -> bool:
+def _readable(path: Path, app: Path) -> bool:
+    """Whether a build may copy ``path`` (the app's or the user's own file)."""
     try:
-        return path.resolve().is_relative_to(root)
-    except (OSError, RuntimeError):
+        check_build_source(app, path, key="build.copy")
+    except ConfigError:
         return False
+    return True
+
+
+def _is_hidden_outside(real: Path, app: Path) -> bool:
+    """A dot file or folder outside the app (``../.env``, ``~/.ssh``): never copied."""
+    if real.is_relative_to(app):
+        return False
+    return any(part.startswith(".") for part in real.parts[1:])
 
 
 @final
@@ -355,19 +367,14 @@ class _Copier:
         file to ``destination``, or into the output's top under its own name when
         ``destination`` is empty or ends with ``/``."""
         path = self._app / source
-        if not _resolves_inside(path, self._app):
-            raise ConfigError(
-                f"key '{key}': source {source!r} lies outside the app folder {self._app}: a "
-                "build copies only the app's own files",
-                key=key,
-            )
-        real = path.resolve()
-        if self._is_built_output(real) or real.is_relative_to(self._output):
-            raise ConfigError(
-                f"key '{key}': source {source!r} lies inside build.output, which each build "
-                "replaces",
-                key=key,
-            )
+        real = check_build_source(self._app, source, key=key)
+        if self._is_built_output(real):
+            # The output into itself: Socket's copy recurses; nothing here to copy.
+            self._warn(f"{label} entry '{path}' is build.output itself: not copied")
+            return
+        if _is_hidden_outside(real, self._app):
+            self._warn(f"{label} entry '{path}' is a hidden file outside the app: not copied")
+            return
         try:
             target_relative = _relative_inside(destination)
         except ValueError as error:
@@ -393,8 +400,8 @@ class _Copier:
                 continue
             path = Path(entry.path)
             if entry.is_symlink():
-                if not _resolves_inside(path, self._app):
-                    self._warn(f"not copied: {path} is a link out of the app")
+                if not _readable(path, self._app):
+                    self._warn(f"not copied: {path} is a link out of the user's folders")
                     continue
                 path = path.resolve()
                 if not path.exists():
@@ -427,6 +434,10 @@ class _Copier:
         if source.resolve() in self._never:
             return  # the bridge never serves these; a copy must not either
         self._directory(target.parent)
+        if not target.is_symlink() and target.is_file() and _is_as_new(target, source):
+            # Socket's update_existing: what the script built (or an earlier copy put) there
+            # from this source is kept.
+            return
         if target.is_symlink() or target.is_file():
             # Replaced, never written through: a link the script made could lead anywhere.
             target.unlink()
@@ -434,6 +445,15 @@ class _Copier:
             shutil.rmtree(target)
         shutil.copyfile(source, target)
         shutil.copymode(source, target)
+
+
+def _is_as_new(target: Path, source: Path) -> bool:
+    """Whether ``target`` was written when ``source`` was or later (Socket copies a file only
+    over an older one)."""
+    try:
+        return target.stat().st_mtime_ns >= source.stat().st_mtime_ns
+    except OSError:
+        return False
 
 
 # -------------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Final, final
 
 from oro_framework.hookspecs import hookimpl
+from oro_framework.host.build_paths import check_build_output
 from oro_framework.host.config import MIN_SECRET_LENGTH, positive_count, secret
 from oro_framework.host.config.references import resolve_env_reference
 from oro_framework.host.config.settings import setting
@@ -295,9 +296,10 @@ def _relative_inside(value: str, what: str) -> PurePosixPath:
 
 
 def _output_folder(value: str) -> None:
-    # The folder is replaced whole on every build: it can be neither the app nor outside it.
-    if not _relative_inside(value, "the app").parts:
-        raise ValueError("must name a folder inside the app, not the app itself")
+    # The folder is replaced whole on every build: never the app itself. Outside it (Socket's
+    # `output = "../build"`), host.build_paths judges it once the app folder is known.
+    if not PurePosixPath(value.replace("\\", "/")).parts:
+        raise ValueError("must name a folder, not the app itself")
 
 
 def _copy_destination(value: str) -> None:
@@ -358,7 +360,9 @@ class BuildSettings:
     output: str = setting(
         "build",
         "The folder, relative to the app, that the build steps fill (PREFIX) and the app is "
-        "served from when it has them; replaced whole by each successful build.",
+        "served from when it has them; replaced whole by each successful build. It may lie "
+        "outside the app ('../build', as in Socket) in the user's own folders, never /, ~ or "
+        "a system folder wholesale.",
         validator=_output_folder,
     )
 
@@ -375,7 +379,8 @@ def resource_root(app_dir: Path, config: Config) -> Path:
     deciding it, so that ``oro run``, ``dev``, ``test``, ``build`` and a built app agree."""
     root = config.settings(WebviewSettings).root
     if config.source("webview.root") == "default" and has_build_steps(config):
-        root = config.settings(BuildSettings).output
+        # Outside the app it must be the user's own folder (never /, ~ or /etc wholesale).
+        return check_build_output(app_dir, config.settings(BuildSettings).output)
     return (app_dir / root).resolve()
 
 
