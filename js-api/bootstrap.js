@@ -44,6 +44,7 @@ export const KNOWN_EVENTS = Object.freeze([
   'applicationresume',
   'applicationstop',
   'applicationurl',
+  'windowmessage',
   'permissionchange',
   'servicestatechange',
   'filedidchange',
@@ -189,12 +190,28 @@ export function whenReady () {
 export function dispatchHostEvent (name, detail) {
   const target = /** @type {any} */ (globalThis)
   if (typeof target.dispatchEvent !== 'function') return false
+  if (name === WINDOW_MESSAGE) return target.dispatchEvent(windowMessage(detail))
   const event = name === 'applicationurl'
     ? new ApplicationURLEvent(name, { detail: /** @type {any} */ (detail) })
     : name === 'hotkey'
       ? new HotKeyEvent(name, /** @type {any} */ (detail))
       : new CustomEvent(name, { detail })
   return target.dispatchEvent(event)
+}
+
+/** The host event another window's `window.send('message')` arrives as (Socket's `postMessage`). */
+const WINDOW_MESSAGE = 'windowmessage'
+
+/**
+ * Socket's `MessageEvent('message', { data })` for a window message; `sourceWindowIndex` is the
+ * sender's window as the host proved it (`null`: not a page), which no page can choose.
+ * @param {any} detail
+ */
+function windowMessage (detail) {
+  const event = new MessageEvent('message', { data: detail?.data, origin: globalThis.location?.origin ?? '' })
+  const from = typeof detail?.from === 'number' ? detail.from : null
+  Object.defineProperty(event, 'sourceWindowIndex', { value: from, enumerable: true })
+  return event
 }
 
 /** How many recent event ids are remembered to drop an event arriving on a second channel. */

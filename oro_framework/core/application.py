@@ -225,6 +225,11 @@ async def create(request: Request) -> dict[str, Any]:
     return {**window.to_json(), "launchUrl": launch_url, "unsupported": list(options.unsupported)}
 
 
+WINDOW_MESSAGE_EVENT: Final = "windowmessage"
+"""The host event a ``window.send`` of ``message`` travels as (one of HOST_EVENTS: pages cannot
+send it themselves); oro:bootstrap dispatches it as a ``MessageEvent('message')``."""
+
+
 async def send(request: Request) -> dict[str, Any]:
     """Deliver page event `event` with detail `value` to the pages of window
     `targetWindowIndex` only."""
@@ -236,7 +241,7 @@ async def send(request: Request) -> dict[str, Any]:
             "a name of at most 128 characters without control characters, not starting "
             "with a space",
         )
-    if event in HOST_EVENTS:
+    if event in HOST_EVENTS and event != "message":
         raise InvalidArgumentError(
             f"'{event}' is an event only the host sends", code="ERR_RESERVED_EVENT", event=event
         )
@@ -244,7 +249,15 @@ async def send(request: Request) -> dict[str, Any]:
         # A message says which window sent it by coming from one: a worker sends none.
         request.require_window()
     window = manager.target(request)
-    await manager.send(window, event, request.params.get("value"))
+    value = request.params.get("value")
+    if event == "message":
+        # Socket dispatches it as MessageEvent('message', {data}) in the target page
+        # (src/runtime/javascript/factory.cc). 'message' is the event channel's own name, so
+        # it travels as WINDOW_MESSAGE_EVENT with the sender's window as its credential proved
+        # it (None: the backend or another process), which no parameter of the page sets.
+        await manager.send(window, WINDOW_MESSAGE_EVENT, {"data": value, "from": request.window})
+    else:
+        await manager.send(window, event, value)
     return {"index": window.index, "event": event}
 
 

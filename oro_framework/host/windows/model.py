@@ -204,6 +204,9 @@ HOST_EVENTS: Final = frozenset(
         "open",
         "error",
         "message",
+        # window.send's 'message' (a MessageEvent in the target page), carrying the sender's
+        # window as the host proved it: a page sending it itself would name any sender.
+        "windowmessage",
         "windowlaunch",
         "windowcrash",
         "hotkeybindings",
