@@ -24,6 +24,7 @@ if TYPE_CHECKING:
         setting_from,
         validators,
     )
+    from oro_framework.host.config.files import is_ini_file
     from oro_framework.host.envelope import ByteStream, EventStream, Reply, ServerSentEvent
     from oro_framework.host.errors import (
         AbortError,
@@ -65,11 +66,14 @@ if TYPE_CHECKING:
     from oro_framework.host.permissions import Permission, PermissionRegistry
     from oro_framework.host.plugins import PluginInfo
     from oro_framework.host.protocols import (
+        DESKTOP_SCHEMES,
         ProtocolHandler,
         ProtocolHandlers,
         application_url_event,
+        check_application_scheme,
         check_scheme,
         check_script_path,
+        reserved_reason,
         scheme_of,
     )
     from oro_framework.host.request import Params, Request, decode_query
@@ -129,11 +133,15 @@ _EXPORTS: dict[str, str] = {
     "ASGIApp": "oro_framework.host.mounts",
     "ByteStream": "oro_framework.host.envelope",
     "cancelled_on_disconnect": "oro_framework.web.asgi",
+    "check_application_scheme": "oro_framework.host.protocols",
     "check_scheme": "oro_framework.host.protocols",
+    "DESKTOP_SCHEMES": "oro_framework.host.protocols",
+    "reserved_reason": "oro_framework.host.protocols",
     "check_script_path": "oro_framework.host.protocols",
     "Config": "oro_framework.host.config",
     "ConfigError": "oro_framework.host.errors",
     "CONFIG_FILE_NAMES": "oro_framework.host.config.files",
+    "is_ini_file": "oro_framework.host.config.files",
     "ConfigKey": "oro_framework.host.config",
     "ConfigRegistry": "oro_framework.host.config",
     "ConfigWarning": "oro_framework.host.errors",
@@ -254,6 +262,7 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "CONFIG_FILE_NAMES",
+    "DESKTOP_SCHEMES",
     "HOST_EVENTS",
     "PLUGIN_API_VERSION",
     "ASGIApp",
@@ -344,15 +353,18 @@ __all__ = [
     "answered",
     "application_url_event",
     "cancelled_on_disconnect",
+    "check_application_scheme",
     "check_scheme",
     "check_script_path",
     "decode_query",
     "find_js_api",
     "hookimpl",
     "ipc_error_for_status",
+    "is_ini_file",
     "is_secret_name",
     "open_tcp_listeners",
     "real_path",
+    "reserved_reason",
     "scheme_of",
     "serve_websockets",
     "setting",

@@ -11,11 +11,14 @@ permission of their own lets an app turn them off without turning off its own wo
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, Final
 
 from oro_framework import (
+    DESKTOP_SCHEMES,
     ConfigError,
     ConfigRegistry,
+    ConfigWarning,
     Host,
     InvalidArgumentError,
     IPCError,
@@ -25,13 +28,15 @@ from oro_framework import (
     Request,
     RouteGroup,
     RouteTable,
+    check_application_scheme,
     check_scheme,
     check_script_path,
     find_js_api,
     hookimpl,
+    reserved_reason,
 )
 
-__all__ = ["PERMISSION", "schemes_from_config"]
+__all__ = ["PERMISSION", "application_scheme_of", "schemes_from_config"]
 
 PERMISSION: Final = "protocol_handlers"
 _LIST_KEY: Final = "webview.protocol-handlers"
@@ -42,9 +47,43 @@ _APPLICATION_KEY: Final = "meta.application_protocol"
 def _application_scheme(value: str) -> None:
     if value:
         try:
-            check_scheme(value)
+            check_application_scheme(value)
         except IPCError as error:
             raise ValueError(error.message) from None
+
+
+def application_scheme_of(host: Host) -> str | None:
+    """The app's deep-link scheme (``meta.application_protocol``, checked by its validator), or
+    ``None``. A scheme the web also uses (``filesystem``) is the app's for the desktop entry and
+    a second launch, as Socket registers it, with one warning: the engine is never asked to
+    handle it, so the page's own URLs of it keep their meaning. One the desktop hands to the
+    user's browser or file manager (``https``) is ignored with a warning, for registering it
+    would take every such link from them; the app still starts."""
+    value: str = host.config[_APPLICATION_KEY]
+    if not value:
+        return None
+    scheme = check_application_scheme(value)
+    where = host.config.source(_APPLICATION_KEY)
+    owner = DESKTOP_SCHEMES.get(scheme)
+    if owner is not None:
+        warnings.warn(
+            f"{where}: [meta] application_protocol = {value!r} is ignored: as the app's deep-link "
+            f"scheme it would take every {scheme}: link from {owner}; the app gets no deep links "
+            "until it names a scheme of its own (notes)",
+            ConfigWarning,
+            stacklevel=2,
+        )
+        return None
+    reason = reserved_reason(scheme)
+    if reason is not None:
+        warnings.warn(
+            f"{where}: [meta] application_protocol = {value!r} is also a web scheme ({reason}): "
+            f"{scheme}: links from the desktop and a second launch reach the app as "
+            f"applicationurl, while a page's own {scheme}: URLs stay the engine's",
+            ConfigWarning,
+            stacklevel=2,
+        )
+    return scheme
 
 
 def _config_error(error: IPCError, key: str, host: Host) -> ConfigError:
@@ -190,7 +229,10 @@ def oro_register_config(config: ConfigRegistry) -> None:
         "The app's own URL scheme (Oro's [meta] application_protocol, 'notes'): a URL of it "
         "that opens the app (a deep link given to oro run or to a second launch, "
         "openExternal, the desktop) reaches the pages as an applicationurl event; no worker "
-        "serves it (give it one in webview.protocol-handlers for that).",
+        "serves it (give it one in webview.protocol-handlers for that). A scheme the web also "
+        "uses (filesystem) is taken with a warning, the engine keeping its in-page meaning; "
+        "http, https and file, which the desktop hands to the browser or file manager, are "
+        "ignored with a warning.",
         validator=_application_scheme,
     )
 
@@ -199,8 +241,7 @@ def oro_register_config(config: ConfigRegistry) -> None:
 def oro_configure(host: Host) -> None:
     for scheme, script in schemes_from_config(host).items():
         host.protocol_handlers.register(scheme, script)
-    application: str = host.config[_APPLICATION_KEY]
-    host.protocol_handlers.application_scheme = check_scheme(application) if application else None
+    host.protocol_handlers.application_scheme = application_scheme_of(host)
 
 
 @hookimpl

@@ -28,14 +28,17 @@ from oro_framework.host.errors import InvalidArgumentError, NotFoundError, Secur
 from oro_framework.host.exchange import reserved_prefix
 
 __all__ = [
+    "DESKTOP_SCHEMES",
     "PROTOCOL_PREFIX",
     "RESERVED_SCHEMES",
     "SAFELISTED_SCHEMES",
     "ProtocolHandler",
     "ProtocolHandlers",
+    "check_application_scheme",
     "check_scheme",
     "check_script_path",
     "from_app_path",
+    "reserved_reason",
     "scheme_of",
     "scope_of",
     "to_app_path",
@@ -101,6 +104,15 @@ RESERVED_SCHEMES: Final = {
 """Schemes no protocol handler may claim, each with the reason: the engine, the web or oro
 already gives their URLs a meaning, and a handler would shadow it."""
 
+DESKTOP_SCHEMES: Final = {
+    "http": "the desktop's web browser",
+    "https": "the desktop's web browser",
+    "file": "the desktop's file manager (GIO asks x-scheme-handler/file before a file's type)",
+}
+"""Reserved schemes the desktop already hands to the user's browser or file manager, each with
+who that is: an app whose deep-link scheme is one of them would take every such link from it
+(Socket sets its app as the default handler of its scheme at each start)."""
+
 MAX_SCHEME_LENGTH: Final = 64
 _SCHEME: Final = re.compile(r"[a-z][a-z0-9+.\-]*\Z")
 _WEB_SCHEME: Final = re.compile(r"web\+[a-z]+\Z")
@@ -131,9 +143,7 @@ def check_scheme(scheme: str) -> str:
             "lowercase ASCII letters only (web+demo)",
             scheme=scheme,
         )
-    reason = RESERVED_SCHEMES.get(lowered)
-    if reason is None and lowered.startswith("chrome"):
-        reason = "Chromium's internal schemes"
+    reason = reserved_reason(lowered)
     if reason is not None:
         raise SecurityError(
             f"The scheme {scheme!r} cannot have a protocol handler: it is reserved ({reason})",
@@ -146,6 +156,36 @@ def check_scheme(scheme: str) -> str:
             scheme=scheme,
         )
     return lowered
+
+
+def reserved_reason(scheme: str) -> str | None:
+    """Why the lower-case ``scheme`` is reserved (:data:`RESERVED_SCHEMES`, ``chrome*``), or
+    ``None``."""
+    reason = RESERVED_SCHEMES.get(scheme)
+    if reason is None and scheme.startswith("chrome"):
+        reason = "Chromium's internal schemes"
+    return reason
+
+
+def check_application_scheme(scheme: str) -> str:
+    """``scheme`` in lowercase, if it may be the app's own deep-link scheme (Oro's ``[meta]
+    application_protocol``): what :func:`check_scheme` accepts, and a reserved scheme too
+    (``filesystem``), as Socket registers whatever the app names. A deep link reaches the app
+    only from the desktop entry and a second launch, never through the engine, so a reserved
+    scheme keeps its meaning in the page; whether it is one the desktop's browser owns
+    (:data:`DESKTOP_SCHEMES`) is the caller's to judge.
+
+    :raises SecurityError: no URL scheme (``1x``, ``a b``), longer than
+        :data:`MAX_SCHEME_LENGTH`, or a bad ``web+`` scheme.
+    """
+    lowered = scheme.lower() if scheme.isascii() else scheme
+    if (
+        reserved_reason(lowered) is not None
+        and len(lowered) <= MAX_SCHEME_LENGTH
+        and _SCHEME.match(lowered)
+    ):
+        return lowered
+    return check_scheme(scheme)
 
 
 def scope_of(scheme: str) -> str:

@@ -29,7 +29,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Final, final
@@ -212,12 +212,16 @@ class Sandbox:
     :param roots: allowed roots; a relative path resolves against the one named ``home``
         (:meth:`locate`), or against the ``base`` a caller names (:meth:`find`).
     :param enabled: ``False`` allows the whole file system (one root ``/``), as the Oro Runtime
-        does with ``FS_SANDBOX=0``.
+        does with ``FS_SANDBOX=0``; relative and ``<name>:`` paths still start where they do
+        with it on.
     :param follow_symlinks: ``False`` refuses every symlink the walk meets on a path.
     :param home: the root relative paths start from (``data`` unless the caller says).
     :param fallback: a root a relative path reaches when it names nothing below ``home`` but
         names an entry below this one: oro-fs's relative paths read the app's files
         (``resources``), as Oro's do, while what a page writes goes to its data directory.
+    :param hidden: absolute paths that do not exist for pages, whichever root reaches them,
+        the sandbox on or off: the app's config and backend files (which may hold keys) stay
+        out of reach of a mount or of the whole file system.
     """
 
     MAX_PATH_BYTES: ClassVar[int] = 4096
@@ -233,8 +237,11 @@ class Sandbox:
         follow_symlinks: bool = True,
         home: str = "data",
         fallback: str | None = None,
+        hidden: Iterable[str] = (),
     ) -> None:
         self.enabled = enabled
+        self.hidden = frozenset(os.path.realpath(path) for path in hidden)
+        """Real paths no walk ends at or below and no listing shows (:meth:`is_hidden`)."""
         self.follow_symlinks = follow_symlinks
         self.all_roots = tuple(roots)
         """Every root, grants included."""
@@ -287,6 +294,7 @@ class Sandbox:
             follow_symlinks=self.follow_symlinks,
             home=self.home,
             fallback=self.fallback,
+            hidden=self.hidden,
         )
 
     # ------------------------------------------------------------------------------------------
@@ -297,9 +305,10 @@ class Sandbox:
         """The root that holds the absolute ``path`` taken as written (pass a real path, as
         :meth:`find` does), or ``None``; a concealed name is held by none."""
         if not self.enabled:
-            return SandboxTarget(self._everything, _split(path))
-        target = self._anchors.place(path, spellings=False)
-        if target is None or (target.parts[:1] and target.parts[0] in target.root.concealed):
+            target: SandboxTarget | None = SandboxTarget(self._everything, _split(path))
+        else:
+            target = self._anchors.place(path, spellings=False)
+        if target is None or self.is_hidden(target):
             return None
         return target
 
@@ -364,18 +373,21 @@ class Sandbox:
             raise _refusal(
                 f"a path component is longer than {self.MAX_COMPONENT_BYTES} bytes", text
             )
-        if not self.enabled:
-            joined = os.path.join(self._home(text).path, text) if text else self._home(text).path
-            # Unsandboxed paths mean what Node's path.resolve makes of them: lexical `..`.
-            return self._place_absolute(os.path.normpath(joined), text)
         root, rest = self._prefixed(text)
         parts = _split(rest)
         if ".." in parts:
-            raise _refusal("'..' is not allowed in sandboxed paths", text)
+            if self.enabled:
+                raise _refusal("'..' is not allowed in sandboxed paths", text)
+            # Unsandboxed paths mean what Node's path.resolve makes of them: lexical `..`.
+            base = root.path if root is not None else self._home(text).path
+            return self._place_absolute(os.path.normpath(os.path.join(base, rest)), text)
         if root is not None:
             return SandboxTarget(root, parts)
         if os.path.isabs(rest):
             return self._place_absolute(rest, text)
+        return self._place_relative(parts, text)
+
+    def _place_relative(self, parts: tuple[str, ...], text: str) -> SandboxTarget:
         home = self._home(text)
         fallback = self._fallback_root
         if (
@@ -433,7 +445,7 @@ class Sandbox:
             raise NotSupportedError("the sandbox walk needs dir_fd support (POSIX) on the host")
         with OwnedDescriptor.open(target.root.path, _DIR_FLAGS) as directory:
             walked = self._walk(directory, target, follow_last=follow_last, shown=shown)
-            if walked.target.parts[:1] and walked.target.parts[0] in walked.target.root.concealed:
+            if self.is_hidden(walked.target):
                 # The same answer as a missing file: pages learn nothing about it.
                 raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), shown)
             yield walked
@@ -526,9 +538,22 @@ class Sandbox:
     # Checks on where a path ended
     # ------------------------------------------------------------------------------------------
 
+    def is_hidden(self, target: SandboxTarget) -> bool:
+        """Whether ``target`` (where a walk ended: its directories are real) is a concealed
+        name at the top of its root, one of the :attr:`hidden` paths or below one."""
+        if target.parts[:1] and target.parts[0] in target.root.concealed:
+            return True
+        absolute = target.absolute
+        return any(absolute == path or absolute.startswith(path + os.sep) for path in self.hidden)
+
     def concealed_in(self, directory: SandboxTarget) -> frozenset[str]:
-        """Names a listing of ``directory`` leaves out (the root's concealed top level)."""
-        return directory.root.concealed if not directory.parts else frozenset()
+        """Names a listing of ``directory`` leaves out (the root's concealed top level, and the
+        :attr:`hidden` paths in it; what lies below one is refused by the walk)."""
+        names = directory.root.concealed if not directory.parts else frozenset()
+        here = directory.absolute
+        return names | {
+            os.path.basename(path) for path in self.hidden if os.path.dirname(path) == here
+        }
 
     def check_writable(self, target: SandboxTarget, shown: str) -> None:
         """:raises SecurityError: ``target`` lies in a read-only root (resources, ro mounts,
@@ -540,7 +565,7 @@ class Sandbox:
         """How a resolved path is shown back: absolute for absolute input, ``name:rest`` for
         prefixed input, else relative to the home root when it lies there."""
         relative = "/".join(target.parts)
-        if os.path.isabs(shown) or not self.enabled or target.root.granted:
+        if os.path.isabs(shown) or target.root is self._everything or target.root.granted:
             return target.absolute
         if self._prefixed(shown)[0] is not None or target.root is not self._home_root:
             return f"{target.root.name}:{relative}" if target.root.name != "/" else target.absolute

@@ -66,12 +66,56 @@ async def test_a_protocol_handler_of_the_same_scheme_serves_it_as_usual(tmp_path
     }
 
 
-@pytest.mark.parametrize("scheme", ["http", "ipc", "socket", "1x", "web+"])
-async def test_a_reserved_or_bad_scheme_is_a_config_error(tmp_path: Path, scheme: str) -> None:
+@pytest.mark.parametrize("scheme", ["1x", "web+", "a b", "x" * 65])
+async def test_a_bad_scheme_is_a_config_error(tmp_path: Path, scheme: str) -> None:
     app = app_with(tmp_path, "oro.toml", f'[meta]\napplication_protocol = "{scheme}"\n')
     with pytest.raises(ConfigError, match="application_protocol"):
         async with make_host(PLUGINS, app_dir=app):
             pass
+
+
+@pytest.mark.parametrize(
+    "scheme", ["filesystem", "FileSystem", "ipc", "socket", "blob", "data", "javascript", "about"]
+)
+async def test_a_web_scheme_is_the_apps_deep_link_scheme_with_one_warning(
+    tmp_path: Path, scheme: str
+) -> None:
+    app = app_with(tmp_path, "oro.toml", f'[meta]\napplication_protocol = "{scheme}"\n')
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        async with make_host(PLUGINS, app_dir=app) as host:
+            handlers = host.protocol_handlers
+    lowered = scheme.lower()
+    assert handlers.application_scheme == lowered
+    assert handlers.deep_link_schemes() == (lowered,)
+    # No worker and no engine registration: the page's own URLs of it stay the engine's.
+    assert handlers.to_json() == {}
+    assert application_url_event(f"{lowered}:/home/me/Documents", handlers, None) == {
+        "url": f"{lowered}:/home/me/Documents",
+        "path": None,
+        "appURL": None,
+    }
+    messages = [str(w.message) for w in caught if "application_protocol" in str(w.message)]
+    assert len(messages) == 1, messages
+    assert "also a web scheme" in messages[0]
+
+
+@pytest.mark.parametrize("scheme", ["http", "https", "file", "HTTPS"])
+async def test_a_scheme_of_the_desktops_browser_is_ignored_with_a_warning(
+    tmp_path: Path, scheme: str
+) -> None:
+    app = app_with(tmp_path, "oro.toml", f'[meta]\napplication_protocol = "{scheme}"\n')
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        async with make_host(PLUGINS, app_dir=app) as host:
+            handlers = host.protocol_handlers
+    assert handlers.application_scheme is None
+    # Not in the desktop entry, and its links are no applicationurl: the browser keeps them.
+    assert handlers.deep_link_schemes() == ()
+    assert application_url_event(f"{scheme.lower()}://example.com/", handlers, None) is None
+    messages = [str(w.message) for w in caught if "application_protocol" in str(w.message)]
+    assert len(messages) == 1, messages
+    assert "is ignored" in messages[0]
 
 
 def test_a_socket_ini_names_it_as_oro_does(tmp_path: Path) -> None:

@@ -544,8 +544,8 @@ def test_config_keys_are_documented() -> None:
         "filesystem.io_threads",
     }
     assert all(len(key.doc) > 30 for key in keys.values())
-    assert keys["filesystem.sandbox_enabled"].env == ("FS_SANDBOX",)
-    assert keys["filesystem.no_follow_symlinks"].env == ("FS_NOFOLLOW",)
+    assert keys["filesystem.sandbox_enabled"].env == ("FS_SANDBOX", "ORO_FS_SANDBOX")
+    assert keys["filesystem.no_follow_symlinks"].env == ("FS_NOFOLLOW", "ORO_FS_NOFOLLOW")
 
 
 # ----------------------------------------------------------------------------------------------

@@ -53,8 +53,10 @@ class FsSettings:
     sandbox_enabled: bool = setting(
         True,
         "Confine oro:fs to the app's resources (read-only), data and temp directories and the "
-        "configured mounts; false allows the whole file system.",
-        env=("FS_SANDBOX",),
+        "configured mounts; false allows the whole file system. An app configured by "
+        "socket.ini or oro.ini has it off unless it is set (as Socket on Linux, Oro's "
+        "filesystem_sandbox_enabled), with one line at start saying so.",
+        env=("FS_SANDBOX", "ORO_FS_SANDBOX"),
     )
     relative_root: str = setting(
         "data",
@@ -68,7 +70,7 @@ class FsSettings:
         False,
         "Refuse every symlink met on a path (EPERM) instead of following those that stay in "
         "the sandbox.",
-        env=("FS_NOFOLLOW",),
+        env=("FS_NOFOLLOW", "ORO_FS_NOFOLLOW"),
     )
     mounts: dict[str, str] = setting(
         {},

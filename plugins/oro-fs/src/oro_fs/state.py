@@ -4,6 +4,7 @@ descriptors, the watchers and the open read streams."""
 from __future__ import annotations
 
 import os
+import warnings
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,10 +16,12 @@ from anyio.abc import TaskStatus
 from oro_framework import (
     CONFIG_FILE_NAMES,
     ConfigError,
+    ConfigWarning,
     Host,
     Sandbox,
     SandboxRoot,
     StashKey,
+    is_ini_file,
     is_secret_name,
 )
 from oro_fs.descriptors import DescriptorTable
@@ -81,11 +84,12 @@ class FsState:
             settings=settings,
             sandbox=Sandbox(
                 roots,
-                enabled=settings.sandbox_enabled,
+                enabled=sandbox_enabled(host, settings),
                 follow_symlinks=not settings.no_follow_symlinks,
                 home=settings.relative_root,
                 # What a page writes stays in its root; what it reads may be the app's files.
                 fallback=None if settings.relative_root == "resources" else "resources",
+                hidden=_hidden_files(host),
             ),
             limiter=anyio.CapacityLimiter(settings.io_threads),
             descriptors=DescriptorTable(settings.max_open_descriptors),
@@ -110,6 +114,45 @@ class FsState:
         self.descriptors.close_all()
         for stream in list(self.streams):
             stream.close()
+
+
+SANDBOX_KEY: Final = "filesystem.sandbox_enabled"
+
+
+def sandbox_enabled(host: Host, settings: FsSettings) -> bool:
+    """Whether oro-fs confines pages to the app's roots: ``filesystem.sandbox_enabled`` where
+    anything sets it (a config file, ``FS_SANDBOX``, ``-c``). Unset, an app configured by
+    ``socket.ini``/``oro.ini`` has none, as under Socket on Linux (its fs routes open any path
+    the user can), with one line at start saying so; an ``oro.toml`` app has it on."""
+    config_file = host.config_file
+    if host.config.source(SANDBOX_KEY) != "default" or not (
+        config_file is not None and is_ini_file(config_file)
+    ):
+        return settings.sandbox_enabled
+    warnings.warn(
+        f"{config_file.name}: the file-system sandbox is off, as under Socket on Linux: the "
+        "app's pages can read and write the user's files wherever the user can (oro's own "
+        "config and backend files excepted); turn it on with [filesystem] "
+        "sandbox_enabled = true or FS_SANDBOX=1",
+        ConfigWarning,
+        stacklevel=2,
+    )
+    return False
+
+
+def _hidden_files(host: Host) -> list[str]:
+    """The app's config files and backend file, which no root of oro-fs reaches (they may hold
+    keys): the resources root conceals them by name, these paths wherever a mount or the
+    sandbox being off would reach them."""
+    app_dir = host.app_dir
+    files = [app_dir / name for name in CONFIG_FILE_NAMES if (app_dir / name).is_file()]
+    if host.config_file is not None:
+        files.append(host.config_file)
+    backend = host.backend.file if host.backend is not None else None
+    if backend is not None:
+        # A package's other modules are its code as much as its __init__.py.
+        files.append(backend.parent if backend.name == "__init__.py" else backend)
+    return [str(file) for file in files]
 
 
 TMPDIR_ROOT: Final = "tmpdir"
