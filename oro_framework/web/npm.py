@@ -26,6 +26,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +37,7 @@ from urllib.parse import quote
 import anyio
 
 from oro_framework.web.asgi import send_response
+from oro_framework.web.module_format import format_of
 from oro_framework.web.resources import send_file, stat_file
 from oro_framework.web.specifiers import resolve_specifier, rewrite_imports
 
@@ -46,10 +49,12 @@ TEXT: Final = "text/plain; charset=utf-8"
 __all__ = [
     "CONDITIONS",
     "NPM_PREFIX",
+    "TREE_PREFIX",
     "NpmFile",
     "NpmRedirect",
     "NpmResolver",
     "bare_specifier_url",
+    "commonjs_stub",
     "folders_of",
     "module_stub",
     "rewrite_bare",
@@ -58,6 +63,10 @@ __all__ = [
 ]
 
 NPM_PREFIX: Final = "/oro/npm/"
+TREE_PREFIX: Final = f"{NPM_PREFIX}node_modules/"
+"""The ``node_modules`` folders as they are on disk, nested packages included, for the page's
+CommonJS loader (``oro:module``), which looks packages up in ``node_modules`` folders above a
+module as Node does. (``node_modules`` is no npm package name, so nothing else is there.)"""
 CONDITIONS: Final = frozenset({"browser", "import", "module", "default"})
 """The ``exports`` conditions a page's module loader matches (never ``require`` or ``node``)."""
 
@@ -119,6 +128,11 @@ class NpmFile:
 
     path: Path
     media_type: str
+    tree: str = ""
+    """Its path below the ``node_modules`` folder it was found in (``chart.js/dist/x.js``),
+    where :data:`TREE_PREFIX` serves it as it is; empty for a file found there."""
+    package_type: str | None = None
+    """The ``"type"`` of the nearest ``package.json`` in its package."""
 
 
 @final
@@ -127,6 +141,8 @@ class NpmRedirect:
     """The URL path (under :data:`NPM_PREFIX`) of the file a package or subpath resolves to."""
 
     location: str
+    file: NpmFile | None = None
+    """That file."""
 
 
 def _inside(path: str, root: str) -> bool:
@@ -215,12 +231,12 @@ class NpmResolver:
         found = self._package_dir(name)
         if found is None:
             return None
-        package, _modules = found
+        package, modules = found
         manifest = _read_manifest(package)
         if sub:
             direct = self._file(package, sub)
             if direct is not None:
-                return direct
+                return _placed(direct, package, modules)
         target = _exports_target(manifest.get("exports"), sub) if "exports" in manifest else None
         candidates: list[str] = []
         if target is not None:
@@ -237,18 +253,34 @@ class NpmResolver:
             relative = candidate.removeprefix("./")
             if candidate.startswith("/") or split_package("x/" + relative) is None:
                 continue
-            if self._file(package, relative) is not None:
-                return NpmRedirect(f"{NPM_PREFIX}{name}/{relative}")
+            target_file = self._file(package, relative)
+            if target_file is not None:
+                return NpmRedirect(
+                    f"{NPM_PREFIX}{name}/{relative}", _placed(target_file, package, modules)
+                )
+        return None
+
+    def tree_file(self, relative: str) -> NpmFile | None:
+        """The file at ``relative`` below one of the ``node_modules`` folders (the first that
+        has it), if it is a servable file whose real path stays inside that folder."""
+        for folder in self.folders:
+            try:
+                modules = os.path.realpath(folder, strict=True)
+            except OSError:
+                continue
+            found = self._file(modules, relative, nested=True)
+            if found is not None:
+                return found
         return None
 
     @staticmethod
-    def _file(package: str, relative: str) -> NpmFile | None:
+    def _file(package: str, relative: str, *, nested: bool = False) -> NpmFile | None:
         """The file ``relative`` names in ``package``, if it is a servable file whose real path
-        stays inside the package."""
+        stays inside the package (``nested``: packages' own ``node_modules`` allowed)."""
         parts = relative.split("/")
         if any(part in ("", ".", "..") or part.startswith(".") for part in parts):
             return None
-        if "node_modules" in parts:
+        if "node_modules" in parts and not nested:
             return None
         media_type = SERVED_SUFFIXES.get(os.path.splitext(parts[-1])[1].lower())
         if media_type is None:
@@ -260,6 +292,23 @@ class NpmResolver:
         if not _inside(real, package) or not os.path.isfile(real):
             return None
         return NpmFile(Path(real), media_type)
+
+
+def _placed(found: NpmFile, package: str, modules: str) -> NpmFile:
+    """``found`` with its place below ``modules`` and its package scope's ``"type"`` (the
+    nearest ``package.json`` from its folder up to the package's)."""
+    package_type: str | None = None
+    folder = os.path.dirname(found.path)
+    while _inside(folder, package):
+        if os.path.isfile(os.path.join(folder, "package.json")):
+            value = _read_manifest(folder).get("type")
+            package_type = value if isinstance(value, str) else None
+            break
+        if folder == package:
+            break
+        folder = os.path.dirname(folder)
+    tree = os.path.relpath(found.path, modules).replace(os.sep, "/")
+    return NpmFile(found.path, found.media_type, tree, package_type)
 
 
 def _read_manifest(package: str) -> dict[str, Any]:
@@ -299,6 +348,53 @@ def module_stub(location: str) -> str:
     )
 
 
+def commonjs_stub(tree_url: str, require_url: str, names: Sequence[str]) -> str:
+    """An ES module that is the CommonJS module at ``tree_url``, as Oro's npm loader answers
+    (``api/npm/service-worker.js``): run by ``oro:module``'s ``createRequire`` (Node's scope:
+    ``module``, ``exports``, ``this``, ``require`` of relative files, packages and builtins),
+    ``module.exports`` the default export (Node's ``import pkg from 'x'``; a module compiled
+    from ES syntax, ``exports.__esModule``, gives its ``exports.default`` as bundlers and Oro
+    do) and ``names`` (what Node's lexer finds) as named exports."""
+    lines = [
+        f"import {{ createRequire }} from {json.dumps(require_url)}",
+        "const require = createRequire(import.meta.url)",
+        f"const exports = require(new URL({json.dumps(tree_url)}, import.meta.url).href)",
+        "const esModule = exports != null && exports.__esModule === true",
+        "export default esModule && 'default' in Object(exports) ? exports.default : exports",
+    ]
+    for index, name in enumerate(names):
+        lines.append(
+            f"const name{index} = exports == null ? undefined : exports[{json.dumps(name)}]"
+        )
+        lines.append(f"export {{ name{index} as {json.dumps(name)} }}")
+    return "\n".join(lines) + "\n"
+
+
+_FORMATS: OrderedDict[tuple[Path, int, int], tuple[str, list[str]]] = OrderedDict()
+_FORMATS_LOCK: Final = threading.Lock()
+
+
+def _commonjs_names(found: NpmFile) -> list[str] | None:
+    """The named exports of ``found`` when it is a CommonJS module, ``None`` when it is an ES
+    module. Blocking; kept per file version."""
+    try:
+        status = found.path.stat()
+    except OSError:
+        return None
+    key = (found.path, status.st_size, status.st_mtime_ns)
+    with _FORMATS_LOCK:
+        known = _FORMATS.get(key)
+    if known is None:
+        source = found.path.read_bytes().decode("utf-8", "surrogateescape")
+        kind, shape = format_of(found.path.name, source, found.package_type)
+        known = (kind, shape.names)
+        with _FORMATS_LOCK:
+            _FORMATS[key] = known
+            while len(_FORMATS) > 512:
+                _FORMATS.popitem(last=False)
+    return known[1] if known[0] == "commonjs" else None
+
+
 def _is_script(found: NpmFile | NpmRedirect | None) -> bool:
     if isinstance(found, NpmRedirect):
         return found.location.endswith((".js", ".mjs"))
@@ -318,13 +414,20 @@ async def serve(call: Call) -> None:
     host = call.bridge.host
     resolver = NpmResolver(tuple(folders_of(host.paths.resources, host.app_dir)))
     relative = call.path[len(NPM_PREFIX) :]
-    found = await anyio.to_thread.run_sync(resolver.resolve, relative)
+    in_tree = call.path.startswith(TREE_PREFIX)
+    found: NpmFile | NpmRedirect | None
+    if in_tree:
+        found = await anyio.to_thread.run_sync(resolver.tree_file, call.path[len(TREE_PREFIX) :])
+    else:
+        found = await anyio.to_thread.run_sync(resolver.resolve, relative)
     if call.worker_script and not _is_script(found):
         # A worker's script fetch without a session gets JavaScript only (docs/security.md 5).
         found = None
     if found is None:
         message = f"404 NotFoundError: no module of node_modules is served at {call.path}\n"
         await send_response(send, 404, message.encode(), base, media_type=TEXT)
+        return
+    if not in_tree and await _send_commonjs(call, found):
         return
     if isinstance(found, NpmRedirect) and found.location.endswith((".js", ".mjs")):
         # A module standing for the file, not a redirect: a Service Worker's imports may not
@@ -347,7 +450,8 @@ async def serve(call: Call) -> None:
         await send_response(send, 302, b"", headers, media_type=TEXT)
         return
     cached = [*base, (b"cache-control", b"no-cache")]
-    if not found.media_type.startswith("text/javascript"):
+    if in_tree or not found.media_type.startswith("text/javascript"):
+        # The tree is read by the CommonJS loader as the files are: nothing is rewritten.
         info = await anyio.to_thread.run_sync(stat_file, found.path)
         if info is None:
             await send_response(send, 404, b"Not found\n", base, media_type=TEXT)
@@ -372,3 +476,26 @@ async def serve(call: Call) -> None:
     await send_response(
         send, 200, body, cached, media_type=found.media_type, include_body=call.method != "HEAD"
     )
+
+
+async def _send_commonjs(call: Call, found: NpmFile | NpmRedirect | None) -> bool:
+    """Answer with :func:`commonjs_stub` when ``found`` is a CommonJS module; whether it did."""
+    target = found.file if isinstance(found, NpmRedirect) else found
+    if target is None or not target.tree or not target.media_type.startswith("text/javascript"):
+        return False
+    require_url = resolve_specifier("oro:module", call.bridge.imports)
+    if require_url is None:
+        return False  # no CommonJS loader served: the file goes out as it is
+    names = await anyio.to_thread.run_sync(_commonjs_names, target)
+    if names is None:
+        return False
+    body = commonjs_stub(quote(TREE_PREFIX + target.tree, safe="/@:+$!~"), require_url, names)
+    await send_response(
+        call.send,
+        200,
+        body.encode(),
+        [*call.base, (b"cache-control", b"no-cache")],
+        media_type=SERVED_SUFFIXES[".js"],
+        include_body=call.method != "HEAD",
+    )
+    return True
