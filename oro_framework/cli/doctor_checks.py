@@ -320,12 +320,14 @@ def ini_checks(config_file: AppConfigFile, registry: ConfigRegistry) -> list[Doc
     name = config_file.path.name
     keys = ", ".join(key.dotted for key in mapped.keys) or "none"
     checks = [DoctorCheck(f"config {name}", True, f"read as these oro.toml keys: {keys}")]
-    if mapped.notes:
+    # A value no spelling covers (height = tall) keeps its key's default: not honoured either.
+    unread = [note.origin.name for note in mapped.notes + mapped.invalid]
+    if unread:
         checks.append(
             DoctorCheck(
                 f"config {name} not honoured",
                 False,
-                ", ".join(note.origin.name for note in mapped.notes),
+                ", ".join(unread),
                 hint=f"why, key by key: the warnings above and {DOC}; "
                 f"`oro init --from {name}` writes the oro.toml to edit instead",
             )

@@ -23,13 +23,13 @@ from tomlkit.items import Table
 
 from oro_framework.host.config.ini import IniDocument, IniValue, parse_ini, read_ini
 from oro_framework.host.config.keys import ConfigKey, ConfigRegistry, is_secret_name
-from oro_framework.host.config.values import parse_bool_word, parse_text_value
-from oro_framework.host.errors import ConfigError
+from oro_framework.host.config.values import ScreenLength, parse_bool_word, parse_text_value
 
 __all__ = [
     "DOC",
     "EXTENSIONS_KEY",
     "IniNote",
+    "InvalidIniValue",
     "MappedIni",
     "MappedKey",
     "ini_extension_names",
@@ -81,6 +81,34 @@ _KEY_REASONS: Final[dict[tuple[str, str], str]] = {
     "backend process (process.backend.cmd)",
     ("webview", "watch"): "oro dev reloads the page itself",
     ("webview", "headers"): "oro sends no custom headers with the app's resources",
+    **{
+        ("window", key): f"oro's first window takes no {what} from the config (Socket: {socket});"
+        f" a page's window.create takes {option}"
+        for key, what, socket, option in (
+            ("min_width", "minimum size", "default 0", "minWidth"),
+            ("min_height", "minimum size", "default 0", "minHeight"),
+            ("max_width", "maximum size", "default 100%", "maxWidth"),
+            ("max_height", "maximum size", "default 100%", "maxHeight"),
+            ("resizable", "resizable flag", "off only for 'false'", "resizable"),
+            ("frameless", "frameless flag", "on only for 'true'", "frameless"),
+            ("maximizable", "maximizable flag", "on for 'true' or empty", "maximizable"),
+            ("minimizable", "minimizable flag", "on for 'true' or empty", "minimizable"),
+            ("closable", "closable flag", "on for 'true' or empty", "closable"),
+            ("utility", "utility flag", "on only for 'true', macOS only", "utility"),
+            ("titlebar_style", "title bar style", "macOS only", "titlebarStyle"),
+        )
+    },
+    **{
+        ("window", f"background_color_{mode}"): f"oro's first window takes no {mode}-mode colour "
+        "from the config; a page sets its window's with setBackgroundColor"
+        for mode in ("dark", "light")
+    },
+    ("window", "backgroundColorDark"): "Socket reads [window] background_color_dark, not the "
+    "camelCase name its template shows, so this sets nothing there either",
+    ("window", "backgroundColorLight"): "Socket reads [window] background_color_light, not the "
+    "camelCase name its template shows, so this sets nothing there either",
+    ("window", "aspect_ratio"): "Socket reads no such key (a page's window.create takes "
+    "aspectRatio)",
 }
 _WITHOUT_PLUGIN: Final[dict[tuple[str, str], str]] = {
     ("linux", "cmd"): "oro starts the backend process with the oro-process plugin "
@@ -119,17 +147,36 @@ class MappedKey:
 @final
 @dataclass(frozen=True)
 class IniNote:
-    """An INI key oro does not honour, and why."""
+    """An INI key oro does not honour, and why; or, with ``read_as``, one it reads otherwise
+    than its text says (``height = 932px`` read as 932 pixels), and why."""
 
     origin: IniValue
     reason: str
+    read_as: str | None = None
 
     def message(self, file_name: str) -> str:
-        """The warning line: ``socket.ini:12: [ios] icon is not honoured: ... (see DOC)``."""
-        return (
-            f"{file_name}:{self.origin.line}: {self.origin.name} is not honoured: {self.reason} "
-            f"(see {DOC})"
-        )
+        """The warning line: ``socket.ini:12: [ios] icon is not honoured: ... (see DOC)``, or
+        ``socket.ini:3: [window] height = '932px' is read as 932 pixels: ... (see DOC)``."""
+        where = f"{file_name}:{self.origin.line}: {self.origin.name}"
+        if self.read_as is not None:
+            text = _joined(self.origin.value)
+            return f"{where} = {text!r} is read as {self.read_as}: {self.reason} (see {DOC})"
+        return f"{where} is not honoured: {self.reason} (see {DOC})"
+
+
+@final
+@dataclass(frozen=True)
+class InvalidIniValue:
+    """A value no spelling Socket or oro reads covers (``height = tall``): the key keeps its
+    default, with one warning, unless a later layer (``ORO_*``, ``-c``) replaces it."""
+
+    parts: tuple[str, ...]
+    origin: IniValue
+    problem: str
+
+    @property
+    def dotted(self) -> str:
+        return ".".join(self.parts)
 
 
 @final
@@ -140,6 +187,7 @@ class MappedIni:
     file_name: str
     keys: list[MappedKey] = field(default_factory=list)
     notes: list[IniNote] = field(default_factory=list)
+    invalid: list[InvalidIniValue] = field(default_factory=list)
 
     def source(self, key: MappedKey) -> str:
         return f"{self.file_name}:{key.origin.line}"
@@ -150,8 +198,17 @@ class MappedIni:
         document = tomlkit.document()
         if comments:
             document.add(tomlkit.comment(f"Written by `oro init --from {self.file_name}`."))
-            if self.notes:
+            if self.notes or self.invalid:
                 document.add(tomlkit.comment(f"Not honoured by oro (see {DOC}):"))
+                for invalid in self.invalid:
+                    document.add(
+                        tomlkit.comment(
+                            _printable(
+                                f"  {self.file_name}:{invalid.origin.line} {invalid.origin.name}:"
+                                f" {invalid.problem} (the default is used)"
+                            )
+                        )
+                    )
                 for note in self.notes:
                     document.add(
                         tomlkit.comment(
@@ -201,8 +258,9 @@ def map_ini(document: IniDocument, registry: ConfigRegistry, path: Path) -> Mapp
     """The oro keys ``document`` (read from ``path``) sets, typed as ``registry`` declares them,
     and a note for each key oro does not honour.
 
-    :raises ConfigError: a value that does not parse as its key's type (``width = wide``),
-        naming the file, line and both keys.
+    A value is read as Socket reads it (:func:`_socket_length`, :func:`_socket_bool`); one no
+    spelling covers (``width = wide``) is not an error but an :class:`InvalidIniValue`, which
+    the loader warns about once (naming file, line and key) unless a later layer replaces it.
     """
     mapped = MappedIni(path.name)
     # Oro serves what the build puts in its output; with nothing but [build] copy, that is the
@@ -303,13 +361,15 @@ def _add(
         mapped.notes.append(IniNote(origin, f"no installed plugin declares '{dotted}'"))
         return
     try:
-        typed = _typed(declared.type, raw)
+        if isinstance(raw, str) and declared.type is ScreenLength:
+            typed = _socket_length(mapped, origin, raw)
+        elif isinstance(raw, str) and declared.type is bool:
+            typed = _socket_bool(mapped, origin, raw, declared.name)
+        else:
+            typed = _typed(declared.type, raw)
     except ValueError as error:
-        raise ConfigError(
-            f"key '{dotted}' ({origin.name}) {error}",
-            key=dotted,
-            source=f"{mapped.file_name}:{origin.line}",
-        ) from None
+        mapped.invalid.append(InvalidIniValue(parts, origin, f"key '{dotted}' {error}"))
+        return
     mapped.keys.append(MappedKey(parts, typed, origin))
 
 
@@ -323,6 +383,104 @@ def _typed(kind: type, raw: str | list[str]) -> Any:
         # The runtime's lists are words separated by commas or spaces (env = USER, TMPDIR).
         return [word for item in items for word in _LIST_SEPARATORS.split(item) if word]
     return parse_text_value(kind, _joined(raw))
+
+
+# ---------------------------------------------------------------------------------------------
+# Values as Socket reads them (socketsupply/socket at 02a88245)
+# ---------------------------------------------------------------------------------------------
+
+_SOCKET_LENGTH: Final = re.compile(r"(\d*\.?\d+)(%?)", re.ASCII)
+"""What Socket's desktop start accepts for ``[window] width``, ``height``, ``min_*``, ``max_*``
+(``validPattern``, ``^\\d*\\.?\\d+%?$``, src/desktop/main.cc:1043): ``800``, ``932.5``,
+``.5``, ``50%``, ``12.5%``."""
+_SOCKET_PIXELS: Final = re.compile(r"(\d*\.?\d+)[ \t]*px", re.IGNORECASE | re.ASCII)
+_SOCKET_TRUE_ONLY: Final[dict[str, str]] = {
+    "window.headless": "[build] headless, src/desktop/main.cc:289",
+}
+"""oro's keys whose Socket key is on only for the exact text ``true``: any other text is
+``false`` there (``headless = yes`` opens a window), and here."""
+
+
+def _socket_length(mapped: MappedIni, origin: IniValue, text: str) -> int | str:
+    """A window length as Socket reads it: a number of pixels (its fraction dropped, as the
+    engines size windows in whole pixels) or a percentage of the screen, as written.
+
+    ``932px`` is read as 932, what the author means and what Socket's size parser
+    (``Window::getSizeInPixels``, ``std::stof``: src/runtime/window.hh:536) reads; Socket's desktop
+    start (src/desktop/main.cc:1048, since 0.5) replaces it with its default instead, so it is one
+    warning saying so.
+
+    :raises ValueError: any other text (``tall``, ``-5``, ``50vh``).
+    """
+    stripped = text.strip(" \t")
+    socket = _SOCKET_LENGTH.fullmatch(stripped)
+    if socket is not None:
+        number = socket.group(1)
+        if socket.group(2):
+            return f"0{number}%" if number.startswith(".") else f"{number}%"
+        return int(number.partition(".")[0] or "0")
+    pixels = _SOCKET_PIXELS.fullmatch(stripped)
+    if pixels is not None:
+        whole = int(pixels.group(1).partition(".")[0] or "0")
+        mapped.notes.append(
+            IniNote(
+                origin,
+                "Socket's size parser reads the number before 'px' (src/runtime/window.hh:536), "
+                "though its desktop start replaces a value with a unit by its default "
+                f"(src/desktop/main.cc:1048); write {whole} for both to agree",
+                read_as=f"{whole} pixels",
+            )
+        )
+        return whole
+    raise ValueError(
+        f"expects pixels (800, or 932px) or a percentage of the screen (50%), got {text!r}"
+    )
+
+
+def _socket_bool(mapped: MappedIni, origin: IniValue, text: str, name: str) -> bool:
+    """A boolean as Socket reads it: ``true`` and ``false`` are what they say everywhere.
+
+    - A key Socket turns on only for ``true`` (:data:`_SOCKET_TRUE_ONLY`): any other text is
+      ``false``, as there, with a warning (``yes`` was surely meant as ``true``).
+    - ``permissions.allow_<x>``: Socket denies only for ``false`` (src/runtime/webview/
+      webview.cc:566...); here ``no``, ``0`` and ``off`` deny too, with a warning (the safe
+      reading), and text no boolean word covers keeps the permission's default.
+    - Any other key: oro's words (``1/true/yes/on``, ``0/false/no/off``, any case).
+
+    :raises ValueError: text no boolean word covers, for a key that is not true-only.
+    """
+    stripped = text.strip(" \t")
+    if stripped in ("true", "false"):
+        return stripped == "true"
+    where = _SOCKET_TRUE_ONLY.get(name)
+    if where is not None:
+        mapped.notes.append(
+            IniNote(
+                origin,
+                f"Socket turns it on only for the exact text 'true' ({where}), and oro reads it "
+                "the same; write true or false",
+                read_as="false",
+            )
+        )
+        return False
+    word = parse_bool_word(stripped)
+    if word is None:
+        socket = (
+            " (Socket allows anything but 'false')"
+            if name.startswith("permissions.allow_")
+            else ""
+        )
+        raise ValueError(f"expects true or false, got {text!r}{socket}")
+    if word is False and name.startswith("permissions.allow_"):
+        mapped.notes.append(
+            IniNote(
+                origin,
+                "Socket denies a permission only for the exact text 'false' and would allow it; "
+                "oro denies it, as the word says",
+                read_as="false",
+            )
+        )
+    return word
 
 
 # ---------------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ first appear.
 from __future__ import annotations
 
 import copy
+import json
 import sys
 import warnings
 from collections.abc import Callable, Iterator, Mapping
@@ -35,8 +36,8 @@ from oro_framework.host.config.document import (
     read_toml_text,
 )
 from oro_framework.host.config.files import is_ini_file
-from oro_framework.host.config.ini import parse_ini, read_ini
-from oro_framework.host.config.ini_map import map_ini
+from oro_framework.host.config.ini import IniValue, parse_ini, read_ini
+from oro_framework.host.config.ini_map import DOC, map_ini
 from oro_framework.host.config.keys import (
     TABLE_NAME,
     ConfigKey,
@@ -207,11 +208,27 @@ class Config(Mapping[str, Any]):
         return is_secret_name(name) or (key is not None and key.is_private)
 
 
+@final
+@dataclass(frozen=True)
+class _Pending:
+    """A file's value that failed its checks: an error (a warning for an INI value, whose key
+    keeps its default) unless a later layer (``ORO_*``, ``-c``) replaces it."""
+
+    error: ConfigError
+    ini_text: str | None = None
+    """An INI value's key and text (``[window] height = 'tall'``); ``None`` for oro.toml's."""
+
+
 @dataclass
 class _Layer:
     values: dict[str, Any]
     sources: dict[str, str]
     references: dict[str, SecretReference] = field(default_factory=dict)
+    pending: dict[str, _Pending] = field(default_factory=dict)
+    """The files' values that failed their checks, by key, until the environment and the CLI
+    have had their say: checking the merged result is what lets ``-c`` and ``ORO_*`` fix a bad
+    file value (Socket, too, merges ``.sscrc``'s ``[settings]`` before checking: src/cli/
+    main.cc:2172)."""
 
 
 def load_config(
@@ -232,6 +249,10 @@ def load_config(
     :param overrides: CLI-level values by dotted or flattened key, typed or as text.
     :param content: the text of ``path`` to use instead of reading it: ``oro config set``
         checks the file it is about to write this way.
+    A file's value that fails its checks is an error only if neither the environment nor an
+    override replaces it; an INI file's (Socket's ``socket.ini``, Oro's ``oro.ini``) is never
+    one: the key keeps its default, with one warning naming the file, line and key.
+
     :raises ConfigError: a value has the wrong type or fails its validator, an override names an
         unknown key, ``permissions.allow_<x>`` names an undeclared permission, or the secrets
         file is missing, invalid or inside the app's resources. The message names the file and
@@ -273,6 +294,7 @@ def load_config(
             raise ConfigError(f"key '{dotted}' {error}", key=dotted, source="override") from None
         _open_table(registry, layer, key, dotted)
         _store(layer, key, dotted, raw, "override")
+    _settle(registry, layer)
     if secrets_file is not None and path is not None:
         # Checked against the final webview.root: a resource root moved by any layer would
         # otherwise start serving the file.
@@ -368,10 +390,18 @@ def _apply_file(
 
 def _apply_ini_file(registry: ConfigRegistry, layer: _Layer, path: Path, text: str) -> None:
     """Apply Oro's or Socket's INI file (``oro.ini``, ``socket.ini``) as the ``oro.toml`` it maps
-    to, each value's source its INI line; warn once for each key oro does not honour."""
+    to, each value's source its INI line; warn once for each key oro does not honour. A value
+    that is not one of its key's (``height = tall``, ``height = 150%``) is pending: a warning
+    and the default, unless a later layer replaces it."""
     mapped = map_ini(parse_ini(text, path), registry, path)
     for note in mapped.notes:
         warnings.warn(note.message(path.name), ConfigWarning, stacklevel=5)
+    for invalid in mapped.invalid:
+        source = f"{path.name}:{invalid.origin.line}"
+        dotted = registry.dotted(invalid.dotted)
+        layer.pending[dotted] = _Pending(
+            ConfigError(invalid.problem, key=dotted, source=source), _ini_text(invalid.origin)
+        )
     for key in mapped.keys:
         _apply_file_value(
             registry,
@@ -382,7 +412,40 @@ def _apply_ini_file(registry: ConfigRegistry, layer: _Layer, path: Path, text: s
             key.value,
             references=True,
             source=mapped.source(key),
+            ini_text=_ini_text(key.origin),
         )
+
+
+def _ini_text(origin: IniValue) -> str:
+    value = origin.value if isinstance(origin.value, str) else " ".join(origin.value)
+    return f"{origin.name} = {value!r}"
+
+
+def _settle(registry: ConfigRegistry, layer: _Layer) -> None:
+    """What is left pending once every layer is applied: an oro.toml value is its error; an INI
+    value a warning, its key keeping the value before it (the default)."""
+    for dotted, pending in layer.pending.items():
+        if pending.ini_text is None:
+            raise pending.error
+        key = registry.find(dotted)
+        default = layer.values.get(dotted, key.default if key is not None else None)
+        warnings.warn(
+            f"{pending.error.source}: {pending.ini_text} is not used, {_problem(pending.error)}; "
+            f"{dotted} keeps {json.dumps(default, default=str)} (fix it in the file, or give it "
+            f"with -c {dotted}=... or {_env_name(dotted)}; see {DOC})",
+            ConfigWarning,
+            stacklevel=4,
+        )
+    layer.pending.clear()
+
+
+def _problem(error: ConfigError) -> str:
+    text = str(error)
+    return text.removeprefix(f"{error.source}: ") if error.source else text
+
+
+def _env_name(dotted: str) -> str:
+    return f"ORO_{flatten_key(dotted).upper()}"
 
 
 def _apply_file_value(
@@ -396,10 +459,13 @@ def _apply_file_value(
     platform_at: tuple[int, str] | None = None,
     references: bool = False,
     source: str | None = None,
+    ini_text: str | None = None,
 ) -> None:
     """Apply the value of key ``parts``; ``platform_at`` is ``(index, platform)`` when it was
     written in a platform table, with the platform among its parts there. ``source`` is where
-    the value was written when the caller knows it (an INI line), else found in ``text``."""
+    the value was written when the caller knows it (an INI line), else found in ``text``;
+    ``ini_text`` names an INI value (its failing checks are a warning, not an error). A value
+    failing its checks is pending (:class:`_Pending`) until the later layers are applied."""
     dotted = ".".join(parts)
 
     def source_of(count: int) -> str | None:
@@ -425,7 +491,7 @@ def _apply_file_value(
     ours = registry.get(oro_name) if key is None and oro_name else None
     if ours is not None:
         # Oro's name of one of our keys (``[meta] title`` is ``meta.name``), as Oro apps write.
-        _store(layer, ours, oro_name, value, source)
+        _store(layer, ours, oro_name, value, source, from_file=True, ini_text=ini_text)
         return
     if key is None:
         is_permission = flatten_key(dotted).startswith("permissions_allow_")
@@ -458,8 +524,9 @@ def _apply_file_value(
         layer.values[dotted] = value
         layer.sources[dotted] = source
         layer.references[dotted] = reference
+        layer.pending.pop(dotted, None)
         return
-    _store(layer, key, dotted, value, source)
+    _store(layer, key, dotted, value, source, from_file=True, ini_text=ini_text)
 
 
 def _check_named_table(
@@ -553,11 +620,29 @@ def _apply_environment(registry: ConfigRegistry, layer: _Layer, environ: Mapping
                 break
 
 
-def _store(layer: _Layer, key: ConfigKey, dotted: str, value: Any, source: str) -> None:
+def _store(
+    layer: _Layer,
+    key: ConfigKey,
+    dotted: str,
+    value: Any,
+    source: str,
+    *,
+    from_file: bool = False,
+    ini_text: str | None = None,
+) -> None:
+    """Check ``value`` and store it. A failing check raises, or for a file's value is left
+    pending for a later layer to replace (:class:`_Pending`, with the INI value's ``ini_text``);
+    either way it names ``source``."""
     try:
-        layer.values[dotted] = key.validate(value)
+        checked = key.validate(value)
     except (TypeError, ValueError) as error:
-        raise ConfigError(f"key '{dotted}' {error}", key=dotted, source=source) from None
+        failure = ConfigError(f"key '{dotted}' {error}", key=dotted, source=source)
+        if not from_file:
+            raise failure from None
+        layer.pending[dotted] = _Pending(failure, ini_text)
+        return
+    layer.values[dotted] = checked
     layer.sources[dotted] = source
-    # A later layer's value replaces an earlier layer's reference.
+    # A later layer's value replaces an earlier layer's reference, and its failed value.
     layer.references.pop(dotted, None)
+    layer.pending.pop(dotted, None)
