@@ -16,7 +16,7 @@ import shutil
 from collections.abc import Iterator
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 import pytest
 from playwright.sync_api import Browser, Page
@@ -24,37 +24,11 @@ from playwright.sync_api import Browser, Page
 from oro_framework.testing import ServedApp, app_page, run_in_node, served_app
 from oro_framework.web.module_format import format_of
 
-SCRIPT: Final = (Path(__file__).parent / "npm_commonjs_differential.js").read_text(
-    encoding="utf-8"
-)
+SCRIPT: Final = (Path(__file__).parent / "npm_commonjs_differential.js").read_text(encoding="utf-8")
 
-UMD_CHART: Final = """/*!
- * umd-chart v2.9.9 -- a fixture in the image of a UMD charting bundle (we export one class)
- */
-(function (global, factory) {
-typeof exports === 'object' && typeof module !== 'undefined' ? module.exports = factory(function() { try { return require('umd-moment'); } catch(e) { } }()) :
-typeof define === 'function' && define.amd ? define(['require'], function(require) { return factory(function() { try { return require('umd-moment'); } catch(e) { } }()); }) :
-(global = global || self, global.Chart = factory(global.moment));
-}(this, (function (moment) { 'use strict';
-
-moment = moment && moment.hasOwnProperty('default') ? moment['default'] : moment;
-
-var helpers = {
-  clamp: function (value, low, high) { return Math.max(low, Math.min(high, value)); }
-};
-
-function Chart(item, config) {
-  this.canvas = item;
-  this.type = config.type;
-  this.moment = typeof moment;
-}
-Chart.version = '2.9.9';
-Chart.helpers = helpers;
-
-return Chart;
-
-})));
-"""
+UMD_CHART: Final = (Path(__file__).parent / "npm_umd_chart_fixture.js").read_text(encoding="utf-8")
+"""A UMD bundle in the image of chart.js 2.x's (its header's three branches, an optional
+dependency required in a try/catch)."""
 
 PACKAGES: Final[dict[str, str]] = {
     "umd-chart/package.json": json.dumps({"name": "umd-chart", "main": "dist/umd-chart.js"}),
@@ -131,6 +105,10 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedApp]:
     root = tmp_path_factory.mktemp("npm-commonjs-app")
     (root / "index.html").write_text("<!doctype html><title>npm cjs</title>", encoding="utf-8")
     write_packages(root / "node_modules")
+    (root / "outside").mkdir()
+    (root / "outside" / "secret.js").write_text("module.exports = 'secret'\n", encoding="utf-8")
+    (root / "node_modules" / "escape").symlink_to(root / "outside")
+    (root / "node_modules" / "umd-chart" / ".hidden.js").write_text("1\n", encoding="utf-8")
     with served_app(every_plugin(), app_dir=root) as served:
         yield served
 
@@ -158,9 +136,7 @@ def test_the_page_and_node_import_umd_and_commonjs_packages_alike(
         SCRIPT, imports=f"{imports}\nconst packages = {{ {table} }}", values={}, directory=tmp_path
     )
     actual = json.loads(
-        json.dumps(
-            page.evaluate(f"async () => {{ {_packages_object('/oro/npm/')}\n{SCRIPT} }}")
-        )
+        json.dumps(page.evaluate(f"async () => {{ {_packages_object('/oro/npm/')}\n{SCRIPT} }}"))
     )
     assert actual["calls"] == expected["calls"]
     for name in ["umd-chart", "umd-this", "umd-self", "cjs-fn", "cjs-named", "esm-pkg"]:
@@ -188,21 +164,26 @@ def test_the_page_and_node_import_umd_and_commonjs_packages_alike(
     assert expected["cjs-fn"]["names"] == ["default", "extra"]
 
 
-def test_a_umd_bundle_is_no_global_and_its_tree_is_served_as_it_is(
-    page: Page, app: ServedApp
-) -> None:
+def test_a_umd_bundle_is_no_global_and_its_tree_is_served_as_it_is(page: Page) -> None:
     answer = page.evaluate(
         """async () => {
           const { default: Chart } = await import('/oro/npm/umd-chart/dist/umd-chart.js')
-          const raw = await (await fetch('/oro/npm/node_modules/umd-chart/dist/umd-chart.js')).text()
-          const hidden = await fetch('/oro/npm/node_modules/umd-chart/../../index.html')
-          return { direct: typeof Chart, global: typeof globalThis.Chart, raw, hidden: hidden.status }
+          const tree = '/oro/npm/node_modules/'
+          const raw = await (await fetch(tree + 'umd-chart/dist/umd-chart.js')).text()
+          const status = async (path) => (await fetch(tree + path)).status
+          return {
+            direct: typeof Chart,
+            global: typeof globalThis.Chart,
+            raw,
+            refused: [await status('escape/secret.js'), await status('umd-chart/.hidden.js')]
+          }
         }"""
     )
     assert answer["direct"] == "function", "a file of the package imported by its own path"
     assert answer["global"] == "undefined", "the CommonJS branch of the UMD header ran"
     assert answer["raw"] == UMD_CHART
-    assert answer["hidden"] == 404
+    # A symlink out of node_modules and a hidden file are never served.
+    assert answer["refused"] == [404, 404]
 
 
 def test_module_format_detection_ignores_words_in_comments_and_strings() -> None:
