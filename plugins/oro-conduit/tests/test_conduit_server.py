@@ -15,7 +15,14 @@ import trio_websocket
 from oro_conduit import STATE, ConduitServer, plugin, send
 from oro_conduit.codec import Frame, decode_frame, encode_frame
 
-from oro_framework import ByteStream, EventStream, Host, InvalidArgumentError, Request
+from oro_framework import (
+    ByteStream,
+    ConfigWarning,
+    EventStream,
+    Host,
+    InvalidArgumentError,
+    Request,
+)
 from oro_framework.core import diagnostics, ping
 from oro_framework.testing import RoutePlugin, make_host
 
@@ -168,14 +175,13 @@ async def test_a_path_that_is_not_id_and_client_id_is_refused() -> None:
         assert await rejection(server, "/bad%20id/0") == 404
 
 
-async def test_configured_key_is_used_and_short_keys_are_a_config_error() -> None:
+async def test_configured_key_is_used_and_one_under_8_characters_is_not() -> None:
     async with conduit_host(**{"conduit.shared_key": "k" * 16}) as (_, server):
         assert server.key == "k" * 16
-    from oro_framework import ConfigError
-
-    with pytest.raises(ConfigError):
-        async with conduit_host(**{"conduit.shared_key": "short"}):
-            pass
+    # As in Socket: a random key instead, and a warning (test_conduit_socket_settings.py).
+    with pytest.warns(ConfigWarning, match="conduit.shared_key has 5 characters"):
+        async with conduit_host(**{"conduit.shared_key": "short"}) as (_, server):
+            assert server.key != "short"
 
 
 async def test_the_listener_is_on_loopback_with_a_random_256_bit_key() -> None:

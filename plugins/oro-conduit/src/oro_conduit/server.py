@@ -19,6 +19,7 @@ import json
 import logging
 import re
 import secrets
+import warnings
 from collections.abc import Mapping
 from typing import Any, Final, final
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -31,9 +32,16 @@ from oro_conduit.bulk import BulkReplies
 from oro_conduit.codec import FrameError, OptionValue, decode_frame, encode_frame
 from oro_conduit.connection import Client, ClientInfo, FrameRate, Slots
 from oro_conduit.dispatch import answer_error, check_digest, dispatch
-from oro_conduit.settings import PERMISSION, ConduitSettings
+from oro_conduit.settings import (
+    ANY_ORIGIN,
+    MIN_STRONG_KEY,
+    PERMISSION,
+    SOCKET_MIN_KEY,
+    ConduitSettings,
+)
 from oro_framework import (
     AbortError,
+    ConfigWarning,
     Host,
     InvalidArgumentError,
     NotFoundError,
@@ -42,7 +50,6 @@ from oro_framework import (
     WireLimits,
     open_tcp_listeners,
     serve_websockets,
-    validators,
 )
 from oro_framework.exchange import WINDOW_CREDENTIAL_PARAMETER
 
@@ -90,6 +97,62 @@ def _new_key() -> str:
     return secrets.token_urlsafe(32)
 
 
+def _key_at_start(configured: str) -> str:
+    """The key the server starts with: ``conduit.shared_key`` as Socket takes it (a random
+    one when empty or under 8 characters), with one warning when it is short."""
+    if not configured:
+        return _new_key()
+    if len(configured) < SOCKET_MIN_KEY:
+        warnings.warn(
+            f"conduit.shared_key has {len(configured)} characters: as in Socket, a key under "
+            f"{SOCKET_MIN_KEY} is not used and each launch has a random one (set one of "
+            f"{MIN_STRONG_KEY} characters or more to fix it)",
+            ConfigWarning,
+            stacklevel=3,
+        )
+        return _new_key()
+    if len(configured) < MIN_STRONG_KEY:
+        warnings.warn(
+            f"conduit.shared_key has {len(configured)} characters: used as Socket uses it, but "
+            f"another program on this machine guesses a short key sooner (set one of "
+            f"{MIN_STRONG_KEY} characters or more)",
+            ConfigWarning,
+            stacklevel=3,
+        )
+    return configured
+
+
+def _warn_origins(settings: ConduitSettings, any_origin: bool, environ: Mapping[str, str]) -> None:
+    """Say once at start where oro's Conduit differs from Socket's for this app."""
+    if any_origin:
+        warnings.warn(
+            'conduit.allow_origins = ["*"]: as in Socket, a page of any website may open the '
+            "Conduit if it knows the key (a fixed conduit.shared_key is known to every copy "
+            "of the app)",
+            ConfigWarning,
+            stacklevel=3,
+        )
+    elif settings.shared_key or settings.port:
+        # A fixed key or port is how a Socket app lets other clients in; those with an Origin
+        # (a dev server's page) are refused here unless listed.
+        warnings.warn(
+            "conduit: Socket accepts a Conduit handshake from any origin; oro accepts the "
+            "app's own pages and programs that send no Origin (list others in "
+            'conduit.allow_origins, or "*" for any)',
+            ConfigWarning,
+            stacklevel=3,
+        )
+    hostname = environ.get("SOCKET_RUNTIME_CONDUIT_HOSTNAME", "")
+    if hostname and hostname not in (LOOPBACK, "localhost"):
+        warnings.warn(
+            f"SOCKET_RUNTIME_CONDUIT_HOSTNAME={hostname}: oro's Conduit listens on {LOOPBACK} "
+            "only (Socket's listens on every interface by default), so no other machine "
+            "reaches it",
+            ConfigWarning,
+            stacklevel=3,
+        )
+
+
 def _reason(text: str) -> str:
     """A close reason fits in 123 bytes of UTF-8."""
     return text.encode()[:_MAX_REASON_BYTES].decode("utf-8", "ignore")
@@ -103,11 +166,13 @@ class ConduitServer:
     def __init__(self, host: Host, settings: ConduitSettings) -> None:
         self.host = host
         self.settings = settings
-        self.key = settings.shared_key or _new_key()
+        self.key = _key_at_start(settings.shared_key)
+        self.any_origin = ANY_ORIGIN in settings.allow_origins
+        self.origins: set[str] = {o.lower() for o in settings.allow_origins if o != ANY_ORIGIN}
+        """Origins pages were served from (``oro_page_args`` records them) and the ones
+        ``conduit.allow_origins`` names; a handshake with another ``Origin`` is refused."""
+        _warn_origins(settings, self.any_origin, host.environ)
         self.port: int | None = None
-        self.origins: set[str] = set()
-        """Origins pages were served from (``oro_page_args`` records them); a handshake with
-        another ``Origin`` is refused."""
         self.clients: dict[str, Client] = {}
         self.last_window: dict[str, int | None] = {}
         self._enabled = anyio.Event()
@@ -200,14 +265,14 @@ class ConduitServer:
     def set_key(self, key: str) -> None:
         """Use ``key`` for connections from now on (connected clients stay).
 
-        :raises InvalidArgumentError: a key shorter than 16 characters.
+        :raises InvalidArgumentError: a key shorter than 8 characters (Socket's message and
+            bound, routes.cc ``internal.conduit.setSharedKey``); empty: a new random key.
         """
-        try:
-            validators.secret(key)
-        except ValueError as error:
+        if key and len(key) < SOCKET_MIN_KEY:
             raise InvalidArgumentError(
-                f"Invalid 'sharedKey': {error}", parameter="sharedKey"
-            ) from None
+                f"Invalid shared key length. Must be at least {SOCKET_MIN_KEY} bytes",
+                parameter="sharedKey",
+            )
         self.key = key or _new_key()
 
     def page_args(self, origin: str) -> dict[str, Any] | None:
@@ -216,7 +281,16 @@ class ConduitServer:
         self.origins.add(origin)
         if not self.is_active or self.port is None:
             return None
-        return {"conduit": {"hostname": LOOPBACK, "port": self.port, "key": self.key}}
+        # sharedKey: Socket's name of the key in __args.conduit (bridge.cc), which Socket's own
+        # Conduit code and apps read.
+        return {
+            "conduit": {
+                "hostname": LOOPBACK,
+                "port": self.port,
+                "key": self.key,
+                "sharedKey": self.key,
+            }
+        }
 
     def status(self) -> dict[str, Any]:
         return {"port": self.port, "isActive": self.is_active, "sharedKey": self.key}
@@ -339,8 +413,8 @@ class ConduitServer:
         refusal: tuple[int, str] | None = None
         if not secrets.compare_digest(query.get("key", "").encode(), self.key.encode()):
             refusal = (403, "missing or wrong Conduit key")
-        elif "origin" in headers and headers["origin"] not in self.origins:
-            refusal = (403, "Origin is not the app's origin")
+        elif not self._origin_allowed(headers.get("origin")):
+            refusal = (403, "Origin is not the app's origin (conduit.allow_origins lists others)")
         elif len(segments) != 2 or not all(_ID.fullmatch(part) for part in segments):
             refusal = (404, "expected /<id>/<clientId> (letters, digits, . _ ~ -)")
         elif len(self.clients) >= self.settings.max_clients and segments[0] not in self.clients:
@@ -355,6 +429,11 @@ class ConduitServer:
         window = self.host.windows.credentials.verify(query.get(WINDOW_CREDENTIAL_PARAMETER))
         wants_events = query.get("events", "") in ("1", "true")
         return ClientInfo(segments[0], client_id, window, wants_events)
+
+    def _origin_allowed(self, origin: str | None) -> bool:
+        # A program without an Origin (a backend, a test client) needs only the key; a page
+        # sends its own, which a page cannot forge.
+        return origin is None or self.any_origin or origin.lower() in self.origins
 
     async def _read(self, client: Client, tasks: trio.Nursery) -> None:
         rate = FrameRate(self.settings.max_frames_per_second)

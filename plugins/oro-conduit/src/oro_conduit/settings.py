@@ -2,17 +2,34 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Final, final
 
 from oro_framework import setting, setting_from, validators
 
-__all__ = ["PERMISSION", "ConduitSettings"]
+__all__ = ["ANY_ORIGIN", "MIN_STRONG_KEY", "PERMISSION", "SOCKET_MIN_KEY", "ConduitSettings"]
 
 PERMISSION: Final = "conduit"
 """The permission of :data:`oro_conduit.routes.ROUTES`, which the server also checks before
 handing reply bodies to ``fetch``."""
 _MIB: Final = 1024 * 1024
+SOCKET_MIN_KEY: Final = 8
+"""Socket uses a configured key of at least 8 characters and a random one otherwise
+(conduit.cc, Conduit::Conduit); ``internal.conduit.setSharedKey`` refuses a shorter one
+(routes.cc)."""
+MIN_STRONG_KEY: Final = 16
+"""Below this a key is used (as in Socket) with a warning at start: easier to guess."""
+ANY_ORIGIN: Final = "*"
+_ORIGIN: Final = re.compile(r"[a-z][a-z0-9+.\-]*://[^/?#\s@]+", re.ASCII)
+
+
+def _origins(value: list[str]) -> None:
+    for origin in value:
+        if origin != ANY_ORIGIN and not _ORIGIN.fullmatch(origin):
+            raise ValueError(
+                f'{origin!r} is not an origin like http://localhost:5173 (or "*" for any)'
+            )
 
 
 @final
@@ -23,16 +40,30 @@ class ConduitSettings:
 
     port: int = setting(
         0,
-        "TCP port of the Conduit on 127.0.0.1; 0 picks a free one.",
+        "TCP port of the Conduit on 127.0.0.1; 0 picks a free one (Socket: "
+        "SOCKET_RUNTIME_CONDUIT_PORT).",
         validator=validators.port,
+        # Socket reads its fixed port from the environment only (conduit.cc, start()); Socket
+        # apps also write it beside the key, in [application.conduit].
+        env=("SOCKET_RUNTIME_CONDUIT_PORT",),
+        oro_names=("application.conduit.port", "application.conduit_port"),
     )
     shared_key: str = setting(
         "",
         "Key every Conduit connection must present (?key=); empty: a random 256-bit key per "
-        "launch. At least 16 characters.",
-        validator=validators.secret,
-        env=("ORO_CONDUIT_SHARED_KEY",),
+        "launch. As in Socket a key under 8 characters is replaced by a random one; one under "
+        f"{MIN_STRONG_KEY} is used, with a warning at start.",
+        env=("ORO_CONDUIT_SHARED_KEY", "SOCKET_RUNTIME_CONDUIT_SHARED_KEY"),
+        # Socket's application_conduit_shared_key (conduit.cc, Conduit::Conduit).
+        oro_names=("application.conduit.shared_key", "application.conduit_shared_key"),
         repr=False,
+    )
+    allow_origins: list[str] = setting(
+        [],
+        "Origins besides the app's own pages a Conduit handshake may come from "
+        '(http://localhost:5173); "*": any, as in Socket, which checks no Origin. Programs '
+        "that send no Origin (a backend) need only the key.",
+        validator=_origins,
     )
     max_message_bytes: int = setting(
         64 * _MIB,
