@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Final
 
+import tomlkit
+
 from oro_framework.build import launcher
 from oro_framework.build.distributions import import_packages, requirements
 from oro_framework.build.plan import AppPlan
@@ -45,6 +47,9 @@ SYSTEM_ENGINE_MODULES: Final = ("gi",)
 engine's own modules load ``gi`` only when it runs, so they may ride along.)"""
 _JS_API_LEFT_OUT: Final = ("tests", "scripts", "node_modules", "package.json", "package-lock.json")
 _APP_LEFT_OUT: Final = ("__pycache__", ".git", "node_modules", ".DS_Store")
+OUTSIDE_RESOURCES: Final = "_resources"
+"""Where a bundle holds resources that lie outside the app folder (Socket's ``[build] output =
+"../build"``), next to its oro.toml, whose ``webview.root`` then names it."""
 
 
 def _copy_tree(source: Path, target: Path, left_out: Iterable[str], skipped: list[Path]) -> None:
@@ -64,22 +69,18 @@ def _copy_tree(source: Path, target: Path, left_out: Iterable[str], skipped: lis
 def stage_app(plan: AppPlan, stage: Path, *, skipped: list[Path]) -> Path:
     """Copy what the built app ships of the app into ``stage``: oro.toml (the mapped INI when
     the app has ``oro.ini`` or ``socket.ini``) and ``webview.root``
-    (at the same place relative to each other), and the icon.
+    (at the same place relative to each other), and the icon. Resources outside the app folder
+    (a build output ``../build``) go to :data:`OUTSIDE_RESOURCES` beside oro.toml, which names
+    them as its ``webview.root``: the bundle holds all it serves.
 
     :param skipped: directories inside the app not to copy (the build's own output).
-    :raises BuildError: ``webview.root`` lies outside the app directory.
     """
     app = stage / launcher.APP_DIRECTORY
     if app.exists():
         shutil.rmtree(app)
-    if not plan.resources.is_relative_to(plan.app_dir):
-        raise BuildError(
-            f"webview.root {str(plan.resources)!r} lies outside the app directory "
-            f"{str(plan.app_dir)!r}: a build ships only what is inside it"
-        )
-    _copy_tree(
-        plan.resources, app / plan.resources.relative_to(plan.app_dir), _APP_LEFT_OUT, skipped
-    )
+    inside = plan.resources.is_relative_to(plan.app_dir)
+    place = plan.resources.relative_to(plan.app_dir) if inside else Path(OUTSIDE_RESOURCES)
+    _copy_tree(plan.resources, app / place, _APP_LEFT_OUT, skipped)
     app.mkdir(parents=True, exist_ok=True)
     if plan.backend is not None:
         # At the same place relative to oro.toml, where the built app's host looks for it.
@@ -87,13 +88,29 @@ def stage_app(plan: AppPlan, stage: Path, *, skipped: list[Path]) -> Path:
         for file in plan.backend.files:
             (place / file).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(plan.backend.directory / file, place / file)
-    if plan.config_text is None:
+    if plan.config_text is None and inside:
         shutil.copy2(plan.app_dir / CONFIG_FILE_NAME, app / CONFIG_FILE_NAME)
     else:
         # The app's oro.ini or socket.ini as oro.toml: the bundle's own config, read fast by
         # the launcher's --version and with no warning for keys a built app never needed.
-        (app / CONFIG_FILE_NAME).write_text(plan.config_text, encoding="utf-8")
+        text = plan.config_text
+        if text is None:
+            text = (plan.app_dir / CONFIG_FILE_NAME).read_text(encoding="utf-8")
+        if not inside:
+            text = _with_resource_root(text, OUTSIDE_RESOURCES)
+        (app / CONFIG_FILE_NAME).write_text(text, encoding="utf-8")
     return app
+
+
+def _with_resource_root(text: str, root: str) -> str:
+    """oro.toml's ``text`` with ``[webview] root`` naming ``root`` (comments kept)."""
+    document = tomlkit.parse(text)
+    webview = document.get("webview")
+    if not isinstance(webview, dict):
+        webview = tomlkit.table()
+        document["webview"] = webview
+    webview["root"] = root
+    return tomlkit.dumps(document)
 
 
 def _js_api() -> Path | None:
