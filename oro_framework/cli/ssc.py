@@ -1,0 +1,239 @@
+"""``ssc``: Socket Runtime's command line, read as Socket reads it and run as the ``oro`` command
+that does the same, so that an app's ``package.json`` scripts (``"start": "ssc build -r -o"``,
+``"test": "ssc build -r -o --test=./test/index.js --headless"``) work unchanged.
+
+The options and their aliases are Socket's (``src/cli/main.cc``: ``buildOptions``,
+``runOptions``, ``printBuildDirOptions``), parsed by its rules: ``--key=value`` or ``--key
+value``, an argument without a leading ``-`` is the app folder, an unknown option or one given
+twice is an error. Options that only concern another platform or native compilation
+(``--codesign``, ``--notarize``, ``--quiet``) are accepted and do nothing here; another
+``--platform`` than Linux is an error, as oro builds Linux desktop apps."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final
+
+import click
+
+from oro_framework import __version__
+
+__all__ = ["SscCommand", "main", "parse", "to_oro"]
+
+
+@dataclass(frozen=True)
+class _Option:
+    aliases: tuple[str, ...]
+    takes_value: bool
+
+
+def _options(*rows: tuple[tuple[str, ...], bool]) -> tuple[_Option, ...]:
+    return tuple(_Option(aliases, takes_value) for aliases, takes_value in rows)
+
+
+_RUN: Final = _options(
+    (("--platform",), True),
+    (("--prod", "-P"), False),
+    (("--test", "-t"), True),
+    (("--headless", "-H"), False),
+    (("--debug", "-D"), False),
+    (("--verbose", "-V"), False),
+    (("--env", "-E"), True),
+    (("--port",), True),
+    (("--host",), True),
+)
+_BUILD: Final = (
+    _options(
+        (("--quiet", "-q"), False),
+        (("--only-build", "-o"), False),
+        (("--run", "-r"), False),
+        (("--watch", "-w"), False),
+        (("--package", "-p"), False),
+        (("--package-format", "-f"), True),
+        (("--codesign", "-c"), False),
+        (("--notarize", "-n"), False),
+        (("--vebose",), False),
+    )
+    + _RUN
+)
+_PRINT_BUILD_DIR: Final = _options((("--platform",), True), (("--root",), False))
+_SUBCOMMANDS: Final = {"build": _BUILD, "run": _RUN, "print-build-dir": _PRINT_BUILD_DIR}
+_LINUX: Final = frozenset({"", "linux"})
+
+
+class SscUsageError(Exception):
+    """The command line is not one Socket's ``ssc`` accepts (or asks for another platform)."""
+
+
+@dataclass
+class SscCommand:
+    """One ``ssc`` command line as Socket reads it."""
+
+    subcommand: str
+    app: Path
+    values: dict[str, str] = field(default_factory=dict)
+    flags: set[str] = field(default_factory=set)
+    env: list[str] = field(default_factory=list)
+
+    def has(self, option: str) -> bool:
+        return option in self.flags or option in self.values
+
+
+def parse(argv: Sequence[str], cwd: Path) -> SscCommand:
+    """``argv`` (without the program name) read by Socket's ``parseCommandLineOptions``.
+
+    :raises SscUsageError: an unknown subcommand or option, an option given twice, a value
+        where none is taken.
+    """
+    if not argv or argv[0] not in _SUBCOMMANDS:
+        raise SscUsageError(
+            f"oro's ssc runs {', '.join(sorted(_SUBCOMMANDS))} (and -v); "
+            f"got {argv[0] if argv else 'nothing'!r}: use the oro command for the rest"
+        )
+    command = SscCommand(argv[0], cwd)
+    available = _SUBCOMMANDS[argv[0]]
+    rest = list(argv[1:])
+    index = 0
+    while index < len(rest):
+        argument = rest[index]
+        index += 1
+        key, equals, value = argument.partition("=")
+        if not key.startswith("-"):
+            command.app = (cwd / argument).resolve()
+            continue
+        option = next((o for o in available if key in o.aliases), None)
+        if option is None:
+            raise SscUsageError(f"unrecognized option {key!r}")
+        name = option.aliases[0]
+        if equals and not option.takes_value:
+            raise SscUsageError(f"option {name!r} does not take a value")
+        following = rest[index] if index < len(rest) else "-"
+        if option.takes_value and not equals and not following.startswith("-"):
+            # "--key value", as Socket reads it.
+            value = following
+            index += 1
+        if name == "--env":
+            command.env.extend(part.strip() for part in value.split(",") if part.strip())
+            continue
+        if command.has(name):
+            raise SscUsageError(f"option {name!r} is used more than once")
+        if value:
+            command.values[name] = value
+        else:
+            command.flags.add(name)
+    platform = command.values.get("--platform", "")
+    if platform not in _LINUX:
+        raise SscUsageError(f"--platform={platform}: oro builds and runs Linux desktop apps")
+    return command
+
+
+def _run_arguments(command: SscCommand) -> list[str]:
+    arguments = []
+    if command.has("--headless"):
+        arguments.append("--headless")
+    if "--port" in command.values:
+        arguments += ["--port", command.values["--port"]]
+    return arguments
+
+
+def _test_arguments(command: SscCommand) -> list[str]:
+    test = command.values.get("--test")
+    if test is None:
+        raise SscUsageError("--test value is required")
+    # Without --headless Socket shows the tests' window; oro test runs them in the app's window
+    # then (where a display exists), and in a headless browser otherwise.
+    window = not command.has("--headless") and bool(os.environ.get("DISPLAY"))
+    return ["test", *(["--window"] if window else []), str(command.app), test]
+
+
+def to_oro(command: SscCommand) -> list[str] | None:
+    """The ``oro`` arguments doing what ``command`` does under Socket; ``None`` for ``ssc
+    build`` without ``--run`` (the build steps only, run here) and ``print-build-dir``."""
+    app = str(command.app)
+    if command.subcommand == "print-build-dir":
+        return None
+    if command.has("--test"):
+        if command.subcommand == "build" and not command.has("--run"):
+            return None
+        return _test_arguments(command)
+    if command.subcommand == "run":
+        return ["run", *_run_arguments(command), app]
+    if not command.has("--run"):
+        return ["build", app] if command.has("--package") else None
+    if command.has("--watch"):
+        return ["dev", *_run_arguments(command), app]
+    return ["run", "--build", *_run_arguments(command), app]
+
+
+def _build_steps_only(command: SscCommand) -> int:
+    """``ssc build`` without ``--run``: the app's build steps (script, copy, copy-map) into its
+    output, with ``--test=<file>`` passed to the script when given, and nothing run."""
+    from oro_framework.cli.commands.run import run_app_build_steps
+    from oro_framework.host.app import Host
+
+    host = Host(command.app, config=_env_entries(command), resolve_secrets=False)
+    test = command.values.get("--test")
+    output = run_app_build_steps(
+        host, test_files=[test] if test else [], production=command.has("--prod")
+    )
+    host.close()
+    click.echo(f"ssc: built {command.app} into {output or command.app}", err=True)
+    return 0
+
+
+def _print_build_dir(command: SscCommand) -> int:
+    """The folder the app is served from: its build output, or the app folder itself."""
+    from oro_framework.build.steps import BuildSteps
+    from oro_framework.host.app import Host
+
+    host = Host(command.app, resolve_secrets=False)
+    steps = BuildSteps.from_host(host)
+    host.close()
+    click.echo(str(steps.output if steps.configured else command.app))
+    return 0
+
+
+def _env_entries(command: SscCommand) -> dict[str, str]:
+    """``--env NAME=value`` (or ``NAME``, taken from this environment) adds an ``[env]`` entry
+    under Socket: here the config key ``env.NAME`` for this run."""
+    entries = {}
+    for entry in command.env:
+        name, equals, value = entry.partition("=")
+        if not equals:
+            value = os.environ.get(name, "")
+        if name and value:
+            entries[f"env.{name}"] = value
+    return entries
+
+
+def main(
+    argv: Sequence[str] | None = None, *, run_oro: Callable[[list[str]], None] | None = None
+) -> None:
+    """Console-script entry point of ``ssc``."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] in (["-v"], ["--version"]):
+        click.echo(f"{__version__} (oro; Socket Runtime's command line)")
+        return
+    try:
+        command = parse(arguments, Path.cwd())
+    except SscUsageError as error:
+        click.echo(f"ERROR: {error}", err=True)
+        raise SystemExit(1) from None
+    oro = to_oro(command)
+    if oro is None:
+        code = (_print_build_dir if command.subcommand == "print-build-dir" else _build_steps_only)(
+            command
+        )
+        raise SystemExit(code)
+    overrides = [f"--config={key}={value}" for key, value in _env_entries(command).items()]
+    oro = [oro[0], *overrides, *oro[1:]]
+    click.echo(f"ssc: oro {' '.join(oro)}", err=True)
+    if run_oro is None:
+        from oro_framework.cli import main as oro_main
+
+        run_oro = oro_main
+    run_oro(oro)

@@ -1,0 +1,127 @@
+"""``ssc``, Socket's command line, read by Socket's rules (``src/cli/main.cc``) and run as the
+``oro`` command doing the same: an app's README steps (``ssc build -r``) and its test command
+(``ssc build -r -o --test=./test/index.js --headless``) work as they are."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from oro_framework.cli.ssc import SscUsageError, parse, to_oro
+from oro_framework.testing.process import headless_environ
+
+SSC = Path(sys.executable).with_name("ssc")
+APPS = Path(__file__).with_name("apps")
+
+
+def _oro(argv: list[str], cwd: Path = Path("/app")) -> list[str] | None:
+    return to_oro(parse(argv, cwd))
+
+
+@pytest.mark.parametrize(
+    ("argv", "oro"),
+    [
+        (["build", "-r"], ["run", "--build", "/app"]),
+        (["build", "-r", "-o"], ["run", "--build", "/app"]),
+        (
+            ["build", "-r", "--headless", "--port", "9000"],
+            ["run", "--build", "--headless", "--port", "9000", "/app"],
+        ),
+        (["build", "-r", "-w"], ["dev", "/app"]),
+        (
+            ["build", "-r", "-o", "--test=./test/index.js", "--headless"],
+            ["test", "/app", "./test/index.js"],
+        ),
+        (["build", "-r", "--test", "t.js", "-H"], ["test", "/app", "t.js"]),
+        (["run", "--headless"], ["run", "--headless", "/app"]),
+        (["build", "-p"], ["build", "/app"]),
+        (["build", "-o"], None),
+        (["build"], None),
+        (["build", "--test=./test/index.js"], None),
+        (["print-build-dir"], None),
+        (["build", "-r", "sub"], ["run", "--build", "/app/sub"]),
+        (["build", "-r", "--platform=linux", "-c", "-n", "-q"], ["run", "--build", "/app"]),
+    ],
+)
+def test_sockets_command_lines_become_the_oro_command_doing_the_same(
+    argv: list[str], oro: list[str] | None
+) -> None:
+    assert _oro(argv) == oro
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["build", "--bogus"], "unrecognized option '--bogus'"),
+        (["build", "-r", "--run"], "used more than once"),
+        (["build", "--run=yes"], "does not take a value"),
+        (["build", "--platform=ios"], "Linux desktop apps"),
+        (["install-app"], "use the oro command"),
+        ([], "use the oro command"),
+    ],
+)
+def test_what_socket_refuses_is_refused_with_its_reason(argv: list[str], message: str) -> None:
+    with pytest.raises(SscUsageError, match=message):
+        parse(argv, Path("/app"))
+
+
+def test_ssc_env_entries_reach_the_app_as_its_env_section() -> None:
+    command = parse(["build", "-r", "--env", "A=1,B=two"], Path("/app"))
+    assert command.env == ["A=1", "B=two"]
+
+
+def test_a_test_app_built_and_tested_with_sockets_command(tmp_path: Path) -> None:
+    app = tmp_path / "bundled"
+    shutil.copytree(APPS / "bundled", app, symlinks=True)
+    environ = headless_environ()
+
+    built = subprocess.run(
+        [str(SSC), "build", "-o"],
+        cwd=app,
+        capture_output=True,
+        text=True,
+        env=environ,
+        timeout=120,
+        check=False,
+    )
+    assert built.returncode == 0, built.stderr
+    assert (app / "build" / "index.html").is_file(), built.stderr
+
+    where = subprocess.run(
+        [str(SSC), "print-build-dir"],
+        cwd=app,
+        capture_output=True,
+        text=True,
+        env=environ,
+        timeout=60,
+        check=False,
+    )
+    assert where.stdout.strip() == str(app / "build"), where.stderr
+
+    tested = subprocess.run(
+        [str(SSC), "build", "-r", "-o", "--test=./test/index.js", "--headless"],
+        cwd=app,
+        capture_output=True,
+        text=True,
+        env=environ,
+        timeout=240,
+        check=False,
+    )
+    assert tested.returncode == 0, tested.stdout + tested.stderr
+    assert "# pass  5" in tested.stdout, tested.stdout
+
+    refused = subprocess.run(
+        [str(SSC), "build", "--platform=android"],
+        cwd=app,
+        capture_output=True,
+        text=True,
+        env=environ,
+        timeout=60,
+        check=False,
+    )
+    assert refused.returncode == 1
+    assert "ERROR: --platform=android" in refused.stderr
