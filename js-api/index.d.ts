@@ -4527,7 +4527,11 @@ declare module 'oro:test' {
     pass (message?: string): void
     fail (message?: string): void
     ifError (error: unknown, message?: string): void
-    throws (fn: () => unknown, expected?: RegExp | string, message?: string): void
+    /** `fn` throws what `expected` describes: nothing (`null`), a RegExp its message matches, an
+     * error class, a validation function answering `true`, or an object of its properties. */
+    throws (fn: () => unknown, expected?: ThrowsExpectation | string | null, message?: string): void
+    doesNotThrow (fn: () => unknown, expected?: ThrowsExpectation | string | null, message?: string): void
+    rejects (promiseOrFn: Promise<unknown> | (() => Promise<unknown>), expected?: ThrowsExpectation | string | null, message?: string): Promise<void>
     sleep (ms: number, message?: string): Promise<void>
     requestAnimationFrame (message?: string): Promise<void>
     querySelector (selector: string, message?: string): Element | null
@@ -4547,6 +4551,9 @@ declare module 'oro:test' {
     getComputedStyle (selector: string | Element, message?: string): CSSStyleDeclaration
     run (): Promise<{ pass: number, fail: number }>
   }
+
+  /** What `t.throws()` checks a thrown error against. */
+  export type ThrowsExpectation = RegExp | (new (...args: any[]) => unknown) | ((error: unknown) => boolean) | Record<string, unknown>
 
   export class TestRunner {
     constructor (report?: ((line: string) => void) | null)

@@ -152,6 +152,45 @@ export function formatAssertion ({ pass, id, description, operator = 'ok', actua
 }
 
 /**
+ * @typedef {RegExp | Function | Record<string, unknown>} ThrowsExpectation
+ */
+
+/**
+ * Whether `caught` is what `t.throws()`'s `expected` describes (tape's reading of it): nothing
+ * given, any error; a RegExp, the error's message (or the value, for a non-error) matches; an
+ * error class, an instance of it; another function, a validation function answering `true`;
+ * an object, every key of it holds on the error (a RegExp value matches, others deep-equal).
+ * @param {unknown} caught
+ * @param {unknown} expected
+ * @returns {boolean}
+ */
+function matchesThrown (caught, expected) {
+  if (expected === undefined || expected === null) return true
+  const error = /** @type {any} */ (caught)
+  if (expected instanceof RegExp) {
+    expected.lastIndex = 0
+    return expected.test(String(error?.message ?? error))
+  }
+  if (typeof expected === 'function') {
+    if (expected.prototype !== undefined && caught instanceof expected) return true
+    // An Error class the error is no instance of fails; it is no validation function.
+    if (expected === Error || Error.isPrototypeOf(expected)) return false
+    // Nor is any other class (calling one throws).
+    if (/^class[\s{]/.test(Function.prototype.toString.call(expected))) return false
+    return expected.call({}, caught) === true
+  }
+  if (typeof expected === 'object') {
+    if (error === null || (typeof error !== 'object' && typeof error !== 'function')) return false
+    return Object.keys(expected).every((key) => {
+      const want = /** @type {Record<string, unknown>} */ (expected)[key]
+      if (want instanceof RegExp && typeof error[key] === 'string') return want.test(error[key])
+      return deepEqual(error[key], want)
+    })
+  }
+  throw new TypeError(`t.throws() expects a RegExp, an error class, a function or an object, got ${typeof expected}`)
+}
+
+/**
  * One test: the `t` its function receives.
  */
 /** How long `t.waitFor()` and `t.waitForText()` wait by default, in milliseconds. */
@@ -403,9 +442,12 @@ export class Test {
   }
 
   /**
-   * Passes when `fn` throws; with a RegExp, when the error's message matches it.
+   * Passes when `fn` throws, and the error is what `expected` describes: nothing (`null`,
+   * `undefined`, or a message in its place, as tapzero and tape take it), a RegExp its
+   * message matches, an error class it is an instance of, a validation function answering
+   * `true`, or an object whose every key it has (deep-equal, or matching a RegExp).
    * @param {() => unknown} fn
-   * @param {RegExp | string} [expected]
+   * @param {ThrowsExpectation | string | null} [expected]
    * @param {string} [message]
    * @returns {void}
    */
@@ -414,20 +456,68 @@ export class Test {
       message = expected
       expected = undefined
     }
+    if (typeof fn !== 'function') throw new TypeError('t.throws() expects a function to call')
+    let threw = false
     /** @type {unknown} */
     let caught = null
     try {
       fn()
     } catch (error) {
+      threw = true
       caught = error
     }
-    let pass = caught !== null
-    if (expected instanceof RegExp) {
-      pass = pass && expected.test(String(/** @type {any} */ (caught)?.message ?? caught))
-    } else if (expected !== undefined) {
-      throw new TypeError(`t.throws() expects a RegExp or a message, got ${typeof expected}`)
+    const pass = threw && matchesThrown(caught, expected)
+    this._assert(pass, caught, expected ?? undefined, message, 'should throw', 'throws')
+  }
+
+  /**
+   * Passes when `fn` does not throw (tape's `doesNotThrow`); what it threw is the failure's
+   * `actual`.
+   * @param {() => unknown} fn
+   * @param {ThrowsExpectation | string | null} [expected] ignored, as tape ignores it; a
+   *   string is the message
+   * @param {string} [message]
+   * @returns {void}
+   */
+  doesNotThrow (fn, expected, message) {
+    if (typeof expected === 'string') message = expected
+    if (typeof fn !== 'function') throw new TypeError('t.doesNotThrow() expects a function to call')
+    let threw = false
+    /** @type {unknown} */
+    let caught
+    try {
+      fn()
+    } catch (error) {
+      threw = true
+      caught = error
     }
-    this._assert(pass, caught, expected, message, 'should throw', 'throws')
+    this._assert(!threw, caught, 'no error', message, 'should not throw', 'doesNotThrow')
+  }
+
+  /**
+   * Passes when the promise (or what the function answers) rejects with what `expected`
+   * describes (as `throws` reads it).
+   * @param {Promise<unknown> | (() => Promise<unknown>)} promiseOrFn
+   * @param {ThrowsExpectation | string | null} [expected]
+   * @param {string} [message]
+   * @returns {Promise<void>}
+   */
+  async rejects (promiseOrFn, expected, message) {
+    if (typeof expected === 'string') {
+      message = expected
+      expected = undefined
+    }
+    let threw = false
+    /** @type {unknown} */
+    let caught = null
+    try {
+      await (typeof promiseOrFn === 'function' ? promiseOrFn() : promiseOrFn)
+    } catch (error) {
+      threw = true
+      caught = error
+    }
+    const pass = threw && matchesThrown(caught, expected)
+    this._assert(pass, caught, expected ?? undefined, message, 'should reject', 'rejects')
   }
 
   /**
@@ -927,6 +1017,69 @@ export class TestRunner {
 
 /** The runner `test()` registers with. */
 export const GLOBAL_TEST_RUNNER = new TestRunner()
+
+// Socket's test context (api/test/context.js): an app's own run ends the app, with exit status
+// 1 when an assertion failed and 0 otherwise, 1024 ms after its summary so that the TAP lines
+// reach the terminal first; with `DEBUG` in the app's environment the app stays open. A
+// harness that runs the tests itself (`autoRun` off: `oro test`) decides instead, and so does
+// an app that gives `onFinish()` a callback of its own (it replaces this one, as in Socket).
+/** Milliseconds from the summary to the exit (Socket's). */
+const EXIT_DELAY_MS = 1024
+/** How long a test may still run after an error escaped it before the run ends it. */
+const STALLED_MS = 5000
+let finishing = false
+
+/**
+ * @param {RunResult} result
+ * @returns {void}
+ */
+function exitWithStatus ({ fail }) {
+  if (finishing || !GLOBAL_TEST_RUNNER.autoRun) return
+  finishing = true
+  // Imported only now: the runner itself works without a host (in Node, in a bare page).
+  import(new URL('process.js', import.meta.url).href).then(({ default: app }) => {
+    if (app.env.DEBUG) return
+    setTimeout(() => { app.exit(fail > 0 ? 1 : 0) }, EXIT_DELAY_MS)
+  }, (error) => { console.error('oro:test: cannot end the app:', error) })
+}
+
+GLOBAL_TEST_RUNNER.onFinish(exitWithStatus)
+
+/**
+ * Whether a test threw `error` on purpose: Oro's test kit leaves alone an error with `ignore`
+ * set or its `socket.runtime.test.error.ignore` symbol.
+ * @param {unknown} error
+ * @returns {boolean}
+ */
+function isIgnored (error) {
+  const value = /** @type {any} */ (error)
+  return value !== null && (typeof value === 'object' || typeof value === 'function') &&
+    Boolean(value.ignore || value[Symbol.for('socket.runtime.test.error.ignore')])
+}
+
+/**
+ * An error no test caught, while the app's own run is registered or running: it fails the run
+ * (the app then exits 1), where Socket's context exits 1 at once; the run goes on, as under
+ * `oro test`. A test that has not ended `STALLED_MS` later (its promise waits for the callback
+ * that threw) is ended, so that the run, and the app, still end.
+ * @param {unknown} error
+ * @returns {void}
+ */
+function onUncaught (error) {
+  const runner = GLOBAL_TEST_RUNNER
+  if (!runner.autoRun || runner.length === 0 || runner.completed || isIgnored(error)) return
+  runner.failRun(`uncaught ${describeError(error)}`, error)
+  const test = runner.current
+  if (!test) return
+  setTimeout(() => {
+    if (runner.current === test && !test.done) test.abandon(`still running ${STALLED_MS} ms after an error escaped it`)
+  }, STALLED_MS)
+}
+
+if (typeof globalThis.addEventListener === 'function') {
+  globalThis.addEventListener('error', (event) => onUncaught(/** @type {ErrorEvent} */ (event).error ?? /** @type {ErrorEvent} */ (event).message))
+  globalThis.addEventListener('unhandledrejection', (event) => onUncaught(/** @type {PromiseRejectionEvent} */ (event).reason))
+}
 
 /**
  * Registers a test; without `fn` nothing is registered (as in Oro).

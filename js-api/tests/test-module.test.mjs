@@ -119,6 +119,33 @@ test('t.throws, t.notOk, t.notEqual, t.notDeepEqual, t.ifError, t.comment', asyn
   assert.ok(lines.includes('# two') && lines.includes('# lines'))
 })
 
+test('t.throws takes every form Socket\'s and tape\'s apps write; doesNotThrow and rejects', async () => {
+  const { runner, lines } = collecting()
+  class ParseError extends Error {}
+  const boom = () => { throw new ParseError('bad input') }
+  runner.add('forms', async (t) => {
+    t.throws(boom, null, 'null expectation')
+    t.throws(boom, undefined, 'undefined expectation')
+    t.throws(boom, ParseError, 'error class')
+    t.throws(() => { throw new Error('x') }, ParseError, 'another class')
+    t.throws(boom, (error) => error instanceof ParseError, 'validation function')
+    t.throws(boom, { message: /bad/, name: 'Error' }, 'properties')
+    t.throws(boom, class Other {}, 'a class that is no Error')
+    t.doesNotThrow(() => {}, 'quiet')
+    t.doesNotThrow(boom, 'loud')
+    await t.rejects(Promise.reject(new ParseError('late')), /late/, 'rejected')
+    await t.rejects(async () => {}, 'resolved')
+    t.ok(true, 'later assertions run')
+  }, false)
+  const result = await runner.run()
+  assert.deepEqual(result, { total: 12, success: 8, fail: 4 })
+  for (const line of ['ok 1 null expectation', 'ok 2 undefined expectation', 'ok 3 error class', 'not ok 4 another class',
+    'ok 5 validation function', 'ok 6 properties', 'not ok 7 a class that is no Error', 'ok 8 quiet', 'not ok 9 loud',
+    'ok 10 rejected', 'not ok 11 resolved', 'ok 12 later assertions run', '# tests 12', '# pass  8', '# fail  4']) {
+    assert.ok(lines.includes(line), `${line} in\n${lines.join('\n')}`)
+  }
+})
+
 test('strict mode wants a message on every assertion', async () => {
   const { runner, lines } = collecting()
   runner.strict = true
