@@ -135,7 +135,10 @@ class AppRunner:
         main = self._main_window()
         if main is not None and main.is_open:
             await self.windows.focus(main)
-        if main is not None and main.is_ready:
+        # A page connected but never reporting itself ready (Socket's pages do not call
+        # window.ready) gets the link at once, as Socket hands it over; one still loading gets
+        # it once ready, its listeners in place.
+        if main is not None and (main.is_ready or self.host.events.is_subscribed(main.index)):
             for event in events:
                 self.host.emit("applicationurl", event)
         else:

@@ -94,6 +94,10 @@ class EventBus:
             except (anyio.BrokenResourceError, anyio.ClosedResourceError):
                 self._drop(subscriber)
 
+    def is_subscribed(self, window: int) -> bool:
+        """Whether ``window``'s page has its event channel connected now."""
+        return any(subscriber.window == window for subscriber in self._subscribers)
+
     def emit_when_subscribed(self, name: str, data: Any = None, *, window: int) -> None:
         """:meth:`emit` to ``window``, held until the window's page subscribes when it has not
         yet: a page may report itself ready before its event channel is connected, and an
