@@ -35,7 +35,11 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Final, final
 
-from oro_framework.host.build_paths import check_build_output, check_build_source
+from oro_framework.build.socket_version import (
+    LEGACY_SCRIPT_ARGUMENTS_BEFORE,
+    declared_socket_version,
+)
+from oro_framework.host.build_paths import check_build_output, check_build_source, real_path
 from oro_framework.host.builtin import COPY_MAP_SECTION, BuildSettings
 from oro_framework.host.config import get_document_value, read_document
 from oro_framework.host.config.loading import SECRETS_FILE_ENV, SECRETS_FILE_KEY
@@ -55,6 +59,7 @@ __all__ = [
 SCRIPT_TAIL_LINES: Final = 20
 """Lines of a failed script's output repeated in its error."""
 _STAGING_MARK: Final = ".staging-"
+_FORWARD_KEY: Final = "build.script_forward_arguments"
 MARK_FILE: Final = ".oro-build"
 """Written into every output the steps build: an existing output without it is not ours."""
 _ORO_OUTPUT: Final = "build"
@@ -104,6 +109,9 @@ class BuildSteps:
     """``build.output`` resolved: the folder the steps fill, replaced whole on success."""
     script: str = ""
     forward_arguments: bool = False
+    legacy_socket: tuple[int, int, int] | None = None
+    """The Socket version (before 0.5) the app was written for, when its script gets that
+    version's arguments: the output folder, and ``--test=true`` for tests."""
     copy: str = ""
     copy_map: tuple[tuple[str, str], ...] = ()
     """``[build.copy-map]``: (source relative to the app, destination relative to output)."""
@@ -118,8 +126,9 @@ class BuildSteps:
         build = host.settings(BuildSettings)
         app = host.app_dir.resolve()
         return cls(
+            legacy_socket=_legacy_socket(host, app),
             app_dir=app,
-            output=(app / build.output).resolve(),
+            output=real_path(app / build.output),
             script=build.script,
             forward_arguments=build.script_forward_arguments,
             copy=build.copy,
@@ -227,7 +236,18 @@ def _check_output(steps: BuildSteps) -> None:
         )
 
 
+def _legacy_socket(host: Host, app: Path) -> tuple[int, int, int] | None:
+    """The version of a Socket before 0.5 that the app says it is for, unless its config says
+    whether to forward arguments itself."""
+    if host.config.source(_FORWARD_KEY) != "default":
+        return None
+    version = declared_socket_version(app, host.config_file)
+    return version if version is not None and version < LEGACY_SCRIPT_ARGUMENTS_BEFORE else None
+
+
 def _script_arguments(steps: BuildSteps, staging: Path, test_files: Sequence[str]) -> list[str]:
+    if steps.legacy_socket is not None:
+        return [str(staging), *(["--test=true"] if test_files else [])]
     arguments = [str(staging)] if steps.forward_arguments else []
     return arguments + [f"--test={file}" for file in test_files]
 
@@ -239,6 +259,12 @@ def _run_script(
     # As Oro does: the arguments follow the command in one shell line.
     command = " ".join([steps.script, *map(shlex.quote, arguments)])
     environ = {**os.environ, "PREFIX": str(staging)}
+    if steps.legacy_socket is not None:
+        write(
+            f"oro: the app is written for Socket {'.'.join(map(str, steps.legacy_socket))}, "
+            "which passed its build script the output folder: so does oro (set [build.script] "
+            "forward_arguments to choose)"
+        )
     write(f"oro: running [build] script: {command}")
     tail: collections.deque[str] = collections.deque(maxlen=SCRIPT_TAIL_LINES)
     process = subprocess.Popen(
@@ -400,10 +426,15 @@ class _Copier:
                 continue
             path = Path(entry.path)
             if entry.is_symlink():
-                if not _readable(path, self._app):
+                try:
+                    real = path.resolve()
+                except (OSError, RuntimeError):
+                    self._warn(f"not copied: {path} is a link that leads back to itself")
+                    continue
+                if not _readable(real, self._app):
                     self._warn(f"not copied: {path} is a link out of the user's folders")
                     continue
-                path = path.resolve()
+                path = real
                 if not path.exists():
                     continue
             if self._is_built_output(path):
