@@ -18,6 +18,7 @@ Paths are judged once links are resolved, so a link cannot lead a build out of t
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 from typing import Final
@@ -28,6 +29,7 @@ __all__ = [
     "SYSTEM_FOLDERS",
     "check_build_output",
     "check_build_source",
+    "real_path",
     "user_roots",
 ]
 
@@ -54,18 +56,23 @@ excepted, when it lies there: ``/var/tmp``)."""
 _ROOT: Final = Path("/")
 
 
-def _resolved(path: Path) -> Path:
+def real_path(path: Path) -> Path:
+    """``path`` absolute with every link resolved, as far as they resolve: a link loop or a
+    missing part ends the resolving there, and never raises (``Path.resolve`` would)."""
+    return Path(os.path.realpath(path))
+
+
+def _loops(path: Path) -> bool:
     try:
-        return path.resolve()
+        path.resolve()
     except (OSError, RuntimeError):
-        # A link loop: judged as written, which no check below lets through unless it is
-        # plainly inside the app.
-        return Path(path.absolute())
+        return True
+    return False
 
 
 def _home() -> Path | None:
     try:
-        home = _resolved(Path.home())
+        home = real_path(Path.home())
     except (RuntimeError, KeyError):
         return None
     return None if home == _ROOT else home
@@ -91,12 +98,12 @@ def _workspace(app_dir: Path, home: Path | None) -> Path | None:
 def user_roots(app_dir: Path) -> tuple[Path, ...]:
     """The folders a build may go into outside ``app_dir`` (resolved): home, the temporary
     folder and the app's workspace, whichever exist for it."""
-    app = _resolved(app_dir)
+    app = real_path(app_dir)
     home = _home()
     roots: list[Path] = []
     if home is not None:
         roots.append(home)
-    temp = _resolved(Path(tempfile.gettempdir()))
+    temp = real_path(Path(tempfile.gettempdir()))
     if len(temp.parts) >= 2 and temp != home:
         roots.append(temp)
     workspace = _workspace(app, home)
@@ -135,9 +142,11 @@ def check_build_output(app_dir: Path, output: str | Path, *, key: str = "build.o
     :raises ConfigError: it is ``/``, the home folder, a system folder, the app folder or an
         ancestor of it, or lies outside the user's folders (:func:`user_roots`).
     """
-    app = _resolved(app_dir)
-    real = _resolved(app / output)
+    app = real_path(app_dir)
+    real = real_path(app / output)
     why = _refusal(real, app, writes=True)
+    if why is None and _loops(app / output):
+        why = "reached through a link that leads back to itself"
     if why is not None:
         raise ConfigError(
             f"key '{key}' names {real} ({str(output)!r} from {app}): that is {why}; a build "
@@ -154,8 +163,8 @@ def check_build_source(app_dir: Path, source: str | Path, *, key: str) -> Path:
     :raises ConfigError: it is ``/``, the home folder wholesale, inside a system folder, or
         outside the user's folders (:func:`user_roots`).
     """
-    app = _resolved(app_dir)
-    real = _resolved(app / source)
+    app = real_path(app_dir)
+    real = real_path(app / source)
     why = _refusal(real, app, writes=False)
     if why is not None:
         raise ConfigError(

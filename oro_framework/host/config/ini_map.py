@@ -466,9 +466,7 @@ def _socket_bool(mapped: MappedIni, origin: IniValue, text: str, name: str) -> b
     word = parse_bool_word(stripped)
     if word is None:
         socket = (
-            " (Socket allows anything but 'false')"
-            if name.startswith("permissions.allow_")
-            else ""
+            " (Socket allows anything but 'false')" if name.startswith("permissions.allow_") else ""
         )
         raise ValueError(f"expects true or false, got {text!r}{socket}")
     if word is False and name.startswith("permissions.allow_"):
@@ -513,6 +511,27 @@ def _build_env(mapped: MappedIni, registry: ConfigRegistry, origin: IniValue) ->
     kept = [name for name in names if name not in secrets]
     if kept:
         _add(mapped, registry, ("build", "env"), origin, kept)
+
+
+def _env_entry(mapped: MappedIni, registry: ConfigRegistry, origin: IniValue) -> None:
+    """``[env] NAME = value``: ``process.env.NAME`` of every page, as in Socket, whose runtime
+    also reads its own variables there first (``env::get``): a name a key reads from the
+    environment (``SOCKET_RUNTIME_CONDUIT_PORT``) sets that key too. A name that is not a
+    variable's, or that marks a secret, is noted and left out (pages never see secrets)."""
+    name = origin.key
+    if not _VARIABLE_NAME.match(name) or is_secret_name(name):
+        why = (
+            "its name marks a secret, and pages get no secret here (read it in a plugin, or "
+            "pass a reference: docs/config.md#secrets)"
+            if is_secret_name(name)
+            else "it is not an environment variable's name"
+        )
+        mapped.notes.append(IniNote(origin, why))
+        return
+    _add(mapped, registry, ("env", name), origin)
+    for key in registry:
+        if name in key.env and not key.is_wildcard:
+            _add(mapped, registry, tuple(key.name.split(".")), origin)
 
 
 def _reason(section: str, key: str) -> str | None:
@@ -570,11 +589,14 @@ def _extension(mapped: MappedIni, registry: ConfigRegistry, origin: IniValue) ->
         mapped.keys[index] = MappedKey(parts, [*listed.value, origin.key], listed.origin)
 
 
+_VARIABLE_NAME: Final = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
 _Rule = Callable[[MappedIni, ConfigRegistry, IniValue], None]
 
 _SPECIAL: Final[dict[tuple[str, str], _Rule]] = {
     ("webview", "root"): _webview_root,
     ("build", "env"): _build_env,
+    ("env", "*"): _env_entry,
     **{(section, "*"): _extension for section in _EXTENSION_SECTIONS},
 }
 """Keys whose value changes on the way, by ``(section, key)``; ``"*"`` for every key."""
