@@ -360,9 +360,7 @@ class BuildSettings:
     output: str = setting(
         "build",
         "The folder, relative to the app, that the build steps fill (PREFIX) and the app is "
-        "served from when it has them; replaced whole by each successful build. It may lie "
-        "outside the app ('../build', as in Socket) in the user's own folders, never /, ~ or "
-        "a system folder wholesale.",
+        "served from when it has them; replaced whole by each successful build.",
         validator=_output_folder,
     )
 
