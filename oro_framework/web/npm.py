@@ -29,7 +29,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, final
 from urllib.parse import quote
@@ -128,10 +128,10 @@ class NpmFile:
 
     path: Path
     media_type: str
-    tree: str = ""
+    tree: str = field(default="", compare=False)
     """Its path below the ``node_modules`` folder it was found in (``chart.js/dist/x.js``),
     where :data:`TREE_PREFIX` serves it as it is; empty for a file found there."""
-    package_type: str | None = None
+    package_type: str | None = field(default=None, compare=False)
     """The ``"type"`` of the nearest ``package.json`` in its package."""
 
 
@@ -141,7 +141,7 @@ class NpmRedirect:
     """The URL path (under :data:`NPM_PREFIX`) of the file a package or subpath resolves to."""
 
     location: str
-    file: NpmFile | None = None
+    file: NpmFile | None = field(default=None, compare=False)
     """That file."""
 
 
@@ -242,8 +242,8 @@ class NpmResolver:
         if target is not None:
             candidates.append(target)
         elif not sub and "exports" not in manifest:
-            for field in ("module", "main"):
-                value = manifest.get(field)
+            for entry_key in ("module", "main"):
+                value = manifest.get(entry_key)
                 if isinstance(value, str) and value.strip():
                     candidates += [value, value + ".js", value.rstrip("/") + "/index.js"]
             candidates.append("index.js")

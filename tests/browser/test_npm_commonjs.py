@@ -12,17 +12,22 @@ package); none is copied from a public package.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Final
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 from playwright.sync_api import Browser, Page
 
 from oro_framework.testing import ServedApp, app_page, run_in_node, served_app
 from oro_framework.web.module_format import format_of
+from oro_framework.web.npm import SERVED_SUFFIXES, NpmResolver
 
 SCRIPT: Final = (Path(__file__).parent / "npm_commonjs_differential.js").read_text(encoding="utf-8")
 
@@ -202,3 +207,55 @@ def test_module_format_detection_ignores_words_in_comments_and_strings() -> None
 @pytest.fixture(autouse=True)
 def _node_on_path() -> None:
     assert shutil.which("node") is not None, "the differential test needs node on PATH"
+
+
+def _link_tree(root: Path) -> Path:
+    """``node_modules`` with a nested package, a hidden file and links out of it."""
+    modules = root / "node_modules"
+    (modules / "pkg" / "node_modules" / "dep").mkdir(parents=True, exist_ok=True)
+    (modules / "pkg" / "index.js").write_text("module.exports = 1\n", encoding="utf-8")
+    (modules / "pkg" / ".npmrc.js").write_text("token\n", encoding="utf-8")
+    (modules / "pkg" / "node_modules" / "dep" / "a.js").write_text("1\n", encoding="utf-8")
+    (root / "secret.js").write_text("secret\n", encoding="utf-8")
+    for name, target in {"up": root, "dep-link": modules / "pkg" / "node_modules" / "dep"}.items():
+        link = modules / "pkg" / name
+        if not link.is_symlink():
+            link.symlink_to(target)
+    return modules
+
+
+_TREE_PARTS: Final = st.sampled_from(
+    [
+        "pkg",
+        "node_modules",
+        "dep",
+        "a.js",
+        "index.js",
+        "..",
+        ".",
+        "",
+        "up",
+        "dep-link",
+        "secret.js",
+        ".npmrc.js",
+        "%2e%2e",
+    ]
+)
+
+
+@given(st.lists(_TREE_PARTS, min_size=1, max_size=7).map("/".join))
+@example("pkg/up/secret.js")
+@example("pkg/dep-link/a.js")
+@example("pkg/node_modules/dep/a.js")
+def test_the_node_modules_tree_serves_nothing_outside_node_modules(path: str) -> None:
+    root = Path(tempfile.gettempdir()) / f"oro-npm-tree-{os.getpid()}"
+    modules = _link_tree(root)
+    real_modules = os.path.realpath(modules)
+
+    found = NpmResolver([modules]).tree_file(path)
+
+    if found is not None:
+        real = os.path.realpath(found.path)
+        assert real.startswith(real_modules + os.sep), (path, real)
+        assert found.path.suffix in SERVED_SUFFIXES
+        assert not any(part.startswith(".") for part in Path(real).relative_to(real_modules).parts)
