@@ -607,7 +607,8 @@ def ini_file_as_toml(path: Path, registry: ConfigRegistry) -> tuple[str, MappedI
     app's bundle), each key commented with its INI origin and the keys oro does not honour
     listed at the top; and the mapping it came from.
 
-    :raises ConfigError: the file does not parse, or a value is of the wrong type.
+    :raises ConfigError: the file does not parse (a value no spelling covers is listed with
+        the keys not honoured, and left out).
     """
     mapped = map_ini(parse_ini(read_ini(path), path), registry, path)
     return tomlkit.dumps(mapped.document(comments=True)), mapped

@@ -6,6 +6,10 @@ Precedence, lowest first: key defaults (declared by plugins) < ``oro.toml`` <
 variables < per-key alias variables such as ``FS_SANDBOX`` < CLI overrides. Keys are addressed
 either dotted (``webview.root``) or flattened as in the Oro Runtime (``webview_root``).
 
+Values are checked once every layer is applied, so that ``ORO_*`` and ``-c`` can replace a file's
+value that fails its checks (as ``.sscrc``'s ``[settings]`` replace ``socket.ini``'s before Socket
+checks them); one left unreplaced is an ``oro.toml`` error, or an INI file's warning and default.
+
 A key declared ``secret=True`` may hold a secret reference in ``oro.toml``
 (:mod:`.references`): it is loaded as written, unchecked, and :meth:`Config.resolve_references`
 replaces it with the secret.
