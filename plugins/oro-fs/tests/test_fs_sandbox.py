@@ -633,3 +633,32 @@ async def test_concurrent_refused_walks_never_redirect_concurrent_writes() -> No
     assert set(refusals) == {("SecurityError", "EPERM")}
     assert len(refusals) == readers * rounds
     assert found == expected
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("through", ["sandbox off", "a mount"])
+async def test_the_apps_config_and_backend_stay_hidden_off_the_sandbox_or_in_a_mount(
+    tmp_path: Path, through: str
+) -> None:
+    app = tmp_path / "app"
+    (app / "src").mkdir(parents=True)
+    (app / "src" / "index.html").write_text("<!doctype html>")
+    (app / "socket.ini").write_text('[meta]\nbundle_identifier = "org.example.hidden"\n')
+    (app / "oro.toml").write_text('[webview]\nroot = "src"\n')
+    (app / "backend.py").write_text("KEY = 'secret'\n")
+    (app / "notes.txt").write_text("mine")
+    config: dict[str, Any] = (
+        {"filesystem.sandbox_enabled": False}
+        if through == "sandbox off"
+        else {"filesystem.mounts.home": str(tmp_path)}
+    )
+    async with make_host([oro_fs.plugin], app_dir=app, config={**DATA_HOME, **config}) as host:
+        client = MemoryClient(host)
+        for name in ("oro.toml", "socket.ini", "backend.py"):
+            reply = await client.call("fs.readFile", path=str(app / name))
+            assert isinstance(reply.error, ErrnoError), name
+            assert reply.error.code == "ENOENT", name
+        listing = raise_for_error(await client.call("fs.readdir", path=str(app)))
+        readable = await client.call("fs.readFile", path=str(app / "notes.txt"))
+    assert {entry["name"] for entry in listing} == {"src", "notes.txt"}
+    assert readable.body == b"mine"
