@@ -18,7 +18,7 @@ import logging
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import pytest
 from hypothesis import given
@@ -27,6 +27,7 @@ from playwright.sync_api import Browser, Page
 
 from oro_framework.testing import live_server, make_host
 from oro_framework.testing.process import OroProcess, headless_environ
+from oro_framework.web.csp import adapt_policy
 from oro_framework.web.specifiers import import_map_candidates
 
 APPS = Path(__file__).with_name("apps")
@@ -159,3 +160,27 @@ def test_no_import_map_value_names_a_file_outside_the_roots(parts: list[str]) ->
             resolved = candidate.resolve(strict=False)
             assert any(resolved.is_relative_to(root) for root in roots), (value, candidate)
         assert not (candidates and refused)
+
+
+CONNECT: Final = ["http://127.0.0.1:4000", "ws://127.0.0.1:4000"]
+
+
+@pytest.mark.parametrize(
+    "directive", ["img-src", "media-src", "font-src", "style-src", "connect-src", "default-src"]
+)
+@pytest.mark.parametrize(
+    "source", ["file:", "file://*", "socket:", "https://localhost:*", "http://app.localhost"]
+)
+def test_socket_sources_of_the_apps_files_are_its_origin_and_nothing_more(
+    directive: str, source: str
+) -> None:
+    policy = adapt_policy(f"{directive} {source} data:; object-src 'none'", connect=CONNECT).policy
+    assert policy.startswith(f"{directive} {source} data: 'self'"), policy
+    assert "object-src 'none'" in policy
+
+
+@pytest.mark.parametrize(
+    "source", ["https:", "http://localhost.example.com", "https://example.com", "*", "data:"]
+)
+def test_other_sources_get_no_app_origin(source: str) -> None:
+    assert adapt_policy(f"img-src {source}", connect=CONNECT).policy == f"img-src {source}"
