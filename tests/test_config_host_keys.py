@@ -35,6 +35,7 @@ ORO_NAMES: dict[str, str] = {
     "meta.title": "meta.name",
     "bundle.identifier": "meta.bundle_identifier",
     "build.script.forward_arguments": "build.script_forward_arguments",
+    "build.script.after": "build.script_after",
     "build.input": "build.copy",
     "build.headless": "window.headless",
     "ai.llm.n_threads": "ai.llm.threads",

@@ -30,6 +30,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -54,6 +55,7 @@ __all__ = [
     "BuildScriptError",
     "BuildSteps",
     "run_build_steps",
+    "start_after_script",
 ]
 
 SCRIPT_TAIL_LINES: Final = 20
@@ -109,6 +111,8 @@ class BuildSteps:
     """``build.output`` resolved: the folder the steps fill, replaced whole on success."""
     script: str = ""
     forward_arguments: bool = False
+    script_after: str = ""
+    """``[build.script] after``: started once the steps succeeded, never waited for."""
     legacy_socket: tuple[int, int, int] | None = None
     """The Socket version (before 0.5) the app was written for, when its script gets that
     version's arguments: the output folder, and ``--test=true`` for tests."""
@@ -131,6 +135,7 @@ class BuildSteps:
             output=real_path(app / build.output),
             script=build.script,
             forward_arguments=build.script_forward_arguments,
+            script_after=build.script_after,
             copy=build.copy,
             copy_map=tuple(build.copy_map_entries.items()),
             copy_map_file=build.copy_map,
@@ -289,6 +294,44 @@ def _run_script(
     if status != 0:
         code = status if status > 0 else 128 - status
         raise BuildScriptError(steps.script, code, list(tail), steps.output)
+
+
+def start_after_script(
+    steps: BuildSteps, *, write: Callable[[str], None], warn: Callable[[str], None]
+) -> subprocess.Popen[bytes] | None:
+    """Start ``[build.script] after`` in the app folder, as Socket does once its build script
+    ran (``build_script_after``, src/cli/main.cc:480): not waited for, its lines go to
+    ``write``, a failure is one ``warn`` line. It runs once the output is in place (``PREFIX``
+    names it, and so does its argument with forward_arguments), where Socket's runs beside the
+    copies into the same folder.
+
+    :return: the running process, or ``None`` when there is no such script.
+    """
+    if not steps.script_after:
+        return None
+    arguments = [str(steps.output)] if steps.forward_arguments else []
+    command = " ".join([steps.script_after, *map(shlex.quote, arguments)])
+    write(f"oro: starting [build.script] after: {command}")
+    process = subprocess.Popen(
+        ["/bin/sh", "-c", command],
+        cwd=steps.app_dir,
+        env={**os.environ, "PREFIX": str(steps.output)},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+
+    def follow() -> None:
+        assert process.stdout is not None
+        for raw in process.stdout:
+            write(raw.decode("utf-8", errors="replace").rstrip("\r\n"))
+        status = process.wait()
+        if status != 0:
+            code = status if status > 0 else 128 - status
+            warn(f"[build.script] after {steps.script_after!r} failed with exit code {code}")
+
+    threading.Thread(target=follow, name="oro-build-after", daemon=True).start()
+    return process
 
 
 def _copy_entries(copy: str) -> Iterator[tuple[str, str, str]]:

@@ -339,6 +339,13 @@ class BuildSettings:
         "forward_arguments).",
         oro_names=("build.script.forward_arguments",),
     )
+    script_after: str = setting(
+        "",
+        "A shell command started in the app folder once the build steps succeeded, with "
+        "$PREFIX naming build.output; not waited for, and its failure is one warning (Socket's "
+        "[build.script] after).",
+        oro_names=("build.script.after",),
+    )
     copy: str = setting(
         "",
         "Folders (or files) relative to the app whose contents are copied into build.output "

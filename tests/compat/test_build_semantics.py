@@ -2,7 +2,8 @@
 often are (written in their image, none copied). Its ``[build] output`` is ``../build``,
 outside the app folder; its build script bundles ``src/index.js`` into ``$PREFIX`` and
 ``[build] copy = "src;assets"`` runs after it, where the bundle, newer than ``src/index.js``,
-is kept (Socket's ``update_existing``) and the missing ``assets`` is one warning. Its ``test/``
+is kept (Socket's ``update_existing``), the missing ``assets`` is one warning, and ``[build.script]
+after`` starts once the output is in place. Its ``test/``
 folder is an app of its own, copying the module under test from ``../src`` through
 ``[build.copy-map]`` and taking ``build/esbuild``, which its script writes inside its own
 output, through ``[build] copy``. Each runs with the real ``oro`` command, as its author
@@ -67,6 +68,8 @@ def test_the_app_builds_into_dotdot_build_script_first_then_copies_keeping_the_n
         output = until(lambda: missing in oro.stderr() and oro.stderr(), "the warning is read")
 
     built = workspace / "build"
+    until(lambda: (built / "stamp.txt").is_file(), "[build.script] after stamped the build")
+    assert "oro: starting [build.script] after: node stamp.js " + str(built) in output
     assert (built / "index.js").read_text(encoding="utf-8").count("build: 'bundled'") == 1
     assert (built / "index.html").is_file(), "src/ copied after the script"
     assert not (app / "build").exists(), "the output is where socket.ini says: ../build"

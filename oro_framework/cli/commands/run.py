@@ -223,13 +223,18 @@ def run_app_build_steps(
     Their output goes to standard error. A failing script closes ``host`` and exits with the
     script's status after one error naming it with its last lines; other problems raise
     (``ConfigError``), closing ``host`` too."""
-    from oro_framework.build.steps import BuildScriptError, BuildSteps, run_build_steps
+    from oro_framework.build.steps import (
+        BuildScriptError,
+        BuildSteps,
+        run_build_steps,
+        start_after_script,
+    )
 
     steps = BuildSteps.from_host(host)
     if not steps.configured:
         return None
     try:
-        return run_build_steps(
+        output = run_build_steps(
             steps, test_files=test_files, production=production, write=echo_stderr, warn=warn
         )
     except BuildScriptError as error:
@@ -239,6 +244,8 @@ def run_app_build_steps(
     except BaseException:
         host.close()
         raise
+    start_after_script(steps, write=echo_stderr, warn=warn)
+    return output
 
 
 def open_gui(host: Host, runner: AppRunner) -> Engine | None:
