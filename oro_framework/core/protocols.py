@@ -11,6 +11,7 @@ permission of their own lets an app turn them off without turning off its own wo
 
 from __future__ import annotations
 
+import re
 import warnings
 from typing import Any, Final
 
@@ -33,6 +34,7 @@ from oro_framework import (
     check_script_path,
     find_js_api,
     hookimpl,
+    is_ini_file,
     reserved_reason,
 )
 
@@ -42,6 +44,7 @@ PERMISSION: Final = "protocol_handlers"
 _LIST_KEY: Final = "webview.protocol-handlers"
 _TABLE_KEY: Final = "webview.protocol-handlers.*"
 _APPLICATION_KEY: Final = "meta.application_protocol"
+_BUNDLE_KEY: Final = "meta.bundle_identifier"
 
 
 def _application_scheme(value: str) -> None:
@@ -59,7 +62,7 @@ def application_scheme_of(host: Host) -> str | None:
     handle it, so the page's own URLs of it keep their meaning. One the desktop hands to the
     user's browser or file manager (``https``) is ignored with a warning, for registering it
     would take every such link from them; the app still starts."""
-    value: str = host.config[_APPLICATION_KEY]
+    value: str = host.config[_APPLICATION_KEY] or _socket_default(host)
     if not value:
         return None
     scheme = check_application_scheme(value)
@@ -118,6 +121,24 @@ def schemes_from_config(host: Host) -> dict[str, str]:
                 source=host.config.source(_LIST_KEY),
             )
     return scripts
+
+
+def _socket_default(host: Host) -> str:
+    """Socket's scheme for an app whose ``socket.ini``/``oro.ini`` names none: its bundle
+    identifier with dots and underscores as dashes (``org.example.notes`` →
+    ``org-example-notes``, src/cli/main.cc:2239); ``""`` for an ``oro.toml`` app, an INI
+    without a bundle identifier, or one that makes no URL scheme."""
+    config_file = host.config_file
+    if config_file is None or not is_ini_file(config_file) or not config_file.is_file():
+        return ""
+    if host.config.source(_BUNDLE_KEY) == "default":
+        return ""
+    derived = re.sub(r"[._]", "-", str(host.config[_BUNDLE_KEY])).lower()
+    try:
+        check_scheme(derived)
+    except IPCError:
+        return ""
+    return derived
 
 
 # -------------------------------------------------------------------------------------------------

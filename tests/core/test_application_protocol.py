@@ -146,3 +146,28 @@ def test_the_deep_link_schemes_are_the_handlers_and_the_apps_own() -> None:
         "path": None,
         "appURL": None,
     }
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        (
+            "socket.ini",
+            '[meta]\nbundle_identifier = "com.example.my_notes"\n',
+            "com-example-my-notes",
+        ),
+        ("oro.ini", '[meta]\nbundle_identifier = "org.example.Notes"\n', "org-example-notes"),
+        ("socket.ini", '[meta]\ntitle = "No identifier"\n', None),
+        ("oro.toml", '[meta]\nbundle_identifier = "com.example.notes"\n', None),
+    ],
+)
+def test_an_ini_app_without_one_gets_socket_s_scheme_from_its_bundle_identifier(
+    tmp_path: Path, name: str, text: str, expected: str | None
+) -> None:
+    # src/cli/main.cc:2239: Socket derives it at build, and registers it with the desktop.
+    app = app_with(tmp_path, name, text)
+    host = Host(app, resolve_secrets=False)
+    try:
+        assert host.protocol_handlers.application_scheme == expected
+    finally:
+        host.close()
