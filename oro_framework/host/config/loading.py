@@ -80,8 +80,12 @@ class Config(Mapping[str, Any]):
         values: dict[str, Any],
         sources: dict[str, str],
         references: dict[str, SecretReference] | None = None,
+        secrets_file: Path | None = None,
     ) -> None:
         self.registry = registry
+        self.secrets_file = secrets_file
+        """The secrets file read (``ORO_SECRETS_FILE``, ``[oro] secrets_file``), if one was:
+        what a plugin that reaches files keeps from pages."""
         self._values = values
         self._sources = sources
         self._references = dict(references or {})
@@ -304,7 +308,7 @@ def load_config(
         # otherwise start serving the file.
         root = layer.values.get("webview.root", ".")
         _check_secrets_outside_resources(secrets_file, path.parent / str(root))
-    return Config(registry, layer.values, layer.sources, layer.references)
+    return Config(registry, layer.values, layer.sources, layer.references, secrets_file)
 
 
 def _secrets_file_path(app_dir: Path, named: str, source: str) -> Path:

@@ -644,7 +644,12 @@ async def test_the_apps_config_and_backend_stay_hidden_off_the_sandbox_or_in_a_m
     (app / "src").mkdir(parents=True)
     (app / "src" / "index.html").write_text("<!doctype html>")
     (app / "socket.ini").write_text('[meta]\nbundle_identifier = "org.example.hidden"\n')
-    (app / "oro.toml").write_text('[webview]\nroot = "src"\n')
+    (app / "oro.toml").write_text(
+        '[oro]\nsecrets_file = "../private/secrets.toml"\n[webview]\nroot = "src"\n'
+    )
+    (tmp_path / "private").mkdir()
+    secrets = tmp_path / "private" / "secrets.toml"
+    secrets.write_text("# the app's keys\n")
     (app / "backend.py").write_text("KEY = 'secret'\n")
     (app / "notes.txt").write_text("mine")
     config: dict[str, Any] = (
@@ -658,6 +663,9 @@ async def test_the_apps_config_and_backend_stay_hidden_off_the_sandbox_or_in_a_m
             reply = await client.call("fs.readFile", path=str(app / name))
             assert isinstance(reply.error, ErrnoError), name
             assert reply.error.code == "ENOENT", name
+        hidden = await client.call("fs.readFile", path=str(secrets))
+        assert isinstance(hidden.error, ErrnoError)
+        assert hidden.error.code == "ENOENT"
         listing = raise_for_error(await client.call("fs.readdir", path=str(app)))
         readable = await client.call("fs.readFile", path=str(app / "notes.txt"))
     assert {entry["name"] for entry in listing} == {"src", "notes.txt"}

@@ -141,13 +141,15 @@ def sandbox_enabled(host: Host, settings: FsSettings) -> bool:
 
 
 def _hidden_files(host: Host) -> list[str]:
-    """The app's config files and backend file, which no root of oro-fs reaches (they may hold
-    keys): the resources root conceals them by name, these paths wherever a mount or the
-    sandbox being off would reach them."""
+    """The app's config files, secrets file and backend, which no root of oro-fs reaches (they
+    may hold keys): the resources root conceals the first and last by name, these paths wherever
+    a mount or the sandbox being off would reach them."""
     app_dir = host.app_dir
     files = [app_dir / name for name in CONFIG_FILE_NAMES if (app_dir / name).is_file()]
     if host.config_file is not None:
         files.append(host.config_file)
+    if host.config.secrets_file is not None:
+        files.append(host.config.secrets_file)
     backend = host.backend.file if host.backend is not None else None
     if backend is not None:
         # A package's other modules are its code as much as its __init__.py.
