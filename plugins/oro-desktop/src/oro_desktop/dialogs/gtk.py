@@ -30,10 +30,12 @@ without an answer (cancelled, closed by the app, or gone with its window)."""
 
 
 def show(parent: Any, options: PickerOptions, answer: Answer) -> Any:
-    """Open the dialog over ``parent`` (the window's ``GtkWindowParts``) and return it;
+    """Open the dialog over ``parent`` (the window's ``GtkWindowParts``; ``None``: a dialog of
+    its own, as a headless app's, :mod:`oro_desktop.dialogs.detached`) and return it;
     ``answer`` hears how it ended."""
     gtk = repository("Gtk")
-    window = parent.window
+    # A dialog modal to an unmapped window never maps: none, then.
+    window = None if parent is None else parent.window
     actions = gtk.FileChooserAction
     if options.type == "save":
         action, accept, title = actions.SAVE, "_Save", "Save As"
@@ -42,7 +44,7 @@ def show(parent: Any, options: PickerOptions, answer: Answer) -> Any:
     else:
         action, accept, title = actions.OPEN, "_Open", "Open"
     dialog = gtk.FileChooserNative.new(options.title or title, window, action, accept, "_Cancel")
-    if not window.has_group():
+    if window is not None and not window.has_group():
         gtk.WindowGroup().add_window(window)
     dialog.set_modal(True)
     dialog.set_select_multiple(options.multiple)
@@ -63,7 +65,7 @@ def show(parent: Any, options: PickerOptions, answer: Answer) -> Any:
         if not answered:
             answered = True
             # Gone already when the window's destruction took the dialog along.
-            if window.handler_is_connected(gone):
+            if window is not None and window.handler_is_connected(gone):
                 window.disconnect(gone)
             answer(paths)
 
@@ -90,7 +92,7 @@ def show(parent: Any, options: PickerOptions, answer: Answer) -> Any:
             close(still)
         once(None)
 
-    gone = window.connect("destroy", window_destroyed)
+    gone = None if window is None else window.connect("destroy", window_destroyed)
     dialog.show()
     return dialog
 

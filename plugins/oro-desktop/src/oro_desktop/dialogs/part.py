@@ -16,8 +16,11 @@ grant names the file itself and not a link that could later be pointed elsewhere
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Final, Protocol, final
@@ -26,6 +29,7 @@ import anyio
 import anyio.from_thread
 import anyio.lowlevel
 
+from oro_desktop.dialogs import detached
 from oro_desktop.dialogs.options import PickerOptions
 from oro_desktop.part import Spawn, require_gui
 from oro_desktop.settings import DesktopSettings
@@ -51,6 +55,18 @@ _REASONS: Final = {
     PAGE_CLOSED: "The file dialog was closed: its window's page went away",
     STOPPING: "The file dialog was closed: the app is stopping",
 }
+
+TEST_PICKER_ENV: Final = "ORO_TEST_PICKER"
+"""Under ``oro test`` only: what every file dialog answers, unattended, instead of opening
+(docs/testing.md): absolute paths joined by ``os.pathsep``, or ``cancel``."""
+TEST_PERMISSION: Final = "test"
+"""The permission only an ``oro test`` run's own plugin declares: how a host knows it runs
+tests."""
+_DISPLAY_ENV: Final = ("DISPLAY", "WAYLAND_DISPLAY")
+_HEADLESS_INSTEAD: Final = (
+    'in the page, use an <input type="file"> element or the browser\'s File System '
+    "Access API (window.showOpenFilePicker) instead"
+)
 
 
 @final
@@ -110,17 +126,16 @@ class Dialogs:
         self._spawn = spawn
         self._open: dict[int, _Pending] = {}
         self._stopping = False
+        self._said_headless = False
 
     async def pick(self, window: Window, grantee: int, options: PickerOptions) -> list[Picked]:
         """Show a file dialog over ``window``; what the user picks is granted to window
         ``grantee``'s page.
 
-        :raises NotSupportedError: headless (``ERR_HEADLESS``).
+        :raises NotSupportedError: headless with no display (``ERR_HEADLESS``).
         :raises InvalidStateError: a dialog is open on ``window`` already (``ERR_DIALOG_OPEN``).
         :raises AbortError: cancelled, or closed because the page went away or the app stops.
         """
-        windows = self._host.windows
-        engine = _engine(self.require_gui())
         if self._stopping:
             raise AbortError(_REASONS[STOPPING], code="ABORT_ERR", reason=STOPPING)
         if window.index in self._open:
@@ -132,17 +147,8 @@ class Dialogs:
         pending = _Pending(window.index, grantee)
         self._open[window.index] = pending
 
-        def answer(paths: list[str] | None) -> None:
-            # On the GUI thread: hand the answer to the loop.
-            windows.to_loop(pending.closed_on_screen, paths)
-
         try:
-            # Shielded: a caller cancelled while the dialog opens must still learn of it, to
-            # close it.
-            with anyio.CancelScope(shield=True):
-                # The window's and the dialog's toolkit objects reach the loop only held.
-                pending.dialog = await windows.make_on_window(window, engine.show, options, answer)
-            await pending.done.wait()
+            await self._answer(window, pending, options)
             if pending.paths is None:
                 reason = pending.reason
                 raise AbortError(_REASONS[reason], code="ABORT_ERR", reason=reason)
@@ -166,17 +172,119 @@ class Dialogs:
                 with anyio.CancelScope(shield=True):
                     await self._close(pending)
 
+    async def _answer(self, window: Window, pending: _Pending, options: PickerOptions) -> None:
+        """Until ``pending`` has its answer: from ``oro test``'s stub, the dialog over the
+        window, or, headless, a dialog of its own on the display."""
+        stub = self._test_answer()
+        if stub is not None:
+            # "cancel": no paths, an AbortError as from a cancelled dialog.
+            pending.finish(None if stub == "cancel" else stub.split(os.pathsep))
+            return
+        if self._host.windows.toolkit is None:
+            await self._answer_detached(pending, options)
+            return
+        windows = self._host.windows
+        engine = _engine(self.require_gui())
+
+        def answer(paths: list[str] | None) -> None:
+            # On the GUI thread: hand the answer to the loop.
+            windows.to_loop(pending.closed_on_screen, paths)
+
+        # Shielded: a caller cancelled while the dialog opens must still learn of it, to
+        # close it.
+        with anyio.CancelScope(shield=True):
+            # The window's and the dialog's toolkit objects reach the loop only held.
+            pending.dialog = await windows.make_on_window(window, engine.show, options, answer)
+        await pending.done.wait()
+
+    async def _answer_detached(self, pending: _Pending, options: PickerOptions) -> None:
+        """Headless on a display: GTK's dialog in a process of its own
+        (:mod:`oro_desktop.dialogs.detached`), ended when the answer no longer counts.
+
+        :raises NotSupportedError: GTK cannot open the display (``ERR_HEADLESS``)."""
+        if getattr(sys, "frozen", False):
+            # A built app's executable is the app, no Python that runs a module.
+            self._say_headless("no window (a built app opens dialogs over its windows)")
+            raise NotSupportedError(
+                f"Native file dialogs need a window in a built app: {_HEADLESS_INSTEAD}",
+                code="ERR_HEADLESS",
+            )
+        command = [sys.executable, "-m", "oro_desktop.dialogs.detached"]
+        process = await anyio.open_process(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        failure: list[str] = []
+
+        async def dialog() -> None:
+            assert process.stdin is not None
+            assert process.stdout is not None
+            assert process.stderr is not None
+            await process.stdin.send(detached.encode(options))
+            await process.stdin.aclose()
+            output = b"".join([chunk async for chunk in process.stdout])
+            problem = b"".join([chunk async for chunk in process.stderr])
+            if await process.wait() == detached.NO_DISPLAY:
+                failure.append(problem.decode(errors="replace").strip())
+                pending.finish(None)
+                return
+            answered = json.loads(output or b'{"paths": null}')["paths"]
+            pending.closed_on_screen([str(path) for path in answered] if answered else None)
+
+        try:
+            async with anyio.create_task_group() as group:
+                group.start_soon(dialog)
+                await pending.done.wait()
+                group.cancel_scope.cancel()
+        finally:
+            if process.returncode is None:
+                process.kill()
+            with anyio.CancelScope(shield=True):
+                await process.aclose()
+        if failure:
+            self._say_headless(f"no file dialog: {failure[0]}")
+            raise NotSupportedError(
+                f"Native file dialogs need a display, and none opens here ({failure[0]}): "
+                f"{_HEADLESS_INSTEAD}",
+                code="ERR_HEADLESS",
+            )
+
+    def _test_answer(self) -> str | None:
+        """``ORO_TEST_PICKER`` in an ``oro test`` run; ``None``: open a dialog."""
+        value = os.environ.get(TEST_PICKER_ENV, "").strip()
+        if not value or TEST_PERMISSION not in self._host.permissions:
+            return None
+        return value
+
+    def check_available(self) -> None:
+        """Before a dialog is asked for: one can open here.
+
+        :raises NotSupportedError: headless with no display (``ERR_HEADLESS``; the host says
+            so once on standard error), or windows of a toolkit without dialogs here."""
+        if self._host.windows.toolkit is not None:
+            self.require_gui()
+            return
+        if self._test_answer() is not None or any(os.environ.get(name) for name in _DISPLAY_ENV):
+            return
+        self._say_headless("no display (DISPLAY is not set)")
+        self.require_gui()
+
+    def _say_headless(self, why: str) -> None:
+        """One line on standard error the first time a page's file dialog cannot open, so a
+        page that waits on it is never a silent dead screen."""
+        if not self._said_headless:
+            self._said_headless = True
+            logger.warning(
+                "a page asked for a file dialog and this app runs headless with %s: the page "
+                "gets NotSupportedError ERR_HEADLESS",
+                why,
+            )
+
     def require_gui(self) -> str:
         """The app's toolkit.
 
         :raises NotSupportedError: headless (``ERR_HEADLESS``), pointing to what a page
             has instead."""
-        return require_gui(
-            self._host,
-            "Native file dialogs",
-            'in the page, use an <input type="file"> element or the browser\'s File System '
-            "Access API (window.showOpenFilePicker) instead",
-        )
+        return require_gui(self._host, "Native file dialogs", _HEADLESS_INSTEAD)
 
     async def _close(self, pending: _Pending) -> None:
         dialog = pending.dialog

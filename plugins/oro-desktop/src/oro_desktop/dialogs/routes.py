@@ -29,7 +29,7 @@ async def show_file_system_picker(request: Request) -> dict[str, Any]:
     options = PickerOptions.from_request(request)
     host = request.host
     dialogs = host.stash[STATE].dialogs
-    dialogs.require_gui()
+    dialogs.check_available()
     window = host.windows.open_window(request)
     grantee = request.window if request.window is not None else window.index
     picked = await dialogs.pick(window, grantee, options)
