@@ -19,6 +19,13 @@ request before this module sees it.
 In a package's JavaScript, bare specifiers (``import { html } from 'lit'``) name other packages
 of the same ``node_modules``: they are rewritten to ``/oro/npm/lit`` as the file is served
 (:func:`bare_specifier_url`), since a module worker has no import map to resolve them.
+
+A file that is CommonJS (a UMD bundle such as chart.js 2.x included; see
+:mod:`oro_framework.web.module_format`) is answered with :func:`commonjs_stub`: a module that
+runs it with ``oro:module``'s loader and exports ``module.exports`` as its default, as Oro's npm
+loader does. The loader reads it, and walks the ``node_modules`` folders above it for its
+``require()``s, under :data:`TREE_PREFIX`, the folders as they are on disk (same confinement:
+real paths inside a ``node_modules`` folder, the same kinds of files, nothing hidden).
 """
 
 from __future__ import annotations
