@@ -62,7 +62,8 @@ from anyio.streams.text import TextReceiveStream
 from oro_framework.build.steps import BuildSteps, run_build_steps
 from oro_framework.hookspecs import hookimpl
 from oro_framework.host.app_backend import BackendSwapRefused, reload_backend
-from oro_framework.host.builtin import has_build_steps
+from oro_framework.host.build_paths import check_build_source
+from oro_framework.host.builtin import BuildSettings, has_build_steps
 from oro_framework.host.config.files import (
     CONFIG_FILE_NAMES,
     find_config_file,
@@ -234,17 +235,21 @@ def _source_roots(app_dir: Path, output: Path | None) -> list[Path]:
 @final
 class _SourceFilter(watchfiles.DefaultFilter):
     """Changes to the app's sources: anything under the app but dot entries (staging folders
-    among them), ``node_modules``, the config files and the output."""
+    among them), ``node_modules``, the config files and the output; and anything under the
+    ``extra`` sources (``[build.watch] sources`` outside the app)."""
 
-    def __init__(self, app_dir: Path, output: Path | None) -> None:
+    def __init__(self, app_dir: Path, output: Path | None, extra: Sequence[Path] = ()) -> None:
         super().__init__()
         self._app = app_dir
         self._output = output
+        self._extra = extra
 
     def __call__(self, change: watchfiles.Change, path: str) -> bool:
         if not super().__call__(change, path):
             return False
         changed = Path(path)
+        if _is_under(changed, self._extra):
+            return self._output is None or not changed.is_relative_to(self._output)
         if not changed.is_relative_to(self._app) or changed == self._app:
             return False
         parts = changed.relative_to(self._app).parts
@@ -259,18 +264,21 @@ async def _watch_sources(
     app_dir: Path,
     output: Path | None,
     on_changes: Callable[[list[Path]], None],
+    extra: Sequence[Path] = (),
     *,
     task_status: TaskStatus[None] = anyio.TASK_STATUS_IGNORED,
 ) -> None:
     """Call ``on_changes`` for each burst of changes to the app's sources, until cancelled:
     its top-level files, and its top-level folders (those there when it starts) with all
-    below them. Not the whole folder at once, which would watch ``node_modules`` too."""
-    watch_filter = _SourceFilter(app_dir, output)
+    below them. Not the whole folder at once, which would watch ``node_modules`` too. And the
+    ``extra`` files and folders outside the app (``[build.watch] sources``)."""
+    outside = [path for path in extra if not path.is_relative_to(app_dir)]
+    watch_filter = _SourceFilter(app_dir, output, outside)
     async with anyio.create_task_group() as task_group:
         await task_group.start(
             functools.partial(_watch, [app_dir], watch_filter, on_changes, recursive=False)
         )
-        roots = _source_roots(app_dir, output)
+        roots = _source_roots(app_dir, output) + outside
         if roots:
             await task_group.start(functools.partial(_watch, roots, watch_filter, on_changes))
         task_status.started()
@@ -426,7 +434,9 @@ class DevPlugin:
             wake.set()
 
         async with anyio.create_task_group() as task_group:
-            await task_group.start(_watch_sources, steps.app_dir, steps.output, note)
+            await task_group.start(
+                _watch_sources, steps.app_dir, steps.output, note, _watched_sources(host)
+            )
             task_status.started()
             while True:
                 await wake.wait()
@@ -453,6 +463,23 @@ class DevPlugin:
 
 
 _CONFIG: Final = "The app's config is invalid: "
+
+
+def _watched_sources(host: Host) -> list[Path]:
+    """``[build.watch] sources`` that exist, each in the app or the user's own folders (one
+    that is not is a warning: never a reason not to start)."""
+    found = []
+    for source in host.settings(BuildSettings).watch_sources:
+        try:
+            path = check_build_source(host.app_dir, source, key="build.watch_sources")
+        except ConfigError as error:
+            _to_stderr(f"warning: not watched: {error}")
+            continue
+        if path.exists():
+            found.append(path)
+        else:
+            _to_stderr(f"warning: [build.watch] sources entry '{path}' does not exist")
+    return found
 
 
 def _config_problem(host: Host) -> str | None:

@@ -346,6 +346,13 @@ class BuildSettings:
         "[build.script] after).",
         oro_names=("build.script.after",),
     )
+    watch_sources: list[str] = setting(
+        [],
+        "Files or folders, relative to the app, whose changes make `oro dev` run the build "
+        "steps again, besides the app's own folders: sources outside it ('../src'), in the "
+        "user's own folders (Socket's [build.watch] sources).",
+        oro_names=("build.watch.sources",),
+    )
     copy: str = setting(
         "",
         "Folders (or files) relative to the app whose contents are copied into build.output "

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
-from oro_framework.testing.process import ORO, OroProcess, headless_environ, until
+from oro_framework.testing.process import ORO, OroProcess, free_port, headless_environ, until
 
 APPS = Path(__file__).with_name("apps")
 SHELF_NOTES = "apples, figs, pears"
@@ -98,6 +98,22 @@ def test_a_test_folder_app_copies_from_dotdot_src_and_from_inside_its_output(
     assert "# pass  2" in completed.stdout, completed.stdout
     assert (tests / "build" / "shelf.js").is_file()
     assert "Traceback" not in completed.stderr, completed.stderr
+
+
+def test_oro_dev_builds_the_test_app_again_when_its_watched_source_outside_it_changes(
+    workspace: Path,
+) -> None:
+    """``[build.watch] sources[] = "../src"``: a change outside the app folder rebuilds it."""
+    tests = workspace / "shelf" / "test"
+    module = workspace / "shelf" / "src" / "shelf.js"
+    arguments = ("dev", str(tests), "--headless", "--port", str(free_port()))
+    with OroProcess(*arguments, environ=headless_environ(), timeout=90) as oro:
+        oro.launch_url()
+        module.write_text(module.read_text(encoding="utf-8") + "// shelved again\n", "utf-8")
+        oro.wait_for_line(r"oro dev: built; reloading pages")
+        rebuilt = (tests / "build" / "shelf.js").read_text(encoding="utf-8")
+        assert rebuilt.endswith("// shelved again\n"), rebuilt
+    assert "Traceback" not in oro.stderr(), oro.stderr()
 
 
 def test_the_built_app_runs_from_its_package_without_the_app_or_its_output(
