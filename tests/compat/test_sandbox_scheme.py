@@ -6,8 +6,9 @@ The app (``apps/file-manager``, in the image of Socket's templates) is copied to
 folder and run with the real ``oro run --headless``; its page is opened in headless Chromium.
 It starts with one warning for the scheme and one line for the sandbox, reads a file outside
 its folders, gets a second launch's ``filesystem:`` link as ``applicationurl`` and still cannot
-read its own ``socket.ini``. With the sandbox turned on (``FS_SANDBOX=1``, ``[filesystem]
-sandbox_enabled``), and in an ``oro.toml`` app, the same read is refused (EPERM)."""
+read its own ``socket.ini`` or the host's ``/proc``. With the sandbox turned on
+(``FS_SANDBOX=1``, ``[filesystem] sandbox_enabled``), and in an ``oro.toml`` app, the same read
+is refused (EPERM)."""
 
 from __future__ import annotations
 
@@ -93,6 +94,7 @@ def test_a_file_manager_with_a_web_scheme_reaches_the_users_files_and_its_links(
             assert _open(page, outside) == {"path": str(outside), "text": "Dear Socket,"}
             # Off as under Socket, but oro's config and backend files stay out of reach.
             assert _open(page, app / "socket.ini")["code"] == "ENOENT"
+            assert _open(page, "/proc/self/environ")["code"] == "ENOENT", "the host's keys"
 
             second = subprocess.run(
                 [str(ORO), "run", str(app), "--headless", link],

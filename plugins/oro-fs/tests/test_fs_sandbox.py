@@ -666,6 +666,11 @@ async def test_the_apps_config_and_backend_stay_hidden_off_the_sandbox_or_in_a_m
         hidden = await client.call("fs.readFile", path=str(secrets))
         assert isinstance(hidden.error, ErrnoError)
         assert hidden.error.code == "ENOENT"
+        # The host's environment and memory (its keys): hidden off the sandbox, outside it on.
+        for path in ("/proc/self/environ", "/proc/self/mem", f"/proc/{os.getpid()}/environ"):
+            refused = await client.call("fs.readFile", path=path)
+            assert refused.error is not None, path
+            assert refused.error.code == ("ENOENT" if through == "sandbox off" else "EPERM"), path
         listing = raise_for_error(await client.call("fs.readdir", path=str(app)))
         readable = await client.call("fs.readFile", path=str(app / "notes.txt"))
     assert {entry["name"] for entry in listing} == {"src", "notes.txt"}

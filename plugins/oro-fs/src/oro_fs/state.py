@@ -117,6 +117,8 @@ class FsState:
 
 
 SANDBOX_KEY: Final = "filesystem.sandbox_enabled"
+PROCESSES: Final = "/proc"
+"""Linux's processes as files: never a page's (:func:`_hidden_files`)."""
 
 
 def sandbox_enabled(host: Host, settings: FsSettings) -> bool:
@@ -143,7 +145,9 @@ def sandbox_enabled(host: Host, settings: FsSettings) -> bool:
 def _hidden_files(host: Host) -> list[str]:
     """The app's config files, secrets file and backend, which no root of oro-fs reaches (they
     may hold keys): the resources root conceals the first and last by name, these paths wherever
-    a mount or the sandbox being off would reach them."""
+    a mount or the sandbox being off would reach them. And ``/proc``: the host's environment
+    holds keys (``ORO_<KEY>``) and its memory, and its children's, the key that proves each
+    window's credential; a page reading them would be any window and see every secret."""
     app_dir = host.app_dir
     files = [app_dir / name for name in CONFIG_FILE_NAMES if (app_dir / name).is_file()]
     if host.config_file is not None:
@@ -154,7 +158,7 @@ def _hidden_files(host: Host) -> list[str]:
     if backend is not None:
         # A package's other modules are its code as much as its __init__.py.
         files.append(backend.parent if backend.name == "__init__.py" else backend)
-    return [str(file) for file in files]
+    return [PROCESSES, *(str(file) for file in files)]
 
 
 TMPDIR_ROOT: Final = "tmpdir"
