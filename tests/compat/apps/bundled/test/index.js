@@ -8,7 +8,11 @@ test('the page starts with its own label', (t) => {
 })
 
 test('the bundled module ran and asked the runtime for the platform', async (t) => {
-  await new Promise((resolve) => setTimeout(resolve, 1000))
+  // Ask until the app's module listens (it may load after this file), for at most 10 s.
+  for (let i = 0; i < 200 && document.querySelector('h1').textContent === 'Hello, World'; i++) {
+    window.dispatchEvent(new Event('greet'))
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
   t.equal(document.querySelector('h1').textContent, `Hello, ${os.platform()}!`, 'label after start')
   t.equal(os.platform(), 'linux', 'the platform comes from the host')
 })
