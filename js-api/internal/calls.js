@@ -88,8 +88,9 @@ export async function request (route, params = undefined, options = {}) {
   }
   let keepListener = false
   try {
+    const local = pageRoute(route)
     const result = await Promise.race([
-      getTransport().request(route, params, transportOptions),
+      local ? local(params, transportOptions) : getTransport().request(route, params, transportOptions),
       aborted
     ])
     if (result instanceof IPCStream && !result.closed) {
@@ -104,6 +105,19 @@ export async function request (route, params = undefined, options = {}) {
     if (deadline !== null) removeDeadline(deadline)
     if (!keepListener) release()
   }
+}
+
+/**
+ * Routes the page answers itself, by name: Oro's `serviceWorker.fetch` asks the page's own
+ * engine, which alone runs its Service Workers (oro-sw puts it here). Keyed on the global
+ * object so every copy of this module in the page shares it; a handler only answers its own
+ * page's calls, with nothing the page could not do itself.
+ * @param {string} route
+ * @returns {((params: unknown, options: TransportOptions) => Promise<unknown>) | undefined}
+ */
+function pageRoute (route) {
+  const routes = /** @type {any} */ (globalThis)[Symbol.for('oro.ipc.pageRoutes')]
+  return routes instanceof Map ? routes.get(route) : undefined
 }
 
 /**

@@ -304,7 +304,13 @@ def test_error_types_arrive_as_real_errors_with_their_codes(page: Page) -> None:
 def test_page_args_carry_the_conduit_port_and_key(page: Page, app: ServedApp) -> None:
     server = app.host.stash[STATE]
     conduit = page.evaluate("() => globalThis.__args.conduit")
-    assert conduit == {"hostname": "127.0.0.1", "port": server.port, "key": server.key}
+    # sharedKey: Socket's name of the key (its bridge.cc), which Socket's own code reads.
+    assert conduit == {
+        "hostname": "127.0.0.1",
+        "port": server.port,
+        "key": server.key,
+        "sharedKey": server.key,
+    }
     assert "conduit_shared_key" not in page.evaluate("() => globalThis.__args.config")
 
 

@@ -8,7 +8,7 @@ import posixpath
 from typing import Any, Final
 from urllib.parse import urlsplit
 
-from oro_framework import InvalidArgumentError, Request, RouteGroup
+from oro_framework import InvalidArgumentError, NotSupportedError, Request, RouteGroup
 from oro_sw.state import STATE
 from oro_sw.store import STATES, Record, Store
 from oro_sw.urls import check_scope, check_script_url, origin_of, registration_id
@@ -186,6 +186,17 @@ async def storage_clear(request: Request) -> dict[str, Any]:
     return {}
 
 
+async def fetch(request: Request) -> None:
+    """Socket's ``serviceWorker.fetch`` reaches the host only from a caller that is not a page
+    (a worker, another process): the engine of a page runs its workers, and oro:ipc answers
+    the route in the page itself (oro-sw's preload)."""
+    raise NotSupportedError(
+        "serviceWorker.fetch is answered in the page that calls it (its engine runs the "
+        "Service Workers); from a worker or another process, fetch the URL itself",
+        code="ERR_NOT_IN_PAGE",
+    )
+
+
 ROUTES: Final = RouteGroup(
     permission="service_worker",
     doc="Register Service Workers and keep their storage (oro:service-worker).",
@@ -195,6 +206,7 @@ ROUTES: Final = RouteGroup(
         "serviceWorker.getRegistration": get_registration,
         "serviceWorker.getRegistrations": get_registrations,
         "serviceWorker.reset": reset,
+        "serviceWorker.fetch": fetch,
         "serviceWorker.skipWaiting": skip_waiting,
         "serviceWorker.updateState": update_state,
         "serviceWorker.storage": storage_all,

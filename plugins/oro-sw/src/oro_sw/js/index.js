@@ -95,7 +95,10 @@ export async function register (scriptURL, options = {}) {
   const { registration: record } = await call('serviceWorker.register', { scriptURL: script, scope })
   let registration
   try {
-    registration = await engine.register(script, {
+    // The engine's own register: the page's navigator.serviceWorker.register runs scripts
+    // Socket's way (preload.js); this API registers the script it is given as it is.
+    const engineRegister = /** @type {any} */ (engine)[Symbol.for('oro.serviceWorker.engineRegister')] ?? engine.register
+    registration = await engineRegister.call(engine, script, {
       scope, type: 'module', updateViaCache: options.updateViaCache ?? 'none'
     })
   } catch (error) {

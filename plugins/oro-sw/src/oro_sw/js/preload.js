@@ -27,6 +27,153 @@ async function reloadIntoWorker (registered) {
   globalThis.location.reload()
 }
 
+const SHELL_PATH = '/oro/service-worker/shell.js'
+const ENGINE_REGISTER = Symbol.for('oro.serviceWorker.engineRegister')
+
+/**
+ * The shell's URL for an app path (`/worker.js`), with the app's declared environment, as
+ * oro:protocol-handlers' `shellURL` makes it (kept here: that module may be turned off).
+ * @param {string} script
+ */
+function shellOf (script) {
+  const url = `${SHELL_PATH}?script=${encodeURIComponent(script)}`
+  const env = /** @type {any} */ (globalThis).__args?.env
+  return env && Object.keys(env).length > 0 ? `${url}&env=${encodeURIComponent(JSON.stringify(env))}` : url
+}
+
+/**
+ * Socket's `navigator.serviceWorker.register(scriptURL, options)`: the runtime imports the
+ * script as a module (with or without `type: 'module'`) and its default export, a function or
+ * `{ fetch }`, answers fetches (Socket's api/service-worker/worker.js). The engine's own
+ * `register` would run the script as it is, and a module whose default export is the handler
+ * never answers (or fails to evaluate as a classic script). So a script of the app is
+ * registered through the shell, as a configured worker is, always as a module, with Socket's
+ * default scope: the script's directory. Scripts on another origin, and the host's own paths
+ * (the shell itself, which oro:service-worker and oro:protocol-handlers register), go to the
+ * engine untouched: it refuses what is not the app's.
+ * @param {ServiceWorkerContainer} container
+ */
+function registerSocketsWay (container) {
+  const engineRegister = container.register
+  /**
+   * @param {string | URL} scriptURL
+   * @param {RegistrationOptions} [options]
+   */
+  function register (scriptURL, options = {}) {
+    const base = globalThis.location.href
+    const script = new URL(String(scriptURL), base)
+    if (script.origin !== globalThis.location.origin || script.pathname.startsWith('/oro/') ||
+        script.pathname === '/ipc' || script.pathname.startsWith('/ipc/')) {
+      return engineRegister.call(container, scriptURL, options)
+    }
+    const given = options && typeof options === 'object' ? options : {}
+    const scope = given.scope === undefined || given.scope === null || given.scope === ''
+      ? new URL('./', script).href
+      : new URL(String(given.scope), base).href
+    return engineRegister.call(container, shellOf(script.pathname + script.search), {
+      ...given, scope, type: 'module'
+    })
+  }
+  Object.defineProperty(container, 'register', { value: register, configurable: true, writable: true })
+  // oro:service-worker registers what it is given as it is (its scripts use `serve()`).
+  Object.defineProperty(container, ENGINE_REGISTER, { value: engineRegister })
+}
+
+if (settings && globalThis.navigator?.serviceWorker) {
+  registerSocketsWay(globalThis.navigator.serviceWorker)
+}
+
+const SCHEME = /^[a-z][a-z0-9+.-]*$/
+
+/**
+ * Socket's headers parameter: `Name: value` lines (routes.cc hands the string to its Headers).
+ * @param {unknown} text
+ */
+function headersOf (text) {
+  const headers = new Headers()
+  if (typeof text !== 'string') return headers
+  for (const line of text.split(/\r?\n/)) {
+    const colon = line.indexOf(':')
+    if (colon > 0) {
+      try {
+        headers.append(line.slice(0, colon).trim(), line.slice(colon + 1).trim())
+      } catch {} // a name or value fetch refuses is left out, as Socket's parser skips it
+    }
+  }
+  return headers
+}
+
+/**
+ * oro:errors' error `name` (TypeError with ERR_INVALID_ARG_VALUE for a bad parameter), loaded
+ * only when a call fails.
+ * @param {string} message
+ * @param {'NotFoundError' | 'NetworkError' | null} [name]
+ */
+async function failure (message, name = null) {
+  const errors = /** @type {any} */ (await import('oro:errors'))
+  if (name === null) return Object.assign(new TypeError(message), { code: 'ERR_INVALID_ARG_VALUE' })
+  return new errors[name](message)
+}
+
+/**
+ * Socket's `serviceWorker.fetch` route (routes.cc): the request `method` `scheme://hostname
+ * pathname?query` with `headers` and the call's body, answered by the worker serving the
+ * scheme (a protocol handler), the app's own origin for `socket:`; the reply is the response's
+ * body. Here the engine runs the workers, and only the page reaches them: the page asks its
+ * own `fetch`, which sends a protocol URL through its scheme's worker (oro:protocol-handlers),
+ * so the call can do nothing the page could not.
+ * @param {any} params
+ * @param {{ body?: unknown, signal?: AbortSignal, responseType?: string }} options
+ */
+async function serviceWorkerFetch (params, options) {
+  const given = params !== null && typeof params === 'object' ? params : {}
+  const scheme = String(given.scheme ?? 'socket').toLowerCase()
+  const pathname = String(given.pathname ?? '/')
+  const query = given.query === undefined || given.query === null || given.query === '' ? '' : `?${String(given.query).replace(/^\?/, '')}`
+  const method = String(given.method ?? 'GET').toUpperCase()
+  if (!SCHEME.test(scheme)) throw await failure(`Invalid 'scheme': ${JSON.stringify(scheme)} is not a URL scheme`)
+  if (!pathname.startsWith('/') || pathname.startsWith('//')) throw await failure(`Invalid 'pathname': ${JSON.stringify(pathname)} must start with one /`)
+  // Socket answers OPTIONS itself with 204 and no body.
+  if (method === 'OPTIONS') return null
+  const local = scheme === 'socket' || scheme === 'http' || scheme === 'https'
+  const url = local
+    ? new URL(pathname + query, globalThis.location.origin).href
+    : `${scheme}://${given.hostname ? String(given.hostname) : ''}${pathname}${query}`
+  if (!local) {
+    const handlers = await import('oro:protocol-handlers').then((m) => m.getHandlers(), () => ({}))
+    if (!Object.hasOwn(handlers, scheme)) throw await failure('Not found', 'NotFoundError')
+  }
+  const body = method === 'GET' || method === 'HEAD' ? undefined : /** @type {any} */ (options.body)
+  let response
+  try {
+    response = await globalThis.fetch(url, { method, headers: headersOf(given.headers), body, signal: options.signal })
+  } catch (error) {
+    if (options.signal?.aborted) throw error
+    throw await failure('ServiceWorker request failed', 'NetworkError')
+  }
+  return await bodyOf(response, options.responseType)
+}
+
+/**
+ * @param {Response} response
+ * @param {string} [wanted]
+ */
+async function bodyOf (response, wanted) {
+  const type = response.headers.get('content-type') ?? ''
+  if (wanted === 'text') return await response.text()
+  if (wanted === 'json' || (wanted !== 'arraybuffer' && wanted !== 'bytes' && /[/+]json\b/i.test(type))) return await response.json()
+  if (wanted !== 'arraybuffer' && wanted !== 'bytes' && /^text\//i.test(type)) return await response.text()
+  const bytes = await response.arrayBuffer()
+  return wanted === 'bytes' ? new Uint8Array(bytes) : bytes
+}
+
+if (settings) {
+  const key = Symbol.for('oro.ipc.pageRoutes')
+  const scope = /** @type {any} */ (globalThis)
+  if (!(scope[key] instanceof Map)) Object.defineProperty(scope, key, { value: new Map() })
+  scope[key].set('serviceWorker.fetch', serviceWorkerFetch)
+}
+
 if (settings?.autoRegister && workers.length > 0 && globalThis.navigator?.serviceWorker) {
   // oro:protocol-handlers (a core plugin's, which an app may turn off) adds the environment.
   const plainShell = (/** @type {string} */ script) => `/oro/service-worker/shell.js?script=${encodeURIComponent(script)}`

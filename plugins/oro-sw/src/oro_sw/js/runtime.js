@@ -219,6 +219,18 @@ function isProtocolFrame (request) {
 }
 
 /**
+ * Whether the host has nothing at the request's URL: 404, or 405 for a method other than GET
+ * and HEAD (the app's files take only those), so that a worker's API routes answer a POST as
+ * under Socket, where what is not a file of the app goes to the worker whatever the method.
+ * @param {Request} request
+ * @param {Response} response
+ */
+function isMissing (request, response) {
+  if (response.status === 404) return true
+  return response.status === 405 && request.method !== 'GET' && request.method !== 'HEAD'
+}
+
+/**
  * @param {any} event
  * @param {Function} handler
  * @param {boolean} preferWorker
@@ -227,7 +239,7 @@ function isProtocolFrame (request) {
 async function respond (event, handler, preferWorker) {
   if (!preferWorker) {
     const response = await fetch(event.request.clone())
-    if (response.status !== 404) return response
+    if (!isMissing(event.request, response)) return response
     return (await answer(event, handler)) ?? response
   }
   return (await answer(event, handler)) ??

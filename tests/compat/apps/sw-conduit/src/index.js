@@ -1,0 +1,29 @@
+import application from 'socket:application'
+import ipc from 'socket:ipc'
+
+const container = globalThis.navigator.serviceWorker
+
+async function controlled () {
+  await container.ready
+  if (!container.controller) {
+    await new Promise((resolve) => container.addEventListener('controllerchange', resolve, { once: true }))
+  }
+}
+
+const registration = await container.register('/worker.js', { type: 'module' })
+await controlled()
+
+const hello = await (await fetch('/api/hello?name=socket')).text()
+const viaRoute = await ipc.send('serviceWorker.fetch', { scheme: 'socket', pathname: '/api/hello', query: 'name=ipc' })
+const viaScheme = await ipc.send('serviceWorker.fetch', { scheme: 'greet', pathname: '/hi', query: 'a=1' })
+
+await application.createWindow({ index: 1, path: '/second.html', headless: true })
+
+globalThis.swApp = {
+  scope: registration.scope,
+  hello,
+  viaRoute: viaRoute.data ?? viaRoute.err?.message,
+  viaScheme: viaScheme.data ?? viaScheme.err?.message,
+  conduit: globalThis.__args.conduit
+}
+document.querySelector('main').textContent = hello
