@@ -346,8 +346,8 @@ function menuOptions (name, options) {
 
 /**
  * Set the system menu (a menu bar) of window `index` (default: this one) from Oro's menu text
- * (route `application.setSystemMenu`, served by the oro-desktop plugin; headless it fails with
- * `NotSupportedError` `ERR_HEADLESS`). Each menu is a `Title:` line, its items, and `;`:
+ * (route `application.setSystemMenu`, served by the oro-desktop plugin; headless, as on
+ * Socket's hidden window, the menu is checked and kept but not shown: `shown: false`). Each menu is a `Title:` line, its items, and `;`:
  *
  * ```js
  * await application.setSystemMenu({ index: 0, value: `

@@ -111,5 +111,5 @@ $('desktop-copy').addEventListener('click', guard(copyPing))
 $('desktop-paste').addEventListener('click', guard(paste))
 $('desktop-tray').addEventListener('click', guard(tray))
 
-// Headless there is no menu bar: the panel says so (NotSupportedError) instead of failing.
+// Headless there is no menu bar: the menu is kept, not shown (`shown: false`), and the panel says so.
 guard(async () => show(await setSystemMenu(SYSTEM_MENU)))()

@@ -76,7 +76,7 @@ async def test_with_no_display_the_page_gets_err_headless_and_the_host_says_why(
                 assert reply.error.to_dict()["code"] == "ERR_HEADLESS"
     said = [record.getMessage() for record in caplog.records]
     assert len(said) == 1, said
-    assert "headless with no display" in said[0], said
+    assert "runs headless (no display: DISPLAY is not set" in said[0], said
 
 
 class _TestRun:

@@ -85,7 +85,9 @@ def test_system_menu_accelerators_and_a_context_menu_reach_the_page(
     page = recorder_page(["menuItemSelected"], IMPORTS, PAGE_SCRIPT)
     app_dir = write_app(tmp_path / "app", page, name="menus system")
     with run_app(screen, app_dir, engine=engine) as app:
-        assert settled(app, "system") == {"value": {"index": 0, "menus": 2, "items": 6}}
+        assert settled(app, "system") == {
+            "value": {"index": 0, "menus": 2, "items": 6, "shown": True}
+        }
         window = app.window_id()
         focus(screen, window)
 

@@ -3,10 +3,14 @@ offers the plugin's state, and the task group they share for work a hook starts.
 
 from __future__ import annotations
 
+import logging
+import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any, Final, Protocol
 
 from oro_framework import Host, NotSupportedError, Window
+
+logger = logging.getLogger("oro_desktop")
 
 Spawn = Callable[[Callable[[], Awaitable[None]]], None]
 """Start ``function()`` in the desktop service's task group, from a (synchronous) hook on the
@@ -47,15 +51,34 @@ def gui_toolkit(host: Host) -> str | None:
     return toolkit if toolkit in TOOLKITS else None
 
 
-def require_gui(host: Host, needs: str, instead: str) -> str:
+_SAID: weakref.WeakKeyDictionary[Host, set[str]] = weakref.WeakKeyDictionary()
+"""What each host already said it cannot show headless (one line each)."""
+
+
+def say_headless(
+    host: Host, needs: str, why: str = "no native window; pages get ERR_HEADLESS"
+) -> None:
+    """One line on standard error, the first time a page of ``host`` asks for ``needs`` that
+    cannot show: a page waiting on it is never a silent dead screen."""
+    said = _SAID.setdefault(host, set())
+    if needs not in said:
+        said.add(needs)
+        logger.warning("%s cannot show: this app runs headless (%s)", needs, why)
+
+
+def require_gui(
+    host: Host, needs: str, instead: str, why: str = "no native window; pages get ERR_HEADLESS"
+) -> str:
     """The app's toolkit (one of :data:`TOOLKITS`); refuses at once, typed, where there is none:
-    ``ERR_HEADLESS`` with ``instead`` (what a page has in a browser), ``ERR_TOOLKIT`` for a
-    toolkit oro-desktop has no engine module for.
+    ``ERR_HEADLESS`` with ``instead`` (what a page has in a browser; the host says so once on
+    standard error, ``why``), ``ERR_TOOLKIT`` for a toolkit oro-desktop has no engine module
+    for.
 
     :param needs: what the caller is, as the subject of "need a native window" ("Menus").
     """
     toolkit = host.windows.toolkit
     if toolkit is None:
+        say_headless(host, needs, why)
         raise NotSupportedError(
             f"{needs} need a native window, and this app runs headless: {instead}",
             code="ERR_HEADLESS",

@@ -31,7 +31,7 @@ import anyio.lowlevel
 
 from oro_desktop.dialogs import detached
 from oro_desktop.dialogs.options import PickerOptions
-from oro_desktop.part import Spawn, require_gui
+from oro_desktop.part import Spawn, require_gui, say_headless
 from oro_desktop.settings import DesktopSettings
 from oro_framework import (
     AbortError,
@@ -63,6 +63,7 @@ TEST_PERMISSION: Final = "test"
 """The permission only an ``oro test`` run's own plugin declares: how a host knows it runs
 tests."""
 _DISPLAY_ENV: Final = ("DISPLAY", "WAYLAND_DISPLAY")
+_DIALOGS: Final = "Native file dialogs"
 _HEADLESS_INSTEAD: Final = (
     'in the page, use an <input type="file"> element or the browser\'s File System '
     "Access API (window.showOpenFilePicker) instead"
@@ -126,7 +127,6 @@ class Dialogs:
         self._spawn = spawn
         self._open: dict[int, _Pending] = {}
         self._stopping = False
-        self._said_headless = False
 
     async def pick(self, window: Window, grantee: int, options: PickerOptions) -> list[Picked]:
         """Show a file dialog over ``window``; what the user picks is granted to window
@@ -204,7 +204,7 @@ class Dialogs:
         :raises NotSupportedError: GTK cannot open the display (``ERR_HEADLESS``)."""
         if getattr(sys, "frozen", False):
             # A built app's executable is the app, no Python that runs a module.
-            self._say_headless("no window (a built app opens dialogs over its windows)")
+            say_headless(self._host, _DIALOGS, "a built app opens dialogs over its windows only")
             raise NotSupportedError(
                 f"Native file dialogs need a window in a built app: {_HEADLESS_INSTEAD}",
                 code="ERR_HEADLESS",
@@ -241,7 +241,7 @@ class Dialogs:
             with anyio.CancelScope(shield=True):
                 await process.aclose()
         if failure:
-            self._say_headless(f"no file dialog: {failure[0]}")
+            say_headless(self._host, _DIALOGS, f"no display: {failure[0]}")
             raise NotSupportedError(
                 f"Native file dialogs need a display, and none opens here ({failure[0]}): "
                 f"{_HEADLESS_INSTEAD}",
@@ -265,26 +265,19 @@ class Dialogs:
             return
         if self._test_answer() is not None or any(os.environ.get(name) for name in _DISPLAY_ENV):
             return
-        self._say_headless("no display (DISPLAY is not set)")
-        self.require_gui()
-
-    def _say_headless(self, why: str) -> None:
-        """One line on standard error the first time a page's file dialog cannot open, so a
-        page that waits on it is never a silent dead screen."""
-        if not self._said_headless:
-            self._said_headless = True
-            logger.warning(
-                "a page asked for a file dialog and this app runs headless with %s: the page "
-                "gets NotSupportedError ERR_HEADLESS",
-                why,
-            )
+        require_gui(
+            self._host,
+            _DIALOGS,
+            _HEADLESS_INSTEAD,
+            "no display: DISPLAY is not set; pages get ERR_HEADLESS",
+        )
 
     def require_gui(self) -> str:
         """The app's toolkit.
 
         :raises NotSupportedError: headless (``ERR_HEADLESS``), pointing to what a page
             has instead."""
-        return require_gui(self._host, "Native file dialogs", _HEADLESS_INSTEAD)
+        return require_gui(self._host, _DIALOGS, _HEADLESS_INSTEAD)
 
     async def _close(self, pending: _Pending) -> None:
         dialog = pending.dialog

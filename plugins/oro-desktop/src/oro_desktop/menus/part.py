@@ -24,7 +24,7 @@ import anyio.lowlevel
 
 from oro_desktop.menus.common import Click, Select, Tray
 from oro_desktop.menus.text import Entry, Item, Menu, count_entries, parse_items, parse_menus
-from oro_desktop.part import Spawn, gui_toolkit, require_gui
+from oro_desktop.part import Spawn, gui_toolkit, require_gui, say_headless
 from oro_desktop.settings import DesktopSettings
 from oro_framework import (
     GuiHeld,
@@ -50,8 +50,9 @@ class _SystemMenu:
     items: int
     shape: list[int]
     """How many entries each menu has."""
-    actions: GuiHeld[list[list[Any]]]
-    """The toolkit's object of each menu's entries (a ``QAction``, a ``GtkMenuItem``)."""
+    actions: GuiHeld[list[list[Any]]] | None
+    """The toolkit's object of each menu's entries (a ``QAction``, a ``GtkMenuItem``);
+    ``None`` headless, where the menu is kept but not shown."""
 
 
 class MenuEngine(Protocol):
@@ -108,24 +109,31 @@ class Menus:
     # -- routes ------------------------------------------------------------------------------
 
     async def set_system_menu(self, window: Window, text: str) -> dict[str, Any]:
-        """Replace ``window``'s menu bar with the menus of ``text`` (blank: no menu bar)."""
-        engine = _engine(self.require_gui())
+        """Replace ``window``'s menu bar with the menus of ``text`` (blank: no menu bar).
+        Headless the menus are checked and kept (``setSystemMenuItemEnabled`` finds them) but
+        not shown, and the host says so once: a page that awaits its menu before drawing goes
+        on, as on Socket's hidden headless window."""
+        shown = self._host.windows.toolkit is not None
         menus = parse_menus(text, self._settings.max_menu_items)
-        select = self._selector("system", window.index)
-        actions = await self._on_window(window, engine.set_menu_bar, menus, select)
+        actions = None
+        if shown:
+            engine = _engine(self.require_gui())
+            select = self._selector("system", window.index)
+            actions = await self._on_window(window, engine.set_menu_bar, menus, select)
+        elif menus:
+            say_headless(self._host, "System menus", "no native window: kept, not shown")
         items = sum(count_entries(menu.entries) for menu in menus)
         if menus:
             shape = [count_entries(menu.entries) for menu in menus]
             self._system[window.index] = _SystemMenu(items, shape, actions)
         else:
             self._system.pop(window.index, None)
-        return {"index": window.index, "menus": len(menus), "items": items}
+        return {"index": window.index, "menus": len(menus), "items": items, "shown": shown}
 
     async def set_item_enabled(
         self, window: Window, enabled: bool, index_main: int, index_sub: int
     ) -> dict[str, Any]:
         """Enable or disable entry ``index_sub`` (separators count) of menu ``index_main``."""
-        engine = _engine(self.require_gui())
         menu = self._system.get(window.index)
         if menu is None:
             raise OutOfRangeError(
@@ -146,9 +154,11 @@ class Menus:
                 indexSub=index_sub,
             )
         actions = menu.actions
-        await self._on_gui(
-            window, lambda: engine.set_enabled(actions.get()[index_main][index_sub], enabled)
-        )
+        if actions is not None:
+            engine = _engine(self.require_gui())
+            await self._on_gui(
+                window, lambda: engine.set_enabled(actions.get()[index_main][index_sub], enabled)
+            )
         return {"index": window.index, "indexMain": index_main, "indexSub": index_sub}
 
     async def set_context_menu(self, window: Window, text: str) -> dict[str, Any]:

@@ -16,16 +16,16 @@ __all__ = ["ROUTES"]
 
 
 async def set_system_menu(request: Request) -> dict[str, Any]:
-    """Replace window `index`'s (default: the caller's) menu bar with the menus of `value`."""
+    """Replace window `index`'s (default: the caller's) menu bar with the menus of `value`.
+    Headless the menu is checked and kept, not shown (`shown: false`), as on Socket's hidden
+    headless window."""
     menus = _menus(request)
-    menus.require_gui()
     return await menus.set_system_menu(_window(request), _text(request))
 
 
 async def set_system_menu_item_enabled(request: Request) -> dict[str, Any]:
     """Enable or disable entry `indexSub` of menu `indexMain` of window `index`'s system menu."""
     menus = _menus(request)
-    menus.require_gui()
     params = request.params
     return await menus.set_item_enabled(
         _window(request),
