@@ -316,20 +316,27 @@ def test_a_failing_script_reports_its_code_and_last_lines_and_keeps_the_old_outp
     assert [path.name for path in app.iterdir() if path.name.startswith(".")] == []
 
 
-def test_a_copy_map_destination_leaving_the_output_is_a_config_error_naming_the_key(
+def test_a_copy_map_destination_leaving_the_output_is_one_warning_and_never_written(
     tmp_path: Path,
 ) -> None:
-    for destination in ("../escaped.txt", "/etc/escaped.txt", "a/../../escaped.txt"):
+    """Socket writes such a destination beside its resources; oro replaces the output whole and
+    writes nothing outside it: the entry is left out with one warning, and the app starts."""
+    for number, destination in enumerate(("../escaped.txt", "/tmp/escaped.txt", "a/../../e.txt")):
+        (tmp_path / str(number)).mkdir()
         app = _app(
-            tmp_path,
-            f'[build.copy-map]\n"logo.txt" = "{destination}"\n',
-            {"logo.txt": "logo"},
+            tmp_path / str(number),
+            f'[build.copy-map]\n"logo.txt" = "{destination}"\n"index.html" = ""\n',
+            {"logo.txt": "logo", "index.html": "<h1>app</h1>"},
         )
-        with pytest.raises(ConfigError) as raised:
-            Host(app, resolve_secrets=False)
-        assert raised.value.key == "build.copy-map.logo.txt"
-        assert raised.value.source == "oro.toml:5"
-    assert not (tmp_path.parent / "escaped.txt").exists()
+        output, _, warnings = _build(app)
+        assert (output / "index.html").is_file()
+        assert warnings == [
+            f"[build.copy-map] entry '{app / 'logo.txt'}' not copied: destination "
+            f"{destination!r} must be a path inside build.output (relative, without '..')"
+        ]
+        assert not (app / "escaped.txt").exists()
+        assert not (app.parent / "e.txt").exists()
+    assert not Path("/tmp/escaped.txt").exists()
 
 
 @pytest.mark.parametrize(

@@ -358,14 +358,6 @@ def _copy_map_file(
             continue
         source, destination = entry
         where = f"{steps.copy_map_file}:{number}"
-        try:
-            _relative_inside(destination)
-        except ValueError as error:
-            raise ConfigError(
-                f"key 'build.copy_map': destination {destination!r} of {source!r} {error}",
-                key="build.copy_map",
-                source=where,
-            ) from None
         relative = os.path.relpath(base / source, steps.app_dir)
         copier.copy(
             relative,
@@ -447,9 +439,10 @@ class _Copier:
         try:
             target_relative = _relative_inside(destination)
         except ValueError as error:
-            raise ConfigError(
-                f"key '{key}': destination {destination!r} {error}", key=key
-            ) from None
+            # Socket writes there (beside its resources folder); here the output is replaced
+            # whole, and nothing is written outside it: one warning, never a refusal to start.
+            self._warn(f"{label} entry '{path}' not copied: destination {destination!r} {error}")
+            return
         if not real.exists():
             self._warn(f"{label} entry '{path}' does not exist")
             return

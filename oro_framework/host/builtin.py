@@ -288,22 +288,11 @@ def oro_register_config(config: ConfigRegistry) -> None:
 COPY_MAP_SECTION: Final = "build.copy-map"
 
 
-def _relative_inside(value: str, what: str) -> PurePosixPath:
-    path = PurePosixPath(value.replace("\\", "/"))
-    if path.is_absolute() or ".." in path.parts:
-        raise ValueError(f"must be a path inside {what} (relative, without '..'), got {value!r}")
-    return path
-
-
 def _output_folder(value: str) -> None:
     # The folder is replaced whole on every build: never the app itself. Outside it (Socket's
     # `output = "../build"`), host.build_paths judges it once the app folder is known.
     if not PurePosixPath(value.replace("\\", "/")).parts:
         raise ValueError("must name a folder, not the app itself")
-
-
-def _copy_destination(value: str) -> None:
-    _relative_inside(value, "build.output")
 
 
 @final
@@ -368,7 +357,6 @@ class BuildSettings:
         {},
         '[build.copy-map] "source" = "destination": a file or folder of the app (relative to '
         "it) copied to that path of build.output; empty: its top.",
-        validator=_copy_destination,
         name="copy-map",
     )
     output: str = setting(
