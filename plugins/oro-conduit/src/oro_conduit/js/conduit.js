@@ -423,7 +423,7 @@ export class Conduit extends EventTarget {
   }
 
   /**
-   * Use `sharedKey` (≥ 16 characters) for new connections.
+   * Use `sharedKey` (≥ 8 characters, as in Socket) for new connections.
    * @param {string} sharedKey
    */
   static async setSharedKey (sharedKey) {
