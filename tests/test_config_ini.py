@@ -234,7 +234,6 @@ def test_each_key_oro_does_not_honour_is_one_warning_naming_it_and_the_doc(
     values, messages = load(keys, write(tmp_path, "socket.ini", SOCKET_INI))
     expected = {
         "socket.ini:8: [build] flags",
-        "socket.ini:14: [build.watch] sources",
         "socket.ini:18: [webview] watch",
         "socket.ini:28: [permissions] allow_fullscreen",
         "socket.ini:35: [meta] copyright",
@@ -247,6 +246,8 @@ def test_each_key_oro_does_not_honour_is_one_warning_naming_it_and_the_doc(
     # Oro's backend process: oro-process starts it (docs/process.md).
     assert values["process.backend.cmd"] == "node backend.js"
     assert values["__sources__"]["process.backend.cmd"] == "socket.ini:38"
+    # oro dev builds again when they change (build.watch_sources), as `ssc build --watch` does.
+    assert values["build.watch_sources"] == ["src/"]
 
 
 def test_oro_ini_keys_and_the_older_socket_names_map_too(
@@ -399,7 +400,7 @@ def test_the_written_oro_toml_loads_to_the_same_config_as_the_ini(
     assert messages == []  # the notes are comments in oro.toml, not warnings
     assert 'height = "60%" # socket.ini [window] height' in text
     assert 'cmd = "node backend.js" # socket.ini [linux] cmd' in text
-    assert len(mapped.notes) == 8
+    assert len(mapped.notes) == 7
 
 
 # ---------------------------------------------------------------------------------------------
