@@ -19,6 +19,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from oro_framework.testing.process import OroProcess, headless_environ
+from oro_framework.testing.webkit import WebKitBrowser
 
 APP = Path(__file__).with_name("apps") / "sw-conduit"
 KEY = "sw-conduit-key"
@@ -157,6 +158,28 @@ def test_a_message_reaches_the_second_window_with_an_unforgeable_sender(
         {"data": "spoof", "from": 0},
     ]
     second.close()
+
+
+def test_the_same_workers_answer_in_webkit(
+    running: tuple[OroProcess, int], first: Page, webkit_browser: WebKitBrowser
+) -> None:
+    oro, _ = running
+    context = webkit_browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(oro.window_launch_url("/", window=0))
+        page.wait_for_function("globalThis.swApp !== undefined", timeout=60_000)
+        app: dict[str, Any] = page.evaluate("globalThis.swApp")
+        assert (app["hello"], app["viaRoute"]) == (
+            "hello socket from the worker",
+            "hello ipc from the worker",
+        )
+        page.goto(_origin(first) + "/legacy/index.html")
+        page.wait_for_function("globalThis.legacyApp !== undefined", timeout=60_000)
+        legacy: dict[str, Any] = page.evaluate("globalThis.legacyApp")
+        assert legacy["pong"] == {"pong": True, "method": "POST"}
+    finally:
+        context.close()
 
 
 def _handshake(port: int, path: str, origin: str | None) -> bytes:

@@ -17,7 +17,10 @@ const hello = await (await fetch('/api/hello?name=socket')).text()
 const viaRoute = await ipc.send('serviceWorker.fetch', { scheme: 'socket', pathname: '/api/hello', query: 'name=ipc' })
 const viaScheme = await ipc.send('serviceWorker.fetch', { scheme: 'greet', pathname: '/hi', query: 'a=1' })
 
-await application.createWindow({ index: 1, path: '/second.html', headless: true })
+// A second page of window 0 (another browser) finds window 1 there already.
+await application.createWindow({ index: 1, path: '/second.html', headless: true }).catch((error) => {
+  if (error.code !== 'ERR_WINDOW_EXISTS') throw error
+})
 
 globalThis.swApp = {
   scope: registration.scope,
