@@ -5,7 +5,8 @@ default export answers fetches, with and without ``type: 'module'``), asks worke
 ipc ``serviceWorker.fetch``, gives the Conduit a fixed key and port in
 ``[application.conduit]``, and posts a ``message`` to its second window. Hostile callers (no
 credential, a forged sender, another origin, malformed parameters) get typed refusals while
-the app keeps serving. One running app serves every test of the module."""
+the app keeps serving. The page-registered workers answer on WebKitGTK too. One running app
+serves every test of the module."""
 
 from __future__ import annotations
 
