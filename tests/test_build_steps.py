@@ -400,6 +400,33 @@ def test_an_output_folder_holding_files_no_build_made_is_not_replaced(tmp_path: 
     assert (app / "dist" / "keep.txt").read_text(encoding="utf-8") == "someone's file"
 
 
+def test_an_output_beside_the_app_that_a_socket_build_left_is_replaced_and_hidden_files_stay(
+    tmp_path: Path,
+) -> None:
+    """``output = "../build"`` holding only what ``ssc build`` leaves there (``linux/``) is
+    replaced as oro's own; the copy from ``..`` leaves out ``../.env`` (a hidden file outside
+    the app), with one warning, and takes ``../src`` even when the app lies in a dot folder."""
+    workspace = tmp_path / ".local" / "proj"
+    app = workspace / "app"
+    app.mkdir(parents=True)
+    (workspace / "build" / "linux").mkdir(parents=True)
+    (workspace / ".env").write_text("TOKEN=secret", encoding="utf-8")
+    (workspace / "src").mkdir()
+    (workspace / "src" / "index.html").write_text("<h1>shared</h1>", encoding="utf-8")
+    _app(
+        app,
+        '[build]\ncopy = "../src;../.env"\noutput = "../build"\n',
+    )
+
+    output, _, warnings = _build(app)
+
+    assert output == workspace / "build"
+    assert sorted(path.name for path in output.iterdir()) == [MARK_FILE, "index.html"]
+    assert warnings == [
+        f"[build] copy entry '{app / '../.env'}' is a hidden file outside the app: not copied"
+    ]
+
+
 # -------------------------------------------------------------------------------------------------
 # The commands
 # -------------------------------------------------------------------------------------------------

@@ -405,10 +405,13 @@ def _readable(path: Path, app: Path) -> bool:
 
 
 def _is_hidden_outside(real: Path, app: Path) -> bool:
-    """A dot file or folder outside the app (``../.env``, ``~/.ssh``): never copied."""
+    """A dot file or folder outside the app (``../.env``, ``~/.ssh``): never copied. Only the
+    parts below what the path shares with the app count: an app inside ``~/.local/share``
+    may copy ``../src``."""
     if real.is_relative_to(app):
         return False
-    return any(part.startswith(".") for part in real.parts[1:])
+    shared = Path(os.path.commonpath([real, app]))
+    return any(part.startswith(".") for part in real.relative_to(shared).parts)
 
 
 @final
