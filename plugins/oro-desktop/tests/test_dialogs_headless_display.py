@@ -13,6 +13,7 @@ from pathlib import Path
 import oro_desktop.plugin
 import pytest
 from _desktop_app import Desktop, write_app
+from oro_desktop.state import STATE
 from playwright.sync_api import Browser, Page
 from test_dialogs import enter_path, is_gone, x_window
 
@@ -77,6 +78,26 @@ async def test_with_no_display_the_page_gets_err_headless_and_the_host_says_why(
     said = [record.getMessage() for record in caplog.records]
     assert len(said) == 1, said
     assert "runs headless (no display: DISPLAY is not set" in said[0], said
+
+
+@pytest.mark.anyio
+async def test_a_display_that_does_not_answer_is_err_headless_too(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("DISPLAY", ":99")  # no X server there
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    async with make_host([oro_desktop.plugin]) as host:
+        await host.windows.create(WindowOptions(index=0))
+        with caplog.at_level(logging.WARNING, logger="oro_desktop"):
+            reply = await MemoryClient(host).call("window.showFileSystemPicker", type="open")
+        assert reply.error is not None
+        error = reply.error.to_dict()
+        assert (error["type"], error["code"]) == ("NotSupportedError", "ERR_HEADLESS")
+        assert "GTK cannot open the display" in error["message"]
+        assert host.stash[STATE].dialogs.diagnostics() == {"open": []}
+    said = [record.getMessage() for record in caplog.records]
+    assert len(said) == 1, said
+    assert "GTK cannot open the display" in said[0], said
 
 
 class _TestRun:
