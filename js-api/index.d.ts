@@ -503,6 +503,8 @@ declare module 'oro:bootstrap/globals' {
   export function defineGlobals (globals: Record<string, unknown>, options?: { target?: any, replace?: boolean }): void
   export function installGlobals (target?: any): void
   export function scheduleCommonJSGlobals (target?: any): void
+  /** Report the window's page ready (`window.ready`) once its document is complete, as Oro hands a window its waiting deep links then. */
+  export function reportReadyOnLoad (target?: any): void
 }
 
 declare module 'oro:buffer' {

@@ -17,6 +17,7 @@ import { whenReady } from '../bootstrap.js'
 import { Buffer } from '../buffer.js'
 import { ApplicationURLEvent, HotKeyEvent, MenuItemEvent, SignalEvent } from '../internal/events.js'
 import { showDirectoryPicker, showOpenFilePicker, showSaveFilePicker } from '../internal/pickers.js'
+import { request } from '../ipc.js'
 
 /** Globals a page may already have its own of (a `Buffer` polyfill): that one is kept. */
 export const GLOBALS = Object.freeze({ Buffer, ApplicationURLEvent, HotKeyEvent, MenuItemEvent, SignalEvent })
@@ -70,5 +71,25 @@ export function scheduleCommonJSGlobals (target = globalThis) {
   whenReady().then(whenIdle)
 }
 
+/**
+ * Report the window's page ready (route `window.ready`) once its document is complete: Oro's
+ * window manager hands a window the deep links waiting for it at that moment
+ * (src/runtime/window/manager.cc:489), and Oro's pages never call `window.ready` themselves, so a
+ * link the app was opened with would otherwise wait for ever. A page that also calls it is
+ * simply ready twice.
+ * @param {any} [target]
+ */
+export function reportReadyOnLoad (target = globalThis) {
+  if (!target.document) return
+  const report = () => {
+    request('window.ready').catch(() => {
+      // A page that is no window's (a tab opened without its launch URL) has nothing to report.
+    })
+  }
+  if (target.document.readyState === 'complete') report()
+  else target.addEventListener('load', report, { once: true })
+}
+
 installGlobals()
 scheduleCommonJSGlobals()
+reportReadyOnLoad()

@@ -5,7 +5,8 @@ the user's files, since Socket has no file-system sandbox there.
 The app (``apps/file-manager``, in the image of Socket's templates) is copied to a temporary
 folder and run with the real ``oro run --headless``; its page is opened in headless Chromium.
 It starts with one warning for the scheme and one line for the sandbox, reads a file outside
-its folders, gets a second launch's ``filesystem:`` link as ``applicationurl`` and still cannot
+its folders, gets the ``filesystem:`` link it was opened with and a second launch's as
+``applicationurl`` (its page never calls ``window.ready``, as Socket's do not) and still cannot
 read its own ``socket.ini`` or the host's ``/proc``. With the sandbox turned on
 (``FS_SANDBOX=1``, ``[filesystem] sandbox_enabled``), and in an ``oro.toml`` app, the same read
 is refused (EPERM)."""
@@ -61,8 +62,8 @@ def environ(tmp_path: Path) -> Iterator[dict[str, str]]:
         yield environ
 
 
-def _run(app: Path, environ: dict[str, str]) -> OroProcess:
-    return OroProcess("run", str(app), "--headless", "--port", "0", environ=environ)
+def _run(app: Path, environ: dict[str, str], *links: str) -> OroProcess:
+    return OroProcess("run", str(app), "--headless", "--port", "0", *links, environ=environ)
 
 
 def _opened(browser: Browser, oro: OroProcess) -> Iterator[Page]:
@@ -88,9 +89,13 @@ def _count(text: str, needle: str) -> int:
 def test_a_file_manager_with_a_web_scheme_reaches_the_users_files_and_its_links(
     app: Path, outside: Path, environ: dict[str, str], chromium_browser: Browser
 ) -> None:
-    link = f"filesystem:{outside.parent}"
-    with _run(app, environ) as oro:
+    # Opened from the desktop with a link (Exec=... %u), then a second link from another launch.
+    launch, link = f"filesystem:{outside}", f"filesystem:{outside.parent}"
+    with _run(app, environ, launch) as oro:
         for page in _opened(chromium_browser, oro):
+            # The page never calls window.ready, as Socket's do not: the link waits for its load.
+            page.wait_for_function("() => globalThis.files.links.length > 0")
+            assert page.evaluate("globalThis.files.links") == [launch]
             assert _open(page, outside) == {"path": str(outside), "text": "Dear Socket,"}
             # Off as under Socket, but oro's config and backend files stay out of reach.
             assert _open(page, app / "socket.ini")["code"] == "ENOENT"
@@ -106,8 +111,8 @@ def test_a_file_manager_with_a_web_scheme_reaches_the_users_files_and_its_links(
             )
             assert second.returncode == 0, second.stdout + second.stderr
             assert f"handed over {link}" in second.stdout, second.stdout
-            page.wait_for_function("() => globalThis.files.links.length > 0")
-            assert page.evaluate("globalThis.files.links") == [link]
+            page.wait_for_function("() => globalThis.files.links.length > 1")
+            assert page.evaluate("globalThis.files.links") == [launch, link]
     output = "\n".join(oro.lines) + "\n" + oro.stderr()
     assert _count(output, SCHEME_WARNING) == 1, output
     assert _count(output, SANDBOX_LINE) == 1, output
