@@ -106,6 +106,9 @@ async function main () {
     }
   }
   const registered = runner.length
+  // The run ends here, with the host's status: an app's own onFinish() (Socket's test-context.js
+  // template calls `process.exit(0)` in it) would end the app before the host has the result.
+  runner._onFinishCallback = undefined
   const result = await runner.run()
   await flush()
   await request('test.end', undefined, { body: { ...result, registered } })

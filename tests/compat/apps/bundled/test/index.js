@@ -1,3 +1,4 @@
+import './context.js'
 import { test } from 'socket:test'
 import os from 'socket:os'
 import fs from 'socket:fs/promises'
