@@ -234,6 +234,28 @@ def test_oro_build_counts_prod_lines_of_the_copy_map_file(tmp_path: Path) -> Non
     assert not (output / "d.txt").exists()
 
 
+def test_the_linux_copy_map_file_is_read_after_the_shared_one_as_socket_does(
+    tmp_path: Path,
+) -> None:
+    """Socket's ``[build] linux_copy_map`` (and ``[build.linux] copy_map``): a further copy-map
+    file on Linux; a missing one is a warning."""
+    app = _app(
+        tmp_path,
+        '[build]\ncopy_map = "all.ini"\nlinux_copy_map = "linux.ini"\n',
+        {"a.txt": "a", "b.txt": "b", "all.ini": "a.txt = a.txt\n", "linux.ini": "b.txt = b.txt\n"},
+    )
+    output, _, warnings = _build(app)
+    assert (output / "a.txt").is_file()
+    assert (output / "b.txt").is_file()
+    assert warnings == []
+
+    (app / "linux.ini").unlink()
+    _, _, warnings = _build(app)
+    assert warnings == [
+        f"the file [build] linux_copy_map names does not exist: {app / 'linux.ini'}"
+    ]
+
+
 def test_copying_follows_links_into_the_users_folders_and_never_into_the_systems(
     tmp_path: Path,
 ) -> None:

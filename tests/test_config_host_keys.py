@@ -37,6 +37,7 @@ ORO_NAMES: dict[str, str] = {
     "build.script.forward_arguments": "build.script_forward_arguments",
     "build.script.after": "build.script_after",
     "build.watch.sources": "build.watch_sources",
+    "build.linux.copy_map": "build.linux_copy_map",
     "build.input": "build.copy",
     "build.headless": "window.headless",
     "ai.llm.n_threads": "ai.llm.threads",

@@ -80,6 +80,7 @@ _PLATFORM_PREFIXES: Final = {
     "android_": "android",
 }
 """Copy-map file lines for one platform only, as Oro marks them."""
+_LINUX_MAP: Final = "build.linux_copy_map"
 _MODE_PREFIXES: Final = (("debug_", False), ("production_", True), ("prod_", True))
 
 
@@ -120,6 +121,8 @@ class BuildSteps:
     copy_map: tuple[tuple[str, str], ...] = ()
     """``[build.copy-map]``: (source relative to the app, destination relative to output)."""
     copy_map_file: str = ""
+    platform_copy_map_file: str = ""
+    """``[build] linux_copy_map``: a copy-map file read on Linux after ``copy_map_file``."""
     never_copied: frozenset[Path] = frozenset()
     """Real paths no copy takes into the output, where the bridge would serve them: the app's
     config files, the secrets file and the files secret keys name."""
@@ -139,13 +142,20 @@ class BuildSteps:
             copy=build.copy,
             copy_map=tuple(build.copy_map_entries.items()),
             copy_map_file=build.copy_map,
+            platform_copy_map_file=build.linux_copy_map,
             never_copied=frozenset(_private_files(host, app)),
         )
 
     @property
     def configured(self) -> bool:
         """Whether there is anything to build (else the app is served as it is)."""
-        return bool(self.script or self.copy or self.copy_map or self.copy_map_file)
+        return bool(
+            self.script
+            or self.copy
+            or self.copy_map
+            or self.copy_map_file
+            or self.platform_copy_map_file
+        )
 
 
 def _private_files(host: Host, app: Path) -> Iterator[Path]:
@@ -215,8 +225,13 @@ def run_build_steps(
                 key=f"{COPY_MAP_SECTION}.{source}",
                 label="[build.copy-map]",
             )
-        if steps.copy_map_file:
-            _copy_map_file(steps, copier, production=production, warn=warn)
+        # Socket reads the platform's file after the shared one (src/cli/main.cc:616-670).
+        for file, key in (
+            (steps.copy_map_file, "build.copy_map"),
+            (steps.platform_copy_map_file if sys.platform.startswith("linux") else "", _LINUX_MAP),
+        ):
+            if file:
+                _copy_map_file(steps, file, key, copier, production=production, warn=warn)
         (staging / MARK_FILE).write_text("made by oro's build steps; replaced by each build\n")
         _swap_into_place(staging, steps.output)
     except BaseException:
@@ -344,12 +359,19 @@ def _copy_entries(copy: str) -> Iterator[tuple[str, str, str]]:
 
 
 def _copy_map_file(
-    steps: BuildSteps, copier: _Copier, *, production: bool, warn: Callable[[str], None]
+    steps: BuildSteps,
+    file: str,
+    key: str,
+    copier: _Copier,
+    *,
+    production: bool,
+    warn: Callable[[str], None],
 ) -> None:
-    named = steps.app_dir / steps.copy_map_file
-    check_build_source(steps.app_dir, steps.copy_map_file, key="build.copy_map")
+    named = steps.app_dir / file
+    check_build_source(steps.app_dir, file, key=key)
+    name = key.removeprefix("build.")
     if not named.is_file():
-        warn(f"the file [build] copy_map names does not exist: {named}")
+        warn(f"the file [build] {name} names does not exist: {named}")
         return
     base = named.resolve().parent
     for number, line in enumerate(named.read_text(encoding="utf-8").splitlines(), start=1):
@@ -357,14 +379,8 @@ def _copy_map_file(
         if entry is None:
             continue
         source, destination = entry
-        where = f"{steps.copy_map_file}:{number}"
         relative = os.path.relpath(base / source, steps.app_dir)
-        copier.copy(
-            relative,
-            destination,
-            key="build.copy_map",
-            label=f"[build] copy_map ({where})",
-        )
+        copier.copy(relative, destination, key=key, label=f"[build] {name} ({file}:{number})")
 
 
 def _copy_map_line(line: str, *, production: bool) -> tuple[str, str] | None:

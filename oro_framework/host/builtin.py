@@ -353,6 +353,12 @@ class BuildSettings:
         "A file of 'source = destination' lines, sources relative to that file, destinations "
         "relative to build.output, copied after [build] copy (Oro's [build] copy_map).",
     )
+    linux_copy_map: str = setting(
+        "",
+        "A further copy-map file, read on Linux only, after build.copy_map (Socket's [build] "
+        "linux_copy_map).",
+        oro_names=("build.linux.copy_map",),
+    )
     copy_map_entries: dict[str, str] = setting(
         {},
         '[build.copy-map] "source" = "destination": a file or folder of the app (relative to '
@@ -370,7 +376,13 @@ class BuildSettings:
 def has_build_steps(config: Config) -> bool:
     """Whether the app has Oro's build steps: a build script, ``[build] copy`` or a copy-map."""
     build = config.settings(BuildSettings)
-    return bool(build.script or build.copy or build.copy_map or build.copy_map_entries)
+    return bool(
+        build.script
+        or build.copy
+        or build.copy_map
+        or build.linux_copy_map
+        or build.copy_map_entries
+    )
 
 
 def resource_root(app_dir: Path, config: Config) -> Path:
