@@ -553,3 +553,40 @@ async def test_one_grant_opens_a_windows_sqlite_process_and_fs_alike_and_no_othe
         revoked = await answers(page, str(picked), "work")
         for reply in revoked.values():
             assert isinstance(reply.error, SecurityError), reply.error
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(entries=ENTRIES, paths=PATHS)
+def test_with_the_sandbox_off_no_path_reaches_a_hidden_one(
+    entries: list[tuple[str, str, str, Any]], paths: list[tuple[str, list[str]]]
+) -> None:
+    # oro-fs off the sandbox (a socket.ini app's default) reaches the whole file system but the
+    # app's config, secrets and backend files and /proc: a file and a directory stand for them.
+    with tree(True, True) as t:
+        t.build(entries)
+        hidden = (str(t.base / "outside" / "secret.txt"), str(t.base / "ro"))
+        sandbox = Sandbox(t.roots, enabled=False, hidden=hidden)
+
+        def is_hidden(real: str) -> bool:
+            return any(real == path or real.startswith(path + "/") for path in hidden)
+
+        descriptors = open_descriptors()
+        for prefix, components in paths:
+            text = t.text(prefix, components)
+            for follow in (True, False):
+                try:
+                    target = sandbox.locate(text)
+                    with sandbox.walk(target, follow_last=follow, shown=text) as walked:
+                        where = os.readlink(f"/proc/self/fd/{walked.dir_fd}")
+                        real = os.path.join(where, walked.name) if walked.name else where
+                        listed = sandbox.concealed_in(walked.target)
+                except (SecurityError, OSError):
+                    continue
+                assert not is_hidden(real), (text, real, follow)
+                assert {os.path.basename(p) for p in hidden if os.path.dirname(p) == real} <= (
+                    listed
+                )
+            with contextlib.suppress(SecurityError, OSError):
+                placed = sandbox.find(text)
+                assert placed is None or not is_hidden(placed.absolute), (text, placed)
+        assert opened_since(descriptors) == {}
