@@ -4,15 +4,28 @@ in memory, from ``oro.toml`` and from a ``socket.ini``."""
 
 from __future__ import annotations
 
+import re
 import warnings
 from pathlib import Path
 
 import anyio
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import oro_framework.core.platform
 import oro_framework.core.protocols
-from oro_framework import ConfigError, Host, ProtocolHandlers, application_url_event
+from oro_framework import (
+    ConfigError,
+    Host,
+    ProtocolHandlers,
+    SecurityError,
+    application_url_event,
+    check_application_scheme,
+    check_scheme,
+    reserved_reason,
+)
+from oro_framework.host.protocols import RESERVED_SCHEMES
 from oro_framework.testing import MemoryClient, make_host, raise_for_error
 
 pytestmark = pytest.mark.anyio
@@ -171,3 +184,17 @@ def test_an_ini_app_without_one_gets_socket_s_scheme_from_its_bundle_identifier(
         assert host.protocol_handlers.application_scheme == expected
     finally:
         host.close()
+
+
+@given(st.text(max_size=70) | st.sampled_from(sorted(RESERVED_SCHEMES)))
+def test_an_application_scheme_is_a_url_scheme_or_a_security_error(text: str) -> None:
+    # Every scheme a protocol handler may claim, the reserved ones too, and nothing else.
+    try:
+        scheme = check_application_scheme(text)
+    except SecurityError:
+        with pytest.raises(SecurityError):
+            check_scheme(text)
+        return
+    assert scheme == text.lower()
+    assert re.fullmatch(r"[a-z][a-z0-9+.\-]{0,63}", scheme), scheme
+    assert reserved_reason(scheme) is not None or check_scheme(text) == scheme
