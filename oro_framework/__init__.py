@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from oro_framework.hookspecs import PLUGIN_API_VERSION, hookimpl
     from oro_framework.host.app import AppPaths, Host
+    from oro_framework.host.app_backend import BACKEND_FILE
     from oro_framework.host.builtin import find_js_api
     from oro_framework.host.checks import DoctorCheck
     from oro_framework.host.config import (
@@ -141,6 +142,7 @@ _EXPORTS: dict[str, str] = {
     "Config": "oro_framework.host.config",
     "ConfigError": "oro_framework.host.errors",
     "CONFIG_FILE_NAMES": "oro_framework.host.config.files",
+    "BACKEND_FILE": "oro_framework.host.app_backend",
     "is_ini_file": "oro_framework.host.config.files",
     "ConfigKey": "oro_framework.host.config",
     "ConfigRegistry": "oro_framework.host.config",
@@ -261,6 +263,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "BACKEND_FILE",
     "CONFIG_FILE_NAMES",
     "DESKTOP_SCHEMES",
     "HOST_EVENTS",

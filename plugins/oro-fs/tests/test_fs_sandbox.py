@@ -663,6 +663,11 @@ async def test_the_apps_config_and_backend_stay_hidden_off_the_sandbox_or_in_a_m
             reply = await client.call("fs.readFile", path=str(app / name))
             assert isinstance(reply.error, ErrnoError), name
             assert reply.error.code == "ENOENT", name
+        # Nor can it create one that would win at the next start (oro.ini shadows socket.ini).
+        created = await client.call("fs.writeFile", b"[permissions]\n", path=str(app / "oro.ini"))
+        assert isinstance(created.error, ErrnoError)
+        assert created.error.code == "ENOENT"
+        assert not (app / "oro.ini").exists()
         hidden = await client.call("fs.readFile", path=str(secrets))
         assert isinstance(hidden.error, ErrnoError)
         assert hidden.error.code == "ENOENT"

@@ -14,6 +14,7 @@ import anyio
 from anyio.abc import TaskStatus
 
 from oro_framework import (
+    BACKEND_FILE,
     CONFIG_FILE_NAMES,
     ConfigError,
     ConfigWarning,
@@ -149,7 +150,9 @@ def _hidden_files(host: Host) -> list[str]:
     holds keys (``ORO_<KEY>``) and its memory, and its children's, the key that proves each
     window's credential; a page reading them would be any window and see every secret."""
     app_dir = host.app_dir
-    files = [app_dir / name for name in CONFIG_FILE_NAMES if (app_dir / name).is_file()]
+    # Those not there yet too: a page creating an oro.toml (which shadows socket.ini) or a
+    # backend.py would have the host run its config or its code at the next start.
+    files = [app_dir / name for name in (*CONFIG_FILE_NAMES, BACKEND_FILE)]
     if host.config_file is not None:
         files.append(host.config_file)
     if host.config.secrets_file is not None:
