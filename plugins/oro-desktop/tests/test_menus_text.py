@@ -107,6 +107,16 @@ def test_a_context_menu_is_items_without_a_title() -> None:
     )
 
 
+def test_modifiers_after_a_second_plus_are_read_as_socket_reads_them() -> None:
+    # Socket checks and uses the modifiers up to a second '+' only: "OptionOrAlt" in an Oro
+    # app's developer menu never stops it there.
+    text = "Developer:\n  Tools: i + CommandOrControl + OptionOrAlt\n  Find: f + Super + Shift;\n"
+    assert parse_menus(text, LIMIT)[0].entries == (
+        Item("Tools", Accelerator("i", ("CommandOrControl",))),
+        Item("Find", Accelerator("f", ("Meta", "Shift"))),
+    )
+
+
 def test_blank_text_is_no_menu() -> None:
     assert parse_menus(" \n\n", LIMIT) == ()
     assert parse_items("", LIMIT) == ()

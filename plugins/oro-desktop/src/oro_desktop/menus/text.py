@@ -53,12 +53,16 @@ MAX_DEPTH: Final = 8
 """Submenus within a menu may nest this deep (``A > B > ... > Item``)."""
 
 MODIFIERS: Final[dict[str, str]] = {
-    name.lower(): name
-    for name in ("Meta", "Command", "Control", "CommandOrControl", "Option", "Alt", "Shift")
+    **{
+        name.lower(): name
+        for name in ("Meta", "Command", "Control", "CommandOrControl", "Option", "Alt", "Shift")
+    },
+    "super": "Meta",
 }
-"""Oro's accelerator modifiers by their lower-case spelling."""
+"""Oro's accelerator modifiers by their lower-case spelling (``Super`` is Socket's name of
+``Meta``: ``api/application/menu.js``)."""
 
-_MODIFIER_ORDER: Final = tuple(MODIFIERS.values())
+_MODIFIER_ORDER: Final = tuple(dict.fromkeys(MODIFIERS.values()))
 
 NAMED_KEYS: Final[dict[str, str]] = {
     name.lower(): name
@@ -346,16 +350,21 @@ def _accelerator(number: int, text: str) -> Accelerator | None:
         raise _syntax(number, "missing accelerator key before '+'")
     modifiers: set[str] = set()
     if plus:
-        for part in rest.replace("+", ",").split(","):
-            name = part.strip()
-            if not name:
-                raise _syntax(number, "missing modifier after '+' or ','")
-            canonical = MODIFIERS.get(name.lower())
-            if canonical is None:
-                raise _syntax(
-                    number, f"unknown modifier {name!r}: use {', '.join(_MODIFIER_ORDER)}"
-                )
-            modifiers.add(canonical)
+        # Socket reads the modifiers up to a second '+' and skips the rest unread
+        # (api/application/menu.js, src/runtime/window/linux.cc): a name it skips is honoured
+        # here when known and skipped when not, never an error.
+        for group, names in enumerate(rest.split("+")):
+            for part in names.split(","):
+                name = part.strip()
+                if not name:
+                    raise _syntax(number, "missing modifier after '+' or ','")
+                canonical = MODIFIERS.get(name.lower())
+                if canonical is None and group == 0:
+                    raise _syntax(
+                        number, f"unknown modifier {name!r}: use {', '.join(_MODIFIER_ORDER)}"
+                    )
+                if canonical is not None:
+                    modifiers.add(canonical)
     named = NAMED_KEYS.get(key.lower())
     if named is not None:
         key = named
