@@ -43,6 +43,10 @@ ORO_NAMES: dict[str, str] = {
     "ai.llm.n_threads": "ai.llm.threads",
     "ai.llm.context_n_batch": "ai.llm.batch_size",
     "linux.cmd": "process.backend.cmd",
+    "application.conduit.port": "conduit.port",
+    "application.conduit.shared_key": "conduit.shared_key",
+    "application.conduit_port": "conduit.port",
+    "application.conduit_shared_key": "conduit.shared_key",
 }
 """Oro's and Socket's names of keys named otherwise here, as the old table in the host held them."""
 ORO_SECTIONS: dict[str, str] = {"webview.navigator.mounts.*": "filesystem.mounts.*"}
