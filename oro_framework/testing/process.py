@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Final, TypeVar
 
-__all__ = ["LAUNCH_URL", "ORO", "OroProcess", "headless_environ", "until"]
+__all__ = ["LAUNCH_URL", "ORO", "OroProcess", "headless_environ", "run_oro", "until"]
 
 T = TypeVar("T")
 
@@ -155,6 +155,26 @@ def headless_environ(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     }
     environ.update(extra or {})
     return environ
+
+
+def run_oro(
+    *arguments: str,
+    cwd: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    timeout: float = 240.0,
+    executable: Path = ORO,
+) -> subprocess.CompletedProcess[str]:
+    """``oro <arguments>`` run to its end (headless unless ``environ`` says otherwise), with its
+    output as text; its exit code is the caller's to check."""
+    return subprocess.run(
+        [str(executable), *arguments],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=dict(headless_environ() if environ is None else environ),
+        timeout=timeout,
+        check=False,
+    )
 
 
 def free_port() -> int:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +21,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
-from oro_framework.testing.process import ORO, OroProcess, free_port, headless_environ, until
+from oro_framework.testing.process import OroProcess, free_port, headless_environ, run_oro, until
 
 APPS = Path(__file__).with_name("apps")
 SHELF_NOTES = "apples, figs, pears"
@@ -65,7 +64,9 @@ def test_the_app_builds_into_dotdot_build_script_first_then_copies_keeping_the_n
     missing = f"warning: [build] copy entry '{app / 'assets'}' does not exist"
     with OroProcess("run", "--headless", "--port", "0", str(app), environ=environ) as oro:
         _shows_the_bundle(page, oro.launch_url())
-        output = until(lambda: missing in oro.stderr() and oro.stderr(), "the warning is read")
+        output = until(
+            lambda: oro.stderr() if missing in oro.stderr() else "", "the warning is read"
+        )
 
     built = workspace / "build"
     until(lambda: (built / "stamp.txt").is_file(), "[build.script] after stamped the build")
@@ -82,15 +83,7 @@ def test_a_test_folder_app_copies_from_dotdot_src_and_from_inside_its_output(
     workspace: Path,
 ) -> None:
     tests = workspace / "shelf" / "test"
-    completed = subprocess.run(
-        [str(ORO), "test", "./index.js"],
-        cwd=tests,
-        capture_output=True,
-        text=True,
-        env=headless_environ(),
-        timeout=240,
-        check=False,
-    )
+    completed = run_oro("test", "./index.js", cwd=tests)
 
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert "ok 1 sorted" in completed.stdout, completed.stdout
@@ -123,15 +116,7 @@ def test_the_built_app_runs_from_its_package_without_the_app_or_its_output(
     app folder and the output removed."""
     dist = workspace.parent / "dist"
     command = ["build", "shelf", "--webview", "system", "--target", "onedir", "--out", str(dist)]
-    completed = subprocess.run(
-        [str(ORO), *command],
-        cwd=workspace,
-        capture_output=True,
-        text=True,
-        env=headless_environ(),
-        timeout=600,
-        check=False,
-    )
+    completed = run_oro(*command, cwd=workspace, timeout=600)
     assert completed.returncode == 0, completed.stdout + completed.stderr
     shutil.rmtree(workspace)
 

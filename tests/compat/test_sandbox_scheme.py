@@ -14,7 +14,6 @@ is refused (EPERM)."""
 from __future__ import annotations
 
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,7 +24,7 @@ from playwright.sync_api import Browser, Page
 
 from oro_framework.build.desktop import app_desktop_entry
 from oro_framework.build.plan import plan_build
-from oro_framework.testing.process import ORO, OroProcess, headless_environ
+from oro_framework.testing.process import OroProcess, headless_environ, run_oro
 
 APP = Path(__file__).with_name("apps") / "file-manager"
 SCHEME_WARNING = "application_protocol = 'filesystem' is also a web scheme"
@@ -101,14 +100,7 @@ def test_a_file_manager_with_a_web_scheme_reaches_the_users_files_and_its_links(
             assert _open(page, app / "socket.ini")["code"] == "ENOENT"
             assert _open(page, "/proc/self/environ")["code"] == "ENOENT", "the host's keys"
 
-            second = subprocess.run(
-                [str(ORO), "run", str(app), "--headless", link],
-                env=environ,
-                capture_output=True,
-                text=True,
-                timeout=60,
-                check=False,
-            )
+            second = run_oro("run", str(app), "--headless", link, environ=environ, timeout=60)
             assert second.returncode == 0, second.stdout + second.stderr
             assert f"handed over {link}" in second.stdout, second.stdout
             page.wait_for_function("() => globalThis.files.links.length > 1")

@@ -9,7 +9,6 @@ to a temporary folder and run with the real ``oro`` command, as its author would
 from __future__ import annotations
 
 import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 
-from oro_framework.testing.process import ORO, OroProcess, headless_environ, until
+from oro_framework.testing.process import OroProcess, headless_environ, run_oro, until
 
 APPS = Path(__file__).with_name("apps")
 
@@ -65,15 +64,7 @@ def test_a_plain_fs_app_with_only_a_socket_ini_runs_and_keeps_its_file(
 
 def test_a_bundled_app_with_the_template_csp_passes_its_own_tests(tmp_path: Path) -> None:
     app = _copy_app("bundled", tmp_path)
-    completed = subprocess.run(
-        [str(ORO), "test", "./test/index.js"],
-        cwd=app,
-        capture_output=True,
-        text=True,
-        env=headless_environ(),
-        timeout=240,
-        check=False,
-    )
+    completed = run_oro("test", "./test/index.js", cwd=app)
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert "ok 1 label on start" in completed.stdout, completed.stdout
     assert "# pass  5" in completed.stdout, completed.stdout

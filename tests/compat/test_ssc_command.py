@@ -5,14 +5,13 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 from oro_framework.cli.ssc import SscUsageError, parse, to_oro
-from oro_framework.testing.process import headless_environ
+from oro_framework.testing.process import run_oro
 
 SSC = Path(sys.executable).with_name("ssc")
 APPS = Path(__file__).with_name("apps")
@@ -77,51 +76,27 @@ def test_ssc_env_entries_reach_the_app_as_its_env_section() -> None:
 def test_a_test_app_built_and_tested_with_sockets_command(tmp_path: Path) -> None:
     app = tmp_path / "bundled"
     shutil.copytree(APPS / "bundled", app, symlinks=True)
-    environ = headless_environ()
 
-    built = subprocess.run(
-        [str(SSC), "build", "-o"],
-        cwd=app,
-        capture_output=True,
-        text=True,
-        env=environ,
-        timeout=120,
-        check=False,
-    )
+    built = run_oro("build", "-o", cwd=app, timeout=120, executable=SSC)
     assert built.returncode == 0, built.stderr
     assert (app / "build" / "index.html").is_file(), built.stderr
 
-    where = subprocess.run(
-        [str(SSC), "print-build-dir"],
-        cwd=app,
-        capture_output=True,
-        text=True,
-        env=environ,
-        timeout=60,
-        check=False,
-    )
+    where = run_oro("print-build-dir", cwd=app, timeout=60, executable=SSC)
     assert where.stdout.strip() == str(app / "build"), where.stderr
 
-    tested = subprocess.run(
-        [str(SSC), "build", "-r", "-o", "--test=./test/index.js", "--headless"],
+    tested = run_oro(
+        "build",
+        "-r",
+        "-o",
+        "--test=./test/index.js",
+        "--headless",
         cwd=app,
-        capture_output=True,
-        text=True,
-        env=environ,
         timeout=240,
-        check=False,
+        executable=SSC,
     )
     assert tested.returncode == 0, tested.stdout + tested.stderr
     assert "# pass  5" in tested.stdout, tested.stdout
 
-    refused = subprocess.run(
-        [str(SSC), "build", "--platform=android"],
-        cwd=app,
-        capture_output=True,
-        text=True,
-        env=environ,
-        timeout=60,
-        check=False,
-    )
+    refused = run_oro("build", "--platform=android", cwd=app, timeout=60, executable=SSC)
     assert refused.returncode == 1
     assert "ERROR: --platform=android" in refused.stderr
