@@ -345,6 +345,11 @@ def test_a_page_that_does_not_read_holds_its_child_back(page: Page) -> None:
     pid = in_page(
         page,
         """
+        // Over the Conduit, the socket's own credit holds the child back: nothing is handed over
+        // to fetch (a handed-over rest is not paced yet, which WebKit reads to its end: notes).
+        if ((await import('oro:ipc')).getTransport().name === 'conduit') {
+          (await import('oro:conduit')).transport().bulkBytes = Infinity
+        }
         const child = cp.spawn('yes')
         globalThis.__child = child
         globalThis.__taken = 0
