@@ -11,7 +11,6 @@ host's whole environment, and never a variable whose name marks it secret (``*_K
 from __future__ import annotations
 
 import platform
-import re
 import sqlite3
 import ssl
 import sys
@@ -33,6 +32,7 @@ from oro_framework import (
     find_js_api,
     hookimpl,
     is_secret_name,
+    is_variable_name,
 )
 from oro_framework.core import _system
 
@@ -40,13 +40,12 @@ ENV_SECTION: Final = "env"
 FORWARD_KEY: Final = "build.env"
 REDACTED: Final = "<redacted>"
 
-_VARIABLE_NAME: Final = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _FACTS: Final = StashKey[dict[str, Any]]("process.page-facts")
 
 
 def _variable_names(names: list[str]) -> None:
     for name in names:
-        if not _VARIABLE_NAME.match(name):
+        if not is_variable_name(name):
             raise ValueError(f"holds {name!r}, which is not an environment variable name")
         if is_secret_name(name):
             raise ValueError(
@@ -139,7 +138,7 @@ def oro_register_config(config: ConfigRegistry) -> None:
 @hookimpl
 def oro_configure(host: Host) -> None:
     for name in host.config.section(ENV_SECTION):
-        if not _VARIABLE_NAME.match(name) or is_secret_name(name):
+        if not is_variable_name(name) or is_secret_name(name):
             raise ConfigError(
                 f"key '{ENV_SECTION}.{name}' is handed to every page as process.env.{name}; "
                 + (

@@ -28,6 +28,7 @@ from oro_framework.host.config.keys import (
     flatten,
     flatten_key,
     is_secret_name,
+    is_variable_name,
     nearest_key,
 )
 from oro_framework.host.config.loading import (
@@ -87,6 +88,7 @@ __all__ = [
     "flatten_key",
     "get_document_value",
     "is_secret_name",
+    "is_variable_name",
     "iter_document",
     "load_config",
     "locate_line",

@@ -22,7 +22,12 @@ import tomlkit
 from tomlkit.items import Table
 
 from oro_framework.host.config.ini import IniDocument, IniValue, parse_ini, read_ini
-from oro_framework.host.config.keys import ConfigKey, ConfigRegistry, is_secret_name
+from oro_framework.host.config.keys import (
+    ConfigKey,
+    ConfigRegistry,
+    is_secret_name,
+    is_variable_name,
+)
 from oro_framework.host.config.values import ScreenLength, parse_bool_word, parse_text_value
 
 __all__ = [
@@ -519,7 +524,7 @@ def _env_entry(mapped: MappedIni, registry: ConfigRegistry, origin: IniValue) ->
     environment (``SOCKET_RUNTIME_CONDUIT_PORT``) sets that key too. A name that is not a
     variable's, or that marks a secret, is noted and left out (pages never see secrets)."""
     name = origin.key
-    if not _VARIABLE_NAME.match(name) or is_secret_name(name):
+    if not is_variable_name(name) or is_secret_name(name):
         why = (
             "its name marks a secret, and pages get no secret here (read it in a plugin, or "
             "pass a reference: docs/config.md#secrets)"
@@ -588,8 +593,6 @@ def _extension(mapped: MappedIni, registry: ConfigRegistry, origin: IniValue) ->
     if origin.key not in listed.value:
         mapped.keys[index] = MappedKey(parts, [*listed.value, origin.key], listed.origin)
 
-
-_VARIABLE_NAME: Final = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 _Rule = Callable[[MappedIni, ConfigRegistry, IniValue], None]
 

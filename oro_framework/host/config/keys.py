@@ -28,6 +28,7 @@ __all__ = [
 ]
 
 _SECRET_SUFFIXES: Final = ("key", "secret", "token", "password")
+_VARIABLE_NAME: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _KEY_NAME: Final = re.compile(
     r"^[a-z][a-z0-9_\-]*(\.[a-z][a-z0-9_\-]*)*(\.\*(\.[a-z][a-z0-9_\-]*)*)?$"
 )
@@ -59,6 +60,12 @@ def flatten(tree: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
         else:
             flat[flatten_key(name)] = value
     return flat
+
+
+def is_variable_name(name: str) -> bool:
+    """Whether ``name`` is an environment variable's name (``[A-Za-z_][A-Za-z0-9_]*``): what
+    ``[env]``, ``build.env`` and the process plugin's variable lists hold."""
+    return _VARIABLE_NAME.fullmatch(name) is not None
 
 
 def is_secret_name(name: str) -> bool:

@@ -3,16 +3,14 @@ the ``[process.backend]`` keys, the fields of :class:`BackendSettings`."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Final, final
 
-from oro_framework import setting, validators
+from oro_framework import is_variable_name, setting, validators
 
 __all__ = ["DEFAULT_ENV", "BackendSettings", "ProcessSettings"]
 
 DEFAULT_ENV: Final = ["PATH", "LANG", "LC_ALL", "TZ"]
-_VARIABLE_NAME: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def _programs(programs: list[str]) -> None:
@@ -27,7 +25,7 @@ def _programs(programs: list[str]) -> None:
 
 def _variable_names(names: list[str]) -> None:
     for name in names:
-        if not _VARIABLE_NAME.fullmatch(name):
+        if not is_variable_name(name):
             raise ValueError(f"holds {name!r}, which is not an environment variable name")
 
 
