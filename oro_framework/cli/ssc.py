@@ -172,15 +172,15 @@ def to_oro(command: SscCommand) -> list[str] | None:
 def _build_steps_only(command: SscCommand) -> int:
     """``ssc build`` without ``--run``: the app's build steps (script, copy, copy-map) into its
     output, with ``--test=<file>`` passed to the script when given, and nothing run."""
-    from oro_framework.cli.commands.run import run_app_build_steps
-    from oro_framework.host.app import Host
+    from oro_framework.cli.commands.build import build_steps_only
 
-    host = Host(command.app, config=_env_entries(command), resolve_secrets=False)
     test = command.values.get("--test")
-    output = run_app_build_steps(
-        host, test_files=[test] if test else [], production=command.has("--prod")
+    output = build_steps_only(
+        command.app,
+        production=command.has("--prod"),
+        test_files=[test] if test else [],
+        config=_env_entries(command),
     )
-    host.close()
     click.echo(f"ssc: built {command.app} into {output or command.app}", err=True)
     return 0
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import click
 
@@ -165,15 +165,28 @@ def _report(result: BuildResult) -> None:
 
 def _run_build_steps(app_dir: Path) -> None:
     """Oro's build steps before anything is packaged: what they build is what ships."""
+    output = build_steps_only(app_dir, production=True)
+    if output is not None:
+        echo_flushed(f"ran the app's build steps into {output}")
+
+
+def build_steps_only(
+    app_dir: Path,
+    *,
+    production: bool,
+    test_files: Sequence[str] = (),
+    config: Mapping[str, Any] | None = None,
+) -> Path | None:
+    """Run the build steps of the app in ``app_dir`` and nothing else (``oro build`` before it
+    packages, ``ssc build -o``); answer their output, ``None`` without steps."""
     from oro_framework.cli.commands.run import run_app_build_steps
     from oro_framework.host.app import Host
 
     # The build machine needs none of the app's secrets: references stay as written.
-    host = Host(app_dir, resolve_secrets=False)
-    output = run_app_build_steps(host, production=True)
+    host = Host(app_dir, config=config, resolve_secrets=False)
+    output = run_app_build_steps(host, test_files=test_files, production=production)
     host.close()
-    if output is not None:
-        echo_flushed(f"ran the app's build steps into {output}")
+    return output
 
 
 @click.command("build-runtime")
