@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from oro_framework.host.lifecycle import LifecycleEvent
     from oro_framework.host.modules import JSModuleTable
     from oro_framework.host.mounts import MountTable
+    from oro_framework.host.permission_broker import PermissionRequest
     from oro_framework.host.permissions import PermissionRegistry
     from oro_framework.host.request import Request
     from oro_framework.host.router import Route, RouteTable
@@ -243,6 +244,28 @@ def oro_permission_check(request: Request, permission: str) -> bool | None:
         leave the decision to other plugins (allowed when nobody decides). Raising an
         :class:`~oro_framework.IPCError` answers that error instead; any other exception is
         logged and denies.
+    """
+
+
+@hookspec(firstresult=True)
+def oro_permission_request(host: Host, request: PermissionRequest) -> bool | None:
+    """Decide what a page asks of the web platform: the camera, the microphone, the screen,
+    its location, notifications (:mod:`oro_framework.host.permission_broker`).
+
+    Called on the event loop when a web engine asks the app (WebKitGTK's ``permission-request``,
+    QtWebEngine's feature permissions), when ``geolocation.*`` or ``permissions.request`` needs a
+    grant, and when ``permissions.query`` asks for such a state: after the config check
+    (``permissions.allow_<kind>`` false denies without calling this) and before the decisions the
+    user remembered and the prompt. Must be fast and must not block. ``firstresult``: the first
+    implementation returning a non-``None`` value decides. This is where an app that knows its
+    own needs (a kiosk's camera) grants without a prompt, as Electron's
+    ``setPermissionRequestHandler`` does; the app's ``backend.py`` may implement it.
+
+    :param host: the running host.
+    :param request: the kinds asked for, the page's origin and ``site`` (``"app"`` for the app's
+        own), the window that asked (proven by the host, ``None`` when not a window).
+    :return: ``True`` to grant, ``False`` to deny, ``None`` to leave it to the user. Raising
+        denies (logged).
     """
 
 

@@ -70,21 +70,21 @@ def build_host(app_dir: Path, *plugins: object) -> Host:
 
 
 async def test_oro_register_permissions_declares_a_permission_config_can_switch_off() -> None:
-    class CameraPlugin:
-        name = "camera-plugin"
+    class ScannerPlugin:
+        name = "scanner-plugin"
 
         @hookimpl
         def oro_register_permissions(self, permissions: PermissionRegistry) -> None:
-            permissions.add("camera", "Take pictures.", default=False)
+            permissions.add("scanner", "Scan pages.", default=False)
 
-    async with make_host([CameraPlugin()]) as host:
-        assert host.permissions.owner("camera") == "camera-plugin"
-        assert host.config["permissions_allow_camera"] is False
-        assert host.config_keys.owner("permissions.allow_camera") == "camera-plugin"
-        assert not host.is_permission_allowed("camera")
+    async with make_host([ScannerPlugin()]) as host:
+        assert host.permissions.owner("scanner") == "scanner-plugin"
+        assert host.config["permissions_allow_scanner"] is False
+        assert host.config_keys.owner("permissions.allow_scanner") == "scanner-plugin"
+        assert not host.is_permission_allowed("scanner")
 
-    async with make_host([CameraPlugin()], config={"permissions.allow_camera": True}) as host:
-        assert host.is_permission_allowed("camera")
+    async with make_host([ScannerPlugin()], config={"permissions.allow_scanner": True}) as host:
+        assert host.is_permission_allowed("scanner")
 
 
 def test_oro_register_config_declares_a_key_that_oro_toml_sets(tmp_path: Path) -> None:

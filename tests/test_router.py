@@ -280,8 +280,8 @@ async def test_disabled_permission_is_not_allowed_and_handler_never_runs() -> No
     async def snap(request: Request) -> None:
         ran.append(request)
 
-    plugin = RoutesPlugin({"test.snap": snap}, permission="camera", declare="camera")
-    async with make_host([plugin], config={"permissions.allow_camera": False}) as host:
+    plugin = RoutesPlugin({"test.snap": snap}, permission="scanner", declare="scanner")
+    async with make_host([plugin], config={"permissions.allow_scanner": False}) as host:
         reply = await MemoryClient(host).call("test.snap")
 
     assert isinstance(reply.error, NotAllowedError)

@@ -1,17 +1,22 @@
-"""The ``permissions.*`` routes: which runtime permissions the app's config leaves enabled."""
+"""The ``permissions.*`` routes: which runtime permissions the app's config leaves enabled, and,
+for what pages ask of the web platform (camera, microphone, screen, geolocation,
+notifications), what the permission broker says for the asking page."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from oro_framework import NotFoundError, Permission, Request, RouteTable, hookimpl
+from oro_framework.host.permission_broker import KINDS
 
 
 async def query(request: Request) -> dict[str, str]:
-    """State of permission `name`: granted, or denied with the reason."""
-    name = request.params.require_str("name")
-    if name not in request.host.permissions:
-        raise NotFoundError(f"Unknown permission '{name}'", permission=name)
+    """State of permission `name`: granted, denied with the reason, or prompt (the broker's
+    kinds, for which the user will be asked)."""
+    name = _declared(request)
+    if name in KINDS:
+        broker = request.host.permission_broker
+        return broker.state(name, _page_origin(request), request.window).to_json()
     if request.host.is_permission_allowed(name):
         return {"name": name, "state": "granted"}
     return {
@@ -19,6 +24,18 @@ async def query(request: Request) -> dict[str, str]:
         "state": "denied",
         "reason": f"Runtime permission is disabled for '{name}'",
     }
+
+
+async def request_permission(request: Request) -> dict[str, str]:
+    """Ask for permission `name` as the page's engine would (the broker's kinds: the app, what
+    the user remembered, else a prompt over the asking window), then answer its state."""
+    name = _declared(request)
+    if name in KINDS:
+        broker = request.host.permission_broker
+        origin = _page_origin(request)
+        await broker.decide(broker.request([name], origin, request.window))
+        return broker.state(name, origin, request.window).to_json()
+    return await query(request)
 
 
 async def list_permissions(request: Request) -> list[dict[str, Any]]:
@@ -36,7 +53,21 @@ async def list_permissions(request: Request) -> list[dict[str, Any]]:
     ]
 
 
+def _declared(request: Request) -> str:
+    name = request.params.require_str("name")
+    if name not in request.host.permissions:
+        raise NotFoundError(f"Unknown permission '{name}'", permission=name)
+    return name
+
+
+def _page_origin(request: Request) -> str:
+    """The asking page's origin: pages that reach the routes are the app's own (other origins
+    have no credential), so the app's."""
+    return request.host.windows.origin or "app"
+
+
 @hookimpl
 def oro_register_routes(routes: RouteTable) -> None:
     routes.add("permissions.query", query, permission="runtime")
+    routes.add("permissions.request", request_permission, permission="runtime")
     routes.add("permissions.list", list_permissions, permission="runtime")

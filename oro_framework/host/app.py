@@ -49,6 +49,7 @@ from oro_framework.host.lifecycle import LifecycleEvent, LifecycleState, transit
 from oro_framework.host.memory import MemoryBudget
 from oro_framework.host.modules import JSModuleTable
 from oro_framework.host.mounts import MountTable
+from oro_framework.host.permission_broker import PermissionBroker
 from oro_framework.host.permissions import PermissionRegistry
 from oro_framework.host.pipeline import BUILD_STEPS, DECLARATION_STEPS, run_steps
 from oro_framework.host.plugins import (
@@ -198,6 +199,9 @@ class Host:
         """The app's windows: headless stand-ins unless ``oro run`` attaches a GUI; the core
         ``application`` plugin's ``window.*`` routes drive them."""
         self.file_grants = FileGrants()
+        self.permission_broker = PermissionBroker(self)
+        """Decides what pages ask of the web platform (camera, microphone, screen, location,
+        notifications), for both engines and Oro's routes."""
         """Paths outside the sandbox that a window's page may use because its user picked them
         in a native dialog; file system plugins ask it before refusing a path."""
         self.protocol_handlers = ProtocolHandlers()

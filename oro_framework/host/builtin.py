@@ -244,6 +244,16 @@ def oro_register_permissions(permissions: PermissionRegistry) -> None:
     permissions.add(
         "runtime", "Basic runtime information: ping, platform, MIME types, permissions."
     )
+    # What pages ask of the web platform, decided by the permission broker: true lets a page
+    # ask (the user, or the app's oro_permission_request, answers), false denies, as Oro's.
+    permissions.add("camera", "Let pages ask for the camera (getUserMedia video).")
+    permissions.add("microphone", "Let pages ask for the microphone (getUserMedia audio).")
+    permissions.add(
+        "user_media",
+        "Socket's switch for the camera and the microphone together: false denies both.",
+    )
+    permissions.add("screen", "Let pages ask to record the screen (getDisplayMedia).")
+    permissions.add("geolocation", "Let pages ask for the device's location.")
 
 
 @hookimpl

@@ -25,6 +25,7 @@ from oro_framework.host.registry import Registry
 if TYPE_CHECKING:
     from oro_framework.host.app import Host
     from oro_framework.host.lifecycle import LifecycleEvent
+    from oro_framework.host.permission_broker import PermissionRequest
     from oro_framework.host.request import Request
     from oro_framework.host.router import Route
     from oro_framework.host.windows.model import Window
@@ -294,6 +295,19 @@ class HookCaller:
         except Exception as error:
             plugin = self._raising_plugin("oro_permission_check", error)
             _log_failure(plugin, "oro_permission_check", error, during=f"({permission})")
+            return False
+        return decision
+
+    def permission_request(self, host: Host, request: PermissionRequest) -> bool | None:
+        """The first plugin's decision on what a page asks of the web platform; a raising
+        plugin denies (a decision that cannot be made must not grant)."""
+        try:
+            decision: bool | None = self._manager.hook.oro_permission_request(
+                host=host, request=request
+            )
+        except Exception as error:
+            plugin = self._raising_plugin("oro_permission_request", error)
+            _log_failure(plugin, "oro_permission_request", error, during=f"({request.kinds})")
             return False
         return decision
 

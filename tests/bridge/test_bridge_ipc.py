@@ -232,9 +232,9 @@ async def test_errno_error_carries_node_fields(served: httpx.AsyncClient) -> Non
 
 
 async def test_disabled_permission_is_not_allowed_error() -> None:
-    plugin = RoutePlugin({"test.echo": echo}, permission="camera", declare=True)
+    plugin = RoutePlugin({"test.echo": echo}, permission="scanner", declare=True)
     async with (
-        make_host([plugin], config={"permissions.allow_camera": False}) as host,
+        make_host([plugin], config={"permissions.allow_scanner": False}) as host,
         live_server(host) as server,
         server.client() as client,
     ):

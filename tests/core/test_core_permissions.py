@@ -62,17 +62,20 @@ async def test_list_gives_every_permission_by_name_with_doc_plugin_and_state():
     async with make_host(plugins=plugins, config=config) as host:
         reply = await MemoryClient(host).call("permissions.list")
 
-    assert reply.data == [
-        {
-            "name": "device_info",
-            "doc": host.permissions.get("device_info").doc,
-            "plugin": "os",
-            "state": "denied",
-        },
-        {
-            "name": "runtime",
-            "doc": host.permissions.get("runtime").doc,
-            "plugin": "oro",
-            "state": "granted",
-        },
-    ]
+    by_name = {entry["name"]: entry for entry in reply.data}
+    assert [entry["name"] for entry in reply.data] == sorted(by_name)
+    assert by_name["device_info"] == {
+        "name": "device_info",
+        "doc": host.permissions.get("device_info").doc,
+        "plugin": "os",
+        "state": "denied",
+    }
+    assert by_name["runtime"] == {
+        "name": "runtime",
+        "doc": host.permissions.get("runtime").doc,
+        "plugin": "oro",
+        "state": "granted",
+    }
+    # The host's own: what pages may ask of the web platform (the permission broker's kinds).
+    assert {"camera", "microphone", "user_media", "screen", "geolocation"} <= set(by_name)
+    assert set(by_name) == {permission.name for permission in host.permissions}

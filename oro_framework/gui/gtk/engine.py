@@ -28,6 +28,7 @@ from oro_framework.gui.gtk.window import GtkWindowParts, screen_size
 from oro_framework.host.config.values import screen_length_pixels
 from oro_framework.host.errors import IPCError, NotFoundError
 from oro_framework.host.origins import origin_of
+from oro_framework.host.permission_broker import PermissionAnswer
 from oro_framework.host.windows.debugging import PageDebugging, devtools_off
 from oro_framework.host.windows.engine import GuiDispatcher, GuiListener
 from oro_framework.host.windows.model import (
@@ -336,6 +337,13 @@ class GtkEngine:
 
     def configure_debugging(self, debugging: PageDebugging) -> None:
         self._debugging = debugging
+
+    def ask_permission(
+        self, index: int, question: str, answer: Callable[[PermissionAnswer], None]
+    ) -> None:
+        # The prompt comes with the engine's side of the broker; until then, no.
+        del index, question
+        answer(PermissionAnswer(allowed=False))
 
     def show_inspector(self, index: int) -> None:
         if not self._debugging.devtools:

@@ -345,11 +345,6 @@ def _target(registry: ConfigRegistry, section: str, key: str) -> tuple[str, ...]
     return (*section.split("."), key)
 
 
-_ENGINE_GRANTED: Final = frozenset({"allow_camera", "allow_microphone", "allow_user_media"})
-"""Permissions an engine grants by itself when nothing answers for it (pywebview's Qt backend
-grants media capture): an INI deny of one no plugin declares still stops the app."""
-
-
 def _add(
     mapped: MappedIni,
     registry: ConfigRegistry,
@@ -364,16 +359,11 @@ def _add(
     raw = origin.value if value is None else value
     if declared is None:
         if dotted.startswith("permissions.allow_") and parse_bool_word(_joined(raw)) is False:
-            if parts[-1] in _ENGINE_GRANTED:
-                # Refused as in oro.toml: ignoring it would grant what the file denies (the Qt
-                # engine grants media capture itself), with the line.
-                mapped.keys.append(MappedKey(parts, False, origin))
-            else:
-                # Socket accepts it; here nothing grants it (the engines deny what no plugin
-                # asks for), so it stays denied and the app starts.
-                mapped.notes.append(
-                    IniNote(origin, "no installed plugin declares it: nothing grants it, as denied")
-                )
+            # Socket accepts it; here nothing grants it (the permission broker denies what no
+            # plugin declares), so it stays denied and the app starts.
+            mapped.notes.append(
+                IniNote(origin, "no installed plugin declares it: nothing grants it, as denied")
+            )
             return
         mapped.notes.append(IniNote(origin, f"no installed plugin declares '{dotted}'"))
         return

@@ -41,6 +41,8 @@ from oro_framework.host.windows.model import (
 if TYPE_CHECKING:
     from anyio.lowlevel import EventLoopToken
 
+    from oro_framework.host.permission_broker import PermissionAnswer
+
 ResultT = TypeVar("ResultT")
 
 
@@ -64,6 +66,19 @@ class GuiListener(Protocol):
         """Window ``index``'s own page called ``window.close()`` (the engine reports only a
         request of the window's main frame, about its own window): close it as a user would.
         Called on the GUI thread; must not wait for the window to close."""
+        ...
+
+    def gui_permission_requested(
+        self,
+        index: int,
+        kinds: tuple[str, ...],
+        origin: str,
+        answer: Callable[[bool], None],
+    ) -> None:
+        """Window ``index``'s page (of ``origin``) asks the engine for ``kinds`` (``camera``,
+        ``microphone``, ``screen``, ``geolocation``, ``notifications``): the permission broker
+        decides, then ``answer(allowed)`` is called once, on the GUI thread. Called on the GUI
+        thread; returns at once (the decision may wait for the user)."""
         ...
 
 
@@ -148,6 +163,19 @@ class Engine(Protocol):
 
         :raises NotSupportedError: they are off (``ERR_DEVTOOLS_OFF``) or the page is in a
             browser of its own (headless: ``ERR_HEADLESS``).
+        """
+        ...
+
+    def ask_permission(
+        self, index: int, question: str, answer: Callable[[PermissionAnswer], None]
+    ) -> None:
+        """Ask the user ``question`` over window ``index``: a prompt with Allow, Deny and
+        "Remember this decision", not modal to the app (other windows keep working). Returns at
+        once; ``answer`` is called once on the GUI thread when the user answers, or with a
+        denial when the window closes first. Called on the GUI thread.
+
+        :raises NotSupportedError: there is no window to ask in (headless: ``ERR_HEADLESS``).
+        :raises NotFoundError: window ``index`` is not open.
         """
         ...
 

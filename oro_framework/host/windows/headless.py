@@ -26,6 +26,7 @@ from oro_framework.host.windows.model import (
 )
 
 if TYPE_CHECKING:
+    from oro_framework.host.permission_broker import PermissionAnswer
     from oro_framework.host.windows.engine import GuiDispatcher, GuiListener
 
 __all__ = ["HEADLESS", "NO_GUI", "HeadlessEngine"]
@@ -185,6 +186,17 @@ class HeadlessEngine:
         raise NotSupportedError(
             "showInspector() needs a native window; this app runs headless: open the "
             "developer tools of the browser the page is in",
+            code=HEADLESS,
+            targetWindowIndex=index,
+        )
+
+    def ask_permission(
+        self, index: int, question: str, answer: Callable[[PermissionAnswer], None]
+    ) -> None:
+        """:raises NotSupportedError: no window of the app's own to ask in; what a page of a
+        headless app asks of the web platform is its browser's to decide."""
+        raise NotSupportedError(
+            "A permission prompt needs a native window; this app runs headless",
             code=HEADLESS,
             targetWindowIndex=index,
         )

@@ -61,6 +61,7 @@ if TYPE_CHECKING:
     from anyio.lowlevel import EventLoopToken
 
     from oro_framework.host.app import Host
+    from oro_framework.host.permission_broker import PermissionAnswer
     from oro_framework.host.request import Request
 
 __all__ = ["WINDOW_CONTROL_PERMISSION", "WindowManager"]
@@ -829,6 +830,68 @@ class WindowManager:
             name=f"oro-window-{index}-close",
             daemon=True,
         ).start()
+
+    def gui_permission_requested(
+        self,
+        index: int,
+        kinds: tuple[str, ...],
+        origin: str,
+        answer: Callable[[bool], None],
+    ) -> None:
+        # The decision may wait for the user's answer to a prompt, which needs the GUI thread:
+        # a thread of its own waits for the loop (a page asks rarely).
+        threading.Thread(
+            target=self._to_loop_async,
+            args=(self._permission_requested_by_page, index, kinds, origin, answer),
+            name=f"oro-window-{index}-permission",
+            daemon=True,
+        ).start()
+
+    async def _permission_requested_by_page(
+        self,
+        index: int,
+        kinds: tuple[str, ...],
+        origin: str,
+        answer: Callable[[bool], None],
+    ) -> None:
+        """The engine asks for window ``index``'s page: the broker decides, and the engine
+        hears it on the GUI thread. Anything that goes wrong denies."""
+        allowed = False
+        try:
+            broker = self._host.permission_broker
+            allowed = await broker.decide(broker.request(kinds, origin, index))
+        except Exception:
+            logger.exception("window %d: denied %s to %s", index, kinds, origin)
+        finally:
+            with contextlib.suppress(Exception):  # the GUI has ended: nobody is left to hear
+                self._engine.post(lambda: answer(allowed))
+
+    async def ask_permission(self, index: int, question: str) -> PermissionAnswer:
+        """Ask the user ``question`` (the permission broker's prompt) over window ``index``
+        and wait for the answer; a window closed before it is answered is a denial.
+
+        :raises NotSupportedError: headless (``ERR_HEADLESS``): no window to ask in.
+        :raises NotFoundError: window ``index`` is not open, or the GUI has ended.
+        """
+        window = self.get(index)
+        if not window.is_open:
+            raise NotFoundError(f"Window {index} is closed", targetWindowIndex=index)
+        answered = anyio.Event()
+        answers: list[PermissionAnswer] = []
+        token = anyio.lowlevel.current_token()
+
+        def answer(given: PermissionAnswer) -> None:  # on the GUI thread
+            if answers:
+                return
+            answers.append(given)
+            with contextlib.suppress(anyio.RunFinishedError):
+                anyio.from_thread.run_sync(answered.set, token=token)
+
+        if not self._engine.has_native_windows:
+            self._engine.ask_permission(index, question, answer)  # raises: headless
+        await self.run_on_gui(self._engine.ask_permission, index, question, answer)
+        await answered.wait()
+        return answers[0]
 
     async def _close_requested_by_page(self, index: int) -> None:
         """Window ``index``'s page called ``window.close()``: the window closes as when the user
