@@ -62,7 +62,8 @@ export const KNOWN_EVENTS = Object.freeze([
   'windowclose',
   'windowresize',
   'windowfocus',
-  'windowblur'
+  'windowblur',
+  'dropin'
 ])
 
 /** Names an `EventSource` uses for itself; never treated as host events. */
@@ -191,6 +192,15 @@ export function dispatchHostEvent (name, detail) {
   const target = /** @type {any} */ (globalThis)
   if (typeof target.dispatchEvent !== 'function') return false
   if (name === WINDOW_MESSAGE) return target.dispatchEvent(windowMessage(detail))
+  // Oro's drag and drop events, as its runtime dispatches them: the host's `drag` is
+  // `platformdrag`; `dropin`/`drop` (files dropped on the window, granted to this page) is
+  // `platformdrop` whose `detail.files` are the paths. The page's own DOM `drop` is the engine's.
+  if (name === 'drag') return target.dispatchEvent(new CustomEvent('platformdrag', { detail }))
+  if (name === 'dropin' || name === 'drop') {
+    const given = /** @type {any} */ (detail) ?? {}
+    const files = Array.from(given.src || given.files || []).filter(Boolean)
+    return target.dispatchEvent(new CustomEvent('platformdrop', { detail: { ...given, files } }))
+  }
   const event = name === 'applicationurl'
     ? new ApplicationURLEvent(name, { detail: /** @type {any} */ (detail) })
     : name === 'hotkey'

@@ -19,7 +19,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, Final, TypeVar, final
 
-from oro_framework.gui.gtk import calls, context_menu, script_dialogs
+from oro_framework.gui.gtk import calls, context_menu, drops, script_dialogs
 from oro_framework.gui.gtk.context import make_web_context
 from oro_framework.gui.gtk.healing import Healer
 from oro_framework.gui.gtk.page_console import watch_console
@@ -211,6 +211,7 @@ class GtkEngine:
         parts.view.connect("permission-request", permission)
         parts.view.connect("script-dialog", script_dialogs.show_script_dialog)
         parts.view.connect("context-menu", context_menu.filter_menu(index))
+        drops.watch_drops(parts.view, index, listener)
         # window.close() of the window's own page (WebKit emits it for the main frame only):
         # the window manager closes the window as for a user's close.
         parts.view.connect("close", lambda *_: listener.gui_close_requested(index))

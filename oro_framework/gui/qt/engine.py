@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, final
 
 from oro_framework.gui.qt import context_menu as qt_context_menu
 from oro_framework.gui.qt import debugging as qt_debugging
+from oro_framework.gui.qt import drops as qt_drops
 from oro_framework.gui.qt import permissions as qt_permissions
 from oro_framework.gui.qt import window as qt_window
 from oro_framework.gui.qt.calls import QtPoster
@@ -183,6 +184,7 @@ class QtEngine:
                 devtools=lambda: self._debugging.devtools,  # Inspect in the menu with devtools on
             )
             self._prepare_page(native.native, index, options)
+            qt_drops.watch_drops(native.native, index, listener)
             if options.screen_lengths is not None:
                 # The screen exists now: "N%" sizes become pixels before the window shows,
                 # and before a remembered geometry (restored once it is created) applies.

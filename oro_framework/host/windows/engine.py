@@ -68,6 +68,12 @@ class GuiListener(Protocol):
         Called on the GUI thread; must not wait for the window to close."""
         ...
 
+    def gui_files_dropped(self, index: int, uri_list: bytes, x: int, y: int) -> None:
+        """A native drop on window ``index``'s page at ``x``, ``y`` (page pixels) carried
+        ``uri_list``, the ``text/uri-list`` as the drag source gave it (unchecked: the host
+        judges it, :mod:`~oro_framework.host.windows.drops`)."""
+        ...
+
     def gui_permission_requested(
         self,
         index: int,

@@ -41,6 +41,7 @@ from oro_framework.host.launch import (
     window_launch_token,
 )
 from oro_framework.host.lifecycle import LifecycleEvent, LifecycleState, emit_to_pages
+from oro_framework.host.windows import drops
 from oro_framework.host.windows.engine import Engine, GuiDispatcher
 from oro_framework.host.windows.headless import HEADLESS, NO_GUI, HeadlessEngine
 from oro_framework.host.windows.held import GuiHeld
@@ -820,6 +821,37 @@ class WindowManager:
 
     def gui_web_process_ended(self, index: int, reason: str, reloaded: bool) -> None:
         self.to_loop(self._web_process_ended, index, reason, reloaded)
+
+    def gui_files_dropped(self, index: int, uri_list: bytes, x: int, y: int) -> None:
+        self.to_loop(self._files_dropped, index, uri_list, x, y)
+
+    def _files_dropped(self, index: int, uri_list: bytes, x: int, y: int) -> None:
+        """Files dropped on window ``index``: each is granted to its page alone, read-only,
+        as a picked file is, and the page gets Oro's ``dropin`` event ``{files, x, y}``
+        (``platformdrop`` in the page). A drop that names no local file (text, a link) is the
+        page's own DOM drop only."""
+        window = self._windows.get(index)
+        if window is None or not window.is_open:
+            return
+        try:
+            dropped = drops.parse_uri_list(uri_list)
+        except OutOfRangeError as error:
+            logger.warning("window %d: a drop was refused (%s): %s", index, error.code, error)
+            return
+        if dropped.skipped or dropped.left_out:
+            logger.warning(
+                "window %d: a drop named %d local path(s); %d entries named none (links, text, "
+                "another host, bad bytes) and %d past the first %d were left out",
+                index,
+                len(dropped.paths) + dropped.left_out,
+                dropped.skipped,
+                dropped.left_out,
+                drops.MAX_DROPPED_FILES,
+            )
+        files = drops.grant_dropped(self._host.file_grants, index, dropped.paths)
+        if files:
+            logger.info("window %d: %d dropped path(s) granted to its page", index, len(files))
+            self._host.emit(drops.DROP_EVENT, {"files": files, "x": x, "y": y}, window=index)
 
     def gui_close_requested(self, index: int) -> None:
         # The GUI thread must not wait here: closing needs it. A thread of its own waits for

@@ -181,6 +181,8 @@ async def _subscribed(
                 # While the host stops, every channel closes and the plugins are unconfigured
                 # (which releases what pages held): telling them of each page would reach
                 # plugins that are already gone.
+                # What was dropped on the page was granted by the host: it ends with the page.
+                bridge.host.file_grants.revoke(window)
                 bridge.host.hooks.page_closed(bridge.host, window)
 
 

@@ -1,0 +1,236 @@
+"""Files dragged from another app and dropped on a real window of each web engine (WebKitGTK and
+QtWebEngine) under Xvfb reach that window's page as Oro's ``platformdrop`` (the host's
+``dropin`` ``{files, x, y}``), each path granted to that page alone, read-only, so that it can
+open them through ``oro:fs``; the page's own DOM drag and drop works as in a browser.
+
+The drag is a real one: a GTK program (``_drag_source.py``) offers a ``text/uri-list`` and
+``xdotool`` presses, moves and releases the mouse (X's XTEST, as a user's hand); GTK speaks XDND
+to the engine's window. Two windows are open: window 1's page, a Worker and a page without the
+window credential cannot read what was dropped on window 0.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Final
+
+import httpx
+import pytest
+from _window_app import (  # noqa: F401 (fixtures, found by their names)
+    bridge_of,
+    display_fixture,
+    engine_fixture,
+    evaluate,
+    new_key,
+    start,
+)
+from _x11 import x
+
+from oro_framework.testing import OroProcess, until
+
+NAME: Final = "Oro Drops"
+SOURCE: Final = Path(__file__).with_name("_drag_source.py")
+TIMEOUT: Final = 60.0
+WINDOW_LEFT: Final = (200, 760)
+WINDOW_TOP: Final = 200
+WINDOW_SIZE: Final = 500
+
+PAGE: Final = """<!doctype html><title>drops</title>
+<style>html, body { margin: 0; width: 100%; height: 100%; background: #ddd }</style>
+<body><script type=module>
+// A dropzone as a web page writes it: dragover and drop prevented, the files read from the
+// DataTransfer; and Oro's platformdrop kept as it came.
+globalThis.seen = { dragover: 0, dragleave: 0, dom: [], platform: [] }
+document.addEventListener('dragover', (event) => { event.preventDefault(); seen.dragover++ })
+document.addEventListener('dragleave', () => { seen.dragleave++ })
+document.addEventListener('drop', async (event) => {
+  event.preventDefault()
+  const files = [...event.dataTransfer.files]
+  seen.dom.push({
+    names: files.map((file) => file.name),
+    texts: await Promise.all(files.slice(0, 3).map((file) => file.text().catch((e) => e.name))),
+    text: event.dataTransfer.getData('text/plain'),
+    types: [...event.dataTransfer.types]
+  })
+})
+globalThis.addEventListener('platformdrop', (event) => { seen.platform.push(event.detail) })
+const { request } = await import('oro:ipc')
+await request('window.ready')
+</script>"""
+
+REFUSED: Final = ("EACCES", "EPERM", "SECURITY_ERR", "ENOENT")
+"""What ``oro:fs`` answers for a path outside the sandbox and the page's grants."""
+
+DOM_FILES: Final = {"qt": ["first note.txt", "second.txt"], "system": []}
+"""The ``File`` objects each engine's own DOM ``drop`` carries for a dropped uri-list: Chromium
+gives the files, WebKitGTK 2.4x only the ``text/uri-list`` (as for a dragged link)."""
+
+READ: Final = """(async () => {
+  const fs = await import('oro:fs/promises')
+  const read = async (path) => {
+    try { return await fs.readFile(path, 'utf8') } catch (error) { return error.code || error.name }
+  }
+  const list = async (path) => {
+    try { return (await fs.readdir(path)).sort() } catch (error) { return error.code || error.name }
+  }
+  globalThis.readBack = JSON.stringify({
+    reads: await Promise.all(%(reads)s.map(read)),
+    lists: await Promise.all(%(lists)s.map(list))
+  })
+})(); 'started'"""
+"""Reads ``reads`` and lists ``lists`` through ``oro:fs`` in the page: contents or error codes."""
+
+
+def read_back(
+    bridge: httpx.Client, index: int, reads: list[str], lists: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    evaluate(bridge, "globalThis.readBack = null", index)
+    script = READ % {"reads": json.dumps(reads), "lists": json.dumps(list(lists))}
+    assert evaluate(bridge, script, index) == "started"
+    answer = until(lambda: evaluate(bridge, "globalThis.readBack", index), "read back", TIMEOUT)
+    result: dict[str, Any] = json.loads(answer)
+    return result
+
+
+@pytest.fixture(scope="module", name="app")
+def app_fixture(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    app = tmp_path_factory.mktemp("drops") / "app"
+    app.mkdir()
+    (app / "oro.toml").write_text(
+        f'[meta]\nname = "{NAME}"\nbundle_identifier = "dev.oro.drops"\n', encoding="utf-8"
+    )
+    (app / "index.html").write_text(PAGE, encoding="utf-8")
+    return app
+
+
+@pytest.fixture(scope="module", name="running")
+def running_fixture(
+    display: str, engine: str, app: Path
+) -> Iterator[tuple[OroProcess, httpx.Client]]:
+    """The app in two windows of ``engine``: window 0 at the left, window 1 at the right."""
+    key = new_key()
+    with start(display, engine, key, app) as oro, bridge_of(oro, key, NAME) as bridge:
+        created = bridge.get("/ipc/window.create", params={"url": "/index.html"}).json()
+        assert created.get("err") is None, created
+        oro.wait_for_line(r"^oro: window 1 ready$")
+        for index, left in ((0, 200), (1, 760)):
+            for route, params in (
+                ("setSize", {"width": 500, "height": 500}),
+                ("setPosition", {"x": left, "y": 200}),
+            ):
+                reply = bridge.get(
+                    f"/ipc/window.{route}", params={**params, "targetWindowIndex": index}
+                ).json()
+                assert reply.get("err") is None, reply
+        yield oro, bridge
+        bridge.get("/ipc/application.exit")
+        assert oro.wait() == 0, oro.stderr()
+
+
+def centre_of(index: int) -> tuple[int, int]:
+    """The middle of window ``index``'s page on the screen (no window manager: the windows are
+    where the app put them)."""
+    return WINDOW_LEFT[index] + WINDOW_SIZE // 2, WINDOW_TOP + WINDOW_SIZE // 2
+
+
+def seen(bridge: httpx.Client, index: int = 0) -> dict[str, Any]:
+    answer: dict[str, Any] = json.loads(evaluate(bridge, "JSON.stringify(globalThis.seen)", index))
+    return answer
+
+
+def reset(bridge: httpx.Client) -> None:
+    for index in (0, 1):
+        evaluate(
+            bridge,
+            "globalThis.seen = { dragover: 0, dragleave: 0, dom: [], platform: [] }; 1",
+            index,
+        )
+
+
+def drag(
+    display: str,
+    bridge: httpx.Client,
+    source_arguments: list[str],
+    *,
+    drop: bool = True,
+) -> str:
+    """Drag what the source offers onto window 0 with the mouse and release it there (or back
+    over the source when ``drop`` is false); the source's own report of how the drag ended."""
+    reset(bridge)
+    source = subprocess.Popen(
+        [sys.executable, str(SOURCE), *source_arguments],
+        env={**os.environ, "DISPLAY": display},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert source.stdout is not None
+        assert source.stdout.readline().strip() == "ready"
+        target_x, target_y = centre_of(0)
+        x(display, "xdotool", "mousemove", "80", "80", "mousedown", "1")
+        for step in range(1, 6):
+            x(display, "xdotool", "mousemove", str(80 + 8 * step), str(80 + 8 * step))
+        jiggle = [0]
+
+        def over_window() -> bool:
+            jiggle[0] = 1 - jiggle[0]
+            x(display, "xdotool", "mousemove", str(target_x + jiggle[0]), str(target_y))
+            return bool(seen(bridge)["dragover"])
+
+        until(over_window, "the drag is over window 0's page", TIMEOUT)
+        if not drop:
+            x(display, "xdotool", "mousemove", "80", "80")
+            until(lambda: seen(bridge)["dragleave"], "the drag left window 0", TIMEOUT)
+        x(display, "xdotool", "mouseup", "1")
+        ended = source.stdout.readline().strip()
+        if ended.startswith("failed"):
+            ended += " " + source.stdout.readline().strip()
+        return ended
+    finally:
+        source.terminate()
+        source.wait(timeout=30)
+
+
+def uri_list(tmp_path: Path, *paths: Path | str) -> Path:
+    listing = tmp_path / "offered.uri-list"
+    listing.write_bytes(
+        b"".join(
+            (path.as_uri() if isinstance(path, Path) else path).encode() + b"\r\n" for path in paths
+        )
+    )
+    return listing
+
+
+def test_dropped_files_reach_the_page_granted_to_its_window_alone(
+    display, engine, running, tmp_path
+):
+    _oro, bridge = running
+    first, second = tmp_path / "first note.txt", tmp_path / "second.txt"
+    first.write_text("one", encoding="utf-8")
+    second.write_text("two", encoding="utf-8")
+    unrelated = tmp_path / "not dropped.txt"
+    unrelated.write_text("secret", encoding="utf-8")
+
+    assert drag(display, bridge, ["--uri-list", str(uri_list(tmp_path, first, second))]) == (
+        "finished"
+    )
+
+    got = until(lambda: seen(bridge)["platform"], "platformdrop in window 0", TIMEOUT)
+    assert [detail["files"] for detail in got] == [[str(first), str(second)]]
+    assert all(isinstance(got[0][axis], int) for axis in ("x", "y")), got
+    # The page's own DOM drop, as in a browser: File objects with their contents.
+    dom = until(lambda: seen(bridge)["dom"], "the DOM drop in window 0", TIMEOUT)
+    assert dom[0]["names"] == DOM_FILES[engine], dom
+    # The paths open through oro:fs in window 0's page; nothing else does.
+    own = read_back(bridge, 0, [str(first), str(second), str(unrelated)])
+    assert own["reads"][:2] == ["one", "two"], own
+    assert own["reads"][2] in REFUSED, own
+    # Window 1 saw no drop and cannot read what was dropped on window 0.
+    assert seen(bridge, 1)["platform"] == []
+    other = read_back(bridge, 1, [str(first), str(second)])
+    assert all(read in REFUSED for read in other["reads"]), other
