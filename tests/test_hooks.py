@@ -403,6 +403,25 @@ async def test_oro_register_services_runs_a_service_while_the_host_runs() -> Non
 # -------------------------------------------------------------------------------------------------
 
 
+async def test_oro_permission_request_grants_what_a_page_asks_of_the_web_platform() -> None:
+    from oro_framework.host.permission_broker import PermissionRequest
+
+    class Kiosk:
+        name = "kiosk"
+
+        @hookimpl
+        def oro_permission_request(self, host: Host, request: PermissionRequest) -> bool | None:
+            return True if request.kinds == ("camera",) else None
+
+    async with make_host([Kiosk()]) as host:
+        broker = host.permission_broker
+        camera = await broker.decide(broker.request(["camera"], "app", 0))
+        location = await broker.decide(broker.request(["geolocation"], "app", 0))
+
+    # The camera without a prompt; the location left to the user, and headless nobody is asked.
+    assert (camera, location) == (True, False)
+
+
 async def test_oro_permission_check_decides_per_request() -> None:
     class ReadOnly:
         name = "read-only"

@@ -33,8 +33,12 @@ async def request_permission(request: Request) -> dict[str, str]:
     if name in KINDS:
         broker = request.host.permission_broker
         origin = _page_origin(request)
-        await broker.decide(broker.request([name], origin, request.window))
-        return broker.state(name, origin, request.window).to_json()
+        allowed = await broker.decide(broker.request([name], origin, request.window))
+        state = broker.state(name, origin, request.window)
+        if state.state == "prompt":
+            # Nobody could be asked (no window): this request is denied, the next may ask.
+            return {"name": name, "state": "granted" if allowed else "denied"}
+        return state.to_json()
     return await query(request)
 
 

@@ -265,7 +265,7 @@ class PermissionBroker:
         if request.window is None:
             logger.info("denied %s to %s: no window to ask in", request.kinds, request.origin)
             return None
-        title = str(self._host.config.get("meta.title", "") or "This app")
+        title = str(self._host.config.get("meta.name", "") or "This app")
         wants = " and ".join(KINDS[kind] for kind in request.kinds)
         source = "" if request.site == APP_SITE else f" ({request.origin})"
         question = f"{title}{source} would like to {wants}."

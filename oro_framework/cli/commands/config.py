@@ -33,6 +33,12 @@ from oro_framework.host.config import (
     type_name,
 )
 from oro_framework.host.config.files import find_config_file, is_ini_file
+from oro_framework.host.permission_broker import (
+    KINDS,
+    STORE_NAME,
+    read_decisions,
+    reset_decisions,
+)
 
 
 def _app_config_file(
@@ -228,3 +234,44 @@ def _shown_value(effective: Config, name: str, show_secrets: bool) -> Any:
 @hookimpl
 def oro_register_commands(cli: click.Group) -> None:
     cli.add_command(config)
+
+
+@config.command("permissions")
+@click.argument("kinds", nargs=-1, type=click.Choice(sorted(KINDS)))
+@click.option(
+    "--reset",
+    is_flag=True,
+    help="Forget the decisions (of KINDS, else all): pages are asked again.",
+)
+@click.option(
+    "--origin",
+    default=None,
+    help="Only this origin's decisions ('app' is the app's own pages).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@_file_option
+@host_errors
+def config_permissions(
+    kinds: tuple[str, ...], reset: bool, origin: str | None, as_json: bool, config_file: Path
+) -> None:
+    """The camera, microphone, screen, location and notification decisions the user asked the
+    app to remember (per origin), or with --reset, forget them."""
+    host = build_host(config_file.parent, skip_broken=True)
+    host.close()
+    store = host.paths.data / STORE_NAME
+    site = origin.lower().rstrip("/") if origin is not None else None
+    if reset:
+        forgotten = reset_decisions(store, kinds=set(kinds) or None, site=site)
+        click.echo(f"forgot {forgotten} decision(s) in {store}")
+        return
+    decisions = {
+        each: {kind: state for kind, state in sorted(states.items()) if not kinds or kind in kinds}
+        for each, states in sorted(read_decisions(store).items())
+        if site is None or each == site
+    }
+    if as_json:
+        echo_json(decisions)
+        return
+    for each, states in decisions.items():
+        for kind, state in states.items():
+            click.echo(f"{each} {kind} {state}")
