@@ -7,6 +7,9 @@ from typing import Any, Final
 
 import anyio
 
+from oro_desktop.network_status import NETWORK_STATUS, NetworkStatus
+from oro_desktop.network_status import ROUTES as NETWORK_STATUS_ROUTES
+from oro_desktop.network_status import SERVICE_NAME as NETWORK_STATUS_SERVICE
 from oro_desktop.routes import ROUTE_GROUPS
 from oro_desktop.settings import DesktopSettings, WindowStateSettings
 from oro_desktop.state import SERVICE_NAME, STATE, DesktopState
@@ -31,6 +34,7 @@ STOP_GRACE_SECONDS: Final = 3.0
 def oro_register_permissions(permissions: PermissionRegistry) -> None:
     for group in ROUTE_GROUPS:
         permissions.add_group(group)
+    permissions.add_group(NETWORK_STATUS_ROUTES)
 
 
 @hookimpl
@@ -42,12 +46,14 @@ def oro_register_config(config: ConfigRegistry) -> None:
 @hookimpl
 def oro_configure(host: Host) -> None:
     host.stash[STATE] = DesktopState.from_host(host)
+    host.stash[NETWORK_STATUS] = NetworkStatus(host)
 
 
 @hookimpl
 def oro_register_routes(routes: RouteTable) -> None:
     for group in ROUTE_GROUPS:
         routes.add_group(group)
+    routes.add_group(NETWORK_STATUS_ROUTES)
 
 
 @hookimpl
@@ -55,7 +61,10 @@ def oro_register_js_modules(modules: JSModuleTable, host: Host) -> None:
     # With Oro's page globals on, loaded into every page: its class is the page's Notification,
     # as Oro's pages have it.
     oro_globals = host.config["webview.oro_globals"]
-    modules.add_directory(JS_DIRECTORY, preload=("oro:notification",) if oro_globals else ())
+    # oro:network-status in every page: navigator.onLine and the online/offline events follow
+    # the host's network status service.
+    globals_ = ("oro:notification",) if oro_globals else ()
+    modules.add_directory(JS_DIRECTORY, preload=("oro:network-status", *globals_))
 
 
 @hookimpl
@@ -66,6 +75,16 @@ def oro_register_services(services: ServiceRegistry, host: Host) -> None:
         doc="Runs the desktop parts' background work: menus and dialogs on the GUI thread, "
         "the notification service's D-Bus connection, saving window state.",
     )
+    services.add(
+        NETWORK_STATUS_SERVICE,
+        host.stash[NETWORK_STATUS].run,
+        doc="Watches the routes (netlink) and tells pages when the machine goes online/offline.",
+    )
+
+
+@hookimpl
+def oro_page_args(host: Host) -> dict[str, Any] | None:
+    return host.stash[NETWORK_STATUS].page_args()
 
 
 @hookimpl
@@ -93,9 +112,10 @@ def oro_lifecycle_event(host: Host, event: LifecycleEvent) -> None:
 
 @hookimpl
 def oro_diagnostics(host: Host) -> dict[str, Any]:
-    return host.stash[STATE].diagnostics()
+    return {**host.stash[STATE].diagnostics(), "network": host.stash[NETWORK_STATUS].diagnostics()}
 
 
 @hookimpl
 def oro_unconfigure(host: Host) -> None:
     host.stash.pop(STATE)
+    host.stash.pop(NETWORK_STATUS)
