@@ -24,6 +24,7 @@
  */
 
 import './protocol-handlers.js'
+import { install as installPermissions } from './permissions.js'
 import { Bootstrap, bootstrap, checkHash } from './bootstrap/internal/download.js'
 import { ApplicationURLEvent, HotKeyEvent } from './internal/events.js'
 import { SocketChannel } from './internal/channel.js'
@@ -465,6 +466,7 @@ export function install (options = {}) {
   if (state.installed) return state
   state.installed = true
   installURLMapping()
+  installPermissions()
   const channel = options.channel === false ? null : openChannel()
   Promise.all([
     documentParsed(),
