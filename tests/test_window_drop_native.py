@@ -31,6 +31,7 @@ from _window_app import (  # noqa: F401 (fixtures, found by their names)
 )
 from _x11 import x
 
+from oro_framework.host.windows.drops import MAX_DROPPED_FILES
 from oro_framework.testing import OroProcess, until
 
 NAME: Final = "Oro Drops"
@@ -180,7 +181,9 @@ def drag(
         def over_window() -> bool:
             jiggle[0] = 1 - jiggle[0]
             x(display, "xdotool", "mousemove", str(target_x + jiggle[0]), str(target_y))
-            return bool(seen(bridge)["dragover"])
+            # XDND: the source sends the next position only once the target answered the
+            # last; a page that saw a later dragover has had the first answered (accepted).
+            return bool(seen(bridge)["dragover"] >= 3)
 
         until(over_window, "the drag is over window 0's page", TIMEOUT)
         if not drop:
@@ -234,3 +237,143 @@ def test_dropped_files_reach_the_page_granted_to_its_window_alone(
     assert seen(bridge, 1)["platform"] == []
     other = read_back(bridge, 1, [str(first), str(second)])
     assert all(read in REFUSED for read in other["reads"]), other
+
+
+BARE: Final = """(async () => {
+  const path = %(path)s
+  const url = location.origin + '/ipc/fs.readFile?index=0&encoding=utf8&path=' +
+    encodeURIComponent(path)
+  // The session cookie without the window's credential: what a page that proved no window
+  // sends, and what a Worker sends.
+  const answer = (reply) => reply.err ? (reply.err.code || reply.err.type) : 'read: ' + reply.data
+  const bare = await fetch(url).then((r) => r.json()).then(answer, (e) => e.name)
+  const source = `fetch(${JSON.stringify(url)}).then((r) => r.json()).then(
+    (reply) => postMessage(reply.err ? (reply.err.code || reply.err.type) : 'read: ' + reply.data),
+    (error) => postMessage(error.name))`
+  const worker = await new Promise((resolve) => {
+    try {
+      const w = new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })))
+      w.onmessage = (event) => resolve(event.data)
+      w.onerror = (event) => resolve('worker error: ' + event.message)
+    } catch (error) { resolve('no worker: ' + error.name) }
+  })
+  globalThis.bareBack = JSON.stringify({ bare, worker })
+})(); 'started'"""
+
+
+def test_a_dropped_path_is_no_grant_to_a_worker_or_a_page_without_its_credential(
+    display, engine, running, tmp_path
+):
+    _oro, bridge = running
+    note = tmp_path / "note.txt"
+    note.write_text("dropped", encoding="utf-8")
+    assert drag(display, bridge, ["--uri-list", str(uri_list(tmp_path, note))]) == "finished"
+    until(lambda: seen(bridge)["platform"], "platformdrop in window 0", TIMEOUT)
+    assert read_back(bridge, 0, [str(note)])["reads"] == ["dropped"]
+
+    evaluate(bridge, "globalThis.bareBack = null")
+    assert evaluate(bridge, BARE % {"path": json.dumps(str(note))}) == "started"
+    answers = json.loads(until(lambda: evaluate(bridge, "globalThis.bareBack"), "bare", TIMEOUT))
+
+    assert not any(str(answer).startswith("read:") for answer in answers.values()), answers
+
+
+def test_a_directory_is_granted_with_its_tree_and_a_symlink_only_as_itself(
+    display, engine, running, tmp_path
+):
+    _oro, bridge = running
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "inside.txt").write_text("inside", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "secret.txt").write_text("secret", encoding="utf-8")
+    (elsewhere / "pointed.txt").write_text("pointed", encoding="utf-8")
+    to_folder, to_file = tmp_path / "to-folder", tmp_path / "to-file"
+    to_folder.symlink_to(elsewhere, target_is_directory=True)
+    to_file.symlink_to(elsewhere / "pointed.txt")
+    offered = uri_list(tmp_path, folder, to_folder, to_file)
+
+    assert drag(display, bridge, ["--uri-list", str(offered)]) == "finished"
+
+    got = until(lambda: seen(bridge)["platform"], "platformdrop in window 0", TIMEOUT)
+    assert got[0]["files"] == [str(folder), str(to_folder), str(to_file)]
+    back = read_back(
+        bridge,
+        0,
+        [str(folder / "inside.txt"), str(to_file), str(to_folder / "secret.txt")],
+        (str(folder), str(to_folder)),
+    )
+    # The folder with what is in it; the link to a file reads that one file; the link to a
+    # folder opens nothing of the folder it points at.
+    assert back["reads"][:2] == ["inside", "pointed"], back
+    assert back["reads"][2] in REFUSED, back
+    assert back["lists"][0] == ["inside.txt"], back
+    assert back["lists"][1] in REFUSED or back["lists"][1] == [], back
+    assert read_back(bridge, 1, [str(folder / "inside.txt")])["reads"][0] in REFUSED
+
+
+@pytest.mark.parametrize(
+    "offered",
+    [
+        pytest.param(["--text", "just some text"], id="text"),
+        pytest.param(["--links"], id="a link"),
+    ],
+)
+def test_text_and_links_are_the_pages_own_drop_and_grant_nothing(
+    display, engine, running, tmp_path, offered
+):
+    _oro, bridge = running
+    if offered == ["--links"]:
+        listing = tmp_path / "links.uri-list"
+        listing.write_bytes(b"https://example.com/page\r\nfile://elsewhere/etc/passwd\r\n")
+        offered = ["--uri-list", str(listing)]
+
+    assert drag(display, bridge, offered) == "finished"
+
+    until(lambda: seen(bridge)["dom"], "the page's own DOM drop", TIMEOUT)
+    assert seen(bridge)["platform"] == []
+
+
+def test_a_drag_that_leaves_without_dropping_grants_nothing(display, engine, running, tmp_path):
+    _oro, bridge = running
+    note = tmp_path / "left.txt"
+    note.write_text("left", encoding="utf-8")
+
+    drag(display, bridge, ["--uri-list", str(uri_list(tmp_path, note))], drop=False)
+
+    assert seen(bridge)["platform"] == []
+    assert seen(bridge)["dom"] == []
+    assert read_back(bridge, 0, [str(note)])["reads"][0] in REFUSED
+
+
+def test_ten_thousand_files_and_bad_bytes_end_in_a_bounded_grant_and_one_warning(
+    display, engine, running, tmp_path
+):
+    oro, bridge = running
+    many = tmp_path / "many"
+    many.mkdir()
+    paths = []
+    for number in range(10_000):
+        path = many / f"{number}.txt"
+        path.touch()
+        paths.append(path)
+    listing = tmp_path / "many.uri-list"
+    listing.write_bytes(
+        b"file:///tmp/%ff%fe\r\n\xff\xfe not a uri\r\n"
+        + b"".join(path.as_uri().encode() + b"\r\n" for path in paths)
+    )
+
+    assert drag(display, bridge, ["--uri-list", str(listing)]) == "finished"
+
+    got = until(lambda: seen(bridge)["platform"], "platformdrop in window 0", TIMEOUT)
+    assert got[0]["files"] == [str(path) for path in paths[:MAX_DROPPED_FILES]]
+    warnings = until(
+        lambda: [line for line in oro.stderr().splitlines() if ": a drop named" in line],
+        "the warning",
+        TIMEOUT,
+    )
+    assert len(warnings) == 1, warnings
+    assert "10000 local path(s); 2 entries named none" in warnings[0], warnings
+    # The window still answers, and the host serves.
+    assert read_back(bridge, 0, [str(paths[0]), str(paths[-1])])["reads"][0] == ""

@@ -838,6 +838,10 @@ class WindowManager:
         except OutOfRangeError as error:
             logger.warning("window %d: a drop was refused (%s): %s", index, error.code, error)
             return
+        if not dropped.paths:
+            # Text or links: the page's own DOM drop has them; nothing to grant.
+            logger.info("window %d: a drop named no local file", index)
+            return
         if dropped.skipped or dropped.left_out:
             logger.warning(
                 "window %d: a drop named %d local path(s); %d entries named none (links, text, "
