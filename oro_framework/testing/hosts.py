@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from oro_framework.host.lifecycle import LifecycleEvent
     from oro_framework.host.modules import JSModuleTable
     from oro_framework.host.mounts import MountTable
+    from oro_framework.host.permission_broker import PermissionRequest
     from oro_framework.host.permissions import PermissionRegistry
     from oro_framework.host.request import Request
     from oro_framework.host.router import Route, RouteCallWrapper, RouteTable
@@ -206,8 +207,8 @@ class HookRecorder:
     """A plugin that records every hook call it sees, for assertions on what the host called.
 
     Register it like any plugin: ``make_host(plugins=[recorder, ...])``. Registration hooks reach
-    it in its own turn, so it sees each hook once; ``oro_permission_check`` and
-    ``oro_resolve_secret`` are recorded and left undecided (``None``): the latter reaches it only
+    it in its own turn, so it sees each hook once; ``oro_permission_check``,
+    ``oro_permission_request`` and ``oro_resolve_secret`` are recorded and left undecided (``None``): the latter reaches it only
     if it is registered before the plugin that answers. Its ``oro_route_call`` wrapper records
     each route call and changes nothing.
     """
@@ -263,6 +264,10 @@ class HookRecorder:
     @hookimpl(tryfirst=True)
     def oro_permission_check(self, request: Request, permission: str) -> None:
         self._record("oro_permission_check", request=request, permission=permission)
+
+    @hookimpl(tryfirst=True)
+    def oro_permission_request(self, host: Host, request: PermissionRequest) -> None:
+        self._record("oro_permission_request", host=host, request=request)
 
     @hookimpl(wrapper=True)
     def oro_route_call(self, request: Request, route: Route) -> RouteCallWrapper:
