@@ -31,7 +31,7 @@ from _window_app import (  # noqa: F401 (fixtures, found by their names)
 )
 from _x11 import x
 
-from oro_framework.host.windows.drops import MAX_DROPPED_FILES
+from oro_framework.host.windows.drops import MAX_DROPPED_FILES, MAX_URI_LIST_BYTES
 from oro_framework.testing import OroProcess, until
 
 NAME: Final = "Oro Drops"
@@ -377,3 +377,36 @@ def test_ten_thousand_files_and_bad_bytes_end_in_a_bounded_grant_and_one_warning
     assert "10000 local path(s); 2 entries named none" in warnings[0], warnings
     # The window still answers, and the host serves.
     assert read_back(bridge, 0, [str(paths[0]), str(paths[-1])])["reads"][0] == ""
+
+
+def test_a_huge_list_is_refused_whole_and_the_window_keeps_working(
+    display, engine, running, tmp_path
+):
+    oro, bridge = running
+    note = tmp_path / "note.txt"
+    note.write_text("note", encoding="utf-8")
+    listing = tmp_path / "huge.uri-list"
+    filler = b"file:///" + b"x" * 1000 + b"\r\n"
+    listing.write_bytes(note.as_uri().encode() + b"\r\n" + filler * (MAX_URI_LIST_BYTES // 1000))
+
+    assert drag(display, bridge, ["--uri-list", str(listing)]) == "finished"
+
+    until(lambda: "(ERR_DROP_TOO_LARGE)" in oro.stderr(), "the refusal in the log", TIMEOUT)
+    assert seen(bridge)["platform"] == []
+    assert read_back(bridge, 0, [str(note)])["reads"][0] in REFUSED
+
+
+def test_a_drop_is_granted_to_the_page_it_was_dropped_on_not_the_next_one(
+    display, engine, running, tmp_path
+):
+    oro, bridge = running
+    note = tmp_path / "note.txt"
+    note.write_text("dropped", encoding="utf-8")
+    assert drag(display, bridge, ["--uri-list", str(uri_list(tmp_path, note))]) == "finished"
+    until(lambda: seen(bridge)["platform"], "platformdrop in window 0", TIMEOUT)
+    assert read_back(bridge, 0, [str(note)])["reads"] == ["dropped"]
+
+    evaluate(bridge, "location.reload(); 'reloading'")
+    oro.wait_for_line(r"^oro: window 0 ready$")
+
+    assert read_back(bridge, 0, [str(note)])["reads"][0] in REFUSED
