@@ -9,9 +9,9 @@ LOADED = """() => {
   const uncaught = document.getElementById('uncaught')
   if (uncaught && !uncaught.hidden) return true
   const filled = ['memory', 'uptime', 'primordials', 'uname', 'errors', 'conduit-status',
-    'dns-result', 'udp-result', 'tcp-result']
+    'dns-result', 'udp-result', 'tcp-result', 'platform-permissions', 'platform-network']
     .every((id) => !['', '\u2013'].includes(document.getElementById(id).textContent.trim()))
-  const ready = ['fs-panel', 'process', 'secrets', 'data']
+  const ready = ['fs-panel', 'process', 'secrets', 'data', 'platform']
     .every((id) => document.getElementById(id).dataset.ready === 'true')
   return document.body.dataset.ready === 'true' && filled && ready
 }"""

@@ -4,6 +4,7 @@ Chromium and in WebKit, against a real ``oro run`` with every installed plugin."
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 
@@ -48,3 +49,35 @@ def test_no_panel_of_the_showcase_shows_an_error(
     assert "Uncaught" not in panels["first screen"], panels["first screen"]
     assert re.search(r"memory free\s+\d+\.\d\d GiB", panels["Live from the host"])
     assert errors_shown(panels) == {}
+
+
+def test_the_web_platform_panel_shows_the_brokers_states_and_the_network(
+    browser: Browser | WebKitBrowser, showcase: OroProcess
+) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(showcase.window_launch_url("/"))
+        page.wait_for_function(LOADED, timeout=30_000)
+        permissions = page.text_content("#platform-permissions") or ""
+        network = page.text_content("#platform-network") or ""
+        online = page.evaluate("navigator.onLine")
+        page.click("#platform-locate")
+        page.wait_for_function(
+            "!['\\u2013', 'asking\\u2026']"
+            ".includes(document.getElementById('platform-location').textContent)",
+            timeout=30_000,
+        )
+        location = page.text_content("#platform-location") or ""
+    finally:
+        context.close()
+
+    # Nobody has decided and a browser tab has no window of the app's to ask in: the states are
+    # "prompt", and asking for the location is the typed PERMISSION_DENIED (code 1).
+    assert json.loads(permissions) == {
+        "camera": "prompt",
+        "microphone": "prompt",
+        "geolocation": "prompt",
+    }
+    assert json.loads(network) == {"online": online}
+    assert location.startswith("GeolocationPositionError 1: "), location
