@@ -7,6 +7,9 @@ from typing import Any, Final
 
 import anyio
 
+from oro_desktop.geolocation import GEOLOCATION, GeoClue
+from oro_desktop.geolocation import ROUTES as GEOLOCATION_ROUTES
+from oro_desktop.geolocation import SERVICE_NAME as GEOLOCATION_SERVICE
 from oro_desktop.network_status import NETWORK_STATUS, NetworkStatus
 from oro_desktop.network_status import ROUTES as NETWORK_STATUS_ROUTES
 from oro_desktop.network_status import SERVICE_NAME as NETWORK_STATUS_SERVICE
@@ -46,6 +49,7 @@ def oro_register_config(config: ConfigRegistry) -> None:
 @hookimpl
 def oro_configure(host: Host) -> None:
     host.stash[STATE] = DesktopState.from_host(host)
+    host.stash[GEOLOCATION] = GeoClue(host)
     host.stash[NETWORK_STATUS] = NetworkStatus(host)
 
 
@@ -53,6 +57,8 @@ def oro_configure(host: Host) -> None:
 def oro_register_routes(routes: RouteTable) -> None:
     for group in ROUTE_GROUPS:
         routes.add_group(group)
+    # Its permission, geolocation, is the host's (the permission broker's kinds).
+    routes.add_group(GEOLOCATION_ROUTES)
     routes.add_group(NETWORK_STATUS_ROUTES)
 
 
@@ -64,7 +70,11 @@ def oro_register_js_modules(modules: JSModuleTable, host: Host) -> None:
     # oro:network-status in every page: navigator.onLine and the online/offline events follow
     # the host's network status service.
     globals_ = ("oro:notification",) if oro_globals else ()
-    modules.add_directory(JS_DIRECTORY, preload=("oro:network-status", *globals_))
+    # oro:geolocation in every page: navigator.geolocation is answered by the host's GeoClue
+    # client on every engine.
+    modules.add_directory(
+        JS_DIRECTORY, preload=("oro:geolocation", "oro:network-status", *globals_)
+    )
 
 
 @hookimpl
@@ -74,6 +84,11 @@ def oro_register_services(services: ServiceRegistry, host: Host) -> None:
         host.stash[STATE].tasks.run,
         doc="Runs the desktop parts' background work: menus and dialogs on the GUI thread, "
         "the notification service's D-Bus connection, saving window state.",
+    )
+    services.add(
+        GEOLOCATION_SERVICE,
+        host.stash[GEOLOCATION].run,
+        doc="Asks GeoClue (system bus) for the device's location while a page waits or watches.",
     )
     services.add(
         NETWORK_STATUS_SERVICE,
@@ -95,6 +110,7 @@ def oro_window_created(host: Host, window: Window) -> None:
 @hookimpl
 def oro_page_closed(host: Host, window: int) -> None:
     host.stash[STATE].page_closed(window)
+    host.stash[GEOLOCATION].page_closed(window)
 
 
 @hookimpl
@@ -118,4 +134,5 @@ def oro_diagnostics(host: Host) -> dict[str, Any]:
 @hookimpl
 def oro_unconfigure(host: Host) -> None:
     host.stash.pop(STATE)
+    host.stash.pop(GEOLOCATION)
     host.stash.pop(NETWORK_STATUS)
