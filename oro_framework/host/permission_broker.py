@@ -8,7 +8,7 @@ kinds, and is answered in this order:
 
 1. **Config.** ``permissions.allow_<kind>`` false (or, for the camera and the microphone, the
    Socket umbrella ``permissions.allow_user_media``) denies, as the Oro Runtime does; a kind
-   no plugin declares is denied.
+   no plugin declares is denied. Notifications are the config's alone (:data:`UNASKED`).
 2. **The app.** ``oro_permission_request`` (a plugin, or the app's ``backend.py``) may grant
    or deny (:mod:`oro_framework.hookspecs`).
 3. **What the user said.** A decision the user asked to remember (kept per app, origin and
@@ -67,6 +67,11 @@ MEDIA: Final = frozenset({"camera", "microphone"})
 """The kinds Socket's ``permissions_allow_user_media`` also switches off."""
 
 UMBRELLA: Final = "user_media"
+
+UNASKED: Final = frozenset({"notifications"})
+"""The kinds the config grants without asking the user: oro-desktop shows notifications through
+the desktop's notification service, which the user controls, and its ``Notification.permission``
+is ``granted`` unless ``permissions.allow_notifications`` is false; the engine's answer agrees."""
 
 STORE_NAME: Final = "permissions.json"
 """The file in the app's data folder that keeps the decisions the user asked to remember."""
@@ -172,6 +177,8 @@ class PermissionBroker:
         decided = self._app_decision(request)
         if decided is not None:
             return PermissionState(kind, "granted" if decided else "denied")
+        if kind in UNASKED:
+            return PermissionState(kind, "granted")
         known = self._known(kind, request.site)
         if known is None:
             return PermissionState(kind, "prompt")
@@ -190,6 +197,8 @@ class PermissionBroker:
         if decided is not None:
             self._note(request.site, request.kinds, allowed=decided)
             return decided
+        if UNASKED.issuperset(request.kinds):
+            return True
         known = [self._known(kind, request.site) for kind in request.kinds]
         if all(answer is True for answer in known):
             return True

@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import oro_framework.core.permissions
-from oro_framework import hookimpl
+from oro_framework import PermissionRegistry, hookimpl
 from oro_framework.host.app import Host
 from oro_framework.host.permission_broker import (
     APP_SITE,
@@ -366,3 +366,27 @@ def test_a_store_is_written_for_the_user_alone(tmp_path: Path) -> None:
 
     assert store.stat().st_mode & 0o777 == 0o600
     assert json.loads(store.read_text()) == {APP_SITE: {"camera": "granted"}}
+
+
+async def test_notifications_are_the_configs_alone_as_oro_desktops_notification_says(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    class Desktop:
+        name = "desktop-stand-in"
+
+        @hookimpl
+        def oro_register_permissions(self, permissions: PermissionRegistry) -> None:
+            permissions.add("notifications", "Desktop notifications.")
+
+    for allowed in (True, False):
+        config = {"permissions.allow_notifications": allowed}
+        async with make_host([*PLUGINS, Desktop()], config=config) as host:
+            prompt = Prompt(PermissionAnswer(allowed=not allowed))
+            _prompt(host, prompt, monkeypatch)
+            broker = host.permission_broker
+            decided = await broker.decide(broker.request(["notifications"], "app", 0))
+            state = broker.state("notifications", "app").state
+
+        assert prompt.questions == []
+        assert decided is allowed
+        assert state == ("granted" if allowed else "denied")
