@@ -107,10 +107,12 @@ if TYPE_CHECKING:
     from oro_framework.host.windows.manager import WindowManager
     from oro_framework.host.windows.model import (
         HOST_EVENTS,
+        MAX_USER_SCRIPT,
         Window,
         WindowColor,
         WindowOptions,
         WindowStatus,
+        parse_aspect_ratio,
     )
     from oro_framework.web.asgi import cancelled_on_disconnect
     from oro_framework.web.wire import (
@@ -236,6 +238,8 @@ _EXPORTS: dict[str, str] = {
     "WindowColor": "oro_framework.host.windows.model",
     "WindowManager": "oro_framework.host.windows.manager",
     "WindowOptions": "oro_framework.host.windows.model",
+    "parse_aspect_ratio": "oro_framework.host.windows.model",
+    "MAX_USER_SCRIPT": "oro_framework.host.windows.model",
     "WindowStatus": "oro_framework.host.windows.model",
     "WireLimits": "oro_framework.web.wire",
     "wrap_result": "oro_framework.host.router",
@@ -269,6 +273,7 @@ __all__ = [
     "CONFIG_FILE_NAMES",
     "DESKTOP_SCHEMES",
     "HOST_EVENTS",
+    "MAX_USER_SCRIPT",
     "PLUGIN_API_VERSION",
     "ASGIApp",
     "AbortError",
@@ -369,6 +374,7 @@ __all__ = [
     "is_secret_name",
     "is_variable_name",
     "open_tcp_listeners",
+    "parse_aspect_ratio",
     "real_path",
     "reserved_reason",
     "scheme_of",

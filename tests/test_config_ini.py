@@ -292,17 +292,20 @@ def test_a_secret_named_in_build_env_is_left_out_with_its_warning(
     assert any("WEATHER_API_KEY would hand pages a secret" in message for message in messages)
 
 
-def test_denying_a_permission_no_plugin_declares_is_a_config_error_naming_file_line_and_key(
+def test_socket_media_denies_are_the_permission_brokers_keys(
     tmp_path: Path, keys: ConfigRegistry
 ) -> None:
-    """A wrong value is a warning and the default (tests/test_config_ini_semantics.py); a deny
-    oro cannot honour stays an error, since ignoring it would grant what the file denies."""
-    with pytest.raises(ConfigError) as raised:
-        load_config(
-            keys, path=write(tmp_path, "socket.ini", "[permissions]\nallow_camera = false\n")
-        )
-    assert raised.value.source == "socket.ini:2"
-    assert "no installed plugin declares permission" in str(raised.value)
+    """``allow_camera``, ``allow_microphone`` and Socket's umbrella ``allow_user_media`` are the
+    host's own keys now (the permission broker reads them): a deny loads as ``false``, which
+    the broker holds against both engines' requests (tests/core/test_permission_broker.py)."""
+    text = (
+        "[permissions]\nallow_camera = false\nallow_user_media = false\nallow_microphone = true\n"
+    )
+    config = load_config(keys, path=write(tmp_path, "socket.ini", text))
+
+    assert config["permissions.allow_camera"] is False
+    assert config["permissions.allow_user_media"] is False
+    assert config["permissions.allow_microphone"] is True
 
 
 def test_window_sizes_take_oros_percentages_in_oro_toml_and_the_environment(

@@ -239,10 +239,12 @@ def test_socket_ini_with_socket_spellings_loads_as_socket_reads_it(
     assert config["window.width"] == "0.5%"
     assert config["window.headless"] is False
     assert config["permissions.allow_notifications"] is True
+    # The first window takes its bounds and flags from the config, read as Socket reads them.
+    assert config["window.min_width"] == 300
+    assert config["window.resizable"] is False
     assert [message.partition(" is ")[0] for message in messages] == [
         "socket.ini:5: [window] height = '932px'",  # read as 932 pixels
-        "socket.ini:7: [window] min_width",  # not honoured: oro's first window has no minimum
-        "socket.ini:8: [window] resizable",
+        "socket.ini:7: [window] min_width = '300px'",  # read as 300 pixels
     ], messages
 
 

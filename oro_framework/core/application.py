@@ -31,6 +31,7 @@ from typing import Any, Final
 
 from oro_framework import (
     HOST_EVENTS,
+    MAX_USER_SCRIPT,
     ConfigRegistry,
     Host,
     InvalidArgumentError,
@@ -41,11 +42,13 @@ from oro_framework import (
     Request,
     RouteGroup,
     RouteTable,
+    SecurityError,
     Window,
     WindowColor,
     WindowOptions,
     find_js_api,
     hookimpl,
+    parse_aspect_ratio,
 )
 from oro_framework.core._hotkeys import HOTKEY_ROUTES, page_hotkeys
 
@@ -62,16 +65,8 @@ MAX_EVAL_SCRIPT: Final = 1 << 20
 """The longest script `window.eval` runs, in bytes: a page's own code arrives as files, not
 through eval, so anything longer is a mistake or an attack on the IPC."""
 
-_UNSUPPORTED_FLAGS: Final = (
-    "closable",
-    "maximizable",
-    "minimizable",
-    "utility",
-    "shouldPreferServiceWorker",
-)
-_UNSUPPORTED_SIZES: Final = ("maxWidth", "maxHeight")
+_UNSUPPORTED_FLAGS: Final = ("shouldPreferServiceWorker",)
 _UNSUPPORTED_VALUES: Final = (
-    "aspectRatio",
     "titlebarStyle",
     "trafficLightPosition",
     "backgroundColorLight",
@@ -79,11 +74,14 @@ _UNSUPPORTED_VALUES: Final = (
     "radius",
     "margin",
     "config",
-    "userScript",
     "resourcesDirectory",
 )
-"""Oro's ``window.create`` options pywebview has no equivalent for: accepted (checked where
-they have a type) and named in the answer's ``unsupported`` list, so a page can tell."""
+"""Oro's ``window.create`` options no engine here applies on Linux (``titlebarStyle``'s
+``hidden``/``hiddenInset`` are macOS and Windows title bars; on Linux the window manager draws
+the title bar, and ``frameless`` is how a page goes without it): accepted (checked where they
+have a type) and named in the answer's ``unsupported`` list, so a page can tell (docs/design.md,
+"Window options")."""
+
 
 # An event name travels as an SSE ``event:`` line and becomes a DOM event type: any text a
 # page may listen for (Oro's pages send 'secondary window loaded'), but no control character
@@ -156,6 +154,8 @@ _CREATE_SIZES: Final = (
     ("height", "height", 1),
     ("min_width", "minWidth", 0),
     ("min_height", "minHeight", 1),
+    ("max_width", "maxWidth", 0),
+    ("max_height", "maxHeight", 1),
 )
 
 
@@ -163,11 +163,73 @@ def _is_percentage(value: Any) -> bool:
     return isinstance(value, str) and value.strip().endswith("%")
 
 
+_BOUNDS: Final = ("minWidth", "minHeight", "maxWidth", "maxHeight")
+"""Oro's size bounds, where 0 (Socket's default for each) means none."""
+
+
 def _size(request: Request, name: str) -> int | None:
     value = request.params.get(name)
     if value is None or _is_percentage(value):
         return None
-    return request.params.require_int(name, minimum=1, maximum=MAX_WINDOW_SIZE)
+    minimum = 0 if name in _BOUNDS else 1
+    return request.params.require_int(name, minimum=minimum, maximum=MAX_WINDOW_SIZE) or None
+
+
+def _aspect_ratio(request: Request) -> tuple[float, float] | None:
+    value = request.params.get("aspectRatio")
+    if value is None or value == "":
+        return None  # Socket's createWindow sends '' for none
+    if not isinstance(value, str):
+        raise InvalidArgumentError.invalid("aspectRatio", "a string width:height such as '16:9'")
+    try:
+        return parse_aspect_ratio(value)
+    except ValueError as error:
+        raise OutOfRangeError(f"'aspectRatio': {error}", parameter="aspectRatio") from None
+
+
+def _user_script(request: Request) -> str | None:
+    """`userScript`: a string of at most :data:`MAX_USER_SCRIPT` characters, given only by a
+    caller that may run script in the new window's pages (as `window.eval` would).
+
+    The window a page creates is its opener's to show, move and close, never to script
+    (``WindowManager.check_control``): a page that could set its script would act as that
+    window, with the grants the user later gives it. So `userScript` needs what `window.eval`
+    into another window needs: the HTTP IPC bridge key or ``permissions.allow_window_control``.
+    """
+    value = request.params.get("userScript")
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise InvalidArgumentError.invalid("userScript", "a string of JavaScript")
+    if len(value) > MAX_USER_SCRIPT:
+        raise OutOfRangeError(
+            f"'userScript' takes at most {MAX_USER_SCRIPT} characters",
+            code="ERR_SCRIPT_TOO_LARGE",
+            parameter="userScript",
+            maximum=MAX_USER_SCRIPT,
+        )
+    if not request.by_bridge_key and not request.host.is_permission_allowed(
+        WINDOW_CONTROL_PERMISSION
+    ):
+        raise SecurityError(
+            "window.create: a userScript runs script as the new window, which a page may do "
+            f"only with permissions.allow_{WINDOW_CONTROL_PERMISSION} (as window.eval)",
+            code="ERR_WINDOW_CONTROL",
+            parameter="userScript",
+        )
+    return value
+
+
+def _check_bounds(options: WindowOptions) -> None:
+    for low, high, name in (
+        (options.min_width, options.max_width, "Width"),
+        (options.min_height, options.max_height, "Height"),
+    ):
+        if low is not None and high is not None and low > high:
+            raise OutOfRangeError(
+                f"'min{name}' ({low}) is above 'max{name}' ({high})",
+                parameter=f"min{name}",
+            )
 
 
 def _window_options(request: Request) -> WindowOptions:
@@ -178,11 +240,8 @@ def _window_options(request: Request) -> WindowOptions:
         if params.get(name) is not None:
             params.require_bool(name)
             unsupported.append(name)
-    for name in _UNSUPPORTED_SIZES:
-        if _size(request, name) is not None:
-            unsupported.append(name)
-    unsupported += [name for name in _UNSUPPORTED_VALUES if params.get(name) is not None]
-    return WindowOptions(
+    unsupported += [name for name in _UNSUPPORTED_VALUES if params.get(name) not in (None, "")]
+    options = WindowOptions(
         index=None if index == -1 else index,
         url=params.get_str("url", "/"),
         title=params.get_str("title"),
@@ -190,21 +249,33 @@ def _window_options(request: Request) -> WindowOptions:
         height=_size(request, "height"),
         min_width=_size(request, "minWidth"),
         min_height=_size(request, "minHeight"),
-        resizable=params.get_bool("resizable", True),
-        frameless=params.get_bool("frameless", False),
+        max_width=_size(request, "maxWidth"),
+        max_height=_size(request, "maxHeight"),
+        aspect_ratio=_aspect_ratio(request),
         hidden=params.get_bool("headless", False),
         exit_on_close=params.get_bool("shouldExitApplicationOnClose", False),
         unsupported=tuple(unsupported),
+        user_script=_user_script(request),
+        resizable=params.get_bool("resizable", True),
+        frameless=params.get_bool("frameless", False),
+        closable=params.get_bool("closable", True),
+        minimizable=params.get_bool("minimizable", True),
+        maximizable=params.get_bool("maximizable", True),
+        utility=params.get_bool("utility", False),
     )
+    _check_bounds(options)
+    return options
 
 
 async def create(request: Request) -> dict[str, Any]:
     """Open a new window on `url` (a path of the app, default `/`, or an allowed origin) at
     `targetWindowIndex` (-1 or absent: the next free one; at most 64 windows) with `title`,
-    `width`, `height`, `minWidth`, `minHeight` (pixels, or Oro's `"N%"` of the screen),
-    `resizable`, `frameless`, `headless` (hidden)
-    and `shouldExitApplicationOnClose`. Oro's other options are accepted and listed in
-    `unsupported`. Headless, the answer's `launchUrl` (also the `windowlaunch` event) opens it."""
+    `width`, `height`, `minWidth`, `minHeight`, `maxWidth`, `maxHeight` (pixels, or Oro's
+    `"N%"` of the screen; 0: no bound), `aspectRatio` (`"16:9"`), `resizable`, `frameless`,
+    `closable`, `minimizable`, `maximizable`, `utility`, `userScript` (with the power to
+    `window.eval` in it), `headless` (hidden) and `shouldExitApplicationOnClose`. Oro's other
+    options are accepted and listed in `unsupported`. Headless, the answer's `launchUrl` (also
+    the `windowlaunch` event) opens it."""
     manager = request.host.windows
     if request.window is None and not request.by_bridge_key and manager.open_count:
         # The first window is the host's to open; after it, a window comes from a window's page
@@ -219,6 +290,7 @@ async def create(request: Request) -> dict[str, Any]:
     }
     if sizes:
         options = dataclasses.replace(options, **sizes)
+        _check_bounds(options)
     window, launch_url = await manager.create(
         options, creator=request.window, page_screen=page_screen(request)
     )

@@ -212,6 +212,13 @@ class WebviewSettings:
         "Referrer-Policy header of every response; empty sends none.",
         validator=_referrer_policy,
     )
+    user_agent: str = setting(
+        "",
+        "The whole User-Agent of the windows' pages (navigator.userAgent and the header). "
+        "Empty: the engine's own followed by OroRuntime/<oro version>, as the Oro Runtime "
+        "sends. Headless, the browser sends its own.",
+        validator=_single_header_line,
+    )
     cors_allowed_origins: list[str] = setting(
         [],
         "Origins (scheme://host:port) allowed to call the app cross-origin, such as a dev "

@@ -20,6 +20,7 @@ from types import FrameType
 from typing import Any, Final, TypeVar, final
 
 from oro_framework.gui.gtk import calls, context_menu, drops, script_dialogs
+from oro_framework.gui.gtk import options as window_options
 from oro_framework.gui.gtk.context import make_web_context
 from oro_framework.gui.gtk.healing import Healer
 from oro_framework.gui.gtk.page_console import watch_console
@@ -38,6 +39,7 @@ from oro_framework.host.windows.model import (
     WindowOptions,
     WindowStatus,
 )
+from oro_framework.host.windows.options import on_screen
 
 __all__ = ["GtkEngine"]
 
@@ -130,9 +132,9 @@ class GtkEngine:
         native.set_position(gtk.WindowPosition.CENTER)
         native.set_resizable(options.resizable)
         native.set_decorated(not options.frameless)
-        geometry = repository("Gdk").Geometry()
-        geometry.min_width, geometry.min_height = options.min_size
-        native.set_geometry_hints(None, geometry, repository("Gdk").WindowHints.MIN_SIZE)
+        if options.bound_lengths is not None:
+            options = on_screen(options, screen_size())  # the config's "N%" bounds
+        window_options.apply_to_window(native, options)
         box = gtk.Box(orientation=gtk.Orientation.VERTICAL)
         view = webkit.WebView(web_context=self._context)
         if options.identity_script is not None:
@@ -147,6 +149,8 @@ class GtkEngine:
                     None,
                 )
             )
+        # The User-Agent, and the window's userScript after the identity script.
+        window_options.apply_to_view(view, options, self._origin or "")
         if self._debugging.console is not None:
             watch_console(view, index, self._debugging.console)
         if self._debugging.devtools:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, final
 from oro_framework.gui.qt import context_menu as qt_context_menu
 from oro_framework.gui.qt import debugging as qt_debugging
 from oro_framework.gui.qt import drops as qt_drops
+from oro_framework.gui.qt import options as qt_options
 from oro_framework.gui.qt import permissions as qt_permissions
 from oro_framework.gui.qt import window as qt_window
 from oro_framework.gui.qt.calls import QtPoster
@@ -100,6 +101,9 @@ class QtEngine:
         self._javascript_error = webview.errors.JavascriptException
         self._windows: dict[int, NativeWindow] = {}
         self._minimized: set[int] = set()
+        self._closing: set[int] = set()
+        """Windows the app is closing (close()): a window that is not closable refuses every
+        other close, the window manager's."""
         self._focuser: Focuser | None = None
         self._poster = QtPoster()
         self._debugging = PageDebugging()
@@ -144,6 +148,7 @@ class QtEngine:
         self._windows[window.index] = native
         index = window.index
         self._minimized.discard(index)  # an earlier window with this index may have been minimized
+        self._closing.discard(index)
         # pywebview reports a window created hidden as "shown" once; it is not.
         unshown = [True] if options.hidden else []
 
@@ -204,9 +209,24 @@ class QtEngine:
         native.events.shown += shown
         native.events.minimized += minimized
         native.events.restored += restored
-        native.events.closing += status(WindowStatus.CLOSING)
+        native.events.closing += self._closing_handler(index, options, listener)
         native.events.closed += status(WindowStatus.CLOSED)
         native.events.resized += resized
+
+    def _closing_handler(
+        self, index: int, options: WindowOptions, listener: GuiListener
+    ) -> Callable[[], bool | None]:
+        """pywebview's ``closing`` handler of window ``index``: reports the closing window, or
+        refuses the window manager's close (its button, Alt+F4) of a window that is not
+        closable (False cancels the close); the app's own close() always closes it."""
+
+        def closing() -> bool | None:
+            if not options.closable and index not in self._closing:
+                return False
+            listener.gui_status_changed(index, WindowStatus.CLOSING)
+            return None
+
+        return closing
 
     def _prepare_page(self, widget: Any, index: int, options: WindowOptions) -> None:
         """On the GUI thread, before the window's first document exists."""
@@ -214,6 +234,10 @@ class QtEngine:
             # The page's own script collection: the window's credential reaches this window's
             # pages and no other's.
             qt_window.add_identity_script(widget, options.identity_script)
+        # Bounds, buttons, type, aspect ratio; the User-Agent and the window's userScript
+        # (after the identity script).
+        qt_options.apply_to_window(widget, options, qt_window.screen_size())
+        qt_options.apply_to_page(widget, options, self._origin or "")
         if self._debugging.console is not None:
             qt_debugging.watch_console(widget, index, self._debugging.console)
 
@@ -242,6 +266,7 @@ class QtEngine:
 
     def close(self, index: int) -> None:
         native = self._native(index)
+        self._closing.add(index)  # the app's close: a window that is not closable closes too
         native.destroy()
         # Gone for every later call, as under GTK (pywebview keeps the object).
         if self._windows.get(index) is native:

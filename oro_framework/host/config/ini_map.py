@@ -87,23 +87,6 @@ _KEY_REASONS: Final[dict[tuple[str, str], str]] = {
     ("webview", "watch"): "oro dev reloads the page itself",
     ("webview", "headers"): "oro sends no custom headers with the app's resources",
     **{
-        ("window", key): f"oro's first window takes no {what} from the config (Socket: {socket});"
-        f" a page's window.create takes {option}"
-        for key, what, socket, option in (
-            ("min_width", "minimum size", "default 0", "minWidth"),
-            ("min_height", "minimum size", "default 0", "minHeight"),
-            ("max_width", "maximum size", "default 100%", "maxWidth"),
-            ("max_height", "maximum size", "default 100%", "maxHeight"),
-            ("resizable", "resizable flag", "off only for 'false'", "resizable"),
-            ("frameless", "frameless flag", "on only for 'true'", "frameless"),
-            ("maximizable", "maximizable flag", "on for 'true' or empty", "maximizable"),
-            ("minimizable", "minimizable flag", "on for 'true' or empty", "minimizable"),
-            ("closable", "closable flag", "on for 'true' or empty", "closable"),
-            ("utility", "utility flag", "on only for 'true', macOS only", "utility"),
-            ("titlebar_style", "title bar style", "macOS only", "titlebarStyle"),
-        )
-    },
-    **{
         ("window", f"background_color_{mode}"): f"oro's first window takes no {mode}-mode colour "
         "from the config; a page sets its window's with setBackgroundColor"
         for mode in ("dark", "light")
@@ -112,8 +95,6 @@ _KEY_REASONS: Final[dict[tuple[str, str], str]] = {
     "camelCase name its template shows, so this sets nothing there either",
     ("window", "backgroundColorLight"): "Socket reads [window] background_color_light, not the "
     "camelCase name its template shows, so this sets nothing there either",
-    ("window", "aspect_ratio"): "Socket reads no such key (a page's window.create takes "
-    "aspectRatio)",
 }
 _WITHOUT_PLUGIN: Final[dict[tuple[str, str], str]] = {
     ("linux", "cmd"): "oro starts the backend process with the oro-process plugin "

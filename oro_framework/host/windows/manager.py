@@ -56,6 +56,7 @@ from oro_framework.host.windows.model import (
     WindowOptions,
     WindowStatus,
 )
+from oro_framework.host.windows.options import configured_options, user_agent_product
 from oro_framework.host.windows.settings import LifecycleSettings, WindowSettings
 
 if TYPE_CHECKING:
@@ -196,9 +197,9 @@ class WindowManager:
         self._windows[MAIN_WINDOW] = window
         self._set_status(window, WindowStatus.CREATED)
         shares = lengths if any(isinstance(length, str) for length in lengths) else None
-        url, options = self._engine_options(
-            window, launch_url, WindowOptions(screen_lengths=shares)
-        )
+        # [window]'s bounds and flags, checked here: a bad one is a warning, not a failure.
+        configured = configured_options(self._host.settings(WindowSettings), shares)
+        url, options = self._engine_options(window, launch_url, configured)
         self._engine.open(window, url, self, options)
         self._opened(window, options)
         return window
@@ -214,7 +215,15 @@ class WindowManager:
         if launch_url is None:
             raise ValueError("a GUI window needs the launch URL")
         identity = self._identity_script(window.index, launch_url)
-        return launch_url, dataclasses.replace(options, identity_script=identity)
+        # Imported here: the host's own settings module declares the [webview] keys.
+        from oro_framework.host.builtin import WebviewSettings
+
+        return launch_url, dataclasses.replace(
+            options,
+            identity_script=identity,
+            user_agent=self._host.settings(WebviewSettings).user_agent,
+            user_agent_product=user_agent_product(),
+        )
 
     def _opened(
         self,

@@ -4,6 +4,7 @@ window and the :class:`Window` record the routes answer with."""
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final, final
@@ -25,6 +26,45 @@ DEFAULT_SIZE: Final = (1024, 768)
 MIN_SIZE: Final = (200, 100)
 """The smallest width and height a window may be given when its options name none, on every
 engine (pywebview's default)."""
+
+
+MAX_LENGTH: Final = 32767
+"""The largest width or height a toolkit accepts (Qt's ``QWIDGETSIZE_MAX``; X11 lengths are
+16-bit): an unbounded side of a maximum size."""
+
+MAX_ASPECT: Final = 1000.0
+"""The widest or tallest aspect ratio a window may keep (either way), far beyond any screen:
+``aspectRatio`` beyond it is out of range rather than a window one pixel high."""
+
+MAX_USER_SCRIPT: Final = 1 << 20
+"""The longest ``userScript`` in characters, as ``window.eval``'s script: a page's code arrives
+as files; anything longer is a mistake or an attack on the IPC."""
+
+
+def parse_aspect_ratio(text: str) -> tuple[float, float]:
+    """Oro's ``aspectRatio``: ``"W:H"``, two positive numbers (``"16:9"``, ``"1.5 : 1"``) as
+    Socket reads them (``split(':')`` then ``std::stof`` of each, trimmed), whose ratio is
+    within ``1/MAX_ASPECT`` to :data:`MAX_ASPECT`.
+
+    :raises ValueError: anything else (``"abc"``, ``"0:1"``, ``"16:9:1"``, ``"inf:1"``); the
+        message says what was expected.
+    """
+    parts = text.split(":")
+    if len(parts) != 2:
+        raise ValueError(f"expected width:height such as 16:9, got {text!r}")
+    try:
+        width, height = (float(part.strip()) for part in parts)
+    except ValueError:
+        raise ValueError(
+            f"expected two numbers as width:height such as 16:9, got {text!r}"
+        ) from None
+    if not (math.isfinite(width) and math.isfinite(height) and width > 0 and height > 0):
+        raise ValueError(f"expected two positive numbers as width:height, got {text!r}")
+    if not 1 / MAX_ASPECT <= width / height <= MAX_ASPECT:
+        raise ValueError(
+            f"expected a ratio within 1:{MAX_ASPECT:g} and {MAX_ASPECT:g}:1, got {text!r}"
+        )
+    return (width, height)
 
 
 class WindowStatus(enum.StrEnum):
@@ -79,6 +119,28 @@ class WindowOptions:
     :ivar screen_lengths: ``window.width``/``window.height`` as configured when one is Oro's
         ``"N%"`` and the screen is not known yet (the first window opens before the GUI
         runs): the GUI sizes the window from them once it can see the screen.
+    :ivar max_width: with ``max_height``, the largest size the user may give the window
+        (Oro's ``maxWidth``/``maxHeight``); ``None`` bounds nothing.
+    :ivar aspect_ratio: width and height whose ratio the window keeps as the user resizes it
+        (Oro's ``aspectRatio``, ``"16:9"``: :func:`parse_aspect_ratio`).
+    :ivar closable: the window manager offers to close it (Oro's ``closable``); when false,
+        a close from the window manager (its button, Alt+F4) is refused, while the app and the
+        page's own ``window.close()`` still close it.
+    :ivar minimizable: the window manager offers to minimise it.
+    :ivar maximizable: the window manager offers to maximise it.
+    :ivar utility: a utility window (``_NET_WM_WINDOW_TYPE_UTILITY``: a small palette the
+        window manager may decorate less and keep off the taskbar).
+    :ivar user_script: script the window runs at the start of every document of its main
+        frame, after the identity script and before any of the page's (Oro's
+        ``userScript``); only a caller that could ``window.eval`` in the window may give it.
+    :ivar user_agent: the whole ``User-Agent`` of the window's pages (``webview.user_agent``);
+        empty keeps the engine's own with ``user_agent_product`` after it.
+    :ivar user_agent_product: ``OroRuntime/<version>``, what Oro appends to the engine's
+        User-Agent.
+    :ivar bound_lengths: ``window.min_width``, ``min_height``, ``max_width``, ``max_height``
+        as configured when one is ``"N%"`` and the screen is not known yet: the GUI sets the
+        bounds from them once it sees the screen
+        (:func:`~oro_framework.host.windows.options.on_screen`).
     :ivar identity_script: the script a native window runs at the start of each of its
         documents on the app origin, before any of the page's: it hands the window's
         credential to the preload (:func:`~oro_framework.host.launch.window_identity_script`),
@@ -93,19 +155,55 @@ class WindowOptions:
     height: int | None = None
     min_width: int | None = None
     min_height: int | None = None
+    max_width: int | None = None
+    max_height: int | None = None
+    aspect_ratio: tuple[float, float] | None = None
     resizable: bool = True
     frameless: bool = False
+    closable: bool = True
+    minimizable: bool = True
+    maximizable: bool = True
+    utility: bool = False
     hidden: bool = False
     exit_on_close: bool = False
     unsupported: tuple[str, ...] = ()
     screen_lengths: tuple[int | str, int | str] | None = None
+    bound_lengths: tuple[int | str, int | str, int | str, int | str] | None = None
     identity_script: str | None = None
+    user_script: str | None = None
+    user_agent: str = ""
+    user_agent_product: str = ""
 
     @property
     def min_size(self) -> tuple[int, int]:
         """The smallest width and height the window may be given: the options', else
         :data:`MIN_SIZE`."""
         return (self.min_width or MIN_SIZE[0], self.min_height or MIN_SIZE[1])
+
+    @property
+    def max_size(self) -> tuple[int, int] | None:
+        """The largest width and height the window may be given, ``None`` when the options
+        bound neither (an unbounded side is :data:`MAX_LENGTH`)."""
+        if self.max_width is None and self.max_height is None:
+            return None
+        return (self.max_width or MAX_LENGTH, self.max_height or MAX_LENGTH)
+
+    @property
+    def aspect(self) -> float | None:
+        """Width over height the window keeps (``aspectRatio``), or ``None``."""
+        if self.aspect_ratio is None:
+            return None
+        return self.aspect_ratio[0] / self.aspect_ratio[1]
+
+    def page_user_agent(self, engine_default: str) -> str:
+        """What the window's pages send as ``User-Agent``: the app's ``webview.user_agent``
+        when set, else the engine's own followed by ``OroRuntime/<version>`` (Oro's
+        RUNTIME.md), once."""
+        if self.user_agent:
+            return self.user_agent
+        if not self.user_agent_product or engine_default.endswith(self.user_agent_product):
+            return engine_default
+        return f"{engine_default} {self.user_agent_product}".strip()
 
 
 @final

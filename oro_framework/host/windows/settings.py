@@ -34,6 +34,44 @@ class WindowSettings:
         'Initial height of the main window in pixels, or Oro\'s "N%" of the screen ("50%").',
         validator=screen_length,
     )
+    # The first window's bounds and flags, as window.create's options for later windows. No
+    # validator: a value the window cannot take (a negative length, min above max, an aspect
+    # ratio that does not parse) is a warning and the default when the window opens, never a
+    # refusal to start (WindowManager.configured_options).
+    min_width: int | str = setting(
+        0, 'Smallest width the user may give the main window: pixels or "N%"; 0 is none.'
+    )
+    min_height: int | str = setting(
+        0, 'Smallest height the user may give the main window: pixels or "N%"; 0 is none.'
+    )
+    max_width: int | str = setting(
+        0, 'Largest width the user may give the main window: pixels or "N%"; 0 is none.'
+    )
+    max_height: int | str = setting(
+        0, 'Largest height the user may give the main window: pixels or "N%"; 0 is none.'
+    )
+    aspect_ratio: str = setting(
+        "",
+        'Width:height the main window keeps as the user resizes it ("16:9"); empty is none.',
+    )
+    resizable: bool = setting(True, "The user may resize the main window.")
+    frameless: bool = setting(False, "The main window has no title bar or border.")
+    closable: bool = setting(
+        True,
+        "The window manager offers to close the main window; false refuses its close (the "
+        "page's window.close() and application.exit still close it).",
+    )
+    minimizable: bool = setting(True, "The window manager offers to minimise the main window.")
+    maximizable: bool = setting(True, "The window manager offers to maximise the main window.")
+    utility: bool = setting(
+        False, "The main window is a utility window (_NET_WM_WINDOW_TYPE_UTILITY)."
+    )
+    titlebar_style: str = setting(
+        "",
+        "Oro's macOS/Windows title bar style (hidden, hiddenInset): accepted, with a warning, "
+        "and not applied on Linux, where the window manager draws the title bar (frameless "
+        "goes without it).",
+    )
     port: int = setting(
         0,
         "Port on 127.0.0.1 the app is served on, run after run, so that what the browser keeps "

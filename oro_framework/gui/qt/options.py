@@ -1,0 +1,101 @@
+"""Oro's window options on a Qt window (pywebview's ``BrowserView``, a ``QMainWindow``) and its
+``QWebEngineView``: size bounds (``setMinimumSize``/``setMaximumSize``: ``WM_NORMAL_HINTS``),
+the window manager's close, minimise and maximise buttons (Qt's window flags, which Qt's xcb
+plugin writes as ``_MOTIF_WM_HINTS``), a utility window (``Qt::Tool``:
+``_NET_WM_WINDOW_TYPE_UTILITY``), the aspect ratio, the window's user script and the pages'
+``User-Agent``.
+
+Qt has no aspect-ratio setting, and its xcb plugin rewrites ``WM_NORMAL_HINTS`` whenever the
+window's size changes, so a hint written beside it would not last: the window keeps its ratio
+by a resize rule instead (:class:`_AspectKeeper`), its height following its width.
+
+Every function here runs on the GUI thread, before the window is shown.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from oro_framework.host.windows.model import WindowOptions
+from oro_framework.host.windows.options import guarded_user_script, on_screen
+
+__all__ = ["apply_to_page", "apply_to_window"]
+
+
+def apply_to_window(widget: Any, options: WindowOptions, screen: tuple[int, int]) -> None:
+    """Bounds, buttons, type and aspect ratio of ``widget``, not shown yet; ``screen``: its
+    screen's size, for bounds the config gives as shares of it."""
+    core: Any = importlib.import_module("qtpy.QtCore")
+    options = on_screen(options, screen)
+    widget.setMinimumSize(*options.min_size)
+    max_size = options.max_size
+    if max_size is not None:
+        widget.setMaximumSize(
+            max(max_size[0], options.min_size[0]), max(max_size[1], options.min_size[1])
+        )
+    kinds = core.Qt.WindowType
+    flags = widget.windowFlags()
+    if options.utility:
+        flags |= kinds.Tool
+    if not (options.closable and options.minimizable and options.maximizable):
+        # With CustomizeWindowHint, Qt gives the window manager exactly the buttons (and MWM
+        # functions) whose hints are set, instead of its defaults.
+        flags |= kinds.CustomizeWindowHint | kinds.WindowTitleHint | kinds.WindowSystemMenuHint
+        for enabled, hint in (
+            (options.closable, kinds.WindowCloseButtonHint),
+            (options.minimizable, kinds.WindowMinimizeButtonHint),
+            (options.maximizable, kinds.WindowMaximizeButtonHint),
+        ):
+            flags = (flags | hint) if enabled else (flags & ~hint)
+    if flags != widget.windowFlags():
+        widget.setWindowFlags(flags)
+    aspect = options.aspect
+    if aspect is not None:
+        keeper = _aspect_keeper(core)(aspect, widget)
+        widget.installEventFilter(keeper)
+        widget.oro_aspect_keeper = keeper  # kept alive with the window
+
+
+def _aspect_keeper(core: Any) -> Any:
+    class _AspectKeeper(core.QObject):  # type: ignore[misc]
+        """Resizes the window to its ratio after each resize, height after width (clamped by
+        Qt to the window's bounds; a clamped size settles: it resizes to itself)."""
+
+        def __init__(self, aspect: float, parent: Any) -> None:
+            super().__init__(parent)
+            self._aspect = aspect
+
+        def eventFilter(self, watched: Any, event: Any) -> bool:
+            if event.type() == core.QEvent.Type.Resize and not watched.isMaximized():
+                size = event.size()
+                height = round(size.width() / self._aspect)
+                if abs(height - size.height()) > 1:
+                    watched.resize(size.width(), height)
+            return False
+
+    return _AspectKeeper
+
+
+def apply_to_page(widget: Any, options: WindowOptions, origin: str) -> None:
+    """The pages' ``User-Agent`` (on the profile every window shares) and the window's user
+    script (on its own page), before its first document exists."""
+    page = widget.webview.page()
+    profile = page.profile()
+    profile.setHttpUserAgent(options.page_user_agent(str(profile.httpUserAgent())))
+    if options.user_script is None or not origin:
+        return
+    engine: Any = importlib.import_module("qtpy.QtWebEngineCore")
+    script = engine.QWebEngineScript()
+    script.setName("oro-user-script")
+    # The Greasemonkey header limits the script to the app's documents (QtWebEngine reads
+    # @match as it is set); the guard inside is the second lock. After the identity script
+    # (inserted first), before the page's own, in the main frame only.
+    script.setSourceCode(
+        f"// ==UserScript==\n// @match {origin}/*\n// ==/UserScript==\n"
+        + guarded_user_script(options.user_script, origin)
+    )
+    script.setInjectionPoint(engine.QWebEngineScript.InjectionPoint.DocumentCreation)
+    script.setWorldId(engine.QWebEngineScript.ScriptWorldId.MainWorld)
+    script.setRunsOnSubFrames(False)
+    page.scripts().insert(script)
