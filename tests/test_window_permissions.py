@@ -132,9 +132,11 @@ DENIED: Final = {
 
 ASKED: Final = {
     ("qt", CAPTURE): ("MediaVideoCapture", "MediaAudioCapture"),
-    ("qt", OTHERS): ("Geolocation", "Notifications"),
+    # The location is oro-desktop's (navigator.geolocation answered by the host's broker and
+    # GeoClue), never the engine's: neither engine is asked about it.
+    ("qt", OTHERS): ("Notifications",),
     ("system", CAPTURE): ("UserMediaPermissionRequest",),
-    ("system", OTHERS): ("GeolocationPermissionRequest",),
+    ("system", OTHERS): (),
     ("qt", CLICKED): ("MouseLock", "ClipboardReadWrite", "LocalFontsAccess"),
     ("system", CLICKED): ("PointerLockPermissionRequest",),
 }
@@ -190,7 +192,10 @@ def app_fixture(tmp_path: Path) -> Path:
     app.mkdir()
     (app / "oro.toml").write_text(
         f'[meta]\nname = "{NAME}"\nbundle_identifier = "dev.oro.permissions"\n'
-        "[webview]\noro_globals = false\n",
+        "[webview]\noro_globals = false\n"
+        # The location goes to the host's broker, which would prompt over the window and wait
+        # for the user: off in config, it is PERMISSION_DENIED at once.
+        "[permissions]\nallow_geolocation = false\n",
         encoding="utf-8",
     )
     (app / "index.html").write_text(

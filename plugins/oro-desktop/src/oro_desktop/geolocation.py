@@ -94,6 +94,9 @@ MAX_WATCHES: Final = 512
 MAX_WAIT: Final = 120.0
 """Seconds ``getCurrentPosition`` waits for a first position when the page set no timeout:
 then ``POSITION_UNAVAILABLE`` rather than a call held forever."""
+ANSWER_WAIT: Final = 900.0
+"""Seconds a ``getCurrentPosition``/``watchPosition`` call may take in all: the user's answer to
+the permission prompt (which the web's ``timeout`` does not count), then GeoClue."""
 MAX_MILLISECONDS: Final = 2**32 - 1
 """The largest ``timeout``/``maximumAge`` (WebIDL's ``unsigned long``)."""
 CONNECT_TIMEOUT: Final = 5.0
@@ -567,5 +570,8 @@ ROUTES: Final = RouteGroup(
         "geolocation.watchPosition": watch_position,
         "geolocation.clearWatch": clear_watch,
     },
-    timeouts={"geolocation.getCurrentPosition": MAX_WAIT + 2 * CALL_TIMEOUT + CONNECT_TIMEOUT},
+    timeouts={
+        "geolocation.getCurrentPosition": ANSWER_WAIT,
+        "geolocation.watchPosition": ANSWER_WAIT,
+    },
 )

@@ -24,6 +24,9 @@ import { request } from 'oro:ipc'
 const STATE = Symbol.for('oro.desktop.geolocation')
 const EVENT = 'geolocationposition'
 const MAX_MILLISECONDS = 2 ** 32 - 1
+// The host's route timeout (geolocation.py's ANSWER_WAIT) and a little: the user may take a
+// while to answer the permission prompt, which IPC's default 32 s would cut short.
+const ANSWER_WAIT_MS = 905_000
 
 export const PERMISSION_DENIED = 1
 export const POSITION_UNAVAILABLE = 2
@@ -178,7 +181,7 @@ function call (callback, value) {
 export function getCurrentPosition (success, error = null, options = undefined) {
   requireCallback(success, 'getCurrentPosition')
   const wanted = readOptions(options)
-  request('geolocation.getCurrentPosition', params(wanted)).then(
+  request('geolocation.getCurrentPosition', params(wanted), { timeout: ANSWER_WAIT_MS }).then(
     (data) => call(success, createPosition(data)),
     (failure) => call(error, asPositionError(failure))
   )
@@ -231,7 +234,7 @@ export function watchPosition (success, error = null, options = undefined) {
   const id = ++lastWatch
   watches.set(id, { success, error, timer: null, options: wanted })
   armTimeout(id)
-  request('geolocation.watchPosition', { id, ...params(wanted) }).catch((failure) => {
+  request('geolocation.watchPosition', { id, ...params(wanted) }, { timeout: ANSWER_WAIT_MS }).catch((failure) => {
     const watch = watches.get(id)
     if (!watch) return
     clearTimeout(watch.timer)
