@@ -178,10 +178,24 @@ export interface WindowOptions {
   title?: string
   width?: number | string
   height?: number | string
+  /** Bounds of the size the user may give it: pixels or `"N%"`; 0: none. */
   minWidth?: number | string
   minHeight?: number | string
+  maxWidth?: number | string
+  maxHeight?: number | string
+  /** Width:height it keeps as the user resizes it, `"16:9"`. */
+  aspectRatio?: string
   resizable?: boolean
   frameless?: boolean
+  /** The window manager offers to close it (default true); the app can always close it. */
+  closable?: boolean
+  minimizable?: boolean
+  maximizable?: boolean
+  /** A utility window (`_NET_WM_WINDOW_TYPE_UTILITY`). */
+  utility?: boolean
+  /** Script run at the start of each of its documents on the app origin, before the page's
+   * own; needs `permissions.allow_window_control` (as `eval` in another window). */
+  userScript?: string
   /** Create it hidden. */
   headless?: boolean
   /** Closing it stops the app. */

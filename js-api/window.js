@@ -630,10 +630,19 @@ export class ApplicationWindow extends EventTarget {
  * @property {string} [title]
  * @property {number | string} [width] pixels, or `"N%"` of the screen
  * @property {number | string} [height]
- * @property {number | string} [minWidth]
+ * @property {number | string} [minWidth] pixels or `"N%"`; 0: no bound
  * @property {number | string} [minHeight]
+ * @property {number | string} [maxWidth]
+ * @property {number | string} [maxHeight]
+ * @property {string} [aspectRatio] width:height it keeps, `"16:9"`
  * @property {boolean} [resizable]
  * @property {boolean} [frameless]
+ * @property {boolean} [closable] the window manager offers to close it (default true)
+ * @property {boolean} [minimizable]
+ * @property {boolean} [maximizable]
+ * @property {boolean} [utility] a utility window
+ * @property {string} [userScript] run first in each of its documents on the app origin; needs
+ *   `permissions.allow_window_control`
  * @property {boolean} [headless] create it hidden
  * @property {boolean} [shouldExitApplicationOnClose] closing it stops the app
  */

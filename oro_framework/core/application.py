@@ -69,6 +69,7 @@ _UNSUPPORTED_FLAGS: Final = ("shouldPreferServiceWorker",)
 _UNSUPPORTED_VALUES: Final = (
     "titlebarStyle",
     "trafficLightPosition",
+    "windowControlOffsets",
     "backgroundColorLight",
     "backgroundColorDark",
     "radius",
