@@ -228,6 +228,48 @@ def test_a_utility_window_is_one_to_the_window_manager(app: App):
     assert "_NET_WM_WINDOW_TYPE_UTILITY" not in app.prop("options-one", "_NET_WM_WINDOW_TYPE")
 
 
+def test_the_aspect_ratio_is_kept_as_the_user_resizes(app: App):
+    app.resize("options-one", 800, 700)
+    width, height = until(
+        lambda: (s := app.size("options-one"))[0] != 600 and abs(s[0] - 2 * s[1]) <= 2 and s,
+        "a 2:1 window after the resize",
+        TIMEOUT,
+    )
+    assert abs(width - 2 * height) <= 2, (width, height)
+
+
+def test_a_user_script_runs_first_in_each_document_of_its_window_and_no_other(app: App):
+    first = until(lambda: app.page("globalThis.seen", 1), "window 1's first page", TIMEOUT)
+    app.page("globalThis.seen = null; setTimeout(() => location.href = '?next'); 1", 1)
+    following = until(lambda: app.page("globalThis.seen", 1), "window 1's next page", TIMEOUT)
+    main = app.page("[globalThis.seen, 'marker' in globalThis]", 0)
+    second = app.page("globalThis.seen", 2)
+
+    assert first == "one?index=1"  # before the page's first script
+    assert following == "one?next"  # in the next document too
+    assert main == [None, False]  # window 0's page never ran it
+    assert second == "two"  # a second window runs its own
+
+
+def test_a_page_cannot_give_a_user_script_without_window_control(app: App):
+    app.page(
+        "attempt('create', import('oro:window').then((w) => w.createWindow({url: '/index.html',"
+        " userScript: 'globalThis.marker = 1'}))); 1",
+        0,
+    )
+    assert app.tried("create", 0) == {"code": "ERR_WINDOW_CONTROL"}
+
+
+def test_the_user_agent_is_the_engines_followed_by_oro_runtime(app: App, engine: str):
+    agent = app.page("navigator.userAgent", 0)
+    received = app.tried("agent", 0)
+
+    assert agent.endswith(f" {PRODUCT}"), agent
+    assert ("QtWebEngine" if engine == "qt" else "AppleWebKit") in agent, agent
+    assert agent.count("OroRuntime/") == 1, agent
+    assert received == {"data": agent}
+
+
 def test_an_unclosable_window_survives_the_window_managers_close(app: App):
     """Alt+F4 (openbox's Close) on window 0, then on window 2: openbox handles them in order,
     so once window 2 is gone, window 0's close was handled too, and refused."""
@@ -252,46 +294,6 @@ def test_an_unclosable_window_survives_the_window_managers_close(app: App):
     assert x(app.display, "xdotool", "search", "--name", "^options-main$").strip()
     assert app.call("window.getTitle", targetWindowIndex=0) == "options-main"
     assert statuses[0] == "shown", statuses
-
-
-def test_the_aspect_ratio_is_kept_as_the_user_resizes(app: App):
-    app.resize("options-one", 800, 700)
-    width, height = until(
-        lambda: (s := app.size("options-one"))[0] != 600 and abs(s[0] - 2 * s[1]) <= 2 and s,
-        "a 2:1 window after the resize",
-        TIMEOUT,
-    )
-    assert abs(width - 2 * height) <= 2, (width, height)
-
-
-def test_a_user_script_runs_first_in_each_document_of_its_window_and_no_other(app: App):
-    first = until(lambda: app.page("globalThis.seen", 1), "window 1's first page", TIMEOUT)
-    app.page("globalThis.seen = null; setTimeout(() => location.href = '?next'); 1", 1)
-    following = until(lambda: app.page("globalThis.seen", 1), "window 1's next page", TIMEOUT)
-    main = app.page("[globalThis.seen, 'marker' in globalThis]", 0)
-
-    assert first == "one?index=1"  # before the page's first script
-    assert following == "one?next"  # in the next document too
-    assert main == [None, False]  # window 0's page never ran it
-
-
-def test_a_page_cannot_give_a_user_script_without_window_control(app: App):
-    app.page(
-        "attempt('create', import('oro:window').then((w) => w.createWindow({url: '/index.html',"
-        " userScript: 'globalThis.marker = 1'}))); 1",
-        0,
-    )
-    assert app.tried("create", 0) == {"code": "ERR_WINDOW_CONTROL"}
-
-
-def test_the_user_agent_is_the_engines_followed_by_oro_runtime(app: App, engine: str):
-    agent = app.page("navigator.userAgent", 0)
-    received = app.tried("agent", 0)
-
-    assert agent.endswith(f" {PRODUCT}"), agent
-    assert ("QtWebEngine" if engine == "qt" else "AppleWebKit") in agent, agent
-    assert agent.count("OroRuntime/") == 1, agent
-    assert received == {"data": agent}
 
 
 def test_webview_user_agent_replaces_the_whole_user_agent(
