@@ -51,7 +51,10 @@ async def create(config: dict[str, object] | None = None, **params: object) -> o
 # ---------------------------------------------------------------------------------------------
 
 
-async def test_create_applies_oros_window_options_and_lists_only_the_macos_ones():
+async def test_headless_create_takes_oros_window_options_and_lists_what_a_tab_cannot_do():
+    """Headless, a window is a browser tab: the window manager's options and the engine's
+    userScript are accepted (checked) and listed; in a native window only titlebarStyle is
+    (tests/test_window_options_native.py)."""
     created = await create(
         headless=True,
         minWidth=0,
@@ -65,7 +68,16 @@ async def test_create_applies_oros_window_options_and_lists_only_the_macos_ones(
         titlebarStyle="hiddenInset",
     )
     assert isinstance(created, dict), created
-    assert created["unsupported"] == ["titlebarStyle"]
+    assert created["unsupported"] == [
+        "titlebarStyle",
+        "maxWidth",
+        "maxHeight",
+        "aspectRatio",
+        "closable",
+        "minimizable",
+        "maximizable",
+        "utility",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -103,7 +115,7 @@ async def test_a_user_script_is_refused_to_a_page_that_may_not_script_other_wind
     assert isinstance(refused, SecurityError), refused
     assert refused.code == "ERR_WINDOW_CONTROL"
     assert isinstance(allowed, dict), allowed
-    assert allowed["unsupported"] == []
+    assert allowed["unsupported"] == ["userScript"]  # headless: no engine runs it
 
 
 async def test_a_huge_user_script_is_out_of_range_before_anything_else():

@@ -162,6 +162,7 @@ def app_fixture(
                 userScript="globalThis.marker = 'one' + location.search",
             )
             assert first.get("err") is None, first
+            assert first["unsupported"] == []  # a native window applies every one
             oro.wait_for_line(r"^oro: window 1 ready$")
             second = app.call(
                 "window.create",

@@ -656,8 +656,9 @@ async def test_create_applies_title_size_and_headless_and_reports_what_it_cannot
 
     assert (created["index"], created["title"], created["status"]) == (5, "Side", "hidden")
     assert (created["width"], created["height"]) == (300, 200)
-    # closable and maxWidth are applied now (issue 54); macOS's title bar styles are not.
-    assert created["unsupported"] == ["titlebarStyle"]
+    # macOS's title bar styles apply nowhere; closable and maxWidth in native windows only
+    # (issue 54), and this app is headless.
+    assert created["unsupported"] == ["titlebarStyle", "maxWidth", "closable"]
 
 
 @pytest.mark.parametrize(

@@ -164,6 +164,19 @@ def _is_percentage(value: Any) -> bool:
     return isinstance(value, str) and value.strip().endswith("%")
 
 
+_NATIVE_ONLY: Final = (
+    "maxWidth",
+    "maxHeight",
+    "aspectRatio",
+    "closable",
+    "minimizable",
+    "maximizable",
+    "utility",
+    "userScript",
+)
+"""Options only a native window takes (the window manager's hints, a script the engine runs):
+headless, a window is a browser tab, so they are accepted and listed in ``unsupported``."""
+
 _BOUNDS: Final = ("minWidth", "minHeight", "maxWidth", "maxHeight")
 """Oro's size bounds, where 0 (Socket's default for each) means none."""
 
@@ -295,7 +308,10 @@ async def create(request: Request) -> dict[str, Any]:
     window, launch_url = await manager.create(
         options, creator=request.window, page_screen=page_screen(request)
     )
-    return {**window.to_json(), "launchUrl": launch_url, "unsupported": list(options.unsupported)}
+    unsupported = list(options.unsupported)
+    if manager.is_headless:
+        unsupported += [name for name in _NATIVE_ONLY if request.params.get(name) not in (None, "")]
+    return {**window.to_json(), "launchUrl": launch_url, "unsupported": unsupported}
 
 
 WINDOW_MESSAGE_EVENT: Final = "windowmessage"
