@@ -19,10 +19,11 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, Final, TypeVar, final
 
-from oro_framework.gui.gtk import calls, context_menu, drops, script_dialogs
+from oro_framework.gui.gtk import calls, context_menu, drops, permissions, script_dialogs
 from oro_framework.gui.gtk import options as window_options
 from oro_framework.gui.gtk.context import make_web_context
 from oro_framework.gui.gtk.healing import Healer
+from oro_framework.gui.gtk.leaving import LeaveGuard
 from oro_framework.gui.gtk.page_console import watch_console
 from oro_framework.gui.gtk.toolkit import repository
 from oro_framework.gui.gtk.window import GtkWindowParts, screen_size
@@ -172,7 +173,11 @@ class GtkEngine:
         gdk = repository("Gdk")
         native = parts.window
 
+        guard = LeaveGuard(parts.view)
+
         def deleting(*_: Any) -> bool:
+            if guard.user_close():
+                return True  # the page is asked first; WebKit's "close" closes the window
             listener.gui_status_changed(index, WindowStatus.CLOSING)
             return False  # let GTK destroy it
 
@@ -200,19 +205,12 @@ class GtkEngine:
                 listener.gui_resized(index, *size)
             return False
 
-        def permission(_view: Any, request: Any) -> bool:
-            # Camera, microphone, location, notifications... are the web-platform issue's to
-            # prompt for; until then a page is denied what it asks, never left waiting.
-            logger.info("window %d: denied %s", index, type(request).__name__)
-            request.deny()
-            return True
-
         native.connect("delete-event", deleting)
         native.connect("destroy", destroyed)
         native.connect("window-state-event", state_changed)
         native.connect("configure-event", configured)
         native.connect("show", lambda *_: listener.gui_status_changed(index, WindowStatus.SHOWN))
-        parts.view.connect("permission-request", permission)
+        permissions.watch_permissions(parts.view, index, listener)
         parts.view.connect("script-dialog", script_dialogs.show_script_dialog)
         parts.view.connect("context-menu", context_menu.filter_menu(index))
         drops.watch_drops(parts.view, index, listener)
@@ -346,9 +344,7 @@ class GtkEngine:
     def ask_permission(
         self, index: int, question: str, answer: Callable[[PermissionAnswer], None]
     ) -> None:
-        # The prompt comes with the engine's side of the broker; until then, no.
-        del index, question
-        answer(PermissionAnswer(allowed=False))
+        permissions.ask(self._parts(index).window, question, answer)
 
     def show_inspector(self, index: int) -> None:
         if not self._debugging.devtools:

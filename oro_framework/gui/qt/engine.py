@@ -18,6 +18,7 @@ from oro_framework.gui.qt import permissions as qt_permissions
 from oro_framework.gui.qt import window as qt_window
 from oro_framework.gui.qt.calls import QtPoster
 from oro_framework.gui.qt.focus import Focuser, make_focuser
+from oro_framework.gui.qt.leaving import LeaveGuard
 from oro_framework.gui.qt.profile import share_one_profile
 from oro_framework.gui.qt.threads import release_stranded_evaluations
 from oro_framework.gui.waiting import call_and_wait
@@ -84,7 +85,7 @@ class QtEngine:
         if dropped:
             logger.warning(
                 "%s: left out %s, which would give every page the camera, microphone or screen "
-                "without asking; oro denies pages every permission (docs/security.md)",
+                "without asking; oro's permission broker decides them (docs/security.md)",
                 qt_permissions.CHROMIUM_FLAGS,
                 " ".join(dropped),
             )
@@ -107,6 +108,7 @@ class QtEngine:
         self._focuser: Focuser | None = None
         self._poster = QtPoster()
         self._debugging = PageDebugging()
+        self._prompts = qt_permissions.Prompts()
 
     @property
     def has_native_windows(self) -> bool:
@@ -189,6 +191,7 @@ class QtEngine:
                 devtools=lambda: self._debugging.devtools,  # Inspect in the menu with devtools on
             )
             self._prepare_page(native.native, index, options)
+            qt_permissions.ask_broker_on_page(native.native, index, listener)
             qt_drops.watch_drops(native.native, index, listener)
             if options.screen_lengths is not None:
                 # The screen exists now: "N%" sizes become pixels before the window shows,
@@ -211,6 +214,7 @@ class QtEngine:
         native.events.restored += restored
         native.events.closing += self._closing_handler(index, options, listener)
         native.events.closed += status(WindowStatus.CLOSED)
+        native.events.closed += lambda: self.post(lambda: self._prompts.window_closed(index))
         native.events.resized += resized
 
     def _closing_handler(
@@ -220,9 +224,13 @@ class QtEngine:
         refuses the window manager's close (its button, Alt+F4) of a window that is not
         closable (False cancels the close); the app's own close() always closes it."""
 
+        leave = LeaveGuard(lambda: self.native(index))
+
         def closing() -> bool | None:
             if not options.closable and index not in self._closing:
                 return False
+            if index not in self._closing and leave.user_close():
+                return False  # the page is asked first; windowCloseRequested closes it
             listener.gui_status_changed(index, WindowStatus.CLOSING)
             return None
 
@@ -341,9 +349,7 @@ class QtEngine:
     def ask_permission(
         self, index: int, question: str, answer: Callable[[PermissionAnswer], None]
     ) -> None:
-        # The prompt comes with the engine's side of the broker; until then, no.
-        del index, question
-        answer(PermissionAnswer(allowed=False))
+        self._prompts.ask(index, self._widget(index), question, answer)
 
     def show_inspector(self, index: int) -> None:
         if not self._debugging.devtools:

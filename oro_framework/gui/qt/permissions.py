@@ -1,6 +1,8 @@
-"""No page in a Qt window gets a permission QtWebEngine asks the app about: camera, microphone,
-both, the screen, location, notifications, clipboard, pointer lock, local fonts... are denied
-until oro has a prompt of its own to ask the user with.
+"""What a page in a Qt window asks QtWebEngine for goes to the host's permission broker
+(:mod:`oro_framework.host.permission_broker`): the camera, the microphone, both, the screen,
+location and notifications, each mapped to the broker's kinds as under WebKitGTK; every other
+permission (the clipboard, pointer lock, local fonts...) is denied at once. The broker's
+question to the user is a native prompt over the asking window (:func:`ask`).
 
 pywebview's Qt backend grants them in two ways, both undone here:
 
@@ -14,12 +16,14 @@ pywebview's Qt backend grants them in two ways, both undone here:
   exception in a slot, so a page asking for its location ended the app.
   :func:`deny_every_permission` makes every page pywebview creates from then on disconnect that
   slot and deny instead, through ``permissionRequested`` (``QWebEnginePermission``, Qt 6.8 and
-  later: every permission type) or ``featurePermissionRequested`` before it.
+  later: every permission type) or ``featurePermissionRequested`` before it; a window's own
+  page is then handed to the broker (:func:`ask_broker_on_page`) as the window is made.
 
-A request is denied at once, never left waiting: a page that asks gets the engine's refusal
-(``NotAllowedError``/``AbortError``, ``PERMISSION_DENIED``, ``"denied"``). Decisions are not
-kept (``AskEveryTime``, :func:`ask_every_time`): a grant some earlier version stored in the
-profile is not reused, and a denial now does not outlive the run.
+Until the broker answers, a request waits (QtWebEngine holds the page's promise); a page that
+is denied gets the engine's refusal (``NotAllowedError``/``AbortError``, ``PERMISSION_DENIED``,
+``"denied"``). QtWebEngine keeps no decision (``AskEveryTime``, :func:`ask_every_time`): a
+grant some earlier version stored in the profile is not reused; what is remembered is the
+broker's (``permissions.json``).
 
 Qt is imported only inside these functions: a host without a window never loads it.
 """
@@ -32,9 +36,17 @@ import logging
 from collections.abc import Callable, MutableMapping
 from typing import Any, Final
 
+from oro_framework.host.permission_broker import PermissionAnswer
+from oro_framework.host.windows.engine import GuiListener
+
 __all__ = [
     "AUTO_GRANT_SWITCHES",
     "CHROMIUM_FLAGS",
+    "KINDS",
+    "PROMPT_TITLE",
+    "Prompts",
+    "ask",
+    "ask_broker_on_page",
     "ask_every_time",
     "deny_every_permission",
     "deny_on_page",
@@ -57,6 +69,21 @@ AUTO_GRANT_SWITCHES: Final = frozenset(
     }
 )
 """Chromium's switches that answer a page's capture requests themselves, without the app."""
+
+KINDS: Final = {
+    "MediaVideoCapture": ("camera",),
+    "MediaAudioCapture": ("microphone",),
+    "MediaAudioVideoCapture": ("camera", "microphone"),
+    "DesktopVideoCapture": ("screen",),
+    "DesktopAudioVideoCapture": ("screen",),
+    "Geolocation": ("geolocation",),
+    "Notifications": ("notifications",),
+}
+"""The broker's kinds for each QtWebEngine permission type (``QWebEnginePermission`` and the
+older ``QWebEnginePage.Feature`` share the names); any other is denied unasked."""
+
+PROMPT_TITLE: Final = "Permission request"
+"""The prompt's window title, as under WebKitGTK."""
 
 _PATCHED: Final = "_oro_denies_permissions"
 """Marks pywebview's page ``__init__`` once it is wrapped, so that it is wrapped once."""
@@ -143,3 +170,152 @@ def _feature_denier(page: Any, denied: Any) -> Callable[[Any, Any], None]:
 
 def _name(value: Any) -> str:
     return str(getattr(value, "name", value))
+
+
+# -------------------------------------------------------------------------------------------
+# The broker's side: a window's page asks, the broker answers
+# -------------------------------------------------------------------------------------------
+
+
+def ask_broker_on_page(widget: Any, index: int, listener: GuiListener) -> None:
+    """Make the page of window ``index`` (pywebview's ``widget``) send the permission requests
+    the broker decides to ``listener`` (the window manager) and deny the rest at once; whatever
+    answered them before (the denial :func:`deny_every_permission` connected) is dropped. On
+    the GUI thread."""
+    page = widget.webview.page()
+    if hasattr(page, "permissionRequested"):
+        _disconnect_all(page.featurePermissionRequested)
+        _disconnect_all(page.permissionRequested)
+        page.permissionRequested.connect(_permission_asker(index, listener))
+        return
+    _disconnect_all(page.featurePermissionRequested)
+    page.featurePermissionRequested.connect(_feature_asker(page, index, listener))
+
+
+def _permission_asker(index: int, listener: GuiListener) -> Callable[[Any], None]:
+    def asked(permission: Any) -> None:
+        name = _name(permission.permissionType())
+        origin = permission.origin().toString()
+        kinds = KINDS.get(name)
+        if kinds is None:
+            logger.info("denied %s to %s", name, origin)
+            permission.deny()
+            return
+
+        def answer(allowed: bool) -> None:
+            logger.info("%s %s to %s", "allowed" if allowed else "denied", name, origin)
+            if allowed:
+                held.grant()
+            else:
+                held.deny()
+
+        # PyQt hands the slot Qt's own object, gone when the slot returns: a copy (a handle on
+        # the same request) is answered later.
+        held = type(permission)(permission)
+        listener.gui_permission_requested(index, kinds, origin, _once(answer))
+
+    return asked
+
+
+def _feature_asker(page: Any, index: int, listener: GuiListener) -> Callable[[Any, Any], None]:
+    page_class: Any = importlib.import_module("qtpy.QtWebEngineCore").QWebEnginePage
+    policies = page_class.PermissionPolicy
+
+    def asked(asking: Any, feature: Any) -> None:
+        name = _name(feature)
+        origin = type(asking)(asking)  # PyQt's argument is gone when the slot returns
+        kinds = KINDS.get(name)
+        if kinds is None:
+            logger.info("denied %s to %s", name, origin.toString())
+            page.setFeaturePermission(origin, feature, policies.PermissionDeniedByUser)
+            return
+
+        def answer(allowed: bool) -> None:
+            logger.info("%s %s to %s", "allowed" if allowed else "denied", name, origin.toString())
+            policy = (
+                policies.PermissionGrantedByUser if allowed else policies.PermissionDeniedByUser
+            )
+            page.setFeaturePermission(origin, feature, policy)
+
+        listener.gui_permission_requested(index, kinds, origin.toString(), _once(answer))
+
+    return asked
+
+
+def _once(answer: Callable[[bool], None]) -> Callable[[bool], None]:
+    given: list[bool] = []
+
+    def once(allowed: bool) -> None:
+        if not given:
+            given.append(allowed)
+            answer(allowed)
+
+    return once
+
+
+# -------------------------------------------------------------------------------------------
+# The prompt
+# -------------------------------------------------------------------------------------------
+
+
+def ask(parent: Any, question: str, answer: Callable[[PermissionAnswer], None]) -> Any:
+    """Show the broker's ``question`` over ``parent`` (the window's widget) as a
+    ``QMessageBox`` with Allow, Deny and "Remember this decision", opened with ``open()``
+    (modal to its window only: the app's other windows keep working, and nothing waits in a
+    nested loop). ``answer`` is called once: the user's choice, or a denial when the box goes
+    without one (Escape, its window closed). Returns the box."""
+    widgets: Any = importlib.import_module("qtpy.QtWidgets")
+    box = widgets.QMessageBox(parent)
+    box.setWindowTitle(PROMPT_TITLE)
+    box.setIcon(widgets.QMessageBox.Icon.Question)
+    box.setText(question)
+    roles = widgets.QMessageBox.ButtonRole
+    allow = box.addButton("&Allow", roles.AcceptRole)
+    deny = box.addButton("&Deny", roles.RejectRole)
+    # Enter or Escape as it opens denies: granting takes a deliberate choice.
+    box.setDefaultButton(deny)
+    box.setEscapeButton(deny)
+    remember = widgets.QCheckBox("&Remember this decision")
+    box.setCheckBox(remember)
+    given: list[PermissionAnswer] = []
+
+    def give(chosen: PermissionAnswer) -> None:
+        if not given:
+            given.append(chosen)
+            answer(chosen)
+
+    def finished(_result: int) -> None:
+        clicked = box.clickedButton()
+        chose = clicked is not None and clicked in (allow, deny)
+        give(PermissionAnswer(allowed=clicked == allow, remember=chose and remember.isChecked()))
+        box.deleteLater()
+
+    box.finished.connect(finished)
+    denied = lambda *_: give(PermissionAnswer(allowed=False))  # noqa: E731
+    box.destroyed.connect(denied)
+    box.oro_deny = denied  # for Prompts.window_closed
+    box.open()
+    return box
+
+
+class Prompts:
+    """The prompts open over each window, so that a window that closes first denies them (a
+    pywebview window that closes is hidden, not destroyed: its boxes would stay)."""
+
+    def __init__(self) -> None:
+        self._open: dict[int, list[Any]] = {}
+
+    def ask(
+        self, index: int, parent: Any, question: str, answer: Callable[[PermissionAnswer], None]
+    ) -> None:
+        """:func:`ask` over window ``index``'s widget ``parent``. On the GUI thread."""
+        boxes = self._open.setdefault(index, [])
+        box = ask(parent, question, answer)
+        boxes.append(box)
+        box.finished.connect(lambda *_: boxes.remove(box) if box in boxes else None)
+
+    def window_closed(self, index: int) -> None:
+        """Window ``index`` closed: its open prompts are answered Deny. On the GUI thread."""
+        for box in self._open.pop(index, []):
+            box.oro_deny()
+            box.reject()

@@ -87,6 +87,15 @@ class GuiListener(Protocol):
         thread; returns at once (the decision may wait for the user)."""
         ...
 
+    def gui_permission_state(
+        self, index: int, name: str, origin: str, answer: Callable[[str], None]
+    ) -> None:
+        """``navigator.permissions.query({name})`` in window ``index``'s page (of ``origin``):
+        ``answer`` is called once, on the GUI thread, with the permission broker's ``granted``,
+        ``denied`` or ``prompt``, decided without asking anyone (a name that is not one of the
+        broker's kinds: ``prompt``). Called on the GUI thread; returns at once."""
+        ...
+
 
 class Engine(Protocol):
     """An app's windows: native ones of a toolkit (``gui/gtk/``, ``gui/qt/``), or the headless

@@ -41,6 +41,7 @@ from oro_framework.host.launch import (
     window_launch_token,
 )
 from oro_framework.host.lifecycle import LifecycleEvent, LifecycleState, emit_to_pages
+from oro_framework.host.permission_broker import KINDS, PermissionAnswer
 from oro_framework.host.windows import drops
 from oro_framework.host.windows.engine import Engine, GuiDispatcher
 from oro_framework.host.windows.headless import HEADLESS, NO_GUI, HeadlessEngine
@@ -63,10 +64,12 @@ if TYPE_CHECKING:
     from anyio.lowlevel import EventLoopToken
 
     from oro_framework.host.app import Host
-    from oro_framework.host.permission_broker import PermissionAnswer
     from oro_framework.host.request import Request
 
 __all__ = ["WINDOW_CONTROL_PERMISSION", "WindowManager"]
+
+QUERY_NAMES: Final = {"display-capture": "screen"}
+"""``navigator.permissions.query`` names that are another of the broker's kinds."""
 
 WINDOW_CONTROL_PERMISSION: Final = "window_control"
 """The permission (``permissions.allow_window_control``, off unless the app turns it on) a window
@@ -891,6 +894,32 @@ class WindowManager:
             name=f"oro-window-{index}-permission",
             daemon=True,
         ).start()
+
+    def gui_permission_state(
+        self, index: int, name: str, origin: str, answer: Callable[[str], None]
+    ) -> None:
+        # The app's hook is called on the loop, as for a request; nobody is asked, so the
+        # answer comes soon, and the engine holds the page's query meanwhile.
+        threading.Thread(
+            target=self._to_loop_async,
+            args=(self._permission_state_for_page, index, name, origin, answer),
+            name=f"oro-window-{index}-permission-state",
+            daemon=True,
+        ).start()
+
+    async def _permission_state_for_page(
+        self, index: int, name: str, origin: str, answer: Callable[[str], None]
+    ) -> None:
+        state = "prompt"
+        try:
+            kind = QUERY_NAMES.get(name, name)
+            if kind in KINDS:
+                state = self._host.permission_broker.state(kind, origin, index).state
+        except Exception:
+            logger.exception("window %d: no permission state for %s of %s", index, name, origin)
+        finally:
+            with contextlib.suppress(Exception):  # the GUI has ended: nobody is left to hear
+                self._engine.post(lambda: answer(state))
 
     async def _permission_requested_by_page(
         self,
