@@ -85,9 +85,11 @@ max_height = 520
 closable = false
 minimizable = false
 maximizable = false
+remember_state = false
 """
 
 MWM_FUNC_ALL, MWM_FUNC_MINIMIZE, MWM_FUNC_MAXIMIZE, MWM_FUNC_CLOSE = 1, 8, 16, 32
+MWM_HINTS_DECORATIONS = 2
 GEOMETRY_LINE = re.compile(r"^\s*(Width|Height):\s*(\d+)", re.M)
 
 
@@ -297,22 +299,36 @@ def test_an_unclosable_window_survives_the_window_managers_close(app: App):
     assert statuses[0] == "shown", statuses
 
 
-def test_webview_user_agent_replaces_the_whole_user_agent(
+def test_a_kiosk_window_from_the_config_with_its_own_user_agent(
     display: str, engine: str, tmp_path: Path
 ):
+    """``webview.user_agent`` replaces the whole User-Agent; ``[window] frameless`` and
+    ``resizable = false`` reach the first window (no decorations, min = max size)."""
     (tmp_path / "oro.toml").write_text(
-        '[meta]\nname = "options"\nbundle_identifier = "dev.oro.test.window-agent"\n'
+        '[meta]\nname = "options"\ntitle = "options-kiosk"\n'
+        'bundle_identifier = "dev.oro.test.window-agent"\n'
         '[webview]\nuser_agent = "ExampleAgent/2.0 (kiosk)"\n'
+        "[window]\nwidth = 500\nheight = 400\nframeless = true\nresizable = false\n"
+        "remember_state = false\n"
     )
     (tmp_path / "index.html").write_text(PAGE)
     (tmp_path / "backend.py").write_text(BACKEND)
     key = new_key()
     with start(display, engine, key, tmp_path) as oro:
-        with bridge_of(oro, key, "options") as bridge:
+        with bridge_of(oro, key, "options-kiosk") as bridge:
+            app = App(oro, bridge, display)
             agent = evaluate(bridge, "navigator.userAgent")
             received = until(lambda: evaluate(bridge, "tries.agent ?? null"), "the header", TIMEOUT)
+            hints = app.prop("options-kiosk", "WM_NORMAL_HINTS")
+            motif = app.prop("options-kiosk", "_MOTIF_WM_HINTS")
         oro.send_signal(signal.SIGTERM)
         assert oro.wait() == 0, oro.stderr()
 
     assert agent == "ExampleAgent/2.0 (kiosk)"
     assert received == {"data": agent}
+    assert "program specified minimum size: 500 by 400" in hints, hints
+    assert "program specified maximum size: 500 by 400" in hints, hints
+    # flags, functions, decorations: the decorations field is given, and is none.
+    fields = [int(n, 0) for n in re.findall(r"0x[0-9a-f]+|\d+", motif.partition("=")[2])]
+    assert fields[0] & MWM_HINTS_DECORATIONS, motif
+    assert fields[2] == 0, motif

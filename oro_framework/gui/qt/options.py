@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from oro_framework.host.config.values import screen_length_pixels
 from oro_framework.host.windows.model import WindowOptions
 from oro_framework.host.windows.options import guarded_user_script, on_screen
 
@@ -28,12 +29,15 @@ def apply_to_window(widget: Any, options: WindowOptions, screen: tuple[int, int]
     screen's size, for bounds the config gives as shares of it."""
     core: Any = importlib.import_module("qtpy.QtCore")
     options = on_screen(options, screen)
-    widget.setMinimumSize(*options.min_size)
-    max_size = options.max_size
-    if max_size is not None:
-        widget.setMaximumSize(
-            max(max_size[0], options.min_size[0]), max(max_size[1], options.min_size[1])
-        )
+    if not options.resizable:
+        _fix_size(widget, options, screen)
+    else:
+        widget.setMinimumSize(*options.min_size)
+        max_size = options.max_size
+        if max_size is not None:
+            widget.setMaximumSize(
+                max(max_size[0], options.min_size[0]), max(max_size[1], options.min_size[1])
+            )
     kinds = core.Qt.WindowType
     flags = widget.windowFlags()
     if options.utility:
@@ -55,6 +59,17 @@ def apply_to_window(widget: Any, options: WindowOptions, screen: tuple[int, int]
         keeper = _aspect_keeper(core)(aspect, widget)
         widget.installEventFilter(keeper)
         widget.oro_aspect_keeper = keeper  # kept alive with the window
+
+
+def _fix_size(widget: Any, options: WindowOptions, screen: tuple[int, int]) -> None:
+    """A window that is not resizable keeps its size: minimum and maximum both (pywebview
+    fixes the size, then sets its own minimum of 200 by 100 over it)."""
+    width, height = widget.width(), widget.height()
+    if options.screen_lengths is not None:
+        # "N%" of the screen, which the engine applies after this: fixed at that size.
+        width = screen_length_pixels(options.screen_lengths[0], screen[0], width)
+        height = screen_length_pixels(options.screen_lengths[1], screen[1], height)
+    widget.setFixedSize(width, height)
 
 
 def _aspect_keeper(core: Any) -> Any:
