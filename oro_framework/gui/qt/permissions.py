@@ -82,6 +82,35 @@ KINDS: Final = {
 """The broker's kinds for each QtWebEngine permission type (``QWebEnginePermission`` and the
 older ``QWebEnginePage.Feature`` share the names); any other is denied unasked."""
 
+CAPTURE: Final = frozenset({"camera", "microphone", "screen"})
+
+DENIALS_SCRIPT: Final = """(() => {
+  // QtWebEngine rejects a capture the app denied with AbortError; the standard's error (and
+  // WebKit's) is NotAllowedError. The engine marks each denial here before it answers, so that
+  // the rejection that follows is given its standard name; any other AbortError is left alone.
+  const media = globalThis.navigator && navigator.mediaDevices;
+  if (!media) return;
+  let denied = 0;
+  Object.defineProperty(globalThis, Symbol.for('oro.mediaDenied'), { value: () => { denied++ } });
+  for (const name of ['getUserMedia', 'getDisplayMedia']) {
+    const original = media[name];
+    if (typeof original !== 'function') continue;
+    media[name] = function (...args) {
+      return original.apply(this, args).catch(error => {
+        if (denied > 0 && error && error.name === 'AbortError') {
+          denied--;
+          throw new DOMException('Permission denied', 'NotAllowedError');
+        }
+        throw error;
+      });
+    };
+  }
+})()"""
+"""Injected into each window's page: QtWebEngine's refusal of a capture the broker denied
+reaches the page as ``NotAllowedError`` (AbortError otherwise)."""
+
+MARK_DENIAL: Final = "globalThis[Symbol.for('oro.mediaDenied')]?.(), true"
+
 PROMPT_TITLE: Final = "Permission request"
 """The prompt's window title, as under WebKitGTK."""
 
@@ -183,16 +212,36 @@ def ask_broker_on_page(widget: Any, index: int, listener: GuiListener) -> None:
     answered them before (the denial :func:`deny_every_permission` connected) is dropped. On
     the GUI thread."""
     page = widget.webview.page()
+    _add_denials_script(page)
     if hasattr(page, "permissionRequested"):
         _disconnect_all(page.featurePermissionRequested)
         _disconnect_all(page.permissionRequested)
-        page.permissionRequested.connect(_permission_asker(index, listener))
+        page.permissionRequested.connect(_permission_asker(page, index, listener))
         return
     _disconnect_all(page.featurePermissionRequested)
     page.featurePermissionRequested.connect(_feature_asker(page, index, listener))
 
 
-def _permission_asker(index: int, listener: GuiListener) -> Callable[[Any], None]:
+def _add_denials_script(page: Any) -> None:
+    engine: Any = importlib.import_module("qtpy.QtWebEngineCore")
+    script = engine.QWebEngineScript()
+    script.setName("oro-media-denials")
+    script.setSourceCode(DENIALS_SCRIPT)
+    script.setInjectionPoint(engine.QWebEngineScript.InjectionPoint.DocumentCreation)
+    script.setWorldId(engine.QWebEngineScript.ScriptWorldId.MainWorld)
+    page.scripts().insert(script)
+
+
+def _deny_capture(page: Any, kinds: tuple[str, ...], deny: Callable[[], None]) -> None:
+    """Deny, after the page's script has counted the denial (see :data:`DENIALS_SCRIPT`): the
+    mark runs in the page before the refusal is sent."""
+    if CAPTURE.isdisjoint(kinds):
+        deny()
+        return
+    page.runJavaScript(MARK_DENIAL, 0, lambda _result: deny())
+
+
+def _permission_asker(page: Any, index: int, listener: GuiListener) -> Callable[[Any], None]:
     def asked(permission: Any) -> None:
         name = _name(permission.permissionType())
         origin = permission.origin().toString()
@@ -207,7 +256,7 @@ def _permission_asker(index: int, listener: GuiListener) -> Callable[[Any], None
             if allowed:
                 held.grant()
             else:
-                held.deny()
+                _deny_capture(page, kinds, held.deny)
 
         # PyQt hands the slot Qt's own object, gone when the slot returns: a copy (a handle on
         # the same request) is answered later.
@@ -232,10 +281,11 @@ def _feature_asker(page: Any, index: int, listener: GuiListener) -> Callable[[An
 
         def answer(allowed: bool) -> None:
             logger.info("%s %s to %s", "allowed" if allowed else "denied", name, origin.toString())
-            policy = (
-                policies.PermissionGrantedByUser if allowed else policies.PermissionDeniedByUser
-            )
-            page.setFeaturePermission(origin, feature, policy)
+            if allowed:
+                page.setFeaturePermission(origin, feature, policies.PermissionGrantedByUser)
+                return
+            denied = policies.PermissionDeniedByUser
+            _deny_capture(page, kinds, lambda: page.setFeaturePermission(origin, feature, denied))
 
         listener.gui_permission_requested(index, kinds, origin.toString(), _once(answer))
 
