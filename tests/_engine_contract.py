@@ -72,6 +72,9 @@ class Recorder:
     def gui_close_requested(self, index: int) -> None:
         self._hear("close_requested", index)
 
+    def gui_files_dropped(self, index: int, uri_list: bytes, x: int, y: int) -> None:
+        self._hear("dropped", index, len(uri_list))
+
 
 class _Page(http.server.BaseHTTPRequestHandler):
     def do_GET(self) -> None:
