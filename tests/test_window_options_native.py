@@ -21,10 +21,13 @@ from __future__ import annotations
 import json
 import re
 import signal
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -141,13 +144,54 @@ class App:
         )
 
 
+class Outside:
+    """A site on another origin (another port of 127.0.0.1) the app may navigate to: its page
+    reports, by loading an image, what it found of a userScript, with the User-Agent."""
+
+    PAGE = (
+        b"<!doctype html><title>outside</title><script>new Image().src = '/seen?marker=' +"
+        b" encodeURIComponent(String(globalThis.marker))</script>"
+    )
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, str]] = []
+        outside = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                if self.path.startswith("/seen?"):
+                    marker = parse_qs(urlsplit(self.path).query)["marker"][0]
+                    outside.seen.append((marker, self.headers.get("user-agent", "")))
+                body = Outside.PAGE if self.path == "/" else b""
+                self.send_response(200)
+                self.send_header("content-type", "text/html")
+                self.send_header("content-length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *_: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+@pytest.fixture(scope="module", name="outside")
+def outside_fixture() -> Iterator[Outside]:
+    outside = Outside()
+    yield outside
+    outside.server.shutdown()
+    outside.server.server_close()
+
+
 @pytest.fixture(scope="module", name="app")
 def app_fixture(
-    display: str, engine: str, tmp_path_factory: pytest.TempPathFactory
+    display: str, engine: str, outside: Outside, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[App]:
     """The app on ``engine``: window 0 from [window], window 1 and 2 from window.create."""
     folder = tmp_path_factory.mktemp(f"options-{engine}")
-    (folder / "oro.toml").write_text(CONFIG)
+    (folder / "oro.toml").write_text(CONFIG + f'allow_navigation = ["{outside.origin}"]\n')
     (folder / "index.html").write_text(PAGE)
     (folder / "backend.py").write_text(BACKEND)
     key = new_key()
@@ -252,6 +296,18 @@ def test_a_user_script_runs_first_in_each_document_of_its_window_and_no_other(ap
     assert following == "one?next"  # in the next document too
     assert main == [None, False]  # window 0's page never ran it
     assert second == "two"  # a second window runs its own
+
+
+def test_a_user_script_never_runs_in_a_page_of_another_origin(app: App, outside: Outside):
+    """Window 1 navigated to an allowed outside site: its userScript stays with the app's
+    documents, as window.eval does; the site gets the app's User-Agent."""
+    outside.seen.clear()
+    navigated = app.call("window.navigate", url=f"{outside.origin}/", targetWindowIndex=1)
+    seen = until(lambda: list(outside.seen), "the outside page reported", TIMEOUT)
+
+    assert not (isinstance(navigated, dict) and navigated.get("err")), navigated
+    assert seen[0][0] == "undefined", seen
+    assert seen[0][1].endswith(f" {PRODUCT}"), seen
 
 
 def test_a_page_cannot_give_a_user_script_without_window_control(app: App):

@@ -53,7 +53,12 @@ def apply_to_window(widget: Any, options: WindowOptions, screen: tuple[int, int]
         ):
             flags = (flags | hint) if enabled else (flags & ~hint)
     if flags != widget.windowFlags():
+        # Changing a top-level window's flags hides it (Qt makes a new native window): a
+        # window pywebview already showed is shown again.
+        visible = widget.isVisible()
         widget.setWindowFlags(flags)
+        if visible:
+            widget.show()
     aspect = options.aspect
     if aspect is not None:
         keeper = _aspect_keeper(core)(aspect, widget)
