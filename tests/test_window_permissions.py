@@ -1,15 +1,21 @@
-"""A page in a real window of each web engine (WebKitGTK and QtWebEngine) under Xvfb is denied
-every permission the engine asks the app about: camera, microphone, both, location,
-notifications (and the screen, which neither engine even asks about without a click). Oro has
-no prompt for them yet; until it has, nothing is granted, whatever a capture device is there.
+"""A page in a real window of each web engine (WebKitGTK and QtWebEngine) under Xvfb gets no
+permission the engine asks the app about unless someone grants it: camera, microphone, both,
+location, notifications (and the screen, which neither engine even asks about without a click).
+Every request goes to the host's permission broker; here no config, app or remembered decision
+grants, so the broker asks the user with a native prompt over the window, and the user says no
+(Escape, a real key press): the page gets the standard refusal, and a denial holds for the run
+(camera and microphone together is not asked again once the camera was refused). The rest (the
+clipboard, pointer lock, local fonts) are denied without a prompt; notifications are the
+config's alone (granted unless ``permissions.allow_notifications`` is false, as oro-desktop's
+``Notification.permission`` says).
 
 The devices are real to the engines: QtWebEngine runs with Chromium's fake camera and microphone
 (``--use-fake-device-for-media-stream``), WebKitGTK with its mock ones (the setting
 ``enable-mock-capture-devices``, turned on by the test app's backend). Granted, a request hands
-the page a live track; pywebview's Qt backend granted it (it adds Chromium's
-``--use-fake-ui-for-media-stream``, which says yes to every capture request), and a location
-request ended the app (its denial raised in a PyQt6 slot). The log (``oro -v``) names each
-request the app denied: the engine asked, and oro said no.
+the page a live track (``tests/test_window_media_native.py``); pywebview's Qt backend granted it
+(it adds Chromium's ``--use-fake-ui-for-media-stream``, which says yes to every capture
+request), and a location request ended the app (its denial raised in a PyQt6 slot). The log
+(``oro -v``) names each request the app denied: the engine asked, and oro said no.
 """
 
 from __future__ import annotations
@@ -98,16 +104,19 @@ CLICKED: Final = ("pointer lock", "clipboard", "local fonts")
 """Asked for from a click in the page: without one, neither engine asks the app."""
 
 DENIED: Final = {
-    # QtWebEngine rejects a denied capture with AbortError, and remembers the denial for the
-    # page (camera and microphone together is not asked again); it refuses the screen itself,
-    # without asking (its ScreenCaptureEnabled setting is off).
+    # QtWebEngine's own refusal of a capture is AbortError; oro gives the page the standard
+    # NotAllowedError for one the broker denied (gui/qt/permissions.py). The screen QtWebEngine
+    # refuses itself, without asking (its ScreenCaptureEnabled setting is off).
     "qt": {
-        "camera": ("AbortError",),
-        "microphone": ("AbortError",),
-        "camera and microphone": ("AbortError",),
+        "camera": ("NotAllowedError",),
+        "microphone": ("NotAllowedError",),
+        "camera and microphone": ("NotAllowedError",),
         "screen": ("AbortError",),
         "location": ("PERMISSION_DENIED",),
-        "notifications": ("denied",),
+        # Notifications are the config's alone (the desktop's notification service, which the
+        # user controls, shows them; host/permission_broker.py's UNASKED): QtWebEngine asks,
+        # and the broker grants what permissions.allow_notifications allows, without a prompt.
+        "notifications": ("granted",),
         "pointer lock": ("SecurityError", "pointerlockerror"),
         "clipboard": ("NotAllowedError",),
         "local fonts": ("0 fonts",),
@@ -134,7 +143,7 @@ ASKED: Final = {
     ("qt", CAPTURE): ("MediaVideoCapture", "MediaAudioCapture"),
     # The location is oro-desktop's (navigator.geolocation answered by the host's broker and
     # GeoClue), never the engine's: neither engine is asked about it.
-    ("qt", OTHERS): ("Notifications",),
+    ("qt", OTHERS): (),
     ("system", CAPTURE): ("UserMediaPermissionRequest",),
     ("system", OTHERS): (),
     ("qt", CLICKED): ("MouseLock", "ClipboardReadWrite", "LocalFontsAccess"),
@@ -215,6 +224,19 @@ def _click(display: str) -> bool:
     return True
 
 
+PROMPT: Final = "Permission request"
+"""The broker's prompt, as both engines title it."""
+
+
+def _refuse_prompts(display: str) -> bool:
+    """The user says no to every prompt on screen: Escape, a real key press in it."""
+    for prompt in x(display, "xdotool", "search", "--onlyvisible", "--name", PROMPT).split():
+        x(display, "xdotool", "windowfocus", prompt)
+        if x(display, "xdotool", "getwindowfocus").strip() == prompt:
+            x(display, "xdotool", "key", "--clearmodifiers", "Escape")
+    return True
+
+
 def _probe(
     display: str,
     engine: str,
@@ -240,7 +262,10 @@ def _probe(
                     "the click reached the page",
                 )
             answers = until(
-                lambda: evaluate(bridge, "globalThis.permissionProbes"), "every probe answered"
+                lambda: (
+                    _refuse_prompts(display) and evaluate(bridge, "globalThis.permissionProbes")
+                ),
+                "every probe answered",
             )
             bridge.get("/ipc/application.exit")
         assert oro.wait() == 0, oro.stderr()

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import json
 import logging
 from collections.abc import Callable, MutableMapping
 from typing import Any, Final
@@ -85,20 +86,29 @@ older ``QWebEnginePage.Feature`` share the names); any other is denied unasked."
 CAPTURE: Final = frozenset({"camera", "microphone", "screen"})
 
 DENIALS_SCRIPT: Final = """(() => {
-  // QtWebEngine rejects a capture the app denied with AbortError; the standard's error (and
-  // WebKit's) is NotAllowedError. The engine marks each denial here before it answers, so that
-  // the rejection that follows is given its standard name; any other AbortError is left alone.
+  // QtWebEngine rejects a capture the app denied with AbortError, and refuses the same page a
+  // denied kind again without asking, with AbortError too; the standard's error (and WebKit's)
+  // is NotAllowedError. The engine marks each denial here, with its kinds, before it answers,
+  // so that such a rejection is given its standard name; any other AbortError is left alone.
   const media = globalThis.navigator && navigator.mediaDevices;
   if (!media) return;
-  let denied = 0;
-  Object.defineProperty(globalThis, Symbol.for('oro.mediaDenied'), { value: () => { denied++ } });
+  let pending = 0;
+  const denied = new Set();
+  Object.defineProperty(globalThis, Symbol.for('oro.mediaDenied'), {
+    value: (kinds) => { pending++; kinds.forEach(kind => denied.add(kind)) }
+  });
+  const kindsOf = (name, asked) => {
+    if (name === 'getDisplayMedia') return ['screen'];
+    return [asked && asked.video && 'camera', asked && asked.audio && 'microphone'].filter(Boolean);
+  };
   for (const name of ['getUserMedia', 'getDisplayMedia']) {
     const original = media[name];
     if (typeof original !== 'function') continue;
     media[name] = function (...args) {
       return original.apply(this, args).catch(error => {
-        if (denied > 0 && error && error.name === 'AbortError') {
-          denied--;
+        const refused = pending > 0 || kindsOf(name, args[0]).some(kind => denied.has(kind));
+        if (refused && error && error.name === 'AbortError') {
+          pending = Math.max(0, pending - 1);
           throw new DOMException('Permission denied', 'NotAllowedError');
         }
         throw error;
@@ -109,7 +119,7 @@ DENIALS_SCRIPT: Final = """(() => {
 """Injected into each window's page: QtWebEngine's refusal of a capture the broker denied
 reaches the page as ``NotAllowedError`` (AbortError otherwise)."""
 
-MARK_DENIAL: Final = "globalThis[Symbol.for('oro.mediaDenied')]?.(), true"
+MARK_DENIAL: Final = "globalThis[Symbol.for('oro.mediaDenied')]?.({kinds}), true"
 
 PROMPT_TITLE: Final = "Permission request"
 """The prompt's window title, as under WebKitGTK."""
@@ -238,7 +248,8 @@ def _deny_capture(page: Any, kinds: tuple[str, ...], deny: Callable[[], None]) -
     if CAPTURE.isdisjoint(kinds):
         deny()
         return
-    page.runJavaScript(MARK_DENIAL, 0, lambda _result: deny())
+    mark = MARK_DENIAL.format(kinds=json.dumps(list(kinds)))
+    page.runJavaScript(mark, 0, lambda _result: deny())
 
 
 def _permission_asker(page: Any, index: int, listener: GuiListener) -> Callable[[Any], None]:
