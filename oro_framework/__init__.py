@@ -65,6 +65,12 @@ if TYPE_CHECKING:
     from oro_framework.host.modules import JSModule, JSModuleTable
     from oro_framework.host.mounts import ASGIApp, Mount, MountTable
     from oro_framework.host.owned import OwnedDescriptor
+    from oro_framework.host.permission_broker import (
+        PERMISSION_KINDS,
+        PermissionAnswer,
+        PermissionRequest,
+        PermissionState,
+    )
     from oro_framework.host.permissions import Permission, PermissionRegistry
     from oro_framework.host.plugins import PluginInfo
     from oro_framework.host.protocols import (
@@ -193,6 +199,10 @@ _EXPORTS: dict[str, str] = {
     "Params": "oro_framework.host.request",
     "Permission": "oro_framework.host.permissions",
     "PermissionRegistry": "oro_framework.host.permissions",
+    "PERMISSION_KINDS": "oro_framework.host.permission_broker",
+    "PermissionAnswer": "oro_framework.host.permission_broker",
+    "PermissionRequest": "oro_framework.host.permission_broker",
+    "PermissionState": "oro_framework.host.permission_broker",
     "PluginInfo": "oro_framework.host.plugins",
     "PluginLoadError": "oro_framework.host.errors",
     "ProtocolHandler": "oro_framework.host.protocols",
@@ -274,6 +284,7 @@ __all__ = [
     "DESKTOP_SCHEMES",
     "HOST_EVENTS",
     "MAX_USER_SCRIPT",
+    "PERMISSION_KINDS",
     "PLUGIN_API_VERSION",
     "ASGIApp",
     "AbortError",
@@ -319,7 +330,10 @@ __all__ = [
     "OwnedDescriptor",
     "Params",
     "Permission",
+    "PermissionAnswer",
     "PermissionRegistry",
+    "PermissionRequest",
+    "PermissionState",
     "PluginInfo",
     "PluginLoadError",
     "ProtocolHandler",

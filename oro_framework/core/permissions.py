@@ -6,15 +6,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from oro_framework import NotFoundError, Permission, Request, RouteTable, hookimpl
-from oro_framework.host.permission_broker import KINDS
+from oro_framework import (
+    PERMISSION_KINDS,
+    NotFoundError,
+    Permission,
+    Request,
+    RouteTable,
+    hookimpl,
+)
 
 
 async def query(request: Request) -> dict[str, str]:
     """State of permission `name`: granted, denied with the reason, or prompt (the broker's
     kinds, for which the user will be asked)."""
     name = _declared(request)
-    if name in KINDS:
+    if name in PERMISSION_KINDS:
         broker = request.host.permission_broker
         return broker.state(name, _page_origin(request), request.window).to_json()
     if request.host.is_permission_allowed(name):
@@ -30,7 +36,7 @@ async def request_permission(request: Request) -> dict[str, str]:
     """Ask for permission `name` as the page's engine would (the broker's kinds: the app, what
     the user remembered, else a prompt over the asking window), then answer its state."""
     name = _declared(request)
-    if name in KINDS:
+    if name in PERMISSION_KINDS:
         broker = request.host.permission_broker
         origin = _page_origin(request)
         allowed = await broker.decide(broker.request([name], origin, request.window))

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from oro_framework.host.app import Host
 
 __all__ = [
-    "KINDS",
+    "PERMISSION_KINDS",
     "STORE_NAME",
     "PermissionAnswer",
     "PermissionBroker",
@@ -54,7 +54,7 @@ __all__ = [
 
 logger = logging.getLogger("oro_framework.permissions")
 
-KINDS: Final[Mapping[str, str]] = {
+PERMISSION_KINDS: Final[Mapping[str, str]] = {
     "camera": "use your camera",
     "microphone": "use your microphone",
     "screen": "record your screen",
@@ -87,8 +87,8 @@ State = Literal["granted", "denied", "prompt"]
 class PermissionRequest:
     """What a page asks for.
 
-    :ivar kinds: one or more of :data:`KINDS` (a call for the camera and the microphone at once
-        asks once for both).
+    :ivar kinds: one or more of :data:`PERMISSION_KINDS` (a call for the camera and the
+        microphone at once asks once for both).
     :ivar origin: the page's origin as the engine or the transport reports it.
     :ivar window: the asking window's index (proven by the host), ``None`` when not a window.
     :ivar site: the origin as decisions are kept: ``"app"`` for the app's own.
@@ -150,10 +150,10 @@ class PermissionBroker:
     def request(self, kinds: Iterable[str], origin: str, window: int | None) -> PermissionRequest:
         """A :class:`PermissionRequest` for ``kinds`` from a page of ``origin``.
 
-        :raises NotSupportedError: a kind that is not one of :data:`KINDS`.
+        :raises NotSupportedError: a kind that is not one of :data:`PERMISSION_KINDS`.
         """
         asked = tuple(dict.fromkeys(kinds))
-        unknown = [kind for kind in asked if kind not in KINDS]
+        unknown = [kind for kind in asked if kind not in PERMISSION_KINDS]
         if unknown or not asked:
             raise NotSupportedError(
                 f"No permission prompt for {unknown or 'nothing'}", permission=",".join(unknown)
@@ -275,7 +275,7 @@ class PermissionBroker:
             logger.info("denied %s to %s: no window to ask in", request.kinds, request.origin)
             return None
         title = str(self._host.config.get("meta.name", "") or "This app")
-        wants = " and ".join(KINDS[kind] for kind in request.kinds)
+        wants = " and ".join(PERMISSION_KINDS[kind] for kind in request.kinds)
         source = "" if request.site == APP_SITE else f" ({request.origin})"
         question = f"{title}{source} would like to {wants}."
         try:
@@ -326,7 +326,7 @@ def read_decisions(store: Path) -> dict[str, dict[str, str]]:
             decisions[site] = {
                 kind: state
                 for kind, state in kinds.items()
-                if kind in KINDS and state in ("granted", "denied")
+                if kind in PERMISSION_KINDS and state in ("granted", "denied")
             }
     return decisions
 

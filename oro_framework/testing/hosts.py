@@ -208,9 +208,9 @@ class HookRecorder:
 
     Register it like any plugin: ``make_host(plugins=[recorder, ...])``. Registration hooks reach
     it in its own turn, so it sees each hook once; ``oro_permission_check``,
-    ``oro_permission_request`` and ``oro_resolve_secret`` are recorded and left undecided (``None``): the latter reaches it only
-    if it is registered before the plugin that answers. Its ``oro_route_call`` wrapper records
-    each route call and changes nothing.
+    ``oro_permission_request`` and ``oro_resolve_secret`` are recorded and left undecided
+    (``None``): the latter reaches it only if it is registered before the plugin that answers.
+    Its ``oro_route_call`` wrapper records each route call and changes nothing.
     """
 
     name = "hook-recorder"

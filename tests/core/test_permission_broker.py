@@ -25,7 +25,7 @@ from oro_framework import PermissionRegistry, hookimpl
 from oro_framework.host.app import Host
 from oro_framework.host.permission_broker import (
     APP_SITE,
-    KINDS,
+    PERMISSION_KINDS,
     STORE_NAME,
     PermissionAnswer,
     PermissionRequest,
@@ -322,7 +322,7 @@ async def test_a_kind_the_broker_does_not_know_is_refused(host: Host) -> None:
 # -------------------------------------------------------------------------------------------
 
 _sites = st.sampled_from([APP_SITE, "https://a.example", "http://127.0.0.1:9"])
-_kinds = st.lists(st.sampled_from(sorted(KINDS)), min_size=1, max_size=3, unique=True)
+_kinds = st.lists(st.sampled_from(sorted(PERMISSION_KINDS)), min_size=1, max_size=3, unique=True)
 
 
 @settings(max_examples=60, deadline=None)

@@ -34,7 +34,7 @@ from oro_framework.host.config import (
 )
 from oro_framework.host.config.files import find_config_file, is_ini_file
 from oro_framework.host.permission_broker import (
-    KINDS,
+    PERMISSION_KINDS,
     STORE_NAME,
     read_decisions,
     reset_decisions,
@@ -237,11 +237,11 @@ def oro_register_commands(cli: click.Group) -> None:
 
 
 @config.command("permissions")
-@click.argument("kinds", nargs=-1, type=click.Choice(sorted(KINDS)))
+@click.argument("kinds", nargs=-1, type=click.Choice(sorted(PERMISSION_KINDS)))
 @click.option(
     "--reset",
     is_flag=True,
-    help="Forget the decisions (of KINDS, else all): pages are asked again.",
+    help="Forget the decisions (of the kinds named, else all): pages are asked again.",
 )
 @click.option(
     "--origin",

@@ -41,7 +41,7 @@ from oro_framework.host.launch import (
     window_launch_token,
 )
 from oro_framework.host.lifecycle import LifecycleEvent, LifecycleState, emit_to_pages
-from oro_framework.host.permission_broker import KINDS, PermissionAnswer
+from oro_framework.host.permission_broker import PERMISSION_KINDS, PermissionAnswer
 from oro_framework.host.windows import drops
 from oro_framework.host.windows.engine import Engine, GuiDispatcher
 from oro_framework.host.windows.headless import HEADLESS, NO_GUI, HeadlessEngine
@@ -913,7 +913,7 @@ class WindowManager:
         state = "prompt"
         try:
             kind = QUERY_NAMES.get(name, name)
-            if kind in KINDS:
+            if kind in PERMISSION_KINDS:
                 state = self._host.permission_broker.state(kind, origin, index).state
         except Exception:
             logger.exception("window %d: no permission state for %s of %s", index, name, origin)
