@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from typing import Any, Final
 
+from oro_framework.host.permission_broker import PermissionAnswer
 from oro_framework.host.windows.engine import Engine
 from oro_framework.host.windows.model import (
     NativeState,
@@ -103,7 +104,7 @@ def serving() -> Iterator[str]:
 
 def _plain(value: Any) -> Any:
     """``value`` as JSON has it."""
-    if isinstance(value, NativeState):
+    if isinstance(value, NativeState | PermissionAnswer):
         return _plain(dataclasses.asdict(value))
     if isinstance(value, dict):
         return {key: _plain(item) for key, item in value.items()}
@@ -227,13 +228,43 @@ def exercise(engine: Engine, listener: Recorder, origin: str) -> dict[str, Any]:
     if engine.has_native_windows:
         until(lambda: ["created", 2] in listener.heard, "window 2 is made", TIMEOUT)
     answers.ask("unknown_window", engine.get_size, 9)
+    prompts = _ask_permission(engine, answers, "ask_permission", 2)
     answers.ask("close_hidden", engine.close, 2)
+    if engine.has_native_windows:
+        # The prompt over window 2 was left unanswered: its window closing denied it, once.
+        until(lambda: prompts, "the prompt is answered", TIMEOUT)
+        answers.answers["permission_answers"] = _plain(prompts)
+    prompted = _ask_permission(engine, answers, "ask_permission_closed", 2)
+    answers.answers["permission_answers_closed"] = _plain(prompted)
     answers.ask("closed_window", engine.get_size, 2)
     answers.ask("close", engine.close, 1)
     if engine.has_native_windows:
         until(lambda: ["status", 1, "closed"] in listener.heard, "window 1 closes", TIMEOUT)
     answers.answers["heard"] = listener.heard
     return answers.answers
+
+
+def _ask_permission(engine: Engine, answers: _Answers, name: str, index: int) -> list[Any]:
+    """``engine.ask_permission`` over window ``index``, on the GUI thread as the window manager
+    calls it (the headless engine on this thread): what it raised in ``answers``, and the list
+    its answers will be appended to."""
+    given: list[Any] = []
+    if not engine.has_native_windows:
+        answers.ask(
+            name, engine.ask_permission, index, "contract would like a camera", given.append
+        )
+        return given
+    done = threading.Event()
+
+    def on_gui_thread() -> None:
+        answers.ask(
+            name, engine.ask_permission, index, "contract would like a camera", given.append
+        )
+        done.set()
+
+    engine.post(on_gui_thread)
+    done.wait(TIMEOUT)
+    return given
 
 
 class _Driver:

@@ -194,3 +194,14 @@ def test_a_native_engine_reports_its_windows_made_shown_and_closed(answers, engi
 def test_the_headless_engine_has_no_gui_loop_to_start():
     with pytest.raises(NotSupportedError, match="runs headless"):
         HeadlessEngine().start(None)  # type: ignore[arg-type]
+
+
+def test_a_permission_prompt_needs_an_open_native_window_and_its_closing_denies(answers, engine):
+    if engine == "headless":
+        assert answers["ask_permission"] == HEADLESS
+        assert answers["ask_permission_closed"] == HEADLESS
+        return
+    assert answers["ask_permission"] is None  # shown over window 2, answered later
+    assert answers["permission_answers"] == [{"allowed": False, "remember": False}]
+    assert answers["ask_permission_closed"] == NOT_FOUND
+    assert answers["permission_answers_closed"] == []

@@ -364,4 +364,5 @@ class QtEngine:
                 storage_path=None if storage is None else str(storage),
             )
         finally:
+            self._prompts.close_all()  # the app ended with prompts open: each is a denial
             release_stranded_evaluations()

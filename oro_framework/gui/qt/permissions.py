@@ -380,3 +380,11 @@ class Prompts:
         for box in self._open.pop(index, []):
             box.oro_deny()
             box.reject()
+
+    def close_all(self) -> None:
+        """The GUI loop ended (the last window closed before a posted :meth:`window_closed`
+        ran): every open prompt is answered Deny."""
+        for boxes in list(self._open.values()):
+            for box in boxes:
+                box.oro_deny()
+        self._open.clear()
