@@ -23,6 +23,7 @@ from oro_framework.gui.gtk import calls, context_menu, drops, permissions, scrip
 from oro_framework.gui.gtk import options as window_options
 from oro_framework.gui.gtk.context import make_web_context
 from oro_framework.gui.gtk.healing import Healer
+from oro_framework.gui.gtk.leaving import LeaveGuard
 from oro_framework.gui.gtk.page_console import watch_console
 from oro_framework.gui.gtk.toolkit import repository
 from oro_framework.gui.gtk.window import GtkWindowParts, screen_size
@@ -172,7 +173,11 @@ class GtkEngine:
         gdk = repository("Gdk")
         native = parts.window
 
+        guard = LeaveGuard(parts.view)
+
         def deleting(*_: Any) -> bool:
+            if guard.user_close():
+                return True  # the page is asked first; WebKit's "close" closes the window
             listener.gui_status_changed(index, WindowStatus.CLOSING)
             return False  # let GTK destroy it
 

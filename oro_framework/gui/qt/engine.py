@@ -18,6 +18,7 @@ from oro_framework.gui.qt import permissions as qt_permissions
 from oro_framework.gui.qt import window as qt_window
 from oro_framework.gui.qt.calls import QtPoster
 from oro_framework.gui.qt.focus import Focuser, make_focuser
+from oro_framework.gui.qt.leaving import LeaveGuard
 from oro_framework.gui.qt.profile import share_one_profile
 from oro_framework.gui.qt.threads import release_stranded_evaluations
 from oro_framework.gui.waiting import call_and_wait
@@ -223,9 +224,13 @@ class QtEngine:
         refuses the window manager's close (its button, Alt+F4) of a window that is not
         closable (False cancels the close); the app's own close() always closes it."""
 
+        leave = LeaveGuard(lambda: self.native(index))
+
         def closing() -> bool | None:
             if not options.closable and index not in self._closing:
                 return False
+            if index not in self._closing and leave.user_close():
+                return False  # the page is asked first; windowCloseRequested closes it
             listener.gui_status_changed(index, WindowStatus.CLOSING)
             return None
 
