@@ -180,7 +180,30 @@ def _headless(namespace: Namespace, oro: OroProcess, key: str) -> None:
                 return tab.evaluate(script)
 
             _scenario(namespace, page)
+            _hostile_page(tab)
         finally:
             browser.close()
     origin = launch.split("/?", 1)[0]
     _hostile(namespace, origin, key)
+
+
+def _hostile_page(tab: Any) -> None:
+    """The page's own requests, without its window credential (what a worker sends), with
+    another window's index, a malformed and a huge body: answers or typed errors."""
+    answers = tab.evaluate(
+        """async () => {
+          const ask = (query, init) => fetch('/ipc/network.status' + query, init)
+            .then((response) => response.json())
+          return [
+            await ask('', {}),
+            await ask('?index=7&targetWindowIndex=3&online=false', {}),
+            await ask('', { method: 'POST', body: '{' }),
+            await ask('', { method: 'POST', body: new Uint8Array(64 * 1024 * 1024) }),
+          ]
+        }"""
+    )
+    bare, other, malformed, huge = answers
+    assert bare["data"]["online"] is True, bare
+    assert other["data"]["online"] is True, other
+    assert malformed["err"]["type"] == "TypeError", malformed
+    assert huge["err"]["type"] == "RangeError", huge
