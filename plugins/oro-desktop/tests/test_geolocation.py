@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, Page
 
 from oro_framework import Host, hookimpl
 from oro_framework.host.permission_broker import PermissionRequest
-from oro_framework.testing import MemoryClient, ServedApp, app_page, served_app, until
+from oro_framework.testing import ServedApp, app_page, served_app, until
 
 DESKTOP_ID = "dev.oro.test.geolocation"
 PARIS = (48.8566, 2.3522)
@@ -62,11 +62,15 @@ def app(geoclue: GeoClueBus) -> Iterator[ServedApp]:
 RECORD = """() => {
   globalThis.seen = []
   globalThis.errors = []
-  globalThis.once = (options) => new Promise((resolve) => navigator.geolocation.getCurrentPosition(
+  // Bounded: a call that never answers fails the test instead of hanging it.
+  const bounded = (promise) => Promise.race([promise, new Promise((resolve) =>
+    setTimeout(() => resolve({ unanswered: true }), 60000))])
+  const geo = navigator.geolocation
+  globalThis.once = (options) => bounded(new Promise((resolve) => geo.getCurrentPosition(
     (p) => resolve({ position: p.toJSON(), isPosition: p instanceof GeolocationPosition }),
     (e) => resolve({ error: { code: e.code, message: e.message,
                               isError: e instanceof GeolocationPositionError } }),
-    options))
+    options)))
   globalThis.watch = (options) => navigator.geolocation.watchPosition(
     (p) => seen.push(p.toJSON()), (e) => errors.push({ code: e.code, message: e.message }), options)
 }"""
@@ -193,16 +197,34 @@ def test_a_hostile_page_gets_typed_errors_and_cannot_touch_another_windows_watch
     until(lambda: not state.diagnostics()["running"], "GeoClue's client stopped")
 
 
-async def _worker_watch(host: Host) -> dict[str, Any]:
-    reply = await MemoryClient(host, window=None).call("geolocation.watchPosition", id=1)
-    assert reply.error is not None
-    return reply.error.to_dict()
+WORKER = """() => new Promise((resolve) => {
+  // A blob worker's relative URLs have no base: the page's origin is spelled out.
+  const source = `
+    const ask = (route) => fetch('${location.origin}/ipc/' + route).then((r) => r.json())
+      .then((reply) => reply.err ? [reply.err.type, reply.err.code] : ['ok', reply.data])
+    Promise.all([ask('geolocation.watchPosition?id=1'), ask('geolocation.getCurrentPosition'),
+                 ask('geolocation.clearWatch?id=1')])
+      .then(postMessage, (error) => postMessage(['failed', String(error)]))`
+  const worker = new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })))
+  worker.onmessage = (event) => resolve(event.data)
+  worker.onerror = (event) => resolve(['worker error', event.message])
+  setTimeout(() => resolve(['unanswered']), 60000)
+})"""
 
 
-def test_a_request_without_a_window_cannot_watch(app: ServedApp) -> None:
-    """A Worker (or any request without a window credential) has no window to deliver to."""
-    error = app.call(_worker_watch, app.host)
-    assert (error["type"], error["code"]) == ("SecurityError", "ERR_NO_WINDOW")
+def test_a_worker_cannot_watch_and_asks_the_broker_without_a_window(
+    chromium_browser: Browser, app: ServedApp, geoclue: GeoClueBus
+) -> None:
+    """A Worker holds the session but no window credential: nothing to deliver a watch to, and
+    no window to prompt over (this app's backend grants; with no grant it is denied)."""
+    geoclue.source.move(*PARIS)
+    with app_page(chromium_browser, app) as page:
+        watched, located, cleared = page.evaluate(WORKER)
+    assert watched == ["SecurityError", "ERR_NO_WINDOW"]
+    assert located[0] == "ok", located
+    assert at(located[1], PARIS), located
+    assert cleared == ["ok", {}]
+    assert not app.host.stash[GEOLOCATION].watches
 
 
 @pytest.mark.parametrize(
