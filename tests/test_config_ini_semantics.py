@@ -187,6 +187,36 @@ def test_build_headless_is_on_only_for_the_exact_text_true_as_in_socket(
         )
 
 
+_WINDOW_FLAGS: dict[str, tuple[bool, set[str]]] = {
+    # key: (what any text but true/false is read as, the texts that turn it on) as in
+    # src/desktop/main.cc:1088-1093
+    "frameless": (False, {"true"}),
+    "utility": (False, {"true"}),
+    "minimizable": (False, {"true"}),
+    "maximizable": (False, {"true"}),
+    "closable": (False, {"true"}),
+    "resizable": (True, {"true"}),
+}
+
+
+@settings(max_examples=120, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=_WORDS | _VALUE_TEXT, key=st.sampled_from(sorted(_WINDOW_FLAGS)))
+def test_the_window_flags_read_every_text_as_socket_does(
+    tmp_path: Path, keys: ConfigRegistry, text: str, key: str
+) -> None:
+    config, messages = _load(keys, tmp_path, _socket_ini("window", key, text))
+    other, _on = _WINDOW_FLAGS[key]
+    expected = {"true": True, "false": False}.get(text, other)
+    assert config[f"window.{key}"] is expected
+    if text in ("true", "false"):
+        assert messages == []
+    else:
+        assert len(messages) == 1, messages
+        assert messages[0].startswith(
+            f"socket.ini:2: [window] {key} = {text!r} is read as {str(expected).lower()}: "
+        )
+
+
 _OR0_WORDS = {"1": True, "true": True, "yes": True, "on": True}
 _OR0_WORDS.update({"0": False, "false": False, "no": False, "off": False})
 
@@ -241,10 +271,12 @@ def test_socket_ini_with_socket_spellings_loads_as_socket_reads_it(
     assert config["permissions.allow_notifications"] is True
     # The first window takes its bounds and flags from the config, read as Socket reads them.
     assert config["window.min_width"] == 300
-    assert config["window.resizable"] is False
+    # Socket turns resizable off only for the exact text false (main.cc:1090).
+    assert config["window.resizable"] is True
     assert [message.partition(" is ")[0] for message in messages] == [
         "socket.ini:5: [window] height = '932px'",  # read as 932 pixels
         "socket.ini:7: [window] min_width = '300px'",  # read as 300 pixels
+        "socket.ini:8: [window] resizable = 'no'",  # read as true
     ], messages
 
 

@@ -382,11 +382,28 @@ _SOCKET_LENGTH: Final = re.compile(r"(\d*\.?\d+)(%?)", re.ASCII)
 (``validPattern``, ``^\\d*\\.?\\d+%?$``, src/desktop/main.cc:1043): ``800``, ``932.5``,
 ``.5``, ``50%``, ``12.5%``."""
 _SOCKET_PIXELS: Final = re.compile(r"(\d*\.?\d+)[ \t]*px", re.IGNORECASE | re.ASCII)
-_SOCKET_TRUE_ONLY: Final[dict[str, str]] = {
-    "window.headless": "[build] headless, src/desktop/main.cc:289",
+_SOCKET_EXACT: Final[dict[str, tuple[frozenset[str], str]]] = {
+    "window.headless": (frozenset({"true"}), "[build] headless, src/desktop/main.cc:289"),
+    "window.frameless": (frozenset({"true"}), "[window] frameless, src/desktop/main.cc:1092"),
+    "window.utility": (frozenset({"true"}), "[window] utility, src/desktop/main.cc:1093"),
+    "window.minimizable": (
+        frozenset({"", "true"}),
+        "[window] minimizable, src/desktop/main.cc:1088",
+    ),
+    "window.maximizable": (
+        frozenset({"", "true"}),
+        "[window] maximizable, src/desktop/main.cc:1089",
+    ),
+    "window.closable": (frozenset({"", "true"}), "[window] closable, src/desktop/main.cc:1091"),
 }
-"""oro's keys whose Socket key is on only for the exact text ``true``: any other text is
-``false`` there (``headless = yes`` opens a window), and here."""
+"""oro's keys whose Socket key is on only for the texts given, and off for any other
+(``headless = yes`` opens a window there, ``closable = yes`` makes it unclosable): read the same
+here, with one warning for a text other than ``true`` or ``false``."""
+
+_SOCKET_OFF_ONLY: Final[dict[str, str]] = {
+    "window.resizable": "[window] resizable, src/desktop/main.cc:1090",
+}
+"""oro's keys whose Socket key is off only for the exact text ``false``, on for any other."""
 
 
 def _socket_length(mapped: MappedIni, origin: IniValue, text: str) -> int | str:
@@ -428,8 +445,9 @@ def _socket_length(mapped: MappedIni, origin: IniValue, text: str) -> int | str:
 def _socket_bool(mapped: MappedIni, origin: IniValue, text: str, name: str) -> bool:
     """A boolean as Socket reads it: ``true`` and ``false`` are what they say everywhere.
 
-    - A key Socket turns on only for ``true`` (:data:`_SOCKET_TRUE_ONLY`): any other text is
-      ``false``, as there, with a warning (``yes`` was surely meant as ``true``).
+    - A key Socket turns on only for some texts (:data:`_SOCKET_EXACT`) or off only for
+      ``false`` (:data:`_SOCKET_OFF_ONLY`): any other text is read as there, with a warning
+      (``yes`` was surely meant as ``true``).
     - ``permissions.allow_<x>``: Socket denies only for ``false`` (src/runtime/webview/
       webview.cc:566...); here ``no``, ``0`` and ``off`` deny too, with a warning (the safe
       reading), and text no boolean word covers keeps the permission's default.
@@ -440,17 +458,24 @@ def _socket_bool(mapped: MappedIni, origin: IniValue, text: str, name: str) -> b
     stripped = text.strip(" \t")
     if stripped in ("true", "false"):
         return stripped == "true"
-    where = _SOCKET_TRUE_ONLY.get(name)
-    if where is not None:
-        mapped.notes.append(
-            IniNote(
-                origin,
-                f"Socket turns it on only for the exact text 'true' ({where}), and oro reads it "
-                "the same; write true or false",
-                read_as="false",
+    exact = _SOCKET_EXACT.get(name)
+    off_only = _SOCKET_OFF_ONLY.get(name)
+    if exact is not None or off_only is not None:
+        if exact is not None:
+            value, where = stripped in exact[0], exact[1]
+            rule = "on only for " + " or ".join(repr(word) for word in sorted(exact[0]))
+        else:
+            value, where, rule = True, str(off_only), "off only for the exact text 'false'"
+        if stripped:
+            mapped.notes.append(
+                IniNote(
+                    origin,
+                    f"Socket turns it {rule} ({where}), and oro reads it the same; write true "
+                    "or false",
+                    read_as=str(value).lower(),
+                )
             )
-        )
-        return False
+        return value
     word = parse_bool_word(stripped)
     if word is None:
         socket = (
