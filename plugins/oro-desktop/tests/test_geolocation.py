@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, Page
 
 from oro_framework import Host, hookimpl
 from oro_framework.host.permission_broker import PermissionRequest
-from oro_framework.testing import ServedApp, app_page, served_app, until
+from oro_framework.testing import MemoryClient, ServedApp, app_page, make_host, served_app, until
 
 DESKTOP_ID = "dev.oro.test.geolocation"
 PARIS = (48.8566, 2.3522)
@@ -263,3 +263,29 @@ def test_position_unavailable_without_geoclue(chromium_browser: Browser, tmp_pat
         assert answer["error"]["code"] == 2, answer
         assert "GeoClue" in answer["error"]["message"]
         assert "not on the system bus" in answer["error"]["message"]
+
+
+async def _located(host: Host) -> list[dict[str, Any]]:
+    client = MemoryClient(host)
+    errors = []
+    for _ in range(2):
+        reply = await client.call("geolocation.getCurrentPosition")
+        assert reply.error is not None
+        errors.append(reply.error.to_dict())
+    return errors
+
+
+@pytest.mark.anyio
+async def test_position_unavailable_without_a_system_bus(tmp_path: Path) -> None:
+    """No bus at the address: each call says so (POSITION_UNAVAILABLE), the second as the first
+    (the service that failed to connect keeps answering)."""
+    environ = {"DBUS_SYSTEM_BUS_ADDRESS": f"unix:path={tmp_path / 'no-bus'}"}
+    async with make_host([oro_desktop.plugin, Grant()], environ=environ) as host:
+        errors = await _located(host)
+    for error in errors:
+        assert (error["type"], error["code"]) == (
+            "GeolocationPositionError",
+            "POSITION_UNAVAILABLE",
+        )
+        assert error["positionErrorCode"] == 2
+        assert "cannot connect to the system bus" in error["message"]

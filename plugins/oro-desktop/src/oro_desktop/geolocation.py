@@ -510,6 +510,18 @@ def _watch_id(request: Request) -> int:
     return request.params.require_int("id", minimum=0, maximum=2**31 - 1)
 
 
+def _check_room(geoclue: GeoClue, key: tuple[int, int]) -> None:
+    if key in geoclue.watches:
+        return
+    held = sum(1 for each in geoclue.watches if each[0] == key[0])
+    if held >= MAX_WATCHES_PER_WINDOW or len(geoclue.watches) >= MAX_WATCHES:
+        raise OutOfRangeError(
+            f"Too many geolocation watches: at most {MAX_WATCHES_PER_WINDOW} per window "
+            f"and {MAX_WATCHES} in all; clearWatch the ones no longer needed",
+            code="ERR_TOO_MANY_WATCHES",
+        )
+
+
 async def watch_position(request: Request) -> dict[str, Any]:
     """Watch the position: window events ``geolocationposition`` with ``{watch: {identifier},
     coords, timestamp}`` (or ``err``) until ``clearWatch`` (param ``id``, the page's)."""
@@ -518,15 +530,10 @@ async def watch_position(request: Request) -> dict[str, Any]:
     wanted = options(request)
     geoclue = request.host.stash[GEOLOCATION]
     key = (window, identifier)
-    if key not in geoclue.watches:
-        held = sum(1 for each in geoclue.watches if each[0] == window)
-        if held >= MAX_WATCHES_PER_WINDOW or len(geoclue.watches) >= MAX_WATCHES:
-            raise OutOfRangeError(
-                f"Too many geolocation watches: at most {MAX_WATCHES_PER_WINDOW} per window "
-                f"and {MAX_WATCHES} in all; clearWatch the ones no longer needed",
-                code="ERR_TOO_MANY_WATCHES",
-            )
+    _check_room(geoclue, key)
     await _allowed(request)
+    # Again: other calls of the page may have been waiting for the same answer meanwhile.
+    _check_room(geoclue, key)
     host = request.host
     watch = {"identifier": identifier}
 
