@@ -128,7 +128,11 @@ def oro_lifecycle_event(host: Host, event: LifecycleEvent) -> None:
 
 @hookimpl
 def oro_diagnostics(host: Host) -> dict[str, Any]:
-    return {**host.stash[STATE].diagnostics(), "network": host.stash[NETWORK_STATUS].diagnostics()}
+    return {
+        **host.stash[STATE].diagnostics(),
+        "network": host.stash[NETWORK_STATUS].diagnostics(),
+        "geolocation": host.stash[GEOLOCATION].diagnostics(),
+    }
 
 
 @hookimpl
