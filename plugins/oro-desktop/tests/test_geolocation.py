@@ -9,15 +9,22 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import oro_desktop.plugin
 import pytest
 from _geoclue import GeoClueBus, geoclue_bus, missing
-from oro_desktop.geolocation import GEOLOCATION, MAX_WATCHES_PER_WINDOW
+from hypothesis import given
+from hypothesis import strategies as st
+from oro_desktop.geolocation import (
+    GEOLOCATION,
+    MAX_MILLISECONDS,
+    MAX_WATCHES_PER_WINDOW,
+    options,
+)
 from playwright.sync_api import Browser, Page
 
-from oro_framework import Host, hookimpl
+from oro_framework import Host, InvalidArgumentError, Request, hookimpl
 from oro_framework.host.permission_broker import PermissionRequest
 from oro_framework.testing import MemoryClient, ServedApp, app_page, make_host, served_app, until
 
@@ -289,3 +296,25 @@ async def test_position_unavailable_without_a_system_bus(tmp_path: Path) -> None
         )
         assert error["positionErrorCode"] == 2
         assert "cannot connect to the system bus" in error["message"]
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner),
+    max_leaves=6,
+)
+
+
+@given(timeout=JSON_VALUES, maximum_age=JSON_VALUES, high=JSON_VALUES)
+def test_any_options_are_read_or_a_typed_error(timeout: Any, maximum_age: Any, high: Any) -> None:
+    """Whatever a page sends as PositionOptions: milliseconds within WebIDL's unsigned long (or
+    none), or an InvalidArgumentError; never another exception."""
+    params = {"timeout": timeout, "maximumAge": maximum_age, "enableHighAccuracy": high}
+    request = Request("geolocation.getCurrentPosition", host=cast(Host, None), params=params)
+    try:
+        read = options(request)
+    except InvalidArgumentError:
+        return  # a TypeError to the page (ERR_INVALID_ARG_TYPE)
+    assert read.timeout_ms is None or 0 <= read.timeout_ms <= MAX_MILLISECONDS
+    assert 0 <= read.maximum_age_ms <= MAX_MILLISECONDS
+    assert isinstance(read.high_accuracy, bool)
