@@ -179,6 +179,8 @@ class GeoClueBus:
 
     address: str
     source: NMEASource
+    service: subprocess.Popen[bytes] | None = None
+    """GeoClue's process (``None`` on a bus without it)."""
 
 
 def missing() -> list[str]:
@@ -227,7 +229,7 @@ def geoclue_bus(
             assert agent.stdout is not None
             registered = until(agent.stdout.readline, "the agent registers with GeoClue", 30.0)
             assert registered.strip() == "registered", (registered, _tail(directory))
-            yield GeoClueBus(address, source)
+            yield GeoClueBus(address, source, service)
         finally:
             for process in (agent, service):
                 process.terminate()

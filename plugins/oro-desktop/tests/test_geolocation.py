@@ -318,3 +318,25 @@ def test_any_options_are_read_or_a_typed_error(timeout: Any, maximum_age: Any, h
     assert read.timeout_ms is None or 0 <= read.timeout_ms <= MAX_MILLISECONDS
     assert 0 <= read.maximum_age_ms <= MAX_MILLISECONDS
     assert isinstance(read.high_accuracy, bool)
+
+
+def test_a_watch_hears_when_geoclue_goes_away(chromium_browser: Browser, tmp_path: Path) -> None:
+    """GeoClue crashing or restarting ends its clients: a watching page gets
+    POSITION_UNAVAILABLE instead of waiting forever, and the next call says GeoClue is gone."""
+    with (
+        geoclue_bus(tmp_path / "bus", [DESKTOP_ID]) as bus,
+        serve(bus.address, Grant()) as app,
+        app_page(chromium_browser, app) as page,
+    ):
+        page.evaluate(RECORD)
+        page.evaluate("watch()")
+        until(lambda: page.evaluate("seen.length"), "the watch's first position")
+        assert bus.service is not None
+        bus.service.kill()
+        [error] = until(lambda: page.evaluate("errors"), "the watch's error")
+        assert error["code"] == 2, error
+        assert "GeoClue left the system bus" in error["message"]
+        assert not app.host.stash[GEOLOCATION].watches
+        answer = page_once(page)
+        assert answer["error"]["code"] == 2, answer
+        assert "not on the system bus" in answer["error"]["message"]

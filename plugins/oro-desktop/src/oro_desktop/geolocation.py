@@ -118,6 +118,13 @@ level asked, so a lower level would leave a machine whose one source is a GPS wi
 position; the page already holds the location permission, and the web's
 ``enableHighAccuracy`` is a hint."""
 _UPDATES: Final = MatchRule(type="signal", interface=_CLIENT, member="LocationUpdated")
+_OWNER: Final = MatchRule(
+    type="signal",
+    sender="org.freedesktop.DBus",
+    interface="org.freedesktop.DBus",
+    member="NameOwnerChanged",
+)
+_OWNER.add_arg_condition(0, GEOCLUE)
 _ABSENT: Final = frozenset(
     {
         "org.freedesktop.DBus.Error.ServiceUnknown",
@@ -361,7 +368,11 @@ class GeoClue:
         try:
             async with connection, connection.router() as router:
                 await self._call(router, message_bus.AddMatch(_UPDATES))
+                # GeoClue going away (a crash, a restart) ends its clients: the pages must hear
+                # it rather than wait for updates that will never come.
+                await self._call(router, message_bus.AddMatch(_OWNER))
                 router.filter(_UPDATES, channel=send)
+                router.filter(_OWNER, channel=send)
                 self._router = router
                 task_status.started(router)
                 started = True
@@ -378,6 +389,13 @@ class GeoClue:
                 self._fail_all(unavailable("the connection to the system bus was lost"))
 
     async def _dispatch(self, router: Any, message: Message) -> None:
+        if message.header.fields.get(HeaderFields.member) == "NameOwnerChanged":
+            if self._client is not None:
+                logger.warning("geolocation: GeoClue left the system bus; its client is gone")
+                self._client = None
+                self._location = None
+                self._fail_all(unavailable("GeoClue left the system bus"))
+            return
         path = message.header.fields.get(HeaderFields.path)
         if self._client is None or path != self._client:
             return
@@ -399,9 +417,10 @@ class GeoClue:
     def _fail_all(self, error: GeolocationPositionError) -> None:
         listeners = list(self._listeners.values())
         self._listeners.clear()
-        self.watches.clear()
+        # Told first (each watch's listener sends its page the error), then forgotten.
         for listener in listeners:
             listener(error)
+        self.watches.clear()
 
     async def _call(self, router: Any, message: Message) -> tuple[Any, ...]:
         member = message.header.fields.get(HeaderFields.member)
