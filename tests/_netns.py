@@ -34,6 +34,7 @@ LINK: Final = "oro0"
 PEER: Final = "oro1"
 ADDRESS: Final = "10.254.0.2/24"
 GATEWAY: Final = "10.254.0.1"
+_NO_IPV6: Final = ("net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1")
 
 
 def _ip(*arguments: str) -> None:
@@ -126,6 +127,15 @@ def network_namespace() -> Iterator[Namespace]:
     namespace = Namespace(f"orotest-{os.getpid()}-{secrets.token_hex(3)}")
     _ip("netns", "add", namespace.name)
     try:
+        # No IPv6: a new link's IPv6 address settles a second after it is up (duplicate address
+        # detection), and Chromium (QtWebEngine) fails the requests it has in flight when an
+        # address changes (ERR_NETWORK_CHANGED), which would race the page's first loads.
+        subprocess.run(
+            [*namespace.command("sysctl", "-q", "-w"), *_NO_IPV6],
+            check=True,
+            capture_output=True,
+            timeout=30,
+        )
         _ip("-n", namespace.name, "link", "set", "lo", "up")
         yield namespace
     finally:

@@ -10,8 +10,9 @@ namespace's 127.0.0.1) and a real window of each engine (WebKitGTK, QtWebEngine)
 display of the machine (its unix-path socket is reachable from the namespace). The page's
 listeners are registered by an inline script, before oro's modules run.
 
-A hostile page: ``network.status`` takes nothing that could hurt; a huge or malformed body gets
-a typed error and the host keeps answering.
+Chromium's own events (its network emulation) are stopped for listeners added after oro's
+modules ran. A hostile page: ``network.status`` takes nothing that could hurt; a huge or
+malformed body gets a typed error and the host keeps answering.
 """
 
 from __future__ import annotations
@@ -181,6 +182,7 @@ def _headless(namespace: Namespace, oro: OroProcess, key: str) -> None:
 
             _scenario(namespace, page)
             _hostile_page(tab)
+            _engine_events_stopped(tab)
         finally:
             browser.close()
     origin = launch.split("/?", 1)[0]
@@ -207,3 +209,17 @@ def _hostile_page(tab: Any) -> None:
     assert other["data"]["online"] is True, other
     assert malformed["err"]["type"] == "TypeError", malformed
     assert huge["err"]["type"] == "RangeError", huge
+
+
+def _engine_events_stopped(tab: Any) -> None:
+    """Chromium's own ``offline``/``online`` (trusted events, from Playwright's network
+    emulation) reach no listener added once oro's modules ran, and ``navigator.onLine`` stays
+    the host's."""
+    tab.evaluate(
+        "globalThis.late = [];"
+        "for (const name of ['online', 'offline']) addEventListener(name, (e) => late.push(e.type))"
+    )
+    tab.context.set_offline(True)
+    assert tab.evaluate("navigator.onLine") is True
+    tab.context.set_offline(False)
+    assert tab.evaluate("late") == []
