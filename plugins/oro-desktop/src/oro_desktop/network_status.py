@@ -213,10 +213,12 @@ class NetworkStatus:
 
     async def run(self, *, task_status: anyio.abc.TaskStatus[None]) -> None:
         try:
+            # Without the route table (no /proc) every answer would be "offline".
+            (_PROC_NET / "route").read_bytes()
             watcher = _route_socket()
         except OSError as error:
             logger.warning(
-                "network status: cannot watch the network (netlink: %s); pages keep their "
+                "network status: cannot watch the network (%s); pages keep their "
                 "engine's navigator.onLine and get no online/offline events from the host",
                 error,
             )
