@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import logging
 import os
+import signal
 from collections.abc import Callable, MutableMapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, final
@@ -361,6 +362,7 @@ class QtEngine:
         storage = self._storage_path
         share_one_profile(storage, self._protocol_schemes, self._origin)
         qt_permissions.deny_every_permission()
+        _keep_sigint_handler()
         try:
             self._webview.start(
                 dispatcher.serve,
@@ -371,3 +373,15 @@ class QtEngine:
         finally:
             self._prompts.close_all()  # the app ended with prompts open: each is a denial
             release_stranded_evaluations()
+
+
+def _keep_sigint_handler() -> None:
+    """Keep Ctrl-C the runner's: pywebview's Qt backend replaces the SIGINT handler with one
+    calling ``QApplication.quit()``, which in Qt 6 asks every window to close as a user's close
+    would, so each page would be asked (beforeunload) and the host never told. Its handler is
+    looked up when the first window is made: the one in place now (the runner's, which stops
+    the host, which then closes every window without asking) is made its handler."""
+    handler = signal.getsignal(signal.SIGINT)
+    if callable(handler):
+        backend: Any = importlib.import_module("webview.platforms.qt")
+        backend._sigint_handler = handler
