@@ -139,7 +139,7 @@ def test_context_menu_has_no_navigation_and_window_close_closes_the_own_window(
     assert windows == [(0, "shown"), (1, "closed")]
     assert still_running
     assert code == 0, log
-    assert "window 0: its page closed it (window.close())" in log
+    assert "window 0: its page let it close (window.close(), or the user's close)" in log
 
 
 def _statuses(bridge: httpx.Client) -> list[tuple[int, str]]:

@@ -974,7 +974,7 @@ class WindowManager:
         window = self._windows.get(index)
         if window is None or not window.is_open:
             return
-        logger.info("window %d: its page closed it (window.close())", index)
+        logger.info("window %d: its page let it close (window.close(), or the user's close)", index)
         with contextlib.suppress(NotFoundError):  # closed meanwhile, or the GUI has ended
             await self.close(window)
 
