@@ -14,7 +14,7 @@ pywebview offers no setting for this, so the module-level name its windows const
 through is replaced before the GUI loop starts. Creating the profile is also the last moment
 before QtWebEngine reads Chromium's flags: the one pywebview adds to grant every camera and
 microphone request is taken out there (:mod:`oro_framework.gui.qt.permissions`, which also
-makes pywebview's pages deny what they are asked).
+takes pywebview's own answer off its pages: the permission broker answers for each window).
 """
 
 from __future__ import annotations
