@@ -24,13 +24,37 @@
  */
 
 import './protocol-handlers.js'
-import { install as installPermissions } from './permissions.js'
 import { Bootstrap, bootstrap, checkHash } from './bootstrap/internal/download.js'
 import { ApplicationURLEvent, HotKeyEvent } from './internal/events.js'
 import { SocketChannel } from './internal/channel.js'
 import { windowCredential } from './internal/params.js'
 
 export { ApplicationURLEvent, Bootstrap, bootstrap, checkHash }
+
+/**
+ * Make `navigator.permissions.query` and `.request` `oro:permissions`' (the host's permission
+ * broker decides the camera, the microphone, the location and notifications on every engine),
+ * importing it when the page first asks: a page that never asks loads nothing more at start.
+ * The engine's own `query` is kept for the names the host does not decide. Idempotent.
+ * @param {any} [target]
+ */
+function installPermissions (target = globalThis) {
+  const permissions = target.navigator?.permissions
+  if (!permissions || permissions[Symbol.for('oro.permissions')]) return
+  const own = typeof permissions.query === 'function' ? permissions.query.bind(permissions) : null
+  Object.defineProperty(permissions, Symbol.for('oro.permissions.engine'), { value: own })
+  for (const key of /** @type {const} */ (['query', 'request'])) {
+    Object.defineProperty(permissions, key, {
+      configurable: true,
+      writable: true,
+      /** @param {...any} args */
+      value: function (...args) {
+        return import('./permissions.js').then((module) => /** @type {any} */ (module)[key](...args))
+      }
+    })
+  }
+  Object.defineProperty(permissions, Symbol.for('oro.permissions'), { value: true })
+}
 
 const STATE = Symbol.for('oro.runtime.bootstrap')
 

@@ -115,9 +115,21 @@ function nameOf (verb, descriptor, count) {
   return String(name)
 }
 
-/** @type {Permissions | null} */
-const engine = globalThis.navigator?.permissions ?? null
-const engineQuery = engine && typeof engine.query === 'function' ? engine.query.bind(engine) : null
+/** Where the engine's own `navigator.permissions.query` is kept once these replace it. */
+const ENGINE = Symbol.for('oro.permissions.engine')
+/** Set on `navigator.permissions` once these (or the bootstrap's lazy stand-ins) answer. */
+const INSTALLED = Symbol.for('oro.permissions')
+
+/**
+ * The engine's own `query`, for the names the host does not decide.
+ * @returns {((descriptor: PermissionDescriptor) => Promise<any>) | null}
+ */
+function engineQuery () {
+  const permissions = /** @type {any} */ (globalThis.navigator?.permissions)
+  if (!permissions) return null
+  if (ENGINE in permissions) return permissions[ENGINE]
+  return typeof permissions.query === 'function' ? permissions.query.bind(permissions) : null
+}
 
 /**
  * @param {string} name
@@ -125,7 +137,8 @@ const engineQuery = engine && typeof engine.query === 'function' ? engine.query.
  * @returns {Promise<any>}
  */
 function askTheEngine (name, descriptor) {
-  if (engineQuery) return engineQuery(descriptor)
+  const query = engineQuery()
+  if (query) return query(descriptor)
   return Promise.reject(new TypeError(`The provided value '${name}' is not a valid enum value of type PermissionName.`))
 }
 
@@ -160,11 +173,15 @@ export async function request (descriptor) {
  */
 export function install (target = globalThis) {
   const permissions = target.navigator?.permissions
-  if (!permissions || permissions[Symbol.for('oro.permissions')]) return
+  if (!permissions || permissions[INSTALLED]) return
+  if (!(ENGINE in permissions)) {
+    const own = typeof permissions.query === 'function' ? permissions.query.bind(permissions) : null
+    Object.defineProperty(permissions, ENGINE, { value: own })
+  }
   for (const [key, value] of Object.entries({ query, request })) {
     Object.defineProperty(permissions, key, { configurable: true, writable: true, value })
   }
-  Object.defineProperty(permissions, Symbol.for('oro.permissions'), { value: true })
+  Object.defineProperty(permissions, INSTALLED, { value: true })
 }
 
 export default { PermissionStatus, install, query, request, types }

@@ -870,14 +870,8 @@ class WindowManager:
             self._host.emit(drops.DROP_EVENT, {"files": files, "x": x, "y": y}, window=index)
 
     def gui_close_requested(self, index: int) -> None:
-        # The GUI thread must not wait here: closing needs it. A thread of its own waits for
-        # the loop instead (a page closes its window rarely).
-        threading.Thread(
-            target=self._to_loop_async,
-            args=(self._close_requested_by_page, index),
-            name=f"oro-window-{index}-close",
-            daemon=True,
-        ).start()
+        # The GUI thread must not wait here: closing needs it.
+        self._to_loop_waiting(f"oro-window-{index}-close", self._close_requested_by_page, index)
 
     def gui_permission_requested(
         self,
@@ -886,26 +880,23 @@ class WindowManager:
         origin: str,
         answer: Callable[[bool], None],
     ) -> None:
-        # The decision may wait for the user's answer to a prompt, which needs the GUI thread:
-        # a thread of its own waits for the loop (a page asks rarely).
-        threading.Thread(
-            target=self._to_loop_async,
-            args=(self._permission_requested_by_page, index, kinds, origin, answer),
-            name=f"oro-window-{index}-permission",
-            daemon=True,
-        ).start()
+        # The decision may wait for the user's answer to a prompt, which needs the GUI thread.
+        self._to_loop_waiting(
+            f"oro-window-{index}-permission",
+            self._permission_requested_by_page,
+            *(index, kinds, origin, answer),
+        )
 
     def gui_permission_state(
         self, index: int, name: str, origin: str, answer: Callable[[str], None]
     ) -> None:
         # The app's hook is called on the loop, as for a request; nobody is asked, so the
         # answer comes soon, and the engine holds the page's query meanwhile.
-        threading.Thread(
-            target=self._to_loop_async,
-            args=(self._permission_state_for_page, index, name, origin, answer),
-            name=f"oro-window-{index}-permission-state",
-            daemon=True,
-        ).start()
+        self._to_loop_waiting(
+            f"oro-window-{index}-permission-state",
+            self._permission_state_for_page,
+            *(index, name, origin, answer),
+        )
 
     async def _permission_state_for_page(
         self, index: int, name: str, origin: str, answer: Callable[[str], None]
@@ -997,6 +988,14 @@ class WindowManager:
             return
         with contextlib.suppress(anyio.RunFinishedError):
             anyio.from_thread.run_sync(function, *args, token=self._token)
+
+    def _to_loop_waiting(self, name: str, function: Callable[..., Any], *args: Any) -> None:
+        """Run ``function(*args)``, a coroutine function, on the loop from a GUI callback that
+        must not wait for it (it may need the GUI thread, or take the user's time): a thread
+        named ``name`` waits for the loop instead (pages ask rarely)."""
+        threading.Thread(
+            target=self._to_loop_async, args=(function, *args), name=name, daemon=True
+        ).start()
 
     def _to_loop_async(self, function: Callable[..., Any], *args: Any) -> None:
         if self._token is None:
