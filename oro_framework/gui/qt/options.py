@@ -102,7 +102,12 @@ def apply_to_page(widget: Any, options: WindowOptions, origin: str) -> None:
     script (on its own page), before its first document exists."""
     page = widget.webview.page()
     profile = page.profile()
-    profile.setHttpUserAgent(options.page_user_agent(str(profile.httpUserAgent())))
+    current = str(profile.httpUserAgent())
+    wanted = options.page_user_agent(current)
+    if wanted != current:
+        # Once: setting it again (on the profile every window shares) makes QtWebEngine tell
+        # every open page of it, which made each new window cost the others' time.
+        profile.setHttpUserAgent(wanted)
     if options.user_script is None or not origin:
         return
     engine: Any = importlib.import_module("qtpy.QtWebEngineCore")
