@@ -150,8 +150,7 @@ function askTheEngine (name, descriptor) {
 export async function query (descriptor) {
   const name = nameOf('query', descriptor, arguments.length)
   if (!types.contains(name)) return askTheEngine(name, descriptor)
-  const answer = await ipcRequest('permissions.query', { name })
-  return new PermissionStatus(name, answer.state)
+  return askTheHost('permissions.query', name, descriptor)
 }
 
 /**
@@ -162,7 +161,25 @@ export async function query (descriptor) {
 export async function request (descriptor) {
   const name = nameOf('request', descriptor, arguments.length)
   if (!types.contains(name)) return askTheEngine(name, descriptor)
-  const answer = await ipcRequest('permissions.request', { name })
+  return askTheHost('permissions.request', name, descriptor)
+}
+
+/**
+ * The host's answer for `name`; the engine's where the host has none (a host without the core
+ * `permissions` routes, or no plugin declaring the permission: `NotFoundError`).
+ * @param {string} route
+ * @param {string} name
+ * @param {PermissionDescriptor} descriptor
+ * @returns {Promise<any>}
+ */
+async function askTheHost (route, name, descriptor) {
+  let answer
+  try {
+    answer = await ipcRequest(route, { name })
+  } catch (error) {
+    if (/** @type {any} */ (error)?.name === 'NotFoundError') return askTheEngine(name, descriptor)
+    throw error
+  }
   return new PermissionStatus(name, answer.state)
 }
 

@@ -148,8 +148,11 @@ def test_online_offline_in_the_page(
     key = new_key()
     if mode == "headless":
         environ = headless_environ({"ORO_HTTP_IPC_ENABLE": "true", "ORO_HTTP_IPC_SHARED_KEY": key})
+        # The session's Playwright launches it: a second sync Playwright in this thread would
+        # run inside the first one's event loop, which Playwright refuses.
+        browser_type = request.getfixturevalue("chromium_browser").browser_type
         with _start(namespace, app, environ) as oro:
-            _headless(namespace, oro, key)
+            _headless(namespace, oro, key, browser_type)
         return
     display: str = request.getfixturevalue("display")
     with _start(namespace, app, window_environ(display, mode, key)) as oro:
@@ -163,28 +166,25 @@ def test_online_offline_in_the_page(
         bridge.close()
 
 
-def _headless(namespace: Namespace, oro: OroProcess, key: str) -> None:
-    from playwright.sync_api import sync_playwright
-
+def _headless(namespace: Namespace, oro: OroProcess, key: str, browser_type: Any) -> None:
     launch = oro.launch_url()
     chromium = namespace.executable(find_chromium())
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(chromium), args=list(CHROMIUM_ARGS), headless=True
-        )
-        try:
-            tab = browser.new_page()
-            tab.goto(launch)
-            tab.wait_for_function("globalThis.ready === true")
+    browser = browser_type.launch(
+        executable_path=str(chromium), args=list(CHROMIUM_ARGS), headless=True
+    )
+    try:
+        tab = browser.new_page()
+        tab.goto(launch)
+        tab.wait_for_function("globalThis.ready === true")
 
-            def page(script: str) -> Any:
-                return tab.evaluate(script)
+        def page(script: str) -> Any:
+            return tab.evaluate(script)
 
-            _scenario(namespace, page)
-            _hostile_page(tab)
-            _engine_events_stopped(tab)
-        finally:
-            browser.close()
+        _scenario(namespace, page)
+        _hostile_page(tab)
+        _engine_events_stopped(tab)
+    finally:
+        browser.close()
     origin = launch.split("/?", 1)[0]
     _hostile(namespace, origin, key)
 
