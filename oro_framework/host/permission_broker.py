@@ -142,6 +142,7 @@ class PermissionBroker:
         self._this_run: dict[tuple[str, str], bool] = {}
         self._asking: dict[tuple[int | None, str, tuple[str, ...]], _Asking] = {}
         self._states: dict[tuple[str, str], State] = {}
+        self._read: tuple[tuple[int, int] | None, dict[str, dict[str, str]]] = (None, {})
 
     # ---------------------------------------------------------------------------------------
     # Questions
@@ -244,11 +245,25 @@ class PermissionBroker:
         decided = self._host.hooks.permission_request(self._host, request)
         return None if decided is None else bool(decided)
 
+    def _remembered(self) -> dict[str, dict[str, str]]:
+        """The store's decisions, read again only when the file changed (every permission
+        query of every page asks): ``oro config permissions --reset`` reaches a running app."""
+        try:
+            stat = self.store.stat()
+            version: tuple[int, int] | None = (stat.st_mtime_ns, stat.st_size)
+        except OSError:
+            version = None
+        if version is None:
+            return {}
+        if self._read[0] != version:
+            self._read = (version, read_decisions(self.store))
+        return self._read[1]
+
     def _known(self, kind: str, site: str) -> bool | None:
         this_run = self._this_run.get((kind, site))
         if this_run is not None:
             return this_run
-        remembered = read_decisions(self.store).get(site, {}).get(kind)
+        remembered = self._remembered().get(site, {}).get(kind)
         return None if remembered is None else remembered == "granted"
 
     async def _ask_once(self, request: PermissionRequest) -> bool:

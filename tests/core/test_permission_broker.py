@@ -390,3 +390,14 @@ async def test_notifications_are_the_configs_alone_as_oro_desktops_notification_
         assert prompt.questions == []
         assert decided is allowed
         assert state == ("granted" if allowed else "denied")
+
+
+async def test_the_store_is_read_again_when_another_process_changes_it(host: Host) -> None:
+    broker = host.permission_broker
+    before = broker.state("camera", "app").state
+    remember_decisions(broker.store, APP_SITE, ["camera"], True)  # `oro run` elsewhere
+    granted = broker.state("camera", "app").state
+    reset_decisions(broker.store)  # `oro config permissions --reset`
+    after = broker.state("camera", "app").state
+
+    assert (before, granted, after) == ("prompt", "granted", "prompt")

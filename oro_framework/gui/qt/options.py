@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from oro_framework.gui.qt.window import add_page_script
 from oro_framework.host.config.values import screen_length_pixels
 from oro_framework.host.windows.model import WindowOptions
 from oro_framework.host.windows.options import guarded_user_script, on_screen
@@ -110,17 +111,10 @@ def apply_to_page(widget: Any, options: WindowOptions, origin: str) -> None:
         profile.setHttpUserAgent(wanted)
     if options.user_script is None or not origin:
         return
-    engine: Any = importlib.import_module("qtpy.QtWebEngineCore")
-    script = engine.QWebEngineScript()
-    script.setName("oro-user-script")
     # The Greasemonkey header limits the script to the app's documents (QtWebEngine reads
     # @match as it is set); the guard inside is the second lock. After the identity script
     # (inserted first), before the page's own, in the main frame only.
-    script.setSourceCode(
-        f"// ==UserScript==\n// @match {origin}/*\n// ==/UserScript==\n"
-        + guarded_user_script(options.user_script, origin)
+    header = f"// ==UserScript==\n// @match {origin}/*\n// ==/UserScript==\n"
+    add_page_script(
+        page, "oro-user-script", header + guarded_user_script(options.user_script, origin)
     )
-    script.setInjectionPoint(engine.QWebEngineScript.InjectionPoint.DocumentCreation)
-    script.setWorldId(engine.QWebEngineScript.ScriptWorldId.MainWorld)
-    script.setRunsOnSubFrames(False)
-    page.scripts().insert(script)

@@ -37,6 +37,7 @@ import logging
 from collections.abc import Callable, MutableMapping
 from typing import Any, Final
 
+from oro_framework.gui.qt.window import add_page_script
 from oro_framework.host.permission_broker import PermissionAnswer
 from oro_framework.host.windows.engine import GuiListener
 
@@ -222,7 +223,7 @@ def ask_broker_on_page(widget: Any, index: int, listener: GuiListener) -> None:
     answered them before (the denial :func:`deny_every_permission` connected) is dropped. On
     the GUI thread."""
     page = widget.webview.page()
-    _add_denials_script(page)
+    add_page_script(page, "oro-media-denials", DENIALS_SCRIPT)
     if hasattr(page, "permissionRequested"):
         _disconnect_all(page.featurePermissionRequested)
         _disconnect_all(page.permissionRequested)
@@ -230,16 +231,6 @@ def ask_broker_on_page(widget: Any, index: int, listener: GuiListener) -> None:
         return
     _disconnect_all(page.featurePermissionRequested)
     page.featurePermissionRequested.connect(_feature_asker(page, index, listener))
-
-
-def _add_denials_script(page: Any) -> None:
-    engine: Any = importlib.import_module("qtpy.QtWebEngineCore")
-    script = engine.QWebEngineScript()
-    script.setName("oro-media-denials")
-    script.setSourceCode(DENIALS_SCRIPT)
-    script.setInjectionPoint(engine.QWebEngineScript.InjectionPoint.DocumentCreation)
-    script.setWorldId(engine.QWebEngineScript.ScriptWorldId.MainWorld)
-    page.scripts().insert(script)
 
 
 def _deny_capture(page: Any, kinds: tuple[str, ...], deny: Callable[[], None]) -> None:

@@ -99,16 +99,21 @@ def resize_centered(widget: Any, width: int, height: int) -> None:
     widget.move(center.x(), center.y())
 
 
-def add_identity_script(widget: Any, source: str) -> None:
-    """Run ``source`` at the creation of each document of the window's page, before the page's
-    own scripts, in its main world and its frames (the script checks the origin itself): the
-    window's identity script (:func:`~oro_framework.host.launch.window_identity_script`).
+def add_page_script(page: Any, name: str, source: str, *, sub_frames: bool = False) -> None:
+    """Run ``source`` at the creation of each document of ``page`` (a ``QWebEnginePage``),
+    before the page's own scripts, in its main world; in its frames too with ``sub_frames``.
     The page's own collection, not the profile's, which every window shares."""
     engine: Any = importlib.import_module("qtpy.QtWebEngineCore")
     script = engine.QWebEngineScript()
-    script.setName("oro-window-identity")
+    script.setName(name)
     script.setSourceCode(source)
     script.setInjectionPoint(engine.QWebEngineScript.InjectionPoint.DocumentCreation)
     script.setWorldId(engine.QWebEngineScript.ScriptWorldId.MainWorld)
-    script.setRunsOnSubFrames(True)
-    widget.webview.page().scripts().insert(script)
+    script.setRunsOnSubFrames(sub_frames)
+    page.scripts().insert(script)
+
+
+def add_identity_script(widget: Any, source: str) -> None:
+    """The window's identity script (:func:`~oro_framework.host.launch.window_identity_script`)
+    in every document of its page, frames too (the script checks the origin itself)."""
+    add_page_script(widget.webview.page(), "oro-window-identity", source, sub_frames=True)

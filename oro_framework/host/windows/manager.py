@@ -909,8 +909,7 @@ class WindowManager:
         except Exception:
             logger.exception("window %d: no permission state for %s of %s", index, name, origin)
         finally:
-            with contextlib.suppress(Exception):  # the GUI has ended: nobody is left to hear
-                self._engine.post(lambda: answer(state))
+            self._answer_on_gui(answer, state)
 
     async def _permission_requested_by_page(
         self,
@@ -928,8 +927,12 @@ class WindowManager:
         except Exception:
             logger.exception("window %d: denied %s to %s", index, kinds, origin)
         finally:
-            with contextlib.suppress(Exception):  # the GUI has ended: nobody is left to hear
-                self._engine.post(lambda: answer(allowed))
+            self._answer_on_gui(answer, allowed)
+
+    def _answer_on_gui(self, answer: Callable[[ResultT], None], value: ResultT) -> None:
+        """Call the engine's ``answer(value)`` on the GUI thread."""
+        with contextlib.suppress(Exception):  # the GUI has ended: nobody is left to hear
+            self._engine.post(lambda: answer(value))
 
     async def ask_permission(self, index: int, question: str) -> PermissionAnswer:
         """Ask the user ``question`` (the permission broker's prompt) over window ``index``
