@@ -237,7 +237,7 @@ async def test_concurrent_asks_share_one_prompt(monkeypatch: pytest.MonkeyPatch)
         async with anyio.create_task_group() as group:
             for _ in range(20):
                 group.start_soon(ask)
-            await anyio.sleep(0.05)
+            await anyio.wait_all_tasks_blocked()  # every ask is waiting on the one prompt
             release.set()
 
     assert results == [True] * 20
