@@ -21,12 +21,38 @@ frames; ``js/`` the ES modules and their ``.d.ts``.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
-from oro_conduit.codec import Frame, FrameError, OptionValue, decode_frame, encode_frame
-from oro_conduit.server import FALLBACK_EVENT, ConduitServer
-from oro_conduit.state import STATE
-from oro_framework import Host, NotSupportedError
+if TYPE_CHECKING:
+    from oro_conduit.codec import Frame, FrameError, OptionValue, decode_frame, encode_frame
+    from oro_conduit.server import FALLBACK_EVENT, ConduitServer
+    from oro_conduit.state import STATE
+    from oro_framework import Host
+
+# The names below import on first use (PEP 562): every oro command imports this package to load
+# the plugin's entry module (oro_conduit.plugin), which must not cost the server and the host.
+_EXPORTS: dict[str, str] = {
+    "FALLBACK_EVENT": "oro_conduit.server",
+    "ConduitServer": "oro_conduit.server",
+    "Frame": "oro_conduit.codec",
+    "FrameError": "oro_conduit.codec",
+    "OptionValue": "oro_conduit.codec",
+    "decode_frame": "oro_conduit.codec",
+    "encode_frame": "oro_conduit.codec",
+    "STATE": "oro_conduit.state",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'oro_conduit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "FALLBACK_EVENT",
@@ -58,6 +84,9 @@ async def send(
     :raises NotSupportedError: oro-conduit is not loaded in ``host``.
     :raises FrameError: ``options`` cannot be framed (key over 255 bytes...).
     """
+    from oro_conduit.state import STATE
+    from oro_framework import NotSupportedError
+
     server = host.stash.get(STATE)
     if server is None:
         raise NotSupportedError("the oro-conduit plugin is not loaded in this host")

@@ -1,32 +1,28 @@
-"""The oro-desktop plugin: hook implementations only."""
+"""The oro-desktop plugin: hook implementations only.
+
+Every command loads this module to collect the plugins' hooks (``oro --help`` too): it imports
+nothing but ``hookimpl``, and each hook imports what it hands the host, so a command that never
+builds a host never imports the routes, their D-Bus clients or the settings.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-import anyio
+from oro_framework import hookimpl
 
-from oro_desktop.geolocation import GEOLOCATION, GeoClue
-from oro_desktop.geolocation import ROUTES as GEOLOCATION_ROUTES
-from oro_desktop.geolocation import SERVICE_NAME as GEOLOCATION_SERVICE
-from oro_desktop.network_status import NETWORK_STATUS, NetworkStatus
-from oro_desktop.network_status import ROUTES as NETWORK_STATUS_ROUTES
-from oro_desktop.network_status import SERVICE_NAME as NETWORK_STATUS_SERVICE
-from oro_desktop.routes import ROUTE_GROUPS
-from oro_desktop.settings import DesktopSettings, WindowStateSettings
-from oro_desktop.state import SERVICE_NAME, STATE, DesktopState
-from oro_framework import (
-    ConfigRegistry,
-    Host,
-    JSModuleTable,
-    LifecycleEvent,
-    PermissionRegistry,
-    RouteTable,
-    ServiceRegistry,
-    Window,
-    hookimpl,
-)
+if TYPE_CHECKING:
+    from oro_framework import (
+        ConfigRegistry,
+        Host,
+        JSModuleTable,
+        LifecycleEvent,
+        PermissionRegistry,
+        RouteTable,
+        ServiceRegistry,
+        Window,
+    )
 
 JS_DIRECTORY: Final = Path(__file__).parent / "js"
 STOP_GRACE_SECONDS: Final = 3.0
@@ -35,6 +31,9 @@ STOP_GRACE_SECONDS: Final = 3.0
 
 @hookimpl
 def oro_register_permissions(permissions: PermissionRegistry) -> None:
+    from oro_desktop.network_status import ROUTES as NETWORK_STATUS_ROUTES
+    from oro_desktop.routes import ROUTE_GROUPS
+
     for group in ROUTE_GROUPS:
         permissions.add_group(group)
     permissions.add_group(NETWORK_STATUS_ROUTES)
@@ -42,12 +41,18 @@ def oro_register_permissions(permissions: PermissionRegistry) -> None:
 
 @hookimpl
 def oro_register_config(config: ConfigRegistry) -> None:
+    from oro_desktop.settings import DesktopSettings, WindowStateSettings
+
     config.add_settings(DesktopSettings, section="desktop")
     config.add_settings(WindowStateSettings, section="window")
 
 
 @hookimpl
 def oro_configure(host: Host) -> None:
+    from oro_desktop.geolocation import GEOLOCATION, GeoClue
+    from oro_desktop.network_status import NETWORK_STATUS, NetworkStatus
+    from oro_desktop.state import STATE, DesktopState
+
     host.stash[STATE] = DesktopState.from_host(host)
     host.stash[GEOLOCATION] = GeoClue(host)
     host.stash[NETWORK_STATUS] = NetworkStatus(host)
@@ -55,6 +60,10 @@ def oro_configure(host: Host) -> None:
 
 @hookimpl
 def oro_register_routes(routes: RouteTable) -> None:
+    from oro_desktop.geolocation import ROUTES as GEOLOCATION_ROUTES
+    from oro_desktop.network_status import ROUTES as NETWORK_STATUS_ROUTES
+    from oro_desktop.routes import ROUTE_GROUPS
+
     for group in ROUTE_GROUPS:
         routes.add_group(group)
     # Its permission, geolocation, is the host's (the permission broker's kinds).
@@ -79,6 +88,12 @@ def oro_register_js_modules(modules: JSModuleTable, host: Host) -> None:
 
 @hookimpl
 def oro_register_services(services: ServiceRegistry, host: Host) -> None:
+    from oro_desktop.geolocation import GEOLOCATION
+    from oro_desktop.geolocation import SERVICE_NAME as GEOLOCATION_SERVICE
+    from oro_desktop.network_status import NETWORK_STATUS
+    from oro_desktop.network_status import SERVICE_NAME as NETWORK_STATUS_SERVICE
+    from oro_desktop.state import SERVICE_NAME, STATE
+
     services.add(
         SERVICE_NAME,
         host.stash[STATE].tasks.run,
@@ -99,22 +114,34 @@ def oro_register_services(services: ServiceRegistry, host: Host) -> None:
 
 @hookimpl
 def oro_page_args(host: Host) -> dict[str, Any] | None:
+    from oro_desktop.network_status import NETWORK_STATUS
+
     return host.stash[NETWORK_STATUS].page_args()
 
 
 @hookimpl
 def oro_window_created(host: Host, window: Window) -> None:
+    from oro_desktop.state import STATE
+
     host.stash[STATE].window_created(window)
 
 
 @hookimpl
 def oro_page_closed(host: Host, window: int) -> None:
+    from oro_desktop.geolocation import GEOLOCATION
+    from oro_desktop.state import STATE
+
     host.stash[STATE].page_closed(window)
     host.stash[GEOLOCATION].page_closed(window)
 
 
 @hookimpl
 def oro_lifecycle_event(host: Host, event: LifecycleEvent) -> None:
+    import anyio
+
+    from oro_desktop.state import STATE
+    from oro_framework import LifecycleEvent
+
     if event is LifecycleEvent.STOPPING:
         state = host.stash[STATE]
 
@@ -128,6 +155,10 @@ def oro_lifecycle_event(host: Host, event: LifecycleEvent) -> None:
 
 @hookimpl
 def oro_diagnostics(host: Host) -> dict[str, Any]:
+    from oro_desktop.geolocation import GEOLOCATION
+    from oro_desktop.network_status import NETWORK_STATUS
+    from oro_desktop.state import STATE
+
     return {
         **host.stash[STATE].diagnostics(),
         "network": host.stash[NETWORK_STATUS].diagnostics(),
@@ -137,6 +168,10 @@ def oro_diagnostics(host: Host) -> dict[str, Any]:
 
 @hookimpl
 def oro_unconfigure(host: Host) -> None:
+    from oro_desktop.geolocation import GEOLOCATION
+    from oro_desktop.network_status import NETWORK_STATUS
+    from oro_desktop.state import STATE
+
     host.stash.pop(STATE)
     host.stash.pop(GEOLOCATION)
     host.stash.pop(NETWORK_STATUS)

@@ -1,43 +1,55 @@
-"""The oro-fs plugin: hook implementations only."""
+"""The oro-fs plugin: hook implementations only.
+
+Every command loads this module to collect the plugins' hooks (``oro --help`` too): it imports
+nothing but ``hookimpl``, and each hook imports what it hands the host, so a command that never
+builds a host never imports the routes, their state or the settings.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from oro_framework import (
-    ConfigRegistry,
-    Host,
-    JSModuleTable,
-    PermissionRegistry,
-    RouteTable,
-    ServiceRegistry,
-    hookimpl,
-)
-from oro_fs.routes import ROUTES
-from oro_fs.settings import FsSettings
-from oro_fs.state import STATE, FsState
+from oro_framework import hookimpl
+
+if TYPE_CHECKING:
+    from oro_framework import (
+        ConfigRegistry,
+        Host,
+        JSModuleTable,
+        PermissionRegistry,
+        RouteTable,
+        ServiceRegistry,
+    )
 
 JS_DIRECTORY: Final = Path(__file__).parent / "js"
 
 
 @hookimpl
 def oro_register_permissions(permissions: PermissionRegistry) -> None:
+    from oro_fs.routes import ROUTES
+
     permissions.add_group(ROUTES)
 
 
 @hookimpl
 def oro_register_config(config: ConfigRegistry) -> None:
+    from oro_fs.settings import FsSettings
+
     config.add_settings(FsSettings, section="filesystem")
 
 
 @hookimpl
 def oro_configure(host: Host) -> None:
+    from oro_fs.state import STATE, FsState
+
     host.stash[STATE] = FsState.from_host(host)
 
 
 @hookimpl
 def oro_register_routes(routes: RouteTable) -> None:
+    from oro_fs.routes import ROUTES
+
     routes.add_group(ROUTES)
 
 
@@ -50,6 +62,8 @@ def oro_register_js_modules(modules: JSModuleTable) -> None:
 
 @hookimpl
 def oro_register_services(services: ServiceRegistry, host: Host) -> None:
+    from oro_fs.state import STATE
+
     services.add(
         "fs.watchers",
         host.stash[STATE].run,
@@ -60,17 +74,23 @@ def oro_register_services(services: ServiceRegistry, host: Host) -> None:
 
 @hookimpl
 def oro_page_closed(host: Host, window: int) -> None:
+    from oro_fs.state import STATE
+
     # Closing a watcher's descriptor stops the watcher too.
     host.stash[STATE].descriptors.close_window(window)
 
 
 @hookimpl
 def oro_diagnostics(host: Host) -> dict[str, Any]:
+    from oro_fs.state import STATE
+
     return host.stash[STATE].diagnostics()
 
 
 @hookimpl
 def oro_unconfigure(host: Host) -> None:
+    from oro_fs.state import STATE
+
     state = host.stash.pop(STATE)
     if state is not None:
         state.close()

@@ -1,42 +1,52 @@
-"""The oro-process plugin (``child_process``): hook implementations only."""
+"""The oro-process plugin (``child_process``): hook implementations only.
+
+Every command loads this module to collect the plugins' hooks (``oro --help`` too): it imports
+nothing but ``hookimpl``, and each hook imports what it hands the host, so a command that never
+builds a host never imports the routes, their state or the settings.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from oro_framework import (
-    ConfigRegistry,
-    Host,
-    JSModuleTable,
-    PermissionRegistry,
-    RouteTable,
-    ServiceRegistry,
-    hookimpl,
-)
-from oro_process.backend import BACKEND, BackendProcess
-from oro_process.backend_routes import BACKEND_ROUTES
-from oro_process.routes import ROUTES
-from oro_process.settings import BackendSettings, ProcessSettings
-from oro_process.state import SERVICE_NAME, STATE, ChildProcesses
+from oro_framework import hookimpl
+
+if TYPE_CHECKING:
+    from oro_framework import (
+        ConfigRegistry,
+        Host,
+        JSModuleTable,
+        PermissionRegistry,
+        RouteTable,
+        ServiceRegistry,
+    )
 
 JS_DIRECTORY: Final = Path(__file__).parent / "js"
 
 
 @hookimpl
 def oro_register_permissions(permissions: PermissionRegistry) -> None:
+    from oro_process.backend_routes import BACKEND_ROUTES
+    from oro_process.routes import ROUTES
+
     permissions.add_group(ROUTES)
     permissions.add_group(BACKEND_ROUTES)
 
 
 @hookimpl
 def oro_register_config(config: ConfigRegistry) -> None:
+    from oro_process.settings import BackendSettings, ProcessSettings
+
     config.add_settings(ProcessSettings, section="process")
     config.add_settings(BackendSettings, section="process.backend")
 
 
 @hookimpl
 def oro_configure(host: Host) -> None:
+    from oro_process.backend import BACKEND, BackendProcess
+    from oro_process.state import STATE, ChildProcesses
+
     children = ChildProcesses.from_host(host)
     host.stash[STATE] = children
     host.stash[BACKEND] = BackendProcess.from_host(host, children)
@@ -44,6 +54,9 @@ def oro_configure(host: Host) -> None:
 
 @hookimpl
 def oro_register_routes(routes: RouteTable) -> None:
+    from oro_process.backend_routes import BACKEND_ROUTES
+    from oro_process.routes import ROUTES
+
     routes.add_group(ROUTES)
     routes.add_group(BACKEND_ROUTES)
 
@@ -55,6 +68,8 @@ def oro_register_js_modules(modules: JSModuleTable) -> None:
 
 @hookimpl
 def oro_register_services(services: ServiceRegistry, host: Host) -> None:
+    from oro_process.state import SERVICE_NAME, STATE
+
     services.add(
         SERVICE_NAME,
         host.stash[STATE].run,
@@ -65,16 +80,24 @@ def oro_register_services(services: ServiceRegistry, host: Host) -> None:
 
 @hookimpl
 def oro_page_closed(host: Host, window: int) -> None:
+    from oro_process.state import STATE
+
     host.stash[STATE].close_window(window)
 
 
 @hookimpl
 def oro_diagnostics(host: Host) -> dict[str, Any]:
+    from oro_process.backend import BACKEND
+    from oro_process.state import STATE
+
     return {**host.stash[STATE].diagnostics(), "backend": host.stash[BACKEND].diagnostics()}
 
 
 @hookimpl
 def oro_unconfigure(host: Host) -> None:
+    from oro_process.backend import BACKEND
+    from oro_process.state import STATE
+
     # The service has stopped by now, and ended every child (the backend too) with it.
     host.stash.pop(BACKEND)
     host.stash.pop(STATE)

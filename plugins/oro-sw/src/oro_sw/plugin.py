@@ -1,32 +1,34 @@
-"""The oro-sw plugin: hook implementations only."""
+"""The oro-sw plugin: hook implementations only.
+
+Every command loads this module to collect the plugins' hooks (``oro --help`` too): it imports
+nothing but ``hookimpl``, and each hook imports what it hands the host, so a command that never
+builds a host never imports the routes, their state or the settings.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from oro_framework import (
-    ConfigRegistry,
-    Host,
-    JSModuleTable,
-    PermissionRegistry,
-    RouteTable,
-    hookimpl,
-)
-from oro_sw.routes import ROUTES
-from oro_sw.settings import TABLE_KEY, SwSettings
-from oro_sw.state import STATE, SwState
+from oro_framework import hookimpl
+
+if TYPE_CHECKING:
+    from oro_framework import ConfigRegistry, Host, JSModuleTable, PermissionRegistry, RouteTable
 
 JS_DIRECTORY: Final = Path(__file__).parent / "js"
 
 
 @hookimpl
 def oro_register_permissions(permissions: PermissionRegistry) -> None:
+    from oro_sw.routes import ROUTES
+
     permissions.add_group(ROUTES)
 
 
 @hookimpl
 def oro_register_config(config: ConfigRegistry) -> None:
+    from oro_sw.settings import TABLE_KEY, SwSettings
+
     # Oro spells the keys flattened (webview_service-workers...); both reach the same key.
     config.add_settings(SwSettings, section="webview")
     config.add(
@@ -40,11 +42,15 @@ def oro_register_config(config: ConfigRegistry) -> None:
 
 @hookimpl
 def oro_configure(host: Host) -> None:
+    from oro_sw.state import STATE, SwState
+
     host.stash[STATE] = SwState.from_host(host)
 
 
 @hookimpl
 def oro_register_routes(routes: RouteTable) -> None:
+    from oro_sw.routes import ROUTES
+
     routes.add_group(ROUTES)
 
 
@@ -59,6 +65,9 @@ def oro_register_js_modules(modules: JSModuleTable) -> None:
 
 @hookimpl
 def oro_page_args(host: Host, window: int, origin: str) -> dict[str, Any] | None:
+    from oro_sw.routes import ROUTES
+    from oro_sw.state import STATE
+
     if not host.is_permission_allowed(ROUTES.permission):
         return None
     state = host.stash[STATE]
@@ -73,10 +82,14 @@ def oro_page_args(host: Host, window: int, origin: str) -> dict[str, Any] | None
 
 @hookimpl
 def oro_diagnostics(host: Host) -> dict[str, Any]:
+    from oro_sw.state import STATE
+
     return host.stash[STATE].diagnostics()
 
 
 @hookimpl
 def oro_unconfigure(host: Host) -> None:
+    from oro_sw.state import STATE
+
     # Every change was written when it was made; nothing is open.
     host.stash.pop(STATE)
