@@ -1,5 +1,6 @@
 """Modules imported on first use: llama.cpp (and numpy) cost ~0.4 s to import, which every
-``oro`` command would otherwise pay for loading this plugin's entry points.
+``oro`` command would otherwise pay for loading this plugin's entry points; httpx ~50 ms, which
+``oro run`` would pay with no upstream configured.
 
 Type checkers see the real modules (``if TYPE_CHECKING:`` imports at each use site); at run time
 each name is a :class:`LazyModule` that imports its module on first attribute access and then
@@ -44,3 +45,6 @@ llama_internals = LazyModule("llama_cpp._internals")
 llama_grammar = LazyModule("llama_cpp.llama_grammar")
 llama_chat_format = LazyModule("llama_cpp.llama_chat_format")
 numpy = LazyModule("numpy")
+# httpx imports rich, pygments and click for its command line (httpx._main, ~50 ms): only an
+# [ai.upstreams.*] server needs it.
+httpx = LazyModule("httpx")

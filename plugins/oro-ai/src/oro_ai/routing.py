@@ -10,11 +10,9 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncGenerator, Mapping
 from contextlib import aclosing, suppress
-from typing import Any, Final, final
+from typing import TYPE_CHECKING, Any, Final, final
 
 import anyio
-import httpx
-from httpx_sse import EventSource, ServerSentEvent, SSEError
 
 from oro_ai.errors import APIError
 from oro_ai.models import ModelRegistry
@@ -31,6 +29,12 @@ from oro_framework.asgi import (
     send_response,
     start_event_stream,
 )
+
+if TYPE_CHECKING:
+    import httpx
+    from httpx_sse import ServerSentEvent
+else:  # imported on first use (an upstream's answer), not by every oro run: see oro_ai._lazy
+    from oro_ai._lazy import httpx
 
 __all__ = ["UPSTREAM_PERMISSION", "UpstreamRouter", "forward"]
 
@@ -185,6 +189,8 @@ async def forward(
             await send_json(send, 200, payload)
 
     async def streamed(send: Send) -> None:
+        from httpx_sse import EventSource
+
         async with (
             upstream.request("POST", path, body) as response,
             aclosing(EventSource(response).aiter_sse()) as stream,
@@ -206,6 +212,8 @@ async def _first_event(
 ) -> ServerSentEvent | None:
     """The stream's first event, before anything is sent back: what goes wrong here is still
     an error answer (or a fallback), not the last event of a stream."""
+    from httpx_sse import SSEError
+
     try:
         return await anext(stream, None)
     except SSEError:

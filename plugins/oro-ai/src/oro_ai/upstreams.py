@@ -14,15 +14,19 @@ import math
 import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from typing import Any, Final, final
+from typing import TYPE_CHECKING, Any, Final, final
 
 import anyio
-import httpx
 
 from oro_ai.errors import APIError
 from oro_ai.redaction import REDACTED, Redactor, safe_param
 from oro_ai.settings import UpstreamSettings
 from oro_framework import ConfigError, MemoryBudget, MemoryReservation
+
+if TYPE_CHECKING:
+    import httpx
+else:  # imported on first use (an [ai.upstreams.*] server), not by every oro run: oro_ai._lazy
+    from oro_ai._lazy import httpx
 
 __all__ = ["Upstream", "check_upstream_url", "is_loopback_host"]
 
@@ -46,9 +50,12 @@ _ERROR_BODY_BYTES: Final = 64 * 1024
 _LOGGED_ERROR_CHARS: Final = 2000
 _RETRY_BACKOFF: Final = (0.1, 0.3, 1.0)
 
-_CONNECTION_FAILURES: Final = (httpx.ConnectError, httpx.ConnectTimeout, httpx.RemoteProtocolError)
-"""Failures that happen before the server received the request, or before it answered a
-single byte: retried. A timeout waiting for the answer is not: the request may be running."""
+
+def _connection_failures() -> tuple[type[httpx.TransportError], ...]:
+    """Failures that happen before the server received the request, or before it answered a
+    single byte: retried. A timeout waiting for the answer is not: the request may be running.
+    (A function: httpx imports on first use.)"""
+    return (httpx.ConnectError, httpx.ConnectTimeout, httpx.RemoteProtocolError)
 
 
 def is_loopback_host(host: str) -> bool:
@@ -390,7 +397,7 @@ class Upstream:
         for attempt in range(self.settings.retries + 1):
             try:
                 return await client.send(request, stream=True)
-            except _CONNECTION_FAILURES as error:
+            except _connection_failures() as error:
                 if attempt == self.settings.retries:
                     raise APIError(
                         503,
