@@ -28,7 +28,7 @@ from oro_framework.web.asgi import (
     HeaderList,
     Receive,
     Send,
-    cancelled_on_disconnect,
+    answer_cancelled_on_disconnect,
     receive_body,
     send_response,
     start_response,
@@ -117,17 +117,18 @@ async def _dispatch(
         memory=memory,
     )
 
+    async def reply(send: Send) -> None:
+        if request.wants_parse_ahead():
+            await request.parse_ahead()
+        wire = wire_reply(await host.router.dispatch(request))
+        if wire.stream is None or headers.get(CREDIT_HEADER) != "1":
+            await send_wire(send, base, wire)
+            return
+        with call.bridge.credits.opened(request.window) as (stream_id, credit):
+            await send_paced(send, base, wire, stream_id, credit)
+
     async def answer(send: Send) -> None:
-        async with cancelled_on_disconnect(call.receive, send, request) as send:
-            if request.wants_parse_ahead():
-                await request.parse_ahead()
-            reply = await host.router.dispatch(request)
-            wire = wire_reply(reply)
-            if wire.stream is None or headers.get(CREDIT_HEADER) != "1":
-                await send_wire(send, base, wire)
-                return
-            with call.bridge.credits.opened(request.window) as (stream_id, credit):
-                await send_paced(send, base, wire, stream_id, credit)
+        await answer_cancelled_on_disconnect(call.receive, send, reply, request)
 
     # A call that has not answered holds one of the connections all windows share: one page
     # may hold only so many (ipc.max_held_connections_per_page, bridge/held.py).
