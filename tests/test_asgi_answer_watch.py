@@ -110,7 +110,7 @@ async def test_a_disconnect_after_the_last_body_message_cancels_nothing() -> Non
     sent = Sent()
 
     async def answer(send: Send) -> None:
-        await anyio.sleep(0)  # watched from here on
+        await trio.lowlevel.checkpoint()  # watched from here on
         await send(BODY)
         await to_app.send({"type": "http.disconnect"})
         await anyio.sleep(0.01)  # the watch reads the disconnect meanwhile
@@ -124,7 +124,7 @@ async def test_a_disconnect_after_the_last_body_message_cancels_nothing() -> Non
 
 async def test_an_error_of_the_answer_reaches_the_caller_as_it_is() -> None:
     async def answer(send: Send) -> None:
-        await anyio.sleep(0)
+        await trio.lowlevel.checkpoint()
         raise OutOfRangeError("too many")
 
     to_app, from_client = anyio.create_memory_object_stream[Message](1)
