@@ -8,26 +8,35 @@ every key type (Node gives an EC key's bare point); ``issuerCertificate`` is lef
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import ipaddress
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from cryptography import x509
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-from cryptography.x509.oid import NameOID
+if TYPE_CHECKING:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+    from cryptography.x509 import oid
+else:  # imported on first use (a page's TLS certificate): see oro_tls._lazy
+    from oro_tls._lazy import ec, oid, rsa, serialization, x509
 
 __all__ = ["node_certificate", "node_name", "node_time", "subject_alt_name_text"]
 
-# Node's keys for the name attributes (OpenSSL's short names).
-_NAME_KEYS: Final[dict[x509.ObjectIdentifier, str]] = {
-    NameOID.COUNTRY_NAME: "C",
-    NameOID.STATE_OR_PROVINCE_NAME: "ST",
-    NameOID.LOCALITY_NAME: "L",
-    NameOID.ORGANIZATION_NAME: "O",
-    NameOID.ORGANIZATIONAL_UNIT_NAME: "OU",
-    NameOID.COMMON_NAME: "CN",
-}
+
+@functools.cache
+def _name_keys() -> dict[x509.ObjectIdentifier, str]:
+    """Node's keys for the name attributes (OpenSSL's short names)."""
+    return {
+        oid.NameOID.COUNTRY_NAME: "C",
+        oid.NameOID.STATE_OR_PROVINCE_NAME: "ST",
+        oid.NameOID.LOCALITY_NAME: "L",
+        oid.NameOID.ORGANIZATION_NAME: "O",
+        oid.NameOID.ORGANIZATIONAL_UNIT_NAME: "OU",
+        oid.NameOID.COMMON_NAME: "CN",
+    }
+
+
 _MONTHS: Final = (
     "Jan",
     "Feb",
@@ -57,7 +66,7 @@ def node_name(name: x509.Name) -> dict[str, Any]:
     """``{C, ST, L, O, OU, CN}`` of those present; a repeated attribute is a list (Node's)."""
     result: dict[str, Any] = {}
     for attribute in name:
-        key = _NAME_KEYS.get(attribute.oid)
+        key = _name_keys().get(attribute.oid)
         if key is None:
             continue
         value = attribute.value if isinstance(attribute.value, str) else attribute.value.hex()
@@ -146,7 +155,9 @@ def _digests(der: bytes) -> dict[str, str]:
 def _node_certificate(der: bytes) -> dict[str, Any]:
     certificate = x509.load_der_x509_certificate(der)
     public_key = certificate.public_key()
-    spki = public_key.public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
+    spki = public_key.public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
     try:
         constraints = certificate.extensions.get_extension_for_class(x509.BasicConstraints)
         is_ca = bool(constraints.value.ca)

@@ -38,11 +38,14 @@ import ssl
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from cryptography import x509
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
+if TYPE_CHECKING:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
+else:  # imported on first use (a page's own CA, certificate or key): see oro_tls._lazy
+    from oro_tls._lazy import serialization, x509
 
 from oro_framework import InvalidArgumentError
 

@@ -37,11 +37,14 @@ import ipaddress
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, ClassVar, Final
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 from urllib.parse import urlsplit
 
-from cryptography import x509
-from cryptography.hazmat.primitives.serialization import Encoding
+if TYPE_CHECKING:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+else:  # imported on first use (a pin read from a certificate): see oro_tls._lazy
+    from oro_tls._lazy import serialization, x509
 
 from oro_framework import InvalidArgumentError, IPCError
 
@@ -522,7 +525,7 @@ def pin_of_pem(pem: str) -> str:
             f"Invalid certificate: the PEM does not parse ({error})",
             code="ERR_TLS_INVALID_CERT",
         ) from None
-    return pin_of_certificate(certificate.public_bytes(Encoding.DER))
+    return pin_of_certificate(certificate.public_bytes(serialization.Encoding.DER))
 
 
 # --------------------------------------------------------------------------------------------

@@ -31,12 +31,14 @@ import ssl
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, ClassVar, Final
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 
-from cryptography import x509
-from cryptography.hazmat.primitives.serialization import Encoding
-from cryptography.x509 import verification
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+if TYPE_CHECKING:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.x509 import oid, verification
+else:  # imported on first use (a chain to verify): see oro_tls._lazy
+    from oro_tls._lazy import oid, serialization, verification, x509
 
 from oro_framework import ErrnoError, IPCError
 
@@ -375,7 +377,7 @@ def _time_failure(path: Iterable[x509.Certificate], now: datetime.datetime) -> V
 def _name_matches(certificate: x509.Certificate, hostname: str) -> bool:
     """Whether a certificate without a subjectAltName names ``hostname`` in its CN (OpenSSL
     falls back to the CN then, as Python's ``hostname_checks_common_name`` does)."""
-    names = certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    names = certificate.subject.get_attributes_for_oid(oid.NameOID.COMMON_NAME)
     return any(str(name.value).lower() == hostname.lower().rstrip(".") for name in names)
 
 
@@ -401,12 +403,18 @@ def _hostname_failure(leaf: x509.Certificate, hostname: str) -> VerifyFailure:
     )
 
 
-_CA_POLICY: Final = verification.ExtensionPolicy.permit_all().require_present(
-    x509.BasicConstraints, verification.Criticality.AGNOSTIC, None
-)
-_SAN_POLICY: Final = verification.ExtensionPolicy.permit_all().require_present(
-    x509.SubjectAlternativeName, verification.Criticality.AGNOSTIC, None
-)
+@functools.cache
+def _ca_policy() -> verification.ExtensionPolicy:
+    return verification.ExtensionPolicy.permit_all().require_present(
+        x509.BasicConstraints, verification.Criticality.AGNOSTIC, None
+    )
+
+
+@functools.cache
+def _san_policy() -> verification.ExtensionPolicy:
+    return verification.ExtensionPolicy.permit_all().require_present(
+        x509.SubjectAlternativeName, verification.Criticality.AGNOSTIC, None
+    )
 
 
 def _builder(
@@ -418,7 +426,7 @@ def _builder(
         verification.PolicyBuilder()
         .store(verification.Store(roots))
         .time(now)
-        .extension_policies(ca_policy=_CA_POLICY, ee_policy=ee)
+        .extension_policies(ca_policy=_ca_policy(), ee_policy=ee)
     )
 
 
@@ -501,7 +509,7 @@ def _verify_chain(
     except ValueError:
         return _hostname_failure(leaf, hostname)
     try:
-        _builder(roots, moment, _SAN_POLICY).build_server_verifier(subject).verify(
+        _builder(roots, moment, _san_policy()).build_server_verifier(subject).verify(
             leaf, intermediates
         )
     except verification.VerificationError as error:
@@ -518,7 +526,8 @@ def _serves_tls(leaf: x509.Certificate) -> bool:
     except x509.ExtensionNotFound:
         return True
     return any(
-        usage in (ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.ANY_EXTENDED_KEY_USAGE)
+        usage
+        in (oid.ExtendedKeyUsageOID.SERVER_AUTH, oid.ExtendedKeyUsageOID.ANY_EXTENDED_KEY_USAGE)
         for usage in usages
     )
 
@@ -529,9 +538,10 @@ def _untrusted(
     roots: list[x509.Certificate],
 ) -> VerifyFailure:
     top = path[-1]
-    der = top.public_bytes(Encoding.DER)
+    der = top.public_bytes(serialization.Encoding.DER)
     trusted_issuer = any(
-        root.public_bytes(Encoding.DER) == der or _issued_by(top, root) for root in roots
+        root.public_bytes(serialization.Encoding.DER) == der or _issued_by(top, root)
+        for root in roots
     )
     if trusted_issuer:
         # A path to a trusted root exists: something else is wrong with it.
