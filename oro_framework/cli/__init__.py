@@ -6,7 +6,6 @@ through ``oro_register_commands``, as a plugin's commands do."""
 from __future__ import annotations
 
 import logging
-import os
 import sys
 import warnings
 from collections.abc import Sequence
@@ -14,11 +13,7 @@ from typing import Any, Final
 
 import click
 
-from oro_framework import __version__
-from oro_framework.cli.commands import add_own_commands, add_plugin_commands
-from oro_framework.host.app_backend import backend_imports_off
-from oro_framework.host.hooks import HookCaller
-from oro_framework.host.plugins import create_plugin_manager
+from oro_framework.cli.commands import OroGroup
 
 __all__ = ["BACKEND_COMMANDS", "cli", "main"]
 
@@ -28,8 +23,15 @@ BACKEND_COMMANDS: Final = frozenset({"run", "dev", "test", "build", "types"})
 plugin's included, only reads the app folder: a host it builds leaves ``backend.py`` unimported."""
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="oro")
+@click.group(cls=OroGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=lambda context, _, shown: _show_version(context, shown),
+    help="Show the version and exit.",
+)
 @click.option(
     "-v", "--verbose", is_flag=True, help="Log what the host does; show tracebacks of errors."
 )
@@ -43,10 +45,19 @@ def cli(context: click.Context, verbose: bool) -> None:
     if context.invoked_subcommand not in BACKEND_COMMANDS:
         # Reading an app folder (a downloaded one, say) must never run it: until the command
         # ends, hosts leave its backend.py unimported.
+        from oro_framework.host.app_backend import backend_imports_off
+
         context.with_resource(backend_imports_off())
 
 
-add_own_commands(cli)
+def _show_version(context: click.Context, shown: bool) -> None:
+    # Looked up only when asked: reading the installed version imports importlib.metadata,
+    # which every other command would pay for.
+    if shown and not context.resilient_parsing:
+        from oro_framework import __version__
+
+        click.echo(f"oro, version {__version__}")
+        context.exit()
 
 
 def _show_warning(message: Warning | str, category: type[Warning], *_: Any, **__: Any) -> None:
@@ -54,9 +65,7 @@ def _show_warning(message: Warning | str, category: type[Warning], *_: Any, **__
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Console-script entry point: add plugin commands, then run the command line."""
+    """Console-script entry point: run the command line (a plugin's commands join it when
+    first looked up, see :class:`~oro_framework.cli.commands.OroGroup`)."""
     warnings.showwarning = _show_warning
-    hooks = HookCaller(create_plugin_manager(environ=os.environ, strict=False))
-    for error in add_plugin_commands(cli, hooks).values():
-        click.echo(f"warning: skipping the commands of broken plugin: {error}", err=True)
     cli.main(args=list(argv) if argv is not None else sys.argv[1:], prog_name="oro")

@@ -59,6 +59,7 @@ from oro_framework.host.plugins import (
     LoadedPlugins,
     PluginInfo,
     create_plugin_manager,
+    distribution_name,
     listed_entry_points,
     load_entry_point,
     register_plugin,
@@ -337,14 +338,14 @@ class Host:
         # plugin is never one: it starts with the app.
         found = listed_entry_points(environ, extensions) if extensions else []
         entries = [
-            entry for entry in found if entry.dist is None or entry.dist.name != CORE_DISTRIBUTION
+            entry for entry in found if distribution_name(entry) != CORE_DISTRIBUTION
         ]
         self._listed_core = {entry.name for entry in found if entry not in entries}
         for entry_point in entries:
             if not any(info.name == entry_point.name for info in loaded.infos):
                 load_entry_point(loaded, entry_point, not self.skips_broken_plugins)
         self._extension_entries = [
-            (entry.name, entry.dist.name if entry.dist is not None else None) for entry in entries
+            (entry.name, distribution_name(entry)) for entry in entries
         ]
         setting = self._read_early(BACKEND_MODULE_KEY, str, environ, overrides)
         source = find_backend(self.app_dir, setting)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -24,19 +25,39 @@ def read_header(declarations: Path) -> tuple[str, tuple[str, ...]] | None:
     """``(specifier, aliases)`` from a declaration file's header, the text before its first
     ``*/``: ``@module oro:<name>`` and any ``@alias node:<name>`` lines, or ``None`` when it
     names no module. js-api/scripts/types.mjs reads the same lines for the type bundle."""
-    header = declarations.read_text(encoding="utf-8").split("*/", 1)[0]
+    return _parse_header(_header_text(declarations))
+
+
+def header_owner(declarations: Path) -> str | None:
+    """The plugin a declaration file's header names with ``@plugin <name>``: the one that
+    registers the module (a core plugin, for some of ``js-api/``); ``None`` without the tag."""
+    return _owner(_header_text(declarations))
+
+
+def _header_text(declarations: Path) -> str:
+    return declarations.read_text(encoding="utf-8").split("*/", 1)[0]
+
+
+def _parse_header(header: str) -> tuple[str, tuple[str, ...]] | None:
     found = _MODULE.search(header)
     if found is None:
         return None
     return found.group(1), tuple(_ALIAS.findall(header))
 
 
-def header_owner(declarations: Path) -> str | None:
-    """The plugin a declaration file's header names with ``@plugin <name>``: the one that
-    registers the module (a core plugin, for some of ``js-api/``); ``None`` without the tag."""
-    header = declarations.read_text(encoding="utf-8").split("*/", 1)[0]
+def _owner(header: str) -> str | None:
     found = _PLUGIN.search(header)
     return found.group(1) if found is not None else None
+
+
+def _declaration_files(directory: Path) -> list[Path]:
+    """Every ``*.d.ts`` below ``directory``, sorted, never looking inside a skipped directory:
+    ``Path.rglob`` walked all of ``node_modules`` first and start-up paid for it."""
+    found: list[Path] = []
+    for parent, directories, files in os.walk(directory):
+        directories[:] = [name for name in directories if name not in _SKIPPED_DIRECTORIES]
+        found.extend(Path(parent, name) for name in files if name.endswith(".d.ts"))
+    return sorted(found)
 
 
 @final
@@ -112,13 +133,13 @@ class JSModuleTable(Registry[JSModule]):
         if not directory.is_dir():
             raise self._refuse(f"JS module directory does not exist: {directory}")
         found: dict[str, tuple[Path, Path, tuple[str, ...]]] = {}
-        for declarations in sorted(directory.rglob("*.d.ts")):
-            relative = declarations.relative_to(directory).parts
-            if _SKIPPED_DIRECTORIES.intersection(relative):
-                continue
+        for declarations in _declaration_files(directory):
             source = declarations.with_name(declarations.name.removesuffix(".d.ts") + ".js")
-            header = read_header(declarations) if source.is_file() else None
-            if header is not None and header_owner(declarations) == owner:
+            if not source.is_file():
+                continue
+            text = _header_text(declarations)
+            header = _parse_header(text)
+            if header is not None and _owner(text) == owner:
                 found[header[0]] = (source, declarations, header[1])
         missing = [specifier for specifier in preload if specifier not in found]
         if missing:

@@ -1,0 +1,78 @@
+"""``oro`` imports a command's module only when that command runs, and the plugins only when a
+name is not oro's own or the whole list is shown: what a command does not use it does not pay
+for (bench/startup.py measures it)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import click
+import pytest
+
+from oro_framework.cli.commands import (
+    BUILTIN_PLUGIN,
+    OWN_COMMANDS,
+    add_own_commands,
+    summary_of,
+)
+from oro_framework.host import plugins
+
+LOADED = textwrap.dedent(
+    """\
+    import json, sys
+    from oro_framework.cli import main
+    try:
+        main(sys.argv[1:])
+    except SystemExit:
+        pass
+    print(json.dumps(sorted(sys.modules)), file=sys.stderr)
+    """
+)
+
+
+def _modules_after(*arguments: str) -> set[str]:
+    completed = subprocess.run(
+        [sys.executable, "-c", LOADED, *arguments], capture_output=True, text=True, check=True
+    )
+    return set(json.loads(completed.stderr.splitlines()[-1]))
+
+
+def test_the_summaries_oro_help_lists_are_each_commands_own_help() -> None:
+    group = click.Group("oro")
+    add_own_commands(group)
+
+    assert set(group.commands) == set(OWN_COMMANDS)
+    assert {name: summary_of(command) for name, command in group.commands.items()} == {
+        name: own.summary for name, own in OWN_COMMANDS.items()
+    }
+    assert BUILTIN_PLUGIN == plugins.BUILTIN_PLUGIN
+
+
+@pytest.mark.parametrize("arguments", [("--version",), ("--help",), ("run", "--help")])
+def test_version_and_help_import_neither_the_host_nor_another_command(
+    arguments: tuple[str, ...],
+) -> None:
+    loaded = _modules_after(*arguments)
+
+    assert "oro_framework.cli.commands.build" not in loaded
+    assert "oro_framework.cli.commands.doctor" not in loaded
+    if arguments == ("--version",):
+        assert not {name for name in loaded if name.startswith("oro_framework.host.")} - {
+            "oro_framework.host.errors"
+        }
+        assert "pluggy" not in loaded
+
+
+def test_a_plugins_command_is_found_though_oro_did_not_load_the_plugins_first() -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "oro_framework.cli", "secure-storage", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert completed.returncode == 0, completed.stderr
+    assert "Usage: oro secure-storage" in completed.stdout
