@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, final
 
 import anyio
-import watchfiles
 from anyio.abc import TaskGroup, TaskStatus
 
 from oro_fs.ops import is_atomic_temp
 
 if TYPE_CHECKING:
+    import watchfiles
+
     from oro_framework import Host
 
 __all__ = ["EVENT_NAME", "Watch", "Watchers"]
@@ -34,11 +35,9 @@ EVENT_NAME: Final = "fs.watch"
 _STEP_MS: Final = 20
 """How often the watch loop looks at its stop event and for quiet after a change."""
 # Node reports creations and deletions as "rename", content changes as "change".
-_EVENT_TYPES: Final = {
-    watchfiles.Change.added: "rename",
-    watchfiles.Change.deleted: "rename",
-    watchfiles.Change.modified: "change",
-}
+# Keyed by watchfiles.Change's names: watchfiles (and the multiprocessing it imports, ~5 ms)
+# imports when a page first watches, not at every oro run.
+_EVENT_TYPES: Final = {"added": "rename", "deleted": "rename", "modified": "change"}
 
 
 @final
@@ -118,6 +117,8 @@ class Watchers:
 
     def _loop(self, watch: Watch) -> None:
         """In a worker thread: wait for changes and hand each batch to the event loop."""
+        import watchfiles
+
         changes = watchfiles.watch(
             watch.absolute,
             watch_filter=None,
@@ -152,5 +153,5 @@ def _node_events(watch: Watch, batch: set[tuple[watchfiles.Change, str]]) -> lis
         relative = os.path.relpath(path, base)
         if relative == ".":
             relative = os.path.basename(watch.absolute)
-        seen.add((_EVENT_TYPES.get(change, "change"), relative))
+        seen.add((_EVENT_TYPES.get(change.name, "change"), relative))
     return [{"id": watch.id, "eventType": kind, "filename": name} for kind, name in sorted(seen)]
