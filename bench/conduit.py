@@ -16,10 +16,16 @@ Rows (page JavaScript, calls one after another, times from ``performance.now()``
 made a p50 of ~1 ms jump in steps of 10 % from run to run; so with 200 calls or more each sample
 is a batch of 10 consecutive calls (its time ÷ 10), and p50/p99 are those of the samples.
 
+* ``ping: conduit ipc, window <engine>`` and ``ping: fetch ipc, window <engine>`` — the pings in
+  the page of a real window (``oro run examples/minimal --webview system|qt`` under Xvfb),
+  against the same page's raw WebSocket echo; each sample a batch of calls (WebKit's clock
+  steps by 1 ms), p99 and rates not given (``bench/_window_rows.py``).
+
 Columns: p50 and p99 per call, calls/s, MB/s, the baseline's p50, then ratio = ours ÷ baseline
 for p50 (lower is better; the floor is what a WebSocket costs at all) and the goal for that
-ratio: ``<=1.3`` for the Conduit ping against the raw WebSocket echo (issue 17); the other rows
-have none (fetch's goal is against a raw HTTP echo, in bench/ipc.py).
+ratio: ``<=1.3`` for the Conduit ping against the raw WebSocket echo (issue 17; issue 55: in a
+window on both engines too); the other rows have none (fetch's goal is against a raw HTTP echo,
+in bench/ipc.py).
 
 Run: ``.venv/bin/python bench/conduit.py [--quick]``
 """
@@ -32,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from _shared import GOAL_WIDTH, EchoPlugin, goal, p50_p99, serve_raw_floors
+from _window_rows import window_pings
 from anyio.from_thread import start_blocking_portal
 from oro_conduit import plugin as conduit_plugin
 
@@ -160,15 +167,22 @@ def run(calls: int) -> list[Row]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="few calls (smoke run)")
-    calls = 50 if parser.parse_args().quick else 1000
+    quick = parser.parse_args().quick
+    calls = 50 if quick else 1000
     rows = run(calls)
+    nan = float("nan")
+    for window in window_pings(["conduit", "ws", "fetch"], 5 if quick else 50):
+        floor = window.p50_ms["ws"]
+        for kind, bound in (("conduit", "<=1.3"), ("fetch", None)):
+            name = f"ping: {kind} ipc, window {window.engine}"
+            rows.append(Row(name, window.p50_ms[kind], nan, nan, nan, "raw ws", floor, bound))
     print(
-        f"{'case':<26}{'p50 ms':>8}{'p99 ms':>8}{'calls/s':>9}{'MB/s':>8}"
+        f"{'case':<34}{'p50 ms':>8}{'p99 ms':>8}{'calls/s':>9}{'MB/s':>8}"
         f"   {'baseline':<10}{'base p50':>9}{'ratio':>7}{'goal':>{GOAL_WIDTH}}"
     )
     for row in rows:
         print(
-            f"{row.name:<26}{row.p50_ms:>8.3f}{row.p99_ms:>8.3f}{row.calls_per_second:>9.0f}"
+            f"{row.name:<34}{row.p50_ms:>8.3f}{row.p99_ms:>8.3f}{row.calls_per_second:>9.0f}"
             f"{row.megabytes_per_second:>8.1f}   {row.baseline:<10}{row.baseline_p50_ms:>9.3f}"
             f"{row.ratio:>7.2f}{goal(row.bound)}"
         )

@@ -12,9 +12,14 @@ so that load from other processes hits both alike; times from ``performance.now(
 * Floor: the same page ``fetch``-ing a minimal HTTP/1.1 echo server (h11 on anyio, no checks,
   no envelope) running in this same process, same requests, same sizes.
 
+* ``oro ipc: ping, window <engine>`` — the ping in the page of a real window (``oro run
+  examples/minimal --webview system|qt`` under Xvfb), against the same page ``fetch``-ing the
+  same bare echo; each sample a batch of calls (WebKit's clock steps by 1 ms), p99 not given
+  (``bench/_window_rows.py``).
+
 Columns: p50 and p99 per call for ours and the floor, ratio = ours ÷ floor for p50, and the
-goal (issue 17: 1.2). The same calls in a real pywebview window, beside pywebview's own
-``js_api``: ``bench/window.py``.
+goal (issue 17: 1.2, issue 55: headless and in a window on both engines). The same calls beside
+pywebview's own ``js_api``: ``bench/window.py``.
 
 Run: ``.venv/bin/python bench/ipc.py [--quick]``
 """
@@ -27,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from _shared import GOAL_WIDTH, EchoPlugin, goal, p50_p99, serve_raw_floors
+from _window_rows import window_pings
 from anyio.from_thread import start_blocking_portal
 
 import oro_framework.core.ping
@@ -124,8 +130,17 @@ def run(calls: int) -> list[tuple[Row, Row]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="few calls (smoke run)")
-    calls = 100 if parser.parse_args().quick else 1000
+    quick = parser.parse_args().quick
+    calls = 100 if quick else 1000
     pairs = run(calls)
+    for window in window_pings(["fetch", "http"], 5 if quick else 50):
+        label = f"oro ipc: ping, window {window.engine}"
+        pairs.append(
+            (
+                Row(label, window.p50_ms["fetch"], float("nan")),
+                Row(label, window.p50_ms["http"], float("nan")),
+            )
+        )
     print(
         f"{'case':<40}{'p50 ms':>8}{'p99 ms':>8}   {'floor p50':>9}{'floor p99':>10}{'ratio':>7}"
         f"{'goal':>{GOAL_WIDTH}}"
