@@ -141,6 +141,37 @@ def test_a_plugins_entry_module_imports_nothing_its_hooks_import(tmp_path: Path)
         assert set(own) <= {package, module}, f"loading plugin {name} imported {own}"
 
 
+def test_a_plugins_commands_are_listed_without_importing_the_host(tmp_path: Path) -> None:
+    # `oro --help` lists every plugin's commands (oro_register_commands): its group, not what
+    # the commands do once run (a host, the keyring's D-Bus client...).
+    modules = _plugin_entry_points()
+    found: dict[str, list[Any]] = _run_python(
+        f"""
+        import json, sys
+        import click
+        import oro_framework.hookspecs
+
+        found = {{}}
+        for name, module in {sorted(modules.items())!r}:
+            entry = __import__(module, fromlist=["_"])
+            register = getattr(entry, "oro_register_commands", None)
+            if register is None:
+                continue
+            group = click.Group("oro")
+            before = set(sys.modules)
+            register(cli=group)
+            found[name] = [sorted(group.commands), sorted(set(sys.modules) - before)]
+        print(json.dumps(found))
+        """,
+        tmp_path,
+    )
+    assert found, "no plugin adds a command: nothing was checked"
+    for name, (commands, imported) in found.items():
+        assert commands, f"plugin {name} added no command"
+        heavy = [module for module in imported if _is_within(module, HEAVY_FOR_ENTRY_MODULES)]
+        assert heavy == [], f"listing plugin {name}'s commands imported {heavy}"
+
+
 def test_building_the_host_leaves_what_only_a_page_needs_unimported(tmp_path: Path) -> None:
     app = tmp_path / "app"
     app.mkdir()

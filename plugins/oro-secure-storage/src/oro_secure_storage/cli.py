@@ -11,15 +11,17 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
-from oro_framework import Host, OroError
-from oro_secure_storage.references import SCHEME, check_name, config_shelf
-from oro_secure_storage.settings import SecureStorageSettings
-from oro_secure_storage.state import app_of, store_for
-from oro_secure_storage.store import SecretStore, Shelf
+from oro_framework import OroError
+
+if TYPE_CHECKING:
+    from oro_secure_storage.store import SecretStore, Shelf
+
+# What the commands use imports when one runs: `oro --help` lists this group, and must not
+# import the host and the keyring's D-Bus client (jeepney) to do so.
 
 __all__ = ["secure_storage"]
 
@@ -44,6 +46,11 @@ def secure_storage() -> None:
 @contextmanager
 def _shelf(app_dir: Path) -> Iterator[tuple[SecretStore, Shelf, int]]:
     """The keyring, the app's config secrets in it and the value cap, or one error line."""
+    from oro_framework import Host
+    from oro_secure_storage.references import config_shelf
+    from oro_secure_storage.settings import SecureStorageSettings
+    from oro_secure_storage.state import app_of, store_for
+
     try:
         # Unresolved: the references may name the very secret this command is about to set.
         host = Host(app_dir, resolve_secrets=False)
@@ -60,6 +67,8 @@ def _shelf(app_dir: Path) -> Iterator[tuple[SecretStore, Shelf, int]]:
 
 def _name_argument(function: F) -> F:
     def checked(_context: click.Context, _parameter: click.Parameter, name: str) -> str:
+        from oro_secure_storage.references import check_name
+
         try:
             return check_name(name)
         except OroError as error:
@@ -69,6 +78,8 @@ def _name_argument(function: F) -> F:
 
 
 def _read_secret(name: str) -> bytes:
+    from oro_secure_storage.references import SCHEME
+
     if sys.stdin.isatty():
         typed = click.prompt(f"Secret for {SCHEME}:{name}", hide_input=True)
         return str(typed).encode("utf-8")
@@ -87,6 +98,8 @@ def _read_secret(name: str) -> bytes:
 @_app_option
 def set_secret(name: str, app_dir: Path) -> None:
     """Keep the secret read from stdin as NAME ("secure-storage:NAME" in oro.toml)."""
+    from oro_secure_storage.references import SCHEME
+
     secret = _read_secret(name)
     if not secret:
         raise click.ClickException("no secret on stdin: nothing was kept")
@@ -126,6 +139,8 @@ def list_secrets(app_dir: Path) -> None:
 @_app_option
 def remove_secret(name: str, app_dir: Path) -> None:
     """Remove the secret kept as NAME."""
+    from oro_secure_storage.references import SCHEME
+
     with _shelf(app_dir) as (store, shelf, _limit):
         removed = store.delete(shelf, name)
     if not removed:
