@@ -13,6 +13,7 @@ from oro_framework.host.exchange import IPC_URI_HEADER, WireReply, error_reply, 
 from oro_framework.host.launch import WINDOW_CREDENTIAL_PARAMETER
 from oro_framework.web.asgi import HeaderList, Scope, Send, send_response, start_response
 from oro_framework.web.bridge.call import TEXT
+from oro_framework.web.bridge.coalesce import Put, send_coalesced
 from oro_framework.web.security import LAUNCH_PARAMETER, Gatekeeper, LaunchRedirect, Refused
 
 __all__ = ["launch", "not_allowed", "preflight", "refuse", "refuse_page", "send_wire"]
@@ -100,7 +101,12 @@ async def send_wire(send: Send, base: HeaderList, wire: WireReply) -> None:
         await send_response(send, wire.status, wire.body, base, media_type=wire.media_type)
         return
     await start_response(send, wire.status, [*base, (b"content-type", wire.media_type.encode())])
-    async with contextlib.aclosing(wire.chunks()) as chunks:
-        async for chunk in chunks:
-            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+
+    async def produce(put: Put) -> None:
+        async with contextlib.aclosing(wire.chunks()) as chunks:
+            async for chunk in chunks:
+                await put(chunk)
+
+    # Small chunks a handler yields at once leave in one write (bridge/coalesce.py).
+    await send_coalesced(send, produce)
     await send({"type": "http.response.body", "body": b""})

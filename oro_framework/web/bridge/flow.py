@@ -28,6 +28,7 @@ import trio
 from oro_framework.host.errors import InvalidArgumentError, NotFoundError, OutOfRangeError
 from oro_framework.host.exchange import WireReply
 from oro_framework.web.asgi import HeaderList, Send, start_response
+from oro_framework.web.bridge.coalesce import Put, send_coalesced
 
 __all__ = [
     "ACK_ROUTE",
@@ -183,11 +184,19 @@ async def send_paced(
     ]
     await start_response(send, wire.status, headers)
     piece_size = max(1, credit.size // 2)
-    async with contextlib.aclosing(wire.chunks()) as chunks:
-        async for chunk in chunks:
-            for start in range(0, len(chunk), piece_size):
-                piece = chunk[start : start + piece_size]
-                await credit.room_for(len(piece))
-                credit.sent += len(piece)
-                await send({"type": "http.response.body", "body": piece, "more_body": True})
+
+    async def produce(put: Put) -> None:
+        async with contextlib.aclosing(wire.chunks()) as chunks:
+            async for chunk in chunks:
+                for start in range(0, len(chunk), piece_size):
+                    piece = chunk[start : start + piece_size]
+                    await credit.room_for(len(piece))
+                    # Counted as sent once handed to the writer: what waits there is the
+                    # page's too, so the credit bounds it with what is on its way.
+                    credit.sent += len(piece)
+                    await put(piece)
+
+    # Small pieces the handler yields at once leave in one write (bridge/coalesce.py), never
+    # more than the credit allows: pieces are counted before they are handed over.
+    await send_coalesced(send, produce)
     await send({"type": "http.response.body", "body": b""})
