@@ -38,11 +38,18 @@ import functools
 import logging
 import sqlite3
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final, final
 
-__all__ = ["ConnectionSetup", "harden", "heap_limit", "limit_heap"]
+__all__ = [
+    "MAX_VARIABLES",
+    "ConnectionSetup",
+    "busy_timeout",
+    "harden",
+    "heap_limit",
+    "limit_heap",
+]
 
 _log: Final = logging.getLogger(__name__)
 
@@ -58,7 +65,7 @@ _DBCONFIG: Final = (
 """(``SQLITE_DBCONFIG_*`` option, wanted value) for every connection; ``TRUSTED_SCHEMA``
 follows the setting."""
 
-_MAX_VARIABLES: Final = 32_766
+MAX_VARIABLES: Final = 32_766
 """``SQLITE_LIMIT_VARIABLE_NUMBER``: SQLite's own default before 3.32 (this build allows
 250,000); a page binds its params from one JSON body."""
 
@@ -92,7 +99,7 @@ def harden(connection: sqlite3.Connection, setup: ConnectionSetup) -> None:
         (sqlite3.SQLITE_LIMIT_COLUMN, setup.columns),
         (sqlite3.SQLITE_LIMIT_ATTACHED, setup.attached),
         (sqlite3.SQLITE_LIMIT_WORKER_THREADS, 0),
-        (sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, _MAX_VARIABLES),
+        (sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, MAX_VARIABLES),
     ):
         # sqlite3_limit only lowers below the compiled-in maximum: a larger value keeps it.
         connection.setlimit(category, value)
@@ -180,6 +187,48 @@ def _configure_by_ctypes(
         if library.db_config(db, option, int(enable)) != int(enable):
             return False
     return True
+
+
+@functools.cache
+def _busy_library() -> Callable[[int, int], int] | None:
+    """``sqlite3_busy_timeout`` of the library ``_sqlite3`` runs, on CPython 3.11 to 3.13 on
+    Linux: their ``pysqlite_Connection`` starts with the ``sqlite3 *`` (:func:`_handle`), and
+    the function is not variadic, so its arguments are typed once, here."""
+    if sys.implementation.name != "cpython" or not (3, 11) <= sys.version_info[:2] <= (3, 13):
+        return None
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        # PyDLL: the call keeps the GIL. It only sets a number, and letting the GIL go (CDLL)
+        # made the event loop wait for it back on every inline query (~0.5 ms in a busy host).
+        library = ctypes.PyDLL(_sqlite3.__file__)
+        version = library.sqlite3_libversion
+        version.restype = ctypes.c_char_p
+        if version() != sqlite3.sqlite_version.encode():
+            return None
+        function = library.sqlite3_busy_timeout
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = (ctypes.c_void_p, ctypes.c_int)
+    function.restype = ctypes.c_int
+    setter: Callable[[int, int], int] = function
+    return setter
+
+
+def busy_timeout(connection: sqlite3.Connection) -> Callable[[int], None] | None:
+    """A function that sets ``connection``'s busy timeout in milliseconds (``0``: a locked
+    database answers ``SQLITE_BUSY`` at once), or ``None`` where sqlite3 offers no way to it
+    (Python's ``timeout`` is given once, at ``connect``). Only call it while the connection is
+    open."""
+    function = _busy_library()
+    db = _handle(connection) if function is not None else None
+    if function is None or db is None:
+        return None
+
+    def set_timeout(milliseconds: int) -> None:
+        function(db, milliseconds)
+
+    return set_timeout
 
 
 def limit_heap(max_bytes: int) -> int:

@@ -1,8 +1,12 @@
 """The ``sqlite.*`` routes (Oro's names and parameters): their handlers and :data:`ROUTES`, the
-group ``plugin.py`` adds. Every parameter may come in the query or in a JSON-object body (what
-``oro:sqlite`` sends, so SQL text arrives exactly as written); ``params`` is a JSON array or its
-text. Each handler is an ``async def`` that hands its sqlite3 work to a worker thread
-(:meth:`.Databases.call`).
+group ``plugin.py`` adds. Every parameter may come in the query or in a JSON-object body (so SQL
+text arrives exactly as written); ``params`` is a JSON array or its text. Each handler is an
+``async def`` that hands its sqlite3 work to a worker thread (:meth:`.Databases.call`), except
+a read :meth:`.Databases.exec` may run inline.
+
+Two routes of ours take a binary body (:mod:`.binary`), which is what ``oro:sqlite`` sends:
+``sqlite.execBinary`` is ``sqlite.exec`` with parameters and rows as bytes (a blob as its bytes,
+not base64 in JSON), ``sqlite.execMany`` runs one statement for many parameter sets in one call.
 
 Databases are per window: every handler asks for the request's proven window
 (:meth:`~oro_framework.Request.require_window`), so a request without one (a worker, another
@@ -16,7 +20,9 @@ import secrets
 from typing import Any, Final
 
 from oro_framework import InvalidArgumentError, OutOfRangeError, Params, Request, RouteGroup
+from oro_sqlite.binary import BinaryRequest, bad_frame, decode_request, encode_rows
 from oro_sqlite.database import DEFAULT_STEP_LIMIT
+from oro_sqlite.hardening import MAX_VARIABLES
 from oro_sqlite.paths import OPEN_CREATE, OPEN_READWRITE
 from oro_sqlite.state import STATE, Databases
 from oro_sqlite.values import decode_params
@@ -27,6 +33,10 @@ OPEN_DEFAULT: Final = OPEN_READWRITE | OPEN_CREATE | 0x00010000
 """Oro's ``OPEN_DEFAULT``: read-write, create, full mutex."""
 _MAX_ID: Final = 256
 _ROWS: Final = "sqlite rows"
+_SETS: Final = "sqlite parameter sets"
+_GROUP_BYTES: Final = 65_536 * 96
+"""What ``execMany`` holds decoded at a time: a group of about 65,536 values (each value's
+object, its place in a list, a short text)."""
 
 Reply = dict[str, Any]
 
@@ -36,14 +46,20 @@ def _databases(request: Request) -> Databases:
 
 
 def _id(fields: Params) -> str:
-    value = fields.require_str("id")
+    return _checked_id(fields.require_str("id"))
+
+
+def _checked_id(value: str) -> str:
     if not value or len(value) > _MAX_ID:
         raise InvalidArgumentError.invalid("id", f"a string of 1-{_MAX_ID} characters")
     return value
 
 
 def _sql(fields: Params, limit: int) -> str:
-    sql = fields.require_str("sql")
+    return _checked_sql(fields.require_str("sql"), limit)
+
+
+def _checked_sql(sql: str, limit: int) -> str:
     try:
         size = len(sql.encode("utf-8"))
     except UnicodeEncodeError:
@@ -102,11 +118,44 @@ async def exec_(request: Request) -> Reply:
     sql = _sql(fields, databases.settings.max_sql_bytes)
     array = _array(fields)
     params = decode_params(fields.get("params"))
-    limits = databases.limits
     with request.host.memory.reserve(0, purpose=_ROWS) as held:
-        return await databases.call(
-            handle, lambda: handle.database.exec(sql, params, array, limits, held)
-        )
+        result = await databases.exec(handle, sql, params, held)
+        return result.answer(array)
+
+
+def _binary(request: Request, max_values: int) -> BinaryRequest:
+    return decode_request(request.body, max_values=max_values, max_width=MAX_VARIABLES)
+
+
+async def exec_binary(request: Request) -> bytes:
+    """``sqlite.exec`` with a binary body (database id, SQL, its parameters as a block of one
+    column: one row per parameter); the answer in bytes: a JSON header (columns, columnsMeta,
+    changes, lastInsertRowid) and the rows as a binary block (:mod:`.binary`)."""
+    window = request.require_window()
+    databases = _databases(request)
+    call = _binary(request, MAX_VARIABLES)
+    if call.block.width > 1:
+        raise bad_frame("sqlite.execBinary takes its parameters as one column")
+    handle = databases.handle(window, _checked_id(call.database_id))
+    sql = _checked_sql(call.sql, databases.settings.max_sql_bytes)
+    params = call.block.column()
+    with request.host.memory.reserve(0, purpose=_ROWS) as held:
+        result = await databases.exec(handle, sql, params, held)
+        return encode_rows(result.header(), result.rows, len(result.columns))
+
+
+async def exec_many(request: Request) -> Reply:
+    """Run the one statement of the SQL once per parameter set (a binary body: database id,
+    SQL, the sets), all of them or, on an error, none; `{changes, lastInsertRowid}`, changes
+    summed over the sets."""
+    window = request.require_window()
+    databases = _databases(request)
+    call = _binary(request, databases.settings.max_batch_values)
+    handle = databases.handle(window, _checked_id(call.database_id))
+    sql = _checked_sql(call.sql, databases.settings.max_sql_bytes)
+    database = handle.database
+    with request.host.memory.reserve(_GROUP_BYTES, purpose=_SETS):
+        return await databases.call(handle, lambda: database.exec_many(sql, call.block))
 
 
 async def prepare(request: Request) -> Reply:
@@ -176,6 +225,8 @@ ROUTES: Final = RouteGroup(
         "sqlite.open": open_,
         "sqlite.close": close,
         "sqlite.exec": exec_,
+        "sqlite.execBinary": exec_binary,
+        "sqlite.execMany": exec_many,
         "sqlite.prepare": prepare,
         "sqlite.statement.bind": bind,
         "sqlite.statement.step": step,

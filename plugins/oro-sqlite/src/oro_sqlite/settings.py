@@ -61,6 +61,13 @@ class SQLiteSettings:
         "(code '18').",
         validator=validators.positive,
     )
+    max_batch_values: int = setting(
+        4_000_000,
+        "Parameter values one sqlite.execMany may carry (parameter sets times values per set); "
+        "more is a RangeError (ERR_SQLITE_TOO_MANY_VALUES) before any is decoded. oro:sqlite's "
+        "execMany sends larger batches in several calls.",
+        validator=validators.positive,
+    )
     max_sql_bytes: int = setting(
         1 << 20,
         "Longest SQL text a page may send, in UTF-8 bytes; longer is a RangeError.",

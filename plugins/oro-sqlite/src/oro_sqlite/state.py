@@ -26,12 +26,13 @@ from typing import Any, Final, TypeVar, final
 import anyio
 from anyio.abc import TaskGroup, TaskStatus
 
-from oro_framework import FileGrant, Host, StashKey
-from oro_sqlite.database import Database, Limits, Statement
+from oro_framework import FileGrant, Host, MemoryReservation, StashKey
+from oro_sqlite.database import Database, ExecResult, Limits, Statement
 from oro_sqlite.errors import id_taken, too_many, unknown_database, unknown_statement
 from oro_sqlite.hardening import ConnectionSetup, limit_heap
 from oro_sqlite.paths import Sandbox
 from oro_sqlite.settings import SQLiteSettings
+from oro_sqlite.values import SQLValue
 
 __all__ = ["SERVICE_NAME", "STATE", "Databases", "Handle"]
 
@@ -124,6 +125,8 @@ class Databases:
         self._prefix = secrets.token_hex(4)
         self.opened = 0
         self.closed = 0
+        self.inline = 0
+        """Calls answered on the event loop (:meth:`exec`)."""
         self.heap_limit = 0
         """SQLite's heap limit for the process (``max_heap_bytes`` or a lower one that held)."""
 
@@ -161,6 +164,31 @@ class Databases:
             if handle.closed:
                 raise unknown_database(handle.database.id)
             return await self._in_thread(handle.database, function)
+
+    async def exec(
+        self, handle: Handle, sql: str, params: list[SQLValue], held: MemoryReservation
+    ) -> ExecResult:
+        """``sqlite.exec`` on ``handle``'s database: a text known to only read runs right here
+        on the event loop, bounded (:meth:`.Database.exec_inline`), when nothing else is
+        running on the connection; anything else, or a read that did not finish in time, in a
+        worker thread in its turn.
+
+        :raises NotFoundError: the database was closed while the call waited its turn.
+        """
+        limits = self.limits
+        database = handle.database
+        lock = handle.lock
+        if not handle.closed and not lock.locked():
+            # Taken and released with no await between: no other call can come in between.
+            lock.acquire_nowait()
+            try:
+                result = database.exec_inline(sql, params, limits, held)
+            finally:
+                lock.release()
+            if result is not None:
+                self.inline += 1
+                return result
+        return await self.call(handle, lambda: database.exec(sql, params, limits, held))
 
     @staticmethod
     async def _in_thread(database: Database, function: Callable[[], T]) -> T:
@@ -350,6 +378,8 @@ class Databases:
             "windows": dict(sorted(per_window.items())),
             "opened": self.opened,
             "closed": self.closed,
+            "inline": self.inline,
+            "cachedSql": sum(handle.database.cached_sql() for handle in self.handles.values()),
             "heapLimit": self.heap_limit,
         }
 

@@ -22,7 +22,14 @@ from typing import Any, Final
 from oro_framework import InvalidArgumentError, InvalidJSONError
 from oro_sqlite.errors import bad_value
 
-__all__ = ["SQLValue", "decode_params", "encode_value", "row_weight", "value_size"]
+__all__ = [
+    "SQLValue",
+    "decode_params",
+    "decode_value",
+    "encode_value",
+    "row_weight",
+    "value_size",
+]
 
 SQLValue = int | float | str | bytes | None
 
@@ -99,6 +106,15 @@ def _decode(value: Any, index: int) -> SQLValue:
     if isinstance(value, dict):
         return _tagged(value, index)
     return _text(json.dumps(value, ensure_ascii=False, separators=(",", ":")), index)
+
+
+def decode_value(value: Any, index: int) -> SQLValue:
+    """One page value (JSON-decoded) as SQLite binds it; ``index`` (from 1) names it in an
+    error.
+
+    :raises InvalidArgumentError: a value that cannot be bound.
+    """
+    return _decode(value, index)
 
 
 def decode_params(raw: Any) -> list[SQLValue]:
