@@ -4,48 +4,56 @@ The host finds this module through the entry point ``hello = "oro_hello.plugin"`
 functions below by name. Each hands the host what the plugin declares elsewhere: the route group
 (with its permission) in ``routes.py``, the settings dataclass in ``settings.py``, the state in
 ``state.py``, the ES modules in ``js/`` (named by the ``@module`` headers of their ``.d.ts``).
+
+Every ``oro`` command imports this module (``oro --help`` too), so it imports only ``hookimpl``:
+each hook imports what it hands over when the host calls it.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from oro_framework import (
-    ConfigRegistry,
-    Host,
-    JSModuleTable,
-    PermissionRegistry,
-    RouteTable,
-    ServiceRegistry,
-    hookimpl,
-)
+from oro_framework import hookimpl
 
-from oro_hello import service
-from oro_hello.routes import ROUTES
-from oro_hello.settings import HelloSettings
-from oro_hello.state import STATE, HelloState
+if TYPE_CHECKING:
+    from oro_framework import (
+        ConfigRegistry,
+        Host,
+        JSModuleTable,
+        PermissionRegistry,
+        RouteTable,
+        ServiceRegistry,
+    )
 
 JS_DIRECTORY: Final = Path(__file__).parent / "js"
 
 
 @hookimpl
 def oro_register_permissions(permissions: PermissionRegistry) -> None:
+    from oro_hello.routes import ROUTES
+
     permissions.add_group(ROUTES)
 
 
 @hookimpl
 def oro_register_config(config: ConfigRegistry) -> None:
+    from oro_hello.settings import HelloSettings
+
     config.add_settings(HelloSettings, section="hello")
 
 
 @hookimpl
 def oro_configure(host: Host) -> None:
+    from oro_hello.state import STATE, HelloState
+
     host.stash[STATE] = HelloState.from_host(host)
 
 
 @hookimpl
 def oro_register_routes(routes: RouteTable) -> None:
+    from oro_hello.routes import ROUTES
+
     routes.add_group(ROUTES)
 
 
@@ -56,6 +64,9 @@ def oro_register_js_modules(modules: JSModuleTable) -> None:
 
 @hookimpl
 def oro_register_services(services: ServiceRegistry, host: Host) -> None:
+    from oro_hello import service
+    from oro_hello.state import STATE
+
     services.add(
         service.NAME,
         host.stash[STATE].run,
@@ -66,10 +77,14 @@ def oro_register_services(services: ServiceRegistry, host: Host) -> None:
 
 @hookimpl
 def oro_diagnostics(host: Host) -> dict[str, Any]:
+    from oro_hello.state import STATE
+
     return host.stash[STATE].diagnostics()
 
 
 @hookimpl
 def oro_unconfigure(host: Host) -> None:
+    from oro_hello.state import STATE
+
     # Every service and stream has stopped by now; the state holds nothing else to close.
     host.stash.pop(STATE)

@@ -6,48 +6,56 @@ JS modules, services; ``oro_unconfigure`` when the host closes. Each hands the h
 plugin declares elsewhere: the route group (with its permission) in ``routes.py``, the settings
 dataclass in ``settings.py``, the state in ``state.py``, the ES modules in ``js/`` (named by the
 ``@module``/``@alias`` headers of their ``.d.ts`` files).
+
+Every ``oro`` command imports this module (``oro --help`` too), so it imports only ``hookimpl``:
+each hook imports what it hands over when the host calls it.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from oro_framework import (
-    ConfigRegistry,
-    Host,
-    JSModuleTable,
-    PermissionRegistry,
-    RouteTable,
-    ServiceRegistry,
-    hookimpl,
-)
+from oro_framework import hookimpl
 
-from oro_template import service
-from oro_template.routes import ROUTES
-from oro_template.settings import TemplateSettings
-from oro_template.state import STATE, TemplateState
+if TYPE_CHECKING:
+    from oro_framework import (
+        ConfigRegistry,
+        Host,
+        JSModuleTable,
+        PermissionRegistry,
+        RouteTable,
+        ServiceRegistry,
+    )
 
 JS_DIRECTORY: Final = Path(__file__).parent / "js"
 
 
 @hookimpl
 def oro_register_permissions(permissions: PermissionRegistry) -> None:
+    from oro_template.routes import ROUTES
+
     permissions.add_group(ROUTES)
 
 
 @hookimpl
 def oro_register_config(config: ConfigRegistry) -> None:
+    from oro_template.settings import TemplateSettings
+
     config.add_settings(TemplateSettings, section="template")
 
 
 @hookimpl
 def oro_configure(host: Host) -> None:
+    from oro_template.state import STATE, TemplateState
+
     host.stash[STATE] = TemplateState.from_host(host)
 
 
 @hookimpl
 def oro_register_routes(routes: RouteTable) -> None:
+    from oro_template.routes import ROUTES
+
     routes.add_group(ROUTES)
 
 
@@ -58,6 +66,9 @@ def oro_register_js_modules(modules: JSModuleTable) -> None:
 
 @hookimpl
 def oro_register_services(services: ServiceRegistry, host: Host) -> None:
+    from oro_template import service
+    from oro_template.state import STATE
+
     services.add(
         service.NAME,
         host.stash[STATE].run,
@@ -68,6 +79,8 @@ def oro_register_services(services: ServiceRegistry, host: Host) -> None:
 
 @hookimpl
 def oro_unconfigure(host: Host) -> None:
+    from oro_template.state import STATE
+
     # Every service has stopped by now. Close here what the state holds (files, sockets,
     # threads); this one holds only settings and counters.
     host.stash.pop(STATE)
