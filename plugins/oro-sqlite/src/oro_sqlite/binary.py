@@ -89,6 +89,7 @@ _ARRAY_MODE: Final = 0x01
 _U16: Final = struct.Struct("<H")
 _U32: Final = struct.Struct("<I")
 _BLOCK_HEAD: Final = struct.Struct("<II")
+_REQUEST_HEAD: Final = struct.Struct("<4sBH")
 _SWAP: Final = sys.byteorder != "little"
 _TYPE_TAGS: Final[dict[type, int]] = {
     type(None): NULL,
@@ -362,11 +363,11 @@ def decode_request(body: bytes, *, max_values: int, max_width: int) -> BinaryReq
     :raises InvalidArgumentError: ``ERR_SQLITE_BAD_FRAME``, the body is not a request.
     :raises OutOfRangeError: more values than ``max_values`` or sets wider than ``max_width``.
     """
-    if body[:4] != REQUEST_MAGIC:
-        raise bad_frame("it does not start with the oro:sqlite magic")
-    reader = _Reader(body, 4)
-    flags = reader.u8("the flags")
-    database_id = reader.text(reader.u16("the id length"), "the id")
+    if body[:4] != REQUEST_MAGIC or len(body) < _REQUEST_HEAD.size:
+        raise bad_frame("it does not start with the oro:sqlite magic and flags")
+    _, flags, id_size = _REQUEST_HEAD.unpack_from(body)
+    reader = _Reader(body, _REQUEST_HEAD.size)
+    database_id = reader.text(id_size, "the id")
     sql = reader.text(reader.u32("the SQL length"), "the SQL")
     block = _block(reader, max_values, max_width)
     return BinaryRequest(database_id, sql, bool(flags & _ARRAY_MODE), block)
@@ -416,7 +417,7 @@ def _of(values: Sequence[Any], tags: bytes | None, tag: int) -> list[Any]:
 
 
 def _encode_column(values: Sequence[Any], size: int) -> list[bytes]:
-    tags = bytes([_TYPE_TAGS[type(value)] for value in values])
+    tags = bytes(map(_TYPE_TAGS.__getitem__, map(type, values)))
     first = tags[0] if tags else NULL
     mixed: bytes | None = None if tags.count(first) == len(tags) else tags
     parts = [bytes((first,))] if mixed is None else [bytes((_MIXED,)), tags]

@@ -177,14 +177,10 @@ class Databases:
         """
         limits = self.limits
         database = handle.database
-        lock = handle.lock
-        if not handle.closed and not lock.locked():
-            # Taken and released with no await between: no other call can come in between.
-            lock.acquire_nowait()
-            try:
-                result = database.exec_inline(sql, params, limits, held)
-            finally:
-                lock.release()
+        if not handle.closed and not handle.lock.locked():
+            # The lock is free: no thread is on the connection, and none can start before this
+            # returns (it runs with no await, and only a task on this loop starts one).
+            result = database.exec_inline(sql, params, limits, held)
             if result is not None:
                 self.inline += 1
                 return result
