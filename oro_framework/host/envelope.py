@@ -291,10 +291,17 @@ class EventStream:
 @final
 @dataclass
 class ByteStream:
-    """Return this from a handler to answer with a chunked byte body."""
+    """Return this from a handler to answer with a chunked byte body.
+
+    ``length``, when the handler knows it, is the exact number of bytes ``chunks`` yields: HTTP
+    then sends it as ``Content-Length`` instead of chunked framing, which WebKit reads with far
+    less work (a 64 MiB file: ~230 ms of its web process's CPU instead of ~350). The chunks must
+    add up to it: yielding fewer or more breaks the connection instead of ending the body.
+    """
 
     chunks: AsyncIterator[bytes]
     media_type: str = "application/octet-stream"
+    length: int | None = None
 
 
 @final

@@ -327,6 +327,12 @@ class WireReply:
     body: bytes = b""
     stream: EventStream | ByteStream | None = None
 
+    @property
+    def length(self) -> int | None:
+        """The stream's exact byte count when its handler declared it (``ByteStream.length``),
+        for HTTP's ``Content-Length``; ``None`` for events and streams of unknown length."""
+        return self.stream.length if isinstance(self.stream, ByteStream) else None
+
     def chunks(self) -> AsyncGenerator[bytes, None]:
         """The stream's bytes as every transport sends them
         (:func:`~oro_framework.host.envelope.stream_chunks`): SSE text or byte chunks. Close it

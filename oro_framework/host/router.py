@@ -680,7 +680,8 @@ class Router:
     ) -> EventStream | ByteStream:
         if isinstance(stream, EventStream):
             return EventStream(self._guarded(route, request, stream.events))
-        return ByteStream(self._guarded(route, request, stream.chunks), stream.media_type)
+        guarded = self._guarded(route, request, stream.chunks)
+        return ByteStream(guarded, stream.media_type, stream.length)
 
     async def _guarded(
         self, route: Route, request: Request, items: AsyncIterator[Any]

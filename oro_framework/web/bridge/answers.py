@@ -100,7 +100,10 @@ async def send_wire(send: Send, base: HeaderList, wire: WireReply) -> None:
     if wire.stream is None:
         await send_response(send, wire.status, wire.body, base, media_type=wire.media_type)
         return
-    await start_response(send, wire.status, [*base, (b"content-type", wire.media_type.encode())])
+    headers = [*base, (b"content-type", wire.media_type.encode())]
+    if wire.length is not None:
+        headers.append((b"content-length", str(wire.length).encode()))
+    await start_response(send, wire.status, headers)
 
     async def produce(put: Put) -> None:
         async with contextlib.aclosing(wire.chunks()) as chunks:

@@ -182,6 +182,8 @@ async def send_paced(
         (STREAM_ID_HEADER, stream_id.encode()),
         (STREAM_WINDOW_HEADER, str(credit.size).encode()),
     ]
+    if wire.length is not None:
+        headers.append((b"content-length", str(wire.length).encode()))
     await start_response(send, wire.status, headers)
     piece_size = max(1, credit.size // 2)
 
