@@ -1,5 +1,8 @@
 """The benchmarks keep running: each prints its table ending with a ratio column and the goal
-beside it (no timing asserted: whether a goal is met is the benchmark's to show, not a test's)."""
+beside it (no timing asserted: whether a goal is met is the benchmark's to show, not a test's).
+
+scripts/test runs this file alone, before the parallel suite and without it (timing needs an
+idle machine), with ``-rP``: CI's log shows every table."""
 
 from __future__ import annotations
 
@@ -49,6 +52,8 @@ def test_benchmark_prints_a_table_with_ratios(script: str) -> None:
         check=False,
         timeout=600,
     )
+    # The table, for `pytest -rP` to show: scripts/test's benchmark step prints every one.
+    print(result.stdout)
     assert result.returncode == 0, result.stderr
     header, *rows = result.stdout.strip().splitlines()
     assert header.split()[-2:] == ["ratio", "goal"]
