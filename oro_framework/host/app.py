@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import tempfile
@@ -30,14 +29,12 @@ from oro_framework.host.builtin import MetaSettings, resource_root
 from oro_framework.host.config import (
     Config,
     ConfigRegistry,
-    flatten_key,
     load_config,
-    parse_text_value,
 )
 from oro_framework.host.config.files import (
     CONFIG_FILE_NAME,
     find_config_file,
-    read_early_value,
+    read_early,
 )
 from oro_framework.host.envelope import Reply
 from oro_framework.host.errors import IPCError, LifecycleError, PluginLoadError, ServiceError
@@ -109,6 +106,11 @@ class AppPaths:
     log: Path
 
 
+def user_data_dir(bundle_identifier: str) -> Path:
+    """The app's per-user data directory (:attr:`AppPaths.data`) when nothing overrides it."""
+    return Path(platformdirs.user_data_dir(bundle_identifier, appauthor=False))
+
+
 @final
 class Host:
     """An app's runtime: built synchronously (plugins loaded, config read, everything registered),
@@ -176,14 +178,17 @@ class Host:
         environ = dict(os.environ if environ is None else environ)
         overrides = config or {}
         self.skips_broken_plugins = skip_broken_plugins or bool(
-            self._read_early("plugins.skip_broken", bool, environ, overrides, SKIP_BROKEN_ENV)
+            read_early(
+                self.config_file, "plugins.skip_broken", bool, environ, overrides, SKIP_BROKEN_ENV
+            )
         )
         """Whether a broken plugin is dropped (``True``) or stops the build."""
         self.environ: Mapping[str, str] = MappingProxyType(environ)
         """The environment the host was built with (``os.environ`` unless given): plugins read
         variables from here, never from ``os.environ``, so a test's host sees only its own."""
         listed = [
-            str(name) for name in self._read_early(EXTENSIONS_KEY, list, environ, overrides) or ()
+            str(name)
+            for name in read_early(self.config_file, EXTENSIONS_KEY, list, environ, overrides) or ()
         ]
         if load_backend is None:
             load_backend = backend_imports_allowed()
@@ -324,7 +329,7 @@ class Host:
         *,
         load_backend: bool,
     ) -> LoadedPlugins:
-        disabled = self._read_early("plugins.disable", list, environ, overrides)
+        disabled = read_early(self.config_file, "plugins.disable", list, environ, overrides)
         if disabled:
             listed = [environ.get("ORO_DISABLE_PLUGINS", ""), *map(str, disabled)]
             environ["ORO_DISABLE_PLUGINS"] = ",".join(name for name in listed if name)
@@ -337,17 +342,13 @@ class Host:
         # The app names its extensions itself: they load without autoload too (tests). A core
         # plugin is never one: it starts with the app.
         found = listed_entry_points(environ, extensions) if extensions else []
-        entries = [
-            entry for entry in found if distribution_name(entry) != CORE_DISTRIBUTION
-        ]
+        entries = [entry for entry in found if distribution_name(entry) != CORE_DISTRIBUTION]
         self._listed_core = {entry.name for entry in found if entry not in entries}
         for entry_point in entries:
             if not any(info.name == entry_point.name for info in loaded.infos):
                 load_entry_point(loaded, entry_point, not self.skips_broken_plugins)
-        self._extension_entries = [
-            (entry.name, distribution_name(entry)) for entry in entries
-        ]
-        setting = self._read_early(BACKEND_MODULE_KEY, str, environ, overrides)
+        self._extension_entries = [(entry.name, distribution_name(entry)) for entry in entries]
+        setting = read_early(self.config_file, BACKEND_MODULE_KEY, str, environ, overrides)
         source = find_backend(self.app_dir, setting)
         load = import_backend if load_backend else unimported_backend
         self.backend: AppBackend | None = None if source is None else load(self.app_dir, source)
@@ -378,35 +379,6 @@ class Host:
                     name,
                 )
 
-    def _read_early(
-        self,
-        key: str,
-        kind: type[T],
-        environ: Mapping[str, str],
-        overrides: Mapping[str, Any],
-        *aliases: str,
-    ) -> T | None:
-        """The value of ``key`` from ``oro.toml``, the environment (``ORO_<KEY>``, then
-        ``aliases``) or ``overrides``, with that precedence, for the ``plugins.*`` keys that
-        decide what loads and so must be known before the plugins that declare the other keys
-        load. A value that does not parse counts as unset here; the full load reports it."""
-        value: Any = None
-        if self.config_file is not None and self.config_file.is_file():
-            with contextlib.suppress(KeyError):
-                value = read_early_value(self.config_file, key)
-        for variable in ("ORO_" + flatten_key(key).upper(), *aliases):
-            if variable in environ:
-                value = environ[variable]
-        for name in (key, flatten_key(key)):
-            if name in overrides:
-                value = overrides[name]
-        if isinstance(value, str) and kind is not str:
-            try:
-                value = parse_text_value(kind, value)
-            except ValueError:
-                return None
-        return value if isinstance(value, kind) else None
-
     def _paths(
         self, data: Path | None, cache: Path | None, temp: Path | None, root: Path | None
     ) -> AppPaths:
@@ -427,7 +399,7 @@ class Host:
         return AppPaths(
             app=self.app_dir,
             resources=resource_root(self.app_dir, self.config),
-            data=data or Path(platformdirs.user_data_dir(bundle, appauthor=False)),
+            data=data or user_data_dir(bundle),
             cache=cache or Path(platformdirs.user_cache_dir(bundle, appauthor=False)),
             temp=temp or Path(tempfile.gettempdir()) / bundle,
             config=Path(platformdirs.user_config_dir(bundle, appauthor=False)),

@@ -36,6 +36,7 @@ from oro_framework.gui.engines import (
 )
 from oro_framework.gui.runner import AppRunner
 from oro_framework.gui.single_instance import InstanceLock, acquire_or_hand_over
+from oro_framework.gui.warm import WEBVIEW_STORAGE, WarmEngine, warm_engine
 from oro_framework.hookspecs import hookimpl
 from oro_framework.host.app import Host
 from oro_framework.host.builtin import (
@@ -122,6 +123,8 @@ def run(
 
         dev_plugin, session_key = start_child(echo_flushed)
         plugins.append(dev_plugin)
+    # The window's web process starts now and launches while the host is built.
+    warm = None if headless else warm_engine(app_dir, parsed)
     host = Host(app_dir, skip_broken_plugins=skip_broken_plugins, config=parsed, plugins=plugins)
     if dev_child:
         from oro_framework.cli.commands.types import write_backend_types
@@ -152,7 +155,9 @@ def run(
             urls=urls,
             session_key=session_key,
         )
-        gui = None if headless else open_gui(host, runner)
+        gui = None if headless else open_gui(host, runner, warm)
+        if warm is not None and gui is not warm.engine:
+            warm.cool_down()
         if gui is not None:
             configure_page_debugging(host, gui, quiet=quiet)
         try:
@@ -248,11 +253,12 @@ def run_app_build_steps(
     return output
 
 
-def open_gui(host: Host, runner: AppRunner) -> Engine | None:
+def open_gui(host: Host, runner: AppRunner, warm: WarmEngine | None = None) -> Engine | None:
     """The GUI to run the app in, or ``None`` to serve it headless (saying why, if unexpected).
     A web engine named by ``--webview`` or ``webview.engine`` that is not installed closes the
     host and exits 2, naming what to install; unnamed, the system engine is taken where it is
-    installed, else Qt with one line saying how to get the system one."""
+    installed, else Qt with one line saying how to get the system one. ``warm`` is taken when
+    it is what the host chose (see :mod:`oro_framework.gui.warm`)."""
     if host.settings(WindowSettings).headless:
         return None
     requested = host.settings(WebviewSettings).engine or None
@@ -281,10 +287,13 @@ def open_gui(host: Host, runner: AppRunner) -> Engine | None:
     if requested is None and engine == "qt":
         click.echo(f"note: {system_engine_hint()}", err=True)
     keep = host.settings(WindowSettings).persistent_storage
-    storage = host.paths.data / "webview" if keep else None
+    storage = host.paths.data / WEBVIEW_STORAGE if keep else None
     # The schemes the core plugin "protocols" read from the config (and checked) as it
     # configured the host: the engine must know them before the first window exists.
     schemes = tuple(host.protocol_handlers.handlers)
+    if warm is not None and warm.fits(engine, storage):
+        warm.engine.add_protocol_schemes(schemes)
+        return warm.engine
     try:
         return make_engine(engine, storage_path=storage, protocol_schemes=schemes)
     except ImportError as error:

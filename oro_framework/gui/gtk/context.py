@@ -2,9 +2,9 @@
 
 A browser shares cookies, storage, caches and service workers between its windows, and so does
 an app: every view is made on one ``WebKitWebContext`` (pywebview's GTK backend would make one per
-window, so a second window would have no session). The context is made with the first window,
-on the GUI thread, and its protocol-handler schemes are registered on it before that window's
-page loads: WebKit ignores a scheme registered after.
+window, so a second window would have no session). The context is made on the GUI thread, when
+the engine warms up (before the host is built) or with the first window; its protocol-handler
+schemes are registered on it once the app's origin is known, before that window's page loads.
 """
 
 from __future__ import annotations
@@ -17,14 +17,14 @@ from typing import Any
 from oro_framework.gui.forwarding import forward_page
 from oro_framework.gui.gtk.toolkit import repository
 
-__all__ = ["make_web_context"]
+__all__ = ["make_web_context", "register_schemes"]
 
 logger = logging.getLogger("oro_framework.windows")
 
 
-def make_web_context(storage_path: Path | None, schemes: Sequence[str], origin: str) -> Any:
+def make_web_context(storage_path: Path | None) -> Any:
     """The shared context: persistent in ``storage_path`` (the app's own directory) or
-    ephemeral when ``None``, whose ``schemes`` forward to the app at ``origin``."""
+    ephemeral when ``None``."""
     webkit = repository("WebKit2")
     if storage_path is None:
         manager = webkit.WebsiteDataManager.new_ephemeral()
@@ -43,9 +43,13 @@ def make_web_context(storage_path: Path | None, schemes: Sequence[str], origin: 
         )
     # An app is one document at a time, not a browser with a back-forward cache of many.
     context.set_cache_model(webkit.CacheModel.DOCUMENT_VIEWER)
+    return context
+
+
+def register_schemes(context: Any, schemes: Sequence[str], origin: str) -> None:
+    """Forward plain navigations to ``schemes`` to the app at ``origin``."""
     for scheme in schemes:
         context.register_uri_scheme(scheme, _forwarder(origin))
-    return context
 
 
 def _forwarder(origin: str) -> Any:

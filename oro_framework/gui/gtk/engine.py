@@ -14,6 +14,7 @@ import json
 import logging
 import signal
 import threading
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType
@@ -21,7 +22,7 @@ from typing import Any, Final, TypeVar, final
 
 from oro_framework.gui.gtk import calls, context_menu, drops, permissions, script_dialogs
 from oro_framework.gui.gtk import options as window_options
-from oro_framework.gui.gtk.context import make_web_context
+from oro_framework.gui.gtk.context import make_web_context, register_schemes
 from oro_framework.gui.gtk.healing import Healer
 from oro_framework.gui.gtk.leaving import LeaveGuard
 from oro_framework.gui.gtk.page_console import watch_console
@@ -47,6 +48,9 @@ __all__ = ["GtkEngine"]
 logger = logging.getLogger("oro_framework.windows")
 
 ResultT = TypeVar("ResultT")
+
+COOL_DOWN_SECONDS: Final = 5.0
+"""How long :meth:`GtkEngine.cool_down` lets a warm web process launch before ending it."""
 
 UNTRANSFERABLE_RESULT: Final = "Unsupported result type"
 """WebKit's error for a completion value it cannot copy out of the web process."""
@@ -75,6 +79,9 @@ class GtkEngine:
         self._schemes = tuple(protocol_schemes)
         self._origin: str | None = None
         self._context: Any = None
+        # A view on the context made by warm_up: its web process starts while the host is
+        # built, and the first window's view shares it (WebKit's related views).
+        self._warm_view: Any = None
         self._windows: dict[int, GtkWindowParts] = {}
         self._listener: GuiListener | None = None
         self._healer = Healer(self._crashed)
@@ -99,6 +106,42 @@ class GtkEngine:
     # Opening and closing
     # ---------------------------------------------------------------------------------------
 
+    def warm_up(self) -> None:
+        """Start the web process the first window will use, now, on the calling thread (the
+        main thread, before the GUI loop runs): WebKit takes a few hundred milliseconds to
+        launch one and initialise it, which then overlap the host's start instead of
+        following it. The process shows nothing until that window loads its page."""
+        if self._context is not None:
+            return
+        self._context = make_web_context(self._storage_path)
+        settings = self._webkit.Settings()
+        self._healer.configure(settings)
+        view = self._webkit.WebView(web_context=self._context, settings=settings)
+        view.load_uri("about:blank")
+        self._warm_view = view
+
+    def add_protocol_schemes(self, schemes: Sequence[str]) -> None:
+        """Forward ``schemes`` too, as if given to the constructor (before the first window)."""
+        self._schemes = (*self._schemes, *schemes)
+
+    def cool_down(self) -> None:
+        """Undo :meth:`warm_up` when no window will come (the app runs headless after all):
+        the web process ends with its last view."""
+        view, self._warm_view = self._warm_view, None
+        if view is None:
+            return
+        # No GUI loop will run: WebKit's own loop work is done here, until the process has
+        # launched (its blank page loaded), so that it can be ended; bounded, as a process
+        # that never launches ends with this one.
+        main = repository("GLib").MainContext.default()
+        deadline = time.monotonic() + COOL_DOWN_SECONDS
+        while view.is_loading() and time.monotonic() < deadline:
+            if not main.iteration(False):
+                time.sleep(0.01)  # nothing ready yet: the process is still starting
+        view.terminate_web_process()
+        view.destroy()
+        self._context = None
+
     def open(
         self,
         window: Window,
@@ -121,7 +164,10 @@ class GtkEngine:
     ) -> None:
         gtk, webkit = self._gtk, self._webkit
         if self._context is None:
-            self._context = make_web_context(self._storage_path, self._schemes, self._origin or "")
+            self._context = make_web_context(self._storage_path)
+        if self._schemes:
+            register_schemes(self._context, self._schemes, self._origin or "")
+            self._schemes = ()
         index = window.index
         native = gtk.Window(title=window.title)
         width, height = window.width, window.height
@@ -137,7 +183,16 @@ class GtkEngine:
             options = on_screen(options, screen_size())  # the config's "N%" bounds
         window_options.apply_to_window(native, options)
         box = gtk.Box(orientation=gtk.Orientation.VERTICAL)
-        view = webkit.WebView(web_context=self._context)
+        warm, self._warm_view = self._warm_view, None
+        # A related view shares the warm view's web process (and context) but has settings
+        # and a user content manager of its own, as any other window's view.
+        settings = webkit.Settings()
+        self._healer.configure(settings)
+        view = (
+            webkit.WebView(web_context=self._context, settings=settings)
+            if warm is None
+            else webkit.WebView(related_view=warm, settings=settings)
+        )
         if options.identity_script is not None:
             # This view's own content manager: the window's credential reaches its pages (and
             # their same-origin frames; the script checks the origin) and no other window's.
@@ -156,7 +211,6 @@ class GtkEngine:
             watch_console(view, index, self._debugging.console)
         if self._debugging.devtools:
             view.get_settings().set_enable_developer_extras(True)
-        self._healer.configure(view)
         box.pack_start(view, True, True, 0)
         native.add(box)
         parts = GtkWindowParts(native, box, view, size=(width, height))
@@ -166,6 +220,8 @@ class GtkEngine:
         box.show_all()
         listener.gui_window_created(index)
         view.load_uri(url)
+        if warm is not None:
+            _drop_when_committed(view, warm)
         if not options.hidden:
             native.show()
 
@@ -366,3 +422,18 @@ class GtkEngine:
             self._gtk.main()
         finally:
             self._is_running = False
+
+
+def _drop_when_committed(view: Any, warm: Any) -> None:
+    """Destroy ``warm`` once ``view``'s page has committed in their shared web process: until
+    then the process counts only the warm page, and ending that one would end the process
+    (the window's page then needs a new one, and the warm-up was for nothing)."""
+    webkit = repository("WebKit2")
+    handler: int | None = None
+
+    def changed(_view: Any, event: Any) -> None:
+        if event in (webkit.LoadEvent.COMMITTED, webkit.LoadEvent.FINISHED) and handler is not None:
+            view.disconnect(handler)
+            warm.destroy()
+
+    handler = view.connect("load-changed", changed)

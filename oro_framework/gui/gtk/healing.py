@@ -88,16 +88,15 @@ class Healer:
         self.stopping = False
         """Set once the app is asked to stop: a web process ending then is no crash."""
 
-    def configure(self, view: Any) -> None:
-        """Settings of a new view, before it loads."""
+    def configure(self, settings: Any) -> None:
+        """The ``WebKitSettings`` of a new view, before the view is made with them: a view
+        sharing a web process (a related view) must not change them after."""
         if self.software or not has_gpu_render_node():
             # Without a GPU, WebKit's accelerated compositing is GL emulated on the CPU (Mesa's
             # llvmpipe): no faster, and about 65 MiB more in each web process than painting
             # without it.
             webkit = repository("WebKit2")
-            view.get_settings().set_hardware_acceleration_policy(
-                webkit.HardwareAccelerationPolicy.NEVER
-            )
+            settings.set_hardware_acceleration_policy(webkit.HardwareAccelerationPolicy.NEVER)
 
     def watch(self, index: int, view: Any) -> None:
         view.connect("web-process-terminated", self._terminated, index)
@@ -169,5 +168,5 @@ class Healer:
             SOFTWARE_PATH_MARK.write_text(with_marker + "\n", encoding="utf-8")
         except OSError as error:
             logger.warning("could not remember the software path: %s", error)
-        self.configure(view)
+        self.configure(view.get_settings())
         view.reload()

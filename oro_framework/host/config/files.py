@@ -3,14 +3,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final, final
+from typing import Any, Final, TypeVar, final
 
 from oro_framework.host.config.document import get_document_value, read_document
 from oro_framework.host.config.ini import parse_ini, read_ini
 from oro_framework.host.config.ini_map import DOC, EXTENSIONS_KEY, ini_extension_names
+from oro_framework.host.config.keys import flatten_key
+from oro_framework.host.config.values import parse_text_value
 from oro_framework.host.errors import ConfigWarning
 
 __all__ = [
@@ -20,6 +24,7 @@ __all__ = [
     "AppConfigFile",
     "find_config_file",
     "is_ini_file",
+    "read_early",
     "read_early_value",
 ]
 
@@ -98,3 +103,37 @@ def read_early_value(path: Path, key: str) -> Any:
             return names
         raise KeyError(key)
     return found.value
+
+
+T = TypeVar("T")
+
+
+def read_early(
+    path: Path | None,
+    key: str,
+    kind: type[T],
+    environ: Mapping[str, str],
+    overrides: Mapping[str, Any],
+    *aliases: str,
+) -> T | None:
+    """The value of ``key`` from the config file ``path``, the environment (``ORO_<KEY>``, then
+    ``aliases``) or ``overrides``, with that precedence, before the plugins that declare the
+    keys load: the ``plugins.*`` keys that decide what loads, and the few a window's engine is
+    started from while the host is built. A value that does not parse counts as unset here;
+    the full load reports it."""
+    value: Any = None
+    if path is not None and path.is_file():
+        with contextlib.suppress(KeyError):
+            value = read_early_value(path, key)
+    for variable in ("ORO_" + flatten_key(key).upper(), *aliases):
+        if variable in environ:
+            value = environ[variable]
+    for name in (key, flatten_key(key)):
+        if name in overrides:
+            value = overrides[name]
+    if isinstance(value, str) and kind is not str:
+        try:
+            value = parse_text_value(kind, value)
+        except ValueError:
+            return None
+    return value if isinstance(value, kind) else None

@@ -1,0 +1,84 @@
+"""Starting the window's web engine while the host is built, not after.
+
+A window's first paint waits for WebKit to launch and initialise a web process (a few hundred
+milliseconds), and ``oro run`` used to ask for one only once the host was built and serving.
+:func:`warm_engine` guesses, from the few config keys that decide it (read as the host reads
+its ``plugins.*`` keys, before any plugin loads), which engine and storage the window will have,
+and starts that engine's web process at once. The guess is checked against the built host
+(:meth:`WarmEngine.fits`): a warm engine that does not fit is cooled down and the window gets a
+fresh one, as before; only the time is lost, never a setting.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, final
+
+from oro_framework.gui.display import has_display
+from oro_framework.gui.engines import choose_engine
+from oro_framework.host.app import user_data_dir
+from oro_framework.host.config.files import find_config_file, read_early
+from oro_framework.host.errors import ConfigError, EngineUnavailableError
+
+if TYPE_CHECKING:
+    from oro_framework.gui.gtk.engine import GtkEngine
+
+__all__ = ["WarmEngine", "warm_engine"]
+
+WEBVIEW_STORAGE = "webview"
+"""The folder of the app's data directory that keeps a persistent window's web storage."""
+
+
+@final
+@dataclass(frozen=True)
+class WarmEngine:
+    """An engine whose web process is starting, made before the host it will serve."""
+
+    name: str
+    storage_path: Path | None
+    engine: GtkEngine
+
+    def fits(self, name: str, storage_path: Path | None) -> bool:
+        """Whether the host chose what this engine was made for."""
+        return (name, storage_path) == (self.name, self.storage_path)
+
+    def cool_down(self) -> None:
+        """End the web process: the host runs headless or chose another engine or storage."""
+        self.engine.cool_down()
+
+
+def warm_engine(
+    app_dir: Path, overrides: Mapping[str, str], environ: Mapping[str, str] | None = None
+) -> WarmEngine | None:
+    """The system engine, its web process starting, when the app in ``app_dir`` will likely
+    open a window on it; ``None`` when it will not (no display, headless, another engine) or
+    the keys cannot say (no bundle identifier). Called on the main thread before the host is
+    built; never raises for a config problem: the host reports those."""
+    environ = os.environ if environ is None else environ
+    if not has_display(environ):
+        return None
+    try:
+        path = find_config_file(app_dir, announce=False).path
+        read = functools.partial(read_early, path, environ=environ, overrides=overrides)
+        if read("window.headless", bool):
+            return None
+        name = choose_engine(read("webview.engine", str) or None)
+        bundle = read("meta.bundle_identifier", str)
+        persistent = read("window.persistent_storage", bool) is not False
+    except (ConfigError, EngineUnavailableError, OSError):
+        return None  # the host reports a config problem, with its line, as it loads
+    if name != "system" or not bundle:
+        return None
+    storage = user_data_dir(bundle) / WEBVIEW_STORAGE if persistent else None
+    try:
+        from oro_framework.gui.gtk.engine import GtkEngine
+
+        engine = GtkEngine(storage_path=storage)
+    except ImportError:
+        return None
+    engine.warm_up()
+    return WarmEngine(name, storage, engine)
