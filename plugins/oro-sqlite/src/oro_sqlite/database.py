@@ -101,6 +101,8 @@ _READS: Final = frozenset(
 )
 _WRITING_FUNCTIONS: Final = frozenset({"optimize"})
 """Functions that write though a SELECT calls them (FTS3/4's ``optimize()`` merges segments)."""
+_RECORDED_ACTIONS: Final = 1024
+"""Authorizer actions kept while a text compiles; a text with more is not run inline."""
 _UNDONE: Final = frozenset({sqlite3.SQLITE_INTERRUPT, sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
 """Result codes that end an inline read without an effect: it runs again in a thread."""
 _SAVEPOINT: Final = "SAVEPOINT oro_sqlite_exec_many"
@@ -521,8 +523,13 @@ class Database:
         if self._inline and not _reads(action, first, second):
             self._not_read = True
             return sqlite3.SQLITE_DENY
-        if self._recording is not None:
-            self._recording.append((action, first, second))
+        recording = self._recording
+        if recording is not None:
+            if len(recording) < _RECORDED_ACTIONS:
+                recording.append((action, first, second))
+            else:
+                # A statement this large never runs inline: stop keeping its actions.
+                self._recording = None
         if action == sqlite3.SQLITE_ATTACH and (
             first is None or not self._sandbox.allows_attach(first, self._grants)
         ):
