@@ -141,6 +141,29 @@ def test_a_plugins_entry_module_imports_nothing_its_hooks_import(tmp_path: Path)
         assert set(own) <= {package, module}, f"loading plugin {name} imported {own}"
 
 
+def test_loading_the_core_plugins_leaves_psutil_and_sqlite3_for_the_first_page(
+    tmp_path: Path,
+) -> None:
+    # Every command loads the host's own plugins too; only a page's os.cpus(),
+    # process.memoryUsage(), the runtime facts of its first load... read psutil or sqlite3.
+    modules = sorted(
+        entry.module
+        for entry in entry_points(group="oro")
+        if entry.dist is not None and entry.dist.metadata["Name"] == CORE_DISTRIBUTION
+    )
+    assert modules
+    imported: list[str] = _run_python(
+        f"""
+        import json, sys
+        for module in {modules!r}:
+            __import__(module)
+        print(json.dumps(sorted(sys.modules)))
+        """,
+        tmp_path,
+    )
+    assert [name for name in imported if _is_within(name, ("psutil", "sqlite3"))] == []
+
+
 def test_a_plugins_commands_are_listed_without_importing_the_host(tmp_path: Path) -> None:
     # `oro --help` lists every plugin's commands (oro_register_commands): its group, not what
     # the commands do once run (a host, the keyring's D-Bus client...).

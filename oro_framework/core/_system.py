@@ -21,7 +21,9 @@ from pathlib import Path
 from typing import Any, Final
 
 import platformdirs
-import psutil
+
+# psutil (~7 ms) imports in each function that reads it: every command loads the core plugins
+# that import this module, and only a page's os.cpus(), os.networkInterfaces()... use it.
 
 __all__ = [
     "architecture",
@@ -154,6 +156,8 @@ def resource_usage() -> dict[str, float]:
 
 
 def _windows_resource_usage() -> dict[str, float]:
+    import psutil
+
     process = psutil.Process()
     memory = process.memory_info()
     times = process.cpu_times()
@@ -185,6 +189,8 @@ def uname() -> dict[str, str]:
 def cpus() -> list[dict[str, Any]]:
     """One entry per logical CPU: ``{model, speed, times: {user, nice, sys, idle, irq}}``, the
     speed in MHz and the times in milliseconds."""
+    import psutil
+
     times = psutil.cpu_times(percpu=True)
     models = _cpu_models(len(times))
     speeds = _cpu_speeds(len(times))
@@ -245,6 +251,8 @@ def _brand_string() -> str:
 
 
 def _cpu_speeds(count: int) -> list[int]:
+    import psutil
+
     try:
         frequencies = psutil.cpu_freq(percpu=True)
     except (AttributeError, NotImplementedError, OSError):
@@ -258,6 +266,8 @@ def _cpu_speeds(count: int) -> list[int]:
 
 def network_interfaces() -> dict[str, list[dict[str, Any]]]:
     """Node's ``os.networkInterfaces()``: interfaces that are up and hold an IP address."""
+    import psutil
+
     stats = psutil.net_if_stats()
     interfaces: dict[str, list[dict[str, Any]]] = {}
     for name, entries in psutil.net_if_addrs().items():
@@ -276,6 +286,8 @@ def network_interfaces() -> dict[str, list[dict[str, Any]]]:
 
 
 def _mac_address(entries: Sequence[Any]) -> str:
+    import psutil
+
     for entry in entries:
         if entry.family == psutil.AF_LINK and entry.address:
             # Windows writes AA-BB-..., Node always aa:bb:...
@@ -325,11 +337,15 @@ def uptime() -> float:
     # whole second that shifts with NTP, so it is only the fallback.
     if hasattr(time, "CLOCK_BOOTTIME"):
         return time.clock_gettime(time.CLOCK_BOOTTIME)
+    import psutil
+
     return time.time() - psutil.boot_time()
 
 
 def available_memory() -> int:
     """Bytes of memory available to new processes without swapping."""
+    import psutil
+
     return int(psutil.virtual_memory().available)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import platform
 import re
-import sqlite3
 import sys
 import webbrowser
 from typing import Any, Final
@@ -35,6 +34,8 @@ _TOP_LEVEL_TYPE: Final = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]{0,126}")
 async def primordials(request: Request) -> dict[str, Any]:
     """Runtime facts: Oro's primordials (architecture, platform, versions, cwd: the app's
     resources, as ``process.cwd()`` says), and the Python, SQLite and plugin versions."""
+    import sqlite3  # here, at the first page that asks: every command loads this plugin
+
     return {
         **_system.primordials(__version__, str(request.host.paths.resources)),
         "python": {

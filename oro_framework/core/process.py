@@ -11,14 +11,10 @@ host's whole environment, and never a variable whose name marks it secret (``*_K
 from __future__ import annotations
 
 import platform
-import sqlite3
-import ssl
 import sys
 import time
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
-
-import psutil
 
 from oro_framework import (
     ConfigError,
@@ -78,6 +74,10 @@ def redacted_argv(arguments: Sequence[str]) -> list[str]:
 def versions() -> dict[str, str]:
     """Node's ``process.versions`` for this host: Oro's ``oro`` key (the runtime's release),
     oro-framework's full version, Python's, and the libraries the host links (SQLite, OpenSSL)."""
+    # Imported here, at the first page that asks: every command loads this plugin.
+    import sqlite3
+    import ssl
+
     openssl = ssl.OPENSSL_VERSION.split()
     return {
         "oro": _system.release_version(__version__),
@@ -96,6 +96,8 @@ def page_cwd(host: Host) -> str:
 
 
 def _facts(host: Host) -> dict[str, Any]:
+    import psutil  # ~7 ms: at the first page, not for every command that loads this plugin
+
     me = psutil.Process()
     return {
         "argv": [sys.executable, *redacted_argv(sys.argv)],
@@ -111,6 +113,8 @@ def _facts(host: Host) -> dict[str, Any]:
 
 async def memory_usage(request: Request) -> dict[str, int]:
     """The host process's resident set size in bytes (Node's ``process.memoryUsage().rss``)."""
+    import psutil
+
     return {"rss": int(psutil.Process().memory_info().rss)}
 
 
