@@ -1,19 +1,28 @@
-"""Start-up: ``oro run --headless`` to its first answered ping, and ``oro --version``.
+"""Start-up: ``oro run --headless`` to its first answered ping, and the commands that only read
+(``oro --version``, ``oro --help``, ``oro config get``), then where a launch's time goes.
 
-Both are measured in the same run against a floor started the same way:
+Each is measured in the same run against a floor started the same way:
 
 * ``oro run --headless`` of a one-page app in a temporary directory, from spawn until the launch
   URL it prints has been opened (the session cookie) and ``/ipc/ping`` answered ``pong``; against
   a bare hypercorn hello ASGI app on trio, from spawn until its first answer.
-* ``oro --version`` wall time against ``python -c pass``.
+* ``oro --version``, ``oro --help`` and ``oro config get meta.name`` (in the app's folder) wall
+  time against ``python -c pass``.
 
-``--quick`` does few rounds. Each row is the median of its rounds. Goal (issue 17): ``oro run``
-within 3 times the hypercorn hello app; ``oro --version`` has none (it shows what importing the
-host and every installed plugin costs each command).
+``--quick`` does few rounds. Each row is the median of its rounds, the rounds interleaved. Goals
+(issue 55): ``oro run`` within 2 times the hypercorn hello app; the reading commands within 10
+times ``python -c pass``.
+
+The profile after the table: one more ``oro run --headless`` with ``ORO_TRACE_STARTUP=1`` and
+``ORO_TRACE_PLUGINS=1``, each phase it reports (``oro_framework.host.tracing.startup``) in ms
+from spawn, as this process read the line, and the slowest plugin hooks of that run; then the
+same for ``oro run --webview system`` on a virtual display (Xvfb), up to the main window's page
+calling ``window.ready``, when WebKitGTK and Xvfb are installed.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import statistics
 import subprocess
@@ -21,6 +30,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Final
 
 from _shared import (
     BARE_HYPERCORN_APP,
@@ -48,10 +58,93 @@ def _baseline() -> float:
     )
 
 
-def _wall(command: list[str]) -> float:
+READING: Final = {
+    "oro --version": ["--version"],
+    "oro --help": ["--help"],
+    "oro config get": ["config", "get", "meta.name"],
+}
+"""The commands that only read, by row name: their arguments (run in the app's folder)."""
+PAGE: Final = """<!doctype html><title>startup</title><h1>startup</h1>
+<script type="module">
+import { getCurrentWindow } from 'oro:window'
+getCurrentWindow().ready()
+</script>
+"""
+TRACE: Final = re.compile(
+    r"^oro-trace: (?:start-up (?P<phase>.+) at (?P<at>[\d.]+)"
+    r"|(?P<hook>oro_\w+) (?P<plugin>.+) (?P<ms>[\d.]+) ms)$"
+)
+PROFILE_TIMEOUT: Final = 120.0
+
+
+def _wall(command: list[str], cwd: Path | None = None) -> float:
     started = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True)
+    subprocess.run(command, check=True, capture_output=True, cwd=cwd)
     return time.perf_counter() - started
+
+
+def _profile(command: list[str], app: Path, until: str, environ: dict[str, str]) -> None:
+    """Run ``command`` traced until phase ``until``; print its phases and slowest hooks."""
+    started = time.time()
+    process = subprocess.Popen(
+        command,
+        cwd=app,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**environ, "ORO_TRACE_STARTUP": "1", "ORO_TRACE_PLUGINS": "1"},
+    )
+    phases: list[tuple[str, float, float]] = []
+    hooks: dict[tuple[str, str], float] = {}
+    deadline = time.monotonic() + PROFILE_TIMEOUT
+    try:
+        assert process.stderr is not None
+        for line in process.stderr:
+            read = time.time() - started
+            found = TRACE.match(line.strip())
+            if found is None:
+                continue
+            if found["phase"]:
+                phases.append((found["phase"], float(found["at"]) - started, read))
+                if found["phase"] == until:
+                    break
+            elif found["hook"]:
+                key = (found["hook"], found["plugin"])
+                hooks[key] = hooks.get(key, 0.0) + float(found["ms"])
+            if time.monotonic() > deadline:
+                raise SystemExit(f"bench/startup.py: no '{until}' in {PROFILE_TIMEOUT:.0f} s")
+    finally:
+        process.terminate()
+        process.wait()
+    print(f"\nprofile of {' '.join(command[1:])}: ms from spawn")
+    previous = 0.0
+    for phase, at, _ in phases:
+        print(f"  {phase:<28}{at * 1000:>8.0f}   (+{(at - previous) * 1000:.0f})")
+        previous = at
+    slowest = sorted(hooks.items(), key=lambda item: -item[1])[:8]
+    print(f"  slowest hooks (of {sum(hooks.values()):.0f} ms in all hooks):")
+    for (hook, plugin), ms in slowest:
+        print(f"    {hook} {plugin}: {ms:.1f} ms")
+
+
+def _window_profile(app: Path) -> None:
+    from oro_framework.gui.engines import probe_engine
+    from oro_framework.testing import virtual_display
+
+    if not probe_engine("system").available:
+        print("\n(no window profile: WebKitGTK is not installed)")
+        return
+    try:
+        with virtual_display() as display:
+            environ = {
+                **os.environ,
+                "DISPLAY": display,
+                "XDG_DATA_HOME": str(app / "data"),
+                "ORO_APPLICATION_SINGLE_INSTANCE": "false",
+            }
+            _profile([ORO, "run", ".", "--webview", "system"], app, "window ready", environ)
+    except RuntimeError as error:  # no Xvfb
+        print(f"\n(no window profile: {error})")
 
 
 def main() -> None:
@@ -59,24 +152,30 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as directory:
         app = Path(directory)
         (app / "oro.toml").write_text(ORO_TOML)
-        (app / "index.html").write_text("<!doctype html><title>startup</title>\n")
-        run, bare, version, python = [], [], [], []
-        for _ in range(rounds):  # interleaved, so both sides see the same machine
+        (app / "index.html").write_text(PAGE)
+        run, bare, python = [], [], []
+        reading: dict[str, list[float]] = {name: [] for name in READING}
+        for _ in range(rounds):  # interleaved, so every row sees the same machine
             run.append(_oro_run(app))
             bare.append(_baseline())
-            version.append(_wall([ORO, "--version"]))
+            for name, arguments in READING.items():
+                reading[name].append(_wall([ORO, *arguments], cwd=app))
             python.append(_wall([sys.executable, "-c", "pass"]))
-    print_ratio_header()
-    print_ratio_row(
-        "oro run to first ping",
-        statistics.median(run),
-        "hypercorn hello",
-        statistics.median(bare),
-        "<=3",
-    )
-    print_ratio_row(
-        "oro --version", statistics.median(version), "python -c pass", statistics.median(python)
-    )
+        print_ratio_header()
+        print_ratio_row(
+            "oro run to first ping",
+            statistics.median(run),
+            "hypercorn hello",
+            statistics.median(bare),
+            "<=2",
+        )
+        for name, times in reading.items():
+            print_ratio_row(
+                name, statistics.median(times), "python -c pass", statistics.median(python), "<=10"
+            )
+        headless = {**os.environ, "ORO_APPLICATION_SINGLE_INSTANCE": "false"}
+        _profile([ORO, "run", ".", "--headless"], app, "serving", headless)
+        _window_profile(app)
 
 
 if __name__ == "__main__":

@@ -61,7 +61,8 @@ def test_version_and_help_import_neither_the_host_nor_another_command(
     assert "oro_framework.cli.commands.doctor" not in loaded
     if arguments == ("--version",):
         assert not {name for name in loaded if name.startswith("oro_framework.host.")} - {
-            "oro_framework.host.errors"
+            "oro_framework.host.errors",
+            "oro_framework.host.tracing",
         }
         assert "pluggy" not in loaded
 

@@ -7,7 +7,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from tests._oro_process import run_oro
+from tests._oro_process import OroProcess, headless_environ, run_oro
 
 HOOK_LINE = re.compile(r"^oro-trace: (oro_\w+) ([\w, ()-]+) (\d+\.\d\d) ms$")
 
@@ -52,3 +52,24 @@ def test_without_the_variable_or_with_0_nothing_is_traced(tmp_path: Path) -> Non
         completed = traced(tmp_path, "plugins", "list", trace=trace)
         assert completed.returncode == 0, completed.stderr
         assert "oro-trace:" not in completed.stderr
+
+
+def test_trace_startup_names_each_phase_of_a_launch_in_order(tmp_path: Path) -> None:
+    (tmp_path / "oro.toml").write_text('[meta]\nname = "traced"\nbundle_identifier = "dev.t"\n')
+    (tmp_path / "index.html").write_text("<!doctype html><title>traced</title>")
+    environ = headless_environ({"ORO_TRACE_STARTUP": "1", "XDG_DATA_HOME": str(tmp_path)})
+    with OroProcess("run", str(tmp_path), environ=environ, timeout=120) as oro:
+        oro.launch_url()
+        phases = [
+            (match.group(1), float(match.group(2)))
+            for line in oro.stderr().splitlines()
+            if (match := re.fullmatch(r"oro-trace: start-up (.+) at ([\d.]+)", line))
+        ]
+
+    assert [name for name, _ in phases] == [
+        "command line imported",
+        "command parsed",
+        "host built",
+        "serving",
+    ]
+    assert [at for _, at in phases] == sorted(at for _, at in phases)

@@ -14,6 +14,7 @@ from typing import Any, Final
 import click
 
 from oro_framework.cli.commands import OroGroup
+from oro_framework.host import tracing
 
 __all__ = ["BACKEND_COMMANDS", "cli", "main"]
 
@@ -68,4 +69,5 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point: run the command line (a plugin's commands join it when
     first looked up, see :class:`~oro_framework.cli.commands.OroGroup`)."""
     warnings.showwarning = _show_warning
+    tracing.startup("command line imported")
     cli.main(args=list(argv) if argv is not None else sys.argv[1:], prog_name="oro")

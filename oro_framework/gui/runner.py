@@ -27,6 +27,7 @@ import anyio.lowlevel
 from anyio.abc import TaskStatus
 
 from oro_framework.gui.single_instance import InstanceLock, serve_hand_overs
+from oro_framework.host import tracing
 from oro_framework.host.builtin import MetaSettings
 from oro_framework.host.errors import InvalidArgumentError
 from oro_framework.host.protocols import application_url_event
@@ -105,6 +106,8 @@ class AppRunner:
         )
 
     def _window_ready(self, window: Window) -> None:
+        if window.index == MAIN_WINDOW:
+            tracing.startup("window ready")
         self._echo(f"oro: window {window.index} ready")
         if window.index == MAIN_WINDOW:
             events, self._pending_events = self._pending_events, []
@@ -238,6 +241,7 @@ class AppRunner:
                         task_group.cancel_scope.cancel()
 
                 info: ServerInfo = await task_group.start(serve)
+                tracing.startup("serving")
                 self._echo(f"oro: serving {self.name} at {info.launch_url}")
                 async for signum in signals:
                     logger.info("received %s: stopping", signal.Signals(signum).name)
@@ -268,6 +272,7 @@ class AppRunner:
             signal.signal(signum, stop_on_signal)
         try:
             info = loop.wait_until_serving()
+            tracing.startup("serving")
             if info is not None:
                 self._echo(f"oro: opened {self.name} in a window ({info.origin})")
                 gui.start(dispatcher)

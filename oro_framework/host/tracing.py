@@ -1,5 +1,7 @@
 """``ORO_TRACE_PLUGINS=1``: one stderr line per plugin registered and per hook call, naming the
 hook, the plugin(s) it ran and how long it took (pytest's ``--trace-config`` is the model).
+``ORO_TRACE_STARTUP=1``: one stderr line per phase of ``oro run``'s start (:func:`startup`), to
+see where a launch's time goes (``bench/startup.py`` prints them as its profile).
 
 The host calls most hooks plugin by plugin (:class:`~oro_framework.host.hooks.HookCaller`), so
 a line names exactly one plugin; the few hooks called once for all plugins (the per-request
@@ -8,21 +10,33 @@ a line names exactly one plugin; the few hooks called once for all plugins (the 
 
 from __future__ import annotations
 
+import os
+import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Final, TextIO
+from typing import TYPE_CHECKING, Any, Final, TextIO
 
-import pluggy
+if TYPE_CHECKING:
+    import pluggy
 
-__all__ = ["PREFIX", "enabled", "install", "registered"]
+__all__ = ["PREFIX", "STARTUP_ENV", "enabled", "install", "registered", "startup"]
 
 ENV: Final = "ORO_TRACE_PLUGINS"
+STARTUP_ENV: Final = "ORO_TRACE_STARTUP"
 PREFIX: Final = "oro-trace:"
 """What every trace line starts with, to grep them out of the rest of stderr."""
 
 
-def enabled(environ: Mapping[str, str]) -> bool:
-    return environ.get(ENV, "") not in ("", "0")
+def enabled(environ: Mapping[str, str], variable: str = ENV) -> bool:
+    return environ.get(variable, "") not in ("", "0")
+
+
+def startup(phase: str) -> None:
+    """With ``ORO_TRACE_STARTUP`` set: ``oro-trace: start-up <phase> at <epoch seconds>`` on
+    stderr, the moment ``phase`` is done (a reader subtracts the time it spawned the process)."""
+    if enabled(os.environ, STARTUP_ENV):
+        sys.stderr.write(f"{PREFIX} start-up {phase} at {time.time():.4f}\n")
+        sys.stderr.flush()
 
 
 def _plugins(implementations: Sequence[pluggy.HookImpl]) -> str:

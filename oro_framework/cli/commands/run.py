@@ -38,6 +38,7 @@ from oro_framework.gui.runner import AppRunner
 from oro_framework.gui.single_instance import InstanceLock, acquire_or_hand_over
 from oro_framework.gui.warm import WEBVIEW_STORAGE, WarmEngine, warm_engine
 from oro_framework.hookspecs import hookimpl
+from oro_framework.host import tracing
 from oro_framework.host.app import Host
 from oro_framework.host.builtin import (
     ApplicationSettings,
@@ -111,6 +112,7 @@ def run(
     exist yet); a failing [build] script stops the run with its exit code and last lines, and
     the previous build output stays as it was.
     """
+    tracing.startup("command parsed")
     # oro dev turns the developer tools on unless its -c says otherwise (the later one wins).
     overrides = with_devtools(overrides, devtools=devtools, dev_child=dev_child)
     parsed = parse_overrides(with_webview(overrides, webview))
@@ -125,7 +127,10 @@ def run(
         plugins.append(dev_plugin)
     # The window's web process starts now and launches while the host is built.
     warm = None if headless else warm_engine(app_dir, parsed)
+    if warm is not None:
+        tracing.startup("engine warming")
     host = Host(app_dir, skip_broken_plugins=skip_broken_plugins, config=parsed, plugins=plugins)
+    tracing.startup("host built")
     if dev_child:
         from oro_framework.cli.commands.types import write_backend_types
 

@@ -24,6 +24,7 @@ import anyio
 import anyio.from_thread
 import anyio.lowlevel
 
+from oro_framework.host import tracing
 from oro_framework.host.config.values import screen_length_pixels
 from oro_framework.host.errors import (
     InvalidArgumentError,
@@ -829,6 +830,8 @@ class WindowManager:
         self.to_loop(self._resized_from_gui, index, width, height)
 
     def gui_window_created(self, index: int) -> None:
+        if index == MAIN_WINDOW:
+            tracing.startup("window created")
         self.to_loop(self._created_from_gui, index)
 
     def gui_web_process_ended(self, index: int, reason: str, reloaded: bool) -> None:
