@@ -89,3 +89,50 @@ async def test_leaving_mid_stream_stops_generation_and_frees_the_sequence(
             )
     assert again.status_code == 200
     assert again.json()["choices"][0]["finish_reason"] in ("stop", "length")
+
+
+async def test_streams_the_kv_cache_cannot_hold_together_wait_and_all_finish(
+    tiny_model: Path,
+) -> None:
+    """Issue 55 item 5: the KV cache is sized in tokens (``kv_cache_size``), not in sequences.
+    Four streams each of which may fill a whole context, with a cache of one context: they run
+    one after another, each to its end with its own answer (as alone), none cut or failed."""
+    config = {
+        "ai.llm.model_path": str(tiny_model.parent),
+        "ai.llm.threads": 1,
+        "ai.llm.parallel": 4,
+        "ai.llm.context_size": 256,
+        "ai.llm.kv_cache_size": 256,
+    }
+    async with (
+        make_host([oro_ai.plugin], config=config) as host,
+        live_server(host) as server,
+        server.client(timeout=120) as client,
+    ):
+        manager = host.stash[STATE].manager
+
+        async def one(index: int) -> tuple[str, str]:
+            body = {
+                "model": tiny_model.stem,
+                "prompt": f"stream {index}",
+                "max_tokens": 240,
+                "temperature": 0,
+            }
+            reply = await client.post("/ai/llama/v1/completions", json=body)
+            assert reply.status_code == 200, reply.text
+            choice = reply.json()["choices"][0]
+            return choice["text"], choice["finish_reason"]
+
+        alone = [await one(index) for index in range(4)]
+        together: list[tuple[str, str]] = [("", "")] * 4
+
+        async def into(index: int) -> None:
+            together[index] = await one(index)
+
+        async with anyio.create_task_group() as group:
+            for index in range(4):
+                group.start_soon(into, index)
+        stats = manager.stats()
+    assert together == alone
+    assert all(finish == "length" and text for text, finish in together), together
+    assert stats["cancelled"] == 0

@@ -3,6 +3,7 @@ coherently, asked with the official `openai` client through the real server."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import openai
@@ -35,3 +36,88 @@ def test_smollm2_answers_the_capital_of_france(smollm2_model: Path) -> None:
     choice = reply.choices[0]
     assert choice.finish_reason in ("stop", "length")
     assert "Paris" in (choice.message.content or "")
+
+
+EIGHT_PROMPTS = [
+    f"Repeat this sentence exactly: {sentence}"
+    for sentence in (
+        "the quick brown fox jumps over the lazy dog.",
+        "one two three four five six seven eight nine ten.",
+        "January February March April May June July August.",
+        "north south east west up down left right.",
+    )
+] * 2
+"""Prompts SmolLM2 answers with a wide margin between its likeliest token and the next, so that
+the last bits of float rounding, which depend on how a step's batch is made up, cannot change a
+greedy answer: what differs would be the scheduler's doing (a sequence's cache or logits mixed
+up with another's). Each twice: two streams share a whole prompt."""
+
+
+async def _chat_stream(
+    client: openai.AsyncOpenAI, model: str, prompt: str, events: list[tuple[str, int]], index: int
+) -> tuple[str, str | None]:
+    """One streamed answer at temperature 0: its text and finish reason; ``events`` records
+    when this stream got its first content and when it finished, in arrival order."""
+    stream = await client.chat.completions.create(
+        model=model,
+        messages=[{"role": "user", "content": prompt}],
+        temperature=0,
+        max_tokens=24,
+        stream=True,
+    )
+    text = ""
+    finish: str | None = None
+    async for chunk in stream:
+        if not chunk.choices:
+            continue
+        choice = chunk.choices[0]
+        if choice.delta.content:
+            if not text:
+                events.append(("first", index))
+            text += choice.delta.content
+        if choice.finish_reason is not None:
+            finish = choice.finish_reason
+    events.append(("end", index))
+    return text, finish
+
+
+def test_eight_concurrent_streams_answer_as_a_lone_stream_does(smollm2_model: Path) -> None:
+    """Issue 55 item 5: with the shipped settings, 8 streams started together are decoded
+    together: each gets its first token before any of them finishes (none waits for a free
+    sequence), none is cut, and each answer is the one it gets alone (temperature 0)."""
+    with served_app([oro_ai.plugin]) as app:
+        session = app.call(app.server.session_cookie)
+
+        async def run() -> tuple[
+            list[tuple[str, str | None]], list[tuple[str, str | None]], list[tuple[str, int]]
+        ]:
+            async with openai.AsyncOpenAI(
+                base_url=f"{app.server.origin}/ai/llama/v1",
+                api_key="unused",
+                default_headers={"Cookie": f"{app.server.cookie_name}={session}"},
+                max_retries=0,
+                timeout=120,
+            ) as client:
+                model = next(
+                    m.id for m in (await client.models.list()).data if "smollm2" in m.id.lower()
+                )
+                alone_events: list[tuple[str, int]] = []
+                alone = [
+                    await _chat_stream(client, model, prompt, alone_events, index)
+                    for index, prompt in enumerate(EIGHT_PROMPTS)
+                ]
+                events: list[tuple[str, int]] = []
+                together = await asyncio.gather(
+                    *(
+                        _chat_stream(client, model, prompt, events, index)
+                        for index, prompt in enumerate(EIGHT_PROMPTS)
+                    )
+                )
+                return alone, list(together), events
+
+        alone, together, events = asyncio.run(run())
+    assert together == alone
+    assert all(finish in ("stop", "length") and text for text, finish in together), together
+    first_end = next(position for position, (kind, _) in enumerate(events) if kind == "end")
+    firsts = [index for kind, index in events[:first_end] if kind == "first"]
+    assert sorted(firsts) == list(range(8)), events

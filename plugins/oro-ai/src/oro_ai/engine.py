@@ -8,6 +8,11 @@ and hands every new token of the step to the event loop in one call. So ``n`` st
 progress together (no stream waits for another to finish), and the event loop sees one thread hop
 per step, not one per token. A sequence keeps its tokens in the KV cache after it finishes; the
 next job whose prompt shares a prefix with them only decodes the rest (prompt-prefix reuse).
+
+The sequences share one KV cache of ``kv_size`` cells. A job reserves the cells it can come to
+hold (its prompt and ``max_tokens``, at most a sequence's context) when it starts; a job whose
+reservation does not fit waits for a running one to end, so a decode always finds room and a
+stream is never cut for want of it. Finished sequences' caches are dropped as room is needed.
 """
 
 from __future__ import annotations
@@ -104,6 +109,8 @@ class _Slot:
     last: int | None = None
     """The token sampled last step, decoded in this step."""
     batch_index: int = -1
+    reserved: int = 0
+    """KV cells the running job may come to hold (0 while idle)."""
     stale: bool = False
     """The cache was computed with LoRA adapters since changed: forget it when the job ends."""
 
@@ -214,6 +221,7 @@ class Worker:
     thread, started with :meth:`run` (blocking; call it from ``anyio.to_thread.run_sync``).
 
     :param deliver: runs a callable on the event loop (``anyio.from_thread.run_sync``).
+    :param kv_size: cells of the KV cache the sequences share; 0: ``n_ctx_seq`` x ``parallel``.
     """
 
     def __init__(
@@ -225,6 +233,7 @@ class Worker:
         threads: int,
         n_batch: int = 512,
         n_ubatch: int = 0,
+        kv_size: int = 0,
         name: str = "worker",
         kv_log: KVClearLog | None = None,
     ) -> None:
@@ -235,7 +244,10 @@ class Worker:
         self.n_batch = n_batch
         self.name = name
         params = llama_cpp.llama_context_default_params()
-        params.n_ctx = n_ctx_seq * parallel
+        # 0: room for every sequence's whole context at once (more would never be used); never
+        # less than one sequence's context, so that a lone request always fits.
+        whole = n_ctx_seq * parallel
+        params.n_ctx = min(max(kv_size, n_ctx_seq), whole) if kv_size else whole
         params.n_seq_max = parallel
         params.n_batch = n_batch
         # 0 is n_batch; llama.cpp caps a larger one at n_batch.
@@ -248,6 +260,10 @@ class Worker:
         # With a unified cache llama.cpp lets any sequence grow over the whole context; the
         # per-sequence share is kept here so that every sequence always finds room.
         self.n_ctx_seq = min(n_ctx_seq, llama_cpp.llama_n_ctx_seq(self.context.ctx))
+        self.kv_size = llama_cpp.llama_n_ctx(self.context.ctx)
+        """Cells of the shared KV cache (llama.cpp rounds ``n_ctx`` up)."""
+        self._pieces: dict[int, bytes] = {}
+        """Each token's bytes, looked up once: the vocabulary is fixed for the model's life."""
         self._batch = llama_cpp.llama_batch_init(n_batch, 0, 1)
         self._slots = [_Slot(seq_id) for seq_id in range(parallel)]
         self._inbox: queue.SimpleQueue[Job | None] = queue.SimpleQueue()
@@ -368,7 +384,12 @@ class Worker:
             free = [slot for slot in self._slots if slot.job is None]
             if not free:
                 return
-            job = self._waiting.pop(0)
+            job = self._waiting[0]
+            need = min(len(job.prompt) + job.max_tokens, self.n_ctx_seq)
+            if self._reserved() + need > self.kv_size:
+                # First come, first served: it starts when a running job gives its cells back.
+                return
+            self._waiting.pop(0)
             # The free sequence whose cache shares the longest prefix with this prompt...
             slot = max(free, key=lambda candidate: _common_prefix(candidate.cached, job.prompt))
             reused = _common_prefix(slot.cached, job.prompt)
@@ -396,12 +417,32 @@ class Worker:
             slot.cached = job.prompt[:reused]
             slot.pending = job.prompt[reused:]
             slot.job = job
+            slot.reserved = need
+            self._make_room()
             slot.last = None
             slot.sampler = _make_sampler(self.model, job.sampling)
             job.cached_tokens = reused
             job.started_at = time.monotonic()
             self.prompt_tokens += len(job.prompt)
             self.cached_prompt_tokens += reused
+
+    def _reserved(self) -> int:
+        return sum(slot.reserved for slot in self._slots if slot.job is not None)
+
+    def _make_room(self) -> None:
+        """Drop finished sequences' caches (the largest first) until the running jobs'
+        reservations and what the idle sequences still hold fit in the cache together. A
+        prefix shared by several sequences counts for each: the cache holds at most that."""
+        idle = sorted(
+            (slot for slot in self._slots if slot.job is None and slot.cached),
+            key=lambda slot: -len(slot.cached),
+        )
+        held = self._reserved() + sum(len(slot.cached) for slot in idle)
+        for slot in idle:
+            if held <= self.kv_size:
+                return
+            held -= len(slot.cached)
+            self._forget(slot)
 
     def _release(self, slot: _Slot) -> None:
         if slot.stale:
@@ -410,6 +451,7 @@ class Worker:
             slot.sampler.close()
         slot.sampler = None
         slot.job = None
+        slot.reserved = 0
         slot.pending = []
         slot.last = None
 
@@ -498,6 +540,10 @@ class Worker:
                     slot.cached = []
                     self._release(slot)
             return
+        self._sample(events)
+
+    def _sample(self, events: list[tuple[Job, TokenEvent]]) -> None:
+        """Each sequence's next token from the step's logits, and its event."""
         vocab = self.model.vocab
         for slot in self._slots:
             job = slot.job
@@ -512,7 +558,9 @@ class Worker:
                 continue
             job.generated += 1
             self.tokens_generated += 1
-            piece = token_piece(self.model, token)
+            piece = self._pieces.get(token)
+            if piece is None:
+                piece = self._pieces[token] = token_piece(self.model, token)
             full = len(slot.cached) + 1 >= self.n_ctx_seq
             if job.generated >= job.max_tokens or full:
                 # The last token is never decoded, so it is not in the cache.

@@ -247,6 +247,7 @@ class ModelManager:
                 threads=threads,
                 n_batch=settings.batch_size,
                 n_ubatch=settings.ubatch_size,
+                kv_size=settings.kv_cache_size,
                 name=f"{file.name}#{index}",
                 kv_log=kv_log,
             )

@@ -37,12 +37,15 @@ class PoolSettings:
 
     contexts: int = 1
     """Contexts (workers) per model."""
-    parallel: int = 4
+    parallel: int = 8
     """Sequences decoded together in each context."""
     threads: int = 0
     """Threads per context; 0: the cores divided among the contexts."""
     context_size: int = 2048
     """Tokens of context per sequence (prompt + completion)."""
+    kv_cache_size: int = 8192
+    """Cells of each context's KV cache, shared by its sequences; 0: ``context_size`` x
+    ``parallel``."""
     batch_size: int = 512
     ubatch_size: int = 0
     """Tokens llama.cpp computes at once within a step (``n_ubatch``); 0: ``batch_size``."""

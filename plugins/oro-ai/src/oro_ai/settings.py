@@ -75,7 +75,7 @@ class AISettings:
     )
     pool_capacity: int = setting(1, "Contexts per resident model.", validator=validators.positive)
     parallel: int = setting(
-        4,
+        8,
         "Sequences each context decodes together (continuous batching); pool_capacity x "
         "parallel requests run at once per model.",
         validator=validators.positive,
@@ -88,6 +88,13 @@ class AISettings:
     )
     context_size: int = setting(
         2048, "Tokens of context per sequence.", validator=validators.positive
+    )
+    kv_cache_size: int = setting(
+        8192,
+        "Tokens the KV cache of each context holds, shared by its sequences (a prompt prefix "
+        "they share is held once); a request waits while the running ones could fill it. "
+        "0: context_size x parallel.",
+        validator=validators.not_negative,
     )
     batch_size: int = setting(
         512,
@@ -264,6 +271,7 @@ class AISettings:
             parallel=self.parallel,
             threads=self.threads,
             context_size=self.context_size,
+            kv_cache_size=self.kv_cache_size,
             batch_size=self.batch_size,
             ubatch_size=self.context_n_ubatch,
             gpu_layers=self.gpu_layer_count,
