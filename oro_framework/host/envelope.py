@@ -15,7 +15,7 @@ import logging
 import re
 from collections.abc import AsyncGenerator, AsyncIterator, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Final, final
+from typing import Any, Final, Protocol, final
 
 import anyio
 
@@ -297,11 +297,26 @@ class ByteStream:
     then sends it as ``Content-Length`` instead of chunked framing, which WebKit reads with far
     less work (a 64 MiB file: ~230 ms of its web process's CPU instead of ~350). The chunks must
     add up to it: yielding fewer or more breaks the connection instead of ending the body.
+
+    ``file``, with ``length``, is an open file whose first ``length`` bytes are what ``chunks``
+    would yield: the HTTP bridge then sends them from the page cache to the socket
+    (``sendfile``, no copy through Python) and closes ``file`` (never ``chunks``, left unread);
+    other transports iterate ``chunks``. A file that ends early breaks the connection.
     """
 
     chunks: AsyncIterator[bytes]
     media_type: str = "application/octet-stream"
     length: int | None = None
+    file: OpenFile | None = None
+
+
+class OpenFile(Protocol):
+    """What :attr:`ByteStream.file` needs: a file descriptor to send from, and ``aclose``,
+    which the transport that sent from it calls once (whatever ``chunks`` would have closed)."""
+
+    def fileno(self) -> int: ...
+
+    async def aclose(self) -> None: ...
 
 
 @final

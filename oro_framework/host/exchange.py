@@ -30,6 +30,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from oro_framework.host.envelope import (
     ByteStream,
     EventStream,
+    OpenFile,
     Reply,
     encode_error,
     stream_chunks,
@@ -332,6 +333,13 @@ class WireReply:
         """The stream's exact byte count when its handler declared it (``ByteStream.length``),
         for HTTP's ``Content-Length``; ``None`` for events and streams of unknown length."""
         return self.stream.length if isinstance(self.stream, ByteStream) else None
+
+    @property
+    def file(self) -> OpenFile | None:
+        """The open file a stream of known length may be sent from (``ByteStream.file``)."""
+        if isinstance(self.stream, ByteStream) and self.stream.length is not None:
+            return self.stream.file
+        return None
 
     def chunks(self) -> AsyncGenerator[bytes, None]:
         """The stream's bytes as every transport sends them

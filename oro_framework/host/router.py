@@ -681,7 +681,7 @@ class Router:
         if isinstance(stream, EventStream):
             return EventStream(self._guarded(route, request, stream.events))
         guarded = self._guarded(route, request, stream.chunks)
-        return ByteStream(guarded, stream.media_type, stream.length)
+        return ByteStream(guarded, stream.media_type, stream.length, stream.file)
 
     async def _guarded(
         self, route: Route, request: Request, items: AsyncIterator[Any]

@@ -14,6 +14,7 @@ from oro_framework.host.launch import WINDOW_CREDENTIAL_PARAMETER
 from oro_framework.web.asgi import HeaderList, Scope, Send, send_response, start_response
 from oro_framework.web.bridge.call import TEXT
 from oro_framework.web.bridge.coalesce import Put, send_coalesced
+from oro_framework.web.bridge.files import send_file
 from oro_framework.web.security import LAUNCH_PARAMETER, Gatekeeper, LaunchRedirect, Refused
 
 __all__ = ["launch", "not_allowed", "preflight", "refuse", "refuse_page", "send_wire"]
@@ -96,7 +97,11 @@ async def not_allowed(send: Send, base: HeaderList, allow: str) -> None:
     )
 
 
-async def send_wire(send: Send, base: HeaderList, wire: WireReply) -> None:
+async def send_wire(
+    send: Send, base: HeaderList, wire: WireReply, *, from_file: bool = False
+) -> None:
+    """Send ``wire``: its body, or its stream (``from_file``: from the stream's file, see
+    ``bridge/files.py``)."""
     if wire.stream is None:
         await send_response(send, wire.status, wire.body, base, media_type=wire.media_type)
         return
@@ -104,6 +109,9 @@ async def send_wire(send: Send, base: HeaderList, wire: WireReply) -> None:
     if wire.length is not None:
         headers.append((b"content-length", str(wire.length).encode()))
     await start_response(send, wire.status, headers)
+    if from_file:
+        await send_file(send, wire)
+        return
 
     async def produce(put: Put) -> None:
         async with contextlib.aclosing(wire.chunks()) as chunks:

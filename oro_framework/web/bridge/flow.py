@@ -29,6 +29,7 @@ from oro_framework.host.errors import InvalidArgumentError, NotFoundError, OutOf
 from oro_framework.host.exchange import WireReply
 from oro_framework.web.asgi import HeaderList, Send, start_response
 from oro_framework.web.bridge.coalesce import Put, send_coalesced
+from oro_framework.web.bridge.files import send_file
 
 __all__ = [
     "ACK_ROUTE",
@@ -168,7 +169,13 @@ def parse_ack(stream_id: str | None, consumed: str | None) -> tuple[str, int | N
 
 
 async def send_paced(
-    send: Send, base: HeaderList, wire: WireReply, stream_id: str, credit: StreamCredit
+    send: Send,
+    base: HeaderList,
+    wire: WireReply,
+    stream_id: str,
+    credit: StreamCredit,
+    *,
+    from_file: bool = False,
 ) -> None:
     """Send a stream reply within ``credit``: each piece waits for room before it goes out.
 
@@ -186,6 +193,14 @@ async def send_paced(
         headers.append((b"content-length", str(wire.length).encode()))
     await start_response(send, wire.status, headers)
     piece_size = max(1, credit.size // 2)
+    if from_file:
+        # Straight from the file (bridge/files.py), each piece counted as the others are.
+        async def room_for(count: int) -> None:
+            await credit.room_for(count)
+            credit.sent += count
+
+        await send_file(send, wire, piece_size, room_for)
+        return
 
     async def produce(put: Put) -> None:
         async with contextlib.aclosing(wire.chunks()) as chunks:

@@ -35,6 +35,7 @@ from oro_framework.web.asgi import (
 )
 from oro_framework.web.bridge.answers import send_wire
 from oro_framework.web.bridge.call import Call
+from oro_framework.web.bridge.files import can_send_file
 from oro_framework.web.bridge.flow import ACK_ROUTE, CREDIT_HEADER, parse_ack, send_paced
 from oro_framework.web.bridge.held import answer_within_limit
 from oro_framework.web.security import BRIDGE_KEY_HEADER
@@ -121,11 +122,12 @@ async def _dispatch(
         if request.wants_parse_ahead():
             await request.parse_ahead()
         wire = wire_reply(await host.router.dispatch(request))
+        from_file = can_send_file(call.scope, wire)
         if wire.stream is None or headers.get(CREDIT_HEADER) != "1":
-            await send_wire(send, base, wire)
+            await send_wire(send, base, wire, from_file=from_file)
             return
         with call.bridge.credits.opened(request.window) as (stream_id, credit):
-            await send_paced(send, base, wire, stream_id, credit)
+            await send_paced(send, base, wire, stream_id, credit, from_file=from_file)
 
     async def answer(send: Send) -> None:
         await answer_cancelled_on_disconnect(call.receive, send, reply, request)
