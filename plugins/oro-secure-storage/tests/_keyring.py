@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -210,14 +211,18 @@ def gnome_keyring(base: Path) -> Iterator[Keyring]:
     """gnome-keyring-daemon on a private bus, with a fresh home under ``base`` and an unlocked
     login keyring as the default collection."""
     home = base / "home"
-    runtime = base / "runtime"
-    for directory in (home, runtime):
-        directory.mkdir(parents=True, exist_ok=True)
-    runtime.chmod(0o700)
-    with private_bus(base / "bus") as address:
-        keyring = Keyring(address, home, runtime)
-        keyring.start()
-        try:
-            yield keyring
-        finally:
-            keyring.stop()
+    home.mkdir(parents=True, exist_ok=True)
+    # The bus's and the daemon's Unix sockets live in a short directory of their own: a socket's
+    # path is at most 108 bytes, which a test's tmp_path under an xdist worker's basetemp
+    # (/tmp/pytest-of-root/pytest-N/popen-gw0/<test name>0/...) passed, and dbus-daemon then
+    # did not start. mkdtemp's mode is 0700, as XDG_RUNTIME_DIR must be.
+    with tempfile.TemporaryDirectory(prefix="oro-keyring-") as short:
+        runtime = Path(short) / "runtime"
+        runtime.mkdir(mode=0o700)
+        with private_bus(Path(short) / "bus") as address:
+            keyring = Keyring(address, home, runtime)
+            keyring.start()
+            try:
+                yield keyring
+            finally:
+                keyring.stop()
