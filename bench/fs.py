@@ -33,7 +33,8 @@ Rows (page JavaScript calling ``node:fs/promises`` one call after another, times
 
 And in a real window of each engine (``oro run`` of the minimal app under Xvfb, ``system`` =
 WebKitGTK 4.1 and ``qt`` = QtWebEngine, reached through the HTTP IPC bridge as
-``bench/engines.py`` does), :data:`WINDOW_BYTES` of random bytes, one call of each in turn:
+``bench/engines.py`` does), :data:`WINDOW_BYTES` of random bytes, each row and its baseline
+one call of each in turn (which goes first alternating), the reads before the writes:
 
 * ``<engine> readFile 64 MiB`` — ``readFile('data:bench-window.bin')`` (the auto transport).
   Baseline: the same page fetching the same bytes as an app file (``fetch('/bench-window.bin')``
@@ -212,10 +213,15 @@ WINDOW_MEASURE = """async ({ size, calls, file, sink }) => {
         },
     }
     const times = Object.fromEntries(Object.keys(calls_).map((name) => [name, []]))
-    for (let i = 0; i <= calls; i++) {  // the first round warms the connections and the JIT
-        for (const [name, call] of Object.entries(calls_)) {
-            const elapsed = await timed(call)
-            if (i > 0) times[name].push(elapsed)
+    // Each pair on its own, one call of each in turn, the first in turn alternating: what the
+    // engine collects of the other pair's garbage (64 MiB buffers, Blobs) or of the previous
+    // call's then falls on both alike. The first round warms the connections and the JIT.
+    for (const pair of [['read', 'fetched'], ['written', 'posted']]) {
+        for (let i = 0; i <= calls; i++) {
+            for (const name of i % 2 ? [...pair].reverse() : pair) {
+                const elapsed = await timed(calls_[name])
+                if (i > 0) times[name].push(elapsed)
+            }
         }
     }
     return times
