@@ -8509,7 +8509,8 @@ declare module 'oro:sqlite' {
    * `oro:sqlite` — SQLite databases the host opens with Python's `sqlite3` (oro-sqlite), with the
    * Oro Runtime's API: `open`, `Database`, `Statement` and the `OPEN_*` flags. `open`, `exec`,
    * `prepare` and a statement's methods answer synchronously (the page waits for the host);
-   * `execAsync`/`queryAsync` do not block. Integers come back as `Number` when safe, else `BigInt`;
+   * `execAsync`/`queryAsync` do not block; `execMany` runs one statement for many parameter sets
+   * in one call. Integers come back as `Number` when safe, else `BigInt`;
    * blobs as `Buffer`. Files live where `[sqlite] roots` allows (only `:memory:` by default).
    * @module oro:sqlite
    */
@@ -8580,6 +8581,9 @@ declare module 'oro:sqlite' {
     execAsync (sql: any, options?: { params?: SQLiteParam | SQLiteParam[], mode?: string }): Promise<ExecResult>
     query (sql: any, options?: { params?: SQLiteParam | SQLiteParam[], mode?: string }): any[]
     queryAsync (sql: any, options?: { params?: SQLiteParam | SQLiteParam[], mode?: string }): Promise<any[]>
+    /** Run one statement once per parameter set, all or none; `changes` summed over the sets. */
+    execMany (sql: any, paramSets: Iterable<SQLiteParam | SQLiteParam[]>): { changes: number, lastInsertRowid: bigint }
+    execManyAsync (sql: any, paramSets: Iterable<SQLiteParam | SQLiteParam[]>): Promise<{ changes: number, lastInsertRowid: bigint }>
     prepare (sql: any): Statement
     _trackStatement (statement: any): void
     _releaseStatement (statement: any): void
