@@ -60,6 +60,7 @@ if TYPE_CHECKING:
     from oro_framework.host.events import Event
     from oro_framework.host.extensions import Extension, Extensions
     from oro_framework.host.file_grants import FileGrant, FileGrants
+    from oro_framework.host.lazy import LazyModule
     from oro_framework.host.lifecycle import LifecycleEvent, LifecycleState
     from oro_framework.host.memory import MemoryBudget, MemoryReservation
     from oro_framework.host.modules import JSModule, JSModuleTable
@@ -244,6 +245,7 @@ _EXPORTS: dict[str, str] = {
     "WebSocketClosed": "oro_framework.web.wire",
     "WebSocketHandshake": "oro_framework.web.wire",
     "GuiHeld": "oro_framework.host.windows.held",
+    "LazyModule": "oro_framework.host.lazy",
     "Window": "oro_framework.host.windows.model",
     "WindowColor": "oro_framework.host.windows.model",
     "WindowManager": "oro_framework.host.windows.manager",
@@ -314,6 +316,7 @@ __all__ = [
     "InvalidStateError",
     "JSModule",
     "JSModuleTable",
+    "LazyModule",
     "LifecycleError",
     "LifecycleEvent",
     "LifecycleState",
