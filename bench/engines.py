@@ -110,13 +110,7 @@ START_TIMEOUT: Final = 120.0
 REPORT_TIMEOUT: Final = 300.0
 """Seconds the page has to run the IPC measurement."""
 
-HELLO: Final = """
-import gi
-gi.require_version("Gtk", "3.0")
-gi.require_version("WebKit2", "4.1")
-from gi.repository import Gtk, WebKit2
-
-PAGE = '''<!doctype html><title>hello</title><h1>hello</h1><script>
+HELLO_PAGE: Final = """<!doctype html><title>hello</title><h1>hello</h1><script>
 new PerformanceObserver((entries) => {
   for (const entry of entries.getEntries()) {
     if (entry.name === 'first-contentful-paint') {
@@ -124,7 +118,16 @@ new PerformanceObserver((entries) => {
     }
   }
 }).observe({ type: 'paint', buffered: true })
-</script>'''
+</script>"""
+"""The floors' page: ``hello``, whose title says its first contentful paint (epoch ms)."""
+
+HELLO: Final = """
+import gi
+gi.require_version("Gtk", "3.0")
+gi.require_version("WebKit2", "4.1")
+from gi.repository import Gtk, WebKit2
+
+PAGE = @PAGE@
 
 def titled(view, _):
     if (view.get_title() or "").startswith("painted "):
@@ -139,7 +142,7 @@ window.add(view)
 view.load_html(PAGE, None)
 window.show_all()
 Gtk.main()
-"""
+""".replace("@PAGE@", repr(HELLO_PAGE))
 """The floor: a WebKitGTK window as a new user writes it (every setting at WebKit's default),
 printing ``painted <epoch ms>`` at its first contentful paint."""
 
@@ -150,15 +153,7 @@ if os.geteuid() == 0:  # Chromium refuses to run as root with its sandbox (oro s
 from PyQt6.QtWidgets import QApplication
 from PyQt6.QtWebEngineWidgets import QWebEngineView
 
-PAGE = '''<!doctype html><title>hello</title><h1>hello</h1><script>
-new PerformanceObserver((entries) => {
-  for (const entry of entries.getEntries()) {
-    if (entry.name === 'first-contentful-paint') {
-      document.title = 'painted ' + (Date.now() - performance.now() + entry.startTime)
-    }
-  }
-}).observe({ type: 'paint', buffered: true })
-</script>'''
+PAGE = @PAGE@
 
 def titled(title):
     if title.startswith("painted "):
@@ -171,7 +166,7 @@ view.resize(1024, 768)
 view.setHtml(PAGE)
 view.show()
 application.exec()
-"""
+""".replace("@PAGE@", repr(HELLO_PAGE))
 """Qt's floor: the same page in a QtWebEngine window as a new user writes it (PyQt6, every
 setting at its default but the sandbox, which Chromium refuses to a root user)."""
 
