@@ -69,6 +69,9 @@ CLOSE_GOING_AWAY: Final = 1001
 _ID: Final = re.compile(r"[A-Za-z0-9._~\-]{1,128}")
 _MAX_REASON_BYTES: Final = 120
 _CLOSE_TIMEOUT: Final = 0.5
+_JOIN_TIMEOUT: Final = 2.0
+"""Seconds a frame for a client still being admitted waits for it before it becomes the
+fallback event: bounded, as a handshake may never finish."""
 
 
 RECEIVE_BUFFER_BYTES: Final = 256 * 1024
@@ -174,6 +177,9 @@ class ConduitServer:
         _warn_origins(settings, self.any_origin, host.environ)
         self.port: int | None = None
         self.clients: dict[str, Client] = {}
+        # Admitted clients whose handshake is being answered, by id: the page sees its socket
+        # open as the answer leaves, a moment before the client is in self.clients.
+        self._joining: dict[str, anyio.Event] = {}
         self.last_window: dict[str, int | None] = {}
         self._enabled = anyio.Event()
         self._enabled.set()
@@ -343,6 +349,12 @@ class ConduitServer:
         """
         encode_frame(options)  # invalid options fail here whichever way the frame goes
         client = self.clients.get(client_id)
+        joining = self._joining.get(client_id) if client is None else None
+        if joining is not None:
+            # Another page's client, just told its socket is open, may already send to it.
+            with anyio.move_on_after(_JOIN_TIMEOUT):
+                await joining.wait()
+            client = self.clients.get(client_id)
         if client is not None:
             with contextlib.suppress(WebSocketClosed):
                 await client.send(options, payload)
@@ -366,10 +378,15 @@ class ConduitServer:
         info = await self._admit(request)
         if info is None:
             return
+        joined = self._joining[info.id] = anyio.Event()
         try:
             socket = await request.accept()
         except WebSocketClosed:
             return  # the client left during the handshake
+        finally:
+            if self._joining.get(info.id) is joined:
+                del self._joining[info.id]
+            joined.set()
         client = Client(info, socket)
         previous = self.clients.get(info.id)
         self.clients[info.id] = client
