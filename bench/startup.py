@@ -83,14 +83,17 @@ def _wall(command: list[str], cwd: Path | None = None) -> float:
     return time.perf_counter() - started
 
 
-def _profile(command: list[str], app: Path, until: str, environ: dict[str, str]) -> None:
-    """Run ``command`` traced until phase ``until``; print its phases and slowest hooks."""
+def _profile(
+    command: list[str], app: Path, until: tuple[str, str], environ: dict[str, str]
+) -> None:
+    """Run ``command`` traced until phase ``until[0]`` (or, from a host that traces no
+    phases, its line ``until[1]``); print its phases and slowest hooks."""
     started = time.time()
     process = subprocess.Popen(
         command,
         cwd=app,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
         text=True,
         env={**environ, "ORO_TRACE_STARTUP": "1", "ORO_TRACE_PLUGINS": "1"},
     )
@@ -98,21 +101,23 @@ def _profile(command: list[str], app: Path, until: str, environ: dict[str, str])
     hooks: dict[tuple[str, str], float] = {}
     deadline = time.monotonic() + PROFILE_TIMEOUT
     try:
-        assert process.stderr is not None
-        for line in process.stderr:
+        assert process.stdout is not None
+        for line in process.stdout:
             read = time.time() - started
             found = TRACE.match(line.strip())
             if found is None:
+                if line.startswith(until[1]):
+                    break
                 continue
             if found["phase"]:
                 phases.append((found["phase"], float(found["at"]) - started, read))
-                if found["phase"] == until:
+                if found["phase"] == until[0]:
                     break
             elif found["hook"]:
                 key = (found["hook"], found["plugin"])
                 hooks[key] = hooks.get(key, 0.0) + float(found["ms"])
             if time.monotonic() > deadline:
-                raise SystemExit(f"bench/startup.py: no '{until}' in {PROFILE_TIMEOUT:.0f} s")
+                raise SystemExit(f"bench/startup.py: no '{until[0]}' in {PROFILE_TIMEOUT:.0f} s")
     finally:
         process.terminate()
         process.wait()
@@ -142,7 +147,8 @@ def _window_profile(app: Path) -> None:
                 "XDG_DATA_HOME": str(app / "data"),
                 "ORO_APPLICATION_SINGLE_INSTANCE": "false",
             }
-            _profile([ORO, "run", ".", "--webview", "system"], app, "window ready", environ)
+            ready = ("window ready", "oro: window 0 ready")
+            _profile([ORO, "run", ".", "--webview", "system"], app, ready, environ)
     except RuntimeError as error:  # no Xvfb
         print(f"\n(no window profile: {error})")
 
@@ -174,7 +180,7 @@ def main() -> None:
                 name, statistics.median(times), "python -c pass", statistics.median(python), "<=10"
             )
         headless = {**os.environ, "ORO_APPLICATION_SINGLE_INSTANCE": "false"}
-        _profile([ORO, "run", ".", "--headless"], app, "serving", headless)
+        _profile([ORO, "run", ".", "--headless"], app, ("serving", "oro: serving"), headless)
         _window_profile(app)
 
 
