@@ -163,6 +163,7 @@ def import_backend(app_dir: Path, source: str | Path) -> AppBackend:
     name = str(source)
     if str(directory) not in sys.path:
         sys.path.insert(0, str(directory))
+    _forget_shadowed_neighbours(directory)
     try:
         if isinstance(source, Path):
             module = _import_file(source)
@@ -261,6 +262,42 @@ def _forget_app_modules(directory: Path | None, name: str) -> None:
         with contextlib.suppress(ValueError, OSError):
             if Path(file).resolve().is_relative_to(root):
                 del sys.modules[key]
+
+
+def _forget_shadowed_neighbours(directory: Path) -> None:
+    """Drop from ``sys.modules`` a module named like one of the app's own files beside its
+    backend (``helpers.py``) that another folder gave: ``import helpers`` in the backend must
+    read this app's file, not what an earlier app of the same process left (hosts built one
+    after another, as tests and ``oro test`` do). Installed modules are never dropped."""
+    try:
+        entries = list(directory.iterdir())
+    except OSError:
+        return
+    names = {
+        entry.stem if entry.suffix == ".py" else entry.name
+        for entry in entries
+        if entry.suffix == ".py" or (entry / "__init__.py").is_file()
+    }
+    root = directory.resolve()
+    # Python's own folders: the standard library and every installed package live there.
+    python = {Path(prefix).resolve() for prefix in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
+    stale = []
+    for name in (names & sys.modules.keys()) - sys.stdlib_module_names:
+        file = getattr(sys.modules[name], "__file__", None)
+        with contextlib.suppress(ValueError, OSError):
+            where = Path(file).resolve() if file else None
+            if where is None or where.is_relative_to(root):
+                continue
+            if not any(where.is_relative_to(folder) for folder in python):
+                stale.append(name)
+    if not stale:
+        return
+    installed = {"oro_framework", *importlib.metadata.packages_distributions()}
+    for name in stale:
+        if name in installed:
+            continue
+        for key in [key for key in sys.modules if key == name or key.startswith(f"{name}.")]:
+            del sys.modules[key]
 
 
 def reload_backend(host: Host, source: str | Path) -> AppBackend:

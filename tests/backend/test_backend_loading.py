@@ -123,6 +123,32 @@ async def test_backend_module_names_another_file_which_imports_its_neighbours(
         assert reply.data == "HI!"
 
 
+async def test_a_backend_imports_its_own_neighbour_not_one_an_earlier_app_left(
+    tmp_path: Path,
+) -> None:
+    # Two apps built one after the other in one process (as tests and oro test do), each with
+    # its own helpers.py beside its backend: the second must not get the first one's module.
+    answers = []
+    for name, word in (("first", "one"), ("second", "two")):
+        app = write_app(
+            tmp_path / name,
+            """
+            from helpers import word
+            from oro_framework.backend import command
+
+            @command
+            def which() -> str:
+                return word()
+            """,
+        )
+        (app / "helpers.py").write_text(f"def word():\n    return {word!r}\n")
+        async with backend_host(app) as host:
+            reply = await MemoryClient(host).call("backend.which", body=b"{}")
+            answers.append(reply.data)
+
+    assert answers == ["one", "two"]
+
+
 async def test_backend_module_naming_no_file_is_a_config_error(tmp_path: Path) -> None:
     app = write_app(tmp_path / "app", "")
     (app / "oro.toml").write_text('[meta]\nname = "notes"\n[backend]\nmodule = "src/missing.py"\n')
