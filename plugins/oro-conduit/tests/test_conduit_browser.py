@@ -471,7 +471,11 @@ def test_two_conduits_relay_to_each_other(page: Page) -> None:
             await Promise.all([alice.connected, bob.connected])
             const got = new Promise((resolve) => bob.receive((error, message) => resolve(message)))
             const sent = alice.send({ to: 'bob', kind: 'hello' }, new Uint8Array([1, 2, 3]))
-            const message = await got
+            // Bounded: a relay that never comes fails here, not at pytest's hang guard.
+            const late = new Promise((_, reject) => {
+                setTimeout(() => reject(new Error('no relay within 30 s')), 30000)
+            })
+            const message = await Promise.race([got, late])
             alice.close()
             bob.close()
             const afterClose = alice.send({ to: 'bob' })
