@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 from pathlib import Path
 
 import pytest
 from oro_ai.testmodel import write_tiny_lora, write_tiny_model
 
 SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+# One llama.cpp thread per context in every test of this folder that does not say (the shipped
+# default is one per core): the suite runs one xdist worker per core, and llama.cpp's threads
+# spin while they wait, so two of them took both cores from the other worker's tests (a page
+# in WebKit waited 30 s for its backend). No test here asserts the thread count.
+os.environ.setdefault("ORO_AI_LLM_THREADS", "1")
 
 
 @pytest.fixture(scope="session")
