@@ -5,7 +5,7 @@ back, and a client that does not read still holds the handler back."""
 from __future__ import annotations
 
 import socket
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import anyio
@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 from oro_framework import ByteStream, EventStream, Request
 from oro_framework.testing import (
     RoutePlugin,
-    launch_chromium,
     live_server,
     make_host,
     open_app_page,
@@ -201,16 +200,12 @@ async def test_ten_thousand_events_arrive_in_order() -> None:
     assert data == [f'{{"n":{index}}}' for index in range(CHUNKS)]
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    with launch_chromium() as browser:
-        yield browser
-
-
 @pytest.mark.parametrize("credit", [True, False])
-def test_a_page_reads_the_same_bytes_in_the_same_order(chromium: Any, credit: bool) -> None:
+def test_a_page_reads_the_same_bytes_in_the_same_order(chromium_browser: Any, credit: bool) -> None:
+    # The session's Chromium: a second sync Playwright in one process refuses to start once
+    # another test file of the same xdist worker started the session's.
     with served_app([RoutePlugin(ROUTES)]) as app:
-        page = open_app_page(chromium, app)
+        page = open_app_page(chromium_browser, app)
         try:
             text = page.evaluate(
                 """async (credit) => {

@@ -4,6 +4,7 @@ coherently, asked with the official `openai` client through the real server."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 from pathlib import Path
 
 import openai
@@ -111,7 +112,10 @@ def test_eight_concurrent_streams_are_decoded_together_and_none_is_cut(
                 )
                 return list(together), events
 
-        together, events = asyncio.run(run())
+        # In a thread of its own: the session's sync Playwright, started by another test file
+        # of this xdist worker, leaves an event loop marked running in this one.
+        with concurrent.futures.ThreadPoolExecutor(1) as thread:
+            together, events = thread.submit(asyncio.run, run()).result()
     assert all(finish in ("stop", "length") and text for text, finish in together), together
     first_end = next(position for position, (kind, _) in enumerate(events) if kind == "end")
     firsts = [index for kind, index in events[:first_end] if kind == "first"]
