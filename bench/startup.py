@@ -13,9 +13,10 @@ Each is measured in the same run against a floor started the same way:
 (issue 55): ``oro run`` within 2 times the hypercorn hello app; the reading commands within 10
 times ``python -c pass``.
 
-The profile after the table: one more ``oro run --headless`` with ``ORO_TRACE_STARTUP=1`` and
-``ORO_TRACE_PLUGINS=1``, each phase it reports (``oro_framework.host.tracing.startup``) in ms
-from spawn, as this process read the line, and the slowest plugin hooks of that run; then the
+The profile, on stderr after the table (stdout is the table alone): one more ``oro run
+--headless`` with ``ORO_TRACE_STARTUP=1`` and ``ORO_TRACE_PLUGINS=1``, each phase it reports
+(``oro_framework.host.tracing.startup``) in ms from spawn, as this process read the line, and
+the slowest plugin hooks of that run; then the
 same for ``oro run --webview system`` on a virtual display (Xvfb), up to the main window's page
 calling ``window.ready``, when WebKitGTK and Xvfb are installed.
 """
@@ -121,15 +122,15 @@ def _profile(
     finally:
         process.terminate()
         process.wait()
-    print(f"\nprofile of {' '.join(command[1:])}: ms from spawn")
+    print(f"\nprofile of {' '.join(command[1:])}: ms from spawn", file=sys.stderr)
     previous = 0.0
     for phase, at, _ in phases:
-        print(f"  {phase:<28}{at * 1000:>8.0f}   (+{(at - previous) * 1000:.0f})")
+        print(f"  {phase:<28}{at * 1000:>8.0f}   (+{(at - previous) * 1000:.0f})", file=sys.stderr)
         previous = at
     slowest = sorted(hooks.items(), key=lambda item: -item[1])[:8]
-    print(f"  slowest hooks (of {sum(hooks.values()):.0f} ms in all hooks):")
+    print(f"  slowest hooks (of {sum(hooks.values()):.0f} ms in all hooks):", file=sys.stderr)
     for (hook, plugin), ms in slowest:
-        print(f"    {hook} {plugin}: {ms:.1f} ms")
+        print(f"    {hook} {plugin}: {ms:.1f} ms", file=sys.stderr)
 
 
 def _window_profile(app: Path) -> None:
@@ -137,7 +138,7 @@ def _window_profile(app: Path) -> None:
     from oro_framework.testing import virtual_display
 
     if not probe_engine("system").available:
-        print("\n(no window profile: WebKitGTK is not installed)")
+        print("\n(no window profile: WebKitGTK is not installed)", file=sys.stderr)
         return
     try:
         with virtual_display() as display:
@@ -150,7 +151,7 @@ def _window_profile(app: Path) -> None:
             ready = ("window ready", "oro: window 0 ready")
             _profile([ORO, "run", ".", "--webview", "system"], app, ready, environ)
     except RuntimeError as error:  # no Xvfb
-        print(f"\n(no window profile: {error})")
+        print(f"\n(no window profile: {error})", file=sys.stderr)
 
 
 def main() -> None:

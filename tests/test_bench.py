@@ -52,8 +52,10 @@ def test_benchmark_prints_a_table_with_ratios(script: str) -> None:
         check=False,
         timeout=600,
     )
-    # The table, for `pytest -rP` to show: scripts/test's benchmark step prints every one.
+    # The table, for `pytest -rP` to show: scripts/test's benchmark step prints every one, with
+    # what a benchmark says beside it (bench/startup.py's start-up profile, per-round details).
     print(result.stdout)
+    print(result.stderr, file=sys.stderr)
     assert result.returncode == 0, result.stderr
     header, *rows = result.stdout.strip().splitlines()
     assert header.split()[-2:] == ["ratio", "goal"]
