@@ -178,11 +178,17 @@ async def raw_websocket_echo(request: trio_websocket.WebSocketRequest) -> None:
             return
 
 
-async def raw_http_echo(stream: anyio.abc.SocketStream) -> None:
-    """The fetch floor: HTTP/1.1 keep-alive, CORS open, nothing else. A body comes straight
-    back; ``GET /bytes/<n>`` answers ``n`` bytes (in one write); anything else ``pong``."""
+Respond = Callable[[bytes, bytes, int], tuple[bytes, str]]
+"""A raw floor's answer to a request: ``(target, body, body size)`` → ``(bytes, content type)``."""
+
+
+async def raw_http(stream: anyio.abc.SocketStream, respond: Respond, *, keep_body: bool) -> None:
+    """A floor's HTTP/1.1: keep-alive, CORS open, nothing else; each request answered in one
+    write by ``respond``. ``keep_body=False`` only counts a body's bytes (an upload floor must
+    not pay for keeping 64 MiB)."""
     connection = h11.Connection(h11.SERVER)
     body = bytearray()
+    size = 0
     target = b""
     async with stream:
         while True:
@@ -196,15 +202,14 @@ async def raw_http_echo(stream: anyio.abc.SocketStream) -> None:
             if isinstance(event, h11.Request):
                 target = bytes(event.target)
             elif isinstance(event, h11.Data):
-                body += event.data
+                size += len(event.data)
+                if keep_body:
+                    body += event.data
             elif isinstance(event, h11.EndOfMessage):
-                if target.startswith(b"/bytes/"):
-                    answer = bytes(int(target.removeprefix(b"/bytes/")))
-                else:
-                    answer = bytes(body) or b"pong"
+                answer, content_type = respond(target, bytes(body), size)
                 headers = [
                     ("content-length", str(len(answer))),
-                    ("content-type", "application/octet-stream"),
+                    ("content-type", content_type),
                     ("access-control-allow-origin", "*"),
                 ]
                 head = connection.send(h11.Response(status_code=200, headers=headers))
@@ -212,8 +217,21 @@ async def raw_http_echo(stream: anyio.abc.SocketStream) -> None:
                 connection.send(h11.EndOfMessage())
                 connection.start_next_cycle()
                 body.clear()
+                size = 0
             elif isinstance(event, h11.ConnectionClosed) or event is h11.PAUSED:
                 return
+
+
+def _echo(target: bytes, body: bytes, size: int) -> tuple[bytes, str]:
+    if target.startswith(b"/bytes/"):
+        return bytes(int(target.removeprefix(b"/bytes/"))), "application/octet-stream"
+    return body or b"pong", "application/octet-stream"
+
+
+async def raw_http_echo(stream: anyio.abc.SocketStream) -> None:
+    """The fetch floor: a body comes straight back; ``GET /bytes/<n>`` answers ``n`` bytes (in
+    one write); anything else ``pong``."""
+    await raw_http(stream, _echo, keep_body=True)
 
 
 async def serve_raw_floors(*, task_status: anyio.abc.TaskStatus[tuple[int, int]]) -> None:

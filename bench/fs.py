@@ -68,9 +68,8 @@ from typing import Any
 import anyio
 import anyio.abc
 import engines
-import h11
 import oro_fs.plugin
-from _shared import GOAL_WIDTH, goal, serve_raw_floors
+from _shared import GOAL_WIDTH, goal, raw_http, serve_raw_floors
 from anyio.from_thread import start_blocking_portal
 from oro_conduit import plugin as conduit_plugin
 
@@ -229,35 +228,9 @@ WINDOW_MEASURE = """async ({ size, calls, file, sink }) => {
 
 
 async def raw_http_sink(stream: anyio.abc.SocketStream) -> None:
-    """The upload floor: HTTP/1.1 keep-alive, CORS open; a request's body is counted and
-    dropped, and the answer is its byte count."""
-    connection = h11.Connection(h11.SERVER)
-    count = 0
-    async with stream:
-        while True:
-            event = connection.next_event()
-            if event is h11.NEED_DATA:
-                try:
-                    connection.receive_data(await stream.receive())
-                except (anyio.EndOfStream, anyio.BrokenResourceError):
-                    connection.receive_data(b"")
-                continue
-            if isinstance(event, h11.Data):
-                count += len(event.data)
-            elif isinstance(event, h11.EndOfMessage):
-                answer = str(count).encode()
-                headers = [
-                    ("content-length", str(len(answer))),
-                    ("content-type", "text/plain"),
-                    ("access-control-allow-origin", "*"),
-                ]
-                head = connection.send(h11.Response(status_code=200, headers=headers))
-                await stream.send(head + connection.send(h11.Data(data=answer)))
-                connection.send(h11.EndOfMessage())
-                connection.start_next_cycle()
-                count = 0
-            elif isinstance(event, h11.ConnectionClosed) or event is h11.PAUSED:
-                return
+    """The upload floor: a request's body is counted and dropped, and the answer is its byte
+    count."""
+    await raw_http(stream, lambda _, __, size: (str(size).encode(), "text/plain"), keep_body=False)
 
 
 async def serve_sink(*, task_status: anyio.abc.TaskStatus[int]) -> None:

@@ -97,6 +97,23 @@ async def send_response(
     await send({"type": "http.response.body", "body": body if include_body else b""})
 
 
+@final
+class _TrackingSend:
+    """``send``, noting when the response's last body message has gone out (:attr:`complete`):
+    a client that leaves after it left nothing to cancel."""
+
+    __slots__ = ("_send", "complete")
+
+    def __init__(self, send: Send) -> None:
+        self._send = send
+        self.complete = False
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.body" and not message.get("more_body", False):
+            self.complete = True
+        await self._send(message)
+
+
 @contextlib.asynccontextmanager
 async def cancelled_on_disconnect(
     receive: Receive, send: Send, request: Cancellable | None = None
@@ -115,18 +132,12 @@ async def cancelled_on_disconnect(
     :param request: an IPC request to mark cancelled, so the router answers ``AbortError``.
     :raises Exception: what the block raised, as it is.
     """
-    is_complete = False
-
-    async def tracking_send(message: Message) -> None:
-        nonlocal is_complete
-        if message["type"] == "http.response.body" and not message.get("more_body", False):
-            is_complete = True
-        await send(message)
+    tracking_send = _TrackingSend(send)
 
     async def watch(answering: trio.CancelScope) -> None:
         while (await receive())["type"] != "http.disconnect":
             pass
-        if not is_complete:
+        if not tracking_send.complete:
             if request is not None:
                 request.cancel()
             answering.cancel()
@@ -253,22 +264,16 @@ async def answer_cancelled_on_disconnect(
 
     :raises Exception: what ``answer`` raised, as it is.
     """
-    is_complete = False
-
-    async def tracking_send(message: Message) -> None:
-        nonlocal is_complete
-        if message["type"] == "http.response.body" and not message.get("more_body", False):
-            is_complete = True
-        await send(message)
+    tracking_send = _TrackingSend(send)
 
     answering = trio.CancelScope()
     watcher: _DisconnectWatcher | None = None
 
     def on_suspend() -> bool:
         nonlocal watcher
-        if is_complete:
+        if tracking_send.complete:
             return False
-        watcher = _DisconnectWatcher(receive, answering, request, lambda: is_complete)
+        watcher = _DisconnectWatcher(receive, answering, request, lambda: tracking_send.complete)
         # A system task rather than a nursery: a nursery's exit is a schedule point of its
         # own, and it would have to be opened before every answer, waiting or not.
         trio.lowlevel.spawn_system_task(watcher.run, name="oro.asgi.disconnect-watcher")
