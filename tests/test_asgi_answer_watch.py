@@ -92,7 +92,7 @@ async def test_a_watched_answer_leaves_the_connection_unread_once_complete() -> 
     sent = Sent()
 
     async def answer(send: Send) -> None:
-        await anyio.sleep(0.01)  # waits before its response is complete: watched
+        await trio.lowlevel.checkpoint()  # waits before its response is complete: watched
         await send(START)
         await send(BODY)
 
@@ -113,7 +113,8 @@ async def test_a_disconnect_after_the_last_body_message_cancels_nothing() -> Non
         await trio.lowlevel.checkpoint()  # watched from here on
         await send(BODY)
         await to_app.send({"type": "http.disconnect"})
-        await anyio.sleep(0.01)  # the watch reads the disconnect meanwhile
+        while to_app.statistics().current_buffer_used:  # until the watch has read it
+            await trio.lowlevel.checkpoint()
 
     with anyio.fail_after(5):
         await answer_cancelled_on_disconnect(from_client.receive, sent, answer, request)
