@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Final, TypeVar, final
 
 from oro_framework.host.config.document import get_document_value, read_document
-from oro_framework.host.config.ini import parse_ini, read_ini
+from oro_framework.host.config.ini import IniDocument, parse_ini, read_ini
 from oro_framework.host.config.ini_map import DOC, EXTENSIONS_KEY, ini_extension_names
 from oro_framework.host.config.keys import flatten_key
 from oro_framework.host.config.values import parse_text_value
@@ -91,10 +91,10 @@ def read_early_value(path: Path, key: str) -> Any:
     :raises KeyError: it is not set there.
     :raises ConfigError: the file does not parse.
     """
-    if not is_ini_file(path):
-        return get_document_value(read_document(path), key)
+    document = _early_document(path)
+    if not isinstance(document, IniDocument):
+        return get_document_value(document, key)
     section, _, name = key.rpartition(".")
-    document = parse_ini(read_ini(path), path)
     found = document.values.get((section, name))
     if found is None:
         # The one early key an Oro app writes under a name of its own.
@@ -103,6 +103,26 @@ def read_early_value(path: Path, key: str) -> Any:
             return names
         raise KeyError(key)
     return found.value
+
+
+_EARLY_FILES: Final = 16
+_EARLY: dict[Path, tuple[tuple[int, int, int], Any]] = {}
+"""The parsed config files :func:`read_early_value` read, by path, with the stat they had."""
+
+
+def _early_document(path: Path) -> Any:
+    # Parsed once while the file stays as it was: `oro run` reads eight early keys (the host's
+    # plugins.* and the window's engine) and tomlkit took ~3 ms a parse.
+    status = path.stat()
+    stamp = (status.st_ino, status.st_mtime_ns, status.st_size)
+    known = _EARLY.get(path)
+    if known is not None and known[0] == stamp:
+        return known[1]
+    document = parse_ini(read_ini(path), path) if is_ini_file(path) else read_document(path)
+    if len(_EARLY) >= _EARLY_FILES:
+        _EARLY.clear()
+    _EARLY[path] = (stamp, document)
+    return document
 
 
 T = TypeVar("T")
