@@ -8,8 +8,8 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from conftest import BuiltApp
 
+from conftest import BuiltApp
 from oro_framework.build.plan import plan_build
 from oro_framework.host.errors import BuildError
 from tests._oro_process import REPOSITORY, SHOWCASE, run_oro

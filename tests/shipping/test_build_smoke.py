@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import BuiltApp, clean_environ, ping, write_notes_app
-
 from oro_framework.build.smoke import check_starts
 from tests._oro_process import OroProcess
 

@@ -10,8 +10,8 @@ import subprocess
 from pathlib import Path
 
 import httpx
-from conftest import BuiltApp, clean_environ, mapped_files, ping
 
+from conftest import BuiltApp, clean_environ, mapped_files, ping
 from tests._oro_process import REPOSITORY, OroProcess
 
 

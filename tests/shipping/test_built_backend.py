@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import BuiltApp, backend_answers
 from playwright.sync_api import Browser
+
+from conftest import BuiltApp, backend_answers
 
 
 def test_the_built_app_calls_its_backend_with_its_requirement(

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import BuiltApp, clean_environ
 from playwright.sync_api import Browser, Page
 
+from conftest import BuiltApp, clean_environ
 from tests._oro_process import OroProcess
 
 

@@ -9,8 +9,8 @@ import tarfile
 from pathlib import Path
 
 import httpx
-from conftest import BuiltApp, clean_environ
 
+from conftest import BuiltApp, clean_environ
 from tests._oro_process import OroProcess
 from tests._update_server import serve_updates
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import psutil
 import pytest
-from conftest import as_root, ping
 
+from conftest import as_root, ping
 from tests._oro_process import REPOSITORY, OroProcess, run_oro
 
 COMMAND = "oro-minimal"

@@ -16,6 +16,8 @@ from pathlib import Path
 import httpx
 import psutil
 import pytest
+from playwright.sync_api import Browser
+
 from conftest import (
     as_root,
     backend_answers,
@@ -25,8 +27,6 @@ from conftest import (
     serves,
     write_notes_app,
 )
-from playwright.sync_api import Browser
-
 from oro_framework.testing.process import until
 from tests._oro_process import ORO, REPOSITORY, OroProcess
 

@@ -18,12 +18,12 @@ from typing import Any
 
 import oro_fs.plugin
 import pytest
-from conftest import DATA_HOME
 from playwright.sync_api import Browser, Page
 
 import oro_framework.core.application
 import oro_framework.core.os
 import oro_framework.core.ping
+from conftest import DATA_HOME
 from oro_framework.testing import ServedApp, WebKitBrowser, app_page, served_app
 
 APP = Path(__file__).resolve().parents[3] / "examples" / "minimal"

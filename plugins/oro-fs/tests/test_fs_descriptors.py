@@ -10,10 +10,10 @@ from pathlib import Path
 import anyio
 import oro_fs.plugin
 import pytest
-from conftest import DATA_HOME
 from oro_fs.state import STATE
 
 import oro_framework.core.diagnostics
+from conftest import DATA_HOME
 from oro_framework import ErrnoError
 from oro_framework.testing import MemoryClient, live_server, make_host, raise_for_error
 

@@ -14,11 +14,11 @@ from typing import Any
 import oro_fs.plugin
 import pytest
 from anyio.from_thread import BlockingPortal, start_blocking_portal
-from conftest import DATA_HOME
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from oro_fs.routes_common import CONSTANTS
 
+from conftest import DATA_HOME
 from oro_framework import ByteStream, Host
 from oro_framework.testing import MemoryClient, make_host, open_descriptors, opened_since
 

@@ -11,10 +11,10 @@ import anyio
 import oro_fs.plugin
 import pytest
 from _oro_fs_census import ledger
-from conftest import DATA_HOME
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import DATA_HOME
 from oro_framework import (
     ErrnoError,
     Host,

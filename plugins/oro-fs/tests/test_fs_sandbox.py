@@ -15,11 +15,11 @@ import anyio
 import oro_fs.plugin
 import pytest
 from _oro_fs_census import ledger
-from conftest import DATA_HOME
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from oro_fs import ops
 
+from conftest import DATA_HOME
 from oro_framework import (
     ConfigError,
     ErrnoError,

@@ -10,8 +10,8 @@ from typing import Any
 
 import anyio
 import pytest
-from conftest import DATA_HOME
 
+from conftest import DATA_HOME
 from oro_framework import Host, MemoryReservation, OutOfMemoryError, SecurityError
 from oro_framework.testing import MemoryClient, raise_for_error
 

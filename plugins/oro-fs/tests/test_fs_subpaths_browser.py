@@ -18,10 +18,10 @@ from typing import Any
 
 import oro_fs.plugin
 import pytest
-from conftest import DATA_HOME
 from playwright.sync_api import Browser, Page
 
 import oro_framework.core.platform
+from conftest import DATA_HOME
 from oro_framework.testing import ServedApp, app_page, run_in_node, served_app
 
 APP = Path(__file__).resolve().parents[3] / "examples" / "minimal"

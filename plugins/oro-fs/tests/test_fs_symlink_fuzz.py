@@ -15,10 +15,10 @@ from pathlib import Path
 import oro_fs.plugin
 import pytest
 from anyio.from_thread import BlockingPortal, start_blocking_portal
-from conftest import DATA_HOME
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import DATA_HOME
 from oro_framework import Host
 from oro_framework.testing import MemoryClient, make_host
 

@@ -22,11 +22,11 @@ from typing import Any
 
 import oro_fs.plugin
 import pytest
-from conftest import DATA_HOME
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from playwright.sync_api import Browser, Page
 
+from conftest import DATA_HOME
 from oro_framework.testing import ServedApp, app_page, open_descriptors, opened_since, served_app
 
 APP = Path(__file__).resolve().parents[3] / "examples" / "minimal"

@@ -11,9 +11,9 @@ import anyio
 import oro_fs.plugin
 import pytest
 from anyio.streams.memory import MemoryObjectReceiveStream
-from conftest import DATA_HOME
 from oro_fs.state import STATE
 
+from conftest import DATA_HOME
 from oro_framework import Event
 from oro_framework.testing import MemoryClient, make_host, raise_for_error
 

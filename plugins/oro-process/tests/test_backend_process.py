@@ -17,6 +17,8 @@ from typing import Any
 import anyio
 import pytest
 from anyio.streams.memory import MemoryObjectReceiveStream
+from oro_process.errors import SpawnError
+
 from conftest import (
     CONFIG,
     ENVIRON,
@@ -28,8 +30,6 @@ from conftest import (
     pidfds,
     reaped,
 )
-from oro_process.errors import SpawnError
-
 from oro_framework import (
     ErrnoError,
     Host,

@@ -13,11 +13,11 @@ from pathlib import Path
 import anyio
 import oro_conduit.plugin
 import pytest
-from conftest import ENVIRON, PROCESS_PLUGINS, exited, pidfds, spawn
 from oro_conduit.codec import decode_frame, encode_frame
 from oro_conduit.testing import page_conduit
 from oro_process.routes import CHUNK_BYTES
 
+from conftest import ENVIRON, PROCESS_PLUGINS, exited, pidfds, spawn
 from oro_framework.testing import MemoryClient, make_host, raise_for_error, until
 
 pytestmark = pytest.mark.anyio

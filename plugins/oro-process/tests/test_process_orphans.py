@@ -15,6 +15,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+from oro_process.state import STATE
+
 from conftest import (
     ENVIRON,
     PROCESS_PLUGINS,
@@ -27,8 +29,6 @@ from conftest import (
     read_all,
     spawn,
 )
-from oro_process.state import STATE
-
 from oro_framework import Host
 from oro_framework.testing import (
     MemoryClient,

@@ -8,8 +8,8 @@ import os
 import subprocess
 
 import pytest
-from conftest import exited_blocking, pidfds
 
+from conftest import exited_blocking, pidfds
 from oro_framework.testing import open_descriptors, opened_since
 
 

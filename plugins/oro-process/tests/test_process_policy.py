@@ -16,11 +16,11 @@ from typing import Any
 
 import pytest
 from anyio.from_thread import start_blocking_portal
-from conftest import ENVIRON, PATH, PROCESS_PLUGINS, real, run
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from oro_process.errors import NOT_ALLOWED, SpawnError
 
+from conftest import ENVIRON, PATH, PROCESS_PLUGINS, real, run
 from oro_framework import ConfigError, Host, IPCError, SecurityError
 from oro_framework.testing import MemoryClient, make_host, raise_for_error
 

@@ -14,10 +14,10 @@ from typing import Any
 
 import anyio
 import pytest
-from conftest import CONFIG, ENVIRON, PROCESS_PLUGINS, exited, pidfds, read_all, reaped, run, spawn
 from oro_process.errors import InvalidStateError, SpawnError
 from oro_process.state import STATE
 
+from conftest import CONFIG, ENVIRON, PROCESS_PLUGINS, exited, pidfds, read_all, reaped, run, spawn
 from oro_framework import (
     ErrnoError,
     Host,

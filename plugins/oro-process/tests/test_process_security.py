@@ -12,9 +12,9 @@ import contextlib
 from pathlib import Path
 
 import pytest
-from conftest import exited, pidfds, read_all, run, spawn
 from oro_process.state import STATE
 
+from conftest import exited, pidfds, read_all, run, spawn
 from oro_framework import (
     Host,
     IPCError,

@@ -8,9 +8,9 @@ import os
 import platform
 from pathlib import Path
 
-from conftest import PROCESS_PLUGINS
 from playwright.sync_api import Browser, Page
 
+from conftest import PROCESS_PLUGINS
 from oro_framework.testing import app_page, served_app
 
 SHOWCASE = Path(__file__).resolve().parents[3] / "examples" / "showcase"

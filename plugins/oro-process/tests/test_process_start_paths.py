@@ -9,10 +9,10 @@ import stat
 from pathlib import Path
 
 import pytest
-from conftest import ENVIRON, PROCESS_PLUGINS
 from oro_process import children
 from oro_process.errors import SpawnError
 
+from conftest import ENVIRON, PROCESS_PLUGINS
 from oro_framework.testing import MemoryClient, make_host, raise_for_error
 
 pytestmark = pytest.mark.anyio

@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SQLITE_PLUGINS, call, exec_sql, open_memory
 from oro_sqlite import hardening
 from oro_sqlite.errors import SQLiteError
 
+from conftest import SQLITE_PLUGINS, call, exec_sql, open_memory
 from oro_framework import SecurityError
 from oro_framework.testing import MemoryClient, make_host
 

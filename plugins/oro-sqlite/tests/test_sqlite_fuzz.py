@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 from anyio.from_thread import start_blocking_portal
-from conftest import SQLITE_PLUGINS
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from oro_sqlite.policy import (
@@ -24,6 +23,7 @@ from oro_sqlite.policy import (
     PRAGMAS_SETTINGS,
 )
 
+from conftest import SQLITE_PLUGINS
 from oro_framework import InternalError, IPCError
 from oro_framework.testing import MemoryClient, make_host
 

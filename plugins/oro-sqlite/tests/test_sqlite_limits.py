@@ -5,10 +5,10 @@ limits (``sqlite3_limit``, the heap limit), and the rows of an answer, bounded p
 from __future__ import annotations
 
 import pytest
-from conftest import call, exec_sql, open_memory
 from oro_sqlite.errors import SQLiteError
 from oro_sqlite.state import STATE
 
+from conftest import call, exec_sql, open_memory
 from oro_framework import Host, OutOfMemoryError, OutOfRangeError, SecurityError
 from oro_framework.testing import MemoryClient
 

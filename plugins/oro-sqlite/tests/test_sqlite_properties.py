@@ -17,13 +17,13 @@ from typing import Any
 
 import pytest
 from anyio.from_thread import start_blocking_portal
-from conftest import SQLITE_PLUGINS
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from oro_sqlite.errors import SQLiteError
 from oro_sqlite.sql import statements
 from oro_sqlite.state import STATE
 
+from conftest import SQLITE_PLUGINS
 from oro_framework import IPCError
 from oro_framework.testing import MemoryClient, make_host
 

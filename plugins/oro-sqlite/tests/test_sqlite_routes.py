@@ -11,10 +11,10 @@ import base64
 import anyio
 import oro_sqlite.plugin
 import pytest
-from conftest import CONFIG, SQLITE_PLUGINS, call, exec_sql, open_memory
 from oro_sqlite.errors import InvalidStateError, SQLiteError
 from oro_sqlite.state import STATE
 
+from conftest import CONFIG, SQLITE_PLUGINS, call, exec_sql, open_memory
 from oro_framework import (
     Host,
     InvalidArgumentError,

@@ -13,9 +13,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import SQLITE_PLUGINS, call, exec_sql, open_memory
 from oro_sqlite.paths import OPEN_CREATE, OPEN_READONLY, OPEN_READWRITE
 
+from conftest import SQLITE_PLUGINS, call, exec_sql, open_memory
 from oro_framework import Host, InvalidArgumentError, NotFoundError, SecurityError
 from oro_framework.testing import MemoryClient, make_host
 

@@ -17,9 +17,9 @@ import oro_tls.plugin
 import pytest
 from _certs import TIMEOUT, tcp_echo_server
 from _page import WAITING
-from conftest import LOOPBACK
 from playwright.sync_api import Browser, Page
 
+from conftest import LOOPBACK
 from oro_framework.testing import PageClosedProbe, ServedApp, WebKitBrowser, app_page, served_app
 
 PLUGINS = [oro_conduit.plugin, oro_tls.plugin]

@@ -12,8 +12,8 @@ from typing import Any
 
 import oro_conduit
 import pytest
-from conftest import TLS_PLUGINS
 
+from conftest import TLS_PLUGINS
 from oro_framework import ConfigError, IPCError
 from oro_framework.testing import MemoryClient, live_server, make_host
 

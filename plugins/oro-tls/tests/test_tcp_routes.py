@@ -12,10 +12,10 @@ from typing import Any
 import anyio
 import pytest
 import trio.testing
-from conftest import LOOPBACK, TLS_PLUGINS, echo_peer, open_descriptors, read_bytes
 from oro_conduit.testing import next_frame, page_conduit
 from oro_tls.state import STATE
 
+from conftest import LOOPBACK, TLS_PLUGINS, echo_peer, open_descriptors, read_bytes
 from oro_framework import Host
 from oro_framework.testing import MemoryClient, make_host
 

@@ -28,11 +28,11 @@ from _certs import (
     tls_echo_server,
 )
 from _page import WAITING
-from conftest import LOOPBACK
 from oro_tls.contexts import TlsMaterial, server_context
 from oro_tls.pins import pin_of_pem, spki_pin_of_certificate
 from playwright.sync_api import Browser, Page
 
+from conftest import LOOPBACK
 from oro_framework.testing import ServedApp, WebKitBrowser, app_page, served_app
 
 PLUGINS = [oro_conduit.plugin, oro_tls.plugin]

@@ -31,10 +31,10 @@ import oro_tls.plugin
 import pytest
 from _certs import Certs, PemPair, tcp_echo_server, tls_echo_server
 from _page import WAITING
-from conftest import LOOPBACK
 from oro_tls.contexts import TlsMaterial, server_context
 from playwright.sync_api import Browser, Page
 
+from conftest import LOOPBACK
 from oro_framework.testing import ServedApp, app_page, run_in_node, served_app
 
 # A function body with `net`, `tls`, `Buffer` and `arg` ({tcp, closed, tlsPort, expiredPort, ca})

@@ -11,7 +11,6 @@ from typing import Any
 
 import anyio
 import trio.testing
-from conftest import LOOPBACK, TLS_PLUGINS, echo_peer, open_descriptors
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from oro_tls.pins import PinError
@@ -19,6 +18,7 @@ from oro_tls.servers import Server
 from oro_tls.state import STATE
 from oro_tls.verification import CertificateError, TlsError
 
+from conftest import LOOPBACK, TLS_PLUGINS, echo_peer, open_descriptors
 from oro_framework import (
     ErrnoError,
     InvalidArgumentError,

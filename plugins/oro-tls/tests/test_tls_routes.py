@@ -23,12 +23,12 @@ from _certs import (
     tls_client,
     tls_echo_server,
 )
-from conftest import LOOPBACK, TLS_PLUGINS, read_bytes
 from oro_conduit.testing import next_frame, page_conduit
 from oro_tls.contexts import TlsMaterial, client_context, server_context
 from oro_tls.pins import pin_of_pem, spki_pin_of_certificate
 from oro_tls.state import STATE
 
+from conftest import LOOPBACK, TLS_PLUGINS, read_bytes
 from oro_framework import Host
 from oro_framework.testing import MemoryClient, make_host
 

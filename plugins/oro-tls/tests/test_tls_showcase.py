@@ -7,9 +7,9 @@ import json
 import ssl
 from pathlib import Path
 
-from conftest import TLS_PLUGINS
 from playwright.sync_api import Browser
 
+from conftest import TLS_PLUGINS
 from oro_framework.testing import app_page, served_app
 
 SHOWCASE = Path(__file__).resolve().parents[3] / "examples" / "showcase"

@@ -15,9 +15,9 @@ import oro_conduit.plugin
 import oro_udp.plugin
 import pytest
 from _udp_peers import EchoPeer, echo_peer
-from conftest import LOCAL_PEERS
 from playwright.sync_api import Browser, Page
 
+from conftest import LOCAL_PEERS
 from oro_framework import Host
 from oro_framework.testing import PageClosedProbe, ServedApp, WebKitBrowser, app_page, served_app
 

@@ -14,12 +14,12 @@ from typing import Any
 import anyio
 import pytest
 import trio.testing
-from conftest import LOCAL_PEERS, UDP_PLUGINS, udp_peer
 from oro_conduit.codec import decode_frame
 from oro_conduit.testing import page_conduit
 from oro_udp.sockets import UdpSocket
 from oro_udp.state import STATE
 
+from conftest import LOCAL_PEERS, UDP_PLUGINS, udp_peer
 from oro_framework import Host
 from oro_framework.testing import MemoryClient, make_host
 

@@ -28,9 +28,9 @@ import oro_conduit.plugin
 import oro_udp.plugin
 import pytest
 from _udp_peers import EchoPeer, echo_peer
-from conftest import LOCAL_PEERS
 from playwright.sync_api import Browser, Page
 
+from conftest import LOCAL_PEERS
 from oro_framework.testing import ServedApp, app_page, run_in_node, served_app
 
 # A function body with `dgram` (node:dgram's default export), `Buffer` and `peer` (the echo

@@ -9,12 +9,12 @@ import ipaddress
 from typing import Any
 
 import anyio
-from conftest import LOCAL_PEERS, UDP_PLUGINS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from oro_udp.errors import InvalidStateError
 from oro_udp.state import STATE
 
+from conftest import LOCAL_PEERS, UDP_PLUGINS
 from oro_framework import (
     ErrnoError,
     InvalidArgumentError,

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import UDP_PLUGINS, udp_peer
 from oro_udp.listeners import holders
 
+from conftest import UDP_PLUGINS, udp_peer
 from oro_framework import IPCError
 from oro_framework.testing import MemoryClient, live_server, make_host
 

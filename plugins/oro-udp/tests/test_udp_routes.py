@@ -9,9 +9,9 @@ from typing import Any
 
 import anyio
 import pytest
-from conftest import LOCAL_PEERS, UDP_PLUGINS, udp_peer
 from oro_udp.state import STATE
 
+from conftest import LOCAL_PEERS, UDP_PLUGINS, udp_peer
 from oro_framework import Host
 from oro_framework.testing import MemoryClient, make_host
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import UDP_PLUGINS
 from playwright.sync_api import Browser
 
+from conftest import UDP_PLUGINS
 from oro_framework.core import diagnostics
 from oro_framework.testing import app_page, served_app
 
