@@ -4,6 +4,7 @@ for (bench/startup.py measures it)."""
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import subprocess
 import sys
@@ -65,6 +66,27 @@ def test_version_and_help_import_neither_the_host_nor_another_command(
             "oro_framework.host.tracing",
         }
         assert "pluggy" not in loaded
+    if arguments == ("--help",):
+        # The plugins load for their commands, but neither the host's request path nor the
+        # core plugins' routes (which add no command: the test below).
+        assert "oro_framework.host.router" not in loaded
+        assert "trio" not in loaded
+        assert not {name for name in loaded if name.startswith("oro_framework.core.")}
+
+
+def test_no_core_plugin_adds_a_command_which_is_why_oro_help_does_not_load_them() -> None:
+    core = [
+        entry_point
+        for entry_point in importlib.metadata.entry_points(group="oro")
+        if plugins.distribution_name(entry_point) == plugins.CORE_DISTRIBUTION
+    ]
+
+    assert len(core) >= 10
+    assert [
+        entry_point.name
+        for entry_point in core
+        if hasattr(entry_point.load(), "oro_register_commands")
+    ] == []
 
 
 def test_a_plugins_command_is_found_though_oro_did_not_load_the_plugins_first() -> None:

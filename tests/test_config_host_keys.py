@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from oro_framework import ConfigRegistry, Host, RegistrationConflict, RegistrationError, setting
 from oro_framework.cli import cli
-from oro_framework.host.builtin import (
+from oro_framework.host.builtin_settings import (
     BuildSettings,
     HttpIpcSettings,
     MetaSettings,

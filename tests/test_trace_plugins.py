@@ -7,6 +7,7 @@ import re
 import subprocess
 from pathlib import Path
 
+from oro_framework.testing.process import until
 from tests._oro_process import OroProcess, headless_environ, run_oro
 
 HOOK_LINE = re.compile(r"^oro-trace: (oro_\w+) ([\w, ()-]+) (\d+\.\d\d) ms$")
@@ -60,6 +61,8 @@ def test_trace_startup_names_each_phase_of_a_launch_in_order(tmp_path: Path) -> 
     environ = headless_environ({"ORO_TRACE_STARTUP": "1", "XDG_DATA_HOME": str(tmp_path)})
     with OroProcess("run", str(tmp_path), environ=environ, timeout=120) as oro:
         oro.launch_url()
+        # The launch URL is on stdout, the trace on stderr: each pipe has its own reader.
+        until(lambda: "start-up serving" in oro.stderr(), "the serving phase on stderr")
         phases = [
             (match.group(1), float(match.group(2)))
             for line in oro.stderr().splitlines()

@@ -29,7 +29,7 @@ from oro_framework.build.icon import png_size
 from oro_framework.build.imports import find_specifiers
 from oro_framework.build.names import check_version, slugify
 from oro_framework.host.app import Host
-from oro_framework.host.builtin import BuildSettings, MetaSettings
+from oro_framework.host.builtin_settings import BuildSettings, MetaSettings
 from oro_framework.host.config.files import CONFIG_FILE_NAMES, find_config_file
 from oro_framework.host.config.ini_map import ini_file_as_toml
 from oro_framework.host.errors import BuildError

@@ -41,7 +41,7 @@ from oro_framework.build.socket_version import (
     declared_socket_version,
 )
 from oro_framework.host.build_paths import check_build_output, check_build_source, real_path
-from oro_framework.host.builtin import COPY_MAP_SECTION, BuildSettings
+from oro_framework.host.builtin_settings import COPY_MAP_SECTION, BuildSettings
 from oro_framework.host.config import get_document_value, read_document
 from oro_framework.host.config.loading import SECRETS_FILE_ENV, SECRETS_FILE_KEY
 from oro_framework.host.errors import BuildError, ConfigError, NotSupportedError

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from oro_framework.host.builtin import WebviewSettings
+from oro_framework.host.builtin_settings import WebviewSettings
 from oro_framework.web.resources import ForbiddenPathError, join_url_path
 
 __all__ = ["missing_index"]

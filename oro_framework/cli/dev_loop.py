@@ -63,7 +63,7 @@ from oro_framework.build.steps import BuildSteps, run_build_steps
 from oro_framework.hookspecs import hookimpl
 from oro_framework.host.app_backend import BackendSwapRefused, reload_backend
 from oro_framework.host.build_paths import check_build_source
-from oro_framework.host.builtin import BuildSettings, has_build_steps
+from oro_framework.host.builtin_settings import BuildSettings, has_build_steps
 from oro_framework.host.config.files import (
     CONFIG_FILE_NAMES,
     find_config_file,

@@ -11,7 +11,7 @@ from typing import Final
 from oro_framework.cli.common import is_verbose
 from oro_framework.gui.console import ConsolePrinter, printed_levels
 from oro_framework.host.app import Host
-from oro_framework.host.builtin import WebviewSettings
+from oro_framework.host.builtin_settings import WebviewSettings
 from oro_framework.host.windows import Engine
 from oro_framework.host.windows.debugging import PageDebugging
 

@@ -28,7 +28,7 @@ from anyio.abc import TaskStatus
 
 from oro_framework.gui.single_instance import InstanceLock, serve_hand_overs
 from oro_framework.host import tracing
-from oro_framework.host.builtin import MetaSettings
+from oro_framework.host.builtin_settings import MetaSettings
 from oro_framework.host.errors import InvalidArgumentError
 from oro_framework.host.protocols import application_url_event
 from oro_framework.host.windows import (

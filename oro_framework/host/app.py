@@ -25,7 +25,7 @@ from oro_framework.host.app_backend import (
     import_backend,
     unimported_backend,
 )
-from oro_framework.host.builtin import MetaSettings, resource_root
+from oro_framework.host.builtin_settings import MetaSettings, resource_root
 from oro_framework.host.config import (
     Config,
     ConfigRegistry,

@@ -1,34 +1,24 @@
 """The host's own plugin: the config keys and the permission of the host itself, the ``env:``
 secret references, the core JS modules of ``js-api/``, and the lifecycle events pages receive.
 
-Registered first in every plugin manager under the name ``oro``; it cannot be disabled.
+Registered first in every plugin manager under the name ``oro``; it cannot be disabled. Like
+every plugin's entry module it imports what a hook hands over only when the host calls that
+hook: ``oro --help`` registers it to find the plugins' commands and needs none of the host. Its
+settings are in :mod:`oro_framework.host.builtin_settings`.
 """
 
 from __future__ import annotations
 
-import difflib
 import logging
-from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Final, final
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
 
 from oro_framework.hookspecs import hookimpl
-from oro_framework.host.build_paths import check_build_output
-from oro_framework.host.config import MIN_SECRET_LENGTH, positive_count, secret
-from oro_framework.host.config.references import resolve_env_reference
-from oro_framework.host.config.settings import setting
-from oro_framework.host.errors import ConfigError
-from oro_framework.host.extensions import EXTENSIONS_KEY
-from oro_framework.host.lifecycle import LifecycleEvent, emit_to_pages
-from oro_framework.host.origins import check_origin_syntax
-from oro_framework.host.plugins import SKIP_BROKEN_ENV
-from oro_framework.host.router import IpcSettings
-from oro_framework.host.services import RestartPolicy
-from oro_framework.host.windows.settings import LifecycleSettings, WindowSettings
 
 if TYPE_CHECKING:
     from oro_framework.host.app import Host
-    from oro_framework.host.config import Config, ConfigRegistry
+    from oro_framework.host.config import ConfigRegistry
+    from oro_framework.host.lifecycle import LifecycleEvent
     from oro_framework.host.modules import JSModuleTable
     from oro_framework.host.permissions import PermissionRegistry
 
@@ -44,206 +34,6 @@ _PACKAGE: Final = Path(__file__).resolve().parent.parent
 JS_API_DIRECTORIES: Final = (_PACKAGE / "js-api", _PACKAGE.parent / "js-api")
 """Where the core JS modules are looked for: inside the installed package (wheels ship them
 there), then beside it (a source checkout or an editable install)."""
-_REFERRER_POLICIES: Final = frozenset(
-    {
-        "",
-        "no-referrer",
-        "no-referrer-when-downgrade",
-        "origin",
-        "origin-when-cross-origin",
-        "same-origin",
-        "strict-origin",
-        "strict-origin-when-cross-origin",
-        "unsafe-url",
-    }
-)
-
-
-def _absolute_url_path(value: str) -> None:
-    if not value.startswith("/"):
-        raise ValueError(f"must start with '/', got {value!r}")
-
-
-def _optional_url_path(value: str) -> None:
-    if value:
-        _absolute_url_path(value)
-
-
-def _referrer_policy(value: str) -> None:
-    if value not in _REFERRER_POLICIES:
-        raise ValueError(f"must be a Referrer-Policy value such as 'no-referrer', got {value!r}")
-
-
-def webview_engine(value: str) -> None:
-    """An engine name of :data:`WEBVIEW_ENGINES`, or empty for the default."""
-    if value and value not in WEBVIEW_ENGINES:
-        nearest = difflib.get_close_matches(value.lower(), WEBVIEW_ENGINES, n=1, cutoff=0.4)
-        hint = f"; did you mean '{nearest[0]}'?" if nearest else ""
-        raise ValueError(f"must be one of {', '.join(WEBVIEW_ENGINES)}, got {value!r}{hint}")
-
-
-def _single_header_line(value: str) -> None:
-    if "\r" in value or "\n" in value or not value.isascii():
-        raise ValueError("must be one line of ASCII text (it is sent as an HTTP header)")
-
-
-def _origins(values: list[str]) -> None:
-    for value in values:
-        check_origin_syntax(value)
-
-
-@final
-@dataclass(frozen=True)
-class MetaSettings:
-    """The app's identity (``[meta]``): its name and version in titles, packages and logs, and
-    the bundle identifier naming its data directories, its port and its session cookie."""
-
-    name: str = setting(
-        "oro-app", "Application name, shown in titles and logs.", oro_names=("meta.title",)
-    )
-    version: str = setting(
-        "0.0.0",
-        "Application version, MAJOR[.MINOR[.PATCH]][-PRERELEASE][+BUILD]; a built app's package "
-        "version.",
-    )
-    description: str = setting("", "One line about the app: its packages' summary.")
-    maintainer: str = setting(
-        "",
-        "Who packages the app, 'Name <email>': the Maintainer/Packager of its .deb and .rpm.",
-    )
-    bundle_identifier: str = setting(
-        "com.example.oro-app",
-        "Reverse-DNS identifier; names the app's data, cache and temp directories.",
-        oro_names=("bundle.identifier",),
-    )
-
-
-@final
-@dataclass(frozen=True)
-class ApplicationSettings:
-    """How ``oro run`` starts the app (``[application]``)."""
-
-    single_instance: bool = setting(
-        True,
-        "One running copy of the app per user: launching it again focuses the running one and "
-        "hands it the new launch's deep links (applicationurl) instead of starting a second host.",
-    )
-
-
-@final
-@dataclass(frozen=True)
-class TestSettings:
-    """What ``oro test`` runs (``[test]``)."""
-
-    files: list[str] = setting(
-        list(DEFAULT_TEST_FILES),
-        "Glob patterns, relative to oro.toml, of the test files `oro test` imports (in this "
-        "order, each once); files named on the command line replace them. They must lie under "
-        "webview.root.",
-    )
-    page: str = setting(
-        "",
-        "URL path of the page `oro test` runs the tests in (such as /test/index.html); empty: "
-        "webview.default_index, the app's own page.",
-        validator=_optional_url_path,
-    )
-    timeout: int = setting(
-        120,
-        "Seconds an `oro test` run may take before it stops and fails (counted once for the page "
-        "to start the run, then again for the run itself); `--timeout` overrides it.",
-        validator=positive_count,
-    )
-
-
-@final
-@dataclass(frozen=True)
-class WebviewSettings:
-    """The host's ``[webview]`` keys: what the app's pages are served from and with. Read by the
-    bridge (headers, the index, CORS, the import map), by the host (the resource root, Oro's
-    globals) and by ``oro run``/``oro test`` (the engine)."""
-
-    root: str = setting(".", "Directory of the app's resources, relative to oro.toml.")
-    default_index: str = setting(
-        "/index.html", "Resource served for '/'.", validator=_absolute_url_path
-    )
-    allow_any_route: bool = setting(False, "Serve the default index for unknown paths (SPA).")
-    engine: str = setting(
-        "",
-        "The web engine of the app's windows: 'system' (the platform's own WebView: WebKitGTK "
-        "on Linux), 'qt' (QtWebEngine) or empty for system where it is installed, else qt. "
-        "`--webview` on oro run/dev/test/build overrides it (docs/webview.md).",
-        validator=webview_engine,
-    )
-    devtools: bool = setting(
-        False,
-        "Let the page's window.showInspector() open the engine's developer tools (WebKit's Web "
-        "Inspector, Chromium's DevTools). On in `oro dev` and with `oro run --devtools`; off "
-        "in built apps unless set (docs/debugging.md).",
-    )
-    oro_globals: bool = setting(
-        False,
-        "Define the Oro Runtime's page globals in every page, as Oro's preload does: `Buffer`, "
-        "its event classes (`ApplicationURLEvent`, `HotKeyEvent`...), its file pickers, "
-        "`Notification` (with oro-desktop) and, once the page is idle, the CommonJS globals "
-        "(`require`, `module`, `__filename`, `__dirname`). On by default for an app configured "
-        "by Oro's socket.ini/oro.ini; off otherwise, as they cost every page about 100 KB of "
-        "modules (and `require` every served module): a page imports what it uses.",
-    )
-    cache_control: str = setting(
-        "no-cache",
-        "Cache-Control header of app resources and JS modules (no-cache: revalidate by ETag).",
-        validator=_single_header_line,
-    )
-    csp: str = setting(
-        "",
-        "Content-Security-Policy header of HTML pages; empty sends none. The bridge adds a "
-        "nonce to script-src for the preload and the page's own <script> elements.",
-        validator=_single_header_line,
-    )
-    importmap: str = setting(
-        "",
-        'The app\'s import map file (JSON, {"imports": ...}), relative to webview.root or the '
-        "app directory: merged into every page's import map after oro's modules (the page's own "
-        "import map still wins); npm:, socket: and oro: values resolve as in modules. Empty: "
-        "none.",
-    )
-    referrer_policy: str = setting(
-        "no-referrer",
-        "Referrer-Policy header of every response; empty sends none.",
-        validator=_referrer_policy,
-    )
-    user_agent: str = setting(
-        "",
-        "The whole User-Agent of the windows' pages (navigator.userAgent and the header). "
-        "Empty: the engine's own followed by OroRuntime/<oro version>, as the Oro Runtime "
-        "sends. Headless, the browser sends its own.",
-        validator=_single_header_line,
-    )
-    cors_allowed_origins: list[str] = setting(
-        [],
-        "Origins (scheme://host:port) allowed to call the app cross-origin, such as a dev "
-        "server; empty: no CORS headers, foreign origins refused.",
-        validator=_origins,
-    )
-
-
-@final
-@dataclass(frozen=True)
-class HttpIpcSettings:
-    """The HTTP IPC bridge (``[http.ipc]``): other processes calling routes with a shared key.
-    Checked by the host when it starts, used by the bridge."""
-
-    enable: bool = setting(
-        False,
-        "Let other processes call IPC routes over HTTP with the header X-ORO-Auth: <shared_key>.",
-    )
-    shared_key: str = setting(
-        "",
-        f"Key of the HTTP IPC bridge; at least {MIN_SECRET_LENGTH} characters when "
-        "http.ipc.enable is true.",
-        validator=secret,
-        repr=False,
-    )
 
 
 @hookimpl
@@ -265,6 +55,20 @@ def oro_register_permissions(permissions: PermissionRegistry) -> None:
 
 @hookimpl
 def oro_register_config(config: ConfigRegistry) -> None:
+    from oro_framework.host.builtin_settings import (
+        ApplicationSettings,
+        BuildSettings,
+        HttpIpcSettings,
+        MetaSettings,
+        TestSettings,
+        WebviewSettings,
+    )
+    from oro_framework.host.extensions import EXTENSIONS_KEY
+    from oro_framework.host.plugins import SKIP_BROKEN_ENV
+    from oro_framework.host.router import IpcSettings
+    from oro_framework.host.services import RestartPolicy
+    from oro_framework.host.windows.settings import LifecycleSettings, WindowSettings
+
     config.add_settings(MetaSettings, section="meta")
     config.add_settings(WebviewSettings, section="webview")
     config.add_settings(ApplicationSettings, section="application")
@@ -299,128 +103,20 @@ def oro_register_config(config: ConfigRegistry) -> None:
     )
 
 
-# Oro's build steps (``[build] script``, ``copy``, copy-map): the keys, and where the app is
-# served from once they build it. ``oro_framework.build.steps`` runs them.
-
-COPY_MAP_SECTION: Final = "build.copy-map"
-
-
-def _output_folder(value: str) -> None:
-    # The folder is replaced whole on every build: never the app itself. Outside it (Socket's
-    # `output = "../build"`), host.build_paths judges it once the app folder is known.
-    if not PurePosixPath(value.replace("\\", "/")).parts:
-        raise ValueError("must name a folder, not the app itself")
-
-
-@final
-@dataclass(frozen=True)
-class BuildSettings:
-    """``[build]``: what ``oro build`` names and ships, and Oro's build steps (a script, copies,
-    a copy-map), run by ``oro_framework.build.steps``."""
-
-    name: str = setting(
-        "",
-        "Name of the built app's command and packages (oro build); empty: meta.name in lowercase "
-        "with hyphens.",
-    )
-    plugins: list[str] = setting(
-        [],
-        "Plugin distributions a built app ships (oro build); unset: those whose modules the "
-        "app's pages import, that every page loads, or that oro.toml configures.",
-    )
-    icon: str = setting(
-        "",
-        "The built app's icon, a PNG relative to oro.toml (256x256 is best); empty: one drawn "
-        "in a colour of its own.",
-    )
-    script: str = setting(
-        "",
-        "A shell command run in the app folder before `oro build`, `oro run --build`, `oro dev` "
-        "and `oro test` serve the app; it fills the folder $PREFIX, which becomes build.output "
-        "when it succeeds (Oro's [build] script).",
-    )
-    script_forward_arguments: bool = setting(
-        False,
-        "Pass the output folder as the build script's first argument (Oro's [build.script] "
-        "forward_arguments).",
-        oro_names=("build.script.forward_arguments",),
-    )
-    script_after: str = setting(
-        "",
-        "A shell command started in the app folder once the build steps succeeded, with "
-        "$PREFIX naming build.output; not waited for, and its failure is one warning (Socket's "
-        "[build.script] after).",
-        oro_names=("build.script.after",),
-    )
-    watch_sources: list[str] = setting(
-        [],
-        "Files or folders, relative to the app, whose changes make `oro dev` run the build "
-        "steps again, besides the app's own folders: sources outside it ('../src'), in the "
-        "user's own folders (Socket's [build.watch] sources).",
-        oro_names=("build.watch.sources",),
-    )
-    copy: str = setting(
-        "",
-        "Folders (or files) relative to the app whose contents are copied into build.output "
-        "after the build script; several separated by ';', each optionally 'source=destination'.",
-        oro_names=("build.input",),
-    )
-    copy_map: str = setting(
-        "",
-        "A file of 'source = destination' lines, sources relative to that file, destinations "
-        "relative to build.output, copied after [build] copy (Oro's [build] copy_map).",
-    )
-    linux_copy_map: str = setting(
-        "",
-        "A further copy-map file, read on Linux only, after build.copy_map (Socket's [build] "
-        "linux_copy_map).",
-        oro_names=("build.linux.copy_map",),
-    )
-    copy_map_entries: dict[str, str] = setting(
-        {},
-        '[build.copy-map] "source" = "destination": a file or folder of the app (relative to '
-        "it) copied to that path of build.output; empty: its top.",
-        name="copy-map",
-    )
-    output: str = setting(
-        "build",
-        "The folder, relative to the app, that the build steps fill (PREFIX) and the app is "
-        "served from when it has them; replaced whole by each successful build.",
-        validator=_output_folder,
-    )
-
-
-def has_build_steps(config: Config) -> bool:
-    """Whether the app has Oro's build steps: a build script, ``[build] copy`` or a copy-map."""
-    build = config.settings(BuildSettings)
-    return bool(
-        build.script
-        or build.copy
-        or build.copy_map
-        or build.linux_copy_map
-        or build.copy_map_entries
-    )
-
-
-def resource_root(app_dir: Path, config: Config) -> Path:
-    """The app's resource root: ``webview.root``, except that an app with build steps is served
-    from what they build (``build.output``) unless it sets ``webview.root`` itself. The one place
-    deciding it, so that ``oro run``, ``dev``, ``test``, ``build`` and a built app agree."""
-    root = config.settings(WebviewSettings).root
-    if config.source("webview.root") == "default" and has_build_steps(config):
-        # Outside the app it must be the user's own folder (never /, ~ or /etc wholesale).
-        return check_build_output(app_dir, config.settings(BuildSettings).output)
-    return (app_dir / root).resolve()
-
-
 @hookimpl
 def oro_resolve_secret(host: Host, scheme: str, name: str) -> str | None:
+    from oro_framework.host.config.references import resolve_env_reference
+
     # ``env:OPENAI_API_KEY``: from the host's environment, which a test host has of its own.
     return resolve_env_reference(host.environ, scheme, name)
 
 
 @hookimpl
 def oro_configure(host: Host) -> None:
+    from oro_framework.host.builtin_settings import HttpIpcSettings
+    from oro_framework.host.config import MIN_SECRET_LENGTH
+    from oro_framework.host.errors import ConfigError
+
     http_ipc = host.settings(HttpIpcSettings)
     if not http_ipc.enable:
         return
@@ -444,6 +140,8 @@ def find_js_api() -> Path | None:
 
 @hookimpl
 def oro_register_js_modules(modules: JSModuleTable, host: Host) -> None:
+    from oro_framework.host.builtin_settings import WebviewSettings
+
     directory = find_js_api()
     if directory is None:
         logger.warning("core JS modules not found in %s", " or ".join(map(str, JS_API_DIRECTORIES)))
@@ -456,6 +154,8 @@ def oro_register_js_modules(modules: JSModuleTable, host: Host) -> None:
 
 @hookimpl
 def oro_lifecycle_event(host: Host, event: LifecycleEvent) -> None:
+    from oro_framework.host.lifecycle import LifecycleEvent, emit_to_pages
+
     emit_to_pages(host, event, host.lifecycle)
     if event is LifecycleEvent.STARTED:
         # GUI events reach the loop through its token.

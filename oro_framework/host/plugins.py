@@ -177,9 +177,10 @@ def distribution_name(entry_point: EntryPoint) -> str | None:
     return _distribution(entry_point)[0]
 
 
-def discover(environ: Mapping[str, str]) -> list[EntryPoint]:
+def discover(environ: Mapping[str, str], *, core: bool = True) -> list[EntryPoint]:
     """The entry points of group ``oro`` that the environment lets load, sorted by
-    distribution then name; duplicates (a distribution seen on two paths) appear once."""
+    distribution then name; duplicates (a distribution seen on two paths) appear once. Without
+    ``core``, none of oro-framework's own (:mod:`oro_framework.core`)."""
     disabled = _names(environ, "ORO_DISABLE_PLUGINS") or set()
     only = _names(environ, LOAD_PLUGINS_ENV)
     chosen: dict[tuple[str | None, str], EntryPoint] = {}
@@ -188,6 +189,8 @@ def discover(environ: Mapping[str, str]) -> list[EntryPoint]:
         if {entry_point.name, distribution} & disabled:
             continue
         is_core = distribution == CORE_DISTRIBUTION
+        if is_core and not core:
+            continue
         if only is not None and not is_core and not {entry_point.name, distribution} & only:
             continue
         chosen.setdefault((distribution, entry_point.name), entry_point)
@@ -204,6 +207,7 @@ def create_plugin_manager(
     plugins: Sequence[object] = (),
     environ: Mapping[str, str] | None = None,
     strict: bool = True,
+    core: bool = True,
 ) -> LoadedPlugins:
     """Build a new plugin manager with the hookspecs, the host's built-in plugin, the discovered
     entry points (when ``autoload``) and ``plugins``; validate every one against the hookspecs.
@@ -212,6 +216,8 @@ def create_plugin_manager(
         registered after the entry points, in order.
     :param strict: raise the first :class:`PluginLoadError`; otherwise record it in
         :attr:`LoadedPlugins.errors` and its :class:`PluginInfo` and go on without that plugin.
+    :param core: load the core plugins (:mod:`oro_framework.core`); ``oro --help`` leaves them
+        out, as they add no command (a test keeps it so) and import the host's route machinery.
     :raises PluginLoadError: a plugin could not be imported or breaks the hookspecs (``strict``).
     """
     from oro_framework.host import builtin
@@ -225,7 +231,7 @@ def create_plugin_manager(
     loaded = LoadedPlugins(manager, traced=traced)
     own = PluginInfo(BUILTIN_PLUGIN, CORE_DISTRIBUTION, _own_version(), module=builtin.__name__)
     register_plugin(loaded, builtin, own, strict)
-    for entry_point in discover(environ) if autoload else []:
+    for entry_point in discover(environ, core=core) if autoload else []:
         load_entry_point(loaded, entry_point, strict)
     if plugins:
         by_module = {ep.value: ep for ep in entry_points(group=hookspecs.PROJECT_NAME)}

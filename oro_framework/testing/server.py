@@ -21,7 +21,7 @@ import anyio
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 
 from oro_framework.host.app import Host
-from oro_framework.host.builtin import MetaSettings
+from oro_framework.host.builtin_settings import MetaSettings
 from oro_framework.host.envelope import ServerSentEvent
 from oro_framework.testing.hosts import make_host
 

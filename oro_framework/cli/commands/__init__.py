@@ -185,8 +185,9 @@ class OroGroup(click.Group):
         from oro_framework.host.plugins import create_plugin_manager
 
         # Every plugin's commands join before ours are imported: a plugin may not take an own
-        # command's name whether or not that command has been imported yet.
-        hooks = HookCaller(create_plugin_manager(environ=os.environ, strict=False))
+        # command's name whether or not that command has been imported yet. The core plugins
+        # add none (oro's own are OWN_COMMANDS).
+        hooks = HookCaller(create_plugin_manager(environ=os.environ, strict=False, core=False))
         for error in add_plugin_commands(self, hooks).values():
             click.echo(f"warning: skipping the commands of broken plugin: {error}", err=True)
 

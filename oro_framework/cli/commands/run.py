@@ -41,7 +41,7 @@ from oro_framework.gui.warm import WEBVIEW_STORAGE, WarmEngine, warm_engine
 from oro_framework.hookspecs import hookimpl
 from oro_framework.host import tracing
 from oro_framework.host.app import Host
-from oro_framework.host.builtin import (
+from oro_framework.host.builtin_settings import (
     ApplicationSettings,
     MetaSettings,
     WebviewSettings,

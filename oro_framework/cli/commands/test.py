@@ -34,7 +34,7 @@ from oro_framework.cli.common import (
 from oro_framework.gui.runner import AppRunner
 from oro_framework.hookspecs import hookimpl
 from oro_framework.host.app import Host
-from oro_framework.host.builtin import TestSettings, WebviewSettings
+from oro_framework.host.builtin_settings import TestSettings, WebviewSettings
 
 
 @click.command("test")

@@ -11,7 +11,7 @@ from oro_framework.cli.common import (
 )
 from oro_framework.hookspecs import hookimpl
 from oro_framework.host.app import Host
-from oro_framework.host.builtin import MetaSettings
+from oro_framework.host.builtin_settings import MetaSettings
 from oro_framework.host.config.files import CONFIG_FILE_NAMES, find_config_file
 
 

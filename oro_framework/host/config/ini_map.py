@@ -251,7 +251,7 @@ def map_ini(document: IniDocument, registry: ConfigRegistry, path: Path) -> Mapp
     mapped = MappedIni(path.name)
     # Oro serves what the build puts in its output; with nothing but [build] copy, that is the
     # copied folder itself, served as it is so that `oro run` needs no build. A script or a
-    # copy-map makes the build step serve build.output (host.builtin.resource_root).
+    # copy-map makes the build step serve build.output (host.builtin_settings.resource_root).
     is_plain_copy = not (
         _text(document.values.get(("build", "script")))
         or _text(document.values.get(("build", "copy_map")))

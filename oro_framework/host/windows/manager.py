@@ -220,7 +220,7 @@ class WindowManager:
             raise ValueError("a GUI window needs the launch URL")
         identity = self._identity_script(window.index, launch_url)
         # Imported here: the host's own settings module declares the [webview] keys.
-        from oro_framework.host.builtin import WebviewSettings
+        from oro_framework.host.builtin_settings import WebviewSettings
 
         return launch_url, dataclasses.replace(
             options,
@@ -261,7 +261,7 @@ class WindowManager:
         name."""
         title = self._host.settings(WindowSettings).title
         # Imported here: the host's own settings module declares the windows' keys too.
-        from oro_framework.host.builtin import MetaSettings
+        from oro_framework.host.builtin_settings import MetaSettings
 
         return title or self._host.settings(MetaSettings).name
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Final, TypeAlias, final
 
 from oro_framework.host.app import Host
-from oro_framework.host.builtin import HttpIpcSettings, MetaSettings, WebviewSettings
+from oro_framework.host.builtin_settings import HttpIpcSettings, MetaSettings, WebviewSettings
 from oro_framework.host.config import get_document_value, read_document
 from oro_framework.host.config.files import CONFIG_FILE_NAMES
 from oro_framework.host.config.loading import SECRETS_FILE_ENV, SECRETS_FILE_KEY
