@@ -9,6 +9,7 @@ import functools
 import os
 import signal
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -165,6 +166,44 @@ async def test_kill_signals_the_child_and_wait_reports_the_signal(client: Memory
     assert exit_ == {"code": None, "signal": "SIGTERM", "timedOut": False}
     again = await client.call("child_process.kill", id=child_id, signal="SIGKILL")
     assert raise_for_error(again) == {"killed": False}
+
+
+@pytest.fixture
+def host_ignores_sighup_and_sigint() -> Iterator[None]:
+    # As under nohup, or in a background job of a script: the host ignores them. Set in a
+    # sync fixture, which runs on the main thread (the only one that may set handlers).
+    previous = {number: signal.signal(number, signal.SIG_IGN) for number in IGNORED_BY_HOST}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+IGNORED_BY_HOST = (signal.SIGHUP, signal.SIGINT)
+
+
+def _ignored_by(pid: int) -> int:
+    """The child's mask of ignored signals, bit n-1 for signal n (/proc/<pid>/status)."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(
+        next(line for line in status.splitlines() if line.startswith("SigIgn:")).split()[1], 16
+    )
+
+
+@pytest.mark.usefixtures("host_ignores_sighup_and_sigint")
+async def test_a_child_starts_with_default_signals_whatever_the_host_ignores(
+    client: MemoryClient,
+) -> None:
+    """As Node's children do: kill(child, 'SIGHUP') ends it though the host ignores SIGHUP."""
+    child = await spawn(client, "sleep", "1000")
+    assert _ignored_by(child["pid"]) & sum(1 << (number - 1) for number in IGNORED_BY_HOST) == 0
+    for name in ("SIGHUP", "SIGINT"):
+        other = child if name == "SIGHUP" else await spawn(client, "sleep", "1000")
+        await client.call("child_process.kill", id=other["id"], signal=name)
+        with anyio.fail_after(30):  # a child that ignores it would never exit
+            exit_ = raise_for_error(await client.call("child_process.wait", id=other["id"]))
+        assert exit_ == {"code": None, "signal": name, "timedOut": False}
 
 
 async def test_kill_takes_names_and_numbers(client: MemoryClient) -> None:

@@ -14,6 +14,11 @@ Why each part:
   *thread* that forked, not the process, so :func:`spawn` must run on the event loop's thread,
   which lives as long as the host runs; never in a worker thread (anyio's and trio's
   ``open_process`` fork in one, and a worker thread that retires would kill the child).
+* **Default signal dispositions**, as Node's children get (libuv resets them): a signal the
+  host ignores (``nohup`` ignores SIGHUP; a shell's background job, SIGINT and SIGQUIT;
+  pytest-xdist's workers, SIGINT) would stay ignored across ``exec``, and
+  ``kill(child, 'SIGINT')`` would never end it. Only then does the ``preexec_fn`` run, with
+  ``setpriv`` or without.
 * **A pidfd** tells the loop when the child exits without a SIGCHLD handler or a thread.
 * **Reaped late**: the exit status is read with ``WNOWAIT``, leaving the child a zombie until
   the host is done with its group. The zombie keeps its pid, and with it the group's id, from
@@ -213,8 +218,48 @@ def _check_executable(path: str) -> None:
         raise OSError(errno.EACCES, os.strerror(errno.EACCES), path)
 
 
-def _in_child(parent: int, prctl: _Prctl) -> None:
-    """Runs in the child between fork and exec."""
+_Disposition = Callable[[int, int], int]
+
+
+@functools.cache
+def _disposition() -> _Disposition:
+    # libc's signal(), looked up in the parent for the same reason as prctl; Python's own
+    # signal.signal would also update the interpreter's table, which exec drops anyway.
+    function = ctypes.CDLL(None, use_errno=True).signal
+    function.argtypes = [ctypes.c_int, ctypes.c_void_p]
+    function.restype = ctypes.c_void_p
+    return cast("_Disposition", function)
+
+
+# Python's subprocess restores these itself (restore_signals=True).
+_RESTORED_BY_POPEN: Final = frozenset(
+    getattr(signal, name) for name in ("SIGPIPE", "SIGXFZ", "SIGXFSZ") if hasattr(signal, name)
+)
+
+
+def _ignored_signals() -> tuple[int, ...]:
+    """The signals this process ignores, which a child would inherit ignored."""
+    return tuple(
+        number
+        for number in signal.valid_signals()
+        if number not in (signal.SIGKILL, signal.SIGSTOP, *_RESTORED_BY_POPEN)
+        and signal.getsignal(number) is signal.SIG_IGN
+    )
+
+
+def _in_child(
+    parent: int,
+    prctl: _Prctl | None,
+    ignored: tuple[int, ...] = (),
+    disposition: _Disposition | None = None,
+) -> None:
+    """Runs in the child between fork and exec: the signals the host ignores back to their
+    default, and (without setpriv) the parent-death signal."""
+    if disposition is not None:
+        for number in ignored:
+            disposition(number, int(signal.SIG_DFL))
+    if prctl is None:
+        return
     if prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0) != 0:
         raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG)")
     if os.getppid() != parent:
@@ -263,12 +308,17 @@ def spawn(
             child_ends.callback(os.close, child)
             stdio.append(child)
             parent_fds.append(parent)
+        ignored = _ignored_signals()
+        reset = _disposition() if ignored else None
+        preexec_fn: Callable[[], None] | None
         if setpriv is None:
             argv = [command, *args]
-            preexec_fn = functools.partial(_in_child, os.getpid(), _prctl())
+            preexec_fn = functools.partial(_in_child, os.getpid(), _prctl(), ignored, reset)
         else:
             argv = [setpriv, "--pdeathsig", "KILL", "--", executable, *args]
-            preexec_fn = None
+            preexec_fn = (
+                functools.partial(_in_child, os.getpid(), None, ignored, reset) if ignored else None
+            )
         popen = subprocess.Popen(
             argv,
             executable=executable if setpriv is None else None,
