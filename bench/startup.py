@@ -6,6 +6,8 @@ Each is measured in the same run against a floor started the same way:
 * ``oro run --headless`` of a one-page app in a temporary directory, from spawn until the launch
   URL it prints has been opened (the session cookie) and ``/ipc/ping`` answered ``pong``; against
   a bare hypercorn hello ASGI app on trio, from spawn until its first answer.
+* the same ``oro run`` with none of the installed plugins loaded (only oro-framework's core
+  ones), no goal: what the host itself costs, beside what the plugins add.
 * ``oro --version``, ``oro --help`` and ``oro config get meta.name`` (in the app's folder) wall
   time against ``python -c pass``.
 
@@ -49,8 +51,20 @@ bundle_identifier = "dev.oro.startup-bench"
 """
 
 
-def _oro_run(app: Path) -> float:
-    return seconds_to_first_pong([ORO, "run", str(app), "--headless"], LAUNCH_URL)
+def _oro_run(app: Path, env: dict[str, str] | None = None) -> float:
+    return seconds_to_first_pong([ORO, "run", str(app), "--headless"], LAUNCH_URL, env=env)
+
+
+def _without_plugins() -> dict[str, str]:
+    """The environment of an ``oro run`` that loads none of the installed plugins, only
+    oro-framework's core ones: what the host itself costs, for the profile."""
+    from importlib.metadata import entry_points
+
+    from oro_framework.host.plugins import CORE_DISTRIBUTION, distribution_name
+
+    names = {distribution_name(entry_point) for entry_point in entry_points(group="oro")}
+    disabled = sorted(name for name in names if name and name != CORE_DISTRIBUTION)
+    return {**os.environ, "ORO_DISABLE_PLUGINS": ",".join(disabled)}
 
 
 def _baseline() -> float:
@@ -160,11 +174,13 @@ def main() -> None:
         app = Path(directory)
         (app / "oro.toml").write_text(ORO_TOML)
         (app / "index.html").write_text(PAGE)
-        run, bare, python = [], [], []
+        run, bare, python, bare_host = [], [], [], []
+        without_plugins = _without_plugins()
         reading: dict[str, list[float]] = {name: [] for name in READING}
         for _ in range(rounds):  # interleaved, so every row sees the same machine
             run.append(_oro_run(app))
             bare.append(_baseline())
+            bare_host.append(_oro_run(app, without_plugins))
             for name, arguments in READING.items():
                 reading[name].append(_wall([ORO, *arguments], cwd=app))
             python.append(_wall([sys.executable, "-c", "pass"]))
@@ -175,6 +191,13 @@ def main() -> None:
             "hypercorn hello",
             statistics.median(bare),
             "<=2",
+        )
+        print_ratio_row(
+            "oro run, no plugins",
+            statistics.median(bare_host),
+            "hypercorn hello",
+            statistics.median(bare),
+            None,
         )
         for name, times in reading.items():
             print_ratio_row(
