@@ -60,10 +60,8 @@ def _without_plugins() -> dict[str, str]:
     oro-framework's core ones: what the host itself costs, for the profile."""
     from importlib.metadata import entry_points
 
-    from oro_framework.host.plugins import CORE_DISTRIBUTION, distribution_name
-
-    names = {distribution_name(entry_point) for entry_point in entry_points(group="oro")}
-    disabled = sorted(name for name in names if name and name != CORE_DISTRIBUTION)
+    names = {ep.dist.name for ep in entry_points(group="oro") if ep.dist is not None}
+    disabled = sorted(name for name in names if name != "oro-framework")
     return {**os.environ, "ORO_DISABLE_PLUGINS": ",".join(disabled)}
 
 
