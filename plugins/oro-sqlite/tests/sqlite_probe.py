@@ -12,6 +12,7 @@ import json
 import resource
 import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import anyio
@@ -24,7 +25,14 @@ CONCURRENT = 8
 
 
 def peak_rss() -> int:
-    """Bytes: the most this process ever held in RAM (Linux reports KiB, macOS bytes)."""
+    """Bytes: the most this process ever held in RAM. On Linux the high-water mark of its own
+    memory (``VmHWM``): ``getrusage``'s ``ru_maxrss`` starts at what the parent held when it
+    forked (Linux keeps the old memory's peak across ``exec``), so a pytest worker that has
+    grown past 1 GiB made every probe look that big."""
+    if sys.platform.startswith("linux"):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak if sys.platform == "darwin" else peak * 1024
 
