@@ -25,6 +25,7 @@ from oro_framework import (
 )
 from oro_framework.core import diagnostics, ping
 from oro_framework.testing import RoutePlugin, make_host
+from oro_framework.web.wire.connection import WebSocket, WebSocketHandshake
 
 pytestmark = pytest.mark.anyio
 
@@ -398,6 +399,41 @@ async def test_to_relays_to_the_client_with_that_id_adding_from() -> None:
         await alice.send_message(encode_frame({"to": "nobody", "seq": "R4"}))
         missing = await receive(alice)
         assert envelope(missing)["err"]["type"] == "NotFoundError"
+
+
+async def test_a_relay_and_a_push_to_a_client_whose_handshake_is_being_answered_wait_for_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The page sees its socket open as the 101 leaves; another page may relay to it (and the
+    host push to it) before the server's task for it has listed it. Held there on purpose:
+    both frames reach bob once it is listed, none is answered NotFoundError or becomes the
+    fallback event."""
+    listed = anyio.Event()
+    accept = WebSocketHandshake.accept
+
+    async def held_accept(self: WebSocketHandshake, **options: Any) -> WebSocket:
+        socket = await accept(self, **options)
+        if "/bob/" in self.path:
+            await listed.wait()  # the 101 has left: bob's client sees its socket open
+        return socket
+
+    monkeypatch.setattr(WebSocketHandshake, "accept", held_accept)
+    async with conduit_host() as (host, server), connect(server, "/alice/0") as alice:
+        async with connect(server, "/bob/1") as bob, anyio.create_task_group() as tasks:
+            assert "bob" not in server.clients
+            await alice.send_message(encode_frame({"to": "bob", "kind": "relayed"}, b"r"))
+            pushed: list[bool] = []
+
+            async def push() -> None:
+                pushed.append(await send(host, "bob", {"kind": "pushed"}, b"p"))
+
+            tasks.start_soon(push)
+            await anyio.wait_all_tasks_blocked()  # both wait for bob, not fail at once
+            listed.set()
+            with anyio.fail_after(10):  # a frame lost for good would leave bob waiting
+                frames = {(await receive(bob)).options["kind"] for _ in range(2)}
+        assert frames == {"relayed", "pushed"}
+        assert pushed == [True]
 
 
 async def test_push_api_sends_to_a_connected_client_and_falls_back_to_the_event_stream() -> None:

@@ -348,13 +348,7 @@ class ConduitServer:
         slower than the frames sent to it (backpressure).
         """
         encode_frame(options)  # invalid options fail here whichever way the frame goes
-        client = self.clients.get(client_id)
-        joining = self._joining.get(client_id) if client is None else None
-        if joining is not None:
-            # Another page's client, just told its socket is open, may already send to it.
-            with anyio.move_on_after(_JOIN_TIMEOUT):
-                await joining.wait()
-            client = self.clients.get(client_id)
+        client = await self._connected(client_id)
         if client is not None:
             with contextlib.suppress(WebSocketClosed):
                 await client.send(options, payload)
@@ -369,6 +363,18 @@ class ConduitServer:
             window=window if window is not None else self.last_window.get(client_id),
         )
         return False
+
+    async def _connected(self, client_id: str) -> Client | None:
+        """Client ``client_id``, waiting (bounded) for one whose handshake is being answered:
+        its page is told the socket is open as the answer leaves, and another page's client (a
+        relay) or the host may send to it before its own task has registered it."""
+        client = self.clients.get(client_id)
+        joining = self._joining.get(client_id) if client is None else None
+        if joining is not None:
+            with anyio.move_on_after(_JOIN_TIMEOUT):
+                await joining.wait()
+            client = self.clients.get(client_id)
+        return client
 
     # ---------------------------------------------------------------------------------------
     # Connections
@@ -543,7 +549,7 @@ class ConduitServer:
         except InvalidArgumentError as error:
             await self._answer(client, "conduit.relay", options, error)
             return
-        target = self.clients.get(options["to"])
+        target = await self._connected(options["to"])
         if target is None:
             missing = NotFoundError(f"Conduit client '{options['to']}' is not connected")
             await self._answer(client, "conduit.relay", options, missing)
