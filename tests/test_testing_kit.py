@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import os
 import subprocess
 import sys
 import textwrap
@@ -145,3 +146,37 @@ def test_webkit_page_fills_clicks_and_finds_text(webkit_browser):
         assert page.locator("li").all_inner_texts() == ["one", "two"]
         assert page.text_content("li:has-text('tw')") == "two"
         assert page.evaluate("() => __seen") == [["input", "typed"], ["click", True]]
+
+
+def test_a_webkit_driver_that_makes_no_session_in_time_is_replaced_once(monkeypatch):
+    """Seen under a loaded parallel run: WebKitWebDriver waited forever for a MiniBrowser that
+    never connected. The session's start is bounded; the driver is then replaced (its process
+    group ended) and the new one makes the session."""
+    import httpx
+
+    from oro_framework.testing import webkit
+
+    post = httpx.Client.post
+    started = webkit._Driver._start
+    drivers: list[int] = []
+    timed_out: list[str] = []
+
+    def first_session_times_out(self, url, *args, **kwargs):
+        if url == "/session" and not timed_out:
+            timed_out.append(url)
+            raise httpx.ReadTimeout("no session in time", request=httpx.Request("POST", url))
+        return post(self, url, *args, **kwargs)
+
+    def noting_start(self):
+        started(self)
+        drivers.append(self.process.pid)
+
+    monkeypatch.setattr(webkit._Driver, "_start", noting_start)
+    monkeypatch.setattr(httpx.Client, "post", first_session_times_out)
+    with webkit.launch_webkit() as browser, served_app([oro_framework.core.ping]) as app:
+        with app_page(browser, app) as page:
+            assert page.evaluate("() => 1 + 1") == 2
+        assert len(drivers) == 2
+        assert browser._driver.process.pid == drivers[1]
+        with pytest.raises(ProcessLookupError):
+            os.kill(drivers[0], 0)  # ended and reaped

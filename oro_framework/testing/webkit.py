@@ -23,6 +23,7 @@ import math
 import os
 import re
 import shutil
+import signal
 import subprocess
 import time
 from collections.abc import Iterator, Sequence
@@ -55,6 +56,9 @@ MINIBROWSER_PATHS: Final = (
 INSTALL_HINT: Final = "apt-get install webkit2gtk-driver libwebkit2gtk-4.1-0 xvfb"
 
 DEFAULT_TIMEOUT_MS: Final = 30_000.0
+SESSION_TIMEOUT: Final = 60.0
+"""Seconds for the driver to start (or end) a session: a MiniBrowser starting on a loaded
+machine takes a few; one that never connects must not hold the test run."""
 """Playwright's default for waits (``wait_for_function``, ``wait_for_selector``, actions)."""
 
 # Turns what page code returned into tagged JSON (Playwright's shapes: undefined, NaN, -0,
@@ -254,8 +258,8 @@ class WebKitBrowser:
     """A WebDriver session of MiniBrowser (:func:`launch_webkit`); Playwright's ``Browser``
     where the browser tests use it (:meth:`new_context`)."""
 
-    def __init__(self, client: httpx.Client, minibrowser: str) -> None:
-        self._client = client
+    def __init__(self, driver: _Driver, minibrowser: str) -> None:
+        self._driver = driver
         self._minibrowser = minibrowser
         self._session = ""
         self._current: str | None = None
@@ -269,9 +273,15 @@ class WebKitBrowser:
         capabilities = {
             "webkitgtk:browserOptions": {"binary": self._minibrowser, "args": ["--automation"]}
         }
-        response = self._client.post(
-            "/session", json={"capabilities": {"alwaysMatch": capabilities}}
-        )
+        request = {"capabilities": {"alwaysMatch": capabilities}}
+        try:
+            response = self._driver.client.post("/session", json=request, timeout=SESSION_TIMEOUT)
+        except httpx.TimeoutException:
+            # Seen under a loaded parallel run: the driver waited forever for a MiniBrowser
+            # that never connected, and every later test of the session failed with it. A
+            # driver of its own, once; a second wedge is the machine's and fails here.
+            self._driver.restart()
+            response = self._driver.client.post("/session", json=request, timeout=SESSION_TIMEOUT)
         value = response.json()["value"]
         if not response.is_success:
             raise RuntimeError(f"WebKitWebDriver refused a session: {value}")
@@ -298,7 +308,7 @@ class WebKitBrowser:
         url = f"/session/{self._session}{path}"
         if body is None and method == "POST":
             body = {}  # the driver wants a JSON body on every POST, empty ones included
-        response = self._client.request(method, url, json=body)
+        response = self._driver.client.request(method, url, json=body)
         value = response.json()["value"]
         if response.is_success:
             return value
@@ -335,7 +345,7 @@ class WebKitBrowser:
 
     def close(self) -> None:
         with contextlib.suppress(httpx.HTTPError, WebDriverError):
-            self._client.delete(f"/session/{self._session}")
+            self._driver.client.delete(f"/session/{self._session}", timeout=SESSION_TIMEOUT)
 
 
 class WebKitContext:
@@ -571,31 +581,65 @@ def launch_webkit() -> Iterator[WebKitBrowser]:
         answer.
     """
     from oro_framework.testing.display import virtual_display
-    from oro_framework.testing.process import free_port
 
     driver_path, minibrowser = find_webkit()
     with virtual_display() as display:
-        port = free_port()
         environ = dict(os.environ, DISPLAY=display)
         # Software rendering: Xvfb has no GPU, and the DMA-BUF renderer draws nothing there.
         environ.setdefault("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
-        driver = subprocess.Popen(
-            [driver_path, f"--port={port}"],
-            env=environ,
+        driver = _Driver(driver_path, environ)
+        try:
+            browser = WebKitBrowser(driver, minibrowser)
+            try:
+                yield browser
+            finally:
+                browser.close()
+        finally:
+            driver.stop()
+
+
+class _Driver:
+    """A ``WebKitWebDriver`` process, in a process group of its own with the MiniBrowsers it
+    starts, and the client that talks to it."""
+
+    def __init__(self, path: str, environ: dict[str, str]) -> None:
+        self._path = path
+        self._environ = environ
+        self._start()
+
+    def _start(self) -> None:
+        from oro_framework.testing.process import free_port
+
+        port = free_port()
+        self.process = subprocess.Popen(
+            [self._path, f"--port={port}"],
+            env=self._environ,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
+        # No timeout by default: page code may run as long as a test lets it.
+        self.client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=None)
         try:
-            with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=None) as client:
-                _await_driver(client, driver)
-                browser = WebKitBrowser(client, minibrowser)
-                try:
-                    yield browser
-                finally:
-                    browser.close()
-        finally:
-            driver.terminate()
-            driver.wait(timeout=30)
+            _await_driver(self.client, self.process)
+        except BaseException:
+            self.stop()
+            raise
+
+    def restart(self) -> None:
+        self.stop()
+        self._start()
+
+    def stop(self) -> None:
+        self.client.close()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
 
 
 def _await_driver(client: httpx.Client, driver: subprocess.Popen[bytes]) -> None:
@@ -605,7 +649,7 @@ def _await_driver(client: httpx.Client, driver: subprocess.Popen[bytes]) -> None
         if driver.poll() is not None:
             raise RuntimeError(f"WebKitWebDriver exited with {driver.returncode}")
         try:
-            if client.get("/status").is_success:
+            if client.get("/status", timeout=5).is_success:
                 return
         except httpx.TransportError:
             time.sleep(0.05)
