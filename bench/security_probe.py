@@ -82,6 +82,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 from _shared import GOAL_WIDTH, goal
 
+from oro_framework.testing.memory import process_memory
 from oro_framework.testing.process import OroProcess, headless_environ
 
 REPOSITORY: Final = Path(__file__).resolve().parents[1]
@@ -193,15 +194,10 @@ class Watchdog:
         self._thread.start()
 
     def _read(self) -> tuple[int, int] | None:
-        try:
-            text = Path(f"/proc/{self.pid}/status").read_text()
-        except OSError:
+        rss = process_memory("VmRSS", self.pid)
+        if rss == 0:  # gone, or a zombie (no memory lines)
             return None
-        fields = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
-        if "VmRSS" not in fields:  # a zombie has no memory lines
-            return None
-        rss, hwm = (int(fields[key].split()[0]) * KIB for key in ("VmRSS", "VmHWM"))
-        return rss, hwm
+        return rss, process_memory("VmHWM", self.pid)
 
     def sample(self) -> None:
         read = self._read()

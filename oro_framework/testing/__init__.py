@@ -64,7 +64,7 @@ if TYPE_CHECKING:
         make_host,
         raise_for_error,
     )
-    from oro_framework.testing.memory import peak_rss
+    from oro_framework.testing.memory import peak_rss, process_memory
     from oro_framework.testing.node import (
         js_api_dev_dependencies,
         run_in_node,
@@ -109,6 +109,7 @@ _EXPORTS: dict[str, str] = {
     "open_descriptors": "descriptors",
     "opened_since": "descriptors",
     "peak_rss": "memory",
+    "process_memory": "memory",
     "raise_for_error": "hosts",
     "read_sse": "server",
     "run_in_node": "node",
@@ -147,6 +148,7 @@ __all__ = [
     "open_descriptors",
     "opened_since",
     "peak_rss",
+    "process_memory",
     "raise_for_error",
     "read_sse",
     "run_in_node",

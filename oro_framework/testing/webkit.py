@@ -34,6 +34,7 @@ from typing import Any, Final
 import httpx
 
 from oro_framework.host.origins import origin_of
+from oro_framework.testing.process import free_port
 
 __all__ = [
     "MINIBROWSER_PATHS",
@@ -608,8 +609,6 @@ class _Driver:
         self._start()
 
     def _start(self) -> None:
-        from oro_framework.testing.process import free_port
-
         port = free_port()
         self.process = subprocess.Popen(
             [self._path, f"--port={port}"],

@@ -31,7 +31,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from oro_framework import Request
-from oro_framework.testing import RoutePlugin, live_server, make_host
+from oro_framework.testing import RoutePlugin, live_server, make_host, process_memory
 from oro_framework.testing.process import OroProcess, headless_environ, until
 
 KIB: Final = 1 << 10
@@ -94,14 +94,7 @@ class Watchdog:
 
     def memory(self, field: str) -> int:
         """``VmRSS`` or ``VmHWM`` of the host in bytes; 0 once it is gone."""
-        try:
-            text = Path(f"/proc/{self.pid}/status").read_text()
-        except OSError:
-            return 0
-        for line in text.splitlines():
-            if line.startswith(f"{field}:"):
-                return int(line.split()[1]) * KIB
-        return 0
+        return process_memory(field, self.pid)
 
     def _watch(self) -> None:
         while not self._done.wait(0.02):

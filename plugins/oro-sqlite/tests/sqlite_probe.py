@@ -9,32 +9,17 @@ Run: ``python sqlite_probe.py fts3|randomblob|budget``
 from __future__ import annotations
 
 import json
-import resource
 import sys
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
 import anyio
 import oro_sqlite.plugin
 
 from oro_framework import Host
-from oro_framework.testing import MemoryClient, make_host
+from oro_framework.testing import MemoryClient, make_host, process_memory
 
 CONCURRENT = 8
-
-
-def peak_rss() -> int:
-    """Bytes: the most this process ever held in RAM. On Linux the high-water mark of its own
-    memory (``VmHWM``): ``getrusage``'s ``ru_maxrss`` starts at what the parent held when it
-    forked (Linux keeps the old memory's peak across ``exec``), so a pytest worker that has
-    grown past 1 GiB made every probe look that big."""
-    if sys.platform.startswith("linux"):
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak if sys.platform == "darwin" else peak * 1024
 
 
 def outcome(reply: Any) -> dict[str, Any]:
@@ -110,7 +95,8 @@ async def main(probe: str) -> None:
     async with make_host([oro_sqlite.plugin], config=config) as host:
         answers = await run(host)
         used = host.memory.used
-    print(json.dumps({"answers": answers, "peak_rss": peak_rss(), "budget_used": used}))
+    peak = process_memory("VmHWM")
+    print(json.dumps({"answers": answers, "peak_rss": peak, "budget_used": used}))
 
 
 if __name__ == "__main__":
