@@ -153,6 +153,48 @@ def test_write_file_accepts_bytes_and_large_data_in_chunks(page: Page, data: Pat
     assert (data / "small.bin").read_bytes() == b"\x01\x02\x03"
 
 
+COUNT_WRITES_IN_FLIGHT = """
+globalThis.writes = { now: 0, most: 0 }
+const fetched = globalThis.fetch
+globalThis.fetch = async (url, init) => {
+  if (!String(url).includes('/fs.write')) return fetched(url, init)
+  writes.now++
+  writes.most = Math.max(writes.most, writes.now)
+  try { return await fetched(url, init) } finally { writes.now-- }
+}"""
+
+
+def test_a_large_write_sends_two_chunks_at_once_and_an_append_one_after_the_other(
+    page: Page, data: Path
+) -> None:
+    # Three 8 MiB chunks: at their offsets two at a time to a file writeFile opened at its
+    # start; in order to one opened to append (Linux appends a positioned write there).
+    (data / "log.bin").write_bytes(b"head")
+    size = 17 * MIB + 5
+    answer = run(
+        page,
+        COUNT_WRITES_IN_FLIGHT
+        + """
+        const size = arg
+        const bytes = new Uint8Array(size)
+        for (let i = 0; i < size; i += 4096) bytes[i] = (i >> 12) & 255
+        await fsp.writeFile('big.bin', bytes)
+        const whole = writes.most
+        writes.most = 0
+        await fsp.writeFile('log.bin', bytes, { flag: 'a' })
+        const appended = writes.most
+        globalThis.fetch = fetched
+        return { whole, appended }""",
+        size,
+    )
+    assert answer == {"whole": 2, "appended": 1}
+    expected = bytearray(size)
+    for i in range(0, size, 4096):
+        expected[i] = (i >> 12) & 255
+    assert (data / "big.bin").read_bytes() == expected
+    assert (data / "log.bin").read_bytes() == b"head" + expected
+
+
 def test_append_file(page: Page, data: Path) -> None:
     run(
         page,

@@ -62,6 +62,8 @@ export async function writeFile (path, data, options = undefined) {
   const target = toPath(path)
   const flags = toFlags(flag)
   const fileMode = toMode(mode, 0o666)
+  /** @type {Uint8Array | null} bytes too large for one request */
+  let whole = null
   if (!isIterableData(data)) {
     const bytes = toBytes(data, encoding)
     if (bytes.byteLength <= WRITE_CHUNK_BYTES) {
@@ -72,6 +74,7 @@ export async function writeFile (path, data, options = undefined) {
       await write('fs.writeFile', params, bytes, { signal })
       return
     }
+    whole = bytes
     data = [bytes]
   }
   if (atomic) {
@@ -80,7 +83,13 @@ export async function writeFile (path, data, options = undefined) {
   }
   const handle = await open(target, flags, fileMode)
   try {
-    await handle.writeFile(data, { encoding, signal, flush })
+    if (whole !== null && !(flags & constants.O_APPEND)) {
+      // A file just opened at its start: the chunks go at their offsets, several at once.
+      await writeAll(handle.id, whole, 0, { signal, concurrent: true })
+      if (flush) await handle.sync()
+    } else {
+      await handle.writeFile(data, { encoding, signal, flush })
+    }
   } finally {
     await handle.close()
   }
