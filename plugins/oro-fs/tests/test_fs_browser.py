@@ -168,8 +168,10 @@ def test_a_large_write_sends_two_chunks_at_once_and_an_append_one_after_the_othe
     page: Page, data: Path
 ) -> None:
     # Three 8 MiB chunks: at their offsets two at a time to a file writeFile opened at its
-    # start; in order to one opened to append (Linux appends a positioned write there).
+    # start (or an atomic write's empty temporary file); in order to one opened to append
+    # (Linux appends a positioned write there) or an atomic append's copy of the old file.
     (data / "log.bin").write_bytes(b"head")
+    (data / "atomic-log.bin").write_bytes(b"head")
     size = 17 * MIB + 5
     answer = run(
         page,
@@ -183,16 +185,24 @@ def test_a_large_write_sends_two_chunks_at_once_and_an_append_one_after_the_othe
         writes.most = 0
         await fsp.writeFile('log.bin', bytes, { flag: 'a' })
         const appended = writes.most
+        writes.most = 0
+        await fsp.writeFile('atomic.bin', bytes, { atomic: true })
+        const atomic = writes.most
+        writes.most = 0
+        await fsp.appendFile('atomic-log.bin', bytes, { atomic: true })
+        const atomicAppended = writes.most
         globalThis.fetch = fetched
-        return { whole, appended }""",
+        return { whole, appended, atomic, atomicAppended }""",
         size,
     )
-    assert answer == {"whole": 2, "appended": 1}
+    assert answer == {"whole": 2, "appended": 1, "atomic": 2, "atomicAppended": 1}
     expected = bytearray(size)
     for i in range(0, size, 4096):
         expected[i] = (i >> 12) & 255
     assert (data / "big.bin").read_bytes() == expected
+    assert (data / "atomic.bin").read_bytes() == expected
     assert (data / "log.bin").read_bytes() == b"head" + expected
+    assert (data / "atomic-log.bin").read_bytes() == b"head" + expected
 
 
 def test_append_file(page: Page, data: Path) -> None:

@@ -78,7 +78,7 @@ export async function writeFile (path, data, options = undefined) {
     data = [bytes]
   }
   if (atomic) {
-    await writeAtomically(target, flags, fileMode, data, encoding, signal)
+    await writeAtomically(target, flags, fileMode, whole ?? data, encoding, signal)
     return
   }
   const handle = await open(target, flags, fileMode)
@@ -102,7 +102,7 @@ export async function writeFile (path, data, options = undefined) {
  * @param {string} target
  * @param {number} flags
  * @param {number} mode
- * @param {unknown} data bytes in a one-element array, or an (async) iterable
+ * @param {unknown} data bytes, or an (async) iterable of chunks
  * @param {string | null} encoding
  * @param {AbortSignal | undefined} signal
  */
@@ -110,8 +110,14 @@ async function writeAtomically (target, flags, mode, data, encoding, signal) {
   const id = newId()
   await request('fs.open', { id, path: target, flags, mode, atomic: true })
   try {
-    for await (const chunk of /** @type {AsyncIterable<unknown>} */ (data)) {
-      await writeAll(id, toBytes(chunk, encoding), -1, { signal })
+    if (data instanceof Uint8Array) {
+      // The temporary file is empty, or holds the old content to append to (`O_APPEND`).
+      const appends = Boolean(flags & constants.O_APPEND)
+      await writeAll(id, data, appends ? -1 : 0, { signal, concurrent: !appends })
+    } else {
+      for await (const chunk of /** @type {AsyncIterable<unknown>} */ (data)) {
+        await writeAll(id, toBytes(chunk, encoding), -1, { signal })
+      }
     }
   } catch (error) {
     await request('fs.close', { id }).catch(() => {})
