@@ -153,58 +153,6 @@ def test_write_file_accepts_bytes_and_large_data_in_chunks(page: Page, data: Pat
     assert (data / "small.bin").read_bytes() == b"\x01\x02\x03"
 
 
-COUNT_WRITES_IN_FLIGHT = """
-globalThis.writes = { now: 0, most: 0 }
-const fetched = globalThis.fetch
-globalThis.fetch = async (url, init) => {
-  if (!String(url).includes('/fs.write')) return fetched(url, init)
-  writes.now++
-  writes.most = Math.max(writes.most, writes.now)
-  try { return await fetched(url, init) } finally { writes.now-- }
-}"""
-
-
-def test_a_large_write_sends_two_chunks_at_once_and_an_append_one_after_the_other(
-    page: Page, data: Path
-) -> None:
-    # Three 8 MiB chunks: at their offsets two at a time to a file writeFile opened at its
-    # start (or an atomic write's empty temporary file); in order to one opened to append
-    # (Linux appends a positioned write there) or an atomic append's copy of the old file.
-    (data / "log.bin").write_bytes(b"head")
-    (data / "atomic-log.bin").write_bytes(b"head")
-    size = 17 * MIB + 5
-    answer = run(
-        page,
-        COUNT_WRITES_IN_FLIGHT
-        + """
-        const size = arg
-        const bytes = new Uint8Array(size)
-        for (let i = 0; i < size; i += 4096) bytes[i] = (i >> 12) & 255
-        await fsp.writeFile('big.bin', bytes)
-        const whole = writes.most
-        writes.most = 0
-        await fsp.writeFile('log.bin', bytes, { flag: 'a' })
-        const appended = writes.most
-        writes.most = 0
-        await fsp.writeFile('atomic.bin', bytes, { atomic: true })
-        const atomic = writes.most
-        writes.most = 0
-        await fsp.appendFile('atomic-log.bin', bytes, { atomic: true })
-        const atomicAppended = writes.most
-        globalThis.fetch = fetched
-        return { whole, appended, atomic, atomicAppended }""",
-        size,
-    )
-    assert answer == {"whole": 2, "appended": 1, "atomic": 2, "atomicAppended": 1}
-    expected = bytearray(size)
-    for i in range(0, size, 4096):
-        expected[i] = (i >> 12) & 255
-    assert (data / "big.bin").read_bytes() == expected
-    assert (data / "atomic.bin").read_bytes() == expected
-    assert (data / "log.bin").read_bytes() == b"head" + expected
-    assert (data / "atomic-log.bin").read_bytes() == b"head" + expected
-
-
 def test_append_file(page: Page, data: Path) -> None:
     run(
         page,

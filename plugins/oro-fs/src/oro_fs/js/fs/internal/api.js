@@ -62,8 +62,6 @@ export async function writeFile (path, data, options = undefined) {
   const target = toPath(path)
   const flags = toFlags(flag)
   const fileMode = toMode(mode, 0o666)
-  /** @type {Uint8Array | null} bytes too large for one request */
-  let whole = null
   if (!isIterableData(data)) {
     const bytes = toBytes(data, encoding)
     if (bytes.byteLength <= WRITE_CHUNK_BYTES) {
@@ -74,22 +72,15 @@ export async function writeFile (path, data, options = undefined) {
       await write('fs.writeFile', params, bytes, { signal })
       return
     }
-    whole = bytes
     data = [bytes]
   }
   if (atomic) {
-    await writeAtomically(target, flags, fileMode, whole ?? data, encoding, signal)
+    await writeAtomically(target, flags, fileMode, data, encoding, signal)
     return
   }
   const handle = await open(target, flags, fileMode)
   try {
-    if (whole !== null && !(flags & constants.O_APPEND)) {
-      // A file just opened at its start: the chunks go at their offsets, several at once.
-      await writeAll(handle.id, whole, 0, { signal, concurrent: true })
-      if (flush) await handle.sync()
-    } else {
-      await handle.writeFile(data, { encoding, signal, flush })
-    }
+    await handle.writeFile(data, { encoding, signal, flush })
   } finally {
     await handle.close()
   }
@@ -102,7 +93,7 @@ export async function writeFile (path, data, options = undefined) {
  * @param {string} target
  * @param {number} flags
  * @param {number} mode
- * @param {unknown} data bytes, or an (async) iterable of chunks
+ * @param {unknown} data bytes in a one-element array, or an (async) iterable
  * @param {string | null} encoding
  * @param {AbortSignal | undefined} signal
  */
@@ -110,14 +101,8 @@ async function writeAtomically (target, flags, mode, data, encoding, signal) {
   const id = newId()
   await request('fs.open', { id, path: target, flags, mode, atomic: true })
   try {
-    if (data instanceof Uint8Array) {
-      // The temporary file is empty, or holds the old content to append to (`O_APPEND`).
-      const appends = Boolean(flags & constants.O_APPEND)
-      await writeAll(id, data, appends ? -1 : 0, { signal, concurrent: !appends })
-    } else {
-      for await (const chunk of /** @type {AsyncIterable<unknown>} */ (data)) {
-        await writeAll(id, toBytes(chunk, encoding), -1, { signal })
-      }
+    for await (const chunk of /** @type {AsyncIterable<unknown>} */ (data)) {
+      await writeAll(id, toBytes(chunk, encoding), -1, { signal })
     }
   } catch (error) {
     await request('fs.close', { id }).catch(() => {})

@@ -35,60 +35,19 @@ export function replyBytes (reply) {
 }
 
 /**
- * Chunks of one write at a known position in flight at once (`writeAll`'s `concurrent`): the
- * engine uploads the next while the host writes one. One after the other, 64 MiB took
- * QtWebEngine twice as long as one POST of the whole (each upload waits for the last reply);
- * two keep what the host holds for the write at 16 MiB.
- */
-export const WRITE_CONCURRENCY = 2
-
-/**
  * Write all of `bytes` to descriptor `id` at `position` (-1: the current position), in
- * chunks that fit the bridge's body cap. Resolves with the number of bytes written. With
- * `concurrent` and a position, `WRITE_CONCURRENCY` chunks go at once, each at its own offset:
- * only for a descriptor not opened to append (Linux appends a positioned write there, so the
- * chunks would land in the order they arrive); a failed chunk stops the others taking more.
+ * chunks that fit the bridge's body cap. Resolves with the number of bytes written.
  * @param {string} id
  * @param {Uint8Array} bytes
  * @param {number} position
- * @param {{ signal?: AbortSignal, concurrent?: boolean }} [options]
+ * @param {{ signal?: AbortSignal }} [options]
  */
 export async function writeAll (id, bytes, position, options = {}) {
-  const { signal, concurrent = false } = options
-  if (!concurrent || position < 0 || bytes.byteLength <= WRITE_CHUNK_BYTES) {
-    return writeRange(id, bytes, position, signal)
-  }
-  let next = 0
-  let failed = false
-  const writer = async () => {
-    while (next < bytes.byteLength && !failed) {
-      const start = next
-      next += WRITE_CHUNK_BYTES
-      try {
-        await writeRange(id, bytes.subarray(start, start + WRITE_CHUNK_BYTES), position + start, signal)
-      } catch (error) {
-        failed = true
-        throw error
-      }
-    }
-  }
-  await Promise.all(Array.from({ length: WRITE_CONCURRENCY }, writer))
-  return bytes.byteLength
-}
-
-/**
- * Write all of `bytes` at `position` (-1: the current position), one chunk after the other.
- * @param {string} id
- * @param {Uint8Array} bytes
- * @param {number} position
- * @param {AbortSignal | undefined} signal
- */
-async function writeRange (id, bytes, position, signal) {
   let written = 0
   do {
     const chunk = bytes.subarray(written, written + WRITE_CHUNK_BYTES)
     const offset = position < 0 ? -1 : position + written
-    const answer = await write('fs.write', { id, offset }, chunk, { signal })
+    const answer = await write('fs.write', { id, offset }, chunk, { signal: options.signal })
     const count = typeof answer?.bytesWritten === 'number' ? answer.bytesWritten : chunk.byteLength
     written += count
     if (count === 0 && chunk.byteLength > 0) throw Object.assign(new Error('write made no progress'), { code: 'EIO' })
