@@ -112,6 +112,16 @@ async def test_a_hanging_handler_times_out_while_others_are_answered() -> None:
         assert host.router.active["faulty.hangs"] == 0
 
 
+_HARNESS = "task 'anyio._backends._trio.TestRunner."
+"""The watchdog's name for this test's own task, which shares an in-process host's loop: under
+a loaded parallel run it may hold the loop too (484 ms once in CI), and is named for it."""
+
+
+def _of_the_host(stalls: dict[str, int]) -> dict[str, int]:
+    """The stalls the watchdog counted against the host's routes, plugins and tasks."""
+    return {name: count for name, count in stalls.items() if not name.startswith(_HARNESS)}
+
+
 def _as_window_0(server: LiveServer) -> list[tuple[str, str]]:
     # diagnostics.query answers a page of a window (issue 50): window 0's, here.
     return [("x-oro-window", server.window_credential(0))]
@@ -136,7 +146,7 @@ async def test_a_blocking_handler_is_named_by_the_watchdog_and_counted(
     label = "route 'faulty.blocks' of plugin 'test-routes'"
     warnings = [record.getMessage() for record in caplog.records]
     assert any(message.startswith(f"{label} blocked the event loop for") for message in warnings)
-    assert report["stalls"] == {label: 1}
+    assert _of_the_host(report["stalls"]) == {label: 1}
     assert report["longestMs"][label] >= 400
     assert report["thresholdMs"] == 100
     figures(f"blocking handler: logged as {label}, {report['longestMs'][label]:.0f} ms")
@@ -150,8 +160,12 @@ async def test_handlers_that_yield_often_are_never_reported(
         client = MemoryClient(host)
         for _ in range(200):
             await client.call("ping")
-        assert host.watchdog.stalls == {}
-    assert not [r for r in caplog.records if r.name == "oro_framework.watchdog"]
+        assert _of_the_host(host.watchdog.stalls) == {}
+    assert not [
+        r
+        for r in caplog.records
+        if r.name == "oro_framework.watchdog" and not r.getMessage().startswith(_HARNESS)
+    ]
 
 
 class _CrashingService:
