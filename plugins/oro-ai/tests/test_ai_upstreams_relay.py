@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import oro_ai.plugin
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from scripted_upstream import ScriptedUpstream, scripted_upstream
 
@@ -83,6 +83,8 @@ def _expected(events: list[tuple[str, Any]]) -> tuple[list[Any], str | None]:
             return relayed, "not JSON"
         if kind == "not-object":
             return relayed, "not a JSON object"
+        if value.get("error") is not None:
+            return relayed, "sent an error in its stream"
         relayed.append(value)
     return relayed, "broke off"
 
@@ -94,6 +96,9 @@ def _expected(events: list[tuple[str, Any]]) -> tuple[list[Any], str | None]:
     newline=st.sampled_from(["\n", "\r\n"]),
     complete=st.booleans(),
 )
+# A chunk with "error": null has no error (a CI run drew it); one with an error ends the stream.
+@example(events=[("chunk", {"error": None})], cuts=[], newline="\n", complete=False)
+@example(events=[("chunk", {"error": "x"})], cuts=[], newline="\n", complete=True)
 def test_any_upstream_stream_is_relayed_in_order_and_ends_cleanly(
     app: ServedApp,
     upstream: ScriptedUpstream,

@@ -243,7 +243,8 @@ async def _relay(
                 return upstream.malformed("an event that is not JSON")
             if not isinstance(chunk, dict):
                 return upstream.malformed("an event that is not a JSON object")
-            if "error" in chunk or chunk.get("object") == "error":
+            # An error event names one; a chunk that says "error": null has none.
+            if chunk.get("error") is not None or chunk.get("object") == "error":
                 # Its words may echo what the page must not see: told as ours, cleaned.
                 return upstream.stream_error(chunk.get("error", chunk))
             # Checked, then sent as it came: encoding it again would cost every chunk.
