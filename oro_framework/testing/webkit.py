@@ -57,10 +57,10 @@ MINIBROWSER_PATHS: Final = (
 INSTALL_HINT: Final = "apt-get install webkit2gtk-driver libwebkit2gtk-4.1-0 xvfb"
 
 DEFAULT_TIMEOUT_MS: Final = 30_000.0
+"""Playwright's default for waits (``wait_for_function``, ``wait_for_selector``, actions)."""
 SESSION_TIMEOUT: Final = 60.0
 """Seconds for the driver to start (or end) a session: a MiniBrowser starting on a loaded
 machine takes a few; one that never connects must not hold the test run."""
-"""Playwright's default for waits (``wait_for_function``, ``wait_for_selector``, actions)."""
 
 # Turns what page code returned into tagged JSON (Playwright's shapes: undefined, NaN, -0,
 # Infinity, Dates, BigInts, Errors and typed arrays survive; WebDriver's own JSON clone would
@@ -275,14 +275,18 @@ class WebKitBrowser:
             "webkitgtk:browserOptions": {"binary": self._minibrowser, "args": ["--automation"]}
         }
         request = {"capabilities": {"alwaysMatch": capabilities}}
+
+        def start() -> httpx.Response:
+            return self._driver.client.post("/session", json=request, timeout=SESSION_TIMEOUT)
+
         try:
-            response = self._driver.client.post("/session", json=request, timeout=SESSION_TIMEOUT)
+            response = start()
         except httpx.TimeoutException:
             # Seen under a loaded parallel run: the driver waited forever for a MiniBrowser
             # that never connected, and every later test of the session failed with it. A
             # driver of its own, once; a second wedge is the machine's and fails here.
             self._driver.restart()
-            response = self._driver.client.post("/session", json=request, timeout=SESSION_TIMEOUT)
+            response = start()
         value = response.json()["value"]
         if not response.is_success:
             raise RuntimeError(f"WebKitWebDriver refused a session: {value}")
