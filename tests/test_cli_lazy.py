@@ -9,6 +9,7 @@ import json
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import click
 import pytest
@@ -34,9 +35,13 @@ LOADED = textwrap.dedent(
 )
 
 
-def _modules_after(*arguments: str) -> set[str]:
+def _modules_after(*arguments: str, cwd: Path | None = None) -> set[str]:
     completed = subprocess.run(
-        [sys.executable, "-c", LOADED, *arguments], capture_output=True, text=True, check=True
+        [sys.executable, "-c", LOADED, *arguments],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=cwd,
     )
     return set(json.loads(completed.stderr.splitlines()[-1]))
 
@@ -99,3 +104,25 @@ def test_a_plugins_command_is_found_though_oro_did_not_load_the_plugins_first() 
 
     assert completed.returncode == 0, completed.stderr
     assert "Usage: oro secure-storage" in completed.stdout
+
+
+def test_config_get_reads_the_declarations_without_importing_what_serves_requests(
+    tmp_path: Path,
+) -> None:
+    """``oro config`` needs the declared permissions and keys, not a host that can run: no
+    plugin is configured (oro-conduit's server is not made), and neither trio nor the
+    WebSocket stack is imported by any plugin's permission declaration."""
+    (tmp_path / "oro.toml").write_text('[meta]\nname = "Lazy"\n')
+    completed = subprocess.run(
+        [sys.executable, "-m", "oro_framework.cli", "config", "get", "meta.name"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
+    )
+    assert completed.stdout.strip() == "Lazy"
+
+    loaded = _modules_after("config", "get", "meta.name", cwd=tmp_path)
+
+    assert "oro_conduit.plugin" in loaded  # the plugins were loaded for their declarations
+    assert {"trio", "wsproto", "oro_conduit.server", "oro_ai.api"}.isdisjoint(loaded)

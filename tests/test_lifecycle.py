@@ -10,6 +10,7 @@ import pytest
 from anyio.abc import TaskStatus
 
 from oro_framework import (
+    ConfigRegistry,
     Host,
     LifecycleError,
     LifecycleEvent,
@@ -223,3 +224,38 @@ async def test_stopping_the_host_from_another_task_ends_run(tmp_path: Path) -> N
         host.stop()
 
     assert host.lifecycle is STOPPED
+
+
+def test_a_declare_only_host_reads_its_config_but_configures_and_registers_nothing(
+    tmp_path: Path,
+) -> None:
+    """``oro config`` builds such a host: the declared permissions and keys and the config are
+    there, but no plugin was configured (so none has anything to release) and it cannot run."""
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "oro.toml").write_text('[meta]\nname = "Declared"\n[hooked]\nlevel = 3\n')
+    recorder = HookRecorder()
+
+    class Hooked:
+        @hookimpl
+        def oro_register_config(self, config: ConfigRegistry) -> None:
+            config.add("hooked.level", int, 1, "A level.")
+
+    host = Host(
+        app,
+        plugins=[Hooked(), recorder],
+        autoload=False,
+        environ={},
+        paths_root=tmp_path / "paths",
+        declare_only=True,
+    )
+    assert host.config["hooked.level"] == 3
+    assert "hooked.level" in host.config_keys
+    assert host.paths.data.is_relative_to(tmp_path / "paths")
+    assert recorder.names() == ["oro_register_permissions", "oro_register_config"]
+    assert len(host.routes) == 0
+
+    host.close()
+    assert recorder.names() == ["oro_register_permissions", "oro_register_config"]
+    with pytest.raises(LifecycleError, match="declare_only"):
+        anyio.run(host.run)

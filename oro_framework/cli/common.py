@@ -58,14 +58,18 @@ def host_errors(function: CommandT) -> CommandT:
     return wrapper  # type: ignore[return-value]
 
 
-def build_host(app_dir: Path, *, skip_broken: bool, use_config_file: bool = True) -> Host:
+def build_host(
+    app_dir: Path, *, skip_broken: bool, use_config_file: bool = True, declare_only: bool = False
+) -> Host:
     """A host whose tables a command reads: secret references stay as written (unresolved), so
-    reading them needs no secret store and never shows a secret."""
+    reading them needs no secret store and never shows a secret. A command that reads only the
+    declared keys, the config and the paths passes ``declare_only`` (see :class:`Host`)."""
     return Host(
         app_dir,
         skip_broken_plugins=skip_broken,
         use_config_file=use_config_file,
         resolve_secrets=False,
+        declare_only=declare_only,
     )
 
 

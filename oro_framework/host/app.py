@@ -146,6 +146,11 @@ class Host:
         has ``imported`` false). Default: unless :func:`~oro_framework.host.app_backend.
         backend_imports_off` is in force, as it is for every ``oro`` command but ``run``,
         ``dev``, ``test``, ``build`` and ``types``.
+    :param declare_only: stop once the plugins have declared their permissions and config keys
+        and the config is read (:attr:`permissions`, :attr:`config_keys`, :attr:`config`,
+        :attr:`paths`): no plugin is configured and nothing is registered, so the host can
+        neither :meth:`run` nor :meth:`call`. ``oro config`` reads only these, and so skips the
+        cost of configuring every plugin and importing what serves requests.
     :raises PluginLoadError: a plugin failed to load, or one of its hooks raised (a
         :class:`RegistrationConflict` included), unless skipping broken plugins.
     :raises ConfigError: ``oro.toml``, the environment or ``config`` holds an invalid value,
@@ -168,6 +173,7 @@ class Host:
         use_config_file: bool = True,
         resolve_secrets: bool = True,
         load_backend: bool | None = None,
+        declare_only: bool = False,
     ) -> None:
         self.app_dir = Path(app_dir if app_dir is not None else Path.cwd()).resolve()
         self.config_file: Path | None = (
@@ -223,6 +229,7 @@ class Host:
         self.js_modules = JSModuleTable()
         self.services = ServiceRegistry()
         self._is_config_loaded = False
+        self._is_configured = False
         self._is_built = False
 
         # Build steps 2 to 4 and 7 to 12 of docs/design.md (host/pipeline.py), the same steps
@@ -237,6 +244,8 @@ class Host:
         )
         self._is_config_loaded = True
         self.paths = self._paths(data_dir, cache_dir, temp_dir, paths_root)
+        if declare_only:
+            return
         ipc = self.config.settings(IpcSettings)
         self.memory = MemoryBudget(ipc.memory_budget_bytes)
         """What every plugin together may buffer for pages (``ipc.memory_budget_bytes``):
@@ -478,7 +487,10 @@ class Host:
 
         :raises ServiceError: a service registered with ``required=True`` failed to start or
             crashed (naming it).
+        :raises LifecycleError: the host was built with ``declare_only``.
         """
+        if not self._is_built:
+            raise LifecycleError("a host built with declare_only cannot run")
         self._stop_requested = anyio.Event()
         tune_allocator()
         for directory in (self.paths.data, self.paths.cache, self.paths.temp):

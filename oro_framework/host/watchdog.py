@@ -6,22 +6,24 @@ task (a trio instrument: the time between two ``await`` points that really suspe
 any step longer than ``ipc.loop_lag_warning_ms``, naming what ran in it: the route and its
 plugin, or the service and its plugin, as marked with :func:`working_on`.
 
-Only the trio backend (the host's) offers per-step hooks, so this module uses trio directly (as
-docs/design.md lists); on another backend the watchdog does nothing, and
-:attr:`LoopWatchdog.is_active` says so.
+Only the trio backend (the host's) offers per-step hooks, so the watchdog uses trio directly (as
+docs/design.md lists); on another backend it does nothing, and :attr:`LoopWatchdog.is_active`
+says so. Its trio instrument lives in :mod:`oro_framework.host.step_timer`, imported when the
+watchdog is installed: a command that builds a host without running it (``oro routes``) never
+pays trio's import (~55 ms).
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import threading
 import time
 from collections import Counter
 from contextvars import ContextVar
-from typing import Any, Final, final
+from typing import TYPE_CHECKING, Any, Final, final
 
-import trio
+if TYPE_CHECKING:
+    from oro_framework.host.step_timer import StepTimer
 
 __all__ = ["LoopWatchdog", "working_on"]
 
@@ -40,7 +42,9 @@ class _Step(threading.local):
         self.spent: dict[str, float] = {}
 
 
-_step = _Step()
+step = _Step()
+"""The loop thread's current task step, which :class:`~oro_framework.host.step_timer.
+StepTimer` starts and ends."""
 
 
 @final
@@ -56,17 +60,17 @@ class working_on:  # used like a function: `with working_on(label):`
 
     def __enter__(self) -> None:
         self._entered_at = time.perf_counter()
-        self._token = _work.set(self)
+        self._token = work.set(self)
 
     def __exit__(self, *exc_info: object) -> None:
-        _work.reset(self._token)
-        _step.spent[self.label] = _step.spent.get(self.label, 0.0) + self.spent_in_step()
+        work.reset(self._token)
+        step.spent[self.label] = step.spent.get(self.label, 0.0) + self.spent_in_step()
 
     def spent_in_step(self) -> float:
-        return time.perf_counter() - max(self._entered_at, _step.started)
+        return time.perf_counter() - max(self._entered_at, step.started)
 
 
-_work: ContextVar[working_on | None] = ContextVar("oro_framework_work", default=None)
+work: ContextVar[working_on | None] = ContextVar("oro_framework_work", default=None)
 
 
 @final
@@ -82,7 +86,7 @@ class LoopWatchdog:
         self.threshold = threshold
         self.stalls: Counter[str] = Counter()
         self.longest_ms: dict[str, float] = {}
-        self._instrument: _StepTimer | None = None
+        self._instrument: StepTimer | None = None
 
     @property
     def is_active(self) -> bool:
@@ -90,18 +94,20 @@ class LoopWatchdog:
 
     def install(self) -> None:
         """Start timing steps; call from a task on the loop to watch."""
-        if self._instrument is not None or not _on_trio():
+        if self._instrument is not None:
             return
-        self._instrument = _StepTimer(self)
-        trio.lowlevel.add_instrument(self._instrument)
+        from oro_framework.host.step_timer import StepTimer, on_trio
+
+        if not on_trio():
+            return
+        self._instrument = StepTimer(self)
+        self._instrument.add()
 
     def uninstall(self) -> None:
         """Stop timing steps; safe to call when not installed."""
         if self._instrument is None:
             return
-        # trio drops an instrument that raised on its own; removing it again is a KeyError.
-        with contextlib.suppress(KeyError):
-            trio.lowlevel.remove_instrument(self._instrument)
+        self._instrument.remove()
         self._instrument = None
 
     def report(self, label: str, seconds: float) -> None:
@@ -122,48 +128,3 @@ class LoopWatchdog:
             "stalls": dict(self.stalls),
             "longestMs": dict(self.longest_ms),
         }
-
-
-def _on_trio() -> bool:
-    try:
-        trio.lowlevel.current_task()
-    except RuntimeError:
-        return False
-    return True
-
-
-class _StepTimer(trio.abc.Instrument):
-    """The trio instrument behind :class:`LoopWatchdog`.
-
-    A step ends where the next one begins, or where the loop goes back to wait for I/O: timing
-    it there rather than in ``after_task_step`` halves the instrument's calls, which every
-    task step of every IPC call pays for.
-    """
-
-    def __init__(self, watchdog: LoopWatchdog) -> None:
-        self._watchdog = watchdog
-        # Installed in the middle of a step: that step's start is unknown, so it is not timed.
-        self._task: trio.lowlevel.Task | None = None
-
-    def before_task_step(self, task: trio.lowlevel.Task) -> None:
-        if self._task is not None:
-            self._end_step(self._task)
-        _step.spent.clear()
-        self._task = task
-        _step.started = time.perf_counter()
-
-    def before_io_wait(self, timeout: float) -> None:
-        if self._task is not None:
-            self._end_step(self._task)
-            self._task = None
-
-    def _end_step(self, task: trio.lowlevel.Task) -> None:
-        elapsed = time.perf_counter() - _step.started
-        if elapsed < self._watchdog.threshold:
-            return
-        spent = dict(_step.spent)
-        still_open = task.context.get(_work)
-        if still_open is not None:
-            spent[still_open.label] = spent.get(still_open.label, 0.0) + still_open.spent_in_step()
-        label = max(spent, key=spent.__getitem__) if spent else f"task {task.name!r}"
-        self._watchdog.report(label, elapsed)

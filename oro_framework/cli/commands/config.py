@@ -67,7 +67,9 @@ def config() -> None:
 
 
 def _declared_keys(config_file: Path) -> ConfigRegistry:
-    host = build_host(config_file.parent, skip_broken=True, use_config_file=False)
+    host = build_host(
+        config_file.parent, skip_broken=True, use_config_file=False, declare_only=True
+    )
     host.close()
     return host.config_keys
 
@@ -76,7 +78,7 @@ def _effective_config(config_file: Path, *, skip_broken: bool) -> Config:
     """The configuration ``oro run`` would use with ``config_file``: the app's own config file
     through a host, any other file (``--file``) loaded against the declared keys."""
     if config_file == find_config_file(config_file.parent, announce=False).path:
-        host = build_host(config_file.parent, skip_broken=skip_broken)
+        host = build_host(config_file.parent, skip_broken=skip_broken, declare_only=True)
         host.close()
         return host.config
     return load_config(_declared_keys(config_file), path=config_file, environ=os.environ)
@@ -256,7 +258,7 @@ def config_permissions(
 ) -> None:
     """The camera, microphone, screen, location and notification decisions the user asked the
     app to remember (per origin), or with --reset, forget them."""
-    host = build_host(config_file.parent, skip_broken=True)
+    host = build_host(config_file.parent, skip_broken=True, declare_only=True)
     host.close()
     store = host.paths.data / STORE_NAME
     site = origin.lower().rstrip("/") if origin is not None else None

@@ -86,7 +86,7 @@ def _from_ini(source: Path, *, force: bool) -> None:
             f"{target} exists already (and wins over {source.name}); --force replaces it; "
             "nothing was written"
         )
-    host = build_host(source.parent, skip_broken=True, use_config_file=False)
+    host = build_host(source.parent, skip_broken=True, use_config_file=False, declare_only=True)
     host.close()
     text, mapped = ini_file_as_toml(source, host.config_keys)
     # The result must be what oro run reads from the INI: checked before it is written.

@@ -32,7 +32,7 @@ SERVER_PREFIX: Final = "ai.llm.server_prefix"
 @hookimpl
 def oro_register_permissions(permissions: PermissionRegistry) -> None:
     from oro_ai.routes import ROUTES
-    from oro_ai.routing import UPSTREAM_PERMISSION
+    from oro_ai.settings import UPSTREAM_PERMISSION
 
     permissions.add_group(ROUTES)
     permissions.add(

@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncGenerator, Mapping
 from contextlib import aclosing, suppress
-from typing import TYPE_CHECKING, Any, Final, final
+from typing import TYPE_CHECKING, Any, final
 
 import anyio
 
 from oro_ai.errors import APIError
 from oro_ai.models import ModelRegistry
-from oro_ai.settings import RoutingSettings
+from oro_ai.settings import UPSTREAM_PERMISSION, RoutingSettings
 from oro_ai.upstreams import Upstream, check_upstream_url
 from oro_framework import ConfigError, MemoryBudget, MemoryReservation
 from oro_framework.asgi import (
@@ -37,9 +37,6 @@ else:  # imported on first use (an upstream's answer), not by every oro run: see
     from oro_ai._lazy import httpx
 
 __all__ = ["UPSTREAM_PERMISSION", "UpstreamRouter", "forward"]
-
-UPSTREAM_PERMISSION: Final = "ai_upstream"
-"""The permission (``permissions.allow_ai_upstream``) that lets requests reach upstreams."""
 
 
 @final

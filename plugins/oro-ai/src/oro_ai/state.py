@@ -6,17 +6,21 @@ import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final, final
+from typing import TYPE_CHECKING, Any, Final, final
 
-from anyio.abc import TaskStatus
+from oro_framework import StashKey
 
-from oro_ai import service
-from oro_ai.api import LlamaAPI
-from oro_ai.models import ModelRegistry, default_model_file
-from oro_ai.pool import ModelManager
-from oro_ai.routing import UPSTREAM_PERMISSION, UpstreamRouter
-from oro_ai.settings import AISettings, RoutingSettings
-from oro_framework import Host, StashKey
+if TYPE_CHECKING:
+    # The routes import this module for STATE: what the state holds (the models' engine, the
+    # /ai/llama app, the upstreams' client) imports when a host is configured, so that
+    # declaring the plugin's permission (`oro config`) skips it.
+    from anyio.abc import TaskStatus
+
+    from oro_ai.api import LlamaAPI
+    from oro_ai.pool import ModelManager
+    from oro_ai.routing import UpstreamRouter
+    from oro_ai.settings import AISettings
+    from oro_framework import Host
 
 __all__ = ["STATE", "AIState"]
 
@@ -43,6 +47,12 @@ class AIState:
         :raises ConfigError: an upstream or the fallback ``[ai]`` declares is refused
             (:meth:`.UpstreamRouter.from_settings`).
         """
+        from oro_ai.api import LlamaAPI
+        from oro_ai.models import ModelRegistry, default_model_file
+        from oro_ai.pool import ModelManager
+        from oro_ai.routing import UpstreamRouter
+        from oro_ai.settings import UPSTREAM_PERMISSION, AISettings, RoutingSettings
+
         settings = host.settings(AISettings)
         search_path = ModelRegistry.parse_search_path(settings.model_path)
         models_dir = settings.models_directory(host.app_dir, host.paths.data)
@@ -76,6 +86,8 @@ class AIState:
     async def run(self, *, task_status: TaskStatus[None]) -> None:
         """The ``ai.llm`` service: serve the models until cancelled (:func:`.service.run`);
         the upstreams' connections close with it."""
+        from oro_ai import service
+
         try:
             await service.run(self.manager, task_status=task_status)
         finally:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from oro_conduit.server import ConduitServer
 from oro_framework import StashKey
+
+if TYPE_CHECKING:
+    # The key's type only: the routes import this module, and the server (trio, wsproto) waits
+    # until a host is configured, so declaring the plugin's permission (`oro config`) skips it.
+    from oro_conduit.server import ConduitServer
 
 __all__ = ["STATE"]
 
-STATE: Final = StashKey[ConduitServer]("conduit")
+STATE: Final[StashKey[ConduitServer]] = StashKey("conduit")
 """The host's :class:`ConduitServer`, stored by ``oro_configure``; other plugins may read it
 (``host.stash.get(oro_conduit.STATE)`` is ``None`` when oro-conduit is not loaded)."""

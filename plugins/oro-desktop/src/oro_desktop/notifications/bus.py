@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any, Final, final
 
 import anyio
-import trio
 from jeepney import (  # type: ignore[import-untyped]
     DBusAddress,
     HeaderFields,
@@ -24,7 +23,6 @@ from jeepney import (  # type: ignore[import-untyped]
     new_method_call,
 )
 from jeepney.io.common import RouterClosed  # type: ignore[import-untyped]
-from jeepney.io.trio import open_dbus_connection  # type: ignore[import-untyped]
 
 from oro_framework import NotSupportedError
 
@@ -140,6 +138,11 @@ class NotificationBus:
             self.ready.set()
 
     async def _run(self) -> None:
+        # trio and jeepney's trio transport import with the first notification, not with the
+        # routes: declaring the plugin's permission (`oro config`) imports this module.
+        import trio
+        from jeepney.io.trio import open_dbus_connection  # type: ignore[import-untyped]
+
         try:
             with anyio.fail_after(CONNECT_TIMEOUT):
                 connection = await open_dbus_connection(self._address)
@@ -214,6 +217,8 @@ class NotificationBus:
             owns the name, the bus is gone, or the answer takes over :data:`CALL_TIMEOUT`);
             ``ERR_NOTIFICATION_FAILED`` when the daemon answers with an error.
         """
+        import trio
+
         router = self._router
         if router is None:
             raise no_service(self.failure or "not connected to the session bus")
