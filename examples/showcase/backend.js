@@ -41,6 +41,10 @@ async function main () {
     }
     return { numbers, progress: heard }
   }))
+
+  // The buttons stay disabled until they do something: a click before oro:backend loaded would
+  // otherwise be lost without a word.
+  for (const id of ['backend-stats', 'backend-hash', 'backend-countdown']) $(id).disabled = false
 }
 
 main()
