@@ -20,6 +20,7 @@ from _page import WAITING
 from playwright.sync_api import Browser, Page
 
 from conftest import LOOPBACK
+from oro_framework import Request, Route, RouteCallWrapper, TooManyConnectionsError, hookimpl
 from oro_framework.testing import PageClosedProbe, ServedApp, WebKitBrowser, app_page, served_app
 
 PLUGINS = [oro_conduit.plugin, oro_tls.plugin]
@@ -380,6 +381,67 @@ def test_bytes_keep_their_order_when_the_sockets_conduit_drops_and_returns(
     result = finish(page)
     assert result["length"] == size
     assert result["reconnected"] is True
+    assert bytes(result["digest"]) == hashlib.sha256(data).digest()
+
+
+class RefusedAcks:
+    """Refuses the first acknowledgements of read bytes, as a host too busy to take a request
+    does (``ERR_TOO_MANY_CONNECTIONS``)."""
+
+    name = "refused-acks"
+
+    def __init__(self, count: int) -> None:
+        self.left = count
+        self.refused = 0
+
+    @hookimpl(wrapper=True)
+    def oro_route_call(self, request: Request, route: Route) -> RouteCallWrapper:
+        call = yield
+        if route.name == "tcp.ack" and self.left > 0:
+            self.left -= 1
+            self.refused += 1
+            raise TooManyConnectionsError("busy: try again")
+        return call
+
+
+def test_bytes_whose_acknowledgement_failed_are_acknowledged_again(
+    chromium_browser: Browser, peer: Peer
+) -> None:
+    """Acknowledgements the host refused carry bytes it must still hear of: the first eight
+    (more than the 1 MiB read window) are refused, and the page still gets all 4 MiB, since it
+    sends those bytes again. Before, they were dropped and the socket stalled for good."""
+    refused = RefusedAcks(8)
+    size = 4 * 1024 * 1024
+    data = bytes((i * 13 + (i >> 11)) & 0xFF for i in range(size))
+    with (
+        served_app([*PLUGINS, refused], config=LOOPBACK) as app,
+        app_page(chromium_browser, app) as page,
+    ):
+        in_background(
+            page,
+            """
+            const s = net.connect({ port: arg.port, host: '127.0.0.1' })
+            await connected(s)
+            const chunks = []
+            let length = 0
+            const all = new Promise((resolve) => s.on('data', (chunk) => {
+              chunks.push(chunk)
+              length += chunk.length
+              if (length >= arg.size) resolve()
+            }))
+            await within(all, 30000, 'all bytes')
+            const received = Buffer.concat(chunks)
+            s.destroy()
+            return { length, digest: Array.from(new Uint8Array(
+              await crypto.subtle.digest('SHA-256', received))) }
+            """,
+            {"port": peer.port, "size": size},
+        )
+        connection = peer.accept()
+        connection.sendall(data)
+        result = finish(page)
+    assert refused.refused == 8
+    assert result["length"] == size
     assert bytes(result["digest"]) == hashlib.sha256(data).digest()
 
 

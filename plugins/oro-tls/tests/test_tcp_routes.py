@@ -333,10 +333,63 @@ async def test_read_start_from_an_offset_sends_the_unacknowledged_bytes_again(
         assert (await client.call("tcp.readStart", id="s1", offset=60)).ok
         options, payload = await next_frame(conduit)
         assert (options["event"], int(options["offset"]), payload) == ("data", 60, received[60:])
-        for offset in (10, 101):  # acknowledged already / never read
-            refused = await client.call("tcp.readStart", id="s1", offset=offset)
-            assert refused.error is not None
-            assert refused.error.code == "ERR_OUT_OF_RANGE"
+        refused = await client.call("tcp.readStart", id="s1", offset=101)  # never read
+        assert refused.error is not None
+        assert refused.error.code == "ERR_OUT_OF_RANGE"
+
+
+async def test_read_start_overtaken_by_an_ack_sends_what_follows_the_acknowledged_bytes(
+    host: Host, client: MemoryClient
+) -> None:
+    """The page asks for what follows byte 20 once its Conduit is back, goes on handling the
+    frames the event stream brought meanwhile and acknowledges them: that ``ack`` may reach
+    the host before the ``readStart`` (the two requests run concurrently). The page has the
+    bytes it acknowledged, so the host sends what follows them, and does not refuse it."""
+    async with echo_peer() as port, page_conduit(host, "s1") as conduit:
+        await connect(client, port)
+        assert (await client.call("tcp.readStart", id="s1")).ok
+        assert (await client.call("tcp.write", bytes(range(100)), id="s1", order=0)).ok
+        received = b""
+        while len(received) < 100:
+            options, payload = await next_frame(conduit)
+            received += payload
+        assert (await client.call("tcp.ack", id="s1", bytes=70)).ok
+        assert (await client.call("tcp.readStart", id="s1", offset=20)).ok
+        resent = b""
+        while len(resent) < 30:
+            options, payload = await next_frame(conduit)
+            assert (options["event"], int(options["offset"])) == ("data", 70 + len(resent))
+            resent += payload
+        assert resent == received[70:]
+
+
+async def test_read_start_from_an_offset_sends_the_end_again_after_the_bytes(
+    host: Host, client: MemoryClient
+) -> None:
+    """The ``end`` frame may be lost with the Conduit as the bytes before it are: a page that
+    asks for what follows its last byte gets the end too."""
+    async with echo_peer() as port, page_conduit(host, "s1") as conduit:
+        await connect(client, port)
+        assert (await client.call("tcp.readStart", id="s1")).ok
+        assert (await client.call("tcp.write", b"last words", id="s1", order=0)).ok
+        assert (await client.call("tcp.shutdown", id="s1", order=1)).ok
+        received = b""
+        while len(received) < 10:
+            options, payload = await next_frame(conduit)
+            received += payload
+        options, _ = await next_frame(conduit)
+        assert (options["event"], int(options["offset"])) == ("end", 10)
+        # The Conduit went away with the last 4 bytes and the end.
+        assert (await client.call("tcp.ack", id="s1", bytes=6)).ok
+        assert (await client.call("tcp.readStart", id="s1", offset=6)).ok
+        resent = b""
+        while len(resent) < 4:
+            options, payload = await next_frame(conduit)
+            assert (options["event"], int(options["offset"])) == ("data", 6 + len(resent))
+            resent += payload
+        assert resent == b"ords"
+        options, _ = await next_frame(conduit)
+        assert (options["event"], int(options["offset"])) == ("end", 10)
 
 
 async def test_ipv6_loopback_both_ways(host: Host, client: MemoryClient) -> None:

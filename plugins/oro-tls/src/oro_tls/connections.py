@@ -92,6 +92,9 @@ class Connection:
         self._unacknowledged: collections.deque[tuple[int, bytes]] = collections.deque()
         """What was sent to the page and not acknowledged yet, by offset: sent again after
         the page's Conduit reconnects (frames in flight on a closing socket are lost)."""
+        self._last_frame: dict[str, Any] | None = None
+        """The ``end`` or ``error`` frame once sent: sent again after those bytes, as it may
+        have been lost with them."""
         self._credit = _Signal()
         self._send_lock = anyio.Lock()
         self.reader: anyio.CancelScope | None = None
@@ -218,23 +221,28 @@ class Connection:
         """Send again what the page has not received from ``offset`` on (it asks after its
         Conduit reconnected), before any newer frame.
 
-        :raises InvalidArgumentError: ``offset`` is before what the page acknowledged or past
-            what was read.
+        An ``offset`` before what the page acknowledged is not an error: the page asked when
+        its Conduit came back, went on handling frames that arrived on its event stream, and
+        acknowledged them in requests that may overtake this one (requests run concurrently).
+        It acknowledges only bytes it handled, so it has them; what follows is sent.
+
+        :raises InvalidArgumentError: ``offset`` is past what was read.
         """
-        acknowledged = self.bytes_read - self.unacked
-        if not acknowledged <= offset <= self.bytes_read:
+        if offset > self.bytes_read:
             raise InvalidArgumentError(
-                f"offset {offset} is outside the bytes not yet acknowledged "
-                f"({acknowledged} to {self.bytes_read})",
+                f"offset {offset} is past the bytes read ({self.bytes_read})",
                 code="ERR_OUT_OF_RANGE",
                 parameter="offset",
             )
         async with self._send_lock:
+            offset = max(offset, self.bytes_read - self.unacked)
             for start, data in list(self._unacknowledged):
                 if start + len(data) <= offset:
                     continue
                 skip = max(0, offset - start)
                 await deliver({"event": "data", "offset": start + skip}, data[skip:])
+            if self._last_frame is not None:
+                await deliver(self._last_frame, b"")
 
     async def _wait_for_credit(self) -> None:
         while not self.reading or self.unacked >= self.read_window:
@@ -248,7 +256,8 @@ class Connection:
                 data = await self.stream.receive(READ_CHUNK)
             except anyio.EndOfStream:
                 self.ended = True
-                await self._deliver(deliver, {"event": "end", "offset": self.bytes_read}, b"")
+                self._last_frame = {"event": "end", "offset": self.bytes_read}
+                await self._deliver(deliver, self._last_frame, b"")
                 return
             except anyio.ClosedResourceError:
                 return
@@ -256,6 +265,7 @@ class Connection:
                 if not self.closed:
                     failure = error_frame(self._error(error, "read", errno_module.ECONNRESET))
                     failure["offset"] = self.bytes_read
+                    self._last_frame = failure
                     await self._deliver(deliver, failure, b"")
                     self.close()
                 return

@@ -30,6 +30,8 @@ const MAX_WRITES_IN_FLIGHT = 4
 const MAX_BYTES_IN_FLIGHT = 1024 * 1024
 /** Largest body of one `tcp.write` (a bigger chunk is cut in pieces). */
 const MAX_WRITE_BYTES = 256 * 1024
+/** How long after a failed acknowledgement it is sent again. */
+const ACK_RETRY_MS = 100
 
 const asyncDispose = /** @type {symbol} */ (/** @type {any} */ (Symbol).asyncDispose ?? Symbol.for('nodejs.asyncDispose'))
 
@@ -568,7 +570,9 @@ export class Socket extends Duplex {
    * @param {Uint8Array} payload
    */
   #frame (options, payload) {
-    if (this.destroyed) return
+    // Nothing follows the peer's end but a copy of it (the host sends it again after a
+    // reconnect, as it may have been lost with the Conduit).
+    if (this.destroyed || this.#readEnded) return
     // Frames come over the socket's Conduit, or the page's event stream while it is not
     // connected: two channels that may overtake each other. `offset` (the bytes before the
     // frame) puts them back in the order the host read them.
@@ -628,7 +632,15 @@ export class Socket extends Duplex {
     this.#acking = true
     request(`${this[kRoute]}.ack`, { id: this.id, bytes }).then(
       () => { this.#acking = false; this.#ack() },
-      () => { this.#acking = false }
+      (error) => {
+        this.#acking = false
+        // The host did not hear of these bytes: its read window would stay short of them for
+        // good, and once it fills the socket stalls. They go again with the next ones, or
+        // after a moment if none come; a socket the host no longer has is closed anyway.
+        if (this.destroyed || error?.code === 'ERR_SOCKET_CLOSED') return
+        this.#toAck += bytes
+        setTimeout(() => this.#ack(), ACK_RETRY_MS)
+      }
     )
   }
 
