@@ -226,7 +226,7 @@ async def test_stopping_the_host_from_another_task_ends_run(tmp_path: Path) -> N
     assert host.lifecycle is STOPPED
 
 
-def test_a_declare_only_host_reads_its_config_but_configures_and_registers_nothing(
+async def test_a_declare_only_host_reads_its_config_but_configures_and_registers_nothing(
     tmp_path: Path,
 ) -> None:
     """``oro config`` builds such a host: the declared permissions and keys and the config are
@@ -258,4 +258,4 @@ def test_a_declare_only_host_reads_its_config_but_configures_and_registers_nothi
     host.close()
     assert recorder.names() == ["oro_register_permissions", "oro_register_config"]
     with pytest.raises(LifecycleError, match="declare_only"):
-        anyio.run(host.run)
+        await host.run()

@@ -74,11 +74,13 @@ def _declared_keys(config_file: Path) -> ConfigRegistry:
     return host.config_keys
 
 
-def _effective_config(config_file: Path, *, skip_broken: bool) -> Config:
+def _effective_config(config_file: Path, *, skip_broken: bool, declare_only: bool) -> Config:
     """The configuration ``oro run`` would use with ``config_file``: the app's own config file
-    through a host, any other file (``--file``) loaded against the declared keys."""
+    through a host, any other file (``--file``) loaded against the declared keys. With
+    ``declare_only`` no plugin is configured: a plugin that would be dropped for failing its
+    ``oro_configure`` keeps its keys, and its failure is not reported."""
     if config_file == find_config_file(config_file.parent, announce=False).path:
-        host = build_host(config_file.parent, skip_broken=skip_broken, declare_only=True)
+        host = build_host(config_file.parent, skip_broken=skip_broken, declare_only=declare_only)
         host.close()
         return host.config
     return load_config(_declared_keys(config_file), path=config_file, environ=os.environ)
@@ -90,7 +92,8 @@ def _effective_config(config_file: Path, *, skip_broken: bool) -> Config:
 @host_errors
 def config_get(key: str, config_file: Path) -> None:
     """Print the effective value of KEY (default < oro.toml < platform table < environment)."""
-    effective = _effective_config(config_file, skip_broken=True)
+    # One value is asked for: the plugins declare their keys and nothing is configured.
+    effective = _effective_config(config_file, skip_broken=True, declare_only=True)
     if key in effective:
         click.echo(format_value(effective[key]))
         return
@@ -204,7 +207,9 @@ def config_list(
                 f"    flattened: {entry['flattened']}  env: {', '.join(entry['env']) or '-'}"
             )
         return
-    effective = _effective_config(config_file, skip_broken=skip_broken_plugins)
+    # The whole configuration, as `oro run` would take it: the plugins are configured, so a
+    # plugin that fails there is reported (or, skipping broken plugins, dropped with its keys).
+    effective = _effective_config(config_file, skip_broken=skip_broken_plugins, declare_only=False)
     values = [
         {
             "key": name,

@@ -23,11 +23,19 @@ ResultT = TypeVar("ResultT")
 
 
 _gui_thread: list[threading.Thread] = []
+_loop_ended = threading.Event()
+"""Set once GTK's loop has returned: an idle source posted then never runs."""
 
 
 def mark_gui_thread() -> None:
-    """Record the calling thread as the one that runs GTK's loop."""
+    """Record the calling thread as the one that runs GTK's loop (about to run it)."""
     _gui_thread[:] = [threading.current_thread()]
+    _loop_ended.clear()
+
+
+def mark_loop_ended() -> None:
+    """GTK's loop has returned: threads waiting for it stop waiting."""
+    _loop_ended.set()
 
 
 def on_gui_thread() -> bool:
@@ -54,10 +62,10 @@ def call_and_wait(function: Callable[[], ResultT]) -> ResultT:
     GUI thread itself it simply runs."""
     if on_gui_thread():
         return function()
-    return waiting.call_and_wait(post, function)
+    return waiting.call_and_wait(post, function, ended=_loop_ended.is_set)
 
 
 def wait_for_callback(start: Callable[[Callable[[Any], None]], None]) -> Any:
     """Start an asynchronous GTK operation on the GUI thread with ``start(finish)`` and wait,
     here, until it calls ``finish(value)``; a value that is an exception is raised."""
-    return waiting.wait_for_callback(post, start)
+    return waiting.wait_for_callback(post, start, ended=_loop_ended.is_set)

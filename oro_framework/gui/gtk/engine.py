@@ -422,6 +422,7 @@ class GtkEngine:
             self._gtk.main()
         finally:
             self._is_running = False
+            calls.mark_loop_ended()
 
 
 def _drop_when_committed(view: Any, warm: Any) -> None:

@@ -28,10 +28,18 @@ class QtPoster:
         self._lock = threading.RLock()  # re-entered by a GuiHeld freed while posting
         self._early: list[Callable[[], None]] = []
         self._emitter: Any = None
+        self._ended = threading.Event()
 
     @property
     def is_attached(self) -> bool:
         return self._emitter is not None
+
+    def has_ended(self) -> bool:
+        """Whether Qt's loop has returned: what is posted then never runs."""
+        return self._ended.is_set()
+
+    def mark_ended(self) -> None:
+        self._ended.set()
 
     def attach(self) -> None:
         """Make the GUI-side object; on the GUI thread, with the ``QApplication`` made."""

@@ -311,7 +311,9 @@ class QtEngine:
 
     def _qt(self, index: int, function: Callable[[Any], ResultT]) -> ResultT:
         widget = self._widget(index)
-        return call_and_wait(self._poster.post, lambda: function(widget))
+        return call_and_wait(
+            self._poster.post, lambda: function(widget), ended=self._poster.has_ended
+        )
 
     def page_url(self, index: int) -> str:
         return self._qt(index, qt_window.page_url)
@@ -342,7 +344,7 @@ class QtEngine:
         return self._qt(index, qt_window.state)
 
     def screen_size(self) -> tuple[int, int]:
-        return call_and_wait(self._poster.post, qt_window.screen_size)
+        return call_and_wait(self._poster.post, qt_window.screen_size, ended=self._poster.has_ended)
 
     def configure_debugging(self, debugging: PageDebugging) -> None:
         self._debugging = debugging
@@ -371,6 +373,7 @@ class QtEngine:
                 storage_path=None if storage is None else str(storage),
             )
         finally:
+            self._poster.mark_ended()
             self._prompts.close_all()  # the app ended with prompts open: each is a denial
             release_stranded_evaluations()
 

@@ -279,7 +279,7 @@ class GuiDispatcher:
         job = _Job(lambda: function(*args), anyio.lowlevel.current_token())
         with self._lock:
             if self._is_closed:
-                raise _gui_gone()
+                raise gui_gone()
             self._jobs.put(job)
         await job.done.wait()
         if job.error is not None:
@@ -313,7 +313,7 @@ class GuiDispatcher:
 
         with self._lock:
             if self._is_closed:
-                raise _gui_gone()
+                raise gui_gone()
             self._posted.add(job)
         post(run_posted)
         await job.done.wait()
@@ -339,7 +339,7 @@ class GuiDispatcher:
             self._jobs.put(None)
             posted, self._posted = self._posted, set()
         for job in posted:
-            job.fail(_gui_gone())
+            job.fail(gui_gone())
             job.finish()
         if not self._is_serving:
             self._fail_pending()
@@ -351,9 +351,10 @@ class GuiDispatcher:
             except queue.Empty:
                 return
             if job is not None:
-                job.fail(_gui_gone())
+                job.fail(gui_gone())
                 job.finish()
 
 
-def _gui_gone() -> NotFoundError:
+def gui_gone() -> NotFoundError:
+    """What a window operation fails with once the GUI loop has ended."""
     return NotFoundError("The app's windows are closed", status=WindowStatus.CLOSED.value)
