@@ -155,6 +155,53 @@ def test_exec_many_of_many_sets_runs_all_or_none(page: Page | WebKitPage) -> Non
     }
 
 
+def test_exec_many_async_of_several_requests_applies_in_order_and_all_or_none(
+    page: Page | WebKitPage,
+) -> None:
+    """An execManyAsync too large for one request (past 8 MiB) is sent as several, in one
+    savepoint: the sets apply in their order, and a failure in a later request (the host's
+    constraint, or a value the page cannot bind) leaves none of them."""
+    result = page.evaluate(
+        """async () => {
+          const sqlite = await import('oro:sqlite')
+          const db = sqlite.open(':memory:')
+          const outcome = async (sets) => {
+            try { return await db.execManyAsync('INSERT INTO t VALUES (?, ?)', sets) } catch (e) {
+              return [e.name, e.code ?? null]
+            }
+          }
+          try {
+            db.exec('CREATE TABLE t (a INTEGER UNIQUE, b)')
+            const text = 'z'.repeat(60)
+            // About 11 MiB: two requests.
+            const sets = Array.from({ length: 160000 }, (_, i) => [i, text])
+            const done = await db.execManyAsync('INSERT INTO t VALUES (?, ?)', sets)
+            const inOrder = db.query(
+              'SELECT count(*) AS n FROM t WHERE a != rowid - 1')[0].n
+            const clash = Array.from({ length: 160000 }, (_, i) => [160000 + i, text])
+            clash[150000] = [5, text]  // taken: the host refuses the second request
+            const refused = await outcome(clash)
+            const unbindable = Array.from({ length: 160000 }, (_, i) => [160000 + i, text])
+            unbindable[150000] = [Infinity, text]  // the page cannot encode the second request
+            const unencoded = await outcome(unbindable)
+            const count = db.query('SELECT count(*) AS n, max(a) AS top FROM t')[0]
+            return { changes: done.changes, last: String(done.lastInsertRowid), inOrder,
+                     refused, unencoded, count }
+          } finally {
+            db.close()
+          }
+        }"""
+    )
+    assert result == {
+        "changes": 160000,
+        "last": "160000",
+        "inOrder": 0,
+        "refused": ["SQLiteError", "19"],
+        "unencoded": ["RangeError", None],
+        "count": {"n": 160000, "top": 159999},
+    }
+
+
 def test_a_blob_travels_as_its_own_bytes(chromium_browser: Browser, fetch_app: ServedApp) -> None:
     bodies: list[bytes] = []
     with app_page(chromium_browser, fetch_app) as page:
