@@ -12,6 +12,7 @@ from typing import Any
 import anyio
 import pytest
 import trio.testing
+import trio_websocket
 from oro_conduit.testing import next_frame, page_conduit
 from oro_tls.state import STATE
 
@@ -316,18 +317,27 @@ async def test_accept_is_oros_route_but_not_needed(host: Host, client: MemoryCli
     assert reply.error.error_type == "NotSupportedError"
 
 
+async def _echoed_hundred(
+    client: MemoryClient, conduit: trio_websocket.WebSocketConnection, port: int
+) -> bytes:
+    """Socket ``s1`` connected to the echo peer, reading, and the 100 bytes it wrote echoed
+    back in frames whose offsets follow each other."""
+    await connect(client, port)
+    assert (await client.call("tcp.readStart", id="s1")).ok
+    assert (await client.call("tcp.write", bytes(range(100)), id="s1", order=0)).ok
+    received = b""
+    while len(received) < 100:
+        options, payload = await next_frame(conduit)
+        assert int(options["offset"]) == len(received)
+        received += payload
+    return received
+
+
 async def test_read_start_from_an_offset_sends_the_unacknowledged_bytes_again(
     host: Host, client: MemoryClient
 ) -> None:
     async with echo_peer() as port, page_conduit(host, "s1") as conduit:
-        await connect(client, port)
-        assert (await client.call("tcp.readStart", id="s1")).ok
-        assert (await client.call("tcp.write", bytes(range(100)), id="s1", order=0)).ok
-        received = b""
-        while len(received) < 100:
-            options, payload = await next_frame(conduit)
-            assert int(options["offset"]) == len(received)
-            received += payload
+        received = await _echoed_hundred(client, conduit, port)
         # The page lost what followed byte 60 (its Conduit went away) and acknowledged 40.
         assert (await client.call("tcp.ack", id="s1", bytes=40)).ok
         assert (await client.call("tcp.readStart", id="s1", offset=60)).ok
@@ -346,13 +356,7 @@ async def test_read_start_overtaken_by_an_ack_sends_what_follows_the_acknowledge
     the host before the ``readStart`` (the two requests run concurrently). The page has the
     bytes it acknowledged, so the host sends what follows them, and does not refuse it."""
     async with echo_peer() as port, page_conduit(host, "s1") as conduit:
-        await connect(client, port)
-        assert (await client.call("tcp.readStart", id="s1")).ok
-        assert (await client.call("tcp.write", bytes(range(100)), id="s1", order=0)).ok
-        received = b""
-        while len(received) < 100:
-            options, payload = await next_frame(conduit)
-            received += payload
+        received = await _echoed_hundred(client, conduit, port)
         assert (await client.call("tcp.ack", id="s1", bytes=70)).ok
         assert (await client.call("tcp.readStart", id="s1", offset=20)).ok
         resent = b""
