@@ -9,8 +9,8 @@ plugin, or the service and its plugin, as marked with :func:`working_on`.
 Only the trio backend (the host's) offers per-step hooks, so the watchdog uses trio directly (as
 docs/design.md lists); on another backend it does nothing, and :attr:`LoopWatchdog.is_active`
 says so. Its trio instrument lives in :mod:`oro_framework.host.step_timer`, imported when the
-watchdog is installed: a command that builds a host without running it (``oro routes``) never
-pays trio's import (~55 ms).
+watchdog is installed: a command that builds a host without running it (``oro config get``)
+never pays trio's import (~55 ms).
 """
 
 from __future__ import annotations
