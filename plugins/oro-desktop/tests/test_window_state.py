@@ -78,6 +78,13 @@ def test_moved_and_resized_window_comes_back_after_a_restart(
         screen.run("xdotool", "windowmove", window, "100", "120")
         app.call("window.setSize", width=640, height=480)
         wait_for_geometry(app, window, (100, 120, 640, 480))
+        # ... and until the app has seen its new size (GTK learns it from the window system's
+        # event, which a loaded machine may hand it after the X server already says so).
+        until(
+            lambda: app.call("window.getSize") == {"width": 640, "height": 480},
+            "the app sees its new size",
+            timeout=30,
+        )
         stop(app)
     assert saved(data_dir) == {
         "version": 1,

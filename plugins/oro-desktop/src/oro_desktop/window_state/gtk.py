@@ -15,7 +15,7 @@ from oro_desktop.gtk_bindings import repository
 from oro_desktop.window_state.geometry import Geometry
 from oro_framework import Host, Window
 
-__all__ = ["restore_and_follow"]
+__all__ = ["record_all", "restore_and_follow"]
 
 logger = logging.getLogger("oro_desktop.window_state")
 
@@ -38,6 +38,18 @@ def restore_and_follow(
     follower.record()
 
 
+_following: set[_Follower] = set()
+"""The open windows' followers (GUI thread only)."""
+
+
+def record_all() -> None:
+    """Record every open window's geometry now, before the app saves it as it stops: a move
+    that the window system made but whose event GTK has not handled yet (the session ends at
+    once) is still saved, as ``gtk_window_get_position`` asks the X server."""
+    for follower in list(_following):
+        follower.record()
+
+
 class _Follower:
     """Records one window's normal rectangle and maximized state from its GTK events."""
 
@@ -58,6 +70,7 @@ class _Follower:
         native.connect("configure-event", self._configured)
         native.connect("window-state-event", self._state_changed)
         native.connect("destroy", self._destroyed)
+        _following.add(self)
         gdk_window = native.get_window()
         if gdk_window is not None:
             self._state = int(gdk_window.get_state())
@@ -104,6 +117,7 @@ class _Follower:
         return False
 
     def _destroyed(self, *_: Any) -> None:
+        _following.discard(self)
         self._closed(self._index)
 
     def record(self) -> None:

@@ -38,7 +38,7 @@ import anyio.lowlevel
 from oro_desktop.part import Spawn, gui_toolkit
 from oro_desktop.settings import WindowStateSettings
 from oro_desktop.window_state.geometry import Geometry
-from oro_framework import Host, Window
+from oro_framework import Host, IPCError, Window
 
 __all__ = ["FILE_NAME", "Geometry", "WindowStates", "parse_state", "window_key"]
 
@@ -46,6 +46,8 @@ logger = logging.getLogger("oro_desktop.window_state")
 
 FILE_NAME: Final = "window-state.json"
 VERSION: Final = 1
+RECORD_SECONDS: Final = 2.0
+"""How long the app, stopping, waits for the windows' geometry before it saves."""
 
 
 def window_key(index: int) -> str:
@@ -121,6 +123,10 @@ class WindowStates:
 
     async def stop(self) -> None:
         if self.enabled:
+            # The windows are still open: what they say now, not only their last events (a
+            # GUI thread that does not answer soon leaves the records as they are).
+            with contextlib.suppress(IPCError), anyio.move_on_after(RECORD_SECONDS):
+                await self._host.windows.run_on_gui(_engine(self._host).record_all)
             await self.save()
 
     def diagnostics(self) -> dict[str, Any]:
@@ -194,6 +200,8 @@ class WindowStateEngine(Protocol):
         update: Callable[[int, Geometry], None],
         closed: Callable[[int], None],
     ) -> None: ...
+
+    def record_all(self) -> None: ...
 
 
 def _engine(host: Host) -> WindowStateEngine:

@@ -38,6 +38,17 @@ def restore_and_follow(
     follower = _Follower(native, window.index, update, closed)
     native.installEventFilter(follower)
     follower.record()
+    _following.add(follower)
+
+
+_following: set[_Follower] = set()
+"""The open windows' followers (GUI thread only)."""
+
+
+def record_all() -> None:
+    """Record every open window's geometry now, before the app saves it as it stops."""
+    for follower in list(_following):
+        follower.record()
 
 
 def _restore(native: Any, index: int, geometry: Geometry) -> None:
@@ -77,6 +88,7 @@ class _Follower(QtCore.QObject):
             self.record()
         elif kind == QtCore.QEvent.Type.Close:
             self.record()
+            _following.discard(self)
             self._closed(self._index)
         return False
 
