@@ -16,7 +16,7 @@ import anyio
 
 from oro_ai.errors import APIError
 from oro_ai.models import ModelRegistry
-from oro_ai.settings import UPSTREAM_PERMISSION, RoutingSettings
+from oro_ai.settings import RoutingSettings
 from oro_ai.upstreams import Upstream, check_upstream_url
 from oro_framework import ConfigError, MemoryBudget, MemoryReservation
 from oro_framework.asgi import (
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 else:  # imported on first use (an upstream's answer), not by every oro run: see oro_ai._lazy
     from oro_ai._lazy import httpx
 
-__all__ = ["UPSTREAM_PERMISSION", "UpstreamRouter", "forward"]
+__all__ = ["UpstreamRouter", "forward"]
 
 
 @final
