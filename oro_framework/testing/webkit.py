@@ -160,6 +160,38 @@ const __oroVisible = (element) => {
 }
 """
 
+# Whether the element matching the selector is in place to be clicked: scrolled into view as
+# WebDriver would, at the same place for two animation frames, and what the pointer hits at its
+# centre. It also arms a record of where the next click lands (__oroClickReached).
+_CLICKABLE: Final = (
+    "async (selector) => {"
+    + _QUERY
+    + """
+  const element = __oroQueryAll(selector)[0]
+  if (element === undefined) return false
+  element.scrollIntoView({ block: 'end', inline: 'nearest' })
+  const frame = () => new Promise((resolve) => requestAnimationFrame(resolve))
+  let last = ''
+  for (let round = 0; round < 20; round++) {
+    await frame()
+    const box = element.getBoundingClientRect()
+    const place = [box.x, box.y, box.width, box.height].join()
+    if (place !== last) {
+      last = place
+      continue
+    }
+    const hit = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2)
+    if (hit === null || !element.contains(hit)) return false
+    globalThis.__oroClickReached = null
+    document.addEventListener('click', (event) => {
+      globalThis.__oroClickReached = element.contains(event.target)
+    }, { capture: true, once: true })
+    return true
+  }
+  return false
+}"""
+)
+
 # What a page stored, cleared when its context closes (a fresh Playwright context has none).
 # It answers how many service workers stay registered: they are not unregistered here, because
 # WebKitGTK 2.50 half-revives a registration that a later register() of the same script makes
@@ -516,11 +548,20 @@ class WebKitPage:
 
     def click(self, selector: str, *, timeout: float | None = None) -> None:
         """Click the first element matching ``selector`` once it is visible, with WebKit's own
-        pointer events (WebDriver's element click, as a user's click)."""
+        pointer events (WebDriver's element click, as a user's click).
+
+        As Playwright's actions: the click waits until the element stays in place for two
+        animation frames and is what the pointer would hit, because WebDriver clicks at a
+        point and a page still laying itself out moves the element under it (seen: a click
+        meant for a button reached the text area above it). A click that still reached
+        another element is made again until ``timeout``.
+        """
         limit = DEFAULT_TIMEOUT_MS if timeout is None else timeout
         deadline = time.monotonic() + limit / 1000
         while True:
             self.wait_for_selector(selector, timeout=max(deadline - time.monotonic(), 0) * 1000)
+            if not self.evaluate(_CLICKABLE, selector) and time.monotonic() < deadline:
+                continue
             element = self.run(_QUERY + "return __oroQueryAll(arguments[0])[0]", selector)
             reference = next(iter(element.values()))
             try:
@@ -530,8 +571,13 @@ class WebKitPage:
                 # again, as Playwright's actions do.
                 if error.error != "stale element reference" or time.monotonic() > deadline:
                     raise
-            else:
+                continue
+            # False only when the click reached another element (no click event at all, as
+            # on a disabled button, is what the page made of the click).
+            if self.evaluate("() => globalThis.__oroClickReached") is not False:
                 return
+            if time.monotonic() > deadline:
+                raise WebKitTimeoutError(f"click on {selector!r} kept reaching other elements")
 
     def fill(self, selector: str, value: str, *, timeout: float | None = None) -> None:
         """Set the value of an input or text area as typing it would, with one ``input`` event
