@@ -55,8 +55,17 @@ HEAVY_FOR_ENTRY_MODULES = (
     "oro_framework.host.router",
 )
 
-# Imported only when a page's request needs them, never by building (and so running) a host.
-IMPORTED_ON_FIRST_USE = ("cryptography", "httpx", "httpx_sse", "pygments", "rich", "watchfiles")
+# Imported only when a page's request needs them, never by building (and so running) a host
+# and its web server: wsproto with the first WebSocket (the Conduit's or the bridge's).
+IMPORTED_ON_FIRST_USE = (
+    "cryptography",
+    "httpx",
+    "httpx_sse",
+    "pygments",
+    "rich",
+    "watchfiles",
+    "wsproto",
+)
 
 # The modules that hold each plugin's route groups (RouteGroup objects, or tuples of them).
 ROUTE_MODULES: dict[str, tuple[str, ...]] = {
@@ -204,6 +213,7 @@ def test_building_the_host_leaves_what_only_a_page_needs_unimported(tmp_path: Pa
         import json, sys
         from pathlib import Path
         from oro_framework import Host
+        import oro_framework.web.server
 
         host = Host(Path({str(app)!r}), paths_root=Path({str(tmp_path / "paths")!r}))
         routes = len(host.routes)

@@ -70,7 +70,9 @@ _REGEX_AFTER_WORDS: Final = frozenset(
         "await",
     }
 )
-_IDENTIFIER: Final = re.compile(r"[A-Za-z_$\u0080-\uffff][\w$\u0080-\uffff]*")
+# Any character past ASCII counts as an identifier's: a class spelling the range \u0080-\uffff
+# costs re 10 ms to compile (a 64 Ki table) at every launch, the negated ASCII class 0.5 ms.
+_IDENTIFIER: Final = re.compile(r"(?:[A-Za-z_$]|[^\x00-\x7f])(?:[\w$]|[^\x00-\x7f])*")
 _NUMBER: Final = re.compile(r"\.?[0-9][\w.]*")
 _LINE_BREAKS: Final = "\n\r\u2028\u2029"
 

@@ -15,7 +15,6 @@ from http import HTTPStatus
 from typing import Any, Final, final
 
 import h11
-from wsproto.utilities import generate_accept_token
 
 from oro_framework.web.wire.limits import WireLimits
 
@@ -224,6 +223,9 @@ class HTTPProtocol:
 
         :raises h11.LocalProtocolError: ``request`` did not ask for an upgrade.
         """
+        # wsproto imports with the first WebSocket (see .websocket).
+        from wsproto.utilities import generate_accept_token
+
         key = next((value for name, value in request.headers if name == b"sec-websocket-key"), b"")
         head = [
             (b"upgrade", b"websocket"),

@@ -15,18 +15,20 @@ hands out what must go out in answer (pongs, close frames), for the driver to wr
 from __future__ import annotations
 
 from collections import deque
-from typing import Final, final
+from typing import TYPE_CHECKING, Final, final
 
-from wsproto.connection import Connection, ConnectionState, ConnectionType
-from wsproto.events import (
-    BytesMessage,
-    CloseConnection,
-    Event,
-    Message,
-    Ping,
-    TextMessage,
-)
-from wsproto.utilities import LocalProtocolError
+from oro_framework.host.lazy import LazyModule
+
+if TYPE_CHECKING:
+    import wsproto.connection as ws_connection
+    import wsproto.events as ws_events
+    import wsproto.utilities as ws_utilities
+else:
+    # wsproto (~10 ms of imports, with its frame tables) loads with the first WebSocket, not
+    # with every server: an app's first page and request need none.
+    ws_connection = LazyModule("wsproto.connection")
+    ws_events = LazyModule("wsproto.events")
+    ws_utilities = LazyModule("wsproto.utilities")
 
 from oro_framework.web.wire.limits import WireLimits
 
@@ -70,11 +72,11 @@ class WebSocketProtocol:
     )
 
     def __init__(self, limits: WireLimits) -> None:
-        self._connection = Connection(ConnectionType.SERVER)
+        self._connection = ws_connection.Connection(ws_connection.ConnectionType.SERVER)
         self._max_message_bytes = limits.max_message_bytes
         self._parts: list[bytes | str] = []
         self._part_bytes = 0
-        self._answers: list[Event] = []
+        self._answers: list[ws_events.Event] = []
         self.messages: deque[bytes | str] = deque()
         self.closed: WebSocketClosed | None = None
 
@@ -85,7 +87,7 @@ class WebSocketProtocol:
             return
         try:
             self._connection.receive_data(data or None)
-        except LocalProtocolError:  # data after the close handshake ended
+        except ws_utilities.LocalProtocolError:  # data after the close handshake ended
             self.closed = WebSocketClosed(CLOSE_ABNORMAL)
             return
         for event in self._connection.events():
@@ -103,8 +105,8 @@ class WebSocketProtocol:
         answers, self._answers = self._answers, []
         return b"".join(self._send_quietly(event) for event in answers)
 
-    def _handle(self, event: Event) -> None:
-        if isinstance(event, Message):
+    def _handle(self, event: ws_events.Event) -> None:
+        if isinstance(event, ws_events.Message):
             data = event.data
             self._parts.append(data)
             # The limit is in bytes: text counts as its UTF-8, as it travelled.
@@ -115,27 +117,29 @@ class WebSocketProtocol:
             elif event.message_finished:
                 parts, self._parts, self._part_bytes = self._parts, [], 0
                 self.messages.append(_joined(parts))
-        elif isinstance(event, Ping):
+        elif isinstance(event, ws_events.Ping):
             self._answers.append(event.response())
-        elif isinstance(event, CloseConnection):
+        elif isinstance(event, ws_events.CloseConnection):
             state = self._connection.state
-            if state is ConnectionState.REMOTE_CLOSING:
+            if state is ws_connection.ConnectionState.REMOTE_CLOSING:
                 self._answers.append(event.response())  # the close handshake's answer
                 self.closed = WebSocketClosed(event.code, event.reason)
-            elif state is ConnectionState.OPEN:
+            elif state is ws_connection.ConnectionState.OPEN:
                 # wsproto could not parse a frame and names the code to close with.
                 self._close_now(event.code, event.reason)
             else:  # the peer answered our close, or the socket ended
                 self.closed = WebSocketClosed(event.code, event.reason)
 
     def _close_now(self, code: int, reason: str | None) -> None:
-        self._answers.append(CloseConnection(code=code, reason=reason))
+        self._answers.append(ws_events.CloseConnection(code=code, reason=reason))
         self.closed = WebSocketClosed(code, reason)
 
-    def _send_quietly(self, event: Event) -> bytes:
+    def _send_quietly(self, event: ws_events.Event) -> bytes:
         try:
             return self._connection.send(event)
-        except LocalProtocolError:  # our close went out already: only its answer may follow
+        except (
+            ws_utilities.LocalProtocolError
+        ):  # our close went out already: only its answer may follow
             return b""
 
     def send_message(self, message: bytes | str) -> bytes:
@@ -145,17 +149,21 @@ class WebSocketProtocol:
         """
         if self.closed is not None:
             raise self.closed
-        event = TextMessage(data=message) if isinstance(message, str) else BytesMessage(message)
+        event = (
+            ws_events.TextMessage(data=message)
+            if isinstance(message, str)
+            else ws_events.BytesMessage(message)
+        )
         try:
             return self._connection.send(event)
-        except LocalProtocolError:
+        except ws_utilities.LocalProtocolError:
             raise WebSocketClosed(CLOSE_ABNORMAL, "closing") from None
 
     def close(self, code: int = 1000, reason: str | None = None) -> bytes:
         """Our close frame, empty when one went out already or the WebSocket is closed."""
         if self.closed is not None:
             return b""
-        return self._send_quietly(CloseConnection(code=code, reason=reason))
+        return self._send_quietly(ws_events.CloseConnection(code=code, reason=reason))
 
     def end(self, closed: WebSocketClosed) -> None:
         """Record how the WebSocket ended, unless it ended already."""

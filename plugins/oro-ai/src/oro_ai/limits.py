@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import math
 import time
+from typing import Final
 
 from oro_ai.errors import APIError
 
-__all__ = ["RateLimiter"]
+TOP_K_RANGE: Final = (0, 1000)
+"""The ``top_k`` a request (and ``ai.llm.default_top_k``) may set; 0 turns it off."""
+
+__all__ = ["TOP_K_RANGE", "RateLimiter"]
 
 
 class RateLimiter:

@@ -9,7 +9,7 @@ import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from llama_cpp import llama_chat_format, llama_grammar
@@ -18,10 +18,10 @@ else:  # imported on first use: see oro_ai._lazy
 
 from oro_ai.engine import Sampling
 from oro_ai.errors import APIError
+from oro_ai.limits import TOP_K_RANGE
 
 __all__ = [
     "CHATML_TEMPLATE",
-    "TOP_K_RANGE",
     "Defaults",
     "GenerationParams",
     "chat_prompt",
@@ -38,8 +38,6 @@ CHATML_TEMPLATE = (
 )
 """The prompt format of models that carry no chat template of their own."""
 
-TOP_K_RANGE: Final = (0, 1000)
-"""The ``top_k`` a request (and ``ai.llm.default_top_k``) may set; 0 turns it off."""
 
 _TOOL_CALL = re.compile(r"<tool_call>\s*(.*?)\s*</tool_call>", re.DOTALL)
 

@@ -8,13 +8,18 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final, final
+from typing import TYPE_CHECKING, Final, final
 
-from oro_ai.limits import RateLimiter
-from oro_ai.requests import TOP_K_RANGE, Defaults
-from oro_ai.resident import PoolSettings
-from oro_ai.route_metrics import RouteMetrics
+from oro_ai.limits import TOP_K_RANGE
 from oro_framework import setting, setting_from, validators
+
+if TYPE_CHECKING:
+    # What the settings make imports when it is made: declaring the keys (`oro config get`)
+    # imports no models' engine.
+    from oro_ai.limits import RateLimiter
+    from oro_ai.requests import Defaults
+    from oro_ai.resident import PoolSettings
+    from oro_ai.route_metrics import RouteMetrics
 
 __all__ = ["UPSTREAM_PERMISSION", "AISettings", "RoutingSettings", "UpstreamSettings"]
 
@@ -262,6 +267,8 @@ class AISettings:
 
     def route_metrics(self) -> RouteMetrics:
         """The ``debug_route_metrics*`` recorder."""
+        from oro_ai.route_metrics import RouteMetrics
+
         return RouteMetrics(
             enabled=self.debug_route_metrics,
             recent_ms=self.debug_route_metrics_recent_ms,
@@ -270,6 +277,8 @@ class AISettings:
 
     def pool(self) -> PoolSettings:
         """How each resident model is served."""
+        from oro_ai.resident import PoolSettings
+
         return PoolSettings(
             contexts=self.pool_capacity,
             parallel=self.parallel,
@@ -288,6 +297,8 @@ class AISettings:
 
     def defaults(self) -> Defaults:
         """The request defaults and caps."""
+        from oro_ai.requests import Defaults
+
         return Defaults(
             max_tokens=self.default_max_tokens,
             temperature=self.default_temperature,
@@ -301,6 +312,8 @@ class AISettings:
 
     def rate_limiter(self) -> RateLimiter:
         """A fresh limiter with the ``rate_limit_*`` limits."""
+        from oro_ai.limits import RateLimiter
+
         return RateLimiter(
             concurrency=self.rate_limit_concurrency,
             rps=self.rate_limit_rps,
