@@ -16,6 +16,16 @@ export const CREDIT_HEADER = 'x-oro-stream-credit'
 const ACK_ROUTE = 'ipc.stream.ack'
 
 /**
+ * Answers after which nothing more is acknowledged: the request is malformed (400), the page's
+ * session or window is not the stream's (401, 403) or the stream is gone (404). Any other failure
+ * is sent again after `RETRY_MS`.
+ */
+const REFUSED_FOR_GOOD = new Set([400, 401, 403, 404])
+
+/** How long a failed acknowledgement waits before it is sent again (ms). */
+const RETRY_MS = 100
+
+/**
  * The acknowledgements of one credited stream: cumulative byte counts, one request in flight at
  * a time, sent once a quarter of the window was consumed since the last one (the host sends
  * pieces of at most half the window, so it never waits on bytes this keeps back).
@@ -26,6 +36,7 @@ export class StreamCredit {
   #consumed = 0
   #acknowledged = 0
   #sending = false
+  #waiting = false
   #closed = false
 
   /**
@@ -75,7 +86,7 @@ export class StreamCredit {
   /**
    * Tell the host `consumed` (a byte count, or `'all'`).
    * @param {string} consumed
-   * @returns {Promise<boolean>} whether the host took it
+   * @returns {Promise<number>} the answer's HTTP status
    */
   async #acknowledge (consumed) {
     /** @type {Record<string, string>} */
@@ -86,21 +97,35 @@ export class StreamCredit {
     const response = await globalThis.fetch(url, { headers, credentials: 'same-origin', cache: 'no-store' })
     // Read to the end, which frees the connection for the next call.
     await response.arrayBuffer()
-    return response.ok
+    return response.status
   }
 
   #send () {
-    if (this.#closed || this.#sending || this.#consumed - this.#acknowledged < this.#threshold) return
+    if (this.#closed || this.#sending || this.#waiting) return
+    if (this.#consumed - this.#acknowledged < this.#threshold) return
     const consumed = this.#consumed
     this.#sending = true
     this.#acknowledge(String(consumed))
-      .then((ok) => {
-        if (ok) this.#acknowledged = Math.max(this.#acknowledged, consumed)
-        else this.#closed = true // the stream is gone (ended, or the host does not know it)
-      }, () => { this.#closed = true })
+      .then((status) => {
+        if (status >= 200 && status < 300) this.#acknowledged = Math.max(this.#acknowledged, consumed)
+        else if (REFUSED_FOR_GOOD.has(status)) this.#closed = true // the stream is gone (ended, or the host does not know it)
+        else this.#retryLater() // a host too busy to answer, say: these bytes are still unacknowledged
+      }, () => this.#retryLater()) // the request failed on its way (a dropped connection)
       .finally(() => {
         this.#sending = false
         this.#send()
       })
+  }
+
+  /**
+   * Send the unacknowledged count again after a while: a failed acknowledgement dropped would
+   * leave the host waiting at the window for good once the page has read it.
+   */
+  #retryLater () {
+    this.#waiting = true
+    setTimeout(() => {
+      this.#waiting = false
+      this.#send()
+    }, RETRY_MS)
   }
 }

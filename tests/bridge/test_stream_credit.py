@@ -3,8 +3,9 @@
 fetch body's socket whether the page reads it or not. Proven with a real host over real sockets:
 the sender waits at the window; acknowledgements are proven to the stream's window and checked
 (a hostile page's are typed errors that change nothing); clients that do not ask are served as
-before; and in real headless WebKit a page that stops reading 256 MiB holds the host back and
-the web process stays small, then reads every byte in order."""
+before; in real headless WebKit a page that stops reading 256 MiB holds the host back and
+the web process stays small, then reads every byte in order; and acknowledgements that fail on
+their way are sent again (Chromium, whose requests a test can fail)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import anyio
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from playwright.sync_api import Browser, Route
 
 from oro_framework import ByteStream, Request
 from oro_framework.host.errors import InvalidArgumentError, NotFoundError, OutOfRangeError
@@ -272,6 +274,53 @@ def test_webkit_page_that_stops_reading_holds_the_host_back_then_reads_every_byt
             3 * MIB + 5,
         )
         assert whole == [3 * MIB + 5, True]
+
+
+def test_acknowledgements_that_fail_on_their_way_are_sent_again(
+    chromium_browser: Browser, flood_app: tuple[ServedApp, Produced]
+) -> None:
+    """A failed acknowledgement (a dropped request, a host answering 503) is sent again: dropped,
+    its bytes stayed unacknowledged and the host waited at the window for good once the page had
+    read it (the page stopped acknowledging after one failure)."""
+    app, _ = flood_app
+    failures = {"abort": 0, "503": 0}
+
+    def flaky(route: Route) -> None:
+        # The first acknowledgements fail, half on their way, half answered 503: more of them
+        # than the window holds (1 MiB, acknowledged each 256 KiB).
+        if failures["abort"] < 6:
+            failures["abort"] += 1
+            route.abort()
+        elif failures["503"] < 6:
+            failures["503"] += 1
+            route.fulfill(status=503, body="busy")
+        else:
+            route.continue_()
+
+    with app_page(chromium_browser, app) as page:
+        page.route("**/ipc/ipc.stream.ack*", flaky)
+        answer = page.evaluate(
+            """async (length) => {
+                const ipc = await import('oro:ipc')
+                const stream = await ipc.request('test.flood', { bytes: length },
+                    { responseType: 'stream', timeout: 0 })
+                let offset = 0, wrong = -1
+                const read = (async () => {
+                    for await (const chunk of stream) {
+                        for (let i = 0; i < chunk.length; i++) {
+                            if (wrong < 0 && chunk[i] !== (offset + i) % 251) wrong = offset + i
+                        }
+                        offset += chunk.length
+                    }
+                    return 'done'
+                })()
+                const stalled = new Promise((resolve) => setTimeout(resolve, 20000, 'stalled'))
+                return [await Promise.race([read, stalled]), offset, wrong]
+            }""",
+            8 * MIB,
+        )
+    assert failures == {"abort": 6, "503": 6}
+    assert answer == ["done", 8 * MIB, -1]
 
 
 @given(st.one_of(st.none(), st.text(max_size=80)), st.one_of(st.none(), st.text(max_size=80)))
