@@ -167,6 +167,7 @@ _CLICKABLE: Final = (
     "async (selector) => {"
     + _QUERY
     + """
+  globalThis.__oroClickReached = undefined
   const element = __oroQueryAll(selector)[0]
   if (element === undefined) return false
   element.scrollIntoView({ block: 'end', inline: 'nearest' })

@@ -137,9 +137,8 @@ class WebSocketProtocol:
     def _send_quietly(self, event: ws_events.Event) -> bytes:
         try:
             return self._connection.send(event)
-        except (
-            ws_utilities.LocalProtocolError
-        ):  # our close went out already: only its answer may follow
+        # Our close went out already: only its answer may follow.
+        except ws_utilities.LocalProtocolError:
             return b""
 
     def send_message(self, message: bytes | str) -> bytes:

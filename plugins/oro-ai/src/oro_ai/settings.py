@@ -14,8 +14,8 @@ from oro_ai.limits import TOP_K_RANGE
 from oro_framework import setting, setting_from, validators
 
 if TYPE_CHECKING:
-    # What the settings make imports when it is made: declaring the keys (`oro config get`)
-    # imports no models' engine.
+    # What the settings' methods make imports when a method is called: declaring the keys
+    # (`oro config get`) imports no models' engine.
     from oro_ai.limits import RateLimiter
     from oro_ai.requests import Defaults
     from oro_ai.resident import PoolSettings
