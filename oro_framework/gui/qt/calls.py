@@ -15,7 +15,11 @@ import importlib
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any, final
+from typing import Any, TypeVar, final
+
+from oro_framework.gui import waiting
+
+ResultT = TypeVar("ResultT")
 
 logger = logging.getLogger("oro_framework.windows")
 
@@ -34,12 +38,15 @@ class QtPoster:
     def is_attached(self) -> bool:
         return self._emitter is not None
 
-    def has_ended(self) -> bool:
-        """Whether Qt's loop has returned: what is posted then never runs."""
-        return self._ended.is_set()
-
     def mark_ended(self) -> None:
+        """Qt's loop has returned: what is posted then never runs, and threads waiting for it
+        (:meth:`call_and_wait`) stop waiting."""
         self._ended.set()
+
+    def call_and_wait(self, function: Callable[[], ResultT]) -> ResultT:
+        """``function()`` run on the GUI thread, its result returned here (see
+        :func:`oro_framework.gui.waiting.call_and_wait`); never on the GUI thread."""
+        return waiting.call_and_wait(self.post, function, ended=self._ended.is_set)
 
     def attach(self) -> None:
         """Make the GUI-side object; on the GUI thread, with the ``QApplication`` made."""

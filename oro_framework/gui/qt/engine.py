@@ -22,7 +22,6 @@ from oro_framework.gui.qt.focus import Focuser, make_focuser
 from oro_framework.gui.qt.leaving import LeaveGuard
 from oro_framework.gui.qt.profile import share_one_profile
 from oro_framework.gui.qt.threads import release_stranded_evaluations
-from oro_framework.gui.waiting import call_and_wait
 from oro_framework.host.config.values import screen_length_pixels
 from oro_framework.host.errors import IPCError, NotFoundError
 from oro_framework.host.origins import origin_of
@@ -311,9 +310,7 @@ class QtEngine:
 
     def _qt(self, index: int, function: Callable[[Any], ResultT]) -> ResultT:
         widget = self._widget(index)
-        return call_and_wait(
-            self._poster.post, lambda: function(widget), ended=self._poster.has_ended
-        )
+        return self._poster.call_and_wait(lambda: function(widget))
 
     def page_url(self, index: int) -> str:
         return self._qt(index, qt_window.page_url)
@@ -344,7 +341,7 @@ class QtEngine:
         return self._qt(index, qt_window.state)
 
     def screen_size(self) -> tuple[int, int]:
-        return call_and_wait(self._poster.post, qt_window.screen_size, ended=self._poster.has_ended)
+        return self._poster.call_and_wait(qt_window.screen_size)
 
     def configure_debugging(self, debugging: PageDebugging) -> None:
         self._debugging = debugging
