@@ -56,11 +56,15 @@ HEAVY_FOR_ENTRY_MODULES = (
 )
 
 # Imported only when a page's request needs them, never by building (and so running) a host
-# and its web server: wsproto with the first WebSocket (the Conduit's or the bridge's).
+# and its web server: wsproto with the first WebSocket (the Conduit's or the bridge's), oro-ai's
+# OpenAI-compatible app (its payloads, generation and forwarding) with its first request.
 IMPORTED_ON_FIRST_USE = (
     "cryptography",
     "httpx",
     "httpx_sse",
+    "oro_ai.api",
+    "oro_ai.generation",
+    "oro_ai.openai_payloads",
     "pygments",
     "rich",
     "watchfiles",

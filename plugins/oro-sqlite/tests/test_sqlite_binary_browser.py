@@ -202,6 +202,48 @@ def test_exec_many_async_of_several_requests_applies_in_order_and_all_or_none(
     }
 
 
+def test_exec_many_requests_fit_one_body_even_when_the_sets_grow(
+    chromium_browser: Browser, fetch_app: ServedApp
+) -> None:
+    """The page sizes each execMany request from the bytes its sets took so far (a sample of
+    the first sets, then the last request): sets that grow past the sample's size still go in
+    requests of at most 8 MiB, filled near it, and apply in their order."""
+    sizes: list[int] = []
+    with app_page(chromium_browser, fetch_app) as page:
+        page.on(
+            "request",
+            lambda request: (
+                sizes.append(len(request.post_data_buffer or b""))
+                if "sqlite.execMany" in request.url
+                else None
+            ),
+        )
+        result = page.evaluate(
+            """async () => {
+              const sqlite = await import('oro:sqlite')
+              const db = sqlite.open(':memory:')
+              try {
+                db.exec('CREATE TABLE t (a INTEGER PRIMARY KEY, b)')
+                // 300 small sets (the sample), then sets 40 times larger: about 28 MiB.
+                const sets = Array.from({ length: 120300 },
+                                        (_, i) => [i, 'q'.repeat(i < 300 ? 5 : 240)])
+                const done = await db.execManyAsync('INSERT INTO t VALUES (?, ?)', sets)
+                const misplaced = db.query(
+                  'SELECT count(*) AS n FROM t WHERE length(b) != (CASE WHEN a < 300 ' +
+                  'THEN 5 ELSE 240 END)')[0].n
+                return { changes: done.changes, misplaced }
+              } finally {
+                db.close()
+              }
+            }"""
+        )
+    assert result == {"changes": 120300, "misplaced": 0}
+    assert sizes
+    assert max(sizes) <= 8 * 1024 * 1024, sizes
+    # About 28 MiB: four requests near 8 MiB, not many small ones.
+    assert len(sizes) <= 5, sizes
+
+
 def test_a_blob_travels_as_its_own_bytes(chromium_browser: Browser, fetch_app: ServedApp) -> None:
     bodies: list[bytes] = []
     with app_page(chromium_browser, fetch_app) as page:

@@ -85,6 +85,7 @@ class LlamaAPI:
         in messages and route metrics.
     :param route_metrics: per-endpoint figures (``ai.llm.debug_route_metrics``).
     :param enable_metrics: serve ``/metrics`` (``ai.llm.enable_metrics``).
+    :param started: the wall-clock time the uptime of ``/health`` counts from (default: now).
     """
 
     def __init__(
@@ -99,6 +100,7 @@ class LlamaAPI:
         prefix: str = "/ai/llama",
         route_metrics: RouteMetrics | None = None,
         enable_metrics: bool = True,
+        started: float | None = None,
     ) -> None:
         self.manager = manager
         self.prefix = prefix
@@ -109,7 +111,7 @@ class LlamaAPI:
         self.defaults = defaults
         self.limiter = limiter
         self.max_body_bytes = max_body_bytes
-        self.started = time.time()
+        self.started = time.time() if started is None else started
         self.counters: dict[str, int] = {}
         self._routes: dict[tuple[str, str], _Handler] = {
             ("GET", "/health"): self._health,

@@ -80,7 +80,7 @@ def oro_register_mounts(mounts: MountTable, host: Host) -> None:
     try:
         mounts.mount(
             state.settings.prefix,
-            state.api,
+            state.serve,
             doc="OpenAI-compatible API of the local models (/v1/chat/completions...)",
             permission=ROUTES.permission,
             authenticate=state.authenticate,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import hmac
+import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, final
 
@@ -18,9 +20,11 @@ if TYPE_CHECKING:
 
     from oro_ai.api import LlamaAPI
     from oro_ai.pool import ModelManager
+    from oro_ai.route_metrics import RouteMetrics
     from oro_ai.routing import UpstreamRouter
     from oro_ai.settings import AISettings
-    from oro_framework import Host
+    from oro_framework import Host, MemoryBudget
+    from oro_framework.asgi import Receive, Scope, Send
 
 __all__ = ["STATE", "AIState"]
 
@@ -34,11 +38,39 @@ class AIState:
     settings: AISettings
     manager: ModelManager
     upstreams: UpstreamRouter
-    api: LlamaAPI
+    memory: MemoryBudget
+    route_metrics: RouteMetrics
     model_roots: tuple[Path, ...]
     """The directories ``ai.llm.model.load`` and ``ai.llm.lora.load`` may read a ``path``
     from: the app's resources, its data directory, ``models_dir``, the search path and
     ``lora_path``."""
+    started: float = field(default_factory=time.time)
+    """When the host was configured: the ``/health`` endpoint's uptime counts from it."""
+
+    @functools.cached_property
+    def api(self) -> LlamaAPI:
+        """The ``/ai/llama`` app, made at its first request: its modules (the OpenAI payloads,
+        generation, forwarding) are a sixth of a launch's plugin imports, and most runs never
+        call it (issue 55)."""
+        from oro_ai.api import LlamaAPI
+
+        settings = self.settings
+        return LlamaAPI(
+            self.manager,
+            defaults=settings.defaults(),
+            limiter=settings.rate_limiter(),
+            upstreams=self.upstreams,
+            max_body_bytes=settings.max_body_bytes,
+            memory=self.memory,
+            prefix=settings.prefix,
+            route_metrics=self.route_metrics,
+            enable_metrics=settings.enable_metrics,
+            started=self.started,
+        )
+
+    async def serve(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The ASGI app mounted at ``ai.llm.server_prefix``: :attr:`api`."""
+        await self.api(scope, receive, send)
 
     @classmethod
     def from_host(cls, host: Host) -> AIState:
@@ -47,7 +79,6 @@ class AIState:
         :raises ConfigError: an upstream or the fallback ``[ai]`` declares is refused
             (:meth:`.UpstreamRouter.from_settings`).
         """
-        from oro_ai.api import LlamaAPI
         from oro_ai.models import ModelRegistry, default_model_file
         from oro_ai.pool import ModelManager
         from oro_ai.routing import UpstreamRouter
@@ -69,19 +100,8 @@ class AIState:
             permitted=host.is_permission_allowed(UPSTREAM_PERMISSION),
             memory=host.memory,
         )
-        api = LlamaAPI(
-            manager,
-            defaults=settings.defaults(),
-            limiter=settings.rate_limiter(),
-            upstreams=upstreams,
-            max_body_bytes=settings.max_body_bytes,
-            memory=host.memory,
-            prefix=settings.prefix,
-            route_metrics=settings.route_metrics(),
-            enable_metrics=settings.enable_metrics,
-        )
         roots = (host.paths.resources, host.paths.data, *registry.search_path, *lora_path)
-        return cls(settings, manager, upstreams, api, roots)
+        return cls(settings, manager, upstreams, host.memory, settings.route_metrics(), roots)
 
     async def run(self, *, task_status: TaskStatus[None]) -> None:
         """The ``ai.llm`` service: serve the models until cancelled (:func:`.service.run`);
@@ -118,7 +138,7 @@ class AIState:
             "pool": self.manager.stats(),
             "upstreams": self.upstreams.stats(),
         }
-        routes = self.api.route_metrics.snapshot()
+        routes = self.route_metrics.snapshot()
         if routes is not None:
             found["routes"] = routes
         return found

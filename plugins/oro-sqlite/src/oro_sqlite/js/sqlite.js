@@ -50,6 +50,10 @@ const SAFE_HIGH = 2 ** 21
 const BATCH_VALUES = 1_000_000
 /** Bytes one execMany request aims at; a batch past it is split (ipc.max_body_bytes is 16 MiB). */
 const BATCH_BYTES = 8 * 1024 * 1024
+/** The share of `BATCH_BYTES` a batch is sized for, from the bytes its sets took before. */
+const BATCH_FILL = 0.9
+/** The parameter sets encoded first to tell a set's bytes. */
+const SAMPLE_SETS = 256
 const MANY_SAVEPOINT = 'oro_sqlite_js_exec_many'
 const GROUP_VALUES = 65_536
 const textEncoder = new TextEncoder()
@@ -535,16 +539,25 @@ function * manyRequests (id, sql, paramSets) {
   const sets = Array.from(/** @type {Iterable<unknown>} */ (paramSets), asSet)
   let width = 0
   for (const set of sets) if (set.length > width) width = set.length
-  let size = Math.max(1, Math.floor(BATCH_VALUES / Math.max(1, width)))
+  const most = Math.max(1, Math.floor(BATCH_VALUES / Math.max(1, width)))
+  // A batch's size in sets, from the bytes a set took in the last body (first a sample's):
+  // a block is laid out column by column, so a body too big is encoded again, smaller.
+  const fitting = (/** @type {number} */ count, /** @type {number} */ bytes) =>
+    Math.max(1, Math.min(most, Math.floor(count * BATCH_FILL * BATCH_BYTES / Math.max(1, bytes))))
+  const sample = Math.min(sets.length, SAMPLE_SETS)
+  let size = sets.length > sample
+    ? fitting(sample, encodeRequest(id, sql, OBJECT, sets, 0, sample, width).length)
+    : most
   let first = 0
   do {
     const end = Math.min(sets.length, first + size)
     const body = encodeRequest(id, sql, OBJECT, sets, first, end, width)
     if (body.length > BATCH_BYTES && end - first > 1) {
-      size = Math.max(1, Math.floor((end - first) / 2))
+      size = Math.min(end - first - 1, fitting(end - first, body.length))
       continue
     }
     yield body
+    size = fitting(end - first, body.length)
     first = end
   } while (first < sets.length)
 }
