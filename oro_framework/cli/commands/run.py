@@ -116,7 +116,8 @@ def run(
     tracing.startup("command parsed")
     # Start-up allocates hundreds of thousands of objects that live as long as the app
     # (modules, classes, the host's tables): collecting them again and again while they are
-    # made cost ~40 ms. They are frozen out of the collector once the host is built.
+    # made cost ~40 ms. The collector was off while this command's module imported (main());
+    # it is off again until the host is built, and what start-up made is then frozen out of it.
     gc.disable()
     # oro dev turns the developer tools on unless its -c says otherwise (the later one wins).
     overrides = with_devtools(overrides, devtools=devtools, dev_child=dev_child)

@@ -53,7 +53,7 @@ def oro_configure(host: Host) -> None:
     from oro_desktop.network_status import NETWORK_STATUS, NetworkStatus
     from oro_desktop.state import STATE, DesktopState
 
-    host.stash[STATE] = DesktopState.from_host(host)
+    host.stash[STATE] = DesktopState(host)
     host.stash[GEOLOCATION] = GeoClue(host)
     host.stash[NETWORK_STATUS] = NetworkStatus(host)
 

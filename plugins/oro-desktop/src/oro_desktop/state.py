@@ -3,28 +3,31 @@ and the service whose task group runs the work hooks start."""
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Any, Final, final
+from typing import TYPE_CHECKING, Any, Final, TypeVar, final
 
 import anyio
 import anyio.abc
 
-from oro_desktop.clipboard.part import Clipboard
-from oro_desktop.dialogs.part import Dialogs
-from oro_desktop.menus.part import Menus
-from oro_desktop.notifications.part import Notifications
 from oro_desktop.part import DesktopPart
 from oro_desktop.settings import DesktopSettings, WindowStateSettings
-from oro_desktop.window_state.part import WindowStates
 from oro_framework import Host, StashKey, Window
+
+if TYPE_CHECKING:
+    from oro_desktop.clipboard.part import Clipboard
+    from oro_desktop.dialogs.part import Dialogs
+    from oro_desktop.menus.part import Menus
+    from oro_desktop.notifications.part import Notifications
 
 __all__ = ["SERVICE_NAME", "STATE", "DesktopState"]
 
 logger = logging.getLogger("oro_desktop")
 
 SERVICE_NAME: Final = "desktop"
+
+PartT = TypeVar("PartT", bound=DesktopPart)
 
 
 @final
@@ -56,44 +59,68 @@ class BackgroundTasks:
 
 
 @final
-@dataclass(eq=False)
 class DesktopState:
-    """oro-desktop's state for one host, made by ``oro_configure``."""
+    """oro-desktop's state for one host, made by ``oro_configure``.
 
-    host: Host
-    settings: DesktopSettings
-    tasks: BackgroundTasks
-    menus: Menus
-    dialogs: Dialogs
-    notifications: Notifications
-    clipboard: Clipboard
-    window_states: WindowStates
+    Each part but the window state is made, and its module imported, when a route or hook first
+    needs it: most launches use one part or none, and the four together were the largest share
+    of the plugin's start-up (their modules, jeepney's D-Bus client with notifications); the
+    window state part follows every window from its creation. A part not made yet holds
+    nothing a hook must release: a new window, a closed page or the app stopping leave it out.
+    """
 
-    @classmethod
-    def from_host(cls, host: Host) -> DesktopState:
-        settings = host.settings(DesktopSettings)
-        tasks = BackgroundTasks()
-        spawn = tasks.spawn
-        return cls(
-            host=host,
-            settings=settings,
-            tasks=tasks,
-            menus=Menus(host, settings, spawn),
-            dialogs=Dialogs(host, settings, spawn),
-            notifications=Notifications(host, settings, spawn),
-            clipboard=Clipboard(host, settings, spawn),
-            window_states=WindowStates(host, host.settings(WindowStateSettings), spawn),
+    def __init__(self, host: Host) -> None:
+        from oro_desktop.window_state.part import WindowStates
+
+        self.host = host
+        self.settings = host.settings(DesktopSettings)
+        self.tasks = BackgroundTasks()
+        self.window_states = WindowStates(
+            host, host.settings(WindowStateSettings), self.tasks.spawn
         )
+        self._made: list[DesktopPart] = [self.window_states]
+
+    def _make(self, part: PartT) -> PartT:
+        self._made.append(part)
+        return part
+
+    @functools.cached_property
+    def menus(self) -> Menus:
+        from oro_desktop.menus.part import Menus
+
+        return self._make(Menus(self.host, self.settings, self.tasks.spawn))
+
+    @functools.cached_property
+    def dialogs(self) -> Dialogs:
+        from oro_desktop.dialogs.part import Dialogs
+
+        return self._make(Dialogs(self.host, self.settings, self.tasks.spawn))
+
+    @functools.cached_property
+    def notifications(self) -> Notifications:
+        from oro_desktop.notifications.part import Notifications
+
+        return self._make(Notifications(self.host, self.settings, self.tasks.spawn))
+
+    @functools.cached_property
+    def clipboard(self) -> Clipboard:
+        from oro_desktop.clipboard.part import Clipboard
+
+        return self._make(Clipboard(self.host, self.settings, self.tasks.spawn))
 
     @property
     def parts(self) -> tuple[DesktopPart, ...]:
-        return (self.menus, self.dialogs, self.notifications, self.clipboard, self.window_states)
+        """The parts made so far, in the order they were made (the window state first)."""
+        return tuple(self._made)
 
     def window_created(self, window: Window) -> None:
         for part in self.parts:
             part.window_created(window)
 
     def page_closed(self, window: int) -> None:
+        # What the page's user picked in a file dialog was granted to the page alone; revoked
+        # here, not by the dialogs part, which a page that opened no dialog never made.
+        self.host.file_grants.revoke(window)
         for part in self.parts:
             part.page_closed(window)
 
@@ -105,7 +132,16 @@ class DesktopState:
                 logger.exception("oro-desktop: stopping %s failed", type(part).__name__)
 
     def diagnostics(self) -> dict[str, Any]:
-        return {type(part).__name__.lower(): part.diagnostics() for part in self.parts}
+        """Every part's figures: the parts not made yet are made for it (with nothing to
+        show), so that the keys are always the same."""
+        every = (
+            self.menus,
+            self.dialogs,
+            self.notifications,
+            self.clipboard,
+            self.window_states,
+        )
+        return {type(part).__name__.lower(): part.diagnostics() for part in every}
 
 
 async def _logged(function: Callable[[], Awaitable[None]]) -> None:

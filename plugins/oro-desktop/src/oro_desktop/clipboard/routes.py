@@ -10,13 +10,16 @@ object ``{text?, html?, image?}``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from oro_desktop.clipboard.content import SELECTIONS, ClipboardContent, Selection
-from oro_desktop.clipboard.part import Clipboard, decode_image
 from oro_desktop.part import gui_toolkit
 from oro_desktop.state import STATE
 from oro_framework import InvalidArgumentError, Request, RouteGroup
+
+if TYPE_CHECKING:
+    # The part imports with the first clipboard call (oro_desktop/state.py).
+    from oro_desktop.clipboard.part import Clipboard
 
 __all__ = ["ROUTES"]
 
@@ -47,6 +50,8 @@ async def read(request: Request) -> dict[str, Any]:
 async def write(request: Request) -> None:
     """Replace the clipboard with `text`, `html` and a PNG `image` (base64), any of them: the
     JSON object in the request body, else the parameters. Nothing given clears it."""
+    from oro_desktop.clipboard.part import decode_image
+
     if request.body:
         fields = request.json()
         if not isinstance(fields, dict):

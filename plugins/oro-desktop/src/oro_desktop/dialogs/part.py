@@ -292,7 +292,7 @@ class Dialogs:
         pass
 
     def page_closed(self, window: int) -> None:
-        self._host.file_grants.revoke(window)
+        # The grants of what was picked end with the page: DesktopState.page_closed.
         # The route waiting for the dialog closes it; the page gets nothing.
         for pending in list(self._open.values()):
             if window in (pending.window, pending.grantee):

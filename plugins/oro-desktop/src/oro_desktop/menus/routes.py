@@ -6,11 +6,14 @@ menu is in place; a context menu is popped up, not waited on: the choice arrives
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from oro_desktop.menus.part import Menus
 from oro_desktop.state import STATE
 from oro_framework import InvalidArgumentError, NotFoundError, Request, RouteGroup, Window
+
+if TYPE_CHECKING:
+    # The part imports with the first menus call (oro_desktop/state.py).
+    from oro_desktop.menus.part import Menus
 
 __all__ = ["ROUTES"]
 

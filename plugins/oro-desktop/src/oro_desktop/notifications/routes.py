@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 from typing import Any, Final
 
-from oro_desktop.notifications.part import NotificationSpec
 from oro_desktop.state import STATE
 from oro_framework import InvalidArgumentError, OutOfRangeError, Params, Request, RouteGroup
 
@@ -31,6 +30,9 @@ _ICON_NAME_CHARACTERS: Final = frozenset(
 async def show(request: Request) -> dict[str, str]:
     """Show a desktop notification {id?, title, body, icon?, tag?, silent?, actions?,
     requireInteraction?, timeout?}; answers {id} once the daemon accepted it."""
+    # The part (and jeepney's D-Bus client) imports with the first notification.
+    from oro_desktop.notifications.part import NotificationSpec
+
     params = request.fields()
     icon = _text(params, "icon", MAX_ID * 16)
     spec = NotificationSpec(
