@@ -30,7 +30,7 @@ _ICON_NAME_CHARACTERS: Final = frozenset(
 async def show(request: Request) -> dict[str, str]:
     """Show a desktop notification {id?, title, body, icon?, tag?, silent?, actions?,
     requireInteraction?, timeout?}; answers {id} once the daemon accepted it."""
-    # The part (and jeepney's D-Bus client) imports with the first notification.
+    # The part's module (with its D-Bus client) imports with the first notification.
     from oro_desktop.notifications.part import NotificationSpec
 
     params = request.fields()
