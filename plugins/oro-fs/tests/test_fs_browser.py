@@ -707,8 +707,13 @@ def test_showcase_notes_panel_lists_saves_and_refreshes_live(
             (notes / "from-disk.md").write_text("written by Python")
             page.wait_for_selector("#fs-notes li:has-text('from-disk.md')", timeout=15_000)
             page.click("#fs-notes li:has-text('from-disk.md')")
+            # Opened, or the panel's error line shows why not (the assertion names it).
             page.wait_for_function(
                 "() => document.querySelector('#fs-text').value === 'written by Python'"
+                " || document.querySelector('#fs-status').classList.contains('error')"
+            )
+            assert page.input_value("#fs-text") == "written by Python", page.text_content(
+                "#fs-status"
             )
             page.click("#fs-delete")
             page.wait_for_function(
