@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar, final
 import anyio
 import anyio.abc
 
-from oro_desktop.part import DesktopPart
+from oro_desktop.part import DesktopPart, Spawn
 from oro_desktop.settings import DesktopSettings, WindowStateSettings
 from oro_framework import Host, StashKey, Window
 
@@ -80,7 +80,9 @@ class DesktopState:
         )
         self._made: list[DesktopPart] = [self.window_states]
 
-    def _make(self, part: PartT) -> PartT:
+    def _make(self, kind: Callable[[Host, DesktopSettings, Spawn], PartT]) -> PartT:
+        """A part of ``kind`` for this host, from now on told of windows, pages and stopping."""
+        part = kind(self.host, self.settings, self.tasks.spawn)
         self._made.append(part)
         return part
 
@@ -88,25 +90,25 @@ class DesktopState:
     def menus(self) -> Menus:
         from oro_desktop.menus.part import Menus
 
-        return self._make(Menus(self.host, self.settings, self.tasks.spawn))
+        return self._make(Menus)
 
     @functools.cached_property
     def dialogs(self) -> Dialogs:
         from oro_desktop.dialogs.part import Dialogs
 
-        return self._make(Dialogs(self.host, self.settings, self.tasks.spawn))
+        return self._make(Dialogs)
 
     @functools.cached_property
     def notifications(self) -> Notifications:
         from oro_desktop.notifications.part import Notifications
 
-        return self._make(Notifications(self.host, self.settings, self.tasks.spawn))
+        return self._make(Notifications)
 
     @functools.cached_property
     def clipboard(self) -> Clipboard:
         from oro_desktop.clipboard.part import Clipboard
 
-        return self._make(Clipboard(self.host, self.settings, self.tasks.spawn))
+        return self._make(Clipboard)
 
     @property
     def parts(self) -> tuple[DesktopPart, ...]:
