@@ -112,24 +112,6 @@ def public_config(config: Config) -> dict[str, Any]:
     return config.flattened(include_secrets=False)
 
 
-def internal_parts(modules: JSModuleTable, specifier: str = "oro:ipc") -> list[str]:
-    """URL paths of the ``internal/`` parts ``specifier``'s module imports by relative URL
-    (``/oro/internal/calls.js``...): the preload names them as ``modulepreload`` links, so that a
-    page fetches them beside the bootstrap instead of one import level after another. The files
-    there that are modules of their own (Oro's ``oro:internal/events``...: a ``.d.ts`` beside
-    them) are no parts."""
-    module = modules.specifiers().get(specifier)
-    if module is None:
-        return []
-    folder = module.path.parent / "internal"
-    base = module.url_path.rsplit("/", 1)[0]
-    return [
-        f"{base}/internal/{part.name}"
-        for part in sorted(folder.glob("*.js"))
-        if not part.with_name(f"{part.stem}.d.ts").is_file()
-    ]
-
-
 def build_import_map(modules: JSModuleTable) -> dict[str, str]:
     """Every registered specifier and alias → the URL path the bridge serves it at, and each
     ``oro:<x>`` also as ``socket:<x>`` (Oro's former name, which ported apps import)."""
@@ -256,7 +238,6 @@ def inject_preload(
     imports: Mapping[str, str],
     nonce: str | None = None,
     preload_modules: Sequence[str] = (),
-    module_preloads: Sequence[str] = (),
     app_import_map: Mapping[str, Any] | None = None,
     resolve: Callable[[str], str | None] | None = None,
     csp_connect: Sequence[str] | None = None,
@@ -268,8 +249,11 @@ def inject_preload(
     A page's own import map is merged into ours (its entries win) and moved into the preload:
     a browser ignores an import map that comes after the first module script, and older ones
     accept only one map per page. With ``nonce``, every ``<script>`` of the page gets it too.
-    ``preload_modules`` are URLs of modules loaded right after the bootstrap;
-    ``module_preloads`` URLs fetched at once as ``<link rel="modulepreload">``.
+    ``preload_modules`` are URLs of modules loaded right after the bootstrap. No module is
+    named as a ``<link rel="modulepreload">``: the host's one loop serves a page's requests,
+    so modules fetched ahead only delayed the page's own files (in windows of both engines),
+    and WebKitGTK, whose cache keeps nothing (``CacheModel.DOCUMENT_VIEWER``),
+    fetched each of them again when its module imported it.
 
     ``app_import_map`` (the ``webview.importmap`` file) comes between ours and the page's;
     both have their values resolved by ``resolve``. With ``csp_connect`` (the origins IPC,
@@ -310,7 +294,6 @@ def inject_preload(
         f"<script{attribute}>{WINDOW_IDENTITY_SCRIPT}</script>",
         f'<script type="importmap"{attribute}>{import_map_text}</script>',
     ]
-    parts.extend(f'<link rel="modulepreload" href="{url}"{attribute}>' for url in module_preloads)
     bootstrap = imports.get(BOOTSTRAP_SPECIFIER)
     if bootstrap is not None:
         parts.append(f'<script type="module" src="{bootstrap}"{attribute}></script>')

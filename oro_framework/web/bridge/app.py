@@ -34,7 +34,7 @@ from oro_framework.web.bridge.call import Call
 from oro_framework.web.bridge.flow import StreamCredits
 from oro_framework.web.bridge.held import HeldConnections
 from oro_framework.web.csp import adapt_policy
-from oro_framework.web.preload import build_import_map, internal_parts
+from oro_framework.web.preload import build_import_map
 from oro_framework.web.resources import Resources
 from oro_framework.web.security import (
     LAUNCH_PARAMETER,
@@ -213,7 +213,6 @@ class Bridge:
         self.preload_modules = list(
             dict.fromkeys(module.url_path for module in host.js_modules if module.preload)
         )
-        self.module_preloads = internal_parts(host.js_modules)
         self.module_files = modules.ModuleFiles(
             {module.url_path: module.path for module in host.js_modules}
         )

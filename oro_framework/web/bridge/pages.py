@@ -126,7 +126,6 @@ async def _html_handling(bridge: Bridge, call: Call) -> tuple[HtmlTransform | No
             imports=bridge.imports,
             nonce=nonce,
             preload_modules=bridge.preload_modules,
-            module_preloads=bridge.module_preloads,
             app_import_map=app_import_map,
             resolve=bridge.rewriter.resolve,
             csp_connect=connect_sources(origin, args),
