@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import functools
 import ipaddress
+import os
 import platform
 import re
 import signal
@@ -22,8 +23,9 @@ from typing import Any, Final
 
 import platformdirs
 
-# psutil (~7 ms) imports in each function that reads it: every command loads the core plugins
-# that import this module, and only a page's os.cpus(), os.networkInterfaces()... use it.
+# psutil (~12 ms) imports in each function that reads it: every command loads the core plugins
+# that import this module, and only a page's os.networkInterfaces(), os.rusage()... use it. On
+# Linux the CPUs come from /proc without it, since every page's first load carries them.
 
 __all__ = [
     "architecture",
@@ -186,27 +188,30 @@ def uname() -> dict[str, str]:
     }
 
 
+_CPU_TIMES: Final = ("user", "nice", "sys", "idle", "irq")
+"""The times Node's ``os.cpus()`` gives, in its order."""
+
+
 def cpus() -> list[dict[str, Any]]:
     """One entry per logical CPU: ``{model, speed, times: {user, nice, sys, idle, irq}}``, the
     speed in MHz and the times in milliseconds."""
-    import psutil
+    times = _linux_cpu_times() if sys.platform.startswith("linux") else None
+    if times is None:
+        import psutil
 
-    times = psutil.cpu_times(percpu=True)
+        times = [
+            (cpu.user, getattr(cpu, "nice", 0.0), cpu.system, cpu.idle, getattr(cpu, "irq", 0.0))
+            for cpu in psutil.cpu_times(percpu=True)
+        ]
     models = _cpu_models(len(times))
     speeds = _cpu_speeds(len(times))
     return [
         {
             "model": models[index],
             "speed": speeds[index],
-            "times": {
-                "user": _milliseconds(cpu.user),
-                "nice": _milliseconds(getattr(cpu, "nice", 0.0)),
-                "sys": _milliseconds(cpu.system),
-                "idle": _milliseconds(cpu.idle),
-                "irq": _milliseconds(getattr(cpu, "irq", 0.0)),
-            },
+            "times": dict(zip(_CPU_TIMES, map(_milliseconds, seconds), strict=True)),
         }
-        for index, cpu in enumerate(times)
+        for index, seconds in enumerate(times)
     ]
 
 
@@ -214,15 +219,39 @@ def _milliseconds(seconds: float) -> int:
     return round(seconds * 1000)
 
 
+def _linux_cpu_times() -> list[tuple[float, ...]] | None:
+    """Each CPU's user, nice, system, idle and irq seconds from ``/proc/stat``, the lines
+    psutil's ``cpu_times(percpu=True)`` reads on Linux; ``None`` when they cannot be read.
+    Read here because importing psutil costs ~12 ms, and a page's first load pays for it: its
+    ``__args.os`` carries the CPUs."""
+    try:
+        text = Path("/proc/stat").read_text(encoding="ascii", errors="replace")
+        ticks = os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError):
+        return None
+    rows: list[tuple[float, ...]] = []
+    for line in text.splitlines():
+        name, _, rest = line.partition(" ")
+        if not (name.startswith("cpu") and name[3:].isdigit()):
+            continue
+        fields = rest.split()
+        if len(fields) < 6 or not all(field.isdigit() for field in fields[:6]):
+            return None  # a kernel older than 2.6 (no irq column), or a line not understood
+        user, nice, system, idle, _iowait, irq = (int(field) / ticks for field in fields[:6])
+        rows.append((user, nice, system, idle, irq))
+    return rows or None
+
+
 def _cpu_models(count: int) -> list[str]:
-    models = _linux_cpu_models() if sys.platform.startswith("linux") else []
+    models = _linux_cpuinfo("model name") if sys.platform.startswith("linux") else []
     if len(models) == count:
         return models
     model = (models[0] if models else _brand_string()) or platform.processor() or "unknown"
     return [model] * count
 
 
-def _linux_cpu_models() -> list[str]:
+def _linux_cpuinfo(field: str) -> list[str]:
+    """The values of ``field`` in ``/proc/cpuinfo``, one per CPU that lists it."""
     try:
         text = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
     except OSError:
@@ -230,7 +259,7 @@ def _linux_cpu_models() -> list[str]:
     return [
         line.split(":", 1)[1].strip()
         for line in text.splitlines()
-        if line.startswith("model name") and ":" in line
+        if line.startswith(field) and ":" in line
     ]
 
 
@@ -251,6 +280,15 @@ def _brand_string() -> str:
 
 
 def _cpu_speeds(count: int) -> list[int]:
+    if sys.platform.startswith("linux"):
+        # Where /proc/cpuinfo gives each CPU's "cpu MHz" (x86), psutil's cpu_freq answers
+        # those; elsewhere (ARM) it reads sysfs.
+        try:
+            speeds = [round(float(value)) for value in _linux_cpuinfo("cpu MHz")]
+        except ValueError:
+            speeds = []
+        if len(speeds) == count:
+            return speeds
     import psutil
 
     try:

@@ -3,6 +3,8 @@ import ipaddress
 import os
 import platform
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -11,6 +13,7 @@ import psutil
 import pytest
 
 import oro_framework.core.os
+from oro_framework.core import _system
 from oro_framework.testing import MemoryClient, make_host, raise_for_error
 
 pytestmark = pytest.mark.anyio
@@ -71,6 +74,40 @@ async def test_cpus_report_a_model_and_a_whole_megahertz_speed():
         assert cpu["model"]
         assert isinstance(cpu["speed"], int)
         assert cpu["speed"] >= 0
+
+
+def test_cpus_read_by_hand_agree_with_psutil():
+    # /proc/stat and /proc/cpuinfo are read by hand (importing psutil cost a page's first load
+    # ~12 ms); psutil reads the same files, a moment later here.
+    ours = _system.cpus()
+    times = psutil.cpu_times(percpu=True)
+    frequencies = psutil.cpu_freq(percpu=True)
+
+    assert len(ours) == len(times)
+    for cpu, theirs in zip(ours, times, strict=True):
+        expected = {
+            "user": theirs.user,
+            "nice": theirs.nice,
+            "sys": theirs.system,
+            "idle": theirs.idle,
+            "irq": theirs.irq,
+        }
+        for name, seconds in expected.items():
+            assert abs(cpu["times"][name] - round(seconds * 1000)) <= 5_000, (name, cpu, theirs)
+    if not Path("/sys/devices/system/cpu/cpufreq").exists() and len(frequencies) == len(ours):
+        # No frequency scaling: both name the fixed "cpu MHz" of each CPU.
+        assert [cpu["speed"] for cpu in ours] == [round(each.current) for each in frequencies]
+
+
+def test_cpus_import_no_psutil():
+    reading = (
+        "import sys; from oro_framework.core import _system; _system.cpus(); "
+        "print('psutil' in sys.modules)"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", reading], capture_output=True, text=True, check=True
+    )
+    assert found.stdout.strip() == "False"
 
 
 async def test_network_interfaces_contain_loopback_as_internal():
