@@ -50,7 +50,9 @@ NPM_PREFIX: Final = f"{MODULE_PREFIX}/npm/"
 """Where ``npm:<pkg>[/sub]`` is served from (the app's ``node_modules``)."""
 
 _NPM: Final = re.compile(r"npm:((?:@[a-z0-9][\w.~-]*/)?[a-z0-9][\w.~-]*(?:/[\w.~@-]+)*)", re.I)
-_SCHEMES: Final = (b"oro:", b"socket:", b"node:", b"npm:")
+_QUOTED_SCHEME: Final = re.compile(rb"""['"](?:oro|socket|node|npm):""")
+"""What a file must hold to name a served module: a string literal that opens with a scheme
+:func:`resolve_specifier` maps. Most modules name one only in comments and prose, if at all."""
 # Keywords after which a "/" starts a regular expression, not a division.
 _REGEX_AFTER_WORDS: Final = frozenset(
     {
@@ -367,8 +369,9 @@ def rewrite_imports(source: str, resolve: Callable[[str], str | None]) -> str:
 
 
 def might_name_a_specifier(data: bytes) -> bool:
-    """A quick test before the scan: only files holding one of the schemes can change."""
-    return any(scheme in data for scheme in _SCHEMES)
+    """A quick test before the scan, which costs ~0.3 ms a KiB: only a file with a quote
+    followed by one of the schemes can change (half of js-api's modules have none)."""
+    return _QUOTED_SCHEME.search(data) is not None
 
 
 @final

@@ -18,6 +18,7 @@ from oro_framework.web.csp import adapt_meta_policies, adapt_policy, script_hash
 from oro_framework.web.preload import merge_import_maps
 from oro_framework.web.specifiers import (
     import_sites,
+    might_name_a_specifier,
     namespace_name,
     resolve_specifier,
     rewrite_imports,
@@ -116,6 +117,9 @@ CODE: Final = st.lists(
             "`open template ${ {\n",
             "/* open comment\n",
             "}})]]\n",
+            "import(`oro:fs`)\n",
+            "import x from oro:fs\n",
+            "import y from '\\x6fro:fs'\n",
         ]
     )
     | st.text(max_size=20),
@@ -140,6 +144,26 @@ def test_rewriting_is_idempotent_and_changes_only_import_strings(source: str) ->
         rebuilt += [source[last : site.start], resolve(site.value) or ""]
         last = site.end
     assert once == "".join(rebuilt) + source[last:]
+
+
+@given(CODE)
+def test_a_file_the_quick_test_passes_over_is_never_changed(source: str) -> None:
+    """The rewriter scans only files :func:`might_name_a_specifier` lets through: what it
+    passes over, the scan would have left as it is."""
+    if not might_name_a_specifier(source.encode()):
+        assert rewrite_imports(source, resolve) is source
+
+
+def test_the_quick_test_lets_every_js_api_module_with_a_specifier_through() -> None:
+    js_api = find_js_api()
+    assert js_api is not None
+    passed_over = [
+        path
+        for path in js_api.rglob("*.js")
+        if not might_name_a_specifier(path.read_bytes())
+        and rewrite_imports(path.read_text(), resolve) != path.read_text()
+    ]
+    assert passed_over == []
 
 
 @given(st.text(max_size=400))
