@@ -50,9 +50,10 @@ NPM_PREFIX: Final = f"{MODULE_PREFIX}/npm/"
 """Where ``npm:<pkg>[/sub]`` is served from (the app's ``node_modules``)."""
 
 _NPM: Final = re.compile(r"npm:((?:@[a-z0-9][\w.~-]*/)?[a-z0-9][\w.~-]*(?:/[\w.~@-]+)*)", re.I)
-_QUOTED_SCHEME: Final = re.compile(rb"""['"](?:oro|socket|node|npm):""")
+_QUOTED_SCHEME: Final = re.compile(rb"""['"](?:oro|socket|node|(?i:npm)):""")
 """What a file must hold to name a served module: a string literal that opens with a scheme
-:func:`resolve_specifier` maps. Most modules name one only in comments and prose, if at all."""
+:func:`resolve_specifier` maps (``npm:`` in any case, as :data:`_NPM` reads it). Most
+modules name one only in comments and prose, if at all."""
 # Keywords after which a "/" starts a regular expression, not a division.
 _REGEX_AFTER_WORDS: Final = frozenset(
     {

@@ -120,6 +120,7 @@ CODE: Final = st.lists(
             "import(`oro:fs`)\n",
             "import x from oro:fs\n",
             "import y from '\\x6fro:fs'\n",
+            "import z from 'NPM:pkg'\n",
         ]
     )
     | st.text(max_size=20),
