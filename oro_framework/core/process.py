@@ -10,6 +10,7 @@ host's whole environment, and never a variable whose name marks it secret (``*_K
 
 from __future__ import annotations
 
+import os
 import platform
 import sys
 import time
@@ -96,18 +97,15 @@ def page_cwd(host: Host) -> str:
 
 
 def _facts(host: Host) -> dict[str, Any]:
-    import psutil  # ~7 ms: at the first page, not for every command that loads this plugin
-
-    me = psutil.Process()
     return {
         "argv": [sys.executable, *redacted_argv(sys.argv)],
         "execPath": sys.executable,
-        "pid": me.pid,
-        "ppid": me.ppid(),
+        "pid": os.getpid(),
+        "ppid": os.getppid(),
         "title": host.config["meta.name"],
         "versions": versions(),
         "release": {"name": "oro-framework"},
-        "startedAt": me.create_time(),
+        "startedAt": _system.started_at(),
     }
 
 

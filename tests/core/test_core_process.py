@@ -99,6 +99,8 @@ async def test_process_facts_describe_the_host_process():
     assert facts["argv"][0] == sys.executable
     assert facts["title"] == "notes"
     assert facts["uptime"] >= 0
+    # Read from /proc as psutil reads it there.
+    assert facts["startedAt"] == pytest.approx(psutil.Process().create_time(), abs=0.011)
     assert facts["versions"]["oro-framework"] == __version__
     assert facts["versions"]["python"] == platform.python_version()
 
