@@ -334,6 +334,8 @@ FRAGMENTS = st.sampled_from(
         "UPDATE t SET a = 1",
         "CASE WHEN 1 THEN 2 END",
         "'",
+        "$",
+        "é",
     ]
 )
 
@@ -355,9 +357,20 @@ def reference_statements(sql: str) -> list[str]:
 
 @settings(max_examples=500, deadline=None)
 @given(fragments=st.lists(FRAGMENTS, max_size=12))
-# Found by this test: one statement, then blanks after its `;`; a `;` only in a comment; and
-# EXPLAIN followed by a string before CREATE TRIGGER, which SQLite still reads as a trigger.
+# Found by this test: one statement, then blanks after its `;`; a `;` only in a comment;
+# EXPLAIN followed by a string before CREATE TRIGGER, which SQLite still reads as a trigger; and
+# a digit run into CREATE (`1CREATE`), which SQLite reads as one name, no trigger.
 @example(fragments=["SELECT 1", ";", " "])
+@example(
+    fragments=[
+        "EXPLAIN",
+        " ",
+        "SELECT 1",
+        "CREATE TRIGGER tr AFTER INSERT ON t BEGIN",
+        ";",
+        "SELECT 1",
+    ]
+)
 @example(fragments=["SELECT 1", "-- c;\n"])
 @example(
     fragments=["EXPLAIN", "'a;b'", "CREATE TRIGGER tr AFTER INSERT ON t BEGIN", ";", "SELECT 1"]

@@ -22,9 +22,12 @@ _CLOSERS: Final = {"'": "'", '"': '"', "`": "`", "[": "]"}
 
 @functools.cache
 def _word() -> re.Pattern[str]:
-    """An SQL identifier or keyword. Compiled at first use, not at import: its range up to
-    U+10FFFF costs about 9 ms to compile, and every ``oro`` command imports the plugin."""
-    return re.compile(r"[A-Za-z_\x80-\U0010ffff][A-Za-z0-9_$\x80-\U0010ffff]*")
+    """A run of SQLite's identifier characters (letters, digits, ``_``, ``$``, anything past
+    ASCII): one token to ``sqlite3_complete``, whatever it starts with (``1CREATE`` is no
+    ``CREATE``); a keyword or name when it starts with neither a digit nor ``$``. Compiled at
+    first use, not at import: its range up to U+10FFFF costs about 9 ms to compile, and every
+    ``oro`` command imports the plugin."""
+    return re.compile(r"[A-Za-z0-9_$\x80-\U0010ffff]+")
 
 
 def _skip_quoted(sql: str, start: int) -> int:
@@ -139,4 +142,6 @@ def first_word(statement: str) -> str:
     """The statement's first keyword, upper case (``""`` if it starts with something else)."""
     start = _LEADING.match(statement)
     match = _word().match(statement, start.end() if start else 0)
-    return match.group().upper() if match else ""
+    if match is None or match.group()[0] in "0123456789$":
+        return ""
+    return match.group().upper()
