@@ -66,6 +66,7 @@ def _native_answers(display: str, engine: str) -> dict[str, Any]:
     assert lines, (done.stdout, done.stderr)
     answers: dict[str, Any] = json.loads(lines[-1])
     assert "failed" not in answers, answers["failed"]
+    answers["log"] = done.stderr  # what the engine logged (a fallback, a crash), for a failure
     return answers
 
 
@@ -144,7 +145,8 @@ def test_the_page_runs_script_only_in_a_native_window(answers, engine):
         }
         assert answers["page_url"].endswith("/first")
         assert answers["page_url_navigated"].endswith("/second")
-    assert {name: answers[name] for name in expected} == expected
+    reached = {name: answers[name] for name in expected}
+    assert reached == expected, answers.get("log")
 
 
 def test_a_page_cannot_open_the_developer_tools_while_they_are_off(answers, engine):

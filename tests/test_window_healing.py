@@ -129,11 +129,11 @@ def test_a_first_paint_that_does_not_come_is_retried_on_the_software_path(displa
     does on a broken driver."""
     key = new_key()
     app = _app(tmp_path / "app")
-    cache = tmp_path / "cache"
-    mark = cache / "oro-framework" / "webkit-software"
+    state = tmp_path / "state"
+    mark = state / "oro-framework" / "webkit-software"
     environ = {
         "XDG_DATA_HOME": str(tmp_path / "data"),
-        "XDG_CACHE_HOME": str(cache),
+        "XDG_STATE_HOME": str(state),
         "ORO_WEBKIT_FIRST_PAINT_SECONDS": "0.001",
     }
     with start(display, ENGINE, key, app, **environ) as oro:
@@ -148,7 +148,7 @@ def test_a_first_paint_that_does_not_come_is_retried_on_the_software_path(displa
         with bridge_of(again, key, "healing") as bridge:
             bridge.get("/ipc/application.exit")
         assert again.wait() == 0, again.stderr()
-    doctor = run_oro("doctor", cwd=app, env={"XDG_CACHE_HOME": str(cache)})
+    doctor = run_oro("doctor", cwd=app, env={"XDG_STATE_HOME": str(state)})
 
     assert title == "first"
     assert "first page did not load in 0.001 s on the GPU path" in first_log

@@ -37,8 +37,9 @@ RELOADS_PER_MINUTE: Final = 3
 RENDER_NODES: Final = "/dev/dri"
 """Where the kernel lists DRM render nodes (``renderD128``), one per GPU that can render."""
 
-SOFTWARE_PATH_MARK: Final = Path(platformdirs.user_cache_dir("oro-framework")) / "webkit-software"
-"""Present when an earlier run found the GPU path painting nothing; holds why."""
+SOFTWARE_PATH_MARK: Final = Path(platformdirs.user_state_dir("oro-framework")) / "webkit-software"
+"""Present when an earlier run found the GPU path painting nothing; holds why. State, not cache:
+it is what this machine taught a run, kept for the next (and a test's runs keep their own)."""
 
 SOFTWARE_PATH_ENVIRONMENT: Final = {
     "WEBKIT_DISABLE_DMABUF_RENDERER": "1",
@@ -118,14 +119,10 @@ class Healer:
         if reloaded:
             recent.append(now)
             logger.warning("window %d: its web process ended (%s); reloading its page", index, name)
-            # Loaded anew rather than reload()ed: WebKit reloads a crashed page's history item
-            # without its first party, so the app's SameSite=Strict session cookie stays
-            # behind and the page would get 403 instead of itself.
-            uri = view.get_uri()
-            if uri:
-                view.load_uri(uri)
-            else:
-                view.reload()
+            # Not reload()ed: WebKit reloads a crashed page's history item without its first
+            # party, so the app's SameSite=Strict session cookie stays behind and the page
+            # would get 403 instead of itself.
+            _load_again(view)
         else:
             logger.error(
                 "window %d: its web process ended (%s) %d times in a minute; not reloading again",
@@ -169,4 +166,16 @@ class Healer:
         except OSError as error:
             logger.warning("could not remember the software path: %s", error)
         self.configure(view.get_settings())
+        _load_again(view)
+
+
+def _load_again(view: Any) -> None:
+    """Load ``view``'s page anew: the URI it shows, which is the navigation under way if there
+    is one. ``reload()`` would reload the last committed page instead and cancel that
+    navigation, the page's own or the app's, leaving the window on the page it was leaving (or
+    on its first, blank document)."""
+    uri = view.get_uri()
+    if uri:
+        view.load_uri(uri)
+    else:
         view.reload()
