@@ -20,6 +20,7 @@ from typing import Final
 from oro_framework.build.desktop import app_desktop_entry
 from oro_framework.build.icon import png_size
 from oro_framework.build.names import deb_version, rpm_version
+from oro_framework.build.pgzip import ParallelGzip
 from oro_framework.build.plan import AppPlan
 from oro_framework.host.errors import BuildError
 
@@ -113,7 +114,12 @@ def build_tar(
     name = artifact_name(plan, ".tar.gz")
     target = out / (name.replace("-linux-", f"-linux-{flavour}-") if flavour else name)
     partial = target.with_name(target.name + ".part")
-    with tarfile.open(partial, "w:gz", compresslevel=compresslevel) as archive:
+    with (
+        partial.open("wb") as file,
+        ParallelGzip(file, level=compresslevel) as gzipped,
+        # A stream ("w|") only writes; typeshed's file protocol asks for read and seek too.
+        tarfile.open(fileobj=gzipped, mode="w|") as archive,  # type: ignore[call-overload]
+    ):
         archive.add(folder, arcname=plan.command, filter=owned_by_root)
     partial.replace(target)
     return target
