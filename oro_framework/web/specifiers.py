@@ -382,11 +382,22 @@ class ModuleRewriter:
     :param modules: served specifiers and their URL paths (the import map).
     :param max_cached_bytes: rewritten bodies kept in memory at most; older ones are dropped
         (and rewritten again when asked for).
+    :param as_is: folders whose files are sent as they are, never scanned: the core modules
+        (``js-api/``), which import each other by relative paths only
+        (``tests/bridge/test_specifiers.py`` holds them to it). Two thirds of them name
+        ``'oro:...'`` in a JSDoc example, which the quick test cannot tell from an import.
     """
 
-    def __init__(self, modules: Mapping[str, str], *, max_cached_bytes: int = 32 << 20) -> None:
+    def __init__(
+        self,
+        modules: Mapping[str, str],
+        *,
+        max_cached_bytes: int = 32 << 20,
+        as_is: Sequence[Path] = (),
+    ) -> None:
         self.modules = dict(modules)
         self.max_cached_bytes = max_cached_bytes
+        self.as_is = tuple(as_is)
         self._cache: OrderedDict[tuple[Path, int, int], bytes | None] = OrderedDict()
         self._cached_bytes = 0
         self._lock = threading.Lock()
@@ -401,6 +412,8 @@ class ModuleRewriter:
         """``(True, answer)`` when this file version was checked before, else ``(False,
         None)``. Does not block: the bridge asks this first and goes to a worker thread for
         :meth:`rewritten` only on a miss, so a plain module costs no thread hop."""
+        if self._is_as_is(path):
+            return True, None
         key = (path, size, mtime_ns)
         with self._lock:
             if key in self._cache:
@@ -411,6 +424,8 @@ class ModuleRewriter:
     def rewritten(self, path: Path, size: int, mtime_ns: int) -> bytes | None:
         """The file's rewritten bytes, or ``None`` when it is served as it is. Blocking (it may
         read the file): call it in a worker thread."""
+        if self._is_as_is(path):
+            return None
         key = (path, size, mtime_ns)
         with self._lock:
             if key in self._cache:
@@ -436,6 +451,9 @@ class ModuleRewriter:
                 _key, dropped = self._cache.popitem(last=False)
                 self._cached_bytes -= len(dropped or b"")
         return result
+
+    def _is_as_is(self, path: Path) -> bool:
+        return any(path.is_relative_to(folder) for folder in self.as_is)
 
 
 def _inside_folder(path: str, root: str) -> bool:

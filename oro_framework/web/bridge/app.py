@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Final, TypeAlias, final
 
 from oro_framework.host.app import Host
+from oro_framework.host.builtin import find_js_api
 from oro_framework.host.builtin_settings import HttpIpcSettings, MetaSettings, WebviewSettings
 from oro_framework.host.config import get_document_value, read_document
 from oro_framework.host.config.files import CONFIG_FILE_NAMES
@@ -197,9 +198,10 @@ class Bridge:
         self.csp_blocks_oro: list[str] = probe.blocking if probe is not None else []
         self.referrer_policy = webview.referrer_policy
         self.imports = build_import_map(host.js_modules)
-        self.rewriter = ModuleRewriter(self.imports)
+        core = find_js_api()
+        self.rewriter = ModuleRewriter(self.imports, as_is=[core] if core is not None else [])
         """Rewrites oro:/socket:/node:/npm: specifiers in the JavaScript modules served, for
-        workers, which get no import map."""
+        workers, which get no import map; the core modules import by relative paths."""
         served = host.js_modules.specifiers()
         self.namespace_exports = namespace_exports(served) if "oro:index" in served else None
         """What ``oro:index`` re-exports: the modules this host serves."""
