@@ -126,6 +126,14 @@ CODE: Final = st.lists(
             "import x from oro:fs\n",
             "import y from '\\x6fro:fs'\n",
             "import z from 'NPM:pkg'\n",
+            "import\u2003'oro:os'\n",
+            "import x from/* c */'oro:fs'\n",
+            "import(\n// c\n'oro:os')\n",
+            "import x from // c\u2028'oro:fs'\n",
+            "export { a as b } from\t'node:fs'\r",
+            "\ufeffimport y from\ufeff'socket:os'\n",
+            "/** @example import { a } from 'oro:fs' */\n",
+            "import x from '",
         ]
     )
     | st.text(max_size=20),
