@@ -50,19 +50,12 @@ NPM_PREFIX: Final = f"{MODULE_PREFIX}/npm/"
 """Where ``npm:<pkg>[/sub]`` is served from (the app's ``node_modules``)."""
 
 _NPM: Final = re.compile(r"npm:((?:@[a-z0-9][\w.~-]*/)?[a-z0-9][\w.~-]*(?:/[\w.~@-]+)*)", re.I)
-_QUOTED_SCHEME: Final = re.compile(rb"""['"](?:oro|socket|node|(?i:npm)):""")
+_QUOTED_SCHEME_PATTERN: Final = r"""['"](?:oro|socket|node|(?i:npm)):"""
 """What a file must hold to name a served module: a string literal that opens with a scheme
 :func:`resolve_specifier` maps (``npm:`` in any case, as :data:`_NPM` reads it). Most
 modules name one only in comments and prose, if at all."""
-_TRIVIA: Final = r"(?:[\s\ufeff]|//[^\n\r\u2028\u2029]*+|/\*(?:[^*]|\*(?!/))*+\*/)*+"
-r"""White space and comments as the scanner skips them (``\s`` is ``str.isspace``); each
-alternative starts with a character the others cannot, so matching them possessively gives up
-nothing and stays linear."""
-_CANDIDATE: Final = re.compile(
-    rf"""(?:from|import){_TRIVIA}(?:\({_TRIVIA})?['"](?:oro|socket|node|(?i:npm)):"""
-)
-"""Where a specifier the rewriter maps may be: after ``from``, ``import`` or ``import(``, as a
-quote and a scheme (in code, in a string or a comment alike: the scanner tells them apart)."""
+_QUOTED_SCHEME: Final = re.compile(_QUOTED_SCHEME_PATTERN.encode())
+_QUOTED_SCHEME_TEXT: Final = re.compile(_QUOTED_SCHEME_PATTERN)
 _LINE_END: Final = re.compile(r"[\n\r]")
 # Keywords after which a "/" starts a regular expression, not a division.
 _REGEX_AFTER_WORDS: Final = frozenset(
@@ -363,11 +356,10 @@ def import_sites(source: str) -> list[SpecifierSite]:
 
 def _scan_end(source: str) -> int:
     """Where the scan for specifiers ``resolve_specifier`` maps may stop: after the line of the
-    last place that could be one (``0``: there is none). Each such site is a quote and a
-    scheme after ``from``, ``import`` or ``import(`` and the scanner's trivia between, which
-    :data:`_CANDIDATE` finds wherever it sits, code or not; a string ends at its line, so the
-    scanner's tokens up to that line's end are the same in the text cut there."""
-    candidates = deque(_CANDIDATE.finditer(source), maxlen=1)
+    last quote followed by a scheme, in code or not (``0``: there is none). Each such
+    specifier's string opens so, and a string ends at its line, so the scanner's tokens up to
+    that line's end are the same in the text cut there."""
+    candidates = deque(_QUOTED_SCHEME_TEXT.finditer(source), maxlen=1)
     if not candidates:
         return 0
     line_end = _LINE_END.search(source, candidates[0].end())
@@ -379,7 +371,7 @@ def rewrite_imports(source: str, resolve: Callable[[str], str | None]) -> str:
     its URL; unchanged (the same object) when there is none. ``resolve`` maps scheme
     specifiers only (``oro:``, ``socket:``, ``node:``, ``npm:``, as
     :func:`resolve_specifier`): the scan stops after the last line that can hold one, which
-    in plugins' modules is a fifth of their text (their JSDoc examples name schemes too)."""
+    in plugins' modules is a quarter of their text (their JSDoc examples name schemes too)."""
     end = _scan_end(source)
     if end == 0:
         return source
