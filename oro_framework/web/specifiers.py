@@ -366,15 +366,14 @@ def _scan_end(source: str) -> int:
     return len(source) if line_end is None else line_end.end()
 
 
-def rewrite_imports(source: str, resolve: Callable[[str], str | None]) -> str:
+def rewrite_imports(
+    source: str, resolve: Callable[[str], str | None], *, end: int | None = None
+) -> str:
     """``source`` with each specifier in an import position that ``resolve`` maps replaced by
-    its URL; unchanged (the same object) when there is none. ``resolve`` maps scheme
-    specifiers only (``oro:``, ``socket:``, ``node:``, ``npm:``, as
-    :func:`resolve_specifier`): the scan stops after the last line that can hold one, which
-    in plugins' modules is a quarter of their text (their JSDoc examples name schemes too)."""
-    end = _scan_end(source)
-    if end == 0:
-        return source
+    its URL; unchanged (the same object) when there is none. ``end``: where the scan may stop,
+    when no specifier ``resolve`` maps can start after it (``None``: the whole text)."""
+    if end is None:
+        end = len(source)
     pieces: list[str] = []
     last = 0
     for site in import_sites(source[:end] if end < len(source) else source):
@@ -427,7 +426,11 @@ class ModuleRewriter:
         return resolve_specifier(specifier, self.modules)
 
     def rewrite_text(self, source: str) -> str:
-        return rewrite_imports(source, self.resolve)
+        """``source`` with the specifiers this host serves rewritten. They are scheme
+        specifiers, so the scan stops after the last line that can hold one: a quarter of
+        plugins' module text (their JSDoc examples name schemes too)."""
+        end = _scan_end(source)
+        return source if end == 0 else rewrite_imports(source, self.resolve, end=end)
 
     def cached(self, path: Path, size: int, mtime_ns: int) -> tuple[bool, bytes | None]:
         """``(True, answer)`` when this file version was checked before, else ``(False,

@@ -18,6 +18,7 @@ from oro_framework.testing import live_server, make_host
 from oro_framework.web.csp import adapt_meta_policies, adapt_policy, script_hash
 from oro_framework.web.preload import merge_import_maps
 from oro_framework.web.specifiers import (
+    ModuleRewriter,
     import_sites,
     might_name_a_specifier,
     namespace_name,
@@ -158,6 +159,13 @@ def test_rewriting_is_idempotent_and_changes_only_import_strings(source: str) ->
         rebuilt += [source[last : site.start], resolve(site.value) or ""]
         last = site.end
     assert once == "".join(rebuilt) + source[last:]
+
+
+@given(CODE)
+def test_the_rewriter_s_shortened_scan_rewrites_what_the_whole_scan_does(source: str) -> None:
+    """The bridge's rewriter stops scanning after the last line holding a quote and a scheme:
+    what it makes of any text is what the scan of the whole text makes."""
+    assert ModuleRewriter(SERVED).rewrite_text(source) == rewrite_imports(source, resolve)
 
 
 @given(CODE)
