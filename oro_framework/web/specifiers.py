@@ -372,11 +372,9 @@ def rewrite_imports(
     """``source`` with each specifier in an import position that ``resolve`` maps replaced by
     its URL; unchanged (the same object) when there is none. ``end``: where the scan may stop,
     when no specifier ``resolve`` maps can start after it (``None``: the whole text)."""
-    if end is None:
-        end = len(source)
     pieces: list[str] = []
     last = 0
-    for site in import_sites(source[:end] if end < len(source) else source):
+    for site in import_sites(source if end is None else source[:end]):
         target = resolve(site.value)
         if target is None or target == site.value:
             continue
@@ -402,7 +400,8 @@ class ModuleRewriter:
     :param modules: served specifiers and their URL paths (the import map).
     :param max_cached_bytes: rewritten bodies kept in memory at most; older ones are dropped
         (and rewritten again when asked for).
-    :param as_is: folders whose files are sent as they are, never scanned: the core modules
+    :param as_is: folders whose files are sent as they are, never scanned (a folder that does
+        not exist holds nothing): the core modules
         (``js-api/``), which import each other by relative paths only
         (``tests/bridge/test_specifiers.py`` holds them to it). Two thirds of them name
         ``'oro:...'`` in a JSDoc example, which the quick test cannot tell from an import.
@@ -417,7 +416,7 @@ class ModuleRewriter:
     ) -> None:
         self.modules = dict(modules)
         self.max_cached_bytes = max_cached_bytes
-        self.as_is = tuple(as_is)
+        self.as_is = tuple(str(folder) for folder in as_is)
         self._cache: OrderedDict[tuple[Path, int, int], bytes | None] = OrderedDict()
         self._cached_bytes = 0
         self._lock = threading.Lock()
@@ -477,7 +476,8 @@ class ModuleRewriter:
         return result
 
     def _is_as_is(self, path: Path) -> bool:
-        return any(path.is_relative_to(folder) for folder in self.as_is)
+        text = str(path)
+        return any(_inside_folder(text, folder) for folder in self.as_is)
 
 
 def _inside_folder(path: str, root: str) -> bool:

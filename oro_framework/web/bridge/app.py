@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Final, TypeAlias, final
 
 from oro_framework.host.app import Host
-from oro_framework.host.builtin import find_js_api
+from oro_framework.host.builtin import JS_API_DIRECTORIES
 from oro_framework.host.builtin_settings import HttpIpcSettings, MetaSettings, WebviewSettings
 from oro_framework.host.config import get_document_value, read_document
 from oro_framework.host.config.files import CONFIG_FILE_NAMES
@@ -198,8 +198,7 @@ class Bridge:
         self.csp_blocks_oro: list[str] = probe.blocking if probe is not None else []
         self.referrer_policy = webview.referrer_policy
         self.imports = build_import_map(host.js_modules)
-        core = find_js_api()
-        self.rewriter = ModuleRewriter(self.imports, as_is=[core] if core is not None else [])
+        self.rewriter = ModuleRewriter(self.imports, as_is=JS_API_DIRECTORIES)
         """Rewrites oro:/socket:/node:/npm: specifiers in the JavaScript modules served, for
         workers, which get no import map; the core modules import by relative paths."""
         served = host.js_modules.specifiers()

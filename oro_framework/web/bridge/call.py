@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Final, final
 
 from oro_framework.host.mounts import Mount
 from oro_framework.web.asgi import HeaderList, Receive, Scope, Send
+from oro_framework.web.resources import ZERO_COPY_SEND
 
 if TYPE_CHECKING:
     from oro_framework.web.bridge.app import Bridge
@@ -50,3 +51,8 @@ class Call:
     def method(self) -> str:
         method: str = self.scope["method"]
         return method
+
+    @property
+    def zero_copy(self) -> bool:
+        """The server sends a file straight to the socket (ASGI's ``zerocopysend``)."""
+        return ZERO_COPY_SEND in self.scope.get("extensions", {})

@@ -12,7 +12,6 @@ from oro_framework.web.asgi import send_response
 from oro_framework.web.bridge.answers import not_allowed
 from oro_framework.web.bridge.call import TEXT, Call
 from oro_framework.web.resources import (
-    ZERO_COPY_SEND,
     FileInfo,
     ForbiddenPathError,
     is_script_media_type,
@@ -105,5 +104,5 @@ async def serve(call: Call) -> None:
         rewrite=call.bridge.rewriter,
         # Straight from the file to the socket, as the app's own files go: a read through
         # anyio's file is a thread hop per call, four or five a module.
-        zero_copy=ZERO_COPY_SEND in call.scope.get("extensions", {}),
+        zero_copy=call.zero_copy,
     )

@@ -21,7 +21,7 @@ from oro_framework.web.preload import (
     page_args,
     with_script_nonce,
 )
-from oro_framework.web.resources import ZERO_COPY_SEND, HtmlTransform
+from oro_framework.web.resources import HtmlTransform
 
 if TYPE_CHECKING:
     from oro_framework.web.bridge.app import Bridge
@@ -45,7 +45,7 @@ async def serve(call: Call) -> None:
         headers=call.base,
         html_headers=html_headers,
         transform_html=transform,
-        zero_copy=ZERO_COPY_SEND in call.scope.get("extensions", {}),
+        zero_copy=call.zero_copy,
         rewrite_module=call.bridge.rewriter,
         scripts_only=call.worker_script,
     )
