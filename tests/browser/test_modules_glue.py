@@ -13,7 +13,7 @@ import errno
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import oro_fs.plugin
 import pytest
@@ -275,16 +275,23 @@ def test_every_glue_module_imports_under_its_names(page: Page) -> None:
     }
 
 
+SAME_PASS: Final = ["first timer", "microtask in timer", "promise in timer", "second timer x y"]
+"""ORDER's two timers made together with the same delay, run in one pass of Node's timers."""
+
+
 def test_timers_run_callbacks_in_nodes_order(page: Page, tmp_path: Path) -> None:
-    expected = in_node(ORDER, tmp_path)
-    assert in_page(page, ORDER) == expected
+    # Node reads a fresh clock for each setTimeout (its GetNow updates libuv's time), so now and
+    # then ORDER's two timers straddle a millisecond and the second one waits for the next pass,
+    # after the first one's immediate: the page's timers take one time for a synchronous run,
+    # as libuv's cached loop time is meant to be. Node's order is the one of a run whose timers
+    # did not straddle (the first of a few runs).
+    runs = [in_node(ORDER, tmp_path)]
+    while runs[-1][6:10] != SAME_PASS and len(runs) < 5:
+        runs.append(in_node(ORDER, tmp_path))
+    expected = runs[-1]
     assert expected[:2] == ["immediate", "timeout"]
-    assert expected[6:10] == [
-        "first timer",
-        "microtask in timer",
-        "promise in timer",
-        "second timer x y",
-    ]
+    assert expected[6:10] == SAME_PASS, runs
+    assert in_page(page, ORDER) == expected
 
 
 def test_timers_promises_resolve_and_abort_as_in_node(page: Page, tmp_path: Path) -> None:
