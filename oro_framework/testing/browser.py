@@ -90,8 +90,17 @@ def open_app_page(
     """
     session = app.call(app.server.session_cookie)
     context = browser.new_context()
+    # As the host sets it (docs/security.md): a page's script cannot read it.
     context.add_cookies(
-        [{"name": app.server.cookie_name, "value": session, "url": app.server.origin}]
+        [
+            {
+                "name": app.server.cookie_name,
+                "value": session,
+                "url": app.server.origin,
+                "httpOnly": True,
+                "sameSite": "Strict",
+            }
+        ]
     )
     from oro_framework.testing.webkit import WebKitPage
 

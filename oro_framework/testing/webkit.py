@@ -396,13 +396,14 @@ class WebKitContext:
         self._cookies: dict[str, list[dict[str, Any]]] = {}
 
     def add_cookies(self, cookies: Sequence[dict[str, Any]]) -> None:
-        """Cookies given as Playwright gives them (``name``, ``value``, ``url``), set in the
-        browser when a page of this context first goes to their origin."""
+        """Cookies given as Playwright gives them (``name``, ``value``, ``url``, optionally
+        ``httpOnly`` and ``sameSite``), set in the browser when a page of this context first goes
+        to their origin."""
         for cookie in cookies:
             origin = origin_of(str(cookie["url"]))
-            self._cookies.setdefault(origin, []).append(
-                {"name": cookie["name"], "value": cookie["value"], "path": "/"}
-            )
+            entry = {"name": cookie["name"], "value": cookie["value"], "path": "/"}
+            entry.update({key: cookie[key] for key in ("httpOnly", "sameSite") if key in cookie})
+            self._cookies.setdefault(origin, []).append(entry)
 
     def new_page(self) -> WebKitPage:
         page = WebKitPage(self, self.browser.open_window())

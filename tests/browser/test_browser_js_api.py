@@ -200,8 +200,19 @@ def test_launch_url_opens_a_session_in_the_browser(browser: Browser | WebKitBrow
             page.goto(fresh.server.launch_url)
             assert page.url == fresh.server.origin + "/"
             assert page.evaluate("async () => (await import('oro:ipc')).request('ping')") == "pong"
+            # HttpOnly: the session the launch opened is sent, never readable by the page.
+            assert fresh.server.cookie_name not in page.evaluate("document.cookie")
         finally:
             context.close()
+
+
+def test_the_test_kits_page_holds_the_session_as_the_host_sets_it(
+    page: Page, app: ServedApp
+) -> None:
+    # open_app_page gives its pages the session cookie directly: as HttpOnly as a launch's, so
+    # that what a page test shows a page can do, a page in a window can do too.
+    assert app.server.cookie_name not in page.evaluate("document.cookie")
+    assert page.evaluate("async () => (await import('oro:ipc')).request('ping')") == "pong"
 
 
 def test_send_answers_oros_result_in_a_page(page: Page) -> None:
