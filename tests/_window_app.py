@@ -102,7 +102,21 @@ def bridge_of(
     origin = re.search(r"http://127\.0\.0\.1:\d+", opened)
     assert origin is not None, opened
     oro.wait_for_line(rf"^oro: window {window} ready$")
-    return httpx.Client(base_url=origin.group(0), headers={"X-ORO-Auth": key}, timeout=60)
+    return bridge_client(origin.group(0), key)
+
+
+def bridge_client(origin: str, key: str) -> httpx.Client:
+    """A client of the app's HTTP IPC bridge at ``origin``, with the bridge key ``key``. Each
+    request on a connection of its own: the server closes a keep-alive connection idle for 5 s
+    (``web/wire/limits.py``), and a request sent on it just then is never answered, which
+    httpx, unlike a browser, does not retry (a test that waited ~5 s for a window saw
+    "Server disconnected without sending a response")."""
+    return httpx.Client(
+        base_url=origin,
+        headers={"X-ORO-Auth": key},
+        timeout=60,
+        limits=httpx.Limits(max_keepalive_connections=0),
+    )
 
 
 def evaluate(bridge: httpx.Client, script: str, index: int = 0) -> Any:

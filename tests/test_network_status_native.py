@@ -22,11 +22,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Final
 
-import httpx
 import pytest
 from _netns import Namespace, network_namespace
 from _oro_process import ORO
 from _window_app import (  # noqa: F401 (fixtures, found by their names)
+    bridge_client,
     bridge_of,
     display_fixture,
     evaluate,
@@ -126,7 +126,7 @@ def _scenario(namespace: Namespace, page: Callable[[str], Any]) -> None:
 
 def _hostile(namespace: Namespace, origin: str, key: str) -> None:
     """What a page or a local process can send ``network.status``: nothing it takes."""
-    with httpx.Client(base_url=origin, headers={"X-ORO-Auth": key}, timeout=60) as client:
+    with bridge_client(origin, key) as client:
 
         def post(body: bytes, **params: str) -> dict[str, Any]:
             reply = client.post("/ipc/network.status", params=params, content=body)

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import anyio
 import anyio.to_thread
-import httpx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -42,7 +41,7 @@ from tests._oro_process import (
     run_arguments,
     until,
 )
-from tests._window_app import ENGINES
+from tests._window_app import ENGINES, bridge_client
 
 TOML = """[meta]
 name = "Deep Links"
@@ -362,7 +361,7 @@ def test_a_second_launch_shows_and_focuses_the_hidden_window(
             opened = first.wait_for_line(r"^oro: opened Oro Showcase in a window")
             origin = opened.rsplit("(", 1)[1].rstrip(")")
             first.wait_for_line(r"^oro: window 0 ready$")
-            with httpx.Client(base_url=origin, headers={"X-ORO-Auth": key}) as bridge:
+            with bridge_client(origin, key) as bridge:
                 hidden = bridge.get("/ipc/window.hide").json()["data"]
                 until(lambda: _map_state(display) == "IsUnMapped", "the window unmapped")
                 second = _second(SHOWCASE, window_environ, "web+showcase://note/again")

@@ -8,12 +8,12 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import httpx
 import psutil
 import pytest
 from _oro_process import until
 from _window_app import (  # noqa: F401 (a fixture, found by its name)
     WEB_PROCESSES,
+    bridge_client,
     display_fixture,
     evaluate,
     new_key,
@@ -87,7 +87,7 @@ def test_the_window_page_runs_in_the_web_process_started_before_the_host_served(
         serving_at = time.time()
         oro.wait_for_line(r"^oro: window 0 ready$")
         origin = opened.split("(", 1)[1].rstrip(")")
-        with httpx.Client(base_url=origin, headers={"X-ORO-Auth": key}, timeout=60) as bridge:
+        with bridge_client(origin, key) as bridge:
             assert evaluate(bridge, "document.querySelector('h1').textContent") == "warm"
             (process,) = _web_processes(oro.process.pid)
             # Launched while the host was built: before the app served its first window.

@@ -91,7 +91,12 @@ def test_the_trimmed_app_opens_a_real_window(
         origin = re.search(r"http://127\.0\.0\.1:\d+", opened)
         assert origin is not None, opened
         app.wait_for_line(r"^oro: window 0 ready$")
-        with httpx.Client(base_url=origin.group(0), headers={"X-ORO-Auth": key}) as bridge:
+        # A connection per request (why: bridge_client in tests/_window_app.py).
+        with httpx.Client(
+            base_url=origin.group(0),
+            headers={"X-ORO-Auth": key},
+            limits=httpx.Limits(max_keepalive_connections=0),
+        ) as bridge:
             windows = bridge.get("/ipc/application.getWindows").json()["data"]
             evaluated = bridge.get(
                 "/ipc/window.eval", params={"value": "document.body.dataset.ready"}
