@@ -42,7 +42,13 @@ from typing import Any
 import httpx
 from _shared import print_ratio_header, print_ratio_row
 
-from oro_framework.testing import OroProcess, session_bus, until, virtual_display
+from oro_framework.testing import (
+    OroProcess,
+    bridge_client,
+    session_bus,
+    until,
+    virtual_display,
+)
 
 NOTIFICATION_DAEMON = Path("/usr/lib/notification-daemon/notification-daemon")
 
@@ -206,9 +212,7 @@ def main() -> None:
             origin = re.search(r"http://127\.0\.0\.1:\d+", opened)
             assert origin is not None, opened
             oro.wait_for_line(r"^oro: window 0 ready$")
-            with httpx.Client(
-                base_url=origin.group(0), headers={"X-ORO-Auth": key}, timeout=120
-            ) as bridge:
+            with bridge_client(origin.group(0), key, timeout=120) as bridge:
 
                 def evaluate(script: str) -> Any:
                     reply = bridge.get("/ipc/window.eval", params={"value": script}).json()

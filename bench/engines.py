@@ -89,11 +89,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-import httpx
 from _shared import GOAL_WIDTH, goal
 
 from oro_framework.gui.display import has_display
-from oro_framework.testing import OroProcess, headless_environ, virtual_display
+from oro_framework.testing import OroProcess, bridge_client, headless_environ, virtual_display
 
 EXAMPLES: Final = Path(__file__).resolve().parents[1] / "examples"
 APPS: Final = {
@@ -370,7 +369,7 @@ class Window:
     """The window's page of a running ``oro run``, through the HTTP IPC bridge."""
 
     def __init__(self, origin: str, key: str) -> None:
-        self.client = httpx.Client(base_url=origin, headers={"X-ORO-Auth": key}, timeout=60)
+        self.client = bridge_client(origin, key)
 
     def eval(self, script: str) -> Any:
         answer = self.client.get("/ipc/window.eval", params={"value": script}).json()

@@ -27,7 +27,7 @@ import pytest
 from _oro_process import SHOWCASE, OroProcess, headless_environ, run_arguments
 from _x11 import SCREEN
 
-from oro_framework.testing import virtual_display
+from oro_framework.testing import bridge_client, virtual_display
 
 __all__ = [
     "ENGINES",
@@ -103,20 +103,6 @@ def bridge_of(
     assert origin is not None, opened
     oro.wait_for_line(rf"^oro: window {window} ready$")
     return bridge_client(origin.group(0), key)
-
-
-def bridge_client(origin: str, key: str) -> httpx.Client:
-    """A client of the app's HTTP IPC bridge at ``origin``, with the bridge key ``key``. Each
-    request on a connection of its own: the server closes a keep-alive connection idle for 5 s
-    (``web/wire/limits.py``), and a request sent on it just then is never answered, which
-    httpx, unlike a browser, does not retry (a test that waited ~5 s for a window saw
-    "Server disconnected without sending a response")."""
-    return httpx.Client(
-        base_url=origin,
-        headers={"X-ORO-Auth": key},
-        timeout=60,
-        limits=httpx.Limits(max_keepalive_connections=0),
-    )
 
 
 def evaluate(bridge: httpx.Client, script: str, index: int = 0) -> Any:

@@ -71,7 +71,13 @@ if TYPE_CHECKING:
         run_node_tests,
         type_check_js,
     )
-    from oro_framework.testing.process import OroProcess, free_port, headless_environ, until
+    from oro_framework.testing.process import (
+        OroProcess,
+        bridge_client,
+        free_port,
+        headless_environ,
+        until,
+    )
     from oro_framework.testing.server import (
         LiveServer,
         ServedApp,
@@ -89,6 +95,7 @@ if TYPE_CHECKING:
 _EXPORTS: dict[str, str] = {
     "CHROMIUM_ARGS": "browser",
     "app_page": "browser",
+    "bridge_client": "process",
     "HookRecorder": "hosts",
     "LiveServer": "server",
     "MemoryClient": "hosts",
@@ -135,6 +142,7 @@ __all__ = [
     "WebKitBrowser",
     "WebKitPage",
     "app_page",
+    "bridge_client",
     "find_chromium",
     "find_webkit",
     "free_port",

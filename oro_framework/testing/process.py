@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Final, TypeVar
+from typing import TYPE_CHECKING, Final, TypeVar
 
 __all__ = ["LAUNCH_URL", "ORO", "OroProcess", "headless_environ", "run_oro", "until"]
 
@@ -24,6 +24,10 @@ ORO: Final = Path(sys.executable).with_name("oro")
 """The ``oro`` script of the running interpreter's environment."""
 LAUNCH_URL: Final = re.compile(r"http://127\.0\.0\.1:\d+/\?oro_launch=[\w-]+")
 STDERR_TAIL_LINES: Final = 60
+
+
+if TYPE_CHECKING:
+    import httpx
 
 
 class OroProcess:
@@ -196,3 +200,22 @@ def until(check: Callable[[], T], what: str, timeout: float = 60.0) -> T:
     while not (answer := check()):
         assert time.monotonic() < deadline, f"{what} within {timeout} s (last: {answer!r})"
     return answer
+
+
+def bridge_client(origin: str, key: str, *, timeout: float = 60.0) -> httpx.Client:
+    """A client of a running app's HTTP IPC bridge at ``origin`` (``http.ipc.enable`` with the
+    shared key ``key``), as a program beside the app calls its routes. Each request on a
+    connection of its own: the server closes a keep-alive connection idle for 5 s
+    (``web/wire/limits.py``), and a request sent on it just then is never answered, which
+    httpx, unlike a browser, does not retry ("Server disconnected without sending a
+    response")."""
+    import httpx
+
+    from oro_framework.web.security import BRIDGE_KEY_HEADER
+
+    return httpx.Client(
+        base_url=origin,
+        headers={BRIDGE_KEY_HEADER: key},
+        timeout=timeout,
+        limits=httpx.Limits(max_keepalive_connections=0),
+    )

@@ -46,7 +46,7 @@ import anyio
 from oro_framework.web.asgi import send_response
 from oro_framework.web.module_format import format_of
 from oro_framework.web.resources import send_file, stat_file
-from oro_framework.web.specifiers import resolve_specifier, rewrite_imports
+from oro_framework.web.specifiers import inside_folder, resolve_specifier, rewrite_imports
 
 if TYPE_CHECKING:
     from oro_framework.web.bridge.call import Call
@@ -152,10 +152,6 @@ class NpmRedirect:
     """That file."""
 
 
-def _inside(path: str, root: str) -> bool:
-    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
-
-
 def _match_conditions(target: Any, depth: int = 0) -> str | None:
     """The first target path of an ``exports`` value the loader's conditions select."""
     if depth > _MAX_EXPORTS_DEPTH:
@@ -223,7 +219,7 @@ class NpmResolver:
                 package = os.path.realpath(os.path.join(modules, *name.split("/")), strict=True)
             except OSError:
                 continue
-            if os.path.isdir(package) and _inside(package, modules) and package != modules:
+            if os.path.isdir(package) and inside_folder(package, modules) and package != modules:
                 return package, modules
         return None
 
@@ -296,7 +292,7 @@ class NpmResolver:
             real = os.path.realpath(os.path.join(package, *parts), strict=True)
         except OSError:
             return None
-        if not _inside(real, package) or not os.path.isfile(real):
+        if not inside_folder(real, package) or not os.path.isfile(real):
             return None
         return NpmFile(Path(real), media_type)
 
@@ -306,7 +302,7 @@ def _placed(found: NpmFile, package: str, modules: str) -> NpmFile:
     nearest ``package.json`` from its folder up to the package's)."""
     package_type: str | None = None
     folder = os.path.dirname(found.path)
-    while _inside(folder, package):
+    while inside_folder(folder, package):
         if os.path.isfile(os.path.join(folder, "package.json")):
             value = _read_manifest(folder).get("type")
             package_type = value if isinstance(value, str) else None

@@ -39,6 +39,7 @@ __all__ = [
     "SpecifierSite",
     "import_map_candidates",
     "import_sites",
+    "inside_folder",
     "namespace_exports",
     "namespace_name",
     "resolve_specifier",
@@ -477,10 +478,11 @@ class ModuleRewriter:
 
     def _is_as_is(self, path: Path) -> bool:
         text = str(path)
-        return any(_inside_folder(text, folder) for folder in self.as_is)
+        return any(inside_folder(text, folder) for folder in self.as_is)
 
 
-def _inside_folder(path: str, root: str) -> bool:
+def inside_folder(path: str, root: str) -> bool:
+    """Whether ``path`` is ``root`` or below it, both absolute and normalised (no ``..``)."""
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
@@ -511,7 +513,7 @@ def import_map_candidates(value: str, roots: Sequence[Path]) -> tuple[list[Path]
         "from webview.root or the app directory only)"
     )
     if path.startswith("/") and any(
-        _inside_folder(os.path.normpath(path), os.path.abspath(root)) for root in roots
+        inside_folder(os.path.normpath(path), os.path.abspath(root)) for root in roots
     ):
         return [Path(os.path.normpath(path))], None
     if file_url:
@@ -552,7 +554,7 @@ class AppImportMap:
         if not self.roots:
             return False
         real = os.path.realpath(path)
-        return not any(_inside_folder(real, os.path.realpath(root)) for root in self.roots)
+        return not any(inside_folder(real, os.path.realpath(root)) for root in self.roots)
 
     def load(self) -> dict[str, Any] | None:
         """The parsed import map, or ``None``. Blocking (a ``stat``, a read when it changed)."""

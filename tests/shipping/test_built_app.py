@@ -9,9 +9,8 @@ import signal
 import subprocess
 from pathlib import Path
 
-import httpx
-
 from conftest import BuiltApp, clean_environ, mapped_files, ping
+from oro_framework.testing import bridge_client
 from tests._oro_process import REPOSITORY, OroProcess
 
 
@@ -91,12 +90,7 @@ def test_the_trimmed_app_opens_a_real_window(
         origin = re.search(r"http://127\.0\.0\.1:\d+", opened)
         assert origin is not None, opened
         app.wait_for_line(r"^oro: window 0 ready$")
-        # A connection per request (why: bridge_client in tests/_window_app.py).
-        with httpx.Client(
-            base_url=origin.group(0),
-            headers={"X-ORO-Auth": key},
-            limits=httpx.Limits(max_keepalive_connections=0),
-        ) as bridge:
+        with bridge_client(origin.group(0), key) as bridge:
             windows = bridge.get("/ipc/application.getWindows").json()["data"]
             evaluated = bridge.get(
                 "/ipc/window.eval", params={"value": "document.body.dataset.ready"}

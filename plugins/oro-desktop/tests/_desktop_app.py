@@ -26,6 +26,7 @@ import httpx
 
 from oro_framework.testing import (
     OroProcess,
+    bridge_client,
     headless_environ,
     session_bus,
     until,
@@ -222,9 +223,7 @@ def run_app(
         origin = re.search(r"http://127\.0\.0\.1:\d+", opened)
         assert origin is not None, opened
         oro.wait_for_line(r"^oro: window 0 ready$")
-        with httpx.Client(
-            base_url=origin.group(0), headers={"X-ORO-Auth": key}, timeout=TIMEOUT
-        ) as client:
+        with bridge_client(origin.group(0), key, timeout=TIMEOUT) as client:
             yield DesktopApp(oro, client, app_dir, where)
 
 
