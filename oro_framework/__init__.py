@@ -72,7 +72,7 @@ if TYPE_CHECKING:
         PermissionRequest,
         PermissionState,
     )
-    from oro_framework.host.permissions import Permission, PermissionRegistry
+    from oro_framework.host.permissions import Permission, PermissionRegistry, PermissionSpec
     from oro_framework.host.plugins import PluginInfo
     from oro_framework.host.protocols import (
         DESKTOP_SCHEMES,
@@ -200,6 +200,7 @@ _EXPORTS: dict[str, str] = {
     "Params": "oro_framework.host.request",
     "Permission": "oro_framework.host.permissions",
     "PermissionRegistry": "oro_framework.host.permissions",
+    "PermissionSpec": "oro_framework.host.permissions",
     "PERMISSION_KINDS": "oro_framework.host.permission_broker",
     "PermissionAnswer": "oro_framework.host.permission_broker",
     "PermissionRequest": "oro_framework.host.permission_broker",
@@ -336,6 +337,7 @@ __all__ = [
     "PermissionAnswer",
     "PermissionRegistry",
     "PermissionRequest",
+    "PermissionSpec",
     "PermissionState",
     "PluginInfo",
     "PluginLoadError",

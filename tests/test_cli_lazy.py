@@ -110,8 +110,9 @@ def test_config_get_reads_the_declarations_without_importing_what_serves_request
     tmp_path: Path,
 ) -> None:
     """``oro config`` needs the declared permissions and keys, not a host that can run: no
-    plugin is configured (oro-conduit's server is not made), and neither trio nor the
-    WebSocket stack is imported by any plugin's permission declaration."""
+    plugin is configured (oro-conduit's server is not made), neither trio nor the WebSocket
+    stack is imported by any plugin's permission declaration, and no plugin's routes are (each
+    declares the :class:`~oro_framework.PermissionSpec` of its ``permissions.py``)."""
     (tmp_path / "oro.toml").write_text('[meta]\nname = "Lazy"\n')
     completed = subprocess.run(
         [sys.executable, "-m", "oro_framework.cli", "config", "get", "meta.name"],
@@ -126,3 +127,6 @@ def test_config_get_reads_the_declarations_without_importing_what_serves_request
 
     assert "oro_conduit.plugin" in loaded  # the plugins were loaded for their declarations
     assert {"trio", "wsproto", "oro_conduit.server", "oro_ai.api"}.isdisjoint(loaded)
+    assert "oro_tls.permissions" in loaded  # the declarations were read...
+    routes = sorted(name for name in loaded if name.startswith("oro_") and ".routes" in name)
+    assert routes == []  # ...and not the routes they guard

@@ -68,6 +68,7 @@ def test_the_plugin_guide_shows_the_sample_plugin_files_as_they_are() -> None:
     shown = [
         "pyproject.toml",
         "src/oro_hello/plugin.py",
+        "src/oro_hello/permissions.py",
         "src/oro_hello/settings.py",
         "src/oro_hello/state.py",
         "src/oro_hello/routes.py",

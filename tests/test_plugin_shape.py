@@ -14,6 +14,7 @@ from oro_framework import (
     ConfigRegistry,
     JSModuleTable,
     PermissionRegistry,
+    PermissionSpec,
     RegistrationError,
     Request,
     RouteGroup,
@@ -129,6 +130,39 @@ def test_route_group_declares_its_permission_once() -> None:
         "demo",
         "Demo routes.",
         "demo-plugin",
+    )
+
+
+def test_a_permission_spec_declares_the_permission_its_route_group_is_guarded_by() -> None:
+    """The permission is written once (a plugin's ``permissions.py``): what
+    ``oro_register_permissions`` declares and what guards the routes are the same name, doc and
+    default, without the declaration importing the routes."""
+    spec = PermissionSpec("demo", "Demo routes.", default=False)
+    permissions = PermissionRegistry()
+    with permissions.registering("demo-plugin"):
+        declared = permissions.declare(spec)
+    group = RouteGroup.guarded(
+        spec, handlers={"demo.x": handler, "demo.y": handler}, timeouts={"demo.y": 5.0}
+    )
+    by_group = PermissionRegistry()
+    with by_group.registering("demo-plugin"):
+        from_group = by_group.add_group(group)
+
+    assert (declared.name, declared.doc, declared.default, declared.plugin) == (
+        "demo",
+        "Demo routes.",
+        False,
+        "demo-plugin",
+    )
+    assert (from_group.name, from_group.doc, from_group.default) == (
+        declared.name,
+        declared.doc,
+        declared.default,
+    )
+    assert (group.permission, dict(group.timeouts), group.shared) == (
+        "demo",
+        {"demo.y": 5.0},
+        set(),
     )
 
 

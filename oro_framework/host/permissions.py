@@ -11,7 +11,7 @@ from oro_framework.host.registry import Registry
 if TYPE_CHECKING:
     from oro_framework.host.router import RouteGroup
 
-__all__ = ["Permission", "PermissionRegistry"]
+__all__ = ["Permission", "PermissionRegistry", "PermissionSpec"]
 
 _PERMISSION_NAME: Final = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -25,6 +25,26 @@ class Permission:
     doc: str
     default: bool = True
     plugin: str = "oro"
+
+
+@final
+@dataclass(frozen=True)
+class PermissionSpec:
+    """A permission as a plugin writes it once, in a module that imports nothing heavy
+    (its ``permissions.py``): ``oro_register_permissions`` declares it with
+    :meth:`PermissionRegistry.declare` and the routes it guards name it with
+    :meth:`RouteGroup.guarded <oro_framework.RouteGroup.guarded>`. So commands that only
+    declare (``oro config get``, ``oro config set``) never import the plugin's routes, nor the
+    state and libraries the routes import.
+
+    :ivar name: ``permissions.allow_<name>`` in the app's ``oro.toml`` turns it off.
+    :ivar doc: what the permission allows, for ``oro config list --describe`` and the docs.
+    :ivar default: whether it is allowed when the app's config does not say.
+    """
+
+    name: str
+    doc: str
+    default: bool = True
 
 
 @final
@@ -46,9 +66,18 @@ class PermissionRegistry(Registry[Permission]):
         self._claim(name, permission)
         return permission
 
+    def declare(self, spec: PermissionSpec) -> Permission:
+        """Declare the permission ``spec`` describes (see :class:`PermissionSpec`).
+
+        :raises RegistrationError: the name is not a valid identifier.
+        :raises RegistrationConflict: another plugin declared the same name.
+        """
+        return self.add(spec.name, spec.doc, default=spec.default)
+
     def add_group(self, group: RouteGroup) -> Permission:
-        """Declare the permission that guards ``group``, with its doc and default: the one
-        place a plugin's permission is written is its :class:`~oro_framework.RouteGroup`.
+        """Declare the permission that guards ``group``, with its doc and default, where the
+        group writes it (a plugin whose routes are cheap to import; otherwise
+        :meth:`declare` its :class:`PermissionSpec`).
 
         :raises RegistrationError: the name is not a valid identifier.
         :raises RegistrationConflict: another plugin declared the same name.

@@ -56,6 +56,7 @@ from oro_framework.host.watchdog import working_on
 
 if TYPE_CHECKING:
     from oro_framework.host.hooks import HookCaller
+    from oro_framework.host.permissions import PermissionSpec
 
 __all__ = [
     "DEFAULT_THREADS",
@@ -239,6 +240,28 @@ class RouteGroup:
     timeouts: Mapping[str, float] = field(default_factory=dict)
     default: bool = True
     shared: frozenset[str] = frozenset()
+
+    @classmethod
+    def guarded(
+        cls,
+        permission: PermissionSpec,
+        *,
+        handlers: Mapping[str, Handler],
+        timeouts: Mapping[str, float] | None = None,
+        shared: frozenset[str] = frozenset(),
+    ) -> RouteGroup:
+        """The group of ``handlers`` guarded by ``permission``, whose name, doc and default it
+        takes: the permission is written once, in a module the plugin's
+        ``oro_register_permissions`` imports without importing the routes
+        (:class:`~oro_framework.PermissionSpec`)."""
+        return cls(
+            permission=permission.name,
+            doc=permission.doc,
+            handlers=handlers,
+            timeouts=timeouts or {},
+            default=permission.default,
+            shared=shared,
+        )
 
     def __post_init__(self) -> None:
         unknown = sorted(set(self.timeouts) - set(self.handlers))

@@ -1,9 +1,10 @@
 """The oro-hello plugin: hook implementations only.
 
 The host finds this module through the entry point ``hello = "oro_hello.plugin"`` and calls the
-functions below by name. Each hands the host what the plugin declares elsewhere: the route group
-(with its permission) in ``routes.py``, the settings dataclass in ``settings.py``, the state in
-``state.py``, the ES modules in ``js/`` (named by the ``@module`` headers of their ``.d.ts``).
+functions below by name. Each hands the host what the plugin declares elsewhere: the permission
+in ``permissions.py``, the route group it guards in ``routes.py``, the settings dataclass in
+``settings.py``, the state in ``state.py``, the ES modules in ``js/`` (named by the ``@module``
+headers of their ``.d.ts``).
 
 Every ``oro`` command imports this module (``oro --help`` too), so it imports only ``hookimpl``:
 each hook imports what it hands over when the host calls it.
@@ -31,9 +32,9 @@ JS_DIRECTORY: Final = Path(__file__).parent / "js"
 
 @hookimpl
 def oro_register_permissions(permissions: PermissionRegistry) -> None:
-    from oro_hello.routes import ROUTES
+    from oro_hello.permissions import HELLO
 
-    permissions.add_group(ROUTES)
+    permissions.declare(HELLO)
 
 
 @hookimpl

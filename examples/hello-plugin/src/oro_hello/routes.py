@@ -8,6 +8,7 @@ from typing import Any, Final
 import anyio
 from oro_framework import EventStream, InvalidArgumentError, Request, RouteGroup, ServerSentEvent
 
+from oro_hello.permissions import HELLO
 from oro_hello.state import STATE, HelloState
 
 __all__ = ["ROUTES"]
@@ -47,9 +48,8 @@ async def _count(state: HelloState, to: int, interval: float) -> AsyncIterator[S
         state.open_streams.discard(stream_id)
 
 
-ROUTES: Final = RouteGroup(
-    permission="hello",
-    doc="Greet the user and count out loud (oro-hello).",
+ROUTES: Final = RouteGroup.guarded(
+    HELLO,
     handlers={
         "hello.greet": greet,
         "hello.count": count,

@@ -3,9 +3,9 @@
 The host finds this module through the plugin's entry point and calls the functions below by
 name, in phases: permissions, config keys, ``oro_configure`` (once the config is loaded), routes,
 JS modules, services; ``oro_unconfigure`` when the host closes. Each hands the host what the
-plugin declares elsewhere: the route group (with its permission) in ``routes.py``, the settings
-dataclass in ``settings.py``, the state in ``state.py``, the ES modules in ``js/`` (named by the
-``@module``/``@alias`` headers of their ``.d.ts`` files).
+plugin declares elsewhere: the permission in ``permissions.py``, the route group it guards in
+``routes.py``, the settings dataclass in ``settings.py``, the state in ``state.py``, the ES
+modules in ``js/`` (named by the ``@module``/``@alias`` headers of their ``.d.ts`` files).
 
 Every ``oro`` command imports this module (``oro --help`` too), so it imports only ``hookimpl``:
 each hook imports what it hands over when the host calls it.
@@ -33,9 +33,9 @@ JS_DIRECTORY: Final = Path(__file__).parent / "js"
 
 @hookimpl
 def oro_register_permissions(permissions: PermissionRegistry) -> None:
-    from oro_template.routes import ROUTES
+    from oro_template.permissions import TEMPLATE
 
-    permissions.add_group(ROUTES)
+    permissions.declare(TEMPLATE)
 
 
 @hookimpl

@@ -7,6 +7,7 @@ from typing import Any, Final
 
 from oro_framework import Request, RouteGroup
 
+from oro_template.permissions import TEMPLATE
 from oro_template.state import STATE
 
 __all__ = ["ROUTES"]
@@ -27,9 +28,8 @@ def digest(request: Request) -> dict[str, Any]:
     return {"sha256": hashlib.sha256(request.body).hexdigest(), "size": len(request.body)}
 
 
-ROUTES: Final = RouteGroup(
-    permission="template",
-    doc="Echo values and digest bytes (oro-template).",
+ROUTES: Final = RouteGroup.guarded(
+    TEMPLATE,
     handlers={
         "template.echo": echo,
         "template.digest": digest,

@@ -10,6 +10,7 @@ import anyio
 
 from oro_ai.errors import APIError
 from oro_ai.models import real_path_within
+from oro_ai.permissions import AI
 from oro_ai.state import STATE
 from oro_framework import (
     InvalidArgumentError,
@@ -177,9 +178,8 @@ async def lora_detach(request: Request) -> dict[str, Any]:
     return {"name": name, "model": file.name, "detached": detached}
 
 
-ROUTES: Final = RouteGroup(
-    permission="ai",
-    doc="Run local language models (ai.llm.* routes and /ai/llama).",
+ROUTES: Final = RouteGroup.guarded(
+    AI,
     handlers={
         "ai.llm.model.load": model_load,
         "ai.llm.model.unload": model_unload,

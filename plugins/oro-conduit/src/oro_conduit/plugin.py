@@ -28,9 +28,9 @@ JS_DIRECTORY: Final = Path(__file__).parent / "js"
 
 @hookimpl
 def oro_register_permissions(permissions: PermissionRegistry) -> None:
-    from oro_conduit.routes import ROUTES
+    from oro_conduit.permissions import CONDUIT
 
-    permissions.add_group(ROUTES)
+    permissions.declare(CONDUIT)
 
 
 @hookimpl

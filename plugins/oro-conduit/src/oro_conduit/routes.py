@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from oro_conduit.settings import PERMISSION
+from oro_conduit.permissions import CONDUIT
 from oro_conduit.state import STATE
 from oro_framework import ByteStream, NotFoundError, Request, RouteGroup
 
@@ -59,9 +59,8 @@ async def take(request: Request) -> bytes | ByteStream:
     return ByteStream(parked.body, parked.media_type)
 
 
-ROUTES: Final = RouteGroup(
-    permission=PERMISSION,
-    doc="The Conduit WebSocket channel: status, start/stop, shared key (oro-conduit).",
+ROUTES: Final = RouteGroup.guarded(
+    CONDUIT,
     handlers={
         "internal.conduit.status": status,
         "internal.conduit.start": start,

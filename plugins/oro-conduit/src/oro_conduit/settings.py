@@ -6,11 +6,12 @@ import re
 from dataclasses import dataclass
 from typing import Final, final
 
+from oro_conduit.permissions import CONDUIT
 from oro_framework import setting, setting_from, validators
 
 __all__ = ["ANY_ORIGIN", "MIN_STRONG_KEY", "PERMISSION", "SOCKET_MIN_KEY", "ConduitSettings"]
 
-PERMISSION: Final = "conduit"
+PERMISSION: Final = CONDUIT.name
 """The permission of :data:`oro_conduit.routes.ROUTES`, which the server also checks before
 handing reply bodies to ``fetch``."""
 _MIB: Final = 1024 * 1024

@@ -36,6 +36,7 @@ from typing import Any, Final, final
 import anyio
 import anyio.abc
 
+from oro_desktop.permissions import NETWORK_STATUS as PERMISSION
 from oro_framework import Host, InvalidArgumentError, Request, RouteGroup, StashKey
 
 __all__ = [
@@ -256,9 +257,8 @@ async def status(request: Request) -> dict[str, Any]:
     return request.host.stash[NETWORK_STATUS].status.to_json()
 
 
-ROUTES: Final = RouteGroup(
-    permission="network_status",
-    doc="Read whether the machine is online (oro:network-status, navigator.onLine).",
+ROUTES: Final = RouteGroup.guarded(
+    PERMISSION,
     handlers={"network.status": status},
     shared=frozenset({"network.status"}),
 )

@@ -31,12 +31,10 @@ STOP_GRACE_SECONDS: Final = 3.0
 
 @hookimpl
 def oro_register_permissions(permissions: PermissionRegistry) -> None:
-    from oro_desktop.network_status import ROUTES as NETWORK_STATUS_ROUTES
-    from oro_desktop.routes import ROUTE_GROUPS
+    from oro_desktop.permissions import CLIPBOARD, DIALOGS, MENUS, NETWORK_STATUS, NOTIFICATIONS
 
-    for group in ROUTE_GROUPS:
-        permissions.add_group(group)
-    permissions.add_group(NETWORK_STATUS_ROUTES)
+    for permission in (MENUS, DIALOGS, NOTIFICATIONS, CLIPBOARD, NETWORK_STATUS):
+        permissions.declare(permission)
 
 
 @hookimpl

@@ -20,9 +20,9 @@ JS_DIRECTORY: Final = Path(__file__).parent / "js"
 
 @hookimpl
 def oro_register_permissions(permissions: PermissionRegistry) -> None:
-    from oro_dns.routes import ROUTES
+    from oro_dns.permissions import DNS
 
-    permissions.add_group(ROUTES)
+    permissions.declare(DNS)
 
 
 @hookimpl

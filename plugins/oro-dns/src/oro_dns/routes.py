@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from oro_dns import lookup as lookups
+from oro_dns.permissions import DNS
 from oro_dns.state import STATE
 from oro_framework import Request, RouteGroup
 
@@ -46,9 +47,8 @@ async def servers(request: Request) -> dict[str, Any]:
     return {"servers": [str(server) for server in request.host.stash[STATE].servers]}
 
 
-ROUTES: Final = RouteGroup(
-    permission="dns",
-    doc="Resolve host names and query DNS records (oro:dns, node:dns).",
+ROUTES: Final = RouteGroup.guarded(
+    DNS,
     handlers={
         "dns.lookup": lookup,
         "dns.resolve": resolve,

@@ -27,9 +27,9 @@ JS_DIRECTORY: Final = Path(__file__).parent / "js"
 
 @hookimpl
 def oro_register_permissions(permissions: PermissionRegistry) -> None:
-    from oro_fs.routes import ROUTES
+    from oro_fs.permissions import FILESYSTEM
 
-    permissions.add_group(ROUTES)
+    permissions.declare(FILESYSTEM)
 
 
 @hookimpl

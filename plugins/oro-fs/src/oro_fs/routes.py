@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Final
 
 from oro_framework import Request, RouteGroup
+from oro_fs.permissions import FILESYSTEM
 from oro_fs.routes_common import CONSTANTS
 from oro_fs.routes_descriptors import (
     close,
@@ -59,10 +60,8 @@ async def constants(request: Request) -> dict[str, int]:
     return dict(CONSTANTS)
 
 
-ROUTES: Final = RouteGroup(
-    permission="filesystem",
-    doc="Read and write files in the app's sandbox: its resources (read-only), data and temp "
-    "directories and configured mounts (oro:fs, node:fs).",
+ROUTES: Final = RouteGroup.guarded(
+    FILESYSTEM,
     handlers={
         "fs.constants": constants,
         "fs.open": open_file,

@@ -10,6 +10,7 @@ from typing import Any, Final
 
 from oro_framework import ErrnoError, InvalidArgumentError, Request, RouteGroup
 from oro_process.backend import BACKEND, BackendProcess, oro_message
+from oro_process.permissions import BACKEND_PROCESS
 
 __all__ = ["BACKEND_ROUTES"]
 
@@ -77,10 +78,8 @@ async def write(request: Request) -> Reply:
     return {"bytes": written}
 
 
-BACKEND_ROUTES: Final = RouteGroup(
-    permission="backend_process",
-    doc="Start, stop and write to the app's backend process ([process.backend] cmd, Oro's "
-    "[linux] cmd; application.backend, oro:backend).",
+BACKEND_ROUTES: Final = RouteGroup.guarded(
+    BACKEND_PROCESS,
     handlers={
         "application.backend.open": open_,
         "application.backend.close": close,

@@ -27,11 +27,10 @@ JS_DIRECTORY: Final = Path(__file__).parent / "js"
 
 @hookimpl
 def oro_register_permissions(permissions: PermissionRegistry) -> None:
-    from oro_process.backend_routes import BACKEND_ROUTES
-    from oro_process.routes import ROUTES
+    from oro_process.permissions import BACKEND_PROCESS, CHILD_PROCESS
 
-    permissions.add_group(ROUTES)
-    permissions.add_group(BACKEND_ROUTES)
+    permissions.declare(CHILD_PROCESS)
+    permissions.declare(BACKEND_PROCESS)
 
 
 @hookimpl

@@ -26,6 +26,7 @@ from oro_framework import (
 )
 from oro_process.children import Child
 from oro_process.errors import InvalidStateError, stdin_closed
+from oro_process.permissions import CHILD_PROCESS
 from oro_process.policy import parse_env
 from oro_process.signals import parse_signal
 from oro_process.state import STATE, ChildProcesses
@@ -429,10 +430,8 @@ async def _run(
     return {"pid": child.pid, **exit_, **_encode(held, collected), "encoding": "base64"}
 
 
-ROUTES: Final = RouteGroup(
-    permission="child_process",
-    doc="Run the programs [process] allows as child processes (oro:child_process, "
-    "node:child_process).",
+ROUTES: Final = RouteGroup.guarded(
+    CHILD_PROCESS,
     handlers={
         "child_process.spawn": spawn,
         "child_process.exec": exec_,

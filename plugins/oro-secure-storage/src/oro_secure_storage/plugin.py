@@ -35,9 +35,9 @@ JS_DIRECTORY: Final = Path(__file__).parent / "js"
 
 @hookimpl
 def oro_register_permissions(permissions: PermissionRegistry) -> None:
-    from oro_secure_storage.routes import ROUTES
+    from oro_secure_storage.permissions import SECURE_STORAGE
 
-    permissions.add_group(ROUTES)
+    permissions.declare(SECURE_STORAGE)
 
 
 @hookimpl

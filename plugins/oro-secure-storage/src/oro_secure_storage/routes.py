@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from oro_framework import InvalidArgumentError, Params, Request, RouteGroup
+from oro_secure_storage.permissions import SECURE_STORAGE
 from oro_secure_storage.state import STATE
 from oro_secure_storage.values import (
     DEFAULT_SCOPE,
@@ -85,10 +86,8 @@ def _key(params: Params) -> str:
     return text_field(params, "key", MAX_KEY_CHARS)
 
 
-ROUTES: Final = RouteGroup(
-    permission="secure_storage",
-    doc="Keep secrets in the desktop's Secret Service (GNOME Keyring, KeePassXC), per app and "
-    "scope (oro:secure-storage).",
+ROUTES: Final = RouteGroup.guarded(
+    SECURE_STORAGE,
     handlers={
         "secureStorage.set": set_value,
         "secureStorage.get": get_value,

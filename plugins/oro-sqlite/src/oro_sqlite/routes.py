@@ -24,6 +24,7 @@ from oro_sqlite.binary import BinaryRequest, bad_frame, decode_request, encode_r
 from oro_sqlite.database import DEFAULT_STEP_LIMIT
 from oro_sqlite.hardening import MAX_VARIABLES
 from oro_sqlite.paths import OPEN_CREATE, OPEN_READWRITE
+from oro_sqlite.permissions import SQLITE
 from oro_sqlite.state import STATE, Databases
 from oro_sqlite.values import decode_params
 
@@ -218,9 +219,8 @@ async def finalize(request: Request) -> Reply:
     return {"id": statement.id}
 
 
-ROUTES: Final = RouteGroup(
-    permission="sqlite",
-    doc="Open SQLite databases in the app's sandbox and run SQL on them (oro:sqlite).",
+ROUTES: Final = RouteGroup.guarded(
+    SQLITE,
     handlers={
         "sqlite.open": open_,
         "sqlite.close": close,

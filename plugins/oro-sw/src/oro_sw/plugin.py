@@ -20,9 +20,9 @@ JS_DIRECTORY: Final = Path(__file__).parent / "js"
 
 @hookimpl
 def oro_register_permissions(permissions: PermissionRegistry) -> None:
-    from oro_sw.routes import ROUTES
+    from oro_sw.permissions import SERVICE_WORKER
 
-    permissions.add_group(ROUTES)
+    permissions.declare(SERVICE_WORKER)
 
 
 @hookimpl

@@ -9,6 +9,7 @@ from typing import Any, Final
 from urllib.parse import urlsplit
 
 from oro_framework import InvalidArgumentError, NotSupportedError, Request, RouteGroup
+from oro_sw.permissions import SERVICE_WORKER
 from oro_sw.state import STATE
 from oro_sw.store import STATES, Record, Store
 from oro_sw.urls import check_scope, check_script_url, origin_of, registration_id
@@ -197,9 +198,8 @@ async def fetch(request: Request) -> None:
     )
 
 
-ROUTES: Final = RouteGroup(
-    permission="service_worker",
-    doc="Register Service Workers and keep their storage (oro:service-worker).",
+ROUTES: Final = RouteGroup.guarded(
+    SERVICE_WORKER,
     handlers={
         "serviceWorker.register": register_worker,
         "serviceWorker.unregister": unregister,

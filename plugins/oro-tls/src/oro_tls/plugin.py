@@ -27,10 +27,10 @@ JS_DIRECTORY: Final = Path(__file__).parent / "js"
 
 @hookimpl
 def oro_register_permissions(permissions: PermissionRegistry) -> None:
-    from oro_tls.routes import TCP_ROUTES, TLS_ROUTES
+    from oro_tls.permissions import TCP, TLS
 
-    permissions.add_group(TCP_ROUTES)
-    permissions.add_group(TLS_ROUTES)
+    permissions.declare(TCP)
+    permissions.declare(TLS)
 
 
 @hookimpl

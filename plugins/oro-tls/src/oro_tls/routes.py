@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Final
 
 from oro_framework import RouteGroup
+from oro_tls.permissions import TCP, TLS
 from oro_tls.routes_common import Handler
 from oro_tls.routes_connecting import tcp_connect, tls_connect
 from oro_tls.routes_connections import (
@@ -73,16 +74,14 @@ _TLS_HANDLERS: Final[dict[str, Handler]] = {
     **connection_routes("tls", "tls.server"),
 }
 
-TCP_ROUTES: Final = RouteGroup(
-    permission="tcp",
-    doc="Open TCP connections and listen for them (oro:net, node:net).",
+TCP_ROUTES: Final = RouteGroup.guarded(
+    TCP,
     handlers=_TCP_HANDLERS,
     timeouts=_waiting_for_the_peer(_TCP_HANDLERS),
 )
 """Every ``tcp.*`` route, guarded by ``tcp`` (``[permissions] allow_tcp``)."""
-TLS_ROUTES: Final = RouteGroup(
-    permission="tls",
-    doc="Open TLS connections and serve TLS, with certificate pins (oro:tls, node:tls).",
+TLS_ROUTES: Final = RouteGroup.guarded(
+    TLS,
     handlers=_TLS_HANDLERS,
     timeouts=_waiting_for_the_peer(_TLS_HANDLERS),
 )

@@ -27,9 +27,9 @@ JS_DIRECTORY: Final = Path(__file__).parent / "js"
 
 @hookimpl
 def oro_register_permissions(permissions: PermissionRegistry) -> None:
-    from oro_udp.routes import ROUTES
+    from oro_udp.permissions import UDP
 
-    permissions.add_group(ROUTES)
+    permissions.declare(UDP)
 
 
 @hookimpl

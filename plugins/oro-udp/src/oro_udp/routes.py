@@ -22,6 +22,7 @@ from oro_udp.addresses import (
     wildcard,
 )
 from oro_udp.errors import already_bound, is_connected, not_connected
+from oro_udp.permissions import UDP
 from oro_udp.service import UdpSockets
 from oro_udp.sockets import BindOptions, UdpSocket
 from oro_udp.state import STATE
@@ -443,9 +444,8 @@ async def capabilities(request: Request) -> Reply:
     }
 
 
-ROUTES: Final = RouteGroup(
-    permission="udp",
-    doc="Send and receive UDP datagrams: unicast, broadcast, multicast (oro:dgram, node:dgram).",
+ROUTES: Final = RouteGroup.guarded(
+    UDP,
     handlers={
         "udp.bind": bind,
         "udp.connect": connect,

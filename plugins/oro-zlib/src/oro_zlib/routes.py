@@ -19,6 +19,7 @@ import anyio
 from oro_framework import InvalidArgumentError, Params, Request, RouteGroup
 from oro_zlib.codec import FORMATS, Flush, Format, Options, compress, compress_bound, decompress
 from oro_zlib.errors import input_too_large, stream_closed
+from oro_zlib.permissions import ZLIB
 from oro_zlib.settings import ZlibSettings
 from oro_zlib.state import STATE, ZlibState
 from oro_zlib.streams import Mode
@@ -169,9 +170,8 @@ async def stream_close(request: Request) -> dict[str, Any]:
     return {"closed": closed}
 
 
-ROUTES: Final = RouteGroup(
-    permission="zlib",
-    doc="Compress and decompress with zlib (oro-zlib).",
+ROUTES: Final = RouteGroup.guarded(
+    ZLIB,
     handlers={
         "zlib.capabilities": capabilities,
         "zlib.deflate": deflate,

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from oro_desktop.clipboard.content import SELECTIONS, ClipboardContent, Selection
 from oro_desktop.part import gui_toolkit
+from oro_desktop.permissions import CLIPBOARD
 from oro_desktop.state import STATE
 from oro_framework import InvalidArgumentError, Request, RouteGroup
 
@@ -112,10 +113,8 @@ def _text(value: str, name: str) -> str:
     return value
 
 
-ROUTES: Final = RouteGroup(
-    permission="clipboard",
-    doc="Read and write the clipboard and the primary selection: text, HTML, PNG images "
-    "(oro:clipboard).",
+ROUTES: Final = RouteGroup.guarded(
+    CLIPBOARD,
     handlers={
         "clipboard.readText": read_text,
         "clipboard.writeText": write_text,

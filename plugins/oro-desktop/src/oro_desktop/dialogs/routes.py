@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from oro_desktop.dialogs.options import PickerOptions
+from oro_desktop.permissions import DIALOGS
 from oro_desktop.state import STATE
 from oro_framework import Request, RouteGroup
 
@@ -36,10 +37,8 @@ async def show_file_system_picker(request: Request) -> dict[str, Any]:
     return {"paths": [item.path for item in picked]}
 
 
-ROUTES: Final = RouteGroup(
-    permission="dialogs",
-    doc="Native file dialogs (window.showFileSystemPicker): a picked path becomes usable "
-    "through oro:fs for the page.",
+ROUTES: Final = RouteGroup.guarded(
+    DIALOGS,
     handlers={"window.showFileSystemPicker": show_file_system_picker},
     timeouts={"window.showFileSystemPicker": DIALOG_TIMEOUT},
 )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Final
 
+from oro_desktop.permissions import MENUS
 from oro_desktop.state import STATE
 from oro_framework import InvalidArgumentError, NotFoundError, Request, RouteGroup, Window
 
@@ -81,9 +82,8 @@ def _text(request: Request) -> str:
         raise InvalidArgumentError("Menu text must be UTF-8", parameter="value") from None
 
 
-ROUTES: Final = RouteGroup(
-    permission="menus",
-    doc="Menus: the system menu, context menus and the tray (menuItemSelected events).",
+ROUTES: Final = RouteGroup.guarded(
+    MENUS,
     handlers={
         "application.setSystemMenu": set_system_menu,
         "application.setSystemMenuItemEnabled": set_system_menu_item_enabled,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 from typing import Any, Final
 
+from oro_desktop.permissions import NOTIFICATIONS
 from oro_desktop.state import STATE
 from oro_framework import InvalidArgumentError, OutOfRangeError, Params, Request, RouteGroup
 
@@ -145,10 +146,8 @@ def _icon_uri(request: Request, icon: str) -> str:
     return path.as_uri()
 
 
-ROUTES: Final = RouteGroup(
-    permission="notifications",
-    doc="Desktop notifications through the session's org.freedesktop.Notifications service "
-    "(oro:notification).",
+ROUTES: Final = RouteGroup.guarded(
+    NOTIFICATIONS,
     handlers={
         "notification.show": show,
         "notification.close": close,

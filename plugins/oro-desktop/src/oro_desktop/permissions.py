@@ -1,0 +1,35 @@
+"""The permissions oro-desktop declares (``[permissions] allow_<name>`` in an app), written once:
+``plugin.py`` declares them without importing the routes they guard, which name them with
+``RouteGroup.guarded``."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from oro_framework import PermissionSpec
+
+__all__ = ["CLIPBOARD", "DIALOGS", "MENUS", "NETWORK_STATUS", "NOTIFICATIONS"]
+
+NETWORK_STATUS: Final = PermissionSpec(
+    "network_status",
+    "Read whether the machine is online (oro:network-status, navigator.onLine).",
+)
+MENUS: Final = PermissionSpec(
+    "menus",
+    "Menus: the system menu, context menus and the tray (menuItemSelected events).",
+)
+CLIPBOARD: Final = PermissionSpec(
+    "clipboard",
+    "Read and write the clipboard and the primary selection: text, HTML, PNG images "
+    "(oro:clipboard).",
+)
+NOTIFICATIONS: Final = PermissionSpec(
+    "notifications",
+    "Desktop notifications through the session's org.freedesktop.Notifications service "
+    "(oro:notification).",
+)
+DIALOGS: Final = PermissionSpec(
+    "dialogs",
+    "Native file dialogs (window.showFileSystemPicker): a picked path becomes usable "
+    "through oro:fs for the page.",
+)

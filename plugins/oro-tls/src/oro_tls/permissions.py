@@ -1,0 +1,20 @@
+"""The permissions oro-tls declares (``[permissions] allow_<name>`` in an app), written once:
+``plugin.py`` declares them without importing the routes they guard, which name them with
+``RouteGroup.guarded``."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from oro_framework import PermissionSpec
+
+__all__ = ["TCP", "TLS"]
+
+TCP: Final = PermissionSpec(
+    "tcp",
+    "Open TCP connections and listen for them (oro:net, node:net).",
+)
+TLS: Final = PermissionSpec(
+    "tls",
+    "Open TLS connections and serve TLS, with certificate pins (oro:tls, node:tls).",
+)
