@@ -8,9 +8,9 @@ from typing import Final
 
 from oro_framework import PermissionSpec
 
-__all__ = ["TEMPLATE"]
+__all__ = ["PERMISSION"]
 
-TEMPLATE: Final = PermissionSpec(
+PERMISSION: Final = PermissionSpec(
     "template",
     "Echo values and digest bytes (oro-template).",
 )

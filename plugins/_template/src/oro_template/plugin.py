@@ -33,9 +33,9 @@ JS_DIRECTORY: Final = Path(__file__).parent / "js"
 
 @hookimpl
 def oro_register_permissions(permissions: PermissionRegistry) -> None:
-    from oro_template.permissions import TEMPLATE
+    from oro_template.permissions import PERMISSION
 
-    permissions.declare(TEMPLATE)
+    permissions.declare(PERMISSION)
 
 
 @hookimpl

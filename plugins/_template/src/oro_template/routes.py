@@ -7,7 +7,7 @@ from typing import Any, Final
 
 from oro_framework import Request, RouteGroup
 
-from oro_template.permissions import TEMPLATE
+from oro_template.permissions import PERMISSION
 from oro_template.state import STATE
 
 __all__ = ["ROUTES"]
@@ -29,7 +29,7 @@ def digest(request: Request) -> dict[str, Any]:
 
 
 ROUTES: Final = RouteGroup.guarded(
-    TEMPLATE,
+    PERMISSION,
     handlers={
         "template.echo": echo,
         "template.digest": digest,
