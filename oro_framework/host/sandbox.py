@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from oro_framework.host.file_grants import FileGrant
     from oro_framework.host.request import Request
 
-__all__ = ["Sandbox", "SandboxRoot", "SandboxTarget", "SandboxWalk", "real_path"]
+__all__ = ["Sandbox", "SandboxRoot", "SandboxTarget", "SandboxWalk", "inside_folder", "real_path"]
 
 _MAX_SYMLINKS: Final = 40
 """Symlinks (and ``..`` in their targets) followed before a resolution fails with ELOOP, as
@@ -182,7 +182,7 @@ class _Anchors:
         for anchor, root, real in self._entries:
             if not (real or spellings):
                 continue
-            if path != anchor and not path.startswith(anchor.rstrip(os.sep) + os.sep):
+            if not inside_folder(path, anchor):
                 continue
             rest = _split(path[len(anchor) :])
             if root.only is None:
@@ -544,7 +544,7 @@ class Sandbox:
         if target.parts[:1] and target.parts[0] in target.root.concealed:
             return True
         absolute = target.absolute
-        return any(absolute == path or absolute.startswith(path + os.sep) for path in self.hidden)
+        return any(inside_folder(absolute, path) for path in self.hidden)
 
     def concealed_in(self, directory: SandboxTarget) -> frozenset[str]:
         """Names a listing of ``directory`` leaves out (the root's concealed top level, and the
@@ -635,6 +635,12 @@ def _check_text(text: str) -> bytes:
     if b"\0" in encoded:
         raise _refusal("path contains a NUL byte", text)
     return encoded
+
+
+def inside_folder(path: str, root: str) -> bool:
+    """Whether ``path`` is ``root`` or below it, both absolute and normalised (no ``..``): by
+    whole names, so ``/data2`` is not inside ``/data``."""
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def _split(path: str) -> tuple[str, ...]:

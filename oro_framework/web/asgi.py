@@ -12,6 +12,7 @@ import trio
 from oro_framework.web.wire.http import ClientGoneError
 
 __all__ = [
+    "ZERO_COPY_SEND",
     "ClientGoneError",
     "HeaderList",
     "Message",
@@ -31,6 +32,9 @@ Message: TypeAlias = MutableMapping[str, Any]
 Receive: TypeAlias = Callable[[], Awaitable[Message]]
 Send: TypeAlias = Callable[[Message], Awaitable[None]]
 HeaderList: TypeAlias = list[tuple[bytes, bytes]]
+ZERO_COPY_SEND: Final = "http.response.zerocopysend"
+"""The ASGI extension for sending a file's bytes: the message type, and the scope extension by
+which the server (``web/http_server.py``) says it takes it."""
 
 
 class Cancellable(Protocol):

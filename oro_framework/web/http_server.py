@@ -33,6 +33,7 @@ import anyio
 import anyio.abc
 import h11
 
+from oro_framework.web.asgi import ZERO_COPY_SEND
 from oro_framework.web.wire import (
     ClientGoneError,
     Connection,
@@ -60,7 +61,6 @@ ASGIApp = Callable[
     Awaitable[None],
 ]
 
-_ZERO_COPY_SEND: Final = "http.response.zerocopysend"
 _ASGI: Final = {"version": "3.0", "spec_version": "2.4"}
 _CLOSE_APP_FAILED: Final = 1011
 _CLOSE_ABNORMAL: Final = 1006
@@ -92,7 +92,7 @@ def _scope(connection: Connection, request: h11.Request, kind: str) -> dict[str,
         "headers": list(request.headers),
         "client": connection.client,
         "server": connection.server,
-        "extensions": {_ZERO_COPY_SEND: {}} if kind == "http" else {},
+        "extensions": {ZERO_COPY_SEND: {}} if kind == "http" else {},
     }
 
 
@@ -187,7 +187,7 @@ class _Exchange:
                 raise RuntimeError("http.response.start sent twice")
             self.pending_start = message
             return
-        if kind == _ZERO_COPY_SEND:
+        if kind == ZERO_COPY_SEND:
             body: Any = _file_span(message)
         elif kind == "http.response.body":
             body = message.get("body", b"")

@@ -43,10 +43,11 @@ from urllib.parse import quote
 
 import anyio
 
+from oro_framework.host.sandbox import inside_folder
 from oro_framework.web.asgi import send_response
 from oro_framework.web.module_format import format_of
 from oro_framework.web.resources import send_file, stat_file
-from oro_framework.web.specifiers import inside_folder, resolve_specifier, rewrite_imports
+from oro_framework.web.specifiers import resolve_specifier, rewrite_imports
 
 if TYPE_CHECKING:
     from oro_framework.web.bridge.call import Call

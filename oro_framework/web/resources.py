@@ -22,11 +22,16 @@ import anyio
 
 from oro_framework.host.config.files import CONFIG_FILE_NAMES
 from oro_framework.mime import guess_media_type
-from oro_framework.web.asgi import HeaderList, Send, send_response, start_response
+from oro_framework.web.asgi import (
+    ZERO_COPY_SEND,
+    HeaderList,
+    Send,
+    send_response,
+    start_response,
+)
 
 __all__ = [
     "PYTHON_SUFFIXES",
-    "ZERO_COPY_SEND",
     "ByteRange",
     "FileInfo",
     "ForbiddenPathError",
@@ -49,8 +54,6 @@ __all__ = [
 CHUNK_SIZE: Final = 1024 * 1024
 """Bytes per read when a file is streamed through Python: each read is a thread hop, so 64 KiB
 chunks capped a 64 MiB file at ~200 MB/s; 1 MiB ones reach ~600 MB/s."""
-ZERO_COPY_SEND: Final = "http.response.zerocopysend"
-"""The ASGI extension (message type and scope extension name) for sending a file's bytes."""
 _TEXT_TYPES_WITH_CHARSET: Final = ("text/", "application/json", "application/manifest+json")
 _SCRIPT_DESTINATIONS: Final = frozenset({"script", "worker", "serviceworker", "sharedworker"})
 _MAX_REPORTED_MISSING: Final = 256

@@ -30,6 +30,7 @@ from typing import Any, Final, Protocol, final
 from urllib.parse import unquote, urlsplit
 
 from oro_framework.host.exchange import MODULE_PREFIX
+from oro_framework.host.sandbox import inside_folder
 
 __all__ = [
     "NAMESPACE_EXPORTS_PATH",
@@ -39,7 +40,6 @@ __all__ = [
     "SpecifierSite",
     "import_map_candidates",
     "import_sites",
-    "inside_folder",
     "namespace_exports",
     "namespace_name",
     "resolve_specifier",
@@ -479,11 +479,6 @@ class ModuleRewriter:
     def _is_as_is(self, path: Path) -> bool:
         text = str(path)
         return any(inside_folder(text, folder) for folder in self.as_is)
-
-
-def inside_folder(path: str, root: str) -> bool:
-    """Whether ``path`` is ``root`` or below it, both absolute and normalised (no ``..``)."""
-    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def import_map_candidates(value: str, roots: Sequence[Path]) -> tuple[list[Path], str | None]:

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, final
 
 from oro_framework.host.mounts import Mount
-from oro_framework.web.asgi import HeaderList, Receive, Scope, Send
-from oro_framework.web.resources import ZERO_COPY_SEND
+from oro_framework.web.asgi import ZERO_COPY_SEND, HeaderList, Receive, Scope, Send
 
 if TYPE_CHECKING:
     from oro_framework.web.bridge.app import Bridge

@@ -11,8 +11,7 @@ from collections.abc import Awaitable, Callable
 import anyio
 
 from oro_framework.host.exchange import WireReply
-from oro_framework.web.asgi import Scope, Send
-from oro_framework.web.resources import ZERO_COPY_SEND
+from oro_framework.web.asgi import ZERO_COPY_SEND, Scope, Send
 
 __all__ = ["FILE_PIECE_BYTES", "can_send_file", "send_file"]
 
