@@ -1,6 +1,5 @@
-"""The permissions oro-desktop declares (``[permissions] allow_<name>`` in an app), written once:
-``plugin.py`` declares them without importing the routes they guard, which name them with
-``RouteGroup.guarded``."""
+"""oro-desktop's permissions, declared without importing the routes they guard
+(docs/writing-plugins.md, "A permission")."""
 
 from __future__ import annotations
 

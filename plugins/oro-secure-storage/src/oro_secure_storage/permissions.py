@@ -1,6 +1,5 @@
-"""The permissions oro-secure-storage declares (``[permissions] allow_<name>``), written once:
-``plugin.py`` declares them without importing the routes they guard, which name them with
-``RouteGroup.guarded``."""
+"""oro-secure-storage's permission (``allow_secure_storage``), declared without importing the routes
+it guards (docs/writing-plugins.md, "A permission")."""
 
 from __future__ import annotations
 

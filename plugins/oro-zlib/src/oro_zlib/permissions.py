@@ -1,6 +1,5 @@
-"""The permissions oro-zlib declares (``[permissions] allow_<name>`` in an app), written once:
-``plugin.py`` declares them without importing the routes they guard, which name them with
-``RouteGroup.guarded``."""
+"""oro-zlib's permission (``allow_zlib``), declared without importing the routes
+it guards (docs/writing-plugins.md, "A permission")."""
 
 from __future__ import annotations
 
