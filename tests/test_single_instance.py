@@ -32,7 +32,7 @@ from oro_framework.gui.single_instance import (
     serve_hand_overs,
 )
 from oro_framework.host.errors import SingleInstanceError
-from oro_framework.testing import open_descriptors, opened_since, virtual_display
+from oro_framework.testing import bridge_client, open_descriptors, opened_since, virtual_display
 from tests._oro_process import (
     ORO,
     SHOWCASE,
@@ -41,7 +41,7 @@ from tests._oro_process import (
     run_arguments,
     until,
 )
-from tests._window_app import ENGINES, bridge_client
+from tests._window_app import ENGINES
 
 TOML = """[meta]
 name = "Deep Links"

@@ -13,7 +13,6 @@ import pytest
 from _oro_process import until
 from _window_app import (  # noqa: F401 (a fixture, found by its name)
     WEB_PROCESSES,
-    bridge_client,
     display_fixture,
     evaluate,
     new_key,
@@ -21,6 +20,7 @@ from _window_app import (  # noqa: F401 (a fixture, found by its name)
 )
 
 from oro_framework.gui.warm import warm_engine
+from oro_framework.testing import bridge_client
 
 TIMEOUT = 60.0
 PAGE = """<!doctype html>

@@ -16,7 +16,15 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, TypeVar
 
-__all__ = ["LAUNCH_URL", "ORO", "OroProcess", "headless_environ", "run_oro", "until"]
+__all__ = [
+    "LAUNCH_URL",
+    "ORO",
+    "OroProcess",
+    "bridge_client",
+    "headless_environ",
+    "run_oro",
+    "until",
+]
 
 T = TypeVar("T")
 

@@ -31,14 +31,10 @@ SERVER_PREFIX: Final = "ai.llm.server_prefix"
 
 @hookimpl
 def oro_register_permissions(permissions: PermissionRegistry) -> None:
-    from oro_ai.permissions import AI
-    from oro_ai.settings import UPSTREAM_PERMISSION
+    from oro_ai.permissions import AI, AI_UPSTREAM
 
     permissions.declare(AI)
-    permissions.add(
-        UPSTREAM_PERMISSION,
-        "Requests for models of [ai.upstreams.<name>] servers are forwarded to them",
-    )
+    permissions.declare(AI_UPSTREAM)
 
 
 @hookimpl

@@ -21,11 +21,8 @@ if TYPE_CHECKING:
     from oro_ai.resident import PoolSettings
     from oro_ai.route_metrics import RouteMetrics
 
-__all__ = ["UPSTREAM_PERMISSION", "AISettings", "RoutingSettings", "UpstreamSettings"]
+__all__ = ["AISettings", "RoutingSettings", "UpstreamSettings"]
 
-UPSTREAM_PERMISSION: Final = "ai_upstream"
-"""The permission that lets requests for an upstream's models be forwarded to it; declared here,
-beside the settings that name the upstreams, so that declaring it imports no client."""
 
 _PREFIX_SEGMENT: Final = re.compile(r"[A-Za-z0-9._~-]+")
 

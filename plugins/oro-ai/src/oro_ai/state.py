@@ -80,9 +80,10 @@ class AIState:
             (:meth:`.UpstreamRouter.from_settings`).
         """
         from oro_ai.models import ModelRegistry, default_model_file
+        from oro_ai.permissions import AI_UPSTREAM
         from oro_ai.pool import ModelManager
         from oro_ai.routing import UpstreamRouter
-        from oro_ai.settings import UPSTREAM_PERMISSION, AISettings, RoutingSettings
+        from oro_ai.settings import AISettings, RoutingSettings
 
         settings = host.settings(AISettings)
         search_path = ModelRegistry.parse_search_path(settings.model_path)
@@ -97,7 +98,7 @@ class AIState:
         upstreams = UpstreamRouter.from_settings(
             host.settings(RoutingSettings),
             registry,
-            permitted=host.is_permission_allowed(UPSTREAM_PERMISSION),
+            permitted=host.is_permission_allowed(AI_UPSTREAM.name),
             memory=host.memory,
         )
         roots = (host.paths.resources, host.paths.data, *registry.search_path, *lora_path)

@@ -32,10 +32,10 @@ from oro_conduit.bulk import BulkReplies
 from oro_conduit.codec import FrameError, OptionValue, decode_frame, encode_frame
 from oro_conduit.connection import Client, ClientInfo, FrameRate, Slots
 from oro_conduit.dispatch import answer_error, check_digest, dispatch
+from oro_conduit.permissions import CONDUIT
 from oro_conduit.settings import (
     ANY_ORIGIN,
     MIN_STRONG_KEY,
-    PERMISSION,
     SOCKET_MIN_KEY,
     ConduitSettings,
 )
@@ -525,7 +525,7 @@ class ConduitServer:
                             payload,
                             self.settings.max_body_bytes,
                             # The page takes handed-over bodies with a `conduit` route.
-                            self.bulk if self.host.is_permission_allowed(PERMISSION) else None,
+                            self.bulk if self.host.is_permission_allowed(CONDUIT.name) else None,
                         )
                 except trio.Cancelled:
                     if not scope.cancel_called:

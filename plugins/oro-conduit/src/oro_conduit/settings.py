@@ -6,14 +6,10 @@ import re
 from dataclasses import dataclass
 from typing import Final, final
 
-from oro_conduit.permissions import CONDUIT
 from oro_framework import setting, setting_from, validators
 
-__all__ = ["ANY_ORIGIN", "MIN_STRONG_KEY", "PERMISSION", "SOCKET_MIN_KEY", "ConduitSettings"]
+__all__ = ["ANY_ORIGIN", "MIN_STRONG_KEY", "SOCKET_MIN_KEY", "ConduitSettings"]
 
-PERMISSION: Final = CONDUIT.name
-"""The permission of :data:`oro_conduit.routes.ROUTES`, which the server also checks before
-handing reply bodies to ``fetch``."""
 _MIB: Final = 1024 * 1024
 SOCKET_MIN_KEY: Final = 8
 """Socket uses a configured key of at least 8 characters and a random one otherwise
