@@ -93,7 +93,7 @@ def type_check_js(config: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def _failures(tap: str, context: int = 40) -> str:
+def _failures(tap: str, context: int = 14) -> str:
     """The ``not ok`` blocks of a TAP report (at most 5, each with what follows it)."""
     lines = tap.splitlines()
     starts = [index for index, line in enumerate(lines) if line.lstrip().startswith("not ok")]
@@ -119,8 +119,8 @@ def run_node_tests(
         check=False,
         timeout=600,
     )
-    # The failures first: a long run's tail alone may not reach them.
-    report = _failures(result.stdout) + (result.stdout + result.stderr)[-20000:]
+    # The failures last: a long run's tail alone may not reach them, and a CI log shows a tail.
+    report = (result.stdout + result.stderr)[-20000:] + "\n" + _failures(result.stdout)
     assert result.returncode == 0, report
     passed = re.search(r"^# pass (\d+)$", result.stdout, flags=re.MULTILINE)
     assert passed is not None, report
