@@ -61,7 +61,7 @@ from oro_framework.gui.display import has_display
 from oro_framework.gui.qt.engine import QtEngine
 from oro_framework.gui.runner import AppRunner
 from oro_framework.host.app import Host
-from oro_framework.host.windows import Window
+from oro_framework.host.windows.model import Window
 from oro_framework.testing import virtual_display
 
 SHOWCASE: Final = Path(__file__).resolve().parents[1] / "examples" / "showcase"

@@ -67,12 +67,17 @@ if TYPE_CHECKING:
     from oro_framework.host.mounts import ASGIApp, Mount, MountTable
     from oro_framework.host.owned import OwnedDescriptor
     from oro_framework.host.permission_broker import (
-        PERMISSION_KINDS,
         PermissionAnswer,
         PermissionRequest,
         PermissionState,
     )
-    from oro_framework.host.permissions import Permission, PermissionRegistry, PermissionSpec
+    from oro_framework.host.permissions import (
+        PERMISSION_KINDS,
+        Permission,
+        PermissionRegistry,
+        PermissionSpec,
+        RouteGroup,
+    )
     from oro_framework.host.plugins import PluginInfo
     from oro_framework.host.protocols import (
         DESKTOP_SCHEMES,
@@ -91,7 +96,6 @@ if TYPE_CHECKING:
         Route,
         RouteCall,
         RouteCallWrapper,
-        RouteGroup,
         RouteTable,
         answered,
         wrap_result,
@@ -201,7 +205,7 @@ _EXPORTS: dict[str, str] = {
     "Permission": "oro_framework.host.permissions",
     "PermissionRegistry": "oro_framework.host.permissions",
     "PermissionSpec": "oro_framework.host.permissions",
-    "PERMISSION_KINDS": "oro_framework.host.permission_broker",
+    "PERMISSION_KINDS": "oro_framework.host.permissions",
     "PermissionAnswer": "oro_framework.host.permission_broker",
     "PermissionRequest": "oro_framework.host.permission_broker",
     "PermissionState": "oro_framework.host.permission_broker",
@@ -216,7 +220,7 @@ _EXPORTS: dict[str, str] = {
     "Route": "oro_framework.host.router",
     "RouteCall": "oro_framework.host.router",
     "RouteCallWrapper": "oro_framework.host.router",
-    "RouteGroup": "oro_framework.host.router",
+    "RouteGroup": "oro_framework.host.permissions",
     "RouteTable": "oro_framework.host.router",
     "RouteTimeoutError": "oro_framework.host.errors",
     "real_path": "oro_framework.host.sandbox",

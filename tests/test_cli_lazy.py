@@ -112,7 +112,9 @@ def test_config_get_reads_the_declarations_without_importing_what_serves_request
     """``oro config`` needs the declared permissions and keys, not a host that can run: no
     plugin is configured (oro-conduit's server is not made), neither trio nor the WebSocket
     stack is imported by any plugin's permission declaration, and no plugin's routes are (each
-    declares the :class:`~oro_framework.PermissionSpec` of its ``permissions.py``)."""
+    declares the :class:`~oro_framework.PermissionSpec` of its ``permissions.py``), nor the
+    host's router, services, windows or permission broker (a declare-only ``Host`` builds none
+    of them, and the core plugins import them only for their types)."""
     (tmp_path / "oro.toml").write_text('[meta]\nname = "Lazy"\n')
     completed = subprocess.run(
         [sys.executable, "-m", "oro_framework.cli", "config", "get", "meta.name"],
@@ -130,3 +132,15 @@ def test_config_get_reads_the_declarations_without_importing_what_serves_request
     assert "oro_tls.permissions" in loaded  # the declarations were read...
     routes = sorted(name for name in loaded if name.startswith("oro_") and ".routes" in name)
     assert routes == []  # ...and not the routes they guard
+    # Nor the host's run-time machinery: the Host is built to declare, not to serve.
+    serving = {
+        "oro_framework.host.router",
+        "oro_framework.host.services",
+        "oro_framework.host.events",
+        "oro_framework.host.windows.manager",
+        "oro_framework.host.permission_broker",
+        "oro_framework.host.file_grants",
+        "oro_framework.host.mounts",
+        "oro_framework.host.modules",
+    }
+    assert sorted(serving & loaded) == []

@@ -19,13 +19,13 @@ from oro_framework.cli import cli
 from oro_framework.host.builtin_settings import (
     BuildSettings,
     HttpIpcSettings,
+    IpcSettings,
     MetaSettings,
+    RestartPolicy,
     WebviewSettings,
 )
 from oro_framework.host.config import load_config
 from oro_framework.host.config.ini_map import ini_file_as_toml
-from oro_framework.host.router import IpcSettings
-from oro_framework.host.services import RestartPolicy
 from oro_framework.host.windows.settings import WindowSettings
 
 EXPECTED: Path = Path(__file__).with_suffix(".json")

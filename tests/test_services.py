@@ -32,7 +32,7 @@ from oro_framework import (
     hookimpl,
 )
 from oro_framework.host.app import SERVICE_STATE_EVENT
-from oro_framework.host.services import RestartPolicy
+from oro_framework.host.builtin_settings import RestartPolicy
 from oro_framework.testing import MemoryClient, make_host, raise_for_error
 
 pytestmark = pytest.mark.anyio

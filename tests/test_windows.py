@@ -25,14 +25,9 @@ from oro_framework import (
     hookimpl,
 )
 from oro_framework.gui.display import has_display
-from oro_framework.host.windows import (
-    GuiDispatcher,
-    GuiListener,
-    Window,
-    WindowManager,
-    WindowOptions,
-    WindowStatus,
-)
+from oro_framework.host.windows.engine import GuiDispatcher, GuiListener
+from oro_framework.host.windows.manager import WindowManager
+from oro_framework.host.windows.model import Window, WindowOptions, WindowStatus
 from oro_framework.testing import HookRecorder, MemoryClient, make_host, raise_for_error
 
 pytestmark = pytest.mark.anyio

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from oro_framework.host.request import Request
     from oro_framework.host.router import RouteTable
     from oro_framework.host.services import ServiceRegistry
-    from oro_framework.host.windows import Engine
+    from oro_framework.host.windows.engine import Engine
 
 __all__ = [
     "DEFAULT_TEST_FILES",

@@ -12,8 +12,8 @@ from oro_framework.cli.common import is_verbose
 from oro_framework.gui.console import ConsolePrinter, printed_levels
 from oro_framework.host.app import Host
 from oro_framework.host.builtin_settings import WebviewSettings
-from oro_framework.host.windows import Engine
 from oro_framework.host.windows.debugging import PageDebugging
+from oro_framework.host.windows.engine import Engine
 
 __all__ = ["PAGE_CONSOLE_ENV", "configure_page_debugging"]
 

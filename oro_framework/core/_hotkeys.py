@@ -21,18 +21,19 @@ from __future__ import annotations
 import string
 import zlib
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import unquote
 
 from oro_framework import (
-    Host,
     InvalidArgumentError,
     NotFoundError,
     NotSupportedError,
-    Request,
     RouteGroup,
     StashKey,
 )
+
+if TYPE_CHECKING:
+    from oro_framework import Host, Request
 
 BINDINGS_EVENT: Final = "hotkeybindings"
 """The host event every page gets with ``{bindings}`` when the app's set changes."""

@@ -27,23 +27,16 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Awaitable, Callable
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from oro_framework import (
     HOST_EVENTS,
     MAX_USER_SCRIPT,
-    ConfigRegistry,
-    Host,
     InvalidArgumentError,
-    JSModuleTable,
     LifecycleEvent,
     OutOfRangeError,
-    PermissionRegistry,
-    Request,
     RouteGroup,
-    RouteTable,
     SecurityError,
-    Window,
     WindowColor,
     WindowOptions,
     find_js_api,
@@ -51,6 +44,17 @@ from oro_framework import (
     parse_aspect_ratio,
 )
 from oro_framework.core._hotkeys import HOTKEY_ROUTES, page_hotkeys
+
+if TYPE_CHECKING:
+    from oro_framework import (
+        ConfigRegistry,
+        Host,
+        JSModuleTable,
+        PermissionRegistry,
+        Request,
+        RouteTable,
+        Window,
+    )
 
 WINDOW_CONTROL_PERMISSION: Final = "window_control"
 """The permission the window manager checks before a window acts on another one (the host's

@@ -13,18 +13,10 @@ import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from oro_framework import (
-    ConfigRegistry,
-    Host,
-    PermissionRegistry,
-    RouteTable,
-    StashKey,
-    hookimpl,
-    setting,
-    validators,
-)
+from oro_framework import StashKey, hookimpl, setting, validators
 
 if TYPE_CHECKING:
+    from oro_framework import ConfigRegistry, Host, PermissionRegistry, RouteTable
     from oro_framework.backend import CommandSpec
     from oro_framework.backend.routes import WindowThreads
 

@@ -5,23 +5,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import anyio
 
 from oro_framework import (
     ByteStream,
     EventStream,
-    JSModuleTable,
     OutOfRangeError,
-    PermissionRegistry,
-    Request,
     RouteGroup,
-    RouteTable,
     ServerSentEvent,
     find_js_api,
     hookimpl,
 )
+
+if TYPE_CHECKING:
+    from oro_framework import JSModuleTable, PermissionRegistry, Request, RouteTable
 
 # An absolute POSIX path in an error's text (not a URL's path: those follow ':' or '/').
 _HOST_PATH: Final = re.compile(r"(?<![\w:/.~])[/~][^\s'\"(),;]*")

@@ -9,19 +9,12 @@ app is the app's decision, not a page's.
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from oro_framework import (
-    PLUGIN_API_VERSION,
-    IPCError,
-    JSModuleTable,
-    PermissionRegistry,
-    Request,
-    RouteGroup,
-    RouteTable,
-    find_js_api,
-    hookimpl,
-)
+from oro_framework import PLUGIN_API_VERSION, IPCError, RouteGroup, find_js_api, hookimpl
+
+if TYPE_CHECKING:
+    from oro_framework import JSModuleTable, PermissionRegistry, Request, RouteTable
 
 __all__ = ["PERMISSION", "ROUTES"]
 

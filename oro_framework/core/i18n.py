@@ -8,9 +8,12 @@ files from the app's own origin; the host serves them as any resource.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from oro_framework import ConfigRegistry, hookimpl
+from oro_framework import hookimpl
+
+if TYPE_CHECKING:
+    from oro_framework import ConfigRegistry
 
 LOCALES_KEY: Final = "i18n.locales.*"
 DEFAULT_KEY: Final = "i18n.locales.default"

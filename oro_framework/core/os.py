@@ -9,22 +9,15 @@ import sys
 import time
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import anyio
 
-from oro_framework import (
-    Host,
-    JSModuleTable,
-    PermissionRegistry,
-    Request,
-    RouteGroup,
-    RouteTable,
-    StashKey,
-    find_js_api,
-    hookimpl,
-)
+from oro_framework import RouteGroup, StashKey, find_js_api, hookimpl
 from oro_framework.core import _system
+
+if TYPE_CHECKING:
+    from oro_framework import Host, JSModuleTable, PermissionRegistry, Request, RouteTable
 
 
 async def uname(request: Request) -> dict[str, str]:

@@ -4,16 +4,12 @@ notifications), what the permission broker says for the asking page."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from oro_framework import (
-    PERMISSION_KINDS,
-    NotFoundError,
-    Permission,
-    Request,
-    RouteTable,
-    hookimpl,
-)
+from oro_framework import PERMISSION_KINDS, NotFoundError, hookimpl
+
+if TYPE_CHECKING:
+    from oro_framework import Permission, Request, RouteTable
 
 
 async def query(request: Request) -> dict[str, str]:

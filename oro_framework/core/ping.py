@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from oro_framework import Request, RouteTable, hookimpl
+from typing import TYPE_CHECKING
+
+from oro_framework import hookimpl
+
+if TYPE_CHECKING:
+    from oro_framework import Request, RouteTable
 
 
 async def ping(request: Request) -> str:

@@ -5,26 +5,23 @@ from __future__ import annotations
 import platform
 import re
 import sys
-import webbrowser
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlsplit
 
 import anyio
 
 from oro_framework import (
     InvalidArgumentError,
-    JSModuleTable,
-    Request,
-    RouteTable,
     SecurityError,
     __version__,
-    application_url_event,
     find_js_api,
     hookimpl,
-    scheme_of,
 )
 from oro_framework import mime as _mime
 from oro_framework.core import _system
+
+if TYPE_CHECKING:
+    from oro_framework import JSModuleTable, Request, RouteTable
 
 _BROWSER_SCHEMES: Final = frozenset({"http", "https", "mailto"})
 # RFC 6838's restricted-name: what a top-level media type ("image", "x-conference") may be.
@@ -77,6 +74,12 @@ async def mime_table(request: Request) -> dict[str, list[list[str]]]:
 
 async def open_external(request: Request) -> dict[str, Any]:
     """Open http(s)/mailto URL `value` in the browser; the app's own URLs become applicationurl."""
+    # Imported by the call: the browser launcher and the protocol handlers' machinery are not
+    # what declaring this plugin (every `oro` command) should pay for.
+    import webbrowser
+
+    from oro_framework import application_url_event, scheme_of
+
     # A URL of a registered protocol handler or of the app's own origin stays in the app: every
     # page gets the `applicationurl` event `{url, path, appURL}`. Other schemes: SecurityError.
     value = request.params.require_str("value").strip()

@@ -15,15 +15,10 @@ import platform
 import sys
 import time
 from collections.abc import Mapping, Sequence
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from oro_framework import (
     ConfigError,
-    ConfigRegistry,
-    Host,
-    JSModuleTable,
-    Request,
-    RouteTable,
     StashKey,
     __version__,
     find_js_api,
@@ -32,6 +27,9 @@ from oro_framework import (
     is_variable_name,
 )
 from oro_framework.core import _system
+
+if TYPE_CHECKING:
+    from oro_framework import ConfigRegistry, Host, JSModuleTable, Request, RouteTable
 
 ENV_SECTION: Final = "env"
 FORWARD_KEY: Final = "build.env"

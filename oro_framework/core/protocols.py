@@ -13,22 +13,15 @@ from __future__ import annotations
 
 import re
 import warnings
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from oro_framework import (
     DESKTOP_SCHEMES,
     ConfigError,
-    ConfigRegistry,
     ConfigWarning,
-    Host,
     InvalidArgumentError,
     IPCError,
-    JSModuleTable,
-    PermissionRegistry,
-    ProtocolHandlers,
-    Request,
     RouteGroup,
-    RouteTable,
     check_application_scheme,
     check_scheme,
     check_script_path,
@@ -37,6 +30,17 @@ from oro_framework import (
     is_ini_file,
     reserved_reason,
 )
+
+if TYPE_CHECKING:
+    from oro_framework import (
+        ConfigRegistry,
+        Host,
+        JSModuleTable,
+        PermissionRegistry,
+        ProtocolHandlers,
+        Request,
+        RouteTable,
+    )
 
 __all__ = ["PERMISSION", "application_scheme_of", "schemes_from_config"]
 

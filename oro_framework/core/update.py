@@ -17,14 +17,9 @@ from typing import TYPE_CHECKING, Any, Final
 import anyio.to_thread
 
 from oro_framework import (
-    ConfigRegistry,
-    Host,
     NotFoundError,
     NotSupportedError,
-    PermissionRegistry,
-    Request,
     RouteGroup,
-    RouteTable,
     SecurityError,
     StashKey,
     hookimpl,
@@ -33,6 +28,7 @@ from oro_framework import (
 from oro_framework.update import PACKAGED_ENVIRON, RESTART_INTO
 
 if TYPE_CHECKING:
+    from oro_framework import ConfigRegistry, Host, PermissionRegistry, Request, RouteTable
     from oro_framework.update.manifest import UpdateManifest
 
 PERMISSION: Final = "update"

@@ -32,13 +32,9 @@ from oro_framework.host import tracing
 from oro_framework.host.builtin_settings import MetaSettings
 from oro_framework.host.errors import InvalidArgumentError
 from oro_framework.host.protocols import application_url_event
-from oro_framework.host.windows import (
-    MAIN_WINDOW,
-    Engine,
-    GuiDispatcher,
-    Window,
-    WindowManager,
-)
+from oro_framework.host.windows.engine import Engine, GuiDispatcher
+from oro_framework.host.windows.manager import WindowManager
+from oro_framework.host.windows.model import MAIN_WINDOW, Window
 from oro_framework.host.windows.settings import WindowSettings
 from oro_framework.web.ports import choose_port
 from oro_framework.web.server import ServerInfo, serve_app

@@ -9,11 +9,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Final, TypeVar, final
+from typing import TYPE_CHECKING, Any, Final, TypeVar, final
 
 import anyio
 import platformdirs
-from anyio.abc import TaskGroup, TaskStatus
 
 from oro_framework.host.allocator import tune_allocator
 from oro_framework.host.app_backend import (
@@ -36,17 +35,10 @@ from oro_framework.host.config.files import (
     find_config_file,
     read_early,
 )
-from oro_framework.host.envelope import Reply
 from oro_framework.host.errors import IPCError, LifecycleError, PluginLoadError, ServiceError
-from oro_framework.host.events import EventBus
-from oro_framework.host.extensions import EXTENSIONS_KEY, Extensions, set_aside
-from oro_framework.host.file_grants import FileGrants
+from oro_framework.host.extensions import EXTENSIONS_KEY, set_aside
 from oro_framework.host.hooks import HookCaller
 from oro_framework.host.lifecycle import LifecycleEvent, LifecycleState, transition
-from oro_framework.host.memory import MemoryBudget
-from oro_framework.host.modules import JSModuleTable
-from oro_framework.host.mounts import MountTable
-from oro_framework.host.permission_broker import PermissionBroker
 from oro_framework.host.permissions import PermissionRegistry
 from oro_framework.host.pipeline import BUILD_STEPS, DECLARATION_STEPS, run_steps
 from oro_framework.host.plugins import (
@@ -61,20 +53,18 @@ from oro_framework.host.plugins import (
     load_entry_point,
     register_plugin,
 )
-from oro_framework.host.protocols import ProtocolHandlers
 from oro_framework.host.registry import Registry
-from oro_framework.host.request import Request
-from oro_framework.host.router import IpcSettings, Router, RouteTable
-from oro_framework.host.services import (
-    RestartPolicy,
-    ServiceRegistry,
-    ServiceRunner,
-    ServiceState,
-    ServiceStatus,
-)
 from oro_framework.host.stash import Stash
-from oro_framework.host.watchdog import LoopWatchdog
-from oro_framework.host.windows import WindowManager
+
+if TYPE_CHECKING:
+    # What only a host that runs uses is imported when it is built to run (Host._build): a
+    # declare-only host (``oro config``) never loads the windows, the router or the services.
+    from anyio.abc import TaskGroup, TaskStatus
+
+    from oro_framework.host.envelope import Reply
+    from oro_framework.host.extensions import Extensions
+    from oro_framework.host.router import Router
+    from oro_framework.host.services import ServiceRunner, ServiceStatus
 
 __all__ = ["CONFIG_FILE_NAME", "SERVICE_STATE_EVENT", "AppPaths", "Host"]
 
@@ -205,29 +195,12 @@ class Host:
         self.stash = Stash()
         """Per-plugin state, typed by each plugin's :class:`~oro_framework.StashKey`; filled by
         ``oro_configure``, emptied by ``oro_unconfigure``."""
-        self.events = EventBus()
         self.lifecycle = LifecycleState.INIT
-        self.windows = WindowManager(self)
-        """The app's windows: headless stand-ins unless ``oro run`` attaches a GUI; the core
-        ``application`` plugin's ``window.*`` routes drive them."""
-        self.file_grants = FileGrants()
-        self.permission_broker = PermissionBroker(self)
-        """Decides what pages ask of the web platform (camera, microphone, screen, location,
-        notifications), for both engines and Oro's routes."""
-        """Paths outside the sandbox that a window's page may use because its user picked them
-        in a native dialog; file system plugins ask it before refusing a path."""
-        self.protocol_handlers = ProtocolHandlers()
-        """The schemes this run serves (``web+demo``); the core ``protocols`` plugin fills it from
-        the config and its ``protocol.*`` routes."""
-
-        # Every registry exists from the start, so that a plugin dropped at any step of the
-        # build loses everything it registered before.
         self.permissions = PermissionRegistry()
         self.config_keys = ConfigRegistry()
-        self.routes = RouteTable()
-        self.mounts = MountTable()
-        self.js_modules = JSModuleTable()
-        self.services = ServiceRegistry()
+        # Each registry exists before the first step that fills it, and is listed here, so that
+        # a plugin dropped at any step of the build loses everything it registered before.
+        self._registries: list[Registry[Any]] = [self.permissions, self.config_keys]
         self._is_config_loaded = False
         self._is_configured = False
         self._is_built = False
@@ -244,8 +217,46 @@ class Host:
         )
         self._is_config_loaded = True
         self.paths = self._paths(data_dir, cache_dir, temp_dir, paths_root)
-        if declare_only:
-            return
+        if not declare_only:
+            self._build(listed, dormant, resolve_secrets=resolve_secrets)
+
+    def _build(
+        self, listed: Sequence[str], dormant: dict[str, object], *, resolve_secrets: bool
+    ) -> None:
+        """Build steps 5 to 12: what a host that serves needs, which a declare-only one skips,
+        modules included (imported here, not with this module)."""
+        from oro_framework.host.builtin_settings import IpcSettings, RestartPolicy
+        from oro_framework.host.events import EventBus
+        from oro_framework.host.extensions import Extensions
+        from oro_framework.host.file_grants import FileGrants
+        from oro_framework.host.memory import MemoryBudget
+        from oro_framework.host.modules import JSModuleTable
+        from oro_framework.host.mounts import MountTable
+        from oro_framework.host.permission_broker import PermissionBroker
+        from oro_framework.host.protocols import ProtocolHandlers
+        from oro_framework.host.router import Router, RouteTable
+        from oro_framework.host.services import ServiceRegistry, ServiceRunner
+        from oro_framework.host.watchdog import LoopWatchdog
+        from oro_framework.host.windows.manager import WindowManager
+
+        self.events = EventBus()
+        self.windows = WindowManager(self)
+        """The app's windows: headless stand-ins unless ``oro run`` attaches a GUI; the core
+        ``application`` plugin's ``window.*`` routes drive them."""
+        self.file_grants = FileGrants()
+        """Paths outside the sandbox that a window's page may use because its user picked them
+        in a native dialog; file system plugins ask it before refusing a path."""
+        self.permission_broker = PermissionBroker(self)
+        """Decides what pages ask of the web platform (camera, microphone, screen, location,
+        notifications), for both engines and Oro's routes."""
+        self.protocol_handlers = ProtocolHandlers()
+        """The schemes this run serves (``web+demo``); the core ``protocols`` plugin fills it from
+        the config and its ``protocol.*`` routes."""
+        self.routes = RouteTable()
+        self.mounts = MountTable()
+        self.js_modules = JSModuleTable()
+        self.services = ServiceRegistry()
+        self._registries += [self.routes, self.mounts, self.js_modules, self.services]
         ipc = self.config.settings(IpcSettings)
         self.memory = MemoryBudget(ipc.memory_budget_bytes)
         """What every plugin together may buffer for pages (``ipc.memory_budget_bytes``):
@@ -265,12 +276,12 @@ class Host:
             self.close()
             raise
 
-        self._runner = ServiceRunner(
+        self._runner: ServiceRunner = ServiceRunner(
             self.services,
             self.config.settings(RestartPolicy),
             on_change=self._service_changed,
         )
-        self.router = Router(
+        self.router: Router = Router(
             self.routes,
             self.hooks,
             is_permission_allowed=self.is_permission_allowed,
@@ -283,7 +294,7 @@ class Host:
         """Logs and counts handlers and services that block the event loop while it runs."""
         self._task_group: TaskGroup | None = None
         self._stop_requested: anyio.Event | None = None
-        self.extensions = Extensions(
+        self.extensions: Extensions = Extensions(
             self,
             listed=listed,
             dormant=dormant,
@@ -315,15 +326,7 @@ class Host:
         if plugin in self.hooks.configured:
             self.hooks.unconfigure(self, plugin=plugin)
         self._loaded.mark_broken(plugin, error)
-        registries: tuple[Registry[Any], ...] = (
-            self.permissions,
-            self.config_keys,
-            self.routes,
-            self.mounts,
-            self.js_modules,
-            self.services,
-        )
-        for registry in registries:
+        for registry in self._registries:
             registry.drop_plugin(plugin)
         if self._is_config_loaded:
             self.config.drop_undeclared()
@@ -459,6 +462,8 @@ class Host:
         request_id: str = "0",
     ) -> Reply:
         """Dispatch one request through the router, exactly as a transport does."""
+        from oro_framework.host.request import Request
+
         request = Request(
             route,
             host=self,
@@ -549,6 +554,8 @@ class Host:
 
     async def resume(self) -> None:
         """paused → running: start the services stopped by :meth:`pause` again, then notify."""
+        from oro_framework.host.services import ServiceState
+
         # The state check comes first so that resuming a stopped host is a LifecycleError too.
         target = transition(self.lifecycle, LifecycleState.RUNNING)
         if self._task_group is None:

@@ -59,14 +59,14 @@ def oro_register_config(config: ConfigRegistry) -> None:
         ApplicationSettings,
         BuildSettings,
         HttpIpcSettings,
+        IpcSettings,
         MetaSettings,
+        RestartPolicy,
         TestSettings,
         WebviewSettings,
     )
     from oro_framework.host.extensions import EXTENSIONS_KEY
     from oro_framework.host.plugins import SKIP_BROKEN_ENV
-    from oro_framework.host.router import IpcSettings
-    from oro_framework.host.services import RestartPolicy
     from oro_framework.host.windows.settings import LifecycleSettings, WindowSettings
 
     config.add_settings(MetaSettings, section="meta")

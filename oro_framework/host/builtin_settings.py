@@ -1,9 +1,11 @@
 """The settings the host's own plugin (:mod:`oro_framework.host.builtin`) declares: the app's
-identity, its pages' serving, Oro's build steps and the HTTP IPC bridge, and what reads them
-(:func:`resource_root`, :func:`has_build_steps`).
+identity, its pages' serving, Oro's build steps, IPC and the HTTP IPC bridge, service restarts,
+and what reads them (:func:`resource_root`, :func:`has_build_steps`).
 
 Apart from the plugin's module so that registering the plugin, which every ``oro`` command that
-loads plugins does, imports none of this (nor the config machinery behind :func:`setting`).
+loads plugins does, imports none of this (nor the config machinery behind :func:`setting`); and
+apart from the router and the services that read them, so that declaring them (``oro config``)
+imports neither.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from oro_framework.host.build_paths import check_build_output
 from oro_framework.host.builtin import DEFAULT_TEST_FILES, WEBVIEW_ENGINES
 from oro_framework.host.config import MIN_SECRET_LENGTH, positive_count, secret
 from oro_framework.host.config.settings import setting
+from oro_framework.host.config.validators import not_negative, positive
+from oro_framework.host.memory import DEFAULT_MEMORY_BUDGET
 from oro_framework.host.origins import check_origin_syntax
 
 if TYPE_CHECKING:
@@ -336,3 +340,124 @@ def resource_root(app_dir: Path, config: Config) -> Path:
         # Outside the app it must be the user's own folder (never /, ~ or /etc wholesale).
         return check_build_output(app_dir, config.settings(BuildSettings).output)
     return (app_dir / root).resolve()
+
+
+DEFAULT_THREADS: Final = 40
+"""Worker threads that run plain ``def`` handlers at once (``ipc.sync_handler_threads``)."""
+
+MEBIBYTE: Final = 1024 * 1024
+
+
+@final
+@dataclass(frozen=True)
+class IpcSettings:
+    """The host's ``[ipc]`` keys: how long and how many calls pages make, and what they may
+    hold. Read by the host (timeouts, threads, the memory budget, the loop watchdog) and by the
+    bridge (bodies, held connections)."""
+
+    timeout_ms: int = setting(
+        32000,
+        "Milliseconds an IPC handler may take before the caller gets TimeoutError.",
+        validator=positive_count,
+    )
+    loop_lag_warning_ms: int = setting(
+        100,
+        "Milliseconds a route handler or service may hold the event loop in one step (code "
+        "between two awaits) before the host logs it by name and counts it in diagnostics.",
+        validator=positive_count,
+    )
+    sync_handler_threads: int = setting(
+        DEFAULT_THREADS,
+        "Worker threads that run plain 'def' route handlers at once; further calls wait for "
+        "one (their timeout still counts). A handler that times out keeps its thread until it "
+        "returns: a thread cannot be interrupted.",
+        validator=positive,
+    )
+    max_body_bytes: int = setting(
+        16 * MEBIBYTE,
+        "Largest IPC request body in bytes; a larger one is refused with RangeError (413). Also "
+        "the largest WebSocket message to a mounted app (a larger one closes it with 1009).",
+        validator=positive_count,
+    )
+    memory_budget_bytes: int = setting(
+        DEFAULT_MEMORY_BUDGET,
+        "Bytes every plugin together may buffer for pages at once (process output, query "
+        "results, zlib streams, file reads, AI bodies); a request that would pass it gets "
+        "RangeError ERR_OUT_OF_MEMORY (507) instead of the host running out of memory.",
+        validator=positive_count,
+    )
+    max_held_connections_per_page: int = setting(
+        3,
+        "Connections one window's page may hold open at once: event streams, streamed replies "
+        "(a child's stdout and stderr), calls that have not answered. The browser shares 6 "
+        "connections between all windows of the app; beyond this a page gets RangeError "
+        "ERR_TOO_MANY_CONNECTIONS (429), or an event stream a retry later.",
+        validator=positive_count,
+    )
+    max_held_connections_without_window: int = setting(
+        1,
+        "Connections the requests without a window credential (workers, a tab opened without "
+        "its launch URL, a page leaving its credential out) may hold open together, as "
+        "ipc.max_held_connections_per_page does for a window. A page can hold both: together "
+        "they must leave the other windows some of the browser's 6.",
+        validator=positive_count,
+    )
+    stream_window_bytes: int = setting(
+        MEBIBYTE,
+        "Bytes a streamed reply (a child's stdout, AI tokens, a file read stream) may send "
+        "beyond what the page's app has read: the page acknowledges as it reads, so a page that "
+        "stops reading holds the host back on every engine (WebKit would otherwise buffer the "
+        "whole stream in its web process). Only pages' oro:ipc asks for it; other clients are "
+        "paced by TCP as before.",
+        validator=positive_count,
+    )
+    held_connection_grace_ms: int = setting(
+        1000,
+        "Milliseconds a page's request beyond ipc.max_held_connections_per_page may send "
+        "nothing (its handler has not answered, its stream waits) before it must have a place "
+        "or is ended with ERR_TOO_MANY_CONNECTIONS: how long one page may keep the other "
+        "windows waiting.",
+        validator=positive_count,
+    )
+
+
+@final
+@dataclass(frozen=True)
+class RestartPolicy:
+    """How crashed services are restarted: the ``services.*`` config keys.
+
+    The delay before restart ``n`` (counting from 0) is ``restart_backoff_ms * 2**n``, capped at
+    ``restart_backoff_max_ms``, without jitter: a host's services restart against local resources,
+    not a shared server a crowd of clients would hit at the same instant, and an exact delay is
+    what ``retryAfter`` can then promise.
+    """
+
+    restart_limit: int = setting(
+        5,
+        "Restarts of a service that crashes or fails to start before it is marked failed (its "
+        "plugin's routes answer ServiceUnavailableError until the app restarts); 0: never "
+        "restarted. Services registered with required=True stop the app instead.",
+        validator=not_negative,
+    )
+    restart_backoff_ms: int = setting(
+        500,
+        "Milliseconds before the first restart of a crashed service; doubled for each further "
+        "restart (no jitter), up to services.restart_backoff_max_ms.",
+        validator=not_negative,
+    )
+    restart_backoff_max_ms: int = setting(
+        30_000,
+        "Longest wait in milliseconds between two restarts of a crashed service.",
+        validator=not_negative,
+    )
+    stable_after_ms: int = setting(
+        60_000,
+        "Milliseconds a restarted service must stay up for its restart count to go back to 0, "
+        "so that rare crashes far apart never add up to the limit.",
+        validator=positive,
+    )
+
+    def delay(self, restarts: int) -> float:
+        """Seconds to wait before restart number ``restarts`` (0 for the first)."""
+        backoff = self.restart_backoff_ms << min(restarts, 62)
+        return min(backoff, self.restart_backoff_max_ms) / 1000

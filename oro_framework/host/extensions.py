@@ -29,7 +29,6 @@ from importlib.metadata import PackageNotFoundError, distribution
 from typing import TYPE_CHECKING, Any, Final, final
 
 import anyio
-from anyio.abc import TaskGroup
 
 from oro_framework.hookspecs import PLUGIN_API_VERSION
 from oro_framework.host.config.ini_map import EXTENSIONS_KEY
@@ -47,6 +46,8 @@ from oro_framework.host.pipeline import LATE_BUILD_STEPS, REGISTER_ROUTES, run_s
 from oro_framework.host.plugins import LoadedPlugins, PluginInfo
 
 if TYPE_CHECKING:
+    from anyio.abc import TaskGroup
+
     from oro_framework.host.app import Host
     from oro_framework.host.services import ServiceRunner
     from oro_framework.host.windows.model import Window

@@ -29,7 +29,7 @@ import contextlib
 import json
 import logging
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal, final
@@ -37,12 +37,12 @@ from typing import TYPE_CHECKING, Any, Final, Literal, final
 import anyio
 
 from oro_framework.host.errors import IPCError, NotSupportedError
+from oro_framework.host.permissions import PERMISSION_KINDS
 
 if TYPE_CHECKING:
     from oro_framework.host.app import Host
 
 __all__ = [
-    "PERMISSION_KINDS",
     "STORE_NAME",
     "PermissionAnswer",
     "PermissionBroker",
@@ -53,15 +53,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger("oro_framework.permissions")
-
-PERMISSION_KINDS: Final[Mapping[str, str]] = {
-    "camera": "use your camera",
-    "microphone": "use your microphone",
-    "screen": "record your screen",
-    "geolocation": "know your location",
-    "notifications": "show notifications",
-}
-"""The kinds a page may be asked about, each with what the prompt says it lets the page do."""
 
 MEDIA: Final = frozenset({"camera", "microphone"})
 """The kinds Socket's ``permissions_allow_user_media`` also switches off."""

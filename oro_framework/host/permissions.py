@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final, final
 
 from oro_framework.host.registry import Registry
 
 if TYPE_CHECKING:
-    from oro_framework.host.router import RouteGroup
+    from oro_framework.host.router import Handler
 
-__all__ = ["Permission", "PermissionRegistry", "PermissionSpec"]
+__all__ = ["PERMISSION_KINDS", "Permission", "PermissionRegistry", "PermissionSpec", "RouteGroup"]
+
+PERMISSION_KINDS: Final[Mapping[str, str]] = {
+    "camera": "use your camera",
+    "microphone": "use your microphone",
+    "screen": "record your screen",
+    "geolocation": "know your location",
+    "notifications": "show notifications",
+}
+"""The kinds of web platform permission a page may be asked about (the permission broker's), each
+with what the prompt says it lets the page do."""
 
 _PERMISSION_NAME: Final = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -45,6 +56,68 @@ class PermissionSpec:
     name: str
     doc: str
     default: bool = True
+
+
+@final
+@dataclass(frozen=True)
+class RouteGroup:
+    """A plugin's routes that one permission guards, declared together in its ``routes.py``::
+
+        ROUTES: Final = RouteGroup(
+            permission="dns",
+            doc="Resolve host names and query DNS records (oro:dns, node:dns).",
+            handlers={"dns.lookup": lookup, "dns.resolve": resolve},
+        )
+
+    :ivar permission: the permission's name; ``permissions.allow_<it> = false`` in the app's
+        ``oro.toml`` turns every route of the group off.
+    :ivar doc: what the permission allows, for ``oro config list --describe`` and the docs.
+    :ivar handlers: route name → handler (see :meth:`RouteTable.add`); each route's doc is the
+        first line of its handler's docstring.
+    :ivar timeouts: seconds for the routes that may take longer (or must take less) than
+        ``ipc.timeout_ms``, by route name.
+    :ivar default: whether the permission is allowed when the app's config does not say.
+    :ivar shared: the routes whose answers are the same for every window's page and for a
+        request without a window (``per_window=False``, see :attr:`Route.per_window`); the
+        others are per window.
+    """
+
+    permission: str
+    doc: str
+    handlers: Mapping[str, Handler]
+    timeouts: Mapping[str, float] = field(default_factory=dict)
+    default: bool = True
+    shared: frozenset[str] = frozenset()
+
+    @classmethod
+    def guarded(
+        cls,
+        permission: PermissionSpec,
+        *,
+        handlers: Mapping[str, Handler],
+        timeouts: Mapping[str, float] | None = None,
+        shared: frozenset[str] = frozenset(),
+    ) -> RouteGroup:
+        """The group of ``handlers`` guarded by ``permission``, whose name, doc and default it
+        takes: the permission is written once, in a module the plugin's
+        ``oro_register_permissions`` imports without importing the routes
+        (:class:`~oro_framework.PermissionSpec`)."""
+        return cls(
+            permission=permission.name,
+            doc=permission.doc,
+            handlers=handlers,
+            timeouts=timeouts or {},
+            default=permission.default,
+            shared=shared,
+        )
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.timeouts) - set(self.handlers))
+        if unknown:
+            raise ValueError(f"timeouts name routes the group does not have: {unknown}")
+        unknown = sorted(set(self.shared) - set(self.handlers))
+        if unknown:
+            raise ValueError(f"shared names routes the group does not have: {unknown}")
 
 
 @final

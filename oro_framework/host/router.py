@@ -22,14 +22,13 @@ from collections.abc import (
     Generator,
     Mapping,
 )
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, TypeAlias, TypeVar, final
 from urllib.parse import quote_plus
 
 import anyio
 
-from oro_framework.host.config.settings import setting
-from oro_framework.host.config.validators import positive, positive_count
+from oro_framework.host.builtin_settings import DEFAULT_THREADS
 from oro_framework.host.envelope import (
     ByteStream,
     EventStream,
@@ -49,20 +48,17 @@ from oro_framework.host.errors import (
     ServiceUnavailableError,
     ShuttingDownError,
 )
-from oro_framework.host.memory import DEFAULT_MEMORY_BUDGET
+from oro_framework.host.permissions import RouteGroup
 from oro_framework.host.registry import Registry
 from oro_framework.host.request import Request
 from oro_framework.host.watchdog import working_on
 
 if TYPE_CHECKING:
     from oro_framework.host.hooks import HookCaller
-    from oro_framework.host.permissions import PermissionSpec
 
 __all__ = [
-    "DEFAULT_THREADS",
     "DEFAULT_TIMEOUT",
     "Handler",
-    "IpcSettings",
     "Route",
     "RouteCall",
     "RouteCallWrapper",
@@ -93,85 +89,6 @@ receives the inner :data:`RouteCall` and returns the one the caller awaits."""
 DEFAULT_TIMEOUT: Final = 32.0
 """Seconds a handler may take to produce its reply (Oro's ``TIMEOUT``); ``ipc.timeout_ms``
 changes it for every route, ``timeout=`` for one."""
-
-DEFAULT_THREADS: Final = 40
-"""Worker threads that run plain ``def`` handlers at once (``ipc.sync_handler_threads``)."""
-
-MEBIBYTE: Final = 1024 * 1024
-
-
-@final
-@dataclass(frozen=True)
-class IpcSettings:
-    """The host's ``[ipc]`` keys: how long and how many calls pages make, and what they may
-    hold. Read by the host (timeouts, threads, the memory budget, the loop watchdog) and by the
-    bridge (bodies, held connections); declared here, the lowest layer reading them."""
-
-    timeout_ms: int = setting(
-        32000,
-        "Milliseconds an IPC handler may take before the caller gets TimeoutError.",
-        validator=positive_count,
-    )
-    loop_lag_warning_ms: int = setting(
-        100,
-        "Milliseconds a route handler or service may hold the event loop in one step (code "
-        "between two awaits) before the host logs it by name and counts it in diagnostics.",
-        validator=positive_count,
-    )
-    sync_handler_threads: int = setting(
-        DEFAULT_THREADS,
-        "Worker threads that run plain 'def' route handlers at once; further calls wait for "
-        "one (their timeout still counts). A handler that times out keeps its thread until it "
-        "returns: a thread cannot be interrupted.",
-        validator=positive,
-    )
-    max_body_bytes: int = setting(
-        16 * MEBIBYTE,
-        "Largest IPC request body in bytes; a larger one is refused with RangeError (413). Also "
-        "the largest WebSocket message to a mounted app (a larger one closes it with 1009).",
-        validator=positive_count,
-    )
-    memory_budget_bytes: int = setting(
-        DEFAULT_MEMORY_BUDGET,
-        "Bytes every plugin together may buffer for pages at once (process output, query "
-        "results, zlib streams, file reads, AI bodies); a request that would pass it gets "
-        "RangeError ERR_OUT_OF_MEMORY (507) instead of the host running out of memory.",
-        validator=positive_count,
-    )
-    max_held_connections_per_page: int = setting(
-        3,
-        "Connections one window's page may hold open at once: event streams, streamed replies "
-        "(a child's stdout and stderr), calls that have not answered. The browser shares 6 "
-        "connections between all windows of the app; beyond this a page gets RangeError "
-        "ERR_TOO_MANY_CONNECTIONS (429), or an event stream a retry later.",
-        validator=positive_count,
-    )
-    max_held_connections_without_window: int = setting(
-        1,
-        "Connections the requests without a window credential (workers, a tab opened without "
-        "its launch URL, a page leaving its credential out) may hold open together, as "
-        "ipc.max_held_connections_per_page does for a window. A page can hold both: together "
-        "they must leave the other windows some of the browser's 6.",
-        validator=positive_count,
-    )
-    stream_window_bytes: int = setting(
-        MEBIBYTE,
-        "Bytes a streamed reply (a child's stdout, AI tokens, a file read stream) may send "
-        "beyond what the page's app has read: the page acknowledges as it reads, so a page that "
-        "stops reading holds the host back on every engine (WebKit would otherwise buffer the "
-        "whole stream in its web process). Only pages' oro:ipc asks for it; other clients are "
-        "paced by TCP as before.",
-        validator=positive_count,
-    )
-    held_connection_grace_ms: int = setting(
-        1000,
-        "Milliseconds a page's request beyond ipc.max_held_connections_per_page may send "
-        "nothing (its handler has not answered, its stream waits) before it must have a place "
-        "or is ended with ERR_TOO_MANY_CONNECTIONS: how long one page may keep the other "
-        "windows waiting.",
-        validator=positive_count,
-    )
-
 
 DOTTED_NAME: Final = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*(\.[A-Za-z][A-Za-z0-9_\-]*)*$")
 """Route and service names: ``ping``, ``fs.stat``, ``ai.llm.model.load``."""
@@ -208,68 +125,6 @@ class Route:
     def label(self) -> str:
         """How logs name it: ``route 'fs.stat' of plugin 'fs'``."""
         return f"route {self.name!r} of plugin {self.plugin!r}"
-
-
-@final
-@dataclass(frozen=True)
-class RouteGroup:
-    """A plugin's routes that one permission guards, declared together in its ``routes.py``::
-
-        ROUTES: Final = RouteGroup(
-            permission="dns",
-            doc="Resolve host names and query DNS records (oro:dns, node:dns).",
-            handlers={"dns.lookup": lookup, "dns.resolve": resolve},
-        )
-
-    :ivar permission: the permission's name; ``permissions.allow_<it> = false`` in the app's
-        ``oro.toml`` turns every route of the group off.
-    :ivar doc: what the permission allows, for ``oro config list --describe`` and the docs.
-    :ivar handlers: route name → handler (see :meth:`RouteTable.add`); each route's doc is the
-        first line of its handler's docstring.
-    :ivar timeouts: seconds for the routes that may take longer (or must take less) than
-        ``ipc.timeout_ms``, by route name.
-    :ivar default: whether the permission is allowed when the app's config does not say.
-    :ivar shared: the routes whose answers are the same for every window's page and for a
-        request without a window (``per_window=False``, see :attr:`Route.per_window`); the
-        others are per window.
-    """
-
-    permission: str
-    doc: str
-    handlers: Mapping[str, Handler]
-    timeouts: Mapping[str, float] = field(default_factory=dict)
-    default: bool = True
-    shared: frozenset[str] = frozenset()
-
-    @classmethod
-    def guarded(
-        cls,
-        permission: PermissionSpec,
-        *,
-        handlers: Mapping[str, Handler],
-        timeouts: Mapping[str, float] | None = None,
-        shared: frozenset[str] = frozenset(),
-    ) -> RouteGroup:
-        """The group of ``handlers`` guarded by ``permission``, whose name, doc and default it
-        takes: the permission is written once, in a module the plugin's
-        ``oro_register_permissions`` imports without importing the routes
-        (:class:`~oro_framework.PermissionSpec`)."""
-        return cls(
-            permission=permission.name,
-            doc=permission.doc,
-            handlers=handlers,
-            timeouts=timeouts or {},
-            default=permission.default,
-            shared=shared,
-        )
-
-    def __post_init__(self) -> None:
-        unknown = sorted(set(self.timeouts) - set(self.handlers))
-        if unknown:
-            raise ValueError(f"timeouts name routes the group does not have: {unknown}")
-        unknown = sorted(set(self.shared) - set(self.handlers))
-        if unknown:
-            raise ValueError(f"shared names routes the group does not have: {unknown}")
 
 
 @final

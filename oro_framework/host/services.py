@@ -20,15 +20,13 @@ import anyio
 import anyio.lowlevel
 from anyio.abc import TaskGroup, TaskStatus
 
-from oro_framework.host.config.settings import setting
-from oro_framework.host.config.validators import not_negative, positive
+from oro_framework.host.builtin_settings import RestartPolicy
 from oro_framework.host.errors import RegistrationError, ServiceError, ServiceUnavailableError
 from oro_framework.host.registry import Registry
 from oro_framework.host.router import DOTTED_NAME
 from oro_framework.host.watchdog import working_on
 
 __all__ = [
-    "RestartPolicy",
     "Service",
     "ServiceRegistry",
     "ServiceRunner",
@@ -120,48 +118,6 @@ class ServiceRegistry(Registry[Service]):
         )
         self._claim(name, service)
         return service
-
-
-@final
-@dataclass(frozen=True)
-class RestartPolicy:
-    """How crashed services are restarted: the ``services.*`` config keys.
-
-    The delay before restart ``n`` (counting from 0) is ``restart_backoff_ms * 2**n``, capped at
-    ``restart_backoff_max_ms``, without jitter: a host's services restart against local resources,
-    not a shared server a crowd of clients would hit at the same instant, and an exact delay is
-    what ``retryAfter`` can then promise.
-    """
-
-    restart_limit: int = setting(
-        5,
-        "Restarts of a service that crashes or fails to start before it is marked failed (its "
-        "plugin's routes answer ServiceUnavailableError until the app restarts); 0: never "
-        "restarted. Services registered with required=True stop the app instead.",
-        validator=not_negative,
-    )
-    restart_backoff_ms: int = setting(
-        500,
-        "Milliseconds before the first restart of a crashed service; doubled for each further "
-        "restart (no jitter), up to services.restart_backoff_max_ms.",
-        validator=not_negative,
-    )
-    restart_backoff_max_ms: int = setting(
-        30_000,
-        "Longest wait in milliseconds between two restarts of a crashed service.",
-        validator=not_negative,
-    )
-    stable_after_ms: int = setting(
-        60_000,
-        "Milliseconds a restarted service must stay up for its restart count to go back to 0, "
-        "so that rare crashes far apart never add up to the limit.",
-        validator=positive,
-    )
-
-    def delay(self, restarts: int) -> float:
-        """Seconds to wait before restart number ``restarts`` (0 for the first)."""
-        backoff = self.restart_backoff_ms << min(restarts, 62)
-        return min(backoff, self.restart_backoff_max_ms) / 1000
 
 
 class ServiceState(enum.StrEnum):

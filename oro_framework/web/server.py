@@ -23,7 +23,7 @@ import anyio
 from anyio.abc import TaskStatus
 
 from oro_framework.host.app import Host
-from oro_framework.host.router import IpcSettings
+from oro_framework.host.builtin_settings import IpcSettings
 from oro_framework.web.asgi import Receive, Scope, Send
 from oro_framework.web.bridge import Bridge, PreloadArgs
 from oro_framework.web.http_server import serve_http

@@ -33,12 +33,7 @@ from oro_framework.host.config import (
     type_name,
 )
 from oro_framework.host.config.files import find_config_file, is_ini_file
-from oro_framework.host.permission_broker import (
-    PERMISSION_KINDS,
-    STORE_NAME,
-    read_decisions,
-    reset_decisions,
-)
+from oro_framework.host.permissions import PERMISSION_KINDS
 
 
 def _app_config_file(
@@ -263,6 +258,9 @@ def config_permissions(
 ) -> None:
     """The camera, microphone, screen, location and notification decisions the user asked the
     app to remember (per origin), or with --reset, forget them."""
+    # The broker's store, not the broker: the other config commands do not import it.
+    from oro_framework.host.permission_broker import STORE_NAME, read_decisions, reset_decisions
+
     host = build_host(config_file.parent, skip_broken=True, declare_only=True)
     host.close()
     store = host.paths.data / STORE_NAME

@@ -48,7 +48,7 @@ from oro_framework.host.builtin_settings import (
     has_build_steps,
 )
 from oro_framework.host.errors import DisplayError, EngineUnavailableError
-from oro_framework.host.windows import Engine
+from oro_framework.host.windows.engine import Engine
 from oro_framework.host.windows.settings import WindowSettings
 from oro_framework.update import RESTART_INTO
 

@@ -1,30 +1,9 @@
-"""The app's windows as a host subsystem (``host.windows``): the model, the manager the
-``window.*`` routes drive, and the :class:`Engine` protocol every engine implements: the gui
-layer's native ones (WebKitGTK, QtWebEngine) and the :class:`HeadlessEngine` of an app without a
-GUI."""
+"""The app's windows as a host subsystem (``host.windows``): the model (:mod:`.model`), the
+manager the ``window.*`` routes drive (:mod:`.manager`), and the :class:`~.engine.Engine` protocol
+every engine implements (:mod:`.engine`): the gui layer's native ones (WebKitGTK, QtWebEngine) and
+the :class:`~.headless.HeadlessEngine` of an app without a GUI.
 
-from oro_framework.host.windows.engine import Engine, GuiDispatcher, GuiListener
-from oro_framework.host.windows.headless import HeadlessEngine
-from oro_framework.host.windows.manager import WindowManager
-from oro_framework.host.windows.model import (
-    MAIN_WINDOW,
-    MAX_WINDOWS,
-    WINDOW_EVENTS,
-    Window,
-    WindowOptions,
-    WindowStatus,
-)
-
-__all__ = [
-    "MAIN_WINDOW",
-    "MAX_WINDOWS",
-    "WINDOW_EVENTS",
-    "Engine",
-    "GuiDispatcher",
-    "GuiListener",
-    "HeadlessEngine",
-    "Window",
-    "WindowManager",
-    "WindowOptions",
-    "WindowStatus",
-]
+Import from those modules: the package itself imports none of them, so that what needs only the
+model (the core ``application`` plugin's declarations, ``oro config``) does not load the manager,
+the engines and their event loop machinery.
+"""

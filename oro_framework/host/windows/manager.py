@@ -42,7 +42,8 @@ from oro_framework.host.launch import (
     window_launch_token,
 )
 from oro_framework.host.lifecycle import LifecycleEvent, LifecycleState, emit_to_pages
-from oro_framework.host.permission_broker import PERMISSION_KINDS, PermissionAnswer
+from oro_framework.host.permission_broker import PermissionAnswer
+from oro_framework.host.permissions import PERMISSION_KINDS
 from oro_framework.host.windows import drops
 from oro_framework.host.windows.engine import Engine, GuiDispatcher
 from oro_framework.host.windows.headless import HEADLESS, NO_GUI, HeadlessEngine

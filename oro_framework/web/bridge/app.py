@@ -13,7 +13,12 @@ from typing import Any, Final, TypeAlias, final
 
 from oro_framework.host.app import Host
 from oro_framework.host.builtin import JS_API_DIRECTORIES
-from oro_framework.host.builtin_settings import HttpIpcSettings, MetaSettings, WebviewSettings
+from oro_framework.host.builtin_settings import (
+    HttpIpcSettings,
+    IpcSettings,
+    MetaSettings,
+    WebviewSettings,
+)
 from oro_framework.host.config import get_document_value, read_document
 from oro_framework.host.config.files import CONFIG_FILE_NAMES
 from oro_framework.host.config.loading import SECRETS_FILE_ENV, SECRETS_FILE_KEY
@@ -26,7 +31,6 @@ from oro_framework.host.exchange import (
     reserved_prefix,
 )
 from oro_framework.host.protocols import PROTOCOL_PREFIX
-from oro_framework.host.router import IpcSettings
 from oro_framework.web import npm, worker_shell
 from oro_framework.web.asgi import HeaderList, Receive, Scope, Send, read_headers
 from oro_framework.web.bridge import events, ipc, modules, mounts, pages, protocol
