@@ -10,6 +10,10 @@ Each is measured in the same run against a floor started the same way:
   ones), no goal: what the host itself costs, beside what the plugins add.
 * ``oro --version``, ``oro --help`` and ``oro config get meta.name`` (in the app's folder) wall
   time against ``python -c pass``.
+* what ``oro config get`` cannot skip, no goal: a Python process that only imports the modules
+  declaring and validating the app's keys (click, tomlkit, pluggy, the entry points, the host's
+  config code and built-in settings, every installed plugin's ``settings`` module) and parses
+  ``oro.toml``, against ``python -c pass``: the floor under the command's row.
 
 ``--quick`` does few rounds. Each row is the median of its rounds, the rounds interleaved. Goals
 (issue 55): ``oro run`` within 2 times the hypercorn hello app; the reading commands within 10
@@ -88,6 +92,22 @@ TRACE: Final = re.compile(
     r"|(?P<hook>oro_\w+) (?P<plugin>.+) (?P<ms>[\d.]+) ms)$"
 )
 PROFILE_TIMEOUT: Final = 120.0
+
+
+DECLARING: Final = """
+import importlib, importlib.util, sys
+from importlib.metadata import entry_points
+import click, pluggy, tomlkit
+import oro_framework.host.builtin_settings, oro_framework.host.config
+import oro_framework.host.windows.settings
+for entry in entry_points(group="oro"):
+    package = entry.value.split(":")[0].split(".")[0]
+    if package != "oro_framework" and importlib.util.find_spec(package + ".settings"):
+        importlib.import_module(package + ".settings")
+tomlkit.parse(open("oro.toml").read())
+"""
+"""What ``oro config get`` must import in any case: the modules that declare the app's keys
+and validate their values, and the parser of ``oro.toml`` (run in the app's folder)."""
 
 
 def _wall(command: list[str], cwd: Path | None = None) -> float:
@@ -172,7 +192,7 @@ def main() -> None:
         app = Path(directory)
         (app / "oro.toml").write_text(ORO_TOML)
         (app / "index.html").write_text(PAGE)
-        run, bare, python, bare_host = [], [], [], []
+        run, bare, python, bare_host, declaring = [], [], [], [], []
         without_plugins = _without_plugins()
         reading: dict[str, list[float]] = {name: [] for name in READING}
         for _ in range(rounds):  # interleaved, so every row sees the same machine
@@ -181,6 +201,7 @@ def main() -> None:
             bare_host.append(_oro_run(app, without_plugins))
             for name, arguments in READING.items():
                 reading[name].append(_wall([ORO, *arguments], cwd=app))
+            declaring.append(_wall([sys.executable, "-c", DECLARING], cwd=app))
             python.append(_wall([sys.executable, "-c", "pass"]))
         print_ratio_header()
         print_ratio_row(
@@ -201,6 +222,13 @@ def main() -> None:
             print_ratio_row(
                 name, statistics.median(times), "python -c pass", statistics.median(python), "<=10"
             )
+        print_ratio_row(
+            "config get's floor",
+            statistics.median(declaring),
+            "python -c pass",
+            statistics.median(python),
+            None,
+        )
         headless = {**os.environ, "ORO_APPLICATION_SINGLE_INSTANCE": "false"}
         _profile([ORO, "run", ".", "--headless"], app, ("serving", "oro: serving"), headless)
         _window_profile(app)
