@@ -153,6 +153,39 @@ def test_write_file_accepts_bytes_and_large_data_in_chunks(page: Page, data: Pat
     assert (data / "small.bin").read_bytes() == b"\x01\x02\x03"
 
 
+def test_large_writes_land_whole_at_their_place_whatever_the_flag(page: Page, data: Path) -> None:
+    """Past one request's body, writeFile of a file it opens without O_APPEND, and a handle's
+    write at a position, send their chunks several at a time, each at its own offset; an append
+    sends them in order. Either way the file ends as Node's would, and a chunk that fails fails
+    the call only once no other chunk is in flight (the fixture then finds no descriptor open)."""
+    size = 20 * MIB + 3
+    (data / "append.bin").write_bytes(b"head")
+    (data / "over.bin").write_bytes(b"\xff" * (size + 10))
+    (data / "at.bin").write_bytes(b"\xee" * 8)
+    answer = run(
+        page,
+        """const size = arg
+        const bytes = new Uint8Array(size)
+        for (let i = 0; i < size; i++) bytes[i] = (i * 13 + (i >> 12)) & 255
+        await fsp.writeFile('append.bin', bytes, { flag: 'a' })
+        await fsp.writeFile('over.bin', bytes, { flag: 'r+' })
+        const handle = await fsp.open('at.bin', 'r+')
+        const { bytesWritten } = await handle.write(bytes, 0, size, 5)
+        await handle.close()
+        const reader = await fsp.open('at.bin', 'r')
+        const refused = await catching(reader.write(bytes, 0, size, 0))
+        await reader.close()
+        return { bytesWritten, refused }""",
+        size,
+    )
+    expected = bytes(((i * 13 + (i >> 12)) & 255) for i in range(size))
+    assert (data / "append.bin").read_bytes() == b"head" + expected
+    assert (data / "over.bin").read_bytes() == expected + b"\xff" * 10
+    assert (data / "at.bin").read_bytes() == b"\xee" * 5 + expected
+    assert answer["bytesWritten"] == size
+    assert answer["refused"]["code"] == "EBADF"
+
+
 def test_append_file(page: Page, data: Path) -> None:
     run(
         page,

@@ -80,7 +80,14 @@ export async function writeFile (path, data, options = undefined) {
   }
   const handle = await open(target, flags, fileMode)
   try {
-    await handle.writeFile(data, { encoding, signal, flush })
+    if (Array.isArray(data) && (flags & constants.O_APPEND) === 0) {
+      // A file just opened without O_APPEND is written from its start: at explicit offsets,
+      // the chunks of one buffer travel several at a time (writeAll).
+      await writeAll(handle.id, data[0], 0, { signal })
+      if (flush) await handle.sync()
+    } else {
+      await handle.writeFile(data, { encoding, signal, flush })
+    }
   } finally {
     await handle.close()
   }
