@@ -223,8 +223,8 @@ class Host:
     def _build(
         self, listed: Sequence[str], dormant: dict[str, object], *, resolve_secrets: bool
     ) -> None:
-        """Build steps 5 to 12: what a host that serves needs, which a declare-only one skips,
-        modules included (imported here, not with this module)."""
+        """Build steps 6 to 13 of docs/design.md: what a host that serves needs, which a
+        declare-only one skips, modules included (imported here, not with this module)."""
         from oro_framework.host.builtin_settings import IpcSettings, RestartPolicy
         from oro_framework.host.events import EventBus
         from oro_framework.host.extensions import Extensions
