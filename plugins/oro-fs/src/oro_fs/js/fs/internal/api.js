@@ -6,7 +6,7 @@
 
 import { request, write } from 'oro:ipc'
 import { constants } from 'oro:fs/constants'
-import { Dir, FileHandle, WRITE_CHUNK_BYTES, isIterableData, replyBytes, writeAll } from './handle.js'
+import { Dir, FileHandle, WRITE_CHUNK_BYTES, WRITES_IN_FLIGHT, isIterableData, replyBytes, writeAll } from './handle.js'
 import { Dirent, Stats, walkDirectory } from './stats.js'
 import { watchIterator } from './watcher.js'
 import { handleOf, toId } from './sync.js'
@@ -82,8 +82,8 @@ export async function writeFile (path, data, options = undefined) {
   try {
     if (Array.isArray(data) && (flags & constants.O_APPEND) === 0) {
       // A file just opened without O_APPEND is written from its start: at explicit offsets,
-      // the chunks of one buffer travel several at a time (writeAll).
-      await writeAll(handle.id, data[0], 0, { signal })
+      // the chunks of one buffer travel several at a time.
+      await writeAll(handle.id, data[0], 0, { signal, inFlight: WRITES_IN_FLIGHT })
       if (flush) await handle.sync()
     } else {
       await handle.writeFile(data, { encoding, signal, flush })

@@ -35,24 +35,26 @@ export function replyBytes (reply) {
 }
 
 /**
- * Chunk writes at explicit offsets in flight at once: while the host writes one chunk to disk,
- * the next one is already on its way (a 64 MiB writeFile in a WebKitGTK window: 8 chunks).
+ * Chunk writes in flight at once where the caller knows their offsets hold (a file opened
+ * without `O_APPEND`): while the host writes one chunk to disk, the next ones are on their way
+ * (a 64 MiB writeFile in a WebKitGTK window: 8 chunks).
  */
 export const WRITES_IN_FLIGHT = 3
 
 /**
  * Write all of `bytes` to descriptor `id` at `position` (-1: the current position), in
- * chunks that fit the bridge's body cap. At an explicit position the chunks go
- * {@link WRITES_IN_FLIGHT} at a time (each names its own offset, so their order does not
- * matter); at the current position one after the other. Resolves with the number of bytes
- * written; on a failure, once no chunk is in flight any more.
+ * chunks that fit the bridge's body cap, one after the other; `inFlight` of them at a time
+ * when the caller knows each chunk lands at its offset (an explicit position on a descriptor
+ * opened without `O_APPEND`, where Linux would append them in the order they arrive).
+ * Resolves with the number of bytes written; on a failure, once no chunk is in flight.
  * @param {string} id
  * @param {Uint8Array} bytes
  * @param {number} position
- * @param {{ signal?: AbortSignal }} [options]
+ * @param {{ signal?: AbortSignal, inFlight?: number }} [options]
  */
 export async function writeAll (id, bytes, position, options = {}) {
-  if (position < 0 || bytes.byteLength <= WRITE_CHUNK_BYTES) {
+  const inFlight = options.inFlight ?? 1
+  if (inFlight <= 1 || position < 0 || bytes.byteLength <= WRITE_CHUNK_BYTES) {
     return writeFrom(id, bytes, position, options.signal)
   }
   let next = 0
@@ -69,7 +71,7 @@ export async function writeAll (id, bytes, position, options = {}) {
       }
     }
   }
-  await Promise.all(Array.from({ length: WRITES_IN_FLIGHT }, worker))
+  await Promise.all(Array.from({ length: inFlight }, worker))
   if (failures.length > 0) throw failures[0]
   return bytes.byteLength
 }
