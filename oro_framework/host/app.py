@@ -138,9 +138,10 @@ class Host:
         ``dev``, ``test``, ``build`` and ``types``.
     :param declare_only: stop once the plugins have declared their permissions and config keys
         and the config is read (:attr:`permissions`, :attr:`config_keys`, :attr:`config`,
-        :attr:`paths`): no plugin is configured and nothing is registered, so the host can
-        neither :meth:`run` nor :meth:`call`. ``oro config get`` reads only these, and so skips
-        the cost of configuring every plugin and importing what serves requests.
+        :attr:`paths`): no plugin is configured and nothing is registered or made that serves
+        (the host has no ``windows``, ``events``, ``routes``, ``router`` or ``services``), so
+        it can neither :meth:`run` nor :meth:`call`. ``oro config get`` reads only these, and
+        so skips the cost of configuring every plugin and importing what serves requests.
     :raises PluginLoadError: a plugin failed to load, or one of its hooks raised (a
         :class:`RegistrationConflict` included), unless skipping broken plugins.
     :raises ConfigError: ``oro.toml``, the environment or ``config`` holds an invalid value,
