@@ -72,14 +72,14 @@ class RouteGroup:
     :ivar permission: the permission's name; ``permissions.allow_<it> = false`` in the app's
         ``oro.toml`` turns every route of the group off.
     :ivar doc: what the permission allows, for ``oro config list --describe`` and the docs.
-    :ivar handlers: route name → handler (see :meth:`RouteTable.add`); each route's doc is the
-        first line of its handler's docstring.
+    :ivar handlers: route name → handler (see :meth:`~oro_framework.RouteTable.add`); each
+        route's doc is the first line of its handler's docstring.
     :ivar timeouts: seconds for the routes that may take longer (or must take less) than
         ``ipc.timeout_ms``, by route name.
     :ivar default: whether the permission is allowed when the app's config does not say.
     :ivar shared: the routes whose answers are the same for every window's page and for a
-        request without a window (``per_window=False``, see :attr:`Route.per_window`); the
-        others are per window.
+        request without a window (``per_window=False``, see
+        :attr:`~oro_framework.Route.per_window`); the others are per window.
     """
 
     permission: str

@@ -62,7 +62,6 @@ __all__ = [
     "Route",
     "RouteCall",
     "RouteCallWrapper",
-    "RouteGroup",
     "RouteTable",
     "Router",
     "answered",

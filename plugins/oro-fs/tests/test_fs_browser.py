@@ -193,6 +193,16 @@ def test_large_writes_land_whole_at_their_place_whatever_the_flag(page: Page, da
     assert answer["aborted"]["name"] == "AbortError"
 
 
+def test_write_file_takes_an_array_of_chunks_as_node_does(page: Page, data: Path) -> None:
+    # An Array is an iterable of chunks to Node's writeFile, whatever its flag: each is written.
+    run(
+        page,
+        """await fsp.writeFile('array.txt', ['ab', 'cd'])
+        await fsp.writeFile('array.txt', [new Uint8Array([101, 102])], { flag: 'a' })""",
+    )
+    assert (data / "array.txt").read_bytes() == b"abcdef"
+
+
 def test_append_file(page: Page, data: Path) -> None:
     run(
         page,

@@ -62,8 +62,10 @@ export async function writeFile (path, data, options = undefined) {
   const target = toPath(path)
   const flags = toFlags(flag)
   const fileMode = toMode(mode, 0o666)
+  /** One buffer (the caller's data was no iterable), else `null`. */
+  let bytes = null
   if (!isIterableData(data)) {
-    const bytes = toBytes(data, encoding)
+    bytes = toBytes(data, encoding)
     if (bytes.byteLength <= WRITE_CHUNK_BYTES) {
       /** @type {Record<string, unknown>} */
       const params = { path: target, flags, mode: fileMode }
@@ -72,21 +74,20 @@ export async function writeFile (path, data, options = undefined) {
       await write('fs.writeFile', params, bytes, { signal })
       return
     }
-    data = [bytes]
   }
   if (atomic) {
-    await writeAtomically(target, flags, fileMode, data, encoding, signal)
+    await writeAtomically(target, flags, fileMode, bytes === null ? data : [bytes], encoding, signal)
     return
   }
   const handle = await open(target, flags, fileMode)
   try {
-    if (Array.isArray(data) && (flags & constants.O_APPEND) === 0) {
+    if (bytes !== null && (flags & constants.O_APPEND) === 0) {
       // A file just opened without O_APPEND is written from its start: at explicit offsets,
       // the chunks of one buffer travel several at a time.
-      await writeAll(handle.id, data[0], 0, { signal, inFlight: WRITES_IN_FLIGHT })
+      await writeAll(handle.id, bytes, 0, { signal, inFlight: WRITES_IN_FLIGHT })
       if (flush) await handle.sync()
     } else {
-      await handle.writeFile(data, { encoding, signal, flush })
+      await handle.writeFile(bytes ?? data, { encoding, signal, flush })
     }
   } finally {
     await handle.close()
