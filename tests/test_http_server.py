@@ -15,16 +15,24 @@ from typing import Any
 
 import anyio
 import anyio.abc
+import anyio.lowlevel
 import h11
 import pytest
 import trio_websocket
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from oro_framework.testing import open_descriptors
-from oro_framework.web.asgi import Receive, Scope, Send, receive_body, send_response
-from oro_framework.web.http_server import serve_http
-from oro_framework.web.wire import WireLimits
+from oro_framework.testing import open_descriptors, process_memory
+from oro_framework.web.asgi import (
+    Receive,
+    Scope,
+    Send,
+    cancelled_on_disconnect,
+    receive_body,
+    send_response,
+)
+from oro_framework.web.http_server import _TAKEN_BODY_BYTES, _TAKEN_PIECE_BYTES, serve_http
+from oro_framework.web.wire import ClientGoneError, WireLimits
 from tests._hostile_bytes import damaged, in_pieces
 
 pytestmark = pytest.mark.anyio
@@ -51,6 +59,17 @@ async def echo_app(scope: Scope, receive: Receive, send: Send) -> None:
     path = scope["path"]
     if path == "/refuse":
         await send_response(send, 403, b"no", [])
+    elif path == "/first":
+        # Reads one message of the body, answers with its length and leaves the rest unread.
+        message = await receive()
+        await send_response(send, 413, str(len(message["body"])).encode(), [])
+    elif path == "/watched":
+        # Answers as the IPC bridge does: a watcher reads on while the answer is made, so the
+        # client's next request is read ahead of it.
+        body = await receive_body(receive, lambda _: None)
+        async with cancelled_on_disconnect(receive, send) as answering:
+            await anyio.sleep(0.05)
+            await send_response(answering, 200, body, [])
     elif path == "/raise":
         raise RuntimeError("the app failed")
     elif path == "/raise-late":
@@ -219,6 +238,167 @@ async def test_zero_copy_of_a_file_shorter_than_promised_drops_the_connection(
         assert received.startswith(b"HTTP/1.1 200 ")
         assert received.endswith(b"x" * 1000)
         assert responses(received) == []  # never a complete (silently short) response
+
+
+# A body past _TAKEN_BODY_BYTES is read from the socket past h11, in pieces of at most
+# _TAKEN_PIECE_BYTES; this one takes three pieces, the last a short one.
+LARGE = 2 * _TAKEN_PIECE_BYTES + 12345
+
+
+def pattern(size: int) -> bytes:
+    """``size`` bytes that show where a byte out of place came from."""
+    return (bytes(range(251)) * (size // 251 + 1))[:size]
+
+
+async def exchange(port: int, data: bytes, piece: int = 1_000_003) -> bytes:
+    """Send ``data`` in pieces while reading what comes back, until the server closes."""
+    async with await anyio.connect_tcp("127.0.0.1", port) as stream:
+
+        async def send_all() -> None:
+            with contextlib.suppress(anyio.BrokenResourceError, OSError):
+                for offset in range(0, len(data), piece):
+                    await stream.send(data[offset : offset + piece])
+
+        async with anyio.create_task_group() as task_group:
+            task_group.start_soon(send_all)
+            received = await read_all(stream)
+            task_group.cancel_scope.cancel()
+    return received
+
+
+@pytest.mark.parametrize("path", ["/", "/watched"])
+async def test_a_large_body_arrives_whole_and_the_connection_serves_what_follows(
+    path: str,
+) -> None:
+    # Behind the watcher, what a client sends ahead is bounded by max_header_bytes (a client
+    # past it is treated as gone): a second large body follows only where nothing reads ahead.
+    bodies = [pattern(LARGE), b"next"] + ([pattern(_TAKEN_BODY_BYTES)] if path == "/" else [])
+    data = b"".join(request("POST", path, body) for body in bodies)
+    data += request("GET", "/", extra="connection: close\r\n")
+    async with serving() as port:
+        received = await exchange(port, data)
+    assert responses(received) == [*((200, body) for body in bodies), (200, b"pong")]
+
+
+async def test_a_large_body_with_expect_100_continue() -> None:
+    body = pattern(LARGE)
+    head = request("POST", "/", body, extra="expect: 100-continue\r\nconnection: close\r\n")
+    async with serving() as port, await anyio.connect_tcp("127.0.0.1", port) as stream:
+        await stream.send(head[: -len(body)])
+        with anyio.fail_after(10):
+            interim = await stream.receive()
+        assert interim.startswith(b"HTTP/1.1 100 ")
+        async with anyio.create_task_group() as task_group:
+            task_group.start_soon(stream.send, body)
+            received = await read_all(stream)
+    assert responses(received) == [(200, body)]
+
+
+async def test_a_large_body_left_unread_ends_the_connection_after_the_answer() -> None:
+    data = request("POST", "/first", pattern(LARGE)) + request("GET", "/")
+    async with serving() as port:
+        received = await exchange(port, data)
+        assert responses(received) == [(413, str(_TAKEN_PIECE_BYTES).encode())]
+        assert await exchange(port, request("GET", "/", extra="connection: close\r\n")) != b""
+
+
+async def test_a_client_leaving_mid_body_is_told_to_the_app_and_leaks_nothing() -> None:
+    gone = anyio.Event()
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["path"] == "/":
+            await echo_app(scope, receive, send)
+            return
+        try:
+            await receive_body(receive, lambda _: None)
+        except ClientGoneError:
+            gone.set()
+            return
+        raise AssertionError("a body cut short was handed over whole")
+
+    before = len(open_descriptors())
+    async with serving(app) as port:
+        for cut in (LARGE // 2, _TAKEN_PIECE_BYTES, 1):
+            gone = anyio.Event()
+            async with await anyio.connect_tcp("127.0.0.1", port) as stream:
+                await stream.send(request("POST", "/cut", pattern(LARGE))[:-cut])
+            with anyio.fail_after(10):
+                await gone.wait()
+        data = request("POST", "/", b"after", extra="connection: close\r\n")
+        assert responses(await exchange(port, data)) == [(200, b"after")]
+    assert len(open_descriptors()) <= before
+
+
+async def test_bodies_declared_long_and_sent_short_hold_what_arrived_not_what_was_declared() -> (
+    None
+):
+    """A client that declares a body of a piece's length and sends a little of it makes the
+    server hold what arrived: 24 such clients, each read by an app waiting for the rest."""
+    clients, sent = 24, 64 * 1024
+    reading = 0
+    all_reading = anyio.Event()
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        nonlocal reading
+        reading += 1
+        if reading == clients:
+            all_reading.set()
+        with contextlib.suppress(ClientGoneError):
+            await receive_body(receive, lambda _: None)
+
+    async with serving(app) as port, contextlib.AsyncExitStack() as stack:
+        before = process_memory("VmRSS")
+        for _ in range(clients):
+            stream = await stack.enter_async_context(await anyio.connect_tcp("127.0.0.1", port))
+            await stream.send(
+                request("POST", "/", pattern(_TAKEN_PIECE_BYTES))[: -_TAKEN_PIECE_BYTES + sent]
+            )
+        with anyio.fail_after(10):
+            await all_reading.wait()
+        await anyio.sleep(0.2)  # each is in its receive, waiting for the rest
+        grown = process_memory("VmRSS") - before
+    # A buffer of the declared length each would be 24 x 8 MiB; what arrived is 24 x 64 KiB.
+    assert grown < clients * _TAKEN_PIECE_BYTES // 4, grown
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example(_TAKEN_BODY_BYTES, [])
+@example(_TAKEN_PIECE_BYTES, [1])
+@example(_TAKEN_PIECE_BYTES + 1, [100, _TAKEN_PIECE_BYTES])
+@given(
+    st.one_of(
+        st.integers(_TAKEN_BODY_BYTES - 3, _TAKEN_BODY_BYTES + 300_000),
+        st.integers(_TAKEN_PIECE_BYTES - 3, _TAKEN_PIECE_BYTES + 3),
+    ),
+    st.lists(st.integers(1, _TAKEN_PIECE_BYTES + 400), max_size=6),
+)
+def test_bodies_around_the_taken_size_arrive_whole_however_they_are_cut(
+    size: int, cuts: list[int]
+) -> None:
+    """Whatever the body's length and wherever the client's writes split it (inside the head,
+    at the body's start, at a piece's edge, into the next request), the app gets every byte in
+    order and the next request on the connection is answered."""
+    body = pattern(size)
+    data = request("POST", "/watched", body) + request("GET", "/", extra="connection: close\r\n")
+    edges = sorted({min(cut, len(data)) for cut in cuts})
+
+    async def main() -> None:
+        async with (
+            serving() as port,
+            await anyio.connect_tcp("127.0.0.1", port) as stream,
+            anyio.create_task_group() as task_group,
+        ):
+
+            async def send_all() -> None:
+                for start, end in zip([0, *edges], [*edges, len(data)], strict=True):
+                    await stream.send(data[start:end])
+                    await anyio.lowlevel.checkpoint()
+
+            task_group.start_soon(send_all)
+            received = await read_all(stream)
+        assert responses(received) == [(200, body), (200, b"pong")]
+
+    anyio.run(main, backend="trio")
 
 
 async def test_websockets_echo_and_refusals_get_403() -> None:

@@ -6,6 +6,7 @@ request into a :class:`~oro_framework.web.wire.session.WebSocket` or refuses it.
 from __future__ import annotations
 
 import contextlib
+import mmap
 import os
 from collections.abc import Iterable
 from typing import Any, Final, final
@@ -52,6 +53,7 @@ class Connection:
         self.limits = limits
         self.http = HTTPProtocol(limits)
         self.client_gone = False
+        self._intake: mmap.mmap | None = None
         self.client = _address(stream.extra(SocketAttribute.remote_address))
         self.server = _address(stream.extra(SocketAttribute.local_address))
 
@@ -84,6 +86,39 @@ class Connection:
     async def receive_some(self) -> bytes:
         """What the socket has, up to ``receive_bytes``; ``b""`` once the client is gone."""
         return await receive_some(self.stream, self.limits.receive_bytes)
+
+    async def receive_taken(self, start: bytes, size: int) -> bytes | None:
+        """The next ``size`` bytes of a body the protocol let the caller take (see
+        :meth:`HTTPProtocol.take_body`), beginning with ``start`` (bytes h11 held), read
+        straight from the socket; ``None`` when the client left first."""
+        # One buffer per connection, kept while its requests take bodies: a new one of
+        # megabytes costs a page fault per page, more than the copy out of it. An anonymous
+        # mapping rather than a bytearray: its pages are memory only once bytes land in them,
+        # so a client that declares a long body and sends little is not given the whole.
+        if self._intake is None or len(self._intake) < size:
+            self._intake = mmap.mmap(-1, size)
+        view = memoryview(self._intake)[:size]
+        view[: len(start)] = start
+        sock = self.stream.extra(SocketAttribute.raw_socket)
+        filled = len(start)
+        while filled < size:
+            try:
+                count = sock.recv_into(view[filled:])
+            except BlockingIOError:
+                await anyio.wait_readable(sock)
+                continue
+            except OSError:
+                count = 0
+            if not count:
+                self.client_gone = True
+                return None
+            filled += count
+        self.http.took(size - len(start))
+        body = bytes(view)
+        view.release()
+        # A client that sends as fast as it is read never made the loop wait: others' turn.
+        await anyio.lowlevel.checkpoint()
+        return body
 
     async def wait_until_client_leaves(self) -> None:
         """Read ahead (bounded, see :meth:`HTTPProtocol.receive_early`) until the client goes
@@ -143,6 +178,8 @@ class Connection:
         if self.client_gone:
             return False
         await self._skip_unread_body()
+        if self.http.taken is None:
+            self._intake = None  # this request's body was not taken: the next one's may not be
         if not self.http.is_reusable:
             # The rest of the body would be read as the next request: the connection ends
             # here, gently, so that the client gets to read the answer.
