@@ -65,10 +65,10 @@ async def echo_app(scope: Scope, receive: Receive, send: Send) -> None:
         await send_response(send, 413, str(len(message["body"])).encode(), [])
     elif path == "/watched":
         # Answers as the IPC bridge does: a watcher reads on while the answer is made, so the
-        # client's next request is read ahead of it.
+        # client's next request may be read ahead of it (tests/test_wire_core.py drives that
+        # read-ahead byte by byte).
         body = await receive_body(receive, lambda _: None)
         async with cancelled_on_disconnect(receive, send) as answering:
-            await anyio.sleep(0.05)
             await send_response(answering, 200, body, [])
     elif path == "/raise":
         raise RuntimeError("the app failed")
@@ -355,7 +355,8 @@ async def test_bodies_declared_long_and_sent_short_hold_what_arrived_not_what_wa
             )
         with anyio.fail_after(10):
             await all_reading.wait()
-        await anyio.sleep(0.2)  # each is in its receive, waiting for the rest
+        # The last app went on into its receive, which makes the buffer before it first waits
+        # (for the rest of the body): each buffer is made by now.
         grown = process_memory("VmRSS") - before
     # A buffer of the declared length each would be 24 x 8 MiB; what arrived is 24 x 64 KiB.
     assert grown < clients * _TAKEN_PIECE_BYTES // 4, grown

@@ -293,3 +293,56 @@ def test_the_close_handshake_is_answered_and_nothing_may_follow() -> None:
     (answer,) = server_answers(answered)
     assert isinstance(answer, CloseConnection)
     assert answer.code == 1000
+
+
+@st.composite
+def read_ahead(draw: st.DrawFn) -> tuple[bytes, list[bytes]]:
+    """Some of :data:`REQUESTS`, and the reads (none empty: that is the end) that brought them."""
+    following = REQUESTS[: draw(st.integers(0, len(REQUESTS)))]
+    return following, [piece for piece in cut(draw, following) if piece]
+
+
+@settings(max_examples=200, deadline=None)
+@given(read_ahead())
+def test_a_taken_body_leaves_what_was_read_after_it_to_the_next_request(
+    ahead: tuple[bytes, list[bytes]],
+) -> None:
+    """A body the driver reads from the socket itself (``take_body``) is never seen by h11;
+    what the driver read ahead of the next requests meanwhile, however it was cut, is parsed
+    after the answer, in order."""
+    protocol = HTTPProtocol(LIMITS)
+    protocol.receive_data(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nhead")
+    assert isinstance(protocol.next_event(), h11.Request)
+    assert protocol.next_event() == h11.Data(data=b"head")
+    assert protocol.next_event() is h11.NEED_DATA
+    protocol.take_body(96)
+    assert not protocol.is_receiving_body
+    protocol.took(96)  # the driver read the rest of the body
+    following, reads = ahead
+    for piece in reads:
+        assert protocol.receive_early(piece)
+    protocol.complete_response(200, b"ok", close=False)
+    assert protocol.is_reusable
+    protocol.start_next_cycle()
+    seen: list[Any] = []
+    while (event := protocol.next_event()) is not h11.NEED_DATA:
+        seen.append(event)
+        if isinstance(event, h11.EndOfMessage):
+            protocol.complete_response(200, b"ok", close=False)
+            if not protocol.is_reusable:
+                break
+            protocol.start_next_cycle()
+    parser = h11.Connection(h11.SERVER)
+    if following:  # b"" would tell h11 the client closed
+        parser.receive_data(following)
+    expected: list[Any] = []
+    while (event := parser.next_event()) is not h11.NEED_DATA:
+        expected.append(event)
+        if isinstance(event, h11.EndOfMessage):
+            parser.send(h11.Response(status_code=200, headers=[("content-length", "2")]))
+            parser.send(h11.Data(data=b"ok"))
+            parser.send(h11.EndOfMessage())
+            if parser.our_state is not h11.DONE or parser.their_state is not h11.DONE:
+                break
+            parser.start_next_cycle()
+    assert seen == expected

@@ -139,7 +139,6 @@ class _Exchange:
         self.connection = connection
         self.request = request
         self.is_head = request.method == b"HEAD"
-        self.taken_length = _taken_length(request)
         self.body_complete = False
         self.pending_start: Message | None = None
         self.started = False
@@ -176,56 +175,39 @@ class _Exchange:
         http = connection.http
         if http.is_expecting_continue:
             await connection.write(http.continue_response())
-        if self.taken_length is not None:
-            return await self._receive_taken(self.taken_length)
-        try:
-            event = await connection.next_event()
-        except (ClientGoneError, h11.RemoteProtocolError):
-            connection.client_gone = True
-            return {"type": "http.disconnect"}
+        if http.taken is not None:
+            return await self._receive_taken(b"")
+        length = _taken_length(self.request)
         chunks: list[bytes | bytearray] = []
         # Every body event already read is handed over at once: a small body usually arrives
         # whole, and its end is then told with it, saving the app a second receive. h11 hands
         # each piece over as a bytearray it copied out already: the join below makes the one
-        # bytes object ASGI asks for, without copying each piece once more before it.
+        # bytes object ASGI asks for, without copying each piece once more before it. A body
+        # to take begins with what h11 read with its head, and h11 reads no more of it.
         try:
+            event = http.next_event() if length is not None else await connection.next_event()
             while isinstance(event, h11.Data):
                 chunks.append(event.data)
                 event = http.h11.next_event()
-        except h11.RemoteProtocolError:
+        except (ClientGoneError, h11.RemoteProtocolError):
             connection.client_gone = True
             return {"type": "http.disconnect"}
+        body = b"".join(chunks)
+        if event is h11.NEED_DATA and length is not None:
+            http.take_body(length - len(body))
+            return await self._receive_taken(body)
         if isinstance(event, h11.EndOfMessage):  # trailers, if any, are not part of ASGI
             self.body_complete = True
         elif event is not h11.NEED_DATA:
             connection.client_gone = True
             return {"type": "http.disconnect"}
-        body = b"".join(chunks)
         return {"type": "http.request", "body": body, "more_body": not self.body_complete}
 
-    async def _receive_taken(self, length: int) -> Message:
-        """The next piece of a body read past h11 (see ``_TAKEN_BODY_BYTES``)."""
+    async def _receive_taken(self, start: bytes) -> Message:
+        """The next piece of a body read past h11 (see ``_TAKEN_BODY_BYTES``), beginning with
+        ``start``, what h11 held of it."""
         connection = self.connection
         http = connection.http
-        start = b""
-        if http.taken is None:
-            # What h11 read with the head begins the body; the rest is taken from the socket.
-            pieces: list[bytes | bytearray] = []
-            try:
-                event = http.next_event()
-                while isinstance(event, h11.Data):
-                    pieces.append(event.data)
-                    event = http.next_event()
-            except (ClientGoneError, h11.RemoteProtocolError):
-                event = None
-            start = b"".join(pieces)
-            if event is not h11.NEED_DATA:
-                if not isinstance(event, h11.EndOfMessage):
-                    connection.client_gone = True
-                    return {"type": "http.disconnect"}
-                self.body_complete = True  # it all came with the head: nothing to take
-                return {"type": "http.request", "body": start, "more_body": False}
-            http.take_body(length - len(start))
         size = min(len(start) + (http.taken or 0), _TAKEN_PIECE_BYTES)
         body = await connection.receive_taken(start, size)
         if body is None:

@@ -97,25 +97,24 @@ class Connection:
         # so a client that declares a long body and sends little is not given the whole.
         if self._intake is None or len(self._intake) < size:
             self._intake = mmap.mmap(-1, size)
-        view = memoryview(self._intake)[:size]
-        view[: len(start)] = start
         sock = self.stream.extra(SocketAttribute.raw_socket)
-        filled = len(start)
-        while filled < size:
-            try:
-                count = sock.recv_into(view[filled:])
-            except BlockingIOError:
-                await anyio.wait_readable(sock)
-                continue
-            except OSError:
-                count = 0
-            if not count:
-                self.client_gone = True
-                return None
-            filled += count
+        with memoryview(self._intake)[:size] as view:
+            view[: len(start)] = start
+            filled = len(start)
+            while filled < size:
+                try:
+                    count = sock.recv_into(view[filled:])
+                except BlockingIOError:
+                    await anyio.wait_readable(sock)
+                    continue
+                except OSError:
+                    count = 0
+                if not count:
+                    self.client_gone = True
+                    return None
+                filled += count
+            body = bytes(view)
         self.http.took(size - len(start))
-        body = bytes(view)
-        view.release()
         # A client that sends as fast as it is read never made the loop wait: others' turn.
         await anyio.lowlevel.checkpoint()
         return body
