@@ -1,0 +1,313 @@
+"""The cache of the methods dataclasses writes (oro_framework/host/generated_code.py): a class made
+with code from the cache behaves as one made without it, a file it cannot use is ignored, and a
+process finds what an earlier one compiled."""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import keyword
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from oro_framework.host import generated_code
+from oro_framework.host.generated_code import CodeCache
+
+
+@contextmanager
+def cached(cache: CodeCache) -> Iterator[None]:
+    """dataclasses takes its code from ``cache`` meanwhile (as install() makes it for good)."""
+    saved = dataclasses.__dict__.get("exec")
+    dataclasses.exec = generated_code._cached_exec(cache)  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        if saved is None:
+            del dataclasses.exec  # type: ignore[attr-defined]
+        else:
+            dataclasses.exec = saved  # type: ignore[attr-defined]
+
+
+@contextmanager
+def uncached() -> Iterator[None]:
+    """dataclasses compiles as it does without the cache (the built-in exec)."""
+    saved = dataclasses.__dict__.pop("exec", None)
+    try:
+        yield
+    finally:
+        if saved is not None:
+            dataclasses.exec = saved  # type: ignore[attr-defined]
+
+
+names = st.text("abcdefgh_", min_size=1, max_size=6).filter(
+    lambda name: name.isidentifier() and not keyword.iskeyword(name) and not name.startswith("__")
+)
+fields = st.lists(
+    st.tuples(names, st.sampled_from(["int", "str", "list[int]", "'Forward'"]), st.booleans()),
+    max_size=5,
+    unique_by=lambda field: field[0],
+)
+options = st.fixed_dictionaries(
+    {
+        "frozen": st.booleans(),
+        "eq": st.booleans(),
+        "order": st.booleans(),
+        "unsafe_hash": st.booleans(),
+        "kw_only": st.booleans(),
+        "slots": st.booleans(),
+    }
+).filter(lambda option: option["eq"] or not option["order"])
+
+
+def make(
+    spec: list[tuple[str, str, bool]],
+    option: dict[str, bool],
+    future: bool,
+    module: str = "made_for_test",
+) -> type:
+    """A dataclass of ``spec`` (name, annotation, has a default) in a module of its own, whose
+    source starts with ``from __future__ import annotations`` when ``future``."""
+    lines = ["from __future__ import annotations"] if future else []
+    lines.append("import dataclasses")
+    lines.append(f"@dataclasses.dataclass(**{option!r})")
+    lines.append("class Made:")
+    ordered = spec if option.get("kw_only") else sorted(spec, key=lambda field: field[2])
+    for name, annotation, has_default in ordered:
+        default = " = dataclasses.field(default_factory=list)" if has_default else ""
+        lines.append(f"    {name}: {annotation}{default}")
+    if not spec:
+        lines.append("    pass")
+    namespace: dict[str, Any] = {"__name__": module, "Forward": int}
+    sys.modules[module] = type(sys)(module)
+    sys.modules[module].__dict__.update(namespace)
+    try:
+        exec(compile("\n".join(lines), module, "exec", dont_inherit=True), namespace)
+    finally:
+        del sys.modules[module]
+    made: type = namespace["Made"]
+    return made
+
+
+def behaviour(made: type, spec: list[tuple[str, str, bool]]) -> dict[str, Any]:
+    """What a user of the class sees of it."""
+    arguments = {name: [index] for index, (name, _, _) in enumerate(spec)}
+    first, second = made(**arguments), made(**arguments)
+    seen: dict[str, Any] = {
+        "signature": str(inspect.signature(made.__init__)),
+        "init annotations": made.__init__.__annotations__,
+        "repr": repr(first),
+        "equal": first == second,
+        "methods": sorted(
+            name for name in ("__lt__", "__hash__", "__setattr__") if name in vars(made)
+        ),
+    }
+    try:
+        seen["hash"] = hash(first) == hash(second)
+    except TypeError as error:
+        seen["hash"] = str(error)
+    try:
+        seen["less"] = first < second
+    except TypeError as error:
+        seen["less"] = str(error)
+    try:
+        for name, _, _ in spec[:1]:
+            setattr(first, name, [9])
+        seen["assigned"] = repr(first)
+    except dataclasses.FrozenInstanceError as error:
+        seen["assigned"] = f"frozen: {error}"
+    return seen
+
+
+@settings(max_examples=60, deadline=None)
+@given(spec=fields, option=options, future=st.booleans())
+def test_a_class_made_from_the_cache_behaves_as_one_made_without_it(
+    tmp_path_factory: pytest.TempPathFactory,
+    spec: list[tuple[str, str, bool]],
+    option: dict[str, bool],
+    future: bool,
+) -> None:
+    path = tmp_path_factory.mktemp("cache") / "generated.marshal"
+    with uncached():
+        expected = behaviour(make(spec, option, future), spec)
+    first = CodeCache(path)
+    with cached(first):
+        compiled = behaviour(make(spec, option, future), spec)
+    with allowed_writes():
+        assert first.save()
+    again = CodeCache(path)
+    with cached(again):
+        from_file = behaviour(make(spec, option, future), spec)
+    assert compiled == expected
+    assert from_file == expected
+    assert again.compiled == 0
+    assert again.found == first.compiled + first.found
+
+
+@contextmanager
+def allowed_writes() -> Iterator[None]:
+    saved = sys.dont_write_bytecode
+    sys.dont_write_bytecode = False
+    try:
+        yield
+    finally:
+        sys.dont_write_bytecode = saved
+
+
+def make_one(cache: CodeCache, module: str = "made_for_test") -> type:
+    with cached(cache):
+        return make(
+            [("a", "int", False), ("b", "str", True)], {"frozen": True}, future=False, module=module
+        )
+
+
+def filled(path: Path) -> CodeCache:
+    cache = CodeCache(path)
+    make_one(cache)
+    with allowed_writes():
+        assert cache.save()
+    return cache
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "empty",
+        "garbage",
+        "truncated",
+        "another interpreter",
+        "index past the end",
+        "a module's table is not one",
+    ],
+)
+def test_a_file_the_cache_cannot_use_is_ignored_and_replaced(tmp_path: Path, damage: str) -> None:
+    path = tmp_path / "generated.marshal"
+    filled(path)
+    data = path.read_bytes()
+    size = int.from_bytes(data[:8], "little")
+    if damage == "empty":
+        path.write_bytes(b"")
+    elif damage == "garbage":
+        path.write_bytes(os.urandom(4096))
+    elif damage == "truncated":
+        path.write_bytes(data[: len(data) // 2])
+    elif damage == "another interpreter":
+        header, places = generated_code.marshal.loads(data[8 : 8 + size])
+        index = generated_code.marshal.dumps(("CPython 2.7|optimize=0", places))
+        path.write_bytes(len(index).to_bytes(8, "little") + index + data[8 + size :])
+    elif damage == "index past the end":
+        path.write_bytes((1 << 40).to_bytes(8, "little") + data[8:])
+    else:
+        header, places = generated_code.marshal.loads(data[8 : 8 + size])
+        body = generated_code.marshal.dumps([1, 2, 3])
+        places = {module: (0, len(body)) for module in places}
+        index = generated_code.marshal.dumps((header, places))
+        path.write_bytes(len(index).to_bytes(8, "little") + index + body)
+    cache = CodeCache(path)
+    made = make_one(cache)
+    assert made(a=1, b="x") == made(a=1, b="x")
+    assert cache.found == 0
+    with allowed_writes():
+        assert cache.save()
+    again = CodeCache(path)
+    make_one(again)
+    assert again.compiled == 0
+
+
+def test_nothing_is_written_where_bytecode_may_not_be(tmp_path: Path) -> None:
+    path = tmp_path / "generated.marshal"
+    cache = CodeCache(path)
+    make_one(cache)
+    saved = sys.dont_write_bytecode
+    sys.dont_write_bytecode = True
+    try:
+        assert not cache.save()
+    finally:
+        sys.dont_write_bytecode = saved
+    assert not path.exists()
+    read_only = tmp_path / "read-only"
+    read_only.mkdir()
+    read_only.chmod(0o500)
+    try:
+        cache = CodeCache(read_only / "generated.marshal")
+        make_one(cache)
+        with allowed_writes():
+            # root may write anywhere: then the file is there, whole.
+            written = cache.save()
+        assert written == (read_only / "generated.marshal").exists()
+        assert not [entry for entry in read_only.iterdir() if entry.name.startswith(".")]
+    finally:
+        read_only.chmod(0o700)
+
+
+def test_the_file_is_readable_as_the_bytecode_beside_it_and_replaced_whole(tmp_path: Path) -> None:
+    path = tmp_path / "generated.marshal"
+    first = CodeCache(path)
+    make_one(first, "one")
+    make_one(first, "two")
+    with allowed_writes():
+        assert first.save()
+    assert path.stat().st_mode & 0o777 == 0o644
+    mapped = CodeCache(path)
+    make_one(mapped, "one")
+    # Another process replaces the file while this one has it mapped: this one still reads
+    # the tables it has not decoded yet from the file it mapped.
+    other = CodeCache(path)
+    with cached(other):
+        make([("c", "int", False)], {}, future=False, module="three")
+    with allowed_writes():
+        assert other.save()
+    make_one(mapped, "two")
+    assert (mapped.found, mapped.compiled) == (first.compiled, 0)
+    assert sorted(entry.name for entry in tmp_path.iterdir()) == ["generated.marshal"]
+
+
+MODULE = """
+import dataclasses
+
+@dataclasses.dataclass(frozen=True, order=True)
+class Point:
+    x: int
+    y: int = 0
+"""
+
+PROCESS = """
+import sys
+from pathlib import Path
+from oro_framework.host import generated_code
+cache = generated_code.install(Path(sys.argv[1]))
+sys.path.insert(0, sys.argv[2])
+import points
+assert points.Point(1) < points.Point(2), "order"
+print(cache.compiled, cache.found)
+"""
+
+
+def test_a_process_finds_what_an_earlier_one_compiled(tmp_path: Path) -> None:
+    (tmp_path / "points.py").write_text(textwrap.dedent(MODULE))
+    path = tmp_path / "generated.marshal"
+    environ = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+
+    def run() -> list[int]:
+        done = subprocess.run(
+            [sys.executable, "-c", PROCESS, str(path), str(tmp_path)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=environ,
+        )
+        return [int(count) for count in done.stdout.split()]
+
+    first = run()
+    assert first[0] > 0
+    assert path.exists()
+    assert run() == [0, first[0] + first[1]]
