@@ -142,8 +142,7 @@ def test_a_class_made_from_the_cache_behaves_as_one_made_without_it(
     first = CodeCache(path)
     with cached(first):
         compiled = behaviour(make(spec, option, future), spec)
-    with allowed_writes():
-        assert first.save()
+    assert first.save()
     again = CodeCache(path)
     with cached(again):
         from_file = behaviour(make(spec, option, future), spec)
@@ -151,16 +150,6 @@ def test_a_class_made_from_the_cache_behaves_as_one_made_without_it(
     assert from_file == expected
     assert again.compiled == 0
     assert again.found == first.compiled + first.found
-
-
-@contextmanager
-def allowed_writes() -> Iterator[None]:
-    saved = sys.dont_write_bytecode
-    sys.dont_write_bytecode = False
-    try:
-        yield
-    finally:
-        sys.dont_write_bytecode = saved
 
 
 def make_one(cache: CodeCache, module: str = "made_for_test") -> type:
@@ -173,8 +162,7 @@ def make_one(cache: CodeCache, module: str = "made_for_test") -> type:
 def filled(path: Path) -> CodeCache:
     cache = CodeCache(path)
     make_one(cache)
-    with allowed_writes():
-        assert cache.save()
+    assert cache.save()
     return cache
 
 
@@ -216,33 +204,40 @@ def test_a_file_the_cache_cannot_use_is_ignored_and_replaced(tmp_path: Path, dam
     made = make_one(cache)
     assert made(a=1, b="x") == made(a=1, b="x")
     assert cache.found == 0
-    with allowed_writes():
-        assert cache.save()
+    assert cache.save()
     again = CodeCache(path)
     make_one(again)
     assert again.compiled == 0
 
 
-def test_nothing_is_written_where_bytecode_may_not_be(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "where", ["a virtual environment", "no bytecode", "a system installation", "a built app"]
+)
+def test_a_process_writes_the_file_only_where_it_is_the_installations_to_keep(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
     path = tmp_path / "generated.marshal"
     cache = CodeCache(path)
     make_one(cache)
-    saved = sys.dont_write_bytecode
-    sys.dont_write_bytecode = True
-    try:
-        assert not cache.save()
-    finally:
-        sys.dont_write_bytecode = saved
-    assert not path.exists()
+    monkeypatch.setattr(sys, "dont_write_bytecode", where == "no bytecode")
+    monkeypatch.setattr(sys, "prefix", "/venv")
+    monkeypatch.setattr(sys, "base_prefix", "/usr" if where != "a system installation" else "/venv")
+    monkeypatch.setattr(generated_code, "_FROZEN", where == "a built app")
+
+    written = generated_code.save_at_exit(cache)
+
+    assert written == (where == "a virtual environment") == path.exists()
+
+
+def test_a_file_that_cannot_be_written_is_left_as_it_was(tmp_path: Path) -> None:
     read_only = tmp_path / "read-only"
     read_only.mkdir()
     read_only.chmod(0o500)
     try:
         cache = CodeCache(read_only / "generated.marshal")
         make_one(cache)
-        with allowed_writes():
-            # root may write anywhere: then the file is there, whole.
-            written = cache.save()
+        # root may write anywhere: then the file is there, whole.
+        written = cache.save()
         assert written == (read_only / "generated.marshal").exists()
         assert not [entry for entry in read_only.iterdir() if entry.name.startswith(".")]
     finally:
@@ -254,8 +249,7 @@ def test_the_file_is_readable_as_the_bytecode_beside_it_and_replaced_whole(tmp_p
     first = CodeCache(path)
     make_one(first, "one")
     make_one(first, "two")
-    with allowed_writes():
-        assert first.save()
+    assert first.save()
     assert path.stat().st_mode & 0o777 == 0o644
     mapped = CodeCache(path)
     make_one(mapped, "one")
@@ -264,8 +258,7 @@ def test_the_file_is_readable_as_the_bytecode_beside_it_and_replaced_whole(tmp_p
     other = CodeCache(path)
     with cached(other):
         make([("c", "int", False)], {}, future=False, module="three")
-    with allowed_writes():
-        assert other.save()
+    assert other.save()
     make_one(mapped, "two")
     assert (mapped.found, mapped.compiled) == (first.compiled, 0)
     assert sorted(entry.name for entry in tmp_path.iterdir()) == ["generated.marshal"]

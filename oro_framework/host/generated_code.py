@@ -17,9 +17,10 @@ The file is trusted as the ``.pyc`` files beside it are (whoever can write one c
 other); it is never read from an app folder or the user's directories. A file that does not
 load (another Python, a broken write) is ignored and replaced.
 
-It is written at exit when the process compiled something new, where bytecode may be written
-(not under ``PYTHONDONTWRITEBYTECODE``, nor in a read-only or frozen installation); a write
-replaces the file whole, so concurrent processes never see half of one. ``scripts/bootstrap``
+It is written at exit by a process that compiled something new, in a virtual environment where
+bytecode may be written (not under ``PYTHONDONTWRITEBYTECODE``; never in a built app, nor in a
+system package, whose files belong to the package manager); a write replaces the file whole,
+so concurrent processes never see half of one. ``scripts/bootstrap``
 fills it for a checkout (``python -m oro_framework.host.generated_code``), as it compiles the
 checkout's bytecode.
 """
@@ -37,7 +38,7 @@ from pathlib import Path
 from types import CodeType
 from typing import Any, Final
 
-__all__ = ["CACHE_FILE", "FILE_NAME", "CodeCache", "fill", "install", "packages"]
+__all__ = ["CACHE_FILE", "FILE_NAME", "CodeCache", "fill", "install", "packages", "save_at_exit"]
 
 FILE_NAME: Final = f"generated-code.{sys.implementation.cache_tag}.marshal"
 _FROZEN: Final = bool(getattr(sys, "frozen", False))
@@ -142,9 +143,8 @@ class CodeCache:
         return code
 
     def save(self) -> bool:
-        """Write the file when this process compiled something new and may write it: whether
-        it did."""
-        if not self._changed or sys.dont_write_bytecode or _FROZEN:
+        """Write the file when this process compiled something new: whether it did."""
+        if not self._changed:
             return False
         stored = dict(self._stored or {})
         if len(stored) > _MAX_MODULES:
@@ -204,6 +204,16 @@ def _cached_exec(cache: CodeCache) -> Callable[..., Any]:
     return exec_
 
 
+def save_at_exit(cache: CodeCache) -> bool:
+    """Save ``cache`` as a process ends, where its file is this installation's to keep: in a
+    virtual environment (a system package's files are the package manager's: dpkg would leave a
+    file it does not own behind), not in a built app, and where bytecode may be written (not
+    under ``PYTHONDONTWRITEBYTECODE``). Whether it wrote the file."""
+    if sys.dont_write_bytecode or _FROZEN or sys.prefix == sys.base_prefix:
+        return False
+    return cache.save()
+
+
 _installed: list[CodeCache] = []
 
 
@@ -219,7 +229,7 @@ def install(path: Path = CACHE_FILE) -> CodeCache:
     # dataclasses looks the name up in its own globals before the built-ins: only its calls
     # reach the cache, no one else's exec.
     dataclasses.exec = _cached_exec(cache)  # type: ignore[attr-defined]
-    atexit.register(cache.save)
+    atexit.register(save_at_exit, cache)
     return cache
 
 
@@ -236,12 +246,7 @@ def fill(packages: Iterable[str], path: Path = CACHE_FILE) -> CodeCache:
         raise RuntimeError(f"this process uses the cache at {cache.path}, not {path}")
     for package in packages:
         _import_tree(package)
-    writable = sys.dont_write_bytecode
-    sys.dont_write_bytecode = False
-    try:
-        cache.save()
-    finally:
-        sys.dont_write_bytecode = writable
+    cache.save()
     return cache
 
 
