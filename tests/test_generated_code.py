@@ -8,6 +8,7 @@ import dataclasses
 import inspect
 import keyword
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -304,3 +305,114 @@ def test_a_process_finds_what_an_earlier_one_compiled(tmp_path: Path) -> None:
     assert first[0] > 0
     assert path.exists()
     assert run() == [0, first[0] + first[1]]
+
+
+@contextmanager
+def patterns_from(cache: CodeCache) -> Iterator[None]:
+    """re takes its programs from ``cache`` meanwhile (as install() makes it for good)."""
+    from re import _compiler  # type: ignore[attr-defined]
+
+    saved = _compiler.compile
+    try:
+        assert generated_code._cache_patterns(cache)
+        yield
+    finally:
+        _compiler.compile = saved
+
+
+def fresh_compile(pattern: str | bytes, flags: int) -> re.Pattern[Any]:
+    """The pattern as re's own compiler makes it (not re's per-process cache of patterns)."""
+    from re import _compiler  # type: ignore[attr-defined]
+
+    original = _compiler.compile
+    while hasattr(original, "__wrapped__"):
+        original = original.__wrapped__
+    compiled: re.Pattern[Any] = original(pattern, flags)
+    return compiled
+
+
+atoms = st.sampled_from(
+    ["a", "b", "ab", ".", r"\d", r"\w", r"\s", "[a-c]", "[^b]", r"\.", "(?:ab)", "é", "[à-ÿ]"]
+)
+
+
+@st.composite
+def patterns(draw: st.DrawFn) -> str:
+    parts = []
+    for index in range(draw(st.integers(1, 5))):
+        atom = draw(atoms)
+        quantifier = draw(st.sampled_from(["", "*", "+", "?", "{1,3}", "*?", "{2}"]))
+        group = draw(st.sampled_from(["", "(", f"(?P<g{index}>", "(?=", "(?<!"]))
+        parts.append(f"{group}{atom}{')' if group else ''}{quantifier}")
+    return draw(st.sampled_from(["", "^", r"\b"])) + "|".join(
+        "".join(parts[at : at + 2]) for at in range(0, len(parts), 2)
+    )
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    pattern=patterns(),
+    flags=st.sampled_from([0, re.I, re.M | re.S, re.X, re.A, re.I | re.A]),
+    subject=st.text("abcé .1_\n", max_size=12),
+    as_bytes=st.booleans(),
+)
+def test_a_pattern_from_the_cache_matches_as_one_compiled_afresh(
+    tmp_path_factory: pytest.TempPathFactory,
+    pattern: str,
+    flags: int,
+    subject: str,
+    as_bytes: bool,
+) -> None:
+    if as_bytes:
+        if not pattern.isascii() or not subject.isascii():
+            return
+        pattern_or_bytes: str | bytes = pattern.encode()
+        subject_or_bytes: str | bytes = subject.encode()
+    else:
+        pattern_or_bytes, subject_or_bytes = pattern, subject
+    path = tmp_path_factory.mktemp("cache") / "generated.marshal"
+    flags = int(flags)  # as re._compile hands them to its compiler
+    refused = None
+    try:
+        expected = fresh_compile(pattern_or_bytes, flags)
+    except re.error as error:
+        refused = str(error)
+    if refused is not None:
+        # A pattern re refuses is refused the same, and nothing is kept of it.
+        refusing = CodeCache(path)
+        with pytest.raises(re.error, match=re.escape(refused)), patterns_from(refusing):
+            re._compiler.compile(pattern_or_bytes, flags)  # type: ignore[attr-defined]
+        assert refusing.compiled == 0
+        return
+    first = CodeCache(path)
+    with patterns_from(first):
+        compiled = re._compiler.compile(pattern_or_bytes, flags)  # type: ignore[attr-defined]
+    assert first.save()
+    again = CodeCache(path)
+    with patterns_from(again):
+        from_file = re._compiler.compile(pattern_or_bytes, flags)  # type: ignore[attr-defined]
+    assert (again.found, again.compiled) == (1, 0)
+    for made in (compiled, from_file):
+        assert (made.pattern, made.flags, made.groups, made.groupindex) == (
+            expected.pattern,
+            expected.flags,
+            expected.groups,
+            expected.groupindex,
+        )
+        assert made.findall(subject_or_bytes) == expected.findall(subject_or_bytes)
+        assert [match.span() for match in made.finditer(subject_or_bytes)] == [
+            match.span() for match in expected.finditer(subject_or_bytes)
+        ]
+        matched, wanted = made.fullmatch(subject_or_bytes), expected.fullmatch(subject_or_bytes)
+        assert (matched and matched.groupdict()) == (wanted and wanted.groupdict())
+
+
+def test_patterns_that_print_or_depend_on_the_locale_compile_as_before(tmp_path: Path) -> None:
+    cache = CodeCache(tmp_path / "generated.marshal")
+    with patterns_from(cache):
+        re._compiler.compile(b"a+", re.L)  # type: ignore[attr-defined]
+        re._compiler.compile("(?P<x>a)", 0)  # type: ignore[attr-defined]
+    assert (cache.compiled, cache.found) == (1, 0)
+    with pytest.raises(re.error), patterns_from(cache):
+        re._compiler.compile("(unclosed", 0)  # type: ignore[attr-defined]
+    assert cache.compiled == 1

@@ -1,28 +1,32 @@
-"""The methods ``dataclasses`` writes for every class, compiled once per installation instead of
-once per process.
+"""What Python compiles the same way in every process, compiled once per installation: the
+methods ``dataclasses`` writes for every class, and the programs of regular expressions.
 
 A dataclass's ``__init__``, ``__repr__``, ``__eq__``... are made by writing their source and
 compiling it: ~900 compiles for the ~190 dataclasses ``oro run`` makes as it starts, about a
-fifth of its start-up CPU (``bench/startup.py``). The source is the same from one run to the
-next (it names fields, never values), so, as Python keeps a module's bytecode in
-``__pycache__``, this keeps the code each source compiles to, in ``oro_framework/__pycache__/``
-beside the host's own bytecode: the next process executes it instead of compiling it again.
+fifth of its start-up CPU (``bench/startup.py``). ``re`` parses and compiles each pattern in
+pure Python (~350 patterns in that start, most in the modules of Python and its libraries). The
+source and the pattern are the same from one run to the next (a dataclass's source names
+fields, never values), so, as Python keeps a module's bytecode in ``__pycache__``, this keeps
+what each compiles to, in ``oro_framework/__pycache__/`` beside the host's own bytecode: the
+next process executes the code, or hands the program to ``_sre``, instead of compiling again.
 (attrs, which trio uses, is left alone: the source it writes for ``__hash__`` holds a number
 that changes with every process's hash seed.)
 
-What the generated code does is unchanged: a source compiles exactly as it did (same file
-name, the caller's ``__future__`` flags; the key is both and the whole source, the file's
-header the interpreter's version and optimisation level), the cache only skips the compiler.
-The file is trusted as the ``.pyc`` files beside it are (whoever can write one can write the
+What is made is unchanged: a source compiles exactly as it did (same file name, the caller's
+``__future__`` flags; the key is both and the whole source), a pattern's program is what re's
+compiler made of the same pattern and flags; the file's header is the interpreter's version
+and optimisation level. Only the compilers are skipped (and with them the warnings a pattern's
+parse gives, shown once, as a module's syntax warnings are when its bytecode is written). The
+file is trusted as the ``.pyc`` files beside it are (whoever can write one can write the
 other); it is never read from an app folder or the user's directories. A file that does not
 load (another Python, a broken write) is ignored and replaced.
 
 It is written at exit by a process that compiled something new, in a virtual environment where
 bytecode may be written (not under ``PYTHONDONTWRITEBYTECODE``; never in a built app, nor in a
 system package, whose files belong to the package manager); a write replaces the file whole,
-so concurrent processes never see half of one. ``scripts/bootstrap``
-fills it for a checkout (``python -m oro_framework.host.generated_code``), as it compiles the
-checkout's bytecode.
+so concurrent processes never see half of one. ``scripts/bootstrap`` fills it for a checkout
+(``python -m oro_framework.host.generated_code``), as it compiles the checkout's bytecode, and
+``oro build`` for a built app.
 """
 
 from __future__ import annotations
@@ -68,26 +72,31 @@ _SIZE_BYTES: Final = 8
 """The file starts with the index's length."""
 Codes = dict[str, CodeType]
 """A module's sources (after their ``__future__`` flags) and the code they compile to."""
+_PATTERNS: Final = "\0patterns"
+"""The table of regular expressions' programs (no module's name has a NUL)."""
+Program = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
+"""What ``_sre.compile`` makes a pattern object of, after the pattern and before its flags'
+parse: the flags, the program, the group count, the group names both ways."""
 
 
 class CodeCache:
     """Sources and the code they compiled to, by the module of the class they were written
-    for, loaded from and saved to one file.
+    for, and patterns and their programs, loaded from and saved to one file.
 
-    The file is an index (the header, then each module's place) and each module's table,
-    marshalled apart. It is mapped, not read, when the first class is made, and a module's
-    table is decoded when a class of that module is first made: a command that makes few
-    dataclasses (``oro --version``) touches little of it."""
+    The file is an index (the header, then each table's place) and the tables (one per module,
+    one of patterns), marshalled apart. It is mapped, not read, when the first class or pattern
+    is made, and a table decoded when it is first needed: a command that makes few dataclasses
+    (``oro --version``) decodes little of it."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._stored: dict[str, bytes | memoryview] | None = None
-        self._modules: dict[str, Codes] = {}
+        self._tables: dict[str, dict[Any, Any]] = {}
         self._changed: set[str] = set()
         self.compiled = 0
-        """Sources this process compiled (not found in the file)."""
+        """Sources and patterns this process compiled (not found in the file)."""
         self.found = 0
-        """Sources this process found compiled in the file."""
+        """Sources and patterns this process found compiled in the file."""
 
     def _read(self) -> dict[str, bytes | memoryview]:
         import mmap
@@ -110,27 +119,27 @@ class CodeCache:
         except (TypeError, ValueError):
             return {}
 
-    def _codes(self, module: str) -> Codes:
-        codes = self._modules.get(module)
-        if codes is None:
+    def _table(self, name: str) -> dict[Any, Any]:
+        table = self._tables.get(name)
+        if table is None:
             if self._stored is None:
                 self._stored = self._read()
-            codes = {}
-            blob = self._stored.get(module)
+            table = {}
+            blob = self._stored.get(name)
             if blob is not None:
                 try:
                     loaded = marshal.loads(blob)
                 except (EOFError, ValueError, TypeError):
                     loaded = None
                 if isinstance(loaded, dict):
-                    codes = loaded
-            self._modules[module] = codes
-        return codes
+                    table = loaded
+            self._tables[name] = table
+        return table
 
     def code(self, source: str, flags: int, module: str) -> CodeType:
         """The code of ``source``, compiled as ``exec(source)`` in code with ``flags`` compiles
         it, for a class of ``module``."""
-        codes = self._codes(module)
+        codes: Codes = self._table(module)
         key = f"{flags}\0{source}"
         code = codes.get(key)
         if code is None:
@@ -142,15 +151,28 @@ class CodeCache:
             self.found += 1
         return code
 
+    def program(self, pattern: str | bytes, flags: int, parse: Callable[[], Program]) -> Program:
+        """The program of ``pattern`` with ``flags``: from the file, or ``parse()``."""
+        programs: dict[tuple[str | bytes, int], Program] = self._table(_PATTERNS)
+        key = (pattern, flags)
+        program = programs.get(key)
+        if program is None:
+            program = programs[key] = parse()
+            self._changed.add(_PATTERNS)
+            self.compiled += 1
+        else:
+            self.found += 1
+        return program
+
     def save(self) -> bool:
         """Write the file when this process compiled something new: whether it did."""
         if not self._changed:
             return False
         stored = dict(self._stored or {})
         if len(stored) > _MAX_MODULES:
-            stored = {module: blob for module, blob in stored.items() if module in self._modules}
-        for module in self._changed:
-            stored[module] = marshal.dumps(self._modules[module])
+            stored = {name: blob for name, blob in stored.items() if name in self._tables}
+        for name in self._changed:
+            stored[name] = marshal.dumps(self._tables[name])
         places: dict[str, tuple[int, int]] = {}
         offset = 0
         for module, blob in stored.items():
@@ -204,6 +226,49 @@ def _cached_exec(cache: CodeCache) -> Callable[..., Any]:
     return exec_
 
 
+def _cache_patterns(cache: CodeCache) -> bool:
+    """Make ``re._compiler.compile`` take a pattern's program from ``cache``: what re's parser
+    and compiler (pure Python, ~100 µs a pattern) make of a pattern and flags, handed to
+    ``_sre`` as the original hands it. Patterns with the DEBUG flag (which prints as it
+    compiles) or LOCALE (whose meaning depends on the locale when used) compile as before.
+    Whether it did: not where re's internals are not the ones this knows."""
+    import importlib
+
+    try:
+        _sre = importlib.import_module("_sre")
+        _compiler = importlib.import_module("re._compiler")
+        _parser = importlib.import_module("re._parser")
+    except ImportError:
+        return False
+    code_of = getattr(_compiler, "_code", None)
+    if code_of is None or not callable(getattr(_sre, "compile", None)):
+        return False
+    original = _compiler.compile
+    uncached = _compiler.SRE_FLAG_DEBUG | _compiler.SRE_FLAG_LOCALE
+
+    def compile_(pattern: Any, flags: Any = 0) -> Any:
+        if type(pattern) not in (str, bytes) or type(flags) is not int or flags & uncached:
+            return original(pattern, flags)
+
+        def parse() -> Program:
+            parsed = _parser.parse(pattern, flags)
+            # Its opcodes are int subclasses, which marshal does not write.
+            code = list(map(int, code_of(parsed, flags)))
+            groups: dict[str, int] = parsed.state.groupdict
+            names: list[str | None] = [None] * parsed.state.groups
+            for name, index in groups.items():
+                names[index] = name
+            final = int(flags | parsed.state.flags)
+            return final, code, parsed.state.groups - 1, dict(groups), tuple(names)
+
+        final, code, count, groups, names = cache.program(pattern, flags, parse)
+        return _sre.compile(pattern, final, code, count, dict(groups), names)
+
+    compile_.__wrapped__ = original  # type: ignore[attr-defined]
+    _compiler.compile = compile_  # type: ignore[attr-defined]
+    return True
+
+
 def save_at_exit(cache: CodeCache) -> bool:
     """Save ``cache`` as a process ends, where its file is this installation's to keep: in a
     virtual environment (a system package's files are the package manager's: dpkg would leave a
@@ -218,8 +283,8 @@ _installed: list[CodeCache] = []
 
 
 def install(path: Path = CACHE_FILE) -> CodeCache:
-    """Make dataclasses take their generated code from the cache at ``path`` for the
-    rest of the process (once: later calls answer the first cache), and save it at exit."""
+    """Make dataclasses and re take what they compile from the cache at ``path`` for the rest
+    of the process (once: later calls answer the first cache), and save it at exit."""
     if _installed:
         return _installed[0]
     import dataclasses
@@ -229,6 +294,7 @@ def install(path: Path = CACHE_FILE) -> CodeCache:
     # dataclasses looks the name up in its own globals before the built-ins: only its calls
     # reach the cache, no one else's exec.
     dataclasses.exec = _cached_exec(cache)  # type: ignore[attr-defined]
+    _cache_patterns(cache)
     atexit.register(save_at_exit, cache)
     return cache
 
