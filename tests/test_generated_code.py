@@ -416,3 +416,27 @@ def test_patterns_that_print_or_depend_on_the_locale_compile_as_before(tmp_path:
     with pytest.raises(re.error), patterns_from(cache):
         re._compiler.compile("(unclosed", 0)  # type: ignore[attr-defined]
     assert cache.compiled == 1
+
+
+def test_once_the_app_serves_nothing_new_is_kept(tmp_path: Path) -> None:
+    """What a page's input makes the host compile (a pattern, a glob) must not grow the tables
+    or the file: a hostile page could otherwise fill both."""
+    methods = CodeCache(tmp_path / "count.marshal")
+    make_one(methods)
+    path = tmp_path / "generated.marshal"
+    cache = CodeCache(path)
+    with patterns_from(cache):
+        re._compiler.compile("before serving", 0)  # type: ignore[attr-defined]
+        cache.settle()
+        for index in range(200):
+            pattern = re._compiler.compile(f"page sent {index}+", 0)  # type: ignore[attr-defined]
+            assert pattern.fullmatch(f"page sent {index}")
+    make_one(cache)
+    assert cache.compiled == 1 + 200 + methods.compiled
+    assert cache.save()
+    again = CodeCache(path)
+    with patterns_from(again):
+        re._compiler.compile("before serving", 0)  # type: ignore[attr-defined]
+        re._compiler.compile("page sent 7+", 0)  # type: ignore[attr-defined]
+    make_one(again)
+    assert (again.found, again.compiled) == (1, 1 + methods.compiled)

@@ -42,7 +42,16 @@ from pathlib import Path
 from types import CodeType
 from typing import Any, Final
 
-__all__ = ["CACHE_FILE", "FILE_NAME", "CodeCache", "fill", "install", "packages", "save_at_exit"]
+__all__ = [
+    "CACHE_FILE",
+    "FILE_NAME",
+    "CodeCache",
+    "fill",
+    "install",
+    "packages",
+    "save_at_exit",
+    "settle",
+]
 
 FILE_NAME: Final = f"generated-code.{sys.implementation.cache_tag}.marshal"
 _FROZEN: Final = bool(getattr(sys, "frozen", False))
@@ -97,6 +106,14 @@ class CodeCache:
         """Sources and patterns this process compiled (not found in the file)."""
         self.found = 0
         """Sources and patterns this process found compiled in the file."""
+        self.settled = False
+        """Nothing new is kept (:meth:`settle`)."""
+
+    def settle(self) -> None:
+        """Keep nothing new from now on: what the app compiles once it serves (a pattern made
+        of what a page sent, a glob's) compiles as without the cache and is not kept, so pages
+        can neither grow this process's tables nor fill the file."""
+        self.settled = True
 
     def _read(self) -> dict[str, bytes | memoryview]:
         import mmap
@@ -144,9 +161,10 @@ class CodeCache:
         code = codes.get(key)
         if code is None:
             code = builtins.compile(source, "<string>", "exec", flags, dont_inherit=True)
-            codes[key] = code
-            self._changed.add(module)
             self.compiled += 1
+            if not self.settled:
+                codes[key] = code
+                self._changed.add(module)
         else:
             self.found += 1
         return code
@@ -157,9 +175,11 @@ class CodeCache:
         key = (pattern, flags)
         program = programs.get(key)
         if program is None:
-            program = programs[key] = parse()
-            self._changed.add(_PATTERNS)
+            program = parse()
             self.compiled += 1
+            if not self.settled:
+                programs[key] = program
+                self._changed.add(_PATTERNS)
         else:
             self.found += 1
         return program
@@ -297,6 +317,12 @@ def install(path: Path = CACHE_FILE) -> CodeCache:
     _cache_patterns(cache)
     atexit.register(save_at_exit, cache)
     return cache
+
+
+def settle() -> None:
+    """The app serves: the installed cache keeps nothing new (:meth:`CodeCache.settle`)."""
+    if _installed:
+        _installed[0].settle()
 
 
 def fill(packages: Iterable[str], path: Path = CACHE_FILE) -> CodeCache:
