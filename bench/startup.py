@@ -22,8 +22,9 @@ times ``python -c pass``.
 
 The profile, on stderr after the table (stdout is the table alone): one more ``oro run
 --headless`` with ``ORO_TRACE_STARTUP=1`` and ``ORO_TRACE_PLUGINS=1``, each phase it reports
-(``oro_framework.host.tracing.startup``) in ms from spawn, as this process read the line, and
-the slowest plugin hooks of that run; then the
+(``oro_framework.host.tracing.startup``) in ms from spawn, as this process read the line, what
+start-up found in the cache of generated code and compiled, and the slowest plugin hooks of
+that run; then the
 same for ``oro run --webview system`` on a virtual display (Xvfb), up to the main window's page
 calling ``window.ready``, when WebKitGTK and Xvfb are installed.
 """
@@ -89,7 +90,7 @@ getCurrentWindow().ready()
 </script>
 """
 TRACE: Final = re.compile(
-    r"^oro-trace: (?:start-up (?P<phase>.+) at (?P<at>[\d.]+)"
+    r"^oro-trace: (?:start-up detail (?P<detail>.+)|start-up (?P<phase>.+) at (?P<at>[\d.]+)"
     r"|(?P<hook>oro_\w+) (?P<plugin>.+) (?P<ms>[\d.]+) ms)$"
 )
 PROFILE_TIMEOUT: Final = 120.0
@@ -135,6 +136,7 @@ def _profile(
         env={**environ, "ORO_TRACE_STARTUP": "1", "ORO_TRACE_PLUGINS": "1"},
     )
     phases: list[tuple[str, float, float]] = []
+    details: list[str] = []
     hooks: dict[tuple[str, str], float] = {}
     deadline = time.monotonic() + PROFILE_TIMEOUT
     try:
@@ -146,7 +148,9 @@ def _profile(
                 if line.startswith(until[1]):
                     break
                 continue
-            if found["phase"]:
+            if found["detail"]:
+                details.append(found["detail"])
+            elif found["phase"]:
                 phases.append((found["phase"], float(found["at"]) - started, read))
                 if found["phase"] == until[0]:
                     break
@@ -163,6 +167,8 @@ def _profile(
     for phase, at, _ in phases:
         print(f"  {phase:<28}{at * 1000:>8.0f}   (+{(at - previous) * 1000:.0f})", file=sys.stderr)
         previous = at
+    for detail in details:
+        print(f"  {detail}", file=sys.stderr)
     slowest = sorted(hooks.items(), key=lambda item: -item[1])[:8]
     print(f"  slowest hooks (of {sum(hooks.values()):.0f} ms in all hooks):", file=sys.stderr)
     for (hook, plugin), ms in slowest:

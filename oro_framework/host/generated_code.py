@@ -320,9 +320,16 @@ def install(path: Path = CACHE_FILE) -> CodeCache:
 
 
 def settle() -> None:
-    """The app serves: the installed cache keeps nothing new (:meth:`CodeCache.settle`)."""
+    """The app serves: the installed cache keeps nothing new (:meth:`CodeCache.settle`); with
+    ``ORO_TRACE_STARTUP`` set, a line says what start-up found in it and compiled."""
     if _installed:
-        _installed[0].settle()
+        cache = _installed[0]
+        cache.settle()
+        from oro_framework.host import tracing
+
+        tracing.startup_detail(
+            f"generated code: {cache.found} from the cache, {cache.compiled} compiled"
+        )
 
 
 def fill(packages: Iterable[str], path: Path = CACHE_FILE) -> CodeCache:
