@@ -440,3 +440,26 @@ def test_once_the_app_serves_nothing_new_is_kept(tmp_path: Path) -> None:
         re._compiler.compile("page sent 7+", 0)  # type: ignore[attr-defined]
     make_one(again)
     assert (again.found, again.compiled) == (1, 1 + methods.compiled)
+
+
+def test_a_table_past_its_bound_keeps_what_the_last_process_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Patterns made of one app's config are not another's: the table does not grow without
+    end over the apps a machine runs."""
+    monkeypatch.setattr(generated_code, "_MAX_ENTRIES", 5)
+    path = tmp_path / "generated.marshal"
+    for app in range(3):
+        cache = CodeCache(path)
+        with patterns_from(cache):
+            for index in range(4):
+                re._compiler.compile(f"app {app} key {index}", 0)  # type: ignore[attr-defined]
+        assert cache.save()
+    last = CodeCache(path)
+    with patterns_from(last):
+        for app in range(3):
+            for index in range(4):
+                re._compiler.compile(f"app {app} key {index}", 0)  # type: ignore[attr-defined]
+    # Each save past the bound (4 found + 4 new > 5) kept what its process used: the last
+    # app's 4 patterns are in the file, the others' are not.
+    assert (last.found, last.compiled) == (4, 8)

@@ -66,6 +66,9 @@ _HEADER: Final = f"{sys.version}|optimize={sys.flags.optimize}|marshal={marshal.
 """What the code objects in a file were made by: another interpreter's are not used."""
 _MAX_MODULES: Final = 2_000
 """A bound on the file: past it, the modules this process did not use are dropped."""
+_MAX_ENTRIES: Final = 10_000
+"""A bound on one table (patterns made of an app's config differ from app to app): past it,
+what this process did not use is dropped from it."""
 
 
 def _future_flags() -> int:
@@ -79,10 +82,9 @@ _FUTURE_FLAGS: Final = _future_flags()
 
 _SIZE_BYTES: Final = 8
 """The file starts with the index's length."""
-Codes = dict[str, CodeType]
-"""A module's sources (after their ``__future__`` flags) and the code they compile to."""
 _PATTERNS: Final = "\0patterns"
-"""The table of regular expressions' programs (no module's name has a NUL)."""
+"""The table of regular expressions' programs (no module's name has a NUL); each module's
+table keys its classes' sources, after their ``__future__`` flags."""
 Program = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
 """What ``_sre.compile`` makes a pattern object of, after the pattern and before its flags'
 parse: the flags, the program, the group count, the group names both ways."""
@@ -102,6 +104,7 @@ class CodeCache:
         self._stored: dict[str, bytes | memoryview] | None = None
         self._tables: dict[str, dict[Any, Any]] = {}
         self._changed: set[str] = set()
+        self._used: set[tuple[str, Any]] = set()
         self.compiled = 0
         """Sources and patterns this process compiled (not found in the file)."""
         self.found = 0
@@ -153,35 +156,34 @@ class CodeCache:
             self._tables[name] = table
         return table
 
+    def _kept(self, name: str, key: Any, make: Callable[[], Any]) -> Any:
+        """What table ``name`` keeps for ``key``, or ``make()``'s, kept unless settled."""
+        table = self._table(name)
+        self._used.add((name, key))
+        made = table.get(key)
+        if made is not None:
+            self.found += 1
+            return made
+        made = make()
+        self.compiled += 1
+        if not self.settled:
+            table[key] = made
+            self._changed.add(name)
+        return made
+
     def code(self, source: str, flags: int, module: str) -> CodeType:
         """The code of ``source``, compiled as ``exec(source)`` in code with ``flags`` compiles
         it, for a class of ``module``."""
-        codes: Codes = self._table(module)
-        key = f"{flags}\0{source}"
-        code = codes.get(key)
-        if code is None:
-            code = builtins.compile(source, "<string>", "exec", flags, dont_inherit=True)
-            self.compiled += 1
-            if not self.settled:
-                codes[key] = code
-                self._changed.add(module)
-        else:
-            self.found += 1
+        code: CodeType = self._kept(
+            module,
+            f"{flags}\0{source}",
+            lambda: builtins.compile(source, "<string>", "exec", flags, dont_inherit=True),
+        )
         return code
 
     def program(self, pattern: str | bytes, flags: int, parse: Callable[[], Program]) -> Program:
         """The program of ``pattern`` with ``flags``: from the file, or ``parse()``."""
-        programs: dict[tuple[str | bytes, int], Program] = self._table(_PATTERNS)
-        key = (pattern, flags)
-        program = programs.get(key)
-        if program is None:
-            program = parse()
-            self.compiled += 1
-            if not self.settled:
-                programs[key] = program
-                self._changed.add(_PATTERNS)
-        else:
-            self.found += 1
+        program: Program = self._kept(_PATTERNS, (pattern, flags), parse)
         return program
 
     def save(self) -> bool:
@@ -192,7 +194,10 @@ class CodeCache:
         if len(stored) > _MAX_MODULES:
             stored = {name: blob for name, blob in stored.items() if name in self._tables}
         for name in self._changed:
-            stored[name] = marshal.dumps(self._tables[name])
+            table = self._tables[name]
+            if len(table) > _MAX_ENTRIES:
+                table = {key: made for key, made in table.items() if (name, key) in self._used}
+            stored[name] = marshal.dumps(table)
         places: dict[str, tuple[int, int]] = {}
         offset = 0
         for module, blob in stored.items():
