@@ -12,9 +12,9 @@ Each is measured in the same run against a floor started the same way:
   time against ``python -c pass``.
 * what ``oro config get`` cannot skip, no goal: a Python process that only imports the modules
   declaring and validating the app's keys (click, tomlkit, pluggy, the entry points, the host's
-  config code and built-in settings, every installed plugin's ``settings`` module; their classes
-  from the cache of generated code, as ``oro`` makes them) and parses ``oro.toml``, against
-  ``python -c pass``: the floor under the command's row.
+  config code and built-in settings, every installed plugin's ``settings`` module; their
+  classes and patterns from the cache of generated code, as ``oro`` makes them) and parses
+  ``oro.toml``, against ``python -c pass``: the floor under the command's row.
 
 ``--quick`` does few rounds. Each row is the median of its rounds, the rounds interleaved. Goals
 (issue 55): ``oro run`` within 2 times the hypercorn hello app; the reading commands within 10
@@ -112,7 +112,8 @@ tomlkit.parse(open("oro.toml").read())
 """
 """What ``oro config get`` must import in any case: the modules that declare the app's keys
 and validate their values, and the parser of ``oro.toml`` (run in the app's folder). Its
-classes take their generated methods from the cache, as in every ``oro`` command."""
+classes' methods and its patterns' programs come from the cache of generated code, as in every
+``oro`` command."""
 
 
 def _wall(command: list[str], cwd: Path | None = None) -> float:

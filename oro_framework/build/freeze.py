@@ -207,8 +207,9 @@ def freeze(plan: AppPlan, stage: Path, work: Path, dist: Path) -> Path:
         )
     work.mkdir(parents=True, exist_ok=True)
     log = work / "pyinstaller.log"
-    # The methods dataclasses writes for the host's and the plugins' classes, compiled here
-    # rather than at every start of the app (oro_framework/host/generated_code.py; ~2 s).
+    # The methods dataclasses writes for the host's and the plugins' classes, and their
+    # patterns' programs, compiled here rather than at every start of the app
+    # (oro_framework/host/generated_code.py; ~2 s).
     fill = [sys.executable, "-m", "oro_framework.host.generated_code", str(work / GENERATED_CODE)]
     command = [sys.executable, "-m", "PyInstaller", *_arguments(plan, stage, work, dist)]
     with log.open("w", encoding="utf-8") as output:

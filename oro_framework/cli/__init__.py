@@ -14,8 +14,9 @@ from typing import Any, Final
 
 from oro_framework.host import generated_code
 
-# Before anything that makes classes is imported: the methods dataclasses and attrs write for
-# them come compiled from the cache (host/generated_code.py), a fifth of `oro run`'s start-up.
+# Before anything that makes classes or regular expressions is imported: the methods
+# dataclasses writes and the patterns' programs come compiled from the cache
+# (host/generated_code.py), a fifth of `oro run`'s start-up.
 generated_code.install()
 
 import click  # noqa: E402 - after the cache is installed, as every import below
