@@ -37,7 +37,7 @@ import builtins
 import marshal
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from types import CodeType
 from typing import Any, Final
@@ -48,7 +48,6 @@ __all__ = [
     "CodeCache",
     "fill",
     "install",
-    "packages",
     "save_at_exit",
     "settle",
 ]
@@ -232,10 +231,10 @@ class CodeCache:
         return True
 
 
-def _caller_flags(depth: int) -> int:
-    """The ``__future__`` flags of the code ``depth`` frames up: what ``exec`` and ``compile``
-    given a string compile it with."""
-    return sys._getframe(depth + 1).f_code.co_flags & _FUTURE_FLAGS
+def _caller_flags() -> int:
+    """The ``__future__`` flags of the code that called the caller (dataclasses, calling
+    ``exec``): what ``exec`` given a string compiles it with."""
+    return sys._getframe(2).f_code.co_flags & _FUTURE_FLAGS
 
 
 def _cached_exec(cache: CodeCache) -> Callable[..., Any]:
@@ -245,7 +244,7 @@ def _cached_exec(cache: CodeCache) -> Callable[..., Any]:
     def exec_(source: Any, globals_: Any = None, locals_: Any = None, /) -> Any:
         if type(source) is str:
             module = globals_.get("__name__", "") if type(globals_) is dict else ""
-            source = cache.code(source, _caller_flags(1), str(module))
+            source = cache.code(source, _caller_flags(), str(module))
         return builtins.exec(source, globals_, locals_)
 
     return exec_
@@ -337,33 +336,26 @@ def settle() -> None:
         )
 
 
-def fill(packages: Iterable[str], path: Path = CACHE_FILE) -> CodeCache:
-    """Import every module of ``packages`` (which makes their classes) with the cache at
-    ``path`` installed, and save it whatever ``PYTHONDONTWRITEBYTECODE`` says: what
-    ``scripts/bootstrap`` does for a checkout after compiling its bytecode, and ``oro build``
-    for a built app. Test packages and ``__main__`` modules are not imported; a module that
-    does not import here is left out.
+def fill(path: Path = CACHE_FILE) -> CodeCache:
+    """Import every module of the host, of every installed plugin and of the event loop's
+    backend (which makes their classes and patterns) with the cache at ``path`` installed, and
+    save it whatever ``PYTHONDONTWRITEBYTECODE`` says: what ``scripts/bootstrap`` does for a
+    checkout after compiling its bytecode, and ``oro build`` for a built app. Test packages and
+    ``__main__`` modules are not imported; a module that does not import here is left out.
 
     :raises RuntimeError: this process installed a cache at another path already."""
     cache = install(path)
     if cache.path != path:
         raise RuntimeError(f"this process uses the cache at {cache.path}, not {path}")
-    for package in packages:
+    from oro_framework.host.plugins import discover
+
+    # Every installed plugin, whatever ORO_DISABLE_PLUGINS says: the file is the installation's.
+    plugins = {entry_point.module.split(".", 1)[0] for entry_point in discover({})}
+    # anyio imports the backend it runs on only when a loop starts.
+    for package in ["oro_framework", *sorted(plugins), "anyio._backends._trio"]:
         _import_tree(package)
     cache.save()
     return cache
-
-
-def packages() -> list[str]:
-    """The host's package, every installed plugin's and the event loop's backend: what a
-    ``fill`` for the host imports."""
-    from importlib.metadata import entry_points
-
-    from oro_framework.hookspecs import PROJECT_NAME
-
-    plugins = {point.value.split(".", 1)[0] for point in entry_points(group=PROJECT_NAME)}
-    # The backend anyio runs on, which it imports only when a loop starts.
-    return ["oro_framework", *sorted(plugins), "anyio._backends._trio"]
 
 
 def _import_tree(name: str) -> None:
@@ -382,10 +374,9 @@ def _import_tree(name: str) -> None:
 
 if __name__ == "__main__":
     # This file runs as __main__, a copy of the module the imports below meet: the module's
-    # functions are the ones to call. The cache is installed before anything else is imported.
+    # fill() is the one to call (it installs the cache before importing anything else).
     from oro_framework.host import generated_code
 
     target = Path(sys.argv[1]) if len(sys.argv) > 1 else generated_code.CACHE_FILE
-    generated_code.install(target)
-    filled = generated_code.fill(generated_code.packages(), target)
+    filled = generated_code.fill(target)
     print(f"generated code: {filled.compiled + filled.found} sources in {filled.path}")
