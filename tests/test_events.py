@@ -51,6 +51,21 @@ async def test_an_event_for_a_subscribed_window_is_not_held() -> None:
         assert main.receive_nowait().data == "x"
 
 
+async def test_a_window_holds_its_last_events_until_it_subscribes_or_is_forgotten() -> None:
+    bus = EventBus(held=3)
+    for number in range(5):
+        bus.emit_when_subscribed("message", number, window=0)
+        bus.emit_when_subscribed("message", number, window=1)
+    bus.forget(1)
+    async with bus.subscribe(window=0) as main, bus.subscribe(window=1) as closed:
+        # A page that never connects cannot make the host hold more than its last three.
+        assert [main.receive_nowait().data for _ in range(3)] == [2, 3, 4]
+        with pytest.raises(anyio.WouldBlock):
+            main.receive_nowait()
+        with pytest.raises(anyio.WouldBlock):
+            closed.receive_nowait()
+
+
 async def test_broadcast_reaches_every_window() -> None:
     bus = EventBus()
     async with bus.subscribe(window=1) as window_one, bus.subscribe(window=2) as window_two:

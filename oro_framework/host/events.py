@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any, final
+from typing import TYPE_CHECKING, Any, TypeAlias, final
 
 import anyio
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
+
+if TYPE_CHECKING:
+    from oro_framework.host.memory import MemoryReservation
 
 __all__ = ["Event", "EventBus"]
 
@@ -27,6 +31,15 @@ class Event:
     data: Any
     window: int | None = None
     id: int = 0
+
+
+_Held: TypeAlias = tuple[str, Any, "MemoryReservation | None"]
+"""An event held for a window: its name, data and the budget its data is held in."""
+
+
+def _release(held: _Held) -> None:
+    if held[2] is not None:
+        held[2].release()
 
 
 @dataclass
@@ -49,11 +62,12 @@ class EventBus:
     slowing everyone down or growing without bound; the page reconnects and resynchronises.
     """
 
-    def __init__(self, buffer: int = 1024) -> None:
+    def __init__(self, buffer: int = 1024, held: int = 64) -> None:
         self._buffer = buffer
         self._subscribers: list[_Subscriber] = []
         self._last_id = 0
-        self._held: dict[int, list[tuple[str, Any]]] = {}
+        self._held: dict[int, deque[_Held]] = {}
+        self._held_limit = held
 
     @property
     def subscriber_count(self) -> int:
@@ -98,14 +112,39 @@ class EventBus:
         """Whether ``window``'s page has its event channel connected now."""
         return any(subscriber.window == window for subscriber in self._subscribers)
 
-    def emit_when_subscribed(self, name: str, data: Any = None, *, window: int) -> None:
+    def emit_when_subscribed(
+        self,
+        name: str,
+        data: Any = None,
+        *,
+        window: int,
+        memory: MemoryReservation | None = None,
+    ) -> None:
         """:meth:`emit` to ``window``, held until the window's page subscribes when it has not
-        yet: a page may report itself ready before its event channel is connected, and an
-        event emitted meanwhile would reach nobody."""
-        if any(subscriber.window == window for subscriber in self._subscribers):
+        yet: a page runs its scripts (and adds its listeners) before its event channel is
+        connected, and between two documents it has none, so an event emitted meanwhile would
+        reach nobody. ``memory`` holds ``data``'s size in the host's budget while it is held; it
+        is released when the event is delivered or dropped. A window holds its last ``held``
+        events (a page that never connects cannot make the host keep more), and :meth:`forget`
+        drops them when the window closes."""
+        if self.is_subscribed(window):
+            if memory is not None:
+                memory.release()
             self.emit(name, data, window=window)
-        else:
-            self._held.setdefault(window, []).append((name, data))
+            return
+        held = self._held.setdefault(window, deque())
+        if len(held) == self._held_limit:
+            logger.warning(
+                "window %s has not connected its event channel: its oldest held event is dropped",
+                window,
+            )
+            _release(held.popleft())
+        held.append((name, data, memory))
+
+    def forget(self, window: int) -> None:
+        """Drop the events held for ``window`` (closed: no page of it will subscribe)."""
+        for event in self._held.pop(window, ()):
+            _release(event)
 
     def _drop(self, subscriber: _Subscriber) -> None:
         if subscriber in self._subscribers:
@@ -122,8 +161,9 @@ class EventBus:
         send, receive = anyio.create_memory_object_stream[Event](self._buffer)
         subscriber = _Subscriber(window, send, sees_every_window=not page)
         self._subscribers.append(subscriber)
-        for name, data in self._held.pop(window, []) if window is not None else []:
-            self.emit(name, data, window=window)
+        for held in self._held.pop(window, ()) if window is not None else ():
+            _release(held)
+            self.emit(held[0], held[1], window=window)
         try:
             with receive:
                 yield receive

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import json
 import logging
 import threading
 from collections.abc import Callable
@@ -44,6 +45,7 @@ from oro_framework.host.launch import (
 from oro_framework.host.lifecycle import LifecycleEvent, LifecycleState, emit_to_pages
 from oro_framework.host.permission_broker import PermissionAnswer
 from oro_framework.host.permissions import PERMISSION_KINDS
+from oro_framework.host.request import json_parse_bound
 from oro_framework.host.windows import drops
 from oro_framework.host.windows.engine import Engine, GuiDispatcher
 from oro_framework.host.windows.headless import HEADLESS, NO_GUI, HeadlessEngine
@@ -531,9 +533,12 @@ class WindowManager:
         return page_url, urlunsplit(parts._replace(query=launch_query))
 
     async def send(self, target: Window, event: str, value: Any) -> None:
-        """Deliver page event ``event`` with detail ``value`` to ``target``'s pages only.
+        """Deliver page event ``event`` with detail ``value`` to ``target``'s pages only, once
+        its page listens.
 
         :raises NotFoundError: ``target`` is closing or closed.
+        :raises OutOfMemoryError: its page is not listening yet and the host's budget cannot
+            hold ``value`` until it does.
         """
         if not target.is_open:
             raise NotFoundError(
@@ -541,7 +546,16 @@ class WindowManager:
                 targetWindowIndex=target.index,
                 status=target.status.value,
             )
-        self._host.emit(event, value, window=target.index)
+        events = self._host.events
+        if events.is_subscribed(target.index):
+            events.emit(event, value, window=target.index)
+            return
+        # Held until the window's page connects its event channel (the page may have added its
+        # listener, and the sender seen the window open, before its channel is up), in the
+        # budget: the page that sent it has had its answer and no longer holds its request.
+        size = json_parse_bound(json.dumps(value, default=str).encode())
+        memory = self._host.memory.reserve(size, purpose="a message held for a window's page")
+        events.emit_when_subscribed(event, value, window=target.index, memory=memory)
 
     async def show(self, window: Window) -> None:
         await self._on_engine(self._engine.show, window.index)
@@ -769,6 +783,7 @@ class WindowManager:
         window.status = status
         if status is WindowStatus.CLOSED:
             self.credentials.revoke(window.index)
+            self._host.events.forget(window.index)
             for listener in list(self._close_listeners):
                 try:
                     listener(window)
