@@ -10,14 +10,16 @@ serves every test of the module."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, BrowserContext, Page, WebSocketRoute
 
 from oro_framework.testing.process import OroProcess, headless_environ
 from oro_framework.testing.webkit import WebKitBrowser
@@ -157,6 +159,41 @@ def test_a_message_reaches_the_second_window_with_an_unforgeable_sender(
     assert second.evaluate("globalThis.secondApp.received") == [
         {"data": {"hello": "from window 0"}, "from": 0},
         {"data": "spoof", "from": 0},
+    ]
+    second.close()
+
+
+def test_a_message_sent_before_the_target_page_connects_reaches_it_when_it_does(
+    running: tuple[OroProcess, int], first: Page, context: BrowserContext
+) -> None:
+    # The second window's page has run its script (its listener is in) while its sockets (the
+    # event channel and the Conduit, which both carry events) are still connecting: held here
+    # until the message has been sent.
+    oro, _ = running
+    sockets: list[WebSocketRoute] = []
+    second = context.new_page()
+    second.route_web_socket(re.compile(r"^ws:"), lambda route: sockets.append(route))
+    second.goto(oro.window_launch_url("/second.html", window=1))
+    second.wait_for_function("globalThis.secondApp !== undefined", timeout=60_000)
+    deadline = time.monotonic() + 30
+    while not any("/oro/events?" in route.url for route in sockets):
+        assert time.monotonic() < deadline, "the page opened no event channel"
+        second.evaluate("0")  # lets the route's handler run
+    sent = first.evaluate(
+        """async () => {
+          const application = (await import('socket:application')).default
+          const target = await application.getWindow(1)
+          await target.postMessage({ early: true })
+          return true
+        }"""
+    )
+    assert sent
+    assert second.evaluate("globalThis.secondApp.received") == []
+    for route in sockets:
+        route.connect_to_server()
+    second.wait_for_function("globalThis.secondApp.received.length >= 1")
+    assert second.evaluate("globalThis.secondApp.received") == [
+        {"data": {"early": True}, "from": 0}
     ]
     second.close()
 
