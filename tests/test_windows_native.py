@@ -114,6 +114,29 @@ def test_two_real_windows_talk_and_the_app_stops_with_the_last(display, engine, 
     assert still_running
 
 
+def test_a_message_sent_as_a_window_opens_reaches_its_page(display, engine, tmp_path: Path):
+    # Sent the moment window 1 exists, before its page has loaded, let alone connected its
+    # event channel: the host holds it until the page listens (a window has no channel while
+    # its page loads), and the page answers it.
+    (tmp_path / "oro.toml").write_text(CONFIG)
+    (tmp_path / "index.html").write_text(PAGE)
+    key = new_key()
+    with start(display, engine, key, tmp_path) as oro:
+        with bridge_of(oro, key, "windows") as bridge:
+            evaluate(
+                bridge,
+                "windows.createWindow({ url: '/index.html' })"
+                ".then((w) => w.send('greeting', { text: 'early' })); true",
+            )
+            replies = wait_until_heard(bridge, 0, "reply")
+            greetings = heard(bridge, 1, "greeting")
+            bridge.get("/ipc/application.exit")
+        assert oro.wait() == 0, oro.stderr()
+
+    assert replies == [{"got": {"text": "early"}, "from": 1}]
+    assert greetings == [{"text": "early"}]
+
+
 def test_ctrl_c_with_two_real_windows_open_stops_the_app_cleanly(display, engine, tmp_path: Path):
     (tmp_path / "oro.toml").write_text(CONFIG)
     (tmp_path / "index.html").write_text(PAGE)
