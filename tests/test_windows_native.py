@@ -9,8 +9,10 @@ Needs what ``tests/_window_app.py`` says (Xvfb, both engines).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import signal
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,8 @@ from _window_app import (  # noqa: F401 (fixtures, found by their names)
     new_key,
     start,
 )
+
+from oro_framework.testing import OroProcess
 
 PAGE = """<!doctype html>
 <html>
@@ -59,6 +63,17 @@ remember_state = false
 TIMEOUT = 60.0
 
 
+@contextlib.contextmanager
+def _windows_app(display: str, engine: str, app: Path) -> Iterator[tuple[OroProcess, httpx.Client]]:
+    """``oro run`` of this module's app, written to ``app``, in a window of ``engine``, and a
+    client for its routes once window 0's page is ready."""
+    (app / "oro.toml").write_text(CONFIG)
+    (app / "index.html").write_text(PAGE)
+    key = new_key()
+    with start(display, engine, key, app) as oro, bridge_of(oro, key, "windows") as bridge:
+        yield oro, bridge
+
+
 def heard(bridge: httpx.Client, index: int, name: str) -> list[Any]:
     script = f"heard.filter((item) => item.name === {json.dumps(name)}).map((i) => i.detail)"
     details: list[Any] = evaluate(bridge, script, index)
@@ -72,32 +87,28 @@ def wait_until_heard(bridge: httpx.Client, index: int, name: str) -> list[Any]:
 
 
 def test_two_real_windows_talk_and_the_app_stops_with_the_last(display, engine, tmp_path: Path):
-    (tmp_path / "oro.toml").write_text(CONFIG)
-    (tmp_path / "index.html").write_text(PAGE)
-    key = new_key()
-    with start(display, engine, key, tmp_path) as oro:
-        with bridge_of(oro, key, "windows") as bridge:
-            evaluate(
-                bridge,
-                "windows.createWindow({ url: '/index.html', title: 'second' })"
-                ".then((w) => { globalThis.created = w.toJSON() }); true",
-            )
-            # Window 1's page reports ready over IPC: it has a session of its own.
-            oro.wait_for_line(r"^oro: window 1 ready$")
-            created = evaluate(bridge, "globalThis.created")
-            second_index = evaluate(bridge, "globalThis.__args.index", 1)
+    with _windows_app(display, engine, tmp_path) as (oro, bridge):
+        evaluate(
+            bridge,
+            "windows.createWindow({ url: '/index.html', title: 'second' })"
+            ".then((w) => { globalThis.created = w.toJSON() }); true",
+        )
+        # Window 1's page reports ready over IPC: it has a session of its own.
+        oro.wait_for_line(r"^oro: window 1 ready$")
+        created = evaluate(bridge, "globalThis.created")
+        second_index = evaluate(bridge, "globalThis.__args.index", 1)
 
-            evaluate(bridge, "windows.getWindow(1).send('greeting', { text: 'hi' }); true")
-            replies = wait_until_heard(bridge, 0, "reply")
-            greetings = heard(bridge, 1, "greeting")
-            greetings_to_0 = heard(bridge, 0, "greeting")
+        evaluate(bridge, "windows.getWindow(1).send('greeting', { text: 'hi' }); true")
+        replies = wait_until_heard(bridge, 0, "reply")
+        greetings = heard(bridge, 1, "greeting")
+        greetings_to_0 = heard(bridge, 0, "greeting")
 
-            closed = bridge.get("/ipc/window.close", params={"targetWindowIndex": 1}).json()
-            closes = wait_until_heard(bridge, 0, "windowclose")
-            windows = bridge.get("/ipc/application.getWindows").json()["data"]
-            still_running = oro.process.poll() is None
+        closed = bridge.get("/ipc/window.close", params={"targetWindowIndex": 1}).json()
+        closes = wait_until_heard(bridge, 0, "windowclose")
+        windows = bridge.get("/ipc/application.getWindows").json()["data"]
+        still_running = oro.process.poll() is None
 
-            bridge.get("/ipc/window.close", params={"targetWindowIndex": 0})
+        bridge.get("/ipc/window.close", params={"targetWindowIndex": 0})
         assert oro.wait() == 0, oro.stderr()
 
     assert (created["index"], created["title"], created["launchUrl"]) == (1, "second", None)
@@ -118,19 +129,15 @@ def test_a_message_sent_as_a_window_opens_reaches_its_page(display, engine, tmp_
     # Sent the moment window 1 exists, before its page has loaded, let alone connected its
     # event channel: the host holds it until the page listens (a window has no channel while
     # its page loads), and the page answers it.
-    (tmp_path / "oro.toml").write_text(CONFIG)
-    (tmp_path / "index.html").write_text(PAGE)
-    key = new_key()
-    with start(display, engine, key, tmp_path) as oro:
-        with bridge_of(oro, key, "windows") as bridge:
-            evaluate(
-                bridge,
-                "windows.createWindow({ url: '/index.html' })"
-                ".then((w) => w.send('greeting', { text: 'early' })); true",
-            )
-            replies = wait_until_heard(bridge, 0, "reply")
-            greetings = heard(bridge, 1, "greeting")
-            bridge.get("/ipc/application.exit")
+    with _windows_app(display, engine, tmp_path) as (oro, bridge):
+        evaluate(
+            bridge,
+            "windows.createWindow({ url: '/index.html' })"
+            ".then((w) => w.send('greeting', { text: 'early' })); true",
+        )
+        replies = wait_until_heard(bridge, 0, "reply")
+        greetings = heard(bridge, 1, "greeting")
+        bridge.get("/ipc/application.exit")
         assert oro.wait() == 0, oro.stderr()
 
     assert replies == [{"got": {"text": "early"}, "from": 1}]
@@ -138,14 +145,10 @@ def test_a_message_sent_as_a_window_opens_reaches_its_page(display, engine, tmp_
 
 
 def test_ctrl_c_with_two_real_windows_open_stops_the_app_cleanly(display, engine, tmp_path: Path):
-    (tmp_path / "oro.toml").write_text(CONFIG)
-    (tmp_path / "index.html").write_text(PAGE)
-    key = new_key()
-    with start(display, engine, key, tmp_path) as oro:
-        with bridge_of(oro, key, "windows") as bridge:
-            evaluate(bridge, "windows.createWindow({ url: '/index.html' }); true")
-            oro.wait_for_line(r"^oro: window 1 ready$")
-            oro.send_signal(signal.SIGINT)
+    with _windows_app(display, engine, tmp_path) as (oro, bridge):
+        evaluate(bridge, "windows.createWindow({ url: '/index.html' }); true")
+        oro.wait_for_line(r"^oro: window 1 ready$")
+        oro.send_signal(signal.SIGINT)
 
         # Both windows close (the GUI loop ends only with the last) and the host stops.
         assert oro.wait() == 0, oro.stderr()
@@ -184,46 +187,42 @@ def test_two_windows_share_cookies_and_storage_and_each_is_its_own(display, engi
     what window 0's page stores, window 1's page reads; each page's requests still prove its
     own window (``window.getTitle`` without an index answers the caller's) and each keeps its
     own window, by a credential its engine hands it before each page and no storage keeps."""
-    (tmp_path / "oro.toml").write_text(CONFIG)
-    (tmp_path / "index.html").write_text(PAGE)
-    key = new_key()
-    with start(display, engine, key, tmp_path) as oro:
-        with bridge_of(oro, key, "windows") as bridge:
-            evaluate(
+    with _windows_app(display, engine, tmp_path) as (oro, bridge):
+        evaluate(
+            bridge,
+            "localStorage.setItem('shared', 'from 0');"
+            "document.cookie = 'shared=from0; path=/; SameSite=Strict'; true",
+        )
+        bridge.get("/ipc/window.create", params={"url": "/index.html", "title": "second"})
+        oro.wait_for_line(r"^oro: window 1 ready$")
+        evaluate(
+            bridge,
+            "import('oro:ipc').then(({ request }) => request('window.getTitle'))"
+            ".then((title) => { globalThis.asked = title }); true",
+            1,
+        )
+        seen = until(
+            lambda: evaluate(
                 bridge,
-                "localStorage.setItem('shared', 'from 0');"
-                "document.cookie = 'shared=from0; path=/; SameSite=Strict'; true",
-            )
-            bridge.get("/ipc/window.create", params={"url": "/index.html", "title": "second"})
-            oro.wait_for_line(r"^oro: window 1 ready$")
-            evaluate(
-                bridge,
-                "import('oro:ipc').then(({ request }) => request('window.getTitle'))"
-                ".then((title) => { globalThis.asked = title }); true",
+                "globalThis.asked && [localStorage.getItem('shared'),"
+                " document.cookie.includes('shared=from0'), globalThis.asked]",
                 1,
+            ),
+            "window 1's page asked its title",
+            TIMEOUT,
+        )
+        # Each page knows its window from the engine, which keeps the credential: neither
+        # storage nor a global of the page holds it (issue 50).
+        stored = [
+            evaluate(
+                bridge,
+                "[sessionStorage.getItem('oro:window'), '__oroWindow' in globalThis,"
+                " '__oroWindowSeed' in globalThis]",
+                index,
             )
-            seen = until(
-                lambda: evaluate(
-                    bridge,
-                    "globalThis.asked && [localStorage.getItem('shared'),"
-                    " document.cookie.includes('shared=from0'), globalThis.asked]",
-                    1,
-                ),
-                "window 1's page asked its title",
-                TIMEOUT,
-            )
-            # Each page knows its window from the engine, which keeps the credential: neither
-            # storage nor a global of the page holds it (issue 50).
-            stored = [
-                evaluate(
-                    bridge,
-                    "[sessionStorage.getItem('oro:window'), '__oroWindow' in globalThis,"
-                    " '__oroWindowSeed' in globalThis]",
-                    index,
-                )
-                for index in (0, 1)
-            ]
-            bridge.get("/ipc/application.exit")
+            for index in (0, 1)
+        ]
+        bridge.get("/ipc/application.exit")
         assert oro.wait() == 0, oro.stderr()
 
     assert seen == ["from 0", True, "second"]
@@ -238,54 +237,50 @@ def test_sixty_four_live_windows_and_a_sixty_fifth_is_refused(display, engine, t
     Each page's event channel is a WebSocket, which leaves the 6 HTTP/1.1 connections both
     engines open to one host (libsoup's and Chromium's per-host limit): as an event stream it
     held one of them, and a 7th page's module loads and calls waited forever."""
-    (tmp_path / "oro.toml").write_text(CONFIG)
-    (tmp_path / "index.html").write_text(PAGE)
-    key = new_key()
-    with start(display, engine, key, tmp_path) as oro:
-        with bridge_of(oro, key, "windows") as bridge:
-            created = [
-                bridge.get(
-                    "/ipc/window.create",
-                    params={"url": "/index.html", "title": f"w{index}", "width": 240},
-                ).json()
-                for index in range(1, 64)
-            ]
-            one_too_many = bridge.get("/ipc/window.create", params={"url": "/index.html"}).json()
-            windows = bridge.get("/ipc/application.getWindows").json()["data"]
-            sizes = [
-                bridge.get("/ipc/window.getSize", params={"targetWindowIndex": index}).json()
-                for index in (1, 63)
-            ]
-            title = bridge.get("/ipc/window.getTitle", params={"targetWindowIndex": 63}).json()
-            # Every page ran its module (loaded over HTTP with the other 63 pages open).
-            for index in range(64):
-                until(
-                    lambda index=index: evaluate(bridge, "globalThis.windows !== undefined", index),
-                    f"window {index}'s page runs its module",
-                    TIMEOUT,
-                )
-            # Window 0 greets every other page, one call after the other (63 calls at once
-            # from one page would be more than its held places); each page hears it on its
-            # event channel and answers window 0 through the host (window.send, an IPC call).
-            evaluate(
-                bridge,
-                "globalThis.greeted = [], (async () => { for (let i = 1; i < 64; i++) {"
-                " try { await windows.getWindow(i).send('greeting', i); greeted.push(i) }"
-                " catch (error) { greeted.push(`${i}: ${error.code ?? error}`) } } })(), true",
+    with _windows_app(display, engine, tmp_path) as (oro, bridge):
+        created = [
+            bridge.get(
+                "/ipc/window.create",
+                params={"url": "/index.html", "title": f"w{index}", "width": 240},
+            ).json()
+            for index in range(1, 64)
+        ]
+        one_too_many = bridge.get("/ipc/window.create", params={"url": "/index.html"}).json()
+        windows = bridge.get("/ipc/application.getWindows").json()["data"]
+        sizes = [
+            bridge.get("/ipc/window.getSize", params={"targetWindowIndex": index}).json()
+            for index in (1, 63)
+        ]
+        title = bridge.get("/ipc/window.getTitle", params={"targetWindowIndex": 63}).json()
+        # Every page ran its module (loaded over HTTP with the other 63 pages open).
+        for index in range(64):
+            until(
+                lambda index=index: evaluate(bridge, "globalThis.windows !== undefined", index),
+                f"window {index}'s page runs its module",
+                TIMEOUT,
             )
-            try:
-                replies = until(
-                    lambda: len(answers := heard(bridge, 0, "reply")) == 63 and answers,
-                    "window 0 hears all 63 pages answer",
-                    TIMEOUT,
-                )
-            except AssertionError as late:
-                got = sorted(reply["from"] for reply in heard(bridge, 0, "reply"))
-                raise AssertionError(
-                    f"{late}; greeted: {evaluate(bridge, 'greeted')}; answered: {got}"
-                ) from None
-            greeted = evaluate(bridge, "greeted")
-            bridge.get("/ipc/application.exit")
+        # Window 0 greets every other page, one call after the other (63 calls at once
+        # from one page would be more than its held places); each page hears it on its
+        # event channel and answers window 0 through the host (window.send, an IPC call).
+        evaluate(
+            bridge,
+            "globalThis.greeted = [], (async () => { for (let i = 1; i < 64; i++) {"
+            " try { await windows.getWindow(i).send('greeting', i); greeted.push(i) }"
+            " catch (error) { greeted.push(`${i}: ${error.code ?? error}`) } } })(), true",
+        )
+        try:
+            replies = until(
+                lambda: len(answers := heard(bridge, 0, "reply")) == 63 and answers,
+                "window 0 hears all 63 pages answer",
+                TIMEOUT,
+            )
+        except AssertionError as late:
+            got = sorted(reply["from"] for reply in heard(bridge, 0, "reply"))
+            raise AssertionError(
+                f"{late}; greeted: {evaluate(bridge, 'greeted')}; answered: {got}"
+            ) from None
+        greeted = evaluate(bridge, "greeted")
+        bridge.get("/ipc/application.exit")
         assert oro.wait() == 0, oro.stderr()
 
     assert [reply.get("data", {}).get("index") for reply in created] == list(range(1, 64))

@@ -7,7 +7,7 @@ from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeAlias, final
+from typing import TYPE_CHECKING, Any, NamedTuple, final
 
 import anyio
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
@@ -33,13 +33,16 @@ class Event:
     id: int = 0
 
 
-_Held: TypeAlias = tuple[str, Any, "MemoryReservation | None"]
-"""An event held for a window: its name, data and the budget its data is held in."""
+class _Held(NamedTuple):
+    """An event held for a window, and the budget its data is held in."""
 
+    name: str
+    data: Any
+    memory: MemoryReservation | None
 
-def _release(held: _Held) -> None:
-    if held[2] is not None:
-        held[2].release()
+    def release(self) -> None:
+        if self.memory is not None:
+            self.memory.release()
 
 
 @dataclass
@@ -138,13 +141,13 @@ class EventBus:
                 "window %s has not connected its event channel: its oldest held event is dropped",
                 window,
             )
-            _release(held.popleft())
-        held.append((name, data, memory))
+            held.popleft().release()
+        held.append(_Held(name, data, memory))
 
     def forget(self, window: int) -> None:
         """Drop the events held for ``window`` (closed: no page of it will subscribe)."""
         for event in self._held.pop(window, ()):
-            _release(event)
+            event.release()
 
     def _drop(self, subscriber: _Subscriber) -> None:
         if subscriber in self._subscribers:
@@ -162,8 +165,8 @@ class EventBus:
         subscriber = _Subscriber(window, send, sees_every_window=not page)
         self._subscribers.append(subscriber)
         for held in self._held.pop(window, ()) if window is not None else ():
-            _release(held)
-            self.emit(held[0], held[1], window=window)
+            held.release()
+            self.emit(held.name, held.data, window=window)
         try:
             with receive:
                 yield receive

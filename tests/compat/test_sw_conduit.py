@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 import shutil
 import socket
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, WebSocketRoute
 
-from oro_framework.testing.process import OroProcess, headless_environ
+from oro_framework.testing.process import OroProcess, headless_environ, until
 from oro_framework.testing.webkit import WebKitBrowser
 
 APP = Path(__file__).with_name("apps") / "sw-conduit"
@@ -175,10 +174,12 @@ def test_a_message_sent_before_the_target_page_connects_reaches_it_when_it_does(
     second.route_web_socket(re.compile(r"^ws:"), lambda route: sockets.append(route))
     second.goto(oro.window_launch_url("/second.html", window=1))
     second.wait_for_function("globalThis.secondApp !== undefined", timeout=60_000)
-    deadline = time.monotonic() + 30
-    while not any("/oro/events?" in route.url for route in sockets):
-        assert time.monotonic() < deadline, "the page opened no event channel"
+
+    def channel_opened() -> bool:
         second.evaluate("0")  # lets the route's handler run
+        return any("/oro/events?" in route.url for route in sockets)
+
+    until(channel_opened, "the page opens its event channel")
     sent = first.evaluate(
         """async () => {
           const application = (await import('socket:application')).default
