@@ -915,3 +915,20 @@ async def test_with_a_gui_create_opens_a_native_window_on_the_dispatcher_thread(
     # The native window opens its launch URL itself: the page is not handed it.
     assert created["launchUrl"] is None
     assert created["status"] == "hidden"
+
+
+async def test_with_a_gui_a_created_window_is_shown_when_create_answers(attached):
+    """As in Socket (its window.create calls show() before it replies): the answer and the
+    window's record (what getWindows reads) say "shown" before the toolkit has reported it,
+    which the fake never does."""
+    async with make_host(plugins=[APPLICATION, attached]) as host:
+        manager = manager_of(host)
+        manager.set_origin("http://127.0.0.1:1", "run-token")
+        manager.open_main_window("http://127.0.0.1:1/?oro_launch=run-token")
+        created = await call(host, "window.create", url="/index.html")
+        statuses = [(window.index, window.status) for window in manager.windows]
+        hidden = await call(host, "window.create", headless=True)
+
+    assert created["status"] == "shown"
+    assert statuses == [(0, WindowStatus.CREATED), (1, WindowStatus.SHOWN)]
+    assert hidden["status"] == "hidden"

@@ -477,6 +477,11 @@ class WindowManager:
             self._set_status(window, WindowStatus.CLOSED)
             raise
         handed_over = self._opened(window, options, launch_url, creator)
+        if self._engine.has_native_windows and not options.hidden:
+            # Socket's window.create shows the window before it answers: the answer and
+            # application.getWindows say "shown" at once. The toolkit's own report of it comes
+            # later (Qt's after a turn of its loop) and then changes nothing.
+            self._set_status(window, WindowStatus.SHOWN)
         await self._sync_lifecycle()
         return window, handed_over
 
