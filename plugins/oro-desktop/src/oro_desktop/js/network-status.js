@@ -61,7 +61,8 @@ export function install (target = globalThis) {
   if (!initial || typeof initial.online !== 'boolean' || typeof target.addEventListener !== 'function') {
     return false
   }
-  const state = { online: initial.online }
+  // heard: how many of the host's events have changed the state (the resync below uses it).
+  const state = { online: initial.online, heard: 0 }
   Object.defineProperty(target, STATE, { value: state })
   if (target.navigator) {
     Object.defineProperty(target.navigator, 'onLine', {
@@ -79,7 +80,12 @@ export function install (target = globalThis) {
     writable: true,
     value: function dispatchEvent (/** @type {Event} */ event) {
       if (event instanceof CustomEvent && NAMES.includes(/** @type {any} */ (event.type))) {
-        state.online = event.type === 'online'
+        const online = event.type === 'online'
+        // As in a browser, these events are changes: one that changes nothing is the host's
+        // event for a change the resync below has already dispatched.
+        if (online === state.online) return true
+        state.online = online
+        state.heard++
       }
       return dispatch.call(this, event)
     }
@@ -93,8 +99,12 @@ export function install (target = globalThis) {
     subscribe(name)
   }
   // A change between serving the page and opening its event channel reached no one: ask once.
-  whenReady().then(status).then((now) => {
-    if (now.watching && now.online !== state.online) {
+  // An event heard after the question was asked is as new as its answer, or newer: it wins.
+  whenReady().then(() => {
+    const asked = state.heard
+    return status().then((now) => ({ now, asked }))
+  }).then(({ now, asked }) => {
+    if (now.watching && asked === state.heard && now.online !== state.online) {
       target.dispatchEvent(new CustomEvent(now.name, { detail: { name: now.name, message: now.message } }))
     }
   }, () => {})
