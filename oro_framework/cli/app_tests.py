@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, final
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import anyio
 import anyio.to_thread
@@ -61,8 +61,9 @@ EXIT_FAILED: Final = 1
 EXIT_UNAVAILABLE: Final = 2
 """No browser to run the tests in (Playwright or Chromium missing)."""
 MAX_REPORTED: Final = 20
-_QUERY: Final = re.compile(r"\?[^\s'\"]*")
 """Problems of the page printed at most when a headless run fails."""
+_QUERY: Final = re.compile(r"\?[^\s'\"]*")
+_ORO_SCHEMES: Final = frozenset({"ipc", "socket", "oro"})
 # Reports each Content-Security-Policy violation to the test run (Playwright has no event).
 _VIOLATIONS_SCRIPT: Final = (
     "document.addEventListener('securitypolicyviolation', (event) =>"
@@ -362,14 +363,31 @@ class _PageWatch:
         self._finished = finished
         self._reported = reported
         self._answered: set[str] = set()
+        self.cut_off: str | None = None
+        """Why the page can never run the tests, once a CSP refused it the host."""
 
     def watch(self, watched: Page) -> None:
         watched.on("console", self._on_console)
         watched.on("pageerror", self._on_page_error)
         watched.on("requestfailed", self._on_request_failed)
         watched.on("response", self._on_response)
-        watched.expose_function("__oroTestViolation", lambda text: self.report(f"CSP: {text}"))
+        watched.expose_function("__oroTestViolation", self._on_violation)
         watched.add_init_script(_VIOLATIONS_SCRIPT)
+
+    def _on_violation(self, text: str) -> None:
+        self.report(f"CSP: {text}")
+        directive, _, rest = text.partition(" refused ")
+        blocked = urlsplit(rest.split(" ", 1)[0])
+        if directive == "connect-src" and (
+            blocked.netloc == self._origin[2] or blocked.scheme in _ORO_SCHEMES
+        ):
+            # The harness asks for the files and reports over IPC: waiting out --timeout
+            # would only delay the same failure.
+            self.cut_off = (
+                "the page's Content-Security-Policy refused it a connection to the host "
+                f"({text}): it can neither run the tests nor report them; let connect-src "
+                "allow 'self'"
+            )
 
     def report(self, line: str) -> None:
         if self._losing_the_stopped_host(line):
@@ -477,6 +495,8 @@ def _browse(
             while not finished.is_set():
                 if crashed.is_set():
                     return f"the test page /{path} crashed"
+                if watch.cut_off is not None:
+                    return watch.cut_off
                 open_windows()
                 page.wait_for_timeout(100)
         finally:
