@@ -183,9 +183,19 @@ def drag(
             x(display, "xdotool", "mousemove", str(target_x + jiggle[0]), str(target_y))
             # XDND: the source sends the next position only once the target answered the
             # last; a page that saw a later dragover has had the first answered (accepted).
-            return bool(seen(bridge)["dragover"] >= 3)
+            reply = bridge.get(
+                "/ipc/window.eval", params={"value": "globalThis.seen.dragover"}
+            ).json()
+            # QtWebEngine answers each drag move on its GUI thread, spinning only Chromium's
+            # tasks until the renderer answers (WebContentsAdapter::updateDragPosition, up to
+            # 3 s a move): on a loaded machine a window.eval can time out meanwhile (CI saw
+            # one at 32 s). That is "not yet"; the drop's own checks follow.
+            if reply.get("err", {}).get("code") == "TIMEOUT_ERR":
+                return False
+            assert reply.get("err") is None, reply
+            return bool(reply["data"] >= 3)
 
-        until(over_window, "the drag is over window 0's page", TIMEOUT)
+        until(over_window, "the drag is over window 0's page", 2 * TIMEOUT)
         if not drop:
             x(display, "xdotool", "mousemove", "80", "80")
             until(lambda: seen(bridge)["dragleave"], "the drag left window 0", TIMEOUT)
