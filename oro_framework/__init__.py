@@ -265,12 +265,9 @@ _EXPORTS: dict[str, str] = {
 
 def __getattr__(name: str) -> Any:
     if name == "__version__":
-        from importlib.metadata import PackageNotFoundError, version
+        from oro_framework.host.installed import framework_version
 
-        try:
-            found = version("oro-framework")
-        except PackageNotFoundError:  # running from a source tree without install
-            found = "0.0.0"
+        found = framework_version()
         globals()["__version__"] = found
         return found
     module = _EXPORTS.get(name)

@@ -4,7 +4,6 @@ for (bench/startup.py measures it)."""
 
 from __future__ import annotations
 
-import importlib.metadata
 import json
 import subprocess
 import sys
@@ -21,6 +20,7 @@ from oro_framework.cli.commands import (
     summary_of,
 )
 from oro_framework.host import plugins
+from oro_framework.host.installed import plugin_entries
 
 LOADED = textwrap.dedent(
     """\
@@ -66,10 +66,12 @@ def test_version_and_help_import_neither_the_host_nor_another_command(
     assert "oro_framework.cli.commands.build" not in loaded
     assert "oro_framework.cli.commands.doctor" not in loaded
     if arguments == ("--version",):
-        # The cache of generated methods is installed before any command's import.
+        # The cache of generated methods is installed before any command's import; the
+        # version is what is installed.
         assert not {name for name in loaded if name.startswith("oro_framework.host.")} - {
             "oro_framework.host.errors",
             "oro_framework.host.generated_code",
+            "oro_framework.host.installed",
             "oro_framework.host.tracing",
         }
         assert "pluggy" not in loaded
@@ -84,8 +86,8 @@ def test_version_and_help_import_neither_the_host_nor_another_command(
 def test_no_core_plugin_adds_a_command_which_is_why_oro_help_does_not_load_them() -> None:
     core = [
         entry_point
-        for entry_point in importlib.metadata.entry_points(group="oro")
-        if plugins.distribution_name(entry_point) == plugins.CORE_DISTRIBUTION
+        for entry_point in plugin_entries()
+        if entry_point.distribution == plugins.CORE_DISTRIBUTION
     ]
 
     assert len(core) >= 10

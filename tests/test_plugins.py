@@ -163,7 +163,7 @@ def test_discover_finds_the_core_entry_points() -> None:
     entry_points = [ep for ep in discover({}) if ep.name in CORE_PLUGINS]
 
     assert {ep.name for ep in entry_points} == CORE_PLUGINS
-    assert {ep.dist.name for ep in entry_points if ep.dist is not None} == {"oro-framework"}
+    assert {ep.distribution for ep in entry_points} == {"oro-framework"}
 
 
 def test_disable_plugins_drops_the_named_entry_point() -> None:
@@ -192,7 +192,7 @@ def test_load_plugins_does_not_override_disable_plugins() -> None:
 def test_discover_is_sorted_by_distribution_then_name() -> None:
     entry_points = discover({})
 
-    keys = [(ep.dist.name if ep.dist else "", ep.name) for ep in entry_points]
+    keys = [(ep.distribution or "", ep.name) for ep in entry_points]
     assert keys == sorted(keys)
 
 

@@ -48,7 +48,6 @@ from oro_framework.host.plugins import (
     LoadedPlugins,
     PluginInfo,
     create_plugin_manager,
-    distribution_name,
     listed_entry_points,
     load_entry_point,
     register_plugin,
@@ -355,12 +354,12 @@ class Host:
         # The app names its extensions itself: they load without autoload too (tests). A core
         # plugin is never one: it starts with the app.
         found = listed_entry_points(environ, extensions) if extensions else []
-        entries = [entry for entry in found if distribution_name(entry) != CORE_DISTRIBUTION]
+        entries = [entry for entry in found if entry.distribution != CORE_DISTRIBUTION]
         self._listed_core = {entry.name for entry in found if entry not in entries}
         for entry_point in entries:
             if not any(info.name == entry_point.name for info in loaded.infos):
                 load_entry_point(loaded, entry_point, not self.skips_broken_plugins)
-        self._extension_entries = [(entry.name, distribution_name(entry)) for entry in entries]
+        self._extension_entries = [(entry.name, entry.distribution) for entry in entries]
         setting = read_early(self.config_file, BACKEND_MODULE_KEY, str, environ, overrides)
         source = find_backend(self.app_dir, setting)
         load = import_backend if load_backend else unimported_backend

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import importlib.metadata
 import importlib.util
 import logging
 import sys
@@ -254,7 +253,7 @@ def _forget_app_modules(directory: Path | None, name: str) -> None:
     # Never what is installed, even from a folder under the app (an editable install of
     # oro-framework itself when the app lives in its checkout): a second copy of those modules
     # would split their classes in two.
-    installed = {"oro_framework", *importlib.metadata.packages_distributions()}
+    installed = {"oro_framework", *_installed_packages()}
     for key, module in list(sys.modules.items()):
         file = getattr(module, "__file__", None)
         if not file or "site-packages" in file or key.partition(".")[0] in installed:
@@ -292,7 +291,7 @@ def _forget_shadowed_neighbours(directory: Path) -> None:
                 stale.append(name)
     if not stale:
         return
-    installed = {"oro_framework", *importlib.metadata.packages_distributions()}
+    installed = {"oro_framework", *_installed_packages()}
     for name in stale:
         if name in installed:
             continue
@@ -333,3 +332,11 @@ def _call_core_hook(target: Host, hook: str, **kwargs: object) -> None:
     for plugin, caller in target.hooks.implementers(hook):
         if plugin == BACKEND_CORE_PLUGIN:
             caller(**kwargs)
+
+
+def _installed_packages() -> list[str]:
+    """The top-level packages of every installed distribution (imported when asked: the
+    metadata machinery costs every command that builds a host ~20 ms)."""
+    import importlib.metadata
+
+    return list(importlib.metadata.packages_distributions())

@@ -25,7 +25,6 @@ import difflib
 import logging
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, distribution
 from typing import TYPE_CHECKING, Any, Final, final
 
 import anyio
@@ -384,6 +383,9 @@ def set_aside(
 
 def _description(info: PluginInfo, plugin: object) -> str:
     if info.distribution is not None:
+        # Only for an extension the app lists but does not load: no command pays for it.
+        from importlib.metadata import PackageNotFoundError, distribution
+
         try:
             summaries = distribution(info.distribution).metadata.get_all("Summary") or []
         except PackageNotFoundError:

@@ -46,6 +46,7 @@ __all__ = [
     "CACHE_FILE",
     "FILE_NAME",
     "CodeCache",
+    "active",
     "fill",
     "install",
     "save_at_exit",
@@ -84,6 +85,8 @@ _SIZE_BYTES: Final = 8
 _PATTERNS: Final = "\0patterns"
 """The table of regular expressions' programs (no module's name has a NUL); each module's
 table keys its classes' sources, after their ``__future__`` flags."""
+_INSTALLED: Final = "\0installed"
+"""The table of what is installed (:mod:`~oro_framework.host.installed`), by its key."""
 Program = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
 """What ``_sre.compile`` makes a pattern object of, after the pattern and before its flags'
 parse: the flags, the program, the group count, the group names both ways."""
@@ -155,16 +158,17 @@ class CodeCache:
             self._tables[name] = table
         return table
 
-    def _kept(self, name: str, key: Any, make: Callable[[], Any]) -> Any:
-        """What table ``name`` keeps for ``key``, or ``make()``'s, kept unless settled."""
+    def _kept(self, name: str, key: Any, make: Callable[[], Any], *, counted: bool = True) -> Any:
+        """What table ``name`` keeps for ``key``, or ``make()``'s, kept unless settled;
+        ``counted``: a source or pattern (:attr:`found`, :attr:`compiled`)."""
         table = self._table(name)
         self._used.add((name, key))
         made = table.get(key)
         if made is not None:
-            self.found += 1
+            self.found += counted
             return made
         made = make()
-        self.compiled += 1
+        self.compiled += counted
         if not self.settled:
             table[key] = made
             self._changed.add(name)
@@ -184,6 +188,11 @@ class CodeCache:
         """The program of ``pattern`` with ``flags``: from the file, or ``parse()``."""
         program: Program = self._kept(_PATTERNS, (pattern, flags), parse)
         return program
+
+    def installed(self, key: Any, read: Callable[[], Any]) -> Any:
+        """What :mod:`~oro_framework.host.installed` found for ``key``: from the file, or
+        ``read()``'s."""
+        return self._kept(_INSTALLED, key, read, counted=False)
 
     def save(self) -> bool:
         """Write the file when this process compiled something new: whether it did."""
@@ -321,6 +330,11 @@ def install(path: Path = CACHE_FILE) -> CodeCache:
     _cache_patterns(cache)
     atexit.register(save_at_exit, cache)
     return cache
+
+
+def active() -> CodeCache | None:
+    """The cache this process installed, if it did."""
+    return _installed[0] if _installed else None
 
 
 def settle() -> None:

@@ -19,10 +19,8 @@ import dataclasses
 import inspect
 import sys
 import types
-import weakref
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib.metadata import Distribution, EntryPoint, entry_points
 from typing import Any, Final, final
 
 import pluggy
@@ -30,6 +28,7 @@ import pluggy
 from oro_framework import hookspecs
 from oro_framework.host import tracing
 from oro_framework.host.errors import PluginLoadError
+from oro_framework.host.installed import FRAMEWORK_DISTRIBUTION, PluginEntry, plugin_entries
 
 __all__ = [
     "BUILTIN_PLUGIN",
@@ -39,13 +38,12 @@ __all__ = [
     "PluginInfo",
     "create_plugin_manager",
     "discover",
-    "distribution_name",
     "listed_entry_points",
     "load_entry_point",
     "register_plugin",
 ]
 
-CORE_DISTRIBUTION: Final = "oro-framework"
+CORE_DISTRIBUTION: Final = FRAMEWORK_DISTRIBUTION
 ROUTE_CALL_HOOK: Final = "oro_route_call"
 BUILTIN_PLUGIN: Final = "oro"
 """The host's own plugin (:mod:`oro_framework.host.builtin`): always registered first, never
@@ -154,38 +152,15 @@ def _names(environ: Mapping[str, str], variable: str) -> set[str] | None:
     return {name.strip() for name in environ[variable].split(",") if name.strip()}
 
 
-_DISTRIBUTIONS: Final[weakref.WeakKeyDictionary[Distribution, tuple[str, str]]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def _distribution(entry_point: EntryPoint) -> tuple[str | None, str | None]:
-    """The name and version of ``entry_point``'s distribution. ``Distribution.name`` and
-    ``.version`` each parse its whole METADATA file again: read once per distribution, as
-    start-up asked a dozen plugins' names three times each (70 ms)."""
-    dist = entry_point.dist
-    if dist is None:
-        return None, None
-    if (known := _DISTRIBUTIONS.get(dist)) is None:
-        metadata = dist.metadata
-        known = _DISTRIBUTIONS[dist] = (metadata["Name"], metadata["Version"])
-    return known
-
-
-def distribution_name(entry_point: EntryPoint) -> str | None:
-    """The name of the distribution ``entry_point`` comes from (``oro-fs``), if known."""
-    return _distribution(entry_point)[0]
-
-
-def discover(environ: Mapping[str, str], *, core: bool = True) -> list[EntryPoint]:
+def discover(environ: Mapping[str, str], *, core: bool = True) -> list[PluginEntry]:
     """The entry points of group ``oro`` that the environment lets load, sorted by
     distribution then name; duplicates (a distribution seen on two paths) appear once. Without
     ``core``, none of oro-framework's own (:mod:`oro_framework.core`)."""
     disabled = _names(environ, "ORO_DISABLE_PLUGINS") or set()
     only = _names(environ, LOAD_PLUGINS_ENV)
-    chosen: dict[tuple[str | None, str], EntryPoint] = {}
-    for entry_point in entry_points(group=hookspecs.PROJECT_NAME):
-        distribution = distribution_name(entry_point)
+    chosen: dict[tuple[str | None, str], PluginEntry] = {}
+    for entry_point in plugin_entries():
+        distribution = entry_point.distribution
         if {entry_point.name, distribution} & disabled:
             continue
         is_core = distribution == CORE_DISTRIBUTION
@@ -194,10 +169,10 @@ def discover(environ: Mapping[str, str], *, core: bool = True) -> list[EntryPoin
         if only is not None and not is_core and not {entry_point.name, distribution} & only:
             continue
         chosen.setdefault((distribution, entry_point.name), entry_point)
-    return sorted(chosen.values(), key=lambda ep: (distribution_name(ep) or "", ep.name))
+    return sorted(chosen.values(), key=lambda ep: (ep.distribution or "", ep.name))
 
 
-def _describe(entry_point: EntryPoint) -> str:
+def _describe(entry_point: PluginEntry) -> str:
     return f"{entry_point.name} = {entry_point.value}"
 
 
@@ -234,18 +209,19 @@ def create_plugin_manager(
     for entry_point in discover(environ, core=core) if autoload else []:
         load_entry_point(loaded, entry_point, strict)
     if plugins:
-        by_module = {ep.value: ep for ep in entry_points(group=hookspecs.PROJECT_NAME)}
+        by_module = {ep.value: ep for ep in plugin_entries()}
         for plugin in plugins:
             register_plugin(loaded, plugin, _explicit_info(plugin, by_module), strict)
     return loaded
 
 
-def load_entry_point(loaded: LoadedPlugins, entry_point: EntryPoint, strict: bool) -> None:
+def load_entry_point(loaded: LoadedPlugins, entry_point: PluginEntry, strict: bool) -> None:
     """Import ``entry_point`` and register its plugin (see :func:`register_plugin`); a failed
     import raises (``strict``) or is recorded as a broken plugin."""
     info = PluginInfo(
         entry_point.name,
-        *_distribution(entry_point),
+        entry_point.distribution,
+        entry_point.version,
         _describe(entry_point),
         entry_point.module,
     )
@@ -257,14 +233,14 @@ def load_entry_point(loaded: LoadedPlugins, entry_point: EntryPoint, strict: boo
     register_plugin(loaded, plugin, info, strict)
 
 
-def listed_entry_points(environ: Mapping[str, str], names: Collection[str]) -> list[EntryPoint]:
+def listed_entry_points(environ: Mapping[str, str], names: Collection[str]) -> list[PluginEntry]:
     """The entry points :func:`discover` lets load whose entry-point or distribution name is
     one of ``names`` (the app's extensions)."""
     wanted = set(names)
     return [
         entry_point
         for entry_point in discover(environ)
-        if {entry_point.name, distribution_name(entry_point)} & wanted
+        if {entry_point.name, entry_point.distribution} & wanted
     ]
 
 
@@ -274,13 +250,14 @@ def _own_version() -> str:
     return __version__
 
 
-def _explicit_info(plugin: object, by_module: Mapping[str, EntryPoint]) -> PluginInfo:
+def _explicit_info(plugin: object, by_module: Mapping[str, PluginEntry]) -> PluginInfo:
     if isinstance(plugin, types.ModuleType):
         entry_point = by_module.get(plugin.__name__)
         if entry_point is not None:
             return PluginInfo(
                 entry_point.name,
-                *_distribution(entry_point),
+                entry_point.distribution,
+                entry_point.version,
                 _describe(entry_point),
                 plugin.__name__,
             )

@@ -28,7 +28,6 @@ import json
 import re
 import secrets
 from collections.abc import Callable, Mapping, Sequence
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any, Final
 
 from oro_framework.host.config import Config
@@ -97,12 +96,10 @@ def is_preload_disabled(request_headers: Mapping[str, str]) -> bool:
     return request_headers.get(PRELOAD_OPT_OUT_HEADER, "").strip().lower() == "disabled"
 
 
-@functools.cache
 def runtime_version() -> str:
-    try:
-        return version("oro-framework")
-    except PackageNotFoundError:
-        return "0.0.0"
+    from oro_framework import __version__  # read once per process
+
+    return __version__
 
 
 def public_config(config: Config) -> dict[str, Any]:

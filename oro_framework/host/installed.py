@@ -1,0 +1,148 @@
+"""What is installed, as every ``oro`` command asks it: the entry points of group ``oro`` (the
+plugins, with their distributions' names and versions) and oro-framework's own version.
+
+:mod:`importlib.metadata` answers both. Importing it costs a command 20-30 ms (it brings in the
+``email`` package to parse ``METADATA`` files), and reading each plugin's ``METADATA`` more:
+``oro config get`` spent a fifth of its time there. The answer changes only when what
+``sys.path`` holds changes, so it is kept in the cache of generated code
+(:mod:`~oro_framework.host.generated_code`, written where bytecode is), keyed by the
+modification time of each ``sys.path`` entry: installing, upgrading or removing a distribution
+adds or removes a folder in ``site-packages``, which changes that folder's time, and the next
+command reads the metadata again. ``sys.path[0]`` (the script's folder, or the working
+directory for ``python -m``) is left out of the key while it holds no distribution; when it
+holds one, the cache is not used. A process without the cache installed (the host used as a
+library, tests) asks importlib.metadata, once per key.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import re
+import sys
+from dataclasses import dataclass
+from typing import Any, Final, final
+
+__all__ = ["FRAMEWORK_DISTRIBUTION", "PluginEntry", "framework_version", "plugin_entries"]
+
+FRAMEWORK_DISTRIBUTION: Final = "oro-framework"
+_UNINSTALLED_VERSION: Final = "0.0.0"
+"""oro-framework's version when it runs from a source tree that is not installed."""
+# An entry point's value as importlib.metadata parses it: module, attribute path, extras.
+_VALUE: Final = re.compile(r"(?P<module>[\w.]+)\s*(:\s*(?P<attr>[\w.]+)\s*)?(\[.*\]\s*)?$")
+_DISTRIBUTION_SUFFIXES: Final = (".dist-info", ".egg-info")
+
+Row = tuple[str, str, str | None, str | None]
+"""An entry point as kept: name, value, distribution name, distribution version."""
+Installed = tuple[tuple[Row, ...], str]
+"""The ``oro`` entry points in importlib.metadata's order, and oro-framework's version."""
+
+
+@final
+@dataclass(frozen=True)
+class PluginEntry:
+    """One entry point of group ``oro``: ``name = value`` of ``distribution`` at ``version``
+    (``None`` when importlib.metadata knows no distribution for it)."""
+
+    name: str
+    value: str
+    distribution: str | None = None
+    version: str | None = None
+
+    @property
+    def module(self) -> str:
+        """The module the value names (``oro_fs.plugin`` of ``oro_fs.plugin:Plugin``)."""
+        match = _VALUE.match(self.value)
+        return match.group("module") if match else self.value.partition(":")[0].strip()
+
+    def load(self) -> Any:
+        """Import the module and return the object the value names, as
+        ``importlib.metadata.EntryPoint.load`` does.
+
+        :raises Exception: whatever importing the module or finding the attribute raises.
+        """
+        match = _VALUE.match(self.value)
+        if match is None:
+            raise ValueError(f"entry point {self.name!r} has a malformed value {self.value!r}")
+        found = importlib.import_module(match.group("module"))
+        for part in filter(None, (match.group("attr") or "").split(".")):
+            found = getattr(found, part)
+        return found
+
+
+def plugin_entries() -> tuple[PluginEntry, ...]:
+    """The entry points of group ``oro`` on ``sys.path``, as
+    ``importlib.metadata.entry_points(group="oro")`` lists them."""
+    return tuple(PluginEntry(*row) for row in _installed()[0])
+
+
+def framework_version() -> str:
+    """oro-framework's installed version (``0.0.0`` from a source tree not installed)."""
+    return _installed()[1]
+
+
+_known: dict[tuple[tuple[str, int], ...], Installed] = {}
+"""What this process read, by key: hosts made one after another read it once."""
+
+
+def _installed() -> Installed:
+    key = _key()
+    if key is None:
+        return _read()
+    known = _known.get(key)
+    if known is None:
+        from oro_framework.host import generated_code
+
+        cache = generated_code.active()
+        known = _read() if cache is None else cache.installed(key, _read)
+        _known[key] = known
+    return known
+
+
+def _key() -> tuple[tuple[str, int], ...] | None:
+    """Each ``sys.path`` entry and its modification time (-1: none there), ``sys.path[0]``
+    left out unless it holds a distribution; ``None`` when it does (read it each time)."""
+    paths = list(sys.path)
+    if paths and _holds_distribution(paths[0]):
+        return None
+    key: list[tuple[str, int]] = []
+    for path in paths[1:]:
+        try:
+            key.append((path, os.stat(path or ".").st_mtime_ns))
+        except OSError:
+            key.append((path, -1))
+    return tuple(key)
+
+
+def _holds_distribution(path: str) -> bool:
+    try:
+        with os.scandir(path or ".") as entries:
+            return any(entry.name.endswith(_DISTRIBUTION_SUFFIXES) for entry in entries)
+    except OSError:
+        return False
+
+
+def _read() -> Installed:
+    """Ask importlib.metadata (each distribution's ``METADATA`` parsed once)."""
+    from importlib.metadata import PackageNotFoundError, entry_points, version
+
+    # Here, not at the top: `oro --version` reads the version from the cache without pluggy.
+    from oro_framework.hookspecs import PROJECT_NAME
+
+    named: dict[int, tuple[str | None, str | None]] = {}
+    rows: list[Row] = []
+    for entry_point in entry_points(group=PROJECT_NAME):
+        distribution = entry_point.dist
+        if distribution is None:
+            rows.append((entry_point.name, entry_point.value, None, None))
+            continue
+        known = named.get(id(distribution))
+        if known is None:
+            metadata = distribution.metadata
+            known = named[id(distribution)] = (metadata["Name"], metadata["Version"])
+        rows.append((entry_point.name, entry_point.value, *known))
+    try:
+        own = version(FRAMEWORK_DISTRIBUTION)
+    except PackageNotFoundError:
+        own = _UNINSTALLED_VERSION
+    return tuple(rows), own
