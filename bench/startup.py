@@ -100,20 +100,20 @@ DECLARING: Final = """
 from oro_framework.host import generated_code
 generated_code.install()
 import importlib, importlib.util, sys
-from importlib.metadata import entry_points
+from oro_framework.host.installed import plugin_entries
 import click, pluggy, tomlkit
 import oro_framework.host.builtin_settings, oro_framework.host.config
 import oro_framework.host.windows.settings
-for entry in entry_points(group="oro"):
-    package = entry.value.split(":")[0].split(".")[0]
+for entry in plugin_entries():
+    package = entry.module.split(".")[0]
     if package != "oro_framework" and importlib.util.find_spec(package + ".settings"):
         importlib.import_module(package + ".settings")
 tomlkit.parse(open("oro.toml").read())
 """
 """What ``oro config get`` must import in any case: the modules that declare the app's keys
 and validate their values, and the parser of ``oro.toml`` (run in the app's folder). Its
-classes' methods and its patterns' programs come from the cache of generated code, as in every
-``oro`` command."""
+classes' methods, its patterns' programs and the list of installed plugins come from the cache
+of generated code, as in every ``oro`` command."""
 
 
 def _wall(command: list[str], cwd: Path | None = None) -> float:
