@@ -14,7 +14,6 @@ import platform
 import re
 import signal
 import socket
-import subprocess
 import sys
 import time
 from collections.abc import Sequence
@@ -297,6 +296,8 @@ def _linux_cpuinfo(field: str) -> list[str]:
 def _brand_string() -> str:
     if sys.platform != "darwin":
         return ""
+    import subprocess  # macOS only: the other systems never pay for the module
+
     try:
         completed = subprocess.run(
             ["sysctl", "-n", "machdep.cpu.brand_string"],

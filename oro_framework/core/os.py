@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import getpass
 import os
 import sys
 import time
@@ -94,6 +93,8 @@ def _user_info() -> dict[str, Any]:
             "homedir": entry.pw_dir,
             "shell": entry.pw_shell or None,
         }
+    import getpass  # Windows only, as pwd is on the others
+
     return {
         "uid": -1,
         "gid": -1,

@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from typing import Any, Final, final
 
 from oro_framework.host.errors import InvalidArgumentError, NotFoundError, SecurityError
-from oro_framework.host.exchange import reserved_prefix
 
 __all__ = [
     "DESKTOP_SCHEMES",
@@ -321,6 +320,10 @@ def check_script_path(script: str) -> str:
         elif not _is_dot(segment, _DOT_SEGMENTS):
             depth += 1
     normal = posixpath.normpath(joined)
+    # Here: the exchange's module (and the envelope and credentials it imports) is the request
+    # path's, which `oro config get` and `oro build` never take.
+    from oro_framework.host.exchange import reserved_prefix
+
     if reserved_prefix(normal) is not None:
         raise SecurityError(
             f"The worker script {script!r} lies under {reserved_prefix(normal)}, which the "
