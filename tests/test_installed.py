@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from importlib.metadata import EntryPoint, entry_points, version
 from pathlib import Path
 from typing import Any, Final
@@ -23,7 +24,9 @@ import json, sys
 from pathlib import Path
 from oro_framework.host import generated_code
 cache = generated_code.install(Path(sys.argv[1]))
-from oro_framework.host.installed import framework_version, plugin_entries
+from oro_framework.host.installed import framework_version, keep, plugin_entries
+if sys.argv[2:] == ["keep"]:
+    keep()
 entries = [[e.name, e.value, e.distribution, e.version] for e in plugin_entries()]
 answer = {"entries": entries, "version": framework_version(),
           "metadata": "importlib.metadata" in sys.modules}
@@ -34,12 +37,14 @@ print(json.dumps(answer))
 PYTHONDONTWRITEBYTECODE says): what it answered and whether it imported importlib.metadata."""
 
 
-def _probe(cache: Path, cwd: Path, pythonpath: Path | None = None) -> dict[str, Any]:
+def _probe(
+    cache: Path, cwd: Path, pythonpath: Path | None = None, *arguments: str
+) -> dict[str, Any]:
     environ = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
     if pythonpath is not None:
         environ["PYTHONPATH"] = str(pythonpath)
     completed = subprocess.run(
-        [sys.executable, "-c", PROBE, str(cache)],
+        [sys.executable, "-c", PROBE, str(cache), *arguments],
         capture_output=True,
         text=True,
         cwd=cwd,
@@ -93,17 +98,26 @@ def test_the_next_process_reads_them_from_the_cache_without_importlib_metadata(
     assert second["version"] == version("oro-framework")
 
 
+def _settle(folder: Path) -> None:
+    """Date the folder as an install that ended a minute ago."""
+    past = time.time() - 60
+    os.utime(folder, (past, past))
+
+
 def test_a_distribution_installed_or_removed_since_is_seen_by_the_next_process(
     tmp_path: Path,
 ) -> None:
     cache, site = tmp_path / "cache.marshal", tmp_path / "site"
     site.mkdir()
+    _settle(site)
     before = _probe(cache, tmp_path, site)
     _install(site, "oro_newly_installed")
+    _settle(site)
     installed = _probe(cache, tmp_path, site)
     again = _probe(cache, tmp_path, site)
     for path in sorted(site.rglob("*"), reverse=True):
         path.unlink() if path.is_file() else path.rmdir()
+    _settle(site)
     removed = _probe(cache, tmp_path, site)
 
     new = ["oro_newly_installed", "oro_newly_installed", "oro-newly-installed", "1.2.3"]
@@ -114,6 +128,21 @@ def test_a_distribution_installed_or_removed_since_is_seen_by_the_next_process(
     assert again["metadata"] is False
     assert removed["entries"] == before["entries"]
     assert removed["metadata"] is True
+
+
+def test_a_folder_changed_in_the_last_seconds_is_read_each_time_never_kept(
+    tmp_path: Path,
+) -> None:
+    """An installer may still be writing it (a distribution's files land in its .dist-info
+    after the folder's time changed), or change it again within the same tick of the clock."""
+    cache, site = tmp_path / "cache.marshal", tmp_path / "site"
+    site.mkdir()
+    _install(site, "oro_being_installed")
+    answers = [_probe(cache, tmp_path, site) for _ in range(2)]
+
+    assert [answer["metadata"] for answer in answers] == [True, True]
+    new = ["oro_being_installed", "oro_being_installed", "oro-being-installed", "1.2.3"]
+    assert all(new in answer["entries"] for answer in answers)
 
 
 def test_a_distribution_in_the_first_path_entry_is_read_each_time_never_kept(
@@ -159,3 +188,23 @@ def test_load_returns_what_the_value_names() -> None:
     assert PluginEntry("x", "os.path:join").load() is os.path.join
     assert PluginEntry("x", "os.path").load() is os.path
     assert PluginEntry("x", "json : JSONDecoder.decode [extra]").load() is (json.JSONDecoder.decode)
+
+
+def test_what_bootstrap_keeps_right_after_installing_serves_once_the_folder_settles(
+    tmp_path: Path,
+) -> None:
+    """``scripts/bootstrap`` keeps what is installed as its last step, its installs done: the
+    commands run later (the folder's time is then more than two seconds old) read it."""
+    cache, site = tmp_path / "cache.marshal", tmp_path / "site"
+    site.mkdir()
+    _install(site, "oro_just_installed")
+    kept = _probe(cache, tmp_path, site, "keep")
+    # What is tested is the passing of the two seconds after the install.
+    time.sleep(max(0.0, site.stat().st_mtime + 2.1 - time.time()))
+    later = _probe(cache, tmp_path, site)
+
+    assert later["metadata"] is False
+    assert later["entries"] == kept["entries"]
+    assert ["oro_just_installed", "oro_just_installed", "oro-just-installed", "1.2.3"] in (
+        later["entries"]
+    )

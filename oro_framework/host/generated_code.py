@@ -361,8 +361,10 @@ def fill(path: Path = CACHE_FILE) -> CodeCache:
     cache = install(path)
     if cache.path != path:
         raise RuntimeError(f"this process uses the cache at {cache.path}, not {path}")
+    from oro_framework.host import installed
     from oro_framework.host.plugins import discover
 
+    installed.keep()
     # Every installed plugin, whatever ORO_DISABLE_PLUGINS says: the file is the installation's.
     plugins = {entry_point.module.split(".", 1)[0] for entry_point in discover({})}
     # anyio imports the backend it runs on only when a loop starts.

@@ -8,10 +8,14 @@ plugins, with their distributions' names and versions) and oro-framework's own v
 (:mod:`~oro_framework.host.generated_code`, written where bytecode is), keyed by the
 modification time of each ``sys.path`` entry: installing, upgrading or removing a distribution
 adds or removes a folder in ``site-packages``, which changes that folder's time, and the next
-command reads the metadata again. ``sys.path[0]`` (the script's folder, or the working
-directory for ``python -m``) is left out of the key while it holds no distribution; when it
-holds one, the cache is not used. A process without the cache installed (the host used as a
-library, tests) asks importlib.metadata, once per key.
+command reads the metadata again. A key with a time from the last two seconds is neither kept
+nor remembered (as git treats an index entry as old as its file): an installer may still be
+writing that folder (a distribution's files land in its ``.dist-info`` after the folder, which
+changes no time of ``site-packages``), and a folder's time is only as fine as the kernel's
+tick, so a change in the same tick would go unseen. ``sys.path[0]`` (the script's folder, or
+the working directory for ``python -m``) is left out of the key while it holds no
+distribution; when it holds one, the cache is not used. A process without the cache installed
+(the host used as a library, tests) asks importlib.metadata, once per key.
 """
 
 from __future__ import annotations
@@ -20,10 +24,11 @@ import importlib
 import os
 import re
 import sys
+import time
 from dataclasses import dataclass
 from typing import Any, Final, final
 
-__all__ = ["FRAMEWORK_DISTRIBUTION", "PluginEntry", "framework_version", "plugin_entries"]
+__all__ = ["FRAMEWORK_DISTRIBUTION", "PluginEntry", "framework_version", "keep", "plugin_entries"]
 
 FRAMEWORK_DISTRIBUTION: Final = "oro-framework"
 _UNINSTALLED_VERSION: Final = "0.0.0"
@@ -31,6 +36,8 @@ _UNINSTALLED_VERSION: Final = "0.0.0"
 # An entry point's value as importlib.metadata parses it: module, attribute path, extras.
 _VALUE: Final = re.compile(r"(?P<module>[\w.]+)\s*(:\s*(?P<attr>[\w.]+)\s*)?(\[.*\]\s*)?$")
 _DISTRIBUTION_SUFFIXES: Final = (".dist-info", ".egg-info")
+_SETTLED_NS: Final = 2_000_000_000
+"""How old the newest time of a key must be for its answer to be kept (see above)."""
 
 Row = tuple[str, str, str | None, str | None]
 """An entry point as kept: name, value, distribution name, distribution version."""
@@ -85,11 +92,22 @@ _known: dict[tuple[tuple[str, int], ...], Installed] = {}
 """What this process read, by key: hosts made one after another read it once."""
 
 
-def _installed() -> Installed:
+def keep() -> None:
+    """Keep what is installed now in the installed cache of generated code, however recent
+    the folders' times: ``scripts/bootstrap`` asks it once its installs are done (its last one
+    may be a second old), so that the first commands find it."""
+    _installed(settled=True)
+
+
+def _installed(*, settled: bool = False) -> Installed:
+    """What is installed, kept and remembered by key; ``settled``: the caller knows that no
+    installer is at work, so even a key with recent times is kept."""
     key = _key()
-    if key is None:
+    if key is None or (
+        not settled and time.time_ns() - max((at for _, at in key), default=0) < _SETTLED_NS
+    ):
         return _read()
-    known = _known.get(key)
+    known = None if settled else _known.get(key)
     if known is None:
         from oro_framework.host import generated_code
 
