@@ -27,6 +27,7 @@ from anyio.abc import TaskStatus
 
 from oro_framework.hookspecs import hookimpl
 from oro_framework.host.builtin import DEFAULT_TEST_FILES
+from oro_framework.web.csp import ORO_SCHEMES
 
 if TYPE_CHECKING:
     from playwright.sync_api import ConsoleMessage, Page, Response
@@ -63,7 +64,6 @@ EXIT_UNAVAILABLE: Final = 2
 MAX_REPORTED: Final = 20
 """Problems of the page printed at most when a headless run fails."""
 _QUERY: Final = re.compile(r"\?[^\s'\"]*")
-_ORO_SCHEMES: Final = frozenset({"ipc", "socket", "oro"})
 # Reports each Content-Security-Policy violation to the test run (Playwright has no event).
 _VIOLATIONS_SCRIPT: Final = (
     "document.addEventListener('securitypolicyviolation', (event) =>"
@@ -379,7 +379,7 @@ class _PageWatch:
         directive, _, rest = text.partition(" refused ")
         blocked = urlsplit(rest.split(" ", 1)[0])
         if directive == "connect-src" and (
-            blocked.netloc == self._origin[2] or blocked.scheme in _ORO_SCHEMES
+            blocked.netloc == self._origin[2] or blocked.scheme in ORO_SCHEMES
         ):
             # The harness asks for the files and reports over IPC: waiting out --timeout
             # would only delay the same failure.

@@ -19,11 +19,12 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final, final
+from typing import Any, final
 from urllib.parse import unquote, urlparse
 
 from oro_framework.host.app import Host
 from oro_framework.host.config import type_name
+from oro_framework.host.installed import ENTRY_POINT_GROUP
 from oro_framework.host.plugins import CORE_DISTRIBUTION, PluginInfo
 
 __all__ = [
@@ -37,8 +38,6 @@ __all__ = [
     "run_installer",
     "uninstall_command",
 ]
-
-ENTRY_POINT_GROUP: Final = "oro"
 
 
 def normalize(name: str) -> str:

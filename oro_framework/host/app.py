@@ -11,6 +11,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final, TypeVar, final
 
+import anyio
 import platformdirs
 
 from oro_framework.host.allocator import tune_allocator
@@ -57,7 +58,6 @@ from oro_framework.host.stash import Stash
 if TYPE_CHECKING:
     # What only a host that runs uses is imported when it is built to run (Host._build): a
     # declare-only host (``oro config``) never loads the windows, the router or the services.
-    import anyio
     from anyio.abc import TaskGroup, TaskStatus
 
     from oro_framework.host.envelope import Reply
@@ -483,6 +483,9 @@ class Host:
     # Lifecycle
     # ----------------------------------------------------------------------------------------
 
+    # task_status is None by default, not anyio.TASK_STATUS_IGNORED: reading that attribute
+    # when the class is made loads anyio's modules (anyio imports them lazily), which a host
+    # that only declares (`oro config get`) never needs.
     async def run(self, *, task_status: TaskStatus[None] | None = None) -> None:
         """Start every service, report started, and run until :meth:`stop` is called or the
         surrounding scope is cancelled; then stop the services and unconfigure the plugins.
@@ -496,9 +499,6 @@ class Host:
         """
         if not self._is_built:
             raise LifecycleError("a host built with declare_only cannot run")
-        # Imported here: a host that only declares (`oro config get`) never runs a loop.
-        import anyio
-
         self._stop_requested = anyio.Event()
         tune_allocator()
         for directory in (self.paths.data, self.paths.cache, self.paths.temp):

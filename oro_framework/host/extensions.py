@@ -27,6 +27,8 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, final
 
+import anyio
+
 from oro_framework.hookspecs import PLUGIN_API_VERSION
 from oro_framework.host.config.ini_map import EXTENSIONS_KEY
 from oro_framework.host.errors import (
@@ -43,7 +45,6 @@ from oro_framework.host.pipeline import LATE_BUILD_STEPS, REGISTER_ROUTES, run_s
 from oro_framework.host.plugins import LoadedPlugins, PluginInfo
 
 if TYPE_CHECKING:
-    import anyio
     from anyio.abc import TaskGroup
 
     from oro_framework.host.app import Host
@@ -213,8 +214,6 @@ class Extensions:
         :raises InvalidStateError: ``window`` does not hold it loaded
             (``ERR_EXTENSION_NOT_LOADED``).
         """
-        import anyio  # here: `oro config get` builds this registry and runs no loop
-
         found = self._resolve(name)
         async with self._locked():
             holders = self._holders.get(found)
@@ -238,8 +237,6 @@ class Extensions:
 
         :return: the extensions unloaded.
         """
-        import anyio
-
         unloaded: list[str] = []
         async with self._locked():
             for name, holders in list(self._holders.items()):
@@ -267,8 +264,6 @@ class Extensions:
     def _locked(self) -> anyio.Lock:
         # Created on first use: a lock belongs to the running event loop.
         if self._lock is None:
-            import anyio
-
             self._lock = anyio.Lock()
         return self._lock
 
@@ -313,8 +308,6 @@ class Extensions:
         )
 
     async def _activate(self, name: str, *, routes: bool) -> None:
-        import anyio
-
         host = self._host
         task_group = self._task_group()
         if host.is_stopping:

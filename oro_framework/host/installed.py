@@ -28,8 +28,18 @@ import time
 from dataclasses import dataclass
 from typing import Any, Final, final
 
-__all__ = ["FRAMEWORK_DISTRIBUTION", "PluginEntry", "framework_version", "keep", "plugin_entries"]
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "FRAMEWORK_DISTRIBUTION",
+    "PluginEntry",
+    "framework_version",
+    "keep",
+    "plugin_entries",
+]
 
+ENTRY_POINT_GROUP: Final = "oro"
+"""Where plugins are declared: pluggy's project name (``hookspecs.PROJECT_NAME``), named here so
+that reading them needs no pluggy (``oro --version`` when the cache does not answer)."""
 FRAMEWORK_DISTRIBUTION: Final = "oro-framework"
 _UNINSTALLED_VERSION: Final = "0.0.0"
 """oro-framework's version when it runs from a source tree that is not installed."""
@@ -144,12 +154,9 @@ def _read() -> Installed:
     """Ask importlib.metadata (each distribution's ``METADATA`` parsed once)."""
     from importlib.metadata import PackageNotFoundError, entry_points, version
 
-    # Here, not at the top: `oro --version` reads the version from the cache without pluggy.
-    from oro_framework.hookspecs import PROJECT_NAME
-
     named: dict[int, tuple[str | None, str | None]] = {}
     rows: list[Row] = []
-    for entry_point in entry_points(group=PROJECT_NAME):
+    for entry_point in entry_points(group=ENTRY_POINT_GROUP):
         distribution = entry_point.dist
         if distribution is None:
             rows.append((entry_point.name, entry_point.value, None, None))
