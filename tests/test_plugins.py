@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import logging
+import types
 from pathlib import Path
 from typing import Any
 
+import hypothesis
+import pluggy
 import pytest
+from hypothesis import strategies as st
 
 import oro_framework.core.ping
-from oro_framework import Host, PluginLoadError, RouteTable, hookimpl
+from oro_framework import Host, PluginLoadError, RouteTable, hookimpl, hookspecs
 from oro_framework.host.plugins import create_plugin_manager, discover
 
 CORE_PLUGINS = {"ping", "platform", "os", "diagnostics", "permissions", "application"}
@@ -271,3 +275,90 @@ def test_plugins_disable_override_drops_the_plugin(tmp_path: Path) -> None:
         assert "ping" not in host.routes
     finally:
         host.close()
+
+
+# --- finding a module's hook implementations: the host's manager agrees with pluggy's ----------
+
+
+def _found(manager: pluggy.PluginManager, plugin: object) -> dict[str, object]:
+    """What ``manager`` registers of ``plugin``: per name, the hook options and the function."""
+    found: dict[str, object] = {}
+    for name in dir(plugin):
+        options = manager.parse_hookimpl_opts(plugin, name)
+        if options is not None:
+            found[name] = (dict(options), getattr(plugin, name))
+    return found
+
+
+def test_every_installed_plugin_module_gives_the_hooks_pluggy_finds() -> None:
+    """The host's manager reads a module's namespace instead of pluggy's getattr_static of
+    each name: for each installed plugin, both find the same implementations."""
+    loaded = create_plugin_manager(environ={})
+    plugins = loaded.manager.get_plugins()
+    assert len(plugins) >= 20  # the core plugins and the repo's, not an empty comparison
+    reference = pluggy.PluginManager(hookspecs.PROJECT_NAME)
+    for plugin in plugins:
+        assert _found(loaded.manager, plugin) == _found(reference, plugin), plugin
+        assert _found(reference, plugin), plugin  # each implements a hook
+
+
+_marker = pluggy.HookimplMarker(hookspecs.PROJECT_NAME)
+
+
+def _value(kind: str, name: str) -> object:
+    def function() -> None:
+        pass
+
+    function.__name__ = name
+    if kind == "hook":
+        return _marker(function)
+    if kind == "hook with specname":
+        return _marker(specname="oro_startup")(function)
+    if kind == "wrong marker":
+        function.oro_impl = "not options"  # type: ignore[attr-defined]
+        return function
+    if kind == "static hook":
+        return staticmethod(_marker(function))
+    if kind == "class hook":
+        return classmethod(_marker(function))
+    if kind == "bound hook":
+        return types.MethodType(_marker(function), object())
+    if kind == "plain function":
+        return function
+    if kind == "class":
+        return type(name, (), {"oro_startup": _marker(function)})
+    return {"number": 7, "text": "x", "module": types, "none": None}[kind]
+
+
+_KINDS = (
+    "hook",
+    "hook with specname",
+    "wrong marker",
+    "static hook",
+    "class hook",
+    "bound hook",
+    "plain function",
+    "class",
+    "number",
+    "text",
+    "module",
+    "none",
+)
+
+
+@hypothesis.given(
+    st.dictionaries(
+        st.from_regex(r"[a-z_][a-z0-9_]{0,12}", fullmatch=True)
+        | st.sampled_from(["oro_startup", "__doc__", "__annotations__", "__dict__", "__class__"]),
+        st.sampled_from(_KINDS),
+        max_size=12,
+    )
+)
+def test_a_module_of_any_attributes_gives_the_hooks_pluggy_finds(
+    attributes: dict[str, str],
+) -> None:
+    module = types.ModuleType("drawn")
+    for name, kind in attributes.items():
+        vars(module)[name] = _value(kind, name)  # as a module's code fills it
+    ours = create_plugin_manager(autoload=False, core=False).manager
+    assert _found(ours, module) == _found(pluggy.PluginManager(hookspecs.PROJECT_NAME), module)

@@ -12,8 +12,6 @@ import ipaddress
 import os
 import platform
 import re
-import signal
-import socket
 import sys
 import time
 from collections.abc import Sequence
@@ -22,10 +20,10 @@ from typing import Any, Final
 
 import platformdirs
 
-# psutil (~12 ms) imports in each function that reads it: every command loads the core plugins
-# that import this module, and only a page's os.networkInterfaces(), os.rusage()... use it. On
-# Linux the CPUs and the process's start come from /proc without it, since every page's first
-# load carries them.
+# psutil (~12 ms), socket and signal import in each function that reads them: every command
+# loads the core plugins that import this module, and only a page's os.networkInterfaces(),
+# os.rusage()... use them. On Linux the CPUs and the process's start come from /proc without
+# psutil, since every page's first load carries them.
 
 __all__ = [
     "architecture",
@@ -336,6 +334,8 @@ def _cpu_speeds(count: int) -> list[int]:
 
 def network_interfaces() -> dict[str, list[dict[str, Any]]]:
     """Node's ``os.networkInterfaces()``: interfaces that are up and hold an IP address."""
+    import socket
+
     import psutil
 
     stats = psutil.net_if_stats()
@@ -395,6 +395,8 @@ def _prefix_length(netmask: str | None) -> int | None:
 def _scope_id(zone: str) -> int:
     if zone.isdigit():
         return int(zone)
+    import socket
+
     try:
         return socket.if_nametoindex(zone)
     except OSError:
@@ -436,6 +438,8 @@ def user_paths(bundle_identifier: str) -> dict[str, str]:
 
 def constants() -> dict[str, dict[str, int]]:
     """Node's ``os.constants``: ``errno`` and ``signals`` by name, with this platform's numbers."""
+    import signal
+
     errors = {
         name: value
         for name, value in vars(errno).items()

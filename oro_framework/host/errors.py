@@ -48,9 +48,12 @@ Two families share the root :class:`OroError`:
 from __future__ import annotations
 
 import errno as errno_module
+import functools
 import os
-import socket
-from typing import Any, ClassVar, Final, final
+from typing import TYPE_CHECKING, Any, ClassVar, Final, final
+
+if TYPE_CHECKING:
+    import socket
 
 __all__ = [
     "AbortError",
@@ -398,7 +401,7 @@ class ErrnoError(IPCError):
         """A failed ``getaddrinfo`` as Node words it (``getaddrinfo ENOTFOUND example.invalid``):
         EAI_NONAME and EAI_NODATA are ``ENOTFOUND``, the others keep their ``EAI_*`` name
         (``EAI_AGAIN``); ``errno`` is libuv's number; ``syscall`` and ``hostname`` are set."""
-        name = _EAI_BY_NUMBER.get(error.errno, "FAIL") if error.errno is not None else "FAIL"
+        name = _eai_by_number().get(error.errno, "FAIL") if error.errno is not None else "FAIL"
         code = "ENOTFOUND" if name in ("NONAME", "NODATA") else f"EAI_{name}"
         return cls(
             f"getaddrinfo {code} {hostname}",
@@ -425,9 +428,17 @@ _UV_EAI: Final[dict[str, int]] = {
     "SERVICE": -3010,
     "SOCKTYPE": -3011,
 }
-_EAI_BY_NUMBER: Final[dict[int, str]] = {
-    getattr(socket, f"EAI_{name}"): name for name in _UV_EAI if hasattr(socket, f"EAI_{name}")
-}
+
+
+@functools.cache
+def _eai_by_number() -> dict[int, str]:
+    """The ``EAI_*`` names by this system's numbers; socket is imported by the code that
+    resolves names, not by every command that imports the errors."""
+    import socket
+
+    return {
+        getattr(socket, f"EAI_{name}"): name for name in _UV_EAI if hasattr(socket, f"EAI_{name}")
+    }
 
 
 def _filename(error: OSError) -> str | None:

@@ -6,7 +6,6 @@ absolute URL on the app's own origin, or refused.
 
 from __future__ import annotations
 
-import hashlib
 import posixpath
 from typing import Final
 from urllib.parse import urlsplit, urlunsplit
@@ -99,6 +98,8 @@ def check_scope(value: str, origin: str | None) -> str:
 def registration_id(scope: str) -> str:
     """The id of the registration of ``scope`` (an absolute URL): stable across runs, so what
     the host keeps for it survives a restart on the same origin, and differs on another port."""
+    import hashlib  # not at the top: oro config get imports this module for its settings
+
     return hashlib.sha256(scope.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import ipaddress
 import re
 from collections.abc import Iterable, Iterator
@@ -492,6 +491,8 @@ def _load_der(der: bytes) -> x509.Certificate:
 
 
 def _pin_of_bytes(data: bytes) -> str:
+    import hashlib  # not at the top: oro config get imports this module for its settings
+
     return PIN_PREFIX + base64.b64encode(hashlib.sha256(data).digest()).decode("ascii")
 
 
