@@ -148,3 +148,6 @@ def test_config_get_reads_the_declarations_without_importing_what_serves_request
         "oro_framework.host.modules",
     }
     assert sorted(serving & loaded) == []
+    # Nor what only a page's call needs: OpenSSL's hashes (a service worker's id, a TLS pin),
+    # the socket module (a name's resolution, os.networkInterfaces()), signal (os.constants).
+    assert sorted({"hashlib", "_hashlib", "socket", "signal"} & loaded) == []
