@@ -189,15 +189,14 @@ class _PluginManager(pluggy.PluginManager):
             return super().parse_hookimpl_opts(plugin, name)
         value = vars(plugin).get(name)
         if inspect.isfunction(value):
-            opts = getattr(value, _IMPL_MARKER, None)
+            # The attribute pluggy's HookimplMarker sets, named as pluggy names it.
+            opts = getattr(value, f"{self.project_name}_impl", None)
             return cast("pluggy.HookimplOpts", opts) if isinstance(opts, dict) else None
         if isinstance(value, staticmethod | classmethod | types.MethodType):
             return super().parse_hookimpl_opts(plugin, name)
         return None
 
 
-_IMPL_MARKER: Final = f"{hookspecs.PROJECT_NAME}_impl"
-"""The attribute pluggy's ``HookimplMarker`` sets on a hook implementation."""
 _MODULE_DESCRIPTORS: Final = frozenset(
     name
     for name in dir(types.ModuleType)
