@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import signal
 import subprocess
 import sys
 import textwrap
@@ -25,9 +26,11 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from oro_framework import Host, RouteGroup
+from oro_framework.testing.process import OroProcess, headless_environ
 
 CORE_DISTRIBUTION = "oro-framework"
 
@@ -69,6 +72,22 @@ IMPORTED_ON_FIRST_USE = (
     "rich",
     "watchfiles",
     "wsproto",
+)
+
+# Neither: what an error's hint (difflib), a protocol handler's page (html, whose entities are
+# a large table), a conditional request (the email package's date parser) or D-Bus (jeepney, for
+# a position, a secret, a menu or a notification) needs is not imported by a launch, its first
+# page served included (each costs milliseconds of every launch).
+NOT_IMPORTED_BY_THE_FIRST_PAGE = (*IMPORTED_ON_FIRST_USE, "difflib", "email", "html", "jeepney")
+
+# `oro run` in a fresh interpreter; what it had imported when it ended, on stderr.
+RUN_THEN_PRINT_MODULES = textwrap.dedent(
+    """\
+    import atexit, json, sys
+    from oro_framework.cli import main
+    atexit.register(lambda: print(json.dumps(sorted(sys.modules)), file=sys.stderr))
+    main(sys.argv[1:])
+    """
 )
 
 # The modules that hold each plugin's route groups (RouteGroup objects, or tuples of them).
@@ -229,6 +248,45 @@ def test_building_the_host_leaves_what_only_a_page_needs_unimported(tmp_path: Pa
     assert found["routes"] > 0  # the plugins were loaded and their routes registered
     loaded = [name for name in found["modules"] if _is_within(name, IMPORTED_ON_FIRST_USE)]
     assert loaded == []
+
+
+def test_a_launch_serves_its_first_page_without_what_only_a_later_call_needs(
+    tmp_path: Path,
+) -> None:
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "oro.toml").write_text('[meta]\nname = "First"\nbundle_identifier = "dev.oro.first"\n')
+    (app / "index.html").write_text("<!doctype html><title>first</title><p>first")
+    (app / "app.css").write_text("p { color: teal }")
+    with OroProcess(
+        "-c",
+        RUN_THEN_PRINT_MODULES,
+        "run",
+        str(app),
+        "--headless",
+        "--port",
+        "0",
+        executable=Path(sys.executable),
+        environ=headless_environ({"HOME": str(tmp_path / "home")}),
+        cwd=tmp_path,
+    ) as run:
+        with httpx.Client(follow_redirects=True, timeout=60) as client:
+            page = client.get(run.launch_url())
+            style = client.get(str(page.url.join("/app.css")))
+        assert page.status_code == 200
+        assert "<p>first" in page.text  # the page, its runtime's arguments written into it
+        assert style.status_code == 200
+        assert style.headers["last-modified"].endswith(" GMT")  # a file's date, email-free
+        run.send_signal(signal.SIGTERM)
+        assert run.wait() == 0
+        loaded = set(json.loads(run.stderr().splitlines()[-1]))
+    assert "oro_desktop.geolocation" in loaded  # the plugins were configured
+    found = sorted(name for name in loaded if _is_within(name, NOT_IMPORTED_BY_THE_FIRST_PAGE))
+    if "importlib.metadata" in loaded:
+        # What is installed was read again (a distribution changed in the last seconds, see
+        # host/installed.py): importlib.metadata brings the email package with it.
+        found = [name for name in found if not _is_within(name, ("email",))]
+    assert found == []
 
 
 def _groups(value: object) -> Iterator[RouteGroup]:

@@ -10,7 +10,6 @@ imports neither.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Final, final
@@ -59,6 +58,8 @@ def _referrer_policy(value: str) -> None:
 def webview_engine(value: str) -> None:
     """An engine name of :data:`WEBVIEW_ENGINES`, or empty for the default."""
     if value and value not in WEBVIEW_ENGINES:
+        import difflib  # only for this error: every launch validates the key
+
         nearest = difflib.get_close_matches(value.lower(), WEBVIEW_ENGINES, n=1, cutoff=0.4)
         hint = f"; did you mean '{nearest[0]}'?" if nearest else ""
         raise ValueError(f"must be one of {', '.join(WEBVIEW_ENGINES)}, got {value!r}{hint}")

@@ -21,7 +21,6 @@ through its routes, as Oro's pages reach a native extension through ``ipc://`` r
 
 from __future__ import annotations
 
-import difflib
 import logging
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -289,6 +288,8 @@ class Extensions:
                 code="ERR_EXTENSION_LOADED",
                 extension=name,
             )
+        import difflib  # only for this error's hint
+
         nearest = difflib.get_close_matches(name, self.available, n=1, cutoff=0.6)
         hint = f"; did you mean '{nearest[0]}'?" if nearest else ""
         raise NotFoundError(

@@ -9,7 +9,7 @@ happens in worker threads so a slow disk never blocks the loop.
 
 from __future__ import annotations
 
-import email.utils
+import datetime
 import hashlib
 import logging
 import os
@@ -123,7 +123,37 @@ class FileInfo:
 
     @property
     def last_modified(self) -> str:
-        return email.utils.formatdate(self.mtime_ns / 1e9, usegmt=True)
+        return http_date(self.mtime_ns / 1e9)
+
+
+_WEEKDAYS: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS: Final = (
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+)
+
+
+def http_date(seconds: float) -> str:
+    """``seconds`` since the epoch as an HTTP date (RFC 9110's IMF-fixdate), as
+    ``email.utils.formatdate(seconds, usegmt=True)`` writes it: every file response's
+    ``last-modified``, without importing the email package (~3 ms) for the launch's first page.
+    The names are English whatever the locale, unlike ``strftime``'s ``%a`` and ``%b``: both
+    engines set the process's locale from the user's."""
+    moment = datetime.datetime.fromtimestamp(seconds, datetime.UTC)
+    return (
+        f"{_WEEKDAYS[moment.weekday()]}, {moment.day:02d} {_MONTHS[moment.month - 1]} "
+        f"{moment.year:04d} {moment.hour:02d}:{moment.minute:02d}:{moment.second:02d} GMT"
+    )
 
 
 def media_type_of(path: str) -> str:
@@ -206,6 +236,9 @@ def parse_range(header: str, size: int) -> ByteRange | None:
 
 
 def _parse_http_date(value: str) -> float | None:
+    # The email package (~3 ms to import) with the first conditional request, not every launch.
+    import email.utils
+
     try:
         return email.utils.parsedate_to_datetime(value).timestamp()
     except (TypeError, ValueError, IndexError):

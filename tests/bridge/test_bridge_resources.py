@@ -9,11 +9,14 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from oro_framework.testing import live_server, make_host
 from oro_framework.web.resources import (
     ByteRange,
     UnsatisfiableRangeError,
+    http_date,
     is_not_modified,
     parse_range,
 )
@@ -317,6 +320,14 @@ def test_parse_range(header: str, expected: ByteRange | None) -> None:
 def test_unsatisfiable_range(header: str) -> None:
     with pytest.raises(UnsatisfiableRangeError):
         parse_range(header, 10)
+
+
+@given(st.integers(min_value=-(2**40), max_value=253_402_300_799 * 10**9))
+def test_last_modified_is_the_date_email_utils_writes(mtime_ns: int) -> None:
+    # Two descriptions of one date: ours (no email package at start-up) and the stdlib's, for
+    # any file time a stat gives, before 1970 and up to year 9999, rounding included.
+    seconds = mtime_ns / 1e9
+    assert http_date(seconds) == email.utils.formatdate(seconds, usegmt=True)
 
 
 def test_if_none_match_wins_over_if_modified_since() -> None:

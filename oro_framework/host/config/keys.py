@@ -3,7 +3,6 @@ declare them in, and finding the key a misspelt name meant."""
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -451,6 +450,8 @@ def nearest_key(name: str, registry: ConfigRegistry) -> str | None:
     (``permissions.allow_``) does not make unrelated keys look alike; when no key has that
     section, the whole flattened names are (``windw.width``, ``window_widht``).
     """
+    import difflib  # only for an unknown key's warning: every launch imports this module
+
     dotted = registry.dotted(name)
     names = [_filled_in(key, dotted) for key in registry if not key.is_wildcard]
     section, _, last = dotted.rpartition(".")

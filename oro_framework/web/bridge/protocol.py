@@ -4,7 +4,6 @@ gets NotFoundError."""
 
 from __future__ import annotations
 
-import html
 import json
 from pathlib import Path
 from string import Template
@@ -56,6 +55,8 @@ async def serve(call: Call) -> None:
     settings = json.dumps({"script": handler.script, "scope": handler.scope})
     # The script element's text is JSON; "</" cannot end it early once escaped.
     settings = settings.replace("</", "<\\/")
+    import html  # with a protocol handler's first page: html.entities is a large table
+
     page = _PAGE.substitute(title=html.escape(scheme), nonce=nonce, settings=settings).encode()
     page_headers = [
         *base,

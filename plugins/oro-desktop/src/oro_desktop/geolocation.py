@@ -23,37 +23,35 @@ host, a watch ends with its page (``oro_page_closed``), and ``clearWatch`` repli
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, ClassVar, Final, final
+from typing import TYPE_CHECKING, Any, ClassVar, Final, final
 
 import anyio
 import anyio.abc
 import trio
-from jeepney import (  # type: ignore[import-untyped]
-    DBusAddress,
-    HeaderFields,
-    MatchRule,
-    Message,
-    MessageType,
-    Properties,
-    message_bus,
-    new_method_call,
-)
-from jeepney.io.trio import open_dbus_connection  # type: ignore[import-untyped]
 
 from oro_framework import (
     Host,
     InvalidArgumentError,
     IPCError,
+    LazyModule,
     OutOfRangeError,
     Request,
     RouteGroup,
     StashKey,
 )
+
+if TYPE_CHECKING:
+    from jeepney import Message  # type: ignore[import-untyped]
+
+# D-Bus (jeepney, ~5 ms) imports with a page's first position, not with every launch.
+jeepney = LazyModule("jeepney")
+jeepney_trio = LazyModule("jeepney.io.trio")
 
 __all__ = [
     "EVENT",
@@ -109,22 +107,37 @@ SYSTEM_BUS: Final = "unix:path=/run/dbus/system_bus_socket"
 GEOCLUE: Final = "org.freedesktop.GeoClue2"
 _CLIENT: Final = f"{GEOCLUE}.Client"
 _LOCATION: Final = f"{GEOCLUE}.Location"
-_MANAGER: Final = DBusAddress(
-    "/org/freedesktop/GeoClue2/Manager", bus_name=GEOCLUE, interface=f"{GEOCLUE}.Manager"
-)
 ACCURACY_EXACT: Final = 8
 """``GCLUE_ACCURACY_LEVEL_EXACT``. GeoClue starts only the sources whose accuracy is at most the
 level asked, so a lower level would leave a machine whose one source is a GPS without any
 position; the page already holds the location permission, and the web's
 ``enableHighAccuracy`` is a hint."""
-_UPDATES: Final = MatchRule(type="signal", interface=_CLIENT, member="LocationUpdated")
-_OWNER: Final = MatchRule(
-    type="signal",
-    sender="org.freedesktop.DBus",
-    interface="org.freedesktop.DBus",
-    member="NameOwnerChanged",
-)
-_OWNER.add_arg_condition(0, GEOCLUE)
+
+
+@functools.cache
+def _manager() -> Any:
+    return jeepney.DBusAddress(
+        "/org/freedesktop/GeoClue2/Manager", bus_name=GEOCLUE, interface=f"{GEOCLUE}.Manager"
+    )
+
+
+@functools.cache
+def _updates() -> Any:
+    return jeepney.MatchRule(type="signal", interface=_CLIENT, member="LocationUpdated")
+
+
+@functools.cache
+def _owner() -> Any:
+    rule = jeepney.MatchRule(
+        type="signal",
+        sender="org.freedesktop.DBus",
+        interface="org.freedesktop.DBus",
+        member="NameOwnerChanged",
+    )
+    rule.add_arg_condition(0, GEOCLUE)
+    return rule
+
+
 _ABSENT: Final = frozenset(
     {
         "org.freedesktop.DBus.Error.ServiceUnknown",
@@ -312,15 +325,17 @@ class GeoClue:
             if self._client is not None and self._router is not None:
                 return
             router = await self._connect()
-            (client,) = await self._call(router, new_method_call(_MANAGER, "CreateClient"))
-            address = DBusAddress(client, bus_name=GEOCLUE, interface=_CLIENT)
-            properties = Properties(address)
+            (client,) = await self._call(
+                router, jeepney.new_method_call(_manager(), "CreateClient")
+            )
+            address = jeepney.DBusAddress(client, bus_name=GEOCLUE, interface=_CLIENT)
+            properties = jeepney.Properties(address)
             await self._call(router, properties.set("DesktopId", "s", self.desktop_id))
             await self._call(router, properties.set("RequestedAccuracyLevel", "u", ACCURACY_EXACT))
             self._client = str(client)
             self._location = None
             try:
-                await self._call(router, new_method_call(address, "Start"))
+                await self._call(router, jeepney.new_method_call(address, "Start"))
             except GeolocationPositionError:
                 self._client = None
                 raise
@@ -332,12 +347,12 @@ class GeoClue:
         self._location = None
         if client is None or router is None:
             return
-        address = DBusAddress(client, bus_name=GEOCLUE, interface=_CLIENT)
+        address = jeepney.DBusAddress(client, bus_name=GEOCLUE, interface=_CLIENT)
         # Shielded: a page that goes away mid-call must not leave GeoClue's client running.
         with anyio.CancelScope(shield=True), anyio.move_on_after(CALL_TIMEOUT):
             for message in (
-                new_method_call(address, "Stop"),
-                new_method_call(_MANAGER, "DeleteClient", "o", (client,)),
+                jeepney.new_method_call(address, "Stop"),
+                jeepney.new_method_call(_manager(), "DeleteClient", "o", (client,)),
             ):
                 try:
                     await self._call(router, message)
@@ -358,21 +373,21 @@ class GeoClue:
         then dispatch signals until the connection ends."""
         try:
             with anyio.fail_after(CONNECT_TIMEOUT):
-                connection = await open_dbus_connection(self.address)
+                connection = await jeepney_trio.open_dbus_connection(self.address)
         except Exception as error:
             # A bad address, a refused socket, failed authentication, no answer: no bus.
             logger.info("geolocation: cannot connect to %s: %r", self.address, error)
             raise unavailable(f"cannot connect to the system bus {self.address!r}") from None
-        send, receive = trio.open_memory_channel[Message](SIGNAL_BUFFER)
+        send, receive = trio.open_memory_channel[Any](SIGNAL_BUFFER)
         started = False
         try:
             async with connection, connection.router() as router:
-                await self._call(router, message_bus.AddMatch(_UPDATES))
+                await self._call(router, jeepney.message_bus.AddMatch(_updates()))
                 # GeoClue going away (a crash, a restart) ends its clients: the pages must hear
                 # it rather than wait for updates that will never come.
-                await self._call(router, message_bus.AddMatch(_OWNER))
-                router.filter(_UPDATES, channel=send)
-                router.filter(_OWNER, channel=send)
+                await self._call(router, jeepney.message_bus.AddMatch(_owner()))
+                router.filter(_updates(), channel=send)
+                router.filter(_owner(), channel=send)
                 self._router = router
                 task_status.started(router)
                 started = True
@@ -389,20 +404,20 @@ class GeoClue:
                 self._fail_all(unavailable("the connection to the system bus was lost"))
 
     async def _dispatch(self, router: Any, message: Message) -> None:
-        if message.header.fields.get(HeaderFields.member) == "NameOwnerChanged":
+        if message.header.fields.get(jeepney.HeaderFields.member) == "NameOwnerChanged":
             if self._client is not None:
                 logger.warning("geolocation: GeoClue left the system bus; its client is gone")
                 self._client = None
                 self._location = None
                 self._fail_all(unavailable("GeoClue left the system bus"))
             return
-        path = message.header.fields.get(HeaderFields.path)
+        path = message.header.fields.get(jeepney.HeaderFields.path)
         if self._client is None or path != self._client:
             return
         try:
             _old, new = message.body
-            location = DBusAddress(str(new), bus_name=GEOCLUE, interface=_LOCATION)
-            (properties,) = await self._call(router, Properties(location).get_all())
+            location = jeepney.DBusAddress(str(new), bus_name=GEOCLUE, interface=_LOCATION)
+            (properties,) = await self._call(router, jeepney.Properties(location).get_all())
             position = Position.from_properties(properties)
         except (GeolocationPositionError, TypeError, ValueError) as error:
             logger.warning("geolocation: an unreadable location from GeoClue: %r", error)
@@ -423,7 +438,7 @@ class GeoClue:
         self.watches.clear()
 
     async def _call(self, router: Any, message: Message) -> tuple[Any, ...]:
-        member = message.header.fields.get(HeaderFields.member)
+        member = message.header.fields.get(jeepney.HeaderFields.member)
         try:
             with anyio.fail_after(CALL_TIMEOUT):
                 reply = await router.send_and_get_reply(message)
@@ -434,8 +449,8 @@ class GeoClue:
             ) from None
         except Exception:
             raise unavailable("the connection to the system bus was lost") from None
-        if reply.header.message_type is MessageType.error:
-            name = str(reply.header.fields.get(HeaderFields.error_name, ""))
+        if reply.header.message_type is jeepney.MessageType.error:
+            name = str(reply.header.fields.get(jeepney.HeaderFields.error_name, ""))
             detail = str(reply.body[0]) if reply.body else name
             if name in _ABSENT:
                 raise unavailable(f"GeoClue ({GEOCLUE}) is not on the system bus; {_INSTALL}")

@@ -28,21 +28,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, final
 
-from jeepney import (  # type: ignore[import-untyped]
-    DBusAddress,
-    DBusErrorResponse,
-    MessageType,
-    message_bus,
-    new_method_call,
-)
-
-from oro_framework import NotSupportedError
-from oro_secure_storage.bus import TimedConnection, connect
+from oro_framework import LazyModule, NotSupportedError
 from oro_secure_storage.errors import locked, no_collection, no_service
 
 if TYPE_CHECKING:
     from secretstorage import Collection
     from secretstorage.dhcrypto import Session
+
+    from oro_secure_storage.bus import TimedConnection
+
+# The session bus (jeepney, ~5 ms) imports with a page's first secret, not with every launch.
+jeepney = LazyModule("jeepney")
 
 __all__ = ["CONFIG_SCHEMA", "PAGE_SCHEMA", "SecretStore", "Shelf"]
 
@@ -157,6 +153,8 @@ class SecretStore:
         # Imported on first use: every `oro` command imports this plugin, few talk to a keyring.
         import secretstorage
 
+        from oro_secure_storage.bus import connect
+
         milliseconds = round(self.timeout * 1000)
         with self._lock:
             try:
@@ -179,7 +177,7 @@ class SecretStore:
             except OSError as error:
                 self._hang_up()
                 raise no_service(f"the session bus connection failed ({error})") from None
-            except DBusErrorResponse as error:
+            except jeepney.DBusErrorResponse as error:
                 if error.name == _IS_LOCKED:
                     raise locked("the default keyring is locked") from None
                 raise NotSupportedError(
@@ -214,10 +212,10 @@ class _Link:
 
     def _service_owner(self) -> str | None:
         reply = self.connection.send_and_get_reply(
-            new_method_call(message_bus, "GetNameOwner", "s", (_SERVICE,))
+            jeepney.new_method_call(jeepney.message_bus, "GetNameOwner", "s", (_SERVICE,))
         )
-        if reply.header.message_type is MessageType.error:
-            error = DBusErrorResponse(reply)
+        if reply.header.message_type is jeepney.MessageType.error:
+            error = jeepney.DBusErrorResponse(reply)
             if error.name == _NAME_HAS_NO_OWNER:
                 return None
             raise error
@@ -241,17 +239,19 @@ def _unlock(connection: TimedConnection, collection: Collection) -> None:
     reports unlocked; some services unlock on request); otherwise the locked error."""
     if not collection.is_locked():
         return
-    service = DBusAddress(_SERVICE_PATH, bus_name=_SERVICE, interface=f"{_INTERFACE}.Service")
-    reply = connection.send_and_get_reply(
-        new_method_call(service, "Unlock", "ao", ([collection.collection_path],))
+    service = jeepney.DBusAddress(
+        _SERVICE_PATH, bus_name=_SERVICE, interface=f"{_INTERFACE}.Service"
     )
-    if reply.header.message_type is MessageType.error:
-        raise DBusErrorResponse(reply)
+    reply = connection.send_and_get_reply(
+        jeepney.new_method_call(service, "Unlock", "ao", ([collection.collection_path],))
+    )
+    if reply.header.message_type is jeepney.MessageType.error:
+        raise jeepney.DBusErrorResponse(reply)
     _unlocked, prompt = reply.body
     if prompt == _NO_PROMPT and not collection.is_locked():
         return
     if prompt != _NO_PROMPT:
         # The prompt would ask for the user's password; an app must not, so it is dropped.
-        dismiss = DBusAddress(prompt, bus_name=_SERVICE, interface=f"{_INTERFACE}.Prompt")
-        connection.send_and_get_reply(new_method_call(dismiss, "Dismiss"))
+        dismiss = jeepney.DBusAddress(prompt, bus_name=_SERVICE, interface=f"{_INTERFACE}.Prompt")
+        connection.send_and_get_reply(jeepney.new_method_call(dismiss, "Dismiss"))
     raise locked("the default keyring is locked and only its password unlocks it")
