@@ -265,6 +265,192 @@ def test_the_file_is_readable_as_the_bytecode_beside_it_and_replaced_whole(tmp_p
     assert sorted(entry.name for entry in tmp_path.iterdir()) == ["generated.marshal"]
 
 
+@contextmanager
+def attrs_cached(cache: CodeCache | None) -> Iterator[None]:
+    """attrs compiles its class scripts with ``cache`` meanwhile (as install() makes it for
+    good), or, with ``None``, with the built-in compile."""
+    import attr._make
+
+    saved = attr._make.__dict__.pop("compile", None)
+    if cache is not None:
+        attr._make.compile = generated_code._cached_compile(cache)  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        attr._make.__dict__.pop("compile", None)
+        if saved is not None:
+            attr._make.compile = saved  # type: ignore[attr-defined]
+
+
+attrs_options = st.fixed_dictionaries(
+    {
+        "frozen": st.booleans(),
+        "eq": st.booleans(),
+        "order": st.booleans(),
+        "hash": st.sampled_from([None, True, False]),
+        "kw_only": st.booleans(),
+        "slots": st.booleans(),
+        "repr": st.booleans(),
+        "cache_hash": st.booleans(),
+    }
+).filter(
+    lambda option: (
+        (option["eq"] or not option["order"])
+        and (not option["cache_hash"] or option["hash"] is True)
+    )
+)
+
+
+attrs_names = names.filter(lambda name: not name.startswith("_"))
+annotations = st.sampled_from(["int", "str", "list[int]", "'Forward'"])
+attrs_fields = st.lists(
+    st.tuples(attrs_names, annotations, st.booleans()),
+    max_size=5,
+    unique_by=lambda field: field[0],
+)
+
+
+def make_attrs(
+    spec: list[tuple[str, str, bool]], option: dict[str, Any], future: bool, module: str
+) -> type:
+    """An attrs class of ``spec`` in a module of its own, as trio declares its classes."""
+    lines = ["from __future__ import annotations"] if future else []
+    lines.append("import attrs")
+    lines.append(f"@attrs.define(**{option!r})")
+    lines.append("class Made:")
+    ordered = spec if option.get("kw_only") else sorted(spec, key=lambda field: field[2])
+    for name, annotation, has_default in ordered:
+        default = " = attrs.field(factory=list)" if has_default else ""
+        lines.append(f"    {name}: {annotation}{default}")
+    if not spec:
+        lines.append("    pass")
+    namespace: dict[str, Any] = {"__name__": module, "Forward": int}
+    sys.modules[module] = type(sys)(module)
+    sys.modules[module].__dict__.update(namespace)
+    try:
+        exec(compile("\n".join(lines), module, "exec", dont_inherit=True), namespace)
+    finally:
+        del sys.modules[module]
+    made: type = namespace["Made"]
+    return made
+
+
+def attrs_behaviour(made: type, spec: list[tuple[str, str, bool]]) -> dict[str, Any]:
+    """What a user of the attrs class sees of it."""
+    import attrs
+
+    arguments = {name: [index] for index, (name, _, _) in enumerate(spec)}
+    first, second = made(**arguments), made(**arguments)
+    # Without attrs's __repr__, object's names the instance's address, which differs anyway.
+    shown = repr if "__repr__" in vars(made) else lambda instance: "object's repr"
+    seen: dict[str, Any] = {
+        "signature": str(inspect.signature(made.__init__)),
+        "repr": shown(first),
+        "equal": first == second,
+        "methods": sorted(name for name in ("__lt__", "__hash__", "__eq__") if name in vars(made)),
+        "source file": inspect.getsourcefile(made.__init__),
+    }
+    try:
+        seen["hash"] = hash(first) == hash(second)
+    except TypeError as error:
+        seen["hash"] = str(error)
+    try:
+        seen["less"] = first < second
+    except TypeError as error:
+        seen["less"] = str(error)
+    try:
+        for name, _, _ in spec[:1]:
+            setattr(first, name, [9])
+        seen["assigned"] = shown(first)
+    except attrs.exceptions.FrozenInstanceError:
+        seen["assigned"] = "frozen"
+    return seen
+
+
+@settings(max_examples=60, deadline=None)
+@given(spec=attrs_fields, option=attrs_options, future=st.booleans(), number=st.integers(0, 10**9))
+def test_an_attrs_class_made_from_the_cache_behaves_as_one_made_without_it(
+    tmp_path_factory: pytest.TempPathFactory,
+    spec: list[tuple[str, str, bool]],
+    option: dict[str, Any],
+    future: bool,
+    number: int,
+) -> None:
+    # A module name of its own for each example: attrs names each class's script after it.
+    module = f"attrs_made_{number}"
+    path = tmp_path_factory.mktemp("cache") / "generated.marshal"
+    with attrs_cached(None):
+        expected = attrs_behaviour(make_attrs(spec, option, future, module), spec)
+    first = CodeCache(path)
+    with attrs_cached(first):
+        compiled = attrs_behaviour(make_attrs(spec, option, future, module), spec)
+    first.save()
+    again = CodeCache(path)
+    with attrs_cached(again):
+        from_file = attrs_behaviour(make_attrs(spec, option, future, module), spec)
+    assert compiled == expected
+    assert from_file == expected
+    assert again.compiled == 0
+    assert again.found == first.compiled + first.found
+
+
+def test_an_attrs_script_that_holds_the_hash_seed_is_never_kept(tmp_path: Path) -> None:
+    # A frozen class with eq gets a __hash__ whose script holds a number made of this
+    # process's hash seed: kept, it would be another process's number (and the file would
+    # grow by one script per process).
+    path = tmp_path / "generated.marshal"
+    cache = CodeCache(path)
+    spec = [("a", "int", False)]
+    with attrs_cached(cache):
+        hashed = make_attrs(spec, {"frozen": True}, future=False, module="attrs_hashed")
+        plain = make_attrs(spec, {"eq": False}, future=False, module="attrs_plain")
+    assert "__hash__" in vars(hashed)
+    assert hash(hashed(a=1)) == hash(hashed(a=1))
+    assert plain(a=1) != plain(a=1)
+    assert cache.compiled == 1  # the plain class's script; the hashed one was compiled apart
+    assert cache.save()
+    scripts = generated_code.marshal.loads(
+        generated_code.CodeCache(path)._read()[generated_code._ATTRS]
+    )
+    assert len(scripts) == 1
+    assert all("__hash__" not in key for key in scripts)
+
+
+ATTRS_PROCESS = """
+import inspect, sys
+from pathlib import Path
+from oro_framework.host import generated_code
+cache = generated_code.install(Path(sys.argv[1]))
+import trio  # its classes are attrs classes
+import attr._make
+assert not [f for f in sys.meta_path if isinstance(f, generated_code._AttrsFinder)], "left"
+assert "def attrs(" in inspect.getsource(attr._make), "the loader still answers for its source"
+trio.run(trio.sleep, 0)  # trio's classes, made of the kept scripts, run a loop
+print(cache.compiled, cache.found)
+"""
+
+
+def test_a_process_takes_trios_attrs_scripts_from_what_an_earlier_one_kept(tmp_path: Path) -> None:
+    path = tmp_path / "generated.marshal"
+    environ = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+
+    def run() -> list[int]:
+        done = subprocess.run(
+            [sys.executable, "-c", ATTRS_PROCESS, str(path)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=environ,
+        )
+        return [int(count) for count in done.stdout.split()]
+
+    first = run()
+    assert first[0] > 0
+    stored = generated_code.marshal.loads(CodeCache(path)._read()[generated_code._ATTRS])
+    assert len(stored) >= 20  # trio's attrs classes without a __hash__
+    assert run() == [0, first[0] + first[1]]
+
+
 MODULE = """
 import dataclasses
 

@@ -1,5 +1,5 @@
 """What Python compiles the same way in every process, compiled once per installation: the
-methods ``dataclasses`` writes for every class, and the programs of regular expressions.
+methods ``dataclasses`` and attrs write for every class, and the programs of regular expressions.
 
 A dataclass's ``__init__``, ``__repr__``, ``__eq__``... are made by writing their source and
 compiling it: ~900 compiles for the ~190 dataclasses ``oro run`` makes as it starts, about a
@@ -9,8 +9,9 @@ source and the pattern are the same from one run to the next (a dataclass's sour
 fields, never values), so, as Python keeps a module's bytecode in ``__pycache__``, this keeps
 what each compiles to, in ``oro_framework/__pycache__/`` beside the host's own bytecode: the
 next process executes the code, or hands the program to ``_sre``, instead of compiling again.
-(attrs, which trio uses, is left alone: the source it writes for ``__hash__`` holds a number
-that changes with every process's hash seed.)
+attrs (trio's ~50 classes, ~10 ms of compiles) writes one script of methods per class, the same
+way; a script that defines ``__hash__`` is compiled every time and never kept, since it holds a
+number made of the process's hash seed.
 
 What is made is unchanged: a source compiles exactly as it did (same file name, the caller's
 ``__future__`` flags; the key is both and the whole source), a pattern's program is what re's
@@ -87,6 +88,9 @@ _PATTERNS: Final = "\0patterns"
 table keys its classes' sources, after their ``__future__`` flags."""
 _INSTALLED: Final = "\0installed"
 """The table of what is installed (:mod:`~oro_framework.host.installed`), by its key."""
+_ATTRS: Final = "\0attrs"
+"""The table of attrs's class scripts, by their ``__future__`` flags, file name and source."""
+_ATTRS_MODULE: Final = "attr._make"
 Program = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
 """What ``_sre.compile`` makes a pattern object of, after the pattern and before its flags'
 parse: the flags, the program, the group count, the group names both ways."""
@@ -184,6 +188,16 @@ class CodeCache:
         )
         return code
 
+    def script(self, source: str, file_name: str, flags: int) -> CodeType:
+        """The code of attrs's ``source``, compiled as ``compile(source, file_name, "exec")`` in
+        code with ``flags`` compiles it."""
+        code: CodeType = self._kept(
+            _ATTRS,
+            f"{flags}\0{file_name}\0{source}",
+            lambda: builtins.compile(source, file_name, "exec", flags, dont_inherit=True),
+        )
+        return code
+
     def program(self, pattern: str | bytes, flags: int, parse: Callable[[], Program]) -> Program:
         """The program of ``pattern`` with ``flags``: from the file, or ``parse()``."""
         program: Program = self._kept(_PATTERNS, (pattern, flags), parse)
@@ -259,6 +273,92 @@ def _cached_exec(cache: CodeCache) -> Callable[..., Any]:
     return exec_
 
 
+def _cached_compile(cache: CodeCache) -> Callable[..., Any]:
+    """``compile`` as attrs calls it (a class's script and its file name), taking the code from
+    ``cache``; any other call, and a script defining ``__hash__``, compiles as before."""
+
+    def compile_(
+        source: Any,
+        filename: Any,
+        mode: str,
+        flags: int = 0,
+        dont_inherit: bool = False,
+        optimize: int = -1,
+        **options: Any,
+    ) -> Any:
+        if not dont_inherit:
+            # What the built-in would inherit: the caller's __future__ flags, not this module's.
+            flags |= sys._getframe(1).f_code.co_flags & _FUTURE_FLAGS
+        if (
+            type(source) is not str
+            or type(filename) is not str
+            or mode != "exec"
+            or flags & ~_FUTURE_FLAGS
+            or optimize != -1
+            or options
+            or "__hash__" in source
+        ):
+            return builtins.compile(source, filename, mode, flags, True, optimize, **options)
+        return cache.script(source, filename, flags)
+
+    return compile_
+
+
+class _AttrsLoader:
+    """The loader of attrs's ``attr._make``, which gives the module the cache's ``compile``
+    once it is executed; everything else is the wrapped loader's."""
+
+    def __init__(self, loader: Any, cache: CodeCache) -> None:
+        self._loader = loader
+        self._cache = cache
+
+    def create_module(self, spec: Any) -> Any:
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module: Any) -> None:
+        self._loader.exec_module(module)
+        # attrs looks the name up in its module's globals before the built-ins: only its
+        # calls reach the cache.
+        module.compile = _cached_compile(self._cache)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._loader, name)
+
+
+class _AttrsFinder:
+    """Finds ``attr._make`` as the finders after it on ``sys.meta_path`` do (a source file, a
+    built app's archive), with :class:`_AttrsLoader` as its loader, then leaves the path: the
+    host's modules import attrs (through trio) after :func:`install`, and a command that never
+    imports it pays nothing."""
+
+    def __init__(self, cache: CodeCache) -> None:
+        self._cache = cache
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
+        if name != _ATTRS_MODULE:
+            return None
+        if self in sys.meta_path:
+            sys.meta_path.remove(self)
+        for finder in sys.meta_path:
+            find_spec = getattr(finder, "find_spec", None)
+            spec = None if find_spec is None else find_spec(name, path, target)
+            if spec is not None:
+                if spec.loader is not None:
+                    spec.loader = _AttrsLoader(spec.loader, self._cache)
+                return spec
+        return None
+
+
+def _cache_attrs(cache: CodeCache) -> None:
+    """attrs takes its class scripts' code from ``cache``: now if it is imported already,
+    else when it is."""
+    module = sys.modules.get(_ATTRS_MODULE)
+    if module is not None:
+        module.compile = _cached_compile(cache)  # type: ignore[attr-defined]
+    else:
+        sys.meta_path.insert(0, _AttrsFinder(cache))
+
+
 def _cache_patterns(cache: CodeCache) -> bool:
     """Make ``re._compiler.compile`` take a pattern's program from ``cache``: what re's parser
     and compiler (pure Python, ~100 µs a pattern) make of a pattern and flags, handed to
@@ -316,7 +416,7 @@ _installed: list[CodeCache] = []
 
 
 def install(path: Path = CACHE_FILE) -> CodeCache:
-    """Make dataclasses and re take what they compile from the cache at ``path`` for the rest
+    """Make dataclasses, attrs and re take what they compile from the cache at ``path`` for the rest
     of the process (once: later calls answer the first cache), and save it at exit."""
     if _installed:
         return _installed[0]
@@ -327,6 +427,7 @@ def install(path: Path = CACHE_FILE) -> CodeCache:
     # dataclasses looks the name up in its own globals before the built-ins: only its calls
     # reach the cache, no one else's exec.
     dataclasses.exec = _cached_exec(cache)  # type: ignore[attr-defined]
+    _cache_attrs(cache)
     _cache_patterns(cache)
     atexit.register(save_at_exit, cache)
     return cache
