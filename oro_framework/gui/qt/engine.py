@@ -18,6 +18,7 @@ from oro_framework.gui.qt import options as qt_options
 from oro_framework.gui.qt import permissions as qt_permissions
 from oro_framework.gui.qt import window as qt_window
 from oro_framework.gui.qt.calls import QtPoster
+from oro_framework.gui.qt.enums import import_backend
 from oro_framework.gui.qt.focus import Focuser, make_focuser
 from oro_framework.gui.qt.leaving import LeaveGuard
 from oro_framework.gui.qt.profile import share_one_profile
@@ -359,6 +360,7 @@ class QtEngine:
 
     def start(self, dispatcher: GuiDispatcher) -> None:
         storage = self._storage_path
+        import_backend()  # first: what imports qtpy's QtCore, QtGui and QtWidgets
         share_one_profile(storage, self._protocol_schemes, self._origin)
         qt_permissions.deny_every_permission()
         _keep_sigint_handler()

@@ -1,0 +1,70 @@
+"""pywebview's Qt backend, imported without making every Qt enum member reachable unscoped.
+
+PyQt6 names enum members by their enum (``Qt.WindowType.WindowStaysOnTopHint``) and makes each
+enum class when it is first read. qtpy, which pywebview's Qt backend imports Qt through, makes
+them reachable as in PyQt5 too (``Qt.WindowStaysOnTopHint``): its ``promote_enums`` reads every
+enum of every class of QtCore, QtGui and QtWidgets as they are imported, making ~575 enum
+classes, ~130 ms of every Qt launch. pywebview and qtpy itself name the members of a handful
+of classes that way (:data:`UNSCOPED`), and this module's own code, as oro-desktop's, names them
+by their enum: :func:`import_backend` imports the backend with only those classes' members
+promoted, then gives qtpy its own ``promote_enums`` back, for any later caller.
+``tests/test_qt_enums.py`` reads pywebview's Qt backend and the host's Qt modules and checks that
+every member they name unscoped is reachable.
+"""
+
+from __future__ import annotations
+
+import enum
+import importlib
+from collections.abc import Callable, Mapping
+from types import ModuleType
+from typing import Any, Final
+
+__all__ = ["BACKEND", "UNSCOPED", "import_backend", "promote"]
+
+BACKEND: Final = "webview.platforms.qt"
+"""pywebview's Qt backend."""
+UNSCOPED: Final[Mapping[str, tuple[str, ...]]] = {
+    "QtCore": ("Qt", "QEvent", "QFile", "QIODevice"),
+    "QtWidgets": ("QMessageBox", "QFileDialog"),
+}
+"""By Qt module, the classes whose enum members pywebview's Qt backend and qtpy name unscoped
+(``QtCore.Qt.WindowStaysOnTopHint``, ``QMessageBox.Ok``, qtpy's own ``Qt.BackgroundRole``)."""
+
+
+def promote(klass: Any) -> None:
+    """Make every member of ``klass``'s enums an attribute of ``klass`` (what qtpy's
+    ``promote_enums`` does for every class of a module)."""
+    for name in [name for name in dir(klass) if name[:1].isupper()]:
+        value = getattr(klass, name)
+        if isinstance(value, enum.EnumMeta):
+            members: Mapping[str, enum.Enum] = value.__members__
+            for member, item in members.items():
+                setattr(klass, member, item)
+
+
+def _promote_named(module: ModuleType) -> None:
+    """qtpy's ``promote_enums`` as the backend's import calls it: the named classes only."""
+    for name in UNSCOPED.get(module.__name__.rpartition(".")[2], ()):
+        klass = getattr(module, name, None)
+        if klass is not None:
+            promote(klass)
+
+
+def import_backend() -> Any:
+    """pywebview's Qt backend, imported (once) with the enums of :data:`UNSCOPED` promoted.
+    Where qtpy promotes nothing (another binding than PyQt6) or its modules were imported
+    already, the backend imports as it would."""
+    import sys
+
+    if BACKEND in sys.modules:
+        return sys.modules[BACKEND]
+    compat: Any = importlib.import_module("qtpy.enums_compat")
+    original: Callable[[ModuleType], None] | None = getattr(compat, "promote_enums", None)
+    if original is None:
+        return importlib.import_module(BACKEND)
+    compat.promote_enums = _promote_named
+    try:
+        return importlib.import_module(BACKEND)
+    finally:
+        compat.promote_enums = original
