@@ -11,6 +11,7 @@ to deliver what is queued, and only then is it cancelled.
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import logging
 import queue
@@ -52,6 +53,13 @@ DRAIN_TIMEOUT: Final = 2.0
 """Seconds the server has, once the host stopped, to write what pages were sent last."""
 
 STOP_SIGNALS: Final = (signal.SIGINT, signal.SIGTERM)
+
+
+def _address_in_use(error: BaseException) -> bool:
+    """Whether ``error`` is a bind's ``EADDRINUSE``, alone or the one error of its groups."""
+    while isinstance(error, BaseExceptionGroup) and len(error.exceptions) == 1:
+        error = error.exceptions[0]
+    return isinstance(error, OSError) and error.errno == errno.EADDRINUSE
 
 
 def _print_warning(message: str) -> None:
@@ -178,15 +186,23 @@ class AppRunner:
             self._warn(choice.warning)
         async with anyio.create_task_group() as task_group:
             await task_group.start(self._run_host, task_group.cancel_scope, on_host_stopped)
-            info: ServerInfo = await task_group.start(
-                functools.partial(
-                    serve_app,
-                    self.host,
-                    port=choice.port,
-                    preload_args=self._preload_args,
-                    session_key=self._session_key,
-                )
+            server = functools.partial(
+                serve_app,
+                self.host,
+                preload_args=self._preload_args,
+                session_key=self._session_key,
             )
+            try:
+                info: ServerInfo = await task_group.start(
+                    functools.partial(server, port=choice.port)
+                )
+            except (OSError, BaseExceptionGroup) as error:
+                if choice.if_taken is None or not _address_in_use(error):
+                    raise
+                # Taken since it was found free (another copy of the app starting at once):
+                # served elsewhere, as when it was taken before, rather than not at all.
+                self._warn(choice.if_taken)
+                info = await task_group.start(functools.partial(server, port=0))
             self._origin = info.origin
             self._pending_events = self._application_url_events(self._launch_urls)
             if self._instance_lock is not None:

@@ -53,10 +53,15 @@ class PortChoice:
 
     :ivar port: the port; ``0`` lets the server pick a free one.
     :ivar warning: what the user loses with this port, when it is not the one they would keep.
+    :ivar if_taken: the warning to give, serving on any free port instead, when ``port`` is
+        found taken as the server binds it (another program took it since it was checked: two
+        copies of one app starting at once); ``None`` where binding it must succeed or fail
+        (``--port``, or any free port already).
     """
 
     port: int
     warning: str | None = None
+    if_taken: str | None = None
 
 
 def choose_port(requested: int | None, configured: int, bundle_identifier: str) -> PortChoice:
@@ -70,11 +75,11 @@ def choose_port(requested: int | None, configured: int, bundle_identifier: str) 
         return PortChoice(requested)
     preferred = configured or stable_port(bundle_identifier)
     source = "window.port" if configured else f"derived from {bundle_identifier!r}"
-    if is_port_free(preferred):
-        return PortChoice(preferred)
-    return PortChoice(
-        0,
+    taken = (
         f"port {preferred} ({source}) is in use, so the app is served on another port this "
         "run: what the browser keeps per origin (service workers, storage, caches) will not "
-        "carry over to or from it. Set window.port (or --port) to a free port to keep it.",
+        "carry over to or from it. Set window.port (or --port) to a free port to keep it."
     )
+    if is_port_free(preferred):
+        return PortChoice(preferred, if_taken=taken)
+    return PortChoice(0, taken)
