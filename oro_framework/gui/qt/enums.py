@@ -4,10 +4,10 @@ PyQt6 names enum members by their enum (``Qt.WindowType.WindowStaysOnTopHint``) 
 enum class when it is first read. qtpy, which pywebview's Qt backend imports Qt through, makes
 them reachable as in PyQt5 too (``Qt.WindowStaysOnTopHint``): its ``promote_enums`` reads every
 enum of every class of QtCore, QtGui and QtWidgets as they are imported, making ~575 enum
-classes, ~130 ms of every Qt launch. pywebview and qtpy itself name the members of a handful
-of classes that way (:data:`UNSCOPED`), and this module's own code, as oro-desktop's, names them
-by their enum: :func:`import_backend` imports the backend with only those classes' members
-promoted, then gives qtpy its own ``promote_enums`` back, for any later caller.
+classes, ~130 ms of every Qt launch. pywebview and qtpy itself name the members of a dozen
+enums that way (:data:`UNSCOPED`), and the host's own Qt code, as oro-desktop's, names them by
+their enum: :func:`import_backend` imports the backend with only those enums' members promoted,
+then gives qtpy its own ``promote_enums`` back, for any later caller.
 ``tests/test_qt_enums.py`` reads pywebview's Qt backend and the host's Qt modules and checks that
 every member they name unscoped is reachable.
 """
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import enum
 import importlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from types import ModuleType
 from typing import Any, Final
 
@@ -24,19 +24,33 @@ __all__ = ["BACKEND", "UNSCOPED", "import_backend", "promote"]
 
 BACKEND: Final = "webview.platforms.qt"
 """pywebview's Qt backend."""
-UNSCOPED: Final[Mapping[str, tuple[str, ...]]] = {
-    "QtCore": ("Qt", "QEvent", "QFile", "QIODevice"),
-    "QtWidgets": ("QMessageBox", "QFileDialog"),
+UNSCOPED: Final[Mapping[str, Mapping[str, tuple[str, ...]]]] = {
+    "QtCore": {
+        # qtpy's own Qt.BackgroundRole and Qt.MiddleButton; pywebview's window flags, states,
+        # attributes and context menu policy.
+        "Qt": (
+            "ItemDataRole",
+            "MouseButton",
+            "WindowType",
+            "WindowState",
+            "WidgetAttribute",
+            "ContextMenuPolicy",
+        ),
+        "QEvent": ("Type",),
+        "QFile": ("OpenModeFlag",),
+    },
+    "QtWidgets": {"QMessageBox": ("StandardButton",), "QFileDialog": ("Option",)},
 }
-"""By Qt module, the classes whose enum members pywebview's Qt backend and qtpy name unscoped
-(``QtCore.Qt.WindowStaysOnTopHint``, ``QMessageBox.Ok``, qtpy's own ``Qt.BackgroundRole``)."""
+"""By Qt module and class, the enums whose members pywebview's Qt backend and qtpy name
+unscoped (``QtCore.Qt.WindowStaysOnTopHint``, ``QMessageBox.Ok``, qtpy's ``Qt.BackgroundRole``)."""
 
 
-def promote(klass: Any) -> None:
-    """Make every member of ``klass``'s enums an attribute of ``klass`` (what qtpy's
-    ``promote_enums`` does for every class of a module)."""
-    for name in [name for name in dir(klass) if name[:1].isupper()]:
-        value = getattr(klass, name)
+def promote(klass: Any, enums: Iterable[str] | None = None) -> None:
+    """Make every member of ``klass``'s enums (those named, or all, as qtpy's
+    ``promote_enums`` does for every class of a module) an attribute of ``klass``."""
+    names = [name for name in dir(klass) if name[:1].isupper()] if enums is None else enums
+    for name in names:
+        value = getattr(klass, name, None)
         if isinstance(value, enum.EnumMeta):
             members: Mapping[str, enum.Enum] = value.__members__
             for member, item in members.items():
@@ -44,11 +58,11 @@ def promote(klass: Any) -> None:
 
 
 def _promote_named(module: ModuleType) -> None:
-    """qtpy's ``promote_enums`` as the backend's import calls it: the named classes only."""
-    for name in UNSCOPED.get(module.__name__.rpartition(".")[2], ()):
+    """qtpy's ``promote_enums`` as the backend's import calls it: the named enums only."""
+    for name, enums in UNSCOPED.get(module.__name__.rpartition(".")[2], {}).items():
         klass = getattr(module, name, None)
         if klass is not None:
-            promote(klass)
+            promote(klass, enums)
 
 
 def import_backend() -> Any:
