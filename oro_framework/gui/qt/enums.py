@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import enum
 import importlib
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from types import ModuleType
 from typing import Any, Final
@@ -69,8 +70,6 @@ def import_backend() -> Any:
     """pywebview's Qt backend, imported (once) with the enums of :data:`UNSCOPED` promoted.
     Where qtpy promotes nothing (another binding than PyQt6) or its modules were imported
     already, the backend imports as it would."""
-    import sys
-
     if BACKEND in sys.modules:
         return sys.modules[BACKEND]
     compat: Any = importlib.import_module("qtpy.enums_compat")
