@@ -70,6 +70,20 @@ options = st.fixed_dictionaries(
 ).filter(lambda option: option["eq"] or not option["order"])
 
 
+def made_in(module: str, lines: list[str]) -> type:
+    """The class ``Made`` that ``lines`` define, run as module ``module`` (in ``sys.modules``
+    meanwhile, where dataclasses and attrs look a class's module up)."""
+    namespace: dict[str, Any] = {"__name__": module, "Forward": int}
+    sys.modules[module] = type(sys)(module)
+    sys.modules[module].__dict__.update(namespace)
+    try:
+        exec(compile("\n".join(lines), module, "exec", dont_inherit=True), namespace)
+    finally:
+        del sys.modules[module]
+    made: type = namespace["Made"]
+    return made
+
+
 def make(
     spec: list[tuple[str, str, bool]],
     option: dict[str, bool],
@@ -88,15 +102,7 @@ def make(
         lines.append(f"    {name}: {annotation}{default}")
     if not spec:
         lines.append("    pass")
-    namespace: dict[str, Any] = {"__name__": module, "Forward": int}
-    sys.modules[module] = type(sys)(module)
-    sys.modules[module].__dict__.update(namespace)
-    try:
-        exec(compile("\n".join(lines), module, "exec", dont_inherit=True), namespace)
-    finally:
-        del sys.modules[module]
-    made: type = namespace["Made"]
-    return made
+    return made_in(module, lines)
 
 
 def behaviour(made: type, spec: list[tuple[str, str, bool]]) -> dict[str, Any]:
@@ -324,15 +330,7 @@ def make_attrs(
         lines.append(f"    {name}: {annotation}{default}")
     if not spec:
         lines.append("    pass")
-    namespace: dict[str, Any] = {"__name__": module, "Forward": int}
-    sys.modules[module] = type(sys)(module)
-    sys.modules[module].__dict__.update(namespace)
-    try:
-        exec(compile("\n".join(lines), module, "exec", dont_inherit=True), namespace)
-    finally:
-        del sys.modules[module]
-    made: type = namespace["Made"]
-    return made
+    return made_in(module, lines)
 
 
 def attrs_behaviour(made: type, spec: list[tuple[str, str, bool]]) -> dict[str, Any]:
