@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -70,6 +71,28 @@ options = st.fixed_dictionaries(
 ).filter(lambda option: option["eq"] or not option["order"])
 
 
+def class_source(
+    library: str,
+    decorator: str,
+    default: str,
+    spec: list[tuple[str, str, bool]],
+    future: bool,
+    *,
+    kw_only: bool,
+) -> list[str]:
+    """The lines of a class ``Made`` decorated with ``decorator`` (from ``library``), with the
+    fields of ``spec`` (name, annotation, whether ``default`` gives it a default), after
+    ``from __future__ import annotations`` when ``future``."""
+    lines = ["from __future__ import annotations"] if future else []
+    lines += [f"import {library}", f"@{decorator}", "class Made:"]
+    ordered = spec if kw_only else sorted(spec, key=lambda field: field[2])
+    for name, annotation, has_default in ordered:
+        lines.append(f"    {name}: {annotation}{f' = {default}' if has_default else ''}")
+    if not spec:
+        lines.append("    pass")
+    return lines
+
+
 def made_in(module: str, lines: list[str]) -> type:
     """The class ``Made`` that ``lines`` define, run as module ``module`` (in ``sys.modules``
     meanwhile, where dataclasses and attrs look a class's module up)."""
@@ -92,31 +115,38 @@ def make(
 ) -> type:
     """A dataclass of ``spec`` (name, annotation, has a default) in a module of its own, whose
     source starts with ``from __future__ import annotations`` when ``future``."""
-    lines = ["from __future__ import annotations"] if future else []
-    lines.append("import dataclasses")
-    lines.append(f"@dataclasses.dataclass(**{option!r})")
-    lines.append("class Made:")
-    ordered = spec if option.get("kw_only") else sorted(spec, key=lambda field: field[2])
-    for name, annotation, has_default in ordered:
-        default = " = dataclasses.field(default_factory=list)" if has_default else ""
-        lines.append(f"    {name}: {annotation}{default}")
-    if not spec:
-        lines.append("    pass")
+    decorator = f"dataclasses.dataclass(**{option!r})"
+    lines = class_source(
+        "dataclasses",
+        decorator,
+        "dataclasses.field(default_factory=list)",
+        spec,
+        future,
+        kw_only=option.get("kw_only", False),
+    )
     return made_in(module, lines)
 
 
-def behaviour(made: type, spec: list[tuple[str, str, bool]]) -> dict[str, Any]:
-    """What a user of the class sees of it."""
+def behaviour(
+    made: type,
+    spec: list[tuple[str, str, bool]],
+    frozen: type[Exception] = dataclasses.FrozenInstanceError,
+) -> dict[str, Any]:
+    """What a user of the class sees of it; ``frozen``: what assigning to a frozen one raises."""
     arguments = {name: [index] for index, (name, _, _) in enumerate(spec)}
     first, second = made(**arguments), made(**arguments)
+    # Without a __repr__ of the class's own, object's names the instance's address, which
+    # differs anyway.
+    shown = repr if "__repr__" in vars(made) else lambda instance: "object's repr"
     seen: dict[str, Any] = {
         "signature": str(inspect.signature(made.__init__)),
         "init annotations": made.__init__.__annotations__,
-        "repr": repr(first),
+        "repr": shown(first),
         "equal": first == second,
         "methods": sorted(
-            name for name in ("__lt__", "__hash__", "__setattr__") if name in vars(made)
+            name for name in ("__lt__", "__hash__", "__eq__", "__setattr__") if name in vars(made)
         ),
+        "source file": inspect.getsourcefile(made.__init__),
     }
     try:
         seen["hash"] = hash(first) == hash(second)
@@ -129,8 +159,8 @@ def behaviour(made: type, spec: list[tuple[str, str, bool]]) -> dict[str, Any]:
     try:
         for name, _, _ in spec[:1]:
             setattr(first, name, [9])
-        seen["assigned"] = repr(first)
-    except dataclasses.FrozenInstanceError as error:
+        seen["assigned"] = shown(first)
+    except frozen as error:
         seen["assigned"] = f"frozen: {error}"
     return seen
 
@@ -320,49 +350,15 @@ def make_attrs(
     spec: list[tuple[str, str, bool]], option: dict[str, Any], future: bool, module: str
 ) -> type:
     """An attrs class of ``spec`` in a module of its own, as trio declares its classes."""
-    lines = ["from __future__ import annotations"] if future else []
-    lines.append("import attrs")
-    lines.append(f"@attrs.define(**{option!r})")
-    lines.append("class Made:")
-    ordered = spec if option.get("kw_only") else sorted(spec, key=lambda field: field[2])
-    for name, annotation, has_default in ordered:
-        default = " = attrs.field(factory=list)" if has_default else ""
-        lines.append(f"    {name}: {annotation}{default}")
-    if not spec:
-        lines.append("    pass")
+    lines = class_source(
+        "attrs",
+        f"attrs.define(**{option!r})",
+        "attrs.field(factory=list)",
+        spec,
+        future,
+        kw_only=option.get("kw_only", False),
+    )
     return made_in(module, lines)
-
-
-def attrs_behaviour(made: type, spec: list[tuple[str, str, bool]]) -> dict[str, Any]:
-    """What a user of the attrs class sees of it."""
-    import attrs
-
-    arguments = {name: [index] for index, (name, _, _) in enumerate(spec)}
-    first, second = made(**arguments), made(**arguments)
-    # Without attrs's __repr__, object's names the instance's address, which differs anyway.
-    shown = repr if "__repr__" in vars(made) else lambda instance: "object's repr"
-    seen: dict[str, Any] = {
-        "signature": str(inspect.signature(made.__init__)),
-        "repr": shown(first),
-        "equal": first == second,
-        "methods": sorted(name for name in ("__lt__", "__hash__", "__eq__") if name in vars(made)),
-        "source file": inspect.getsourcefile(made.__init__),
-    }
-    try:
-        seen["hash"] = hash(first) == hash(second)
-    except TypeError as error:
-        seen["hash"] = str(error)
-    try:
-        seen["less"] = first < second
-    except TypeError as error:
-        seen["less"] = str(error)
-    try:
-        for name, _, _ in spec[:1]:
-            setattr(first, name, [9])
-        seen["assigned"] = shown(first)
-    except attrs.exceptions.FrozenInstanceError:
-        seen["assigned"] = "frozen"
-    return seen
 
 
 @settings(max_examples=60, deadline=None)
@@ -378,14 +374,20 @@ def test_an_attrs_class_made_from_the_cache_behaves_as_one_made_without_it(
     module = f"attrs_made_{number}"
     path = tmp_path_factory.mktemp("cache") / "generated.marshal"
     with attrs_cached(None):
-        expected = attrs_behaviour(make_attrs(spec, option, future, module), spec)
+        expected = behaviour(
+            make_attrs(spec, option, future, module), spec, attrs.exceptions.FrozenInstanceError
+        )
     first = CodeCache(path)
     with attrs_cached(first):
-        compiled = attrs_behaviour(make_attrs(spec, option, future, module), spec)
+        compiled = behaviour(
+            make_attrs(spec, option, future, module), spec, attrs.exceptions.FrozenInstanceError
+        )
     first.save()
     again = CodeCache(path)
     with attrs_cached(again):
-        from_file = attrs_behaviour(make_attrs(spec, option, future, module), spec)
+        from_file = behaviour(
+            make_attrs(spec, option, future, module), spec, attrs.exceptions.FrozenInstanceError
+        )
     assert compiled == expected
     assert from_file == expected
     assert again.compiled == 0
@@ -430,23 +432,11 @@ print(cache.compiled, cache.found)
 
 def test_a_process_takes_trios_attrs_scripts_from_what_an_earlier_one_kept(tmp_path: Path) -> None:
     path = tmp_path / "generated.marshal"
-    environ = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
-
-    def run() -> list[int]:
-        done = subprocess.run(
-            [sys.executable, "-c", ATTRS_PROCESS, str(path)],
-            capture_output=True,
-            text=True,
-            check=True,
-            env=environ,
-        )
-        return [int(count) for count in done.stdout.split()]
-
-    first = run()
+    first = counts_of(ATTRS_PROCESS, path)
     assert first[0] > 0
     stored = generated_code.marshal.loads(CodeCache(path)._read()[generated_code._ATTRS])
     assert len(stored) >= 20  # trio's attrs classes without a __hash__
-    assert run() == [0, first[0] + first[1]]
+    assert counts_of(ATTRS_PROCESS, path) == [0, first[0] + first[1]]
 
 
 MODULE = """
@@ -473,22 +463,24 @@ print(cache.compiled, cache.found)
 def test_a_process_finds_what_an_earlier_one_compiled(tmp_path: Path) -> None:
     (tmp_path / "points.py").write_text(textwrap.dedent(MODULE))
     path = tmp_path / "generated.marshal"
-    environ = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
-
-    def run() -> list[int]:
-        done = subprocess.run(
-            [sys.executable, "-c", PROCESS, str(path), str(tmp_path)],
-            capture_output=True,
-            text=True,
-            check=True,
-            env=environ,
-        )
-        return [int(count) for count in done.stdout.split()]
-
-    first = run()
+    first = counts_of(PROCESS, path, tmp_path)
     assert first[0] > 0
     assert path.exists()
-    assert run() == [0, first[0] + first[1]]
+    assert counts_of(PROCESS, path, tmp_path) == [0, first[0] + first[1]]
+
+
+def counts_of(script: str, path: Path, *arguments: Path) -> list[int]:
+    """What ``script`` compiled and found, run in a process of its own with the cache at
+    ``path`` (bytecode allowed, so that its cache is saved at exit)."""
+    environ = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(path), *map(str, arguments)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=environ,
+    )
+    return [int(count) for count in done.stdout.split()]
 
 
 @contextmanager
