@@ -29,7 +29,7 @@ SCAN = textwrap.dedent(
     else:
         def only_qt(module):
             if hasattr(module, "Qt"):  # qtpy's own module code names Qt's members unscoped
-                enums.promote(module.Qt)
+                enums.promote(module.Qt, [name for name in dir(module.Qt) if name[:1].isupper()])
         qtpy.enums_compat.promote_enums = only_qt
 
     def resolve(module, name):

@@ -57,8 +57,7 @@ STOP_SIGNALS: Final = (signal.SIGINT, signal.SIGTERM)
 
 def _address_in_use(error: BaseException) -> bool:
     """Whether ``error`` is a bind's ``EADDRINUSE``, alone or the one error of its groups."""
-    while isinstance(error, BaseExceptionGroup) and len(error.exceptions) == 1:
-        error = error.exceptions[0]
+    error = _single(error)
     return isinstance(error, OSError) and error.errno == errno.EADDRINUSE
 
 

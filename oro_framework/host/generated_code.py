@@ -255,8 +255,8 @@ class CodeCache:
 
 
 def _caller_flags() -> int:
-    """The ``__future__`` flags of the code that called the caller (dataclasses, calling
-    ``exec``): what ``exec`` given a string compiles it with."""
+    """The ``__future__`` flags of the code that called the caller (dataclasses calling
+    ``exec``, attrs calling ``compile``): what the built-in given a string compiles it with."""
     return sys._getframe(2).f_code.co_flags & _FUTURE_FLAGS
 
 
@@ -288,7 +288,7 @@ def _cached_compile(cache: CodeCache) -> Callable[..., Any]:
     ) -> Any:
         if not dont_inherit:
             # What the built-in would inherit: the caller's __future__ flags, not this module's.
-            flags |= sys._getframe(1).f_code.co_flags & _FUTURE_FLAGS
+            flags |= _caller_flags()
         if (
             type(source) is not str
             or type(filename) is not str

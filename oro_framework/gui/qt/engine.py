@@ -385,5 +385,5 @@ def _keep_sigint_handler() -> None:
     the host, which then closes every window without asking) is made its handler."""
     handler = signal.getsignal(signal.SIGINT)
     if callable(handler):
-        backend: Any = importlib.import_module("webview.platforms.qt")
+        backend: Any = import_backend()
         backend._sigint_handler = handler

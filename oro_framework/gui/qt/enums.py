@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import enum
 import importlib
-import sys
 from collections.abc import Callable, Iterable, Mapping
 from types import ModuleType
 from typing import Any, Final
@@ -46,11 +45,10 @@ UNSCOPED: Final[Mapping[str, Mapping[str, tuple[str, ...]]]] = {
 unscoped (``QtCore.Qt.WindowStaysOnTopHint``, ``QMessageBox.Ok``, qtpy's ``Qt.BackgroundRole``)."""
 
 
-def promote(klass: Any, enums: Iterable[str] | None = None) -> None:
-    """Make every member of ``klass``'s enums (those named, or all, as qtpy's
-    ``promote_enums`` does for every class of a module) an attribute of ``klass``."""
-    names = [name for name in dir(klass) if name[:1].isupper()] if enums is None else enums
-    for name in names:
+def promote(klass: Any, enums: Iterable[str]) -> None:
+    """Make every member of ``klass``'s enums named ``enums`` an attribute of ``klass``, as
+    qtpy's ``promote_enums`` does for every enum of every class of a module."""
+    for name in enums:
         value = getattr(klass, name, None)
         if isinstance(value, enum.EnumMeta):
             members: Mapping[str, enum.Enum] = value.__members__
@@ -67,11 +65,9 @@ def _promote_named(module: ModuleType) -> None:
 
 
 def import_backend() -> Any:
-    """pywebview's Qt backend, imported (once) with the enums of :data:`UNSCOPED` promoted.
-    Where qtpy promotes nothing (another binding than PyQt6) or its modules were imported
-    already, the backend imports as it would."""
-    if BACKEND in sys.modules:
-        return sys.modules[BACKEND]
+    """pywebview's Qt backend, imported (once) with the enums of :data:`UNSCOPED` promoted:
+    how the host reaches it. Where qtpy promotes nothing (another binding than PyQt6) or its
+    modules were imported already, the backend imports as it would."""
     compat: Any = importlib.import_module("qtpy.enums_compat")
     original: Callable[[ModuleType], None] | None = getattr(compat, "promote_enums", None)
     if original is None:

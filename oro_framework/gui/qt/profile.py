@@ -19,7 +19,6 @@ takes pywebview's own answer off its pages: the permission broker answers for ea
 
 from __future__ import annotations
 
-import importlib
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,6 +26,7 @@ from typing import TYPE_CHECKING, Any, final
 
 from oro_framework.gui.qt import permissions as qt_permissions
 from oro_framework.gui.qt import schemes as qt_schemes
+from oro_framework.gui.qt.enums import import_backend
 
 if TYPE_CHECKING:
     from qtpy.QtWebEngineCore import QWebEngineProfile
@@ -85,5 +85,5 @@ def share_one_profile(
     go on to the app at ``origin``; call before ``webview.start`` (schemes must be registered
     before the ``QApplication`` exists)."""
     qt_schemes.register_schemes(schemes)
-    qt_platform = importlib.import_module("webview.platforms.qt")
+    qt_platform = import_backend()
     vars(qt_platform)["QWebEngineProfile"] = _SharedProfile(storage_path, tuple(schemes), origin)

@@ -15,9 +15,10 @@ import threading
 from collections.abc import Iterator
 from typing import Any, Final
 
+from oro_framework.gui.qt.enums import BACKEND
+
 __all__ = ["release_stranded_evaluations"]
 
-_PYWEBVIEW_QT: Final = "webview.platforms.qt"
 _ROUNDS: Final = 20
 """A thread may evaluate a few scripts in a row (pywebview's injection runs two)."""
 _JOIN_SECONDS: Final = 0.5
@@ -43,7 +44,7 @@ def _stranded() -> Iterator[tuple[threading.Thread, Any]]:
         while frame is not None:
             if (
                 frame.f_code.co_name == "evaluate_js"
-                and frame.f_globals.get("__name__") == _PYWEBVIEW_QT
+                and frame.f_globals.get("__name__") == BACKEND
                 and "result_semaphore" in frame.f_locals
             ):
                 yield thread, frame.f_locals["result_semaphore"]
