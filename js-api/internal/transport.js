@@ -31,6 +31,45 @@ import { readFailure, readReply } from './reply.js'
 const BLOB_BODY_BYTES = 128 * 1024
 
 /**
+ * Bytes of the Blobs this module uploaded that the page has not collected yet, past which a
+ * body goes as the bytes themselves.
+ *
+ * Chromium keeps a Blob's bytes in its browser process and does not count them in the page's
+ * heap, so nothing makes the page collect the Blob objects of finished uploads: their bytes
+ * pile up until Chromium refuses new Blobs (`ERR_BLOB_OUT_OF_MEMORY`: "Failed to fetch"). In
+ * an off-the-record profile (headless Chromium's; a Qt window's with private storage) a loop
+ * of 64 MiB `writeFile` calls failed at its eighth, past ~450 MiB of Blobs, none collected.
+ * An ArrayBuffer body is never a Blob, but Chromium uploads it about ten times slower
+ * (`bench/fs.py`), so it is only the way out until the page collects.
+ */
+const UNCOLLECTED_BLOB_BYTES = 256 * 1024 * 1024
+
+let uncollectedBlobBytes = 0
+const blobCollected = typeof FinalizationRegistry === 'function'
+  ? new FinalizationRegistry((/** @type {number} */ size) => { uncollectedBlobBytes -= size })
+  : null
+
+/**
+ * A binary body as fetch should upload it: a Blob from {@link BLOB_BODY_BYTES} on (Chromium
+ * uploads a Blob faster than an ArrayBufferView from some 100 KiB on: echoes of 256 KiB 9.5
+ * against 11.8 ms, 4 MiB 83 against 114 ms; and slower below: 64 KiB 6.6 against 6.3 ms)
+ * while the Blobs not yet collected stay within {@link UNCOLLECTED_BLOB_BYTES}.
+ * @param {ArrayBuffer | ArrayBufferView} bytes
+ * @returns {BodyInit}
+ */
+function binaryBody (bytes) {
+  const size = bytes.byteLength
+  if (typeof Blob !== 'function' || blobCollected === null || size < BLOB_BODY_BYTES ||
+      uncollectedBlobBytes + size > UNCOLLECTED_BLOB_BYTES) {
+    return /** @type {BodyInit} */ (bytes)
+  }
+  const blob = new Blob([/** @type {BlobPart} */ (bytes)])
+  uncollectedBlobBytes += size
+  blobCollected.register(blob, size)
+  return blob
+}
+
+/**
  * Build the fetch `init` of a call.
  * @param {TransportOptions} options
  * @returns {RequestInit}
@@ -45,11 +84,7 @@ function fetchInit (options) {
   const raw = options.body
   if (raw !== undefined && raw !== null) {
     if (raw instanceof ArrayBuffer || ArrayBuffer.isView(raw)) {
-      // Chromium uploads a Blob body faster than an ArrayBufferView one from some 100 KiB on
-      // (echoes of 256 KiB: 9.5 against 11.8 ms; 4 MiB: 83 against 114 ms), and slower below
-      // (64 KiB: 6.6 against 6.3 ms).
-      const large = typeof Blob === 'function' && raw.byteLength >= BLOB_BODY_BYTES
-      body = large ? new Blob([/** @type {BlobPart} */ (raw)]) : /** @type {BodyInit} */ (raw)
+      body = binaryBody(raw)
       if (!hasHeader('content-type')) headers['content-type'] = 'application/octet-stream'
     } else if ((typeof Blob === 'function' && raw instanceof Blob) ||
                (typeof FormData === 'function' && raw instanceof FormData) ||
