@@ -27,7 +27,7 @@ import { readFailure, readReply } from './reply.js'
  * @property {(route: string, params: unknown, options: TransportOptions) => Promise<unknown>} request
  */
 
-/** From this size on, binary request bodies are uploaded as a `Blob` (see `fetchInit`). */
+/** From this size on, binary request bodies are uploaded as a `Blob` (see `binaryBody`). */
 const BLOB_BODY_BYTES = 128 * 1024
 
 /**
