@@ -19,6 +19,7 @@ __all__ = [
     "SCREEN",
     "distinct_colours",
     "managed_display",
+    "press",
     "rgb_to_png",
     "x",
     "xwd_to_rgb",
@@ -38,6 +39,21 @@ def x(display: str, *command: str) -> str:
         check=False,
     )
     return done.stdout if done.returncode == 0 else ""
+
+
+def press(display: str, window: str, key: str, timeout: float = 60.0) -> None:
+    """``key`` typed by the user into ``window``, once the window manager has made it the
+    active window: openbox's own keys (Alt+F4: close) act on the active window, and ``x``
+    tells no failure, so a key sent before the focus moved would go to another window (a
+    second close of the one before, which openbox answers by killing a client slow to answer
+    its ping: seen in a loaded CI run)."""
+
+    def active() -> bool:
+        x(display, "xdotool", "windowactivate", "--sync", window)
+        return x(display, "xdotool", "getactivewindow").strip() == window
+
+    until(active, f"window {window} active", timeout)
+    x(display, "xdotool", "key", "--clearmodifiers", key)
 
 
 @contextlib.contextmanager

@@ -31,7 +31,7 @@ from _window_app import (  # noqa: F401 (fixtures, found by their names)
     new_key,
     start,
 )
-from _x11 import managed_display, x
+from _x11 import managed_display, press, x
 
 NAME: Final = "Oro Unload"
 TITLE: Final = "unload-test"
@@ -112,12 +112,6 @@ def _question(display: str) -> str:
     return until(showing, "the leave question")[0]
 
 
-def _press(display: str, window: str, key: str) -> None:
-    """``key`` typed by the user into ``window`` (activated by the window manager first)."""
-    x(display, "xdotool", "windowactivate", "--sync", window)
-    x(display, "xdotool", "key", "--clearmodifiers", key)
-
-
 def _interact(display: str, bridge: httpx.Client, window: str) -> None:
     """A real click in the page: it may ask before it is left from now on."""
 
@@ -143,17 +137,17 @@ def test_the_users_answer_decides(display: str, engine: str, app: Path) -> None:
         _interact(display, bridge, window)
 
         # The window manager's close (openbox's Alt+F4): the page is asked; Escape stays.
-        _press(display, window, "alt+F4")
+        press(display, window, "alt+F4")
         question = _question(display)
-        _press(display, question, "Escape")
+        press(display, question, "Escape")
         until(lambda: not _windows(display, QUESTION.pattern), "the question gone")
         assert _windows(display, f"^{NAME}$") == [window]
         assert evaluate(bridge, "[marker, asks]") == [marker, 1]
 
         # Asked again at the next close; Return leaves: the window closes and the app ends.
-        _press(display, window, "alt+F4")
+        press(display, window, "alt+F4")
         question = _question(display)
-        _press(display, question, "Return")
+        press(display, question, "Return")
         assert _ended(oro) == 0
         assert not _windows(display, f"^{NAME}$")
 
@@ -178,7 +172,7 @@ def test_stopping_closes_a_page_whose_question_shows(display: str, engine: str, 
         bridge = bridge_of(oro, key, NAME)
         window = _window(display)
         _interact(display, bridge, window)
-        _press(display, window, "alt+F4")
+        press(display, window, "alt+F4")
         _question(display)
         oro.process.send_signal(signal.SIGTERM)
         oro.wait()
@@ -197,7 +191,7 @@ def test_a_second_close_closes_a_page_that_never_answers(
         assert evaluate(bridge, "hang = true") is True
         # The first close asks the page, whose beforeunload never returns; the user closes the
         # window again: it closes, unanswered, and the app ends.
-        _press(display, window, "alt+F4")
-        _press(display, window, "alt+F4")
+        press(display, window, "alt+F4")
+        press(display, window, "alt+F4")
         assert _ended(oro) == 0
         assert not _windows(display, f"^{NAME}$")

@@ -33,7 +33,7 @@ import httpx
 import pytest
 from _oro_process import OroProcess, until
 from _window_app import bridge_of, engine_fixture, evaluate, new_key, start  # noqa: F401
-from _x11 import managed_display, x
+from _x11 import managed_display, press, x
 
 from oro_framework import __version__
 
@@ -334,15 +334,7 @@ def test_an_unclosable_window_survives_the_window_managers_close(app: App):
     so once window 2 is gone, window 0's close was handled too, and refused."""
     main, two = app.window_id("options-main"), app.window_id("options-two")
     for window in (main, two):
-        # Each Alt+F4 only once its window holds the focus: a second one on window 0 would be
-        # openbox's "close again", which kills a client slow to answer its ping (a busy CI).
-        x(app.display, "xdotool", "windowactivate", "--sync", window)
-        until(
-            lambda window=window: x(app.display, "xdotool", "getactivewindow").strip() == window,
-            f"window {window} active",
-            TIMEOUT,
-        )
-        x(app.display, "xdotool", "key", "--clearmodifiers", "alt+F4")
+        press(app.display, window, "alt+F4", TIMEOUT)
     until(
         lambda: not x(app.display, "xdotool", "search", "--name", "^options-two$").strip(),
         "window 2 closed by the window manager",
