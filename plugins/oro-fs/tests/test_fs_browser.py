@@ -194,7 +194,7 @@ def test_large_writes_land_whole_at_their_place_whatever_the_flag(page: Page, da
 
 
 def test_writes_past_what_chromium_keeps_of_uncollected_uploads_all_land(
-    chromium_browser: Browser, app: ServedApp, data: Path
+    chromium_page: Page, data: Path
 ) -> None:
     """Chromium keeps each finished upload's Blob until the page collects it, and an
     off-the-record profile (headless Chromium's, a Qt window's with private storage) refuses new
@@ -202,21 +202,21 @@ def test_writes_past_what_chromium_keeps_of_uncollected_uploads_all_land(
     collect, failed at the eighth with "Failed to fetch". Every one lands now. Chromium only:
     the 640 MiB are not sent through the session's WebKit, which the tests after this one
     share."""
-    with app_page(chromium_browser, app) as page:
-        answer = run(
-            page,
-            """const bytes = new Uint8Array(arg.size)
-            for (let i = 0; i < arg.size; i += 4096) bytes[i] = (i >> 12) & 255
-            const failures = []
-            for (let i = 0; i < arg.count; i++) {
-                bytes[1] = i
-                const failure = await catching(fsp.writeFile('big.bin', bytes))
-                if (failure !== null) failures.push([i, failure.message])
-            }
-            return failures""",
-            {"size": 64 * MIB, "count": 10},
-        )
-        assert run(page, "return await ipc.request('fs.getOpenDescriptors')") == []
+    page = chromium_page
+    answer = run(
+        page,
+        """const bytes = new Uint8Array(arg.size)
+        for (let i = 0; i < arg.size; i += 4096) bytes[i] = (i >> 12) & 255
+        const failures = []
+        for (let i = 0; i < arg.count; i++) {
+            bytes[1] = i
+            const failure = await catching(fsp.writeFile('big.bin', bytes))
+            if (failure !== null) failures.push([i, failure.message])
+        }
+        return failures""",
+        {"size": 64 * MIB, "count": 10},
+    )
+    assert run(page, "return await ipc.request('fs.getOpenDescriptors')") == []
     assert answer == []
     written = (data / "big.bin").read_bytes()
     assert len(written) == 64 * MIB
