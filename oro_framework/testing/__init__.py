@@ -82,6 +82,7 @@ if TYPE_CHECKING:
         LiveServer,
         ServedApp,
         live_server,
+        loopback_buffer_bound,
         read_sse,
         served_app,
     )
@@ -111,6 +112,7 @@ _EXPORTS: dict[str, str] = {
     "js_api_dev_dependencies": "node",
     "launch_chromium": "browser",
     "live_server": "server",
+    "loopback_buffer_bound": "server",
     "make_host": "hosts",
     "open_app_page": "browser",
     "open_descriptors": "descriptors",
@@ -151,6 +153,7 @@ __all__ = [
     "launch_chromium",
     "launch_webkit",
     "live_server",
+    "loopback_buffer_bound",
     "make_host",
     "open_app_page",
     "open_descriptors",

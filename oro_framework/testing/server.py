@@ -31,7 +31,14 @@ if TYPE_CHECKING:
     from oro_framework.web.bridge import PreloadArgs
     from oro_framework.web.server import ServerInfo
 
-__all__ = ["LiveServer", "ServedApp", "live_server", "read_sse", "served_app"]
+__all__ = [
+    "LiveServer",
+    "ServedApp",
+    "live_server",
+    "loopback_buffer_bound",
+    "read_sse",
+    "served_app",
+]
 
 T = TypeVar("T")
 
@@ -141,6 +148,20 @@ async def live_server(
             yield LiveServer(host, info)
         finally:
             task_group.cancel_scope.cancel()
+
+
+def loopback_buffer_bound() -> int:
+    """The most bytes a loopback TCP connection holds in the kernel while its reader does not
+    read: the maxima its receive and send buffers grow to (``tcp_rmem``, ``tcp_wmem``).
+
+    A test that needs a writer to block, not finish, writes more than this: below it, a reply
+    can be wholly sent before the reader's first chunk, however slow the reader.
+    """
+    sizes = (
+        Path(f"/proc/sys/net/ipv4/{name}").read_text().split()[2]
+        for name in ("tcp_rmem", "tcp_wmem")
+    )
+    return sum(int(size) for size in sizes)
 
 
 async def read_sse(response: httpx.Response) -> AsyncGenerator[ServerSentEvent, None]:

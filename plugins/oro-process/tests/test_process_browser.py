@@ -20,7 +20,14 @@ import oro_process.plugin
 import pytest
 from playwright.sync_api import Browser, Page
 
-from oro_framework.testing import ServedApp, WebKitBrowser, app_page, served_app, until
+from oro_framework.testing import (
+    ServedApp,
+    WebKitBrowser,
+    app_page,
+    loopback_buffer_bound,
+    served_app,
+    until,
+)
 
 CONFIG = {
     "process.allow": ["sh", "cat", "sleep", "yes", "true"],
@@ -31,12 +38,7 @@ ENVIRON = {"PATH": os.environ["PATH"]}
 MIB = 1024 * 1024
 
 
-def _largest_buffer(name: str) -> int:
-    """The most a TCP socket's ``name`` (``tcp_rmem``/``tcp_wmem``) buffer grows to."""
-    return int(Path(f"/proc/sys/net/ipv4/{name}").read_text().split()[2])
-
-
-HELD_BACK_BOUND = _largest_buffer("tcp_rmem") + _largest_buffer("tcp_wmem") + 8 * MIB
+HELD_BACK_BOUND = loopback_buffer_bound() + 8 * MIB
 """What a child may have written beyond what the page took while the page does not read: the
 pipe (64 KiB), the host's chunk, the Conduit's stream credit (1 MiB) or, when the stream is a
 fetch body, the loopback connection's socket buffers (which the kernel grows up to these
