@@ -11,6 +11,7 @@ a refused connection's code) is checked on its own, following Oro's ``api/http.d
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import threading
@@ -110,7 +111,10 @@ class Handler(BaseHTTPRequestHandler):
             self._answer(200, json.dumps(received).encode(), Content_Type="application/json")
         elif self.path == "/hold":
             Handler.release.wait()
-            self._answer(200, b"late", Content_Type="text/plain")
+            # The pages that asked have aborted or timed out by now: their connections may be
+            # gone, which is what those tests check, not an error of this server.
+            with contextlib.suppress(ConnectionError):
+                self._answer(200, b"late", Content_Type="text/plain")
         else:
             self._answer(500, b"unknown path")
 
