@@ -72,9 +72,9 @@ from oro_framework.host.config.files import (
 from oro_framework.host.config.loading import load_config
 from oro_framework.host.errors import ConfigError, HostError
 from oro_framework.web.asgi import Receive, Scope, Send
-from oro_framework.web.ports import choose_port
+from oro_framework.web.ports import LOOPBACK, choose_port, listen_on_choice
 from oro_framework.web.security import is_signed_session, parse_cookies
-from oro_framework.web.server import LOOPBACK, serve_on_loopback
+from oro_framework.web.server import serve_on_loopback
 
 if TYPE_CHECKING:
     from oro_framework.host.app import Host
@@ -87,6 +87,7 @@ __all__ = [
     "DEV_CLIENT",
     "RELOAD_EVENT",
     "SESSION_KEY_ENV",
+    "SOCKET_ENV",
     "DevLoop",
     "DevPlugin",
     "editable_plugin_sources",
@@ -108,6 +109,9 @@ RESTART_LINE: Final = "oro dev: restart the host: "
 SESSION_KEY_ENV: Final = "ORO_DEV_SESSION_KEY"
 """Environment variable carrying the session key to each child (never on its command line,
 which other users of the machine can read)."""
+SOCKET_ENV: Final = "ORO_DEV_SOCKET"
+"""Environment variable naming the descriptor of the listening socket each child inherits and
+serves on (:meth:`DevLoop.run`)."""
 DEV_CLIENT: Final = Path(__file__).with_name("dev_client.js")
 STEP_MS: Final = 50
 """A burst of changes ends after this long without another: one reload per burst (an editor
@@ -516,16 +520,25 @@ def _stop_when_stdin_closes() -> None:
     os.kill(os.getpid(), signal.SIGTERM)
 
 
-def start_child(echo: Callable[[str], None]) -> tuple[DevPlugin, str]:
+def start_child(
+    echo: Callable[[str], None],
+) -> tuple[DevPlugin, str, socket.socket | None]:
     """Make this process the host ``oro dev`` runs (``oro run --dev-child``): it ends when
     ``oro dev`` does, and its pages reload on the changes ``oro dev`` reports. Returns the plugin
-    to add to the host and the session key of :data:`SESSION_KEY_ENV`."""
+    to add to the host, the session key of :data:`SESSION_KEY_ENV` and the socket of
+    :data:`SOCKET_ENV` to serve on (``None`` without one: the host chooses its port)."""
     # oro dev holds our stdin open: its end means oro dev is gone (even killed), and a host
     # left behind would hold the port.
     threading.Thread(target=_stop_when_stdin_closes, name="oro-dev-parent", daemon=True).start()
-    # Taken out of the environment: the app's own subprocesses have no use for it.
+    # Both taken out of the environment: the app's own subprocesses have no use for them.
     session_key = os.environ.pop(SESSION_KEY_ENV, None) or secrets.token_urlsafe(32)
-    return DevPlugin(secrets.token_urlsafe(12), echo=echo), session_key
+    descriptor = os.environ.pop(SOCKET_ENV, None)
+    sock = None
+    if descriptor is not None:
+        sock = socket.socket(fileno=int(descriptor))
+        # Nor do they get the socket itself: only this host serves on it.
+        sock.set_inheritable(False)
+    return DevPlugin(secrets.token_urlsafe(12), echo=echo), session_key, sock
 
 
 # -------------------------------------------------------------------------------------------------
@@ -583,13 +596,24 @@ class DevLoop:
         """The running child watches the app's Python and config files itself (its
         :data:`SWAPS_LINE`): this loop restarts it for plugin sources, or when it asks."""
         self.port = 0
+        self._sock: socket.socket | None = None
 
     def run(self) -> int:
-        """Run until stopped; the exit code."""
-        return anyio.run(self._main, backend="trio")
+        """Run until stopped; the exit code.
+
+        The loop listens on the app's port itself, from start to end, and each child inherits
+        that socket and serves on it: the port stays the app's while one host stops and the next
+        builds, where another program starting meanwhile (the app's own ``oro run``, say) could
+        otherwise take it and leave the next host nowhere to serve. A page's requests in that
+        gap wait in the socket's backlog for the next host instead of being refused.
+
+        :raises OSError: the port cannot be bound (a ``--port`` that is taken).
+        """
+        with self._listen() as self._sock:
+            self.port = self._sock.getsockname()[1]
+            return anyio.run(self._main, backend="trio")
 
     async def _main(self) -> int:
-        self.port = self._choose_port()
         with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
             async with anyio.create_task_group() as task_group:
                 task_group.start_soon(self._stop_on_signals, signals)
@@ -617,21 +641,13 @@ class DevLoop:
                 task_group.cancel_scope.cancel()
         return code
 
-    def _choose_port(self) -> int:
-        if self._requested_port:
-            return self._requested_port
+    def _listen(self) -> socket.socket:
+        """The socket of the port ``oro run`` would choose, or of ``--port``."""
         if self._requested_port is None:
             configured, bundle = self._port_settings()
-            choice = choose_port(None, configured, bundle)
-            if choice.warning is not None:
-                self._warn(choice.warning)
-            if choice.port:
-                return choice.port
-        # Pinned now: every restart must come back on the same origin.
-        with contextlib.closing(socket.socket()) as probe:
-            probe.bind((LOOPBACK, 0))
-            port: int = probe.getsockname()[1]
-        return port
+        else:
+            configured, bundle = 0, _DEFAULT_BUNDLE
+        return listen_on_choice(choose_port(self._requested_port, configured, bundle), self._warn)
 
     def _port_settings(self) -> tuple[int, str]:
         """``window.port`` and ``meta.bundle_identifier`` as far as this process can read them
@@ -693,7 +709,8 @@ class DevLoop:
         if self._verbose:
             command.append("--verbose")
         # --build: the child runs the app's build steps, if it has any, before it serves.
-        command += ["run", str(self.app_dir), "--dev-child", "--build", "--port", str(self.port)]
+        # No --port: the child serves on the socket it inherits (SOCKET_ENV).
+        command += ["run", str(self.app_dir), "--dev-child", "--build"]
         if self._headless:
             command.append("--headless")
         if self._skip_broken:
@@ -703,12 +720,18 @@ class DevLoop:
         return command
 
     async def _run_child(self) -> _ChildOutcome:
-        environ = {**os.environ, SESSION_KEY_ENV: self._session_key}
+        assert self._sock is not None
+        descriptor = self._sock.fileno()
+        environ = {
+            **os.environ,
+            SESSION_KEY_ENV: self._session_key,
+            SOCKET_ENV: str(descriptor),
+        }
         tail: collections.deque[str] = collections.deque(maxlen=_ERROR_TAIL)
         served = anyio.Event()
         restarted = False
         process = await anyio.open_process(
-            self._child_command(), env=environ, stdin=subprocess.PIPE
+            self._child_command(), env=environ, stdin=subprocess.PIPE, pass_fds=(descriptor,)
         )
         async with process, anyio.create_task_group() as task_group:
             assert process.stdout is not None
@@ -772,8 +795,11 @@ class DevLoop:
         async with anyio.create_task_group() as task_group:
 
             async def serve() -> None:
+                assert self._sock is not None
                 try:
-                    await serve_on_loopback(app, port=self.port)
+                    # A copy: the server closes what it serves as it stops, and the next
+                    # child serves this socket.
+                    await serve_on_loopback(app, sock=self._sock.dup())
                 except OSError as error:
                     self._warn(f"cannot show the error page on port {self.port}: {error}")
 

@@ -11,11 +11,11 @@ to deliver what is queued, and only then is it cancelled.
 from __future__ import annotations
 
 import contextlib
-import errno
 import functools
 import logging
 import queue
 import signal
+import socket
 import sys
 import threading
 from collections.abc import Awaitable, Callable, Sequence
@@ -37,7 +37,7 @@ from oro_framework.host.windows.engine import Engine, GuiDispatcher
 from oro_framework.host.windows.manager import WindowManager
 from oro_framework.host.windows.model import MAIN_WINDOW, Window
 from oro_framework.host.windows.settings import WindowSettings
-from oro_framework.web.ports import choose_port
+from oro_framework.web.ports import choose_port, listen_on_choice
 from oro_framework.web.server import ServerInfo, serve_app
 
 if TYPE_CHECKING:
@@ -55,12 +55,6 @@ DRAIN_TIMEOUT: Final = 2.0
 STOP_SIGNALS: Final = (signal.SIGINT, signal.SIGTERM)
 
 
-def _address_in_use(error: BaseException) -> bool:
-    """Whether ``error`` is a bind's ``EADDRINUSE``, alone or the one error of its groups."""
-    error = _single(error)
-    return isinstance(error, OSError) and error.errno == errno.EADDRINUSE
-
-
 def _print_warning(message: str) -> None:
     print(f"warning: {message}", file=sys.stderr)
 
@@ -72,6 +66,8 @@ class AppRunner:
     :param host: the built host (not yet running).
     :param port: the server's port on 127.0.0.1 (``--port``); 0 picks a free one, ``None`` the
         app's own (:func:`~oro_framework.web.ports.choose_port`).
+    :param sock: a socket already listening on loopback, served instead of choosing a port
+        (``oro dev`` holds one across the hosts it restarts).
     :param echo: where the one-line status messages go (the CLI passes ``click.echo``).
     :param warn: where warnings go (standard error by default).
     :param session_key: signs session ids, so that pages keep their session across host
@@ -87,6 +83,7 @@ class AppRunner:
         host: Host,
         *,
         port: int | None = None,
+        sock: socket.socket | None = None,
         echo: Callable[[str], None] = print,
         warn: Callable[[str], None] = _print_warning,
         session_key: str | None = None,
@@ -95,6 +92,7 @@ class AppRunner:
     ) -> None:
         self.host = host
         self.port = port
+        self._sock = sock
         self._session_key = session_key
         self._instance_lock = instance_lock
         self._launch_urls = urls
@@ -178,30 +176,28 @@ class AppRunner:
 
         :param on_host_stopped: awaited once the host stopped, before the server goes.
         """
-        port = self.host.settings(WindowSettings).port
-        bundle_identifier = self.host.settings(MetaSettings).bundle_identifier
-        choice = choose_port(self.port, port, bundle_identifier)
-        if choice.warning is not None:
-            self._warn(choice.warning)
+        sock = self._sock
+        if sock is None:
+            port = self.host.settings(WindowSettings).port
+            bundle_identifier = self.host.settings(MetaSettings).bundle_identifier
+            sock = listen_on_choice(choose_port(self.port, port, bundle_identifier), self._warn)
         async with anyio.create_task_group() as task_group:
-            await task_group.start(self._run_host, task_group.cancel_scope, on_host_stopped)
-            server = functools.partial(
-                serve_app,
-                self.host,
-                preload_args=self._preload_args,
-                session_key=self._session_key,
-            )
             try:
+                await task_group.start(self._run_host, task_group.cancel_scope, on_host_stopped)
                 info: ServerInfo = await task_group.start(
-                    functools.partial(server, port=choice.port)
+                    functools.partial(
+                        serve_app,
+                        self.host,
+                        sock=sock,
+                        preload_args=self._preload_args,
+                        session_key=self._session_key,
+                    )
                 )
-            except (OSError, BaseExceptionGroup) as error:
-                if choice.if_taken is None or not _address_in_use(error):
-                    raise
-                # Taken since it was found free (another copy of the app starting at once):
-                # served elsewhere, as when it was taken before, rather than not at all.
-                self._warn(choice.if_taken)
-                info = await task_group.start(functools.partial(server, port=0))
+            except BaseException:
+                # Not served (the host failed to start): the port is not held on. Once
+                # served, the server closes it as it stops.
+                sock.close()
+                raise
             self._origin = info.origin
             self._pending_events = self._application_url_events(self._launch_urls)
             if self._instance_lock is not None:

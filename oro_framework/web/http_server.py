@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any, Final
 from urllib.parse import unquote
@@ -330,15 +331,21 @@ async def serve_http(
     port: int,
     backlog: int,
     limits: WireLimits,
+    sock: socket.socket | None = None,
     task_status: anyio.abc.TaskStatus[int] = anyio.TASK_STATUS_IGNORED,
 ) -> None:
     """Serve ``app`` on ``host:port`` until cancelled; reports the bound port once listening.
 
     :param limits: what a client may make the server hold (headers, idle time, WebSocket
         messages...).
+    :param sock: a socket already listening, served (and closed at the end) instead of binding
+        ``host:port``.
     :raises OSError: the address cannot be bound.
     """
-    listeners = await open_tcp_listeners(host, port, backlog=backlog)
+    if sock is None:
+        listeners = await open_tcp_listeners(host, port, backlog=backlog)
+    else:
+        listeners = [await anyio.abc.SocketListener.from_socket(sock)]
     bound = listeners[0].extra(anyio.abc.SocketAttribute.local_port)
 
     async def handle(connection: Connection) -> None:

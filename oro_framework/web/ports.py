@@ -10,15 +10,34 @@ to a free one, with a warning.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import logging
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final, final
 
-__all__ = ["STABLE_PORTS", "PortChoice", "choose_port", "is_port_free", "stable_port"]
+__all__ = [
+    "LISTEN_BACKLOG",
+    "LOOPBACK",
+    "STABLE_PORTS",
+    "PortChoice",
+    "choose_port",
+    "is_port_free",
+    "listen",
+    "listen_on_choice",
+    "stable_port",
+]
 
 logger = logging.getLogger("oro_framework.ports")
+
+LOOPBACK: Final = "127.0.0.1"
+
+# A backlog of 100 (hypercorn's) overflowed under a burst of 1,000 connections (pages, a load
+# test): the kernel dropped SYNs, so clients waited seconds for retransmits or failed. The
+# kernel caps this at net.core.somaxconn (4096 on current Linux).
+LISTEN_BACKLOG: Final = 4096
 
 STABLE_PORTS: Final = range(20000, 32768)
 """Where derived ports lie: above the common development servers' ports and below every
@@ -33,7 +52,7 @@ def stable_port(bundle_identifier: str) -> int:
     return STABLE_PORTS.start + int.from_bytes(digest[:4], "big") % len(STABLE_PORTS)
 
 
-def is_port_free(port: int, address: str = "127.0.0.1") -> bool:
+def is_port_free(port: int, address: str = LOOPBACK) -> bool:
     """Whether a listening socket could be bound to ``address:port`` now (as the bridge's server
     binds it, with ``SO_REUSEADDR``, so a port a previous run left in ``TIME_WAIT`` counts as
     free)."""
@@ -83,3 +102,40 @@ def choose_port(requested: int | None, configured: int, bundle_identifier: str) 
     if is_port_free(preferred):
         return PortChoice(preferred, if_taken=taken)
     return PortChoice(0, taken)
+
+
+def listen(port: int) -> socket.socket:
+    """A TCP socket listening on ``127.0.0.1:port`` (``0``: a free port), bound as the bridge's
+    server binds, with ``SO_REUSEADDR``.
+
+    :raises OSError: the port cannot be bound.
+    """
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((LOOPBACK, port))
+        sock.listen(LISTEN_BACKLOG)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def listen_on_choice(choice: PortChoice, warn: Callable[[str], None]) -> socket.socket:
+    """A socket listening on ``choice``'s port, warning with its :attr:`~PortChoice.warning`.
+
+    A port taken since it was found free (another copy of the app starting at once) is served
+    elsewhere, warning with :attr:`~PortChoice.if_taken`, as when it was taken before, rather
+    than not at all.
+
+    :raises OSError: the port cannot be bound and ``choice`` has no fallback (``--port``).
+    """
+    if choice.warning is not None:
+        warn(choice.warning)
+    try:
+        return listen(choice.port)
+    except OSError as error:
+        if choice.if_taken is None or error.errno != errno.EADDRINUSE:
+            raise
+    warn(choice.if_taken)
+    return listen(0)

@@ -15,6 +15,7 @@ import dataclasses
 import functools
 import logging
 import secrets
+import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Final, final
@@ -27,6 +28,7 @@ from oro_framework.host.builtin_settings import IpcSettings
 from oro_framework.web.asgi import Receive, Scope, Send
 from oro_framework.web.bridge import Bridge, PreloadArgs
 from oro_framework.web.http_server import serve_http
+from oro_framework.web.ports import LISTEN_BACKLOG, LOOPBACK
 from oro_framework.web.security import LAUNCH_PARAMETER
 from oro_framework.web.wire import WireLimits
 
@@ -34,15 +36,10 @@ __all__ = ["KEEP_ALIVE_TIMEOUT", "LOOPBACK", "ServerInfo", "serve_app", "serve_o
 
 logger = logging.getLogger("oro_framework.server")
 
-LOOPBACK: Final = "127.0.0.1"
 # IPC parameters travel in the query string (and X-IPC-URI): 16 KiB of headers (hypercorn's
 # default, which served the bridge before) was short for a window.eval script or a long path
 # list.
 _MAX_HEADER_BYTES: Final = 256 * 1024
-# A backlog of 100 (hypercorn's) overflowed under a burst of 1,000 connections (pages, a load
-# test): the kernel dropped SYNs, so clients waited seconds for retransmits or failed. The
-# kernel caps this at net.core.somaxconn (4096 on current Linux).
-_LISTEN_BACKLOG: Final = 4096
 KEEP_ALIVE_TIMEOUT: Final = 5.0
 """Seconds an idle keep-alive connection stays open."""
 
@@ -74,12 +71,15 @@ async def serve_on_loopback(
     app: Callable[[Scope, Receive, Send], Awaitable[None]],
     *,
     port: int = 0,
+    sock: socket.socket | None = None,
     keep_alive_timeout: float = KEEP_ALIVE_TIMEOUT,
     max_message_bytes: int | None = None,
     task_status: TaskStatus[int] = anyio.TASK_STATUS_IGNORED,
 ) -> None:
     """Serve the ASGI ``app`` on ``127.0.0.1:port`` until cancelled; reports the bound port.
 
+    :param sock: a socket already listening on loopback (:func:`~oro_framework.web.ports.listen`),
+        served and closed at the end instead of binding ``port``.
     :param max_message_bytes: the largest WebSocket message a client may send (1009 past it);
         ``None``: the wire core's default.
     :raises OSError: the port cannot be bound.
@@ -91,8 +91,9 @@ async def serve_on_loopback(
         app,
         host=LOOPBACK,
         port=port,
-        backlog=_LISTEN_BACKLOG,
+        backlog=LISTEN_BACKLOG,
         limits=limits,
+        sock=sock,
         task_status=task_status,
     )
 
@@ -101,6 +102,7 @@ async def serve_app(
     host: Host,
     *,
     port: int = 0,
+    sock: socket.socket | None = None,
     preload_args: PreloadArgs | None = None,
     keep_alive_timeout: float = KEEP_ALIVE_TIMEOUT,
     session_key: str | None = None,
@@ -112,6 +114,8 @@ async def serve_app(
     :class:`ServerInfo` once the socket listens.
 
     :param port: the TCP port; ``0`` picks a free one.
+    :param sock: a socket already listening on loopback, served (and closed at the end)
+        instead of binding ``port``.
     :param preload_args: extra ``__args`` entries for the pages of a window index.
     :param keep_alive_timeout: seconds after which an idle keep-alive connection is closed.
     :param session_key: signs session ids so that another run given the same key accepts them
@@ -128,6 +132,7 @@ async def serve_app(
                 serve_on_loopback,
                 bridge,
                 port=port,
+                sock=sock,
                 keep_alive_timeout=keep_alive_timeout,
                 # A WebSocket message to a mounted app is held whole, like an IPC body: the
                 # same key bounds both.

@@ -74,7 +74,10 @@ def dev(
         echo=echo_flushed,
         warn=warn,
     )
-    code = loop.run()
+    try:
+        code = loop.run()
+    except OSError as error:
+        raise click.ClickException(f"cannot serve {app_dir}: {error}") from None
     if code:
         raise SystemExit(code)
 

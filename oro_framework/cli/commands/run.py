@@ -124,12 +124,13 @@ def run(
     parsed = parse_overrides(with_webview(overrides, webview))
     plugins: list[object] = []
     session_key = None
+    sock = None
     if dev_child:
         # Imported here: the dev loop's file watcher is no part of a plain `oro run` (nor of a
         # built app, whose start-up this import would slow down).
         from oro_framework.cli.dev_loop import start_child
 
-        dev_plugin, session_key = start_child(echo_flushed)
+        dev_plugin, session_key, sock = start_child(echo_flushed)
         plugins.append(dev_plugin)
     # The window's web process starts now and launches while the host is built.
     warm = None if headless else warm_engine(app_dir, parsed)
@@ -166,6 +167,7 @@ def run(
         runner = AppRunner(
             host,
             port=port,
+            sock=sock,
             echo=echo_flushed,
             warn=warn,
             instance_lock=lock,
