@@ -72,7 +72,7 @@ from oro_framework.host.config.files import (
 from oro_framework.host.config.loading import load_config
 from oro_framework.host.errors import ConfigError, HostError
 from oro_framework.web.asgi import Receive, Scope, Send
-from oro_framework.web.ports import LOOPBACK, choose_port, listen_on_choice
+from oro_framework.web.ports import LOOPBACK, PortChoice, choose_port, listen_on_choice
 from oro_framework.web.security import is_signed_session, parse_cookies
 from oro_framework.web.server import serve_on_loopback
 
@@ -644,10 +644,10 @@ class DevLoop:
     def _listen(self) -> socket.socket:
         """The socket of the port ``oro run`` would choose, or of ``--port``."""
         if self._requested_port is None:
-            configured, bundle = self._port_settings()
+            choice = choose_port(None, *self._port_settings())
         else:
-            configured, bundle = 0, _DEFAULT_BUNDLE
-        return listen_on_choice(choose_port(self._requested_port, configured, bundle), self._warn)
+            choice = PortChoice(self._requested_port)
+        return listen_on_choice(choice, self._warn)
 
     def _port_settings(self) -> tuple[int, str]:
         """``window.port`` and ``meta.bundle_identifier`` as far as this process can read them
