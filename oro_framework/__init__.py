@@ -66,6 +66,7 @@ if TYPE_CHECKING:
     from oro_framework.host.modules import JSModule, JSModuleTable
     from oro_framework.host.mounts import ASGIApp, Mount, MountTable
     from oro_framework.host.owned import OwnedDescriptor
+    from oro_framework.host.page_events import PAGE_EVENT_NAME, PageEvent, PageEventTable
     from oro_framework.host.permission_broker import (
         PermissionAnswer,
         PermissionRequest,
@@ -79,7 +80,15 @@ if TYPE_CHECKING:
         RouteGroup,
     )
     from oro_framework.host.plugins import PluginInfo
+    from oro_framework.host.private_files import (
+        adopt_private,
+        is_private_path,
+        load_private_json,
+        read_private,
+        write_private,
+    )
     from oro_framework.host.protocols import (
+        APPLICATION_URL_EVENT,
         DESKTOP_SCHEMES,
         ProtocolHandler,
         ProtocolHandlers,
@@ -117,7 +126,6 @@ if TYPE_CHECKING:
     from oro_framework.host.windows.held import GuiHeld
     from oro_framework.host.windows.manager import WindowManager
     from oro_framework.host.windows.model import (
-        HOST_EVENTS,
         MAX_USER_SCRIPT,
         Window,
         WindowColor,
@@ -144,6 +152,7 @@ _EXPORTS: dict[str, str] = {
     "AbortError": "oro_framework.host.errors",
     "answered": "oro_framework.host.router",
     "application_url_event": "oro_framework.host.protocols",
+    "APPLICATION_URL_EVENT": "oro_framework.host.protocols",
     "AppPaths": "oro_framework.host.app",
     "ASGIApp": "oro_framework.host.mounts",
     "ByteStream": "oro_framework.host.envelope",
@@ -172,7 +181,6 @@ _EXPORTS: dict[str, str] = {
     "Handler": "oro_framework.host.router",
     "hookimpl": "oro_framework.hookspecs",
     "Host": "oro_framework.host.app",
-    "HOST_EVENTS": "oro_framework.host.windows.model",
     "HostError": "oro_framework.host.errors",
     "InternalError": "oro_framework.host.errors",
     "InvalidArgumentError": "oro_framework.host.errors",
@@ -198,6 +206,14 @@ _EXPORTS: dict[str, str] = {
     "OutOfMemoryError": "oro_framework.host.errors",
     "OutOfRangeError": "oro_framework.host.errors",
     "OwnedDescriptor": "oro_framework.host.owned",
+    "PAGE_EVENT_NAME": "oro_framework.host.page_events",
+    "PageEvent": "oro_framework.host.page_events",
+    "PageEventTable": "oro_framework.host.page_events",
+    "adopt_private": "oro_framework.host.private_files",
+    "is_private_path": "oro_framework.host.private_files",
+    "load_private_json": "oro_framework.host.private_files",
+    "read_private": "oro_framework.host.private_files",
+    "write_private": "oro_framework.host.private_files",
     "PLUGIN_API_VERSION": "oro_framework.hookspecs",
     "MemoryBudget": "oro_framework.host.memory",
     "MemoryReservation": "oro_framework.host.memory",
@@ -283,11 +299,12 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "APPLICATION_URL_EVENT",
     "BACKEND_FILE",
     "CONFIG_FILE_NAMES",
     "DESKTOP_SCHEMES",
-    "HOST_EVENTS",
     "MAX_USER_SCRIPT",
+    "PAGE_EVENT_NAME",
     "PERMISSION_KINDS",
     "PLUGIN_API_VERSION",
     "ASGIApp",
@@ -333,6 +350,8 @@ __all__ = [
     "OutOfMemoryError",
     "OutOfRangeError",
     "OwnedDescriptor",
+    "PageEvent",
+    "PageEventTable",
     "Params",
     "Permission",
     "PermissionAnswer",
@@ -380,6 +399,7 @@ __all__ = [
     "WindowStatus",
     "WireLimits",
     "__version__",
+    "adopt_private",
     "answered",
     "application_url_event",
     "cancelled_on_disconnect",
@@ -391,10 +411,13 @@ __all__ = [
     "hookimpl",
     "ipc_error_for_status",
     "is_ini_file",
+    "is_private_path",
     "is_secret_name",
     "is_variable_name",
+    "load_private_json",
     "open_tcp_listeners",
     "parse_aspect_ratio",
+    "read_private",
     "real_path",
     "reserved_reason",
     "scheme_of",
@@ -403,4 +426,5 @@ __all__ = [
     "setting_from",
     "validators",
     "wrap_result",
+    "write_private",
 ]

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from oro_framework.host.lifecycle import LifecycleEvent
     from oro_framework.host.modules import JSModuleTable
     from oro_framework.host.mounts import MountTable
+    from oro_framework.host.page_events import PageEventTable
     from oro_framework.host.permission_broker import PermissionRequest
     from oro_framework.host.permissions import PermissionRegistry
     from oro_framework.host.request import Request
@@ -206,18 +207,37 @@ def oro_register_js_modules(modules: JSModuleTable, host: Host) -> None:
 def oro_register_services(services: ServiceRegistry, host: Host) -> None:
     """Register long-running tasks (servers, watchers, model pools) of your plugin.
 
-    Called once per host, last of the registration hooks. ``services.add("conduit", run, doc=...)``
-    where ``async def run(*, task_status)`` calls ``task_status.started()`` once it is ready to
-    serve and then runs until cancelled (clean up in ``finally``). :meth:`Host.run` starts every
-    service with ``TaskGroup.start`` within its ``startup_timeout``. A service that fails to start
-    or crashes later (raises, returns, or misses its startup timeout) is logged and restarted with
-    backoff up to ``services.restart_limit`` times, then marked ``failed``; meanwhile the routes of
-    its plugin answer :class:`~oro_framework.ServiceUnavailableError` and the rest of the host
-    keeps serving. With ``required=True`` its failure stops the host with
+    Called once per host, before :func:`oro_register_page_events`. ``services.add("conduit", run,
+    doc=...)`` where ``async def run(*, task_status)`` calls ``task_status.started()`` once it is
+    ready to serve and then runs until cancelled (clean up in ``finally``). :meth:`Host.run` starts
+    every service with ``TaskGroup.start`` within its ``startup_timeout``. A service that fails to
+    start or crashes later (raises, returns, or misses its startup timeout) is logged and restarted
+    with backoff up to ``services.restart_limit`` times, then marked ``failed``; meanwhile the
+    routes of its plugin answer :class:`~oro_framework.ServiceUnavailableError` and the rest of the
+    host keeps serving. With ``required=True`` its failure stops the host with
     :class:`~oro_framework.ServiceError` naming it instead. With ``stop_on_pause=True`` the service
     is cancelled when the app pauses and started again on resume.
 
     :param services: the host's :class:`~oro_framework.ServiceRegistry`.
+    :param host: the host being built, configured.
+    :return: nothing; the return value is ignored.
+    """
+
+
+@hookspec
+def oro_register_page_events(events: PageEventTable, host: Host) -> None:
+    """Declare the page events your plugin sends (``host.emit(name, ...)``).
+
+    Called once per host, last of the registration hooks. ``events.add(EVENT_NAME)`` declares
+    a name, ``events.add_prefix("backend:")`` every name that starts so. Declare every name
+    your plugin (its routes, services, GUI callbacks) emits to pages, from the constant your
+    code emits it by, in the module that emits it: ``window.send``, which lets a page send an
+    event to another window's page, refuses each declared name (``ERR_RESERVED_EVENT``), so no
+    page makes another believe what only your plugin may say (a file it dropped, a position, a
+    state). A name a page or the app chooses (a ``window.send`` you pass on) is not yours to
+    declare. Names are compared as pages do: exactly, case and all.
+
+    :param events: the host's :class:`~oro_framework.PageEventTable` (``host.events.declared``).
     :param host: the host being built, configured.
     :return: nothing; the return value is ignored.
     """
@@ -263,7 +283,9 @@ def oro_permission_request(host: Host, request: PermissionRequest) -> bool | Non
 
     :param host: the running host.
     :param request: the kinds asked for, the page's origin and ``site`` (``"app"`` for the app's
-        own), the window that asked (proven by the host, ``None`` when not a window).
+        own), the window that asked (proven by the host, ``None`` when not a window), and
+        ``embedder``: the page's origin when a frame of another origin in it asks (``origin``
+        is then the frame's). Such a frame gets only what this hook grants: ``None`` denies it.
     :return: ``True`` to grant, ``False`` to deny, ``None`` to leave it to the user. Raising
         denies (logged).
     """

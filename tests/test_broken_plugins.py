@@ -33,6 +33,7 @@ from oro_framework import (
     MountTable,
     NotAllowedError,
     NotFoundError,
+    PageEventTable,
     PermissionRegistry,
     PluginLoadError,
     RegistrationConflict,
@@ -53,6 +54,7 @@ BUILD_HOOKS = (
     "oro_register_mounts",
     "oro_register_js_modules",
     "oro_register_services",
+    "oro_register_page_events",
 )
 
 
@@ -124,6 +126,11 @@ class Registering:
         self._done("oro_register_services")
 
     @hookimpl
+    def oro_register_page_events(self, events: PageEventTable) -> None:
+        events.add(f"{self.name}.tick")
+        self._done("oro_register_page_events")
+
+    @hookimpl
     def oro_unconfigure(self) -> None:
         self.log.append("oro_unconfigure")
 
@@ -138,6 +145,7 @@ def registered_by(host: Host, plugin: str) -> dict[str, list[str]]:
         "mounts": host.mounts,
         "JS modules": host.js_modules,
         "services": host.services,
+        "page events": host.events.declared,
     }
     owned = {
         kind: [str(entry) for entry in table if entry.plugin == plugin]
@@ -365,6 +373,11 @@ BAD_CALLS = {
         "oro_register_js_modules",
         lambda modules: modules.add("oro:mine", Path("/nonexistent/mine.js")),
         "JS module file for 'oro:mine' does not exist",
+    ),
+    "page event name": (
+        "oro_register_page_events",
+        lambda events: events.add("two\nlines"),
+        "page event name 'two\\nlines' must be 1 to 128 characters",
     ),
 }
 

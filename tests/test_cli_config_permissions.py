@@ -24,14 +24,15 @@ from oro_framework.host.permission_broker import (
 def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The store of an app whose data folder is under a temporary XDG_DATA_HOME."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
     app = tmp_path / "app"
     app.mkdir()
     (app / "oro.toml").write_text('[meta]\nname = "Booth"\n', encoding="utf-8")
     monkeypatch.chdir(app)
     host = Host(app, resolve_secrets=False)
     host.close()
-    path = host.paths.data / STORE_NAME
-    assert str(path).startswith(str(tmp_path / "xdg"))
+    path = host.paths.state / STORE_NAME
+    assert str(path).startswith(str(tmp_path / "xdg-state"))
     remember_decisions(path, APP_SITE, ["camera", "microphone"], True)
     remember_decisions(path, "https://maps.example", ["geolocation"], False)
     return path

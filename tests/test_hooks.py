@@ -31,6 +31,7 @@ from oro_framework import (
     MountTable,
     NotAllowedError,
     NotFoundError,
+    PageEventTable,
     PermissionRegistry,
     PluginLoadError,
     RegistrationConflict,
@@ -396,6 +397,43 @@ async def test_oro_register_services_runs_a_service_while_the_host_runs() -> Non
         assert not stopped.is_set()
 
     assert stopped.is_set()
+
+
+async def test_oro_register_page_events_reserves_a_plugins_names_from_window_send(
+    tmp_path: Path,
+) -> None:
+    class Scanner:
+        name = "scanner"
+
+        @hookimpl
+        def oro_register_page_events(self, events: PageEventTable) -> None:
+            events.add("scannerread")
+            events.add_prefix("scanner:")
+
+    class Copycat:
+        name = "copycat"
+
+        @hookimpl
+        def oro_register_page_events(self, events: PageEventTable) -> None:
+            events.add("scannerread")
+
+    async with make_host([oro_framework.core.application, Scanner()]) as host:
+        client = MemoryClient(host, window=0)
+        refused = [
+            (await client.call("window.send", event=name, targetWindowIndex=0)).error
+            for name in ("scannerread", "scanner:code")
+        ]
+        sent = await client.call("window.send", event="scanner", targetWindowIndex=0)
+        assert host.events.declared.owner("scannerread") == "scanner"
+
+    assert [getattr(error, "code", None) for error in refused] == ["ERR_RESERVED_EVENT"] * 2
+    assert sent.error is None
+    with pytest.raises(PluginLoadError) as raised:
+        build_host(tmp_path, Scanner(), Copycat())
+    assert isinstance(raised.value.__cause__, RegistrationConflict)
+    assert "page event 'scannerread' from 'copycat' is already registered by 'scanner'" in str(
+        raised.value.__cause__
+    )
 
 
 # -------------------------------------------------------------------------------------------------

@@ -37,7 +37,9 @@ def test_no_page_text_puts_a_control_character_or_a_second_line_on_the_terminal(
 
 def test_an_ansi_escape_is_printed_as_plain_text() -> None:
     message = ConsoleMessage(0, "warning", "\x1b[2J\x1b]0;title\x07gone\r\nnext", "/a.js", 4)
-    assert console_line(message) == "oro: window 0: warning: [2J]0;titlegone  next (/a.js:4)"
+    assert console_line(message) == (
+        "oro: window 0: warning: \\x1b[2J\\x1b]0;title\\x07gone\\r\\nnext (/a.js:4)"
+    )
 
 
 def test_the_levels_printed_by_default_with_v_and_quiet() -> None:

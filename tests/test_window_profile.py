@@ -17,13 +17,20 @@ from _window_app import (  # noqa: F401 (fixtures, found by their names)
 KEY = "oro-profile-test"
 
 
+STATE = "state/oro-framework/apps/dev.oro.showcase"
+"""The showcase's state folder below the ``data_home`` its runs are given."""
+
+
 def _run_showcase(
     x_display: str, engine: str, data_home: Path, script: str, **config: str
 ) -> object:
     """One ``oro run`` of the showcase in a window of ``engine``: evaluate ``script`` in its page
     once it is ready, then exit; the script's result."""
     key = new_key()
-    with start(x_display, engine, key, XDG_DATA_HOME=str(data_home), **config) as oro:
+    state_home = str(data_home / "state")
+    with start(
+        x_display, engine, key, XDG_DATA_HOME=str(data_home), XDG_STATE_HOME=state_home, **config
+    ) as oro:
         with bridge_of(oro, key) as bridge:
             answer = bridge.get("/ipc/window.eval", params={"value": script}).json()
             bridge.get("/ipc/application.exit")
@@ -46,7 +53,9 @@ def test_web_storage_survives_a_restart_in_the_apps_own_directory(display, engin
     )
 
     assert (stored, found) == ("stored", ["kept", True])
-    assert (tmp_path / "dev.oro.showcase" / "webview").is_dir()
+    # The host's state folder, which no page reaches (issue 71), not the data folder.
+    assert (tmp_path / STATE / "webview").is_dir()
+    assert not (tmp_path / STATE / "webview").exists()
 
 
 def test_a_private_window_forgets_its_storage(display, engine, tmp_path):
@@ -56,4 +65,4 @@ def test_a_private_window_forgets_its_storage(display, engine, tmp_path):
     found = _run_showcase(display, engine, tmp_path, f"localStorage.getItem('{KEY}')", **private)
 
     assert found is None
-    assert not (tmp_path / "dev.oro.showcase" / "webview").exists()
+    assert not (tmp_path / STATE / "webview").exists()

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar, final
 import anyio.from_thread
 
 from oro_framework.backend.convert import jsonable
+from oro_framework.host.app_backend import EVENT_PREFIX
 
 if TYPE_CHECKING:
     from oro_framework.host.app import Host
@@ -27,8 +28,6 @@ __all__ = ["EVENT_PREFIX", "BackendEvent", "current_host", "emit", "event", "eve
 
 DataT = TypeVar("DataT")
 
-EVENT_PREFIX: Final = "backend:"
-"""What the window event's name starts with: ``emit("progress")`` is ``backend:progress``."""
 _NAME: Final = re.compile(r"^[A-Za-z][A-Za-z0-9_\-.]*$")
 
 current_host: ContextVar[Host | None] = ContextVar("oro_backend_host", default=None)

@@ -24,7 +24,7 @@ import click  # noqa: E402 - after the cache is installed, as every import below
 from oro_framework.cli.commands import OroGroup  # noqa: E402
 from oro_framework.host import tracing  # noqa: E402
 
-__all__ = ["BACKEND_COMMANDS", "cli", "main"]
+__all__ = ["BACKEND_COMMANDS", "cli", "log_to_terminal", "main"]
 
 BACKEND_COMMANDS: Final = frozenset({"run", "dev", "test", "build", "types"})
 """The commands that import the app's backend, and so run its code: those that run the app, and
@@ -53,16 +53,27 @@ def cli(context: click.Context, verbose: bool) -> None:
     # without the freeze, its next pass would walk every object the imports made.
     gc.freeze()
     gc.enable()
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+    log_to_terminal(verbose=verbose)
     if context.invoked_subcommand not in BACKEND_COMMANDS:
         # Reading an app folder (a downloaded one, say) must never run it: until the command
         # ends, hosts leave its backend.py unimported.
         from oro_framework.host.app_backend import backend_imports_off
 
         context.with_resource(backend_imports_off())
+
+
+def log_to_terminal(*, verbose: bool) -> None:
+    """Log to stderr, as ``logging.basicConfig`` does (nothing when the root logger has a
+    handler already): ``LEVEL logger: message``, each record's arguments (a page's path, an
+    event's name, an origin, a plugin's error) :func:`~oro_framework.host.terminal.terminal_safe`
+    by :class:`~oro_framework.host.terminal.TerminalFormatter`, so that no log line obeys an
+    escape a page or a plugin chose."""
+    # Imported by the commands, not by `oro --help` (tests/test_cli_lazy.py).
+    from oro_framework.host.terminal import TerminalFormatter
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(TerminalFormatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[handler])
 
 
 def _show_version(context: click.Context, shown: bool) -> None:
@@ -76,7 +87,10 @@ def _show_version(context: click.Context, shown: bool) -> None:
 
 
 def _show_warning(message: Warning | str, category: type[Warning], *_: Any, **__: Any) -> None:
-    click.echo(f"warning: {message}", err=True)
+    from oro_framework.host.terminal import terminal_safe
+
+    # A warning may name what the app chose (a key of its oro.toml): shown, never obeyed.
+    click.echo(f"warning: {terminal_safe(str(message), multiline=True)}", err=True)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

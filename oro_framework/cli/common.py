@@ -13,6 +13,7 @@ import click
 
 from oro_framework.host.app import Host
 from oro_framework.host.errors import HostError
+from oro_framework.host.terminal import terminal_json, terminal_safe
 
 CommandT = TypeVar("CommandT", bound=Callable[..., Any])
 
@@ -29,7 +30,9 @@ def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 
 def echo_json(value: Any) -> None:
-    click.echo(json.dumps(value, indent=2, ensure_ascii=False))
+    """``value`` as indented JSON; what would drive a terminal (a page's escapes) as ``\\u``
+    escapes, which read back as the same text."""
+    click.echo(terminal_json(json.dumps(value, indent=2, ensure_ascii=False)))
 
 
 def format_value(value: Any) -> str:
@@ -50,8 +53,11 @@ def host_errors(function: CommandT) -> CommandT:
             return function(*args, **kwargs)
         except HostError as error:
             if is_verbose():
-                click.echo("".join(traceback.format_exception(error)).rstrip(), err=True)
-            raise click.ClickException(f"{type(error).__name__}: {error}") from None
+                shown = "".join(traceback.format_exception(error)).rstrip()
+                click.echo(terminal_safe(shown, multiline=True), err=True)
+            # The error may quote what a plugin or the app chose (a plugin's own message).
+            message = terminal_safe(f"{type(error).__name__}: {error}", multiline=True)
+            raise click.ClickException(message) from None
 
     wrapper.__name__ = function.__name__
     wrapper.__doc__ = function.__doc__
@@ -164,7 +170,9 @@ def parse_overrides(overrides: Sequence[str]) -> dict[str, str]:
 
 
 def warn(message: str) -> None:
-    click.echo(f"warning: {message}", err=True)
+    """``warning: message`` on stderr, made :func:`~oro_framework.host.terminal.terminal_safe`
+    with its lines kept: it may quote what the app or a plugin chose."""
+    click.echo(f"warning: {terminal_safe(message, multiline=True)}", err=True)
 
 
 def echo_flushed(message: str) -> None:
@@ -177,4 +185,5 @@ def echo_stderr(message: str) -> None:
 
 
 def echo_error(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
+    """``error: message`` on stderr, cleaned as :func:`warn` cleans."""
+    click.echo(f"error: {terminal_safe(message, multiline=True)}", err=True)

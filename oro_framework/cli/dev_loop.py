@@ -79,6 +79,7 @@ from oro_framework.web.server import serve_on_loopback
 if TYPE_CHECKING:
     from oro_framework.host.app import Host
     from oro_framework.host.modules import JSModuleTable
+    from oro_framework.host.page_events import PageEventTable
     from oro_framework.host.request import Request
     from oro_framework.host.router import RouteTable
     from oro_framework.host.services import ServiceRegistry
@@ -325,6 +326,10 @@ class DevPlugin:
         modules.add(
             "oro:dev", DEV_CLIENT, declarations=DEV_CLIENT.with_suffix(".d.ts"), preload=True
         )
+
+    @hookimpl
+    def oro_register_page_events(self, events: PageEventTable) -> None:
+        events.add(RELOAD_EVENT, PROBLEM_EVENT)
 
     @hookimpl
     def oro_page_args(self) -> Mapping[str, Any]:

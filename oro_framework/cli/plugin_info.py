@@ -26,6 +26,7 @@ from oro_framework.host.app import Host
 from oro_framework.host.config import type_name
 from oro_framework.host.installed import ENTRY_POINT_GROUP
 from oro_framework.host.plugins import CORE_DISTRIBUTION, PluginInfo
+from oro_framework.host.terminal import terminal_safe
 
 __all__ = [
     "InstallError",
@@ -85,7 +86,9 @@ class PluginDetails:
         }
 
     def render(self) -> str:
-        """The text ``oro plugins info`` prints."""
+        """The text ``oro plugins info`` prints: one line per entry, each
+        :func:`~oro_framework.host.terminal.terminal_safe` (the plugin chose its names, docs
+        and error; a newline in one is shown as ``\\n``, never a line of its own)."""
         info = self.info
         lines = [f"{info.name}  ({info.entry_point or info.module or 'built in'})"]
         lines.append(f"  distribution: {info.distribution or '-'} {info.version or ''}".rstrip())
@@ -127,7 +130,7 @@ class PluginDetails:
                 [f"{m['prefix']}  [{m['permission'] or '-'}]  {m['doc']}" for m in self.mounts],
             )
         )
-        return "\n".join(lines)
+        return "\n".join(terminal_safe(line) for line in lines)
 
 
 def _section(title: str, rows: list[str]) -> list[str]:

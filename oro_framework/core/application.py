@@ -30,7 +30,6 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Final
 
 from oro_framework import (
-    HOST_EVENTS,
     MAX_USER_SCRIPT,
     InvalidArgumentError,
     LifecycleEvent,
@@ -43,13 +42,15 @@ from oro_framework import (
     hookimpl,
     parse_aspect_ratio,
 )
-from oro_framework.core._hotkeys import HOTKEY_ROUTES, page_hotkeys
+from oro_framework.core._hotkeys import BINDINGS_EVENT, HOTKEY_ROUTES, page_hotkeys
+from oro_framework.core._window_send import WINDOW_MESSAGE_EVENT, send
 
 if TYPE_CHECKING:
     from oro_framework import (
         ConfigRegistry,
         Host,
         JSModuleTable,
+        PageEventTable,
         PermissionRegistry,
         Request,
         RouteTable,
@@ -86,12 +87,6 @@ _UNSUPPORTED_VALUES: Final = (
 the title bar, and ``frameless`` is how a page goes without it): accepted (checked where they
 have a type) and named in the answer's ``unsupported`` list, so a page can tell (docs/design.md,
 "Window options")."""
-
-
-# An event name travels as an SSE ``event:`` line and becomes a DOM event type: any text a
-# page may listen for (Oro's pages send 'secondary window loaded'), but no control character
-# (a line break would end the line) and no leading space (SSE drops it).
-_EVENT_NAME: Final = re.compile(r"[^\x00-\x20\x7f][^\x00-\x1f\x7f]{0,127}")
 
 
 # -------------------------------------------------------------------------------------------------
@@ -316,42 +311,6 @@ async def create(request: Request) -> dict[str, Any]:
     if manager.is_headless:
         unsupported += [name for name in _NATIVE_ONLY if request.params.get(name) not in (None, "")]
     return {**window.to_json(), "launchUrl": launch_url, "unsupported": unsupported}
-
-
-WINDOW_MESSAGE_EVENT: Final = "windowmessage"
-"""The host event a ``window.send`` of ``message`` travels as (one of HOST_EVENTS: pages cannot
-send it themselves); oro:bootstrap dispatches it as a ``MessageEvent('message')``."""
-
-
-async def send(request: Request) -> dict[str, Any]:
-    """Deliver page event `event` with detail `value` to the pages of window
-    `targetWindowIndex` only."""
-    manager = request.host.windows
-    event = request.params.require_str("event")
-    if _EVENT_NAME.fullmatch(event) is None:
-        raise InvalidArgumentError.invalid(
-            "event",
-            "a name of at most 128 characters without control characters, not starting "
-            "with a space",
-        )
-    if event in HOST_EVENTS and event != "message":
-        raise InvalidArgumentError(
-            f"'{event}' is an event only the host sends", code="ERR_RESERVED_EVENT", event=event
-        )
-    if not request.by_bridge_key:
-        # A message says which window sent it by coming from one: a worker sends none.
-        request.require_window()
-    window = manager.target(request)
-    value = request.params.get("value")
-    if event == "message":
-        # Socket dispatches it as MessageEvent('message', {data}) in the target page
-        # (src/runtime/javascript/factory.cc). 'message' is the event channel's own name, so
-        # it travels as WINDOW_MESSAGE_EVENT with the sender's window as its credential proved
-        # it (None: the backend or another process), which no parameter of the page sets.
-        await manager.send(window, WINDOW_MESSAGE_EVENT, {"data": value, "from": request.window})
-    else:
-        await manager.send(window, event, value)
-    return {"index": window.index, "event": event}
 
 
 def _window_action(method: str, doc: str) -> Callable[[Request], Awaitable[dict[str, Any]]]:
@@ -658,6 +617,12 @@ def oro_register_routes(routes: RouteTable) -> None:
     routes.add_group(APPLICATION_ROUTES)
     routes.add_group(WINDOW_ROUTES)
     routes.add_group(HOTKEY_ROUTES)
+
+
+@hookimpl
+def oro_register_page_events(events: PageEventTable) -> None:
+    # window.send's carrier of Socket's message, and the hotkey set every page is told.
+    events.add(WINDOW_MESSAGE_EVENT, BINDINGS_EVENT)
 
 
 @hookimpl

@@ -18,7 +18,7 @@ async def query(request: Request) -> dict[str, str]:
     name = _declared(request)
     if name in PERMISSION_KINDS:
         broker = request.host.permission_broker
-        return broker.state(name, _page_origin(request), request.window).to_json()
+        return (await broker.state(name, _page_origin(request), request.window)).to_json()
     if request.host.is_permission_allowed(name):
         return {"name": name, "state": "granted"}
     return {
@@ -36,7 +36,7 @@ async def request_permission(request: Request) -> dict[str, str]:
         broker = request.host.permission_broker
         origin = _page_origin(request)
         allowed = await broker.decide(broker.request([name], origin, request.window))
-        state = broker.state(name, origin, request.window)
+        state = await broker.state(name, origin, request.window)
         if state.state == "prompt":
             # Nobody could be asked (no window): this request is denied, the next may ask.
             return {"name": name, "state": "granted" if allowed else "denied"}

@@ -78,7 +78,7 @@ async def open_external(request: Request) -> dict[str, Any]:
     # what declaring this plugin (every `oro` command) should pay for.
     import webbrowser
 
-    from oro_framework import application_url_event, scheme_of
+    from oro_framework import APPLICATION_URL_EVENT, application_url_event, scheme_of
 
     # A URL of a registered protocol handler or of the app's own origin stays in the app: every
     # page gets the `applicationurl` event `{url, path, appURL}`. Other schemes: SecurityError.
@@ -95,7 +95,7 @@ async def open_external(request: Request) -> dict[str, Any]:
             path += f"#{parts.fragment}" if parts.fragment else ""
             event = {"url": value, "path": path, "appURL": f"{origin}{path}"}
     if event is not None:
-        request.host.emit("applicationurl", event)
+        request.host.emit(APPLICATION_URL_EVENT, event)
         return {"url": value, "opened": False, "applicationurl": event}
     if scheme not in _BROWSER_SCHEMES:
         raise SecurityError(

@@ -28,10 +28,19 @@ from oro_framework import (
 from oro_framework.update import PACKAGED_ENVIRON, RESTART_INTO
 
 if TYPE_CHECKING:
-    from oro_framework import ConfigRegistry, Host, PermissionRegistry, Request, RouteTable
+    from oro_framework import (
+        ConfigRegistry,
+        Host,
+        PageEventTable,
+        PermissionRegistry,
+        Request,
+        RouteTable,
+    )
     from oro_framework.update.manifest import UpdateManifest
 
 PERMISSION: Final = "update"
+PROGRESS_EVENT: Final = "updateprogress"
+"""The page event of a download's progress, ``{downloaded, total}`` bytes."""
 DOWNLOAD_TIMEOUT: Final = 3600.0
 """Seconds a download may take in all (the default route deadline, 32 s, is far too short for an
 app of 200 MB; a server silent for 30 s fails it sooner)."""
@@ -196,7 +205,8 @@ async def download(request: Request) -> dict[str, Any]:
     from oro_framework.update.download import download_artifact
 
     manifest = state.manifest
-    updates = request.host.paths.cache / "updates"
+    # The host's state folder, out of every page's reach: install trusts what it finds here.
+    updates = request.host.paths.state / "updates"
     # Owner-only: the archive waits here until install, which trusts what it finds.
     updates.mkdir(mode=0o700, parents=True, exist_ok=True)
     updates.chmod(0o700)
@@ -206,7 +216,7 @@ async def download(request: Request) -> dict[str, Any]:
     target = updates / f"{manifest.version}.tar.gz"
 
     def progress(downloaded: int, total: int) -> None:
-        request.host.emit("updateprogress", {"downloaded": downloaded, "total": total})
+        request.host.emit(PROGRESS_EVENT, {"downloaded": downloaded, "total": total})
 
     limit = int(request.host.config["update.max_artifact_bytes"])
     state.archive = await download_artifact(manifest, target, limit, progress)
@@ -303,3 +313,8 @@ def oro_configure(host: Host) -> None:
 @hookimpl
 def oro_register_routes(routes: RouteTable) -> None:
     routes.add_group(ROUTES)
+
+
+@hookimpl
+def oro_register_page_events(events: PageEventTable) -> None:
+    events.add(PROGRESS_EVENT)

@@ -2,17 +2,18 @@
 and uncaught errors, as the engines report them, printed to the standard error of ``oro run``
 and ``oro dev`` as ``oro: window 3: error: <text> (<source>:<line>)``.
 
-A page is untrusted: its text is cleaned of control characters (an ANSI escape would drive the
-terminal) and cut to :data:`MAX_LINE` characters, and a flood is cut to :data:`LINES_PER_SECOND`
-lines a second per window, then one line saying how many were dropped. The engines report on the
-GUI thread: :meth:`ConsolePrinter.submit` only queues (a bounded queue; a full one drops), and a
-thread of its own writes, so a slow terminal never holds up a page or the host.
+A page is untrusted: its control characters (an ANSI escape would drive the terminal), line
+breaks and bidirectional controls are written as escapes (``\\x1b``, ``\\n``, ``\\u202e``:
+:func:`~oro_framework.host.terminal.terminal_safe`) and its text is cut to :data:`MAX_LINE`
+characters, and a flood is cut to :data:`LINES_PER_SECOND` lines a second per window, then one
+line saying how many were dropped. The engines report on the GUI thread:
+:meth:`ConsolePrinter.submit` only queues (a bounded queue; a full one drops), and a thread of
+its own writes, so a slow terminal never holds up a page or the host.
 """
 
 from __future__ import annotations
 
 import queue
-import re
 import sys
 import threading
 import time
@@ -20,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final, TextIO, final
 
+from oro_framework.host.terminal import terminal_safe
 from oro_framework.host.windows.debugging import ConsoleLevel, ConsoleMessage
 
 __all__ = [
@@ -43,10 +45,6 @@ QUIET: Final[frozenset[ConsoleLevel]] = frozenset()
 DEFAULT: Final[frozenset[ConsoleLevel]] = frozenset({"error", "warning"})
 VERBOSE: Final[frozenset[ConsoleLevel]] = frozenset({"error", "warning", "info", "log", "debug"})
 
-# C0 and C1 controls and DEL (ESC starts every terminal escape), and the bidirectional
-# overrides and isolates, which reorder what the terminal shows after them.
-_UNPRINTABLE: Final = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
 
 def printed_levels(*, verbose: bool, quiet: bool) -> frozenset[ConsoleLevel]:
     """The levels printed: warnings and errors; ``verbose`` adds log, info and debug;
@@ -57,7 +55,7 @@ def printed_levels(*, verbose: bool, quiet: bool) -> frozenset[ConsoleLevel]:
 
 
 def _clean(text: str, limit: int) -> str:
-    cleaned = _UNPRINTABLE.sub(lambda match: " " if match.group() in "\n\t\r" else "", text)
+    cleaned = terminal_safe(text)
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
 
 

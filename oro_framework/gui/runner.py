@@ -32,7 +32,7 @@ from oro_framework.gui.single_instance import InstanceLock, serve_hand_overs
 from oro_framework.host import generated_code, tracing
 from oro_framework.host.builtin_settings import MetaSettings
 from oro_framework.host.errors import InvalidArgumentError
-from oro_framework.host.protocols import application_url_event
+from oro_framework.host.protocols import APPLICATION_URL_EVENT, application_url_event
 from oro_framework.host.windows.engine import Engine, GuiDispatcher
 from oro_framework.host.windows.manager import WindowManager
 from oro_framework.host.windows.model import MAIN_WINDOW, Window
@@ -114,7 +114,9 @@ class AppRunner:
         if window.index == MAIN_WINDOW:
             events, self._pending_events = self._pending_events, []
             for event in events:
-                self.host.events.emit_when_subscribed("applicationurl", event, window=window.index)
+                self.host.events.emit_when_subscribed(
+                    APPLICATION_URL_EVENT, event, window=window.index
+                )
 
     def _application_url_events(self, urls: Sequence[str]) -> list[dict[str, Any]]:
         """The ``applicationurl`` events of the deep links among ``urls``; the rest is ignored
@@ -145,7 +147,7 @@ class AppRunner:
         # it once ready, its listeners in place.
         if main is not None and (main.is_ready or self.host.events.is_subscribed(main.index)):
             for event in events:
-                self.host.emit("applicationurl", event)
+                self.host.emit(APPLICATION_URL_EVENT, event)
         else:
             self._pending_events.extend(events)
 

@@ -12,6 +12,7 @@ fresh one, as before; only the time is lost, never a setting.
 from __future__ import annotations
 
 import functools
+import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,14 +24,29 @@ from oro_framework.gui.engines import choose_engine
 from oro_framework.host.app import user_data_dir
 from oro_framework.host.config.files import find_config_file, read_early
 from oro_framework.host.errors import ConfigError, EngineUnavailableError
+from oro_framework.host.private_files import adopt_private, app_state_dir
 
 if TYPE_CHECKING:
     from oro_framework.gui.gtk.engine import GtkEngine
 
-__all__ = ["WarmEngine", "warm_engine"]
+__all__ = ["WarmEngine", "warm_engine", "webview_storage"]
+
+logger = logging.getLogger("oro_framework.gui")
 
 WEBVIEW_STORAGE = "webview"
-"""The folder of the app's data directory that keeps a persistent window's web storage."""
+"""The folder of the app's state folder that keeps a persistent window's web storage (the
+engine's: no page may plant a file there for the engine to write through)."""
+
+
+def webview_storage(data: Path, state: Path) -> Path:
+    """Where a persistent window's web storage lives, moved there from ``data`` (where older
+    versions kept it) on first use."""
+    storage = state / WEBVIEW_STORAGE
+    try:
+        adopt_private(data / WEBVIEW_STORAGE, storage)
+    except OSError as error:
+        logger.warning("the web storage stays where it was, not moved to %s: %s", storage, error)
+    return storage
 
 
 @final
@@ -73,7 +89,7 @@ def warm_engine(
         return None  # the host reports a config problem, with its line, as it loads
     if name != "system" or not bundle:
         return None
-    storage = user_data_dir(bundle) / WEBVIEW_STORAGE if persistent else None
+    storage = webview_storage(user_data_dir(bundle), app_state_dir(bundle)) if persistent else None
     try:
         from oro_framework.gui.gtk.engine import GtkEngine
 

@@ -52,6 +52,7 @@ from oro_framework.host.plugins import (
     load_entry_point,
     register_plugin,
 )
+from oro_framework.host.private_files import app_state_dir, hide_from_pages
 from oro_framework.host.registry import Registry
 from oro_framework.host.stash import Stash
 
@@ -84,7 +85,9 @@ class AppPaths:
     """Where the app's files live. ``resources`` is read-only app content (``webview.root``);
     ``data``, ``cache`` and ``temp`` are per-user directories named after the bundle identifier,
     created when the host starts; ``config`` and ``log`` are named the same way (the pages'
-    ``os.paths()``), created by whoever writes there."""
+    ``os.paths()``), created by whoever writes there. ``state`` is the host's own (permission
+    decisions, the engine's storage, window state, the worker registry): no page reaches it
+    (:mod:`oro_framework.host.private_files`)."""
 
     app: Path
     resources: Path
@@ -93,6 +96,15 @@ class AppPaths:
     temp: Path
     config: Path
     log: Path
+    state: Path
+
+
+def _state_beside(data: Path | None) -> Path | None:
+    """A data folder a caller chose keeps its host state beside it, not in the user's."""
+    if data is None:
+        return None
+    data = data.absolute()
+    return data.with_name(f"{data.name}.oro-state")
 
 
 def user_data_dir(bundle_identifier: str) -> Path:
@@ -121,6 +133,9 @@ class Host:
         invalid value (``oro config set``) pass ``False`` to get the declared keys only.
     :param data_dir: overrides the per-user data directory (``cache`` and ``temp`` follow it
         unless given too); tests point these into a temporary directory.
+    :param state_dir: overrides the host's state folder (:attr:`AppPaths.state`); by default
+        ``$XDG_STATE_HOME/oro-framework/apps/<bundle>``, or, when ``data_dir`` is given, the
+        folder beside it named ``<data>.oro-state``. Pages never reach it, wherever it is.
     :param paths_root: one folder that holds every per-user folder of the app (``data``,
         ``cache``, ``temp``, ``config``, ``log``, and so the webview's storage and the plugins'
         databases kept under ``data``) instead of the user's own: ``oro test`` passes a
@@ -159,6 +174,7 @@ class Host:
         data_dir: Path | None = None,
         cache_dir: Path | None = None,
         temp_dir: Path | None = None,
+        state_dir: Path | None = None,
         paths_root: Path | None = None,
         use_config_file: bool = True,
         resolve_secrets: bool = True,
@@ -205,7 +221,7 @@ class Host:
         self._is_configured = False
         self._is_built = False
 
-        # Build steps 2 to 4 and 7 to 12 of docs/design.md (host/pipeline.py), the same steps
+        # Build steps 2 to 4 and 7 to 13 of docs/design.md (host/pipeline.py), the same steps
         # an extension takes when a page loads it; the steps between are the host's own.
         run_steps(self, DECLARATION_STEPS, self._loaded.registered)
         # The app's extensions are declared (their permissions and keys are in oro.toml's
@@ -216,7 +232,7 @@ class Host:
             self.config_keys, path=self.config_file, environ=environ, overrides=config
         )
         self._is_config_loaded = True
-        self.paths = self._paths(data_dir, cache_dir, temp_dir, paths_root)
+        self.paths = self._paths(data_dir, cache_dir, temp_dir, state_dir, paths_root)
         if not declare_only:
             self._build(listed, dormant, resolve_secrets=resolve_secrets)
 
@@ -257,6 +273,7 @@ class Host:
         self.js_modules = JSModuleTable()
         self.services = ServiceRegistry()
         self._registries += [self.routes, self.mounts, self.js_modules, self.services]
+        self._registries.append(self.events.declared)
         ipc = self.config.settings(IpcSettings)
         self.memory = MemoryBudget(ipc.memory_budget_bytes)
         """What every plugin together may buffer for pages (``ipc.memory_budget_bytes``):
@@ -392,9 +409,28 @@ class Host:
                 )
 
     def _paths(
-        self, data: Path | None, cache: Path | None, temp: Path | None, root: Path | None
+        self,
+        data: Path | None,
+        cache: Path | None,
+        temp: Path | None,
+        state: Path | None,
+        root: Path | None,
     ) -> AppPaths:
         bundle = self.config.settings(MetaSettings).bundle_identifier
+        paths = self._all_paths(bundle, data, cache, temp, state, root)
+        # Every sandbox of this process hides it from now on, whatever roots it is given.
+        hide_from_pages(paths.state)
+        return paths
+
+    def _all_paths(
+        self,
+        bundle: str,
+        data: Path | None,
+        cache: Path | None,
+        temp: Path | None,
+        state: Path | None,
+        root: Path | None,
+    ) -> AppPaths:
         if root is not None:
             # Every per-user folder in one place: an isolated run (oro test) switches them all
             # at once, so that none is forgotten and left pointing at the user's own.
@@ -407,6 +443,7 @@ class Host:
                 temp=temp or root / "temp",
                 config=root / "config",
                 log=root / "log",
+                state=state or root / "state",
             )
         return AppPaths(
             app=self.app_dir,
@@ -416,6 +453,7 @@ class Host:
             temp=temp or Path(tempfile.gettempdir()) / bundle,
             config=Path(platformdirs.user_config_dir(bundle, appauthor=False)),
             log=Path(platformdirs.user_log_dir(bundle, appauthor=False)),
+            state=state or _state_beside(data) or app_state_dir(bundle),
         )
 
     # ----------------------------------------------------------------------------------------
@@ -503,6 +541,7 @@ class Host:
         tune_allocator()
         for directory in (self.paths.data, self.paths.cache, self.paths.temp):
             directory.mkdir(parents=True, exist_ok=True)
+        self.paths.state.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.watchdog.install()
         try:
             async with anyio.create_task_group() as task_group:

@@ -41,6 +41,7 @@ __all__ = [
     "BACKEND_FILE",
     "BACKEND_MODULE_KEY",
     "BACKEND_PLUGIN",
+    "EVENT_PREFIX",
     "AppBackend",
     "BackendSwapRefused",
     "backend_imports_allowed",
@@ -58,6 +59,10 @@ BACKEND_PLUGIN: Final = "backend"
 its commands are routes ``backend.<name>``."""
 BACKEND_FILE: Final = "backend.py"
 BACKEND_MODULE_KEY: Final = "backend.module"
+EVENT_PREFIX: Final = "backend:"
+"""What the page events of the app's backend are named with: its ``emit("progress")``
+(:mod:`oro_framework.backend.events`) is ``backend:progress``, and oro-process's backend
+process sends ``backend:data``; the host declares the family, which no page may send."""
 
 # A context variable, not a plain global: a test runner invoking commands in one process (click's
 # CliRunner) and threads each see the policy of their own command.

@@ -1,5 +1,6 @@
 """The host's own plugin: the config keys and the permission of the host itself, the ``env:``
-secret references, the core JS modules of ``js-api/``, and the lifecycle events pages receive.
+secret references, the core JS modules of ``js-api/``, the page events the host sends, and the
+lifecycle events pages receive.
 
 Registered first in every plugin manager under the name ``oro``; it cannot be disabled. Like
 every plugin's entry module it imports what a hook hands over only when the host calls that
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from oro_framework.host.config import ConfigRegistry
     from oro_framework.host.lifecycle import LifecycleEvent
     from oro_framework.host.modules import JSModuleTable
+    from oro_framework.host.page_events import PageEventTable
     from oro_framework.host.permissions import PermissionRegistry
 
 logger = logging.getLogger("oro_framework.host")
@@ -34,6 +36,12 @@ _PACKAGE: Final = Path(__file__).resolve().parent.parent
 JS_API_DIRECTORIES: Final = (_PACKAGE / "js-api", _PACKAGE.parent / "js-api")
 """Where the core JS modules are looked for: inside the installed package (wheels ship them
 there), then beside it (a source checkout or an editable install)."""
+RUNTIME_EVENTS: Final = ("drag", "drop", "hotkey", "filedidchange")
+"""Names oro:bootstrap (js-api/bootstrap.js) gives the runtime's meaning when they come over the
+event channel, which the host sends under other names or not at all: Oro's ``drag`` and ``drop``
+(dispatched as ``platformdrag``, and ``platformdrop`` with files granted to the page, as
+``dropin`` is), ``hotkey`` (a ``HotKeyEvent``, which the page's hotkey module dispatches from its
+own key presses) and ``filedidchange`` (Oro's dev reload, subscribed from the start)."""
 
 
 @hookimpl
@@ -150,6 +158,30 @@ def oro_register_js_modules(modules: JSModuleTable, host: Host) -> None:
         directory,
         preload=(ORO_GLOBALS_MODULE,) if host.settings(WebviewSettings).oro_globals else (),
     )
+
+
+@hookimpl
+def oro_register_page_events(events: PageEventTable) -> None:
+    # Each name is a constant of the module that emits it (or, for the names the host never
+    # sends, of the module that knows what a page makes of them).
+    from oro_framework.host.app import SERVICE_STATE_EVENT
+    from oro_framework.host.app_backend import EVENT_PREFIX
+    from oro_framework.host.events import CHANNEL_EVENTS
+    from oro_framework.host.lifecycle import PAGE_EVENTS
+    from oro_framework.host.permission_broker import CHANGE_EVENT
+    from oro_framework.host.protocols import APPLICATION_URL_EVENT
+    from oro_framework.host.windows.drops import DROP_EVENT
+    from oro_framework.host.windows.model import (
+        CRASH_EVENT,
+        LAUNCH_EVENT,
+        ORO_WINDOW_EVENTS,
+        WINDOW_EVENTS,
+    )
+
+    events.add(*CHANNEL_EVENTS, *PAGE_EVENTS.values(), SERVICE_STATE_EVENT)
+    events.add(*WINDOW_EVENTS.values(), LAUNCH_EVENT, CRASH_EVENT, *ORO_WINDOW_EVENTS)
+    events.add(DROP_EVENT, APPLICATION_URL_EVENT, CHANGE_EVENT, *RUNTIME_EVENTS)
+    events.add_prefix(EVENT_PREFIX)
 
 
 @hookimpl

@@ -7,17 +7,24 @@ from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NamedTuple, final
+from typing import TYPE_CHECKING, Any, Final, NamedTuple, final
 
 import anyio
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
+from oro_framework.host.page_events import PageEventTable
+
 if TYPE_CHECKING:
     from oro_framework.host.memory import MemoryReservation
 
-__all__ = ["Event", "EventBus"]
+__all__ = ["CHANNEL_EVENTS", "Event", "EventBus"]
 
 logger = logging.getLogger("oro_framework.events")
+
+CHANNEL_EVENTS: Final = ("open", "error", "message")
+"""The names a page's event channel (an ``EventSource``, or oro:bootstrap's stand-in for one)
+uses for itself: never a host event a page receives, nor one a page sends (``window.send`` of
+``message`` travels as the host's ``windowmessage``)."""
 
 
 @final
@@ -71,6 +78,9 @@ class EventBus:
         self._last_id = 0
         self._held: dict[int, deque[_Held]] = {}
         self._held_limit = held
+        self.declared = PageEventTable()
+        """The page events the host and its plugins send (``oro_register_page_events``),
+        which ``window.send`` refuses to send for a page."""
 
     @property
     def subscriber_count(self) -> int:

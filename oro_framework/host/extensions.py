@@ -356,6 +356,8 @@ class Extensions:
         await host.router.withdraw(withdrawn, UNLOAD_GRACE_SECONDS)
         for service in host.services.drop_plugin(name):
             await self._runner.remove(service.name)
+        # Its services have stopped emitting; loading it again declares its page events again.
+        host.events.declared.drop_plugin(name)
         if name in host.hooks.configured:
             host.hooks.unconfigure(host, plugin=name)
             host.hooks.configured.discard(name)

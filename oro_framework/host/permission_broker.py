@@ -12,15 +12,27 @@ kinds, and is answered in this order:
 2. **The app.** ``oro_permission_request`` (a plugin, or the app's ``backend.py``) may grant
    or deny (:mod:`oro_framework.hookspecs`).
 3. **What the user said.** A decision the user asked to remember (kept per app, origin and
-   kind in ``permissions.json`` in the app's data folder, reset with ``oro config
-   permissions --reset``), else one given earlier in this run.
+   kind in ``permissions.json`` in the app's state folder, which no page reaches, reset with
+   ``oro config permissions --reset``), else one given earlier in this run. The store is read
+   off the event loop, at most :data:`STORE_LIMIT` bytes of a 0600 file of the user's own
+   (:mod:`oro_framework.host.private_files`): anything else is ignored with one warning and
+   grants nothing.
 4. **The user.** A native prompt over the asking window (as the Oro Runtime's
    ``gtk_message_dialog`` "<title> would like access to your camera."). No window that can
    show one (headless, the window gone): denied.
 
-Until an answer comes nothing is granted; a page asking twice while a prompt is open waits for
-the same prompt. Every change of a kind's state is emitted to the pages as Oro's
-``permissionchange`` event, ``{name, state}``.
+**A frame of another origin** embedded in a window's page (an ``<iframe allow="camera">`` of
+another site) is judged by its own origin (:attr:`PermissionRequest.embedder`): the config, then
+the app; nobody else grants it (no remembered decision, no prompt), so it is denied unless the
+app grants that origin. An engine that cannot tell which frame asked (WebKitGTK) names the
+origins of the page's frames: :meth:`PermissionBroker.decide_in_page` grants only what it would
+grant each of them.
+
+Until an answer comes nothing is granted. One prompt at a time per window and kind: a request
+for a kind a prompt over its window is open for waits for that answer, then asks (in a prompt
+of its own) only about the kinds still undecided, so a page asking in a loop, or for the camera
+alone and then the camera and the microphone, shows one prompt per kind. Every change of a
+kind's state is emitted to the pages as Oro's ``permissionchange`` event, ``{name, state}``.
 """
 
 from __future__ import annotations
@@ -30,19 +42,23 @@ import json
 import logging
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal, final
 
 import anyio
+import trio
 
 from oro_framework.host.errors import IPCError, NotSupportedError
 from oro_framework.host.permissions import PERMISSION_KINDS
+from oro_framework.host.private_files import load_private_json, write_private
 
 if TYPE_CHECKING:
     from oro_framework.host.app import Host
 
 __all__ = [
+    "CHANGE_EVENT",
+    "STORE_LIMIT",
     "STORE_NAME",
     "PermissionAnswer",
     "PermissionBroker",
@@ -65,10 +81,18 @@ the desktop's notification service, which the user controls, and its ``Notificat
 is ``granted`` unless ``permissions.allow_notifications`` is false; the engine's answer agrees."""
 
 STORE_NAME: Final = "permissions.json"
-"""The file in the app's data folder that keeps the decisions the user asked to remember."""
+"""The file in the app's state folder that keeps the decisions the user asked to remember."""
+
+STORE_LIMIT: Final = 64 * 1024
+"""The largest store read (some 500 sites): a larger one is no store the host wrote."""
+
+_EMBEDDED: Final = "a frame of another origin gets only what the app grants it"
 
 APP_SITE: Final = "app"
 """How the app's own origin is kept: its port changes with every launch."""
+
+CHANGE_EVENT: Final = "permissionchange"
+"""The page event every page gets when a kind's state changes, Oro's ``{name, state}``."""
 
 State = Literal["granted", "denied", "prompt"]
 
@@ -83,12 +107,15 @@ class PermissionRequest:
     :ivar origin: the page's origin as the engine or the transport reports it.
     :ivar window: the asking window's index (proven by the host), ``None`` when not a window.
     :ivar site: the origin as decisions are kept: ``"app"`` for the app's own.
+    :ivar embedder: the origin of the window's page when a frame of another origin embedded
+        in it asks (``origin`` is then the frame's); ``None`` when the page itself asks.
     """
 
     kinds: tuple[str, ...]
     origin: str
     window: int | None
     site: str
+    embedder: str | None = None
 
 
 @final
@@ -118,7 +145,7 @@ class PermissionState:
 
 @dataclass(eq=False)
 class _Asking:
-    """A prompt on screen: later requests for the same window, site and kinds wait for it."""
+    """A prompt on screen: later requests of its window for any of its kinds wait for it."""
 
     done: anyio.Event = field(default_factory=anyio.Event)
     allowed: bool = False
@@ -131,16 +158,24 @@ class PermissionBroker:
     def __init__(self, host: Host) -> None:
         self._host = host
         self._this_run: dict[tuple[str, str], bool] = {}
-        self._asking: dict[tuple[int | None, str, tuple[str, ...]], _Asking] = {}
+        self._asking: dict[tuple[int | None, str], _Asking] = {}
         self._states: dict[tuple[str, str], State] = {}
-        self._read: tuple[tuple[int, int] | None, dict[str, dict[str, str]]] = (None, {})
+        self._read: tuple[tuple[int, int, int] | None, dict[str, dict[str, str]]] = (None, {})
+        adopt_denials(host.paths.data / STORE_NAME, self.store)
 
     # ---------------------------------------------------------------------------------------
     # Questions
     # ---------------------------------------------------------------------------------------
 
-    def request(self, kinds: Iterable[str], origin: str, window: int | None) -> PermissionRequest:
-        """A :class:`PermissionRequest` for ``kinds`` from a page of ``origin``.
+    def request(
+        self,
+        kinds: Iterable[str],
+        origin: str,
+        window: int | None,
+        embedder: str | None = None,
+    ) -> PermissionRequest:
+        """A :class:`PermissionRequest` for ``kinds`` from a page of ``origin``, or from a frame
+        of ``origin`` in a page of ``embedder`` (the same site as ``origin``: the page's own).
 
         :raises NotSupportedError: a kind that is not one of :data:`PERMISSION_KINDS`.
         """
@@ -150,7 +185,12 @@ class PermissionBroker:
             raise NotSupportedError(
                 f"No permission prompt for {unknown or 'nothing'}", permission=",".join(unknown)
             )
-        return PermissionRequest(asked, origin, window, self.site(origin))
+        # QtWebEngine writes an origin as a URL (``http://127.0.0.1:8000/``).
+        origin = origin.rstrip("/")
+        site = self.site(origin)
+        if embedder is not None and self.site(embedder) == site:
+            embedder = None
+        return PermissionRequest(asked, origin, window, site, embedder and embedder.rstrip("/"))
 
     def site(self, origin: str) -> str:
         """``origin`` as decisions about it are kept: the app's own is :data:`APP_SITE`."""
@@ -160,15 +200,21 @@ class PermissionBroker:
             return APP_SITE
         return lowered
 
-    def state(self, kind: str, origin: str, window: int | None = None) -> PermissionState:
-        """What a page of ``origin`` would get for ``kind`` now, without asking anyone."""
-        request = self.request([kind], origin, window)
+    async def state(
+        self, kind: str, origin: str, window: int | None = None, embedder: str | None = None
+    ) -> PermissionState:
+        """What a page of ``origin`` (a frame in a page of ``embedder``) would get for ``kind``
+        now, without asking anyone."""
+        request = self.request([kind], origin, window, embedder)
+        await self._refresh()
         disabled = self._disabled(kind)
         if disabled is not None:
             return PermissionState(kind, "denied", disabled)
         decided = self._app_decision(request)
         if decided is not None:
             return PermissionState(kind, "granted" if decided else "denied")
+        if request.embedder is not None:
+            return PermissionState(kind, "denied", _EMBEDDED)
         if kind in UNASKED:
             return PermissionState(kind, "granted")
         known = self._known(kind, request.site)
@@ -183,20 +229,55 @@ class PermissionBroker:
             reason = self._disabled(kind)
             if reason is not None:
                 logger.info("denied %s to %s: %s", kind, request.origin, reason)
-                self._note(request.site, (kind,), allowed=False)
+                self._note(request, (kind,), allowed=False)
                 return False
         decided = self._app_decision(request)
         if decided is not None:
-            self._note(request.site, request.kinds, allowed=decided)
+            self._note(request, request.kinds, allowed=decided)
             return decided
+        if request.embedder is not None:
+            logger.info(
+                "denied %s to %s, a frame in a page of %s: %s",
+                ", ".join(request.kinds),
+                request.origin,
+                request.embedder,
+                _EMBEDDED,
+            )
+            return False
         if UNASKED.issuperset(request.kinds):
             return True
+        await self._refresh()
         known = [self._known(kind, request.site) for kind in request.kinds]
         if all(answer is True for answer in known):
             return True
         if any(answer is False for answer in known):
             return False
         return await self._ask_once(request)
+
+    async def decide_in_page(
+        self,
+        kinds: Iterable[str],
+        origin: str,
+        window: int | None,
+        *,
+        page: str | None = None,
+        frames: Iterable[str] = (),
+    ) -> bool:
+        """Whether an engine's request for ``kinds`` from a frame of ``origin`` in window
+        ``window``'s page of ``page`` (``None``: ``origin``'s) is granted. ``frames`` are the
+        origins of other frames in the page when the engine cannot tell which one asked: each
+        must be granted too, as a frame embedded in the page. They are decided first, so that
+        the user is asked only once none of them is denied (they are never asked about).
+
+        :raises NotSupportedError: a kind that is not one of :data:`PERMISSION_KINDS`.
+        """
+        kinds = tuple(kinds)
+        top = page if page is not None else origin
+        for frame in dict.fromkeys(frames):
+            embedded = self.request(kinds, frame, window, embedder=top)
+            if embedded.embedder is not None and not await self.decide(embedded):
+                return False
+        return await self.decide(self.request(kinds, origin, window, embedder=page))
 
     # ---------------------------------------------------------------------------------------
     # Remembered decisions
@@ -205,7 +286,7 @@ class PermissionBroker:
     @property
     def store(self) -> Path:
         """The file of remembered decisions."""
-        return self._host.paths.data / STORE_NAME
+        return self._host.paths.state / STORE_NAME
 
     def forget(self, kinds: Iterable[str] | None = None, site: str | None = None) -> None:
         """Drop decisions (remembered and of this run) for ``kinds`` and ``site``, all when
@@ -236,18 +317,23 @@ class PermissionBroker:
         decided = self._host.hooks.permission_request(self._host, request)
         return None if decided is None else bool(decided)
 
-    def _remembered(self) -> dict[str, dict[str, str]]:
-        """The store's decisions, read again only when the file changed (every permission
-        query of every page asks): ``oro config permissions --reset`` reaches a running app."""
+    async def _refresh(self) -> None:
+        """Read the store again when it changed (every permission query of every page asks):
+        ``oro config permissions --reset`` reaches a running app. In a worker thread: however
+        the file came to be, it never holds up the loop."""
         try:
             stat = self.store.stat()
-            version: tuple[int, int] | None = (stat.st_mtime_ns, stat.st_size)
+            version: tuple[int, int, int] | None = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
         except OSError:
             version = None
         if version is None:
-            return {}
-        if self._read[0] != version:
-            self._read = (version, read_decisions(self.store))
+            self._read = (None, {})
+        elif self._read[0] != version:
+            decisions = await anyio.to_thread.run_sync(read_decisions, self.store)
+            self._read = (version, decisions)
+
+    def _remembered(self) -> dict[str, dict[str, str]]:
+        """The store's decisions as last read (:meth:`_refresh`)."""
         return self._read[1]
 
     def _known(self, kind: str, site: str) -> bool | None:
@@ -258,23 +344,60 @@ class PermissionBroker:
         return None if remembered is None else remembered == "granted"
 
     async def _ask_once(self, request: PermissionRequest) -> bool:
-        key = (request.window, request.site, request.kinds)
-        asking = self._asking.get(key)
-        if asking is not None:
-            await asking.done.wait()
-            return asking.allowed
-        asking = self._asking[key] = _Asking()
+        while True:
+            # A prompt over this window for one of these kinds is open: its answer first.
+            waiting = self._open_prompt(request)
+            if waiting is None:
+                break
+            await waiting.done.wait()
+            known = [self._known(kind, request.site) for kind in request.kinds]
+            if any(answer is False for answer in known):
+                return False
+            if all(answer is True for answer in known):
+                return True
+            undecided = tuple(
+                kind for kind, answer in zip(request.kinds, known, strict=True) if answer is None
+            )
+            request = replace(request, kinds=undecided)
+        asking = _Asking()
+        keys = [(request.window, kind) for kind in request.kinds]
+        self._asking.update(dict.fromkeys(keys, asking))
+        # The prompt is the broker's, not this request's: a page that abandons its call (aborts
+        # it) leaves the prompt on screen, and what asks next waits for its answer instead of
+        # opening another one.
+        trio.lowlevel.spawn_system_task(
+            self._prompt, request, asking, keys, name="oro.permissions.prompt"
+        )
+        await asking.done.wait()
+        return asking.allowed
+
+    async def _prompt(
+        self, request: PermissionRequest, asking: _Asking, keys: list[tuple[int | None, str]]
+    ) -> None:
+        """Ask the user about ``request`` (a system task: it outlives the request that opened
+        it, never the host), then let every request waiting for ``asking`` go on."""
         try:
             answer = await self._ask(request)
             asking.allowed = answer is not None and answer.allowed
             if answer is not None:
-                self._note(request.site, request.kinds, allowed=answer.allowed)
+                self._note(request, request.kinds, allowed=answer.allowed)
                 if answer.remember:
-                    remember_decisions(self.store, request.site, request.kinds, answer.allowed)
+                    await anyio.to_thread.run_sync(
+                        remember_decisions, self.store, request.site, request.kinds, answer.allowed
+                    )
+        except Exception:  # a system task must not raise: the request is denied instead
+            logger.exception("denied %s to %s: the prompt failed", request.kinds, request.origin)
         finally:
-            del self._asking[key]
+            for key in keys:
+                del self._asking[key]
             asking.done.set()
-        return asking.allowed
+
+    def _open_prompt(self, request: PermissionRequest) -> _Asking | None:
+        for kind in request.kinds:
+            asking = self._asking.get((request.window, kind))
+            if asking is not None:
+                return asking
+        return None
 
     async def _ask(self, request: PermissionRequest) -> PermissionAnswer | None:
         if request.window is None:
@@ -290,7 +413,12 @@ class PermissionBroker:
             logger.info("denied %s to %s: %s", request.kinds, request.origin, error)
             return None
 
-    def _note(self, site: str, kinds: Iterable[str], *, allowed: bool) -> None:
+    def _note(self, request: PermissionRequest, kinds: Iterable[str], *, allowed: bool) -> None:
+        """Keep ``allowed`` for this run; a frame of another origin's answer is not kept (the
+        app answers each of its requests)."""
+        if request.embedder is not None:
+            return
+        site = request.site
         for kind in kinds:
             self._this_run[(kind, site)] = allowed
             self._changed(kind, site, "granted" if allowed else "denied")
@@ -302,7 +430,7 @@ class PermissionBroker:
         self._states[(kind, site)] = state
         if previous is None and state == "prompt":
             return
-        self._host.emit("permissionchange", {"name": kind, "state": state})
+        self._host.emit(CHANGE_EVENT, {"name": kind, "state": state})
 
 
 def _matches(key: tuple[str, str], kinds: set[str] | None, site: str | None) -> bool:
@@ -315,15 +443,14 @@ def _matches(key: tuple[str, str], kinds: set[str] | None, site: str | None) -> 
 
 
 def read_decisions(store: Path) -> dict[str, dict[str, str]]:
-    """The remembered decisions in ``store``; none when it is missing or unreadable (a broken
-    file is reported once per read and left for the user, never granting anything)."""
-    try:
-        data: Any = json.loads(store.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
-    except (OSError, ValueError) as error:
-        logger.warning("%s: ignored, not a permission store: %s", store, error)
-        return {}
+    """The remembered decisions in ``store``; none when it is missing or fails a check of
+    :func:`~oro_framework.host.private_files.load_private_json` (reported once and left for
+    the user, never granting anything)."""
+    return _decisions(load_private_json(store, limit=STORE_LIMIT, what="not a permission store"))
+
+
+def _decisions(data: Any) -> dict[str, dict[str, str]]:
+    """The well-formed decisions in the parsed store ``data``; anything else is left out."""
     if not isinstance(data, dict):
         return {}
     decisions: dict[str, dict[str, str]] = {}
@@ -364,10 +491,29 @@ def reset_decisions(store: Path, *, kinds: set[str] | None = None, site: str | N
     return forgotten
 
 
-def _write(store: Path, decisions: dict[str, dict[str, str]]) -> None:
-    store.parent.mkdir(parents=True, exist_ok=True)
-    partial = store.with_name(f".{store.name}.{os.getpid()}")
-    partial.write_text(json.dumps(decisions, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+def adopt_denials(old: Path, store: Path) -> None:
+    """Move the store an older version kept in the pages' data folder (``old``) to ``store``,
+    keeping its denials only: any page could have written it, so a grant found there may be
+    forged and the user is asked again, while a forged denial costs one prompt. Once: nothing
+    happens when ``store`` exists or ``old`` does not."""
+    if os.path.lexists(store) or not os.path.lexists(old):
+        return
+    data = load_private_json(old, limit=STORE_LIMIT, what="not a permission store", shared=True)
+    denials = {
+        site: {kind: state for kind, state in kinds.items() if state == "denied"}
+        for site, kinds in _decisions(data).items()
+    }
+    _write(store, {site: kinds for site, kinds in denials.items() if kinds})
     with contextlib.suppress(OSError):
-        partial.chmod(0o600)
-    partial.replace(store)
+        os.unlink(old)
+    logger.warning(
+        "%s moved to %s, out of the pages' reach; its grants were dropped (a page could have "
+        "written them): the user is asked again",
+        old,
+        store,
+    )
+
+
+def _write(store: Path, decisions: dict[str, dict[str, str]]) -> None:
+    text = json.dumps(decisions, indent=2, sort_keys=True) + "\n"
+    write_private(store, text.encode("utf-8"))

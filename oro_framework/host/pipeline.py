@@ -10,7 +10,7 @@ plugin. Two ordered lists:
 * :data:`DECLARATION_STEPS`, build steps 2 to 4: what ``oro.toml`` may set must be declared
   before it is read, so they run once, at start, over every plugin, the app's extensions
   included;
-* :data:`BUILD_STEPS`, build steps 7 to 12, run once config is loaded: by the host over all
+* :data:`BUILD_STEPS`, build steps 7 to 13, run once config is loaded: by the host over all
   its plugins, by :meth:`Extensions.load <oro_framework.host.extensions.Extensions.load>`
   over the one it adds, without the steps a running host cannot take
   (:data:`LATE_BUILD_STEPS`).
@@ -129,6 +129,11 @@ def _register_services(host: Host, plugins: Collection[str]) -> None:
     host.hooks.register("oro_register_services", registry, plugins, services=registry, host=host)
 
 
+def _register_page_events(host: Host, plugins: Collection[str]) -> None:
+    registry = host.events.declared
+    host.hooks.register("oro_register_page_events", registry, plugins, events=registry, host=host)
+
+
 def _declare_permission_keys(host: Host, plugins: Collection[str]) -> None:
     # Each permission is a config key, owned by the plugin that declared the permission.
     for permission in host.permissions:
@@ -168,10 +173,11 @@ BUILD_STEPS: Final = (
     BuildStep("oro_register_mounts", _register_mounts),
     BuildStep("oro_register_js_modules", _register_js_modules, joins_running_host=False),
     BuildStep("oro_register_services", _register_services),
+    BuildStep("oro_register_page_events", _register_page_events),
     BuildStep("route permissions declared", _check_route_permissions),
 )
-"""Build steps 7 to 12: configured, plugins register what they serve, every route's
-permission checked."""
+"""Build steps 7 to 13: configured, plugins register what they serve and the page events they
+send, every route's permission checked."""
 
 LATE_BUILD_STEPS: Final = tuple(step for step in BUILD_STEPS if step.joins_running_host)
 """The build steps of a plugin added while the host runs (an extension)."""

@@ -27,6 +27,7 @@ from typing import Any, Final, final
 from oro_framework.host.errors import InvalidArgumentError, NotFoundError, SecurityError
 
 __all__ = [
+    "APPLICATION_URL_EVENT",
     "DESKTOP_SCHEMES",
     "PROTOCOL_PREFIX",
     "RESERVED_SCHEMES",
@@ -392,6 +393,11 @@ class ProtocolHandlers:
         if self.application_scheme is not None:
             schemes.add(self.application_scheme)
         return tuple(sorted(schemes))
+
+
+APPLICATION_URL_EVENT: Final = "applicationurl"
+"""The page event a deep link becomes (:func:`application_url_event` makes its detail): a URL of
+the app's own opened it, in a second launch or through ``platform.openExternal``."""
 
 
 def application_url_event(

@@ -41,6 +41,7 @@ from oro_framework.host.errors import (
     SecurityError,
 )
 from oro_framework.host.owned import OwnedDescriptor
+from oro_framework.host.private_files import private_folders
 
 if TYPE_CHECKING:
     from oro_framework.host.file_grants import FileGrant
@@ -240,7 +241,8 @@ class Sandbox:
         hidden: Iterable[str] = (),
     ) -> None:
         self.enabled = enabled
-        self.hidden = frozenset(os.path.realpath(path) for path in hidden)
+        # The host's private folders are hidden from every sandbox, whoever makes it.
+        self.hidden = private_folders() | {os.path.realpath(path) for path in hidden}
         """Real paths no walk ends at or below and no listing shows (:meth:`is_hidden`)."""
         self.follow_symlinks = follow_symlinks
         self.all_roots = tuple(roots)
@@ -458,6 +460,10 @@ class Sandbox:
         for restart in range(_MAX_SYMLINKS + 1):
             if restart:
                 directory.replace(os.open(target.root.path, _DIR_FLAGS))
+            if ".." not in target.parts and self.is_hidden(target):
+                # A hop through a hidden folder hides the path, wherever the last link leads:
+                # /dev/stdin is /proc/self/fd/0, a link to whatever the host has open there.
+                raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), shown)
             outcome = self._descend(directory, target, follow_last=follow_last, shown=shown)
             if isinstance(outcome, SandboxWalk):
                 return outcome
@@ -543,8 +549,15 @@ class Sandbox:
         name at the top of its root, one of the :attr:`hidden` paths or below one."""
         if target.parts[:1] and target.parts[0] in target.root.concealed:
             return True
-        absolute = target.absolute
-        return any(inside_folder(absolute, path) for path in self.hidden)
+        # By the path's own folders, not by each hidden path: every host of the process hides
+        # its state folder (a test run's thousands), and this runs on every walk.
+        path = target.absolute
+        while path not in self.hidden:
+            parent = os.path.dirname(path)
+            if parent == path:
+                return False
+            path = parent
+        return True
 
     def concealed_in(self, directory: SandboxTarget) -> frozenset[str]:
         """Names a listing of ``directory`` leaves out (the root's concealed top level, and the

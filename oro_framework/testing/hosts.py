@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from oro_framework.host.lifecycle import LifecycleEvent
     from oro_framework.host.modules import JSModuleTable
     from oro_framework.host.mounts import MountTable
+    from oro_framework.host.page_events import PageEventTable
     from oro_framework.host.permission_broker import PermissionRequest
     from oro_framework.host.permissions import PermissionRegistry
     from oro_framework.host.request import Request
@@ -260,6 +261,10 @@ class HookRecorder:
     @hookimpl
     def oro_register_services(self, services: ServiceRegistry, host: Host) -> None:
         self._record("oro_register_services", services=services, host=host)
+
+    @hookimpl
+    def oro_register_page_events(self, events: PageEventTable, host: Host) -> None:
+        self._record("oro_register_page_events", events=events, host=host)
 
     @hookimpl(tryfirst=True)
     def oro_permission_check(self, request: Request, permission: str) -> None:

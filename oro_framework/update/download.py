@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -145,7 +146,9 @@ async def download_artifact(
             ):
                 if reply.status_code != 200:
                     raise _unreachable(manifest.url, Exception(f"HTTP {reply.status_code}"))
-                with partial.open("wb") as file:
+                # Never through a link planted at the predictable name.
+                flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC
+                with os.fdopen(os.open(partial, flags, 0o600), "wb") as file:
                     async for chunk in reply.aiter_bytes():
                         received += len(chunk)
                         if received > manifest.length:

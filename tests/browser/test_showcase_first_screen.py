@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser
@@ -17,8 +18,12 @@ from tests._showcase import LOADED, PANELS, errors_shown
 
 
 @pytest.fixture(scope="module")
-def showcase(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OroProcess]:
-    home = tmp_path_factory.mktemp("home")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("home")
+
+
+@pytest.fixture(scope="module")
+def showcase(home: Path) -> Iterator[OroProcess]:
     with OroProcess(
         *("run", "--headless", "--port", "0", str(SHOWCASE)),
         # Its own data folders (the notes panel writes data:notes/).
@@ -81,3 +86,43 @@ def test_the_web_platform_panel_shows_the_brokers_states_and_the_network(
     }
     assert json.loads(network) == {"online": online}
     assert location.startswith("GeolocationPositionError 1: "), location
+
+
+REACH = """async (paths) => {
+  const { send } = await import('oro:ipc')
+  const grant = '{"app": {"camera": "granted"}}'
+  const tried = {}
+  for (const path of paths) {
+    const answers = await Promise.all([
+      send('fs.readFile', { path }),
+      send('fs.stat', { path }),
+      send('fs.writeFile', { path }, { body: grant }),
+      send('sqlite.open', { id: 'probe', path }),
+    ])
+    tried[path] = answers.map((answer) => (answer.err ? String(answer.err.code) : 'reached'))
+  }
+  return tried
+}"""
+"""Each path read, statted, written and opened as a database by the page, as ``oro:ipc`` answers."""
+
+
+def test_no_file_the_host_or_its_plugins_keep_is_reachable_from_the_page(
+    browser: Browser | WebKitBrowser, showcase: OroProcess, home: Path
+) -> None:
+    """Issue 71 item 1: every panel run, every file the host and its plugins wrote for
+    themselves (the state folder: the worker registry, storage...) is out of the page's reach by
+    its absolute path, and the folders holding them too."""
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(showcase.window_launch_url("/"))
+        page.wait_for_function(LOADED, timeout=30_000)
+        state = home / ".local" / "state" / "oro-framework"
+        kept = sorted(str(path) for path in state.rglob("*"))
+        tried = page.evaluate(REACH, [*kept, str(state)])
+    finally:
+        context.close()
+
+    assert any(path.endswith("service-workers.json") for path in kept), kept
+    reached = {path: answers for path, answers in tried.items() if "reached" in answers}
+    assert reached == {}

@@ -125,8 +125,8 @@ async def test_config_denies_without_asking_and_says_why(monkeypatch: pytest.Mon
 @pytest.mark.parametrize("kind", ["camera", "microphone"])
 async def test_socket_user_media_false_denies_the_camera_and_the_microphone(kind: str) -> None:
     async with make_host(PLUGINS, config={"permissions.allow_user_media": False}) as host:
-        state = host.permission_broker.state(kind, "app")
-        geolocation = host.permission_broker.state("geolocation", "app")
+        state = await host.permission_broker.state(kind, "app")
+        geolocation = await host.permission_broker.state("geolocation", "app")
 
     assert state.state == "denied"
     assert state.reason == "Runtime permission is disabled for 'user_media'"
@@ -135,7 +135,7 @@ async def test_socket_user_media_false_denies_the_camera_and_the_microphone(kind
 
 async def test_a_kind_no_plugin_declares_is_denied(host: Host) -> None:
     # notifications are oro-desktop's permission, not installed in this host.
-    state = host.permission_broker.state("notifications", "app")
+    state = await host.permission_broker.state("notifications", "app")
     allowed = await host.permission_broker.decide(
         host.permission_broker.request(["notifications"], "app", None)
     )
@@ -190,7 +190,7 @@ async def test_a_remembered_answer_survives_a_restart_and_is_reset(tmp_path: Pat
         first = await broker.decide(broker.request(["camera", "microphone"], "app", 0))
 
     assert first is True
-    assert read_decisions(data / STORE_NAME) == {
+    assert read_decisions(host.paths.state / STORE_NAME) == {
         APP_SITE: {"camera": "granted", "microphone": "granted"}
     }
 
@@ -200,8 +200,8 @@ async def test_a_remembered_answer_survives_a_restart_and_is_reset(tmp_path: Pat
         broker = host.permission_broker
         again = await broker.decide(broker.request(["camera"], "app", 0))
         broker.forget(["camera"])
-        state = broker.state("camera", "app")
-        microphone = broker.state("microphone", "app")
+        state = await broker.state("camera", "app")
+        microphone = await broker.state("microphone", "app")
 
     assert again is True
     assert prompt.questions == []
@@ -220,7 +220,7 @@ async def test_an_answer_not_remembered_lasts_for_the_run_only(tmp_path: Path) -
 
     assert (first, second) == (False, False)
     assert len(prompt.questions) == 1  # a deny holds for the run: no prompt spam
-    assert not (data / STORE_NAME).exists()
+    assert not (host.paths.state / STORE_NAME).exists()
 
 
 async def test_concurrent_asks_share_one_prompt(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -265,8 +265,8 @@ async def test_decisions_are_kept_per_origin(monkeypatch: pytest.MonkeyPatch) ->
         _prompt(host, Prompt(PermissionAnswer(allowed=True)), monkeypatch)
         broker = host.permission_broker
         await broker.decide(broker.request(["camera"], "https://a.example", 0))
-        other = broker.state("camera", "https://b.example")
-        same = broker.state("camera", "HTTPS://A.EXAMPLE/")
+        other = await broker.state("camera", "https://b.example")
+        same = await broker.state("camera", "HTTPS://A.EXAMPLE/")
 
     assert (other.state, same.state) == ("prompt", "granted")
 
@@ -385,7 +385,7 @@ async def test_notifications_are_the_configs_alone_as_oro_desktops_notification_
             _prompt(host, prompt, monkeypatch)
             broker = host.permission_broker
             decided = await broker.decide(broker.request(["notifications"], "app", 0))
-            state = broker.state("notifications", "app").state
+            state = (await broker.state("notifications", "app")).state
 
         assert prompt.questions == []
         assert decided is allowed
@@ -394,10 +394,10 @@ async def test_notifications_are_the_configs_alone_as_oro_desktops_notification_
 
 async def test_the_store_is_read_again_when_another_process_changes_it(host: Host) -> None:
     broker = host.permission_broker
-    before = broker.state("camera", "app").state
+    before = (await broker.state("camera", "app")).state
     remember_decisions(broker.store, APP_SITE, ["camera"], True)  # `oro run` elsewhere
-    granted = broker.state("camera", "app").state
+    granted = (await broker.state("camera", "app")).state
     reset_decisions(broker.store)  # `oro config permissions --reset`
-    after = broker.state("camera", "app").state
+    after = (await broker.state("camera", "app")).state
 
     assert (before, granted, after) == ("prompt", "granted", "prompt")

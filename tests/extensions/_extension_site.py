@@ -217,6 +217,12 @@ EVERY_SOURCE = textwrap.dedent(
 
 
     @hookimpl
+    def oro_register_page_events(events):
+        EVENTS.append("oro_register_page_events")
+        events.add("everytick")
+
+
+    @hookimpl
     def oro_lifecycle_event(event):
         EVENTS.append(f"oro_lifecycle_event {event.value}")
 

@@ -56,6 +56,7 @@ def registered_by(host: Host, plugin: str) -> dict[str, list[Any]]:
         "mounts": host.mounts,
         "JS modules": host.js_modules,
         "services": host.services,
+        "page events": host.events.declared,
     }
     return {
         kind: [entry for entry in registry if entry.plugin == plugin]
@@ -90,6 +91,7 @@ async def test_a_plugin_is_built_alike_at_start_and_as_an_extension() -> None:
         "oro_register_mounts",
         "oro_register_js_modules",
         "oro_register_services",
+        "oro_register_page_events",
         "oro_lifecycle_event started",
     ]
 
@@ -105,6 +107,7 @@ def test_the_pipeline_names_every_registration_hook_once() -> None:
         "oro_register_mounts",
         "oro_register_js_modules",
         "oro_register_services",
+        "oro_register_page_events",
     ]
     assert [step.name for step in BUILD_STEPS if not step.joins_running_host] == [
         "oro_register_js_modules"

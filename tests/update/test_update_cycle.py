@@ -133,7 +133,7 @@ async def test_an_archive_that_is_not_the_signed_one_is_refused_and_not_kept(
         assert (await client.call("application.update.check")).data["available"]
         assert await _error_code(host, "application.update.download") == code
         assert await _error_code(host, "application.update.install") == "UPDATE_NOT_DOWNLOADED"
-        leftovers = list((host.paths.cache / "updates").iterdir())
+        leftovers = list((host.paths.state / "updates").iterdir())
     assert leftovers == []
     assert _runs(installed) == "1.0.0"
 
@@ -175,7 +175,7 @@ async def test_a_connection_cut_before_the_end_is_a_truncated_download(
     async with _app(update_server, installed) as host:
         assert (await MemoryClient(host).call("application.update.check")).data["available"]
         assert await _error_code(host, "application.update.download") == "UPDATE_LENGTH_MISMATCH"
-        leftovers = list((host.paths.cache / "updates").iterdir())
+        leftovers = list((host.paths.state / "updates").iterdir())
     assert leftovers == []
 
 
@@ -249,12 +249,12 @@ async def test_an_archive_changed_in_the_cache_after_its_download_is_not_install
         client = MemoryClient(host)
         assert (await client.call("application.update.check")).data["available"]
         assert (await client.call("application.update.download")).error is None
-        (cached,) = (host.paths.cache / "updates").iterdir()
+        (cached,) = (host.paths.state / "updates").iterdir()
         data = bytearray(cached.read_bytes())
         data[-1] ^= 1
         cached.write_bytes(bytes(data))
         assert await _error_code(host, "application.update.install") == "UPDATE_HASH_MISMATCH"
-        assert list((host.paths.cache / "updates").iterdir()) == []
+        assert list((host.paths.state / "updates").iterdir()) == []
     assert _runs(installed) == "1.0.0"
     assert sorted(path.name for path in installed.parent.iterdir()) == [NAME]
 
@@ -267,7 +267,7 @@ async def test_the_download_cache_is_private_to_the_user(
         client = MemoryClient(host)
         assert (await client.call("application.update.check")).data["available"]
         assert (await client.call("application.update.download")).error is None
-        mode = (host.paths.cache / "updates").stat().st_mode & 0o777
+        mode = (host.paths.state / "updates").stat().st_mode & 0o777
     assert mode == 0o700
 
 
@@ -353,7 +353,7 @@ async def test_a_cancelled_download_leaves_no_file(
                 if event.name == "updateprogress" and event.data["downloaded"] > 0:
                     break  # under way, and the server now holds the rest back
             group.cancel_scope.cancel()
-        leftovers = list((host.paths.cache / "updates").iterdir())
+        leftovers = list((host.paths.state / "updates").iterdir())
         install = await _error_code(host, "application.update.install")
     assert leftovers == []
     assert install == "UPDATE_NOT_DOWNLOADED"
@@ -372,7 +372,7 @@ async def test_a_download_replaces_what_an_earlier_run_left_in_the_cache(
 ) -> None:
     update_server.publish("1.1.0")
     async with _app(update_server, installed) as host:
-        stale = host.paths.cache / "updates" / "1.0.5.tar.gz"
+        stale = host.paths.state / "updates" / "1.0.5.tar.gz"
         stale.parent.mkdir(parents=True)
         stale.write_bytes(b"left by a run that stopped before installing")
         client = MemoryClient(host)

@@ -34,6 +34,7 @@ from oro_framework.host.config import (
 )
 from oro_framework.host.config.files import find_config_file, is_ini_file
 from oro_framework.host.permissions import PERMISSION_KINDS
+from oro_framework.host.terminal import terminal_safe
 
 
 def _app_config_file(
@@ -263,7 +264,7 @@ def config_permissions(
 
     host = build_host(config_file.parent, skip_broken=True, declare_only=True)
     host.close()
-    store = host.paths.data / STORE_NAME
+    store = host.paths.state / STORE_NAME
     site = origin.lower().rstrip("/") if origin is not None else None
     if reset:
         forgotten = reset_decisions(store, kinds=set(kinds) or None, site=site)
@@ -279,4 +280,5 @@ def config_permissions(
         return
     for each, states in decisions.items():
         for kind, state in states.items():
-            click.echo(f"{each} {kind} {state}")
+            # The site is what a page named itself: its escapes are shown, never obeyed.
+            click.echo(f"{terminal_safe(each)} {kind} {state}")

@@ -17,6 +17,7 @@ from oro_framework.hookspecs import hookimpl
 from oro_framework.host.app import plugin_logger
 from oro_framework.host.config.files import find_config_file
 from oro_framework.host.plugins import create_plugin_manager
+from oro_framework.host.terminal import terminal_safe
 
 
 @click.command()
@@ -54,10 +55,12 @@ def doctor(as_json: bool, app_dir: Path) -> None:
     if as_json:
         echo_json([check.to_json() for check in checks])
     else:
+        # A line is what a plugin (oro_doctor_checks, its error) or the app chose, in part.
         for check in checks:
-            click.echo(f"{check.status:<4} {check.name}: {check.detail}")
+            name, detail = terminal_safe(str(check.name)), terminal_safe(str(check.detail))
+            click.echo(f"{check.status:<4} {name}: {detail}")
             if not check.ok and check.hint:
-                click.echo(f"     fix: {check.hint}")
+                click.echo(f"     fix: {terminal_safe(str(check.hint))}")
         if any(check.name.startswith("plugin ") for check in failed):
             click.echo(
                 "oro run stops on a broken plugin; --skip-broken-plugins (or "

@@ -36,6 +36,7 @@ from oro_framework.hookspecs import hookimpl
 from oro_framework.host.app import Host, plugin_logger
 from oro_framework.host.errors import HostError
 from oro_framework.host.plugins import PluginInfo, create_plugin_manager
+from oro_framework.host.terminal import terminal_safe
 
 
 @contextlib.contextmanager
@@ -86,6 +87,11 @@ def inspect_host(app_dir: Path) -> tuple[Host | None, list[PluginInfo], HostErro
     return host, sorted_plugins(infos), None
 
 
+def _problem(error: HostError | None) -> str:
+    """Why the app could not be built, for a warning line: its message may quote a plugin."""
+    return terminal_safe(f"{type(error).__name__}: {error}")
+
+
 def sorted_plugins(infos: Sequence[PluginInfo]) -> list[PluginInfo]:
     return sorted(infos, key=lambda info: (info.distribution or "", info.name))
 
@@ -118,7 +124,7 @@ def plugins_list(show_all: bool, as_json: bool, hook_name: str | None, app_dir: 
     every, problem = inspect_plugins(app_dir)
     if problem is not None:
         click.echo(
-            f"warning: cannot build the app in {app_dir} ({type(problem).__name__}: {problem}); "
+            f"warning: cannot build the app in {app_dir} ({_problem(problem)}); "
             "hook failures are not shown",
             err=True,
         )
@@ -132,12 +138,14 @@ def plugins_list(show_all: bool, as_json: bool, hook_name: str | None, app_dir: 
     if not infos:
         click.echo("No plugins installed." + ("" if show_all else " (--all shows core plugins)"))
         return
+    # Names, versions and errors are what each plugin chose: every line is shown, never obeyed.
     for info in infos:
-        click.echo(_describe_plugin(info))
+        click.echo(terminal_safe(_describe_plugin(info)))
         if info.hooks:
-            click.echo(f"  hooks: {', '.join(hook.removeprefix('oro_') for hook in info.hooks)}")
+            hooks = ", ".join(hook.removeprefix("oro_") for hook in info.hooks)
+            click.echo(terminal_safe(f"  hooks: {hooks}"))
         if info.error is not None:
-            click.echo(f"  error: {info.error}")
+            click.echo(terminal_safe(f"  error: {info.error}"))
 
 
 @plugins.command("info")
@@ -169,7 +177,7 @@ def _plugin_details(app_dir: Path, name: str) -> list[PluginDetails]:
             host = Host(app_dir, skip_broken_plugins=True, use_config_file=False)
             host.close()
         click.echo(
-            f"warning: cannot build the app in {app_dir} ({type(problem).__name__}: {problem}); "
+            f"warning: cannot build the app in {app_dir} ({_problem(problem)}); "
             "showing what plugins register without its oro.toml",
             err=True,
         )

@@ -26,6 +26,7 @@ from oro_framework.cli.common import (
 from oro_framework.hookspecs import hookimpl
 from oro_framework.host.app import Host
 from oro_framework.host.app_backend import BACKEND_PLUGIN
+from oro_framework.host.terminal import terminal_safe
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,8 @@ def _backend_rows(host: Host) -> list[_Row]:
         warn(f"the backend's commands are left out: {shown} is no file of the app ({NOT_IMPORTED})")
         return []
     echo_stderr(
-        f"note: the backend's commands (backend.*) are {shown}'s @command functions, {NOT_IMPORTED}"
+        f"note: the backend's commands (backend.*) are {terminal_safe(shown)}'s @command "
+        f"functions, {NOT_IMPORTED}"
     )
     # Every backend command asks for the permission named as the plugin (core/backend.py).
     return [
@@ -98,10 +100,15 @@ def routes(as_json: bool, app_dir: Path, skip_broken_plugins: bool) -> None:
             ]
         )
         return
-    rows = [[route.name, route.plugin, route.permission, route.doc] for route in table]
+    # Every cell is what a plugin (or the app's backend) chose: shown, never obeyed.
+    rows = [
+        [terminal_safe(cell) for cell in (route.name, route.plugin, route.permission, route.doc)]
+        for route in table
+    ]
     click.echo(render_table(["route", "plugin", "permission", "doc"], rows))
     if wrappers:
-        click.echo(f"\nEvery route call is wrapped by, outermost first: {', '.join(wrappers)}")
+        shown = ", ".join(terminal_safe(wrapper) for wrapper in wrappers)
+        click.echo(f"\nEvery route call is wrapped by, outermost first: {shown}")
 
 
 @hookimpl

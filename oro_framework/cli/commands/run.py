@@ -37,7 +37,7 @@ from oro_framework.gui.engines import (
 )
 from oro_framework.gui.runner import AppRunner
 from oro_framework.gui.single_instance import InstanceLock, acquire_or_hand_over
-from oro_framework.gui.warm import WEBVIEW_STORAGE, WarmEngine, warm_engine
+from oro_framework.gui.warm import WarmEngine, warm_engine, webview_storage
 from oro_framework.hookspecs import hookimpl
 from oro_framework.host import tracing
 from oro_framework.host.app import Host
@@ -306,7 +306,7 @@ def open_gui(host: Host, runner: AppRunner, warm: WarmEngine | None = None) -> E
     if requested is None and engine == "qt":
         click.echo(f"note: {system_engine_hint()}", err=True)
     keep = host.settings(WindowSettings).persistent_storage
-    storage = host.paths.data / WEBVIEW_STORAGE if keep else None
+    storage = webview_storage(host.paths.data, host.paths.state) if keep else None
     # The schemes the core plugin "protocols" read from the config (and checked) as it
     # configured the host: the engine must know them before the first window exists.
     schemes = tuple(host.protocol_handlers.handlers)

@@ -20,9 +20,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final, final
 
-import platformdirs
-
 from oro_framework.gui.gtk.toolkit import repository
+from oro_framework.host.private_files import state_root, write_private
 
 __all__ = ["FIRST_PAINT_SECONDS", "SOFTWARE_PATH_MARK", "Healer", "software_path_reason"]
 
@@ -37,7 +36,7 @@ RELOADS_PER_MINUTE: Final = 3
 RENDER_NODES: Final = "/dev/dri"
 """Where the kernel lists DRM render nodes (``renderD128``), one per GPU that can render."""
 
-SOFTWARE_PATH_MARK: Final = Path(platformdirs.user_state_dir("oro-framework")) / "webkit-software"
+SOFTWARE_PATH_MARK: Final = state_root() / "webkit-software"
 """Present when an earlier run found the GPU path painting nothing; holds why. State, not cache:
 it is what this machine taught a run, kept for the next (and a test's runs keep their own)."""
 
@@ -161,8 +160,7 @@ class Healer:
         self.software = True
         with_marker = f"{reason} ({time.strftime('%Y-%m-%d %H:%M:%S')})"
         try:
-            SOFTWARE_PATH_MARK.parent.mkdir(parents=True, exist_ok=True)
-            SOFTWARE_PATH_MARK.write_text(with_marker + "\n", encoding="utf-8")
+            write_private(SOFTWARE_PATH_MARK, (with_marker + "\n").encode("utf-8"))
         except OSError as error:
             logger.warning("could not remember the software path: %s", error)
         self.configure(view.get_settings())

@@ -7,7 +7,10 @@ question to the user is a native dialog over the asking window.
   (``WebKitGeolocationPermissionRequest``) and a notification request
   (``WebKitNotificationPermissionRequest``) are mapped to the broker's kinds as the Oro Runtime
   maps them (``src/runtime/window/linux.cc``) and answered when the broker has decided; the
-  request is held meanwhile (WebKit waits for it). Every other request (website data access,
+  request is held meanwhile (WebKit waits for it). WebKit does not say which frame asked: the
+  broker hears the page's origin and the origins of the page's frames of other origins
+  (:mod:`.frames`), and grants only what it would grant each of them, a frame of another
+  origin being denied unless the app grants it. Every other request (website data access,
   device info, media key systems, pointer lock, the clipboard...) is denied at once: nothing
   in oro's config or prompt speaks for it.
 - ``query-permission-state``: ``navigator.permissions.query()`` answers the broker's state for
@@ -26,6 +29,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, Final
 
+from oro_framework.gui.gtk.frames import foreign_origins, watch_frames
 from oro_framework.gui.gtk.toolkit import repository
 from oro_framework.host.origins import origin_of
 from oro_framework.host.permission_broker import PermissionAnswer
@@ -75,6 +79,7 @@ def watch_permissions(view: Any, index: int, listener: GuiListener) -> None:
     """Send window ``index``'s permission requests and permission queries to ``listener``
     (the window manager, which asks the broker)."""
     enable_media(view.get_settings())
+    frames = watch_frames(view)
 
     def requested(_view: Any, request: Any) -> bool:
         kinds = kinds_of(request)
@@ -97,7 +102,11 @@ def watch_permissions(view: Any, index: int, listener: GuiListener) -> None:
                 logger.info("window %d: denied %s (%s)", index, name, ", ".join(kinds))
                 request.deny()
 
-        listener.gui_permission_requested(index, kinds, _page_origin(view), answer)
+        # WebKit says not which frame asked: the page's, or any frame of another origin in it
+        # (frames.py). The broker grants only what it would grant each of them.
+        page = _page_origin(view)
+        others = foreign_origins(frames, page)
+        listener.gui_permission_requested(index, kinds, page, answer, page=page, frames=others)
         return True
 
     def queried(_view: Any, query: Any) -> bool:
@@ -111,7 +120,9 @@ def watch_permissions(view: Any, index: int, listener: GuiListener) -> None:
         def answer(state: str) -> None:
             held.finish(getattr(webkit.PermissionState, _STATES.get(state, "PROMPT")))
 
-        listener.gui_permission_state(index, query.get_name(), page or _page_origin(view), answer)
+        # The query's origin is the asking frame's own; the page's is the one it is embedded in.
+        top = _page_origin(view)
+        listener.gui_permission_state(index, query.get_name(), page or top, answer, page=top)
         return True
 
     view.connect("permission-request", requested)

@@ -39,6 +39,7 @@ from typing import Any, Final
 
 from oro_framework.gui.qt.enums import import_backend
 from oro_framework.gui.qt.window import add_page_script
+from oro_framework.host.origins import origin_of
 from oro_framework.host.permission_broker import PermissionAnswer
 from oro_framework.host.windows.engine import GuiListener
 
@@ -264,7 +265,11 @@ def _permission_asker(page: Any, index: int, listener: GuiListener) -> Callable[
         # PyQt hands the slot Qt's own object, gone when the slot returns: a copy (a handle on
         # the same request) is answered later.
         held = type(permission)(permission)
-        listener.gui_permission_requested(index, kinds, origin, _once(answer))
+        # The origin is the asking frame's (an iframe's own); the broker judges a frame of
+        # another origin than the page's as one embedded in it.
+        listener.gui_permission_requested(
+            index, kinds, origin, _once(answer), page=_page_origin(page)
+        )
 
     return asked
 
@@ -290,9 +295,15 @@ def _feature_asker(page: Any, index: int, listener: GuiListener) -> Callable[[An
             denied = policies.PermissionDeniedByUser
             _deny_capture(page, kinds, lambda: page.setFeaturePermission(origin, feature, denied))
 
-        listener.gui_permission_requested(index, kinds, origin.toString(), _once(answer))
+        listener.gui_permission_requested(
+            index, kinds, origin.toString(), _once(answer), page=_page_origin(page)
+        )
 
     return asked
+
+
+def _page_origin(page: Any) -> str:
+    return origin_of(page.url().toString())
 
 
 def _once(answer: Callable[[bool], None]) -> Callable[[bool], None]:

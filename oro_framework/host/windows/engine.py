@@ -80,20 +80,34 @@ class GuiListener(Protocol):
         kinds: tuple[str, ...],
         origin: str,
         answer: Callable[[bool], None],
+        *,
+        page: str | None = None,
+        frames: tuple[str, ...] = (),
     ) -> None:
-        """Window ``index``'s page (of ``origin``) asks the engine for ``kinds`` (``camera``,
-        ``microphone``, ``screen``, ``geolocation``, ``notifications``): the permission broker
-        decides, then ``answer(allowed)`` is called once, on the GUI thread. Called on the GUI
-        thread; returns at once (the decision may wait for the user)."""
+        """A frame of ``origin`` in window ``index``'s page asks the engine for ``kinds``
+        (``camera``, ``microphone``, ``screen``, ``geolocation``, ``notifications``): the
+        permission broker decides, then ``answer(allowed)`` is called once, on the GUI thread.
+        ``page`` is the origin of the window's page (``None``: ``origin``'s); a frame of another
+        origin is judged as one embedded in it. ``frames`` are origins of other frames in the
+        page, any of which may be the one asking (an engine that cannot tell): granted only
+        what each would be granted. Called on the GUI thread; returns at once (the decision
+        may wait for the user)."""
         ...
 
     def gui_permission_state(
-        self, index: int, name: str, origin: str, answer: Callable[[str], None]
+        self,
+        index: int,
+        name: str,
+        origin: str,
+        answer: Callable[[str], None],
+        *,
+        page: str | None = None,
     ) -> None:
-        """``navigator.permissions.query({name})`` in window ``index``'s page (of ``origin``):
-        ``answer`` is called once, on the GUI thread, with the permission broker's ``granted``,
-        ``denied`` or ``prompt``, decided without asking anyone (a name that is not one of the
-        broker's kinds: ``prompt``). Called on the GUI thread; returns at once."""
+        """``navigator.permissions.query({name})`` in a frame of ``origin`` in window
+        ``index``'s page (of ``page``, ``None``: ``origin``'s): ``answer`` is called once, on
+        the GUI thread, with the permission broker's ``granted``, ``denied`` or ``prompt``,
+        decided without asking anyone (a name that is not one of the broker's kinds:
+        ``prompt``). Called on the GUI thread; returns at once."""
         ...
 
 

@@ -51,7 +51,9 @@ from oro_framework.host.windows.engine import Engine, GuiDispatcher
 from oro_framework.host.windows.headless import HEADLESS, NO_GUI, HeadlessEngine
 from oro_framework.host.windows.held import GuiHeld
 from oro_framework.host.windows.model import (
+    CRASH_EVENT,
     DEFAULT_SIZE,
+    LAUNCH_EVENT,
     MAIN_WINDOW,
     MAX_WINDOWS,
     TRANSITIONS,
@@ -256,7 +258,7 @@ class WindowManager:
                 listener(window, launch_url)
             if creator is not None:
                 detail = {"index": window.index, "url": launch_url}
-                self._host.emit("windowlaunch", detail, window=creator)
+                self._host.emit(LAUNCH_EVENT, detail, window=creator)
         return launch_url
 
     def _configured_title(self) -> str:
@@ -903,33 +905,43 @@ class WindowManager:
         kinds: tuple[str, ...],
         origin: str,
         answer: Callable[[bool], None],
+        *,
+        page: str | None = None,
+        frames: tuple[str, ...] = (),
     ) -> None:
         # The decision may wait for the user's answer to a prompt, which needs the GUI thread.
         self._to_loop_waiting(
             f"oro-window-{index}-permission",
             self._permission_requested_by_page,
-            *(index, kinds, origin, answer),
+            *(index, kinds, origin, answer, page, frames),
         )
 
     def gui_permission_state(
-        self, index: int, name: str, origin: str, answer: Callable[[str], None]
+        self,
+        index: int,
+        name: str,
+        origin: str,
+        answer: Callable[[str], None],
+        *,
+        page: str | None = None,
     ) -> None:
         # The app's hook is called on the loop, as for a request; nobody is asked, so the
         # answer comes soon, and the engine holds the page's query meanwhile.
         self._to_loop_waiting(
             f"oro-window-{index}-permission-state",
             self._permission_state_for_page,
-            *(index, name, origin, answer),
+            *(index, name, origin, answer, page),
         )
 
     async def _permission_state_for_page(
-        self, index: int, name: str, origin: str, answer: Callable[[str], None]
+        self, index: int, name: str, origin: str, answer: Callable[[str], None], page: str | None
     ) -> None:
         state = "prompt"
         try:
             kind = QUERY_NAMES.get(name, name)
             if kind in PERMISSION_KINDS:
-                state = self._host.permission_broker.state(kind, origin, index).state
+                broker = self._host.permission_broker
+                state = (await broker.state(kind, origin, index, embedder=page)).state
         except Exception:
             logger.exception("window %d: no permission state for %s of %s", index, name, origin)
         finally:
@@ -941,13 +953,15 @@ class WindowManager:
         kinds: tuple[str, ...],
         origin: str,
         answer: Callable[[bool], None],
+        page: str | None = None,
+        frames: tuple[str, ...] = (),
     ) -> None:
-        """The engine asks for window ``index``'s page: the broker decides, and the engine
-        hears it on the GUI thread. Anything that goes wrong denies."""
+        """The engine asks for a frame of window ``index``'s page: the broker decides, and the
+        engine hears it on the GUI thread. Anything that goes wrong denies."""
         allowed = False
         try:
             broker = self._host.permission_broker
-            allowed = await broker.decide(broker.request(kinds, origin, index))
+            allowed = await broker.decide_in_page(kinds, origin, index, page=page, frames=frames)
         except Exception:
             logger.exception("window %d: denied %s to %s", index, kinds, origin)
         finally:
@@ -1003,7 +1017,7 @@ class WindowManager:
         # The page is gone: it reports ready again once its reload ran.
         window.is_ready = False
         detail = {"index": index, "reason": reason, "reloaded": reloaded}
-        self._host.emit("windowcrash", detail)
+        self._host.emit(CRASH_EVENT, detail)
 
     def to_loop(self, function: Callable[..., None], *args: Any) -> None:
         """Run ``function(*args)`` on the loop from a GUI callback (a menu item chosen, a dialog

@@ -9,8 +9,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final, final
 
-from oro_framework.host.lifecycle import PAGE_EVENTS
-
 MAIN_WINDOW: Final = 0
 """Index of the window ``oro run`` opens. Closing it stops the app only when it is the last
 open window, as for any other window."""
@@ -101,6 +99,18 @@ WINDOW_EVENTS: Final[Mapping[WindowStatus, str]] = {
 }
 """The page event every page gets when a window reaches a status, with detail
 ``{index, status, window}`` (``window``: the descriptor)."""
+
+LAUNCH_EVENT: Final = "windowlaunch"
+"""The page event the creator of a window without native windows (headless) gets with the new
+window's launch URL, ``{index, url}``."""
+
+CRASH_EVENT: Final = "windowcrash"
+"""The page event every page gets when a window's web process ended, ``{index, reason,
+reloaded}``."""
+
+ORO_WINDOW_EVENTS: Final = ("windowresize", "windowfocus", "windowblur")
+"""Oro's runtime's window events, which Oro's pages listen for (oro:bootstrap subscribes them
+from the start): this host sends none yet, and no page may send them for it."""
 
 
 @final
@@ -295,21 +305,3 @@ class Window:
             "alwaysOnTop": self.always_on_top,
             "backgroundColor": self.background_color.to_json(),
         }
-
-
-HOST_EVENTS: Final = frozenset(
-    {
-        "open",
-        "error",
-        "message",
-        # window.send's 'message' (a MessageEvent in the target page), carrying the sender's
-        # window as the host proved it: a page sending it itself would name any sender.
-        "windowmessage",
-        "windowlaunch",
-        "windowcrash",
-        "hotkeybindings",
-        *PAGE_EVENTS.values(),
-        *WINDOW_EVENTS.values(),
-    }
-)
-"""Event names only the host sends: a page must not make another believe the app stops."""

@@ -215,6 +215,7 @@ def run_app(
     }
     if data_dir is not None:
         extra["XDG_DATA_HOME"] = str(data_dir)
+        extra["XDG_STATE_HOME"] = str(data_dir / "state")
     process = OroProcess(
         "run", "--webview", engine, str(app_dir), environ=headless_environ(extra), timeout=120
     )

@@ -32,7 +32,8 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 def state_file(data_dir: Path) -> Path:
-    return data_dir / BUNDLE / "window-state.json"
+    # The host's state folder (issue 71: the data folder is the pages').
+    return data_dir / "state" / "oro-framework" / "apps" / BUNDLE / "window-state.json"
 
 
 def geometry(app: DesktopApp, window: str) -> Rect:
@@ -67,6 +68,7 @@ def write_state(data_dir: Path, windows: dict[str, Any], **options: Any) -> str:
     path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps({"version": 1, "windows": windows}, **options)
     path.write_text(text)
+    path.chmod(0o600)  # as the host writes it: it reads back nothing others could have written
     return text
 
 

@@ -190,7 +190,10 @@ async def test_records_and_storage_survive_a_restart_of_the_host(tmp_path: Path)
         client = MemoryClient(first)
         identifier = (await registered(client))["id"]
         await ok(client, "serviceWorker.storage.set", id=identifier, key="k", value="kept")
-    assert (data / FILE_NAME).is_file()
+        state = first.paths.state
+    # The host's state folder, which no page reaches (issue 71), not the pages' data folder.
+    assert (state / FILE_NAME).is_file()
+    assert not (data / FILE_NAME).exists()
 
     async with kept_host(app, data) as second:
         client = MemoryClient(second)

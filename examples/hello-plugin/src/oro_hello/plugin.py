@@ -22,6 +22,7 @@ if TYPE_CHECKING:
         ConfigRegistry,
         Host,
         JSModuleTable,
+        PageEventTable,
         PermissionRegistry,
         RouteTable,
         ServiceRegistry,
@@ -74,6 +75,14 @@ def oro_register_services(services: ServiceRegistry, host: Host) -> None:
         doc="Sends the hello.heartbeat event to every window.",
         stop_on_pause=True,
     )
+
+
+@hookimpl
+def oro_register_page_events(events: PageEventTable) -> None:
+    from oro_hello.service import HEARTBEAT_EVENT
+
+    # Only this plugin sends it: no page may send it to another window's page (window.send).
+    events.add(HEARTBEAT_EVENT)
 
 
 @hookimpl

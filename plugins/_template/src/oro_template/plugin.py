@@ -2,7 +2,8 @@
 
 The host finds this module through the plugin's entry point and calls the functions below by
 name, in phases: permissions, config keys, ``oro_configure`` (once the config is loaded), routes,
-JS modules, services; ``oro_unconfigure`` when the host closes. Each hands the host what the
+JS modules, services, the page events the plugin sends; ``oro_unconfigure`` when the host
+closes. Each hands the host what the
 plugin declares elsewhere: the permission in ``permissions.py``, the route group it guards in
 ``routes.py``, the settings dataclass in ``settings.py``, the state in ``state.py``, the ES
 modules in ``js/`` (named by the ``@module``/``@alias`` headers of their ``.d.ts`` files).
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
         ConfigRegistry,
         Host,
         JSModuleTable,
+        PageEventTable,
         PermissionRegistry,
         RouteTable,
         ServiceRegistry,
@@ -75,6 +77,15 @@ def oro_register_services(services: ServiceRegistry, host: Host) -> None:
         doc="Sends an event to every window now and then; stopped while the app is paused.",
         stop_on_pause=True,
     )
+
+
+@hookimpl
+def oro_register_page_events(events: PageEventTable) -> None:
+    from oro_template.service import TICK_EVENT
+
+    # Every event name the plugin emits, from the constant it emits it by: window.send refuses
+    # them, so no page makes another window's page believe this plugin said something.
+    events.add(TICK_EVENT)
 
 
 @hookimpl

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
         Host,
         JSModuleTable,
         MountTable,
+        PageEventTable,
         PermissionRegistry,
         RouteTable,
         ServiceRegistry,
@@ -64,6 +65,13 @@ def oro_register_routes(routes: RouteTable) -> None:
     from oro_ai.routes import ROUTES
 
     routes.add_group(ROUTES)
+
+
+@hookimpl
+def oro_register_page_events(events: PageEventTable) -> None:
+    from oro_ai.model_status import MODEL_STATE_EVENT
+
+    events.add(MODEL_STATE_EVENT)
 
 
 @hookimpl

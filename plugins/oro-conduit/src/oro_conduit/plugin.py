@@ -18,6 +18,7 @@ if TYPE_CHECKING:
         ConfigRegistry,
         Host,
         JSModuleTable,
+        PageEventTable,
         PermissionRegistry,
         RouteTable,
         ServiceRegistry,
@@ -72,6 +73,13 @@ def oro_register_services(services: ServiceRegistry, host: Host) -> None:
         doc="The Conduit WebSocket server on 127.0.0.1 (oro-conduit).",
         stop_on_pause=True,
     )
+
+
+@hookimpl
+def oro_register_page_events(events: PageEventTable) -> None:
+    from oro_conduit.server import FALLBACK_EVENT
+
+    events.add(FALLBACK_EVENT)
 
 
 @hookimpl

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
         Host,
         JSModuleTable,
         LifecycleEvent,
+        PageEventTable,
         PermissionRegistry,
         RouteTable,
         ServiceRegistry,
@@ -82,6 +83,17 @@ def oro_register_js_modules(modules: JSModuleTable, host: Host) -> None:
     modules.add_directory(
         JS_DIRECTORY, preload=("oro:geolocation", "oro:network-status", *globals_)
     )
+
+
+@hookimpl
+def oro_register_page_events(events: PageEventTable) -> None:
+    from oro_desktop.geolocation import EVENT as GEOLOCATION_EVENT
+    from oro_desktop.menus import EVENTS as MENU_EVENTS
+    from oro_desktop.network_status import OFFLINE_EVENT, ONLINE_EVENT
+    from oro_desktop.notifications import EVENTS as NOTIFICATION_EVENTS
+
+    # online/offline set navigator.onLine, a position answers navigator.geolocation.
+    events.add(ONLINE_EVENT, OFFLINE_EVENT, GEOLOCATION_EVENT, *MENU_EVENTS, *NOTIFICATION_EVENTS)
 
 
 @hookimpl

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
         ConfigRegistry,
         Host,
         JSModuleTable,
+        PageEventTable,
         PermissionRegistry,
         RouteTable,
         ServiceRegistry,
@@ -58,6 +59,13 @@ def oro_register_js_modules(modules: JSModuleTable) -> None:
     # Oro's own subpaths (oro:fs/dir...) live in js/fs/: each file's URL (/oro/fs/<sub>.js) is
     # also where oro:fs's relative imports look, so the internals live in js/fs/internal/.
     modules.add_directory(JS_DIRECTORY)
+
+
+@hookimpl
+def oro_register_page_events(events: PageEventTable) -> None:
+    from oro_fs.watch import EVENT_NAME
+
+    events.add(EVENT_NAME)
 
 
 @hookimpl

@@ -48,10 +48,27 @@ from oro_process.errors import backend_not_running, no_backend, spawn_error
 from oro_process.settings import BackendSettings
 from oro_process.state import ChildProcesses
 
-__all__ = ["BACKEND", "BackendProcess", "Command"]
+__all__ = ["BACKEND", "EVENTS", "BackendProcess", "Command"]
 
 logger = logging.getLogger("oro_process.backend")
 
+DATA_EVENT: Final = "backend:data"
+ERROR_EVENT: Final = "backend:error"
+EXIT_EVENT: Final = "backend:exit"
+ORO_ERROR_EVENT: Final = "process-error"
+ORO_EXIT_EVENT: Final = "backend-exit"
+ORO_PROCESS_EXIT_EVENT: Final = "process-exit"
+"""Oro's event for the backend's ``ipc://process.exit`` line."""
+EVENTS: Final = (
+    DATA_EVENT,
+    ERROR_EVENT,
+    EXIT_EVENT,
+    ORO_ERROR_EVENT,
+    ORO_EXIT_EVENT,
+    ORO_PROCESS_EXIT_EVENT,
+)
+"""The page events the backend's output and exit become (the module's docstring); the events
+its ``ipc://send`` lines name are the app's own."""
 SHELL: Final = "/bin/sh"
 CHILD_ID: Final = "backend"
 _CHUNK: Final = 64 * 1024
@@ -319,9 +336,9 @@ class BackendProcess:
             except KeyError:
                 code = 128
         self.host.events.emit(
-            "backend:exit", {"pid": child.pid, "code": status.code, "signal": status.signal}
+            EXIT_EVENT, {"pid": child.pid, "code": status.code, "signal": status.signal}
         )
-        self.host.events.emit("backend-exit", code)
+        self.host.events.emit(ORO_EXIT_EVENT, code)
 
     async def _pump(self, child: Child, fd: int, ended: anyio.Event) -> None:
         """Lines of output ``fd`` as events, the last one also without a newline."""
@@ -352,10 +369,10 @@ class BackendProcess:
     async def _line(self, fd: int, text: str) -> None:
         text = text.removesuffix("\r")
         if fd == 2:
-            await self._emit("backend:error", text)
-            self.host.events.emit("process-error", text)
+            await self._emit(ERROR_EVENT, text)
+            self.host.events.emit(ORO_ERROR_EVENT, text)
         elif not (text.startswith("ipc://") and await self._message(text)):
-            await self._emit("backend:data", text)
+            await self._emit(DATA_EVENT, text)
 
     async def _message(self, text: str) -> bool:
         """One of Oro's IPC messages from the backend; whether it was one this host knows."""
@@ -376,7 +393,7 @@ class BackendProcess:
             logger.log(level, "backend: %s", value or "")
             return True
         if name == "process.exit":
-            await self._emit("process-exit", _detail(value))
+            await self._emit(ORO_PROCESS_EXIT_EVENT, _detail(value))
             return True
         return False
 

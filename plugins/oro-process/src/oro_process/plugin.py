@@ -17,6 +17,7 @@ if TYPE_CHECKING:
         ConfigRegistry,
         Host,
         JSModuleTable,
+        PageEventTable,
         PermissionRegistry,
         RouteTable,
         ServiceRegistry,
@@ -63,6 +64,13 @@ def oro_register_routes(routes: RouteTable) -> None:
 @hookimpl
 def oro_register_js_modules(modules: JSModuleTable) -> None:
     modules.add_directory(JS_DIRECTORY)
+
+
+@hookimpl
+def oro_register_page_events(events: PageEventTable) -> None:
+    from oro_process.backend import EVENTS
+
+    events.add(*EVENTS)
 
 
 @hookimpl

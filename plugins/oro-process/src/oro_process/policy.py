@@ -26,12 +26,13 @@ from oro_framework import (
     InvalidArgumentError,
     Sandbox,
     SandboxRoot,
+    is_private_path,
 )
 from oro_process.errors import not_allowed
 from oro_process.settings import ProcessSettings
 from oro_process.trampolines import is_trampoline
 
-__all__ = ["SHELLS", "Policy", "Program", "parse_env"]
+__all__ = ["SHELLS", "Policy", "Program", "check_private_args", "parse_env"]
 
 SHELLS: Final = ("sh", "/bin/sh")
 """The rules that allow ``shell: true`` (which runs ``<that program> -c <command line>``)."""
@@ -229,6 +230,19 @@ class Policy:
                 f"cwd {shown!r} is outside the app's directories and [process] cwd_roots"
             )
         return target.absolute
+
+
+def check_private_args(args: Sequence[str], cwd: str) -> None:
+    """Refuse an argument that names a file of the host's own state (the cwd is checked by the
+    sandbox): ``path`` or ``--option=path``, relative to ``cwd``. A shell or another
+    trampoline can still build such a path itself; the app allowed it to run anything.
+
+    :raises SecurityError: ``ERR_PROCESS_NOT_ALLOWED``, naming the argument.
+    """
+    for argument in args:
+        for candidate in {argument, argument.partition("=")[2]}:
+            if candidate and is_private_path(os.path.join(cwd, candidate)):
+                raise not_allowed(f"argument {argument!r} names a file of the host's own state")
 
 
 def _text(name: str, value: Any, parameter: str) -> str:

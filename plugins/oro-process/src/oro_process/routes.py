@@ -27,7 +27,7 @@ from oro_framework import (
 from oro_process.children import Child
 from oro_process.errors import InvalidStateError, stdin_closed
 from oro_process.permissions import CHILD_PROCESS
-from oro_process.policy import parse_env
+from oro_process.policy import check_private_args, parse_env
 from oro_process.signals import parse_signal
 from oro_process.state import STATE, ChildProcesses
 
@@ -113,6 +113,7 @@ def _start(request: Request) -> Child:
     env = policy.environment(parse_env(params.get("env")), request.host.environ)
     grants = request.host.file_grants.of(window)
     cwd = policy.cwd(params.get_str("cwd"), request.host.paths, grants)
+    check_private_args(argv, cwd)
     return children.start(
         window,
         child_id,

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any, Final, final
 
-from oro_framework import ConfigError, Host, StashKey
+from oro_framework import ConfigError, Host, StashKey, adopt_private
 from oro_sw.settings import SCRIPTS_KEY, ConfiguredWorker, SwSettings, workers_of
 from oro_sw.store import Store
 
 __all__ = ["FILE_NAME", "STATE", "SwState"]
 
+logger = logging.getLogger("oro_sw")
+
 FILE_NAME: Final = "service-workers.json"
-"""The store's file in the app's data directory."""
+"""The store's file in the app's state folder (in its data folder before)."""
 
 
 @final
@@ -38,7 +41,12 @@ class SwState:
                 key=key or SCRIPTS_KEY,
                 source=host.config.source(key or SCRIPTS_KEY),
             ) from None
-        return cls(settings, Store.load(host.paths.data / FILE_NAME), workers)
+        path = host.paths.state / FILE_NAME
+        try:
+            adopt_private(host.paths.data / FILE_NAME, path)
+        except OSError as error:
+            logger.warning("oro-sw: %s stays where it was: %s", host.paths.data / FILE_NAME, error)
+        return cls(settings, Store.load(path), workers)
 
     def diagnostics(self) -> dict[str, Any]:
         """What ``diagnostics.query`` shows under this plugin's name."""

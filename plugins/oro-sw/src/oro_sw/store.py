@@ -1,5 +1,6 @@
 """The host's record of Service Worker registrations and their key/value storage, kept in one
-JSON file in the app's data directory.
+JSON file in the app's state folder (the host's, which no page reaches: older versions kept it in
+the data folder, from where it moves once).
 
 The engine owns the workers; the record holds what pages reported about them (script, scope,
 state) under an id derived from the scope URL, and the storage each registration's worker and
@@ -11,14 +12,13 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Final, final
 
 import anyio
 
-from oro_framework import NotFoundError, OutOfRangeError
+from oro_framework import NotFoundError, OutOfRangeError, load_private_json, write_private
 
 __all__ = ["MAX_KEY_LENGTH", "MAX_VALUE_BYTES", "STATES", "Record", "Store"]
 
@@ -40,6 +40,9 @@ STATES: Final = frozenset(
 """What ``serviceWorker.updateState`` accepts: the engine's worker states plus Oro's own
 ``registering``/``registered`` and ``error`` (the engine refused the script)."""
 
+MAX_FILE_BYTES: Final = 256 * 1024 * 1024
+"""A larger record is not read back (it was not written by oro-sw, or pages kept more there
+than a start should parse)."""
 MAX_KEY_LENGTH: Final = 1024
 MAX_VALUE_BYTES: Final = 1024 * 1024
 """A storage value larger than this is refused: the whole record is rewritten on every change."""
@@ -77,16 +80,16 @@ class Store:
         """The store saved at ``path``; an empty one when there is none or it is unreadable
         (logged: a damaged file must not keep the app from starting)."""
         store = cls(path)
+        saved = load_private_json(path, limit=MAX_FILE_BYTES, what="not a service worker record")
+        if saved is None:
+            return store
         try:
-            saved = json.loads(path.read_text("utf-8"))
             store.records = {key: Record(**value) for key, value in saved["registrations"].items()}
             store.storage = {
                 key: {str(name): str(value) for name, value in values.items()}
                 for key, values in saved["storage"].items()
             }
-        except FileNotFoundError:
-            pass
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        except (ValueError, KeyError, TypeError, AttributeError):
             logger.exception("service worker records in %s are unreadable; starting empty", path)
             store.records, store.storage = {}, {}
         return store
@@ -126,7 +129,4 @@ class Store:
 
 
 def _write(path: Path, snapshot: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(json.dumps(snapshot, ensure_ascii=False), "utf-8")
-    os.replace(temporary, path)
+    write_private(path, json.dumps(snapshot, ensure_ascii=False).encode("utf-8", "surrogatepass"))

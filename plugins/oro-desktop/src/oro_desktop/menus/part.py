@@ -17,11 +17,12 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final, Literal, Protocol, TypeVar, final
+from typing import Any, Literal, Protocol, TypeVar, final
 
 import anyio
 import anyio.lowlevel
 
+from oro_desktop.menus import MENU_ITEM_SELECTED, TRAY_CLICK
 from oro_desktop.menus.common import Click, Select, Tray
 from oro_desktop.menus.text import Entry, Item, Menu, count_entries, parse_items, parse_menus
 from oro_desktop.part import Spawn, gui_toolkit, require_gui, say_headless
@@ -39,8 +40,6 @@ __all__ = ["MENU_ITEM_SELECTED", "TRAY_CLICK", "Menus"]
 
 logger = logging.getLogger("oro_desktop.menus")
 
-MENU_ITEM_SELECTED: Final = "menuItemSelected"
-TRAY_CLICK: Final = "trayclick"
 MenuType = Literal["system", "context", "tray"]
 T = TypeVar("T")
 

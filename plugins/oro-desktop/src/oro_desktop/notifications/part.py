@@ -25,6 +25,7 @@ from typing import Any, Final, final
 
 import anyio
 
+from oro_desktop.notifications import CLOSE_EVENT, PRESENTED_EVENT, RESPONSE_EVENT
 from oro_desktop.notifications.bus import (
     CONNECT_TIMEOUT,
     ActionInvoked,
@@ -45,9 +46,6 @@ __all__ = [
     "Notifications",
 ]
 
-PRESENTED_EVENT: Final = "notificationpresented"
-RESPONSE_EVENT: Final = "notificationresponse"
-CLOSE_EVENT: Final = "notificationclose"
 RATE_LIMITED: Final = "ERR_RATE_LIMITED"
 
 _REASONS: Final = {1: "expired", 2: "dismissed", 3: "closed"}

@@ -1,8 +1,9 @@
 """The window state part of oro-desktop: each window's size, position and maximized state,
 remembered across runs (``[window] remember_state``, default on).
 
-The state lives in ``window-state.json`` in the app's data directory, keyed by window index
-(``"main"`` for window 0, ``"1"``, ``"2"``... for the others)::
+The state lives in ``window-state.json`` in the app's state folder (the host's, out of every
+page's reach; older versions kept it in the data folder, from where it moves once), keyed by
+window index (``"main"`` for window 0, ``"1"``, ``"2"``... for the others)::
 
     {"version": 1, "windows": {"main": {"x": 100, "y": 120, "width": 800, "height": 600,
                                         "maximized": false}}}
@@ -24,8 +25,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
-import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import asdict
@@ -38,7 +37,7 @@ import anyio.lowlevel
 from oro_desktop.part import Spawn, gui_toolkit
 from oro_desktop.settings import WindowStateSettings
 from oro_desktop.window_state.geometry import Geometry
-from oro_framework import Host, IPCError, Window
+from oro_framework import Host, IPCError, Window, adopt_private, read_private, write_private
 
 __all__ = ["FILE_NAME", "Geometry", "WindowStates", "parse_state", "window_key"]
 
@@ -46,6 +45,8 @@ logger = logging.getLogger("oro_desktop.window_state")
 
 FILE_NAME: Final = "window-state.json"
 VERSION: Final = 1
+MAX_FILE_BYTES: Final = 1024 * 1024
+"""A larger file is no window state oro-desktop wrote (some thousand windows)."""
 RECORD_SECONDS: Final = 2.0
 """How long the app, stopping, waits for the windows' geometry before it saves."""
 
@@ -59,7 +60,7 @@ def parse_state(text: str, source: Path) -> dict[str, Geometry]:
     (the windows then open where the app places them)."""
     try:
         data = json.loads(text)
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:
         logger.warning("oro-desktop: ignoring %s, not JSON: %s", source, error)
         return {}
     windows = data.get("windows") if isinstance(data, dict) else None
@@ -84,7 +85,8 @@ class WindowStates:
         self._host = host
         self._settings = settings
         self._spawn = spawn
-        self.path = host.paths.data / FILE_NAME
+        self.path = host.paths.state / FILE_NAME
+        self._legacy = host.paths.data / FILE_NAME
         # Written by the event filters on the GUI thread, read on the loop.
         self._lock = threading.Lock()
         self._records: dict[str, Geometry] = {}
@@ -171,13 +173,13 @@ class WindowStates:
 
     def _read(self) -> dict[str, Geometry]:
         try:
-            text = self.path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return {}
+            adopt_private(self._legacy, self.path)
+            data = read_private(self.path, limit=MAX_FILE_BYTES, what="not a window state")
+            text = "" if data is None else data.decode("utf-8")
         except (OSError, UnicodeDecodeError) as error:
             logger.warning("oro-desktop: ignoring %s: %s", self.path, error)
             return {}
-        return parse_state(text, self.path)
+        return parse_state(text, self.path) if text else {}
 
     def _update(self, index: int, geometry: Geometry) -> None:
         """A window moved, resized or changed state; on the GUI thread."""
@@ -216,17 +218,4 @@ def _engine(host: Host) -> WindowStateEngine:
 
 
 def _write_atomically(path: Path, data: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            json.dump(data, file, indent=2)
-            file.write("\n")
-            file.flush()
-            # On disk before the rename, so that a crash leaves the old file or the new one.
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    write_private(path, (json.dumps(data, indent=2) + "\n").encode("utf-8"))
