@@ -6,8 +6,8 @@ host state attacked through the pages' own routes, in a real ``oro run --headles
 * ``store writer follows a link`` — the page plants ``data:.permissions.json.<pid>`` links to
   ``resources:index.html`` for the next 300 pids, then the user runs ``oro config permissions
   --reset``: is ``index.html`` still the app's?
-* ``store grown 60 MiB: peak RSS`` — the page appends 60 MiB to ``data:permissions.json`` and
-  asks ``permissions.query``: the host's peak RSS.
+* ``store grown 60 MiB: peak RSS`` — the page appends 60 MiB of made-up sites to
+  ``data:permissions.json`` and asks ``permissions.query``: the host's peak RSS.
 * ``store nested 200,000 deep`` — the same with 200,000 ``[``: a 500?
 * ``/dev/fd/0, sandbox off`` — ``fs.readFile`` of ``/dev/fd/0``, ``/dev/stdin`` and
   ``/proc/self/fd/0`` in a ``FS_SANDBOX=0`` app: how many answered.
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -66,7 +67,8 @@ ROWS: Final = [
 
 
 def write(page: Page, path: str, data: bytes, *, append: bool = False) -> httpx.Response:
-    params = {"path": path, **({"flags": "a"} if append else {})}
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC)
+    params = {"path": path, "flags": str(flags)}
     return page.call("fs.writeFile", params, body=data)
 
 
@@ -117,10 +119,15 @@ def probe_grown_store(settings: Settings) -> dict[str, Outcome]:
     outcomes: dict[str, Outcome] = {}
     with host(settings.tree, settings.workdir) as probed:
         page = probed.page()
-        write(page, "data:permissions.json", json.dumps(GRANT).encode())
-        chunk = b" " * (4 * MIB)
-        for _ in range(15):
-            write(page, "data:permissions.json", chunk, append=True)
+        # Sites the page made up, each an object for the parser to build: 60 MiB of them.
+        write(page, "data:permissions.json", json.dumps(GRANT).encode()[:-1])
+        entry = ', "s%d": {"camera": "denied"}'
+        per_chunk = 4 * MIB // len(entry % 10_000_000)
+        for chunk in range(15):
+            first = chunk * per_chunk
+            sites = "".join(entry % site for site in range(first, first + per_chunk))
+            write(page, "data:permissions.json", sites.encode(), append=True)
+        write(page, "data:permissions.json", b"}", append=True)
         with contextlib.suppress(httpx.HTTPError):
             camera_state(page)
         probed.watchdog.sample()

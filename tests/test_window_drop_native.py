@@ -288,6 +288,53 @@ def test_a_dropped_path_is_no_grant_to_a_worker_or_a_page_without_its_credential
     assert not any(str(answer).startswith("read:") for answer in answers.values()), answers
 
 
+NAMING: Final = """(async () => {
+  // Window 1's page names window 0 every way it can: the parameters and the header, on a
+  // call that carries window 1's own credential (oro:ipc adds it), and opens, stats, lists.
+  const { request } = await import('oro:ipc')
+  const path = %(path)s
+  const as0 = { index: 0, targetWindowIndex: 0, window: 0, sourceWindowIndex: 0 }
+  const headers = { 'x-ipc-window-index': '0' }
+  const answer = (promise) => promise.then(
+    (data) => 'read: ' + JSON.stringify(data).slice(0, 40), (error) => error.code || error.name)
+  globalThis.namingBack = JSON.stringify(await Promise.all([
+    answer(request('fs.readFile', { path, encoding: 'utf8', ...as0 }, { headers })),
+    answer(request('fs.stat', { path, ...as0 }, { headers })),
+    answer(request('fs.open', { id: 'naming', path, flags: 0, ...as0 }, { headers })),
+    answer(request('fs.readdir', { path: %(folder)s, ...as0 }, { headers }))
+  ]))
+})(); 'started'"""
+
+
+def test_a_drop_on_window_0_is_no_grant_to_window_1_naming_window_0(
+    display, engine, running, tmp_path
+):
+    _oro, bridge = running
+    folder = tmp_path / "dropped folder"
+    folder.mkdir()
+    note = folder / "note.txt"
+    note.write_text("dropped", encoding="utf-8")
+    listing = uri_list(tmp_path, folder)
+    assert drag(display, bridge, ["--uri-list", str(listing)]) == "finished"
+    until(lambda: seen(bridge)["platform"], "platformdrop in window 0", TIMEOUT)
+    assert read_back(bridge, 0, [str(note)], (str(folder),)) == {
+        "reads": ["dropped"],
+        "lists": [["note.txt"]],
+    }
+
+    evaluate(bridge, "globalThis.namingBack = null", 1)
+    script = NAMING % {"path": json.dumps(str(note)), "folder": json.dumps(str(folder))}
+    assert evaluate(bridge, script, 1) == "started"
+    answers = json.loads(
+        until(lambda: evaluate(bridge, "globalThis.namingBack", 1), "window 1's calls", TIMEOUT)
+    )
+
+    assert all(answer in REFUSED for answer in answers), answers
+    assert seen(bridge, 1)["platform"] == []
+    # Window 0 still has its drop: nothing window 1 did took or moved it.
+    assert read_back(bridge, 0, [str(note)])["reads"] == ["dropped"]
+
+
 def test_a_directory_is_granted_with_its_tree_and_a_symlink_only_as_itself(
     display, engine, running, tmp_path
 ):

@@ -13,7 +13,7 @@ sees, and each answer is checked by what the page got.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Final
 
@@ -62,8 +62,29 @@ const media = (constraints) => navigator.mediaDevices.getUserMedia(constraints).
   (error) => error.name);
 const asked = (name, options) => request('permissions.request', { name }, options).then(
   (answer) => answer.state, (error) => error.code || error.name);
+const where = () => new Promise((resolve) => navigator.geolocation.getCurrentPosition(
+  () => resolve('granted'), (error) => resolve(error.code === 1 ? 'denied' : error.message)));
 const keep = (what, promise) => promise.then((answer) => settled.push([what, answer]));
-// A call abandoned while its prompt shows: the page aborts it, and asks again.
+// Every way the page has to ask, over and over: the engine's getUserMedia for the camera and
+// the microphone at once, then each alone (the engine asks the app about one at a time), and
+// Oro's permissions.request and the location (oro-desktop's, a route), which ask at once.
+globalThis.spam = (times) => {
+  for (let i = 0; i < times; i++) {
+    keep('both', media({ video: true, audio: true }));
+    keep('camera', media({ video: true }));
+    keep('microphone', media({ audio: true }));
+    keep('asked camera', asked('camera'));
+    keep('asked microphone', asked('microphone'));
+    keep('location', where());
+  }
+  return 'spamming';
+};
+// A call the page abandons (aborts) while its prompt shows, to ask again.
+globalThis.askAgain = () => {
+  for (let i = 0; i < 3; i++) keep('asked camera', asked('camera'));
+  keep('camera', media({ video: true }));
+  return 'asking';
+};
 globalThis.abandoned = null;
 globalThis.abandon = () => {
   const controller = new AbortController();
@@ -72,19 +93,8 @@ globalThis.abandon = () => {
   globalThis.abort = () => { controller.abort(); return 'aborted' };
   return 'asked';
 };
-globalThis.spam = (times) => {
-  for (let i = 0; i < times; i++) {
-    keep('camera', media({ video: true }));
-    keep('microphone', media({ audio: true }));
-    keep('both', media({ video: true, audio: true }));
-    keep('asked camera', asked('camera'));
-    keep('asked microphone', asked('microphone'));
-  }
-  return 'spamming';
-};
 await request('window.ready');
 </script>"""
-
 
 @pytest.fixture(scope="module", name="app")
 def app_fixture(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -149,13 +159,74 @@ def _settled(run: Run, window: int) -> list[list[str]]:
     return found
 
 
-def test_an_abandoned_call_leaves_its_prompt_the_one_the_next_call_waits_for(run, engine):
+def _answer_every_prompt(
+    run: Run, key: str, done: Callable[[], bool], known: frozenset[str] = frozenset()
+) -> dict[str, set[str]]:
+    """Answer each prompt on screen but ``known`` (answered already) with ``key`` (again while
+    it shows: the key may have gone to another prompt that took the focus) until ``done()``:
+    the prompts seen, by the title of the window each was over."""
+    over: dict[str, set[str]] = {}
+
+    def answering() -> bool:
+        for prompt in run.prompts():
+            if prompt in known:
+                continue
+            over.setdefault(run.over(prompt), set()).add(prompt)
+            x(run.display, "xdotool", "windowfocus", prompt)
+            if x(run.display, "xdotool", "getwindowfocus").strip() == prompt:
+                x(run.display, "xdotool", "key", "--clearmodifiers", key)
+        return done()
+
+    until(answering, "every call settled", 120)
+    return over
+
+
+WINDOWS: Final = (NAME, f"{NAME} 1")
+KINDS: Final = 3
+"""What the spam asks about: the camera, the microphone, the location."""
+REFUSED: Final = {"NotAllowedError", "AbortError", "denied", "ERR_TOO_MANY_CONNECTIONS"}
+"""A page's refusals: the engine's, Oro's, and a call past the page's held connections
+(``ipc.max_held_connections_per_page``) ended while it waited for the prompt."""
+
+
+def test_a_page_asking_in_loops_shows_one_prompt_per_kind_in_each_window(run):
+    times = 20
+    for window in (0, 1):
+        assert evaluate(run.bridge, f"spam({times})", window) == "spamming"
+    # The user answers once a prompt shows over each window (the pages asked all at once).
+    until(
+        lambda: {run.over(prompt) for prompt in run.prompts()} == set(WINDOWS),
+        "a prompt over each window",
+    )
+
+    over = _answer_every_prompt(
+        run, "Escape", lambda: all(len(_settled(run, w)) == 6 * times for w in (0, 1))
+    )
+
+    # At most one prompt per kind over each window, however often the page asked.
+    assert set(over) <= set(WINDOWS), over
+    assert all(1 <= len(over.get(window, ())) <= KINDS for window in WINDOWS), over
+    for window in (0, 1):
+        answers = {answer for _, answer in _settled(run, window)}
+        assert answers <= REFUSED, answers  # the user said no: nothing was granted
+
+
+def test_an_abandoned_call_leaves_its_prompt_the_one_the_next_calls_wait_for(run):
     assert evaluate(run.bridge, "abandon()", 1) == "asked"
-    prompt = until(lambda: run.prompts() and run.prompts()[0], "the prompt shows")
+    first = until(lambda: run.prompts() and run.prompts()[0], "the prompt shows")
     assert evaluate(run.bridge, "abort()", 1) == "aborted"
-    until(lambda: evaluate(run.bridge, "globalThis.abandoned", 1) != "waiting", "aborted")
-    # The page asks again, and again, as if the first call had never been.
-    assert evaluate(run.bridge, "spam(1)", 1) == "spamming"
-    # Its calls reached the host (the log names each wait) or a second prompt showed.
-    ...
-    run.answer(prompt, "alt+a")  # Allow
+    gave_up = until(
+        lambda: evaluate(run.bridge, "abandoned !== 'waiting' && abandoned", 1), "given up"
+    )
+    assert gave_up in ("ABORT_ERR", "AbortError"), gave_up
+    # The page asks for the camera again, as if it had never asked: its prompt still shows.
+    assert evaluate(run.bridge, "askAgain()", 1) == "asking"
+    run.answer(first, "alt+a")  # Allow
+
+    over = _answer_every_prompt(
+        run, "Escape", lambda: len(_settled(run, 1)) == 4, known=frozenset({first})
+    )
+
+    assert over == {}, over  # no prompt but the first
+    assert run.seen == {first}
+    assert {answer for _, answer in _settled(run, 1)} == {"granted"}, _settled(run, 1)

@@ -31,7 +31,6 @@ import json
 import logging
 import os
 import re
-import secrets
 import stat
 import threading
 from pathlib import Path
@@ -84,8 +83,10 @@ def app_state_dir(bundle_identifier: str) -> Path:
 
 
 HOST_DEVICES: Final = ("/proc", "/dev/tty")
-"""Where the host's own descriptors, memory and environment (``/proc``: ``/dev/fd``,
-``/dev/stdin`` lead there) and its terminal are files: no page's, even with the sandbox off."""
+"""Where the host's own descriptors, memory and environment are files (``/proc``, where
+``/dev/fd`` and ``/dev/stdin`` lead), and its terminal: no page's, even with the sandbox off. The
+host's environment holds keys (``ORO_<KEY>``) and its memory the key that proves each window's
+credential: a page reading them would be any window and see every secret."""
 
 _hidden: set[str] = set()
 _hidden_lock = threading.Lock()
@@ -144,7 +145,9 @@ def write_private(path: Path, data: bytes, *, mode: int = 0o600) -> None:
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     directory = os.open(folder, os.O_RDONLY | _DIRECTORY | _NOFOLLOW | _CLOEXEC)
     try:
-        temporary = f".{path.name}.{secrets.token_hex(8)}"
+        # Unpredictable, so that nothing can be planted at it (os.urandom: `secrets` would load
+        # hashlib into every command that only reads the config).
+        temporary = f".{path.name}.{os.urandom(8).hex()}"
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC
         descriptor = os.open(temporary, flags, mode, dir_fd=directory)
         try:

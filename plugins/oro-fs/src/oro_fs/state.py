@@ -118,8 +118,6 @@ class FsState:
 
 
 SANDBOX_KEY: Final = "filesystem.sandbox_enabled"
-PROCESSES: Final = "/proc"
-"""Linux's processes as files: never a page's (:func:`_hidden_files`)."""
 
 
 def sandbox_enabled(host: Host, settings: FsSettings) -> bool:
@@ -146,9 +144,9 @@ def sandbox_enabled(host: Host, settings: FsSettings) -> bool:
 def _hidden_files(host: Host) -> list[str]:
     """The app's config files, secrets file and backend, which no root of oro-fs reaches (they
     may hold keys): the resources root conceals the first and last by name, these paths wherever
-    a mount or the sandbox being off would reach them. And ``/proc``: the host's environment
-    holds keys (``ORO_<KEY>``) and its memory, and its children's, the key that proves each
-    window's credential; a page reading them would be any window and see every secret."""
+    a mount or the sandbox being off would reach them. (``/proc``, where the host's environment
+    and memory hold every key, and the host's state folder are hidden by every sandbox:
+    :func:`oro_framework.host.private_files.private_folders`.)"""
     app_dir = host.app_dir
     # Those not there yet too: a page creating an oro.toml (which shadows socket.ini) or a
     # backend.py would have the host run its config or its code at the next start.
@@ -161,7 +159,7 @@ def _hidden_files(host: Host) -> list[str]:
     if backend is not None:
         # A package's other modules are its code as much as its __init__.py.
         files.append(backend.parent if backend.name == "__init__.py" else backend)
-    return [PROCESSES, *(str(file) for file in files)]
+    return [str(file) for file in files]
 
 
 TMPDIR_ROOT: Final = "tmpdir"
