@@ -301,3 +301,30 @@ async def test_a_value_in_the_body_is_kept_exactly(client: MemoryClient) -> None
     }
     bad = await failure(client, "serviceWorker.storage.set", body=b"\xff", id=identifier, key="k")
     assert bad[0] == "InvalidArgumentError"
+
+
+async def test_a_page_cannot_grow_the_hosts_record_without_bound(
+    client: MemoryClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 71: the record is the host's file, kept whole in its memory and rewritten on each
+    change: storage past its bound and registrations past theirs are refused, typed, and what
+    was kept stays."""
+    import oro_sw.store
+
+    monkeypatch.setattr(oro_sw.store, "MAX_STORE_CHARACTERS", 100)
+    monkeypatch.setattr(oro_sw.store, "MAX_RECORDS", 3)
+    identifier = (await registered(client))["id"]
+    await ok(client, "serviceWorker.storage.set", id=identifier, key="a", value="x" * 90)
+    full = await failure(
+        client, "serviceWorker.storage.set", id=identifier, key="b", value="x" * 10
+    )
+    # Replacing a value with one as large fits: what it replaces is given back.
+    await ok(client, "serviceWorker.storage.set", id=identifier, key="a", value="y" * 90)
+    for index in range(2):
+        await registered(client, f"/more{index}/sw.js")
+    many = await failure(client, "serviceWorker.register", scriptURL=f"{ORIGIN}/more9/sw.js")
+
+    assert full == ("OutOfRangeError", "Service Worker storage is full (100 characters in all)")
+    assert many == ("OutOfRangeError", "Too many Service Worker registrations (at most 3)")
+    kept = await ok(client, "serviceWorker.storage.get", id=identifier, key="a")
+    assert kept == {"value": "y" * 90}

@@ -48,6 +48,7 @@ async def register_worker(request: Request) -> dict[str, Any]:
     identifier = registration_id(scope)
     record = store.records.get(identifier)
     if record is None:
+        store.check_new_record()
         record = Record(
             identifier, scope, script, state or "registering", origin=_scope_origin(scope)
         )
@@ -164,6 +165,7 @@ async def storage_set(request: Request) -> dict[str, Any]:
         except UnicodeDecodeError:
             raise InvalidArgumentError("Storage value must be UTF-8 text") from None
     Store.check_entry(key, value)
+    store.check_room(key, value, values.get(key))
     values[key] = value
     await store.save()
     return {}

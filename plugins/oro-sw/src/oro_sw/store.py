@@ -43,6 +43,12 @@ STATES: Final = frozenset(
 MAX_FILE_BYTES: Final = 256 * 1024 * 1024
 """A larger record is not read back (it was not written by oro-sw, or pages kept more there
 than a start should parse)."""
+MAX_STORE_CHARACTERS: Final = 64 * 1024 * 1024
+"""What every registration's storage together may hold, keys and values, in characters: the
+whole record is in the host's memory and rewritten on every change, so a page must not grow it
+without bound (issue 71: the host's files are bounded)."""
+MAX_RECORDS: Final = 1024
+"""Registrations kept at most; a page registering ever new scopes is refused past it."""
 MAX_KEY_LENGTH: Final = 1024
 MAX_VALUE_BYTES: Final = 1024 * 1024
 """A storage value larger than this is refused: the whole record is rewritten on every change."""
@@ -116,6 +122,29 @@ class Store:
             raise OutOfRangeError(f"Storage key must have 1 to {MAX_KEY_LENGTH} characters")
         if value is not None and len(value.encode("utf-8", "surrogatepass")) > MAX_VALUE_BYTES:
             raise OutOfRangeError(f"Storage value is larger than {MAX_VALUE_BYTES} bytes")
+
+    def check_room(self, key: str, value: str, replaced: str | None) -> None:
+        """:raises OutOfRangeError: storing ``value`` at ``key`` (in place of ``replaced``)
+        would take every registration's storage past :data:`MAX_STORE_CHARACTERS`."""
+        held = sum(
+            len(name) + len(text)
+            for values in self.storage.values()
+            for name, text in values.items()
+        )
+        grown = len(key) + len(value) - (0 if replaced is None else len(key) + len(replaced))
+        if held + grown > MAX_STORE_CHARACTERS:
+            raise OutOfRangeError(
+                f"Service Worker storage is full ({MAX_STORE_CHARACTERS} characters in all)",
+                code="ERR_SW_STORAGE_FULL",
+            )
+
+    def check_new_record(self) -> None:
+        """:raises OutOfRangeError: :data:`MAX_RECORDS` registrations are kept already."""
+        if len(self.records) >= MAX_RECORDS:
+            raise OutOfRangeError(
+                f"Too many Service Worker registrations (at most {MAX_RECORDS})",
+                code="ERR_SW_TOO_MANY_REGISTRATIONS",
+            )
 
     async def save(self) -> None:
         """Write the store back, in a worker thread; one write at a time, each of the state
