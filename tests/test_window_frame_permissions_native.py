@@ -70,7 +70,7 @@ def frame_url(request: Request) -> str:
 @hookimpl
 def oro_permission_request(host, request):
     """The app grants its own pages everything, and the frame's origin only when told to."""
-    if request.site == "app" and getattr(request, "embedder", None) is None:
+    if request.site == "app" and request.embedder is None:
         return True
     granted = os.environ.get("TEST_GRANT_FRAME")
     if granted and request.origin.rstrip("/") == granted and request.kinds == ("camera",):
@@ -142,7 +142,7 @@ REFUSED: Final = {"system": ("NotAllowedError",), "qt": ("NotAllowedError", "Abo
 
 
 class _Frame(http.server.BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+    def do_GET(self) -> None:
         self.send_response(200)
         self.send_header("content-type", "text/html; charset=utf-8")
         self.send_header("content-length", str(len(FRAME)))
@@ -187,7 +187,9 @@ class Run:
 
     def refuse_prompts(self) -> bool:
         """Every prompt on screen is noted, and refused (Escape, a real key press)."""
-        for prompt in x(self.display, "xdotool", "search", "--onlyvisible", "--name", PROMPT).split():
+        for prompt in x(
+            self.display, "xdotool", "search", "--onlyvisible", "--name", PROMPT
+        ).split():
             self.prompts_seen.add(prompt)
             x(self.display, "xdotool", "windowfocus", prompt)
             if x(self.display, "xdotool", "getwindowfocus").strip() == prompt:
@@ -197,8 +199,12 @@ class Run:
     def frame_answers(self) -> dict[str, Any]:
         """What the frame in window 0 got, once it asked for everything."""
         text = until(
-            lambda: self.refuse_prompts()
-            and evaluate(self.bridge, "globalThis.frame.done && JSON.stringify(globalThis.frame)"),
+            lambda: (
+                self.refuse_prompts()
+                and evaluate(
+                    self.bridge, "globalThis.frame.done && JSON.stringify(globalThis.frame)"
+                )
+            ),
             "the frame's answers",
         )
         answers: dict[str, Any] = json.loads(text)

@@ -189,6 +189,8 @@ def run_fixture(display: str, engine: str, app: Path) -> Iterator[Any]:
             key,
             QTWEBENGINE_CHROMIUM_FLAGS=FAKE_DEVICE,
             XDG_DATA_HOME=str(data),
+            # The permission store is in the host's state folder (issue 71): kept with the rest.
+            XDG_STATE_HOME=str(data / "state"),
             **config,
         )
         oro = OroProcess("-v", "run", str(app), environ=environ, timeout=120)

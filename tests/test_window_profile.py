@@ -55,7 +55,7 @@ def test_web_storage_survives_a_restart_in_the_apps_own_directory(display, engin
     assert (stored, found) == ("stored", ["kept", True])
     # The host's state folder, which no page reaches (issue 71), not the data folder.
     assert (tmp_path / STATE / "webview").is_dir()
-    assert not (tmp_path / STATE / "webview").exists()
+    assert not (tmp_path / "dev.oro.showcase" / "webview").exists()
 
 
 def test_a_private_window_forgets_its_storage(display, engine, tmp_path):

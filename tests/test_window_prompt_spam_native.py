@@ -1,10 +1,11 @@
 """A page in a real window of each web engine (WebKitGTK and QtWebEngine) under Xvfb that asks
 for the camera, the microphone and the location over and over, in every way it has, shows the
 user at most one prompt per window and kind at a time (issue 71), with a second window of the
-app asking the same: the engine's ``getUserMedia`` and ``geolocation`` in loops, Oro's
-``permissions.request`` in loops, and calls the page abandons (aborted) while their prompt
-shows, to ask again. Every request waits for the one prompt of its kind (a request for the
-camera and the microphone for both), and the user's one answer settles them all.
+app asking the same: the engine's ``getUserMedia`` in loops, Oro's ``permissions.request`` and
+the location (oro-desktop's ``navigator.geolocation``, a route) in loops, and a call the page
+abandons (aborts) while its prompt shows, to ask again. Every request waits for the one prompt
+of its kind (a request for the camera and the microphone for both), and the user's one answer
+settles them all.
 
 Which prompt asks about which kind X does not show: the count of prompts is what the user
 sees, and each answer is checked by what the page got.
@@ -15,7 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 import httpx
 import pytest
@@ -35,7 +36,7 @@ NAME: Final = "Oro Prompt Spam"
 PROMPT: Final = "Permission request"
 FAKE_DEVICE: Final = "--no-sandbox --use-fake-device-for-media-stream"
 
-BACKEND: Final = '''
+BACKEND: Final = """
 from oro_framework import Request
 from oro_framework.backend import command
 
@@ -50,7 +51,7 @@ async def mock_capture_devices(request: Request) -> str:
         return "mock"
 
     return await windows.run_on_gui(enable) if windows.toolkit == "gtk" else "fake"
-'''
+"""
 
 PAGE: Final = """<!doctype html><title>spam</title><body>
 <script type=module>
@@ -89,12 +90,14 @@ globalThis.abandoned = null;
 globalThis.abandon = () => {
   const controller = new AbortController();
   globalThis.abandoned = 'waiting';
-  asked('camera', { signal: controller.signal }).then((answer) => { globalThis.abandoned = answer });
+  asked('camera', { signal: controller.signal })
+    .then((answer) => { globalThis.abandoned = answer });
   globalThis.abort = () => { controller.abort(); return 'aborted' };
   return 'asked';
 };
 await request('window.ready');
 </script>"""
+
 
 @pytest.fixture(scope="module", name="app")
 def app_fixture(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -121,9 +124,11 @@ class Run:
         return found
 
     def over(self, prompt: str) -> str:
-        """The title of the window ``prompt`` is transient for."""
-        parent = x(self.display, "xprop", "-id", prompt, "WM_TRANSIENT_FOR").split()[-1]
-        return x(self.display, "xdotool", "getwindowname", str(int(parent, 16))).strip()
+        """The title of the window ``prompt`` is transient for (empty while X cannot say)."""
+        parent = x(self.display, "xprop", "-id", prompt, "WM_TRANSIENT_FOR").split()
+        if not parent or not parent[-1].startswith("0x"):
+            return ""
+        return x(self.display, "xdotool", "getwindowname", str(int(parent[-1], 16))).strip()
 
     def answer(self, prompt: str, *keys: str) -> None:
         def focused() -> bool:

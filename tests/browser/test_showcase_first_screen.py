@@ -27,7 +27,13 @@ def showcase(home: Path) -> Iterator[OroProcess]:
     with OroProcess(
         *("run", "--headless", "--port", "0", str(SHOWCASE)),
         # Its own data folders (the notes panel writes data:notes/).
-        environ=headless_environ({"HOME": str(home), "XDG_DATA_HOME": str(home / "data")}),
+        environ=headless_environ(
+            {
+                "HOME": str(home),
+                "XDG_DATA_HOME": str(home / "data"),
+                "XDG_STATE_HOME": str(home / "state"),
+            }
+        ),
         timeout=120,
     ) as app:
         app.launch_url()
@@ -117,7 +123,12 @@ def test_no_file_the_host_or_its_plugins_keep_is_reachable_from_the_page(
     try:
         page.goto(showcase.window_launch_url("/"))
         page.wait_for_function(LOADED, timeout=30_000)
-        state = home / ".local" / "state" / "oro-framework"
+        # What the Service Worker panel's first fetch makes the host keep: a registration.
+        page.evaluate(
+            """async () => (await import('oro:ipc')).request('serviceWorker.register',
+              { scriptURL: location.origin + '/showcase-sw.js' })"""
+        )
+        state = home / "state" / "oro-framework"
         kept = sorted(str(path) for path in state.rglob("*"))
         tried = page.evaluate(REACH, [*kept, str(state)])
     finally:

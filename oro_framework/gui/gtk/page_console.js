@@ -1,13 +1,14 @@
 // Injected by the WebKitGTK engine at the start of every document, in every frame, before the
 // page's scripts (oro_framework/gui/gtk/page_console.py): the page's console and uncaught
-// errors, posted to the engine's script message handler. The page may replace console, JSON or
-// the handler later: what the hooks use is taken now. Formatting a value never throws out of a
-// console call.
+// errors, each sent as a "__EVENT__" event on the document to the relay in oro's own script
+// world (page_console_relay.js), which alone reaches the engine's message handler. The page may
+// replace console, JSON or dispatchEvent later: what the hooks use is taken now. Formatting a
+// value never throws out of a console call.
 (() => {
-  const handlers = window.webkit && window.webkit.messageHandlers
-  const handler = handlers && handlers.__HANDLER__
-  if (!handler) return
-  const post = handler.postMessage.bind(handler)
+  const dispatch = EventTarget.prototype.dispatchEvent
+  const Custom = CustomEvent
+  const target = document
+  const post = (text) => dispatch.call(target, new Custom('__EVENT__', { detail: text }))
   const stringify = JSON.stringify
   const show = (value) => {
     try {

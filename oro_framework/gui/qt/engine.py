@@ -248,7 +248,9 @@ class QtEngine:
         qt_options.apply_to_window(widget, options, qt_window.screen_size())
         qt_options.apply_to_page(widget, options, self._origin or "")
         if self._debugging.console is not None:
-            qt_debugging.watch_console(widget, index, self._debugging.console)
+            qt_debugging.watch_console(
+                widget, index, self._debugging.console, limit=not self._debugging.devtools
+            )
 
     def _native(self, index: int) -> NativeWindow:
         window = self._windows.get(index)

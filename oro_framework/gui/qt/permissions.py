@@ -19,6 +19,10 @@ pywebview's Qt backend grants them in two ways, both undone here:
   later: every permission type) or ``featurePermissionRequested`` before it; a window's own
   page is then handed to the broker (:func:`ask_broker_on_page`) as the window is made.
 
+The origin QtWebEngine reports is the asking frame's own (an ``<iframe allow="camera">`` of
+another site reports that site); the page's origin goes to the broker beside it, which judges a
+frame of another origin by its own (only the app grants it).
+
 Until the broker answers, a request waits (QtWebEngine holds the page's promise); a page that
 is denied gets the engine's refusal (``NotAllowedError``/``AbortError``, ``PERMISSION_DENIED``,
 ``"denied"``). QtWebEngine keeps no decision (``AskEveryTime``, :func:`ask_every_time`): a

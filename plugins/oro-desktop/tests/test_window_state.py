@@ -176,6 +176,7 @@ def test_a_corrupt_state_file_is_ignored_and_replaced(
     path = state_file(data_dir)
     path.parent.mkdir(parents=True)
     path.write_text(content)
+    path.chmod(0o600)  # as the host writes it: what is tried here is its content
     with run_app(screen, app_dir, data_dir=data_dir, engine=engine) as app:
         window = app.window_id()
         screen.run("xdotool", "windowmove", window, "10", "20")
