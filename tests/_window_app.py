@@ -112,3 +112,17 @@ def evaluate(bridge: httpx.Client, script: str, index: int = 0) -> Any:
     ).json()
     assert reply.get("err") is None, reply
     return reply["data"]
+
+
+def engine_api_app(folder: Path, *, name: str, bundle: str, page: str, backend: str) -> Path:
+    """An app in ``folder`` with oro's page globals off (the engine's own web APIs: media,
+    location, permissions) whose page is ``page`` and whose ``backend.py`` is ``backend``."""
+    folder.mkdir(parents=True)
+    (folder / "oro.toml").write_text(
+        f'[meta]\nname = "{name}"\ntitle = "{name}"\nbundle_identifier = "{bundle}"\n'
+        "[webview]\noro_globals = false\n",
+        encoding="utf-8",
+    )
+    (folder / "index.html").write_text(page, encoding="utf-8")
+    (folder / "backend.py").write_text(backend, encoding="utf-8")
+    return folder

@@ -23,6 +23,7 @@ import pytest
 from _window_app import (  # noqa: F401 (fixtures, found by their names)
     bridge_of,
     display_fixture,
+    engine_api_app,
     engine_fixture,
     evaluate,
     new_key,
@@ -101,16 +102,8 @@ await request('window.ready');
 
 @pytest.fixture(scope="module", name="app")
 def app_fixture(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    app = tmp_path_factory.mktemp("spam") / "app"
-    app.mkdir()
-    (app / "oro.toml").write_text(
-        f'[meta]\nname = "{NAME}"\nbundle_identifier = "dev.oro.spam"\n'
-        "[webview]\noro_globals = false\n",
-        encoding="utf-8",
-    )
-    (app / "index.html").write_text(PAGE, encoding="utf-8")
-    (app / "backend.py").write_text(BACKEND, encoding="utf-8")
-    return app
+    folder = tmp_path_factory.mktemp("spam") / "app"
+    return engine_api_app(folder, name=NAME, bundle="dev.oro.spam", page=PAGE, backend=BACKEND)
 
 
 class Run:

@@ -417,25 +417,11 @@ class Host:
         root: Path | None,
     ) -> AppPaths:
         bundle = self.config.settings(MetaSettings).bundle_identifier
-        paths = self._all_paths(bundle, data, cache, temp, state, root)
-        # Every sandbox of this process hides it from now on, whatever roots it is given.
-        hide_from_pages(paths.state)
-        return paths
-
-    def _all_paths(
-        self,
-        bundle: str,
-        data: Path | None,
-        cache: Path | None,
-        temp: Path | None,
-        state: Path | None,
-        root: Path | None,
-    ) -> AppPaths:
         if root is not None:
             # Every per-user folder in one place: an isolated run (oro test) switches them all
             # at once, so that none is forgotten and left pointing at the user's own.
             root = root.absolute()
-            return AppPaths(
+            paths = AppPaths(
                 app=self.app_dir,
                 resources=resource_root(self.app_dir, self.config),
                 data=data or root / "data",
@@ -445,16 +431,20 @@ class Host:
                 log=root / "log",
                 state=state or root / "state",
             )
-        return AppPaths(
-            app=self.app_dir,
-            resources=resource_root(self.app_dir, self.config),
-            data=data or user_data_dir(bundle),
-            cache=cache or Path(platformdirs.user_cache_dir(bundle, appauthor=False)),
-            temp=temp or Path(tempfile.gettempdir()) / bundle,
-            config=Path(platformdirs.user_config_dir(bundle, appauthor=False)),
-            log=Path(platformdirs.user_log_dir(bundle, appauthor=False)),
-            state=state or _state_beside(data) or app_state_dir(bundle),
-        )
+        else:
+            paths = AppPaths(
+                app=self.app_dir,
+                resources=resource_root(self.app_dir, self.config),
+                data=data or user_data_dir(bundle),
+                cache=cache or Path(platformdirs.user_cache_dir(bundle, appauthor=False)),
+                temp=temp or Path(tempfile.gettempdir()) / bundle,
+                config=Path(platformdirs.user_config_dir(bundle, appauthor=False)),
+                log=Path(platformdirs.user_log_dir(bundle, appauthor=False)),
+                state=state or _state_beside(data) or app_state_dir(bundle),
+            )
+        # Every sandbox of this process hides it from now on, whatever roots it is given.
+        hide_from_pages(paths.state)
+        return paths
 
     # ----------------------------------------------------------------------------------------
     # Introspection

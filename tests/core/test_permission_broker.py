@@ -11,7 +11,7 @@ dialogs themselves are tried in real windows of both engines in
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -34,50 +34,14 @@ from oro_framework.host.permission_broker import (
     reset_decisions,
 )
 from oro_framework.testing import MemoryClient, make_host
+from tests.core._broker_stand_ins import Decider, Prompt, stand_in
 
 pytestmark = pytest.mark.anyio
 
 PLUGINS = [oro_framework.core.permissions]
 
 
-class Prompt:
-    """Stands in for the user at the prompt: answers what it is told, counting questions."""
-
-    def __init__(self, answer: PermissionAnswer | None, *, wait: anyio.Event | None = None):
-        self.answer = answer
-        self.questions: list[tuple[int, str]] = []
-        self.wait = wait
-
-    async def __call__(self, index: int, question: str) -> PermissionAnswer:
-        self.questions.append((index, question))
-        if self.wait is not None:
-            await self.wait.wait()
-        if self.answer is None:
-            raise _headless()
-        return self.answer
-
-
-def _headless() -> Exception:
-    from oro_framework.host.errors import NotSupportedError
-
-    return NotSupportedError("no window", code="ERR_HEADLESS")
-
-
-class Decider:
-    name = "decider"
-
-    def __init__(self, decide: Callable[[PermissionRequest], bool | None]) -> None:
-        self.decide = decide
-        self.asked: list[PermissionRequest] = []
-
-    @hookimpl
-    def oro_permission_request(self, host: Host, request: PermissionRequest) -> bool | None:
-        self.asked.append(request)
-        return self.decide(request)
-
-
-def _prompt(host: Host, prompt: Prompt, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(host.windows, "ask_permission", prompt)
+_prompt = stand_in
 
 
 async def _events(host: Host, *, wait: float = 0.2) -> list[Any]:

@@ -7,16 +7,14 @@ dialogs themselves, and the engines' frames, are tried in real windows of both e
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import anyio
 import pytest
 
 import oro_framework.core.permissions
-from oro_framework import hookimpl
 from oro_framework.host.app import Host
-from oro_framework.host.permission_broker import PermissionAnswer, PermissionRequest
+from oro_framework.host.permission_broker import PermissionAnswer
 from oro_framework.testing import make_host
+from tests.core._broker_stand_ins import Decider, Prompt, stand_in
 
 pytestmark = pytest.mark.anyio
 
@@ -25,36 +23,7 @@ FRAME = "https://frame.example"
 PAGE = "https://page.example"
 
 
-class Prompt:
-    """The user at the prompt: answers ``answer`` once ``release`` is set, counting questions."""
-
-    def __init__(self, answer: PermissionAnswer, release: anyio.Event | None = None) -> None:
-        self.answer = answer
-        self.release = release
-        self.questions: list[tuple[int, str]] = []
-
-    async def __call__(self, index: int, question: str) -> PermissionAnswer:
-        self.questions.append((index, question))
-        if self.release is not None:
-            await self.release.wait()
-        return self.answer
-
-
-class Decider:
-    name = "decider"
-
-    def __init__(self, decide: Callable[[PermissionRequest], bool | None]) -> None:
-        self.decide = decide
-        self.asked: list[PermissionRequest] = []
-
-    @hookimpl
-    def oro_permission_request(self, host: Host, request: PermissionRequest) -> bool | None:
-        self.asked.append(request)
-        return self.decide(request)
-
-
-def _prompt(host: Host, prompt: Prompt, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(host.windows, "ask_permission", prompt)
+_prompt = stand_in
 
 
 async def test_a_frame_of_another_origin_gets_only_what_the_app_grants_it(
@@ -118,7 +87,7 @@ async def test_one_prompt_per_window_and_kind_and_each_waits_for_it(
 ) -> None:
     release = anyio.Event()
     async with make_host(PLUGINS) as host:
-        prompt = Prompt(PermissionAnswer(allowed=False), release)
+        prompt = Prompt(PermissionAnswer(allowed=False), wait=release)
         _prompt(host, prompt, monkeypatch)
         broker = host.permission_broker
         results: dict[str, bool] = {}
@@ -146,7 +115,7 @@ async def test_one_prompt_per_window_and_kind_and_each_waits_for_it(
 async def test_a_prompt_outlives_the_call_that_opened_it(monkeypatch: pytest.MonkeyPatch) -> None:
     release = anyio.Event()
     async with make_host(PLUGINS) as host:
-        prompt = Prompt(PermissionAnswer(allowed=True), release)
+        prompt = Prompt(PermissionAnswer(allowed=True), wait=release)
         _prompt(host, prompt, monkeypatch)
         broker = host.permission_broker
         answers: list[bool] = []
