@@ -318,3 +318,48 @@ async def test_an_old_store_that_is_a_link_is_not_followed_when_moved(tmp_path: 
 
     assert moved == {}
     assert outside.read_text() == json.dumps({APP_SITE: {"camera": "denied"}})
+
+
+def _sw_write(path: Path) -> None:
+    from oro_sw.store import _write
+
+    _write(path, {"registrations": {}, "storage": {}})
+
+
+def _window_state_write(path: Path) -> None:
+    from oro_desktop.window_state.part import _write_atomically
+
+    _write_atomically(path, {"version": 1, "windows": {}})
+
+
+def _permission_write(path: Path) -> None:
+    remember_decisions(path, APP_SITE, ["camera"], False)
+
+
+@pytest.mark.parametrize(
+    "write",
+    [_permission_write, _sw_write, _window_state_write],
+    ids=["permission store", "service-worker record", "window state"],
+)
+def test_no_host_writer_follows_a_link_at_its_file_or_its_folder(
+    tmp_path: Path, write: Any
+) -> None:
+    """Item 3: each writer of a host-owned file, with links planted at the file itself and at
+    its folder; the files they point at stay as they were."""
+    victim = tmp_path / "victim.html"
+    victim.write_text("<p>the app</p>")
+    at_file = tmp_path / "state" / "file.json"
+    at_file.parent.mkdir()
+    at_file.symlink_to(victim)
+    folder = tmp_path / "linked"
+    folder.symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    (tmp_path / "elsewhere").mkdir()
+
+    write(at_file)
+    with pytest.raises(OSError, match="Too many levels of symbolic links|Not a directory"):
+        write(folder / "file.json")
+
+    assert victim.read_text() == "<p>the app</p>"
+    assert not at_file.is_symlink()
+    assert at_file.stat().st_mode & 0o777 == 0o600
+    assert list((tmp_path / "elsewhere").iterdir()) == []
