@@ -126,3 +126,33 @@ def engine_api_app(folder: Path, *, name: str, bundle: str, page: str, backend: 
     (folder / "index.html").write_text(page, encoding="utf-8")
     (folder / "backend.py").write_text(backend, encoding="utf-8")
     return folder
+
+
+PROMPT: Final = "Permission request"
+"""The permission prompt's title on both engines (``gui/gtk/permissions.py``,
+``gui/qt/permissions.py``)."""
+FAKE_DEVICE: Final = "--no-sandbox --use-fake-device-for-media-stream"
+"""Chromium's flags for a camera and a microphone that exist (and its sandbox off, as root)."""
+MOCK_CAPTURE_BACKEND: Final = '''
+import os
+
+from oro_framework import Request, hookimpl
+from oro_framework.backend import command
+
+
+@command
+async def mock_capture_devices(request: Request) -> str:
+    """WebKit's mock camera and microphone in the page's window (Chromium's fake ones are on
+    the command line under Qt)."""
+    windows = request.host.windows
+    window = windows.get(request.require_window())
+
+    def enable() -> str:
+        settings = windows.native(window).view.get_settings()
+        settings.set_enable_mock_capture_devices(True)
+        return "mock" if settings.get_enable_mock_capture_devices() else "none"
+
+    return await windows.run_on_gui(enable) if windows.toolkit == "gtk" else "fake"
+'''
+"""The start of the ``backend.py`` of an app whose page asks for the camera: the command that
+gives a WebKitGTK window WebKit's mock devices."""

@@ -26,6 +26,9 @@ from typing import Any, Final
 import httpx
 import pytest
 from _window_app import (  # noqa: F401 (fixtures, found by their names)
+    FAKE_DEVICE,
+    MOCK_CAPTURE_BACKEND,
+    PROMPT,
     bridge_of,
     display_fixture,
     engine_api_app,
@@ -39,29 +42,10 @@ from _x11 import x
 from oro_framework.testing import OroProcess, until
 
 NAME: Final = "Oro Frames"
-PROMPT: Final = "Permission request"
-FAKE_DEVICE: Final = "--no-sandbox --use-fake-device-for-media-stream"
 
-BACKEND: Final = '''
-import os
-
-from oro_framework import Request, hookimpl
-from oro_framework.backend import command
-
-
-@command
-async def mock_capture_devices(request: Request) -> str:
-    """WebKit's mock camera in the page's window (Chromium's fake one is on its command line)."""
-    windows = request.host.windows
-    window = windows.get(request.require_window())
-
-    def enable() -> str:
-        settings = windows.native(window).view.get_settings()
-        settings.set_enable_mock_capture_devices(True)
-        return "mock"
-
-    return await windows.run_on_gui(enable) if windows.toolkit == "gtk" else "fake"
-
+BACKEND: Final = (
+    MOCK_CAPTURE_BACKEND
+    + '''
 
 @command
 def frame_url(request: Request) -> str:
@@ -78,6 +62,7 @@ def oro_permission_request(host, request):
         return True
     return None
 '''
+)
 
 PAGE: Final = """<!doctype html><title>frames</title><body>
 <script type=module>

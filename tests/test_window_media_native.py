@@ -20,6 +20,9 @@ from typing import Any, Final
 import httpx
 import pytest
 from _window_app import (  # noqa: F401 (fixtures, found by their names)
+    FAKE_DEVICE,
+    MOCK_CAPTURE_BACKEND,
+    PROMPT,
     bridge_of,
     display_fixture,
     engine_api_app,
@@ -34,32 +37,10 @@ from oro_framework.testing import OroProcess, until
 
 NAME: Final = "Oro Media"
 SECOND: Final = "Oro Media second"
-PROMPT: Final = "Permission request"
-"""The prompt's title on both engines (``gui/gtk/permissions.py``, ``gui/qt/permissions.py``)."""
 
-FAKE_DEVICE: Final = "--no-sandbox --use-fake-device-for-media-stream"
-
-BACKEND: Final = '''
-import os
-
-from oro_framework import Request, hookimpl
-from oro_framework.backend import command
-
-
-@command
-async def mock_capture_devices(request: Request) -> str:
-    """WebKit's mock camera and microphone in the page's window (Chromium's fake ones are on
-    the command line under Qt)."""
-    windows = request.host.windows
-    window = windows.get(request.require_window())
-
-    def enable() -> str:
-        settings = windows.native(window).view.get_settings()
-        settings.set_enable_mock_capture_devices(True)
-        return "mock" if settings.get_enable_mock_capture_devices() else "none"
-
-    return await windows.run_on_gui(enable) if windows.toolkit == "gtk" else "fake"
-
+BACKEND: Final = (
+    MOCK_CAPTURE_BACKEND
+    + '''
 
 @hookimpl
 def oro_permission_request(host, request):
@@ -67,6 +48,7 @@ def oro_permission_request(host, request):
     grants = os.environ.get("TEST_GRANTS", "").split(",")
     return True if all(kind in grants for kind in request.kinds) else None
 '''
+)
 
 PAGE: Final = """<!doctype html><title>media</title>
 <script type=module>

@@ -21,6 +21,9 @@ from typing import Final
 import httpx
 import pytest
 from _window_app import (  # noqa: F401 (fixtures, found by their names)
+    FAKE_DEVICE,
+    MOCK_CAPTURE_BACKEND,
+    PROMPT,
     bridge_of,
     display_fixture,
     engine_api_app,
@@ -34,25 +37,8 @@ from _x11 import x
 from oro_framework.testing import OroProcess, until
 
 NAME: Final = "Oro Prompt Spam"
-PROMPT: Final = "Permission request"
-FAKE_DEVICE: Final = "--no-sandbox --use-fake-device-for-media-stream"
 
-BACKEND: Final = """
-from oro_framework import Request
-from oro_framework.backend import command
-
-
-@command
-async def mock_capture_devices(request: Request) -> str:
-    windows = request.host.windows
-    window = windows.get(request.require_window())
-
-    def enable() -> str:
-        windows.native(window).view.get_settings().set_enable_mock_capture_devices(True)
-        return "mock"
-
-    return await windows.run_on_gui(enable) if windows.toolkit == "gtk" else "fake"
-"""
+BACKEND: Final = MOCK_CAPTURE_BACKEND
 
 PAGE: Final = """<!doctype html><title>spam</title><body>
 <script type=module>
