@@ -52,7 +52,7 @@ from oro_framework.host.plugins import (
     load_entry_point,
     register_plugin,
 )
-from oro_framework.host.private_files import app_state_dir, hide_from_pages
+from oro_framework.host.private_files import app_state_dir, folder_name, hide_from_pages
 from oro_framework.host.registry import Registry
 from oro_framework.host.stash import Stash
 
@@ -109,7 +109,7 @@ def _state_beside(data: Path | None) -> Path | None:
 
 def user_data_dir(bundle_identifier: str) -> Path:
     """The app's per-user data directory (:attr:`AppPaths.data`) when nothing overrides it."""
-    return Path(platformdirs.user_data_dir(bundle_identifier, appauthor=False))
+    return Path(platformdirs.user_data_dir(folder_name(bundle_identifier), appauthor=False))
 
 
 @final
@@ -416,7 +416,7 @@ class Host:
         state: Path | None,
         root: Path | None,
     ) -> AppPaths:
-        bundle = self.config.settings(MetaSettings).bundle_identifier
+        bundle = folder_name(self.config.settings(MetaSettings).bundle_identifier)
         if root is not None:
             # Every per-user folder in one place: an isolated run (oro test) switches them all
             # at once, so that none is forgotten and left pointing at the user's own.

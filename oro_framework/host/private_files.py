@@ -41,6 +41,7 @@ import platformdirs
 __all__ = [
     "PrivateFileError",
     "app_state_dir",
+    "folder_name",
     "hide_from_pages",
     "is_private_path",
     "load_private_json",
@@ -72,14 +73,29 @@ def state_root() -> Path:
     return Path(platformdirs.user_state_dir(STATE_APP_NAME, appauthor=False))
 
 
-def app_state_dir(bundle_identifier: str) -> Path:
-    """The state folder of the app ``bundle_identifier`` when nothing overrides it. An
-    identifier that is no plain file name (``..``, one with ``/``) is made one, so that an app
-    folder cannot point its state at another folder."""
+_renamed: set[str] = set()
+
+
+def folder_name(bundle_identifier: str) -> str:
+    """The name of the app's per-user folders (data, cache, temp, config, log, state): the
+    bundle identifier, made a plain file name when it is not one (``..``, one with ``/``), so
+    that an app folder cannot point them at another folder (``"../../.ssh"``)."""
     name = _UNSAFE_NAME.sub("_", bundle_identifier) or "_"
     if name.startswith("."):
         name = "_" + name
-    return state_root() / "apps" / name
+    if name != bundle_identifier and bundle_identifier not in _renamed:
+        _renamed.add(bundle_identifier)
+        logger.warning(
+            "meta.bundle_identifier %r is no plain folder name: the app's folders are named %r",
+            bundle_identifier,
+            name,
+        )
+    return name
+
+
+def app_state_dir(bundle_identifier: str) -> Path:
+    """The state folder of the app ``bundle_identifier`` when nothing overrides it."""
+    return state_root() / "apps" / folder_name(bundle_identifier)
 
 
 HOST_DEVICES: Final = ("/proc", "/dev/tty")

@@ -363,3 +363,22 @@ def test_no_host_writer_follows_a_link_at_its_file_or_its_folder(
     assert not at_file.is_symlink()
     assert at_file.stat().st_mode & 0o777 == 0o600
     assert list((tmp_path / "elsewhere").iterdir()) == []
+
+
+@pytest.mark.parametrize("bundle", ["../../.ssh", "..", "a/../../b", ".hidden"])
+def test_a_bundle_identifier_that_is_no_folder_name_names_no_other_folder(
+    bundle: str, tmp_path: Path
+) -> None:
+    """A hostile app folder's ``meta.bundle_identifier`` names the app's folders: ``../../.ssh``
+    must not make the user's ``~/.ssh`` the pages' ``data:``."""
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "oro.toml").write_text(f"[meta]\nbundle_identifier = {json.dumps(bundle)}\n")
+    host = Host(app, autoload=False, environ={"XDG_DATA_HOME": str(tmp_path / "xdg")})
+    host.close()
+
+    for folder in (host.paths.data, host.paths.cache, host.paths.config, host.paths.log):
+        assert os.path.normpath(folder) == str(folder)
+        assert ".." not in folder.parts
+        assert not folder.name.startswith(".")
+    assert host.paths.state.parent == state_root() / "apps"
