@@ -30,7 +30,6 @@ import contextlib
 import json
 import logging
 import os
-import re
 import stat
 import threading
 from pathlib import Path
@@ -60,7 +59,6 @@ STATE_APP_NAME: Final = "oro-framework"
 _NOFOLLOW: Final = getattr(os, "O_NOFOLLOW", 0)
 _CLOEXEC: Final = getattr(os, "O_CLOEXEC", 0)
 _DIRECTORY: Final = getattr(os, "O_DIRECTORY", 0)
-_UNSAFE_NAME: Final = re.compile(r"[^A-Za-z0-9._-]")
 
 
 class PrivateFileError(OSError):
@@ -78,10 +76,13 @@ _renamed: set[str] = set()
 
 def folder_name(bundle_identifier: str) -> str:
     """The name of the app's per-user folders (data, cache, temp, config, log, state): the
-    bundle identifier, made a plain file name when it is not one (``..``, one with ``/``), so
-    that an app folder cannot point them at another folder (``"../../.ssh"``)."""
-    name = _UNSAFE_NAME.sub("_", bundle_identifier) or "_"
-    if name.startswith("."):
+    bundle identifier, unless it is no single folder name (``..``, one with ``/``): a hostile
+    app folder's ``"../../.ssh"`` would point them at another folder. Such an identifier has
+    its ``/`` (and NUL) replaced by ``_`` (``"."`` and ``".."`` become ``"_."``, ``"_.."``),
+    with one warning; any other identifier, Unicode and spaces included, names them as it is,
+    so that no app's folders move."""
+    name = bundle_identifier.replace("/", "_").replace("\0", "_")
+    if name in ("", ".", ".."):
         name = "_" + name
     if name != bundle_identifier and bundle_identifier not in _renamed:
         _renamed.add(bundle_identifier)

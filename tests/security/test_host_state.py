@@ -20,6 +20,7 @@ from typing import Any
 import oro_fs.plugin
 import oro_process.plugin
 import oro_sqlite.plugin
+import platformdirs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -365,7 +366,7 @@ def test_no_host_writer_follows_a_link_at_its_file_or_its_folder(
     assert list((tmp_path / "elsewhere").iterdir()) == []
 
 
-@pytest.mark.parametrize("bundle", ["../../.ssh", "..", "a/../../b", ".hidden"])
+@pytest.mark.parametrize("bundle", ["../../.ssh", "..", ".", "a/../../b"])
 def test_a_bundle_identifier_that_is_no_folder_name_names_no_other_folder(
     bundle: str, tmp_path: Path
 ) -> None:
@@ -374,11 +375,12 @@ def test_a_bundle_identifier_that_is_no_folder_name_names_no_other_folder(
     app = tmp_path / "app"
     app.mkdir()
     (app / "oro.toml").write_text(f"[meta]\nbundle_identifier = {json.dumps(bundle)}\n")
-    host = Host(app, autoload=False, environ={"XDG_DATA_HOME": str(tmp_path / "xdg")})
+    host = Host(app, autoload=False)
     host.close()
 
     for folder in (host.paths.data, host.paths.cache, host.paths.config, host.paths.log):
         assert os.path.normpath(folder) == str(folder)
         assert ".." not in folder.parts
-        assert not folder.name.startswith(".")
+        assert folder.name not in {".", ".ssh"}
+    assert host.paths.data.parent == Path(platformdirs.user_data_dir())
     assert host.paths.state.parent == state_root() / "apps"
