@@ -37,6 +37,8 @@ from typing import Any, Final
 
 import platformdirs
 
+from oro_framework.host.owned import OwnedDescriptor
+
 __all__ = [
     "PrivateFileError",
     "app_state_dir",
@@ -160,28 +162,25 @@ def write_private(path: Path, data: bytes, *, mode: int = 0o600) -> None:
     """
     folder = path.parent
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    directory = os.open(folder, os.O_RDONLY | _DIRECTORY | _NOFOLLOW | _CLOEXEC)
-    try:
+    with OwnedDescriptor.open(str(folder), os.O_RDONLY | _DIRECTORY | _NOFOLLOW | _CLOEXEC) as at:
         # Unpredictable, so that nothing can be planted at it (os.urandom: `secrets` would load
         # hashlib into every command that only reads the config).
         temporary = f".{path.name}.{os.urandom(8).hex()}"
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC
-        descriptor = os.open(temporary, flags, mode, dir_fd=directory)
         try:
-            with os.fdopen(descriptor, "wb") as file:
-                os.fchmod(file.fileno(), mode)
-                file.write(data)
-                file.flush()
-                os.fsync(file.fileno())
-            os.replace(temporary, path.name, src_dir_fd=directory, dst_dir_fd=directory)
+            with OwnedDescriptor.open(temporary, flags, mode, dir_fd=at.fd) as file:
+                os.fchmod(file.fd, mode)
+                with memoryview(data) as left:
+                    while left:
+                        left = left[os.write(file.fd, left) :]
+                os.fsync(file.fd)
+            os.replace(temporary, path.name, src_dir_fd=at.fd, dst_dir_fd=at.fd)
         except BaseException:
             with contextlib.suppress(OSError):
-                os.unlink(temporary, dir_fd=directory)
+                os.unlink(temporary, dir_fd=at.fd)
             raise
         with contextlib.suppress(OSError):
-            os.fsync(directory)
-    finally:
-        os.close(directory)
+            os.fsync(at.fd)
 
 
 # -------------------------------------------------------------------------------------------
@@ -207,16 +206,16 @@ def read_private(
     ``limit`` bytes), with one warning per file and reason naming ``what`` it should have
     been. ``shared`` is for a file an older version left where others could write it."""
     try:
-        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | _NOFOLLOW | _CLOEXEC)
+        file = OwnedDescriptor.open(str(path), os.O_RDONLY | os.O_NONBLOCK | _NOFOLLOW | _CLOEXEC)
     except FileNotFoundError:
         return None
     except OSError as error:
         _warn_once(path, what, error.strerror or str(error))
         return None
-    with os.fdopen(descriptor, "rb") as file:
+    with file:
         try:
-            _check(os.fstat(file.fileno()), limit, shared=shared)
-            data = file.read(limit + 1)
+            _check(os.fstat(file.fd), limit, shared=shared)
+            data = _read_at_most(file.fd, limit + 1)
         except OSError as error:
             _warn_once(path, what, error.strerror or str(error))
             return None
@@ -224,6 +223,14 @@ def read_private(
         _warn_once(path, what, f"larger than {limit} bytes")
         return None
     return data
+
+
+def _read_at_most(fd: int, size: int) -> bytes:
+    pieces: list[bytes] = []
+    while size > 0 and (piece := os.read(fd, min(size, 1 << 20))):
+        pieces.append(piece)
+        size -= len(piece)
+    return b"".join(pieces)
 
 
 def _check(status: os.stat_result, limit: int, *, shared: bool) -> None:

@@ -384,3 +384,35 @@ def test_a_bundle_identifier_that_is_no_folder_name_names_no_other_folder(
         assert folder.name not in {".", ".ssh"}
     assert host.paths.data.parent == Path(platformdirs.user_data_dir())
     assert host.paths.state.parent == state_root() / "apps"
+
+
+def _open_descriptors() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+def test_private_reads_and_writes_leave_no_descriptor_open_on_any_path(tmp_path: Path) -> None:
+    """Each descriptor the private writer and reader open has one owner that closes it: after a
+    write, a read, and each way they fail (a linked folder, a target that is a folder, a link,
+    a FIFO, a file over the limit, one others may write), as many are open as before."""
+    good = tmp_path / "good.json"
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "linked").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    (tmp_path / "a-folder").mkdir()
+    (tmp_path / "a-link").symlink_to(good)
+    os.mkfifo(tmp_path / "fifo", 0o600)
+    before = _open_descriptors()
+
+    write_private(good, b"{}")
+    for failing in (tmp_path / "linked" / "x", tmp_path / "a-folder"):
+        with pytest.raises(OSError, match=r"symbolic links|Is a directory|Not a directory"):
+            write_private(failing, b"{}")
+    write_private(tmp_path / "big", b"x" * 100)
+    write_private(tmp_path / "open", b"{}", mode=0o644)
+    reads = [
+        read_private(tmp_path / name, limit=10)
+        for name in ("good.json", "a-link", "fifo", "big", "open", "missing", "a-folder")
+    ]
+
+    assert reads == [b"{}", None, None, None, None, None, None]
+    assert _open_descriptors() == before
+    assert sorted(path.name for path in (tmp_path / "a-folder").iterdir()) == []
