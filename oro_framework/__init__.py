@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from oro_framework.hookspecs import PLUGIN_API_VERSION, hookimpl
-    from oro_framework.host.app import AppPaths, Host
+    from oro_framework.host.app import Host
     from oro_framework.host.app_backend import BACKEND_FILE
+    from oro_framework.host.app_paths import AppPaths
     from oro_framework.host.builtin import find_js_api
     from oro_framework.host.checks import DoctorCheck
     from oro_framework.host.config import (
@@ -153,7 +154,7 @@ _EXPORTS: dict[str, str] = {
     "answered": "oro_framework.host.router",
     "application_url_event": "oro_framework.host.protocols",
     "APPLICATION_URL_EVENT": "oro_framework.host.protocols",
-    "AppPaths": "oro_framework.host.app",
+    "AppPaths": "oro_framework.host.app_paths",
     "ASGIApp": "oro_framework.host.mounts",
     "ByteStream": "oro_framework.host.envelope",
     "cancelled_on_disconnect": "oro_framework.web.asgi",

@@ -39,7 +39,7 @@ from oro_framework.host.request import Request, json_parse_bound
 from oro_framework.host.router import Handler
 
 if TYPE_CHECKING:
-    from oro_framework.host.app import AppPaths
+    from oro_framework.host.app_paths import AppPaths
 
 __all__ = ["CommandOptions", "WindowThreads", "handler_for"]
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, final
 
 from oro_framework.gui.display import has_display
 from oro_framework.gui.engines import choose_engine
-from oro_framework.host.app import user_data_dir
+from oro_framework.host.app_paths import user_data_dir
 from oro_framework.host.config.files import find_config_file, read_early
 from oro_framework.host.errors import ConfigError, EngineUnavailableError
 from oro_framework.host.private_files import adopt_private, app_state_dir

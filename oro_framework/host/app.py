@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final, TypeVar, final
 
 import anyio
-import platformdirs
 
 from oro_framework.host.allocator import tune_allocator
 from oro_framework.host.app_backend import (
@@ -24,6 +21,7 @@ from oro_framework.host.app_backend import (
     import_backend,
     unimported_backend,
 )
+from oro_framework.host.app_paths import AppPaths, app_paths
 from oro_framework.host.builtin_settings import MetaSettings, resource_root
 from oro_framework.host.config import (
     Config,
@@ -52,7 +50,6 @@ from oro_framework.host.plugins import (
     load_entry_point,
     register_plugin,
 )
-from oro_framework.host.private_files import app_state_dir, folder_name, hide_from_pages
 from oro_framework.host.registry import Registry
 from oro_framework.host.stash import Stash
 
@@ -77,39 +74,6 @@ SERVICE_STATE_EVENT = "servicestatechange"
 """The event pages receive on each service state change, with :meth:`ServiceStatus.to_dict`."""
 
 T = TypeVar("T")
-
-
-@final
-@dataclass(frozen=True)
-class AppPaths:
-    """Where the app's files live. ``resources`` is read-only app content (``webview.root``);
-    ``data``, ``cache`` and ``temp`` are per-user directories named after the bundle identifier,
-    created when the host starts; ``config`` and ``log`` are named the same way (the pages'
-    ``os.paths()``), created by whoever writes there. ``state`` is the host's own (permission
-    decisions, the engine's storage, window state, the worker registry): no page reaches it
-    (:mod:`oro_framework.host.private_files`)."""
-
-    app: Path
-    resources: Path
-    data: Path
-    cache: Path
-    temp: Path
-    config: Path
-    log: Path
-    state: Path
-
-
-def _state_beside(data: Path | None) -> Path | None:
-    """A data folder a caller chose keeps its host state beside it, not in the user's."""
-    if data is None:
-        return None
-    data = data.absolute()
-    return data.with_name(f"{data.name}.oro-state")
-
-
-def user_data_dir(bundle_identifier: str) -> Path:
-    """The app's per-user data directory (:attr:`AppPaths.data`) when nothing overrides it."""
-    return Path(platformdirs.user_data_dir(folder_name(bundle_identifier), appauthor=False))
 
 
 @final
@@ -232,7 +196,16 @@ class Host:
             self.config_keys, path=self.config_file, environ=environ, overrides=config
         )
         self._is_config_loaded = True
-        self.paths = self._paths(data_dir, cache_dir, temp_dir, state_dir, paths_root)
+        self.paths = app_paths(
+            self.app_dir,
+            resource_root(self.app_dir, self.config),
+            self.config.settings(MetaSettings).bundle_identifier,
+            data=data_dir,
+            cache=cache_dir,
+            temp=temp_dir,
+            state=state_dir,
+            root=paths_root,
+        )
         if not declare_only:
             self._build(listed, dormant, resolve_secrets=resolve_secrets)
 
@@ -407,44 +380,6 @@ class Host:
                     "provides: pages cannot load it",
                     name,
                 )
-
-    def _paths(
-        self,
-        data: Path | None,
-        cache: Path | None,
-        temp: Path | None,
-        state: Path | None,
-        root: Path | None,
-    ) -> AppPaths:
-        bundle = folder_name(self.config.settings(MetaSettings).bundle_identifier)
-        if root is not None:
-            # Every per-user folder in one place: an isolated run (oro test) switches them all
-            # at once, so that none is forgotten and left pointing at the user's own.
-            root = root.absolute()
-            paths = AppPaths(
-                app=self.app_dir,
-                resources=resource_root(self.app_dir, self.config),
-                data=data or root / "data",
-                cache=cache or root / "cache",
-                temp=temp or root / "temp",
-                config=root / "config",
-                log=root / "log",
-                state=state or root / "state",
-            )
-        else:
-            paths = AppPaths(
-                app=self.app_dir,
-                resources=resource_root(self.app_dir, self.config),
-                data=data or user_data_dir(bundle),
-                cache=cache or Path(platformdirs.user_cache_dir(bundle, appauthor=False)),
-                temp=temp or Path(tempfile.gettempdir()) / bundle,
-                config=Path(platformdirs.user_config_dir(bundle, appauthor=False)),
-                log=Path(platformdirs.user_log_dir(bundle, appauthor=False)),
-                state=state or _state_beside(data) or app_state_dir(bundle),
-            )
-        # Every sandbox of this process hides it from now on, whatever roots it is given.
-        hide_from_pages(paths.state)
-        return paths
 
     # ----------------------------------------------------------------------------------------
     # Introspection
