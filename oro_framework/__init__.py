@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         validators,
     )
     from oro_framework.host.config.files import is_ini_file
+    from oro_framework.host.declaration import Plugin, PluginService
     from oro_framework.host.envelope import ByteStream, EventStream, Reply, ServerSentEvent
     from oro_framework.host.errors import (
         AbortError,
@@ -226,7 +227,9 @@ _EXPORTS: dict[str, str] = {
     "PermissionAnswer": "oro_framework.host.permission_broker",
     "PermissionRequest": "oro_framework.host.permission_broker",
     "PermissionState": "oro_framework.host.permission_broker",
+    "Plugin": "oro_framework.host.declaration",
     "PluginInfo": "oro_framework.host.plugins",
+    "PluginService": "oro_framework.host.declaration",
     "PluginLoadError": "oro_framework.host.errors",
     "ProtocolHandler": "oro_framework.host.protocols",
     "ProtocolHandlers": "oro_framework.host.protocols",
@@ -360,8 +363,10 @@ __all__ = [
     "PermissionRequest",
     "PermissionSpec",
     "PermissionState",
+    "Plugin",
     "PluginInfo",
     "PluginLoadError",
+    "PluginService",
     "ProtocolHandler",
     "ProtocolHandlers",
     "RegistrationConflict",

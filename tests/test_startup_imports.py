@@ -337,7 +337,7 @@ def test_the_host_serves_exactly_the_routes_a_plugins_groups_declare(
 @pytest.mark.parametrize("plugin", sorted(ROUTE_MODULES))
 def test_a_plugins_js_modules_are_registered_from_its_js_directory(host: Host, plugin: str) -> None:
     entry = importlib.import_module(_plugin_entry_points()[plugin])
-    directory: Path = entry.JS_DIRECTORY
+    directory = Path(entry.__file__).parent / "js"
     modules = [module for module in host.js_modules if module.plugin == plugin]
     on_disk = {path for path in directory.rglob("*.js")}
     assert modules, f"plugin {plugin} registered no JS module"

@@ -27,6 +27,7 @@ import pluggy
 
 from oro_framework import hookspecs
 from oro_framework.host import tracing
+from oro_framework.host.declaration import DECLARATION_NAME, Plugin, assemble
 from oro_framework.host.errors import PluginLoadError
 from oro_framework.host.installed import FRAMEWORK_DISTRIBUTION, PluginEntry, plugin_entries
 
@@ -315,6 +316,7 @@ def register_plugin(loaded: LoadedPlugins, plugin: object, info: PluginInfo, str
         _fail(loaded, info, f"a plugin named '{info.name}' is already registered", strict)
         return
     try:
+        plugin = _assembled(plugin)
         manager.register(plugin, name=info.name)
     except pluggy.PluginValidationError as error:
         _fail(loaded, info, f"invalid hook implementation: {error}", strict)
@@ -331,6 +333,21 @@ def register_plugin(loaded: LoadedPlugins, plugin: object, info: PluginInfo, str
     loaded.infos.append(PluginInfo(**{**info.__dict__, "hooks": hooks}))
     if loaded.traced:
         tracing.registered(sys.stderr, info.name, info.distribution, info.version, info.module)
+
+
+def _assembled(plugin: object) -> object:
+    """What to register for ``plugin``: an entry module with a declaration (``plugin =
+    Plugin(...)``, :mod:`oro_framework.host.declaration`) registers its hooks and the declared
+    ones as one plugin.
+
+    :raises ValueError: the declaration and the module's hooks cannot share a hook.
+    """
+    if type(plugin) is not types.ModuleType:
+        return plugin
+    declaration = vars(plugin).get(DECLARATION_NAME)
+    if not isinstance(declaration, Plugin):
+        return plugin
+    return assemble(plugin, declaration)
 
 
 def _validate(manager: pluggy.PluginManager, plugin: object) -> str | None:

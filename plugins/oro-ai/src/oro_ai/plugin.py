@@ -1,77 +1,45 @@
-"""The oro-ai plugin: hook implementations only.
-
-Every command loads this module to collect the plugins' hooks (``oro --help`` too): it imports
-nothing but ``hookimpl``, and each hook imports what it hands the host, so a command that never
-builds a host never imports the routes, the models' engine or the settings.
-"""
+"""The oro-ai plugin: its parts declared (each imported when a host first needs it,
+:class:`oro_framework.Plugin`: the models' engine only once a host is built); what depends on
+the host's config as hooks: the model-state announcements, the OpenAI-compatible API's mount
+and the doctor checks."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final
 
-from oro_framework import hookimpl
+from oro_framework import Plugin, PluginService, hookimpl
 
 if TYPE_CHECKING:
     from oro_ai.model_status import ModelStatus
-    from oro_framework import (
-        ConfigRegistry,
-        DoctorCheck,
-        Host,
-        JSModuleTable,
-        MountTable,
-        PageEventTable,
-        PermissionRegistry,
-        RouteTable,
-        ServiceRegistry,
-    )
+    from oro_framework import DoctorCheck, Host, MountTable
 
-JS_DIRECTORY: Final = Path(__file__).parent / "js"
 SERVER_PREFIX: Final = "ai.llm.server_prefix"
 
-
-@hookimpl
-def oro_register_permissions(permissions: PermissionRegistry) -> None:
-    from oro_ai.permissions import AI, AI_UPSTREAM
-
-    permissions.declare(AI)
-    permissions.declare(AI_UPSTREAM)
-
-
-@hookimpl
-def oro_register_config(config: ConfigRegistry) -> None:
-    from oro_ai.settings import AISettings, RoutingSettings
-
-    config.add_settings(AISettings, section="ai.llm")
-    config.add_settings(RoutingSettings, section="ai")
+plugin = Plugin(
+    permissions=[".permissions:AI", ".permissions:AI_UPSTREAM"],
+    settings={"ai.llm": ".settings:AISettings", "ai": ".settings:RoutingSettings"},
+    # Nothing to release when the state is dropped: the models were freed when the ai.llm
+    # service stopped, as their workers ended with its task group.
+    state={".state:STATE": ".state:AIState.from_host"},
+    routes=".routes:ROUTES",
+    js_modules="js",
+    events=".model_status:MODEL_STATE_EVENT",
+    services=PluginService(
+        "ai.llm", ".state:STATE.run", doc="Resident language models and their decoding workers"
+    ),
+    hooks={"oro_diagnostics": ".state:STATE.diagnostics"},
+)
 
 
 @hookimpl
 def oro_configure(host: Host) -> None:
     from oro_ai.model_status import MODEL_STATE_EVENT
-    from oro_ai.state import STATE, AIState
-
-    state = AIState.from_host(host)
+    from oro_ai.state import STATE
 
     def announce(status: ModelStatus) -> None:
         host.emit(MODEL_STATE_EVENT, status.to_json())
 
-    state.manager.listeners.append(announce)
-    host.stash[STATE] = state
-
-
-@hookimpl
-def oro_register_routes(routes: RouteTable) -> None:
-    from oro_ai.routes import ROUTES
-
-    routes.add_group(ROUTES)
-
-
-@hookimpl
-def oro_register_page_events(events: PageEventTable) -> None:
-    from oro_ai.model_status import MODEL_STATE_EVENT
-
-    events.add(MODEL_STATE_EVENT)
+    host.stash[STATE].manager.listeners.append(announce)
 
 
 @hookimpl
@@ -99,39 +67,7 @@ def oro_register_mounts(mounts: MountTable, host: Host) -> None:
 
 
 @hookimpl
-def oro_register_js_modules(modules: JSModuleTable) -> None:
-    modules.add_directory(JS_DIRECTORY)
-
-
-@hookimpl
-def oro_register_services(services: ServiceRegistry, host: Host) -> None:
-    from oro_ai.state import STATE
-
-    services.add(
-        "ai.llm",
-        host.stash[STATE].run,
-        doc="Resident language models and their decoding workers",
-    )
-
-
-@hookimpl
-def oro_diagnostics(host: Host) -> dict[str, Any]:
-    from oro_ai.state import STATE
-
-    return host.stash[STATE].diagnostics()
-
-
-@hookimpl
 def oro_doctor_checks() -> list[DoctorCheck]:
     from oro_ai import doctor
 
     return doctor.checks()
-
-
-@hookimpl
-def oro_unconfigure(host: Host) -> None:
-    from oro_ai.state import STATE
-
-    # Nothing else to release: the models were freed when the ai.llm service stopped, as their
-    # workers ended with its task group.
-    host.stash.pop(STATE)

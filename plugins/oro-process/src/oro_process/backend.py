@@ -46,7 +46,7 @@ from oro_framework import Host, StashKey
 from oro_process.children import Child
 from oro_process.errors import backend_not_running, no_backend, spawn_error
 from oro_process.settings import BackendSettings
-from oro_process.state import ChildProcesses
+from oro_process.state import STATE, ChildProcesses
 
 __all__ = ["BACKEND", "EVENTS", "BackendProcess", "Command"]
 
@@ -156,8 +156,9 @@ class BackendProcess:
         self.started = 0
 
     @classmethod
-    def from_host(cls, host: Host, children: ChildProcesses) -> BackendProcess:
-        return cls(host, children, host.settings(BackendSettings))
+    def from_host(cls, host: Host) -> BackendProcess:
+        """The backend of ``host``, whose children (``host.stash[STATE]``) it runs among."""
+        return cls(host, host.stash[STATE], host.settings(BackendSettings))
 
     @property
     def declared(self) -> bool:

@@ -1,36 +1,36 @@
-"""The oro-sw plugin: hook implementations only.
-
-Every command loads this module to collect the plugins' hooks (``oro --help`` too): it imports
-nothing but ``hookimpl``, and each hook imports what it hands the host, so a command that never
-builds a host never imports the routes, their state or the settings.
-"""
+"""The oro-sw plugin: its parts declared (each imported when a host first needs it,
+:class:`oro_framework.Plugin`), the script every page runs and the page arguments as hooks."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from oro_framework import hookimpl
+from oro_framework import Plugin, hookimpl
 
 if TYPE_CHECKING:
-    from oro_framework import ConfigRegistry, Host, JSModuleTable, PermissionRegistry, RouteTable
+    from oro_framework import ConfigRegistry, Host, JSModuleTable
 
 JS_DIRECTORY: Final = Path(__file__).parent / "js"
 
-
-@hookimpl
-def oro_register_permissions(permissions: PermissionRegistry) -> None:
-    from oro_sw.permissions import SERVICE_WORKER
-
-    permissions.declare(SERVICE_WORKER)
+plugin = Plugin(
+    permissions=".permissions:SERVICE_WORKER",
+    # Oro spells the keys flattened (webview_service-workers...); both reach the same key.
+    settings={"webview": ".settings:SwSettings"},
+    # Every change was written when it was made: nothing is open when the state is dropped.
+    state={".state:STATE": ".state:SwState.from_host"},
+    routes=".routes:ROUTES",
+    # worker.js is imported by URL (/oro/service-worker/worker.js) from module workers, where
+    # import maps do not apply; it imports its own siblings by URL too.
+    js_modules="js",
+    hooks={"oro_diagnostics": ".state:STATE.diagnostics"},
+)
 
 
 @hookimpl
 def oro_register_config(config: ConfigRegistry) -> None:
-    from oro_sw.settings import TABLE_KEY, SwSettings
+    from oro_sw.settings import TABLE_KEY
 
-    # Oro spells the keys flattened (webview_service-workers...); both reach the same key.
-    config.add_settings(SwSettings, section="webview")
     config.add(
         TABLE_KEY,
         str,
@@ -41,24 +41,7 @@ def oro_register_config(config: ConfigRegistry) -> None:
 
 
 @hookimpl
-def oro_configure(host: Host) -> None:
-    from oro_sw.state import STATE, SwState
-
-    host.stash[STATE] = SwState.from_host(host)
-
-
-@hookimpl
-def oro_register_routes(routes: RouteTable) -> None:
-    from oro_sw.routes import ROUTES
-
-    routes.add_group(ROUTES)
-
-
-@hookimpl
 def oro_register_js_modules(modules: JSModuleTable) -> None:
-    # worker.js is imported by URL (/oro/service-worker/worker.js) from module workers, where
-    # import maps do not apply; it imports its own siblings by URL too.
-    modules.add_directory(JS_DIRECTORY)
     # Not a module pages import (it has no declarations): a script every page runs.
     modules.add("oro:service-worker/preload", JS_DIRECTORY / "preload.js", preload=True)
 
@@ -78,18 +61,3 @@ def oro_page_args(host: Host, window: int, origin: str) -> dict[str, Any] | None
             "autoRegister": state.settings.auto_register,
         }
     }
-
-
-@hookimpl
-def oro_diagnostics(host: Host) -> dict[str, Any]:
-    from oro_sw.state import STATE
-
-    return host.stash[STATE].diagnostics()
-
-
-@hookimpl
-def oro_unconfigure(host: Host) -> None:
-    from oro_sw.state import STATE
-
-    # Every change was written when it was made; nothing is open.
-    host.stash.pop(STATE)
