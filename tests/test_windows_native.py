@@ -50,6 +50,13 @@ getCurrentWindow().ready()
 </html>
 """
 
+PAGE_STATE = (
+    "JSON.stringify({ state: document.readyState, resources: performance"
+    ".getEntriesByType('resource').map((entry) => [entry.name, entry.responseStatus,"
+    " Math.round(entry.duration)]) })"
+)
+"""What a page loaded, for a failure's message."""
+
 CONFIG = """[meta]
 name = "windows"
 bundle_identifier = "dev.oro.test.windows-native"
@@ -258,11 +265,19 @@ def test_sixty_four_live_windows_and_a_sixty_fifth_is_refused(display, engine, t
         # for the slowest, rather than a minute for each page after the one before.
         deadline = time.monotonic() + 4 * TIMEOUT
         for index in range(64):
-            until(
-                lambda index=index: evaluate(bridge, "globalThis.windows !== undefined", index),
-                f"window {index}'s page runs its module",
-                max(deadline - time.monotonic(), 1.0),
-            )
+            try:
+                until(
+                    lambda index=index: evaluate(bridge, "globalThis.windows !== undefined", index),
+                    f"window {index}'s page runs its module",
+                    max(deadline - time.monotonic(), 1.0),
+                )
+            except AssertionError as late:
+                # What the page loaded and what the host said: a page that never runs its
+                # module is one whose module graph failed or is still waiting.
+                raise AssertionError(
+                    f"{late}; the page: {evaluate(bridge, PAGE_STATE, index)}; "
+                    f"the host's last words: {oro.stderr()[-4000:]}"
+                ) from None
         # Window 0 greets every other page, one call after the other (63 calls at once
         # from one page would be more than its held places); each page hears it on its
         # event channel and answers window 0 through the host (window.send, an IPC call).
