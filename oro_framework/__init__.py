@@ -27,7 +27,7 @@ if TYPE_CHECKING:
         setting_from,
         validators,
     )
-    from oro_framework.host.config.files import is_ini_file
+    from oro_framework.host.config.files import CONFIG_FILE_NAMES, is_ini_file
     from oro_framework.host.declaration import Plugin, PluginService
     from oro_framework.host.envelope import ByteStream, EventStream, Reply, ServerSentEvent
     from oro_framework.host.errors import (
