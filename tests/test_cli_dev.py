@@ -21,7 +21,7 @@ from _oro_process import OroProcess, headless_environ, until
 from playwright.sync_api import Browser, Page
 from playwright.sync_api import Error as PlaywrightError
 
-from oro_framework.cli.dev_loop import editable_plugin_sources
+from oro_framework.cli.dev_watch import editable_plugin_sources
 from oro_framework.web.ports import is_port_free
 
 REPOSITORY = Path(__file__).resolve().parents[1]

@@ -38,7 +38,7 @@ from oro_framework import (
     RegistrationError,
     hookimpl,
 )
-from oro_framework.cli.dev_loop import DevPlugin
+from oro_framework.cli.dev_child import DevPlugin
 from oro_framework.testing import MemoryClient, make_host, raise_for_error
 
 APPLICATION = oro_framework.core.application
@@ -254,10 +254,10 @@ DYNAMIC: dict[tuple[str, str], Dynamic] = {
     ("oro_framework/host/lifecycle.py", "emit_to_pages"): Dynamic(
         "the lifecycle's", _constants("oro_framework.host.lifecycle", "PAGE_EVENTS")
     ),
-    ("oro_framework/host/windows/manager.py", "WindowManager._set_status"): Dynamic(
+    ("oro_framework/host/windows/status.py", "WindowStatuses.set"): Dynamic(
         "a window's status", _constants("oro_framework.host.windows.model", "WINDOW_EVENTS")
     ),
-    ("oro_framework/host/windows/manager.py", "WindowManager.send"): Dynamic(
+    ("oro_framework/host/windows/operations.py", "WindowOperations.send"): Dynamic(
         "window.send's: the route refuses every declared name before it calls this"
     ),
     ("oro_framework/backend/events.py", "emit"): Dynamic(

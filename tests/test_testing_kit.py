@@ -21,7 +21,8 @@ from oro_framework.testing import (
     opened_since,
     served_app,
 )
-from oro_framework.testing.webkit import JavaScriptError, WebKitTimeoutError
+from oro_framework.testing.webkit_driver import JavaScriptError
+from oro_framework.testing.webkit_page import WebKitTimeoutError
 
 HEAVY = ("trio", "anyio", "httpx", "playwright", "click", "tomlkit", "oro_framework.host.app")
 
@@ -154,10 +155,10 @@ def test_a_webkit_driver_that_makes_no_session_in_time_is_replaced_once(monkeypa
     group ended) and the new one makes the session."""
     import httpx
 
-    from oro_framework.testing import webkit
+    from oro_framework.testing import webkit, webkit_driver
 
     post = httpx.Client.post
-    started = webkit._Driver._start
+    started = webkit_driver.WebKitDriver._start
     drivers: list[int] = []
     timed_out: list[str] = []
 
@@ -171,7 +172,7 @@ def test_a_webkit_driver_that_makes_no_session_in_time_is_replaced_once(monkeypa
         started(self)
         drivers.append(self.process.pid)
 
-    monkeypatch.setattr(webkit._Driver, "_start", noting_start)
+    monkeypatch.setattr(webkit_driver.WebKitDriver, "_start", noting_start)
     monkeypatch.setattr(httpx.Client, "post", first_session_times_out)
     with webkit.launch_webkit() as browser, served_app([oro_framework.core.ping]) as app:
         with app_page(browser, app) as page:

@@ -23,14 +23,12 @@ from __future__ import annotations
 import collections.abc
 import dataclasses
 import enum
-import inspect
-import math
-import re
 import typing
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, Final, Literal, get_args, get_origin, is_typeddict
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Final, Literal, get_args, get_origin
 
 from oro_framework.backend.commands import CommandSpec, Parameter
+from oro_framework.backend.docstring_params import parameter_docs
 from oro_framework.backend.events import BackendEvent
 from oro_framework.backend.type_nodes import (
     Array,
@@ -48,6 +46,20 @@ from oro_framework.backend.type_nodes import (
     resolve,
     unwrap,
 )
+from oro_framework.backend.typescript_text import (
+    IDENTIFIER,
+    RESERVED_TYPE_NAMES,
+    array_of,
+    describe_class,
+    doc_lines,
+    free_name,
+    indent,
+    literal,
+    property_name,
+    quote,
+    type_name,
+    union_text,
+)
 
 __all__ = ["BINARY", "MODULE_NAMES", "declarations"]
 
@@ -60,118 +72,8 @@ _REQUEST_OPTIONS: Final = "import('oro:ipc').RequestOptions"
 _LINE: Final = 100
 """The longest command declared on one line; a longer one has a line per field."""
 _NO_FIELDS: Final = "{ [field: string]: never }"
-_IDENTIFIER: Final = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
-_RESERVED_WORDS: Final = frozenset(
-    [
-        "break",
-        "case",
-        "catch",
-        "class",
-        "const",
-        "continue",
-        "debugger",
-        "default",
-        "delete",
-        "do",
-        "else",
-        "enum",
-        "export",
-        "extends",
-        "false",
-        "finally",
-        "for",
-        "function",
-        "if",
-        "import",
-        "in",
-        "instanceof",
-        "new",
-        "null",
-        "return",
-        "super",
-        "switch",
-        "this",
-        "throw",
-        "true",
-        "try",
-        "typeof",
-        "var",
-        "void",
-        "while",
-        "with",
-        "implements",
-        "interface",
-        "let",
-        "package",
-        "private",
-        "protected",
-        "public",
-        "static",
-        "yield",
-        "await",
-        "async",
-        "constructor",
-    ]
-)
-_RESERVED_TYPE_NAMES: Final = _RESERVED_WORDS | frozenset(
-    [
-        "any",
-        "unknown",
-        "never",
-        "object",
-        "string",
-        "number",
-        "boolean",
-        "symbol",
-        "bigint",
-        "undefined",
-        "type",
-        "keyof",
-        "infer",
-        "is",
-        "asserts",
-        "readonly",
-        "unique",
-        "global",
-        "declare",
-        "namespace",
-        "module",
-        "abstract",
-        "as",
-        "from",
-        "of",
-        "get",
-        "set",
-        "satisfies",
-        "accessor",
-        "out",
-        "override",
-        "require",
-        "Array",
-        "ArrayBuffer",
-        "ArrayBufferView",
-        "Blob",
-        "Uint8Array",
-        "Promise",
-        "AsyncIterable",
-        "Record",
-        "Object",
-        "Commands",
-        "Events",
-        "Call",
-        "Stream",
-        "AsyncIterableIterator",
-        "BackendModule",
-        "RequestOptions",
-    ]
-)
-"""Names an interface must not take: keywords, and the types this file and ``oro:backend``
-refer to (an interface named ``Blob`` would shadow the DOM's in the module)."""
 _ASYNC_ITERATORS: Final = frozenset(
     {collections.abc.AsyncIterator, collections.abc.AsyncGenerator, collections.abc.AsyncIterable}
-)
-_GENERATED_ENUM_DOCS: Final = frozenset(
-    {"An enumeration.", "Create a collection of name/value pairs."}
 )
 
 Direction = Literal["send", "receive"]
@@ -252,23 +154,23 @@ class _Writer:
     def _name_records(self) -> None:
         """Each record's interface name: the class's, or with a number when two classes share
         it (ordered by module and qualified name, then by when the walk met them)."""
-        taken = set(_RESERVED_TYPE_NAMES)
+        taken = set(RESERVED_TYPE_NAMES)
         ordered = sorted(
             self.records.values(),
             key=lambda record: (
-                _type_name(record.kind),
+                type_name(record.kind),
                 record.kind.__module__,
                 record.kind.__qualname__,
                 record.order,
             ),
         )
         for record in ordered:
-            record.name = _free(_type_name(record.kind), taken)
+            record.name = free_name(type_name(record.kind), taken)
         differs = self._inputs_that_differ()
         for record in sorted(ordered, key=lambda record: record.name):
             if record.kind in differs:
                 record.input_name = (
-                    _free(record.name + "Input", taken) if record.received else record.name
+                    free_name(record.name + "Input", taken) if record.received else record.name
                 )
             else:
                 record.input_name = record.name
@@ -305,17 +207,17 @@ class _Writer:
             "declare module 'oro:backend' {",
         ]
         for block in self._type_blocks():
-            lines.extend(_indent(block, 1))
+            lines.extend(indent(block, 1))
             lines.append("")
         lines.append("  export interface Commands {")
         for spec in self.commands:
-            lines.extend(_indent(self._command(spec), 2))
+            lines.extend(indent(self._command(spec), 2))
         lines.append("  }")
         lines.append("")
         lines.append("  export interface Events {")
         for name, nodes in self.events:
-            data = _union_text([self._type(node, "receive", top=False) for node in nodes])
-            lines.append(f"    {_property(name)}: {data}")
+            data = union_text([self._type(node, "receive", top=False) for node in nodes])
+            lines.append(f"    {property_name(name)}: {data}")
         lines.append("  }")
         lines.append("}")
         return "\n".join(lines) + "\n"
@@ -338,19 +240,19 @@ class _Writer:
 
     def _enum(self, record: _Record) -> list[str]:
         kind = typing.cast("type[enum.Enum]", record.kind)
-        values = _union_text([_literal(member.value) for member in kind]) if list(kind) else "never"
-        return [*_doc_lines(_describe_class(kind)), f"export type {record.name} = {values}"]
+        values = union_text([literal(member.value) for member in kind]) if list(kind) else "never"
+        return [*doc_lines(describe_class(kind)), f"export type {record.name} = {values}"]
 
     def _interface(self, record: _Record, direction: Direction, name: str) -> list[str]:
         kind = record.kind
-        describe = _describe_class(kind)
+        describe = describe_class(kind)
         if direction == "send" and record.received:
             describe.append("What a page sends: the fields with a default may be left out.")
-        lines = [*_doc_lines(describe), f"export interface {name} {{"]
+        lines = [*doc_lines(describe), f"export interface {name} {{"]
         for field_name, node, optional in _fields(record.node, direction):
             mark = "?" if optional else ""
             text = self._type(node, direction, top=False)
-            lines.append(f"  {_property(field_name)}{mark}: {text}")
+            lines.append(f"  {property_name(field_name)}{mark}: {text}")
         lines.append("}")
         return lines
 
@@ -358,15 +260,15 @@ class _Writer:
         if spec.name in MODULE_NAMES:
             return [
                 f"// backend.{spec.name} is oro:backend's own: call it as "
-                f"backend.call({_quote(spec.name)}, fields)"
+                f"backend.call({quote(spec.name)}, fields)"
             ]
-        docs = _parameter_docs(spec.function)
+        docs = parameter_docs(spec.function)
         result = self._result(spec)
         summary = [spec.doc] if spec.doc else []
         if spec.streams:
             summary.append(
                 f"Streams its items: `for await (const item of backend.{spec.name}(...))`."
-                if _IDENTIFIER.match(spec.name)
+                if IDENTIFIER.match(spec.name)
                 else "Streams its items: iterate the call with `for await`."
             )
         summary += [
@@ -374,22 +276,22 @@ class _Writer:
             for parameter in spec.parameters
             if parameter.name in docs
         ]
-        head = _property(spec.name)
+        head = property_name(spec.name)
         kind = "Stream" if spec.streams else "Call"
         tail = f"options?: {_REQUEST_OPTIONS}): {kind}<{result}>"
         if not spec.parameters:
-            return [*_doc_lines(summary), f"{head} (fields?: {_NO_FIELDS}, {tail}"]
+            return [*doc_lines(summary), f"{head} (fields?: {_NO_FIELDS}, {tail}"]
         optional = "" if any(parameter.required for parameter in spec.parameters) else "?"
         fields = [(parameter, self._parameter(spec, parameter)) for parameter in spec.parameters]
         inline = "; ".join(text for _, text in fields)
         line = f"{head} (fields{optional}: {{ {inline} }}, {tail}"
         documented = any(parameter.name in docs for parameter in spec.parameters)
         if not documented and len(line) <= _LINE:
-            return [*_doc_lines(summary), line]
-        lines = [*_doc_lines(summary), f"{head} (fields{optional}: {{"]
+            return [*doc_lines(summary), line]
+        lines = [*doc_lines(summary), f"{head} (fields{optional}: {{"]
         for parameter, text in fields:
             if parameter.name in docs:
-                lines.extend(f"  {doc}" for doc in _doc_lines([docs[parameter.name]]))
+                lines.extend(f"  {doc}" for doc in doc_lines([docs[parameter.name]]))
             lines.append(f"  {text}")
         lines.append(f"}}, {tail}")
         return lines
@@ -399,7 +301,7 @@ class _Writer:
         carried = body is not None and body.name == parameter.name
         text = self._type(parameter.node, "send", top=carried)
         mark = "" if parameter.required else "?"
-        return f"{_property(parameter.name)}{mark}: {text}"
+        return f"{property_name(parameter.name)}{mark}: {text}"
 
     def _result(self, spec: CommandSpec) -> str:
         node = self.results[spec.name]
@@ -432,7 +334,7 @@ class _Writer:
         return "string | number | boolean | null" if node.scalar else "unknown"
 
     def _array(self, node: Any, direction: Direction, top: bool) -> str:
-        return _array(self._type(node.item, direction, top=False))
+        return array_of(self._type(node.item, direction, top=False))
 
     def _tuple(self, node: Any, direction: Direction, top: bool) -> str:
         items = ", ".join(self._type(item, direction, top=False) for item in node.items)
@@ -442,13 +344,13 @@ class _Writer:
         return f"{{ [key: string]: {self._type(node.value, direction, top=False)} }}"
 
     def _union(self, node: Any, direction: Direction, top: bool) -> str:
-        return _union_text([self._type(member, direction, top=top) for member in node.members])
+        return union_text([self._type(member, direction, top=top) for member in node.members])
 
     def _choice(self, node: Any, direction: Direction, top: bool) -> str:
         if node.kind is not None:
             record = self.records[node.kind]
             return record.name
-        return _union_text([_literal(value) for value in node.values])
+        return union_text([literal(value) for value in node.values])
 
     def _record(self, node: Any, direction: Direction, top: bool) -> str:
         record = self.records[node.kind]
@@ -531,203 +433,3 @@ def _differs_locally(kind: type) -> bool:
     if not dataclasses.is_dataclass(kind):
         return False
     return any(not field.init or _has_default(field) for field in dataclasses.fields(kind))
-
-
-# -- text ---------------------------------------------------------------------------------------
-
-
-def _type_name(kind: type) -> str:
-    """The class's name as a TypeScript identifier."""
-    name = kind.__name__
-    if not name.isidentifier():
-        name = re.sub(r"\W", "_", name) or "_"
-        if name[0].isdigit():
-            name = "_" + name
-    return name
-
-
-def _free(name: str, taken: set[str]) -> str:
-    candidate = name
-    number = 2
-    while candidate in taken:
-        candidate = f"{name}{number}"
-        number += 1
-    taken.add(candidate)
-    return candidate
-
-
-def _property(name: str) -> str:
-    """``name`` as a property name: quoted unless a plain identifier that is no keyword."""
-    if _IDENTIFIER.match(name) and name not in _RESERVED_WORDS:
-        return name
-    return _quote(name)
-
-
-def _quote(text: str) -> str:
-    """``text`` as a single-quoted JavaScript string."""
-    escaped = []
-    for character in text:
-        code = ord(character)
-        if character in "\\'":
-            escaped.append("\\" + character)
-        elif (
-            code < 0x20
-            or 0x7F <= code < 0xA0
-            or 0xD800 <= code < 0xE000
-            or code in (0x2028, 0x2029)
-        ):
-            escaped.append(f"\\u{code:04x}")
-        else:
-            escaped.append(character)
-    return "'" + "".join(escaped) + "'"
-
-
-def _literal(value: Any) -> str:
-    if isinstance(value, enum.Enum):
-        value = value.value
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return repr(value) if math.isfinite(value) else "number"
-    if isinstance(value, str):
-        return _quote(value)
-    if isinstance(value, bytes):
-        return "string"
-    return "unknown"
-
-
-def _union_text(members: Iterable[str]) -> str:
-    unique = list(dict.fromkeys(members))
-    if "unknown" in unique:
-        return "unknown"
-    if len(unique) > 1 and "never" in unique:
-        unique.remove("never")
-    return " | ".join(unique) if unique else "never"
-
-
-def _array(item: str) -> str:
-    return f"({item})[]" if "|" in item or "=>" in item else f"{item}[]"
-
-
-def _describe_class(kind: type) -> list[str]:
-    what = (
-        "an enum"
-        if issubclass(kind, enum.Enum)
-        else ("a TypedDict" if is_typeddict(kind) else "a dataclass")
-    )
-    lines = [f"Python `{kind.__module__}.{kind.__qualname__}` ({what})."]
-    doc = kind.__dict__.get("__doc__")
-    if isinstance(doc, str):
-        first = inspect.cleandoc(doc).split("\n", 1)[0].strip()
-        generated = first.startswith(f"{kind.__name__}(") or first in _GENERATED_ENUM_DOCS
-        if first and not generated:
-            lines.insert(0, first)
-    return lines
-
-
-def _doc_lines(lines: Sequence[str]) -> list[str]:
-    texts = [" ".join(line.replace("*/", "*\\/").split()) for line in lines if line.strip()]
-    if not texts:
-        return []
-    if len(texts) == 1:
-        return [f"/** {texts[0]} */"]
-    return ["/**", *(f" * {text}" for text in texts), " */"]
-
-
-def _indent(lines: Iterable[str], depth: int) -> list[str]:
-    pad = "  " * depth
-    return [f"{pad}{line}" if line else "" for line in lines]
-
-
-_SPHINX_PARAM: Final = re.compile(r"^:param\s+(?:[^:]*\s)?(\w+)\s*:\s*(.*)$")
-_GOOGLE_SECTION: Final = re.compile(r"^(Args|Arguments|Parameters|Params)\s*:\s*$")
-_GOOGLE_PARAM: Final = re.compile(r"^(\w+)\s*(?:\([^)]*\))?\s*:\s*(.*)$")
-_NUMPY_SECTION: Final = frozenset({"Parameters", "Params", "Arguments"})
-_NUMPY_PARAM: Final = re.compile(r"^(\w+)\s*(?::.*)?$")
-
-
-def _is_rule(text: str) -> bool:
-    return len(text) >= 3 and set(text) == {"-"}
-
-
-def _parameter_docs(function: Any) -> dict[str, str]:
-    """Each parameter's text in the docstring: ``:param name: text`` (Sphinx), an ``Args:``
-    section (Google) or a ``Parameters`` section underlined with dashes (NumPy)."""
-    lines = (inspect.getdoc(function) or "").splitlines()
-    reader = _ParameterDocs()
-    for index, line in enumerate(lines):
-        reader.read(line, lines[index + 1].strip() if index + 1 < len(lines) else "")
-    return {
-        name: " ".join(text for text in parts if text)
-        for name, parts in reader.found.items()
-        if any(parts)
-    }
-
-
-class _ParameterDocs:
-    """What :func:`_parameter_docs` knows while it reads a docstring line by line: the
-    parameters found so far, the one being continued and the kind of section it is in."""
-
-    def __init__(self) -> None:
-        self.found: dict[str, list[str]] = {}
-        self.current: list[str] | None = None
-        self.mode: Literal["sphinx", "google", "numpy"] | None = None
-        self.entry_indent = 0
-
-    def read(self, line: str, following: str) -> None:
-        """Take one line; ``following`` is the next one, stripped (a NumPy header's rule)."""
-        stripped = line.strip()
-        indent = len(line) - len(line.lstrip())
-        sphinx = _SPHINX_PARAM.match(stripped)
-        if sphinx:
-            self.mode = "sphinx"
-            self._start(sphinx[1], sphinx[2])
-        elif _GOOGLE_SECTION.match(stripped):
-            self.mode, self.current, self.entry_indent = "google", None, -1
-        elif stripped in _NUMPY_SECTION and _is_rule(following):
-            self.mode, self.current, self.entry_indent = "numpy", None, indent
-        elif _is_rule(following) or (self.mode == "numpy" and _is_rule(stripped)):
-            # Another NumPy section (Returns, Raises): its entries are no parameters.
-            self.mode = self.mode if self.mode == "numpy" and _is_rule(stripped) else None
-            self.current = None if self.mode is None else self.current
-        elif not stripped:
-            return
-        elif self.mode == "sphinx":
-            self._sphinx(stripped, indent)
-        elif self.mode == "google":
-            self._google(stripped, indent)
-        elif self.mode == "numpy":
-            self._numpy(stripped, indent)
-
-    def _start(self, name: str, text: str | None) -> None:
-        self.current = self.found.setdefault(name, [])
-        if text is not None:
-            self.current.append(text)
-
-    def _sphinx(self, stripped: str, indent: int) -> None:
-        if indent > 0 and self.current is not None:
-            self.current.append(stripped)
-        else:
-            self.mode, self.current = None, None
-
-    def _google(self, stripped: str, indent: int) -> None:
-        if self.entry_indent < 0:
-            self.entry_indent = indent
-        google = _GOOGLE_PARAM.match(stripped)
-        if indent < self.entry_indent or indent == 0:
-            self.mode, self.current = None, None
-        elif indent == self.entry_indent and google:
-            self._start(google[1], google[2])
-        elif indent > self.entry_indent and self.current is not None:
-            self.current.append(stripped)
-
-    def _numpy(self, stripped: str, indent: int) -> None:
-        numpy = _NUMPY_PARAM.match(stripped)
-        if indent == self.entry_indent and numpy:
-            self._start(numpy[1], None)
-        elif indent > self.entry_indent and self.current is not None:
-            self.current.append(stripped)

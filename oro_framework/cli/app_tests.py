@@ -26,7 +26,7 @@ import anyio.to_thread
 from anyio.abc import TaskStatus
 
 from oro_framework.hookspecs import hookimpl
-from oro_framework.host.builtin import DEFAULT_TEST_FILES
+from oro_framework.host.builtin_settings import DEFAULT_TEST_FILES
 from oro_framework.web.csp import ORO_SCHEMES
 
 if TYPE_CHECKING:
@@ -267,7 +267,7 @@ def missing_browser(engine: str = "chromium") -> str | None:
     """Why no headless browser of ``engine`` (``"chromium"``, or ``"webkit"`` for
     ``--webview system``) can run, as one line with the fix, or ``None``."""
     if engine == "webkit":
-        from oro_framework.testing.webkit import find_webkit
+        from oro_framework.testing.webkit_driver import find_webkit
 
         try:
             find_webkit()
@@ -509,7 +509,8 @@ def _browse_webkit(url: str, finished: threading.Event, reported: list[str]) -> 
     of its own. WebDriver reports no console messages nor failed requests: what goes wrong in
     the page reaches the run as the harness reports it (TAP), and ``reported`` stays empty.
     Blocking: runs in a worker thread."""
-    from oro_framework.testing.webkit import WebDriverError, launch_webkit
+    from oro_framework.testing.webkit import launch_webkit
+    from oro_framework.testing.webkit_driver import WebDriverError
 
     path = url.split("?", 1)[0].split("/", 3)[-1]
     with launch_webkit() as browser:

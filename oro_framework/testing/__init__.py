@@ -35,8 +35,8 @@ without an ``app_dir`` the app serves an empty default page. :class:`OroProcess`
 gives a real window an Xvfb screen and :func:`session_bus` a private D-Bus session bus.
 :func:`open_descriptors` and :func:`opened_since` tell whether a test left a descriptor open.
 
-The pieces live in ``hosts``, ``server``, ``browser``, ``webkit``, ``node``, ``process``,
-``display`` and ``descriptors``;
+The pieces live in ``hosts``, ``server``, ``browser``, ``webkit`` (with ``webkit_driver``,
+``webkit_page`` and ``webkit_scripts``), ``node``, ``process``, ``display`` and ``descriptors``;
 names are imported on first use, so that the pytest plugin (:mod:`oro_framework.testing.plugin`)
 loads nothing heavy.
 """
@@ -86,12 +86,9 @@ if TYPE_CHECKING:
         read_sse,
         served_app,
     )
-    from oro_framework.testing.webkit import (
-        WebKitBrowser,
-        WebKitPage,
-        find_webkit,
-        launch_webkit,
-    )
+    from oro_framework.testing.webkit import WebKitBrowser, launch_webkit
+    from oro_framework.testing.webkit_driver import find_webkit
+    from oro_framework.testing.webkit_page import WebKitPage
 
 _EXPORTS: dict[str, str] = {
     "CHROMIUM_ARGS": "browser",
@@ -105,9 +102,9 @@ _EXPORTS: dict[str, str] = {
     "RoutePlugin": "hosts",
     "ServedApp": "server",
     "WebKitBrowser": "webkit",
-    "WebKitPage": "webkit",
+    "WebKitPage": "webkit_page",
     "find_chromium": "browser",
-    "find_webkit": "webkit",
+    "find_webkit": "webkit_driver",
     "launch_webkit": "webkit",
     "js_api_dev_dependencies": "node",
     "launch_chromium": "browser",

@@ -12,7 +12,8 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
     from oro_framework.testing.server import ServedApp
-    from oro_framework.testing.webkit import WebKitBrowser, WebKitPage
+    from oro_framework.testing.webkit import WebKitBrowser
+    from oro_framework.testing.webkit_page import WebKitPage
 
 
 __all__ = ["CHROMIUM_ARGS", "app_page", "find_chromium", "launch_chromium", "open_app_page"]
@@ -102,7 +103,7 @@ def open_app_page(
             }
         ]
     )
-    from oro_framework.testing.webkit import WebKitPage
+    from oro_framework.testing.webkit_page import WebKitPage
 
     page = context.new_page()
     if isinstance(page, WebKitPage):

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Final, Literal, final
 
-from oro_framework.web.specifiers import _IDENTIFIER, _is_string, _Lookahead
+from oro_framework.web.js_scanner import IDENTIFIER, Lookahead, is_string
 
 __all__ = ["ModuleShape", "analyse", "format_of"]
 
@@ -48,12 +48,12 @@ class ModuleShape:
 
 
 def _literal_name(token: str) -> str | None:
-    if _is_string(token) and "\\" not in token:
+    if is_string(token) and "\\" not in token:
         return token[1:-1]
     return None
 
 
-def _export_name(tokens: _Lookahead, ahead: int) -> str | None:
+def _export_name(tokens: Lookahead, ahead: int) -> str | None:
     """The name assigned at ``.x =`` or ``['x'] =`` starting ``ahead`` tokens on."""
     first = tokens.peek(ahead)
     if first is None:
@@ -61,7 +61,7 @@ def _export_name(tokens: _Lookahead, ahead: int) -> str | None:
     if first[2] == ".":
         name, after = tokens.peek(ahead + 1), tokens.peek(ahead + 2)
         if name is not None and after is not None and after[2] == "=":
-            return name[2] if _IDENTIFIER.fullmatch(name[2]) else None
+            return name[2] if IDENTIFIER.fullmatch(name[2]) else None
     if first[2] == "[":
         name, close, after = (tokens.peek(ahead + index) for index in (1, 2, 3))
         if name is not None and close is not None and after is not None and close[2] == "]":
@@ -69,7 +69,7 @@ def _export_name(tokens: _Lookahead, ahead: int) -> str | None:
     return None
 
 
-def _defined_name(tokens: _Lookahead) -> str | None:
+def _defined_name(tokens: Lookahead) -> str | None:
     """After ``Object``: the name of ``.defineProperty(exports, 'x'`` or
     ``.defineProperty(module.exports, 'x'``."""
     words = [tokens.peek(index) for index in range(8)]
@@ -89,7 +89,7 @@ def _defined_name(tokens: _Lookahead) -> str | None:
     return _literal_name(texts[comma + 1])
 
 
-def _step(shape: ModuleShape, tokens: _Lookahead, text: str, previous: str) -> None:
+def _step(shape: ModuleShape, tokens: Lookahead, text: str, previous: str) -> None:
     """Look at one token (``previous`` is the one before it)."""
     if previous in (".", "?."):
         return
@@ -97,8 +97,8 @@ def _step(shape: ModuleShape, tokens: _Lookahead, text: str, previous: str) -> N
     word = following[2] if following is not None else ""
     name: str | None = None
     if text == "import":
-        shape.esm = shape.esm or word in ("{", "*", ".") or _is_string(word)
-        shape.esm = shape.esm or (bool(_IDENTIFIER.fullmatch(word)) and word != "from")
+        shape.esm = shape.esm or word in ("{", "*", ".") or is_string(word)
+        shape.esm = shape.esm or (bool(IDENTIFIER.fullmatch(word)) and word != "from")
     elif text == "export":
         shape.esm = shape.esm or word in _ESM_AFTER_EXPORT
     elif text == "require":
@@ -124,7 +124,7 @@ def analyse(source: str) -> ModuleShape:
     shape = ModuleShape()
     if _WORDS.search(source.encode("utf-8", "surrogateescape")) is None:
         return shape
-    tokens = _Lookahead(source)
+    tokens = Lookahead(source)
     previous = ""
     while (token := tokens.take()) is not None:
         _step(shape, tokens, token[2], previous)

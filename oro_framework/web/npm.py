@@ -45,8 +45,9 @@ import anyio
 
 from oro_framework.host.sandbox import inside_folder
 from oro_framework.web.asgi import send_response
+from oro_framework.web.conditional import stat_file
+from oro_framework.web.file_responses import send_file
 from oro_framework.web.module_format import format_of
-from oro_framework.web.resources import send_file, stat_file
 from oro_framework.web.specifiers import resolve_specifier, rewrite_imports
 
 if TYPE_CHECKING:

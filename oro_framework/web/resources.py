@@ -1,60 +1,45 @@
-"""Static files over HTTP: the app's resources (``webview.root``) and the JS modules under
-``/oro/``.
-
-Conditional requests (``ETag``/``If-None-Match``, ``Last-Modified``/``If-Modified-Since``),
-single byte ranges (``Range``/``If-Range``, 206/416), ``HEAD``, the default index, the
-single-page-app fallback and refusal of paths that leave the root. Parsing is pure; file access
-happens in worker threads so a slow disk never blocks the loop.
+"""The app's files over HTTP (``webview.root``): which file a URL path names (the default index,
+a directory's redirect, ``/about`` for ``about.html``, the single-page-app fallback) and which
+are never served (paths that leave the root, dot paths, Python and config files, the app's
+hidden files). The answers themselves are :mod:`~oro_framework.web.file_responses`' (the JS
+modules under ``/oro/`` are answered the same way), with the validators and ranges of
+:mod:`~oro_framework.web.conditional`. File access happens in worker threads so a slow disk
+never blocks the loop.
 """
 
 from __future__ import annotations
 
-import datetime
-import hashlib
 import logging
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Final, Protocol, final
+from typing import Final, final
 
 import anyio
 
 from oro_framework.host.config.files import CONFIG_FILE_NAMES
-from oro_framework.mime import guess_media_type
-from oro_framework.web.asgi import (
-    ZERO_COPY_SEND,
-    HeaderList,
-    Send,
-    send_response,
-    start_response,
+from oro_framework.web.asgi import HeaderList, Send, send_response
+from oro_framework.web.conditional import FileInfo, stat_file
+from oro_framework.web.file_responses import (
+    ModuleRewrite,
+    is_script_media_type,
+    media_type_of,
+    send_bytes,
+    send_file,
+    send_module,
+    send_not_found,
+    send_redirect_page,
 )
 
 __all__ = [
     "PYTHON_SUFFIXES",
-    "ByteRange",
-    "FileInfo",
     "ForbiddenPathError",
-    "ModuleRewrite",
+    "HtmlTransform",
     "Resources",
-    "UnsatisfiableRangeError",
     "is_never_served",
-    "is_not_modified",
-    "is_script_media_type",
     "join_url_path",
-    "media_type_of",
-    "parse_range",
-    "send_bytes",
-    "send_file",
-    "send_module",
-    "send_not_found",
-    "stat_file",
 ]
 
-CHUNK_SIZE: Final = 1024 * 1024
-"""Bytes per read when a file is streamed through Python: each read is a thread hop, so 64 KiB
-chunks capped a 64 MiB file at ~200 MB/s; 1 MiB ones reach ~600 MB/s."""
-_TEXT_TYPES_WITH_CHARSET: Final = ("text/", "application/json", "application/manifest+json")
 _SCRIPT_DESTINATIONS: Final = frozenset({"script", "worker", "serviceworker", "sharedworker"})
 _MAX_REPORTED_MISSING: Final = 256
 PYTHON_SUFFIXES: Final = frozenset({".py", ".pyc", ".pyo", ".pyw", ".pyi", ".pyd"})
@@ -70,99 +55,8 @@ HtmlTransform = Callable[[bytes], bytes]
 """Rewrites an HTML page on its way out (the bridge injects the preload with it)."""
 
 
-class ModuleRewrite(Protocol):
-    """Rewrites a JavaScript file on its way out
-    (:class:`~oro_framework.web.specifiers.ModuleRewriter`); ``None`` sends the file as it
-    is. Both take the file's path, size and mtime (ns)."""
-
-    def cached(self, path: Path, size: int, mtime_ns: int) -> tuple[bool, bytes | None]:
-        """The answer if known, without blocking: ``(known, bytes or None)``."""
-        ...
-
-    def rewritten(self, path: Path, size: int, mtime_ns: int) -> bytes | None:
-        """The answer, reading the file if need be (blocking: called in a worker thread)."""
-        ...
-
-
-_JAVASCRIPT: Final = "text/javascript"
-
-
 class ForbiddenPathError(Exception):
     """The URL path tries to leave its root (``..``, a symlink pointing out, NUL, backslash)."""
-
-
-class UnsatisfiableRangeError(Exception):
-    """The ``Range`` header asks for bytes the file does not have (answered 416)."""
-
-
-@final
-@dataclass(frozen=True)
-class ByteRange:
-    """Bytes ``start`` to ``end`` inclusive, as HTTP counts them."""
-
-    start: int
-    end: int
-
-    @property
-    def length(self) -> int:
-        return self.end - self.start + 1
-
-
-@final
-@dataclass(frozen=True)
-class FileInfo:
-    """What a response needs to know about a file, taken from one ``stat``."""
-
-    path: Path
-    size: int
-    mtime_ns: int
-
-    @property
-    def etag(self) -> str:
-        return f'"{self.mtime_ns:x}-{self.size:x}"'
-
-    @property
-    def last_modified(self) -> str:
-        return http_date(self.mtime_ns / 1e9)
-
-
-_WEEKDAYS: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS: Final = (
-    "Jan",
-    "Feb",
-    "Mar",
-    "Apr",
-    "May",
-    "Jun",
-    "Jul",
-    "Aug",
-    "Sep",
-    "Oct",
-    "Nov",
-    "Dec",
-)
-
-
-def http_date(seconds: float) -> str:
-    """``seconds`` since the epoch as an HTTP date (RFC 9110's IMF-fixdate), as
-    ``email.utils.formatdate(seconds, usegmt=True)`` writes it: every file response's
-    ``last-modified``, without importing the email package (~3 ms) for the launch's first page.
-    The names are English whatever the locale, unlike ``strftime``'s ``%a`` and ``%b``: both
-    engines set the process's locale from the user's."""
-    moment = datetime.datetime.fromtimestamp(seconds, datetime.UTC)
-    return (
-        f"{_WEEKDAYS[moment.weekday()]}, {moment.day:02d} {_MONTHS[moment.month - 1]} "
-        f"{moment.year:04d} {moment.hour:02d}:{moment.minute:02d}:{moment.second:02d} GMT"
-    )
-
-
-def media_type_of(path: str) -> str:
-    """The ``content-type`` for ``path``: the MIME table of the ``mime.lookup`` route, with a
-    UTF-8 charset on text (a page without one is decoded as windows-1252 by browsers)."""
-    media_type = guess_media_type(path)
-    if media_type.startswith(_TEXT_TYPES_WITH_CHARSET):
-        return media_type + "; charset=utf-8"
-    return media_type
 
 
 def is_never_served(parts: Iterable[str]) -> bool:
@@ -180,12 +74,6 @@ def is_never_served(parts: Iterable[str]) -> bool:
     return name in _CONFIG_NAMES or os.path.splitext(name)[1] in PYTHON_SUFFIXES
 
 
-def is_script_media_type(media_type: str) -> bool:
-    """Whether a browser runs a file of ``media_type`` as a worker script or module: only
-    JavaScript (a Service Worker served any other type fails to install)."""
-    return media_type.startswith(_JAVASCRIPT)
-
-
 def join_url_path(root: Path, url_path: str) -> Path | None:
     """``root`` joined with the segments of a decoded URL path.
 
@@ -200,260 +88,6 @@ def join_url_path(root: Path, url_path: str) -> Path | None:
     if any(segment.startswith(".") for segment in segments):
         return None
     return root.joinpath(*segments)
-
-
-def parse_range(header: str, size: int) -> ByteRange | None:
-    """The single byte range a ``Range`` header asks for.
-
-    :return: the range clipped to the file, or ``None`` when the header is to be ignored (not
-        ``bytes=``, malformed, or several ranges: a full 200 answer is allowed for those and
-        spares multipart bodies).
-    :raises UnsatisfiableRangeError: a well-formed range that starts past the end.
-    """
-    unit, _, spec = header.strip().partition("=")
-    if unit.strip().lower() != "bytes" or "," in spec:
-        return None
-    first, dash, last = (part.strip() for part in spec.partition("-"))
-    if (
-        not dash
-        or not (first or last)
-        or not (first + last).isascii()
-        or not (first + last).isdigit()
-    ):
-        return None
-    if not first:
-        suffix = int(last)
-        if suffix == 0 or size == 0:
-            raise UnsatisfiableRangeError(header)
-        return ByteRange(max(size - suffix, 0), size - 1)
-    start = int(first)
-    end = int(last) if last else size - 1
-    if last and end < start:
-        return None
-    if start >= size:
-        raise UnsatisfiableRangeError(header)
-    return ByteRange(start, min(end, size - 1))
-
-
-def _parse_http_date(value: str) -> float | None:
-    # The email package (~3 ms to import) with the first conditional request, not every launch.
-    import email.utils
-
-    try:
-        return email.utils.parsedate_to_datetime(value).timestamp()
-    except (TypeError, ValueError, IndexError):
-        return None
-
-
-def _etag_matches(candidates: str, etag: str) -> bool:
-    """Weak comparison, as ``If-None-Match`` uses."""
-    bare = etag.removeprefix("W/")
-    return any(
-        tag.strip() == "*" or tag.strip().removeprefix("W/") == bare
-        for tag in candidates.split(",")
-    )
-
-
-def is_not_modified(
-    request_headers: Mapping[str, str], etag: str, mtime_ns: int | None = None
-) -> bool:
-    """Whether a ``GET``/``HEAD`` can be answered 304. ``If-None-Match`` wins over
-    ``If-Modified-Since`` when both are present (RFC 9110 §13.2.2)."""
-    if_none_match = request_headers.get("if-none-match")
-    if if_none_match is not None:
-        return _etag_matches(if_none_match, etag)
-    if_modified_since = request_headers.get("if-modified-since")
-    if if_modified_since is None or mtime_ns is None:
-        return False
-    since = _parse_http_date(if_modified_since)
-    # HTTP dates have whole seconds; a file modified within the same second is unchanged.
-    return since is not None and mtime_ns // 1_000_000_000 <= since
-
-
-def _range_applies(request_headers: Mapping[str, str], info: FileInfo) -> bool:
-    if_range = request_headers.get("if-range")
-    if if_range is None:
-        return True
-    if if_range.startswith('"'):
-        return if_range == info.etag
-    since = _parse_http_date(if_range)
-    return since is not None and info.mtime_ns // 1_000_000_000 == int(since)
-
-
-def stat_file(path: Path) -> FileInfo | None:
-    """The file at ``path``, or ``None`` if there is no regular file there. Blocking."""
-    try:
-        status = path.stat()
-    except (OSError, ValueError):
-        return None
-    if not path.is_file():
-        return None
-    return FileInfo(path, status.st_size, status.st_mtime_ns)
-
-
-async def send_file(
-    send: Send,
-    request_headers: Mapping[str, str],
-    info: FileInfo,
-    *,
-    method: str,
-    media_type: str,
-    headers: HeaderList,
-    zero_copy: bool = False,
-) -> None:
-    """Answer with a file: 304 when the client's copy is current, 206/416 for a range, the body
-    streamed in chunks (nothing for ``HEAD``).
-
-    :param zero_copy: the server takes ASGI's ``http.response.zerocopysend`` (the body then
-        goes from the file to the socket without being read into Python).
-    """
-    validators: HeaderList = [
-        (b"etag", info.etag.encode()),
-        (b"last-modified", info.last_modified.encode()),
-        (b"accept-ranges", b"bytes"),
-    ]
-    if is_not_modified(request_headers, info.etag, info.mtime_ns):
-        await start_response(send, 304, headers + validators)
-        await send({"type": "http.response.body", "body": b""})
-        return
-    status = 200
-    span = ByteRange(0, info.size - 1)
-    content: HeaderList = [(b"content-type", media_type.encode())]
-    range_header = request_headers.get("range")
-    if range_header is not None and _range_applies(request_headers, info):
-        try:
-            requested = parse_range(range_header, info.size)
-        except UnsatisfiableRangeError:
-            refusal = [(b"content-range", f"bytes */{info.size}".encode())]
-            await send_response(send, 416, b"", headers + validators + refusal)
-            return
-        if requested is not None:
-            status, span = 206, requested
-            content.append(
-                (b"content-range", f"bytes {span.start}-{span.end}/{info.size}".encode())
-            )
-    length = max(span.length, 0)
-    content.append((b"content-length", str(length).encode()))
-    await start_response(send, status, headers + validators + content)
-    if method == "HEAD" or length == 0:
-        await send({"type": "http.response.body", "body": b""})
-        return
-    if zero_copy:
-        # The server sends straight from the file to the socket (sendfile): no chunk passes
-        # through Python. Opening the file does not block for long, reading it would.
-        with open(info.path, "rb") as raw_file:  # noqa: ASYNC230
-            await send(
-                {
-                    "type": ZERO_COPY_SEND,
-                    "file": raw_file,
-                    "offset": span.start,
-                    "count": length,
-                }
-            )
-        return
-    async with await anyio.open_file(info.path, "rb") as file:
-        await file.seek(span.start)
-        remaining = length
-        while remaining:
-            chunk = await file.read(min(CHUNK_SIZE, remaining))
-            if not chunk:
-                # The file shrank since it was measured: better a broken response than a
-                # silently short one, so the connection is dropped.
-                raise OSError(f"{info.path} changed while it was being sent")
-            remaining -= len(chunk)
-            await send({"type": "http.response.body", "body": chunk, "more_body": bool(remaining)})
-
-
-async def send_bytes(
-    send: Send,
-    request_headers: Mapping[str, str],
-    body: bytes,
-    *,
-    method: str,
-    media_type: str,
-    headers: HeaderList,
-) -> None:
-    """Answer with a generated body (an HTML page with the preload), validated by a hash of the
-    body: the page changes when the preload does, even if the file did not."""
-    etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
-    validators: HeaderList = [(b"etag", etag.encode())]
-    if is_not_modified(request_headers, etag):
-        await start_response(send, 304, headers + validators)
-        await send({"type": "http.response.body", "body": b""})
-        return
-    await send_response(
-        send,
-        200,
-        body,
-        headers + validators,
-        media_type=media_type,
-        include_body=method != "HEAD",
-    )
-
-
-async def send_module(
-    send: Send,
-    request_headers: Mapping[str, str],
-    info: FileInfo,
-    *,
-    method: str,
-    media_type: str,
-    headers: HeaderList,
-    rewrite: ModuleRewrite | None,
-    zero_copy: bool = False,
-) -> None:
-    """Answer with a file; a JavaScript module ``rewrite`` changes (its import specifiers)
-    goes out as generated bytes, every other file exactly as :func:`send_file` sends it."""
-    if rewrite is not None and media_type.startswith(_JAVASCRIPT):
-        known, body = rewrite.cached(info.path, info.size, info.mtime_ns)
-        if not known:
-            body = await anyio.to_thread.run_sync(
-                rewrite.rewritten, info.path, info.size, info.mtime_ns
-            )
-        if body is not None:
-            await send_bytes(
-                send, request_headers, body, method=method, media_type=media_type, headers=headers
-            )
-            return
-    await send_file(
-        send,
-        request_headers,
-        info,
-        method=method,
-        media_type=media_type,
-        headers=headers,
-        zero_copy=zero_copy,
-    )
-
-
-_REDIRECT_PAGE: Final = '<meta http-equiv="refresh" content="0; url=\'{url}\'" />\n'
-
-
-async def send_redirect_page(
-    send: Send, path: str, query_string: bytes, headers: HeaderList, *, method: str
-) -> None:
-    """Send the browser on to ``path`` (a directory's trailing-slash URL) as Oro's scheme
-    handler does: a page whose ``<meta http-equiv="refresh">`` goes there (and a ``location``
-    header), answered 200, so that ``fetch(url, { redirect: 'manual' })`` reads it as Oro's
-    pages do, while a navigation still lands on the directory's ``index.html``."""
-    location = path + (f"?{query_string.decode('latin-1')}" if query_string else "")
-    # ' and " would end the attribute or the quoted URL: percent-encoded, they mean the same.
-    quoted = location.replace("'", "%27").replace('"', "%22").replace("<", "%3C")
-    body = _REDIRECT_PAGE.format(url=quoted).encode()
-    await send_response(
-        send,
-        200,
-        body,
-        [*headers, (b"location", location.encode()), (b"cache-control", b"no-cache")],
-        media_type="text/html; charset=utf-8",
-        include_body=method != "HEAD",
-    )
-
-
-async def send_not_found(send: Send, headers: HeaderList) -> None:
-    """The answer to a missing file, and to every file that is never served: the same status,
-    body and headers, so that a probe cannot tell them apart."""
-    await send_response(send, 404, b"Not found\n", headers, media_type="text/plain; charset=utf-8")
 
 
 def _is_script_file(found: FileInfo | str) -> bool:

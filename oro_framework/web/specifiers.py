@@ -7,8 +7,9 @@ specifiers it serves (``oro:<x>``, Oro's former ``socket:<x>``, ``node:<x>``, an
 app's files and those under ``/oro/``. Only the strings in import positions change (``import ...
 from '...'``, ``import '...'``, ``export ... from '...'``, ``import('...')``): a scanner that
 knows JavaScript's strings, template literals, comments and regular expression literals finds
-them, so the same text elsewhere never changes. :func:`resolve_specifier` is the one mapping;
-the import map's values (an app's own ``"x": "npm:x"``) go through it too.
+them (:mod:`~oro_framework.web.js_scanner`), so the same text elsewhere never changes.
+:func:`resolve_specifier` is the one mapping; the import map's values (an app's own
+``"x": "npm:x"``) go through it too.
 
 A file without such a specifier is served as it always was (from the page cache by
 ``sendfile``); the check is made once per file version (:class:`ModuleRewriter` keeps the
@@ -17,29 +18,23 @@ answer by path, size and modification time).
 
 from __future__ import annotations
 
-import json
-import os
-import posixpath
 import re
 import threading
 from collections import OrderedDict, deque
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Final, Protocol, final
-from urllib.parse import unquote, urlsplit
+from typing import Final, Protocol, final
 
 from oro_framework.host.exchange import MODULE_PREFIX
 from oro_framework.host.sandbox import inside_folder
+from oro_framework.web.js_scanner import import_sites
 
 __all__ = [
     "NAMESPACE_EXPORTS_PATH",
     "NPM_PREFIX",
-    "AppImportMap",
+    "ModuleLike",
     "ModuleRewriter",
-    "SpecifierSite",
-    "import_map_candidates",
-    "import_sites",
+    "might_name_a_specifier",
     "namespace_exports",
     "namespace_name",
     "resolve_specifier",
@@ -58,30 +53,6 @@ modules name one only in comments and prose, if at all."""
 _QUOTED_SCHEME: Final = re.compile(_QUOTED_SCHEME_PATTERN.encode())
 _QUOTED_SCHEME_TEXT: Final = re.compile(_QUOTED_SCHEME_PATTERN)
 _LINE_END: Final = re.compile(r"[\n\r]")
-# Keywords after which a "/" starts a regular expression, not a division.
-_REGEX_AFTER_WORDS: Final = frozenset(
-    {
-        "return",
-        "typeof",
-        "instanceof",
-        "in",
-        "of",
-        "new",
-        "delete",
-        "void",
-        "throw",
-        "case",
-        "do",
-        "else",
-        "yield",
-        "await",
-    }
-)
-# Any character past ASCII counts as an identifier's: a class spelling the range \u0080-\uffff
-# costs re 10 ms to compile (a 64 Ki table) at every launch, the negated ASCII class 0.5 ms.
-_IDENTIFIER: Final = re.compile(r"(?:[A-Za-z_$]|[^\x00-\x7f])(?:[\w$]|[^\x00-\x7f])*")
-_NUMBER: Final = re.compile(r"\.?[0-9][\w.]*")
-_LINE_BREAKS: Final = "\n\r\u2028\u2029"
 
 
 class ModuleLike(Protocol):
@@ -122,237 +93,6 @@ def socket_aliases(imports: Mapping[str, str]) -> dict[str, str]:
         if specifier.startswith("oro:"):
             aliased.setdefault("socket:" + specifier.removeprefix("oro:"), url)
     return aliased
-
-
-@final
-@dataclass(frozen=True)
-class SpecifierSite:
-    """A string literal in an import position: its text between the quotes is
-    ``source[start:end]``."""
-
-    start: int
-    end: int
-    value: str
-
-
-class _Scanner:
-    """Just enough of JavaScript's lexical grammar to tell code from strings, template
-    literals, comments and regular expressions, and to see ``import``/``export`` keywords."""
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self.length = len(source)
-
-    def skip_string(self, start: int) -> int:
-        """Index after the string literal opening at ``start``."""
-        quote = self.source[start]
-        index = start + 1
-        while index < self.length:
-            char = self.source[index]
-            if char == "\\":
-                index += 2
-                continue
-            if char == quote or char in "\n\r":
-                return index + 1
-            index += 1
-        return self.length
-
-    def skip_regex(self, start: int) -> int:
-        index = start + 1
-        in_class = False
-        while index < self.length:
-            char = self.source[index]
-            if char == "\\":
-                index += 2
-                continue
-            if char in _LINE_BREAKS:
-                return index
-            if in_class:
-                in_class = char != "]"
-            elif char == "[":
-                in_class = True
-            elif char == "/":
-                index += 1
-                flags = _IDENTIFIER.match(self.source, index)
-                return flags.end() if flags is not None else index
-            index += 1
-        return self.length
-
-    def skip_template_text(self, index: int) -> tuple[int, bool]:
-        """From inside a template literal's text: the index after its closing backtick
-        (``False``) or after a ``${`` (``True``)."""
-        while index < self.length:
-            char = self.source[index]
-            if char == "\\":
-                index += 2
-                continue
-            if char == "`":
-                return index + 1, False
-            if char == "$" and self.source.startswith("${", index):
-                return index + 2, True
-            index += 1
-        return self.length, False
-
-    def skip_trivia(self, index: int) -> int:
-        """Index of the next token after white space and comments."""
-        source = self.source
-        while index < self.length:
-            char = source[index]
-            if char.isspace() or char == "\ufeff":
-                index += 1
-            elif source.startswith("//", index):
-                while index < self.length and source[index] not in _LINE_BREAKS:
-                    index += 1
-            elif source.startswith("/*", index):
-                end = source.find("*/", index + 2)
-                index = self.length if end < 0 else end + 2
-            elif source.startswith("#!", index) and index == 0:
-                while index < self.length and source[index] not in _LINE_BREAKS:
-                    index += 1
-            else:
-                return index
-        return self.length
-
-    def tokens(self) -> Iterator[tuple[int, int]]:
-        """``(start, end)`` of every token outside comments; strings and regular expressions
-        are one token each, and a template literal yields its pieces of code only (its text
-        parts, between them, never look like tokens)."""
-        source = self.source
-        index = 0
-        braces: list[int] = []  # depth at which each open template's ${ ... } started
-        depth = 0
-        previous = ""
-        while True:
-            index = self.skip_trivia(index)
-            if index >= self.length:
-                return
-            char = source[index]
-            start = index
-            if char in "'\"":
-                index = self.skip_string(index)
-            elif char == "`" or (char == "}" and braces and braces[-1] == depth - 1):
-                closes_substitution = char == "}"
-                if closes_substitution:
-                    depth -= 1
-                    braces.pop()
-                index, opened = self.skip_template_text(index + 1)
-                if opened:
-                    braces.append(depth)
-                    depth += 1
-                    previous = "${"
-                    yield start, index
-                    continue
-                if closes_substitution:
-                    previous = "`"
-                    yield start, index
-                    continue
-            elif char == "/" and self._regex_allowed(previous):
-                index = self.skip_regex(index)
-            elif (word := _IDENTIFIER.match(source, index)) is not None:
-                index = word.end()
-            elif (number := _NUMBER.match(source, index)) is not None:
-                index = number.end()
-            else:
-                if char in "{(":
-                    depth += 1
-                elif char in "})" and depth:
-                    depth -= 1
-                if source.startswith("?.", index) and not source[index + 2 : index + 3].isdigit():
-                    index += 2
-                elif source.startswith("...", index):
-                    index += 3
-                else:
-                    index += 1
-            previous = source[start:index]
-            yield start, index
-
-    @staticmethod
-    def _regex_allowed(previous: str) -> bool:
-        if not previous:
-            return True
-        last = previous[-1]
-        if previous in _REGEX_AFTER_WORDS:
-            return True
-        return not (last.isalnum() or last in "_$\"'`" or previous in (")", "]", "}"))
-
-
-def _is_string(token: str) -> bool:
-    return len(token) >= 2 and token[0] in "'\"" and token[-1] == token[0]
-
-
-class _Lookahead:
-    """The scanner's tokens with as many following ones as asked for, kept only until they
-    are passed: a large bundle is never held as a list of its tokens."""
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self._tokens = _Scanner(source).tokens()
-        self._buffer: deque[tuple[int, int, str]] = deque()
-
-    def peek(self, ahead: int) -> tuple[int, int, str] | None:
-        while len(self._buffer) <= ahead:
-            token = next(self._tokens, None)
-            if token is None:
-                return None
-            self._buffer.append((token[0], token[1], self.source[token[0] : token[1]]))
-        return self._buffer[ahead]
-
-    def take(self) -> tuple[int, int, str] | None:
-        token = self.peek(0)
-        if token is not None:
-            self._buffer.popleft()
-        return token
-
-
-def import_sites(source: str) -> list[SpecifierSite]:
-    """Every string literal of ``source`` in an import position: ``import ... from '…'``,
-    ``import '…'``, ``export ... from '…'`` and ``import('…')`` (the first argument, when it is
-    a plain string literal). Strings elsewhere, comments, template literals and regular
-    expressions are never taken for one."""
-    found: list[SpecifierSite] = []
-    tokens = _Lookahead(source)
-
-    def site(token: tuple[int, int, str] | None) -> None:
-        if token is not None and _is_string(token[2]) and "\\" not in token[2]:
-            found.append(SpecifierSite(token[0] + 1, token[1] - 1, token[2][1:-1]))
-
-    previous = ""
-    while (token := tokens.take()) is not None:
-        text = token[2]
-        is_property = previous in (".", "?.")  # obj.import(...)
-        previous = text
-        if text not in ("import", "export") or is_property:
-            continue
-        following = tokens.peek(0)
-        word = following[2] if following is not None else ""
-        if text == "import" and word == "(":
-            site(tokens.peek(1))
-            continue
-        if text == "import" and _is_string(word):
-            site(following)
-            continue
-        if word in ("", ".", ":", "=", ";", ",", ")"):
-            continue  # import.meta, { import: 1 }, a label
-        # A clause (names, braces, *, as, type, default) up to `from`, then the string; the
-        # tokens looked at stay for the main loop, which still has to see each of them.
-        ahead = 0
-        in_braces = False
-        while (current := tokens.peek(ahead)) is not None:
-            word = current[2]
-            if in_braces:
-                if word == "}":
-                    in_braces = False
-                elif word != "," and not _is_string(word) and not _IDENTIFIER.fullmatch(word):
-                    break
-            elif word == "{":
-                in_braces = True
-            elif word == "from" and _is_string((after := tokens.peek(ahead + 1) or (0, 0, ""))[2]):
-                site(after)
-                break
-            elif word not in ("*", ",") and not _IDENTIFIER.fullmatch(word):
-                break
-            ahead += 1
-    return found
 
 
 def _scan_end(source: str) -> int:
@@ -479,119 +219,6 @@ class ModuleRewriter:
     def _is_as_is(self, path: Path) -> bool:
         text = str(path)
         return any(inside_folder(text, folder) for folder in self.as_is)
-
-
-def import_map_candidates(value: str, roots: Sequence[Path]) -> tuple[list[Path], str | None]:
-    """Where ``webview.importmap = value`` may be, and why it is refused (``None`` if not).
-
-    Socket opens the value as a ``filesystem::Resource`` with its working directory set to the
-    app's resources (``src/runtime/filesystem/resource.cc``, ``src/runtime/cwd/cwd.cc``): a
-    relative path (``importmap.json``, ``./importmap.json``) and ``socket://<bundle>/x.json``
-    are the resources' files; ``file:///...`` and ``/x.json`` are the host's filesystem. oro
-    reads the app's files only: every form names a file of ``roots`` (``webview.root``, then
-    the app directory), ``/x.json`` included (the app root, as the apps that write it mean);
-    an absolute path or ``file:`` URL inside a root is that file. A value that leaves the
-    roots (``../../etc/passwd``, ``file:///etc/passwd``) is refused, never read.
-    """
-    text = value.strip()
-    if not text:
-        return [], None
-    path, file_url = text, False
-    scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", text)
-    if scheme is not None and len(scheme.group(1)) > 1:  # c:\ is a drive, not a scheme
-        parsed = urlsplit(text)
-        if parsed.scheme.lower() not in ("socket", "file"):
-            return [], f"webview.importmap: {value!r} is not a file of the app; ignored"
-        path, file_url = unquote(parsed.path), parsed.scheme.lower() == "file"
-    leaves = (
-        f"webview.importmap: {value!r} leaves the app's folder; ignored (oro reads import maps "
-        "from webview.root or the app directory only)"
-    )
-    if path.startswith("/") and any(
-        inside_folder(os.path.normpath(path), os.path.abspath(root)) for root in roots
-    ):
-        return [Path(os.path.normpath(path))], None
-    if file_url:
-        return [], leaves
-    relative = posixpath.normpath(path.replace("\\", "/").lstrip("/"))
-    if relative in ("..", ".") or relative.startswith("../"):
-        return [], leaves
-    return list(dict.fromkeys(root / relative for root in roots)), None
-
-
-@final
-class AppImportMap:
-    """The app's own import map file (``webview.importmap``), read again when it changes.
-
-    :param candidates: where the file may be, in order (see :func:`import_map_candidates`);
-        ``()`` when the app has none.
-    :param warn: told once per file version why the file is not used (missing, not JSON, not an
-        object, outside ``roots``); the pages then get oro's import map and their own.
-    :param roots: the folders the file must really be in, symlinks followed (a link out of the
-        app is refused and never read); empty: no such check.
-    """
-
-    def __init__(
-        self,
-        candidates: Sequence[Path],
-        *,
-        warn: Callable[[str], None],
-        roots: Sequence[Path] = (),
-    ) -> None:
-        self.candidates = tuple(candidates)
-        self.roots = tuple(roots)
-        self._warn = warn
-        self._seen: tuple[Path, int, int] | None = None
-        self._value: dict[str, Any] | None = None
-        self._warned: set[object] = set()
-
-    def _escapes(self, path: Path) -> bool:
-        if not self.roots:
-            return False
-        real = os.path.realpath(path)
-        return not any(inside_folder(real, os.path.realpath(root)) for root in self.roots)
-
-    def load(self) -> dict[str, Any] | None:
-        """The parsed import map, or ``None``. Blocking (a ``stat``, a read when it changed)."""
-        if not self.candidates:
-            return None
-        for path in self.candidates:
-            try:
-                status = path.stat()
-            except OSError:
-                continue
-            if self._escapes(path):
-                self._report(
-                    ("escapes", path),
-                    f"webview.importmap: {path} links out of the app's folder; ignored",
-                )
-                return None
-            key = (path, status.st_size, status.st_mtime_ns)
-            if key == self._seen:
-                return self._value
-            self._seen, self._value = key, None
-            try:
-                value = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, ValueError) as error:
-                self._report(key, f"webview.importmap: {path} is not JSON ({error}); ignored")
-                return None
-            if not isinstance(value, dict) or not isinstance(value.get("imports", {}), dict):
-                self._report(
-                    key, f'webview.importmap: {path} is not an import map ({{"imports": ...}})'
-                )
-                return None
-            self._value = value
-            return value
-        self._report(
-            "missing",
-            f"webview.importmap: no file {' or '.join(map(str, self.candidates))}; ignored",
-        )
-        return None
-
-    def _report(self, key: object, message: str) -> None:
-        if key not in self._warned:
-            self._warned.add(key)
-            self._warn(message)
 
 
 NAMESPACE_EXPORTS_PATH: Final = f"{MODULE_PREFIX}/generated/modules.js"

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from _apps import write_app
 
-from oro_framework.cli.dev_loop import DevPlugin
+from oro_framework.cli.dev_child import DevPlugin
 from oro_framework.core import backend as core_backend
 from oro_framework.core import ping
 from oro_framework.testing import live_server, make_host, read_sse

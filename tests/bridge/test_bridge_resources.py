@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from oro_framework.testing import live_server, make_host
-from oro_framework.web.resources import (
+from oro_framework.web.conditional import (
     ByteRange,
     UnsatisfiableRangeError,
     http_date,

@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 from oro_framework.host.builtin import find_js_api
 from oro_framework.testing import live_server, make_host
 from oro_framework.web.csp import adapt_meta_policies, adapt_policy, script_hash
+from oro_framework.web.js_scanner import import_sites
 from oro_framework.web.preload import merge_import_maps
 from oro_framework.web.specifiers import (
     ModuleRewriter,
-    import_sites,
     might_name_a_specifier,
     namespace_name,
     resolve_specifier,

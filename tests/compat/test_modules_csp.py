@@ -28,7 +28,7 @@ from playwright.sync_api import Browser, Page
 from oro_framework.testing import live_server, make_host
 from oro_framework.testing.process import OroProcess, headless_environ
 from oro_framework.web.csp import adapt_policy
-from oro_framework.web.specifiers import import_map_candidates
+from oro_framework.web.import_maps import import_map_candidates
 
 APPS = Path(__file__).with_name("apps")
 

@@ -17,7 +17,8 @@ from playwright.sync_api import Browser, Page
 from oro_framework import Request
 from oro_framework.testing import RoutePlugin, ServedApp, served_app
 from oro_framework.testing.browser import RUNTIME_READY, open_app_page
-from oro_framework.testing.webkit import WebKitBrowser, WebKitPage
+from oro_framework.testing.webkit import WebKitBrowser
+from oro_framework.testing.webkit_page import WebKitPage
 
 EXTRA_SOURCES: Final = 6
 """Event sources window 0's page opens with its window credential, and again without (the

@@ -128,7 +128,7 @@ def run(
     if dev_child:
         # Imported here: the dev loop's file watcher is no part of a plain `oro run` (nor of a
         # built app, whose start-up this import would slow down).
-        from oro_framework.cli.dev_loop import start_child
+        from oro_framework.cli.dev_child import start_child
 
         dev_plugin, session_key, sock = start_child(echo_flushed)
         plugins.append(dev_plugin)

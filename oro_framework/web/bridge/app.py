@@ -39,6 +39,7 @@ from oro_framework.web.bridge.call import Call
 from oro_framework.web.bridge.flow import StreamCredits
 from oro_framework.web.bridge.held import HeldConnections
 from oro_framework.web.csp import adapt_policy
+from oro_framework.web.import_maps import AppImportMap, import_map_candidates
 from oro_framework.web.preload import build_import_map
 from oro_framework.web.resources import Resources
 from oro_framework.web.security import (
@@ -51,12 +52,7 @@ from oro_framework.web.security import (
     RefusalReason,
     session_cookie_name,
 )
-from oro_framework.web.specifiers import (
-    AppImportMap,
-    ModuleRewriter,
-    import_map_candidates,
-    namespace_exports,
-)
+from oro_framework.web.specifiers import ModuleRewriter, namespace_exports
 
 __all__ = ["PATH_FAMILIES", "Bridge", "PathFamily", "PreloadArgs"]
 

@@ -11,17 +11,15 @@ import anyio
 from oro_framework.web.asgi import send_response
 from oro_framework.web.bridge.answers import not_allowed
 from oro_framework.web.bridge.call import TEXT, Call
-from oro_framework.web.resources import (
-    FileInfo,
-    ForbiddenPathError,
+from oro_framework.web.conditional import FileInfo, stat_file
+from oro_framework.web.file_responses import (
     is_script_media_type,
-    join_url_path,
     media_type_of,
     send_bytes,
     send_module,
     send_not_found,
-    stat_file,
 )
+from oro_framework.web.resources import ForbiddenPathError, join_url_path
 from oro_framework.web.specifiers import NAMESPACE_EXPORTS_PATH
 
 __all__ = ["ModuleFiles", "serve"]
