@@ -39,7 +39,7 @@ from oro_framework import (
     wrap_result,
 )
 from oro_framework.cli import cli
-from oro_framework.host.router import Router
+from oro_framework.host.dispatch import Router
 from oro_framework.testing import MemoryClient, live_server, make_host, raise_for_error
 
 pytestmark = pytest.mark.anyio

@@ -477,7 +477,7 @@ async def test_eval_runs_only_in_pages_of_the_app_and_only_short_scripts(attache
 
 async def gui_event(manager: WindowManager, status: WindowStatus) -> None:
     """Report ``status`` from a foreign thread, as the toolkit does."""
-    await anyio.to_thread.run_sync(manager.gui_status_changed, 0, status)
+    await anyio.to_thread.run_sync(manager.inbox.gui_status_changed, 0, status)
 
 
 async def test_gui_events_drive_the_lifecycle(attached):
@@ -502,7 +502,7 @@ async def test_gui_resize_updates_the_recorded_size(attached):
     async with make_host(plugins=[APPLICATION, attached]) as host:
         manager = manager_of(host)
         manager.open_main_window("http://127.0.0.1:1/")
-        await anyio.to_thread.run_sync(manager.gui_resized, 0, 333, 222)
+        await anyio.to_thread.run_sync(manager.inbox.gui_resized, 0, 333, 222)
 
         assert manager.windows[0].to_json()["width"] == 333
 

@@ -4,9 +4,10 @@ A :class:`Sandbox` is the directories (:class:`SandboxRoot`) one plugin lets pag
 for one request, the paths the calling window's user picked in a file dialog
 (:meth:`Sandbox.for_request`: ``host.file_grants`` as extra roots). Every question of the form
 "is this path inside a root or a grant, and which" is answered by one function,
-:meth:`_Anchors.place`: the roots by the paths that denote them, the most specific first, a
-picked file holding its one name and nothing below it. oro-fs, oro-sqlite, oro-process and
-``FileGrants.covering`` all ask it.
+:meth:`~oro_framework.host.sandbox_roots.RootAnchors.place` (:mod:`.sandbox_roots`, which holds
+the roots and targets this module exports): the roots by the paths that denote them, the most
+specific first, a picked file holding its one name and nothing below it. oro-fs, oro-sqlite,
+oro-process and ``FileGrants.covering`` all ask it.
 
 Two ways to reach a path, for two kinds of use:
 
@@ -42,16 +43,21 @@ from oro_framework.host.errors import (
 )
 from oro_framework.host.owned import OwnedDescriptor
 from oro_framework.host.private_files import private_folders
+from oro_framework.host.sandbox_roots import (
+    MAX_SYMLINKS,
+    RootAnchors,
+    SandboxRoot,
+    SandboxTarget,
+    inside_folder,
+    real_path,
+    split_path,
+)
 
 if TYPE_CHECKING:
     from oro_framework.host.file_grants import FileGrant
     from oro_framework.host.request import Request
 
 __all__ = ["Sandbox", "SandboxRoot", "SandboxTarget", "SandboxWalk", "inside_folder", "real_path"]
-
-_MAX_SYMLINKS: Final = 40
-"""Symlinks (and ``..`` in their targets) followed before a resolution fails with ELOOP, as
-Linux (MAXSYMLINKS)."""
 
 # getattr: these flags do not exist on Windows, where the walk is not supported (see walk()).
 _DIR_FLAGS: Final = (
@@ -61,81 +67,6 @@ _DIR_FLAGS: Final = (
     | getattr(os, "O_CLOEXEC", 0)
 )
 _SUPPORTED: Final = os.open in os.supports_dir_fd and os.stat in os.supports_dir_fd
-
-
-@final
-@dataclass(frozen=True)
-class SandboxRoot:
-    """A directory a sandbox allows; ``path`` is its real path (no symlinks).
-
-    :ivar name: ``data``, ``temp``, ``resources`` or a mount name (oro-fs's ``<name>:`` prefix);
-        ``picked`` for a grant.
-    :ivar spellings: other absolute spellings that denote it (the configured, unresolved path):
-        a caller's absolute path may use them, a real path never does.
-    """
-
-    name: str
-    path: str
-    writable: bool
-    spellings: tuple[str, ...] = ()
-    concealed: frozenset[str] = frozenset()
-    """Top-level names that do not exist for pages (``oro.toml`` when the resources are the
-    app directory: it may hold keys)."""
-    only: str | None = None
-    """A picked file: ``path`` is its directory and this one name is all the root holds (the
-    directory itself and the file's siblings stay out of reach)."""
-    grant: FileGrant | None = None
-    """The grant this root stands for (:meth:`Sandbox.granting`), ``None`` for the app's own."""
-
-    @property
-    def granted(self) -> bool:
-        """A path the user picked for one page: it has no ``<name>:`` prefix and is always
-        shown back absolute."""
-        return self.grant is not None
-
-    @classmethod
-    def at(
-        cls,
-        name: str,
-        path: str | os.PathLike[str],
-        *,
-        writable: bool,
-        concealed: frozenset[str] = frozenset(),
-    ) -> SandboxRoot:
-        """The root ``name`` at the configured ``path`` (``~`` expanded, made absolute, its
-        real path taken; the configured spelling is kept when it differs)."""
-        configured = os.path.abspath(os.path.expanduser(os.fspath(path)))
-        real = os.path.realpath(configured)
-        spellings = (configured,) if configured != real else ()
-        return cls(name, real, writable, spellings, concealed)
-
-    @classmethod
-    def granted_by(cls, grant: FileGrant) -> SandboxRoot:
-        """The root a grant stands for: a picked directory with all below it, or a picked file
-        alone. Its path is used as recorded (oro-desktop records real paths)."""
-        if grant.is_directory:
-            return cls("picked", grant.path, grant.is_writable, grant=grant)
-        directory, name = os.path.split(grant.path)
-        return cls("picked", directory, grant.is_writable, only=name, grant=grant)
-
-    def holds(self, path: str) -> bool:
-        """Whether the absolute ``path``, taken as written, lies in this root."""
-        return _Anchors((self,)).place(path, spellings=True) is not None
-
-
-@final
-@dataclass(frozen=True)
-class SandboxTarget:
-    """A path placed below a root. ``parts`` never hold ``""`` or ``.``; they hold ``..`` only
-    while a symlink target is being followed (the walk resolves those)."""
-
-    root: SandboxRoot
-    parts: tuple[str, ...]
-
-    @property
-    def absolute(self) -> str:
-        """The path below the root's real path (for :meth:`Sandbox.find`: the real path)."""
-        return os.path.join(self.root.path, *self.parts)
 
 
 @final
@@ -158,40 +89,6 @@ class SandboxWalk:
     def at(self) -> str:
         """``name`` for the ``dir_fd=`` functions; ``.`` stands for the root itself."""
         return self.name or "."
-
-
-@final
-class _Anchors:
-    """Roots by the absolute paths that denote them, the longest first: a mount inside the data
-    dir wins over the data dir, a picked file over a picked directory around it."""
-
-    def __init__(self, roots: Sequence[SandboxRoot]) -> None:
-        entries = [
-            (os.path.join(spelling, root.only) if root.only is not None else spelling, root, real)
-            for root in roots
-            for spelling, real in ((root.path, True), *((s, False) for s in root.spellings))
-        ]
-        # A grant anchored where a root is was added because it allows more (Sandbox.granting).
-        self._entries = sorted(
-            entries, key=lambda entry: (len(entry[0]), entry[1].granted), reverse=True
-        )
-
-    def place(self, path: str, *, spellings: bool) -> SandboxTarget | None:
-        """The root that holds the absolute ``path`` (taken as written), the most specific
-        first, or ``None``. ``spellings``: the roots' configured spellings count too (a caller's
-        path; a real path is matched against real paths only)."""
-        for anchor, root, real in self._entries:
-            if not (real or spellings):
-                continue
-            if not inside_folder(path, anchor):
-                continue
-            rest = _split(path[len(anchor) :])
-            if root.only is None:
-                return SandboxTarget(root, rest)
-            if not rest:
-                return SandboxTarget(root, (root.only,))
-            # Below a picked file is not the picked file: a wider root may still hold it.
-        return None
 
 
 def _names_entry(root: SandboxRoot, parts: Sequence[str]) -> bool:
@@ -253,7 +150,7 @@ class Sandbox:
         self._home_root = self.roots.get(home)
         self.fallback = fallback
         self._fallback_root = None if fallback is None else self.roots.get(fallback)
-        self._anchors = _Anchors(self.all_roots)
+        self._anchors = RootAnchors(self.all_roots)
         self._everything = SandboxRoot("/", os.path.abspath(os.sep), writable=True)
 
     @staticmethod
@@ -286,7 +183,7 @@ class Sandbox:
             return self
         roots = list(self.all_roots)
         for grant in sorted(grants, key=lambda grant: not grant.is_writable):
-            if not _allows(_Anchors(roots), grant):
+            if not _allows(RootAnchors(roots), grant):
                 roots.append(SandboxRoot.granted_by(grant))
         if len(roots) == len(self.all_roots):
             return self
@@ -307,7 +204,7 @@ class Sandbox:
         """The root that holds the absolute ``path`` taken as written (pass a real path, as
         :meth:`find` does), or ``None``; a concealed name is held by none."""
         if not self.enabled:
-            target: SandboxTarget | None = SandboxTarget(self._everything, _split(path))
+            target: SandboxTarget | None = SandboxTarget(self._everything, split_path(path))
         else:
             target = self._anchors.place(path, spellings=False)
         if target is None or self.is_hidden(target):
@@ -376,7 +273,7 @@ class Sandbox:
                 f"a path component is longer than {self.MAX_COMPONENT_BYTES} bytes", text
             )
         root, rest = self._prefixed(text)
-        parts = _split(rest)
+        parts = split_path(rest)
         if ".." in parts:
             if self.enabled:
                 raise _refusal("'..' is not allowed in sandboxed paths", text)
@@ -414,7 +311,7 @@ class Sandbox:
 
     def _place_absolute(self, path: str, shown: str) -> SandboxTarget:
         if not self.enabled:
-            return SandboxTarget(self._everything, _split(path))
+            return SandboxTarget(self._everything, split_path(path))
         target = self._anchors.place(path, spellings=True)
         if target is None:
             raise _refusal("path is outside the app's sandbox", shown)
@@ -457,7 +354,7 @@ class Sandbox:
     ) -> SandboxWalk:
         """Walk from ``directory`` (open on ``target``'s root), restarting from a root after
         each symlink or ``..``; ``directory`` holds where the walk is at every moment."""
-        for restart in range(_MAX_SYMLINKS + 1):
+        for restart in range(MAX_SYMLINKS + 1):
             if restart:
                 directory.replace(os.open(target.root.path, _DIR_FLAGS))
             if ".." not in target.parts and self.is_hidden(target):
@@ -516,10 +413,10 @@ class Sandbox:
             placed = self._place_link(link, shown)
             return SandboxTarget(placed.root, (*placed.parts, *rest))
         # The walked components are real directories, so `..` in the link is resolved by the walk.
-        return SandboxTarget(root, (*walked, *_split(link), *rest))
+        return SandboxTarget(root, (*walked, *split_path(link), *rest))
 
     def _place_link(self, link: str, shown: str) -> SandboxTarget:
-        parts = _split(link)
+        parts = split_path(link)
         if ".." not in parts:
             try:
                 return self._place_absolute(link, shown)
@@ -585,46 +482,7 @@ class Sandbox:
         return relative or "."
 
 
-def real_path(path: str) -> str:
-    """``path`` (relative to the working directory) with every symlink and ``..`` resolved, in
-    order, as the kernel resolves them (``a/link/..`` is the parent of where ``link`` leads). A
-    component that does not exist (or cannot be examined) is kept as written, as
-    :func:`os.path.realpath` keeps it, so a file about to be created has a real path too.
-
-    :raises OSError: ``ELOOP``: more than 40 symlinks, as Linux, where :func:`os.path.realpath`
-        would answer a path that still holds the loop.
-    """
-    if not os.path.isabs(path):
-        path = os.path.join(os.getcwd(), path)
-    pending = list(reversed(path.split(os.sep)))
-    resolved = os.sep
-    links = 0
-    while pending:
-        part = pending.pop()
-        if part in ("", "."):
-            continue
-        if part == "..":
-            resolved = os.path.dirname(resolved)
-            continue
-        candidate = os.path.join(resolved, part)
-        try:
-            is_link = stat.S_ISLNK(os.lstat(candidate).st_mode)
-        except OSError:
-            is_link = False
-        if not is_link:
-            resolved = candidate
-            continue
-        links += 1
-        if links > _MAX_SYMLINKS:
-            raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), path)
-        target = os.readlink(candidate)
-        if os.path.isabs(target):
-            resolved = os.sep
-        pending.extend(reversed(target.split(os.sep)))
-    return resolved
-
-
-def _allows(anchors: _Anchors, grant: FileGrant) -> bool:
+def _allows(anchors: RootAnchors, grant: FileGrant) -> bool:
     """A root of ``anchors`` already covers all of ``grant`` (lexically), as writable."""
     placed = anchors.place(grant.path, spellings=True)
     if placed is None or (grant.is_writable and not placed.root.writable):
@@ -648,16 +506,6 @@ def _check_text(text: str) -> bytes:
     if b"\0" in encoded:
         raise _refusal("path contains a NUL byte", text)
     return encoded
-
-
-def inside_folder(path: str, root: str) -> bool:
-    """Whether ``path`` is ``root`` or below it, both absolute and normalised (no ``..``): by
-    whole names, so ``/data2`` is not inside ``/data``."""
-    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
-
-
-def _split(path: str) -> tuple[str, ...]:
-    return tuple(part for part in path.split(os.sep) if part and part != ".")
 
 
 def _readlink_if_symlink(name: str, dir_fd: int) -> str | None:

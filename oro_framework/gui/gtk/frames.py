@@ -16,7 +16,7 @@ over the same connection from the web process, in order: a frame's report is in 
 request its scripts make.
 
 :func:`foreign_origins` is what the permission broker gets as the origins that may be the one
-asking (``WindowManager.gui_permission_requested``'s ``frames``).
+asking (``GuiInbox.gui_permission_requested``'s ``frames``).
 
 Every function here runs on the GUI thread.
 """

@@ -15,18 +15,24 @@ engines:
 - what is granted is each dropped path itself, never more: a directory with what is below it
   (as a picked directory), a file alone, and a symlink as the link alone (plus, when it names a
   regular file, that one file: never a directory's tree it points at).
+
+The window manager's GUI inbox hands each drop on an open window to :func:`receive_drop`.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import stat
 from dataclasses import dataclass
-from typing import Final, final
+from typing import TYPE_CHECKING, Final, final
 from urllib.parse import unquote_to_bytes, urlsplit
 
 from oro_framework.host.errors import OutOfRangeError
 from oro_framework.host.file_grants import FileGrants
+
+if TYPE_CHECKING:
+    from oro_framework.host.app import Host
 
 __all__ = [
     "DROP_EVENT",
@@ -35,7 +41,10 @@ __all__ = [
     "DroppedPaths",
     "grant_dropped",
     "parse_uri_list",
+    "receive_drop",
 ]
+
+logger = logging.getLogger("oro_framework.windows")
 
 MAX_URI_LIST_BYTES: Final = 8 * 1024 * 1024
 """The longest ``text/uri-list`` a drop may carry (some 60,000 typical paths)."""
@@ -138,3 +147,33 @@ def grant_dropped(grants: FileGrants, window: int, paths: tuple[str, ...]) -> li
             grants.grant(window, path, is_directory=stat.S_ISDIR(status.st_mode))
         granted.append(path)
     return granted
+
+
+def receive_drop(host: Host, index: int, uri_list: bytes, x: int, y: int) -> None:
+    """Files dropped on window ``index``, an open one: each is granted to its page alone,
+    read-only, as a picked file is, and the page gets Oro's ``dropin`` event ``{files, x, y}``
+    (``platformdrop`` in the page). A drop that names no local file (text, a link) is the
+    page's own DOM drop only."""
+    try:
+        dropped = parse_uri_list(uri_list)
+    except OutOfRangeError as error:
+        logger.warning("window %d: a drop was refused (%s): %s", index, error.code, error)
+        return
+    if not dropped.paths:
+        # Text or links: the page's own DOM drop has them; nothing to grant.
+        logger.info("window %d: a drop named no local file", index)
+        return
+    if dropped.skipped or dropped.left_out:
+        logger.warning(
+            "window %d: a drop named %d local path(s); %d entries named none (links, text, "
+            "another host, bad bytes) and %d past the first %d were left out",
+            index,
+            len(dropped.paths) + dropped.left_out,
+            dropped.skipped,
+            dropped.left_out,
+            MAX_DROPPED_FILES,
+        )
+    files = grant_dropped(host.file_grants, index, dropped.paths)
+    if files:
+        logger.info("window %d: %d dropped path(s) granted to its page", index, len(files))
+        host.emit(DROP_EVENT, {"files": files, "x": x, "y": y}, window=index)
