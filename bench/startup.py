@@ -12,9 +12,9 @@ Each is measured in the same run against a floor started the same way:
   time against ``python -c pass``.
 * what ``oro config get`` cannot skip, no goal: a Python process that only imports the modules
   declaring and validating the app's keys (click, tomlkit, pluggy, the entry points, the host's
-  config code and built-in settings, every installed plugin's ``settings`` module; their
-  classes and patterns from the cache of generated code, as ``oro`` makes them) and parses
-  ``oro.toml``, against ``python -c pass``: the floor under the command's row.
+  config code and built-in settings, every installed plugin's ``settings`` module; the list of
+  installed plugins kept from the last command, as ``oro`` reads it) and parses ``oro.toml``,
+  against ``python -c pass``: the floor under the command's row.
 
 ``--quick`` does few rounds. Each row is the median of its rounds, the rounds interleaved. Goals
 (issue 55): ``oro run`` within 2 times the hypercorn hello app; the reading commands within 10
@@ -22,9 +22,8 @@ times ``python -c pass``.
 
 The profile, on stderr after the table (stdout is the table alone): one more ``oro run
 --headless`` with ``ORO_TRACE_STARTUP=1`` and ``ORO_TRACE_PLUGINS=1``, each phase it reports
-(``oro_framework.host.tracing.startup``) in ms from spawn, as this process read the line, what
-start-up found in the cache of generated code and compiled, and the slowest plugin hooks of
-that run; then the
+(``oro_framework.host.tracing.startup``) in ms from spawn, as this process read the line, and
+the slowest plugin hooks of that run; then the
 same for ``oro run --webview system`` on a virtual display (Xvfb), up to the main window's page
 calling ``window.ready``, when WebKitGTK and Xvfb are installed.
 """
@@ -90,17 +89,16 @@ getCurrentWindow().ready()
 </script>
 """
 TRACE: Final = re.compile(
-    r"^oro-trace: (?:start-up detail (?P<detail>.+)|start-up (?P<phase>.+) at (?P<at>[\d.]+)"
+    r"^oro-trace: (?:start-up (?P<phase>.+) at (?P<at>[\d.]+)"
     r"|(?P<hook>oro_\w+) (?P<plugin>.+) (?P<ms>[\d.]+) ms)$"
 )
 PROFILE_TIMEOUT: Final = 120.0
 
 
 DECLARING: Final = """
-from oro_framework.host import generated_code
-generated_code.install()
 import importlib, importlib.util, sys
-from oro_framework.host.installed import plugin_entries
+from oro_framework.host.installed import plugin_entries, remember
+remember()
 import click, pluggy, tomlkit
 import oro_framework.host.builtin_settings, oro_framework.host.config
 import oro_framework.host.windows.settings
@@ -111,9 +109,8 @@ for entry in plugin_entries():
 tomlkit.parse(open("oro.toml").read())
 """
 """What ``oro config get`` must import in any case: the modules that declare the app's keys
-and validate their values, and the parser of ``oro.toml`` (run in the app's folder). Its
-classes' methods, its patterns' programs and the list of installed plugins come from the cache
-of generated code, as in every ``oro`` command."""
+and validate their values, and the parser of ``oro.toml`` (run in the app's folder). The list of
+installed plugins is the one kept from the last command, as in every ``oro`` command."""
 
 
 def _wall(command: list[str], cwd: Path | None = None) -> float:
@@ -137,7 +134,6 @@ def _profile(
         env={**environ, "ORO_TRACE_STARTUP": "1", "ORO_TRACE_PLUGINS": "1"},
     )
     phases: list[tuple[str, float, float]] = []
-    details: list[str] = []
     hooks: dict[tuple[str, str], float] = {}
     deadline = time.monotonic() + PROFILE_TIMEOUT
     try:
@@ -149,9 +145,7 @@ def _profile(
                 if line.startswith(until[1]):
                     break
                 continue
-            if found["detail"]:
-                details.append(found["detail"])
-            elif found["phase"]:
+            if found["phase"]:
                 phases.append((found["phase"], float(found["at"]) - started, read))
                 if found["phase"] == until[0]:
                     break
@@ -168,8 +162,6 @@ def _profile(
     for phase, at, _ in phases:
         print(f"  {phase:<28}{at * 1000:>8.0f}   (+{(at - previous) * 1000:.0f})", file=sys.stderr)
         previous = at
-    for detail in details:
-        print(f"  {detail}", file=sys.stderr)
     slowest = sorted(hooks.items(), key=lambda item: -item[1])[:8]
     print(f"  slowest hooks (of {sum(hooks.values()):.0f} ms in all hooks):", file=sys.stderr)
     for (hook, plugin), ms in slowest:

@@ -1,7 +1,7 @@
 """What is installed (``oro_framework.host.installed``): the ``oro`` entry points and
-oro-framework's version, as importlib.metadata gives them, kept in the cache of generated code
-and read from it by the next process without importing importlib.metadata; a distribution
-installed or removed since is seen at once."""
+oro-framework's version, as importlib.metadata gives them, kept in a file by a process that
+started through ``oro`` and read from it by the next one without importing importlib.metadata;
+a distribution installed or removed since is seen at once."""
 
 from __future__ import annotations
 
@@ -28,29 +28,40 @@ from oro_framework.host.installed import (
 PROBE: Final = """
 import json, sys
 from pathlib import Path
-from oro_framework.host import generated_code
-cache = generated_code.install(Path(sys.argv[1]))
-from oro_framework.host.installed import framework_version, keep, plugin_entries
+from oro_framework.host import installed
 if sys.argv[2:] == ["keep"]:
-    keep()
+    installed.keep(Path(sys.argv[1]))
+elif sys.argv[2:] != ["library"]:  # a process that started through oro
+    installed.remember(Path(sys.argv[1]))
 if sys.argv[2:] == ["later"]:  # the clock three seconds on, as if the folder had settled
     import time
     now = time.time_ns
     time.time_ns = lambda: now() + 3_000_000_000
-entries = [[e.name, e.value, e.distribution, e.version] for e in plugin_entries()]
-answer = {"entries": entries, "version": framework_version(),
+entries = [[e.name, e.value, e.distribution, e.version] for e in installed.plugin_entries()]
+answer = {"entries": entries, "version": installed.framework_version(),
           "metadata": "importlib.metadata" in sys.modules}
-cache.save()
 print(json.dumps(answer))
 """
-"""Lists the entry points with the cache at ``argv[1]`` and saves it (whatever
-PYTHONDONTWRITEBYTECODE says): what it answered and whether it imported importlib.metadata."""
+"""Lists the entry points with the file at ``argv[1]``, as ``oro`` does (``argv[2]``: ``keep``
+as ``scripts/bootstrap``, ``later`` three seconds on, ``library`` as a process that did not
+start through ``oro``): what it answered and whether it imported importlib.metadata."""
 
 
 def _probe(
-    cache: Path, cwd: Path, pythonpath: Path | None = None, *arguments: str
+    cache: Path,
+    cwd: Path,
+    pythonpath: Path | None = None,
+    *arguments: str,
+    bytecode: bool = True,
 ) -> dict[str, Any]:
-    environ = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    """Run :data:`PROBE`; ``bytecode``: whether it may write bytecode (and so the file)."""
+    environ = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"PYTHONPATH", "PYTHONDONTWRITEBYTECODE"}
+    }
+    if not bytecode:
+        environ["PYTHONDONTWRITEBYTECODE"] = "1"
     if pythonpath is not None:
         environ["PYTHONPATH"] = str(pythonpath)
     completed = subprocess.run(
@@ -99,7 +110,7 @@ def test_the_entry_points_and_version_are_importlib_metadatas() -> None:
     assert framework_version() == version("oro-framework")
 
 
-def test_the_next_process_reads_them_from_the_cache_without_importlib_metadata(
+def test_the_next_process_reads_them_from_the_file_without_importlib_metadata(
     tmp_path: Path,
 ) -> None:
     cache = tmp_path / "cache.marshal"
@@ -110,6 +121,42 @@ def test_the_next_process_reads_them_from_the_cache_without_importlib_metadata(
     assert second["metadata"] is False
     assert second["entries"] == first["entries"] == _rows_of_importlib()
     assert second["version"] == version("oro-framework")
+
+
+def test_only_a_process_that_started_through_oro_reads_or_writes_the_file(
+    tmp_path: Path,
+) -> None:
+    cache = tmp_path / "cache.marshal"
+    _probe(cache, tmp_path, None, "library")
+    assert not cache.exists()
+
+    _probe(cache, tmp_path)
+    library = _probe(cache, tmp_path, None, "library")
+    assert library["metadata"] is True
+    assert library["entries"] == _rows_of_importlib()
+
+
+def test_under_pythondontwritebytecode_only_bootstraps_keep_writes_the_file(
+    tmp_path: Path,
+) -> None:
+    cache = tmp_path / "cache.marshal"
+    _probe(cache, tmp_path, bytecode=False)
+    assert not cache.exists()
+
+    kept = _probe(cache, tmp_path, None, "keep", bytecode=False)
+    later = _probe(cache, tmp_path, None, "later", bytecode=False)
+    assert later["metadata"] is False
+    assert later["entries"] == kept["entries"] == _rows_of_importlib()
+
+
+def test_a_file_that_does_not_load_is_ignored_and_replaced(tmp_path: Path) -> None:
+    cache = tmp_path / "cache.marshal"
+    cache.write_bytes(b"\x00not marshal")
+    first = _probe(cache, tmp_path)
+    second = _probe(cache, tmp_path)
+
+    assert first["entries"] == second["entries"] == _rows_of_importlib()
+    assert second["metadata"] is False
 
 
 def _settle(folder: Path) -> None:

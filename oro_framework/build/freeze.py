@@ -23,7 +23,6 @@ from oro_framework.build.plan import AppPlan
 from oro_framework.host.app import CONFIG_FILE_NAME
 from oro_framework.host.builtin import JS_API_DIRECTORIES
 from oro_framework.host.errors import BuildError
-from oro_framework.host.generated_code import FILE_NAME as GENERATED_CODE
 from oro_framework.host.plugins import CORE_DISTRIBUTION
 
 __all__ = ["DEV_ONLY_MODULES", "SYSTEM_ENGINE_MODULES", "freeze", "stage_app"]
@@ -144,7 +143,6 @@ def _arguments(plan: AppPlan, stage: Path, work: Path, dist: Path) -> list[str]:
         f"--add-data={stage / launcher.APP_DIRECTORY}:{launcher.APP_DIRECTORY}",
         "--collect-submodules=oro_framework",
         "--collect-data=oro_framework",
-        f"--add-data={work / GENERATED_CODE}:oro_framework",
         f"--copy-metadata={CORE_DISTRIBUTION}",
     ]
     js_api = _js_api()
@@ -207,18 +205,11 @@ def freeze(plan: AppPlan, stage: Path, work: Path, dist: Path) -> Path:
         )
     work.mkdir(parents=True, exist_ok=True)
     log = work / "pyinstaller.log"
-    # The methods dataclasses writes for the host's and the plugins' classes, and their
-    # patterns' programs, compiled here rather than at every start of the app
-    # (oro_framework/host/generated_code.py; ~2 s).
-    fill = [sys.executable, "-m", "oro_framework.host.generated_code", str(work / GENERATED_CODE)]
     command = [sys.executable, "-m", "PyInstaller", *_arguments(plan, stage, work, dist)]
     with log.open("w", encoding="utf-8") as output:
-        for step in (fill, command):
-            output.write(" ".join(step) + "\n")
-            output.flush()
-            result = subprocess.run(step, stdout=output, stderr=subprocess.STDOUT, check=False)
-            if result.returncode != 0:
-                break
+        output.write(" ".join(command) + "\n")
+        output.flush()
+        result = subprocess.run(command, stdout=output, stderr=subprocess.STDOUT, check=False)
     if result.returncode != 0:
         lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
         errors = [line for line in lines if "ERROR" in line or "Error" in line] or lines[-1:]

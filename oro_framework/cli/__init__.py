@@ -12,17 +12,10 @@ import warnings
 from collections.abc import Sequence
 from typing import Any, Final
 
-from oro_framework.host import generated_code
+import click
 
-# Before anything that makes classes or regular expressions is imported: the methods
-# dataclasses writes and the patterns' programs come compiled from the cache
-# (host/generated_code.py), a fifth of `oro run`'s start-up.
-generated_code.install()
-
-import click  # noqa: E402 - after the cache is installed, as every import below
-
-from oro_framework.cli.commands import OroGroup  # noqa: E402
-from oro_framework.host import tracing  # noqa: E402
+from oro_framework.cli.commands import OroGroup
+from oro_framework.host import installed, tracing
 
 __all__ = ["BACKEND_COMMANDS", "cli", "log_to_terminal", "main"]
 
@@ -98,6 +91,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     first looked up, see :class:`~oro_framework.cli.commands.OroGroup`)."""
     warnings.showwarning = _show_warning
     tracing.startup("command line imported")
+    # What is installed, which every command asks, is kept from one command to the next
+    # (host/installed.py): importlib.metadata would take a fifth of `oro config get`.
+    installed.remember()
     # Finding the command imports its module, and for oro run most of the host: ~100,000
     # objects that live as long as the process. The collector would walk them again and again
     # while they are made (~12 ms of a headless launch, bench/startup.py); it is off until the

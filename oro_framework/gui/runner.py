@@ -29,7 +29,7 @@ import trio
 from anyio.abc import TaskStatus
 
 from oro_framework.gui.single_instance import InstanceLock, serve_hand_overs
-from oro_framework.host import generated_code, tracing
+from oro_framework.host import tracing
 from oro_framework.host.builtin_settings import MetaSettings
 from oro_framework.host.errors import InvalidArgumentError
 from oro_framework.host.protocols import APPLICATION_URL_EVENT, application_url_event
@@ -204,8 +204,6 @@ class AppRunner:
             self._pending_events = self._application_url_events(self._launch_urls)
             if self._instance_lock is not None:
                 await task_group.start(serve_hand_overs, self._instance_lock, self._handed_over)
-            # What is compiled from now on may be made of what pages send: not kept.
-            generated_code.settle()
             task_status.started(info)
 
     async def _run_host(

@@ -3,38 +3,49 @@ plugins, with their distributions' names and versions) and oro-framework's own v
 
 :mod:`importlib.metadata` answers both. Importing it costs a command 20-30 ms (it brings in the
 ``email`` package to parse ``METADATA`` files), and reading each plugin's ``METADATA`` more:
-``oro config get`` spent a fifth of its time there. The answer changes only when what
-``sys.path`` holds changes, so it is kept in the cache of generated code
-(:mod:`~oro_framework.host.generated_code`, written where bytecode is), keyed by the
-modification time of each ``sys.path`` entry: installing, upgrading or removing a distribution
-adds or removes a folder in ``site-packages``, which changes that folder's time, and the next
-command reads the metadata again. A key with a time from the last two seconds is neither kept
-nor remembered (as git treats an index entry as old as its file): an installer may still be
-writing that folder (a distribution's files land in its ``.dist-info`` after the folder, which
-changes no time of ``site-packages``), and a folder's time is only as fine as the kernel's
-tick, so a change in the same tick would go unseen. ``sys.path[0]`` (the script's folder, or
-the working directory for ``python -m``) is left out of the key while it holds no
-distribution; when it holds one, the cache is not used. A process without the cache installed
-(the host used as a library, tests) asks importlib.metadata, once per key.
+~60 ms in all, a fifth of ``oro config get``'s CPU. The answer changes only when what ``sys.path``
+holds changes, so the ``oro`` command line keeps it in a file of the virtual environment
+(:func:`remember`), keyed by the modification time of each ``sys.path`` entry: installing,
+upgrading or removing a distribution adds or removes a folder in ``site-packages``, which
+changes that folder's time, and the next command reads the metadata again. A key with a time
+from the last two seconds is neither kept nor remembered (as git treats an index entry as old as
+its file): an installer may still be writing that folder (a distribution's files land in its
+``.dist-info`` after the folder, which changes no time of ``site-packages``), and a folder's time
+is only as fine as the kernel's tick, so a change in the same tick would go unseen.
+``sys.path[0]`` (the script's folder, or the working directory for ``python -m``) is left out of
+the key while it holds no distribution; when it holds one, nothing is kept. A process that did
+not start through ``oro`` (the host used as a library, tests) asks importlib.metadata, once per
+key.
+
+The file is written as bytecode is: in a virtual environment (a system installation's files are
+the package manager's), never in a built app, and not under ``PYTHONDONTWRITEBYTECODE``, where
+``scripts/bootstrap`` writes it once its installs are done (``python -m
+oro_framework.host.installed``). A write replaces the file whole, so concurrent processes never
+see half of one; a file that does not load (another Python, a broken write) is ignored and
+replaced. It holds names, versions and entry points' values, never code.
 """
 
 from __future__ import annotations
 
 import importlib
+import marshal
 import os
 import re
 import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Final, final
 
 __all__ = [
+    "CACHE_FILE",
     "ENTRY_POINT_GROUP",
     "FRAMEWORK_DISTRIBUTION",
     "PluginEntry",
     "framework_version",
     "keep",
     "plugin_entries",
+    "remember",
 ]
 
 ENTRY_POINT_GROUP: Final = "oro"
@@ -48,6 +59,13 @@ _VALUE: Final = re.compile(r"(?P<module>[\w.]+)\s*(:\s*(?P<attr>[\w.]+)\s*)?(\[.
 _DISTRIBUTION_SUFFIXES: Final = (".dist-info", ".egg-info")
 _SETTLED_NS: Final = 2_000_000_000
 """How old the newest time of a key must be for its answer to be kept (see above)."""
+CACHE_FILE: Final = Path(sys.prefix) / f"oro-installed.{sys.implementation.cache_tag}.marshal"
+"""In the virtual environment whose distributions it lists, beside its ``pyvenv.cfg``: never in
+the package's folder, which ``oro build`` copies into an app."""
+_HEADER: Final = f"{sys.version}|marshal={marshal.version}"
+"""What wrote a file: another interpreter's is not read."""
+_MAX_KEYS: Final = 64
+"""A bound on the file: past it, only the key this process used is kept."""
 
 Row = tuple[str, str, str | None, str | None]
 """An entry point as kept: name, value, distribution name, distribution version."""
@@ -100,31 +118,70 @@ def framework_version() -> str:
 
 _known: dict[tuple[tuple[str, int], ...], Installed] = {}
 """What this process read, by key: hosts made one after another read it once."""
+_file: list[Path] = []
+"""Where :func:`remember` keeps what is installed across processes, once it was called."""
 
 
-def keep() -> None:
-    """Keep what is installed now in the installed cache of generated code, however recent
-    the folders' times: ``scripts/bootstrap`` asks it once its installs are done (its last one
-    may be a second old), so that the first commands find it."""
-    _installed(settled=True)
+def remember(path: Path = CACHE_FILE) -> None:
+    """Keep what is installed in the file at ``path`` for the next processes, and read it from
+    there (the ``oro`` command line's start; later calls are ignored)."""
+    if _file:
+        return
+    _file.append(path)
+    _known.update(_load(path))
 
 
-def _installed(*, settled: bool = False) -> Installed:
-    """What is installed, kept and remembered by key; ``settled``: the caller knows that no
-    installer is at work, so even a key with recent times is kept."""
+def keep(path: Path = CACHE_FILE) -> None:
+    """Keep what is installed now in the file at ``path``, however recent the folders' times
+    and whatever ``PYTHONDONTWRITEBYTECODE`` says: ``scripts/bootstrap`` asks it once its
+    installs are done (its last one may be a second old), so that the first commands find it."""
+    remember(path)
     key = _key()
-    if key is None or (
-        not settled and time.time_ns() - max((at for _, at in key), default=0) < _SETTLED_NS
-    ):
-        return _read()
-    known = None if settled else _known.get(key)
-    if known is None:
-        from oro_framework.host import generated_code
+    if key is not None:
+        _known[key] = _read()
+        _save(_file[0], key)
 
-        cache = generated_code.active()
-        known = _read() if cache is None else cache.installed(key, _read)
-        _known[key] = known
+
+def _installed() -> Installed:
+    """What is installed, remembered (and kept, after :func:`remember`) by key."""
+    key = _key()
+    if key is None or time.time_ns() - max((at for _, at in key), default=0) < _SETTLED_NS:
+        return _read()
+    known = _known.get(key)
+    if known is None:
+        known = _known[key] = _read()
+        if _file and _may_write():
+            _save(_file[0], key)
     return known
+
+
+def _may_write() -> bool:
+    """Whether the file is this installation's to write (see above)."""
+    frozen = bool(getattr(sys, "frozen", False))
+    return not (sys.dont_write_bytecode or frozen or sys.prefix == sys.base_prefix)
+
+
+def _load(path: Path) -> dict[Any, Installed]:
+    try:
+        header, table = marshal.loads(path.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}
+    return table if header == _HEADER and isinstance(table, dict) else {}
+
+
+def _save(path: Path, key: tuple[tuple[str, int], ...]) -> None:
+    """Write what this process knows to ``path`` (only ``key``'s past :data:`_MAX_KEYS`),
+    replacing the file whole, as Python writes bytecode; a folder that cannot be written to
+    keeps nothing."""
+    table = _known if len(_known) <= _MAX_KEYS else {key: _known[key]}
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    try:
+        path.parent.mkdir(exist_ok=True)
+        with temporary.open("xb") as file:
+            file.write(marshal.dumps((_HEADER, table)))
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)
 
 
 def _key() -> tuple[tuple[str, int], ...] | None:
@@ -171,3 +228,7 @@ def _read() -> Installed:
     except PackageNotFoundError:
         own = _UNINSTALLED_VERSION
     return tuple(rows), own
+
+
+if __name__ == "__main__":
+    keep()

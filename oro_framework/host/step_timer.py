@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, final
 
 import trio
 
-from oro_framework.host.watchdog import step, work
+from oro_framework.host.task_step import step, work
 
 if TYPE_CHECKING:
     from oro_framework.host.watchdog import LoopWatchdog

@@ -19,15 +19,7 @@ from typing import TYPE_CHECKING, Any, Final, TextIO
 if TYPE_CHECKING:
     import pluggy
 
-__all__ = [
-    "PREFIX",
-    "STARTUP_ENV",
-    "enabled",
-    "install",
-    "registered",
-    "startup",
-    "startup_detail",
-]
+__all__ = ["PREFIX", "STARTUP_ENV", "enabled", "install", "registered", "startup"]
 
 ENV: Final = "ORO_TRACE_PLUGINS"
 STARTUP_ENV: Final = "ORO_TRACE_STARTUP"
@@ -44,14 +36,6 @@ def startup(phase: str) -> None:
     stderr, the moment ``phase`` is done (a reader subtracts the time it spawned the process)."""
     if enabled(os.environ, STARTUP_ENV):
         sys.stderr.write(f"{PREFIX} start-up {phase} at {time.time():.4f}\n")
-        sys.stderr.flush()
-
-
-def startup_detail(text: str) -> None:
-    """With ``ORO_TRACE_STARTUP`` set: ``oro-trace: start-up detail <text>`` on stderr, what a
-    phase of :func:`startup` did (no time: the phase lines have them)."""
-    if enabled(os.environ, STARTUP_ENV):
-        sys.stderr.write(f"{PREFIX} start-up detail {text}\n")
         sys.stderr.flush()
 
 

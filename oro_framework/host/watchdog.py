@@ -16,11 +16,11 @@ never pays trio's import (~55 ms).
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections import Counter
-from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, Final, final
+
+from oro_framework.host.task_step import step, work
 
 if TYPE_CHECKING:
     from oro_framework.host.step_timer import StepTimer
@@ -30,21 +30,6 @@ __all__ = ["LoopWatchdog", "working_on"]
 logger = logging.getLogger("oro_framework.watchdog")
 
 DEFAULT_THRESHOLD: Final = 0.1
-
-
-class _Step(threading.local):
-    """Time spent by each piece of marked work in the loop thread's current task step. One
-    step can run several pieces (a task that never suspends between two calls), so the report
-    names the one that took longest, not the last one entered."""
-
-    def __init__(self) -> None:
-        self.started = time.perf_counter()
-        self.spent: dict[str, float] = {}
-
-
-step = _Step()
-"""The loop thread's current task step, which :class:`~oro_framework.host.step_timer.
-StepTimer` starts and ends."""
 
 
 @final
@@ -68,9 +53,6 @@ class working_on:  # used like a function: `with working_on(label):`
 
     def spent_in_step(self) -> float:
         return time.perf_counter() - max(self._entered_at, step.started)
-
-
-work: ContextVar[working_on | None] = ContextVar("oro_framework_work", default=None)
 
 
 @final
