@@ -23,6 +23,7 @@ __all__ = [
     "cancelled_on_disconnect",
     "read_headers",
     "receive_body",
+    "send_not_allowed",
     "send_response",
     "start_response",
 ]
@@ -99,6 +100,17 @@ async def send_response(
     full.append((b"content-length", str(len(body)).encode()))
     await start_response(send, status, full)
     await send({"type": "http.response.body", "body": body if include_body else b""})
+
+
+async def send_not_allowed(send: Send, base: HeaderList, allow: str) -> None:
+    """Answer 405 Method Not Allowed, ``allow`` naming the methods that are."""
+    await send_response(
+        send,
+        405,
+        b"405 Method Not Allowed\n",
+        [*base, (b"allow", allow.encode())],
+        media_type="text/plain; charset=utf-8",
+    )
 
 
 @final

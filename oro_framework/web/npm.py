@@ -44,7 +44,7 @@ from urllib.parse import quote
 import anyio
 
 from oro_framework.host.sandbox import inside_folder
-from oro_framework.web.asgi import send_response
+from oro_framework.web.asgi import send_not_allowed, send_response
 from oro_framework.web.conditional import stat_file
 from oro_framework.web.file_responses import send_file
 from oro_framework.web.module_format import format_of
@@ -409,12 +409,10 @@ def _is_script(found: NpmFile | NpmRedirect | None) -> bool:
 async def serve(call: Call) -> None:
     """Answer ``/oro/npm/...``: a package's file (its JavaScript with bare specifiers
     rewritten), a 302 to the file a package or subpath resolves to, or 404."""
-    # Imported here: the bridge's package imports this module for its path families.
-    from oro_framework.web.bridge.answers import not_allowed
 
     send, base = call.send, call.base
     if call.method not in ("GET", "HEAD"):
-        await not_allowed(send, base, "GET, HEAD")
+        await send_not_allowed(send, base, "GET, HEAD")
         return
     host = call.bridge.host
     resolver = NpmResolver(tuple(folders_of(host.paths.resources, host.app_dir)))

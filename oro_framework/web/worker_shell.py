@@ -24,7 +24,7 @@ from urllib.parse import quote
 from oro_framework.host.errors import InvalidArgumentError, IPCError
 from oro_framework.host.exchange import last_value
 from oro_framework.host.protocols import check_script_path
-from oro_framework.web.asgi import send_response
+from oro_framework.web.asgi import send_not_allowed, send_response
 
 if TYPE_CHECKING:
     from oro_framework.web.bridge.call import Call
@@ -63,12 +63,10 @@ def _runtime_path(modules: Mapping[str, object]) -> str | None:
 
 
 async def serve(call: Call) -> None:
-    # Imported here: the bridge's package imports this module for its path families.
-    from oro_framework.web.bridge.answers import not_allowed
 
     send, base = call.send, call.base
     if call.method not in ("GET", "HEAD"):
-        await not_allowed(send, base, "GET, HEAD")
+        await send_not_allowed(send, base, "GET, HEAD")
         return
     script = last_value(call.query, "script")
     try:

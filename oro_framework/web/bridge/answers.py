@@ -17,7 +17,7 @@ from oro_framework.web.bridge.coalesce import Put, send_coalesced
 from oro_framework.web.bridge.files import send_file
 from oro_framework.web.security import LAUNCH_PARAMETER, Gatekeeper, LaunchRedirect, Refused
 
-__all__ = ["launch", "not_allowed", "preflight", "refuse", "refuse_page", "send_wire"]
+__all__ = ["launch", "preflight", "refuse", "refuse_page", "send_wire"]
 
 _CORS_ALLOWED_HEADERS: Final = (
     "content-type, x-ipc-uri, x-oro-window, x-oro-auth, x-oro-stream-credit, "
@@ -85,16 +85,6 @@ async def launch(
     if session is not None:
         redirect.append((b"set-cookie", gatekeeper.session_cookie(session).encode()))
     await send_response(send, 303, b"", redirect)
-
-
-async def not_allowed(send: Send, base: HeaderList, allow: str) -> None:
-    await send_response(
-        send,
-        405,
-        b"405 Method Not Allowed\n",
-        [*base, (b"allow", allow.encode())],
-        media_type=TEXT,
-    )
 
 
 async def send_wire(

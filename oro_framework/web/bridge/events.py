@@ -33,9 +33,9 @@ from oro_framework.web.asgi import (
     Send,
     cancelled_on_disconnect,
     read_headers,
+    send_not_allowed,
     start_response,
 )
-from oro_framework.web.bridge.answers import not_allowed
 from oro_framework.web.bridge.call import Call
 from oro_framework.web.bridge.held import PageKey
 from oro_framework.web.security import Access, Admitted
@@ -57,7 +57,7 @@ _UNSUPPORTED_DATA = 1003
 
 async def serve(call: Call) -> None:
     if call.method != "GET":
-        await not_allowed(call.send, call.base, "GET")
+        await send_not_allowed(call.send, call.base, "GET")
         return
     bridge = call.bridge
     # The window's events only to the page that proves it is that window; `?window=N` alone

@@ -8,8 +8,7 @@ from typing import Final
 
 import anyio
 
-from oro_framework.web.asgi import send_response
-from oro_framework.web.bridge.answers import not_allowed
+from oro_framework.web.asgi import send_not_allowed, send_response
 from oro_framework.web.bridge.call import TEXT, Call
 from oro_framework.web.conditional import FileInfo, stat_file
 from oro_framework.web.file_responses import (
@@ -65,7 +64,7 @@ class ModuleFiles:
 async def serve(call: Call) -> None:
     send, base, method = call.send, call.base, call.method
     if method not in ("GET", "HEAD"):
-        await not_allowed(send, base, "GET, HEAD")
+        await send_not_allowed(send, base, "GET, HEAD")
         return
     cached = [*base, (b"cache-control", call.bridge.resources.cache_control.encode())]
     if call.path == NAMESPACE_EXPORTS_PATH and call.bridge.namespace_exports is not None:

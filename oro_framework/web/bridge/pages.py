@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING, Any
 import anyio
 
 from oro_framework.host.exchange import last_value, window_index
-from oro_framework.web.asgi import HeaderList
-from oro_framework.web.bridge.answers import not_allowed
+from oro_framework.web.asgi import HeaderList, send_not_allowed
 from oro_framework.web.bridge.call import Call
 from oro_framework.web.csp import adapt_policy
 from oro_framework.web.preload import (
@@ -33,7 +32,7 @@ logger = logging.getLogger("oro_framework.bridge")
 
 async def serve(call: Call) -> None:
     if call.method not in ("GET", "HEAD"):
-        await not_allowed(call.send, call.base, "GET, HEAD")
+        await send_not_allowed(call.send, call.base, "GET, HEAD")
         return
     transform, html_headers = await _html_handling(call.bridge, call)
     await call.bridge.resources.serve(
