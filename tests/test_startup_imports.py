@@ -66,6 +66,7 @@ IMPORTED_ON_FIRST_USE = (
     "httpx",
     "httpx_sse",
     "oro_ai.api",
+    "oro_ai.local_answers",
     "oro_ai.generation",
     "oro_ai.openai_payloads",
     "pygments",

@@ -29,7 +29,7 @@ from _certs import (
 )
 from _page import WAITING
 from oro_tls.contexts import TlsMaterial, server_context
-from oro_tls.pins import pin_of_pem, spki_pin_of_certificate
+from oro_tls.pinning import pin_of_pem, spki_pin_of_certificate
 from playwright.sync_api import Browser, Page
 
 from conftest import LOOPBACK

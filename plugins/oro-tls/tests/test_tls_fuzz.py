@@ -13,7 +13,7 @@ import anyio
 import trio.testing
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from oro_tls.pins import PinError
+from oro_tls.pinning import PinError
 from oro_tls.servers import Server
 from oro_tls.state import STATE
 from oro_tls.verification import CertificateError, TlsError

@@ -16,18 +16,14 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from oro_tls.contexts import TlsMaterial, client_context, server_context
-from oro_tls.pins import (
-    PIN_PREFIX,
-    PinEntry,
+from oro_tls.pinning import (
     PinError,
-    PinSet,
-    canonical_pin,
     check_pins,
-    parse_pins_param,
     pin_of_certificate,
     pin_of_pem,
     spki_pin_of_certificate,
 )
+from oro_tls.pins import PIN_PREFIX, PinEntry, PinSet, canonical_pin, parse_pins_param
 
 from oro_framework import InvalidArgumentError
 

@@ -25,7 +25,7 @@ from _certs import (
 )
 from oro_conduit.testing import next_frame, page_conduit
 from oro_tls.contexts import TlsMaterial, client_context, server_context
-from oro_tls.pins import pin_of_pem, spki_pin_of_certificate
+from oro_tls.pinning import pin_of_pem, spki_pin_of_certificate
 from oro_tls.state import STATE
 
 from conftest import LOOPBACK, TLS_PLUGINS, read_bytes

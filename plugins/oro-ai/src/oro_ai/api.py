@@ -1,35 +1,26 @@
 """The OpenAI-compatible HTTP API mounted at ``/ai/llama``: a small hand-written ASGI app (a
 handful of JSON endpoints and one SSE shape do not need a web framework).
 
-This module routes the endpoints and checks their request bodies; a generation is answered by
-:mod:`.generation` in the shapes of :mod:`.openai_payloads`, or by an upstream server through
-:mod:`.routing` when the model lives there."""
+This module routes the endpoints, reads their request bodies and answers the service endpoints;
+a generation or an embedding is answered by a model of this process (:mod:`.local_answers`), or
+by an upstream server through :mod:`.routing` when the model lives there."""
 
 from __future__ import annotations
 
 import json
 import time
-import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Final
 
-import anyio
-
 from oro_ai.errors import APIError
-from oro_ai.generation import collect_outcome, stream_outcome
 from oro_ai.limits import RateLimiter
-from oro_ai.openai_payloads import (
-    completion_payload,
-    encode_embedding,
-    stream_chunk_from,
-    usage_chunk,
-)
+from oro_ai.local_answers import LocalAnswers
 from oro_ai.pool import ModelManager
 from oro_ai.requests import (
     Defaults,
-    GenerationParams,
-    chat_prompt,
-    generation_params,
+    check_embedding_size,
+    check_prompt_size,
+    optional_str,
     upstream_body,
 )
 from oro_ai.resident import LoadedModel
@@ -42,19 +33,7 @@ from oro_framework import (
     OutOfMemoryError,
     OutOfRangeError,
 )
-from oro_framework.asgi import (
-    Message,
-    Receive,
-    Scope,
-    Send,
-    end_event_stream,
-    read_body,
-    run_until_disconnect,
-    send_event,
-    send_json,
-    send_text,
-    start_event_stream,
-)
+from oro_framework.asgi import Message, Receive, Scope, Send, read_body, send_json, send_text
 
 __all__ = ["LlamaAPI"]
 
@@ -71,9 +50,6 @@ until it is answered."""
 JSON_HELD_PER_BYTE: Final = 21
 """Bytes of the memory budget a JSON request body holds per byte: itself, and what
 ``json.loads`` makes of it at worst (1 MiB of ``[{"a": 1}, ...]`` takes 20 MiB of dicts)."""
-EMBEDDING_HELD_PER_VALUE: Final = 64
-"""Bytes of the memory budget one number of an embedding holds until it is sent: a Python
-float and its place in a list (32), and its JSON text (about 24)."""
 
 
 class LlamaAPI:
@@ -113,6 +89,7 @@ class LlamaAPI:
         self.max_body_bytes = max_body_bytes
         self.started = time.time() if started is None else started
         self.counters: dict[str, int] = {}
+        self.local = LocalAnswers(manager, defaults, limiter)
         self._routes: dict[tuple[str, str], _Handler] = {
             ("GET", "/health"): self._health,
             **({("GET", "/metrics"): self._metrics} if enable_metrics else {}),
@@ -283,8 +260,8 @@ class LlamaAPI:
         content = body.get("content", body.get("text"))
         if not isinstance(content, str):
             raise APIError(422, "invalid_type", "'content' must be a string", param="content")
-        self._check_prompt_size(content)
-        model = await self._model(_optional_str(body, "model"))
+        check_prompt_size(content, self.defaults)
+        model = await self._model(optional_str(body, "model"))
         add_special = body.get("add_special", True) is not False
         tokens = model.tokenize(content, add_special=add_special)
         payload: dict[str, Any] = {"tokens": tokens, "model": model.name}
@@ -303,7 +280,7 @@ class LlamaAPI:
             raise APIError(
                 422, "invalid_type", "'tokens' must be a list of integers", param="tokens"
             )
-        model = await self._model(_optional_str(body, "model"))
+        model = await self._model(optional_str(body, "model"))
         await send_json(send, 200, {"content": model.detokenize(tokens), "model": model.name})
 
     async def _models(
@@ -324,156 +301,27 @@ class LlamaAPI:
         data += [entry for entry in await self.upstreams.listing() if entry["id"] not in local]
         await send_json(send, 200, {"object": "list", "data": data})
 
-    def _check_prompt_size(self, text: str) -> None:
-        size = len(text.encode("utf-8"))
-        if size > self.defaults.max_prompt_bytes:
-            raise APIError(
-                413,
-                "prompt_too_large",
-                f"The prompt is {size} bytes, over ai.llm.max_prompt_bytes "
-                f"({self.defaults.max_prompt_bytes})",
-            )
-
     # ------------------------------------------------------------------------------------------
-    # Embeddings
+    # Generations and embeddings, answered where their model lives
     # ------------------------------------------------------------------------------------------
 
     async def _embeddings(
         self, scope: Scope, receive: Receive, send: Send, held: MemoryReservation
     ) -> None:
         body = await self._json_body(scope, receive, held)
-        self._check_embedding_size(body.get("input"))
+        check_embedding_size(body.get("input"), self.defaults)
         # No fallback: another model's vectors live in another space, useless next to the
         # ones the app stored.
         await self._route(
-            receive, send, body, held, "embeddings", self._embed_locally, fallback=False
+            receive, send, body, held, "embeddings", self.local.embeddings, fallback=False
         )
-
-    def _check_embedding_size(self, raw: Any) -> None:
-        """Refuse inputs whose text is over ``embed_max_total_bytes`` together, wherever the
-        model lives (token lists are bounded by the context size instead).
-
-        :raises APIError: 413 ``input_too_large``.
-        """
-        items = raw if isinstance(raw, list) else [raw]
-        size = sum(len(item.encode("utf-8")) for item in items if isinstance(item, str))
-        limit = self.defaults.embed_max_total_bytes
-        if size > limit:
-            raise APIError(
-                413,
-                "input_too_large",
-                f"The embedding input is {size} bytes, over ai.llm.embed_max_total_bytes ({limit})",
-                param="input",
-            )
-
-    async def _embed_locally(
-        self,
-        receive: Receive,
-        send: Send,
-        body: dict[str, Any],
-        extra: Mapping[str, Any],
-        held: MemoryReservation,
-    ) -> None:
-        raw = body.get("input")
-        if isinstance(raw, str):
-            inputs: list[Any] = [raw]
-        elif isinstance(raw, list) and raw and all(isinstance(item, int) for item in raw):
-            inputs = [raw]
-        elif isinstance(raw, list) and raw:
-            inputs = raw
-        else:
-            raise APIError(
-                422, "invalid_type", "'input' must be a string or a non-empty list", param="input"
-            )
-        encoding = body.get("encoding_format") or "float"
-        if encoding not in ("float", "base64"):
-            raise APIError.invalid(
-                "encoding_format must be 'float' or 'base64'", param="encoding_format"
-            )
-        model = await self._model(_optional_str(body, "model"))
-        token_lists: list[list[int]] = []
-        for index, item in enumerate(inputs):
-            if isinstance(item, str):
-                self._check_prompt_size(item)
-                tokens = model.tokenize(item, add_special=True, parse_special=False)
-            elif isinstance(item, list) and all(
-                isinstance(token, int) and not isinstance(token, bool) for token in item
-            ):
-                tokens = list(item)
-                if not all(0 <= token < model.model.n_vocab() for token in tokens):
-                    raise APIError.invalid(
-                        f"input[{index}] holds a token outside the vocabulary", param="input"
-                    )
-            else:
-                raise APIError(
-                    422, "invalid_type", f"input[{index}] must be a string or tokens", param="input"
-                )
-            if not tokens:
-                raise APIError.invalid(f"input[{index}] is empty", param="input")
-            if len(tokens) > model.settings.context_size:
-                raise APIError(
-                    400,
-                    "context_length_exceeded",
-                    f"input[{index}] has {len(tokens)} tokens, over the context size "
-                    f"{model.settings.context_size}",
-                    param="input",
-                )
-            token_lists.append(tokens)
-        # Many short inputs make many long vectors: reserved before any is made.
-        held.grow(len(token_lists) * model.model.n_embd() * EMBEDDING_HELD_PER_VALUE)
-        self.limiter.acquire()
-        try:
-            vectors = await anyio.to_thread.run_sync(model.embed, token_lists)
-        finally:
-            self.limiter.release()
-        total = sum(len(tokens) for tokens in token_lists)
-        await send_json(
-            send,
-            200,
-            {
-                "object": "list",
-                "model": model.name,
-                "data": [
-                    {
-                        "object": "embedding",
-                        "index": index,
-                        "embedding": encode_embedding(vector, encoding),
-                    }
-                    for index, vector in enumerate(vectors)
-                ],
-                "usage": {"prompt_tokens": total, "total_tokens": total},
-            },
-        )
-
-    # ------------------------------------------------------------------------------------------
-    # Completions
-    # ------------------------------------------------------------------------------------------
 
     async def _chat(
         self, scope: Scope, receive: Receive, send: Send, held: MemoryReservation
     ) -> None:
         body = await self._json_body(scope, receive, held)
         await self._route(
-            receive, send, body, held, "chat/completions", self._chat_locally, fallback=True
-        )
-
-    async def _chat_locally(
-        self,
-        receive: Receive,
-        send: Send,
-        body: dict[str, Any],
-        extra: Mapping[str, Any],
-        held: MemoryReservation,
-    ) -> None:
-        params = generation_params(body, self.defaults)
-        model = await self._model(params.model)
-        eos = model.token_text(model.model.token_eos()) if model.model.token_eos() >= 0 else ""
-        bos = model.token_text(model.model.token_bos()) if model.model.token_bos() >= 0 else ""
-        prompt, use_tools = chat_prompt(body, template=model.chat_template, bos=bos, eos=eos)
-        self._check_prompt_size(prompt)
-        tokens = model.tokenize(prompt, add_special=False, parse_special=True)
-        await self._respond(
-            receive, send, model, tokens, params, chat=True, tools=use_tools, extra=extra
+            receive, send, body, held, "chat/completions", self.local.chat, fallback=True
         )
 
     async def _completions(
@@ -481,47 +329,7 @@ class LlamaAPI:
     ) -> None:
         body = await self._json_body(scope, receive, held)
         await self._route(
-            receive, send, body, held, "completions", self._complete_locally, fallback=True
-        )
-
-    async def _complete_locally(
-        self,
-        receive: Receive,
-        send: Send,
-        body: dict[str, Any],
-        extra: Mapping[str, Any],
-        held: MemoryReservation,
-    ) -> None:
-        params = generation_params(body, self.defaults)
-        raw = body.get("prompt")
-        if isinstance(raw, list) and len(raw) == 1 and isinstance(raw[0], str | list):
-            raw = raw[0]
-        model = await self._model(params.model)
-        if isinstance(raw, str):
-            self._check_prompt_size(raw)
-            tokens = model.tokenize(raw, add_special=True, parse_special=False)
-        elif (
-            isinstance(raw, list)
-            and raw
-            and all(isinstance(token, int) and not isinstance(token, bool) for token in raw)
-        ):
-            tokens = list(raw)
-            n_vocab = model.model.n_vocab()
-            if not all(0 <= token < n_vocab for token in tokens):
-                raise APIError.invalid(
-                    "'prompt' holds a token outside the vocabulary", param="prompt"
-                )
-        else:
-            raise APIError(
-                422,
-                "invalid_type",
-                "'prompt' must be a string or a list of token ids (one prompt per request)",
-                param="prompt",
-            )
-        if not tokens:
-            raise APIError.invalid("'prompt' is empty", param="prompt")
-        await self._respond(
-            receive, send, model, tokens, params, chat=False, tools=False, extra=extra
+            receive, send, body, held, "completions", self.local.completion, fallback=True
         )
 
     async def _route(
@@ -574,82 +382,6 @@ class LlamaAPI:
             )
             return
         await locally(receive, send, body, {}, held)
-
-    async def _respond(
-        self,
-        receive: Receive,
-        send: Send,
-        model: LoadedModel,
-        tokens: list[int],
-        params: GenerationParams,
-        *,
-        chat: bool,
-        tools: bool,
-        extra: Mapping[str, Any],
-    ) -> None:
-        """Generate and answer; ``extra`` fields join every payload and chunk (``fallback``)."""
-        room = model.n_ctx_seq - len(tokens)
-        if room < 1:
-            raise APIError(
-                400,
-                "context_length_exceeded",
-                f"The prompt has {len(tokens)} tokens; this model's context holds "
-                f"{model.n_ctx_seq} (ai.llm.context_size)",
-                param="messages" if chat else "prompt",
-            )
-        max_tokens = params.max_tokens or min(self.defaults.max_tokens, room)
-        self.limiter.acquire()
-        try:
-            model.check_admission()
-            ident = f"{'chatcmpl' if chat else 'cmpl'}-{uuid.uuid4().hex}"
-            created = int(time.time())
-            if params.stream and not tools:
-                await stream_outcome(
-                    receive, send, model, tokens, params, max_tokens, ident, created, chat, extra
-                )
-            else:
-                outcome = await run_until_disconnect(
-                    receive, send, lambda _: collect_outcome(model, tokens, params, max_tokens)
-                )
-                if outcome is None:
-                    return
-                payload = {
-                    **completion_payload(
-                        ident, created, model.name, outcome, chat=chat, tools=tools
-                    ),
-                    **extra,
-                }
-                if params.stream:
-                    # Tool calls are parsed from the whole answer, so it is sent as one chunk.
-                    await start_event_stream(send)
-                    await send_event(send, {**stream_chunk_from(payload), **extra})
-                    if params.include_usage:
-                        await send_event(
-                            send,
-                            {**usage_chunk(ident, created, model.name, outcome, chat), **extra},
-                        )
-                    await end_event_stream(send, "[DONE]")
-                else:
-                    await send_json(send, 200, payload)
-        finally:
-            self.limiter.release()
-
-
-# ----------------------------------------------------------------------------------------------
-# Request bodies
-# ----------------------------------------------------------------------------------------------
-
-
-def _optional_str(body: Mapping[str, Any], name: str) -> str | None:
-    value = body.get(name)
-    if value is not None and not isinstance(value, str):
-        raise APIError(422, "invalid_type", f"'{name}' must be a string", param=name)
-    return value
-
-
-# ----------------------------------------------------------------------------------------------
-# HTTP
-# ----------------------------------------------------------------------------------------------
 
 
 async def _send_error(send: Send, error: APIError) -> None:

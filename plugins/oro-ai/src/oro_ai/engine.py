@@ -3,7 +3,7 @@ batching), driven by a worker thread.
 
 Each step the worker builds one ``llama_batch`` holding the next token of every generating
 sequence plus a chunk of the prompt of every sequence still reading its prompt, decodes it once,
-samples one token per sequence with that sequence's own sampler chain (grammar, temperature...)
+samples one token per sequence with that sequence's own sampler chain (:mod:`.sampling`)
 and hands every new token of the step to the event loop in one call. So ``n`` streams make
 progress together (no stream waits for another to finish), and the event loop sees one thread hop
 per step, not one per token. A sequence keeps its tokens in the KV cache after it finishes; the
@@ -28,12 +28,14 @@ from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
     import llama_cpp
-    from llama_cpp import _internals, llama_grammar
+    from llama_cpp import _internals
 else:  # imported on first use (and llama_log installed then): see oro_ai._lazy
-    from oro_ai._lazy import llama_cpp, llama_grammar
+    from oro_ai._lazy import llama_cpp
     from oro_ai._lazy import llama_internals as _internals
 
-__all__ = ["Job", "KVClearLog", "Sampling", "TokenEvent", "Worker", "load_model", "token_piece"]
+from oro_ai.sampling import Sampling, make_sampler
+
+__all__ = ["Job", "KVClearLog", "TokenEvent", "Worker", "load_model", "token_piece"]
 
 logger = logging.getLogger("oro_ai.engine")
 kv_logger = logging.getLogger("oro_ai.kv")
@@ -41,22 +43,6 @@ kv_logger = logging.getLogger("oro_ai.kv")
 
 _IDLE_POLL: Final = 0.25
 """Seconds an idle worker waits for a job before looking at its stop flag again."""
-
-
-@dataclass(frozen=True)
-class Sampling:
-    """How the next token is chosen. ``temperature <= 0`` means greedy."""
-
-    temperature: float = 0.8
-    top_p: float = 0.95
-    top_k: int = 40
-    min_p: float = 0.05
-    seed: int | None = None
-    repeat_penalty: float = 1.0
-    presence_penalty: float = 0.0
-    frequency_penalty: float = 0.0
-    grammar: str | None = None
-    """A GBNF grammar the output must match (``response_format`` json_schema, tool calls)."""
 
 
 @dataclass(frozen=True)
@@ -169,40 +155,6 @@ def token_piece(model: _internals.LlamaModel, token: int, *, special: bool = Fal
             size = -count
             continue
         return buffer.raw[:count]
-
-
-def _make_sampler(model: _internals.LlamaModel, sampling: Sampling) -> Any:
-    # llama-cpp-python's internal wrappers are untyped; Any keeps mypy --strict honest here.
-    sampler_class: Any = _internals.LlamaSampler
-    sampler = sampler_class()
-    if sampling.grammar is not None:
-        sampler.add_grammar(
-            model, llama_grammar.LlamaGrammar.from_string(sampling.grammar, verbose=False)
-        )
-    if (
-        sampling.repeat_penalty != 1.0
-        or sampling.presence_penalty != 0.0
-        or sampling.frequency_penalty != 0.0
-    ):
-        sampler.add_penalties(
-            model.n_vocab(),
-            64,
-            sampling.repeat_penalty,
-            sampling.frequency_penalty,
-            sampling.presence_penalty,
-        )
-    if sampling.temperature <= 0:
-        sampler.add_greedy()
-    else:
-        if sampling.top_k > 0:
-            sampler.add_top_k(sampling.top_k)
-        sampler.add_top_p(sampling.top_p, 1)
-        if sampling.min_p > 0:
-            sampler.add_min_p(sampling.min_p, 1)
-        sampler.add_temp(sampling.temperature)
-        seed = sampling.seed if sampling.seed is not None else llama_cpp.LLAMA_DEFAULT_SEED
-        sampler.add_dist(seed & 0xFFFFFFFF)
-    return sampler
 
 
 def _common_prefix(left: list[int], right: list[int]) -> int:
@@ -420,7 +372,7 @@ class Worker:
             slot.reserved = need
             self._make_room()
             slot.last = None
-            slot.sampler = _make_sampler(self.model, job.sampling)
+            slot.sampler = make_sampler(self.model, job.sampling)
             job.cached_tokens = reused
             job.started_at = time.monotonic()
             self.prompt_tokens += len(job.prompt)

@@ -16,16 +16,19 @@ if TYPE_CHECKING:
 else:  # imported on first use: see oro_ai._lazy
     from oro_ai._lazy import llama_chat_format, llama_grammar
 
-from oro_ai.engine import Sampling
 from oro_ai.errors import APIError
 from oro_ai.limits import TOP_K_RANGE
+from oro_ai.sampling import Sampling
 
 __all__ = [
     "CHATML_TEMPLATE",
     "Defaults",
     "GenerationParams",
     "chat_prompt",
+    "check_embedding_size",
+    "check_prompt_size",
     "generation_params",
+    "optional_str",
     "parse_tool_calls",
     "supports_tools",
     "upstream_body",
@@ -244,6 +247,55 @@ def _count(body: Mapping[str, Any], name: str) -> int:
     if value < 1:
         raise APIError.invalid(f"'{name}' must be at least 1", param=name)
     return value
+
+
+# ----------------------------------------------------------------------------------------------
+# Sizes and plain fields
+# ----------------------------------------------------------------------------------------------
+
+
+def optional_str(body: Mapping[str, Any], name: str) -> str | None:
+    """``body[name]`` when it is a string, ``None`` when it is absent.
+
+    :raises APIError: 422 ``invalid_type`` for any other value.
+    """
+    value = body.get(name)
+    if value is not None and not isinstance(value, str):
+        raise APIError(422, "invalid_type", f"'{name}' must be a string", param=name)
+    return value
+
+
+def check_prompt_size(text: str, defaults: Defaults) -> None:
+    """Refuse a prompt over ``ai.llm.max_prompt_bytes``.
+
+    :raises APIError: 413 ``prompt_too_large``.
+    """
+    size = len(text.encode("utf-8"))
+    if size > defaults.max_prompt_bytes:
+        raise APIError(
+            413,
+            "prompt_too_large",
+            f"The prompt is {size} bytes, over ai.llm.max_prompt_bytes "
+            f"({defaults.max_prompt_bytes})",
+        )
+
+
+def check_embedding_size(raw: Any, defaults: Defaults) -> None:
+    """Refuse inputs whose text is over ``embed_max_total_bytes`` together, wherever the
+    model lives (token lists are bounded by the context size instead).
+
+    :raises APIError: 413 ``input_too_large``.
+    """
+    items = raw if isinstance(raw, list) else [raw]
+    size = sum(len(item.encode("utf-8")) for item in items if isinstance(item, str))
+    limit = defaults.embed_max_total_bytes
+    if size > limit:
+        raise APIError(
+            413,
+            "input_too_large",
+            f"The embedding input is {size} bytes, over ai.llm.embed_max_total_bytes ({limit})",
+            param="input",
+        )
 
 
 # ----------------------------------------------------------------------------------------------

@@ -24,9 +24,10 @@ else:  # imported on first use: see oro_ai._lazy
     from oro_ai._lazy import llama_internals as _internals
     from oro_ai._lazy import numpy as np
 
-from oro_ai.engine import Job, Sampling, TokenEvent, Worker, token_piece
+from oro_ai.engine import Job, TokenEvent, Worker, token_piece
 from oro_ai.errors import APIError
 from oro_ai.models import ModelFile
+from oro_ai.sampling import Sampling
 
 __all__ = ["LoadedModel", "PoolSettings"]
 

@@ -19,7 +19,6 @@ import json
 import logging
 import re
 import secrets
-import warnings
 from collections.abc import Mapping
 from typing import Any, Final, final
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -33,15 +32,10 @@ from oro_conduit.codec import FrameError, OptionValue, decode_frame, encode_fram
 from oro_conduit.connection import Client, ClientInfo, FrameRate, Slots
 from oro_conduit.dispatch import answer_error, check_digest, dispatch
 from oro_conduit.permissions import CONDUIT
-from oro_conduit.settings import (
-    ANY_ORIGIN,
-    MIN_STRONG_KEY,
-    SOCKET_MIN_KEY,
-    ConduitSettings,
-)
+from oro_conduit.settings import ANY_ORIGIN, LOOPBACK, SOCKET_MIN_KEY, ConduitSettings
+from oro_conduit.start_checks import key_at_start, new_key, warn_differences
 from oro_framework import (
     AbortError,
-    ConfigWarning,
     Host,
     InvalidArgumentError,
     NotFoundError,
@@ -57,7 +51,6 @@ __all__ = ["FALLBACK_EVENT", "ConduitServer"]
 
 logger = logging.getLogger("oro_conduit")
 
-LOOPBACK: Final = "127.0.0.1"
 FALLBACK_EVENT: Final = "conduitmessage"
 """The host event a push to a client that is not connected travels as (``oro:conduit``
 delivers it to the ``Conduit`` with that id)."""
@@ -95,67 +88,6 @@ def limits_of(settings: ConduitSettings) -> WireLimits:
     )
 
 
-def _new_key() -> str:
-    """A per-launch key: 256 random bits, URL-safe."""
-    return secrets.token_urlsafe(32)
-
-
-def _key_at_start(configured: str) -> str:
-    """The key the server starts with: ``conduit.shared_key`` as Socket takes it (a random
-    one when empty or under 8 characters), with one warning when it is short."""
-    if not configured:
-        return _new_key()
-    if len(configured) < SOCKET_MIN_KEY:
-        warnings.warn(
-            f"conduit.shared_key has {len(configured)} characters: as in Socket, a key under "
-            f"{SOCKET_MIN_KEY} is not used and each launch has a random one (set one of "
-            f"{MIN_STRONG_KEY} characters or more to fix it)",
-            ConfigWarning,
-            stacklevel=3,
-        )
-        return _new_key()
-    if len(configured) < MIN_STRONG_KEY:
-        warnings.warn(
-            f"conduit.shared_key has {len(configured)} characters: used as Socket uses it, but "
-            f"another program on this machine guesses a short key sooner (set one of "
-            f"{MIN_STRONG_KEY} characters or more)",
-            ConfigWarning,
-            stacklevel=3,
-        )
-    return configured
-
-
-def _warn_origins(settings: ConduitSettings, any_origin: bool, environ: Mapping[str, str]) -> None:
-    """Say once at start where oro's Conduit differs from Socket's for this app."""
-    if any_origin:
-        warnings.warn(
-            'conduit.allow_origins = ["*"]: as in Socket, a page of any website may open the '
-            "Conduit if it knows the key (a fixed conduit.shared_key is known to every copy "
-            "of the app)",
-            ConfigWarning,
-            stacklevel=3,
-        )
-    elif settings.shared_key or settings.port:
-        # A fixed key or port is how a Socket app lets other clients in; those with an Origin
-        # (a dev server's page) are refused here unless listed.
-        warnings.warn(
-            "conduit: Socket accepts a Conduit handshake from any origin; oro accepts the "
-            "app's own pages and programs that send no Origin (list others in "
-            'conduit.allow_origins, or "*" for any)',
-            ConfigWarning,
-            stacklevel=3,
-        )
-    hostname = environ.get("SOCKET_RUNTIME_CONDUIT_HOSTNAME", "")
-    if hostname and hostname not in (LOOPBACK, "localhost"):
-        warnings.warn(
-            f"SOCKET_RUNTIME_CONDUIT_HOSTNAME={hostname}: oro's Conduit listens on {LOOPBACK} "
-            "only (Socket's listens on every interface by default), so no other machine "
-            "reaches it",
-            ConfigWarning,
-            stacklevel=3,
-        )
-
-
 def _reason(text: str) -> str:
     """A close reason fits in 123 bytes of UTF-8."""
     return text.encode()[:_MAX_REASON_BYTES].decode("utf-8", "ignore")
@@ -169,12 +101,12 @@ class ConduitServer:
     def __init__(self, host: Host, settings: ConduitSettings) -> None:
         self.host = host
         self.settings = settings
-        self.key = _key_at_start(settings.shared_key)
+        self.key = key_at_start(settings.shared_key)
         self.any_origin = ANY_ORIGIN in settings.allow_origins
         self.origins: set[str] = {o.lower() for o in settings.allow_origins if o != ANY_ORIGIN}
         """Origins pages were served from (``oro_page_args`` records them) and the ones
         ``conduit.allow_origins`` names; a handshake with another ``Origin`` is refused."""
-        _warn_origins(settings, self.any_origin, host.environ)
+        warn_differences(settings, self.any_origin, host.environ)
         self.port: int | None = None
         self.clients: dict[str, Client] = {}
         # Admitted clients whose handshake is being answered, by id: the page sees its socket
@@ -279,7 +211,7 @@ class ConduitServer:
                 f"Invalid shared key length. Must be at least {SOCKET_MIN_KEY} bytes",
                 parameter="sharedKey",
             )
-        self.key = key or _new_key()
+        self.key = key or new_key()
 
     def page_args(self, origin: str) -> dict[str, Any] | None:
         """What a page served from ``origin`` needs to connect (``oro_page_args``), ``None``

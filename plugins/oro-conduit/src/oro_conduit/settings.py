@@ -8,9 +8,11 @@ from typing import Final, final
 
 from oro_framework import setting, setting_from, validators
 
-__all__ = ["ANY_ORIGIN", "MIN_STRONG_KEY", "SOCKET_MIN_KEY", "ConduitSettings"]
+__all__ = ["ANY_ORIGIN", "LOOPBACK", "MIN_STRONG_KEY", "SOCKET_MIN_KEY", "ConduitSettings"]
 
 _MIB: Final = 1024 * 1024
+LOOPBACK: Final = "127.0.0.1"
+"""The one address the Conduit listens on: no other machine reaches it."""
 SOCKET_MIN_KEY: Final = 8
 """Socket uses a configured key of at least 8 characters and a random one otherwise
 (conduit.cc, Conduit::Conduit); ``internal.conduit.setSharedKey`` refuses a shorter one

@@ -26,7 +26,7 @@ plugin = Plugin(
     settings={"desktop": ".settings:DesktopSettings", "window": ".settings:WindowStateSettings"},
     state={
         ".state:STATE": ".state:DesktopState",
-        ".geolocation:GEOLOCATION": ".geolocation:GeoClue",
+        ".geolocation:GEOLOCATION": ".geoclue:GeoClue",
         ".network_status:NETWORK_STATUS": ".network_status:NetworkStatus",
     },
     # Geolocation's permission is the host's (the permission broker's kinds).

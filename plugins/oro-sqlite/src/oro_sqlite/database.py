@@ -1,26 +1,16 @@
-"""One open database and its prepared statements, on :mod:`sqlite3`.
+"""One open database on :mod:`sqlite3`: its sandbox, its SQL texts, and running them.
 
 Everything here blocks and runs in a worker thread; :mod:`.state` makes sure one connection is
 used by one thread at a time. The connection is in autocommit mode (``isolation_level=None``):
 the page's ``BEGIN``/``COMMIT`` are SQLite's own, as in Oro, and sqlite3 opens no transaction
-behind its back.
-
-Python's :mod:`sqlite3` runs a statement as soon as it binds it and checks that the number of
-parameters is exact, where Oro's C code prepares, binds by position and steps separately, and
-lets a statement take fewer parameters than it has (the rest are NULL) or none at all. A
-statement's parameter count comes from the binding error sqlite3 raises *before* it steps (so
-nothing has run), and the call is made again with the parameters padded or dropped.
+behind its back. Parameters are bound by position as Oro binds them (:mod:`.binding`), and rows
+are reserved from the host's memory budget as they arrive (:mod:`.results`).
 
 Every connection is hardened before the page's first statement (:mod:`.hardening`: trusted
 schema off, defensive mode, ``sqlite3_limit``), and its authorizer allows only what
 :mod:`.policy` lists (statements, functions, pragmas, virtual-table modules) and ``ATTACH``
 (``VACUUM INTO`` attaches too) only of in-memory databases and real paths
 :meth:`.Sandbox.allows_attach` allows.
-
-Rows gathered for a reply are reserved from the host's memory budget as they arrive (a
-:class:`~oro_framework.MemoryReservation` the route holds until it hands the answer on), and
-one answer's values are bounded by ``max_result_bytes``, so many large queries at once are
-refused before they take the host's memory.
 
 What a database learned about the SQL texts it ran last (:data:`STATEMENT_CACHE` of them, least
 recently used dropped) is kept with it: how the text splits into statements, and whether it
@@ -38,52 +28,32 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import itertools
-import re
 import sqlite3
 import time
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any, Final, final
 
 from oro_framework import FileGrant, InvalidArgumentError, IPCError, MemoryReservation
 from oro_sqlite.binary import Block
+from oro_sqlite.binding import execute, execute_many, parameter_count
 from oro_sqlite.errors import (
     InvalidStateError,
     from_sqlite,
     out_of_memory,
     outside_sandbox,
     too_big,
-    too_many_params,
 )
 from oro_sqlite.hardening import ConnectionSetup, busy_timeout, harden
 from oro_sqlite.paths import Opening, Sandbox
 from oro_sqlite.policy import refusal
+from oro_sqlite.results import ExecResult, Limits, value_types
 from oro_sqlite.sql import first_word, statements
-from oro_sqlite.values import SQLValue, encode_value, row_weight, value_size
+from oro_sqlite.statement import Statement
+from oro_sqlite.values import SQLValue, row_weight, value_size
 
-__all__ = [
-    "BUSY_TIMEOUT_MS",
-    "DEFAULT_STEP_LIMIT",
-    "INLINE_SECONDS",
-    "STATEMENT_CACHE",
-    "Database",
-    "ExecResult",
-    "Limits",
-    "Statement",
-]
+__all__ = ["BUSY_TIMEOUT_MS", "INLINE_SECONDS", "STATEMENT_CACHE", "Database"]
 
-DEFAULT_STEP_LIMIT: Final = 128
-"""Rows one ``sqlite.statement.step`` answers when the page names no ``limit`` (Oro's)."""
-_BINDINGS: Final = re.compile(r"uses (\d+), and there are (\d+) supplied")
-_TYPES: Final[Mapping[type, str]] = {
-    type(None): "null",
-    int: "integer",
-    float: "float",
-    str: "text",
-    bytes: "blob",
-}
 _COLUMNS_OF: Final = frozenset({"SELECT", "VALUES", "WITH"})
 """Statements whose columns ``prepare`` can learn without running them (as a subquery)."""
 STATEMENT_CACHE: Final = 64
@@ -108,8 +78,6 @@ _UNDONE: Final = frozenset({sqlite3.SQLITE_INTERRUPT, sqlite3.SQLITE_BUSY, sqlit
 _SAVEPOINT: Final = "SAVEPOINT oro_sqlite_exec_many"
 _RELEASE: Final = "RELEASE oro_sqlite_exec_many"
 _ROLLBACK: Final = "ROLLBACK TO oro_sqlite_exec_many"
-
-Row = list[Any] | dict[str, Any]
 
 
 def _reads(action: int, first: str | None, second: str | None) -> bool:
@@ -148,315 +116,12 @@ class _SQLInfo:
         """One statement that only reads: it may run on the event loop."""
 
 
-@final
-@dataclass
-class ExecResult:
-    """What an ``exec`` answers, its rows as SQLite's values (each route encodes them)."""
-
-    rows: list[tuple[Any, ...]]
-    columns: list[str]
-    types: list[str]
-    changes: int
-    last_insert_rowid: int
-
-    def header(self) -> dict[str, Any]:
-        """Everything but the rows, as the page receives it."""
-        return {
-            "columns": self.columns,
-            "columnsMeta": _meta(self.columns, self.types),
-            "changes": self.changes,
-            "lastInsertRowid": str(self.last_insert_rowid),
-        }
-
-    def answer(self, array: bool) -> dict[str, Any]:
-        """``sqlite.exec``'s JSON answer: rows as objects or, with ``array``, arrays."""
-        answer = self.header()
-        answer["rows"] = [_row(values, self.columns, array) for values in self.rows]
-        return answer
-
-
-def _sets(
-    count: int, columns: list[list[Any]], width: int, needed: int | None
-) -> Iterator[tuple[Any, ...]]:
-    """``count`` parameter sets from their ``columns``, made to fit a statement of ``needed``
-    parameters when that is known: the missing ones NULL (Oro's rule), all dropped for a
-    statement that takes none. Made as sqlite3 binds them, not before."""
-    if needed == 0 or not columns:
-        return itertools.repeat((), count)
-    if needed is not None and needed > width:
-        missing = [itertools.repeat(None, count)] * (needed - width)
-        return zip(*columns, *missing, strict=False)
-    return zip(*columns, strict=True)
-
-
-def _executemany(
-    cursor: sqlite3.Cursor,
-    sql: str,
-    count: int,
-    columns: list[list[Any]],
-    width: int,
-    needed: int | None,
-) -> int | None:
-    """Run ``sql`` for each of ``count`` parameter sets; the statement's parameter count once a
-    count mismatch made it known (``None``: the sets fit as they are). sqlite3 checks the count
-    when it binds the first set, before it steps: nothing has run when it refuses.
-
-    :raises OutOfRangeError: the sets have more values than the statement takes.
-    """
-    try:
-        cursor.executemany(sql, _sets(count, columns, width, needed))
-    except sqlite3.ProgrammingError as error:
-        if needed is not None:
-            raise
-        found = _needed(error)
-        if found is None:
-            if "named parameter" not in str(error):
-                raise
-            positional = [_Positional(values) for values in _sets(count, columns, width, None)]
-            cursor.executemany(sql, positional)
-            return None
-        if width > found > 0:
-            raise too_many_params(found, width) from None
-        cursor.executemany(sql, _sets(count, columns, width, found))
-        return found
-    return needed
-
-
 def _undo(cursor: sqlite3.Cursor) -> None:
     """Roll back an ``exec_many`` that failed. SQLite may have rolled back the page's whole
     transaction already (an interrupted write does), savepoint included: nothing is left."""
     with contextlib.suppress(sqlite3.Error):
         cursor.execute(_ROLLBACK)
         cursor.execute(_RELEASE)
-
-
-@final
-class Limits:
-    """What one ``exec`` may answer (``[sqlite] max_result_rows``/``max_result_bytes``); one
-    ``step`` answers at most ``size`` bytes of values too."""
-
-    def __init__(self, rows: int, size: int) -> None:
-        self.rows = rows
-        self.size = size
-
-
-def _needed(error: sqlite3.ProgrammingError) -> int | None:
-    """The statement's parameter count, from sqlite3's refusal of the count given."""
-    match = _BINDINGS.search(str(error))
-    return None if match is None else int(match.group(1))
-
-
-@final
-class _Positional(Mapping[str, SQLValue]):
-    """Values bound in order to named placeholders (``:a``, ``$b``), as Oro binds them by
-    index; for the Pythons that refuse a sequence for names (3.14 onward)."""
-
-    def __init__(self, values: Sequence[SQLValue]) -> None:
-        self._values = list(values)
-        self._asked: dict[str, SQLValue] = {}
-
-    def __getitem__(self, name: str) -> SQLValue:
-        if name not in self._asked:
-            index = len(self._asked)
-            self._asked[name] = self._values[index] if index < len(self._values) else None
-        return self._asked[name]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._asked)
-
-    def __len__(self) -> int:
-        return len(self._values)
-
-
-def _execute(cursor: sqlite3.Cursor, sql: str, params: Sequence[SQLValue]) -> None:
-    """Run ``sql`` with ``params`` bound by position, as Oro binds them: fewer than the
-    statement takes leave the rest NULL, params for a statement that takes none are ignored.
-
-    :raises OutOfRangeError: more params than the statement takes.
-    """
-    try:
-        _execute_padded(cursor, sql, params)
-    except UnicodeDecodeError as error:
-        # SQLite's error message quoted bytes that are not UTF-8 (json_remove(0, x'80')), and
-        # Python failed decoding the message itself: still SQLite's error, not the host's.
-        message = bytes(error.object).decode("utf-8", "replace")
-        raise sqlite3.OperationalError(message) from None
-
-
-def _execute_padded(cursor: sqlite3.Cursor, sql: str, params: Sequence[SQLValue]) -> None:
-    try:
-        cursor.execute(sql, params)
-    except sqlite3.ProgrammingError as error:
-        needed = _needed(error)
-        if needed is None:
-            if "named parameter" not in str(error):
-                raise
-            cursor.execute(sql, _Positional(params))
-            return
-    else:
-        return
-    if len(params) > needed and needed > 0:
-        raise too_many_params(needed, len(params))
-    padded = list(params[:needed]) + [None] * (needed - len(params))
-    try:
-        cursor.execute(sql, padded)
-    except sqlite3.ProgrammingError as error:
-        if "named parameter" not in str(error):
-            raise
-        cursor.execute(sql, _Positional(padded))
-
-
-def _row(values: Sequence[Any], columns: Sequence[str], array: bool) -> Row:
-    if array:
-        return [encode_value(value) for value in values]
-    return {name: encode_value(value) for name, value in zip(columns, values, strict=True)}
-
-
-def _meta(columns: Sequence[str], types: Sequence[str]) -> list[dict[str, str]]:
-    # sqlite3 does not expose sqlite3_column_decltype: declType is always "" here.
-    return [
-        {"name": name, "declType": "", "type": kind}
-        for name, kind in zip(columns, types, strict=True)
-    ]
-
-
-def _changes(connection: sqlite3.Connection, before: int, cursor: sqlite3.Cursor) -> int:
-    """Oro's ``changes``: none when the call changed nothing, else the rows the last
-    INSERT, UPDATE or DELETE changed (triggers' changes not counted)."""
-    changed = connection.total_changes - before
-    if changed == 0:
-        return 0
-    return cursor.rowcount if cursor.rowcount >= 0 else changed
-
-
-@final
-class Statement:
-    """A prepared statement: its SQL (the first statement of what the page sent), how many
-    parameters it takes, what is bound, and the cursor of the run in progress, if any."""
-
-    def __init__(
-        self, statement_id: str, database: Database, sql: str, parameters: int, columns: list[str]
-    ) -> None:
-        self.id = statement_id
-        self.database = database
-        self.sql = sql
-        self.parameters = parameters
-        self.columns = columns
-        self.types = ["null"] * len(columns)
-        self.bindings: list[SQLValue] = []
-        self._cursor: sqlite3.Cursor | None = None
-        self._pending: tuple[Any, ...] | None = None
-        """A row fetched that did not fit in the last step's answer: the next one's first."""
-
-    def describe(self) -> dict[str, Any]:
-        """``sqlite.prepare``'s answer."""
-        return {
-            "id": self.id,
-            "databaseId": self.database.id,
-            "columns": list(self.columns),
-            "columnsMeta": _meta(self.columns, self.types),
-        }
-
-    def _stop(self) -> None:
-        self._pending = None
-        if self._cursor is not None:
-            self._cursor.close()
-            self._cursor = None
-
-    def bind(self, params: list[SQLValue]) -> dict[str, Any]:
-        """Reset the statement and bind ``params`` (by position) for its next run.
-
-        :raises OutOfRangeError: more than the statement takes.
-        """
-        self._stop()
-        self.bindings = []
-        if len(params) > self.parameters:
-            raise too_many_params(self.parameters, len(params))
-        self.bindings = params
-        return {"id": self.id, "bound": len(params)}
-
-    def step(
-        self, limit: int, array: bool, limits: Limits, held: MemoryReservation
-    ) -> dict[str, Any]:
-        """Up to ``limit`` more rows, fewer if more would pass ``limits.size`` bytes; ``done``
-        once the statement has run to its end (the next step runs it again, as SQLite's
-        auto-reset does). The rows are reserved from ``held`` as they are fetched.
-
-        :raises OutOfRangeError: one row alone is over ``limits.size`` (code ``"18"``).
-        :raises OutOfMemoryError: the host's memory budget or SQLite's heap is spent.
-        """
-        if not self.sql:
-            raise InvalidStateError("Statement is not prepared", code="ERR_SQLITE_NOT_PREPARED")
-        connection = self.database.connection
-        before = connection.total_changes
-        try:
-            with self.database.guarded():
-                if self._cursor is None:
-                    cursor = connection.cursor()
-                    self._cursor = cursor
-                    padded = self.bindings + [None] * (self.parameters - len(self.bindings))
-                    _execute(cursor, self.sql, padded)
-                    if cursor.description is not None:
-                        self.columns = [column[0] for column in cursor.description]
-                        self.types = ["null"] * len(self.columns)
-                cursor = self._cursor
-                rows, done = (
-                    self._fetch(cursor, limit, array, limits, held) if self.columns else ([], True)
-                )
-        except BaseException:
-            self._stop()
-            raise
-        answer = {
-            "id": self.id,
-            "rows": rows,
-            "columns": list(self.columns),
-            "columnsMeta": _meta(self.columns, self.types),
-            "done": done,
-            "changes": _changes(connection, before, cursor),
-            "lastInsertRowid": str(cursor.lastrowid or 0),
-        }
-        if done:
-            self._stop()
-        return answer
-
-    def _fetch(
-        self,
-        cursor: sqlite3.Cursor,
-        limit: int,
-        array: bool,
-        limits: Limits,
-        held: MemoryReservation,
-    ) -> tuple[list[Row], bool]:
-        """The next rows and whether the statement ran to its end; fetched one at a time, so
-        the answer stops before it passes ``limits.size``, not after SQLite made them all."""
-        rows: list[Row] = []
-        size = 0
-        while len(rows) < limit:
-            values = self._pending if self._pending is not None else cursor.fetchone()
-            self._pending = None
-            if values is None:
-                return rows, True
-            weight = value_size(values)
-            if size + weight > limits.size:
-                if not rows:
-                    raise too_big()
-                self._pending = values
-                return rows, False
-            size += weight
-            held.grow(row_weight(values))
-            rows.append(_row(values, self.columns, array))
-            self.types = [_TYPES[type(value)] for value in values]
-        return rows, False
-
-    def reset(self) -> dict[str, Any]:
-        """Back to the start, bindings cleared (Oro's reset clears them too)."""
-        self._stop()
-        self.bindings = []
-        self.types = ["null"] * len(self.columns)
-        return {"id": self.id}
-
-    def finalize(self) -> None:
-        self._stop()
 
 
 @final
@@ -649,7 +314,7 @@ class Database:
             for statement in found:
                 cursor = connection.cursor()
                 try:
-                    _execute(cursor, statement, params)
+                    execute(cursor, statement, params)
                     if cursor.description is not None:
                         columns = [column[0] for column in cursor.description]
                         types = ["null"] * len(columns)
@@ -663,7 +328,7 @@ class Database:
                             held.grow(row_weight(values))
                             rows.append(values)
                         if rows:
-                            types = [_TYPES[type(value)] for value in rows[-1]]
+                            types = value_types(rows[-1])
                     if cursor.rowcount >= 0:
                         last_dml = cursor.rowcount
                     lastrowid = cursor.lastrowid or 0
@@ -697,7 +362,7 @@ class Database:
                 try:
                     needed: int | None = None
                     for count, columns in block.groups():
-                        needed = _executemany(cursor, found[0], count, columns, block.width, needed)
+                        needed = execute_many(cursor, found[0], count, columns, block.width, needed)
                         changes += max(cursor.rowcount, 0)
                     cursor.execute(_RELEASE)
                 except BaseException:
@@ -733,7 +398,7 @@ class Database:
                 try:
                     cursor.execute(probe)
                 except sqlite3.ProgrammingError as error:
-                    needed = _needed(error)
+                    needed = parameter_count(error)
                     if needed is None:
                         raise
                     parameters = needed

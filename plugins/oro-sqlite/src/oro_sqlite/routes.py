@@ -21,11 +21,11 @@ from typing import Any, Final
 
 from oro_framework import InvalidArgumentError, OutOfRangeError, Params, Request, RouteGroup
 from oro_sqlite.binary import BinaryRequest, bad_frame, decode_request, encode_rows
-from oro_sqlite.database import DEFAULT_STEP_LIMIT
 from oro_sqlite.hardening import MAX_VARIABLES
 from oro_sqlite.paths import OPEN_CREATE, OPEN_READWRITE
 from oro_sqlite.permissions import SQLITE
 from oro_sqlite.state import STATE, Databases
+from oro_sqlite.statement import DEFAULT_STEP_LIMIT
 from oro_sqlite.values import decode_params
 
 __all__ = ["OPEN_DEFAULT", "ROUTES"]

@@ -27,11 +27,13 @@ import anyio
 from anyio.abc import TaskGroup, TaskStatus
 
 from oro_framework import FileGrant, Host, MemoryReservation, StashKey
-from oro_sqlite.database import Database, ExecResult, Limits, Statement
+from oro_sqlite.database import Database
 from oro_sqlite.errors import id_taken, too_many, unknown_database, unknown_statement
 from oro_sqlite.hardening import ConnectionSetup, limit_heap
 from oro_sqlite.paths import Sandbox
+from oro_sqlite.results import ExecResult, Limits
 from oro_sqlite.settings import SQLiteSettings
+from oro_sqlite.statement import Statement
 from oro_sqlite.values import SQLValue
 
 __all__ = ["SERVICE_NAME", "STATE", "Databases", "Handle"]

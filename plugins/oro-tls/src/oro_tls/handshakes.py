@@ -19,7 +19,7 @@ from anyio.streams.tls import TLSAttribute, TLSStream
 from oro_framework import ErrnoError, IPCError
 from oro_tls.certificates import node_certificate
 from oro_tls.errors import timed_out
-from oro_tls.pins import check_pins
+from oro_tls.pinning import check_pins
 from oro_tls.verification import (
     VerifyFailure,
     certificate_error,

@@ -10,13 +10,8 @@ from oro_framework import InvalidArgumentError, Request
 from oro_tls.addresses import parse_port
 from oro_tls.contexts import TLS_VERSIONS
 from oro_tls.handshakes import PROVIDER
-from oro_tls.pins import (
-    PinSet,
-    format_endpoint,
-    parse_endpoint,
-    pin_of_certificate,
-    pin_of_pem,
-)
+from oro_tls.pinning import pin_of_certificate, pin_of_pem
+from oro_tls.pins import PinSet, format_endpoint, parse_endpoint
 from oro_tls.routes_common import Reply, sockets_of
 
 __all__ = ["create_pin", "get_pins", "get_provider", "set_pins"]
