@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from oro_framework.host.app_backend import BACKEND_FILE
     from oro_framework.host.app_paths import AppPaths
     from oro_framework.host.builtin import find_js_api
+    from oro_framework.host.builtin_settings import BackendSettings, BuildSettings, MetaSettings
     from oro_framework.host.checks import DoctorCheck
     from oro_framework.host.config import (
         Config,
@@ -168,6 +169,9 @@ _EXPORTS: dict[str, str] = {
     "ConfigError": "oro_framework.host.errors",
     "CONFIG_FILE_NAMES": "oro_framework.host.config.files",
     "BACKEND_FILE": "oro_framework.host.app_backend",
+    "BackendSettings": "oro_framework.host.builtin_settings",
+    "BuildSettings": "oro_framework.host.builtin_settings",
+    "MetaSettings": "oro_framework.host.builtin_settings",
     "is_ini_file": "oro_framework.host.config.files",
     "ConfigKey": "oro_framework.host.config",
     "ConfigRegistry": "oro_framework.host.config",
@@ -314,6 +318,8 @@ __all__ = [
     "ASGIApp",
     "AbortError",
     "AppPaths",
+    "BackendSettings",
+    "BuildSettings",
     "ByteStream",
     "Config",
     "ConfigError",
@@ -345,6 +351,7 @@ __all__ = [
     "LifecycleState",
     "MemoryBudget",
     "MemoryReservation",
+    "MetaSettings",
     "Mount",
     "MountTable",
     "NotAllowedError",

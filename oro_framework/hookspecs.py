@@ -13,15 +13,16 @@ happens in what hooks register: async route handlers and service ``run`` functio
 A hook implementation may accept any subset of the arguments a spec lists (pluggy matches them by
 name), so ``def oro_register_routes(routes)`` and ``def oro_register_routes(routes, host)`` both
 work. Every registration is attributed to the plugin that made it: a second plugin registering
-the same route, scheme prefix, permission, config key or JS specifier gets a
+the same route, mount prefix, permission, config key, service or JS specifier gets a
 :class:`~oro_framework.RegistrationConflict` naming both. Any exception a hook raises while
 the host is built makes the plugin broken (a :class:`~oro_framework.PluginLoadError` naming the
 hook); one raised while the host runs is logged and the host goes on.
 
-The host calls the hooks in the order of the sections below when a :class:`~oro_framework.Host`
-is built (sections 1 to 3), while it runs (section 4), and when it shuts down (section 5). The CLI
-calls section 6. ``docs/plugin-hooks.md`` documents each hook for plugin authors; a test checks
-that every hook here has a section there and a test of its own.
+The seven sections below follow the order the host calls the hooks in: when a
+:class:`~oro_framework.Host` is built (sections 1 to 3), while it runs (section 4) and when it
+shuts down (section 5); the command line calls section 6, and ``oro doctor`` section 7.
+``docs/plugin-hooks.md`` documents each hook for plugin authors; a test checks that every hook
+here has a section there and a test of its own.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """pywebview's Qt backend is imported with only the Qt enums it names unscoped promoted
-(``oro_framework/gui/qt/enums.py``): every ``Class.Member`` that pywebview's Qt backend, the
-host's Qt modules and oro-desktop's name through qtpy is reachable, read from their source."""
+(``oro_framework/gui/qt/enums.py``, ``toolkit.py``): every ``Class.Member`` that pywebview's Qt
+backend, the host's Qt modules and oro-desktop's name through qtpy is reachable, read from their
+source."""
 
 from __future__ import annotations
 
@@ -20,11 +21,11 @@ SCAN = textwrap.dedent(
     import ast, importlib, json, sys
     import qtpy.enums_compat
     from qtpy import sip
-    from oro_framework.gui.qt import enums
+    from oro_framework.gui.qt import enums, toolkit
 
     original = qtpy.enums_compat.promote_enums
     if sys.argv[1] == "host":
-        backend = enums.import_backend()
+        backend = toolkit.import_pywebview_qt()
         assert qtpy.enums_compat.promote_enums is original, "qtpy's own promote_enums is back"
     else:
         def only_qt(module):

@@ -31,8 +31,8 @@ from oro_framework import (
     ServiceUnavailableError,
     hookimpl,
 )
-from oro_framework.host.app import SERVICE_STATE_EVENT
 from oro_framework.host.builtin_settings import RestartPolicy
+from oro_framework.host.services import SERVICE_STATE_EVENT
 from oro_framework.testing import MemoryClient, make_host, raise_for_error
 
 pytestmark = pytest.mark.anyio

@@ -10,28 +10,40 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from oro_framework import SecurityError
-from oro_framework.web.security import Gatekeeper, window_launch_token
+from oro_framework.web.security import Gatekeeper, LaunchRedirect, Refused, window_launch_token
 
 RUN_TOKEN = "r" * 43
+PORT = 8123
+
+
+def redeem(gatekeeper: Gatekeeper, token: str) -> str:
+    """Open the launch URL carrying ``token`` as a browser without a session does: the session
+    the gatekeeper issues, or its refusal raised."""
+    decision = gatekeeper.admit({"host": f"127.0.0.1:{PORT}"}, port=PORT, launch_token=token)
+    if isinstance(decision, Refused):
+        raise decision.error
+    assert isinstance(decision, LaunchRedirect)
+    assert decision.session is not None
+    return decision.session
 
 
 def test_a_window_token_opens_one_session_and_then_is_spent():
     gatekeeper = Gatekeeper(launch_token=RUN_TOKEN)
     token = window_launch_token(RUN_TOKEN, 3)
 
-    session = gatekeeper.redeem(token)
+    session = redeem(gatekeeper, token)
 
     assert gatekeeper.has_session(f"oro_session={session}")
     with pytest.raises(SecurityError, match="already used"):
-        gatekeeper.redeem(token)
+        redeem(gatekeeper, token)
 
 
 def test_window_tokens_are_distinct_and_do_not_spend_each_other_or_the_run_token():
     gatekeeper = Gatekeeper(launch_token=RUN_TOKEN)
     tokens = [window_launch_token(RUN_TOKEN, 1) for _ in range(3)]
 
-    sessions = {gatekeeper.redeem(token) for token in tokens}
-    sessions.add(gatekeeper.redeem(RUN_TOKEN))
+    sessions = {redeem(gatekeeper, token) for token in tokens}
+    sessions.add(redeem(gatekeeper, RUN_TOKEN))
 
     assert len(set(tokens)) == 3
     assert len(sessions) == 4
@@ -39,16 +51,16 @@ def test_window_tokens_are_distinct_and_do_not_spend_each_other_or_the_run_token
 
 def test_window_tokens_still_work_after_the_run_token_was_spent():
     gatekeeper = Gatekeeper(launch_token=RUN_TOKEN)
-    gatekeeper.redeem(RUN_TOKEN)
+    redeem(gatekeeper, RUN_TOKEN)
 
-    assert gatekeeper.redeem(window_launch_token(RUN_TOKEN, 63))
+    assert redeem(gatekeeper, window_launch_token(RUN_TOKEN, 63))
 
 
 def test_a_window_token_of_another_run_is_refused():
     gatekeeper = Gatekeeper(launch_token=RUN_TOKEN)
 
     with pytest.raises(SecurityError):
-        gatekeeper.redeem(window_launch_token("another-run-token", 1))
+        redeem(gatekeeper, window_launch_token("another-run-token", 1))
 
 
 def test_the_token_names_its_window():
@@ -66,7 +78,7 @@ def test_a_window_token_changed_anywhere_is_refused(index, position, replacement
         return  # the same character: not a change
 
     with pytest.raises(SecurityError):
-        gatekeeper.redeem(forged)
+        redeem(gatekeeper, forged)
 
 
 @settings(max_examples=300)
@@ -80,4 +92,4 @@ def test_nothing_but_a_minted_token_opens_a_session(token):
     gatekeeper = Gatekeeper(launch_token=RUN_TOKEN)
 
     with pytest.raises(SecurityError):
-        gatekeeper.redeem(token)
+        redeem(gatekeeper, token)

@@ -29,7 +29,7 @@ from oro_framework.build.icon import png_size
 from oro_framework.build.imports import find_specifiers
 from oro_framework.build.names import check_version, slugify
 from oro_framework.host.app import Host
-from oro_framework.host.builtin_settings import BuildSettings, MetaSettings
+from oro_framework.host.builtin_settings import BackendSettings, BuildSettings, MetaSettings
 from oro_framework.host.config.files import CONFIG_FILE_NAMES, find_config_file
 from oro_framework.host.config.ini_map import ini_file_as_toml
 from oro_framework.host.errors import BuildError
@@ -178,7 +178,7 @@ def _backend(host: Host, skipped: list[Path]) -> BackendPlan | None:
             "build ships only what is inside it"
         )
     files = backend_files(directory, skipped)
-    listed = expand_requirements(host.app_dir, list(host.config["backend.requirements"]))
+    listed = expand_requirements(host.app_dir, host.settings(BackendSettings).requirements)
     requirements = check_requirements(listed)
     return BackendPlan(
         directory, tuple(files), tuple(requirements), tuple(imported_modules(directory, files))

@@ -27,6 +27,7 @@ from anyio.abc import TaskStatus
 
 from oro_framework.hookspecs import hookimpl
 from oro_framework.host.builtin_settings import DEFAULT_TEST_FILES
+from oro_framework.host.errors import NoTestFilesError
 from oro_framework.web.csp import ORO_SCHEMES
 
 if TYPE_CHECKING:
@@ -48,7 +49,6 @@ __all__ = [
     "EXIT_FAILED",
     "EXIT_PASSED",
     "EXIT_UNAVAILABLE",
-    "NoTestFilesError",
     "TestRunPlugin",
     "find_test_files",
     "missing_browser",
@@ -71,10 +71,6 @@ _VIOLATIONS_SCRIPT: Final = (
     " ${event.blockedURI || 'inline code'}`"
     " + (event.sourceFile ? ` (in ${event.sourceFile})` : '')))"
 )
-
-
-class NoTestFilesError(Exception):
-    """No file to run: none matches ``test.files``, or a given file cannot be served."""
 
 
 def find_test_files(

@@ -29,11 +29,13 @@ from oro_framework.cli.shared_libraries import (
 from oro_framework.gui.engines import ENGINE_LABELS, choose_engine, probe_engine
 from oro_framework.gui.gtk.healing import software_path_reason
 from oro_framework.host.app_backend import AppBackend
+from oro_framework.host.builtin_settings import BackendSettings
 from oro_framework.host.checks import DoctorCheck
 from oro_framework.host.config import ConfigRegistry
 from oro_framework.host.config.files import CONFIG_FILE_NAMES, AppConfigFile
 from oro_framework.host.config.ini import parse_ini, read_ini
-from oro_framework.host.config.ini_map import DOC, map_ini
+from oro_framework.host.config.ini_map import map_ini
+from oro_framework.host.config.ini_mapped import DOC
 from oro_framework.host.errors import BuildError, ConfigError, HostError
 from oro_framework.host.hooks import HookCaller
 from oro_framework.host.plugins import LoadedPlugins, PluginInfo
@@ -220,7 +222,7 @@ def backend_checks(host: Host) -> list[DoctorCheck]:
     else:
         checks = [DoctorCheck("backend", True, f"{backend.source} imports")]
     try:
-        listed = expand_requirements(host.app_dir, list(host.config["backend.requirements"]))
+        listed = expand_requirements(host.app_dir, host.settings(BackendSettings).requirements)
     except BuildError as error:
         return [*checks, DoctorCheck("backend requirements", False, str(error), required=True)]
     for text in listed:

@@ -24,12 +24,12 @@ from urllib.parse import unquote, urlparse
 
 from oro_framework.host.app import Host
 from oro_framework.host.config import type_name
+from oro_framework.host.errors import InstallError
 from oro_framework.host.installed import ENTRY_POINT_GROUP
 from oro_framework.host.plugins import CORE_DISTRIBUTION, PluginInfo
 from oro_framework.host.terminal import terminal_safe
 
 __all__ = [
-    "InstallError",
     "PluginDetails",
     "distributions",
     "find_plugins",
@@ -250,10 +250,6 @@ def _file_path(url: str) -> str | None:
 # -------------------------------------------------------------------------------------------------
 # Installing and uninstalling
 # -------------------------------------------------------------------------------------------------
-
-
-class InstallError(Exception):
-    """The installer is missing or failed, or the distribution is not a plugin."""
 
 
 def distributions() -> dict[str, str]:

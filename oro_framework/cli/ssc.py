@@ -21,6 +21,7 @@ from typing import Final
 import click
 
 from oro_framework import __version__
+from oro_framework.host.errors import SscUsageError
 
 __all__ = ["SscCommand", "main", "parse", "to_oro"]
 
@@ -63,10 +64,6 @@ _BUILD: Final = (
 _PRINT_BUILD_DIR: Final = _options((("--platform",), True), (("--root",), False))
 _SUBCOMMANDS: Final = {"build": _BUILD, "run": _RUN, "print-build-dir": _PRINT_BUILD_DIR}
 _LINUX: Final = frozenset({"", "linux"})
-
-
-class SscUsageError(Exception):
-    """The command line is not one Socket's ``ssc`` accepts (or asks for another platform)."""
 
 
 @dataclass

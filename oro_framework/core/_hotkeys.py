@@ -222,7 +222,7 @@ def hotkeys_of(host: Host) -> Hotkeys:
 def page_hotkeys(host: Host) -> list[dict[str, Any]]:
     """The bindings a page gets at load (``__args.hotkeys``): none without permission
     ``hotkeys``."""
-    if not host.config.get("permissions.allow_hotkeys", True):
+    if not host.is_permission_allowed("hotkeys"):
         return []
     hotkeys = host.stash.get(HOTKEYS)
     return [] if hotkeys is None else hotkeys.to_json()

@@ -28,18 +28,20 @@ The :class:`~oro_framework.WindowManager` behind them is
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, Final
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final, final
 
 from oro_framework import (
     InvalidArgumentError,
     LifecycleEvent,
     OutOfRangeError,
+    Plugin,
     RouteGroup,
     WindowColor,
-    find_js_api,
     hookimpl,
+    setting,
 )
-from oro_framework.core._hotkeys import BINDINGS_EVENT, HOTKEY_ROUTES, page_hotkeys
+from oro_framework.core._hotkeys import page_hotkeys
 from oro_framework.core._window_create import WINDOW_CONTROL_PERMISSION, create
 from oro_framework.core._window_geometry import (
     get_position,
@@ -48,17 +50,13 @@ from oro_framework.core._window_geometry import (
     set_position,
     set_size,
 )
-from oro_framework.core._window_send import WINDOW_MESSAGE_EVENT, send
+from oro_framework.core._window_send import send
 
 if TYPE_CHECKING:
     from oro_framework import (
-        ConfigRegistry,
         Host,
-        JSModuleTable,
-        PageEventTable,
         PermissionRegistry,
         Request,
-        RouteTable,
         Window,
     )
 
@@ -302,11 +300,42 @@ WINDOW_ROUTES: Final = RouteGroup(
 )
 
 
+@final
+@dataclass(frozen=True)
+class PickerSettings:
+    """``[webview] filesystem_picker_require_user_activation``, read by pages
+    (oro:internal/pickers)."""
+
+    filesystem_picker_require_user_activation: bool = setting(
+        True,
+        "Whether the page's showOpenFilePicker/showSaveFilePicker/showDirectoryPicker "
+        "(oro:internal/pickers) need a user gesture, as on the web (false: a page may open "
+        "them at any time).",
+    )
+
+
+plugin = Plugin(
+    permissions=[
+        ".application:WINDOW_ROUTES",
+        ".application:APPLICATION_ROUTES",
+        "._hotkeys:HOTKEY_ROUTES",
+    ],
+    settings={"webview": ".application:PickerSettings"},
+    routes=[
+        ".application:APPLICATION_ROUTES",
+        ".application:WINDOW_ROUTES",
+        "._hotkeys:HOTKEY_ROUTES",
+    ],
+    # window.send's carrier of Socket's message, and the hotkey set every page is told.
+    events=["._window_send:WINDOW_MESSAGE_EVENT", "._hotkeys:BINDINGS_EVENT"],
+    # Its modules live in js-api/ beside the host's, their headers naming this plugin.
+    js_modules="oro_framework.host.builtin:find_js_api",
+)
+
+
 @hookimpl
 def oro_register_permissions(permissions: PermissionRegistry) -> None:
-    permissions.add_group(WINDOW_ROUTES)
-    permissions.add_group(APPLICATION_ROUTES)
-    permissions.add_group(HOTKEY_ROUTES)
+    # Guards no route of its own: it widens what the window routes may do.
     permissions.add(
         WINDOW_CONTROL_PERMISSION,
         "Let a window control the app's other windows: window.eval and window.navigate of "
@@ -318,18 +347,6 @@ def oro_register_permissions(permissions: PermissionRegistry) -> None:
 
 
 @hookimpl
-def oro_register_config(config: ConfigRegistry) -> None:
-    config.add(
-        "webview.filesystem_picker_require_user_activation",
-        bool,
-        True,
-        "Whether the page's showOpenFilePicker/showSaveFilePicker/showDirectoryPicker "
-        "(oro:internal/pickers) need a user gesture, as on the web (false: a page may open "
-        "them at any time).",
-    )
-
-
-@hookimpl
 def oro_lifecycle_event(host: Host, event: LifecycleEvent) -> None:
     # Headless, the app still has its main window, a virtual one, as soon as it runs.
     if event is LifecycleEvent.STARTED and host.windows.is_headless and not host.windows.windows:
@@ -337,27 +354,6 @@ def oro_lifecycle_event(host: Host, event: LifecycleEvent) -> None:
 
 
 @hookimpl
-def oro_register_routes(routes: RouteTable) -> None:
-    routes.add_group(APPLICATION_ROUTES)
-    routes.add_group(WINDOW_ROUTES)
-    routes.add_group(HOTKEY_ROUTES)
-
-
-@hookimpl
-def oro_register_page_events(events: PageEventTable) -> None:
-    # window.send's carrier of Socket's message, and the hotkey set every page is told.
-    events.add(WINDOW_MESSAGE_EVENT, BINDINGS_EVENT)
-
-
-@hookimpl
 def oro_page_args(host: Host) -> dict[str, Any]:
     # The app's hotkeys, so that a page matches key presses from its first one on.
     return {"hotkeys": page_hotkeys(host)}
-
-
-@hookimpl
-def oro_register_js_modules(modules: JSModuleTable) -> None:
-    # Its modules live in js-api/ beside the host's, their headers naming this plugin.
-    directory = find_js_api()
-    if directory is not None:
-        modules.add_directory(directory, owner="application")

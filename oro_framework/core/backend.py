@@ -13,7 +13,7 @@ import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from oro_framework import StashKey, hookimpl, setting, validators
+from oro_framework import BackendSettings, StashKey, hookimpl
 
 if TYPE_CHECKING:
     from oro_framework import ConfigRegistry, Host, PermissionRegistry, RouteTable
@@ -34,38 +34,6 @@ def error_details(host: Host) -> bool:
     if host.settings(BackendSettings).error_details:
         return True
     return any(plugin.name == DEV_PLUGIN for plugin in host.plugins)
-
-
-@dataclasses.dataclass(frozen=True)
-class BackendSettings:
-    """``[backend]``: the app's own Python backend (docs/backend.md)."""
-
-    module: str = setting(
-        "",
-        doc="The backend: a file relative to the app (src/backend.py) or a dotted module name; "
-        "default backend.py beside oro.toml when there is one",
-    )
-    requirements: list[str] = setting(
-        [],
-        doc="Python requirements of the backend (pillow>=10, or -r requirements.txt), shipped "
-        "by oro build from where it runs and checked by oro doctor",
-    )
-    max_result_bytes: int = setting(
-        64 * 1024 * 1024,
-        doc="The largest result a command may return (bytes or encoded JSON); stream more",
-        validator=validators.positive,
-    )
-    threads_per_window: int = setting(
-        8,
-        doc="Blocking (def) commands one window runs at once; its further calls wait for one "
-        "of them (other windows and plugin routes have threads of their own)",
-        validator=validators.positive,
-    )
-    error_details: bool = setting(
-        False,
-        doc="Pages read a failed command's exception message and absolute paths (on under oro "
-        "dev); else its type and the command only, the rest in the host's log",
-    )
 
 
 @hookimpl

@@ -13,14 +13,13 @@ from oro_framework import (
     ByteStream,
     EventStream,
     OutOfRangeError,
+    Plugin,
     RouteGroup,
     ServerSentEvent,
-    find_js_api,
-    hookimpl,
 )
 
 if TYPE_CHECKING:
-    from oro_framework import JSModuleTable, PermissionRegistry, Request, RouteTable
+    from oro_framework import Request
 
 # An absolute POSIX path in an error's text (not a URL's path: those follow ':' or '/').
 _HOST_PATH: Final = re.compile(r"(?<![\w:/.~])[/~][^\s'\"(),;]*")
@@ -128,19 +127,9 @@ ROUTES: Final = RouteGroup(
 )
 
 
-@hookimpl
-def oro_register_permissions(permissions: PermissionRegistry) -> None:
-    permissions.add_group(ROUTES)
-
-
-@hookimpl
-def oro_register_routes(routes: RouteTable) -> None:
-    routes.add_group(ROUTES)
-
-
-@hookimpl
-def oro_register_js_modules(modules: JSModuleTable) -> None:
+plugin = Plugin(
+    permissions=".diagnostics:ROUTES",
+    routes=".diagnostics:ROUTES",
     # Its modules live in js-api/ beside the host's, their headers naming this plugin.
-    directory = find_js_api()
-    if directory is not None:
-        modules.add_directory(directory, owner="diagnostics")
+    js_modules="oro_framework.host.builtin:find_js_api",
+)

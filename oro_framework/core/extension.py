@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Final
 
-from oro_framework import PLUGIN_API_VERSION, IPCError, RouteGroup, find_js_api, hookimpl
+from oro_framework import PLUGIN_API_VERSION, IPCError, Plugin, RouteGroup
 
 if TYPE_CHECKING:
-    from oro_framework import JSModuleTable, PermissionRegistry, Request, RouteTable
+    from oro_framework import Request
 
 __all__ = ["PERMISSION", "ROUTES"]
 
@@ -86,19 +86,9 @@ ROUTES: Final = RouteGroup(
 )
 
 
-@hookimpl
-def oro_register_permissions(permissions: PermissionRegistry) -> None:
-    permissions.add_group(ROUTES)
-
-
-@hookimpl
-def oro_register_routes(routes: RouteTable) -> None:
-    routes.add_group(ROUTES)
-
-
-@hookimpl
-def oro_register_js_modules(modules: JSModuleTable) -> None:
-    # oro:extension lives in js-api/ beside the host's modules, its header naming this plugin.
-    directory = find_js_api()
-    if directory is not None:
-        modules.add_directory(directory, owner="extension")
+plugin = Plugin(
+    permissions=".extension:ROUTES",
+    routes=".extension:ROUTES",
+    # Its modules live in js-api/ beside the host's, their headers naming this plugin.
+    js_modules="oro_framework.host.builtin:find_js_api",
+)

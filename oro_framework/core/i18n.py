@@ -8,15 +8,13 @@ files from the app's own origin; the host serves them as any resource.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, final
 
-from oro_framework import hookimpl
+from oro_framework import hookimpl, setting
 
 if TYPE_CHECKING:
     from oro_framework import ConfigRegistry
-
-LOCALES_KEY: Final = "i18n.locales.*"
-DEFAULT_KEY: Final = "i18n.locales.default"
 
 
 def _relative_folder(value: str) -> None:
@@ -27,15 +25,22 @@ def _relative_folder(value: str) -> None:
         )
 
 
-@hookimpl
-def oro_register_config(config: ConfigRegistry) -> None:
-    config.add(
-        LOCALES_KEY,
-        str,
-        "",
+@final
+@dataclass(frozen=True)
+class I18nSettings:
+    """``[i18n]``: where the app's translations are. Pages read them (``application.config``);
+    the host only declares and checks them."""
+
+    locales: dict[str, str] = setting(
+        {},
         "The folder (relative to the app's resources) holding `messages.json` for a language "
         'tag: `[i18n.locales] en = "i18n/locales/en"`; `default` is the folder holding one '
         "folder per tag (`i18n/locales`). `oro:i18n` reads them; a tag without an entry is "
         "looked for in `<default>/<tag>` and `_locales/<tag>`.",
         validator=_relative_folder,
     )
+
+
+@hookimpl
+def oro_register_config(config: ConfigRegistry) -> None:
+    config.add_settings(I18nSettings, section="i18n")

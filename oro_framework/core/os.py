@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Any, Final
 
 import anyio
 
-from oro_framework import RouteGroup, StashKey, find_js_api, hookimpl
+from oro_framework import MetaSettings, Plugin, RouteGroup, StashKey, hookimpl
 from oro_framework.core import _system
 
 if TYPE_CHECKING:
-    from oro_framework import Host, JSModuleTable, PermissionRegistry, Request, RouteTable
+    from oro_framework import Host, Request
 
 
 async def uname(request: Request) -> dict[str, str]:
@@ -115,7 +115,7 @@ def _paths(host: Host) -> dict[str, str]:
         "data": str(host.paths.data),
         "cache": str(host.paths.cache),
         "temp": str(host.paths.temp),
-        **_system.user_paths(host.config["meta.bundle_identifier"]),
+        **_system.user_paths(host.settings(MetaSettings).bundle_identifier),
         # The host's own (under oro test's temporary root, not the user's).
         "log": str(host.paths.log),
         "config": str(host.paths.config),
@@ -151,7 +151,7 @@ def oro_page_args(host: Host) -> Mapping[str, Any]:
     """Every page learns the platform and architecture; with ``device_info`` allowed, also the
     facts of :func:`_page_facts` (computed at the first page, then kept)."""
     facts: dict[str, Any] = {"platform": sys.platform, "arch": _system.architecture()}
-    if host.config["permissions.allow_device_info"]:
+    if host.is_permission_allowed("device_info"):
         cached = host.stash.get(_PAGE_FACTS)
         if cached is None:
             cached = host.stash[_PAGE_FACTS] = _page_facts(host)
@@ -179,19 +179,9 @@ ROUTES: Final = RouteGroup(
 )
 
 
-@hookimpl
-def oro_register_permissions(permissions: PermissionRegistry) -> None:
-    permissions.add_group(ROUTES)
-
-
-@hookimpl
-def oro_register_routes(routes: RouteTable) -> None:
-    routes.add_group(ROUTES)
-
-
-@hookimpl
-def oro_register_js_modules(modules: JSModuleTable) -> None:
+plugin = Plugin(
+    permissions=".os:ROUTES",
+    routes=".os:ROUTES",
     # Its modules live in js-api/ beside the host's, their headers naming this plugin.
-    directory = find_js_api()
-    if directory is not None:
-        modules.add_directory(directory, owner="os")
+    js_modules="oro_framework.host.builtin:find_js_api",
+)

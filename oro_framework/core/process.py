@@ -15,24 +15,25 @@ import platform
 import sys
 import time
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final, final
 
 from oro_framework import (
     ConfigError,
+    MetaSettings,
     StashKey,
     __version__,
     find_js_api,
     hookimpl,
     is_secret_name,
     is_variable_name,
+    setting,
 )
 from oro_framework.core import _system
 
 if TYPE_CHECKING:
     from oro_framework import ConfigRegistry, Host, JSModuleTable, Request, RouteTable
 
-ENV_SECTION: Final = "env"
-FORWARD_KEY: Final = "build.env"
 REDACTED: Final = "<redacted>"
 
 _FACTS: Final = StashKey[dict[str, Any]]("process.page-facts")
@@ -47,6 +48,28 @@ def _variable_names(names: list[str]) -> None:
                 f"names {name!r}, whose name marks it secret: pages never get secrets (keep it "
                 "in the host, e.g. a plugin's config key read from a secrets file)"
             )
+
+
+@final
+@dataclass(frozen=True)
+class PageEnvironment:
+    """What pages get as ``process.env``: the ``[env]`` values and the ``build.env`` names.
+    Declared at the top (``section=""``), as Oro names the keys, in two sections."""
+
+    env: dict[str, str] = setting(
+        {},
+        'Fixed `process.env` values of pages (Oro\'s `env_*`): `[env] NAME = "value"`. A '
+        "variable forwarded by `build.env` overrides the same name. Secret-looking names are "
+        "refused.",
+    )
+    forwarded: list[str] = setting(
+        [],
+        "Names of the host's environment variables forwarded to pages as `process.env` "
+        "(Oro's `build_env`); unset ones are left out. Names that mark a secret (ending in "
+        "KEY, SECRET, TOKEN or PASSWORD) are refused.",
+        name="build.env",
+        validator=_variable_names,
+    )
 
 
 def declared_environment(
@@ -100,7 +123,7 @@ def _facts(host: Host) -> dict[str, Any]:
         "execPath": sys.executable,
         "pid": os.getpid(),
         "ppid": os.getppid(),
-        "title": host.config["meta.name"],
+        "title": host.settings(MetaSettings).name,
         "versions": versions(),
         "release": {"name": "oro-framework"},
         "startedAt": _system.started_at(),
@@ -116,37 +139,21 @@ async def memory_usage(request: Request) -> dict[str, int]:
 
 @hookimpl
 def oro_register_config(config: ConfigRegistry) -> None:
-    config.add(
-        FORWARD_KEY,
-        list,
-        [],
-        "Names of the host's environment variables forwarded to pages as `process.env` "
-        "(Oro's `build_env`); unset ones are left out. Names that mark a secret (ending in "
-        "KEY, SECRET, TOKEN or PASSWORD) are refused.",
-        validator=_variable_names,
-    )
-    config.add(
-        f"{ENV_SECTION}.*",
-        str,
-        "",
-        'Fixed `process.env` values of pages (Oro\'s `env_*`): `[env] NAME = "value"`. A '
-        "variable forwarded by `build.env` overrides the same name. Secret-looking names are "
-        "refused.",
-    )
+    config.add_settings(PageEnvironment, section="")
 
 
 @hookimpl
 def oro_configure(host: Host) -> None:
-    for name in host.config.section(ENV_SECTION):
+    for name in host.settings(PageEnvironment).env:
         if not is_variable_name(name) or is_secret_name(name):
             raise ConfigError(
-                f"key '{ENV_SECTION}.{name}' is handed to every page as process.env.{name}; "
+                f"key 'env.{name}' is handed to every page as process.env.{name}; "
                 + (
                     "its name marks it secret, and pages never get secrets"
                     if is_secret_name(name)
                     else "that is not an environment variable name"
                 ),
-                key=f"{ENV_SECTION}.{name}",
+                key=f"env.{name}",
             )
 
 
@@ -154,10 +161,9 @@ def oro_configure(host: Host) -> None:
 def oro_page_args(host: Host) -> Mapping[str, Any]:
     """``__args.env`` (always: the app declared it) and ``__args.argv`` as Oro's pages have
     them, and ``__args.process`` (with permission ``runtime``; computed at the first page)."""
-    env = declared_environment(
-        host.config.section(ENV_SECTION), host.config[FORWARD_KEY], host.environ
-    )
-    if not host.config["permissions.allow_runtime"]:
+    settings = host.settings(PageEnvironment)
+    env = declared_environment(settings.env, settings.forwarded, host.environ)
+    if not host.is_permission_allowed("runtime"):
         return {"env": env, "argv": [], "process": {}}
     facts = host.stash.get(_FACTS)
     if facts is None:

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import re
 import warnings
-from typing import TYPE_CHECKING, Any, Final
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final, final
 
 from oro_framework import (
     DESKTOP_SCHEMES,
@@ -21,32 +22,29 @@ from oro_framework import (
     ConfigWarning,
     InvalidArgumentError,
     IPCError,
+    MetaSettings,
+    Plugin,
     RouteGroup,
     check_application_scheme,
     check_scheme,
     check_script_path,
-    find_js_api,
     hookimpl,
     is_ini_file,
     reserved_reason,
+    setting,
 )
 
 if TYPE_CHECKING:
     from oro_framework import (
-        ConfigRegistry,
         Host,
-        JSModuleTable,
-        PermissionRegistry,
         ProtocolHandlers,
         Request,
-        RouteTable,
     )
 
 __all__ = ["PERMISSION", "application_scheme_of", "schemes_from_config"]
 
 PERMISSION: Final = "protocol_handlers"
 _LIST_KEY: Final = "webview.protocol-handlers"
-_TABLE_KEY: Final = "webview.protocol-handlers.*"
 _APPLICATION_KEY: Final = "meta.application_protocol"
 _BUNDLE_KEY: Final = "meta.bundle_identifier"
 
@@ -59,6 +57,45 @@ def _application_scheme(value: str) -> None:
             raise ValueError(error.message) from None
 
 
+@final
+@dataclass(frozen=True)
+class ProtocolHandlerSettings:
+    """``[webview.protocol-handlers]``: the schemes the app's workers serve."""
+
+    listed: str = setting(
+        "",
+        "Space-separated schemes with protocol handlers, as Oro's flattened "
+        'webview_protocol-handlers = "web+foo"; each needs its script in '
+        "webview.protocol-handlers.<scheme>.",
+        name="protocol-handlers",
+    )
+    scripts: dict[str, str] = setting(
+        {},
+        "Worker script (a path inside the app) serving the scheme's URLs, one per scheme: "
+        '[webview.protocol-handlers] "web+demo" = "./demo-sw.js". web+demo://host/path is served '
+        "at /oro/protocol/web+demo/host/path by that worker.",
+        name="protocol-handlers",
+    )
+
+
+@final
+@dataclass(frozen=True)
+class ApplicationProtocolSettings:
+    """``[meta] application_protocol``: the app's own deep-link scheme."""
+
+    application_protocol: str = setting(
+        "",
+        "The app's own URL scheme (Oro's [meta] application_protocol, 'notes'): a URL of it "
+        "that opens the app (a deep link given to oro run or to a second launch, "
+        "openExternal, the desktop) reaches the pages as an applicationurl event; no worker "
+        "serves it (give it one in webview.protocol-handlers for that). A scheme the web also "
+        "uses (filesystem) is taken with a warning, the engine keeping its in-page meaning; "
+        "http, https and file, which the desktop hands to the browser or file manager, are "
+        "ignored with a warning.",
+        validator=_application_scheme,
+    )
+
+
 def application_scheme_of(host: Host) -> str | None:
     """The app's deep-link scheme (``meta.application_protocol``, checked by its validator), or
     ``None``. A scheme the web also uses (``filesystem``) is the app's for the desktop entry and
@@ -66,7 +103,7 @@ def application_scheme_of(host: Host) -> str | None:
     handle it, so the page's own URLs of it keep their meaning. One the desktop hands to the
     user's browser or file manager (``https``) is ignored with a warning, for registering it
     would take every such link from them; the app still starts."""
-    value: str = host.config[_APPLICATION_KEY] or _socket_default(host)
+    value = host.settings(ApplicationProtocolSettings).application_protocol or _socket_default(host)
     if not value:
         return None
     scheme = check_application_scheme(value)
@@ -104,15 +141,15 @@ def schemes_from_config(host: Host) -> dict[str, str]:
     :raises ConfigError: a bad scheme, a script outside the app, or a listed scheme without a
         script; the message names the key.
     """
+    settings = host.settings(ProtocolHandlerSettings)
     scripts: dict[str, str] = {}
-    for scheme, script in host.config.section(_LIST_KEY).items():
+    for scheme, script in settings.scripts.items():
         key = f"{_LIST_KEY}.{scheme}"
         try:
             scripts[check_scheme(scheme)] = check_script_path(script)
         except IPCError as error:
             raise _config_error(error, key, host) from None
-    listed: str = host.config[_LIST_KEY]
-    for scheme in listed.split():
+    for scheme in settings.listed.split():
         try:
             checked = check_scheme(scheme)
         except IPCError as error:
@@ -137,7 +174,7 @@ def _socket_default(host: Host) -> str:
         return ""
     if host.config.source(_BUNDLE_KEY) == "default":
         return ""
-    derived = re.sub(r"[._]", "-", str(host.config[_BUNDLE_KEY])).lower()
+    derived = re.sub(r"[._]", "-", host.settings(MetaSettings).bundle_identifier).lower()
     try:
         check_scheme(derived)
     except IPCError:
@@ -225,44 +262,6 @@ ROUTES: Final = RouteGroup(
 
 
 @hookimpl
-def oro_register_permissions(permissions: PermissionRegistry) -> None:
-    permissions.add_group(ROUTES)
-
-
-@hookimpl
-def oro_register_config(config: ConfigRegistry) -> None:
-    config.add(
-        _LIST_KEY,
-        str,
-        "",
-        "Space-separated schemes with protocol handlers, as Oro's flattened "
-        'webview_protocol-handlers = "web+foo"; each needs its script in '
-        "webview.protocol-handlers.<scheme>.",
-    )
-    config.add(
-        _TABLE_KEY,
-        str,
-        "",
-        "Worker script (a path inside the app) serving the scheme's URLs, one per scheme: "
-        '[webview.protocol-handlers] "web+demo" = "./demo-sw.js". web+demo://host/path is served '
-        "at /oro/protocol/web+demo/host/path by that worker.",
-    )
-    config.add(
-        _APPLICATION_KEY,
-        str,
-        "",
-        "The app's own URL scheme (Oro's [meta] application_protocol, 'notes'): a URL of it "
-        "that opens the app (a deep link given to oro run or to a second launch, "
-        "openExternal, the desktop) reaches the pages as an applicationurl event; no worker "
-        "serves it (give it one in webview.protocol-handlers for that). A scheme the web also "
-        "uses (filesystem) is taken with a warning, the engine keeping its in-page meaning; "
-        "http, https and file, which the desktop hands to the browser or file manager, are "
-        "ignored with a warning.",
-        validator=_application_scheme,
-    )
-
-
-@hookimpl
 def oro_configure(host: Host) -> None:
     for scheme, script in schemes_from_config(host).items():
         host.protocol_handlers.register(scheme, script)
@@ -270,18 +269,17 @@ def oro_configure(host: Host) -> None:
 
 
 @hookimpl
-def oro_register_routes(routes: RouteTable) -> None:
-    routes.add_group(ROUTES)
-
-
-@hookimpl
 def oro_page_args(host: Host) -> dict[str, Any]:
     return {"protocolHandlers": host.protocol_handlers.to_json()}
 
 
-@hookimpl
-def oro_register_js_modules(modules: JSModuleTable) -> None:
+plugin = Plugin(
+    permissions=".protocols:ROUTES",
+    routes=".protocols:ROUTES",
+    settings={
+        "webview": ".protocols:ProtocolHandlerSettings",
+        "meta": ".protocols:ApplicationProtocolSettings",
+    },
     # Its modules live in js-api/ beside the host's, their headers naming this plugin.
-    directory = find_js_api()
-    if directory is not None:
-        modules.add_directory(directory, owner="protocols")
+    js_modules="oro_framework.host.builtin:find_js_api",
+)

@@ -11,30 +11,30 @@ from __future__ import annotations
 
 import importlib
 import sys
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, final
 
 import anyio.to_thread
 
 from oro_framework import (
+    MetaSettings,
     NotFoundError,
     NotSupportedError,
+    Plugin,
     RouteGroup,
     SecurityError,
     StashKey,
     hookimpl,
+    setting,
     validators,
 )
 from oro_framework.update import PACKAGED_ENVIRON, RESTART_INTO
 
 if TYPE_CHECKING:
     from oro_framework import (
-        ConfigRegistry,
         Host,
-        PageEventTable,
-        PermissionRegistry,
         Request,
-        RouteTable,
     )
     from oro_framework.update.manifest import UpdateManifest
 
@@ -46,6 +46,39 @@ DOWNLOAD_TIMEOUT: Final = 3600.0
 app of 200 MB; a server silent for 30 s fails it sooner)."""
 INSTALL_TIMEOUT: Final = 600.0
 """Seconds an install may take: unpacking and syncing a large app on a slow disk."""
+
+
+@final
+@dataclass(frozen=True)
+class UpdateSettings:
+    """``[update]``: where and how far a built app looks for its updates."""
+
+    manifest_url: str = setting("", "Where application.update.check looks by default.")
+    channel: str = setting("stable", "The manifest channel this app follows.")
+    max_manifest_bytes: int = setting(
+        64 * 1024, "Largest update manifest fetched.", validator=validators.positive
+    )
+    max_artifact_bytes: int = setting(
+        2 * 1024**3, "Largest update archive downloaded.", validator=validators.positive
+    )
+    install_dir: str = setting(
+        "",
+        "The app folder an update replaces; empty: the running built app's own (meant for tests "
+        "and tools).",
+    )
+
+
+@final
+@dataclass(frozen=True)
+class UpdateKeySettings:
+    """``[build] update_public_key``: the key the app was built with, which its updates must be
+    signed with (a page cannot bring its own)."""
+
+    update_public_key: str = setting(
+        "",
+        "The ed25519 public key (base64, from `oro update keygen`) update manifests must be "
+        "signed with; empty disables updates.",
+    )
 
 
 class UpdateState:
@@ -64,7 +97,7 @@ def _state(request: Request) -> UpdateState:
 
 
 def _public_key(request: Request) -> str:
-    key = str(request.host.config["build.update_public_key"]).strip()
+    key = request.host.settings(UpdateKeySettings).update_public_key.strip()
     if not key:
         raise NotSupportedError(
             "Updates are disabled: the app was built without [build] update_public_key",
@@ -95,7 +128,7 @@ def _installed_folder(host: Host) -> Path:
             f"updates it ({tool})",
             code="UPDATE_BY_PACKAGE_MANAGER",
         )
-    configured = str(host.config["update.install_dir"])
+    configured = host.settings(UpdateSettings).install_dir
     if configured:
         return Path(configured)
     if getattr(sys, "frozen", False):
@@ -117,8 +150,8 @@ async def check(request: Request) -> dict[str, Any]:
     """Fetch and verify `manifestUrl` (default `update.manifest_url`) and its signature
     `signatureUrl` (default: the manifest's URL + `.sig`); tell whether it is newer."""
     key = _public_key(request)
-    config = request.host.config
-    manifest_url = request.params.get_str("manifestUrl") or str(config["update.manifest_url"])
+    settings = request.host.settings(UpdateSettings)
+    manifest_url = request.params.get_str("manifestUrl") or settings.manifest_url
     if not manifest_url:
         raise NotFoundError(
             "No update manifest URL: pass 'manifestUrl' or set update.manifest_url",
@@ -130,12 +163,12 @@ async def check(request: Request) -> dict[str, Any]:
 
     await _recover_interrupted_install(request.host)
     signature_url = request.params.get_str("signatureUrl") or manifest_url + ".sig"
-    limit = int(config["update.max_manifest_bytes"])
-    data = await fetch_bytes(manifest_url, limit)
+    data = await fetch_bytes(manifest_url, settings.max_manifest_bytes)
     signature = await fetch_bytes(signature_url, 1024)
     manifest = verify(data, signature, key)
-    current = str(config["meta.version"])
-    if manifest.bundle_identifier != config["meta.bundle_identifier"]:
+    meta = request.host.settings(MetaSettings)
+    current = meta.version
+    if manifest.bundle_identifier != meta.bundle_identifier:
         raise SecurityError(
             f"The update manifest is for {manifest.bundle_identifier!r}, not this app",
             code="UPDATE_WRONG_APP",
@@ -146,7 +179,7 @@ async def check(request: Request) -> dict[str, Any]:
             f"The update manifest is for an app folder {manifest.name!r}, not {folder.name!r}",
             code="UPDATE_WRONG_APP",
         )
-    channel = request.params.get_str("channel") or str(config["update.channel"])
+    channel = request.params.get_str("channel") or settings.channel
     available = manifest.channel == channel and is_newer(manifest.version, current)
     _state(request).manifest = manifest if available else None
     return {"available": available, "current": current, "manifest": manifest.to_json()}
@@ -218,7 +251,7 @@ async def download(request: Request) -> dict[str, Any]:
     def progress(downloaded: int, total: int) -> None:
         request.host.emit(PROGRESS_EVENT, {"downloaded": downloaded, "total": total})
 
-    limit = int(request.host.config["update.max_artifact_bytes"])
+    limit = request.host.settings(UpdateSettings).max_artifact_bytes
     state.archive = await download_artifact(manifest, target, limit, progress)
     return {"version": manifest.version, "size": manifest.length, "sha256": manifest.sha256}
 
@@ -267,54 +300,13 @@ ROUTES: Final = RouteGroup(
 
 
 @hookimpl
-def oro_register_permissions(permissions: PermissionRegistry) -> None:
-    permissions.add_group(ROUTES)
-
-
-@hookimpl
-def oro_register_config(config: ConfigRegistry) -> None:
-    config.add(
-        "build.update_public_key",
-        str,
-        "",
-        "The ed25519 public key (base64, from `oro update keygen`) update manifests must be "
-        "signed with; empty disables updates.",
-    )
-    config.add("update.manifest_url", str, "", "Where application.update.check looks by default.")
-    config.add("update.channel", str, "stable", "The manifest channel this app follows.")
-    config.add(
-        "update.max_manifest_bytes",
-        int,
-        64 * 1024,
-        "Largest update manifest fetched.",
-        validator=validators.positive,
-    )
-    config.add(
-        "update.max_artifact_bytes",
-        int,
-        2 * 1024**3,
-        "Largest update archive downloaded.",
-        validator=validators.positive,
-    )
-    config.add(
-        "update.install_dir",
-        str,
-        "",
-        "The app folder an update replaces; empty: the running built app's own (meant for tests "
-        "and tools).",
-    )
-
-
-@hookimpl
 def oro_configure(host: Host) -> None:
     host.stash[UPDATE_STATE] = UpdateState()
 
 
-@hookimpl
-def oro_register_routes(routes: RouteTable) -> None:
-    routes.add_group(ROUTES)
-
-
-@hookimpl
-def oro_register_page_events(events: PageEventTable) -> None:
-    events.add(PROGRESS_EVENT)
+plugin = Plugin(
+    permissions=".update:ROUTES",
+    routes=".update:ROUTES",
+    settings={"build": ".update:UpdateKeySettings", "update": ".update:UpdateSettings"},
+    events=".update:PROGRESS_EVENT",
+)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from oro_framework.host.builtin import WEBVIEW_ENGINES
+from oro_framework.host.builtin_settings import WEBVIEW_ENGINES
 from oro_framework.host.errors import EngineUnavailableError
 
 if TYPE_CHECKING:

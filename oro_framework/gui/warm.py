@@ -3,7 +3,8 @@
 A window's first paint waits for WebKit to launch and initialise a web process (a few hundred
 milliseconds), and ``oro run`` used to ask for one only once the host was built and serving.
 :func:`warm_engine` guesses, from the few config keys that decide it (read as the host reads
-its ``plugins.*`` keys, before any plugin loads), which engine and storage the window will have,
+its ``plugins.*`` keys, by :func:`~oro_framework.host.config.load_early`, before any plugin
+loads), which engine and storage the window will have,
 and starts that engine's web process at once. The guess is checked against the built host
 (:meth:`WarmEngine.fits`): a warm engine that does not fit is cooled down and the window gets a
 fresh one, as before; only the time is lost, never a setting.
@@ -11,20 +12,22 @@ fresh one, as before; only the time is lost, never a setting.
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, final
+from typing import TYPE_CHECKING, Final, final
 
 from oro_framework.gui.display import has_display
 from oro_framework.gui.engines import choose_engine
 from oro_framework.host.app_paths import user_data_dir
-from oro_framework.host.config.files import find_config_file, read_early
+from oro_framework.host.builtin_settings import MetaSettings, WebviewSettings
+from oro_framework.host.config import load_early
+from oro_framework.host.config.files import find_config_file
 from oro_framework.host.errors import ConfigError, EngineUnavailableError
 from oro_framework.host.private_files import adopt_private, app_state_dir
+from oro_framework.host.windows.settings import WindowSettings
 
 if TYPE_CHECKING:
     from oro_framework.gui.gtk.engine import GtkEngine
@@ -32,6 +35,9 @@ if TYPE_CHECKING:
 __all__ = ["WarmEngine", "warm_engine", "webview_storage"]
 
 logger = logging.getLogger("oro_framework.gui")
+
+_WARM_SETTINGS: Final = {MetaSettings: "meta", WebviewSettings: "webview", WindowSettings: "window"}
+"""The settings whose keys decide a window's engine and storage, by section."""
 
 WEBVIEW_STORAGE = "webview"
 """The folder of the app's state folder that keeps a persistent window's web storage (the
@@ -79,12 +85,15 @@ def warm_engine(
         return None
     try:
         path = find_config_file(app_dir, announce=False).path
-        read = functools.partial(read_early, path, environ=environ, overrides=overrides)
-        if read("window.headless", bool):
+        early = load_early(_WARM_SETTINGS, path=path, environ=environ, overrides=overrides)
+        window = early.settings(WindowSettings)
+        if window.headless:
             return None
-        name = choose_engine(read("webview.engine", str) or None)
-        bundle = read("meta.bundle_identifier", str)
-        persistent = read("window.persistent_storage", bool) is not False
+        name = choose_engine(early.settings(WebviewSettings).engine or None)
+        # Set by the app (its default names no app of its own).
+        is_named = early.source("meta.bundle_identifier") != "default"
+        bundle = early.settings(MetaSettings).bundle_identifier if is_named else ""
+        persistent = window.persistent_storage
     except (ConfigError, EngineUnavailableError, OSError):
         return None  # the host reports a config problem, with its line, as it loads
     if name != "system" or not bundle:

@@ -13,7 +13,6 @@ import anyio
 
 from oro_framework.host.allocator import tune_allocator
 from oro_framework.host.app_backend import (
-    BACKEND_MODULE_KEY,
     BACKEND_PLUGIN,
     AppBackend,
     backend_imports_allowed,
@@ -22,19 +21,23 @@ from oro_framework.host.app_backend import (
     unimported_backend,
 )
 from oro_framework.host.app_paths import AppPaths, app_paths
-from oro_framework.host.builtin_settings import MetaSettings, resource_root
+from oro_framework.host.builtin_settings import (
+    EARLY_SETTINGS,
+    BackendSettings,
+    ExtensionSettings,
+    MetaSettings,
+    PluginSettings,
+    resource_root,
+)
 from oro_framework.host.config import (
     Config,
     ConfigRegistry,
     load_config,
+    load_early,
 )
-from oro_framework.host.config.files import (
-    CONFIG_FILE_NAME,
-    find_config_file,
-    read_early,
-)
+from oro_framework.host.config.files import CONFIG_FILE_NAME, find_config_file
 from oro_framework.host.errors import IPCError, LifecycleError, PluginLoadError, ServiceError
-from oro_framework.host.extensions import EXTENSIONS_KEY, set_aside
+from oro_framework.host.extensions import set_aside
 from oro_framework.host.hooks import HookCaller
 from oro_framework.host.lifecycle import LifecycleEvent, LifecycleState, transition
 from oro_framework.host.permissions import PermissionRegistry
@@ -42,7 +45,6 @@ from oro_framework.host.pipeline import BUILD_STEPS, DECLARATION_STEPS, run_step
 from oro_framework.host.plugins import (
     BUILTIN_PLUGIN,
     CORE_DISTRIBUTION,
-    SKIP_BROKEN_ENV,
     LoadedPlugins,
     PluginInfo,
     create_plugin_manager,
@@ -58,20 +60,17 @@ if TYPE_CHECKING:
     # declare-only host (``oro config``) never loads the windows, the router or the services.
     from anyio.abc import TaskGroup, TaskStatus
 
+    from oro_framework.host.dispatch import Router
     from oro_framework.host.envelope import Reply
     from oro_framework.host.extensions import Extensions
-    from oro_framework.host.router import Router
     from oro_framework.host.services import ServiceRunner, ServiceStatus
 
-__all__ = ["CONFIG_FILE_NAME", "SERVICE_STATE_EVENT", "AppPaths", "Host"]
+__all__ = ["CONFIG_FILE_NAME", "AppPaths", "Host"]
 
 logger = logging.getLogger("oro_framework.host")
 plugin_logger = logging.getLogger("oro_framework.plugins")
 """Where skipped broken plugins are reported; commands that list them (``oro plugins list``,
 ``oro doctor``) silence it."""
-
-SERVICE_STATE_EVENT = "servicestatechange"
-"""The event pages receive on each service state change, with :meth:`ServiceStatus.to_dict`."""
 
 T = TypeVar("T")
 
@@ -152,24 +151,20 @@ class Host:
         """The app's ``oro.toml``, else its ``oro.ini`` or ``socket.ini`` (a missing
         ``oro.toml`` when it has none); ``None`` without ``use_config_file``."""
         environ = dict(os.environ if environ is None else environ)
-        overrides = config or {}
-        self.skips_broken_plugins = skip_broken_plugins or bool(
-            read_early(
-                self.config_file, "plugins.skip_broken", bool, environ, overrides, SKIP_BROKEN_ENV
-            )
+        # What decides which plugins load is read before any loads, by the same loader.
+        early = load_early(EARLY_SETTINGS, path=self.config_file, environ=environ, overrides=config)
+        self.skips_broken_plugins = (
+            skip_broken_plugins or early.settings(PluginSettings).skip_broken
         )
         """Whether a broken plugin is dropped (``True``) or stops the build."""
         self.environ: Mapping[str, str] = MappingProxyType(environ)
         """The environment the host was built with (``os.environ`` unless given): plugins read
         variables from here, never from ``os.environ``, so a test's host sees only its own."""
-        listed = [
-            str(name)
-            for name in read_early(self.config_file, EXTENSIONS_KEY, list, environ, overrides) or ()
-        ]
+        listed = early.settings(ExtensionSettings).allow
         if load_backend is None:
             load_backend = backend_imports_allowed()
         self._loaded = self._load_plugins(
-            environ, plugins, autoload, overrides, listed, load_backend=load_backend
+            environ, plugins, autoload, early, listed, load_backend=load_backend
         )
         self.hooks = HookCaller(self._loaded, on_broken=self._plugin_broken)
         self.stash = Stash()
@@ -178,6 +173,8 @@ class Host:
         self.lifecycle = LifecycleState.INIT
         self.permissions = PermissionRegistry()
         self.config_keys = ConfigRegistry()
+        # An unimported backend may declare permissions the app's config names.
+        self.config_keys.permissions_complete = load_backend
         # Each registry exists before the first step that fills it, and is listed here, so that
         # a plugin dropped at any step of the build loses everything it registered before.
         self._registries: list[Registry[Any]] = [self.permissions, self.config_keys]
@@ -215,6 +212,7 @@ class Host:
         """Build steps 6 to 13 of docs/design.md: what a host that serves needs, which a
         declare-only one skips, modules included (imported here, not with this module)."""
         from oro_framework.host.builtin_settings import IpcSettings, RestartPolicy
+        from oro_framework.host.dispatch import Router
         from oro_framework.host.events import EventBus
         from oro_framework.host.extensions import Extensions
         from oro_framework.host.file_grants import FileGrants
@@ -223,8 +221,8 @@ class Host:
         from oro_framework.host.mounts import MountTable
         from oro_framework.host.permission_broker import PermissionBroker
         from oro_framework.host.protocols import ProtocolHandlers
-        from oro_framework.host.router import Router, RouteTable
-        from oro_framework.host.services import ServiceRegistry, ServiceRunner
+        from oro_framework.host.router import RouteTable
+        from oro_framework.host.services import SERVICE_STATE_EVENT, ServiceRegistry, ServiceRunner
         from oro_framework.host.watchdog import LoopWatchdog
         from oro_framework.host.windows.manager import WindowManager
 
@@ -269,7 +267,7 @@ class Host:
         self._runner: ServiceRunner = ServiceRunner(
             self.services,
             self.config.settings(RestartPolicy),
-            on_change=self._service_changed,
+            on_change=lambda status: self.emit(SERVICE_STATE_EVENT, status.to_dict()),
         )
         self.router: Router = Router(
             self.routes,
@@ -326,12 +324,12 @@ class Host:
         environ: dict[str, str],
         plugins: Sequence[object],
         autoload: bool,
-        overrides: Mapping[str, Any],
+        early: Config,
         extensions: Sequence[str],
         *,
         load_backend: bool,
     ) -> LoadedPlugins:
-        disabled = read_early(self.config_file, "plugins.disable", list, environ, overrides)
+        disabled = early.settings(PluginSettings).disable
         if disabled:
             listed = [environ.get("ORO_DISABLE_PLUGINS", ""), *map(str, disabled)]
             environ["ORO_DISABLE_PLUGINS"] = ",".join(name for name in listed if name)
@@ -350,8 +348,7 @@ class Host:
             if not any(info.name == entry_point.name for info in loaded.infos):
                 load_entry_point(loaded, entry_point, not self.skips_broken_plugins)
         self._extension_entries = [(entry.name, entry.distribution) for entry in entries]
-        setting = read_early(self.config_file, BACKEND_MODULE_KEY, str, environ, overrides)
-        source = find_backend(self.app_dir, setting)
+        source = find_backend(self.app_dir, early.settings(BackendSettings).module)
         load = import_backend if load_backend else unimported_backend
         self.backend: AppBackend | None = None if source is None else load(self.app_dir, source)
         """The app's own Python backend (``backend.py``), registered as the plugin
@@ -552,9 +549,6 @@ class Host:
     def service_statuses(self) -> list[ServiceStatus]:
         """Every service's status, in registration order."""
         return list(self._runner)
-
-    def _service_changed(self, status: ServiceStatus) -> None:
-        self.emit(SERVICE_STATE_EVENT, status.to_dict())
 
     def _set_state(self, state: LifecycleState, event: LifecycleEvent) -> None:
         self.lifecycle = transition(self.lifecycle, state)

@@ -26,12 +26,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("oro_framework.host")
 
-WEBVIEW_ENGINES: Final = ("system", "qt")
-"""The web engines a window can have (``webview.engine``): the platform's own, or Qt's."""
 ORO_GLOBALS_MODULE: Final = "oro:bootstrap/globals"
 """The module defining Oro's page globals, preloaded in every page while the key is on."""
-DEFAULT_TEST_FILES: Final = ("test/index.js", "test/**/*.test.js", "test/**/*.test.mjs")
-"""``test.files`` by default: Oro's ``--test=./test/index.js`` entry, and ``*.test.js`` files."""
 _PACKAGE: Final = Path(__file__).resolve().parent.parent
 JS_API_DIRECTORIES: Final = (_PACKAGE / "js-api", _PACKAGE.parent / "js-api")
 """Where the core JS modules are looked for: inside the installed package (wheels ship them
@@ -66,15 +62,15 @@ def oro_register_config(config: ConfigRegistry) -> None:
     from oro_framework.host.builtin_settings import (
         ApplicationSettings,
         BuildSettings,
+        ExtensionSettings,
         HttpIpcSettings,
         IpcSettings,
         MetaSettings,
+        PluginSettings,
         RestartPolicy,
         TestSettings,
         WebviewSettings,
     )
-    from oro_framework.host.extensions import EXTENSIONS_KEY
-    from oro_framework.host.plugins import SKIP_BROKEN_ENV
     from oro_framework.host.windows.settings import LifecycleSettings, WindowSettings
 
     config.add_settings(MetaSettings, section="meta")
@@ -87,28 +83,8 @@ def oro_register_config(config: ConfigRegistry) -> None:
     config.add_settings(LifecycleSettings, section="lifecycle")
     config.add_settings(RestartPolicy, section="services")
     config.add_settings(TestSettings, section="test")
-    config.add(
-        "plugins.disable",
-        list,
-        [],
-        "Entry-point or distribution names of plugins not to load (like ORO_DISABLE_PLUGINS).",
-    )
-    config.add(
-        EXTENSIONS_KEY,
-        list,
-        [],
-        "The app's extensions: installed plugins (entry-point or distribution names) that the "
-        "host does not start with the app and that pages load and unload with oro:extension, "
-        "when permissions.allow_extension is true (Oro's [build.extensions] names map here).",
-    )
-    config.add(
-        "plugins.skip_broken",
-        bool,
-        False,
-        "Go on without a plugin that fails to load or whose hook raises, dropping everything it "
-        "registered, instead of stopping (like --skip-broken-plugins).",
-        env=(SKIP_BROKEN_ENV,),
-    )
+    config.add_settings(PluginSettings, section="plugins")
+    config.add_settings(ExtensionSettings, section="extensions")
 
 
 @hookimpl
@@ -164,12 +140,12 @@ def oro_register_js_modules(modules: JSModuleTable, host: Host) -> None:
 def oro_register_page_events(events: PageEventTable) -> None:
     # Each name is a constant of the module that emits it (or, for the names the host never
     # sends, of the module that knows what a page makes of them).
-    from oro_framework.host.app import SERVICE_STATE_EVENT
     from oro_framework.host.app_backend import EVENT_PREFIX
     from oro_framework.host.events import CHANNEL_EVENTS
     from oro_framework.host.lifecycle import PAGE_EVENTS
     from oro_framework.host.permission_broker import CHANGE_EVENT
     from oro_framework.host.protocols import APPLICATION_URL_EVENT
+    from oro_framework.host.services import SERVICE_STATE_EVENT
     from oro_framework.host.windows.drops import DROP_EVENT
     from oro_framework.host.windows.model import (
         CRASH_EVENT,

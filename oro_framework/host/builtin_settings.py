@@ -1,6 +1,8 @@
 """The settings the host's own plugin (:mod:`oro_framework.host.builtin`) declares: the app's
 identity, its pages' serving, Oro's build steps, IPC and the HTTP IPC bridge, service restarts,
-and what reads them (:func:`resource_root`, :func:`has_build_steps`).
+which plugins load, and what reads them (:func:`resource_root`, :func:`has_build_steps`); and
+``[backend]``, which the core ``app-backend`` plugin declares but the host, ``oro build`` and
+``oro doctor`` read too.
 
 Apart from the plugin's module so that registering the plugin, which every ``oro`` command that
 loads plugins does, imports none of this (nor the config machinery behind :func:`setting`); and
@@ -15,7 +17,6 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Final, final
 
 from oro_framework.host.build_paths import check_build_output
-from oro_framework.host.builtin import DEFAULT_TEST_FILES, WEBVIEW_ENGINES
 from oro_framework.host.config import MIN_SECRET_LENGTH, positive_count, secret
 from oro_framework.host.config.settings import setting
 from oro_framework.host.config.validators import not_negative, positive
@@ -24,6 +25,14 @@ from oro_framework.host.origins import check_origin_syntax
 
 if TYPE_CHECKING:
     from oro_framework.host.config import Config
+
+WEBVIEW_ENGINES: Final = ("system", "qt")
+"""The web engines a window can have (``webview.engine``): the platform's own, or Qt's."""
+DEFAULT_TEST_FILES: Final = ("test/index.js", "test/**/*.test.js", "test/**/*.test.mjs")
+"""``test.files`` by default: Oro's ``--test=./test/index.js`` entry, and ``*.test.js`` files."""
+SKIP_BROKEN_ENV: Final = "ORO_SKIP_BROKEN_PLUGINS"
+"""The environment variable of config key ``plugins.skip_broken`` (besides its own
+``ORO_PLUGINS_SKIP_BROKEN``), named like ``ORO_DISABLE_PLUGINS``."""
 
 _REFERRER_POLICIES: Final = frozenset(
     {
@@ -99,6 +108,81 @@ class MetaSettings:
         "Reverse-DNS identifier; names the app's data, cache and temp directories.",
         oro_names=("bundle.identifier",),
     )
+
+
+@final
+@dataclass(frozen=True)
+class PluginSettings:
+    """Which plugins load (``[plugins]``): read before any plugin loads, as it decides what
+    does (:func:`~oro_framework.host.config.load_early`)."""
+
+    disable: list[str] = setting(
+        [],
+        "Entry-point or distribution names of plugins not to load (like ORO_DISABLE_PLUGINS).",
+    )
+    skip_broken: bool = setting(
+        False,
+        "Go on without a plugin that fails to load or whose hook raises, dropping everything it "
+        "registered, instead of stopping (like --skip-broken-plugins).",
+        env=(SKIP_BROKEN_ENV,),
+    )
+
+
+@final
+@dataclass(frozen=True)
+class ExtensionSettings:
+    """The app's extensions (``[extensions]``, :mod:`oro_framework.host.extensions`): read
+    before any plugin loads, as ``[plugins]`` is, since it decides what is set aside."""
+
+    allow: list[str] = setting(
+        [],
+        "The app's extensions: installed plugins (entry-point or distribution names) that the "
+        "host does not start with the app and that pages load and unload with oro:extension, "
+        "when permissions.allow_extension is true (Oro's [build.extensions] names map here).",
+    )
+
+
+@final
+@dataclass(frozen=True)
+class BackendSettings:
+    """``[backend]``: the app's own Python backend (docs/backend.md). Declared by the core
+    ``app-backend`` plugin; read by the host (``module``, before any plugin loads), by ``oro
+    build`` and ``oro doctor`` (``requirements``) and by the plugin's routes."""
+
+    module: str = setting(
+        "",
+        doc="The backend: a file relative to the app (src/backend.py) or a dotted module name; "
+        "default backend.py beside oro.toml when there is one",
+    )
+    requirements: list[str] = setting(
+        [],
+        doc="Python requirements of the backend (pillow>=10, or -r requirements.txt), shipped "
+        "by oro build from where it runs and checked by oro doctor",
+    )
+    max_result_bytes: int = setting(
+        64 * 1024 * 1024,
+        doc="The largest result a command may return (bytes or encoded JSON); stream more",
+        validator=positive,
+    )
+    threads_per_window: int = setting(
+        8,
+        doc="Blocking (def) commands one window runs at once; its further calls wait for one "
+        "of them (other windows and plugin routes have threads of their own)",
+        validator=positive,
+    )
+    error_details: bool = setting(
+        False,
+        doc="Pages read a failed command's exception message and absolute paths (on under oro "
+        "dev); else its type and the command only, the rest in the host's log",
+    )
+
+
+EARLY_SETTINGS: Final = {
+    PluginSettings: "plugins",
+    ExtensionSettings: "extensions",
+    BackendSettings: "backend",
+}
+"""The settings a host reads before its plugins load, by section: they decide what loads."""
 
 
 @final

@@ -257,7 +257,7 @@ def assemble(module: types.ModuleType, declaration: Plugin) -> object:
         for name, value in vars(module).items()
         if inspect.isfunction(value) and isinstance(getattr(value, marker, None), dict)
     }
-    hooks = dict(own)
+    hooks: dict[str, Callable[..., Any]] = dict(own)
     for name, part in declared.items():
         theirs = own.get(name)
         hooks[name] = part if theirs is None else _joined(name, part, theirs, marker)

@@ -28,12 +28,6 @@ def read_header(declarations: Path) -> tuple[str, tuple[str, ...]] | None:
     return _parse_header(_header_text(declarations))
 
 
-def header_owner(declarations: Path) -> str | None:
-    """The plugin a declaration file's header names with ``@plugin <name>``: the one that
-    registers the module (a core plugin, for some of ``js-api/``); ``None`` without the tag."""
-    return _owner(_header_text(declarations))
-
-
 _HEADER_READ: Final = 4096
 
 

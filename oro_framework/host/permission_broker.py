@@ -49,6 +49,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, final
 import anyio
 import trio
 
+from oro_framework.host.builtin_settings import MetaSettings
 from oro_framework.host.errors import IPCError, NotSupportedError
 from oro_framework.host.permissions import PERMISSION_KINDS
 from oro_framework.host.private_files import load_private_json, write_private
@@ -403,7 +404,7 @@ class PermissionBroker:
         if request.window is None:
             logger.info("denied %s to %s: no window to ask in", request.kinds, request.origin)
             return None
-        title = str(self._host.config.get("meta.name", "") or "This app")
+        title = self._host.settings(MetaSettings).name or "This app"
         wants = " and ".join(PERMISSION_KINDS[kind] for kind in request.kinds)
         source = "" if request.site == APP_SITE else f" ({request.origin})"
         question = f"{title}{source} would like to {wants}."

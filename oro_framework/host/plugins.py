@@ -26,7 +26,7 @@ from typing import Any, Final, cast, final
 import pluggy
 
 from oro_framework import hookspecs
-from oro_framework.host import tracing
+from oro_framework.host import builtin, tracing
 from oro_framework.host.declaration import DECLARATION_NAME, Plugin, assemble
 from oro_framework.host.errors import PluginLoadError
 from oro_framework.host.installed import FRAMEWORK_DISTRIBUTION, PluginEntry, plugin_entries
@@ -34,7 +34,6 @@ from oro_framework.host.installed import FRAMEWORK_DISTRIBUTION, PluginEntry, pl
 __all__ = [
     "BUILTIN_PLUGIN",
     "LOAD_PLUGINS_ENV",
-    "SKIP_BROKEN_ENV",
     "LoadedPlugins",
     "PluginInfo",
     "create_plugin_manager",
@@ -52,9 +51,6 @@ disabled, never skipped as broken."""
 LOAD_PLUGINS_ENV: Final = "ORO_LOAD_PLUGINS"
 """Only these third-party plugins load (comma-separated names); a system package's launcher
 sets it to the app's plugins."""
-SKIP_BROKEN_ENV: Final = "ORO_SKIP_BROKEN_PLUGINS"
-"""The environment variable of config key ``plugins.skip_broken`` (besides its own
-``ORO_PLUGINS_SKIP_BROKEN``), named like ``ORO_DISABLE_PLUGINS``."""
 
 
 @final
@@ -225,8 +221,6 @@ def create_plugin_manager(
         out, as they add no command (a test keeps it so) and import the host's route machinery.
     :raises PluginLoadError: a plugin could not be imported or breaks the hookspecs (``strict``).
     """
-    from oro_framework.host import builtin
-
     environ = environ if environ is not None else {}
     manager = _PluginManager(hookspecs.PROJECT_NAME)
     manager.add_hookspecs(hookspecs)

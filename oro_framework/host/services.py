@@ -14,7 +14,7 @@ import logging
 import math
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, final
+from typing import Any, Final, final
 
 import anyio
 import anyio.lowlevel
@@ -27,6 +27,7 @@ from oro_framework.host.router import DOTTED_NAME
 from oro_framework.host.watchdog import working_on
 
 __all__ = [
+    "SERVICE_STATE_EVENT",
     "Service",
     "ServiceRegistry",
     "ServiceRunner",
@@ -35,6 +36,10 @@ __all__ = [
 ]
 
 logger = logging.getLogger("oro_framework.services")
+
+SERVICE_STATE_EVENT: Final = "servicestatechange"
+"""The event pages receive on each service state change, with :meth:`ServiceStatus.to_dict`
+(the host emits it from the runner's ``on_change``)."""
 
 ServiceRun = Callable[..., Awaitable[None]]
 """``async def run(*, task_status: TaskStatus[Any]) -> None``."""

@@ -392,16 +392,6 @@ class Gatekeeper:
     # Who is asking
     # ---------------------------------------------------------------------------------------
 
-    def redeem(self, token: str) -> str:
-        """Exchange the launch token, or a window's (:func:`window_launch_token`), for a new
-        session id; the token is then spent.
-
-        :raises SecurityError: a wrong token, or the token was already used.
-        """
-        if self._spend(token) is None:
-            raise _spent_token()
-        return self._new_session()
-
     def _new_session(self) -> str:
         if self._session_key is not None:
             return signed_session(self._session_key)

@@ -27,7 +27,6 @@ from typing import Final, Protocol, final
 
 from oro_framework.host.exchange import MODULE_PREFIX
 from oro_framework.host.sandbox import inside_folder
-from oro_framework.web.js_scanner import import_sites
 
 __all__ = [
     "NAMESPACE_EXPORTS_PATH",
@@ -113,6 +112,9 @@ def rewrite_imports(
     """``source`` with each specifier in an import position that ``resolve`` maps replaced by
     its URL; unchanged (the same object) when there is none. ``end``: where the scan may stop,
     when no specifier ``resolve`` maps can start after it (``None``: the whole text)."""
+    # The scanner is needed only once a served module names a scheme, not at every launch.
+    from oro_framework.web.js_scanner import import_sites
+
     pieces: list[str] = []
     last = 0
     for site in import_sites(source if end is None else source[:end]):

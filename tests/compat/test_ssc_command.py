@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from oro_framework.cli.ssc import SscUsageError, parse, to_oro
+from oro_framework.cli.ssc import parse, to_oro
+from oro_framework.host.errors import SscUsageError
 from oro_framework.testing.process import run_oro
 
 SSC = Path(sys.executable).with_name("ssc")

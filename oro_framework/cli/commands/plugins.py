@@ -19,7 +19,6 @@ from oro_framework.cli.common import (
     echo_json,
 )
 from oro_framework.cli.plugin_info import (
-    InstallError,
     PluginDetails,
     distributions,
     find_plugins,
@@ -34,7 +33,7 @@ from oro_framework.cli.plugin_info import (
 from oro_framework.cli.scaffold import PluginNames, scaffold_plugin
 from oro_framework.hookspecs import hookimpl
 from oro_framework.host.app import Host, plugin_logger
-from oro_framework.host.errors import HostError
+from oro_framework.host.errors import HostError, InstallError
 from oro_framework.host.plugins import PluginInfo, create_plugin_manager
 from oro_framework.host.terminal import terminal_safe
 

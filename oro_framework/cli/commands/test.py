@@ -11,7 +11,6 @@ import click
 
 from oro_framework.cli.app_tests import (
     EXIT_UNAVAILABLE,
-    NoTestFilesError,
     TestRunPlugin,
     find_test_files,
     missing_browser,
@@ -35,6 +34,7 @@ from oro_framework.gui.runner import AppRunner
 from oro_framework.hookspecs import hookimpl
 from oro_framework.host.app import Host
 from oro_framework.host.builtin_settings import TestSettings, WebviewSettings
+from oro_framework.host.errors import NoTestFilesError
 
 
 @click.command("test")

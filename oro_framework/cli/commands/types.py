@@ -20,14 +20,11 @@ from oro_framework.cli.common import (
 from oro_framework.hookspecs import hookimpl
 from oro_framework.host.app import Host
 from oro_framework.host.app_backend import AppBackend
+from oro_framework.host.errors import BackendTypesUnavailable
 
-__all__ = ["TYPES_FILE", "BackendTypesUnavailable", "backend_types", "write_backend_types"]
+__all__ = ["TYPES_FILE", "backend_types", "write_backend_types"]
 
 TYPES_FILE: Final = "backend.d.ts"
-
-
-class BackendTypesUnavailable(click.ClickException):
-    """The app has no backend, or its backend does not import: there is nothing to type."""
 
 
 def backend_types(host: Host) -> tuple[Path, str]:
@@ -129,6 +126,8 @@ def types(app_dir: Path, out: Path | None, check: bool, skip_broken_plugins: boo
     host = build_host(app_dir, skip_broken=skip_broken_plugins)
     try:
         path, text = backend_types(host)
+    except BackendTypesUnavailable as error:
+        raise click.ClickException(str(error)) from None
     finally:
         host.close()
     target = out if out is not None else path

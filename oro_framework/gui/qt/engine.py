@@ -18,11 +18,11 @@ from oro_framework.gui.qt import options as qt_options
 from oro_framework.gui.qt import permissions as qt_permissions
 from oro_framework.gui.qt import window as qt_window
 from oro_framework.gui.qt.calls import QtPoster
-from oro_framework.gui.qt.enums import import_backend
 from oro_framework.gui.qt.focus import Focuser, make_focuser
 from oro_framework.gui.qt.leaving import LeaveGuard
 from oro_framework.gui.qt.profile import share_one_profile
 from oro_framework.gui.qt.threads import release_stranded_evaluations
+from oro_framework.gui.qt.toolkit import import_pywebview_qt
 from oro_framework.host.config.values import screen_length_pixels
 from oro_framework.host.errors import IPCError, NotFoundError
 from oro_framework.host.origins import origin_of
@@ -362,7 +362,7 @@ class QtEngine:
 
     def start(self, dispatcher: GuiDispatcher) -> None:
         storage = self._storage_path
-        import_backend()  # first: what imports qtpy's QtCore, QtGui and QtWidgets
+        import_pywebview_qt()  # first: what imports qtpy's QtCore, QtGui and QtWidgets
         share_one_profile(storage, self._protocol_schemes, self._origin)
         qt_permissions.deny_every_permission()
         _keep_sigint_handler()
@@ -387,5 +387,5 @@ def _keep_sigint_handler() -> None:
     the host, which then closes every window without asking) is made its handler."""
     handler = signal.getsignal(signal.SIGINT)
     if callable(handler):
-        backend: Any = import_backend()
+        backend: Any = import_pywebview_qt()
         backend._sigint_handler = handler

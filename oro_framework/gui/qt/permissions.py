@@ -41,7 +41,7 @@ import logging
 from collections.abc import Callable, MutableMapping
 from typing import Any, Final
 
-from oro_framework.gui.qt.enums import import_backend
+from oro_framework.gui.qt.toolkit import import_pywebview_qt
 from oro_framework.gui.qt.window import add_page_script
 from oro_framework.host.origins import origin_of
 from oro_framework.host.permission_broker import PermissionAnswer
@@ -173,7 +173,7 @@ def deny_every_permission() -> None:
     """Make every page pywebview's Qt backend creates from now on deny what it is asked (call
     before ``webview.start``). pywebview offers no setting or hook for it: its page class's
     ``__init__`` is wrapped, which is where it connects its own answer."""
-    browser_view: Any = import_backend().BrowserView
+    browser_view: Any = import_pywebview_qt().BrowserView
     page_class: Any = browser_view.WebPage
     made: Callable[..., None] = page_class.__init__
     if getattr(made, _PATCHED, False):

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, final
 
 from oro_framework.gui.qt import permissions as qt_permissions
 from oro_framework.gui.qt import schemes as qt_schemes
-from oro_framework.gui.qt.enums import import_backend
+from oro_framework.gui.qt.toolkit import import_pywebview_qt
 
 if TYPE_CHECKING:
     from qtpy.QtWebEngineCore import QWebEngineProfile
@@ -85,5 +85,5 @@ def share_one_profile(
     go on to the app at ``origin``; call before ``webview.start`` (schemes must be registered
     before the ``QApplication`` exists)."""
     qt_schemes.register_schemes(schemes)
-    qt_platform = import_backend()
+    qt_platform = import_pywebview_qt()
     vars(qt_platform)["QWebEngineProfile"] = _SharedProfile(storage_path, tuple(schemes), origin)

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Iterator
 from typing import Any, Final
 
-from oro_framework.gui.qt.enums import BACKEND
+from oro_framework.gui.qt.toolkit import PYWEBVIEW_QT
 
 __all__ = ["release_stranded_evaluations"]
 
@@ -44,7 +44,7 @@ def _stranded() -> Iterator[tuple[threading.Thread, Any]]:
         while frame is not None:
             if (
                 frame.f_code.co_name == "evaluate_js"
-                and frame.f_globals.get("__name__") == BACKEND
+                and frame.f_globals.get("__name__") == PYWEBVIEW_QT
                 and "result_semaphore" in frame.f_locals
             ):
                 yield thread, frame.f_locals["result_semaphore"]

@@ -4,8 +4,9 @@ One module per job: :mod:`.keys` (names, :class:`ConfigKey`, the registry), :mod
 (types, checking and parsing text), :mod:`.validators` (the shared validators),
 :mod:`.references` (secret references such as ``"secure-storage:openai"``),
 :mod:`.settings` (settings dataclasses), :mod:`.document` (TOML parsing, error locations,
-editing) and :mod:`.loading` (the layers and :class:`Config`). The flattening and value parsing
-functions are pure; files are read in :func:`load_config` and :func:`read_document` only.
+editing), :mod:`.loading` (the layers, for every key or for the few read before plugins load) and
+:mod:`.effective` (:class:`Config`, the result). The flattening and value parsing functions are
+pure; files are read in :func:`load_config`, :func:`load_early` and :func:`read_document` only.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from oro_framework.host.config.document import (
     read_document,
     set_document_value,
 )
+from oro_framework.host.config.effective import Config
 from oro_framework.host.config.keys import (
     ConfigKey,
     ConfigRegistry,
@@ -34,8 +36,8 @@ from oro_framework.host.config.keys import (
 from oro_framework.host.config.loading import (
     SECRETS_FILE_ENV,
     SECRETS_FILE_KEY,
-    Config,
     load_config,
+    load_early,
 )
 from oro_framework.host.config.references import (
     SecretReference,
@@ -91,6 +93,7 @@ __all__ = [
     "is_variable_name",
     "iter_document",
     "load_config",
+    "load_early",
     "locate_line",
     "nearest_key",
     "non_empty",

@@ -85,13 +85,6 @@ class IniDocument:
         """The values of section ``name``, by key."""
         return {key: value for (section, key), value in self.values.items() if section == name}
 
-    def as_tree(self) -> dict[str, dict[str, str | list[str]]]:
-        """``{section: {key: text}}``, every section included (empty ones too)."""
-        tree: dict[str, dict[str, str | list[str]]] = {name: {} for name in self.sections}
-        for (section, key), value in self.values.items():
-            tree.setdefault(section, {})[key] = value.value
-        return tree
-
 
 def read_ini(path: Path) -> str:
     """The text of the INI file ``path`` (:func:`decode_ini` of its bytes).

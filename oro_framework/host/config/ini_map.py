@@ -1,9 +1,9 @@
 """Oro's and Socket Runtime's INI keys (``oro.ini``, ``socket.ini``) as oro's config keys.
 
 :func:`map_ini` turns a parsed INI file (:mod:`.ini`) into the keys ``oro.toml`` would hold, each
-typed as its declared key and remembering the INI line it came from, plus one
-:class:`IniNote` for every key oro does not honour, saying why. The table of docs/config.md
-("Oro's config files") is the reference; the rules here are its code.
+typed as its declared key and remembering the INI line it came from, plus one note for every key
+oro does not honour, saying why (:mod:`.ini_mapped`). The table of docs/config.md ("Oro's config
+files") is the reference; the rules here are its code.
 
 The mapping is done once per load, against the keys the installed plugins declare: a key is
 typed as declared (``"60%"`` for ``window.height``, ``true`` for a permission), and one no plugin
@@ -14,14 +14,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final, final
+from typing import Any, Final
 
 import tomlkit
-from tomlkit.items import Table
 
 from oro_framework.host.config.ini import IniDocument, IniValue, parse_ini, read_ini
+from oro_framework.host.config.ini_mapped import (
+    IniNote,
+    InvalidIniValue,
+    MappedIni,
+    MappedKey,
+    joined_text,
+)
 from oro_framework.host.config.keys import (
     ConfigKey,
     ConfigRegistry,
@@ -30,20 +35,7 @@ from oro_framework.host.config.keys import (
 )
 from oro_framework.host.config.values import ScreenLength, parse_bool_word, parse_text_value
 
-__all__ = [
-    "DOC",
-    "EXTENSIONS_KEY",
-    "IniNote",
-    "InvalidIniValue",
-    "MappedIni",
-    "MappedKey",
-    "ini_extension_names",
-    "ini_file_as_toml",
-    "map_ini",
-]
-
-DOC: Final = "docs/config.md#oros-config-files-socketini-oroini"
-"""Where each rule is explained: every note names it."""
+__all__ = ["EXTENSIONS_KEY", "ini_file_as_toml", "map_ini"]
 
 _SECTION_REASONS: Final[dict[str, str]] = {
     "android": "an Android build setting; oro builds desktop apps",
@@ -114,130 +106,6 @@ EXTENSIONS_KEY: Final = "extensions.allow"
 host reads it before plugins load, as ``plugins.disable``, since it decides what is set aside."""
 _EXTENSION_PERMISSION: Final = ("permissions", "allow_extension")
 _ORO_GLOBALS: Final = ("webview", "oro_globals")
-
-
-@final
-@dataclass(frozen=True)
-class MappedKey:
-    """A value for oro's key ``parts`` (a part may hold a dot: ``build.copy-map`` sources)."""
-
-    parts: tuple[str, ...]
-    value: Any
-    origin: IniValue
-
-    @property
-    def dotted(self) -> str:
-        return ".".join(self.parts)
-
-
-@final
-@dataclass(frozen=True)
-class IniNote:
-    """An INI key oro does not honour, and why; or, with ``read_as``, one it reads otherwise
-    than its text says (``height = 932px`` read as 932 pixels), and why."""
-
-    origin: IniValue
-    reason: str
-    read_as: str | None = None
-
-    def message(self, file_name: str) -> str:
-        """The warning line: ``socket.ini:12: [ios] icon is not honoured: ... (see DOC)``, or
-        ``socket.ini:3: [window] height = '932px' is read as 932 pixels: ... (see DOC)``."""
-        where = f"{file_name}:{self.origin.line}: {self.origin.name}"
-        if self.read_as is not None:
-            text = _joined(self.origin.value)
-            return f"{where} = {text!r} is read as {self.read_as}: {self.reason} (see {DOC})"
-        return f"{where} is not honoured: {self.reason} (see {DOC})"
-
-
-@final
-@dataclass(frozen=True)
-class InvalidIniValue:
-    """A value no spelling Socket or oro reads covers (``height = tall``): the key keeps its
-    default, with one warning, unless a later layer (``ORO_*``, ``-c``) replaces it."""
-
-    parts: tuple[str, ...]
-    origin: IniValue
-    problem: str
-
-    @property
-    def dotted(self) -> str:
-        return ".".join(self.parts)
-
-
-@final
-@dataclass
-class MappedIni:
-    """What an INI file means to oro: the keys it sets and the ones oro does not honour."""
-
-    file_name: str
-    keys: list[MappedKey] = field(default_factory=list)
-    notes: list[IniNote] = field(default_factory=list)
-    invalid: list[InvalidIniValue] = field(default_factory=list)
-
-    def source(self, key: MappedKey) -> str:
-        return f"{self.file_name}:{key.origin.line}"
-
-    def document(self, *, comments: bool = False) -> tomlkit.TOMLDocument:
-        """The ``oro.toml`` holding these keys; with ``comments``, each key names its INI origin
-        and the notes head the file."""
-        document = tomlkit.document()
-        if comments:
-            document.add(tomlkit.comment(f"Written by `oro init --from {self.file_name}`."))
-            if self.notes or self.invalid:
-                document.add(tomlkit.comment(f"Not honoured by oro (see {DOC}):"))
-                for invalid in self.invalid:
-                    document.add(
-                        tomlkit.comment(
-                            _printable(
-                                f"  {self.file_name}:{invalid.origin.line} {invalid.origin.name}:"
-                                f" {invalid.problem} (the default is used)"
-                            )
-                        )
-                    )
-                for note in self.notes:
-                    document.add(
-                        tomlkit.comment(
-                            _printable(
-                                f"  {self.file_name}:{note.origin.line} {note.origin.name}: "
-                                f"{note.reason}"
-                            )
-                        )
-                    )
-            document.add(tomlkit.nl())
-        tree: dict[str, Any] = {}
-        for key in self.keys:
-            node = tree
-            for part in key.parts[:-1]:
-                node = node.setdefault(part, {})
-            node[key.parts[-1]] = key
-        for name, value in tree.items():
-            document.add(name, _toml_item(value, self.file_name, comments))
-        return document
-
-
-def _printable(text: str) -> str:
-    """``text`` for a TOML comment: a key may hold a carriage return or a control character
-    (only ``\\n`` ends an INI line), which a comment cannot; escaped, as Python writes them."""
-    return "".join(
-        char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
-        for char in text
-    )
-
-
-def _toml_item(node: dict[str, Any] | MappedKey, file_name: str, comments: bool) -> Any:
-    if isinstance(node, MappedKey):
-        item = tomlkit.item(node.value)
-        if comments:
-            item.comment(_printable(f"{file_name} {node.origin.name}"))
-        return item
-    has_values = any(isinstance(child, MappedKey) for child in node.values())
-    table: Table = tomlkit.table(is_super_table=not has_values)
-    # Values first: a key after a sub-table would belong to the sub-table in TOML.
-    ordered = sorted(node.items(), key=lambda item: not isinstance(item[1], MappedKey))
-    for name, child in ordered:
-        table.add(name, _toml_item(child, file_name, comments))
-    return table
 
 
 def map_ini(document: IniDocument, registry: ConfigRegistry, path: Path) -> MappedIni:
@@ -339,7 +207,7 @@ def _add(
     declared = registry.find(dotted) if len(parts) > 1 else registry.find(parts[0])
     raw = origin.value if value is None else value
     if declared is None:
-        if dotted.startswith("permissions.allow_") and parse_bool_word(_joined(raw)) is False:
+        if dotted.startswith("permissions.allow_") and parse_bool_word(joined_text(raw)) is False:
             # Socket accepts it; here nothing grants it (the permission broker denies what no
             # plugin declares), so it stays denied and the app starts.
             mapped.notes.append(
@@ -361,16 +229,12 @@ def _add(
     mapped.keys.append(MappedKey(parts, typed, origin))
 
 
-def _joined(raw: str | list[str]) -> str:
-    return raw if isinstance(raw, str) else " ".join(raw)
-
-
 def _typed(kind: type, raw: str | list[str]) -> Any:
     if kind is list:
         items = [raw] if isinstance(raw, str) else raw
         # The runtime's lists are words separated by commas or spaces (env = USER, TMPDIR).
         return [word for item in items for word in _LIST_SEPARATORS.split(item) if word]
-    return parse_text_value(kind, _joined(raw))
+    return parse_text_value(kind, joined_text(raw))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -576,17 +440,6 @@ def _entry(
     while unique in taken:
         unique, number = f"{name}-{number}", number + 1
     _add(mapped, registry, (*prefix, unique), origin, value)
-
-
-def ini_extension_names(document: IniDocument) -> list[str]:
-    """The extensions an Oro app's INI names (``[build.extensions] simple-ipc-ping = src/...``,
-    and ``[build.extensions.linux]``), in order: the app's ``[extensions] allow``."""
-    names: list[str] = []
-    for section in _EXTENSION_SECTIONS:
-        for name, origin in document.section(section).items():
-            if origin.value not in ("", []) and name not in names:
-                names.append(name)
-    return names
 
 
 def _extension(mapped: MappedIni, registry: ConfigRegistry, origin: IniValue) -> None:

@@ -182,6 +182,11 @@ class ConfigRegistry(Registry[ConfigKey]):
         """Settings dataclass → (its section, the plugin that declared it)."""
         self._oro_names: dict[str, str] = {}
         """Oro's name of a key → the key (``meta.title`` → ``meta.name``)."""
+        self.permissions_complete = True
+        """Whether every permission the app may name is declared here. A host that leaves the
+        app's backend unimported (a command that only reads the app) sets it false: the backend
+        may declare permissions, so the loader warns of a ``permissions.allow_<x>`` nobody
+        declares instead of refusing it."""
 
     def add(
         self,

@@ -1,4 +1,6 @@
-"""Loading the effective configuration from its layers, and :class:`Config`, the result.
+"""Loading the effective configuration (:class:`~.effective.Config`) from its layers: every
+declared key (:func:`load_config`), or, before the plugins load, the few keys that decide what
+loads (:func:`load_early`), the same way from the same parse of the file.
 
 Precedence, lowest first: key defaults (declared by plugins) < ``oro.toml`` <
 ``[<section>.<platform>]`` override tables < the secrets file (``ORO_SECRETS_FILE`` or
@@ -11,8 +13,8 @@ value that fails its checks (as ``.sscrc``'s ``[settings]`` replace ``socket.ini
 checks them); one left unreplaced is an ``oro.toml`` error, or an INI file's warning and default.
 
 A key declared ``secret=True`` may hold a secret reference in ``oro.toml``
-(:mod:`.references`): it is loaded as written, unchecked, and :meth:`Config.resolve_references`
-replaces it with the secret.
+(:mod:`.references`): it is loaded as written, unchecked, and
+:meth:`~.effective.Config.resolve_references` replaces it with the secret.
 
 Named tables (``[ai.upstreams.gpu]``, keys ``ai.upstreams.*.<field>``) have no values until a
 layer names one: the first mention of a table, in the file or a ``-c`` override, gives every
@@ -23,15 +25,17 @@ first appear.
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import sys
 import warnings
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final, TypeVar, final
+from typing import Any, Final, final
 
-from oro_framework.host.app_backend import backend_imports_allowed
+from tomlkit import TOMLDocument
+
 from oro_framework.host.config.document import (
     PLATFORM_SECTIONS,
     iter_document_parts,
@@ -39,181 +43,29 @@ from oro_framework.host.config.document import (
     parse_document,
     read_toml_text,
 )
+from oro_framework.host.config.effective import Config
 from oro_framework.host.config.files import is_ini_file
-from oro_framework.host.config.ini import IniValue, parse_ini, read_ini
-from oro_framework.host.config.ini_map import DOC, map_ini
+from oro_framework.host.config.ini import IniDocument, IniValue, parse_ini, read_ini
+from oro_framework.host.config.ini_map import map_ini
+from oro_framework.host.config.ini_mapped import DOC
 from oro_framework.host.config.keys import (
     TABLE_NAME,
     ConfigKey,
     ConfigRegistry,
     did_you_mean,
     flatten_key,
-    is_secret_name,
 )
-from oro_framework.host.config.references import (
-    SecretReference,
-    SecretResolver,
-    parse_reference,
-)
+from oro_framework.host.config.references import SecretReference, parse_reference
 from oro_framework.host.config.values import describe_value, parse_text_value
-from oro_framework.host.errors import ConfigError, ConfigWarning, IPCError
+from oro_framework.host.errors import ConfigError, ConfigWarning
 
-__all__ = ["SECRETS_FILE_ENV", "SECRETS_FILE_KEY", "Config", "load_config"]
-
-SettingsT = TypeVar("SettingsT")
+__all__ = ["SECRETS_FILE_ENV", "SECRETS_FILE_KEY", "load_config", "load_early"]
 
 SECRETS_FILE_ENV: Final = "ORO_SECRETS_FILE"
 """The environment variable naming the secrets file; it wins over ``[oro] secrets_file``."""
 SECRETS_FILE_KEY: Final = "oro.secrets_file"
 """The ``oro.toml`` entry naming the secrets file. The loader reads it itself: it says where
 config comes from rather than being config, so no plugin declares it."""
-
-
-@final
-class Config(Mapping[str, Any]):
-    """The effective configuration, keyed by dotted name; ``config["webview_root"]`` (flattened)
-    works too. :meth:`source` tells where each value came from."""
-
-    def __init__(
-        self,
-        registry: ConfigRegistry,
-        values: dict[str, Any],
-        sources: dict[str, str],
-        references: dict[str, SecretReference] | None = None,
-        secrets_file: Path | None = None,
-    ) -> None:
-        self.registry = registry
-        self.secrets_file = secrets_file
-        """The secrets file read (``ORO_SECRETS_FILE``, ``[oro] secrets_file``), if one was:
-        what a plugin that reaches files keeps from pages."""
-        self._values = values
-        self._sources = sources
-        self._references = dict(references or {})
-
-    def _resolve(self, key: str) -> str:
-        if key in self._values:
-            return key
-        dotted = self.registry.dotted(key)
-        if dotted not in self._values and "." not in key:
-            # A flattened name whose dashes cannot be guessed (``ai_upstreams_my_gpu_base_url``
-            # for the table ``my-gpu``): the value whose name flattens to it.
-            flattened = flatten_key(key)
-            return next((name for name in self._values if flatten_key(name) == flattened), dotted)
-        return dotted
-
-    def __getitem__(self, key: str) -> Any:
-        return self._values[self._resolve(key)]
-
-    def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and self._resolve(key) in self._values
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._values)
-
-    def __len__(self) -> int:
-        return len(self._values)
-
-    def source(self, key: str) -> str:
-        """``default``, ``oro.toml:12``, ``env ORO_X`` or ``override``."""
-        return self._sources[self._resolve(key)]
-
-    def reference(self, key: str) -> SecretReference | None:
-        """The secret reference ``oro.toml`` wrote as ``key``'s value, if it did: what tools
-        show instead of the value, resolved or not."""
-        return self._references.get(self._resolve(key))
-
-    @property
-    def references(self) -> list[SecretReference]:
-        """Every secret reference of the loaded files, in key order."""
-        return [self._references[name] for name in sorted(self._references)]
-
-    def resolve_references(self, resolver: SecretResolver) -> None:
-        """Replace each secret reference's value with the secret ``resolver`` answers, checked
-        as its key's values are. The host calls it once, before ``oro_configure``.
-
-        :raises ConfigError: nobody resolves a reference's scheme (``resolver`` answered
-            ``None``), the resolver failed (its :class:`~oro_framework.IPCError` says why and
-            how to fix it), or the key's checks refuse the secret. The message names the key and
-            where the reference was written, never the secret.
-        """
-        for reference in self.references:
-            if reference.key not in self._references:
-                continue  # its plugin was dropped as broken meanwhile
-            where = f"key '{reference.key}' holds the secret reference '{reference}'"
-            try:
-                secret = resolver(reference)
-            except IPCError as error:
-                raise ConfigError(
-                    f"{where}, which cannot be resolved: {error}",
-                    key=reference.key,
-                    source=reference.source,
-                ) from error
-            if secret is None:
-                raise ConfigError(
-                    f"{where}, but no installed plugin resolves '{reference.scheme}:' references;"
-                    " install the plugin that does (oro-secure-storage resolves "
-                    "'secure-storage:'; the host itself resolves 'env:'), or give the secret "
-                    "itself in the environment or the secrets file (docs/security.md, Secrets), "
-                    "never in oro.toml",
-                    key=reference.key,
-                    source=reference.source,
-                )
-            key = self.registry.find(reference.key)
-            if key is None:
-                continue
-            try:
-                self._values[reference.key] = key.validate(secret)
-            except (TypeError, ValueError) as error:
-                raise ConfigError(
-                    f"{where}; the secret it names {error}",
-                    key=reference.key,
-                    source=reference.source,
-                ) from None
-
-    def drop_undeclared(self) -> None:
-        """Forget the values of keys the registry no longer declares: the host calls it after
-        dropping a broken plugin, whose keys must not outlive it."""
-        for name in [name for name in self._values if self.registry.find(name) is None]:
-            del self._values[name]
-            del self._sources[name]
-            self._references.pop(name, None)
-
-    def section(self, prefix: str) -> dict[str, Any]:
-        """The values below ``prefix`` (``filesystem.mounts``), keyed by the rest of the name."""
-        start = prefix + "."
-        return {
-            name[len(start) :]: value
-            for name, value in self._values.items()
-            if name.startswith(start)
-        }
-
-    def settings(self, cls: type[SettingsT]) -> SettingsT:
-        """The settings dataclass ``cls`` (declared with ``config.add_settings``) with this
-        config's values.
-
-        :raises LookupError: ``cls`` is not declared on this host.
-        """
-        return self.registry.read_settings(cls, self)
-
-    def flattened(self, *, include_secrets: bool = True) -> dict[str, Any]:
-        """Every value under its flattened name, as pages see it in ``__args.config``; without
-        the secrets (``*_key``, ``*secret*``..., and keys declared secret) and the keys declared
-        private (an upstream's ``base_url``) unless ``include_secrets``."""
-        flat = {
-            flatten_key(name): self._values[name]
-            for name in sorted(self._values)
-            if include_secrets or not self._is_private(name)
-        }
-        # Oro's names of the keys named otherwise here (``meta_title`` is ``meta_name``), so
-        # that an Oro page reading ``application.config.meta_title`` finds its value.
-        for oro_name, name in self.registry.oro_names().items():
-            if flatten_key(name) in flat and not oro_name.endswith(".*"):
-                flat.setdefault(flatten_key(oro_name), flat[flatten_key(name)])
-        return flat
-
-    def _is_private(self, name: str) -> bool:
-        key = self.registry.find(name)
-        return is_secret_name(name) or (key is not None and key.is_private)
 
 
 @final
@@ -231,6 +83,9 @@ class _Pending:
 class _Layer:
     values: dict[str, Any]
     sources: dict[str, str]
+    early: bool = False
+    """Read for :func:`load_early`: a value that cannot be used, and a key nobody declares, are
+    passed over in silence (the full load reports them)."""
     references: dict[str, SecretReference] = field(default_factory=dict)
     pending: dict[str, _Pending] = field(default_factory=dict)
     """The files' values that failed their checks, by key, until the environment and the CLI
@@ -262,15 +117,13 @@ def load_config(
     one: the key keeps its default, with one warning naming the file, line and key.
 
     :raises ConfigError: a value has the wrong type or fails its validator, an override names an
-        unknown key, ``permissions.allow_<x>`` names an undeclared permission, or the secrets
-        file is missing, invalid or inside the app's resources. The message names the file and
-        line (or the variable) and the expected type.
+        unknown key, ``permissions.allow_<x>`` names an undeclared permission (while
+        ``registry.permissions_complete``), or the secrets file is missing, invalid or inside
+        the app's resources. The message names the file and line (or the variable) and the
+        expected type.
     """
     environ = environ or {}
-    layer = _Layer(
-        {key.name: key.default for key in registry if _has_default(key)},
-        {key.name: "default" for key in registry if _has_default(key)},
-    )
+    layer = _defaults(registry)
     named_secrets: tuple[str, str] | None = None
     if path is not None and (content is not None or path.is_file()):
         named_secrets = _apply_file(registry, layer, path, platform, content)
@@ -287,9 +140,65 @@ def load_config(
                     source=secrets_file.name,
                 )
     _apply_environment(registry, layer, environ)
-    for name, value in (overrides or {}).items():
+    _apply_overrides(registry, layer, overrides or {})
+    _settle(registry, layer)
+    if secrets_file is not None and path is not None:
+        # Checked against the final webview.root: a resource root moved by any layer would
+        # otherwise start serving the file.
+        root = layer.values.get("webview.root", ".")
+        _check_secrets_outside_resources(secrets_file, path.parent / str(root))
+    return Config(registry, layer.values, layer.sources, layer.references, secrets_file)
+
+
+def load_early(
+    settings: Mapping[type[Any], str],
+    *,
+    path: Path | None,
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    platform: str = sys.platform,
+) -> Config:
+    """The keys of the settings dataclasses ``settings`` (each with its section) from the layers
+    :func:`load_config` reads, before the plugins that declare them load: the ``plugins.*``,
+    ``extensions.allow`` and ``backend.module`` keys that decide what loads, and the few keys a
+    window's engine starts from while the host is built. As pytest's ``_initini`` reads the
+    options that decide which plugins load from the file ``getini`` reads later, both loads
+    share one parse of the file.
+
+    A value that does not parse or fails its checks leaves its key as the layer below had it,
+    and keys of other settings are passed over: the full load reports both, with the file and
+    line. The secrets file is not read. Read with ``config.settings(cls)``.
+
+    :raises ConfigError: the file is not valid TOML (or not UTF-8 text).
+    """
+    registry = ConfigRegistry()
+    for cls, section in settings.items():
+        registry.add_settings(cls, section=section)
+    layer = _defaults(registry, early=True)
+    if path is not None and path.is_file():
+        _apply_file(registry, layer, path, platform)
+    _apply_environment(registry, layer, environ or {})
+    _apply_overrides(registry, layer, overrides or {})
+    layer.pending.clear()
+    return Config(registry, layer.values, layer.sources)
+
+
+def _defaults(registry: ConfigRegistry, *, early: bool = False) -> _Layer:
+    """The first layer: every declared key with a default, at its default."""
+    defaults = [key for key in registry if _has_default(key)]
+    return _Layer(
+        {key.name: key.default for key in defaults},
+        dict.fromkeys((key.name for key in defaults), "default"),
+        early=early,
+    )
+
+
+def _apply_overrides(registry: ConfigRegistry, layer: _Layer, overrides: Mapping[str, Any]) -> None:
+    for name, value in overrides.items():
         key = registry.find(name)
         if key is None:
+            if layer.early:
+                continue
             raise ConfigError(
                 f"unknown config key {name!r}{did_you_mean(name, registry)}",
                 key=name,
@@ -299,16 +208,11 @@ def load_config(
         try:
             raw = parse_text_value(key.type, value) if isinstance(value, str) else value
         except ValueError as error:
+            if layer.early:
+                continue
             raise ConfigError(f"key '{dotted}' {error}", key=dotted, source="override") from None
         _open_table(registry, layer, key, dotted)
         _store(layer, key, dotted, raw, "override")
-    _settle(registry, layer)
-    if secrets_file is not None and path is not None:
-        # Checked against the final webview.root: a resource root moved by any layer would
-        # otherwise start serving the file.
-        root = layer.values.get("webview.root", ".")
-        _check_secrets_outside_resources(secrets_file, path.parent / str(root))
-    return Config(registry, layer.values, layer.sources, layer.references, secrets_file)
 
 
 def _secrets_file_path(app_dir: Path, named: str, source: str) -> Path:
@@ -357,10 +261,10 @@ def _apply_file(
         text = read_ini(path)
     else:
         text = read_toml_text(path)
-    if is_ini_file(path):
-        _apply_ini_file(registry, layer, path, text)
+    document = _parsed(text, path)
+    if isinstance(document, IniDocument):
+        _apply_ini_file(registry, layer, path, text, document)
         return None
-    document = parse_document(text, path)
     overrides: list[tuple[tuple[str, ...], Mapping[str, Any]]] = []
     named_secrets: tuple[str, str] | None = None
     for parts, value in iter_document_parts(document, empty_tables=True):
@@ -369,6 +273,8 @@ def _apply_file(
                 overrides.append((parts[:-1], value))
             continue
         dotted = ".".join(parts)
+        if dotted == SECRETS_FILE_KEY and layer.early:
+            continue  # the secrets file is the full load's
         if dotted == SECRETS_FILE_KEY:
             line = locate_line(text, dotted)
             source = f"{path.name}:{line}" if line else path.name
@@ -396,13 +302,24 @@ def _apply_file(
     return named_secrets
 
 
-def _apply_ini_file(registry: ConfigRegistry, layer: _Layer, path: Path, text: str) -> None:
+@functools.lru_cache(maxsize=16)
+def _parsed(text: str, path: Path) -> TOMLDocument | IniDocument:
+    """The parsed text of the config file ``path``, once per text: ``oro run`` loads the file
+    twice (the early keys before the plugins load, every key after) and tomlkit takes ~3 ms a
+    parse. Keyed by the text read, a file that changed is parsed again whatever its time stamp
+    says. Neither load changes the document."""
+    return parse_ini(text, path) if is_ini_file(path) else parse_document(text, path)
+
+
+def _apply_ini_file(
+    registry: ConfigRegistry, layer: _Layer, path: Path, text: str, document: IniDocument
+) -> None:
     """Apply Oro's or Socket's INI file (``oro.ini``, ``socket.ini``) as the ``oro.toml`` it maps
     to, each value's source its INI line; warn once for each key oro does not honour. A value
     that is not one of its key's (``height = tall``, ``height = 150%``) is pending: a warning
     and the default, unless a later layer replaces it."""
-    mapped = map_ini(parse_ini(text, path), registry, path)
-    for note in mapped.notes:
+    mapped = map_ini(document, registry, path)
+    for note in [] if layer.early else mapped.notes:
         warnings.warn(note.message(path.name), ConfigWarning, stacklevel=5)
     for invalid in mapped.invalid:
         source = f"{path.name}:{invalid.origin.line}"
@@ -501,9 +418,11 @@ def _apply_file_value(
         # Oro's name of one of our keys (``[meta] title`` is ``meta.name``), as Oro apps write.
         _store(layer, ours, oro_name, value, source, from_file=True, ini_text=ini_text)
         return
+    if key is None and layer.early:
+        return
     if key is None:
         is_permission = flatten_key(dotted).startswith("permissions_allow_")
-        if is_permission and backend_imports_allowed():
+        if is_permission and registry.permissions_complete:
             raise ConfigError(
                 f"key '{dotted}': no installed plugin declares permission "
                 f"'{flatten_key(dotted).removeprefix('permissions_allow_')}'"
@@ -621,6 +540,8 @@ def _apply_environment(registry: ConfigRegistry, layer: _Layer, environ: Mapping
                 try:
                     value = parse_text_value(key.type, environ[variable])
                 except ValueError as error:
+                    if layer.early:
+                        break
                     raise ConfigError(
                         f"key '{key.name}' {error}", key=key.name, source=source
                     ) from None
@@ -644,6 +565,8 @@ def _store(
     try:
         checked = key.validate(value)
     except (TypeError, ValueError) as error:
+        if layer.early:
+            return
         failure = ConfigError(f"key '{dotted}' {error}", key=dotted, source=source)
         if not from_file:
             raise failure from None

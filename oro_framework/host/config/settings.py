@@ -33,6 +33,10 @@ names first appear::
 
 A field made with :func:`setting_from` reads a key another plugin declares (the host's
 ``ipc.max_body_bytes``).
+
+A class declared under the section ``""`` declares keys at the top, each field's name (or its
+``name``) being the whole dotted key: for keys in several sections, or a section that is one
+wildcard (``env.*``).
 """
 
 from __future__ import annotations
@@ -84,6 +88,8 @@ class _Declared:
 @dataclass(frozen=True)
 class _Borrowed:
     key: str
+    has_default: bool = False
+    default: Any = None
 
 
 @overload
@@ -172,11 +178,32 @@ def setting(
     return dataclasses.field(default=default, metadata=metadata, repr=repr)
 
 
-def setting_from(key: str, *, repr: bool = True) -> Any:
+_NO_DEFAULT: Final = object()
+
+
+def setting_from(key: str, *, default: Any = _NO_DEFAULT, repr: bool = True) -> Any:
     """A settings field that reads ``key``, declared by another plugin (or the host), without
-    declaring it: ``max_body_bytes: int = setting_from("ipc.max_body_bytes")``. It has no
-    default, so the settings object is built from a config only."""
-    return dataclasses.field(metadata={_METADATA: _Borrowed(key)}, kw_only=True, repr=repr)
+    declaring it: ``max_body_bytes: int = setting_from("ipc.max_body_bytes")``. A wildcard key
+    (``"env.*"``, for a ``dict[str, ...]`` field) reads every value below it.
+
+    :param default: the value while no plugin declares ``key`` (its plugin is disabled or not
+        installed); without one, the settings object is built from a config that has the key
+        only.
+    """
+    has_default = default is not _NO_DEFAULT
+    borrowed = _Borrowed(key, has_default, default if has_default else None)
+    metadata = {_METADATA: borrowed}
+    if not has_default:
+        return dataclasses.field(metadata=metadata, kw_only=True, repr=repr)
+    # A fresh copy per instance: dataclasses refuse a shared mutable default.
+    return dataclasses.field(
+        default_factory=lambda: copy.copy(default), metadata=metadata, kw_only=True, repr=repr
+    )
+
+
+def _key(section: str, name: str) -> str:
+    """The key of field ``name`` under ``section``; at the top (``""``), the name itself."""
+    return f"{section}.{name}" if section else name
 
 
 @final
@@ -226,7 +253,7 @@ def settings_fields(cls: type[Any], section: str) -> list[SettingField]:
         if not isinstance(spec, _Declared):
             continue
         kind = _key_type(cls, item.name)
-        key = f"{section}.{spec.name or item.name}"
+        key = _key(section, spec.name or item.name)
         if isinstance(kind, _NamedTables):
             _check_tables_field(cls, item.name, spec)
             declared.extend(
@@ -288,18 +315,16 @@ def read_settings(cls: type[SettingsT], config: Mapping[str, Any], section: str)
     for item, spec in _setting_specs(cls):
         kind = _key_type(cls, item.name) if isinstance(spec, _Declared) else None
         if isinstance(kind, _NamedTables) and isinstance(spec, _Declared):
-            prefix = f"{section}.{spec.name or item.name}."
+            prefix = _key(section, spec.name or item.name) + "."
             values[item.name] = _read_tables(kind.inner, config, prefix)
             continue
         if item.name in wildcards:
-            prefix = wildcards[item.name]
-            values[item.name] = {
-                name[len(prefix) :]: value
-                for name, value in config.items()
-                if name.startswith(prefix)
-            }
+            values[item.name] = _below(config, wildcards[item.name])
             continue
-        key = spec.key if isinstance(spec, _Borrowed) else f"{section}.{spec.name or item.name}"
+        if isinstance(spec, _Borrowed):
+            values[item.name] = _borrowed(cls, item.name, spec, config)
+            continue
+        key = _key(section, spec.name or item.name)
         try:
             values[item.name] = config[key]
         except KeyError:
@@ -307,6 +332,22 @@ def read_settings(cls: type[SettingsT], config: Mapping[str, Any], section: str)
                 f"{cls.__name__}.{item.name} reads config key {key!r}, which is not declared"
             ) from None
     return cls(**values)
+
+
+def _borrowed(cls: type[Any], name: str, spec: _Borrowed, config: Mapping[str, Any]) -> Any:
+    """The value field ``name`` of ``cls`` reads from another plugin's key."""
+    if spec.key.endswith(".*"):
+        return _below(config, spec.key[:-1])
+    if spec.key in config:
+        return config[spec.key]
+    if spec.has_default:
+        return copy.copy(spec.default)
+    raise LookupError(f"{cls.__name__}.{name} reads config key {spec.key!r}, which is not declared")
+
+
+def _below(config: Mapping[str, Any], prefix: str) -> dict[str, Any]:
+    """The values of ``config`` whose keys start with ``prefix``, keyed by the rest."""
+    return {name[len(prefix) :]: value for name, value in config.items() if name.startswith(prefix)}
 
 
 def _read_tables(inner: type[Any], config: Mapping[str, Any], prefix: str) -> dict[str, Any]:

@@ -31,7 +31,7 @@ from oro_framework.host.exchange import (
     reserved_prefix,
 )
 from oro_framework.host.protocols import PROTOCOL_PREFIX
-from oro_framework.web import npm, worker_shell
+from oro_framework.web import worker_shell
 from oro_framework.web.asgi import HeaderList, Receive, Scope, Send, read_headers
 from oro_framework.web.bridge import events, ipc, modules, mounts, pages, protocol
 from oro_framework.web.bridge.answers import launch, preflight, refuse, refuse_page
@@ -52,7 +52,7 @@ from oro_framework.web.security import (
     RefusalReason,
     session_cookie_name,
 )
-from oro_framework.web.specifiers import ModuleRewriter, namespace_exports
+from oro_framework.web.specifiers import NPM_PREFIX, ModuleRewriter, namespace_exports
 
 __all__ = ["PATH_FAMILIES", "Bridge", "PathFamily", "PreloadArgs"]
 
@@ -74,11 +74,19 @@ class PathFamily:
     serve: Callable[[Call], Awaitable[None]]
 
 
+async def _serve_npm(call: Call) -> None:
+    # The package resolver and its CommonJS reader: only an app whose pages import npm:
+    # packages needs them, not every launch.
+    from oro_framework.web import npm
+
+    await npm.serve(call)
+
+
 PATH_FAMILIES: Final[tuple[PathFamily, ...]] = (
     PathFamily("ipc", lambda call: call.reserved == IPC_PREFIX, ipc.serve),
     PathFamily("events", lambda call: call.path == EVENTS_PATH, events.serve),
     PathFamily("protocol", lambda call: call.path.startswith(PROTOCOL_PREFIX), protocol.serve),
-    PathFamily("npm", lambda call: call.path.startswith(npm.NPM_PREFIX), npm.serve),
+    PathFamily("npm", lambda call: call.path.startswith(NPM_PREFIX), _serve_npm),
     PathFamily(
         "worker-shell", lambda call: call.path == worker_shell.SHELL_PATH, worker_shell.serve
     ),

@@ -5,15 +5,13 @@ and the doctor checks."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
 
 from oro_framework import Plugin, PluginService, hookimpl
 
 if TYPE_CHECKING:
     from oro_ai.model_status import ModelStatus
     from oro_framework import DoctorCheck, Host, MountTable
-
-SERVER_PREFIX: Final = "ai.llm.server_prefix"
 
 plugin = Plugin(
     permissions=[".permissions:AI", ".permissions:AI_UPSTREAM"],
@@ -45,6 +43,7 @@ def oro_configure(host: Host) -> None:
 @hookimpl
 def oro_register_mounts(mounts: MountTable, host: Host) -> None:
     from oro_ai.routes import ROUTES
+    from oro_ai.settings import SERVER_PREFIX_KEY
     from oro_ai.state import STATE
     from oro_framework import ConfigError, RegistrationError
 
@@ -60,9 +59,9 @@ def oro_register_mounts(mounts: MountTable, host: Host) -> None:
     except RegistrationError as error:
         # A prefix the host keeps (/ipc) or another plugin's mount: the fix is in the config.
         raise ConfigError(
-            f"key '{SERVER_PREFIX}' cannot be {state.settings.prefix!r}: {error}",
-            key=SERVER_PREFIX,
-            source=host.config.source(SERVER_PREFIX),
+            f"key '{SERVER_PREFIX_KEY}' cannot be {state.settings.prefix!r}: {error}",
+            key=SERVER_PREFIX_KEY,
+            source=host.config.source(SERVER_PREFIX_KEY),
         ) from None
 
 

@@ -1,12 +1,15 @@
 """The pool of resident models (:class:`ModelManager`): loading on first use or on request,
-unloading on request or when idle, each model's state transitions, LoRA adapter files; the
-models themselves are :class:`~oro_ai.resident.LoadedModel`."""
+unloading on request or when idle, each model's state transitions, LoRA adapter files; how each
+model is served (:class:`PoolSettings`); the models themselves are
+:class:`~oro_ai.resident.LoadedModel`, imported with the first model loaded, as the engine is."""
 
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,19 +20,57 @@ from anyio.abc import TaskGroup
 if TYPE_CHECKING:
     import llama_cpp
     from llama_cpp import _internals
+
+    from oro_ai.engine import Worker
+    from oro_ai.resident import LoadedModel
 else:  # imported on first use: see oro_ai._lazy
     from oro_ai._lazy import llama_cpp
     from oro_ai._lazy import llama_internals as _internals
 
-from oro_ai.engine import KVClearLog, Worker, load_model
 from oro_ai.errors import APIError
 from oro_ai.model_status import ModelState, ModelStatus, StatusListener, file_size, human_size
 from oro_ai.models import ModelFile, ModelRegistry
-from oro_ai.resident import LoadedModel, PoolSettings
 
-__all__ = ["ModelManager"]
+__all__ = ["ModelManager", "PoolSettings"]
 
 logger = logging.getLogger("oro_ai")
+
+
+@dataclass(frozen=True)
+class PoolSettings:
+    """How each model is served (``[ai.llm]`` keys)."""
+
+    contexts: int = 1
+    """Contexts (workers) per model."""
+    parallel: int = 8
+    """Sequences decoded together in each context."""
+    threads: int = 0
+    """Threads per context; 0: the cores divided among the contexts."""
+    context_size: int = 2048
+    """Tokens of context per sequence (prompt + completion)."""
+    kv_cache_size: int = 8192
+    """Cells of each context's KV cache, shared by its sequences; 0: ``context_size`` x
+    ``parallel``."""
+    batch_size: int = 512
+    ubatch_size: int = 0
+    """Tokens llama.cpp computes at once within a step (``n_ubatch``); 0: ``batch_size``."""
+    gpu_layers: int = -1
+    """Layers offloaded to the GPU (``n_gpu_layers``); -1: all."""
+    kv_log: bool = False
+    """Log the KV-cache clears (``debug_kv_log``)..."""
+    kv_log_interval: float = 5.0
+    """...at most once per this many seconds."""
+    queue_size: int = 16
+    """Requests that may wait per model for a free sequence; past it: 429."""
+    idle_timeout: float = 600.0
+    """Seconds without requests after which a model is unloaded; 0: never."""
+    max_models: int = 4
+    """Models resident at once; loading one more unloads the least recently used idle one."""
+
+    def threads_per_context(self) -> int:
+        if self.threads > 0:
+            return self.threads
+        return max(1, (os.cpu_count() or 1) // self.contexts)
 
 
 def _loop_caller() -> Callable[[Callable[[], None]], None]:
@@ -168,6 +209,8 @@ class ModelManager:
     # ------------------------------------------------------------------------------------------
 
     async def load(self, file: ModelFile) -> LoadedModel:
+        from oro_ai.resident import LoadedModel
+
         if self._task_group is None:
             raise APIError(503, "not_ready", "The AI service is not running", retry_after=1)
         lock = self._locks.setdefault(file.name, anyio.Lock())
@@ -216,6 +259,9 @@ class ModelManager:
             return model
 
     def _build(self, file: ModelFile) -> tuple[_internals.LlamaModel, list[Worker], dict[str, str]]:
+        # The engine (and its sampling) imports with the first model, not at every launch.
+        from oro_ai.engine import KVClearLog, Worker, load_model
+
         settings = self.settings
         try:
             native = load_model(str(file.path), gpu_layers=settings.gpu_layers)

@@ -1,11 +1,11 @@
 """A model resident in memory with its workers (:class:`LoadedModel`): admission to its queue,
-generation, embeddings, LoRA adapters and tokens; :class:`PoolSettings` says how each is served."""
+generation, embeddings, LoRA adapters and tokens; :class:`~oro_ai.pool.PoolSettings` says how
+each is served."""
 
 from __future__ import annotations
 
 import ctypes
 import math
-import os
 import threading
 import time
 from collections.abc import AsyncGenerator
@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     import llama_cpp
     import numpy as np
     from llama_cpp import _internals
+
+    from oro_ai.pool import PoolSettings
 else:  # imported on first use: see oro_ai._lazy
     from oro_ai._lazy import llama_cpp
     from oro_ai._lazy import llama_internals as _internals
@@ -29,44 +31,7 @@ from oro_ai.errors import APIError
 from oro_ai.models import ModelFile
 from oro_ai.sampling import Sampling
 
-__all__ = ["LoadedModel", "PoolSettings"]
-
-
-@dataclass(frozen=True)
-class PoolSettings:
-    """How each model is served (``[ai.llm]`` keys)."""
-
-    contexts: int = 1
-    """Contexts (workers) per model."""
-    parallel: int = 8
-    """Sequences decoded together in each context."""
-    threads: int = 0
-    """Threads per context; 0: the cores divided among the contexts."""
-    context_size: int = 2048
-    """Tokens of context per sequence (prompt + completion)."""
-    kv_cache_size: int = 8192
-    """Cells of each context's KV cache, shared by its sequences; 0: ``context_size`` x
-    ``parallel``."""
-    batch_size: int = 512
-    ubatch_size: int = 0
-    """Tokens llama.cpp computes at once within a step (``n_ubatch``); 0: ``batch_size``."""
-    gpu_layers: int = -1
-    """Layers offloaded to the GPU (``n_gpu_layers``); -1: all."""
-    kv_log: bool = False
-    """Log the KV-cache clears (``debug_kv_log``)..."""
-    kv_log_interval: float = 5.0
-    """...at most once per this many seconds."""
-    queue_size: int = 16
-    """Requests that may wait per model for a free sequence; past it: 429."""
-    idle_timeout: float = 600.0
-    """Seconds without requests after which a model is unloaded; 0: never."""
-    max_models: int = 4
-    """Models resident at once; loading one more unloads the least recently used idle one."""
-
-    def threads_per_context(self) -> int:
-        if self.threads > 0:
-            return self.threads
-        return max(1, (os.cpu_count() or 1) // self.contexts)
+__all__ = ["LoadedModel"]
 
 
 @dataclass(eq=False)

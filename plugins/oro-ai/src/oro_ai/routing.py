@@ -17,7 +17,6 @@ import anyio
 from oro_ai.errors import APIError
 from oro_ai.models import ModelRegistry
 from oro_ai.settings import RoutingSettings
-from oro_ai.upstreams import Upstream, check_upstream_url
 from oro_framework import ConfigError, MemoryBudget, MemoryReservation
 from oro_framework.asgi import (
     Receive,
@@ -33,6 +32,8 @@ from oro_framework.asgi import (
 if TYPE_CHECKING:
     import httpx
     from httpx_sse import ServerSentEvent
+
+    from oro_ai.upstreams import Upstream
 else:  # imported on first use (an upstream's answer), not by every oro run: see oro_ai._lazy
     from oro_ai._lazy import httpx
 
@@ -72,6 +73,10 @@ class UpstreamRouter:
         upstreams: dict[str, Upstream] = {}
         claimed: dict[str, str] = {}
         for name, upstream_settings in settings.upstreams.items():
+            # An upstream's client and the redaction of its words import only when the config
+            # declares one.
+            from oro_ai.upstreams import Upstream, check_upstream_url
+
             url = check_upstream_url(name, upstream_settings, settings.upstream_hosts)
             for model in upstream_settings.models:
                 if model in claimed:

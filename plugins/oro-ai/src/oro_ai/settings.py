@@ -17,12 +17,15 @@ if TYPE_CHECKING:
     # What the settings' methods make imports when a method is called: declaring the keys
     # (`oro config get`) imports no models' engine.
     from oro_ai.limits import RateLimiter
+    from oro_ai.pool import PoolSettings
     from oro_ai.requests import Defaults
-    from oro_ai.resident import PoolSettings
     from oro_ai.route_metrics import RouteMetrics
 
-__all__ = ["AISettings", "RoutingSettings", "UpstreamSettings"]
+__all__ = ["SERVER_PREFIX_KEY", "AISettings", "RoutingSettings", "UpstreamSettings"]
 
+SERVER_PREFIX_KEY: Final = "ai.llm.server_prefix"
+"""The key of :attr:`AISettings.server_prefix` (declared under ``ai.llm``): what an error about
+the prefix names, with where it was set (``host.config.source(SERVER_PREFIX_KEY)``)."""
 
 _PREFIX_SEGMENT: Final = re.compile(r"[A-Za-z0-9._~-]+")
 
@@ -274,7 +277,7 @@ class AISettings:
 
     def pool(self) -> PoolSettings:
         """How each resident model is served."""
-        from oro_ai.resident import PoolSettings
+        from oro_ai.pool import PoolSettings
 
         return PoolSettings(
             contexts=self.pool_capacity,

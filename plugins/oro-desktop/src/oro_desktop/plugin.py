@@ -71,7 +71,9 @@ plugin = Plugin(
 def oro_register_js_modules(modules: JSModuleTable, host: Host) -> None:
     # With Oro's page globals on, loaded into every page: its class is the page's Notification,
     # as Oro's pages have it.
-    oro_globals = host.config["webview.oro_globals"]
+    from oro_desktop.settings import DesktopSettings
+
+    oro_globals = host.settings(DesktopSettings).oro_globals
     # oro:network-status in every page: navigator.onLine and the online/offline events follow
     # the host's network status service.
     globals_ = ("oro:notification",) if oro_globals else ()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import final
 
-from oro_framework import setting, validators
+from oro_framework import setting, setting_from, validators
 
 __all__ = ["DesktopSettings", "WindowStateSettings"]
 
@@ -40,6 +40,9 @@ class DesktopSettings:
         "larger fails with ERR_CLIPBOARD_TOO_LARGE.",
         validator=validators.positive,
     )
+    oro_globals: bool = setting_from("webview.oro_globals")
+    """The host's ``webview.oro_globals``: Oro's page globals, ``Notification`` among them, are
+    defined in every page."""
 
 
 @final

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, final
 
-from oro_framework import ConfigError, setting, validators
+from oro_framework import ConfigError, setting, setting_from, validators
 
 __all__ = ["FsSettings", "Mount"]
 
@@ -106,6 +106,11 @@ class FsSettings:
         "Worker threads doing blocking file I/O at once (the event loop never blocks).",
         validator=validators.positive,
     )
+    page_env: dict[str, str] = setting_from("env.*", default={})
+    """``[env]``, the pages' ``process.env`` values (the core ``process`` plugin's keys): where
+    a page's ``os.tmpdir()`` may be named."""
+    forwarded_env: list[str] = setting_from("build.env", default=[])
+    """``build.env``, the host's variables forwarded to pages (the ``process`` plugin's)."""
 
     def mount_roots(self) -> tuple[Mount, ...]:
         """The ``mounts`` as extra sandbox roots, by name.

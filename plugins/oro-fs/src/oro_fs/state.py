@@ -173,9 +173,10 @@ def page_temp_directory(host: Host) -> str | None:
     the first of :data:`TEMP_VARIABLES` in ``process.env`` (forwarded from the host's environment
     by ``build.env``, or set in ``[env]``), as Oro reads it. An app that does so shares that
     directory with its pages, as Oro's apps do; one that does not keeps its own temp root."""
-    env = {name: str(value) for name, value in host.config.section("env").items()}
-    forwarded = host.config.get("build.env") or []
-    env.update({name: host.environ[name] for name in forwarded if name in host.environ})
+    settings = host.settings(FsSettings)
+    environ = host.environ
+    forwarded = {name: environ[name] for name in settings.forwarded_env if name in environ}
+    env = {**settings.page_env, **forwarded}
     for name in TEMP_VARIABLES:
         value = env.get(name, "")
         # The whole file system is no temp directory: "/" keeps the app's own.

@@ -37,16 +37,18 @@ import shutil
 import signal
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final, final
+from typing import TYPE_CHECKING, Any, Final, final
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import anyio
 
 from oro_framework import Host, StashKey
-from oro_process.children import Child
 from oro_process.errors import backend_not_running, no_backend, spawn_error
 from oro_process.settings import BackendSettings
 from oro_process.state import STATE, ChildProcesses
+
+if TYPE_CHECKING:
+    from oro_process.children import Child
 
 __all__ = ["BACKEND", "EVENTS", "BackendProcess", "Command"]
 

@@ -30,7 +30,6 @@ from oro_framework import (
 )
 from oro_process.errors import not_allowed
 from oro_process.settings import ProcessSettings
-from oro_process.trampolines import is_trampoline
 
 __all__ = ["SHELLS", "Policy", "Program", "check_private_args", "parse_env"]
 
@@ -70,6 +69,9 @@ def _check_trampoline(program: Program, settings: ProcessSettings) -> None:
     ``trampolines`` says what the app means by allowing it."""
     if program.args is not None or program.rule in settings.trampolines:
         return
+    # Its list of interpreters and shells is read only for an app that allows programs.
+    from oro_process.trampolines import is_trampoline
+
     if not is_trampoline(program.rule, program.path):
         return
     rule = program.rule

@@ -9,7 +9,7 @@ import contextlib
 import errno as errno_module
 import math
 from collections.abc import AsyncIterator
-from typing import Any, Final, final
+from typing import TYPE_CHECKING, Any, Final, final
 
 import anyio
 
@@ -24,12 +24,14 @@ from oro_framework import (
     Request,
     RouteGroup,
 )
-from oro_process.children import Child
 from oro_process.errors import InvalidStateError, stdin_closed
 from oro_process.permissions import CHILD_PROCESS
 from oro_process.policy import check_private_args, parse_env
 from oro_process.signals import parse_signal
 from oro_process.state import STATE, ChildProcesses
+
+if TYPE_CHECKING:
+    from oro_process.children import Child
 
 __all__ = ["CHUNK_BYTES", "ROUTES"]
 

@@ -24,17 +24,20 @@ import logging
 import signal
 from collections import Counter
 from collections.abc import Callable, Coroutine, Sequence
-from typing import Any, Final, final
+from typing import TYPE_CHECKING, Any, Final, final
 
 import anyio
 from anyio.abc import TaskGroup, TaskStatus
 
 from oro_framework import Host, NotSupportedError, ServiceUnavailableError, StashKey
-from oro_process.children import Child, spawn
 from oro_process.errors import id_taken, spawn_error, too_many_children, unknown_child
 from oro_process.guardian import Guardian
 from oro_process.policy import Policy
 from oro_process.settings import ProcessSettings
+
+if TYPE_CHECKING:
+    # A child's process and pipes import with the first spawn, not at every launch.
+    from oro_process.children import Child
 
 __all__ = ["DETACHED_WINDOW", "SERVICE_NAME", "STATE", "ChildProcesses"]
 
@@ -136,6 +139,8 @@ class ChildProcesses:
             raise too_many_children(self.settings.max_children)
         if executable is None:
             raise spawn_error(FileNotFoundError(2, "No such file or directory"), command, args)
+        from oro_process.children import spawn
+
         try:
             child = spawn(
                 child_id,
@@ -190,6 +195,8 @@ class ChildProcesses:
         :raises NotSupportedError: not on Linux.
         """
         tasks = self._running_tasks()
+        from oro_process.children import spawn
+
         try:
             child = spawn(
                 child_id,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final, final
 
-from oro_framework import Host, StashKey
+from oro_framework import Host, MetaSettings, StashKey
 from oro_secure_storage.settings import SecureStorageSettings
 from oro_secure_storage.store import PAGE_SCHEMA, SecretStore, Shelf
 
@@ -24,7 +24,7 @@ def store_for(host: Host) -> SecretStore:
 
 def app_of(host: Host) -> str:
     """The identifier the app's items carry: ``meta.bundle_identifier``."""
-    return str(host.config["meta.bundle_identifier"])
+    return host.settings(MetaSettings).bundle_identifier
 
 
 @final

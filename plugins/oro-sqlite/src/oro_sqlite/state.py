@@ -21,13 +21,12 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final, TypeVar, final
+from typing import TYPE_CHECKING, Any, Final, TypeVar, final
 
 import anyio
 from anyio.abc import TaskGroup, TaskStatus
 
 from oro_framework import FileGrant, Host, MemoryReservation, StashKey
-from oro_sqlite.database import Database
 from oro_sqlite.errors import id_taken, too_many, unknown_database, unknown_statement
 from oro_sqlite.hardening import ConnectionSetup, limit_heap
 from oro_sqlite.paths import Sandbox
@@ -35,6 +34,11 @@ from oro_sqlite.results import ExecResult, Limits
 from oro_sqlite.settings import SQLiteSettings
 from oro_sqlite.statement import Statement
 from oro_sqlite.values import SQLValue
+
+if TYPE_CHECKING:
+    # A connection's code (its SQL reader, its authorizer) imports with the first database
+    # opened, not at every launch.
+    from oro_sqlite.database import Database
 
 __all__ = ["SERVICE_NAME", "STATE", "Databases", "Handle"]
 
@@ -221,6 +225,8 @@ class Databases:
             :meth:`.Sandbox.resolve`.
         :raises SQLiteError: SQLite could not open it.
         """
+        from oro_sqlite.database import Database
+
         key = (window, database_id)
         if key in self.handles or key in self._reserved:
             raise id_taken(database_id)

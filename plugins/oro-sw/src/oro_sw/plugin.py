@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Final
 from oro_framework import Plugin, hookimpl
 
 if TYPE_CHECKING:
-    from oro_framework import ConfigRegistry, Host, JSModuleTable
+    from oro_framework import Host, JSModuleTable
 
 JS_DIRECTORY: Final = Path(__file__).parent / "js"
 
@@ -25,19 +25,6 @@ plugin = Plugin(
     js_modules="js",
     hooks={"oro_diagnostics": ".state:STATE.diagnostics"},
 )
-
-
-@hookimpl
-def oro_register_config(config: ConfigRegistry) -> None:
-    from oro_sw.settings import TABLE_KEY
-
-    config.add(
-        TABLE_KEY,
-        str,
-        "",
-        'Oro\'s table form, one worker per scope: [webview.service-workers] "/" = '
-        '"/service-worker.js" (scope and script are paths inside the app).',
-    )
 
 
 @hookimpl

@@ -13,11 +13,9 @@ from typing import Final, final
 from oro_framework import setting
 from oro_sw.urls import config_scope_path, config_script_path
 
-__all__ = ["AUTO_REGISTER_KEY", "SCRIPTS_KEY", "TABLE_KEY", "ConfiguredWorker", "SwSettings"]
+__all__ = ["AUTO_REGISTER_KEY", "SCRIPTS_KEY", "ConfiguredWorker", "SwSettings"]
 
 SCRIPTS_KEY: Final = "webview.service-workers"
-TABLE_KEY: Final = "webview.service-workers.*"
-"""Oro's table form: ``[webview.service-workers]`` with ``"<scope>" = "<script>"`` entries."""
 AUTO_REGISTER_KEY: Final = "webview.auto_register_service_workers"
 
 
@@ -62,7 +60,7 @@ def _scripts(value: str) -> None:
 @final
 @dataclass(frozen=True)
 class SwSettings:
-    """What oro-sw reads from the config: two ``webview`` keys
+    """What oro-sw reads from the config: its ``webview`` keys
     (``config.add_settings(SwSettings, section="webview")``)."""
 
     service_workers: str = setting(
@@ -77,6 +75,12 @@ class SwSettings:
         f"Register the {SCRIPTS_KEY} scripts from every page; false: pages register them with "
         "oro:service-worker themselves.",
         name="auto_register_service_workers",
+    )
+    table: dict[str, str] = setting(
+        {},
+        'Oro\'s table form, one worker per scope: [webview.service-workers] "/" = '
+        '"/service-worker.js" (scope and script are paths inside the app).',
+        name="service-workers",
     )
 
     @property

@@ -31,7 +31,7 @@ class SwState:
     def from_host(cls, host: Host) -> SwState:
         """:raises ConfigError: an entry of ``[webview.service-workers]`` outside the app."""
         settings = host.settings(SwSettings)
-        table = {str(key): str(value) for key, value in host.config.section(SCRIPTS_KEY).items()}
+        table = settings.table
         try:
             workers = workers_of(settings.scripts, table)
         except ValueError as error:

@@ -12,14 +12,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
-from oro_desktop.clipboard.content import SELECTIONS, ClipboardContent, Selection
 from oro_desktop.part import gui_toolkit
 from oro_desktop.permissions import CLIPBOARD
 from oro_desktop.state import STATE
 from oro_framework import InvalidArgumentError, Request, RouteGroup
 
 if TYPE_CHECKING:
-    # The part imports with the first clipboard call (oro_desktop/state.py).
+    # The part and the content's record import with the first clipboard call
+    # (oro_desktop/state.py).
+    from oro_desktop.clipboard.content import Selection
     from oro_desktop.clipboard.part import Clipboard
 
 __all__ = ["ROUTES"]
@@ -51,6 +52,7 @@ async def read(request: Request) -> dict[str, Any]:
 async def write(request: Request) -> None:
     """Replace the clipboard with `text`, `html` and a PNG `image` (base64), any of them: the
     JSON object in the request body, else the parameters. Nothing given clears it."""
+    from oro_desktop.clipboard.content import ClipboardContent
     from oro_desktop.clipboard.part import decode_image
 
     if request.body:
@@ -86,6 +88,8 @@ def _clipboard(request: Request) -> Clipboard:
 
 
 def _selection(params: Mapping[str, Any]) -> Selection:
+    from oro_desktop.clipboard.content import SELECTIONS
+
     value = params.get("selection")
     if value is None:
         return "clipboard"

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from oro_desktop.dialogs.options import PickerOptions
 from oro_desktop.permissions import DIALOGS
 from oro_desktop.state import STATE
 from oro_framework import Request, RouteGroup
@@ -27,6 +26,9 @@ async def show_file_system_picker(request: Request) -> dict[str, Any]:
     picked is granted to the calling window's page (over the HTTP bridge: the target window's)
     until that page goes away. Cancelling is an ``AbortError``.
     """
+    # The options' reader (MIME types and all) imports with the first dialog, not at start.
+    from oro_desktop.dialogs.options import PickerOptions
+
     options = PickerOptions.from_request(request)
     host = request.host
     dialogs = host.stash[STATE].dialogs

@@ -28,9 +28,11 @@ from oro_desktop.menus.text import Entry, Item, Menu, count_entries, parse_items
 from oro_desktop.part import Spawn, gui_toolkit, require_gui, say_headless
 from oro_desktop.settings import DesktopSettings
 from oro_framework import (
+    BuildSettings,
     GuiHeld,
     Host,
     InvalidArgumentError,
+    MetaSettings,
     NotFoundError,
     OutOfRangeError,
     Window,
@@ -254,7 +256,7 @@ class Menus:
                 from oro_desktop.menus.sni import StatusNotifierTray
 
                 address = self._host.environ.get("DBUS_SESSION_BUS_ADDRESS", "")
-                app_id = str(self._host.config.get("meta.bundle_identifier") or "oro-app")
+                app_id = self._host.settings(MetaSettings).bundle_identifier or "oro-app"
                 self._tray = StatusNotifierTray(address, app_id, self._spawn)
             else:
                 self._tray = _GuiTray(self._host, _qt_tray())
@@ -303,7 +305,7 @@ class Menus:
                     path=name,
                 )
             return path
-        icon = str(self._host.config.get("build.icon") or "")
+        icon = self._host.settings(BuildSettings).icon
         if icon:
             path = (self._host.paths.app / icon).resolve()
             if await anyio.Path(path).is_file():

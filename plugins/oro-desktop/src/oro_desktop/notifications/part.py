@@ -36,7 +36,14 @@ from oro_desktop.notifications.bus import (
 )
 from oro_desktop.part import Spawn
 from oro_desktop.settings import DesktopSettings
-from oro_framework import Host, NotFoundError, OutOfRangeError, Window
+from oro_framework import (
+    BuildSettings,
+    Host,
+    MetaSettings,
+    NotFoundError,
+    OutOfRangeError,
+    Window,
+)
 
 __all__ = [
     "CLOSE_EVENT",
@@ -244,10 +251,10 @@ class Notifications:
         self._host.emit(name, detail, window=shown.window)
 
     def _app_name(self) -> str:
-        return str(self._host.config.get("meta.name") or self._host.app_dir.name)
+        return self._host.settings(MetaSettings).name or self._host.app_dir.name
 
     def _app_icon(self) -> str:
-        icon = str(self._host.config.get("build.icon") or "")
+        icon = self._host.settings(BuildSettings).icon
         if not icon:
             return ""
         path = (self._host.app_dir / icon).resolve()

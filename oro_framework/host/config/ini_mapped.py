@@ -1,0 +1,147 @@
+"""What an INI file (``oro.ini``, ``socket.ini``) means to oro, as :func:`.ini_map.map_ini`
+finds it: the keys it sets, each with its INI line, and the keys oro does not honour, with why;
+and the ``oro.toml`` holding the same (``oro init --from``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Final, final
+
+import tomlkit
+from tomlkit.items import Table
+
+from oro_framework.host.config.ini import IniValue
+
+__all__ = ["DOC", "IniNote", "InvalidIniValue", "MappedIni", "MappedKey", "joined_text"]
+
+DOC: Final = "docs/config.md#oros-config-files-socketini-oroini"
+"""Where each rule is explained: every note names it."""
+
+
+def joined_text(raw: str | list[str]) -> str:
+    """An INI value's text: a list (a key given on several lines) joined by spaces."""
+    return raw if isinstance(raw, str) else " ".join(raw)
+
+
+@final
+@dataclass(frozen=True)
+class MappedKey:
+    """A value for oro's key ``parts`` (a part may hold a dot: ``build.copy-map`` sources)."""
+
+    parts: tuple[str, ...]
+    value: Any
+    origin: IniValue
+
+    @property
+    def dotted(self) -> str:
+        return ".".join(self.parts)
+
+
+@final
+@dataclass(frozen=True)
+class IniNote:
+    """An INI key oro does not honour, and why; or, with ``read_as``, one it reads otherwise
+    than its text says (``height = 932px`` read as 932 pixels), and why."""
+
+    origin: IniValue
+    reason: str
+    read_as: str | None = None
+
+    def message(self, file_name: str) -> str:
+        """The warning line: ``socket.ini:12: [ios] icon is not honoured: ... (see DOC)``, or
+        ``socket.ini:3: [window] height = '932px' is read as 932 pixels: ... (see DOC)``."""
+        where = f"{file_name}:{self.origin.line}: {self.origin.name}"
+        if self.read_as is not None:
+            text = joined_text(self.origin.value)
+            return f"{where} = {text!r} is read as {self.read_as}: {self.reason} (see {DOC})"
+        return f"{where} is not honoured: {self.reason} (see {DOC})"
+
+
+@final
+@dataclass(frozen=True)
+class InvalidIniValue:
+    """A value no spelling Socket or oro reads covers (``height = tall``): the key keeps its
+    default, with one warning, unless a later layer (``ORO_*``, ``-c``) replaces it."""
+
+    parts: tuple[str, ...]
+    origin: IniValue
+    problem: str
+
+    @property
+    def dotted(self) -> str:
+        return ".".join(self.parts)
+
+
+@final
+@dataclass
+class MappedIni:
+    """What an INI file means to oro: the keys it sets and the ones oro does not honour."""
+
+    file_name: str
+    keys: list[MappedKey] = field(default_factory=list)
+    notes: list[IniNote] = field(default_factory=list)
+    invalid: list[InvalidIniValue] = field(default_factory=list)
+
+    def source(self, key: MappedKey) -> str:
+        return f"{self.file_name}:{key.origin.line}"
+
+    def document(self, *, comments: bool = False) -> tomlkit.TOMLDocument:
+        """The ``oro.toml`` holding these keys; with ``comments``, each key names its INI origin
+        and the notes head the file."""
+        document = tomlkit.document()
+        if comments:
+            document.add(tomlkit.comment(f"Written by `oro init --from {self.file_name}`."))
+            if self.notes or self.invalid:
+                document.add(tomlkit.comment(f"Not honoured by oro (see {DOC}):"))
+                for invalid in self.invalid:
+                    document.add(
+                        tomlkit.comment(
+                            _printable(
+                                f"  {self.file_name}:{invalid.origin.line} {invalid.origin.name}:"
+                                f" {invalid.problem} (the default is used)"
+                            )
+                        )
+                    )
+                for note in self.notes:
+                    document.add(
+                        tomlkit.comment(
+                            _printable(
+                                f"  {self.file_name}:{note.origin.line} {note.origin.name}: "
+                                f"{note.reason}"
+                            )
+                        )
+                    )
+            document.add(tomlkit.nl())
+        tree: dict[str, Any] = {}
+        for key in self.keys:
+            node = tree
+            for part in key.parts[:-1]:
+                node = node.setdefault(part, {})
+            node[key.parts[-1]] = key
+        for name, value in tree.items():
+            document.add(name, _toml_item(value, self.file_name, comments))
+        return document
+
+
+def _printable(text: str) -> str:
+    """``text`` for a TOML comment: a key may hold a carriage return or a control character
+    (only ``\\n`` ends an INI line), which a comment cannot; escaped, as Python writes them."""
+    return "".join(
+        char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
+        for char in text
+    )
+
+
+def _toml_item(node: dict[str, Any] | MappedKey, file_name: str, comments: bool) -> Any:
+    if isinstance(node, MappedKey):
+        item = tomlkit.item(node.value)
+        if comments:
+            item.comment(_printable(f"{file_name} {node.origin.name}"))
+        return item
+    has_values = any(isinstance(child, MappedKey) for child in node.values())
+    table: Table = tomlkit.table(is_super_table=not has_values)
+    # Values first: a key after a sub-table would belong to the sub-table in TOML.
+    ordered = sorted(node.items(), key=lambda item: not isinstance(item[1], MappedKey))
+    for name, child in ordered:
+        table.add(name, _toml_item(child, file_name, comments))
+    return table
