@@ -21,8 +21,7 @@ import errno as errno_module
 import ipaddress
 import re
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final, Literal, final
+from typing import TYPE_CHECKING, Final, Literal, NamedTuple, final
 from urllib.parse import urlsplit
 
 from oro_framework.host.errors import ErrnoError
@@ -155,8 +154,7 @@ def app_ports(host: Host) -> frozenset[int]:
 
 
 @final
-@dataclass(frozen=True)
-class AllowEntry:
+class AllowEntry(NamedTuple):
     """One allow-list entry: a host name, an address or a network, and a port or any."""
 
     name: str | None

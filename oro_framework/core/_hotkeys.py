@@ -20,8 +20,7 @@ from __future__ import annotations
 
 import string
 import zlib
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 from urllib.parse import unquote
 
 from oro_framework import (
@@ -129,8 +128,7 @@ def parse_expression(expression: str) -> list[str]:
     return sequence
 
 
-@dataclass(frozen=True)
-class Binding:
+class Binding(NamedTuple):
     """One key combination of the app."""
 
     id: int
@@ -183,12 +181,12 @@ def _combination(expression: str) -> tuple[tuple[str, ...], str, frozenset[str],
     return sequence, key, modifiers, zlib.crc32(canonical.encode()) or 1
 
 
-@dataclass
 class Hotkeys:
     """The app's bindings (``host.stash[HOTKEYS]``)."""
 
-    bindings: dict[int, Binding] = field(default_factory=dict)
-    next_id: int = FIRST_ID
+    def __init__(self) -> None:
+        self.bindings: dict[int, Binding] = {}
+        self.next_id = FIRST_ID
 
     def find(self, expression: str) -> Binding | None:
         digest = _combination(expression)[3]

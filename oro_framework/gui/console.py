@@ -18,7 +18,6 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Final, TextIO, final
 
 from oro_framework.host.terminal import terminal_safe
@@ -68,13 +67,14 @@ def console_line(message: ConsoleMessage) -> str:
     return f"oro: window {message.index}: {message.level}: {text}{where}"
 
 
-@dataclass
+@final
 class _Budget:
     """One window's lines in the current second."""
 
-    second: float
-    printed: int = 0
-    dropped: int = 0
+    def __init__(self, second: float) -> None:
+        self.second = second
+        self.printed = 0
+        self.dropped = 0
 
 
 @final

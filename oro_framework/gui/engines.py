@@ -17,9 +17,8 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 from oro_framework.host.builtin_settings import WEBVIEW_ENGINES
 from oro_framework.host.errors import EngineUnavailableError
@@ -48,8 +47,7 @@ SYSTEM_INSTALL: Final = (
 QT_INSTALL: Final = "pip install 'oro-framework[qt]'"
 
 
-@dataclass(frozen=True)
-class EngineStatus:
+class EngineStatus(NamedTuple):
     """What a probe found of one engine.
 
     :param problem: why it cannot be used here, ``None`` when it can.

@@ -15,9 +15,8 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Final, final
+from typing import TYPE_CHECKING, Final, NamedTuple, final
 
 from oro_framework.gui.display import has_display
 from oro_framework.gui.engines import choose_engine
@@ -56,8 +55,7 @@ def webview_storage(data: Path, state: Path) -> Path:
 
 
 @final
-@dataclass(frozen=True)
-class WarmEngine:
+class WarmEngine(NamedTuple):
     """An engine whose web process is starting, made before the host it will serve."""
 
     name: str

@@ -33,9 +33,8 @@ import os
 import re
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final, final
+from typing import Any, Final, NamedTuple, final
 
 __all__ = [
     "CACHE_FILE",
@@ -74,8 +73,7 @@ Installed = tuple[tuple[Row, ...], str]
 
 
 @final
-@dataclass(frozen=True)
-class PluginEntry:
+class PluginEntry(NamedTuple):
     """One entry point of group ``oro``: ``name = value`` of ``distribution`` at ``version``
     (``None`` when importlib.metadata knows no distribution for it)."""
 

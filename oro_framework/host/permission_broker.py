@@ -42,7 +42,7 @@ import json
 import logging
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal, final
 
@@ -144,12 +144,13 @@ class PermissionState:
         return answer
 
 
-@dataclass(eq=False)
+@final
 class _Asking:
     """A prompt on screen: later requests of its window for any of its kinds wait for it."""
 
-    done: anyio.Event = field(default_factory=anyio.Event)
-    allowed: bool = False
+    def __init__(self) -> None:
+        self.done = anyio.Event()
+        self.allowed = False
 
 
 @final

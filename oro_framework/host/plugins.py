@@ -20,7 +20,7 @@ import inspect
 import sys
 import types
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Final, cast, final
 
 import pluggy
@@ -91,15 +91,18 @@ class PluginInfo:
         }
 
 
-@dataclass
 class LoadedPlugins:
-    """The outcome of :func:`create_plugin_manager`."""
+    """The outcome of :func:`create_plugin_manager`.
 
-    manager: pluggy.PluginManager
-    infos: list[PluginInfo] = field(default_factory=list)
-    errors: list[PluginLoadError] = field(default_factory=list)
-    traced: bool = False
-    """``ORO_TRACE_PLUGINS`` is on: registrations and hook calls are printed to stderr."""
+    :ivar traced: ``ORO_TRACE_PLUGINS`` is on: registrations and hook calls are printed to
+        stderr.
+    """
+
+    def __init__(self, manager: pluggy.PluginManager, *, traced: bool = False) -> None:
+        self.manager = manager
+        self.infos: list[PluginInfo] = []
+        self.errors: list[PluginLoadError] = []
+        self.traced = traced
 
     @property
     def registered(self) -> frozenset[str]:

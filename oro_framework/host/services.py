@@ -14,7 +14,7 @@ import logging
 import math
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Final, final
+from typing import Any, Final, NamedTuple, final
 
 import anyio
 import anyio.lowlevel
@@ -215,12 +215,13 @@ class ServiceStatus:
         return ServiceUnavailableError(message, **extra)
 
 
-@dataclass
+@final
 class _Supervision:
     """One supervised period of a service: from start (or resume) to stop (or pause)."""
 
-    scope: anyio.CancelScope = field(default_factory=anyio.CancelScope)
-    done: anyio.Event = field(default_factory=anyio.Event)
+    def __init__(self) -> None:
+        self.scope = anyio.CancelScope()
+        self.done = anyio.Event()
 
 
 @final
@@ -421,8 +422,7 @@ class ServiceRunner:
             self._mark_plugin(status.service.plugin)
 
 
-@dataclass(frozen=True)
-class _Crash:
+class _Crash(NamedTuple):
     """How one attempt ended: ``reason`` completes ``service 'x' ...``; ``error`` is what the
     service raised, if it raised."""
 

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Final, final
+from typing import Final, NamedTuple, final
 
 __all__ = [
     "ByteRange",
@@ -27,8 +26,7 @@ class UnsatisfiableRangeError(Exception):
 
 
 @final
-@dataclass(frozen=True)
-class ByteRange:
+class ByteRange(NamedTuple):
     """Bytes ``start`` to ``end`` inclusive, as HTTP counts them."""
 
     start: int
@@ -40,8 +38,7 @@ class ByteRange:
 
 
 @final
-@dataclass(frozen=True)
-class FileInfo:
+class FileInfo(NamedTuple):
     """What a response needs to know about a file, taken from one ``stat``."""
 
     path: Path

@@ -15,8 +15,7 @@ import hashlib
 import logging
 import socket
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Final, final
+from typing import Final, NamedTuple, final
 
 __all__ = [
     "LISTEN_BACKLOG",
@@ -66,8 +65,7 @@ def is_port_free(port: int, address: str = LOOPBACK) -> bool:
 
 
 @final
-@dataclass(frozen=True)
-class PortChoice:
+class PortChoice(NamedTuple):
     """The port to serve on and why.
 
     :ivar port: the port; ``0`` lets the server pick a free one.

@@ -16,8 +16,7 @@ import hmac
 import re
 import secrets
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final, TypeAlias, final
+from typing import TYPE_CHECKING, Final, NamedTuple, TypeAlias, final
 
 from oro_framework.host.errors import SecurityError
 from oro_framework.host.launch import (
@@ -103,22 +102,19 @@ class RefusalReason(enum.Enum):
 
 
 @final
-@dataclass(frozen=True, slots=True)
-class Admitted:
+class Admitted(NamedTuple):
     """Serve the request; ``access`` says how it proved it may be served."""
 
     access: Access
 
 
 @final
-@dataclass(frozen=True, slots=True)
-class CorsPreflight:
+class CorsPreflight(NamedTuple):
     """A CORS preflight (``OPTIONS``) from a configured origin: answer it, nothing else."""
 
 
 @final
-@dataclass(frozen=True, slots=True)
-class LaunchRedirect:
+class LaunchRedirect(NamedTuple):
     """A launch URL opened: redirect to the same URL without the token, setting ``session``
     as the cookie, or setting nothing when ``session`` is ``None`` (the browser already holds a
     session: a bookmarked launch URL). ``window_credential`` is the credential of the window
@@ -131,8 +127,7 @@ class LaunchRedirect:
 
 
 @final
-@dataclass(frozen=True, slots=True)
-class Refused:
+class Refused(NamedTuple):
     """Refuse the request with ``error`` (403)."""
 
     error: SecurityError

@@ -17,8 +17,7 @@ import logging
 import secrets
 import socket
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Final, final
+from typing import Final, NamedTuple, final
 
 import anyio
 from anyio.abc import TaskStatus
@@ -45,8 +44,7 @@ KEEP_ALIVE_TIMEOUT: Final = 5.0
 
 
 @final
-@dataclass(frozen=True)
-class ServerInfo:
+class ServerInfo(NamedTuple):
     """Where a served app can be reached.
 
     :ivar port: the TCP port on 127.0.0.1.

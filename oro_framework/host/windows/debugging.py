@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Final, Literal, final
+from typing import Final, Literal, NamedTuple, final
 
 from oro_framework.host.errors import NotSupportedError
 
@@ -40,8 +40,7 @@ class ConsoleMessage:
 
 
 @final
-@dataclass(frozen=True)
-class PageDebugging:
+class PageDebugging(NamedTuple):
     """How an engine helps debug its pages: ``console`` gets every window's console messages
     and uncaught errors (called on the GUI thread; it must return at once), ``None`` to drop
     them; ``devtools`` lets ``showInspector()`` open the engine's inspector."""

@@ -24,8 +24,7 @@ from __future__ import annotations
 import logging
 import os
 import stat
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final, final
+from typing import TYPE_CHECKING, Final, NamedTuple, final
 from urllib.parse import unquote_to_bytes, urlsplit
 
 from oro_framework.host.errors import OutOfRangeError
@@ -60,8 +59,7 @@ LOCAL_HOSTS: Final = frozenset({"", "localhost"})
 
 
 @final
-@dataclass(frozen=True)
-class DroppedPaths:
+class DroppedPaths(NamedTuple):
     """What a drop's URI list names.
 
     :ivar paths: the local absolute paths, in the order dropped, each once.

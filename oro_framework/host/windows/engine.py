@@ -19,7 +19,6 @@ import contextlib
 import queue
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, final
 
 import anyio
@@ -241,13 +240,14 @@ class Engine(Protocol):
         ...
 
 
-@dataclass(eq=False)
+@final
 class _Job:
-    function: Callable[[], Any]
-    token: EventLoopToken
-    done: anyio.Event = field(default_factory=anyio.Event)
-    result: Any = None
-    error: BaseException | None = None
+    def __init__(self, function: Callable[[], Any], token: EventLoopToken) -> None:
+        self.function = function
+        self.token = token
+        self.done = anyio.Event()
+        self.result: Any = None
+        self.error: BaseException | None = None
 
     def run(self) -> None:
         try:

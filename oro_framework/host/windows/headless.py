@@ -40,13 +40,13 @@ NO_GUI: Final = "This needs a native window; the app runs headless"
 
 
 @final
-@dataclasses.dataclass
 class _Record:
     """One headless window: what the routes set, read back as a native window's state."""
 
-    title: str
-    url: str
-    state: NativeState
+    def __init__(self, title: str, url: str, state: NativeState) -> None:
+        self.title = title
+        self.url = url
+        self.state = state
 
 
 @final

@@ -7,9 +7,8 @@ import contextlib
 import logging
 import sys
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final, TypeAlias, final
+from typing import Any, Final, NamedTuple, TypeAlias, final
 
 from oro_framework.host.app import Host
 from oro_framework.host.builtin import JS_API_DIRECTORIES
@@ -65,8 +64,7 @@ logger = logging.getLogger("oro_framework.bridge")
 
 
 @final
-@dataclass(frozen=True)
-class PathFamily:
+class PathFamily(NamedTuple):
     """Requests the bridge answers the same way: those :attr:`claims` takes go to :attr:`serve`."""
 
     name: str

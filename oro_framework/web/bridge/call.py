@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final, final
+from typing import TYPE_CHECKING, Final, NamedTuple, final
 
 from oro_framework.host.mounts import Mount
 from oro_framework.web.asgi import ZERO_COPY_SEND, HeaderList, Receive, Scope, Send
@@ -18,8 +17,7 @@ TEXT: Final = "text/plain; charset=utf-8"
 
 
 @final
-@dataclass(frozen=True, slots=True)
-class Call:
+class Call(NamedTuple):
     """An HTTP request the gatekeeper admitted, parsed once.
 
     :ivar base: the headers every answer to it carries (``nosniff``, referrer policy, CORS).

@@ -10,9 +10,8 @@ is :mod:`oro_framework.web.wire.connection`'s job.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any, Final, final
+from typing import Any, Final, NamedTuple, final
 
 import h11
 
@@ -54,8 +53,7 @@ class FileSpan:
 
 
 @final
-@dataclass(frozen=True, slots=True)
-class Refusal:
+class Refusal(NamedTuple):
     """Why a request cannot become a WebSocket: the status to answer and its extra headers."""
 
     status: int

@@ -6,9 +6,8 @@ from __future__ import annotations
 import importlib.util
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Final, NamedTuple
 
 __all__ = [
     "DEFAULT_MODEL_PACKAGE",
@@ -23,8 +22,7 @@ DEFAULT_MODEL_PACKAGE: Final = "oro_ai_smollm2"
 model's ``.gguf``."""
 
 
-@dataclass(frozen=True)
-class ModelFile:
+class ModelFile(NamedTuple):
     """A model the registry can load: ``name`` is the file name without ``.gguf``."""
 
     name: str

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import final
+from typing import NamedTuple, final
 
 import anyio
 
@@ -16,8 +16,7 @@ __all__ = ["Client", "ClientInfo", "FrameRate", "Slots", "StreamCredit"]
 
 
 @final
-@dataclass(frozen=True)
-class ClientInfo:
+class ClientInfo(NamedTuple):
     """Who a connection is: ``id`` (the Conduit's id, unique among connected clients),
     ``client_id`` (the second path segment: the page's window index for pages) and ``window``
     (that index as a number, when it is one)."""

@@ -25,8 +25,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import AsyncGenerator, Mapping
-from dataclasses import dataclass
-from typing import Final
+from typing import Final, NamedTuple
 
 import anyio
 
@@ -97,8 +96,7 @@ def _byte_count(options: Mapping[str, str], key: str) -> int | None:
     return None
 
 
-@dataclass(frozen=True)
-class Handover:
+class Handover(NamedTuple):
     """Where bodies past ``limit`` bytes go instead of the socket (``bulk=<limit>``)."""
 
     replies: BulkReplies

@@ -15,8 +15,7 @@ host, a watch ends with its page (``oro_page_closed``), and ``clearWatch`` repli
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 import anyio
 
@@ -60,8 +59,7 @@ MAX_MILLISECONDS: Final = 2**32 - 1
 """The largest ``timeout``/``maximumAge`` (WebIDL's ``unsigned long``)."""
 
 
-@dataclass(frozen=True)
-class Options:
+class Options(NamedTuple):
     """``PositionOptions`` as the page sent them, checked."""
 
     timeout_ms: int | None

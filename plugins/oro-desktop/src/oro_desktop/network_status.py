@@ -29,9 +29,8 @@ import fcntl
 import logging
 import socket
 import struct
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final, final
+from typing import Any, Final, NamedTuple, final
 
 import anyio
 import anyio.abc
@@ -172,8 +171,7 @@ def _drain(watcher: socket.socket) -> None:
                 raise
 
 
-@dataclass(frozen=True)
-class Status:
+class Status(NamedTuple):
     """What the service knows: ``online``, or ``None`` while it cannot watch the network."""
 
     online: bool | None

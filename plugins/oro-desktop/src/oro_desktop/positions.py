@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
-from typing import Any, ClassVar, Final, final
+from typing import Any, ClassVar, Final, NamedTuple, final
 
 from oro_framework import IPCError
 
@@ -51,8 +50,7 @@ def unavailable(why: str) -> GeolocationPositionError:
 
 
 @final
-@dataclass(frozen=True)
-class Position:
+class Position(NamedTuple):
     """A GeoClue location as the web's ``GeolocationPosition`` (``timestamp`` in ms)."""
 
     latitude: float

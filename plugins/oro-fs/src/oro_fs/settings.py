@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final, final
+from typing import Any, Final, NamedTuple, final
 
 from oro_framework import ConfigError, setting, setting_from, validators
 
@@ -36,8 +36,7 @@ def oro_mount(host_path: str, url_path: str) -> tuple[str, str]:
 
 
 @final
-@dataclass(frozen=True)
-class Mount:
+class Mount(NamedTuple):
     """An extra sandbox root from ``filesystem.mounts.<name>``."""
 
     name: str

@@ -35,9 +35,8 @@ import re
 import shlex
 import shutil
 import signal
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, final
+from typing import TYPE_CHECKING, Any, Final, NamedTuple, final
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import anyio
@@ -90,8 +89,7 @@ _ASSIGNMENT: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 
 
 @final
-@dataclass(frozen=True)
-class Command:
+class Command(NamedTuple):
     """How the backend's command line runs: ``executable`` with ``args``, ``shown`` as the
     program's name in errors. ``executable`` is ``None`` for a name PATH does not have."""
 

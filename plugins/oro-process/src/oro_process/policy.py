@@ -15,9 +15,8 @@ import os
 import re
 import shutil
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final, final
+from typing import Any, Final, NamedTuple, final
 
 from oro_framework import (
     AppPaths,
@@ -38,8 +37,7 @@ SHELLS: Final = ("sh", "/bin/sh")
 
 
 @final
-@dataclass(frozen=True)
-class Program:
+class Program(NamedTuple):
     """One rule of ``[process] allow``.
 
     :ivar rule: the entry as written (``"ls"``, ``"/usr/bin/git"``).
@@ -96,8 +94,7 @@ def _lookup(name: str, path_variable: str) -> str | None:
 
 
 @final
-@dataclass(frozen=True)
-class Policy:
+class Policy(NamedTuple):
     """What ``[process]`` allows, resolved once per host (:meth:`from_settings`)."""
 
     programs: tuple[Program, ...]

@@ -25,8 +25,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final, final
+from typing import TYPE_CHECKING, Final, NamedTuple, final
 
 from oro_framework import LazyModule, NotSupportedError
 from oro_secure_storage.errors import locked, no_collection, no_service
@@ -57,8 +56,7 @@ _NAME_HAS_NO_OWNER: Final = "org.freedesktop.DBus.Error.NameHasNoOwner"
 
 
 @final
-@dataclass(frozen=True)
-class Shelf:
+class Shelf(NamedTuple):
     """One app's items of one kind and scope: the attributes that confine every search."""
 
     schema: str

@@ -39,8 +39,7 @@ import logging
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Final, final
+from typing import Final, NamedTuple, final
 
 __all__ = [
     "MAX_VARIABLES",
@@ -71,8 +70,7 @@ MAX_VARIABLES: Final = 32_766
 
 
 @final
-@dataclass(frozen=True)
-class ConnectionSetup:
+class ConnectionSetup(NamedTuple):
     """The ``sqlite3_limit`` values of each connection and whether its schema is trusted, from
     ``[sqlite]``."""
 

@@ -19,9 +19,8 @@ from __future__ import annotations
 import os
 import urllib.parse
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Final, final
+from typing import Final, NamedTuple, final
 
 from oro_framework import (
     AppPaths,
@@ -56,8 +55,7 @@ _NAMED_ROOTS: Final = ("data", "temp", "resources")
 
 
 @final
-@dataclass(frozen=True)
-class Opening:
+class Opening(NamedTuple):
     """What to open: ``uri`` for :func:`sqlite3.connect` (``uri=True``), ``path`` the real
     path (``:memory:`` for an in-memory database) and the mode that was allowed."""
 

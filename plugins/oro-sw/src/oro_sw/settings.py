@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
-from typing import Final, final
+from typing import Final, NamedTuple, final
 
 from oro_framework import setting
 from oro_sw.urls import config_scope_path, config_script_path
@@ -20,8 +20,7 @@ AUTO_REGISTER_KEY: Final = "webview.auto_register_service_workers"
 
 
 @final
-@dataclass(frozen=True)
-class ConfiguredWorker:
+class ConfiguredWorker(NamedTuple):
     """One worker every page registers: its script and scope (URL paths of the app)."""
 
     script: str

@@ -24,7 +24,6 @@ from anyio.streams.tls import TLSAttribute, TLSStream
 
 from oro_framework import ErrnoError, InvalidArgumentError, IPCError
 from oro_tls.addresses import Endpoint
-from oro_tls.verification import handshake_error
 
 __all__ = ["MAX_SEQ_AHEAD", "READ_CHUNK", "Connection", "Deliver", "Kind", "error_frame"]
 
@@ -187,6 +186,8 @@ class Connection:
         cause = error.__cause__ if isinstance(error.__cause__, OSError) else error
         host, port = self.remote[:2]
         if isinstance(cause, ssl.SSLError):
+            from oro_tls.verification import handshake_error
+
             return handshake_error(cause, host=host, port=port, handshaking=False)
         if isinstance(cause, OSError) and cause.errno:
             return ErrnoError.for_socket_error(cause, syscall, host, port)

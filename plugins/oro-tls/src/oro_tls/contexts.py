@@ -37,8 +37,7 @@ import os
 import ssl
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 if TYPE_CHECKING:
     from cryptography import x509
@@ -71,8 +70,7 @@ TLS_VERSIONS: Final[dict[str, ssl.TLSVersion]] = {
 _ENCRYPTED_MARKERS: Final = ("BEGIN ENCRYPTED PRIVATE KEY", "Proc-Type: 4,ENCRYPTED")
 
 
-@dataclass(frozen=True)
-class TlsMaterial:
+class TlsMaterial(NamedTuple):
     """PEM material of one context: ``ca`` (each entry may hold several certificates),
     ``cert`` (the certificate chain, leaf first), ``key`` and its ``passphrase``."""
 

@@ -34,8 +34,7 @@ import binascii
 import ipaddress
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 from urllib.parse import urlsplit
 
 from oro_framework import InvalidArgumentError
@@ -188,8 +187,7 @@ def _unique(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
 
 
-@dataclass(frozen=True)
-class PinEntry:
+class PinEntry(NamedTuple):
     """The pins of one host: every port (``port`` ``None``) or one port.
 
     ``host`` is lower-case, an IPv6 address without brackets; ``pins`` are canonical.
@@ -222,8 +220,7 @@ def _merge(entries: Iterable[PinEntry]) -> tuple[PinEntry, ...]:
     return tuple(merged.values())
 
 
-@dataclass(frozen=True)
-class PinSet:
+class PinSet(NamedTuple):
     """The configured pins: entries in order, one per host and port."""
 
     entries: tuple[PinEntry, ...] = ()

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from oro_framework import InvalidArgumentError, Request
 from oro_tls.connections import Connection, Kind
-from oro_tls.contexts import TlsMaterial
 from oro_tls.service import TcpSockets
 from oro_tls.state import STATE
+
+if TYPE_CHECKING:
+    # The TLS modules (contexts, handshakes, verification) import with a page's first TLS
+    # call, not at every launch.
+    from oro_tls.contexts import TlsMaterial
 
 __all__ = [
     "Handler",
@@ -56,6 +60,8 @@ def new_socket_id(request: Request) -> str:
 def read_material(request: Request) -> TlsMaterial:
     """PEM material and passphrase from the JSON body (how the page sends them: keys stay out
     of URLs and logs) or, as Oro takes them, from the parameters."""
+    from oro_tls.contexts import TlsMaterial
+
     values: dict[str, Any] = dict(request.params)
     if request.body:
         body = request.json()

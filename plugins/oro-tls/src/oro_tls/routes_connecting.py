@@ -14,9 +14,7 @@ from oro_tls.addresses import (
     socket_endpoints,
 )
 from oro_tls.connections import Connection
-from oro_tls.contexts import reusable_client_context
 from oro_tls.dial import dial
-from oro_tls.handshakes import client_handshake
 from oro_tls.pins import parse_pins_param
 from oro_tls.routes_common import Reply, new_socket_id, read_alpn, read_material, sockets_of
 from oro_tls.routes_connections import apply_keep_alive, apply_no_delay
@@ -78,6 +76,9 @@ async def tcp_connect(request: Request) -> Reply:
 async def tls_connect(request: Request) -> Reply:
     """Connect socket `id` to `host`:`port` over TLS (Node's options, Oro's pins); both ends
     and the TLS facts (authorized, protocol, cipher, ALPN, peer certificate and pin)."""
+    from oro_tls.contexts import reusable_client_context
+    from oro_tls.handshakes import client_handshake
+
     socket_id = new_socket_id(request)
     params = request.params
     sockets = sockets_of(request)

@@ -8,9 +8,6 @@ from typing import Final
 
 from oro_framework import InvalidArgumentError, Request
 from oro_tls.addresses import parse_port
-from oro_tls.contexts import TLS_VERSIONS
-from oro_tls.handshakes import PROVIDER
-from oro_tls.pinning import pin_of_certificate, pin_of_pem
 from oro_tls.pins import PinSet, format_endpoint, parse_endpoint
 from oro_tls.routes_common import Reply, sockets_of
 
@@ -19,6 +16,9 @@ __all__ = ["create_pin", "get_pins", "get_provider", "set_pins"]
 
 async def get_provider(request: Request) -> Reply:
     """The TLS provider: `openssl` and its version."""
+    from oro_tls.contexts import TLS_VERSIONS
+    from oro_tls.handshakes import PROVIDER
+
     return {
         "provider": PROVIDER,
         "version": ssl.OPENSSL_VERSION,
@@ -81,6 +81,8 @@ async def set_pins(request: Request) -> Reply:
 
 async def create_pin(request: Request) -> Reply:
     """The pin of a certificate: `pem`, or a DER certificate as the body."""
+    from oro_tls.pinning import pin_of_certificate, pin_of_pem
+
     pem = request.params.get_str("pem")
     if pem is not None:
         return {"pin": pin_of_pem(pem)}

@@ -10,7 +10,6 @@ from oro_tls.addresses import (
     parse_port,
     resolve,
 )
-from oro_tls.contexts import server_context
 from oro_tls.routes_common import (
     Reply,
     new_socket_id,
@@ -84,6 +83,8 @@ async def tcp_listen(request: Request) -> Reply:
 
 async def tls_server_create(request: Request) -> Reply:
     """Make TLS server `id` with its certificate, key and client-certificate policy."""
+    from oro_tls.contexts import server_context
+
     server_id = new_socket_id(request)
     params = request.params
     request_cert = params.get_bool("requestCert")

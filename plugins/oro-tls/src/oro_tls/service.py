@@ -31,7 +31,6 @@ from oro_framework.network import PrivateNetworkPolicy, address_space, app_ports
 from oro_tls.addresses import socket_endpoints
 from oro_tls.connections import Connection, Kind, error_frame
 from oro_tls.errors import no_socket
-from oro_tls.handshakes import server_handshake
 from oro_tls.pins import PinSet
 from oro_tls.servers import Server
 from oro_tls.settings import TcpSettings, TlsSettings
@@ -249,6 +248,8 @@ class TcpSockets:
         connection_stream: Any = stream
         tls_facts = None
         if server.context is not None:
+            from oro_tls.handshakes import server_handshake
+
             try:
                 connection_stream, tls_facts = await server_handshake(
                     stream,

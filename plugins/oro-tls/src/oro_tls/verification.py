@@ -30,8 +30,7 @@ import re
 import ssl
 import warnings
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Final
+from typing import TYPE_CHECKING, Any, ClassVar, Final, NamedTuple
 
 if TYPE_CHECKING:
     from cryptography import x509
@@ -57,8 +56,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class VerifyFailure:
+class VerifyFailure(NamedTuple):
     """Why a certificate is not trusted: Oro's ``code``, Node's ``reason``
     (``authorizationError``), a ``message`` in OpenSSL's/Node's words and OpenSSL's
     ``verify_code`` (X509_V_ERR_*) when known."""

@@ -17,8 +17,7 @@ import contextlib
 import errno as errno_module
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final, final
+from typing import TYPE_CHECKING, Any, Final, NamedTuple, final
 
 import anyio
 import oro_conduit
@@ -55,16 +54,14 @@ _TRANSIENT: Final = frozenset(
 
 
 @final
-@dataclass(frozen=True)
-class _Datagram:
+class _Datagram(NamedTuple):
     data: bytes
     address: str
     port: int
 
 
 @final
-@dataclass(frozen=True)
-class _ReceiveError:
+class _ReceiveError(NamedTuple):
     error: ErrnoError
 
 

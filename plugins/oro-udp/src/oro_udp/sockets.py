@@ -14,8 +14,7 @@ import os
 import socket
 import struct
 import sys
-from dataclasses import dataclass
-from typing import Any, Final, final
+from typing import Any, Final, NamedTuple, final
 
 import anyio
 from anyio.abc import UDPSocket as AnyioUDPSocket
@@ -30,8 +29,7 @@ _SO_REUSEPORT: Final = getattr(socket, "SO_REUSEPORT", None)
 
 
 @final
-@dataclass(frozen=True)
-class BindOptions:
+class BindOptions(NamedTuple):
     """What ``createSocket``/``bind`` asked for, applied before the socket is bound."""
 
     reuse_addr: bool = False

@@ -6,8 +6,7 @@ more than its output limit (the zip-bomb guard) and turns zlib's failures into
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass
-from typing import Final, Literal, final
+from typing import Final, Literal, NamedTuple, final
 
 from oro_framework import MemoryReservation
 from oro_zlib.errors import buffer_too_large, from_zlib_error, unexpected_end
@@ -39,8 +38,7 @@ _STATE_OVERHEAD: Final = 8 * 1024
 
 
 @final
-@dataclass(frozen=True)
-class Options:
+class Options(NamedTuple):
     """Node's zlib options, checked by the routes (``window_bits`` 0: from the header)."""
 
     format: Format = "zlib"
