@@ -5,6 +5,7 @@ implements beside it runs too; a mistake is named when the entry module loads.""
 from __future__ import annotations
 
 import importlib
+import inspect
 import sys
 import textwrap
 from collections.abc import Iterator
@@ -13,7 +14,8 @@ from types import ModuleType
 
 import pytest
 
-from oro_framework import Host, Plugin, PluginLoadError, PluginService
+from oro_framework import Host, Plugin, PluginLoadError, PluginService, hookspecs
+from oro_framework.host.declaration import _SHAPES, NOTIFICATIONS
 from oro_framework.host.plugins import create_plugin_manager
 
 PACKAGE = "declared_demo"
@@ -247,3 +249,15 @@ def test_a_service_declared_alone_takes_the_plain_name() -> None:
     declaration = Plugin(services=service)
 
     assert declaration.services == (service,)
+
+
+def test_each_hook_made_from_a_declaration_takes_the_arguments_its_spec_names() -> None:
+    """The shapes are written out (pluggy reads an implementation's parameters from its code):
+    each must name exactly the arguments of its hook's specification."""
+    for name, maker in _SHAPES.items():
+        made = maker(lambda **given: given)
+        spec = getattr(hookspecs, name)
+        assert list(inspect.signature(made).parameters) == list(
+            inspect.signature(spec).parameters
+        ), name
+    assert set(_SHAPES) >= NOTIFICATIONS

@@ -50,16 +50,18 @@ DECLARATION_NAME: Final = "plugin"
 
 _REFERENCE: Final = re.compile(r"(?:\.+|\.*[A-Za-z_][\w.]*):[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 
-NOTIFICATIONS: Final = {
-    "oro_page_closed": ("host", "window"),
-    "oro_window_created": ("host", "window"),
-    "oro_page_args": ("host", "window", "origin"),
-    "oro_lifecycle_event": ("host", "event"),
-    "oro_diagnostics": ("host", "window"),
-    "oro_unconfigure": ("host",),
-}
-"""The hooks a declaration's ``hooks`` may answer with references, and what each hands over:
-a referenced callable gets those of them its parameters name (``page_args(origin)``)."""
+NOTIFICATIONS: Final = frozenset(
+    {
+        "oro_page_closed",
+        "oro_window_created",
+        "oro_page_args",
+        "oro_lifecycle_event",
+        "oro_diagnostics",
+        "oro_unconfigure",
+    }
+)
+"""The hooks a declaration's ``hooks`` may answer with references: a referenced callable gets
+those of the hook's arguments its parameters name (``page_args(origin)``)."""
 
 _ANSWERING: Final = frozenset({"oro_page_args", "oro_diagnostics"})
 """Of :data:`NOTIFICATIONS`, the hooks whose answer the host uses."""
