@@ -19,10 +19,9 @@ from oro_framework import ConfigError, ConfigRegistry, ConfigWarning, Host
 from oro_framework.cli import cli
 from oro_framework.host.config import ini as ini_module
 from oro_framework.host.config import load_config
-from oro_framework.host.config.files import find_config_file
+from oro_framework.host.config.files import DOC, find_config_file
 from oro_framework.host.config.ini import IniDocument, IniValue, format_ini, parse_ini
 from oro_framework.host.config.ini_map import ini_file_as_toml
-from oro_framework.host.config.ini_mapped import DOC
 
 
 def as_tree(document: IniDocument) -> dict[str, dict[str, str | list[str]]]:

@@ -32,10 +32,9 @@ from oro_framework.host.app_backend import AppBackend
 from oro_framework.host.builtin_settings import BackendSettings
 from oro_framework.host.checks import DoctorCheck
 from oro_framework.host.config import ConfigRegistry
-from oro_framework.host.config.files import CONFIG_FILE_NAMES, AppConfigFile
+from oro_framework.host.config.files import CONFIG_FILE_NAMES, DOC, AppConfigFile
 from oro_framework.host.config.ini import parse_ini, read_ini
 from oro_framework.host.config.ini_map import map_ini
-from oro_framework.host.config.ini_mapped import DOC
 from oro_framework.host.errors import BuildError, ConfigError, HostError
 from oro_framework.host.hooks import HookCaller
 from oro_framework.host.plugins import LoadedPlugins, PluginInfo

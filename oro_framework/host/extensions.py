@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Final, final
 import anyio
 
 from oro_framework.hookspecs import PLUGIN_API_VERSION
-from oro_framework.host.config.ini_map import EXTENSIONS_KEY
+from oro_framework.host.config.keys import EXTENSIONS_KEY
 from oro_framework.host.errors import (
     ConfigError,
     InternalError,

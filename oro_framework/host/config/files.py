@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, final
 
-from oro_framework.host.config.ini_mapped import DOC
 from oro_framework.host.errors import ConfigWarning
 
 __all__ = [
     "CONFIG_FILE_NAME",
     "CONFIG_FILE_NAMES",
+    "DOC",
     "INI_FILE_NAMES",
     "AppConfigFile",
     "find_config_file",
@@ -21,6 +21,8 @@ __all__ = [
 ]
 
 CONFIG_FILE_NAME: Final = "oro.toml"
+DOC: Final = "docs/config.md#oros-config-files-socketini-oroini"
+"""Where the INI files' rules are explained: every note about one names it."""
 INI_FILE_NAMES: Final = ("oro.ini", "socket.ini")
 """Oro's INI name, then Socket Runtime's: Oro reads ``oro.toml``, then ``oro.ini`` (its
 ``socket.ini`` renamed); ``socket.ini`` is older still."""

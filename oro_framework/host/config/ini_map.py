@@ -28,6 +28,7 @@ from oro_framework.host.config.ini_mapped import (
     joined_text,
 )
 from oro_framework.host.config.keys import (
+    EXTENSIONS_KEY,
     ConfigKey,
     ConfigRegistry,
     is_secret_name,
@@ -101,9 +102,6 @@ _LIST_SEPARATORS: Final = re.compile(r"[,\s]+")
 _EXTENSION_SECTIONS: Final = ("build.extensions", "build.extensions.linux")
 """Where an Oro app names its native extensions (``name = sources``), for every platform and for
 Linux: the names are the app's extensions here, the sources are not built."""
-EXTENSIONS_KEY: Final = "extensions.allow"
-"""The config key listing the app's extensions (:mod:`oro_framework.host.extensions`); the
-host reads it before plugins load, as ``plugins.disable``, since it decides what is set aside."""
 _EXTENSION_PERMISSION: Final = ("permissions", "allow_extension")
 _ORO_GLOBALS: Final = ("webview", "oro_globals")
 

@@ -5,17 +5,15 @@ and the ``oro.toml`` holding the same (``oro init --from``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Final, final
+from typing import Any, final
 
 import tomlkit
 from tomlkit.items import Table
 
+from oro_framework.host.config.files import DOC
 from oro_framework.host.config.ini import IniValue
 
 __all__ = ["DOC", "IniNote", "InvalidIniValue", "MappedIni", "MappedKey", "joined_text"]
-
-DOC: Final = "docs/config.md#oros-config-files-socketini-oroini"
-"""Where each rule is explained: every note names it."""
 
 
 def joined_text(raw: str | list[str]) -> str:

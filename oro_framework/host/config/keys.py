@@ -15,6 +15,7 @@ from oro_framework.host.errors import RegistrationConflict
 from oro_framework.host.registry import Registry
 
 __all__ = [
+    "EXTENSIONS_KEY",
     "TABLE_NAME",
     "ConfigKey",
     "ConfigRegistry",
@@ -31,6 +32,10 @@ _VARIABLE_NAME: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _KEY_NAME: Final = re.compile(
     r"^[a-z][a-z0-9_\-]*(\.[a-z][a-z0-9_\-]*)*(\.\*(\.[a-z][a-z0-9_\-]*)*)?$"
 )
+EXTENSIONS_KEY: Final = "extensions.allow"
+"""The config key listing the app's extensions (:mod:`oro_framework.host.extensions`); the
+host reads it before plugins load, as ``plugins.disable``, since it decides what is set aside."""
+
 TABLE_NAME: Final = re.compile(rf"(?!(?:{'|'.join(PLATFORM_SECTIONS)})$)[a-z0-9][a-z0-9_\-]*")
 """What the name of a named table (``[ai.upstreams.<name>]``) must match: one key segment, not
 the name of a platform table (``linux``...), which ``[ai.upstreams.linux]`` is."""

@@ -44,10 +44,8 @@ from oro_framework.host.config.document import (
     read_toml_text,
 )
 from oro_framework.host.config.effective import Config
-from oro_framework.host.config.files import is_ini_file
+from oro_framework.host.config.files import DOC, is_ini_file
 from oro_framework.host.config.ini import IniDocument, IniValue, parse_ini, read_ini
-from oro_framework.host.config.ini_map import map_ini
-from oro_framework.host.config.ini_mapped import DOC
 from oro_framework.host.config.keys import (
     TABLE_NAME,
     ConfigKey,
@@ -318,6 +316,9 @@ def _apply_ini_file(
     to, each value's source its INI line; warn once for each key oro does not honour. A value
     that is not one of its key's (``height = tall``, ``height = 150%``) is pending: a warning
     and the default, unless a later layer replaces it."""
+    # The INI mapping (its tables of Oro's keys) only for an app that has an INI file.
+    from oro_framework.host.config.ini_map import map_ini
+
     mapped = map_ini(document, registry, path)
     for note in [] if layer.early else mapped.notes:
         warnings.warn(note.message(path.name), ConfigWarning, stacklevel=5)
