@@ -317,7 +317,8 @@ def _declared_hooks(declaration: Plugin, resolver: _Resolver) -> dict[str, Calla
         for name, builder in _REGISTRATIONS.items()
         if (function := builder(declaration, resolver)) is not None
     }
-    bodies = {name: _by_name(function) for name, function in registrations.items()}
+    # Each takes the hook's arguments by name (the ones it does not use as ``_``).
+    bodies = dict(registrations)
     bodies.update(_notification_hooks(declaration, resolver.load))
     return {name: _implementation(name, body) for name, body in bodies.items()}
 
@@ -326,7 +327,7 @@ def _permissions(declaration: Plugin, resolver: _Resolver) -> Callable[..., None
     if not declaration.permissions:
         return None
 
-    def register(permissions: PermissionRegistry) -> None:
+    def register(permissions: PermissionRegistry, **_: Any) -> None:
         from oro_framework.host.permissions import RouteGroup
 
         for reference in declaration.permissions:
@@ -343,7 +344,7 @@ def _settings(declaration: Plugin, resolver: _Resolver) -> Callable[..., None] |
     if not declaration.settings:
         return None
 
-    def register(config: ConfigRegistry) -> None:
+    def register(config: ConfigRegistry, **_: Any) -> None:
         for section, reference in declaration.settings.items():
             config.add_settings(resolver.load(reference), section=section)
 
@@ -354,7 +355,7 @@ def _state(declaration: Plugin, resolver: _Resolver) -> Callable[..., None] | No
     if not declaration.state:
         return None
 
-    def configure(host: Host) -> None:
+    def configure(host: Host, **_: Any) -> None:
         # In order: a later part may read an earlier one from the stash.
         for key, factory in declaration.state.items():
             host.stash[resolver.load(key)] = resolver.load(factory)(host)
@@ -366,7 +367,7 @@ def _routes(declaration: Plugin, resolver: _Resolver) -> Callable[..., None] | N
     if not declaration.routes:
         return None
 
-    def register(routes: RouteTable) -> None:
+    def register(routes: RouteTable, **_: Any) -> None:
         for reference in declaration.routes:
             for group in _flatten(resolver.load(reference)):
                 routes.add_group(group)
@@ -379,7 +380,7 @@ def _js_modules(declaration: Plugin, resolver: _Resolver) -> Callable[..., None]
     if folder is None:
         return None
 
-    def register(modules: JSModuleTable) -> None:
+    def register(modules: JSModuleTable, **_: Any) -> None:
         if ":" not in folder:
             modules.add_directory(resolver.folder / folder, preload=declaration.preload)
             return
@@ -397,7 +398,7 @@ def _events(declaration: Plugin, resolver: _Resolver) -> Callable[..., None] | N
     if not (declaration.events or declaration.event_prefixes):
         return None
 
-    def register(events: PageEventTable) -> None:
+    def register(events: PageEventTable, **_: Any) -> None:
         for reference in declaration.events:
             events.add(*_flatten(resolver.load(reference)))
         for reference in declaration.event_prefixes:
@@ -412,7 +413,7 @@ def _services(declaration: Plugin, resolver: _Resolver) -> Callable[..., None] |
         return None
     load = resolver.load
 
-    def register(services: ServiceRegistry, host: Host) -> None:
+    def register(services: ServiceRegistry, host: Host, **_: Any) -> None:
         for service in declaration.services:
             services.add(
                 load(service.name) if ":" in service.name else service.name,
@@ -437,13 +438,6 @@ _REGISTRATIONS: Final = {
 }
 """Each registration hook and what makes its implementation from a declaration (``None`` when
 the declaration has nothing for it)."""
-
-
-def _by_name(function: Callable[..., Any]) -> Callable[..., Any]:
-    def body(**given: Any) -> Any:
-        return _call(function, given)
-
-    return body
 
 
 def _notification_hooks(
