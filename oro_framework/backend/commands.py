@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 from typing import Any, Final, TypeVar, final, get_args, overload
 
@@ -27,6 +27,7 @@ from oro_framework.backend.convert import (
 )
 from oro_framework.backend.type_nodes import Node, resolve
 from oro_framework.host.request import Request
+from oro_framework.records import record
 
 __all__ = ["BODY_FIELD", "FIELDS_PARAMETER", "CommandSpec", "command", "commands_of"]
 
@@ -40,7 +41,7 @@ BODY_FIELD: Final = "oro-body"
 
 
 @final
-@dataclass(frozen=True)
+@record
 class Parameter:
     """One parameter the page sends: ``node`` is its annotation resolved once, which both
     ``convert`` (built from it) and the generated TypeScript read."""
@@ -59,7 +60,7 @@ class Parameter:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class CommandSpec:
     """A command as ``@command`` declared it and the backend's load resolved it.
 

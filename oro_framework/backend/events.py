@@ -13,13 +13,13 @@ import functools
 import re
 import weakref
 from contextvars import ContextVar
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar, final
 
 import anyio.from_thread
 
 from oro_framework.backend.convert import jsonable
 from oro_framework.host.app_backend import EVENT_PREFIX
+from oro_framework.records import record
 
 if TYPE_CHECKING:
     from oro_framework.host.app import Host
@@ -69,7 +69,7 @@ def emit(name: str, data: Any = None, *, window: int | None = None) -> None:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class BackendEvent(Generic[DataT]):
     """An event the backend declares, with the type of its data::
 

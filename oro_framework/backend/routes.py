@@ -17,7 +17,6 @@ import math
 import os
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, final
 
@@ -37,6 +36,7 @@ from oro_framework.host.errors import (
 )
 from oro_framework.host.request import Request, json_parse_bound
 from oro_framework.host.router import Handler
+from oro_framework.records import record
 
 if TYPE_CHECKING:
     from oro_framework.host.app_paths import AppPaths
@@ -50,7 +50,7 @@ WINDOW_INDEX: Final = "index"
 
 
 @final
-@dataclass(frozen=True)
+@record
 class CommandOptions:
     """How one host serves the app's commands (``[backend]``).
 

@@ -21,6 +21,8 @@ import typing
 from pathlib import PurePath
 from typing import Any, Final, Literal, Union, get_args, get_origin, get_type_hints, is_typeddict
 
+from oro_framework.records import record
+
 __all__ = [
     "Array",
     "Binary",
@@ -49,38 +51,38 @@ class Node:
     """One type of the tree."""
 
 
-@dataclasses.dataclass(frozen=True)
+@record
 class Scalar(Node):
     """``str``, ``int``, ``float``, ``bool``, or a ``PurePath`` class (text)."""
 
     python: type
 
 
-@dataclasses.dataclass(frozen=True)
+@record
 class Binary(Node):
     """``bytes``, ``bytearray`` or ``memoryview``: base64 text inside JSON, raw as a body."""
 
     python: type = bytes
 
 
-@dataclasses.dataclass(frozen=True)
+@record
 class Null(Node):
     """``None``."""
 
 
-@dataclasses.dataclass(frozen=True)
+@record
 class Unknown(Node):
     """``Any`` or ``object``: any JSON value, or (``scalar``: a set's items) any JSON scalar."""
 
     scalar: bool = False
 
 
-@dataclasses.dataclass(frozen=True)
+@record
 class Never(Node):
     """``NoReturn`` / ``Never`` (a result only)."""
 
 
-@dataclasses.dataclass(frozen=True)
+@record
 class Array(Node):
     """A JSON array of ``item``, received as ``python`` (list, tuple, set or frozenset)."""
 
@@ -88,28 +90,28 @@ class Array(Node):
     python: type = list
 
 
-@dataclasses.dataclass(frozen=True)
+@record
 class Tuple(Node):
     """A fixed-length tuple: a JSON array of exactly these items."""
 
     items: tuple[Node, ...]
 
 
-@dataclasses.dataclass(frozen=True)
+@record
 class Object(Node):
     """``dict[str, value]``: a JSON object."""
 
     value: Node
 
 
-@dataclasses.dataclass(frozen=True)
+@record
 class Union_(Node):
     """``A | B``: tried in order (``None`` among them for an optional)."""
 
     members: tuple[Node, ...]
 
 
-@dataclasses.dataclass(frozen=True)
+@record
 class Choice(Node):
     """A ``Literal`` (``members`` the values) or an ``Enum`` (``kind`` the class, ``members``
     its members): the page sends one of ``values``."""
@@ -119,7 +121,7 @@ class Choice(Node):
     kind: type[enum.Enum] | None = None
 
 
-@dataclasses.dataclass(frozen=True)
+@record
 class Field:
     """A record's field: ``required`` when the page must send it, ``init`` when the page may
     send it at all (a dataclass field ``__init__`` does not take is only received)."""
@@ -130,7 +132,7 @@ class Field:
     init: bool = True
 
 
-@dataclasses.dataclass(eq=False)
+@record(frozen=False, eq=False)
 class Record(Node):
     """A dataclass or a TypedDict. Compared by identity: a record may refer to itself, so its
     fields are filled in after the node exists."""

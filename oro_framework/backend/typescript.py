@@ -27,6 +27,7 @@ import typing
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Final, Literal, get_args, get_origin
 
+from oro_framework import records
 from oro_framework.backend.commands import CommandSpec, Parameter
 from oro_framework.backend.docstring_params import parameter_docs
 from oro_framework.backend.events import BackendEvent
@@ -87,7 +88,7 @@ def declarations(
     return _Writer(commands, events).render(source)
 
 
-@dataclasses.dataclass
+@records.record(frozen=False)
 class _Record:
     """A dataclass, TypedDict or enum the declarations name, with its node."""
 

@@ -11,7 +11,6 @@ import ast
 import importlib.metadata
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, final
 
@@ -19,6 +18,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 
 from oro_framework.build.distributions import normalize
 from oro_framework.host.errors import BuildError
+from oro_framework.records import record
 
 __all__ = [
     "BackendPlan",
@@ -35,7 +35,7 @@ _SKIPPED_DIRECTORIES: Final = frozenset(
 
 
 @final
-@dataclass(frozen=True)
+@record
 class BackendPlan:
     """The backend a build ships.
 

@@ -6,7 +6,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Final, final
 
@@ -17,6 +17,7 @@ from oro_framework.build.package import build_deb, build_rpm, build_tar
 from oro_framework.build.plan import AppPlan, plan_build
 from oro_framework.build.smoke import check_starts
 from oro_framework.build.trim import TrimmedKind, trim_bundle
+from oro_framework.records import record
 
 __all__ = [
     "TARGETS",
@@ -34,7 +35,7 @@ TARGETS: Final = ("onedir", "tar", "deb", "rpm")
 
 
 @final
-@dataclass(frozen=True)
+@record
 class Artifact:
     kind: str
     path: Path
@@ -42,7 +43,7 @@ class Artifact:
 
 
 @final
-@dataclass
+@record(frozen=False)
 class BuildResult:
     plan: AppPlan
     artifacts: list[Artifact] = field(default_factory=list)

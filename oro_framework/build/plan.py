@@ -13,7 +13,6 @@ oro-framework's own core plugins (ping, platform, os, application...) always shi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import final
 
@@ -35,12 +34,13 @@ from oro_framework.host.config.ini_map import ini_file_as_toml
 from oro_framework.host.errors import BuildError
 from oro_framework.host.extensions import EXTENSIONS_KEY
 from oro_framework.host.plugins import CORE_DISTRIBUTION
+from oro_framework.records import record
 
 __all__ = ["AppPlan", "PluginChoice", "plan_build"]
 
 
 @final
-@dataclass(frozen=True)
+@record
 class PluginChoice:
     """One plugin distribution a build ships, and why."""
 
@@ -53,7 +53,7 @@ class PluginChoice:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class AppPlan:
     """Everything the later steps need to know about the app, read once."""
 

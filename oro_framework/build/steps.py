@@ -32,7 +32,6 @@ import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Final, final
 
@@ -45,6 +44,7 @@ from oro_framework.host.builtin_settings import COPY_MAP_SECTION, BuildSettings
 from oro_framework.host.config import get_document_value, read_document
 from oro_framework.host.config.loading import SECRETS_FILE_ENV, SECRETS_FILE_KEY
 from oro_framework.host.errors import BuildError, ConfigError, NotSupportedError
+from oro_framework.records import record
 from oro_framework.update.install import exchange
 
 if TYPE_CHECKING:
@@ -102,7 +102,7 @@ class BuildScriptError(BuildError):
 
 
 @final
-@dataclass(frozen=True)
+@record
 class BuildSteps:
     """The build steps an app's config asks for (:meth:`from_host`)."""
 

@@ -18,11 +18,11 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, final
 
 from oro_framework.build.elf import is_elf, needed_libraries
+from oro_framework.records import record
 
 __all__ = ["TrimmedKind", "trim_bundle"]
 
@@ -34,7 +34,7 @@ _EMBEDDED_PLATFORMS: Final = frozenset(
 
 
 @final
-@dataclass(frozen=True)
+@record
 class TrimmedKind:
     """One kind of file a build removed: how many, and their size in bytes."""
 

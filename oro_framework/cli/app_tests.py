@@ -16,7 +16,6 @@ import re
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, final
 from urllib.parse import quote, urlsplit
@@ -28,6 +27,7 @@ from anyio.abc import TaskStatus
 from oro_framework.hookspecs import hookimpl
 from oro_framework.host.builtin_settings import DEFAULT_TEST_FILES
 from oro_framework.host.errors import NoTestFilesError
+from oro_framework.records import record
 from oro_framework.web.csp import ORO_SCHEMES
 
 if TYPE_CHECKING:
@@ -128,7 +128,7 @@ def _built_copy(path: Path, app_dir: Path, resources: Path) -> Path:
 
 
 @final
-@dataclass
+@record(frozen=False)
 class _Outcome:
     status: int
     problem: str | None = None

@@ -9,11 +9,11 @@ time) shows only once the backend runs (``oro run``)."""
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, final
 
 from oro_framework.host.app_backend import AppBackend
+from oro_framework.records import record
 
 __all__ = [
     "NOT_IMPORTED",
@@ -30,7 +30,7 @@ _DECORATOR: Final = "command"
 
 
 @final
-@dataclass(frozen=True)
+@record
 class StaticCommand:
     """A ``@command`` of the backend's source: its route name, first doc line and timeout."""
 

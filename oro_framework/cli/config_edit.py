@@ -9,7 +9,6 @@ so a refused edit leaves the file as it was.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, final
 
@@ -27,12 +26,13 @@ from oro_framework.host.config import (
 )
 from oro_framework.host.config.document import read_toml_text
 from oro_framework.host.errors import ConfigError
+from oro_framework.records import record
 
 __all__ = ["ConfigEdit", "edit_config"]
 
 
 @final
-@dataclass(frozen=True)
+@record
 class ConfigEdit:
     """What :func:`edit_config` wrote.
 

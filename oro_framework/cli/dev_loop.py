@@ -35,7 +35,6 @@ import socket
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, final
 
@@ -59,6 +58,7 @@ from oro_framework.host.config import load_early
 from oro_framework.host.config.files import find_config_file
 from oro_framework.host.errors import ConfigError
 from oro_framework.host.windows.settings import WindowSettings
+from oro_framework.records import record
 from oro_framework.web.ports import PortChoice, choose_port, listen_on_choice
 from oro_framework.web.server import serve_on_loopback
 
@@ -73,7 +73,7 @@ _PORT_SETTINGS: Final = {MetaSettings: "meta", WindowSettings: "window"}
 """What the port ``oro run`` would choose is read from, by section."""
 
 
-@dataclass
+@record(frozen=False)
 class _ChildOutcome:
     code: int
     served: bool

@@ -17,7 +17,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any, final
 from urllib.parse import unquote, urlparse
@@ -28,6 +28,7 @@ from oro_framework.host.errors import InstallError
 from oro_framework.host.installed import ENTRY_POINT_GROUP
 from oro_framework.host.plugins import CORE_DISTRIBUTION, PluginInfo
 from oro_framework.host.terminal import terminal_safe
+from oro_framework.records import record
 
 __all__ = [
     "PluginDetails",
@@ -57,7 +58,7 @@ def find_plugins(infos: Sequence[PluginInfo], name: str) -> list[PluginInfo]:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class PluginDetails:
     """One plugin and everything it registered in a host."""
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, final
+
+from oro_framework.records import record
 
 __all__ = ["TEMPLATE_DIRECTORIES", "PluginNames", "scaffold_plugin", "template_directory"]
 
@@ -34,7 +35,7 @@ _LEFT_OUT: Final = frozenset(
 
 
 @final
-@dataclass(frozen=True)
+@record
 class PluginNames:
     """The names of a new plugin called ``name`` (``weather_station``)."""
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Final
 
@@ -22,11 +22,12 @@ import click
 
 from oro_framework import __version__
 from oro_framework.host.errors import SscUsageError
+from oro_framework.records import record
 
 __all__ = ["SscCommand", "main", "parse", "to_oro"]
 
 
-@dataclass(frozen=True)
+@record
 class _Option:
     aliases: tuple[str, ...]
     takes_value: bool
@@ -66,7 +67,7 @@ _SUBCOMMANDS: Final = {"build": _BUILD, "run": _RUN, "print-build-dir": _PRINT_B
 _LINUX: Final = frozenset({"", "linux"})
 
 
-@dataclass
+@record(frozen=False)
 class SscCommand:
     """One ``ssc`` command line as Socket reads it."""
 

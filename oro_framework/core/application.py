@@ -28,7 +28,6 @@ The :class:`~oro_framework.WindowManager` behind them is
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, final
 
 from oro_framework import (
@@ -51,6 +50,7 @@ from oro_framework.core._window_geometry import (
     set_size,
 )
 from oro_framework.core._window_send import send
+from oro_framework.records import record
 
 if TYPE_CHECKING:
     from oro_framework import (
@@ -301,7 +301,7 @@ WINDOW_ROUTES: Final = RouteGroup(
 
 
 @final
-@dataclass(frozen=True)
+@record
 class PickerSettings:
     """``[webview] filesystem_picker_require_user_activation``, read by pages
     (oro:internal/pickers)."""

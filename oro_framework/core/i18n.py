@@ -8,10 +8,10 @@ files from the app's own origin; the host serves them as any resource.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, final
 
 from oro_framework import hookimpl, setting
+from oro_framework.records import record
 
 if TYPE_CHECKING:
     from oro_framework import ConfigRegistry
@@ -26,7 +26,7 @@ def _relative_folder(value: str) -> None:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class I18nSettings:
     """``[i18n]``: where the app's translations are. Pages read them (``application.config``);
     the host only declares and checks them."""

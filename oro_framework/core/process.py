@@ -15,7 +15,6 @@ import platform
 import sys
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, final
 
 from oro_framework import (
@@ -30,6 +29,7 @@ from oro_framework import (
     setting,
 )
 from oro_framework.core import _system
+from oro_framework.records import record
 
 if TYPE_CHECKING:
     from oro_framework import ConfigRegistry, Host, JSModuleTable, Request, RouteTable
@@ -51,7 +51,7 @@ def _variable_names(names: list[str]) -> None:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class PageEnvironment:
     """What pages get as ``process.env``: the ``[env]`` values and the ``build.env`` names.
     Declared at the top (``section=""``), as Oro names the keys, in two sections."""

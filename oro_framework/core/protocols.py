@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 import warnings
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, final
 
 from oro_framework import (
@@ -33,6 +32,7 @@ from oro_framework import (
     reserved_reason,
     setting,
 )
+from oro_framework.records import record
 
 if TYPE_CHECKING:
     from oro_framework import (
@@ -58,7 +58,7 @@ def _application_scheme(value: str) -> None:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class ProtocolHandlerSettings:
     """``[webview.protocol-handlers]``: the schemes the app's workers serve."""
 
@@ -79,7 +79,7 @@ class ProtocolHandlerSettings:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class ApplicationProtocolSettings:
     """``[meta] application_protocol``: the app's own deep-link scheme."""
 

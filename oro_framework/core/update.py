@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import importlib
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, final
 
@@ -29,6 +28,7 @@ from oro_framework import (
     setting,
     validators,
 )
+from oro_framework.records import record
 from oro_framework.update import PACKAGED_ENVIRON, RESTART_INTO
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ INSTALL_TIMEOUT: Final = 600.0
 
 
 @final
-@dataclass(frozen=True)
+@record
 class UpdateSettings:
     """``[update]``: where and how far a built app looks for its updates."""
 
@@ -69,7 +69,7 @@ class UpdateSettings:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class UpdateKeySettings:
     """``[build] update_public_key``: the key the app was built with, which its updates must be
     signed with (a page cannot bring its own)."""

@@ -27,12 +27,12 @@ import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Final, final
 
 from oro_framework.host.errors import BackendImportError, ConfigError, IPCError
+from oro_framework.records import record
 
 if TYPE_CHECKING:
     from oro_framework.host.app import Host
@@ -88,7 +88,7 @@ def backend_imports_off() -> Iterator[None]:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class AppBackend:
     """The app's backend as the host found it.
 

@@ -4,19 +4,19 @@ folders named after its bundle identifier, the host's state folder among them.""
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import final
 
 import platformdirs
 
 from oro_framework.host.private_files import app_state_dir, folder_name, hide_from_pages
+from oro_framework.records import record
 
 __all__ = ["AppPaths", "app_paths", "user_data_dir"]
 
 
 @final
-@dataclass(frozen=True)
+@record
 class AppPaths:
     """Where the app's files live. ``resources`` is read-only app content (``webview.root``);
     ``data``, ``cache`` and ``temp`` are per-user directories named after the bundle identifier,

@@ -12,7 +12,6 @@ imports neither.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Final, final
 
@@ -22,6 +21,7 @@ from oro_framework.host.config.settings import setting
 from oro_framework.host.config.validators import not_negative, positive
 from oro_framework.host.memory import DEFAULT_MEMORY_BUDGET
 from oro_framework.host.origins import check_origin_syntax
+from oro_framework.records import record
 
 if TYPE_CHECKING:
     from oro_framework.host.config import Config
@@ -85,7 +85,7 @@ def _origins(values: list[str]) -> None:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class MetaSettings:
     """The app's identity (``[meta]``): its name and version in titles, packages and logs, and
     the bundle identifier naming its data directories, its port and its session cookie."""
@@ -111,7 +111,7 @@ class MetaSettings:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class PluginSettings:
     """Which plugins load (``[plugins]``): read before any plugin loads, as it decides what
     does (:func:`~oro_framework.host.config.load_early`)."""
@@ -129,7 +129,7 @@ class PluginSettings:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class ExtensionSettings:
     """The app's extensions (``[extensions]``, :mod:`oro_framework.host.extensions`): read
     before any plugin loads, as ``[plugins]`` is, since it decides what is set aside."""
@@ -143,7 +143,7 @@ class ExtensionSettings:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class BackendSettings:
     """``[backend]``: the app's own Python backend (docs/backend.md). Declared by the core
     ``app-backend`` plugin; read by the host (``module``, before any plugin loads), by ``oro
@@ -186,7 +186,7 @@ EARLY_SETTINGS: Final = {
 
 
 @final
-@dataclass(frozen=True)
+@record
 class ApplicationSettings:
     """How ``oro run`` starts the app (``[application]``)."""
 
@@ -198,7 +198,7 @@ class ApplicationSettings:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class TestSettings:
     """What ``oro test`` runs (``[test]``)."""
 
@@ -223,7 +223,7 @@ class TestSettings:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class WebviewSettings:
     """The host's ``[webview]`` keys: what the app's pages are served from and with. Read by the
     bridge (headers, the index, CORS, the import map), by the host (the resource root, Oro's
@@ -295,7 +295,7 @@ class WebviewSettings:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class HttpIpcSettings:
     """The HTTP IPC bridge (``[http.ipc]``): other processes calling routes with a shared key.
     Checked by the host when it starts, used by the bridge."""
@@ -327,7 +327,7 @@ def _output_folder(value: str) -> None:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class BuildSettings:
     """``[build]``: what ``oro build`` names and ships, and Oro's build steps (a script, copies,
     a copy-map), run by ``oro_framework.build.steps``."""
@@ -434,7 +434,7 @@ MEBIBYTE: Final = 1024 * 1024
 
 
 @final
-@dataclass(frozen=True)
+@record
 class IpcSettings:
     """The host's ``[ipc]`` keys: how long and how many calls pages make, and what they may
     hold. Read by the host (timeouts, threads, the memory budget, the loop watchdog) and by the
@@ -507,7 +507,7 @@ class IpcSettings:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class RestartPolicy:
     """How crashed services are restarted: the ``services.*`` config keys.
 

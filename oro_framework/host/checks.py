@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Literal, final
+
+from oro_framework.records import record
 
 __all__ = ["DoctorCheck"]
 
 
 @final
-@dataclass(frozen=True)
+@record
 class DoctorCheck:
     """One line of ``oro doctor``: what the host checks itself, and what each plugin reports
     from ``oro_doctor_checks``.

@@ -14,13 +14,14 @@ import json
 import logging
 import re
 from collections.abc import AsyncGenerator, AsyncIterator, Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Final, Protocol, final
 
 import anyio
 
 from oro_framework.host.errors import IPCError
 from oro_framework.host.memory import MemoryReservation
+from oro_framework.records import record
 
 __all__ = [
     "ByteStream",
@@ -224,7 +225,7 @@ def decode_envelope(payload: bytes | str) -> dict[str, Any]:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class ServerSentEvent:
     """One event of an :class:`EventStream`. ``data`` that is not a ``str`` is sent as JSON."""
 
@@ -278,7 +279,7 @@ def _single_line(value: str) -> str:
 
 
 @final
-@dataclass
+@record(frozen=False)
 class EventStream:
     """Return this from a handler to answer with server-sent events.
 
@@ -289,7 +290,7 @@ class EventStream:
 
 
 @final
-@dataclass
+@record(frozen=False)
 class ByteStream:
     """Return this from a handler to answer with a chunked byte body.
 
@@ -320,7 +321,7 @@ class OpenFile(Protocol):
 
 
 @final
-@dataclass
+@record(frozen=False)
 class Reply:
     """What the router answers for one request, whatever the transport.
 

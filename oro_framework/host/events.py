@@ -6,13 +6,13 @@ import logging
 from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, NamedTuple, final
 
 import anyio
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
 from oro_framework.host.page_events import PageEventTable
+from oro_framework.records import record
 
 if TYPE_CHECKING:
     from oro_framework.host.memory import MemoryReservation
@@ -28,7 +28,7 @@ uses for itself: never a host event a page receives, nor one a page sends (``win
 
 
 @final
-@dataclass(frozen=True)
+@record
 class Event:
     """One event; ``window`` is ``None`` for a broadcast to every window. ``id`` counts up per
     host from 1: it travels as the SSE ``id`` (and with the event on a Conduit socket) so that a
@@ -52,7 +52,7 @@ class _Held(NamedTuple):
             self.memory.release()
 
 
-@dataclass
+@record(frozen=False)
 class _Subscriber:
     window: int | None
     send: MemoryObjectSendStream[Event]

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, final
 
 import anyio
@@ -42,6 +41,7 @@ from oro_framework.host.errors import (
 from oro_framework.host.lifecycle import LifecycleEvent, LifecycleState
 from oro_framework.host.pipeline import LATE_BUILD_STEPS, REGISTER_ROUTES, run_steps
 from oro_framework.host.plugins import LoadedPlugins, PluginInfo
+from oro_framework.records import record
 
 if TYPE_CHECKING:
     from anyio.abc import TaskGroup
@@ -79,7 +79,7 @@ def maps_routes(allow: Sequence[str] | None) -> bool:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class Extension:
     """One of the app's extensions as pages see it (Oro's ``ExtensionInfo``).
 

@@ -14,16 +14,16 @@ from __future__ import annotations
 
 import os
 import threading
-from dataclasses import dataclass
 from typing import final
 
 from oro_framework.host.sandbox import Sandbox, SandboxRoot
+from oro_framework.records import record
 
 __all__ = ["FileGrant", "FileGrants"]
 
 
 @final
-@dataclass(frozen=True)
+@record
 class FileGrant:
     """One path a page may use.
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Collection
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, final
 
 from oro_framework.host.exchange import MODULE_PREFIX
 from oro_framework.host.registry import Registry
+from oro_framework.records import record
 
 __all__ = ["JSModule", "JSModuleTable", "read_header"]
 
@@ -67,7 +67,7 @@ def _declaration_files(directory: Path) -> list[Path]:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class JSModule:
     """One ES module file, importable by its specifier (``oro:fs/promises``)."""
 

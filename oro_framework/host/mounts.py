@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
-from dataclasses import dataclass
 from typing import Any, final
 
 from oro_framework.host.exchange import reserved_prefix
 from oro_framework.host.registry import Registry
+from oro_framework.records import record
 
 __all__ = ["ASGIApp", "Authenticator", "Mount", "MountTable"]
 
@@ -27,7 +27,7 @@ accepts in place of the session cookie (an API key for other processes)."""
 
 
 @final
-@dataclass(frozen=True)
+@record
 class Mount:
     """An ASGI app served under ``prefix``; requests pass the same session checks as IPC."""
 

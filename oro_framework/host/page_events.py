@@ -17,10 +17,10 @@ receives as it is).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Final, final
 
 from oro_framework.host.registry import Registry
+from oro_framework.records import record
 
 __all__ = ["PAGE_EVENT_NAME", "PageEvent", "PageEventTable"]
 
@@ -36,7 +36,7 @@ so a prefix and a name never share a key."""
 
 
 @final
-@dataclass(frozen=True)
+@record
 class PageEvent:
     """A page event name the host side sends (or, with ``prefix``, every name starting so).
 

@@ -42,7 +42,7 @@ import json
 import logging
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal, final
 
@@ -53,6 +53,7 @@ from oro_framework.host.builtin_settings import MetaSettings
 from oro_framework.host.errors import IPCError, NotSupportedError
 from oro_framework.host.permissions import PERMISSION_KINDS
 from oro_framework.host.private_files import load_private_json, write_private
+from oro_framework.records import record
 
 if TYPE_CHECKING:
     from oro_framework.host.app import Host
@@ -99,7 +100,7 @@ State = Literal["granted", "denied", "prompt"]
 
 
 @final
-@dataclass(frozen=True)
+@record
 class PermissionRequest:
     """What a page asks for.
 
@@ -120,7 +121,7 @@ class PermissionRequest:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class PermissionAnswer:
     """What the user answered a prompt: allowed or not, and whether to remember it."""
 
@@ -129,7 +130,7 @@ class PermissionAnswer:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class PermissionState:
     """A kind's state for one origin, as ``permissions.query`` answers it."""
 

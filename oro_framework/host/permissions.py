@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Final, final
 
 from oro_framework.host.registry import Registry
+from oro_framework.records import record
 
 if TYPE_CHECKING:
     from oro_framework.host.router import Handler
@@ -28,7 +29,7 @@ _PERMISSION_NAME: Final = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 @final
-@dataclass(frozen=True)
+@record
 class Permission:
     """A named capability. ``default`` is what ``permissions.allow_<name>`` is when unset."""
 
@@ -39,7 +40,7 @@ class Permission:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class PermissionSpec:
     """A permission as a plugin writes it once, in a module that imports nothing heavy
     (its ``permissions.py``): ``oro_register_permissions`` declares it with
@@ -59,7 +60,7 @@ class PermissionSpec:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class RouteGroup:
     """A plugin's routes that one permission guards, declared together in its ``routes.py``::
 

@@ -29,10 +29,10 @@ list keeps the order, the attribution and the errors in one place for both paths
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, final
 
 from oro_framework.host.errors import PluginLoadError
+from oro_framework.records import record
 
 if TYPE_CHECKING:
     from oro_framework.host.app import Host
@@ -54,7 +54,7 @@ REGISTER_ROUTES: Final = "oro_register_routes"
 
 
 @final
-@dataclass(frozen=True)
+@record
 class BuildStep:
     """One step of building plugins into a host.
 

@@ -20,7 +20,6 @@ import inspect
 import sys
 import types
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, Final, cast, final
 
 import pluggy
@@ -30,6 +29,7 @@ from oro_framework.host import builtin, tracing
 from oro_framework.host.declaration import DECLARATION_NAME, Plugin, assemble
 from oro_framework.host.errors import PluginLoadError
 from oro_framework.host.installed import FRAMEWORK_DISTRIBUTION, PluginEntry, plugin_entries
+from oro_framework.records import record
 
 __all__ = [
     "BUILTIN_PLUGIN",
@@ -54,7 +54,7 @@ sets it to the app's plugins."""
 
 
 @final
-@dataclass(frozen=True)
+@record
 class PluginInfo:
     """What ``oro plugins list`` shows about one plugin, loaded or broken.
 

@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Final, final
 
 from oro_framework.host.errors import InvalidArgumentError, NotFoundError, SecurityError
+from oro_framework.records import record
 
 __all__ = [
     "APPLICATION_URL_EVENT",
@@ -335,7 +336,7 @@ def check_script_path(script: str) -> str:
 
 
 @final
-@dataclass
+@record(frozen=False)
 class ProtocolHandler:
     """One registered scheme: its worker script (an app path) and the data pages attach to it."""
 
@@ -352,7 +353,7 @@ class ProtocolHandler:
 
 
 @final
-@dataclass
+@record(frozen=False)
 class ProtocolHandlers:
     """The schemes this run of the app serves, from the config and ``protocol.register``, and
     the app's own deep-link scheme (Oro's ``[meta] application_protocol``), whose URLs no

@@ -11,13 +11,13 @@ import inspect
 import math
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator
-from dataclasses import dataclass
 from typing import Any, Final, TypeAlias, TypeVar, final
 
 from oro_framework.host.errors import RegistrationError
 from oro_framework.host.permissions import RouteGroup
 from oro_framework.host.registry import Registry
 from oro_framework.host.request import Request
+from oro_framework.records import record
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -54,7 +54,7 @@ DOTTED_NAME: Final = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*(\.[A-Za-z][A-Za-z0-9_
 
 
 @final
-@dataclass(frozen=True)
+@record
 class Route:
     """A registered route. ``doc`` is the first line of the handler's docstring unless given;
     ``runs_in_thread`` is true for a plain ``def`` handler.

@@ -32,7 +32,6 @@ import os
 import stat
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Final, final
 
 from oro_framework.host.errors import (
@@ -52,6 +51,7 @@ from oro_framework.host.sandbox_roots import (
     real_path,
     split_path,
 )
+from oro_framework.records import record
 
 if TYPE_CHECKING:
     from oro_framework.host.file_grants import FileGrant
@@ -70,7 +70,7 @@ _SUPPORTED: Final = os.open in os.supports_dir_fd and os.stat in os.supports_dir
 
 
 @final
-@dataclass
+@record(frozen=False)
 class SandboxWalk:
     """Where a walk ended: ``directory`` is the parent directory of ``name`` (``""`` when the
     target is the root itself, then it is the root). :meth:`Sandbox.walk` closes it when its

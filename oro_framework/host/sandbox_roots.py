@@ -15,8 +15,9 @@ import errno
 import os
 import stat
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, final
+
+from oro_framework.records import record
 
 if TYPE_CHECKING:
     from oro_framework.host.file_grants import FileGrant
@@ -37,7 +38,7 @@ Linux (MAXSYMLINKS)."""
 
 
 @final
-@dataclass(frozen=True)
+@record
 class SandboxRoot:
     """A directory a sandbox allows; ``path`` is its real path (no symlinks).
 
@@ -98,7 +99,7 @@ class SandboxRoot:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class SandboxTarget:
     """A path placed below a root. ``parts`` never hold ``""`` or ``.``; they hold ``..`` only
     while a symlink target is being followed (the walk resolves those)."""

@@ -13,7 +13,7 @@ import inspect
 import logging
 import math
 from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Final, NamedTuple, final
 
 import anyio
@@ -25,6 +25,7 @@ from oro_framework.host.errors import RegistrationError, ServiceError, ServiceUn
 from oro_framework.host.registry import Registry
 from oro_framework.host.router import DOTTED_NAME
 from oro_framework.host.watchdog import working_on
+from oro_framework.records import record
 
 __all__ = [
     "SERVICE_STATE_EVENT",
@@ -46,7 +47,7 @@ ServiceRun = Callable[..., Awaitable[None]]
 
 
 @final
-@dataclass(frozen=True)
+@record
 class Service:
     """A registered service. ``startup_timeout`` bounds the wait for ``task_status.started()``;
     a ``required`` service stops the host when it fails instead of being restarted."""
@@ -138,7 +139,7 @@ class ServiceState(enum.StrEnum):
 
 
 @final
-@dataclass(eq=False)
+@record(frozen=False, eq=False)
 class ServiceStatus:
     """What the host knows of one service right now (kept up to date by the host: read it, do
     not change it); ``diagnostics.query`` shows it.

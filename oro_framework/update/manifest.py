@@ -15,7 +15,7 @@ import binascii
 import hashlib
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from typing import Any, Final, final
 
 from cryptography.exceptions import InvalidSignature
@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from oro_framework.host.errors import InvalidArgumentError, SecurityError
+from oro_framework.records import record
 
 __all__ = [
     "UpdateManifest",
@@ -55,7 +56,7 @@ _MAX_VERSION_LENGTH: Final = 128
 
 
 @final
-@dataclass(frozen=True)
+@record
 class UpdateManifest:
     """What a signed manifest says: which app (``name`` is its folder and launcher,
     ``bundle_identifier`` must be the running app's), which ``version`` on which ``channel``, and

@@ -30,8 +30,10 @@ import base64
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Final, final
+
+from oro_framework.records import record
 
 __all__ = [
     "ORO_SCHEMES",
@@ -94,7 +96,7 @@ def script_hash(text: str) -> str:
 
 
 @final
-@dataclass
+@record(frozen=False)
 class AdaptedPolicy:
     """A policy after :func:`adapt_policy`, and the directives that still block Oro."""
 

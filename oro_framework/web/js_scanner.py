@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Final, final
+
+from oro_framework.records import record
 
 __all__ = ["IDENTIFIER", "Lookahead", "SpecifierSite", "import_sites", "is_string"]
 
@@ -41,7 +42,7 @@ _LINE_BREAKS: Final = "\n\r\u2028\u2029"
 
 
 @final
-@dataclass(frozen=True)
+@record
 class SpecifierSite:
     """A string literal in an import position: its text between the quotes is
     ``source[start:end]``."""

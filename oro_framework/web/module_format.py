@@ -20,9 +20,10 @@ lexer finds (``exports.x = ``, ``module.exports.x = ``, ``Object.defineProperty(
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Final, Literal, final
 
+from oro_framework.records import record
 from oro_framework.web.js_scanner import IDENTIFIER, Lookahead, is_string
 
 __all__ = ["ModuleShape", "analyse", "format_of"]
@@ -34,7 +35,7 @@ _WORDS: Final = re.compile(rb"\b(?:import|export|module|exports|require|define)\
 
 
 @final
-@dataclass
+@record(frozen=False)
 class ModuleShape:
     """What a scan of a file found."""
 

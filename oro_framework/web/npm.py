@@ -36,7 +36,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, final
 from urllib.parse import quote
@@ -44,6 +44,7 @@ from urllib.parse import quote
 import anyio
 
 from oro_framework.host.sandbox import inside_folder
+from oro_framework.records import record
 from oro_framework.web.asgi import send_not_allowed, send_response
 from oro_framework.web.conditional import stat_file
 from oro_framework.web.file_responses import send_file
@@ -131,7 +132,7 @@ def bare_specifier_url(specifier: str) -> str | None:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class NpmFile:
     """A file to serve: its real path and media type."""
 
@@ -145,7 +146,7 @@ class NpmFile:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class NpmRedirect:
     """The URL path (under :data:`NPM_PREFIX`) of the file a package or subpath resolves to."""
 

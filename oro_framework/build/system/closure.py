@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import importlib.metadata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Final, final
 
 from packaging.specifiers import SpecifierSet
 
 from oro_framework.build.distributions import normalize, unconditional_requirements
+from oro_framework.records import record
 
 __all__ = ["LEFT_TO_THE_ENGINE", "Needed", "needed_distributions", "reachable"]
 
@@ -20,7 +21,7 @@ LEFT_TO_THE_ENGINE: Final = frozenset({"pywebview", "pyqt6", "pyqt6-webengine", 
 
 
 @final
-@dataclass
+@record(frozen=False)
 class Needed:
     """One distribution to ship."""
 

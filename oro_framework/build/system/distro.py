@@ -14,11 +14,12 @@ Python).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Final, final
 
 from packaging.specifiers import SpecifierSet
 from packaging.version import InvalidVersion, Version
+
+from oro_framework.records import record
 
 __all__ = [
     "DEBIAN_RELEASES",
@@ -38,7 +39,7 @@ RPM_BASE_REQUIRES: Final = ("python3 >= 3.11", "python3-gobject", "webkit2gtk4.1
 
 
 @final
-@dataclass(frozen=True)
+@record
 class DistroPackage:
     """A Python distribution as the distros package it."""
 

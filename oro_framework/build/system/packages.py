@@ -11,7 +11,6 @@ from __future__ import annotations
 import shutil
 import textwrap
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, final
 
@@ -24,12 +23,13 @@ from oro_framework.build.package import (
     run_rpmbuild,
 )
 from oro_framework.build.system.layout import build_time
+from oro_framework.records import record
 
 __all__ = ["PackageSpec", "build_deb", "build_rpm", "normalize_modes"]
 
 
 @final
-@dataclass(frozen=True)
+@record
 class PackageSpec:
     name: str
     version: str

@@ -7,7 +7,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Final, Literal, final
 
@@ -28,6 +28,7 @@ from oro_framework.build.system.wheels import (
     wheel_tags,
 )
 from oro_framework.host.errors import BuildError
+from oro_framework.records import record
 
 __all__ = ["CannotShipError", "Flavour", "VendorPlan", "install_wheels", "plan_vendor"]
 
@@ -47,7 +48,7 @@ MANYLINUX_ALIASES: Final = {
 
 
 @final
-@dataclass
+@record(frozen=False)
 class VendorPlan:
     depends: list[str]
     """The distro packages the package depends on (``Depends``/``Requires``)."""

@@ -9,13 +9,13 @@ import importlib
 import inspect
 import os
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Final, final
 
 import click
 
 from oro_framework.host.errors import PluginLoadError, RegistrationConflict
+from oro_framework.records import record
 
 if TYPE_CHECKING:
     from oro_framework.host.hooks import HookCaller
@@ -28,7 +28,7 @@ which a test keeps equal: importing that module costs the plugin machinery)."""
 
 
 @final
-@dataclass(frozen=True)
+@record
 class OwnCommand:
     """One of oro-framework's own commands, known without importing it.
 

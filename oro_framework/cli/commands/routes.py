@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -27,9 +26,10 @@ from oro_framework.hookspecs import hookimpl
 from oro_framework.host.app import Host
 from oro_framework.host.app_backend import BACKEND_PLUGIN
 from oro_framework.host.terminal import terminal_safe
+from oro_framework.records import record
 
 
-@dataclass(frozen=True)
+@record
 class _Row:
     name: str
     plugin: str

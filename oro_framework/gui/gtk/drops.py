@@ -12,10 +12,10 @@ runs on the GUI thread.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Final, final
 
 from oro_framework.host.windows.engine import GuiListener
+from oro_framework.records import record
 
 __all__ = ["URI_LIST", "watch_drops"]
 
@@ -23,7 +23,7 @@ URI_LIST: Final = "text/uri-list"
 
 
 @final
-@dataclass
+@record(frozen=False)
 class _Drag:
     """The drag over one view: its context, the URI list its source gave, and a drop waiting
     for that list."""

@@ -8,17 +8,18 @@ Every function and method here runs on the GUI thread. :class:`GtkWindowParts` i
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, final
 
 from oro_framework.gui.gtk.toolkit import repository
 from oro_framework.host.windows.model import NativeState, WindowColor
+from oro_framework.records import record
 
 __all__ = ["GtkWindowParts"]
 
 
 @final
-@dataclass(eq=False)
+@record(frozen=False, eq=False)
 class GtkWindowParts:
     """A window's GTK objects, and what GTK only reports through events."""
 

@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, final
 
 from oro_framework.host.errors import ConfigWarning
+from oro_framework.records import record
 
 __all__ = [
     "CONFIG_FILE_NAME",
@@ -31,7 +31,7 @@ CONFIG_FILE_NAMES: Final = (CONFIG_FILE_NAME, *INI_FILE_NAMES)
 
 
 @final
-@dataclass(frozen=True)
+@record
 class AppConfigFile:
     """The file an app's config is read from.
 

@@ -30,11 +30,12 @@ from __future__ import annotations
 import codecs
 import functools
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Final, final
 
 from oro_framework.host.errors import ConfigError
+from oro_framework.records import record
 
 __all__ = ["IniDocument", "IniValue", "decode_ini", "format_ini", "parse_ini", "read_ini"]
 
@@ -57,7 +58,7 @@ _FailValue = Callable[[str], ConfigError]
 
 
 @final
-@dataclass
+@record(frozen=False)
 class IniValue:
     """One key of a section: its text (a list for ``key[] = ...``) and the line that set it."""
 
@@ -73,7 +74,7 @@ class IniValue:
 
 
 @final
-@dataclass
+@record(frozen=False)
 class IniDocument:
     """A parsed INI file: its values in the order they first appear, keyed by
     ``(section, key)``, and the line of each section header."""

@@ -4,7 +4,7 @@ and the ``oro.toml`` holding the same (``oro init --from``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, final
 
 import tomlkit
@@ -12,6 +12,7 @@ from tomlkit.items import Table
 
 from oro_framework.host.config.files import DOC
 from oro_framework.host.config.ini import IniValue
+from oro_framework.records import record
 
 __all__ = ["DOC", "IniNote", "InvalidIniValue", "MappedIni", "MappedKey", "joined_text"]
 
@@ -22,7 +23,7 @@ def joined_text(raw: str | list[str]) -> str:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class MappedKey:
     """A value for oro's key ``parts`` (a part may hold a dot: ``build.copy-map`` sources)."""
 
@@ -36,7 +37,7 @@ class MappedKey:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class IniNote:
     """An INI key oro does not honour, and why; or, with ``read_as``, one it reads otherwise
     than its text says (``height = 932px`` read as 932 pixels), and why."""
@@ -56,7 +57,7 @@ class IniNote:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class InvalidIniValue:
     """A value no spelling Socket or oro reads covers (``height = tall``): the key keeps its
     default, with one warning, unless a later layer (``ORO_*``, ``-c``) replaces it."""
@@ -71,7 +72,7 @@ class InvalidIniValue:
 
 
 @final
-@dataclass
+@record(frozen=False)
 class MappedIni:
     """What an INI file means to oro: the keys it sets and the ones oro does not honour."""
 

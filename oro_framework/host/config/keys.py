@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any, Final, TypeVar, final
 
 from oro_framework.host.config.document import PLATFORM_SECTIONS
@@ -13,6 +12,7 @@ from oro_framework.host.config.settings import OroEntry, read_settings, settings
 from oro_framework.host.config.values import TYPE_NAMES, check_value
 from oro_framework.host.errors import RegistrationConflict
 from oro_framework.host.registry import Registry
+from oro_framework.records import record
 
 __all__ = [
     "EXTENSIONS_KEY",
@@ -79,7 +79,7 @@ def is_secret_name(name: str) -> bool:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class ConfigKey:
     """A declared config key.
 

@@ -30,7 +30,7 @@ import json
 import sys
 import warnings
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any, Final, final
 
@@ -56,6 +56,7 @@ from oro_framework.host.config.keys import (
 from oro_framework.host.config.references import SecretReference, parse_reference
 from oro_framework.host.config.values import describe_value, parse_text_value
 from oro_framework.host.errors import ConfigError, ConfigWarning
+from oro_framework.records import record
 
 __all__ = ["SECRETS_FILE_ENV", "SECRETS_FILE_KEY", "load_config", "load_early"]
 
@@ -67,7 +68,7 @@ config comes from rather than being config, so no plugin declares it."""
 
 
 @final
-@dataclass(frozen=True)
+@record
 class _Pending:
     """A file's value that failed its checks: an error (a warning for an INI value, whose key
     keeps its default) unless a later layer (``ORO_*``, ``-c``) replaces it."""
@@ -77,7 +78,7 @@ class _Pending:
     """An INI value's key and text (``[window] height = 'tall'``); ``None`` for oro.toml's."""
 
 
-@dataclass
+@record(frozen=False)
 class _Layer:
     values: dict[str, Any]
     sources: dict[str, str]

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Final, TypeAlias, final
 
 from oro_framework.host.errors import NotFoundError
+from oro_framework.records import record
 
 __all__ = [
     "ENV_SCHEME",
@@ -38,7 +38,7 @@ _REFERENCE: Final = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*):(?P<name>\S(?:.*\
 
 
 @final
-@dataclass(frozen=True)
+@record
 class SecretReference:
     """``<scheme>:<name>`` written as a secret key's value, and where it was written.
 

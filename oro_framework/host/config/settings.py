@@ -7,7 +7,7 @@ keys (what ``oro config list --describe`` shows); ``host.settings(DnsSettings)``
 as one typed object::
 
     @final
-    @dataclass(frozen=True)
+    @record
     class DnsSettings:
         timeout_ms: int = setting(5000, "Milliseconds to wait.", validator=positive)
         servers: list[str] = setting([], "DNS servers; empty: the system's.")
@@ -21,13 +21,13 @@ holds every value below it, keyed by the rest of the name. A field annotated
 names first appear::
 
     @final
-    @dataclass(frozen=True)
+    @record
     class UpstreamSettings:
         base_url: str = setting("", "The server's URL.")
         api_key: str = setting("", "Its key.", secret=True)
 
     @final
-    @dataclass(frozen=True)
+    @record
     class RoutingSettings:
         upstreams: dict[str, UpstreamSettings] = setting({}, "One table per server.")
 
@@ -46,10 +46,10 @@ import dataclasses
 import types
 import typing
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any, Final, TypeVar, cast, final, overload
 
 from oro_framework.host.config.values import ScreenLength
+from oro_framework.records import record
 
 __all__ = [
     "SettingField",
@@ -72,7 +72,7 @@ _SCALARS: Final = (str, int, float, bool)
 
 
 @final
-@dataclass(frozen=True)
+@record
 class _Declared:
     doc: str
     validator: Callable[[Any], None] | None
@@ -85,7 +85,7 @@ class _Declared:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class _Borrowed:
     key: str
     has_default: bool = False
@@ -207,7 +207,7 @@ def _key(section: str, name: str) -> str:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class SettingField:
     """What one field of a settings dataclass declares (:func:`settings_fields`).
 
@@ -235,7 +235,7 @@ class SettingField:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class _NamedTables:
     """The key type of a ``dict[str, <settings dataclass>]`` field."""
 

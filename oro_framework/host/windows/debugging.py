@@ -5,10 +5,10 @@ may open, and the typed error a page gets for ``showInspector()`` when they may 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Final, Literal, NamedTuple, final
 
 from oro_framework.host.errors import NotSupportedError
+from oro_framework.records import record
 
 __all__ = [
     "DEVTOOLS_OFF",
@@ -27,7 +27,7 @@ DEVTOOLS_OFF: Final = "ERR_DEVTOOLS_OFF"
 
 
 @final
-@dataclass(frozen=True)
+@record
 class ConsoleMessage:
     """One console message or uncaught error of window ``index``'s page, as the engine reported
     it: untrusted text of the page, cleaned only where it is printed."""

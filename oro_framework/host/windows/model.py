@@ -6,8 +6,10 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Final, final
+
+from oro_framework.records import record
 
 MAIN_WINDOW: Final = 0
 """Index of the window ``oro run`` opens. Closing it stops the app only when it is the last
@@ -114,7 +116,7 @@ from the start): this host sends none yet, and no page may send them for it."""
 
 
 @final
-@dataclass(frozen=True)
+@record
 class WindowOptions:
     """What ``window.create`` asked for, checked.
 
@@ -217,7 +219,7 @@ class WindowOptions:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class WindowColor:
     """A window's background colour: red, green and blue 0..255, alpha 0..1 (CSS's ranges)."""
 
@@ -239,7 +241,7 @@ WHITE: Final = WindowColor(255, 255, 255, 1.0)
 
 
 @final
-@dataclass(frozen=True)
+@record
 class NativeState:
     """What the toolkit reports about a real window: its frame's position, its size, its state
     flags and the web view's background colour."""
@@ -255,7 +257,7 @@ class NativeState:
 
 
 @final
-@dataclass
+@record(frozen=False)
 class Window:
     """What the host knows about one window; changed only on the loop thread."""
 

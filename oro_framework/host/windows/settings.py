@@ -3,11 +3,11 @@ reads them (the GUI runner reads ``window.port``); the host's plugin registers t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import final
 
 from oro_framework.host.config.settings import setting
 from oro_framework.host.config.validators import screen_length
+from oro_framework.records import record
 
 __all__ = ["LifecycleSettings", "WindowSettings"]
 
@@ -18,7 +18,7 @@ def _port(value: int) -> None:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class WindowSettings:
     """The windows: the main one's title and size, the port the app is served on, whether
     there are windows at all, what they keep between runs and where they may navigate."""
@@ -96,7 +96,7 @@ class WindowSettings:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class LifecycleSettings:
     """What hiding or minimising every window does to the app."""
 

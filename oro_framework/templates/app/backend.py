@@ -8,12 +8,12 @@ for the editor. `oro dev` restarts the host when this file changes. See docs/bac
 from __future__ import annotations
 
 import platform
-from dataclasses import dataclass
 
 from oro_framework.backend import command
+from oro_framework.records import record
 
 
-@dataclass
+@record(frozen=False)
 class Greeting:
     text: str
     python: str

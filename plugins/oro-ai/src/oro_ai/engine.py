@@ -23,8 +23,10 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any, Final
+
+from oro_framework.records import record
 
 if TYPE_CHECKING:
     import llama_cpp
@@ -45,7 +47,7 @@ _IDLE_POLL: Final = 0.25
 """Seconds an idle worker waits for a job before looking at its stop flag again."""
 
 
-@dataclass(frozen=True)
+@record
 class TokenEvent:
     """What a step produced for one job: a token (``None`` when it only finished) and, on the last
     event, the finish reason (``"stop"``: end of generation token; ``"length"``: ``max_tokens``
@@ -61,7 +63,7 @@ Deliver = Callable[[list[tuple["Job", TokenEvent]]], None]
 """Called on the event loop with every event of one step."""
 
 
-@dataclass(eq=False)
+@record(frozen=False, eq=False)
 class Job:
     """One generation request, shared between the event loop and the worker.
 
@@ -82,7 +84,7 @@ class Job:
     started_at: float | None = None
 
 
-@dataclass(eq=False)
+@record(frozen=False, eq=False)
 class _Slot:
     """A sequence id of the context and what its KV cache holds."""
 

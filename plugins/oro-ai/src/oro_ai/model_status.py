@@ -4,9 +4,10 @@ each transition, and sizes said as people read them."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, Literal
+
+from oro_framework.records import record
 
 __all__ = [
     "MODEL_STATE_EVENT",
@@ -32,7 +33,7 @@ def human_size(size: int | None) -> str:
     raise AssertionError("unreachable")
 
 
-@dataclass
+@record(frozen=False)
 class ModelStatus:
     """Where one model stands, as pages see it (``ai.llm.model.status`` and the
     :data:`MODEL_STATE_EVENT` event)."""

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import base64
 import struct
-from dataclasses import dataclass
 from typing import Any
 
 from oro_ai.requests import parse_tool_calls
+from oro_framework.records import record
 
 __all__ = [
     "Outcome",
@@ -21,7 +21,7 @@ __all__ = [
 ]
 
 
-@dataclass
+@record(frozen=False)
 class Outcome:
     """A finished (or finishing) generation."""
 

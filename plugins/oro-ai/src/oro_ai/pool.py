@@ -9,13 +9,14 @@ import logging
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import anyio
 import sniffio
 from anyio.abc import TaskGroup
+
+from oro_framework.records import record
 
 if TYPE_CHECKING:
     import llama_cpp
@@ -36,7 +37,7 @@ __all__ = ["ModelManager", "PoolSettings"]
 logger = logging.getLogger("oro_ai")
 
 
-@dataclass(frozen=True)
+@record
 class PoolSettings:
     """How each model is served (``[ai.llm]`` keys)."""
 

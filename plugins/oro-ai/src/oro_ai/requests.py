@@ -8,8 +8,9 @@ import json
 import re
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from oro_framework.records import record
 
 if TYPE_CHECKING:
     from llama_cpp import llama_chat_format, llama_grammar
@@ -45,7 +46,7 @@ CHATML_TEMPLATE = (
 _TOOL_CALL = re.compile(r"<tool_call>\s*(.*?)\s*</tool_call>", re.DOTALL)
 
 
-@dataclass(frozen=True)
+@record
 class Defaults:
     """``[ai.llm] default_*`` and the caps."""
 
@@ -59,7 +60,7 @@ class Defaults:
     embed_max_total_bytes: int = 256 * 1024
 
 
-@dataclass(frozen=True)
+@record
 class GenerationParams:
     model: str | None
     max_tokens: int | None

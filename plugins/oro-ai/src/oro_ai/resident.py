@@ -9,11 +9,13 @@ import math
 import threading
 import time
 from collections.abc import AsyncGenerator
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import anyio
+
+from oro_framework.records import record
 
 if TYPE_CHECKING:
     import llama_cpp
@@ -34,7 +36,7 @@ from oro_ai.sampling import Sampling
 __all__ = ["LoadedModel"]
 
 
-@dataclass(eq=False)
+@record(frozen=False, eq=False)
 class _Adapter:
     name: str
     path: Path
@@ -42,7 +44,7 @@ class _Adapter:
     scale: float = 1.0
 
 
-@dataclass(eq=False)
+@record(frozen=False, eq=False)
 class LoadedModel:
     """A model resident in memory with its workers."""
 

@@ -4,8 +4,9 @@ temperature and a seeded draw)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from oro_framework.records import record
 
 if TYPE_CHECKING:
     import llama_cpp
@@ -17,7 +18,7 @@ else:  # imported on first use (and llama_log installed then): see oro_ai._lazy
 __all__ = ["Sampling", "make_sampler"]
 
 
-@dataclass(frozen=True)
+@record
 class Sampling:
     """How the next token is chosen. ``temperature <= 0`` means greedy."""
 

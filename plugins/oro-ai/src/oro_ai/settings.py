@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, final
 
 from oro_ai.limits import TOP_K_RANGE
 from oro_framework import setting, setting_from, validators
+from oro_framework.records import record
 
 if TYPE_CHECKING:
     # What the settings' methods make imports when a method is called: declaring the keys
@@ -62,7 +62,7 @@ def _layer_count(value: int) -> None:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class AISettings:
     """The ``[ai.llm]`` keys of one host, typed
     (``config.add_settings(AISettings, section="ai.llm")``)."""
@@ -322,7 +322,7 @@ class AISettings:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class UpstreamSettings:
     """One ``[ai.upstreams.<name>]`` table: an OpenAI-compatible server the host forwards the
     requests for its models to."""
@@ -371,7 +371,7 @@ class UpstreamSettings:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class RoutingSettings:
     """The ``[ai]`` keys: where the requests for models that are not on the search path go."""
 

@@ -6,11 +6,12 @@ import functools
 import hmac
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, final
 
 from oro_framework import StashKey
+from oro_framework.records import record
 
 if TYPE_CHECKING:
     # The routes import this module for STATE: what the state holds (the models' engine, the
@@ -30,7 +31,7 @@ __all__ = ["STATE", "AIState"]
 
 
 @final
-@dataclass
+@record(frozen=False)
 class AIState:
     """One host's models and upstreams, its ``/ai/llama`` app and the credentials that app
     accepts."""

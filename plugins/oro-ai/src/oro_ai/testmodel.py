@@ -19,13 +19,14 @@ Two properties make the random model usable in tests:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
 import gguf
 import numpy as np
 import numpy.typing as npt
+
+from oro_framework.records import record
 
 CHATML_TEMPLATE: Final = (
     "{% for message in messages %}"
@@ -45,7 +46,7 @@ _WORDS: Final = (
 _SPACE: Final = "\u2581"  # SentencePiece's visible space
 
 
-@dataclass(frozen=True)
+@record
 class TinyShape:
     """The tiny model's hyperparameters (small enough for a few hundred KB on disk)."""
 

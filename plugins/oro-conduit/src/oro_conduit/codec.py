@@ -19,8 +19,10 @@ import math
 import re
 import struct
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Final, final
+
+from oro_framework.records import record
 
 __all__ = [
     "MAX_KEY_BYTES",
@@ -60,7 +62,7 @@ class FrameError(ValueError):
 
 
 @final
-@dataclass(frozen=True)
+@record
 class Frame:
     """A decoded frame: ``options`` as the raw strings sent, ``payload`` as the body bytes."""
 

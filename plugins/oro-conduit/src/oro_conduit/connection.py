@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import NamedTuple, final
 
 import anyio
 
 from oro_conduit.codec import OptionValue, encode_frame
 from oro_framework import WebSocket
+from oro_framework.records import record
 
 __all__ = ["Client", "ClientInfo", "FrameRate", "Slots", "StreamCredit"]
 
@@ -103,7 +104,7 @@ class StreamCredit:
 
 
 @final
-@dataclass
+@record(frozen=False)
 class Client:
     """A connected client. Its socket's :meth:`~oro_framework.WebSocket.send_message` waits
     while ``conduit.max_queued_bytes`` are on their way to it (the wire core's

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Final, final
 
 from oro_framework import setting, setting_from, validators
+from oro_framework.records import record
 
 __all__ = ["ANY_ORIGIN", "LOOPBACK", "MIN_STRONG_KEY", "SOCKET_MIN_KEY", "ConduitSettings"]
 
@@ -32,7 +32,7 @@ def _origins(value: list[str]) -> None:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class ConduitSettings:
     """The ``[conduit]`` keys of one host, and the host's request body cap
     (``config.add_settings(ConduitSettings, section="conduit")``)."""

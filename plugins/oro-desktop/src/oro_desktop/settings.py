@@ -3,16 +3,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import final
 
 from oro_framework import setting, setting_from, validators
+from oro_framework.records import record
 
 __all__ = ["DesktopSettings", "WindowStateSettings"]
 
 
 @final
-@dataclass(frozen=True)
+@record
 class DesktopSettings:
     """The ``[desktop]`` keys of one host (``config.add_settings(DesktopSettings,
     section="desktop")``)."""
@@ -46,7 +46,7 @@ class DesktopSettings:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class WindowStateSettings:
     """oro-desktop's ``[window]`` key (``config.add_settings(WindowStateSettings,
     section="window")``)."""

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import final
 
 from oro_dns.servers import parse_servers
 from oro_framework import setting, validators
+from oro_framework.records import record
 
 __all__ = ["DnsSettings"]
 
@@ -17,7 +17,7 @@ def _servers(value: list[str]) -> None:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class DnsSettings:
     """The ``[dns]`` keys of one host (``config.add_settings(DnsSettings, section="dns")``)."""
 

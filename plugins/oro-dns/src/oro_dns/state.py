@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from typing import Any, Final, final
 
 from oro_dns.servers import DEFAULT_PORT, Server, parse_servers
 from oro_dns.settings import DnsSettings
 from oro_framework import Host, StashKey
+from oro_framework.records import record
 
 __all__ = ["STATE", "DnsState", "system_servers"]
 
@@ -28,7 +28,7 @@ def system_servers() -> list[Server]:
 
 
 @final
-@dataclass(eq=False)
+@record(frozen=False, eq=False)
 class DnsState:
     """oro-dns's state for one host, made by ``oro_configure``."""
 

@@ -12,12 +12,13 @@ import logging
 import os
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Literal, Protocol, final
 
 import anyio
 
 from oro_framework import ErrnoError, InvalidArgumentError, NotFoundError
+from oro_framework.records import record
 from oro_fs.text import printable
 
 __all__ = ["Descriptor", "DescriptorTable", "Handle", "Kind"]
@@ -38,7 +39,7 @@ class Handle(Protocol):
 
 
 @final
-@dataclass(eq=False)
+@record(frozen=False, eq=False)
 class Descriptor:
     """One open thing of a window. ``handle`` owns the OS descriptor (``None`` for a watcher
     or while opening); ``entries`` the directory listing iterator; ``on_close`` stops a

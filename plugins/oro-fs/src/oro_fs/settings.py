@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, NamedTuple, final
 
 from oro_framework import ConfigError, setting, setting_from, validators
+from oro_framework.records import record
 
 __all__ = ["FsSettings", "Mount"]
 
@@ -45,7 +45,7 @@ class Mount(NamedTuple):
 
 
 @final
-@dataclass(frozen=True)
+@record
 class FsSettings:
     """The ``[filesystem]`` keys of one host (the parsed mounts are :meth:`mount_roots`)."""
 

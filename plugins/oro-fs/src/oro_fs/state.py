@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import warnings
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any, Final, final
 
@@ -25,6 +25,7 @@ from oro_framework import (
     is_ini_file,
     is_secret_name,
 )
+from oro_framework.records import record
 from oro_fs.descriptors import DescriptorTable
 from oro_fs.settings import FsSettings
 from oro_fs.watch import Watchers
@@ -33,7 +34,7 @@ __all__ = ["STATE", "TMPDIR_ROOT", "FsState", "page_temp_directory"]
 
 
 @final
-@dataclass(eq=False)
+@record(frozen=False, eq=False)
 class FsState:
     """oro-fs's state for one host, built by ``oro_configure``, closed by ``oro_unconfigure``."""
 

@@ -13,12 +13,13 @@ import logging
 import math
 import os
 import threading
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any, Final, final
 
 import anyio
 from anyio.abc import TaskGroup, TaskStatus
 
+from oro_framework.records import record
 from oro_fs.ops import is_atomic_temp
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ _EVENT_TYPES: Final = {"added": "rename", "deleted": "rename", "modified": "chan
 
 
 @final
-@dataclass(eq=False)
+@record(frozen=False, eq=False)
 class Watch:
     """One registered watcher: ``absolute`` is the checked real path being watched."""
 

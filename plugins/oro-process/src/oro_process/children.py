@@ -38,11 +38,12 @@ import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Final, cast, final
 
 import anyio
 
+from oro_framework.records import record
 from oro_process.pipes import PipeReader, PipeWriter
 from oro_process.signals import signal_name
 
@@ -52,7 +53,7 @@ _PR_SET_PDEATHSIG: Final = 1
 
 
 @final
-@dataclass(frozen=True)
+@record
 class ExitStatus:
     """How the child ended: ``code`` when it exited, ``signal`` (a name) when a signal killed
     it."""
@@ -62,7 +63,7 @@ class ExitStatus:
 
 
 @final
-@dataclass(eq=False)
+@record(frozen=False, eq=False)
 class Child:
     """One running (or exited, not yet reaped) child process and the parent's pipe ends."""
 

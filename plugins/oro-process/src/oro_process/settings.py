@@ -3,10 +3,10 @@ the ``[process.backend]`` keys, the fields of :class:`BackendSettings`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Final, final
 
 from oro_framework import is_variable_name, setting, validators
+from oro_framework.records import record
 
 __all__ = ["DEFAULT_ENV", "BackendSettings", "ProcessSettings"]
 
@@ -36,7 +36,7 @@ def _roots(roots: list[str]) -> None:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class ProcessSettings:
     """The ``[process]`` keys of one host. Deny by default: nothing runs until ``allow`` names
     it. ``state.py`` turns them into a :class:`~oro_process.policy.Policy` when the config
@@ -110,7 +110,7 @@ def _command_line(command: str) -> None:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class BackendSettings:
     """The ``[process.backend]`` keys: the app's backend process, Oro's and Socket Runtime's
     ``[linux] cmd`` (which ``socket.ini``/``oro.ini`` map to ``cmd``). Declared by the app, not

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Final, final
 
 from oro_framework import setting, validators
+from oro_framework.records import record
 
 __all__ = ["MAX_VALUE_BYTES_LIMIT", "SecureStorageSettings"]
 
@@ -22,7 +22,7 @@ def _value_cap(value: int) -> None:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class SecureStorageSettings:
     """The ``[secure_storage]`` keys of one host
     (``config.add_settings(SecureStorageSettings, section="secure_storage")``)."""

@@ -3,10 +3,10 @@ Service of the host's session, for the app the host runs."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Final, final
 
 from oro_framework import Host, MetaSettings, StashKey
+from oro_framework.records import record
 from oro_secure_storage.settings import SecureStorageSettings
 from oro_secure_storage.store import PAGE_SCHEMA, SecretStore, Shelf
 
@@ -28,7 +28,7 @@ def app_of(host: Host) -> str:
 
 
 @final
-@dataclass(eq=False)
+@record(frozen=False, eq=False)
 class SecureStorageState:
     """oro-secure-storage's state for one host, made by ``oro_configure``."""
 

@@ -10,9 +10,9 @@ queries at once are refused before they take the host's memory.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, Final, final
 
+from oro_framework.records import record
 from oro_sqlite.values import encode_value
 
 __all__ = ["ExecResult", "Limits", "Row", "columns_meta", "encode_row", "value_types"]
@@ -39,7 +39,7 @@ class Limits:
 
 
 @final
-@dataclass
+@record(frozen=False)
 class ExecResult:
     """What an ``exec`` answers, its rows as SQLite's values (each route encodes them)."""
 

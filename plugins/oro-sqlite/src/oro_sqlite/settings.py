@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Final, final
 
 from oro_framework import setting, validators
+from oro_framework.records import record
 
 __all__ = ["SQLiteSettings"]
 
@@ -25,7 +25,7 @@ def _roots(roots: list[str]) -> None:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class SQLiteSettings:
     """The ``[sqlite]`` keys of one host. Deny by default: until ``roots`` names a directory,
     pages open only in-memory databases (and files their user picked in a file dialog)."""

@@ -20,13 +20,14 @@ import secrets
 import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any, Final, TypeVar, final
 
 import anyio
 from anyio.abc import TaskGroup, TaskStatus
 
 from oro_framework import FileGrant, Host, MemoryReservation, StashKey
+from oro_framework.records import record
 from oro_sqlite.errors import id_taken, too_many, unknown_database, unknown_statement
 from oro_sqlite.hardening import ConnectionSetup, limit_heap
 from oro_sqlite.paths import Sandbox
@@ -49,7 +50,7 @@ T = TypeVar("T")
 
 
 @final
-@dataclass(eq=False)
+@record(frozen=False, eq=False)
 class Handle:
     """One open database of one window's page."""
 

@@ -7,10 +7,10 @@ both spellings reach the same key.
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
 from typing import Final, NamedTuple, final
 
 from oro_framework import setting
+from oro_framework.records import record
 from oro_sw.urls import config_scope_path, config_script_path
 
 __all__ = ["AUTO_REGISTER_KEY", "SCRIPTS_KEY", "ConfiguredWorker", "SwSettings"]
@@ -57,7 +57,7 @@ def _scripts(value: str) -> None:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class SwSettings:
     """What oro-sw reads from the config: its ``webview`` keys
     (``config.add_settings(SwSettings, section="webview")``)."""

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from typing import Any, Final, final
 
 from oro_framework import ConfigError, Host, StashKey, adopt_private
+from oro_framework.records import record
 from oro_sw.settings import SCRIPTS_KEY, ConfiguredWorker, SwSettings, workers_of
 from oro_sw.store import Store
 
@@ -19,7 +19,7 @@ FILE_NAME: Final = "service-workers.json"
 
 
 @final
-@dataclass(eq=False)
+@record(frozen=False, eq=False)
 class SwState:
     """oro-sw's state for one host, made by ``oro_configure``."""
 

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, field
 from pathlib import Path
 from typing import Any, Final, final
 
 import anyio
 
 from oro_framework import NotFoundError, OutOfRangeError, load_private_json, write_private
+from oro_framework.records import record
 
 __all__ = ["MAX_KEY_LENGTH", "MAX_VALUE_BYTES", "STATES", "Record", "Store"]
 
@@ -55,7 +56,7 @@ MAX_VALUE_BYTES: Final = 1024 * 1024
 
 
 @final
-@dataclass
+@record(frozen=False)
 class Record:
     """One registration as pages reported it."""
 
@@ -71,7 +72,7 @@ class Record:
 
 
 @final
-@dataclass(eq=False)
+@record(frozen=False, eq=False)
 class Store:
     """The records and storage of one app, loaded from ``path`` and written back after each
     change (atomically: a new file renamed over the old one)."""

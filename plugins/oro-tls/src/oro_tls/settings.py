@@ -3,11 +3,11 @@ and :class:`TlsSettings`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, final
 
 from oro_framework import IPCError, setting, validators
 from oro_framework.network import PrivateNetworkPolicy
+from oro_framework.records import record
 from oro_tls.pins import PinSet
 
 __all__ = ["TcpSettings", "TlsSettings"]
@@ -23,7 +23,7 @@ def _pin_lines(value: Any) -> None:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class TcpSettings:
     """The ``[tcp]`` keys of one host (``config.add_settings(TcpSettings, section="tcp")``)."""
 
@@ -61,7 +61,7 @@ class TcpSettings:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class TlsSettings:
     """The ``[tls]`` keys of one host (``config.add_settings(TlsSettings, section="tls")``)."""
 

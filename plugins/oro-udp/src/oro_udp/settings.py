@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import final
 
 from oro_framework import setting, validators
 from oro_framework.network import PrivateNetworkPolicy
+from oro_framework.records import record
 
 __all__ = ["UdpSettings"]
 
 
 @final
-@dataclass(frozen=True)
+@record
 class UdpSettings:
     """The ``[udp]`` keys of one host (``config.add_settings(UdpSettings, section="udp")``)."""
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Final, final
 
 from oro_framework import setting, validators
+from oro_framework.records import record
 
 __all__ = ["ZlibSettings"]
 
@@ -13,7 +13,7 @@ MEBIBYTE: Final = 1024 * 1024
 
 
 @final
-@dataclass(frozen=True)
+@record
 class ZlibSettings:
     """The ``[zlib]`` keys of one host: the bounds every page's compression stays within."""
 

@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Literal, final
 
 import anyio
 
 from oro_framework import MemoryReservation
+from oro_framework.records import record
 from oro_zlib.codec import Deflater, Flush, Inflater, Options
 
 __all__ = ["Mode", "Stream"]
@@ -17,7 +18,7 @@ Mode = Literal["deflate", "inflate"]
 
 
 @final
-@dataclass(eq=False)
+@record(frozen=False, eq=False)
 class Stream:
     """An open stream, owned by the page of ``window``; ``state`` holds zlib's own memory
     for it from the host's budget until :meth:`close`."""

@@ -4,10 +4,10 @@ the clipboard part and its engine modules (which import nothing of the part)."""
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
 from typing import Any, Final, Literal, final
 
 from oro_framework import OutOfRangeError
+from oro_framework.records import record
 
 __all__ = [
     "PNG_SIGNATURE",
@@ -24,7 +24,7 @@ PNG_SIGNATURE: Final = b"\x89PNG\r\n\x1a\n"
 
 
 @final
-@dataclass(frozen=True)
+@record
 class ClipboardContent:
     """What a clipboard holds in the formats oro-desktop handles; ``None``: not offered."""
 

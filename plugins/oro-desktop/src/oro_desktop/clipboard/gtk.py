@@ -10,12 +10,12 @@ handles X events until the owner answers, at most a few seconds), so the loop is
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Final
 
 from oro_desktop.clipboard.content import ClipboardContent, Selection
 from oro_desktop.gtk_bindings import repository
 from oro_framework import NotSupportedError
+from oro_framework.records import record
 
 __all__ = ["decode_png", "read", "read_text", "write"]
 
@@ -29,7 +29,7 @@ CONVERTED_TARGETS: Final = ("STRING", "TEXT", "COMPOUND_TEXT")
 """Legacy X text targets, converted by GTK (``gtk_selection_data_set_text``)."""
 
 
-@dataclass
+@record(frozen=False)
 class _Held:
     """What this process put on one selection, until another program takes it."""
 

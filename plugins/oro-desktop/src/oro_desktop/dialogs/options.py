@@ -6,10 +6,10 @@ from __future__ import annotations
 import mimetypes
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Final, Literal, final
 
 from oro_framework import InvalidArgumentError, Request
+from oro_framework.records import record
 
 __all__ = ["MAX_SPEC_LENGTH", "NameFilter", "PickerOptions", "name_filters"]
 
@@ -23,7 +23,7 @@ _MAX_TEXT: Final = 4096
 
 
 @final
-@dataclass(frozen=True)
+@record
 class NameFilter:
     """One entry of the dialog's file-type list: ``Images (*.png *.jpg)`` in Qt's words."""
 
@@ -36,7 +36,7 @@ class NameFilter:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class PickerOptions:
     """A checked ``window.showFileSystemPicker`` request.
 

@@ -22,7 +22,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Final, Protocol, final
 
 import anyio
@@ -42,6 +42,7 @@ from oro_framework import (
     NotSupportedError,
     Window,
 )
+from oro_framework.records import record
 
 __all__ = ["Dialogs", "InvalidStateError", "Picked"]
 
@@ -71,7 +72,7 @@ _HEADLESS_INSTEAD: Final = (
 
 
 @final
-@dataclass(frozen=True)
+@record
 class Picked:
     """One path the user picked, resolved, and what the page may do with it."""
 
@@ -81,7 +82,7 @@ class Picked:
 
 
 @final
-@dataclass(eq=False)
+@record(frozen=False, eq=False)
 class _Pending:
     """A dialog and the route waiting for it, from the moment the route asks until what was
     picked is granted."""

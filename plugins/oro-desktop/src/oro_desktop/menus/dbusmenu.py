@@ -8,10 +8,11 @@ children (the menu's title is their ``parent``); several menus are a submenu eac
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Final, final
 
 from oro_desktop.menus.text import Accelerator, Entry, Item, Menu, Separator, Submenu
+from oro_framework.records import record
 
 __all__ = ["MenuModel", "Node"]
 
@@ -35,7 +36,7 @@ _SHORTCUT_KEYS: Final = {
 
 
 @final
-@dataclass(eq=False)
+@record(frozen=False, eq=False)
 class Node:
     """One node of the menu: its id, its properties (D-Bus variants), its children; ``item``
     and ``parent`` for an item that can be chosen."""

@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol, TypeVar, final
 
@@ -37,6 +36,7 @@ from oro_framework import (
     OutOfRangeError,
     Window,
 )
+from oro_framework.records import record
 
 __all__ = ["MENU_ITEM_SELECTED", "TRAY_CLICK", "Menus"]
 
@@ -46,7 +46,7 @@ MenuType = Literal["system", "context", "tray"]
 T = TypeVar("T")
 
 
-@dataclass
+@record(frozen=False)
 class _SystemMenu:
     items: int
     shape: list[int]

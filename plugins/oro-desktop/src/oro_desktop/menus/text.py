@@ -27,10 +27,11 @@ A context menu is items only, without a title or ``;``: ``Copy: c + Control`` li
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Final, final
 
 from oro_framework import InvalidArgumentError
+from oro_framework.records import record
 
 __all__ = [
     "MAX_DEPTH",
@@ -95,7 +96,7 @@ TOO_LARGE: Final = "ERR_MENU_TOO_LARGE"
 
 
 @final
-@dataclass(frozen=True)
+@record
 class Accelerator:
     """A key and its modifiers (canonical spelling, canonical order, Shift for a capital)."""
 
@@ -109,7 +110,7 @@ class Accelerator:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class Item:
     """A menu item; ``line`` (1-based, of the text it came from) takes no part in equality."""
 
@@ -121,13 +122,13 @@ class Item:
 
 
 @final
-@dataclass(frozen=True)
+@record
 class Separator:
     line: int = field(default=0, compare=False)
 
 
 @final
-@dataclass(frozen=True)
+@record
 class Submenu:
     """Items under ``title`` (never empty: a submenu exists because an item names it)."""
 
@@ -139,7 +140,7 @@ Entry = Item | Separator | Submenu
 
 
 @final
-@dataclass(frozen=True)
+@record
 class Menu:
     """One menu of a menu bar or tray menu: its title and what it holds."""
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, Final, final
 
 import anyio
@@ -25,6 +24,7 @@ from jeepney import (  # type: ignore[import-untyped]
 from jeepney.io.common import RouterClosed  # type: ignore[import-untyped]
 
 from oro_framework import NotSupportedError
+from oro_framework.records import record
 
 __all__ = [
     "CALL_TIMEOUT",
@@ -77,7 +77,7 @@ def no_service(why: str) -> NotSupportedError:
     )
 
 
-@dataclass(frozen=True)
+@record
 class NotificationClosed:
     """``NotificationClosed(id, reason)``: 1 expired, 2 dismissed by the user, 3 closed by
     ``CloseNotification``, 4 undefined."""
@@ -86,7 +86,7 @@ class NotificationClosed:
     reason: int
 
 
-@dataclass(frozen=True)
+@record
 class ActionInvoked:
     """``ActionInvoked(id, action_key)``: ``default`` for a click on the notification itself."""
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections import OrderedDict, deque
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Final, final
 
 import anyio
@@ -44,6 +44,7 @@ from oro_framework import (
     OutOfRangeError,
     Window,
 )
+from oro_framework.records import record
 
 __all__ = [
     "CLOSE_EVENT",
@@ -62,7 +63,7 @@ _EARLY_SIGNALS: Final = 64
 reply that tells which notification the id is (the two run as separate tasks)."""
 
 
-@dataclass(frozen=True)
+@record
 class NotificationSpec:
     """One notification as a page asked for it, checked (``routes.py`` builds it)."""
 
@@ -87,7 +88,7 @@ class NotificationSpec:
         return -1 if self.timeout_ms is None else self.timeout_ms
 
 
-@dataclass(eq=False)
+@record(frozen=False, eq=False)
 class _Shown:
     id: str
     dbus_id: int

@@ -3,8 +3,9 @@ modules (which import nothing of the part)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Final, final
+
+from oro_framework.records import record
 
 __all__ = ["MAX_COORDINATE", "Geometry"]
 
@@ -13,7 +14,7 @@ MAX_COORDINATE: Final = 32767
 
 
 @final
-@dataclass(frozen=True)
+@record
 class Geometry:
     """A window's normal rectangle and whether it is maximized."""
 
