@@ -8,8 +8,9 @@ and 70 for ``oro config get``, a quarter of what those commands cost. ``record``
 metadata, ``__match_args__``) and gives the class methods that read the field list at call time.
 The class is a dataclass for everyone who asks (``dataclasses.fields``, ``replace``, ``asdict``,
 the settings machinery, mypy through ``dataclass_transform``); what changes is that a call of
-``__init__`` walks a tuple, a few hundred nanoseconds more than generated code, which is why a
-class made per request on a hot path may stay a plain dataclass.
+``__init__`` walks a tuple (2.9 µs for a class of seven fields, against 0.4 µs for the code
+dataclasses generates), which is why a class made per request on a hot path stays a plain
+dataclass.
 
 The standard library is not patched: this is a decorator the project's own classes choose.
 ``tests/test_records.py`` draws field lists and checks that a ``record`` and a ``dataclass`` made
@@ -28,6 +29,7 @@ __all__ = ["record"]
 
 _T = TypeVar("_T", bound=type)
 _SPEC = "__oro_record__"
+_MISSING: Any = dataclasses.MISSING
 """The class attribute holding a record's :class:`_Spec`."""
 
 
@@ -40,11 +42,14 @@ class _Field(NamedTuple):
 
 
 class _Spec(NamedTuple):
-    fields: tuple[_Field, ...]
     positional: tuple[_Field, ...]
     """The fields ``__init__`` takes by position, in order (``init`` and not ``kw_only``)."""
-    keyword: dict[str, _Field]
-    """Every field ``__init__`` takes, by name."""
+    taken: tuple[tuple[str, Any, Callable[[], Any] | None], ...]
+    """Every field ``__init__`` takes (name, default, factory): the positional ones first."""
+    names: tuple[str, ...]
+    """The names of :attr:`taken`."""
+    late: tuple[tuple[str, Callable[[], Any]], ...]
+    """The fields ``__init__`` does not take that a factory fills."""
     compared: tuple[str, ...]
     hashed: tuple[str, ...]
     shown: tuple[str, ...]
@@ -71,10 +76,17 @@ def _spec(cls: type, *, frozen: bool) -> _Spec:
                 defaulted = item.name
             elif defaulted:
                 raise TypeError(f"non-default argument {item.name!r} follows default argument")
+    positional = tuple(item for item in fields if item.init and not item.kw_only)
+    keyword = tuple(item for item in fields if item.init and item.kw_only)
     return _Spec(
-        fields=fields,
-        positional=tuple(item for item in fields if item.init and not item.kw_only),
-        keyword={item.name: item for item in fields if item.init},
+        positional=positional,
+        taken=tuple((item.name, item.default, item.factory) for item in positional + keyword),
+        names=tuple(item.name for item in positional + keyword),
+        late=tuple(
+            (item.name, item.factory)
+            for item in fields
+            if not item.init and item.factory is not None
+        ),
         compared=tuple(item.name for item in every if item.compare),
         hashed=tuple(
             item.name for item in every if (item.compare if item.hash is None else item.hash)
@@ -97,54 +109,64 @@ def _signature(spec: _Spec, types: dict[str, Any]) -> inspect.Signature:
     """What ``inspect.signature`` says of the class, as of a dataclass: its fields by position,
     then the keyword-only ones."""
     parameters = []
-    for item in (*spec.positional, *(f for f in spec.keyword.values() if f.kw_only)):
-        default = _FACTORY if item.factory is not None else item.default
+    for index, (name, default, factory) in enumerate(spec.taken):
+        default = _FACTORY if factory is not None else default
         parameters.append(
             inspect.Parameter(
-                item.name,
-                inspect.Parameter.KEYWORD_ONLY
-                if item.kw_only
-                else inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                name,
+                inspect.Parameter.POSITIONAL_OR_KEYWORD
+                if index < len(spec.positional)
+                else inspect.Parameter.KEYWORD_ONLY,
                 default=inspect.Parameter.empty if default is dataclasses.MISSING else default,
-                annotation=types[item.name],
+                annotation=types[name],
             )
         )
     return inspect.Signature(parameters, return_annotation=None)
 
 
-def _value(item: _Field, given: dict[str, Any], owner: str) -> Any:
-    if item.name in given:
-        return given.pop(item.name)
-    if item.factory is not None:
-        return item.factory()
-    if item.default is dataclasses.MISSING:
-        raise TypeError(f"{owner}.__init__() missing required argument: {item.name!r}")
-    return item.default
+def _refused(cls: type, args: tuple[Any, ...], kwargs: dict[str, Any]) -> TypeError:
+    """The error of a call that gave too many positional arguments, or keywords left over."""
+    owner = f"{cls.__qualname__}.__init__()"
+    spec: _Spec = getattr(cls, _SPEC)
+    if len(args) > len(spec.positional):
+        return TypeError(
+            f"{owner} takes {len(spec.positional) + 1} positional arguments "
+            f"but {len(args) + 1} were given"
+        )
+    given = {item.name for item in spec.positional[: len(args)]}
+    name = next(iter(kwargs))
+    if name in given:
+        return TypeError(f"{owner} got multiple values for argument {name!r}")
+    return TypeError(f"{owner} got an unexpected keyword argument {name!r}")
 
 
 def _init(self: Any, *args: Any, **kwargs: Any) -> None:
-    spec: _Spec = getattr(type(self), _SPEC)
-    owner = type(self).__qualname__
+    # The one method called per instance: kept to a loop over the taken fields. The values go
+    # into the instance's __dict__, as dataclasses' object.__setattr__ would put them (record
+    # refuses a field that a descriptor of the class would intercept).
+    cls = type(self)
+    spec: _Spec = getattr(cls, _SPEC)
     if len(args) > len(spec.positional):
-        raise TypeError(
-            f"{owner}.__init__() takes {len(spec.positional) + 1} positional arguments "
-            f"but {len(args) + 1} were given"
-        )
-    given = dict(kwargs)
-    for item, value in zip(spec.positional, args, strict=False):
-        if item.name in given:
-            raise TypeError(f"{owner}.__init__() got multiple values for argument {item.name!r}")
-        given[item.name] = value
-    unknown = [name for name in given if name not in spec.keyword]
-    if unknown:
-        raise TypeError(f"{owner}.__init__() got an unexpected keyword argument {unknown[0]!r}")
-    put = object.__setattr__ if spec.frozen else setattr
-    for item in spec.fields:
-        if item.init:
-            put(self, item.name, _value(item, given, owner))
-        elif item.factory is not None:
-            # As dataclasses does; a plain default stays the class attribute it set.
-            put(self, item.name, item.factory())
+        raise _refused(cls, args, kwargs)
+    values = self.__dict__
+    values.update(zip(spec.names, args, strict=False))
+    for name, default, factory in spec.taken[len(args) :]:
+        value = kwargs.pop(name, _MISSING) if kwargs else _MISSING
+        if value is _MISSING:
+            if factory is not None:
+                value = factory()
+            elif default is _MISSING:
+                raise TypeError(
+                    f"{cls.__qualname__}.__init__() missing required argument: {name!r}"
+                )
+            else:
+                value = default
+        values[name] = value
+    if kwargs:
+        raise _refused(cls, args, kwargs)
+    for name, factory in spec.late:
+        # As dataclasses does; a plain default stays the class attribute it set.
+        values[name] = factory()
     if spec.post_init:
         self.__post_init__()
 
@@ -184,6 +206,13 @@ def _make(cls: _T, frozen: bool, eq: bool) -> _T:
     # Nothing is compiled with init, repr and eq off and frozen false: dataclasses only
     # collects the fields (defaults, factories, metadata, kw_only) and sets __match_args__.
     dataclasses.dataclass(cls, init=False, repr=False, eq=False)
+    if not cls.__dictoffset__:
+        raise TypeError(f"record {cls.__qualname__} has no __dict__ (slots): use a dataclass")
+    for item in dataclasses.fields(cls):
+        if hasattr(type(cls.__dict__.get(item.name)), "__set__"):
+            raise TypeError(
+                f"record {cls.__qualname__}.{item.name} is a descriptor: use a dataclass"
+            )
     spec = _spec(cls, frozen=frozen)
     made: Any = cls  # its methods are set below, as dataclasses sets them
     setattr(made, _SPEC, spec)
