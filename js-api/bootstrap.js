@@ -24,6 +24,7 @@
  */
 
 import './protocol-handlers.js'
+import './internal/schemes.js'
 import { Bootstrap, bootstrap, checkHash } from './bootstrap/internal/download.js'
 import { ApplicationURLEvent, HotKeyEvent } from './internal/events.js'
 import { SocketChannel } from './internal/channel.js'

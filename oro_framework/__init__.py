@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from oro_framework.host.app import Host
     from oro_framework.host.app_backend import BACKEND_FILE
     from oro_framework.host.app_paths import AppPaths
+    from oro_framework.host.app_plugins import app_plugin_locations
     from oro_framework.host.builtin import find_js_api
     from oro_framework.host.builtin_settings import BackendSettings, BuildSettings, MetaSettings
     from oro_framework.host.checks import DoctorCheck
@@ -119,6 +120,7 @@ if TYPE_CHECKING:
         SandboxWalk,
         real_path,
     )
+    from oro_framework.host.schemes import Scheme, SchemeRequest, SchemeResponse, SchemeTable
     from oro_framework.host.services import (
         Service,
         ServiceRegistry,
@@ -170,6 +172,7 @@ _EXPORTS: dict[str, str] = {
     "CONFIG_FILE_NAMES": "oro_framework.host.config.files",
     "BACKEND_FILE": "oro_framework.host.app_backend",
     "BackendSettings": "oro_framework.host.builtin_settings",
+    "app_plugin_locations": "oro_framework.host.app_plugins",
     "BuildSettings": "oro_framework.host.builtin_settings",
     "MetaSettings": "oro_framework.host.builtin_settings",
     "is_ini_file": "oro_framework.host.config.files",
@@ -252,6 +255,10 @@ _EXPORTS: dict[str, str] = {
     "SandboxRoot": "oro_framework.host.sandbox",
     "SandboxTarget": "oro_framework.host.sandbox",
     "SandboxWalk": "oro_framework.host.sandbox",
+    "Scheme": "oro_framework.host.schemes",
+    "SchemeRequest": "oro_framework.host.schemes",
+    "SchemeResponse": "oro_framework.host.schemes",
+    "SchemeTable": "oro_framework.host.schemes",
     "scheme_of": "oro_framework.host.protocols",
     "MountTable": "oro_framework.host.mounts",
     "SecurityError": "oro_framework.host.errors",
@@ -390,6 +397,10 @@ __all__ = [
     "SandboxRoot",
     "SandboxTarget",
     "SandboxWalk",
+    "Scheme",
+    "SchemeRequest",
+    "SchemeResponse",
+    "SchemeTable",
     "SecurityError",
     "ServerSentEvent",
     "Service",
@@ -414,6 +425,7 @@ __all__ = [
     "__version__",
     "adopt_private",
     "answered",
+    "app_plugin_locations",
     "application_url_event",
     "cancelled_on_disconnect",
     "check_application_scheme",

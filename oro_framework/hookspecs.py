@@ -13,7 +13,7 @@ happens in what hooks register: async route handlers and service ``run`` functio
 A hook implementation may accept any subset of the arguments a spec lists (pluggy matches them by
 name), so ``def oro_register_routes(routes)`` and ``def oro_register_routes(routes, host)`` both
 work. Every registration is attributed to the plugin that made it: a second plugin registering
-the same route, mount prefix, permission, config key, service or JS specifier gets a
+the same route, mount prefix, URL scheme, permission, config key, service or JS specifier gets a
 :class:`~oro_framework.RegistrationConflict` naming both. Any exception a hook raises while
 the host is built makes the plugin broken (a :class:`~oro_framework.PluginLoadError` naming the
 hook); one raised while the host runs is logged and the host goes on.
@@ -27,8 +27,8 @@ here has a section there and a test of its own.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import pluggy
 
@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from oro_framework.host.permissions import PermissionRegistry
     from oro_framework.host.request import Request
     from oro_framework.host.router import Route, RouteTable
+    from oro_framework.host.schemes import SchemeTable
     from oro_framework.host.services import ServiceRegistry
     from oro_framework.host.windows.model import Window
 
@@ -55,10 +56,48 @@ PROJECT_NAME = "oro"
 PLUGIN_API_VERSION: Final = 1
 """The version of this contract: raised when a change would break plugins written against the
 one before (a hook removed or its arguments changed), not when a hook or a registry method is
-added. Pages read it as the ``abi`` of ``oro:extension`` (the Oro Runtime's extension ABI)."""
+added. Pages read it as the ``abi`` of ``oro:extension`` (the Oro Runtime's extension ABI).
+A plugin says which version it was written for (``Plugin(api=...)``); see
+:mod:`oro_framework.host.contract` and ``docs/plugin-hooks.md``, "Versions and deprecations"."""
+
+OLDEST_PLUGIN_API_VERSION: Final = 1
+"""The oldest contract this host still serves: a plugin written for an older one is refused
+when it loads. Raised when the hooks :func:`deprecated_hookspec` marked for removal go."""
 
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
 hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+
+_Spec = TypeVar("_Spec", bound=Callable[..., Any])
+
+
+class HookDeprecationWarning(DeprecationWarning):
+    """Warned when a plugin registers an implementation of a hook a later plugin API removes;
+    pluggy points it at the implementation's file and line (the plugin's module)."""
+
+
+def deprecated_hookspec(
+    *, removed_in: int, instead: str, firstresult: bool = False
+) -> Callable[[_Spec], _Spec]:
+    """Mark a hook specification deprecated: the one place a hook's removal is written.
+
+    Every plugin that implements the hook gets a :class:`HookDeprecationWarning` when it
+    registers (pluggy's ``warn_on_impl``), naming the hook, the plugin API that removes it and
+    what to do instead. The hook keeps working until :data:`OLDEST_PLUGIN_API_VERSION` reaches
+    ``removed_in``, when it is deleted.
+
+    :param removed_in: the :data:`PLUGIN_API_VERSION` without the hook (greater than this one).
+    :param instead: what an implementation does instead (``"implement oro_register_schemes"``).
+    :param firstresult: as :data:`hookspec`'s.
+    """
+
+    def mark(function: _Spec) -> _Spec:
+        warning = HookDeprecationWarning(
+            f"hook {function.__name__} is deprecated and goes away in plugin API {removed_in} "
+            f"(this is plugin API {PLUGIN_API_VERSION}): {instead}"
+        )
+        return hookspec(firstresult=firstresult, warn_on_impl=warning)(function)
+
+    return mark
 
 
 # -------------------------------------------------------------------------------------------------
@@ -184,6 +223,26 @@ def oro_register_mounts(mounts: MountTable, host: Host) -> None:
     ``/ipc`` are reserved by the host.
 
     :param mounts: the host's :class:`~oro_framework.MountTable`.
+    :param host: the host being built, configured.
+    :return: nothing; the return value is ignored.
+    """
+
+
+@hookspec
+def oro_register_schemes(schemes: SchemeTable, host: Host) -> None:
+    """Serve URL schemes of your own: ``clip:hello`` and ``clip://board/1`` in the app's pages.
+
+    Called once per host after :func:`oro_register_mounts`. ``schemes.add("clip", handler,
+    doc="...")`` makes every ``clip:`` request of a page (``fetch``, ``import``, and in a
+    window also ``<img src>`` and navigations) reach ``async def handler(request)``, which gets
+    a :class:`~oro_framework.SchemeRequest` (method, URL, headers, body, the window it proves
+    it comes from) and returns a :class:`~oro_framework.SchemeResponse` (status, headers, a
+    body or an async iterable of chunks). Mounts serve paths of the app origin; schemes serve
+    URLs of their own. Names the engine, the web or oro gives a meaning (``http``, ``file``,
+    ``blob``, ``oro``, ``socket``, ``npm``...) are refused, and a handler that raises or does
+    not answer in time gets the page a typed error naming your plugin.
+
+    :param schemes: the host's :class:`~oro_framework.SchemeTable`.
     :param host: the host being built, configured.
     :return: nothing; the return value is ignored.
     """
@@ -337,8 +396,10 @@ def oro_route_call(request: Request, route: Route) -> Awaitable[Any]:
     :return: the awaitable whose result the caller gets: the inner call itself,
         :func:`~oro_framework.wrap_result`, :func:`~oro_framework.answered`, or a coroutine of
         your own ``async def``. Raise an :class:`~oro_framework.IPCError` (in the generator or
-        in what it returns) to refuse the call with it; any other exception is logged in one
-        line naming your plugin and the hook, and the caller gets ``InternalError``.
+        in what it returns) to refuse the call with it. Any other exception, or an answer that
+        cannot be awaited, takes the wrapper out of the chain for the rest of the run, logged
+        once naming your plugin and the fix; that call gets ``InternalError``
+        (``ERR_ROUTE_WRAPPER``) naming your plugin.
     """
     # Only this hook answers something besides None: a specification still needs a body that
     # type-checks, and pluggy never calls it.

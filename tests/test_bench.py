@@ -42,6 +42,7 @@ GOAL = re.compile(r"^(<=|>=)\d+(\.\d+)?$")
         "security_probe.py",
         "compat.py",
         "backend.py",
+        "schemes.py",
     ],
 )
 def test_benchmark_prints_a_table_with_ratios(script: str) -> None:

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from _clipnotes import install_distributions
+
 from oro_framework import hookspecs
 from oro_framework.testing import HookRecorder
 
@@ -38,8 +40,13 @@ def test_hook_recorder_records_every_hook() -> None:
     assert recorded == set(HOOK_NAMES)
 
 
-def _run_pytest_on(source: Path, tests: Path) -> subprocess.CompletedProcess[str]:
-    environment = {**os.environ, "PYTHONPATH": str(source)}
+def _run_pytest_on(project: Path, site: Path) -> subprocess.CompletedProcess[str]:
+    """The tests of the plugin distribution in ``project``, run as its author runs them: with
+    the distribution installed (into ``site``, which goes on the path), since its tests load it
+    by its entry point."""
+    install_distributions(site, project)
+    tests = project / "tests"
+    environment = {**os.environ, "PYTHONPATH": str(site)}
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tests)],
         capture_output=True,
@@ -50,15 +57,13 @@ def _run_pytest_on(source: Path, tests: Path) -> subprocess.CompletedProcess[str
     )
 
 
-def test_plugin_template_tests_pass() -> None:
-    template = REPOSITORY / "plugins" / "_template"
-    result = _run_pytest_on(template / "src", template / "tests")
+def test_plugin_template_tests_pass(tmp_path: Path) -> None:
+    result = _run_pytest_on(REPOSITORY / "plugins" / "_template", tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_sample_third_party_plugin_tests_pass() -> None:
-    sample = REPOSITORY / "examples" / "hello-plugin"
-    result = _run_pytest_on(sample / "src", sample / "tests")
+def test_sample_third_party_plugin_tests_pass(tmp_path: Path) -> None:
+    result = _run_pytest_on(REPOSITORY / "examples" / "hello-plugin", tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
 
 

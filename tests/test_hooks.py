@@ -39,6 +39,9 @@ from oro_framework import (
     Route,
     RouteCallWrapper,
     RouteTable,
+    SchemeRequest,
+    SchemeResponse,
+    SchemeTable,
     ServiceRegistry,
     StashKey,
     Window,
@@ -49,6 +52,7 @@ from oro_framework import (
 from oro_framework.cli.commands import add_plugin_commands
 from oro_framework.cli.doctor_checks import plugin_checks
 from oro_framework.host.plugins import create_plugin_manager
+from oro_framework.host.schemes import answer, canonical_url
 from oro_framework.testing import (
     HookRecorder,
     MemoryClient,
@@ -277,20 +281,40 @@ Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
 
+async def test_oro_register_schemes_serves_a_url_scheme_attributed_to_its_plugin() -> None:
+    async def describe(request: SchemeRequest) -> SchemeResponse:
+        return SchemeResponse(f"{request.method} {request.host} {request.path}".encode())
+
+    class ClipPlugin:
+        name = "clip-plugin"
+
+        @hookimpl
+        def oro_register_schemes(self, schemes: SchemeTable) -> None:
+            schemes.add("clip", describe, doc="Clips.")
+
+    async with make_host([ClipPlugin()]) as host:
+        scheme = host.schemes.get("clip")
+        response = await answer(host, SchemeRequest(canonical_url("clip://board/./1")))
+
+    assert scheme is not None
+    assert (scheme.plugin, scheme.doc) == ("clip-plugin", "Clips.")
+    assert response.body == b"GET board /1"
+
+
 async def test_oro_register_mounts_mounts_an_asgi_app() -> None:
     async def echo_path(scope: Scope, receive: Receive, send: Send) -> None:
         await receive()
         await send({"type": "http.response.start", "status": 200, "headers": []})
         await send({"type": "http.response.body", "body": scope["path"].encode()})
 
-    class SchemePlugin:
-        name = "scheme-plugin"
+    class MountPlugin:
+        name = "mount-plugin"
 
         @hookimpl
         def oro_register_mounts(self, mounts: MountTable) -> None:
             mounts.mount("/demo/echo", echo_path, doc="Echoes the path.")
 
-    async with make_host([SchemePlugin()]) as host:
+    async with make_host([MountPlugin()]) as host:
         mount = host.mounts.resolve("/demo/echo/some/thing")
         assert mount is not None
         assert host.mounts.resolve("/demo/echoes") is None
@@ -314,7 +338,7 @@ async def test_oro_register_mounts_mounts_an_asgi_app() -> None:
         }
         await mount.app(scope, receive, send)
 
-    assert (mount.prefix, mount.plugin) == ("/demo/echo", "scheme-plugin")
+    assert (mount.prefix, mount.plugin) == ("/demo/echo", "mount-plugin")
     assert sent == [
         {"type": "http.response.start", "status": 200, "headers": []},
         {"type": "http.response.body", "body": b"/demo/echo/some/thing"},

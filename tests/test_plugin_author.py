@@ -8,6 +8,7 @@ or the package index, as they would for the author.
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from _clipnotes import install_distributions
 from _oro_process import OroProcess
 from uv import find_uv_bin
 
@@ -97,7 +99,8 @@ def _oro(venv: Path, *args: str, cwd: Path | None = None) -> subprocess.Complete
 
 def test_installed_plugin_is_listed_with_its_hooks(author_venv: Path) -> None:
     result = _oro(author_venv, "plugins", "list", "--json")
-    assert result.returncode == 0, result.stderr
+    # Exit 1: the venv holds the broken plugin too (issue 73).
+    assert result.returncode == 1, result.stderr
     by_name = {row["name"]: row for row in json.loads(result.stdout)}
     assert by_name["greeter"] == {
         "name": "greeter",
@@ -112,7 +115,7 @@ def test_installed_plugin_is_listed_with_its_hooks(author_venv: Path) -> None:
 
 
 def test_installed_plugin_route_is_listed(author_venv: Path, tmp_path: Path) -> None:
-    # The venv holds the broken plugin too: without the flag, oro routes stops on it.
+    # The venv holds the broken plugin too: without the flag, oro routes warns about it.
     result = _oro(author_venv, "routes", "--json", "--skip-broken-plugins", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     routes = {row["name"]: row for row in json.loads(result.stdout)}
@@ -127,18 +130,19 @@ def test_installed_plugin_route_is_listed(author_venv: Path, tmp_path: Path) -> 
     assert "ping" in routes
 
 
-def test_broken_plugin_shows_its_error_and_list_still_succeeds(author_venv: Path) -> None:
+def test_broken_plugin_shows_its_error_and_list_exits_1(author_venv: Path) -> None:
     result = _oro(author_venv, "plugins", "list", "--json")
-    assert result.returncode == 0
+    assert result.returncode == 1
+    assert "broken plugin: broken" in result.stderr
     broken = next(row for row in json.loads(result.stdout) if row["name"] == "broken")
     assert "No module named 'oro_broken.missing_module'" in broken["error"]
     assert broken["distribution"] == "oro-broken"
 
 
-def test_broken_plugin_makes_run_fail_naming_entry_point_and_distribution(
+def test_broken_plugin_makes_strict_run_fail_naming_entry_point_and_distribution(
     author_venv: Path, tmp_path: Path
 ) -> None:
-    result = _oro(author_venv, "run", str(tmp_path))
+    result = _oro(author_venv, "run", str(tmp_path), "--strict-plugins")
     assert result.returncode == 1
     assert "PluginLoadError" in result.stderr
     assert "broken = oro_broken.missing_module" in result.stderr
@@ -225,12 +229,16 @@ def test_plugins_new_makes_a_plugin_whose_own_tests_ruff_and_mypy_pass(tmp_path:
     )
     assert made.returncode == 0, made.stderr
 
-    def run(*command: str | Path) -> None:
-        result = subprocess.run(command, capture_output=True, text=True, check=False, cwd=project)
+    def run(*command: str | Path, env: dict[str, str] | None = None) -> None:
+        result = subprocess.run(
+            command, capture_output=True, text=True, check=False, cwd=project, env=env
+        )
         assert result.returncode == 0, f"{command}:\n{result.stdout}{result.stderr}"
 
-    # Its pytest settings put src/ on the path: the tests run before the plugin is installed.
-    run(sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly")
+    # Its tests load it by its entry point: installed, as `uv sync` installs the project.
+    site = install_distributions(tmp_path / "site", project)
+    pytest_command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    run(*pytest_command, "-p", "no:randomly", env={**os.environ, "PYTHONPATH": str(site)})
     run(tools / "ruff", "check", "--no-cache", ".")
     run(tools / "ruff", "format", "--check", "--no-cache", ".")
     run(sys.executable, "-m", "mypy", "--cache-dir", str(tmp_path / "mypy-cache"))

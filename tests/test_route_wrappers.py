@@ -21,7 +21,6 @@ from click.testing import CliRunner
 import oro_framework
 import oro_framework.core.ping
 from oro_framework import (
-    InternalError,
     IPCError,
     NotAllowedError,
     NotFoundError,
@@ -40,6 +39,7 @@ from oro_framework import (
 )
 from oro_framework.cli import cli
 from oro_framework.host.dispatch import Router
+from oro_framework.host.errors import RouteWrapperError
 from oro_framework.testing import MemoryClient, live_server, make_host, raise_for_error
 
 pytestmark = pytest.mark.anyio
@@ -354,34 +354,48 @@ class Broken:
         return failing()
 
 
-async def test_a_broken_wrapper_is_contained_and_the_host_keeps_serving(
-    caplog: pytest.LogCaptureFixture,
+@pytest.mark.parametrize(
+    ("late", "raised"),
+    [(False, "wrapper bug in the generator"), (True, "wrapper bug while awaited")],
+)
+async def test_a_broken_wrapper_leaves_the_chain_and_the_host_keeps_serving(
+    caplog: pytest.LogCaptureFixture, late: bool, raised: str
 ) -> None:
     log: list[str] = []
-    plugins = [oro_framework.core.ping, Routes(), Broken(), Tracer("outer", log)]
+    routes = Routes()
+    plugins = [oro_framework.core.ping, routes, Broken(), Tracer("outer", log)]
     async with make_host(plugins) as host:
         client = MemoryClient(host)
         with caplog.at_level(logging.ERROR, logger="oro_framework.hooks"):
-            early = await client.call("test.echo")
-            late = await client.call("test.echo", late=True)
-        for reply in (early, late):
-            assert isinstance(reply.error, InternalError)
-            assert str(reply.error) == (
-                "Internal error in route 'test.echo' (details in the host log)"
-            )
-            assert b"Traceback" not in reply.payload
-            assert b"wrapper bug" not in reply.payload
+            broken = await client.call("test.echo", late=late)
+            again = await client.call("test.echo", late=late)
+        assert isinstance(broken.error, RouteWrapperError)
+        assert str(broken.error) == (
+            "The route wrapper of plugin 'broken-wrapper' failed on this call of 'test.echo' "
+            "(it raised RuntimeError) and is disabled for the rest of the run (details in the "
+            "host log)"
+        )
+        assert broken.error.extra["plugin"] == "broken-wrapper"
+        assert b"Traceback" not in broken.payload
+        assert b"wrapper bug" not in broken.payload
+        # Taken out: the next call answers as if the wrapper had never been installed; the
+        # other wrapper still runs around it.
+        assert raise_for_error(again) == {"late": late}
+        assert host.hooks.route_wrappers() == ["outer"]
+        assert log[-2:] == ["outer in", "outer out"]
         assert [record.getMessage() for record in caplog.records] == [
-            "plugin 'broken-wrapper': hook oro_route_call(test.echo) raised RuntimeError: "
-            "wrapper bug in the generator",
-            "plugin 'broken-wrapper': hook oro_route_call(test.echo) raised RuntimeError: "
-            "wrapper bug while awaited",
+            f"plugin 'broken-wrapper': hook oro_route_call(test.echo) raised RuntimeError: "
+            f"{raised}; its route wrapper is taken out of the chain for the rest of the run. "
+            "Fix: raise an IPCError (NotAllowedError, InvalidArgumentError...) to refuse a call; "
+            "any other exception is a bug of the wrapper"
         ]
         assert raise_for_error(await client.call("ping")) == "pong"
         assert raise_for_error(await client.call("test.thread"))
+    # The generator's fault comes before the handler; the awaited one's after it ran.
+    assert routes.calls == (2 if late else 1)
 
 
-async def test_a_wrapper_answering_something_not_awaitable_is_contained(
+async def test_a_wrapper_answering_something_not_awaitable_is_taken_out(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     class Careless:
@@ -393,10 +407,18 @@ async def test_a_wrapper_answering_something_not_awaitable_is_contained(
             return {"not": "awaitable"}
 
     async with make_host([oro_framework.core.ping, Careless()]) as host:
+        client = MemoryClient(host)
         with caplog.at_level(logging.ERROR, logger="oro_framework.hooks"):
-            reply = await MemoryClient(host).call("ping")
-    assert isinstance(reply.error, InternalError)
-    assert "hook oro_route_call of 'careless' answered dict for route 'ping'" in caplog.text
+            reply = await client.call("ping")
+            assert raise_for_error(await client.call("ping")) == "pong"
+    assert isinstance(reply.error, RouteWrapperError)
+    assert "plugin 'careless'" in str(reply.error)
+    (record,) = caplog.records
+    assert record.getMessage().startswith(
+        "plugin 'careless': hook oro_route_call(ping) returned dict, not an awaitable; its "
+        "route wrapper is taken out of the chain for the rest of the run. Fix: end the wrapper "
+        "with 'return call'"
+    )
 
 
 async def test_a_plain_implementation_makes_its_plugin_broken() -> None:
@@ -481,7 +503,6 @@ async def test_the_router_answers_what_missing_says_for_unknown_routes() -> None
 
 async def test_without_wrappers_the_router_never_calls_the_hook() -> None:
     async with make_host([Routes()]) as host:
-        assert not host.hooks.wraps_routes()
         assert host.hooks.route_wrappers() == []
         with anyio.fail_after(5):
             assert raise_for_error(await MemoryClient(host).call("test.echo")) == {}

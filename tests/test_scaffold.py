@@ -5,12 +5,18 @@ The scaffolded plugin's own tests, lint and installation run in ``test_plugin_au
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
+import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
 
+from oro_framework import __version__
 from oro_framework.cli import cli
 from oro_framework.cli.scaffold import (
     TEMPLATE_DIRECTORIES,
@@ -90,6 +96,51 @@ def test_scaffold_writes_every_template_file_renamed_with_no_template_name_left(
     assert 'clock = "oro_clock.plugin"' in pyproject
 
 
+def _compatible_specifier(version: str) -> str:
+    """scripts/check_dists.py's release series of ``version``."""
+    spec = importlib.util.spec_from_file_location(
+        "check_dists", REPOSITORY / "scripts" / "check_dists.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    specifier: str = module.compatible_specifier(version)
+    return specifier
+
+
+def test_scaffold_requires_the_release_series_of_the_running_oro_framework(
+    tmp_path: Path,
+) -> None:
+    scaffold_plugin(PluginNames.parse("clock"), tmp_path)
+    project = tomllib.loads((tmp_path / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+
+    (requirement,) = [Requirement(text) for text in project["dependencies"]]
+    assert requirement.name == "oro-framework"
+    assert requirement.specifier == SpecifierSet(_compatible_specifier(__version__))
+    assert "oro-plugin" in project["keywords"]
+    plugin = (tmp_path / "src" / "oro_clock" / "plugin.py").read_text(encoding="utf-8")
+    assert "    api=1,\n" in plugin
+
+
+def test_scaffold_readme_describes_the_new_plugin_and_how_to_publish_it(tmp_path: Path) -> None:
+    scaffold_plugin(PluginNames.parse("weather_station"), tmp_path)
+    readme = (tmp_path / "README.md").read_text(encoding="utf-8")
+
+    assert readme.startswith("# oro-weather-station\n")
+    for text in (
+        "pip install oro-weather-station",
+        "import { echo, digest } from 'oro:weather_station'",
+        "`weather_station.echo` (`value`)",
+        "`weather_station.digest`",
+        "pytest",
+        "python -m build",
+        "twine upload dist/*",
+    ):
+        assert text in readme, text
+
+
 def test_scaffold_leaves_out_caches_of_the_source_tree(tmp_path: Path) -> None:
     template = template_directory()
     cache = template / "src" / "oro_template" / "__pycache__"
@@ -121,6 +172,7 @@ def test_plugins_new_defaults_to_oro_name_in_the_current_directory(
     assert (tmp_path / "oro-clock" / "src" / "oro_clock" / "plugin.py").is_file()
     assert "created oro-clock in oro-clock" in result.output
     assert "plugin 'clock', package oro_clock" in result.output
+    assert "next: pip install -e oro-clock 'oro-framework[testing]'" in result.output
 
 
 def test_plugins_new_with_a_bad_name_is_a_usage_error(tmp_path: Path) -> None:

@@ -118,3 +118,28 @@ def test_steps_that_yield_often_are_never_reported() -> None:
             await trio.lowlevel.checkpoint()
 
     assert dict(_watched(main, threshold).stalls) == {}
+
+
+def test_a_step_is_blamed_on_the_innermost_marker_not_the_one_around_it() -> None:
+    # As over the Conduit: the service that reads a page's frames runs the route it asked for,
+    # and the step goes on in the service (sending the reply) after the route returned.
+    async def main(_: LoopWatchdog) -> None:
+        with working_on("service 'conduit' of plugin 'conduit'"):
+            await trio.lowlevel.checkpoint()
+            with working_on("route 'slow.hash' of plugin 'slow'"):
+                _hold_the_loop(BLOCK)
+            await trio.lowlevel.checkpoint()
+
+    assert dict(_watched(main).stalls) == {"route 'slow.hash' of plugin 'slow'": 1}
+
+
+def test_the_outer_marker_is_named_when_it_took_the_step_itself() -> None:
+    async def main(_: LoopWatchdog) -> None:
+        with working_on("service 'conduit' of plugin 'conduit'"):
+            await trio.lowlevel.checkpoint()
+            with working_on("route 'quick' of plugin 'quick'"):
+                _hold_the_loop(0.01)
+            _hold_the_loop(BLOCK)
+            await trio.lowlevel.checkpoint()
+
+    assert dict(_watched(main).stalls) == {"service 'conduit' of plugin 'conduit'": 1}

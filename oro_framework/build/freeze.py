@@ -17,6 +17,7 @@ from typing import Final
 
 import tomlkit
 
+from oro_framework.backend.typescript_env import ENV_TYPES_FILE
 from oro_framework.build import launcher
 from oro_framework.build.distributions import import_packages, requirements
 from oro_framework.build.plan import AppPlan
@@ -46,7 +47,8 @@ SYSTEM_ENGINE_MODULES: Final = ("gi",)
 (``--webview qt``); the distro's PyGObject and WebKitGTK belong to distro packages. (The
 engine's own modules load ``gi`` only when it runs, so they may ride along.)"""
 _JS_API_LEFT_OUT: Final = ("tests", "scripts", "node_modules", "package.json", "package-lock.json")
-_APP_LEFT_OUT: Final = ("__pycache__", ".git", "node_modules", ".DS_Store")
+# oro-env.d.ts names where oro-framework is installed on the build machine: for its editor.
+_APP_LEFT_OUT: Final = ("__pycache__", ".git", "node_modules", ".DS_Store", ENV_TYPES_FILE)
 OUTSIDE_RESOURCES: Final = "_resources"
 """Where a bundle holds resources that lie outside the app folder (Socket's ``[build] output =
 "../build"``), next to its oro.toml, whose ``webview.root`` then names it."""
@@ -68,10 +70,10 @@ def _copy_tree(source: Path, target: Path, left_out: Iterable[str], skipped: lis
 
 def stage_app(plan: AppPlan, stage: Path, *, skipped: list[Path]) -> Path:
     """Copy what the built app ships of the app into ``stage``: oro.toml (the mapped INI when
-    the app has ``oro.ini`` or ``socket.ini``) and ``webview.root``
-    (at the same place relative to each other), and the icon. Resources outside the app folder
-    (a build output ``../build``) go to :data:`OUTSIDE_RESOURCES` beside oro.toml, which names
-    them as its ``webview.root``: the bundle holds all it serves.
+    the app has ``oro.ini`` or ``socket.ini``), ``webview.root``, the backend and the app's own
+    plugins (at the same places relative to each other), and the icon. Resources outside the
+    app folder (a build output ``../build``) go to :data:`OUTSIDE_RESOURCES` beside oro.toml,
+    which names them as its ``webview.root``: the bundle holds all it serves.
 
     :param skipped: directories inside the app not to copy (the build's own output).
     """
@@ -88,6 +90,9 @@ def stage_app(plan: AppPlan, stage: Path, *, skipped: list[Path]) -> Path:
         for file in plan.backend.files:
             (place / file).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(plan.backend.directory / file, place / file)
+    for file in plan.app_plugins:
+        (app / file).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(plan.app_dir / file, app / file)
     if plan.config_text is None and inside:
         shutil.copy2(plan.app_dir / CONFIG_FILE_NAME, app / CONFIG_FILE_NAME)
     else:
@@ -177,6 +182,11 @@ def _arguments(plan: AppPlan, stage: Path, work: Path, dist: Path) -> list[str]:
             for module in plan.backend.imports
             if importlib.util.find_spec(module) is not None
         )
+    arguments.extend(
+        f"--hidden-import={module}"
+        for module in plan.app_plugin_imports
+        if importlib.util.find_spec(module) is not None
+    )
     for module in (*DEV_ONLY_MODULES, *SYSTEM_ENGINE_MODULES, *_left_out_packages(plan)):
         arguments.append(f"--exclude-module={module}")
     arguments.append(str(Path(launcher.__file__)))

@@ -24,14 +24,16 @@ APP_DIRECTORY = "oro_app"
 
 PINNED_KEYS: Final = (
     "backend.module",
+    "plugins.paths",
     "webview.root",
     "build.output",
     "build.script",
     "build.copy",
     "build.copy_map",
 )
-"""The keys a built app takes from its bundle only: which backend it imports, and its resource
-root (``webview.root``, or ``build.output`` when build steps are set and the root is not)."""
+"""The keys a built app takes from its bundle only: which backend and own plugins it imports,
+and its resource root (``webview.root``, or ``build.output`` when build steps are set and the
+root is not)."""
 _CONFIG_OPTIONS: Final = ("-c", "--config")
 
 

@@ -28,7 +28,13 @@ from oro_framework.build.icon import png_size
 from oro_framework.build.imports import find_specifiers
 from oro_framework.build.names import check_version, slugify
 from oro_framework.host.app import Host
-from oro_framework.host.builtin_settings import BackendSettings, BuildSettings, MetaSettings
+from oro_framework.host.app_plugins import app_plugin_files
+from oro_framework.host.builtin_settings import (
+    BackendSettings,
+    BuildSettings,
+    MetaSettings,
+    PluginSettings,
+)
 from oro_framework.host.config.files import CONFIG_FILE_NAMES, find_config_file
 from oro_framework.host.config.ini_map import ini_file_as_toml
 from oro_framework.host.errors import BuildError
@@ -77,6 +83,11 @@ class AppPlan:
     """Installed plugin distributions the app does not use: not shipped."""
     backend: BackendPlan | None = None
     """The app's own Python backend, when it has one."""
+    app_plugins: tuple[Path, ...] = ()
+    """The app's own single-file plugins (``plugins/*.py``, ``[plugins] paths``), relative to
+    the app: shipped at the same places, where the built app's host finds them again."""
+    app_plugin_imports: tuple[str, ...] = ()
+    """The top-level modules they import: data to PyInstaller, as the backend's imports are."""
     config_text: str | None = None
     """The ``oro.toml`` the built app ships when the app's config is an ``oro.ini`` or
     ``socket.ini`` (mapped, with its INI origins as comments); ``None``: its own oro.toml."""
@@ -223,6 +234,10 @@ def plan_build(app_dir: Path, *, skipped: list[Path] | None = None) -> AppPlan:
         plugins, left_out = _choose(host, listed, resources, skipped or [])
         handlers = host.protocol_handlers
         backend = _backend(host, skipped or [])
+        # Inside the app by construction: a path outside it never loads (app_plugins.py).
+        root = host.app_dir.resolve()
+        plugin_files = app_plugin_files(root, host.settings(PluginSettings).paths)
+        own_plugins = tuple(path.relative_to(root) for path in plugin_files)
         return AppPlan(
             app_dir=host.app_dir,
             resources=resources,
@@ -237,6 +252,8 @@ def plan_build(app_dir: Path, *, skipped: list[Path] | None = None) -> AppPlan:
             plugins=plugins,
             left_out=left_out,
             backend=backend,
+            app_plugins=own_plugins,
+            app_plugin_imports=tuple(imported_modules(root, own_plugins)),
             config_text=(
                 ini_file_as_toml(config_file.path, host.config_keys)[0]
                 if config_file.is_ini

@@ -85,6 +85,19 @@ skip_broken_option = click.option(
     help="Go on without a plugin that fails to load or whose hook raises (one warning line "
     "each); also ORO_SKIP_BROKEN_PLUGINS=1 or plugins.skip_broken = true in oro.toml.",
 )
+strict_plugins_option = click.option(
+    "--strict-plugins",
+    is_flag=True,
+    help="Refuse to start when any plugin is broken, instead of going on without an installed "
+    "one with a warning; also ORO_STRICT_PLUGINS=1 or plugins.strict = true in oro.toml.",
+)
+
+
+def with_strict_plugins(overrides: tuple[str, ...], strict: bool) -> tuple[str, ...]:
+    """``overrides`` with ``--strict-plugins`` as ``plugins.strict``, which the host reads."""
+    return (*overrides, "plugins.strict=true") if strict else overrides
+
+
 app_dir_argument = click.argument(
     "app_dir", default=".", type=click.Path(file_okay=False, exists=True, path_type=Path)
 )

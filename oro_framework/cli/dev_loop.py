@@ -53,7 +53,8 @@ from oro_framework.cli.dev_watch import (
     watch,
     watch_sources,
 )
-from oro_framework.host.builtin_settings import MetaSettings
+from oro_framework.host.app_plugins import plugin_locations
+from oro_framework.host.builtin_settings import MetaSettings, PluginSettings
 from oro_framework.host.config import load_early
 from oro_framework.host.config.files import find_config_file
 from oro_framework.host.errors import ConfigError
@@ -107,7 +108,8 @@ class DevLoop:
     ) -> None:
         self.app_dir = app_dir.resolve()
         self.config_file = find_config_file(self.app_dir, announce=False).path
-        self.plugin_sources = editable_plugin_sources()
+        # The app's own plugins too: a host reads them as it starts, as it does the others.
+        self.plugin_sources = [*editable_plugin_sources(), *self._app_plugin_sources()]
         self._requested_port = port
         self._headless = headless
         self._overrides = list(overrides)
@@ -167,6 +169,15 @@ class DevLoop:
                 code = await self._supervise()
                 task_group.cancel_scope.cancel()
         return code
+
+    def _app_plugin_sources(self) -> list[Path]:
+        """``plugins/`` and what ``[plugins] paths`` names, those that exist in the app."""
+        try:
+            early = load_early({PluginSettings: "plugins"}, path=self.config_file)
+            paths = early.settings(PluginSettings).paths
+        except (OSError, ConfigError):
+            paths = []
+        return [path for path in plugin_locations(self.app_dir, paths) if path.exists()]
 
     def _listen(self) -> socket.socket:
         """The socket of the port ``oro run`` would choose, or of ``--port``."""

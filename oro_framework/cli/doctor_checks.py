@@ -167,8 +167,8 @@ def _plugins(infos: Iterable[PluginInfo]) -> list[DoctorCheck]:
                 info.error is None,
                 detail,
                 required=True,
-                hint=f"pip install --upgrade {package} (or uninstall it); "
-                "--skip-broken-plugins runs the app without it",
+                hint=f"pip install --upgrade {package} (or uninstall it); the app runs "
+                "without it unless it requires it",
             )
         )
     return checks

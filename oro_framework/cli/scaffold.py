@@ -5,6 +5,12 @@ The template is ``plugins/_template`` of the source tree, shipped in the wheel a
 renames that everywhere, in paths and in text: ``oro-template`` (the distribution),
 ``oro_template`` (the package), ``Template`` (class names) and ``template`` (entry point, routes,
 permission, config section, JS module).
+
+The copy requires oro-framework within the release series of the oro-framework it ships in
+(``oro-framework>=0.1,<0.2`` for 0.1.x): the template's ``pyproject.toml`` says so, and
+``tests/test_distributions.py`` keeps that bound equal to the one ``scripts/check_dists.py``
+derives from the version (the plugin guide's "Publishing"). Its ``plugin.py`` declares the plugin
+API it is written for (``api=``), and its README describes the new plugin to app authors.
 """
 
 from __future__ import annotations

@@ -125,7 +125,11 @@ def system_engine_hint() -> str:
 
 
 def make_engine(
-    name: str, *, storage_path: Path | None, protocol_schemes: Sequence[str] = ()
+    name: str,
+    *,
+    storage_path: Path | None,
+    protocol_schemes: Sequence[str] = (),
+    plugin_schemes: Sequence[str] = (),
 ) -> Engine:
     """A :class:`Engine` of engine ``name``, ready for its first window.
 
@@ -134,7 +138,13 @@ def make_engine(
     if name == "system":
         from oro_framework.gui.gtk.engine import GtkEngine
 
-        return GtkEngine(storage_path=storage_path, protocol_schemes=protocol_schemes)
+        return GtkEngine(
+            storage_path=storage_path,
+            protocol_schemes=protocol_schemes,
+            plugin_schemes=plugin_schemes,
+        )
     from oro_framework.gui.qt.engine import QtEngine
 
-    return QtEngine(storage_path=storage_path, protocol_schemes=protocol_schemes)
+    return QtEngine(
+        storage_path=storage_path, protocol_schemes=protocol_schemes, plugin_schemes=plugin_schemes
+    )

@@ -21,6 +21,7 @@ from oro_framework.host.app_backend import (
     unimported_backend,
 )
 from oro_framework.host.app_paths import AppPaths, app_paths
+from oro_framework.host.app_plugins import load_app_plugins
 from oro_framework.host.builtin_settings import (
     EARLY_SETTINGS,
     BackendSettings,
@@ -43,8 +44,9 @@ from oro_framework.host.lifecycle import LifecycleEvent, LifecycleState, transit
 from oro_framework.host.permissions import PermissionRegistry
 from oro_framework.host.pipeline import BUILD_STEPS, DECLARATION_STEPS, run_steps
 from oro_framework.host.plugins import (
-    BUILTIN_PLUGIN,
     CORE_DISTRIBUTION,
+    SKIPPED,
+    BrokenPolicy,
     LoadedPlugins,
     PluginInfo,
     create_plugin_manager,
@@ -88,10 +90,10 @@ class Host:
     :param config: overrides with the highest precedence (CLI flags), by dotted or flattened key.
     :param environ: environment for ``ORO_*`` overrides and plugin selection; default
         ``os.environ``.
-    :param skip_broken_plugins: drop a broken plugin (one that fails to import or validate, or
-        whose hook raises while the host is built) and everything it registered, with a warning,
-        instead of raising; also switched on by config key ``plugins.skip_broken`` (env
-        ``ORO_SKIP_BROKEN_PLUGINS=1``).
+    :param skip_broken_plugins: drop every broken plugin (one that fails to import or validate,
+        or whose hook raises while the host is built) with what it registered and a warning, not
+        only those :class:`~oro_framework.host.plugins.BrokenPolicy` drops; also switched on by
+        config key ``plugins.skip_broken`` (env ``ORO_SKIP_BROKEN_PLUGINS=1``).
     :param use_config_file: read ``oro.toml``; tools that must work while the file holds an
         invalid value (``oro config set``) pass ``False`` to get the declared keys only.
     :param data_dir: overrides the per-user data directory (``cache`` and ``temp`` follow it
@@ -156,7 +158,8 @@ class Host:
         self.skips_broken_plugins = (
             skip_broken_plugins or early.settings(PluginSettings).skip_broken
         )
-        """Whether a broken plugin is dropped (``True``) or stops the build."""
+        """Whether every broken plugin is dropped (``True``), or only as
+        :class:`~oro_framework.host.plugins.BrokenPolicy` says."""
         self.environ: Mapping[str, str] = MappingProxyType(environ)
         """The environment the host was built with (``os.environ`` unless given): plugins read
         variables from here, never from ``os.environ``, so a test's host sees only its own."""
@@ -222,6 +225,7 @@ class Host:
         from oro_framework.host.permission_broker import PermissionBroker
         from oro_framework.host.protocols import ProtocolHandlers
         from oro_framework.host.router import RouteTable
+        from oro_framework.host.schemes import SchemeTable
         from oro_framework.host.services import SERVICE_STATE_EVENT, ServiceRegistry, ServiceRunner
         from oro_framework.host.watchdog import LoopWatchdog
         from oro_framework.host.windows.manager import WindowManager
@@ -241,9 +245,11 @@ class Host:
         the config and its ``protocol.*`` routes."""
         self.routes = RouteTable()
         self.mounts = MountTable()
+        self.schemes = SchemeTable()
+        """The URL schemes plugins serve (``clip:``), filled by ``oro_register_schemes``."""
         self.js_modules = JSModuleTable()
         self.services = ServiceRegistry()
-        self._registries += [self.routes, self.mounts, self.js_modules, self.services]
+        self._registries += [self.routes, self.mounts, self.schemes, self.js_modules, self.services]
         self._registries.append(self.events.declared)
         ipc = self.config.settings(IpcSettings)
         self.memory = MemoryBudget(ipc.memory_budget_bytes)
@@ -276,7 +282,7 @@ class Host:
             default_timeout=ipc.timeout_ms / 1000,
             unavailable=self._runner.unavailable,
             threads=ipc.sync_handler_threads,
-            missing=self._missing_route if self.backend is not None else None,
+            missing=self._missing_route,
         )
         self.watchdog = LoopWatchdog(ipc.loop_lag_warning_ms / 1000)
         """Logs and counts handlers and services that block the event loop while it runs."""
@@ -299,18 +305,19 @@ class Host:
     # ----------------------------------------------------------------------------------------
 
     def _missing_route(self, route: str) -> IPCError | None:
-        # Read at each call: the core backend plugin may find the backend's commands broken
-        # after it imported.
-        return self.backend.missing_route(route) if self.backend is not None else None
+        # A skipped broken plugin's route says why; the backend's read at each call: the core
+        # backend plugin may find the backend's commands broken after it imported.
+        backend = self.backend.missing_route if self.backend is not None else lambda _: None
+        return self._loaded.unavailable(route) or backend(route)
 
     def _plugin_broken(self, plugin: str, error: PluginLoadError) -> None:
         """Raise ``error``; or, when skipping broken plugins while the host is built, drop
         ``plugin`` and everything it registered so that the host is built as if it were not
         installed. A plugin that joins the built host (an extension a page loads) is never
         dropped: the error goes to its loader, which undoes the load and can try it again."""
-        if not self.skips_broken_plugins or plugin == BUILTIN_PLUGIN or self._is_built:
-            raise error
-        plugin_logger.warning("skipping broken plugin: %s", error)
+        if self._is_built or self._loaded.stops(plugin):
+            raise self._loaded.refusal(self._loaded.info(plugin), error)
+        plugin_logger.warning(SKIPPED, error)
         if plugin in self.hooks.configured:
             self.hooks.unconfigure(self, plugin=plugin)
         self._loaded.mark_broken(plugin, error)
@@ -329,7 +336,8 @@ class Host:
         *,
         load_backend: bool,
     ) -> LoadedPlugins:
-        disabled = early.settings(PluginSettings).disable
+        settings = early.settings(PluginSettings)
+        disabled = settings.disable
         if disabled:
             listed = [environ.get("ORO_DISABLE_PLUGINS", ""), *map(str, disabled)]
             environ["ORO_DISABLE_PLUGINS"] = ",".join(name for name in listed if name)
@@ -337,7 +345,7 @@ class Host:
             autoload=autoload,
             plugins=plugins,
             environ=environ,
-            strict=not self.skips_broken_plugins,
+            strict=BrokenPolicy.of(settings, skip_all=self.skips_broken_plugins),
         )
         # The app names its extensions itself: they load without autoload too (tests). A core
         # plugin is never one: it starts with the app.
@@ -346,8 +354,10 @@ class Host:
         self._listed_core = {entry.name for entry in found if entry not in entries}
         for entry_point in entries:
             if not any(info.name == entry_point.name for info in loaded.infos):
-                load_entry_point(loaded, entry_point, not self.skips_broken_plugins)
+                load_entry_point(loaded, entry_point)
         self._extension_entries = [(entry.name, entry.distribution) for entry in entries]
+        if load_backend:  # The app's own plugins (plugins/*.py) are its code, as backend.py is.
+            load_app_plugins(loaded, self.app_dir, early, environ)
         source = find_backend(self.app_dir, early.settings(BackendSettings).module)
         load = import_backend if load_backend else unimported_backend
         self.backend: AppBackend | None = None if source is None else load(self.app_dir, source)
@@ -358,8 +368,9 @@ class Host:
                 BACKEND_PLUGIN, module=self.backend.module.__name__, entry_point=self.backend.source
             )
             register_plugin(loaded, self.backend.module, info, not self.skips_broken_plugins)
+        loaded.check_required()
         for error in loaded.errors:
-            plugin_logger.warning("skipping broken plugin: %s", error)
+            plugin_logger.warning(SKIPPED, error)
         return loaded
 
     def _warn_missing_extensions(self, listed: Sequence[str]) -> None:
@@ -436,7 +447,8 @@ class Host:
         return await self.router.dispatch(request)
 
     def emit(self, name: str, data: Any = None, *, window: int | None = None) -> None:
-        """Send event ``name`` to the page(s): one window, or every window when ``None``."""
+        """Send event ``name`` to one window's page(s), or every window's when ``None``; from
+        any thread (off the loop's, it runs on the loop: :class:`~.events.EventBus`)."""
         self.events.emit(name, data, window=window)
 
     # ----------------------------------------------------------------------------------------
@@ -465,6 +477,7 @@ class Host:
             directory.mkdir(parents=True, exist_ok=True)
         self.paths.state.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.watchdog.install()
+        self.events.loop.bind()  # emit and stop from other threads run on this loop
         try:
             async with anyio.create_task_group() as task_group:
                 self._task_group = task_group
@@ -505,9 +518,9 @@ class Host:
         return self.lifecycle in (LifecycleState.STOPPING, LifecycleState.STOPPED)
 
     def stop(self) -> None:
-        """Ask :meth:`run` to stop the services and return. Safe to call more than once."""
+        """Ask :meth:`run` to stop the services and return; more than once, from any thread."""
         if self._stop_requested is not None:
-            self._stop_requested.set()
+            self.events.loop.call(self._stop_requested.set)
 
     async def pause(self) -> None:
         """running → paused: stop services registered with ``stop_on_pause``, then notify."""

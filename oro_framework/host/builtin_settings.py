@@ -33,6 +33,9 @@ DEFAULT_TEST_FILES: Final = ("test/index.js", "test/**/*.test.js", "test/**/*.te
 SKIP_BROKEN_ENV: Final = "ORO_SKIP_BROKEN_PLUGINS"
 """The environment variable of config key ``plugins.skip_broken`` (besides its own
 ``ORO_PLUGINS_SKIP_BROKEN``), named like ``ORO_DISABLE_PLUGINS``."""
+STRICT_PLUGINS_ENV: Final = "ORO_STRICT_PLUGINS"
+"""The environment variable of config key ``plugins.strict`` (besides ``ORO_PLUGINS_STRICT``);
+``--strict-plugins`` sets the key."""
 
 _REFERRER_POLICIES: Final = frozenset(
     {
@@ -122,9 +125,25 @@ class PluginSettings:
     )
     skip_broken: bool = setting(
         False,
-        "Go on without a plugin that fails to load or whose hook raises, dropping everything it "
-        "registered, instead of stopping (like --skip-broken-plugins).",
+        "Go on without any plugin that fails to load or whose hook raises, oro-framework's own "
+        "included, dropping everything it registered (like --skip-broken-plugins); without it, "
+        "only installed plugins neither required nor under plugins.strict are skipped.",
         env=(SKIP_BROKEN_ENV,),
+    )
+    require: list[str] = setting(
+        [],
+        "Entry-point or distribution names of the plugins the app needs: one that is broken or "
+        "missing stops the app instead of being skipped with a warning.",
+    )
+    strict: bool = setting(
+        False,
+        "Stop on any broken plugin instead of skipping it with a warning (like --strict-plugins).",
+        env=(STRICT_PLUGINS_ENV,),
+    )
+    paths: list[str] = setting(
+        [],
+        "The app's own single-file plugins besides plugins/*.py: Python files, or folders of "
+        "them, relative to the app folder and inside it; each file is a plugin named after it.",
     )
 
 

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from oro_framework.host.page_events import PageEventTable
     from oro_framework.host.permissions import PermissionRegistry
     from oro_framework.host.router import RouteTable
+    from oro_framework.host.schemes import SchemeTable
     from oro_framework.host.services import ServiceRegistry
 
 __all__ = ["DECLARATION_NAME", "NOTIFICATIONS", "Plugin", "PluginService", "assemble"]
@@ -102,6 +103,10 @@ class Plugin:
 
     Where a part may be several, one reference may stand alone (``routes=".routes:ROUTES"``).
 
+    :param api: the plugin API the plugin is written for: the
+        :data:`~oro_framework.PLUGIN_API_VERSION` of the oro-framework it was written against.
+        A host serving another refuses the plugin when it loads, saying which to upgrade;
+        ``None`` (not said) is taken as 1 (see :mod:`oro_framework.host.contract`).
     :param permissions: references to :class:`~oro_framework.PermissionSpec` or
         :class:`~oro_framework.RouteGroup` objects (or collections of them), declared in order.
     :param settings: config section → reference to its settings class.
@@ -109,6 +114,9 @@ class Plugin:
         value from the host (``".state:FsState.from_host"``), stored when the host is
         configured and dropped when it closes.
     :param routes: references to route groups (or collections of them).
+    :param schemes: URL scheme (``clip``) → reference to its handler (``".state:CLIPS.serve"``:
+        a :class:`~oro_framework.StashKey` on the path is read in the host), whose docstring's
+        first line is the scheme's doc.
     :param js_modules: the folder of the plugin's ES modules, relative to the entry module's
         folder (see :meth:`~oro_framework.JSModuleTable.add_directory`); or a reference to
         what answers a folder other plugins share (or ``None``, none here), of which the
@@ -123,6 +131,7 @@ class Plugin:
     """
 
     __slots__ = (
+        "api",
         "event_prefixes",
         "events",
         "hooks",
@@ -130,6 +139,7 @@ class Plugin:
         "permissions",
         "preload",
         "routes",
+        "schemes",
         "services",
         "settings",
         "state",
@@ -138,10 +148,12 @@ class Plugin:
     def __init__(
         self,
         *,
+        api: int | None = None,
         permissions: str | Iterable[str] = (),
         settings: Mapping[str, str] | None = None,
         state: Mapping[str, str] | None = None,
         routes: str | Iterable[str] = (),
+        schemes: Mapping[str, str] | None = None,
         js_modules: str | None = None,
         preload: str | Iterable[str] = (),
         events: str | Iterable[str] = (),
@@ -149,10 +161,12 @@ class Plugin:
         services: PluginService | Iterable[PluginService] = (),
         hooks: Mapping[str, str | Iterable[str]] | None = None,
     ) -> None:
+        self.api = api
         self.permissions = _references(permissions)
         self.settings = dict(settings or {})
         self.state = dict(state or {})
         self.routes = _references(routes)
+        self.schemes = dict(schemes or {})
         self.js_modules = js_modules
         self.preload = _references(preload)
         self.events = _references(events)
@@ -164,10 +178,20 @@ class Plugin:
     def _check(self) -> None:
         """Refuse a malformed declaration when the entry module loads (a mistake shows in
         ``oro plugins list``, not in the middle of building a host)."""
+        if self.api is not None and (type(self.api) is not int or self.api < 1):
+            raise ValueError(
+                f"api={self.api!r} is no plugin API version: write the whole number "
+                "oro_framework.PLUGIN_API_VERSION had when the plugin was written"
+            )
         unknown = sorted(set(self.hooks) - set(NOTIFICATIONS))
         if unknown:
+            import difflib  # only for this error's hint: every launch imports this module
+
+            close = difflib.get_close_matches(unknown[0], sorted(NOTIFICATIONS), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise ValueError(
-                f"hooks {unknown} cannot be declared; declared hooks are {sorted(NOTIFICATIONS)}"
+                f"hooks {unknown} cannot be declared{hint}; declared hooks are "
+                f"{sorted(NOTIFICATIONS)}"
             )
         references = [
             *self.permissions,
@@ -175,6 +199,7 @@ class Plugin:
             *self.state,
             *self.state.values(),
             *self.routes,
+            *self.schemes.values(),
             *self.events,
             *self.event_prefixes,
             *(service.run for service in self.services),
@@ -375,6 +400,19 @@ def _routes(declaration: Plugin, resolver: _Resolver) -> Callable[..., None] | N
     return register
 
 
+def _schemes(declaration: Plugin, resolver: _Resolver) -> Callable[..., None] | None:
+    if not declaration.schemes:
+        return None
+
+    def register(schemes: SchemeTable, host: Host, **_: Any) -> None:
+        for name, reference in declaration.schemes.items():
+            handler = resolver.load(reference, host)
+            doc = (inspect.getdoc(handler) or "").partition("\n")[0]
+            schemes.add(name, handler, doc=doc)
+
+    return register
+
+
 def _js_modules(declaration: Plugin, resolver: _Resolver) -> Callable[..., None] | None:
     folder = declaration.js_modules
     if folder is None:
@@ -432,6 +470,7 @@ _REGISTRATIONS: Final = {
     "oro_register_config": _settings,
     "oro_configure": _state,
     "oro_register_routes": _routes,
+    "oro_register_schemes": _schemes,
     "oro_register_js_modules": _js_modules,
     "oro_register_page_events": _events,
     "oro_register_services": _services,
@@ -477,6 +516,7 @@ _SHAPES: Final[dict[str, Callable[[Callable[..., Any]], Callable[..., Any]]]] = 
     "oro_register_config": lambda body: lambda config, host: body(config=config, host=host),
     "oro_configure": lambda body: lambda host: body(host=host),
     "oro_register_routes": lambda body: lambda routes, host: body(routes=routes, host=host),
+    "oro_register_schemes": lambda body: lambda schemes, host: body(schemes=schemes, host=host),
     "oro_register_js_modules": lambda body: lambda modules, host: body(modules=modules, host=host),
     "oro_register_page_events": lambda body: lambda events, host: body(events=events, host=host),
     "oro_register_services": lambda body: lambda services, host: body(services=services, host=host),

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple, final
 import anyio
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
+from oro_framework.host.loop_thread import LoopThread
 from oro_framework.host.page_events import PageEventTable
 from oro_framework.records import record
 
@@ -70,9 +71,15 @@ class EventBus:
 
     A subscriber that falls ``buffer`` events behind is disconnected (its stream ends) rather than
     slowing everyone down or growing without bound; the page reconnects and resynchronises.
+
+    :meth:`emit`, :meth:`emit_when_subscribed` and :meth:`forget` may be called from any thread
+    (a plain ``def`` handler's, or one a plugin started): off the loop's thread they run on the
+    loop (``loop``, bound as the host starts) and return once they ran.
     """
 
     def __init__(self, buffer: int = 1024, held: int = 64) -> None:
+        self.loop = LoopThread()
+        """The thread the subscribers' loop runs in (the host binds it as it starts)."""
         self._buffer = buffer
         self._subscribers: list[_Subscriber] = []
         self._last_id = 0
@@ -105,7 +112,11 @@ class EventBus:
         )
 
     def emit(self, name: str, data: Any = None, *, window: int | None = None) -> None:
-        """Deliver ``name`` to ``window``'s subscribers, or to all when ``window`` is ``None``."""
+        """Deliver ``name`` to ``window``'s subscribers, or to all when ``window`` is ``None``;
+        from any thread."""
+        self.loop.call(self._emit, name, data, window)
+
+    def _emit(self, name: str, data: Any, window: int | None) -> None:
         self._last_id += 1
         event = Event(name, data, window, self._last_id)
         for subscriber in list(self._subscribers):
@@ -139,7 +150,12 @@ class EventBus:
         reach nobody. ``memory`` holds ``data``'s size in the host's budget while it is held; it
         is released when the event is delivered or dropped. A window holds its last ``held``
         events (a page that never connects cannot make the host keep more), and :meth:`forget`
-        drops them when the window closes."""
+        drops them when the window closes. From any thread."""
+        self.loop.call(self._emit_when_subscribed, name, data, window, memory)
+
+    def _emit_when_subscribed(
+        self, name: str, data: Any, window: int, memory: MemoryReservation | None
+    ) -> None:
         if self.is_subscribed(window):
             if memory is not None:
                 memory.release()
@@ -155,7 +171,11 @@ class EventBus:
         held.append(_Held(name, data, memory))
 
     def forget(self, window: int) -> None:
-        """Drop the events held for ``window`` (closed: no page of it will subscribe)."""
+        """Drop the events held for ``window`` (closed: no page of it will subscribe); from any
+        thread."""
+        self.loop.call(self._forget, window)
+
+    def _forget(self, window: int) -> None:
         for event in self._held.pop(window, ()):
             event.release()
 

@@ -32,11 +32,14 @@ from oro_framework.host.envelope import (
     EventStream,
     OpenFile,
     Reply,
+    ServerSentEvent,
     encode_error,
+    encode_sse,
     stream_chunks,
 )
 from oro_framework.host.errors import InvalidArgumentError, IPCError, OutOfRangeError
 from oro_framework.host.launch import WINDOW_CREDENTIAL_HEADER, WINDOW_CREDENTIAL_PARAMETER
+from oro_framework.host.open_streams import stream_ended
 from oro_framework.host.request import decode_query
 
 __all__ = [
@@ -64,6 +67,8 @@ __all__ = [
     "request_fields",
     "request_id_of",
     "reserved_prefix",
+    "stream_ended",
+    "stream_error_event",
     "window_index",
     "wire_reply",
 ]
@@ -351,6 +356,14 @@ class WireReply:
         if self.stream is None:
             raise ValueError("chunks() of a reply that is not a stream: send its body")
         return stream_chunks(self.stream)
+
+
+def stream_error_event(error: IPCError) -> bytes:
+    """The last chunk of an event stream that ``error`` ends once started, as
+    :meth:`WireReply.chunks` sends it: ``event: error`` with the error as its data, which the
+    page's ``for await`` throws. For a transport that must end a stream itself (its connection
+    is being stopped under it)."""
+    return encode_sse(ServerSentEvent(error.to_dict(), event="error"))
 
 
 def wire_reply(reply: Reply) -> WireReply:

@@ -353,6 +353,7 @@ class Extensions:
         host = self._host
         withdrawn = [route.name for route in host.routes.drop_plugin(name)]
         host.mounts.drop_plugin(name)
+        host.schemes.drop_plugin(name)
         await host.router.withdraw(withdrawn, UNLOAD_GRACE_SECONDS)
         for service in host.services.drop_plugin(name):
             await self._runner.remove(service.name)

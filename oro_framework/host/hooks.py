@@ -12,22 +12,22 @@ from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import Awaitable, Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from types import CodeType, ModuleType
 from typing import TYPE_CHECKING, Any, TypeAlias, final
 
 import pluggy
 
-from oro_framework.host.errors import ConfigError, InternalError, IPCError, PluginLoadError
+from oro_framework.host.errors import ConfigError, IPCError, PluginLoadError
 from oro_framework.host.plugins import LoadedPlugins
 from oro_framework.host.registry import Registry
+from oro_framework.host.route_wrappers import RouteWrappers
 
 if TYPE_CHECKING:
     from oro_framework.host.app import Host
     from oro_framework.host.lifecycle import LifecycleEvent
     from oro_framework.host.permission_broker import PermissionRequest
     from oro_framework.host.request import Request
-    from oro_framework.host.router import Route
     from oro_framework.host.windows.model import Window
 
 __all__ = ["BrokenPluginHandler", "HookCaller"]
@@ -55,16 +55,6 @@ def _log_failure(plugin: str, hook: str, error: Exception, *, during: str = "") 
         error,
         exc_info=error if logger.isEnabledFor(logging.INFO) else None,
     )
-
-
-def _is_wrapper(implementation: pluggy.HookImpl) -> bool:
-    return implementation.wrapper or implementation.hookwrapper
-
-
-def _innermost(call: Awaitable[Any]) -> Awaitable[Any]:
-    """The one plain ``oro_route_call`` implementation, the host's: the handler's call, which
-    the router passes as the extra argument ``call`` (no plugin can declare it)."""
-    return call
 
 
 def _codes(function: object) -> Iterator[CodeType]:
@@ -107,9 +97,9 @@ class HookCaller:
         self._on_broken = on_broken or _raise
         self.configured: set[str] = set()
         """The plugins whose ``oro_configure`` returned normally."""
-        self._route_call: pluggy.HookCaller = self._manager.hook.oro_route_call
-        self._route_impls: list[pluggy.HookImpl] = []
-        self._route_chain: pluggy.HookCaller = self._route_call
+        self.wrapper_chain = RouteWrappers(self._manager.hook.oro_route_call)
+        """The plugins' ``oro_route_call`` wrappers, run around each route call by the
+        router; a wrapper that fails leaves the chain for the rest of the run."""
 
     def implementers(self, hook_name: str) -> list[tuple[str, pluggy.HookCaller]]:
         """Each plugin implementing ``hook_name`` in registration order (``tryfirst`` ones first,
@@ -213,63 +203,10 @@ class HookCaller:
     # While the host runs and when it stops: a raising hook is logged, the host goes on
     # ----------------------------------------------------------------------------------------
 
-    def wraps_routes(self) -> bool:
-        """Whether some plugin implements ``oro_route_call``: asked for every request, so one
-        copy of a list that is empty unless a plugin wraps routes (no cache to go stale when
-        plugins come or go)."""
-        return bool(self._route_call.get_hookimpls())
-
     def route_wrappers(self) -> list[str]:
-        """The plugins wrapping route calls, outermost first (the order pluggy calls them)."""
-        return [
-            implementation.plugin_name
-            for implementation in reversed(self._route_call.get_hookimpls())
-            if _is_wrapper(implementation)
-        ]
-
-    def route_call(self, request: Request, route: Route, call: Awaitable[Any]) -> Awaitable[Any]:
-        """Run the ``oro_route_call`` wrappers around ``call`` (the handler's, not started)
-        and return what the caller awaits. An IPCError a wrapper raises passes; any other
-        exception, or an answer that cannot be awaited, is logged and raised as InternalError.
-        """
-        try:
-            outer = self._wrapping().call_extra(
-                [_innermost], {"request": request, "route": route, "call": call}
-            )
-        except IPCError:
-            raise
-        except Exception as error:
-            raise self.route_wrapper_failed(route, error) from error
-        if not inspect.isawaitable(outer):
-            logger.error(
-                "hook oro_route_call of %s answered %s for %s, not an awaitable",
-                " or ".join(repr(name) for name in self.route_wrappers()),
-                type(outer).__name__,
-                route.label,
-            )
-            raise InternalError(_wrapper_failure(route))
-        return outer
-
-    def _wrapping(self) -> pluggy.HookCaller:
-        """The hook without plain implementations: they are refused when their plugin loads,
-        but a plugin registered later must not answer in a handler's place either."""
-        implementations = self._route_call.get_hookimpls()
-        if implementations != self._route_impls:
-            self._route_impls = implementations
-            plain = [impl.plugin for impl in implementations if not _is_wrapper(impl)]
-            self._route_chain = (
-                self._manager.subset_hook_caller("oro_route_call", plain)
-                if plain
-                else self._route_call
-            )
-        return self._route_chain
-
-    def route_wrapper_failed(self, route: Route, error: Exception) -> InternalError:
-        """Log a route wrapper's unexpected exception in one line naming its plugin (found on
-        the traceback) and return the InternalError its caller gets."""
-        plugin = self._raising_plugin("oro_route_call", error)
-        _log_failure(plugin, "oro_route_call", error, during=f"({route.name})")
-        return InternalError(_wrapper_failure(route))
+        """The plugins wrapping route calls, outermost first (the order they run in), less any
+        whose wrapper failed."""
+        return self.wrapper_chain.plugins()
 
     def unconfigure(self, host: Host, *, plugin: str | None = None) -> None:
         """Call ``oro_unconfigure`` in reverse registration order, of every plugin or of
@@ -396,7 +333,3 @@ class HookCaller:
                 if result is not None:
                     merged.update(result)
         return merged
-
-
-def _wrapper_failure(route: Route) -> str:
-    return f"Internal error in route '{route.name}' (details in the host log)"

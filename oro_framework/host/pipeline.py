@@ -119,6 +119,11 @@ def _register_mounts(host: Host, plugins: Collection[str]) -> None:
     host.hooks.register("oro_register_mounts", registry, plugins, mounts=registry, host=host)
 
 
+def _register_schemes(host: Host, plugins: Collection[str]) -> None:
+    registry = host.schemes
+    host.hooks.register("oro_register_schemes", registry, plugins, schemes=registry, host=host)
+
+
 def _register_js_modules(host: Host, plugins: Collection[str]) -> None:
     registry = host.js_modules
     host.hooks.register("oro_register_js_modules", registry, plugins, modules=registry, host=host)
@@ -171,6 +176,7 @@ BUILD_STEPS: Final = (
     BuildStep("oro_configure", _configure),
     BuildStep(REGISTER_ROUTES, _register_routes),
     BuildStep("oro_register_mounts", _register_mounts),
+    BuildStep("oro_register_schemes", _register_schemes),
     BuildStep("oro_register_js_modules", _register_js_modules, joins_running_host=False),
     BuildStep("oro_register_services", _register_services),
     BuildStep("oro_register_page_events", _register_page_events),

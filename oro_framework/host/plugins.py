@@ -9,35 +9,57 @@ handed over explicitly (tests). Environment variables steer discovery:
 * ``ORO_TRACE_PLUGINS=1``: print each plugin registered and each hook call (hook, plugin,
   milliseconds) to stderr (:mod:`oro_framework.host.tracing`).
 
-``ORO_SKIP_BROKEN_PLUGINS=1`` (config key ``plugins.skip_broken``) makes the host drop broken
-plugins instead of stopping; see :class:`~oro_framework.Host`.
+An installed plugin (an entry point of a distribution other than oro-framework) that is broken
+(its import fails or takes longer than ``ORO_PLUGIN_IMPORT_TIMEOUT`` seconds, the loader refuses
+a hook, its build hook raises) is skipped with a warning and its routes answer
+:class:`~oro_framework.host.errors.PluginUnavailableError`, unless the app requires it (config
+key ``plugins.require``) or every plugin must load (``plugins.strict``, ``--strict-plugins``):
+:class:`BrokenPolicy`. oro-framework's own plugins, and those handed over explicitly, stop the
+host when broken. ``ORO_SKIP_BROKEN_PLUGINS=1`` (config key ``plugins.skip_broken``) drops
+every broken plugin but the host's own instead; see :class:`~oro_framework.Host`.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import inspect
+import re
 import sys
 import types
 from collections.abc import Collection, Mapping, Sequence
-from typing import Any, Final, cast, final
+from typing import TYPE_CHECKING, Any, Final, cast, final
 
 import pluggy
 
 from oro_framework import hookspecs
 from oro_framework.host import builtin, tracing
+from oro_framework.host.contract import check_plugin_api
 from oro_framework.host.declaration import DECLARATION_NAME, Plugin, assemble
-from oro_framework.host.errors import PluginLoadError
+from oro_framework.host.errors import PluginLoadError, PluginUnavailableError
 from oro_framework.host.installed import FRAMEWORK_DISTRIBUTION, PluginEntry, plugin_entries
+from oro_framework.host.plugin_faults import (
+    DEFAULT_IMPORT_TIMEOUT,
+    ImportHung,
+    import_time_limit,
+    imported_within,
+    invalid_arguments,
+    unknown_hook,
+)
 from oro_framework.records import record
+
+if TYPE_CHECKING:
+    from oro_framework.host.builtin_settings import PluginSettings
 
 __all__ = [
     "BUILTIN_PLUGIN",
     "LOAD_PLUGINS_ENV",
+    "SKIPPED",
+    "BrokenPolicy",
     "LoadedPlugins",
     "PluginInfo",
     "create_plugin_manager",
     "discover",
+    "fail_plugin",
     "listed_entry_points",
     "load_entry_point",
     "register_plugin",
@@ -51,6 +73,13 @@ disabled, never skipped as broken."""
 LOAD_PLUGINS_ENV: Final = "ORO_LOAD_PLUGINS"
 """Only these third-party plugins load (comma-separated names); a system package's launcher
 sets it to the app's plugins."""
+SKIPPED: Final = (
+    "skipping broken plugin: %s; the app goes on without it and its routes answer "
+    "PluginUnavailableError (ERR_PLUGIN_NOT_LOADED); [plugins] require or --strict-plugins "
+    "stops the app instead"
+)
+"""The warning, once per plugin, that the host goes on without a broken plugin (the logging
+format of its :class:`PluginLoadError`)."""
 
 
 @final
@@ -91,6 +120,40 @@ class PluginInfo:
         }
 
 
+@final
+@record
+class BrokenPolicy:
+    """Which broken plugins stop the host and which it goes on without (see the module).
+
+    :ivar skip_all: drop every broken plugin but the host's own (``--skip-broken-plugins``:
+        the commands that list or describe what is installed).
+    :ivar strict: every broken plugin stops the host (``--strict-plugins``).
+    :ivar required: entry-point or distribution names the app cannot run without.
+    """
+
+    skip_all: bool = False
+    strict: bool = False
+    required: frozenset[str] = frozenset()
+
+    def stops(self, info: PluginInfo, *, explicit: bool = False) -> bool:
+        """Whether ``info``'s plugin, broken, stops the host; ``explicit``: it was handed over
+        (a test's plugin), not found installed."""
+        if info.name == BUILTIN_PLUGIN:
+            return True
+        if self.skip_all:
+            return False
+        installed = info.distribution not in (None, CORE_DISTRIBUTION)
+        return self.strict or explicit or not installed or self.is_required(info)
+
+    def is_required(self, info: PluginInfo) -> bool:
+        return bool({info.name, info.distribution} & self.required)
+
+    @classmethod
+    def of(cls, settings: PluginSettings, *, skip_all: bool) -> BrokenPolicy:
+        """The policy the app's ``[plugins]`` settings ask for."""
+        return cls(skip_all, settings.strict, frozenset(settings.require))
+
+
 class LoadedPlugins:
     """The outcome of :func:`create_plugin_manager`.
 
@@ -98,11 +161,22 @@ class LoadedPlugins:
         stderr.
     """
 
-    def __init__(self, manager: pluggy.PluginManager, *, traced: bool = False) -> None:
+    def __init__(
+        self,
+        manager: pluggy.PluginManager,
+        *,
+        traced: bool = False,
+        policy: BrokenPolicy | None = None,
+        import_timeout: float = DEFAULT_IMPORT_TIMEOUT,
+    ) -> None:
         self.manager = manager
         self.infos: list[PluginInfo] = []
         self.errors: list[PluginLoadError] = []
         self.traced = traced
+        self.policy = policy if policy is not None else BrokenPolicy(strict=True)
+        self.explicit: set[str] = set()
+        """The plugins handed over explicitly (not found installed): a broken one stops."""
+        self.import_timeout = import_timeout
 
     @property
     def registered(self) -> frozenset[str]:
@@ -134,6 +208,62 @@ class LoadedPlugins:
             hook=hook,
         )
 
+    def stops(self, name: str) -> bool:
+        """Whether plugin ``name``, broken, stops the host (:class:`BrokenPolicy`)."""
+        return self.policy.stops(self.info(name), explicit=name in self.explicit)
+
+    def refusal(self, info: PluginInfo, error: PluginLoadError) -> PluginLoadError:
+        """``error`` of plugin ``info`` as it stops the host, saying why it does when the
+        plugin could have been skipped: the app requires it, or every plugin must load."""
+        if self.policy.is_required(info):
+            why = "the app requires it ([plugins] require), so it does not start without it"
+        elif self.policy.strict and info.distribution not in (None, CORE_DISTRIBUTION):
+            why = "--strict-plugins (plugins.strict) stops on any broken plugin"
+        else:
+            return error
+        refused = PluginLoadError(
+            f"{error.reason}; {why}",
+            entry_point=error.entry_point,
+            distribution=error.distribution,
+            hook=error.hook,
+        )
+        refused.__cause__ = error.__cause__
+        return refused
+
+    def check_required(self) -> None:
+        """Stop the host when a plugin the app requires is not there (not installed, or
+        disabled).
+
+        :raises PluginLoadError: naming the first one missing.
+        """
+        present = {name for info in self.infos for name in (info.name, info.distribution)}
+        for name in sorted(self.policy.required - present):
+            raise PluginLoadError(
+                "the app requires this plugin ([plugins] require), and no installed and "
+                "enabled plugin has that name; install it (oro plugins install) or remove it "
+                "from [plugins] require",
+                entry_point=name,
+                distribution=None,
+            )
+
+    def unavailable(self, route: str) -> PluginUnavailableError | None:
+        """The error a request to ``route`` gets when its namespace (``clipnotes`` of
+        ``clipnotes.save``) is a broken plugin's name, skipped; ``None`` otherwise."""
+        if not self.errors:
+            return None
+        namespace = route.split(".", 1)[0].lower()
+        for info in self.infos:
+            if info.error is not None and info.name.lower() == namespace:
+                cause = _brief(info.error)
+                return PluginUnavailableError(
+                    f"Plugin '{info.name}' is not loaded, so route '{route}' is unavailable: "
+                    f"{cause} (details in the host log)",
+                    plugin=info.name,
+                    cause=cause,
+                    state="broken",
+                )
+        return None
+
     def mark_broken(self, name: str, error: PluginLoadError) -> None:
         """Record ``error`` on plugin ``name`` and unregister it, so no hook calls it again."""
         self.manager.unregister(name=name)
@@ -144,6 +274,19 @@ class LoadedPlugins:
             else info
             for info in self.infos
         ]
+
+
+_EXCEPTION_TEXT: Final = r"^(.*?\b[A-Z]\w*(?:Error|Exception|Exit|Interrupt))(?::\s.*)?$"
+"""A reason that quotes an exception: what comes before its text, the text left out (compiled
+on first use, by :mod:`re`'s cache: only a request to a broken plugin needs it)."""
+
+
+def _brief(reason: str) -> str:
+    """``reason`` as a page may read it: the loader's words and the exception's type, not the
+    exception's text (``import failed: ModuleNotFoundError``), which may hold anything the
+    plugin put there; the host's log and ``oro plugins list`` have it whole."""
+    match = re.match(_EXCEPTION_TEXT, reason, re.DOTALL)
+    return match.group(1) if match else reason
 
 
 def _names(environ: Mapping[str, str], variable: str) -> set[str] | None:
@@ -210,7 +353,7 @@ def create_plugin_manager(
     autoload: bool = True,
     plugins: Sequence[object] = (),
     environ: Mapping[str, str] | None = None,
-    strict: bool = True,
+    strict: bool | BrokenPolicy = True,
     core: bool = True,
 ) -> LoadedPlugins:
     """Build a new plugin manager with the hookspecs, the host's built-in plugin, the discovered
@@ -218,8 +361,10 @@ def create_plugin_manager(
 
     :param plugins: plugin objects (modules, classes or instances with ``oro_*`` hookimpls),
         registered after the entry points, in order.
-    :param strict: raise the first :class:`PluginLoadError`; otherwise record it in
-        :attr:`LoadedPlugins.errors` and its :class:`PluginInfo` and go on without that plugin.
+    :param strict: raise the first :class:`PluginLoadError`; ``False``: record it in
+        :attr:`LoadedPlugins.errors` and its :class:`PluginInfo` and go on without that plugin;
+        a :class:`BrokenPolicy`: decide plugin by plugin (explicit ``plugins`` stop unless it
+        skips all).
     :param core: load the core plugins (:mod:`oro_framework.core`); ``oro --help`` leaves them
         out, as they add no command (a test keeps it so) and import the host's route machinery.
     :raises PluginLoadError: a plugin could not be imported or breaks the hookspecs (``strict``).
@@ -230,21 +375,30 @@ def create_plugin_manager(
     traced = tracing.enabled(environ)
     if traced:
         tracing.install(manager, lambda: sys.stderr)
-    loaded = LoadedPlugins(manager, traced=traced)
+    policy = strict if isinstance(strict, BrokenPolicy) else BrokenPolicy(not strict, strict)
+    loaded = LoadedPlugins(
+        manager, traced=traced, policy=policy, import_timeout=import_time_limit(environ)
+    )
     own = PluginInfo(BUILTIN_PLUGIN, CORE_DISTRIBUTION, _own_version(), module=builtin.__name__)
-    register_plugin(loaded, builtin, own, strict)
+    register_plugin(loaded, builtin, own, True)
     for entry_point in discover(environ, core=core) if autoload else []:
-        load_entry_point(loaded, entry_point, strict)
+        load_entry_point(loaded, entry_point)
     if plugins:
         by_module = {ep.value: ep for ep in plugin_entries()}
         for plugin in plugins:
-            register_plugin(loaded, plugin, _explicit_info(plugin, by_module), strict)
+            info = _explicit_info(plugin, by_module)
+            loaded.explicit.add(info.name)
+            register_plugin(loaded, plugin, info, not policy.skip_all)
     return loaded
 
 
-def load_entry_point(loaded: LoadedPlugins, entry_point: PluginEntry, strict: bool) -> None:
+def load_entry_point(
+    loaded: LoadedPlugins, entry_point: PluginEntry, strict: bool | None = None
+) -> None:
     """Import ``entry_point`` and register its plugin (see :func:`register_plugin`); a failed
-    import raises (``strict``) or is recorded as a broken plugin."""
+    import, or one that takes longer than :attr:`LoadedPlugins.import_timeout` (an installed
+    plugin's), raises (``strict``; ``None``: as :attr:`LoadedPlugins.policy` says) or is
+    recorded as a broken plugin."""
     info = PluginInfo(
         entry_point.name,
         entry_point.distribution,
@@ -253,7 +407,13 @@ def load_entry_point(loaded: LoadedPlugins, entry_point: PluginEntry, strict: bo
         entry_point.module,
     )
     try:
-        plugin = entry_point.load()
+        if entry_point.distribution == CORE_DISTRIBUTION:
+            plugin = entry_point.load()
+        else:
+            plugin = imported_within(entry_point, loaded.import_timeout)
+    except ImportHung as hung:
+        _fail(loaded, info, str(hung), strict)
+        return
     except Exception as error:
         _fail(loaded, info, f"import failed: {type(error).__name__}: {error}", strict)
         return
@@ -295,28 +455,48 @@ def _explicit_info(plugin: object, by_module: Mapping[str, PluginEntry]) -> Plug
     return PluginInfo(name, module=type(plugin).__module__)
 
 
-def _fail(loaded: LoadedPlugins, info: PluginInfo, reason: str, strict: bool) -> None:
+def _fail(loaded: LoadedPlugins, info: PluginInfo, reason: str, strict: bool | None) -> None:
     error = PluginLoadError(
         reason, entry_point=info.entry_point or info.name, distribution=info.distribution
     )
+    if strict is None:
+        strict = loaded.policy.stops(info, explicit=info.name in loaded.explicit)
     if strict:
-        raise error
+        raise loaded.refusal(info, error)
     loaded.errors.append(error)
     loaded.infos.append(PluginInfo(**{**info.__dict__, "error": reason}))
 
 
-def register_plugin(loaded: LoadedPlugins, plugin: object, info: PluginInfo, strict: bool) -> None:
+def fail_plugin(
+    loaded: LoadedPlugins, info: PluginInfo, reason: str, strict: bool | None = None
+) -> None:
+    """Raise (``strict``; ``None``: as :attr:`LoadedPlugins.policy` says) or record plugin
+    ``info`` as broken for ``reason``, as a failed import of an entry point is: for the app's
+    own plugins (``host/app_plugins.py``)."""
+    _fail(loaded, info, reason, strict)
+
+
+def register_plugin(
+    loaded: LoadedPlugins, plugin: object, info: PluginInfo, strict: bool | None = None
+) -> None:
     """Register ``plugin`` as ``info.name`` and validate it against the hookspecs, recording
-    its :class:`PluginInfo`; a failure raises (``strict``) or is recorded as a broken plugin."""
+    its :class:`PluginInfo`; a failure raises (``strict``; ``None``: as
+    :attr:`LoadedPlugins.policy` says) or is recorded as a broken plugin."""
     manager = loaded.manager
     if manager.get_plugin(info.name) is not None:
         _fail(loaded, info, f"a plugin named '{info.name}' is already registered", strict)
         return
     try:
+        check_plugin_api(plugin, info.entry_point or info.name, info.distribution)
         plugin = _assembled(plugin)
         manager.register(plugin, name=info.name)
+    except PluginLoadError as error:
+        _fail(loaded, info, error.reason, strict)
+        return
     except pluggy.PluginValidationError as error:
-        _fail(loaded, info, f"invalid hook implementation: {error}", strict)
+        explained = invalid_arguments(manager, plugin)
+        reason = explained or " ".join(str(error).split())
+        _fail(loaded, info, f"invalid hook implementation: {reason}", strict)
         return
     except ValueError as error:
         _fail(loaded, info, str(error), strict)
@@ -349,18 +529,17 @@ def _assembled(plugin: object) -> object:
 
 def _validate(manager: pluggy.PluginManager, plugin: object) -> str | None:
     """Why ``plugin`` breaks the hookspecs (misspelled or async hooks), or ``None``."""
-    try:
-        manager.check_pending()
-    except pluggy.PluginValidationError as error:
-        return f"unknown hook: {error}"
     for caller in manager.get_hookcallers(plugin) or ():
         for implementation in caller.get_hookimpls():
             if implementation.plugin is not plugin:
                 continue
+            if not caller.has_spec() and not implementation.optionalhook:
+                return unknown_hook(manager, caller.name)
             if inspect.iscoroutinefunction(implementation.function):
                 return f"hook '{caller.name}' is 'async def'; hooks must be synchronous"
-            is_wrapper = implementation.wrapper or implementation.hookwrapper
-            if caller.name == ROUTE_CALL_HOOK and not is_wrapper:
+            # Old-style hookwrapper=True wrappers are refused too: the router runs the chain
+            # itself, as new-style ones (host/route_wrappers.py).
+            if caller.name == ROUTE_CALL_HOOK and not implementation.wrapper:
                 # A plain one would answer in the handler's place: replacing another plugin's
                 # route is what registration refuses as a conflict.
                 return (

@@ -52,6 +52,7 @@ class StepTimer(trio.abc.Instrument):
         if self._task is not None:
             self._end_step(self._task)
         step.spent.clear()
+        step.inner.clear()
         self._task = task
         step.started = time.perf_counter()
 
@@ -67,6 +68,8 @@ class StepTimer(trio.abc.Instrument):
         spent = dict(step.spent)
         still_open = task.context.get(work)
         if still_open is not None:
-            spent[still_open.label] = spent.get(still_open.label, 0.0) + still_open.spent_in_step()
+            spent[still_open.label] = spent.get(still_open.label, 0.0) + (
+                still_open.spent_outside_inner()
+            )
         label = max(spent, key=spent.__getitem__) if spent else f"task {task.name!r}"
         self._watchdog.report(label, elapsed)

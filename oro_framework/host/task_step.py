@@ -24,6 +24,8 @@ class _Step(threading.local):
     def __init__(self) -> None:
         self.started = time.perf_counter()
         self.spent: dict[str, float] = {}
+        self.inner: dict[working_on, float] = {}
+        """Per piece of work still open, the time pieces inside it spent in this step."""
 
 
 step = _Step()

@@ -4,7 +4,9 @@ Every request and every service shares one event loop, so an ``async def`` handl
 ``time.sleep(5)`` or hashes a gigabyte stalls all of them. The watchdog times each step of each
 task (a trio instrument: the time between two ``await`` points that really suspend) and logs
 any step longer than ``ipc.loop_lag_warning_ms``, naming what ran in it: the route and its
-plugin, or the service and its plugin, as marked with :func:`working_on`.
+plugin, or the service and its plugin, as marked with :func:`working_on`. Marked work nests (the
+Conduit's service runs the routes a page asks for over it): each piece is charged only the time
+spent outside the pieces inside it, so a step is blamed on the innermost work that took it.
 
 Only the trio backend (the host's) offers per-step hooks, so the watchdog uses trio directly (as
 docs/design.md lists); on another backend it does nothing, and :attr:`LoopWatchdog.is_active`
@@ -38,21 +40,31 @@ class working_on:  # used like a function: `with working_on(label):`
     blocking step is reported under that name. A class rather than ``@contextmanager``: it
     wraps every IPC call."""
 
-    __slots__ = ("_entered_at", "_token", "label")
+    __slots__ = ("_entered_at", "_outer", "_token", "label")
 
     def __init__(self, label: str) -> None:
         self.label = label
 
     def __enter__(self) -> None:
         self._entered_at = time.perf_counter()
+        self._outer = work.get()
         self._token = work.set(self)
 
     def __exit__(self, *exc_info: object) -> None:
         work.reset(self._token)
-        step.spent[self.label] = step.spent.get(self.label, 0.0) + self.spent_in_step()
+        spent = self.spent_in_step()
+        step.spent[self.label] = step.spent.get(self.label, 0.0) + spent - step.inner.pop(self, 0.0)
+        if self._outer is not None:
+            # The outer work did not spend this time itself: it ran this piece.
+            step.inner[self._outer] = step.inner.get(self._outer, 0.0) + spent
 
     def spent_in_step(self) -> float:
+        """Time spent in this step since it was entered, pieces inside it included."""
         return time.perf_counter() - max(self._entered_at, step.started)
+
+    def spent_outside_inner(self) -> float:
+        """Time spent in this step since it was entered, less the pieces inside it."""
+        return self.spent_in_step() - step.inner.get(self, 0.0)
 
 
 @final

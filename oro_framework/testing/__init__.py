@@ -34,9 +34,13 @@ without an ``app_dir`` the app serves an empty default page. :class:`OroProcess`
 ``oro`` command in a subprocess (:func:`until` polls what it serves), :func:`virtual_display`
 gives a real window an Xvfb screen and :func:`session_bus` a private D-Bus session bus.
 :func:`open_descriptors` and :func:`opened_since` tell whether a test left a descriptor open.
+:func:`installed_plugin` loads a plugin by its entry point from its installed distribution, as
+``oro run`` does, so that a wrong entry point fails the tests.
 
 The pieces live in ``hosts``, ``server``, ``browser``, ``webkit`` (with ``webkit_driver``,
-``webkit_page`` and ``webkit_scripts``), ``node``, ``process``, ``display`` and ``descriptors``;
+``webkit_page`` and ``webkit_scripts``), ``node``, ``process``, ``display``, ``descriptors``,
+``entry_points`` and ``transports`` (``served_app(transport=...)``, run over each transport an
+app may use with the ``oro_transport`` fixture);
 names are imported on first use, so that the pytest plugin (:mod:`oro_framework.testing.plugin`)
 loads nothing heavy.
 """
@@ -56,6 +60,7 @@ if TYPE_CHECKING:
     )
     from oro_framework.testing.descriptors import open_descriptors, opened_since
     from oro_framework.testing.display import session_bus, virtual_display
+    from oro_framework.testing.entry_points import installed_plugin
     from oro_framework.testing.hosts import (
         HookRecorder,
         MemoryClient,
@@ -106,6 +111,7 @@ _EXPORTS: dict[str, str] = {
     "find_chromium": "browser",
     "find_webkit": "webkit_driver",
     "launch_webkit": "webkit",
+    "installed_plugin": "entry_points",
     "js_api_dev_dependencies": "node",
     "launch_chromium": "browser",
     "live_server": "server",
@@ -146,6 +152,7 @@ __all__ = [
     "find_webkit",
     "free_port",
     "headless_environ",
+    "installed_plugin",
     "js_api_dev_dependencies",
     "launch_chromium",
     "launch_webkit",

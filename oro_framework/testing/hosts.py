@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from oro_framework.host.permissions import PermissionRegistry
     from oro_framework.host.request import Request
     from oro_framework.host.router import Route, RouteCallWrapper, RouteTable
+    from oro_framework.host.schemes import SchemeTable
     from oro_framework.host.services import ServiceRegistry
     from oro_framework.host.windows.model import Window
 
@@ -253,6 +254,10 @@ class HookRecorder:
     @hookimpl
     def oro_register_mounts(self, mounts: MountTable, host: Host) -> None:
         self._record("oro_register_mounts", mounts=mounts, host=host)
+
+    @hookimpl
+    def oro_register_schemes(self, schemes: SchemeTable, host: Host) -> None:
+        self._record("oro_register_schemes", schemes=schemes, host=host)
 
     @hookimpl
     def oro_register_js_modules(self, modules: JSModuleTable, host: Host) -> None:

@@ -1,4 +1,4 @@
-"""JavaScript unit tests under Node, and js-api's pinned dev dependencies."""
+"""JavaScript unit tests under Node, js-api's pinned dev dependencies, and TypeScript checks."""
 
 from __future__ import annotations
 
@@ -6,10 +6,12 @@ import json
 import re
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
+import platformdirs
 import pytest
 
 __all__ = ["js_api_dev_dependencies", "run_in_node", "run_node_tests", "type_check_js"]
@@ -57,11 +59,15 @@ def js_api_dev_dependencies() -> Path:
     """Install ``js-api/``'s pinned dev dependencies (typescript, esbuild, the shimmed packages)
     with ``npm ci`` unless they are current, and return the ``js-api`` directory. Only in a source
     checkout of oro-framework, where tests type-check and bundle the JS modules."""
-    js_api = Path(__file__).resolve().parents[2] / "js-api"
+    js_api = _checkout_js_api()
+    if js_api is None:
+        pytest.fail(
+            "js-api's dev dependencies exist only in a source checkout of oro-framework "
+            "(type_check_js works without one)",
+            pytrace=False,
+        )
     installed = js_api / "node_modules" / ".package-lock.json"
     lock = js_api / "package-lock.json"
-    if not lock.is_file():
-        pytest.fail(f"{js_api} is not a source checkout of js-api/", pytrace=False)
     if installed.exists() and installed.stat().st_mtime >= lock.stat().st_mtime:
         return js_api
     npm = _require_program("npm", "to install the js-api dev dependencies")
@@ -77,12 +83,68 @@ def js_api_dev_dependencies() -> Path:
     return js_api
 
 
+_TSC: Final = Path("node_modules", "typescript", "bin", "tsc")
+_PINNED_TYPESCRIPT: Final = Path(__file__).with_name("typescript")
+"""The package.json and package-lock.json of the TypeScript an installed oro-framework runs
+(the version js-api/ pins, which a test keeps equal)."""
+
+
+def _checkout_js_api() -> Path | None:
+    """``js-api/`` of the source checkout this package runs from, if it does."""
+    js_api = Path(__file__).resolve().parents[2] / "js-api"
+    return js_api if (js_api / "package-lock.json").is_file() else None
+
+
+def _installed_typescript() -> Path:
+    """The folder holding the pinned TypeScript of :data:`_PINNED_TYPESCRIPT`, installed with
+    ``npm ci`` once per version into the user's cache (an installed package's folder may not
+    be writable), into a folder of its own first and then renamed into place, so that test
+    processes starting together never see half an install."""
+    lock = json.loads((_PINNED_TYPESCRIPT / "package-lock.json").read_text(encoding="utf-8"))
+    version = lock["packages"]["node_modules/typescript"]["version"]
+    target = Path(platformdirs.user_cache_dir("oro-framework")) / f"typescript-{version}"
+    if (target / _TSC).is_file():
+        return target
+    npm = _require_program("npm", "to install TypeScript for type_check_js")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        for name in ("package.json", "package-lock.json"):
+            shutil.copyfile(_PINNED_TYPESCRIPT / name, staging / name)
+        result = subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+            cwd=staging,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=600,
+        )
+        assert result.returncode == 0, (
+            f"npm ci of TypeScript {version} in {staging} failed:\n{result.stdout}{result.stderr}"
+        )
+        staging.rename(target)
+    except OSError:
+        # Another process put its install there first: that one serves.
+        if not (target / _TSC).is_file():
+            raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
 def type_check_js(config: Path) -> None:
-    """Run js-api's pinned TypeScript (``tsc -p config``) and fail with its report unless the
+    """Run the pinned TypeScript (``tsc -p config``) and fail with its report unless the
     project type-checks: how a plugin proves its JS module agrees with its JSDoc and with the
-    declarations of the modules it imports (a ``tsconfig`` with ``checkJs`` and ``strict``)."""
+    declarations of the modules it imports (a ``tsconfig`` with ``checkJs`` and ``strict``,
+    whose ``files`` name ``find_js_api() / "index.d.ts"`` for oro-framework's modules).
+
+    In a source checkout of oro-framework it is js-api's (:func:`js_api_dev_dependencies`);
+    elsewhere the same version, installed with npm on first use into the user's cache
+    (``~/.cache/oro-framework/typescript-<version>``). Needs ``node`` and, once, ``npm``.
+    """
     node = _require_program("node", "to run tsc")
-    tsc = js_api_dev_dependencies() / "node_modules" / "typescript" / "bin" / "tsc"
+    folder = js_api_dev_dependencies() if _checkout_js_api() else _installed_typescript()
+    tsc = folder / _TSC
     result = subprocess.run(
         [node, str(tsc), "-p", str(config)],
         capture_output=True,

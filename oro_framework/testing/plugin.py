@@ -12,6 +12,10 @@ and Playwright load only when a test uses them.
 * fixture ``browser``: each of the two in turn (a test using it runs once per engine, ids
   ``chromium`` and ``webkit``), for pages opened with ``app_page``/``open_app_page``: the same
   test body runs on both engines.
+* fixture ``oro_transport``: ``"fetch"``, then ``"conduit"`` where oro-conduit is installed
+  (module scope): a test that uses it, directly or through a fixture such as a module's served
+  app (``served_app(..., transport=oro_transport)``), runs once over each transport an app may
+  use, ids ``fetch`` and ``conduit``.
 * fixtures ``host`` (a running host with exactly the plugins of ``oro_plugins``, configured
   with ``oro_config``) and ``client`` (a :class:`~oro_framework.testing.MemoryClient` of it, as
   the page of window 0). A plugin's ``tests/conftest.py`` overrides ``oro_plugins`` (and
@@ -110,6 +114,31 @@ def browser(request: pytest.FixtureRequest) -> Browser | WebKitBrowser:
     engine a test runs on is started (the first test that needs it starts it)."""
     engine: Browser | WebKitBrowser = request.getfixturevalue(f"{request.param}_browser")
     return engine
+
+
+TRANSPORT_FIXTURE = "oro_transport"
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run each test that uses ``oro_transport`` once per installed transport, unless it
+    names its transports itself (``@pytest.mark.parametrize("oro_transport", ["conduit"])``)."""
+    if TRANSPORT_FIXTURE not in metafunc.fixturenames:
+        return
+    for marker in metafunc.definition.iter_markers("parametrize"):
+        names = marker.args[0] if marker.args else marker.kwargs.get("argnames", ())
+        listed = names.split(",") if isinstance(names, str) else names
+        if TRANSPORT_FIXTURE in (name.strip() for name in listed):
+            return
+    from oro_framework.testing.transports import installed_transports
+
+    metafunc.parametrize(TRANSPORT_FIXTURE, installed_transports(), indirect=True, scope="module")
+
+
+@pytest.fixture(scope="module")
+def oro_transport(request: pytest.FixtureRequest) -> str:
+    """The transport this run of the test uses: ``"fetch"`` or ``"conduit"`` (see
+    :mod:`oro_framework.testing.transports`); pass it to ``served_app(transport=...)``."""
+    return str(request.param)
 
 
 @pytest.fixture

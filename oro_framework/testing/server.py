@@ -24,6 +24,7 @@ from oro_framework.host.app import Host
 from oro_framework.host.builtin_settings import MetaSettings
 from oro_framework.host.envelope import ServerSentEvent
 from oro_framework.testing.hosts import make_host
+from oro_framework.testing.transports import Transport, transport_of, with_transport
 
 if TYPE_CHECKING:
     import httpx
@@ -200,11 +201,14 @@ class ServedApp:
     tests that drive a browser (Playwright's sync API) from the main thread.
 
     :ivar server: the :class:`LiveServer`.
+    :ivar transport: what its pages call routes and get events over (``fetch`` or
+        ``conduit``, :func:`~oro_framework.testing.transports.transport_of` its plugins).
     """
 
-    def __init__(self, server: LiveServer, portal: BlockingPortal) -> None:
+    def __init__(self, server: LiveServer, portal: BlockingPortal, transport: Transport) -> None:
         self.server = server
         self.host = server.host
+        self.transport = transport
         self._portal = portal
 
     def call(self, function: Callable[..., Awaitable[T]], *args: Any) -> T:
@@ -225,13 +229,20 @@ def served_app(
     data_dir: Path | None = None,
     port: int = 0,
     environ: Mapping[str, str] | None = None,
+    transport: str | None = None,
 ) -> Iterator[ServedApp]:
     """:func:`make_host` + :func:`live_server` on a trio loop in a background thread.
 
     :param data_dir: a data directory that outlives the host (see :func:`make_host`).
     :param environ: the host's environment (see :func:`make_host`; empty by default).
     :param port: the TCP port; ``0`` picks a free one.
+    :param transport: what its pages use (:mod:`oro_framework.testing.transports`):
+        ``conduit`` adds oro-conduit's plugin, ``fetch`` refuses it; ``None``: whatever
+        ``plugins`` give. The ``oro_transport`` fixture names each installed one in turn.
+    :raises ValueError: a ``transport`` ``plugins`` cannot give (see
+        :func:`~oro_framework.testing.transports.with_transport`).
     """
+    plugins = with_transport(plugins, transport)
     with (
         start_blocking_portal(backend="trio") as portal,
         portal.wrap_async_context_manager(
@@ -239,4 +250,4 @@ def served_app(
         ) as host,
         portal.wrap_async_context_manager(live_server(host, port=port)) as server,
     ):
-        yield ServedApp(server, portal)
+        yield ServedApp(server, portal, transport_of(plugins))

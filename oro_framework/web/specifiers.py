@@ -21,12 +21,14 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict, deque
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Final, Protocol, final
 
+from oro_framework.host.errors import IPCError
 from oro_framework.host.exchange import MODULE_PREFIX
 from oro_framework.host.sandbox import inside_folder
+from oro_framework.host.schemes import scheme_path
 
 __all__ = [
     "NAMESPACE_EXPORTS_PATH",
@@ -94,12 +96,12 @@ def socket_aliases(imports: Mapping[str, str]) -> dict[str, str]:
     return aliased
 
 
-def _scan_end(source: str) -> int:
+def _scan_end(source: str, quoted_scheme: re.Pattern[str] = _QUOTED_SCHEME_TEXT) -> int:
     """Where the scan for specifiers ``resolve_specifier`` maps may stop: after the line of the
     last quote followed by a scheme, in code or not (``0``: there is none). Each such
     specifier's string opens so, and a string ends at its line, so the scanner's tokens up to
     that line's end are the same in the text cut there."""
-    candidates = deque(_QUOTED_SCHEME_TEXT.finditer(source), maxlen=1)
+    candidates = deque(quoted_scheme.finditer(source), maxlen=1)
     if not candidates:
         return 0
     line_end = _LINE_END.search(source, candidates[0].end())
@@ -156,8 +158,14 @@ class ModuleRewriter:
         *,
         max_cached_bytes: int = 32 << 20,
         as_is: Sequence[Path] = (),
+        schemes: Collection[str] = (),
     ) -> None:
         self.modules = dict(modules)
+        self.schemes = frozenset(schemes)
+        # A browser maps no URL of a non-special scheme (clip:) through an import map, not
+        # even by a prefix: the bridge rewrites imports of plugins' schemes to their path.
+        names = "".join(f"|{re.escape(name)}" for name in sorted(self.schemes))
+        self._quoted_scheme = re.compile(rf"""['"](?:oro|socket|node|(?i:npm){names}):""")
         self.max_cached_bytes = max_cached_bytes
         self.as_is = tuple(str(folder) for folder in as_is)
         self._cache: OrderedDict[tuple[Path, int, int], bytes | None] = OrderedDict()
@@ -165,13 +173,18 @@ class ModuleRewriter:
         self._lock = threading.Lock()
 
     def resolve(self, specifier: str) -> str | None:
+        if specifier.partition(":")[0] in self.schemes:
+            try:
+                return scheme_path(specifier)
+            except IPCError:
+                return None  # left as it is: the import fails with the engine's error
         return resolve_specifier(specifier, self.modules)
 
     def rewrite_text(self, source: str) -> str:
         """``source`` with the specifiers this host serves rewritten. They are scheme
         specifiers, so the scan stops after the last line that can hold one: a quarter of
         plugins' module text (their JSDoc examples name schemes too)."""
-        end = _scan_end(source)
+        end = _scan_end(source, self._quoted_scheme)
         return source if end == 0 else rewrite_imports(source, self.resolve, end=end)
 
     def cached(self, path: Path, size: int, mtime_ns: int) -> tuple[bool, bytes | None]:
@@ -199,7 +212,10 @@ class ModuleRewriter:
                 return self._cache[key]
         data = path.read_bytes()
         result: bytes | None = None
-        if len(data) == size and might_name_a_specifier(data):
+        if len(data) == size and (
+            might_name_a_specifier(data)
+            or (self.schemes and self._quoted_scheme.search(data.decode("latin-1")))
+        ):
             try:
                 text = data.decode("utf-8")
             except UnicodeDecodeError:

@@ -105,6 +105,7 @@ def test_the_pipeline_names_every_registration_hook_once() -> None:
         "oro_configure",
         "oro_register_routes",
         "oro_register_mounts",
+        "oro_register_schemes",
         "oro_register_js_modules",
         "oro_register_services",
         "oro_register_page_events",

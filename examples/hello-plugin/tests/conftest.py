@@ -1,13 +1,12 @@
 """The test kit's ``host`` and ``client`` fixtures (oro-framework's pytest plugin) build their
-host with exactly the plugins this fixture names."""
+host with exactly the plugins this fixture names: this one, by its installed entry point."""
 
 from __future__ import annotations
 
 import pytest
-
-from oro_hello import plugin
+from oro_framework.testing import installed_plugin
 
 
 @pytest.fixture
 def oro_plugins() -> tuple[object, ...]:
-    return (plugin,)
+    return (installed_plugin("hello"),)

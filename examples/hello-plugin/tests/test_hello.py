@@ -1,6 +1,7 @@
-"""Tests of oro-hello, each on a host built with exactly this plugin (no entry-point discovery):
-the kit's ``host`` and ``client`` fixtures, or ``make_host`` for a test that needs its own
-config, app directory or extra plugins."""
+"""Tests of oro-hello, each on a host built with exactly this plugin, loaded by its entry point
+from the installed distribution as ``oro run`` loads it (``installed_plugin``): the kit's
+``host`` and ``client`` fixtures, or ``make_host`` for a test that needs its own config, app
+directory or extra plugins."""
 
 from __future__ import annotations
 
@@ -16,13 +17,25 @@ from oro_framework import (
     NotAllowedError,
     OutOfRangeError,
 )
-from oro_framework.testing import HookRecorder, MemoryClient, make_host, raise_for_error
+from oro_framework.testing import (
+    HookRecorder,
+    MemoryClient,
+    installed_plugin,
+    make_host,
+    raise_for_error,
+)
 
-from oro_hello import plugin
 from oro_hello.service import HEARTBEAT_EVENT, NAME
 from oro_hello.state import STATE
 
 pytestmark = pytest.mark.anyio
+
+plugin = installed_plugin("hello")
+
+
+async def test_the_plugin_is_named_after_its_entry_point(host: Host) -> None:
+    [info] = [info for info in host.plugins if info.distribution == "oro-hello"]
+    assert (info.name, info.entry_point) == ("hello", "hello = oro_hello.plugin")
 
 
 async def test_greet_uses_the_configured_greeting() -> None:
@@ -105,14 +118,12 @@ async def test_heartbeat_stops_while_paused() -> None:
 
 
 async def test_diagnostics_count_open_streams(host: Host, client: MemoryClient) -> None:
-    # Named "hello" when oro-hello is installed, "oro_hello.plugin" when it is only importable.
-    name = next(info.name for info in host.plugins if info.module == plugin.__name__)
     open_while_streaming = [
-        host.hooks.diagnostics(host)[name]["handles"]
+        host.hooks.diagnostics(host)["hello"]["handles"]
         async for _ in client.stream("hello.count", to=2)
     ]
     assert open_while_streaming == [{"count": 1, "ids": ["count-1"]}] * 2
-    assert host.hooks.diagnostics(host)[name]["handles"] == {"count": 0, "ids": []}
+    assert host.hooks.diagnostics(host)["hello"]["handles"] == {"count": 0, "ids": []}
 
 
 async def test_js_module_is_served_with_its_declarations(host: Host) -> None:

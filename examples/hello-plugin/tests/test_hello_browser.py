@@ -10,18 +10,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from oro_framework.testing import ServedApp, app_page, served_app
+from oro_framework.testing import ServedApp, app_page, installed_plugin, served_app
 from playwright.sync_api import Browser, Page
-
-from oro_hello import plugin
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedApp]:
+def app(tmp_path_factory: pytest.TempPathFactory, oro_transport: str) -> Iterator[ServedApp]:
     app_dir: Path = tmp_path_factory.mktemp("app")
     (app_dir / "index.html").write_text("<!doctype html><title>hello</title>\n")
     (app_dir / "oro.toml").write_text('[hello]\ngreeting = "Ahoy"\n')
-    with served_app([plugin], app_dir=app_dir) as served:
+    # Once per transport a page may use (fetch, and the Conduit where oro-conduit is installed).
+    plugins = [installed_plugin("hello")]
+    with served_app(plugins, app_dir=app_dir, transport=oro_transport) as served:
         yield served
 
 

@@ -75,8 +75,9 @@ OWN_COMMANDS: Final[Mapping[str, OwnCommand]] = {
     ),
     "types": OwnCommand(
         "types",
-        "Write backend.d.ts: the TypeScript types of the app backend's commands and events, for "
-        "`import backend from 'oro:backend'` (oro dev keeps it up to date).",
+        "Write the app's TypeScript declarations: oro-env.d.ts, the `oro:` modules of "
+        "oro-framework and the installed plugins, and backend.d.ts, the backend's commands and "
+        "events (oro dev keeps them up to date).",
     ),
     "config": OwnCommand(
         "config",

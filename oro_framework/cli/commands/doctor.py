@@ -63,8 +63,8 @@ def doctor(as_json: bool, app_dir: Path) -> None:
                 click.echo(f"     fix: {terminal_safe(str(check.hint))}")
         if any(check.name.startswith("plugin ") for check in failed):
             click.echo(
-                "oro run stops on a broken plugin; --skip-broken-plugins (or "
-                "ORO_SKIP_BROKEN_PLUGINS=1) runs the app without it"
+                "oro run goes on without a broken installed plugin (its routes answer "
+                "ERR_PLUGIN_NOT_LOADED) unless [plugins] require names it or --strict-plugins"
             )
     if failed:
         raise SystemExit(1)

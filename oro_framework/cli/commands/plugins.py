@@ -118,7 +118,8 @@ def plugins_list(show_all: bool, as_json: bool, hook_name: str | None, app_dir: 
     the hooks each implements, and why a broken one is broken.
 
     Builds the app in --app with broken plugins skipped, so that a hook raising while a host is
-    built shows too. Never fails: a broken plugin is listed with its error.
+    built shows too. A broken plugin is listed with its error (a broken core plugin even
+    without --all), and the command exits 1 when one is broken.
     """
     every, problem = inspect_plugins(app_dir)
     if problem is not None:
@@ -127,16 +128,30 @@ def plugins_list(show_all: bool, as_json: bool, hook_name: str | None, app_dir: 
             "hook failures are not shown",
             err=True,
         )
-    infos = [info for info in every if show_all or not info.is_core]
+    infos = [info for info in every if show_all or not info.is_core or info.error is not None]
     if hook_name:
         wanted = hook_name if hook_name.startswith("oro_") else f"oro_{hook_name}"
         infos = [info for info in infos if wanted in info.hooks]
     if as_json:
         echo_json([info.to_json() for info in infos])
-        return
-    if not infos:
+    elif not infos:
         click.echo("No plugins installed." + ("" if show_all else " (--all shows core plugins)"))
-        return
+    else:
+        _echo_plugins(infos)
+    broken = [info.name for info in every if info.error is not None]
+    if broken:
+        # A script (CI, an installer's check) learns from the exit code that one is broken.
+        click.echo(
+            terminal_safe(
+                f"error: {len(broken)} broken plugin{'s' if len(broken) > 1 else ''}: "
+                f"{', '.join(broken)} (oro plugins info NAME says why)"
+            ),
+            err=True,
+        )
+        raise SystemExit(1)
+
+
+def _echo_plugins(infos: Sequence[PluginInfo]) -> None:
     # Names, versions and errors are what each plugin chose: every line is shown, never obeyed.
     for info in infos:
         click.echo(terminal_safe(_describe_plugin(info)))
@@ -294,8 +309,10 @@ def plugins_new(name: str, directory: Path | None) -> None:
         f"created {names.distribution} in {destination} ({len(written)} files): "
         f"plugin '{names.name}', package {names.package}"
     )
-    click.echo(f"next: pip install -e {destination}  (or uv pip install -e {destination})")
+    # The test kit comes with the [testing] extra, which a bare `pip install oro-framework` lacks.
+    click.echo(f"next: pip install -e {destination} 'oro-framework[testing]'  (or uv pip install)")
     click.echo(f"      pytest {destination}  then  oro plugins list")
+    click.echo(f"      {destination / 'README.md'} says how to build and publish it")
 
 
 @hookimpl

@@ -23,9 +23,11 @@ from oro_framework.cli.common import (
     port_option,
     quiet_option,
     skip_broken_option,
+    strict_plugins_option,
     warn,
     webview_option,
     with_devtools,
+    with_strict_plugins,
     with_webview,
 )
 from oro_framework.cli.page_debugging import configure_page_debugging
@@ -73,6 +75,7 @@ from oro_framework.update import RESTART_INTO
 @devtools_option
 @quiet_option
 @skip_broken_option
+@strict_plugins_option
 @config_overrides_option
 @click.option(
     "--dev-child",
@@ -91,6 +94,7 @@ def run(
     devtools: bool,
     quiet: bool,
     skip_broken_plugins: bool,
+    strict_plugins: bool,
     overrides: tuple[str, ...],
     dev_child: bool,
 ) -> None:
@@ -121,6 +125,7 @@ def run(
     gc.disable()
     # oro dev turns the developer tools on unless its -c says otherwise (the later one wins).
     overrides = with_devtools(overrides, devtools=devtools, dev_child=dev_child)
+    overrides = with_strict_plugins(overrides, strict_plugins)
     parsed = parse_overrides(with_webview(overrides, webview))
     plugins: list[object] = []
     session_key = None
@@ -145,7 +150,7 @@ def run(
         gc.enable()
     tracing.startup("host built")
     if dev_child:
-        from oro_framework.cli.commands.types import write_backend_types
+        from oro_framework.cli.commands.types import write_app_types
 
         if host.backend is not None and host.backend.error is not None:
             # oro dev opens the window all the same: the error shows over its pages (backend
@@ -153,9 +158,10 @@ def run(
             print(f"error: {host.backend.error.message}", file=sys.stderr, flush=True)
             dev_plugin.problem = host.backend.error.message
 
-        written = write_backend_types(host)
-        if written is not None:
-            echo_flushed(f"oro dev: wrote {written} (the backend's types)")
+        # Each start, so that the app's TypeScript follows the plugins: oro dev starts a new
+        # host when one of them changes.
+        for written in write_app_types(host):
+            echo_flushed(f"oro dev: wrote {written} (the app's types)")
     lock = None
     # oro dev restarts its host on every change: one copy is what it runs anyway.
     if host.settings(ApplicationSettings).single_instance and not dev_child:
@@ -310,11 +316,14 @@ def open_gui(host: Host, runner: AppRunner, warm: WarmEngine | None = None) -> E
     # The schemes the core plugin "protocols" read from the config (and checked) as it
     # configured the host: the engine must know them before the first window exists.
     schemes = tuple(host.protocol_handlers.handlers)
+    plugin_schemes = tuple(scheme.name for scheme in host.schemes)
     if warm is not None and warm.fits(engine, storage):
-        warm.engine.add_protocol_schemes(schemes)
+        warm.engine.add_protocol_schemes(schemes, plugin_schemes)
         return warm.engine
     try:
-        return make_engine(engine, storage_path=storage, protocol_schemes=schemes)
+        return make_engine(
+            engine, storage_path=storage, protocol_schemes=schemes, plugin_schemes=plugin_schemes
+        )
     except ImportError as error:
         if requested is not None:
             host.close()

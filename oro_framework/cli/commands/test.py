@@ -26,8 +26,10 @@ from oro_framework.cli.common import (
     host_errors,
     parse_overrides,
     skip_broken_option,
+    strict_plugins_option,
     warn,
     webview_option,
+    with_strict_plugins,
     with_webview,
 )
 from oro_framework.gui.runner import AppRunner
@@ -68,6 +70,7 @@ from oro_framework.host.errors import NoTestFilesError
 )
 @webview_option
 @skip_broken_option
+@strict_plugins_option
 @config_overrides_option
 @host_errors
 def test_command(
@@ -78,6 +81,7 @@ def test_command(
     use_app_data: bool,
     webview: str | None,
     skip_broken_plugins: bool,
+    strict_plugins: bool,
     overrides: tuple[str, ...],
 ) -> None:
     """Run the app's oro:test files in a real page and print their TAP: oro test [APP] [FILES...]
@@ -103,7 +107,7 @@ def test_command(
     files = list(paths)
     if files and files[0].is_dir():
         app_dir = files.pop(0)
-    parsed = parse_overrides(with_webview(overrides, webview))
+    parsed = parse_overrides(with_strict_plugins(with_webview(overrides, webview), strict_plugins))
     # A test run is no second launch of the app: a running copy must never take it over.
     parsed["application.single_instance"] = "false"
     with _paths_root(use_app_data) as root:

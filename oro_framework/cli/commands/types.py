@@ -1,4 +1,6 @@
-"""`oro types`: write the TypeScript declarations of the app's backend (``backend.d.ts``)."""
+"""`oro types`: write the TypeScript declarations of the app: its backend's (``backend.d.ts``)
+and those of every JS module its plugins serve (``oro-env.d.ts``, see
+:mod:`oro_framework.backend.typescript_env`)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import click
 from oro_framework.backend.commands import commands_of
 from oro_framework.backend.events import events_of
 from oro_framework.backend.typescript import declarations
+from oro_framework.backend.typescript_env import ENV_TYPES_FILE, EnvTypes, env_types
 from oro_framework.cli.common import (
     app_option,
     build_host,
@@ -22,9 +25,16 @@ from oro_framework.host.app import Host
 from oro_framework.host.app_backend import AppBackend
 from oro_framework.host.errors import BackendTypesUnavailable
 
-__all__ = ["TYPES_FILE", "backend_types", "write_backend_types"]
+__all__ = [
+    "TYPES_FILE",
+    "app_env_types",
+    "backend_types",
+    "write_app_types",
+    "write_backend_types",
+]
 
 TYPES_FILE: Final = "backend.d.ts"
+_FRAMEWORK: Final = "oro_framework."
 
 
 def backend_types(host: Host) -> tuple[Path, str]:
@@ -66,6 +76,30 @@ def write_backend_types(host: Host) -> Path | None:
     return path
 
 
+def app_env_types(host: Host) -> tuple[Path, EnvTypes]:
+    """Where the app's ``oro-env.d.ts`` goes (beside ``oro.toml``) and what it holds: the
+    declarations of every JS module ``host`` serves but oro-framework's own, which js-api's
+    ``index.d.ts`` declares or no app imports (``oro:dev``, served under ``oro dev`` alone):
+    the file is the same whichever command writes it."""
+    own = {info.name for info in host.plugins if (info.module or "").startswith(_FRAMEWORK)}
+    modules = [
+        module for module in host.js_modules.specifiers().values() if module.plugin not in own
+    ]
+    return host.app_dir / ENV_TYPES_FILE, env_types(host.app_dir, modules)
+
+
+def write_app_types(host: Host) -> list[Path]:
+    """Bring ``oro-env.d.ts`` and ``backend.d.ts`` up to date (see
+    :func:`write_backend_types`): the files written, what ``oro dev`` calls as each host starts,
+    so that the app's TypeScript follows the plugins installed."""
+    path, env = app_env_types(host)
+    written = [] if _read(path) == env.text else [path]
+    if written:
+        path.write_text(env.text, encoding="utf-8", newline="\n")
+    backend = write_backend_types(host)
+    return [*written, *([backend] if backend is not None else [])]
+
+
 def _read(path: Path) -> str | None:
     try:
         return path.read_text(encoding="utf-8")
@@ -103,18 +137,22 @@ def _source(host: Host, backend: AppBackend) -> str:
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help=f"Write here instead of {TYPES_FILE} beside the backend module.",
+    help=f"Write the backend's types here instead of {TYPES_FILE} beside the backend module.",
 )
 @click.option(
     "--check",
     is_flag=True,
-    help="Write nothing; exit 1 when the file is missing or out of date (for CI).",
+    help="Write nothing; exit 1 when a file is missing or out of date (for CI).",
 )
 @skip_broken_option
 @host_errors
 def types(app_dir: Path, out: Path | None, check: bool, skip_broken_plugins: bool) -> None:
-    """Write backend.d.ts: the TypeScript types of the app backend's commands and events, for
-    `import backend from 'oro:backend'` (oro dev keeps it up to date).
+    """Write the app's TypeScript declarations: oro-env.d.ts, the `oro:` modules of
+    oro-framework and the installed plugins, and backend.d.ts, the backend's commands and
+    events (oro dev keeps them up to date).
+
+    Name oro-env.d.ts in tsconfig.json's "include" (with your .ts files): `import ... from
+    'oro:<name>'` and `import backend from 'oro:backend'` then type-check.
 
     Imports the app's backend to read its commands' signatures: this runs its code, as oro run
     does (and says so on stderr first)."""
@@ -125,25 +163,42 @@ def types(app_dir: Path, out: Path | None, check: bool, skip_broken_plugins: boo
     )
     host = build_host(app_dir, skip_broken=skip_broken_plugins)
     try:
-        path, text = backend_types(host)
-    except BackendTypesUnavailable as error:
-        raise click.ClickException(str(error)) from None
+        env_path, env = app_env_types(host)
+        has_backend = host.backend is not None
+        try:
+            backend: tuple[Path, str] | BackendTypesUnavailable = backend_types(host)
+        except BackendTypesUnavailable as error:
+            backend = error
     finally:
         host.close()
-    target = out if out is not None else path
+    for line in env.skipped:
+        echo_stderr(f"warning: left out of {ENV_TYPES_FILE}: {line}")
+    files = [(env_path, env.text)]
+    if isinstance(backend, tuple):
+        files.append((out if out is not None else backend[0], backend[1]))
+    stale = [_update(path, text, check=check) for path, text in files]
+    if isinstance(backend, BackendTypesUnavailable):
+        if has_backend:
+            raise click.ClickException(str(backend))
+        echo_stderr(f"no {TYPES_FILE}: {backend}")
+    if any(stale):
+        raise click.ClickException("; ".join(filter(None, stale)))
+
+
+def _update(target: Path, text: str, *, check: bool) -> str | None:
+    """Write ``text`` to ``target`` unless it holds it already (or only compare, ``check``),
+    saying which on stdout; what is stale when checking, else ``None``."""
     current = _read(target)
-    if check:
-        if current != text:
-            state = "is missing" if current is None else "is out of date"
-            raise click.ClickException(f"{target} {state}: run `oro types` to update it")
-        click.echo(f"{target} is up to date")
-        return
     if current == text:
         click.echo(f"{target} is up to date")
-        return
+        return None
+    if check:
+        state = "is missing" if current is None else "is out of date"
+        return f"{target} {state}: run `oro types` to update it"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8", newline="\n")
     click.echo(f"wrote {target}")
+    return None
 
 
 @hookimpl

@@ -27,6 +27,7 @@ from oro_framework.gui.gtk.healing import Healer
 from oro_framework.gui.gtk.leaving import LeaveGuard
 from oro_framework.gui.gtk.page_console import watch_console
 from oro_framework.gui.gtk.toolkit import repository
+from oro_framework.gui.gtk.uri_schemes import register_plugin_schemes
 from oro_framework.gui.gtk.window import GtkWindowParts, screen_size
 from oro_framework.host.config.values import screen_length_pixels
 from oro_framework.host.errors import IPCError, NotFoundError
@@ -64,11 +65,17 @@ class GtkEngine:
         runs (the app's own directory); ``None`` for an ephemeral session.
     :param protocol_schemes: protocol-handler schemes (``weather``, ``web+demo``) whose plain
         navigations are forwarded to the app (:mod:`oro_framework.gui.forwarding`).
+    :param plugin_schemes: the schemes plugins serve (``clip``), answered by the host
+        (:mod:`oro_framework.gui.gtk.uri_schemes`).
     :raises ImportError: GTK 3 or WebKitGTK 4.1 cannot be loaded.
     """
 
     def __init__(
-        self, *, storage_path: Path | None = None, protocol_schemes: Sequence[str] = ()
+        self,
+        *,
+        storage_path: Path | None = None,
+        protocol_schemes: Sequence[str] = (),
+        plugin_schemes: Sequence[str] = (),
     ) -> None:
         try:
             self._gtk = repository("Gtk")
@@ -77,6 +84,7 @@ class GtkEngine:
             raise ImportError(f"WebKitGTK 4.1 cannot be loaded: {error}") from error
         self._storage_path = storage_path
         self._schemes = tuple(protocol_schemes)
+        self._plugin_schemes = tuple(plugin_schemes)
         self._origin: str | None = None
         self._context: Any = None
         # A view on the context made by warm_up: its web process starts while the host is
@@ -120,9 +128,13 @@ class GtkEngine:
         view.load_uri("about:blank")
         self._warm_view = view
 
-    def add_protocol_schemes(self, schemes: Sequence[str]) -> None:
-        """Forward ``schemes`` too, as if given to the constructor (before the first window)."""
+    def add_protocol_schemes(
+        self, schemes: Sequence[str], plugin_schemes: Sequence[str] = ()
+    ) -> None:
+        """Forward ``schemes`` and serve ``plugin_schemes`` too, as if given to the constructor
+        (before the first window)."""
         self._schemes = (*self._schemes, *schemes)
+        self._plugin_schemes = (*self._plugin_schemes, *plugin_schemes)
 
     def cool_down(self) -> None:
         """Undo :meth:`warm_up` when no window will come (the app runs headless after all):
@@ -168,6 +180,15 @@ class GtkEngine:
         if self._schemes:
             register_schemes(self._context, self._schemes, self._origin or "")
             self._schemes = ()
+        if self._plugin_schemes:
+            register_plugin_schemes(
+                self._context,
+                self._plugin_schemes,
+                self._origin or "",
+                lambda: self._listener,
+                self._window_of,
+            )
+            self._plugin_schemes = ()
         index = window.index
         native = gtk.Window(title=window.title)
         width, height = window.width, window.height
@@ -296,6 +317,9 @@ class GtkEngine:
     # ---------------------------------------------------------------------------------------
     # Window operations: on the dispatcher thread, each done on the GUI thread
     # ---------------------------------------------------------------------------------------
+
+    def _window_of(self, view: Any) -> int | None:
+        return next((i for i, parts in self._windows.items() if parts.view is view), None)
 
     def _parts(self, index: int) -> GtkWindowParts:
         parts = self._windows.get(index)

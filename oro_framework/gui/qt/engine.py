@@ -20,6 +20,7 @@ from oro_framework.gui.qt import window as qt_window
 from oro_framework.gui.qt.calls import QtPoster
 from oro_framework.gui.qt.focus import Focuser, make_focuser
 from oro_framework.gui.qt.leaving import LeaveGuard
+from oro_framework.gui.qt.plugin_schemes import PluginSchemes
 from oro_framework.gui.qt.profile import share_one_profile
 from oro_framework.gui.qt.threads import release_stranded_evaluations
 from oro_framework.gui.qt.toolkit import import_pywebview_qt
@@ -62,6 +63,8 @@ class QtEngine:
         app); ``None`` runs a private profile that forgets everything when the app ends.
     :param protocol_schemes: protocol-handler schemes (``web+demo``) QtWebEngine should forward
         to the app, so that plain navigations to them work (``gui/qt/schemes.py``).
+    :param plugin_schemes: the schemes plugins serve (``clip``), answered by the host
+        (``gui/qt/plugin_schemes.py``).
     :raises ImportError: pywebview is not installed (``pip install 'oro-framework[qt]'``).
     """
 
@@ -71,9 +74,12 @@ class QtEngine:
         *,
         storage_path: Path | None = None,
         protocol_schemes: Sequence[str] = (),
+        plugin_schemes: Sequence[str] = (),
     ) -> None:
         self._storage_path = storage_path
         self._protocol_schemes = tuple(protocol_schemes)
+        self._plugin_schemes = tuple(plugin_schemes)
+        self._listener: GuiListener | None = None
         self._origin: str | None = None
         environ = os.environ if environ is None else environ
         if os.geteuid() == 0:
@@ -135,6 +141,7 @@ class QtEngine:
     ) -> None:
         if self._origin is None:
             self._origin = origin_of(url)
+        self._listener = listener
         options = options or WindowOptions()
         native = self._webview.create_window(
             window.title,
@@ -363,7 +370,12 @@ class QtEngine:
     def start(self, dispatcher: GuiDispatcher) -> None:
         storage = self._storage_path
         import_pywebview_qt()  # first: what imports qtpy's QtCore, QtGui and QtWidgets
-        share_one_profile(storage, self._protocol_schemes, self._origin)
+        plugins = (
+            PluginSchemes(self._plugin_schemes, lambda: self._listener, self.post)
+            if self._plugin_schemes
+            else None
+        )
+        share_one_profile(storage, self._protocol_schemes, self._origin, plugins)
         qt_permissions.deny_every_permission()
         _keep_sigint_handler()
         try:

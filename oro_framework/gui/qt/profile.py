@@ -25,11 +25,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, final
 
 from oro_framework.gui.qt import permissions as qt_permissions
+from oro_framework.gui.qt import plugin_schemes
 from oro_framework.gui.qt import schemes as qt_schemes
 from oro_framework.gui.qt.toolkit import import_pywebview_qt
 
 if TYPE_CHECKING:
     from qtpy.QtWebEngineCore import QWebEngineProfile
+
+    from oro_framework.gui.qt.plugin_schemes import PluginSchemes
 
 __all__ = ["share_one_profile"]
 
@@ -40,11 +43,16 @@ class _SharedProfile:
     the first call (on the GUI thread, once the QApplication exists)."""
 
     def __init__(
-        self, storage_path: Path | None, schemes: tuple[str, ...], origin: str | None
+        self,
+        storage_path: Path | None,
+        schemes: tuple[str, ...],
+        origin: str | None,
+        plugins: PluginSchemes | None,
     ) -> None:
         self._storage_path = storage_path
         self._schemes = schemes
         self._origin = origin
+        self._plugins = plugins
         self._profile: QWebEngineProfile | None = None
 
     def __call__(self, *args: Any) -> QWebEngineProfile:
@@ -57,6 +65,8 @@ class _SharedProfile:
             qt_permissions.ask_every_time(self._profile)
             if self._schemes and self._origin is not None:
                 qt_schemes.install_on_profile(self._profile, self._schemes, self._origin)
+            if self._plugins is not None and self._origin is not None:
+                plugin_schemes.install_plugin_schemes(self._profile, self._plugins, self._origin)
         return self._profile
 
 
@@ -78,12 +88,20 @@ def _create_profile(storage_path: Path | None) -> QWebEngineProfile:
 
 
 def share_one_profile(
-    storage_path: Path | None, schemes: Sequence[str] = (), origin: str | None = None
+    storage_path: Path | None,
+    schemes: Sequence[str] = (),
+    origin: str | None = None,
+    plugins: PluginSchemes | None = None,
 ) -> None:
     """Make every window pywebview's Qt backend opens from now on use one profile, persistent
     in ``storage_path`` or off the record when it is ``None``, whose requests for ``schemes``
-    go on to the app at ``origin``; call before ``webview.start`` (schemes must be registered
-    before the ``QApplication`` exists)."""
+    go on to the app at ``origin`` and whose requests for ``plugins``' schemes go to the host;
+    call before ``webview.start`` (schemes must be registered before the ``QApplication``
+    exists)."""
     qt_schemes.register_schemes(schemes)
+    if plugins is not None:
+        plugin_schemes.register_plugin_schemes(plugins.names)
     qt_platform = import_pywebview_qt()
-    vars(qt_platform)["QWebEngineProfile"] = _SharedProfile(storage_path, tuple(schemes), origin)
+    vars(qt_platform)["QWebEngineProfile"] = _SharedProfile(
+        storage_path, tuple(schemes), origin, plugins
+    )

@@ -27,8 +27,10 @@ Two families share the root :class:`OroError`:
     │   ├── NotSupportedError          501 NOT_SUPPORTED_ERR  not available on this platform/build
     │   ├── InvalidStateError          409 INVALID_STATE_ERR  the handle's state does not allow it
     │   ├── ServiceUnavailableError    503 SERVICE_UNAVAILABLE_ERR  the plugin's service is down
+    │   │   ├── PluginUnavailableError 503 ERR_PLUGIN_NOT_LOADED  a route of a skipped broken plugin
     │   │   └── ShuttingDownError      503 ERR_SHUTTING_DOWN  the host is stopping
     │   ├── InternalError              500 INTERNAL_ERR       unexpected exception (details logged)
+    │   │   └── RouteWrapperError      500 ERR_ROUTE_WRAPPER  a plugin's route wrapper failed
     │   ├── BackendError               500 ERR_BACKEND_EXCEPTION  an app's backend command raised
     │   ├── BackendImportError         503 ERR_BACKEND_IMPORT  the app's backend does not import
     │   └── ErrnoError                 4xx ENOENT, EEXIST...  an OS error, with errno/syscall/path
@@ -85,7 +87,9 @@ from oro_framework.host.errors.ipc import (
     NotSupportedError,
     OutOfMemoryError,
     OutOfRangeError,
+    PluginUnavailableError,
     RouteTimeoutError,
+    RouteWrapperError,
     SecurityError,
     ServiceUnavailableError,
     ShuttingDownError,
@@ -122,9 +126,11 @@ __all__ = [
     "OutOfMemoryError",
     "OutOfRangeError",
     "PluginLoadError",
+    "PluginUnavailableError",
     "RegistrationConflict",
     "RegistrationError",
     "RouteTimeoutError",
+    "RouteWrapperError",
     "SecurityError",
     "ServiceError",
     "ServiceUnavailableError",

@@ -22,7 +22,9 @@ __all__ = [
     "NotSupportedError",
     "OutOfMemoryError",
     "OutOfRangeError",
+    "PluginUnavailableError",
     "RouteTimeoutError",
+    "RouteWrapperError",
     "SecurityError",
     "ServiceUnavailableError",
     "ShuttingDownError",
@@ -185,6 +187,19 @@ class ServiceUnavailableError(IPCError):
     http_status = 503
 
 
+@final
+class PluginUnavailableError(ServiceUnavailableError):
+    """Answered to a route in the namespace of a plugin that failed to load (``clipnotes.save``
+    of the broken plugin ``clipnotes``) and that the host skipped: it names the plugin and why,
+    where an unknown route would only say ``Not found``.
+
+    Extras: ``plugin`` (its name), ``cause`` (one line: ``import failed: ModuleNotFoundError:
+    ...``) and ``state`` (``broken``).
+    """
+
+    default_code = "ERR_PLUGIN_NOT_LOADED"
+
+
 class ShuttingDownError(ServiceUnavailableError):
     """Answered to a request that arrives while the host stops: routes and pages are closed
     before plugins are unconfigured, so nothing half-stopped ever runs it."""
@@ -198,6 +213,19 @@ class InternalError(IPCError):
     error_type = "InternalError"
     default_code = "INTERNAL_ERR"
     http_status = 500
+
+
+@final
+class RouteWrapperError(InternalError):
+    """Answered to the call a plugin's route wrapper (``oro_route_call``) broke: the wrapper
+    raised something other than an :class:`IPCError`, returned what cannot be awaited, never
+    yielded or yielded twice. It names the plugin, not the route: the wrapper is taken out of
+    the chain for the rest of the run and the route answers without it from the next call.
+
+    Extras: ``plugin`` (the wrapper's plugin) and ``route``.
+    """
+
+    default_code = "ERR_ROUTE_WRAPPER"
 
 
 @final

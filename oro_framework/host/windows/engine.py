@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from anyio.lowlevel import EventLoopToken
 
     from oro_framework.host.permission_broker import PermissionAnswer
+    from oro_framework.host.schemes import SchemeReply, SchemeRequest
 
 ResultT = TypeVar("ResultT")
 
@@ -59,6 +60,12 @@ class GuiListener(Protocol):
     def gui_web_process_ended(self, index: int, reason: str, reloaded: bool) -> None:
         """Window ``index``'s web process died (``reason``: ``crashed``,
         ``exceeded-memory-limit``); ``reloaded`` when the engine is loading its page again."""
+        ...
+
+    def gui_scheme_request(self, request: SchemeRequest, reply: SchemeReply) -> None:
+        """A page of a window requested a URL of a plugin's scheme (``clip:hello``): answer it
+        on the loop through ``reply`` (:func:`~oro_framework.host.schemes.serve_reply`).
+        Called on the GUI thread; returns at once."""
         ...
 
     def gui_close_requested(self, index: int) -> None:

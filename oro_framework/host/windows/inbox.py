@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from anyio.lowlevel import EventLoopToken
 
     from oro_framework.host.app import Host
+    from oro_framework.host.schemes import SchemeReply, SchemeRequest
     from oro_framework.host.windows.operations import EngineLink, WindowOperations
     from oro_framework.host.windows.policy import WindowPolicy
     from oro_framework.host.windows.status import WindowStatuses
@@ -130,6 +131,11 @@ class GuiInbox:
 
     def gui_files_dropped(self, index: int, uri_list: bytes, x: int, y: int) -> None:
         self.to_loop(self._files_dropped, index, uri_list, x, y)
+
+    def gui_scheme_request(self, request: SchemeRequest, reply: SchemeReply) -> None:
+        # A thread waits for the answer, streams included: the GUI thread never does.
+        host = self._host
+        self._to_loop_waiting("oro-scheme-request", host.schemes.serve_reply, host, request, reply)
 
     def gui_close_requested(self, index: int) -> None:
         # The GUI thread must not wait here: closing needs it.

@@ -30,9 +30,10 @@ from oro_framework.host.exchange import (
     reserved_prefix,
 )
 from oro_framework.host.protocols import PROTOCOL_PREFIX
+from oro_framework.host.schemes import SCHEME_PREFIX
 from oro_framework.web import worker_shell
 from oro_framework.web.asgi import HeaderList, Receive, Scope, Send, read_headers
-from oro_framework.web.bridge import events, ipc, modules, mounts, pages, protocol
+from oro_framework.web.bridge import events, ipc, modules, mounts, pages, protocol, schemes
 from oro_framework.web.bridge.answers import launch, preflight, refuse, refuse_page
 from oro_framework.web.bridge.call import Call
 from oro_framework.web.bridge.flow import StreamCredits
@@ -85,6 +86,7 @@ PATH_FAMILIES: Final[tuple[PathFamily, ...]] = (
     PathFamily("events", lambda call: call.path == EVENTS_PATH, events.serve),
     PathFamily("protocol", lambda call: call.path.startswith(PROTOCOL_PREFIX), protocol.serve),
     PathFamily("npm", lambda call: call.path.startswith(NPM_PREFIX), _serve_npm),
+    PathFamily("schemes", lambda call: call.path.startswith(SCHEME_PREFIX), schemes.serve),
     PathFamily(
         "worker-shell", lambda call: call.path == worker_shell.SHELL_PATH, worker_shell.serve
     ),
@@ -204,9 +206,14 @@ class Bridge:
         self.csp_blocks_oro: list[str] = probe.blocking if probe is not None else []
         self.referrer_policy = webview.referrer_policy
         self.imports = build_import_map(host.js_modules)
-        self.rewriter = ModuleRewriter(self.imports, as_is=JS_API_DIRECTORIES)
+        self.rewriter = ModuleRewriter(
+            self.imports,
+            as_is=JS_API_DIRECTORIES,
+            schemes=[scheme.name for scheme in host.schemes],
+        )
         """Rewrites oro:/socket:/node:/npm: specifiers in the JavaScript modules served, for
-        workers, which get no import map; the core modules import by relative paths."""
+        workers, which get no import map, and those of plugins' schemes (clip:), which no
+        import map can map; the core modules import by relative paths."""
         served = host.js_modules.specifiers()
         self.namespace_exports = namespace_exports(served) if "oro:index" in served else None
         """What ``oro:index`` re-exports: the modules this host serves."""

@@ -78,6 +78,8 @@ def _report_blocked(bridge: Bridge, page: str, kind: str, directives: list[str])
 def _page_args(bridge: Bridge, index: int, origin: str) -> dict[str, Any]:
     host = bridge.host
     extra = dict(bridge.preload_args(index)) if bridge.preload_args is not None else {}
+    # The schemes plugins serve: the preload maps the page's fetch of their URLs.
+    extra["schemes"] = [scheme.name for scheme in host.schemes]
     extra.update(host.hooks.page_args(host, window=index, origin=origin))
     return page_args(host.config, index=index, origin=origin, extra=extra)
 

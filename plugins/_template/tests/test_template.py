@@ -1,5 +1,6 @@
-"""Tests of oro-template, each on a host built with exactly this plugin (no
-entry-point discovery)."""
+"""Tests of oro-template, each on a host built with exactly this plugin, loaded by its entry
+point from the installed distribution (``installed_plugin``), as ``oro run`` loads it: a wrong
+entry point in pyproject.toml fails here, not in the app."""
 
 from __future__ import annotations
 
@@ -9,13 +10,14 @@ from pathlib import Path
 import anyio
 import pytest
 from oro_framework import ConfigError, InvalidArgumentError, NotAllowedError
-from oro_framework.testing import MemoryClient, make_host, raise_for_error
+from oro_framework.testing import MemoryClient, installed_plugin, make_host, raise_for_error
 
-from oro_template import plugin
 from oro_template.service import NAME, TICK_EVENT
 from oro_template.state import STATE
 
 pytestmark = pytest.mark.anyio
+
+plugin = installed_plugin("template")
 
 
 async def test_echo_answers_value_and_greeting() -> None:

@@ -12,17 +12,17 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from oro_framework.testing import ServedApp, app_page, served_app
+from oro_framework.testing import ServedApp, app_page, installed_plugin, served_app
 from playwright.sync_api import Browser, Page
-
-from oro_template import plugin
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedApp]:
+def app(tmp_path_factory: pytest.TempPathFactory, oro_transport: str) -> Iterator[ServedApp]:
     app_dir = tmp_path_factory.mktemp("app")
     (app_dir / "index.html").write_text("<!doctype html><title>A page</title>\n")
-    with served_app([plugin], app_dir=app_dir) as served:
+    # Once per transport a page may use (fetch, and the Conduit where oro-conduit is installed).
+    plugins = [installed_plugin("template")]
+    with served_app(plugins, app_dir=app_dir, transport=oro_transport) as served:
         yield served
 
 

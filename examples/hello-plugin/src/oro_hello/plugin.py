@@ -15,6 +15,9 @@ from __future__ import annotations
 from oro_framework import Plugin, PluginService
 
 plugin = Plugin(
+    # The plugin API this plugin is written for (oro_framework.PLUGIN_API_VERSION when it
+    # was written), as a number: a host that serves another refuses the plugin, naming both.
+    api=1,
     permissions=".permissions:HELLO",
     settings={"hello": ".settings:HelloSettings"},
     # Made once the config is loaded; dropped when the host closes, after every service and

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from oro_framework import DoctorCheck, Host, MountTable
 
 plugin = Plugin(
+    api=1,
     permissions=[".permissions:AI", ".permissions:AI_UPSTREAM"],
     settings={"ai.llm": ".settings:AISettings", "ai": ".settings:RoutingSettings"},
     # Nothing to release when the state is dropped: the models were freed when the ai.llm

@@ -23,8 +23,10 @@ What is the Conduit's own stays here: the payload ``digest``, the stream ``credi
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import AsyncGenerator, Mapping
+from dataclasses import dataclass
 from typing import Final, NamedTuple
 
 import anyio
@@ -32,7 +34,15 @@ import anyio
 from oro_conduit.bulk import BulkReplies, HandedOver, Parked
 from oro_conduit.codec import OptionValue
 from oro_conduit.connection import Client, StreamCredit
-from oro_framework import Host, InvalidArgumentError, IPCError, Reply, Request, SecurityError
+from oro_framework import (
+    Host,
+    InvalidArgumentError,
+    IPCError,
+    Reply,
+    Request,
+    SecurityError,
+    WebSocketClosed,
+)
 from oro_framework.exchange import (
     EVENTS_MEDIA_TYPE,
     FRAME_RESERVED,
@@ -40,6 +50,8 @@ from oro_framework.exchange import (
     check_body_size,
     error_reply,
     request_fields,
+    stream_ended,
+    stream_error_event,
     wire_reply,
 )
 
@@ -184,7 +196,8 @@ async def send_reply(
         handover = None
     # Built only for a stream: most replies are one frame.
     window = None if credit is None else StreamCredit(credit)
-    await _send_stream(client, request, wire, digest=digest, credit=window, handover=handover)
+    sending = _StreamSend(client, request, reply.source, wire, digest)
+    await sending.run(credit=window, handover=handover)
 
 
 async def _hand_over(
@@ -205,15 +218,63 @@ async def _hand_over(
     await replies.hold(ticket, parked)
 
 
+@dataclass
+class _StreamSend:
+    """One streamed reply being sent: to whom, for which request and route, and how far."""
+
+    client: Client
+    request: Request
+    route: str
+    wire: WireReply
+    digest: bool
+    started: bool = False
+    """Whether its ``start`` frame went out (the page has the status)."""
+
+    async def run(self, *, credit: StreamCredit | None, handover: Handover | None) -> None:
+        """Send the stream to its end, or to the error that ends it."""
+        try:
+            await _send_stream(self, credit=credit, handover=handover)
+        except IPCError as error:
+            # A byte stream that fails (an event stream's error is its last event): the error
+            # is its answer, or its end once started, and the connection serves on.
+            await self.end_with(error)
+        except anyio.get_cancelled_exc_class():
+            # The host stops and takes the Conduit down before the stream's own end went out:
+            # the page reads the same end as over fetch.
+            if self.started and self.request.host.is_stopping:
+                await self.end_with(stream_ended(self.route))
+            raise
+
+    async def end_with(self, error: IPCError) -> None:
+        """End the stream with ``error`` as the page reads an error that ends a stream: the
+        last event of an event stream, else an error frame (its status, when not started).
+        Shielded and bounded: the connection may be stopping, or gone."""
+        request, digest = self.request, self.digest
+        with (
+            anyio.CancelScope(shield=True),
+            anyio.move_on_after(_END_TIMEOUT),
+            contextlib.suppress(WebSocketClosed),
+        ):
+            if self.started and self.wire.media_type == EVENTS_MEDIA_TYPE:
+                last = _frame_options(request.id, request.token, stream="data")
+                await self.client.send(last, stream_error_event(error), digest=digest)
+                end = _frame_options(request.id, request.token, stream="end")
+                await self.client.send(end, digest=digest)
+                return
+            options = {"seq": request.id}
+            if request.token is not None:
+                options["token"] = request.token
+            await answer_error(self.client, self.route, options, error)
+
+
+_END_TIMEOUT: Final = 2.0
+"""How long ending a stream may wait on a page that does not read."""
+
+
 async def _send_stream(
-    client: Client,
-    request: Request,
-    wire: WireReply,
-    *,
-    digest: bool,
-    credit: StreamCredit | None,
-    handover: Handover | None,
+    sending: _StreamSend, *, credit: StreamCredit | None, handover: Handover | None
 ) -> None:
+    client, request, wire, digest = sending.client, sending.request, sending.wire, sending.digest
     if credit is not None:
         client.credits[request.id] = credit
     chunks = wire.chunks()
@@ -240,6 +301,7 @@ async def _send_stream(
                 await _hand_over(client, handover.replies, whole, options, digest=digest)
                 return
         await client.send(start, digest=digest)
+        sending.started = True
         sent = 0
         while True:
             if first is not None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from oro_framework import Plugin, PluginService
 
 plugin = Plugin(
+    api=1,
     permissions=".permissions:CONDUIT",
     settings={"conduit": ".settings:ConduitSettings"},
     # The server holds nothing outside its service, which has stopped when the state is dropped.

@@ -16,6 +16,7 @@ JS_DIRECTORY: Final = Path(__file__).parent / "js"
 STOP_GRACE_SECONDS: Final = 3.0
 
 plugin = Plugin(
+    api=1,
     permissions=[
         ".permissions:MENUS",
         ".permissions:DIALOGS",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from oro_framework import Plugin
 
 plugin = Plugin(
+    api=1,
     permissions=".permissions:DNS",
     settings={"dns": ".settings:DnsSettings"},
     # Queries hold no resources past their request; the state has only settings and counters.

@@ -6,6 +6,7 @@ from __future__ import annotations
 from oro_framework import Plugin, PluginService
 
 plugin = Plugin(
+    api=1,
     permissions=".permissions:FILESYSTEM",
     settings={"filesystem": ".settings:FsSettings"},
     state={".state:STATE": ".state:FsState.from_host"},

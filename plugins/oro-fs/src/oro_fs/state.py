@@ -22,6 +22,7 @@ from oro_framework import (
     Sandbox,
     SandboxRoot,
     StashKey,
+    app_plugin_locations,
     is_ini_file,
     is_secret_name,
 )
@@ -143,15 +144,18 @@ def sandbox_enabled(host: Host, settings: FsSettings) -> bool:
 
 
 def _hidden_files(host: Host) -> list[str]:
-    """The app's config files, secrets file and backend, which no root of oro-fs reaches (they
-    may hold keys): the resources root conceals the first and last by name, these paths wherever
-    a mount or the sandbox being off would reach them. (``/proc``, where the host's environment
-    and memory hold every key, and the host's state folder are hidden by every sandbox:
+    """The app's config files, secrets file, backend and own plugins, which no root of oro-fs
+    reaches (they may hold keys): the resources root conceals the config files and the backend
+    by name, these paths wherever a mount or the sandbox being off would reach them.
+    (``/proc``, where the host's environment and memory hold every key, and the host's state
+    folder are hidden by every sandbox:
     :func:`oro_framework.host.private_files.private_folders`.)"""
     app_dir = host.app_dir
     # Those not there yet too: a page creating an oro.toml (which shadows socket.ini) or a
-    # backend.py would have the host run its config or its code at the next start.
+    # backend.py or a plugins/x.py would have the host run its config or its code at the next
+    # start.
     files = [app_dir / name for name in (*CONFIG_FILE_NAMES, BACKEND_FILE)]
+    files += app_plugin_locations(host)
     if host.config_file is not None:
         files.append(host.config_file)
     if host.config.secrets_file is not None:

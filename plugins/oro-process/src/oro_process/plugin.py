@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from oro_framework import Host
 
 plugin = Plugin(
+    api=1,
     permissions=[".permissions:CHILD_PROCESS", ".permissions:BACKEND_PROCESS"],
     settings={
         "process": ".settings:ProcessSettings",

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from oro_framework import DoctorCheck, Host
 
 plugin = Plugin(
+    api=1,
     permissions=".permissions:SECURE_STORAGE",
     settings={"secure_storage": ".settings:SecureStorageSettings"},
     state={".state:STATE": ".state:SecureStorageState.from_host"},

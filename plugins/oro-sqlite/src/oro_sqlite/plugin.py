@@ -6,6 +6,7 @@ from __future__ import annotations
 from oro_framework import Plugin, PluginService
 
 plugin = Plugin(
+    api=1,
     permissions=".permissions:SQLITE",
     settings={"sqlite": ".settings:SQLiteSettings"},
     # The service closes every database when it stops, before the state is dropped.

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 JS_DIRECTORY: Final = Path(__file__).parent / "js"
 
 plugin = Plugin(
+    api=1,
     permissions=".permissions:SERVICE_WORKER",
     # Oro spells the keys flattened (webview_service-workers...); both reach the same key.
     settings={"webview": ".settings:SwSettings"},

@@ -6,6 +6,7 @@ from __future__ import annotations
 from oro_framework import Plugin, PluginService
 
 plugin = Plugin(
+    api=1,
     permissions=[".permissions:TCP", ".permissions:TLS"],
     settings={"tcp": ".settings:TcpSettings", "tls": ".settings:TlsSettings"},
     state={".state:STATE": ".service:TcpSockets.from_host"},

@@ -6,6 +6,7 @@ from __future__ import annotations
 from oro_framework import Plugin, PluginService
 
 plugin = Plugin(
+    api=1,
     permissions=".permissions:UDP",
     settings={"udp": ".settings:UdpSettings"},
     state={".state:STATE": ".service:UdpSockets.from_host"},

@@ -6,6 +6,7 @@ from __future__ import annotations
 from oro_framework import Plugin
 
 plugin = Plugin(
+    api=1,
     permissions=".permissions:ZLIB",
     settings={"zlib": ".settings:ZlibSettings"},
     state={".state:STATE": ".state:ZlibState.from_host"},

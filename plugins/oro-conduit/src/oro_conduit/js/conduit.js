@@ -685,6 +685,17 @@ export class ConduitTransport {
             return
           }
           finish()
+          if (controller !== null) {
+            // An answer to a stream that had started: the host ended it with an error (its
+            // Conduit stopping under it, a byte stream that failed), which the stream's reader
+            // throws instead of waiting for an end that will never come.
+            const stream = controller
+            readReply(route, new Response(/** @type {BodyInit} */ (payload), { status, headers }), options).then(
+              () => stream.error(new NetworkError(`IPC stream '${route}' ended without its end frame`)),
+              (error) => stream.error(error)
+            )
+            return
+          }
           if (status >= 200 && status < 300 && !NULL_BODY_STATUSES.has(status)) {
             const data = plainData(headers['content-type'], payload, options.responseType)
             if (data !== NOT_PLAIN) {
