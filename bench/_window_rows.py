@@ -31,7 +31,7 @@ from oro_framework.testing import headless_environ
 MINIMAL: Final = Path(__file__).resolve().parents[1] / "examples" / "minimal"
 BATCH: Final = 20
 
-MEASURE = """async ({ kinds, httpUrl, wsUrl, batch, batches }) => {
+_MEASURE_HEAD: Final = """async ({ kinds, httpUrl, wsUrl, batch, batches }) => {
     const ipc = await import('oro:ipc')
     let conduit = null
     try {
@@ -48,12 +48,8 @@ MEASURE = """async ({ kinds, httpUrl, wsUrl, batch, batches }) => {
         socket.onmessage = (event) => next(event.data)
         await new Promise((resolve, reject) => { socket.onopen = resolve; socket.onerror = reject })
     }
-    const calls = {
-        fetch: () => { ipc.setTransport(null); return ipc.request('ping') },
-        conduit: () => { ipc.setTransport(conduit); return ipc.request('ping') },
-        http: () => fetch(httpUrl).then((response) => response.arrayBuffer()),
-        ws: () => new Promise((resolve) => { next = resolve; socket.send('ping') }),
-    }
+"""
+_MEASURE_TAIL: Final = """\
     if (kinds.includes('conduit') && conduit === null) throw new Error('no Conduit in the page')
     const timed = async (kind) => {
         const started = performance.now()
@@ -72,6 +68,23 @@ MEASURE = """async ({ kinds, httpUrl, wsUrl, batch, batches }) => {
     }
     return times
 }"""
+
+
+def measure_script(calls: str) -> str:
+    """The page function that times each kind of call the page makes, ``calls`` being the
+    entries (``kind: () => promise``) of its ``calls`` object: batches of each kind in turn, over
+    the page's ``ipc``, its Conduit, a raw HTTP and a raw WebSocket floor (bench/schemes.py
+    times its own kinds with it)."""
+    return f"{_MEASURE_HEAD}    const calls = {{\n{calls}    }}\n{_MEASURE_TAIL}"
+
+
+MEASURE: Final = measure_script(
+    """        fetch: () => { ipc.setTransport(null); return ipc.request('ping') },
+        conduit: () => { ipc.setTransport(conduit); return ipc.request('ping') },
+        http: () => fetch(httpUrl).then((response) => response.arrayBuffer()),
+        ws: () => new Promise((resolve) => { next = resolve; socket.send('ping') }),
+"""
+)
 
 
 @dataclass

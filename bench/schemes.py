@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from _shared import print_ratio_header, print_ratio_row, serve_raw_floors
+from _window_rows import measure_script
 from anyio.from_thread import start_blocking_portal
 from engines import ENGINES, Window, desktop_plugin_environ, display, end_tree, spawn, until_ready
 
@@ -84,48 +85,14 @@ getCurrentWindow().ready()
 </script></body></html>
 """
 
-MEASURE = """async ({ kinds, httpUrl, wsUrl, batch, batches }) => {
-    const ipc = await import('oro:ipc')
-    let conduit = null
-    try {
-        const { transport } = await import('oro:conduit')
-        await transport().conduit.connected
-        conduit = ipc.getTransport()
-    } catch {}
-    const auto = ipc.getTransport()
-    let socket = null
-    let next = null
-    if (kinds.includes('ws')) {
-        socket = new WebSocket(wsUrl)
-        socket.binaryType = 'arraybuffer'
-        socket.onmessage = (event) => next(event.data)
-        await new Promise((resolve, reject) => { socket.onopen = resolve; socket.onerror = reject })
-    }
-    const calls = {
-        native: () => engineFetch('clip:ping').then((response) => response.arrayBuffer()),
+MEASURE: Final = measure_script(
+    """        native: () => engineFetch('clip:ping').then((response) => response.arrayBuffer()),
         mapped: () => fetch('clip:ping').then((response) => response.arrayBuffer()),
         conduit: () => { ipc.setTransport(conduit); return ipc.request('backend.clip_route') },
         http: () => fetch(httpUrl).then((response) => response.arrayBuffer()),
         ws: () => new Promise((resolve) => { next = resolve; socket.send('ping') }),
-    }
-    if (kinds.includes('conduit') && conduit === null) throw new Error('no Conduit in the page')
-    const timed = async (kind) => {
-        const started = performance.now()
-        for (let i = 0; i < batch; i++) await calls[kind]()
-        return (performance.now() - started) / batch
-    }
-    const times = Object.fromEntries(kinds.map((kind) => [kind, []]))
-    try {
-        for (let i = 0; i < 3; i++) for (const kind of kinds) await timed(kind)  // warm up
-        for (let i = 0; i < batches; i++) {
-            for (const kind of kinds) times[kind].push(await timed(kind))
-        }
-    } finally {
-        ipc.setTransport(auto)
-        socket?.close()
-    }
-    return times
-}"""
+"""
+)
 
 KINDS: Final = ("native", "mapped", "conduit", "http", "ws")
 
