@@ -124,6 +124,19 @@ def _signature(spec: _Spec, types: dict[str, Any]) -> inspect.Signature:
     return inspect.Signature(parameters, return_annotation=None)
 
 
+class _Signature:
+    """A record's ``__signature__``, made when ``inspect.signature`` first asks (20 µs a class
+    that most classes of a launch would pay for nothing), then kept on the class."""
+
+    def __get__(self, instance: object, owner: type) -> inspect.Signature:
+        signature = _signature(
+            getattr(owner, _SPEC), {item.name: item.type for item in dataclasses.fields(owner)}
+        )
+        if owner.__dict__.get("__signature__") is self:
+            type.__setattr__(owner, "__signature__", signature)
+        return signature
+
+
 def _refused(cls: type, args: tuple[Any, ...], kwargs: dict[str, Any]) -> TypeError:
     """The error of a call that gave too many positional arguments, or keywords left over."""
     owner = f"{cls.__qualname__}.__init__()"
@@ -216,9 +229,7 @@ def _make(cls: _T, frozen: bool, eq: bool) -> _T:
     spec = _spec(cls, frozen=frozen)
     made: Any = cls  # its methods are set below, as dataclasses sets them
     setattr(made, _SPEC, spec)
-    made.__signature__ = _signature(
-        spec, {item.name: item.type for item in dataclasses.fields(made)}
-    )
+    made.__signature__ = _Signature()
     made.__init__ = _init
     made.__repr__ = _repr
     if eq:
