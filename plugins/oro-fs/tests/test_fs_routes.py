@@ -571,6 +571,11 @@ async def test_the_apps_backend_and_shadowed_config_files_do_not_exist_for_pages
         relative = await client.call("fs.readFile", path="backend.py")
         ini = await client.call("fs.readFile", path="resources:socket.ini")
         listing = await ok(client, "fs.readdir", path="resources:")
+        # The backend's bytecode holds its strings: where Python wrote it, pages find nothing.
+        (app / "__pycache__").mkdir(exist_ok=True)
+        (app / "__pycache__" / "backend.cpython-311.pyc").write_bytes(b"not for pages")
+        bytecode = await client.call("fs.readdir", path="resources:__pycache__")
+    assert errno_code(bytecode) == "ENOENT"
     assert errno_code(backend) == "ENOENT"
     assert errno_code(relative) == "ENOENT"
     assert errno_code(ini) == "ENOENT"

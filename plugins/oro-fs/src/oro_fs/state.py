@@ -164,10 +164,13 @@ def _hidden_files(host: Host) -> list[str]:
     if backend is not None:
         # A package's other modules are its code as much as its __init__.py.
         files.append(backend.parent if backend.name == "__init__.py" else backend)
+        files.append(backend.parent / BYTECODE_FOLDER)
     return [str(file) for file in files]
 
 
 TMPDIR_ROOT: Final = "tmpdir"
+BYTECODE_FOLDER: Final = "__pycache__"
+"""Where Python writes the bytecode of the app's backend and the modules it imports."""
 """The root of the temp directory the app hands its pages (:func:`page_temp_directory`)."""
 TEMP_VARIABLES: Final = ("TEMPDIR", "TMPDIR", "TEMP", "TMP")
 """Where Oro's ``os.tmpdir()`` looks in the page's environment, in its order."""
@@ -201,6 +204,10 @@ def _config_file_names(host: Host) -> frozenset[str]:
     resources = host.paths.resources.resolve()
     files = [host.config_file, host.backend.file if host.backend is not None else None]
     names = {file.name for file in files if file is not None and file.parent.resolve() == resources}
+    if host.backend is not None and host.backend.file is not None:
+        # Importing the backend writes its bytecode beside it (unless PYTHONDONTWRITEBYTECODE),
+        # and a .pyc holds the source's strings: the bridge never serves __pycache__ either.
+        names.add(BYTECODE_FOLDER)
     if host.config_file is not None and host.config_file.parent.resolve() == resources:
         names |= {name for name in CONFIG_FILE_NAMES if (resources / name).is_file()}
     return frozenset(names)
