@@ -30,6 +30,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from packaging.markers import Marker
 from packaging.metadata import Metadata
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
@@ -217,6 +218,8 @@ def check_together(built: dict[str, Built]) -> None:
             other = canonicalize_name(requirement.name)
             if other == entry.name or (other != FRAMEWORK and other not in ours):
                 continue
+            if entry.name == FRAMEWORK and requirement.marker == Marker('extra == "all"'):
+                continue  # the plugins oro-framework[all] names, released with it
             wanted = compatible_specifier(shared or entry.version)
             if requirement.specifier != SpecifierSet(wanted):
                 entry.problems.append(

@@ -58,9 +58,16 @@ OURS = {canonicalize_name(project["name"]) for project in RELEASED.values()}
 
 
 def _requirements(project: dict[str, Any]) -> list[Requirement]:
+    # oro-framework's `all` extra names the plugins as the project's standing rule lists them,
+    # unbounded: they are released with it, from one workspace.
     texts = [
         *project.get("dependencies", []),
-        *(text for extra in project.get("optional-dependencies", {}).values() for text in extra),
+        *(
+            text
+            for name, extra in project.get("optional-dependencies", {}).items()
+            if not (project["name"] == "oro-framework" and name == "all")
+            for text in extra
+        ),
     ]
     return [Requirement(text) for text in texts]
 
