@@ -183,7 +183,13 @@ def import_backend(app_dir: Path, source: str | Path) -> AppBackend:
 def _import_file(path: Path) -> ModuleType:
     # Named after the file, as `python backend.py` would not but `import backend` would: its
     # functions pickle and its log records read "backend".
-    name = path.stem
+    return import_file(path, path.stem)
+
+
+def import_file(path: Path, name: str) -> ModuleType:
+    """Import the file ``path`` afresh as module ``name`` (a host built again reads its current
+    text), in ``sys.modules`` while it runs, where dataclasses and pickling look a module up;
+    taken out again if it raises. The app's backend and its single-file plugins load so."""
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
         raise ImportError(f"cannot load {path}")

@@ -17,13 +17,11 @@ app's folder is refused, so that an app never loads a file it does not ship.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from types import ModuleType
 from typing import TYPE_CHECKING, Final
 
+from oro_framework.host.app_backend import import_file
 from oro_framework.host.builtin_settings import PluginSettings
 from oro_framework.host.config import Config
 from oro_framework.host.errors import ConfigError
@@ -164,7 +162,7 @@ def load_app_plugins(
         where = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
         info = PluginInfo(name, entry_point=f"{name} = {where}", module=_module_name(name))
         try:
-            module = _import(path, _module_name(name))
+            module = import_file(path, _module_name(name))
         except Exception as error:
             fail_plugin(loaded, info, f"import failed: {type(error).__name__}: {error}", strict)
             continue
@@ -173,19 +171,3 @@ def load_app_plugins(
 
 def _module_name(name: str) -> str:
     return _MODULE_PREFIX + name.replace("-", "_").replace(".", "_")
-
-
-def _import(path: Path, module_name: str) -> ModuleType:
-    """Import the file afresh (a host built again reads its current text), in ``sys.modules``
-    while it runs: dataclasses and pickling look a module up there."""
-    spec = importlib.util.spec_from_file_location(module_name, path)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"cannot load {path}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[module_name] = module
-    try:
-        spec.loader.exec_module(module)
-    except BaseException:
-        sys.modules.pop(module_name, None)
-        raise
-    return module
