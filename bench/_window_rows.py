@@ -95,16 +95,25 @@ class WindowPing:
     p50_ms: dict[str, float]
 
 
-def _measure(engine: str, environ: dict[str, str], arguments: dict[str, Any]) -> WindowPing:
-    oro, key = spawn(MINIMAL, engine, environ)
+def window_times(
+    app: Path, engine: str, environ: dict[str, str], script: str, arguments: dict[str, Any]
+) -> dict[str, list[float]]:
+    """``oro run`` of ``app`` in a real window of ``engine``: what the page function ``script``
+    (a :func:`measure_script`) answered for ``arguments``, each kind's batch times in ms."""
+    oro, key = spawn(app, engine, environ)
     with oro:
         try:
             window = Window(until_ready(oro), key)
-            times = window.resolve(
-                f"({MEASURE})({json.dumps(arguments)})", bench="bench/_window_rows.py"
+            times: dict[str, list[float]] = window.resolve(
+                f"({script})({json.dumps(arguments)})", bench="bench/_window_rows.py"
             )
         finally:
             end_tree(oro.process, [])
+    return times
+
+
+def _measure(engine: str, environ: dict[str, str], arguments: dict[str, Any]) -> WindowPing:
+    times = window_times(MINIMAL, engine, environ, MEASURE, arguments)
     return WindowPing(engine, {kind: statistics.median(values) for kind, values in times.items()})
 
 

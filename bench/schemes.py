@@ -29,16 +29,15 @@ Run: ``.venv/bin/python bench/schemes.py [--quick]``
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import tempfile
 from pathlib import Path
 from typing import Any, Final
 
 from _shared import print_ratio_header, print_ratio_row, serve_raw_floors
-from _window_rows import measure_script
+from _window_rows import measure_script, window_times
 from anyio.from_thread import start_blocking_portal
-from engines import ENGINES, Window, desktop_plugin_environ, display, end_tree, spawn, until_ready
+from engines import ENGINES, desktop_plugin_environ, display
 
 from oro_framework.testing import headless_environ
 
@@ -106,15 +105,7 @@ def _app(folder: Path) -> Path:
 
 
 def _measure(app: Path, engine: str, environ: dict[str, str], arguments: dict[str, Any]) -> Any:
-    oro, key = spawn(app, engine, environ)
-    with oro:
-        try:
-            window = Window(until_ready(oro), key)
-            times = window.resolve(
-                f"({MEASURE})({json.dumps(arguments)})", bench="bench/schemes.py"
-            )
-        finally:
-            end_tree(oro.process, [])
+    times = window_times(app, engine, environ, MEASURE, arguments)
     return {kind: statistics.median(values) / 1000 for kind, values in times.items()}
 
 
