@@ -99,12 +99,17 @@ class GuiInbox:
             target=self._to_loop_async, args=(function, *args), name=name, daemon=True
         ).start()
 
-    def _to_loop_async(self, function: Callable[..., Any], *args: Any) -> None:
+    def _to_loop_async(self, function: Callable[..., Any], *args: Any) -> bool:
+        """Run ``function(*args)`` on the loop and wait for it; whether the loop took it (not
+        before the loop runs, nor once it has ended)."""
         if self._token is None:
             logger.debug("GUI event before the loop runs: %s%r", function.__name__, args)
-            return
-        with contextlib.suppress(anyio.RunFinishedError):
+            return False
+        try:
             anyio.from_thread.run(function, *args, token=self._token)
+        except anyio.RunFinishedError:
+            return False
+        return True
 
     # ---------------------------------------------------------------------------------------
     # GuiListener: called by the toolkit on its threads, hopping onto the loop
@@ -135,7 +140,14 @@ class GuiInbox:
     def gui_scheme_request(self, request: SchemeRequest, reply: SchemeReply) -> None:
         # A thread waits for the answer, streams included: the GUI thread never does.
         host = self._host
-        self._to_loop_waiting("oro-scheme-request", host.schemes.serve_reply, host, request, reply)
+
+        def answer() -> None:
+            if not self._to_loop_async(host.schemes.serve_reply, host, request, reply):
+                # No loop to answer it: the engine is still told (the reply's end answers 503)
+                # and what the reply holds (WebKitGTK's pipe) is let go.
+                reply.end()
+
+        threading.Thread(target=answer, name="oro-scheme-request", daemon=True).start()
 
     def gui_close_requested(self, index: int) -> None:
         # The GUI thread must not wait here: closing needs it.
