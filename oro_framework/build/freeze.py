@@ -8,7 +8,10 @@ to a file in the work folder that an error message points to.
 from __future__ import annotations
 
 import importlib.util
+import logging
+import os
 import shutil
+import stat
 import subprocess
 import sys
 from collections.abc import Iterable
@@ -20,6 +23,7 @@ import tomlkit
 from oro_framework.backend.typescript_env import ENV_TYPES_FILE
 from oro_framework.build import launcher
 from oro_framework.build.distributions import import_packages, requirements
+from oro_framework.build.package import UNSAFE_MODE_BITS
 from oro_framework.build.plan import AppPlan
 from oro_framework.host.app import CONFIG_FILE_NAME
 from oro_framework.host.builtin import JS_API_DIRECTORIES
@@ -52,20 +56,45 @@ _APP_LEFT_OUT: Final = ("__pycache__", ".git", "node_modules", ".DS_Store", ENV_
 OUTSIDE_RESOURCES: Final = "_resources"
 """Where a bundle holds resources that lie outside the app folder (Socket's ``[build] output =
 "../build"``), next to its oro.toml, whose ``webview.root`` then names it."""
+logger = logging.getLogger("oro_framework.build")
 
 
 def _copy_tree(source: Path, target: Path, left_out: Iterable[str], skipped: list[Path]) -> None:
     names = frozenset(left_out)
     resolved = [path.resolve() for path in skipped]
+    root = source.resolve()
 
     def ignore(directory: str, entries: list[str]) -> set[str]:
         return {
             entry
             for entry in entries
-            if entry in names or any((Path(directory) / entry).resolve() == s for s in resolved)
+            if entry in names
+            or any((Path(directory) / entry).resolve() == s for s in resolved)
+            or _leads_out(Path(directory) / entry, root)
         }
 
     shutil.copytree(source, target, ignore=ignore, symlinks=False)
+
+
+def _leads_out(path: Path, root: Path) -> bool:
+    """Whether ``path`` is a link the copy must not follow: one whose target lies outside
+    ``root`` (the folder the app serves, which the bridge never lets a link leave either: a
+    downloaded app's ``notes -> ~/.ssh`` would ship the builder's keys), is missing, or holds
+    the link itself (a copy without end). One warning names it."""
+    if not path.is_symlink():
+        return False
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # Missing, or a loop of links (RuntimeError before 3.13).
+        logger.warning("not shipped: %s is a link that leads nowhere", path)
+        return True
+    if not target.is_relative_to(root):
+        logger.warning("not shipped: %s is a link to %s, outside %s", path, target, root)
+        return True
+    if path.parent.resolve().is_relative_to(target):
+        logger.warning("not shipped: %s is a link to a folder that holds it", path)
+        return True
+    return False
 
 
 def stage_app(plan: AppPlan, stage: Path, *, skipped: list[Path]) -> Path:
@@ -104,7 +133,19 @@ def stage_app(plan: AppPlan, stage: Path, *, skipped: list[Path]) -> Path:
         if not inside:
             text = _with_resource_root(text, OUTSIDE_RESOURCES)
         (app / CONFIG_FILE_NAME).write_text(text, encoding="utf-8")
+    _strip_unsafe_modes(app)
     return app
+
+
+def _strip_unsafe_modes(folder: Path) -> None:
+    """Take :data:`UNSAFE_MODE_BITS` off what was staged: a copy keeps a file's mode, and a
+    set-user-ID file of the app folder would stay one in every package of the app."""
+    for directory, _, files in os.walk(folder):
+        for path in [directory, *(os.path.join(directory, name) for name in files)]:
+            status = os.lstat(path)
+            mode = stat.S_IMODE(status.st_mode)
+            if mode & UNSAFE_MODE_BITS and not stat.S_ISLNK(status.st_mode):
+                os.chmod(path, mode & ~UNSAFE_MODE_BITS)
 
 
 def _with_resource_root(text: str, root: str) -> str:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import os
 import platform
+import posixpath
 import shutil
+import stat
 import subprocess
 import tarfile
 from collections.abc import Mapping
@@ -26,6 +28,7 @@ from oro_framework.host.errors import BuildError
 
 __all__ = [
     "DEB_DEPENDS",
+    "UNSAFE_MODE_BITS",
     "architecture",
     "artifact_name",
     "build_deb",
@@ -100,9 +103,27 @@ def require_tool(name: str, apt_package: str) -> str:
     return found
 
 
+UNSAFE_MODE_BITS: Final = stat.S_ISUID | stat.S_ISGID | stat.S_IWGRP | stat.S_IWOTH
+"""Mode bits no file of a built app keeps: set-user/group-ID (an app folder's own file would run
+as root once a package installs it) and write by others (anyone could change the app)."""
+
+
 def owned_by_root(info: tarfile.TarInfo) -> tarfile.TarInfo:
+    """A member of the app's archive as it is unpacked: owned by root, with no
+    :data:`UNSAFE_MODE_BITS`.
+
+    :raises BuildError: the member is a link leading out of the archive's top folder.
+    """
     info.uid = info.gid = 0
     info.uname = info.gname = "root"
+    if info.issym() or info.islnk():
+        base = posixpath.dirname(info.name) if info.issym() else ""
+        target = posixpath.normpath(posixpath.join(base, info.linkname))
+        top = info.name.split("/", 1)[0]
+        if posixpath.isabs(info.linkname) or not target.startswith(f"{top}/"):
+            raise BuildError(f"{info.name} is a link to {info.linkname}, out of the app's folder")
+    else:
+        info.mode &= ~UNSAFE_MODE_BITS
     return info
 
 

@@ -21,10 +21,11 @@ from typing import Final
 import click
 
 from oro_framework import __version__
-from oro_framework.host.errors import SscUsageError
+from oro_framework.host.errors import ConfigError, SscUsageError
+from oro_framework.host.terminal import terminal_safe
 from oro_framework.records import record
 
-__all__ = ["SscCommand", "main", "parse", "to_oro"]
+__all__ = ["READING_SUBCOMMANDS", "SUBCOMMANDS", "SscCommand", "main", "parse", "to_oro"]
 
 
 @record
@@ -63,7 +64,11 @@ _BUILD: Final = (
     + _RUN
 )
 _PRINT_BUILD_DIR: Final = _options((("--platform",), True), (("--root",), False))
-_SUBCOMMANDS: Final = {"build": _BUILD, "run": _RUN, "print-build-dir": _PRINT_BUILD_DIR}
+SUBCOMMANDS: Final = {"build": _BUILD, "run": _RUN, "print-build-dir": _PRINT_BUILD_DIR}
+"""Socket's subcommands that oro's ``ssc`` runs, with their options."""
+READING_SUBCOMMANDS: Final = frozenset({"print-build-dir"})
+"""Those that only read the app folder: they never import its ``backend.py`` or plugins, nor run
+its build steps, as ``oro``'s reading commands do not (``ssc build`` and ``ssc run`` run it)."""
 _LINUX: Final = frozenset({"", "linux"})
 
 
@@ -87,13 +92,13 @@ def parse(argv: Sequence[str], cwd: Path) -> SscCommand:
     :raises SscUsageError: an unknown subcommand or option, an option given twice, a value
         where none is taken.
     """
-    if not argv or argv[0] not in _SUBCOMMANDS:
+    if not argv or argv[0] not in SUBCOMMANDS:
         raise SscUsageError(
-            f"oro's ssc runs {', '.join(sorted(_SUBCOMMANDS))} (and -v); "
+            f"oro's ssc runs {', '.join(sorted(SUBCOMMANDS))} (and -v); "
             f"got {argv[0] if argv else 'nothing'!r}: use the oro command for the rest"
         )
     command = SscCommand(argv[0], cwd)
-    available = _SUBCOMMANDS[argv[0]]
+    available = SUBCOMMANDS[argv[0]]
     rest = list(argv[1:])
     index = 0
     while index < len(rest):
@@ -179,19 +184,26 @@ def _build_steps_only(command: SscCommand) -> int:
         test_files=[test] if test else [],
         config=_env_entries(command),
     )
-    click.echo(f"ssc: built {command.app} into {output or command.app}", err=True)
+    click.echo(terminal_safe(f"ssc: built {command.app} into {output or command.app}"), err=True)
     return 0
 
 
 def _print_build_dir(command: SscCommand) -> int:
-    """The folder the app is served from: its build output, or the app folder itself."""
+    """The folder the app is served from: its build output, or the app folder itself. The app
+    is read, never run: its backend and plugins stay unimported.
+
+    :raises ConfigError: ``build.output`` names a folder no build may replace (``/etc``, ``~``).
+    """
     from oro_framework.build.steps import BuildSteps
     from oro_framework.host.app import Host
+    from oro_framework.host.build_paths import check_build_output
 
-    host = Host(command.app, resolve_secrets=False)
+    host = Host(command.app, resolve_secrets=False, load_backend=False)
     steps = BuildSteps.from_host(host)
     host.close()
-    click.echo(str(steps.output if steps.configured else command.app))
+    # A script may cd into the answer or empty it: never /, ~, a system folder or the app's parent.
+    folder = check_build_output(command.app, steps.output) if steps.configured else command.app
+    click.echo(terminal_safe(str(folder)))
     return 0
 
 
@@ -223,13 +235,15 @@ def main(
         raise SystemExit(1) from None
     oro = to_oro(command)
     if oro is None:
-        code = (_print_build_dir if command.subcommand == "print-build-dir" else _build_steps_only)(
-            command
-        )
-        raise SystemExit(code)
+        run = _print_build_dir if command.subcommand in READING_SUBCOMMANDS else _build_steps_only
+        try:
+            raise SystemExit(run(command))
+        except ConfigError as error:
+            click.echo(terminal_safe(f"ERROR: {error}"), err=True)
+            raise SystemExit(1) from None
     overrides = [f"--config={key}={value}" for key, value in _env_entries(command).items()]
     oro = [oro[0], *overrides, *oro[1:]]
-    click.echo(f"ssc: oro {' '.join(oro)}", err=True)
+    click.echo(terminal_safe(f"ssc: oro {' '.join(oro)}"), err=True)
     if run_oro is None:
         from oro_framework.cli import main as oro_main
 

@@ -40,6 +40,7 @@ from oro_framework.host.config.files import CONFIG_FILE_NAME, find_config_file
 from oro_framework.host.errors import IPCError, LifecycleError, PluginLoadError, ServiceError
 from oro_framework.host.extensions import set_aside
 from oro_framework.host.hooks import HookCaller
+from oro_framework.host.isolation import IsolationPlan
 from oro_framework.host.lifecycle import LifecycleEvent, LifecycleState, transition
 from oro_framework.host.permissions import PermissionRegistry
 from oro_framework.host.pipeline import BUILD_STEPS, DECLARATION_STEPS, run_steps
@@ -346,6 +347,7 @@ class Host:
             plugins=plugins,
             environ=environ,
             strict=BrokenPolicy.of(settings, skip_all=self.skips_broken_plugins),
+            isolation=IsolationPlan.of(settings),
         )
         # The app names its extensions itself: they load without autoload too (tests). A core
         # plugin is never one: it starts with the app.

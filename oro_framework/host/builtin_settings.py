@@ -145,6 +145,24 @@ class PluginSettings:
         "The app's own single-file plugins besides plugins/*.py: Python files, or folders of "
         "them, relative to the app folder and inside it; each file is a plugin named after it.",
     )
+    isolate: list[str] = setting(
+        [],
+        "Entry-point or distribution names of the plugins that run in a process of their own, "
+        "or \"third-party\" for every plugin not shipped by oro-framework: a crash, hang or "
+        "leak of one is contained there, and it holds none of the host's secrets.",
+    )
+    isolated_memory_mb: int = setting(
+        512,
+        "Memory an isolated plugin's process may use, in MiB: past it its allocations fail and "
+        "the host restarts it.",
+        validator=positive_count,
+    )
+    isolated_unresponsive_ms: int = setting(
+        5000,
+        "How long an isolated plugin's event loop may go without answering the host before the "
+        "host restarts its process (a handler that never yields).",
+        validator=positive_count,
+    )
 
 
 @final

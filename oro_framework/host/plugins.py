@@ -36,6 +36,7 @@ from oro_framework.host import builtin, tracing
 from oro_framework.host.contract import check_plugin_api
 from oro_framework.host.declaration import DECLARATION_NAME, Plugin, assemble
 from oro_framework.host.errors import PluginLoadError, PluginUnavailableError
+from oro_framework.host.isolation import IsolationPlan
 from oro_framework.host.installed import FRAMEWORK_DISTRIBUTION, PluginEntry, plugin_entries
 from oro_framework.host.plugin_faults import (
     DEFAULT_IMPORT_TIMEOUT,
@@ -102,6 +103,7 @@ class PluginInfo:
     hooks: tuple[str, ...] = ()
     error: str | None = None
     failed_hook: str | None = None
+    isolated: bool = False
 
     @property
     def is_core(self) -> bool:
@@ -117,6 +119,7 @@ class PluginInfo:
             "error": self.error,
             "failed_hook": self.failed_hook,
             "distribution": self.distribution,
+            "isolated": self.isolated,
         }
 
 
@@ -168,6 +171,8 @@ class LoadedPlugins:
         traced: bool = False,
         policy: BrokenPolicy | None = None,
         import_timeout: float = DEFAULT_IMPORT_TIMEOUT,
+        isolation: IsolationPlan | None = None,
+        environ: Mapping[str, str] | None = None,
     ) -> None:
         self.manager = manager
         self.infos: list[PluginInfo] = []
@@ -177,6 +182,9 @@ class LoadedPlugins:
         self.explicit: set[str] = set()
         """The plugins handed over explicitly (not found installed): a broken one stops."""
         self.import_timeout = import_timeout
+        self.isolation = isolation if isolation is not None else IsolationPlan()
+        """Which plugins run in a process of their own (``[plugins] isolate``)."""
+        self.environ: Mapping[str, str] = environ or {}
 
     @property
     def registered(self) -> frozenset[str]:
@@ -355,6 +363,7 @@ def create_plugin_manager(
     environ: Mapping[str, str] | None = None,
     strict: bool | BrokenPolicy = True,
     core: bool = True,
+    isolation: IsolationPlan | None = None,
 ) -> LoadedPlugins:
     """Build a new plugin manager with the hookspecs, the host's built-in plugin, the discovered
     entry points (when ``autoload``) and ``plugins``; validate every one against the hookspecs.
@@ -365,6 +374,7 @@ def create_plugin_manager(
         :attr:`LoadedPlugins.errors` and its :class:`PluginInfo` and go on without that plugin;
         a :class:`BrokenPolicy`: decide plugin by plugin (explicit ``plugins`` stop unless it
         skips all).
+    :param isolation: which plugins run in a process of their own, and their limits.
     :param core: load the core plugins (:mod:`oro_framework.core`); ``oro --help`` leaves them
         out, as they add no command (a test keeps it so) and import the host's route machinery.
     :raises PluginLoadError: a plugin could not be imported or breaks the hookspecs (``strict``).
@@ -377,7 +387,12 @@ def create_plugin_manager(
         tracing.install(manager, lambda: sys.stderr)
     policy = strict if isinstance(strict, BrokenPolicy) else BrokenPolicy(not strict, strict)
     loaded = LoadedPlugins(
-        manager, traced=traced, policy=policy, import_timeout=import_time_limit(environ)
+        manager,
+        traced=traced,
+        policy=policy,
+        import_timeout=import_time_limit(environ),
+        isolation=isolation,
+        environ=environ,
     )
     own = PluginInfo(BUILTIN_PLUGIN, CORE_DISTRIBUTION, _own_version(), module=builtin.__name__)
     register_plugin(loaded, builtin, own, True)
@@ -388,6 +403,11 @@ def create_plugin_manager(
         for plugin in plugins:
             info = _explicit_info(plugin, by_module)
             loaded.explicit.add(info.name)
+            if isinstance(plugin, types.ModuleType) and loaded.isolation.isolates(
+                info.name, info.distribution
+            ):
+                load_isolated(loaded, plugin.__name__, info, not policy.skip_all)
+                continue
             register_plugin(loaded, plugin, info, not policy.skip_all)
     return loaded
 
@@ -406,6 +426,11 @@ def load_entry_point(
         _describe(entry_point),
         entry_point.module,
     )
+    if entry_point.distribution != CORE_DISTRIBUTION and loaded.isolation.isolates(
+        entry_point.name, entry_point.distribution
+    ):
+        load_isolated(loaded, entry_point.module, info, strict)
+        return
     try:
         if entry_point.distribution == CORE_DISTRIBUTION:
             plugin = entry_point.load()
@@ -418,6 +443,29 @@ def load_entry_point(
         _fail(loaded, info, f"import failed: {type(error).__name__}: {error}", strict)
         return
     register_plugin(loaded, plugin, info, strict)
+
+
+def load_isolated(
+    loaded: LoadedPlugins, module: str, info: PluginInfo, strict: bool | None = None
+) -> None:
+    """Start plugin ``info``'s process, which imports ``module`` there, and register its
+    stand-in (:class:`~oro_framework.host.isolation.proxy.IsolatedPlugin`) in its place; a
+    process that fails to start, import or declare makes it a broken plugin, as a failed
+    import does."""
+    from oro_framework.host.isolation import child_environ
+    from oro_framework.host.isolation.proxy import IsolatedPlugin
+
+    try:
+        proxy = IsolatedPlugin.start(
+            info.name,
+            module,
+            environ=child_environ(loaded.environ),
+            limits=loaded.isolation.limits(),
+        )
+    except PluginLoadError as error:
+        _fail(loaded, info, error.reason, strict)
+        return
+    register_plugin(loaded, proxy, dataclasses.replace(info, isolated=True), strict)
 
 
 def listed_entry_points(environ: Mapping[str, str], names: Collection[str]) -> list[PluginEntry]:

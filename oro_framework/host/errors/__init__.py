@@ -28,6 +28,7 @@ Two families share the root :class:`OroError`:
     │   ├── InvalidStateError          409 INVALID_STATE_ERR  the handle's state does not allow it
     │   ├── ServiceUnavailableError    503 SERVICE_UNAVAILABLE_ERR  the plugin's service is down
     │   │   ├── PluginUnavailableError 503 ERR_PLUGIN_NOT_LOADED  a route of a skipped broken plugin
+    │   │   ├── PluginCrashedError     503 ERR_PLUGIN_CRASHED  an isolated plugin's process died
     │   │   └── ShuttingDownError      503 ERR_SHUTTING_DOWN  the host is stopping
     │   ├── InternalError              500 INTERNAL_ERR       unexpected exception (details logged)
     │   │   └── RouteWrapperError      500 ERR_ROUTE_WRAPPER  a plugin's route wrapper failed
@@ -87,6 +88,7 @@ from oro_framework.host.errors.ipc import (
     NotSupportedError,
     OutOfMemoryError,
     OutOfRangeError,
+    PluginCrashedError,
     PluginUnavailableError,
     RouteTimeoutError,
     RouteWrapperError,
@@ -126,6 +128,7 @@ __all__ = [
     "OutOfMemoryError",
     "OutOfRangeError",
     "PluginLoadError",
+    "PluginCrashedError",
     "PluginUnavailableError",
     "RegistrationConflict",
     "RegistrationError",

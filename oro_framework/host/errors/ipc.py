@@ -22,6 +22,7 @@ __all__ = [
     "NotSupportedError",
     "OutOfMemoryError",
     "OutOfRangeError",
+    "PluginCrashedError",
     "PluginUnavailableError",
     "RouteTimeoutError",
     "RouteWrapperError",
@@ -198,6 +199,19 @@ class PluginUnavailableError(ServiceUnavailableError):
     """
 
     default_code = "ERR_PLUGIN_NOT_LOADED"
+
+
+@final
+class PluginCrashedError(ServiceUnavailableError):
+    """Answered to a call of an isolated plugin (one that runs in a process of its own) whose
+    process crashed, exited, stopped answering or broke the channel while the call was in
+    flight, or has not come back yet: it names the plugin and why.
+
+    Extras: ``plugin`` (its name), ``cause`` (one line: ``killed by signal SIGSEGV``,
+    ``exceeded its memory limit of 512 MiB``...) and ``state`` (``restarting``/``failed``).
+    """
+
+    default_code = "ERR_PLUGIN_CRASHED"
 
 
 class ShuttingDownError(ServiceUnavailableError):

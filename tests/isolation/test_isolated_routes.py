@@ -1,0 +1,56 @@
+"""An isolated plugin's routes, streams and events, through the host's real router."""
+
+from __future__ import annotations
+
+import os
+
+import anyio
+import pytest
+
+from oro_framework import Host, PluginCrashedError
+from oro_framework.testing import MemoryClient
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_an_isolated_plugin_answers_from_a_process_of_its_own(
+    host: Host, client: MemoryClient
+) -> None:
+    reply = await client.call("hostile.whoami", answer=42)
+    assert reply.error is None, reply.error
+    assert reply.data["pid"] != os.getpid()
+    assert reply.data["window"] == 0
+    assert reply.data["params"] == {"answer": 42}
+    assert not [name for name in reply.data["environ"] if name.startswith("ORO_")]
+    info = host.plugin_info("oro_hostile.plugin")
+    assert info.isolated
+    assert (await client.call("local.ping")).data == "pong"
+
+
+async def test_bytes_events_and_chunks_cross_whole(client: MemoryClient) -> None:
+    body = os.urandom(200_000)
+    assert (await client.call("hostile.echo", body=body)).body == body
+    events = [item async for item in client.stream("hostile.count", to=100)]
+    assert events == [{"n": number} for number in range(1, 101)]
+    chunks = [chunk async for chunk in client.stream("hostile.chunks", count=50, size=70_000)]
+    assert b"".join(chunks) == b"z" * 3_500_000
+
+
+async def test_a_segfault_answers_its_call_and_the_plugin_comes_back(
+    client: MemoryClient,
+) -> None:
+    first = (await client.call("hostile.whoami")).data["pid"]
+    reply = await client.call("hostile.segfault")
+    assert isinstance(reply.error, PluginCrashedError)
+    assert reply.error.code == "ERR_PLUGIN_CRASHED"
+    assert reply.error.extra["plugin"] == "oro_hostile.plugin"
+    assert "SIGSEGV" in reply.error.extra["cause"]
+    assert (await client.call("local.ping")).data == "pong"
+    with anyio.fail_after(30):
+        while True:
+            again = await client.call("hostile.whoami")
+            if again.error is None:
+                break
+            assert isinstance(again.error, PluginCrashedError)
+            await anyio.sleep(0.05)
+    assert again.data["pid"] != first
