@@ -107,15 +107,20 @@ class _ForwardingBus(EventBus):
     def __init__(self, outbox: anyio.abc.ObjectSendStream[Message]) -> None:
         super().__init__()
         self._outbox = outbox
+        self._dropping = False
 
     def _send(self, message: Message) -> None:
         try:
             self._outbox.send_nowait(message)
+            self._dropping = False
         except anyio.WouldBlock:
-            print(
-                f"isolated plugin: event {message.get('name')!r} dropped, the channel is behind",
-                file=sys.stderr,
-            )
+            if not self._dropping:  # once per burst: a flood of lines would be one more flood
+                self._dropping = True
+                print(
+                    f"isolated plugin: the channel to the host is {OUTBOX} events behind: "
+                    f"event {message.get('name')!r} and the next ones are dropped",
+                    file=sys.stderr,
+                )
         except (anyio.BrokenResourceError, anyio.ClosedResourceError):
             pass
 

@@ -460,7 +460,7 @@ def load_isolated(
             info.name,
             module,
             environ=child_environ(loaded.environ),
-            limits=loaded.isolation.limits(),
+            limits=loaded.isolation.limits(handshake=loaded.import_timeout),
         )
     except PluginLoadError as error:
         _fail(loaded, info, error.reason, strict)

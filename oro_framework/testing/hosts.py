@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import threading
+import types
 from collections.abc import AsyncGenerator, AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, final
+from typing import TYPE_CHECKING, Any, Final, final
 
 import anyio
 
 from oro_framework.hookspecs import hookimpl
 from oro_framework.host.app import Host
 from oro_framework.host.envelope import ByteStream, EventStream, Reply
+from oro_framework.host.installed import plugin_entries
+from oro_framework.testing.transports import CONDUIT_DISTRIBUTION
 
 if TYPE_CHECKING:
     import click
@@ -32,7 +36,23 @@ if TYPE_CHECKING:
     from oro_framework.host.services import ServiceRegistry
     from oro_framework.host.windows.model import Window
 
-__all__ = ["HookRecorder", "MemoryClient", "RoutePlugin", "make_host", "raise_for_error"]
+__all__ = [
+    "ISOLATE_ENV",
+    "HookRecorder",
+    "MemoryClient",
+    "RoutePlugin",
+    "isolating",
+    "isolation_requested",
+    "make_host",
+    "raise_for_error",
+]
+
+ISOLATE_ENV: Final = "ORO_TEST_ISOLATE"
+"""Set (to anything but empty or ``0``), every host the kit builds runs the plugin modules a
+test gives it in processes of their own (:func:`isolating`): a plugin's unchanged suite then
+proves it works isolated."""
+
+_HOST_PACKAGE: Final = "oro_framework."
 
 DEFAULT_PAGE: bytes = (
     b'<!doctype html>\n<html><head><meta charset="utf-8"><title>oro test app</title></head>'
@@ -40,6 +60,34 @@ DEFAULT_PAGE: bytes = (
 )
 """The ``index.html`` of the app a test gets when it names no ``app_dir``: an empty page that
 still receives the preload, so that a browser test needs no files of its own."""
+
+
+def isolation_requested() -> bool:
+    """Whether :data:`ISOLATE_ENV` asks for plugins in processes of their own."""
+    return os.environ.get(ISOLATE_ENV, "") not in ("", "0")
+
+
+def isolating(plugins: Sequence[object], config: Mapping[str, Any] | None) -> dict[str, Any]:
+    """``config``, with ``plugins.isolate`` also naming each plugin module of ``plugins`` when
+    :data:`ISOLATE_ENV` is set: by the name the host gives an explicit module (its installed
+    entry point's, else the module's). The host's own modules (``oro_framework.*``), a
+    transport's (oro-conduit serves pages from the host's server) and plugin objects that are
+    not modules stay in process: only a module can be imported in another."""
+    values = dict(config or {})
+    if not isolation_requested():
+        return values
+    entries = {entry.value: entry for entry in plugin_entries()}
+    names: list[str] = []
+    for plugin in plugins:
+        if not isinstance(plugin, types.ModuleType) or plugin.__name__.startswith(_HOST_PACKAGE):
+            continue
+        entry = entries.get(plugin.__name__)
+        if entry is None:
+            names.append(plugin.__name__)
+        elif entry.distribution != CONDUIT_DISTRIBUTION:
+            names.append(entry.name)
+    values["plugins.isolate"] = [*values.get("plugins.isolate", ()), *names]
+    return values
 
 
 @asynccontextmanager
@@ -63,6 +111,9 @@ async def make_host(
         file is an empty ``index.html`` (:data:`DEFAULT_PAGE`).
     :param data_dir: a data directory that outlives the host (a test of what survives a
         restart); default: one in the temporary directory.
+
+    With :data:`ISOLATE_ENV` set, the plugin modules of ``plugins`` run isolated
+    (:func:`isolating`).
     """
     base = Path(tempfile.mkdtemp(prefix="oro-test-"))
     try:
@@ -75,7 +126,7 @@ async def make_host(
             app,
             plugins=plugins,
             autoload=False,
-            config=config,
+            config=isolating(plugins, config),
             environ=environ or {},
             data_dir=data_dir or base / "data",
             cache_dir=base / "cache",

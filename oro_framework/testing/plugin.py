@@ -16,6 +16,9 @@ and Playwright load only when a test uses them.
   (module scope): a test that uses it, directly or through a fixture such as a module's served
   app (``served_app(..., transport=oro_transport)``), runs once over each transport an app may
   use, ids ``fetch`` and ``conduit``.
+* marker ``in_process(reason)``: the test reads what its plugin keeps in the host's process
+  (``host.stash``), so it is skipped, with its reason, when the suite runs with its plugins
+  isolated (``ORO_TEST_ISOLATE=1``, :func:`~oro_framework.testing.hosts.isolating`).
 * fixtures ``host`` (a running host with exactly the plugins of ``oro_plugins``, configured
   with ``oro_config``) and ``client`` (a :class:`~oro_framework.testing.MemoryClient` of it, as
   the page of window 0). A plugin's ``tests/conftest.py`` overrides ``oro_plugins`` (and
@@ -42,6 +45,7 @@ if TYPE_CHECKING:
 
 BACKEND_OPTION = "oro_anyio_backend"
 DEADLINE_OPTION = "oro_hypothesis_deadline"
+IN_PROCESS_MARKER = "in_process"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -72,6 +76,11 @@ def _anyio_backend_plugin(backend: str) -> object:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{IN_PROCESS_MARKER}(reason): reads what the plugin keeps in the host's process; "
+        "skipped when the plugins run isolated (ORO_TEST_ISOLATE)",
+    )
     backend = str(config.getini(BACKEND_OPTION)).strip()
     if backend:
         config.pluginmanager.register(_anyio_backend_plugin(backend), "oro-anyio-backend")
@@ -83,6 +92,21 @@ def pytest_configure(config: pytest.Config) -> None:
             "oro-deadline", deadline=None if deadline == "none" else float(deadline)
         )
         settings.load_profile("oro-deadline")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Skip the ``in_process`` tests, with their reasons, when plugins run isolated."""
+    marked = [(item, item.get_closest_marker(IN_PROCESS_MARKER)) for item in items]
+    marked = [(item, marker) for item, marker in marked if marker is not None]
+    if not marked:
+        return
+    from oro_framework.testing.hosts import isolation_requested
+
+    if not isolation_requested():
+        return
+    for item, marker in marked:
+        reason = marker.kwargs.get("reason") or (marker.args[0] if marker.args else "")
+        item.add_marker(pytest.mark.skip(reason=f"runs in process only: {reason}"))
 
 
 @pytest.fixture(scope="session")

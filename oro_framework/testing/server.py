@@ -241,6 +241,9 @@ def served_app(
         ``plugins`` give. The ``oro_transport`` fixture names each installed one in turn.
     :raises ValueError: a ``transport`` ``plugins`` cannot give (see
         :func:`~oro_framework.testing.transports.with_transport`).
+
+    With :data:`~oro_framework.testing.hosts.ISOLATE_ENV` set, the plugin modules of
+    ``plugins`` run isolated (:func:`~oro_framework.testing.hosts.isolating`).
     """
     plugins = with_transport(plugins, transport)
     with (

@@ -14,6 +14,9 @@ from oro_framework import Host, Request
 from oro_framework.testing import MemoryClient, RoutePlugin, make_host
 
 PLUGINS = Path(__file__).parent / "plugins"
+# The window tests' kit (tests/_window_app.py and its neighbours), which pytest puts on sys.path
+# only for the test files of tests/ itself.
+sys.path.insert(0, str(Path(__file__).parents[1]))
 HOSTILE = "oro_hostile.plugin"
 """The plugin's name: an explicit module that no installed entry point names is named after
 its module."""

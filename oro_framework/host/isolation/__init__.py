@@ -71,11 +71,15 @@ class IsolationPlan:
             distribution is not None
         )
 
-    def limits(self) -> IsolationLimits:
+    def limits(self, *, handshake: float) -> IsolationLimits:
+        """The limits of each process; ``handshake``: the seconds it has to import and declare
+        (``ORO_PLUGIN_IMPORT_TIMEOUT``, as an in-process import has), and again to configure."""
         from oro_framework.host.isolation.supervisor import IsolationLimits
 
         return IsolationLimits(
-            memory=self.memory_mb << 20, unresponsive=self.unresponsive_ms / 1000
+            memory=self.memory_mb << 20,
+            unresponsive=self.unresponsive_ms / 1000,
+            handshake=handshake,
         )
 
     def __bool__(self) -> bool:

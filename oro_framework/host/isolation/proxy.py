@@ -69,9 +69,10 @@ gets the window the host proved (``request.window``) instead."""
 
 _CONFIG_TYPES: Final = (str, int, float, bool, list, type(None))
 
-_HOST_ONLY_SECTIONS: Final = ("plugins.", "extensions.")
+_HOST_ONLY_SECTIONS: Final = ("plugins.", "extensions.", "http.ipc.")
 """What decides which plugins load and how: the host's alone (the process runs its plugin
-only, never isolating it again)."""
+only, never isolating it again); and the HTTP IPC bridge, which the host alone serves (its key
+is private, and the process's host refuses the bridge on without it)."""
 
 
 def refused_hooks(hooks: list[str]) -> str | None:
@@ -124,7 +125,7 @@ class IsolatedPlugin:
         refusal = refused_hooks(list(declared.get("hooks", ())))
         if refusal is not None:
             supervisor.close()
-            raise PluginLoadError(refusal, plugin=name)
+            raise PluginLoadError(refusal, entry_point=name, distribution=None)
         plugin = cls(supervisor, declared)
         return plugin
 

@@ -100,7 +100,11 @@ class Supervisor:
         return self.issued
 
     def _refuse(self, phase: str, reason: str) -> PluginLoadError:
-        return PluginLoadError(f"isolated plugin process failed to {phase}: {reason}", plugin=self.name)
+        return PluginLoadError(
+            f"isolated plugin process failed to {phase}: {reason}",
+            entry_point=self.name,
+            distribution=None,
+        )
 
     def start(self) -> Message:
         """Start the process and wait for what it declares.

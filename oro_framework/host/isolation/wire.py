@@ -39,7 +39,10 @@ MAX_BODY: Final = 256 << 20
 """The largest body of one frame: a ``bytes`` answer or request body. Streams travel in chunks
 far below it."""
 
-_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, allow_nan=True, separators=(",", ":"))
+"""NaN and infinities cross as Python's JSON writes them (``Infinity``), which the decoder
+reads back: a call's params (a Python caller's, or a binary transport's floats) and a reply
+reach the other side as they are, for the host and the plugin to judge as in process."""
 _DECODER: Final = json.JSONDecoder()
 
 Message = dict[str, Any]
@@ -53,7 +56,7 @@ class ChannelError(Exception):
 def encode(message: Mapping[str, Any], body: bytes | bytearray | memoryview = b"") -> bytes:
     """One frame: ``message`` as its JSON header, then ``body``.
 
-    :raises ValueError: the message holds what JSON cannot carry (NaN), or a part is too big.
+    :raises ValueError: a part is too big.
     :raises TypeError: the message holds something that is not JSON.
     """
     header = _ENCODER.encode(message).encode("utf-8", "surrogatepass")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ctypes
 import os
+import select
+import sys
 from collections.abc import AsyncIterator
 from typing import Any, Final
 
@@ -82,6 +84,41 @@ def read_host(request: Request) -> dict[str, str]:
     return outcome
 
 
+def _channel() -> int:
+    """The descriptor of the process's channel to the host (its first argument)."""
+    return int(sys.argv[1])
+
+
+async def garble(request: Request) -> None:
+    """Write bytes that are no frame into the channel."""
+    os.write(_channel(), b"\xff" * 16)
+    await anyio.sleep_forever()
+
+
+async def forge(request: Request) -> None:
+    """Answer a call the host never made."""
+    from oro_framework.host.isolation.wire import encode
+
+    os.write(_channel(), encode({"t": "reply", "id": 10**9, "kind": "data", "data": 1}))
+    await anyio.sleep_forever()
+
+
+async def flood_raw(request: Request) -> None:
+    """Write ``count`` emit frames straight into the channel, past what the process's own
+    event bus would let through."""
+    from oro_framework.host.isolation.wire import encode
+
+    frame = encode({"t": "emit", "name": TICK, "data": 0, "window": None})
+    left = memoryview(frame * request.params.require_int("count"))
+    # Whole, on the loop's thread: nothing else of the process writes meanwhile.
+    while left:
+        try:
+            left = left[os.write(_channel(), left) :]
+        except BlockingIOError:
+            select.select([], [_channel()], [])
+    await anyio.sleep_forever()
+
+
 async def flood(request: Request) -> int:
     """Emit ``count`` page events as fast as it can."""
     count = request.params.require_int("count")
@@ -136,6 +173,9 @@ ROUTES: Final = RouteGroup.guarded(
         "hostile.wait": wait,
         "hostile.readHost": read_host,
         "hostile.flood": flood,
+        "hostile.floodRaw": flood_raw,
+        "hostile.garble": garble,
+        "hostile.forge": forge,
         "hostile.pretend": pretend,
         "hostile.count": count,
         "hostile.chunks": chunks,
