@@ -97,6 +97,8 @@ class PluginDetails:
         if self.editable:
             where += f"  (editable install of {self.editable})"
         lines.append(f"  location: {where}")
+        if info.isolated:
+            lines.append("  runs: in a process of its own ([plugins] isolate)")
         if info.error is not None:
             hook = f" (in {info.failed_hook})" if info.failed_hook else ""
             lines.append(f"  error{hook}: {info.error}")

@@ -47,6 +47,7 @@ from oro_framework.host.isolation.channel import Channel, ChannelClosed
 from oro_framework.host.isolation.wire import Message
 from oro_framework.host.lifecycle import LifecycleEvent
 from oro_framework.host.memory import MemoryReservation
+from oro_framework.host.plugins import BUILTIN_PLUGIN
 from oro_framework.host.request import Request
 
 __all__ = ["limit_self", "main"]
@@ -125,6 +126,9 @@ class _ForwardingBus(EventBus):
             pass
 
     def _emit(self, name: str, data: Any, window: int | None) -> None:
+        declaration = self.declared.reserving(name)
+        if declaration is not None and declaration.plugin == BUILTIN_PLUGIN:
+            return  # this host's own (its services' states): the real host says its own
         self._send({"t": "emit", "name": name, "data": data, "window": window})
 
     def _emit_when_subscribed(

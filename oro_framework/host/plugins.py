@@ -466,6 +466,10 @@ def load_isolated(
         _fail(loaded, info, error.reason, strict)
         return
     register_plugin(loaded, proxy, dataclasses.replace(info, isolated=True), strict)
+    last = loaded.infos[-1]
+    if last.name == info.name and last.error is None:
+        # The plugin's own hooks, which its process runs, not its stand-in's.
+        loaded.infos[-1] = dataclasses.replace(last, hooks=tuple(sorted(proxy.declared["hooks"])))
 
 
 def listed_entry_points(environ: Mapping[str, str], names: Collection[str]) -> list[PluginEntry]:

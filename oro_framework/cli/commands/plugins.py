@@ -105,7 +105,8 @@ def _describe_plugin(info: PluginInfo) -> str:
     installed = info.distribution or info.module or info.name
     if info.version:
         installed += f" {info.version}"
-    return f"{installed} ({info.name})"
+    isolated = ", isolated" if info.isolated else ""
+    return f"{installed} ({info.name}{isolated})"
 
 
 @plugins.command("list")

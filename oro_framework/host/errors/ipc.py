@@ -207,7 +207,7 @@ class PluginCrashedError(ServiceUnavailableError):
     process crashed, exited, stopped answering or broke the channel while the call was in
     flight, or has not come back yet: it names the plugin and why.
 
-    Extras: ``plugin`` (its name), ``cause`` (one line: ``killed by signal SIGSEGV``,
+    Extras: ``plugin`` (its name), ``cause`` (one line: ``was killed by signal SIGSEGV``,
     ``exceeded its memory limit of 512 MiB``...) and ``state`` (``restarting``/``failed``).
     """
 

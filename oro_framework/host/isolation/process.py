@@ -158,8 +158,8 @@ class ChildProcess:
 
 
 def describe_exit(status: int | None) -> str:
-    """How a process ended, in a few words: ``killed by signal SIGSEGV``, ``exited with status
-    3``, ``exited``."""
+    """How a process ended, in a few words that follow its name or "which": ``was killed by
+    signal SIGSEGV``, ``exited with status 3``, ``exited``."""
     if status is None:
         return "closed its channel"
     if status < 0:
@@ -167,5 +167,5 @@ def describe_exit(status: int | None) -> str:
             name = signal.Signals(-status).name
         except ValueError:
             name = str(-status)
-        return f"killed by signal {name}"
+        return f"was killed by signal {name}"
     return f"exited with status {status}" if status else "exited"
