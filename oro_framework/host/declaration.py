@@ -128,6 +128,9 @@ class Plugin:
     :param services: the plugin's services.
     :param hooks: a notification hook (:data:`NOTIFICATIONS`) → references to what answers it,
         in order (``{"oro_page_closed": ".state:STATE.close_window"}``).
+    :param isolate: run the plugin in a process of its own whatever the app's ``[plugins]
+        isolate`` says (a plugin around a C library that may crash, or that holds much
+        memory): the host imports this module, reads the declaration, and starts the process.
     """
 
     __slots__ = (
@@ -135,6 +138,7 @@ class Plugin:
         "event_prefixes",
         "events",
         "hooks",
+        "isolate",
         "js_modules",
         "permissions",
         "preload",
@@ -160,8 +164,10 @@ class Plugin:
         event_prefixes: str | Iterable[str] = (),
         services: PluginService | Iterable[PluginService] = (),
         hooks: Mapping[str, str | Iterable[str]] | None = None,
+        isolate: bool = False,
     ) -> None:
         self.api = api
+        self.isolate = isolate
         self.permissions = _references(permissions)
         self.settings = dict(settings or {})
         self.state = dict(state or {})

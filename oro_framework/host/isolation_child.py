@@ -42,12 +42,13 @@ from oro_framework.host.app import Host
 from oro_framework.host.envelope import ByteStream, EventStream, Reply
 from oro_framework.host.errors import IPCError
 from oro_framework.host.events import EventBus
-from oro_framework.host.isolation import codec
+from oro_framework.host.isolation import RUNNING_ISOLATED, codec
 from oro_framework.host.isolation.channel import Channel, ChannelClosed
 from oro_framework.host.isolation.wire import Message
 from oro_framework.host.lifecycle import LifecycleEvent
 from oro_framework.host.memory import MemoryReservation
 from oro_framework.host.plugins import BUILTIN_PLUGIN
+from oro_framework.host.private_files import hide_from_pages
 from oro_framework.host.request import Request
 
 __all__ = ["limit_self", "main"]
@@ -302,6 +303,11 @@ def _declare(module: ModuleType, scratch: Path) -> tuple[str, Message]:
 
 def _build(module: ModuleType, message: Message) -> Host:
     paths = {key: Path(value) for key, value in message["paths"].items()}
+    for hidden in message.get("hidden", ()):
+        hide_from_pages(Path(hidden))  # the host's state folder, hidden here as there
+    # Its temporary files go to a folder of its own, not a /tmp every process shares.
+    paths["temp"].mkdir(parents=True, exist_ok=True)
+    os.environ["TMPDIR"] = tempfile.tempdir = str(paths["temp"])
     return Host(
         Path(message["app_dir"]),
         plugins=[module],
@@ -373,6 +379,7 @@ async def serve(sock: socket.socket, module_name: str) -> int:
 def main(argv: list[str]) -> int:
     fd, module_name, _name, *options = argv
     limit_self({key: int(value) for key, _, value in (o.partition("=") for o in options)})
+    RUNNING_ISOLATED.set()
     sock = socket.socket(fileno=int(fd))
     return anyio.run(serve, sock, module_name, backend="trio")
 

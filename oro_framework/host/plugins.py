@@ -36,7 +36,7 @@ from oro_framework.host import builtin, tracing
 from oro_framework.host.contract import check_plugin_api
 from oro_framework.host.declaration import DECLARATION_NAME, Plugin, assemble
 from oro_framework.host.errors import PluginLoadError, PluginUnavailableError
-from oro_framework.host.isolation import IsolationPlan
+from oro_framework.host.isolation import RUNNING_ISOLATED, IsolationPlan
 from oro_framework.host.installed import FRAMEWORK_DISTRIBUTION, PluginEntry, plugin_entries
 from oro_framework.host.plugin_faults import (
     DEFAULT_IMPORT_TIMEOUT,
@@ -538,6 +538,9 @@ def register_plugin(
     if manager.get_plugin(info.name) is not None:
         _fail(loaded, info, f"a plugin named '{info.name}' is already registered", strict)
         return
+    if _asks_isolation(plugin) and not RUNNING_ISOLATED.is_set() and info.module is not None:
+        load_isolated(loaded, info.module, info, strict)
+        return
     try:
         check_plugin_api(plugin, info.entry_point or info.name, info.distribution)
         plugin = _assembled(plugin)
@@ -562,6 +565,12 @@ def register_plugin(
     loaded.infos.append(PluginInfo(**{**info.__dict__, "hooks": hooks}))
     if loaded.traced:
         tracing.registered(sys.stderr, info.name, info.distribution, info.version, info.module)
+
+
+def _asks_isolation(plugin: object) -> bool:
+    """Whether ``plugin``'s declaration says ``isolate=True``."""
+    declaration = vars(plugin).get(DECLARATION_NAME) if type(plugin) is types.ModuleType else None
+    return isinstance(declaration, Plugin) and declaration.isolate
 
 
 def _assembled(plugin: object) -> object:

@@ -8,7 +8,7 @@ import anyio
 import pytest
 
 from oro_framework import Host, PluginCrashedError
-from oro_framework.testing import MemoryClient
+from oro_framework.testing import MemoryClient, make_host
 
 pytestmark = pytest.mark.anyio
 
@@ -54,3 +54,23 @@ async def test_a_segfault_answers_its_call_and_the_plugin_comes_back(
             assert isinstance(again.error, PluginCrashedError)
             await anyio.sleep(0.05)
     assert again.data["pid"] != first
+
+
+async def test_a_plugin_that_asks_for_a_process_of_its_own_gets_one(
+    hostile_module: object,
+) -> None:
+    import oro_hostile.asks
+
+    async with make_host([oro_hostile.asks]) as host:
+        assert host.plugin_info("oro_hostile.asks").isolated
+        reply = await MemoryClient(host).call("hostile.whoami")
+        assert reply.error is None, reply.error
+        assert reply.data["pid"] != os.getpid()
+
+
+async def test_its_temporary_files_go_to_a_folder_of_its_own(
+    host: Host, client: MemoryClient
+) -> None:
+    reply = await client.call("hostile.whoami")
+    assert "TMPDIR" in reply.data["environ"]
+    assert not [name for name in reply.data["environ"] if "KEY" in name or "SECRET" in name]

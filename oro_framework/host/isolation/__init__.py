@@ -1,8 +1,10 @@
 """Plugins in processes of their own (docs/design.md, "Isolated plugins").
 
 ``[plugins] isolate`` names the plugins to isolate (entry-point or distribution names), or
-``"third-party"``: every plugin not shipped by this project (:data:`PROJECT_DISTRIBUTIONS`).
-The host does not import an isolated plugin: it starts its process
+``"third-party"``: every plugin not shipped by this project (:data:`PROJECT_DISTRIBUTIONS`). A
+plugin may ask for it itself, ``Plugin(isolate=True)``: the host imports its entry module to
+read that, and runs it isolated whatever the app says. Otherwise the host does not import an
+isolated plugin: it starts its process
 (:mod:`.process`), which imports it and declares what it has, and registers a stand-in
 (:class:`.proxy.IsolatedPlugin`) under its name. :func:`load_isolated` is that step of loading
 plugins.
@@ -10,6 +12,7 @@ plugins.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Final
 
@@ -19,7 +22,11 @@ if TYPE_CHECKING:
     from oro_framework.host.builtin_settings import PluginSettings
     from oro_framework.host.isolation.supervisor import IsolationLimits
 
-__all__ = ["PROJECT_DISTRIBUTIONS", "THIRD_PARTY", "IsolationPlan"]
+__all__ = ["PROJECT_DISTRIBUTIONS", "RUNNING_ISOLATED", "THIRD_PARTY", "IsolationPlan"]
+
+RUNNING_ISOLATED: Final = threading.Event()
+"""Set in an isolated plugin's own process (:mod:`oro_framework.host.isolation_child`): the
+plugin it runs is never isolated again, whatever it declares."""
 
 THIRD_PARTY: Final = "third-party"
 

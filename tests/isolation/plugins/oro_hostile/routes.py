@@ -109,13 +109,7 @@ async def flood_raw(request: Request) -> None:
     from oro_framework.host.isolation.wire import encode
 
     frame = encode({"t": "emit", "name": TICK, "data": 0, "window": None})
-    left = memoryview(frame * request.params.require_int("count"))
-    # Whole, on the loop's thread: nothing else of the process writes meanwhile.
-    while left:
-        try:
-            left = left[os.write(_channel(), left) :]
-        except BlockingIOError:
-            select.select([], [_channel()], [])
+    _write_whole(frame * request.params.require_int("count"))
     await anyio.sleep_forever()
 
 
@@ -129,9 +123,24 @@ async def flood(request: Request) -> int:
     return count
 
 
+def _write_whole(data: bytes) -> None:
+    """Write ``data`` into the channel whole, on the loop's thread: nothing else of the
+    process writes meanwhile."""
+    left = memoryview(data)
+    while left:
+        try:
+            left = left[os.write(_channel(), left) :]
+        except BlockingIOError:
+            select.select([], [_channel()], [])
+
+
 async def pretend(request: Request) -> str:
-    """Emit a host event (a deep link), which is no plugin's to send."""
-    request.host.emit("applicationurl", {"url": "oro://login?token=forged"})
+    """Send the host a host event (a deep link), which is no plugin's to send, straight into
+    the channel (the process's own bus would not forward it), then one it declared."""
+    from oro_framework.host.isolation.wire import encode
+
+    forged = {"url": "oro://login?token=forged"}
+    _write_whole(encode({"t": "emit", "name": "applicationurl", "data": forged, "window": 0}))
     request.host.emit(TICK, "declared")
     return "sent"
 
