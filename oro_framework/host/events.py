@@ -65,7 +65,6 @@ class _Subscriber:
         return self.window is None and self.sees_every_window
 
 
-@final
 class EventBus:
     """Fan-out of :class:`Event` to subscribers, never blocking the emitter.
 

@@ -37,6 +37,7 @@ from typing import Any, Final, final
 
 import anyio
 import anyio.abc
+from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
 from oro_framework.host.app import Host
 from oro_framework.host.envelope import ByteStream, EventStream, Reply
@@ -90,7 +91,7 @@ def limit_self(limits: Mapping[str, int]) -> None:
         resource.setrlimit(resource.RLIMIT_DATA, (memory, memory))
     files = limits.get("files", 0)
     if files > 0:
-        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
         ceiling = files if hard == resource.RLIM_INFINITY else min(files, hard)
         resource.setrlimit(resource.RLIMIT_NOFILE, (ceiling, ceiling))
     libc = ctypes.CDLL(None, use_errno=True)
@@ -106,7 +107,7 @@ class _ForwardingBus(EventBus):
     """The plugin's host's event bus: what the plugin emits goes to the real host, whose
     pages listen, instead of to subscribers here (there are none)."""
 
-    def __init__(self, outbox: anyio.abc.ObjectSendStream[Message]) -> None:
+    def __init__(self, outbox: MemoryObjectSendStream[Message]) -> None:
         super().__init__()
         self._outbox = outbox
         self._dropping = False
@@ -245,9 +246,7 @@ class _Server:
         else:
             await self.channel.send({**head, "data": reply.data})
 
-    async def stream(
-        self, call_id: int, head: Message, stream: EventStream | ByteStream
-    ) -> None:
+    async def stream(self, call_id: int, head: Message, stream: EventStream | ByteStream) -> None:
         credit = self.credits[call_id] = _Credit()
         items = stream.events if isinstance(stream, EventStream) else stream.chunks
         if isinstance(stream, ByteStream):
@@ -334,7 +333,7 @@ def _registered(host: Host, name: str) -> Message:
     }
 
 
-async def _pump(channel: Channel, outbox: anyio.abc.ObjectReceiveStream[Message]) -> None:
+async def _pump(channel: Channel, outbox: MemoryObjectReceiveStream[Message]) -> None:
     async for message in outbox:
         await channel.send(message)
 

@@ -36,8 +36,8 @@ from oro_framework.host import builtin, tracing
 from oro_framework.host.contract import check_plugin_api
 from oro_framework.host.declaration import DECLARATION_NAME, Plugin, assemble
 from oro_framework.host.errors import PluginLoadError, PluginUnavailableError
-from oro_framework.host.isolation import RUNNING_ISOLATED, IsolationPlan
 from oro_framework.host.installed import FRAMEWORK_DISTRIBUTION, PluginEntry, plugin_entries
+from oro_framework.host.isolation import RUNNING_ISOLATED, IsolationPlan
 from oro_framework.host.plugin_faults import (
     DEFAULT_IMPORT_TIMEOUT,
     ImportHung,

@@ -13,7 +13,6 @@ import pytest
 
 from oro_framework import Host, InternalError, PluginCrashedError, PluginLoadError
 from oro_framework.testing import MemoryClient, make_host
-
 from tests.isolation.conftest import HOSTILE
 
 pytestmark = pytest.mark.anyio
@@ -133,7 +132,9 @@ async def test_garbage_or_a_forged_reply_drops_the_process(
     await back_again(client)
 
 
-async def test_a_cancelled_call_is_cancelled_in_the_process(host: Host, client: MemoryClient) -> None:
+async def test_a_cancelled_call_is_cancelled_in_the_process(
+    host: Host, client: MemoryClient
+) -> None:
     with anyio.move_on_after(0.5):
         await client.call("hostile.wait")
     (proxy,) = [p for name, p in host.hooks._manager.list_name_plugin() if name == HOSTILE]

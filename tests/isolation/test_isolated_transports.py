@@ -33,9 +33,7 @@ def page(chromium_browser: Browser, app: ServedApp) -> Iterator[Page]:
 
 
 def run(page: Page, body: str, arg: Any = None) -> Any:
-    return page.evaluate(
-        f"async (arg) => {{ const api = await import('oro:zlib'); {body} }}", arg
-    )
+    return page.evaluate(f"async (arg) => {{ const api = await import('oro:zlib'); {body} }}", arg)
 
 
 TEXT = "isolated " * 50_000

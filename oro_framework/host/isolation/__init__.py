@@ -74,8 +74,10 @@ class IsolationPlan:
         """Whether the plugin ``name`` of ``distribution`` runs in a process of its own."""
         if {name, distribution} & self.names:
             return True
-        return self.third_party and distribution not in PROJECT_DISTRIBUTIONS and (
-            distribution is not None
+        return (
+            self.third_party
+            and distribution not in PROJECT_DISTRIBUTIONS
+            and (distribution is not None)
         )
 
     def limits(self, *, handshake: float) -> IsolationLimits:

@@ -30,7 +30,7 @@ class Channel:
     """Frames over a connected stream socket, on a running loop. One task receives; any task
     sends (a lock keeps frames whole)."""
 
-    __slots__ = ("_lock", "_ready", "_reader", "stream")
+    __slots__ = ("_lock", "_reader", "_ready", "stream")
 
     def __init__(self, stream: anyio.abc.ByteStream, reader: FrameReader | None = None) -> None:
         self.stream = stream
@@ -43,7 +43,7 @@ class Channel:
         """The channel of ``sock`` (blocking or not: it is made non-blocking here)."""
         return cls(await anyio.abc.SocketStream.from_socket(sock), reader)
 
-    async def send(self, message: Mapping[str, Any], body: bytes | memoryview = b"") -> None:
+    async def send(self, message: Mapping[str, Any], body: bytes = b"") -> None:
         """Send one frame; a body of 64 KiB or more is written as it is, not copied into it.
 
         :raises ChannelClosed: the peer is gone.

@@ -10,7 +10,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Final
 
-from oro_framework.host.config.keys import TYPE_NAMES, ConfigKey, ConfigRegistry
+from oro_framework.host.config.keys import ConfigKey, ConfigRegistry
+from oro_framework.host.config.values import TYPE_NAMES
 from oro_framework.host.envelope import ServerSentEvent
 from oro_framework.host.errors import InternalError, IPCError, ipc_error_for_status
 from oro_framework.host.modules import JSModule, JSModuleTable

@@ -14,12 +14,14 @@ naming the hook): see :data:`REFUSED_HOOKS`.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import AsyncIterator, Mapping
 from typing import TYPE_CHECKING, Any, Final, final
 
 import anyio
 import anyio.abc
+from anyio.streams.memory import MemoryObjectReceiveStream
 
 from oro_framework.hookspecs import PLUGIN_API_VERSION, hookimpl
 from oro_framework.host.envelope import ByteStream, EventStream
@@ -242,7 +244,7 @@ class IsolatedPlugin:
             return
         name = message.get("name")
         declaration = host.events.declared.reserving(name) if isinstance(name, str) else None
-        if declaration is None or declaration.plugin != self.name:
+        if not isinstance(name, str) or declaration is None or declaration.plugin != self.name:
             logger.warning(
                 "isolated plugin '%s' emitted %r, a page event it did not declare: dropped",
                 self.name,
@@ -314,23 +316,20 @@ class IsolatedPlugin:
                 await self._done(call_id, receive)
 
     async def _done(
-        self, call_id: int, receive: anyio.abc.ObjectReceiveStream[tuple[Message, bytes]]
+        self, call_id: int, receive: MemoryObjectReceiveStream[tuple[Message, bytes]]
     ) -> None:
         """Forget call ``call_id``; tell the process to stop it, unless it ended there."""
         ended = self.supervisor.calls.pop(call_id, None) is None
         receive.close()
         channel = self.supervisor.channel
         if not ended and channel is not None:
-            with anyio.CancelScope(shield=True):
-                try:
-                    await channel.send({"t": "cancel", "id": call_id})
-                except ChannelClosed:
-                    pass
+            with anyio.CancelScope(shield=True), contextlib.suppress(ChannelClosed):
+                await channel.send({"t": "cancel", "id": call_id})
 
     async def _items(
         self,
         call_id: int,
-        receive: anyio.abc.ObjectReceiveStream[tuple[Message, bytes]],
+        receive: MemoryObjectReceiveStream[tuple[Message, bytes]],
         *,
         events: bool,
     ) -> AsyncIterator[Any]:

@@ -17,6 +17,7 @@ from typing import Any, Final, final
 
 import anyio
 import anyio.abc
+from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
 from oro_framework.host.errors import PluginCrashedError, PluginLoadError
 from oro_framework.host.isolation.channel import BlockingChannel, Channel, ChannelClosed
@@ -79,10 +80,10 @@ class Supervisor:
         """Called with each ``emit``/``forget`` the process sends (the host delivers them)."""
         self.process: ChildProcess | None = None
         self.channel: Channel | None = None
-        self.calls: dict[int, anyio.abc.ObjectSendStream[tuple[Message, bytes]]] = {}
+        self.calls: dict[int, MemoryObjectSendStream[tuple[Message, bytes]]] = {}
         self.issued = 0
         """The last call id given out: a message for a later one is for no call at all."""
-        self.notices: anyio.abc.ObjectReceiveStream[Message] | None = None
+        self.notices: MemoryObjectReceiveStream[Message] | None = None
         """Notifications for the process (a page closed...), which :meth:`run` sends."""
         self.crashes = 0
         self.restarts = 0
@@ -136,7 +137,8 @@ class Supervisor:
         return self._expect("registered", "configure")
 
     def _expect(self, kind: str, phase: str) -> Message:
-        assert self._blocking is not None and self.process is not None
+        assert self._blocking is not None
+        assert self.process is not None
         deadline = time.monotonic() + self.limits.handshake
         try:
             message, _ = self._blocking.receive(deadline)
@@ -148,9 +150,7 @@ class Supervisor:
         except (ChannelClosed, ChannelError) as error:
             process = self.process
             self.close()
-            raise self._refuse(
-                phase, f"{describe_exit(process.exit_status())} ({error})"
-            ) from None
+            raise self._refuse(phase, f"{describe_exit(process.exit_status())} ({error})") from None
         if message["t"] == "failed":
             self.close()
             raise self._refuse(phase, str(message.get("error")))
@@ -229,7 +229,8 @@ class Supervisor:
         return "stopped"
 
     async def _read(self, ended: Callable[[str], Any]) -> None:
-        assert self.channel is not None and self.process is not None
+        assert self.channel is not None
+        assert self.process is not None
         window_start, emitted = time.monotonic(), 0
         try:
             while True:
@@ -282,7 +283,8 @@ class Supervisor:
 
     async def _watch(self, ended: Callable[[str], Any]) -> None:
         """Ping the process's loop and read its memory every :data:`WATCH_INTERVAL`."""
-        assert self.channel is not None and self.process is not None
+        assert self.channel is not None
+        assert self.process is not None
         last_answer = time.monotonic()
         while True:
             self._pong = anyio.Event()
