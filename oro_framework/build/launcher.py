@@ -111,6 +111,14 @@ def launch(app: Path, engine: str, arguments: list[str]) -> None:
 
 
 def main() -> None:
+    from oro_framework.host.isolation.process import CHILD_FLAG
+
+    if sys.argv[1:2] == [CHILD_FLAG]:
+        # The app's isolated plugin's process (host/isolation/process.py): the frozen
+        # executable has no -m, so the host starts it again with this flag.
+        from oro_framework.host.isolation_child import main as isolated_plugin
+
+        sys.exit(isolated_plugin(sys.argv[2:]))
     # The bundle carries QtWebEngine, not the platform's WebView: the system engine ships as a
     # distro package instead (oro build --webview system, docs/build.md).
     launch(bundled_app(), "qt", sys.argv[1:])

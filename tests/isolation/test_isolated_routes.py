@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
 
 import anyio
 import pytest
 
 from oro_framework import Host, PluginCrashedError
 from oro_framework.testing import MemoryClient, make_host
+from tests.isolation.conftest import HOSTILE
 
 pytestmark = pytest.mark.anyio
 
@@ -74,3 +77,22 @@ async def test_its_temporary_files_go_to_a_folder_of_its_own(
     reply = await client.call("hostile.whoami")
     assert "TMPDIR" in reply.data["environ"]
     assert not [name for name in reply.data["environ"] if "KEY" in name or "SECRET" in name]
+
+
+async def test_a_frozen_apps_launcher_starts_the_plugins_process(
+    hostile_module: object, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # A built app's executable is its launcher (build/launcher.py), which has no -m: the host
+    # starts it again with the flag, and the launcher runs the plugin's process.
+    launcher = tmp_path / "app-launcher"
+    launcher.write_text(
+        f"#!/bin/sh\nexec {sys.executable} -c "
+        "'from oro_framework.build.launcher import main; main()' \"$@\"\n"
+    )
+    launcher.chmod(0o755)
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", str(launcher))
+    async with make_host([hostile_module], config={"plugins.isolate": [HOSTILE]}) as host:
+        reply = await MemoryClient(host).call("hostile.whoami")
+        assert reply.error is None, reply.error
+        assert reply.data["pid"] != os.getpid()

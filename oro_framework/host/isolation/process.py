@@ -27,6 +27,8 @@ __all__ = ["ChildProcess", "child_environment", "describe_exit", "protect_host"]
 PR_SET_DUMPABLE: Final = 4
 
 CHILD_MODULE: Final = "oro_framework.host.isolation_child"
+CHILD_FLAG: Final = "--oro-isolated-plugin"
+"""The first argument with which a frozen app's launcher runs an isolated plugin's process."""
 
 _KEPT_VARIABLES: Final = frozenset(
     {
@@ -63,6 +65,9 @@ def child_environment(environ: Mapping[str, str], temp: Path | None = None) -> d
     }
     if temp is not None:
         kept["TMPDIR"] = str(temp)
+    # The plugin imports there what it would import here: the host's own module path (a
+    # system package's launcher puts the app's libraries on it, not in PYTHONPATH).
+    kept["PYTHONPATH"] = os.pathsep.join(entry for entry in sys.path if entry)
     return kept
 
 
@@ -104,10 +109,11 @@ class ChildProcess:
         protect_host()
         host_end, child_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
+            # A frozen app's executable is its launcher, which starts the child on this flag.
+            start = [CHILD_FLAG] if getattr(sys, "frozen", False) else ["-m", CHILD_MODULE]
             arguments = [
                 sys.executable,
-                "-m",
-                CHILD_MODULE,
+                *start,
                 str(child_end.fileno()),
                 module,
                 plugin,
