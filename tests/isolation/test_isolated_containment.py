@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import anyio
@@ -157,3 +158,16 @@ async def test_a_process_that_never_declares_is_a_broken_plugin(
             environ={"ORO_PLUGIN_IMPORT_TIMEOUT": "2"},
         ):
             pass
+
+
+async def test_the_process_stops_its_plugin_when_the_app_stops(
+    hostile_module: object, tmp_path: Path
+) -> None:
+    # oro-hostile's state writes a file when its host unconfigures it: the process ran it.
+    marker = tmp_path / "unconfigured"
+    async with make_host(
+        [hostile_module],
+        config={"plugins.isolate": [HOSTILE], "hostile.marker": str(marker)},
+    ) as host:
+        pid = (await MemoryClient(host).call("hostile.whoami")).data["pid"]
+    assert marker.read_text() == str(pid)

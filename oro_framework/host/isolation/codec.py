@@ -6,6 +6,7 @@ keeps what the other side uses."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Final
@@ -49,8 +50,9 @@ def _subclasses(kind: type[IPCError]) -> Iterable[type[IPCError]]:
 
 def error_in(wire: Mapping[str, Any]) -> IPCError:
     """The error ``wire`` (:func:`error_out`) describes, of the same class where the host has
-    one of that name, type and status (``NotFoundError``, ``ErrnoError``...), else the class
-    its status stands for; its code and extra fields as the plugin set them."""
+    one of that name, type and status (``NotFoundError``, ``ErrnoError``...), else a stand-in
+    of the plugin's type based on the class its status stands for; its code and extra fields
+    as the plugin set them."""
     try:
         err = dict(wire["err"])
         status = int(wire["status"])
@@ -69,7 +71,20 @@ def error_in(wire: Mapping[str, Any]) -> IPCError:
                 return kind(message, code=code, **err)
             except TypeError:
                 break
-    return ipc_error_for_status(status, message, code=code, **err)
+    if not isinstance(error_type, str):
+        return ipc_error_for_status(status, message, code=code, **err)
+    return _plugin_error(str(wire.get("class")), error_type, status)(message, code=code, **err)
+
+
+@functools.lru_cache(maxsize=256)
+def _plugin_error(name: str, error_type: str, status: int) -> type[IPCError]:
+    """A stand-in for an error class of the plugin's own (``SQLiteError``), which the host
+    never imports: the page gets its ``type`` and an error status as the plugin answered them;
+    its base is the class the status stands for. Bounded: a plugin that makes up names gets
+    no more memory."""
+    base = type(ipc_error_for_status(status, ""))
+    http_status = status if 400 <= status < 600 else base.http_status
+    return type(name, (base,), {"error_type": error_type, "http_status": http_status})
 
 
 def permissions_out(permissions: Iterable[Permission]) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ logged once per crash. Nothing else of the host waits for it: each crash ends in
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 import time
@@ -31,6 +32,9 @@ logger = logging.getLogger("oro.plugins")
 
 WATCH_INTERVAL: Final = 0.25
 """Seconds between two looks at the process (its memory, whether it answers)."""
+
+STOP_GRACE: Final = 2.0
+"""Seconds an isolated plugin's process has to stop its host when the app stops."""
 
 BACKOFF: Final = (0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0)
 """Seconds before each start after a crash, the last repeated; a process that ran a minute
@@ -164,6 +168,25 @@ class Supervisor:
     async def run(self, *, task_status: anyio.abc.TaskStatus[None]) -> None:
         """Serve the process's messages and watch it; start it again after each crash, with
         backoff, until the host stops (this service is cancelled)."""
+        try:
+            await self._supervise(task_status)
+        finally:
+            with anyio.CancelScope(shield=True):
+                await self._stop()
+
+    async def _stop(self) -> None:
+        """Ask the process to stop its host (its plugin's services and ``oro_unconfigure``
+        run there), wait :data:`STOP_GRACE` seconds for it to close the channel, then kill it."""
+        channel = self.channel
+        if channel is not None:
+            with anyio.move_on_after(STOP_GRACE), contextlib.suppress(ChannelClosed, ChannelError):
+                await channel.send({"t": "stop"})
+                while True:
+                    await channel.receive()
+        self.state = "stopped"
+        self.close()
+
+    async def _supervise(self, task_status: anyio.abc.TaskStatus[None]) -> None:
         started = False
         backoff = iter(BACKOFF)
         while True:

@@ -7,6 +7,9 @@ from oro_framework import Plugin
 plugin = Plugin(
     api=1,
     permissions=".routes:HOSTILE",
+    settings={"hostile": ".state:HostileSettings"},
+    state={".state:STATE": ".state:HostileState.from_host"},
+    hooks={"oro_unconfigure": ".state:STATE.close"},
     routes=".routes:ROUTES",
     events=".routes:TICK",
 )
