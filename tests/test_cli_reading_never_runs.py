@@ -22,6 +22,7 @@ from _oro_process import ORO, headless_environ
 
 from oro_framework.cli import BACKEND_COMMANDS
 from oro_framework.cli.commands import add_own_commands, add_plugin_commands
+from oro_framework.cli.ssc import READING_SUBCOMMANDS, SUBCOMMANDS
 from oro_framework.host.hooks import HookCaller
 from oro_framework.host.plugins import create_plugin_manager
 
@@ -114,11 +115,11 @@ def write_hostile_app(folder: Path) -> Path:
     return app
 
 
-def _oro(app: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+def _oro(app: Path, *arguments: str, executable: Path = ORO) -> subprocess.CompletedProcess[str]:
     home = app.parent / "home"
     home.mkdir(exist_ok=True)
     return subprocess.run(
-        [str(ORO), *arguments],
+        [str(executable), *arguments],
         cwd=app,
         env=headless_environ({"HOME": str(home), "XDG_DATA_HOME": str(home / "data")}),
         input="not-a-secret\n",
@@ -242,3 +243,73 @@ def test_a_dotted_backend_module_is_read_without_running_its_package(tmp_path: P
     assert {"backend.save", "backend.load"} <= {row["name"] for row in json.loads(result.stdout)}
     assert "lib/server.py's @command functions" in result.stderr
     assert not (tmp_path / MARKER).exists()
+
+
+# -------------------------------------------------------------------------------------------
+# ssc, Socket's command line: its reading forms read the app as oro's reading commands do
+# -------------------------------------------------------------------------------------------
+
+SSC = ORO.with_name("ssc")
+SSC_READING_FORMS = [
+    *([name] for name in sorted(READING_SUBCOMMANDS)),
+    ["print-build-dir", "--root"],
+    ["print-build-dir", "--platform=linux"],
+    ["-v"],
+    ["--version"],
+    # Refused before the app is read at all.
+    ["--help"],
+    ["build", "--platform=ios"],
+    ["run", "--bogus"],
+    ["install-app"],
+]
+
+
+def test_every_ssc_subcommand_reads_the_app_or_is_an_oro_command_that_runs_it() -> None:
+    """A subcommand oro's ssc gains is either a reading one (checked below) or one of those
+    that run the app, under the same name as oro's."""
+    assert set(SUBCOMMANDS) - READING_SUBCOMMANDS <= BACKEND_COMMANDS
+    assert {form[0] for form in SSC_READING_FORMS} >= READING_SUBCOMMANDS
+
+
+@pytest.mark.parametrize("form", SSC_READING_FORMS, ids=" ".join)
+def test_a_reading_ssc_form_never_imports_the_apps_code_nor_runs_its_build(
+    form: list[str], tmp_path: Path
+) -> None:
+    app = write_hostile_app(tmp_path)
+    (app / "plugins").mkdir()
+    (app / "plugins" / "hostile.py").write_text(BACKEND)
+    with (app / "oro.toml").open("a") as config:
+        config.write('[build]\nscript = "touch ../script-ran"\ncopy = "index.html"\n')
+    result = _oro(app, *form, executable=SSC)
+    # backend.py marks beside the app, plugins/hostile.py in it.
+    assert not (tmp_path / MARKER).exists(), f"`ssc {' '.join(form)}`: {result.stderr}"
+    assert not (app / MARKER).exists(), f"`ssc {' '.join(form)}`: {result.stderr}"
+    assert not (tmp_path / "script-ran").exists(), f"`ssc {' '.join(form)}`: {result.stderr}"
+    assert "backend.py: imported" not in result.stderr
+
+
+def _socket_app(folder: Path, build: str) -> Path:
+    app = write_hostile_app(folder)
+    (app / "oro.toml").unlink()
+    text = "[meta]\ntitle = hostile\n\n[build]\ncopy = src\n" + build
+    (app / "socket.ini").write_text(text, encoding="utf-8")
+    return app
+
+
+@pytest.mark.parametrize("output", ["/etc", "/", ".."])
+def test_ssc_print_build_dir_refuses_an_output_no_build_may_replace(
+    tmp_path: Path, output: str
+) -> None:
+    app = _socket_app(tmp_path, f"output = {output}\n")
+    result = _oro(app, "print-build-dir", executable=SSC)
+    assert (result.returncode, result.stdout) == (1, ""), result.stdout
+    assert "ERROR: key 'build.output' names " in result.stderr
+    assert not (tmp_path / MARKER).exists()
+
+
+def test_ssc_prints_a_hostile_output_name_escaped(tmp_path: Path) -> None:
+    # An OSC title and a screen clear, a bell, a right-to-left override (';' starts a comment).
+    app = _socket_app(tmp_path, "output = out\x1b]2:pwned\x07\x1b[2J\u202e\n")
+    result = _oro(app, "print-build-dir", executable=SSC)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"{app}/out\\x1b]2:pwned\\x07\\x1b[2J\\u202e\n"

@@ -3,11 +3,17 @@ answers a ping from a clean environment, and removing the package leaves nothing
 
 from __future__ import annotations
 
+import os
+import posixpath
+import stat
 import subprocess
 import tarfile
 from pathlib import Path
 
-from conftest import BuiltApp, as_root, install_rpm_into, serves
+import httpx
+
+from conftest import BuiltApp, as_root, clean_environ, install_rpm_into, serves
+from tests._oro_process import OroProcess
 
 INSTALLED = (
     Path("/opt/oro-showcase/oro-showcase"),
@@ -27,6 +33,53 @@ def test_the_tar_holds_the_folder_at_its_top_and_runs_where_it_is_unpacked(
         assert all(member.uid == 0 and member.gid == 0 for member in members)
         tar.extractall(tmp_path / "unpacked", filter="tar")
     serves(tmp_path / "unpacked" / "oro-showcase" / "oro-showcase", tmp_path / "home")
+
+
+def test_the_tar_holds_only_regular_paths_sane_modes_and_the_onedir_launcher(
+    built_showcase: BuiltApp, tmp_path: Path
+) -> None:
+    """Issue 71: every member a path under the one top folder (none absolute, none with
+    ``..``), every link pointing inside it, no file set-user/group-ID or writable by others;
+    unpacked, it is the onedir app, launcher and all, which serves its own files only."""
+    archive = built_showcase.artifact("oro-showcase-0.1.0-linux-*.tar.gz")
+    with tarfile.open(archive) as tar:
+        members = tar.getmembers()
+        tar.extractall(tmp_path / "unpacked", filter="data")
+    links = {m.name: m.linkname for m in members if m.issym() or m.islnk()}
+    unsafe = stat.S_ISUID | stat.S_ISGID | stat.S_IWGRP | stat.S_IWOTH
+
+    assert not [m.name for m in members if os.path.isabs(m.name) or ".." in m.name.split("/")]
+    assert not [m.name for m in members if not (m.isfile() or m.isdir() or m.name in links)]
+    assert not [m.name for m in members if m.name in links and not _leads_inside(m)]
+    assert not [m.name for m in members if m.name not in links and m.mode & unsafe]
+    unpacked = tmp_path / "unpacked" / "oro-showcase"
+    launcher = unpacked / "oro-showcase"
+    assert launcher.read_bytes() == built_showcase.executable.read_bytes()
+    with (
+        OroProcess(
+            "--headless",
+            "--port",
+            "0",
+            executable=launcher,
+            environ=clean_environ(tmp_path / "home"),
+        ) as app,
+        httpx.Client(timeout=30) as client,
+    ):
+        launch = app.launch_url()
+        client.get(launch)
+        origin = launch.split("/?", 1)[0]
+        for path in ("/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2f..%2fetc%2fpasswd", "/oro.toml"):
+            reply = client.get(origin + path)
+            assert reply.status_code in {400, 403, 404}, (path, reply.status_code)
+        assert client.get(origin + "/ipc/ping").json()["data"] == "pong"
+
+
+def _leads_inside(link: tarfile.TarInfo) -> bool:
+    """Whether the link ``link`` points into the archive's top folder (a symbolic link from
+    its own folder, a hard link from the archive's top)."""
+    base = posixpath.dirname(link.name) if link.issym() else ""
+    target = posixpath.normpath(posixpath.join(base, link.linkname))
+    return not posixpath.isabs(link.linkname) and target.startswith("oro-showcase/")
 
 
 def test_the_deb_installs_serves_and_is_removed_cleanly(

@@ -3,6 +3,7 @@ descriptors, the watchers and the open read streams."""
 
 from __future__ import annotations
 
+import importlib.machinery
 import os
 import warnings
 import weakref
@@ -144,8 +145,9 @@ def sandbox_enabled(host: Host, settings: FsSettings) -> bool:
 
 
 def _hidden_files(host: Host) -> list[str]:
-    """The app's config files, secrets file, backend and own plugins, which no root of oro-fs
-    reaches (they may hold keys): the resources root conceals the config files and the backend
+    """The app's config files, secrets file, backend (with the modules beside it) and own
+    plugins, which no root of oro-fs reaches (they may hold keys, and a page that wrote them
+    would have the host run its code): the resources root conceals the config files and the backend
     by name, these paths wherever a mount or the sandbox being off would reach them.
     (``/proc``, where the host's environment and memory hold every key, and the host's state
     folder are hidden by every sandbox:
@@ -165,7 +167,26 @@ def _hidden_files(host: Host) -> list[str]:
         # A package's other modules are its code as much as its __init__.py.
         files.append(backend.parent if backend.name == "__init__.py" else backend)
         files.append(backend.parent / BYTECODE_FOLDER)
+        files += _modules_in(backend.parent)
+    if host.backend is not None and host.backend.directory is not None:
+        # The folder first on sys.path for the backend: its modules are what `import helper`
+        # runs, at the next start or the next swap `oro dev` makes on a save.
+        files += _modules_in(host.backend.directory)
     return [str(file) for file in files]
+
+
+def _modules_in(folder: Path) -> list[Path]:
+    """The Python modules and packages (which ``import`` finds there) in ``folder``."""
+    suffixes = tuple(importlib.machinery.all_suffixes())
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return []
+    return [
+        entry
+        for entry in entries
+        if entry.name.endswith(suffixes) or (entry / "__init__.py").is_file()
+    ]
 
 
 TMPDIR_ROOT: Final = "tmpdir"
