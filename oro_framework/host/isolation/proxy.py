@@ -21,13 +21,12 @@ from typing import TYPE_CHECKING, Any, Final, final
 
 import anyio
 import anyio.abc
-from anyio.streams.memory import MemoryObjectReceiveStream
 
 from oro_framework.hookspecs import PLUGIN_API_VERSION, hookimpl
 from oro_framework.host.envelope import ByteStream, EventStream
 from oro_framework.host.errors import PluginLoadError
 from oro_framework.host.isolation import codec
-from oro_framework.host.isolation.channel import ChannelClosed
+from oro_framework.host.isolation.channel import ChannelClosed, Inbox
 from oro_framework.host.isolation.supervisor import IsolationLimits, Supervisor
 from oro_framework.host.isolation.wire import Message
 from oro_framework.host.lifecycle import LifecycleEvent
@@ -269,12 +268,10 @@ class IsolatedPlugin:
     async def call(self, route: str, request: Request) -> Any:
         """Send ``request`` to the process and give its answer as the handler's result."""
         supervisor = self.supervisor
-        channel = supervisor.channel
-        if channel is None:
-            raise supervisor.crashed_error()
+        channel = supervisor.channel or await supervisor.ready_channel()
         call_id = supervisor.next_id()
-        send, receive = anyio.create_memory_object_stream[tuple[Message, bytes]](64)
-        supervisor.calls[call_id] = send
+        # Its reply, then a stream's items: the process has credit for 16 (CREDIT) at a time.
+        inbox = supervisor.calls[call_id] = Inbox(64)
         message: Message = {
             "t": "call",
             "id": call_id,
@@ -289,11 +286,19 @@ class IsolatedPlugin:
             "transport": request.transport,
             "rid": request.id,
             "bridge": request.by_bridge_key,
+            # What the user picked for the calling page (a file dialog, a drop): the plugin
+            # opens those files as it would in process, and no other window's.
+            "grants": [
+                [grant.path, grant.is_directory, grant.is_writable]
+                for grant in request.host.file_grants.of(request.window)
+            ]
+            if request.window is not None
+            else [],
         }
         streaming = False
         try:
             await channel.send(message, request.body)
-            reply, body = await receive.receive()
+            reply, body = await inbox.receive()
             kind = reply.get("kind")
             if kind not in ("events", "chunks"):
                 supervisor.calls.pop(call_id, None)  # answered: nothing to cancel there
@@ -303,24 +308,21 @@ class IsolatedPlugin:
                 return body
             if kind == "events":
                 streaming = True
-                return EventStream(self._items(call_id, receive, events=True))
+                return EventStream(self._items(call_id, inbox, events=True))
             if kind == "chunks":
                 streaming = True
-                chunks = self._items(call_id, receive, events=False)
+                chunks = self._items(call_id, inbox, events=False)
                 return ByteStream(chunks, reply.get("media_type", ""), reply.get("length"))
             return reply.get("data")
         except (anyio.EndOfStream, ChannelClosed):
             raise supervisor.crashed_error() from None
         finally:
             if not streaming:
-                await self._done(call_id, receive)
+                await self._done(call_id)
 
-    async def _done(
-        self, call_id: int, receive: MemoryObjectReceiveStream[tuple[Message, bytes]]
-    ) -> None:
+    async def _done(self, call_id: int) -> None:
         """Forget call ``call_id``; tell the process to stop it, unless it ended there."""
         ended = self.supervisor.calls.pop(call_id, None) is None
-        receive.close()
         channel = self.supervisor.channel
         if not ended and channel is not None:
             with anyio.CancelScope(shield=True), contextlib.suppress(ChannelClosed):
@@ -329,7 +331,7 @@ class IsolatedPlugin:
     async def _items(
         self,
         call_id: int,
-        receive: MemoryObjectReceiveStream[tuple[Message, bytes]],
+        inbox: Inbox,
         *,
         events: bool,
     ) -> AsyncIterator[Any]:
@@ -339,7 +341,7 @@ class IsolatedPlugin:
         try:
             while True:
                 try:
-                    message, body = await receive.receive()
+                    message, body = await inbox.receive()
                 except anyio.EndOfStream:
                     raise self.supervisor.crashed_error() from None
                 if message["t"] == "end":
@@ -353,4 +355,4 @@ class IsolatedPlugin:
                 if taken % 8 == 0 and channel is not None:
                     await channel.send({"t": "more", "id": call_id, "n": 8})
         finally:
-            await self._done(call_id, receive)
+            await self._done(call_id)

@@ -13,15 +13,18 @@ import contextlib
 import itertools
 import logging
 import time
+from collections import deque
 from collections.abc import Callable, Mapping
 from typing import Any, Final, final
 
 import anyio
 import anyio.abc
-from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
+from anyio.streams.memory import MemoryObjectReceiveStream
 
 from oro_framework.host.errors import PluginCrashedError, PluginLoadError
-from oro_framework.host.isolation.channel import BlockingChannel, Channel, ChannelClosed
+from oro_framework.host.isolation import cache as isolation_cache
+from oro_framework.host.isolation.cache import cache_key
+from oro_framework.host.isolation.channel import BlockingChannel, Channel, ChannelClosed, Inbox
 from oro_framework.host.isolation.process import ChildProcess, describe_exit
 from oro_framework.host.isolation.wire import ChannelError, Message
 from oro_framework.records import record
@@ -84,7 +87,7 @@ class Supervisor:
         """Called with each ``emit``/``forget`` the process sends (the host delivers them)."""
         self.process: ChildProcess | None = None
         self.channel: Channel | None = None
-        self.calls: dict[int, MemoryObjectSendStream[tuple[Message, bytes]]] = {}
+        self.calls: dict[int, Inbox] = {}
         self.issued = 0
         """The last call id given out: a message for a later one is for no call at all."""
         self.notices: MemoryObjectReceiveStream[Message] | None = None
@@ -95,6 +98,13 @@ class Supervisor:
         self.state = "starting"
         self._configure: Message | None = None
         self._blocking: BlockingChannel | None = None
+        self._unchecked: deque[tuple[str, str, Message]] = deque()
+        """Answers taken from the cache, with their entries: the process's own answers are
+        still to come, and to be checked against them."""
+        self._ready = anyio.Event()
+        self._lazy = False
+        """The process starts at the plugin's first call (:meth:`configure`)."""
+        self._wanted = anyio.Event()
         self._pong = anyio.Event()
         self._pings = itertools.count(1)
 
@@ -111,12 +121,41 @@ class Supervisor:
             distribution=None,
         )
 
-    def start(self) -> Message:
-        """Start the process and wait for what it declares.
+    def start(self, *, cached: bool = True) -> Message:
+        """Take what the plugin declares: what it declared at its last start, when the cache
+        has it (:mod:`.cache`; its process starts later), else its process's answer, started
+        and waited for now.
 
         :raises PluginLoadError: it could not start, failed to import, or did not declare in
             time; its process is gone.
         """
+        key = cache_key(self.module)
+        entry = self._cached("declared", key) if cached else None
+        if entry is not None:
+            return entry
+        self._spawn()
+        return self._answer("declared", "import and declare", key)
+
+    def configure(self, message: Message, *, cached: bool = True) -> Message:
+        """Send the process its config and folders and take what it registers (from the
+        cache as :meth:`start` does). A plugin without services whose answers the cache has
+        starts its process at its first call (:meth:`ready_channel`): the app does not wait
+        for it, nor share its start's CPU with it.
+
+        :raises PluginLoadError: it failed to build its host or did not answer in time.
+        """
+        self._configure = message
+        key = cache_key(self.module, config=message)
+        entry = self._cached("registered", key) if cached else None
+        if self.process is None and entry is not None and not entry.get("services"):
+            self._lazy = True
+            return entry
+        if self.process is None:
+            self._spawn()
+        self._send_configure()
+        return entry if entry is not None else self._answer("registered", "configure", key)
+
+    def _spawn(self) -> None:
         limits = {"memory": self.limits.memory, "files": self.limits.files}
         try:
             self.process = ChildProcess.start(
@@ -125,20 +164,45 @@ class Supervisor:
         except OSError as error:
             raise self._refuse("start", str(error)) from None
         self._blocking = BlockingChannel(self.process.socket)
-        return self._expect("declared", "import and declare")
 
-    def configure(self, message: Message) -> Message:
-        """Send the process its config and folders and wait for what it registered.
-
-        :raises PluginLoadError: it failed to build its host or did not answer in time.
-        """
-        self._configure = message
+    def _send_configure(self) -> None:
         assert self._blocking is not None
+        assert self._configure is not None
         try:
-            self._blocking.send(message)
+            self._blocking.send(self._configure)
         except ChannelClosed as error:
             raise self._refuse("configure", str(error)) from None
-        return self._expect("registered", "configure")
+
+    def _cached(self, kind: str, key: str) -> Message | None:
+        """The cache's answer ``kind`` under ``key``, to be checked against the process's
+        own when it comes."""
+        entry = isolation_cache.load(self.environ, key)
+        if entry is None or entry.get("t") != kind:
+            return None
+        self._unchecked.append((kind, key, entry))
+        return entry
+
+    def _answer(self, kind: str, phase: str, key: str) -> Message:
+        self._check_cached()
+        answer = self._expect(kind, phase)
+        isolation_cache.store(self.environ, key, answer)
+        return answer
+
+    def _check_cached(self) -> None:
+        """Read the process's own answers to what was taken from the cache, and keep them
+        there; one that differs is a warning: this run goes on with what it registered."""
+        while self._unchecked:
+            kind, key, entry = self._unchecked.popleft()
+            answer = self._expect(kind, "check in")
+            if answer != entry:
+                isolation_cache.store(self.environ, key, answer)
+                logger.warning(
+                    "isolated plugin '%s' %s otherwise than at its last start (its code or "
+                    "config changed): restart the app for what it %s now",
+                    self.name,
+                    kind,
+                    kind,
+                )
 
     def _expect(self, kind: str, phase: str) -> Message:
         assert self._blocking is not None
@@ -187,37 +251,58 @@ class Supervisor:
         self.close()
 
     async def _supervise(self, task_status: anyio.abc.TaskStatus[None]) -> None:
-        started = False
+        # The host does not wait for the process: its calls do (wait_ready).
+        task_status.started()
         backoff = iter(BACKOFF)
         while True:
-            if self.process is None:
-                try:
+            try:
+                if self._lazy:
+                    await self._wanted.wait()
+                    self._lazy = False
+                    await anyio.to_thread.run_sync(self._start_lazily, abandon_on_cancel=True)
+                elif self.process is None:
                     await anyio.to_thread.run_sync(self._start_again, abandon_on_cancel=True)
-                except PluginLoadError as error:
-                    self._crashed(error.reason)
+                elif self._unchecked:
+                    await anyio.to_thread.run_sync(self._check_cached, abandon_on_cancel=True)
+            except PluginLoadError as error:
+                self._crashed(error.reason)
             if self.process is not None:
                 assert self._blocking is not None
                 self.channel = await Channel.over(self.process.socket, self._blocking.leftover())
                 self.state = "running"
                 self.cause = None
+                self._ready.set()
                 since = time.monotonic()
-                if not started:
-                    task_status.started()
-                    started = True
                 cause = await self._serve()
                 self._crashed(cause)
                 if time.monotonic() - since > 60:
                     backoff = iter(BACKOFF)
-            if not started:
-                task_status.started()
-                started = True
             await anyio.sleep(next(backoff, BACKOFF[-1]))
+
+    def _start_lazily(self) -> None:
+        self._spawn()
+        self._send_configure()
+        self._check_cached()
 
     def _start_again(self) -> None:
         self.restarts += 1
-        self.start()
+        self.start(cached=False)
         if self._configure is not None:
-            self.configure(self._configure)
+            self.configure(self._configure, cached=False)
+
+    async def ready_channel(self) -> Channel:
+        """The channel to the process, once it checked in: a call made while the app starts
+        waits for it (at most twice the handshake's limit).
+
+        :raises PluginCrashedError: the process is down (crashed, restarting) or never came.
+        """
+        if self.channel is None and self.state == "starting":
+            self._wanted.set()
+            with anyio.move_on_after(2 * self.limits.handshake):
+                await self._ready.wait()
+        if self.channel is None:
+            raise self.crashed_error()
+        return self.channel
 
     def _crashed(self, cause: str) -> None:
         """Answer every call in flight, log the cause once, and forget the process."""
