@@ -251,6 +251,9 @@ DYNAMIC: dict[tuple[str, str], Dynamic] = {
     ("oro_framework/host/events.py", "EventBus._emit_when_subscribed"): Dynamic("the bus"),
     ("oro_framework/host/events.py", "EventBus.subscribe"): Dynamic("the bus: held events"),
     ("oro_framework/testing/server.py", "ServedApp.emit"): Dynamic("the test kit's"),
+    ("oro_framework/host/isolation/proxy.py", "IsolatedPlugin.deliver"): Dynamic(
+        "an isolated plugin's emit: delivered only when the plugin declared the name"
+    ),
     ("oro_framework/host/lifecycle.py", "emit_to_pages"): Dynamic(
         "the lifecycle's", _constants("oro_framework.host.lifecycle", "PAGE_EVENTS")
     ),

@@ -111,6 +111,7 @@ def test_installed_plugin_is_listed_with_its_hooks(author_venv: Path) -> None:
         "error": None,
         "failed_hook": None,
         "distribution": "oro-greeter",
+        "isolated": False,
     }
 
 
