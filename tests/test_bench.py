@@ -43,6 +43,7 @@ GOAL = re.compile(r"^(<=|>=)\d+(\.\d+)?$")
         "compat.py",
         "backend.py",
         "schemes.py",
+        "isolation.py",
     ],
 )
 def test_benchmark_prints_a_table_with_ratios(script: str) -> None:

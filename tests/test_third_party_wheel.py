@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
+from oro_framework import PluginLoadError
 from oro_framework.testing import ServedApp, app_page, installed_plugin, served_app
 
 ORO = Path(sys.executable).with_name("oro")
@@ -60,6 +61,12 @@ def oro_route_call(request, route):
 '''
 
 
+STORE = KV.replace(', schemes={"kv": ".plugin:serve"}', "").replace('"kv.', '"store.')
+"""oro-kv without its URL scheme, which no isolated plugin may serve (a scheme is served by the
+host's engines): the same route and event under its own names, built and installed the same
+way, to run in a process of its own."""
+
+
 def _project(root: Path, name: str, source: str) -> Path:
     project = root / f"oro-{name}"
     package = project / "src" / f"oro_{name}"
@@ -89,11 +96,11 @@ packages = ["src/oro_{name}"]
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Both plugins built into wheels (python -m build, no isolation: hatchling is installed)
+    """The plugins built into wheels (python -m build, no isolation: hatchling is installed)
     and unpacked into a folder, as an installer puts a pure wheel into site-packages."""
     root = tmp_path_factory.mktemp("third-party")
     site = root / "site"
-    for name, source in (("kv", KV), ("clumsy", CLUMSY)):
+    for name, source in (("kv", KV), ("clumsy", CLUMSY), ("store", STORE)):
         project = _project(root, name, source)
         subprocess.run(
             [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", "dist"],
@@ -174,3 +181,50 @@ def test_the_installed_plugin_answers_emits_from_a_thread_and_serves_its_scheme(
     assert calls[1:3] == [{"data": "stored"}, {"data": "stored"}]
     assert result["event"] == {"key": "d", "value": "four"}
     assert result["text"] == "four"
+
+
+USE_THE_STORE_ISOLATED = """async () => {
+    const { request } = await import('oro:ipc')
+    const received = new Promise((resolve) => {
+        globalThis.addEventListener('store.changed', (e) => resolve(e.detail), { once: true })
+    })
+    const stored = await request('store.put', { key: 'e', value: 'five' })
+    const refused = await request('store.put', { key: 'e' }).then(
+        () => null, (error) => ({ name: error.name, code: error.code }))
+    return { stored, refused, event: await received }
+}"""
+
+
+def test_the_installed_plugin_runs_isolated_over_http(
+    site: Path, chromium_browser: Browser
+) -> None:
+    """The wheel's plugin in a process of its own (``[plugins] isolate``): a page calls its
+    routes over the bridge's HTTP transport and gets what the plugin emits from its handler's
+    thread, as in process."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.syspath_prepend(str(site))
+        plugins = [installed_plugin("store")]
+        with served_app(plugins, config={"plugins.isolate": ["store"]}) as served:
+            assert served.host.plugin_info("store").isolated
+            assert served.transport == "fetch"
+            with app_page(chromium_browser, served) as page:
+                result = page.evaluate(USE_THE_STORE_ISOLATED)
+    assert result == {
+        "stored": "stored",
+        "refused": {"name": "TypeError", "code": "ERR_MISSING_ARGS"},
+        "event": {"key": "e", "value": "five"},
+    }
+
+
+def test_the_installed_plugin_with_a_scheme_is_refused_isolation(site: Path) -> None:
+    """oro-kv serves a URL scheme: isolating it is refused at start, naming the hook and the
+    way out, rather than leaving its pages without their ``kv:`` URLs."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.syspath_prepend(str(site))
+        plugins = [installed_plugin("kv")]
+        with (
+            pytest.raises(PluginLoadError, match="oro_register_schemes") as refused,
+            served_app(plugins, config={"plugins.isolate": ["kv"]}),
+        ):
+            pass
+    assert "take it out of [plugins] isolate" in str(refused.value)

@@ -96,15 +96,16 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Skip the ``in_process`` tests, with their reasons, when plugins run isolated."""
-    marked = [(item, item.get_closest_marker(IN_PROCESS_MARKER)) for item in items]
-    marked = [(item, marker) for item, marker in marked if marker is not None]
+    marked = [item for item in items if item.get_closest_marker(IN_PROCESS_MARKER) is not None]
     if not marked:
         return
     from oro_framework.testing.hosts import isolation_requested
 
     if not isolation_requested():
         return
-    for item, marker in marked:
+    for item in marked:
+        marker = item.get_closest_marker(IN_PROCESS_MARKER)
+        assert marker is not None
         reason = marker.kwargs.get("reason") or (marker.args[0] if marker.args else "")
         item.add_marker(pytest.mark.skip(reason=f"runs in process only: {reason}"))
 

@@ -299,6 +299,7 @@ async def test_exec_many_follows_oros_rules_for_sets_of_the_wrong_size(
         assert reply.error.code == code, reply.error
 
 
+@pytest.mark.in_process(reason="it reads the plugin's databases in the host's process (host.stash)")
 async def test_a_quick_read_runs_inline_and_a_long_one_in_a_thread_with_the_same_answer(
     host: Host, client: MemoryClient
 ) -> None:
@@ -360,6 +361,7 @@ async def test_a_locked_database_keeps_an_inline_read_off_the_loop(
     await call(client, "sqlite.close", id="file")
 
 
+@pytest.mark.in_process(reason="it reads the plugin's databases in the host's process (host.stash)")
 async def test_what_a_database_keeps_of_its_sql_is_bounded_and_freed_on_close(
     host: Host, client: MemoryClient
 ) -> None:

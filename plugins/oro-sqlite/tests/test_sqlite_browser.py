@@ -233,6 +233,7 @@ def test_a_database_file_lives_in_the_data_directory(page: Page, app: ServedApp)
     direct.close()
 
 
+@pytest.mark.in_process(reason="it reads the plugin's databases in the host's process (host.stash)")
 def test_a_page_that_goes_away_has_its_databases_closed(
     browser: Browser | WebKitBrowser, app: ServedApp
 ) -> None:

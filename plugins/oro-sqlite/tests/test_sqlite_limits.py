@@ -26,6 +26,7 @@ ROUTES = (
 )
 
 
+@pytest.mark.in_process(reason="it reads the plugin's databases in the host's process (host.stash)")
 async def test_a_request_without_a_window_gets_no_database(host: Host) -> None:
     """Medium finding (window identity): databases were kept per ``request.window``, ``None``
     included, so a request without a window had a bucket of its own. Now every route asks
@@ -97,6 +98,7 @@ async def test_a_step_answers_at_most_max_result_bytes(client: MemoryClient) -> 
     assert reply.error.code == "18"
 
 
+@pytest.mark.in_process(reason="it spends the host process's memory budget, not the plugin's")
 async def test_rows_are_reserved_from_the_hosts_memory_budget(host: Host) -> None:
     """Medium finding (memory): caps per call did not bound their sum. The rows an ``exec`` or
     ``step`` gathers now come out of ``host.memory``: with the budget spent elsewhere the call
@@ -120,6 +122,7 @@ async def test_rows_are_reserved_from_the_hosts_memory_budget(host: Host) -> Non
     assert host.memory.used == 0
 
 
+@pytest.mark.in_process(reason="it reads the plugin's databases in the host's process (host.stash)")
 @pytest.mark.parametrize("oro_config", [{"sqlite.max_value_bytes": 1_000_000_000}])
 async def test_sqlite_out_of_heap_is_a_typed_error(client: MemoryClient, host: Host) -> None:
     """Past SQLite's heap limit (``max_heap_bytes``, 256 MiB by default) a statement fails

@@ -164,6 +164,7 @@ OPERATIONS = st.lists(
 )
 
 
+@pytest.mark.in_process(reason="it reads the plugin's databases in the host's process (host.stash)")
 @SETTINGS
 @given(operations=OPERATIONS)
 def test_every_database_a_page_opened_is_closed_once_it_goes_away(

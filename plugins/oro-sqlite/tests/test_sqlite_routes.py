@@ -307,6 +307,7 @@ async def test_a_runaway_query_is_interrupted_and_the_database_serves_on(
     assert (await exec_sql(client, db, "SELECT 2 AS a"))["rows"] == [{"a": integer(2)}]
 
 
+@pytest.mark.in_process(reason="it reads the plugin's databases in the host's process (host.stash)")
 async def test_a_gone_page_has_its_databases_closed(host: Host) -> None:
     page, other = MemoryClient(host, window=0), MemoryClient(host, window=1)
     await open_memory(page, "a")
@@ -324,6 +325,7 @@ async def test_a_gone_page_has_its_databases_closed(host: Host) -> None:
     assert (await exec_sql(other, "b", "SELECT 1 AS a"))["rows"] == [{"a": integer(1)}]
 
 
+@pytest.mark.in_process(reason="it reads the plugin's databases in the host's process (host.stash)")
 async def test_stopping_the_app_closes_every_database() -> None:
     async with make_host(SQLITE_PLUGINS, config=CONFIG) as host:
         page = MemoryClient(host)

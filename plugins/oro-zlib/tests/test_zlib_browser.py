@@ -180,6 +180,7 @@ def test_node_transform_streams_pipe(page: Page) -> None:
     assert result == TEXT
 
 
+@pytest.mark.in_process(reason="it reads the plugin's streams in the host's process (host.stash)")
 def test_a_pages_streams_are_dropped_when_it_goes_away(
     browser: Browser | WebKitBrowser, app: ServedApp
 ) -> None:

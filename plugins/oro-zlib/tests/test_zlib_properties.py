@@ -185,6 +185,7 @@ def test_any_call_gets_bytes_or_a_typed_error_never_a_500(
         assert route != "zlib.inflate" or len(reply.body) <= 50_000
 
 
+@pytest.mark.in_process(reason="it reads the plugin's streams in the host's process (host.stash)")
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

@@ -209,6 +209,7 @@ async def test_sync_flush_lets_the_other_side_read_everything_so_far(
     assert inflater.decompress(second) == b"world"
 
 
+@pytest.mark.in_process(reason="it reads the plugin's streams in the host's process (host.stash)")
 async def test_a_finished_stream_is_gone_and_writes_to_it_are_refused(
     client: MemoryClient, host: Host
 ) -> None:
@@ -229,6 +230,7 @@ async def test_a_truncated_stream_at_finish_is_unexpected_end(client: MemoryClie
     assert reply.error.code == "Z_BUF_ERROR"
 
 
+@pytest.mark.in_process(reason="it reads the plugin's streams in the host's process (host.stash)")
 async def test_close_lets_go_of_the_stream(client: MemoryClient, host: Host) -> None:
     stream_id = raw_id(await client.call("zlib.stream.open"))
     for closed in (True, False):
@@ -252,6 +254,7 @@ async def test_a_page_may_hold_max_streams(host: Host) -> None:
     raw_id(await first.call("zlib.stream.open"))
 
 
+@pytest.mark.in_process(reason="it reads the plugin's streams in the host's process (host.stash)")
 async def test_streams_are_dropped_when_their_page_goes_away(host: Host) -> None:
     page, other = MemoryClient(host, window=1), MemoryClient(host, window=2)
     for _ in range(3):
@@ -271,6 +274,7 @@ async def test_the_routes_are_refused_when_the_permission_is_off() -> None:
         assert isinstance(reply.error, NotAllowedError)
 
 
+@pytest.mark.in_process(reason="it reads the plugin's streams in the host's process (host.stash)")
 async def test_every_stream_is_released_when_the_host_closes() -> None:
     async with make_host([plugin]) as host:
         state = host.stash[STATE]
@@ -281,6 +285,7 @@ async def test_every_stream_is_released_when_the_host_closes() -> None:
     assert state.streams == {}
 
 
+@pytest.mark.in_process(reason="it patches the plugin's code in the host's process (monkeypatch)")
 async def test_concurrent_writes_to_one_stream_never_mix_zlib_state(
     client: MemoryClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
