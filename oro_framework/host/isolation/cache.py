@@ -64,13 +64,26 @@ def _package_files(module: str) -> list[tuple[str, int, int]]:
     return found
 
 
+def _own_files() -> list[tuple[str, int, int]]:
+    here = Path(__file__).parent
+    files = sorted(here.glob("*.py")) + [here.parent / "isolation_child.py"]
+    return [(str(path), *_size_and_time(path)) for path in files]
+
+
+def _size_and_time(path: Path) -> tuple[int, int]:
+    status = path.stat()
+    return status.st_size, status.st_mtime_ns
+
+
 def cache_key(module: str, *, config: Mapping[str, Any] | None = None) -> str:
     """The name of ``module``'s entry: its files as they are now, the interpreter, this
     oro-framework and (for the registrations) ``config``."""
     from oro_framework import __version__
 
     digest = hashlib.sha256()
-    parts: Any = [module, sys.executable, __version__, _package_files(module), config]
+    # The code that writes the answers too: an entry of another build of oro-framework's
+    # isolation (the same version number) may differ in form.
+    parts: Any = [module, sys.executable, __version__, _own_files(), _package_files(module), config]
     digest.update(json.dumps(parts, sort_keys=True, default=str).encode())
     return digest.hexdigest()
 

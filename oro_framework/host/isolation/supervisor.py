@@ -107,6 +107,8 @@ class Supervisor:
         self._wanted = anyio.Event()
         self._pong = anyio.Event()
         self._pings = itertools.count(1)
+        self._heard = 0.0
+        """When the process's last frame came (``time.monotonic()``)."""
 
     # -- the handshake (blocking: the host's hooks run before its loop) ----------------------
 
@@ -343,6 +345,7 @@ class Supervisor:
         try:
             while True:
                 message, body = await self.channel.receive()
+                self._heard = time.monotonic()  # any frame says its loop runs (_watch)
                 kind = message["t"]
                 if kind == "pong":
                     self._pong.set()
@@ -406,7 +409,8 @@ class Supervisor:
             if self._pong.is_set():
                 last_answer = now
                 await anyio.sleep(max(0.0, WATCH_INTERVAL - (time.monotonic() - now)))
-            elif now - last_answer > self.limits.unresponsive:
+            # A pong may wait behind large answers on its way: what came meanwhile counts.
+            elif now - max(last_answer, self._heard) > self.limits.unresponsive:
                 await ended(
                     f"did not answer for {self.limits.unresponsive:g} s, its event loop blocked "
                     "(it was killed)"
