@@ -1,62 +1,11 @@
-"""Two core plugins' own test suites, unchanged, with their plugin in a process of its own
-(``ORO_TEST_ISOLATE=1``: the test kit isolates the plugin modules a test gives it): every test
-passes isolated but those marked ``in_process``, which read the plugin's state in the host's
-process and are skipped with their reason."""
+"""The test kit's switch (``ORO_TEST_ISOLATE``) that runs a plugin's own suite with its plugin
+isolated: which plugins a test gives it isolates."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
-import xml.etree.ElementTree as ElementTree
-from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-
-IN_PROCESS_SKIP = "runs in process only: "
-"""How the kit's pytest plugin words the skip of an ``in_process`` test."""
-
-
-@pytest.mark.parametrize("plugin", ["oro-zlib", "oro-sqlite"])
-def test_the_plugins_own_suite_passes_with_it_isolated(plugin: str, tmp_path: Path) -> None:
-    report = tmp_path / "report.xml"
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            f"plugins/{plugin}/tests",
-            "-q",
-            "-n",
-            "0",
-            "-p",
-            "no:cacheprovider",
-            f"--junitxml={report}",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "ORO_TEST_ISOLATE": "1"},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-3000:]
-    cases = ElementTree.parse(report).getroot().iter("testcase")
-    outcomes: dict[str, list[str]] = {"passed": [], "skipped": []}
-    for case in cases:
-        name = f"{case.get('classname')}.{case.get('name')}"
-        skipped = case.find("skipped")
-        assert case.find("failure") is None, name
-        assert case.find("error") is None, name
-        if skipped is None:
-            outcomes["passed"].append(name)
-        else:
-            # Only a test marked in_process may be skipped, and only for that reason.
-            assert skipped.get("message", "").startswith(IN_PROCESS_SKIP), (name, skipped.attrib)
-            outcomes["skipped"].append(name)
-    # Most of the suite runs isolated: the skipped tests are the few that read host.stash.
-    assert len(outcomes["passed"]) > 4 * len(outcomes["skipped"]), outcomes
 
 
 def test_the_switch_isolates_the_plugin_modules_a_test_gives(

@@ -1,0 +1,11 @@
+"""oro-zlib's own suite passes with oro-zlib in a process of its own (``_suites.py``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.isolation._suites import assert_suite_passes_isolated
+
+
+def test_zlibs_own_suite_passes_with_it_isolated(tmp_path: Path) -> None:
+    assert_suite_passes_isolated("oro-zlib", tmp_path)
