@@ -211,6 +211,14 @@ class _Server:
             elif event is LifecycleEvent.RESUMED:
                 await self.host.resume()
 
+    def grant(self, window: int, grants: list[list[Any]]) -> None:
+        """The calling page's file grants as the host has them now (``host.file_grants``)."""
+        self.host.file_grants.revoke(window)
+        for path, is_directory, is_writable in grants:
+            self.host.file_grants.grant(
+                window, str(path), is_directory=bool(is_directory), is_writable=bool(is_writable)
+            )
+
     async def call(self, message: Message, body: bytes) -> None:
         call_id = int(message["id"])
         request = Request(
@@ -224,6 +232,8 @@ class _Server:
             id=str(message.get("rid", "0")),
             by_bridge_key=bool(message.get("bridge")),
         )
+        if request.window is not None:
+            self.grant(request.window, message.get("grants", ()))
         with anyio.CancelScope() as scope:
             self.scopes[call_id] = scope
             try:
@@ -254,12 +264,15 @@ class _Server:
         await self.channel.send(head)
         end: Message = {"t": "end", "id": call_id}
         try:
-            async for item in items:
-                await credit.take()
-                if isinstance(stream, EventStream):
+            if isinstance(stream, ByteStream):
+                # Chunks ready together cross in one frame (one credit): see send_chunks.
+                await self.channel.send_chunks(
+                    {"t": "chunk", "id": call_id}, stream.chunks, credit.take
+                )
+            else:
+                async for item in stream.events:
+                    await credit.take()
                     await self.channel.send({"t": "event", "id": call_id, **codec.event_out(item)})
-                else:
-                    await self.channel.send({"t": "chunk", "id": call_id}, item)
         except IPCError as error:
             end["error"] = codec.error_out(error)
         finally:

@@ -66,7 +66,7 @@ def _package_files(module: str) -> list[tuple[str, int, int]]:
 
 def _own_files() -> list[tuple[str, int, int]]:
     here = Path(__file__).parent
-    files = sorted(here.glob("*.py")) + [here.parent / "isolation_child.py"]
+    files = [*sorted(here.glob("*.py")), here.parent / "isolation_child.py"]
     return [(str(path), *_size_and_time(path)) for path in files]
 
 
