@@ -367,10 +367,13 @@ def startup_rows(rounds: int, floor: int) -> list[Row]:
     rows = []
     # The app's start-up (its first ping) has the goal; the isolated plugin's first answer
     # waits for its process to import and build its host, which the app does not wait for.
-    for label, seconds, goal in (("first ping", pings, True), ("oro-zlib answers", answers, False)):
+    for label, seconds, has_goal in (
+        ("first ping", pings, True),
+        ("oro-zlib answers", answers, False),
+    ):
         base = statistics.median(seconds[()])
         for isolated in STARTUP_ISOLATED:
-            bound = f"<={1 + len(isolated) * STARTUP_BUDGET / base:.3f}" if goal else "-"
+            bound = f"<={1 + len(isolated) * STARTUP_BUDGET / base:.3f}" if has_goal else "-"
             rows.append(
                 Row(
                     f"start-up to {label}, {len(isolated)} isolated",

@@ -148,7 +148,7 @@ class PluginSettings:
     isolate: list[str] = setting(
         [],
         "Entry-point or distribution names of the plugins that run in a process of their own, "
-        "or \"third-party\" for every plugin not shipped by oro-framework: a crash, hang or "
+        'or "third-party" for every plugin not shipped by oro-framework: a crash, hang or '
         "leak of one is contained there, and it holds none of the host's secrets.",
     )
     isolated_memory_mb: int = setting(
