@@ -37,7 +37,7 @@ from oro_framework.host.contract import check_plugin_api
 from oro_framework.host.declaration import DECLARATION_NAME, Plugin, assemble
 from oro_framework.host.errors import PluginLoadError, PluginUnavailableError
 from oro_framework.host.installed import FRAMEWORK_DISTRIBUTION, PluginEntry, plugin_entries
-from oro_framework.host.isolation import RUNNING_ISOLATED, IsolationPlan
+from oro_framework.host.isolation import RUNNING_ISOLATED, IsolationPlan, asks_isolation
 from oro_framework.host.plugin_faults import (
     DEFAULT_IMPORT_TIMEOUT,
     ImportHung,
@@ -448,28 +448,21 @@ def load_entry_point(
 def load_isolated(
     loaded: LoadedPlugins, module: str, info: PluginInfo, strict: bool | None = None
 ) -> None:
-    """Start plugin ``info``'s process, which imports ``module`` there, and register its
-    stand-in (:class:`~oro_framework.host.isolation.proxy.IsolatedPlugin`) in its place; a
-    process that fails to start, import or declare makes it a broken plugin, as a failed
-    import does."""
-    from oro_framework.host.isolation import child_environ
+    """Register the stand-in of plugin ``info``, whose process imports ``module``
+    (:mod:`oro_framework.host.isolation`); one that fails is broken, as a failed import is."""
     from oro_framework.host.isolation.proxy import IsolatedPlugin
 
     try:
         proxy = IsolatedPlugin.start(
             info.name,
             module,
-            environ=child_environ(loaded.environ),
+            environ=loaded.environ,
             limits=loaded.isolation.limits(handshake=loaded.import_timeout),
         )
     except PluginLoadError as error:
         _fail(loaded, info, error.reason, strict)
         return
     register_plugin(loaded, proxy, dataclasses.replace(info, isolated=True), strict)
-    last = loaded.infos[-1]
-    if last.name == info.name and last.error is None:
-        # The plugin's own hooks, which its process runs, not its stand-in's.
-        loaded.infos[-1] = dataclasses.replace(last, hooks=tuple(sorted(proxy.declared["hooks"])))
 
 
 def listed_entry_points(environ: Mapping[str, str], names: Collection[str]) -> list[PluginEntry]:
@@ -538,7 +531,7 @@ def register_plugin(
     if manager.get_plugin(info.name) is not None:
         _fail(loaded, info, f"a plugin named '{info.name}' is already registered", strict)
         return
-    if _asks_isolation(plugin) and not RUNNING_ISOLATED.is_set() and info.module is not None:
+    if asks_isolation(plugin) and not RUNNING_ISOLATED.is_set() and info.module is not None:
         load_isolated(loaded, info.module, info, strict)
         return
     try:
@@ -561,16 +554,13 @@ def register_plugin(
         manager.unregister(plugin)
         _fail(loaded, info, problem, strict)
         return
-    hooks = tuple(sorted(caller.name for caller in manager.get_hookcallers(plugin) or ()))
+    # An isolated plugin's stand-in lists the plugin's own hooks, which its process runs.
+    hooks = getattr(plugin, "own_hooks", None) or tuple(
+        sorted(caller.name for caller in manager.get_hookcallers(plugin) or ())
+    )
     loaded.infos.append(PluginInfo(**{**info.__dict__, "hooks": hooks}))
     if loaded.traced:
         tracing.registered(sys.stderr, info.name, info.distribution, info.version, info.module)
-
-
-def _asks_isolation(plugin: object) -> bool:
-    """Whether ``plugin``'s declaration says ``isolate=True``."""
-    declaration = vars(plugin).get(DECLARATION_NAME) if type(plugin) is types.ModuleType else None
-    return isinstance(declaration, Plugin) and declaration.isolate
 
 
 def _assembled(plugin: object) -> object:

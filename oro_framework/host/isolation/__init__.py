@@ -13,7 +13,7 @@ plugins.
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from types import ModuleType
 from typing import TYPE_CHECKING, Final
 
 from oro_framework.records import record
@@ -22,7 +22,13 @@ if TYPE_CHECKING:
     from oro_framework.host.builtin_settings import PluginSettings
     from oro_framework.host.isolation.supervisor import IsolationLimits
 
-__all__ = ["PROJECT_DISTRIBUTIONS", "RUNNING_ISOLATED", "THIRD_PARTY", "IsolationPlan"]
+__all__ = [
+    "PROJECT_DISTRIBUTIONS",
+    "RUNNING_ISOLATED",
+    "THIRD_PARTY",
+    "IsolationPlan",
+    "asks_isolation",
+]
 
 RUNNING_ISOLATED: Final = threading.Event()
 """Set in an isolated plugin's own process (:mod:`oro_framework.host.isolation_child`): the
@@ -95,8 +101,9 @@ class IsolationPlan:
         return bool(self.names) or self.third_party
 
 
-def child_environ(environ: Mapping[str, str]) -> dict[str, str]:
-    """The environment an isolated plugin's process gets (:func:`.process.child_environment`)."""
-    from oro_framework.host.isolation.process import child_environment
+def asks_isolation(plugin: object) -> bool:
+    """Whether ``plugin``, an entry module, declares ``Plugin(..., isolate=True)``."""
+    from oro_framework.host.declaration import DECLARATION_NAME, Plugin
 
-    return child_environment(environ)
+    declaration = vars(plugin).get(DECLARATION_NAME) if type(plugin) is ModuleType else None
+    return isinstance(declaration, Plugin) and declaration.isolate

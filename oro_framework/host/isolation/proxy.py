@@ -27,6 +27,7 @@ from oro_framework.host.envelope import ByteStream, EventStream
 from oro_framework.host.errors import PluginLoadError
 from oro_framework.host.isolation import codec
 from oro_framework.host.isolation.channel import ChannelClosed, Inbox
+from oro_framework.host.isolation.process import child_environment
 from oro_framework.host.isolation.supervisor import IsolationLimits, Supervisor
 from oro_framework.host.isolation.wire import Message
 from oro_framework.host.lifecycle import LifecycleEvent
@@ -100,6 +101,8 @@ class IsolatedPlugin:
         self.name = supervisor.name
         self.declared = declared
         self.registered: Message = {}
+        self.own_hooks = tuple(sorted(declared.get("hooks", ())))
+        """The plugin's own hooks, which its process runs (``oro plugins list`` shows them)."""
         self.host: Host | None = None
         send, receive = anyio.create_memory_object_stream[Message](1024)
         self._notices = send
@@ -121,7 +124,9 @@ class IsolatedPlugin:
             if plugin is not None:
                 plugin.deliver(message)
 
-        supervisor = Supervisor(name, module, environ=environ, limits=limits, on_message=deliver)
+        supervisor = Supervisor(
+            name, module, environ=child_environment(environ), limits=limits, on_message=deliver
+        )
         declared = supervisor.start()
         refusal = refused_hooks(list(declared.get("hooks", ())))
         if refusal is not None:
