@@ -75,15 +75,23 @@ def _size_and_time(path: Path) -> tuple[int, int]:
     return status.st_size, status.st_mtime_ns
 
 
-def cache_key(module: str, *, config: Mapping[str, Any] | None = None) -> str:
-    """The name of ``module``'s entry: its files as they are now, the interpreter, this
-    oro-framework and (for the registrations) ``config``."""
+def cache_key(module: str, name: str, *, config: Mapping[str, Any] | None = None) -> str:
+    """The name of the entry of plugin ``name`` (its entry module ``module``): its files as
+    they are now, the interpreter, this oro-framework and (for the registrations) ``config``."""
     from oro_framework import __version__
 
     digest = hashlib.sha256()
     # The code that writes the answers too: an entry of another build of oro-framework's
     # isolation (the same version number) may differ in form.
-    parts: Any = [module, sys.executable, __version__, _own_files(), _package_files(module), config]
+    parts: Any = [
+        module,
+        name,
+        sys.executable,
+        __version__,
+        _own_files(),
+        _package_files(module),
+        config,
+    ]
     digest.update(json.dumps(parts, sort_keys=True, default=str).encode())
     return digest.hexdigest()
 

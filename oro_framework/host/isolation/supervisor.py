@@ -131,7 +131,7 @@ class Supervisor:
         :raises PluginLoadError: it could not start, failed to import, or did not declare in
             time; its process is gone.
         """
-        key = cache_key(self.module)
+        key = cache_key(self.module, self.name)
         entry = self._cached("declared", key) if cached else None
         if entry is not None:
             return entry
@@ -147,7 +147,7 @@ class Supervisor:
         :raises PluginLoadError: it failed to build its host or did not answer in time.
         """
         self._configure = message
-        key = cache_key(self.module, config=message)
+        key = cache_key(self.module, self.name, config=message)
         entry = self._cached("registered", key) if cached else None
         if self.process is None and entry is not None and not entry.get("services"):
             self._lazy = True
