@@ -53,8 +53,9 @@ PROJECT_DISTRIBUTIONS: Final = frozenset(
         "oro-zlib",
     }
 )
-"""The distributions of this project's plugins (``plugins/*``; ``tests/test_isolation.py``
-checks the list against them): what ``isolate = ["third-party"]`` leaves in the host."""
+"""The distributions of this project's plugins (``plugins/*``, which
+``tests/isolation/test_isolation_plan.py`` checks the list against): what ``isolate =
+["third-party"]`` leaves in the host."""
 
 
 @record
