@@ -153,8 +153,9 @@ class PluginSettings:
     )
     isolated_memory_mb: int = setting(
         512,
-        "Memory an isolated plugin's process may use, in MiB: past it its allocations fail and "
-        "the host restarts it.",
+        "Memory an isolated plugin's process may allocate, in MiB: past it its allocations "
+        "fail there; a resident set a quarter past it (64 MiB at least) has the host kill and "
+        "restart it.",
         validator=positive_count,
     )
     isolated_unresponsive_ms: int = setting(

@@ -50,7 +50,7 @@ class IsolationLimits:
     """What an isolated plugin's process may use (``[plugins] isolated_*``).
 
     :ivar memory: bytes of memory: its data allocations fail past it (``RLIMIT_DATA``), and the
-        host kills it when its resident set goes past it.
+        host kills it when its resident set goes past :attr:`resident`.
     :ivar unresponsive: seconds its event loop may go without answering the host's ping before
         the host kills it (a handler that busy-loops on the loop).
     :ivar handshake: seconds it has to import and declare, and again to build its host.
@@ -64,6 +64,14 @@ class IsolationLimits:
     handshake: float = 30.0
     events_per_second: int = 10_000
     files: int = 1024
+
+    @property
+    def resident(self) -> int:
+        """The resident set past which the host kills the process: the memory limit and a
+        quarter more (at least 64 MiB), as the interpreter itself and what ``RLIMIT_DATA``
+        does not count (its stacks, mapped files) come on top of the data it limits: an
+        allocation must fail in the process first, where the plugin can answer it."""
+        return self.memory + max(64 << 20, self.memory // 4)
 
 
 @final
@@ -417,7 +425,7 @@ class Supervisor:
                 )
                 return
             resident = self.process.resident_bytes()
-            if resident is not None and resident > self.limits.memory:
+            if resident is not None and resident > self.limits.resident:
                 await ended(
                     f"went past its memory limit of {self.limits.memory >> 20} MiB (it held "
                     f"{resident >> 20} MiB and was killed)"
