@@ -257,7 +257,7 @@ def _has_hooks(module: ModuleType | None) -> bool:
 def _forget_app_modules(directory: Path | None, name: str) -> None:
     """Drop from ``sys.modules`` the backend and the app's modules beside it (not what is
     installed under the app, a virtual environment), so that a new import reads their files."""
-    sys.modules.pop(name, None)
+    _forget_bytecode(sys.modules.pop(name, None))
     if directory is None:
         return
     root = directory.resolve()
@@ -272,6 +272,17 @@ def _forget_app_modules(directory: Path | None, name: str) -> None:
         with contextlib.suppress(ValueError, OSError):
             if Path(file).resolve().is_relative_to(root):
                 del sys.modules[key]
+                _forget_bytecode(module)
+
+
+def _forget_bytecode(module: object) -> None:
+    """Remove ``module``'s cached bytecode: a file saved again within the second with the same
+    size (one word for another) keeps the mtime and size the bytecode is checked against, so
+    the next import would run the old code."""
+    cached = getattr(module, "__cached__", None)
+    if isinstance(cached, str):
+        with contextlib.suppress(OSError):
+            Path(cached).unlink(missing_ok=True)
 
 
 def _forget_shadowed_neighbours(directory: Path) -> None:
