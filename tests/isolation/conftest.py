@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 
 from oro_framework import Host, Request
+from oro_framework.host.isolation.proxy import IsolatedPlugin
+from oro_framework.host.isolation.supervisor import Supervisor
 from oro_framework.testing import MemoryClient, RoutePlugin, make_host
 
 PLUGINS = Path(__file__).parent / "plugins"
@@ -56,3 +58,10 @@ def client(host: Host) -> MemoryClient:
 def unload_hostile() -> None:
     for name in [name for name in sys.modules if name.startswith("oro_hostile")]:
         del sys.modules[name]
+
+
+def supervisor_of(host: Host) -> Supervisor:
+    """oro-hostile's supervisor in ``host``: what its process's restart is waited on with."""
+    proxy = host.hooks._manager.get_plugin(HOSTILE)
+    assert isinstance(proxy, IsolatedPlugin)
+    return proxy.supervisor

@@ -14,7 +14,7 @@ import pytest
 
 from oro_framework import Host, InternalError, PluginCrashedError, PluginLoadError
 from oro_framework.testing import MemoryClient, make_host
-from tests.isolation.conftest import HOSTILE
+from tests.isolation.conftest import HOSTILE, supervisor_of
 
 pytestmark = pytest.mark.anyio
 
@@ -31,12 +31,10 @@ async def crash_of(client: MemoryClient, route: str, **params: Any) -> PluginCra
 async def back_again(client: MemoryClient) -> int:
     """The pid of the plugin's process once it answers again."""
     with anyio.fail_after(30):
-        while True:
-            reply = await client.call("hostile.whoami")
-            if reply.error is None:
-                return int(reply.data["pid"])
-            assert isinstance(reply.error, PluginCrashedError), reply.error
-            await anyio.sleep(0.05)
+        await supervisor_of(client.host).running()
+    reply = await client.call("hostile.whoami")
+    assert reply.error is None, reply.error
+    return int(reply.data["pid"])
 
 
 async def test_an_exit_is_named_with_its_status(client: MemoryClient) -> None:

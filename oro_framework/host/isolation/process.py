@@ -19,7 +19,6 @@ import socket
 import subprocess
 import sys
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Final, final
 
 __all__ = ["ChildProcess", "child_environment", "describe_exit", "protect_host"]
@@ -53,18 +52,16 @@ _KEPT_VARIABLES: Final = frozenset(
 libraries, and the user's locale. ``LC_*`` too (:func:`child_environment`)."""
 
 
-def child_environment(environ: Mapping[str, str], temp: Path | None = None) -> dict[str, str]:
+def child_environment(environ: Mapping[str, str]) -> dict[str, str]:
     """The environment of an isolated plugin's process: :data:`_KEPT_VARIABLES` and ``LC_*``
     of ``environ`` (``os.environ`` where the host's own lacks them: a test's host has an empty
-    one), with ``TMPDIR`` its own temporary folder when given."""
+    one). Its ``TMPDIR`` is set by the process itself, once it knows its folders."""
     kept = {
         name: value
         for source in (os.environ, environ)
         for name, value in source.items()
         if name in _KEPT_VARIABLES or name.startswith("LC_")
     }
-    if temp is not None:
-        kept["TMPDIR"] = str(temp)
     # The plugin imports there what it would import here: the host's own module path (a
     # system package's launcher puts the app's libraries on it, not in PYTHONPATH).
     kept["PYTHONPATH"] = os.pathsep.join(entry for entry in sys.path if entry)

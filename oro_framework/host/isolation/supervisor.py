@@ -300,6 +300,10 @@ class Supervisor:
         if self._configure is not None:
             self.configure(self._configure, cached=False)
 
+    async def running(self) -> None:
+        """Wait until a process of the plugin has checked in (again, after a crash)."""
+        await self._ready.wait()
+
     async def ready_channel(self) -> Channel:
         """The channel to the process, once it checked in: a call made while the app starts
         waits for it (at most twice the handshake's limit).
@@ -316,6 +320,7 @@ class Supervisor:
 
     def _crashed(self, cause: str) -> None:
         """Answer every call in flight, log the cause once, and forget the process."""
+        self._ready = anyio.Event()  # set again when the next process checks in
         self.crashes += 1
         self.cause = cause
         self.state = "restarting"
