@@ -152,6 +152,9 @@ class QtEngine:
             frameless=options.frameless,
             hidden=options.hidden,
             min_size=options.min_size,
+            # pywebview's default injects `body {user-select: none}` into every page; the
+            # page's own CSS decides, as under WebKitGTK.
+            text_select=True,
         )
         if native is None:
             raise RuntimeError("pywebview did not create a window")
