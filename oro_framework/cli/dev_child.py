@@ -3,8 +3,9 @@
 The child adds :class:`DevPlugin` to the host: a service that watches the app's resources
 (``webview.root``) and emits :data:`RELOAD_EVENT` once per burst of changes, and the preload
 module ``oro:dev`` (``dev_client.js``) that reloads the page on it. Another service watches the
-app's Python and config files: a saved ``backend.py`` is swapped into the running host (the
-window and its page stay; :func:`~oro_framework.host.app_backend.reload_backend`), a broken
+app's Python and config files: a saved ``backend.py`` is imported in a worker thread and
+swapped into the running host (the window and its page stay;
+:func:`~oro_framework.host.app_backend.reload_backend`), a broken
 backend or config is shown over the pages (:data:`PROBLEM_EVENT`), and a valid new config (or a
 backend with host hooks, which cannot be swapped) makes the child ask the loop for a restart
 (:data:`RESTART_LINE`).
@@ -41,7 +42,11 @@ from oro_framework.cli.dev_watch import (
     watch_sources,
 )
 from oro_framework.hookspecs import hookimpl
-from oro_framework.host.app_backend import BackendSwapRefused, reload_backend
+from oro_framework.host.app_backend import (
+    BackendSwapRefused,
+    import_new_backend,
+    swap_backend,
+)
 from oro_framework.host.build_paths import check_build_source
 from oro_framework.host.builtin_settings import BuildSettings, has_build_steps
 from oro_framework.host.config.files import CONFIG_FILE_NAMES, find_config_file
@@ -168,30 +173,42 @@ class DevPlugin:
     async def _swap_on_changes(self, host: Host, *, task_status: TaskStatus[None]) -> None:
         """Watch the app's config files and its Python beside them: a save of backend.py swaps
         the backend inside this host (the pages keep their state), a broken one or a broken
-        config shows over the pages, a valid new config restarts the host."""
+        config shows over the pages, a valid new config restarts the host. One batch at a
+        time, in the order saved."""
         watch_filter = ChangeFilter(host.app_dir, [], restarts=True)
-        config_files = {host.app_dir / name for name in CONFIG_FILE_NAMES}
+        batches: list[list[Path]] = []
+        wake = anyio.Event()
 
-        def on_changes(changed: list[Path]) -> None:
-            names = ", ".join(relative_name(path, host.app_dir) for path in changed[:3])
-            if any(path in config_files for path in changed):
-                problem = _config_problem(host)
-                if problem is None:
-                    self._echo(RESTART_LINE + names)
-                    return
-                self._show(host, problem)
-            else:
-                self._swap_backend(host, names)
+        def note(changed: list[Path]) -> None:
+            batches.append(changed)
+            wake.set()
 
         async with anyio.create_task_group() as task_group:
             await task_group.start(
-                functools.partial(watch, [host.app_dir], watch_filter, on_changes, recursive=False)
+                functools.partial(watch, [host.app_dir], watch_filter, note, recursive=False)
             )
             # Only now: a change oro dev leaves to us is one we see.
             self._echo(SWAPS_LINE)
             task_status.started()
+            while True:
+                await wake.wait()
+                wake = anyio.Event()
+                while batches:
+                    await self._on_changes(host, batches.pop(0))
 
-    def _swap_backend(self, host: Host, names: str) -> None:
+    async def _on_changes(self, host: Host, changed: list[Path]) -> None:
+        names = ", ".join(relative_name(path, host.app_dir) for path in changed[:3])
+        config_files = {host.app_dir / name for name in CONFIG_FILE_NAMES}
+        if not any(path in config_files for path in changed):
+            await self._swap_backend(host, names)
+            return
+        problem = _config_problem(host)
+        if problem is None:
+            self._echo(RESTART_LINE + names)
+            return
+        self._show(host, problem)
+
+    async def _swap_backend(self, host: Host, names: str) -> None:
         backend = host.backend
         if backend is None or (self.problem is not None and self.problem.startswith(_CONFIG)):
             # No backend to swap (one appearing is new to the host's plugins), or the config
@@ -200,11 +217,15 @@ class DevPlugin:
                 self._echo(RESTART_LINE + names)
             return
         is_file = backend.source.endswith(".py") or Path(backend.source).is_absolute()
+        source = Path(backend.source) if is_file else backend.source
         try:
-            new = reload_backend(host, Path(backend.source) if is_file else backend.source)
+            # In a thread: the import runs the app's code and reads what is installed, which
+            # would stall every page's requests (and the watchdog would say so).
+            imported = await anyio.to_thread.run_sync(import_new_backend, host, source)
         except BackendSwapRefused:
             self._echo(RESTART_LINE + names)
             return
+        new = swap_backend(host, imported)
         if new.error is not None:
             _to_stderr(f"error: {new.error.message}")
             self._show(host, new.error.message)
@@ -215,7 +236,7 @@ class DevPlugin:
         from oro_framework.cli.commands.types import write_backend_types
 
         with contextlib.suppress(OSError):
-            written = write_backend_types(host)
+            written = await anyio.to_thread.run_sync(write_backend_types, host)
             if written is not None:
                 self._echo(f"oro dev: wrote {written} (the backend's types)")
 

@@ -3,7 +3,9 @@
 The app's config files (``oro.toml``, ``oro.ini``, ``socket.ini``) and the source of every
 editable-installed plugin restart the host (:class:`~oro_framework.cli.dev_loop.DevLoop`); the
 app's other files reload its pages, or rebuild it when it has build steps
-(:class:`~oro_framework.cli.dev_child.DevPlugin`). Each burst of changes is reported once.
+(:class:`~oro_framework.cli.dev_child.DevPlugin`). Each burst of changes is reported once, by
+the files it left changed: the temporary files, backups and locks editors write beside the file
+they save (:mod:`~oro_framework.cli.dev_editors`) never count.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import anyio
 import watchfiles
 from anyio.abc import TaskStatus
 
+from oro_framework.cli.dev_editors import EDITOR_PATTERNS, final_paths
 from oro_framework.host.config.files import CONFIG_FILE_NAMES
 
 __all__ = [
@@ -71,8 +74,15 @@ def is_under(path: Path, roots: Sequence[Path]) -> bool:
     return any(path.is_relative_to(root) for root in roots)
 
 
+class _AppFilter(watchfiles.DefaultFilter):
+    """watchfiles' default filter (``.git``, ``node_modules``, bytecode) that also leaves out
+    the files editors write beside the one they save."""
+
+    ignore_entity_patterns = (*watchfiles.DefaultFilter.ignore_entity_patterns, *EDITOR_PATTERNS)
+
+
 @final
-class ChangeFilter(watchfiles.DefaultFilter):
+class ChangeFilter(_AppFilter):
     """Changes to the app's config files (``oro.toml``, ``oro.ini``, ``socket.ini``: one
     appearing beside another changes which is read) and plugin sources (which restart the
     host) when ``restarts``, else the app's other files (which reload its pages)."""
@@ -106,7 +116,8 @@ async def watch(
     recursive: bool = True,
     task_status: TaskStatus[None] = anyio.TASK_STATUS_IGNORED,
 ) -> None:
-    """Call ``on_changes`` with the changed paths of each burst, until cancelled. Reports
+    """Call ``on_changes`` with the paths each burst changed (:func:`final_paths`: an atomic
+    save is one change of its target), when it changed any, until cancelled. Reports
     started once the watcher is in place (its first timeout), so a change made after that is
     never missed."""
     is_started = False
@@ -121,8 +132,9 @@ async def watch(
         if not is_started:
             is_started = True
             task_status.started()
-        if changes:
-            on_changes(sorted({Path(path) for _, path in changes}))
+        changed = final_paths(changes)
+        if changed:
+            on_changes(changed)
 
 
 _NOT_SOURCES: Final = frozenset({"node_modules", "__pycache__", *CONFIG_FILE_NAMES})
@@ -148,7 +160,7 @@ def _source_roots(app_dir: Path, output: Path | None) -> list[Path]:
 
 
 @final
-class _SourceFilter(watchfiles.DefaultFilter):
+class _SourceFilter(_AppFilter):
     """Changes to the app's sources: anything under the app but dot entries (staging folders
     among them), ``node_modules``, the config files and the output; and anything under the
     ``extra`` sources (``[build.watch] sources`` outside the app)."""

@@ -48,7 +48,9 @@ __all__ = [
     "backend_imports_off",
     "find_backend",
     "import_backend",
+    "import_new_backend",
     "reload_backend",
+    "swap_backend",
     "unimported_backend",
 ]
 
@@ -329,6 +331,16 @@ def reload_backend(host: Host, source: str | Path) -> AppBackend:
 
     :raises BackendSwapRefused: the old or the new backend implements host hooks.
     """
+    return swap_backend(host, import_new_backend(host, source))
+
+
+def import_new_backend(host: Host, source: str | Path) -> AppBackend:
+    """The first half of :func:`reload_backend`, which blocks (the app's code runs, and finding
+    what is installed takes a few hundred milliseconds): import the backend ``source`` names
+    afresh, the host untouched. Safe in a worker thread while the host serves.
+
+    :raises BackendSwapRefused: the old or the new backend implements host hooks.
+    """
     old = host.backend
     if old is not None and _has_hooks(old.module):
         raise BackendSwapRefused("the backend implements host hooks")
@@ -337,6 +349,12 @@ def reload_backend(host: Host, source: str | Path) -> AppBackend:
     new = import_backend(host.app_dir, source)
     if _has_hooks(new.module):
         raise BackendSwapRefused("the backend implements host hooks")
+    return new
+
+
+def swap_backend(host: Host, new: AppBackend) -> AppBackend:
+    """The second half of :func:`reload_backend`, on the host's loop: ``new`` (from
+    :func:`import_new_backend`) becomes the host's backend and its commands its routes."""
     host.backend = new
     # Out of the table before the new ones go in: a command the new code no longer has
     # answers NotFoundError (or the import error), never the old code.

@@ -2,7 +2,10 @@
 `import backend from 'oro:backend'; await backend.greet({ name: 'Ada' })`.
 
 Parameters and results are checked against the annotations; `oro types` writes backend.d.ts
-for the editor. `oro dev` restarts the host when this file changes. See docs/backend.md.
+for the editor. `oro dev` swaps this file into the running host each time it is saved: the page
+is not reloaded (it keeps its state) and its next call runs the new code. A command that takes a
+`request: Request` parameter finds the app's data folder at `request.host.paths.data`. See
+docs/backend.md.
 """
 
 from __future__ import annotations

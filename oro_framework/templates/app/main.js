@@ -5,7 +5,9 @@ import * as application from 'oro:application'
 import backend from 'oro:backend'
 
 function show (id, value) {
-  document.getElementById(id).textContent = value
+  const element = document.getElementById(id)
+  element.classList.remove('error')
+  element.textContent = value
 }
 
 function showError (id, error) {
@@ -29,6 +31,12 @@ function formatDuration (seconds) {
   return `${hours} h ${String(minutes).padStart(2, '0')} min ${String(total % 60).padStart(2, '0')} s`
 }
 
+// backend.py's greet(): the app's own Python.
+async function greet () {
+  const greeting = await backend.greet({ name: 'oro' })
+  return `${greeting.text} (Python ${greeting.python})`
+}
+
 await Promise.all([
   fill('ping', () => request('ping')),
   fill('platform', async () => `${await os.platform()} ${await os.arch()}`),
@@ -36,15 +44,15 @@ await Promise.all([
   fill('windows', async () => (await application.getWindows())
     .map((window) => `#${window.index} ${window.title} (${window.statusName})`).join(', ')),
   fill('uptime', async () => formatDuration(await os.uptime())),
-  // backend.py's greet(): the app's own Python.
-  fill('backend', async () => {
-    const greeting = await backend.greet({ name: 'oro' })
-    return `${greeting.text} (Python ${greeting.python})`
-  })
+  fill('backend', greet)
 ])
 
 // Tell the host the page has rendered: `oro run` prints "oro: window 0 ready".
 await request('window.ready')
 
-// Ask the host again every second: the uptime ticks as long as the app runs.
-setInterval(() => fill('uptime', async () => formatDuration(await os.uptime())), 1000)
+// Ask again every second: the uptime ticks as long as the app runs, and a backend.py saved
+// under `oro dev` (swapped in without reloading this page) answers with its new code.
+setInterval(() => {
+  fill('uptime', async () => formatDuration(await os.uptime()))
+  fill('backend', greet)
+}, 1000)
