@@ -96,7 +96,7 @@ def plan_and_say(app_dir: Path, out: Path, say: Callable[[str], None]) -> AppPla
     for choice in plan.plugins:
         say(f"      plugin {choice.distribution}: {choice.reason}")
     if plan.left_out:
-        say(f"      left out (not used by the app): {', '.join(plan.left_out)}")
+        say(f"      left out ({plan.left_out_because}): {', '.join(plan.left_out)}")
     return plan
 
 

@@ -104,14 +104,16 @@ def stage_app(plan: AppPlan, stage: Path, *, skipped: list[Path]) -> Path:
     app folder (a build output ``../build``) go to :data:`OUTSIDE_RESOURCES` beside oro.toml,
     which names them as its ``webview.root``: the bundle holds all it serves.
 
-    :param skipped: directories inside the app not to copy (the build's own output).
+    :param skipped: directories inside the app not to copy (the build's own output); the
+        app's tests (:attr:`AppPlan.tests`) are not copied either.
     """
     app = stage / launcher.APP_DIRECTORY
     if app.exists():
         shutil.rmtree(app)
     inside = plan.resources.is_relative_to(plan.app_dir)
     place = plan.resources.relative_to(plan.app_dir) if inside else Path(OUTSIDE_RESOURCES)
-    _copy_tree(plan.resources, app / place, _APP_LEFT_OUT, skipped)
+    # The app's tests stay out of every package: they are the developer's, not the user's.
+    _copy_tree(plan.resources, app / place, _APP_LEFT_OUT, [*skipped, *plan.tests])
     app.mkdir(parents=True, exist_ok=True)
     if plan.backend is not None:
         # At the same place relative to oro.toml, where the built app's host looks for it.

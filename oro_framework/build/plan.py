@@ -1,20 +1,26 @@
 """What a build ships: the app's names and files, and the plugins it needs.
 
-The plugins are ``[build] plugins`` when the app lists them (distribution names). Otherwise a
-plugin ships when the app uses it, which the plan finds in three places:
+The plugins are ``[build] plugins`` when the app lists them (distribution names); a list that
+leaves out a plugin the pages import is refused. Otherwise a plugin ships when the app uses it,
+which the plan finds in four places:
 
-* a module the app's pages import (:mod:`~oro_framework.build.imports`) belongs to it;
+* a module the app's pages import (:mod:`~oro_framework.build.imports`) belongs to it; a page
+  that imports a module of a plugin that is not installed stops the build;
+* the backend imports its Python package;
 * it serves a module every page loads on its own (a *preload* module: oro-conduit's IPC
   transport, which every ``oro:ipc`` call takes);
 * ``oro.toml`` sets one of its config keys (``[ai.llm]`` names oro-ai).
+
+The app's tests (:data:`TEST_FOLDERS`, ``[test] files``) neither ship nor choose plugins.
 
 oro-framework's own core plugins (ping, platform, os, application...) always ship.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import final
+from typing import Final, final
 
 from oro_framework.build.backend import (
     BackendPlan,
@@ -25,7 +31,13 @@ from oro_framework.build.backend import (
 )
 from oro_framework.build.distributions import import_packages, requirements
 from oro_framework.build.icon import png_size
-from oro_framework.build.imports import find_specifiers
+from oro_framework.build.imports import (
+    ImportSite,
+    distribution_of,
+    find_specifiers,
+    import_map_specifiers,
+    where,
+)
 from oro_framework.build.names import check_version, slugify
 from oro_framework.host.app import Host
 from oro_framework.host.app_plugins import app_plugin_files
@@ -34,15 +46,22 @@ from oro_framework.host.builtin_settings import (
     BuildSettings,
     MetaSettings,
     PluginSettings,
+    TestSettings,
+    WebviewSettings,
 )
 from oro_framework.host.config.files import CONFIG_FILE_NAMES, find_config_file
 from oro_framework.host.config.ini_map import ini_file_as_toml
 from oro_framework.host.errors import BuildError
 from oro_framework.host.extensions import EXTENSIONS_KEY
+from oro_framework.host.plugin_modules import is_installed
 from oro_framework.host.plugins import CORE_DISTRIBUTION
 from oro_framework.records import record
+from oro_framework.web.import_maps import import_map_candidates
 
-__all__ = ["AppPlan", "PluginChoice", "plan_build"]
+__all__ = ["TEST_FOLDERS", "AppPlan", "PluginChoice", "plan_build"]
+
+TEST_FOLDERS: Final = ("test", "tests")
+"""Folders of an app (or of its ``webview.root``) that hold its tests, which no build ships."""
 
 
 @final
@@ -81,6 +100,11 @@ class AppPlan:
     plugins: tuple[PluginChoice, ...]
     left_out: tuple[str, ...]
     """Installed plugin distributions the app does not use: not shipped."""
+    left_out_because: str = ""
+    """Why they are left out, as the build says it (``not in [build] plugins``)."""
+    tests: tuple[Path, ...] = ()
+    """The app's ``oro test`` tests (folders and files, absolute): not shipped, and their
+    imports choose no plugin."""
     backend: BackendPlan | None = None
     """The app's own Python backend, when it has one."""
     app_plugins: tuple[Path, ...] = ()
@@ -93,45 +117,148 @@ class AppPlan:
     ``socket.ini`` (mapped, with its INI origins as comments); ``None``: its own oro.toml."""
 
 
-def _relative(path: Path, root: Path) -> str:
-    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+def _page_imports(host: Host, resources: Path, skipped: list[Path]) -> dict[str, list[ImportSite]]:
+    """The modules the app's pages import (and its own import map file names), with where."""
+    found = find_specifiers(resources, skipped=skipped)
+    importmap = host.settings(WebviewSettings).importmap
+    candidates, _refused = import_map_candidates(importmap, [resources, host.app_dir])
+    for path in candidates:
+        if path.is_file():
+            for specifier in sorted(import_map_specifiers(path)):
+                found.setdefault(specifier, []).append(ImportSite(path, 1))
+            break
+    return found
 
 
-def _used_plugins(host: Host, resources: Path, skipped: list[Path]) -> dict[str, str]:
-    """Plugin entry-point name → why the app uses it."""
-    reasons: dict[str, str] = {}
-    modules = host.js_modules.specifiers()
-    for specifier, files in sorted(find_specifiers(resources, skipped=skipped).items()):
-        module = modules.get(specifier)
-        if module is not None and module.plugin not in reasons:
-            where = ", ".join(_relative(path, resources) for path in files[:3])
-            reasons[module.plugin] = f"imports {specifier} ({where})"
-    for specifier, module in modules.items():
-        if module.preload and module.plugin not in reasons:
-            reasons[module.plugin] = f"loads in every page ({specifier})"
-    for name in host.extensions.available:
-        reasons.setdefault(name, f"an extension of the app ({EXTENSIONS_KEY})")
+def _plugin_distributions(host: Host, packages: dict[str, set[str]]) -> dict[str, str]:
+    """Plugin entry-point name → its distribution, for the plugin distributions in ``packages``."""
+    return {
+        info.name: info.distribution
+        for info in host.plugins
+        if info.distribution is not None and info.distribution in packages
+    }
+
+
+def _imported(
+    host: Host, imports: dict[str, list[ImportSite]], distributions: dict[str, str], root: Path
+) -> dict[str, tuple[str, str]]:
+    """Plugin distribution → the first module of it the pages import, and where
+    (``("oro:ai", "main.js:2")``).
+
+    :raises BuildError: a page imports a module of a plugin that is not installed (or not
+        loaded), naming each such import and what to install.
+    """
+    needed: dict[str, tuple[str, str]] = {}
+    missing: list[str] = []
+    served = host.js_modules.specifiers()
+    loaded = set(distributions.values())
+    for specifier, sites in sorted(imports.items()):
+        distribution = distribution_of(specifier, served, distributions)
+        if distribution is None:
+            continue
+        if distribution not in loaded:
+            state = (
+                "is installed but not loaded (ORO_LOAD_PLUGINS, ORO_DISABLE_PLUGINS or "
+                "[plugins] disable leave it out)"
+                if is_installed(distribution)
+                else f"is not installed: pip install {distribution}"
+            )
+            missing.append(
+                f"{where(sites, root)} imports {specifier}, whose plugin {distribution} {state}"
+            )
+        needed.setdefault(distribution, (specifier, where(sites, root)))
+    if missing:
+        raise BuildError(
+            "; ".join(missing) + ". The page would not load without it: make it available and "
+            "build again, or remove the import"
+        )
+    return needed
+
+
+def _used_plugins(
+    host: Host,
+    imports: dict[str, list[ImportSite]],
+    backend_modules: Iterable[str],
+    packages: dict[str, set[str]],
+    resources: Path,
+) -> dict[str, str]:
+    """Plugin distribution → why the app uses it: its pages import one of its modules, its
+    backend imports its package, it loads in every page, the app names it as an extension or
+    oro.toml sets one of its keys.
+
+    :param packages: each installed plugin distribution's top-level import packages.
+    """
+    distributions = _plugin_distributions(host, packages)
+    reasons = {
+        distribution: f"imports {specifier} ({sites})"
+        for distribution, (specifier, sites) in _imported(
+            host, imports, distributions, resources
+        ).items()
+    }
+    for module in sorted(backend_modules):
+        for distribution, names in sorted(packages.items()):
+            if module in names:
+                reasons.setdefault(distribution, f"imported by the backend ({module})")
+    named: list[tuple[str, str]] = [
+        (module.plugin, f"loads in every page ({specifier})")
+        for specifier, module in host.js_modules.specifiers().items()
+        if module.preload
+    ]
+    named += [
+        (name, f"an extension of the app ({EXTENSIONS_KEY})") for name in host.extensions.available
+    ]
     for key in host.config:
         source = host.config.source(key)
         declared = host.config_keys.find(key)
         if declared is not None and source.partition(":")[0] in CONFIG_FILE_NAMES:
-            reasons.setdefault(declared.plugin, f"configured in {source} ({key})")
+            named.append((declared.plugin, f"configured in {source} ({key})"))
+    for plugin, reason in named:
+        if plugin in distributions:
+            reasons.setdefault(distributions[plugin], reason)
     return reasons
 
 
+def _check_listed(
+    host: Host,
+    imports: dict[str, list[ImportSite]],
+    shipped: Iterable[str],
+    packages: dict[str, set[str]],
+    resources: Path,
+) -> None:
+    """Refuse a ``[build] plugins`` that leaves out a plugin the pages import.
+
+    :raises BuildError: naming the import, the plugin and what to do.
+    """
+    needed = _imported(host, imports, _plugin_distributions(host, packages), resources)
+    left_out = sorted(set(needed) - set(shipped))
+    if left_out:
+        said = "; ".join(
+            f"{needed[name][1]} imports {needed[name][0]}, whose plugin is {name}"
+            for name in left_out
+        )
+        listed = ", ".join(f'"{name}"' for name in left_out)
+        raise BuildError(
+            f"[build] plugins leaves out a plugin the pages import: {said}. Add {listed} to "
+            "[build] plugins, or remove the import: the page would not load without it"
+        )
+
+
 def _choose(
-    host: Host, listed: list[str] | None, resources: Path, skipped: list[Path]
+    host: Host,
+    listed: list[str] | None,
+    imports: dict[str, list[ImportSite]],
+    backend_modules: Iterable[str],
+    resources: Path,
 ) -> tuple[tuple[PluginChoice, ...], tuple[str, ...]]:
     names_by_distribution: dict[str, list[str]] = {}
-    modules_by_distribution: dict[str, set[str]] = {}
+    packages: dict[str, set[str]] = {}
     for info in host.plugins:
         if info.distribution is None or info.distribution == CORE_DISTRIBUTION:
             continue
         names_by_distribution.setdefault(info.distribution, []).append(info.name)
+        packages.setdefault(info.distribution, set(import_packages(info.distribution)))
         if info.module:
-            modules_by_distribution.setdefault(info.distribution, set()).add(
-                info.module.split(".", 1)[0]
-            )
+            packages[info.distribution].add(info.module.split(".", 1)[0])
     if listed is not None:
         unknown = [name for name in listed if name not in names_by_distribution]
         if unknown:
@@ -142,12 +269,7 @@ def _choose(
             )
         reasons = dict.fromkeys(listed, "[build] plugins")
     else:
-        used = _used_plugins(host, resources, skipped)
-        reasons = {}
-        for distribution, names in sorted(names_by_distribution.items()):
-            for name in names:
-                if name in used:
-                    reasons.setdefault(distribution, used[name])
+        reasons = _used_plugins(host, imports, backend_modules, packages, resources)
     # A plugin built on another (oro-tls on oro-conduit) needs that one loaded too.
     pending = list(reasons)
     while pending:
@@ -156,20 +278,30 @@ def _choose(
             if required in names_by_distribution and required not in reasons:
                 reasons[required] = f"required by {distribution}"
                 pending.append(required)
+    if listed is not None:
+        _check_listed(host, imports, reasons, packages, resources)
     chosen = tuple(
-        PluginChoice(
-            distribution,
-            tuple(
-                sorted(
-                    set(import_packages(distribution))
-                    | modules_by_distribution.get(distribution, set())
-                )
-            ),
-            reason,
-        )
+        PluginChoice(distribution, tuple(sorted(packages[distribution])), reason)
         for distribution, reason in sorted(reasons.items())
     )
     return chosen, tuple(sorted(set(names_by_distribution) - set(reasons)))
+
+
+def _test_paths(host: Host, resources: Path) -> tuple[Path, ...]:
+    """The app's ``oro test`` tests: its ``test/`` and ``tests/`` folders and the files
+    ``[test] files`` matches, in the app folder and in ``webview.root``."""
+    found: dict[Path, None] = {}
+    for root in dict.fromkeys((host.app_dir.resolve(), resources.resolve())):
+        for name in TEST_FOLDERS:
+            if (root / name).is_dir():
+                found.setdefault(root / name)
+        for pattern in host.settings(TestSettings).files:
+            try:
+                matches = sorted(root.glob(pattern))
+            except (ValueError, NotImplementedError):  # an absolute or empty pattern
+                continue
+            found.update(dict.fromkeys(path for path in matches if path.is_relative_to(root)))
+    return tuple(found)
 
 
 def _backend(host: Host, skipped: list[Path]) -> BackendPlan | None:
@@ -231,9 +363,17 @@ def plan_build(app_dir: Path, *, skipped: list[Path] | None = None) -> AppPlan:
             except ValueError as error:
                 raise BuildError(str(error)) from None
         listed = build.plugins if config.source("build.plugins") != "default" else None
-        plugins, left_out = _choose(host, listed, resources, skipped or [])
+        tests = _test_paths(host, resources)
+        left_alone = [*(skipped or []), *tests]
+        backend = _backend(host, left_alone)
+        plugins, left_out = _choose(
+            host,
+            listed,
+            _page_imports(host, resources, left_alone),
+            backend.imports if backend is not None else (),
+            resources,
+        )
         handlers = host.protocol_handlers
-        backend = _backend(host, skipped or [])
         # Inside the app by construction: a path outside it never loads (app_plugins.py).
         root = host.app_dir.resolve()
         plugin_files = app_plugin_files(root, host.settings(PluginSettings).paths)
@@ -251,6 +391,12 @@ def plan_build(app_dir: Path, *, skipped: list[Path] | None = None) -> AppPlan:
             schemes=handlers.deep_link_schemes(),
             plugins=plugins,
             left_out=left_out,
+            left_out_because=(
+                "not in [build] plugins"
+                if listed is not None
+                else "not imported by a page, not named in backend.py, no config key"
+            ),
+            tests=tests,
             backend=backend,
             app_plugins=own_plugins,
             app_plugin_imports=tuple(imported_modules(root, own_plugins)),

@@ -38,6 +38,7 @@ from oro_framework.web.bridge.answers import launch, preflight, refuse, refuse_p
 from oro_framework.web.bridge.call import Call
 from oro_framework.web.bridge.flow import StreamCredits
 from oro_framework.web.bridge.held import HeldConnections
+from oro_framework.web.bridge.missing_modules import MissingModules
 from oro_framework.web.csp import adapt_policy
 from oro_framework.web.import_maps import AppImportMap, import_map_candidates
 from oro_framework.web.preload import build_import_map
@@ -52,7 +53,12 @@ from oro_framework.web.security import (
     RefusalReason,
     session_cookie_name,
 )
-from oro_framework.web.specifiers import NPM_PREFIX, ModuleRewriter, namespace_exports
+from oro_framework.web.specifiers import (
+    NPM_PREFIX,
+    ModuleRewriter,
+    namespace_exports,
+    socket_aliases,
+)
 
 __all__ = ["PATH_FAMILIES", "Bridge", "PathFamily", "PreloadArgs"]
 
@@ -205,7 +211,13 @@ class Bridge:
         """``webview.csp`` allows Oro's schemes: each page gets it adapted to its transports."""
         self.csp_blocks_oro: list[str] = probe.blocking if probe is not None else []
         self.referrer_policy = webview.referrer_policy
-        self.imports = build_import_map(host.js_modules)
+        served = host.js_modules.specifiers()
+        self.missing_modules = MissingModules(served, host.paths.resources)
+        """Known modules whose plugin this host lacks: their import answers which to install."""
+        self.imports = {
+            **socket_aliases(self.missing_modules.imports),
+            **build_import_map(host.js_modules),
+        }
         self.rewriter = ModuleRewriter(
             self.imports,
             as_is=JS_API_DIRECTORIES,
@@ -214,7 +226,6 @@ class Bridge:
         """Rewrites oro:/socket:/node:/npm: specifiers in the JavaScript modules served, for
         workers, which get no import map, and those of plugins' schemes (clip:), which no
         import map can map; the core modules import by relative paths."""
-        served = host.js_modules.specifiers()
         self.namespace_exports = namespace_exports(served) if "oro:index" in served else None
         """What ``oro:index`` re-exports: the modules this host serves."""
         roots = list(dict.fromkeys((host.paths.resources, host.app_dir)))

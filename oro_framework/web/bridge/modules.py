@@ -86,6 +86,8 @@ async def serve(call: Call) -> None:
         # A worker's script fetch without a session gets JavaScript only (docs/security.md 5).
         await send_not_found(send, base)
         return
+    if found is None and await call.bridge.missing_modules.serve(call):
+        return
     if found is None:
         call.bridge.resources.report_missing(call.path, call.headers)
         await send_not_found(send, base)
