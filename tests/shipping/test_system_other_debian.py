@@ -7,6 +7,7 @@ they install a package built on one release on the other."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -14,10 +15,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import psutil
 import pytest
 
 from conftest import as_root, ping
+from tests._ai_app import COMMAND as AI_COMMAND
+from tests._ai_app import write_ai_app
 from tests._oro_process import REPOSITORY, OroProcess, run_oro
 
 COMMAND = "oro-minimal"
@@ -189,3 +193,91 @@ def test_the_deb_built_here_installs_runs_and_purges_on_the_other_debian(
     shared = _run(*_in_root(root, "dpkg-query", "-S", *directories)).stdout
     kept = {line.rsplit(": ", 1)[1] for line in shared.splitlines() if ": " in line}
     assert sorted(set(directories) - kept) == [], shared
+
+
+@pytest.fixture(scope="session")
+def ai_debs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """The AI app of tests/_ai_app.py as a .deb, with oro's shared engine and model packages
+    the build writes beside it."""
+    app = write_ai_app(tmp_path_factory.mktemp("ask-app"))
+    out = tmp_path_factory.mktemp("ask-system-debs")
+    built = run_oro(
+        "build", str(app), "--webview", "system", "--target", "deb", "--out", str(out),
+        cwd=REPOSITORY, timeout=1800,  # the first build on a machine compiles llama.cpp
+    )  # fmt: skip
+    assert built.returncode == 0, built.stdout + built.stderr
+    debs = sorted(out.glob("*.deb"))
+    assert [deb.name.split("_", 1)[0] for deb in debs] == [
+        AI_COMMAND,
+        "oro-ai-engine",
+        "oro-ai-model-smollm2",
+    ], debs
+    return debs
+
+
+def test_an_ai_app_built_here_installs_and_streams_an_answer_on_the_other_debian(
+    ai_debs: list[Path], other_debian: OtherDebian
+) -> None:
+    root = other_debian.root
+    for deb in ai_debs:
+        _ok("cp", str(deb), str(root / "tmp"))
+    apt = ("apt-get", "-y", "-q", "-o", "Acquire::Retries=3")
+    _ok(*_in_root(root, *apt, "update"))
+    _ok(
+        *_in_root(
+            root, *apt, "install", "--no-install-recommends",
+            *(f"/tmp/{deb.name}" for deb in ai_debs),
+        )
+    )  # fmt: skip
+    user = ("HOME=/tmp/ask-home", "PATH=/usr/bin:/bin")
+    app_command = as_root(
+        *_in_root(root, f"/usr/bin/{AI_COMMAND}", "--headless", "--port", "0", environ=user)
+    )
+    with OroProcess(
+        *app_command[1:],
+        executable=Path(app_command[0]),
+        environ={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin"},
+        timeout=300,
+    ) as app:
+        launch_url = app.launch_url()
+        origin = launch_url.split("/?", 1)[0]
+        body = {
+            "messages": [{"role": "user", "content": "Say hello."}],
+            "max_tokens": 8,
+            "temperature": 0,
+            "stream": True,
+        }
+        with httpx.Client(timeout=300) as client:
+            client.get(launch_url)
+            with client.stream(
+                "POST", f"{origin}/ai/llama/v1/chat/completions", json=body,
+                headers={"Origin": origin},
+            ) as reply:  # fmt: skip
+                assert reply.status_code == 200, reply.read()
+                events = [line for line in reply.iter_lines() if line.startswith("data: ")]
+        maps = Path(f"/proc/{_python_of(app.process.pid)}/maps").read_text()
+    assert events[-1] == "data: [DONE]", events
+    deltas = [
+        json.loads(event[6:])["choices"][0]["delta"].get("content", "") for event in events[:-1]
+    ]
+    assert len([delta for delta in deltas if delta]) >= 2, deltas  # a stream, with text
+    # The engine's library and one of its CPU variants, from the root's shared package.
+    assert f"{root}/usr/lib/oro-ai-engine/llama_cpp/lib/libllama.so" in maps
+    engine = re.escape(f"{root}/usr/lib/oro-ai-engine/llama_cpp/lib/")
+    assert re.search(rf"{engine}libggml-cpu-\w+\.so", maps), maps
+    _ok(*_in_root(root, *apt, "purge", AI_COMMAND, "oro-ai-engine", "oro-ai-model-smollm2"))
+    for gone in (
+        "usr/lib/oro-ai-engine",
+        "usr/share/oro-ai-model-smollm2",
+        f"usr/lib/{AI_COMMAND}",
+    ):
+        assert not (root / gone).exists(), gone
+
+
+def _python_of(pid: int) -> int:
+    """The Python process of the app that ``pid`` (chroot, env, the launcher) started."""
+    started = psutil.Process(pid)
+    for process in (started, *started.children(recursive=True)):
+        if process.name().startswith("python3"):
+            return process.pid
+    raise AssertionError(f"no python3 under {pid}")

@@ -231,7 +231,11 @@ def test_the_shared_runtime_makes_an_app_package_of_kilobytes(
     assert {"oro-runtime-oro-fs", "oro-runtime-oro-conduit"} <= set(depends), depends
     provided = {item.strip() for item in _field(runtime, "Provides").split(",")}
     assert set(depends[1:]) <= provided, (depends, provided)
-    assert "oro-runtime-oro-ai" not in provided  # cannot ship this way: left out by default
+    # oro-ai ships (its engine and model are oro's shared packages, which only the apps that
+    # use it depend on); oro-tls cannot (a cryptography newer than Debian 12's): left out.
+    assert "oro-runtime-oro-ai" in provided
+    assert "oro-runtime-oro-tls" not in provided
+    assert "oro-ai-engine" not in _field(runtime, "Depends")
     assert _field(app, "Architecture") == "all"
     _apt("install", str(runtime), str(app))
     try:
@@ -322,15 +326,21 @@ def test_a_plugin_that_cannot_ship_stops_the_build_before_it_writes_anything(
 ) -> None:
     app = tmp_path / "app"
     app.mkdir()
-    (app / "oro.toml").write_text('[meta]\nname = "ai app"\n[build]\nplugins = ["oro-ai"]\n')
+    (app / "oro.toml").write_text('[meta]\nname = "tls app"\n[build]\nplugins = ["oro-tls"]\n')
     (app / "index.html").write_text("<!doctype html>")
     out = tmp_path / "out"
     completed = _oro("build", str(app), "--webview", "system", "--target", "deb", "--out", str(out))
     assert completed.returncode == 1, completed
     message = completed.stderr
-    assert "oro-ai cannot ship in a system package" in message, message
-    assert "oro-ai needs llama-cpp-python" in message, message
+    assert "oro-tls cannot ship in a system package" in message, message
+    assert "cffi" in message, message  # what oro-tls's cryptography needs, for one Python
     assert "--webview qt" in message, message
+    assert not out.exists() or list(out.iterdir()) == []
+    # oro-ai ships in a .deb next to oro's shared engine and model packages, not in an .rpm.
+    (app / "oro.toml").write_text('[meta]\nname = "ai app"\n[build]\nplugins = ["oro-ai"]\n')
+    completed = _oro("build", str(app), "--webview", "system", "--target", "rpm", "--out", str(out))
+    assert completed.returncode == 1, completed
+    assert "oro-ai needs llama-cpp-python" in completed.stderr, completed.stderr
     assert not out.exists() or list(out.iterdir()) == []
 
 

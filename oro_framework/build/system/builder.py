@@ -41,6 +41,7 @@ from oro_framework.build.system.layout import (
     lib_dir,
 )
 from oro_framework.build.system.packages import PackageSpec, build_deb, build_rpm
+from oro_framework.build.system.shared_packages import build_shared_debs
 from oro_framework.build.system.vendor import (
     CannotShipError,
     Flavour,
@@ -248,6 +249,58 @@ HAS_WEBKIT: Final = (
 )
 
 
+def _vendor_plans(
+    plan: AppPlan,
+    runtime: Runtime,
+    packages: Sequence[str],
+    wants_folder: bool,
+    say: Callable[[str], None],
+) -> tuple[dict[Flavour, VendorPlan], dict[str, str]]:
+    """What each flavour the build makes carries and takes from the distro, and oro's shared
+    packages (oro-ai's engine and model) the app's ``.deb`` depends on.
+
+    :raises BuildError: something cannot ship this way.
+    """
+    flavours: list[Flavour] = []
+    if runtime == "bundled":
+        if "deb" in packages:
+            flavours.append("deb")
+        if "rpm" in packages or wants_folder:
+            flavours.append("rpm")
+    plugins = [choice.distribution for choice in plan.plugins]
+    requirements = list(plan.backend.requirements) if plan.backend is not None else []
+    if requirements and runtime == "shared":
+        raise BuildError(
+            "[backend] requirements need a bundled package (--runtime bundled): the shared "
+            f"oro-runtime does not carry {', '.join(requirements)}"
+        )
+    # The backend's requirements ship as the plugins' do: the distro's, else carried.
+    vendors = {
+        flavour: _vendor_plan([*plugins, *requirements], flavour, say) for flavour in flavours
+    }
+    checked = list(vendors.values())
+    if runtime == "shared":
+        # The runtime must be able to carry them: checked here, as a bundled build would.
+        checked = [
+            _vendor_plan(plugins, "deb" if target == "deb" else "rpm", _silent)
+            for target in packages
+        ]
+    shared = {name: depend for vendor in checked for name, depend in vendor.shared.items()}
+    return vendors, shared
+
+
+def _shared_debs(
+    shared: dict[str, str], out: Path, work: Path, say: Callable[[str], None]
+) -> list[Artifact]:
+    if not shared:
+        say("      none: the app does not use oro-ai")
+        return []
+    return [
+        Artifact("deb", path, path.stat().st_size)
+        for path in build_shared_debs(shared, out, work, _wheel_cache(), say)
+    ]
+
+
 def build_system_app(
     app_dir: Path,
     *,
@@ -268,32 +321,13 @@ def build_system_app(
     packages = [target for target in ("deb", "rpm") if target in targets]
     wants_folder = runtime == "bundled" and ("onedir" in targets or "tar" in targets)
     folder_steps = (2 + ("tar" in targets)) if wants_folder else 0  # lay out, tar, check
-    steps = Steps(2 + len(packages) + folder_steps, say)
+    steps = Steps(2 + len(packages) + folder_steps + ("deb" in packages), say)
     with steps.step(f"collecting {app_dir}"):
         plan = plan_and_say(app_dir, out, say)
         result = BuildResult(plan, steps=steps.timings)
     with steps.step("choosing what the distro gives and what the package carries"):
-        flavours: list[Flavour] = []
-        if runtime == "bundled":
-            if "deb" in packages:
-                flavours.append("deb")
-            if "rpm" in packages or wants_folder:
-                flavours.append("rpm")
         plugins = [choice.distribution for choice in plan.plugins]
-        requirements = list(plan.backend.requirements) if plan.backend is not None else []
-        if requirements and runtime == "shared":
-            raise BuildError(
-                "[backend] requirements need a bundled package (--runtime bundled): the shared "
-                f"oro-runtime does not carry {', '.join(requirements)}"
-            )
-        # The backend's requirements ship as the plugins' do: the distro's, else carried.
-        vendors = {
-            flavour: _vendor_plan([*plugins, *requirements], flavour, say) for flavour in flavours
-        }
-        if runtime == "shared":
-            # The runtime must be able to carry them: checked here, as a bundled build would.
-            for target in packages:
-                _vendor_plan(plugins, "deb" if target == "deb" else "rpm", _silent)
+        vendors, shared = _vendor_plans(plan, runtime, packages, wants_folder, say)
         staged = stage_app(plan, work / "stage", skipped=[out])
         icon = write_icon(plan, work / "stage")
     folder: Path | None = None
@@ -319,13 +353,18 @@ def build_system_app(
                 independent = True
             else:
                 runtime_lib = lib_dir(plan.command)
-                depends, independent = vendor.depends, not vendor.compiled
+                depends, independent = list(vendor.depends), not vendor.compiled
+            if target == "deb":
+                depends.extend(shared.values())
             files = _app_package_tree(plan, root, staged, icon, runtime_lib, target, vendor)
             spec = _spec(plan, depends, independent, files)
             path = (
                 build_deb(spec, root, out) if target == "deb" else build_rpm(spec, root, work, out)
             )
         result.artifacts.append(Artifact(target, path, path.stat().st_size))
+    if "deb" in packages:
+        with steps.step("packaging oro's shared packages the app depends on"):
+            result.artifacts.extend(_shared_debs(shared, out, work, say))
     if folder is not None:
         if "tar" in targets:
             with steps.step("packaging tar"):

@@ -78,6 +78,8 @@ DISTRO_PACKAGES: Final[dict[str, DistroPackage]] = {
     "httpx": _package("httpx", "0.23.3-1", "0.28.1-1"),
     "idna": _package("idna", "3.3-1+deb12u1", "3.10-1+deb13u1"),
     "jeepney": _package("jeepney", "0.8.0-3", "0.9.0-1"),
+    "jinja2": _package("jinja2", "3.1.2-1+deb12u3", "3.1.6-1"),
+    "markupsafe": _package("markupsafe", "2.1.2-1+b1", "2.1.5-1+b3"),
     "numpy": _package("numpy", "1:1.24.2-1+deb12u1", "1:2.2.4+ds-1"),
     "outcome": _package("outcome", "1.2.0-1", "1.2.0-1.1"),
     "platformdirs": _package("platformdirs", "2.6.0-1", "4.3.7-1"),

@@ -29,6 +29,7 @@ from xml.sax.saxutils import escape
 from oro_framework.build.launcher import APP_DIRECTORY
 from oro_framework.build.package import install_desktop_files
 from oro_framework.build.plan import AppPlan
+from oro_framework.build.system.shared_ai import SHARED_PATHS
 from oro_framework.host.plugins import LOAD_PLUGINS_ENV
 from oro_framework.update import PACKAGED_ENVIRON
 
@@ -46,15 +47,19 @@ __all__ = [
 
 RUNTIME_NAME: Final = "oro-runtime"
 
-LAUNCH_SCRIPT: Final = '''"""Starts an oro app installed as a system package (oro build --webview
-system): the carried distributions next to this file come first on sys.path, then the distro's
-own; the first argument is the app's directory, the rest are oro run's."""
+LAUNCH_SCRIPT: Final = f'''"""Starts an oro app installed as a system package (oro build --webview
+system): the carried distributions next to this file come first on sys.path, then those of
+oro's shared packages installed here (oro-ai's engine and model), then the distro's own; the
+first argument is the app's directory, the rest are oro run's."""
 
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent / "vendor"))
+sys.path[0:0] = [
+    str(Path(__file__).resolve().parent / "vendor"),
+    *(shared for shared in {SHARED_PATHS!r} if Path(shared).is_dir()),
+]
 
 from oro_framework.build.launcher import launch  # noqa: E402
 

@@ -19,6 +19,7 @@ from oro_framework.build.system.distro import (
     DISTRO_PACKAGES,
     RPM_BASE_REQUIRES,
 )
+from oro_framework.build.system.shared_ai import SHARED_PACKAGES
 from oro_framework.build.system.wheels import (
     copy_installed,
     installed_tags,
@@ -60,6 +61,10 @@ class VendorPlan:
     """A carried wheel holds machine code: the package is for this architecture only."""
     glibc: tuple[int, int] = (0, 0)
     """The newest glibc the carried machine code needs (its manylinux tags)."""
+    shared: dict[str, str] = field(default_factory=dict)
+    """Distributions a shared package of ours gives (:data:`SHARED_PACKAGES`), by name: the
+    dependency on it (``oro-ai-engine (>= 0.3.36)``). An app's package depends on them; the
+    shared runtime does not (only the apps that use oro-ai need its engine and model)."""
 
 
 class CannotShipError(BuildError):
@@ -101,12 +106,16 @@ def plan_vendor(
         before anything is written.
     """
     from_distro: dict[str, str] = {}
+    shared: dict[str, str] = {}
     carried: dict[str, Path | None] = {}
     blocked: dict[str, Needed] = {}
     compiled: dict[str, tuple[int, int]] = {}
     for name, item in sorted(needed.items()):
         known = DISTRO_PACKAGES.get(name)
         own = name.startswith(OWN_PREFIX)
+        if flavour == "deb" and name in SHARED_PACKAGES:
+            shared[name] = f"{SHARED_PACKAGES[name].package} (>= {item.version})"
+            continue
         if flavour == "deb" and known is not None and not own and known.fits_debian(item.specifier):
             from_distro[name] = known.deb_dependency(item.specifier)
             continue
@@ -143,9 +152,12 @@ def plan_vendor(
         installed=[name for name, wheel in sorted(carried.items()) if not wheel and name in used],
         compiled=glibc != (0, 0),
         glibc=glibc,
+        shared={name: shared[name] for name in sorted(shared) if name in used},
     )
     carried_names = [name for name in sorted(carried) if name in used]
     say(f"      from the distro ({flavour}): {', '.join(plan.depends)}")
+    if plan.shared:
+        say(f"      from oro's shared packages: {', '.join(plan.shared.values())}")
     say(f"      carried: {', '.join(carried_names)}")
     return plan
 

@@ -18,6 +18,7 @@ stream is never cut for want of it. Finished sequences' caches are dropped as ro
 from __future__ import annotations
 
 import ctypes
+import functools
 import logging
 import queue
 import threading
@@ -103,12 +104,21 @@ class _Slot:
     """The cache was computed with LoRA adapters since changed: forget it when the job ends."""
 
 
+@functools.cache
+def _backends_ready() -> None:
+    # llama.cpp built for distribution (oro-ai-engine: docs/ai.md, "System packages") keeps its
+    # CPU code in one library per instruction-set level, which llama_backend_init loads (the
+    # best this CPU runs); a native build has it built in, and the call only sets up tables.
+    llama_cpp.llama_backend_init()
+
+
 def load_model(path: str, *, use_mmap: bool = True, gpu_layers: int = -1) -> _internals.LlamaModel:
     """Load a GGUF model (no context) with llama.cpp's logging kept off stderr.
 
     :param gpu_layers: llama.cpp's ``n_gpu_layers``: layers offloaded to the GPU, -1 all; a
         build without a GPU backend keeps every layer on the CPU whatever it says.
     """
+    _backends_ready()
     params = llama_cpp.llama_model_default_params()
     params.use_mmap = use_mmap
     params.n_gpu_layers = gpu_layers
