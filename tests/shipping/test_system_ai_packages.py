@@ -5,7 +5,7 @@ apt next to them, started from /usr/bin with an empty environment, it opens a We
 whose page streams an answer from the model. The same app on the shared ``oro-runtime``. The
 engine's always-loaded code needs nothing beyond the x86-64 baseline Debian supports.
 
-(The other Debian release: ``tests/shipping/test_system_other_debian.py``.)
+(The other Debian release: ``test_system_other_debian.py``.)
 """
 
 from __future__ import annotations
@@ -14,13 +14,12 @@ import contextlib
 import os
 import re
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import psutil
 import pytest
 
-from oro_framework.testing import virtual_display
+from conftest import as_root, clean_environ
 from tests._ai_app import ANSWERED, COMMAND, streamed, write_ai_app
 from tests._oro_process import ORO, REPOSITORY, OroProcess, until
 
@@ -60,13 +59,9 @@ def _oro(*arguments: str) -> str:
     return completed.stdout
 
 
-def _as_root(*command: str) -> list[str]:
-    return list(command) if os.geteuid() == 0 else ["sudo", "-n", *command]
-
-
 def _apt(*arguments: str) -> None:
     completed = subprocess.run(
-        _as_root("apt-get", "-o", "DPkg::Lock::Timeout=600", "-y", "-q", *arguments),
+        as_root("apt-get", "-o", "DPkg::Lock::Timeout=600", "-y", "-q", *arguments),
         capture_output=True,
         text=True,
         timeout=900,
@@ -91,7 +86,8 @@ def _one(folder: Path, pattern: str) -> Path:
 @pytest.fixture(scope="module")
 def ai_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The app built bundled and on the shared runtime, the runtime, and the shared AI
-    packages, all in one folder (as a user publishes them in one apt repository)."""
+    packages, all in one folder (as a user publishes them in one apt repository). In this
+    folder's worker: its other tests install and remove an oro-runtime too."""
     app = write_ai_app(tmp_path_factory.mktemp("ask-app"))
     out = tmp_path_factory.mktemp("ask-dist")
     bundled = out / "bundled"
@@ -105,24 +101,13 @@ def ai_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.fixture(scope="module")
-def display() -> Iterator[str]:
-    with virtual_display() as name:
-        yield name
-
-
-def _clean_environ(home: Path, display: str) -> dict[str, str]:
-    home.mkdir(parents=True, exist_ok=True)
-    return {"HOME": str(home), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "DISPLAY": display}
-
-
 def _answers_in_a_window(home: Path, display: str) -> str:
     """Starts /usr/bin/ask in a window; the CPU variant of the engine it loaded once its page
     streamed an answer."""
     with OroProcess(
         "--port", "0",
         executable=Path(f"/usr/bin/{COMMAND}"),
-        environ=_clean_environ(home, display),
+        environ=clean_environ(home, {"DISPLAY": display}),
         timeout=300,
     ) as app:  # fmt: skip
         app.wait_for_line(r"^oro: opened Ask in a window")
