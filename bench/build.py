@@ -26,8 +26,10 @@ first answered ping of the installed app: ``apt-get install``, ``/usr/bin/<comma
 from a clean environment, ``apt-get purge``. The system packages are against the Qt bundle's;
 goals: the installed start at most the Qt bundle's, the minimal app's self-contained ``.deb`` at
 most 5 MiB (stretch: 2.5 MiB) and its shared-mode ``.deb`` at most 100 KiB. An app that cannot
-ship as a system package (the showcase: oro-ai) gets a ``cannot ship`` line with the build's
-error instead. Installing needs root (or ``sudo -n``); without it the installed starts are left
+ship as a system package gets a ``cannot ship`` line with the build's error instead; one that
+uses oro-ai (the showcase) is installed with oro's shared engine and model packages, which the
+build writes beside it and its row leaves out (docs/ai.md, "System packages"). Installing needs
+root (or ``sudo -n``); without it the installed starts are left
 out.
 
 Each start time is the median of its rounds; the built folder's are interleaved with the
@@ -77,6 +79,8 @@ PLUGIN_LINE = re.compile(r"^\s+plugin (\S+):", re.MULTILINE)
 """``oro build``'s line for each plugin the app ships with."""
 DIST_INFO = re.compile(r"/vendor/([^/]+?)-[^/-]+\.dist-info/$", re.MULTILINE)
 APT = ("apt-get", "-o", "DPkg::Lock::Timeout=600", "-y", "-q")
+SHARED_PACKAGES = ("oro-ai-engine_", "oro-ai-model-")
+"""The file names of oro's shared packages an app's ``.deb`` may depend on."""
 SYSTEM_MODES = {"system bundled": (), "system shared": ("--runtime", "shared")}
 """The system packages' ``oro build --webview system`` options, by the name of their mode."""
 SELF_CONTAINED_GOAL, SELF_CONTAINED_STRETCH, SHARED_APP_GOAL = 5 * MIB, MIB * 5 // 2, 100 * KIB
@@ -142,6 +146,9 @@ class Deb:
     path: Path
     seconds: float
     plugins: list[str] = field(default_factory=list)
+    shared: list[Path] = field(default_factory=list)
+    """oro's shared packages the build wrote beside it (an app that uses oro-ai: its engine
+    and model), installed with it."""
 
     @property
     def size(self) -> int:
@@ -205,7 +212,10 @@ def _build_system(app: Path, out: Path, options: tuple[str, ...]) -> Deb | str:
         first = next(line for line in completed.stderr.splitlines() if line.strip())
         return f"cannot ship: {first.removeprefix('Error: ')}"
     _built(completed)
-    return Deb(next(out.glob("*.deb")), seconds, PLUGIN_LINE.findall(completed.stdout))
+    debs = sorted(out.glob("*.deb"))
+    shared = [deb for deb in debs if deb.name.startswith(SHARED_PACKAGES)]
+    app_deb = next(deb for deb in debs if deb not in shared)
+    return Deb(app_deb, seconds, PLUGIN_LINE.findall(completed.stdout), shared)
 
 
 def _build_runtime(out: Path) -> Deb:
@@ -255,12 +265,15 @@ def _installed(deb: Deb) -> Iterator[str]:
     launcher. A package of the same name installed before is purged first: apt-get would keep
     it when its version is the same."""
     package = deb.package
-    _purge(package)
+    others = [_field(shared, "Package") for shared in deb.shared]
+    for name in (package, *others):
+        _purge(name)
     try:
-        _apt("install", str(deb.path))
+        _apt("install", str(deb.path), *map(str, deb.shared))
         yield f"/usr/bin/{package}"
     finally:
-        _purge(package)
+        for name in (package, *others):
+            _purge(name)
 
 
 def _installed_start(deb: Deb, rounds: int, home: Path) -> float:

@@ -189,3 +189,30 @@ def display() -> Iterator[str]:
     """A fresh Xvfb screen for a real window."""
     with virtual_display() as number:
         yield number
+
+
+def apt(*arguments: str) -> None:
+    """apt-get with ``arguments`` on this machine, as root, waiting for dpkg's lock."""
+    completed = subprocess.run(
+        as_root("apt-get", "-o", "DPkg::Lock::Timeout=600", "-y", "-q", *arguments),
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
+def deb_field(deb: Path, name: str) -> str:
+    """A field of a ``.deb``'s control file."""
+    return subprocess.run(
+        ["dpkg-deb", "--field", str(deb), name], capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def one(folder: Path, pattern: str) -> Path:
+    """The one file of ``folder`` that ``pattern`` matches."""
+    found = sorted(folder.glob(pattern))
+    assert len(found) == 1, (pattern, sorted(path.name for path in folder.iterdir()))
+    return found[0]

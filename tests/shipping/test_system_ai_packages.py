@@ -19,7 +19,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from conftest import as_root, clean_environ
+from conftest import apt, clean_environ, deb_field, one
 from tests._ai_app import ANSWERED, COMMAND, streamed, write_ai_app
 from tests._oro_process import ORO, REPOSITORY, OroProcess, until
 
@@ -57,30 +57,6 @@ def _oro(*arguments: str) -> str:
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
     return completed.stdout
-
-
-def _apt(*arguments: str) -> None:
-    completed = subprocess.run(
-        as_root("apt-get", "-o", "DPkg::Lock::Timeout=600", "-y", "-q", *arguments),
-        capture_output=True,
-        text=True,
-        timeout=900,
-        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stdout + completed.stderr
-
-
-def _field(deb: Path, name: str) -> str:
-    return subprocess.run(
-        ["dpkg-deb", "--field", str(deb), name], capture_output=True, text=True, check=True
-    ).stdout.strip()
-
-
-def _one(folder: Path, pattern: str) -> Path:
-    found = sorted(folder.glob(pattern))
-    assert len(found) == 1, (pattern, sorted(path.name for path in folder.iterdir()))
-    return found[0]
 
 
 @pytest.fixture(scope="module")
@@ -140,11 +116,11 @@ def test_an_ai_app_ships_small_on_webkitgtk_and_answers_in_a_window(
     ai_dist: Path, tmp_path: Path, display: str
 ) -> None:
     bundled = ai_dist / "bundled"
-    app = _one(bundled, f"{COMMAND}_0.3.0_*.deb")
-    engine = _one(bundled, f"{ENGINE}_*.deb")
-    model = _one(bundled, f"{MODEL}_*.deb")
+    app = one(bundled, f"{COMMAND}_0.3.0_*.deb")
+    engine = one(bundled, f"{ENGINE}_*.deb")
+    model = one(bundled, f"{MODEL}_*.deb")
     assert app.stat().st_size <= 5 * MB, app.stat().st_size
-    depends = [item.strip() for item in _field(app, "Depends").split(",")]
+    depends = [item.strip() for item in deb_field(app, "Depends").split(",")]
     assert any(item.startswith(f"{ENGINE} (>= ") for item in depends), depends
     assert any(item.startswith(f"{MODEL} (>= ") for item in depends), depends
     assert any(item.startswith("python3-numpy") for item in depends), depends
@@ -155,12 +131,12 @@ def test_an_ai_app_ships_small_on_webkitgtk_and_answers_in_a_window(
     ).stdout
     assert "llama_cpp" not in contents
     assert ".gguf" not in contents
-    assert _field(model, "Architecture") == "all"
-    _apt("install", str(app), str(engine), str(model))
+    assert deb_field(model, "Architecture") == "all"
+    apt("install", str(app), str(engine), str(model))
     try:
         variant = _answers_in_a_window(tmp_path / "home", display)
     finally:
-        _apt("purge", COMMAND, ENGINE, MODEL)
+        apt("purge", COMMAND, ENGINE, MODEL)
     assert variant.rsplit("-", 1)[-1] != "x64.so" or not _has_avx2(), variant
     for gone in (
         f"/usr/lib/{COMMAND}",
@@ -178,29 +154,29 @@ def test_the_same_app_on_the_shared_runtime_is_kilobytes_and_answers(
     ai_dist: Path, tmp_path: Path, display: str
 ) -> None:
     shared = ai_dist / "shared"
-    app = _one(shared, f"{COMMAND}_0.3.0_*.deb")
-    runtime = _one(shared, "oro-runtime_*.deb")
+    app = one(shared, f"{COMMAND}_0.3.0_*.deb")
+    runtime = one(shared, "oro-runtime_*.deb")
     assert app.stat().st_size <= 100 * 1024, app.stat().st_size
-    depends = [item.strip() for item in _field(app, "Depends").split(",")]
+    depends = [item.strip() for item in deb_field(app, "Depends").split(",")]
     assert "oro-runtime-oro-ai" in depends, depends
     assert any(item.startswith(f"{ENGINE} (>= ") for item in depends), depends
     # The runtime carries the plugin, not its engine: only the apps that use it pull that in.
-    assert "oro-runtime-oro-ai" in _field(runtime, "Provides")
-    assert ENGINE not in _field(runtime, "Depends")
-    _apt(
+    assert "oro-runtime-oro-ai" in deb_field(runtime, "Provides")
+    assert ENGINE not in deb_field(runtime, "Depends")
+    apt(
         "install", str(app), str(runtime),
-        str(_one(shared, f"{ENGINE}_*.deb")), str(_one(shared, f"{MODEL}_*.deb")),
+        str(one(shared, f"{ENGINE}_*.deb")), str(one(shared, f"{MODEL}_*.deb")),
     )  # fmt: skip
     try:
         _answers_in_a_window(tmp_path / "home", display)
     finally:
-        _apt("purge", COMMAND, "oro-runtime", ENGINE, MODEL)
+        apt("purge", COMMAND, "oro-runtime", ENGINE, MODEL)
 
 
 def test_the_engine_runs_on_every_x86_64_cpu_debian_supports(ai_dist: Path, tmp_path: Path) -> None:
     if os.uname().machine != "x86_64":
         pytest.fail(f"the engine's CPU variants are x86-64's; this machine is {os.uname().machine}")
-    engine = _one(ai_dist / "bundled", f"{ENGINE}_*.deb")
+    engine = one(ai_dist / "bundled", f"{ENGINE}_*.deb")
     subprocess.run(["dpkg-deb", "-x", str(engine), str(tmp_path)], check=True)
     lib = tmp_path / str(ENGINE_LIB).lstrip("/")
     variants = sorted(path.name for path in lib.glob("libggml-cpu-*.so"))

@@ -19,10 +19,13 @@ import pytest
 from playwright.sync_api import Browser
 
 from conftest import (
+    apt,
     as_root,
     backend_answers,
     clean_environ,
+    deb_field,
     install_rpm_into,
+    one,
     ping,
     serves,
     write_notes_app,
@@ -94,30 +97,6 @@ def test_a_shared_runtime_package_refuses_backend_requirements_it_cannot_carry(
     assert not list(out.glob("*.deb"))
 
 
-def _one(folder: Path, pattern: str) -> Path:
-    found = sorted(folder.glob(pattern))
-    assert len(found) == 1, (pattern, list(folder.iterdir()))
-    return found[0]
-
-
-def _field(deb: Path, name: str) -> str:
-    return subprocess.run(
-        ["dpkg-deb", "--field", str(deb), name], capture_output=True, text=True, check=True
-    ).stdout.strip()
-
-
-def _apt(*arguments: str) -> None:
-    completed = subprocess.run(
-        as_root("apt-get", "-o", "DPkg::Lock::Timeout=600", "-y", "-q", *arguments),
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stdout + completed.stderr
-
-
 def _owned_files(package: str) -> list[Path]:
     listed = subprocess.run(["dpkg", "-L", package], capture_output=True, text=True, check=True)
     return [Path(line) for line in listed.stdout.splitlines() if line.startswith("/")]
@@ -126,9 +105,9 @@ def _owned_files(package: str) -> list[Path]:
 def test_the_deb_is_small_depends_on_the_distro_and_passes_lintian(
     system_dist: Path, tmp_path: Path
 ) -> None:
-    deb = _one(system_dist, f"{COMMAND}_1.2.0_*.deb")
+    deb = one(system_dist, f"{COMMAND}_1.2.0_*.deb")
     assert deb.stat().st_size <= 5 * MIB, deb.stat().st_size
-    depends = [item.strip() for item in _field(deb, "Depends").split(",")]
+    depends = [item.strip() for item in deb_field(deb, "Depends").split(",")]
     assert depends[:3] == ["python3 (>= 3.11)", "python3-gi", "gir1.2-webkit2-4.1"]
     contents = subprocess.run(
         ["dpkg-deb", "--contents", str(deb)], capture_output=True, text=True, check=True
@@ -161,8 +140,8 @@ def test_the_deb_is_small_depends_on_the_distro_and_passes_lintian(
 def test_the_deb_installs_runs_from_usr_bin_in_a_window_and_purges_cleanly(
     system_dist: Path, tmp_path: Path, display: str, chromium_browser: Browser
 ) -> None:
-    deb = _one(system_dist, f"{COMMAND}_1.2.0_*.deb")
-    _apt("install", str(deb))
+    deb = one(system_dist, f"{COMMAND}_1.2.0_*.deb")
+    apt("install", str(deb))
     try:
         owned = _owned_files(COMMAND)
         launcher = Path(f"/usr/bin/{COMMAND}")
@@ -213,7 +192,7 @@ def test_the_deb_installs_runs_from_usr_bin_in_a_window_and_purges_cleanly(
             }
             assert not [path for path in mapped if "PyQt6" in path or "/.venv/" in path]
     finally:
-        _apt("purge", COMMAND)
+        apt("purge", COMMAND)
     left = [path for path in owned if path.exists() and not path.is_dir()]
     assert left == []
     assert not Path(f"/usr/lib/{COMMAND}").exists()
@@ -222,22 +201,22 @@ def test_the_deb_installs_runs_from_usr_bin_in_a_window_and_purges_cleanly(
 def test_the_shared_runtime_makes_an_app_package_of_kilobytes(
     shared_dist: Path, tmp_path: Path
 ) -> None:
-    runtime = _one(shared_dist, "oro-runtime_*.deb")
-    app = _one(shared_dist, f"{COMMAND}_1.2.0_*.deb")
+    runtime = one(shared_dist, "oro-runtime_*.deb")
+    app = one(shared_dist, f"{COMMAND}_1.2.0_*.deb")
     assert app.stat().st_size <= 100 * 1024, app.stat().st_size
-    depends = [item.strip() for item in _field(app, "Depends").split(",")]
+    depends = [item.strip() for item in deb_field(app, "Depends").split(",")]
     assert depends[0].startswith("oro-runtime (>= "), depends
     # One virtual package per plugin the app uses, which the runtime provides.
     assert {"oro-runtime-oro-fs", "oro-runtime-oro-conduit"} <= set(depends), depends
-    provided = {item.strip() for item in _field(runtime, "Provides").split(",")}
+    provided = {item.strip() for item in deb_field(runtime, "Provides").split(",")}
     assert set(depends[1:]) <= provided, (depends, provided)
     # oro-ai ships (its engine and model are oro's shared packages, which only the apps that
     # use it depend on); oro-tls cannot (a cryptography newer than Debian 12's): left out.
     assert "oro-runtime-oro-ai" in provided
     assert "oro-runtime-oro-tls" not in provided
-    assert "oro-ai-engine" not in _field(runtime, "Depends")
-    assert _field(app, "Architecture") == "all"
-    _apt("install", str(runtime), str(app))
+    assert "oro-ai-engine" not in deb_field(runtime, "Depends")
+    assert deb_field(app, "Architecture") == "all"
+    apt("install", str(runtime), str(app))
     try:
         assert not Path(f"/usr/lib/{COMMAND}/vendor").exists()
         serves(Path(f"/usr/bin/{COMMAND}"), tmp_path / "home")
@@ -257,7 +236,7 @@ def test_the_shared_runtime_makes_an_app_package_of_kilobytes(
         assert "ipc://zlib.capabilities/" in zlib, zlib
         assert "O_RDONLY" in constants, constants
     finally:
-        _apt("purge", COMMAND, "oro-runtime")
+        apt("purge", COMMAND, "oro-runtime")
     assert not Path("/usr/lib/oro-runtime").exists()
     assert not Path(f"/usr/lib/{COMMAND}").exists()
 
@@ -267,9 +246,9 @@ def test_apt_refuses_an_app_whose_runtime_lacks_one_of_its_plugins(
 ) -> None:
     slim = tmp_path / "slim"
     _built("build-runtime", "-p", "oro-conduit", "-p", "oro-sw", "--out", str(slim))
-    runtime = _one(slim, "oro-runtime_*.deb")
-    app = _one(shared_dist, f"{COMMAND}_1.2.0_*.deb")
-    _apt("install", str(runtime))
+    runtime = one(slim, "oro-runtime_*.deb")
+    app = one(shared_dist, f"{COMMAND}_1.2.0_*.deb")
+    apt("install", str(runtime))
     try:
         refused = subprocess.run(
             as_root("apt-get", "-y", "-q", "install", str(app)),
@@ -282,13 +261,13 @@ def test_apt_refuses_an_app_whose_runtime_lacks_one_of_its_plugins(
         assert "oro-runtime-oro-fs" in refused.stdout + refused.stderr, refused
         assert not Path(f"/usr/bin/{COMMAND}").exists()
     finally:
-        _apt("purge", "oro-runtime")
+        apt("purge", "oro-runtime")
 
 
 def test_the_rpm_requires_fedoras_packages_and_runs_from_its_root(
     system_dist: Path, tmp_path: Path
 ) -> None:
-    rpm = _one(system_dist, f"{COMMAND}-1.2.0-1.*.rpm")
+    rpm = one(system_dist, f"{COMMAND}-1.2.0-1.*.rpm")
     requires = subprocess.run(
         ["rpm", "-qp", "--requires", str(rpm)], capture_output=True, text=True, check=True
     ).stdout.splitlines()
@@ -314,7 +293,7 @@ def test_the_rpm_requires_fedoras_packages_and_runs_from_its_root(
 
 
 def test_the_tar_runs_where_it_is_unpacked(system_dist: Path, tmp_path: Path) -> None:
-    archive = _one(system_dist, f"{COMMAND}-1.2.0-linux-system-*.tar.gz")
+    archive = one(system_dist, f"{COMMAND}-1.2.0-linux-system-*.tar.gz")
     with tarfile.open(archive) as tar:
         assert {member.name.split("/", 1)[0] for member in tar.getmembers()} == {COMMAND}
         tar.extractall(tmp_path / "unpacked", filter="tar")
