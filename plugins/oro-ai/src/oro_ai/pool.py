@@ -46,7 +46,8 @@ class PoolSettings:
     parallel: int = 8
     """Sequences decoded together in each context."""
     threads: int = 0
-    """Threads per context; 0: the cores divided among the contexts."""
+    """Threads per context; 0 (auto): the cores divided among the contexts, fewer while other
+    programs keep some busy (:mod:`oro_ai.cpu_load`)."""
     context_size: int = 2048
     """Tokens of context per sequence (prompt + completion)."""
     kv_cache_size: int = 8192
@@ -71,7 +72,10 @@ class PoolSettings:
     def threads_per_context(self) -> int:
         if self.threads > 0:
             return self.threads
-        return max(1, (os.cpu_count() or 1) // self.contexts)
+        # The cores this process may run on (a container's or taskset's share), as measured.
+        affinity = getattr(os, "sched_getaffinity", None)
+        cores = len(affinity(0)) if affinity else os.cpu_count() or 1
+        return max(1, cores // self.contexts)
 
 
 def _loop_caller() -> Callable[[Callable[[], None]], None]:
@@ -261,6 +265,7 @@ class ModelManager:
 
     def _build(self, file: ModelFile) -> tuple[_internals.LlamaModel, list[Worker], dict[str, str]]:
         # The engine (and its sampling) imports with the first model, not at every launch.
+        from oro_ai.cpu_load import ThreadBudget
         from oro_ai.engine import KVClearLog, Worker, load_model
 
         settings = self.settings
@@ -286,6 +291,10 @@ class ModelManager:
         threads = settings.threads_per_context()
         context_size = min(settings.context_size, native.n_ctx_train() or settings.context_size)
         kv_log = KVClearLog(interval=settings.kv_log_interval) if settings.kv_log else None
+        # An app's explicit count is honoured as is; auto gives way to other programs.
+        budget = (
+            ThreadBudget(threads, contexts=settings.contexts) if settings.threads <= 0 else None
+        )
         workers = [
             Worker(
                 native,
@@ -297,6 +306,7 @@ class ModelManager:
                 kv_size=settings.kv_cache_size,
                 name=f"{file.name}#{index}",
                 kv_log=kv_log,
+                budget=budget,
             )
             for index in range(settings.contexts)
         ]

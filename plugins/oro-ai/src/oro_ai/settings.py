@@ -91,7 +91,8 @@ class AISettings:
     )
     threads: int = setting(
         0,
-        "Threads per context; 0: the CPU cores divided among the contexts.",
+        "Threads per context; 0: the CPU cores divided among the contexts, fewer while other "
+        "programs keep some of them busy.",
         validator=validators.not_negative,
         oro_names=("ai.llm.n_threads",),
     )
