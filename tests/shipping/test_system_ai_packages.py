@@ -23,6 +23,10 @@ from conftest import apt, clean_environ, deb_field, one
 from tests._ai_app import ANSWERED, COMMAND, streamed, write_ai_app
 from tests._oro_process import ORO, REPOSITORY, OroProcess, until
 
+# The first build on a machine compiles llama.cpp for distribution (~10 min on 2 idle cores,
+# more beside the other tests): the hang guard (pyproject's timeout) leaves it room.
+pytestmark = pytest.mark.timeout(3600)
+
 MB = 10**6
 ENGINE = "oro-ai-engine"
 MODEL = "oro-ai-model-smollm2"
@@ -51,7 +55,7 @@ def _oro(*arguments: str) -> str:
         [str(ORO), *arguments],
         capture_output=True,
         text=True,
-        timeout=1800,  # the first build on a machine compiles llama.cpp (~10 min on 2 cores)
+        timeout=3000,  # the first build on a machine compiles llama.cpp (pytestmark)
         cwd=REPOSITORY,
         check=False,
     )

@@ -203,7 +203,7 @@ def ai_debs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     out = tmp_path_factory.mktemp("ask-system-debs")
     built = run_oro(
         "build", str(app), "--webview", "system", "--target", "deb", "--out", str(out),
-        cwd=REPOSITORY, timeout=1800,  # the first build on a machine compiles llama.cpp
+        cwd=REPOSITORY, timeout=3000,  # the first build on a machine compiles llama.cpp
     )  # fmt: skip
     assert built.returncode == 0, built.stdout + built.stderr
     debs = sorted(out.glob("*.deb"))
@@ -215,6 +215,7 @@ def ai_debs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     return debs
 
 
+@pytest.mark.timeout(3600)  # ai_debs may compile llama.cpp: test_system_ai_packages.py
 def test_an_ai_app_built_here_installs_and_streams_an_answer_on_the_other_debian(
     ai_debs: list[Path], other_debian: OtherDebian
 ) -> None:
