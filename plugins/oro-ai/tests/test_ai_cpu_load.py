@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import subprocess
 import threading
 import time
@@ -32,16 +33,22 @@ def two_cores() -> list[int]:
 
 @pytest.fixture
 def busy_core(two_cores: list[int]) -> Iterator[int]:
-    """A real busy loop (``sh``) pinned to the first of the two cores."""
+    """A real busy loop (``sh``) pinned to the first of the two cores: another program's, not
+    a process of this one (the watch counts the processes this one started as its own), so
+    started by a shell that exits at once, leaving it to init."""
     core = two_cores[0]
-    spinner = subprocess.Popen(
-        ["sh", "-c", "while :; do :; done"], preexec_fn=lambda: os.sched_setaffinity(0, {core})
+    starter = subprocess.run(
+        ["sh", "-c", "sh -c 'while :; do :; done' >/dev/null 2>&1 & echo $!"],
+        preexec_fn=lambda: os.sched_setaffinity(0, {core}),
+        capture_output=True,
+        text=True,
+        check=True,
     )
+    spinner = int(starter.stdout)
     try:
         yield core
     finally:
-        spinner.kill()
-        spinner.wait()
+        os.kill(spinner, signal.SIGKILL)
 
 
 class _CountingWatch(CoreWatch):

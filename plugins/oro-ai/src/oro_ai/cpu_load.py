@@ -49,15 +49,42 @@ def _cpu_ticks(cores: list[int]) -> int | None:
     return busy
 
 
-def _own_ticks() -> int | None:
-    """Clock ticks this process's threads (llama.cpp's included) have run since it started."""
+def _ticks_of(pid: int | str) -> int | None:
+    """Clock ticks process ``pid``'s threads have run since it started."""
     try:
-        text = Path("/proc/self/stat").read_text()
+        text = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
     # The command name may hold spaces: the fields counted from after its closing parenthesis.
     fields = text.rpartition(")")[2].split()
     return int(fields[11]) + int(fields[12])  # utime, stime
+
+
+def _children(pid: int) -> list[int]:
+    children: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            children += [int(child) for child in task.read_text().split()]
+        except OSError:
+            continue  # a thread that ended
+    return children
+
+
+def _own_ticks() -> int | None:
+    """Clock ticks this app's processes have run: this one (llama.cpp's threads included), the
+    processes it started (the window's WebKitWebProcess, which draws the tokens) and the one
+    that started it (a client reading the stream): their work follows ours, and counting it as
+    another program's would take threads away from the answer they wait for."""
+    own = _ticks_of("self")
+    if own is None:
+        return None
+    family = [os.getppid()]
+    pending = _children(os.getpid())
+    while pending:
+        pid = pending.pop()
+        family.append(pid)
+        pending += _children(pid)
+    return own + sum(_ticks_of(pid) or 0 for pid in family)
 
 
 class CoreWatch:
