@@ -603,4 +603,4 @@ def test_what_a_build_ships_is_read_from_the_pages_the_steps_built(tmp_path: Pat
 
     assert plan.resources == app / "build"
     reasons = {choice.distribution: choice.reason for choice in plan.plugins}
-    assert reasons["oro-fs"] == "imports oro:fs (index.html)"
+    assert reasons["oro-fs"] == "imports oro:fs (index.html:1)"

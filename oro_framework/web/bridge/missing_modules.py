@@ -20,7 +20,6 @@ from oro_framework.host.plugin_modules import (
 )
 from oro_framework.web.bridge.call import Call
 from oro_framework.web.file_responses import send_bytes
-from oro_framework.web.page_imports import folder_imports
 
 __all__ = ["MissingModules"]
 
@@ -58,6 +57,9 @@ class MissingModules:
     def _source(self, url: str) -> tuple[bytes, list[str]]:
         """The stand-in module at ``url``, and where the app's files import it
         (``main.js:1``). Blocking: it reads the app's page files."""
+        # Imported here: its HTML parser is no part of a launch that lacks no plugin.
+        from oro_framework.web.page_imports import folder_imports
+
         names = {"default"}
         sites = []
         for path, found in folder_imports(self._resources):
