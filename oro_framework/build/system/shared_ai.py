@@ -16,6 +16,7 @@ import contextlib
 import fcntl
 import hashlib
 import importlib.metadata
+import os
 import re
 import shutil
 import subprocess
@@ -207,7 +208,17 @@ def _build_engine(version: str, built: Path, say: Callable[[str], None]) -> None
     )
     for step in (
         [cmake, "-S", str(llama), "-B", str(work), *CMAKE_OPTIONS],
-        [cmake, "--build", str(work), "--parallel", "--target", "llama", "ggml"],
+        # A job per core: --parallel alone lets make start every compile at once.
+        [
+            cmake,
+            "--build",
+            str(work),
+            "--parallel",
+            str(os.cpu_count() or 2),
+            "--target",
+            "llama",
+            "ggml",
+        ],
     ):
         completed = subprocess.run(step, capture_output=True, text=True, check=False)
         if completed.returncode != 0:
