@@ -56,6 +56,7 @@ from _shared import goal, seconds_to_first_pong, spawn_until
 
 from oro_framework.build.builder import folder_size
 from oro_framework.build.freeze import SYSTEM_ENGINE_MODULES
+from oro_framework.build.system.shared_ai import SHARED_PACKAGES
 from oro_framework.testing import virtual_display
 
 REPOSITORY = Path(__file__).resolve().parents[1]
@@ -79,8 +80,8 @@ PLUGIN_LINE = re.compile(r"^\s+plugin (\S+):", re.MULTILINE)
 """``oro build``'s line for each plugin the app ships with."""
 DIST_INFO = re.compile(r"/vendor/([^/]+?)-[^/-]+\.dist-info/$", re.MULTILINE)
 APT = ("apt-get", "-o", "DPkg::Lock::Timeout=600", "-y", "-q")
-SHARED_PACKAGES = ("oro-ai-engine_", "oro-ai-model-")
-"""The file names of oro's shared packages an app's ``.deb`` may depend on."""
+SHARED_DEBS = tuple(f"{shared.package}_" for shared in SHARED_PACKAGES.values())
+"""How the ``.deb`` files of oro's shared packages an app's ``.deb`` may depend on begin."""
 SYSTEM_MODES = {"system bundled": (), "system shared": ("--runtime", "shared")}
 """The system packages' ``oro build --webview system`` options, by the name of their mode."""
 SELF_CONTAINED_GOAL, SELF_CONTAINED_STRETCH, SHARED_APP_GOAL = 5 * MIB, MIB * 5 // 2, 100 * KIB
@@ -213,7 +214,7 @@ def _build_system(app: Path, out: Path, options: tuple[str, ...]) -> Deb | str:
         return f"cannot ship: {first.removeprefix('Error: ')}"
     _built(completed)
     debs = sorted(out.glob("*.deb"))
-    shared = [deb for deb in debs if deb.name.startswith(SHARED_PACKAGES)]
+    shared = [deb for deb in debs if deb.name.startswith(SHARED_DEBS)]
     app_deb = next(deb for deb in debs if deb not in shared)
     return Deb(app_deb, seconds, PLUGIN_LINE.findall(completed.stdout), shared)
 

@@ -26,7 +26,12 @@ from oro_framework.build.system.shared_ai import (
     SHARED_PACKAGES,
     engine_libraries,
 )
-from oro_framework.build.system.vendor import VendorPlan, install_wheels, plan_vendor
+from oro_framework.build.system.vendor import (
+    VendorPlan,
+    install_wheels,
+    plan_vendor,
+    strip_shared_objects,
+)
 from oro_framework.build.system.wheels import copy_installed, source_wheel
 
 __all__ = ["build_shared_debs"]
@@ -91,8 +96,7 @@ def _engine_tree(root: Path, cache: Path, say: Callable[[str], None]) -> Package
     shutil.copytree(engine_libraries(say), libraries, symlinks=True)
     (libraries / ".complete").unlink()
     objects = [path for path in libraries.iterdir() if path.is_file() and not path.is_symlink()]
-    strip = require_tool("strip", "binutils")
-    subprocess.run([strip, "--strip-unneeded", *map(str, objects)], check=True)
+    strip_shared_objects(objects)
     for path in objects:
         path.chmod(0o644)  # loaded, never run: Debian wants shared objects not executable
     return PackageSpec(

@@ -31,7 +31,14 @@ from oro_framework.build.system.wheels import (
 from oro_framework.host.errors import BuildError
 from oro_framework.records import record
 
-__all__ = ["CannotShipError", "Flavour", "VendorPlan", "install_wheels", "plan_vendor"]
+__all__ = [
+    "CannotShipError",
+    "Flavour",
+    "VendorPlan",
+    "install_wheels",
+    "plan_vendor",
+    "strip_shared_objects",
+]
 
 Flavour = Literal["deb", "rpm"]
 """Whose packages the dependencies name: Debian's (the .deb, and the .tar.gz for Debian-like
@@ -174,24 +181,27 @@ def _drop_shebang(module: Path) -> None:
 
 
 def _strip(vendor: Path) -> None:
-    """Strip the symbols of carried shared objects, as Debian's packages are: they are never
-    debugged from the package, and lose about a fifth of their size."""
+    strip_shared_objects([path for path in vendor.rglob("*.so") if path.is_file()])
+
+
+def strip_shared_objects(objects: Sequence[Path]) -> None:
+    """Strip the symbols of shared objects a package carries, as Debian's packages are: they are
+    never debugged from the package, and lose about a fifth of their size (nothing done where
+    binutils' ``strip`` is missing)."""
     strip = shutil.which("strip")
-    if strip is None:
+    if strip is None or not objects:
         return
-    objects = [str(path) for path in vendor.rglob("*.so") if path.is_file()]
-    if objects:
-        subprocess.run(
-            [
-                strip,
-                "--strip-unneeded",
-                "--remove-section=.comment",
-                "--remove-section=.note",
-                *objects,
-            ],
-            check=True,
-            capture_output=True,
-        )
+    subprocess.run(
+        [
+            strip,
+            "--strip-unneeded",
+            "--remove-section=.comment",
+            "--remove-section=.note",
+            *map(str, objects),
+        ],
+        check=True,
+        capture_output=True,
+    )
 
 
 def _glibc(tags: Iterable[Tag]) -> tuple[int, int]:
