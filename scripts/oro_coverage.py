@@ -17,6 +17,10 @@ the same names here: the ports in ``scripts/oro_coverage_extensions/`` are insta
 folder of the run (``uv pip install --target``, as a user installs a plugin) that every suite
 has on its ``PYTHONPATH``; the unchanged ``socket.ini`` makes them the app's extensions.
 
+With ``--webview system`` or ``--webview qt`` each suite runs in the app's real window of that
+engine (``oro test --window``: WebKitGTK or QtWebEngine, one process per suite) instead of
+headless Chromium, so the engine users get is the one measured.
+
 Run (about 3 min on 2 cores; ``--jobs`` suites at a time)::
 
     PYTHONPATH=... .venv/bin/python scripts/oro_coverage.py --json before.json
@@ -257,7 +261,13 @@ def suites_of(app: Path) -> list[str]:
 
 
 def run_suite(
-    name: str, pristine: Path, work: Path, timeout: float, env: dict[str, str], reuse: bool
+    name: str,
+    pristine: Path,
+    work: Path,
+    timeout: float,
+    env: dict[str, str],
+    reuse: bool,
+    webview: str | None = None,
 ) -> Suite:
     """``oro test`` of one suite in a copy of the app of its own; with ``reuse``, what an
     earlier run in ``work`` printed, when there is one."""
@@ -266,7 +276,7 @@ def run_suite(
         stdout, stderr = out.read_text(), err.read_text()
         seconds = float(clock.read_text()) if clock.is_file() else 0.0
     else:
-        stdout, stderr, seconds = _run_oro_test(name, pristine, work, timeout, env)
+        stdout, stderr, seconds = _run_oro_test(name, pristine, work, timeout, env, webview)
         out.write_text(stdout)
         err.write_text(stderr)
         clock.write_text(f"{seconds}\n")
@@ -295,7 +305,7 @@ def suite_sources(src: Path, name: str) -> list[Path]:
 
 
 def _run_oro_test(
-    name: str, pristine: Path, work: Path, timeout: float, env: dict[str, str]
+    name: str, pristine: Path, work: Path, timeout: float, env: dict[str, str], webview: str | None
 ) -> tuple[str, str, float]:
     app = work / name / "test"
     shutil.rmtree(work / name, ignore_errors=True)
@@ -308,6 +318,9 @@ def _run_oro_test(
         sys.executable, "-m", "oro_framework.cli", "test", str(app),
         str(app / "build" / f"{name}.js"), "--timeout", f"{timeout:g}",
     ]  # fmt: skip
+    if webview is not None:
+        # The engine users get: the app's real window of that engine, the page reporting its TAP.
+        command += ["--window", "--webview", webview]
     started = time.monotonic()
     try:
         # `oro test --timeout` bounds the start and the run each: twice it, plus the host's start.
@@ -545,6 +558,12 @@ def main(argv: list[str] | None = None) -> int:
         help="with --keep: report what an earlier run there printed instead of running again",
     )
     parser.add_argument(
+        "--webview",
+        choices=("system", "qt"),
+        help="run each suite in a real window of this engine (system: WebKitGTK) instead of "
+        "headless Chromium",
+    )
+    parser.add_argument(
         "-v", "--verbose", action="store_true", help="also list each suite's failures"
     )
     args = parser.parse_args(argv)
@@ -562,7 +581,9 @@ def main(argv: list[str] | None = None) -> int:
         sys.path.insert(0, str(work / "extensions-site"))  # served_modules' host, in-process
         with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
             futures = {
-                name: pool.submit(run_suite, name, pristine, work, args.timeout, env, args.reuse)
+                name: pool.submit(
+                    run_suite, name, pristine, work, args.timeout, env, args.reuse, args.webview
+                )
                 for name in names
             }
             suites = []
