@@ -1,7 +1,7 @@
 /**
  * `oro:constants` (also `node:constants`) — Node's deprecated `constants` module: one flat
- * object of `os.constants.dlopen`, `errno`, `priority` and `signals`, then `fs.constants` and
- * `crypto.constants` when the page has those modules (`oro:fs` comes from the oro-fs plugin).
+ * object of `os.constants.dlopen`, `errno`, `priority` and `signals`, then `fs.constants` when
+ * the page has `oro:fs` (the oro-fs plugin's); oro has no `crypto.constants` (OpenSSL's).
  * Numbers are the host platform's (from `oro:errno` and `oro:os`); `dlopen` and `priority` are
  * Node's fixed values for the platform. Every name Node's module has is also a named export, and
  * so are the names Oro's `constants` adds: the open flags `O_ASYNC`, `O_CLOEXEC`, `O_LARGEFILE`,
@@ -12,6 +12,7 @@
  */
 
 import { constants as errno } from './errno.js'
+import { sendSync } from './ipc.js'
 import { constants as os, platform } from './os.js'
 
 /** Node's `os.constants.dlopen` by platform (none on Windows). */
@@ -39,26 +40,25 @@ const WINDOW = Object.freeze({
 })
 
 /**
- * `constants` of an optional module, or nothing when the page does not have it.
- * @param {Promise<any>} loading
- * @returns {Promise<Record<string, unknown>>}
+ * `fs.constants` of the host (the oro-fs plugin's `fs.constants` route), or nothing when the
+ * page has no oro-fs, the route is refused, or the page is not in the runtime (Node, the unit
+ * tests). Asked synchronously, as `oro:fs/constants` asks it: a top-level `await` here made
+ * WebKitGTK evaluate a module before its imports when two imports of the CommonJS builtins
+ * (which import this module) ran at once ("Cannot access uninitialized variable").
+ * @returns {Record<string, number>}
  */
-async function optionalConstants (loading) {
-  try {
-    const module = await loading
-    const found = module.constants ?? module.default?.constants ?? module.default ?? {}
-    return typeof found === 'object' && found !== null ? found : {}
-  } catch {
-    return {}
+function fsConstants () {
+  /** @type {Record<string, number>} */
+  const table = {}
+  if (/** @type {any} */ (globalThis).isOroRuntime !== true) return table
+  const { err, data } = sendSync('fs.constants')
+  if (!err && data !== null && typeof data === 'object') {
+    for (const [key, value] of Object.entries(data)) {
+      if (typeof value === 'number' && Number.isFinite(value)) table[key] = value
+    }
   }
+  return table
 }
-
-// Specifiers of the import map: a page without the plugin fails to resolve them (caught), and
-// Node (the unit tests) refuses the scheme.
-/** @type {(specifier: string) => Promise<any>} */
-const load = (specifier) => import(specifier)
-const fs = await optionalConstants(load('oro:fs/constants'))
-const crypto = await optionalConstants(load('oro:crypto'))
 
 /** @type {Readonly<Record<string, unknown>>} */
 const constants = Object.freeze({
@@ -66,8 +66,7 @@ const constants = Object.freeze({
   ...errno,
   ...os.priority,
   ...os.signals,
-  ...fs,
-  ...crypto,
+  ...fsConstants(),
   ...WINDOW
 })
 

@@ -4,10 +4,11 @@ Oro's ``test/`` folder is taken unchanged from a checkout of socketsupply/socket
 directory: ``--mirror``), with its ``socket.ini``, which oro reads as it is. Each suite that
 ``test/src/index.js`` imports runs alone, as ``oro test <app> build/<suite>.js``: its own copy of
 the app, its own host with every installed plugin, its own headless Chromium page, its own
-``TMPDIR`` holding the fixtures Oro's ``test/scripts/test-desktop.js`` copies there, and a
-timeout, so that a suite that hangs or crashes hides none of the others. The TAP it prints is
-counted (``ok``/``not ok`` lines); what the page reported (a module answered 404, an export
-a module does not provide) names what is missing.
+``TMPDIR`` holding the fixtures Oro's ``test/scripts/test-desktop.js`` copies there, the
+repository's ``@socketsupply/socket-node`` workspace linked where its root ``npm install`` puts
+it (the app's backend imports it), and a timeout, so that a suite that hangs or crashes hides
+none of the others. The TAP it prints is counted (``ok``/``not ok`` lines); what the page
+reported (a module answered 404, an export a module does not provide) names what is missing.
 
 A last page imports every module of Oro's ``api/`` under ``socket:`` and lists its exports,
 compared with the exports Oro's sources declare.
@@ -43,9 +44,12 @@ import time
 import warnings
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Final
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # its sibling, run as a file or loaded
+from oro_coverage_tap import Suite, parse_tap
 
 DEFAULT_MIRROR: Final = Path("/work/.mirror/socketsupply+socket/repo")
 EXTENSION_PORTS: Final = Path(__file__).resolve().with_name("oro_coverage_extensions")
@@ -56,16 +60,7 @@ PROBE: Final = "__oro_coverage_exports__.js"
 PROBE_MARK: Final = "ORO_COVERAGE_EXPORTS "
 
 _IMPORT: Final = re.compile(r"""^\s*import\s+['"]\./([\w\-/]+)\.js['"]""", re.M)
-_TAP: Final = re.compile(r"^(not ok|ok) \d+\b ?-? ?(.*)$")
-_SKIP: Final = re.compile(r"#\s*(SKIP|TODO)\b", re.I)
 _SPECIFIER: Final = re.compile(r"""['"`]socket:(\w[\w\-/.]*?)(?:\.js)?['"`]""")
-_SERVED_404: Final = re.compile(r"(?:script|other|fetch) /oro/([\w\-/]+)\.js answered 404")
-# A specifier the import map lacks is fetched as a URL of its own scheme, which Chromium refuses.
-_UNMAPPED: Final = re.compile(r"(?:^GET |Access to script at ')(?:socket|oro|node):([\w\-/]+)")
-_NO_EXPORT: Final = re.compile(
-    r"requested module '([^']+)' does not provide an export named '([^']+)'"
-)
-_CANNOT_LOAD: Final = re.compile(r"cannot load (\S+): (.*)")
 _RELATIVE_IMPORT: Final = re.compile(
     r"""(?:^\s*import\s|\bfrom\s)\s*['"](\.{1,2}/[^'"]+)['"]""", re.M
 )
@@ -73,103 +68,6 @@ _ASSERTION_CALL: Final = re.compile(
     r"\bt\.(ok|notOk|equal|notEqual|deepEqual|notDeepEqual|equals|same|throws|doesNotThrow|"
     r"fail|pass|is|isNot|strictEqual|looseEqual|rejects|assert|ifError|error|match|throwsAsync)\s*\("
 )
-
-
-@dataclass
-class Suite:
-    """One suite's outcome."""
-
-    name: str
-    passed: int = 0
-    failed: int = 0
-    skipped: int = 0
-    seconds: float = 0.0
-    status: str = "ran"
-    """``ran`` (TAP to its end), ``timeout``, ``not loaded`` or ``crashed``."""
-    load_error: str | None = None
-    missing_modules: list[str] = field(default_factory=list)
-    missing_exports: list[str] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-    assertion_calls: int = 0
-    """``t.<assert>(`` calls in the suite's sources: its size when it did not load."""
-
-    @property
-    def total(self) -> int:
-        return self.passed + self.failed
-
-    @property
-    def percent(self) -> float:
-        return 100.0 * self.passed / self.total if self.total else 0.0
-
-
-def parse_tap(name: str, stdout: str, stderr: str) -> Suite:
-    """A :class:`Suite` from what ``oro test`` printed: the TAP on ``stdout``, the page's
-    problems (``error:`` lines) on ``stderr``."""
-    suite = Suite(name)
-    ended = _read_tap(suite, stdout)
-    _read_problems(suite, stderr)
-    for description in suite.failures:
-        _note_missing_exports(suite, description)
-    if suite.load_error is not None and suite.passed == 0 and suite.failed <= 1:
-        suite.status = "not loaded"
-    elif any("timed out" in problem for problem in suite.problems):
-        suite.status = "timeout"
-    elif not ended:
-        suite.status = "crashed"
-    return suite
-
-
-def _read_tap(suite: Suite, stdout: str) -> bool:
-    """Count the TAP lines of ``stdout`` into ``suite``; whether the plan line (the end) came."""
-    ended = False
-    for line in stdout.splitlines():
-        match = _TAP.match(line)
-        if match is not None:
-            description = match.group(2)
-            if _SKIP.search(description):
-                suite.skipped += 1
-            elif match.group(1) == "ok":
-                suite.passed += 1
-            else:
-                suite.failed += 1
-                suite.failures.append(description)
-                loading = _CANNOT_LOAD.match(description)
-                if loading is not None and suite.load_error is None:
-                    suite.load_error = loading.group(2)
-        elif line.startswith("# SKIP"):
-            suite.skipped += 1
-        elif re.match(r"^1\.\.\d+$", line):
-            ended = True
-    return ended
-
-
-def _read_problems(suite: Suite, stderr: str) -> None:
-    """The page's problems (``error:`` lines of ``stderr``) and the modules and exports they
-    show missing, into ``suite``."""
-    for line in stderr.splitlines():
-        text = line.removeprefix("error:").strip()
-        if not line.startswith("error:") or not text or text == "the page reported:":
-            continue
-        if text not in suite.problems:
-            suite.problems.append(text)
-        for module in [*_SERVED_404.findall(text), *_UNMAPPED.findall(text)]:
-            if f"oro:{module}" not in suite.missing_modules:
-                suite.missing_modules.append(f"oro:{module}")
-        _note_missing_exports(suite, text)
-
-
-def _note_missing_exports(suite: Suite, text: str) -> None:
-    for module, export in _NO_EXPORT.findall(text):
-        entry = f"{_module_name(module)}.{export}"
-        if entry not in suite.missing_exports:
-            suite.missing_exports.append(entry)
-
-
-def _module_name(url: str) -> str:
-    """``http://127.0.0.1:1234/oro/fs/promises.js`` as ``oro:fs/promises``."""
-    found = re.search(r"/oro/([\w\-/]+)\.js", url)
-    return f"oro:{found.group(1)}" if found else url
 
 
 # Oro's sources --------------------------------------------------------------------------------
@@ -246,11 +144,26 @@ def test_specifiers(app: Path) -> list[str]:
 # Running ------------------------------------------------------------------------------------
 
 
+SOCKET_NODE: Final = "npm/packages/@socketsupply/socket-node"
+"""The npm workspace of Oro's repository that its test app's backend imports
+(``test/src/backend/backend.js``): the repository's root ``npm install`` (what its CI runs before
+``npm test``) links it as ``node_modules/@socketsupply/socket-node``, where Node finds it from
+the built app below."""
+
+
 def extract(mirror: Path, rev: str, into: Path) -> Path:
-    """Oro's ``test/`` folder at ``rev``, unchanged, under ``into``."""
+    """Oro's ``test/`` folder at ``rev``, unchanged, under ``into``, with the workspace package
+    its backend imports (:data:`SOCKET_NODE`)."""
     into.mkdir(parents=True, exist_ok=True)
+    listed = subprocess.run(
+        ["git", "-C", str(mirror), "ls-tree", "--name-only", rev, SOCKET_NODE],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    paths = ["test", *([SOCKET_NODE] if listed.strip() else [])]
     archive = subprocess.run(
-        ["git", "-C", str(mirror), "archive", rev, "test"], capture_output=True, check=True
+        ["git", "-C", str(mirror), "archive", rev, *paths], capture_output=True, check=True
     ).stdout
     subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
     return into / "test"
@@ -313,6 +226,10 @@ def _run_oro_test(
     tmp = work / name / "tmp"
     # What Oro's test/scripts/test-desktop.js does before `ssc build -r --test`.
     shutil.copytree(pristine / "fixtures", tmp / "ssc-socket-test-fixtures", symlinks=True)
+    # What the repository's root `npm install` does for its workspace (a link, as npm makes).
+    linked = work / name / "node_modules" / SOCKET_NODE.removeprefix("npm/packages/")
+    linked.parent.mkdir(parents=True)
+    linked.symlink_to(pristine.parent / SOCKET_NODE, target_is_directory=True)
     env = {**env, "TMPDIR": str(tmp), "TMP": str(tmp), "TEMP": str(tmp)}
     command = [
         sys.executable, "-m", "oro_framework.cli", "test", str(app),

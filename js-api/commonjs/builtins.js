@@ -2,8 +2,10 @@
  * `oro:commonjs/builtins` — the modules `require()` answers without loading anything: every
  * module the host serves, by name. `require()` is synchronous and these are ES modules, so this
  * module imports them all up front (as Oro's does): `../generated/modules.js` holds each
- * top-level module the host serves (with the installed plugins'), and a Node name served under
- * another module (`zlib` is `oro:zlib/node`) is imported here before `require()` can run.
+ * top-level module the host serves (with the installed plugins'), `../generated/node-modules.js`
+ * each Node name served as another module than Oro's of that name (`zlib` is `oro:zlib/node`).
+ * Both are static imports: a top-level `await import()` here made WebKitGTK evaluate a module
+ * before its imports when two imports of this module ran at once.
  *
  * Names as Oro gives them: Node's names (`fs`, `node:fs`, `fs/promises`...) and Oro's bare `test`
  * work as they are; Oro's own modules need their scheme (`socket:ipc`, `oro:window`), so that an
@@ -15,6 +17,7 @@
  */
 
 import * as served from '../generated/modules.js'
+import * as elsewhere from '../generated/node-modules.js'
 import * as commonjs from '../commonjs.js'
 import * as cacheModule from './cache.js'
 import * as loaderModule from './loader.js'
@@ -54,9 +57,6 @@ const SUBPATHS = Object.freeze({
   'timers/promises': ['timers', 'promises'],
   'util/types': ['util', 'types']
 })
-
-/** Node names served as another module than the one of their name (relative URL of it). */
-const SERVED_ELSEWHERE = Object.freeze({ zlib: '../zlib/node.js' })
 
 /** Node names Oro answers with a module of another name. */
 const ORO_ALIASES = Object.freeze({ diagnostics_channel: 'diagnostics' })
@@ -126,22 +126,11 @@ const moduleName = (/** @type {string} */ exported) => exported.replace(/[A-Z]/g
 
 /** @type {Record<string, any>} */
 const servedModules = served
-/** @type {Record<string, Record<string, any>>} */
-const elsewhere = {}
-for (const [name, url] of Object.entries(SERVED_ELSEWHERE)) {
-  if (!(name in servedModules)) continue
-  try {
-    elsewhere[name] = await import(new URL(url, import.meta.url).href)
-  } catch {
-    // Not served after all (an older plugin): `require(name)` answers Oro's module.
-  }
-}
-
 for (const exported of Object.keys(servedModules)) {
   const name = moduleName(exported)
   if (name in elsewhere) {
     oroOnly[name] = once(() => copyExports(servedModules[exported]))
-    defineLazy(name, () => exportsOf(name, elsewhere[name]))
+    defineLazy(name, () => exportsOf(name, /** @type {Record<string, any>} */ (elsewhere)[name]))
   } else {
     defineLazy(name, () => exportsOf(name, servedModules[exported]))
   }

@@ -243,6 +243,30 @@ NAMESPACE_EXPORTS_PATH: Final = f"{MODULE_PREFIX}/generated/modules.js"
 """What ``oro:index`` re-exports; the bridge generates it from the served modules."""
 
 
+NODE_ELSEWHERE_PATH: Final = f"{MODULE_PREFIX}/generated/node-modules.js"
+"""The ``node:`` modules served as another module than the ``oro:`` one of their name, for
+``require()``'s builtins; the bridge generates it from the served modules."""
+
+_IDENTIFIER: Final = re.compile(r"[A-Za-z_$][\w$]*")
+
+
+def node_elsewhere_exports(modules: Mapping[str, ModuleLike]) -> bytes:
+    """The source of :data:`NODE_ELSEWHERE_PATH`: ``export * as <name>`` for each ``node:<name>``
+    whose module is not ``oro:<name>``'s (``node:zlib`` is Node's API, ``oro:zlib`` Oro's), so
+    that the CommonJS builtins import them statically: a top-level ``await import()`` there
+    made WebKitGTK evaluate a module before its imports when two imports of the builtins ran at
+    once."""
+    lines = [
+        f"export * as {specifier[5:]} from '{module.url_path}'"
+        for specifier, module in sorted(modules.items())
+        if specifier.startswith("node:")
+        and _IDENTIFIER.fullmatch(specifier[5:])
+        and f"oro:{specifier[5:]}" in modules
+        and modules[f"oro:{specifier[5:]}"].url_path != module.url_path
+    ]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
 def namespace_name(specifier: str) -> str:
     """The name ``oro:index`` exports a module's namespace under: ``oro:protocol-handlers`` is
     ``protocolHandlers``."""

@@ -54,9 +54,12 @@ from oro_framework.web.security import (
     session_cookie_name,
 )
 from oro_framework.web.specifiers import (
+    NAMESPACE_EXPORTS_PATH,
+    NODE_ELSEWHERE_PATH,
     NPM_PREFIX,
     ModuleRewriter,
     namespace_exports,
+    node_elsewhere_exports,
     socket_aliases,
 )
 
@@ -226,8 +229,13 @@ class Bridge:
         """Rewrites oro:/socket:/node:/npm: specifiers in the JavaScript modules served, for
         workers, which get no import map, and those of plugins' schemes (clip:), which no
         import map can map; the core modules import by relative paths."""
-        self.namespace_exports = namespace_exports(served) if "oro:index" in served else None
-        """What ``oro:index`` re-exports: the modules this host serves."""
+        self.generated_modules: dict[str, bytes] = {
+            NODE_ELSEWHERE_PATH: node_elsewhere_exports(served)
+        }
+        """The modules generated from what this host serves, by URL path: what ``oro:index``
+        re-exports (when it is served) and the ``node:`` modules the CommonJS builtins import."""
+        if "oro:index" in served:
+            self.generated_modules[NAMESPACE_EXPORTS_PATH] = namespace_exports(served)
         roots = list(dict.fromkeys((host.paths.resources, host.app_dir)))
         candidates, refused = import_map_candidates(webview.importmap, roots)
         if refused is not None:

@@ -19,7 +19,6 @@ from oro_framework.web.file_responses import (
     send_not_found,
 )
 from oro_framework.web.resources import ForbiddenPathError, join_url_path
-from oro_framework.web.specifiers import NAMESPACE_EXPORTS_PATH
 
 __all__ = ["ModuleFiles", "serve"]
 
@@ -66,11 +65,12 @@ async def serve(call: Call) -> None:
         await send_not_allowed(send, base, "GET, HEAD")
         return
     cached = [*base, (b"cache-control", call.bridge.resources.cache_control.encode())]
-    if call.path == NAMESPACE_EXPORTS_PATH and call.bridge.namespace_exports is not None:
+    generated = call.bridge.generated_modules.get(call.path)
+    if generated is not None:
         await send_bytes(
             send,
             call.headers,
-            call.bridge.namespace_exports,
+            generated,
             method=method,
             media_type=media_type_of(call.path),
             headers=cached,
