@@ -4,6 +4,7 @@
  * @plugin application
  */
 
+import type { Result } from './ipc.js'
 import { ApplicationWindow, client, createWindow } from './window.js'
 
 export { ApplicationWindow, client, createWindow }
@@ -40,27 +41,29 @@ export class ApplicationWindowList {
   clear (): ApplicationWindowList
   [Symbol.iterator] (): IterableIterator<ApplicationWindow>
 }
-/** What `backend.open()` answers: Oro's `cmd`, `argv` and `path` (the working directory), and the process. */
-export interface BackendOpenResult {
+/** `backend.open()`'s `data`: Socket's `cmd`, `argv` and `path` (the working directory). */
+export interface BackendOpenData {
   cmd: string
   argv: string
   path: string
-  pid: number
-  running: boolean
-  /** False when it ran already (and `force` was not given). */
-  started: boolean
+}
+/** What `backend.open()` answers: Socket's `ipc.Result`, `err` set when it did not start. */
+export interface BackendOpenResult extends Result {
+  data: BackendOpenData | null
 }
 /**
- * The app's backend process (`[process.backend] cmd`, Oro's `[linux] cmd`; oro-process). Events to
- * every page: `backend:data` (a stdout line), `backend:error` and `process-error` (a stderr line),
- * `backend:exit` (`{ pid, code, signal }`) and `backend-exit` (the code). None declared:
- * `NotFoundError` `ERR_NO_BACKEND_CMD`.
+ * The app's backend process (`[process.backend] cmd`, Socket's `[linux] cmd`; oro-process).
+ * `open` and `close` answer a `Result` and never reject (Socket's api/application.js:629-646);
+ * none declared: `err` is `NotFoundError` `ERR_NO_BACKEND_CMD`. Events: its
+ * `@socketsupply/socket-node` `send()` lines under their own names, `backend:data` (another
+ * stdout line), `backend:error` and `process-error` (a stderr line), `backend:exit`
+ * (`{ pid, code, signal }`) and `backend-exit` (the code).
  */
 export const backend: {
   /** Start it unless it runs; `force` stops a running one first. */
   open (options?: { force?: boolean }): Promise<BackendOpenResult>
-  /** Stop it (its process group) and wait until it is gone. */
-  close (): Promise<{ closed: boolean, pid: number | null }>
+  /** Stop it (its process group) and wait until it is gone: `data` is `{ closed, pid }`. */
+  close (): Promise<Result>
   status (): Promise<{ declared: boolean, running: boolean, pid: number | null, cmd: string, path: string }>
 }
 
@@ -96,7 +99,7 @@ export interface MenuItemSelectedDetail {
  */
 export function setSystemMenu (options: string | { value: string, index?: number }): Promise<{ index: number, menus: number, items: number }>
 /** Enable or disable entry `indexSub` (separators count) of menu `indexMain` (oro-desktop). */
-export function setSystemMenuItemEnabled (options: { enabled: boolean, indexMain: number, indexSub: number, index?: number }): Promise<unknown>
+export function setSystemMenuItemEnabled (options: { enabled: boolean, indexMain: number, indexSub: number, index?: number }): Promise<{ index: number, indexMain: number, indexSub: number, applied: boolean }>
 /** Show the tray icon with a menu (oro-desktop); `trayclick` reports clicks on the icon. */
 export function setTrayMenu (options: string | { value: string }): Promise<{ menus: number, items: number, icon: string | null }>
 /** Signed updates of a built app (routes `application.update.*`). */

@@ -14,7 +14,7 @@
  */
 
 import { invalidArgument } from './errors.js'
-import { currentWindowIndex, primordials, request } from './ipc.js'
+import { currentWindowIndex, primordials, request, send } from './ipc.js'
 import { screenParams, synced as titleSynced } from './internal/window-page.js'
 import { ApplicationWindow, client, createWindow } from './window.js'
 import * as application from './application.js'
@@ -288,17 +288,20 @@ export function exit (code = 0) {
 
 /**
  * The app's backend process, the program its config names (`[process.backend] cmd`, Oro's
- * `[linux] cmd`; served by the oro-process plugin). Its stdout lines reach every page as
- * `backend:data` events (`event.detail` is the line), its stderr lines as `backend:error` (and
- * Oro's `process-error`), its exit as `backend:exit` (`{ pid, code, signal }`, and Oro's
- * `backend-exit`); `process.write` (`oro:backend`'s `sendToProcess`) writes to its stdin. An app
- * that declares none gets `NotFoundError` `ERR_NO_BACKEND_CMD`.
+ * `[linux] cmd`; served by the oro-process plugin). `open` and `close` answer as Socket's do
+ * (api/application.js:629-646): an `ipc.Result`, never a rejection, whose `data` is
+ * `{ cmd, argv, path }` for `open` and whose `err` says what failed (`NotFoundError`
+ * `ERR_NO_BACKEND_CMD` when the app declares none). Its `@socketsupply/socket-node` `send()`
+ * lines are page events of their own names; its other stdout lines arrive as `backend:data`
+ * events (`event.detail` is the line), its stderr lines as `backend:error` and Socket's
+ * `process-error`, its exit as `backend:exit` (`{ pid, code, signal }`) and Socket's
+ * `backend-exit`; `window.send({ event, value, backend: true })` writes to its stdin.
  */
 export const backend = Object.freeze({
   /**
    * Start the backend unless it runs; `force: true` stops a running one first.
    * @param {{ force?: boolean }} [options]
-   * @returns {Promise<{ cmd: string, argv: string, path: string, pid: number, running: boolean, started: boolean }>}
+   * @returns {Promise<import('./ipc.js').Result>}
    */
   async open (options = {}) {
     if (options === null || typeof options !== 'object') {
@@ -308,15 +311,21 @@ export const backend = Object.freeze({
     if (typeof force !== 'boolean') {
       throw invalidArgument('backend.open() expects force to be a boolean')
     }
-    return /** @type {any} */ (await request('application.backend.open', { force }))
+    const result = await send('application.backend.open', { force })
+    if (result.data) {
+      // Socket's three keys (src/desktop/main.cc:837-841); `status()` has the process.
+      const { cmd, argv, path } = result.data
+      result.data = { cmd, argv, path }
+    }
+    return result
   },
   /**
-   * Stop the backend (its process group) and wait until it is gone; `closed` is false when
-   * none ran.
-   * @returns {Promise<{ closed: boolean, pid: number | null }>}
+   * Stop the backend (its process group) and wait until it is gone; `data.closed` is false
+   * when none ran.
+   * @returns {Promise<import('./ipc.js').Result>}
    */
   async close () {
-    return /** @type {any} */ (await request('application.backend.close'))
+    return await send('application.backend.close')
   },
   /**
    * Whether the app declares a backend and whether it runs.
@@ -386,9 +395,10 @@ export function setSystemMenu (options) {
 /**
  * Enable or disable entry `indexSub` (separators count) of menu `indexMain` of window `index`'s
  * system menu (route `application.setSystemMenuItemEnabled`, oro-desktop); no such entry is an
- * `OutOfRangeError`.
+ * `OutOfRangeError`. Before the window has a system menu nothing changes and the answer says
+ * `applied: false`, as Socket answers success then.
  * @param {{ enabled: boolean, indexMain: number, indexSub: number, index?: number }} options
- * @returns {Promise<unknown>}
+ * @returns {Promise<{ index: number, indexMain: number, indexSub: number, applied: boolean }>}
  */
 export function setSystemMenuItemEnabled (options) {
   if (options === null || typeof options !== 'object' || typeof options.enabled !== 'boolean' ||

@@ -124,7 +124,8 @@ export function close () {
 /**
  * Write to the backend process's standard input (Oro's `process.write` route): a string or
  * bytes, written exactly (add the `\n` a line-reading program waits for), or Oro's
- * `{ event, value }`, written as Oro's `ipc://process.write?...` line.
+ * `{ event, value }`, written as Oro's `ipc://process.write?...` line whose `value` is JSON (what
+ * `@socketsupply/socket-node` parses: its handler gets `value`).
  * @param {string | Uint8Array | ArrayBuffer | ArrayBufferView | Blob | { event: string, value?: unknown, index?: number }} data
  * @returns {Promise<any>}
  */
@@ -133,7 +134,11 @@ export function sendToProcess (data) {
     const body = /** @type {string | ArrayBuffer | ArrayBufferView | Blob} */ (data)
     return request('process.write', undefined, { method: 'POST', body, timeout: 0 })
   }
-  return request('process.write', /** @type {{ event: string, value?: unknown, index?: number }} */ (data))
+  const { event, value, index } = /** @type {{ event: string, value?: unknown, index?: number }} */ (data)
+  // A string goes as its JSON, which the transport decodes back to that string (`'12'` stays
+  // text); other values go as they are. The backend's handler gets `value`.
+  const given = typeof value === 'string' ? JSON.stringify(value) : value
+  return request('process.write', { event, value: given, index })
 }
 
 const own = Object.freeze({ call, on, once, open, close, sendToProcess })

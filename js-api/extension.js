@@ -23,7 +23,7 @@
  */
 
 import { NotSupportedError } from './errors.js'
-import { Result, request } from './ipc.js'
+import ipc, { request } from './ipc.js'
 
 /**
  * @typedef {{
@@ -53,13 +53,10 @@ function createExtensionBinding (namespace, defaults) {
       if (typeof property !== 'string' || property === 'then') return undefined
       return createExtensionBinding(`${namespace}.${property}`, defaults)
     },
-    async apply (_target, _this, args) {
+    apply (_target, _this, args) {
       const [params, options] = args
-      try {
-        return new Result(null, null, await request(namespace, params, { ...defaults, ...(options ?? {}) }), namespace)
-      } catch (error) {
-        return Result.from(null, error, namespace)
-      }
+      // Oro's `ipc.request`: a `Result` of the data as it is, never a rejection.
+      return ipc.request(namespace, params, { ...defaults, ...(options ?? {}) })
     }
   })
 }

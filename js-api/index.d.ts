@@ -24,6 +24,7 @@ declare module 'oro:application' {
    * @plugin application
    */
 
+  import type { Result } from 'oro:ipc'
   import { ApplicationWindow, client, createWindow } from 'oro:window'
 
   export { ApplicationWindow, client, createWindow }
@@ -60,27 +61,29 @@ declare module 'oro:application' {
     clear (): ApplicationWindowList
     [Symbol.iterator] (): IterableIterator<ApplicationWindow>
   }
-  /** What `backend.open()` answers: Oro's `cmd`, `argv` and `path` (the working directory), and the process. */
-  export interface BackendOpenResult {
+  /** `backend.open()`'s `data`: Socket's `cmd`, `argv` and `path` (the working directory). */
+  export interface BackendOpenData {
     cmd: string
     argv: string
     path: string
-    pid: number
-    running: boolean
-    /** False when it ran already (and `force` was not given). */
-    started: boolean
+  }
+  /** What `backend.open()` answers: Socket's `ipc.Result`, `err` set when it did not start. */
+  export interface BackendOpenResult extends Result {
+    data: BackendOpenData | null
   }
   /**
-   * The app's backend process (`[process.backend] cmd`, Oro's `[linux] cmd`; oro-process). Events to
-   * every page: `backend:data` (a stdout line), `backend:error` and `process-error` (a stderr line),
-   * `backend:exit` (`{ pid, code, signal }`) and `backend-exit` (the code). None declared:
-   * `NotFoundError` `ERR_NO_BACKEND_CMD`.
+   * The app's backend process (`[process.backend] cmd`, Socket's `[linux] cmd`; oro-process).
+   * `open` and `close` answer a `Result` and never reject (Socket's api/application.js:629-646);
+   * none declared: `err` is `NotFoundError` `ERR_NO_BACKEND_CMD`. Events: its
+   * `@socketsupply/socket-node` `send()` lines under their own names, `backend:data` (another
+   * stdout line), `backend:error` and `process-error` (a stderr line), `backend:exit`
+   * (`{ pid, code, signal }`) and `backend-exit` (the code).
    */
   export const backend: {
     /** Start it unless it runs; `force` stops a running one first. */
     open (options?: { force?: boolean }): Promise<BackendOpenResult>
-    /** Stop it (its process group) and wait until it is gone. */
-    close (): Promise<{ closed: boolean, pid: number | null }>
+    /** Stop it (its process group) and wait until it is gone: `data` is `{ closed, pid }`. */
+    close (): Promise<Result>
     status (): Promise<{ declared: boolean, running: boolean, pid: number | null, cmd: string, path: string }>
   }
 
@@ -116,7 +119,7 @@ declare module 'oro:application' {
    */
   export function setSystemMenu (options: string | { value: string, index?: number }): Promise<{ index: number, menus: number, items: number }>
   /** Enable or disable entry `indexSub` (separators count) of menu `indexMain` (oro-desktop). */
-  export function setSystemMenuItemEnabled (options: { enabled: boolean, indexMain: number, indexSub: number, index?: number }): Promise<unknown>
+  export function setSystemMenuItemEnabled (options: { enabled: boolean, indexMain: number, indexSub: number, index?: number }): Promise<{ index: number, indexMain: number, indexSub: number, applied: boolean }>
   /** Show the tray icon with a menu (oro-desktop); `trayclick` reports clicks on the icon. */
   export function setTrayMenu (options: string | { value: string }): Promise<{ menus: number, items: number, icon: string | null }>
   /** Signed updates of a built app (routes `application.update.*`). */
@@ -3144,7 +3147,10 @@ declare module 'oro:ipc' {
     close (): void
   }
 
-  /** Oro's default object: these names only (the rest are named exports), itself as `default`. */
+  /**
+   * Oro's default object: these names only (the rest are named exports), itself as `default`. Its
+   * calls answer a `Result` as Oro's do, `request` and `write` included (the named ones answer the data).
+   */
   const ipc: {
     ERROR: typeof ERROR
     Headers: typeof Headers
@@ -3163,11 +3169,11 @@ declare module 'oro:ipc' {
     postMessage: typeof postMessage
     primordials: typeof primordials
     ready: typeof ready
-    request: typeof request
+    request: typeof send
     resolve: typeof resolve
     send: typeof send
     sendSync: typeof sendSync
-    write: typeof write
+    write (route: string, params: Params | undefined, bytes: ArrayBuffer | ArrayBufferView | Blob | string, options?: RequestOptions): Promise<Result>
   }
   export default ipc
 }
@@ -3397,13 +3403,14 @@ declare module 'oro:os' {
     times: { user: number, nice: number, sys: number, idle: number, irq: number }
   }
 
+  /** Node's values under Oro's keys, in its order; `scopeid` (IPv6) is there but not enumerated. */
   export interface NetworkInterfaceInfo {
     address: string
     netmask: string | null
-    family: 'IPv4' | 'IPv6'
-    mac: string
     internal: boolean
+    family: 'IPv4' | 'IPv6'
     cidr: string | null
+    mac: string
     scopeid?: number
   }
 
@@ -7716,7 +7723,8 @@ declare module 'oro:fs/web' {
   /**
    * `oro:fs/web` — Oro's File System Access bridge: web `File`s and `FileSystemFileHandle` /
    * `FileSystemDirectoryHandle` / `FileSystemWritableFileStream` objects over `oro:fs` (paths
-   * as `oro:fs` takes them; the host's sandbox applies).
+   * as `oro:fs` takes them; the host's sandbox applies). The classes are the page's: the
+   * engine's where it has them, else (WebKitGTK) this module's, which become the page's globals.
    * @module oro:fs/web
    */
 

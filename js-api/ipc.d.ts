@@ -324,7 +324,10 @@ export class IPCBroadcastChannel extends EventTarget {
   close (): void
 }
 
-/** Oro's default object: these names only (the rest are named exports), itself as `default`. */
+/**
+ * Oro's default object: these names only (the rest are named exports), itself as `default`. Its
+ * calls answer a `Result` as Oro's do, `request` and `write` included (the named ones answer the data).
+ */
 declare const ipc: {
   ERROR: typeof ERROR
   Headers: typeof Headers
@@ -343,10 +346,10 @@ declare const ipc: {
   postMessage: typeof postMessage
   primordials: typeof primordials
   ready: typeof ready
-  request: typeof request
+  request: typeof send
   resolve: typeof resolve
   send: typeof send
   sendSync: typeof sendSync
-  write: typeof write
+  write (route: string, params: Params | undefined, bytes: ArrayBuffer | ArrayBufferView | Blob | string, options?: RequestOptions): Promise<Result>
 }
 export default ipc

@@ -17,7 +17,10 @@
  *
  * Oro's lower-level names are here too (`OK`, `ERROR`, `Headers`, `IPCSearchParams`, `emit`,
  * `resolve`, `postMessage`, `parseSeq`, `debug`, `maybeMakeError`, and `IPCMessagePort`,
- * `IPCMessageChannel`, `IPCBroadcastChannel` over the page's `BroadcastChannel`).
+ * `IPCMessageChannel`, `IPCBroadcastChannel` over the page's `BroadcastChannel`). The default
+ * export is Oro's `ipc` object, whose `send`, `sendSync`, `request` and `write` answer a `Result`
+ * as Oro's do (`const { err, data } = await ipc.request('fs.stat', { path })`); the named
+ * `request` and `write` answer the data and throw.
  *
  * The code lives in `internal/`, one job per file, served beside this file and imported by
  * relative URL but registered as no module (there is no `oro:internal/...`): this file only
@@ -29,7 +32,7 @@ import {
   ERROR, Headers, IPCSearchParams, OK, debug, emit, findMessageTransfers, kDebugEnabled, maybeMakeError,
   parseSeq, postMessage, ready, resolve
 } from './internal/bridge.js'
-import { TIMEOUT, createBinding, request, send, stream, write } from './internal/calls.js'
+import { TIMEOUT, createBinding, request, requestResult, send, stream, write, writeResult } from './internal/calls.js'
 import { IPCStream } from './internal/ipc-stream.js'
 import { Message } from './internal/message.js'
 import { baseOrigin, buildURL, currentWindowIndex, encodeParams, nextSeq, paramEntries, windowCredential } from './internal/params.js'
@@ -92,7 +95,9 @@ export {
 }
 
 // Oro's default object has exactly these names (Oro's own test lists them), itself included as
-// `default`; the rest of the surface (transports, streams, ports) is named exports only.
+// `default`; the rest of the surface (transports, streams, ports) is named exports only. It is
+// Oro's `ipc`, so its calls answer as Oro's do: `request` and `write` a `Result` (ported code's
+// `const { err, data } = await ipc.request(...)`), where the named exports answer the data.
 const ipc = {
   ERROR,
   Headers,
@@ -111,11 +116,11 @@ const ipc = {
   postMessage,
   primordials,
   ready,
-  request,
+  request: requestResult,
   resolve,
   send,
   sendSync,
-  write
+  write: writeResult
 }
 ipc.default = ipc
 

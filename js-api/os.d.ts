@@ -15,13 +15,14 @@ export interface CpuInfo {
   times: { user: number, nice: number, sys: number, idle: number, irq: number }
 }
 
+/** Node's values under Oro's keys, in its order; `scopeid` (IPv6) is there but not enumerated. */
 export interface NetworkInterfaceInfo {
   address: string
   netmask: string | null
-  family: 'IPv4' | 'IPv6'
-  mac: string
   internal: boolean
+  family: 'IPv4' | 'IPv6'
   cidr: string | null
+  mac: string
   scopeid?: number
 }
 

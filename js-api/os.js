@@ -36,11 +36,11 @@ import { nodeArchitecture } from './internal/primordials.js'
  * @typedef {object} NetworkInterfaceInfo
  * @property {string} address
  * @property {string | null} netmask
- * @property {'IPv4' | 'IPv6'} family
- * @property {string} mac
  * @property {boolean} internal
+ * @property {'IPv4' | 'IPv6'} family
  * @property {string | null} cidr
- * @property {number} [scopeid]
+ * @property {string} mac
+ * @property {number} [scopeid] (not enumerated)
  */
 
 /**
@@ -208,11 +208,27 @@ function live (route) {
 }
 
 /**
- * Network interfaces that are up, by name, like Node's `os.networkInterfaces()`.
+ * Network interfaces that are up, by name, with Node's values (`os.networkInterfaces()`) under
+ * Oro's keys, in its order: `address`, `netmask`, `internal`, `family`, `cidr`, `mac`
+ * (api/os.js:137-144, which its test/src/os.js:76 checks). An IPv6 address's `scopeid`, which
+ * Oro leaves out and Node gives, is there too but not enumerated.
  * @returns {Record<string, NetworkInterfaceInfo[]>}
  */
 export function networkInterfaces () {
-  return live('os.networkInterfaces')
+  /** @type {Record<string, NetworkInterfaceInfo[]>} */
+  const interfaces = live('os.networkInterfaces')
+  /** @type {Record<string, NetworkInterfaceInfo[]>} */
+  const shaped = {}
+  for (const [name, addresses] of Object.entries(interfaces)) {
+    shaped[name] = addresses.map(({ address, netmask, internal, family, cidr, mac, scopeid }) => {
+      const entry = { address, netmask, internal, family, cidr, mac }
+      if (scopeid !== undefined) {
+        Object.defineProperty(entry, 'scopeid', { value: scopeid, enumerable: false, writable: true, configurable: true })
+      }
+      return entry
+    })
+  }
+  return shaped
 }
 
 /**

@@ -317,8 +317,14 @@ export class ApplicationWindow extends EventTarget {
       return Promise.reject(invalidArgument('event should be a non-empty string'))
     }
     if (options.backend === true) {
-      // To the backend process's stdin, as Oro's `ipc://process.write?...` line (oro-process).
-      return request('process.write', { event: options.event, value: options.value ?? null })
+      // To the backend process's stdin, as Socket's `ipc://process.write?...` line (oro-process).
+      // Its handler gets the value as text, as under Socket (api/window.js:512-519): a string as
+      // it is, anything else as its JSON; given here as JSON, which the transport decodes.
+      const text = typeof options.value === 'string' ? options.value : JSON.stringify(options.value)
+      return request('process.write', {
+        event: options.event,
+        value: text === undefined ? undefined : JSON.stringify(text)
+      })
     }
     return request('window.send', {
       event: options.event,

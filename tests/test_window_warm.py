@@ -1,7 +1,7 @@
 """The system engine's web process starts while the host is built (``oro_framework.gui.warm``),
 under Xvfb with real processes: the window's page runs in the process started first, and an app
-that ends up headless after all leaves no web process behind. The guess itself never opens a
-window where the host would not (no display, headless, another engine)."""
+that ends up with a hidden window after all leaves no warmed web process behind. The guess itself
+never opens a window where the host would not (no display, headless, another engine)."""
 
 from __future__ import annotations
 
@@ -95,12 +95,15 @@ def test_the_window_page_runs_in_the_web_process_started_before_the_host_served(
         assert "web process ended" not in oro.stderr()
 
 
-def test_an_app_the_host_serves_headless_after_all_leaves_no_web_process(
+def test_an_app_the_host_runs_hidden_after_all_leaves_no_warmed_web_process(
     display: str, tmp_path: Path
 ) -> None:
-    # socket.ini's [build] headless is the host's window.headless under another name: the
-    # early guess reads oro.toml's names only, warms an engine, and the host cools it down.
+    # socket.ini's [build] headless is the host's window.headless under another name: an engine
+    # the early guess warmed would show its windows; the host runs the page in a hidden window
+    # of an engine of its own, and no other web process stays.
     app = _app(tmp_path / "app", SOCKET_INI, "socket.ini")
     with start(display, "system", new_key(), app, XDG_DATA_HOME=str(tmp_path / "data")) as oro:
-        oro.launch_url()
-        until(lambda: not _web_processes(oro.process.pid), "the web process to end", TIMEOUT)
+        oro.wait_for_line(r"^oro: opened warm ini in a hidden window")
+        oro.wait_for_line(r"^oro: window 0 ready$")
+        # The hidden window's web process alone: the warmed one ended.
+        until(lambda: len(_web_processes(oro.process.pid)) == 1, "one web process", TIMEOUT)

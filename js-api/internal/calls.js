@@ -138,6 +138,36 @@ export async function send (route, value = undefined, options = {}) {
 }
 
 /**
+ * `request()` as Oro's `ipc.request` answers, on the default object that ported code calls it
+ * through (`import ipc from 'socket:ipc'`): a `Result` that carries the data as it is, or the
+ * failure, and never rejects (Oro's api/ipc.js:1485-1619). The named export answers the data.
+ * @param {string} route
+ * @param {unknown} [value]
+ * @param {RequestOptions} [options]
+ * @returns {Promise<Result>}
+ */
+export async function requestResult (route, value = undefined, options = {}) {
+  try {
+    // The data as it is: data holding an `id` or a `source` is never read back as an envelope.
+    return new Result(null, null, await request(route, value, options), route)
+  } catch (error) {
+    return Result.from(null, error, route)
+  }
+}
+
+/**
+ * `write()` as Oro's `ipc.write` answers (api/ipc.js:1362): a `Result`, never a rejection.
+ * @param {string} route
+ * @param {unknown} params
+ * @param {Uint8Array | ArrayBuffer | ArrayBufferView | Blob | string} bytes
+ * @param {RequestOptions} [options]
+ * @returns {Promise<Result>}
+ */
+export function writeResult (route, params, bytes, options = {}) {
+  return requestResult(route, params, { method: 'POST', ...options, body: bytes })
+}
+
+/**
  * Call `route` with `bytes` as the raw request body (POST), e.g. `fs.write`.
  * @param {string} route
  * @param {unknown} params

@@ -71,6 +71,25 @@ describe('request', () => {
     assert.deepEqual([err, data], [failed.err, null])
   })
 
+  test("the default object's request and write answer Oro's Result, the data as it is", async () => {
+    // Oro's `ipc.request`/`ipc.write` (api/ipc.js:1362, 1485), which ported code calls as
+    // `import ipc from 'socket:ipc'; const { err, data } = await ipc.request(...)`.
+    const ok = await ipc.default.request('echo', { value: 'a' })
+    assert.ok(ok instanceof ipc.Result)
+    assert.deepEqual([ok.err, ok.data.params.value, ok.source], [null, 'a', 'echo'])
+    // Data that holds an `id` is not read back as an envelope.
+    assert.equal((await ipc.default.request('echo', { id: 'x' })).data.params.id, 'x')
+    const failed = await ipc.default.request('no.such.route')
+    assert.deepEqual([failed.err.name, failed.data], ['NotFoundError', null])
+    const refused = await ipc.default.request('bad route')
+    assert.equal(refused.err.code, 'ERR_INVALID_ARG_TYPE')
+    const written = await ipc.default.write('echo', { path: 'x' }, new TextEncoder().encode('b'))
+    assert.deepEqual([written.err, written.data.method, written.data.body], [null, 'POST', 'b'])
+    assert.equal((await ipc.default.write('no.such.route', {}, 'b')).err.name, 'NotFoundError')
+    // The named exports still answer the data.
+    assert.equal(await ipc.request('ping'), 'pong')
+  })
+
   test('octet-stream replies are Uint8Array, text/* replies strings', async () => {
     const bytes = await ipc.write('echo.bytes', {}, new Uint8Array([1, 2, 255]))
     assert.ok(bytes instanceof Uint8Array)

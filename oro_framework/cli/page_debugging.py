@@ -22,13 +22,17 @@ PAGE_CONSOLE_ENV: Final = "ORO_PAGE_CONSOLE"
 the environment: the dev loop builds the host's command line."""
 
 
-def configure_page_debugging(host: Host, engine: Engine, *, quiet: bool) -> None:
+def configure_page_debugging(
+    host: Host, engine: Engine, *, quiet: bool, hidden: bool = False
+) -> None:
     """Tell ``engine`` where its pages' console goes and whether their devtools may open;
-    before its first window opens."""
+    before its first window opens. A ``hidden`` app's (a headless app's: nobody sees its
+    windows) is printed whole, log and info too, as Socket prints it."""
     quiet = quiet or os.environ.get(PAGE_CONSOLE_ENV) == "quiet"
     # A printer even when quiet: without a receiver of its own QtWebEngine prints every console
     # message itself ("js: ..."), the page's escapes and all.
-    printer = ConsolePrinter(printed_levels(verbose=is_verbose(), quiet=quiet))
+    levels = printed_levels(verbose=hidden or is_verbose(), quiet=quiet)
+    printer = ConsolePrinter(levels, limited=not hidden)
     atexit.register(printer.drain)
     engine.configure_debugging(
         PageDebugging(console=printer.submit, devtools=host.settings(WebviewSettings).devtools)

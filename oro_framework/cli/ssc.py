@@ -134,10 +134,17 @@ def parse(argv: Sequence[str], cwd: Path) -> SscCommand:
     return command
 
 
-def _run_arguments(command: SscCommand) -> list[str]:
+HEADLESS: Final = "--config=window.headless=true"
+"""Socket's ``--headless``: the app's window is never shown and its page runs
+(src/desktop/main.cc:532-535, 1106-1110), as ``[build] headless = true`` says."""
+
+
+def _run_arguments(command: SscCommand, *, watch: bool = False) -> list[str]:
     arguments = []
     if command.has("--headless"):
-        arguments.append("--headless")
+        # oro dev's --headless serves the app to a browser, the dev loop's own way to run
+        # without a window.
+        arguments.append("--headless" if watch else HEADLESS)
     if "--port" in command.values:
         arguments += ["--port", command.values["--port"]]
     return arguments
@@ -147,10 +154,11 @@ def _test_arguments(command: SscCommand) -> list[str]:
     test = command.values.get("--test")
     if test is None:
         raise SscUsageError("--test value is required")
-    # Without --headless Socket shows the tests' window; oro test runs them in the app's window
-    # then (where a display exists), and in a headless browser otherwise.
-    window = not command.has("--headless") and bool(os.environ.get("DISPLAY"))
-    return ["test", *(["--window"] if window else []), str(command.app), test]
+    # Socket runs them in the app's window, hidden with --headless. oro test does where a
+    # display exists, or a virtual one can be started for a hidden window; in a headless
+    # browser otherwise.
+    headless = [HEADLESS] if command.has("--headless") else []
+    return ["test", "--window", *headless, str(command.app), test]
 
 
 def to_oro(command: SscCommand) -> list[str] | None:
@@ -168,7 +176,7 @@ def to_oro(command: SscCommand) -> list[str] | None:
     if not command.has("--run"):
         return ["build", app] if command.has("--package") else None
     if command.has("--watch"):
-        return ["dev", *_run_arguments(command), app]
+        return ["dev", *_run_arguments(command, watch=True), app]
     return ["run", "--build", *_run_arguments(command), app]
 
 

@@ -113,13 +113,23 @@ def primordials(version: str, cwd: str) -> dict[str, Any]:
 
 
 def _checkout_commit(git: Path) -> str | None:
-    """The commit ``HEAD`` names in the git directory ``git``, read from its files (a detached
-    head, a loose ref or ``packed-refs``): no ``git`` program, which a built app has not."""
+    """The commit ``HEAD`` names in the checkout's ``.git``, read from its files (a detached
+    head, a loose ref or ``packed-refs``): no ``git`` program, which a built app has not. A
+    linked worktree's ``.git`` is a file naming its own git directory (``gitdir: ...``), whose
+    ``commondir`` holds the branches."""
     try:
+        if git.is_file():
+            pointer = git.read_text(encoding="utf-8").strip()
+            if not pointer.startswith("gitdir: "):
+                return None
+            git = git.parent / pointer.removeprefix("gitdir: ")
         head = (git / "HEAD").read_text(encoding="ascii").strip()
         if not head.startswith("ref: "):
             return head if _COMMIT.fullmatch(head) else None
         ref = head.removeprefix("ref: ")
+        common = git / "commondir"
+        if common.is_file():
+            git = git / common.read_text(encoding="utf-8").strip()
         loose = git / ref
         if loose.is_file():
             commit = loose.read_text(encoding="ascii").strip()

@@ -73,15 +73,19 @@ async def mime_table(request: Request) -> dict[str, list[list[str]]]:
 
 
 async def open_external(request: Request) -> dict[str, Any]:
-    """Open http(s)/mailto URL `value` in the browser; the app's own URLs become applicationurl."""
+    """Open http(s)/mailto URL `value` in the browser; the app's own URLs become the caller's
+    applicationurl."""
     # Imported by the call: the browser launcher and the protocol handlers' machinery are not
     # what declaring this plugin (every `oro` command) should pay for.
     import webbrowser
 
     from oro_framework import APPLICATION_URL_EVENT, application_url_event, scheme_of
 
-    # A URL of a registered protocol handler or of the app's own origin stays in the app: every
-    # page gets the `applicationurl` event `{url, path, appURL}`. Other schemes: SecurityError.
+    # A URL of a registered protocol handler or of the app's own origin stays in the app: the
+    # caller's window gets the `applicationurl` event `{url, path, appURL}`, as Socket hands it
+    # to the bridge's own window (src/runtime/ipc/routes.cc:2603-2607), so a page cannot put a
+    # deep link in another window's; without a window (a worker) the answer carries it alone.
+    # Other schemes: SecurityError.
     value = request.params.require_str("value").strip()
     scheme = scheme_of(value)
     host_header = request.headers.get("host")
@@ -95,7 +99,8 @@ async def open_external(request: Request) -> dict[str, Any]:
             path += f"#{parts.fragment}" if parts.fragment else ""
             event = {"url": value, "path": path, "appURL": f"{origin}{path}"}
     if event is not None:
-        request.host.emit(APPLICATION_URL_EVENT, event)
+        if request.window is not None:
+            request.host.emit(APPLICATION_URL_EVENT, event, window=request.window)
         return {"url": value, "opened": False, "applicationurl": event}
     if scheme not in _BROWSER_SCHEMES:
         raise SecurityError(

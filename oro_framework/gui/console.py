@@ -24,6 +24,7 @@ from oro_framework.host.terminal import terminal_safe
 from oro_framework.host.windows.debugging import ConsoleLevel, ConsoleMessage
 
 __all__ = [
+    "HIDDEN_PAGE_BUDGET",
     "LINES_PER_SECOND",
     "MAX_LINE",
     "ConsolePrinter",
@@ -36,6 +37,11 @@ MAX_LINE: Final = 2000
 
 LINES_PER_SECOND: Final = 50
 """Lines a window may print in a second; the others are counted and said dropped."""
+
+HIDDEN_PAGE_BUDGET: Final = 10_000
+"""Console messages a document of a headless app (its windows never shown: what its pages log,
+a test run's TAP, is all there is to see of it) passes on in a second, where a shown window's
+passes on 100; still a bound on what a flood costs the GUI thread."""
 
 QUEUE_SIZE: Final = 1000
 """Lines waiting for the terminal; more are dropped (counted) rather than held in memory."""
@@ -82,6 +88,8 @@ class ConsolePrinter:
     """Prints the messages of ``levels`` to ``stream`` (standard error) on a daemon thread.
 
     :param clock: seconds, monotonic (a test's own clock).
+    :param limited: cut a window's flood to :data:`LINES_PER_SECOND` lines a second; off for a
+        headless app, whose pages' output (a test run's TAP) is all there is to see of it.
     """
 
     def __init__(
@@ -90,8 +98,10 @@ class ConsolePrinter:
         stream: TextIO | None = None,
         *,
         clock: Callable[[], float] = time.monotonic,
+        limited: bool = True,
     ) -> None:
         self._levels = levels
+        self._limited = limited
         self._stream = stream
         self._clock = clock
         self._lock = threading.Lock()
@@ -125,7 +135,7 @@ class ConsolePrinter:
             if budget is not None and budget.dropped:
                 lines.append(_dropped(index, budget.dropped))
             budget = self._budgets[index] = _Budget(now)
-        if budget.printed >= LINES_PER_SECOND:
+        if self._limited and budget.printed >= LINES_PER_SECOND:
             budget.dropped += 1
             return []
         budget.printed += 1

@@ -130,8 +130,10 @@ def make_engine(
     storage_path: Path | None,
     protocol_schemes: Sequence[str] = (),
     plugin_schemes: Sequence[str] = (),
+    hidden: bool = False,
 ) -> Engine:
-    """A :class:`Engine` of engine ``name``, ready for its first window.
+    """A :class:`Engine` of engine ``name``, ready for its first window; with ``hidden``, one
+    that never shows a window (a headless app's).
 
     :raises ImportError: its toolkit cannot be loaded.
     """
@@ -142,9 +144,13 @@ def make_engine(
             storage_path=storage_path,
             protocol_schemes=protocol_schemes,
             plugin_schemes=plugin_schemes,
+            hidden=hidden,
         )
     from oro_framework.gui.qt.engine import QtEngine
 
     return QtEngine(
-        storage_path=storage_path, protocol_schemes=protocol_schemes, plugin_schemes=plugin_schemes
+        storage_path=storage_path,
+        protocol_schemes=protocol_schemes,
+        plugin_schemes=plugin_schemes,
+        hidden=hidden,
     )

@@ -262,7 +262,8 @@ class AppRunner:
     # ---------------------------------------------------------------------------------------
 
     def run_with_gui(self, gui: Engine) -> int:
-        """Open the app in a native window; return once it closed and the host stopped.
+        """Open the app in a native window (one the engine never shows, for a headless app);
+        return once it closed and the host stopped.
 
         :raises Exception: whatever stopped the loop (a service failing, the port being taken),
             or the toolkit failing to start.
@@ -284,7 +285,11 @@ class AppRunner:
             info = loop.wait_until_serving()
             tracing.startup("serving")
             if info is not None:
-                self._echo(f"oro: opened {self.name} in a window ({info.origin})")
+                # A headless app's window is never shown: its page runs all the same.
+                kind = (
+                    "a hidden window" if self.host.settings(WindowSettings).headless else "a window"
+                )
+                self._echo(f"oro: opened {self.name} in {kind} ({info.origin})")
                 gui.start(dispatcher)
         finally:
             dispatcher.close()

@@ -288,8 +288,9 @@ class WebviewSettings:
     oro_globals: bool = setting(
         False,
         "Define the Oro Runtime's page globals in every page, as Oro's preload does: `Buffer`, "
-        "its event classes (`ApplicationURLEvent`, `HotKeyEvent`...), its file pickers, "
-        "`Notification` (with oro-desktop) and, once the page is idle, the CommonJS globals "
+        "its event classes (`ApplicationURLEvent`, `HotKeyEvent`...), its file pickers, the "
+        "File System Access classes (with oro-fs), `Notification` (with oro-desktop) and, once "
+        "the page is idle, the CommonJS globals "
         "(`require`, `module`, `__filename`, `__dirname`). On by default for an app configured "
         "by Oro's socket.ini/oro.ini; off otherwise, as they cost every page about 100 KB of "
         "modules (and `require` every served module): a page imports what it uses.",

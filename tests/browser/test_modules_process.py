@@ -62,8 +62,11 @@ return {
   live: [os.uptime(), os.freemem(), os.totalmem(), os.loadavg(), interfaces].map(shape),
   loadavg: os.loadavg().length, totalmem: os.totalmem(),
   loopback: loopback && { ...loopback },
-  entryKeys: [...new Set(Object.values(interfaces).flat()
-    .map((e) => Object.keys(e).sort().join()))].sort(),
+  // Every address's values, read key by key (scopeid is not enumerated in a page, as Oro has it
+  // not), in address order.
+  addresses: Object.fromEntries(Object.entries(interfaces).map(([name, entries]) => [name,
+    entries.map((e) => ['address', 'netmask', 'internal', 'family', 'cidr', 'mac', 'scopeid']
+      .map((key) => e[key] ?? null)).sort()])),
   user: { uid: user.uid, gid: user.gid, username: user.username, homedir: user.homedir,
           shell: user.shell },
   constants: [os.constants.signals.SIGINT, os.constants.signals.SIGTERM, os.constants.errno.ENOENT,
@@ -190,6 +193,23 @@ def test_page_answers_as_node_does_on_this_machine(
     assert expected["order"] == ["tick1", "tick2:arg", "nested", "promise", "microtask"]
     assert expected["live"] == ["number", "number", "number", "array", "object"]
     assert expected["loopback"]["internal"] is True
+    assert any(entries for entries in expected["addresses"].values())
+
+
+def test_network_interface_addresses_have_oros_keys_in_its_order(page: Page) -> None:
+    # Oro's api/os.js:137-144, which its test/src/os.js:76 compares as Object.keys(...).toString();
+    # an IPv6 address's Node scopeid stays readable.
+    shapes = page.evaluate(
+        """() => Object.values(globalThis.m.os.networkInterfaces()).flat().map((entry) => ({
+            keys: Object.keys(entry).join(),
+            json: Object.keys(JSON.parse(JSON.stringify(entry))).join(),
+            scopeid: entry.family === 'IPv6' ? typeof entry.scopeid : 'none',
+        }))"""
+    )
+    oros = "address,netmask,internal,family,cidr,mac"
+    assert shapes
+    assert {shape["keys"] for shape in shapes} == {shape["json"] for shape in shapes} == {oros}
+    assert all(shape["scopeid"] in ("number", "none") for shape in shapes)
 
 
 def test_send_sync_answers_data_errors_bytes_and_streams(page: Page) -> None:

@@ -148,7 +148,7 @@ def test_the_modules_export_what_oros_declarations_declare(page: Page) -> None:
           browserScreen: { width: screen.width, height: screen.height },
           formatted: windows.formatURL('/a.html'),
           inspector: await failure(list[0].showInspector()),
-          backend: await failure(application.backend.open()),
+          backend: await failure(application.backend.open().then(({ err }) => { throw err })),
         }
         """,
     )
@@ -164,7 +164,8 @@ def test_the_modules_export_what_oros_declarations_declare(page: Page) -> None:
     assert result["screen"] == result["browserScreen"]
     assert result["formatted"].endswith("/a.html")
     assert result["inspector"]["name"] == "NotSupportedError"
-    # The app declares no backend process ([process.backend] cmd, Oro's [linux] cmd).
+    # The app declares no backend process ([process.backend] cmd, Oro's [linux] cmd): the
+    # Result's err, as Socket's open() answers (api/application.js:635-638).
     assert result["backend"]["name"] == "NotFoundError"
     assert result["backend"]["code"] == "ERR_NO_BACKEND_CMD"
 

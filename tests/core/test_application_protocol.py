@@ -63,6 +63,41 @@ async def test_open_external_of_the_apps_scheme_is_an_applicationurl_without_a_p
     assert host.protocol_handlers.to_json() == {}
 
 
+async def test_open_external_puts_the_deep_link_in_the_callers_window_only(
+    tmp_path: Path,
+) -> None:
+    # A hostile page opening the app's scheme cannot hand another window a deep link it would
+    # act on: as under Socket, only the caller's window hears it, and a caller without a window
+    # (a worker) gets the answer alone. Each window's stream then gets a marker; what came
+    # before it is all that was delivered.
+    app = app_with(tmp_path, "oro.toml", '[meta]\napplication_protocol = "notes"\n')
+    async with (
+        make_host(PLUGINS, app_dir=app) as host,
+        host.events.subscribe(window=0) as main,
+        host.events.subscribe(window=1) as other,
+    ):
+        from_other = raise_for_error(
+            await MemoryClient(host, window=1).call("platform.openExternal", value="notes://a")
+        )
+        from_worker = raise_for_error(
+            await MemoryClient(host, window=None).call("platform.openExternal", value="notes://b")
+        )
+        for index in (0, 1):
+            host.emit("marker", window=index)
+        with anyio.fail_after(5):
+            heard_main = [(await main.receive()).name]
+            heard_other = [(await other.receive()).name, (await other.receive()).name]
+
+    assert heard_main == ["marker"]
+    assert heard_other == ["applicationurl", "marker"]
+    assert from_other["applicationurl"]["url"] == "notes://a"
+    assert from_worker == {
+        "url": "notes://b",
+        "opened": False,
+        "applicationurl": {"url": "notes://b", "path": None, "appURL": None},
+    }
+
+
 async def test_a_protocol_handler_of_the_same_scheme_serves_it_as_usual(tmp_path: Path) -> None:
     app = app_with(
         tmp_path,

@@ -39,6 +39,23 @@ def test_a_loose_ref_a_packed_ref_and_a_detached_head_are_read(tmp_path: Path) -
     assert _system._checkout_commit(git) == commit
 
 
+def test_a_linked_worktree_reports_its_own_head(tmp_path: Path) -> None:
+    # A worktree's .git is a file (`gitdir: ...`); its branch lives in the main repository.
+    (tmp_path / "main").mkdir()
+    main, first = _repository(tmp_path / "main")
+    _git(main.parent, "worktree", "add", "-q", "-b", "side", str(tmp_path / "side"))
+    side = tmp_path / "side"
+    (side / "b").write_text("b")
+    _git(side, "add", "b")
+    _git(side, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "b")
+    assert (side / ".git").is_file()
+    assert _system._checkout_commit(side / ".git") == _git(side, "rev-parse", "HEAD") != first
+    _git(main.parent, "pack-refs", "--all")
+    assert _system._checkout_commit(side / ".git") == _git(side, "rev-parse", "HEAD")
+    (side / ".git").write_text("not a pointer\n")
+    assert _system._checkout_commit(side / ".git") is None
+
+
 def test_no_checkout_or_a_broken_head_has_no_commit(tmp_path: Path) -> None:
     assert _system._checkout_commit(tmp_path / ".git") is None
     (tmp_path / ".git").mkdir()

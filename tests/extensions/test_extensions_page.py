@@ -61,6 +61,25 @@ ERRORS = """async () => {
   }
 }"""
 
+# Oro's test/src/extensions/feature-policies.js, through Oro's default `ipc` object, whose
+# `request` answers a `Result` (api/ipc.js:1485) and never rejects.
+POLICIES = """async () => {
+  const { default: extension } = await import('socket:extension')
+  const { default: ipc } = await import('socket:ipc')
+  const call = async () => {
+    const result = await ipc.request('echo.say', { value: 'policy' })
+    return { data: result.data, err: result.err && [result.err.name, result.err.message],
+      isResult: result instanceof ipc.Result }
+  }
+  const answers = []
+  for (const options of [{}, { allow: ['none'] }, { allow: ['context', 'ipc'] }]) {
+    const echo = await extension.load('echo-ext', { ...options, binding: { name: 'echo' } })
+    answers.push(await call())
+    await echo.unload()
+  }
+  return answers
+}"""
+
 REFUSED = """async () => {
   const extension = await import('oro:extension')
   try { await extension.load('echo-ext'); return null } catch (error) { return error.name }
@@ -117,6 +136,18 @@ def test_errors_reach_the_page_typed(chromium_browser: Browser, app: ServedApp) 
     assert f"did you mean '{ECHO}'?" in result["unknown"]["message"]
     assert result["wasm"]["name"] == "NotSupportedError"
     assert result["type"] == "shared"
+    assert app.host.extensions.loaded == []
+
+
+def test_feature_policies_decide_the_routes_oros_ipc_request_answers(
+    chromium_browser: Browser, app: ServedApp
+) -> None:
+    with app_page(chromium_browser, app) as page:
+        answers = page.evaluate(POLICIES)
+
+    mapped = {"data": "hello policy", "err": None, "isResult": True}
+    refused = {"data": None, "err": ["NotFoundError", "Not found"], "isResult": True}
+    assert answers == [mapped, refused, mapped]
     assert app.host.extensions.loaded == []
 
 

@@ -101,7 +101,10 @@ def run(
     """Run the app in APP_DIR (default: the current directory).
 
     Opens the app in a native window when a display exists. Otherwise, or with --headless, serves
-    it on 127.0.0.1 and prints a line with its launch URL, to open in any browser. Stops when the
+    it on 127.0.0.1 and prints a line with its launch URL, to open in any browser. A headless app
+    (window.headless, Socket's [build] headless) runs its pages in windows never shown, as under
+    Socket, and prints what they log; with no display on a virtual one (Xvfb), which ends with
+    it (without Xvfb it is served, saying what to install). Stops when the
     window closes, the app calls application.exit, or on Ctrl-C/SIGTERM; exits with the code the
     app asked for (0 by default).
 
@@ -184,7 +187,10 @@ def run(
         if warm is not None and gui is not warm.engine:
             warm.cool_down()
         if gui is not None:
-            configure_page_debugging(host, gui, quiet=quiet)
+            # A headless app's window shows nothing: what its pages log (a test run's TAP) is
+            # all there is to see of them, as under Socket, which prints it.
+            hidden = host.settings(WindowSettings).headless
+            configure_page_debugging(host, gui, quiet=quiet, hidden=hidden)
         try:
             code = runner.run_with_gui(gui) if gui is not None else runner.run_headless()
         except OSError as error:
@@ -283,8 +289,14 @@ def open_gui(host: Host, runner: AppRunner, warm: WarmEngine | None = None) -> E
     A web engine named by ``--webview`` or ``webview.engine`` that is not installed closes the
     host and exits 2, naming what to install; unnamed, the system engine is taken where it is
     installed, else Qt with one line saying how to get the system one. ``warm`` is taken when
-    it is what the host chose (see :mod:`oro_framework.gui.warm`)."""
-    if host.settings(WindowSettings).headless:
+    it is what the host chose (see :mod:`oro_framework.gui.warm`).
+
+    A headless app (``window.headless``, Socket's ``[build] headless``) gets an engine whose
+    windows are never shown, so that its pages run as under Socket (src/desktop/main.cc:
+    1106-1110); where no display exists, on a virtual display of its own (Xvfb), else it is
+    served with one line naming what to install."""
+    hidden = host.settings(WindowSettings).headless
+    if hidden and not has_display() and not _start_virtual_display():
         return None
     requested = host.settings(WebviewSettings).engine or None
     try:
@@ -293,6 +305,44 @@ def open_gui(host: Host, runner: AppRunner, warm: WarmEngine | None = None) -> E
         host.close()
         click.echo(f"error: {error}", err=True)
         raise SystemExit(2) from None
+    if not _can_show_windows(host):
+        return None
+    if requested is None and engine == "qt":
+        click.echo(f"note: {system_engine_hint()}", err=True)
+    keep = host.settings(WindowSettings).persistent_storage
+    storage = webview_storage(host.paths.data, host.paths.state) if keep else None
+    # The schemes the core plugin "protocols" read from the config (and checked) as it
+    # configured the host: the engine must know them before the first window exists.
+    schemes = tuple(host.protocol_handlers.handlers)
+    plugin_schemes = tuple(scheme.name for scheme in host.schemes)
+    # A warm engine shows its windows: a headless app (should the early guess have missed it)
+    # gets one that never does, and the warm one is cooled down.
+    if warm is not None and not hidden and warm.fits(engine, storage):
+        warm.engine.add_protocol_schemes(schemes, plugin_schemes)
+        return warm.engine
+    try:
+        return make_engine(
+            engine,
+            storage_path=storage,
+            protocol_schemes=schemes,
+            plugin_schemes=plugin_schemes,
+            hidden=hidden,
+        )
+    except ImportError as error:
+        if requested is not None:
+            host.close()
+            click.echo(f"error: the {engine} web engine cannot start: {error}", err=True)
+            raise SystemExit(2) from None
+        click.echo(
+            f"warning: no window ({error}); install an engine (docs/webview.md). Serving headless.",
+            err=True,
+        )
+        return None
+
+
+def _can_show_windows(host: Host) -> bool:
+    """Whether a display answers and the core plugin that runs windows is on; says why not
+    (a malformed ``DISPLAY`` closes the host and exits 2)."""
     try:
         check_display()
     except DisplayError as error:
@@ -305,35 +355,38 @@ def open_gui(host: Host, runner: AppRunner, warm: WarmEngine | None = None) -> E
             click.echo(
                 f"warning: no display server answers at {display}; serving headless", err=True
             )
-        return None
+        return False
     if not any(info.name == "application" and info.error is None for info in host.plugins):
         click.echo("warning: the 'application' plugin is disabled; serving headless", err=True)
-        return None
-    if requested is None and engine == "qt":
-        click.echo(f"note: {system_engine_hint()}", err=True)
-    keep = host.settings(WindowSettings).persistent_storage
-    storage = webview_storage(host.paths.data, host.paths.state) if keep else None
-    # The schemes the core plugin "protocols" read from the config (and checked) as it
-    # configured the host: the engine must know them before the first window exists.
-    schemes = tuple(host.protocol_handlers.handlers)
-    plugin_schemes = tuple(scheme.name for scheme in host.schemes)
-    if warm is not None and warm.fits(engine, storage):
-        warm.engine.add_protocol_schemes(schemes, plugin_schemes)
-        return warm.engine
+        return False
+    return True
+
+
+def _start_virtual_display() -> bool:
+    """Start a virtual display for a headless app's hidden windows (it ends with this
+    process); ``False``, saying what is missing, when none can start."""
+    # Imported here: only a headless app run with no display needs it.
+    from oro_framework.gui.virtual_display import (
+        VirtualDisplayUnavailable,
+        start_virtual_display,
+    )
+
     try:
-        return make_engine(
-            engine, storage_path=storage, protocol_schemes=schemes, plugin_schemes=plugin_schemes
-        )
-    except ImportError as error:
-        if requested is not None:
-            host.close()
-            click.echo(f"error: the {engine} web engine cannot start: {error}", err=True)
-            raise SystemExit(2) from None
+        display = start_virtual_display()
+    except VirtualDisplayUnavailable as error:
         click.echo(
-            f"warning: no window ({error}); install an engine (docs/webview.md). Serving headless.",
+            "warning: no display for the headless app's hidden window (DISPLAY and "
+            f"WAYLAND_DISPLAY name none that answers), and no virtual one: {error}. Serving "
+            "headless: its page runs once a browser opens the URL below.",
             err=True,
         )
-        return None
+        return False
+    click.echo(
+        f"oro: no display: started a virtual one at {display.display} (Xvfb, process "
+        f"{display.pid}), which ends with the app",
+        err=True,
+    )
+    return True
 
 
 @hookimpl

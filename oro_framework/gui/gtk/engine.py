@@ -67,6 +67,8 @@ class GtkEngine:
         navigations are forwarded to the app (:mod:`oro_framework.gui.forwarding`).
     :param plugin_schemes: the schemes plugins serve (``clip``), answered by the host
         (:mod:`oro_framework.gui.gtk.uri_schemes`).
+    :param hidden: never show a window, whatever is asked (a headless app's: its pages run,
+        nobody sees them, as Socket's headless windows, src/runtime/window/linux.cc:1258).
     :raises ImportError: GTK 3 or WebKitGTK 4.1 cannot be loaded.
     """
 
@@ -76,6 +78,7 @@ class GtkEngine:
         storage_path: Path | None = None,
         protocol_schemes: Sequence[str] = (),
         plugin_schemes: Sequence[str] = (),
+        hidden: bool = False,
     ) -> None:
         try:
             self._gtk = repository("Gtk")
@@ -85,6 +88,7 @@ class GtkEngine:
         self._storage_path = storage_path
         self._schemes = tuple(protocol_schemes)
         self._plugin_schemes = tuple(plugin_schemes)
+        self._hidden = hidden
         self._origin: str | None = None
         self._context: Any = None
         # A view on the context made by warm_up: its web process starts while the host is
@@ -229,7 +233,7 @@ class GtkEngine:
         # The User-Agent, and the window's userScript after the identity script.
         window_options.apply_to_view(view, options, self._origin or "")
         if self._debugging.console is not None:
-            watch_console(view, index, self._debugging.console)
+            watch_console(view, index, self._debugging.console, hidden=self._hidden)
         if self._debugging.devtools:
             view.get_settings().set_enable_developer_extras(True)
         box.pack_start(view, True, True, 0)
@@ -243,7 +247,13 @@ class GtkEngine:
         view.load_uri(url)
         if warm is not None:
             _drop_when_committed(view, warm)
-        if not options.hidden:
+        if options.hidden:
+            return
+        if self._hidden:
+            # Socket shows a headless window without mapping it and calls it shown
+            # (src/runtime/window/manager.cc:390-393): its pages see WINDOW_SHOWN.
+            listener.gui_status_changed(index, WindowStatus.SHOWN)
+        else:
             native.show()
 
     def _wire(self, index: int, parts: GtkWindowParts, listener: GuiListener) -> None:
@@ -331,12 +341,18 @@ class GtkEngine:
         return calls.call_and_wait(lambda: function(self._parts(index)))
 
     def show(self, index: int) -> None:
+        if self._hidden:
+            if self._listener is not None and index in self._windows:
+                self._listener.gui_status_changed(index, WindowStatus.SHOWN)
+            return
         self._on(index, lambda parts: parts.restore() if parts.minimized else parts.window.show())
 
     def hide(self, index: int) -> None:
         self._on(index, lambda parts: parts.window.hide())
 
     def focus(self, index: int) -> None:
+        if self._hidden:
+            return
         self._on(index, GtkWindowParts.focus)
 
     def close(self, index: int) -> None:
@@ -398,6 +414,8 @@ class GtkEngine:
         self._on(index, GtkWindowParts.minimize)
 
     def restore(self, index: int) -> None:
+        if self._hidden:
+            return
         self._on(index, GtkWindowParts.restore)
 
     def blur(self, index: int) -> None:

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from importlib import resources
 from typing import Any, Final, cast, get_args
 
-from oro_framework.gui.console import MAX_LINE
+from oro_framework.gui.console import HIDDEN_PAGE_BUDGET, MAX_LINE
 from oro_framework.gui.gtk.toolkit import repository
 from oro_framework.host.windows.debugging import ConsoleLevel, ConsoleMessage
 
@@ -59,16 +59,19 @@ RELAY_SCRIPT: Final = (
     .read_text(encoding="utf-8")
     .replace("__EVENT__", EVENT)
     .replace("__HANDLER__", HANDLER)
-    .replace("__BUDGET__", str(PAGE_BUDGET))
     .replace("__MAX_TEXT__", str(2 * MAX_LINE))
 )
 """The relay (``page_console_relay.js``), injected at the start of every document in
-:data:`WORLD`."""
+:data:`WORLD`, its ``__BUDGET__`` replaced."""
 
 
-def watch_console(view: Any, index: int, console: Callable[[ConsoleMessage], None]) -> None:
+def watch_console(
+    view: Any, index: int, console: Callable[[ConsoleMessage], None], *, hidden: bool = False
+) -> None:
     """Report window ``index``'s console to ``console``: the hooks in every document of
-    ``view`` and the handler they post to."""
+    ``view`` and the handler they post to; a ``hidden`` window's (a headless app's) up to
+    :data:`~oro_framework.gui.console.HIDDEN_PAGE_BUDGET` messages a second."""
+    budget = HIDDEN_PAGE_BUDGET if hidden else PAGE_BUDGET
     webkit = repository("WebKit2")
     manager = view.get_user_content_manager()
 
@@ -88,7 +91,7 @@ def watch_console(view: Any, index: int, console: Callable[[ConsoleMessage], Non
     # The relay first: it listens before the hooks can send.
     manager.add_script(
         webkit.UserScript.new_for_world(
-            RELAY_SCRIPT,
+            RELAY_SCRIPT.replace("__BUDGET__", str(budget)),
             webkit.UserContentInjectedFrames.ALL_FRAMES,
             webkit.UserScriptInjectionTime.START,
             WORLD,

@@ -23,6 +23,7 @@ import importlib
 from collections.abc import Callable
 from typing import Any, Final
 
+from oro_framework.gui.console import HIDDEN_PAGE_BUDGET
 from oro_framework.gui.qt.window import add_page_script
 from oro_framework.host.windows.debugging import ConsoleLevel, ConsoleMessage
 
@@ -66,7 +67,8 @@ BUDGET_SCRIPT: Final = """(() => {
       return admit() ? original.apply(this, values) : undefined;
     };
   }
-})()""".replace("__BUDGET__", str(PAGE_BUDGET))
+})()"""
+"""The budget script, its ``__BUDGET__`` replaced."""
 
 
 def _level(level: Any) -> ConsoleLevel:
@@ -80,14 +82,22 @@ def _level(level: Any) -> ConsoleLevel:
 
 
 def watch_console(
-    widget: Any, index: int, console: Callable[[ConsoleMessage], None], *, limit: bool = True
+    widget: Any,
+    index: int,
+    console: Callable[[ConsoleMessage], None],
+    *,
+    limit: bool = True,
+    hidden: bool = False,
 ) -> None:
     """Report the console of window ``index`` (``widget``'s page) to ``console``; with
     ``limit`` (the developer tools off), at most :data:`PAGE_BUDGET` calls a second per
-    document."""
+    document, a ``hidden`` window's (a headless app's)
+    :data:`~oro_framework.gui.console.HIDDEN_PAGE_BUDGET`."""
     page = widget.webview.page()
     if limit:
-        add_page_script(page, "oro-console-budget", BUDGET_SCRIPT, sub_frames=True)
+        budget = HIDDEN_PAGE_BUDGET if hidden else PAGE_BUDGET
+        script = BUDGET_SCRIPT.replace("__BUDGET__", str(budget))
+        add_page_script(page, "oro-console-budget", script, sub_frames=True)
 
     def message(level: Any, text: str, line: int, source: str) -> None:
         console(ConsoleMessage(index, _level(level), str(text), str(source), int(line)))

@@ -65,6 +65,8 @@ class QtEngine:
         to the app, so that plain navigations to them work (``gui/qt/schemes.py``).
     :param plugin_schemes: the schemes plugins serve (``clip``), answered by the host
         (``gui/qt/plugin_schemes.py``).
+    :param hidden: never show a window, whatever is asked (a headless app's: its pages run,
+        nobody sees them, as Socket's headless windows).
     :raises ImportError: pywebview is not installed (``pip install 'oro-framework[qt]'``).
     """
 
@@ -75,8 +77,10 @@ class QtEngine:
         storage_path: Path | None = None,
         protocol_schemes: Sequence[str] = (),
         plugin_schemes: Sequence[str] = (),
+        hidden: bool = False,
     ) -> None:
         self._storage_path = storage_path
+        self._hidden = hidden
         self._protocol_schemes = tuple(protocol_schemes)
         self._plugin_schemes = tuple(plugin_schemes)
         self._listener: GuiListener | None = None
@@ -150,7 +154,7 @@ class QtEngine:
             height=window.height,
             resizable=options.resizable,
             frameless=options.frameless,
-            hidden=options.hidden,
+            hidden=options.hidden or self._hidden,
             min_size=options.min_size,
             # pywebview's default injects `body {user-select: none}` into every page; the
             # page's own CSS decides, as under WebKitGTK.
@@ -162,7 +166,9 @@ class QtEngine:
         index = window.index
         self._minimized.discard(index)  # an earlier window with this index may have been minimized
         self._closing.discard(index)
-        # pywebview reports a window created hidden as "shown" once; it is not.
+        # pywebview reports a window created hidden as "shown" once; it is not. A headless app's
+        # window is created hidden too, and that report is right for it: Socket calls a headless
+        # window it showed shown without mapping it (src/runtime/window/manager.cc:390-393).
         unshown = [True] if options.hidden else []
 
         def status(value: WindowStatus) -> Callable[[], None]:
@@ -259,7 +265,11 @@ class QtEngine:
         qt_options.apply_to_page(widget, options, self._origin or "")
         if self._debugging.console is not None:
             qt_debugging.watch_console(
-                widget, index, self._debugging.console, limit=not self._debugging.devtools
+                widget,
+                index,
+                self._debugging.console,
+                limit=not self._debugging.devtools,
+                hidden=self._hidden,
             )
 
     def _native(self, index: int) -> NativeWindow:
@@ -269,6 +279,10 @@ class QtEngine:
         return window
 
     def show(self, index: int) -> None:
+        if self._hidden:
+            if self._listener is not None and index in self._windows:
+                self._listener.gui_status_changed(index, WindowStatus.SHOWN)
+            return
         if index in self._minimized:
             self._native(index).restore()
         self._native(index).show()
@@ -277,6 +291,8 @@ class QtEngine:
         self._native(index).hide()
 
     def focus(self, index: int) -> None:
+        if self._hidden:
+            return
         self.show(index)
         # pywebview has no focus call; its Qt window is a QMainWindow of Qt's main thread.
         widget = self._native(index).native
@@ -328,13 +344,19 @@ class QtEngine:
     def page_url(self, index: int) -> str:
         return self._qt(index, qt_window.page_url)
 
+    # Qt's maximise, minimise and restore show the window: a hidden engine's stays unshown.
+
     def maximize(self, index: int) -> None:
-        self._qt(index, qt_window.maximize)
+        if not self._hidden:
+            self._qt(index, qt_window.maximize)
 
     def minimize(self, index: int) -> None:
-        self._qt(index, qt_window.minimize)
+        if not self._hidden:
+            self._qt(index, qt_window.minimize)
 
     def restore(self, index: int) -> None:
+        if self._hidden:
+            return
         self._qt(index, qt_window.restore)
         self._minimized.discard(index)
 

@@ -95,7 +95,11 @@ def resize_centered(widget: Any, width: int, height: int) -> None:
     """Give a window that is not shown yet its size, centred on its screen as pywebview
     centres it (which it did for the size it was made with)."""
     widget.resize(width, height)
-    center = widget.screen().geometry().center() - widget.rect().center()
+    # pywebview's window keeps its screen's geometry as ``screen`` (a QRect) once it has placed
+    # the window, hiding QWidget.screen().
+    screen = widget.screen
+    geometry = screen().geometry() if callable(screen) else screen
+    center = geometry.center() - widget.rect().center()
     widget.move(center.x(), center.y())
 
 

@@ -28,11 +28,16 @@ class Config(Mapping[str, Any]):
         sources: dict[str, str],
         references: dict[str, SecretReference] | None = None,
         secrets_file: Path | None = None,
+        app_config: Mapping[str, Any] | None = None,
     ) -> None:
         self.registry = registry
         self.secrets_file = secrets_file
         """The secrets file read (``ORO_SECRETS_FILE``, ``[oro] secrets_file``), if one was:
         what a plugin that reaches files keeps from pages."""
+        self.app_config: Mapping[str, Any] = dict(app_config or {})
+        """The keys of the INI config's own sections (``socket.ini``'s ``[test-section]``),
+        by Socket's name, as pages read them in ``application.config`` (:mod:`.ini_app`); none
+        for an ``oro.toml``, whose keys are declared."""
         self._values = values
         self._sources = sources
         self._references = dict(references or {})
@@ -143,9 +148,10 @@ class Config(Mapping[str, Any]):
         return self.registry.read_settings(cls, self)
 
     def flattened(self, *, include_secrets: bool = True) -> dict[str, Any]:
-        """Every value under its flattened name, as pages see it in ``__args.config``; without
-        the secrets (``*_key``, ``*secret*``..., and keys declared secret) and the keys declared
-        private (an upstream's ``base_url``) unless ``include_secrets``."""
+        """Every value under its flattened name, as pages see it in ``__args.config``, then the
+        app's own INI keys (:attr:`app_config`) under Socket's names; without the secrets
+        (``*_key``, ``*secret*``..., and keys declared secret) and the keys declared private
+        (an upstream's ``base_url``) unless ``include_secrets``."""
         flat = {
             flatten_key(name): self._values[name]
             for name in sorted(self._values)
@@ -156,6 +162,9 @@ class Config(Mapping[str, Any]):
         for oro_name, name in self.registry.oro_names().items():
             if flatten_key(name) in flat and not oro_name.endswith(".*"):
                 flat.setdefault(flatten_key(oro_name), flat[flatten_key(name)])
+        for name, value in self.app_config.items():
+            if include_secrets or not is_secret_name(name):
+                flat.setdefault(name, value)
         return flat
 
     def _is_private(self, name: str) -> bool:

@@ -20,6 +20,14 @@ from typing import Any, Final
 import tomlkit
 
 from oro_framework.host.config.ini import IniDocument, IniValue, parse_ini, read_ini
+from oro_framework.host.config.ini_app import (
+    app_key_problem,
+    app_sections,
+    app_value,
+    declared_sections,
+    is_app_key,
+    socket_name,
+)
 from oro_framework.host.config.ini_mapped import (
     IniNote,
     InvalidIniValue,
@@ -47,7 +55,7 @@ _SECTION_REASONS: Final[dict[str, str]] = {
     "tray": "oro has no tray icon",
     "debug": "a compiler setting; oro compiles nothing",
     "native": "native sources; oro compiles nothing (a plugin is the native part)",
-    "headless": "Socket's headless test runner; oro test runs Chromium itself",
+    "headless": "Socket's runner of headless apps (xvfb-run); oro starts Xvfb itself",
     "build.watch": "oro dev watches the app's files itself",
     **{
         f"build.extensions.{platform}": f"an extension of the {name} build; oro runs on Linux, "
@@ -108,7 +116,8 @@ _ORO_GLOBALS: Final = ("webview", "oro_globals")
 
 def map_ini(document: IniDocument, registry: ConfigRegistry, path: Path) -> MappedIni:
     """The oro keys ``document`` (read from ``path``) sets, typed as ``registry`` declares them,
-    and a note for each key oro does not honour.
+    and a note for each key oro does not honour; the keys of the app's own sections, which pages
+    read under Socket's names (:mod:`.ini_app`).
 
     A value is read as Socket reads it (:func:`_socket_length`, :func:`_socket_bool`); one no
     spelling covers (``width = wide``) is not an error but an :class:`InvalidIniValue`, which
@@ -124,6 +133,8 @@ def map_ini(document: IniDocument, registry: ConfigRegistry, path: Path) -> Mapp
         or document.section("build.copy-map")
     )
     copied = document.values.get(("build", "copy")) or document.values.get(("build", "input"))
+    taken = declared_sections(registry)
+    app_origins: list[IniValue] = []
     for (section, key), origin in document.values.items():
         if origin.value in ("", []):
             continue  # an empty value sets nothing, in the runtime as here
@@ -137,6 +148,10 @@ def map_ini(document: IniDocument, registry: ConfigRegistry, path: Path) -> Mapp
         if wildcard is not None:
             _entry(mapped, registry, wildcard, origin)
             continue
+        if is_app_key(section, key, taken):
+            if _app_key(mapped, origin):
+                app_origins.append(origin)
+            continue
         # Oro's name of a key a plugin declares (``[linux] cmd``) wins over the section's note.
         is_declared = registry.for_oro_name(f"{section}.{key}") is not None
         reason = None if is_declared else _reason(section, key)
@@ -144,6 +159,7 @@ def map_ini(document: IniDocument, registry: ConfigRegistry, path: Path) -> Mapp
             mapped.notes.append(IniNote(origin, reason))
             continue
         _add(mapped, registry, _target(registry, section, key), origin)
+    mapped.app_sections = app_sections(app_origins, document.sections)
     if (
         copied is not None
         and is_plain_copy
@@ -407,6 +423,24 @@ def _env_entry(mapped: MappedIni, registry: ConfigRegistry, origin: IniValue) ->
     for key in registry:
         if name in key.env and not key.is_wildcard:
             _add(mapped, registry, tuple(key.name.split(".")), origin)
+
+
+def _app_key(mapped: MappedIni, origin: IniValue) -> bool:
+    """The app's own ``[section] key`` as pages read it; a note instead for a name pages must
+    not get, or with the value, for JSON they get as its text. Whether pages read it."""
+    name = socket_name(origin.section, origin.key)
+    problem = app_key_problem(name, is_secret_name(name))
+    if problem is not None:
+        mapped.notes.append(IniNote(origin, problem))
+        return False
+    typed = app_value(origin)
+    if typed is None:
+        return False
+    value, as_text = typed
+    if as_text is not None:
+        mapped.notes.append(IniNote(origin, f"{as_text}; pages get its text", read_as="text"))
+    mapped.app_config[name] = value
+    return True
 
 
 def _reason(section: str, key: str) -> str | None:

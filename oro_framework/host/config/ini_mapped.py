@@ -5,16 +5,20 @@ and the ``oro.toml`` holding the same (``oro init --from``)."""
 from __future__ import annotations
 
 from dataclasses import field
-from typing import Any, final
+from typing import Any, Final, final
 
 import tomlkit
 from tomlkit.items import Table
 
 from oro_framework.host.config.files import DOC
 from oro_framework.host.config.ini import IniValue
+from oro_framework.host.config.ini_app import AppSection
 from oro_framework.records import record
 
 __all__ = ["DOC", "IniNote", "InvalidIniValue", "MappedIni", "MappedKey", "joined_text"]
+
+_SHOWN_TEXT: Final = 80
+"""How much of a value a warning line shows."""
 
 
 def joined_text(raw: str | list[str]) -> str:
@@ -52,7 +56,8 @@ class IniNote:
         where = f"{file_name}:{self.origin.line}: {self.origin.name}"
         if self.read_as is not None:
             text = joined_text(self.origin.value)
-            return f"{where} = {text!r} is read as {self.read_as}: {self.reason} (see {DOC})"
+            shown = text if len(text) <= _SHOWN_TEXT else f"{text[: _SHOWN_TEXT - 3]}..."
+            return f"{where} = {shown!r} is read as {self.read_as}: {self.reason} (see {DOC})"
         return f"{where} is not honoured: {self.reason} (see {DOC})"
 
 
@@ -74,12 +79,22 @@ class InvalidIniValue:
 @final
 @record(frozen=False)
 class MappedIni:
-    """What an INI file means to oro: the keys it sets and the ones oro does not honour."""
+    """What an INI file means to oro: the keys it sets, the ones oro does not honour, and the
+    app's own, which pages read (:mod:`.ini_app`)."""
 
     file_name: str
     keys: list[MappedKey] = field(default_factory=list)
     notes: list[IniNote] = field(default_factory=list)
     invalid: list[InvalidIniValue] = field(default_factory=list)
+    app_config: dict[str, Any] = field(default_factory=dict)
+    """The app's own keys as pages read them: Socket's name → Socket's value."""
+    app_sections: list[AppSection] = field(default_factory=list)
+
+    def messages(self) -> list[str]:
+        """The warning lines: one per note, then one per section of the app's own."""
+        return [note.message(self.file_name) for note in self.notes] + [
+            section.message(self.file_name) for section in self.app_sections
+        ]
 
     def source(self, key: MappedKey) -> str:
         return f"{self.file_name}:{key.origin.line}"
@@ -109,6 +124,17 @@ class MappedIni:
                                 f"{note.reason}"
                             )
                         )
+                    )
+            if self.app_sections:
+                document.add(
+                    tomlkit.comment(
+                        "The app's own, which pages read in application.config while the app "
+                        f"runs from its {self.file_name} (an oro.toml holds declared keys only):"
+                    )
+                )
+                for section in self.app_sections:
+                    document.add(
+                        tomlkit.comment(_printable(f"  {section.message(self.file_name)}"))
                     )
             document.add(tomlkit.nl())
         tree: dict[str, Any] = {}

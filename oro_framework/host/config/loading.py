@@ -91,6 +91,8 @@ class _Layer:
     have had their say: checking the merged result is what lets ``-c`` and ``ORO_*`` fix a bad
     file value (Socket, too, merges ``.sscrc``'s ``[settings]`` before checking: src/cli/
     main.cc:2172)."""
+    app_config: dict[str, Any] = field(default_factory=dict)
+    """An INI file's keys of the app's own sections, which pages read (:mod:`.ini_app`)."""
 
 
 def load_config(
@@ -146,7 +148,9 @@ def load_config(
         # otherwise start serving the file.
         root = layer.values.get("webview.root", ".")
         _check_secrets_outside_resources(secrets_file, path.parent / str(root))
-    return Config(registry, layer.values, layer.sources, layer.references, secrets_file)
+    return Config(
+        registry, layer.values, layer.sources, layer.references, secrets_file, layer.app_config
+    )
 
 
 def load_early(
@@ -314,15 +318,17 @@ def _apply_ini_file(
     registry: ConfigRegistry, layer: _Layer, path: Path, text: str, document: IniDocument
 ) -> None:
     """Apply Oro's or Socket's INI file (``oro.ini``, ``socket.ini``) as the ``oro.toml`` it maps
-    to, each value's source its INI line; warn once for each key oro does not honour. A value
-    that is not one of its key's (``height = tall``, ``height = 150%``) is pending: a warning
-    and the default, unless a later layer replaces it."""
+    to, each value's source its INI line; warn once for each key oro does not honour, and once
+    for each section of the app's own (pages read its keys). A value that is not one of its
+    key's (``height = tall``, ``height = 150%``) is pending: a warning and the default, unless a
+    later layer replaces it."""
     # The INI mapping (its tables of Oro's keys) only for an app that has an INI file.
     from oro_framework.host.config.ini_map import map_ini
 
     mapped = map_ini(document, registry, path)
-    for note in [] if layer.early else mapped.notes:
-        warnings.warn(note.message(path.name), ConfigWarning, stacklevel=5)
+    for message in [] if layer.early else mapped.messages():
+        warnings.warn(message, ConfigWarning, stacklevel=5)
+    layer.app_config.update(mapped.app_config)
     for invalid in mapped.invalid:
         source = f"{path.name}:{invalid.origin.line}"
         dotted = registry.dotted(invalid.dotted)

@@ -131,6 +131,18 @@ class WindowManager(WindowOperations):
         """
         return self._opener.open_main_window(launch_url)
 
+    def open_first(self, path: str) -> None:
+        """Have the native main window open ``path`` of the app origin before the app's page
+        (``oro_configure``; oro-sw: a page that waits for the configured service workers, as
+        Socket's runtime starts them before the window navigates). The page there goes on to
+        the app's page itself, passing on the fragment it got (the window's credential).
+
+        :raises ValueError: ``path`` is not an absolute path with no query.
+        """
+        if not path.startswith("/") or path.startswith("//") or "?" in path or "#" in path:
+            raise ValueError(f"open_first needs a path of the app origin, not {path!r}")
+        self._opener.first_page = path
+
     async def create(
         self,
         options: WindowOptions,

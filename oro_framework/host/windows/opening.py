@@ -78,6 +78,8 @@ class WindowOpener:
         self._credentials = credentials
         self._listener = listener
         self._operations = operations
+        self.first_page: str | None = None
+        """The path the native main window opens first (``WindowManager.open_first``)."""
         self._launch_listeners: list[Callable[[Window, str], None]] = []
         self.launch_token: str | None = None
         """The run's launch token, from which every window created gets a launch token of its
@@ -109,6 +111,9 @@ class WindowOpener:
         shares = lengths if any(isinstance(length, str) for length in lengths) else None
         # [window]'s bounds and flags, checked here: a bad one is a warning, not a failure.
         configured = configured_options(self._host.settings(WindowSettings), shares)
+        if launch_url is not None and self.first_page and self._link.engine.has_native_windows:
+            # The launch token starts the session on the first page just as on the app's.
+            launch_url = urlunsplit(urlsplit(launch_url)._replace(path=self.first_page))
         url, options = self._engine_options(window, launch_url, configured)
         self._link.engine.open(window, url, self._listener, options)
         self._opened(window, options)

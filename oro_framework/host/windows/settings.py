@@ -81,7 +81,9 @@ class WindowSettings:
     )
     headless: bool = setting(
         False,
-        "Serve the app without opening a window, printing its URL (as `oro run --headless`).",
+        "Run the app's pages in windows that are never shown (Socket's [build] headless): a test "
+        "app's suite runs and the app ends with its status. With no display, on a virtual one "
+        "(Xvfb); without Xvfb the app is served and its URL printed, as `oro run --headless`.",
         oro_names=("build.headless",),
     )
     persistent_storage: bool = setting(

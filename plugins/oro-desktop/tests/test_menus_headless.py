@@ -30,6 +30,12 @@ async def test_headless_a_system_menu_is_kept_not_shown_and_the_others_are_not_s
         assert host.windows.toolkit is None
         await host.windows.create(WindowOptions(index=0))
         client = MemoryClient(host)
+        # Before any menu, as on Socket: an answer that nothing changed, no error.
+        early = await client.call(
+            "application.setSystemMenuItemEnabled", enabled=False, indexMain=0, indexSub=0
+        )
+        assert early.error is None, early
+        assert early.data == {"index": 0, "indexMain": 0, "indexSub": 0, "applied": False}
         with caplog.at_level(logging.WARNING, logger="oro_desktop"):
             for _ in range(2):
                 reply = await client.call(
@@ -53,6 +59,7 @@ async def test_headless_a_system_menu_is_kept_not_shown_and_the_others_are_not_s
             "application.setSystemMenuItemEnabled", enabled=False, indexMain=0, indexSub=1
         )
         assert enabled.error is None, enabled
+        assert enabled.data["applied"] is True
         beyond = await client.call(
             "application.setSystemMenuItemEnabled", enabled=False, indexMain=0, indexSub=2
         )

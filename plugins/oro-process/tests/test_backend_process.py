@@ -239,7 +239,7 @@ async def test_the_host_stopping_ends_the_backend_and_what_it_started(
             "process.backend.cmd": (
                 "sh -c 'echo \"ipc://send?event=character&index=0&value=%7B%22name%22%3A%22Morty"
                 '%22%7D"; echo "ipc://send?event=backend:ready"; echo "ipc://stdout?value=log'
-                "\"; echo plain; cat'"
+                '"; echo "ipc://heartbeat"; echo plain; cat\''
             )
         }
     ],
@@ -257,7 +257,8 @@ async def test_oros_send_lines_become_the_named_events_and_other_lines_backend_d
     )
     ready = await next_event(events, "backend:ready", "backend:data")
     assert (ready.name, ready.data, ready.window) == ("backend:ready", None, None)
-    # ipc://stdout goes to the host's log, not to pages: the next data line is the plain one.
+    # ipc://stdout goes to the host's log, not to pages, and socket-node's heartbeat is answered
+    # by nothing (Socket answers it only to a seq): the next data line is the plain one.
     assert (await next_event(events, "backend:data")).data == "plain"
 
     # Oro's window.send({event, value, backend: true}) shape arrives as Oro's line.
@@ -269,6 +270,10 @@ async def test_oros_send_lines_become_the_named_events_and_other_lines_backend_d
     assert line == (
         "ipc://process.write?index=0&event=character&value=%7B%22name%22%3A%22Rick%22%7D"
     )
+    # A string value is JSON on the line too, which socket-node parses back to the string.
+    await client.call("process.write", event="name", value="Rick")
+    line = (await next_event(events, "backend:data")).data
+    assert line == "ipc://process.write?index=0&event=name&value=%22Rick%22"
 
 
 @pytest.mark.parametrize(
@@ -327,6 +332,23 @@ async def test_a_command_of_plain_words_runs_the_program_itself_from_the_app_dir
             assert (await next_event(events, "backend:data")).data == "echoed by cat"
             # Run directly, not under a shell: the pid is the script's (exec'd cat).
             assert command_name(opened["pid"]) == "cat"
+
+
+async def test_without_a_cwd_it_runs_in_the_apps_resources_as_socket_runs_it(
+    tmp_path: Path,
+) -> None:
+    """Socket runs its cmd in the resources (src/runtime/cwd/cwd.cc:18-27), where the build
+    put ``backend/backend.js``."""
+    app = tmp_path / "app"
+    (app / "ui").mkdir(parents=True)
+    config = {**CONFIG, "webview.root": "ui", "process.backend.cmd": "sh -c 'pwd; exec cat'"}
+    async with (
+        make_host(PROCESS_PLUGINS, config=config, environ=ENVIRON, app_dir=app) as h,
+        h.events.subscribe() as events,
+    ):
+        opened = await open_backend(MemoryClient(h))
+        assert (await next_event(events, "backend:data")).data == str((app / "ui").resolve())
+        assert opened["path"] == str((app / "ui").resolve())
 
 
 @pytest.mark.parametrize(

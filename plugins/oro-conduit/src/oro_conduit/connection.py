@@ -19,13 +19,15 @@ __all__ = ["Client", "ClientInfo", "FrameRate", "Slots", "StreamCredit"]
 @final
 class ClientInfo(NamedTuple):
     """Who a connection is: ``id`` (the Conduit's id, unique among connected clients),
-    ``client_id`` (the second path segment: the page's window index for pages) and ``window``
-    (that index as a number, when it is one)."""
+    ``client_id`` (the second path segment: the page's window index for pages), ``window``
+    (the window it acts as: the one its credential proves, see :mod:`.outside` for others) and
+    ``outside`` (not one of the app's pages, :mod:`.outside`)."""
 
     id: str
     client_id: str
     window: int | None
     wants_events: bool = False
+    outside: bool = False
 
 
 @final

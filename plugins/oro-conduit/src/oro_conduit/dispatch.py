@@ -34,6 +34,7 @@ import anyio
 from oro_conduit.bulk import BulkReplies, HandedOver, Parked
 from oro_conduit.codec import OptionValue
 from oro_conduit.connection import Client, StreamCredit
+from oro_conduit.outside import SOCKET_TOKEN, with_socket_token
 from oro_framework import (
     Host,
     InvalidArgumentError,
@@ -64,9 +65,10 @@ _MAX_CREDIT_DIGITS: Final = 15
 
 def request_of(host: Host, client: Client, options: Mapping[str, str], payload: bytes) -> Request:
     """The :class:`Request` a route frame stands for (``options`` are the raw strings)."""
+    pairs = options.items()
     fields = request_fields(
         options["route"],
-        options.items(),
+        with_socket_token(pairs) if client.info.outside else pairs,
         reserved=FRAME_RESERVED,
         transport="conduit",
         body=payload,
@@ -128,6 +130,8 @@ async def answer_error(
 ) -> None:
     """Answer a frame that could not be dispatched with an error envelope frame."""
     seq, token = options.get("seq", "0"), options.get("token")
+    if token is None and client.info.outside:
+        token = options.get(SOCKET_TOKEN)
     wire = error_reply(error, source=source, request_id=seq, token=token)
     await client.send(
         _frame_options(seq, token, status=wire.status, type=wire.media_type),

@@ -31,6 +31,7 @@ from oro_conduit.bulk import BulkReplies
 from oro_conduit.codec import FrameError, OptionValue, decode_frame, encode_frame
 from oro_conduit.connection import Client, ClientInfo, FrameRate, Slots
 from oro_conduit.dispatch import answer_error, check_digest, dispatch
+from oro_conduit.outside import outside_window
 from oro_conduit.permissions import CONDUIT
 from oro_conduit.settings import ANY_ORIGIN, LOOPBACK, SOCKET_MIN_KEY, ConduitSettings
 from oro_conduit.start_checks import key_at_start, new_key, warn_differences
@@ -103,9 +104,12 @@ class ConduitServer:
         self.settings = settings
         self.key = key_at_start(settings.shared_key)
         self.any_origin = ANY_ORIGIN in settings.allow_origins
-        self.origins: set[str] = {o.lower() for o in settings.allow_origins if o != ANY_ORIGIN}
-        """Origins pages were served from (``oro_page_args`` records them) and the ones
-        ``conduit.allow_origins`` names; a handshake with another ``Origin`` is refused."""
+        self.listed = frozenset(o.lower() for o in settings.allow_origins if o != ANY_ORIGIN)
+        """The origins ``conduit.allow_origins`` names (lower case)."""
+        self.page_origins: set[str] = set()
+        """Origins the app's pages were served from (``oro_page_args`` records them)."""
+        self.origins: set[str] = set(self.listed)
+        """Both: a handshake with another ``Origin`` is refused (unless ``"*"``)."""
         warn_differences(settings, self.any_origin, host.environ)
         self.port: int | None = None
         self.clients: dict[str, Client] = {}
@@ -216,7 +220,8 @@ class ConduitServer:
     def page_args(self, origin: str) -> dict[str, Any] | None:
         """What a page served from ``origin`` needs to connect (``oro_page_args``), ``None``
         while the Conduit is not listening; from now on handshakes from ``origin`` pass."""
-        self.origins.add(origin)
+        self.origins.add(origin.lower())
+        self.page_origins.add(origin.lower())
         if not self.is_active or self.port is None:
             return None
         # sharedKey: Socket's name of the key in __args.conduit (bridge.cc), which Socket's own
@@ -365,10 +370,11 @@ class ConduitServer:
         target = urlsplit(request.path)
         segments = [unquote(part) for part in target.path.strip("/").split("/")]
         query = dict(parse_qsl(target.query, keep_blank_values=True))
+        origin = headers.get("origin")
         refusal: tuple[int, str] | None = None
         if not secrets.compare_digest(query.get("key", "").encode(), self.key.encode()):
             refusal = (403, "missing or wrong Conduit key")
-        elif not self._origin_allowed(headers.get("origin")):
+        elif not self._origin_allowed(origin):
             refusal = (403, "Origin is not the app's origin (conduit.allow_origins lists others)")
         elif len(segments) != 2 or not all(_ID.fullmatch(part) for part in segments):
             refusal = (404, "expected /<id>/<clientId> (letters, digits, . _ ~ -)")
@@ -382,8 +388,12 @@ class ConduitServer:
         client_id = segments[1]
         # The window is what the page's credential proves, never the clientId it chose.
         window = self.host.windows.credentials.verify(query.get(WINDOW_CREDENTIAL_PARAMETER))
+        # Not a page of the app (which cannot forge its Origin): a client outside it.
+        outside = window is None and (origin is None or origin.lower() not in self.page_origins)
+        if outside:
+            window = outside_window(origin, self.listed, self.page_origins)
         wants_events = query.get("events", "") in ("1", "true")
-        return ClientInfo(segments[0], client_id, window, wants_events)
+        return ClientInfo(segments[0], client_id, window, wants_events, outside)
 
     def _origin_allowed(self, origin: str | None) -> bool:
         # A program without an Origin (a backend, a test client) needs only the key; a page

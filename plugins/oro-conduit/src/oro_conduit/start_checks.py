@@ -9,7 +9,13 @@ import secrets
 import warnings
 from collections.abc import Mapping
 
-from oro_conduit.settings import LOOPBACK, MIN_STRONG_KEY, SOCKET_MIN_KEY, ConduitSettings
+from oro_conduit.settings import (
+    ANY_ORIGIN,
+    LOOPBACK,
+    MIN_STRONG_KEY,
+    SOCKET_MIN_KEY,
+    ConduitSettings,
+)
 from oro_framework import ConfigWarning
 
 __all__ = ["key_at_start", "new_key", "warn_differences"]
@@ -57,7 +63,17 @@ def warn_differences(
             ConfigWarning,
             stacklevel=3,
         )
-    elif settings.shared_key or settings.port:
+    listed = [origin for origin in settings.allow_origins if origin != ANY_ORIGIN]
+    if listed:
+        # The app opens itself to these origins: say what a client from them may do.
+        warnings.warn(
+            f"conduit.allow_origins = {listed}: a client from these origins that knows the key "
+            "opens the Conduit, and its calls act as the app's main window (Socket's window 0): "
+            "its permissions, its resources",
+            ConfigWarning,
+            stacklevel=3,
+        )
+    elif not any_origin and (settings.shared_key or settings.port):
         # A fixed key or port is how a Socket app lets other clients in; those with an Origin
         # (a dev server's page) are refused here unless listed.
         warnings.warn(

@@ -110,6 +110,9 @@ class FsSettings:
     a page's ``os.tmpdir()`` may be named."""
     forwarded_env: list[str] = setting_from("build.env", default=[])
     """``build.env``, the host's variables forwarded to pages (the ``process`` plugin's)."""
+    oro_globals: bool = setting_from("webview.oro_globals")
+    """The host's ``webview.oro_globals``: Oro's page globals, the File System Access classes of
+    ``oro:fs/web`` among them, are defined in every page."""
 
     def mount_roots(self) -> tuple[Mount, ...]:
         """The ``mounts`` as extra sandbox roots, by name.

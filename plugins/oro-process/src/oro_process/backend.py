@@ -148,7 +148,14 @@ class BackendProcess:
         self.host = host
         self.children = children
         self.line = settings.cmd.strip()
-        self.cwd = (host.app_dir / Path(settings.cwd).expanduser()).absolute()
+        # Socket runs its cmd in the app's resources (src/runtime/cwd/cwd.cc:18-27, what the
+        # build copied: `node backend/backend.js` names a file there); a cwd the app names is
+        # relative to its own folder.
+        self.cwd = (
+            (host.app_dir / Path(settings.cwd).expanduser()).absolute()
+            if settings.cwd
+            else host.paths.resources.absolute()
+        )
         self.extra_env = dict(settings.env)
         self.child: Child | None = None
         self._done = anyio.Event()
@@ -387,6 +394,10 @@ class BackendProcess:
                 return False
             window = _window(params.get("index"))
             await self._emit(event, _detail(value), window)
+            return True
+        if name == "heartbeat":
+            # socket-node's heartbeat(): Socket answers it only to a caller waiting on a seq
+            # (src/desktop/main.cc:760-765), which a backend line never has.
             return True
         if name in ("stdout", "stderr"):
             # Oro prints these on its own output: here they go to the host's log.

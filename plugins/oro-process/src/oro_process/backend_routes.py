@@ -47,7 +47,8 @@ async def status(request: Request) -> Reply:
 
 def _data(request: Request) -> bytes:
     """The body as it is, or Oro's ``window.send({event, value, backend: true})`` as the line
-    Oro writes for it."""
+    Oro writes for it: ``value`` is what the backend's handler gets, so it goes on the line as
+    JSON, which ``@socketsupply/socket-node`` parses (a string too: ``"hello"``)."""
     if request.body:
         return request.body
     params = request.params
@@ -59,7 +60,7 @@ def _data(request: Request) -> bytes:
             parameter="body",
         )
     value = params.get("value")
-    if value is not None and not isinstance(value, str):
+    if value is not None:
         value = json.dumps(value, separators=(",", ":"))
     index = params.get("index")
     window = request.window if index is None else params.get_int("index", -1)

@@ -128,7 +128,7 @@ class BackendSettings:
     cwd: str = setting(
         "",
         "The backend's working directory (~ expanded, relative to the app directory); empty: "
-        "the app directory.",
+        "the app's resources (webview.root, or the build's output), where Socket runs its cmd.",
     )
     env: dict[str, str] = setting(
         {},

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Final
 from oro_framework import Plugin, hookimpl
 
 if TYPE_CHECKING:
-    from oro_framework import Host, JSModuleTable
+    from oro_framework import Host, JSModuleTable, MountTable
 
 JS_DIRECTORY: Final = Path(__file__).parent / "js"
 
@@ -25,6 +25,8 @@ plugin = Plugin(
     # import maps do not apply; it imports its own siblings by URL too.
     js_modules="js",
     hooks={"oro_diagnostics": ".state:STATE.diagnostics"},
+    # A page fetches for a caller outside it when asked (page_fetch.py).
+    events=[".page_fetch:PAGE_FETCH_EVENT"],
 )
 
 
@@ -32,6 +34,22 @@ plugin = Plugin(
 def oro_register_js_modules(modules: JSModuleTable) -> None:
     # Not a module pages import (it has no declarations): a script every page runs.
     modules.add("oro:service-worker/preload", JS_DIRECTORY / "preload.js", preload=True)
+
+
+@hookimpl
+def oro_register_mounts(mounts: MountTable, host: Host) -> None:
+    from oro_sw.first_page import FIRST_PAGE, MOUNT, FirstPage
+    from oro_sw.permissions import SERVICE_WORKER
+    from oro_sw.state import STATE
+
+    state = host.stash[STATE]
+    if not (state.workers and state.settings.auto_register):
+        return  # nothing to wait for: the window opens the app's page directly
+    if not host.is_permission_allowed(SERVICE_WORKER.name):
+        return
+    doc = "the page a native main window opens first: the configured workers, then the app"
+    mounts.mount(MOUNT, FirstPage(host, state.workers), doc=doc, permission=SERVICE_WORKER.name)
+    host.windows.open_first(FIRST_PAGE)
 
 
 @hookimpl

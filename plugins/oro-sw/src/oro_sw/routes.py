@@ -8,7 +8,8 @@ import posixpath
 from typing import Any, Final
 from urllib.parse import urlsplit
 
-from oro_framework import InvalidArgumentError, NotSupportedError, Request, RouteGroup
+from oro_framework import InvalidArgumentError, Request, RouteGroup
+from oro_sw.page_fetch import ANSWER_ROUTE
 from oro_sw.permissions import SERVICE_WORKER
 from oro_sw.state import STATE
 from oro_sw.store import STATES, Record, Store
@@ -189,15 +190,17 @@ async def storage_clear(request: Request) -> dict[str, Any]:
     return {}
 
 
-async def fetch(request: Request) -> None:
+async def fetch(request: Request) -> bytes:
     """Socket's ``serviceWorker.fetch`` reaches the host only from a caller that is not a page
-    (a worker, another process): the engine of a page runs its workers, and oro:ipc answers
-    the route in the page itself (oro-sw's preload)."""
-    raise NotSupportedError(
-        "serviceWorker.fetch is answered in the page that calls it (its engine runs the "
-        "Service Workers); from a worker or another process, fetch the URL itself",
-        code="ERR_NOT_IN_PAGE",
-    )
+    (a page's oro:ipc answers it in the page, oro-sw's preload): the page of the caller's
+    window answers it for a caller that acts as one (:mod:`oro_sw.page_fetch`)."""
+    return await request.host.stash[STATE].page_fetches.ask(request)
+
+
+async def fetch_answer(request: Request) -> dict[str, Any]:
+    """A page's answer to a ``serviceWorker.fetch`` it was asked to make (ticket `ticket`)."""
+    request.host.stash[STATE].page_fetches.answer(request)
+    return {}
 
 
 ROUTES: Final = RouteGroup.guarded(
@@ -209,6 +212,7 @@ ROUTES: Final = RouteGroup.guarded(
         "serviceWorker.getRegistrations": get_registrations,
         "serviceWorker.reset": reset,
         "serviceWorker.fetch": fetch,
+        ANSWER_ROUTE: fetch_answer,
         "serviceWorker.skipWaiting": skip_waiting,
         "serviceWorker.updateState": update_state,
         "serviceWorker.storage": storage_all,

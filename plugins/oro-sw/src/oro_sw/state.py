@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import field
 from typing import Any, Final, final
 
 from oro_framework import ConfigError, Host, StashKey, adopt_private
 from oro_framework.records import record
+from oro_sw.page_fetch import PageFetches
 from oro_sw.settings import SCRIPTS_KEY, ConfiguredWorker, SwSettings, workers_of
 from oro_sw.store import Store
 
@@ -26,6 +28,8 @@ class SwState:
     settings: SwSettings
     store: Store
     workers: list[ConfiguredWorker]
+    page_fetches: PageFetches = field(default_factory=PageFetches)
+    """``serviceWorker.fetch`` calls a page answers for a caller outside it."""
 
     @classmethod
     def from_host(cls, host: Host) -> SwState:

@@ -28,7 +28,8 @@ async def set_system_menu(request: Request) -> dict[str, Any]:
 
 
 async def set_system_menu_item_enabled(request: Request) -> dict[str, Any]:
-    """Enable or disable entry `indexSub` of menu `indexMain` of window `index`'s system menu."""
+    """Enable or disable entry `indexSub` of menu `indexMain` of window `index`'s system menu;
+    before it has one, nothing changes (`applied: false`), as on Socket."""
     menus = _menus(request)
     params = request.params
     return await menus.set_item_enabled(

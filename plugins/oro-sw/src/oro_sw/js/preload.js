@@ -126,6 +126,17 @@ async function failure (message, name = null) {
  * @param {{ body?: unknown, signal?: AbortSignal, responseType?: string }} options
  */
 async function serviceWorkerFetch (params, options) {
+  const response = await fetchThroughWorker(params, options)
+  return response === null ? null : await bodyOf(response, options.responseType)
+}
+
+/**
+ * The response `serviceWorker.fetch` answers with (`null`: Socket's 204 to OPTIONS).
+ * @param {any} params
+ * @param {{ body?: unknown, signal?: AbortSignal }} options
+ * @returns {Promise<Response | null>}
+ */
+async function fetchThroughWorker (params, options) {
   const given = params !== null && typeof params === 'object' ? params : {}
   const scheme = String(given.scheme ?? 'socket').toLowerCase()
   const pathname = String(given.pathname ?? '/')
@@ -144,14 +155,36 @@ async function serviceWorkerFetch (params, options) {
     if (!Object.hasOwn(handlers, scheme)) throw await failure('Not found', 'NotFoundError')
   }
   const body = method === 'GET' || method === 'HEAD' ? undefined : /** @type {any} */ (options.body)
-  let response
   try {
-    response = await globalThis.fetch(url, { method, headers: headersOf(given.headers), body, signal: options.signal })
+    return await globalThis.fetch(url, { method, headers: headersOf(given.headers), body, signal: options.signal })
   } catch (error) {
     if (options.signal?.aborted) throw error
     throw await failure('ServiceWorker request failed', 'NetworkError')
   }
-  return await bodyOf(response, options.responseType)
+}
+
+/**
+ * The host asks this page to fetch for a caller of its window that is not the page (a
+ * Conduit client outside the app acting as this window, oro-sw's page_fetch.py); the answer
+ * goes back with the ticket, to this window only.
+ * @param {Event} event
+ */
+async function answerFetch (event) {
+  const { ticket, params, body } = /** @type {any} */ (event).detail ?? {}
+  const { request, write } = await import('oro:ipc')
+  /** @type {Promise<unknown>} */
+  let answered
+  try {
+    const bytes = body ? Uint8Array.from(globalThis.atob(body), (c) => c.charCodeAt(0)) : undefined
+    const response = await fetchThroughWorker(params, { body: bytes })
+    const answer = response === null ? new Uint8Array(0) : new Uint8Array(await response.arrayBuffer())
+    answered = write('serviceWorker.fetch.answer', { ticket }, answer)
+  } catch (error) {
+    const { name, message } = /** @type {Error} */ (error)
+    answered = request('serviceWorker.fetch.answer', { ticket, error: String(message), name })
+  }
+  // Another document of this window (an iframe of the app) may have answered first.
+  await answered.catch(() => {})
 }
 
 /**
@@ -172,6 +205,7 @@ if (settings) {
   const scope = /** @type {any} */ (globalThis)
   if (!(scope[key] instanceof Map)) Object.defineProperty(scope, key, { value: new Map() })
   scope[key].set('serviceWorker.fetch', serviceWorkerFetch)
+  globalThis.addEventListener('oro-sw:fetch', answerFetch)
 }
 
 if (settings?.autoRegister && workers.length > 0 && globalThis.navigator?.serviceWorker) {

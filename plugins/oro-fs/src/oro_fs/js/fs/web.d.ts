@@ -1,7 +1,8 @@
 /**
  * `oro:fs/web` — Oro's File System Access bridge: web `File`s and `FileSystemFileHandle` /
  * `FileSystemDirectoryHandle` / `FileSystemWritableFileStream` objects over `oro:fs` (paths
- * as `oro:fs` takes them; the host's sandbox applies).
+ * as `oro:fs` takes them; the host's sandbox applies). The classes are the page's: the
+ * engine's where it has them, else (WebKitGTK) this module's, which become the page's globals.
  * @module oro:fs/web
  */
 

@@ -15,15 +15,19 @@
  *
  * A writable writes to a temporary file beside the target (the host's atomic write, as the
  * browser's `.crswap` file) and puts it in place on `close()`; `abort()` discards it.
+ *
+ * The classes it exports are the page's, as Oro's (api/fs/web.js:32-63 and
+ * api/internal/primitives.js:254-259): the engine's own where it has them (Chromium and
+ * QtWebEngine), the handles here being instances of them too; else (WebKitGTK, whose File
+ * System Access is off) this module's, which it makes the page's globals in an oro page.
  * @module oro:fs/web
  */
 
-import { request } from 'oro:ipc'
 import { lookup } from 'oro:mime'
 import { basename, extname, join, normalize } from 'oro:path'
 import * as fs from './internal/api.js'
-import { replyBytes, writeAll } from './internal/handle.js'
-import { newId, toBytes, toFlags, toPath } from './internal/util.js'
+import { toPath } from './internal/util.js'
+import { FileSystemWritableFileStream, domError, openWritable, webError } from './internal/web-writable.js'
 
 /** @typedef {'read' | 'readwrite'} PermissionMode */
 /** @typedef {import('./internal/handle.js').FileHandle} FileHandle */
@@ -36,26 +40,6 @@ const state = new WeakMap()
 
 /** Paths of the `File`s `createFile` made, so `createFileSystemFileHandle(file)` finds them. */
 const filePaths = new WeakMap()
-
-/**
- * @param {string} message
- * @param {string} name a DOMException name (`NotFoundError`, `TypeMismatchError`...)
- */
-function domError (message, name) {
-  return new DOMException(message, name)
-}
-
-/**
- * A host error as the web API reports it: a missing entry is `NotFoundError`; anything else
- * (the sandbox's `SecurityError`, EACCES...) stays the typed error the host sent.
- * @param {any} error
- * @param {string} path
- */
-function webError (error, path) {
-  if (error?.code === 'ENOENT') return domError(`A requested file or directory could not be found: ${path}`, 'NotFoundError')
-  if (error?.code === 'ENOTEMPTY') return domError(`The directory is not empty: ${path}`, 'InvalidModificationError')
-  return error
-}
 
 /**
  * An entry name as the web API accepts it: one path component, not `.` or `..`.
@@ -153,11 +137,42 @@ export async function createFile (filename, options = undefined) {
     lastModified: { value: mtimeMs, enumerable: true },
     lastModifiedDate: { get: () => new Date(mtimeMs), enumerable: true }
   })
+  if (typeof (/** @type {any} */ (ReadableStream.prototype))[Symbol.asyncIterator] !== 'function') {
+    // WebKitGTK's streams are not async-iterable: Oro makes its File's stream so
+    // (api/fs/web.js:255-264), for `for await (const chunk of file.stream())`.
+    Object.defineProperty(file, 'stream', { value: () => asyncIterable(File.prototype.stream.call(file)) })
+  }
   return file
 }
 
+/**
+ * `stream` with the web's async iterator (`for await`), which reads it to the end and cancels
+ * it when the loop is left early.
+ * @param {ReadableStream<Uint8Array>} stream
+ */
+function asyncIterable (stream) {
+  return Object.defineProperty(stream, Symbol.asyncIterator, {
+    configurable: true,
+    writable: true,
+    value: async function * chunks () {
+      const reader = stream.getReader()
+      let done = false
+      try {
+        while (!done) {
+          const next = await reader.read()
+          done = next.done
+          if (!done) yield next.value
+        }
+      } finally {
+        if (!done) await reader.cancel().catch(() => {})
+        reader.releaseLock()
+      }
+    }
+  })
+}
+
 /** The web's `FileSystemHandle`: `kind`, `name`, `isSameEntry`, permissions. */
-export class FileSystemHandle {
+class FileSystemHandle {
   /**
    * @param {symbol} key
    * @param {string} path
@@ -221,7 +236,7 @@ export class FileSystemHandle {
 }
 
 /** The web's `FileSystemFileHandle` over a file of `oro:fs`. */
-export class FileSystemFileHandle extends FileSystemHandle {
+class FileSystemFileHandle extends FileSystemHandle {
   /** @returns {'file'} */
   get kind () { stateOf(this); return 'file' }
 
@@ -276,7 +291,7 @@ export class FileSystemFileHandle extends FileSystemHandle {
 }
 
 /** The web's `FileSystemDirectoryHandle` over a directory of `oro:fs`. */
-export class FileSystemDirectoryHandle extends FileSystemHandle {
+class FileSystemDirectoryHandle extends FileSystemHandle {
   /** @returns {'directory'} */
   get kind () { stateOf(this); return 'directory' }
 
@@ -410,11 +425,12 @@ export class FileSystemDirectoryHandle extends FileSystemHandle {
 }
 
 /**
- * Where the page has the web's own classes (Chromium does), a handle of this module is an
- * instance of them too, as Oro's are (`handle instanceof globalThis.FileSystemFileHandle`): the
- * file and directory classes' prototypes lead to a copy of the shared methods above whose own
- * prototype is the page's class of that kind. Methods of the page's classes this module does not
- * implement (`createSyncAccessHandle`) answer the page's "Illegal invocation".
+ * Where the page has the web's own classes (Chromium and QtWebEngine do), a handle of this
+ * module is an instance of them too, as Oro's are (`handle instanceof
+ * globalThis.FileSystemFileHandle`): the file and directory classes' prototypes lead to a copy
+ * of the shared methods above whose own prototype is the page's class of that kind. Methods of
+ * the page's classes this module does not implement (`createSyncAccessHandle`) answer the
+ * page's "Illegal invocation".
  * @param {Function} Ours
  * @param {unknown} Theirs
  */
@@ -423,82 +439,43 @@ function descendFromPage (Ours, Theirs) {
   const { constructor, ...shared } = Object.getOwnPropertyDescriptors(FileSystemHandle.prototype)
   Object.setPrototypeOf(Ours.prototype, Object.create(Theirs.prototype, shared))
 }
-descendFromPage(FileSystemFileHandle, /** @type {any} */ (globalThis).FileSystemFileHandle)
-descendFromPage(FileSystemDirectoryHandle, /** @type {any} */ (globalThis).FileSystemDirectoryHandle)
 
-/**
- * @typedef {object} WriteCommand
- * @property {'write' | 'seek' | 'truncate'} type
- * @property {unknown} [data]
- * @property {number} [position]
- * @property {number} [size]
- */
+/** @type {any} */
+const page = globalThis
 
-/**
- * The bytes of a chunk the web's `write()` takes: a string (UTF-8), a BufferSource or a Blob.
- * @param {unknown} data
- * @returns {Promise<Uint8Array>}
- */
-async function chunkBytes (data) {
-  if (typeof Blob === 'function' && data instanceof Blob) return new Uint8Array(await data.arrayBuffer())
-  if (typeof data === 'string' || data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return toBytes(data)
-  throw new TypeError('Expecting data to be a string, BufferSource or Blob')
+descendFromPage(FileSystemFileHandle, page.FileSystemFileHandle)
+descendFromPage(FileSystemDirectoryHandle, page.FileSystemDirectoryHandle)
+// The writable is a real WritableStream (`getWriter`...), as the engine's class is one too.
+if (page.FileSystemWritableFileStream?.prototype instanceof WritableStream) {
+  Object.setPrototypeOf(FileSystemWritableFileStream.prototype, page.FileSystemWritableFileStream.prototype)
 }
 
 /**
- * @param {unknown} value
+ * The page's class `name`: the engine's, else `ours`, which becomes the page's global in an oro
+ * page, as Oro's `install()` does (api/fs/web.js:32-63, api/internal/primitives.js:90-135,
+ * 254-259): on WebKitGTK `handle instanceof FileSystemFileHandle` then works as in Chromium.
  * @param {string} name
+ * @param {Function} ours
+ * @returns {any}
  */
-function checkPosition (value, name) {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    throw new TypeError(`Expecting ${name} to be a non-negative integer`)
+function pageClass (name, ours) {
+  if (typeof page[name] === 'function') return page[name]
+  if (page.isOroRuntime === true) {
+    Object.defineProperty(page, name, { value: ours, writable: true, configurable: true, enumerable: false })
   }
-  return value
+  return ours
 }
 
-/** The web's `FileSystemWritableFileStream`: `write`, `seek`, `truncate`, `close`, `abort`. */
-export class FileSystemWritableFileStream extends WritableStream {
-  /**
-   * @param {symbol} key
-   * @param {UnderlyingSink<any>} sink
-   */
-  constructor (key, sink) {
-    if (key !== KEY) throw new TypeError('Illegal constructor')
-    super(sink)
-  }
+const PageFileSystemHandle = pageClass('FileSystemHandle', FileSystemHandle)
+const PageFileSystemFileHandle = pageClass('FileSystemFileHandle', FileSystemFileHandle)
+const PageFileSystemDirectoryHandle = pageClass('FileSystemDirectoryHandle', FileSystemDirectoryHandle)
+const PageFileSystemWritableFileStream = pageClass('FileSystemWritableFileStream', FileSystemWritableFileStream)
 
-  /**
-   * Write data at the current position (or a `{ type, data, position, size }` command).
-   * @param {unknown} data
-   */
-  async write (data) {
-    const writer = this.getWriter()
-    try {
-      await writer.write(data)
-    } finally {
-      writer.releaseLock()
-    }
-  }
-
-  /** @param {number} position */
-  seek (position) {
-    return this.write({ type: 'seek', position })
-  }
-
-  /** @param {number} size */
-  truncate (size) {
-    return this.write({ type: 'truncate', size })
-  }
-
-  /** Put what was written in the file's place. */
-  async close () {
-    const writer = this.getWriter()
-    try {
-      await writer.close()
-    } finally {
-      writer.releaseLock()
-    }
-  }
+export {
+  PageFileSystemHandle as FileSystemHandle,
+  PageFileSystemFileHandle as FileSystemFileHandle,
+  PageFileSystemDirectoryHandle as FileSystemDirectoryHandle,
+  PageFileSystemWritableFileStream as FileSystemWritableFileStream
 }
 
 /**
@@ -510,74 +487,7 @@ export class FileSystemWritableFileStream extends WritableStream {
  */
 export async function createFileSystemWritableFileStream (handle, options = {}) {
   checkWritable(handle, 'createWritable')
-  const { path } = stateOf(handle)
-  const id = newId()
-  try {
-    await request('fs.open', { id, path, flags: toFlags('w+'), mode: 0o666, atomic: true })
-  } catch (error) {
-    throw webError(error, path)
-  }
-  let position = 0
-  const discard = () => request('fs.close', { id }).catch(() => {})
-  try {
-    if (options?.keepExistingData) {
-      const existing = replyBytes(await request('fs.readFile', { path, flags: toFlags('r') }).catch((error) => {
-        if (error?.code === 'ENOENT') return new Uint8Array(0)
-        throw error
-      }))
-      if (existing.byteLength) await writeAll(id, existing, 0)
-    }
-  } catch (error) {
-    await discard()
-    throw webError(error, path)
-  }
-  return new FileSystemWritableFileStream(KEY, {
-    async write (chunk) {
-      try {
-        await perform(chunk)
-      } catch (error) {
-        // A failed write errors the stream for good (as the web's): nothing is kept.
-        await discard()
-        throw error
-      }
-    },
-    async close () {
-      await request('fs.close', { id, commit: true })
-    },
-    async abort () {
-      await discard()
-    }
-  })
-
-  /** @param {unknown} chunk data, or a `{ type, data, position, size }` command */
-  async function perform (chunk) {
-    /** @type {any} */
-    const command = isCommand(chunk) ? chunk : { type: 'write', data: chunk }
-    if (command.type === 'seek') {
-      position = checkPosition(command.position, 'position')
-    } else if (command.type === 'truncate') {
-      const length = checkPosition(command.size, 'size')
-      await request('fs.ftruncate', { id, length })
-      if (position > length) position = length
-    } else if (command.type === 'write') {
-      if (command.position !== undefined && command.position !== null) position = checkPosition(command.position, 'position')
-      const bytes = await chunkBytes(command.data)
-      // Past the end the web fills the gap with zeros; pwrite does the same.
-      await writeAll(id, bytes, position)
-      position += bytes.byteLength
-    } else {
-      throw new TypeError(`Unknown write command type: ${String(command.type)}`)
-    }
-  }
-}
-
-/**
- * A `{ type, ... }` write command rather than data (a Blob has a `type` too).
- * @param {unknown} chunk
- */
-function isCommand (chunk) {
-  return chunk !== null && typeof chunk === 'object' && 'type' in chunk && !ArrayBuffer.isView(chunk) &&
-    !(chunk instanceof ArrayBuffer) && !(typeof Blob === 'function' && chunk instanceof Blob)
+  return openWritable(stateOf(handle).path, options)
 }
 
 /**
@@ -620,10 +530,10 @@ export async function createFileSystemDirectoryHandle (dirname, options = {}) {
 
 export default {
   File,
-  FileSystemDirectoryHandle,
-  FileSystemFileHandle,
-  FileSystemHandle,
-  FileSystemWritableFileStream,
+  FileSystemDirectoryHandle: PageFileSystemDirectoryHandle,
+  FileSystemFileHandle: PageFileSystemFileHandle,
+  FileSystemHandle: PageFileSystemHandle,
+  FileSystemWritableFileStream: PageFileSystemWritableFileStream,
   createFile,
   createFileSystemDirectoryHandle,
   createFileSystemFileHandle,
