@@ -117,10 +117,10 @@ SETTLED: Final = """([calls, places]) => {
 ROUND: Final = """async ([round, stalledMs]) => {
   const stalled = new Promise((resolve) => setTimeout(() => resolve('stalled'), stalledMs))
   const work = (async () => {
-    const { default: ipc } = await import('oro:ipc')
+    const { request } = await import('oro:ipc')
     const module = await import('/oro/path.js?round=' + round)
     const resource = await fetch('/index.html?round=' + round, { cache: 'no-store' })
-    const window = await ipc.request('test.whoami')
+    const window = await request('test.whoami')
     return { module: typeof module.join, resource: resource.status, window }
   })()
   return await Promise.race([work, stalled])

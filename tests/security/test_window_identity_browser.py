@@ -34,9 +34,9 @@ def open_window_page(page: Page, app: ServedApp, window: int) -> None:
 
 
 ASK = """async () => {
-  const { default: ipc } = await import('oro:ipc')
+  const { request } = await import('oro:ipc')
   const forged = { headers: { 'X-IPC-Window-Index': '1' } }
-  const viaClient = await ipc.request('test.whoami', { index: 1 }, forged)
+  const viaClient = await request('test.whoami', { index: 1 }, forged)
   const raw = await fetch('/ipc/test.whoami?index=1', { headers: { 'X-IPC-Window-Index': '1' } })
   const viaFetch = (await raw.json()).data
   const viaScheme = (await (await fetch('ipc://test.whoami?index=1')).json()).data
